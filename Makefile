@@ -1,0 +1,95 @@
+# qts — build, test, install, bench.  Programs are cmd/qts-*.c, libqts is
+# lib/*.c, unit tests are tests/unit/test_*.c; new files need no edit here.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN      := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
+OPT       ?= -O2 -g
+LDLIBS    := -lcsv -lmsgpackc -lcurl -lz -ldl -lm -lpthread
+
+# Debian packages the build and the tests need; `make deps` installs what is missing.
+DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev \
+             libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine
+
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+CMD_SRC   := $(sort $(wildcard cmd/qts*.c))
+PROGS     := $(patsubst cmd/%.c,%,$(CMD_SRC))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+
+# A build flavour lives in build/<flavour>: release (bin/ links to it),
+# asan (what `make check` tests) and cov (coverage).
+define flavour
+$(1)_DIR   := build/$(1)
+$(1)_OBJ   := $$(patsubst lib/%.c,build/$(1)/lib/%.o,$$(LIB_SRC))
+$(1)_LIB   := build/$(1)/libqts.a
+$(1)_BIN   := $$(patsubst %,build/$(1)/bin/%,$$(PROGS))
+$(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
+
+build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) | build/$(1)/lib
+	$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
+$$($(1)_LIB): $$($(1)_OBJ)
+	rm -f $$@ && ar rcs $$@ $$^
+build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
+	$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
+build/$(1)/unit/%: tests/unit/%.c $$($(1)_LIB) $$(wildcard lib/*.h tests/unit/*.h) | build/$(1)/unit
+	$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) -Itests/unit $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
+build/$(1)/lib build/$(1)/bin build/$(1)/unit:
+	mkdir -p $$@
+-include $$(wildcard build/$(1)/lib/*.d)
+endef
+
+release_CFLAGS := $(OPT)
+asan_CFLAGS    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+cov_CFLAGS     := -O0 -g --coverage
+$(eval $(call flavour,release))
+$(eval $(call flavour,asan))
+$(eval $(call flavour,cov))
+
+.PHONY: all deps check unit bats lint demo bench coverage install uninstall clean
+all: $(release_BIN)
+	@mkdir -p bin && for p in $(PROGS); do ln -sf ../build/release/bin/$$p bin/$$p; done
+
+deps:
+	@sh scripts/deps.sh $(DEPS_PKGS)
+
+# Tests run against the sanitizer build; the runner prints `N passed, N failed`.
+check: deps
+	@$(MAKE) --no-print-directory build-asan
+	@QTS_BIN=$(CURDIR)/build/asan/bin QTS_UNIT=$(CURDIR)/build/asan/unit sh tests/run
+
+build-asan: $(asan_BIN) $(asan_UNIT)
+build-cov: $(cov_BIN) $(cov_UNIT)
+
+demo: deps all
+	@sh examples/demo.sh
+
+bench: deps all
+	@sh bench/run
+
+coverage: deps
+	@$(MAKE) --no-print-directory build-cov
+	@find build/cov -name '*.gcda' -delete
+	@QTS_BIN=$(CURDIR)/build/cov/bin QTS_UNIT=$(CURDIR)/build/cov/unit sh tests/run || true
+	@gcovr --root . --object-directory build/cov --filter 'lib/' --filter 'cmd/' --print-summary
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/include/qts \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 755 $(release_BIN) $(DESTDIR)$(PREFIX)/bin/
+	for m in man/*.[1-9]; do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	for h in include/qts/*.h; do [ -e "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/qts/; done; true
+	install -m 644 completions/bash/* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
+	install -m 644 completions/zsh/* $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
+
+uninstall:
+	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(PROGS)
+
+clean:
+	rm -rf build bin coverage

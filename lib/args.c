@@ -1,0 +1,53 @@
+/* args.c — numbers and key=value pairs from the command line, range-checked
+ * (never atoi). */
+#include "qts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int qts_parse_double(const char *s, double lo, double hi, double *out, char *err)
+{
+	char *end;
+	errno = 0;
+	double v = s && *s ? strtod(s, &end) : 0;
+	if (!s || !*s || *end || errno == ERANGE || isnan(v)) {
+		snprintf(err, 128, "'%s' is not a number", s ? s : "");
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		snprintf(err, 128, "%s is out of range [%g, %g]", s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int qts_parse_long(const char *s, long lo, long hi, long *out, char *err)
+{
+	char *end;
+	errno = 0;
+	long v = s && *s ? strtol(s, &end, 10) : 0;
+	if (!s || !*s || *end || errno == ERANGE) {
+		snprintf(err, 128, "'%s' is not a whole number", s ? s : "");
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		snprintf(err, 128, "%s is out of range [%ld, %ld]", s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int qts_split_kv(const char *s, char *key, size_t keymax, const char **value)
+{
+	const char *eq = strchr(s, '=');
+	if (!eq || eq == s || (size_t)(eq - s) >= keymax)
+		return -1;
+	memcpy(key, s, (size_t)(eq - s));
+	key[eq - s] = '\0';
+	*value = eq + 1;
+	return 0;
+}

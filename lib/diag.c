@@ -1,0 +1,91 @@
+/* diag.c — messages, exit, signals: the manners every qts program shares. */
+#include "qts.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *qts_progname = "qts";
+volatile int qts_interrupted;
+
+static void on_signal(int sig)
+{
+	qts_interrupted = sig;
+}
+
+void qts_init(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	if (argv0)
+		qts_progname = slash ? slash + 1 : argv0;
+	/* No SA_RESTART: a blocking read returns EINTR so the program can
+	 * flush what it has and exit. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void vwarn(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof buf, "%s: ", qts_progname);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		n = 0;
+	vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	size_t len = strlen(buf);
+	buf[len++] = '\n';
+	/* One write, so messages of concurrent stages do not interleave. */
+	ssize_t w = write(STDERR_FILENO, buf, len);
+	(void)w;
+}
+
+void qts_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void qts_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void qts_usage_error(const char *usage, const char *fmt, ...)
+{
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vwarn(fmt, ap);
+		va_end(ap);
+	}
+	fputs(usage, stderr);
+	exit(QTS_EXIT_USAGE);
+}
+
+void qts_print_version(void)
+{
+	printf("%s %s\n", qts_progname, QTS_VERSION);
+	exit(qts_close_stdout());
+}
+
+int qts_close_stdout(void)
+{
+	int bad = ferror(stdout);
+	if (fclose(stdout) != 0 || bad) {
+		if (errno == EPIPE)
+			return QTS_EXIT_OK;
+		qts_warn("write error: %s", strerror(errno ? errno : EIO));
+		return QTS_EXIT_FAIL;
+	}
+	return QTS_EXIT_OK;
+}

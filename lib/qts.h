@@ -1,0 +1,256 @@
+/* qts.h — libqts: the event stream, its codecs, time, and the small-tool
+ * manners every qts program shares.  Every public symbol starts with qts_.
+ * The stream format is documented in qts-events(5). */
+#ifndef QTS_H
+#define QTS_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifndef QTS_VERSION
+#define QTS_VERSION "0.0.0"
+#endif
+
+/* Exit statuses, defined once for the whole suite. */
+enum { QTS_EXIT_OK = 0, QTS_EXIT_FAIL = 1, QTS_EXIT_USAGE = 2, QTS_EXIT_TEMPFAIL = 75 };
+
+/* ---- diagnostics (diag.c) ---------------------------------------------- */
+
+/* The program's name as used in messages ("qts-fetch"); set by qts_init. */
+extern const char *qts_progname;
+/* Set up a program: its name for messages, signal handling (SIGINT and
+ * SIGTERM set qts_interrupted and interrupt blocking reads). */
+void qts_init(const char *argv0);
+/* `qts-NAME: message` on stderr. */
+void qts_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* qts_warn, then exit with status. */
+_Noreturn void qts_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print `usage` to stderr and exit 2 (a bad option or argument). */
+_Noreturn void qts_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* `qts-NAME X.Y.Z` on stdout, exit 0. */
+_Noreturn void qts_print_version(void);
+/* Close stdout and report a failed write: 0 or QTS_EXIT_FAIL. */
+int qts_close_stdout(void);
+/* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
+extern volatile int qts_interrupted;
+
+/* ---- numbers from the command line (args.c) ---------------------------- */
+
+/* Each returns 0 and stores the value, or -1 with a message in err
+ * (at least 128 bytes) when s is not a number in [lo, hi]. */
+int qts_parse_double(const char *s, double lo, double hi, double *out, char *err);
+int qts_parse_long(const char *s, long lo, long hi, long *out, char *err);
+/* `key=value` into key (at most keymax bytes) and a pointer to value. */
+int qts_split_kv(const char *s, char *key, size_t keymax, const char **value);
+
+/* ---- numbers in the stream (num.c) ------------------------------------- */
+
+/* Parse a whole decimal number (no surrounding text); correctly rounded.
+ * Returns 0, or -1 when s[0..n) is not a finite or infinite number. */
+int qts_num_parse(const char *s, size_t n, double *out);
+/* Write the shortest decimal that reads back to the same double; returns
+ * its length (< 32).  NaN writes nothing (the empty field). */
+int qts_num_format(double v, char *buf);
+
+/* ---- time (timefmt.c) --------------------------------------------------- */
+
+#define QTS_NS_PER_SEC 1000000000LL
+#define QTS_NS_PER_DAY (86400LL * QTS_NS_PER_SEC)
+#define QTS_TS_MIN INT64_MIN
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t qts_days_from_civil(int y, unsigned m, unsigned d);
+void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
+/* Parse RFC 3339 (`2024-01-02T14:30:00Z`, fraction to ns, `+01:00`
+ * offsets, ` ` for `T`, no zone means UTC) or a bare date.  0 or -1. */
+int qts_time_parse(const char *s, size_t n, int64_t *ns);
+/* RFC 3339 UTC, fraction only when not zero (3, 6 or 9 digits); returns
+ * the length (< 40). */
+int qts_time_format(int64_t ns, char *buf);
+
+/* Timeframes: a count of a unit (s m h d w M).  `1m`, `5m`, `1h`, `1d`,
+ * `1w`, `1M`; fixed units also as a duration in ns. */
+typedef struct qts_tf {
+	int n;     /* count, >= 1 */
+	char unit; /* 's' 'm' 'h' 'd' 'w' 'M' */
+} qts_tf;
+int qts_tf_parse(const char *s, qts_tf *tf); /* 0 or -1 */
+int qts_tf_format(qts_tf tf, char *buf);     /* canonical form, < 16 bytes */
+/* Length in ns of a fixed timeframe; 0 for months. */
+int64_t qts_tf_ns(qts_tf tf);
+/* Durations for flags such as --latency: `250ms`, `2s`, `1m`, `1500us`. */
+int qts_duration_parse(const char *s, int64_t *ns);
+
+/* ---- events (event.c) --------------------------------------------------- */
+
+typedef enum qts_type {
+	QTS_BAR, QTS_TICK, QTS_QUOTE, QTS_TARGET, QTS_ORDER, QTS_CANCEL, QTS_UPDATE,
+	QTS_FILL, QTS_POSITION, QTS_EQUITY, QTS_RISK, QTS_SYSTEM,
+	QTS_UNKNOWN, /* any other type: passed through as read */
+	QTS_NTYPES
+} qts_type;
+
+#define QTS_SYM_MAX 32   /* symbol, with its NUL */
+#define QTS_ID_MAX 64    /* order ids */
+#define QTS_NAME_MAX 32  /* strategy, rule, source */
+#define QTS_WORD_MAX 16  /* tf, unit, side, kind, tif, status, action, level */
+#define QTS_TEXT_MAX 256 /* reason, detail, message */
+
+/* Optional numbers (an order's limit and stop, an update's avg_price) are
+ * NaN when empty: the empty CSV field, msgpack nil. */
+#define QTS_EMPTY NAN
+
+/* An unknown event's fields as read (strings, valid until the next read). */
+typedef struct qts_raw_field {
+	enum { QTS_RAW_STR, QTS_RAW_INT, QTS_RAW_UINT, QTS_RAW_FLOAT, QTS_RAW_NIL, QTS_RAW_BOOL } kind;
+	const char *str; /* QTS_RAW_STR: not NUL-terminated */
+	size_t len;
+	int64_t i;      /* INT, BOOL */
+	uint64_t u;     /* UINT */
+	double f;       /* FLOAT */
+} qts_raw_field;
+
+typedef struct qts_raw {
+	size_t n;                /* fields, the type included */
+	qts_raw_field *field;
+} qts_raw;
+
+typedef struct qts_event {
+	qts_type type;
+	int64_t ts;                /* ns since the epoch, UTC */
+	char symbol[QTS_SYM_MAX];  /* empty for equity and system */
+	union {
+		struct { char tf[QTS_WORD_MAX]; double open, high, low, close, volume; } bar;
+		struct { double price, size; } tick;
+		struct { double bid, ask, bid_size, ask_size; } quote;
+		struct { double target; char unit[QTS_WORD_MAX]; char strategy[QTS_NAME_MAX]; } target;
+		struct {
+			char id[QTS_ID_MAX]; char side[QTS_WORD_MAX]; double qty;
+			char kind[QTS_WORD_MAX]; double limit, stop; char tif[QTS_WORD_MAX];
+			char strategy[QTS_NAME_MAX];
+		} order;
+		struct { char id[QTS_ID_MAX]; } cancel;
+		struct {
+			char id[QTS_ID_MAX]; char status[QTS_WORD_MAX]; double filled, avg_price;
+			char reason[QTS_TEXT_MAX];
+		} update;
+		struct {
+			char id[QTS_ID_MAX]; char side[QTS_WORD_MAX];
+			double qty, price, commission, slippage;
+		} fill;
+		struct { double qty, avg_price, market_value, unrealized_pnl, realized_pnl; } position;
+		struct { double cash, equity, gross, net, realized_pnl, unrealized_pnl; } equity;
+		struct { char rule[QTS_NAME_MAX]; char action[QTS_WORD_MAX]; char detail[QTS_TEXT_MAX]; } risk;
+		struct { char source[QTS_NAME_MAX]; char level[QTS_WORD_MAX]; char message[QTS_TEXT_MAX]; } system;
+	};
+	qts_raw raw; /* QTS_UNKNOWN only */
+} qts_event;
+
+/* "bar", "tick", ...; NULL for QTS_UNKNOWN. */
+const char *qts_type_name(qts_type t);
+/* The type named s[0..n), or QTS_UNKNOWN. */
+qts_type qts_type_from_name(const char *s, size_t n);
+/* The field names after `type`, comma-separated ("ts,symbol,tf,..."). */
+const char *qts_type_fields(qts_type t);
+/* Start an event of type t at ts: strings empty, numbers 0, optional
+ * numbers empty. */
+void qts_event_init(qts_event *ev, qts_type t, int64_t ts);
+/* Copy a string field, truncating to the field's size. */
+void qts_strlcpy(char *dst, const char *src, size_t size);
+#define QTS_SET(field, src) qts_strlcpy((field), (src), sizeof(field))
+/* Deep copy (an unknown event's fields are copied into owned memory);
+ * free the copy with qts_event_free. */
+void qts_event_copy(qts_event *dst, const qts_event *src);
+void qts_event_free(qts_event *ev);
+
+/* ---- reading a stream (reader.c, input.c) ------------------------------- */
+
+enum { QTS_FMT_CSV = 1, QTS_FMT_MSGPACK = 2 };
+
+typedef struct qts_reader qts_reader;
+
+/* Open a path (`-` is stdin).  NULL with errno set on failure.  The
+ * encoding (CSV or msgpack, either possibly gzip-compressed) is detected
+ * from the first bytes. */
+qts_reader *qts_reader_open(const char *path);
+/* Read from an open descriptor; name is used in messages. */
+qts_reader *qts_reader_fdopen(int fd, const char *name);
+/* Next event: 1, 0 at the end, -1 on error (qts_reader_error says what and
+ * where: `NAME:LINE: what` or `NAME: byte N: what`). */
+int qts_reader_next(qts_reader *r, qts_event *ev);
+const char *qts_reader_error(const qts_reader *r);
+/* Where the last event started: `NAME:LINE` or `NAME: byte N`. */
+const char *qts_reader_where(const qts_reader *r);
+int qts_reader_format(const qts_reader *r); /* after the first read */
+/* Called before a read that would block (stdin is a pipe with nothing in
+ * it): the place to flush output so a live pipeline never stalls. */
+void qts_reader_on_idle(qts_reader *r, void (*fn)(void *), void *arg);
+void qts_reader_close(qts_reader *r);
+
+/* Raw CSV rows, for vendor layouts (qts-fetch) and the event reader. */
+typedef struct qts_csv qts_csv;
+typedef struct qts_input qts_input;
+qts_csv *qts_csv_open(qts_input *in);
+/* Next row: number of fields (>= 1), 0 at end, -1 on error.  Fields are
+ * NUL-terminated and valid until the next call.  Blank lines are skipped;
+ * comment lines (`#`...) are returned (callers decide). */
+int qts_csv_next(qts_csv *c, char ***fields, size_t **lens);
+long qts_csv_line(const qts_csv *c); /* line where the last row started */
+const char *qts_csv_error(const qts_csv *c);
+void qts_csv_close(qts_csv *c);
+
+/* Byte input with transparent gzip; qts_input_open takes `-` for stdin. */
+qts_input *qts_input_open(const char *path);
+qts_input *qts_input_fdopen(int fd, const char *name);
+const char *qts_input_name(const qts_input *in);
+/* Look at the first n bytes without consuming them; returns how many are
+ * available (fewer at the end of input), -1 on error. */
+long qts_input_peek(qts_input *in, const unsigned char **p, size_t n);
+/* Up to max bytes into buf: count, 0 at end, -1 on error (qts_input_error). */
+long qts_input_read(qts_input *in, void *buf, size_t max);
+/* Point at buffered bytes (at least 1 unless at end): count, 0, -1. */
+long qts_input_fill(qts_input *in, const unsigned char **p);
+void qts_input_consume(qts_input *in, size_t n);
+uint64_t qts_input_offset(const qts_input *in); /* bytes consumed so far */
+const char *qts_input_error(const qts_input *in);
+void qts_input_on_idle(qts_input *in, void (*fn)(void *), void *arg);
+void qts_input_close(qts_input *in);
+
+/* ---- writing a stream (writer.c) ---------------------------------------- */
+
+typedef struct qts_writer qts_writer;
+/* A writer to a descriptor in CSV or msgpack. */
+qts_writer *qts_writer_new(int fd, int format);
+/* The output format a program should use: msgpack when asked with -M
+ * (want_msgpack) or QTS_FORMAT=msgpack in the environment, else CSV. */
+int qts_output_format(int want_msgpack);
+/* Append one whole event; 0, or -1 on a write error (errno set). */
+int qts_writer_put(qts_writer *w, const qts_event *ev);
+/* Write a `#type,field,...` comment line (CSV only; ignored for msgpack). */
+int qts_writer_comment(qts_writer *w, const char *text);
+/* Write buffered records; 0 or -1. */
+int qts_writer_flush(qts_writer *w);
+/* Flush and free; 0 or -1 on a failed write. */
+int qts_writer_close(qts_writer *w);
+/* For qts_reader_on_idle: flushes the writer passed as arg. */
+void qts_writer_idle_flush(void *writer);
+/* Encode one event into buf as a CSV line (with '\n'); returns its
+ * length, or the length needed when larger than size. */
+size_t qts_event_to_csv(const qts_event *ev, char *buf, size_t size);
+
+/* ---- merging streams in time order (merge.c) ---------------------------- */
+
+typedef struct qts_merge qts_merge;
+/* A k-way merge of readers by ts; ties go to the earlier source, so the
+ * result is deterministic.  Each reader's own order is kept. */
+qts_merge *qts_merge_new(qts_reader **readers, size_t n);
+/* 1 with the next event (and which source it came from), 0 at end, -1 on
+ * error (qts_merge_error). */
+int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source);
+const char *qts_merge_error(const qts_merge *m);
+void qts_merge_free(qts_merge *m);
+
+#endif
