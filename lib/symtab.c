@@ -8,7 +8,7 @@
 #include <string.h>
 
 struct entry {
-	char key[QTS_SYM_MAX];
+	char key[64]; /* a symbol, or a symbol and a timeframe */
 	uint64_t hash;
 	void *value;
 };
