@@ -373,6 +373,11 @@ static double realised_vol(const qts_risk *r, const struct sym *s)
 	return sqrt(var > 0 ? var : 0) * sqrt(r->c.vol_periods);
 }
 
+/* Thresholds are met within a relative 1e-12, so that a 10% take-profit
+ * from 100 triggers at 110 despite 100 * 1.1 rounding above it. */
+static int at_or_below(double px, double level) { return px <= level * (1 + 1e-12); }
+static int at_or_above(double px, double level) { return px >= level * (1 - 1e-12); }
+
 static int check_stops(qts_risk *r, struct sym *s)
 {
 	double px = s->last, p = s->pos, a = s->avg, b = s->best;
@@ -381,17 +386,19 @@ static int check_stops(qts_risk *r, struct sym *s)
 	if (p == 0 || s->exiting)
 		return 0;
 	int lng = p > 0;
-	if (!isnan(c->stop_loss) && (lng ? px <= a * (1 - c->stop_loss) : px >= a * (1 + c->stop_loss))) {
-		snprintf(d, sizeof d, "price %.10g vs average %.10g: loss beyond %.10g", px, a, c->stop_loss);
+	double f = c->stop_loss;
+	if (!isnan(f) && (lng ? at_or_below(px, a * (1 - f)) : at_or_above(px, a * (1 + f)))) {
+		snprintf(d, sizeof d, "price %.10g vs average %.10g: loss beyond %.10g", px, a, f);
 		return exit_position(r, s, "stop-loss", d);
 	}
-	if (!isnan(c->trailing_stop) &&
-	    (lng ? px <= b * (1 - c->trailing_stop) : px >= b * (1 + c->trailing_stop))) {
-		snprintf(d, sizeof d, "price %.10g vs best %.10g: retreat beyond %.10g", px, b, c->trailing_stop);
+	f = c->trailing_stop;
+	if (!isnan(f) && (lng ? at_or_below(px, b * (1 - f)) : at_or_above(px, b * (1 + f)))) {
+		snprintf(d, sizeof d, "price %.10g vs best %.10g: retreat beyond %.10g", px, b, f);
 		return exit_position(r, s, "trailing-stop", d);
 	}
-	if (!isnan(c->take_profit) && (lng ? px >= a * (1 + c->take_profit) : px <= a * (1 - c->take_profit))) {
-		snprintf(d, sizeof d, "price %.10g vs average %.10g: gain beyond %.10g", px, a, c->take_profit);
+	f = c->take_profit;
+	if (!isnan(f) && (lng ? at_or_above(px, a * (1 + f)) : at_or_below(px, a * (1 - f)))) {
+		snprintf(d, sizeof d, "price %.10g vs average %.10g: gain beyond %.10g", px, a, f);
 		return exit_position(r, s, "take-profit", d);
 	}
 	return 0;
