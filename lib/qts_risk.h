@@ -74,6 +74,8 @@ int qts_risk_halted(const qts_risk *r);
 
 /* The view, for tests and messages. */
 int64_t qts_risk_now(const qts_risk *r); /* ts of the last event seen */
+/* Move the clock that dates generated events to ts (never backwards). */
+void qts_risk_clock(qts_risk *r, int64_t ts);
 double qts_risk_position(const qts_risk *r, const char *symbol);
 double qts_risk_equity(const qts_risk *r);
 double qts_risk_cash(const qts_risk *r);

@@ -52,7 +52,7 @@ struct qts_risk {
 	double cash, mv; /* mv: sum of pos * last, kept incrementally */
 	double peak, day_start;
 	int64_t day, now;
-	int have_day, dd_breached, daily_breached, halted, fill_mode;
+	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	unsigned long seq; /* numbers generated order ids */
@@ -243,6 +243,13 @@ void qts_risk_free(qts_risk *r)
 
 int qts_risk_halted(const qts_risk *r) { return r->halted; }
 int64_t qts_risk_now(const qts_risk *r) { return r->now; }
+
+void qts_risk_clock(qts_risk *r, int64_t ts)
+{
+	if (!r->clocked || ts > r->now)
+		r->now = ts;
+	r->clocked = 1;
+}
 double qts_risk_cash(const qts_risk *r) { return r->cash; }
 double qts_risk_equity(const qts_risk *r) { return r->cash + r->mv; }
 
@@ -711,8 +718,7 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 {
 	r->emit = emit;
 	r->arg = arg;
-	if (ev->ts > r->now || r->now == 0)
-		r->now = ev->ts;
+	qts_risk_clock(r, ev->ts);
 	if (r->portfolio_checks && new_day(r, ev->ts) < 0)
 		return -1;
 	switch (ev->type) {
