@@ -78,9 +78,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	enum { OPT_RULES = 256, OPT_LIST, OPT_VERSION, OPT_RULE };
 	size_t n;
 	const qts_risk_rule_info *t = qts_risk_rules(&n);
-	struct option *lo = calloc(n + 6, sizeof *lo);
-	if (!lo)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+	static struct option lo[64];
+	if (n + 6 > sizeof lo / sizeof lo[0])
+		qts_die(QTS_EXIT_FAIL, "too many rules for the option table");
 	size_t k = 0;
 	lo[k++] = (struct option){ "msgpack", no_argument, NULL, 'M' };
 	lo[k++] = (struct option){ "help", no_argument, NULL, 'h' };
@@ -108,7 +108,6 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		default: qts_usage_error(usage, NULL);
 		}
-	free(lo);
 	if (argc - optind > 1)
 		qts_usage_error(usage, "one input at most");
 	o->input = optind < argc ? argv[optind] : "-";
@@ -195,7 +194,7 @@ static int run(const struct opts *o)
 	qts_reader_on_idle(r, on_idle, &st);
 
 	qts_event ev;
-	int got, status = QTS_EXIT_OK;
+	int got = 0, status = QTS_EXIT_OK;
 	while (!st.failed && (got = qts_reader_next(r, &ev)) > 0) {
 		int look = ++st.since >= CHECK_EVENTS || (uint64_t)ev.ts - (uint64_t)st.last_ts >= (uint64_t)CHECK_NS;
 		if (look || want_halt || want_resume) {

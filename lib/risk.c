@@ -422,7 +422,7 @@ static int check_portfolio(qts_risk *r)
 		if (dd > c->max_drawdown) {
 			r->dd_breached = 1;
 			if (risk_event(r, "", "max-drawdown", "breach",
-				       "drawdown %.6g beyond %.10g (equity %.10g, peak %.10g)", dd,
+				       "drawdown %.6g beyond %.10g (equity %.10g; peak %.10g)", dd,
 				       c->max_drawdown, eq, r->peak) < 0)
 				return -1;
 			if (c->on_drawdown == QTS_RISK_ON_DD_FLATTEN &&
@@ -432,7 +432,7 @@ static int check_portfolio(qts_risk *r)
 	}
 	if (!isnan(c->daily_loss) && !r->daily_breached && r->day_start - eq > c->daily_loss) {
 		r->daily_breached = 1;
-		if (risk_event(r, "", "daily-loss", "breach", "lost %.10g today, limit %.10g (equity %.10g)",
+		if (risk_event(r, "", "daily-loss", "breach", "lost %.10g today; limit %.10g (equity %.10g)",
 			       r->day_start - eq, c->daily_loss, eq) < 0)
 			return -1;
 	}
@@ -663,7 +663,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 			if (whole)
 				q = trunc(q);
 			if (risk_event(r, ev->symbol, "target-vol", "reduce",
-				       "target %.10g scaled to %.10g: volatility %.6g, target %.10g", want, q, rv,
+				       "target %.10g scaled to %.10g: volatility %.6g; target %.10g", want, q, rv,
 				       c->target_vol) < 0)
 				return -1;
 		}
@@ -680,7 +680,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		const char *rule = qf > q ? b.lo_rule : b.hi_rule;
 		if ((qf - p) * (q - p) <= 0 && q != p) {
 			double bound = q > p ? b.hi : b.lo;
-			return reject(r, ev, rule, "position %.10g, allowed up to %.10g", p, bound);
+			return reject(r, ev, rule, "position %.10g; allowed up to %.10g", p, bound);
 		}
 		if (qf != q) {
 			if (order) {

@@ -403,7 +403,7 @@ static void test_target_vol(void)
 	qts_risk *r = make((const char *[]){ "target-vol", "0.2", "vol-window", "4", NULL });
 	/* closes alternate 100, 101: returns +-ln(1.01) = +-0.00995033;
 	 * 4 returns +a -a +a -a: mean 0, var = 4 a^2 / 3, sd = 0.0114896;
-	 * annualised: 0.0114896 * sqrt(252) = 0.182391 < 0.2: no scaling */
+	 * annualised: 0.0114896 * sqrt(252) = 0.182393 < 0.2: no scaling */
 	double px[] = { 100, 101, 100, 101, 100 };
 	for (int i = 0; i < 5; i++)
 		bar(r, 60 * i, "A", px[i]);
@@ -417,7 +417,7 @@ static void test_target_vol(void)
 	for (int i = 0; i < 5; i++)
 		bar(r, 60 * i, "A", px[i]);
 	target(r, 300, "A", 1000, "qty");
-	/* scale 0.1 / 0.182391 = 0.548273: 548 whole shares */
+	/* scale 0.1 / 0.182393 = 0.548268: 548 whole shares */
 	int o = find_type(QTS_TARGET);
 	CHECK(find_risk("target-vol", "reduce") == 0 && o == 1 && out[o].target.target == 548,
 	      "target scaled by target / realised volatility");
