@@ -271,13 +271,13 @@ wait_for() { # wait_for PATTERN FILE: up to 5 s
 start_live() {
 	d=$BATS_TEST_TMPDIR
 	mkfifo "$d/in"
-	qts-risk "$@" <"$d/in" >"$d/out" 2>"$d/err" &
+	qts-risk "$@" <"$d/in" >"$d/out" 2>"$d/err" 3>&- &
 	pid=$!
-	exec 3>"$d/in"
+	exec 7>"$d/in"
 }
 
 stop_live() {
-	exec 3>&-
+	exec 7>&-
 	for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 	kill $pid 2>/dev/null || true
 	wait $pid
@@ -285,17 +285,17 @@ stop_live() {
 
 @test "--kill-file: flatten, reject, say so on stderr; removing it resumes" {
 	start_live --kill-file "$BATS_TEST_TMPDIR/kill"
-	{ prices; target A 10; target B -20; } >&3
+	{ prices; target A 10; target B -20; } >&7
 	wait_for "^target,.*,B,-20" "$d/out"
 	touch "$d/kill"
 	wait_for "risk-kill-B" "$d/out"
-	order A o1 buy 1 >&3
+	order A o1 buy 1 >&7
 	wait_for "kill,reject" "$d/out"
 	rm "$d/kill"
 	wait_for "kill,resume" "$d/out"
-	order A o2 buy 1 >&3
+	order A o2 buy 1 >&7
 	wait_for "o2,buy" "$d/out"
-	run -0 stop_live
+	stop_live
 	run cat "$d/out"
 	[ "${lines[4]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
 	[ "${lines[5]}" = "risk,$T1,A,kill,flatten,emergency stop" ]
@@ -311,17 +311,17 @@ stop_live() {
 
 @test "SIGUSR1 stops like the kill file, SIGUSR2 resumes" {
 	start_live
-	{ prices; target A 10; } >&3
+	{ prices; target A 10; } >&7
 	wait_for "^target,.*,A,10" "$d/out"
 	kill -USR1 $pid
 	wait_for "risk-kill-A-1" "$d/out"
-	order A o1 buy 1 >&3
+	order A o1 buy 1 >&7
 	wait_for "kill,reject" "$d/out"
 	kill -USR2 $pid
 	wait_for "kill,resume" "$d/out"
-	order A o2 buy 1 >&3
+	order A o2 buy 1 >&7
 	wait_for "o2,buy" "$d/out"
-	run -0 stop_live
+	stop_live
 	run cat "$d/out"
 	[ "${lines[3]}" = "risk,$T1,,kill,breach,emergency stop: SIGUSR1" ]
 	[ "${lines[5]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,day,qts-risk" ]
