@@ -38,6 +38,14 @@ qts_reader *qts_reader_fdopen(int fd, const char *name)
 	return r;
 }
 
+qts_reader *qts_reader_new(qts_input *in)
+{
+	qts_reader *r = calloc(1, sizeof *r);
+	if (r)
+		r->in = in;
+	return r;
+}
+
 qts_reader *qts_reader_open(const char *path)
 {
 	qts_reader *r = calloc(1, sizeof *r);
