@@ -105,7 +105,7 @@ static int run(const struct opts *o, qts_resampler *rs, qts_writer *w)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	qts_event ev;
 	size_t src = 0;
-	int got, status = QTS_EXIT_OK;
+	int got = 0, status = QTS_EXIT_OK;
 	while (!qts_interrupted && (got = m ? qts_merge_next(m, &ev, &src) : qts_reader_next(rd[0], &ev)) > 0) {
 		int rc;
 		if (ev.type == QTS_BAR || ev.type == QTS_TICK || ev.type == QTS_QUOTE)

@@ -30,22 +30,11 @@ struct qts_resampler {
 	qts_rs_conf conf;
 	qts_tf *tf;
 	char (*tfname)[16];
-	sym **syms;             /* in order of first appearance */
-	size_t nsyms, cap;
-	size_t *hash;           /* open addressing: index + 1, 0 empty */
-	size_t hcap;
+	qts_symtab *syms;       /* iterated in order of first appearance */
 	sym *cur;               /* the last symbol seen */
 	qts_event out;
 	char err[256];
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 {
@@ -55,9 +44,8 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	r->conf = *conf;
 	r->tf = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tf);
 	r->tfname = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tfname);
-	r->hcap = 64;
-	r->hash = calloc(r->hcap, sizeof *r->hash);
-	if (!r->tf || !r->tfname || !r->hash) {
+	r->syms = qts_symtab_new(sizeof(sym) + conf->ntf * sizeof(slot));
+	if (!r->tf || !r->tfname || !r->syms) {
 		qts_rs_free(r);
 		return NULL;
 	}
@@ -68,49 +56,6 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	r->conf.tf = r->tf;
 	r->out.type = QTS_BAR;
 	return r;
-}
-
-static int rehash(qts_resampler *r)
-{
-	size_t ncap = r->hcap * 2;
-	size_t *nh = calloc(ncap, sizeof *nh);
-	if (!nh)
-		return -1;
-	for (size_t i = 0; i < r->nsyms; i++) {
-		size_t j = hash_str(r->syms[i]->name) & (ncap - 1);
-		while (nh[j])
-			j = (j + 1) & (ncap - 1);
-		nh[j] = i + 1;
-	}
-	free(r->hash);
-	r->hash = nh;
-	r->hcap = ncap;
-	return 0;
-}
-
-static sym *lookup(qts_resampler *r, const char *name)
-{
-	size_t j = hash_str(name) & (r->hcap - 1);
-	for (; r->hash[j]; j = (j + 1) & (r->hcap - 1))
-		if (strcmp(r->syms[r->hash[j] - 1]->name, name) == 0)
-			return r->syms[r->hash[j] - 1];
-	if (r->nsyms == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		sym **ns = realloc(r->syms, ncap * sizeof *ns);
-		if (!ns)
-			return NULL;
-		r->syms = ns;
-		r->cap = ncap;
-	}
-	sym *s = calloc(1, sizeof *s + r->conf.ntf * sizeof s->s[0]);
-	if (!s)
-		return NULL;
-	QTS_SET(s->name, name);
-	r->syms[r->nsyms++] = s;
-	r->hash[j] = r->nsyms;
-	if (r->nsyms * 2 > r->hcap && rehash(r) != 0)
-		return NULL;
-	return s;
 }
 
 static int emit_slot(qts_resampler *r, const sym *s, size_t i)
@@ -186,10 +131,12 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 {
 	sym *s = r->cur;
 	if (!s || strcmp(s->name, ev->symbol) != 0) {
-		if (!(s = lookup(r, ev->symbol))) {
+		if (!(s = qts_symtab_get(r->syms, ev->symbol))) {
 			snprintf(r->err, sizeof r->err, "out of memory");
 			return -1;
 		}
+		if (!s->name[0])
+			QTS_SET(s->name, ev->symbol);
 		r->cur = s;
 	}
 	if ((!s->seen || s->kind != ev->type || (ev->type == QTS_BAR && strcmp(s->intf, ev->bar.tf) != 0)) &&
@@ -288,11 +235,11 @@ static int pending_cmp(const void *pa, const void *pb)
 
 size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
 {
-	size_t n = 0;
+	size_t n = 0, nsyms = qts_symtab_count(r->syms);
 	*failed = 0;
-	for (size_t k = 0; k < r->nsyms; k++)
+	for (size_t k = 0; k < nsyms; k++)
 		for (size_t i = 0; i < r->conf.ntf; i++)
-			n += r->syms[k]->s[i].open;
+			n += ((sym *)qts_symtab_at(r->syms, k, NULL))->s[i].open;
 	if (!partial || !n)
 		return n;
 	struct pending *p = malloc(n * sizeof *p);
@@ -301,10 +248,12 @@ size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
 		return n;
 	}
 	size_t m = 0;
-	for (size_t k = 0; k < r->nsyms; k++)
+	for (size_t k = 0; k < nsyms; k++) {
+		sym *s = qts_symtab_at(r->syms, k, NULL);
 		for (size_t i = 0; i < r->conf.ntf; i++)
-			if (r->syms[k]->s[i].open)
-				p[m++] = (struct pending){ r->syms[k], i };
+			if (s->s[i].open)
+				p[m++] = (struct pending){ s, i };
+	}
 	qsort(p, m, sizeof *p, pending_cmp);
 	for (size_t j = 0; j < m && !*failed; j++) {
 		p[j].s->s[p[j].i].open = 0;
@@ -319,10 +268,7 @@ void qts_rs_free(qts_resampler *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nsyms; i++)
-		free(r->syms[i]);
-	free(r->syms);
-	free(r->hash);
+	qts_symtab_free(r->syms);
 	free(r->tf);
 	free(r->tfname);
 	free(r);
