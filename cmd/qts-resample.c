@@ -105,7 +105,7 @@ static int run(const struct opts *o, qts_resampler *rs, qts_writer *w)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	qts_event ev;
 	size_t src = 0;
-	int got = 0, status = QTS_EXIT_OK;
+	int got = 0, status = QTS_EXIT_OK, write_failed = 0;
 	while (!qts_interrupted && (got = m ? qts_merge_next(m, &ev, &src) : qts_reader_next(rd[0], &ev)) > 0) {
 		int rc;
 		if (ev.type == QTS_BAR || ev.type == QTS_TICK || ev.type == QTS_QUOTE)
@@ -118,15 +118,16 @@ static int run(const struct opts *o, qts_resampler *rs, qts_writer *w)
 			break;
 		}
 		if (rc == -2) {
-			got = 0;
+			/* qts_writer_close reports it (quietly for a closed pipe). */
+			write_failed = 1;
 			break;
 		}
 	}
-	if (got < 0 && !qts_interrupted) {
+	if (got < 0 && !write_failed && !qts_interrupted) {
 		qts_warn("%s", m ? qts_merge_error(m) : qts_reader_error(rd[0]));
 		status = QTS_EXIT_FAIL;
 	}
-	if (status == QTS_EXIT_OK && !qts_interrupted) {
+	if (status == QTS_EXIT_OK && !write_failed && !qts_interrupted) {
 		int failed;
 		size_t n = qts_rs_finish(rs, o->partial, &failed);
 		if (n && !o->partial)

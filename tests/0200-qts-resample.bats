@@ -217,7 +217,7 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 }
 
 @test "hours that do not divide a day end at midnight" {
-	minutes A 2024-01-02T00:00:00Z 1440 | sed 's/,1m,/,1m,/' > "$T/in.csv"
+	minutes A 2024-01-02T00:00:00Z 1440 > "$T/in.csv"
 	run -0 --separate-stderr qts-resample 7h "$T/in.csv"
 	[ "$(cut -d, -f2,9 <<<"$output" | tr '\n' ' ')" = "2024-01-02T00:00:00Z,420 2024-01-02T07:00:00Z,420 2024-01-02T14:00:00Z,420 2024-01-02T21:00:00Z,180 " ]
 }
@@ -250,6 +250,12 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[[ $stderr == "qts-resample: $T/in.csv:2: "* ]]
 	run -1 --separate-stderr qts-resample 1h "$T/missing.csv"
 	[ "$stderr" = "qts-resample: $T/missing.csv: No such file or directory" ]
+}
+
+@test "a failed write is an error" {
+	minutes A 2024-01-02T00:00:00Z 1000 > "$T/in.csv"
+	run -1 --separate-stderr sh -c 'qts-resample 1m "$1" > /dev/full' sh "$T/in.csv"
+	[ "$stderr" = "qts-resample: write error: No space left on device" ]
 }
 
 @test "two steps (1m -> 5m -> 1h) equal one step (1m -> 1h) on random data" {
