@@ -210,4 +210,33 @@ typedef struct qts_period_return {
  * per point; returns the number of periods. */
 size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_period_return *out);
 
+/* ---- writing a report (report.c, report_html.c) -------------------------- */
+
+typedef struct qts_run {
+	const char *name;         /* the input, for titles and --compare */
+	const char *benchmark;    /* its symbol, or NULL */
+	double periods, risk_free;
+	qts_summary sum;
+	const qts_point *pt;      /* the curve (qts_perf_points) */
+	size_t npt;
+	const qts_trip *trips;    /* the trips kept, if any */
+	size_t ntrips;
+} qts_run;
+
+/* Each returns 0, or -1 when writing to f failed. */
+/* The aligned summary with the curve and the drawdown drawn in braille;
+ * color: ANSI colours for a terminal. */
+int qts_report_text(FILE *f, const qts_run *run, int color);
+/* One JSON object: the metric names as keys, dates RFC 3339, null where
+ * undefined, then monthly_returns and yearly_returns. */
+int qts_report_json(FILE *f, const qts_run *run);
+/* `metric,value` rows. */
+int qts_report_csv(FILE *f, const qts_run *run);
+/* The round trips, one CSV row each. */
+int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n);
+/* Several runs side by side: a column (or a JSON object) per run. */
+int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv);
+/* One self-contained HTML page (inline SVG and CSS, no scripts). */
+int qts_report_html(FILE *f, const qts_run *run);
+
 #endif
