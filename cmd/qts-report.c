@@ -303,15 +303,15 @@ typedef struct idle_arg {
 	const char *name;
 } idle_arg;
 
-/* Before a read would block: flush the copy, and refresh a live report
- * that is due, so a quiet feed still shows its latest state. */
+/* Before a read would block: flush the copy, and bring a live report up
+ * to date, since the input is quiet and the last events may wait long for
+ * a successor. */
 static void on_idle(void *arg)
 {
 	idle_arg *a = arg;
 	if (a->s->tee)
 		qts_writer_flush(a->s->tee);
-	if (a->s->o->live && a->s->since > 0 &&
-	    (a->s->o->every_events || now_ns() - a->s->last_refresh >= a->s->o->every_ns))
+	if (a->s->o->live && a->s->dirty)
 		refresh(a->s, a->name);
 }
 

@@ -96,8 +96,10 @@ int qts_perf_bench(qts_perf *p, int64_t ts, double close)
 
 int qts_perf_holding(qts_perf *p, int64_t ts, int holding)
 {
+	/* a position closed at ts was held on that day until then */
+	int was = p->holding;
 	p->holding = holding;
-	return holding ? mark_held(p, day_of(ts)) : 0;
+	return holding || was ? mark_held(p, day_of(ts)) : 0;
 }
 
 const qts_point *qts_perf_points(qts_perf *p, size_t *n)
