@@ -172,10 +172,6 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 	int dir;
 	switch (ev->type) {
 	case QTS_EQUITY:
-		if (!isfinite(ev->equity.equity)) {
-			snprintf(err, errsize, "equity: the equity field is not a number");
-			return -1;
-		}
 		s->dirty = 1;
 		return qts_perf_equity(s->perf, ev->ts, ev->equity.equity);
 	case QTS_FILL:

@@ -268,12 +268,12 @@ is_null() {
 	printf 'fill,2024-01-03,A,o1,buy,-1,10,0,0\n' > "$BATS_TEST_TMPDIR/bad2.csv"
 	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad2.csv"
 	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/bad2.csv:1: fill: qty and price must be numbers, qty above 0" ]
-	# msgpack can carry a NaN equity, which CSV cannot
+	# a NaN equity in msgpack
 	z='\xcb\x00\x00\x00\x00\x00\x00\x00\x00'
 	printf "\x98\xa6equity\xd3\x00\x00\x00\x00\x3b\x9a\xca\x00\xcb\x3f\xf0\x00\x00\x00\x00\x00\x00\xcb\x7f\xf8\x00\x00\x00\x00\x00\x00$z$z$z$z" \
 		> "$BATS_TEST_TMPDIR/nan.mp"
 	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/nan.mp"
-	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/nan.mp: byte 0: equity: the equity field is not a number" ]
+	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/nan.mp: byte 0: "* ]]
 	printf 'equity,notatime,1,1,0,0,0,0\n' > "$BATS_TEST_TMPDIR/bad4.csv"
 	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad4.csv"
 	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/bad4.csv:1: "* ]]
