@@ -43,30 +43,71 @@ static int grow_text(qts_csv *c, size_t need)
 	return 0;
 }
 
+/* Room for one more field. */
+static int grow_fields(qts_csv *c)
+{
+	if (c->nfields < c->fields_cap)
+		return 0;
+	size_t cap = c->fields_cap ? c->fields_cap * 2 : 16;
+	size_t *o = realloc(c->off, cap * sizeof *o);
+	if (o)
+		c->off = o;
+	size_t *l = realloc(c->lens, cap * sizeof *l);
+	if (l)
+		c->lens = l;
+	char **f = realloc(c->fields, cap * sizeof *f);
+	if (f)
+		c->fields = f;
+	if (!o || !l || !f)
+		return -1;
+	c->fields_cap = cap;
+	return 0;
+}
+
 static int add_field(qts_csv *c, const char *s, size_t n)
 {
-	if (c->nfields == c->fields_cap) {
-		size_t cap = c->fields_cap ? c->fields_cap * 2 : 16;
-		size_t *o = realloc(c->off, cap * sizeof *o);
-		if (o)
-			c->off = o;
-		size_t *l = realloc(c->lens, cap * sizeof *l);
-		if (l)
-			c->lens = l;
-		char **f = realloc(c->fields, cap * sizeof *f);
-		if (f)
-			c->fields = f;
-		if (!o || !l || !f)
-			return -1;
-		c->fields_cap = cap;
-	}
-	if (grow_text(c, n + 1) < 0)
+	if (grow_fields(c) < 0 || grow_text(c, n + 1) < 0)
 		return -1;
 	memcpy(c->text + c->text_len, s, n);
 	c->text[c->text_len + n] = '\0';
 	c->off[c->nfields] = c->text_len;
 	c->lens[c->nfields++] = n;
 	c->text_len += n + 1;
+	return 0;
+}
+
+/* The fast path: copy the line once, cutting it at each comma as it goes.
+ * Returns 1 when the line holds a double quote (it needs libcsv), 0 when
+ * split, -1 when out of memory. */
+static int split_line(qts_csv *c, const char *line, size_t len)
+{
+	if (grow_text(c, len + 1) < 0 || grow_fields(c) < 0)
+		return -1;
+	char *t = c->text;
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = line[i];
+		if (ch == ',') {
+			if (grow_fields(c) < 0)
+				return -1;
+			t[i] = '\0';
+			c->off[c->nfields] = start;
+			c->lens[c->nfields++] = i - start;
+			start = i + 1;
+			continue;
+		}
+		if (ch == '"') {
+			c->nfields = 0;
+			return 1;
+		}
+		t[i] = ch;
+	}
+	if (grow_fields(c) < 0)
+		return -1;
+	t[len] = '\0';
+	c->off[c->nfields] = start;
+	c->lens[c->nfields++] = len - start;
+	c->text_len = len + 1;
 	return 0;
 }
 
@@ -162,7 +203,7 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 		}
 		const char *line = (const char *)p;
 		c->line++;
-		if (!c->in_quoted_record && !memchr(line, '"', n)) {
+		if (!c->in_quoted_record) {
 			size_t len = n;
 			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 				len--;
@@ -170,22 +211,16 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 				qts_input_consume(c->in, n);
 				continue;
 			}
-			if (grow_text(c, len + 1) < 0) {
+			int r = split_line(c, line, len);
+			if (r < 0) {
 				qts_input_consume(c->in, n);
 				return csv_fail(c, "out of memory");
 			}
-			size_t start = 0;
-			for (size_t i = 0; i <= len; i++)
-				if (i == len || line[i] == ',') {
-					if (add_field(c, line + start, i - start) < 0) {
-						qts_input_consume(c->in, n);
-						return csv_fail(c, "out of memory");
-					}
-					start = i + 1;
-				}
-			qts_input_consume(c->in, n);
-			c->row_line = c->line;
-			return finish_row(c, fields, lens);
+			if (r == 0) {
+				qts_input_consume(c->in, n);
+				c->row_line = c->line;
+				return finish_row(c, fields, lens);
+			}
 		}
 		if (!c->in_quoted_record && line[0] == '#') {
 			qts_input_consume(c->in, n);

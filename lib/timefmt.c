@@ -53,13 +53,24 @@ static unsigned days_in_month(int y, int m)
 
 int qts_time_parse(const char *s, size_t n, int64_t *ns)
 {
+	/* Streams hold many times of one day in a row: the last date's day
+	 * number is kept (per thread, so the cache is safe anywhere). */
+	static _Thread_local char last_date[10];
+	static _Thread_local int64_t last_days;
 	int y, mo, d, h = 0, mi = 0, se = 0;
-	int64_t frac = 0;
-	if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) ||
-	    s[7] != '-' || digits(s, n, 8, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > days_in_month(y, mo))
-		return -1;
+	int64_t frac = 0, days;
+	if (n >= 10 && memcmp(s, last_date, 10) == 0)
+		days = last_days;
+	else {
+		if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) ||
+		    s[7] != '-' || digits(s, n, 8, 2, &d))
+			return -1;
+		if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > days_in_month(y, mo))
+			return -1;
+		days = qts_days_from_civil(y, (unsigned)mo, (unsigned)d);
+		memcpy(last_date, s, 10);
+		last_days = days;
+	}
 	size_t i = 10;
 	int64_t offset = 0;
 	if (i < n) {
@@ -105,7 +116,7 @@ int qts_time_parse(const char *s, size_t n, int64_t *ns)
 		if (i != n)
 			return -1;
 	}
-	int64_t secs = qts_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
 	*ns = secs * QTS_NS_PER_SEC + frac;
 	return 0;
 }
