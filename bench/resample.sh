@@ -11,21 +11,10 @@ dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 
 gen() { # gen N: N one-minute bars as CSV on stdout
-	if qts-fetch --help 2>/dev/null | grep -q 'synth:'; then
-		qts-fetch "synth:SYN?bars=$1&tf=1m" 2>/dev/null && return
-	fi
-	awk -v n="$1" -f bench/gen-bars.awk
+	qts-fetch --tf 1m --count "$1" synth:SYN
 }
 
-mean() { # mean NAME CMD: mean wall seconds of CMD over 5 runs
-	hyperfine --style none --warmup 1 --runs 5 --export-json "$dir/$1.json" "$2" >/dev/null 2>&1 ||
-		{ echo "bench: '$2' failed" >&2; exit 1; }
-	sed -n 's/.*"mean": *\([0-9.e+-]*\).*/\1/p' "$dir/$1.json" | head -n 1
-}
-
-report() { # report WHAT VALUE UNIT TARGET-TEXT OK
-	printf '%-44s %10s %-8s target %-14s %s\n' "$1" "$2" "$3" "$4" "$([ "$5" = 1 ] && echo ok || echo MISSED)"
-}
+. bench/lib.sh
 
 gen "$N" >"$dir/bars.csv"
 qts cat -M "$dir/bars.csv" >"$dir/bars.mp"
@@ -34,9 +23,9 @@ qts cat -M "$dir/bars.csv" >"$dir/bars.mp"
 # symbols, keyed on the UTC date of the bar.
 awk1='awk -F, '\''{d=substr($2,1,10)} d!=pd||$3!=ps{if(NR>1)printf "bar,%sT00:00:00Z,%s,1d,%s,%s,%s,%s,%s\n",pd,ps,o,h,l,c,v;pd=d;ps=$3;o=$5;h=$6;l=$7;v=0} {if($6+0>h+0)h=$6;if($7+0<l+0)l=$7;c=$8;v+=$9}'\'''
 
-t_mp=$(mean mp "qts-resample -M 1d $dir/bars.mp")
-t_csv=$(mean csv "qts-resample 1d $dir/bars.csv")
-t_awk=$(mean awk "$awk1 $dir/bars.csv")
+t_mp=$(median mp "qts-resample -M 1d $dir/bars.mp")
+t_csv=$(median csv "qts-resample 1d $dir/bars.csv")
+t_awk=$(median awk "$awk1 $dir/bars.csv")
 
 awk -v n="$N" -v mp="$t_mp" -v csv="$t_csv" -v ak="$t_awk" 'BEGIN {
 	r = n / mp / 1e6; printf "%s %.1f %d\n", "mp", r, (r >= 10)
