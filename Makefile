@@ -30,15 +30,18 @@ $(1)_BIN   := $$(patsubst %,build/$(1)/bin/%,$$(PROGS))
 $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
 
 build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) | build/$(1)/lib
-	$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
+	@echo "  CC      $$@"
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
 $$($(1)_LIB): $$($(1)_OBJ)
-	rm -f $$@ && ar rcs $$@ $$^
+	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
-	$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
+	@echo "  CCLD    $$@"
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
 build/$(1)/unit/%: tests/unit/%.c $$($(1)_LIB) $$(wildcard lib/*.h tests/unit/*.h) | build/$(1)/unit
-	$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) -Itests/unit $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
+	@echo "  CCLD    $$@"
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) -Itests/unit $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
 build/$(1)/lib build/$(1)/bin build/$(1)/unit:
-	mkdir -p $$@
+	@mkdir -p $$@
 -include $$(wildcard build/$(1)/lib/*.d)
 endef
 
@@ -49,7 +52,7 @@ $(eval $(call flavour,release))
 $(eval $(call flavour,asan))
 $(eval $(call flavour,cov))
 
-.PHONY: all deps check unit bats lint demo bench coverage install uninstall clean
+.PHONY: all deps check build-asan build-cov demo bench coverage install uninstall clean
 all: $(release_BIN)
 	@mkdir -p bin && for p in $(PROGS); do ln -sf ../build/release/bin/$$p bin/$$p; done
 

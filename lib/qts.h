@@ -195,8 +195,8 @@ typedef struct qts_csv qts_csv;
 typedef struct qts_input qts_input;
 qts_csv *qts_csv_open(qts_input *in);
 /* Next row: number of fields (>= 1), 0 at end, -1 on error.  Fields are
- * NUL-terminated and valid until the next call.  Blank lines are skipped;
- * comment lines (`#`...) are returned (callers decide). */
+ * NUL-terminated and valid until the next call.  Blank lines and comment
+ * lines (starting with `#`) are skipped. */
 int qts_csv_next(qts_csv *c, char ***fields, size_t **lens);
 long qts_csv_line(const qts_csv *c); /* line where the last row started */
 const char *qts_csv_error(const qts_csv *c);
@@ -213,6 +213,9 @@ long qts_input_peek(qts_input *in, const unsigned char **p, size_t n);
 long qts_input_read(qts_input *in, void *buf, size_t max);
 /* Point at buffered bytes (at least 1 unless at end): count, 0, -1. */
 long qts_input_fill(qts_input *in, const unsigned char **p);
+/* Point at buffered bytes, reading until at least n are there or the
+ * input ends: count (< n only at the end), -1 on error. */
+long qts_input_need(qts_input *in, size_t n, const unsigned char **p);
 void qts_input_consume(qts_input *in, size_t n);
 uint64_t qts_input_offset(const qts_input *in); /* bytes consumed so far */
 const char *qts_input_error(const qts_input *in);

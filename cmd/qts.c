@@ -1,0 +1,134 @@
+/* qts — runs `qts NAME ARGS` as `qts-NAME ARGS` (as git does), and holds the
+ * small helpers that do not deserve a name of their own. */
+#include "qts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: qts NAME [ARG...]      run qts-NAME\n"
+	"       qts help               list the programs\n"
+	"       qts cat [-M] [FILE...] copy event streams, converting CSV and msgpack\n"
+	"       qts --version | --help\n";
+
+/* Where this program lives, so its siblings are found before PATH. */
+static void self_dir(char *dir, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+	dir[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* qts help: the qts-* programs beside this one. */
+static int help(void)
+{
+	char dir[PATH_MAX];
+	self_dir(dir, sizeof dir);
+	DIR *d = opendir(dir);
+	char *names[64];
+	size_t n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)) && n < 64)
+		if (strncmp(e->d_name, "qts-", 4) == 0)
+			names[n++] = strdup(e->d_name);
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	fputs(usage, stdout);
+	puts("\nprograms (see each one's man page):");
+	for (size_t i = 0; i < n; i++) {
+		printf("  %s\n", names[i] + 4);
+		free(names[i]);
+	}
+	return qts_close_stdout();
+}
+
+static int cat(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+	int c, msgpack = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "Mh", opts, NULL)) != -1)
+		switch (c) {
+		case 'M': msgpack = 1; break;
+		case 'h': fputs(usage, stdout); return qts_close_stdout();
+		default: qts_usage_error(usage, NULL);
+		}
+	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(msgpack));
+	if (!w)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	char *stdin_only[] = { "-" };
+	char **files = optind < argc ? argv + optind : stdin_only;
+	int nfiles = optind < argc ? argc - optind : 1, status = QTS_EXIT_OK;
+	for (int i = 0; i < nfiles && !qts_interrupted; i++) {
+		qts_reader *r = qts_reader_open(files[i]);
+		if (!r) {
+			qts_warn("%s: %s", files[i], strerror(errno));
+			status = QTS_EXIT_FAIL;
+			continue;
+		}
+		qts_reader_on_idle(r, qts_writer_idle_flush, w);
+		qts_event ev;
+		int got;
+		while ((got = qts_reader_next(r, &ev)) > 0)
+			if (qts_writer_put(w, &ev) < 0)
+				break;
+		if (got < 0 && !qts_interrupted) {
+			qts_warn("%s", qts_reader_error(r));
+			status = QTS_EXIT_FAIL;
+		}
+		qts_reader_close(r);
+	}
+	if (qts_writer_close(w) < 0 && errno != EPIPE) {
+		qts_warn("write error: %s", strerror(errno));
+		status = QTS_EXIT_FAIL;
+	}
+	if (qts_interrupted)
+		return 128 + qts_interrupted;
+	int s = qts_close_stdout();
+	return status ? status : s;
+}
+
+int main(int argc, char **argv)
+{
+	qts_init(argv[0]);
+	if (argc < 2)
+		qts_usage_error(usage, NULL);
+	const char *name = argv[1];
+	if (strcmp(name, "--version") == 0)
+		qts_print_version();
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		fputs(usage, stdout);
+		return qts_close_stdout();
+	}
+	if (strcmp(name, "help") == 0)
+		return help();
+	if (strcmp(name, "cat") == 0)
+		return cat(argc - 1, argv + 1);
+	if (name[0] == '-' || strchr(name, '/'))
+		qts_usage_error(usage, "unknown option '%s'", name);
+	char prog[256], path[PATH_MAX + 300];
+	snprintf(prog, sizeof prog, "qts-%s", name);
+	char dir[PATH_MAX];
+	self_dir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/%s", dir, prog);
+	argv[1] = prog;
+	if (access(path, X_OK) == 0)
+		execv(path, argv + 1);
+	execvp(prog, argv + 1);
+	qts_die(errno == ENOENT ? QTS_EXIT_USAGE : QTS_EXIT_FAIL, "'%s' is not a qts program (%s: %s); see 'qts help'",
+		name, prog, strerror(errno));
+}

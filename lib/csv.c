@@ -1,0 +1,223 @@
+/* csv.c — CSV rows (RFC 4180) with line numbers.
+ *
+ * Input is taken a line at a time.  A line without a double quote cannot
+ * hold a quoted field, so it is split on commas directly; any other line,
+ * and the lines that follow it while a quoted field stays open, go through
+ * libcsv.  The fast path matters: a qts stage reads millions of rows. */
+#include "qts.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct qts_csv {
+	qts_input *in;
+	struct csv_parser parser;
+	int in_quoted_record;  /* libcsv holds part of a record */
+	long line;             /* lines read so far */
+	long row_line;         /* line where the returned row started */
+	long embedded_nl;      /* newlines inside the fields of libcsv's record */
+	/* The current row: field text in text[], NUL-separated. */
+	char *text;
+	size_t text_len, text_cap;
+	size_t *off, *lens;
+	char **fields;
+	size_t nfields, fields_cap;
+	int row_done;          /* libcsv completed a row */
+	int row_count_pending; /* rows completed by one libcsv feed beyond the first */
+	char err[256];
+};
+
+static int grow_text(qts_csv *c, size_t need)
+{
+	if (c->text_len + need <= c->text_cap)
+		return 0;
+	size_t cap = c->text_cap ? c->text_cap : 256;
+	while (cap < c->text_len + need)
+		cap *= 2;
+	char *t = realloc(c->text, cap);
+	if (!t)
+		return -1;
+	c->text = t;
+	c->text_cap = cap;
+	return 0;
+}
+
+static int add_field(qts_csv *c, const char *s, size_t n)
+{
+	if (c->nfields == c->fields_cap) {
+		size_t cap = c->fields_cap ? c->fields_cap * 2 : 16;
+		size_t *o = realloc(c->off, cap * sizeof *o);
+		if (o)
+			c->off = o;
+		size_t *l = realloc(c->lens, cap * sizeof *l);
+		if (l)
+			c->lens = l;
+		char **f = realloc(c->fields, cap * sizeof *f);
+		if (f)
+			c->fields = f;
+		if (!o || !l || !f)
+			return -1;
+		c->fields_cap = cap;
+	}
+	if (grow_text(c, n + 1) < 0)
+		return -1;
+	memcpy(c->text + c->text_len, s, n);
+	c->text[c->text_len + n] = '\0';
+	c->off[c->nfields] = c->text_len;
+	c->lens[c->nfields++] = n;
+	c->text_len += n + 1;
+	return 0;
+}
+
+static void on_field(void *s, size_t n, void *data)
+{
+	qts_csv *c = data;
+	if (c->row_done) {
+		/* A second row in one feed (lines ended by a lone CR): keep
+		 * only whole rows; this one is reported as malformed input. */
+		c->row_count_pending++;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		c->embedded_nl += ((char *)s)[i] == '\n';
+	if (add_field(c, s ? s : "", s ? n : 0) < 0)
+		c->row_count_pending = -1;
+}
+
+static void on_row(int term, void *data)
+{
+	(void)term;
+	qts_csv *c = data;
+	if (c->row_done)
+		c->row_count_pending++;
+	c->row_done = 1;
+}
+
+qts_csv *qts_csv_open(qts_input *in)
+{
+	qts_csv *c = calloc(1, sizeof *c);
+	if (!c || csv_init(&c->parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		free(c);
+		return NULL;
+	}
+	c->in = in;
+	return c;
+}
+
+long qts_csv_line(const qts_csv *c) { return c->row_line; }
+const char *qts_csv_error(const qts_csv *c) { return c->err; }
+
+static int finish_row(qts_csv *c, char ***fields, size_t **lens)
+{
+	for (size_t i = 0; i < c->nfields; i++)
+		c->fields[i] = c->text + c->off[i];
+	*fields = c->fields;
+	*lens = c->lens;
+	return (int)c->nfields;
+}
+
+static int csv_fail(qts_csv *c, const char *what)
+{
+	snprintf(c->err, sizeof c->err, "%s:%ld: %s", qts_input_name(c->in), c->line, what);
+	return -1;
+}
+
+int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
+{
+	c->nfields = 0;
+	c->text_len = 0;
+	c->row_done = 0;
+	c->embedded_nl = 0;
+	for (;;) {
+		const unsigned char *p;
+		long avail = qts_input_fill(c->in, &p);
+		if (avail < 0) {
+			snprintf(c->err, sizeof c->err, "%s", qts_input_error(c->in));
+			return -1;
+		}
+		if (avail == 0) {
+			/* End of input: a record left open by libcsv (a last line
+			 * without newline inside quotes) is finished or refused. */
+			if (!c->in_quoted_record)
+				return 0;
+			c->in_quoted_record = 0;
+			if (csv_fini(&c->parser, on_field, on_row, c) != 0 || !c->row_done)
+				return csv_fail(c, "unterminated quoted field");
+			c->row_line = c->line - c->embedded_nl;
+			return finish_row(c, fields, lens);
+		}
+		const unsigned char *nl = memchr(p, '\n', (size_t)avail);
+		size_t n;
+		if (nl)
+			n = (size_t)(nl - p) + 1;
+		else {
+			/* A line longer than the buffer, or the last line: get all of it. */
+			long more = qts_input_need(c->in, (size_t)avail + 1, &p);
+			if (more < 0)
+				return csv_fail(c, qts_input_error(c->in));
+			if (more > avail)
+				continue;
+			n = (size_t)avail;
+		}
+		const char *line = (const char *)p;
+		c->line++;
+		if (!c->in_quoted_record && !memchr(line, '"', n)) {
+			size_t len = n;
+			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				len--;
+			if (len == 0 || line[0] == '#') {
+				qts_input_consume(c->in, n);
+				continue;
+			}
+			if (grow_text(c, len + 1) < 0) {
+				qts_input_consume(c->in, n);
+				return csv_fail(c, "out of memory");
+			}
+			size_t start = 0;
+			for (size_t i = 0; i <= len; i++)
+				if (i == len || line[i] == ',') {
+					if (add_field(c, line + start, i - start) < 0) {
+						qts_input_consume(c->in, n);
+						return csv_fail(c, "out of memory");
+					}
+					start = i + 1;
+				}
+			qts_input_consume(c->in, n);
+			c->row_line = c->line;
+			return finish_row(c, fields, lens);
+		}
+		if (!c->in_quoted_record && line[0] == '#') {
+			qts_input_consume(c->in, n);
+			continue;
+		}
+		c->in_quoted_record = 1;
+		size_t done = csv_parse(&c->parser, line, n, on_field, on_row, c);
+		qts_input_consume(c->in, n);
+		if (done != n)
+			return csv_fail(c, csv_strerror(csv_error(&c->parser)));
+		if (c->row_count_pending)
+			return csv_fail(c, c->row_count_pending < 0 ? "out of memory"
+								    : "more than one record on a line (lone CR line ends?)");
+		if (c->row_done) {
+			c->in_quoted_record = 0;
+			c->row_line = c->line - c->embedded_nl;
+			return finish_row(c, fields, lens);
+		}
+		if (nl == NULL) { /* last line, no newline: let csv_fini end it */
+			continue;
+		}
+	}
+}
+
+void qts_csv_close(qts_csv *c)
+{
+	if (!c)
+		return;
+	csv_free(&c->parser);
+	free(c->text);
+	free(c->off);
+	free(c->lens);
+	free(c->fields);
+	free(c);
+}

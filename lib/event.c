@@ -1,0 +1,141 @@
+/* event.c — the event types of the stream and their fields, declared once;
+ * the CSV and msgpack codecs are driven by this table. */
+#include "event_priv.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TS { "ts", FK_TS, offsetof(qts_event, ts), sizeof(int64_t), NULL }
+#define SYM { "symbol", FK_STR, offsetof(qts_event, symbol), QTS_SYM_MAX, NULL }
+#define NUM(t, m) { #m, FK_NUM, offsetof(qts_event, t.m), sizeof(double), NULL }
+#define OPT(t, m) { #m, FK_OPTNUM, offsetof(qts_event, t.m), sizeof(double), NULL }
+#define STR(t, m) { #m, FK_STR, offsetof(qts_event, t.m), sizeof(((qts_event *)0)->t.m), NULL }
+#define ENUM(t, m, v) { #m, FK_ENUM, offsetof(qts_event, t.m), sizeof(((qts_event *)0)->t.m), v }
+
+static const char *const sides[] = { "buy", "sell", NULL };
+static const char *const kinds[] = { "market", "limit", "stop", "stop_limit", NULL };
+static const char *const tifs[] = { "day", "gtc", "ioc", "fok", NULL };
+static const char *const units[] = { "qty", "weight", NULL };
+static const char *const statuses[] = { "new", "accepted", "partial", "filled",
+					"canceled", "rejected", "expired", NULL };
+
+const struct schema qts_schema[QTS_UNKNOWN] = {
+	[QTS_BAR] = { "bar", "ts,symbol,tf,open,high,low,close,volume", 8,
+		{ TS, SYM, STR(bar, tf), NUM(bar, open), NUM(bar, high), NUM(bar, low),
+		  NUM(bar, close), NUM(bar, volume) } },
+	[QTS_TICK] = { "tick", "ts,symbol,price,size", 4,
+		{ TS, SYM, NUM(tick, price), NUM(tick, size) } },
+	[QTS_QUOTE] = { "quote", "ts,symbol,bid,ask,bid_size,ask_size", 6,
+		{ TS, SYM, NUM(quote, bid), NUM(quote, ask), NUM(quote, bid_size), NUM(quote, ask_size) } },
+	[QTS_TARGET] = { "target", "ts,symbol,target,unit,strategy", 5,
+		{ TS, SYM, NUM(target, target), ENUM(target, unit, units), STR(target, strategy) } },
+	[QTS_ORDER] = { "order", "ts,symbol,id,side,qty,kind,limit,stop,tif,strategy", 10,
+		{ TS, SYM, STR(order, id), ENUM(order, side, sides), NUM(order, qty),
+		  ENUM(order, kind, kinds), OPT(order, limit), OPT(order, stop),
+		  ENUM(order, tif, tifs), STR(order, strategy) } },
+	[QTS_CANCEL] = { "cancel", "ts,symbol,id", 3, { TS, SYM, STR(cancel, id) } },
+	[QTS_UPDATE] = { "update", "ts,symbol,id,status,filled,avg_price,reason", 7,
+		{ TS, SYM, STR(update, id), ENUM(update, status, statuses), NUM(update, filled),
+		  OPT(update, avg_price), STR(update, reason) } },
+	[QTS_FILL] = { "fill", "ts,symbol,id,side,qty,price,commission,slippage", 8,
+		{ TS, SYM, STR(fill, id), ENUM(fill, side, sides), NUM(fill, qty), NUM(fill, price),
+		  NUM(fill, commission), NUM(fill, slippage) } },
+	[QTS_POSITION] = { "position", "ts,symbol,qty,avg_price,market_value,unrealized_pnl,realized_pnl", 7,
+		{ TS, SYM, NUM(position, qty), NUM(position, avg_price), NUM(position, market_value),
+		  NUM(position, unrealized_pnl), NUM(position, realized_pnl) } },
+	[QTS_EQUITY] = { "equity", "ts,cash,equity,gross,net,realized_pnl,unrealized_pnl", 7,
+		{ TS, NUM(equity, cash), NUM(equity, equity), NUM(equity, gross), NUM(equity, net),
+		  NUM(equity, realized_pnl), NUM(equity, unrealized_pnl) } },
+	[QTS_RISK] = { "risk", "ts,symbol,rule,action,detail", 5,
+		{ TS, SYM, STR(risk, rule), STR(risk, action), STR(risk, detail) } },
+	[QTS_SYSTEM] = { "system", "ts,source,level,message", 4,
+		{ TS, STR(system, source), STR(system, level), STR(system, message) } },
+};
+
+const char *qts_type_name(qts_type t)
+{
+	return t < QTS_UNKNOWN ? qts_schema[t].name : NULL;
+}
+
+const char *qts_type_fields(qts_type t)
+{
+	return t < QTS_UNKNOWN ? qts_schema[t].names : NULL;
+}
+
+qts_type qts_type_from_name(const char *s, size_t n)
+{
+	/* Bars are by far the most frequent: test them first. */
+	if (n == 3 && memcmp(s, "bar", 3) == 0)
+		return QTS_BAR;
+	for (int t = 0; t < QTS_UNKNOWN; t++)
+		if (strlen(qts_schema[t].name) == n && memcmp(qts_schema[t].name, s, n) == 0)
+			return (qts_type)t;
+	return QTS_UNKNOWN;
+}
+
+int qts_enum_ok(const char *const *values, const char *s, size_t n)
+{
+	if (!values)
+		return 1;
+	for (; *values; values++)
+		if (strlen(*values) == n && memcmp(*values, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+void qts_event_init(qts_event *ev, qts_type t, int64_t ts)
+{
+	memset(ev, 0, offsetof(qts_event, raw));
+	ev->raw.n = 0;
+	ev->raw.field = NULL;
+	ev->type = t;
+	ev->ts = ts;
+	if (t < QTS_UNKNOWN)
+		for (int i = 0; i < qts_schema[t].nfields; i++)
+			if (qts_schema[t].f[i].kind == FK_OPTNUM)
+				*(double *)((char *)ev + qts_schema[t].f[i].offset) = QTS_EMPTY;
+}
+
+void qts_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void qts_event_copy(qts_event *dst, const qts_event *src)
+{
+	*dst = *src;
+	if (src->type != QTS_UNKNOWN || !src->raw.n)
+		return;
+	/* One block: the field array followed by the string bytes. */
+	size_t bytes = src->raw.n * sizeof(qts_raw_field);
+	for (size_t i = 0; i < src->raw.n; i++)
+		if (src->raw.field[i].kind == QTS_RAW_STR)
+			bytes += src->raw.field[i].len + 1;
+	qts_raw_field *f = malloc(bytes);
+	if (!f)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	char *text = (char *)(f + src->raw.n);
+	for (size_t i = 0; i < src->raw.n; i++) {
+		f[i] = src->raw.field[i];
+		if (f[i].kind == QTS_RAW_STR) {
+			memcpy(text, f[i].str, f[i].len);
+			text[f[i].len] = '\0';
+			f[i].str = text;
+			text += f[i].len + 1;
+		}
+	}
+	dst->raw.field = f;
+}
+
+void qts_event_free(qts_event *ev)
+{
+	if (ev->type == QTS_UNKNOWN)
+		free(ev->raw.field);
+	ev->raw.field = NULL;
+	ev->raw.n = 0;
+}

@@ -1,0 +1,32 @@
+/* event_priv.h — the field schema of each event type, shared by the codecs. */
+#ifndef QTS_EVENT_PRIV_H
+#define QTS_EVENT_PRIV_H
+#include "qts.h"
+
+enum field_kind {
+	FK_TS,      /* int64 ns; RFC 3339 in CSV */
+	FK_STR,     /* text of at most size-1 bytes */
+	FK_ENUM,    /* text, one of a fixed list */
+	FK_NUM,     /* double, required */
+	FK_OPTNUM,  /* double or empty (NaN) */
+};
+
+struct field {
+	const char *name;
+	enum field_kind kind;
+	size_t offset, size;      /* into qts_event */
+	const char *const *values; /* FK_ENUM: NULL-terminated */
+};
+
+struct schema {
+	const char *name;
+	const char *names; /* "ts,symbol,..." */
+	int nfields;       /* after the type */
+	struct field f[10];
+};
+
+extern const struct schema qts_schema[QTS_UNKNOWN];
+
+/* Whether s[0..n) is one of values; NULL values accepts anything. */
+int qts_enum_ok(const char *const *values, const char *s, size_t n);
+#endif

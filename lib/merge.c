@@ -1,0 +1,115 @@
+/* merge.c — a k-way merge of event streams by time, streaming: one event
+ * per source is held, in a binary heap ordered by (ts, source index). */
+#include "qts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct qts_merge {
+	qts_reader **readers;
+	size_t n;
+	qts_event *head;  /* the next event of each source */
+	size_t *heap;     /* source indices */
+	size_t nheap;
+	int started;
+	char err[700];
+};
+
+static int before(const qts_merge *m, size_t a, size_t b)
+{
+	int64_t ta = m->head[a].ts, tb = m->head[b].ts;
+	return ta < tb || (ta == tb && a < b);
+}
+
+static void sift_down(qts_merge *m, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, s = i;
+		if (l < m->nheap && before(m, m->heap[l], m->heap[s]))
+			s = l;
+		if (r < m->nheap && before(m, m->heap[r], m->heap[s]))
+			s = r;
+		if (s == i)
+			return;
+		size_t t = m->heap[i];
+		m->heap[i] = m->heap[s];
+		m->heap[s] = t;
+		i = s;
+	}
+}
+
+qts_merge *qts_merge_new(qts_reader **readers, size_t n)
+{
+	qts_merge *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->readers = readers;
+	m->n = n;
+	m->head = calloc(n ? n : 1, sizeof *m->head);
+	m->heap = calloc(n ? n : 1, sizeof *m->heap);
+	if (!m->head || !m->heap) {
+		qts_merge_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+const char *qts_merge_error(const qts_merge *m) { return m->err; }
+
+/* Read source i's next event into its head slot; 1, 0 at end, -1. */
+static int advance(qts_merge *m, size_t i)
+{
+	qts_event ev;
+	qts_event_free(&m->head[i]);
+	int r = qts_reader_next(m->readers[i], &ev);
+	if (r < 0)
+		snprintf(m->err, sizeof m->err, "%s", qts_reader_error(m->readers[i]));
+	if (r <= 0)
+		return r;
+	/* The reader's strings live until its next read: keep a copy. */
+	qts_event_copy(&m->head[i], &ev);
+	return 1;
+}
+
+int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source)
+{
+	if (!m->started) {
+		m->started = 1;
+		for (size_t i = 0; i < m->n; i++) {
+			int r = advance(m, i);
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				m->heap[m->nheap++] = i;
+		}
+		for (size_t i = m->nheap / 2; i-- > 0;)
+			sift_down(m, i);
+	} else if (m->nheap) {
+		/* Refill the slot of the event returned last time. */
+		size_t top = m->heap[0];
+		int r = advance(m, top);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			m->heap[0] = m->heap[--m->nheap];
+		sift_down(m, 0);
+	}
+	if (!m->nheap)
+		return 0;
+	size_t top = m->heap[0];
+	*ev = m->head[top]; /* shares the head's raw fields until the next call */
+	if (source)
+		*source = top;
+	return 1;
+}
+
+void qts_merge_free(qts_merge *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; m->head && i < m->n; i++)
+		qts_event_free(&m->head[i]);
+	free(m->head);
+	free(m->heap);
+	free(m);
+}

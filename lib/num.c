@@ -1,0 +1,125 @@
+/* num.c — numbers in the stream: parsing correctly rounded and writing the
+ * shortest decimal that reads back to the same double.
+ *
+ * Both have an exact fast path for the common case (prices and sizes with
+ * a few decimals), since strtod and printf dominate a CSV stage otherwise:
+ * a decimal m * 10^e with m < 2^53 and |e| <= 22 is one correctly rounded
+ * IEEE multiplication or division of two exact doubles (Clinger's fast
+ * path), so it matches strtod bit for bit.  Anything else takes the libc
+ * path. */
+#include "qts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double pow10_exact[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+static int parse_slow(const char *s, size_t n, double *out)
+{
+	char buf[128];
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *end;
+	double v = strtod(buf, &end);
+	if (end != buf + n || isnan(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int qts_num_parse(const char *s, size_t n, double *out)
+{
+	size_t i = 0;
+	int neg = 0;
+	if (n == 0)
+		return -1;
+	if (s[0] == '-' || s[0] == '+')
+		neg = s[i++] == '-';
+	uint64_t m = 0;
+	int digits = 0, frac = 0, seen = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, seen++)
+		if (digits < 19 && (m || s[i] != '0'))
+			m = m * 10 + (uint64_t)(s[i] - '0'), digits++;
+		else if (m || s[i] != '0')
+			return parse_slow(s, n, out);
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, seen++) {
+			if (digits >= 19)
+				return parse_slow(s, n, out);
+			if (m || s[i] != '0')
+				digits++;
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			frac++;
+		}
+	}
+	if (!seen)
+		return parse_slow(s, n, out); /* inf, nan, .e5: let strtod judge */
+	if (i < n)
+		return parse_slow(s, n, out); /* exponent or junk */
+	if (m > (1ULL << 53) || frac > 22)
+		return parse_slow(s, n, out);
+	double v = (double)m;
+	if (frac)
+		v /= pow10_exact[frac];
+	*out = neg ? -v : v;
+	return 0;
+}
+
+/* Write an unsigned integer m with a decimal point k digits from the right. */
+static int write_fixed(char *buf, int neg, uint64_t m, int k)
+{
+	char tmp[32];
+	while (k > 0 && m % 10 == 0)
+		m /= 10, k--;
+	int t = 0;
+	do {
+		tmp[t++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	while (t <= k)
+		tmp[t++] = '0';
+	int len = 0;
+	if (neg)
+		buf[len++] = '-';
+	for (int j = t - 1; j >= 0; j--) {
+		buf[len++] = tmp[j];
+		if (j == k && k > 0)
+			buf[len++] = '.';
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+int qts_num_format(double v, char *buf)
+{
+	if (isnan(v)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (isinf(v))
+		return (int)strlen(strcpy(buf, v > 0 ? "inf" : "-inf"));
+	double a = fabs(v);
+	if (a < 1e15) {
+		/* The fewest decimals k for which v*10^k is a whole number whose
+		 * division by 10^k gives back v: that decimal reads back to v. */
+		for (int k = 0; k <= 9; k++) {
+			double p = pow10_exact[k], m = a * p;
+			if (m >= 9007199254740992.0)
+				break;
+			if (m == floor(m) && m / p == a)
+				return write_fixed(buf, signbit(v) != 0, (uint64_t)m, k);
+		}
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		int len = snprintf(buf, 32, "%.*g", prec, v);
+		if (prec == 17 || strtod(buf, NULL) == v)
+			return len;
+	}
+	return 0; /* not reached */
+}

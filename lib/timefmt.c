@@ -1,0 +1,226 @@
+/* timefmt.c — time in the stream: RFC 3339 UTC with nanoseconds, bare dates,
+ * timeframes and durations.  Civil-date arithmetic follows Howard Hinnant's
+ * days_from_civil algorithm, which is exact for every proleptic Gregorian
+ * date and needs no time zone database. */
+#include "qts.h"
+
+#include <string.h>
+
+int64_t qts_days_from_civil(int y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const unsigned yoe = (unsigned)(y - era * 400);
+	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	const unsigned doe = (unsigned)(z - era * 146097);
+	const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	const unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400) + (*m <= 2);
+}
+
+static int digits(const char *s, size_t n, size_t at, int count, int *out)
+{
+	int v = 0;
+	if (at + (size_t)count > n)
+		return -1;
+	for (int i = 0; i < count; i++) {
+		char c = s[at + (size_t)i];
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (c - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static unsigned days_in_month(int y, int m)
+{
+	static const unsigned char dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return dm[m - 1] + (m == 2 && leap);
+}
+
+int qts_time_parse(const char *s, size_t n, int64_t *ns)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	int64_t frac = 0;
+	if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) ||
+	    s[7] != '-' || digits(s, n, 8, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > days_in_month(y, mo))
+		return -1;
+	size_t i = 10;
+	int64_t offset = 0;
+	if (i < n) {
+		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
+			return -1;
+		if (digits(s, n, i + 1, 2, &h) || i + 3 >= n || s[i + 3] != ':' ||
+		    digits(s, n, i + 4, 2, &mi))
+			return -1;
+		i += 6;
+		if (i < n && s[i] == ':') {
+			if (digits(s, n, i + 1, 2, &se))
+				return -1;
+			i += 3;
+			if (i < n && (s[i] == '.' || s[i] == ',')) {
+				int64_t scale = 100000000;
+				size_t start = ++i;
+				for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+					if (scale)
+						frac += (s[i] - '0') * scale;
+				if (i == start)
+					return -1;
+			}
+		}
+		if (h > 23 || mi > 59 || se > 59)
+			return -1;
+		if (i < n) {
+			if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n)
+				i++;
+			else if (s[i] == '+' || s[i] == '-') {
+				int oh, om;
+				size_t at = i + 1;
+				if (digits(s, n, at, 2, &oh))
+					return -1;
+				at += 2;
+				if (at < n && s[at] == ':')
+					at++;
+				if (digits(s, n, at, 2, &om) || at + 2 != n || oh > 23 || om > 59)
+					return -1;
+				offset = (oh * 3600LL + om * 60LL) * (s[i] == '-' ? -1 : 1);
+				i = n;
+			}
+		}
+		if (i != n)
+			return -1;
+	}
+	int64_t secs = qts_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	*ns = secs * QTS_NS_PER_SEC + frac;
+	return 0;
+}
+
+static char *put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+int qts_time_format(int64_t ns, char *buf)
+{
+	int64_t secs = ns / QTS_NS_PER_SEC, frac = ns % QTS_NS_PER_SEC;
+	if (frac < 0)
+		frac += QTS_NS_PER_SEC, secs--;
+	int64_t days = secs / 86400, sod = secs % 86400;
+	if (sod < 0)
+		sod += 86400, days--;
+	int y;
+	unsigned m, d;
+	qts_civil_from_days(days, &y, &m, &d);
+	char *p = buf;
+	if (y < 0 || y > 9999)
+		p += snprintf(p, 12, "%+05d", y);
+	else {
+		p = put2(p, (unsigned)y / 100);
+		p = put2(p, (unsigned)y % 100);
+	}
+	*p++ = '-';
+	p = put2(p, m);
+	*p++ = '-';
+	p = put2(p, d);
+	*p++ = 'T';
+	p = put2(p, (unsigned)(sod / 3600));
+	*p++ = ':';
+	p = put2(p, (unsigned)(sod / 60 % 60));
+	*p++ = ':';
+	p = put2(p, (unsigned)(sod % 60));
+	if (frac) {
+		/* 3, 6 or 9 digits: milli-, micro- or nanoseconds. */
+		int nd = frac % 1000000 == 0 ? 3 : frac % 1000 == 0 ? 6 : 9;
+		int64_t f = nd == 3 ? frac / 1000000 : nd == 6 ? frac / 1000 : frac;
+		*p++ = '.';
+		for (int i = nd - 1; i >= 0; i--, f /= 10)
+			p[i] = (char)('0' + f % 10);
+		p += nd;
+	}
+	*p++ = 'Z';
+	*p = '\0';
+	return (int)(p - buf);
+}
+
+int qts_tf_parse(const char *s, qts_tf *tf)
+{
+	long n = 0;
+	const char *p = s;
+	while (*p >= '0' && *p <= '9' && n < 1000000)
+		n = n * 10 + (*p++ - '0');
+	if (p == s)
+		n = 1; /* `d` means `1d` */
+	if (n < 1 || n >= 1000000 || !p[0] || p[1] || !strchr("smhdwM", p[0]))
+		return -1;
+	tf->n = (int)n;
+	tf->unit = p[0];
+	return 0;
+}
+
+int qts_tf_format(qts_tf tf, char *buf)
+{
+	return snprintf(buf, 16, "%d%c", tf.n, tf.unit);
+}
+
+int64_t qts_tf_ns(qts_tf tf)
+{
+	int64_t unit;
+	switch (tf.unit) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
+	default: return 0;
+	}
+	return unit * tf.n * QTS_NS_PER_SEC;
+}
+
+int qts_duration_parse(const char *s, int64_t *ns)
+{
+	static const struct { const char *suffix; int64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", QTS_NS_PER_SEC },
+		{ "m", 60 * QTS_NS_PER_SEC }, { "h", 3600 * QTS_NS_PER_SEC }, { "d", QTS_NS_PER_DAY },
+	};
+	const char *p = s;
+	double v = 0;
+	if (strcmp(s, "0") == 0) {
+		*ns = 0;
+		return 0;
+	}
+	if (!(*p >= '0' && *p <= '9'))
+		return -1;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	if (*p == '.') {
+		double scale = 0.1;
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			v += (*p - '0') * scale;
+	}
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(p, units[i].suffix) == 0) {
+			double r = v * (double)units[i].ns;
+			if (r > 9.2e18)
+				return -1;
+			*ns = (int64_t)(r + 0.5);
+			return 0;
+		}
+	return -1;
+}

@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# The event stream: CSV and msgpack codecs, gzip, errors (qts-events(5)),
+# exercised through `qts cat`.
+
+load helper
+
+@test "CSV -> CSV is the identity for every type, unknown types included" {
+	run -0 qts cat "$FIX/all-types.csv"
+	[ "$output" = "$(cat "$FIX/all-types.csv")" ]
+}
+
+@test "CSV -> msgpack -> CSV is the identity, byte for byte" {
+	qts cat -M "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/s.mp"
+	qts cat "$BATS_TEST_TMPDIR/s.mp" > "$BATS_TEST_TMPDIR/back.csv"
+	cmp "$FIX/all-types.csv" "$BATS_TEST_TMPDIR/back.csv"
+}
+
+@test "msgpack -> msgpack is the identity" {
+	qts cat -M "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/a.mp"
+	qts cat -M "$BATS_TEST_TMPDIR/a.mp" > "$BATS_TEST_TMPDIR/b.mp"
+	cmp "$BATS_TEST_TMPDIR/a.mp" "$BATS_TEST_TMPDIR/b.mp"
+}
+
+@test "msgpack records are arrays: type string, ts int64 ns, numbers float64" {
+	printf 'bar,1970-01-01T00:00:01Z,A,1d,1,2,0.5,1.5,10\n' | qts cat -M > "$BATS_TEST_TMPDIR/one.mp"
+	# 0x99 array of 9, a3 "bar", d3 int64 1e9, a1 "A", a2 "1d", cb float64 1.0 ...
+	run -0 od -An -tx1 -N24 "$BATS_TEST_TMPDIR/one.mp"
+	[ "$(echo $output)" = "99 a3 62 61 72 d3 00 00 00 00 3b 9a ca 00 a1 41 a2 31 64 cb 3f f0 00 00" ]
+}
+
+@test "QTS_FORMAT=msgpack selects msgpack output" {
+	QTS_FORMAT=msgpack qts cat "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/e.mp"
+	qts cat -M "$FIX/all-types.csv" | cmp - "$BATS_TEST_TMPDIR/e.mp"
+}
+
+@test "gzip input is read transparently, CSV and msgpack alike" {
+	gzip -c "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/s.csv.gz"
+	run -0 qts cat "$BATS_TEST_TMPDIR/s.csv.gz"
+	[ "$output" = "$(cat "$FIX/all-types.csv")" ]
+	qts cat -M "$FIX/all-types.csv" | gzip | qts cat > "$BATS_TEST_TMPDIR/back.csv"
+	cmp "$FIX/all-types.csv" "$BATS_TEST_TMPDIR/back.csv"
+}
+
+@test "concatenated gzip members are read as one stream" {
+	head -3 "$FIX/all-types.csv" | gzip > "$BATS_TEST_TMPDIR/m.gz"
+	tail -n +4 "$FIX/all-types.csv" | gzip >> "$BATS_TEST_TMPDIR/m.gz"
+	qts cat "$BATS_TEST_TMPDIR/m.gz" | cmp - "$FIX/all-types.csv"
+}
+
+@test "comments, blank lines and CRLF line ends are accepted" {
+	printf '#bar,ts,symbol,tf,open,high,low,close,volume\r\n\r\nbar,2024-01-02,A,1d,1,2,0.5,1.5,10\r\n' > "$BATS_TEST_TMPDIR/c.csv"
+	run -0 qts cat "$BATS_TEST_TMPDIR/c.csv"
+	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+}
+
+@test "a last line without a newline is not lost" {
+	printf 'tick,2024-01-02,A,1,2\ntick,2024-01-03,A,"1",2' > "$BATS_TEST_TMPDIR/n.csv"
+	run -0 qts cat "$BATS_TEST_TMPDIR/n.csv"
+	[ "${lines[1]}" = "tick,2024-01-03T00:00:00Z,A,1,2" ]
+}
+
+@test "numbers are written in the shortest form that reads back" {
+	printf 'tick,2024-01-02,A,2.1790120,0100\n' | qts cat > "$BATS_TEST_TMPDIR/o"
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = "tick,2024-01-02T00:00:00Z,A,2.179012,100" ]
+}
+
+@test "times: offsets, bare dates, nanoseconds" {
+	printf 'tick,2024-01-02T09:30:00.000000001-05:00,A,1,1\n' | qts cat > "$BATS_TEST_TMPDIR/o"
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = "tick,2024-01-02T14:30:00.000000001Z,A,1,1" ]
+}
+
+@test "wrong field count: file:line and what, only whole records before it" {
+	printf 'tick,2024-01-02,A,1,2\ntick,2024-01-03,A,1\ntick,2024-01-04,A,1,2\n' > "$BATS_TEST_TMPDIR/bad.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/bad.csv"
+	[ "$output" = "tick,2024-01-02T00:00:00Z,A,1,2" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/bad.csv:2: tick: expected 5 fields (type,ts,symbol,price,size), got 4" ]
+}
+
+@test "a number that is not a number" {
+	run -1 --separate-stderr qts cat <<< 'bar,2024-01-02,A,1d,1,2,x,1.5,10'
+	[ "$stderr" = "qts: -:1: low: 'x' is not a number" ]
+}
+
+@test "a time that is not a time" {
+	run -1 --separate-stderr qts cat <<< 'tick,2024-13-02,A,1,1'
+	[ "$stderr" = "qts: -:1: ts: '2024-13-02' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+}
+
+@test "an enumerated field with another value" {
+	run -1 --separate-stderr qts cat <<< 'order,2024-01-02,A,o1,hold,1,market,,,day,s'
+	[ "$stderr" = "qts: -:1: side: 'hold' is not one of the allowed values" ]
+}
+
+@test "a text field longer than its limit" {
+	run -1 --separate-stderr qts cat <<< "tick,2024-01-02,$(printf 'S%.0s' $(seq 40)),1,1"
+	[ "$stderr" = "qts: -:1: symbol: longer than 31 bytes" ]
+}
+
+@test "an unterminated quote at the end of input" {
+	run -1 --separate-stderr qts cat <<< 'news,2024-01-02,"open'
+	[[ "$stderr" == "qts: -:1: unterminated quoted field" ]]
+}
+
+@test "msgpack truncated mid-record: byte offset, only whole records written" {
+	qts cat -M "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/s.mp"
+	size=$(stat -c %s "$BATS_TEST_TMPDIR/s.mp")
+	head -c $((size - 3)) "$BATS_TEST_TMPDIR/s.mp" > "$BATS_TEST_TMPDIR/t.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
+	[ "$output" = "$(head -n 16 "$FIX/all-types.csv")" ]
+	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/t.mp: byte "*": truncated record (input ends inside it)" ]]
+}
+
+@test "msgpack with a wrong type in a field" {
+	# ["tick", 0, "A", "x", 1.0]: price is a string
+	printf '\x95\xa4tick\x00\xa1A\xa1x\xcb\x3f\xf0\x00\x00\x00\x00\x00\x00' > "$BATS_TEST_TMPDIR/w.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/w.mp"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/w.mp: byte 0: tick: field price (at byte 9): expected a number" ]
+}
+
+@test "msgpack: a record that is not an array" {
+	qts cat -M "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/s.mp"
+	printf '\xc0' >> "$BATS_TEST_TMPDIR/s.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/s.mp"
+	[[ "$stderr" == *": byte "*": expected an array (one record)" ]]
+	[ "${#lines[@]}" -eq 17 ]
+}
+
+@test "corrupt gzip is an error" {
+	gzip -c "$FIX/all-types.csv" | head -c 100 > "$BATS_TEST_TMPDIR/t.gz"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.gz"
+	[[ "$stderr" == *"truncated gzip data"* ]]
+}
+
+@test "a missing file is reported and the others still read" {
+	run -1 --separate-stderr qts cat /nonexistent "$FIX/all-types.csv"
+	[ "$stderr" = "qts: /nonexistent: No such file or directory" ]
+	[ "${#lines[@]}" -eq 17 ]
+}
+
+@test "empty input gives empty output" {
+	run -0 qts cat < /dev/null
+	[ -z "$output" ]
+}
+
+@test "a broken pipe ends quietly" {
+	for i in $(seq 20000); do echo "tick,2024-01-02,A,1,$i"; done > "$BATS_TEST_TMPDIR/big.csv"
+	run bash -c "qts cat '$BATS_TEST_TMPDIR/big.csv' | head -1"
+	[ "$output" = "tick,2024-01-02T00:00:00Z,A,1,1" ]
+}
+
+@test "output is flushed while the input pipe is idle" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	qts cat < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	echo 'tick,2024-01-02,A,1,1' >&5
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "tick,2024-01-02T00:00:00Z,A,1,1" ]
+	exec 5>&-
+	wait $pid
+}
+
+@test "SIGTERM flushes and exits 143" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	qts cat < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	echo 'tick,2024-01-02,A,1,1' >&5
+	sleep 0.3
+	kill -TERM $pid
+	rc=0
+	wait $pid || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 143 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "tick,2024-01-02T00:00:00Z,A,1,1" ]
+}
+
+@test "qts dispatches to qts-NAME and lists programs" {
+	run -0 qts help
+	[[ "$output" == *"usage: qts NAME"* ]]
+	run -2 --separate-stderr qts no-such-program
+	[[ "$stderr" == "qts: 'no-such-program' is not a qts program"* ]]
+	run -0 qts --version
+	[[ "$output" == "qts "[0-9]* ]]
+	run -2 qts --bogus
+}
