@@ -18,7 +18,7 @@ static int lookup(const char *s, const char *const *names, int n)
 
 int qts_side_parse(const char *s)
 {
-	return strcmp(s, "buy") == 0 ? QTS_BUY : strcmp(s, "sell") == 0 ? QTS_SELL : -1;
+	return strcmp(s, "buy") == 0 ? QTS_BUY : strcmp(s, "sell") == 0 ? QTS_SELL : 0;
 }
 int qts_kind_parse(const char *s) { return lookup(s, kind_names, 4); }
 int qts_tif_parse(const char *s) { return lookup(s, tif_names, 4); }

@@ -68,7 +68,8 @@ enum { QTS_BUY = 1, QTS_SELL = -1 };
 enum { QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT };
 enum { QTS_DAY, QTS_GTC, QTS_IOC, QTS_FOK };
 
-/* Names to codes and back; the parsers return -1 for an unknown name. */
+/* Names to codes and back; the parsers return -1 for an unknown name
+ * (qts_side_parse 0, as -1 is QTS_SELL). */
 int qts_side_parse(const char *s);
 int qts_kind_parse(const char *s);
 int qts_tif_parse(const char *s);

@@ -22,7 +22,7 @@ int main(void)
 	qts_mkt down = bar(100, 110, 95, 98, 1000); /* path 100 110 95 98 */
 
 	CHECK(qts_side_parse("buy") == QTS_BUY && qts_side_parse("sell") == QTS_SELL &&
-	      qts_side_parse("hold") == -1, "sides");
+	      qts_side_parse("hold") == 0, "sides");
 	CHECK(qts_kind_parse("stop_limit") == QTS_STOP_LIMIT && qts_kind_parse("x") == -1, "kinds");
 	CHECK(qts_tif_parse("fok") == QTS_FOK && qts_tif_parse("gtd") == -1, "tifs");
 	CHECK_STR(qts_side_name(QTS_SELL), "sell", "side name");
