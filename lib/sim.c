@@ -204,16 +204,22 @@ static int update(qts_sim *s, int64_t ts, const char *symbol, const qts_order *o
 	return put(s, &ev);
 }
 
+/* No negative zero in the output: -0 and 0 print differently. */
+static double nz(double v)
+{
+	return v == 0 ? 0 : v;
+}
+
 static int position(qts_sim *s, int64_t ts, const sym *y)
 {
 	qts_event ev;
 	qts_event_init(&ev, QTS_POSITION, ts);
 	QTS_SET(ev.symbol, y->name);
-	ev.position.qty = y->pos.qty;
-	ev.position.avg_price = y->pos.avg;
-	ev.position.market_value = qts_pos_value(&y->pos);
-	ev.position.unrealized_pnl = qts_pos_unrealized(&y->pos);
-	ev.position.realized_pnl = y->pos.realized;
+	ev.position.qty = nz(y->pos.qty);
+	ev.position.avg_price = nz(y->pos.avg);
+	ev.position.market_value = nz(qts_pos_value(&y->pos));
+	ev.position.unrealized_pnl = nz(qts_pos_unrealized(&y->pos));
+	ev.position.realized_pnl = nz(y->pos.realized);
 	return put(s, &ev);
 }
 
@@ -240,12 +246,12 @@ static int equity(qts_sim *s, int64_t ts)
 	totals t = books(s);
 	qts_event ev;
 	qts_event_init(&ev, QTS_EQUITY, ts);
-	ev.equity.cash = s->pf.cash;
-	ev.equity.equity = t.equity;
-	ev.equity.gross = t.gross;
-	ev.equity.net = t.net;
-	ev.equity.realized_pnl = t.realized;
-	ev.equity.unrealized_pnl = t.unrealized;
+	ev.equity.cash = nz(s->pf.cash);
+	ev.equity.equity = nz(t.equity);
+	ev.equity.gross = nz(t.gross);
+	ev.equity.net = nz(t.net);
+	ev.equity.realized_pnl = nz(t.realized);
+	ev.equity.unrealized_pnl = nz(t.unrealized);
 	return put(s, &ev);
 }
 
