@@ -14,9 +14,9 @@ static const char usage[] =
 	"               [--impact sqrt,k=X[,window=N]] [--latency DURATION]\n"
 	"               [--max-participation F] [--leverage N] [--no-short]\n"
 	"               [--fractional] [--actions FILE] [--close-at-end] [FILE...]\n"
+	"       qts-sim --version | --help\n"
 	"  --commission bps=N | per-share=X[,min=Y][,max-pct=Z]\n"
-	"  --slippage   bps=N | ticks=N,tick=X | spread\n"
-	"       qts-sim --version | --help\n";
+	"  --slippage   bps=N | ticks=N,tick=X | spread\n";
 
 enum { OPT_CASH = 256, OPT_COMMISSION, OPT_SLIPPAGE, OPT_IMPACT, OPT_LATENCY, OPT_PART,
        OPT_LEVERAGE, OPT_NO_SHORT, OPT_FRACTIONAL, OPT_ACTIONS, OPT_CLOSE, OPT_VERSION };
@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 	if (!sim)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 
-	int status = QTS_EXIT_OK, got, wfail = 0;
+	int status = QTS_EXIT_OK, got = 0, wfail = 0;
 	qts_event ev;
 	while (!qts_interrupted && (got = next_event(&in, &ev)) > 0)
 		if (qts_sim_put(sim, &ev) < 0) {
