@@ -1,6 +1,7 @@
 # qts — build, test, install, bench.  Programs are cmd/qts-*.c, libqts is
 # lib/*.c, unit tests are tests/unit/test_*.c; new files need no edit here.
 
+.DEFAULT_GOAL := all
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 DESTDIR   ?=
