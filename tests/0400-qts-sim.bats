@@ -340,9 +340,18 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 
 @test "several inputs are merged in time order" {
 	grep '^bar' "$SIM/orders.csv" > "$BATS_TEST_TMPDIR/bars.csv"
-	grep '^order' "$SIM/orders.csv" | grep ',m1,' > "$BATS_TEST_TMPDIR/o.csv"
+	# merged by the time each event became known: the 01-01 bar at its
+	# end 01-02, so an order stamped 01-02 comes after it (ties go to the
+	# file named first) and fills at the 01-02 open 10.5 ...
+	grep '^order' "$SIM/orders.csv" | grep ',m1,' | sed 's/2024-01-01/2024-01-02/' > "$BATS_TEST_TMPDIR/o.csv"
 	run -0 qts-sim "$BATS_TEST_TMPDIR/bars.csv" "$BATS_TEST_TMPDIR/o.csv"
 	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,10.5,0,0'
+	[ "$(echo "$output" | sed -n 2p)" = "order,2024-01-02T00:00:00Z,A,m1,buy,10,market,,,gtc,t" ]
+	# ... while one stamped 01-01 comes before the 01-01 bar is known and
+	# fills at its open 10
+	grep '^order' "$SIM/orders.csv" | grep ',m1,' > "$BATS_TEST_TMPDIR/o.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/bars.csv" "$BATS_TEST_TMPDIR/o.csv"
+	echo "$output" | grep -qx 'fill,2024-01-01T00:00:00Z,A,m1,buy,10,10,0,0'
 }
 
 @test "usage: --help, --version, unknown options" {
