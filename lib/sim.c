@@ -19,6 +19,7 @@ typedef struct sym {
 	qts_pos pos;
 	qts_order *ord; /* working orders, in arrival order */
 	size_t nord, cord;
+	double wq; /* signed quantity the working orders still want */
 	strat_target *tgt;
 	size_t ntgt;
 	qts_roll roll;
@@ -160,13 +161,11 @@ static int put(qts_sim *s, const qts_event *ev)
 	return s->failed ? -1 : 0;
 }
 
-/* Signed quantity of the working orders of y. */
+/* Signed quantity of the working orders of y, kept as orders come and
+ * go so a long book costs nothing per order. */
 static double working(const sym *y)
 {
-	double w = 0;
-	for (size_t i = 0; i < y->nord; i++)
-		w += y->ord[i].side * (y->ord[i].qty - y->ord[i].filled);
-	return w;
+	return y->nord ? y->wq : 0;
 }
 
 typedef struct totals {
@@ -257,6 +256,7 @@ static int equity(qts_sim *s, int64_t ts)
 
 static void remove_order(sym *y, size_t i)
 {
+	y->wq -= y->ord[i].side * (y->ord[i].qty - y->ord[i].filled);
 	memmove(&y->ord[i], &y->ord[i + 1], (y->nord - i - 1) * sizeof *y->ord);
 	y->nord--;
 }
@@ -313,6 +313,7 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 		if (!y->ord)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 	}
+	y->wq = working(y) + o->side * o->qty;
 	y->ord[y->nord++] = *o;
 	return update(s, ts, y->name, o, "accepted", "");
 }
@@ -518,6 +519,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 				return -1;
 			o->filled += q;
 			o->notional += q * price;
+			y->wq -= o->side * q;
 			remaining = o->qty - o->filled;
 			int done = remaining <= EPS * o->qty;
 			if (update(s, ts, y->name, o, done ? "filled" : "partial", "") < 0 ||
@@ -631,6 +633,7 @@ static int apply_action(qts_sim *s, const qts_action *a)
 	switch (a->kind) {
 	case QTS_ACT_SPLIT:
 		qts_pf_split(&y->pos, a->value);
+		y->wq *= a->value;
 		for (size_t i = 0; i < y->nord; i++) {
 			qts_order *o = &y->ord[i];
 			o->qty *= a->value;

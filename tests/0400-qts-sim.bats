@@ -375,3 +375,24 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 		grep -q -- "$o" "$BATS_TEST_DIRNAME/../completions/zsh/_qts-sim" || { echo "zsh: $o"; false; }
 	done
 }
+
+@test "the examples in examples/sim run and fill" {
+	for f in "$BATS_TEST_DIRNAME"/../examples/sim/*.sh; do
+		[ "$(basename "$f")" = common.sh ] && continue
+		run -0 sh "$f"
+		echo "$output" | grep -q '^fill,' || { echo "no fill: $f"; false; }
+		echo "$output" | grep -q '^equity,' || { echo "no equity: $f"; false; }
+	done
+}
+
+@test "order ids are remembered for the last 65536 orders" {
+	# 65537 distinct ids, then the first and the last again: the first has
+	# left the window and is worked again, the last is a repeat
+	awk 'BEGIN { print "bar,2024-01-01,A,1d,1,1,1,1,1e12";
+		for (i = 0; i <= 65536; i++) printf "order,2024-01-01,A,o%d,buy,1,limit,0.5,,gtc,t\n", i;
+		print "order,2024-01-01,A,o0,buy,1,limit,0.5,,gtc,t";
+		print "order,2024-01-01,A,o65536,buy,1,limit,0.5,,gtc,t" }' > "$BATS_TEST_TMPDIR/ids.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/ids.csv"
+	[ "$(echo "$output" | grep -c ',o0,accepted,')" -eq 2 ]
+	[ "$(echo "$output" | grep -c ',o65536,accepted,')" -eq 1 ]
+}
