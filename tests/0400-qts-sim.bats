@@ -396,3 +396,22 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$(echo "$output" | grep -c ',o0,accepted,')" -eq 2 ]
 	[ "$(echo "$output" | grep -c ',o65536,accepted,')" -eq 1 ]
 }
+
+@test "the books balance: equity = initial cash + realized + unrealized, all costs on" {
+	qts-fetch --count 300 -t 1m synth:AAA,BBB,CCC |
+	awk -F, '{ print } /^bar,/ { n[$3]++; if (n[$3] % 7 == 0) printf "target,%s,%s,%d,qty,x\n", $2, $3, (n[$3] / 7) % 3 * 100 - 100 }' |
+	qts-sim --cash 50000 --commission per-share=0.005,min=1 --slippage bps=3 --impact sqrt,k=0.2,window=10 \
+		--max-participation 0.01 --close-at-end > "$BATS_TEST_TMPDIR/out"
+	[ "$(grep -c '^fill,' "$BATS_TEST_TMPDIR/out")" -gt 10 ]
+	run -0 awk -F, '/^equity,/ { n++; d = $4 - (50000 + $7 + $8); if (d < 0) d = -d; if (d > 1e-6) bad++ } END { print n, bad + 0 }' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "300 0" ]
+}
+
+@test "equity is stamped at the bar close time, months included" {
+	printf 'bar,2024-01-01,A,1M,1,1,1,1,1\nbar,2024-02-01,A,1M,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(echo "$output" | only equity | cut -d, -f2 | tr '\n' ' ')" = "2024-02-01T00:00:00Z 2024-03-01T00:00:00Z " ]
+	printf 'bar,2024-01-02T14:30:00Z,A,5m,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(echo "$output" | only equity | cut -d, -f2)" = "2024-01-02T14:35:00Z" ]
+}
