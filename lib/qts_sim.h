@@ -145,7 +145,7 @@ typedef struct qts_action {
 	double value; /* ratio, cash per share; unused for delisting */
 } qts_action;
 
-/* Read a CSV of `date,symbol,action,value` lines (action split, dividend
+/* Read a CSV file (plain or gzip) of `date,symbol,action,value` rows (action split, dividend
  * or delist; `#` comments, blank lines and a `date,...` header skipped)
  * sorted by date (stable).  0, or -1 with `FILE:LINE: what` in err (at
  * least 512 bytes). */

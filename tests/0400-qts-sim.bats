@@ -301,6 +301,10 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	# delisted on 01-04: closed at the last price, the 01-03 close 5.5
 	echo "$output" | grep -qx 'fill,2024-01-04T00:00:00Z,A,delist-A,sell,10000,5.5,0,0'
 	echo "$output" | grep -qx 'update,2024-01-04T00:00:00Z,A,s1-A-2,rejected,0,,A is delisted'
+	# the same file gzip-compressed, with quoted fields, reads the same
+	sed 's/^2024-01-03,A,split,2$/"2024-01-03","A",split,"2"/' "$SIM/actions.csv" | gzip > "$BATS_TEST_TMPDIR/a.csv.gz"
+	qts-sim --actions "$BATS_TEST_TMPDIR/a.csv.gz" --close-at-end "$SIM/targets.csv" > "$BATS_TEST_TMPDIR/gz.out"
+	[ "$(cat "$BATS_TEST_TMPDIR/gz.out")" = "$output" ]
 }
 
 @test "--actions errors name the file and line" {
