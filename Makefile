@@ -14,7 +14,7 @@ LDLIBS    := -lcsv -lmsgpackc -lcurl -lz -ldl -lm -lpthread
 
 # Debian packages the build and the tests need; `make deps` installs what is missing.
 DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev \
-             libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine
+             libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/qts*.c))

@@ -230,43 +230,50 @@ static int open_source(source *s, const options *o)
 	return 0;
 }
 
-/* A source's next event within --from/--to, its bars validated. */
+/* A source's next event within --from/--to. */
 static int source_next(void *ctx, size_t i, qts_event *ev)
 {
 	fetch *f = ctx;
 	source *s = &f->src[i];
 	for (;;) {
 		int r;
-		const char *where;
 		if (s->synth)
-			r = qts_synth_next(s->synth, ev), where = s->spec;
+			r = qts_synth_next(s->synth, ev);
 		else if (s->vendor) {
-			r = qts_vendor_next(s->vendor, ev), where = qts_vendor_where(s->vendor);
-			if (r < 0)
+			if ((r = qts_vendor_next(s->vendor, ev)) < 0)
 				snprintf(s->err, sizeof s->err, "%s", qts_vendor_error(s->vendor));
-		} else {
-			r = qts_reader_next(s->events, ev), where = r > 0 ? qts_reader_where(s->events) : "";
-			if (r < 0)
-				snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
-		}
+		} else if ((r = qts_reader_next(s->events, ev)) < 0)
+			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
 		if (r <= 0)
 			return r;
 		if ((f->o->has_from && ev->ts < f->o->from) || (f->o->has_to && ev->ts >= f->o->to))
 			continue;
-		if (ev->type != QTS_BAR || s->synth)
-			return 1;
-		const char *bad = qts_validate_bar(f->validator, ev);
-		if (!bad)
-			return 1;
-		if (f->o->on_bad == ON_BAD_STOP) {
-			snprintf(s->err, sizeof s->err, "%s: %s", where, bad);
-			return -1;
-		}
-		if (f->o->on_bad == ON_BAD_WARN) {
-			qts_warn("%s: %s", where, bad);
-			return 1;
-		}
+		return 1;
+	}
+}
+
+/* Validate a bar of the merged stream: 1 keep, 0 skip, -1 stop.  The
+ * source has not read past it, so its position names the bar's line. */
+static int check_bar(fetch *f, size_t i, const qts_event *ev, const char **where, const char **bad)
+{
+	source *s = &f->src[i];
+	if (ev->type != QTS_BAR || s->synth) /* generated bars are sound by construction */
+		return 1;
+	if (!(*bad = qts_validate_bar(f->validator, ev))) {
+		qts_validator_accept(f->validator, ev);
+		return 1;
+	}
+	*where = s->vendor ? qts_vendor_where(s->vendor) : qts_reader_where(s->events);
+	switch (f->o->on_bad) {
+	case ON_BAD_WARN:
+		qts_warn("%s: %s", *where, *bad);
+		qts_validator_accept(f->validator, ev);
+		return 1;
+	case ON_BAD_SKIP:
 		f->skipped++;
+		return 0;
+	default:
+		return -1;
 	}
 }
 
@@ -314,14 +321,20 @@ int main(int argc, char **argv)
 		if (f.src[i].events)
 			qts_reader_on_idle(f.src[i].events, qts_writer_idle_flush, w);
 	qts_event ev;
-	int r;
-	if (f.n == 1) /* nothing to merge: skip the copy into the heap */
-		while ((r = source_next(&f, 0, &ev)) > 0 && qts_writer_put(w, &ev) == 0)
-			;
-	else
-		while ((r = qts_merge_next(m, &ev, NULL)) > 0 && qts_writer_put(w, &ev) == 0)
-			;
-	if (r < 0 && !qts_interrupted) {
+	size_t from = 0;
+	const char *where = "", *bad = NULL;
+	int r, keep = 1;
+	/* One source needs no merge, which would copy every event. */
+	while ((r = f.n == 1 ? source_next(&f, 0, &ev) : qts_merge_next(m, &ev, &from)) > 0) {
+		if ((keep = check_bar(&f, from, &ev, &where, &bad)) < 0)
+			break;
+		if (keep && qts_writer_put(w, &ev) < 0)
+			break;
+	}
+	if (keep < 0) {
+		qts_warn("%s: %s", where, bad);
+		status = QTS_EXIT_FAIL;
+	} else if (r < 0 && !qts_interrupted) {
 		qts_warn("%s", f.n == 1 ? f.src[0].err : qts_merge_error(m));
 		status = QTS_EXIT_FAIL;
 	}

@@ -1,6 +1,6 @@
 /* merge.c — a k-way merge of event streams by the time each event became
  * known, streaming: one event per source is held, in a binary heap ordered
- * by (known time, source index). */
+ * by (known time, symbol, source index). */
 #include "qts.h"
 
 #include <stdlib.h>
@@ -19,9 +19,14 @@ struct qts_merge {
 	char err[1100];
 };
 
+/* Time first; at the same time by symbol, so the result does not depend
+ * on the order in which files are named; then by source. */
 static int before(const qts_merge *m, size_t a, size_t b)
 {
-	return m->key[a] < m->key[b] || (m->key[a] == m->key[b] && a < b);
+	if (m->key[a] != m->key[b])
+		return m->key[a] < m->key[b];
+	int c = strcmp(m->head[a].symbol, m->head[b].symbol);
+	return c ? c < 0 : a < b;
 }
 
 static void sift_down(qts_merge *m, size_t i)

@@ -267,8 +267,8 @@ void qts_symtab_free(qts_symtab *t); /* frees the values too */
 
 typedef struct qts_merge qts_merge;
 /* A k-way merge of readers by the time each event became known
- * (qts_event_known); ties go to the earlier source, so the result is
- * deterministic.  Each reader's own order is kept. */
+ * (qts_event_known); ties go by symbol, then to the earlier source, so the
+ * result is deterministic.  Each reader's own order is kept. */
 qts_merge *qts_merge_new(qts_reader **readers, size_t n);
 /* The same over any sources: next(ctx, i, ev) returns 1, 0 at the end or
  * -1, and error(ctx, i) says why. */

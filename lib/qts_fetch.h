@@ -52,6 +52,8 @@ qts_validator *qts_validator_new(void);
  * next call).  Checks low <= open, close <= high, volume >= 0, finite
  * numbers, and time strictly increasing per symbol and timeframe. */
 const char *qts_validate_bar(qts_validator *v, const qts_event *ev);
+/* Record a bar as part of the stream (the next must come after it). */
+void qts_validator_accept(qts_validator *v, const qts_event *ev);
 void qts_validator_free(qts_validator *v);
 
 #endif

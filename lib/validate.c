@@ -54,7 +54,16 @@ const char *qts_validate_bar(qts_validator *v, const qts_event *ev)
 			 ev->symbol, ev->bar.tf, a, b);
 		return v->msg;
 	}
-	last->ts = ev->ts;
-	last->seen = 1;
 	return NULL;
+}
+
+void qts_validator_accept(qts_validator *v, const qts_event *ev)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%s %s", ev->symbol, ev->bar.tf);
+	struct { int64_t ts; int seen; } *last = qts_symtab_get(v->last, key);
+	if (last) {
+		last->ts = ev->ts;
+		last->seen = 1;
+	}
 }

@@ -19,6 +19,7 @@ struct qts_vendor {
 	qts_input *in;
 	qts_csv *csv;
 	qts_vendor_opts o;
+	char symbol[QTS_SYM_MAX];
 	int col[C_NCOLS];      /* field index or -1 */
 	size_t nheader;
 	const char *layout;
@@ -103,6 +104,9 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 	}
 	v->in = in;
 	v->o = *o;
+	if (o->symbol)
+		QTS_SET(v->symbol, o->symbol);
+	v->o.symbol = v->symbol;
 	for (int c = 0; c < C_NCOLS; c++)
 		v->col[c] = -1;
 	char **f;
@@ -140,7 +144,7 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 	v->layout = v->col[C_ADJ] >= 0 ? "yahoo"
 		  : strcmp(first, "ticker") == 0 ? "stooq"
 		  : strcmp(first, "timestamp") == 0 && n == 6 ? "alphavantage" : "generic";
-	if (!o->symbol && v->col[C_SYMBOL] < 0) {
+	if (!v->symbol[0] && v->col[C_SYMBOL] < 0) {
 		snprintf(err, 512, "%s: no symbol column and no --symbol", qts_input_name(in));
 		goto fail;
 	}
@@ -246,8 +250,12 @@ static void infer_tf(qts_vendor *v)
 	int64_t gaps[INFER_ROWS];
 	int ngaps = 0;
 	for (int i = 1; i < v->nqueue; i++)
-		if (strcmp(v->queue[i].symbol, v->queue[i - 1].symbol) == 0 && v->queue[i].ts > v->queue[i - 1].ts)
-			gaps[ngaps++] = v->queue[i].ts - v->queue[i - 1].ts;
+		for (int j = i - 1; j >= 0; j--)
+			if (strcmp(v->queue[i].symbol, v->queue[j].symbol) == 0) {
+				if (v->queue[i].ts > v->queue[j].ts)
+					gaps[ngaps++] = v->queue[i].ts - v->queue[j].ts;
+				break;
+			}
 	int64_t gap = 0;
 	int best = 0;
 	for (int i = 0; i < ngaps; i++) {

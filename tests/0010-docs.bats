@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# Every program's options, as its --help lists them, are in its man page and
+# in both completion files; the completions parse; every man page lints.
+
+load helper
+
+TOP=$BATS_TEST_DIRNAME/..
+
+programs() {
+	for c in "$TOP"/cmd/qts*.c; do basename "$c" .c; done
+}
+
+@test "every program has a man page and bash and zsh completions" {
+	for p in $(programs); do
+		[ -f "$TOP/man/$p.1" ] || { echo "no man/$p.1"; false; }
+		[ -f "$TOP/completions/bash/$p" ] || { echo "no bash completion for $p"; false; }
+		[ -f "$TOP/completions/zsh/_$p" ] || { echo "no zsh completion for $p"; false; }
+	done
+}
+
+@test "every long option of --help is in the man page and both completions" {
+	for p in $(programs); do
+		opts=$("$p" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+		[ -n "$opts" ] || { echo "$p --help lists no options"; false; }
+		for o in $opts; do
+			# mdoc writes --name as Fl \-name, Fl -name or Fl Fl name
+			grep -qE -- "(\\\\-|Fl Fl |Fl -)${o#--}( |$)" "$TOP/man/$p.1" ||
+				{ echo "$p: $o not in man/$p.1"; false; }
+			grep -q -- "$o" "$TOP/completions/bash/$p" || { echo "$p: $o not in bash completion"; false; }
+			grep -q -- "$o" "$TOP/completions/zsh/_$p" || { echo "$p: $o not in zsh completion"; false; }
+		done
+	done
+}
+
+@test "--version prints the program and the version, --help exits 0" {
+	for p in $(programs); do
+		run -0 "$p" --version
+		[[ "$output" =~ ^$p\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "$p: $output"; false; }
+		run -0 "$p" --help
+	done
+}
+
+@test "a bad option exits 2 with the usage on stderr" {
+	for p in $(programs); do
+		[ "$p" = qts ] && continue
+		run -2 --separate-stderr "$p" --no-such-option < /dev/null
+		[[ "$stderr" == *"usage: $p"* ]] || { echo "$p: $stderr"; false; }
+	done
+}
+
+@test "bash completions parse and define their function" {
+	for f in "$TOP"/completions/bash/*; do
+		bash -n "$f"
+		run -0 bash -c "complete() { echo \"\$@\"; }; source '$f'"
+		[[ "$output" == *"$(basename "$f")"* ]]
+	done
+}
+
+@test "zsh completions parse" {
+	command -v zsh >/dev/null || skip "zsh is not installed (make deps installs it)"
+	for f in "$TOP"/completions/zsh/_*; do
+		zsh -n "$f" || { echo "$f"; false; }
+		head -1 "$f" | grep -q "^#compdef $(basename "$f" | cut -c2-)"
+	done
+}
+
+@test "bash completion of qts-fetch offers its flags and choices" {
+	run -0 bash -c "source '$TOP/completions/bash/qts-fetch'
+		COMP_WORDS=(qts-fetch --on-bad ''); COMP_CWORD=2; _qts_fetch; echo \${COMPREPLY[*]}"
+	[ "$output" = "stop skip warn" ]
+	run -0 bash -c "source '$TOP/completions/bash/qts-fetch'
+		COMP_WORDS=(qts-fetch --ad); COMP_CWORD=1; _qts_fetch; echo \${COMPREPLY[*]}"
+	[ "$output" = "--adjust" ]
+}
