@@ -34,6 +34,19 @@ awk -v b="$BARS" -v s="$secs" -v r="$rss" -v r0="$small_rss" 'BEGIN {
 	printf "qts-sim max RSS: %d KiB at %d bars, %d KiB at %d bars (target: flat)\n", r0, b / 10, r, b
 }'
 
+pipe() { # pipe LABEL COMMAND: time a pipeline over $BARS bars
+	start=$(date +%s.%N)
+	sh -c "$2" > /dev/null
+	end=$(date +%s.%N)
+	awk -v l="$1" -v b="$BARS" -v s="$start" -v e="$end" 'BEGIN {
+		printf "%s, %d bars: %.2f s, %.2fM bars/s (target >= 2M bars/s)\n", l, b, e - s, b / (e - s) / 1e6 }'
+}
+export PER SYMS tmp
+pipe "qts-fetch | qts-sim" 'qts-fetch --count "$PER" -t 1m "synth:$SYMS" | qts-sim --commission bps=1'
+if command -v qts-risk >/dev/null; then
+	pipe "qts-risk | qts-sim on bars + targets" 'qts-risk < "$tmp/in.mp" | qts-sim --commission bps=1'
+fi
+
 if command -v qts-strategy >/dev/null && command -v qts-risk >/dev/null; then
 	start=$(date +%s.%N)
 	qts-fetch --count "$PER" -t 1m "synth:$SYMS" | qts-strategy sma-cross fast=10 slow=30 size=100 |
@@ -42,5 +55,5 @@ if command -v qts-strategy >/dev/null && command -v qts-risk >/dev/null; then
 	awk -v b="$BARS" -v s="$start" -v e="$end" 'BEGIN {
 		printf "full pipeline fetch | strategy | risk | sim, %d bars: %.2f s, %.2fM bars/s (target >= 2M bars/s)\n", b, e - s, b / (e - s) / 1e6 }'
 else
-	echo "full pipeline: skipped (qts-strategy and qts-risk are not built yet)"
+	echo "full pipeline: skipped (qts-strategy or qts-risk is not built yet)"
 fi
