@@ -1,0 +1,196 @@
+/* qts-sim — the simulated broker: fills orders and targets on market data,
+ * keeps the portfolio, writes fills, order updates, positions and equity.
+ * The models live in libqts (qts_sim.h); this file is the wiring. */
+#include "qts_sim.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: qts-sim [-M] [--cash N] [--commission SPEC] [--slippage SPEC]\n"
+	"               [--impact sqrt,k=X[,window=N]] [--latency DURATION]\n"
+	"               [--max-participation F] [--leverage N] [--no-short]\n"
+	"               [--fractional] [--actions FILE] [--close-at-end] [FILE...]\n"
+	"       qts-sim --version | --help\n"
+	"  --commission bps=N | per-share=X[,min=Y][,max-pct=Z]\n"
+	"  --slippage   bps=N | ticks=N,tick=X | spread\n";
+
+enum { OPT_CASH = 256, OPT_COMMISSION, OPT_SLIPPAGE, OPT_IMPACT, OPT_LATENCY, OPT_PART,
+       OPT_LEVERAGE, OPT_NO_SHORT, OPT_FRACTIONAL, OPT_ACTIONS, OPT_CLOSE, OPT_VERSION };
+
+static const struct option longopts[] = {
+	{ "msgpack", no_argument, NULL, 'M' },
+	{ "cash", required_argument, NULL, OPT_CASH },
+	{ "commission", required_argument, NULL, OPT_COMMISSION },
+	{ "slippage", required_argument, NULL, OPT_SLIPPAGE },
+	{ "impact", required_argument, NULL, OPT_IMPACT },
+	{ "latency", required_argument, NULL, OPT_LATENCY },
+	{ "max-participation", required_argument, NULL, OPT_PART },
+	{ "leverage", required_argument, NULL, OPT_LEVERAGE },
+	{ "no-short", no_argument, NULL, OPT_NO_SHORT },
+	{ "fractional", no_argument, NULL, OPT_FRACTIONAL },
+	{ "actions", required_argument, NULL, OPT_ACTIONS },
+	{ "close-at-end", no_argument, NULL, OPT_CLOSE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ 0 },
+};
+
+typedef struct options {
+	int msgpack;
+	const char *actions_file;
+	qts_sim_opts sim;
+	char **files;
+	int nfiles;
+} options;
+
+static void parse_options(int argc, char **argv, options *op)
+{
+	char err[512];
+	int c;
+	memset(op, 0, sizeof *op);
+	qts_sim_opts_default(&op->sim);
+	while ((c = getopt_long(argc, argv, "Mh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'M': op->msgpack = 1; break;
+		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
+		case OPT_VERSION: qts_print_version();
+		case OPT_CASH:
+			if (qts_parse_double(optarg, 0, 1e15, &op->sim.cash, err) < 0)
+				qts_usage_error(usage, "--cash: %s", err);
+			break;
+		case OPT_COMMISSION:
+			if (qts_commission_parse(optarg, &op->sim.commission, err) < 0)
+				qts_usage_error(usage, "--%s", err);
+			break;
+		case OPT_SLIPPAGE:
+			if (qts_slippage_parse(optarg, &op->sim.slippage, err) < 0)
+				qts_usage_error(usage, "--%s", err);
+			break;
+		case OPT_IMPACT:
+			if (qts_impact_parse(optarg, &op->sim.impact, err) < 0)
+				qts_usage_error(usage, "--%s", err);
+			break;
+		case OPT_LATENCY:
+			if (qts_duration_parse(optarg, &op->sim.latency) < 0 || op->sim.latency < 0)
+				qts_usage_error(usage, "--latency: '%s' is not a duration (250ms, 2s, 1m)", optarg);
+			break;
+		case OPT_PART:
+			if (qts_parse_double(optarg, 1e-9, 1, &op->sim.participation, err) < 0)
+				qts_usage_error(usage, "--max-participation: %s", err);
+			break;
+		case OPT_LEVERAGE:
+			if (qts_parse_double(optarg, 1e-9, 1000, &op->sim.leverage, err) < 0)
+				qts_usage_error(usage, "--leverage: %s", err);
+			break;
+		case OPT_NO_SHORT: op->sim.no_short = 1; break;
+		case OPT_FRACTIONAL: op->sim.fractional = 1; break;
+		case OPT_ACTIONS: op->actions_file = optarg; break;
+		case OPT_CLOSE: op->sim.close_at_end = 1; break;
+		default: qts_usage_error(usage, NULL);
+		}
+	}
+	static char *stdin_only[] = { "-" };
+	op->files = optind < argc ? argv + optind : stdin_only;
+	op->nfiles = optind < argc ? argc - optind : 1;
+}
+
+static int emit(void *w, const qts_event *ev)
+{
+	return qts_writer_put(w, ev);
+}
+
+/* One input is read as it comes; several are merged in time order (ties
+ * to the earlier file). */
+typedef struct inputs {
+	qts_reader **r;
+	int n;
+	qts_merge *m;
+} inputs;
+
+static void open_inputs(const options *op, inputs *in, qts_writer *w)
+{
+	in->n = op->nfiles;
+	in->r = calloc((size_t)in->n, sizeof *in->r);
+	if (!in->r)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	for (int i = 0; i < in->n; i++) {
+		in->r[i] = qts_reader_open(op->files[i]);
+		if (!in->r[i])
+			qts_die(QTS_EXIT_FAIL, "%s: %s", op->files[i], strerror(errno));
+		qts_reader_on_idle(in->r[i], qts_writer_idle_flush, w);
+	}
+	if (in->n > 1 && !(in->m = qts_merge_new(in->r, (size_t)in->n)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+}
+
+static int next_event(inputs *in, qts_event *ev)
+{
+	return in->m ? qts_merge_next(in->m, ev, NULL) : qts_reader_next(in->r[0], ev);
+}
+
+static const char *input_error(const inputs *in)
+{
+	return in->m ? qts_merge_error(in->m) : qts_reader_error(in->r[0]);
+}
+
+static void close_inputs(inputs *in)
+{
+	qts_merge_free(in->m);
+	for (int i = 0; i < in->n; i++)
+		qts_reader_close(in->r[i]);
+	free(in->r);
+}
+
+int main(int argc, char **argv)
+{
+	options op;
+	qts_init(argv[0]);
+	parse_options(argc, argv, &op);
+
+	qts_action *actions = NULL;
+	if (op.actions_file) {
+		char err[512];
+		if (qts_actions_load(op.actions_file, &actions, &op.sim.nactions, err) < 0)
+			qts_die(QTS_EXIT_FAIL, "%s", err);
+		op.sim.actions = actions;
+	}
+	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(op.msgpack));
+	if (!w)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	inputs in = { 0 };
+	open_inputs(&op, &in, w);
+	qts_sim *sim = qts_sim_new(&op.sim, emit, w);
+	if (!sim)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+
+	int status = QTS_EXIT_OK, got = 0, wfail = 0;
+	qts_event ev;
+	while (!qts_interrupted && (got = next_event(&in, &ev)) > 0)
+		if (qts_sim_put(sim, &ev) < 0) {
+			wfail = 1;
+			break;
+		}
+	if (!wfail && got < 0 && !qts_interrupted) {
+		qts_warn("%s", input_error(&in));
+		status = QTS_EXIT_FAIL;
+	}
+	/* The books close only on a whole input: after an error the last
+	 * equity would misstate where the stream stopped. */
+	if (!wfail && status == QTS_EXIT_OK && !qts_interrupted && qts_sim_finish(sim) < 0)
+		wfail = 1;
+	if ((qts_writer_close(w) < 0 || wfail) && errno != EPIPE) {
+		qts_warn("write error: %s", strerror(errno));
+		status = QTS_EXIT_FAIL;
+	}
+	qts_sim_free(sim);
+	close_inputs(&in);
+	free(actions);
+	if (qts_interrupted)
+		return 128 + qts_interrupted;
+	int s = qts_close_stdout();
+	return status ? status : s;
+}

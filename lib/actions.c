@@ -1,0 +1,119 @@
+/* actions.c — corporate actions and universe changes for qts-sim
+ * --actions: splits, cash dividends, delistings, by date, from a CSV file
+ * (plain or gzip). */
+#include "qts_sim.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_date(const void *a, const void *b)
+{
+	const qts_action *x = a, *y = b;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static int fail(char *err, const char *path, long line, const char *fmt, const char *arg)
+{
+	char what[256];
+	snprintf(what, sizeof what, fmt, arg);
+	snprintf(err, 512, "%s:%ld: %s", path, line, what);
+	return -1;
+}
+
+/* One row into *act: 0, or -1 with err. */
+static int parse_row(char **f, int nf, const char *path, long line, qts_action *act, char *err)
+{
+	char e[128];
+	memset(act, 0, sizeof *act);
+	if (nf < 3 || nf > 4)
+		return fail(err, path, line, "want date,symbol,action,value%s", "");
+	if (qts_time_parse(f[0], strlen(f[0]), &act->ts) < 0)
+		return fail(err, path, line, "bad date '%s'", f[0]);
+	/* A date means the start of that day, in UTC. */
+	act->ts -= ((act->ts % QTS_NS_PER_DAY) + QTS_NS_PER_DAY) % QTS_NS_PER_DAY;
+	if (!*f[1] || strlen(f[1]) >= QTS_SYM_MAX)
+		return fail(err, path, line, "bad symbol '%s'", f[1]);
+	QTS_SET(act->symbol, f[1]);
+	const char *val = nf == 4 ? f[3] : "";
+	if (strcmp(f[2], "split") == 0) {
+		act->kind = QTS_ACT_SPLIT;
+		if (qts_parse_double(val, 1e-9, 1e9, &act->value, e) < 0)
+			return fail(err, path, line, "split ratio: %s", e);
+	} else if (strcmp(f[2], "dividend") == 0) {
+		act->kind = QTS_ACT_DIVIDEND;
+		if (qts_parse_double(val, 0, 1e9, &act->value, e) < 0)
+			return fail(err, path, line, "dividend: %s", e);
+	} else if (strcmp(f[2], "delist") == 0) {
+		act->kind = QTS_ACT_DELIST;
+		if (*val)
+			return fail(err, path, line, "delist takes no value%s", "");
+	} else
+		return fail(err, path, line, "unknown action '%s' (split, dividend, delist)", f[2]);
+	return 0;
+}
+
+int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err)
+{
+	qts_input *in = qts_input_open(path);
+	qts_csv *csv = in ? qts_csv_open(in) : NULL;
+	if (!csv) {
+		snprintf(err, 512, "%s: %s", path, strerror(errno));
+		qts_input_close(in);
+		return -1;
+	}
+	qts_action *a = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1, nf, first = 1;
+	char **f;
+	size_t *lens;
+	while ((nf = qts_csv_next(csv, &f, &lens)) > 0) {
+		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
+		for (int i = 0; i < nf; i++)
+			if (!f[i])
+				f[i] = "";
+		if (first && strcmp(f[0], "date") == 0) {
+			first = 0;
+			continue;
+		}
+		first = 0;
+		qts_action act;
+		if (parse_row(f, nf, path, qts_csv_line(csv), &act, err) < 0)
+			goto out;
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 16;
+			qts_action *na = realloc(a, ncap * sizeof *a);
+			if (!na) {
+				snprintf(err, 512, "%s: out of memory", path);
+				goto out;
+			}
+			a = na;
+			cap = ncap;
+		}
+		a[n++] = act;
+	}
+	if (nf < 0) {
+		snprintf(err, 512, "%s", qts_csv_error(csv));
+		goto out;
+	}
+	/* Insertion sort: stable, and action files are short and usually
+	 * sorted already. */
+	for (size_t i = 1; i < n; i++) {
+		qts_action x = a[i];
+		size_t j = i;
+		while (j > 0 && by_date(&a[j - 1], &x) > 0) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = x;
+	}
+	*out = a;
+	*nout = n;
+	a = NULL;
+	rc = 0;
+out:
+	free(a);
+	qts_csv_close(csv);
+	qts_input_close(in);
+	return rc;
+}

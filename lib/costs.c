@@ -1,0 +1,271 @@
+/* costs.c — what a fill costs beyond its price: commission, slippage and
+ * square-root market impact (formulas in qts-sim(1)). */
+#include "qts_sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Split "a=1,b=2" one item at a time: copies the next item into item and
+ * advances *s past it; 0 at the end. */
+static int next_item(const char **s, char *item, size_t max)
+{
+	if (!**s)
+		return 0;
+	const char *comma = strchr(*s, ',');
+	size_t n = comma ? (size_t)(comma - *s) : strlen(*s);
+	if (n >= max)
+		n = max - 1;
+	memcpy(item, *s, n);
+	item[n] = '\0';
+	*s += comma ? (size_t)(comma - *s) + 1 : strlen(*s);
+	return 1;
+}
+
+/* One `key=number` item in [lo, hi]. */
+static int kv_number(const char *item, char *key, size_t keymax, double lo, double hi,
+		     double *v, const char *what, char *err)
+{
+	const char *val;
+	char e[128];
+	if (qts_split_kv(item, key, keymax, &val) < 0) {
+		snprintf(err, 256, "%s: '%s' is not key=value", what, item);
+		return -1;
+	}
+	if (qts_parse_double(val, lo, hi, v, e) < 0) {
+		snprintf(err, 256, "%s: %s: %s", what, key, e);
+		return -1;
+	}
+	return 0;
+}
+
+int qts_commission_parse(const char *spec, qts_commission *c, char *err)
+{
+	char item[128], key[32];
+	double v;
+	const char *s = spec;
+	memset(c, 0, sizeof *c);
+	if (!next_item(&s, item, sizeof item) ||
+	    kv_number(item, key, sizeof key, 0, 1e6, &v, "commission", err) < 0) {
+		if (!*spec)
+			snprintf(err, 256, "commission: empty spec");
+		return -1;
+	}
+	if (strcmp(key, "bps") == 0) {
+		c->kind = QTS_COMM_BPS;
+		c->bps = v;
+		if (*s) {
+			snprintf(err, 256, "commission: bps takes no options: '%s'", s);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "per-share") != 0) {
+		snprintf(err, 256, "commission: unknown model '%s' (bps, per-share)", key);
+		return -1;
+	}
+	c->kind = QTS_COMM_PER_SHARE;
+	c->per_share = v;
+	while (next_item(&s, item, sizeof item)) {
+		if (kv_number(item, key, sizeof key, 0, 1e9, &v, "commission", err) < 0)
+			return -1;
+		if (strcmp(key, "min") == 0)
+			c->min = v;
+		else if (strcmp(key, "max-pct") == 0) {
+			if (v > 100) {
+				snprintf(err, 256, "commission: max-pct: %g is out of range [0, 100]", v);
+				return -1;
+			}
+			c->max_pct = v;
+		} else {
+			snprintf(err, 256, "commission: unknown option '%s' (min, max-pct)", key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+double qts_commission_of(const qts_commission *c, double qty, double price)
+{
+	double notional = fabs(qty * price);
+	switch (c->kind) {
+	case QTS_COMM_BPS:
+		return notional * c->bps / 1e4;
+	case QTS_COMM_PER_SHARE: {
+		double fee = fabs(qty) * c->per_share;
+		if (fee < c->min)
+			fee = c->min;
+		/* The cap wins over the minimum, as brokers that have both do. */
+		if (c->max_pct > 0 && fee > notional * c->max_pct / 100)
+			fee = notional * c->max_pct / 100;
+		return fee;
+	}
+	default:
+		return 0;
+	}
+}
+
+int qts_slippage_parse(const char *spec, qts_slippage *sl, char *err)
+{
+	char item[128], key[32];
+	double v;
+	const char *s = spec;
+	memset(sl, 0, sizeof *sl);
+	if (strcmp(spec, "spread") == 0) {
+		sl->kind = QTS_SLIP_SPREAD;
+		return 0;
+	}
+	if (!next_item(&s, item, sizeof item)) {
+		snprintf(err, 256, "slippage: empty spec");
+		return -1;
+	}
+	if (kv_number(item, key, sizeof key, 0, 1e6, &v, "slippage", err) < 0)
+		return -1;
+	if (strcmp(key, "bps") == 0) {
+		sl->kind = QTS_SLIP_BPS;
+		sl->bps = v;
+		if (*s) {
+			snprintf(err, 256, "slippage: bps takes no options: '%s'", s);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "ticks") != 0) {
+		snprintf(err, 256, "slippage: unknown model '%s' (bps, ticks, spread)", key);
+		return -1;
+	}
+	sl->kind = QTS_SLIP_TICKS;
+	sl->ticks = v;
+	while (next_item(&s, item, sizeof item)) {
+		if (kv_number(item, key, sizeof key, 0, 1e9, &v, "slippage", err) < 0)
+			return -1;
+		if (strcmp(key, "tick") != 0) {
+			snprintf(err, 256, "slippage: unknown option '%s' (tick)", key);
+			return -1;
+		}
+		sl->tick = v;
+	}
+	if (!(sl->tick > 0)) {
+		snprintf(err, 256, "slippage: ticks needs tick=X (the tick size, > 0)");
+		return -1;
+	}
+	return 0;
+}
+
+double qts_slippage_per_share(const qts_slippage *s, double price, double half_spread)
+{
+	switch (s->kind) {
+	case QTS_SLIP_BPS:
+		return fabs(price) * s->bps / 1e4;
+	case QTS_SLIP_TICKS:
+		return s->ticks * s->tick;
+	case QTS_SLIP_SPREAD:
+		return half_spread > 0 ? half_spread : 0;
+	default:
+		return 0;
+	}
+}
+
+int qts_impact_parse(const char *spec, qts_impact *m, char *err)
+{
+	char item[128], key[32];
+	double v;
+	const char *s = spec;
+	memset(m, 0, sizeof *m);
+	m->window = 20;
+	if (!next_item(&s, item, sizeof item) || strcmp(item, "sqrt") != 0) {
+		snprintf(err, 256, "impact: unknown model '%s' (sqrt)", spec);
+		return -1;
+	}
+	m->on = 1;
+	m->k = NAN;
+	while (next_item(&s, item, sizeof item)) {
+		if (kv_number(item, key, sizeof key, 0, 1e6, &v, "impact", err) < 0)
+			return -1;
+		if (strcmp(key, "k") == 0)
+			m->k = v;
+		else if (strcmp(key, "window") == 0) {
+			if (v < 2 || v > 100000 || v != (int)v) {
+				snprintf(err, 256, "impact: window: %g is not a whole number in [2, 100000]", v);
+				return -1;
+			}
+			m->window = (int)v;
+		} else {
+			snprintf(err, 256, "impact: unknown option '%s' (k, window)", key);
+			return -1;
+		}
+	}
+	if (isnan(m->k)) {
+		snprintf(err, 256, "impact: sqrt needs k=X");
+		return -1;
+	}
+	return 0;
+}
+
+double qts_impact_per_share(const qts_impact *m, double price, double qty, double sigma,
+			    double adv)
+{
+	if (!m->on || !(sigma >= 0) || !(adv > 0))
+		return 0;
+	return m->k * sigma * fabs(price) * sqrt(fabs(qty) / adv);
+}
+
+int qts_roll_init(qts_roll *r, int window)
+{
+	memset(r, 0, sizeof *r);
+	r->window = window;
+	r->last_close = NAN;
+	r->ret = calloc((size_t)window, sizeof *r->ret);
+	r->vol = calloc((size_t)window, sizeof *r->vol);
+	if (!r->ret || !r->vol) {
+		qts_roll_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+void qts_roll_push(qts_roll *r, double close, double volume)
+{
+	if (r->last_close > 0 && close > 0) {
+		r->ret[r->iret] = log(close / r->last_close);
+		r->iret = (r->iret + 1) % r->window;
+		if (r->nret < r->window)
+			r->nret++;
+	}
+	r->last_close = close;
+	r->vol[r->ivol] = volume;
+	r->ivol = (r->ivol + 1) % r->window;
+	if (r->nvol < r->window)
+		r->nvol++;
+}
+
+/* Recomputed over the window (two passes) rather than kept as running
+ * sums: no drift over long streams, and windows are short. */
+double qts_roll_sigma(const qts_roll *r)
+{
+	if (r->nret < 2)
+		return NAN;
+	double mean = 0, ss = 0;
+	for (int i = 0; i < r->nret; i++)
+		mean += r->ret[i];
+	mean /= r->nret;
+	for (int i = 0; i < r->nret; i++)
+		ss += (r->ret[i] - mean) * (r->ret[i] - mean);
+	return sqrt(ss / (r->nret - 1));
+}
+
+double qts_roll_adv(const qts_roll *r)
+{
+	if (r->nvol < 1)
+		return NAN;
+	double sum = 0;
+	for (int i = 0; i < r->nvol; i++)
+		sum += r->vol[i];
+	return sum / r->nvol;
+}
+
+void qts_roll_free(qts_roll *r)
+{
+	free(r->ret);
+	free(r->vol);
+	r->ret = r->vol = NULL;
+}

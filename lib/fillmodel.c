@@ -1,0 +1,132 @@
+/* fillmodel.c — where and how much an order trades on one market data
+ * event.  The intra-bar path assumption is stated in qts-sim(1). */
+#include "qts_sim.h"
+
+#include <string.h>
+
+static const char *const side_names[] = { "sell", "", "buy" };
+static const char *const kind_names[] = { "market", "limit", "stop", "stop_limit" };
+static const char *const tif_names[] = { "day", "gtc", "ioc", "fok" };
+
+static int lookup(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int qts_side_parse(const char *s)
+{
+	return strcmp(s, "buy") == 0 ? QTS_BUY : strcmp(s, "sell") == 0 ? QTS_SELL : 0;
+}
+int qts_kind_parse(const char *s) { return lookup(s, kind_names, 4); }
+int qts_tif_parse(const char *s) { return lookup(s, tif_names, 4); }
+const char *qts_side_name(int side) { return side_names[side > 0 ? 2 : 0]; }
+const char *qts_kind_name(int kind) { return kind_names[kind]; }
+const char *qts_tif_name(int tif) { return tif_names[tif]; }
+
+/* A buy stop triggers at or above its price, a sell stop at or below. */
+static int stop_hit(const qts_order *o, double p)
+{
+	return o->side == QTS_BUY ? p >= o->stop : p <= o->stop;
+}
+
+/* A buy limit trades at or below its price, a sell limit at or above. */
+static int limit_ok(const qts_order *o, double p)
+{
+	return o->kind == QTS_MARKET || o->kind == QTS_STOP ||
+	       (o->side == QTS_BUY ? p <= o->limit : p >= o->limit);
+}
+
+/* Does the move from a to b pass through x? */
+static int crosses(double a, double b, double x)
+{
+	return a < b ? a <= x && x <= b : b <= x && x <= a;
+}
+
+/* Walk the price path pts[0..n): the first point is where the order meets
+ * the market (a gap fills there), the rest is reached continuously. */
+static int walk(qts_order *o, const double *pts, int n, double *price)
+{
+	int needs_stop = (o->kind == QTS_STOP || o->kind == QTS_STOP_LIMIT) && !o->triggered;
+	double p = pts[0];
+	if (needs_stop && stop_hit(o, p))
+		needs_stop = 0;
+	if (!needs_stop && limit_ok(o, p)) {
+		*price = p;
+		return 1;
+	}
+	for (int i = 1; i < n; i++) {
+		double a = pts[i - 1], b = pts[i];
+		if (needs_stop) {
+			if (!crosses(a, b, o->stop))
+				continue;
+			needs_stop = 0;
+			/* Triggered at the stop price; a stop-limit then works
+			 * the rest of this segment as a limit. */
+			a = o->stop;
+			if (limit_ok(o, a)) {
+				*price = a;
+				return 1;
+			}
+		}
+		if (crosses(a, b, o->limit)) {
+			*price = o->limit;
+			return 1;
+		}
+	}
+	if (!needs_stop)
+		o->triggered = 1;
+	return 0;
+}
+
+int qts_fill_price(qts_order *o, const qts_mkt *m, double *price)
+{
+	double pts[4];
+	int n = 1;
+	switch (m->type) {
+	case QTS_BAR:
+		pts[0] = m->open;
+		/* An up bar is assumed to visit its low first, a down bar
+		 * its high first: the path that is worse for the obvious
+		 * trade, the convention of most bar backtesters. */
+		if (m->close >= m->open) {
+			pts[1] = m->low;
+			pts[2] = m->high;
+		} else {
+			pts[1] = m->high;
+			pts[2] = m->low;
+		}
+		pts[3] = m->close;
+		n = 4;
+		break;
+	case QTS_TICK:
+		pts[0] = m->price;
+		break;
+	case QTS_QUOTE:
+		pts[0] = o->side == QTS_BUY ? m->ask : m->bid;
+		if (!(pts[0] > 0))
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	return walk(o, pts, n, price);
+}
+
+double qts_fill_capacity(const qts_mkt *m, int side, double participation)
+{
+	if (!(participation > 0))
+		return INFINITY;
+	switch (m->type) {
+	case QTS_BAR:
+		return participation * m->volume;
+	case QTS_TICK:
+		return participation * m->size;
+	case QTS_QUOTE:
+		return participation * (side == QTS_BUY ? m->ask_size : m->bid_size);
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,183 @@
+/* qts_sim.h — the simulated broker of libqts: costs, the fill model, the
+ * portfolio, corporate actions and the engine qts-sim(1) runs.  The models
+ * and their formulas are documented in qts-sim(1). */
+#ifndef QTS_SIM_H
+#define QTS_SIM_H
+
+#include "qts.h"
+
+/* ---- costs (costs.c) ---------------------------------------------------- */
+
+enum { QTS_COMM_NONE, QTS_COMM_BPS, QTS_COMM_PER_SHARE };
+typedef struct qts_commission {
+	int kind;
+	double bps;       /* QTS_COMM_BPS: of the notional */
+	double per_share; /* QTS_COMM_PER_SHARE */
+	double min;       /* per fill, 0 for none */
+	double max_pct;   /* cap in percent of the notional, 0 for none */
+} qts_commission;
+
+/* `bps=N` or `per-share=X[,min=Y][,max-pct=Z]`.  0, or -1 with a message
+ * in err (at least 256 bytes). */
+int qts_commission_parse(const char *spec, qts_commission *c, char *err);
+/* Commission of one fill of qty (> 0) at price. */
+double qts_commission_of(const qts_commission *c, double qty, double price);
+
+enum { QTS_SLIP_NONE, QTS_SLIP_BPS, QTS_SLIP_TICKS, QTS_SLIP_SPREAD };
+typedef struct qts_slippage {
+	int kind;
+	double bps, ticks, tick;
+} qts_slippage;
+
+/* `bps=N`, `ticks=N,tick=X` or `spread`.  0 or -1 with err. */
+int qts_slippage_parse(const char *spec, qts_slippage *s, char *err);
+/* The adverse move per share of a fill at price; half_spread is half the
+ * last quoted spread of the symbol (0 when none is known).  Quote fills
+ * already pay the spread: pass half_spread 0 for them. */
+double qts_slippage_per_share(const qts_slippage *s, double price, double half_spread);
+
+/* Square-root market impact on rolling volatility and average volume. */
+typedef struct qts_impact {
+	int on;
+	double k;
+	int window; /* bars */
+} qts_impact;
+
+/* `sqrt,k=X[,window=N]`.  0 or -1 with err. */
+int qts_impact_parse(const char *spec, qts_impact *m, char *err);
+/* k * sigma * price * sqrt(qty / adv); 0 while sigma or adv is unknown. */
+double qts_impact_per_share(const qts_impact *m, double price, double qty, double sigma,
+			    double adv);
+
+/* Rolling standard deviation of log close-to-close returns and mean
+ * volume over the last `window` bars; memory is fixed at init. */
+typedef struct qts_roll {
+	int window, nret, nvol, iret, ivol;
+	double last_close;
+	double *ret, *vol;
+} qts_roll;
+int qts_roll_init(qts_roll *r, int window); /* 0 or -1 (no memory) */
+void qts_roll_push(qts_roll *r, double close, double volume);
+double qts_roll_sigma(const qts_roll *r); /* NaN until 2 returns */
+double qts_roll_adv(const qts_roll *r);   /* NaN until 1 volume */
+void qts_roll_free(qts_roll *r);
+
+/* ---- orders and the fill model (fillmodel.c) ---------------------------- */
+
+enum { QTS_BUY = 1, QTS_SELL = -1 };
+enum { QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT };
+enum { QTS_DAY, QTS_GTC, QTS_IOC, QTS_FOK };
+
+/* Names to codes and back; the parsers return -1 for an unknown name
+ * (qts_side_parse 0, as -1 is QTS_SELL). */
+int qts_side_parse(const char *s);
+int qts_kind_parse(const char *s);
+int qts_tif_parse(const char *s);
+const char *qts_side_name(int side);
+const char *qts_kind_name(int kind);
+const char *qts_tif_name(int tif);
+
+typedef struct qts_order {
+	char id[QTS_ID_MAX];
+	char strategy[QTS_NAME_MAX];
+	int side, kind, tif;
+	double qty;      /* ordered, > 0 */
+	double filled;   /* so far */
+	double notional; /* sum of qty * price of the fills, for the average */
+	double limit, stop;
+	int triggered;   /* a stop that has been touched */
+	int64_t eligible; /* earliest time data may fill it (ts + latency) */
+	int64_t day;      /* UTC day of `eligible`, for tif day */
+} qts_order;
+
+/* What one market data event offers an order. */
+typedef struct qts_mkt {
+	qts_type type; /* QTS_BAR, QTS_TICK or QTS_QUOTE */
+	double open, high, low, close, volume; /* bar */
+	double price, size;                    /* tick */
+	double bid, ask, bid_size, ask_size;   /* quote */
+} qts_mkt;
+
+/* The reference price (before slippage) at which o trades on m: 1 with
+ * *price set, 0 when it does not trade.  A stop touched without a fill
+ * (a stop-limit whose limit is not reached) is remembered in o->triggered.
+ * Bars follow the path open, low, high, close when close >= open, else
+ * open, high, low, close; prices between are reached continuously. */
+int qts_fill_price(qts_order *o, const qts_mkt *m, double *price);
+/* The quantity m can fill for one side: participation * volume (bars),
+ * * size (ticks), * the size on the side (quotes); INFINITY when
+ * participation is 0 (no cap). */
+double qts_fill_capacity(const qts_mkt *m, int side, double participation);
+
+/* ---- the portfolio (portfolio.c) ---------------------------------------- */
+
+typedef struct qts_pos {
+	double qty;      /* signed */
+	double avg;      /* average price of the open quantity; 0 when flat */
+	double realized; /* closed P&L - commissions + dividends */
+	double mark;     /* last price; NaN until known */
+} qts_pos;
+
+typedef struct qts_portfolio {
+	double cash;
+	double initial;
+} qts_portfolio;
+
+void qts_pf_init(qts_portfolio *pf, double cash);
+/* Apply a fill of qty (> 0) on side at price (slippage included) paying
+ * commission. */
+void qts_pf_fill(qts_portfolio *pf, qts_pos *p, int side, double qty, double price,
+		 double commission);
+/* A split of ratio new shares per old share: quantity up, prices down. */
+void qts_pf_split(qts_pos *p, double ratio);
+/* A cash dividend per share: longs receive it, shorts pay it. */
+void qts_pf_dividend(qts_portfolio *pf, qts_pos *p, double per_share);
+double qts_pos_value(const qts_pos *p);      /* qty * mark (0 when flat) */
+double qts_pos_unrealized(const qts_pos *p); /* qty * (mark - avg) */
+
+/* ---- corporate actions (actions.c) -------------------------------------- */
+
+enum { QTS_ACT_SPLIT, QTS_ACT_DIVIDEND, QTS_ACT_DELIST };
+typedef struct qts_action {
+	int64_t ts; /* 00:00 UTC of the date: applied before any event at or after it */
+	char symbol[QTS_SYM_MAX];
+	int kind;
+	double value; /* ratio, cash per share; unused for delisting */
+} qts_action;
+
+/* Read a CSV file (plain or gzip) of `date,symbol,action,value` rows (action split, dividend
+ * or delist; `#` comments, blank lines and a `date,...` header skipped)
+ * sorted by date (stable).  0, or -1 with `FILE:LINE: what` in err (at
+ * least 512 bytes). */
+int qts_actions_load(const char *path, qts_action **out, size_t *n, char *err);
+
+/* ---- the engine (sim.c) ------------------------------------------------- */
+
+typedef struct qts_sim_opts {
+	double cash;          /* initial cash */
+	double participation; /* 0 for none */
+	double leverage;      /* gross exposure / equity allowed */
+	int64_t latency;      /* ns */
+	int no_short, close_at_end, fractional;
+	qts_commission commission;
+	qts_slippage slippage;
+	qts_impact impact;
+	const qts_action *actions;
+	size_t nactions;
+} qts_sim_opts;
+
+void qts_sim_opts_default(qts_sim_opts *o);
+
+typedef struct qts_sim qts_sim;
+/* emit receives every output event in order (input passed through
+ * included); it returns 0, or -1 to stop the engine (a write error). */
+typedef int (*qts_sim_emit)(void *arg, const qts_event *ev);
+
+qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg);
+/* Feed one input event: 0, or -1 when emit failed. */
+int qts_sim_put(qts_sim *s, const qts_event *ev);
+/* End of input: liquidation (close_at_end) and the last equity event. */
+int qts_sim_finish(qts_sim *s);
+void qts_sim_free(qts_sim *s);
+
+#endif

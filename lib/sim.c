@@ -1,0 +1,747 @@
+/* sim.c — the simulated broker: targets become orders, orders fill on
+ * later market data through the fill model, the portfolio keeps the books
+ * and equity is written once per bar close time.  qts-sim(1) documents the
+ * rules; this file is their one implementation. */
+#include "qts_sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EPS 1e-9
+
+typedef struct strat_target {
+	char strategy[QTS_NAME_MAX];
+	double qty;
+} strat_target;
+
+typedef struct sym {
+	char name[QTS_SYM_MAX];
+	qts_pos pos;
+	qts_order *ord; /* working orders, in arrival order */
+	size_t nord, cord;
+	double wq; /* signed quantity the working orders still want */
+	strat_target *tgt;
+	size_t ntgt;
+	qts_roll roll;
+	char tf[QTS_WORD_MAX]; /* cache: the last bar's tf and its parse */
+	qts_tf tfv;
+	double half_spread;
+	long seq; /* generated order ids */
+	int delisted;
+} sym;
+
+/* Recently seen order ids, as 64-bit hashes: a fixed window so memory
+ * stays flat however long the stream; duplicates of at-least-once delivery
+ * arrive close together. */
+#define SEEN_RING (1u << 16)
+#define SEEN_TAB (1u << 17)
+typedef struct seen {
+	uint64_t *tab, *ring;
+	size_t head, n;
+} seen;
+
+struct qts_sim {
+	qts_sim_opts o;
+	qts_sim_emit emit;
+	void *arg;
+	qts_portfolio pf;
+	sym **syms; /* in order of first appearance */
+	size_t nsym, csym;
+	sym **tab; /* open addressing over syms */
+	size_t tabcap;
+	sym *last;
+	size_t next_action;
+	int64_t clock; /* the time the latest market data became known */
+	int have_clock, have_group;
+	int64_t group_ts, group_close;
+	seen ids;
+	int failed;
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static int seen_has(const seen *t, uint64_t h)
+{
+	for (size_t i = h & (SEEN_TAB - 1);; i = (i + 1) & (SEEN_TAB - 1)) {
+		if (t->tab[i] == h)
+			return 1;
+		if (!t->tab[i])
+			return 0;
+	}
+}
+
+static void seen_del(seen *t, uint64_t h)
+{
+	size_t i = h & (SEEN_TAB - 1);
+	while (t->tab[i] != h)
+		i = (i + 1) & (SEEN_TAB - 1);
+	t->tab[i] = 0;
+	/* Backward-shift deletion keeps every probe chain unbroken. */
+	for (size_t j = (i + 1) & (SEEN_TAB - 1); t->tab[j]; j = (j + 1) & (SEEN_TAB - 1)) {
+		size_t k = t->tab[j] & (SEEN_TAB - 1);
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			t->tab[i] = t->tab[j];
+			t->tab[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static void seen_add(seen *t, uint64_t h)
+{
+	if (t->n == SEEN_RING)
+		seen_del(t, t->ring[t->head]);
+	else
+		t->n++;
+	t->ring[t->head] = h;
+	t->head = (t->head + 1) % SEEN_RING;
+	size_t i = h & (SEEN_TAB - 1);
+	while (t->tab[i])
+		i = (i + 1) & (SEEN_TAB - 1);
+	t->tab[i] = h;
+}
+
+static sym *sym_get(qts_sim *s, const char *name)
+{
+	if (s->last && strcmp(s->last->name, name) == 0)
+		return s->last;
+	size_t mask = s->tabcap - 1, i = hash_str(name) & mask;
+	for (; s->tab[i]; i = (i + 1) & mask)
+		if (strcmp(s->tab[i]->name, name) == 0)
+			return s->last = s->tab[i];
+	sym *y = calloc(1, sizeof *y);
+	if (!y || (s->o.impact.on && qts_roll_init(&y->roll, s->o.impact.window) < 0))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	QTS_SET(y->name, name);
+	y->pos.mark = NAN;
+	if (s->nsym == s->csym) {
+		s->csym = s->csym ? 2 * s->csym : 16;
+		s->syms = realloc(s->syms, s->csym * sizeof *s->syms);
+		if (!s->syms)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+	}
+	s->syms[s->nsym++] = y;
+	if (2 * s->nsym > s->tabcap) {
+		/* Grow and rehash: the table stays at most half full. */
+		free(s->tab);
+		s->tabcap *= 2;
+		s->tab = calloc(s->tabcap, sizeof *s->tab);
+		if (!s->tab)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		mask = s->tabcap - 1;
+		for (size_t k = 0; k < s->nsym; k++) {
+			size_t j = hash_str(s->syms[k]->name) & mask;
+			while (s->tab[j])
+				j = (j + 1) & mask;
+			s->tab[j] = s->syms[k];
+		}
+	} else
+		s->tab[i] = y;
+	return s->last = y;
+}
+
+static int put(qts_sim *s, const qts_event *ev)
+{
+	if (!s->failed && s->emit(s->arg, ev) < 0)
+		s->failed = 1;
+	return s->failed ? -1 : 0;
+}
+
+/* Signed quantity of the working orders of y, kept as orders come and
+ * go so a long book costs nothing per order. */
+static double working(const sym *y)
+{
+	return y->nord ? y->wq : 0;
+}
+
+typedef struct totals {
+	double equity, gross, net, realized, unrealized;
+} totals;
+
+static totals books(const qts_sim *s)
+{
+	totals t = { 0 };
+	for (size_t i = 0; i < s->nsym; i++) {
+		const qts_pos *p = &s->syms[i]->pos;
+		double v = qts_pos_value(p);
+		t.gross += fabs(v);
+		t.net += v;
+		t.realized += p->realized;
+		t.unrealized += qts_pos_unrealized(p);
+	}
+	t.equity = s->pf.cash + t.net;
+	return t;
+}
+
+/* ---- output events -------------------------------------------------------- */
+
+static int update(qts_sim *s, int64_t ts, const char *symbol, const qts_order *o,
+		  const char *status, const char *reason)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_UPDATE, ts);
+	QTS_SET(ev.symbol, symbol);
+	QTS_SET(ev.update.id, o->id);
+	QTS_SET(ev.update.status, status);
+	ev.update.filled = o->filled;
+	ev.update.avg_price = o->filled > 0 ? o->notional / o->filled : QTS_EMPTY;
+	QTS_SET(ev.update.reason, reason);
+	return put(s, &ev);
+}
+
+/* No negative zero in the output: -0 and 0 print differently. */
+static double nz(double v)
+{
+	return v == 0 ? 0 : v;
+}
+
+static int position(qts_sim *s, int64_t ts, const sym *y)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_POSITION, ts);
+	QTS_SET(ev.symbol, y->name);
+	ev.position.qty = nz(y->pos.qty);
+	ev.position.avg_price = nz(y->pos.avg);
+	ev.position.market_value = nz(qts_pos_value(&y->pos));
+	ev.position.unrealized_pnl = nz(qts_pos_unrealized(&y->pos));
+	ev.position.realized_pnl = nz(y->pos.realized);
+	return put(s, &ev);
+}
+
+static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double qty,
+		double ref, double slip, double commission)
+{
+	double price = ref + side * slip;
+	qts_pf_fill(&s->pf, &y->pos, side, qty, price, commission);
+	y->pos.mark = ref;
+	qts_event ev;
+	qts_event_init(&ev, QTS_FILL, ts);
+	QTS_SET(ev.symbol, y->name);
+	QTS_SET(ev.fill.id, id);
+	QTS_SET(ev.fill.side, qts_side_name(side));
+	ev.fill.qty = qty;
+	ev.fill.price = price;
+	ev.fill.commission = commission;
+	ev.fill.slippage = qty * slip;
+	return put(s, &ev);
+}
+
+static int equity(qts_sim *s, int64_t ts)
+{
+	totals t = books(s);
+	qts_event ev;
+	qts_event_init(&ev, QTS_EQUITY, ts);
+	ev.equity.cash = nz(s->pf.cash);
+	ev.equity.equity = nz(t.equity);
+	ev.equity.gross = nz(t.gross);
+	ev.equity.net = nz(t.net);
+	ev.equity.realized_pnl = nz(t.realized);
+	ev.equity.unrealized_pnl = nz(t.unrealized);
+	return put(s, &ev);
+}
+
+static void remove_order(sym *y, size_t i)
+{
+	y->wq -= y->ord[i].side * (y->ord[i].qty - y->ord[i].filled);
+	memmove(&y->ord[i], &y->ord[i + 1], (y->nord - i - 1) * sizeof *y->ord);
+	y->nord--;
+}
+
+/* ---- orders in -------------------------------------------------------------- */
+
+/* Why o may not be worked, or NULL. */
+static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, size_t max)
+{
+	if (y->delisted) {
+		snprintf(why, max, "%s is delisted", y->name);
+		return why;
+	}
+	double after = y->pos.qty + working(y) + o->side * o->qty;
+	if (s->o.no_short && after < -EPS) {
+		snprintf(why, max, "no-short: would leave %s short %g", y->name, -after);
+		return why;
+	}
+	double px = o->kind == QTS_LIMIT || o->kind == QTS_STOP_LIMIT ? o->limit
+		    : o->kind == QTS_STOP ? o->stop : y->pos.mark;
+	if (!(px > 0))
+		return NULL; /* nothing to value it with yet */
+	/* Gross exposure with every working order filled at its symbol's
+	 * mark, this one at its price, against leverage x equity. */
+	double before = 0, gross = 0;
+	for (size_t i = 0; i < s->nsym; i++) {
+		const sym *z = s->syms[i];
+		double m = z->pos.mark > 0 ? z->pos.mark : 0;
+		double q = z->pos.qty + working(z);
+		before += fabs(q * m);
+		gross += z == y ? fabs(q * m + o->side * o->qty * px) : fabs(q * m);
+	}
+	double limit = s->o.leverage * books(s).equity;
+	if (gross > before && gross > limit + EPS) {
+		snprintf(why, max, "insufficient cash: exposure %.2f > %g x equity %.2f", gross,
+			 s->o.leverage, limit / s->o.leverage);
+		return why;
+	}
+	return NULL;
+}
+
+/* Work o on y, or reject it. */
+static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
+{
+	char why[QTS_TEXT_MAX];
+	if (refuse(s, y, o, why, sizeof why))
+		return update(s, ts, y->name, o, "rejected", why);
+	int64_t t = s->have_clock && s->clock > ts ? s->clock : ts;
+	o->eligible = t + s->o.latency;
+	o->day = floor_div(o->eligible, QTS_NS_PER_DAY);
+	if (y->nord == y->cord) {
+		y->cord = y->cord ? 2 * y->cord : 4;
+		y->ord = realloc(y->ord, y->cord * sizeof *y->ord);
+		if (!y->ord)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+	}
+	y->wq = working(y) + o->side * o->qty;
+	y->ord[y->nord++] = *o;
+	return update(s, ts, y->name, o, "accepted", "");
+}
+
+static int on_order(qts_sim *s, const qts_event *ev)
+{
+	uint64_t h = hash_str(ev->order.id);
+	if (seen_has(&s->ids, h))
+		return 0; /* a repeat: acted on once already */
+	seen_add(&s->ids, h);
+	qts_order o = { 0 };
+	QTS_SET(o.id, ev->order.id);
+	QTS_SET(o.strategy, ev->order.strategy);
+	o.side = qts_side_parse(ev->order.side);
+	o.kind = qts_kind_parse(ev->order.kind);
+	o.tif = *ev->order.tif ? qts_tif_parse(ev->order.tif) : QTS_GTC;
+	o.qty = ev->order.qty;
+	o.limit = ev->order.limit;
+	o.stop = ev->order.stop;
+	char why[QTS_TEXT_MAX] = "";
+	if (!*ev->symbol)
+		snprintf(why, sizeof why, "no symbol");
+	else if (!*o.id)
+		snprintf(why, sizeof why, "no order id");
+	else if (!o.side)
+		snprintf(why, sizeof why, "bad side '%s' (buy, sell)", ev->order.side);
+	else if (o.kind < 0)
+		snprintf(why, sizeof why, "bad kind '%s' (market, limit, stop, stop_limit)", ev->order.kind);
+	else if (o.tif < 0)
+		snprintf(why, sizeof why, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif);
+	else if (!(o.qty > 0) || isinf(o.qty))
+		snprintf(why, sizeof why, "bad qty %g (must be > 0)", o.qty);
+	else if ((o.kind == QTS_LIMIT || o.kind == QTS_STOP_LIMIT) && !(o.limit > 0))
+		snprintf(why, sizeof why, "%s order needs a limit price", ev->order.kind);
+	else if ((o.kind == QTS_STOP || o.kind == QTS_STOP_LIMIT) && !(o.stop > 0))
+		snprintf(why, sizeof why, "%s order needs a stop price", ev->order.kind);
+	if (*why) {
+		o.side = QTS_BUY;
+		return update(s, ev->ts, ev->symbol, &o, "rejected", why);
+	}
+	return accept(s, sym_get(s, ev->symbol), ev->ts, &o);
+}
+
+static int on_cancel(qts_sim *s, const qts_event *ev)
+{
+	sym *y = sym_get(s, ev->symbol);
+	for (size_t i = 0; i < y->nord; i++)
+		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
+			int rc = update(s, ev->ts, y->name, &y->ord[i], "canceled", "canceled on request");
+			remove_order(y, i);
+			return rc;
+		}
+	return 0;
+}
+
+static int on_target(qts_sim *s, const qts_event *ev)
+{
+	sym *y = sym_get(s, ev->symbol);
+	qts_order o = { .side = QTS_BUY, .kind = QTS_MARKET, .tif = QTS_GTC, .limit = NAN, .stop = NAN };
+	QTS_SET(o.strategy, ev->target.strategy);
+	/* Deterministic ids: strategy, symbol and a per-symbol count; a
+	 * clash with an id already seen moves on to the next count. */
+	do {
+		char id[128];
+		snprintf(id, sizeof id, "%s-%s-%ld", *o.strategy ? o.strategy : "target", y->name,
+			 ++y->seq);
+		QTS_SET(o.id, id);
+	} while (seen_has(&s->ids, hash_str(o.id)));
+
+	double q = ev->target.target;
+	char why[QTS_TEXT_MAX] = "";
+	if (strcmp(ev->target.unit, "weight") == 0) {
+		if (!(y->pos.mark > 0))
+			snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
+		else
+			q = q * books(s).equity / y->pos.mark;
+	} else if (strcmp(ev->target.unit, "qty") != 0 && *ev->target.unit)
+		snprintf(why, sizeof why, "bad target unit '%s' (qty, weight)", ev->target.unit);
+	if (!*why && !isfinite(q))
+		snprintf(why, sizeof why, "bad target %g", ev->target.target);
+	if (*why) {
+		seen_add(&s->ids, hash_str(o.id));
+		return update(s, ev->ts, y->name, &o, "rejected", why);
+	}
+	if (!s->o.fractional)
+		q = trunc(q + (q > 0 ? EPS : -EPS));
+
+	size_t i;
+	for (i = 0; i < y->ntgt; i++)
+		if (strcmp(y->tgt[i].strategy, o.strategy) == 0)
+			break;
+	if (i == y->ntgt) {
+		y->tgt = realloc(y->tgt, (y->ntgt + 1) * sizeof *y->tgt);
+		if (!y->tgt)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		QTS_SET(y->tgt[y->ntgt++].strategy, o.strategy);
+	}
+	y->tgt[i].qty = q;
+	double want = 0;
+	for (size_t k = 0; k < y->ntgt; k++)
+		want += y->tgt[k].qty;
+	double diff = want - y->pos.qty - working(y);
+	if (fabs(diff) <= EPS) {
+		y->seq--; /* no order: the count is not used */
+		return 0;
+	}
+	seen_add(&s->ids, hash_str(o.id));
+	o.side = diff > 0 ? QTS_BUY : QTS_SELL;
+	o.qty = fabs(diff);
+	char reason[QTS_TEXT_MAX];
+	snprintf(reason, sizeof reason, "target %g: %s %g market", want, qts_side_name(o.side), o.qty);
+	if (update(s, ev->ts, y->name, &o, "new", reason) < 0)
+		return -1;
+	return accept(s, y, ev->ts, &o);
+}
+
+/* ---- market data -------------------------------------------------------- */
+
+static int64_t bar_end(sym *y, const qts_event *ev)
+{
+	if (strcmp(y->tf, ev->bar.tf) != 0) {
+		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
+			y->tfv = (qts_tf){ 0, 0 };
+		QTS_SET(y->tf, ev->bar.tf);
+	}
+	if (y->tfv.n == 0)
+		return ev->ts;
+	int64_t len = qts_tf_ns(y->tfv);
+	if (len > 0)
+		return ev->ts + len;
+	/* Months: the same day and time n months later. */
+	int64_t days = floor_div(ev->ts, QTS_NS_PER_DAY), tod = ev->ts - days * QTS_NS_PER_DAY;
+	int yy;
+	unsigned mm, dd;
+	qts_civil_from_days(days, &yy, &mm, &dd);
+	int m0 = (int)mm - 1 + y->tfv.n;
+	yy += m0 / 12;
+	mm = (unsigned)(m0 % 12) + 1;
+	return qts_days_from_civil(yy, mm, dd) * QTS_NS_PER_DAY + tod;
+}
+
+/* Work y's orders on one market data event at ts. */
+static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
+{
+	int64_t day = floor_div(ts, QTS_NS_PER_DAY);
+	double used[2] = { 0, 0 };
+	double sigma = NAN, adv = NAN;
+	if (s->o.impact.on) {
+		sigma = qts_roll_sigma(&y->roll);
+		adv = qts_roll_adv(&y->roll);
+	}
+	for (size_t i = 0; i < y->nord;) {
+		qts_order *o = &y->ord[i];
+		if (o->tif == QTS_DAY && day > o->day) {
+			if (update(s, ts, y->name, o, "expired", "day order: end of day") < 0)
+				return -1;
+			remove_order(y, i);
+			continue;
+		}
+		if (ts < o->eligible) {
+			i++;
+			continue;
+		}
+		double ref, remaining = o->qty - o->filled;
+		int once = o->tif == QTS_IOC || o->tif == QTS_FOK;
+		if (!qts_fill_price(o, m, &ref)) {
+			if (once) {
+				if (update(s, ts, y->name, o, "canceled",
+					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
+					return -1;
+				remove_order(y, i);
+			} else
+				i++;
+			continue;
+		}
+		double *u = &used[o->side > 0];
+		double cap = qts_fill_capacity(m, o->side, s->o.participation);
+		if (!s->o.fractional && isfinite(cap))
+			cap = floor(cap + EPS);
+		double q = cap - *u < remaining ? cap - *u : remaining;
+		if (q < 0)
+			q = 0;
+		if (o->tif == QTS_FOK && q < remaining - EPS) {
+			char why[QTS_TEXT_MAX];
+			snprintf(why, sizeof why, "fok: only %g of %g available", q, remaining);
+			if (update(s, ts, y->name, o, "canceled", why) < 0)
+				return -1;
+			remove_order(y, i);
+			continue;
+		}
+		if (q > EPS) {
+			*u += q;
+			double slip = 0;
+			/* Limit prices are honoured: only market and stop
+			 * orders pay slippage and impact. */
+			if (o->kind == QTS_MARKET || o->kind == QTS_STOP)
+				slip = qts_slippage_per_share(&s->o.slippage, ref,
+							      m->type == QTS_QUOTE ? 0 : y->half_spread) +
+				       qts_impact_per_share(&s->o.impact, ref, q, sigma, adv);
+			double price = ref + o->side * slip;
+			double fee = qts_commission_of(&s->o.commission, q, price);
+			if (fill(s, ts, y, o->id, o->side, q, ref, slip, fee) < 0)
+				return -1;
+			o->filled += q;
+			o->notional += q * price;
+			y->wq -= o->side * q;
+			remaining = o->qty - o->filled;
+			int done = remaining <= EPS * o->qty;
+			if (update(s, ts, y->name, o, done ? "filled" : "partial", "") < 0 ||
+			    position(s, ts, y) < 0)
+				return -1;
+			if (done) {
+				remove_order(y, i);
+				continue;
+			}
+		}
+		if (o->tif == QTS_IOC) {
+			if (update(s, ts, y->name, o, "canceled", "ioc: remainder canceled") < 0)
+				return -1;
+			remove_order(y, i);
+			continue;
+		}
+		i++;
+	}
+	return 0;
+}
+
+static void tick_clock(qts_sim *s, int64_t t)
+{
+	if (!s->have_clock || t > s->clock)
+		s->clock = t;
+	s->have_clock = 1;
+}
+
+static int on_bar(qts_sim *s, const qts_event *ev)
+{
+	sym *y = sym_get(s, ev->symbol);
+	int64_t end = bar_end(y, ev);
+	if (!s->have_group || end > s->group_close)
+		s->group_close = end;
+	s->have_group = 1;
+	s->group_ts = ev->ts;
+	if (y->delisted)
+		return 0;
+	qts_mkt m = { .type = QTS_BAR, .open = ev->bar.open, .high = ev->bar.high,
+		      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
+	if (work(s, y, &m, ev->ts) < 0)
+		return -1;
+	y->pos.mark = ev->bar.close;
+	if (s->o.impact.on)
+		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
+	tick_clock(s, end);
+	return 0;
+}
+
+static int on_tick(qts_sim *s, const qts_event *ev)
+{
+	sym *y = sym_get(s, ev->symbol);
+	if (!y->delisted) {
+		qts_mkt m = { .type = QTS_TICK, .price = ev->tick.price, .size = ev->tick.size };
+		if (work(s, y, &m, ev->ts) < 0)
+			return -1;
+		y->pos.mark = ev->tick.price;
+	}
+	tick_clock(s, ev->ts);
+	return 0;
+}
+
+static int on_quote(qts_sim *s, const qts_event *ev)
+{
+	sym *y = sym_get(s, ev->symbol);
+	if (!y->delisted) {
+		double bid = ev->quote.bid, ask = ev->quote.ask;
+		if (bid > 0 && ask >= bid)
+			y->half_spread = (ask - bid) / 2;
+		qts_mkt m = { .type = QTS_QUOTE, .bid = bid, .ask = ask, .bid_size = ev->quote.bid_size,
+			      .ask_size = ev->quote.ask_size };
+		if (work(s, y, &m, ev->ts) < 0)
+			return -1;
+		if (bid > 0 && ask > 0)
+			y->pos.mark = (bid + ask) / 2;
+	}
+	tick_clock(s, ev->ts);
+	return 0;
+}
+
+/* ---- corporate actions ------------------------------------------------------ */
+
+static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why)
+{
+	for (size_t i = 0; i < y->nord; i++)
+		if (update(s, ts, y->name, &y->ord[i], "canceled", why) < 0)
+			return -1;
+	y->nord = 0;
+	return 0;
+}
+
+/* Close y at its last price (no slippage; commission as any fill). */
+static int liquidate(qts_sim *s, sym *y, int64_t ts, const char *prefix)
+{
+	if (y->pos.qty == 0 || !(y->pos.mark > 0))
+		return 0;
+	char id[QTS_ID_MAX];
+	snprintf(id, sizeof id, "%s-%s", prefix, y->name);
+	int side = y->pos.qty > 0 ? QTS_SELL : QTS_BUY;
+	double q = fabs(y->pos.qty), px = y->pos.mark;
+	if (fill(s, ts, y, id, side, q, px, 0, qts_commission_of(&s->o.commission, q, px)) < 0)
+		return -1;
+	return position(s, ts, y);
+}
+
+static int apply_action(qts_sim *s, const qts_action *a)
+{
+	sym *y = sym_get(s, a->symbol);
+	if (y->delisted)
+		return 0;
+	switch (a->kind) {
+	case QTS_ACT_SPLIT:
+		qts_pf_split(&y->pos, a->value);
+		y->wq *= a->value;
+		for (size_t i = 0; i < y->nord; i++) {
+			qts_order *o = &y->ord[i];
+			o->qty *= a->value;
+			o->filled *= a->value;
+			o->limit /= a->value;
+			o->stop /= a->value;
+		}
+		for (size_t i = 0; i < y->ntgt; i++)
+			y->tgt[i].qty *= a->value;
+		if (s->o.impact.on && y->roll.last_close > 0)
+			y->roll.last_close /= a->value;
+		return y->pos.qty != 0 ? position(s, a->ts, y) : 0;
+	case QTS_ACT_DIVIDEND:
+		if (y->pos.qty == 0)
+			return 0;
+		qts_pf_dividend(&s->pf, &y->pos, a->value);
+		return position(s, a->ts, y);
+	default:
+		y->ntgt = 0;
+		if (cancel_all(s, y, a->ts, "delisted") < 0 || liquidate(s, y, a->ts, "delist") < 0)
+			return -1;
+		y->delisted = 1;
+		return 0;
+	}
+}
+
+/* ---- the engine ------------------------------------------------------------- */
+
+void qts_sim_opts_default(qts_sim_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->cash = 100000;
+	o->leverage = 1;
+}
+
+qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
+{
+	qts_sim *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->o = *o;
+	s->emit = emit;
+	s->arg = arg;
+	qts_pf_init(&s->pf, o->cash);
+	s->tabcap = 64;
+	s->tab = calloc(s->tabcap, sizeof *s->tab);
+	s->ids.tab = calloc(SEEN_TAB, sizeof *s->ids.tab);
+	s->ids.ring = calloc(SEEN_RING, sizeof *s->ids.ring);
+	if (!s->tab || !s->ids.tab || !s->ids.ring) {
+		qts_sim_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int qts_sim_put(qts_sim *s, const qts_event *ev)
+{
+	/* A bar of a new time closes the previous group: its equity first. */
+	if (ev->type == QTS_BAR && s->have_group && ev->ts != s->group_ts) {
+		if (equity(s, s->group_close) < 0)
+			return -1;
+		s->have_group = 0;
+	}
+	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ev->ts)
+		if (apply_action(s, &s->o.actions[s->next_action++]) < 0)
+			return -1;
+	if (put(s, ev) < 0)
+		return -1;
+	switch (ev->type) {
+	case QTS_BAR: return on_bar(s, ev);
+	case QTS_TICK: return on_tick(s, ev);
+	case QTS_QUOTE: return on_quote(s, ev);
+	case QTS_ORDER: return on_order(s, ev);
+	case QTS_CANCEL: return on_cancel(s, ev);
+	case QTS_TARGET: return on_target(s, ev);
+	default: return 0;
+	}
+}
+
+int qts_sim_finish(qts_sim *s)
+{
+	if (s->o.close_at_end && s->have_clock)
+		for (size_t i = 0; i < s->nsym; i++) {
+			sym *y = s->syms[i];
+			if (cancel_all(s, y, s->clock, "end of input") < 0 ||
+			    liquidate(s, y, s->clock, "close") < 0)
+				return -1;
+		}
+	if (s->have_group)
+		return equity(s, s->group_close);
+	if (s->have_clock)
+		return equity(s, s->clock);
+	return s->failed ? -1 : 0;
+}
+
+void qts_sim_free(qts_sim *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nsym; i++) {
+		qts_roll_free(&s->syms[i]->roll);
+		free(s->syms[i]->ord);
+		free(s->syms[i]->tgt);
+		free(s->syms[i]);
+	}
+	free(s->syms);
+	free(s->tab);
+	free(s->ids.tab);
+	free(s->ids.ring);
+	free(s);
+}

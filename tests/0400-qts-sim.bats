@@ -1,0 +1,421 @@
+#!/usr/bin/env bats
+# qts-sim: the simulated broker (qts-sim(1)).  Every expected figure is
+# worked by hand in the comments; none comes from qts-sim itself.
+
+load helper
+
+SIM=$FIX/sim
+
+# Lines of one event type from the output, without the passed-through input.
+only() { grep "^$1," || true; }
+# near A B: |A - B| <= 1e-9 * max(1, |B|)
+near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; if (m < 1) m = 1; exit !(d <= 1e-9 * m) }'; }
+# field N of the line matching PATTERN
+field() { grep "$1" | head -1 | cut -d, -f"$2"; }
+
+@test "sma-cross fast=10 slow=30 size=100, bps=10: fills and final equity by hand" {
+	# Fixture: 30 flat bars at 100, then 10 bars; targets as sma-cross
+	# emits them from bar 30 on (SMA10 > SMA30 -> 100, else 0):
+	#   bar 31 (01-31) C 110: SMA10 = (9*100+110)/10 = 101 > SMA30 = 3010/30 = 100.33 -> 100
+	#   bar 37 (02-06) C 76:  SMA10 = (3*100+110+114+116+105+92+81+76)/10 = 99.4
+	#                          SMA30 = (23*100+694)/30 = 99.8 -> 0
+	# Market orders fill at the next bar's open:
+	#   buy 100 at bar 32's open 112: commission 11200 * 10/10000 = 11.2
+	#   sell 100 at bar 38's open 77: commission 7700 * 10/10000 = 7.7
+	# cash = 100000 - 11200 - 11.2 + 7700 - 7.7 = 96481.1 (flat at the end)
+	run -0 qts-sim --commission bps=10 "$SIM/sma-cross.csv"
+	fills=$(echo "$output" | only fill)
+	[ "$fills" = "fill,2024-02-01T00:00:00Z,ACME,sma-cross-ACME-1,buy,100,112,11.2,0
+fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
+	# realized = (77 - 112) * 100 - 11.2 - 7.7 = -3518.9
+	[ "$(echo "$output" | only position | tail -1)" = "position,2024-02-07T00:00:00Z,ACME,0,0,0,0,-3518.9" ]
+	[ "$(echo "$output" | only equity | tail -1)" = "equity,2024-02-10T00:00:00Z,96481.1,96481.1,0,0,-3518.9,0" ]
+	# bar 33 (02-02) closes 116: 88788.8 + 100 * 116 = 100388.8, stamped at its close 02-03
+	echo "$output" | grep -qx 'equity,2024-02-03T00:00:00Z,88788.8,100388.8,11600,11600,-11.2,400'
+	# one equity event per bar, at the bar's close time (ts + 1d)
+	[ "$(echo "$output" | only equity | wc -l)" -eq 40 ]
+	[ "$(echo "$output" | only equity | head -1)" = "equity,2024-01-02T00:00:00Z,100000,100000,0,0,0,0" ]
+}
+
+@test "passes every input event through, unchanged and in order" {
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,1000\nwidget,1,2,3\nsystem,2024-01-01T00:00:00Z,x,info,hello\n' > "$BATS_TEST_TMPDIR/in.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/in.csv"
+	[ "$(echo "$output" | grep -v '^equity,')" = "$(cat "$BATS_TEST_TMPDIR/in.csv")" ]
+	run -0 qts-sim "$SIM/sma-cross.csv"
+	[ "$(echo "$output" | grep -E '^(bar|target),')" = "$(grep -v '^#' "$SIM/sma-cross.csv")" ]
+}
+
+@test "same input, same output byte for byte; msgpack output reads back the same" {
+	qts-sim --commission bps=10 "$SIM/sma-cross.csv" > "$BATS_TEST_TMPDIR/a"
+	qts-sim --commission bps=10 "$SIM/sma-cross.csv" > "$BATS_TEST_TMPDIR/b"
+	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	qts-sim -M --commission bps=10 "$SIM/sma-cross.csv" > "$BATS_TEST_TMPDIR/m"
+	qts cat "$BATS_TEST_TMPDIR/m" | cmp - "$BATS_TEST_TMPDIR/a"
+	QTS_FORMAT=msgpack qts-sim --commission bps=10 "$SIM/sma-cross.csv" | cmp - "$BATS_TEST_TMPDIR/m"
+	# msgpack input gives the same result as CSV input
+	qts cat -M "$SIM/sma-cross.csv" | qts-sim --commission bps=10 | cmp - "$BATS_TEST_TMPDIR/a"
+}
+
+@test "an order placed on a bar fills at the next bar's open, never on its own bar" {
+	run -0 qts-sim "$SIM/orders.csv"
+	# m1 placed after the 01-01 bar (open 10) fills at the 01-02 open 10.5
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,10.5,0,0'
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,m1,accepted,0,,'
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,m1,filled,10,10.5,'
+	echo "$output" | grep -qx 'position,2024-01-02T00:00:00Z,A,10,10.5,105,0,0'
+}
+
+@test "limits and stops against the next bars' ranges, at the open on a gap" {
+	run -0 qts-sim "$SIM/orders.csv"
+	# 01-02 bar O 10.5 H 11 L 9.5 C 10 (down bar: path 10.5 11 9.5 10)
+	# l1 buy limit 9.8: reached on the way down -> 9.8
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,l1,buy,10,9.8,0,0'
+	# l2 buy limit 11 is above the open 10.5: fills at the open
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,l2,buy,10,10.5,0,0'
+	# s1 buy stop 10.8: touched on the way up -> 10.8
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,s1,buy,10,10.8,0,0'
+	# l3 sell limit 12 is never reached: still working at the end
+	[ -z "$(echo "$output" | grep '^fill,.*,l3,')" ]
+	# 01-03 gaps down: O 8 H 8.2 L 7.5 C 8.1; s2 sell stop 9 fills at the open 8
+	echo "$output" | grep -qx 'fill,2024-01-03T00:00:00Z,A,s2,sell,10,8,0,0'
+	# sl1 buy stop 10.9 limit 10.6: triggered at 10.9 on 01-02 (high 11),
+	# the path then falls to 9.5, through 10.6: fills at the limit 10.6
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,sl1,buy,10,10.6,0,0'
+}
+
+@test "tif: day expires at the day's end, ioc and fok get one chance" {
+	run -0 qts-sim --max-participation 0.01 "$SIM/tif.csv"
+	# 1% of 1000 = 10 per bar and side
+	# d1 day buy limit 5: never reached on 01-02, expired on 01-03
+	echo "$output" | grep -qx 'update,2024-01-03T00:00:00Z,A,d1,expired,0,,day order: end of day'
+	# i1 ioc buy 25: 10 fill, the rest canceled
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,i1,buy,10,10,0,0'
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,i1,canceled,10,10,ioc: remainder canceled'
+	# f1 fok buy 25: the cap is used up by i1, so nothing can fill in full
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,f1,canceled,0,,fok: only 0 of 25 available'
+	# i2 ioc sell limit 20: not marketable
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,i2,canceled,0,,ioc: not marketable'
+	# g1 gtc sell 15: 10 on 01-02, 5 on 01-03 (partial then filled)
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,g1,partial,10,10,'
+	echo "$output" | grep -qx 'update,2024-01-03T00:00:00Z,A,g1,filled,15,10.333333333333334,'
+}
+
+@test "--max-participation caps fills at a fraction of the bar's volume" {
+	run -0 qts-sim --max-participation 0.1 "$SIM/orders.csv"
+	# m1 10 shares, 10% of 1000 = 100: unaffected; --max-participation
+	# 0.005 leaves 5 a bar
+	run -0 qts-sim --max-participation 0.005 "$SIM/orders.csv"
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,5,10.5,0,0'
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,m1,partial,5,10.5,'
+	echo "$output" | grep -qx 'fill,2024-01-03T00:00:00Z,A,m1,buy,5,8,0,0'
+	# avg (5 * 10.5 + 5 * 8) / 10 = 9.25
+	echo "$output" | grep -qx 'update,2024-01-03T00:00:00Z,A,m1,filled,10,9.25,'
+	run -2 qts-sim --max-participation 0
+	run -2 qts-sim --max-participation 1.5
+	run -2 --separate-stderr qts-sim --max-participation x
+	[ "${stderr_lines[0]}" = "qts-sim: --max-participation: 'x' is not a number" ]
+}
+
+@test "--fractional keeps fractional quantities" {
+	# 0.5 weight of 100000 at 30 is 1666.67 shares: 1666 whole, or all of it
+	printf 'bar,2024-01-01,A,1d,30,30,30,30,1e9\ntarget,2024-01-01,A,0.5,weight,w\nbar,2024-01-02,A,1d,30,30,30,30,1e9\n' > "$BATS_TEST_TMPDIR/w.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/w.csv"
+	echo "$output" | grep -q '^fill,2024-01-02T00:00:00Z,A,w-A-1,buy,1666,30,'
+	run -0 qts-sim --fractional "$BATS_TEST_TMPDIR/w.csv"
+	q=$(echo "$output" | field '^fill,' 6)
+	near "$q" 1666.6666666666667
+	# --max-participation 0.0015 of 1000 = 1.5: floored to 1 unless --fractional
+	run -0 qts-sim --max-participation 0.0015 "$SIM/orders.csv"
+	echo "$output" | grep -q '^fill,2024-01-02T00:00:00Z,A,m1,buy,1,'
+	run -0 qts-sim --fractional --max-participation 0.0015 "$SIM/orders.csv"
+	echo "$output" | grep -q '^fill,2024-01-02T00:00:00Z,A,m1,buy,1.5,'
+}
+
+@test "--latency: an order becomes eligible that long after its time" {
+	run -0 qts-sim --latency 1s "$SIM/quotes.csv"
+	# q1 at 14:30:00 skips the tick at 14:30:00.5 and fills on the quote
+	# at 14:30:01 at the ask 10.2
+	echo "$output" | grep -qx 'fill,2024-01-02T14:30:01Z,B,q1,buy,100,10.2,0,0'
+	run -0 qts-sim "$SIM/quotes.csv"
+	# without latency the next tick (10) fills it
+	echo "$output" | grep -qx 'fill,2024-01-02T14:30:00.500Z,B,q1,buy,100,10,0,0'
+	# daily bars with 1d latency: the order placed on 01-01 (known at
+	# 01-02) is eligible on 01-03
+	run -0 qts-sim --latency 1d "$SIM/orders.csv"
+	echo "$output" | grep -qx 'fill,2024-01-03T00:00:00Z,A,m1,buy,10,8,0,0'
+	run -2 --separate-stderr qts-sim --latency soon
+	[ "${stderr_lines[0]}" = "qts-sim: --latency: 'soon' is not a duration (250ms, 2s, 1m)" ]
+}
+
+@test "quotes fill at the bid and ask; ticks at their price" {
+	run -0 qts-sim "$SIM/quotes.csv"
+	# q2 sell limit 10 after the 9.9/10.1 quote: the tick 10.05 fills it
+	echo "$output" | grep -qx 'fill,2024-01-02T14:30:03Z,B,q2,sell,100,10.05,0,0'
+	# q3 market sell on the last quote's bid 9.9
+	echo "$output" | grep -qx 'fill,2024-01-02T14:30:04Z,B,q3,sell,50,9.9,0,0'
+}
+
+@test "--commission bps and per-share with min and max-pct" {
+	run -0 qts-sim --commission per-share=0.05,min=2 "$SIM/orders.csv"
+	# m1 10 shares: 10 * 0.05 = 0.5 -> the minimum 2
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,10.5,2,0'
+	run -0 qts-sim --commission per-share=0.5,max-pct=1 "$SIM/orders.csv"
+	# 10 * 0.5 = 5 > 1% of 105 = 1.05
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,10.5,1.05,0'
+	run -0 qts-sim --commission per-share=0.01 "$SIM/orders.csv"
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,10.5,0.1,0'
+}
+
+@test "bad --commission specs are usage errors" {
+	run -2 --separate-stderr qts-sim --commission bps
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: 'bps' is not key=value" ]
+	[[ "${stderr_lines[1]}" == usage:* ]]
+	run -2 --separate-stderr qts-sim --commission flat=1
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: unknown model 'flat' (bps, per-share)" ]
+	run -2 --separate-stderr qts-sim --commission per-share=1,cap=2
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: unknown option 'cap' (min, max-pct)" ]
+	run -2 --separate-stderr qts-sim --commission bps=-3
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: bps: -3 is out of range [0, 1e+06]" ]
+	run -2 --separate-stderr qts-sim --commission bps=1,min=1
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: bps takes no options: 'min=1'" ]
+	run -2 --separate-stderr qts-sim --commission per-share=1,max-pct=200
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: max-pct: 200 is out of range [0, 100]" ]
+	run -2 --separate-stderr qts-sim --commission ''
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: empty spec" ]
+}
+
+@test "--slippage bps, ticks and spread: the fill price moves against the order" {
+	run -0 qts-sim --slippage bps=100 "$SIM/orders.csv"
+	# m1 buy 10 at 10.5: 1% = 0.105 a share -> 10.605, slippage 1.05
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,10.605,0,1.05'
+	# a limit is honoured: l1 still fills at 9.8 with no slippage
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,l1,buy,10,9.8,0,0'
+	# s2 sell stop 9 at the gap open 8: 8 - 0.08 = 7.92, slippage 0.8
+	echo "$output" | grep -qx 'fill,2024-01-03T00:00:00Z,A,s2,sell,10,7.92,0,0.8'
+	run -0 qts-sim --slippage ticks=2,tick=0.25 "$SIM/orders.csv"
+	# 2 ticks of 0.25 = 0.5: 10.5 + 0.5 = 11, slippage 10 * 0.5 = 5
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,11,0,5'
+	run -0 qts-sim --slippage spread "$SIM/quotes.csv"
+	# the tick fill of q1 pays half the last spread (10.1 - 9.9) / 2 = 0.1
+	q=$(echo "$output" | field '^fill,.*,q1,' 7)
+	near "$q" 10.1
+	# a quote fill already pays the spread: q3 at the bid, no slippage
+	echo "$output" | grep -qx 'fill,2024-01-02T14:30:04Z,B,q3,sell,50,9.9,0,0'
+	run -2 --separate-stderr qts-sim --slippage ticks=1
+	[ "${stderr_lines[0]}" = "qts-sim: --slippage: ticks needs tick=X (the tick size, > 0)" ]
+	run -2 --separate-stderr qts-sim --slippage pct=1
+	[ "${stderr_lines[0]}" = "qts-sim: --slippage: unknown model 'pct' (bps, ticks, spread)" ]
+	run -2 --separate-stderr qts-sim --slippage ticks=1,tick=1,lot=2
+	[ "${stderr_lines[0]}" = "qts-sim: --slippage: unknown option 'lot' (tick)" ]
+}
+
+@test "--impact sqrt: k * sigma * price * sqrt(qty / adv)" {
+	# closes 100, 110, 99 (volumes 1000): with window=2 the log returns
+	# ln 1.1 and ln 0.9 give sigma = |ln 1.1 - ln 0.9| / sqrt 2 = 0.14189560954670766,
+	# adv = 1000.  Buy 10 at the next open 100 with k=1:
+	# 1 * 0.1418956 * 100 * sqrt(10 / 1000) = 1.4189560954670766 a share
+	run -0 qts-sim --impact sqrt,k=1,window=2 "$SIM/impact.csv"
+	p=$(echo "$output" | field '^fill,' 7)
+	s=$(echo "$output" | field '^fill,' 9)
+	near "$p" 101.41895609546708
+	near "$s" 14.189560954670766
+	run -2 --separate-stderr qts-sim --impact sqrt
+	[ "${stderr_lines[0]}" = "qts-sim: --impact: sqrt needs k=X" ]
+	run -2 --separate-stderr qts-sim --impact linear,k=1
+	[ "${stderr_lines[0]}" = "qts-sim: --impact: unknown model 'linear,k=1' (sqrt)" ]
+	run -2 --separate-stderr qts-sim --impact sqrt,k=1,window=1
+	[ "${stderr_lines[0]}" = "qts-sim: --impact: window: 1 is not a whole number in [2, 100000]" ]
+	run -2 --separate-stderr qts-sim --impact sqrt,k=1,depth=3
+	[ "${stderr_lines[0]}" = "qts-sim: --impact: unknown option 'depth' (k, window)" ]
+}
+
+@test "targets: the difference to position plus working orders; strategies add up; weights use equity" {
+	run -0 qts-sim "$SIM/targets.csv"
+	# s1 wants A at 0.5 of 100000 equity at close 10: 5000 shares
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,s1-A-1,new,0,,target 5000: buy 5000 market'
+	# s1 wants B -100, then s2 wants B +50: together -50, so s2's order
+	# buys 50 against the working sell of 100
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,B,s2-B-2,new,0,,target -50: buy 50 market'
+	# a repeated target changes nothing: no third B order
+	[ -z "$(echo "$output" | grep 'B-3')" ]
+	echo "$output" | grep -qx 'position,2024-01-02T00:00:00Z,B,-50,20,-1000,0,0'
+	# 01-02 closes: A 5000 * 11 + B -50 * 19 = 55000 - 950; cash 100000 - 50000 + 2000 - 1000 = 51000
+	echo "$output" | grep -qx 'equity,2024-01-03T00:00:00Z,51000,105050,55950,54050,0,5050'
+}
+
+@test "one equity event per timestamp across symbols" {
+	run -0 qts-sim "$SIM/targets.csv"
+	[ "$(echo "$output" | only equity | cut -d, -f2 | sort | uniq -d)" = "" ]
+	[ "$(echo "$output" | only equity | wc -l)" -eq 4 ]
+}
+
+@test "orders needing more cash than there is are rejected; --leverage allows them; --cash" {
+	run -0 qts-sim "$SIM/cash.csv"
+	# 15000 * 10 = 150000 > equity 100000
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c1,rejected,0,,insufficient cash: exposure 150000.00 > 1 x equity 100000.00'
+	run -0 qts-sim --leverage 2 "$SIM/cash.csv"
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c1,accepted,0,,'
+	run -0 qts-sim --cash 200000 "$SIM/cash.csv"
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c1,accepted,0,,'
+	[ "$(echo "$output" | only equity | head -1)" = "equity,2024-01-02T00:00:00Z,200000,200000,0,0,0,0" ]
+	run -2 --separate-stderr qts-sim --cash -5
+	[ "${stderr_lines[0]}" = "qts-sim: --cash: -5 is out of range [0, 1e+15]" ]
+	run -2 --separate-stderr qts-sim --leverage 0
+	[ "${stderr_lines[0]}" = "qts-sim: --leverage: 0 is out of range [1e-09, 1000]" ]
+}
+
+@test "shorts are allowed; --no-short rejects orders that would leave a short" {
+	run -0 qts-sim "$SIM/cash.csv"
+	echo "$output" | grep -qx 'position,2024-01-02T00:00:00Z,A,-10,10,-100,0,0'
+	run -0 qts-sim --no-short "$SIM/cash.csv"
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c2,rejected,0,,no-short: would leave A short 10'
+}
+
+@test "duplicate order ids are ignored; cancel stops a working order" {
+	run -0 qts-sim "$SIM/cash.csv"
+	[ "$(echo "$output" | grep -c '^update,.*,c3,accepted')" -eq 1 ]
+	[ "$(echo "$output" | grep -c '^fill,.*,c3,')" -eq 1 ]
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c4,canceled,0,,canceled on request'
+	[ -z "$(echo "$output" | grep '^fill,.*,c4,')" ]
+}
+
+@test "--close-at-end liquidates at the last prices" {
+	run -0 qts-sim --close-at-end --commission bps=10 "$SIM/sma-cross.csv"
+	# flat at the end already: nothing to do, same final equity
+	[ "$(echo "$output" | only equity | tail -1)" = "equity,2024-02-10T00:00:00Z,96481.1,96481.1,0,0,-3518.9,0" ]
+	run -0 qts-sim --close-at-end "$SIM/orders.csv"
+	# l3 is canceled; A closes at the last close 8.1 at the last close time
+	echo "$output" | grep -qx 'update,2024-01-04T00:00:00Z,A,l3,canceled,0,,end of input'
+	echo "$output" | grep -q '^fill,2024-01-04T00:00:00Z,A,close-A,sell,'
+	[ "$(echo "$output" | only position | tail -1 | cut -d, -f4)" = "0" ]
+	[ "$(echo "$output" | only equity | tail -1 | cut -d, -f5)" = "0" ]
+}
+
+@test "--actions: splits, dividends and delistings" {
+	run -0 qts-sim --actions "$SIM/actions.csv" --close-at-end "$SIM/targets.csv"
+	# 2:1 split on 01-03: 5000 A at 10 become 10000 at 5, the last
+	# price 11 becomes 5.5: value 55000, unrealized 10000 * 0.5 = 5000;
+	# then 0.5 a share dividend on 10000 = 5000 realized
+	echo "$output" | grep -qx 'position,2024-01-03T00:00:00Z,A,10000,5,55000,5000,0'
+	echo "$output" | grep -qx 'position,2024-01-03T00:00:00Z,A,10000,5,55000,5000,5000'
+	# delisted on 01-04: closed at the last price, the 01-03 close 5.5
+	echo "$output" | grep -qx 'fill,2024-01-04T00:00:00Z,A,delist-A,sell,10000,5.5,0,0'
+	echo "$output" | grep -qx 'update,2024-01-04T00:00:00Z,A,s1-A-2,rejected,0,,A is delisted'
+	# the same file gzip-compressed, with quoted fields, reads the same
+	sed 's/^2024-01-03,A,split,2$/"2024-01-03","A",split,"2"/' "$SIM/actions.csv" | gzip > "$BATS_TEST_TMPDIR/a.csv.gz"
+	qts-sim --actions "$BATS_TEST_TMPDIR/a.csv.gz" --close-at-end "$SIM/targets.csv" > "$BATS_TEST_TMPDIR/gz.out"
+	[ "$(cat "$BATS_TEST_TMPDIR/gz.out")" = "$output" ]
+}
+
+@test "--actions errors name the file and line" {
+	printf 'date,symbol,action,value\n2024-01-01,A,split,x\n' > "$BATS_TEST_TMPDIR/a.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/a.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/a.csv:2: split ratio: 'x' is not a number" ]
+	printf '# c\n\n2024-01-01,A,merge,1\n' > "$BATS_TEST_TMPDIR/b.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/b.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/b.csv:3: unknown action 'merge' (split, dividend, delist)" ]
+	printf 'yesterday,A,delist\n' > "$BATS_TEST_TMPDIR/c.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/c.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/c.csv:1: bad date 'yesterday'" ]
+	printf '2024-01-01,A\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/d.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/d.csv:1: want date,symbol,action,value" ]
+	printf '2024-01-01,A,delist,3\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/e.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/e.csv:1: delist takes no value" ]
+	printf '2024-01-01,A,dividend,-1\n' > "$BATS_TEST_TMPDIR/f.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/f.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/f.csv:1: dividend: -1 is out of range [0, 1e+09]" ]
+	printf '2024-01-01,,split,2\n' > "$BATS_TEST_TMPDIR/g.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/g.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/g.csv:1: bad symbol ''" ]
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/none.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/none.csv: No such file or directory" ]
+}
+
+@test "bad input: exit 1 naming the line, whole records before it" {
+	printf 'bar,2024-01-01,A,1d,10,11,9,10,1000\nbar,2024-01-02,A,1d,x,11,9,10,1000\n' > "$BATS_TEST_TMPDIR/bad.csv"
+	run -1 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/bad.csv"
+	[[ "$stderr" == "qts-sim: $BATS_TEST_TMPDIR/bad.csv:2: "* ]]
+	[ "$output" = "bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,1000" ]
+	run -1 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/missing.csv"
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/missing.csv: No such file or directory" ]
+}
+
+@test "several inputs are merged in time order" {
+	grep '^bar' "$SIM/orders.csv" > "$BATS_TEST_TMPDIR/bars.csv"
+	# merged by the time each event became known: the 01-01 bar at its
+	# end 01-02, so an order stamped 01-02 comes after it (ties go to the
+	# file named first) and fills at the 01-02 open 10.5 ...
+	grep '^order' "$SIM/orders.csv" | grep ',m1,' | sed 's/2024-01-01/2024-01-02/' > "$BATS_TEST_TMPDIR/o.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/bars.csv" "$BATS_TEST_TMPDIR/o.csv"
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,m1,buy,10,10.5,0,0'
+	[ "$(echo "$output" | sed -n 2p)" = "order,2024-01-02T00:00:00Z,A,m1,buy,10,market,,,gtc,t" ]
+	# ... while one stamped 01-01 comes before the 01-01 bar is known and
+	# fills at its open 10
+	grep '^order' "$SIM/orders.csv" | grep ',m1,' > "$BATS_TEST_TMPDIR/o.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/bars.csv" "$BATS_TEST_TMPDIR/o.csv"
+	echo "$output" | grep -qx 'fill,2024-01-01T00:00:00Z,A,m1,buy,10,10,0,0'
+}
+
+@test "usage: --help, --version, unknown options" {
+	run -0 qts-sim --help
+	[[ "${lines[0]}" == "usage: qts-sim "* ]]
+	run -0 qts-sim -h
+	run -0 qts-sim --version
+	[[ "$output" == "qts-sim "[0-9]* ]]
+	run -2 --separate-stderr qts-sim --bogus
+	[[ "$stderr" == *"usage: qts-sim"* ]]
+	run -0 qts-sim </dev/null
+	[ "$output" = "" ]
+}
+
+@test "every long option is in the man page and both completions" {
+	opts=$(qts-sim --help | grep -o -- '--[a-z-]*' | sort -u)
+	[ -n "$opts" ]
+	for o in $opts; do
+		grep -q -- "${o#--}" "$BATS_TEST_DIRNAME/../man/qts-sim.1" || { echo "man: $o"; false; }
+		grep -q -- "$o" "$BATS_TEST_DIRNAME/../completions/bash/qts-sim" || { echo "bash: $o"; false; }
+		grep -q -- "$o" "$BATS_TEST_DIRNAME/../completions/zsh/_qts-sim" || { echo "zsh: $o"; false; }
+	done
+}
+
+@test "the examples in examples/sim run and fill" {
+	for f in "$BATS_TEST_DIRNAME"/../examples/sim/*.sh; do
+		[ "$(basename "$f")" = common.sh ] && continue
+		run -0 sh "$f"
+		echo "$output" | grep -q '^fill,' || { echo "no fill: $f"; false; }
+		echo "$output" | grep -q '^equity,' || { echo "no equity: $f"; false; }
+	done
+}
+
+@test "order ids are remembered for the last 65536 orders" {
+	# 65537 distinct ids, then the first and the last again: the first has
+	# left the window and is worked again, the last is a repeat
+	awk 'BEGIN { print "bar,2024-01-01,A,1d,1,1,1,1,1e12";
+		for (i = 0; i <= 65536; i++) printf "order,2024-01-01,A,o%d,buy,1,limit,0.5,,gtc,t\n", i;
+		print "order,2024-01-01,A,o0,buy,1,limit,0.5,,gtc,t";
+		print "order,2024-01-01,A,o65536,buy,1,limit,0.5,,gtc,t" }' > "$BATS_TEST_TMPDIR/ids.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/ids.csv"
+	[ "$(echo "$output" | grep -c ',o0,accepted,')" -eq 2 ]
+	[ "$(echo "$output" | grep -c ',o65536,accepted,')" -eq 1 ]
+}
+
+@test "the books balance: equity = initial cash + realized + unrealized, all costs on" {
+	qts-fetch --count 300 -t 1m synth:AAA,BBB,CCC |
+	awk -F, '{ print } /^bar,/ { n[$3]++; if (n[$3] % 7 == 0) printf "target,%s,%s,%d,qty,x\n", $2, $3, (n[$3] / 7) % 3 * 100 - 100 }' |
+	qts-sim --cash 50000 --commission per-share=0.005,min=1 --slippage bps=3 --impact sqrt,k=0.2,window=10 \
+		--max-participation 0.01 --close-at-end > "$BATS_TEST_TMPDIR/out"
+	[ "$(grep -c '^fill,' "$BATS_TEST_TMPDIR/out")" -gt 10 ]
+	run -0 awk -F, '/^equity,/ { n++; d = $4 - (50000 + $7 + $8); if (d < 0) d = -d; if (d > 1e-6) bad++ } END { print n, bad + 0 }' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "300 0" ]
+}
+
+@test "equity is stamped at the bar close time, months included" {
+	printf 'bar,2024-01-01,A,1M,1,1,1,1,1\nbar,2024-02-01,A,1M,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(echo "$output" | only equity | cut -d, -f2 | tr '\n' ' ')" = "2024-02-01T00:00:00Z 2024-03-01T00:00:00Z " ]
+	printf 'bar,2024-01-02T14:30:00Z,A,5m,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(echo "$output" | only equity | cut -d, -f2)" = "2024-01-02T14:35:00Z" ]
+}

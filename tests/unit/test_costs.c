@@ -1,0 +1,90 @@
+/* Commission, slippage and impact: parsing and the formulas of qts-sim(1).
+ * Expected values are worked by hand in the comments. */
+#include "qts_sim.h"
+#include "tap.h"
+
+int main(void)
+{
+	qts_commission c;
+	char err[256];
+
+	CHECK(qts_commission_parse("bps=10", &c, err) == 0 && c.kind == QTS_COMM_BPS, "bps=10 parses");
+	/* 100 shares at 50: notional 5000, 10 bps = 5000 * 0.001 = 5 */
+	CHECK_NEAR(qts_commission_of(&c, 100, 50), 5, 1e-12, "bps on notional");
+
+	CHECK(qts_commission_parse("per-share=0.005,min=1,max-pct=1", &c, err) == 0, "per-share parses");
+	/* 1000 * 0.005 = 5 > min 1; cap 1% of 1000*20=20000 is 200 */
+	CHECK_NEAR(qts_commission_of(&c, 1000, 20), 5, 1e-12, "per-share");
+	/* 10 * 0.005 = 0.05 -> min 1 */
+	CHECK_NEAR(qts_commission_of(&c, 10, 20), 1, 1e-12, "per-share minimum");
+	/* 10 shares at 5: min 1, cap 1% of 50 = 0.5 wins */
+	CHECK_NEAR(qts_commission_of(&c, 10, 5), 0.5, 1e-12, "max-pct caps the minimum");
+	CHECK(qts_commission_parse("per-share=0.01", &c, err) == 0 && c.min == 0 && c.max_pct == 0,
+	      "per-share alone");
+	CHECK_NEAR(qts_commission_of(&c, 3, 7), 0.03, 1e-12, "per-share without min");
+
+	CHECK(qts_commission_parse("", &c, err) < 0, "empty commission rejected");
+	CHECK_STR(err, "commission: empty spec", "empty message");
+	CHECK(qts_commission_parse("flat=3", &c, err) < 0, "unknown model rejected");
+	CHECK_STR(err, "commission: unknown model 'flat' (bps, per-share)", "unknown model message");
+	CHECK(qts_commission_parse("bps", &c, err) < 0, "missing value rejected");
+	CHECK_STR(err, "commission: 'bps' is not key=value", "missing value message");
+	CHECK(qts_commission_parse("bps=x", &c, err) < 0, "bad number rejected");
+	CHECK_STR(err, "commission: bps: 'x' is not a number", "bad number message");
+	CHECK(qts_commission_parse("bps=-1", &c, err) < 0, "negative rejected");
+	CHECK(qts_commission_parse("bps=1,min=2", &c, err) < 0, "bps takes no options");
+	CHECK(qts_commission_parse("per-share=1,foo=2", &c, err) < 0, "unknown option rejected");
+	CHECK_STR(err, "commission: unknown option 'foo' (min, max-pct)", "unknown option message");
+	CHECK(qts_commission_parse("per-share=1,max-pct=101", &c, err) < 0, "max-pct over 100");
+
+	qts_slippage s;
+	CHECK(qts_slippage_parse("bps=5", &s, err) == 0 && s.kind == QTS_SLIP_BPS, "slippage bps");
+	/* 5 bps of 200 = 0.1 per share */
+	CHECK_NEAR(qts_slippage_per_share(&s, 200, 0), 0.1, 1e-12, "slippage bps per share");
+	CHECK(qts_slippage_parse("ticks=2,tick=0.01", &s, err) == 0, "slippage ticks");
+	CHECK_NEAR(qts_slippage_per_share(&s, 200, 0), 0.02, 1e-12, "two ticks of 0.01");
+	CHECK(qts_slippage_parse("spread", &s, err) == 0 && s.kind == QTS_SLIP_SPREAD, "slippage spread");
+	CHECK_NEAR(qts_slippage_per_share(&s, 200, 0.05), 0.05, 1e-12, "half spread");
+	CHECK_NEAR(qts_slippage_per_share(&s, 200, 0), 0, 1e-12, "no quote, no spread");
+	CHECK(qts_slippage_parse("ticks=2", &s, err) < 0, "ticks without tick");
+	CHECK_STR(err, "slippage: ticks needs tick=X (the tick size, > 0)", "ticks message");
+	CHECK(qts_slippage_parse("pct=1", &s, err) < 0, "unknown slippage model");
+	CHECK_STR(err, "slippage: unknown model 'pct' (bps, ticks, spread)", "slippage model message");
+	CHECK(qts_slippage_parse("", &s, err) < 0, "empty slippage");
+
+	qts_impact m;
+	CHECK(qts_impact_parse("sqrt,k=0.5", &m, err) == 0 && m.on && m.window == 20, "impact parses");
+	/* 0.5 * 0.02 * 100 * sqrt(10000 / 1000000) = 1 * 0.1 = 0.1 */
+	CHECK_NEAR(qts_impact_per_share(&m, 100, 10000, 0.02, 1e6), 0.1, 1e-12, "sqrt impact");
+	CHECK_NEAR(qts_impact_per_share(&m, 100, 10000, NAN, 1e6), 0, 1e-12, "no sigma, no impact");
+	CHECK(qts_impact_parse("sqrt,k=1,window=5", &m, err) == 0 && m.window == 5, "impact window");
+	CHECK(qts_impact_parse("sqrt", &m, err) < 0, "impact needs k");
+	CHECK_STR(err, "impact: sqrt needs k=X", "impact k message");
+	CHECK(qts_impact_parse("linear,k=1", &m, err) < 0, "unknown impact model");
+	CHECK_STR(err, "impact: unknown model 'linear,k=1' (sqrt)", "impact model message");
+	CHECK(qts_impact_parse("sqrt,k=1,window=1.5", &m, err) < 0, "window must be whole");
+
+	qts_roll r;
+	CHECK(qts_roll_init(&r, 3) == 0, "roll init");
+	CHECK(isnan(qts_roll_sigma(&r)) && isnan(qts_roll_adv(&r)), "empty roll");
+	qts_roll_push(&r, 100, 10);
+	qts_roll_push(&r, 110, 20);
+	CHECK(isnan(qts_roll_sigma(&r)), "one return: no sigma");
+	qts_roll_push(&r, 99, 30);
+	/* returns ln(1.1), ln(0.9): mean m = (ln1.1+ln0.9)/2, sample sd =
+	 * |ln1.1 - ln0.9| / sqrt(2) */
+	CHECK_NEAR(qts_roll_sigma(&r), fabs(log(1.1) - log(0.9)) / sqrt(2), 1e-12, "sigma of 2 returns");
+	CHECK_NEAR(qts_roll_adv(&r), 20, 1e-12, "adv of 3");
+	qts_roll_push(&r, 99, 70);
+	/* window 3 keeps volumes 20, 30, 70 and returns ln1.1, ln0.9, 0 */
+	CHECK_NEAR(qts_roll_adv(&r), 40, 1e-12, "adv rolls");
+	double a = log(1.1), b = log(0.9), mu = (a + b) / 3;
+	double sd = sqrt(((a - mu) * (a - mu) + (b - mu) * (b - mu) + mu * mu) / 2);
+	CHECK_NEAR(qts_roll_sigma(&r), sd, 1e-12, "sigma of 3 returns");
+	qts_roll_push(&r, 99, 70);
+	qts_roll_push(&r, 99, 70);
+	qts_roll_push(&r, 99, 70);
+	CHECK_NEAR(qts_roll_sigma(&r), 0, 1e-12, "flat window: sigma 0");
+	qts_roll_free(&r);
+	return tap_done();
+}
