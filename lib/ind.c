@@ -1,0 +1,252 @@
+/* ind.c — the indicator registry and the life cycle every indicator shares.
+ * The table is sorted by name (binary search); impls[] runs parallel to it,
+ * each impl naming its entry so that a slip in the order is caught. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ind_priv.h"
+
+#define MAXP 100000 /* TA-Lib's upper bound for every period */
+#define HUGE_D 3e37 /* TA-Lib's bound for real-valued options */
+#define HLC 3, { "high", "low", "close" }
+#define C1 1, { "close" }
+#define PERIOD(d, lo) 1, { "period" }, { d }, { lo }, { MAXP }
+#define NOOPT 0, { 0 }, { 0 }, { 0 }, { 0 }
+#define OUT1(name) 1, { name }
+
+static const qts_ind_info table[] = {
+	{ "ad", "Chaikin accumulation/distribution line",
+	  4, { "high", "low", "close", "volume" }, NOOPT, OUT1("ad") },
+	{ "adx", "average directional movement index (Wilder)",
+	  HLC, PERIOD(14, 2), OUT1("adx") },
+	{ "aroon", "Aroon up and down: bars since the period's high and low",
+	  2, { "high", "low" }, PERIOD(14, 2), 2, { "aroonup", "aroondown" } },
+	{ "atr", "average true range (Wilder)",
+	  HLC, PERIOD(14, 1), OUT1("atr") },
+	{ "bbands", "Bollinger bands: SMA +- population standard deviations",
+	  C1, 3, { "period", "nbdevup", "nbdevdn" }, { 5, 2, 2 },
+	  { 2, -HUGE_D, -HUGE_D }, { MAXP, HUGE_D, HUGE_D },
+	  3, { "bbupper", "bbmiddle", "bblower" } },
+	{ "cci", "commodity channel index (mean deviation)",
+	  HLC, PERIOD(14, 2), OUT1("cci") },
+	{ "dema", "double exponential moving average",
+	  C1, PERIOD(30, 2), OUT1("dema") },
+	{ "ema", "exponential moving average seeded with an SMA",
+	  C1, PERIOD(30, 2), OUT1("ema") },
+	{ "highest", "highest value over the period (TA-Lib MAX)",
+	  C1, PERIOD(30, 2), OUT1("highest") },
+	{ "kama", "Kaufman adaptive moving average",
+	  C1, PERIOD(30, 2), OUT1("kama") },
+	{ "linearreg", "linear regression value at the newest bar",
+	  C1, PERIOD(14, 2), OUT1("linearreg") },
+	{ "lowest", "lowest value over the period (TA-Lib MIN)",
+	  C1, PERIOD(30, 2), OUT1("lowest") },
+	{ "macd", "moving average convergence/divergence",
+	  C1, 3, { "fastperiod", "slowperiod", "signalperiod" }, { 12, 26, 9 },
+	  { 2, 2, 1 }, { MAXP, MAXP, MAXP },
+	  3, { "macd", "macdsignal", "macdhist" } },
+	{ "mfi", "money flow index",
+	  4, { "high", "low", "close", "volume" }, PERIOD(14, 2), OUT1("mfi") },
+	{ "minus_di", "minus directional indicator (Wilder)",
+	  HLC, PERIOD(14, 1), OUT1("minus_di") },
+	{ "mom", "momentum: price - price period bars ago",
+	  C1, PERIOD(10, 1), OUT1("mom") },
+	{ "natr", "normalized average true range, percent of close",
+	  HLC, PERIOD(14, 1), OUT1("natr") },
+	{ "obv", "on balance volume",
+	  2, { "close", "volume" }, NOOPT, OUT1("obv") },
+	{ "plus_di", "plus directional indicator (Wilder)",
+	  HLC, PERIOD(14, 1), OUT1("plus_di") },
+	{ "roc", "rate of change: (price/prev - 1) * 100",
+	  C1, PERIOD(10, 1), OUT1("roc") },
+	{ "rocp", "rate of change percentage: (price - prev) / prev",
+	  C1, PERIOD(10, 1), OUT1("rocp") },
+	{ "rocr", "rate of change ratio: price / prev",
+	  C1, PERIOD(10, 1), OUT1("rocr") },
+	{ "rsi", "relative strength index (Wilder)",
+	  C1, PERIOD(14, 2), OUT1("rsi") },
+	{ "sar", "parabolic SAR",
+	  2, { "high", "low" }, 2, { "acceleration", "maximum" }, { 0.02, 0.2 },
+	  { 0, 0 }, { HUGE_D, HUGE_D }, OUT1("sar") },
+	{ "sma", "simple moving average",
+	  C1, PERIOD(30, 2), OUT1("sma") },
+	{ "stddev", "population standard deviation times nbdev",
+	  C1, 2, { "period", "nbdev" }, { 5, 1 }, { 2, -HUGE_D }, { MAXP, HUGE_D },
+	  OUT1("stddev") },
+	{ "stoch", "slow stochastic: %K and %D smoothed with SMAs",
+	  HLC, 3, { "fastk_period", "slowk_period", "slowd_period" }, { 5, 3, 3 },
+	  { 1, 1, 1 }, { MAXP, MAXP, MAXP }, 2, { "stochk", "stochd" } },
+	{ "stochf", "fast stochastic: %K and its SMA %D",
+	  HLC, 2, { "fastk_period", "fastd_period" }, { 5, 3 }, { 1, 1 },
+	  { MAXP, MAXP }, 2, { "fastk", "fastd" } },
+	{ "tema", "triple exponential moving average",
+	  C1, PERIOD(30, 2), OUT1("tema") },
+	{ "trange", "true range",
+	  HLC, NOOPT, OUT1("trange") },
+	{ "var", "population variance",
+	  C1, PERIOD(5, 1), OUT1("var") },
+	{ "vwap", "volume weighted average price of the UTC day",
+	  5, { "high", "low", "close", "volume", "ts" }, NOOPT, OUT1("vwap") },
+	{ "willr", "Williams' %R",
+	  HLC, PERIOD(14, 2), OUT1("willr") },
+	{ "wma", "linearly weighted moving average",
+	  C1, PERIOD(30, 2), OUT1("wma") },
+};
+
+static const struct ind_impl *const impls[] = {
+	&ind_ad, &ind_adx, &ind_aroon, &ind_atr, &ind_bbands, &ind_cci,
+	&ind_dema, &ind_ema, &ind_highest, &ind_kama, &ind_linearreg,
+	&ind_lowest, &ind_macd, &ind_mfi, &ind_minus_di, &ind_mom, &ind_natr,
+	&ind_obv, &ind_plus_di, &ind_roc, &ind_rocp, &ind_rocr, &ind_rsi,
+	&ind_sar, &ind_sma, &ind_stddev, &ind_stoch, &ind_stochf, &ind_tema,
+	&ind_trange, &ind_var, &ind_vwap, &ind_willr, &ind_wma,
+};
+
+#define NIND (sizeof table / sizeof *table)
+_Static_assert(sizeof impls / sizeof *impls == NIND, "impls[] parallels table[]");
+
+const qts_ind_info *qts_ind_table(size_t *n)
+{
+	*n = NIND;
+	return table;
+}
+
+const qts_ind_info *qts_ind_find(const char *name)
+{
+	size_t lo = 0, hi = NIND;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, table[mid].name);
+		if (c == 0)
+			return &table[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const qts_ind_info *qts_ind_find_output(const char *name, int *output_index)
+{
+	for (size_t i = 0; i < NIND; i++)
+		for (int j = 0; j < table[i].noutputs; j++)
+			if (strcmp(name, table[i].outputs[j]) == 0) {
+				if (output_index)
+					*output_index = j;
+				return &table[i];
+			}
+	return NULL;
+}
+
+void *ind_alloc(qts_ind *ind, size_t size)
+{
+	void *p;
+
+	if (ind->nblk == IND_MAXBLK || !(p = calloc(1, size)))
+		return NULL;
+	return ind->blk[ind->nblk++] = p;
+}
+
+static void release(qts_ind *ind)
+{
+	while (ind->nblk > 0)
+		free(ind->blk[--ind->nblk]);
+	ind->st = NULL;
+}
+
+static int is_period(const char *option)
+{
+	size_t n = strlen(option);
+	return n >= 6 && strcmp(option + n - 6, "period") == 0;
+}
+
+static int check_options(const qts_ind_info *info, const double *opt, char *err)
+{
+	for (int i = 0; i < info->noptions; i++) {
+		const char *o = info->options[i];
+		if (!(opt[i] >= info->min[i] && opt[i] <= info->max[i])) {
+			snprintf(err, QTS_IND_ERRMAX, "%s: %s %g out of range [%g, %g]",
+				 info->name, o, opt[i], info->min[i], info->max[i]);
+			return -1;
+		}
+		if (is_period(o) && opt[i] != floor(opt[i])) {
+			snprintf(err, QTS_IND_ERRMAX, "%s: %s %g is not an integer",
+				 info->name, o, opt[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+qts_ind *qts_ind_new(const qts_ind_info *info, const double *options, char *err)
+{
+	qts_ind *ind;
+	const qts_ind_info *entry = info ? qts_ind_find(info->name) : NULL;
+
+	if (!entry) {
+		snprintf(err, QTS_IND_ERRMAX, "%s: no such indicator",
+			 info ? info->name : "(null)");
+		return NULL;
+	}
+	if (strcmp(impls[entry - table]->name, entry->name) != 0) {
+		snprintf(err, QTS_IND_ERRMAX, "%s: registry out of order", info->name);
+		return NULL;
+	}
+	if (!options)
+		options = info->defaults;
+	if (check_options(info, options, err) < 0)
+		return NULL;
+	if (!(ind = calloc(1, sizeof *ind))) {
+		snprintf(err, QTS_IND_ERRMAX, "%s: out of memory", info->name);
+		return NULL;
+	}
+	ind->info = entry;
+	ind->impl = impls[entry - table];
+	memcpy(ind->opt, options, sizeof(double) * (size_t)info->noptions);
+	if (qts_ind_reset(ind) < 0) {
+		snprintf(err, QTS_IND_ERRMAX, "%s: out of memory", info->name);
+		qts_ind_free(ind);
+		return NULL;
+	}
+	return ind;
+}
+
+const qts_ind_info *qts_ind_info_of(const qts_ind *ind)
+{
+	return ind->info;
+}
+
+int qts_ind_lookback(const qts_ind *ind)
+{
+	return ind->lookback;
+}
+
+int qts_ind_reset(qts_ind *ind)
+{
+	release(ind);
+	ind->nbar = 0;
+	return ind->impl->setup(ind);
+}
+
+int qts_ind_update(qts_ind *ind, const double *inputs, double *outputs)
+{
+	int ok = ind->impl->update(ind, inputs, outputs);
+
+	if (!ok)
+		for (int i = 0; i < ind->info->noutputs; i++)
+			outputs[i] = NAN;
+	ind->nbar++;
+	return ok;
+}
+
+void qts_ind_free(qts_ind *ind)
+{
+	if (!ind)
+		return;
+	release(ind);
+	free(ind);
+}
