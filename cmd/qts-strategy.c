@@ -88,6 +88,7 @@ struct host {
 	qts_strategy_host api;
 	int watch;
 	unsigned long since_check;
+	int was_idle;
 	/* symbols: open addressing on the name */
 	struct sym **map;
 	size_t cap, count;
@@ -588,8 +589,10 @@ static void maybe_reload(struct host *h, int idle)
 		plugin_reload(h);
 		return;
 	}
-	/* a stat per event would cost more than the event */
-	if (h->watch && (idle || ++h->since_check >= 4096)) {
+	/* a stat per event would cost more than the event: look when input
+	 * ran dry, at the first event after it did, and every 4096 events */
+	if (h->watch && (idle || h->was_idle || ++h->since_check >= 4096)) {
+		h->was_idle = idle;
 		h->since_check = 0;
 		if (plugin_changed(h))
 			plugin_reload(h);
@@ -677,13 +680,15 @@ static int run_file(struct host *h, const char *path)
 	qts_event ev;
 	int got;
 	while (!h->failed && (got = qts_reader_next(r, &ev)) > 0) {
+		/* before the event, so a new build handles the first event read
+		 * after it appeared */
+		maybe_reload(h, 0);
 		if (h->mode != M_PRINT)
 			put(h, &ev);
 		if (ev.type == QTS_BAR)
 			on_bar(h, &ev);
 		else if (h->mode == M_PLUGIN)
 			to_plugin(h, &ev);
-		maybe_reload(h, 0);
 	}
 	int status = QTS_EXIT_OK;
 	if (!h->failed && got < 0 && !qts_interrupted) {

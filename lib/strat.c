@@ -299,7 +299,7 @@ static const qts_strat_info table[] = {
 	       { "cap", 2, 0, 100, "largest scaling factor" }, QTS_STRAT_COMMON },
 	  sizeof(struct momentum), momentum_init, momentum_bar, momentum_free },
 	{ "rsi-reversion", "long when RSI is below low, flat when above high",
-	  5, { { "period", 14, 2, 100000, "RSI period" },
+	  6, { { "period", 14, 2, 100000, "RSI period" },
 	       { "low", 30, 0, 100, "oversold level" },
 	       { "high", 70, 0, 100, "overbought level" },
 	       { "short", 0, 0, 1, "1: short above high instead of flat" }, QTS_STRAT_COMMON },
