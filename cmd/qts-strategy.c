@@ -70,6 +70,7 @@ struct host {
 	qts_writer *w;
 	FILE *table; /* --print */
 	const char *name; /* strategy field of targets and orders */
+	char namebuf[QTS_NAME_MAX];
 	char tf[16];      /* --tf, canonical, or "" */
 	const char *unit;
 	double mult;      /* built-ins: size or weight */
@@ -678,7 +679,7 @@ static int run_file(struct host *h, const char *path)
 	}
 	qts_reader_on_idle(r, on_idle, h);
 	qts_event ev;
-	int got;
+	int got = 0;
 	while (!h->failed && (got = qts_reader_next(r, &ev)) > 0) {
 		/* before the event, so a new build handles the first event read
 		 * after it appeared */
@@ -765,11 +766,12 @@ static void setup_builtin(struct host *h, const struct options *o)
 	/* a parameter rule (fast < slow) checked once, before any input */
 	void *probe = xcalloc(1, s->state_size ? s->state_size : 1);
 	char err[160] = "";
-	if (s->init(probe, h->param, err) < 0)
-		qts_usage_error(usage, "%s: %s", s->name, err);
+	int bad = s->init(probe, h->param, err) < 0;
 	if (s->free)
 		s->free(probe);
 	free(probe);
+	if (bad)
+		qts_usage_error(usage, "%s: %s", s->name, err);
 	h->name = o->name ? o->name : s->name;
 }
 
@@ -813,8 +815,11 @@ static void setup_plugin(struct host *h, const struct options *o)
 	h->name = o->name ? o->name : "plugin";
 	if (plugin_load(h, &h->pl, err, sizeof err) < 0)
 		qts_die(QTS_EXIT_USAGE, "%s: %s", h->plugin_path, err);
-	if (!o->name && h->pl.d->name && h->pl.d->name[0])
-		h->name = h->pl.d->name;
+	/* a copy: the name lives in the plugin, which a reload unloads */
+	if (!o->name && h->pl.d->name && h->pl.d->name[0]) {
+		QTS_SET(h->namebuf, h->pl.d->name);
+		h->name = h->namebuf;
+	}
 	struct sigaction sa = { .sa_handler = on_hup };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
