@@ -139,3 +139,21 @@ void qts_event_free(qts_event *ev)
 	ev->raw.field = NULL;
 	ev->raw.n = 0;
 }
+
+int64_t qts_event_known(const qts_event *ev)
+{
+	if (ev->type != QTS_BAR)
+		return ev->ts;
+	qts_tf tf;
+	if (qts_tf_parse(ev->bar.tf, &tf) < 0)
+		return ev->ts;
+	if (tf.unit != 'M')
+		return ev->ts + qts_tf_ns(tf);
+	int y;
+	unsigned m, d;
+	int64_t day = ev->ts >= 0 ? ev->ts / QTS_NS_PER_DAY : -((-ev->ts + QTS_NS_PER_DAY - 1) / QTS_NS_PER_DAY);
+	qts_civil_from_days(day, &y, &m, &d);
+	int months = (int)m - 1 + tf.n;
+	int64_t end = qts_days_from_civil(y + months / 12, (unsigned)(months % 12) + 1, 1);
+	return end * QTS_NS_PER_DAY;
+}

@@ -197,8 +197,8 @@ qts_ind *qts_ind_new(const qts_ind_info *info, const double *options, char *err)
 		return NULL;
 	}
 	if (!options)
-		options = info->defaults;
-	if (check_options(info, options, err) < 0)
+		options = entry->defaults;
+	if (check_options(entry, options, err) < 0)
 		return NULL;
 	if (!(ind = calloc(1, sizeof *ind))) {
 		snprintf(err, QTS_IND_ERRMAX, "%s: out of memory", info->name);
@@ -206,7 +206,7 @@ qts_ind *qts_ind_new(const qts_ind_info *info, const double *options, char *err)
 	}
 	ind->info = entry;
 	ind->impl = impls[entry - table];
-	memcpy(ind->opt, options, sizeof(double) * (size_t)info->noptions);
+	memcpy(ind->opt, options, sizeof(double) * (size_t)entry->noptions);
 	if (qts_ind_reset(ind) < 0) {
 		snprintf(err, QTS_IND_ERRMAX, "%s: out of memory", info->name);
 		qts_ind_free(ind);

@@ -1,24 +1,32 @@
-/* merge.c — a k-way merge of event streams by time, streaming: one event
- * per source is held, in a binary heap ordered by (ts, source index). */
+/* merge.c — a k-way merge of event streams by the time each event became
+ * known, streaming: one event per source is held, in a binary heap ordered
+ * by (known time, symbol, source index). */
 #include "qts.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct qts_merge {
-	qts_reader **readers;
 	size_t n;
+	int (*next)(void *ctx, size_t i, qts_event *ev);
+	const char *(*error)(void *ctx, size_t i);
+	void *ctx;
 	qts_event *head;  /* the next event of each source */
+	int64_t *key;     /* its known time */
 	size_t *heap;     /* source indices */
 	size_t nheap;
 	int started;
-	char err[700];
+	char err[1100];
 };
 
+/* Time first; at the same time by symbol, so the result does not depend
+ * on the order in which files are named; then by source. */
 static int before(const qts_merge *m, size_t a, size_t b)
 {
-	int64_t ta = m->head[a].ts, tb = m->head[b].ts;
-	return ta < tb || (ta == tb && a < b);
+	if (m->key[a] != m->key[b])
+		return m->key[a] < m->key[b];
+	int c = strcmp(m->head[a].symbol, m->head[b].symbol);
+	return c ? c < 0 : a < b;
 }
 
 static void sift_down(qts_merge *m, size_t i)
@@ -38,20 +46,39 @@ static void sift_down(qts_merge *m, size_t i)
 	}
 }
 
-qts_merge *qts_merge_new(qts_reader **readers, size_t n)
+qts_merge *qts_merge_new_sources(size_t n, int (*next)(void *, size_t, qts_event *),
+				 const char *(*error)(void *, size_t), void *ctx)
 {
 	qts_merge *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;
-	m->readers = readers;
 	m->n = n;
+	m->next = next;
+	m->error = error;
+	m->ctx = ctx;
 	m->head = calloc(n ? n : 1, sizeof *m->head);
+	m->key = calloc(n ? n : 1, sizeof *m->key);
 	m->heap = calloc(n ? n : 1, sizeof *m->heap);
-	if (!m->head || !m->heap) {
+	if (!m->head || !m->heap || !m->key) {
 		qts_merge_free(m);
 		return NULL;
 	}
 	return m;
+}
+
+static int reader_next(void *ctx, size_t i, qts_event *ev)
+{
+	return qts_reader_next(((qts_reader **)ctx)[i], ev);
+}
+
+static const char *reader_error(void *ctx, size_t i)
+{
+	return qts_reader_error(((qts_reader **)ctx)[i]);
+}
+
+qts_merge *qts_merge_new(qts_reader **readers, size_t n)
+{
+	return qts_merge_new_sources(n, reader_next, reader_error, readers);
 }
 
 const char *qts_merge_error(const qts_merge *m) { return m->err; }
@@ -61,13 +88,14 @@ static int advance(qts_merge *m, size_t i)
 {
 	qts_event ev;
 	qts_event_free(&m->head[i]);
-	int r = qts_reader_next(m->readers[i], &ev);
+	int r = m->next(m->ctx, i, &ev);
 	if (r < 0)
-		snprintf(m->err, sizeof m->err, "%s", qts_reader_error(m->readers[i]));
+		snprintf(m->err, sizeof m->err, "%s", m->error(m->ctx, i));
 	if (r <= 0)
 		return r;
-	/* The reader's strings live until its next read: keep a copy. */
+	/* A source's strings may live only until its next read: keep a copy. */
 	qts_event_copy(&m->head[i], &ev);
+	m->key[i] = qts_event_known(&ev);
 	return 1;
 }
 
@@ -110,6 +138,7 @@ void qts_merge_free(qts_merge *m)
 	for (size_t i = 0; m->head && i < m->n; i++)
 		qts_event_free(&m->head[i]);
 	free(m->head);
+	free(m->key);
 	free(m->heap);
 	free(m);
 }

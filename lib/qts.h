@@ -171,6 +171,7 @@ void qts_event_free(qts_event *ev);
 enum { QTS_FMT_CSV = 1, QTS_FMT_MSGPACK = 2 };
 
 typedef struct qts_reader qts_reader;
+typedef struct qts_input qts_input;
 
 /* Open a path (`-` is stdin).  NULL with errno set on failure.  The
  * encoding (CSV or msgpack, either possibly gzip-compressed) is detected
@@ -178,6 +179,9 @@ typedef struct qts_reader qts_reader;
 qts_reader *qts_reader_open(const char *path);
 /* Read from an open descriptor; name is used in messages. */
 qts_reader *qts_reader_fdopen(int fd, const char *name);
+/* Read events from an input already opened (and perhaps peeked at); the
+ * reader owns it from then on. */
+qts_reader *qts_reader_new(qts_input *in);
 /* Next event: 1, 0 at the end, -1 on error (qts_reader_error says what and
  * where: `NAME:LINE: what` or `NAME: byte N: what`). */
 int qts_reader_next(qts_reader *r, qts_event *ev);
@@ -192,7 +196,6 @@ void qts_reader_close(qts_reader *r);
 
 /* Raw CSV rows, for vendor layouts (qts-fetch) and the event reader. */
 typedef struct qts_csv qts_csv;
-typedef struct qts_input qts_input;
 qts_csv *qts_csv_open(qts_input *in);
 /* Next row: number of fields (>= 1), 0 at end, -1 on error.  Fields are
  * NUL-terminated and valid until the next call.  Blank lines and comment
@@ -244,12 +247,33 @@ void qts_writer_idle_flush(void *writer);
  * length, or the length needed when larger than size. */
 size_t qts_event_to_csv(const qts_event *ev, char *buf, size_t size);
 
+/* The time an event became known, by which streams are ordered: a bar's
+ * end (ts + tf), any other event's ts. */
+int64_t qts_event_known(const qts_event *ev);
+
+/* ---- per-symbol state (symtab.c) ----------------------------------------- */
+
+typedef struct qts_symtab qts_symtab;
+/* A table from symbol to a zeroed block of value_size bytes that never
+ * moves; iteration is in insertion order (deterministic output). */
+qts_symtab *qts_symtab_new(size_t value_size);
+void *qts_symtab_get(qts_symtab *t, const char *symbol);  /* creates; NULL: no memory */
+void *qts_symtab_find(qts_symtab *t, const char *symbol); /* NULL if absent */
+size_t qts_symtab_count(const qts_symtab *t);
+void *qts_symtab_at(const qts_symtab *t, size_t i, const char **symbol);
+void qts_symtab_free(qts_symtab *t); /* frees the values too */
+
 /* ---- merging streams in time order (merge.c) ---------------------------- */
 
 typedef struct qts_merge qts_merge;
-/* A k-way merge of readers by ts; ties go to the earlier source, so the
+/* A k-way merge of readers by the time each event became known
+ * (qts_event_known); ties go by symbol, then to the earlier source, so the
  * result is deterministic.  Each reader's own order is kept. */
 qts_merge *qts_merge_new(qts_reader **readers, size_t n);
+/* The same over any sources: next(ctx, i, ev) returns 1, 0 at the end or
+ * -1, and error(ctx, i) says why. */
+qts_merge *qts_merge_new_sources(size_t n, int (*next)(void *ctx, size_t i, qts_event *ev),
+				 const char *(*error)(void *ctx, size_t i), void *ctx);
 /* 1 with the next event (and which source it came from), 0 at end, -1 on
  * error (qts_merge_error). */
 int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source);

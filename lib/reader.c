@@ -18,6 +18,8 @@ struct qts_reader {
 	qts_csv *csv;
 	int fmt;
 	int64_t last_ts;
+	long line;          /* CSV: line of the last record */
+	uint64_t offset;    /* msgpack: byte offset of the last record */
 	qts_raw_field *raw;
 	size_t raw_cap;
 	char where[300];
@@ -33,6 +35,14 @@ qts_reader *qts_reader_fdopen(int fd, const char *name)
 		free(r);
 		return NULL;
 	}
+	return r;
+}
+
+qts_reader *qts_reader_new(qts_input *in)
+{
+	qts_reader *r = calloc(1, sizeof *r);
+	if (r)
+		r->in = in;
 	return r;
 }
 
@@ -61,7 +71,18 @@ void qts_reader_close(qts_reader *r)
 }
 
 const char *qts_reader_error(const qts_reader *r) { return r->err; }
-const char *qts_reader_where(const qts_reader *r) { return r->where; }
+/* Formatted only when asked: a printf per record would cost more than
+ * decoding it. */
+const char *qts_reader_where(const qts_reader *r)
+{
+	qts_reader *w = (qts_reader *)r;
+	if (r->fmt == QTS_FMT_MSGPACK)
+		snprintf(w->where, sizeof w->where, "%s: byte %llu", qts_input_name(r->in),
+			 (unsigned long long)r->offset);
+	else
+		snprintf(w->where, sizeof w->where, "%s:%ld", qts_input_name(r->in), r->line);
+	return r->where;
+}
 int qts_reader_format(const qts_reader *r) { return r->fmt; }
 
 void qts_reader_on_idle(qts_reader *r, void (*fn)(void *), void *arg)
@@ -77,7 +98,7 @@ static int fail(qts_reader *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	snprintf(r->err, sizeof r->err, "%s: %s", r->where, what);
+	snprintf(r->err, sizeof r->err, "%s: %s", qts_reader_where(r), what);
 	return -1;
 }
 
@@ -174,7 +195,7 @@ static int next_csv(qts_reader *r, qts_event *ev)
 	}
 	if (n == 0)
 		return 0;
-	snprintf(r->where, sizeof r->where, "%s:%ld", qts_input_name(r->in), qts_csv_line(r->csv));
+	r->line = qts_csv_line(r->csv);
 	return from_csv(r, fields, lens, (size_t)n, ev);
 }
 
@@ -393,7 +414,7 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 		const struct schema *s = &qts_schema[t];
 		if (n != (uint32_t)s->nfields + 1) {
 			snprintf(r->err, sizeof r->err, "%s: %s: expected %d fields (type,%s), got %u",
-				 r->where, s->name, s->nfields + 1, s->names, n);
+				 qts_reader_where(r), s->name, s->nfields + 1, s->names, n);
 			return MP_BAD + 1;
 		}
 		ev->type = t;
@@ -402,7 +423,7 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	}
 	qts_raw_field *f = raw_fields(r, n);
 	if (!f) {
-		snprintf(r->err, sizeof r->err, "%s: out of memory", r->where);
+		snprintf(r->err, sizeof r->err, "%s: out of memory", qts_reader_where(r));
 		return MP_BAD + 1;
 	}
 	f[0] = tf;
@@ -429,8 +450,7 @@ static int next_msgpack(qts_reader *r, qts_event *ev)
 		if (avail == 0)
 			return 0;
 		uint64_t off = qts_input_offset(r->in);
-		snprintf(r->where, sizeof r->where, "%s: byte %llu", qts_input_name(r->in),
-			 (unsigned long long)off);
+		r->offset = off;
 		mp c = { p, p + avail, NULL };
 		int bad_field;
 		qts_type t;

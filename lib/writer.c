@@ -34,9 +34,19 @@ static int append(qts_writer *w, const void *p, size_t n)
 	return 0;
 }
 
+/* msgpack-c hands over a record in pieces of one to nine bytes: copying
+ * them inline is much cheaper than a call to memcpy each. */
 static int pack_write(void *data, const char *buf, size_t len)
 {
-	return append(data, buf, len);
+	qts_writer *w = data;
+	if (len <= 16 && w->len + len <= w->cap) {
+		char *d = w->buf + w->len;
+		for (size_t i = 0; i < len; i++)
+			d[i] = buf[i];
+		w->len += len;
+		return 0;
+	}
+	return append(w, buf, len);
 }
 
 qts_writer *qts_writer_new(int fd, int format)
@@ -210,67 +220,110 @@ static void pack_str(msgpack_packer *pk, const char *s, size_t n)
 	msgpack_pack_str_body(pk, s, n);
 }
 
-static void msgpack_encode(qts_writer *w, const qts_event *ev)
+/* An unknown event, whose fields may be of any msgpack scalar type. */
+static void msgpack_unknown(qts_writer *w, const qts_event *ev)
 {
 	msgpack_packer *pk = &w->pk;
-	if (ev->type == QTS_UNKNOWN) {
-		msgpack_pack_array(pk, ev->raw.n);
-		for (size_t i = 0; i < ev->raw.n; i++) {
-			const qts_raw_field *f = &ev->raw.field[i];
-			switch (f->kind) {
-			case QTS_RAW_STR: pack_str(pk, f->str, f->len); break;
-			case QTS_RAW_INT: msgpack_pack_int64(pk, f->i); break;
-			case QTS_RAW_UINT: msgpack_pack_uint64(pk, f->u); break;
-			case QTS_RAW_FLOAT: msgpack_pack_double(pk, f->f); break;
-			case QTS_RAW_BOOL: f->i ? msgpack_pack_true(pk) : msgpack_pack_false(pk); break;
-			case QTS_RAW_NIL: msgpack_pack_nil(pk); break;
-			}
+	msgpack_pack_array(pk, ev->raw.n);
+	for (size_t i = 0; i < ev->raw.n; i++) {
+		const qts_raw_field *f = &ev->raw.field[i];
+		switch (f->kind) {
+		case QTS_RAW_STR: pack_str(pk, f->str, f->len); break;
+		case QTS_RAW_INT: msgpack_pack_int64(pk, f->i); break;
+		case QTS_RAW_UINT: msgpack_pack_uint64(pk, f->u); break;
+		case QTS_RAW_FLOAT: msgpack_pack_double(pk, f->f); break;
+		case QTS_RAW_BOOL: f->i ? msgpack_pack_true(pk) : msgpack_pack_false(pk); break;
+		case QTS_RAW_NIL: msgpack_pack_nil(pk); break;
 		}
-		return;
 	}
+}
+
+/* Known types are encoded here straight into the buffer, in the same bytes
+ * msgpack-c would write (tests/unit/test_codec.c checks that): going
+ * through msgpack-c's packer callback a piece at a time costs a fifth of a
+ * bar generator's time.  Unknown types still go through msgpack-c. */
+static inline char *put_be(char *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (char)(v & 0xff);
+	return p + n;
+}
+
+static char *mp_str(char *p, const char *s, size_t n)
+{
+	if (n < 32)
+		*p++ = (char)(0xa0 | n);
+	else if (n < 256)
+		*p++ = (char)0xd9, *p++ = (char)n;
+	else
+		*p++ = (char)0xda, p = put_be(p, n, 2);
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static size_t msgpack_known(const qts_event *ev, char *out)
+{
 	const struct schema *s = &qts_schema[ev->type];
-	msgpack_pack_array(pk, (size_t)s->nfields + 1);
-	pack_str(pk, s->name, strlen(s->name));
+	char *p = out;
+	*p++ = (char)(0x90 | (s->nfields + 1));
+	p = mp_str(p, s->name, strlen(s->name));
 	for (int i = 0; i < s->nfields; i++) {
 		const struct field *f = &s->f[i];
 		const char *at = (const char *)ev + f->offset;
+		uint64_t u;
 		switch (f->kind) {
-		case FK_TS: msgpack_pack_fix_int64(pk, ev->ts); break; /* always int64: a fixed layout */
+		case FK_TS:
+			*p++ = (char)0xd3;
+			p = put_be(p, (uint64_t)ev->ts, 8);
+			break;
 		case FK_STR:
-		case FK_ENUM: pack_str(pk, at, strlen(at)); break;
+		case FK_ENUM: p = mp_str(p, at, strnlen(at, f->size)); break;
 		case FK_OPTNUM:
 			if (isnan(*(const double *)at)) {
-				msgpack_pack_nil(pk);
+				*p++ = (char)0xc0;
 				break;
 			}
 			/* fall through */
-		case FK_NUM: msgpack_pack_double(pk, *(const double *)at); break;
+		case FK_NUM:
+			memcpy(&u, at, 8);
+			*p++ = (char)0xcb;
+			p = put_be(p, u, 8);
+			break;
 		}
 	}
+	return (size_t)(p - out);
+}
+
+static int reserve(qts_writer *w, size_t max)
+{
+	if (w->len + max <= w->cap)
+		return 0;
+	size_t cap = w->len + max + WBUF;
+	char *b = realloc(w->buf, cap);
+	if (!b)
+		return -1;
+	w->buf = b;
+	w->cap = cap;
+	return 0;
 }
 
 int qts_writer_put(qts_writer *w, const qts_event *ev)
 {
 	if (w->failed)
 		return -1;
-	if (w->format == QTS_FMT_MSGPACK) {
+	if (w->format == QTS_FMT_MSGPACK && ev->type == QTS_UNKNOWN) {
 		size_t before = w->len;
-		msgpack_encode(w, ev);
+		msgpack_unknown(w, ev);
 		if (w->len == before) {
 			errno = ENOMEM;
 			return -1;
 		}
 	} else {
-		size_t max = csv_max(ev);
-		if (w->len + max > w->cap) {
-			size_t cap = w->len + max + WBUF;
-			char *b = realloc(w->buf, cap);
-			if (!b)
-				return -1;
-			w->buf = b;
-			w->cap = cap;
-		}
-		w->len += csv_encode(ev, w->buf + w->len);
+		/* A CSV line is never longer than its msgpack record plus quoting. */
+		if (reserve(w, csv_max(ev)) < 0)
+			return -1;
+		w->len += w->format == QTS_FMT_MSGPACK ? msgpack_known(ev, w->buf + w->len)
+							: csv_encode(ev, w->buf + w->len);
 	}
 	return w->len >= WBUF ? qts_writer_flush(w) : 0;
 }

@@ -184,3 +184,35 @@ load helper
 	[[ "$output" == "qts "[0-9]* ]]
 	run -2 qts --bogus
 }
+
+@test "the msgpack example of qts-events(5)" {
+	printf 'bar,2024-01-02T14:30:00Z,ORCL,1m,37.5,37.62,37.41,37.55,12500\n' | qts cat -M > "$BATS_TEST_TMPDIR/b.mp"
+	run -0 od -An -tx1 -N31 "$BATS_TEST_TMPDIR/b.mp"
+	[ "$(echo $output)" = "99 a3 62 61 72 d3 17 a6 8e 25 55 29 10 00 a4 4f 52 43 4c a2 31 6d cb 40 42 c0 00 00 00 00 00" ]
+}
+
+@test "text limits of qts-events(5): id 63, reason 255 bytes" {
+	id=$(printf 'i%.0s' $(seq 63))
+	run -0 qts cat <<< "cancel,2024-01-02,A,$id"
+	run -1 --separate-stderr qts cat <<< "cancel,2024-01-02,A,${id}x"
+	[ "$stderr" = "qts: -:1: id: longer than 63 bytes" ]
+	r=$(printf 'r%.0s' $(seq 256))
+	run -1 --separate-stderr qts cat <<< "update,2024-01-02,A,o,rejected,0,,$r"
+	[ "$stderr" = "qts: -:1: reason: longer than 255 bytes" ]
+}
+
+@test "property: any bar stream survives CSV -> msgpack -> CSV" {
+	for seed in 1 2 3; do
+		awk -v seed=$seed 'BEGIN { srand(seed); t = 1704067200
+			for (i = 0; i < 500; i++) {
+				p = rand() * 10^(int(rand() * 8) - 2); t += 1 + int(rand() * 100000)
+				printf "bar,%s.%09dZ,S%d,1m,%.*f,%.17g,%.6g,%g,%d\n", strftime("%Y-%m-%dT%H:%M:%S", t, 1), int(rand() * 1e9), i % 7, int(rand() * 9), p, p * 2, p / 3, p, int(rand() * 1e6) }
+		}' > "$BATS_TEST_TMPDIR/r.csv"
+		qts cat "$BATS_TEST_TMPDIR/r.csv" > "$BATS_TEST_TMPDIR/canon.csv"
+		qts cat -M "$BATS_TEST_TMPDIR/canon.csv" | qts cat > "$BATS_TEST_TMPDIR/back.csv"
+		cmp "$BATS_TEST_TMPDIR/canon.csv" "$BATS_TEST_TMPDIR/back.csv"
+		# and every number reads back to the same double
+		paste -d, <(cut -d, -f5-9 "$BATS_TEST_TMPDIR/r.csv") <(cut -d, -f5-9 "$BATS_TEST_TMPDIR/back.csv") |
+			awk -F, '{ for (i = 1; i <= 5; i++) if ($i + 0 != $(i + 5) + 0) { print "differs: " $0; exit 1 } }'
+	done
+}

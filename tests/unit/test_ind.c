@@ -255,8 +255,38 @@ static void test_vwap(void)
 	qts_ind_free(v);
 }
 
+/* TA-Lib's MACD with a signal period of 1 inherits TA_EMA_Lookback(1) = -1
+ * and misaligns its output; here an EMA of 1 is the identity. */
+static void test_macd_signal1(void)
+{
+	char err[QTS_IND_ERRMAX];
+	double o[3] = { 3, 5, 1 }, out[3], x;
+	qts_ind *m = qts_ind_new(qts_ind_find("macd"), o, err);
+	int good = 1;
+
+	CHECK(m && qts_ind_lookback(m) == 4, "macd 3 5 1: lookback is slow - 1");
+	for (int i = 0; i < 20; i++) {
+		x = 10 + (i * 7 % 5);
+		if (qts_ind_update(m, &x, out) != (i >= 4) ||
+		    (i >= 4 && !(out[1] == out[0] && out[2] == 0)))
+			good = 0;
+	}
+	CHECK(good, "macd 3 5 1: the signal is the macd line");
+	qts_ind_free(m);
+
+	qts_ind_info copy = *qts_ind_find("sma");
+	m = qts_ind_new(&copy, NULL, err);
+	CHECK(m && qts_ind_info_of(m) == qts_ind_find("sma") && qts_ind_lookback(m) == 29,
+	      "new: a copy of an entry resolves to the registry's");
+	qts_ind_free(m);
+	copy.name = "nosuch";
+	CHECK(qts_ind_new(&copy, NULL, err) == NULL, "new: an unknown info is refused");
+	CHECK_STR(err, "nosuch: no such indicator", "new: the unknown-indicator message");
+}
+
 int main(void)
 {
+	test_macd_signal1();
 	test_registry();
 	test_options();
 	test_vwap();

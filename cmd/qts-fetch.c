@@ -1,0 +1,356 @@
+/* qts-fetch — market data into the stream: event files, vendor CSV layouts,
+ * generated bars; several sources merged in time order. */
+#include "qts_fetch.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: qts-fetch [options] SOURCE...\n"
+	"  SOURCE is file:PATH, a PATH, - (stdin) or synth:SYM[,SYM...]\n"
+	"  -s, --symbol SYM         symbol where a file has none (default: its name)\n"
+	"  -t, --tf TF              bar length where it cannot be inferred (1m, 1h, 1d...)\n"
+	"      --stamp start|end    file times label the start or the end of a bar (start)\n"
+	"  -f, --from TIME          keep events from TIME (RFC 3339 or YYYY-MM-DD)\n"
+	"  -u, --to TIME            keep events up to TIME (a date includes its whole day)\n"
+	"  -a, --adjust             scale OHLC by Adj Close / Close\n"
+	"      --epoch s|ms|us|ns   the time column holds epoch integers of that unit\n"
+	"      --on-bad stop|skip|warn  what to do with a bad bar (stop)\n"
+	"      --seed N             synth: random seed (1)\n"
+	"      --count N            synth: bars per symbol\n"
+	"      --session HH:MM-HH:MM  synth: intraday session (09:30-16:00)\n"
+	"      --tz ZONE            synth: zone of the session (America/New_York)\n"
+	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
+	"  -h, --help               this help\n"
+	"      --version            print the version\n";
+
+enum { ON_BAD_STOP, ON_BAD_SKIP, ON_BAD_WARN };
+
+typedef struct options {
+	const char *symbol;
+	qts_tf tf;
+	int stamp_end, adjust, msgpack, on_bad;
+	int64_t epoch_unit, from, to;
+	int has_from, has_to;
+	uint64_t seed;
+	long count;
+	int session_open, session_close;
+	const char *tz;
+} options;
+
+typedef struct source {
+	const char *spec;
+	qts_reader *events;
+	qts_vendor *vendor;
+	qts_synth *synth;
+	char err[1100];
+} source;
+
+typedef struct fetch {
+	options *o;
+	source *src;
+	size_t n;
+	qts_validator *validator;
+	long skipped;
+} fetch;
+
+enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION };
+
+static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
+{
+	int64_t ns;
+	if (qts_time_parse(s, strlen(s), &ns) < 0)
+		qts_usage_error(usage, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", name, s);
+	/* --to 2024-06-30 means to the end of that day. */
+	return end_of_day && strlen(s) == 10 ? ns + QTS_NS_PER_DAY : ns + (end_of_day ? 1 : 0);
+}
+
+static int parse_hhmm(const char *s, int *min)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return -1;
+	int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
+	if (h > 24 || m > 59 || h * 60 + m > 1440)
+		return -1;
+	*min = h * 60 + m;
+	return 0;
+}
+
+static void parse_options(int argc, char **argv, options *o)
+{
+	static const struct option longs[] = {
+		{ "symbol", required_argument, NULL, 's' }, { "tf", required_argument, NULL, 't' },
+		{ "stamp", required_argument, NULL, OPT_STAMP }, { "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 'u' }, { "adjust", no_argument, NULL, 'a' },
+		{ "epoch", required_argument, NULL, OPT_EPOCH }, { "on-bad", required_argument, NULL, OPT_ON_BAD },
+		{ "seed", required_argument, NULL, OPT_SEED }, { "count", required_argument, NULL, OPT_COUNT },
+		{ "session", required_argument, NULL, OPT_SESSION }, { "tz", required_argument, NULL, OPT_TZ },
+		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
+	char err[128];
+	long l;
+	int c;
+	*o = (options){ .seed = 1, .session_open = 9 * 60 + 30, .session_close = 16 * 60,
+			.tz = "America/New_York" };
+	while ((c = getopt_long(argc, argv, "s:t:f:u:aMh", longs, NULL)) != -1)
+		switch (c) {
+		case 's':
+			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
+				qts_usage_error(usage, "--symbol: '%s' must be 1 to %d bytes", optarg, QTS_SYM_MAX - 1);
+			o->symbol = optarg;
+			break;
+		case 't':
+			if (qts_tf_parse(optarg, &o->tf) < 0)
+				qts_usage_error(usage, "--tf: '%s' is not a timeframe (like 1m, 5m, 1h, 1d, 1w, 1M)", optarg);
+			break;
+		case OPT_STAMP:
+			if (strcmp(optarg, "start") && strcmp(optarg, "end"))
+				qts_usage_error(usage, "--stamp: '%s' is not start or end", optarg);
+			o->stamp_end = optarg[0] == 'e';
+			break;
+		case 'f': o->from = parse_time_arg("--from", optarg, 0); o->has_from = 1; break;
+		case 'u': o->to = parse_time_arg("--to", optarg, 1); o->has_to = 1; break;
+		case 'a': o->adjust = 1; break;
+		case OPT_EPOCH:
+			o->epoch_unit = !strcmp(optarg, "s") ? QTS_NS_PER_SEC : !strcmp(optarg, "ms") ? 1000000
+				      : !strcmp(optarg, "us") ? 1000 : !strcmp(optarg, "ns") ? 1 : 0;
+			if (!o->epoch_unit)
+				qts_usage_error(usage, "--epoch: '%s' is not s, ms, us or ns", optarg);
+			break;
+		case OPT_ON_BAD:
+			o->on_bad = !strcmp(optarg, "stop") ? ON_BAD_STOP : !strcmp(optarg, "skip") ? ON_BAD_SKIP
+				  : !strcmp(optarg, "warn") ? ON_BAD_WARN : -1;
+			if (o->on_bad < 0)
+				qts_usage_error(usage, "--on-bad: '%s' is not stop, skip or warn", optarg);
+			break;
+		case OPT_SEED:
+			if (qts_parse_long(optarg, 0, 0x7fffffffffffffffL, &l, err) < 0)
+				qts_usage_error(usage, "--seed: %s", err);
+			o->seed = (uint64_t)l;
+			break;
+		case OPT_COUNT:
+			if (qts_parse_long(optarg, 1, 0x7fffffffffffffffL, &o->count, err) < 0)
+				qts_usage_error(usage, "--count: %s", err);
+			break;
+		case OPT_SESSION:
+			if (strlen(optarg) != 11 || optarg[5] != '-' || parse_hhmm(optarg, &o->session_open) < 0 ||
+			    parse_hhmm(optarg + 6, &o->session_close) < 0 || o->session_close <= o->session_open)
+				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM with open before close", optarg);
+			break;
+		case OPT_TZ: o->tz = optarg; break;
+		case 'M': o->msgpack = 1; break;
+		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
+		case OPT_VERSION: qts_print_version();
+		default: qts_usage_error(usage, NULL);
+		}
+	if (optind >= argc)
+		qts_usage_error(usage, "no SOURCE given");
+	if (o->has_from && o->has_to && o->to <= o->from)
+		qts_usage_error(usage, "--to is not after --from");
+}
+
+/* The default symbol of a file: its name without directory or extension,
+ * in upper case. */
+static void symbol_of_path(const char *path, char *sym)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strcspn(base, ".");
+	if (n >= QTS_SYM_MAX)
+		n = QTS_SYM_MAX - 1;
+	for (size_t i = 0; i < n; i++)
+		sym[i] = (char)toupper((unsigned char)base[i]);
+	sym[n] = '\0';
+}
+
+static int open_synth(source *s, const options *o)
+{
+	qts_synth_opts so = { .seed = o->seed, .tf = o->tf.n ? o->tf : (qts_tf){ 1, 'd' },
+			      .from = o->has_from ? o->from : qts_days_from_civil(2024, 1, 1) * QTS_NS_PER_DAY,
+			      .to = o->has_to ? o->to : INT64_MAX, .count = o->count,
+			      .session_open = o->session_open, .session_close = o->session_close, .tz = o->tz };
+	if (!o->has_to && !o->count)
+		so.to = so.from + 366 * QTS_NS_PER_DAY; /* a year by default */
+	if (so.tf.unit == 's' || so.tf.unit == 'm' || so.tf.unit == 'h') {
+		int64_t len = (int64_t)(o->session_close - o->session_open) * 60 * QTS_NS_PER_SEC;
+		if (qts_tf_ns(so.tf) > len) {
+			snprintf(s->err, sizeof s->err, "%s: --tf %d%c is longer than the session", s->spec, so.tf.n, so.tf.unit);
+			return -1;
+		}
+	}
+	char err[256];
+	if (!(s->synth = qts_synth_new(s->spec + 6, &so, err))) {
+		snprintf(s->err, sizeof s->err, "%s: %s", s->spec, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_source(source *s, const options *o)
+{
+	if (strncmp(s->spec, "synth:", 6) == 0)
+		return open_synth(s, o);
+	const char *path = strncmp(s->spec, "file:", 5) == 0 ? s->spec + 5 : s->spec;
+	qts_input *in = qts_input_open(path);
+	if (!in) {
+		snprintf(s->err, sizeof s->err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	const unsigned char *p;
+	long n = qts_input_peek(in, &p, 4096);
+	if (n < 0) {
+		snprintf(s->err, sizeof s->err, "%s", qts_input_error(in));
+		qts_input_close(in);
+		return -1;
+	}
+	int msgpack = n > 0 && ((p[0] >= 0x90 && p[0] <= 0x9f) || p[0] == 0xdc || p[0] == 0xdd);
+	if (n == 0 || msgpack || !qts_vendor_is_header((const char *)p, (size_t)n)) {
+		if (!(s->events = qts_reader_new(in))) {
+			qts_input_close(in);
+			snprintf(s->err, sizeof s->err, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	char sym[QTS_SYM_MAX], err[512];
+	symbol_of_path(path, sym);
+	qts_vendor_opts vo = { .symbol = o->symbol ? o->symbol : strcmp(path, "-") ? sym : NULL,
+			       .tf = o->tf, .stamp_end = o->stamp_end, .adjust = o->adjust,
+			       .epoch_unit = o->epoch_unit };
+	if (!(s->vendor = qts_vendor_open(in, &vo, err))) {
+		qts_input_close(in);
+		snprintf(s->err, sizeof s->err, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* A source's next event within --from/--to. */
+static int source_next(void *ctx, size_t i, qts_event *ev)
+{
+	fetch *f = ctx;
+	source *s = &f->src[i];
+	for (;;) {
+		int r;
+		if (s->synth)
+			r = qts_synth_next(s->synth, ev);
+		else if (s->vendor) {
+			if ((r = qts_vendor_next(s->vendor, ev)) < 0)
+				snprintf(s->err, sizeof s->err, "%s", qts_vendor_error(s->vendor));
+		} else if ((r = qts_reader_next(s->events, ev)) < 0)
+			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
+		if (r <= 0)
+			return r;
+		if ((f->o->has_from && ev->ts < f->o->from) || (f->o->has_to && ev->ts >= f->o->to))
+			continue;
+		return 1;
+	}
+}
+
+/* Validate a bar of the merged stream: 1 keep, 0 skip, -1 stop.  The
+ * source has not read past it, so its position names the bar's line. */
+static int check_bar(fetch *f, size_t i, const qts_event *ev, const char **where, const char **bad)
+{
+	source *s = &f->src[i];
+	if (ev->type != QTS_BAR || s->synth) /* generated bars are sound by construction */
+		return 1;
+	if (!(*bad = qts_validate_bar(f->validator, ev))) {
+		qts_validator_accept(f->validator, ev);
+		return 1;
+	}
+	*where = s->vendor ? qts_vendor_where(s->vendor) : qts_reader_where(s->events);
+	switch (f->o->on_bad) {
+	case ON_BAD_WARN:
+		qts_warn("%s: %s", *where, *bad);
+		qts_validator_accept(f->validator, ev);
+		return 1;
+	case ON_BAD_SKIP:
+		f->skipped++;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static const char *source_error(void *ctx, size_t i)
+{
+	return ((fetch *)ctx)->src[i].err;
+}
+
+static void close_source(source *s)
+{
+	qts_reader_close(s->events);
+	qts_vendor_close(s->vendor);
+	qts_synth_free(s->synth);
+}
+
+int main(int argc, char **argv)
+{
+	qts_init(argv[0]);
+	options o;
+	parse_options(argc, argv, &o);
+
+	fetch f = { .o = &o, .n = (size_t)(argc - optind), .validator = qts_validator_new() };
+	f.src = calloc(f.n, sizeof *f.src);
+	if (!f.src || !f.validator)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	int status = QTS_EXIT_OK;
+	size_t open = 0;
+	for (int i = optind; i < argc; i++) {
+		source *s = &f.src[open];
+		s->spec = argv[i];
+		if (open_source(s, &o) < 0) {
+			qts_warn("%s", s->err);
+			status = QTS_EXIT_FAIL;
+			continue;
+		}
+		open++;
+	}
+	f.n = open;
+
+	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(o.msgpack));
+	qts_merge *m = qts_merge_new_sources(f.n, source_next, source_error, &f);
+	if (!w || !m)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < f.n; i++)
+		if (f.src[i].events)
+			qts_reader_on_idle(f.src[i].events, qts_writer_idle_flush, w);
+	qts_event ev;
+	size_t from = 0;
+	const char *where = "", *bad = NULL;
+	int r, keep = 1;
+	/* One source needs no merge, which would copy every event. */
+	while ((r = f.n == 1 ? source_next(&f, 0, &ev) : qts_merge_next(m, &ev, &from)) > 0) {
+		if ((keep = check_bar(&f, from, &ev, &where, &bad)) < 0)
+			break;
+		if (keep && qts_writer_put(w, &ev) < 0)
+			break;
+	}
+	if (keep < 0) {
+		qts_warn("%s: %s", where, bad);
+		status = QTS_EXIT_FAIL;
+	} else if (r < 0 && !qts_interrupted) {
+		qts_warn("%s", f.n == 1 ? f.src[0].err : qts_merge_error(m));
+		status = QTS_EXIT_FAIL;
+	}
+	if (f.skipped)
+		qts_warn("skipped %ld bad bar%s", f.skipped, f.skipped == 1 ? "" : "s");
+	if (qts_writer_close(w) < 0 && errno != EPIPE) {
+		qts_warn("write error: %s", strerror(errno));
+		status = QTS_EXIT_FAIL;
+	}
+	qts_merge_free(m);
+	for (size_t i = 0; i < f.n; i++)
+		close_source(&f.src[i]);
+	free(f.src);
+	qts_validator_free(f.validator);
+	if (qts_interrupted)
+		return 128 + qts_interrupted;
+	int s = qts_close_stdout();
+	return status ? status : s;
+}

@@ -1,0 +1,428 @@
+/* qts-report — performance metrics, trade statistics and charts of a
+ * stream's equity and fills: text, JSON, CSV or one HTML page; live, or
+ * several finished runs side by side. */
+#include "qts_metrics.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [--periods N]\n"
+	"                  [--risk-free RATE] [--live [--every N|DURATION]] [--tee] [FILE]\n"
+	"       qts-report --compare [-jc] FILE...\n"
+	"  -j, --json            one JSON object of every metric\n"
+	"  -c, --csv             metric,value rows\n"
+	"  -t, --trades          the round trips as CSV\n"
+	"      --html FILE       also write a self-contained HTML report to FILE\n"
+	"  -o, --output FILE     write the report to FILE (default stdout, stderr with --tee)\n"
+	"  -b, --benchmark SYM   buy-and-hold benchmark from SYM's bars in the stream\n"
+	"      --periods N       return periods a year for annualising (252)\n"
+	"      --risk-free RATE  annual risk-free rate, e.g. 0.02 (0)\n"
+	"      --live            refresh the report while the stream flows\n"
+	"      --every N|DUR     refresh every N events or every DURATION (5s)\n"
+	"      --tee             copy the stream to stdout unchanged\n"
+	"  -M, --msgpack         write the copied stream as msgpack\n"
+	"      --compare         one column per finished stream FILE\n"
+	"  -h, --help            this help\n"
+	"      --version         print the version\n";
+
+enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_TRADES };
+
+typedef struct opts {
+	int format;
+	const char *html, *output, *benchmark;
+	double periods, risk_free;
+	int live, tee, msgpack, compare;
+	long every_events;  /* refresh every N events (live), or 0 */
+	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
+} opts;
+
+/* Open positions by symbol, from fills and position events. */
+typedef struct holding {
+	char symbol[QTS_SYM_MAX];
+	double qty;
+} holding;
+
+typedef struct state {
+	const opts *o;
+	qts_perf *perf;
+	qts_trades *trades;
+	holding *pos;
+	size_t npos, cappos;
+	size_t nonzero;          /* positions with a quantity */
+	qts_writer *tee;
+	long events, since;      /* events read, and since the last refresh */
+	int64_t last_refresh;
+	int dirty;
+} state;
+
+static void parse(int argc, char **argv, opts *o)
+{
+	enum { O_HTML = 256, O_PERIODS, O_RF, O_LIVE, O_EVERY, O_TEE, O_COMPARE, O_VERSION };
+	static const struct option lo[] = {
+		{"json", no_argument, NULL, 'j'},       {"csv", no_argument, NULL, 'c'},
+		{"trades", no_argument, NULL, 't'},     {"html", required_argument, NULL, O_HTML},
+		{"output", required_argument, NULL, 'o'}, {"benchmark", required_argument, NULL, 'b'},
+		{"periods", required_argument, NULL, O_PERIODS},
+		{"risk-free", required_argument, NULL, O_RF},
+		{"live", no_argument, NULL, O_LIVE},    {"every", required_argument, NULL, O_EVERY},
+		{"tee", no_argument, NULL, O_TEE},      {"msgpack", no_argument, NULL, 'M'},
+		{"compare", no_argument, NULL, O_COMPARE}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, O_VERSION}, {0}};
+	char err[160];
+	int c;
+	*o = (opts){.format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
+	while ((c = getopt_long(argc, argv, "jctMo:b:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j': o->format = FMT_JSON; break;
+		case 'c': o->format = FMT_CSV; break;
+		case 't': o->format = FMT_TRADES; break;
+		case 'M': o->msgpack = 1; break;
+		case 'o': o->output = optarg; break;
+		case 'b':
+			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
+				qts_usage_error(usage, "--benchmark: '%s' is not a symbol", optarg);
+			o->benchmark = optarg;
+			break;
+		case O_HTML: o->html = optarg; break;
+		case O_PERIODS:
+			if (qts_parse_double(optarg, 1, 1e6, &o->periods, err) < 0)
+				qts_usage_error(usage, "--periods: %s", err);
+			break;
+		case O_RF:
+			if (qts_parse_double(optarg, -0.99, 10, &o->risk_free, err) < 0)
+				qts_usage_error(usage, "--risk-free: %s", err);
+			break;
+		case O_LIVE: o->live = 1; break;
+		case O_EVERY: {
+			long n;
+			int64_t ns;
+			if (qts_parse_long(optarg, 1, 1000000000L, &n, err) == 0) {
+				o->every_events = n;
+				o->every_ns = 0;
+			} else if (qts_duration_parse(optarg, &ns) == 0 && ns > 0) {
+				o->every_ns = ns;
+				o->every_events = 0;
+			} else {
+				qts_usage_error(usage, "--every: '%s' is neither a count nor a duration",
+						optarg);
+			}
+			break;
+		}
+		case O_TEE: o->tee = 1; break;
+		case O_COMPARE: o->compare = 1; break;
+		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
+		case O_VERSION: qts_print_version();
+		default: qts_usage_error(usage, NULL);
+		}
+	}
+	if (o->compare) {
+		if (optind >= argc)
+			qts_usage_error(usage, "--compare needs at least one FILE");
+		if (o->live || o->tee || o->html || o->format == FMT_TRADES)
+			qts_usage_error(usage, "--compare takes no --live, --tee, --html or --trades");
+	} else if (argc - optind > 1) {
+		qts_usage_error(usage, "one input at most (several with --compare)");
+	}
+}
+
+/* ---- the stream ---------------------------------------------------------- */
+
+static int set_position(state *s, const char *symbol, double qty)
+{
+	holding *h = NULL;
+	for (size_t i = 0; i < s->npos; i++)
+		if (strcmp(s->pos[i].symbol, symbol) == 0)
+			h = &s->pos[i];
+	if (!h) {
+		if (qty == 0)
+			return 0;
+		if (s->npos == s->cappos) {
+			size_t cap = s->cappos ? 2 * s->cappos : 8;
+			holding *p = realloc(s->pos, cap * sizeof *p);
+			if (!p)
+				return -1;
+			s->pos = p;
+			s->cappos = cap;
+		}
+		h = &s->pos[s->npos++];
+		QTS_SET(h->symbol, symbol);
+		h->qty = 0;
+	}
+	s->nonzero += (qty != 0) - (h->qty != 0);
+	h->qty = qty;
+	return 0;
+}
+
+static double position_of(const state *s, const char *symbol)
+{
+	for (size_t i = 0; i < s->npos; i++)
+		if (strcmp(s->pos[i].symbol, symbol) == 0)
+			return s->pos[i].qty;
+	return 0;
+}
+
+/* Consume one event; 0, or -1 with a message in err. */
+static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
+{
+	int dir;
+	switch (ev->type) {
+	case QTS_EQUITY:
+		s->dirty = 1;
+		return qts_perf_equity(s->perf, ev->ts, ev->equity.equity);
+	case QTS_FILL:
+		if (strcmp(ev->fill.side, "buy") == 0)
+			dir = 1;
+		else if (strcmp(ev->fill.side, "sell") == 0)
+			dir = -1;
+		else {
+			snprintf(err, errsize, "fill: side '%s' is neither buy nor sell", ev->fill.side);
+			return -1;
+		}
+		if (!(ev->fill.qty > 0) || !isfinite(ev->fill.qty) || !isfinite(ev->fill.price)) {
+			snprintf(err, errsize, "fill: qty and price must be numbers, qty above 0");
+			return -1;
+		}
+		s->dirty = 1;
+		if (qts_trades_fill(s->trades, ev->ts, ev->symbol, dir, ev->fill.qty, ev->fill.price,
+				    isfinite(ev->fill.commission) ? ev->fill.commission : 0,
+				    isfinite(ev->fill.slippage) ? ev->fill.slippage : 0) < 0)
+			return -1;
+		if (set_position(s, ev->symbol, position_of(s, ev->symbol) + dir * ev->fill.qty) < 0)
+			return -1;
+		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
+	case QTS_POSITION:
+		/* a position event is the broker's word: it overrides the fills */
+		if (isfinite(ev->position.qty) && set_position(s, ev->symbol, ev->position.qty) < 0)
+			return -1;
+		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
+	case QTS_BAR:
+		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0 &&
+		    isfinite(ev->bar.close)) {
+			s->dirty = 1;
+			return qts_perf_bench(s->perf, ev->ts, ev->bar.close);
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- writing the report -------------------------------------------------- */
+
+static void build_run(state *s, const char *name, qts_run *run)
+{
+	const opts *o = s->o;
+	qts_summary_opts so = {o->periods, o->risk_free, o->benchmark != NULL};
+	memset(run, 0, sizeof *run);
+	run->name = name;
+	run->benchmark = o->benchmark;
+	run->periods = o->periods;
+	run->risk_free = o->risk_free;
+	if (qts_summary_compute(s->perf, qts_trades_stats(s->trades), &so, &run->sum) < 0)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	run->pt = qts_perf_points(s->perf, &run->npt);
+	run->trips = qts_trades_list(s->trades, &run->ntrips);
+}
+
+static int write_report(FILE *f, const opts *o, const qts_run *run)
+{
+	switch (o->format) {
+	case FMT_JSON: return qts_report_json(f, run);
+	case FMT_CSV: return qts_report_csv(f, run);
+	case FMT_TRADES: return qts_report_trades_csv(f, run->trips, run->ntrips);
+	default:
+		return qts_report_text(f, run, isatty(fileno(f)) && !getenv("NO_COLOR"));
+	}
+}
+
+/* Write to path through a temporary file and a rename, so a reader of a
+ * live report never sees half of one. */
+static void write_file(const char *path, const opts *o, const qts_run *run, int html)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		qts_die(QTS_EXIT_FAIL, "%s: %s", tmp, strerror(errno));
+	int bad = html ? qts_report_html(f, run) : write_report(f, o, run);
+	if (fclose(f) != 0 || bad < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(e));
+	}
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
+}
+
+static void refresh(state *s, const char *name)
+{
+	qts_run run;
+	s->since = 0;
+	s->last_refresh = now_ns();
+	if (!s->dirty)
+		return;
+	s->dirty = 0;
+	build_run(s, name, &run);
+	if (s->o->output) {
+		write_file(s->o->output, s->o, &run, 0);
+	} else {
+		/* the terminal's screen, redrawn in place */
+		if (s->o->format == FMT_TEXT && isatty(STDERR_FILENO))
+			fputs("\033[H\033[2J", stderr);
+		write_report(stderr, s->o, &run);
+		fflush(stderr);
+	}
+	if (s->o->html)
+		write_file(s->o->html, s->o, &run, 1);
+}
+
+static void live_tick(state *s, const char *name)
+{
+	s->since++;
+	if (s->o->every_events ? s->since >= s->o->every_events
+			       : (s->since & 255) == 0 && now_ns() - s->last_refresh >= s->o->every_ns)
+		refresh(s, name);
+}
+
+typedef struct idle_arg {
+	state *s;
+	const char *name;
+} idle_arg;
+
+/* Before a read would block: flush the copy, and bring a live report up
+ * to date, since the input is quiet and the last events may wait long for
+ * a successor. */
+static void on_idle(void *arg)
+{
+	idle_arg *a = arg;
+	if (a->s->tee)
+		qts_writer_flush(a->s->tee);
+	if (a->s->o->live && a->s->dirty)
+		refresh(a->s, a->name);
+}
+
+/* Read one stream to its end into s; exits on bad input. */
+static void read_stream(state *s, const char *path)
+{
+	qts_reader *r = qts_reader_open(path);
+	if (!r)
+		qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	idle_arg ia = {s, path};
+	qts_reader_on_idle(r, on_idle, &ia);
+	s->last_refresh = now_ns();
+	qts_event ev;
+	int got = 0;
+	char err[256];
+	while (!qts_interrupted && (got = qts_reader_next(r, &ev)) > 0) {
+		if (s->tee && qts_writer_put(s->tee, &ev) < 0) {
+			if (errno == EPIPE)
+				break;
+			qts_die(QTS_EXIT_FAIL, "write error: %s", strerror(errno));
+		}
+		err[0] = '\0';
+		if (consume(s, &ev, err, sizeof err) < 0) {
+			if (s->tee)
+				qts_writer_flush(s->tee);
+			if (err[0])
+				qts_die(QTS_EXIT_FAIL, "%s: %s", qts_reader_where(r), err);
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		}
+		s->events++;
+		if (s->o->live)
+			live_tick(s, path);
+	}
+	if (got < 0 && !qts_interrupted) {
+		if (s->tee)
+			qts_writer_flush(s->tee);
+		qts_die(QTS_EXIT_FAIL, "%s", qts_reader_error(r));
+	}
+	qts_reader_close(r);
+}
+
+static void state_init(state *s, const opts *o, int keep)
+{
+	memset(s, 0, sizeof *s);
+	s->o = o;
+	s->perf = qts_perf_new();
+	s->trades = qts_trades_new(keep);
+	if (!s->perf || !s->trades)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+}
+
+static void state_free(state *s)
+{
+	qts_perf_free(s->perf);
+	qts_trades_free(s->trades);
+	free(s->pos);
+}
+
+static int compare(const opts *o, char **files, int n)
+{
+	state *st = calloc((size_t)n, sizeof *st);
+	qts_run *runs = calloc((size_t)n, sizeof *runs);
+	if (!st || !runs)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	for (int i = 0; i < n && !qts_interrupted; i++) {
+		state_init(&st[i], o, 0);
+		read_stream(&st[i], files[i]);
+		build_run(&st[i], files[i], &runs[i]);
+	}
+	FILE *f = stdout;
+	if (o->output && !(f = fopen(o->output, "w")))
+		qts_die(QTS_EXIT_FAIL, "%s: %s", o->output, strerror(errno));
+	int bad = qts_report_compare(f, runs, (size_t)n, o->format == FMT_JSON, o->format == FMT_CSV);
+	if (o->output && fclose(f) != 0)
+		bad = -1;
+	if (bad < 0)
+		qts_die(QTS_EXIT_FAIL, "%s: %s", o->output ? o->output : "stdout", strerror(errno));
+	for (int i = 0; i < n; i++)
+		state_free(&st[i]);
+	free(st);
+	free(runs);
+	return qts_close_stdout();
+}
+
+int main(int argc, char **argv)
+{
+	qts_init(argv[0]);
+	opts o;
+	parse(argc, argv, &o);
+	if (o.compare)
+		return compare(&o, argv + optind, argc - optind);
+
+	const char *path = optind < argc ? argv[optind] : "-";
+	state s;
+	state_init(&s, &o, o.format == FMT_TRADES || o.html);
+	if (o.tee && !(s.tee = qts_writer_new(STDOUT_FILENO, qts_output_format(o.msgpack))))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	read_stream(&s, path);
+	if (s.tee && qts_writer_close(s.tee) < 0 && errno != EPIPE)
+		qts_die(QTS_EXIT_FAIL, "write error: %s", strerror(errno));
+	s.tee = NULL;
+
+	qts_run run;
+	build_run(&s, path, &run);
+	if (o.html)
+		write_file(o.html, &o, &run, 1);
+	if (o.output) {
+		write_file(o.output, &o, &run, 0);
+	} else {
+		FILE *f = o.tee ? stderr : stdout;
+		if (write_report(f, &o, &run) < 0)
+			qts_die(QTS_EXIT_FAIL, "write error: %s", strerror(errno));
+	}
+	state_free(&s);
+	if (qts_interrupted)
+		return 128 + qts_interrupted;
+	return qts_close_stdout();
+}

@@ -1,0 +1,136 @@
+/* bucket.c — the interval of a timeframe that holds an instant, whether
+ * one timeframe sums into another, and trading sessions. */
+#include "qts_resample.h"
+
+#include <string.h>
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
+}
+
+/* 1970-01-01 was a Thursday: Monday 1969-12-29 is day -3. */
+#define MONDAY0 (-3)
+
+void qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end)
+{
+	const qts_day *d = qts_clock_day(c, t);
+	int64_t num = d->num, first, last;
+	switch (tf.unit) {
+	case 's': case 'm': case 'h': {
+		int64_t len = qts_tf_ns(tf);
+		int64_t s = d->start + (t - d->start) / len * len;
+		*start = s;
+		*end = s + len < d->end ? s + len : d->end;
+		return;
+	}
+	case 'd':
+		if (tf.n == 1) {
+			*start = d->start;
+			*end = d->end;
+			return;
+		}
+		first = floordiv(num, tf.n) * tf.n;
+		last = first + tf.n;
+		break;
+	case 'w':
+		first = MONDAY0 + floordiv(num - MONDAY0, 7LL * tf.n) * 7 * tf.n;
+		last = first + 7LL * tf.n;
+		break;
+	default: { /* months */
+		int y;
+		unsigned m, dd;
+		qts_civil_from_days(num, &y, &m, &dd);
+		int64_t idx = floordiv((int64_t)y * 12 + m - 1, tf.n) * tf.n;
+		int64_t nidx = idx + tf.n;
+		first = qts_days_from_civil((int)floordiv(idx, 12), (unsigned)(idx - floordiv(idx, 12) * 12) + 1, 1);
+		last = qts_days_from_civil((int)floordiv(nidx, 12), (unsigned)(nidx - floordiv(nidx, 12) * 12) + 1, 1);
+		break;
+	}
+	}
+	/* day_start may move the cache: take both bounds before returning. */
+	int64_t s = qts_clock_day_start(c, first);
+	int64_t e = qts_clock_day_start(c, last);
+	*start = s;
+	*end = e;
+}
+
+int64_t qts_tf_end(qts_tf tf, int64_t ts)
+{
+	if (tf.unit != 'M')
+		return ts + qts_tf_ns(tf);
+	int64_t days = floordiv(ts, QTS_NS_PER_DAY);
+	int64_t rest = ts - days * QTS_NS_PER_DAY;
+	int y;
+	unsigned m, d;
+	qts_civil_from_days(days, &y, &m, &d);
+	int64_t idx = (int64_t)y * 12 + m - 1 + tf.n;
+	int ny = (int)floordiv(idx, 12);
+	unsigned nm = (unsigned)(idx - (int64_t)ny * 12) + 1;
+	/* Clamp the day to the target month (Jan 31 + 1M = Feb 29). */
+	int64_t next = qts_days_from_civil(ny, nm, 1);
+	int64_t after = qts_days_from_civil(nm == 12 ? ny + 1 : ny, nm == 12 ? 1 : nm + 1, 1);
+	int64_t nd = next + d - 1 < after ? next + d - 1 : after - 1;
+	return nd * QTS_NS_PER_DAY + rest;
+}
+
+/* A nominal length in seconds, to tell "longer" from "does not divide". */
+static double nominal(qts_tf tf)
+{
+	return tf.unit == 'M' ? tf.n * 30.436875 * 86400 : (double)qts_tf_ns(tf) / 1e9;
+}
+
+int qts_tf_fits(qts_tf in, qts_tf out, char *err)
+{
+	char a[16], b[16];
+	int ok;
+	int in_sub = strchr("smh", in.unit) != NULL, out_sub = strchr("smh", out.unit) != NULL;
+	if (in_sub)
+		ok = QTS_NS_PER_DAY % qts_tf_ns(in) == 0 && (!out_sub || qts_tf_ns(out) % qts_tf_ns(in) == 0);
+	else if (in.unit == 'd')
+		ok = (out.unit == 'd' && out.n % in.n == 0) || (in.n == 1 && (out.unit == 'w' || out.unit == 'M'));
+	else
+		ok = in.unit == out.unit && out.n % in.n == 0;
+	if (ok)
+		return 0;
+	qts_tf_format(in, a);
+	qts_tf_format(out, b);
+	if (nominal(in) > nominal(out))
+		snprintf(err, 128, "bars of %s are longer than %s", a, b);
+	else
+		snprintf(err, 128, "bars of %s do not divide %s", a, b);
+	return -1;
+}
+
+static int hhmm(const char *s, int64_t *ns)
+{
+	if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] == ':' &&
+	      s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9'))
+		return -1;
+	int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
+	if (h > 24 || (h == 24 && m != 0))
+		return -1;
+	*ns = (h * 3600LL + m * 60LL) * QTS_NS_PER_SEC;
+	return 0;
+}
+
+int qts_session_parse(const char *s, qts_session *ss)
+{
+	if (strlen(s) != 11 || s[5] != '-' || hhmm(s, &ss->start) || hhmm(s + 6, &ss->end))
+		return -1;
+	if (ss->start == ss->end || ss->start == QTS_NS_PER_DAY)
+		return -1;
+	return 0;
+}
+
+int qts_session_holds(const qts_session *ss, int64_t tod, int64_t len)
+{
+	int64_t end = tod + len;
+	if (ss->start < ss->end)
+		return tod >= ss->start && (len ? end <= ss->end : tod < ss->end);
+	/* Overnight: the evening part or the morning part of a day. */
+	if (tod >= ss->start)
+		return len ? end <= QTS_NS_PER_DAY : 1;
+	return len ? end <= ss->end : tod < ss->end;
+}

@@ -1,0 +1,175 @@
+/* clock.c — local calendar days in UTC or a time zone.  The zone rules come
+ * from the system zoneinfo through localtime_r; a day's bounds and its
+ * offset change are found once and cached, so callers ask the C library a
+ * handful of times per day, not per event.  Every bound is checked against
+ * localtime_r itself, which keeps odd zones (midnight inside a DST gap,
+ * 30-minute shifts) right. */
+#include "qts_resample.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
+}
+
+/* Local date (days since the epoch) and UTC offset at second s. */
+static int64_t local_date(time_t s, int32_t *off)
+{
+	struct tm tm;
+	if (!localtime_r(&s, &tm)) {
+		*off = 0;
+		return floordiv((int64_t)s, 86400);
+	}
+	*off = (int32_t)tm.tm_gmtoff;
+	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+}
+
+/* The first second in [lo, hi] whose local date is >= d; the caller knows
+ * lo's date is before d and hi's is not. */
+static int64_t first_second_of(int64_t d, int64_t lo, int64_t hi)
+{
+	int32_t off;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (local_date((time_t)mid, &off) >= d)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* The first second of local date d, near the guess g. */
+static int64_t day_start_sec(int64_t d, int64_t g)
+{
+	int32_t off;
+	if (local_date((time_t)g, &off) >= d && local_date((time_t)(g - 1), &off) < d)
+		return g;
+	/* Move g by the offset found there and try once more (DST days). */
+	int64_t g2 = d * 86400 - off;
+	if (local_date((time_t)g2, &off) >= d && local_date((time_t)(g2 - 1), &off) < d)
+		return g2;
+	return first_second_of(d, d * 86400 - 3 * 86400, d * 86400 + 3 * 86400);
+}
+
+static void zone_day(int64_t t, qts_day *day)
+{
+	int64_t s = floordiv(t, QTS_NS_PER_SEC);
+	int32_t off, off0, off1;
+	int64_t d = local_date((time_t)s, &off);
+	int64_t a = day_start_sec(d, d * 86400 - off);
+	int64_t b = day_start_sec(d + 1, a + 86400);
+	local_date((time_t)a, &off0);
+	local_date((time_t)(b - 1), &off1);
+	int64_t shift = b;
+	if (off0 != off1) {
+		/* The first second at the new offset: one change a day at most. */
+		int64_t lo = a, hi = b - 1;
+		while (hi - lo > 1) {
+			int64_t mid = lo + (hi - lo) / 2;
+			int32_t o;
+			local_date((time_t)mid, &o);
+			if (o == off0)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		shift = hi;
+	}
+	day->num = d;
+	day->start = a * QTS_NS_PER_SEC;
+	day->end = b * QTS_NS_PER_SEC;
+	day->shift = shift * QTS_NS_PER_SEC;
+	day->off0 = off0;
+	day->off1 = off1;
+}
+
+static void utc_day(int64_t t, qts_day *day)
+{
+	day->num = floordiv(t, QTS_NS_PER_DAY);
+	day->start = day->num * QTS_NS_PER_DAY;
+	day->end = day->shift = day->start + QTS_NS_PER_DAY;
+	day->off0 = day->off1 = 0;
+}
+
+/* A zone name must name a TZif file: glibc takes an unknown name for UTC
+ * without a word, which would hide a typo. */
+static int zone_installed(const char *zone)
+{
+	const char *dir = getenv("TZDIR");
+	char path[4096];
+	if (zone[0] == ':')
+		zone++;
+	if (!zone[0] || strstr(zone, ".."))
+		return 0;
+	if (zone[0] == '/')
+		snprintf(path, sizeof path, "%s", zone);
+	else
+		snprintf(path, sizeof path, "%s/%s", dir && dir[0] ? dir : "/usr/share/zoneinfo", zone);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	char magic[4];
+	int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
+int qts_clock_init(qts_clock *c, const char *zone)
+{
+	memset(c, 0, sizeof *c);
+	c->utc = !zone || !zone[0] || strcmp(zone, "UTC") == 0;
+	if (!c->utc) {
+		if (!zone_installed(zone))
+			return -1;
+		if (setenv("TZ", zone, 1) != 0)
+			return -1;
+		tzset();
+	}
+	/* An empty cache: no instant is in [0, 0). */
+	c->day.start = c->day.end = 0;
+	return 0;
+}
+
+const qts_day *qts_clock_day(qts_clock *c, int64_t t)
+{
+	if (t >= c->day.start && t < c->day.end)
+		return &c->day;
+	if (c->utc)
+		utc_day(t, &c->day);
+	else
+		zone_day(t, &c->day);
+	return &c->day;
+}
+
+int64_t qts_clock_day_start(qts_clock *c, int64_t num)
+{
+	if (c->utc)
+		return num * QTS_NS_PER_DAY;
+	const qts_day *d = &c->day;
+	if (d->end > d->start && d->num == num)
+		return d->start;
+	/* Noon of that date by the last known offset lies within the date for
+	 * any zone; correct by whole days if not. */
+	int64_t probe = (num * 86400 + 43200 - (d->end > d->start ? d->off1 : 0)) * QTS_NS_PER_SEC;
+	qts_day day;
+	for (int i = 0; i < 4; i++) {
+		zone_day(probe, &day);
+		if (day.num == num)
+			return day.start;
+		probe += (num - day.num) * QTS_NS_PER_DAY;
+	}
+	return day.start;
+}
+
+int64_t qts_clock_tod(qts_clock *c, int64_t t)
+{
+	const qts_day *d = qts_clock_day(c, t);
+	int32_t off = t < d->shift ? d->off0 : d->off1;
+	return t - d->start + (int64_t)(off - d->off0) * QTS_NS_PER_SEC;
+}

@@ -1,0 +1,356 @@
+/* metrics.c — statistics of a return series, as empyrical defines them.
+ * Each function names its empyrical (or numpy, scipy) counterpart in
+ * qts_metrics.h; the comments here say where qts departs from a literal
+ * translation and why. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "qts_metrics.h"
+
+static double mean(const double *r, size_t n, double shift)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += r[i] - shift;
+	return s / (double)n;
+}
+
+/* Sum of squared deviations from the mean (two passes, for accuracy). */
+static double sumsq(const double *r, size_t n, double shift, double m)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = r[i] - shift - m;
+		s += d * d;
+	}
+	return s;
+}
+
+/* A spread that is only rounding noise around the mean counts as zero, as
+ * scipy does for skew and kurtosis: otherwise a constant series of returns
+ * that are not exactly representable would have a Sharpe ratio of 1e16. */
+static int negligible(double sd, double m)
+{
+	return !(sd > 1e-14 * fabs(m)) || sd == 0;
+}
+
+static double ratio(double num, double den)
+{
+	if (den == 0 || isnan(den) || isnan(num))
+		return NAN;
+	double q = num / den;
+	return isinf(q) ? NAN : q;
+}
+
+double qts_m_total_return(const double *r, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	double c = 1;
+	for (size_t i = 0; i < n; i++)
+		c *= 1 + r[i];
+	return c - 1;
+}
+
+double qts_m_cagr(const double *r, size_t n, double periods)
+{
+	if (n == 0)
+		return NAN;
+	double years = (double)n / periods;
+	double end = qts_m_total_return(r, n) + 1;
+	/* numpy gives NaN for a negative base to a fractional power: the
+	 * equity went below zero and there is no growth rate. */
+	if (end < 0)
+		return NAN;
+	return pow(end, 1 / years) - 1;
+}
+
+double qts_m_volatility(const double *r, size_t n, double periods)
+{
+	if (n < 2)
+		return NAN;
+	double m = mean(r, n, 0);
+	return sqrt(sumsq(r, n, 0, m) / (double)(n - 1)) * sqrt(periods);
+}
+
+double qts_m_sharpe(const double *r, size_t n, double rf, double periods)
+{
+	if (n < 2)
+		return NAN;
+	double m = mean(r, n, rf);
+	double sd = sqrt(sumsq(r, n, rf, m) / (double)(n - 1));
+	if (negligible(sd, m))
+		return NAN;
+	return m / sd * sqrt(periods);
+}
+
+double qts_m_downside_risk(const double *r, size_t n, double req, double periods)
+{
+	if (n == 0)
+		return NAN;
+	double s = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = r[i] - req;
+		if (d < 0)
+			s += d * d;
+	}
+	return sqrt(s / (double)n) * sqrt(periods);
+}
+
+double qts_m_sortino(const double *r, size_t n, double req, double periods)
+{
+	if (n < 2)
+		return NAN;
+	return ratio(mean(r, n, req) * periods, qts_m_downside_risk(r, n, req, periods));
+}
+
+double qts_m_max_drawdown(const double *r, size_t n, long *peak, long *trough, long *recovery)
+{
+	long pk = -1, tr = -1, rc = -1, runpk = 0;
+	double c = 1, top = 1, worst = NAN, cpk = 1;
+	if (n > 0)
+		worst = 0, pk = tr = 0;
+	for (size_t i = 1; i <= n; i++) {
+		c *= 1 + r[i - 1];
+		if (c >= top) {
+			/* pyfolio's peak is the last point at the running
+			 * maximum before the trough */
+			top = c;
+			runpk = (long)i;
+			continue;
+		}
+		double dd = (c - top) / top;
+		if (dd < worst) {
+			worst = dd;
+			pk = runpk;
+			cpk = top;
+			tr = (long)i;
+		}
+	}
+	/* The recovery is the first point after the trough back at the peak. */
+	if (tr > 0) {
+		c = 1;
+		for (size_t i = 1; i <= n; i++) {
+			c *= 1 + r[i - 1];
+			if ((long)i > tr && c >= cpk) {
+				rc = (long)i;
+				break;
+			}
+		}
+	}
+	if (peak)
+		*peak = pk;
+	if (trough)
+		*trough = tr;
+	if (recovery)
+		*recovery = rc;
+	return worst;
+}
+
+double qts_m_calmar(const double *r, size_t n, double periods)
+{
+	double dd = qts_m_max_drawdown(r, n, NULL, NULL, NULL);
+	if (!(dd < 0))
+		return NAN;
+	return ratio(qts_m_cagr(r, n, periods), fabs(dd));
+}
+
+double qts_m_omega(const double *r, size_t n, double rf, double required, double periods)
+{
+	if (n < 2 || required <= -1)
+		return NAN;
+	double t = periods == 1 ? required : pow(1 + required, 1 / periods) - 1;
+	double up = 0, down = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = r[i] - rf - t;
+		if (d > 0)
+			up += d;
+		else if (d < 0)
+			down -= d;
+	}
+	return down > 0 ? up / down : NAN;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double qts_m_percentile(const double *r, size_t n, double p)
+{
+	if (n == 0)
+		return NAN;
+	double *s = malloc(n * sizeof *s);
+	if (!s)
+		return NAN;
+	memcpy(s, r, n * sizeof *s);
+	qsort(s, n, sizeof *s, cmp_double);
+	double pos = p / 100 * (double)(n - 1);
+	size_t lo = (size_t)floor(pos);
+	double v = s[lo];
+	if (lo + 1 < n) {
+		double f = pos - (double)lo;
+		/* numpy's _lerp: exact at both ends of the interval */
+		double d = s[lo + 1] - s[lo];
+		v = f >= 0.5 ? s[lo + 1] - d * (1 - f) : s[lo] + d * f;
+	}
+	free(s);
+	return v;
+}
+
+double qts_m_tail_ratio(const double *r, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	return ratio(fabs(qts_m_percentile(r, n, 95)), fabs(qts_m_percentile(r, n, 5)));
+}
+
+double qts_m_value_at_risk(const double *r, size_t n, double cutoff)
+{
+	return qts_m_percentile(r, n, 100 * cutoff);
+}
+
+double qts_m_stability(const double *r, size_t n)
+{
+	if (n < 2)
+		return NAN;
+	/* Means first, then centred sums, as scipy's linregress does. */
+	double mx = (double)(n - 1) / 2, my = 0, c = 0;
+	for (size_t i = 0; i < n; i++) {
+		c += log1p(r[i]);
+		my += c;
+	}
+	my /= (double)n;
+	double sxx = 0, syy = 0, sxy = 0;
+	c = 0;
+	for (size_t i = 0; i < n; i++) {
+		c += log1p(r[i]);
+		double dx = (double)i - mx, dy = c - my;
+		sxx += dx * dx;
+		syy += dy * dy;
+		sxy += dx * dy;
+	}
+	if (isnan(syy))
+		return NAN;
+	double den = sqrt(sxx * syy);
+	if (den == 0)
+		return 0;
+	double rr = sxy / den;
+	if (rr > 1)
+		rr = 1;
+	if (rr < -1)
+		rr = -1;
+	return rr * rr;
+}
+
+/* Central moments 2..4 (biased), or -1 when the spread is negligible as in
+ * scipy.stats (m2 <= (1e-15 * mean)^2, float64 resolution). */
+static int moments(const double *r, size_t n, double *m2, double *m3, double *m4)
+{
+	if (n == 0)
+		return -1;
+	double m = mean(r, n, 0), s2 = 0, s3 = 0, s4 = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = r[i] - m;
+		s2 += d * d;
+		s3 += d * d * d;
+		s4 += d * d * d * d;
+	}
+	*m2 = s2 / (double)n;
+	*m3 = s3 / (double)n;
+	*m4 = s4 / (double)n;
+	if (*m2 <= (1e-15 * m) * (1e-15 * m) || *m2 == 0)
+		return -1;
+	return 0;
+}
+
+double qts_m_skew(const double *r, size_t n)
+{
+	double m2, m3, m4;
+	if (moments(r, n, &m2, &m3, &m4) < 0)
+		return NAN;
+	return m3 / pow(m2, 1.5);
+}
+
+double qts_m_kurtosis(const double *r, size_t n)
+{
+	double m2, m3, m4;
+	if (moments(r, n, &m2, &m3, &m4) < 0)
+		return NAN;
+	return m4 / (m2 * m2) - 3;
+}
+
+double qts_m_beta(const double *r, const double *f, size_t n, double rf)
+{
+	if (n < 2)
+		return NAN;
+	double mf = mean(f, n, 0), cov = 0, var = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = f[i] - mf;
+		cov += d * (r[i] - rf);
+		var += d * d;
+	}
+	cov /= (double)n;
+	var /= (double)n;
+	if (var < 1e-30)
+		return NAN;
+	return cov / var;
+}
+
+double qts_m_alpha(const double *r, const double *f, size_t n, double rf, double periods)
+{
+	if (n < 2)
+		return NAN;
+	double b = qts_m_beta(r, f, n, rf);
+	if (isnan(b))
+		return NAN;
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += (r[i] - rf) - b * (f[i] - rf);
+	return pow(1 + s / (double)n, periods) - 1;
+}
+
+double qts_m_information_ratio(const double *r, const double *f, size_t n)
+{
+	if (n < 2)
+		return NAN;
+	double m = 0, s = 0;
+	for (size_t i = 0; i < n; i++)
+		m += r[i] - f[i];
+	m /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double d = r[i] - f[i] - m;
+		s += d * d;
+	}
+	double sd = sqrt(s / (double)(n - 1));
+	if (negligible(sd, m))
+		return NAN;
+	return m / sd;
+}
+
+double qts_m_correlation(const double *r, const double *f, size_t n)
+{
+	if (n < 2)
+		return NAN;
+	double mr = mean(r, n, 0), mf = mean(f, n, 0), srr = 0, sff = 0, srf = 0;
+	for (size_t i = 0; i < n; i++) {
+		double a = r[i] - mr, b = f[i] - mf;
+		srr += a * a;
+		sff += b * b;
+		srf += a * b;
+	}
+	if (negligible(sqrt(srr / (double)n), mr) || negligible(sqrt(sff / (double)n), mf))
+		return NAN;
+	double c = srf / sqrt(srr * sff);
+	return c > 1 ? 1 : c < -1 ? -1 : c;
+}
+
+void qts_m_rolling_sharpe(const double *r, size_t n, size_t window, double rf,
+			  double periods, double *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = i + 1 >= window && window >= 2
+				 ? qts_m_sharpe(r + i + 1 - window, window, rf, periods)
+				 : NAN;
+}

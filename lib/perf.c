@@ -1,0 +1,142 @@
+/* perf.c — the equity curve sampled at the close of each UTC day, with the
+ * benchmark's close and the exposure of that day beside it.  Intraday
+ * equity overwrites the day's point, so memory follows days, not events. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "qts_metrics.h"
+
+typedef struct dayval {
+	int64_t day;
+	double v;
+} dayval;
+
+struct qts_perf {
+	qts_point *pt;
+	size_t n, cap;
+	dayval *bench;        /* last close of each day, days ascending */
+	size_t nbench, capbench;
+	int64_t *held;        /* days with a position, ascending */
+	size_t nheld, capheld;
+	int holding;
+};
+
+static int64_t day_of(int64_t ts)
+{
+	int64_t d = ts / QTS_NS_PER_DAY;
+	return ts % QTS_NS_PER_DAY < 0 ? d - 1 : d;
+}
+
+static int grow(void **a, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? 2 * *cap : 256;
+	void *p = realloc(*a, c * size);
+	if (!p)
+		return -1;
+	*a = p;
+	*cap = c;
+	return 0;
+}
+
+qts_perf *qts_perf_new(void)
+{
+	return calloc(1, sizeof(qts_perf));
+}
+
+void qts_perf_free(qts_perf *p)
+{
+	if (!p)
+		return;
+	free(p->pt);
+	free(p->bench);
+	free(p->held);
+	free(p);
+}
+
+static int mark_held(qts_perf *p, int64_t day)
+{
+	if (p->nheld && p->held[p->nheld - 1] >= day)
+		return 0;
+	if (grow((void **)&p->held, &p->capheld, p->nheld, sizeof *p->held) < 0)
+		return -1;
+	p->held[p->nheld++] = day;
+	return 0;
+}
+
+int qts_perf_equity(qts_perf *p, int64_t ts, double equity)
+{
+	int64_t day = day_of(ts);
+	/* Point 0, the start, is never overwritten: the first day's close is
+	 * a point of its own when that day has a later event. */
+	if (p->n >= 2 && day <= p->pt[p->n - 1].day) {
+		p->pt[p->n - 1].ts = ts;
+		p->pt[p->n - 1].equity = equity;
+	} else {
+		if (grow((void **)&p->pt, &p->cap, p->n, sizeof *p->pt) < 0)
+			return -1;
+		p->pt[p->n++] = (qts_point){ts, day, equity, NAN, 0};
+	}
+	return p->holding ? mark_held(p, day) : 0;
+}
+
+int qts_perf_bench(qts_perf *p, int64_t ts, double close)
+{
+	int64_t day = day_of(ts);
+	if (p->nbench && p->bench[p->nbench - 1].day >= day) {
+		p->bench[p->nbench - 1].v = close;
+		return 0;
+	}
+	if (grow((void **)&p->bench, &p->capbench, p->nbench, sizeof *p->bench) < 0)
+		return -1;
+	p->bench[p->nbench++] = (dayval){day, close};
+	return 0;
+}
+
+int qts_perf_holding(qts_perf *p, int64_t ts, int holding)
+{
+	/* a position closed at ts was held on that day until then */
+	int was = p->holding;
+	p->holding = holding;
+	return holding || was ? mark_held(p, day_of(ts)) : 0;
+}
+
+const qts_point *qts_perf_points(qts_perf *p, size_t *n)
+{
+	/* The benchmark is bought at its first close: days before it hold
+	 * that price, so its first return is 0. */
+	size_t b = 0, h = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		qts_point *pt = &p->pt[i];
+		while (b + 1 < p->nbench && p->bench[b + 1].day <= pt->day)
+			b++;
+		pt->bench = p->nbench ? p->bench[b].v : NAN;
+		while (h < p->nheld && p->held[h] < pt->day)
+			h++;
+		pt->exposed = h < p->nheld && p->held[h] == pt->day;
+	}
+	*n = p->n;
+	return p->pt;
+}
+
+int qts_perf_returns(const qts_point *pt, size_t npt, double **r, double **f, size_t *n)
+{
+	size_t m = 0;
+	*r = malloc((npt ? npt : 1) * sizeof **r);
+	if (f)
+		*f = malloc((npt ? npt : 1) * sizeof **f);
+	if (!*r || (f && !*f)) {
+		free(*r);
+		if (f)
+			free(*f);
+		return -1;
+	}
+	for (size_t i = 1; i < npt && pt[i - 1].equity > 0; i++, m++) {
+		(*r)[m] = pt[i].equity / pt[i - 1].equity - 1;
+		if (f)
+			(*f)[m] = pt[i].bench / pt[i - 1].bench - 1;
+	}
+	*n = m;
+	return 0;
+}

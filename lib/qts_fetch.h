@@ -1,0 +1,59 @@
+/* qts_fetch.h — sources of market data for qts-fetch: vendor CSV layouts,
+ * generated bars, and bar validation. */
+#ifndef QTS_FETCH_H
+#define QTS_FETCH_H
+#include "qts.h"
+
+/* ---- vendor CSV layouts (vendor.c) --------------------------------------- */
+
+typedef struct qts_vendor_opts {
+	const char *symbol;   /* where the file has no symbol column */
+	qts_tf tf;            /* the bars' length; tf.n == 0: infer it */
+	int stamp_end;        /* the file's times label the end of each bar */
+	int adjust;           /* scale OHLC by Adj Close / Close */
+	int64_t epoch_unit;   /* times are epoch integers in this many ns; 0: dates */
+} qts_vendor_opts;
+
+typedef struct qts_vendor qts_vendor;
+/* Read the header of a vendor CSV from in (which it then owns); NULL with a
+ * message in err (at least 512 bytes) when no layout fits. */
+qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err);
+/* The layout recognised: "yahoo", "alphavantage", "stooq" or "generic". */
+const char *qts_vendor_layout(const qts_vendor *v);
+int qts_vendor_next(qts_vendor *v, qts_event *ev); /* 1, 0 at end, -1 */
+const char *qts_vendor_error(const qts_vendor *v);
+const char *qts_vendor_where(const qts_vendor *v); /* FILE:LINE of the last bar */
+void qts_vendor_close(qts_vendor *v);
+/* Whether a CSV's first line is a vendor header rather than an event. */
+int qts_vendor_is_header(const char *line, size_t n);
+
+/* ---- generated bars (synth.c) -------------------------------------------- */
+
+typedef struct qts_synth_opts {
+	uint64_t seed;
+	qts_tf tf;
+	int64_t from, to;          /* [from, to) in ns */
+	long count;                /* bars per symbol; 0: up to `to` */
+	int session_open, session_close; /* minutes after local midnight */
+	const char *tz;            /* zone of the session; NULL: UTC */
+} qts_synth_opts;
+
+typedef struct qts_synth qts_synth;
+/* symbols: comma-separated.  NULL with a message in err (>= 256 bytes). */
+qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err);
+int qts_synth_next(qts_synth *s, qts_event *ev); /* 1 or 0 at the end */
+void qts_synth_free(qts_synth *s);
+
+/* ---- validation (validate.c) --------------------------------------------- */
+
+typedef struct qts_validator qts_validator;
+qts_validator *qts_validator_new(void);
+/* NULL when the bar is sound, else what is wrong with it (valid until the
+ * next call).  Checks low <= open, close <= high, volume >= 0, finite
+ * numbers, and time strictly increasing per symbol and timeframe. */
+const char *qts_validate_bar(qts_validator *v, const qts_event *ev);
+/* Record a bar as part of the stream (the next must come after it). */
+void qts_validator_accept(qts_validator *v, const qts_event *ev);
+void qts_validator_free(qts_validator *v);
+
+#endif

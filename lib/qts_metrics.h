@@ -1,0 +1,242 @@
+/* qts_metrics.h — performance metrics of an equity curve and statistics of
+ * round-trip trades, for qts-report.  One convention throughout: that of
+ * empyrical (quantopian/empyrical, stats.py); skew and kurtosis follow
+ * scipy.stats (biased, Fisher's excess kurtosis) as pyfolio uses them.
+ * An undefined figure is NaN (a ratio whose denominator is zero, a
+ * statistic of too few returns); writers print it as null. */
+#ifndef QTS_METRICS_H
+#define QTS_METRICS_H
+
+#include "qts.h"
+
+#define QTS_PERIODS_PER_YEAR 252
+
+/* ---- statistics of a return series (metrics.c) --------------------------
+ * r[0..n) are simple periodic returns.  `periods` is the annualisation
+ * factor (252 for daily returns); `rf` a risk-free return per period. */
+
+/* empyrical.cum_returns_final: prod(1 + r) - 1. */
+double qts_m_total_return(const double *r, size_t n);
+/* empyrical.annual_return (cagr): (1 + total)^(periods / n) - 1. */
+double qts_m_cagr(const double *r, size_t n, double periods);
+/* empyrical.annual_volatility: std(r, ddof=1) * sqrt(periods). */
+double qts_m_volatility(const double *r, size_t n, double periods);
+/* empyrical.sharpe_ratio: mean(r - rf) / std(r - rf, ddof=1) * sqrt(periods). */
+double qts_m_sharpe(const double *r, size_t n, double rf, double periods);
+/* empyrical.downside_risk: sqrt(mean(min(r - req, 0)^2)) * sqrt(periods). */
+double qts_m_downside_risk(const double *r, size_t n, double req, double periods);
+/* empyrical.sortino_ratio: mean(r - req) * periods / downside_risk. */
+double qts_m_sortino(const double *r, size_t n, double req, double periods);
+/* empyrical.max_drawdown: the least (c - max(c)) / max(c) over the
+ * cumulative value c, where c[0] = 1 (the start) and c[i] = prod(1 + r[0..i)).
+ * The indexes (into c, so 0 is the start and i is after r[i-1]) of the
+ * peak, the trough and the recovery (first c >= the peak after the trough,
+ * or -1) are stored where the pointers are not NULL. */
+double qts_m_max_drawdown(const double *r, size_t n, long *peak, long *trough, long *recovery);
+/* empyrical.calmar_ratio: cagr / |max_drawdown|; NaN without a drawdown. */
+double qts_m_calmar(const double *r, size_t n, double periods);
+/* empyrical.omega_ratio: sum of gains over sum of losses of r - rf - t,
+ * with t = (1 + required)^(1 / periods) - 1 for an annual `required`. */
+double qts_m_omega(const double *r, size_t n, double rf, double required, double periods);
+/* numpy.percentile (linear interpolation), p in [0, 100]. */
+double qts_m_percentile(const double *r, size_t n, double p);
+/* empyrical.tail_ratio: |percentile 95| / |percentile 5|. */
+double qts_m_tail_ratio(const double *r, size_t n);
+/* empyrical.value_at_risk: percentile(r, 100 * cutoff). */
+double qts_m_value_at_risk(const double *r, size_t n, double cutoff);
+/* empyrical.stability_of_timeseries: r^2 of a least-squares line through
+ * cumsum(log1p(r)) against 0..n-1 (0 when either variance is 0, as scipy's
+ * linregress). */
+double qts_m_stability(const double *r, size_t n);
+/* scipy.stats.skew and scipy.stats.kurtosis with their defaults (biased,
+ * Fisher): m3 / m2^1.5 and m4 / m2^2 - 3. */
+double qts_m_skew(const double *r, size_t n);
+double qts_m_kurtosis(const double *r, size_t n);
+/* empyrical.beta: cov(r - rf, f) / var(f), both with ddof 0. */
+double qts_m_beta(const double *r, const double *f, size_t n, double rf);
+/* empyrical.alpha: (1 + mean(r - rf - beta (f - rf)))^periods - 1. */
+double qts_m_alpha(const double *r, const double *f, size_t n, double rf, double periods);
+/* empyrical.excess_sharpe (the information ratio): mean(r - f) / std(r - f,
+ * ddof=1), not annualised. */
+double qts_m_information_ratio(const double *r, const double *f, size_t n);
+/* Pearson's correlation (numpy.corrcoef). */
+double qts_m_correlation(const double *r, const double *f, size_t n);
+/* empyrical.roll_sharpe_ratio: out[i] is the Sharpe ratio of
+ * r[i+1-window..i] for i >= window-1, NaN before. */
+void qts_m_rolling_sharpe(const double *r, size_t n, size_t window, double rf,
+			  double periods, double *out);
+
+/* ---- an equity curve sampled by day (perf.c) ----------------------------
+ * Feed equity events (and benchmark closes, and the current exposure) in
+ * stream order.  The first equity is the starting value; each UTC day then
+ * keeps its last equity.  Memory grows with the number of days only. */
+
+typedef struct qts_point {
+	int64_t ts;     /* time of the last equity event of that day */
+	int64_t day;    /* days since 1970-01-01 (UTC) */
+	double equity;
+	double bench;   /* benchmark close at that day (NaN without one) */
+	int exposed;    /* a position was held at some time of the day */
+} qts_point;
+
+typedef struct qts_perf qts_perf;
+
+qts_perf *qts_perf_new(void);
+void qts_perf_free(qts_perf *p);
+/* An equity value at ts; 0, or -1 when out of memory. */
+int qts_perf_equity(qts_perf *p, int64_t ts, double equity);
+/* A close of the benchmark at ts; 0 or -1. */
+int qts_perf_bench(qts_perf *p, int64_t ts, double close);
+/* Whether any position is open from ts on (a day counts as exposed when
+ * a position is open at some time of it); 0 or -1. */
+int qts_perf_holding(qts_perf *p, int64_t ts, int holding);
+/* The curve: point 0 is the start, point i >= 1 the close of a day.  The
+ * array is valid until the next call on p. */
+const qts_point *qts_perf_points(qts_perf *p, size_t *n);
+
+/* ---- trades: FIFO round trips per symbol (trades.c) --------------------- */
+
+typedef struct qts_trip {
+	char symbol[QTS_SYM_MAX];
+	int dir;             /* +1 long, -1 short */
+	double qty;
+	int64_t entry_ts, exit_ts;
+	double entry_price, exit_price;
+	double commission;   /* shares of the entry's and the exit's commission */
+	double pnl;          /* (exit - entry) * qty * dir - commission */
+	double ret;          /* pnl / (entry_price * qty) */
+} qts_trip;
+
+typedef struct qts_trade_stats {
+	long trades, wins, losses;
+	double gross_win, gross_loss;  /* sums of pnl > 0 and of pnl < 0 */
+	double pnl;                    /* sum of every trip's pnl */
+	double largest_win, largest_loss;
+	double holding_ns;             /* sum of exit_ts - entry_ts */
+	double commission, slippage;   /* of every fill, closed or not */
+	double notional;               /* sum of |qty * price| of every fill */
+	long fills;
+} qts_trade_stats;
+
+typedef struct qts_trades qts_trades;
+
+/* keep: remember every trip (for a table) besides the statistics. */
+qts_trades *qts_trades_new(int keep);
+void qts_trades_free(qts_trades *t);
+/* A fill: dir +1 buy, -1 sell; qty > 0.  Closes open lots of the symbol
+ * first in, first out, then opens a lot with what remains.  Returns the
+ * number of trips it closed, or -1 when out of memory. */
+int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, double qty,
+		    double price, double commission, double slippage);
+const qts_trade_stats *qts_trades_stats(const qts_trades *t);
+/* The kept trips in the order they closed. */
+const qts_trip *qts_trades_list(const qts_trades *t, size_t *n);
+/* Whether any lot is open. */
+int qts_trades_open(const qts_trades *t);
+
+/* Figures derived from the statistics (NaN where undefined). */
+double qts_trades_win_rate(const qts_trade_stats *s);
+double qts_trades_avg_win(const qts_trade_stats *s);
+double qts_trades_avg_loss(const qts_trade_stats *s);
+double qts_trades_profit_factor(const qts_trade_stats *s);
+double qts_trades_expectancy(const qts_trade_stats *s);
+double qts_trades_avg_holding_days(const qts_trade_stats *s);
+
+/* ---- the summary of a run (summary.c) ------------------------------------ */
+
+/* Every figure of a report, in the order reports print them.  The names
+ * (qts_metric_table) are the keys of qts-report --json. */
+enum {
+	QTS_M_START, QTS_M_END, QTS_M_DAYS, QTS_M_START_EQUITY, QTS_M_END_EQUITY,
+	QTS_M_TOTAL_RETURN, QTS_M_CAGR, QTS_M_VOLATILITY, QTS_M_SHARPE, QTS_M_SORTINO,
+	QTS_M_CALMAR, QTS_M_MAX_DRAWDOWN, QTS_M_DD_PEAK, QTS_M_DD_TROUGH, QTS_M_DD_RECOVERY,
+	QTS_M_DD_DURATION, QTS_M_OMEGA, QTS_M_TAIL_RATIO, QTS_M_STABILITY, QTS_M_SKEW,
+	QTS_M_KURTOSIS, QTS_M_BEST_DAY, QTS_M_WORST_DAY, QTS_M_VALUE_AT_RISK, QTS_M_EXPOSURE,
+	QTS_M_TRADES, QTS_M_WIN_RATE, QTS_M_AVG_WIN, QTS_M_AVG_LOSS, QTS_M_PROFIT_FACTOR,
+	QTS_M_EXPECTANCY, QTS_M_LARGEST_WIN, QTS_M_LARGEST_LOSS, QTS_M_AVG_HOLDING_TIME,
+	QTS_M_TOTAL_COMMISSION, QTS_M_TOTAL_SLIPPAGE, QTS_M_TURNOVER,
+	QTS_M_BENCHMARK_RETURN, QTS_M_ALPHA, QTS_M_BETA, QTS_M_INFORMATION_RATIO,
+	QTS_M_CORRELATION,
+	QTS_NMETRICS
+};
+
+typedef enum qts_mkind {
+	QTS_MK_RATIO,  /* a plain number */
+	QTS_MK_FRAC,   /* a fraction, shown as a percentage */
+	QTS_MK_DATE,   /* a time (in t[]) */
+	QTS_MK_COUNT,  /* an integer */
+	QTS_MK_DAYS,   /* a duration in days */
+	QTS_MK_MONEY   /* an amount in the account's currency */
+} qts_mkind;
+
+typedef struct qts_metric_info {
+	const char *name;   /* JSON key: "total_return" */
+	const char *label;  /* text report: "Total return" */
+	qts_mkind kind;
+} qts_metric_info;
+
+const qts_metric_info *qts_metric_table(void); /* QTS_NMETRICS entries */
+
+typedef struct qts_summary {
+	double v[QTS_NMETRICS];   /* NaN where undefined; unused for dates */
+	int64_t t[QTS_NMETRICS];  /* dates; QTS_TS_MIN where undefined */
+	int64_t ruin;             /* close at which equity fell to 0 or below */
+} qts_summary;
+
+typedef struct qts_summary_opts {
+	double periods;    /* annualisation factor, 252 */
+	double risk_free;  /* annual rate */
+	int benchmark;     /* compute the benchmark figures */
+} qts_summary_opts;
+
+/* The daily returns of the curve (and of the benchmark when f is not
+ * NULL), n of them, in arrays the caller frees.  A return is defined while
+ * the previous equity is positive: the series stops at ruin.  0 or -1. */
+int qts_perf_returns(const qts_point *pt, size_t npt, double **r, double **f, size_t *n);
+/* The per-period risk-free return for an annual rate. */
+double qts_risk_free_per_period(double annual, double periods);
+/* Compute every figure; 0 or -1 when out of memory. */
+int qts_summary_compute(qts_perf *p, const qts_trade_stats *ts, const qts_summary_opts *o,
+			qts_summary *s);
+
+typedef struct qts_period_return {
+	int year;
+	int month;   /* 1..12, or 0 for a whole year */
+	double ret;
+} qts_period_return;
+
+/* Returns compounded by calendar month (monthly) or year of the points'
+ * UTC dates, as empyrical.aggregate_returns.  out needs room for one entry
+ * per point; returns the number of periods. */
+size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_period_return *out);
+
+/* ---- writing a report (report.c, report_html.c) -------------------------- */
+
+typedef struct qts_run {
+	const char *name;         /* the input, for titles and --compare */
+	const char *benchmark;    /* its symbol, or NULL */
+	double periods, risk_free;
+	qts_summary sum;
+	const qts_point *pt;      /* the curve (qts_perf_points) */
+	size_t npt;
+	const qts_trip *trips;    /* the trips kept, if any */
+	size_t ntrips;
+} qts_run;
+
+/* Each returns 0, or -1 when writing to f failed. */
+/* The aligned summary with the curve and the drawdown drawn in braille;
+ * color: ANSI colours for a terminal. */
+int qts_report_text(FILE *f, const qts_run *run, int color);
+/* One JSON object: the metric names as keys, dates RFC 3339, null where
+ * undefined, then monthly_returns and yearly_returns. */
+int qts_report_json(FILE *f, const qts_run *run);
+/* `metric,value` rows. */
+int qts_report_csv(FILE *f, const qts_run *run);
+/* The round trips, one CSV row each. */
+int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n);
+/* Several runs side by side: a column (or a JSON object) per run. */
+int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv);
+/* One self-contained HTML page (inline SVG and CSS, no scripts). */
+int qts_report_html(FILE *f, const qts_run *run);
+
+#endif

@@ -1,0 +1,83 @@
+/* qts_risk.h — risk rules and the risk view behind qts-risk(1): one
+ * registry of settings (flags and rules-file lines share its names), and an
+ * engine that approves, reduces or rejects targets and orders against its
+ * own view of positions and equity, and generates exit orders. */
+#ifndef QTS_RISK_H
+#define QTS_RISK_H
+
+#include "qts.h"
+
+enum { QTS_RISK_PATH_MAX = 1024 };
+enum { QTS_RISK_ON_DD_BLOCK = 0, QTS_RISK_ON_DD_FLATTEN = 1 };
+
+/* Every setting; a rule is off while its value is NaN (counts: -1). */
+typedef struct qts_risk_config {
+	double cash;                  /* starting equity of the view */
+	double max_position;          /* |qty| per symbol */
+	double max_position_notional; /* |qty| * price per symbol */
+	double max_position_pct;      /* |qty| * price / equity per symbol */
+	double max_gross;             /* sum of |qty| * price */
+	double max_net;               /* |sum of qty * price| */
+	long max_positions;           /* symbols with a position */
+	char sectors[QTS_RISK_PATH_MAX]; /* symbol,sector file; "" none */
+	double max_sector;            /* sector gross / equity */
+	double max_drawdown;          /* 1 - equity / peak */
+	int on_drawdown;              /* QTS_RISK_ON_DD_* */
+	double daily_loss;            /* equity lost since the UTC day began */
+	double target_vol;            /* annualised volatility aimed at */
+	long vol_window;              /* returns in the volatility estimate */
+	double vol_periods;           /* periods a year, to annualise */
+	double stop_loss, take_profit, trailing_stop; /* fractions of price */
+	long max_orders;              /* approvals per order_window */
+	int64_t order_window;         /* ns */
+	double price_band;            /* |limit - last| / last */
+	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
+} qts_risk_config;
+
+/* One registry entry: the name is the flag (`--NAME`) and the rules-file
+ * keyword; param names its value for usage lines and --list. */
+typedef struct qts_risk_rule_info {
+	const char *name;
+	const char *param;
+	const char *summary;
+} qts_risk_rule_info;
+
+/* The registry, sorted by name. */
+const qts_risk_rule_info *qts_risk_rules(size_t *n);
+const qts_risk_rule_info *qts_risk_rule_find(const char *name);
+
+void qts_risk_config_init(qts_risk_config *c);
+/* Set the setting called name from its text value; 0, or -1 with a message
+ * in err (at least 256 bytes). */
+int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value, char *err);
+/* Read a rules file: `NAME VALUE` a line, `#` comments and blank lines
+ * ignored; 0, or -1 with `FILE:LINE: what` (or `FILE: what`) in err. */
+int qts_risk_config_load(qts_risk_config *c, const char *path, char *err);
+
+/* The engine.  Every output (events passed through, rewritten events,
+ * risk events, exit orders) goes through emit, in order; emit returns 0,
+ * or -1 to stop (a write error), which the engine's calls then return. */
+typedef int (*qts_risk_emit)(void *arg, const qts_event *ev);
+typedef struct qts_risk qts_risk;
+
+/* NULL with err (at least 256 bytes) set when the sectors file is bad. */
+qts_risk *qts_risk_new(const qts_risk_config *c, char *err);
+void qts_risk_free(qts_risk *r);
+/* Process one input event: 0 or -1 (emit failed). */
+int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg);
+/* Emergency stop: flatten every position, then reject every order and
+ * target until qts_risk_resume.  why goes in the risk events' detail.
+ * Both do nothing (and return 0) when already in that state. */
+int qts_risk_halt(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
+int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
+int qts_risk_halted(const qts_risk *r);
+
+/* The view, for tests and messages. */
+int64_t qts_risk_now(const qts_risk *r); /* ts of the last event seen */
+/* Move the clock that dates generated events to ts (never backwards). */
+void qts_risk_clock(qts_risk *r, int64_t ts);
+double qts_risk_position(const qts_risk *r, const char *symbol);
+double qts_risk_equity(const qts_risk *r);
+double qts_risk_cash(const qts_risk *r);
+
+#endif

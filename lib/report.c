@@ -1,0 +1,428 @@
+/* report.c — a run's figures as text (with the curve drawn in braille),
+ * JSON, CSV, and several runs side by side. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "qts_metrics.h"
+
+static const char *const month_name[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* ---- values ---------------------------------------------------------------- */
+
+static void date_text(int64_t ts, char *buf, size_t size)
+{
+	int y;
+	unsigned m, d;
+	int64_t day = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
+	qts_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
+}
+
+/* A value as the text report shows it ("-" where undefined). */
+static void value_text(const qts_summary *s, int i, char *buf, size_t size)
+{
+	const qts_metric_info *mi = &qts_metric_table()[i];
+	double v = s->v[i];
+	if (mi->kind == QTS_MK_DATE) {
+		if (s->t[i] == QTS_TS_MIN)
+			snprintf(buf, size, "-");
+		else
+			date_text(s->t[i], buf, size);
+		return;
+	}
+	if (!isfinite(v)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	switch (mi->kind) {
+	case QTS_MK_FRAC: snprintf(buf, size, "%.2f%%", v * 100); break;
+	case QTS_MK_COUNT: snprintf(buf, size, "%.0f", v); break;
+	case QTS_MK_DAYS: snprintf(buf, size, "%.1f", v); break;
+	case QTS_MK_MONEY: snprintf(buf, size, "%.2f", v); break;
+	default: snprintf(buf, size, "%.3f", v); break;
+	}
+}
+
+/* Whether a metric belongs in a run's report: benchmark figures only with a
+ * benchmark. */
+static int shown(const qts_run *run, int i)
+{
+	return i < QTS_M_BENCHMARK_RETURN || run->benchmark;
+}
+
+/* ---- braille charts -------------------------------------------------------- */
+
+#define CH_W 64 /* characters */
+#define CH_H 8
+
+typedef struct canvas {
+	unsigned char cell[CH_H][CH_W];
+} canvas;
+
+static void dot(canvas *c, int x, int y)
+{
+	static const unsigned char bit[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
+	if (x < 0 || y < 0 || x >= CH_W * 2 || y >= CH_H * 4)
+		return;
+	c->cell[y / 4][x / 2] |= bit[y % 4][x % 2];
+}
+
+/* Plot v[0..n) over the canvas: a line, or (area) filled from the top. */
+static void plot(canvas *c, const double *v, size_t n, double lo, double hi, int area)
+{
+	int W = CH_W * 2, H = CH_H * 4, prev = -1;
+	for (int x = 0; x < W && n; x++) {
+		size_t i = n == 1 ? 0 : (size_t)((double)x * (double)(n - 1) / (W - 1) + 0.5);
+		double f = hi > lo ? (v[i] - lo) / (hi - lo) : 0.5;
+		int y = (H - 1) - (int)(f * (H - 1) + 0.5);
+		int a = area ? 0 : prev < 0 ? y : prev, b = y;
+		if (a > b) {
+			int t = a;
+			a = b;
+			b = t;
+		}
+		for (int k = a; k <= b; k++)
+			dot(c, x, k);
+		prev = y;
+	}
+}
+
+static int put_canvas(FILE *f, const canvas *c, const char *top, const char *bottom)
+{
+	for (int r = 0; r < CH_H; r++) {
+		fprintf(f, "%10s ", r == 0 ? top : r == CH_H - 1 ? bottom : "");
+		for (int x = 0; x < CH_W; x++) {
+			unsigned b = c->cell[r][x];
+			/* U+2800 + b in UTF-8 */
+			fputc(0xE2, f);
+			fputc(0xA0 | (b >> 6), f);
+			fputc(0x80 | (b & 0x3F), f);
+		}
+		fputc('\n', f);
+	}
+	return 0;
+}
+
+static void range(const double *v, size_t n, double *lo, double *hi)
+{
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < *lo)
+			*lo = v[i];
+		if (v[i] > *hi)
+			*hi = v[i];
+	}
+}
+
+static void charts(FILE *f, const qts_run *run, const char *bold, const char *off)
+{
+	size_t n = run->npt;
+	if (n < 2)
+		return;
+	double *eq = malloc(n * sizeof *eq), *dd = malloc(n * sizeof *dd);
+	if (!eq || !dd) {
+		free(eq);
+		free(dd);
+		return;
+	}
+	double top = run->pt[0].equity;
+	for (size_t i = 0; i < n; i++) {
+		eq[i] = run->pt[i].equity;
+		top = eq[i] > top ? eq[i] : top;
+		dd[i] = top > 0 ? (eq[i] - top) / top : 0;
+	}
+	double lo, hi;
+	char a[32], b[32], d1[16], d2[16];
+	canvas c;
+	memset(&c, 0, sizeof c);
+	range(eq, n, &lo, &hi);
+	plot(&c, eq, n, lo, hi, 0);
+	snprintf(a, sizeof a, "%.2f", hi);
+	snprintf(b, sizeof b, "%.2f", lo);
+	fprintf(f, "\n%sEquity%s\n", bold, off);
+	put_canvas(f, &c, a, b);
+	date_text(run->pt[0].ts, d1, sizeof d1);
+	date_text(run->pt[n - 1].ts, d2, sizeof d2);
+	fprintf(f, "%10s %-*s%s\n", "", CH_W - 10, d1, d2);
+
+	memset(&c, 0, sizeof c);
+	range(dd, n, &lo, &hi);
+	plot(&c, dd, n, lo < 0 ? lo : -1e-9, 0, 1);
+	snprintf(b, sizeof b, "%.2f%%", lo * 100);
+	fprintf(f, "\n%sDrawdown%s\n", bold, off);
+	put_canvas(f, &c, "0%", b);
+	free(eq);
+	free(dd);
+}
+
+/* ---- period tables ------------------------------------------------------- */
+
+static size_t periods_of(const qts_run *run, int monthly, qts_period_return **out)
+{
+	*out = malloc((run->npt ? run->npt : 1) * sizeof **out);
+	return *out ? qts_period_returns(run->pt, run->npt, monthly, *out) : 0;
+}
+
+static void monthly_text(FILE *f, const qts_run *run, const char *bold, const char *off, int color)
+{
+	qts_period_return *m, *y;
+	size_t nm = periods_of(run, 1, &m), ny = periods_of(run, 0, &y);
+	if (nm == 0) {
+		free(m);
+		free(y);
+		return;
+	}
+	fprintf(f, "\n%sMonthly returns (%%)%s\n%-6s", bold, off, "Year");
+	for (int k = 0; k < 12; k++)
+		fprintf(f, "%7s", month_name[k]);
+	fprintf(f, "%8s\n", "Year");
+	size_t j = 0;
+	for (size_t i = 0; i < ny; i++) {
+		fprintf(f, "%-6d", y[i].year);
+		for (int k = 1; k <= 12; k++) {
+			if (j < nm && m[j].year == y[i].year && m[j].month == k) {
+				const char *c = !color ? "" : m[j].ret < 0 ? "\033[31m" : "\033[32m";
+				fprintf(f, "%s%7.1f%s", c, m[j].ret * 100, color ? "\033[0m" : "");
+				j++;
+			} else {
+				fprintf(f, "%7s", "");
+			}
+		}
+		fprintf(f, "%8.1f\n", y[i].ret * 100);
+	}
+	free(m);
+	free(y);
+}
+
+int qts_report_text(FILE *f, const qts_run *run, int color)
+{
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+	const qts_metric_info *mt = qts_metric_table();
+	char buf[64];
+	fprintf(f, "%sqts report%s  %s\n\n", bold, off, run->name ? run->name : "");
+	for (int i = 0; i < QTS_NMETRICS; i++) {
+		if (!shown(run, i))
+			continue;
+		if (i == QTS_M_TOTAL_RETURN || i == QTS_M_TRADES || i == QTS_M_BENCHMARK_RETURN)
+			fputc('\n', f);
+		value_text(&run->sum, i, buf, sizeof buf);
+		fprintf(f, "%-28s %16s\n", mt[i].label, buf);
+	}
+	if (run->sum.ruin != QTS_TS_MIN) {
+		date_text(run->sum.ruin, buf, sizeof buf);
+		fprintf(f, "\nEquity fell to zero or below on %s: no return is defined after it.\n", buf);
+	}
+	charts(f, run, bold, off);
+	monthly_text(f, run, bold, off, color);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---- JSON and CSV ------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+	char buf[32];
+	if (!isfinite(v)) {
+		fputs("null", f);
+		return;
+	}
+	qts_num_format(v, buf);
+	fputs(buf, f);
+}
+
+/* The value of metric i as JSON (quoted=1) or a CSV field (quoted=0). */
+static void value_raw(FILE *f, const qts_summary *s, int i, int json)
+{
+	const qts_metric_info *mi = &qts_metric_table()[i];
+	char buf[40];
+	if (mi->kind == QTS_MK_DATE) {
+		if (s->t[i] == QTS_TS_MIN) {
+			if (json)
+				fputs("null", f);
+			return;
+		}
+		qts_time_format(s->t[i], buf);
+		fprintf(f, json ? "\"%s\"" : "%s", buf);
+	} else if (json) {
+		json_num(f, s->v[i]);
+	} else if (isfinite(s->v[i])) {
+		qts_num_format(s->v[i], buf);
+		fputs(buf, f);
+	}
+}
+
+static void json_object(FILE *f, const qts_run *run, const char *indent)
+{
+	const qts_metric_info *mt = qts_metric_table();
+	fputs("{", f);
+	if (run->name) {
+		fprintf(f, "\n%s\"run\": ", indent);
+		json_str(f, run->name);
+		fputc(',', f);
+	}
+	for (int i = 0; i < QTS_NMETRICS; i++) {
+		fprintf(f, "%s\n%s\"%s\": ", i ? "," : "", indent, mt[i].name);
+		value_raw(f, &run->sum, i, 1);
+	}
+	for (int monthly = 1; monthly >= 0; monthly--) {
+		qts_period_return *p;
+		size_t n = periods_of(run, monthly, &p);
+		fprintf(f, ",\n%s\"%s\": {", indent, monthly ? "monthly_returns" : "yearly_returns");
+		for (size_t i = 0; i < n; i++) {
+			if (monthly)
+				fprintf(f, "%s\"%04d-%02d\": ", i ? ", " : "", p[i].year, p[i].month);
+			else
+				fprintf(f, "%s\"%04d\": ", i ? ", " : "", p[i].year);
+			json_num(f, p[i].ret);
+		}
+		fputc('}', f);
+		free(p);
+	}
+	fprintf(f, "\n%.*s}", (int)strlen(indent) - 2, indent);
+}
+
+int qts_report_json(FILE *f, const qts_run *run)
+{
+	qts_run r = *run;
+	r.name = NULL;
+	json_object(f, &r, "  ");
+	fputc('\n', f);
+	return ferror(f) ? -1 : 0;
+}
+
+int qts_report_csv(FILE *f, const qts_run *run)
+{
+	const qts_metric_info *mt = qts_metric_table();
+	fputs("metric,value\n", f);
+	for (int i = 0; i < QTS_NMETRICS; i++) {
+		fprintf(f, "%s,", mt[i].name);
+		value_raw(f, &run->sum, i, 0);
+		fputc('\n', f);
+	}
+	for (int monthly = 1; monthly >= 0; monthly--) {
+		qts_period_return *p;
+		size_t n = periods_of(run, monthly, &p);
+		char buf[32];
+		for (size_t i = 0; i < n; i++) {
+			qts_num_format(p[i].ret, buf);
+			if (monthly)
+				fprintf(f, "return_%04d-%02d,%s\n", p[i].year, p[i].month, buf);
+			else
+				fprintf(f, "return_%04d,%s\n", p[i].year, buf);
+		}
+		free(p);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n)
+{
+	fputs("symbol,side,qty,entry_ts,exit_ts,entry_price,exit_price,commission,pnl,return,"
+	      "holding_days\n",
+	      f);
+	for (size_t i = 0; i < n; i++) {
+		char a[40], b[40], q[32], ep[32], xp[32], c[32], p[32], r[32], h[32];
+		qts_time_format(t[i].entry_ts, a);
+		qts_time_format(t[i].exit_ts, b);
+		qts_num_format(t[i].qty, q);
+		qts_num_format(t[i].entry_price, ep);
+		qts_num_format(t[i].exit_price, xp);
+		qts_num_format(t[i].commission, c);
+		qts_num_format(t[i].pnl, p);
+		qts_num_format(t[i].ret, r);
+		qts_num_format((double)(t[i].exit_ts - t[i].entry_ts) / (double)QTS_NS_PER_DAY, h);
+		csv_field(f, t[i].symbol);
+		fprintf(f, ",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", t[i].dir > 0 ? "long" : "short", q, a,
+			b, ep, xp, c, p, r, h);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv)
+{
+	const qts_metric_info *mt = qts_metric_table();
+	char buf[64];
+	if (json) {
+		fputc('[', f);
+		for (size_t k = 0; k < n; k++) {
+			fputs(k ? ",\n  " : "\n  ", f);
+			json_object(f, &runs[k], "    ");
+		}
+		fputs("\n]\n", f);
+		return ferror(f) ? -1 : 0;
+	}
+	if (csv) {
+		fputs("metric", f);
+		for (size_t k = 0; k < n; k++) {
+			fputc(',', f);
+			csv_field(f, runs[k].name);
+		}
+		fputc('\n', f);
+		for (int i = 0; i < QTS_NMETRICS; i++) {
+			fputs(mt[i].name, f);
+			for (size_t k = 0; k < n; k++) {
+				fputc(',', f);
+				value_raw(f, &runs[k].sum, i, 0);
+			}
+			fputc('\n', f);
+		}
+		return ferror(f) ? -1 : 0;
+	}
+	int w[64];
+	fprintf(f, "%-28s", "");
+	for (size_t k = 0; k < n; k++) {
+		const char *nm = strrchr(runs[k].name, '/');
+		nm = nm ? nm + 1 : runs[k].name;
+		int len = (int)strlen(nm);
+		w[k % 64] = len > 14 ? len : 14;
+		fprintf(f, " %*s", w[k % 64], nm);
+	}
+	fputc('\n', f);
+	for (int i = 0; i < QTS_NMETRICS; i++) {
+		int any = 0;
+		for (size_t k = 0; k < n; k++)
+			any |= shown(&runs[k], i);
+		if (!any)
+			continue;
+		fprintf(f, "%-28s", mt[i].label);
+		for (size_t k = 0; k < n; k++) {
+			value_text(&runs[k].sum, i, buf, sizeof buf);
+			fprintf(f, " %*s", w[k % 64], buf);
+		}
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,275 @@
+/* resample.c — bars of larger timeframes from bars, ticks and quotes, per
+ * symbol, each written as soon as its interval is complete.  The hot path
+ * is one bar in, nothing out: the last symbol's state is kept at hand, an
+ * input's timeframe is parsed only when it changes, and an interval's end
+ * is kept so a bar costs one comparison per timeframe. */
+#include "qts_resample.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+	int64_t start, end; /* the open interval, when open */
+	int64_t floor;      /* inputs before this belong to a written bar */
+	double o, h, l, c, v;
+	int open;
+} slot;
+
+typedef struct sym {
+	char name[QTS_SYM_MAX];
+	qts_type kind;          /* what this symbol is made of */
+	char intf[QTS_WORD_MAX];
+	qts_tf in;
+	int64_t inlen;          /* fixed input length; 0 for months */
+	int64_t last;           /* position of the previous input */
+	int seen;
+	slot s[];               /* one per timeframe */
+} sym;
+
+struct qts_resampler {
+	qts_rs_conf conf;
+	qts_tf *tf;
+	char (*tfname)[16];
+	qts_symtab *syms;       /* iterated in order of first appearance */
+	sym *cur;               /* the last symbol seen */
+	qts_event out;
+	char err[256];
+};
+
+qts_resampler *qts_rs_new(const qts_rs_conf *conf)
+{
+	qts_resampler *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->conf = *conf;
+	r->tf = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tf);
+	r->tfname = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tfname);
+	r->syms = qts_symtab_new(sizeof(sym) + conf->ntf * sizeof(slot));
+	if (!r->tf || !r->tfname || !r->syms) {
+		qts_rs_free(r);
+		return NULL;
+	}
+	for (size_t i = 0; i < conf->ntf; i++) {
+		r->tf[i] = conf->tf[i];
+		qts_tf_format(conf->tf[i], r->tfname[i]);
+	}
+	r->conf.tf = r->tf;
+	r->out.type = QTS_BAR;
+	return r;
+}
+
+static int emit_slot(qts_resampler *r, const sym *s, size_t i)
+{
+	const slot *b = &s->s[i];
+	qts_event *o = &r->out;
+	o->ts = b->start;
+	memcpy(o->symbol, s->name, sizeof o->symbol);
+	memcpy(o->bar.tf, r->tfname[i], sizeof r->tfname[i]);
+	o->bar.open = b->o;
+	o->bar.high = b->h;
+	o->bar.low = b->l;
+	o->bar.close = b->c;
+	o->bar.volume = b->v;
+	return r->conf.emit(o, r->conf.arg);
+}
+
+/* Emit the open intervals ending at or before t, earliest end first (ties
+ * in the order the timeframes were given): the order in which they became
+ * known. */
+static int close_until(qts_resampler *r, sym *s, int64_t t)
+{
+	for (;;) {
+		size_t best = (size_t)-1;
+		for (size_t i = 0; i < r->conf.ntf; i++)
+			if (s->s[i].open && s->s[i].end <= t &&
+			    (best == (size_t)-1 || s->s[i].end < s->s[best].end))
+				best = i;
+		if (best == (size_t)-1)
+			return 0;
+		s->s[best].open = 0;
+		s->s[best].floor = s->s[best].end;
+		if (emit_slot(r, s, best) != 0)
+			return -1;
+	}
+}
+
+static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
+{
+	if (!s->seen) {
+		s->kind = ev->type;
+	} else if (s->kind != ev->type) {
+		snprintf(r->err, sizeof r->err, "%s: a %s among %ss: one kind of input per symbol",
+		         s->name, qts_type_name(ev->type), qts_type_name(s->kind));
+		return -1;
+	}
+	if (ev->type != QTS_BAR || (s->seen && strcmp(s->intf, ev->bar.tf) == 0))
+		return 0;
+	if (s->seen) {
+		snprintf(r->err, sizeof r->err, "%s: bars of %s among bars of %s: one timeframe per symbol",
+		         s->name, ev->bar.tf, s->intf);
+		return -1;
+	}
+	qts_tf in;
+	if (qts_tf_parse(ev->bar.tf, &in) != 0) {
+		snprintf(r->err, sizeof r->err, "%s: bad timeframe '%s'", s->name, ev->bar.tf);
+		return -1;
+	}
+	for (size_t i = 0; i < r->conf.ntf; i++) {
+		char why[128];
+		if (qts_tf_fits(in, r->tf[i], why) != 0) {
+			snprintf(r->err, sizeof r->err, "%s: %s", s->name, why);
+			return -1;
+		}
+	}
+	QTS_SET(s->intf, ev->bar.tf);
+	s->in = in;
+	s->inlen = qts_tf_ns(in);
+	return 0;
+}
+
+int qts_rs_put(qts_resampler *r, const qts_event *ev)
+{
+	sym *s = r->cur;
+	if (!s || strcmp(s->name, ev->symbol) != 0) {
+		if (!(s = qts_symtab_get(r->syms, ev->symbol))) {
+			snprintf(r->err, sizeof r->err, "out of memory");
+			return -1;
+		}
+		if (!s->name[0])
+			QTS_SET(s->name, ev->symbol);
+		r->cur = s;
+	}
+	if ((!s->seen || s->kind != ev->type || (ev->type == QTS_BAR && strcmp(s->intf, ev->bar.tf) != 0)) &&
+	    set_kind(r, s, ev) != 0)
+		return -1;
+
+	double o, h, l, c, v;
+	int64_t known = ev->ts, pos = ev->ts, len = 0;
+	switch (ev->type) {
+	case QTS_BAR:
+		o = ev->bar.open, h = ev->bar.high, l = ev->bar.low, c = ev->bar.close, v = ev->bar.volume;
+		known = s->inlen ? ev->ts + s->inlen : qts_tf_end(s->in, ev->ts);
+		len = known - ev->ts;
+		/* A bar's middle places it: daily bars stamped at 00:00 UTC
+		 * or at local midnight land on the same local date. */
+		pos = ev->ts + len / 2;
+		break;
+	case QTS_TICK:
+		o = h = l = c = ev->tick.price, v = ev->tick.size;
+		break;
+	default:
+		o = h = l = c = (ev->quote.bid + ev->quote.ask) / 2;
+		v = ev->quote.bid_size + ev->quote.ask_size;
+		break;
+	}
+	if (s->seen && (pos < s->last || (pos == s->last && ev->type == QTS_BAR))) {
+		char a[40];
+		qts_time_format(ev->ts, a);
+		snprintf(r->err, sizeof r->err, "%s: %s %s is not after the one before", s->name,
+		         qts_type_name(ev->type), a);
+		return -1;
+	}
+	s->seen = 1;
+	s->last = pos;
+
+	if (close_until(r, s, pos) != 0)
+		return -2;
+	if (r->conf.session && (ev->type != QTS_BAR || strchr("smh", s->in.unit)) &&
+	    !qts_session_holds(r->conf.session, qts_clock_tod(r->conf.clock, ev->ts), len))
+		return 0;
+	if (r->conf.keep && r->conf.emit(ev, r->conf.arg) != 0)
+		return -2;
+
+	int done = 0;
+	for (size_t i = 0; i < r->conf.ntf; i++) {
+		slot *b = &s->s[i];
+		if (b->open) {
+			if (h > b->h)
+				b->h = h;
+			if (l < b->l)
+				b->l = l;
+			b->c = c;
+			b->v += v;
+		} else {
+			if (pos < b->floor) {
+				char a[40];
+				qts_time_format(ev->ts, a);
+				snprintf(r->err, sizeof r->err, "%s: %s %s falls in a %s bar already written",
+				         s->name, qts_type_name(ev->type), a, r->tfname[i]);
+				return -1;
+			}
+			qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
+			b->open = 1;
+			b->o = o, b->h = h, b->l = l, b->c = c, b->v = v;
+		}
+		done |= known >= b->end;
+	}
+	if (done && ev->type == QTS_BAR && close_until(r, s, known) != 0)
+		return -2;
+	return 0;
+}
+
+const char *qts_rs_error(const qts_resampler *r)
+{
+	return r->err;
+}
+
+struct pending {
+	sym *s;
+	size_t i;
+};
+
+/* Unfinished bars go out by end, then by symbol, then in the order given:
+ * the order does not hang on which symbol came first. */
+static int pending_cmp(const void *pa, const void *pb)
+{
+	const struct pending *a = pa, *b = pb;
+	int64_t ea = a->s->s[a->i].end, eb = b->s->s[b->i].end;
+	if (ea != eb)
+		return ea < eb ? -1 : 1;
+	int c = strcmp(a->s->name, b->s->name);
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
+{
+	size_t n = 0, nsyms = qts_symtab_count(r->syms);
+	*failed = 0;
+	for (size_t k = 0; k < nsyms; k++)
+		for (size_t i = 0; i < r->conf.ntf; i++)
+			n += ((sym *)qts_symtab_at(r->syms, k, NULL))->s[i].open;
+	if (!partial || !n)
+		return n;
+	struct pending *p = malloc(n * sizeof *p);
+	if (!p) {
+		*failed = 1;
+		return n;
+	}
+	size_t m = 0;
+	for (size_t k = 0; k < nsyms; k++) {
+		sym *s = qts_symtab_at(r->syms, k, NULL);
+		for (size_t i = 0; i < r->conf.ntf; i++)
+			if (s->s[i].open)
+				p[m++] = (struct pending){ s, i };
+	}
+	qsort(p, m, sizeof *p, pending_cmp);
+	for (size_t j = 0; j < m && !*failed; j++) {
+		p[j].s->s[p[j].i].open = 0;
+		if (emit_slot(r, p[j].s, p[j].i) != 0)
+			*failed = 1;
+	}
+	free(p);
+	return n;
+}
+
+void qts_rs_free(qts_resampler *r)
+{
+	if (!r)
+		return;
+	qts_symtab_free(r->syms);
+	free(r->tf);
+	free(r->tfname);
+	free(r);
+}

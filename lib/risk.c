@@ -1,0 +1,761 @@
+/* risk.c — the risk engine: a view of positions, cash and equity built
+ * from what it approved (or, once fills come back, from fills) and the
+ * prices it sees; limits applied to each target and order; exits generated
+ * from prices.  Everything is a function of the input, so the output is
+ * deterministic. */
+#include "qts_risk.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Messages go into a caller's buffer of 256 bytes, cut if longer. */
+static void seterr(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void seterr(char *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, 256, fmt, ap);
+	va_end(ap);
+}
+
+struct sym {
+	char name[QTS_SYM_MAX];
+	double pos, avg, last; /* last is NaN until a price is seen */
+	double best;           /* best price since the position was opened */
+	int sector;            /* index into sector names, -1 when none */
+	int exiting;           /* an exit was sent; waiting for its fills */
+	double prev_close;     /* for bar returns */
+	double *ret;           /* ring of vol_window returns */
+	long nret, iret, fresh;
+	double sum, sumsq;
+};
+
+struct sector_map {
+	char symbol[QTS_SYM_MAX];
+	int sector;
+};
+
+struct qts_risk {
+	qts_risk_config c;
+	struct sym *sym;
+	size_t nsym, capsym;
+	unsigned *hash; /* index + 1, 0 for an empty slot */
+	size_t hcap;
+	size_t lastsym;
+	struct sector_map *smap;
+	size_t nsmap;
+	char (*sector)[QTS_NAME_MAX];
+	size_t nsector;
+	double cash, mv; /* mv: sum of pos * last, kept incrementally */
+	double peak, day_start;
+	int64_t day, now;
+	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
+	int64_t *rate; /* ring of the last max_orders approval times */
+	long nrate, irate;
+	unsigned long seq; /* numbers generated order ids */
+	int stops, vol, portfolio_checks;
+	qts_risk_emit emit;
+	void *arg;
+};
+
+/* ---- symbols ----------------------------------------------------------- */
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static int by_symbol(const void *a, const void *b)
+{
+	return strcmp(((const struct sector_map *)a)->symbol, ((const struct sector_map *)b)->symbol);
+}
+
+static int rehash(qts_risk *r, size_t cap)
+{
+	unsigned *h = calloc(cap, sizeof *h);
+	if (!h)
+		return -1;
+	for (size_t i = 0; i < r->nsym; i++) {
+		size_t j = hash_str(r->sym[i].name) & (cap - 1);
+		while (h[j])
+			j = (j + 1) & (cap - 1);
+		h[j] = (unsigned)i + 1;
+	}
+	free(r->hash);
+	r->hash = h;
+	r->hcap = cap;
+	return 0;
+}
+
+static struct sym *sym_get(qts_risk *r, const char *name)
+{
+	if (r->nsym && strcmp(r->sym[r->lastsym].name, name) == 0)
+		return &r->sym[r->lastsym];
+	size_t j = hash_str(name) & (r->hcap - 1);
+	for (; r->hash[j]; j = (j + 1) & (r->hcap - 1))
+		if (strcmp(r->sym[r->hash[j] - 1].name, name) == 0) {
+			r->lastsym = r->hash[j] - 1;
+			return &r->sym[r->lastsym];
+		}
+	if (r->nsym == r->capsym) {
+		size_t cap = r->capsym ? 2 * r->capsym : 16;
+		struct sym *s = realloc(r->sym, cap * sizeof *s);
+		if (!s)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		r->sym = s;
+		r->capsym = cap;
+	}
+	struct sym *s = &r->sym[r->nsym];
+	memset(s, 0, sizeof *s);
+	QTS_SET(s->name, name);
+	s->last = s->prev_close = NAN;
+	s->sector = -1;
+	if (r->nsmap) {
+		struct sector_map key, *m;
+		QTS_SET(key.symbol, name);
+		m = bsearch(&key, r->smap, r->nsmap, sizeof *m, by_symbol);
+		if (m)
+			s->sector = m->sector;
+	}
+	if (r->vol && !(s->ret = calloc((size_t)r->c.vol_window, sizeof *s->ret)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	r->hash[j] = (unsigned)r->nsym + 1;
+	r->lastsym = r->nsym++;
+	if (2 * r->nsym > r->hcap && rehash(r, 2 * r->hcap) < 0)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	return &r->sym[r->lastsym];
+}
+
+static struct sym *sym_find(const qts_risk *r, const char *name)
+{
+	for (size_t i = 0; i < r->nsym; i++)
+		if (strcmp(r->sym[i].name, name) == 0)
+			return &r->sym[i];
+	return NULL;
+}
+
+/* ---- sectors ------------------------------------------------------------ */
+
+static int load_sectors(qts_risk *r, const char *path, char *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		seterr(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[256];
+	long lineno = 0;
+	size_t cap = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		char *comma = strchr(line, ',');
+		if (!comma || comma == line || !comma[1] || strchr(comma + 1, ',') ||
+		    (size_t)(comma - line) >= QTS_SYM_MAX || strlen(comma + 1) >= QTS_NAME_MAX) {
+			seterr(err, "%s:%ld: expected symbol,sector", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		*comma = '\0';
+		if (lineno == 1 && strcmp(line, "symbol") == 0)
+			continue; /* a header line */
+		size_t k;
+		for (k = 0; k < r->nsector; k++)
+			if (strcmp(r->sector[k], comma + 1) == 0)
+				break;
+		if (k == r->nsector) {
+			void *p = realloc(r->sector, (k + 1) * sizeof *r->sector);
+			if (!p)
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			r->sector = p;
+			QTS_SET(r->sector[r->nsector++], comma + 1);
+		}
+		if (r->nsmap == cap) {
+			cap = cap ? 2 * cap : 64;
+			void *p = realloc(r->smap, cap * sizeof *r->smap);
+			if (!p)
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			r->smap = p;
+		}
+		QTS_SET(r->smap[r->nsmap].symbol, line);
+		r->smap[r->nsmap++].sector = (int)k;
+	}
+	fclose(f);
+	if (r->nsmap)
+		qsort(r->smap, r->nsmap, sizeof *r->smap, by_symbol);
+	for (size_t i = 1; i < r->nsmap; i++)
+		if (strcmp(r->smap[i - 1].symbol, r->smap[i].symbol) == 0) {
+			seterr(err, "%s: symbol '%s' is listed twice", path, r->smap[i].symbol);
+			return -1;
+		}
+	return 0;
+}
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
+{
+	qts_risk *r = calloc(1, sizeof *r);
+	if (!r)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	r->c = *c;
+	r->cash = r->peak = r->day_start = c->cash;
+	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
+	r->vol = !isnan(c->target_vol);
+	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
+	if (rehash(r, 64) < 0)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	if (c->max_orders > 0 && !(r->rate = calloc((size_t)c->max_orders, sizeof *r->rate)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	if (!isnan(c->max_sector) && !c->sectors[0]) {
+		seterr(err, "max-sector needs a sectors file");
+		qts_risk_free(r);
+		return NULL;
+	}
+	if (c->sectors[0] && load_sectors(r, c->sectors, err) < 0) {
+		qts_risk_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void qts_risk_free(qts_risk *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nsym; i++)
+		free(r->sym[i].ret);
+	free(r->sym);
+	free(r->hash);
+	free(r->smap);
+	free(r->sector);
+	free(r->rate);
+	free(r);
+}
+
+int qts_risk_halted(const qts_risk *r) { return r->halted; }
+int64_t qts_risk_now(const qts_risk *r) { return r->now; }
+
+void qts_risk_clock(qts_risk *r, int64_t ts)
+{
+	if (!r->clocked || ts > r->now)
+		r->now = ts;
+	r->clocked = 1;
+}
+double qts_risk_cash(const qts_risk *r) { return r->cash; }
+double qts_risk_equity(const qts_risk *r) { return r->cash + r->mv; }
+
+double qts_risk_position(const qts_risk *r, const char *symbol)
+{
+	const struct sym *s = sym_find(r, symbol);
+	return s ? s->pos : 0;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static int put(qts_risk *r, const qts_event *ev)
+{
+	return r->emit(r->arg, ev);
+}
+
+static int risk_event(qts_risk *r, const char *symbol, const char *rule, const char *action,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int risk_event(qts_risk *r, const char *symbol, const char *rule, const char *action,
+		      const char *fmt, ...)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_RISK, r->now);
+	QTS_SET(ev.symbol, symbol);
+	QTS_SET(ev.risk.rule, rule);
+	QTS_SET(ev.risk.action, action);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.risk.detail, sizeof ev.risk.detail, fmt, ap);
+	va_end(ap);
+	return put(r, &ev);
+}
+
+/* Move the view's position to q at price px, as if the trade filled. */
+static void trade(qts_risk *r, struct sym *s, double q, double px)
+{
+	double dq = q - s->pos;
+	if (dq == 0)
+		return;
+	if (isnan(s->last))
+		s->last = px;
+	if (q == 0)
+		s->avg = 0;
+	else if (s->pos == 0 || (s->pos > 0) != (q > 0)) {
+		s->avg = px;
+		s->best = px;
+	} else if (fabs(q) > fabs(s->pos))
+		s->avg = (s->avg * s->pos + px * dq) / q;
+	r->cash -= dq * px;
+	r->mv += dq * s->last;
+	s->pos = q;
+}
+
+/* An exit order for the whole position, at market. */
+static int exit_position(qts_risk *r, struct sym *s, const char *rule, const char *detail)
+{
+	if (s->pos == 0 || s->exiting)
+		return 0;
+	if (risk_event(r, s->name, rule, "flatten", "%s", detail) < 0)
+		return -1;
+	qts_event ev;
+	qts_event_init(&ev, QTS_ORDER, r->now);
+	QTS_SET(ev.symbol, s->name);
+	snprintf(ev.order.id, sizeof ev.order.id, "risk-%s-%s-%lu", rule, s->name, ++r->seq);
+	QTS_SET(ev.order.side, s->pos > 0 ? "sell" : "buy");
+	ev.order.qty = fabs(s->pos);
+	QTS_SET(ev.order.kind, "market");
+	QTS_SET(ev.order.tif, "day");
+	QTS_SET(ev.order.strategy, "qts-risk");
+	if (put(r, &ev) < 0)
+		return -1;
+	if (r->fill_mode)
+		s->exiting = 1;
+	else
+		trade(r, s, 0, s->last);
+	return 0;
+}
+
+static int flatten_all(qts_risk *r, const char *rule, const char *detail)
+{
+	for (size_t i = 0; i < r->nsym; i++)
+		if (exit_position(r, &r->sym[i], rule, detail) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- prices -------------------------------------------------------------- */
+
+static void vol_push(qts_risk *r, struct sym *s, double close)
+{
+	double prev = s->prev_close;
+	s->prev_close = close;
+	if (!(prev > 0) || !(close > 0))
+		return;
+	double x = log(close / prev);
+	long n = r->c.vol_window;
+	if (s->nret == n) {
+		double old = s->ret[s->iret];
+		s->sum -= old;
+		s->sumsq -= old * old;
+	} else
+		s->nret++;
+	s->ret[s->iret] = x;
+	s->iret = (s->iret + 1) % n;
+	s->sum += x;
+	s->sumsq += x * x;
+	/* Running sums drift; start afresh once a window. */
+	if (++s->fresh >= n) {
+		s->fresh = 0;
+		s->sum = s->sumsq = 0;
+		for (long i = 0; i < s->nret; i++) {
+			s->sum += s->ret[i];
+			s->sumsq += s->ret[i] * s->ret[i];
+		}
+	}
+}
+
+/* Annualised sample standard deviation of the window (as empyrical's
+ * annual_volatility: std with ddof=1 times sqrt(periods)); NaN until the
+ * window is full. */
+static double realised_vol(const qts_risk *r, const struct sym *s)
+{
+	long n = s->nret;
+	if (n < r->c.vol_window || n < 2)
+		return NAN;
+	double var = (s->sumsq - s->sum * s->sum / (double)n) / (double)(n - 1);
+	return sqrt(var > 0 ? var : 0) * sqrt(r->c.vol_periods);
+}
+
+/* Thresholds are met within a relative 1e-12, so that a 10% take-profit
+ * from 100 triggers at 110 despite 100 * 1.1 rounding above it. */
+static int at_or_below(double px, double level) { return px <= level * (1 + 1e-12); }
+static int at_or_above(double px, double level) { return px >= level * (1 - 1e-12); }
+
+static int check_stops(qts_risk *r, struct sym *s)
+{
+	double px = s->last, p = s->pos, a = s->avg, b = s->best;
+	const qts_risk_config *c = &r->c;
+	char d[QTS_TEXT_MAX];
+	if (p == 0 || s->exiting)
+		return 0;
+	int lng = p > 0;
+	double f = c->stop_loss;
+	if (!isnan(f) && (lng ? at_or_below(px, a * (1 - f)) : at_or_above(px, a * (1 + f)))) {
+		snprintf(d, sizeof d, "price %.10g vs average %.10g: loss beyond %.10g", px, a, f);
+		return exit_position(r, s, "stop-loss", d);
+	}
+	f = c->trailing_stop;
+	if (!isnan(f) && (lng ? at_or_below(px, b * (1 - f)) : at_or_above(px, b * (1 + f)))) {
+		snprintf(d, sizeof d, "price %.10g vs best %.10g: retreat beyond %.10g", px, b, f);
+		return exit_position(r, s, "trailing-stop", d);
+	}
+	f = c->take_profit;
+	if (!isnan(f) && (lng ? at_or_above(px, a * (1 + f)) : at_or_below(px, a * (1 - f)))) {
+		snprintf(d, sizeof d, "price %.10g vs average %.10g: gain beyond %.10g", px, a, f);
+		return exit_position(r, s, "take-profit", d);
+	}
+	return 0;
+}
+
+static int check_portfolio(qts_risk *r)
+{
+	const qts_risk_config *c = &r->c;
+	double eq = r->cash + r->mv;
+	if (eq > r->peak)
+		r->peak = eq;
+	if (!isnan(c->max_drawdown) && !r->dd_breached && r->peak > 0) {
+		double dd = 1 - eq / r->peak;
+		if (dd > c->max_drawdown) {
+			r->dd_breached = 1;
+			if (risk_event(r, "", "max-drawdown", "breach",
+				       "drawdown %.6g beyond %.10g (equity %.10g; peak %.10g)", dd,
+				       c->max_drawdown, eq, r->peak) < 0)
+				return -1;
+			if (c->on_drawdown == QTS_RISK_ON_DD_FLATTEN &&
+			    flatten_all(r, "max-drawdown", "drawdown breach") < 0)
+				return -1;
+		}
+	}
+	if (!isnan(c->daily_loss) && !r->daily_breached && r->day_start - eq > c->daily_loss) {
+		r->daily_breached = 1;
+		if (risk_event(r, "", "daily-loss", "breach", "lost %.10g today; limit %.10g (equity %.10g)",
+			       r->day_start - eq, c->daily_loss, eq) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A new UTC day restarts the daily loss limit. */
+static int new_day(qts_risk *r, int64_t ts)
+{
+	int64_t day = ts >= 0 ? ts / QTS_NS_PER_DAY : -((-ts + QTS_NS_PER_DAY - 1) / QTS_NS_PER_DAY);
+	if (r->have_day && day == r->day)
+		return 0;
+	int was = r->have_day && r->daily_breached;
+	r->have_day = 1;
+	r->day = day;
+	r->day_start = r->cash + r->mv;
+	r->daily_breached = 0;
+	return was ? risk_event(r, "", "daily-loss", "resume", "new day") : 0;
+}
+
+static int on_price(qts_risk *r, const qts_event *ev, double px, int is_bar)
+{
+	if (!(px > 0) || !isfinite(px))
+		return put(r, ev); /* nothing usable to value positions at */
+	struct sym *s = sym_get(r, ev->symbol);
+	if (is_bar && r->vol)
+		vol_push(r, s, px);
+	if (s->pos != 0) {
+		r->mv += s->pos * (px - s->last);
+		if (s->pos > 0 ? px > s->best : px < s->best)
+			s->best = px;
+	}
+	s->last = px;
+	/* The market event goes out first: what it triggers comes after it. */
+	if (put(r, ev) < 0)
+		return -1;
+	if (r->stops && check_stops(r, s) < 0)
+		return -1;
+	return r->portfolio_checks ? check_portfolio(r) : 0;
+}
+
+/* ---- fills ------------------------------------------------------------------ */
+
+/* Fills are the truth once they come back: the view restarts from them. */
+static int on_fill(qts_risk *r, const qts_event *ev)
+{
+	if (!r->fill_mode) {
+		r->fill_mode = 1;
+		for (size_t i = 0; i < r->nsym; i++) {
+			r->sym[i].pos = r->sym[i].avg = 0;
+			r->sym[i].exiting = 0;
+		}
+		r->cash = r->c.cash;
+		r->mv = 0;
+	}
+	double sign = strcmp(ev->fill.side, "buy") == 0 ? 1 : strcmp(ev->fill.side, "sell") == 0 ? -1 : 0;
+	if (sign != 0 && ev->fill.qty > 0 && ev->fill.price > 0) {
+		struct sym *s = sym_get(r, ev->symbol);
+		trade(r, s, s->pos + sign * ev->fill.qty, ev->fill.price);
+		if (!isnan(ev->fill.commission))
+			r->cash -= ev->fill.commission;
+		if (s->pos == 0)
+			s->exiting = 0;
+	}
+	if (put(r, ev) < 0)
+		return -1;
+	return r->portfolio_checks ? check_portfolio(r) : 0;
+}
+
+/* ---- targets and orders -------------------------------------------------- */
+
+struct bound {
+	double lo, hi;
+	const char *lo_rule, *hi_rule;
+};
+
+static void limit(struct bound *b, double lo, double hi, const char *rule)
+{
+	if (lo > b->lo) {
+		b->lo = lo;
+		b->lo_rule = rule;
+	}
+	if (hi < b->hi) {
+		b->hi = hi;
+		b->hi_rule = rule;
+	}
+}
+
+static int needs_price(const qts_risk_config *c)
+{
+	return !isnan(c->max_position_notional) || !isnan(c->max_position_pct) || !isnan(c->max_gross) ||
+	       !isnan(c->max_net) || !isnan(c->max_sector);
+}
+
+/* The interval of positions in s the limits allow, at price px. */
+static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
+{
+	const qts_risk_config *c = &r->c;
+	double p = s->pos, gross = 0, net = 0, sector = 0;
+	long open = 0;
+	r->mv = 0;
+	for (size_t i = 0; i < r->nsym; i++) {
+		const struct sym *o = &r->sym[i];
+		if (o->pos == 0)
+			continue;
+		double v = o->pos * o->last;
+		r->mv += v;
+		gross += fabs(v);
+		net += v;
+		open++;
+		if (o->sector >= 0 && o->sector == s->sector)
+			sector += fabs(v);
+	}
+	double eq = r->cash + r->mv, cap, own = p != 0 ? p * s->last : 0;
+	if (r->dd_breached)
+		limit(b, fmin(p, 0), fmax(p, 0), "max-drawdown");
+	if (r->daily_breached)
+		limit(b, fmin(p, 0), fmax(p, 0), "daily-loss");
+	if (!isnan(c->max_position))
+		limit(b, -c->max_position, c->max_position, "max-position");
+	if (!isnan(c->max_position_notional)) {
+		cap = c->max_position_notional / px;
+		limit(b, -cap, cap, "max-position-notional");
+	}
+	if (!isnan(c->max_position_pct)) {
+		cap = fmax(0, c->max_position_pct * eq) / px;
+		limit(b, -cap, cap, "max-position-pct");
+	}
+	if (!isnan(c->max_gross)) {
+		cap = fmax(0, c->max_gross - (gross - fabs(own))) / px;
+		limit(b, -cap, cap, "max-gross");
+	}
+	if (!isnan(c->max_net)) {
+		double other = net - own;
+		limit(b, (-c->max_net - other) / px, (c->max_net - other) / px, "max-net");
+	}
+	if (c->max_positions >= 0 && p == 0 && open >= c->max_positions)
+		limit(b, 0, 0, "max-positions");
+	if (!isnan(c->max_sector) && s->sector >= 0) {
+		cap = fmax(0, c->max_sector * eq - (sector - fabs(own))) / px;
+		limit(b, -cap, cap, "max-sector");
+	}
+}
+
+static int rate_full(const qts_risk *r)
+{
+	if (r->c.max_orders <= 0 || r->nrate < r->c.max_orders)
+		return 0;
+	/* The oldest of the last N approvals is the one about to be replaced. */
+	return r->now - r->rate[r->irate] < r->c.order_window;
+}
+
+static void rate_note(qts_risk *r)
+{
+	if (r->c.max_orders <= 0)
+		return;
+	r->rate[r->irate] = r->now;
+	r->irate = (r->irate + 1) % r->c.max_orders;
+	if (r->nrate < r->c.max_orders)
+		r->nrate++;
+}
+
+static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char *fmt, ...)
+{
+	char d[QTS_TEXT_MAX];
+	int n = ev->type == QTS_ORDER ? snprintf(d, sizeof d, "order %s: ", ev->order.id)
+				      : snprintf(d, sizeof d, "target %.10g %s: ", ev->target.target, ev->target.unit);
+	if (n < 0 || (size_t)n >= sizeof d)
+		n = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d + n, sizeof d - (size_t)n, fmt, ap);
+	va_end(ap);
+	return risk_event(r, ev->symbol, rule, "reject", "%s", d);
+}
+
+static int is_whole(double x)
+{
+	return x == floor(x) && fabs(x) < 9e15;
+}
+
+static int on_intent(qts_risk *r, const qts_event *ev)
+{
+	const qts_risk_config *c = &r->c;
+	int order = ev->type == QTS_ORDER;
+	if (r->halted)
+		return reject(r, ev, "kill", "emergency stop");
+	struct sym *s = sym_get(r, ev->symbol);
+	double px = s->last, p = s->pos, q, sign = 0;
+	if (order) {
+		sign = strcmp(ev->order.side, "buy") == 0 ? 1 : strcmp(ev->order.side, "sell") == 0 ? -1 : 0;
+		if (sign == 0 || !(ev->order.qty >= 0))
+			return reject(r, ev, "order", "side '%s' qty %.10g not understood", ev->order.side,
+				      ev->order.qty);
+		if (isnan(px))
+			px = !isnan(ev->order.limit) ? ev->order.limit : ev->order.stop;
+		if (!isnan(c->price_band) && !isnan(s->last)) {
+			double lim[2] = { ev->order.limit, ev->order.stop };
+			for (int i = 0; i < 2; i++)
+				if (!isnan(lim[i]) && fabs(lim[i] - s->last) > c->price_band * s->last)
+					return reject(r, ev, "price-band", "%s %.10g is more than %.10g from last %.10g",
+						      i ? "stop" : "limit", lim[i], c->price_band, s->last);
+		}
+		q = p + sign * ev->order.qty;
+	} else if (strcmp(ev->target.unit, "weight") == 0) {
+		if (isnan(px))
+			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
+		q = ev->target.target * (r->cash + r->mv) / px;
+	} else if (strcmp(ev->target.unit, "qty") == 0)
+		q = ev->target.target;
+	else
+		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
+	if (!(px > 0) && needs_price(c))
+		return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
+	if (rate_full(r))
+		return reject(r, ev, "max-orders", "more than %ld in %.10gs", c->max_orders,
+			      (double)c->order_window / QTS_NS_PER_SEC);
+
+	double want = q;
+	int whole = is_whole(p) && is_whole(q);
+	if (!order && r->vol && q != 0) {
+		double rv = realised_vol(r, s);
+		if (rv > c->target_vol) {
+			q *= c->target_vol / rv;
+			if (whole)
+				q = trunc(q);
+			if (risk_event(r, ev->symbol, "target-vol", "reduce",
+				       "target %.10g scaled to %.10g: volatility %.6g; target %.10g", want, q, rv,
+				       c->target_vol) < 0)
+				return -1;
+		}
+	}
+
+	/* Less risk (toward flat, not beyond) is always allowed. */
+	double qf = q;
+	if (!(fabs(q) <= fabs(p) && q * p >= 0)) {
+		struct bound b = { -INFINITY, INFINITY, NULL, NULL };
+		limits(r, s, px, &b);
+		qf = fmin(fmax(q, b.lo), b.hi);
+		if (whole && qf != q)
+			qf = qf > p ? p + floor(qf - p) : p - floor(p - qf);
+		const char *rule = qf > q ? b.lo_rule : b.hi_rule;
+		if ((qf - p) * (q - p) <= 0 && q != p) {
+			double bound = q > p ? b.hi : b.lo;
+			return reject(r, ev, rule, "position %.10g; allowed up to %.10g", p, bound);
+		}
+		if (qf != q) {
+			if (order) {
+				if (risk_event(r, ev->symbol, rule, "reduce", "order %s: qty %.10g reduced to %.10g",
+					       ev->order.id, ev->order.qty, fabs(qf - p)) < 0)
+					return -1;
+			} else if (risk_event(r, ev->symbol, rule, "reduce", "target %.10g reduced to %.10g",
+					      want, qf) < 0)
+				return -1;
+		}
+	}
+
+	rate_note(r);
+	if (qf != want) {
+		qts_event out = *ev;
+		if (order)
+			out.order.qty = fabs(qf - p);
+		else if (strcmp(ev->target.unit, "weight") == 0)
+			out.target.target = want != 0 ? ev->target.target * qf / want : 0;
+		else
+			out.target.target = qf;
+		if (put(r, &out) < 0)
+			return -1;
+	} else if (put(r, ev) < 0)
+		return -1;
+	if (!r->fill_mode && px > 0)
+		trade(r, s, qf, isnan(s->last) ? px : s->last);
+	s->exiting = 0;
+	return 0;
+}
+
+/* ---- the entry points --------------------------------------------------- */
+
+int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg)
+{
+	r->emit = emit;
+	r->arg = arg;
+	qts_risk_clock(r, ev->ts);
+	if (r->portfolio_checks && new_day(r, ev->ts) < 0)
+		return -1;
+	switch (ev->type) {
+	case QTS_BAR:
+		return on_price(r, ev, ev->bar.close, 1);
+	case QTS_TICK:
+		return on_price(r, ev, ev->tick.price, 0);
+	case QTS_QUOTE:
+		return on_price(r, ev, (ev->quote.bid + ev->quote.ask) / 2, 0);
+	case QTS_TARGET:
+	case QTS_ORDER:
+		return on_intent(r, ev);
+	case QTS_FILL:
+		return on_fill(r, ev);
+	default:
+		return put(r, ev);
+	}
+}
+
+int qts_risk_halt(qts_risk *r, const char *why, qts_risk_emit emit, void *arg)
+{
+	if (r->halted)
+		return 0;
+	r->emit = emit;
+	r->arg = arg;
+	r->halted = 1;
+	if (risk_event(r, "", "kill", "breach", "emergency stop: %s", why) < 0)
+		return -1;
+	return flatten_all(r, "kill", "emergency stop");
+}
+
+int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg)
+{
+	if (!r->halted)
+		return 0;
+	r->emit = emit;
+	r->arg = arg;
+	r->halted = 0;
+	return risk_event(r, "", "kill", "resume", "emergency stop lifted: %s", why);
+}

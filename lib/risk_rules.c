@@ -1,0 +1,234 @@
+/* risk_rules.c — the registry of qts-risk settings: one table gives each
+ * setting's name, value and summary (for --list and the usage line) and how
+ * its value is parsed, so flags and rules files cannot disagree. */
+#include "qts_risk.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Messages go into a caller's buffer of 256 bytes, cut if longer. */
+static void seterr(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void seterr(char *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, 256, fmt, ap);
+	va_end(ap);
+}
+
+enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE };
+
+/* Kept sorted by name: lookup is a binary search. */
+static const qts_risk_rule_info info[] = {
+	{ "cash", "X", "starting equity of the risk view (default 100000)" },
+	{ "daily-loss", "X", "block new risk for the rest of the UTC day once equity fell X since it began" },
+	{ "kill-file", "PATH", "emergency stop while PATH exists: flatten all, reject every order" },
+	{ "max-drawdown", "F", "breach when equity falls F below its peak (then --on-drawdown)" },
+	{ "max-gross", "X", "sum of |position value| at most X" },
+	{ "max-net", "X", "|sum of position values| at most X" },
+	{ "max-orders", "N/DURATION", "approve at most N orders and targets per DURATION of stream time" },
+	{ "max-position", "N", "|position| per symbol at most N units" },
+	{ "max-position-notional", "X", "|position value| per symbol at most X" },
+	{ "max-position-pct", "F", "|position value| per symbol at most F of equity" },
+	{ "max-positions", "N", "at most N symbols with a position" },
+	{ "max-sector", "F", "gross value of a sector at most F of equity (needs --sectors)" },
+	{ "on-drawdown", "block|flatten", "after a drawdown breach: refuse new risk, or also flatten (default block)" },
+	{ "price-band", "F", "reject a limit or stop price more than F away from the last price" },
+	{ "sectors", "FILE", "symbol,sector lines for --max-sector" },
+	{ "stop-loss", "F", "exit a position when price moves F against its average price" },
+	{ "take-profit", "F", "exit a position when price moves F in favour of its average price" },
+	{ "target-vol", "F", "scale targets down by F / realised annualised volatility" },
+	{ "trailing-stop", "F", "exit a position when price falls F from its best since entry" },
+	{ "vol-periods", "N", "periods a year to annualise volatility (default 252)" },
+	{ "vol-window", "N", "bar returns in the volatility estimate (default 20)" },
+};
+
+static const struct spec {
+	enum kind kind;
+	size_t off;
+	double lo, hi;
+} spec[] = {
+#define OFF(f) offsetof(qts_risk_config, f)
+	{ K_NUM, OFF(cash), DBL_MIN, 1e15 },
+	{ K_NUM, OFF(daily_loss), 0, 1e15 },
+	{ K_PATH, OFF(kill_file), 0, 0 },
+	{ K_NUM, OFF(max_drawdown), 0, 1 },
+	{ K_NUM, OFF(max_gross), 0, 1e15 },
+	{ K_NUM, OFF(max_net), 0, 1e15 },
+	{ K_RATE, OFF(max_orders), 1, 1e9 },
+	{ K_NUM, OFF(max_position), 0, 1e15 },
+	{ K_NUM, OFF(max_position_notional), 0, 1e15 },
+	{ K_NUM, OFF(max_position_pct), 0, 100 },
+	{ K_COUNT, OFF(max_positions), 0, 1e9 },
+	{ K_NUM, OFF(max_sector), 0, 100 },
+	{ K_ON_DD, OFF(on_drawdown), 0, 0 },
+	{ K_NUM, OFF(price_band), 0, 100 },
+	{ K_PATH, OFF(sectors), 0, 0 },
+	{ K_NUM, OFF(stop_loss), DBL_MIN, 1 },
+	{ K_NUM, OFF(take_profit), DBL_MIN, 1e6 },
+	{ K_NUM, OFF(target_vol), DBL_MIN, 100 },
+	{ K_NUM, OFF(trailing_stop), DBL_MIN, 1 },
+	{ K_NUM, OFF(vol_periods), 1, 1e9 },
+	{ K_COUNT, OFF(vol_window), 2, 100000 },
+#undef OFF
+};
+
+_Static_assert(sizeof info / sizeof info[0] == sizeof spec / sizeof spec[0],
+	       "one parse spec per registry entry");
+
+const qts_risk_rule_info *qts_risk_rules(size_t *n)
+{
+	*n = sizeof info / sizeof info[0];
+	return info;
+}
+
+static int by_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const qts_risk_rule_info *)elem)->name);
+}
+
+const qts_risk_rule_info *qts_risk_rule_find(const char *name)
+{
+	return bsearch(name, info, sizeof info / sizeof info[0], sizeof info[0], by_name);
+}
+
+void qts_risk_config_init(qts_risk_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->cash = 100000;
+	c->max_position = c->max_position_notional = c->max_position_pct = NAN;
+	c->max_gross = c->max_net = NAN;
+	c->max_positions = -1;
+	c->max_sector = c->max_drawdown = c->daily_loss = NAN;
+	c->on_drawdown = QTS_RISK_ON_DD_BLOCK;
+	c->target_vol = NAN;
+	c->vol_window = 20;
+	c->vol_periods = 252;
+	c->stop_loss = c->take_profit = c->trailing_stop = NAN;
+	c->max_orders = -1;
+	c->price_band = NAN;
+}
+
+static int parse_rate(const char *value, long *n, int64_t *window, char *err)
+{
+	char num[32], dur[32];
+	const char *slash = strchr(value, '/');
+	if (!slash || (size_t)(slash - value) >= sizeof num || strlen(slash + 1) + 2 >= sizeof dur) {
+		snprintf(err, 128, "'%s' is not N/DURATION", value);
+		return -1;
+	}
+	memcpy(num, value, (size_t)(slash - value));
+	num[slash - value] = '\0';
+	if (qts_parse_long(num, 1, 1000000000L, n, err) < 0)
+		return -1;
+	/* `10/s` reads as `10/1s`. */
+	snprintf(dur, sizeof dur, "%s%s", isdigit((unsigned char)slash[1]) ? "" : "1", slash + 1);
+	if (qts_duration_parse(dur, window) < 0 || *window <= 0) {
+		snprintf(err, 128, "'%s' is not a duration", slash + 1);
+		return -1;
+	}
+	return 0;
+}
+
+int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value, char *err)
+{
+	const qts_risk_rule_info *ri = qts_risk_rule_find(name);
+	if (!ri) {
+		seterr(err, "unknown rule '%s'", name);
+		return -1;
+	}
+	const struct spec *s = &spec[ri - info];
+	char *field = (char *)c + s->off;
+	char why[128];
+	long l;
+	switch (s->kind) {
+	case K_NUM:
+		if (qts_parse_double(value, s->lo, s->hi, (double *)(void *)field, why) < 0)
+			goto bad;
+		break;
+	case K_COUNT:
+		if (qts_parse_long(value, (long)s->lo, (long)s->hi, &l, why) < 0)
+			goto bad;
+		*(long *)(void *)field = l;
+		break;
+	case K_PATH:
+		if (!*value || strlen(value) >= QTS_RISK_PATH_MAX) {
+			snprintf(why, sizeof why, "%s", *value ? "path too long" : "empty path");
+			goto bad;
+		}
+		strcpy(field, value);
+		break;
+	case K_ON_DD:
+		if (strcmp(value, "block") == 0)
+			c->on_drawdown = QTS_RISK_ON_DD_BLOCK;
+		else if (strcmp(value, "flatten") == 0)
+			c->on_drawdown = QTS_RISK_ON_DD_FLATTEN;
+		else {
+			snprintf(why, sizeof why, "'%s' is not block or flatten", value);
+			goto bad;
+		}
+		break;
+	case K_RATE:
+		if (parse_rate(value, &c->max_orders, &c->order_window, why) < 0)
+			goto bad;
+		break;
+	}
+	return 0;
+bad:
+	seterr(err, "%s: %s", name, why);
+	return -1;
+}
+
+int qts_risk_config_load(qts_risk_config *c, const char *path, char *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		seterr(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[2 * QTS_RISK_PATH_MAX], why[256];
+	long lineno = 0;
+	int rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		size_t len = strlen(line);
+		if (len == sizeof line - 1 && line[len - 1] != '\n') {
+			seterr(err, "%s:%ld: line too long", path, lineno);
+			rc = -1;
+			break;
+		}
+		/* A `#` starts a comment at the start of a line or after a blank. */
+		for (char *p = line; *p; p++)
+			if (*p == '#' && (p == line || isspace((unsigned char)p[-1]))) {
+				*p = '\0';
+				break;
+			}
+		char *save, *name = strtok_r(line, " \t\r\n", &save);
+		if (!name)
+			continue;
+		char *value = strtok_r(NULL, " \t\r\n", &save);
+		char *extra = strtok_r(NULL, " \t\r\n", &save);
+		if (!qts_risk_rule_find(name))
+			snprintf(why, sizeof why, "unknown rule '%s'", name);
+		else if (!value)
+			snprintf(why, sizeof why, "%s: missing value", name);
+		else if (extra)
+			snprintf(why, sizeof why, "%s: unexpected '%s' after the value", name, extra);
+		else if (qts_risk_config_set(c, name, value, why) == 0)
+			continue;
+		seterr(err, "%s:%ld: %s", path, lineno, why);
+		rc = -1;
+		break;
+	}
+	if (rc == 0 && ferror(f)) {
+		seterr(err, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
+}

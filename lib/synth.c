@@ -1,0 +1,254 @@
+/* synth.c — generated bars: a seeded random walk per symbol (geometric
+ * Brownian motion with a small drift), with OHLC and volume shaped like a
+ * real market's, on business days and within a trading session.  The same
+ * seed gives the same bars on every machine: the generator (xoshiro256**)
+ * and the arithmetic are fixed, and prices are rounded to cents. */
+#include "qts_fetch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct walk {
+	char symbol[QTS_SYM_MAX];
+	uint64_t rng[4];
+	double close, sigma, drift, volume;
+	long emitted;
+	double spare;     /* Box-Muller yields normals in pairs */
+	int has_spare;
+} walk;
+
+struct qts_synth {
+	qts_synth_opts o;
+	walk *w;
+	size_t n, next;     /* symbols, and the next to emit at this time */
+	int64_t day;        /* current business day (days since the epoch) */
+	int64_t t, t_end;   /* current bar start and the session's end */
+	int64_t step;       /* bar length in ns (0 for months) */
+	int daily;          /* one bar per period, stamped at midnight UTC */
+	double bar_sigma_k; /* sqrt of the bar's share of a day */
+	int started, done;
+	int session_start; /* the current bar opens a session (an overnight gap) */
+	char tf[QTS_WORD_MAX];
+};
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t next_u64(uint64_t *s)
+{
+	uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0], s[3] ^= s[1], s[1] ^= s[2], s[0] ^= s[3];
+	s[2] ^= t, s[3] = rotl(s[3], 45);
+	return r;
+}
+
+static inline double uniform(walk *w) /* (0, 1) */
+{
+	return ((double)(next_u64(w->rng) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+static double normal(walk *w)
+{
+	if (w->has_spare) {
+		w->has_spare = 0;
+		return w->spare;
+	}
+	double u = uniform(w), v = uniform(w);
+	double r = sqrt(-2 * log(u)), a = 2 * M_PI * v;
+	w->spare = r * sin(a);
+	w->has_spare = 1;
+	return r * cos(a);
+}
+
+static double cents(double x)
+{
+	double c = round(x * 100) / 100;
+	return c < 0.01 ? 0.01 : c;
+}
+
+/* Local midnight of day d in the session's zone, as ns UTC. */
+static int64_t local_midnight(int64_t d, const char *tz)
+{
+	if (!tz)
+		return d * QTS_NS_PER_DAY;
+	int y;
+	unsigned m, dd;
+	qts_civil_from_days(d, &y, &m, &dd);
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = (int)m - 1, .tm_mday = (int)dd, .tm_isdst = -1 };
+	return (int64_t)mktime(&tm) * QTS_NS_PER_SEC;
+}
+
+static int weekday(int64_t d) /* 0 = Monday */
+{
+	return (int)(((d % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
+}
+
+qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err)
+{
+	qts_synth *s = calloc(1, sizeof *s);
+	char *list = strdup(symbols);
+	if (!s || !list) {
+		snprintf(err, 256, "out of memory");
+		goto fail;
+	}
+	s->o = *o;
+	if (o->tz) {
+		setenv("TZ", o->tz, 1);
+		tzset();
+	}
+	for (char *save, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!*tok || strlen(tok) >= QTS_SYM_MAX) {
+			snprintf(err, 256, "bad symbol '%s'", tok);
+			goto fail;
+		}
+		walk *nw = realloc(s->w, (s->n + 1) * sizeof *nw);
+		if (!nw)
+			goto fail;
+		s->w = nw;
+		walk *w = &s->w[s->n++];
+		memset(w, 0, sizeof *w);
+		qts_strlcpy(w->symbol, tok, sizeof w->symbol);
+		/* Each symbol's own stream: the seed mixed with its name. */
+		uint64_t x = o->seed;
+		for (const char *c = tok; *c; c++)
+			x = (x ^ (unsigned char)*c) * 1099511628211ULL;
+		for (int i = 0; i < 4; i++)
+			w->rng[i] = splitmix(&x);
+		w->close = cents(20 + 180 * uniform(w));
+		w->sigma = 0.01 + 0.02 * uniform(w);   /* daily volatility 1-3% */
+		w->drift = 0.0002 + 0.0004 * (uniform(w) - 0.5);
+		w->volume = 2e5 + 5e6 * uniform(w);     /* shares a day */
+	}
+	if (!s->n) {
+		snprintf(err, 256, "synth: no symbols");
+		goto fail;
+	}
+	free(list);
+	s->step = qts_tf_ns(o->tf);
+	qts_tf_format(o->tf, s->tf);
+	s->daily = o->tf.unit == 'd' || o->tf.unit == 'w' || o->tf.unit == 'M';
+	double session_ns = (double)(o->session_close - o->session_open) * 60 * QTS_NS_PER_SEC;
+	s->bar_sigma_k = s->daily ? (o->tf.unit == 'd' ? sqrt(o->tf.n) : o->tf.unit == 'w' ? sqrt(5.0 * o->tf.n)
+										  : sqrt(21.0 * o->tf.n))
+				  : sqrt((double)s->step / session_ns);
+	s->day = o->from / QTS_NS_PER_DAY - 1;
+	return s;
+fail:
+	free(list);
+	if (s)
+		free(s->w);
+	free(s);
+	return NULL;
+}
+
+/* Move to the next bar time; 0 when past the end. */
+static int advance_time(qts_synth *s)
+{
+	const qts_tf tf = s->o.tf;
+	if (s->daily) {
+		if (!s->started) {
+			s->started = 1;
+			s->day = s->o.from / QTS_NS_PER_DAY;
+		} else if (tf.unit == 'M') {
+			int y;
+			unsigned m, d;
+			qts_civil_from_days(s->day, &y, &m, &d);
+			int months = (int)m - 1 + tf.n;
+			s->day = qts_days_from_civil(y + months / 12, (unsigned)(months % 12) + 1, 1);
+		} else
+			s->day += tf.unit == 'w' ? 7 * tf.n : tf.n;
+		if (tf.unit == 'M') { /* the 1st of a month */
+			int y;
+			unsigned m, d;
+			qts_civil_from_days(s->day, &y, &m, &d);
+			if (d != 1)
+				s->day = qts_days_from_civil(y + (m == 12), m == 12 ? 1 : m + 1, 1);
+		} else if (tf.unit == 'w')
+			s->day -= weekday(s->day); /* weeks start on Monday */
+		else
+			while (weekday(s->day) >= 5)
+				s->day++;
+		s->t = s->day * QTS_NS_PER_DAY;
+		return s->t < s->o.to;
+	}
+	if (s->started && s->t + 2 * s->step <= s->t_end) {
+		s->t += s->step;
+		s->session_start = 0;
+		return 1;
+	}
+	s->session_start = 1;
+	s->started = 1;
+	/* The next business day with room for a bar in its session. */
+	for (;;) {
+		s->day++;
+		if (weekday(s->day) >= 5)
+			continue;
+		int64_t mid = local_midnight(s->day, s->o.tz);
+		s->t = mid + (int64_t)s->o.session_open * 60 * QTS_NS_PER_SEC;
+		s->t_end = mid + (int64_t)s->o.session_close * 60 * QTS_NS_PER_SEC;
+		if (s->t < s->o.from)
+			continue;
+		if (s->t >= s->o.to)
+			return 0;
+		if (s->t + s->step <= s->t_end)
+			return 1;
+	}
+}
+
+static void make_bar(qts_synth *s, walk *w, qts_event *ev)
+{
+	const double sig = w->sigma * s->bar_sigma_k;
+	double open = w->close;
+	if (s->daily || s->session_start)
+		open *= exp(0.25 * w->sigma * normal(w)); /* overnight gap */
+	double close = open * exp(w->drift * s->bar_sigma_k * s->bar_sigma_k - 0.5 * sig * sig + sig * normal(w));
+	double hi = fmax(open, close) * (1 + 0.6 * sig * uniform(w));
+	double lo = fmin(open, close) * (1 - 0.6 * sig * uniform(w));
+	open = cents(open), close = cents(close);
+	hi = fmax(cents(hi), fmax(open, close));
+	lo = fmin(cents(lo), fmin(open, close));
+	double share = s->bar_sigma_k * s->bar_sigma_k;
+	double vol = round(w->volume * share * exp(0.4 * (uniform(w) + uniform(w) + uniform(w) - 1.5)));
+	/* Only a bar's fields are set: clearing the whole event per bar would
+	 * cost more than making the bar. */
+	ev->type = QTS_BAR;
+	ev->ts = s->t;
+	memcpy(ev->symbol, w->symbol, sizeof ev->symbol);
+	memcpy(ev->bar.tf, s->tf, sizeof ev->bar.tf);
+	ev->bar.open = open, ev->bar.high = hi, ev->bar.low = lo, ev->bar.close = close;
+	ev->bar.volume = vol < 0 ? 0 : vol;
+	w->close = close;
+	w->emitted++;
+}
+
+int qts_synth_next(qts_synth *s, qts_event *ev)
+{
+	if (s->done)
+		return 0;
+	if (s->next == 0 || s->next >= s->n) {
+		if (s->o.count && s->started && s->w[0].emitted >= s->o.count)
+			return s->done = 1, 0;
+		if (!advance_time(s))
+			return s->done = 1, 0;
+		s->next = 0;
+	}
+	make_bar(s, &s->w[s->next++], ev);
+	return 1;
+}
+
+void qts_synth_free(qts_synth *s)
+{
+	if (!s)
+		return;
+	free(s->w);
+	free(s);
+}

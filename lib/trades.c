@@ -1,0 +1,223 @@
+/* trades.c — round trips from fills: per symbol, a queue of open lots
+ * closed first in, first out.  A fill larger than the open position closes
+ * it and opens the rest the other way.  Commissions are spread per unit, so
+ * a trip carries its share of the opening and of the closing fill. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "qts_metrics.h"
+
+typedef struct lot {
+	int64_t ts;
+	double qty;       /* > 0 */
+	double price;
+	double comm_unit; /* commission of the opening fill per unit */
+} lot;
+
+typedef struct book {
+	char symbol[QTS_SYM_MAX];
+	int dir;          /* of the open lots; 0 when flat */
+	lot *q;           /* ring buffer */
+	size_t head, len, cap;
+} book;
+
+struct qts_trades {
+	book *books;
+	size_t nbooks, capbooks;
+	int keep;
+	qts_trip *trips;
+	size_t ntrips, captrips;
+	qts_trade_stats st;
+};
+
+/* A position smaller than this fraction of a fill is rounding residue of
+ * fractional quantities, not a lot. */
+#define QTY_EPS 1e-9
+
+qts_trades *qts_trades_new(int keep)
+{
+	qts_trades *t = calloc(1, sizeof *t);
+	if (t) {
+		t->keep = keep;
+		t->st.largest_win = NAN;
+		t->st.largest_loss = NAN;
+	}
+	return t;
+}
+
+void qts_trades_free(qts_trades *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nbooks; i++)
+		free(t->books[i].q);
+	free(t->books);
+	free(t->trips);
+	free(t);
+}
+
+static book *find_book(qts_trades *t, const char *symbol)
+{
+	/* Few symbols in a portfolio: a linear search beats a hash here. */
+	for (size_t i = 0; i < t->nbooks; i++)
+		if (strcmp(t->books[i].symbol, symbol) == 0)
+			return &t->books[i];
+	if (t->nbooks == t->capbooks) {
+		size_t cap = t->capbooks ? 2 * t->capbooks : 8;
+		book *b = realloc(t->books, cap * sizeof *b);
+		if (!b)
+			return NULL;
+		t->books = b;
+		t->capbooks = cap;
+	}
+	book *b = &t->books[t->nbooks++];
+	memset(b, 0, sizeof *b);
+	QTS_SET(b->symbol, symbol);
+	return b;
+}
+
+static int push_lot(book *b, lot l)
+{
+	if (b->len == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 4;
+		lot *q = malloc(cap * sizeof *q);
+		if (!q)
+			return -1;
+		for (size_t i = 0; i < b->len; i++)
+			q[i] = b->q[(b->head + i) % b->cap];
+		free(b->q);
+		b->q = q;
+		b->head = 0;
+		b->cap = cap;
+	}
+	b->q[(b->head + b->len++) % b->cap] = l;
+	return 0;
+}
+
+static int record(qts_trades *t, const qts_trip *trip)
+{
+	qts_trade_stats *s = &t->st;
+	s->trades++;
+	s->pnl += trip->pnl;
+	s->holding_ns += (double)(trip->exit_ts - trip->entry_ts);
+	if (trip->pnl > 0) {
+		s->wins++;
+		s->gross_win += trip->pnl;
+		if (isnan(s->largest_win) || trip->pnl > s->largest_win)
+			s->largest_win = trip->pnl;
+	} else if (trip->pnl < 0) {
+		s->losses++;
+		s->gross_loss += trip->pnl;
+		if (isnan(s->largest_loss) || trip->pnl < s->largest_loss)
+			s->largest_loss = trip->pnl;
+	}
+	if (!t->keep)
+		return 0;
+	if (t->ntrips == t->captrips) {
+		size_t cap = t->captrips ? 2 * t->captrips : 64;
+		qts_trip *p = realloc(t->trips, cap * sizeof *p);
+		if (!p)
+			return -1;
+		t->trips = p;
+		t->captrips = cap;
+	}
+	t->trips[t->ntrips++] = *trip;
+	return 0;
+}
+
+int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, double qty,
+		    double price, double commission, double slippage)
+{
+	book *b = find_book(t, symbol);
+	if (!b)
+		return -1;
+	t->st.fills++;
+	t->st.commission += commission;
+	t->st.slippage += slippage;
+	t->st.notional += fabs(qty * price);
+	double comm_unit = qty > 0 ? commission / qty : 0;
+	double left = qty, eps = qty * QTY_EPS;
+	int closed = 0;
+	while (left > eps && b->len > 0 && b->dir == -dir) {
+		lot *l = &b->q[b->head];
+		double q = l->qty < left ? l->qty : left;
+		qts_trip trip;
+		memset(&trip, 0, sizeof trip);
+		QTS_SET(trip.symbol, symbol);
+		trip.dir = b->dir;
+		trip.qty = q;
+		trip.entry_ts = l->ts;
+		trip.exit_ts = ts;
+		trip.entry_price = l->price;
+		trip.exit_price = price;
+		trip.commission = (l->comm_unit + comm_unit) * q;
+		trip.pnl = (price - l->price) * q * b->dir - trip.commission;
+		trip.ret = l->price * q != 0 ? trip.pnl / fabs(l->price * q) : NAN;
+		if (record(t, &trip) < 0)
+			return -1;
+		closed++;
+		left -= q;
+		l->qty -= q;
+		if (l->qty <= eps) {
+			b->head = (b->head + 1) % b->cap;
+			b->len--;
+		}
+	}
+	if (b->len == 0)
+		b->dir = 0;
+	if (left > eps) {
+		if (push_lot(b, (lot){ts, left, price, comm_unit}) < 0)
+			return -1;
+		b->dir = dir;
+	}
+	return closed;
+}
+
+const qts_trade_stats *qts_trades_stats(const qts_trades *t)
+{
+	return &t->st;
+}
+
+const qts_trip *qts_trades_list(const qts_trades *t, size_t *n)
+{
+	*n = t->ntrips;
+	return t->trips;
+}
+
+int qts_trades_open(const qts_trades *t)
+{
+	for (size_t i = 0; i < t->nbooks; i++)
+		if (t->books[i].len > 0)
+			return 1;
+	return 0;
+}
+
+double qts_trades_win_rate(const qts_trade_stats *s)
+{
+	return s->trades ? (double)s->wins / (double)s->trades : NAN;
+}
+
+double qts_trades_avg_win(const qts_trade_stats *s)
+{
+	return s->wins ? s->gross_win / (double)s->wins : NAN;
+}
+
+double qts_trades_avg_loss(const qts_trade_stats *s)
+{
+	return s->losses ? s->gross_loss / (double)s->losses : NAN;
+}
+
+double qts_trades_profit_factor(const qts_trade_stats *s)
+{
+	return s->gross_loss < 0 ? s->gross_win / -s->gross_loss : NAN;
+}
+
+double qts_trades_expectancy(const qts_trade_stats *s)
+{
+	return s->trades ? s->pnl / (double)s->trades : NAN;
+}
+
+double qts_trades_avg_holding_days(const qts_trade_stats *s)
+{
+	return s->trades ? s->holding_ns / (double)s->trades / (double)QTS_NS_PER_DAY : NAN;
+}

@@ -1,0 +1,340 @@
+/* vendor.c — bar files as data vendors write them, recognised by their
+ * header's column names in any case and order: Yahoo (Date,Open,High,Low,
+ * Close,Adj Close,Volume), Alpha Vantage (timestamp,open,...), Stooq
+ * (<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,...,<VOL>,<OPENINT>) and any other
+ * date/time/datetime/timestamp + open/high/low/close/volume header. */
+#include "qts_fetch.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INFER_ROWS 16 /* rows looked at to infer the timeframe */
+
+enum col { C_DATE, C_TIME, C_DATETIME, C_OPEN, C_HIGH, C_LOW, C_CLOSE, C_ADJ, C_VOLUME, C_SYMBOL, C_NCOLS };
+
+struct qts_vendor {
+	qts_input *in;
+	qts_csv *csv;
+	qts_vendor_opts o;
+	char symbol[QTS_SYM_MAX];
+	int col[C_NCOLS];      /* field index or -1 */
+	size_t nheader;
+	const char *layout;
+	char tf[QTS_WORD_MAX];
+	int64_t tf_ns;         /* 0 for months */
+	/* Rows read ahead to infer the timeframe, with their lines. */
+	qts_event queue[INFER_ROWS];
+	long queue_line[INFER_ROWS];
+	int nqueue, qpos, primed;
+	long line;
+	char where[300];
+	char err[700];
+};
+
+/* A header name reduced to its letters in lower case: "Adj Close" and
+ * "<ADJ_CLOSE>" are both "adjclose". */
+static void canon(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < size; s++)
+		if (isalnum((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = '\0';
+}
+
+static int column_of(const char *name)
+{
+	static const struct { const char *name; int col; } names[] = {
+		{ "date", C_DATE }, { "day", C_DATE }, { "time", C_TIME },
+		{ "datetime", C_DATETIME }, { "timestamp", C_DATETIME }, { "timestamputc", C_DATETIME },
+		{ "ts", C_DATETIME }, { "open", C_OPEN }, { "o", C_OPEN }, { "high", C_HIGH }, { "h", C_HIGH },
+		{ "low", C_LOW }, { "l", C_LOW }, { "close", C_CLOSE }, { "c", C_CLOSE }, { "last", C_CLOSE },
+		{ "adjclose", C_ADJ }, { "adjustedclose", C_ADJ }, { "volume", C_VOLUME }, { "vol", C_VOLUME },
+		{ "v", C_VOLUME }, { "symbol", C_SYMBOL }, { "ticker", C_SYMBOL },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i].name) == 0)
+			return names[i].col;
+	return -1;
+}
+
+int qts_vendor_is_header(const char *line, size_t n)
+{
+	char first[64];
+	size_t len = 0;
+	while (len < n && len < sizeof first - 1 && line[len] != ',' && line[len] != '\n' && line[len] != '\r')
+		len++;
+	memcpy(first, line, len);
+	first[len] = '\0';
+	if (line[0] == '#' || qts_type_from_name(first, len) != QTS_UNKNOWN)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (isdigit((unsigned char)first[i]))
+			return 0; /* data, not a header: a header names its columns */
+	return 1;
+}
+
+const char *qts_vendor_layout(const qts_vendor *v) { return v->layout; }
+const char *qts_vendor_error(const qts_vendor *v) { return v->err; }
+const char *qts_vendor_where(const qts_vendor *v) { return v->where; }
+
+static int vfail(qts_vendor *v, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int vfail(qts_vendor *v, long line, const char *fmt, ...)
+{
+	char what[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(v->err, sizeof v->err, "%s:%ld: %s", qts_input_name(v->in), line, what);
+	return -1;
+}
+
+qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
+{
+	qts_vendor *v = calloc(1, sizeof *v);
+	if (!v || !(v->csv = qts_csv_open(in))) {
+		free(v);
+		snprintf(err, 512, "out of memory");
+		return NULL;
+	}
+	v->in = in;
+	v->o = *o;
+	if (o->symbol)
+		QTS_SET(v->symbol, o->symbol);
+	v->o.symbol = v->symbol;
+	for (int c = 0; c < C_NCOLS; c++)
+		v->col[c] = -1;
+	char **f;
+	size_t *len;
+	int n = qts_csv_next(v->csv, &f, &len);
+	if (n <= 0) {
+		snprintf(err, 512, "%s", n < 0 ? qts_csv_error(v->csv) : "empty file: no header");
+		goto fail;
+	}
+	v->nheader = (size_t)n;
+	for (int i = 0; i < n; i++) {
+		char name[64];
+		canon(f[i], name, sizeof name);
+		int c = column_of(name);
+		if (c >= 0 && v->col[c] < 0)
+			v->col[c] = i;
+	}
+	/* A lone "time" column holds the whole date and time. */
+	if (v->col[C_DATE] < 0 && v->col[C_DATETIME] < 0 && v->col[C_TIME] >= 0)
+		v->col[C_DATETIME] = v->col[C_TIME], v->col[C_TIME] = -1;
+	const char *missing = v->col[C_DATE] < 0 && v->col[C_DATETIME] < 0 ? "date, datetime or timestamp"
+			    : v->col[C_OPEN] < 0 ? "open" : v->col[C_HIGH] < 0 ? "high"
+			    : v->col[C_LOW] < 0 ? "low" : v->col[C_CLOSE] < 0 ? "close" : NULL;
+	if (missing) {
+		snprintf(err, 512, "%s:%ld: header has no %s column (not a known layout)", qts_input_name(in),
+			 qts_csv_line(v->csv), missing);
+		goto fail;
+	}
+	if (o->adjust && v->col[C_ADJ] < 0) {
+		snprintf(err, 512, "%s: --adjust needs an Adj Close column", qts_input_name(in));
+		goto fail;
+	}
+	char first[64];
+	canon(f[0], first, sizeof first);
+	v->layout = v->col[C_ADJ] >= 0 ? "yahoo"
+		  : strcmp(first, "ticker") == 0 ? "stooq"
+		  : strcmp(first, "timestamp") == 0 && n == 6 ? "alphavantage" : "generic";
+	if (!v->symbol[0] && v->col[C_SYMBOL] < 0) {
+		snprintf(err, 512, "%s: no symbol column and no --symbol", qts_input_name(in));
+		goto fail;
+	}
+	if (o->tf.n) {
+		qts_tf_format(o->tf, v->tf);
+		v->tf_ns = qts_tf_ns(o->tf);
+	}
+	return v;
+fail:
+	qts_csv_close(v->csv);
+	free(v);
+	return NULL;
+}
+
+/* YYYYMMDD and HHMMSS (Stooq) to the ISO forms qts_time_parse reads. */
+static const char *iso_date(const char *s, size_t n, char *buf)
+{
+	if (n != 8 || strspn(s, "0123456789") != 8)
+		return s;
+	snprintf(buf, 16, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+	return buf;
+}
+
+static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts)
+{
+	char date[16], both[80];
+	if (v->col[C_DATETIME] >= 0) {
+		const char *s = f[v->col[C_DATETIME]];
+		size_t n = len[v->col[C_DATETIME]];
+		if (v->o.epoch_unit) {
+			char *end;
+			long long e = strtoll(s, &end, 10);
+			if (n == 0 || end != s + n)
+				return -1;
+			*ts = e * v->o.epoch_unit;
+			return 0;
+		}
+		const char *d = iso_date(s, n, date);
+		return qts_time_parse(d, strlen(d), ts);
+	}
+	const char *d = iso_date(f[v->col[C_DATE]], len[v->col[C_DATE]], date);
+	if (v->col[C_TIME] < 0)
+		return qts_time_parse(d, strlen(d), ts);
+	const char *t = f[v->col[C_TIME]];
+	if (len[v->col[C_TIME]] == 6 && strspn(t, "0123456789") == 6)
+		snprintf(both, sizeof both, "%s %.2s:%.2s:%.2s", d, t, t + 2, t + 4);
+	else
+		snprintf(both, sizeof both, "%s %s", d, t);
+	return qts_time_parse(both, strlen(both), ts);
+}
+
+static int num(qts_vendor *v, char **f, size_t *len, int col, const char *name, double *out)
+{
+	if (col < 0) {
+		*out = 0;
+		return 0;
+	}
+	if (qts_num_parse(f[col], len[col], out) < 0)
+		return vfail(v, qts_csv_line(v->csv), "%s: '%s' is not a number", name, f[col]);
+	return 0;
+}
+
+/* One row into a bar, without its timeframe yet. */
+static int read_row(qts_vendor *v, qts_event *ev, long *line)
+{
+	char **f;
+	size_t *len;
+	int n = qts_csv_next(v->csv, &f, &len);
+	if (n < 0) {
+		snprintf(v->err, sizeof v->err, "%s", qts_csv_error(v->csv));
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	*line = qts_csv_line(v->csv);
+	if ((size_t)n != v->nheader)
+		return vfail(v, *line, "%d fields, but the header names %zu", n, v->nheader);
+	qts_event_init(ev, QTS_BAR, 0);
+	if (parse_when(v, f, len, &ev->ts) < 0)
+		return vfail(v, *line, "'%s' is not a time", f[v->col[C_DATETIME] >= 0 ? v->col[C_DATETIME] : v->col[C_DATE]]);
+	double adj = 0;
+	if (num(v, f, len, v->col[C_OPEN], "open", &ev->bar.open) || num(v, f, len, v->col[C_HIGH], "high", &ev->bar.high) ||
+	    num(v, f, len, v->col[C_LOW], "low", &ev->bar.low) || num(v, f, len, v->col[C_CLOSE], "close", &ev->bar.close) ||
+	    num(v, f, len, v->col[C_VOLUME], "volume", &ev->bar.volume) || num(v, f, len, v->col[C_ADJ], "adj close", &adj))
+		return -1;
+	if (v->o.adjust && ev->bar.close != 0) {
+		double k = adj / ev->bar.close;
+		ev->bar.open *= k, ev->bar.high *= k, ev->bar.low *= k;
+		ev->bar.close = adj;
+	}
+	const char *sym = v->col[C_SYMBOL] >= 0 ? f[v->col[C_SYMBOL]] : v->o.symbol;
+	if (strlen(sym) >= QTS_SYM_MAX)
+		return vfail(v, *line, "symbol '%s' is longer than %d bytes", sym, QTS_SYM_MAX - 1);
+	QTS_SET(ev->symbol, sym);
+	return 1;
+}
+
+/* The timeframe from the spacing of the first rows: their most common gap
+ * (the smallest of equally common ones), so holidays and missing bars do
+ * not fool it. */
+static void infer_tf(qts_vendor *v)
+{
+	int64_t gaps[INFER_ROWS];
+	int ngaps = 0;
+	for (int i = 1; i < v->nqueue; i++)
+		for (int j = i - 1; j >= 0; j--)
+			if (strcmp(v->queue[i].symbol, v->queue[j].symbol) == 0) {
+				if (v->queue[i].ts > v->queue[j].ts)
+					gaps[ngaps++] = v->queue[i].ts - v->queue[j].ts;
+				break;
+			}
+	int64_t gap = 0;
+	int best = 0;
+	for (int i = 0; i < ngaps; i++) {
+		int count = 0;
+		for (int j = 0; j < ngaps; j++)
+			count += gaps[j] == gaps[i];
+		if (count > best || (count == best && gaps[i] < gap))
+			best = count, gap = gaps[i];
+	}
+	qts_tf tf = { 1, 'd' };
+	int64_t s = gap / QTS_NS_PER_SEC;
+	if (gap % QTS_NS_PER_SEC == 0 && s > 0) {
+		if (s % 86400 == 0) {
+			int64_t days = s / 86400;
+			tf = days >= 28 && days <= 31 ? (qts_tf){ 1, 'M' }
+			   : days % 7 == 0 ? (qts_tf){ (int)(days / 7), 'w' } : (qts_tf){ (int)days, 'd' };
+		} else if (s % 3600 == 0)
+			tf = (qts_tf){ (int)(s / 3600), 'h' };
+		else if (s % 60 == 0)
+			tf = (qts_tf){ (int)(s / 60), 'm' };
+		else
+			tf = (qts_tf){ (int)s, 's' };
+	}
+	qts_tf_format(tf, v->tf);
+	v->tf_ns = qts_tf_ns(tf);
+}
+
+static void finish(qts_vendor *v, qts_event *ev, long line)
+{
+	QTS_SET(ev->bar.tf, v->tf);
+	if (v->o.stamp_end)
+		ev->ts -= v->tf_ns ? v->tf_ns : 0;
+	if (v->o.stamp_end && !v->tf_ns) { /* months: back to the 1st of the month */
+		int y;
+		unsigned m, d;
+		qts_civil_from_days((ev->ts - 1) / QTS_NS_PER_DAY, &y, &m, &d);
+		ev->ts = qts_days_from_civil(y, m, 1) * QTS_NS_PER_DAY;
+	}
+	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), line);
+}
+
+int qts_vendor_next(qts_vendor *v, qts_event *ev)
+{
+	if (!v->primed) {
+		v->primed = 1;
+		int r = 0;
+		while (v->nqueue < INFER_ROWS &&
+		       (r = read_row(v, &v->queue[v->nqueue], &v->queue_line[v->nqueue])) > 0)
+			v->nqueue++;
+		if (r < 0 && v->nqueue == 0)
+			return -1;
+		if (!v->tf[0])
+			infer_tf(v);
+		if (r < 0) {
+			/* Deliver the good rows first; the error comes after them. */
+			v->nqueue = -v->nqueue - 1;
+		}
+	}
+	int queued = v->nqueue >= 0 ? v->nqueue : -v->nqueue - 1;
+	if (v->qpos < queued) {
+		*ev = v->queue[v->qpos];
+		finish(v, ev, v->queue_line[v->qpos]);
+		v->qpos++;
+		return 1;
+	}
+	if (v->nqueue < 0)
+		return -1;
+	long line;
+	int r = read_row(v, ev, &line);
+	if (r > 0)
+		finish(v, ev, line);
+	return r;
+}
+
+void qts_vendor_close(qts_vendor *v)
+{
+	if (!v)
+		return;
+	qts_csv_close(v->csv);
+	qts_input_close(v->in);
+	free(v);
+}

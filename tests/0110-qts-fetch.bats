@@ -1,0 +1,275 @@
+#!/usr/bin/env bats
+# qts-fetch: files, vendor layouts, generated bars, validation, merging.
+
+load helper
+
+F=$BATS_TEST_DIRNAME/fixtures/fetch
+
+@test "Yahoo layout: symbol from the file name, timeframe inferred" {
+	run -0 qts-fetch "$F/yahoo.csv"
+	[ "${lines[0]}" = "bar,2014-01-02T00:00:00Z,YAHOO,1d,37.779999,38.029999,37.549999,37.84,18162100" ]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "--symbol names the symbol; file: prefix" {
+	run -0 qts-fetch --symbol ORCL "file:$F/yahoo.csv"
+	[ "${lines[3]}" = "bar,2014-01-07T00:00:00Z,ORCL,1d,37.540001,37.84,37.389999,37.77,14853600" ]
+}
+
+@test "--adjust scales OHLC by Adj Close / Close" {
+	run -0 qts-fetch -s ORCL --adjust "$F/yahoo.csv"
+	# open 37.779999 * 35.166069 / 37.84, computed with awk's doubles
+	want=$(awk 'BEGIN{k=35.166069/37.84; printf "%.10f", 37.779999*k}')
+	got=$(echo "${lines[0]}" | cut -d, -f5)
+	[ "$(printf '%.10f' "$got")" = "$want" ]
+	[ "$(echo "${lines[0]}" | cut -d, -f8)" = "35.166069" ]
+}
+
+@test "--adjust without an Adj Close column is an error" {
+	run -1 --separate-stderr qts-fetch --adjust "$F/alphavantage.csv"
+	[ "$stderr" = "qts-fetch: $F/alphavantage.csv: --adjust needs an Adj Close column" ]
+}
+
+@test "Alpha Vantage layout, intraday, --stamp end shifts to the bar start" {
+	run -0 qts-fetch -s X "$F/alphavantage.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T09:35:00Z,X,5m,10,11,9.5,10.5,100" ]
+	run -0 qts-fetch -s X --stamp end "$F/alphavantage.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T09:30:00Z,X,5m,10,11,9.5,10.5,100" ]
+}
+
+@test "Stooq layout: <TICKER>, YYYYMMDD dates and HHMMSS times" {
+	run -0 qts-fetch "$F/stooq.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T15:00:00Z,AAPL.US,1h,187.15,188.44,186.84,187.55,1200" ]
+}
+
+@test "generic header: any case and order, separate date and time, extra columns ignored" {
+	run -0 qts-fetch "$F/generic.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T09:31:00Z,ES,1m,4750,4751,4749.5,4750.25,10" ]
+	[ "${lines[3]}" = "bar,2024-01-02T09:32:00Z,NQ,1m,16800,16812,16795,16805,6" ]
+}
+
+@test "--tf overrides the inferred timeframe" {
+	run -0 qts-fetch --tf 1h -s X "$F/alphavantage.csv"
+	[ "$(echo "${lines[0]}" | cut -d, -f4)" = "1h" ]
+}
+
+@test "--epoch ms reads epoch milliseconds" {
+	run -0 qts-fetch --epoch ms "$F/epoch.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T14:30:00Z,X,1m,1,2,0.5,1.5,10" ]
+}
+
+@test "--from and --to cut a date range; --to includes its whole day" {
+	run -0 qts-fetch -s X --from 2014-01-03 --to 2014-01-06 "$F/yahoo.csv"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == bar,2014-01-03* ]]
+	[[ "${lines[1]}" == bar,2014-01-06* ]]
+}
+
+@test "several sources are merged in time order" {
+	run -0 qts-fetch "$F/b.csv" "$F/a.csv"
+	# at the same time, by symbol
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2,3 | tr '\n' ' ')" = \
+	  "2024-01-02T00:00:00Z,A 2024-01-03T00:00:00Z,B 2024-01-04T00:00:00Z,A 2024-01-04T00:00:00Z,B 2024-01-05T00:00:00Z,A 2024-01-06T00:00:00Z,B " ]
+}
+
+@test "the merge is the same whatever the order of the files" {
+	split -l 1 "$F/a.csv" "$BATS_TEST_TMPDIR/a."
+	split -l 1 "$F/b.csv" "$BATS_TEST_TMPDIR/b."
+	qts-fetch "$F/a.csv" "$F/b.csv" > "$BATS_TEST_TMPDIR/one"
+	# the files of one record each, named in a shuffled order
+	qts-fetch $(ls "$BATS_TEST_TMPDIR"/[ab].* | sort -r) > "$BATS_TEST_TMPDIR/two"
+	cmp "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/two"
+	qts-fetch $(ls "$BATS_TEST_TMPDIR"/[ab].* | shuf --random-source=<(yes)) > "$BATS_TEST_TMPDIR/two"
+	cmp "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/two"
+}
+
+@test "event files and msgpack files merge alike" {
+	qts-fetch -M "$F/a.csv" > "$BATS_TEST_TMPDIR/a.mp"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/a.mp" "$F/b.csv"
+	[ "${#lines[@]}" -eq 6 ]
+	[[ "${lines[0]}" == *",A,"* ]]
+}
+
+@test "a daily bar is merged by its end: it comes after that day's intraday bars" {
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/d.csv"
+	printf 'bar,2024-01-02T15:00:00Z,A,1h,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/h.csv"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/d.csv" "$BATS_TEST_TMPDIR/h.csv"
+	[[ "${lines[0]}" == *",1h,"* ]]
+	[[ "${lines[1]}" == *",1d,"* ]]
+}
+
+@test "stdin as -" {
+	run -0 qts-fetch - < "$F/a.csv"
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "a vendor file on stdin needs --symbol" {
+	run -1 --separate-stderr qts-fetch - < "$F/alphavantage.csv"
+	[ "$stderr" = "qts-fetch: -: no symbol column and no --symbol" ]
+	run -0 qts-fetch -s X - < "$F/alphavantage.csv"
+}
+
+@test "gzip vendor files" {
+	gzip -c "$F/yahoo.csv" > "$BATS_TEST_TMPDIR/orcl.csv.gz"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/orcl.csv.gz"
+	[[ "${lines[0]}" == "bar,2014-01-02T00:00:00Z,ORCL,1d,"* ]]
+}
+
+@test "validation stops at the first bad bar by default, naming file:line" {
+	run -1 --separate-stderr qts-fetch -s X "$F/bad-ohlc.csv"
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$stderr" = "qts-fetch: $F/bad-ohlc.csv:3: prices out of order: need low <= open,close <= high (open 10 high 9.5 low 9 close 10.5)" ]
+}
+
+@test "--on-bad skip drops bad bars and counts them" {
+	run -0 --separate-stderr qts-fetch -s X --on-bad skip "$F/bad-ohlc.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$stderr" = "qts-fetch: skipped 2 bad bars" ]
+}
+
+@test "--on-bad warn keeps them and says why" {
+	run -0 --separate-stderr qts-fetch -s X --on-bad warn "$F/bad-ohlc.csv"
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "$stderr" == *"bad-ohlc.csv:4: negative volume"* ]]
+	[[ "$stderr" == *"bad-ohlc.csv:5: duplicate X 1d bar at 2024-01-04T00:00:00Z"* ]]
+}
+
+@test "time going backwards in an event file" {
+	printf 'bar,2024-01-03,A,1d,1,2,0.5,1.5,1\nbar,2024-01-02,A,1d,1,2,0.5,1.5,1\n' > "$BATS_TEST_TMPDIR/back.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/back.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/back.csv:2: A 1d bar at 2024-01-02T00:00:00Z is not after the one before (2024-01-03T00:00:00Z)" ]
+}
+
+@test "non-finite prices in an event file" {
+	printf 'bar,2024-01-03,A,1d,1,inf,0.5,1.5,1\n' > "$BATS_TEST_TMPDIR/inf.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/inf.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/inf.csv:1: high: 'inf' is not a number" ]
+}
+
+@test "a row with a different field count than the header" {
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5\n' > "$BATS_TEST_TMPDIR/short.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/short.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/short.csv:2: 5 fields, but the header names 6" ]
+}
+
+@test "a header with no price columns" {
+	printf 'Date,Price\n2024-01-02,1\n' > "$BATS_TEST_TMPDIR/p.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/p.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/p.csv:1: header has no open column (not a known layout)" ]
+}
+
+@test "a bad number and a bad date in a vendor file" {
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,x,1.5,1\n' > "$BATS_TEST_TMPDIR/n.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/n.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/n.csv:2: low: 'x' is not a number" ]
+	printf 'Date,Open,High,Low,Close,Volume\n02/01/2024,1,2,0.5,1.5,1\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/d.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/d.csv:2: '02/01/2024' is not a time" ]
+}
+
+@test "a missing file is reported, the others still fetched, exit 1" {
+	run -1 --separate-stderr qts-fetch /nonexistent.csv "$F/a.csv"
+	[ "$stderr" = "qts-fetch: /nonexistent.csv: No such file or directory" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "synth: deterministic, business days, one bar per symbol per day" {
+	run -0 qts-fetch --from 2024-01-05 --count 3 synth:AAA,BBB
+	[ "${#lines[@]}" -eq 6 ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | uniq | tr '\n' ' ')" = \
+	  "2024-01-05T00:00:00Z 2024-01-08T00:00:00Z 2024-01-09T00:00:00Z " ]
+	qts-fetch --from 2024-01-05 --count 3 synth:AAA,BBB | cmp - <(printf '%s\n' "${lines[@]}")
+}
+
+@test "synth: --seed changes the walk, the same seed repeats it" {
+	a=$(qts-fetch --seed 7 --count 5 synth:X | md5sum)
+	b=$(qts-fetch --seed 7 --count 5 synth:X | md5sum)
+	c=$(qts-fetch --seed 8 --count 5 synth:X | md5sum)
+	[ "$a" = "$b" ]
+	[ "$a" != "$c" ]
+}
+
+@test "synth: bars are valid (qts-fetch validates its own output read back)" {
+	qts-fetch --tf 5m --count 2000 synth:A,B,C > "$BATS_TEST_TMPDIR/s.csv"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/s.csv"
+	[ "${#lines[@]}" -eq 6000 ]
+}
+
+@test "synth: intraday bars lie in the session, in its time zone (DST too)" {
+	run -0 qts-fetch --tf 30m --from 2024-03-08 --to 2024-03-11 synth:A
+	# 13 half hours from 09:30 to 16:00 New York: 14:30Z in winter, 13:30Z after 10 March
+	[ "${#lines[@]}" -eq 26 ]
+	[[ "${lines[0]}" == bar,2024-03-08T14:30:00Z,* ]]
+	[[ "${lines[12]}" == bar,2024-03-08T20:30:00Z,* ]]
+	[[ "${lines[13]}" == bar,2024-03-11T13:30:00Z,* ]]
+}
+
+@test "synth: --session and --tz" {
+	run -0 qts-fetch --tf 1h --session 08:00-10:00 --tz UTC --count 4 synth:A
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | tr '\n' ' ')" = \
+	  "2024-01-01T08:00:00Z 2024-01-01T09:00:00Z 2024-01-02T08:00:00Z 2024-01-02T09:00:00Z " ]
+}
+
+@test "synth: weekly bars start Monday, monthly on the 1st" {
+	run -0 qts-fetch --tf 1w --count 2 synth:A
+	[[ "${lines[0]}" == bar,2024-01-01T00:00:00Z,A,1w,* ]]
+	[[ "${lines[1]}" == bar,2024-01-08T00:00:00Z,A,1w,* ]]
+	run -0 qts-fetch --tf 1M --count 2 --from 2024-01-15 synth:A
+	[[ "${lines[0]}" == bar,2024-02-01T00:00:00Z,A,1M,* ]]
+}
+
+@test "synth: a timeframe longer than the session is refused" {
+	run -1 --separate-stderr qts-fetch --tf 8h synth:A
+	[ "$stderr" = "qts-fetch: synth:A: --tf 8h is longer than the session" ]
+}
+
+@test "-M writes msgpack that reads back to the same CSV" {
+	qts-fetch -M --count 50 synth:A,B | qts cat > "$BATS_TEST_TMPDIR/a"
+	qts-fetch --count 50 synth:A,B | cmp - "$BATS_TEST_TMPDIR/a"
+}
+
+@test "usage errors exit 2 with the usage" {
+	run -2 --separate-stderr qts-fetch
+	[[ "$stderr" == "qts-fetch: no SOURCE given"* ]]
+	run -2 --separate-stderr qts-fetch --tf 5x synth:A
+	[[ "$stderr" == "qts-fetch: --tf: '5x' is not a timeframe (like 1m, 5m, 1h, 1d, 1w, 1M)"* ]]
+	run -2 --separate-stderr qts-fetch --stamp middle synth:A
+	[[ "$stderr" == "qts-fetch: --stamp: 'middle' is not start or end"* ]]
+	run -2 --separate-stderr qts-fetch --from yesterday synth:A
+	[[ "$stderr" == "qts-fetch: --from: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)"* ]]
+	run -2 --separate-stderr qts-fetch --from 2024-02-01 --to 2024-01-01 synth:A
+	[[ "$stderr" == "qts-fetch: --to is not after --from"* ]]
+	run -2 --separate-stderr qts-fetch --on-bad ignore synth:A
+	[[ "$stderr" == "qts-fetch: --on-bad: 'ignore' is not stop, skip or warn"* ]]
+	run -2 --separate-stderr qts-fetch --epoch days synth:A
+	[[ "$stderr" == "qts-fetch: --epoch: 'days' is not s, ms, us or ns"* ]]
+	run -2 --separate-stderr qts-fetch --count 0 synth:A
+	[[ "$stderr" == "qts-fetch: --count: 0 is out of range"* ]]
+	run -2 --separate-stderr qts-fetch --seed x synth:A
+	[[ "$stderr" == "qts-fetch: --seed: 'x' is not a whole number"* ]]
+	run -2 --separate-stderr qts-fetch --session 16:00-09:30 synth:A
+	[[ "$stderr" == "qts-fetch: --session: '16:00-09:30' is not HH:MM-HH:MM with open before close"* ]]
+	run -2 --separate-stderr qts-fetch --symbol "" synth:A
+	[[ "$stderr" == "qts-fetch: --symbol: '' must be 1 to 31 bytes"* ]]
+	run -2 qts-fetch --no-such-flag synth:A
+}
+
+@test "--help and --version" {
+	run -0 qts-fetch --help
+	[[ "${lines[0]}" == "usage: qts-fetch [options] SOURCE..." ]]
+	run -0 qts-fetch --version
+	[[ "$output" == "qts-fetch "[0-9]* ]]
+}
+
+@test "real data: ORCL 1995-2014 reads whole and valid" {
+	[ -f "$DATA/orcl-1995-2014.txt" ] || skip "shared data not present"
+	run -0 qts-fetch -s ORCL "$DATA/orcl-1995-2014.txt"
+	[ "${#lines[@]}" -eq 5036 ]
+}
+
+@test "real data: CME 1-minute bars, gzip, end-stamped" {
+	[ -f "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" ] || skip "shared data not present"
+	qts-fetch -s 6E --stamp end "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" > "$BATS_TEST_TMPDIR/6e.csv"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/6e.csv")" -eq 29996 ]
+	[ "$(head -1 "$BATS_TEST_TMPDIR/6e.csv" | cut -d, -f2,4)" = "2024-01-01T23:00:00Z,1m" ]
+}

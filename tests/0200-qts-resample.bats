@@ -1,0 +1,294 @@
+#!/usr/bin/env bats
+# qts-resample: timeframes, time zones, sessions, ordering, errors, docs.
+
+load helper
+
+T=$BATS_TEST_TMPDIR
+
+# minutes SYM START N [TF]: N bars of TF (1m) from START, prices 10+i.
+minutes() {
+	awk -v sym="$1" -v start="$2" -v n="$3" -v tf="${4:-1m}" 'BEGIN {
+		split(start, a, /[-T:Z]/)
+		for (i = 0; i < n; i++) {
+			m = a[5] + i; h = a[4] + int(m / 60); m %= 60
+			printf "bar,%s-%s-%sT%02d:%02d:00Z,%s,%s,%d,%d,%d,%d,1\n", a[1], a[2], a[3], h, m, sym, tf, 10 + i, 12 + i, 9 + i, 11 + i
+		}
+	}'
+}
+
+@test "--help lists every option; each is in the man page and both completions" {
+	run -0 qts-resample --help
+	[[ $output == usage:* ]]
+	opts=$(printf '%s\n' "$output" | grep -o -- '--[a-z]*' | sort -u)
+	[ -n "$opts" ]
+	for o in $opts; do
+		grep -q -- "Fl -${o#--}" "$BATS_TEST_DIRNAME/../man/qts-resample.1" || { echo "man: $o"; false; }
+		grep -q -- "$o" "$BATS_TEST_DIRNAME/../completions/bash/qts-resample" || { echo "bash: $o"; false; }
+		grep -q -- "$o" "$BATS_TEST_DIRNAME/../completions/zsh/_qts-resample" || { echo "zsh: $o"; false; }
+	done
+	run -0 qts-resample -h
+	[[ $output == usage:* ]]
+}
+
+@test "--version" {
+	run -0 qts-resample --version
+	[[ $output == "qts-resample "[0-9]* ]]
+}
+
+@test "usage errors exit 2 with a message" {
+	run -2 --separate-stderr qts-resample
+	[[ ${stderr_lines[0]} == "qts-resample: no timeframe given" ]]
+	run -2 --separate-stderr qts-resample 5x
+	[[ ${stderr_lines[0]} == "qts-resample: bad timeframe '5x'" ]]
+	run -2 --separate-stderr qts-resample 0m
+	[[ ${stderr_lines[0]} == "qts-resample: bad timeframe '0m'" ]]
+	run -2 --separate-stderr qts-resample 5m,1h,5m
+	[[ ${stderr_lines[0]} == "qts-resample: timeframe '5m' given twice" ]]
+	run -2 --separate-stderr qts-resample d,1d
+	[[ ${stderr_lines[0]} == "qts-resample: timeframe '1d' given twice" ]]
+	run -2 --separate-stderr qts-resample ,
+	[[ ${stderr_lines[0]} == "qts-resample: no timeframe in ','" ]]
+	run -2 --separate-stderr qts-resample "$(seq -s, 1 33 | sed 's/,/s,/g')s"
+	[[ ${stderr_lines[0]} == "qts-resample: more than 32 timeframes" ]]
+	run -2 --separate-stderr qts-resample "$(printf '1m%.0s,' $(seq 400))"
+	[[ ${stderr_lines[0]} == "qts-resample: timeframe list too long" ]]
+	run -2 --separate-stderr qts-resample --session 9:30-16:00 1d
+	[[ ${stderr_lines[0]} == "qts-resample: bad session '9:30-16:00' (want HH:MM-HH:MM)" ]]
+	run -2 --separate-stderr qts-resample -s 10:00-10:00 1d
+	[[ ${stderr_lines[0]} == "qts-resample: bad session '10:00-10:00' (want HH:MM-HH:MM)" ]]
+	run -2 --separate-stderr qts-resample --tz Nowhere/Atlantis 1d
+	[[ ${stderr_lines[0]} == "qts-resample: unknown time zone 'Nowhere/Atlantis'" ]]
+	run -2 --separate-stderr qts-resample --bogus 1d
+	[[ ${stderr_lines[-1]} == *"usage: qts-resample"* || ${stderr} == *"usage: qts-resample"* ]]
+}
+
+@test "1m -> 5m: OHLCV, ts at the start, written right after the last minute" {
+	minutes A 2024-01-02T14:30:00Z 6 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -k 5m "$T/in.csv"
+	[ "${lines[5]}" = "bar,2024-01-02T14:30:00Z,A,5m,10,16,9,15,5" ]
+	[ "${lines[4]}" = "bar,2024-01-02T14:34:00Z,A,1m,14,16,13,15,1" ]
+	[ "${lines[6]}" = "bar,2024-01-02T14:35:00Z,A,1m,15,17,14,16,1" ]
+	[ "${#lines[@]}" -eq 7 ]
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+}
+
+@test "several timeframes at once; bars ending together in the order given" {
+	minutes A 2024-01-02T14:00:00Z 60 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1h,15m "$T/in.csv"
+	[ "${#lines[@]}" -eq 5 ]
+	[ "${lines[2]}" = "bar,2024-01-02T14:30:00Z,A,15m,40,56,39,55,15" ]
+	[ "${lines[3]}" = "bar,2024-01-02T14:00:00Z,A,1h,10,71,9,70,60" ]
+	[ "${lines[4]}" = "bar,2024-01-02T14:45:00Z,A,15m,55,71,54,70,15" ]
+}
+
+@test "--partial writes the unfinished bars, by end then symbol; default drops them" {
+	{ minutes B 2024-01-02T14:00:00Z 3; minutes A 2024-01-02T14:00:00Z 3; } | sort -t, -k2,2 -s > "$T/in.csv"
+	run -0 --separate-stderr qts-resample --partial 5m,1h "$T/in.csv"
+	[ "$stderr" = "" ]
+	[ "$output" = "bar,2024-01-02T14:00:00Z,A,5m,10,14,9,13,3
+bar,2024-01-02T14:00:00Z,B,5m,10,14,9,13,3
+bar,2024-01-02T14:00:00Z,A,1h,10,14,9,13,3
+bar,2024-01-02T14:00:00Z,B,1h,10,14,9,13,3" ]
+	run -0 --separate-stderr qts-resample -p 5m "$T/in.csv"
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 --separate-stderr qts-resample 5m,1h "$T/in.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts-resample: dropped 4 unfinished bars (use --partial)" ]
+}
+
+@test "ticks: price and size, a bar written before the tick that closes it" {
+	run -0 --separate-stderr qts-resample -p 1m "$FIX/resample-ticks.csv"
+	[ "$output" = "bar,2024-01-02T14:30:00Z,AAPL,1m,185.5,186,185,185,175
+bar,2024-01-02T14:30:00Z,MSFT,1m,370,370,370,370,10
+bar,2024-01-02T14:31:00Z,AAPL,1m,185.25,185.25,185.25,185.25,5
+bar,2024-01-02T14:31:00Z,MSFT,1m,371,371,371,371,20
+bar,2024-01-02T14:33:00Z,AAPL,1m,184,184,184,184,1" ]
+	run -0 --separate-stderr qts-resample -k 1m "$FIX/resample-ticks.csv"
+	[ "${lines[3]}" = "tick,2024-01-02T14:30:59.999Z,AAPL,185,25" ]
+	[ "${lines[4]}" = "bar,2024-01-02T14:30:00Z,AAPL,1m,185.5,186,185,185,175" ]
+	[ "${lines[5]}" = "tick,2024-01-02T14:31:00Z,AAPL,185.25,5" ]
+}
+
+@test "quotes: the mid price, both sizes into the volume" {
+	run -0 --separate-stderr qts-resample -p 1m "$FIX/resample-quotes.csv"
+	[ "$output" = "bar,2024-01-02T14:30:00Z,EURUSD,1m,1.1001,1.1005,1.1001,1.1005,4000000
+bar,2024-01-02T14:31:00Z,EURUSD,1m,1.10005,1.10005,1.10005,1.10005,200000" ]
+}
+
+@test "interleaved symbols keep their own intervals" {
+	{ minutes A 2024-01-02T14:00:00Z 10; minutes B 2024-01-02T14:02:00Z 8; } | sort -t, -k2,2 -s > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 5m "$T/in.csv"
+	[ "$output" = "bar,2024-01-02T14:00:00Z,A,5m,10,16,9,15,5
+bar,2024-01-02T14:00:00Z,B,5m,10,14,9,13,3
+bar,2024-01-02T14:05:00Z,A,5m,15,21,14,20,5
+bar,2024-01-02T14:05:00Z,B,5m,13,19,12,18,5" ]
+}
+
+@test "other events pass through unchanged and in order" {
+	{ minutes A 2024-01-02T14:00:00Z 2; echo 'target,2024-01-02T14:02:00Z,A,5,qty,x'; echo 'weird,1,2,three'; minutes A 2024-01-02T14:03:00Z 2; } > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 5m "$T/in.csv"
+	[ "$output" = "target,2024-01-02T14:02:00Z,A,5,qty,x
+weird,1,2,three
+bar,2024-01-02T14:00:00Z,A,5m,10,13,9,12,4" ]
+}
+
+@test "msgpack out with -M and QTS_FORMAT; msgpack in" {
+	minutes A 2024-01-02T14:00:00Z 10 > "$T/in.csv"
+	qts-resample 5m "$T/in.csv" > "$T/want.csv"
+	qts-resample -M 5m "$T/in.csv" > "$T/out.mp"
+	QTS_FORMAT=msgpack qts-resample 5m "$T/in.csv" | cmp - "$T/out.mp"
+	qts cat -M "$T/in.csv" | qts-resample --msgpack 5m - | qts cat | cmp - "$T/want.csv"
+	qts cat "$T/out.mp" | cmp - "$T/want.csv"
+}
+
+@test "several files are merged in time order" {
+	minutes A 2024-01-02T14:00:00Z 10 > "$T/a.csv"
+	minutes B 2024-01-02T14:00:00Z 10 > "$T/b.csv"
+	run -0 --separate-stderr qts-resample 5m "$T/a.csv" "$T/b.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2,3 | tr '\n' ' ')" = "2024-01-02T14:00:00Z,A 2024-01-02T14:00:00Z,B 2024-01-02T14:05:00Z,A 2024-01-02T14:05:00Z,B " ]
+}
+
+@test "weeks start on Monday" {
+	# 2024-01-03 is a Wednesday; daily bars from Wed 3 to Tue 16 January.
+	awk 'BEGIN { for (d = 3; d <= 16; d++) printf "bar,2024-01-%02dT00:00:00Z,A,1d,%d,%d,%d,%d,1\n", d, d, d + 1, d - 1, d }' > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -p 1w "$T/in.csv"
+	[ "$output" = "bar,2024-01-01T00:00:00Z,A,1w,3,8,2,7,5
+bar,2024-01-08T00:00:00Z,A,1w,8,15,7,14,7
+bar,2024-01-15T00:00:00Z,A,1w,15,17,14,16,2" ]
+	# The Sunday bar completes its week: written right after it.
+	run -0 --separate-stderr qts-resample -k 1w "$T/in.csv"
+	[ "${lines[4]}" = "bar,2024-01-07T00:00:00Z,A,1d,7,8,6,7,1" ]
+	[ "${lines[5]}" = "bar,2024-01-01T00:00:00Z,A,1w,3,8,2,7,5" ]
+}
+
+@test "calendar months and quarters, leap February" {
+	awk 'BEGIN { split("31 29 31 30", n, " "); for (m = 1; m <= 4; m++) for (d = 1; d <= n[m]; d++) printf "bar,2024-%02d-%02dT00:00:00Z,A,1d,%d,%d,%d,%d,1\n", m, d, m, m, m, m }' > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1M,3M "$T/in.csv"
+	[ "$output" = "bar,2024-01-01T00:00:00Z,A,1M,1,1,1,1,31
+bar,2024-02-01T00:00:00Z,A,1M,2,2,2,2,29
+bar,2024-03-01T00:00:00Z,A,1M,3,3,3,3,31
+bar,2024-01-01T00:00:00Z,A,3M,1,3,1,3,91
+bar,2024-04-01T00:00:00Z,A,1M,4,4,4,4,30" ]
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	qts-resample -p 1M "$T/in.csv" | qts-resample -p 3M | tail -n 1 | grep -qx 'bar,2024-04-01T00:00:00Z,A,3M,4,4,4,4,30'
+}
+
+@test "--tz: New York days around the spring-forward of 2024-03-10" {
+	# Hourly bars from 2024-03-09T00:00Z to 2024-03-12T00:00Z, volume 1.
+	awk 'BEGIN { for (h = 0; h < 72; h++) printf "bar,2024-03-%02dT%02d:00:00Z,A,1h,1,1,1,1,1\n", 9 + int(h / 24), h % 24 }' > "$T/in.csv"
+	run -0 --separate-stderr qts-resample --tz America/New_York 1d "$T/in.csv"
+	# 00:00Z-04:59Z on the 9th is still the 8th in New York.
+	[ "$output" = "bar,2024-03-08T05:00:00Z,A,1d,1,1,1,1,5
+bar,2024-03-09T05:00:00Z,A,1d,1,1,1,1,24
+bar,2024-03-10T05:00:00Z,A,1d,1,1,1,1,23" ]
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	run -0 --separate-stderr qts-resample -p -z America/New_York 1d "$T/in.csv"
+	[ "${lines[0]}" = "bar,2024-03-08T05:00:00Z,A,1d,1,1,1,1,5" ]
+	[ "${lines[3]}" = "bar,2024-03-11T04:00:00Z,A,1d,1,1,1,1,20" ]
+	run -0 --separate-stderr qts-resample -p 1d "$T/in.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[1]}" = "bar,2024-03-10T00:00:00Z,A,1d,1,1,1,1,24" ]
+}
+
+@test "--tz: daily bars stamped at 00:00 UTC stay on their date" {
+	# Fri 2024-03-08, Mon 11, Tue 12: weeks in New York.
+	printf 'bar,2024-03-%sT00:00:00Z,A,1d,1,1,1,1,1\n' 08 11 12 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -p --tz America/New_York 1w "$T/in.csv"
+	[ "$output" = "bar,2024-03-04T05:00:00Z,A,1w,1,1,1,1,1
+bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
+}
+
+@test "--session keeps regular hours in the local zone" {
+	# 14:25Z..21:04Z on 2024-01-02 is 09:25..16:04 in New York (EST).
+	minutes A 2024-01-02T14:25:00Z 400 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -p -z America/New_York --session 09:30-16:00 1d "$T/in.csv"
+	[ "$output" = "bar,2024-01-02T05:00:00Z,A,1d,15,406,14,405,390" ]
+	run -0 --separate-stderr qts-resample -k -z America/New_York -s 09:30-16:00 1h "$T/in.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T14:30:00Z,A,1m,15,17,14,16,1" ]
+	[ "$(grep -c ',1m,' <<<"$output")" -eq 390 ]
+	# In summer the same hours are 13:30Z..20:00Z.
+	minutes A 2024-07-01T13:25:00Z 400 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -p -z America/New_York -s 09:30-16:00 1d "$T/in.csv"
+	[ "$output" = "bar,2024-07-01T04:00:00Z,A,1d,15,406,14,405,390" ]
+	# Overnight session, UTC.
+	minutes A 2024-01-02T00:00:00Z 1440 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -p -s 22:00-02:00 1d "$T/in.csv"
+	[ "$(cut -d, -f9 <<<"$output")" = 240 ]
+}
+
+@test "hours that do not divide a day end at midnight" {
+	minutes A 2024-01-02T00:00:00Z 1440 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 7h "$T/in.csv"
+	[ "$(cut -d, -f2,9 <<<"$output" | tr '\n' ' ')" = "2024-01-02T00:00:00Z,420 2024-01-02T07:00:00Z,420 2024-01-02T14:00:00Z,420 2024-01-02T21:00:00Z,180 " ]
+}
+
+@test "input errors name the place and exit 1" {
+	minutes A 2024-01-02T14:00:00Z 3 1h > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 5m "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bars of 1h are longer than 5m" ]
+	minutes A 2024-01-02T14:00:00Z 3 7m > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bars of 7m do not divide 1h" ]
+	minutes A 2024-01-02T14:00:00Z 3 bogus > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bad timeframe 'bogus'" ]
+	{ minutes A 2024-01-02T14:00:00Z 3; minutes A 2024-01-02T14:01:00Z 1; } > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:4: A: bar 2024-01-02T14:01:00Z is not after the one before" ]
+	{ minutes A 2024-01-02T14:00:00Z 2; minutes A 2024-01-02T14:05:00Z 1 5m; } > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:3: A: bars of 5m among bars of 1m: one timeframe per symbol" ]
+	{ minutes A 2024-01-02T14:00:00Z 2; echo 'tick,2024-01-02T14:05:00Z,A,1,1'; } > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:3: A: a tick among bars: one kind of input per symbol" ]
+	printf '%s\n' 'bar,2024-01-02T14:59:00Z,A,1m,1,1,1,1,1' 'bar,2024-01-02T14:59:10Z,A,1m,1,1,1,1,1' > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 5m "$T/in.csv"
+	[ "$output" = "bar,2024-01-02T14:55:00Z,A,5m,1,1,1,1,1" ]
+	[ "$stderr" = "qts-resample: $T/in.csv:2: A: bar 2024-01-02T14:59:10Z falls in a 5m bar already written" ]
+	printf 'bar,2024-01-02T14:00:00Z,A,1m,1,1,1,1,1\nbar,nonsense\n' > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
+	[[ $stderr == "qts-resample: $T/in.csv:2: "* ]]
+	run -1 --separate-stderr qts-resample 1h "$T/missing.csv"
+	[ "$stderr" = "qts-resample: $T/missing.csv: No such file or directory" ]
+}
+
+@test "a failed write is an error" {
+	minutes A 2024-01-02T00:00:00Z 1000 > "$T/in.csv"
+	run -1 --separate-stderr sh -c 'qts-resample 1m "$1" > /dev/full' sh "$T/in.csv"
+	[ "$stderr" = "qts-resample: write error: No space left on device" ]
+}
+
+@test "two steps (1m -> 5m -> 1h) equal one step (1m -> 1h) on random data" {
+	# Three symbols, random walks, about one minute in five missing.
+	awk 'BEGIN {
+		srand(20240102)
+		split("AAA BBB CCC", s, " ")
+		for (k = 1; k <= 3; k++) p[k] = 100
+		for (i = 0; i < 3000; i++) {
+			d = 2 + int(i / 1440); h = int(i % 1440 / 60); m = i % 60
+			for (k = 1; k <= 3; k++) {
+				if (rand() < 0.2) continue
+				o = p[k]; c = o + int((rand() - 0.5) * 100) / 100
+				hi = (o > c ? o : c) + int(rand() * 30) / 100; lo = (o < c ? o : c) - int(rand() * 30) / 100
+				printf "bar,2024-01-%02dT%02d:%02d:00Z,%s,1m,%.2f,%.2f,%.2f,%.2f,%d\n", d, h, m, s[k], o, hi, lo, c, int(rand() * 1000)
+				p[k] = c
+			}
+		}
+	}' > "$T/in.csv"
+	qts-resample -p 1h "$T/in.csv" | sort -s -t, -k3,3 > "$T/one.csv"
+	qts-resample -p 5m "$T/in.csv" | qts-resample -p 1h | sort -s -t, -k3,3 > "$T/two.csv"
+	[ "$(wc -l < "$T/one.csv")" -eq 150 ]
+	cmp "$T/one.csv" "$T/two.csv"
+	# Through msgpack too, and with a zone and a session.
+	qts-resample -M -p -z America/New_York -s 09:30-16:00 1d "$T/in.csv" | qts cat | sort -s -t, -k3,3 > "$T/one.csv"
+	qts-resample -M -p -z America/New_York -s 09:30-16:00 15m "$T/in.csv" | qts-resample -p -z America/New_York 1d | sort -s -t, -k3,3 > "$T/two.csv"
+	[ -s "$T/one.csv" ]
+	cmp "$T/one.csv" "$T/two.csv"
+}
+
+@test "the output does not hang on the input's encoding" {
+	minutes A 2024-01-02T14:00:00Z 100 > "$T/in.csv"
+	qts cat -M "$T/in.csv" | gzip > "$T/in.mp.gz"
+	qts-resample -p 15m "$T/in.csv" > "$T/a"
+	qts-resample -p 15m "$T/in.mp.gz" | cmp - "$T/a"
+}

@@ -1,0 +1,339 @@
+#!/usr/bin/env bats
+# qts-risk: every rule on hand-written events, the rules file, the
+# emergency stop (kill file and signals, on a live fifo), flags and errors.
+
+load helper
+
+# Hand-written market data: A at 100 then B at 50, one minute apart.
+prices() {
+	printf 'bar,2024-01-02T14:30:00Z,A,1m,100,100,100,100,1000\n'
+	printf 'bar,2024-01-02T14:30:00Z,B,1m,50,50,50,50,1000\n'
+}
+T1=2024-01-02T14:31:00Z
+target() { printf 'target,%s,%s,%s,%s,s\n' "${4:-$T1}" "$1" "$2" "${3:-qty}"; }
+order() { printf 'order,%s,%s,%s,%s,%s,%s,%s,,day,s\n' "$T1" "$1" "$2" "$3" "$4" "${6:-market}" "$5"; }
+bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; }
+
+@test "--help prints usage on stdout, exit 0; --version" {
+	run -0 --separate-stderr qts-risk --help
+	[[ "$output" == usage:\ qts-risk* ]]
+	[ -z "$stderr" ]
+	run -0 qts-risk -h
+	run -0 qts-risk --version
+	[[ "$output" =~ ^qts-risk\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "--list shows every rule of --help with its value and summary" {
+	run -0 qts-risk --list
+	[ "${#lines[@]}" -ge 20 ]
+	[[ "${lines[0]}" == cash\ *X\ *starting\ equity* ]]
+	for r in max-position max-position-notional max-position-pct max-gross max-net \
+		max-positions sectors max-sector max-drawdown on-drawdown daily-loss target-vol \
+		vol-window vol-periods stop-loss take-profit trailing-stop max-orders price-band \
+		kill-file cash; do
+		grep -q "^$r " <<<"$output"
+	done
+}
+
+@test "every long option is in the man page and both completions" {
+	man=$BATS_TEST_DIRNAME/../man/qts-risk.1
+	bash_c=$BATS_TEST_DIRNAME/../completions/bash/qts-risk
+	zsh_c=$BATS_TEST_DIRNAME/../completions/zsh/_qts-risk
+	opts=$(qts-risk --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	[ "$(wc -l <<<"$opts")" -ge 24 ]
+	for o in $opts; do
+		grep -q -- "${o#--}" "$man" || { echo "man lacks $o"; return 1; }
+		grep -q -- "$o" "$bash_c" || { echo "bash lacks $o"; return 1; }
+		grep -q -- "$o" "$zsh_c" || { echo "zsh lacks $o"; return 1; }
+	done
+}
+
+@test "no rules: every event passes through unchanged, unknown types included" {
+	run -0 qts-risk "$FIX/all-types.csv"
+	[ "$output" = "$(cat "$FIX/all-types.csv")" ]
+	run -0 qts-risk - <"$FIX/all-types.csv"
+	[ "$output" = "$(cat "$FIX/all-types.csv")" ]
+}
+
+@test "-M and QTS_FORMAT=msgpack write msgpack; same events" {
+	qts-risk -M --max-position 50 "$FIX/all-types.csv" >"$BATS_TEST_TMPDIR/o.mp"
+	QTS_FORMAT=msgpack qts-risk --max-position 50 "$FIX/all-types.csv" | cmp - "$BATS_TEST_TMPDIR/o.mp"
+	run -0 qts cat "$BATS_TEST_TMPDIR/o.mp"
+	[ "$output" = "$(qts-risk --max-position 50 "$FIX/all-types.csv")" ]
+	qts cat -M "$FIX/all-types.csv" | qts-risk --max-position 50 >"$BATS_TEST_TMPDIR/o.csv"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/o.csv")" ]
+}
+
+@test "deterministic: same input and flags, same bytes" {
+	input() { prices; target A 5000; bar 2024-01-02T14:32:00Z A 80; order A o1 buy 10; }
+	a=$(input | qts-risk --max-position 1000 --stop-loss 0.1 --max-drawdown 0.01 --on-drawdown flatten)
+	b=$(input | qts-risk --max-position 1000 --stop-loss 0.1 --max-drawdown 0.01 --on-drawdown flatten)
+	[ "$a" = "$b" ]
+	[ -n "$a" ]
+}
+
+@test "--max-position reduces an order and rejects one at the limit" {
+	run -0 qts-risk --max-position 1000 < <(prices; order A o1 buy 800; order A o2 buy 300; order A o3 buy 1)
+	[ "${lines[2]}" = "order,$T1,A,o1,buy,800,market,,,day,s" ]
+	[ "${lines[3]}" = "risk,$T1,A,max-position,reduce,order o2: qty 300 reduced to 200" ]
+	[ "${lines[4]}" = "order,$T1,A,o2,buy,200,market,,,day,s" ]
+	[ "${lines[5]}" = "risk,$T1,A,max-position,reject,order o3: position 1000; allowed up to 1000" ]
+	[ "${#lines[@]}" -eq 6 ]
+}
+
+@test "--max-position-notional and --max-position-pct rewrite targets" {
+	run -0 qts-risk --max-position-notional 20000 < <(prices; target A 500)
+	[ "${lines[3]}" = "target,$T1,A,200,qty,s" ]
+	[[ "${lines[2]}" == *,max-position-notional,reduce,* ]]
+	# 0.05 of equity 100000 at 50 is 100 shares; a weight of 0.5 is 1000 shares
+	run -0 qts-risk --max-position-pct 0.05 < <(prices; target B 0.5 weight)
+	[ "${lines[2]}" = "risk,$T1,B,max-position-pct,reduce,target 1000 reduced to 100" ]
+	[ "${lines[3]}" = "target,$T1,B,0.05,weight,s" ]
+}
+
+@test "--cash sets the equity that fractions apply to" {
+	run -0 qts-risk --cash 10000 --max-position-pct 0.5 < <(prices; target A 100)
+	[ "${lines[3]}" = "target,$T1,A,50,qty,s" ]
+}
+
+@test "--max-gross and --max-net limit the book" {
+	run -0 qts-risk --max-gross 30000 < <(prices; target A 200; target B -400)
+	[ "${lines[3]}" = "risk,$T1,B,max-gross,reduce,target -400 reduced to -200" ]
+	[ "${lines[4]}" = "target,$T1,B,-200,qty,s" ]
+	run -0 qts-risk --max-net 10000 < <(prices; target A 300; target B -300; target A 300)
+	[ "${lines[3]}" = "target,$T1,A,100,qty,s" ]
+	[ "${lines[4]}" = "target,$T1,B,-300,qty,s" ]
+	[ "${lines[6]}" = "target,$T1,A,250,qty,s" ]
+}
+
+@test "--max-positions rejects a new symbol beyond the count" {
+	run -0 qts-risk --max-positions 1 < <(prices; target A 10; target B 10; target A 20)
+	[ "${lines[3]}" = "risk,$T1,B,max-positions,reject,target 10 qty: position 0; allowed up to 0" ]
+	[ "${lines[4]}" = "target,$T1,A,20,qty,s" ]
+}
+
+@test "--sectors with --max-sector caps a sector's share of equity" {
+	printf 'symbol,sector\nA,tech\nB,tech\n' >"$BATS_TEST_TMPDIR/sec"
+	run -0 qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 < <(prices; target A 200; target B 400)
+	# tech holds 20000 of A; 0.3 * 100000 leaves 10000 for B at 50: 200
+	[ "${lines[3]}" = "risk,$T1,B,max-sector,reduce,target 400 reduced to 200" ]
+	[ "${lines[4]}" = "target,$T1,B,200,qty,s" ]
+}
+
+@test "--max-drawdown with --on-drawdown block and flatten" {
+	input() { prices; target A 1000; bar 2024-01-02T14:32:00Z A 89; target A 1100 qty 2024-01-02T14:33:00Z; }
+	run -0 qts-risk --max-drawdown 0.1 < <(input)
+	[ "${lines[4]}" = "risk,2024-01-02T14:32:00Z,,max-drawdown,breach,drawdown 0.11 beyond 0.1 (equity 89000; peak 100000)" ]
+	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 1000; allowed up to 1000" ]
+	run -0 qts-risk --max-drawdown 0.1 --on-drawdown block < <(input)
+	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 1000; allowed up to 1000" ]
+	run -0 qts-risk --max-drawdown 0.1 --on-drawdown flatten < <(input)
+	[ "${lines[5]}" = "risk,2024-01-02T14:32:00Z,A,max-drawdown,flatten,drawdown breach" ]
+	[ "${lines[6]}" = "order,2024-01-02T14:32:00Z,A,risk-max-drawdown-A-1,sell,1000,market,,,day,qts-risk" ]
+	[ "${lines[7]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 0; allowed up to 0" ]
+}
+
+@test "--daily-loss blocks new risk until the next UTC day" {
+	run -0 qts-risk --daily-loss 1000 < <(prices; target A 100; bar 2024-01-02T14:32:00Z A 89
+		order A o1 buy 1; bar 2024-01-03T14:30:00Z A 89; order A o2 buy 1)
+	[ "${lines[4]}" = "risk,2024-01-02T14:32:00Z,,daily-loss,breach,lost 1100 today; limit 1000 (equity 98900)" ]
+	[[ "${lines[5]}" == risk,*,A,daily-loss,reject,order\ o1:* ]]
+	[ "${lines[6]}" = "risk,2024-01-03T14:30:00Z,,daily-loss,resume,new day" ]
+	[ "${lines[8]}" = "order,$T1,A,o2,buy,1,market,,,day,s" ]
+}
+
+@test "--target-vol with --vol-window and --vol-periods scales targets down" {
+	input() { for p in 100 101 100 101 100; do bar 2024-01-02T14:30:00Z A $p; done; target A 1000; }
+	# 4 returns of +-ln(1.01): sd 0.0114897 (python3 statistics.stdev, ddof=1 as empyrical); * sqrt(252) = 0.182393; 0.1 / 0.182393 * 1000 = 548
+	run -0 qts-risk --target-vol 0.1 --vol-window 4 < <(input)
+	[ "${lines[5]}" = "risk,$T1,A,target-vol,reduce,target 1000 scaled to 548: volatility 0.182393; target 0.1" ]
+	[ "${lines[6]}" = "target,$T1,A,548,qty,s" ]
+	# annualised over 52 periods: 0.0114896 * sqrt(52) = 0.0828531 < 0.1: unchanged
+	run -0 qts-risk --target-vol 0.1 --vol-window 4 --vol-periods 52 < <(input)
+	[ "${lines[5]}" = "target,$T1,A,1000,qty,s" ]
+	# the default window of 20 is not full after 4 returns
+	run -0 qts-risk --target-vol 0.1 < <(input)
+	[ "${lines[5]}" = "target,$T1,A,1000,qty,s" ]
+}
+
+@test "--stop-loss, --take-profit and --trailing-stop exit from prices" {
+	T2=2024-01-02T14:32:00Z T3=2024-01-02T14:33:00Z
+	run -0 qts-risk --stop-loss 0.05 < <(prices; target A 10; bar $T2 A 96; bar $T3 A 95)
+	[ "${#lines[@]}" -eq 7 ]
+	[ "${lines[5]}" = "risk,$T3,A,stop-loss,flatten,price 95 vs average 100: loss beyond 0.05" ]
+	[ "${lines[6]}" = "order,$T3,A,risk-stop-loss-A-1,sell,10,market,,,day,qts-risk" ]
+	run -0 qts-risk --take-profit 0.1 < <(prices; target A -10; bar $T2 A 91; bar $T3 A 90)
+	[ "${lines[6]}" = "order,$T3,A,risk-take-profit-A-1,buy,10,market,,,day,qts-risk" ]
+	run -0 qts-risk --trailing-stop 0.1 < <(prices; target A 10; bar $T2 A 130; bar $T3 A 117)
+	[ "${lines[5]}" = "risk,$T3,A,trailing-stop,flatten,price 117 vs best 130: retreat beyond 0.1" ]
+}
+
+@test "--max-orders N/DURATION rate-limits approvals in stream time" {
+	run -0 qts-risk --max-orders 2/1m < <(prices; order A o1 buy 1; order A o2 buy 1; order A o3 buy 1
+		printf 'order,2024-01-02T14:32:00Z,A,o4,buy,1,market,,,day,s\n')
+	[ "${lines[4]}" = "risk,$T1,A,max-orders,reject,order o3: more than 2 in 60s" ]
+	[ "${lines[5]}" = "order,2024-01-02T14:32:00Z,A,o4,buy,1,market,,,day,s" ]
+}
+
+@test "--price-band rejects a limit price too far from the last price" {
+	run -0 qts-risk --price-band 0.05 < <(prices; order A o1 buy 1 105 limit; order A o2 buy 1 106 limit)
+	[ "${lines[2]}" = "order,$T1,A,o1,buy,1,limit,105,,day,s" ]
+	[ "${lines[3]}" = "risk,$T1,A,price-band,reject,order o2: limit 106 is more than 0.05 from last 100" ]
+}
+
+@test "--rules FILE reads the same names as the flags, later flags win" {
+	printf '# limits\nmax-position 1000  # per symbol\n\nstop-loss 0.05\n' >"$BATS_TEST_TMPDIR/r"
+	a=$(prices | qts-risk --rules "$BATS_TEST_TMPDIR/r" < <(prices; target A 1500))
+	b=$(qts-risk --max-position 1000 --stop-loss 0.05 < <(prices; target A 1500))
+	[ "$a" = "$b" ]
+	run -0 qts-risk --rules "$BATS_TEST_TMPDIR/r" --max-position 10 < <(prices; target A 1500)
+	[ "${lines[3]}" = "target,$T1,A,10,qty,s" ]
+}
+
+@test "a bad rules file line is named FILE:LINE, exit 2" {
+	f=$BATS_TEST_TMPDIR/r
+	printf 'max-position 10\n# fine\nmax-gross lots\n' >"$f"
+	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $f:3: max-gross: 'lots' is not a number" ]
+	printf 'max-wat 1\n' >"$f"
+	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $f:1: unknown rule 'max-wat'" ]
+	printf 'stop-loss\n' >"$f"
+	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $f:1: stop-loss: missing value" ]
+	printf 'stop-loss 0.1 0.2\n' >"$f"
+	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $f:1: stop-loss: unexpected '0.2' after the value" ]
+	run -2 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/none" </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/none: No such file or directory" ]
+}
+
+@test "bad flag values print the usage, exit 2" {
+	run -2 --separate-stderr qts-risk --max-position lots </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --max-position: 'lots' is not a number" ]
+	[[ "${stderr_lines[1]}" == usage:* ]]
+	run -2 --separate-stderr qts-risk --max-drawdown 2 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --max-drawdown: 2 is out of range [0, 1]" ]
+	run -2 --separate-stderr qts-risk --on-drawdown panic </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --on-drawdown: 'panic' is not block or flatten" ]
+	run -2 --separate-stderr qts-risk --max-orders 10 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --max-orders: '10' is not N/DURATION" ]
+	run -2 --separate-stderr qts-risk --max-orders 10/soon </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --max-orders: 'soon' is not a duration" ]
+	run -2 --separate-stderr qts-risk --vol-window 1 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --vol-window: 1 is out of range [2, 100000]" ]
+	run -2 --separate-stderr qts-risk --kill-file '' </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --kill-file: empty path" ]
+	run -2 --separate-stderr qts-risk --bogus 1 </dev/null
+	[[ "$stderr" == *usage:* ]]
+	run -2 --separate-stderr qts-risk a b </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: one input at most" ]
+}
+
+@test "sectors file errors, exit 2" {
+	run -2 --separate-stderr qts-risk --max-sector 0.3 </dev/null
+	[ "$stderr" = "qts-risk: max-sector needs a sectors file" ]
+	printf 'A,tech\nB\n' >"$BATS_TEST_TMPDIR/sec"
+	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec:2: expected symbol,sector" ]
+	printf 'A,tech\nA,energy\n' >"$BATS_TEST_TMPDIR/sec"
+	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec: symbol 'A' is listed twice" ]
+}
+
+@test "bad input: named, exit 1, whole records before it written" {
+	run -1 --separate-stderr qts-risk < <(prices; printf 'bar,yesterday,A,1m,1,1,1,1,1\n')
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$stderr" == qts-risk:\ -:3:* ]]
+	run -1 --separate-stderr qts-risk "$BATS_TEST_TMPDIR/missing"
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/missing: No such file or directory" ]
+}
+
+@test "a weight target before any price is rejected" {
+	run -0 qts-risk < <(target A 0.5 weight)
+	[ "$output" = "risk,$T1,A,no-price,reject,target 0.5 weight: no price for A yet" ]
+}
+
+@test "fills fed back become the view's positions" {
+	run -0 qts-risk --max-position 100 < <(prices; order A o1 buy 100
+		printf 'fill,%s,A,o1,buy,40,100,1,0\n' $T1; order A o2 buy 100)
+	[ "${lines[3]}" = "fill,$T1,A,o1,buy,40,100,1,0" ]
+	[ "${lines[5]}" = "order,$T1,A,o2,buy,60,market,,,day,s" ]
+}
+
+# The emergency stop on a live stream: qts-risk reads a fifo in the
+# background; every wait is bounded so a failure cannot hang the suite.
+wait_for() { # wait_for PATTERN FILE: up to 5 s
+	for _ in $(seq 50); do grep -q -- "$1" "$2" 2>/dev/null && return 0; sleep 0.1; done
+	echo "timed out waiting for '$1' in $2:"; cat "$2"; return 1
+}
+
+start_live() {
+	d=$BATS_TEST_TMPDIR
+	mkfifo "$d/in"
+	qts-risk "$@" <"$d/in" >"$d/out" 2>"$d/err" 3>&- &
+	pid=$!
+	exec 7>"$d/in"
+}
+
+stop_live() {
+	exec 7>&-
+	for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill $pid 2>/dev/null || true
+	wait $pid
+}
+
+@test "--kill-file: flatten, reject, say so on stderr; removing it resumes" {
+	start_live --kill-file "$BATS_TEST_TMPDIR/kill"
+	{ prices; target A 10; target B -20; } >&7
+	wait_for "^target,.*,B,-20" "$d/out"
+	touch "$d/kill"
+	wait_for "risk-kill-B" "$d/out"
+	order A o1 buy 1 >&7
+	wait_for "kill,reject" "$d/out"
+	rm "$d/kill"
+	wait_for "kill,resume" "$d/out"
+	order A o2 buy 1 >&7
+	wait_for "o2,buy" "$d/out"
+	stop_live
+	run cat "$d/out"
+	[ "${lines[4]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
+	[ "${lines[5]}" = "risk,$T1,A,kill,flatten,emergency stop" ]
+	[ "${lines[6]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,day,qts-risk" ]
+	[ "${lines[8]}" = "order,$T1,B,risk-kill-B-2,buy,20,market,,,day,qts-risk" ]
+	[ "${lines[9]}" = "risk,$T1,A,kill,reject,order o1: emergency stop" ]
+	[ "${lines[10]}" = "risk,$T1,,kill,resume,emergency stop lifted: kill file removed" ]
+	[ "${lines[11]}" = "order,$T1,A,o2,buy,1,market,,,day,s" ]
+	run cat "$d/err"
+	[ "${lines[0]}" = "qts-risk: emergency stop: $d/kill exists: flattening, rejecting every order" ]
+	[ "${lines[1]}" = "qts-risk: emergency stop lifted: $d/kill removed" ]
+}
+
+@test "SIGUSR1 stops like the kill file, SIGUSR2 resumes" {
+	start_live
+	{ prices; target A 10; } >&7
+	wait_for "^target,.*,A,10" "$d/out"
+	kill -USR1 $pid
+	wait_for "risk-kill-A-1" "$d/out"
+	order A o1 buy 1 >&7
+	wait_for "kill,reject" "$d/out"
+	kill -USR2 $pid
+	wait_for "kill,resume" "$d/out"
+	order A o2 buy 1 >&7
+	wait_for "o2,buy" "$d/out"
+	stop_live
+	run cat "$d/out"
+	[ "${lines[3]}" = "risk,$T1,,kill,breach,emergency stop: SIGUSR1" ]
+	[ "${lines[5]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,day,qts-risk" ]
+	[ "${lines[7]}" = "risk,$T1,,kill,resume,emergency stop lifted: SIGUSR2" ]
+	run cat "$d/err"
+	[ "${lines[0]}" = "qts-risk: emergency stop: SIGUSR1: flattening, rejecting every order" ]
+	[ "${lines[1]}" = "qts-risk: emergency stop lifted: SIGUSR2" ]
+}
+
+@test "a kill file present at the start rejects the first order" {
+	touch "$BATS_TEST_TMPDIR/kill"
+	run -0 --separate-stderr qts-risk --kill-file "$BATS_TEST_TMPDIR/kill" < <(order A o1 buy 1)
+	[ "${lines[0]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
+	[ "${lines[1]}" = "risk,$T1,A,kill,reject,order o1: emergency stop" ]
+}

@@ -1,0 +1,319 @@
+#!/usr/bin/env bats
+# qts-report: metrics against reference values, outputs, live mode, errors.
+#
+# report-a.csv is built from two fixed return series: the equity closes at
+# 100000 * cumprod(1 + A) and SPY at 100 * cumprod(1 + B) (with an intraday
+# equity event that the day's close must replace).  The expected figures
+# are those of tests/unit/test_metrics.c: empyrical's formulas (stats.py)
+# evaluated independently in node; each check names the function.
+
+load helper
+
+A=$FIX/report-a.csv
+
+# near KEY WANT: the JSON in $output has "KEY": within 1e-9 (relative) of WANT
+near() {
+	local got
+	got=$(printf '%s\n' "$output" | sed -n "s/^ *\"$1\": \\([^,]*\\),*\$/\\1/p")
+	awk -v g="$got" -v w="$2" -v k="$1" 'BEGIN {
+		d = g - w; if (d < 0) d = -d; s = w < 0 ? -w : w; if (s < 1) s = 1
+		if (g == "" || d > 1e-9 * s) { print k ": got " g ", want " w; exit 1 } }'
+}
+
+is_null() {
+	printf '%s\n' "$output" | grep -q "^ *\"$1\": null,*\$" || { echo "$1 is not null"; return 1; }
+}
+
+@test "--json: the figures of series A equal empyrical's" {
+	run -0 qts-report --json -b SPY "$A"
+	near total_return 0.023523852981333304      # cum_returns_final
+	near cagr 0.79667200068113586               # annual_return
+	near volatility 0.20096566870985705         # annual_volatility
+	near sharpe 3.0094692485669103              # sharpe_ratio
+	near sortino 4.9769434264724337             # sortino_ratio
+	near calmar 39.833600034056872              # calmar_ratio
+	near max_drawdown -0.02                     # max_drawdown
+	near omega 1.5714285714285716               # omega_ratio
+	near tail_ratio 1.1128526645768022          # tail_ratio
+	near stability 0.54405796899357595          # stability_of_timeseries
+	near skew -0.34147927952568202              # scipy.stats.skew
+	near kurtosis -0.94933799555741372          # scipy.stats.kurtosis
+	near value_at_risk -0.01595                 # value_at_risk
+	near best_day 0.02
+	near worst_day -0.02
+	near alpha 0.14438735319996399              # alpha
+	near beta 1.5538838348495456                # beta
+	near information_ratio 0.23354968324845690  # excess_sharpe
+	near correlation 0.97818680882959352        # np.corrcoef
+	near benchmark_return 0.0117762631533906    # prod(1 + B) - 1
+	near days 10
+}
+
+@test "--json: drawdown dates, duration and exposure" {
+	run -0 qts-report --json "$A"
+	# peak after day 1, trough after day 2, recovered after day 6 (by hand)
+	[[ $output == *'"max_drawdown_peak": "2024-01-03T21:00:00Z"'* ]]
+	[[ $output == *'"max_drawdown_trough": "2024-01-04T21:00:00Z"'* ]]
+	[[ $output == *'"max_drawdown_recovery": "2024-01-08T21:00:00Z"'* ]]
+	near max_drawdown_duration 5
+	# AAA held Jan 4-7, BBB short Jan 9-11: 7 of 10 days
+	near exposure 0.7
+}
+
+@test "--json: round-trip statistics (worked by hand)" {
+	run -0 qts-report --json "$A"
+	# AAA: 10 @ 100 -> 110, commission 1 + 1: 98; BBB short 5 @ 40 -> 42, 0.5 + 0.5: -11
+	near trades 2
+	near win_rate 0.5
+	near avg_win 98
+	near avg_loss -11
+	near profit_factor 8.909090909090909
+	near expectancy 43.5
+	near largest_win 98
+	near largest_loss -11
+	near avg_holding_time 2.5
+	near total_commission 3
+	near total_slippage 0.2
+}
+
+@test "--json has every metric of the issue as a key" {
+	run -0 qts-report --json -b SPY "$A"
+	for k in total_return cagr volatility sharpe sortino calmar max_drawdown \
+		max_drawdown_peak max_drawdown_trough max_drawdown_recovery max_drawdown_duration \
+		omega tail_ratio stability skew kurtosis best_day worst_day value_at_risk exposure \
+		trades win_rate avg_win avg_loss profit_factor expectancy largest_win largest_loss \
+		avg_holding_time total_commission total_slippage turnover benchmark_return alpha \
+		beta information_ratio correlation monthly_returns yearly_returns; do
+		[[ $output == *"\"$k\": "* ]] || { echo "missing $k"; false; }
+	done
+	[[ $output == *'"monthly_returns": {"2024-01": 0.0235238529813'* ]]
+}
+
+@test "--risk-free and --periods change the annualisation as empyrical's arguments" {
+	run -0 qts-report --json --risk-free 0.02 "$A"
+	near sharpe 2.9109280126072363              # sharpe_ratio(risk_free=(1.02)^(1/252)-1)
+	near sortino 4.7869928251125691             # sortino_ratio(required_return=same)
+	near omega 1.5486119057384604               # omega_ratio(risk_free=same)
+	run -0 qts-report --json --periods 12 "$A"
+	near sharpe 0.65672003015236835             # sharpe_ratio(annualization=12)
+	near cagr 0.028294615971150350              # annual_return(annualization=12)
+}
+
+@test "constant equity: sharpe and sortino are null, not a division by zero" {
+	printf 'equity,2024-01-0%d,100,100,0,0,0,0\n' 1 2 3 4 > "$BATS_TEST_TMPDIR/flat.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/flat.csv"
+	is_null sharpe; is_null sortino; is_null calmar; is_null omega; is_null skew
+	near volatility 0; near max_drawdown 0; near total_return 0; near stability 0
+	is_null max_drawdown_peak
+}
+
+@test "no trades: the count is 0 and the trade ratios are null" {
+	printf 'equity,2024-01-0%d,100,10%d,0,0,0,0\n' 1 0 2 1 3 3 > "$BATS_TEST_TMPDIR/nt.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/nt.csv"
+	near trades 0; is_null win_rate; is_null profit_factor; is_null expectancy
+	is_null avg_holding_time; near exposure 0
+}
+
+@test "one day: one return, the ratios that need two are null" {
+	printf 'equity,2024-01-02T14:30:00Z,100,100,0,0,0,0\nequity,2024-01-02T21:00:00Z,101,101,0,0,0,0\n' \
+		> "$BATS_TEST_TMPDIR/one.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/one.csv"
+	near days 1; near total_return 0.01
+	near cagr 11.274002099240244                # annual_return([0.01])
+	is_null sharpe; is_null volatility; is_null sortino; is_null stability
+}
+
+@test "a stream without equity: days 0, every return figure null" {
+	run -0 qts-report --json /dev/null
+	near days 0; is_null total_return; is_null sharpe; is_null start
+}
+
+@test "a first-day loss: the starting equity is the first peak" {
+	printf 'equity,2024-01-02T14:30:00Z,100,100,0,0,0,0\nequity,2024-01-02T21:00:00Z,95,95,0,0,0,0\nequity,2024-01-03T21:00:00Z,96.9,96.9,0,0,0,0\n' \
+		> "$BATS_TEST_TMPDIR/fl.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/fl.csv"
+	near max_drawdown -0.05
+	[[ $output == *'"max_drawdown_peak": "2024-01-02T14:30:00Z"'* ]]
+	is_null max_drawdown_recovery
+}
+
+@test "negative equity: returns stop there, cagr is null, the text says why" {
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 50 3 -25 4 -20 > "$BATS_TEST_TMPDIR/neg.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/neg.csv"
+	near days 2; near total_return -1.25; near max_drawdown -1.25; is_null cagr
+	run -0 qts-report "$BATS_TEST_TMPDIR/neg.csv"
+	[[ $output == *"Equity fell to zero or below on 2024-01-03"* ]]
+}
+
+@test "text: aligned summary with braille charts, no colours off a terminal" {
+	run -0 qts-report -b SPY "$A"
+	[[ $output == *"Sharpe ratio                            3.009"* ]]
+	[[ $output == *"Benchmark return"* ]]
+	[[ $output == *"⣀"* || $output == *"⠉"* ]]
+	[[ $output == *"2024      2.4"* ]]
+	[[ $output != *$'\033'* ]]
+	run -0 qts-report "$A"
+	[[ $output != *"Benchmark return"* ]]
+}
+
+@test "--csv: metric,value rows, empty where undefined" {
+	run -0 qts-report --csv "$A"
+	[ "${lines[0]}" = "metric,value" ]
+	[[ $output == *$'\nsharpe,3.00946924856'* ]]
+	[[ $output == *$'\nalpha,\n'* ]]
+	[[ $output == *$'\nreturn_2024-01,0.0235238529813'* ]]
+}
+
+@test "--trades: the round trips as CSV" {
+	run -0 qts-report --trades "$A"
+	[ "${lines[0]}" = "symbol,side,qty,entry_ts,exit_ts,entry_price,exit_price,commission,pnl,return,holding_days" ]
+	[ "${lines[1]}" = "AAA,long,10,2024-01-04T20:00:00Z,2024-01-07T20:00:00Z,100,110,2,98,0.098,3" ]
+	[ "${lines[2]}" = "BBB,short,5,2024-01-09T20:00:00Z,2024-01-11T20:00:00Z,40,42,1,-11,-0.055,2" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "msgpack input gives the same report as CSV" {
+	qts cat -M "$A" > "$BATS_TEST_TMPDIR/a.mp"
+	run -0 qts-report --json -b SPY "$BATS_TEST_TMPDIR/a.mp"
+	[ "$output" = "$(qts-report --json -b SPY "$A")" ]
+	run -0 qts-report --json -b SPY < "$BATS_TEST_TMPDIR/a.mp"
+	[ "$output" = "$(qts-report --json -b SPY "$A")" ]
+}
+
+@test "--tee: the stream passes unchanged to stdout, the report to stderr" {
+	run --separate-stderr -0 qts-report --tee "$A"
+	[ "$output" = "$(qts cat "$A")" ]
+	[[ $stderr == *"Sharpe ratio"* ]]
+	qts-report --tee -M "$A" 2>/dev/null | cmp - <(qts cat -M "$A")
+}
+
+@test "-o writes the report to a file; output is deterministic" {
+	run -0 qts-report -j -o "$BATS_TEST_TMPDIR/r.json" "$A"
+	[ -z "$output" ]
+	cmp "$BATS_TEST_TMPDIR/r.json" <(qts-report -j "$A")
+	cmp <(qts-report -b SPY "$A") <(qts-report -b SPY "$A")
+}
+
+@test "--live refreshes the report every N events while the stream flows" {
+	run --separate-stderr -0 qts-report --live --every 3 --tee -j "$A"
+	[ "$output" = "$(qts cat "$A")" ]
+	n=$(printf '%s\n' "$stderr" | grep -c '"sharpe"')
+	[ "$n" -ge 5 ]
+	run -0 qts-report --live --every 5 -o "$BATS_TEST_TMPDIR/live.txt" --every 100ms "$A"
+	grep -q "Sharpe ratio" "$BATS_TEST_TMPDIR/live.txt"
+	[ ! -e "$BATS_TEST_TMPDIR/live.txt.tmp"* ]
+}
+
+@test "--live brings the report up to date when the input is quiet" {
+	f=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$f"
+	qts-report --live -j -o "$BATS_TEST_TMPDIR/q.json" < "$f" &
+	pid=$!
+	exec 5>"$f"
+	head -6 "$A" >&5
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/q.json" ] && break; sleep 0.1; done
+	grep -q '"days": 1' "$BATS_TEST_TMPDIR/q.json"
+	exec 5>&-
+	wait $pid
+}
+
+@test "--html: one self-contained page with the charts and tables" {
+	run -0 qts-report -b SPY --html "$BATS_TEST_TMPDIR/r.html" "$A"
+	h=$BATS_TEST_TMPDIR/r.html
+	grep -q '<svg' "$h"
+	# equity, underwater; 10 returns are too few for a rolling Sharpe ratio
+	[ "$(grep -c '<svg' "$h")" -eq 2 ]
+	grep -q 'Fewer than 22 daily returns' "$h"
+	grep -q 'Monthly returns' "$h"
+	grep -q '<td class="l">AAA</td>' "$h"
+	grep -q 'benchmark SPY' "$h"
+	! grep -qi '<script' "$h"
+	! grep -Eqi '(src|href)=' "$h"
+	! grep -Eo 'https?://[^"]*' "$h" | grep -v '^http://www.w3.org/2000/svg$'
+}
+
+@test "--html renders in headless Chromium: not blank, no console errors" {
+	chromium=$(command -v chromium || command -v chromium-browser || true)
+	[ -n "$chromium" ] || skip "chromium is not installed (Debian package chromium)"
+	qts-report -b SPY --html "$BATS_TEST_TMPDIR/r.html" "$A"
+	prof=$(mktemp -d)
+	"$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$prof" --enable-logging=stderr --v=0 --window-size=1000,1400 \
+		--screenshot="$BATS_TEST_TMPDIR/shot.png" "file://$BATS_TEST_TMPDIR/r.html" \
+		2> "$BATS_TEST_TMPDIR/log" || true
+	rm -rf "$prof"
+	[ -s "$BATS_TEST_TMPDIR/shot.png" ]
+	! grep -Ei 'Uncaught|CONSOLE\(' "$BATS_TEST_TMPDIR/log"
+	# not blank: a blank page compresses to almost nothing
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/shot.png")" -gt 20000 ]
+}
+
+@test "--compare: one column per run" {
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 2 100 3 101 4 99 > "$BATS_TEST_TMPDIR/b.csv"
+	run -0 qts-report --compare "$A" "$BATS_TEST_TMPDIR/b.csv"
+	[[ ${lines[0]} == *"report-a.csv"*"b.csv"* ]]
+	[[ $output == *"Sharpe ratio                          3.009"* ]]
+	run -0 qts-report --compare --csv "$A" "$BATS_TEST_TMPDIR/b.csv"
+	[[ ${lines[0]} == "metric,$A,$BATS_TEST_TMPDIR/b.csv" ]]
+	[[ $output == *$'\ntotal_return,0.0235238529813'*',-0.0100000000000'* ]]
+	run -0 qts-report --compare --json "$A" "$BATS_TEST_TMPDIR/b.csv"
+	[ "$(printf '%s\n' "$output" | grep -c '"run": ')" -eq 2 ]
+}
+
+@test "bad input: named by file and line, exit 1" {
+	printf 'equity,2024-01-02,0,100,0,0,0,0\nfill,2024-01-03,A,o1,hold,1,10,0,0\n' > "$BATS_TEST_TMPDIR/bad.csv"
+	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad.csv"
+	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/bad.csv:2: "*"'hold'"* ]]
+	printf 'fill,2024-01-03,A,o1,buy,-1,10,0,0\n' > "$BATS_TEST_TMPDIR/bad2.csv"
+	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad2.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/bad2.csv:1: fill: qty and price must be numbers, qty above 0" ]
+	# a NaN equity in msgpack
+	z='\xcb\x00\x00\x00\x00\x00\x00\x00\x00'
+	printf "\x98\xa6equity\xd3\x00\x00\x00\x00\x3b\x9a\xca\x00\xcb\x3f\xf0\x00\x00\x00\x00\x00\x00\xcb\x7f\xf8\x00\x00\x00\x00\x00\x00$z$z$z$z" \
+		> "$BATS_TEST_TMPDIR/nan.mp"
+	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/nan.mp"
+	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/nan.mp: byte 0: "* ]]
+	printf 'equity,notatime,1,1,0,0,0,0\n' > "$BATS_TEST_TMPDIR/bad4.csv"
+	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad4.csv"
+	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/bad4.csv:1: "* ]]
+	run --separate-stderr -1 qts-report /nonexistent
+	[ "$stderr" = "qts-report: /nonexistent: No such file or directory" ]
+}
+
+@test "usage errors exit 2 with the usage" {
+	run --separate-stderr -2 qts-report --bogus
+	[[ $stderr == *"usage: qts-report"* ]]
+	run -2 qts-report --periods 0
+	run -2 qts-report --risk-free abc
+	run -2 qts-report --every soon
+	run -2 qts-report --compare
+	run -2 qts-report --compare --live a b
+	run -2 qts-report a b
+	run -2 qts-report -b ''
+}
+
+@test "--help, --version; every option in the man page and both completions" {
+	run -0 qts-report --version
+	[[ $output == "qts-report "* ]]
+	run -0 qts-report --help
+	[[ ${lines[0]} == "usage: qts-report"* ]]
+	opts=$(printf '%s\n' "$output" | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+	[ -n "$opts" ]
+	man=$BATS_TEST_DIRNAME/../man/qts-report.1
+	for o in $opts; do
+		grep -q -- "Fl -${o#--}" "$man" || { echo "man: $o"; false; }
+		grep -q -- "$o" "$BATS_TEST_DIRNAME/../completions/bash/qts-report" || { echo "bash: $o"; false; }
+		grep -q -- "$o" "$BATS_TEST_DIRNAME/../completions/zsh/_qts-report" || { echo "zsh: $o"; false; }
+	done
+}
+
+@test "the man page gives a formula for every metric" {
+	man=$BATS_TEST_DIRNAME/../man/qts-report.1
+	for k in total_return cagr volatility sharpe sortino calmar max_drawdown omega tail_ratio \
+		stability skew kurtosis best_day value_at_risk exposure trades win_rate avg_win \
+		profit_factor expectancy largest_win avg_holding_time total_commission turnover \
+		benchmark_return beta alpha information_ratio correlation; do
+		grep -q "^\.It Cm .*\b$k\b" "$man" || { echo "man: $k"; false; }
+	done
+}

@@ -1,0 +1,542 @@
+/* test_risk.c — the risk rules registry and each rule of the engine in
+ * isolation, on events written by hand.  Expected numbers are worked out
+ * in the comments from the formulas in qts-risk(1). */
+#include "qts_risk.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAXOUT 64
+static qts_event out[MAXOUT];
+static int nout;
+static int passed_same; /* the last output was the input event itself */
+static const qts_event *cur;
+static int norder; /* order ids o1, o2... restart with each engine */
+
+static int collect(void *arg, const qts_event *ev)
+{
+	(void)arg;
+	passed_same = ev == cur;
+	if (nout < MAXOUT)
+		out[nout++] = *ev;
+	return 0;
+}
+
+static int64_t T(int sec) { return 1704205800LL * QTS_NS_PER_SEC + (int64_t)sec * QTS_NS_PER_SEC; }
+
+static void feed(qts_risk *r, qts_event *ev)
+{
+	nout = 0;
+	cur = ev;
+	qts_risk_event(r, ev, collect, NULL);
+}
+
+static void bar(qts_risk *r, int sec, const char *sym, double close)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_BAR, T(sec));
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.bar.tf, "1m");
+	ev.bar.open = ev.bar.high = ev.bar.low = ev.bar.close = close;
+	ev.bar.volume = 100;
+	feed(r, &ev);
+}
+
+static void order(qts_risk *r, int sec, const char *sym, const char *side, double qty, double lim)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_ORDER, T(sec));
+	QTS_SET(ev.symbol, sym);
+	snprintf(ev.order.id, sizeof ev.order.id, "o%d", ++norder);
+	QTS_SET(ev.order.side, side);
+	ev.order.qty = qty;
+	QTS_SET(ev.order.kind, isnan(lim) ? "market" : "limit");
+	ev.order.limit = lim;
+	QTS_SET(ev.order.tif, "day");
+	QTS_SET(ev.order.strategy, "t");
+	feed(r, &ev);
+}
+
+static void target(qts_risk *r, int sec, const char *sym, double v, const char *unit)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_TARGET, T(sec));
+	QTS_SET(ev.symbol, sym);
+	ev.target.target = v;
+	QTS_SET(ev.target.unit, unit);
+	QTS_SET(ev.target.strategy, "t");
+	feed(r, &ev);
+}
+
+static void fill(qts_risk *r, int sec, const char *sym, const char *side, double qty, double px)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_FILL, T(sec));
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.fill.id, "f");
+	QTS_SET(ev.fill.side, side);
+	ev.fill.qty = qty;
+	ev.fill.price = px;
+	ev.fill.commission = 1;
+	feed(r, &ev);
+}
+
+static qts_risk *make(const char *const *kv)
+{
+	qts_risk_config c;
+	char err[256];
+	qts_risk_config_init(&c);
+	norder = 0;
+	for (; kv && kv[0]; kv += 2)
+		if (qts_risk_config_set(&c, kv[0], kv[1], err) < 0) {
+			printf("# %s\n", err);
+			exit(1);
+		}
+	qts_risk *r = qts_risk_new(&c, err);
+	if (!r) {
+		printf("# %s\n", err);
+		exit(1);
+	}
+	return r;
+}
+
+/* Index of the first output of type t with the given rule/action, or -1. */
+static int find_risk(const char *rule, const char *action)
+{
+	for (int i = 0; i < nout; i++)
+		if (out[i].type == QTS_RISK && strcmp(out[i].risk.rule, rule) == 0 &&
+		    strcmp(out[i].risk.action, action) == 0)
+			return i;
+	return -1;
+}
+
+static int find_type(qts_type t)
+{
+	for (int i = 0; i < nout; i++)
+		if (out[i].type == t)
+			return i;
+	return -1;
+}
+
+static void test_registry(void)
+{
+	size_t n;
+	const qts_risk_rule_info *t = qts_risk_rules(&n);
+	int sorted = 1;
+	for (size_t i = 1; i < n; i++)
+		sorted &= strcmp(t[i - 1].name, t[i].name) < 0;
+	CHECK(sorted, "registry sorted by name");
+	CHECK(n >= 20, "registry lists every setting");
+	CHECK(qts_risk_rule_find("max-position") != NULL, "find max-position");
+	CHECK(qts_risk_rule_find("trailing-stop") != NULL, "find trailing-stop");
+	CHECK(qts_risk_rule_find("nope") == NULL, "unknown rule not found");
+
+	qts_risk_config c;
+	char err[256];
+	qts_risk_config_init(&c);
+	CHECK(isnan(c.max_position) && c.cash == 100000 && c.vol_window == 20, "defaults");
+	CHECK(qts_risk_config_set(&c, "max-position", "1000", err) == 0 && c.max_position == 1000,
+	      "set max-position");
+	CHECK(qts_risk_config_set(&c, "max-orders", "10/1s", err) == 0 && c.max_orders == 10 &&
+		      c.order_window == QTS_NS_PER_SEC,
+	      "set max-orders N/DURATION");
+	CHECK(qts_risk_config_set(&c, "max-orders", "5/m", err) == 0 && c.max_orders == 5 &&
+		      c.order_window == 60 * QTS_NS_PER_SEC,
+	      "max-orders 5/m reads as 5/1m");
+	CHECK(qts_risk_config_set(&c, "max-orders", "5", err) < 0, "max-orders without duration");
+	CHECK_STR(err, "max-orders: '5' is not N/DURATION", "max-orders message");
+	CHECK(qts_risk_config_set(&c, "max-orders", "5/xx", err) < 0, "max-orders bad duration");
+	CHECK_STR(err, "max-orders: 'xx' is not a duration", "bad duration message");
+	CHECK(qts_risk_config_set(&c, "on-drawdown", "flatten", err) == 0 &&
+		      c.on_drawdown == QTS_RISK_ON_DD_FLATTEN,
+	      "set on-drawdown");
+	CHECK(qts_risk_config_set(&c, "on-drawdown", "panic", err) < 0, "bad on-drawdown");
+	CHECK_STR(err, "on-drawdown: 'panic' is not block or flatten", "on-drawdown message");
+	CHECK(qts_risk_config_set(&c, "max-position", "lots", err) < 0, "bad number");
+	CHECK_STR(err, "max-position: 'lots' is not a number", "bad number message");
+	CHECK(qts_risk_config_set(&c, "max-drawdown", "1.5", err) < 0, "fraction out of range");
+	CHECK(qts_risk_config_set(&c, "vol-window", "1", err) < 0, "vol-window at least 2");
+	CHECK(qts_risk_config_set(&c, "bogus", "1", err) < 0, "unknown name");
+	CHECK_STR(err, "unknown rule 'bogus'", "unknown name message");
+	CHECK(qts_risk_config_set(&c, "kill-file", "", err) < 0, "empty path");
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_rules_file(void)
+{
+	char path[] = "/tmp/qts-risk-rulesXXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	qts_risk_config c;
+	char err[256], want[300];
+	qts_risk_config_init(&c);
+	write_file(path, "# limits\n\nmax-position 500   # per symbol\nstop-loss 0.05\n"
+			 "on-drawdown flatten\n");
+	CHECK(qts_risk_config_load(&c, path, err) == 0, "rules file loads");
+	CHECK(c.max_position == 500 && c.stop_loss == 0.05 && c.on_drawdown == QTS_RISK_ON_DD_FLATTEN,
+	      "rules file values");
+	write_file(path, "max-position 10\n# ok\nmax-gross\n");
+	CHECK(qts_risk_config_load(&c, path, err) < 0, "missing value fails");
+	snprintf(want, sizeof want, "%s:3: max-gross: missing value", path);
+	CHECK_STR(err, want, "missing value at FILE:LINE");
+	write_file(path, "max-wat 10\n");
+	qts_risk_config_load(&c, path, err);
+	snprintf(want, sizeof want, "%s:1: unknown rule 'max-wat'", path);
+	CHECK_STR(err, want, "unknown rule at FILE:LINE");
+	write_file(path, "\nmax-net 1 2\n");
+	qts_risk_config_load(&c, path, err);
+	snprintf(want, sizeof want, "%s:2: max-net: unexpected '2' after the value", path);
+	CHECK_STR(err, want, "extra word at FILE:LINE");
+	write_file(path, "max-net x\n");
+	qts_risk_config_load(&c, path, err);
+	snprintf(want, sizeof want, "%s:1: max-net: 'x' is not a number", path);
+	CHECK_STR(err, want, "bad value at FILE:LINE");
+	unlink(path);
+	CHECK(qts_risk_config_load(&c, path, err) < 0, "missing file fails");
+	snprintf(want, sizeof want, "%s: No such file or directory", path);
+	CHECK_STR(err, want, "missing file message");
+}
+
+static void test_pass_through(void)
+{
+	qts_risk *r = make(NULL);
+	bar(r, 0, "A", 100);
+	CHECK(nout == 1 && passed_same, "bar passes through as is");
+	target(r, 60, "A", 10, "qty");
+	CHECK(nout == 1 && passed_same, "target approved unchanged");
+	CHECK(qts_risk_position(r, "A") == 10, "view follows the approved target");
+	order(r, 60, "A", "sell", 4, NAN);
+	CHECK(nout == 1 && passed_same && qts_risk_position(r, "A") == 6, "order approved, view follows");
+	qts_event ev;
+	qts_event_init(&ev, QTS_UNKNOWN, T(70));
+	feed(r, &ev);
+	CHECK(nout == 1 && passed_same, "unknown event passes through");
+	bar(r, 120, "A", 110);
+	/* cash 100000 - 6 * 100 = 99400; equity 99400 + 6 * 110 = 100060 */
+	CHECK_NEAR(qts_risk_equity(r), 100060, 1e-12, "equity marks to the last price");
+	qts_risk_free(r);
+}
+
+static void test_max_position(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position", "1000", NULL });
+	bar(r, 0, "A", 10);
+	order(r, 60, "A", "buy", 500, NAN);
+	CHECK(nout == 1 && passed_same, "within the limit: unchanged");
+	order(r, 60, "A", "buy", 800, NAN);
+	int k = find_risk("max-position", "reduce"), o = find_type(QTS_ORDER);
+	CHECK(k == 0 && o == 1 && out[o].order.qty == 500, "buy 800 at 500 reduced to 500");
+	CHECK_STR(out[k].risk.detail, "order o2: qty 800 reduced to 500", "reduce detail");
+	order(r, 60, "A", "buy", 1, NAN);
+	CHECK(nout == 1 && find_risk("max-position", "reject") == 0, "at the limit: buy rejected");
+	order(r, 60, "A", "sell", 2500, NAN);
+	o = find_type(QTS_ORDER);
+	CHECK(o == 1 && out[o].order.qty == 2000, "sell through zero reduced to -1000");
+	target(r, 60, "A", 5, "qty");
+	CHECK(nout == 1 && passed_same, "target toward flat always allowed");
+	target(r, 60, "A", -1500, "qty");
+	o = find_type(QTS_TARGET);
+	CHECK(o == 1 && out[o].target.target == -1000, "target rewritten to the limit");
+	CHECK(qts_risk_position(r, "A") == -1000, "view holds the reduced target");
+	qts_risk_free(r);
+}
+
+static void test_notional_pct(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position-notional", "50000", NULL });
+	target(r, 0, "A", 10, "qty");
+	CHECK(find_risk("no-price", "reject") == 0, "no price yet: rejected");
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	int o = find_type(QTS_TARGET);
+	/* 50000 / 100 = 500 */
+	CHECK(o >= 0 && out[o].target.target == 500, "notional caps at 500 shares");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "max-position-pct", "0.1", NULL });
+	bar(r, 0, "A", 300);
+	target(r, 60, "A", 1000, "qty");
+	o = find_type(QTS_TARGET);
+	/* 0.1 * 100000 / 300 = 33.3, whole units: 33 */
+	CHECK(o >= 0 && out[o].target.target == 33, "pct caps at 33 whole shares");
+	target(r, 60, "A", 0.5, "weight");
+	o = find_type(QTS_TARGET);
+	/* 0.5 of equity is 166.67 shares; cap 33.33 shares; weight 0.5 * 33.33 / 166.67 = 0.1 */
+	CHECK(o >= 0 && fabs(out[o].target.target - 0.1) < 1e-12, "weight target reduced to 0.1");
+	qts_risk_free(r);
+}
+
+static void test_gross_net_count(void)
+{
+	qts_risk *r = make((const char *[]){ "max-gross", "30000", NULL });
+	bar(r, 0, "A", 100);
+	bar(r, 0, "B", 50);
+	target(r, 60, "A", 200, "qty");
+	target(r, 60, "B", -400, "qty");
+	/* gross 20000 + 20000 would be 40000: B gets (30000 - 20000) / 50 = 200 */
+	int o = find_type(QTS_TARGET);
+	CHECK(o >= 0 && out[o].target.target == -200 && find_risk("max-gross", "reduce") == 0,
+	      "gross caps the second position");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "max-net", "10000", NULL });
+	bar(r, 0, "A", 100);
+	bar(r, 0, "B", 50);
+	target(r, 60, "A", 300, "qty");
+	o = find_type(QTS_TARGET);
+	CHECK(o >= 0 && out[o].target.target == 100, "net caps a long at 10000");
+	target(r, 60, "B", -300, "qty");
+	CHECK(nout == 1 && passed_same, "an offsetting short lowers net: allowed");
+	target(r, 60, "A", 400, "qty");
+	o = find_type(QTS_TARGET);
+	/* net other = -15000: A may reach (10000 + 15000) / 100 = 250 */
+	CHECK(o >= 0 && out[o].target.target == 250, "net room grows with the short");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "max-positions", "1", NULL });
+	bar(r, 0, "A", 10);
+	bar(r, 0, "B", 10);
+	order(r, 60, "A", "buy", 5, NAN);
+	CHECK(nout == 1 && passed_same, "first position opens");
+	order(r, 60, "B", "buy", 5, NAN);
+	CHECK(nout == 1 && find_risk("max-positions", "reject") == 0, "second position rejected");
+	order(r, 60, "A", "buy", 5, NAN);
+	CHECK(nout == 1 && passed_same, "adding to the open position allowed");
+	qts_risk_free(r);
+}
+
+static void test_sector(void)
+{
+	char path[] = "/tmp/qts-risk-secXXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	write_file(path, "symbol,sector\nA,tech\nB,tech\nC,energy\n");
+	qts_risk *r = make((const char *[]){ "sectors", path, "max-sector", "0.3", NULL });
+	bar(r, 0, "A", 100);
+	bar(r, 0, "B", 100);
+	bar(r, 0, "C", 100);
+	target(r, 60, "A", 200, "qty");
+	target(r, 60, "C", 250, "qty");
+	CHECK(nout == 1 && passed_same, "other sector unaffected");
+	target(r, 60, "B", 200, "qty");
+	/* tech may hold 0.3 * 100000 = 30000: B gets (30000 - 20000) / 100 = 100 */
+	int o = find_type(QTS_TARGET);
+	CHECK(o >= 0 && out[o].target.target == 100 && find_risk("max-sector", "reduce") == 0,
+	      "sector caps B at 100");
+	qts_risk_free(r);
+
+	qts_risk_config c;
+	char err[256], want[300];
+	qts_risk_config_init(&c);
+	qts_risk_config_set(&c, "max-sector", "0.3", err);
+	CHECK(qts_risk_new(&c, err) == NULL, "max-sector without sectors fails");
+	CHECK_STR(err, "max-sector needs a sectors file", "message");
+	write_file(path, "A,tech\nB\n");
+	qts_risk_config_set(&c, "sectors", path, err);
+	CHECK(qts_risk_new(&c, err) == NULL, "bad sectors line fails");
+	snprintf(want, sizeof want, "%s:2: expected symbol,sector", path);
+	CHECK_STR(err, want, "sectors FILE:LINE");
+	unlink(path);
+}
+
+static void test_drawdown(void)
+{
+	qts_risk *r = make((const char *[]){ "max-drawdown", "0.1", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 95); /* equity 95000: drawdown 0.05 */
+	CHECK(nout == 1, "within the drawdown limit");
+	bar(r, 180, "A", 89); /* equity 89000: drawdown 0.11 */
+	CHECK(nout == 2 && find_risk("max-drawdown", "breach") == 1, "breach after the bar");
+	CHECK(strcmp(out[1].symbol, "") == 0, "portfolio breach has no symbol");
+	target(r, 240, "A", 1200, "qty");
+	CHECK(find_risk("max-drawdown", "reject") == 0, "block: more risk rejected");
+	target(r, 240, "A", 500, "qty");
+	CHECK(nout == 1 && passed_same, "block: less risk allowed");
+	bar(r, 300, "A", 60);
+	CHECK(nout == 1, "breach reported once");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "max-drawdown", "0.1", "on-drawdown", "flatten", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 85);
+	int o = find_type(QTS_ORDER);
+	CHECK(find_risk("max-drawdown", "flatten") == 2 && o == 3, "flatten: risk event then exit order");
+	CHECK(o == 3 && strcmp(out[o].order.side, "sell") == 0 && out[o].order.qty == 1000 &&
+		      strcmp(out[o].order.kind, "market") == 0 && strcmp(out[o].order.tif, "day") == 0 &&
+		      strcmp(out[o].order.strategy, "qts-risk") == 0,
+	      "exit order sells the position at market");
+	CHECK_STR(out[o].order.id, "risk-max-drawdown-A-1", "deterministic exit id");
+	CHECK(qts_risk_position(r, "A") == 0, "view flat after the exit");
+	qts_risk_free(r);
+}
+
+static void test_daily_loss(void)
+{
+	qts_risk *r = make((const char *[]){ "daily-loss", "1000", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 100, "qty");
+	bar(r, 120, "A", 91); /* lost 900 */
+	CHECK(nout == 1, "within the daily loss");
+	bar(r, 180, "A", 89); /* lost 1100 */
+	CHECK(find_risk("daily-loss", "breach") == 1, "daily loss breach");
+	order(r, 240, "A", "buy", 1, NAN);
+	CHECK(find_risk("daily-loss", "reject") == 0, "more risk rejected that day");
+	bar(r, 86400, "A", 89);
+	CHECK(find_risk("daily-loss", "resume") == 0 && out[1].type == QTS_BAR, "new UTC day resumes first");
+	order(r, 86460, "A", "buy", 1, NAN);
+	CHECK(nout == 1 && passed_same, "orders approved again");
+	qts_risk_free(r);
+}
+
+static void test_target_vol(void)
+{
+	qts_risk *r = make((const char *[]){ "target-vol", "0.2", "vol-window", "4", NULL });
+	/* closes alternate 100, 101: returns +-ln(1.01) = +-0.00995033;
+	 * 4 returns +a -a +a -a: mean 0, var = 4 a^2 / 3, sd = 0.0114896;
+	 * annualised: 0.0114896 * sqrt(252) = 0.182393 < 0.2: no scaling */
+	double px[] = { 100, 101, 100, 101, 100 };
+	for (int i = 0; i < 5; i++)
+		bar(r, 60 * i, "A", px[i]);
+	target(r, 300, "A", 1000, "qty");
+	CHECK(nout == 1 && passed_same, "volatility below target: unchanged");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "target-vol", "0.1", "vol-window", "4", NULL });
+	target(r, 0, "A", 1000, "qty");
+	CHECK(nout == 1 && passed_same, "window not full: unchanged");
+	for (int i = 0; i < 5; i++)
+		bar(r, 60 * i, "A", px[i]);
+	target(r, 300, "A", 1000, "qty");
+	/* scale 0.1 / 0.182393 = 0.548268: 548 whole shares */
+	int o = find_type(QTS_TARGET);
+	CHECK(find_risk("target-vol", "reduce") == 0 && o == 1 && out[o].target.target == 548,
+	      "target scaled by target / realised volatility");
+	qts_risk_free(r);
+}
+
+static void test_stops(void)
+{
+	qts_risk *r = make((const char *[]){ "stop-loss", "0.05", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 10, "qty");
+	bar(r, 120, "A", 96);
+	CHECK(nout == 1, "4% down: no stop");
+	bar(r, 180, "A", 95);
+	int o = find_type(QTS_ORDER);
+	CHECK(find_risk("stop-loss", "flatten") == 1 && o == 2 && out[o].order.qty == 10 &&
+		      strcmp(out[o].order.side, "sell") == 0,
+	      "5% down: stop-loss sells");
+	CHECK_STR(out[o].order.id, "risk-stop-loss-A-1", "stop-loss id");
+	target(r, 240, "A", -10, "qty");
+	bar(r, 300, "A", 99.75);
+	CHECK(find_risk("stop-loss", "flatten") == 1 && strcmp(out[2].order.side, "buy") == 0,
+	      "short stopped out 5% up with a buy");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "take-profit", "0.1", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 10, "qty");
+	bar(r, 120, "A", 109);
+	CHECK(nout == 1, "9% up: hold");
+	bar(r, 180, "A", 110);
+	CHECK(find_risk("take-profit", "flatten") == 1, "10% up: take profit");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "trailing-stop", "0.1", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 10, "qty");
+	bar(r, 120, "A", 130);
+	bar(r, 180, "A", 118);
+	CHECK(nout == 1, "9.2% off the best: hold");
+	bar(r, 240, "A", 117);
+	CHECK(find_risk("trailing-stop", "flatten") == 1, "10% off the best of 130: exit");
+	qts_risk_free(r);
+}
+
+static void test_rate_band(void)
+{
+	qts_risk *r = make((const char *[]){ "max-orders", "2/1m", NULL });
+	bar(r, 0, "A", 10);
+	order(r, 0, "A", "buy", 1, NAN);
+	order(r, 10, "A", "buy", 1, NAN);
+	CHECK(nout == 1 && passed_same, "two orders within a minute");
+	order(r, 59, "A", "buy", 1, NAN);
+	CHECK(find_risk("max-orders", "reject") == 0, "third within the minute rejected");
+	order(r, 60, "A", "buy", 1, NAN);
+	CHECK(nout == 1 && passed_same, "a minute after the first: approved");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "price-band", "0.05", NULL });
+	bar(r, 0, "A", 100);
+	order(r, 0, "A", "buy", 1, 105);
+	CHECK(nout == 1 && passed_same, "limit 5% away approved");
+	order(r, 0, "A", "buy", 1, 106);
+	CHECK(find_risk("price-band", "reject") == 0, "limit 6% away rejected");
+	CHECK_STR(out[0].risk.detail, "order o2: limit 106 is more than 0.05 from last 100", "band detail");
+	qts_risk_free(r);
+}
+
+static void test_halt_and_fills(void)
+{
+	qts_risk *r = make(NULL);
+	bar(r, 0, "A", 100);
+	bar(r, 0, "B", 50);
+	target(r, 60, "A", 10, "qty");
+	target(r, 60, "B", -20, "qty");
+	nout = 0;
+	CHECK(qts_risk_halt(r, "kill file", collect, NULL) == 0 && qts_risk_halted(r), "halt");
+	CHECK(nout == 5 && find_risk("kill", "breach") == 0, "halt: breach, then per position flatten + order");
+	CHECK(out[2].type == QTS_ORDER && strcmp(out[2].order.side, "sell") == 0 && out[4].type == QTS_ORDER &&
+		      strcmp(out[4].order.side, "buy") == 0 && out[4].order.qty == 20,
+	      "flatten orders for A and B");
+	nout = 0;
+	CHECK(qts_risk_halt(r, "again", collect, NULL) == 0 && nout == 0, "halt twice: nothing more");
+	order(r, 120, "A", "sell", 1, NAN);
+	CHECK(nout == 1 && find_risk("kill", "reject") == 0, "orders rejected while halted");
+	nout = 0;
+	qts_risk_resume(r, "file removed", collect, NULL);
+	CHECK(nout == 1 && find_risk("kill", "resume") == 0 && !qts_risk_halted(r), "resume");
+	order(r, 120, "A", "buy", 1, NAN);
+	CHECK(nout == 1 && passed_same, "approved after resume");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "max-position", "100", NULL });
+	bar(r, 0, "A", 10);
+	order(r, 0, "A", "buy", 100, NAN);
+	fill(r, 60, "A", "buy", 40, 10);
+	CHECK(nout == 1 && passed_same, "fill passes through");
+	CHECK(qts_risk_position(r, "A") == 40, "fills replace the approved view");
+	/* cash 100000 - 400 - 1 commission; equity 99999 */
+	CHECK_NEAR(qts_risk_equity(r), 99999, 1e-12, "fill cash and commission");
+	order(r, 60, "A", "buy", 100, NAN);
+	CHECK(find_type(QTS_ORDER) == 1 && out[1].order.qty == 60, "limit applied to the filled position");
+	qts_risk_free(r);
+}
+
+int main(void)
+{
+	test_registry();
+	test_rules_file();
+	test_pass_through();
+	test_max_position();
+	test_notional_pct();
+	test_gross_net_count();
+	test_sector();
+	test_drawdown();
+	test_daily_loss();
+	test_target_vol();
+	test_stops();
+	test_rate_band();
+	test_halt_and_fills();
+	return tap_done();
+}

@@ -1,0 +1,126 @@
+/* Round trips (FIFO) and the day-sampled equity curve.  Expected values are
+ * worked by hand in the comments beside them. */
+#include <stdlib.h>
+
+#include "qts_metrics.h"
+#include "tap.h"
+
+#define D(n, h) ((int64_t)(n) * QTS_NS_PER_DAY + (int64_t)(h) * 3600 * QTS_NS_PER_SEC)
+#define TOL 1e-12
+
+static void fifo(void)
+{
+	qts_trades *t = qts_trades_new(1);
+	/* long 10 @ 100 (commission 1), long 5 @ 110 (0.5): 0.1 a unit */
+	CHECK(qts_trades_fill(t, D(0, 15), "AAA", +1, 10, 100, 1, 0.2) == 0, "opening fills close nothing");
+	CHECK(qts_trades_fill(t, D(1, 15), "AAA", +1, 5, 110, 0.5, 0.1) == 0, "adding closes nothing");
+	/* sell 12 @ 120 (1.2): 10 of lot 1, 2 of lot 2 */
+	CHECK(qts_trades_fill(t, D(2, 15), "AAA", -1, 12, 120, 1.2, 0.2) == 2, "sell 12 closes two lots");
+	/* sell 10 @ 105 (1): the 3 left of lot 2, then short 7 */
+	CHECK(qts_trades_fill(t, D(3, 15), "AAA", -1, 10, 105, 1, 0) == 1, "sell 10 closes one and flips");
+	CHECK(qts_trades_open(t), "a short lot is open");
+	/* buy 7 @ 100 (0.7) covers the short */
+	CHECK(qts_trades_fill(t, D(5, 15), "AAA", +1, 7, 100, 0.7, 0) == 1, "cover closes the short");
+	CHECK(!qts_trades_open(t), "flat at the end");
+
+	size_t n;
+	const qts_trip *tr = qts_trades_list(t, &n);
+	CHECK(n == 4, "four round trips");
+	/* (120-100)*10 - (0.1+0.1)*10 */
+	CHECK_NEAR(tr[0].pnl, 198, TOL, "trip 1 pnl net of its commission shares");
+	CHECK_NEAR(tr[0].ret, 198.0 / 1000, TOL, "trip 1 return on entry value");
+	/* (120-110)*2 - 0.2*2 */
+	CHECK_NEAR(tr[1].pnl, 19.6, TOL, "trip 2 pnl");
+	/* (105-110)*3 - 0.2*3 */
+	CHECK_NEAR(tr[2].pnl, -15.6, TOL, "trip 3 pnl (a loss)");
+	CHECK(tr[2].entry_ts == D(1, 15) && tr[2].exit_ts == D(3, 15), "trip 3 entry and exit times");
+	/* short: (100-105)*7*-1 - (0.1+0.1)*7 */
+	CHECK(tr[3].dir == -1, "trip 4 is short");
+	CHECK_NEAR(tr[3].pnl, 33.6, TOL, "trip 4 pnl");
+
+	const qts_trade_stats *s = qts_trades_stats(t);
+	CHECK(s->trades == 4 && s->wins == 3 && s->losses == 1, "4 trades, 3 wins, 1 loss");
+	CHECK_NEAR(qts_trades_win_rate(s), 0.75, TOL, "win rate");
+	CHECK_NEAR(qts_trades_avg_win(s), 251.2 / 3, TOL, "average win (198+19.6+33.6)/3");
+	CHECK_NEAR(qts_trades_avg_loss(s), -15.6, TOL, "average loss");
+	CHECK_NEAR(qts_trades_profit_factor(s), 251.2 / 15.6, TOL, "profit factor 251.2/15.6");
+	CHECK_NEAR(qts_trades_expectancy(s), 235.6 / 4, TOL, "expectancy 235.6/4");
+	CHECK_NEAR(s->largest_win, 198, TOL, "largest win");
+	CHECK_NEAR(s->largest_loss, -15.6, TOL, "largest loss");
+	/* holding 2, 1, 2 and 2 days */
+	CHECK_NEAR(qts_trades_avg_holding_days(s), 1.75, TOL, "average holding 7/4 days");
+	CHECK_NEAR(s->commission, 4.4, TOL, "total commission of every fill");
+	CHECK_NEAR(s->slippage, 0.5, TOL, "total slippage of every fill");
+	CHECK_NEAR(s->notional, 4740, TOL, "traded value 1000+550+1440+1050+700");
+	qts_trades_free(t);
+
+	t = qts_trades_new(0);
+	s = qts_trades_stats(t);
+	CHECK(s->trades == 0 && isnan(qts_trades_win_rate(s)) && isnan(qts_trades_profit_factor(s)) &&
+		      isnan(qts_trades_expectancy(s)) && isnan(s->largest_win),
+	      "no trades: counts 0, ratios undefined");
+	qts_trades_fill(t, D(0, 1), "X", +1, 1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 2), "Y", -1, 1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 3), "X", -1, 1, 12, 0, 0);
+	CHECK(s->trades == 1 && isnan(qts_trades_profit_factor(s)) && qts_trades_open(t),
+	      "symbols are separate; no loss: profit factor undefined");
+	qts_trades_fill(t, D(0, 4), "X", +1, 0.1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 5), "X", -1, 0.30000000000000004 - 0.2, 11, 0, 0);
+	qts_trades_fill(t, D(0, 6), "Y", +1, 1, 10, 0, 0);
+	CHECK(!qts_trades_open(t), "fractional rounding residue leaves no lot open");
+	qts_trades_free(t);
+}
+
+static void curve(void)
+{
+	qts_perf *p = qts_perf_new();
+	qts_perf_equity(p, D(0, 10), 100);   /* start */
+	qts_perf_equity(p, D(0, 16), 101);   /* close of day 0 */
+	qts_perf_bench(p, D(1, 0), 50);
+	qts_perf_equity(p, D(1, 12), 99);
+	qts_perf_holding(p, D(1, 13), 1);
+	qts_perf_equity(p, D(1, 16), 102);   /* close of day 1 */
+	qts_perf_holding(p, D(1, 17), 0);
+	qts_perf_bench(p, D(2, 0), 54);
+	qts_perf_bench(p, D(2, 0), 55);      /* the day's last close counts */
+	qts_perf_equity(p, D(3, 16), 103);
+	size_t n;
+	const qts_point *pt = qts_perf_points(p, &n);
+	CHECK(n == 4, "start point plus three day closes");
+	CHECK(pt[0].equity == 100 && pt[1].equity == 101 && pt[2].equity == 102 && pt[3].equity == 103,
+	      "each day keeps its last equity");
+	CHECK(pt[2].ts == D(1, 16) && pt[3].day == 3, "times and days of the points");
+	CHECK(pt[0].bench == 50 && pt[1].bench == 50 && pt[2].bench == 50 && pt[3].bench == 55,
+	      "benchmark bought at its first close, then each day's last close");
+	CHECK(!pt[1].exposed && pt[2].exposed && !pt[3].exposed, "exposure by day");
+
+	double *r, *f;
+	size_t m;
+	CHECK(qts_perf_returns(pt, n, &r, &f, &m) == 0 && m == 3, "three daily returns");
+	CHECK_NEAR(r[0], 0.01, TOL, "first return from the starting equity");
+	CHECK_NEAR(f[2], 0.1, TOL, "benchmark return 55/50 - 1");
+	free(r);
+	free(f);
+	qts_perf_free(p);
+
+	/* a stream whose first day has one equity event: that is the start */
+	p = qts_perf_new();
+	qts_perf_equity(p, D(0, 16), 100);
+	qts_perf_holding(p, D(0, 17), 1);
+	qts_perf_equity(p, D(1, 16), 90);
+	qts_perf_equity(p, D(2, 16), -10);
+	qts_perf_equity(p, D(3, 16), -5);
+	pt = qts_perf_points(p, &n);
+	CHECK(n == 4 && pt[1].exposed && pt[3].exposed, "a position held overnight exposes the next days");
+	CHECK(qts_perf_returns(pt, n, &r, NULL, &m) == 0 && m == 2, "returns stop once equity is <= 0");
+	CHECK_NEAR(r[1], -10.0 / 90 - 1, TOL, "the return into negative equity is kept");
+	free(r);
+	qts_perf_free(p);
+}
+
+int main(void)
+{
+	fifo();
+	curve();
+	return tap_done();
+}
