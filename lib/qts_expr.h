@@ -1,0 +1,54 @@
+/* qts_expr.h — the strategy expression language: a program of assignments
+ * (or a comma-separated list of expressions) compiled once into a tree,
+ * then run on every bar against per-symbol state.  The language is
+ * described in qts-strategy(1). */
+#ifndef QTS_EXPR_H
+#define QTS_EXPR_H
+#include "qts.h"
+
+enum {
+	QTS_EXPR_PROGRAM = 0, /* statements separated by ';' or newlines */
+	QTS_EXPR_LIST = 1     /* expressions separated by ',' (--print) */
+};
+
+typedef struct qts_expr_error {
+	int line, col; /* 1-based; col counts bytes */
+	char msg[160];
+} qts_expr_error;
+
+typedef struct qts_expr qts_expr;             /* a compiled program */
+typedef struct qts_expr_state qts_expr_state; /* one symbol's state */
+
+/* Compile src; NULL with err filled on a syntax or name error. */
+qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err);
+void qts_expr_free(qts_expr *e);
+/* `PROG: NAME:LINE:COL: message`, then the offending line of src and a
+ * caret under the column. */
+void qts_expr_error_print(FILE *f, const char *name, const char *src,
+			  const qts_expr_error *err);
+
+/* Statements (or list items), each with its source text as written. */
+size_t qts_expr_count(const qts_expr *e);
+const char *qts_expr_text(const qts_expr *e, size_t i);
+/* The slot of a variable, or -1 when the program never names it.  `target`
+ * always has a slot. */
+int qts_expr_var(const qts_expr *e, const char *name);
+/* Timeframes named with `@` (canonical form, "1d"); series slot i + 1.
+ * Slot 0 is the timeframe that drives the program. */
+size_t qts_expr_ntf(const qts_expr *e);
+const char *qts_expr_tf(const qts_expr *e, size_t i);
+
+/* Per-symbol state: variables (0, and `target` NaN, at start), series
+ * history and one indicator instance per call site.  NULL on allocation
+ * failure. */
+qts_expr_state *qts_expr_state_new(const qts_expr *e);
+void qts_expr_state_free(qts_expr_state *s);
+/* A new bar (open, high, low, close, volume) for a series slot. */
+void qts_expr_bar(qts_expr_state *s, size_t slot, const double ohlcv[5]);
+/* Run every statement once (call after the driving bar was added); each
+ * statement's value goes to values[i] when values is not NULL. */
+void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values);
+double qts_expr_get(const qts_expr_state *s, int var);
+void qts_expr_set(qts_expr_state *s, int var, double v);
+
+#endif

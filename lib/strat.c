@@ -1,0 +1,332 @@
+/* strat.c — the built-in strategies of qts-strategy.  Each keeps one
+ * symbol's state and says nothing (NaN) until its first signal; a signal
+ * holds until a rule changes it. */
+#include "qts_strat.h"
+#include "qts_ind.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Indicator from the registry, with its options; NULL and a message in err. */
+static qts_ind *ind(const char *name, const double *opt, char *err)
+{
+	const qts_ind_info *info = qts_ind_find(name);
+	if (!info) {
+		snprintf(err, 128, "indicator %s is not in the registry", name);
+		return NULL;
+	}
+	double o[4];
+	for (int i = 0; i < 4; i++)
+		o[i] = i < info->noptions ? info->defaults[i] : 0;
+	for (int i = 0; i < info->noptions && opt && !isnan(opt[i]); i++)
+		o[i] = opt[i];
+	return qts_ind_new(info, o, err);
+}
+
+/* One output of an indicator fed one value; NaN while warming up. */
+static double step(qts_ind *x, double v, int output)
+{
+	double out[3];
+	return qts_ind_update(x, &v, out) ? out[output] : NAN;
+}
+
+/* ---- moving-average and MACD crosses ------------------------------------ */
+
+struct cross {
+	qts_ind *a, *b;
+	double pa, pb, sig;
+};
+
+static int cross_init(struct cross *s, const char *name, double fast, double slow, char *err)
+{
+	if (fast >= slow) {
+		snprintf(err, 128, "fast (%g) must be less than slow (%g)", fast, slow);
+		return -1;
+	}
+	double f[4] = { fast, NAN, NAN, NAN }, l[4] = { slow, NAN, NAN, NAN };
+	s->pa = s->pb = s->sig = NAN;
+	if (!(s->a = ind(name, f, err)) || !(s->b = ind(name, l, err)))
+		return -1;
+	return 0;
+}
+
+/* The signal after fast moved to a and slow to b. */
+static double cross_rule(struct cross *s, double a, double b, double shrt)
+{
+	if (s->pa <= s->pb && a > b)
+		s->sig = 1;
+	else if (s->pa >= s->pb && a < b)
+		s->sig = shrt ? -1 : 0;
+	s->pa = a;
+	s->pb = b;
+	return s->sig;
+}
+
+static void cross_free(void *state)
+{
+	struct cross *s = state;
+	qts_ind_free(s->a);
+	qts_ind_free(s->b);
+}
+
+static int sma_init(void *st, const double *p, char *err) { return cross_init(st, "sma", p[0], p[1], err); }
+static int ema_init(void *st, const double *p, char *err) { return cross_init(st, "ema", p[0], p[1], err); }
+
+static double ma_bar(void *state, const double *p, const double *v)
+{
+	struct cross *s = state;
+	return cross_rule(s, step(s->a, v[3], 0), step(s->b, v[3], 0), p[2]);
+}
+
+static int macd_init(void *state, const double *p, char *err)
+{
+	struct cross *s = state;
+	if (p[0] >= p[1]) {
+		snprintf(err, 128, "fast (%g) must be less than slow (%g)", p[0], p[1]);
+		return -1;
+	}
+	double o[4] = { p[0], p[1], p[2], NAN };
+	s->pa = s->pb = s->sig = NAN;
+	return (s->a = ind("macd", o, err)) ? 0 : -1;
+}
+
+static double macd_bar(void *state, const double *p, const double *v)
+{
+	struct cross *s = state;
+	double out[3];
+	if (!qts_ind_update(s->a, &v[3], out))
+		out[0] = out[1] = NAN;
+	return cross_rule(s, out[0], out[1], p[3]);
+}
+
+/* ---- mean reversion ------------------------------------------------------ */
+
+struct band {
+	qts_ind *x;
+	double sig;
+};
+
+static void band_free(void *state) { qts_ind_free(((struct band *)state)->x); }
+
+static int rsi_init(void *state, const double *p, char *err)
+{
+	struct band *s = state;
+	if (p[1] >= p[2]) {
+		snprintf(err, 128, "low (%g) must be less than high (%g)", p[1], p[2]);
+		return -1;
+	}
+	double o[4] = { p[0], NAN, NAN, NAN };
+	s->sig = NAN;
+	return (s->x = ind("rsi", o, err)) ? 0 : -1;
+}
+
+static double rsi_bar(void *state, const double *p, const double *v)
+{
+	struct band *s = state;
+	double r = step(s->x, v[3], 0);
+	if (r < p[1])
+		s->sig = 1;
+	else if (r > p[2])
+		s->sig = p[3] ? -1 : 0;
+	return s->sig;
+}
+
+static int boll_init(void *state, const double *p, char *err)
+{
+	struct band *s = state;
+	double o[4] = { p[0], p[1], p[1], NAN };
+	s->sig = NAN;
+	return (s->x = ind("bbands", o, err)) ? 0 : -1;
+}
+
+static double boll_bar(void *state, const double *p, const double *v)
+{
+	struct band *s = state;
+	double out[3], c = v[3];
+	if (!qts_ind_update(s->x, &c, out))
+		return s->sig;
+	if (c < out[2])
+		s->sig = 1;
+	else if (p[2] && c > out[0])
+		s->sig = -1;
+	else if ((s->sig > 0 && c >= out[1]) || (s->sig < 0 && c <= out[1]))
+		s->sig = 0;
+	return s->sig;
+}
+
+/* ---- breakout ------------------------------------------------------------- */
+
+struct donchian {
+	qts_ind *hi_in, *lo_in, *hi_out, *lo_out;
+	double hi_e, lo_e, hi_x, lo_x; /* channels up to the previous bar */
+	double sig;
+};
+
+static int donchian_init(void *state, const double *p, char *err)
+{
+	struct donchian *s = state;
+	double e[4] = { p[0], NAN, NAN, NAN }, x[4] = { p[1], NAN, NAN, NAN };
+	s->hi_e = s->lo_e = s->hi_x = s->lo_x = s->sig = NAN;
+	if (!(s->hi_in = ind("highest", e, err)) || !(s->lo_in = ind("lowest", e, err)) ||
+	    !(s->hi_out = ind("highest", x, err)) || !(s->lo_out = ind("lowest", x, err)))
+		return -1;
+	return 0;
+}
+
+static double donchian_bar(void *state, const double *p, const double *v)
+{
+	struct donchian *s = state;
+	double c = v[3];
+	/* exits first: a bar that exits one side may enter the other */
+	if (s->sig > 0 && c < s->lo_x)
+		s->sig = 0;
+	else if (s->sig < 0 && c > s->hi_x)
+		s->sig = 0;
+	if (!(s->sig > 0) && c > s->hi_e)
+		s->sig = 1;
+	else if (p[2] && !(s->sig < 0) && c < s->lo_e)
+		s->sig = -1;
+	s->hi_e = step(s->hi_in, v[1], 0);
+	s->lo_e = step(s->lo_in, v[2], 0);
+	s->hi_x = step(s->hi_out, v[1], 0);
+	s->lo_x = step(s->lo_out, v[2], 0);
+	return s->sig;
+}
+
+static void donchian_free(void *state)
+{
+	struct donchian *s = state;
+	qts_ind_free(s->hi_in);
+	qts_ind_free(s->lo_in);
+	qts_ind_free(s->hi_out);
+	qts_ind_free(s->lo_out);
+}
+
+/* ---- time-series momentum -------------------------------------------- */
+
+struct momentum {
+	qts_ind *roc, *sd;
+	double prev;
+};
+
+static int momentum_init(void *state, const double *p, char *err)
+{
+	struct momentum *s = state;
+	double r[4] = { p[0], NAN, NAN, NAN }, d[4] = { p[3], 1, NAN, NAN };
+	s->prev = NAN;
+	if (!(s->roc = ind("rocp", r, err)))
+		return -1;
+	if (p[2] > 0 && !(s->sd = ind("stddev", d, err)))
+		return -1;
+	return 0;
+}
+
+static double momentum_bar(void *state, const double *p, const double *v)
+{
+	struct momentum *s = state;
+	double c = v[3], r = step(s->roc, c, 0);
+	double sig = r > 0 ? 1 : r < 0 ? (p[1] ? -1 : 0) : r == 0 ? 0 : NAN;
+	if (s->sd) {
+		/* scale to the target volatility from realised log-return volatility */
+		double ret = s->prev > 0 && c > 0 ? log(c / s->prev) : NAN;
+		s->prev = c;
+		double sd = isnan(ret) ? NAN : step(s->sd, ret, 0);
+		double vol = sd * sqrt(p[4]);
+		if (isnan(vol))
+			return NAN;
+		double k = vol > 0 ? p[2] / vol : p[5];
+		sig *= k < p[5] ? k : p[5];
+	}
+	return sig;
+}
+
+static void momentum_free(void *state)
+{
+	struct momentum *s = state;
+	qts_ind_free(s->roc);
+	qts_ind_free(s->sd);
+}
+
+/* ---- the benchmark ----------------------------------------------------- */
+
+static int hold_init(void *state, const double *p, char *err)
+{
+	(void)state, (void)p, (void)err;
+	return 0;
+}
+
+static double hold_bar(void *state, const double *p, const double *v)
+{
+	(void)state, (void)p, (void)v;
+	return 1;
+}
+
+static void no_free(void *state) { (void)state; }
+
+#define FAST_SLOW(f, s)                                                         \
+	{ "fast", f, 2, 100000, "fast period" },                                \
+	{ "slow", s, 3, 100000, "slow period" },                                \
+	{ "short", 0, 0, 1, "1: go short on the opposite cross instead of flat" }
+
+static const qts_strat_info table[] = {
+	{ "bollinger-reversion", "long below the lower band, flat back at the middle",
+	  5, { { "period", 20, 2, 100000, "bands period" },
+	       { "nbdev", 2, 0.01, 100, "band width in standard deviations" },
+	       { "short", 0, 0, 1, "1: also short above the upper band" }, QTS_STRAT_COMMON },
+	  sizeof(struct band), boll_init, boll_bar, band_free },
+	{ "buy-hold", "long from the first bar on: the benchmark",
+	  2, { QTS_STRAT_COMMON }, 0, hold_init, hold_bar, no_free },
+	{ "donchian-breakout", "turtle channels: long above the entry high, out below the exit low",
+	  5, { { "entry", 20, 1, 100000, "entry channel (bars)" },
+	       { "exit", 10, 1, 100000, "exit channel (bars)" },
+	       { "short", 0, 0, 1, "1: also short below the entry low" }, QTS_STRAT_COMMON },
+	  sizeof(struct donchian), donchian_init, donchian_bar, donchian_free },
+	{ "ema-cross", "long when the fast EMA crosses above the slow one, flat below",
+	  5, { FAST_SLOW(10, 30), QTS_STRAT_COMMON },
+	  sizeof(struct cross), ema_init, ma_bar, cross_free },
+	{ "macd-cross", "long when MACD crosses above its signal line, flat below",
+	  6, { { "fast", 12, 2, 100000, "fast EMA period" },
+	       { "slow", 26, 3, 100000, "slow EMA period" },
+	       { "signal", 9, 1, 100000, "signal EMA period" },
+	       { "short", 0, 0, 1, "1: go short below instead of flat" }, QTS_STRAT_COMMON },
+	  sizeof(struct cross), macd_init, macd_bar, cross_free },
+	{ "momentum", "time-series momentum: long when the lookback return is positive",
+	  8, { { "lookback", 252, 1, 100000, "return over this many bars" },
+	       { "short", 0, 0, 1, "1: short when the return is negative" },
+	       { "vol", 0, 0, 10, "target annual volatility (0: no scaling)" },
+	       { "volwin", 20, 2, 100000, "bars of log returns for the volatility" },
+	       { "periods", 252, 1, 1e6, "bars per year" },
+	       { "cap", 2, 0, 100, "largest scaling factor" }, QTS_STRAT_COMMON },
+	  sizeof(struct momentum), momentum_init, momentum_bar, momentum_free },
+	{ "rsi-reversion", "long when RSI is below low, flat when above high",
+	  6, { { "period", 14, 2, 100000, "RSI period" },
+	       { "low", 30, 0, 100, "oversold level" },
+	       { "high", 70, 0, 100, "overbought level" },
+	       { "short", 0, 0, 1, "1: short above high instead of flat" }, QTS_STRAT_COMMON },
+	  sizeof(struct band), rsi_init, rsi_bar, band_free },
+	{ "sma-cross", "long when the fast SMA crosses above the slow one, flat below",
+	  5, { FAST_SLOW(10, 30), QTS_STRAT_COMMON },
+	  sizeof(struct cross), sma_init, ma_bar, cross_free },
+};
+
+const qts_strat_info *qts_strat_table(size_t *n)
+{
+	*n = sizeof table / sizeof table[0];
+	return table;
+}
+
+const qts_strat_info *qts_strat_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (!strcmp(table[i].name, name))
+			return &table[i];
+	return NULL;
+}
+
+int qts_strat_param_index(const qts_strat_info *s, const char *name)
+{
+	for (int i = 0; i < s->nparams; i++)
+		if (!strcmp(s->params[i].name, name))
+			return i;
+	return -1;
+}

@@ -1,0 +1,364 @@
+#!/usr/bin/env bats
+# qts-strategy: built-in strategies, the expression language, --print,
+# plugins with hot reload, and its documentation.
+
+load helper
+
+S=$BATS_TEST_DIRNAME/fixtures/strategy
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# cross.csv: daily closes 10 11 12 11 10 9 10 12 13 (Jan 1..9).
+#   sma2: -  10.5 11.5 11.5   10.5 9.5 9.5   11     12.5
+#   sma3: -  -    11   11.33  11   10  9.67  10.33  11.67
+# Jan 5: fast 10.5 < slow 11 after 11.5 >= 11.33: crosses below -> 0.
+# Jan 8: fast 11 > slow 10.33 after 9.5 <= 9.67: crosses above -> 100.
+# Each target is stamped with the end of its bar (the next midnight).
+@test "sma-cross: targets on the hand-computed crossings, right after their bar" {
+	run --separate-stderr qts-strategy sma-cross fast=2 slow=3 size=100 "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[4]}" = "bar,2024-01-05T00:00:00Z,ACME,1d,10,11,9,10,1000" ]
+	[ "${lines[5]}" = "target,2024-01-06T00:00:00Z,ACME,0,qty,sma-cross" ]
+	[ "${lines[8]}" = "bar,2024-01-08T00:00:00Z,ACME,1d,12,13,11,12,1000" ]
+	[ "${lines[9]}" = "target,2024-01-09T00:00:00Z,ACME,100,qty,sma-cross" ]
+	[ "${#lines[@]}" -eq 11 ]
+	[ -z "$stderr" ]
+}
+
+@test "every event passes through unchanged and in order" {
+	printf 'fill,2024-01-01T00:00:00Z,ACME,o1,buy,1,10,0,0\nweird,1,2,3\n' >other.csv
+	cat other.csv "$S/cross.csv" >in.csv
+	run qts-strategy sma-cross fast=2 slow=3 in.csv
+	[ "$status" -eq 0 ]
+	diff <(printf '%s\n' "${lines[@]}" | grep -v '^target,') in.csv
+}
+
+@test "short=1 reverses instead of going flat; weight= gives unit weight" {
+	run qts-strategy sma-cross fast=2 slow=3 short=1 weight=0.5 "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,')" = "target,2024-01-06T00:00:00Z,ACME,-0.5,weight,sma-cross
+target,2024-01-09T00:00:00Z,ACME,0.5,weight,sma-cross" ]
+}
+
+@test "the issue's expression gives the built-in's targets" {
+	run qts-strategy --name sma-cross -e 'target = cross(sma(close,2), sma(close,3)) ? 100 : cross(sma(close,3), sma(close,2)) ? 0 : target' "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	diff <(printf '%s\n' "${lines[@]}") <(qts-strategy sma-cross fast=2 slow=3 size=100 "$S/cross.csv")
+}
+
+@test "-f reads a program with comments and several statements; --unit weight" {
+	cat >prog.q <<-'P'
+	# long when the close is above its 3-bar mean, half the equity
+	m = sma(close, 3)
+	up = close > m; target = up ? 0.5 : 0
+	P
+	run qts-strategy -f prog.q --unit weight "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	# Jan 3: 12 > 11; Jan 4: 11 < 11.33; Jan 7: 10 > 9.67 (each at its bar's end)
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,')" = "target,2024-01-04T00:00:00Z,ACME,0.5,weight,expr
+target,2024-01-05T00:00:00Z,ACME,0,weight,expr
+target,2024-01-08T00:00:00Z,ACME,0.5,weight,expr" ]
+}
+
+@test "a syntax error names its column, shows a caret, exits 2" {
+	run --separate-stderr qts-strategy -e 'target = sma(close,10) +* 2' </dev/null
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "qts-strategy: -e:1:25: expected an expression, found '*'
+target = sma(close,10) +* 2
+                        ^" ]
+}
+
+@test "errors in a -f program name the file and line" {
+	printf 'a = 1\nb = foo(close)\n' >bad.q
+	run --separate-stderr qts-strategy -f bad.q </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: bad.q:2:5: unknown function 'foo'" ]
+	[ "${stderr_lines[2]}" = "    ^" ]
+}
+
+@test "--print: a CSV table, empty while warming up" {
+	run --separate-stderr qts-strategy --print 'sma(close,3), close[1], cross(sma(close,2),sma(close,3))' "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 'ts,symbol,"sma(close,3)",close[1],"cross(sma(close,2),sma(close,3))"' ]
+	[ "${lines[1]}" = "2024-01-01T00:00:00Z,ACME,,," ]
+	[ "${lines[3]}" = "2024-01-03T00:00:00Z,ACME,11,11,0" ]
+	[ "${lines[8]}" = "2024-01-08T00:00:00Z,ACME,10.333333333333334,10,1" ]
+	[ "${#lines[@]}" -eq 10 ]
+}
+
+@test "state is per symbol" {
+	sed 's/ACME/BETA/' "$S/cross.csv" | paste -d '\n' "$S/cross.csv" - >two.csv
+	run qts-strategy sma-cross fast=2 slow=3 two.csv
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c '^target,2024-01-09T00:00:00Z,.*,1,qty')" -eq 2 ]
+}
+
+@test "--tf and close@1d: another timeframe's series" {
+	# two 12h bars per day, then the day's bar
+	awk -F, -v OFS=, '{ d = $2; sub(/T.*/, "", d); $3 = "X"
+		printf "bar,%sT00:00:00Z,X,12h,1,1,1,%s,1\n", d, $8 - 1
+		printf "bar,%sT12:00:00Z,X,12h,1,1,1,%s,1\n", d, $8
+		print }' "$S/cross.csv" >mtf.csv
+	run --separate-stderr qts-strategy --tf 12h --print 'close,close@1d' mtf.csv
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "2024-01-01T00:00:00Z,X,9," ]
+	[ "${lines[3]}" = "2024-01-02T00:00:00Z,X,10,10" ]
+	[ "${#lines[@]}" -eq 19 ]
+	run --separate-stderr qts-strategy --print 'close' mtf.csv
+	[ "${lines[2]}" = "2024-01-01T12:00:00Z,X,10" ]
+	run qts-strategy --tf 1d --print 'close' mtf.csv
+	[ "${lines[1]}" = "2024-01-01T00:00:00Z,X,10" ]
+	[ "${#lines[@]}" -eq 10 ]
+}
+
+@test "msgpack output reads back to the CSV output" {
+	qts-strategy -M sma-cross fast=2 slow=3 "$S/cross.csv" >out.mp
+	run qts cat out.mp
+	[ "$status" -eq 0 ]
+	diff <(printf '%s\n' "${lines[@]}") <(qts-strategy sma-cross fast=2 slow=3 "$S/cross.csv")
+}
+
+@test "every built-in runs on real-looking data" {
+	awk 'BEGIN { p = 100; for (i = 0; i < 400; i++) {
+		p *= 1 + 0.02 * sin(i / 7) + 0.005 * cos(i * 1.3)
+		printf "bar,%d,Z,1d,%.4f,%.4f,%.4f,%.4f,1000\n", 1704067200 + 86400 * i, p, p * 1.01, p * 0.99, p }}' |
+		qts cat >/dev/null 2>&1 || true
+	for i in $(seq 0 399); do :; done
+	awk 'BEGIN { p = 100; for (i = 0; i < 400; i++) {
+		p *= 1 + 0.02 * sin(i / 7) + 0.005 * cos(i * 1.3)
+		d = 19723 + i; printf "bar,%s,Z,1d,%.4f,%.4f,%.4f,%.4f,1000\n", d, p, p * 1.01, p * 0.99, p }}' >days.txt
+	while IFS=, read -r t ts rest; do
+		printf '%s,%s,%s\n' "$t" "$(date -u -d @$((ts * 86400)) +%Y-%m-%dT%H:%M:%SZ)" "$rest"
+	done <days.txt >wave.csv
+	for s in sma-cross ema-cross macd-cross rsi-reversion bollinger-reversion donchian-breakout momentum buy-hold; do
+		run --separate-stderr qts-strategy "$s" "$([ $s = momentum ] && echo lookback=20 || echo size=1)" wave.csv
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		n=$(printf '%s\n' "${lines[@]}" | grep -c "^target,.*,$s\$")
+		echo "$s $n"
+		[ "$n" -ge 1 ]
+	done
+	run qts-strategy momentum lookback=20 vol=0.1 volwin=10 wave.csv
+	[ "$status" -eq 0 ]
+	printf '%s\n' "${lines[@]}" | grep -q '^target,.*,momentum$'
+}
+
+@test "bad parameters: unknown strategy, unknown parameter, out of range, exit 2" {
+	run --separate-stderr qts-strategy nope </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: unknown strategy 'nope' (qts-strategy --list names them)" ]
+	run --separate-stderr qts-strategy sma-cross speed=3 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: unknown parameter 'speed=3'" ]
+	run --separate-stderr qts-strategy sma-cross fast=1 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast: 1 is out of range [2, 100000]" ]
+	run --separate-stderr qts-strategy sma-cross fast=30 slow=10 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast (30) must be less than slow (10)" ]
+	run --separate-stderr qts-strategy sma-cross fast=2.5 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast: 2.5 is not a whole number" ]
+	run --separate-stderr qts-strategy rsi-reversion short=2 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: rsi-reversion: short: 2 is out of range [0, 1]" ]
+	run --separate-stderr qts-strategy rsi-reversion low=80 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: rsi-reversion: low (80) must be less than high (70)" ]
+	run --separate-stderr qts-strategy -e 'target = 1' --plugin x.so </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: -e, -f, --print and --plugin exclude each other" ]
+	run --separate-stderr qts-strategy -e 'target = 1' --unit shares </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: --unit: 'shares' is neither qty nor weight" ]
+	run --separate-stderr qts-strategy --tf 3q sma-cross </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: --tf: '3q' is not a timeframe" ]
+	run --separate-stderr qts-strategy </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: no strategy named" ]
+	run --separate-stderr qts-strategy --bogus </dev/null
+	[ "$status" -eq 2 ]
+	run --separate-stderr qts-strategy -e 'x = 1' k=v </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: k=v: parameters go with a built-in strategy or a plugin" ]
+	run --separate-stderr qts-strategy --watch sma-cross </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: --watch goes with --plugin" ]
+	run --separate-stderr qts-strategy -f /nonexistent </dev/null
+	[ "$status" -eq 2 ]
+	run --separate-stderr qts-strategy --name '' sma-cross </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: --name: between 1 and 31 bytes" ]
+}
+
+@test "bad input: a bar missing a field is named, exit 1, whole records before it" {
+	head -3 "$S/cross.csv" >bad.csv
+	echo 'bar,2024-01-04T00:00:00Z,ACME,1d,1,2,3' >>bad.csv
+	run --separate-stderr qts-strategy sma-cross fast=2 slow=3 bad.csv
+	[ "$status" -eq 1 ]
+	[[ "${stderr_lines[0]}" == "qts-strategy: bad.csv:4"* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	run --separate-stderr qts-strategy sma-cross /nonexistent/x.csv
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "qts-strategy: /nonexistent/x.csv: No such file or directory" ]
+}
+
+@test "--list names every strategy with its defaults, and the indicators" {
+	run qts-strategy --list
+	[ "$status" -eq 0 ]
+	for s in sma-cross ema-cross macd-cross rsi-reversion bollinger-reversion donchian-breakout momentum buy-hold; do
+		printf '%s\n' "${lines[@]}" | grep -q "^$s "
+	done
+	printf '%s\n' "${lines[@]}" | grep -qx 'sma-cross fast=10 slow=30 short=0 size=1 weight='
+	printf '%s\n' "${lines[@]}" | grep -qx 'bbupper(close,period=5,nbdevup=2,nbdevdn=2)'
+	printf '%s\n' "${lines[@]}" | grep -qx 'stochk(high,low,close,fastk_period=5,slowk_period=3,slowd_period=3)' ||
+		printf '%s\n' "${lines[@]}" | grep -q '^stochk(high,low,close,'
+}
+
+@test "the issue's indicator calls compile and produce values" {
+	run qts-strategy --print 'atr(high,low,close,3),bbupper(close,3,2,2),stochk(high,low,close,3,2,2),macdsignal(close,2,3,2),rocp(close,2),willr(high,low,close,3)' "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[[ "${lines[8]}" =~ ^2024-01-08T00:00:00Z,ACME,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.-]+,[0-9.]+,[0-9.-]+$ ]]
+	# rocp(close,2) on Jan 8: (12 - 9) / 9
+	[ "$(echo "${lines[8]}" | cut -d, -f7)" = "0.3333333333333333" ]
+}
+
+plugin() { # plugin NAME K [restore-fails]: a counting plugin, target = count * K
+	cat >"$1.c" <<-EOF
+	#include <qts/strategy.h>
+	#include <stdlib.h>
+	#include <string.h>
+	#include <stdio.h>
+	struct s { const qts_strategy_host *h; long n; };
+	static void *init(const qts_strategy_host *h, size_t np, const struct qts_strategy_param *p, char *err, size_t len) {
+		for (size_t i = 0; i < np; i++) if (strcmp(p[i].key, "ok")) { snprintf(err, len, "unknown parameter %s", p[i].key); return NULL; }
+		struct s *s = calloc(1, sizeof *s); s->h = h; return s; }
+	static void on_bar(void *x, const struct qts_strategy_bar *b) { struct s *s = x; s->n++;
+		s->h->target(s->h->ctx, b->symbol, s->n * $2, "qty");
+		if (s->n == 2) { struct qts_strategy_order o = { b->symbol, "buy", 5, "limit", 9.5, 0, "gtc", NULL }; s->h->order(s->h->ctx, &o); } }
+	static void on_fill(void *x, const struct qts_strategy_fill *f) { struct s *s = x; (void)f; s->h->log(s->h->ctx, "a fill"); }
+	static int save(void *x, void **d, size_t *l) { *d = malloc(sizeof(long)); memcpy(*d, &((struct s *)x)->n, sizeof(long)); *l = sizeof(long); return 0; }
+	static int restore(void *x, const void *d, size_t l, char *err, size_t len) {
+		if (${3:-0}) { snprintf(err, len, "state format 9 unknown"); return -1; }
+		if (l != sizeof(long)) return -1; memcpy(&((struct s *)x)->n, d, l); return 0; }
+	static void fr(void *x) { free(x); }
+	static const qts_strategy d = { QTS_STRATEGY_ABI_VERSION, "count", "counts bars", init, on_bar, NULL, NULL, on_fill, save, restore, fr };
+	const qts_strategy *qts_strategy_entry(void) { return &d; }
+	EOF
+	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$1.so" "$1.c"
+}
+
+@test "--plugin: targets and orders through the host, parameters checked" {
+	plugin count 1
+	printf 'fill,2024-01-09T12:00:00Z,ACME,count-1,buy,5,9.5,0,0\n' >fill.csv
+	run --separate-stderr qts-strategy --plugin ./count.so ok=1 "$S/cross.csv" fill.csv
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "target,2024-01-02T00:00:00Z,ACME,1,qty,count" ]
+	[ "${lines[4]}" = "order,2024-01-03T00:00:00Z,ACME,count-1,buy,5,limit,9.5,,gtc,count" ]
+	[ "${lines[19]}" = "fill,2024-01-09T12:00:00Z,ACME,count-1,buy,5,9.5,0,0" ]
+	[ "$stderr" = "qts-strategy: ./count.so: a fill" ]
+	run --separate-stderr qts-strategy --plugin ./count.so bad=1 </dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "qts-strategy: ./count.so: unknown parameter bad" ]
+	run --separate-stderr qts-strategy --plugin ./nope.so </dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "qts-strategy: ./nope.so: No such file or directory" ]
+}
+
+# Feed the first half of the bars, swap the plugin, feed the rest: the
+# count goes on from the saved state, no bar lost or seen twice.
+reload_run() { # reload_run HOW NEWNAME ARGS...
+	how=$1 new=$2
+	shift 2
+	rm -f fifo && mkfifo fifo
+	qts-strategy "$@" <fifo >out.csv 2>err.txt &
+	pid=$!
+	exec 7>fifo
+	head -4 "$S/cross.csv" >&7
+	sleep 0.5
+	if [ "$how" = hup ]; then
+		cp "$new.so" count.so.new && mv count.so.new count.so
+		kill -HUP "$pid"
+	else
+		sleep 0.1
+		cp "$new.so" count.so.new && mv count.so.new count.so
+	fi
+	sleep 0.5
+	tail -n +5 "$S/cross.csv" >&7
+	exec 7>&-
+	wait "$pid"
+}
+
+@test "hot reload on SIGHUP keeps the state and every event" {
+	plugin v2 1000
+	plugin count 1
+	reload_run hup v2 --plugin ./count.so
+	[ "$(grep -c '^bar,' out.csv)" -eq 9 ]
+	[ "$(grep '^target,' out.csv | cut -d, -f4 | tr '\n' ' ')" = "1 2 3 4 5000 6000 7000 8000 9000 " ]
+	[ ! -s err.txt ]
+}
+
+@test "hot reload with --watch when the file changes" {
+	plugin v2 1000
+	plugin count 1
+	reload_run watch v2 --watch --plugin ./count.so
+	[ "$(grep '^target,' out.csv | cut -d, -f4 | tr '\n' ' ')" = "1 2 3 4 5000 6000 7000 8000 9000 " ]
+}
+
+@test "a plugin that fails to restore leaves the old one running" {
+	plugin v3 1000 1
+	plugin count 1
+	reload_run hup v3 --plugin ./count.so
+	[ "$(grep '^target,' out.csv | cut -d, -f4 | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 " ]
+	[ "$(cat err.txt)" = "qts-strategy: ./count.so: reload failed, the running plugin stays: state format 9 unknown" ]
+	echo 'not a shared object' >broken.so
+	plugin count 1
+	reload_run hup broken --plugin ./count.so
+	[ "$(grep '^target,' out.csv | cut -d, -f4 | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 " ]
+	grep -q '^qts-strategy: ./count.so: reload failed, the running plugin stays: ' err.txt
+}
+
+@test "the example plugin builds with its Makefile and trades" {
+	cp -r "$BATS_TEST_DIRNAME/../examples/plugin" .
+	make -s -C plugin CPPFLAGS="-I$BATS_TEST_DIRNAME/../include"
+	run qts-strategy --plugin plugin/breakout.so n=3 size=5 "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,')" = "target,2024-01-05T00:00:00Z,ACME,0,qty,breakout
+target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
+}
+
+@test "examples: awk and Python strategies read and write the stream" {
+	run sh "$BATS_TEST_DIRNAME/../examples/strategy-awk.sh" 3 100 <"$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[3]}" = "target,2024-01-03T00:00:00Z,ACME,100,qty,awk-sma" ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c '^bar,')" -eq 9 ]
+	if command -v python3 >/dev/null; then
+		run python3 "$BATS_TEST_DIRNAME/../examples/strategy.py" 2 3 100 <"$S/cross.csv"
+		[ "$status" -eq 0 ]
+		[ "$(printf '%s\n' "${lines[@]}" | grep '^target,' | cut -d, -f2,4 | tr '\n' ' ')" = "2024-01-03T00:00:00Z,100 2024-01-05T00:00:00Z,0 2024-01-08T00:00:00Z,100 " ]
+	fi
+}
+
+@test "--help, --version; every long option in the man page and completions" {
+	run qts-strategy --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == usage:* ]]
+	run qts-strategy --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "qts-strategy "* ]]
+	root=$BATS_TEST_DIRNAME/..
+	for o in $(qts-strategy --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "${o#--}" "$root/man/qts-strategy.1" || { echo "man: $o"; false; }
+		grep -q -- "$o" "$root/completions/bash/qts-strategy" || { echo "bash: $o"; false; }
+		grep -q -- "$o" "$root/completions/zsh/_qts-strategy" || { echo "zsh: $o"; false; }
+	done
+	for s in $(qts-strategy --list | grep -v '^[# ]' | grep -v '(' | cut -d' ' -f1); do
+		grep -q -- "$s" "$root/completions/bash/qts-strategy"
+		grep -q -- "$s" "$root/completions/zsh/_qts-strategy"
+		grep -q -- "$s" "$root/man/qts-strategy.1"
+	done
+}

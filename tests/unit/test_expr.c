@@ -1,0 +1,134 @@
+/* Unit tests of the strategy expression language (lib/expr.c). */
+#include "qts_expr.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+/* Run src over closes c[0..n) (open=high=low=close, volume 1) and return
+ * the value of the last statement after the last bar. */
+static double run(const char *src, const double *c, int n)
+{
+	qts_expr_error err;
+	qts_expr *e = qts_expr_compile(src, QTS_EXPR_PROGRAM, &err);
+	if (!e) {
+		printf("# %s: %d:%d: %s\n", src, err.line, err.col, err.msg);
+		return -12345;
+	}
+	qts_expr_state *s = qts_expr_state_new(e);
+	double *v = calloc(qts_expr_count(e), sizeof *v);
+	for (int i = 0; i < n; i++) {
+		double bar[5] = { c[i], c[i], c[i], c[i], 1 };
+		qts_expr_bar(s, 0, bar);
+		qts_expr_run(e, s, v);
+	}
+	double r = v[qts_expr_count(e) - 1];
+	free(v);
+	qts_expr_state_free(s);
+	qts_expr_free(e);
+	return r;
+}
+
+static void check_error(const char *src, int col, const char *msg)
+{
+	qts_expr_error err;
+	qts_expr *e = qts_expr_compile(src, QTS_EXPR_PROGRAM, &err);
+	char what[256];
+	snprintf(what, sizeof what, "error in '%s'", src);
+	for (char *p = what; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	CHECK(!e && err.col == col, what);
+	CHECK_STR(err.msg, msg, what);
+	qts_expr_free(e);
+}
+
+int main(void)
+{
+	static const double c[] = { 10, 11, 12, 11, 10, 9, 10, 12, 13 };
+	const int n = 9;
+
+	/* arithmetic, precedence, comparison, logic, ?: */
+	CHECK_NEAR(run("1 + 2 * 3 - 4 / 2", c, 1), 5, 0, "precedence");
+	CHECK_NEAR(run("-(2 + 3) * 2 % 4", c, 1), -2, 0, "unary minus and %");
+	CHECK_NEAR(run("1 < 2 and 2 <= 2 && !(3 == 4) or 0", c, 1), 1, 0, "logic");
+	CHECK_NEAR(run("not 1 || 0", c, 1), 0, 0, "not");
+	CHECK_NEAR(run("1 ? 2 : 3 ? 4 : 5", c, 1), 2, 0, "?: nests to the right");
+	CHECK_NEAR(run("0 ? 2 : 0 ? 4 : 5", c, 1), 5, 0, "?: else branch");
+	CHECK_NEAR(run("1 != 1 ? 7 : 8", c, 1), 8, 0, "!= in a condition");
+	CHECK_NEAR(run("abs(-2) + min(3, 4) + max(3, 4) + sqrt(16) + round(log(exp(2)))", c, 1),
+		   2 + 3 + 4 + 4 + 2, 1e-12, "functions");
+	CHECK_NEAR(run("isnan(nan) + isnan(1)", c, 1), 1, 0, "nan and isnan");
+	CHECK(isnan(run("nan > 1", c, 1)), "a comparison with nan is nan");
+	CHECK_NEAR(run("nan > 1 and 0", c, 1), 0, 0, "unknown and false is false");
+
+	/* series and history: close[1] is the previous bar's close */
+	CHECK_NEAR(run("close - close[1]", c, n), 13 - 12, 0, "close[1]");
+	CHECK_NEAR(run("close[8]", c, n), 10, 0, "close[8] is the first bar");
+	CHECK(isnan(run("close[9]", c, n)), "history beyond the first bar is nan");
+
+	/* variables persist per symbol between bars; target starts as nan */
+	CHECK_NEAR(run("n = n + 1", c, n), 9, 0, "a counter");
+	CHECK(isnan(run("target", c, n)), "target starts as nan");
+	CHECK_NEAR(run("hi = max(hi, close); # running high\nhi", c, n), 13, 0,
+		   "comments and newlines");
+	CHECK_NEAR(run("a = b; b = close; a", c, n), 12, 0,
+		   "a variable read before its assignment holds the previous bar's");
+
+	/* indicators: (12 + 13) / 2 = 12.5, (10 + 12 + 13) / 3 = 11.67 */
+	CHECK_NEAR(run("sma(close, 2)", c, n), 12.5, 1e-12, "sma(close,2)");
+	CHECK_NEAR(run("sma(close, 3)", c, n), 35.0 / 3, 1e-12, "sma(close,3)");
+	CHECK(isnan(run("sma(close, 3)", c, 2)), "sma warming up is nan");
+	/* fast sma(2) over slow sma(3): 9.5 <= 9.667 on bar 7, 11 > 10.33 on bar 8 */
+	CHECK_NEAR(run("cross(sma(close,2), sma(close,3))", c, 8), 1, 0, "cross on bar 8");
+	CHECK_NEAR(run("cross(sma(close,2), sma(close,3))", c, 9), 0, 0, "no cross on bar 9");
+	/* a call site in a branch taken only on the last bar has seen every bar */
+	CHECK_NEAR(run("b = b + 1; b >= 9 ? sma(close, 3) : 0", c, 9), 35.0 / 3, 1e-12,
+		   "call sites update on every bar whatever the branch");
+	CHECK_NEAR(run("target = cross(sma(close,2), sma(close,3)) ? 100 : "
+		       "cross(sma(close,3), sma(close,2)) ? 0 : target", c, 9), 100, 0,
+		   "the issue's sma-cross expression");
+	CHECK_NEAR(run("target = cross(sma(close,2), sma(close,3)) ? 100 : "
+		       "cross(sma(close,3), sma(close,2)) ? 0 : target", c, 7), 0, 0,
+		   "flat after the cross below on bar 5");
+
+	/* syntax and name errors carry the column */
+	check_error("target = 1 +", 13, "expected an expression, found end of input");
+	check_error("target = foo(close)", 10, "unknown function 'foo'");
+	check_error("x = y", 5, "unknown name 'y'");
+	check_error("sma(close)[1]", 11, "expected ';' or end of line, found '['");
+	check_error("sma(close, 1)", 12, "sma: period must be in [2, 100000]");
+	check_error("sma(close, close)", 12, "sma: option period must be a number");
+	check_error("sma(close, 2, 3)", 1, "sma takes 1 input, then at most 1 option");
+	check_error("close[-1]", 7, "history index must be a whole number in [0, 100000]");
+	check_error("close = 1", 1, "cannot assign to 'close'");
+	check_error("1 $ 2", 3, "unexpected character '$'");
+	check_error("x = 1\ny = (2", 7, "expected ')', found end of input");
+	check_error("", 1, "empty program");
+	check_error("close@2x", 7, "bad timeframe '2x'");
+
+	/* lists for --print keep each expression as written */
+	qts_expr_error err;
+	qts_expr *e = qts_expr_compile("sma(close, 2) ,close[1]", QTS_EXPR_LIST, &err);
+	CHECK(e && qts_expr_count(e) == 2, "a list of two");
+	if (e) {
+		CHECK_STR(qts_expr_text(e, 0), "sma(close, 2)", "text as written");
+		CHECK_STR(qts_expr_text(e, 1), "close[1]", "second text");
+	}
+	qts_expr_free(e);
+
+	/* another timeframe: close@1d is slot 1 */
+	e = qts_expr_compile("close@1d - close", QTS_EXPR_PROGRAM, &err);
+	CHECK(e && qts_expr_ntf(e) == 1, "one named timeframe");
+	if (e) {
+		CHECK_STR(qts_expr_tf(e, 0), "1d", "canonical timeframe");
+		qts_expr_state *s = qts_expr_state_new(e);
+		double d[5] = { 0, 0, 0, 100, 0 }, h[5] = { 0, 0, 0, 103, 0 }, v;
+		qts_expr_bar(s, 1, d);
+		qts_expr_bar(s, 0, h);
+		qts_expr_run(e, s, &v);
+		CHECK_NEAR(v, -3, 0, "close@1d - close");
+		qts_expr_state_free(s);
+	}
+	qts_expr_free(e);
+	return tap_done();
+}
