@@ -69,7 +69,7 @@ build-asan: $(asan_BIN) $(asan_UNIT)
 build-cov: $(cov_BIN) $(cov_UNIT)
 
 demo: deps all
-	@sh examples/demo.sh
+	@PATH="$(CURDIR)/bin:$$PATH" sh examples/demo.sh
 
 bench: deps all
 	@sh bench/run
