@@ -96,6 +96,8 @@ static int write_fixed(char *buf, int neg, uint64_t m, int k)
 	return len;
 }
 
+int qts_shortest_digits(double v, char *digits, int size, int *point);
+
 int qts_num_format(double v, char *buf)
 {
 	if (isnan(v)) {
@@ -105,21 +107,59 @@ int qts_num_format(double v, char *buf)
 	if (isinf(v))
 		return (int)strlen(strcpy(buf, v > 0 ? "inf" : "-inf"));
 	double a = fabs(v);
-	if (a < 1e15) {
+	if (a < 1e15 && a >= 1e-4) {
 		/* The fewest decimals k for which v*10^k is a whole number whose
-		 * division by 10^k gives back v: that decimal reads back to v. */
+		 * division by 10^k gives back v: that decimal reads back to v.
+		 * It is the shortest only while it has at most 15 significant
+		 * digits (DBL_DIG: two such decimals never share a double);
+		 * beyond that a shorter one may exist, so the general path. */
 		for (int k = 0; k <= 9; k++) {
 			double p = pow10_exact[k], m = a * p;
-			if (m >= 9007199254740992.0)
+			if (m >= 1e15)
 				break;
 			if (m == floor(m) && m / p == a)
 				return write_fixed(buf, signbit(v) != 0, (uint64_t)m, k);
 		}
 	}
-	for (int prec = 15; prec <= 17; prec++) {
-		int len = snprintf(buf, 32, "%.*g", prec, v);
-		if (prec == 17 || strtod(buf, NULL) == v)
-			return len;
+	/* The general case: the shortest digits that read back, laid out as
+	 * %g lays them out (fixed from 1e-4 to below 1e15, else exponent). */
+	char d[24];
+	int point, n = qts_shortest_digits(a, d, sizeof d, &point);
+	char *p = buf;
+	if (signbit(v))
+		*p++ = '-';
+	int e = point - 1;
+	if (a == 0) {
+		*p++ = '0';
+	} else if (e >= -4 && e < 15) {
+		if (point <= 0) {
+			*p++ = '0';
+			*p++ = '.';
+			for (int i = point; i < 0; i++)
+				*p++ = '0';
+			memcpy(p, d, (size_t)n);
+			p += n;
+		} else if (point >= n) {
+			memcpy(p, d, (size_t)n);
+			p += n;
+			for (int i = n; i < point; i++)
+				*p++ = '0';
+		} else {
+			memcpy(p, d, (size_t)point);
+			p += point;
+			*p++ = '.';
+			memcpy(p, d + point, (size_t)(n - point));
+			p += n - point;
+		}
+	} else {
+		*p++ = d[0];
+		if (n > 1) {
+			*p++ = '.';
+			memcpy(p, d + 1, (size_t)(n - 1));
+			p += n - 1;
+		}
+		p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
 	}
-	return 0; /* not reached */
+	*p = '\0';
+	return (int)(p - buf);
 }
