@@ -67,6 +67,13 @@ void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* Parse RFC 3339 (`2024-01-02T14:30:00Z`, fraction to ns, `+01:00`
  * offsets, ` ` for `T`, no zone means UTC) or a bare date.  0 or -1. */
 int qts_time_parse(const char *s, size_t n, int64_t *ns);
+/* The same, telling whether the text carried a zone (Z or an offset). */
+int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
+/* A wall-clock time (ns as if it were UTC) read in the process's time zone
+ * (TZ, which the caller sets) as ns UTC.  A time skipped by a change to
+ * daylight saving time moves forward; a repeated one is read as the
+ * first. */
+int64_t qts_local_to_utc(int64_t wall);
 /* RFC 3339 UTC, fraction only when not zero (3, 6 or 9 digits); returns
  * the length (< 40). */
 int qts_time_format(int64_t ns, char *buf);
