@@ -93,12 +93,16 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 $(release_BIN) $(DESTDIR)$(PREFIX)/bin/
 	for m in man/*.[1-9]; do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
-	for h in include/qts/*.h; do [ -e "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/qts/; done; true
+	install -m 644 include/qts/*.h $(DESTDIR)$(PREFIX)/include/qts/
 	install -m 644 completions/bash/* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	install -m 644 completions/zsh/* $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
 
 uninstall:
 	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(PROGS)
+	for m in man/*.[1-9]; do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m#man/}; done
+	rm -rf $(DESTDIR)$(PREFIX)/include/qts
+	cd $(DESTDIR)$(PREFIX)/share/bash-completion/completions && rm -f $(notdir $(wildcard completions/bash/*))
+	cd $(DESTDIR)$(PREFIX)/share/zsh/site-functions && rm -f $(notdir $(wildcard completions/zsh/*))
 
 clean:
 	rm -rf build bin coverage
