@@ -357,17 +357,10 @@ int main(int argc, char **argv)
 	}
 	if (f.skipped)
 		qts_warn("skipped %ld bad record%s", f.skipped, f.skipped == 1 ? "" : "s");
-	if (qts_writer_close(w) < 0 && errno != EPIPE) {
-		qts_warn("write error: %s", strerror(errno));
-		status = QTS_EXIT_FAIL;
-	}
 	qts_merge_free(m);
 	for (size_t i = 0; i < f.n; i++)
 		close_source(&f.src[i]);
 	free(f.src);
 	qts_validator_free(f.validator);
-	if (qts_interrupted)
-		return 128 + qts_interrupted;
-	int s = qts_close_stdout();
-	return status ? status : s;
+	return qts_finish(w, status);
 }

@@ -248,6 +248,10 @@ int qts_writer_comment(qts_writer *w, const char *text);
 int qts_writer_flush(qts_writer *w);
 /* Flush and free; 0 or -1 on a failed write. */
 int qts_writer_close(qts_writer *w);
+/* The end of a program's main: close the writer (a closed pipe is no
+ * error) and stdout.  Returns the exit status: 128 + the signal when
+ * interrupted, else status when not 0, else 1 when a write failed. */
+int qts_finish(qts_writer *w, int status);
 /* For qts_reader_on_idle: flushes the writer passed as arg. */
 void qts_writer_idle_flush(void *writer);
 /* Encode one event into buf as a CSV line (with '\n'); returns its
