@@ -21,7 +21,7 @@ static const double pow10_exact[23] = {
 static int parse_slow(const char *s, size_t n, double *out)
 {
 	char buf[128];
-	if (n >= sizeof buf)
+	if (n == 0 || n >= sizeof buf)
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
@@ -35,34 +35,24 @@ static int parse_slow(const char *s, size_t n, double *out)
 
 int qts_num_parse(const char *s, size_t n, double *out)
 {
-	size_t i = 0;
+	const char *p = s, *end = s + n;
 	int neg = 0;
-	if (n == 0)
-		return -1;
-	if (s[0] == '-' || s[0] == '+')
-		neg = s[i++] == '-';
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
 	uint64_t m = 0;
-	int digits = 0, frac = 0, seen = 0;
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, seen++)
-		if (digits < 19 && (m || s[i] != '0'))
-			m = m * 10 + (uint64_t)(s[i] - '0'), digits++;
-		else if (m || s[i] != '0')
-			return parse_slow(s, n, out);
-	if (i < n && s[i] == '.') {
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, seen++) {
-			if (digits >= 19)
-				return parse_slow(s, n, out);
-			if (m || s[i] != '0')
-				digits++;
-			m = m * 10 + (uint64_t)(s[i] - '0');
-			frac++;
-		}
+	int digits = 0, frac = 0;
+	for (; p < end && (unsigned)(*p - '0') < 10; p++, digits++)
+		m = m * 10 + (uint64_t)(*p - '0');
+	if (p < end && *p == '.') {
+		const char *f = ++p;
+		for (; p < end && (unsigned)(*p - '0') < 10; p++)
+			m = m * 10 + (uint64_t)(*p - '0');
+		frac = (int)(p - f);
+		digits += frac;
 	}
-	if (!seen)
-		return parse_slow(s, n, out); /* inf, nan, .e5: let strtod judge */
-	if (i < n)
-		return parse_slow(s, n, out); /* exponent or junk */
-	if (m > (1ULL << 53) || frac > 22)
+	/* No digits (inf, nan), an exponent, junk, or more digits than the
+	 * fast path holds exactly (m may have wrapped): strtod decides. */
+	if (!digits || p != end || digits > 19 || m > (1ULL << 53) || frac > 22)
 		return parse_slow(s, n, out);
 	double v = (double)m;
 	if (frac)
