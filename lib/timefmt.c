@@ -117,7 +117,16 @@ int qts_time_parse(const char *s, size_t n, int64_t *ns)
 			return -1;
 	}
 	int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
-	*ns = secs * QTS_NS_PER_SEC + frac;
+	/* Four-digit years reach far beyond int64 nanoseconds (1677-09-21 to
+	 * 2262-04-11): refuse what does not fit rather than overflow.  A
+	 * negative time takes its fraction from the next second up, so the
+	 * first nanoseconds of the range are not lost to the intermediate. */
+	if (frac && secs < 0)
+		secs++, frac -= QTS_NS_PER_SEC;
+	int64_t t;
+	if (__builtin_mul_overflow(secs, QTS_NS_PER_SEC, &t) || __builtin_add_overflow(t, frac, &t))
+		return -1;
+	*ns = t;
 	return 0;
 }
 

@@ -1,0 +1,22 @@
+#!/usr/bin/env bats
+# Inputs found by fuzzing libqts's input side (tests/fuzz/run.sh), each
+# minimised, replayed through `qts cat` or `qts-fetch`.  Each test names
+# what went wrong before the fix.
+
+load helper
+
+@test "fuzz: a year far from 1970 is refused, not overflowed (timefmt.c)" {
+	# 3015-01-02 is 32977742400 s: times 1e9 overflowed int64 (UBSan).
+	printf 'bar,3015-01-02,SPY,1d,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/y.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/y.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/y.csv:1: ts: '3015-01-02' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+	[ "$output" = "" ]
+}
+
+@test "fuzz: the ends of int64 nanoseconds still read and write" {
+	printf 'tick,1677-09-21T00:12:43.145224192Z,A,1,1\ntick,2262-04-11T23:47:16.854775807Z,A,1,1\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -0 qts cat "$BATS_TEST_TMPDIR/e.csv"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/e.csv")" ]
+	printf 'tick,1677-09-21T00:12:43.145224191Z,A,1,1\n' | { run -1 qts cat; }
+	printf 'tick,2262-04-11T23:47:16.854775808Z,A,1,1\n' | { run -1 qts cat; }
+}
