@@ -111,6 +111,15 @@ static int split_line(qts_csv *c, const char *line, size_t len)
 	return 0;
 }
 
+/* libcsv trims spaces and tabs around unquoted fields by default; the
+ * fast path keeps them, and so must libcsv, or a field's text would
+ * depend on whether another field of its line is quoted. */
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
 static void on_field(void *s, size_t n, void *data)
 {
 	qts_csv *c = data;
@@ -142,6 +151,7 @@ qts_csv *qts_csv_open(qts_input *in)
 		free(c);
 		return NULL;
 	}
+	csv_set_space_func(&c->parser, no_space);
 	c->in = in;
 	return c;
 }
