@@ -57,9 +57,10 @@ int qts_time_parse(const char *s, size_t n, int64_t *ns)
 	 * number is kept (per thread, so the cache is safe anywhere). */
 	static _Thread_local char last_date[10];
 	static _Thread_local int64_t last_days;
+	static _Thread_local int have_last; /* else ten NUL bytes matched the empty cache */
 	int y, mo, d, h = 0, mi = 0, se = 0;
 	int64_t frac = 0, days;
-	if (n >= 10 && memcmp(s, last_date, 10) == 0)
+	if (have_last && n >= 10 && memcmp(s, last_date, 10) == 0)
 		days = last_days;
 	else {
 		if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) ||
@@ -70,6 +71,7 @@ int qts_time_parse(const char *s, size_t n, int64_t *ns)
 		days = qts_days_from_civil(y, (unsigned)mo, (unsigned)d);
 		memcpy(last_date, s, 10);
 		last_days = days;
+		have_last = 1;
 	}
 	size_t i = 10;
 	int64_t offset = 0;

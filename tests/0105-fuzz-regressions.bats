@@ -29,3 +29,10 @@ load helper
 	[ "$output" = "$(printf '\t,"\r\377"\n x , y ,z')" ]
 	qts cat "$BATS_TEST_TMPDIR/s.csv" | qts cat | cmp - <(qts cat "$BATS_TEST_TMPDIR/s.csv")
 }
+
+@test "fuzz: ten NUL bytes are not a time, even as the first time read (timefmt.c)" {
+	# The last-date cache started as ten NUL bytes and matched them: 1970-01-01.
+	run -1 --separate-stderr sh -c "printf 'tick,\0\0\0\0\0\0\0\0\0\0,A,1,1\n' | qts cat"
+	[ "$stderr" = "qts: -:1: ts: '' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+	[ "$output" = "" ]
+}
