@@ -36,3 +36,14 @@ load helper
 	[ "$stderr" = "qts: -:1: ts: '' is not a time (RFC 3339 or YYYY-MM-DD)" ]
 	[ "$output" = "" ]
 }
+
+@test "fuzz: an unknown type that is empty, a comment or a msgpack byte is quoted (writer.c)" {
+	# Written bare, "" became a blank line (the event was lost), "#c" a
+	# comment, and a first byte 0x93 made the next reader take the stream
+	# for msgpack.
+	printf '#c\n"\223",x\n""\n"#c",1\n' > "$BATS_TEST_TMPDIR/t.csv"
+	qts cat "$BATS_TEST_TMPDIR/t.csv" > "$BATS_TEST_TMPDIR/once.csv"
+	printf '"\223",x\n""\n"#c",1\n' | cmp - "$BATS_TEST_TMPDIR/once.csv"
+	qts cat "$BATS_TEST_TMPDIR/once.csv" | cmp - "$BATS_TEST_TMPDIR/once.csv"
+	qts cat -M "$BATS_TEST_TMPDIR/t.csv" | qts cat | cmp - "$BATS_TEST_TMPDIR/once.csv"
+}
