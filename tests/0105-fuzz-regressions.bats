@@ -47,3 +47,28 @@ load helper
 	qts cat "$BATS_TEST_TMPDIR/once.csv" | cmp - "$BATS_TEST_TMPDIR/once.csv"
 	qts cat -M "$BATS_TEST_TMPDIR/t.csv" | qts cat | cmp - "$BATS_TEST_TMPDIR/once.csv"
 }
+
+@test "fuzz: an array32 header longer than the input is a truncated record, not a huge allocation (reader.c)" {
+	# 0xdd ff ff ff ff: 4294967295 fields, each given room before a byte of them was read.
+	run -1 --separate-stderr sh -c "printf '\335\377\377\377\377\243foo' | qts cat"
+	[ "$stderr" = "qts: -: byte 0: truncated record (input ends inside it)" ]
+	run -1 --separate-stderr sh -c "printf '\335\000\000\000\003\243foo\001' | qts cat"
+	[ "$stderr" = "qts: -: byte 0: truncated record (input ends inside it)" ]
+}
+
+@test "fuzz: an unknown msgpack event's time as an unsigned integer orders a merge (reader.c)" {
+	# msgpack-c packs a positive int64 as uint: the time was ignored and the
+	# event took the one before it, ahead of B's tick.
+	printf 'tick,1970-01-01T00:00:01Z,A,1,1\n' | qts cat -M > "$BATS_TEST_TMPDIR/a.mp"
+	printf '\222\244note\316\262\320\136\000' >> "$BATS_TEST_TMPDIR/a.mp"  # ["note", uint32 3e9]
+	printf 'tick,1970-01-01T00:00:02Z,B,1,1\n' | qts cat -M > "$BATS_TEST_TMPDIR/b.mp"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/a.mp" "$BATS_TEST_TMPDIR/b.mp"
+	[ "$output" = "$(printf 'tick,1970-01-01T00:00:01Z,A,1,1\ntick,1970-01-01T00:00:02Z,B,1,1\nnote,3000000000')" ]
+}
+
+@test "fuzz: a NUL byte in a text field is refused, not cut short (reader.c)" {
+	run -1 --separate-stderr sh -c "printf 'tick,2024-01-01,A\0B,1,1\n' | qts cat"
+	[ "$stderr" = "qts: -:1: symbol: holds a NUL byte" ]
+	run -1 --separate-stderr sh -c "printf '\225\244tick\000\243A\0B\001\001' | qts cat"
+	[ "$stderr" = "qts: -: byte 0: symbol: holds a NUL byte" ]
+}
