@@ -77,7 +77,7 @@ static int add_field(qts_csv *c, const char *s, size_t n)
 }
 
 /* The fast path: copy the line once, cutting it at each comma as it goes.
- * Returns 1 when the line holds a double quote (it needs libcsv), 0 when
+ * Returns 1 when the line holds a double quote or a CR (it needs libcsv), 0 when
  * split, -1 when out of memory. */
 static int split_line(qts_csv *c, const char *line, size_t len)
 {
@@ -96,7 +96,11 @@ static int split_line(qts_csv *c, const char *line, size_t len)
 			start = i + 1;
 			continue;
 		}
-		if (ch == '"') {
+		/* A CR inside the line ends a record (RFC 4180; a file with
+		 * lone CR line ends): libcsv splits it and the caller refuses
+		 * the line, where splitting here on commas alone would glue
+		 * records together into one. */
+		if (ch == '"' || ch == '\r') {
 			c->nfields = 0;
 			return 1;
 		}
@@ -244,6 +248,14 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 		if (c->row_count_pending)
 			return csv_fail(c, c->row_count_pending < 0 ? "out of memory"
 								    : "more than one record on a line (lone CR line ends?)");
+		if (c->row_done && nl == NULL) {
+			/* The last line: what follows a lone CR after the row is
+			 * still inside libcsv, and would be dropped unseen. */
+			if (csv_fini(&c->parser, on_field, on_row, c) != 0)
+				return csv_fail(c, "unterminated quoted field");
+			if (c->row_count_pending)
+				return csv_fail(c, "more than one record on a line (lone CR line ends?)");
+		}
 		if (c->row_done) {
 			c->in_quoted_record = 0;
 			c->row_line = c->line - c->embedded_nl;

@@ -72,3 +72,22 @@ load helper
 	run -1 --separate-stderr sh -c "printf '\225\244tick\000\243A\0B\001\001' | qts cat"
 	[ "$stderr" = "qts: -: byte 0: symbol: holds a NUL byte" ]
 }
+
+@test "fuzz: lone CR line ends are refused on unquoted lines too (csv.c)" {
+	# The fast path split only on commas: two records became one unknown
+	# event with a CR inside a field.
+	run -1 --separate-stderr sh -c "printf 'foo,1\rfoo,2\r' | qts cat"
+	[ "$stderr" = "qts: -:1: more than one record on a line (lone CR line ends?)" ]
+	[ "$output" = "" ]
+	run -0 sh -c "printf 'foo,1\r\nfoo,2\r\n' | qts cat"
+	[ "$output" = "$(printf 'foo,1\nfoo,2')" ]
+}
+
+@test "fuzz: text after a lone CR on a last line without newline is not dropped (csv.c)" {
+	run -1 --separate-stderr sh -c "printf 'x,\"a\"\rb' | qts cat"
+	[ "$stderr" = "qts: -:1: more than one record on a line (lone CR line ends?)" ]
+	run -1 --separate-stderr sh -c "printf 'x,\"a\"\r\"b' | qts cat"
+	[ "$stderr" = "qts: -:1: unterminated quoted field" ]
+	run -0 sh -c "printf 'x,\"a\"\r' | qts cat"
+	[ "$output" = "x,a" ]
+}
