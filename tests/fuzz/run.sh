@@ -10,6 +10,7 @@
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
+# One fuzzing process at a time (no -jobs: the machine is shared).
 # Not part of `make check`: fuzzing takes minutes, not seconds.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -116,7 +117,7 @@ for h in $harnesses; do
 	[ -f "tests/fuzz/$h.dict" ] && dict=-dict=tests/fuzz/$h.dict
 	echo "  FUZZ    $h for ${secs}s"
 	# shellcheck disable=SC2086
-	if ! "$bin" -max_total_time="$secs" -jobs=1 -workers=1 -rss_limit_mb=2048 -max_len=200000 \
+	if ! "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=200000 \
 		-timeout=10 -print_final_stats=1 -artifact_prefix="$out/crash-$h/" $dict \
 		"$corpus" "$seeds" >"$out/$h.log" 2>&1; then
 		echo "FAIL $h: see $out/$h.log and $out/crash-$h/"
