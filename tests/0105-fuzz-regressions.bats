@@ -91,3 +91,38 @@ load helper
 	run -0 sh -c "printf 'x,\"a\"\r' | qts cat"
 	[ "$output" = "x,a" ]
 }
+
+@test "fuzz: vendor files: epochs, infinities, bar starts and adjusted prices that do not fit are refused (vendor.c)" {
+	# Each overflowed (UBSan) or wrote a bar no reader takes back.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'timestamp,open,high,low,close,volume\n99999999999999999,1,1,1,1,1\n' > ep.csv
+	run -1 --separate-stderr qts-fetch --epoch s -s X ep.csv
+	[ "$stderr" = "qts-fetch: ep.csv:2: '99999999999999999' is not a time" ]
+	printf 'date,open,high,low,close,volume\n2024-01-02,inf,1,1,1,1\n' > inf.csv
+	run -1 --separate-stderr qts-fetch --on-bad warn -s X inf.csv
+	[ "$stderr" = "qts-fetch: inf.csv:2: open: 'inf' is not a number" ]
+	printf 'date,open,high,low,close,volume\n1677-09-22,1,1,1,1,1\n' > se.csv
+	run -1 --separate-stderr qts-fetch --stamp end -t 1w -s X se.csv
+	[ "$stderr" = "qts-fetch: se.csv:2: the bar would start before 1677-09-21" ]
+	printf 'date,open,high,low,close,volume\n1677-10-01,1,1,1,1,1\n' > sm.csv
+	run -1 --separate-stderr qts-fetch --stamp end -t 1M -s X sm.csv
+	[ "$stderr" = "qts-fetch: sm.csv:2: the bar would start before 1677-09-21" ]
+	printf 'date,open,high,low,close,adj close,volume\n2024-01-02,1e300,1e300,1e300,1e-300,1,1\n' > adj.csv
+	run -1 --separate-stderr qts-fetch -a -s X adj.csv
+	[ "$stderr" = "qts-fetch: adj.csv:2: adj close / close overflows the prices" ]
+}
+
+@test "fuzz: a date and time too long for one field is not a time, not cut to the date (vendor.c)" {
+	cd "$BATS_TEST_TMPDIR"
+	d=2024-01-02T10:00:00.$(printf '0%.0s' $(seq 70))
+	printf 'date,time,open,high,low,close,volume\n%s,junk,1,1,1,1,1\n' "$d" > tr.csv
+	run -1 --separate-stderr qts-fetch -s X tr.csv
+	[ "$stderr" = "qts-fetch: tr.csv:2: '$d' is not a time" ]
+}
+
+@test "fuzz: bars centuries apart infer no timeframe beyond what a reader takes (vendor.c)" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'date,open,high,low,close,volume\n1700-01-01,1,1,1,1,1\n2200-01-01T00:00:01,1,1,1,1,1\n' > far.csv
+	run -0 qts-fetch -s X far.csv
+	[ "$output" = "$(printf 'bar,1700-01-01T00:00:00Z,X,1d,1,1,1,1,1\nbar,2200-01-01T00:00:01Z,X,1d,1,1,1,1,1')" ]
+}
