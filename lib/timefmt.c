@@ -212,7 +212,12 @@ int64_t qts_tf_ns(qts_tf tf)
 	case 'w': unit = 7 * 86400; break;
 	default: return 0;
 	}
-	return unit * tf.n * QTS_NS_PER_SEC;
+	/* 999999w is in qts_tf_parse's range but not in int64 nanoseconds:
+	 * such a length saturates rather than wraps. */
+	int64_t ns;
+	if (__builtin_mul_overflow(unit * QTS_NS_PER_SEC, (int64_t)tf.n, &ns))
+		return INT64_MAX;
+	return ns;
 }
 
 int qts_duration_parse(const char *s, int64_t *ns)
