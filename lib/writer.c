@@ -133,12 +133,13 @@ static char *csv_text(char *p, const char *s, size_t n)
 
 /* An unknown type's name, which starts the line, is quoted where it would
  * otherwise read back as something else: empty (a blank line, skipped),
- * `#...` (a comment), or a first byte of a msgpack array (at the start of a
- * stream, msgpack is detected from it). */
+ * `#...` (a comment), or a first byte of a msgpack array or the gzip magic
+ * (at the start of a stream, the encoding is detected from them). */
 static char *csv_type(char *p, const char *s, size_t n)
 {
 	unsigned c = n ? (unsigned char)s[0] : 0;
-	if (n == 0 || c == '#' || (c >= 0x90 && c <= 0x9f) || c == 0xdc || c == 0xdd)
+	if (n == 0 || c == '#' || (c >= 0x90 && c <= 0x9f) || c == 0xdc || c == 0xdd ||
+	    (c == 0x1f && n > 1 && (unsigned char)s[1] == 0x8b))
 		return csv_quoted(p, s, n);
 	return csv_text(p, s, n);
 }
