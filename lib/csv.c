@@ -209,8 +209,10 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 		else {
 			/* A line longer than the buffer, or the last line: get all of it. */
 			long more = qts_input_need(c->in, (size_t)avail + 1, &p);
-			if (more < 0)
-				return csv_fail(c, qts_input_error(c->in));
+			if (more < 0) { /* the input's message names it already */
+				snprintf(c->err, sizeof c->err, "%s", qts_input_error(c->in));
+				return -1;
+			}
 			if (more > avail)
 				continue;
 			n = (size_t)avail;

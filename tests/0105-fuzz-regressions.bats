@@ -145,3 +145,22 @@ load helper
 	printf '"\037\213x",1\n' | cmp - "$BATS_TEST_TMPDIR/once.csv"
 	qts cat "$BATS_TEST_TMPDIR/once.csv" | cmp - "$BATS_TEST_TMPDIR/once.csv"
 }
+
+@test "fuzz: gzip errors name the file once, and trailing garbage is called so (input.c, csv.c)" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'tick,2024-01-01,A,1,1\n' | gzip > g.gz
+	head -c 20 g.gz > cut.gz
+	run -1 --separate-stderr qts cat cut.gz
+	[ "$stderr" = "qts: cut.gz: truncated gzip data" ]
+	{ cat g.gz; printf 'garbage'; } > junk.gz
+	run -1 --separate-stderr qts cat junk.gz
+	[ "$stderr" = "qts: junk.gz: trailing garbage after gzip data" ]
+	[ "$output" = "tick,2024-01-01T00:00:00Z,A,1,1" ]
+	# An empty member, alone or between others, is no error.
+	gzip -c /dev/null > empty.gz
+	run -0 qts cat empty.gz
+	[ "$output" = "" ]
+	cat empty.gz g.gz empty.gz > three.gz
+	run -0 qts cat three.gz
+	[ "$output" = "tick,2024-01-01T00:00:00Z,A,1,1" ]
+}
