@@ -25,7 +25,7 @@ ssize_t qts_fuzz_read(int fd, void *buf, size_t n)
 }
 
 /* A descriptor reading back the n bytes at p. */
-static int fuzz_fd(const void *p, size_t n)
+static inline int fuzz_fd(const void *p, size_t n)
 {
 	int fd = memfd_create("fuzz", 0);
 	if (fd < 0)
@@ -42,7 +42,7 @@ static int fuzz_fd(const void *p, size_t n)
 }
 
 /* Everything written to fd so far, as a malloc'd block of *n bytes. */
-static char *fuzz_slurp(int fd, size_t *n)
+static inline char *fuzz_slurp(int fd, size_t *n)
 {
 	off_t end = lseek(fd, 0, SEEK_END);
 	char *p = malloc(end > 0 ? (size_t)end : 1);
@@ -54,7 +54,7 @@ static char *fuzz_slurp(int fd, size_t *n)
 
 /* The first byte of an input chooses the read size: 1 to 63 bytes, or
  * whatever the kernel gives. */
-static void fuzz_pick_read_size(const unsigned char **data, size_t *size)
+static inline void fuzz_pick_read_size(const unsigned char **data, size_t *size)
 {
 	fuzz_short_read = 0;
 	if (*size == 0)
