@@ -58,7 +58,7 @@ $(eval $(call flavour,release))
 $(eval $(call flavour,asan))
 $(eval $(call flavour,cov))
 
-.PHONY: all deps check build-asan build-cov demo bench coverage install uninstall clean
+.PHONY: all deps check build-asan build-cov demo bench coverage fuzz install uninstall clean
 all: $(release_BIN)
 	@mkdir -p bin && for p in $(PROGS); do ln -sf ../build/release/bin/$$p bin/$$p; done
 
@@ -84,6 +84,12 @@ coverage: deps
 	@find build/cov -name '*.gcda' -delete
 	@QTS_BIN=$(CURDIR)/build/cov/bin QTS_UNIT=$(CURDIR)/build/cov/unit sh tests/run || true
 	@gcovr --root . --object-directory build/cov --filter 'lib/' --filter 'cmd/' --print-summary
+
+# Coverage-guided fuzzing of the stream readers (clang's libFuzzer), not
+# part of check: FUZZ_SECONDS per harness.
+fuzz:
+	@sh scripts/deps.sh clang libclang-rt-14-dev
+	@sh tests/fuzz/run.sh -t $${FUZZ_SECONDS:-60}
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -90,7 +90,10 @@ static inline uint64_t bytes_equal(uint64_t x, unsigned char b)
 
 /* The fast path: copy the line once, then cut it at each comma, looking
  * at eight bytes at a time.  Returns 1 when the line holds a double quote
- * (it needs libcsv), 0 when split, -1 when out of memory. */
+ * or a CR (it needs libcsv), 0 when split, -1 when out of memory.  A CR
+ * inside a line ends a record (RFC 4180; a file with lone CR line ends):
+ * libcsv splits it and the caller refuses the line, where splitting here
+ * on commas alone would glue records together into one. */
 static int split_line(qts_csv *c, const char *line, size_t len)
 {
 	if (grow_text(c, len + 8) < 0)
@@ -102,13 +105,13 @@ static int split_line(qts_csv *c, const char *line, size_t len)
 	for (size_t at = 0; at < len; at += 8) {
 		uint64_t w;
 		memcpy(&w, t + at, 8);
-		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"');
+		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r');
 		while (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
 			m &= m - 1;
 			if (i >= len)
 				break;
-			if (t[i] == '"') {
+			if (t[i] == '"' || t[i] == '\r') {
 				c->nfields = 0;
 				return 1;
 			}
@@ -127,6 +130,15 @@ static int split_line(qts_csv *c, const char *line, size_t len)
 	c->off[c->nfields] = start;
 	c->lens[c->nfields++] = len - start;
 	c->text_len = len + 1;
+	return 0;
+}
+
+/* libcsv trims spaces and tabs around unquoted fields by default; the
+ * fast path keeps them, and so must libcsv, or a field's text would
+ * depend on whether another field of its line is quoted. */
+static int no_space(unsigned char c)
+{
+	(void)c;
 	return 0;
 }
 
@@ -161,6 +173,7 @@ qts_csv *qts_csv_open(qts_input *in)
 		free(c);
 		return NULL;
 	}
+	csv_set_space_func(&c->parser, no_space);
 	c->in = in;
 	return c;
 }
@@ -214,8 +227,10 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 		else {
 			/* A line longer than the buffer, or the last line: get all of it. */
 			long more = qts_input_need(c->in, (size_t)avail + 1, &p);
-			if (more < 0)
-				return csv_fail(c, qts_input_error(c->in));
+			if (more < 0) { /* the input's message names it already */
+				snprintf(c->err, sizeof c->err, "%s", qts_input_error(c->in));
+				return -1;
+			}
 			if (more > avail)
 				continue;
 			n = (size_t)avail;
@@ -253,6 +268,14 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 		if (c->row_count_pending)
 			return csv_fail(c, c->row_count_pending < 0 ? "out of memory"
 								    : "more than one record on a line (lone CR line ends?)");
+		if (c->row_done && nl == NULL) {
+			/* The last line: what follows a lone CR after the row is
+			 * still inside libcsv, and would be dropped unseen. */
+			if (csv_fini(&c->parser, on_field, on_row, c) != 0)
+				return csv_fail(c, "unterminated quoted field");
+			if (c->row_count_pending)
+				return csv_fail(c, "more than one record on a line (lone CR line ends?)");
+		}
 		if (c->row_done) {
 			c->in_quoted_record = 0;
 			c->row_line = c->line - c->embedded_nl;

@@ -128,7 +128,8 @@ static long decode_more(qts_input *in)
 		}
 		if (in->zs.avail_in == 0 && in->raw_eof)
 			return in->gz == 2 ? 0 : fail(in, "truncated gzip data");
-		if (in->gz == 2) {
+		int between = in->gz == 2;
+		if (between) {
 			/* After a member ends, another may follow (gzip -c a b). */
 			if (inflateReset(&in->zs) != Z_OK)
 				return fail(in, "gzip: reset failed");
@@ -141,7 +142,10 @@ static long decode_more(qts_input *in)
 		if (z == Z_STREAM_END)
 			in->gz = 2;
 		else if (z != Z_OK && z != Z_BUF_ERROR)
-			return fail(in, in->zs.msg ? in->zs.msg : "corrupt gzip data");
+			/* zlib's "incorrect header check" would not say that the
+			 * data itself was whole. */
+			return fail(in, between && got == 0 ? "trailing garbage after gzip data"
+				    : in->zs.msg ? in->zs.msg : "corrupt gzip data");
 		if (got > 0)
 			return got;
 	}

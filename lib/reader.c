@@ -120,6 +120,9 @@ static int store_str(qts_reader *r, const struct field *f, qts_event *ev, const 
 {
 	if (n >= f->size)
 		return fail(r, "%s: longer than %zu bytes", f->name, f->size - 1);
+	/* Fields are C strings: a NUL would silently cut the text short. */
+	if (memchr(s, '\0', n))
+		return fail(r, "%s: holds a NUL byte", f->name);
 	if (f->kind == FK_ENUM && !qts_enum_ok(f->values, s, n))
 		return fail(r, "%s: '%.*s' is not one of the allowed values", f->name, (int)n, s);
 	char *dst = (char *)ev + f->offset;
@@ -421,6 +424,12 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 		ev->symbol[0] = '\0';
 		return decode_known(r, c, s, ev, bad_field);
 	}
+	/* Each field takes a byte at least: a length beyond what is buffered
+	 * waits for more input (and is a truncated record at its end) before
+	 * anything is allocated for it, so an array32 header alone cannot ask
+	 * for gigabytes. */
+	if (n - 1 > (size_t)(c->end - c->p))
+		return MP_MORE;
 	qts_raw_field *f = raw_fields(r, n);
 	if (!f) {
 		snprintf(r->err, sizeof r->err, "%s: out of memory", qts_reader_where(r));
@@ -434,7 +443,10 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	ev->symbol[0] = '\0';
 	ev->raw.n = n;
 	ev->raw.field = f;
-	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i : r->last_ts;
+	/* msgpack-c packs a positive int64 as an unsigned integer: a time the
+	 * writer wrote comes back as either. */
+	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i
+	       : n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u <= INT64_MAX ? (int64_t)f[1].u : r->last_ts;
 	return MP_OK;
 }
 

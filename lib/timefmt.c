@@ -63,9 +63,10 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 	 * number is kept (per thread, so the cache is safe anywhere). */
 	static _Thread_local char last_date[10];
 	static _Thread_local int64_t last_days;
+	static _Thread_local int have_last; /* else ten NUL bytes matched the empty cache */
 	int y, mo, d, h = 0, mi = 0, se = 0;
 	int64_t frac = 0, days;
-	if (n >= 10 && memcmp(s, last_date, 10) == 0)
+	if (have_last && n >= 10 && memcmp(s, last_date, 10) == 0)
 		days = last_days;
 	else {
 		if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || digits(s, n, 5, 2, &mo) ||
@@ -76,6 +77,7 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 		days = qts_days_from_civil(y, (unsigned)mo, (unsigned)d);
 		memcpy(last_date, s, 10);
 		last_days = days;
+		have_last = 1;
 	}
 	size_t i = 10;
 	int64_t offset = 0;
@@ -130,7 +132,16 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 			return -1;
 	}
 	int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
-	*ns = secs * QTS_NS_PER_SEC + frac;
+	/* Four-digit years reach far beyond int64 nanoseconds (1677-09-21 to
+	 * 2262-04-11): refuse what does not fit rather than overflow.  A
+	 * negative time takes its fraction from the next second up, so the
+	 * first nanoseconds of the range are not lost to the intermediate. */
+	if (frac && secs < 0)
+		secs++, frac -= QTS_NS_PER_SEC;
+	int64_t t;
+	if (__builtin_mul_overflow(secs, QTS_NS_PER_SEC, &t) || __builtin_add_overflow(t, frac, &t))
+		return -1;
+	*ns = t;
 	return 0;
 }
 
@@ -214,7 +225,12 @@ int64_t qts_tf_ns(qts_tf tf)
 	case 'w': unit = 7 * 86400; break;
 	default: return 0;
 	}
-	return unit * tf.n * QTS_NS_PER_SEC;
+	/* 999999w is in qts_tf_parse's range but not in int64 nanoseconds:
+	 * such a length saturates rather than wraps. */
+	int64_t ns;
+	if (__builtin_mul_overflow(unit * QTS_NS_PER_SEC, (int64_t)tf.n, &ns))
+		return INT64_MAX;
+	return ns;
 }
 
 int qts_duration_parse(const char *s, int64_t *ns)

@@ -8,6 +8,7 @@
 #include "qts_fetch.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -207,10 +208,11 @@ static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts)
 		size_t n = len[v->col[C_DATETIME]];
 		if (v->o.epoch_unit) {
 			char *end;
+			errno = 0;
 			long long e = strtoll(s, &end, 10);
-			if (n == 0 || end != s + n)
+			/* An epoch beyond int64 nanoseconds would wrap around. */
+			if (n == 0 || end != s + n || errno == ERANGE || __builtin_mul_overflow(e, v->o.epoch_unit, ts))
 				return -1;
-			*ts = e * v->o.epoch_unit;
 			return 0;
 		}
 		const char *d = iso_date(s, n, date);
@@ -220,11 +222,16 @@ static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts)
 	if (v->col[C_TIME] < 0)
 		return when(v, d, strlen(d), ts);
 	const char *t = f[v->col[C_TIME]];
+	int n;
 	if (len[v->col[C_TIME]] == 6 && strspn(t, "0123456789") == 6)
-		snprintf(both, sizeof both, "%s %.2s:%.2s:%.2s", d, t, t + 2, t + 4);
+		n = snprintf(both, sizeof both, "%s %.2s:%.2s:%.2s", d, t, t + 2, t + 4);
 	else
-		snprintf(both, sizeof both, "%s %s", d, t);
-	return when(v, both, strlen(both), ts);
+		n = snprintf(both, sizeof both, "%s %s", d, t);
+	/* Cut short, the rest of a long date could read as a time without
+	 * the time column. */
+	if (n < 0 || (size_t)n >= sizeof both)
+		return -1;
+	return when(v, both, (size_t)n, ts);
 }
 
 static int num(qts_vendor *v, char **f, size_t *len, int col, const char *name, double *out)
@@ -233,7 +240,8 @@ static int num(qts_vendor *v, char **f, size_t *len, int col, const char *name, 
 		*out = 0;
 		return 0;
 	}
-	if (qts_num_parse(f[col], len[col], out) < 0)
+	/* inf is no price: the event reader refuses it, so it is not written. */
+	if (qts_num_parse(f[col], len[col], out) < 0 || !isfinite(*out))
 		return vfail(v, qts_csv_line(v->csv), "%s: '%s' is not a number", name, f[col]);
 	return 0;
 }
@@ -274,6 +282,8 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 		double k = adj / ev->bar.close;
 		ev->bar.open *= k, ev->bar.high *= k, ev->bar.low *= k;
 		ev->bar.close = adj;
+		if (!isfinite(ev->bar.open) || !isfinite(ev->bar.high) || !isfinite(ev->bar.low))
+			return vfail(v, *line, "adj close / close overflows the prices");
 	}
 	const char *sym = v->col[C_SYMBOL] >= 0 ? f[v->col[C_SYMBOL]] : v->o.symbol;
 	if (strlen(sym) >= QTS_SYM_MAX)
@@ -292,8 +302,12 @@ static void infer_tf(qts_vendor *v)
 	for (int i = 1; i < v->nqueue; i++)
 		for (int j = i - 1; j >= 0; j--)
 			if (strcmp(v->queue[i].symbol, v->queue[j].symbol) == 0) {
-				if (v->queue[i].ts > v->queue[j].ts)
-					gaps[ngaps++] = v->queue[i].ts - v->queue[j].ts;
+				/* A gap wider than int64 (times centuries apart) tells
+				 * nothing and would overflow. */
+				int64_t g;
+				if (v->queue[i].ts > v->queue[j].ts &&
+				    !__builtin_sub_overflow(v->queue[i].ts, v->queue[j].ts, &g))
+					gaps[ngaps++] = g;
 				break;
 			}
 	int64_t gap = 0;
@@ -306,37 +320,47 @@ static void infer_tf(qts_vendor *v)
 			best = count, gap = gaps[i];
 	}
 	qts_tf tf = { 1, 'd' };
-	int64_t s = gap / QTS_NS_PER_SEC;
+	int64_t s = gap / QTS_NS_PER_SEC, count = 0;
+	char unit = 'd';
 	if (gap % QTS_NS_PER_SEC == 0 && s > 0) {
 		if (s % 86400 == 0) {
 			int64_t days = s / 86400;
-			tf = days >= 28 && days <= 31 ? (qts_tf){ 1, 'M' }
-			   : days % 7 == 0 ? (qts_tf){ (int)(days / 7), 'w' } : (qts_tf){ (int)days, 'd' };
+			count = days >= 28 && days <= 31 ? 1 : days % 7 == 0 ? days / 7 : days;
+			unit = days >= 28 && days <= 31 ? 'M' : days % 7 == 0 ? 'w' : 'd';
 		} else if (s % 3600 == 0)
-			tf = (qts_tf){ (int)(s / 3600), 'h' };
+			count = s / 3600, unit = 'h';
 		else if (s % 60 == 0)
-			tf = (qts_tf){ (int)(s / 60), 'm' };
+			count = s / 60, unit = 'm';
 		else
-			tf = (qts_tf){ (int)s, 's' };
+			count = s, unit = 's';
 	}
+	/* Only a count qts_tf_parse reads back (below a million): a wider gap
+	 * is no bar length, and stays 1d. */
+	if (count >= 1 && count < 1000000)
+		tf = (qts_tf){ (int)count, unit };
 	qts_tf_format(tf, v->tf);
 	v->tf_ns = qts_tf_ns(tf);
 }
 
-static void finish(qts_vendor *v, qts_event *ev, long line)
+/* 0, or -1 when the bar's start, from its end, is before the earliest
+ * time there is (int64 nanoseconds begin on 1677-09-21). */
+static int finish(qts_vendor *v, qts_event *ev, long line)
 {
 	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), line);
 	if (v->kind != QTS_BAR)
-		return;
+		return 0;
 	QTS_SET(ev->bar.tf, v->tf);
-	if (v->o.stamp_end)
-		ev->ts -= v->tf_ns ? v->tf_ns : 0;
+	if (v->o.stamp_end && __builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
+		return vfail(v, line, "the bar would start before 1677-09-21");
 	if (v->o.stamp_end && !v->tf_ns) { /* months: back to the 1st of the month */
 		int y;
 		unsigned m, d;
-		qts_civil_from_days((ev->ts - 1) / QTS_NS_PER_DAY, &y, &m, &d);
-		ev->ts = qts_days_from_civil(y, m, 1) * QTS_NS_PER_DAY;
+		int64_t day = ev->ts / QTS_NS_PER_DAY - (ev->ts % QTS_NS_PER_DAY <= 0);
+		qts_civil_from_days(day, &y, &m, &d);
+		if (__builtin_mul_overflow(qts_days_from_civil(y, m, 1), QTS_NS_PER_DAY, &ev->ts))
+			return vfail(v, line, "the bar would start before 1677-09-21");
 	}
+	return 0;
 }
 
 int qts_vendor_next(qts_vendor *v, qts_event *ev)
@@ -359,16 +383,15 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev)
 	int queued = v->nqueue >= 0 ? v->nqueue : -v->nqueue - 1;
 	if (v->qpos < queued) {
 		*ev = v->queue[v->qpos];
-		finish(v, ev, v->queue_line[v->qpos]);
 		v->qpos++;
-		return 1;
+		return finish(v, ev, v->queue_line[v->qpos - 1]) < 0 ? -1 : 1;
 	}
 	if (v->nqueue < 0)
 		return -1;
 	long line;
 	int r = read_row(v, ev, &line);
-	if (r > 0)
-		finish(v, ev, line);
+	if (r > 0 && finish(v, ev, line) < 0)
+		return -1;
 	return r;
 }
 

@@ -121,13 +121,8 @@ int qts_writer_close(qts_writer *w)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-/* A text field, quoted (RFC 4180) only when it must be. */
-static char *csv_text(char *p, const char *s, size_t n)
+static char *csv_quoted(char *p, const char *s, size_t n)
 {
-	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-		memcpy(p, s, n);
-		return p + n;
-	}
 	*p++ = '"';
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
@@ -136,6 +131,29 @@ static char *csv_text(char *p, const char *s, size_t n)
 	}
 	*p++ = '"';
 	return p;
+}
+
+/* A text field, quoted (RFC 4180) only when it must be. */
+static char *csv_text(char *p, const char *s, size_t n)
+{
+	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+		memcpy(p, s, n);
+		return p + n;
+	}
+	return csv_quoted(p, s, n);
+}
+
+/* An unknown type's name, which starts the line, is quoted where it would
+ * otherwise read back as something else: empty (a blank line, skipped),
+ * `#...` (a comment), or a first byte of a msgpack array or the gzip magic
+ * (at the start of a stream, the encoding is detected from them). */
+static char *csv_type(char *p, const char *s, size_t n)
+{
+	unsigned c = n ? (unsigned char)s[0] : 0;
+	if (n == 0 || c == '#' || (c >= 0x90 && c <= 0x9f) || c == 0xdc || c == 0xdd ||
+	    (c == 0x1f && n > 1 && (unsigned char)s[1] == 0x8b))
+		return csv_quoted(p, s, n);
+	return csv_text(p, s, n);
 }
 
 /* Bytes a field may need: quoted text doubles at worst. */
@@ -181,9 +199,10 @@ static size_t csv_encode(const qts_event *ev, char *out)
 	char *p = out;
 	if (ev->type == QTS_UNKNOWN) {
 		for (size_t i = 0; i < ev->raw.n; i++) {
+			const qts_raw_field *f = &ev->raw.field[i];
 			if (i)
 				*p++ = ',';
-			p = raw_text(p, &ev->raw.field[i]);
+			p = i == 0 && f->kind == QTS_RAW_STR ? csv_type(p, f->str, f->len) : raw_text(p, f);
 		}
 		*p++ = '\n';
 		return (size_t)(p - out);

@@ -1,0 +1,166 @@
+#!/usr/bin/env bats
+# Inputs found by fuzzing libqts's input side (tests/fuzz/run.sh), each
+# minimised, replayed through `qts cat` or `qts-fetch`.  Each test names
+# what went wrong before the fix.
+
+load helper
+
+@test "fuzz: a year far from 1970 is refused, not overflowed (timefmt.c)" {
+	# 3015-01-02 is 32977742400 s: times 1e9 overflowed int64 (UBSan).
+	printf 'bar,3015-01-02,SPY,1d,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/y.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/y.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/y.csv:1: ts: '3015-01-02' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+	[ "$output" = "" ]
+}
+
+@test "fuzz: the ends of int64 nanoseconds still read and write" {
+	printf 'tick,1677-09-21T00:12:43.145224192Z,A,1,1\ntick,2262-04-11T23:47:16.854775807Z,A,1,1\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -0 qts cat "$BATS_TEST_TMPDIR/e.csv"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/e.csv")" ]
+	printf 'tick,1677-09-21T00:12:43.145224191Z,A,1,1\n' | { run -1 qts cat; }
+	printf 'tick,2262-04-11T23:47:16.854775808Z,A,1,1\n' | { run -1 qts cat; }
+}
+
+@test "fuzz: spaces around a field are kept on a line with a quoted field (csv.c)" {
+	# libcsv trimmed them, the unquoted fast path did not: the same field
+	# read two ways.
+	printf '\t,"\r\377"\n x , y ,"z"\n' > "$BATS_TEST_TMPDIR/s.csv"
+	run -0 qts cat "$BATS_TEST_TMPDIR/s.csv"
+	[ "$output" = "$(printf '\t,"\r\377"\n x , y ,z')" ]
+	qts cat "$BATS_TEST_TMPDIR/s.csv" | qts cat | cmp - <(qts cat "$BATS_TEST_TMPDIR/s.csv")
+}
+
+@test "fuzz: ten NUL bytes are not a time, even as the first time read (timefmt.c)" {
+	# The last-date cache started as ten NUL bytes and matched them: 1970-01-01.
+	run -1 --separate-stderr sh -c "printf 'tick,\0\0\0\0\0\0\0\0\0\0,A,1,1\n' | qts cat"
+	[ "$stderr" = "qts: -:1: ts: '' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+	[ "$output" = "" ]
+}
+
+@test "fuzz: an unknown type that is empty, a comment or a msgpack byte is quoted (writer.c)" {
+	# Written bare, "" became a blank line (the event was lost), "#c" a
+	# comment, and a first byte 0x93 made the next reader take the stream
+	# for msgpack.
+	printf '#c\n"\223",x\n""\n"#c",1\n' > "$BATS_TEST_TMPDIR/t.csv"
+	qts cat "$BATS_TEST_TMPDIR/t.csv" > "$BATS_TEST_TMPDIR/once.csv"
+	printf '"\223",x\n""\n"#c",1\n' | cmp - "$BATS_TEST_TMPDIR/once.csv"
+	qts cat "$BATS_TEST_TMPDIR/once.csv" | cmp - "$BATS_TEST_TMPDIR/once.csv"
+	qts cat -M "$BATS_TEST_TMPDIR/t.csv" | qts cat | cmp - "$BATS_TEST_TMPDIR/once.csv"
+}
+
+@test "fuzz: an array32 header longer than the input is a truncated record, not a huge allocation (reader.c)" {
+	# 0xdd ff ff ff ff: 4294967295 fields, each given room before a byte of them was read.
+	run -1 --separate-stderr sh -c "printf '\335\377\377\377\377\243foo' | qts cat"
+	[ "$stderr" = "qts: -: byte 0: truncated record (input ends inside it)" ]
+	run -1 --separate-stderr sh -c "printf '\335\000\000\000\003\243foo\001' | qts cat"
+	[ "$stderr" = "qts: -: byte 0: truncated record (input ends inside it)" ]
+}
+
+@test "fuzz: an unknown msgpack event's time as an unsigned integer orders a merge (reader.c)" {
+	# msgpack-c packs a positive int64 as uint: the time was ignored and the
+	# event took the one before it, ahead of B's tick.
+	printf 'tick,1970-01-01T00:00:01Z,A,1,1\n' | qts cat -M > "$BATS_TEST_TMPDIR/a.mp"
+	printf '\222\244note\316\262\320\136\000' >> "$BATS_TEST_TMPDIR/a.mp"  # ["note", uint32 3e9]
+	printf 'tick,1970-01-01T00:00:02Z,B,1,1\n' | qts cat -M > "$BATS_TEST_TMPDIR/b.mp"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/a.mp" "$BATS_TEST_TMPDIR/b.mp"
+	[ "$output" = "$(printf 'tick,1970-01-01T00:00:01Z,A,1,1\ntick,1970-01-01T00:00:02Z,B,1,1\nnote,3000000000')" ]
+}
+
+@test "fuzz: a NUL byte in a text field is refused, not cut short (reader.c)" {
+	run -1 --separate-stderr sh -c "printf 'tick,2024-01-01,A\0B,1,1\n' | qts cat"
+	[ "$stderr" = "qts: -:1: symbol: holds a NUL byte" ]
+	run -1 --separate-stderr sh -c "printf '\225\244tick\000\243A\0B\001\001' | qts cat"
+	[ "$stderr" = "qts: -: byte 0: symbol: holds a NUL byte" ]
+}
+
+@test "fuzz: lone CR line ends are refused on unquoted lines too (csv.c)" {
+	# The fast path split only on commas: two records became one unknown
+	# event with a CR inside a field.
+	run -1 --separate-stderr sh -c "printf 'foo,1\rfoo,2\r' | qts cat"
+	[ "$stderr" = "qts: -:1: more than one record on a line (lone CR line ends?)" ]
+	[ "$output" = "" ]
+	run -0 sh -c "printf 'foo,1\r\nfoo,2\r\n' | qts cat"
+	[ "$output" = "$(printf 'foo,1\nfoo,2')" ]
+}
+
+@test "fuzz: text after a lone CR on a last line without newline is not dropped (csv.c)" {
+	run -1 --separate-stderr sh -c "printf 'x,\"a\"\rb' | qts cat"
+	[ "$stderr" = "qts: -:1: more than one record on a line (lone CR line ends?)" ]
+	run -1 --separate-stderr sh -c "printf 'x,\"a\"\r\"b' | qts cat"
+	[ "$stderr" = "qts: -:1: unterminated quoted field" ]
+	run -0 sh -c "printf 'x,\"a\"\r' | qts cat"
+	[ "$output" = "x,a" ]
+}
+
+@test "fuzz: vendor files: epochs, infinities, bar starts and adjusted prices that do not fit are refused (vendor.c)" {
+	# Each overflowed (UBSan) or wrote a bar no reader takes back.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'timestamp,open,high,low,close,volume\n99999999999999999,1,1,1,1,1\n' > ep.csv
+	run -1 --separate-stderr qts-fetch --epoch s -s X ep.csv
+	[ "$stderr" = "qts-fetch: ep.csv:2: '99999999999999999' is not a time" ]
+	printf 'date,open,high,low,close,volume\n2024-01-02,inf,1,1,1,1\n' > inf.csv
+	run -1 --separate-stderr qts-fetch --on-bad warn -s X inf.csv
+	[ "$stderr" = "qts-fetch: inf.csv:2: open: 'inf' is not a number" ]
+	printf 'date,open,high,low,close,volume\n1677-09-22,1,1,1,1,1\n' > se.csv
+	run -1 --separate-stderr qts-fetch --stamp end -t 1w -s X se.csv
+	[ "$stderr" = "qts-fetch: se.csv:2: the bar would start before 1677-09-21" ]
+	printf 'date,open,high,low,close,volume\n1677-10-01,1,1,1,1,1\n' > sm.csv
+	run -1 --separate-stderr qts-fetch --stamp end -t 1M -s X sm.csv
+	[ "$stderr" = "qts-fetch: sm.csv:2: the bar would start before 1677-09-21" ]
+	printf 'date,open,high,low,close,adj close,volume\n2024-01-02,1e300,1e300,1e300,1e-300,1,1\n' > adj.csv
+	run -1 --separate-stderr qts-fetch -a -s X adj.csv
+	[ "$stderr" = "qts-fetch: adj.csv:2: adj close / close overflows the prices" ]
+}
+
+@test "fuzz: a date and time too long for one field is not a time, not cut to the date (vendor.c)" {
+	cd "$BATS_TEST_TMPDIR"
+	d=2024-01-02T10:00:00.$(printf '0%.0s' $(seq 70))
+	printf 'date,time,open,high,low,close,volume\n%s,junk,1,1,1,1,1\n' "$d" > tr.csv
+	run -1 --separate-stderr qts-fetch -s X tr.csv
+	[ "$stderr" = "qts-fetch: tr.csv:2: '$d' is not a time" ]
+}
+
+@test "fuzz: bars centuries apart infer no timeframe beyond what a reader takes (vendor.c)" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'date,open,high,low,close,volume\n1700-01-01,1,1,1,1,1\n2200-01-01T00:00:01,1,1,1,1,1\n' > far.csv
+	run -0 qts-fetch -s X far.csv
+	[ "$output" = "$(printf 'bar,1700-01-01T00:00:00Z,X,1d,1,1,1,1,1\nbar,2200-01-01T00:00:01Z,X,1d,1,1,1,1,1')" ]
+}
+
+@test "fuzz: a bar ending after 2262-04-11 is merged last, not overflowed (event.c, timefmt.c)" {
+	# Its end (ts + tf) and the length of 999999w overflowed int64 (UBSan).
+	cd "$BATS_TEST_TMPDIR"
+	printf 'bar,2262-04-11,A,1d,1,1,1,1,1\nbar,2262-04-11T01:00:00Z,C,999999w,1,1,1,1,1\nbar,2262-04-11T02:00:00Z,D,2M,1,1,1,1,1\n' > late.csv
+	printf 'tick,2262-04-11T23:00:00Z,B,1,1\n' > tick.csv
+	run -0 qts-fetch late.csv tick.csv
+	[ "${lines[0]}" = "tick,2262-04-11T23:00:00Z,B,1,1" ]
+	[ "${lines[1]}" = "bar,2262-04-11T00:00:00Z,A,1d,1,1,1,1,1" ]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "fuzz: an unknown type starting with the gzip magic is quoted (writer.c)" {
+	# Written bare at the start of a stream, the next reader took it for gzip.
+	printf '#c\n\037\213x,1\n' > "$BATS_TEST_TMPDIR/g.csv"
+	qts cat "$BATS_TEST_TMPDIR/g.csv" > "$BATS_TEST_TMPDIR/once.csv"
+	printf '"\037\213x",1\n' | cmp - "$BATS_TEST_TMPDIR/once.csv"
+	qts cat "$BATS_TEST_TMPDIR/once.csv" | cmp - "$BATS_TEST_TMPDIR/once.csv"
+}
+
+@test "fuzz: gzip errors name the file once, and trailing garbage is called so (input.c, csv.c)" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'tick,2024-01-01,A,1,1\n' | gzip > g.gz
+	head -c 20 g.gz > cut.gz
+	run -1 --separate-stderr qts cat cut.gz
+	[ "$stderr" = "qts: cut.gz: truncated gzip data" ]
+	{ cat g.gz; printf 'garbage'; } > junk.gz
+	run -1 --separate-stderr qts cat junk.gz
+	[ "$stderr" = "qts: junk.gz: trailing garbage after gzip data" ]
+	[ "$output" = "tick,2024-01-01T00:00:00Z,A,1,1" ]
+	# An empty member, alone or between others, is no error.
+	gzip -c /dev/null > empty.gz
+	run -0 qts cat empty.gz
+	[ "$output" = "" ]
+	cat empty.gz g.gz empty.gz > three.gz
+	run -0 qts cat three.gz
+	[ "$output" = "tick,2024-01-01T00:00:00Z,A,1,1" ]
+}

@@ -1,0 +1,130 @@
+#!/bin/sh
+# Build the libFuzzer harnesses of tests/fuzz with clang (libqts's input
+# side compiled in, under ASan and UBSan) and run each for a while, one at
+# a time, seeded from tests/fixtures.
+#
+#   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
+#
+# SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time or
+# num (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
+# makes the script exit 1.  Reproduce one with
+#   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
+# One fuzzing process at a time (no -jobs: the machine is shared).
+# Not part of `make check`: fuzzing takes minutes, not seconds.
+set -eu
+cd "$(dirname "$0")/../.."
+secs=60
+if [ "${1:-}" = "-t" ]; then
+	secs=$2
+	shift 2
+fi
+all="reader vendor time num"
+harnesses=${*:-$all}
+CC=${FUZZ_CC:-clang}
+out=build/fuzz
+mkdir -p "$out/obj"
+
+flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQTS_VERSION=\"fuzz\"
+ -Ilib -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
+ -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers"
+libs="-lcsv -lmsgpackc -lz -lm"
+# What the input side needs of libqts; input.c reads through the harness's
+# qts_fuzz_read, which cuts reads short.
+src="input csv reader vendor merge timefmt num event writer diag"
+
+objs=
+for f in $src; do
+	o=$out/obj/$f.o
+	extra=
+	[ "$f" = input ] && extra=-Dread=qts_fuzz_read
+	if [ ! -e "$o" ] || [ "lib/$f.c" -nt "$o" ] || [ -n "$(find lib -name '*.h' -newer "$o")" ]; then
+		echo "  CC      $o"
+		# shellcheck disable=SC2086
+		$CC $flags $extra -c -o "$o" "lib/$f.c"
+	fi
+	objs="$objs $o"
+done
+
+# Seeds: the fixtures, read whole and in 5-byte reads (the harnesses take
+# the read size from the first byte).
+seed() { # seed DIR PREFIX FILE...
+	d=$1 pre=$2
+	shift 2
+	mkdir -p "$d"
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		b=$(basename "$f")
+		{ printf "$pre\377"; cat "$f"; } >"$d/$b"
+		{ printf "$pre\005"; cat "$f"; } >"$d/5-$b"
+	done
+}
+fixtures=$(find tests/fixtures -name '*.csv' | sort)
+qts=
+for q in build/release/bin/qts build/asan/bin/qts; do
+	[ -x "$q" ] && qts=$q && break
+done
+
+status=0
+for h in $harnesses; do
+	bin=$out/fuzz_$h
+	echo "  CCLD    $bin"
+	# shellcheck disable=SC2086
+	$CC $flags -Itests/fuzz -o "$bin" "tests/fuzz/fuzz_$h.c" $objs $libs
+	seeds=$out/seed-$h
+	rm -rf "$seeds"
+	mkdir -p "$seeds"
+	case $h in
+	reader)
+		# shellcheck disable=SC2086
+		seed "$seeds" "" $fixtures
+		for f in tests/fixtures/all-types.csv tests/fixtures/resample-quotes.csv; do
+			b=$(basename "$f" .csv)
+			{ printf '\377'; gzip -c "$f"; } >"$seeds/$b.gz"
+			if [ -n "$qts" ]; then
+				{ printf '\377'; "$qts" cat -M "$f"; } >"$seeds/$b.mp"
+				{ printf '\005'; "$qts" cat -M "$f"; } >"$seeds/5-$b.mp"
+			fi
+		done
+		;;
+	vendor)
+		# Option byte 0x01: a --symbol; 0x11: and epoch milliseconds.
+		seed "$seeds" '\001' tests/fixtures/fetch/*.csv
+		seed "$seeds/epoch" '\021' tests/fixtures/fetch/epoch.csv
+		;;
+	time)
+		i=0
+		# shellcheck disable=SC2086
+		for t in $(cut -d, -f2 $fixtures | grep '^[0-9]\{4\}-' | sort -u | head -200) \
+			 2024-01-02 '2024-01-02T14:30:00+01:00' '2024-02-29 09:30:00.5-05:30'; do
+			printf '%s' "$t" >"$seeds/t$i"
+			i=$((i + 1))
+		done
+		;;
+	num)
+		i=0
+		# shellcheck disable=SC2086
+		for n in $(tr ',' '\n' <tests/fixtures/all-types.csv | grep '^[-+0-9.]' | sort -u) \
+			 1e22 4.9e-324 -0 .5 9007199254740993 0.30000000000000004; do
+			printf '%s' "$n" >"$seeds/n$i"
+			i=$((i + 1))
+		done
+		;;
+	esac
+	corpus=$out/corpus-$h
+	mkdir -p "$corpus" "$out/crash-$h"
+	dict=
+	[ -f "tests/fuzz/$h.dict" ] && dict=-dict=tests/fuzz/$h.dict
+	echo "  FUZZ    $h for ${secs}s"
+	# shellcheck disable=SC2086
+	if ! "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=200000 \
+		-timeout=10 -print_final_stats=1 -artifact_prefix="$out/crash-$h/" $dict \
+		"$corpus" "$seeds" >"$out/$h.log" 2>&1; then
+		echo "FAIL $h: see $out/$h.log and $out/crash-$h/"
+		grep -m1 -A30 -E 'ERROR|runtime error|==[0-9]+==|differ|abort' "$out/$h.log" | head -40 || true
+		status=1
+	else
+		grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$out/$h.log" | tail -2
+	fi
+done
+exit $status
