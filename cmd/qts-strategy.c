@@ -54,6 +54,8 @@ struct sym {
 	int ntfs;
 	double target; /* last written, NaN before the first */
 	char unit[QTS_WORD_MAX];
+	char field[2 * QTS_SYM_MAX + 2]; /* the name as a CSV field (--print) */
+	size_t fieldlen;
 	void *state;   /* a built-in's */
 	qts_expr_state *es;
 };
@@ -69,6 +71,10 @@ struct host {
 	enum mode mode;
 	qts_writer *w;
 	FILE *table; /* --print */
+	char *row;   /* a row being built: 40 bytes a value and the time, symbol */
+	int64_t row_ts;
+	size_t row_tslen;
+	char row_tsbuf[48];
 	const char *name; /* strategy field of targets and orders */
 	char namebuf[QTS_NAME_MAX];
 	char tf[16];      /* --tf, canonical, or "" */
@@ -232,10 +238,29 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* A CSV field, quoted when it must be, at p; returns the end. */
+static char *put_field(char *p, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		size_t n = strlen(s);
+		memcpy(p, s, n);
+		return p + n;
+	}
+	*p++ = '"';
+	for (; *s; s++) {
+		if (*s == '"')
+			*p++ = '"';
+		*p++ = *s;
+	}
+	*p++ = '"';
+	return p;
+}
+
 static struct sym *new_sym(struct host *h, const char *name)
 {
 	struct sym *s = xcalloc(1, sizeof *s);
 	QTS_SET(s->name, name);
+	s->fieldlen = (size_t)(put_field(s->field, s->name) - s->field);
 	s->target = NAN;
 	char err[160] = "";
 	if (h->mode == M_BUILTIN) {
@@ -362,44 +387,40 @@ static int emit_target(struct host *h, struct sym *s, double target, const char 
 	return 0;
 }
 
-static void print_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	putc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', f);
-		putc(*s, f);
-	}
-	putc('"', f);
-}
-
 static void print_header(struct host *h)
 {
 	fputs("ts,symbol", h->table);
 	for (size_t i = 0; i < qts_expr_count(h->expr); i++) {
+		const char *t = qts_expr_text(h->expr, i);
+		char *buf = xcalloc(2 * strlen(t) + 3, 1);
 		putc(',', h->table);
-		print_field(h->table, qts_expr_text(h->expr, i));
+		fwrite(buf, 1, (size_t)(put_field(buf, t) - buf), h->table);
+		free(buf);
 	}
 	putc('\n', h->table);
 }
 
-static void print_row(struct host *h, const qts_event *ev)
+/* One row, built in h->row and written whole: a stream of fputs calls
+ * costs more than the numbers.  Bars of several symbols share a time, so
+ * the last time written is kept formatted. */
+static void print_row(struct host *h, struct sym *s, const qts_event *ev)
 {
-	char buf[48];
-	buf[qts_time_format(ev->ts, buf)] = '\0';
-	fputs(buf, h->table);
-	putc(',', h->table);
-	print_field(h->table, ev->symbol);
-	for (size_t i = 0; i < qts_expr_count(h->expr); i++) {
-		putc(',', h->table);
-		buf[qts_num_format(h->values[i], buf)] = '\0';
-		fputs(buf, h->table);
+	char *p = h->row;
+	if (ev->ts != h->row_ts || !h->row_tslen) {
+		h->row_ts = ev->ts;
+		h->row_tslen = (size_t)qts_time_format(ev->ts, h->row_tsbuf);
 	}
-	putc('\n', h->table);
+	memcpy(p, h->row_tsbuf, h->row_tslen);
+	p += h->row_tslen;
+	*p++ = ',';
+	memcpy(p, s->field, s->fieldlen);
+	p += s->fieldlen;
+	for (size_t i = 0, n = qts_expr_count(h->expr); i < n; i++) {
+		*p++ = ',';
+		p += qts_num_format(h->values[i], p);
+	}
+	*p++ = '\n';
+	fwrite(h->row, 1, (size_t)(p - h->row), h->table);
 }
 
 /* ---- the plugin host ------------------------------------------------------ */
@@ -637,7 +658,7 @@ static void on_bar(struct host *h, const qts_event *ev)
 		qts_expr_bar(s->es, 0, v);
 		qts_expr_run(h->expr, s->es, h->values);
 		if (h->mode == M_PRINT)
-			print_row(h, ev);
+			print_row(h, s, ev);
 		else
 			emit_target(h, s, qts_expr_get(s->es, h->target_var), h->unit);
 		break;
@@ -852,6 +873,7 @@ int main(int argc, char **argv)
 
 	if (h.mode == M_PRINT) {
 		h.table = stdout;
+		h.row = xcalloc(qts_expr_count(h.expr) + 1, 40 + sizeof h.row_tsbuf + 2 * QTS_SYM_MAX);
 		print_header(&h);
 	} else if (!(h.w = qts_writer_new(STDOUT_FILENO, qts_output_format(o.msgpack)))) {
 		qts_die(QTS_EXIT_FAIL, "out of memory");
@@ -875,6 +897,7 @@ int main(int argc, char **argv)
 	free_syms(&h);
 	free(h.pparam);
 	free(h.values);
+	free(h.row);
 	qts_expr_free(h.expr);
 	if (qts_interrupted > 0)
 		return 128 + qts_interrupted;

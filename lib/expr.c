@@ -915,6 +915,15 @@ void qts_expr_set(qts_expr_state *s, int var, double v) { s->var[var] = v; }
 
 static double eval(const qts_expr *e, qts_expr_state *s, int n);
 
+static inline double series(const qts_expr_state *s, const struct node *x)
+{
+	uint64_t cnt = s->count[x->a];
+	if (cnt <= (uint64_t)x->c)
+		return NAN;
+	size_t size = s->mask[x->a] + 1;
+	return s->ring[s->off[x->a] + (size_t)x->b * size + ((cnt - (uint64_t)x->c) & s->mask[x->a])];
+}
+
 static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node *x)
 {
 	const struct site *site = &e->site[x->a];
@@ -923,9 +932,12 @@ static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node 
 	/* inputs are evaluated even when the site is up to date: nested call
 	 * sites must see every bar too */
 	int missing = 0;
-	for (int i = 0; i < site->nin; i++)
-		if (isnan(in[i] = eval(e, s, site->in[i])))
+	for (int i = 0; i < site->nin; i++) {
+		/* most inputs are bar fields: read them without the call */
+		const struct node *y = &e->node[site->in[i]];
+		if (isnan(in[i] = y->op == N_SERIES ? series(s, y) : eval(e, s, site->in[i])))
 			missing = 1;
+	}
 	uint64_t now = s->count[site->clock];
 	if (s->seen[x->a] != now) {
 		s->seen[x->a] = now;
@@ -954,13 +966,8 @@ static double eval(const qts_expr *e, qts_expr_state *s, int n)
 		return x->v;
 	case N_VAR:
 		return s->var[x->a];
-	case N_SERIES: {
-		uint64_t cnt = s->count[x->a];
-		if (cnt <= (uint64_t)x->c)
-			return NAN;
-		size_t size = s->mask[x->a] + 1;
-		return s->ring[s->off[x->a] + (size_t)x->b * size + ((cnt - (uint64_t)x->c) & s->mask[x->a])];
-	}
+	case N_SERIES:
+		return series(s, x);
 	case N_NEG:
 		return -eval(e, s, x->a);
 	case N_NOT:
