@@ -641,8 +641,8 @@ static void on_bar(struct host *h, const qts_event *ev)
 	if (!t)
 		return; /* not a timeframe: passed through, not used */
 	h->now = bar_end(ev->ts, t->parsed);
-	const double v[5] = { ev->bar.open, ev->bar.high, ev->bar.low, ev->bar.close,
-			      ev->bar.volume };
+	const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
+					     ev->bar.close, ev->bar.volume, (double)ev->ts };
 	switch (h->mode) {
 	case M_BUILTIN:
 		if (t->mask & 1)

@@ -43,8 +43,11 @@ const char *qts_expr_tf(const qts_expr *e, size_t i);
  * failure. */
 qts_expr_state *qts_expr_state_new(const qts_expr *e);
 void qts_expr_state_free(qts_expr_state *s);
-/* A new bar (open, high, low, close, volume) for a series slot. */
-void qts_expr_bar(qts_expr_state *s, size_t slot, const double ohlcv[5]);
+/* The series of a slot: open, high, low, close, volume, then ts, the
+ * bar's start time in ns since the epoch as a double. */
+#define QTS_EXPR_NFIELDS 6
+/* A new bar for a series slot. */
+void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIELDS]);
 /* Run every statement once (call after the driving bar was added); each
  * statement's value goes to values[i] when values is not NULL. */
 void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values);

@@ -89,6 +89,36 @@ target = sma(close,10) +* 2
 	[ "${#lines[@]}" -eq 10 ]
 }
 
+# intraday.csv: hourly bars over midnight UTC; typical prices 10 20 | 30 40,
+# volumes 100 300 | 50 150: vwap 10, (1000 + 6000) / 400 = 17.5 | 30, 37.5.
+@test "ts: the bar's start in ns; vwap from an expression restarts each UTC day" {
+	run --separate-stderr qts-strategy --print 'vwap(high,low,close,volume,ts),ts % 86400e9 / 3600e9,ts - ts[1]' "$S/intraday.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "2024-01-01T22:00:00Z,ACME,10,22," ]
+	[ "${lines[2]}" = "2024-01-01T23:00:00Z,ACME,17.5,23,3600000000000" ]
+	[ "${lines[3]}" = "2024-01-02T00:00:00Z,ACME,30,0,3600000000000" ]
+	[ "${lines[4]}" = "2024-01-02T01:00:00Z,ACME,37.5,1,3600000000000" ]
+	run -2 --separate-stderr qts-strategy -e 'ts = 1' "$S/intraday.csv"
+	[[ "$stderr" == *"cannot assign to 'ts'"* ]]
+}
+
+# sma(close,2) over cross.csv: - 10.5 11.5 11.5 10.5 9.5 9.5 11 12.5
+@test "history [N] on variables and on indicator calls" {
+	run --separate-stderr qts-strategy --print 'sma(close,2)[1],cross(sma(close,2),sma(close,3))[1],bbmiddle(close,2)[8]' "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = "2024-01-02T00:00:00Z,ACME,,," ]
+	[ "${lines[3]}" = "2024-01-03T00:00:00Z,ACME,10.5,," ]
+	[ "${lines[4]}" = "2024-01-04T00:00:00Z,ACME,11.5,0," ]
+	[ "${lines[9]}" = "2024-01-09T00:00:00Z,ACME,11,1," ]
+	# long for one bar when the close rises after a bar that did not (up[1] is
+	# nan on the second bar, so the first rise does not count); flat after
+	run --separate-stderr qts-strategy -e 'up = close > close[1]; target = up and not up[1] ? 100 : target[1] == 100 ? 0 : target' "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,' | cut -d, -f2,4 | tr '\n' ' ')" = "2024-01-08T00:00:00Z,100 2024-01-09T00:00:00Z,0 " ]
+	run -2 --separate-stderr qts-strategy --print 'abs(close)[1]' "$S/cross.csv"
+	[[ "$stderr" == *"history [N] applies to bar fields, variables, indicators and cross only"* ]]
+}
+
 @test "state is per symbol" {
 	sed 's/ACME/BETA/' "$S/cross.csv" | paste -d '\n' "$S/cross.csv" - >two.csv
 	run qts-strategy sma-cross fast=2 slow=3 two.csv
