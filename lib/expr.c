@@ -722,7 +722,8 @@ static void parse_statement(struct parser *p)
 		if (p->src[i] == '=' && p->src[i + 1] != '=') {
 			const char *name = p->src + p->tpos;
 			size_t len = p->tlen, at = p->tpos;
-			if (is_series(name, len) >= 0 || (len == 3 && !memcmp(name, "nan", 3))) {
+			if (is_series(name, len) >= 0 || (len == 3 && !memcmp(name, "nan", 3)) ||
+			    (len == 8 && !memcmp(name, "position", 8))) {
 				fail_at(p, at, "cannot assign to '%.*s'", (int)len, name);
 				return;
 			}
@@ -758,7 +759,7 @@ static void parse_statement(struct parser *p)
  * value from the previous bar). */
 static int declare_vars(qts_expr *e, const char *src)
 {
-	if (var_slot(e, "target", 6, 1) < 0)
+	if (var_slot(e, "target", 6, 1) < 0 || var_slot(e, "position", 8, 1) < 0)
 		return -1;
 	for (const char *s = src; *s;) {
 		if (*s == '#') {
@@ -795,7 +796,9 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 	qts_expr *e = calloc(1, sizeof *e);
 	struct parser p = { .src = src, .mode = mode, .e = e, .err = err };
 	memset(err, 0, sizeof *err);
-	if (!e || (mode == QTS_EXPR_PROGRAM ? declare_vars(e, src) : var_slot(e, "target", 6, 1)) < 0) {
+	if (!e || (mode == QTS_EXPR_PROGRAM ? declare_vars(e, src)
+					     : var_slot(e, "target", 6, 1) < 0 ? -1
+					     : var_slot(e, "position", 8, 1)) < 0) {
 		snprintf(err->msg, sizeof err->msg, "out of memory");
 		err->line = err->col = 1;
 		qts_expr_free(e);
@@ -937,7 +940,11 @@ qts_expr_state *qts_expr_state_new(const qts_expr *e)
 		goto fail;
 	for (size_t i = 0; i < e->nvar; i++)
 		s->var[i] = 0;
-	s->var[0] = NAN; /* target: no opinion until assigned */
+	/* no opinion until assigned; the position until the host sets it */
+	s->var[0] = s->var[1] = NAN;
+	for (size_t i = 2; i < e->nvar; i++)
+		if (!strcmp(e->var[i], "limit") || !strcmp(e->var[i], "stop"))
+			s->var[i] = NAN;
 	for (size_t i = 0; i < total; i++)
 		s->ring[i] = NAN;
 	for (size_t i = 0; i < 3 * e->nsite; i++)

@@ -30,8 +30,10 @@ void qts_expr_error_print(FILE *f, const char *name, const char *src,
 /* Statements (or list items), each with its source text as written. */
 size_t qts_expr_count(const qts_expr *e);
 const char *qts_expr_text(const qts_expr *e, size_t i);
-/* The slot of a variable, or -1 when the program never names it.  `target`
- * always has a slot. */
+/* The slot of a variable, or -1 when the program never assigns it.
+ * `target` (slot 0, nan at start) and `position` (slot 1, nan until the
+ * host sets it; a program cannot assign it) always have a slot; `limit`
+ * and `stop` start as nan when assigned. */
 int qts_expr_var(const qts_expr *e, const char *name);
 /* Timeframes named with `@` (canonical form, "1d"); series slot i + 1.
  * Slot 0 is the timeframe that drives the program. */

@@ -119,6 +119,76 @@ target = sma(close,10) +* 2
 	[[ "$stderr" == *"history [N] applies to bar fields, variables, indicators and cross only"* ]]
 }
 
+# channel.csv, entry=2 exit=2: highs 11 12 12 13 12.5 11.5 10.5 9.5,
+# lows 9 9 10 10 11 9.5 8 8.5.  After Jan 2 a buy stop at max(11,12) = 12;
+# Jan 3 reaches 12: long, a sell stop at min(9,10) = 9, raised to 10 after
+# Jan 4, kept after Jan 5 (min(10,11) = 10); Jan 6 (open 11, high 11.5, low
+# 9.5) falls through 10: flat, a buy stop at max(12.5,11.5) = 12.5, then
+# lowered bar by bar.  Each order and cancel is stamped at its bar's end.
+@test "donchian-breakout stop=1: stop orders at the channels; qts-sim fills them there" {
+	run --separate-stderr qts-strategy donchian-breakout entry=2 exit=2 stop=1 size=10 "$S/channel.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^bar,')" = "order,2024-01-03T00:00:00Z,X,donchian-breakout-1,buy,10,stop,,12,gtc,donchian-breakout
+order,2024-01-04T00:00:00Z,X,donchian-breakout-2,sell,10,stop,,9,gtc,donchian-breakout
+cancel,2024-01-05T00:00:00Z,X,donchian-breakout-2
+order,2024-01-05T00:00:00Z,X,donchian-breakout-3,sell,10,stop,,10,gtc,donchian-breakout
+order,2024-01-07T00:00:00Z,X,donchian-breakout-4,buy,10,stop,,12.5,gtc,donchian-breakout
+cancel,2024-01-08T00:00:00Z,X,donchian-breakout-4
+order,2024-01-08T00:00:00Z,X,donchian-breakout-5,buy,10,stop,,11.5,gtc,donchian-breakout
+cancel,2024-01-09T00:00:00Z,X,donchian-breakout-5
+order,2024-01-09T00:00:00Z,X,donchian-breakout-6,buy,10,stop,,10.5,gtc,donchian-breakout" ]
+	# every event passes through: the bars are all there, in order
+	diff <(printf '%s\n' "${lines[@]}" | grep '^bar,') "$S/channel.csv"
+	run --separate-stderr sh -c "qts-strategy donchian-breakout entry=2 exit=2 stop=1 size=10 '$S/channel.csv' | qts-sim"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^fill,')" = "fill,2024-01-03T00:00:00Z,X,donchian-breakout-1,buy,10,12,0,0
+fill,2024-01-06T00:00:00Z,X,donchian-breakout-3,sell,10,10,0,0" ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c ',canceled,0,,canceled on request$')" -eq 3 ]
+	# the same as an expression, through position
+	run qts-strategy --name donchian-breakout -e 'target = position > 0 ? 0 : 10; stop = position > 0 ? lowest(low, 2) : highest(high, 2)' "$S/channel.csv"
+	diff <(printf '%s\n' "${lines[@]}") <(qts-strategy donchian-breakout entry=2 exit=2 stop=1 size=10 "$S/channel.csv")
+}
+
+@test "limit and stop in a program: orders for the target's change, as qts-sim fills them" {
+	# closes 10 11 11 12 11.5 10 9 9: long 5 after Jan 2 (close 11 > 10) at
+	# the limit 10, flat after Jan 6 (close 10) at the limit 9
+	run --separate-stderr qts-strategy -e 'target = close > 10 ? 5 : 0; limit = close - 1' "$S/channel.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^bar,')" = "order,2024-01-03T00:00:00Z,X,expr-1,buy,5,limit,10,,gtc,expr
+order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
+	# no price yet, no order: the 3-bar high is there from Jan 3 on
+	run qts-strategy --name s -e 'target = 1; stop = highest(high, 3); limit = stop + 0.25' "$S/channel.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^order,' | head -n 1)" = "order,2024-01-04T00:00:00Z,X,s-1,buy,1,stop_limit,12.25,12,gtc,s" ]
+	# over many bars, every order the strategy cancels is still working in
+	# qts-sim and every other one fills there, but the last few
+	qts-fetch --tf 1h --count 2000 synth:A,B >bars.csv
+	for args in "donchian-breakout stop=1 size=10" "donchian-breakout entry=5 exit=3 short=1 stop=1 size=10" \
+		"-e target=close>sma(close,20)?10:0;limit=close*(target>position?0.998:1.002)" \
+		"-e target=close>sma(close,20)?10:-10;stop=close*(target>position?1.001:0.999);limit=stop*(target>position?1.002:0.998)"; do
+		qts-strategy $args bars.csv >orders.csv
+		qts-sim <orders.csv >sim.csv
+		o=$(grep -c '^order,' orders.csv) c=$(grep -c '^cancel,' orders.csv)
+		f=$(grep -c '^update,.*,filled,' sim.csv) k=$(grep -c ',canceled,0,,canceled on request$' sim.csv)
+		echo "$args: $o orders, $c cancels, $f filled, $k canceled"
+		[ "$c" -eq "$k" ] && [ "$f" -gt 10 ] && [ $((o - c - f)) -ge 0 ] && [ $((o - c - f)) -le 4 ]
+		[ "$(grep -c -e ',rejected,' -e ',partial,' sim.csv)" -eq 0 ]
+	done
+}
+
+@test "orders: quantities only; position cannot be assigned" {
+	run -2 --separate-stderr qts-strategy --unit weight -e 'target = 1; limit = close' "$S/channel.csv"
+	[[ "$stderr" == *"-e: limit and stop orders take quantities: not --unit weight"* ]]
+	run -2 --separate-stderr qts-strategy donchian-breakout stop=1 weight=0.5 "$S/channel.csv"
+	[[ "$stderr" == *"donchian-breakout: stop=1 trades quantities: size=, not weight="* ]]
+	run -2 --separate-stderr qts-strategy donchian-breakout stop=2 "$S/channel.csv"
+	[ "$status" -eq 2 ]
+	run -2 --separate-stderr qts-strategy -e 'position = 1' "$S/channel.csv"
+	[[ "$stderr" == *"cannot assign to 'position'"* ]]
+	# without limit or stop, position is the last target written
+	run qts-strategy -e 'target = isnan(position) ? 7 : position + 1' "$S/channel.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,' | cut -d, -f4 | tr '\n' ' ')" = "7 8 9 10 11 12 13 14 " ]
+}
+
 @test "state is per symbol" {
 	sed 's/ACME/BETA/' "$S/cross.csv" | paste -d '\n' "$S/cross.csv" - >two.csv
 	run qts-strategy sma-cross fast=2 slow=3 two.csv
