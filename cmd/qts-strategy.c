@@ -186,6 +186,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		qts_usage_error(usage, "--watch goes with --plugin");
 	if (o->unit && strcmp(o->unit, "qty") && strcmp(o->unit, "weight"))
 		qts_usage_error(usage, "--unit: '%s' is neither qty nor weight", o->unit);
+	if (o->msgpack && o->print)
+		qts_usage_error(usage, "-M goes with events: --print writes a CSV table");
 	if (o->unit && !(o->expr || o->progfile))
 		qts_usage_error(usage, "--unit goes with -e or -f");
 }

@@ -290,6 +290,16 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	[ "${stderr_lines[0]}" = "qts-strategy: --watch goes with --plugin" ]
 	run --separate-stderr qts-strategy -f /nonexistent </dev/null
 	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: /nonexistent: No such file or directory" ]
+	run --separate-stderr qts-strategy -M --print close </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: -M goes with events: --print writes a CSV table" ]
+	run --separate-stderr qts-strategy macd-cross fast=26 slow=12 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: macd-cross: fast (26) must be less than slow (12)" ]
+	run --separate-stderr qts-strategy donchian-breakout stop=0.5 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: donchian-breakout: stop: '0.5' is neither 0 nor 1" ]
 	run --separate-stderr qts-strategy --name '' sma-cross </dev/null
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "qts-strategy: --name: between 1 and 31 bytes" ]
@@ -456,9 +466,22 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 		grep -q -- "$o" "$root/completions/bash/qts-strategy" || { echo "bash: $o"; false; }
 		grep -q -- "$o" "$root/completions/zsh/_qts-strategy" || { echo "zsh: $o"; false; }
 	done
-	for s in $(qts-strategy --list | grep -v '^[# ]' | grep -v '(' | cut -d' ' -f1); do
-		grep -q -- "$s" "$root/completions/bash/qts-strategy"
-		grep -q -- "$s" "$root/completions/zsh/_qts-strategy"
-		grep -q -- "$s" "$root/man/qts-strategy.1"
+	# every strategy, each parameter with its default on the strategy's
+	# line of the man page, and the parameters in both completions
+	qts-strategy --list | grep -v '^[# ]' | grep -v '(' | while read -r s kv; do
+		grep -q -- "$s" "$root/completions/bash/qts-strategy" || { echo "bash: $s"; false; }
+		grep -q -- "$s" "$root/completions/zsh/_qts-strategy" || { echo "zsh: $s"; false; }
+		line=$(grep -- "^\.It Cm $s" "$root/man/qts-strategy.1") || { echo "man: $s"; false; }
+		for p in $kv; do
+			k=${p%%=*}
+			grep -qE -- "$s[|)].*\<$k\>" "$root/completions/bash/qts-strategy" ||
+				[ "$k" = size ] || [ "$k" = weight ] || { echo "bash: $s $k"; false; }
+			grep -qE -- "$s[|)].*\<$k\>" "$root/completions/zsh/_qts-strategy" ||
+				[ "$k" = size ] || [ "$k" = weight ] || { echo "zsh: $s $k"; false; }
+			case $k in
+			size|weight) grep -q "^\.Cm $k Ns =" "$root/man/qts-strategy.1" || { echo "man: $k"; false; } ;;
+			*) [[ "$line" == *"Cm $k Ns =${p#*=}"* ]] || { echo "man: $s $p"; false; } ;;
+			esac
+		done
 	done
 }
