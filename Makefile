@@ -10,13 +10,14 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
 OPT       ?= -O2 -g
-LDLIBS    := -lcsv -lmsgpackc -lcurl -lz -ldl -lm -lpthread
+LDLIBS    := -lcsv -lmsgpackc -lcurl -ldouble-conversion -lstdc++ -lz -ldl -lm -lpthread
 
 # Debian packages the build and the tests need; `make deps` installs what is missing.
-DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev \
+DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev libdouble-conversion-dev zlib1g-dev \
              libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
+LIB_CXX   := $(sort $(wildcard lib/*.cc))
 CMD_SRC   := $(sort $(wildcard cmd/qts*.c))
 PROGS     := $(patsubst cmd/%.c,%,$(CMD_SRC))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -25,7 +26,8 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 # asan (what `make check` tests) and cov (coverage).
 define flavour
 $(1)_DIR   := build/$(1)
-$(1)_OBJ   := $$(patsubst lib/%.c,build/$(1)/lib/%.o,$$(LIB_SRC))
+$(1)_OBJ   := $$(patsubst lib/%.c,build/$(1)/lib/%.o,$$(LIB_SRC)) \
+             $$(patsubst lib/%.cc,build/$(1)/lib/%.o,$$(LIB_CXX))
 $(1)_LIB   := build/$(1)/libqts.a
 $(1)_BIN   := $$(patsubst %,build/$(1)/bin/%,$$(PROGS))
 $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
@@ -33,6 +35,9 @@ $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
 build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) | build/$(1)/lib
 	@echo "  CC      $$@"
 	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
+build/$(1)/lib/%.o: lib/%.cc | build/$(1)/lib
+	@echo "  CXX     $$@"
+	@$$(CXX) -std=c++17 -Wall -Wextra -Werror $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
 $$($(1)_LIB): $$($(1)_OBJ)
 	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
@@ -88,12 +93,16 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 $(release_BIN) $(DESTDIR)$(PREFIX)/bin/
 	for m in man/*.[1-9]; do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
-	for h in include/qts/*.h; do [ -e "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/qts/; done; true
+	install -m 644 include/qts/*.h $(DESTDIR)$(PREFIX)/include/qts/
 	install -m 644 completions/bash/* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	install -m 644 completions/zsh/* $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
 
 uninstall:
 	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(PROGS)
+	for m in man/*.[1-9]; do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m#man/}; done
+	rm -rf $(DESTDIR)$(PREFIX)/include/qts
+	cd $(DESTDIR)$(PREFIX)/share/bash-completion/completions && rm -f $(notdir $(wildcard completions/bash/*))
+	cd $(DESTDIR)$(PREFIX)/share/zsh/site-functions && rm -f $(notdir $(wildcard completions/zsh/*))
 
 clean:
 	rm -rf build bin coverage

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -19,11 +20,12 @@ static const char usage[] =
 	"  -u, --to TIME            keep events up to TIME (a date includes its whole day)\n"
 	"  -a, --adjust             scale OHLC by Adj Close / Close\n"
 	"      --epoch s|ms|us|ns   the time column holds epoch integers of that unit\n"
-	"      --on-bad stop|skip|warn  what to do with a bad bar (stop)\n"
+	"      --on-bad stop|skip|warn  what to do with a bad record (stop)\n"
 	"      --seed N             synth: random seed (1)\n"
 	"      --count N            synth: bars per symbol\n"
 	"      --session HH:MM-HH:MM  synth: intraday session (09:30-16:00)\n"
-	"      --tz ZONE            synth: zone of the session (America/New_York)\n"
+	"      --tz ZONE            zone of times written without one, and of the synth\n"
+	"                           session (UTC; America/New_York for the session)\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
@@ -40,6 +42,7 @@ typedef struct options {
 	long count;
 	int session_open, session_close;
 	const char *tz;
+	int tz_given;
 } options;
 
 typedef struct source {
@@ -142,7 +145,12 @@ static void parse_options(int argc, char **argv, options *o)
 			    parse_hhmm(optarg + 6, &o->session_close) < 0 || o->session_close <= o->session_open)
 				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM with open before close", optarg);
 			break;
-		case OPT_TZ: o->tz = optarg; break;
+		case OPT_TZ:
+			if (!*optarg || strchr(optarg, '.')) /* a name under /usr/share/zoneinfo */
+				qts_usage_error(usage, "--tz: '%s' is not a time zone name", optarg);
+			o->tz = optarg;
+			o->tz_given = 1;
+			break;
 		case 'M': o->msgpack = 1; break;
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
@@ -221,7 +229,7 @@ static int open_source(source *s, const options *o)
 	symbol_of_path(path, sym);
 	qts_vendor_opts vo = { .symbol = o->symbol ? o->symbol : strcmp(path, "-") ? sym : NULL,
 			       .tf = o->tf, .stamp_end = o->stamp_end, .adjust = o->adjust,
-			       .epoch_unit = o->epoch_unit };
+			       .epoch_unit = o->epoch_unit, .local = o->tz_given };
 	if (!(s->vendor = qts_vendor_open(in, &vo, err))) {
 		qts_input_close(in);
 		snprintf(s->err, sizeof s->err, "%s", err);
@@ -252,14 +260,14 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 	}
 }
 
-/* Validate a bar of the merged stream: 1 keep, 0 skip, -1 stop.  The
- * source has not read past it, so its position names the bar's line. */
-static int check_bar(fetch *f, size_t i, const qts_event *ev, const char **where, const char **bad)
+/* Validate market data of the merged stream: 1 keep, 0 skip, -1 stop.
+ * The source has not read past it, so its position names the line. */
+static int check(fetch *f, size_t i, const qts_event *ev, const char **where, const char **bad)
 {
 	source *s = &f->src[i];
-	if (ev->type != QTS_BAR || s->synth) /* generated bars are sound by construction */
+	if (s->synth) /* generated bars are sound by construction */
 		return 1;
-	if (!(*bad = qts_validate_bar(f->validator, ev))) {
+	if (!(*bad = qts_validate(f->validator, ev))) {
 		qts_validator_accept(f->validator, ev);
 		return 1;
 	}
@@ -294,6 +302,15 @@ int main(int argc, char **argv)
 	qts_init(argv[0]);
 	options o;
 	parse_options(argc, argv, &o);
+	if (o.tz_given) {
+		/* One zone for the whole process: vendor times and sessions. */
+		char path[512];
+		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", o.tz);
+		if (access(path, R_OK) != 0)
+			qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o.tz);
+		setenv("TZ", o.tz, 1);
+		tzset();
+	}
 
 	fetch f = { .o = &o, .n = (size_t)(argc - optind), .validator = qts_validator_new() };
 	f.src = calloc(f.n, sizeof *f.src);
@@ -326,7 +343,7 @@ int main(int argc, char **argv)
 	int r, keep = 1;
 	/* One source needs no merge, which would copy every event. */
 	while ((r = f.n == 1 ? source_next(&f, 0, &ev) : qts_merge_next(m, &ev, &from)) > 0) {
-		if ((keep = check_bar(&f, from, &ev, &where, &bad)) < 0)
+		if ((keep = check(&f, from, &ev, &where, &bad)) < 0)
 			break;
 		if (keep && qts_writer_put(w, &ev) < 0)
 			break;
@@ -339,18 +356,11 @@ int main(int argc, char **argv)
 		status = QTS_EXIT_FAIL;
 	}
 	if (f.skipped)
-		qts_warn("skipped %ld bad bar%s", f.skipped, f.skipped == 1 ? "" : "s");
-	if (qts_writer_close(w) < 0 && errno != EPIPE) {
-		qts_warn("write error: %s", strerror(errno));
-		status = QTS_EXIT_FAIL;
-	}
+		qts_warn("skipped %ld bad record%s", f.skipped, f.skipped == 1 ? "" : "s");
 	qts_merge_free(m);
 	for (size_t i = 0; i < f.n; i++)
 		close_source(&f.src[i]);
 	free(f.src);
 	qts_validator_free(f.validator);
-	if (qts_interrupted)
-		return 128 + qts_interrupted;
-	int s = qts_close_stdout();
-	return status ? status : s;
+	return qts_finish(w, status);
 }

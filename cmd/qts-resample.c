@@ -157,12 +157,5 @@ int main(int argc, char **argv)
 
 	int status = run(&o, rs, w);
 	qts_rs_free(rs);
-	if (qts_writer_close(w) < 0 && errno != EPIPE) {
-		qts_warn("write error: %s", strerror(errno));
-		status = QTS_EXIT_FAIL;
-	}
-	if (qts_interrupted)
-		return 128 + qts_interrupted;
-	int s = qts_close_stdout();
-	return status ? status : s;
+	return qts_finish(w, status);
 }

@@ -182,15 +182,12 @@ int main(int argc, char **argv)
 	 * equity would misstate where the stream stopped. */
 	if (!wfail && status == QTS_EXIT_OK && !qts_interrupted && qts_sim_finish(sim) < 0)
 		wfail = 1;
-	if ((qts_writer_close(w) < 0 || wfail) && errno != EPIPE) {
+	if (wfail && errno != EPIPE) {
 		qts_warn("write error: %s", strerror(errno));
 		status = QTS_EXIT_FAIL;
 	}
 	qts_sim_free(sim);
 	close_inputs(&in);
 	free(actions);
-	if (qts_interrupted)
-		return 128 + qts_interrupted;
-	int s = qts_close_stdout();
-	return status ? status : s;
+	return qts_finish(w, status);
 }

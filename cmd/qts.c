@@ -92,14 +92,7 @@ static int cat(int argc, char **argv)
 		}
 		qts_reader_close(r);
 	}
-	if (qts_writer_close(w) < 0 && errno != EPIPE) {
-		qts_warn("write error: %s", strerror(errno));
-		status = QTS_EXIT_FAIL;
-	}
-	if (qts_interrupted)
-		return 128 + qts_interrupted;
-	int s = qts_close_stdout();
-	return status ? status : s;
+	return qts_finish(w, status);
 }
 
 int main(int argc, char **argv)

@@ -44,10 +44,14 @@ static int grow_text(qts_csv *c, size_t need)
 }
 
 /* Room for one more field. */
-static int grow_fields(qts_csv *c)
+static inline int grow_more_fields(qts_csv *c);
+static inline int grow_fields(qts_csv *c)
 {
-	if (c->nfields < c->fields_cap)
-		return 0;
+	return c->nfields < c->fields_cap ? 0 : grow_more_fields(c);
+}
+
+static inline int grow_more_fields(qts_csv *c)
+{
 	size_t cap = c->fields_cap ? c->fields_cap * 2 : 16;
 	size_t *o = realloc(c->off, cap * sizeof *o);
 	if (o)
@@ -76,35 +80,50 @@ static int add_field(qts_csv *c, const char *s, size_t n)
 	return 0;
 }
 
-/* The fast path: copy the line once, cutting it at each comma as it goes.
- * Returns 1 when the line holds a double quote (it needs libcsv), 0 when
- * split, -1 when out of memory. */
+/* Bytes of x equal to b have their high bit set; a byte just above a true
+ * match may be flagged too (borrow), so callers check each candidate. */
+static inline uint64_t bytes_equal(uint64_t x, unsigned char b)
+{
+	uint64_t y = x ^ (0x0101010101010101ULL * b);
+	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
+}
+
+/* The fast path: copy the line once, then cut it at each comma, looking
+ * at eight bytes at a time.  Returns 1 when the line holds a double quote
+ * (it needs libcsv), 0 when split, -1 when out of memory. */
 static int split_line(qts_csv *c, const char *line, size_t len)
 {
-	if (grow_text(c, len + 1) < 0 || grow_fields(c) < 0)
+	if (grow_text(c, len + 8) < 0)
 		return -1;
 	char *t = c->text;
+	memcpy(t, line, len);
+	memset(t + len, 0, 8); /* whole words to the end, no stray matches */
 	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		char ch = line[i];
-		if (ch == ',') {
+	for (size_t at = 0; at < len; at += 8) {
+		uint64_t w;
+		memcpy(&w, t + at, 8);
+		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"');
+		while (m) {
+			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
+			m &= m - 1;
+			if (i >= len)
+				break;
+			if (t[i] == '"') {
+				c->nfields = 0;
+				return 1;
+			}
+			if (t[i] != ',')
+				continue;
 			if (grow_fields(c) < 0)
 				return -1;
 			t[i] = '\0';
 			c->off[c->nfields] = start;
 			c->lens[c->nfields++] = i - start;
 			start = i + 1;
-			continue;
 		}
-		if (ch == '"') {
-			c->nfields = 0;
-			return 1;
-		}
-		t[i] = ch;
 	}
 	if (grow_fields(c) < 0)
 		return -1;
-	t[len] = '\0';
 	c->off[c->nfields] = start;
 	c->lens[c->nfields++] = len - start;
 	c->text_len = len + 1;

@@ -21,7 +21,7 @@ static const double pow10_exact[23] = {
 static int parse_slow(const char *s, size_t n, double *out)
 {
 	char buf[128];
-	if (n >= sizeof buf)
+	if (n == 0 || n >= sizeof buf)
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
@@ -35,34 +35,24 @@ static int parse_slow(const char *s, size_t n, double *out)
 
 int qts_num_parse(const char *s, size_t n, double *out)
 {
-	size_t i = 0;
+	const char *p = s, *end = s + n;
 	int neg = 0;
-	if (n == 0)
-		return -1;
-	if (s[0] == '-' || s[0] == '+')
-		neg = s[i++] == '-';
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
 	uint64_t m = 0;
-	int digits = 0, frac = 0, seen = 0;
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, seen++)
-		if (digits < 19 && (m || s[i] != '0'))
-			m = m * 10 + (uint64_t)(s[i] - '0'), digits++;
-		else if (m || s[i] != '0')
-			return parse_slow(s, n, out);
-	if (i < n && s[i] == '.') {
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, seen++) {
-			if (digits >= 19)
-				return parse_slow(s, n, out);
-			if (m || s[i] != '0')
-				digits++;
-			m = m * 10 + (uint64_t)(s[i] - '0');
-			frac++;
-		}
+	int digits = 0, frac = 0;
+	for (; p < end && (unsigned)(*p - '0') < 10; p++, digits++)
+		m = m * 10 + (uint64_t)(*p - '0');
+	if (p < end && *p == '.') {
+		const char *f = ++p;
+		for (; p < end && (unsigned)(*p - '0') < 10; p++)
+			m = m * 10 + (uint64_t)(*p - '0');
+		frac = (int)(p - f);
+		digits += frac;
 	}
-	if (!seen)
-		return parse_slow(s, n, out); /* inf, nan, .e5: let strtod judge */
-	if (i < n)
-		return parse_slow(s, n, out); /* exponent or junk */
-	if (m > (1ULL << 53) || frac > 22)
+	/* No digits (inf, nan), an exponent, junk, or more digits than the
+	 * fast path holds exactly (m may have wrapped): strtod decides. */
+	if (!digits || p != end || digits > 19 || m > (1ULL << 53) || frac > 22)
 		return parse_slow(s, n, out);
 	double v = (double)m;
 	if (frac)
@@ -96,6 +86,8 @@ static int write_fixed(char *buf, int neg, uint64_t m, int k)
 	return len;
 }
 
+int qts_shortest_digits(double v, char *digits, int size, int *point);
+
 int qts_num_format(double v, char *buf)
 {
 	if (isnan(v)) {
@@ -105,21 +97,59 @@ int qts_num_format(double v, char *buf)
 	if (isinf(v))
 		return (int)strlen(strcpy(buf, v > 0 ? "inf" : "-inf"));
 	double a = fabs(v);
-	if (a < 1e15) {
+	if (a < 1e15 && a >= 1e-4) {
 		/* The fewest decimals k for which v*10^k is a whole number whose
-		 * division by 10^k gives back v: that decimal reads back to v. */
+		 * division by 10^k gives back v: that decimal reads back to v.
+		 * It is the shortest only while it has at most 15 significant
+		 * digits (DBL_DIG: two such decimals never share a double);
+		 * beyond that a shorter one may exist, so the general path. */
 		for (int k = 0; k <= 9; k++) {
 			double p = pow10_exact[k], m = a * p;
-			if (m >= 9007199254740992.0)
+			if (m >= 1e15)
 				break;
 			if (m == floor(m) && m / p == a)
 				return write_fixed(buf, signbit(v) != 0, (uint64_t)m, k);
 		}
 	}
-	for (int prec = 15; prec <= 17; prec++) {
-		int len = snprintf(buf, 32, "%.*g", prec, v);
-		if (prec == 17 || strtod(buf, NULL) == v)
-			return len;
+	/* The general case: the shortest digits that read back, laid out as
+	 * %g lays them out (fixed from 1e-4 to below 1e15, else exponent). */
+	char d[24];
+	int point, n = qts_shortest_digits(a, d, sizeof d, &point);
+	char *p = buf;
+	if (signbit(v))
+		*p++ = '-';
+	int e = point - 1;
+	if (a == 0) {
+		*p++ = '0';
+	} else if (e >= -4 && e < 15) {
+		if (point <= 0) {
+			*p++ = '0';
+			*p++ = '.';
+			for (int i = point; i < 0; i++)
+				*p++ = '0';
+			memcpy(p, d, (size_t)n);
+			p += n;
+		} else if (point >= n) {
+			memcpy(p, d, (size_t)n);
+			p += n;
+			for (int i = n; i < point; i++)
+				*p++ = '0';
+		} else {
+			memcpy(p, d, (size_t)point);
+			p += point;
+			*p++ = '.';
+			memcpy(p, d + point, (size_t)(n - point));
+			p += n - point;
+		}
+	} else {
+		*p++ = d[0];
+		if (n > 1) {
+			*p++ = '.';
+			memcpy(p, d + 1, (size_t)(n - 1));
+			p += n - 1;
+		}
+		p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
 	}
-	return 0; /* not reached */
+	*p = '\0';
+	return (int)(p - buf);
 }

@@ -67,6 +67,13 @@ void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* Parse RFC 3339 (`2024-01-02T14:30:00Z`, fraction to ns, `+01:00`
  * offsets, ` ` for `T`, no zone means UTC) or a bare date.  0 or -1. */
 int qts_time_parse(const char *s, size_t n, int64_t *ns);
+/* The same, telling whether the text carried a zone (Z or an offset). */
+int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
+/* A wall-clock time (ns as if it were UTC) read in the process's time zone
+ * (TZ, which the caller sets) as ns UTC.  A time skipped by a change to
+ * daylight saving time moves forward; a repeated one is read as the
+ * first. */
+int64_t qts_local_to_utc(int64_t wall);
 /* RFC 3339 UTC, fraction only when not zero (3, 6 or 9 digits); returns
  * the length (< 40). */
 int qts_time_format(int64_t ns, char *buf);
@@ -241,6 +248,10 @@ int qts_writer_comment(qts_writer *w, const char *text);
 int qts_writer_flush(qts_writer *w);
 /* Flush and free; 0 or -1 on a failed write. */
 int qts_writer_close(qts_writer *w);
+/* The end of a program's main: close the writer (a closed pipe is no
+ * error) and stdout.  Returns the exit status: 128 + the signal when
+ * interrupted, else status when not 0, else 1 when a write failed. */
+int qts_finish(qts_writer *w, int status);
 /* For qts_reader_on_idle: flushes the writer passed as arg. */
 void qts_writer_idle_flush(void *writer);
 /* Encode one event into buf as a CSV line (with '\n'); returns its

@@ -12,13 +12,15 @@ typedef struct qts_vendor_opts {
 	int stamp_end;        /* the file's times label the end of each bar */
 	int adjust;           /* scale OHLC by Adj Close / Close */
 	int64_t epoch_unit;   /* times are epoch integers in this many ns; 0: dates */
+	int local;            /* times without a zone are wall-clock time in TZ */
 } qts_vendor_opts;
 
 typedef struct qts_vendor qts_vendor;
 /* Read the header of a vendor CSV from in (which it then owns); NULL with a
  * message in err (at least 512 bytes) when no layout fits. */
 qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err);
-/* The layout recognised: "yahoo", "alphavantage", "stooq" or "generic". */
+/* The layout recognised: "yahoo", "alphavantage", "stooq", "generic"
+ * (bars), "trades" or "quotes". */
 const char *qts_vendor_layout(const qts_vendor *v);
 int qts_vendor_next(qts_vendor *v, qts_event *ev); /* 1, 0 at end, -1 */
 const char *qts_vendor_error(const qts_vendor *v);
@@ -52,7 +54,12 @@ qts_validator *qts_validator_new(void);
  * next call).  Checks low <= open, close <= high, volume >= 0, finite
  * numbers, and time strictly increasing per symbol and timeframe. */
 const char *qts_validate_bar(qts_validator *v, const qts_event *ev);
-/* Record a bar as part of the stream (the next must come after it). */
+/* The same for any market data: a bar as above; a tick with a positive
+ * price and a size >= 0; a quote with positive prices, sizes >= 0 and
+ * bid <= ask; ticks and quotes in time order per symbol (equal times
+ * allowed: many trades share a timestamp).  Other events are sound. */
+const char *qts_validate(qts_validator *v, const qts_event *ev);
+/* Record an event as part of the stream (the next must not come before). */
 void qts_validator_accept(qts_validator *v, const qts_event *ev);
 void qts_validator_free(qts_validator *v);
 

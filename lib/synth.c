@@ -78,13 +78,7 @@ static double cents(double x)
 /* Local midnight of day d in the session's zone, as ns UTC. */
 static int64_t local_midnight(int64_t d, const char *tz)
 {
-	if (!tz)
-		return d * QTS_NS_PER_DAY;
-	int y;
-	unsigned m, dd;
-	qts_civil_from_days(d, &y, &m, &dd);
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = (int)m - 1, .tm_mday = (int)dd, .tm_isdst = -1 };
-	return (int64_t)mktime(&tm) * QTS_NS_PER_SEC;
+	return tz ? qts_local_to_utc(d * QTS_NS_PER_DAY) : d * QTS_NS_PER_DAY;
 }
 
 static int weekday(int64_t d) /* 0 = Monday */

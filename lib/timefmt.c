@@ -5,6 +5,7 @@
 #include "qts.h"
 
 #include <string.h>
+#include <time.h>
 
 int64_t qts_days_from_civil(int y, unsigned m, unsigned d)
 {
@@ -53,6 +54,11 @@ static unsigned days_in_month(int y, int m)
 
 int qts_time_parse(const char *s, size_t n, int64_t *ns)
 {
+	return qts_time_parse_zoned(s, n, ns, NULL);
+}
+
+int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
+{
 	/* Streams hold many times of one day in a row: the last date's day
 	 * number is kept (per thread, so the cache is safe anywhere). */
 	static _Thread_local char last_date[10];
@@ -73,6 +79,8 @@ int qts_time_parse(const char *s, size_t n, int64_t *ns)
 	}
 	size_t i = 10;
 	int64_t offset = 0;
+	if (zoned)
+		*zoned = 0;
 	if (i < n) {
 		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
 			return -1;
@@ -97,8 +105,11 @@ int qts_time_parse(const char *s, size_t n, int64_t *ns)
 		if (h > 23 || mi > 59 || se > 59)
 			return -1;
 		if (i < n) {
-			if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n)
+			if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
 				i++;
+				if (zoned)
+					*zoned = 1;
+			}
 			else if (s[i] == '+' || s[i] == '-') {
 				int oh, om;
 				size_t at = i + 1;
@@ -111,6 +122,8 @@ int qts_time_parse(const char *s, size_t n, int64_t *ns)
 					return -1;
 				offset = (oh * 3600LL + om * 60LL) * (s[i] == '-' ? -1 : 1);
 				i = n;
+				if (zoned)
+					*zoned = 1;
 			}
 		}
 		if (i != n)
@@ -234,4 +247,21 @@ int qts_duration_parse(const char *s, int64_t *ns)
 			return 0;
 		}
 	return -1;
+}
+
+int64_t qts_local_to_utc(int64_t wall)
+{
+	int64_t secs = wall / QTS_NS_PER_SEC, frac = wall % QTS_NS_PER_SEC;
+	if (frac < 0)
+		frac += QTS_NS_PER_SEC, secs--;
+	int64_t days = secs / 86400, sod = secs % 86400;
+	if (sod < 0)
+		sod += 86400, days--;
+	int y;
+	unsigned m, d;
+	qts_civil_from_days(days, &y, &m, &d);
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = (int)m - 1, .tm_mday = (int)d,
+			 .tm_hour = (int)(sod / 3600), .tm_min = (int)(sod / 60 % 60), .tm_sec = (int)(sod % 60),
+			 .tm_isdst = -1 };
+	return (int64_t)mktime(&tm) * QTS_NS_PER_SEC + frac;
 }

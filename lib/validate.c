@@ -1,19 +1,24 @@
-/* validate.c — is a bar sound?  Bad data found at the source costs far less
- * than a backtest that silently trades on it. */
+/* validate.c — is a record of market data sound?  Bad data found at the
+ * source costs far less than a backtest that silently trades on it. */
 #include "qts_fetch.h"
 
 #include <math.h>
 #include <stdlib.h>
 
 struct qts_validator {
-	qts_symtab *last; /* "SYMBOL tf" -> last ts seen */
+	qts_symtab *last; /* "SYMBOL tf", "SYMBOL tick", "SYMBOL quote" -> last ts */
 	char msg[256];
+};
+
+struct last {
+	int64_t ts;
+	int seen;
 };
 
 qts_validator *qts_validator_new(void)
 {
 	qts_validator *v = calloc(1, sizeof *v);
-	if (v && !(v->last = qts_symtab_new(sizeof(int64_t) + sizeof(int)))) {
+	if (v && !(v->last = qts_symtab_new(sizeof(struct last)))) {
 		free(v);
 		return NULL;
 	}
@@ -28,6 +33,34 @@ void qts_validator_free(qts_validator *v)
 	free(v);
 }
 
+/* The series an event belongs to, for its time order. */
+static struct last *series(qts_validator *v, const qts_event *ev)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%s %s", ev->symbol, ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type));
+	return qts_symtab_get(v->last, key);
+}
+
+static const char *check_time(qts_validator *v, const qts_event *ev, int strict)
+{
+	struct last *last = series(v, ev);
+	if (!last)
+		return "out of memory";
+	if (!last->seen || ev->ts > last->ts || (!strict && ev->ts == last->ts))
+		return NULL;
+	char a[48], b[48];
+	qts_time_format(ev->ts, a);
+	qts_time_format(last->ts, b);
+	const char *what = ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type);
+	if (ev->ts == last->ts)
+		snprintf(v->msg, sizeof v->msg, "duplicate %s %s bar at %s", ev->symbol, what, a);
+	else if (ev->type == QTS_BAR)
+		snprintf(v->msg, sizeof v->msg, "%s %s bar at %s is not after the one before (%s)", ev->symbol, what, a, b);
+	else
+		snprintf(v->msg, sizeof v->msg, "%s %s at %s is before the one before (%s)", ev->symbol, what, a, b);
+	return v->msg;
+}
+
 const char *qts_validate_bar(qts_validator *v, const qts_event *ev)
 {
 	const double o = ev->bar.open, h = ev->bar.high, l = ev->bar.low, c = ev->bar.close;
@@ -40,28 +73,40 @@ const char *qts_validate_bar(qts_validator *v, const qts_event *ev)
 	}
 	if (ev->bar.volume < 0)
 		return "negative volume";
-	char key[64];
-	snprintf(key, sizeof key, "%s %s", ev->symbol, ev->bar.tf);
-	struct { int64_t ts; int seen; } *last = qts_symtab_get(v->last, key);
-	if (!last)
-		return "out of memory";
-	if (last->seen && ev->ts <= last->ts) {
-		char a[48], b[48];
-		qts_time_format(ev->ts, a);
-		qts_time_format(last->ts, b);
-		snprintf(v->msg, sizeof v->msg, ev->ts == last->ts ? "duplicate %s %s bar at %s"
-								  : "%s %s bar at %s is not after the one before (%s)",
-			 ev->symbol, ev->bar.tf, a, b);
-		return v->msg;
+	return check_time(v, ev, 1);
+}
+
+const char *qts_validate(qts_validator *v, const qts_event *ev)
+{
+	switch (ev->type) {
+	case QTS_BAR:
+		return qts_validate_bar(v, ev);
+	case QTS_TICK:
+		if (!(ev->tick.price > 0) || !isfinite(ev->tick.price))
+			return "a trade price must be a positive number";
+		if (!(ev->tick.size >= 0) || !isfinite(ev->tick.size))
+			return "a trade size must be a number >= 0";
+		return check_time(v, ev, 0);
+	case QTS_QUOTE:
+		if (!(ev->quote.bid > 0) || !(ev->quote.ask > 0) || !isfinite(ev->quote.bid) || !isfinite(ev->quote.ask))
+			return "bid and ask must be positive numbers";
+		if (!(ev->quote.bid_size >= 0) || !(ev->quote.ask_size >= 0))
+			return "quote sizes must be numbers >= 0";
+		if (ev->quote.bid > ev->quote.ask) {
+			snprintf(v->msg, sizeof v->msg, "crossed quote: bid %g above ask %g", ev->quote.bid, ev->quote.ask);
+			return v->msg;
+		}
+		return check_time(v, ev, 0);
+	default:
+		return NULL;
 	}
-	return NULL;
 }
 
 void qts_validator_accept(qts_validator *v, const qts_event *ev)
 {
-	char key[64];
-	snprintf(key, sizeof key, "%s %s", ev->symbol, ev->bar.tf);
-	struct { int64_t ts; int seen; } *last = qts_symtab_get(v->last, key);
+	if (ev->type != QTS_BAR && ev->type != QTS_TICK && ev->type != QTS_QUOTE)
+		return;
+	struct last *last = series(v, ev);
 	if (last) {
 		last->ts = ev->ts;
 		last->seen = 1;

@@ -1,8 +1,10 @@
-/* vendor.c — bar files as data vendors write them, recognised by their
- * header's column names in any case and order: Yahoo (Date,Open,High,Low,
- * Close,Adj Close,Volume), Alpha Vantage (timestamp,open,...), Stooq
- * (<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,...,<VOL>,<OPENINT>) and any other
- * date/time/datetime/timestamp + open/high/low/close/volume header. */
+/* vendor.c — market data files as data vendors write them, recognised by
+ * their header's column names in any case and order: bars from Yahoo
+ * (Date,Open,High,Low,Close,Adj Close,Volume), Alpha Vantage (timestamp,
+ * open,...), Stooq (<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,...,<VOL>,<OPENINT>)
+ * and any other date/time/datetime/timestamp + open/high/low/close/volume
+ * header; trades (a price and a size: Tardis trades) and quotes (a bid and
+ * an ask, with or without sizes: Tardis quotes, TrueFX). */
 #include "qts_fetch.h"
 
 #include <ctype.h>
@@ -13,7 +15,8 @@
 
 #define INFER_ROWS 16 /* rows looked at to infer the timeframe */
 
-enum col { C_DATE, C_TIME, C_DATETIME, C_OPEN, C_HIGH, C_LOW, C_CLOSE, C_ADJ, C_VOLUME, C_SYMBOL, C_NCOLS };
+enum col { C_DATE, C_TIME, C_DATETIME, C_OPEN, C_HIGH, C_LOW, C_CLOSE, C_ADJ, C_VOLUME, C_SYMBOL,
+	   C_PRICE, C_SIZE, C_BID, C_ASK, C_BIDSIZE, C_ASKSIZE, C_NCOLS };
 
 struct qts_vendor {
 	qts_input *in;
@@ -23,6 +26,7 @@ struct qts_vendor {
 	int col[C_NCOLS];      /* field index or -1 */
 	size_t nheader;
 	const char *layout;
+	qts_type kind;         /* QTS_BAR, QTS_TICK or QTS_QUOTE */
 	char tf[QTS_WORD_MAX];
 	int64_t tf_ns;         /* 0 for months */
 	/* Rows read ahead to infer the timeframe, with their lines. */
@@ -54,6 +58,12 @@ static int column_of(const char *name)
 		{ "low", C_LOW }, { "l", C_LOW }, { "close", C_CLOSE }, { "c", C_CLOSE }, { "last", C_CLOSE },
 		{ "adjclose", C_ADJ }, { "adjustedclose", C_ADJ }, { "volume", C_VOLUME }, { "vol", C_VOLUME },
 		{ "v", C_VOLUME }, { "symbol", C_SYMBOL }, { "ticker", C_SYMBOL },
+		{ "price", C_PRICE }, { "size", C_SIZE }, { "amount", C_SIZE }, { "qty", C_SIZE },
+		{ "quantity", C_SIZE }, { "bid", C_BID }, { "bidprice", C_BID }, { "ask", C_ASK },
+		{ "askprice", C_ASK }, { "offer", C_ASK }, { "bidsize", C_BIDSIZE }, { "bidamount", C_BIDSIZE },
+		{ "bidqty", C_BIDSIZE }, { "volbid", C_BIDSIZE }, { "asksize", C_ASKSIZE },
+		{ "askamount", C_ASKSIZE }, { "askqty", C_ASKSIZE }, { "volask", C_ASKSIZE },
+		{ "offersize", C_ASKSIZE },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(name, names[i].name) == 0)
@@ -127,7 +137,12 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 	/* A lone "time" column holds the whole date and time. */
 	if (v->col[C_DATE] < 0 && v->col[C_DATETIME] < 0 && v->col[C_TIME] >= 0)
 		v->col[C_DATETIME] = v->col[C_TIME], v->col[C_TIME] = -1;
+	int bars = v->col[C_OPEN] >= 0 || v->col[C_HIGH] >= 0 || v->col[C_LOW] >= 0 || v->col[C_CLOSE] >= 0;
+	v->kind = bars ? QTS_BAR : v->col[C_BID] >= 0 || v->col[C_ASK] >= 0 ? QTS_QUOTE
+		: v->col[C_PRICE] >= 0 ? QTS_TICK : QTS_BAR;
 	const char *missing = v->col[C_DATE] < 0 && v->col[C_DATETIME] < 0 ? "date, datetime or timestamp"
+			    : v->kind == QTS_QUOTE ? (v->col[C_BID] < 0 ? "bid" : v->col[C_ASK] < 0 ? "ask" : NULL)
+			    : v->kind == QTS_TICK ? NULL
 			    : v->col[C_OPEN] < 0 ? "open" : v->col[C_HIGH] < 0 ? "high"
 			    : v->col[C_LOW] < 0 ? "low" : v->col[C_CLOSE] < 0 ? "close" : NULL;
 	if (missing) {
@@ -135,13 +150,17 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 			 qts_csv_line(v->csv), missing);
 		goto fail;
 	}
+	/* A trade's size may be called volume. */
+	if (v->kind == QTS_TICK && v->col[C_SIZE] < 0)
+		v->col[C_SIZE] = v->col[C_VOLUME];
 	if (o->adjust && v->col[C_ADJ] < 0) {
 		snprintf(err, 512, "%s: --adjust needs an Adj Close column", qts_input_name(in));
 		goto fail;
 	}
 	char first[64];
 	canon(f[0], first, sizeof first);
-	v->layout = v->col[C_ADJ] >= 0 ? "yahoo"
+	v->layout = v->kind == QTS_TICK ? "trades" : v->kind == QTS_QUOTE ? "quotes"
+		  : v->col[C_ADJ] >= 0 ? "yahoo"
 		  : strcmp(first, "ticker") == 0 ? "stooq"
 		  : strcmp(first, "timestamp") == 0 && n == 6 ? "alphavantage" : "generic";
 	if (!v->symbol[0] && v->col[C_SYMBOL] < 0) {
@@ -168,6 +187,18 @@ static const char *iso_date(const char *s, size_t n, char *buf)
 	return buf;
 }
 
+/* A time as written; without a zone it is wall-clock time in the zone of
+ * --tz (UTC without it). */
+static int when(qts_vendor *v, const char *s, size_t n, int64_t *ts)
+{
+	int zoned;
+	if (qts_time_parse_zoned(s, n, ts, &zoned) < 0)
+		return -1;
+	if (!zoned && v->o.local)
+		*ts = qts_local_to_utc(*ts);
+	return 0;
+}
+
 static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts)
 {
 	char date[16], both[80];
@@ -183,17 +214,17 @@ static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts)
 			return 0;
 		}
 		const char *d = iso_date(s, n, date);
-		return qts_time_parse(d, strlen(d), ts);
+		return when(v, d, strlen(d), ts);
 	}
 	const char *d = iso_date(f[v->col[C_DATE]], len[v->col[C_DATE]], date);
 	if (v->col[C_TIME] < 0)
-		return qts_time_parse(d, strlen(d), ts);
+		return when(v, d, strlen(d), ts);
 	const char *t = f[v->col[C_TIME]];
 	if (len[v->col[C_TIME]] == 6 && strspn(t, "0123456789") == 6)
 		snprintf(both, sizeof both, "%s %.2s:%.2s:%.2s", d, t, t + 2, t + 4);
 	else
 		snprintf(both, sizeof both, "%s %s", d, t);
-	return qts_time_parse(both, strlen(both), ts);
+	return when(v, both, strlen(both), ts);
 }
 
 static int num(qts_vendor *v, char **f, size_t *len, int col, const char *name, double *out)
@@ -222,15 +253,24 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 	*line = qts_csv_line(v->csv);
 	if ((size_t)n != v->nheader)
 		return vfail(v, *line, "%d fields, but the header names %zu", n, v->nheader);
-	qts_event_init(ev, QTS_BAR, 0);
+	qts_event_init(ev, v->kind, 0);
 	if (parse_when(v, f, len, &ev->ts) < 0)
 		return vfail(v, *line, "'%s' is not a time", f[v->col[C_DATETIME] >= 0 ? v->col[C_DATETIME] : v->col[C_DATE]]);
 	double adj = 0;
-	if (num(v, f, len, v->col[C_OPEN], "open", &ev->bar.open) || num(v, f, len, v->col[C_HIGH], "high", &ev->bar.high) ||
-	    num(v, f, len, v->col[C_LOW], "low", &ev->bar.low) || num(v, f, len, v->col[C_CLOSE], "close", &ev->bar.close) ||
-	    num(v, f, len, v->col[C_VOLUME], "volume", &ev->bar.volume) || num(v, f, len, v->col[C_ADJ], "adj close", &adj))
+	if (v->kind == QTS_TICK) {
+		if (num(v, f, len, v->col[C_PRICE], "price", &ev->tick.price) ||
+		    num(v, f, len, v->col[C_SIZE], "size", &ev->tick.size))
+			return -1;
+	} else if (v->kind == QTS_QUOTE) {
+		if (num(v, f, len, v->col[C_BID], "bid", &ev->quote.bid) || num(v, f, len, v->col[C_ASK], "ask", &ev->quote.ask) ||
+		    num(v, f, len, v->col[C_BIDSIZE], "bid size", &ev->quote.bid_size) ||
+		    num(v, f, len, v->col[C_ASKSIZE], "ask size", &ev->quote.ask_size))
+			return -1;
+	} else if (num(v, f, len, v->col[C_OPEN], "open", &ev->bar.open) || num(v, f, len, v->col[C_HIGH], "high", &ev->bar.high) ||
+		   num(v, f, len, v->col[C_LOW], "low", &ev->bar.low) || num(v, f, len, v->col[C_CLOSE], "close", &ev->bar.close) ||
+		   num(v, f, len, v->col[C_VOLUME], "volume", &ev->bar.volume) || num(v, f, len, v->col[C_ADJ], "adj close", &adj))
 		return -1;
-	if (v->o.adjust && ev->bar.close != 0) {
+	if (v->kind == QTS_BAR && v->o.adjust && ev->bar.close != 0) {
 		double k = adj / ev->bar.close;
 		ev->bar.open *= k, ev->bar.high *= k, ev->bar.low *= k;
 		ev->bar.close = adj;
@@ -285,6 +325,9 @@ static void infer_tf(qts_vendor *v)
 
 static void finish(qts_vendor *v, qts_event *ev, long line)
 {
+	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), line);
+	if (v->kind != QTS_BAR)
+		return;
 	QTS_SET(ev->bar.tf, v->tf);
 	if (v->o.stamp_end)
 		ev->ts -= v->tf_ns ? v->tf_ns : 0;
@@ -294,7 +337,6 @@ static void finish(qts_vendor *v, qts_event *ev, long line)
 		qts_civil_from_days((ev->ts - 1) / QTS_NS_PER_DAY, &y, &m, &d);
 		ev->ts = qts_days_from_civil(y, m, 1) * QTS_NS_PER_DAY;
 	}
-	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), line);
 }
 
 int qts_vendor_next(qts_vendor *v, qts_event *ev)
@@ -307,7 +349,7 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev)
 			v->nqueue++;
 		if (r < 0 && v->nqueue == 0)
 			return -1;
-		if (!v->tf[0])
+		if (!v->tf[0] && v->kind == QTS_BAR)
 			infer_tf(v);
 		if (r < 0) {
 			/* Deliver the good rows first; the error comes after them. */

@@ -90,6 +90,18 @@ int qts_writer_flush(qts_writer *w)
 	return 0;
 }
 
+int qts_finish(qts_writer *w, int status)
+{
+	if (w && qts_writer_close(w) < 0 && errno != EPIPE) {
+		qts_warn("write error: %s", strerror(errno));
+		status = status ? status : QTS_EXIT_FAIL;
+	}
+	if (qts_interrupted)
+		return 128 + qts_interrupted;
+	int s = qts_close_stdout();
+	return status ? status : s;
+}
+
 void qts_writer_idle_flush(void *writer)
 {
 	qts_writer_flush(writer);

@@ -124,7 +124,7 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 @test "--on-bad skip drops bad bars and counts them" {
 	run -0 --separate-stderr qts-fetch -s X --on-bad skip "$F/bad-ohlc.csv"
 	[ "${#lines[@]}" -eq 3 ]
-	[ "$stderr" = "qts-fetch: skipped 2 bad bars" ]
+	[ "$stderr" = "qts-fetch: skipped 2 bad records" ]
 }
 
 @test "--on-bad warn keeps them and says why" {
@@ -153,7 +153,7 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 }
 
 @test "a header with no price columns" {
-	printf 'Date,Price\n2024-01-02,1\n' > "$BATS_TEST_TMPDIR/p.csv"
+	printf 'Date,Value\n2024-01-02,1\n' > "$BATS_TEST_TMPDIR/p.csv"
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/p.csv"
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/p.csv:1: header has no open column (not a known layout)" ]
 }
@@ -272,4 +272,59 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	qts-fetch -s 6E --stamp end "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" > "$BATS_TEST_TMPDIR/6e.csv"
 	[ "$(wc -l < "$BATS_TEST_TMPDIR/6e.csv")" -eq 29996 ]
 	[ "$(head -1 "$BATS_TEST_TMPDIR/6e.csv" | cut -d, -f2,4)" = "2024-01-01T23:00:00Z,1m" ]
+}
+
+@test "trades layout (Tardis): price and amount become ticks, epoch microseconds" {
+	run -0 qts-fetch --epoch us "$F/trades.csv"
+	[ "${lines[0]}" = "tick,2020-02-22T00:00:02.111Z,BTCUSDT,9682,0.132" ]
+	# trades may share a timestamp
+	[ "${lines[1]}" = "tick,2020-02-22T00:00:02.111Z,BTCUSDT,9682,0.412" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "quotes layout (TrueFX): bid and ask without sizes, offsets in the times" {
+	run -0 qts-fetch -s USDJPY "$F/quotes.csv"
+	[ "${lines[0]}" = "quote,2013-01-01T22:00:00.295Z,USDJPY,86.655,86.728,0,0" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "quotes are validated: crossed, negative size, out of order" {
+	run -1 --separate-stderr qts-fetch "$F/crossed.csv"
+	[ "$stderr" = "qts-fetch: $F/crossed.csv:3: crossed quote: bid 10.2 above ask 10.1" ]
+	run -0 --separate-stderr qts-fetch --on-bad warn "$F/crossed.csv"
+	[[ "$stderr" == *"crossed.csv:4: quote sizes must be numbers >= 0"* ]]
+	[[ "$stderr" == *"crossed.csv:5: X quote at 2024-01-02T14:30:01Z is before the one before (2024-01-02T14:30:02Z)"* ]]
+}
+
+@test "ticks: a non-positive price is refused" {
+	printf 'time,price,size,symbol\n2024-01-02T14:30:00Z,0,1,X\n' > "$BATS_TEST_TMPDIR/t.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/t.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/t.csv:2: a trade price must be a positive number" ]
+}
+
+@test "--tz reads times written without a zone as that zone's wall-clock time" {
+	run -0 qts-fetch -s X --tz America/New_York "$F/alphavantage.csv"
+	# 09:35 in New York in January is 14:35 UTC
+	[ "${lines[0]}" = "bar,2024-01-02T14:35:00Z,X,5m,10,11,9.5,10.5,100" ]
+	# and in summer, 13:35
+	printf 'timestamp,open,high,low,close,volume\n2024-07-01 09:35:00,1,1,1,1,1\n2024-07-01 09:40:00,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/s.csv"
+	run -0 qts-fetch -s X --tz America/New_York "$BATS_TEST_TMPDIR/s.csv"
+	[ "${lines[0]}" = "bar,2024-07-01T13:35:00Z,X,5m,1,1,1,1,1" ]
+	# times with a zone are left alone
+	run -0 qts-fetch --tz Asia/Tokyo "$F/a.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+}
+
+@test "--tz: an unknown zone is a usage error" {
+	run -2 --separate-stderr qts-fetch --tz Mars/Olympus synth:A
+	[[ "$stderr" == "qts-fetch: --tz: 'Mars/Olympus' is not an installed time zone"* ]]
+	run -2 --separate-stderr qts-fetch --tz ../etc synth:A
+	[[ "$stderr" == "qts-fetch: --tz: '../etc' is not a time zone name"* ]]
+}
+
+@test "real data: Tardis trades and quotes merge into one stream of 19998 events" {
+	[ -f "$DATA/tardis_trades.csv" ] || skip "shared data not present"
+	run -0 qts-fetch --epoch us "$DATA/tardis_trades.csv" "$DATA/tardis_quotes.csv"
+	[ "${#lines[@]}" -eq 19998 ]
+	[[ "${lines[0]}" == quote,2020-02-22T00:00:01.096Z,BTCUSDT,* ]]
 }

@@ -51,6 +51,47 @@ static void numbers(void)
 			parse_ok = 0;
 	}
 	CHECK(trip_ok, "format then parse is the identity on 200000 doubles");
+
+	/* Against printf: never longer than the shortest of %.15g..%.17g that
+	 * reads back, over doubles of every magnitude and full precision. */
+	int short_ok = 1, any_ok = 1;
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		double d;
+		uint64_t bits = x;
+		memcpy(&d, &bits, sizeof d);
+		if (!isfinite(d))
+			continue;
+		int n = qts_num_format(d, buf);
+		if (qts_num_parse(buf, (size_t)n, &v) < 0 || !(v == d || (v == 0 && d == 0)))
+			any_ok = 0;
+		char ref[40];
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(ref, sizeof ref, "%.*g", prec, d);
+			if (strtod(ref, NULL) == d)
+				break;
+		}
+		/* compare significant digits: strip sign, point, exponent and leading zeros */
+		int sig_a = 0, sig_b = 0, lead = 1;
+		for (const char *c = buf; *c && *c != 'e'; c++)
+			if (*c >= '1' && *c <= '9') sig_a++, lead = 0; else if (*c == '0' && !lead) sig_a++;
+		lead = 1;
+		for (const char *c = ref; *c && *c != 'e'; c++)
+			if (*c >= '1' && *c <= '9') sig_b++, lead = 0; else if (*c == '0' && !lead) sig_b++;
+		if (sig_a > sig_b) {
+			short_ok = 0;
+			printf("# %s longer than %s\n", buf, ref);
+		}
+	}
+	CHECK(any_ok, "random bit patterns: format then parse is the identity");
+	CHECK(short_ok, "random bit patterns: no more digits than printf's shortest");
+	qts_num_format(1e-5, buf);
+	CHECK_STR(buf, "1e-05", "below 1e-4 in exponent form");
+	qts_num_format(123456789012345678.0, buf);
+	CHECK_STR(buf, "1.2345678901234568e+17", "1e15 and above in exponent form");
+	qts_num_format(0.00012345678901234, buf);
+	CHECK_STR(buf, "0.00012345678901234", "fixed from 1e-4");
 	CHECK(parse_ok, "parse agrees with strtod on 200000 decimals");
 }
 

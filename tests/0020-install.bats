@@ -1,0 +1,26 @@
+#!/usr/bin/env bats
+# make install and make uninstall, into a scratch DESTDIR.
+
+load helper
+
+TOP=$BATS_TEST_DIRNAME/..
+
+@test "make install puts programs, man pages, the plugin header and completions in place" {
+	d=$BATS_TEST_TMPDIR/root
+	make -s -C "$TOP" install DESTDIR="$d" PREFIX=/usr > /dev/null
+	for p in "$TOP"/cmd/qts*.c; do
+		p=$(basename "$p" .c)
+		[ -x "$d/usr/bin/$p" ] || { echo "no $p"; false; }
+		[ -f "$d/usr/share/man/man1/$p.1" ]
+		[ -f "$d/usr/share/bash-completion/completions/$p" ]
+		[ -f "$d/usr/share/zsh/site-functions/_$p" ]
+	done
+	[ -f "$d/usr/share/man/man5/qts-events.5" ]
+	[ -f "$d/usr/share/man/man7/qts.7" ]
+	[ -f "$d/usr/include/qts/strategy.h" ]
+	# the installed qts finds its siblings
+	run -0 "$d/usr/bin/qts" fetch --count 2 synth:A
+	[ "${#lines[@]}" -eq 2 ]
+	make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr > /dev/null
+	[ -z "$(find "$d" -type f)" ]
+}
