@@ -80,7 +80,8 @@ struct host {
 	enum mode mode;
 	qts_writer *w;
 	FILE *table; /* --print */
-	char *row;   /* a row being built: 40 bytes a value and the time, symbol */
+	char *row;   /* rows being built, written ROWBUF bytes at a time */
+	size_t rowlen;
 	int64_t row_ts;
 	size_t row_tslen;
 	char row_tsbuf[48];
@@ -412,12 +413,21 @@ static void print_header(struct host *h)
 	putc('\n', h->table);
 }
 
-/* One row, built in h->row and written whole: a stream of fputs calls
- * costs more than the numbers.  Bars of several symbols share a time, so
- * the last time written is kept formatted. */
+#define ROWBUF 65536
+
+static void flush_rows(struct host *h)
+{
+	if (h->rowlen && fwrite(h->row, 1, h->rowlen, h->table) != h->rowlen)
+		h->failed = 1;
+	h->rowlen = 0;
+}
+
+/* Rows are built in place in h->row and written in large blocks: a
+ * stream of fputs calls costs more than the numbers.  Bars of several
+ * symbols share a time, so the last time written is kept formatted. */
 static void print_row(struct host *h, struct sym *s, const qts_event *ev)
 {
-	char *p = h->row;
+	char *p = h->row + h->rowlen;
 	if (ev->ts != h->row_ts || !h->row_tslen) {
 		h->row_ts = ev->ts;
 		h->row_tslen = (size_t)qts_time_format(ev->ts, h->row_tsbuf);
@@ -432,7 +442,9 @@ static void print_row(struct host *h, struct sym *s, const qts_event *ev)
 		p += qts_num_format(h->values[i], p);
 	}
 	*p++ = '\n';
-	fwrite(h->row, 1, (size_t)(p - h->row), h->table);
+	h->rowlen = (size_t)(p - h->row);
+	if (h->rowlen >= ROWBUF)
+		flush_rows(h);
 }
 
 /* ---- orders ------------------------------------------------------------------ */
@@ -759,8 +771,10 @@ static void on_idle(void *arg)
 	maybe_reload(h, 1);
 	if (h->w)
 		qts_writer_flush(h->w);
-	if (h->table)
+	if (h->table) {
+		flush_rows(h);
 		fflush(h->table);
+	}
 }
 
 /* ---- events ------------------------------------------------------------- */
@@ -1026,7 +1040,9 @@ int main(int argc, char **argv)
 
 	if (h.mode == M_PRINT) {
 		h.table = stdout;
-		h.row = xcalloc(qts_expr_count(h.expr) + 1, 40 + sizeof h.row_tsbuf + 2 * QTS_SYM_MAX);
+		/* room for one more row past ROWBUF: 33 bytes a number at most */
+		h.row = xcalloc(1, ROWBUF + (qts_expr_count(h.expr) + 1) * 40 + sizeof h.row_tsbuf +
+					   2 * QTS_SYM_MAX);
 		print_header(&h);
 	} else if (!(h.w = qts_writer_new(STDOUT_FILENO, qts_output_format(o.msgpack)))) {
 		qts_die(QTS_EXIT_FAIL, "out of memory");
@@ -1040,6 +1056,8 @@ int main(int argc, char **argv)
 		if (s)
 			status = s;
 	}
+	if (h.table)
+		flush_rows(&h);
 
 	if (h.w && qts_writer_close(h.w) < 0 && errno != EPIPE && !h.failed) {
 		qts_warn("write error: %s", strerror(errno));

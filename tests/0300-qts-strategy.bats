@@ -189,6 +189,13 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,' | cut -d, -f4 | tr '\n' ' ')" = "7 8 9 10 11 12 13 14 " ]
 }
 
+@test "--print: a long table comes out whole, in order, row for row" {
+	qts-fetch --tf 1m --count 20000 synth:A,B >bars.csv
+	qts-strategy --print 'close,volume' bars.csv >table.csv
+	[ "$(wc -l <table.csv)" -eq 40001 ]
+	diff <(tail -n +2 table.csv) <(awk -F, '$1 == "bar" { print $2 "," $3 "," $8 "," $9 }' bars.csv)
+}
+
 @test "state is per symbol" {
 	sed 's/ACME/BETA/' "$S/cross.csv" | paste -d '\n' "$S/cross.csv" - >two.csv
 	run qts-strategy sma-cross fast=2 slow=3 two.csv
