@@ -62,10 +62,8 @@ static int stddev_update(qts_ind *ind, const double *in, double *out)
 const struct ind_impl ind_var = { "var", var_setup, var_update };
 const struct ind_impl ind_stddev = { "stddev", var_setup, stddev_update };
 
-/* LINEARREG: least squares over the window, evaluated at the newest bar.
- * Summed afresh each bar (O(period)) in TA-Lib's order: running sums of
- * x*y drift, and the window is short. */
-/* TA-Lib's least squares over the window, with x the age of a bar (p - 1
+/* LINEARREG: TA-Lib's least squares over the window, evaluated at the
+ * newest bar, with x the age of a bar (p - 1
  * for the oldest, 0 for the newest), kept in O(1): a new bar ages every
  * other one, so sum(x*y) grows by sum(y) less p times the value leaving.
  * Rounding in the running sums would pile up over a long stream, so every
