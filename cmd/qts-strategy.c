@@ -47,6 +47,13 @@ struct tfseen {
 	qts_tf parsed;
 };
 
+/* An order the strategy keeps working (live while id[0]). */
+struct work {
+	char id[QTS_ID_MAX];
+	int side; /* 1 buy, -1 sell */
+	double qty, limit, stop;
+};
+
 struct sym {
 	char name[QTS_SYM_MAX];
 	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical */
@@ -54,8 +61,12 @@ struct sym {
 	int ntfs;
 	double target; /* last written, NaN before the first */
 	char unit[QTS_WORD_MAX];
+	char field[2 * QTS_SYM_MAX + 2]; /* the name as a CSV field (--print) */
+	size_t fieldlen;
 	void *state;   /* a built-in's */
 	qts_expr_state *es;
+	double pos;    /* orders: the position they have reached by the fill model */
+	struct work work[2];
 };
 
 struct plugin {
@@ -69,6 +80,11 @@ struct host {
 	enum mode mode;
 	qts_writer *w;
 	FILE *table; /* --print */
+	char *row;   /* rows being built, written ROWBUF bytes at a time */
+	size_t rowlen;
+	int64_t row_ts;
+	size_t row_tslen;
+	char row_tsbuf[48];
 	const char *name; /* strategy field of targets and orders */
 	char namebuf[QTS_NAME_MAX];
 	char tf[16];      /* --tf, canonical, or "" */
@@ -77,9 +93,10 @@ struct host {
 	/* built-in */
 	const qts_strat_info *strat;
 	double param[QTS_STRAT_MAXPARAM];
+	int use_orders;   /* trade with orders instead of targets */
 	/* expression */
 	qts_expr *expr;
-	int target_var;
+	int target_var, position_var, limit_var, stop_var;
 	double *values;
 	/* plugin */
 	const char *plugin_path;
@@ -170,6 +187,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		qts_usage_error(usage, "--watch goes with --plugin");
 	if (o->unit && strcmp(o->unit, "qty") && strcmp(o->unit, "weight"))
 		qts_usage_error(usage, "--unit: '%s' is neither qty nor weight", o->unit);
+	if (o->msgpack && o->print)
+		qts_usage_error(usage, "-M goes with events: --print writes a CSV table");
 	if (o->unit && !(o->expr || o->progfile))
 		qts_usage_error(usage, "--unit goes with -e or -f");
 }
@@ -232,10 +251,29 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* A CSV field, quoted when it must be, at p; returns the end. */
+static char *put_field(char *p, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		size_t n = strlen(s);
+		memcpy(p, s, n);
+		return p + n;
+	}
+	*p++ = '"';
+	for (; *s; s++) {
+		if (*s == '"')
+			*p++ = '"';
+		*p++ = *s;
+	}
+	*p++ = '"';
+	return p;
+}
+
 static struct sym *new_sym(struct host *h, const char *name)
 {
 	struct sym *s = xcalloc(1, sizeof *s);
 	QTS_SET(s->name, name);
+	s->fieldlen = (size_t)(put_field(s->field, s->name) - s->field);
 	s->target = NAN;
 	char err[160] = "";
 	if (h->mode == M_BUILTIN) {
@@ -362,44 +400,171 @@ static int emit_target(struct host *h, struct sym *s, double target, const char 
 	return 0;
 }
 
-static void print_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	putc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', f);
-		putc(*s, f);
-	}
-	putc('"', f);
-}
-
 static void print_header(struct host *h)
 {
 	fputs("ts,symbol", h->table);
 	for (size_t i = 0; i < qts_expr_count(h->expr); i++) {
+		const char *t = qts_expr_text(h->expr, i);
+		char *buf = xcalloc(2 * strlen(t) + 3, 1);
 		putc(',', h->table);
-		print_field(h->table, qts_expr_text(h->expr, i));
+		fwrite(buf, 1, (size_t)(put_field(buf, t) - buf), h->table);
+		free(buf);
 	}
 	putc('\n', h->table);
 }
 
-static void print_row(struct host *h, const qts_event *ev)
+#define ROWBUF 65536
+
+static void flush_rows(struct host *h)
 {
-	char buf[48];
-	buf[qts_time_format(ev->ts, buf)] = '\0';
-	fputs(buf, h->table);
-	putc(',', h->table);
-	print_field(h->table, ev->symbol);
-	for (size_t i = 0; i < qts_expr_count(h->expr); i++) {
-		putc(',', h->table);
-		buf[qts_num_format(h->values[i], buf)] = '\0';
-		fputs(buf, h->table);
+	if (h->rowlen && fwrite(h->row, 1, h->rowlen, h->table) != h->rowlen)
+		h->failed = 1;
+	h->rowlen = 0;
+}
+
+/* Rows are built in place in h->row and written in large blocks: a
+ * stream of fputs calls costs more than the numbers.  Bars of several
+ * symbols share a time, so the last time written is kept formatted. */
+static void print_row(struct host *h, struct sym *s, const qts_event *ev)
+{
+	char *p = h->row + h->rowlen;
+	if (ev->ts != h->row_ts || !h->row_tslen) {
+		h->row_ts = ev->ts;
+		h->row_tslen = (size_t)qts_time_format(ev->ts, h->row_tsbuf);
 	}
-	putc('\n', h->table);
+	memcpy(p, h->row_tsbuf, h->row_tslen);
+	p += h->row_tslen;
+	*p++ = ',';
+	memcpy(p, s->field, s->fieldlen);
+	p += s->fieldlen;
+	for (size_t i = 0, n = qts_expr_count(h->expr); i < n; i++) {
+		*p++ = ',';
+		p += qts_num_format(h->values[i], p);
+	}
+	*p++ = '\n';
+	h->rowlen = (size_t)(p - h->row);
+	if (h->rowlen >= ROWBUF)
+		flush_rows(h);
+}
+
+/* ---- orders ------------------------------------------------------------------ */
+
+/* Whether a working order fills on a bar (open, high, low, close) by
+ * qts-sim's fill model: the price runs open, low, high, close on a bar
+ * closing at or above its open, else open, high, low, close; a stop
+ * triggers at the open when the open is beyond it, else where the path
+ * reaches it, and a limit fills where the path is at or better than it.
+ * A sell is a buy on negated prices. */
+static int fills_on(const struct work *w, const double *v)
+{
+	double sg = w->side, up = v[3] >= v[0];
+	double path[4] = { sg * v[0], sg * (up ? v[2] : v[1]), sg * (up ? v[1] : v[2]), sg * v[3] };
+	double stop = sg * w->stop, limit = sg * w->limit, price = path[0];
+	int from = 1;
+	if (!isnan(stop) && path[0] < stop) {
+		while (from < 4 && path[from] < stop)
+			from++;
+		if (from == 4)
+			return 0;
+		price = stop;
+	}
+	if (isnan(limit))
+		return 1;
+	for (int i = from; i < 4 && price > limit; i++)
+		price = path[i] < price ? path[i] : price;
+	return price <= limit;
+}
+
+static int same_price(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+/* Orders that worked during this bar and that the fill model fills on it
+ * are taken as filled: the position moves, the order is gone. */
+static void presume_fills(struct sym *s, const double *v)
+{
+	for (int i = 0; i < 2; i++)
+		if (s->work[i].id[0] && fills_on(&s->work[i], v)) {
+			s->pos += s->work[i].side * s->work[i].qty;
+			s->work[i].id[0] = '\0';
+		}
+}
+
+/* Keep the working orders that are wanted as they are, cancel the
+ * others, and send the wanted ones not yet working, as gtc orders. */
+static void place_orders(struct host *h, struct sym *s, const struct work *want, int n)
+{
+	int kept[2] = { 0, 0 };
+	qts_event ev;
+	for (int i = 0; i < 2; i++) {
+		struct work *w = &s->work[i];
+		if (!w->id[0])
+			continue;
+		int j = 0;
+		while (j < n && (kept[j] || w->side != want[j].side || w->qty != want[j].qty ||
+				 !same_price(w->limit, want[j].limit) || !same_price(w->stop, want[j].stop)))
+			j++;
+		if (j < n) {
+			kept[j] = 1;
+			continue;
+		}
+		qts_event_init(&ev, QTS_CANCEL, h->now);
+		QTS_SET(ev.symbol, s->name);
+		QTS_SET(ev.cancel.id, w->id);
+		put(h, &ev);
+		w->id[0] = '\0';
+	}
+	for (int j = 0; j < n; j++) {
+		if (kept[j])
+			continue;
+		struct work *w = !s->work[0].id[0] ? &s->work[0] : &s->work[1];
+		*w = want[j];
+		snprintf(w->id, sizeof w->id, "%.40s-%lu", h->name, ++h->orders);
+		qts_event_init(&ev, QTS_ORDER, h->now);
+		QTS_SET(ev.symbol, s->name);
+		QTS_SET(ev.order.id, w->id);
+		QTS_SET(ev.order.side, w->side > 0 ? "buy" : "sell");
+		ev.order.qty = w->qty;
+		QTS_SET(ev.order.kind, isnan(w->limit) ? (isnan(w->stop) ? "market" : "stop")
+						      : (isnan(w->stop) ? "limit" : "stop_limit"));
+		ev.order.limit = w->limit;
+		ev.order.stop = w->stop;
+		QTS_SET(ev.order.tif, "gtc");
+		QTS_SET(ev.order.strategy, h->name);
+		put(h, &ev);
+	}
+}
+
+/* A program's target as an order for the change from the position, at
+ * its limit and stop prices (a limit, stop or stop_limit order). */
+static void expr_orders(struct host *h, struct sym *s)
+{
+	struct work want = { .limit = NAN, .stop = NAN };
+	double t = qts_expr_get(s->es, h->target_var);
+	int n = !isnan(t) && !isinf(t) && t != s->pos;
+	if (n) {
+		want.side = t > s->pos ? 1 : -1;
+		want.qty = fabs(t - s->pos);
+		if (h->limit_var >= 0)
+			want.limit = qts_expr_get(s->es, h->limit_var);
+		if (h->stop_var >= 0)
+			want.stop = qts_expr_get(s->es, h->stop_var);
+		/* a price still warming up holds the order back */
+		if (isinf(want.limit) || isinf(want.stop) || (isnan(want.limit) && isnan(want.stop)))
+			n = 0;
+	}
+	place_orders(h, s, &want, n);
+}
+
+static void builtin_orders(struct host *h, struct sym *s)
+{
+	qts_strat_order o[2];
+	struct work want[2];
+	int n = h->strat->orders(s->state, h->param, s->pos / h->mult, o);
+	for (int i = 0; i < n; i++)
+		want[i] = (struct work){ "", o[i].side, o[i].qty * h->mult, o[i].limit, o[i].stop };
+	place_orders(h, s, want, n);
 }
 
 /* ---- the plugin host ------------------------------------------------------ */
@@ -606,8 +771,10 @@ static void on_idle(void *arg)
 	maybe_reload(h, 1);
 	if (h->w)
 		qts_writer_flush(h->w);
-	if (h->table)
+	if (h->table) {
+		flush_rows(h);
 		fflush(h->table);
+	}
 }
 
 /* ---- events ------------------------------------------------------------- */
@@ -620,12 +787,19 @@ static void on_bar(struct host *h, const qts_event *ev)
 	if (!t)
 		return; /* not a timeframe: passed through, not used */
 	h->now = bar_end(ev->ts, t->parsed);
-	const double v[5] = { ev->bar.open, ev->bar.high, ev->bar.low, ev->bar.close,
-			      ev->bar.volume };
+	const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
+					     ev->bar.close, ev->bar.volume, (double)ev->ts };
+	if (h->use_orders && (t->mask & 1))
+		presume_fills(s, v);
 	switch (h->mode) {
 	case M_BUILTIN:
-		if (t->mask & 1)
-			emit_target(h, s, h->strat->bar(s->state, h->param, v) * h->mult, h->unit);
+		if (!(t->mask & 1))
+			break;
+		double sig = h->strat->bar(s->state, h->param, v);
+		if (h->use_orders)
+			builtin_orders(h, s);
+		else
+			emit_target(h, s, sig * h->mult, h->unit);
 		break;
 	case M_EXPR:
 	case M_PRINT:
@@ -635,9 +809,13 @@ static void on_bar(struct host *h, const qts_event *ev)
 		if (!(t->mask & 1))
 			break;
 		qts_expr_bar(s->es, 0, v);
+		if (h->mode == M_EXPR)
+			qts_expr_set(s->es, h->position_var, h->use_orders ? s->pos : s->target);
 		qts_expr_run(h->expr, s->es, h->values);
 		if (h->mode == M_PRINT)
-			print_row(h, ev);
+			print_row(h, s, ev);
+		else if (h->use_orders)
+			expr_orders(h, s);
 		else
 			emit_target(h, s, qts_expr_get(s->es, h->target_var), h->unit);
 		break;
@@ -760,7 +938,10 @@ static void setup_builtin(struct host *h, const struct options *o)
 			qts_usage_error(usage, "%s: %s: %g is not a whole number", s->name, n,
 					h->param[i]);
 	}
-	int wi = qts_strat_param_index(s, "weight");
+	int wi = qts_strat_param_index(s, "weight"), si = qts_strat_param_index(s, "stop");
+	h->use_orders = si >= 0 && h->param[si] == 1 && s->orders;
+	if (h->use_orders && !isnan(h->param[wi]))
+		qts_usage_error(usage, "%s: stop=1 trades quantities: size=, not weight=", s->name);
 	h->unit = isnan(h->param[wi]) ? "qty" : "weight";
 	h->mult = isnan(h->param[wi]) ? h->param[qts_strat_param_index(s, "size")] : h->param[wi];
 	/* a parameter rule (fast < slow) checked once, before any input */
@@ -791,6 +972,13 @@ static void setup_expr(struct host *h, const struct options *o)
 	}
 	free(src);
 	h->target_var = qts_expr_var(h->expr, "target");
+	h->position_var = qts_expr_var(h->expr, "position");
+	h->limit_var = qts_expr_var(h->expr, "limit");
+	h->stop_var = qts_expr_var(h->expr, "stop");
+	h->use_orders = !o->print && (h->limit_var >= 0 || h->stop_var >= 0);
+	if (h->use_orders && o->unit && !strcmp(o->unit, "weight"))
+		qts_usage_error(usage, "%s: limit and stop orders take quantities: not --unit weight",
+				where);
 	h->values = xcalloc(qts_expr_count(h->expr), sizeof *h->values);
 	h->unit = o->unit ? o->unit : "qty";
 	h->name = o->name ? o->name : "expr";
@@ -852,6 +1040,9 @@ int main(int argc, char **argv)
 
 	if (h.mode == M_PRINT) {
 		h.table = stdout;
+		/* room for one more row past ROWBUF: 33 bytes a number at most */
+		h.row = xcalloc(1, ROWBUF + (qts_expr_count(h.expr) + 1) * 40 + sizeof h.row_tsbuf +
+					   2 * QTS_SYM_MAX);
 		print_header(&h);
 	} else if (!(h.w = qts_writer_new(STDOUT_FILENO, qts_output_format(o.msgpack)))) {
 		qts_die(QTS_EXIT_FAIL, "out of memory");
@@ -865,6 +1056,8 @@ int main(int argc, char **argv)
 		if (s)
 			status = s;
 	}
+	if (h.table)
+		flush_rows(&h);
 
 	if (h.w && qts_writer_close(h.w) < 0 && errno != EPIPE && !h.failed) {
 		qts_warn("write error: %s", strerror(errno));
@@ -875,6 +1068,7 @@ int main(int argc, char **argv)
 	free_syms(&h);
 	free(h.pparam);
 	free(h.values);
+	free(h.row);
 	qts_expr_free(h.expr);
 	if (qts_interrupted > 0)
 		return 128 + qts_interrupted;

@@ -43,11 +43,14 @@ static const struct {
 	{ "round", F_ROUND, 1 }, { "sign", F_SIGN, 1 }, { "sqrt", F_SQRT, 1 },
 };
 
-static const char *const series_names[5] = { "open", "high", "low", "close", "volume" };
+/* The bar fields, then the bar's start time (ns since the epoch). */
+static const char *const series_names[QTS_EXPR_NFIELDS] = { "open", "high", "low", "close", "volume",
+							    "ts" };
 
 struct node {
 	int op;
-	int a, b, c; /* children; N_SERIES: slot, field, lag; N_FN: fn in c */
+	int a, b, c; /* children; N_SERIES: slot, field, lag; N_VAR: var, -, lag;
+		      * N_IND: site, output, lag; N_CROSS: site, -, lag; N_FN: fn in c */
 	double v;    /* N_NUM */
 };
 
@@ -58,6 +61,7 @@ struct site {
 	int nin, in[5]; /* input nodes */
 	int clock;      /* series slot whose new bars update this site */
 	int pure;       /* inputs name no variable: identical sites may share */
+	int lag;        /* deepest history [N] read of its outputs */
 };
 
 struct stmt {
@@ -78,6 +82,7 @@ struct qts_expr {
 	char tf[8][16]; /* named timeframes, slot i + 1 */
 	size_t ntf;
 	int lag[9]; /* deepest history per slot */
+	int *varlag; /* deepest history [N] per variable */
 };
 
 struct qts_expr_state {
@@ -89,6 +94,12 @@ struct qts_expr_state {
 	qts_ind **ind;     /* per site (NULL for cross) */
 	double *out;       /* per site: 3 outputs (cross: value, prev a, prev b) */
 	uint64_t *seen;    /* per site: count of its clock when last updated */
+	/* history rings, sized at compile time from the deepest [N]: per site
+	 * 3 outputs x size, per variable size values */
+	double *hist;
+	size_t *soff, *smask, *voff, *vmask;
+	uint64_t *supd;    /* per site: updates so far */
+	uint64_t runs;     /* runs so far (variable history) */
 };
 
 /* ---- lexer --------------------------------------------------------------- */
@@ -272,6 +283,11 @@ static int var_slot(qts_expr *e, const char *name, size_t len, int create)
 	if (!v)
 		return -1;
 	e->var = v;
+	int *l = realloc(e->varlag, (e->nvar + 1) * sizeof *l);
+	if (!l)
+		return -1;
+	e->varlag = l;
+	l[e->nvar] = 0;
 	if (!(v[e->nvar] = strndup(name, len)))
 		return -1;
 	return (int)e->nvar++;
@@ -279,7 +295,7 @@ static int var_slot(qts_expr *e, const char *name, size_t len, int create)
 
 static int is_series(const char *name, size_t len)
 {
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < QTS_EXPR_NFIELDS; i++)
 		if (strlen(series_names[i]) == len && !memcmp(series_names[i], name, len))
 			return i;
 	return -1;
@@ -342,8 +358,8 @@ static int same_tree(const qts_expr *e, int a, int b)
 		return x->v == y->v;
 	case N_SERIES:
 		return x->a == y->a && x->b == y->b && x->c == y->c;
-	case N_IND: case N_CROSS:
-		return x->a == y->a && x->b == y->b;
+	case N_IND: case N_CROSS: case N_VAR:
+		return x->a == y->a && x->b == y->b && x->c == y->c;
 	case N_NEG: case N_NOT:
 		return same_tree(e, x->a, y->a);
 	case N_FN1:
@@ -539,6 +555,23 @@ static int parse_call(struct parser *p, const char *name, size_t len, size_t at)
 	return add_node(p, N_CROSS, site, 0, 0, 0);
 }
 
+/* An optional history index `[N]` after a primary: N, 0 without one, -1
+ * on an error. */
+static int parse_lag(struct parser *p)
+{
+	if (!accept(p, T_LB))
+		return 0;
+	size_t lpos = p->tpos;
+	if (p->tok != T_NUM || p->num != (double)(long)p->num || p->num < 0 || p->num > MAX_LAG) {
+		fail_at(p, lpos, "history index must be a whole number in [0, %d]", MAX_LAG);
+		return -1;
+	}
+	int lag = (int)p->num;
+	next(p);
+	expect(p, T_RB, "']'");
+	return p->failed ? -1 : lag;
+}
+
 static int parse_primary(struct parser *p)
 {
 	skip_newlines(p);
@@ -566,29 +599,36 @@ static int parse_primary(struct parser *p)
 		look++;
 	if (p->src[look] == '(') {
 		next(p);
-		return parse_call(p, name, len, at);
+		int n = parse_call(p, name, len, at);
+		if (p->failed || p->tok != T_LB)
+			return n;
+		struct node *x = &p->e->node[n];
+		if (x->op != N_IND && x->op != N_CROSS) {
+			fail_at(p, p->tpos, "history [N] applies to bar fields, variables, "
+				"indicators and cross only");
+			return 0;
+		}
+		int lag = parse_lag(p);
+		if (lag < 0)
+			return 0;
+		x = &p->e->node[n];
+		x->c = lag;
+		if (lag > p->e->site[x->a].lag)
+			p->e->site[x->a].lag = lag;
+		return n;
 	}
 	next(p);
 	if (len == 3 && !memcmp(name, "nan", 3))
 		return add_node(p, N_NUM, 0, 0, 0, NAN);
 	int field = is_series(name, len);
 	if (field >= 0) {
-		int slot = 0, lag = 0;
+		int slot = 0, lag;
 		if (p->tok == T_AT) {
 			slot = tf_slot(p, p->tpos);
 			next(p);
 		}
-		if (accept(p, T_LB)) {
-			size_t lpos = p->tpos;
-			if (p->tok != T_NUM || p->num != (double)(long)p->num || p->num < 0 ||
-			    p->num > MAX_LAG) {
-				fail_at(p, lpos, "history index must be a whole number in [0, %d]", MAX_LAG);
-				return 0;
-			}
-			lag = (int)p->num;
-			next(p);
-			expect(p, T_RB, "']'");
-		}
+		if ((lag = parse_lag(p)) < 0)
+			return 0;
 		if (lag > p->e->lag[slot])
 			p->e->lag[slot] = lag;
 		return add_node(p, N_SERIES, slot, field, lag, 0);
@@ -598,11 +638,12 @@ static int parse_primary(struct parser *p)
 		fail_at(p, at, "unknown name '%.*s'", (int)len, name);
 		return 0;
 	}
-	if (p->tok == T_LB) {
-		fail_at(p, p->tpos, "history [N] applies to open, high, low, close and volume only");
+	int lag = parse_lag(p);
+	if (lag < 0)
 		return 0;
-	}
-	return add_node(p, N_VAR, v, 0, 0, 0);
+	if (lag > p->e->varlag[v])
+		p->e->varlag[v] = lag;
+	return add_node(p, N_VAR, v, 0, lag, 0);
 }
 
 static int parse_unary(struct parser *p)
@@ -681,7 +722,8 @@ static void parse_statement(struct parser *p)
 		if (p->src[i] == '=' && p->src[i + 1] != '=') {
 			const char *name = p->src + p->tpos;
 			size_t len = p->tlen, at = p->tpos;
-			if (is_series(name, len) >= 0 || (len == 3 && !memcmp(name, "nan", 3))) {
+			if (is_series(name, len) >= 0 || (len == 3 && !memcmp(name, "nan", 3)) ||
+			    (len == 8 && !memcmp(name, "position", 8))) {
 				fail_at(p, at, "cannot assign to '%.*s'", (int)len, name);
 				return;
 			}
@@ -717,7 +759,7 @@ static void parse_statement(struct parser *p)
  * value from the previous bar). */
 static int declare_vars(qts_expr *e, const char *src)
 {
-	if (var_slot(e, "target", 6, 1) < 0)
+	if (var_slot(e, "target", 6, 1) < 0 || var_slot(e, "position", 8, 1) < 0)
 		return -1;
 	for (const char *s = src; *s;) {
 		if (*s == '#') {
@@ -754,7 +796,9 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 	qts_expr *e = calloc(1, sizeof *e);
 	struct parser p = { .src = src, .mode = mode, .e = e, .err = err };
 	memset(err, 0, sizeof *err);
-	if (!e || (mode == QTS_EXPR_PROGRAM ? declare_vars(e, src) : var_slot(e, "target", 6, 1)) < 0) {
+	if (!e || (mode == QTS_EXPR_PROGRAM ? declare_vars(e, src)
+					     : var_slot(e, "target", 6, 1) < 0 ? -1
+					     : var_slot(e, "position", 8, 1)) < 0) {
 		snprintf(err->msg, sizeof err->msg, "out of memory");
 		err->line = err->col = 1;
 		qts_expr_free(e);
@@ -804,6 +848,7 @@ void qts_expr_free(qts_expr *e)
 		free(e->var[i]);
 	free(e->stmt);
 	free(e->var);
+	free(e->varlag);
 	free(e->node);
 	free(e->site);
 	free(e);
@@ -857,8 +902,35 @@ qts_expr_state *qts_expr_state_new(const qts_expr *e)
 			size <<= 1;
 		s->off[k] = total;
 		s->mask[k] = size - 1;
-		total += 5 * size;
+		total += QTS_EXPR_NFIELDS * size;
 	}
+	/* history of calls and variables: none without a [N] on them */
+	size_t nhist = 0;
+	s->soff = calloc(e->nsite + 1, sizeof *s->soff);
+	s->smask = calloc(e->nsite + 1, sizeof *s->smask);
+	s->supd = calloc(e->nsite + 1, sizeof *s->supd);
+	s->voff = calloc(e->nvar + 1, sizeof *s->voff);
+	s->vmask = calloc(e->nvar + 1, sizeof *s->vmask);
+	if (!s->soff || !s->smask || !s->supd || !s->voff || !s->vmask)
+		goto fail;
+	for (size_t i = 0; i < e->nsite; i++) {
+		size_t size = 1;
+		while (e->site[i].lag && size < (size_t)e->site[i].lag + 1)
+			size <<= 1;
+		s->soff[i] = nhist;
+		s->smask[i] = size - 1;
+		nhist += e->site[i].lag ? 3 * size : 0;
+	}
+	for (size_t i = 0; i < e->nvar; i++) {
+		size_t size = 1;
+		while (size < (size_t)e->varlag[i])
+			size <<= 1;
+		s->voff[i] = nhist;
+		s->vmask[i] = size - 1;
+		nhist += e->varlag[i] ? size : 0;
+	}
+	if (!(s->hist = malloc((nhist + 1) * sizeof *s->hist)))
+		goto fail;
 	s->var = malloc((e->nvar ? e->nvar : 1) * sizeof *s->var);
 	s->ring = malloc(total * sizeof *s->ring);
 	s->ind = calloc(e->nsite + 1, sizeof *s->ind);
@@ -868,11 +940,17 @@ qts_expr_state *qts_expr_state_new(const qts_expr *e)
 		goto fail;
 	for (size_t i = 0; i < e->nvar; i++)
 		s->var[i] = 0;
-	s->var[0] = NAN; /* target: no opinion until assigned */
+	/* no opinion until assigned; the position until the host sets it */
+	s->var[0] = s->var[1] = NAN;
+	for (size_t i = 2; i < e->nvar; i++)
+		if (!strcmp(e->var[i], "limit") || !strcmp(e->var[i], "stop"))
+			s->var[i] = NAN;
 	for (size_t i = 0; i < total; i++)
 		s->ring[i] = NAN;
 	for (size_t i = 0; i < 3 * e->nsite; i++)
 		s->out[i] = NAN;
+	for (size_t i = 0; i < nhist; i++)
+		s->hist[i] = NAN;
 	for (size_t i = 0; i < e->nsite; i++) {
 		if (!e->site[i].info)
 			continue;
@@ -898,22 +976,37 @@ void qts_expr_state_free(qts_expr_state *s)
 	free(s->ind);
 	free(s->out);
 	free(s->seen);
+	free(s->hist);
+	free(s->soff);
+	free(s->smask);
+	free(s->supd);
+	free(s->voff);
+	free(s->vmask);
 	free(s);
 }
 
-void qts_expr_bar(qts_expr_state *s, size_t slot, const double ohlcv[5])
+void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIELDS])
 {
 	size_t size = s->mask[slot] + 1;
 	size_t h = (size_t)(++s->count[slot]) & s->mask[slot];
 	double *r = s->ring + s->off[slot];
-	for (int f = 0; f < 5; f++)
-		r[f * size + h] = ohlcv[f];
+	for (int f = 0; f < QTS_EXPR_NFIELDS; f++)
+		r[f * size + h] = bar[f];
 }
 
 double qts_expr_get(const qts_expr_state *s, int var) { return s->var[var]; }
 void qts_expr_set(qts_expr_state *s, int var, double v) { s->var[var] = v; }
 
 static double eval(const qts_expr *e, qts_expr_state *s, int n);
+
+static inline double series(const qts_expr_state *s, const struct node *x)
+{
+	uint64_t cnt = s->count[x->a];
+	if (cnt <= (uint64_t)x->c)
+		return NAN;
+	size_t size = s->mask[x->a] + 1;
+	return s->ring[s->off[x->a] + (size_t)x->b * size + ((cnt - (uint64_t)x->c) & s->mask[x->a])];
+}
 
 static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node *x)
 {
@@ -923,9 +1016,12 @@ static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node 
 	/* inputs are evaluated even when the site is up to date: nested call
 	 * sites must see every bar too */
 	int missing = 0;
-	for (int i = 0; i < site->nin; i++)
-		if (isnan(in[i] = eval(e, s, site->in[i])))
+	for (int i = 0; i < site->nin; i++) {
+		/* most inputs are bar fields: read them without the call */
+		const struct node *y = &e->node[site->in[i]];
+		if (isnan(in[i] = y->op == N_SERIES ? series(s, y) : eval(e, s, site->in[i])))
 			missing = 1;
+	}
 	uint64_t now = s->count[site->clock];
 	if (s->seen[x->a] != now) {
 		s->seen[x->a] = now;
@@ -941,8 +1037,22 @@ static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node 
 			out[1] = in[0];
 			out[2] = in[1];
 		}
+		if (site->lag) {
+			size_t size = s->smask[x->a] + 1;
+			size_t h = (size_t)(++s->supd[x->a]) & s->smask[x->a];
+			for (int i = 0; i < 3; i++)
+				s->hist[s->soff[x->a] + (size_t)i * size + h] = out[i];
+		}
 	}
-	return site->info ? out[x->b] : out[0];
+	int o = site->info ? x->b : 0;
+	if (!x->c)
+		return out[o];
+	/* [N]: the output N updates of the site ago */
+	uint64_t upd = s->supd[x->a];
+	if (upd <= (uint64_t)x->c)
+		return NAN;
+	size_t size = s->smask[x->a] + 1;
+	return s->hist[s->soff[x->a] + (size_t)o * size + ((upd - (uint64_t)x->c) & s->smask[x->a])];
 }
 
 static double eval(const qts_expr *e, qts_expr_state *s, int n)
@@ -953,14 +1063,14 @@ static double eval(const qts_expr *e, qts_expr_state *s, int n)
 	case N_NUM:
 		return x->v;
 	case N_VAR:
-		return s->var[x->a];
-	case N_SERIES: {
-		uint64_t cnt = s->count[x->a];
-		if (cnt <= (uint64_t)x->c)
+		if (!x->c)
+			return s->var[x->a];
+		/* [N]: the value left by the run N runs ago */
+		if (s->runs < (uint64_t)x->c)
 			return NAN;
-		size_t size = s->mask[x->a] + 1;
-		return s->ring[s->off[x->a] + (size_t)x->b * size + ((cnt - (uint64_t)x->c) & s->mask[x->a])];
-	}
+		return s->hist[s->voff[x->a] + ((s->runs - (uint64_t)x->c + 1) & s->vmask[x->a])];
+	case N_SERIES:
+		return series(s, x);
 	case N_NEG:
 		return -eval(e, s, x->a);
 	case N_NOT:
@@ -1025,4 +1135,8 @@ void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values)
 		if (values)
 			values[i] = v;
 	}
+	s->runs++;
+	for (size_t i = 0; i < e->nvar; i++)
+		if (e->varlag[i])
+			s->hist[s->voff[i] + (s->runs & s->vmask[i])] = s->var[i];
 }

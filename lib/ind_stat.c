@@ -62,12 +62,20 @@ static int stddev_update(qts_ind *ind, const double *in, double *out)
 const struct ind_impl ind_var = { "var", var_setup, var_update };
 const struct ind_impl ind_stddev = { "stddev", var_setup, stddev_update };
 
-/* LINEARREG: least squares over the window, evaluated at the newest bar.
- * Summed afresh each bar (O(period)) in TA-Lib's order: running sums of
- * x*y drift, and the window is short. */
+/* LINEARREG: TA-Lib's least squares over the window, evaluated at the
+ * newest bar, with x the age of a bar (p - 1
+ * for the oldest, 0 for the newest), kept in O(1): a new bar ages every
+ * other one, so sum(x*y) grows by sum(y) less p times the value leaving.
+ * Rounding in the running sums would pile up over a long stream, so every
+ * p bars they are summed afresh from the window (amortised O(1)); between
+ * two refreshes they differ from the sums of TA-Lib's loop by a few ulps,
+ * and sums that are not finite are summed afresh on every bar, so a NaN
+ * or an infinity leaves them with the bar that brought it. */
 struct linreg {
 	struct ind_ring r;
 	double sumx, divisor;
+	double sumy, sumxy;
+	int since; /* bars since the sums were last summed afresh */
 };
 
 static int linearreg_setup(qts_ind *ind)
@@ -87,22 +95,32 @@ static int linearreg_update(qts_ind *ind, const double *in, double *out)
 {
 	struct linreg *s = ind->st;
 	int p = PERIOD(ind);
-	double sumxy = 0, sumy = 0, m, b, y;
+	double m, b, y;
 
+	if (s->r.n == p) {
+		double old = ind_ring_ago(&s->r, p - 1);
+		s->sumxy += s->sumy - p * old;
+		s->sumy -= old;
+	} else {
+		s->sumxy += s->sumy;
+	}
+	s->sumy += in[0];
 	ind_ring_push(&s->r, in[0]);
 	if (s->r.n < p)
 		return 0;
-	/* x is the age of the bar: p - 1 for the oldest, 0 for the newest */
-	for (int i = p; i-- != 0;) {
-		sumy += y = ind_ring_ago(&s->r, i);
-		sumxy += (double)i * y;
+	if (++s->since >= p || !isfinite(s->sumxy)) {
+		s->since = 0;
+		s->sumy = s->sumxy = 0;
+		for (int i = p; i-- != 0;) {
+			s->sumy += y = ind_ring_ago(&s->r, i);
+			s->sumxy += (double)i * y;
+		}
 	}
-	m = (p * sumxy - s->sumx * sumy) / s->divisor;
-	b = (sumy - m * s->sumx) / p;
+	m = (p * s->sumxy - s->sumx * s->sumy) / s->divisor;
+	b = (s->sumy - m * s->sumx) / p;
 	out[0] = b + m * (double)(p - 1);
 	return 1;
 }
-
 const struct ind_impl ind_linearreg = { "linearreg", linearreg_setup, linearreg_update };
 
 static int extreme_setup(qts_ind *ind, int max)

@@ -30,8 +30,10 @@ void qts_expr_error_print(FILE *f, const char *name, const char *src,
 /* Statements (or list items), each with its source text as written. */
 size_t qts_expr_count(const qts_expr *e);
 const char *qts_expr_text(const qts_expr *e, size_t i);
-/* The slot of a variable, or -1 when the program never names it.  `target`
- * always has a slot. */
+/* The slot of a variable, or -1 when the program never assigns it.
+ * `target` (slot 0, nan at start) and `position` (slot 1, nan until the
+ * host sets it; a program cannot assign it) always have a slot; `limit`
+ * and `stop` start as nan when assigned. */
 int qts_expr_var(const qts_expr *e, const char *name);
 /* Timeframes named with `@` (canonical form, "1d"); series slot i + 1.
  * Slot 0 is the timeframe that drives the program. */
@@ -43,8 +45,11 @@ const char *qts_expr_tf(const qts_expr *e, size_t i);
  * failure. */
 qts_expr_state *qts_expr_state_new(const qts_expr *e);
 void qts_expr_state_free(qts_expr_state *s);
-/* A new bar (open, high, low, close, volume) for a series slot. */
-void qts_expr_bar(qts_expr_state *s, size_t slot, const double ohlcv[5]);
+/* The series of a slot: open, high, low, close, volume, then ts, the
+ * bar's start time in ns since the epoch as a double. */
+#define QTS_EXPR_NFIELDS 6
+/* A new bar for a series slot. */
+void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIELDS]);
 /* Run every statement once (call after the driving bar was added); each
  * statement's value goes to values[i] when values is not NULL. */
 void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values);

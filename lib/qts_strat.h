@@ -14,6 +14,13 @@ typedef struct qts_strat_param {
 	const char *help;
 } qts_strat_param;
 
+/* A working order a strategy wants after a bar: side 1 buy, -1 sell; qty
+ * in signal units; limit and stop prices, NaN where not used. */
+typedef struct qts_strat_order {
+	int side;
+	double qty, limit, stop;
+} qts_strat_order;
+
 typedef struct qts_strat_info {
 	const char *name;
 	const char *summary;
@@ -26,6 +33,11 @@ typedef struct qts_strat_info {
 	/* The signal after this bar: NaN while it has no opinion yet. */
 	double (*bar)(void *state, const double *p, const double ohlcv[5]);
 	void (*free)(void *state);
+	/* Strategies that can trade with orders (parameter stop=1): after
+	 * bar, the orders to keep working for a position pos (signal units,
+	 * as the orders so far have filled); returns how many (at most 2).
+	 * NULL for the others. */
+	int (*orders)(void *state, const double *p, double pos, qts_strat_order out[2]);
 } qts_strat_info;
 
 /* The registry, sorted by name. */

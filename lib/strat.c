@@ -193,6 +193,27 @@ static double donchian_bar(void *state, const double *p, const double *v)
 	return s->sig;
 }
 
+/* stop=1: stop orders at the channels instead of signals on the close.
+ * Flat, a buy stop at the highest high of the last entry bars (and with
+ * short=1 a sell stop at the lowest low); long, a sell stop at the lowest
+ * low of the last exit bars; short, a buy stop at the exit high. */
+static int donchian_orders(void *state, const double *p, double pos, qts_strat_order *out)
+{
+	struct donchian *s = state;
+	int n = 0;
+	if (pos > 0 && !isnan(s->lo_x))
+		out[n++] = (qts_strat_order){ -1, pos, NAN, s->lo_x };
+	else if (pos < 0 && !isnan(s->hi_x))
+		out[n++] = (qts_strat_order){ 1, -pos, NAN, s->hi_x };
+	else if (pos == 0) {
+		if (!isnan(s->hi_e))
+			out[n++] = (qts_strat_order){ 1, 1, NAN, s->hi_e };
+		if (p[2] && !isnan(s->lo_e))
+			out[n++] = (qts_strat_order){ -1, 1, NAN, s->lo_e };
+	}
+	return n;
+}
+
 static void donchian_free(void *state)
 {
 	struct donchian *s = state;
@@ -277,10 +298,12 @@ static const qts_strat_info table[] = {
 	{ "buy-hold", "long from the first bar on: the benchmark",
 	  2, { QTS_STRAT_COMMON }, 0, hold_init, hold_bar, no_free },
 	{ "donchian-breakout", "turtle channels: long above the entry high, out below the exit low",
-	  5, { { "entry", 20, 1, 100000, "entry channel (bars)" },
+	  6, { { "entry", 20, 1, 100000, "entry channel (bars)" },
 	       { "exit", 10, 1, 100000, "exit channel (bars)" },
-	       { "short", 0, 0, 1, "1: also short below the entry low" }, QTS_STRAT_COMMON },
-	  sizeof(struct donchian), donchian_init, donchian_bar, donchian_free },
+	       { "short", 0, 0, 1, "1: also short below the entry low" },
+	       { "stop", 0, 0, 1, "1: enter and exit with stop orders at the channels" },
+	       QTS_STRAT_COMMON },
+	  sizeof(struct donchian), donchian_init, donchian_bar, donchian_free, donchian_orders },
 	{ "ema-cross", "long when the fast EMA crosses above the slow one, flat below",
 	  5, { FAST_SLOW(10, 30), QTS_STRAT_COMMON },
 	  sizeof(struct cross), ema_init, ma_bar, cross_free },

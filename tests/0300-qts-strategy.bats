@@ -89,6 +89,113 @@ target = sma(close,10) +* 2
 	[ "${#lines[@]}" -eq 10 ]
 }
 
+# intraday.csv: hourly bars over midnight UTC; typical prices 10 20 | 30 40,
+# volumes 100 300 | 50 150: vwap 10, (1000 + 6000) / 400 = 17.5 | 30, 37.5.
+@test "ts: the bar's start in ns; vwap from an expression restarts each UTC day" {
+	run --separate-stderr qts-strategy --print 'vwap(high,low,close,volume,ts),ts % 86400e9 / 3600e9,ts - ts[1]' "$S/intraday.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "2024-01-01T22:00:00Z,ACME,10,22," ]
+	[ "${lines[2]}" = "2024-01-01T23:00:00Z,ACME,17.5,23,3600000000000" ]
+	[ "${lines[3]}" = "2024-01-02T00:00:00Z,ACME,30,0,3600000000000" ]
+	[ "${lines[4]}" = "2024-01-02T01:00:00Z,ACME,37.5,1,3600000000000" ]
+	run -2 --separate-stderr qts-strategy -e 'ts = 1' "$S/intraday.csv"
+	[[ "$stderr" == *"cannot assign to 'ts'"* ]]
+}
+
+# sma(close,2) over cross.csv: - 10.5 11.5 11.5 10.5 9.5 9.5 11 12.5
+@test "history [N] on variables and on indicator calls" {
+	run --separate-stderr qts-strategy --print 'sma(close,2)[1],cross(sma(close,2),sma(close,3))[1],bbmiddle(close,2)[8]' "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = "2024-01-02T00:00:00Z,ACME,,," ]
+	[ "${lines[3]}" = "2024-01-03T00:00:00Z,ACME,10.5,," ]
+	[ "${lines[4]}" = "2024-01-04T00:00:00Z,ACME,11.5,0," ]
+	[ "${lines[9]}" = "2024-01-09T00:00:00Z,ACME,11,1," ]
+	# long for one bar when the close rises after a bar that did not (up[1] is
+	# nan on the second bar, so the first rise does not count); flat after
+	run --separate-stderr qts-strategy -e 'up = close > close[1]; target = up and not up[1] ? 100 : target[1] == 100 ? 0 : target' "$S/cross.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,' | cut -d, -f2,4 | tr '\n' ' ')" = "2024-01-08T00:00:00Z,100 2024-01-09T00:00:00Z,0 " ]
+	run -2 --separate-stderr qts-strategy --print 'abs(close)[1]' "$S/cross.csv"
+	[[ "$stderr" == *"history [N] applies to bar fields, variables, indicators and cross only"* ]]
+}
+
+# channel.csv, entry=2 exit=2: highs 11 12 12 13 12.5 11.5 10.5 9.5,
+# lows 9 9 10 10 11 9.5 8 8.5.  After Jan 2 a buy stop at max(11,12) = 12;
+# Jan 3 reaches 12: long, a sell stop at min(9,10) = 9, raised to 10 after
+# Jan 4, kept after Jan 5 (min(10,11) = 10); Jan 6 (open 11, high 11.5, low
+# 9.5) falls through 10: flat, a buy stop at max(12.5,11.5) = 12.5, then
+# lowered bar by bar.  Each order and cancel is stamped at its bar's end.
+@test "donchian-breakout stop=1: stop orders at the channels; qts-sim fills them there" {
+	run --separate-stderr qts-strategy donchian-breakout entry=2 exit=2 stop=1 size=10 "$S/channel.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^bar,')" = "order,2024-01-03T00:00:00Z,X,donchian-breakout-1,buy,10,stop,,12,gtc,donchian-breakout
+order,2024-01-04T00:00:00Z,X,donchian-breakout-2,sell,10,stop,,9,gtc,donchian-breakout
+cancel,2024-01-05T00:00:00Z,X,donchian-breakout-2
+order,2024-01-05T00:00:00Z,X,donchian-breakout-3,sell,10,stop,,10,gtc,donchian-breakout
+order,2024-01-07T00:00:00Z,X,donchian-breakout-4,buy,10,stop,,12.5,gtc,donchian-breakout
+cancel,2024-01-08T00:00:00Z,X,donchian-breakout-4
+order,2024-01-08T00:00:00Z,X,donchian-breakout-5,buy,10,stop,,11.5,gtc,donchian-breakout
+cancel,2024-01-09T00:00:00Z,X,donchian-breakout-5
+order,2024-01-09T00:00:00Z,X,donchian-breakout-6,buy,10,stop,,10.5,gtc,donchian-breakout" ]
+	# every event passes through: the bars are all there, in order
+	diff <(printf '%s\n' "${lines[@]}" | grep '^bar,') "$S/channel.csv"
+	run --separate-stderr sh -c "qts-strategy donchian-breakout entry=2 exit=2 stop=1 size=10 '$S/channel.csv' | qts-sim"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^fill,')" = "fill,2024-01-03T00:00:00Z,X,donchian-breakout-1,buy,10,12,0,0
+fill,2024-01-06T00:00:00Z,X,donchian-breakout-3,sell,10,10,0,0" ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c ',canceled,0,,canceled on request$')" -eq 3 ]
+	# the same as an expression, through position
+	run qts-strategy --name donchian-breakout -e 'target = position > 0 ? 0 : 10; stop = position > 0 ? lowest(low, 2) : highest(high, 2)' "$S/channel.csv"
+	diff <(printf '%s\n' "${lines[@]}") <(qts-strategy donchian-breakout entry=2 exit=2 stop=1 size=10 "$S/channel.csv")
+}
+
+@test "limit and stop in a program: orders for the target's change, as qts-sim fills them" {
+	# closes 10 11 11 12 11.5 10 9 9: long 5 after Jan 2 (close 11 > 10) at
+	# the limit 10, flat after Jan 6 (close 10) at the limit 9
+	run --separate-stderr qts-strategy -e 'target = close > 10 ? 5 : 0; limit = close - 1' "$S/channel.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^bar,')" = "order,2024-01-03T00:00:00Z,X,expr-1,buy,5,limit,10,,gtc,expr
+order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
+	# no price yet, no order: the 3-bar high is there from Jan 3 on
+	run qts-strategy --name s -e 'target = 1; stop = highest(high, 3); limit = stop + 0.25' "$S/channel.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^order,' | head -n 1)" = "order,2024-01-04T00:00:00Z,X,s-1,buy,1,stop_limit,12.25,12,gtc,s" ]
+	# over many bars, every order the strategy cancels is still working in
+	# qts-sim and every other one fills there, but the last few
+	qts-fetch --tf 1h --count 2000 synth:A,B >bars.csv
+	for args in "donchian-breakout stop=1 size=10" "donchian-breakout entry=5 exit=3 short=1 stop=1 size=10" \
+		"-e target=close>sma(close,20)?10:0;limit=close*(target>position?0.998:1.002)" \
+		"-e target=close>sma(close,20)?10:-10;stop=close*(target>position?1.001:0.999);limit=stop*(target>position?1.002:0.998)"; do
+		qts-strategy $args bars.csv >orders.csv
+		qts-sim <orders.csv >sim.csv
+		o=$(grep -c '^order,' orders.csv) c=$(grep -c '^cancel,' orders.csv)
+		f=$(grep -c '^update,.*,filled,' sim.csv) k=$(grep -c ',canceled,0,,canceled on request$' sim.csv)
+		echo "$args: $o orders, $c cancels, $f filled, $k canceled"
+		[ "$c" -eq "$k" ] && [ "$f" -gt 10 ] && [ $((o - c - f)) -ge 0 ] && [ $((o - c - f)) -le 4 ]
+		[ "$(grep -c -e ',rejected,' -e ',partial,' sim.csv)" -eq 0 ]
+	done
+}
+
+@test "orders: quantities only; position cannot be assigned" {
+	run -2 --separate-stderr qts-strategy --unit weight -e 'target = 1; limit = close' "$S/channel.csv"
+	[[ "$stderr" == *"-e: limit and stop orders take quantities: not --unit weight"* ]]
+	run -2 --separate-stderr qts-strategy donchian-breakout stop=1 weight=0.5 "$S/channel.csv"
+	[[ "$stderr" == *"donchian-breakout: stop=1 trades quantities: size=, not weight="* ]]
+	run -2 --separate-stderr qts-strategy donchian-breakout stop=2 "$S/channel.csv"
+	[ "$status" -eq 2 ]
+	run -2 --separate-stderr qts-strategy -e 'position = 1' "$S/channel.csv"
+	[[ "$stderr" == *"cannot assign to 'position'"* ]]
+	# without limit or stop, position is the last target written
+	run qts-strategy -e 'target = isnan(position) ? 7 : position + 1' "$S/channel.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target,' | cut -d, -f4 | tr '\n' ' ')" = "7 8 9 10 11 12 13 14 " ]
+}
+
+@test "--print: a long table comes out whole, in order, row for row" {
+	qts-fetch --tf 1m --count 20000 synth:A,B >bars.csv
+	qts-strategy --print 'close,volume' bars.csv >table.csv
+	[ "$(wc -l <table.csv)" -eq 40001 ]
+	diff <(tail -n +2 table.csv) <(awk -F, '$1 == "bar" { print $2 "," $3 "," $8 "," $9 }' bars.csv)
+}
+
 @test "state is per symbol" {
 	sed 's/ACME/BETA/' "$S/cross.csv" | paste -d '\n' "$S/cross.csv" - >two.csv
 	run qts-strategy sma-cross fast=2 slow=3 two.csv
@@ -190,6 +297,16 @@ target = sma(close,10) +* 2
 	[ "${stderr_lines[0]}" = "qts-strategy: --watch goes with --plugin" ]
 	run --separate-stderr qts-strategy -f /nonexistent </dev/null
 	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: /nonexistent: No such file or directory" ]
+	run --separate-stderr qts-strategy -M --print close </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: -M goes with events: --print writes a CSV table" ]
+	run --separate-stderr qts-strategy macd-cross fast=26 slow=12 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: macd-cross: fast (26) must be less than slow (12)" ]
+	run --separate-stderr qts-strategy donchian-breakout stop=0.5 </dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: donchian-breakout: stop: '0.5' is neither 0 nor 1" ]
 	run --separate-stderr qts-strategy --name '' sma-cross </dev/null
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "qts-strategy: --name: between 1 and 31 bytes" ]
@@ -356,9 +473,22 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 		grep -q -- "$o" "$root/completions/bash/qts-strategy" || { echo "bash: $o"; false; }
 		grep -q -- "$o" "$root/completions/zsh/_qts-strategy" || { echo "zsh: $o"; false; }
 	done
-	for s in $(qts-strategy --list | grep -v '^[# ]' | grep -v '(' | cut -d' ' -f1); do
-		grep -q -- "$s" "$root/completions/bash/qts-strategy"
-		grep -q -- "$s" "$root/completions/zsh/_qts-strategy"
-		grep -q -- "$s" "$root/man/qts-strategy.1"
+	# every strategy, each parameter with its default on the strategy's
+	# line of the man page, and the parameters in both completions
+	qts-strategy --list | grep -v '^[# ]' | grep -v '(' | while read -r s kv; do
+		grep -q -- "$s" "$root/completions/bash/qts-strategy" || { echo "bash: $s"; false; }
+		grep -q -- "$s" "$root/completions/zsh/_qts-strategy" || { echo "zsh: $s"; false; }
+		line=$(grep -- "^\.It Cm $s" "$root/man/qts-strategy.1") || { echo "man: $s"; false; }
+		for p in $kv; do
+			k=${p%%=*}
+			grep -qE -- "$s[|)].*\<$k\>" "$root/completions/bash/qts-strategy" ||
+				[ "$k" = size ] || [ "$k" = weight ] || { echo "bash: $s $k"; false; }
+			grep -qE -- "$s[|)].*\<$k\>" "$root/completions/zsh/_qts-strategy" ||
+				[ "$k" = size ] || [ "$k" = weight ] || { echo "zsh: $s $k"; false; }
+			case $k in
+			size|weight) grep -q "^\.Cm $k Ns =" "$root/man/qts-strategy.1" || { echo "man: $k"; false; } ;;
+			*) [[ "$line" == *"Cm $k Ns =${p#*=}"* ]] || { echo "man: $s $p"; false; } ;;
+			esac
+		done
 	done
 }

@@ -89,3 +89,17 @@ check_against_engine() { # check_against_engine BARS.csv
 	[ -s report.html ]
 	[ -s metrics.json ]
 }
+
+@test "donchian-breakout stop=1 through qts-sim: each fill at its stop, or at the open that gapped through it" {
+	qts-fetch --seed 3 --count 600 synth:X,Y | qts-strategy donchian-breakout entry=20 exit=10 short=1 stop=1 size=100 |
+		qts-sim > "$BATS_TEST_TMPDIR/run.csv"
+	run awk -F, '$1 == "bar" { open[$2 "," $3] = $5 }
+		$1 == "order" { side[$4] = $5; stop[$4] = $9 }
+		$1 == "fill" { o = open[$2 "," $3]; s = stop[$4]; n++
+			gap = side[$4] == "buy" ? o >= s : o <= s
+			if (!(gap ? $7 == o : $7 == s)) { print "bad fill: " $0 " stop " s " open " o; bad = 1 } }
+		END { print n " fills"; exit bad || n < 10 }' "$BATS_TEST_TMPDIR/run.csv"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -q ',rejected,' "$BATS_TEST_TMPDIR/run.csv"
+}

@@ -1,6 +1,7 @@
 /* Unit tests of the strategy expression language (lib/expr.c). */
 #include "qts_expr.h"
 #include "tap.h"
+#include "ind_fixture.h"
 
 #include <stdlib.h>
 
@@ -17,7 +18,7 @@ static double run(const char *src, const double *c, int n)
 	qts_expr_state *s = qts_expr_state_new(e);
 	double *v = calloc(qts_expr_count(e), sizeof *v);
 	for (int i = 0; i < n; i++) {
-		double bar[5] = { c[i], c[i], c[i], c[i], 1 };
+		double bar[QTS_EXPR_NFIELDS] = { c[i], c[i], c[i], c[i], 1, 86400e9 * i };
 		qts_expr_bar(s, 0, bar);
 		qts_expr_run(e, s, v);
 	}
@@ -42,8 +43,41 @@ static void check_error(const char *src, int col, const char *msg)
 	qts_expr_free(e);
 }
 
+/* vwap from an expression, ts and all, against the library's reference
+ * file (tests/fixtures/ind: bars 2h45m apart, so days restart it). */
+static void check_vwap(void)
+{
+	static struct series sr;
+	static struct ref ref;
+	qts_expr_error err;
+	if (!CHECK(fix_series(&sr, "synth") == 0 && fix_ref(&ref, "synth-vwap-0.txt") == 0 &&
+		   ref.n == sr.n, "vwap: fixtures load"))
+		return;
+	qts_expr *e = qts_expr_compile("vwap(high, low, close, volume, ts)", QTS_EXPR_LIST, &err);
+	if (!CHECK(e != NULL, "vwap(high,low,close,volume,ts) compiles"))
+		return;
+	qts_expr_state *st = qts_expr_state_new(e);
+	int good = 1;
+	for (int i = 0; i < sr.n; i++) {
+		double bar[QTS_EXPR_NFIELDS], v;
+		for (int f = 0; f < QTS_EXPR_NFIELDS; f++)
+			bar[f] = sr.col[f][i];
+		qts_expr_bar(st, 0, bar);
+		qts_expr_run(e, st, &v);
+		if (!fix_near(v, ref.out[i][0], 1e-9))
+			good = 0;
+	}
+	char what[256];
+	snprintf(what, sizeof what, "vwap from an expression matches %s over %d bars", ref.file, sr.n);
+	CHECK(good, what);
+	qts_expr_state_free(st);
+	qts_expr_free(e);
+}
+
 int main(void)
 {
+	check_vwap();
+
 	static const double c[] = { 10, 11, 12, 11, 10, 9, 10, 12, 13 };
 	const int n = 9;
 
@@ -65,6 +99,30 @@ int main(void)
 	CHECK_NEAR(run("close - close[1]", c, n), 13 - 12, 0, "close[1]");
 	CHECK_NEAR(run("close[8]", c, n), 10, 0, "close[8] is the first bar");
 	CHECK(isnan(run("close[9]", c, n)), "history beyond the first bar is nan");
+
+	/* ts: the bar's start time in ns (bar i starts i days after the epoch) */
+	CHECK_NEAR(run("ts", c, n), 8 * 86400e9, 0, "ts is the bar's start in ns");
+	CHECK_NEAR(run("(ts - ts[1]) / 1e9", c, n), 86400, 0, "ts[1] is the previous bar's start");
+
+	/* history of variables: x[N] is x as the run N bars ago left it */
+	CHECK_NEAR(run("x = close; x[1]", c, n), 12, 0, "x[1] is the previous bar's x");
+	CHECK_NEAR(run("x = close; x[8]", c, n), 10, 0, "x[8] is the first bar's x");
+	CHECK(isnan(run("x = close; x[9]", c, n)), "x[N] before the first bar is nan");
+	CHECK_NEAR(run("x = close; x[0]", c, n), 13, 0, "x[0] is x");
+	CHECK_NEAR(run("y = x[1]; x = close; y", c, n), 12, 0, "x[1] read before x's assignment");
+	CHECK_NEAR(run("target = close > 11 ? 1 : 0; target[1] != target", c, 8), 1, 0,
+		   "target[1]: a change of target");
+	CHECK_NEAR(run("n = n + 1; n[3] + n[1] * 100", c, n), 6 + 800, 0, "two depths of one variable");
+	/* history of calls: sma(close,2) over the bars is - 10.5 11.5 11.5 10.5 9.5 9.5 11 12.5 */
+	CHECK_NEAR(run("sma(close, 2)[1]", c, n), 11, 1e-12, "sma(close,2)[1]");
+	CHECK_NEAR(run("sma(close, 2)[7]", c, n), 10.5, 1e-12, "sma(close,2)[7] is its first value");
+	CHECK(isnan(run("sma(close, 2)[8]", c, n)), "a call's history while warming up is nan");
+	CHECK(isnan(run("sma(close, 2)[9]", c, n)), "a call's history before the first bar is nan");
+	CHECK_NEAR(run("sma(close, 2) - sma(close, 2)[2]", c, n), 12.5 - 9.5, 1e-12,
+		   "a call and its history share one site");
+	CHECK_NEAR(run("cross(sma(close,2), sma(close,3))[1]", c, 9), 1, 0, "cross(...)[1]");
+	CHECK_NEAR(run("bbmiddle(close, 2)[1]", c, n), 11, 1e-12, "a second output's history");
+	CHECK_NEAR(run("sma(close[1], 2)[1]", c, n), 9.5, 1e-12, "history inside and outside a call");
 
 	/* variables persist per symbol between bars; target starts as nan */
 	CHECK_NEAR(run("n = n + 1", c, n), 9, 0, "a counter");
@@ -95,7 +153,9 @@ int main(void)
 	check_error("target = 1 +", 13, "expected an expression, found end of input");
 	check_error("target = foo(close)", 10, "unknown function 'foo'");
 	check_error("x = y", 5, "unknown name 'y'");
-	check_error("sma(close)[1]", 11, "expected ';' or end of line, found '['");
+	check_error("abs(close)[1]", 11, "history [N] applies to bar fields, variables, indicators and cross only");
+	check_error("x = 1; x[1.5]", 10, "history index must be a whole number in [0, 100000]");
+	check_error("sma(close, 2)[2", 16, "expected ']', found end of input");
 	check_error("sma(close, 1)", 12, "sma: period must be in [2, 100000]");
 	check_error("sma(close, close)", 12, "sma: option period must be a number");
 	check_error("sma(close, 2, 3)", 1, "sma takes 1 input, then at most 1 option");
@@ -105,6 +165,8 @@ int main(void)
 	check_error("x = 1\ny = (2", 7, "expected ')', found end of input");
 	check_error("", 1, "empty program");
 	check_error("close@2x", 7, "bad timeframe '2x'");
+	check_error("close@1m+close@2m+close@3m+close@4m+close@5m+close@6m+close@7m+close@8m+close@9m",
+		    78, "too many timeframes (at most 8)");
 
 	/* lists for --print keep each expression as written */
 	qts_expr_error err;
@@ -122,7 +184,7 @@ int main(void)
 	if (e) {
 		CHECK_STR(qts_expr_tf(e, 0), "1d", "canonical timeframe");
 		qts_expr_state *s = qts_expr_state_new(e);
-		double d[5] = { 0, 0, 0, 100, 0 }, h[5] = { 0, 0, 0, 103, 0 }, v;
+		double d[QTS_EXPR_NFIELDS] = { 0, 0, 0, 100, 0, 0 }, h[QTS_EXPR_NFIELDS] = { 0, 0, 0, 103, 0, 0 }, v;
 		qts_expr_bar(s, 1, d);
 		qts_expr_bar(s, 0, h);
 		qts_expr_run(e, s, &v);

@@ -255,6 +255,61 @@ static void test_vwap(void)
 	qts_ind_free(v);
 }
 
+/* linearreg keeps running sums: over a long stream of large prices they
+ * must stay within the reference tolerance of the window summed afresh
+ * as TA-Lib sums it, and a NaN must leave with its bar. */
+static void test_linearreg_long(void)
+{
+	enum { NBAR = 200000 };
+	static const int periods[] = { 2, 14, 50, 333 };
+	char err[QTS_IND_ERRMAX];
+	static double y[NBAR];
+	double worst = 0, out[1];
+	unsigned long long seed = 12345;
+
+	y[0] = 10000;
+	for (int i = 1; i < NBAR; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		y[i] = y[i - 1] * (1 + ((double)(seed >> 11) / 9007199254740992.0 - 0.5) * 0.01);
+	}
+	for (size_t k = 0; k < sizeof periods / sizeof *periods; k++) {
+		int p = periods[k];
+		double o[1] = { p };
+		qts_ind *x = qts_ind_new(qts_ind_find("linearreg"), o, err);
+		double sumx = p * (p - 1) * 0.5;
+		double divisor = sumx * sumx - p * ((double)p * (p - 1) * (2 * p - 1) / 6);
+		for (int i = 0; i < NBAR; i++) {
+			int ok = qts_ind_update(x, &y[i], out);
+			if (i < p - 1)
+				continue;
+			double sy = 0, sxy = 0;
+			for (int a = p; a-- != 0;) {
+				sy += y[i - a];
+				sxy += (double)a * y[i - a];
+			}
+			double m = (p * sxy - sumx * sy) / divisor;
+			double want = (sy - m * sumx) / p + m * (p - 1);
+			double rel = fabs(out[0] - want) / fabs(want);
+			if (!ok || !(rel <= worst))
+				worst = ok ? rel : INFINITY;
+		}
+		qts_ind_free(x);
+	}
+	snprintf(msg, sizeof msg, "linearreg: 200000 bars, periods 2 to 333, within 1e-9 of the window summed afresh (worst %.1e)", worst);
+	CHECK(worst <= 1e-9, msg);
+
+	double o[1] = { 3 }, v[] = { 1, 2, NAN, 4, 5, 6, 7, 8, 9 };
+	qts_ind *x = qts_ind_new(qts_ind_find("linearreg"), o, err);
+	int good = 1;
+	for (int i = 0; i < 9; i++) {
+		int ok = qts_ind_update(x, &v[i], out);
+		if (i >= 5 && !(ok && fabs(out[0] - v[i]) < 1e-12))
+			good = 0;
+	}
+	CHECK(good, "linearreg: a NaN leaves the sums with its bar");
+	qts_ind_free(x);
+}
+
 /* TA-Lib's MACD with a signal period of 1 inherits TA_EMA_Lookback(1) = -1
  * and misaligns its output; here an EMA of 1 is the identity. */
 static void test_macd_signal1(void)
@@ -290,6 +345,7 @@ int main(void)
 	test_registry();
 	test_options();
 	test_vwap();
+	test_linearreg_long();
 	test_series("orcl");
 	test_series("synth");
 	return tap_done();
