@@ -18,16 +18,24 @@ static const double pow10_exact[23] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
+/* strtod for what the fast path does not take: exponents, long digit
+ * strings, inf.  Only decimal text: strtod would also skip leading white
+ * space and read hexadecimal, which are no numbers of the stream. */
 static int parse_slow(const char *s, size_t n, double *out)
 {
-	char buf[128];
-	if (n == 0 || n >= sizeof buf)
+	char small[128], *buf = small;
+	if (n == 0 || memchr(s, 'x', n) || memchr(s, 'X', n) || (unsigned char)s[0] <= ' ')
+		return -1;
+	if (n >= sizeof small && !(buf = malloc(n + 1)))
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	char *end;
 	double v = strtod(buf, &end);
-	if (end != buf + n || isnan(v))
+	int ok = end == buf + n && !isnan(v);
+	if (buf != small)
+		free(buf);
+	if (!ok)
 		return -1;
 	*out = v;
 	return 0;
@@ -107,7 +115,8 @@ int qts_num_format(double v, char *buf)
 			double p = pow10_exact[k], m = a * p;
 			if (m >= 1e15)
 				break;
-			if (m == floor(m) && m / p == a)
+			/* (int64) truncation: an inline instruction, floor() a call */
+			if (m == (double)(int64_t)m && m / p == a)
 				return write_fixed(buf, signbit(v) != 0, (uint64_t)m, k);
 		}
 	}
@@ -148,7 +157,13 @@ int qts_num_format(double v, char *buf)
 			memcpy(p, d + 1, (size_t)(n - 1));
 			p += n - 1;
 		}
-		p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+		int x = e < 0 ? -e : e;
+		*p++ = 'e';
+		*p++ = e < 0 ? '-' : '+';
+		if (x >= 100)
+			*p++ = (char)('0' + x / 100);
+		*p++ = (char)('0' + x / 10 % 10);
+		*p++ = (char)('0' + x % 10);
 	}
 	*p = '\0';
 	return (int)(p - buf);

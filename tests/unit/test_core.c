@@ -28,6 +28,17 @@ static void numbers(void)
 	CHECK(qts_num_parse("1.2.3", 5, &v) < 0, "reject two points");
 	CHECK(qts_num_parse("", 0, &v) < 0, "reject empty");
 	CHECK(qts_num_parse("nan", 3, &v) < 0, "reject nan");
+	CHECK(qts_num_parse(" 5", 2, &v) < 0, "reject leading space");
+	CHECK(qts_num_parse("0x10", 4, &v) < 0, "reject hexadecimal");
+	CHECK(qts_num_parse("0x1p3", 5, &v) < 0, "reject hexadecimal floats");
+	{
+		char longnum[200] = "0.";
+		memset(longnum + 2, '0', 150);
+		strcpy(longnum + 152, "15e150");
+		CHECK(qts_num_parse(longnum, strlen(longnum), &v) == 0 && v == 1.5, "long digit strings");
+	}
+	qts_num_format(5e-324, buf);
+	CHECK_STR(buf, "5e-324", "the smallest denormal, shortest");
 	CHECK(qts_num_parse("0.30000000000000004", 19, &v) == 0 && v == 0.1 + 0.2, "19 digits");
 
 	/* The fast paths agree with strtod and round trip, bit for bit. */
