@@ -105,7 +105,12 @@ int qts_num_format(double v, char *buf)
 	if (isinf(v))
 		return (int)strlen(strcpy(buf, v > 0 ? "inf" : "-inf"));
 	double a = fabs(v);
-	if (a < 1e15 && a >= 1e-4) {
+	/* A quick no: a value with at most nine decimals is within rounding
+	 * error (a*1e9 * 2^-52 < 0.25 below 2^50) of a whole number of
+	 * billionths; most computed values (indicators) are nowhere near. */
+	double b = a * 1e9;
+	int few_decimals = b >= 1125899906842624.0 || fabs(b - (double)(int64_t)(b + 0.5)) < 0.3;
+	if (few_decimals && a < 1e15 && a >= 1e-4) {
 		/* The fewest decimals k for which v*10^k is a whole number whose
 		 * division by 10^k gives back v: that decimal reads back to v.
 		 * It is the shortest only while it has at most 15 significant
