@@ -80,9 +80,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	if (optind >= argc)
 		qts_usage_error(usage, "no timeframe given");
 	parse_tfs(o, argv[optind++]);
-	static char *stdin_only[] = { "-" };
-	o->files = optind < argc ? argv + optind : stdin_only;
-	o->nfiles = optind < argc ? argc - optind : 1;
+	o->files = argv + optind; /* none: stdin */
+	o->nfiles = argc - optind;
 }
 
 static int put(const qts_event *ev, void *w)
@@ -94,26 +93,20 @@ static int put(const qts_event *ev, void *w)
  * market data, pass the rest through.  Returns the exit status. */
 static int run(const struct opts *o, qts_resampler *rs, qts_writer *w)
 {
-	qts_reader *rd[o->nfiles];
-	for (int i = 0; i < o->nfiles; i++) {
-		if (!(rd[i] = qts_reader_open(o->files[i])))
-			qts_die(QTS_EXIT_FAIL, "%s: %s", o->files[i], strerror(errno));
-		qts_reader_on_idle(rd[i], qts_writer_idle_flush, w);
-	}
-	qts_merge *m = o->nfiles > 1 ? qts_merge_new(rd, (size_t)o->nfiles) : NULL;
-	if (o->nfiles > 1 && !m)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+	char err[512];
+	qts_inputs *in = qts_inputs_open(o->files, (size_t)o->nfiles, w, err, sizeof err);
+	if (!in)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
 	qts_event ev;
-	size_t src = 0;
 	int got = 0, status = QTS_EXIT_OK, write_failed = 0;
-	while (!qts_interrupted && (got = m ? qts_merge_next(m, &ev, &src) : qts_reader_next(rd[0], &ev)) > 0) {
+	while (!qts_interrupted && (got = qts_inputs_next(in, &ev)) > 0) {
 		int rc;
 		if (ev.type == QTS_BAR || ev.type == QTS_TICK || ev.type == QTS_QUOTE)
 			rc = qts_rs_put(rs, &ev);
 		else
 			rc = qts_writer_put(w, &ev) < 0 ? -2 : 0;
 		if (rc == -1) {
-			qts_warn("%s: %s", qts_reader_where(rd[src]), qts_rs_error(rs));
+			qts_warn("%s: %s", qts_inputs_where(in), qts_rs_error(rs));
 			status = QTS_EXIT_FAIL;
 			break;
 		}
@@ -124,7 +117,7 @@ static int run(const struct opts *o, qts_resampler *rs, qts_writer *w)
 		}
 	}
 	if (got < 0 && !write_failed && !qts_interrupted) {
-		qts_warn("%s", m ? qts_merge_error(m) : qts_reader_error(rd[0]));
+		qts_warn("%s", qts_inputs_error(in));
 		status = QTS_EXIT_FAIL;
 	}
 	if (status == QTS_EXIT_OK && !write_failed && !qts_interrupted) {
@@ -133,9 +126,7 @@ static int run(const struct opts *o, qts_resampler *rs, qts_writer *w)
 		if (n && !o->partial)
 			qts_warn("dropped %zu unfinished bar%s (use --partial)", n, n == 1 ? "" : "s");
 	}
-	qts_merge_free(m);
-	for (int i = 0; i < o->nfiles; i++)
-		qts_reader_close(rd[i]);
+	qts_inputs_close(in);
 	return status;
 }
 

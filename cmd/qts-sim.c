@@ -93,56 +93,13 @@ static void parse_options(int argc, char **argv, options *op)
 		default: qts_usage_error(usage, NULL);
 		}
 	}
-	static char *stdin_only[] = { "-" };
-	op->files = optind < argc ? argv + optind : stdin_only;
-	op->nfiles = optind < argc ? argc - optind : 1;
+	op->files = argv + optind; /* none: stdin */
+	op->nfiles = argc - optind;
 }
 
 static int emit(void *w, const qts_event *ev)
 {
 	return qts_writer_put(w, ev);
-}
-
-/* One input is read as it comes; several are merged in time order (ties
- * to the earlier file). */
-typedef struct inputs {
-	qts_reader **r;
-	int n;
-	qts_merge *m;
-} inputs;
-
-static void open_inputs(const options *op, inputs *in, qts_writer *w)
-{
-	in->n = op->nfiles;
-	in->r = calloc((size_t)in->n, sizeof *in->r);
-	if (!in->r)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
-	for (int i = 0; i < in->n; i++) {
-		in->r[i] = qts_reader_open(op->files[i]);
-		if (!in->r[i])
-			qts_die(QTS_EXIT_FAIL, "%s: %s", op->files[i], strerror(errno));
-		qts_reader_on_idle(in->r[i], qts_writer_idle_flush, w);
-	}
-	if (in->n > 1 && !(in->m = qts_merge_new(in->r, (size_t)in->n)))
-		qts_die(QTS_EXIT_FAIL, "out of memory");
-}
-
-static int next_event(inputs *in, qts_event *ev)
-{
-	return in->m ? qts_merge_next(in->m, ev, NULL) : qts_reader_next(in->r[0], ev);
-}
-
-static const char *input_error(const inputs *in)
-{
-	return in->m ? qts_merge_error(in->m) : qts_reader_error(in->r[0]);
-}
-
-static void close_inputs(inputs *in)
-{
-	qts_merge_free(in->m);
-	for (int i = 0; i < in->n; i++)
-		qts_reader_close(in->r[i]);
-	free(in->r);
 }
 
 int main(int argc, char **argv)
@@ -161,21 +118,23 @@ int main(int argc, char **argv)
 	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(op.msgpack));
 	if (!w)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	inputs in = { 0 };
-	open_inputs(&op, &in, w);
+	char err[512];
+	qts_inputs *in = qts_inputs_open(op.files, (size_t)op.nfiles, w, err, sizeof err);
+	if (!in)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
 	qts_sim *sim = qts_sim_new(&op.sim, emit, w);
 	if (!sim)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 
 	int status = QTS_EXIT_OK, got = 0, wfail = 0;
 	qts_event ev;
-	while (!qts_interrupted && (got = next_event(&in, &ev)) > 0)
+	while (!qts_interrupted && (got = qts_inputs_next(in, &ev)) > 0)
 		if (qts_sim_put(sim, &ev) < 0) {
 			wfail = 1;
 			break;
 		}
 	if (!wfail && got < 0 && !qts_interrupted) {
-		qts_warn("%s", input_error(&in));
+		qts_warn("%s", qts_inputs_error(in));
 		status = QTS_EXIT_FAIL;
 	}
 	/* The books close only on a whole input: after an error the last
@@ -187,7 +146,7 @@ int main(int argc, char **argv)
 		status = QTS_EXIT_FAIL;
 	}
 	qts_sim_free(sim);
-	close_inputs(&in);
+	qts_inputs_close(in);
 	free(actions);
 	return qts_finish(w, status);
 }

@@ -11,6 +11,22 @@
 
 #ifndef QTS_VERSION
 #define QTS_VERSION "0.0.0"
+/* ---- a stage's inputs (inputs.c) ------------------------------------------ */
+
+typedef struct qts_inputs qts_inputs;
+/* The files named (`-` is stdin; none at all: stdin), one read as it
+ * comes, several merged like qts_merge.  flush, when not NULL, is flushed
+ * whenever a read would block.  NULL with a message in err when a file
+ * cannot be opened. */
+qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, char *err, size_t errlen);
+int qts_inputs_next(qts_inputs *in, qts_event *ev); /* 1, 0 at the end, -1 */
+/* Where the last event was read: `FILE:LINE` or `FILE: byte N`. */
+const char *qts_inputs_where(const qts_inputs *in);
+const char *qts_inputs_error(const qts_inputs *in);
+/* Call fn(arg) instead when a read would block. */
+void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg);
+void qts_inputs_close(qts_inputs *in);
+
 #endif
 
 /* Exit statuses, defined once for the whole suite. */
@@ -290,5 +306,21 @@ qts_merge *qts_merge_new_sources(size_t n, int (*next)(void *ctx, size_t i, qts_
 int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source);
 const char *qts_merge_error(const qts_merge *m);
 void qts_merge_free(qts_merge *m);
+
+/* ---- a stage's inputs (inputs.c) ------------------------------------------ */
+
+typedef struct qts_inputs qts_inputs;
+/* The files named (`-` is stdin; none at all: stdin), one read as it
+ * comes, several merged like qts_merge.  flush, when not NULL, is flushed
+ * whenever a read would block.  NULL with a message in err when a file
+ * cannot be opened. */
+qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, char *err, size_t errlen);
+int qts_inputs_next(qts_inputs *in, qts_event *ev); /* 1, 0 at the end, -1 */
+/* Where the last event was read: `FILE:LINE` or `FILE: byte N`. */
+const char *qts_inputs_where(const qts_inputs *in);
+const char *qts_inputs_error(const qts_inputs *in);
+/* Call fn(arg) instead when a read would block. */
+void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg);
+void qts_inputs_close(qts_inputs *in);
 
 #endif

@@ -1,0 +1,76 @@
+/* inputs.c — the event files a stage reads: standard input when none is
+ * named, one read as it comes, several merged in the order their events
+ * became known (qts_merge).  Every stage reads its inputs the same way. */
+#include "qts.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct qts_inputs {
+	qts_reader **r;
+	size_t n;
+	qts_merge *m;
+	size_t last; /* the source of the last event */
+};
+
+qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, char *err, size_t errlen)
+{
+	static char *const stdin_only[] = { "-" };
+	if (!n)
+		files = stdin_only, n = 1;
+	qts_inputs *in = calloc(1, sizeof *in);
+	if (!in || !(in->r = calloc(n, sizeof *in->r))) {
+		free(in);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++, in->n++) {
+		if (!(in->r[i] = qts_reader_open(files[i]))) {
+			snprintf(err, errlen, "%s: %s", files[i], strerror(errno));
+			qts_inputs_close(in);
+			return NULL;
+		}
+		if (flush)
+			qts_reader_on_idle(in->r[i], qts_writer_idle_flush, flush);
+	}
+	if (n > 1 && !(in->m = qts_merge_new(in->r, n))) {
+		snprintf(err, errlen, "out of memory");
+		qts_inputs_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+int qts_inputs_next(qts_inputs *in, qts_event *ev)
+{
+	return in->m ? qts_merge_next(in->m, ev, &in->last) : qts_reader_next(in->r[0], ev);
+}
+
+const char *qts_inputs_where(const qts_inputs *in)
+{
+	/* A merge has read no further in the source of its last event. */
+	return qts_reader_where(in->r[in->last]);
+}
+
+const char *qts_inputs_error(const qts_inputs *in)
+{
+	return in->m ? qts_merge_error(in->m) : qts_reader_error(in->r[0]);
+}
+
+void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg)
+{
+	for (size_t i = 0; i < in->n; i++)
+		qts_reader_on_idle(in->r[i], fn, arg);
+}
+
+void qts_inputs_close(qts_inputs *in)
+{
+	if (!in)
+		return;
+	qts_merge_free(in->m);
+	for (size_t i = 0; i < in->n; i++)
+		qts_reader_close(in->r[i]);
+	free(in->r);
+	free(in);
+}
