@@ -480,7 +480,9 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	QTS_SET(ev.order.side, eff > 0 ? "sell" : "buy");
 	ev.order.qty = fabs(eff);
 	QTS_SET(ev.order.kind, "market");
-	QTS_SET(ev.order.tif, "day");
+	/* Good till canceled: an exit decided after a close fills at the next
+	 * open; a day order would expire overnight. */
+	QTS_SET(ev.order.tif, "gtc");
 	QTS_SET(ev.order.strategy, "qts-risk");
 	if (put(r, &ev) < 0)
 		return -1;

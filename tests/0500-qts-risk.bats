@@ -132,7 +132,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 1000; allowed up to 1000" ]
 	run -0 qts-risk --max-drawdown 0.1 --on-drawdown flatten < <(input)
 	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,flatten,drawdown breach" ]
-	[ "${lines[6]}" = "order,2024-01-02T14:33:00Z,A,risk-max-drawdown-A-1,sell,1000,market,,,day,qts-risk" ]
+	[ "${lines[6]}" = "order,2024-01-02T14:33:00Z,A,risk-max-drawdown-A-1,sell,1000,market,,,gtc,qts-risk" ]
 	[ "${lines[7]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 0; allowed up to 0" ]
 }
 
@@ -165,9 +165,9 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	run -0 qts-risk --stop-loss 0.05 < <(prices; target A 10; bar $T2 A 96; bar $T3 A 95)
 	[ "${#lines[@]}" -eq 7 ]
 	[ "${lines[5]}" = "risk,$E3,A,stop-loss,flatten,price 95 vs average 100: loss beyond 0.05" ]
-	[ "${lines[6]}" = "order,$E3,A,risk-stop-loss-A-1,sell,10,market,,,day,qts-risk" ]
+	[ "${lines[6]}" = "order,$E3,A,risk-stop-loss-A-1,sell,10,market,,,gtc,qts-risk" ]
 	run -0 qts-risk --take-profit 0.1 < <(prices; target A -10; bar $T2 A 91; bar $T3 A 90)
-	[ "${lines[6]}" = "order,$E3,A,risk-take-profit-A-1,buy,10,market,,,day,qts-risk" ]
+	[ "${lines[6]}" = "order,$E3,A,risk-take-profit-A-1,buy,10,market,,,gtc,qts-risk" ]
 	run -0 qts-risk --trailing-stop 0.1 < <(prices; target A 10; bar $T2 A 130; bar $T3 A 117)
 	[ "${lines[5]}" = "risk,$E3,A,trailing-stop,flatten,price 117 vs best 130: retreat beyond 0.1" ]
 }
@@ -305,8 +305,8 @@ stop_live() {
 	run cat "$d/out"
 	[ "${lines[4]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
 	[ "${lines[5]}" = "risk,$T1,A,kill,flatten,emergency stop" ]
-	[ "${lines[6]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,day,qts-risk" ]
-	[ "${lines[8]}" = "order,$T1,B,risk-kill-B-2,buy,20,market,,,day,qts-risk" ]
+	[ "${lines[6]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,gtc,qts-risk" ]
+	[ "${lines[8]}" = "order,$T1,B,risk-kill-B-2,buy,20,market,,,gtc,qts-risk" ]
 	[ "${lines[9]}" = "risk,$T1,A,kill,reject,order o1: emergency stop" ]
 	[ "${lines[10]}" = "risk,$T1,,kill,resume,emergency stop lifted: kill file removed" ]
 	[ "${lines[11]}" = "order,$T1,A,o2,buy,1,market,,,day,s" ]
@@ -330,7 +330,7 @@ stop_live() {
 	stop_live
 	run cat "$d/out"
 	[ "${lines[3]}" = "risk,$T1,,kill,breach,emergency stop: SIGUSR1" ]
-	[ "${lines[5]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,day,qts-risk" ]
+	[ "${lines[5]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,gtc,qts-risk" ]
 	[ "${lines[7]}" = "risk,$T1,,kill,resume,emergency stop lifted: SIGUSR2" ]
 	run cat "$d/err"
 	[ "${lines[0]}" = "qts-risk: emergency stop: SIGUSR1: flattening, rejecting every order" ]

@@ -394,7 +394,7 @@ static void test_drawdown(void)
 	int o = find_type(QTS_ORDER);
 	CHECK(find_risk("max-drawdown", "flatten") == 2 && o == 3, "flatten: risk event then exit order");
 	CHECK(o == 3 && strcmp(out[o].order.side, "sell") == 0 && out[o].order.qty == 1000 &&
-		      strcmp(out[o].order.kind, "market") == 0 && strcmp(out[o].order.tif, "day") == 0 &&
+		      strcmp(out[o].order.kind, "market") == 0 && strcmp(out[o].order.tif, "gtc") == 0 &&
 		      strcmp(out[o].order.strategy, "qts-risk") == 0,
 	      "exit order sells the position at market");
 	CHECK_STR(out[o].order.id, "risk-max-drawdown-A-1", "deterministic exit id");
