@@ -116,3 +116,13 @@ net_filled() { awk -F, -v s="$1" '$1 == "fill" && $3 == s { n += ($5 == "buy" ? 
 	[ -n "$without" ] && [ -n "$with" ]
 	[ "$with" -eq $((without + 552)) ]
 }
+
+@test "the examples in examples/risk run and show risk events" {
+	for f in "$BATS_TEST_DIRNAME"/../examples/risk/*.sh; do
+		[ "${f##*/}" = kill-switch.sh ] && continue # live: sleeps, run by hand
+		run -0 sh "$f"
+		grep -q '^risk,' <<<"$output" || { echo "$f: no risk event"; return 1; }
+	done
+	run -0 sh "$BATS_TEST_DIRNAME/../examples/risk/replay.sh"
+	[ "${lines[0]}" = "replay: same decisions" ]
+}

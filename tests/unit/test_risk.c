@@ -637,6 +637,24 @@ static void test_working(void)
 	qts_risk_free(r);
 }
 
+/* qts-risk(1): the last 65536 orders are remembered. */
+static void test_order_window(void)
+{
+	qts_risk *r = make(NULL);
+	bar(r, -60, "A", 10);
+	order(r, 0, "A", "buy", 1, NAN);
+	fill_id(r, 0, "A", "elsewhere", "buy", 1, 10);
+	CHECK(qts_risk_working(r, "A") == 1, "o1 works");
+	for (int i = 0; i < 65535; i++)
+		order(r, 0, "A", "buy", 1, NAN);
+	CHECK(qts_risk_working(r, "A") == 65536, "65536 orders remembered");
+	order(r, 0, "A", "buy", 1, NAN);
+	CHECK(qts_risk_working(r, "A") == 65536, "the 65537th forgets the oldest");
+	fill_id(r, 0, "A", "o2", "buy", 1, 10);
+	CHECK(qts_risk_working(r, "A") == 65535, "the rest still known by id");
+	qts_risk_free(r);
+}
+
 static void test_repeat_and_units(void)
 {
 	qts_risk *r = make((const char *[]){ "max-position", "100", NULL });
@@ -705,6 +723,7 @@ int main(void)
 	test_halt_and_fills();
 	test_updates();
 	test_working();
+	test_order_window();
 	test_repeat_and_units();
 	test_exit_id();
 	return tap_done();
