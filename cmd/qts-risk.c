@@ -135,7 +135,6 @@ static void watch(struct run *st, int look)
 		struct stat sb;
 		int seen = stat(st->kill_file, &sb) == 0;
 		st->since = 0;
-		st->last_ts = qts_risk_now(st->risk);
 		if (seen && !st->file_seen) {
 			qts_warn("emergency stop: %s exists: flattening, rejecting every order", st->kill_file);
 			if (qts_risk_halt(st->risk, "kill file", emit, st) < 0)
@@ -199,11 +198,14 @@ static int run(const struct opts *o)
 	qts_event ev;
 	int got = 0, status = QTS_EXIT_OK;
 	while (!st.failed && (got = qts_reader_next(r, &ev)) > 0) {
-		int64_t known = qts_event_known(&ev);
-		int look = ++st.since >= CHECK_EVENTS || (uint64_t)known - (uint64_t)st.last_ts >= (uint64_t)CHECK_NS;
+		int look = ++st.since >= CHECK_EVENTS || (uint64_t)ev.ts - (uint64_t)st.last_ts >= (uint64_t)CHECK_NS;
 		if (look || want_halt || want_resume) {
-			/* What the stop emits is dated by the event that revealed it. */
-			qts_risk_clock(st.risk, known);
+			/* What the stop emits is dated by the event that revealed it,
+			 * at the time it became known. */
+			if (st.kill_file || want_halt || want_resume)
+				qts_risk_clock(st.risk, qts_event_known(&ev));
+			if (look)
+				st.last_ts = ev.ts;
 			watch(&st, look);
 			if (st.failed)
 				break;

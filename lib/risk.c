@@ -32,24 +32,26 @@ struct sym {
 	long nlive;            /* orders of the symbol not yet ended */
 	long seq;              /* qts-sim's count of orders made from targets */
 	int sector;            /* index into sector names, -1 when none */
+	char tf[QTS_WORD_MAX]; /* the last bar's tf, and its length (0: months) */
+	int64_t tf_ns;
 	double prev_close;     /* for bar returns */
 	double *ret;           /* ring of vol_window returns */
 	long nret, iret, fresh;
 	double sum, sumsq;
 };
 
-/* An order approved or generated here, remembered by id until it ends.
- * Only the last ORD_RING orders are kept, so memory stays flat however
- * long the stream; a working order older than that is forgotten. */
+/* An order approved or generated here, remembered by the 64-bit hash of
+ * its id (as qts-sim remembers ids) until it ends.  Only the last ORD_RING
+ * orders are kept, so memory stays flat however long the stream; a working
+ * order older than that is forgotten. */
 #define ORD_RING (1u << 16)
 #define ORD_TAB (1u << 17)
 struct ord {
-	char id[QTS_ID_MAX];
 	uint64_t h;
-	size_t sym;
-	int side;    /* +1 buy, -1 sell */
-	int live;    /* not yet filled, canceled, rejected or expired */
-	int assumed; /* taken into the view as filled when approved */
+	uint32_t sym;
+	signed char side;      /* +1 buy, -1 sell */
+	unsigned char live;    /* not yet filled, canceled, rejected or expired */
+	unsigned char assumed; /* taken into the view as filled when approved */
 	double qty, filled, fills, px;
 };
 
@@ -176,9 +178,11 @@ static uint64_t hash64(const char *s)
 static struct ord *ord_find(const qts_risk *r, const char *id)
 {
 	uint64_t h = hash64(id);
+	if (!r->nord)
+		return NULL;
 	for (size_t i = h & (ORD_TAB - 1); r->otab[i]; i = (i + 1) & (ORD_TAB - 1)) {
 		struct ord *o = &r->ord[r->otab[i] - 1];
-		if (o->h == h && strcmp(o->id, id) == 0)
+		if (o->h == h)
 			return o;
 	}
 	return NULL;
@@ -245,10 +249,9 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 		r->nord++;
 	r->ohead = (r->ohead + 1) % ORD_RING;
 	memset(o, 0, sizeof *o);
-	QTS_SET(o->id, id);
-	o->h = hash64(o->id);
-	o->sym = (size_t)(s - r->sym);
-	o->side = side;
+	o->h = hash64(id);
+	o->sym = (uint32_t)(s - r->sym);
+	o->side = (signed char)side;
 	o->qty = qty;
 	o->px = px;
 	o->live = 1;
@@ -941,13 +944,26 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 
 /* ---- the entry points --------------------------------------------------- */
 
+/* qts_event_known, with the bar length kept per symbol: parsing the tf of
+ * every bar would cost more than the rest of the work on it. */
+static int64_t bar_known(qts_risk *r, const qts_event *ev)
+{
+	struct sym *s = sym_get(r, ev->symbol);
+	if (strcmp(s->tf, ev->bar.tf) != 0) {
+		qts_tf tf;
+		QTS_SET(s->tf, ev->bar.tf);
+		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
+	}
+	return s->tf_ns > 0 ? ev->ts + s->tf_ns : qts_event_known(ev);
+}
+
 int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg)
 {
 	r->emit = emit;
 	r->arg = arg;
 	/* What an event triggers is dated when the event became known: a
 	 * bar at its end, as qts-strategy dates the targets it makes. */
-	qts_risk_clock(r, qts_event_known(ev));
+	qts_risk_clock(r, ev->type == QTS_BAR ? bar_known(r, ev) : ev->ts);
 	if (r->portfolio_checks && new_day(r, r->now) < 0)
 		return -1;
 	switch (ev->type) {
