@@ -126,3 +126,46 @@ net_filled() { awk -F, -v s="$1" '$1 == "fill" && $3 == s { n += ($5 == "buy" ? 
 	run -0 sh "$BATS_TEST_DIRNAME/../examples/risk/replay.sh"
 	[ "${lines[0]}" = "replay: same decisions" ]
 }
+
+@test "feedback: qts-sim's fills and updates fed back live through a fifo" {
+	d=$BATS_TEST_TMPDIR
+	rules="--cash 5e6 --max-gross 2500000"
+	qts-fetch synth:AAA,BBB --count 40 | qts-strategy sma-cross fast=3 slow=8 size=20000 >"$d/strat"
+	qts-risk $rules "$d/strat" | grep -E '^(target|risk),' >"$d/once"
+	mkfifo "$d/in" "$d/mid"
+	qts-risk $rules <"$d/in" >"$d/mid" 3>&- &
+	risk=$!
+	qts-sim --cash 5e6 --max-participation 0.001 <"$d/mid" >"$d/out" 3>&- &
+	sim=$!
+	exec 7>"$d/in"
+	# One writer paces the stream: after each bar, wait until qts-sim has
+	# passed it on, then feed back the fills and updates it wrote since
+	# (not those fed back before: qts-risk and qts-sim pass them on too).
+	bars=0 seen=0
+	: >"$d/fed"
+	while IFS= read -r line; do
+		printf '%s\n' "$line" >&7
+		case $line in bar,*) ;; *) continue ;; esac
+		bars=$((bars + 1))
+		for _ in $(seq 100); do
+			[ "$(grep -c '^bar,' "$d/out")" -ge $bars ] && break
+			sleep 0.05
+		done
+		[ "$(grep -c '^bar,' "$d/out")" -ge $bars ] || { echo "stalled at bar $bars"; break; }
+		n=$(wc -l <"$d/out")
+		sed -n "$((seen + 1)),${n}p" "$d/out" | grep -E '^(fill|update),' |
+			grep -vxF -f "$d/fed" >"$d/new" || true
+		cat "$d/new" >&7
+		cat "$d/new" >>"$d/fed"
+		seen=$n
+	done <"$d/strat"
+	exec 7>&-
+	for _ in $(seq 50); do kill -0 $sim 2>/dev/null || break; sleep 0.1; done
+	kill $risk $sim 2>/dev/null || true
+	wait $risk
+	wait $sim
+	[ "$bars" -eq 80 ]
+	grep -q ',partial,' "$d/out"
+	# Fed back live, with orders working across bars, the same decisions.
+	grep -E '^(target|risk),' "$d/out" | diff "$d/once" -
+}
