@@ -343,3 +343,32 @@ stop_live() {
 	[ "${lines[0]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
 	[ "${lines[1]}" = "risk,$T1,A,kill,reject,order o1: emergency stop" ]
 }
+
+@test "--fractional: targets in fractional units, else whole units toward zero as qts-sim" {
+	run -0 qts-risk --max-position 100 < <(prices; target A 50.5; order A o1 buy 100)
+	[ "${lines[3]}" = "risk,$T1,A,max-position,reduce,order o1: qty 100 reduced to 50" ]
+	run -0 qts-risk --fractional --max-position 100 < <(prices; target A 50.5; order A o1 buy 100)
+	[ "${lines[3]}" = "risk,$T1,A,max-position,reduce,order o1: qty 100 reduced to 49.5" ]
+}
+
+@test "exits are dated at the end of the bar that triggered them, months included" {
+	run -0 qts-risk --stop-loss 0.05 < <(printf 'bar,2024-01-01T00:00:00Z,A,1M,100,100,100,100,1\n'
+		target A 10 qty 2024-02-01T00:00:00Z
+		printf 'bar,2024-02-01T00:00:00Z,A,1M,90,90,90,90,1\n')
+	[ "${lines[3]}" = "risk,2024-03-01T00:00:00Z,A,stop-loss,flatten,price 90 vs average 100: loss beyond 0.05" ]
+}
+
+@test "updates: a rejected approval is given back; a repeated order id counts once" {
+	run -0 qts-risk --max-position 100 < <(prices; order A o1 buy 80
+		printf 'update,%s,A,o1,rejected,0,,no\n' $T1; order A o2 buy 100; order A o2 buy 100)
+	[ "${lines[3]}" = "update,$T1,A,o1,rejected,0,,no" ]
+	[ "${lines[4]}" = "order,$T1,A,o2,buy,100,market,,,day,s" ]
+	[ "${lines[5]}" = "order,$T1,A,o2,buy,100,market,,,day,s" ]
+	[ "${#lines[@]}" -eq 6 ]
+}
+
+@test "exit ids stay whole for the longest symbols" {
+	s=ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
+	run -0 qts-risk --stop-loss 0.05 < <(bar 2024-01-02T14:30:00Z $s 100; target $s 10; bar 2024-01-02T14:31:00Z $s 90)
+	[ "${lines[4]}" = "order,2024-01-02T14:32:00Z,$s,risk-stop-loss-$s-1,sell,10,market,,,gtc,qts-risk" ]
+}
