@@ -1,47 +1,43 @@
 #!/bin/sh
-# qts-risk throughput on msgpack: generated 1-minute bars for 10 symbols
-# (with a target every 100 bars) passed through with no rules, then with
-# every per-bar rule on.  The pipeline target is 2M bars/s end to end, so
-# qts-risk alone must go well beyond it.  QTS_BENCH_BARS sets the count.
-n=${QTS_BENCH_BARS:-10000000}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# bench/risk.sh — qts-risk on msgpack: 1-minute bars for 10 symbols with
+# the targets of qts-strategy sma-cross, passed through with no rules, with
+# position limits, and with every per-bar rule on (target >= 4M bars/s
+# each, so that the pipeline can make its own); the full pipeline
+# qts-fetch | qts-strategy | qts-risk | qts-sim (target >= 2M bars/s); and
+# peak RSS of qts-risk at a tenth of the bars and at all of them (flat).
+# Figures are medians of QTS_BENCH_RUNS runs (5); QTS_BENCH_N bars
+# (default 10000000).
+cd "$(dirname "$0")/.." || exit 1
+N=${QTS_BENCH_N:-10000000}
+per=$((N / 10))
+SYMS=S0,S1,S2,S3,S4,S5,S6,S7,S8,S9
+dir=$(mktemp -d) || exit 1
+trap 'rm -rf "$dir"' EXIT INT TERM
+. bench/lib.sh
 
-awk -v n="$n" '
-function stamp(t,  z, era, doe, yoe, y, doy, mp, d, m, sod) { # civil from days
-	z = int(t / 86400) + 719468; sod = t % 86400
-	era = int(z / 146097); doe = z - era * 146097
-	yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
-	y = yoe + era * 400; doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
-	mp = int((5 * doy + 2) / 153); d = doy - int((153 * mp + 2) / 5) + 1
-	m = mp < 10 ? mp + 3 : mp - 9; if (m <= 2) y++
-	return sprintf("%04d-%02d-%02dT%02d:%02d:00Z", y, m, d, int(sod / 3600), int(sod % 3600 / 60))
-}
-BEGIN {
-	t0 = 1704205800; srand(1)
-	for (s = 0; s < 10; s++) px[s] = 100 + 10 * s
-	for (i = 0; i < n; i++) {
-		s = i % 10
-		if (s == 0) ts = stamp(t0 + 60 * int(i / 10))
-		px[s] *= 1 + (rand() - 0.5) * 0.002
-		printf "bar,%s,S%d,1m,%.4f,%.4f,%.4f,%.4f,1000\n", ts, s, px[s], px[s], px[s], px[s]
-		if (i % 100 == 99)
-			printf "target,%s,S%d,%d,qty,bench\n", ts, s, (i % 300) - 100
-	}
-}' | qts cat -M >"$tmp/bars.mp" || exit 1
+qts-fetch -M --tf 1m --count $per synth:$SYMS | qts-strategy -M sma-cross fast=10 slow=30 size=100 \
+	>"$dir/in.mp" || exit 1
+qts-fetch -M --tf 1m --count $((per / 10)) synth:$SYMS | qts-strategy -M sma-cross fast=10 slow=30 size=100 \
+	>"$dir/small.mp" || exit 1
+LIMITS="--max-position 1000 --max-gross 1e6 --max-positions 8"
+ALL="--stop-loss 0.05 --take-profit 0.1 --trailing-stop 0.05 --max-drawdown 0.2 --daily-loss 5000 \
+	--target-vol 0.3 --vol-periods 98280 --max-orders 1000/1m --kill-file $dir/kill"
 
-run() { # run LABEL ARGS...: bars/s of qts-risk -M over the file
-	label=$1; shift
-	start=$(date +%s.%N)
-	qts-risk -M "$@" "$tmp/bars.mp" >/dev/null || { echo "$label: qts-risk failed"; return 1; }
-	end=$(date +%s.%N)
-	awk -v n="$n" -v a="$start" -v b="$end" -v l="$label" 'BEGIN {
-		r = n / (b - a)
-		printf "%-34s %6.2f M bars/s  (target >= 4 M bars/s: %s)\n", l, r / 1e6, (r >= 4e6 ? "ok" : "MISSED") }'
-}
+t_pass=$(median pass "qts-risk -M $dir/in.mp")
+t_lim=$(median limits "qts-risk -M $LIMITS $dir/in.mp")
+t_all=$(median all "qts-risk -M $ALL $dir/in.mp")
+t_pipe=$(median pipe "qts-fetch -M --tf 1m --count $per synth:$SYMS \
+	| qts-strategy -M sma-cross fast=10 slow=30 size=100 \
+	| qts-risk -M --max-position 1000 --stop-loss 0.05 | qts-sim -M")
 
-echo "qts-risk on msgpack, $n bars, 10 symbols"
-run "pass-through, no rules" || exit 1
-run "position limits" --max-position 1000 --max-gross 1e6 --max-positions 8 || exit 1
-run "stops, drawdown, daily loss, kill" --stop-loss 0.05 --take-profit 0.1 --trailing-stop 0.05 \
-	--max-drawdown 0.2 --daily-loss 5000 --target-vol 0.3 --kill-file "$tmp/kill" || exit 1
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e6 }'; }
+ok() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m) ? 1 : 0 }'; }
+r=$(rate "$N" "$t_pass"); report "qts-risk: pass-through, no rules" "$r" "M bars/s" ">= 4" "$(ok "$r" 4)"
+r=$(rate "$N" "$t_lim"); report "qts-risk: position limits" "$r" "M bars/s" ">= 4" "$(ok "$r" 4)"
+r=$(rate "$N" "$t_all"); report "qts-risk: stops, drawdown, vol, rate, kill" "$r" "M bars/s" ">= 4" "$(ok "$r" 4)"
+r=$(rate "$N" "$t_pipe"); report "fetch | strategy | risk | sim, $N bars" "$r" "M bars/s" ">= 2" "$(ok "$r" 2)"
+
+small=$(peak_rss qts-risk -M $ALL "$dir/small.mp")
+big=$(peak_rss qts-risk -M $ALL "$dir/in.mp")
+report "peak RSS of qts-risk, $((N / 10)) bars" "$small" "KB" "flat" 1
+report "peak RSS of qts-risk, $N bars" "$big" "KB" "flat" "$(awk -v a="$small" -v b="$big" 'BEGIN { print (b < a * 1.5 + 1024) ? 1 : 0 }')"

@@ -52,9 +52,10 @@ static void build_usage(void)
 	size_t n, len;
 	const qts_risk_rule_info *t = qts_risk_rules(&n);
 	len = (size_t)snprintf(usage, sizeof usage,
-			       "usage: qts-risk [-M] [--rules FILE] [--RULE VALUE]... [FILE]\n"
+			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--RULE VALUE]... [FILE]\n"
 			       "       qts-risk --list | --help | --version\n"
 			       "  -M, --msgpack                write msgpack\n"
+			       "  --fractional                 targets in fractional units (as qts-sim --fractional)\n"
 			       "  --rules FILE                 read `RULE VALUE` lines from FILE\n"
 			       "  --list                       list the rules\n");
 	for (size_t i = 0; i < n && len < sizeof usage; i++) {
@@ -75,11 +76,11 @@ static int list(void)
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_RULES = 256, OPT_LIST, OPT_VERSION, OPT_RULE };
+	enum { OPT_RULES = 256, OPT_LIST, OPT_VERSION, OPT_RULE, OPT_FRACTIONAL };
 	size_t n;
 	const qts_risk_rule_info *t = qts_risk_rules(&n);
 	static struct option lo[64];
-	if (n + 6 > sizeof lo / sizeof lo[0])
+	if (n + 7 > sizeof lo / sizeof lo[0])
 		qts_die(QTS_EXIT_FAIL, "too many rules for the option table");
 	size_t k = 0;
 	lo[k++] = (struct option){ "msgpack", no_argument, NULL, 'M' };
@@ -87,6 +88,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	lo[k++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
 	lo[k++] = (struct option){ "list", no_argument, NULL, OPT_LIST };
 	lo[k++] = (struct option){ "rules", required_argument, NULL, OPT_RULES };
+	lo[k++] = (struct option){ "fractional", no_argument, NULL, OPT_FRACTIONAL };
 	for (size_t i = 0; i < n; i++)
 		lo[k++] = (struct option){ t[i].name, required_argument, NULL, OPT_RULE };
 	qts_risk_config_init(&o->cfg);
@@ -98,6 +100,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		case OPT_LIST: exit(list());
+		case OPT_FRACTIONAL: o->cfg.fractional = 1; break;
 		case OPT_RULES:
 			if (qts_risk_config_load(&o->cfg, optarg, err) < 0)
 				qts_die(QTS_EXIT_USAGE, "%s", err);
@@ -132,7 +135,6 @@ static void watch(struct run *st, int look)
 		struct stat sb;
 		int seen = stat(st->kill_file, &sb) == 0;
 		st->since = 0;
-		st->last_ts = qts_risk_now(st->risk);
 		if (seen && !st->file_seen) {
 			qts_warn("emergency stop: %s exists: flattening, rejecting every order", st->kill_file);
 			if (qts_risk_halt(st->risk, "kill file", emit, st) < 0)
@@ -198,8 +200,12 @@ static int run(const struct opts *o)
 	while (!st.failed && (got = qts_reader_next(r, &ev)) > 0) {
 		int look = ++st.since >= CHECK_EVENTS || (uint64_t)ev.ts - (uint64_t)st.last_ts >= (uint64_t)CHECK_NS;
 		if (look || want_halt || want_resume) {
-			/* What the stop emits is dated by the event that revealed it. */
-			qts_risk_clock(st.risk, ev.ts);
+			/* What the stop emits is dated by the event that revealed it,
+			 * at the time it became known. */
+			if (st.kill_file || want_halt || want_resume)
+				qts_risk_clock(st.risk, qts_event_known(&ev));
+			if (look)
+				st.last_ts = ev.ts;
 			watch(&st, look);
 			if (st.failed)
 				break;

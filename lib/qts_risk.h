@@ -32,6 +32,7 @@ typedef struct qts_risk_config {
 	int64_t order_window;         /* ns */
 	double price_band;            /* |limit - last| / last */
 	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
+	int fractional;               /* else targets in whole units, as qts-sim */
 } qts_risk_config;
 
 /* One registry entry: the name is the flag (`--NAME`) and the rules-file
@@ -77,7 +78,14 @@ int64_t qts_risk_now(const qts_risk *r); /* ts of the last event seen */
 /* Move the clock that dates generated events to ts (never backwards). */
 void qts_risk_clock(qts_risk *r, int64_t ts);
 double qts_risk_position(const qts_risk *r, const char *symbol);
+/* Signed quantity the working orders of symbol still want. */
+double qts_risk_working(const qts_risk *r, const char *symbol);
 double qts_risk_equity(const qts_risk *r);
 double qts_risk_cash(const qts_risk *r);
+
+/* The id of an exit order: `risk-RULE-SYMBOL-N`, or `risk-RULE-HASH-N`
+ * (16 hex digits of the symbol's FNV-1a hash) when that is longer than
+ * an id may be; id has QTS_ID_MAX bytes. */
+void qts_risk_exit_id(char *id, const char *rule, const char *symbol, unsigned long n);
 
 #endif

@@ -1,8 +1,8 @@
 /* risk.c — the risk engine: a view of positions, cash and equity built
  * from what it approved (or, once fills come back, from fills) and the
- * prices it sees; limits applied to each target and order; exits generated
- * from prices.  Everything is a function of the input, so the output is
- * deterministic. */
+ * prices it sees, plus the orders still working downstream; limits applied
+ * to each target and order; exits generated from prices.  Everything is a
+ * function of the input, so the output is deterministic. */
 #include "qts_risk.h"
 
 #include <errno.h>
@@ -21,16 +21,38 @@ static void seterr(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Quantities within this of each other are equal, as in qts-sim. */
+#define EPS 1e-9
+
 struct sym {
 	char name[QTS_SYM_MAX];
 	double pos, avg, last; /* last is NaN until a price is seen */
 	double best;           /* best price since the position was opened */
+	double wq;             /* signed quantity the working orders still want */
+	long nlive;            /* orders of the symbol not yet ended */
+	long seq;              /* qts-sim's count of orders made from targets */
 	int sector;            /* index into sector names, -1 when none */
-	int exiting;           /* an exit was sent; waiting for its fills */
+	char tf[QTS_WORD_MAX]; /* the last bar's tf, and its length (0: months) */
+	int64_t tf_ns;
 	double prev_close;     /* for bar returns */
 	double *ret;           /* ring of vol_window returns */
 	long nret, iret, fresh;
 	double sum, sumsq;
+};
+
+/* An order approved or generated here, remembered by the 64-bit hash of
+ * its id (as qts-sim remembers ids) until it ends.  Only the last ORD_RING
+ * orders are kept, so memory stays flat however long the stream; a working
+ * order older than that is forgotten. */
+#define ORD_RING (1u << 16)
+#define ORD_TAB (1u << 17)
+struct ord {
+	uint64_t h;
+	uint32_t sym;
+	signed char side;      /* +1 buy, -1 sell */
+	unsigned char live;    /* not yet filled, canceled, rejected or expired */
+	unsigned char assumed; /* taken into the view as filled when approved */
+	double qty, filled, fills, px;
 };
 
 struct sector_map {
@@ -56,6 +78,9 @@ struct qts_risk {
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	unsigned long seq; /* numbers generated order ids */
+	struct ord *ord;   /* ring of the last ORD_RING orders */
+	uint32_t *otab;    /* ring index + 1 by id hash, 0 empty */
+	size_t ohead, nord;
 	int stops, vol, portfolio_checks;
 	qts_risk_emit emit;
 	void *arg;
@@ -140,6 +165,132 @@ static struct sym *sym_find(const qts_risk *r, const char *name)
 	return NULL;
 }
 
+/* ---- orders by id --------------------------------------------------------- */
+
+static uint64_t hash64(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static struct ord *ord_find(const qts_risk *r, const char *id)
+{
+	uint64_t h = hash64(id);
+	if (!r->nord)
+		return NULL;
+	for (size_t i = h & (ORD_TAB - 1); r->otab[i]; i = (i + 1) & (ORD_TAB - 1)) {
+		struct ord *o = &r->ord[r->otab[i] - 1];
+		if (o->h == h)
+			return o;
+	}
+	return NULL;
+}
+
+static void otab_del(qts_risk *r, uint32_t slot)
+{
+	size_t i = r->ord[slot].h & (ORD_TAB - 1);
+	while (r->otab[i] != slot + 1)
+		i = (i + 1) & (ORD_TAB - 1);
+	r->otab[i] = 0;
+	/* Backward-shift deletion keeps every probe chain unbroken. */
+	for (size_t j = (i + 1) & (ORD_TAB - 1); r->otab[j]; j = (j + 1) & (ORD_TAB - 1)) {
+		size_t k = r->ord[r->otab[j] - 1].h & (ORD_TAB - 1);
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			r->otab[i] = r->otab[j];
+			r->otab[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static void trade(qts_risk *r, struct sym *s, double q, double px);
+
+/* Bring o to filled (never less than before); end it when done or told
+ * to.  An order taken as filled on approval gives back its unfilled part
+ * when it ends unfilled (undo); a working one stops counting. */
+static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
+{
+	if (!o->live)
+		return;
+	struct sym *s = &r->sym[o->sym];
+	double before = o->qty - o->filled;
+	if (filled > o->qty)
+		filled = o->qty;
+	if (filled > o->filled)
+		o->filled = filled;
+	double rest = o->qty - o->filled;
+	if (rest <= EPS * (o->qty > 1 ? o->qty : 1))
+		end = 1;
+	if (o->assumed) {
+		if (end && undo && rest > 0)
+			trade(r, s, s->pos - o->side * rest, o->px);
+	} else
+		s->wq -= o->side * (before - (end ? 0 : rest));
+	if (end) {
+		o->live = 0;
+		/* No drift: a symbol with nothing working wants nothing. */
+		if (--s->nlive == 0)
+			s->wq = 0;
+	}
+}
+
+/* Remember an approved order: the view takes it as filled at px (no
+ * fills seen yet, and a price to value it at) or as working. */
+static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double qty, double px)
+{
+	uint32_t slot = (uint32_t)r->ohead;
+	struct ord *o = &r->ord[slot];
+	if (r->nord == ORD_RING) {
+		settle(r, o, o->filled, 1, 0);
+		otab_del(r, slot);
+	} else
+		r->nord++;
+	r->ohead = (r->ohead + 1) % ORD_RING;
+	memset(o, 0, sizeof *o);
+	o->h = hash64(id);
+	o->sym = (uint32_t)(s - r->sym);
+	o->side = (signed char)side;
+	o->qty = qty;
+	o->px = px;
+	o->live = 1;
+	s->nlive++;
+	if (!r->fill_mode && px > 0) {
+		o->assumed = 1;
+		trade(r, s, s->pos + side * qty, px);
+	} else
+		s->wq += side * qty;
+	size_t i = o->h & (ORD_TAB - 1);
+	while (r->otab[i])
+		i = (i + 1) & (ORD_TAB - 1);
+	r->otab[i] = slot + 1;
+}
+
+void qts_risk_exit_id(char *id, const char *rule, const char *symbol, unsigned long n)
+{
+	char buf[256];
+	/* A symbol too long to fit whole gives way to its hash; n, unique
+	 * to each exit, is always kept whole. */
+	if (snprintf(buf, sizeof buf, "risk-%s-%s-%lu", rule, symbol, n) >= QTS_ID_MAX)
+		snprintf(buf, sizeof buf, "risk-%.24s-%016llx-%lu", rule, (unsigned long long)hash64(symbol), n);
+	qts_strlcpy(id, buf, QTS_ID_MAX);
+}
+
+/* The id qts-sim gives the order it makes from a target of strategy:
+ * STRATEGY-SYMBOL-N (`target` without a strategy), N counting that
+ * symbol's orders, moving on past an id already used. */
+static void sim_id(qts_risk *r, struct sym *s, const char *strategy, char *id)
+{
+	char buf[128];
+	do {
+		int n = snprintf(buf, sizeof buf, "%s-%s-%ld", *strategy ? strategy : "target", s->name, ++s->seq);
+		qts_strlcpy(id, buf, QTS_ID_MAX);
+		if (n >= QTS_ID_MAX)
+			break; /* cut short: every count gives the same id */
+	} while (ord_find(r, id));
+}
+
 /* ---- sectors ------------------------------------------------------------ */
 
 static int load_sectors(qts_risk *r, const char *path, char *err)
@@ -213,6 +364,10 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
 	if (rehash(r, 64) < 0)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
+	r->ord = calloc(ORD_RING, sizeof *r->ord);
+	r->otab = calloc(ORD_TAB, sizeof *r->otab);
+	if (!r->ord || !r->otab)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (c->max_orders > 0 && !(r->rate = calloc((size_t)c->max_orders, sizeof *r->rate)))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (!isnan(c->max_sector) && !c->sectors[0]) {
@@ -238,6 +393,8 @@ void qts_risk_free(qts_risk *r)
 	free(r->smap);
 	free(r->sector);
 	free(r->rate);
+	free(r->ord);
+	free(r->otab);
 	free(r);
 }
 
@@ -257,6 +414,12 @@ double qts_risk_position(const qts_risk *r, const char *symbol)
 {
 	const struct sym *s = sym_find(r, symbol);
 	return s ? s->pos : 0;
+}
+
+double qts_risk_working(const qts_risk *r, const char *symbol)
+{
+	const struct sym *s = sym_find(r, symbol);
+	return s ? s->wq : 0;
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -304,28 +467,29 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 	s->pos = q;
 }
 
-/* An exit order for the whole position, at market. */
+/* An exit order at market for the position and what is working, so that
+ * the symbol is flat once everything fills (as a target of 0 in qts-sim). */
 static int exit_position(qts_risk *r, struct sym *s, const char *rule, const char *detail)
 {
-	if (s->pos == 0 || s->exiting)
+	double eff = s->pos + s->wq;
+	if (fabs(eff) <= EPS)
 		return 0;
 	if (risk_event(r, s->name, rule, "flatten", "%s", detail) < 0)
 		return -1;
 	qts_event ev;
 	qts_event_init(&ev, QTS_ORDER, r->now);
 	QTS_SET(ev.symbol, s->name);
-	snprintf(ev.order.id, sizeof ev.order.id, "risk-%s-%s-%lu", rule, s->name, ++r->seq);
-	QTS_SET(ev.order.side, s->pos > 0 ? "sell" : "buy");
-	ev.order.qty = fabs(s->pos);
+	qts_risk_exit_id(ev.order.id, rule, s->name, ++r->seq);
+	QTS_SET(ev.order.side, eff > 0 ? "sell" : "buy");
+	ev.order.qty = fabs(eff);
 	QTS_SET(ev.order.kind, "market");
-	QTS_SET(ev.order.tif, "day");
+	/* Good till canceled: an exit decided after a close fills at the next
+	 * open; a day order would expire overnight. */
+	QTS_SET(ev.order.tif, "gtc");
 	QTS_SET(ev.order.strategy, "qts-risk");
 	if (put(r, &ev) < 0)
 		return -1;
-	if (r->fill_mode)
-		s->exiting = 1;
-	else
-		trade(r, s, 0, s->last);
+	ord_add(r, s, ev.order.id, eff > 0 ? -1 : 1, fabs(eff), s->last);
 	return 0;
 }
 
@@ -390,8 +554,8 @@ static int check_stops(qts_risk *r, struct sym *s)
 	double px = s->last, p = s->pos, a = s->avg, b = s->best;
 	const qts_risk_config *c = &r->c;
 	char d[QTS_TEXT_MAX];
-	if (p == 0 || s->exiting)
-		return 0;
+	if (p == 0 || fabs(p + s->wq) <= EPS)
+		return 0; /* flat, or an exit is working */
 	int lng = p > 0;
 	double f = c->stop_loss;
 	if (!isnan(f) && (lng ? at_or_below(px, a * (1 - f)) : at_or_above(px, a * (1 + f)))) {
@@ -476,30 +640,61 @@ static int on_price(qts_risk *r, const qts_event *ev, double px, int is_bar)
 
 /* ---- fills ------------------------------------------------------------------ */
 
-/* Fills are the truth once they come back: the view restarts from them. */
+/* Fills are the truth once they come back: the view restarts from them,
+ * and every order not yet ended is working from then on. */
+static void fill_mode(qts_risk *r)
+{
+	r->fill_mode = 1;
+	for (size_t i = 0; i < r->nsym; i++) {
+		r->sym[i].pos = r->sym[i].avg = r->sym[i].wq = 0;
+	}
+	r->cash = r->c.cash;
+	r->mv = 0;
+	for (size_t i = 0; i < r->nord; i++) {
+		struct ord *o = &r->ord[i];
+		if (o->live) {
+			o->assumed = 0;
+			r->sym[o->sym].wq += o->side * (o->qty - o->filled);
+		}
+	}
+}
+
 static int on_fill(qts_risk *r, const qts_event *ev)
 {
-	if (!r->fill_mode) {
-		r->fill_mode = 1;
-		for (size_t i = 0; i < r->nsym; i++) {
-			r->sym[i].pos = r->sym[i].avg = 0;
-			r->sym[i].exiting = 0;
-		}
-		r->cash = r->c.cash;
-		r->mv = 0;
-	}
+	if (!r->fill_mode)
+		fill_mode(r);
 	double sign = strcmp(ev->fill.side, "buy") == 0 ? 1 : strcmp(ev->fill.side, "sell") == 0 ? -1 : 0;
 	if (sign != 0 && ev->fill.qty > 0 && ev->fill.price > 0) {
 		struct sym *s = sym_get(r, ev->symbol);
 		trade(r, s, s->pos + sign * ev->fill.qty, ev->fill.price);
 		if (!isnan(ev->fill.commission))
 			r->cash -= ev->fill.commission;
-		if (s->pos == 0)
-			s->exiting = 0;
+		struct ord *o = ord_find(r, ev->fill.id);
+		if (o && o->live) {
+			o->fills += ev->fill.qty;
+			settle(r, o, o->fills, 0, 0);
+		}
 	}
 	if (put(r, ev) < 0)
 		return -1;
 	return r->portfolio_checks ? check_portfolio(r) : 0;
+}
+
+/* An update ends an order (filled, canceled, rejected, expired) or says
+ * how much of it filled (partial); an order taken as filled gives back
+ * what did not fill. */
+static int on_update(qts_risk *r, const qts_event *ev)
+{
+	struct ord *o = ord_find(r, ev->update.id);
+	if (o && o->live) {
+		const char *st = ev->update.status;
+		int done = strcmp(st, "filled") == 0;
+		int gone = strcmp(st, "canceled") == 0 || strcmp(st, "rejected") == 0 || strcmp(st, "expired") == 0;
+		double f = ev->update.filled > 0 && isfinite(ev->update.filled) ? ev->update.filled : 0;
+		if (done || gone || strcmp(st, "partial") == 0)
+			settle(r, o, done && !r->fill_mode ? o->qty : f, done || gone, gone);
+	}
+	return put(r, ev);
 }
 
 /* ---- targets and orders -------------------------------------------------- */
@@ -527,26 +722,30 @@ static int needs_price(const qts_risk_config *c)
 	       !isnan(c->max_net) || !isnan(c->max_sector);
 }
 
-/* The interval of positions in s the limits allow, at price px. */
+/* The interval of positions in s the limits allow, at price px.  Exposure
+ * counts working orders as filled, as qts-sim's cash check does; equity
+ * counts fills (or approvals taken as filled) alone. */
 static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 {
 	const qts_risk_config *c = &r->c;
-	double p = s->pos, gross = 0, net = 0, sector = 0;
+	double p = s->pos + s->wq, gross = 0, net = 0, sector = 0;
 	long open = 0;
 	r->mv = 0;
 	for (size_t i = 0; i < r->nsym; i++) {
 		const struct sym *o = &r->sym[i];
-		if (o->pos == 0)
+		double e = o->pos + o->wq;
+		if (o->pos != 0 && !isnan(o->last))
+			r->mv += o->pos * o->last;
+		if (fabs(e) <= EPS || isnan(o->last))
 			continue;
-		double v = o->pos * o->last;
-		r->mv += v;
+		double v = e * o->last;
 		gross += fabs(v);
 		net += v;
 		open++;
 		if (o->sector >= 0 && o->sector == s->sector)
 			sector += fabs(v);
 	}
-	double eq = r->cash + r->mv, cap, own = p != 0 ? p * s->last : 0;
+	double eq = r->cash + r->mv, cap, own = fabs(p) > EPS && !isnan(s->last) ? p * s->last : 0;
 	if (r->dd_breached)
 		limit(b, fmin(p, 0), fmax(p, 0), "max-drawdown");
 	if (r->daily_breached)
@@ -569,7 +768,7 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 		double other = net - own;
 		limit(b, (-c->max_net - other) / px, (c->max_net - other) / px, "max-net");
 	}
-	if (c->max_positions >= 0 && p == 0 && open >= c->max_positions)
+	if (c->max_positions >= 0 && fabs(p) <= EPS && open >= c->max_positions)
 		limit(b, 0, 0, "max-positions");
 	if (!isnan(c->max_sector) && s->sector >= 0) {
 		cap = fmax(0, c->max_sector * eq - (sector - fabs(own))) / px;
@@ -617,14 +816,33 @@ static int is_whole(double x)
 	return x == floor(x) && fabs(x) < 9e15;
 }
 
+/* Whole units as qts-sim makes them: toward zero, unless fractional. */
+static double whole_units(const qts_risk *r, double q)
+{
+	return r->c.fractional ? q : trunc(q + (q > 0 ? EPS : -EPS));
+}
+
+/* An order id seen before is a repeat (at-least-once delivery, a replay):
+ * it goes out as approved the first time, and counts once. */
+static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
+{
+	qts_event out = *ev;
+	out.order.qty = o->qty;
+	return put(r, &out);
+}
+
 static int on_intent(qts_risk *r, const qts_event *ev)
 {
 	const qts_risk_config *c = &r->c;
-	int order = ev->type == QTS_ORDER;
+	int order = ev->type == QTS_ORDER, weight = 0;
 	if (r->halted)
 		return reject(r, ev, "kill", "emergency stop");
 	struct sym *s = sym_get(r, ev->symbol);
-	double px = s->last, p = s->pos, q, sign = 0;
+	const struct ord *seen;
+	if (order && *ev->order.id && (seen = ord_find(r, ev->order.id)))
+		return repeat(r, ev, seen);
+	/* What the position comes to once every working order fills. */
+	double px = s->last, p = s->pos + s->wq, q, sign = 0;
 	if (order) {
 		sign = strcmp(ev->order.side, "buy") == 0 ? 1 : strcmp(ev->order.side, "sell") == 0 ? -1 : 0;
 		if (sign == 0 || !(ev->order.qty >= 0))
@@ -643,11 +861,15 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	} else if (strcmp(ev->target.unit, "weight") == 0) {
 		if (isnan(px))
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
-		q = ev->target.target * (r->cash + r->mv) / px;
+		/* As qts-sim converts it: weight x equity / last price. */
+		q = whole_units(r, ev->target.target * (r->cash + r->mv) / px);
+		weight = 1;
 	} else if (strcmp(ev->target.unit, "qty") == 0)
-		q = ev->target.target;
+		q = whole_units(r, ev->target.target);
 	else
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
+	if (!isfinite(q))
+		return reject(r, ev, order ? "order" : "target", "quantity %.10g not understood", q);
 	if (!(px > 0) && needs_price(c))
 		return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
 	if (rate_full(r))
@@ -694,32 +916,55 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	}
 
 	rate_note(r);
+	qts_event out = *ev;
 	if (qf != want) {
-		qts_event out = *ev;
+		/* A reduced weight target goes on in units: qts-sim would
+		 * convert a weight with its own equity, not the view's. */
 		if (order)
 			out.order.qty = fabs(qf - p);
-		else if (strcmp(ev->target.unit, "weight") == 0)
-			out.target.target = want != 0 ? ev->target.target * qf / want : 0;
-		else
+		else {
 			out.target.target = qf;
-		if (put(r, &out) < 0)
-			return -1;
-	} else if (put(r, ev) < 0)
+			if (weight)
+				QTS_SET(out.target.unit, "qty");
+		}
+	}
+	if (put(r, qf != want ? &out : ev) < 0)
 		return -1;
-	if (!r->fill_mode && px > 0)
-		trade(r, s, qf, isnan(s->last) ? px : s->last);
-	s->exiting = 0;
+	double at = isnan(s->last) ? px : s->last;
+	if (order) {
+		if (out.order.qty > 0)
+			ord_add(r, s, ev->order.id, (int)sign, out.order.qty, at);
+	} else if (fabs(qf - p) > EPS) {
+		char id[QTS_ID_MAX];
+		sim_id(r, s, ev->target.strategy, id);
+		ord_add(r, s, id, qf > p ? 1 : -1, fabs(qf - p), at);
+	}
 	return 0;
 }
 
 /* ---- the entry points --------------------------------------------------- */
 
+/* qts_event_known, with the bar length kept per symbol: parsing the tf of
+ * every bar would cost more than the rest of the work on it. */
+static int64_t bar_known(qts_risk *r, const qts_event *ev)
+{
+	struct sym *s = sym_get(r, ev->symbol);
+	if (strcmp(s->tf, ev->bar.tf) != 0) {
+		qts_tf tf;
+		QTS_SET(s->tf, ev->bar.tf);
+		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
+	}
+	return s->tf_ns > 0 ? ev->ts + s->tf_ns : qts_event_known(ev);
+}
+
 int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg)
 {
 	r->emit = emit;
 	r->arg = arg;
-	qts_risk_clock(r, ev->ts);
-	if (r->portfolio_checks && new_day(r, ev->ts) < 0)
+	/* What an event triggers is dated when the event became known: a
+	 * bar at its end, as qts-strategy dates the targets it makes. */
+	qts_risk_clock(r, ev->type == QTS_BAR ? bar_known(r, ev) : ev->ts);
+	if (r->portfolio_checks && new_day(r, r->now) < 0)
 		return -1;
 	switch (ev->type) {
 	case QTS_BAR:
@@ -733,6 +978,8 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 		return on_intent(r, ev);
 	case QTS_FILL:
 		return on_fill(r, ev);
+	case QTS_UPDATE:
+		return on_update(r, ev);
 	default:
 		return put(r, ev);
 	}

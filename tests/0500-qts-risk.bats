@@ -88,7 +88,9 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	# 0.05 of equity 100000 at 50 is 100 shares; a weight of 0.5 is 1000 shares
 	run -0 qts-risk --max-position-pct 0.05 < <(prices; target B 0.5 weight)
 	[ "${lines[2]}" = "risk,$T1,B,max-position-pct,reduce,target 1000 reduced to 100" ]
-	[ "${lines[3]}" = "target,$T1,B,0.05,weight,s" ]
+	# a reduced weight target goes on in units: qts-sim would convert a
+	# weight with its own equity
+	[ "${lines[3]}" = "target,$T1,B,100,qty,s" ]
 }
 
 @test "--cash sets the equity that fractions apply to" {
@@ -123,22 +125,23 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 @test "--max-drawdown with --on-drawdown block and flatten" {
 	input() { prices; target A 1000; bar 2024-01-02T14:32:00Z A 89; target A 1100 qty 2024-01-02T14:33:00Z; }
 	run -0 qts-risk --max-drawdown 0.1 < <(input)
-	[ "${lines[4]}" = "risk,2024-01-02T14:32:00Z,,max-drawdown,breach,drawdown 0.11 beyond 0.1 (equity 89000; peak 100000)" ]
+	# the bar of 14:32 is known at its end, 14:33: what it triggers is dated then
+	[ "${lines[4]}" = "risk,2024-01-02T14:33:00Z,,max-drawdown,breach,drawdown 0.11 beyond 0.1 (equity 89000; peak 100000)" ]
 	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 1000; allowed up to 1000" ]
 	run -0 qts-risk --max-drawdown 0.1 --on-drawdown block < <(input)
 	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 1000; allowed up to 1000" ]
 	run -0 qts-risk --max-drawdown 0.1 --on-drawdown flatten < <(input)
-	[ "${lines[5]}" = "risk,2024-01-02T14:32:00Z,A,max-drawdown,flatten,drawdown breach" ]
-	[ "${lines[6]}" = "order,2024-01-02T14:32:00Z,A,risk-max-drawdown-A-1,sell,1000,market,,,day,qts-risk" ]
+	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,flatten,drawdown breach" ]
+	[ "${lines[6]}" = "order,2024-01-02T14:33:00Z,A,risk-max-drawdown-A-1,sell,1000,market,,,gtc,qts-risk" ]
 	[ "${lines[7]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 0; allowed up to 0" ]
 }
 
 @test "--daily-loss blocks new risk until the next UTC day" {
 	run -0 qts-risk --daily-loss 1000 < <(prices; target A 100; bar 2024-01-02T14:32:00Z A 89
 		order A o1 buy 1; bar 2024-01-03T14:30:00Z A 89; order A o2 buy 1)
-	[ "${lines[4]}" = "risk,2024-01-02T14:32:00Z,,daily-loss,breach,lost 1100 today; limit 1000 (equity 98900)" ]
+	[ "${lines[4]}" = "risk,2024-01-02T14:33:00Z,,daily-loss,breach,lost 1100 today; limit 1000 (equity 98900)" ]
 	[[ "${lines[5]}" == risk,*,A,daily-loss,reject,order\ o1:* ]]
-	[ "${lines[6]}" = "risk,2024-01-03T14:30:00Z,,daily-loss,resume,new day" ]
+	[ "${lines[6]}" = "risk,2024-01-03T14:31:00Z,,daily-loss,resume,new day" ]
 	[ "${lines[8]}" = "order,$T1,A,o2,buy,1,market,,,day,s" ]
 }
 
@@ -157,15 +160,16 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 }
 
 @test "--stop-loss, --take-profit and --trailing-stop exit from prices" {
-	T2=2024-01-02T14:32:00Z T3=2024-01-02T14:33:00Z
+	T2=2024-01-02T14:32:00Z T3=2024-01-02T14:33:00Z E3=2024-01-02T14:34:00Z
+	# exits are dated E3, when the bar of T3 ends
 	run -0 qts-risk --stop-loss 0.05 < <(prices; target A 10; bar $T2 A 96; bar $T3 A 95)
 	[ "${#lines[@]}" -eq 7 ]
-	[ "${lines[5]}" = "risk,$T3,A,stop-loss,flatten,price 95 vs average 100: loss beyond 0.05" ]
-	[ "${lines[6]}" = "order,$T3,A,risk-stop-loss-A-1,sell,10,market,,,day,qts-risk" ]
+	[ "${lines[5]}" = "risk,$E3,A,stop-loss,flatten,price 95 vs average 100: loss beyond 0.05" ]
+	[ "${lines[6]}" = "order,$E3,A,risk-stop-loss-A-1,sell,10,market,,,gtc,qts-risk" ]
 	run -0 qts-risk --take-profit 0.1 < <(prices; target A -10; bar $T2 A 91; bar $T3 A 90)
-	[ "${lines[6]}" = "order,$T3,A,risk-take-profit-A-1,buy,10,market,,,day,qts-risk" ]
+	[ "${lines[6]}" = "order,$E3,A,risk-take-profit-A-1,buy,10,market,,,gtc,qts-risk" ]
 	run -0 qts-risk --trailing-stop 0.1 < <(prices; target A 10; bar $T2 A 130; bar $T3 A 117)
-	[ "${lines[5]}" = "risk,$T3,A,trailing-stop,flatten,price 117 vs best 130: retreat beyond 0.1" ]
+	[ "${lines[5]}" = "risk,$E3,A,trailing-stop,flatten,price 117 vs best 130: retreat beyond 0.1" ]
 }
 
 @test "--max-orders N/DURATION rate-limits approvals in stream time" {
@@ -254,11 +258,13 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "$output" = "risk,$T1,A,no-price,reject,target 0.5 weight: no price for A yet" ]
 }
 
-@test "fills fed back become the view's positions" {
-	run -0 qts-risk --max-position 100 < <(prices; order A o1 buy 100
+@test "fills fed back become the view's positions; orders work until they fill" {
+	run -0 qts-risk --max-position 100 < <(prices; order A o1 buy 60
 		printf 'fill,%s,A,o1,buy,40,100,1,0\n' $T1; order A o2 buy 100)
 	[ "${lines[3]}" = "fill,$T1,A,o1,buy,40,100,1,0" ]
-	[ "${lines[5]}" = "order,$T1,A,o2,buy,60,market,,,day,s" ]
+	# 40 filled and 20 of o1 still working: 40 more allowed
+	[ "${lines[4]}" = "risk,$T1,A,max-position,reduce,order o2: qty 100 reduced to 40" ]
+	[ "${lines[5]}" = "order,$T1,A,o2,buy,40,market,,,day,s" ]
 }
 
 # The emergency stop on a live stream: qts-risk reads a fifo in the
@@ -299,8 +305,8 @@ stop_live() {
 	run cat "$d/out"
 	[ "${lines[4]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
 	[ "${lines[5]}" = "risk,$T1,A,kill,flatten,emergency stop" ]
-	[ "${lines[6]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,day,qts-risk" ]
-	[ "${lines[8]}" = "order,$T1,B,risk-kill-B-2,buy,20,market,,,day,qts-risk" ]
+	[ "${lines[6]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,gtc,qts-risk" ]
+	[ "${lines[8]}" = "order,$T1,B,risk-kill-B-2,buy,20,market,,,gtc,qts-risk" ]
 	[ "${lines[9]}" = "risk,$T1,A,kill,reject,order o1: emergency stop" ]
 	[ "${lines[10]}" = "risk,$T1,,kill,resume,emergency stop lifted: kill file removed" ]
 	[ "${lines[11]}" = "order,$T1,A,o2,buy,1,market,,,day,s" ]
@@ -324,7 +330,7 @@ stop_live() {
 	stop_live
 	run cat "$d/out"
 	[ "${lines[3]}" = "risk,$T1,,kill,breach,emergency stop: SIGUSR1" ]
-	[ "${lines[5]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,day,qts-risk" ]
+	[ "${lines[5]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,gtc,qts-risk" ]
 	[ "${lines[7]}" = "risk,$T1,,kill,resume,emergency stop lifted: SIGUSR2" ]
 	run cat "$d/err"
 	[ "${lines[0]}" = "qts-risk: emergency stop: SIGUSR1: flattening, rejecting every order" ]
@@ -336,4 +342,33 @@ stop_live() {
 	run -0 --separate-stderr qts-risk --kill-file "$BATS_TEST_TMPDIR/kill" < <(order A o1 buy 1)
 	[ "${lines[0]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
 	[ "${lines[1]}" = "risk,$T1,A,kill,reject,order o1: emergency stop" ]
+}
+
+@test "--fractional: targets in fractional units, else whole units toward zero as qts-sim" {
+	run -0 qts-risk --max-position 100 < <(prices; target A 50.5; order A o1 buy 100)
+	[ "${lines[3]}" = "risk,$T1,A,max-position,reduce,order o1: qty 100 reduced to 50" ]
+	run -0 qts-risk --fractional --max-position 100 < <(prices; target A 50.5; order A o1 buy 100)
+	[ "${lines[3]}" = "risk,$T1,A,max-position,reduce,order o1: qty 100 reduced to 49.5" ]
+}
+
+@test "exits are dated at the end of the bar that triggered them, months included" {
+	run -0 qts-risk --stop-loss 0.05 < <(printf 'bar,2024-01-01T00:00:00Z,A,1M,100,100,100,100,1\n'
+		target A 10 qty 2024-02-01T00:00:00Z
+		printf 'bar,2024-02-01T00:00:00Z,A,1M,90,90,90,90,1\n')
+	[ "${lines[3]}" = "risk,2024-03-01T00:00:00Z,A,stop-loss,flatten,price 90 vs average 100: loss beyond 0.05" ]
+}
+
+@test "updates: a rejected approval is given back; a repeated order id counts once" {
+	run -0 qts-risk --max-position 100 < <(prices; order A o1 buy 80
+		printf 'update,%s,A,o1,rejected,0,,no\n' $T1; order A o2 buy 100; order A o2 buy 100)
+	[ "${lines[3]}" = "update,$T1,A,o1,rejected,0,,no" ]
+	[ "${lines[4]}" = "order,$T1,A,o2,buy,100,market,,,day,s" ]
+	[ "${lines[5]}" = "order,$T1,A,o2,buy,100,market,,,day,s" ]
+	[ "${#lines[@]}" -eq 6 ]
+}
+
+@test "exit ids stay whole for the longest symbols" {
+	s=ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
+	run -0 qts-risk --stop-loss 0.05 < <(bar 2024-01-02T14:30:00Z $s 100; target $s 10; bar 2024-01-02T14:31:00Z $s 90)
+	[ "${lines[4]}" = "order,2024-01-02T14:32:00Z,$s,risk-stop-loss-$s-1,sell,10,market,,,gtc,qts-risk" ]
 }

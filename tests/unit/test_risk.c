@@ -70,16 +70,33 @@ static void target(qts_risk *r, int sec, const char *sym, double v, const char *
 	feed(r, &ev);
 }
 
-static void fill(qts_risk *r, int sec, const char *sym, const char *side, double qty, double px)
+static void fill_id(qts_risk *r, int sec, const char *sym, const char *id, const char *side, double qty,
+		    double px)
 {
 	qts_event ev;
 	qts_event_init(&ev, QTS_FILL, T(sec));
 	QTS_SET(ev.symbol, sym);
-	QTS_SET(ev.fill.id, "f");
+	QTS_SET(ev.fill.id, id);
 	QTS_SET(ev.fill.side, side);
 	ev.fill.qty = qty;
 	ev.fill.price = px;
 	ev.fill.commission = 1;
+	feed(r, &ev);
+}
+
+static void fill(qts_risk *r, int sec, const char *sym, const char *side, double qty, double px)
+{
+	fill_id(r, sec, sym, "o1", side, qty, px);
+}
+
+static void update(qts_risk *r, int sec, const char *sym, const char *id, const char *status, double filled)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_UPDATE, T(sec));
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.update.id, id);
+	QTS_SET(ev.update.status, status);
+	ev.update.filled = filled;
 	feed(r, &ev);
 }
 
@@ -268,9 +285,14 @@ static void test_notional_pct(void)
 	/* 0.1 * 100000 / 300 = 33.3, whole units: 33 */
 	CHECK(o >= 0 && out[o].target.target == 33, "pct caps at 33 whole shares");
 	target(r, 60, "A", 0.5, "weight");
+	CHECK(find_risk("max-position-pct", "reject") == 0, "at the cap: a weight target for more rejected");
+	target(r, 60, "A", 0, "qty");
+	target(r, 60, "A", 0.5, "weight");
 	o = find_type(QTS_TARGET);
-	/* 0.5 of equity is 166.67 shares; cap 33.33 shares; weight 0.5 * 33.33 / 166.67 = 0.1 */
-	CHECK(o >= 0 && fabs(out[o].target.target - 0.1) < 1e-12, "weight target reduced to 0.1");
+	/* 0.5 of equity is 166.67 shares, 166 whole (qts-sim truncates);
+	 * cap 33.33 shares: 33, written in units */
+	CHECK(o >= 0 && out[o].target.target == 33 && strcmp(out[o].target.unit, "qty") == 0,
+	      "weight target reduced to 33 units");
 	qts_risk_free(r);
 }
 
@@ -372,7 +394,7 @@ static void test_drawdown(void)
 	int o = find_type(QTS_ORDER);
 	CHECK(find_risk("max-drawdown", "flatten") == 2 && o == 3, "flatten: risk event then exit order");
 	CHECK(o == 3 && strcmp(out[o].order.side, "sell") == 0 && out[o].order.qty == 1000 &&
-		      strcmp(out[o].order.kind, "market") == 0 && strcmp(out[o].order.tif, "day") == 0 &&
+		      strcmp(out[o].order.kind, "market") == 0 && strcmp(out[o].order.tif, "gtc") == 0 &&
 		      strcmp(out[o].order.strategy, "qts-risk") == 0,
 	      "exit order sells the position at market");
 	CHECK_STR(out[o].order.id, "risk-max-drawdown-A-1", "deterministic exit id");
@@ -466,7 +488,7 @@ static void test_stops(void)
 static void test_rate_band(void)
 {
 	qts_risk *r = make((const char *[]){ "max-orders", "2/1m", NULL });
-	bar(r, 0, "A", 10);
+	bar(r, -60, "A", 10); /* known at 0 */
 	order(r, 0, "A", "buy", 1, NAN);
 	order(r, 10, "A", "buy", 1, NAN);
 	CHECK(nout == 1 && passed_same, "two orders within a minute");
@@ -512,15 +534,176 @@ static void test_halt_and_fills(void)
 
 	r = make((const char *[]){ "max-position", "100", NULL });
 	bar(r, 0, "A", 10);
-	order(r, 0, "A", "buy", 100, NAN);
+	order(r, 0, "A", "buy", 60, NAN);
 	fill(r, 60, "A", "buy", 40, 10);
 	CHECK(nout == 1 && passed_same, "fill passes through");
 	CHECK(qts_risk_position(r, "A") == 40, "fills replace the approved view");
+	CHECK(qts_risk_working(r, "A") == 20, "the rest of o1 is working");
 	/* cash 100000 - 400 - 1 commission; equity 99999 */
 	CHECK_NEAR(qts_risk_equity(r), 99999, 1e-12, "fill cash and commission");
 	order(r, 60, "A", "buy", 100, NAN);
-	CHECK(find_type(QTS_ORDER) == 1 && out[1].order.qty == 60, "limit applied to the filled position");
+	CHECK(find_type(QTS_ORDER) == 1 && out[1].order.qty == 40, "limit applied to filled plus working");
 	qts_risk_free(r);
+}
+
+/* Default mode: approvals are taken as filled until an update says
+ * otherwise; the ids of the orders qts-sim makes from targets are known. */
+static void test_updates(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position", "100", NULL });
+	bar(r, -60, "A", 10);
+	order(r, 0, "A", "buy", 80, NAN);
+	CHECK(qts_risk_position(r, "A") == 80 && qts_risk_working(r, "A") == 0, "approval taken as filled");
+	update(r, 0, "A", "o1", "accepted", 0);
+	update(r, 0, "A", "o1", "partial", 30);
+	CHECK(nout == 1 && passed_same && qts_risk_position(r, "A") == 80, "updates pass; partial changes nothing");
+	update(r, 0, "A", "o1", "canceled", 30);
+	CHECK(nout == 1 && passed_same, "cancel passes through");
+	CHECK(qts_risk_position(r, "A") == 30, "the unfilled 50 given back");
+	CHECK_NEAR(qts_risk_equity(r), 100000, 1e-9, "cash given back at the approval price");
+	update(r, 0, "A", "o1", "canceled", 0);
+	CHECK(qts_risk_position(r, "A") == 30, "an ended order ends once");
+	order(r, 0, "A", "buy", 100, NAN);
+	CHECK(find_type(QTS_ORDER) == 1 && out[1].order.qty == 70, "room back for 70");
+	update(r, 0, "A", "nobody", "rejected", 0);
+	CHECK(qts_risk_position(r, "A") == 100, "unknown ids change nothing");
+	qts_risk_free(r);
+
+	r = make(NULL);
+	bar(r, -60, "A", 10);
+	target(r, 0, "A", 50, "qty");
+	target(r, 0, "A", 50, "qty");
+	target(r, 0, "A", 20, "qty");
+	/* qts-sim: t-A-1 buys 50; the same target again makes no order (its
+	 * count is not used); t-A-2 sells 30 */
+	update(r, 0, "A", "t-A-2", "rejected", 0);
+	CHECK(qts_risk_position(r, "A") == 50, "qts-sim's order id for the target: rejected sell undone");
+	update(r, 0, "A", "t-A-1", "expired", 0);
+	CHECK(qts_risk_position(r, "A") == 0, "and the buy");
+	target(r, 0, "A", 0.5, "weight");
+	/* 0.5 x 100000 / 10 = 5000; qts-sim's next id */
+	update(r, 0, "A", "t-A-3", "rejected", 0);
+	CHECK(qts_risk_position(r, "A") == 0, "weight target's order id t-A-3");
+	qts_risk_free(r);
+}
+
+/* Once fills come back, approved orders work until they fill or end. */
+static void test_working(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position", "100", NULL });
+	bar(r, -60, "A", 10);
+	order(r, 0, "A", "buy", 60, NAN);
+	order(r, 0, "A", "buy", 30, NAN);
+	fill_id(r, 60, "A", "o1", "buy", 10, 10);
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == 80, "fill mode: 50 + 30 working");
+	update(r, 60, "A", "o1", "partial", 10);
+	CHECK(qts_risk_working(r, "A") == 80, "partial reporting the fill already seen");
+	update(r, 60, "A", "o1", "partial", 25);
+	CHECK(qts_risk_working(r, "A") == 65, "partial ahead of its fill reduces what works");
+	fill_id(r, 60, "A", "o1", "buy", 15, 10);
+	CHECK(qts_risk_position(r, "A") == 25 && qts_risk_working(r, "A") == 65, "its fill then counts once");
+	order(r, 60, "A", "buy", 50, NAN);
+	CHECK(find_risk("max-position", "reduce") == 0 && out[1].order.qty == 10, "25 + 65 working: 10 more");
+	update(r, 60, "A", "o2", "canceled", 0);
+	CHECK(qts_risk_working(r, "A") == 45, "a canceled order stops working");
+	update(r, 60, "A", "o1", "filled", 60);
+	fill_id(r, 60, "A", "o1", "buy", 35, 10);
+	CHECK(qts_risk_position(r, "A") == 60 && qts_risk_working(r, "A") == 10, "filled ends it");
+	target(r, 60, "A", 200, "qty");
+	CHECK(find_type(QTS_TARGET) == 1 && out[1].target.target == 100, "targets see filled plus working");
+	/* qts-sim would buy 30 as t-A-1 */
+	fill_id(r, 120, "A", "t-A-1", "buy", 30, 10);
+	CHECK(qts_risk_position(r, "A") == 90 && qts_risk_working(r, "A") == 10, "target's order filled");
+	order(r, 120, "A", "buy", 50, NAN);
+	CHECK(find_risk("max-position", "reject") == 0, "at the limit");
+	qts_risk_free(r);
+
+	/* Exits work too: no second exit while one is working. */
+	r = make((const char *[]){ "stop-loss", "0.05", NULL });
+	bar(r, -60, "A", 100);
+	order(r, 0, "A", "buy", 10, NAN);
+	fill_id(r, 60, "A", "o1", "buy", 10, 100);
+	bar(r, 60, "A", 90);
+	int o = find_type(QTS_ORDER);
+	CHECK(o >= 0 && out[o].order.qty == 10 && qts_risk_working(r, "A") == -10, "stop exit works");
+	bar(r, 120, "A", 89);
+	CHECK(nout == 1, "no second exit while it works");
+	update(r, 180, "A", "risk-stop-loss-A-1", "expired", 0);
+	bar(r, 180, "A", 88);
+	CHECK(find_risk("stop-loss", "flatten") == 1 && strcmp(out[2].order.id, "risk-stop-loss-A-2") == 0,
+	      "the exit expired: a new one");
+	fill_id(r, 240, "A", "risk-stop-loss-A-2", "sell", 10, 88);
+	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 0, "flat");
+	qts_risk_free(r);
+}
+
+/* qts-risk(1): the last 65536 orders are remembered. */
+static void test_order_window(void)
+{
+	qts_risk *r = make(NULL);
+	bar(r, -60, "A", 10);
+	order(r, 0, "A", "buy", 1, NAN);
+	fill_id(r, 0, "A", "elsewhere", "buy", 1, 10);
+	CHECK(qts_risk_working(r, "A") == 1, "o1 works");
+	for (int i = 0; i < 65535; i++)
+		order(r, 0, "A", "buy", 1, NAN);
+	CHECK(qts_risk_working(r, "A") == 65536, "65536 orders remembered");
+	order(r, 0, "A", "buy", 1, NAN);
+	CHECK(qts_risk_working(r, "A") == 65536, "the 65537th forgets the oldest");
+	fill_id(r, 0, "A", "o2", "buy", 1, 10);
+	CHECK(qts_risk_working(r, "A") == 65535, "the rest still known by id");
+	qts_risk_free(r);
+}
+
+static void test_repeat_and_units(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position", "100", NULL });
+	bar(r, -60, "A", 10);
+	order(r, 0, "A", "buy", 150, NAN);
+	qts_event again = out[find_type(QTS_ORDER)];
+	again.order.qty = 150;
+	feed(r, &again);
+	CHECK(nout == 1 && out[0].order.qty == 100 && qts_risk_position(r, "A") == 100,
+	      "a repeated order id goes out as first approved, counted once");
+	qts_risk_free(r);
+
+	r = make(NULL);
+	bar(r, -60, "A", 30);
+	target(r, 0, "A", 0.5, "weight");
+	/* 0.5 x 100000 / 30 = 1666.67: qts-sim buys 1666 */
+	CHECK(qts_risk_position(r, "A") == 1666, "weight in whole units toward zero");
+	target(r, 0, "A", -2.7, "qty");
+	CHECK(qts_risk_position(r, "A") == -2, "qty target toward zero");
+	qts_risk_free(r);
+
+	qts_risk_config c;
+	char err[256];
+	qts_risk_config_init(&c);
+	c.fractional = 1;
+	r = qts_risk_new(&c, err);
+	bar(r, -60, "A", 30);
+	target(r, 0, "A", 0.5, "weight");
+	CHECK_NEAR(qts_risk_position(r, "A"), 50000.0 / 30, 1e-9, "fractional: weight as is");
+	qts_risk_free(r);
+}
+
+static void test_exit_id(void)
+{
+	char a[QTS_ID_MAX], b[QTS_ID_MAX], c[QTS_ID_MAX];
+	qts_risk_exit_id(a, "stop-loss", "A", 1);
+	CHECK_STR(a, "risk-stop-loss-A-1", "short ids in full");
+	const char *s1 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234", *s2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ01235";
+	qts_risk_exit_id(a, "trailing-stop", s1, 18446744073709551615UL);
+	qts_risk_exit_id(b, "trailing-stop", s2, 18446744073709551615UL);
+	qts_risk_exit_id(c, "trailing-stop", s1, 18446744073709551615UL);
+	CHECK(strlen(a) < QTS_ID_MAX && strlen(b) < QTS_ID_MAX, "within the id limit");
+	CHECK(strcmp(a, b) != 0, "symbols sharing a prefix: distinct ids");
+	CHECK_STR(a, c, "deterministic");
+	CHECK(strncmp(a, "risk-trailing-stop-", 19) == 0 && strlen(a) == 19 + 16 + 1 + 20 &&
+		      strcmp(a + 35, "-18446744073709551615") == 0,
+	      "risk-RULE-HASH-N with N whole");
+	qts_risk_exit_id(a, "trailing-stop", s1, 12);
+	CHECK(strstr(a, s1) != NULL, "the symbol in full while it fits");
 }
 
 int main(void)
@@ -538,5 +721,10 @@ int main(void)
 	test_stops();
 	test_rate_band();
 	test_halt_and_fills();
+	test_updates();
+	test_working();
+	test_order_window();
+	test_repeat_and_units();
+	test_exit_id();
 	return tap_done();
 }
