@@ -11,6 +11,25 @@
 
 #ifndef QTS_VERSION
 #define QTS_VERSION "0.0.0"
+/* ---- order ids (ids.c) --------------------------------------------------- */
+
+/* FNV-1a of a string, never 0. */
+uint64_t qts_hash64(const char *s);
+/* PREFIX-SYMBOL-N into id (QTS_ID_MAX bytes), the one way qts stages make
+ * order ids: a strategy's orders from targets are STRATEGY-SYMBOL-N, risk
+ * exits risk-RULE-SYMBOL-N.  Where that would not fit, the symbol gives way
+ * to 16 hex digits of its hash, so ids stay unique and whole. */
+void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n);
+
+/* The last cap ids seen, to act on an order once however often it is
+ * delivered; memory is fixed (the oldest is forgotten).  A 64-bit hash
+ * stands for each id. */
+typedef struct qts_idset qts_idset;
+qts_idset *qts_idset_new(size_t cap);
+int qts_idset_has(const qts_idset *t, const char *id);
+void qts_idset_add(qts_idset *t, const char *id);
+void qts_idset_free(qts_idset *t);
+
 /* ---- a stage's inputs (inputs.c) ------------------------------------------ */
 
 typedef struct qts_inputs qts_inputs;
@@ -306,6 +325,25 @@ qts_merge *qts_merge_new_sources(size_t n, int (*next)(void *ctx, size_t i, qts_
 int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source);
 const char *qts_merge_error(const qts_merge *m);
 void qts_merge_free(qts_merge *m);
+
+/* ---- order ids (ids.c) --------------------------------------------------- */
+
+/* FNV-1a of a string, never 0. */
+uint64_t qts_hash64(const char *s);
+/* PREFIX-SYMBOL-N into id (QTS_ID_MAX bytes), the one way qts stages make
+ * order ids: a strategy's orders from targets are STRATEGY-SYMBOL-N, risk
+ * exits risk-RULE-SYMBOL-N.  Where that would not fit, the symbol gives way
+ * to 16 hex digits of its hash, so ids stay unique and whole. */
+void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n);
+
+/* The last cap ids seen, to act on an order once however often it is
+ * delivered; memory is fixed (the oldest is forgotten).  A 64-bit hash
+ * stands for each id. */
+typedef struct qts_idset qts_idset;
+qts_idset *qts_idset_new(size_t cap);
+int qts_idset_has(const qts_idset *t, const char *id);
+void qts_idset_add(qts_idset *t, const char *id);
+void qts_idset_free(qts_idset *t);
 
 /* ---- a stage's inputs (inputs.c) ------------------------------------------ */
 

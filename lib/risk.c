@@ -167,17 +167,9 @@ static struct sym *sym_find(const qts_risk *r, const char *name)
 
 /* ---- orders by id --------------------------------------------------------- */
 
-static uint64_t hash64(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 static struct ord *ord_find(const qts_risk *r, const char *id)
 {
-	uint64_t h = hash64(id);
+	uint64_t h = qts_hash64(id);
 	if (!r->nord)
 		return NULL;
 	for (size_t i = h & (ORD_TAB - 1); r->otab[i]; i = (i + 1) & (ORD_TAB - 1)) {
@@ -249,7 +241,7 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 		r->nord++;
 	r->ohead = (r->ohead + 1) % ORD_RING;
 	memset(o, 0, sizeof *o);
-	o->h = hash64(id);
+	o->h = qts_hash64(id);
 	o->sym = (uint32_t)(s - r->sym);
 	o->side = (signed char)side;
 	o->qty = qty;
@@ -269,12 +261,9 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 
 void qts_risk_exit_id(char *id, const char *rule, const char *symbol, unsigned long n)
 {
-	char buf[256];
-	/* A symbol too long to fit whole gives way to its hash; n, unique
-	 * to each exit, is always kept whole. */
-	if (snprintf(buf, sizeof buf, "risk-%s-%s-%lu", rule, symbol, n) >= QTS_ID_MAX)
-		snprintf(buf, sizeof buf, "risk-%.24s-%016llx-%lu", rule, (unsigned long long)hash64(symbol), n);
-	qts_strlcpy(id, buf, QTS_ID_MAX);
+	char prefix[QTS_NAME_MAX + 8];
+	snprintf(prefix, sizeof prefix, "risk-%s", rule);
+	qts_order_id(id, prefix, symbol, n);
 }
 
 /* The id qts-sim gives the order it makes from a target of strategy:
@@ -282,13 +271,9 @@ void qts_risk_exit_id(char *id, const char *rule, const char *symbol, unsigned l
  * symbol's orders, moving on past an id already used. */
 static void sim_id(qts_risk *r, struct sym *s, const char *strategy, char *id)
 {
-	char buf[128];
-	do {
-		int n = snprintf(buf, sizeof buf, "%s-%s-%ld", *strategy ? strategy : "target", s->name, ++s->seq);
-		qts_strlcpy(id, buf, QTS_ID_MAX);
-		if (n >= QTS_ID_MAX)
-			break; /* cut short: every count gives the same id */
-	} while (ord_find(r, id));
+	do
+		qts_order_id(id, *strategy ? strategy : "target", s->name, (unsigned long)++s->seq);
+	while (ord_find(r, id));
 }
 
 /* ---- sectors ------------------------------------------------------------ */

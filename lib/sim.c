@@ -30,43 +30,26 @@ typedef struct sym {
 	int delisted;
 } sym;
 
-/* Recently seen order ids, as 64-bit hashes: a fixed window so memory
- * stays flat however long the stream; duplicates of at-least-once delivery
- * arrive close together. */
-#define SEEN_RING (1u << 16)
-#define SEEN_TAB (1u << 17)
-typedef struct seen {
-	uint64_t *tab, *ring;
-	size_t head, n;
-} seen;
+/* Recently seen order ids: a fixed window so memory stays flat however
+ * long the stream; duplicates of at-least-once delivery arrive close
+ * together. */
+#define SEEN_IDS (1u << 16)
 
 struct qts_sim {
 	qts_sim_opts o;
 	qts_sim_emit emit;
 	void *arg;
 	qts_portfolio pf;
-	sym **syms; /* in order of first appearance */
-	size_t nsym, csym;
-	sym **tab; /* open addressing over syms */
-	size_t tabcap;
-	sym *last;
+	qts_symtab *syms; /* in order of first appearance */
 	size_t next_action;
 	int64_t clock; /* the time the latest market data became known */
 	int have_clock, have_group;
 	int64_t group_ts, group_close;
-	seen ids;
+	qts_idset *ids;
 	int failed;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h ? h : 1;
-}
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -74,84 +57,25 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-static int seen_has(const seen *t, uint64_t h)
-{
-	for (size_t i = h & (SEEN_TAB - 1);; i = (i + 1) & (SEEN_TAB - 1)) {
-		if (t->tab[i] == h)
-			return 1;
-		if (!t->tab[i])
-			return 0;
-	}
-}
-
-static void seen_del(seen *t, uint64_t h)
-{
-	size_t i = h & (SEEN_TAB - 1);
-	while (t->tab[i] != h)
-		i = (i + 1) & (SEEN_TAB - 1);
-	t->tab[i] = 0;
-	/* Backward-shift deletion keeps every probe chain unbroken. */
-	for (size_t j = (i + 1) & (SEEN_TAB - 1); t->tab[j]; j = (j + 1) & (SEEN_TAB - 1)) {
-		size_t k = t->tab[j] & (SEEN_TAB - 1);
-		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
-			t->tab[i] = t->tab[j];
-			t->tab[j] = 0;
-			i = j;
-		}
-	}
-}
-
-static void seen_add(seen *t, uint64_t h)
-{
-	if (t->n == SEEN_RING)
-		seen_del(t, t->ring[t->head]);
-	else
-		t->n++;
-	t->ring[t->head] = h;
-	t->head = (t->head + 1) % SEEN_RING;
-	size_t i = h & (SEEN_TAB - 1);
-	while (t->tab[i])
-		i = (i + 1) & (SEEN_TAB - 1);
-	t->tab[i] = h;
-}
-
 static sym *sym_get(qts_sim *s, const char *name)
 {
-	if (s->last && strcmp(s->last->name, name) == 0)
-		return s->last;
-	size_t mask = s->tabcap - 1, i = hash_str(name) & mask;
-	for (; s->tab[i]; i = (i + 1) & mask)
-		if (strcmp(s->tab[i]->name, name) == 0)
-			return s->last = s->tab[i];
-	sym *y = calloc(1, sizeof *y);
-	if (!y || (s->o.impact.on && qts_roll_init(&y->roll, s->o.impact.window) < 0))
+	size_t before = qts_symtab_count(s->syms);
+	sym *y = qts_symtab_get(s->syms, name);
+	if (!y)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	QTS_SET(y->name, name);
-	y->pos.mark = NAN;
-	if (s->nsym == s->csym) {
-		s->csym = s->csym ? 2 * s->csym : 16;
-		s->syms = realloc(s->syms, s->csym * sizeof *s->syms);
-		if (!s->syms)
+	if (qts_symtab_count(s->syms) != before) { /* new */
+		if (s->o.impact.on && qts_roll_init(&y->roll, s->o.impact.window) < 0)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
+		QTS_SET(y->name, name);
+		y->pos.mark = NAN;
 	}
-	s->syms[s->nsym++] = y;
-	if (2 * s->nsym > s->tabcap) {
-		/* Grow and rehash: the table stays at most half full. */
-		free(s->tab);
-		s->tabcap *= 2;
-		s->tab = calloc(s->tabcap, sizeof *s->tab);
-		if (!s->tab)
-			qts_die(QTS_EXIT_FAIL, "out of memory");
-		mask = s->tabcap - 1;
-		for (size_t k = 0; k < s->nsym; k++) {
-			size_t j = hash_str(s->syms[k]->name) & mask;
-			while (s->tab[j])
-				j = (j + 1) & mask;
-			s->tab[j] = s->syms[k];
-		}
-	} else
-		s->tab[i] = y;
-	return s->last = y;
+	return y;
+}
+
+/* The i-th symbol, in order of first appearance. */
+static sym *sym_at(const qts_sim *s, size_t i)
+{
+	return qts_symtab_at(s->syms, i, NULL);
 }
 
 static int put(qts_sim *s, const qts_event *ev)
@@ -175,8 +99,8 @@ typedef struct totals {
 static totals books(const qts_sim *s)
 {
 	totals t = { 0 };
-	for (size_t i = 0; i < s->nsym; i++) {
-		const qts_pos *p = &s->syms[i]->pos;
+	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+		const qts_pos *p = &sym_at(s, i)->pos;
 		double v = qts_pos_value(p);
 		t.gross += fabs(v);
 		t.net += v;
@@ -282,8 +206,8 @@ static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, siz
 	/* Gross exposure with every working order filled at its symbol's
 	 * mark, this one at its price, against leverage x equity. */
 	double before = 0, gross = 0;
-	for (size_t i = 0; i < s->nsym; i++) {
-		const sym *z = s->syms[i];
+	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+		const sym *z = sym_at(s, i);
 		double m = z->pos.mark > 0 ? z->pos.mark : 0;
 		double q = z->pos.qty + working(z);
 		before += fabs(q * m);
@@ -320,10 +244,9 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 
 static int on_order(qts_sim *s, const qts_event *ev)
 {
-	uint64_t h = hash_str(ev->order.id);
-	if (seen_has(&s->ids, h))
+	if (qts_idset_has(s->ids, ev->order.id))
 		return 0; /* a repeat: acted on once already */
-	seen_add(&s->ids, h);
+	qts_idset_add(s->ids, ev->order.id);
 	qts_order o = { 0 };
 	QTS_SET(o.id, ev->order.id);
 	QTS_SET(o.strategy, ev->order.strategy);
@@ -376,12 +299,9 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	QTS_SET(o.strategy, ev->target.strategy);
 	/* Deterministic ids: strategy, symbol and a per-symbol count; a
 	 * clash with an id already seen moves on to the next count. */
-	do {
-		char id[128];
-		snprintf(id, sizeof id, "%s-%s-%ld", *o.strategy ? o.strategy : "target", y->name,
-			 ++y->seq);
-		QTS_SET(o.id, id);
-	} while (seen_has(&s->ids, hash_str(o.id)));
+	do
+		qts_order_id(o.id, *o.strategy ? o.strategy : "target", y->name, (unsigned long)++y->seq);
+	while (qts_idset_has(s->ids, o.id));
 
 	double q = ev->target.target;
 	char why[QTS_TEXT_MAX] = "";
@@ -395,7 +315,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	if (!*why && !isfinite(q))
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
 	if (*why) {
-		seen_add(&s->ids, hash_str(o.id));
+		qts_idset_add(s->ids, o.id);
 		return update(s, ev->ts, y->name, &o, "rejected", why);
 	}
 	if (!s->o.fractional)
@@ -420,7 +340,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 		y->seq--; /* no order: the count is not used */
 		return 0;
 	}
-	seen_add(&s->ids, hash_str(o.id));
+	qts_idset_add(s->ids, o.id);
 	o.side = diff > 0 ? QTS_BUY : QTS_SELL;
 	o.qty = fabs(diff);
 	char reason[QTS_TEXT_MAX];
@@ -678,11 +598,9 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->emit = emit;
 	s->arg = arg;
 	qts_pf_init(&s->pf, o->cash);
-	s->tabcap = 64;
-	s->tab = calloc(s->tabcap, sizeof *s->tab);
-	s->ids.tab = calloc(SEEN_TAB, sizeof *s->ids.tab);
-	s->ids.ring = calloc(SEEN_RING, sizeof *s->ids.ring);
-	if (!s->tab || !s->ids.tab || !s->ids.ring) {
+	s->syms = qts_symtab_new(sizeof(sym));
+	s->ids = qts_idset_new(SEEN_IDS);
+	if (!s->syms || !s->ids) {
 		qts_sim_free(s);
 		return NULL;
 	}
@@ -716,8 +634,8 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 int qts_sim_finish(qts_sim *s)
 {
 	if (s->o.close_at_end && s->have_clock)
-		for (size_t i = 0; i < s->nsym; i++) {
-			sym *y = s->syms[i];
+		for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+			sym *y = sym_at(s, i);
 			if (cancel_all(s, y, s->clock, "end of input") < 0 ||
 			    liquidate(s, y, s->clock, "close") < 0)
 				return -1;
@@ -733,15 +651,13 @@ void qts_sim_free(qts_sim *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nsym; i++) {
-		qts_roll_free(&s->syms[i]->roll);
-		free(s->syms[i]->ord);
-		free(s->syms[i]->tgt);
-		free(s->syms[i]);
+	for (size_t i = 0; s->syms && i < qts_symtab_count(s->syms); i++) {
+		sym *y = sym_at(s, i);
+		qts_roll_free(&y->roll);
+		free(y->ord);
+		free(y->tgt);
 	}
-	free(s->syms);
-	free(s->tab);
-	free(s->ids.tab);
-	free(s->ids.ring);
+	qts_symtab_free(s->syms);
+	qts_idset_free(s->ids);
 	free(s);
 }

@@ -419,3 +419,13 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	run -0 qts-sim "$BATS_TEST_TMPDIR/m.csv"
 	[ "$(echo "$output" | only equity | cut -d, -f2)" = "2024-01-02T14:35:00Z" ]
 }
+
+@test "order ids of the longest strategy and symbol names stay unique" {
+	s=ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
+	n=a-strategy-name-of-31-bytes-xyz
+	printf 'bar,2024-01-02,%s,1d,10,11,9,10,1000\ntarget,2024-01-03,%s,5,qty,%s\nbar,2024-01-03,%s,1d,10,11,9,10,1000\ntarget,2024-01-04,%s,0,qty,%s\nbar,2024-01-04,%s,1d,10,11,9,10,1000\n' \
+		$s $s $n $s $s $n $s > "$BATS_TEST_TMPDIR/long.csv"
+	run -0 timeout 10 qts-sim "$BATS_TEST_TMPDIR/long.csv"
+	ids=$(printf '%s\n' "${lines[@]}" | awk -F, '$1 == "fill" { print $4 }' | sort -u | wc -l)
+	[ "$ids" -eq 2 ]
+}

@@ -1,0 +1,102 @@
+/* ids.c — order ids, deterministic and unique within their 63 bytes, and a
+ * bounded memory of the ids seen (at-least-once delivery: a stage acts on
+ * an order once, however often it is delivered). */
+#include "qts.h"
+
+#include <stdlib.h>
+
+uint64_t qts_hash64(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h ? h : 1; /* 0 marks an empty slot in the tables below */
+}
+
+void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n)
+{
+	char buf[256];
+	/* A symbol too long to fit whole gives way to its hash; n, unique to
+	 * each order, is always kept whole. */
+	if (snprintf(buf, sizeof buf, "%s-%s-%lu", prefix, symbol, n) >= QTS_ID_MAX)
+		snprintf(buf, sizeof buf, "%.24s-%016llx-%lu", prefix, (unsigned long long)qts_hash64(symbol), n);
+	qts_strlcpy(id, buf, QTS_ID_MAX);
+}
+
+/* Open addressing over hashes (at most half full), and a ring of the
+ * hashes in the order they came, to forget the oldest. */
+struct qts_idset {
+	uint64_t *tab, *ring;
+	size_t cap, tabcap, n, head;
+};
+
+qts_idset *qts_idset_new(size_t cap)
+{
+	qts_idset *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->cap = cap;
+	for (t->tabcap = 16; t->tabcap < 2 * cap; t->tabcap *= 2)
+		;
+	t->tab = calloc(t->tabcap, sizeof *t->tab);
+	t->ring = calloc(cap, sizeof *t->ring);
+	if (!t->tab || !t->ring) {
+		qts_idset_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int qts_idset_has(const qts_idset *t, const char *id)
+{
+	uint64_t h = qts_hash64(id);
+	for (size_t i = h & (t->tabcap - 1);; i = (i + 1) & (t->tabcap - 1)) {
+		if (t->tab[i] == h)
+			return 1;
+		if (!t->tab[i])
+			return 0;
+	}
+}
+
+static void forget(qts_idset *t, uint64_t h)
+{
+	size_t mask = t->tabcap - 1, i = h & mask;
+	while (t->tab[i] != h)
+		i = (i + 1) & mask;
+	t->tab[i] = 0;
+	/* Backward-shift deletion keeps every probe chain unbroken. */
+	for (size_t j = (i + 1) & mask; t->tab[j]; j = (j + 1) & mask) {
+		size_t k = t->tab[j] & mask;
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			t->tab[i] = t->tab[j];
+			t->tab[j] = 0;
+			i = j;
+		}
+	}
+}
+
+void qts_idset_add(qts_idset *t, const char *id)
+{
+	uint64_t h = qts_hash64(id);
+	if (qts_idset_has(t, id))
+		return;
+	if (t->n == t->cap)
+		forget(t, t->ring[t->head]);
+	else
+		t->n++;
+	t->ring[t->head] = h;
+	t->head = (t->head + 1) % t->cap;
+	size_t i = h & (t->tabcap - 1);
+	while (t->tab[i])
+		i = (i + 1) & (t->tabcap - 1);
+	t->tab[i] = h;
+}
+
+void qts_idset_free(qts_idset *t)
+{
+	if (!t)
+		return;
+	free(t->tab);
+	free(t->ring);
+	free(t);
+}
