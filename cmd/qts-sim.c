@@ -13,13 +13,14 @@ static const char usage[] =
 	"usage: qts-sim [-M] [--cash N] [--commission SPEC] [--slippage SPEC]\n"
 	"               [--impact sqrt,k=X[,window=N]] [--latency DURATION]\n"
 	"               [--max-participation F] [--leverage N] [--no-short]\n"
-	"               [--fractional] [--actions FILE] [--close-at-end] [FILE...]\n"
+	"               [--fractional] [--actions FILE] [--close-at-end] [--live]\n"
+	"               [FILE...]\n"
 	"       qts-sim --version | --help\n"
 	"  --commission bps=N | per-share=X[,min=Y][,max-pct=Z]\n"
 	"  --slippage   bps=N | ticks=N,tick=X | spread\n";
 
 enum { OPT_CASH = 256, OPT_COMMISSION, OPT_SLIPPAGE, OPT_IMPACT, OPT_LATENCY, OPT_PART,
-       OPT_LEVERAGE, OPT_NO_SHORT, OPT_FRACTIONAL, OPT_ACTIONS, OPT_CLOSE, OPT_VERSION };
+       OPT_LEVERAGE, OPT_NO_SHORT, OPT_FRACTIONAL, OPT_ACTIONS, OPT_CLOSE, OPT_LIVE, OPT_VERSION };
 
 static const struct option longopts[] = {
 	{ "msgpack", no_argument, NULL, 'M' },
@@ -34,13 +35,14 @@ static const struct option longopts[] = {
 	{ "fractional", no_argument, NULL, OPT_FRACTIONAL },
 	{ "actions", required_argument, NULL, OPT_ACTIONS },
 	{ "close-at-end", no_argument, NULL, OPT_CLOSE },
+	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 },
 };
 
 typedef struct options {
-	int msgpack;
+	int msgpack, live;
 	const char *actions_file;
 	qts_sim_opts sim;
 	char **files;
@@ -90,6 +92,7 @@ static void parse_options(int argc, char **argv, options *op)
 		case OPT_FRACTIONAL: op->sim.fractional = 1; break;
 		case OPT_ACTIONS: op->actions_file = optarg; break;
 		case OPT_CLOSE: op->sim.close_at_end = 1; break;
+		case OPT_LIVE: op->live = 1; break;
 		default: qts_usage_error(usage, NULL);
 		}
 	}
@@ -100,6 +103,20 @@ static void parse_options(int argc, char **argv, options *op)
 static int emit(void *w, const qts_event *ev)
 {
 	return qts_writer_put(w, ev);
+}
+
+/* --live: the input paused, so the bars of the latest time are all in:
+ * their equity goes out now, not a bar later. */
+struct live {
+	qts_sim *sim;
+	qts_writer *w;
+};
+
+static void on_pause(void *arg)
+{
+	struct live *l = arg;
+	qts_sim_pause(l->sim);
+	qts_writer_flush(l->w);
 }
 
 int main(int argc, char **argv)
@@ -125,6 +142,9 @@ int main(int argc, char **argv)
 	qts_sim *sim = qts_sim_new(&op.sim, emit, w);
 	if (!sim)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
+	struct live live = { sim, w };
+	if (op.live)
+		qts_inputs_on_idle(in, on_pause, &live);
 
 	int status = QTS_EXIT_OK, got = 0, wfail = 0;
 	qts_event ev;

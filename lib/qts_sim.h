@@ -176,6 +176,9 @@ typedef int (*qts_sim_emit)(void *arg, const qts_event *ev);
 qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg);
 /* Feed one input event: 0, or -1 when emit failed. */
 int qts_sim_put(qts_sim *s, const qts_event *ev);
+/* The input paused (live): write the equity of the latest bar time now
+ * rather than when a later bar arrives.  0, or -1 when emit failed. */
+int qts_sim_pause(qts_sim *s);
 /* End of input: liquidation (close_at_end) and the last equity event. */
 int qts_sim_finish(qts_sim *s);
 void qts_sim_free(qts_sim *s);

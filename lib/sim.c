@@ -44,6 +44,7 @@ struct qts_sim {
 	size_t next_action;
 	int64_t clock; /* the time the latest market data became known */
 	int have_clock, have_group;
+	int paused; /* the equity is written and nothing came since */
 	int64_t group_ts, group_close;
 	qts_idset *ids;
 	int failed;
@@ -609,6 +610,7 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 
 int qts_sim_put(qts_sim *s, const qts_event *ev)
 {
+	s->paused = 0;
 	/* A bar of a new time closes the previous group: its equity first. */
 	if (ev->type == QTS_BAR && s->have_group && ev->ts != s->group_ts) {
 		if (equity(s, s->group_close) < 0)
@@ -631,6 +633,15 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 	}
 }
 
+int qts_sim_pause(qts_sim *s)
+{
+	if (!s->have_group)
+		return 0;
+	s->have_group = 0;
+	s->paused = 1;
+	return equity(s, s->group_close);
+}
+
 int qts_sim_finish(qts_sim *s)
 {
 	if (s->o.close_at_end && s->have_clock)
@@ -642,7 +653,7 @@ int qts_sim_finish(qts_sim *s)
 		}
 	if (s->have_group)
 		return equity(s, s->group_close);
-	if (s->have_clock)
+	if (s->have_clock && !s->paused)
 		return equity(s, s->clock);
 	return s->failed ? -1 : 0;
 }

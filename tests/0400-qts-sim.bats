@@ -429,3 +429,31 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	ids=$(printf '%s\n' "${lines[@]}" | awk -F, '$1 == "fill" { print $4 }' | sort -u | wc -l)
 	[ "$ids" -eq 2 ]
 }
+
+@test "--live writes the equity of the latest bar time as soon as the input pauses" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	qts-sim --live < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	echo 'bar,2024-01-02,A,1d,10,11,9,10,1000' >&5
+	for i in $(seq 50); do grep -q '^equity,2024-01-03' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	grep -q '^equity,2024-01-03T00:00:00Z,100000,100000,' "$BATS_TEST_TMPDIR/out"
+	exec 5>&-
+	wait $pid
+	# one equity event: the pause wrote it, the end had none left to write
+	[ "$(grep -c '^equity' "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+}
+
+@test "without --live the equity waits for the next bar time or the end" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	qts-sim < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	echo 'bar,2024-01-02,A,1d,10,11,9,10,1000' >&5
+	for i in $(seq 20); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	sleep 0.3
+	! grep -q '^equity' "$BATS_TEST_TMPDIR/out"
+	exec 5>&-
+	wait $pid
+	grep -q '^equity,2024-01-03' "$BATS_TEST_TMPDIR/out"
+}
