@@ -10,10 +10,10 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
 OPT       ?= -O2 -g
-LDLIBS    := -lcsv -lmsgpackc -lcurl -ldouble-conversion -lstdc++ -lz -ldl -lm -lpthread
+LDLIBS    := -lcsv -lmsgpackc -lcurl -lz -ldl -lm -lpthread
 
 # Debian packages the build and the tests need; `make deps` installs what is missing.
-DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev libdouble-conversion-dev zlib1g-dev \
+DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev \
              libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))

@@ -28,10 +28,10 @@ mkdir -p "$out/obj"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQTS_VERSION=\"fuzz\"
  -Ilib -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers"
-libs="-lcsv -lmsgpackc -ldouble-conversion -lstdc++ -lz -lm"
+libs="-lcsv -lmsgpackc -lz -lm"
 # What the input side needs of libqts; input.c reads through the harness's
 # qts_fuzz_read, which cuts reads short.
-src="input csv reader vendor merge timefmt num event writer diag"
+src="input csv reader vendor merge timefmt num num_ryu event writer diag"
 
 objs=
 for f in $src; do
@@ -45,14 +45,6 @@ for f in $src; do
 	fi
 	objs="$objs $o"
 done
-# The shortest-digits shim of num.c is C++.
-o=$out/obj/num_shortest.o
-if [ ! -e "$o" ] || [ lib/num_shortest.cc -nt "$o" ]; then
-	echo "  CXX     $o"
-	${CXX:-clang++} -std=c++17 -g -O1 -fsanitize=address,undefined -c -o "$o" lib/num_shortest.cc
-fi
-objs="$objs $o"
-
 # Seeds: the fixtures, read whole and in 5-byte reads (the harnesses take
 # the read size from the first byte).
 seed() { # seed DIR PREFIX FILE...
