@@ -17,7 +17,6 @@ DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev \
              libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
-LIB_CXX   := $(sort $(wildcard lib/*.cc))
 CMD_SRC   := $(sort $(wildcard cmd/qts*.c))
 PROGS     := $(patsubst cmd/%.c,%,$(CMD_SRC))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -26,8 +25,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 # asan (what `make check` tests) and cov (coverage).
 define flavour
 $(1)_DIR   := build/$(1)
-$(1)_OBJ   := $$(patsubst lib/%.c,build/$(1)/lib/%.o,$$(LIB_SRC)) \
-             $$(patsubst lib/%.cc,build/$(1)/lib/%.o,$$(LIB_CXX))
+$(1)_OBJ   := $$(patsubst lib/%.c,build/$(1)/lib/%.o,$$(LIB_SRC))
 $(1)_LIB   := build/$(1)/libqts.a
 $(1)_BIN   := $$(patsubst %,build/$(1)/bin/%,$$(PROGS))
 $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
@@ -35,9 +33,6 @@ $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
 build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) | build/$(1)/lib
 	@echo "  CC      $$@"
 	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
-build/$(1)/lib/%.o: lib/%.cc | build/$(1)/lib
-	@echo "  CXX     $$@"
-	@$$(CXX) -std=c++17 -Wall -Wextra -Werror $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
 $$($(1)_LIB): $$($(1)_OBJ)
 	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
