@@ -111,4 +111,30 @@ int qts_strat_target_order(double target, double pos, double limit, double stop,
 int qts_strat_sized_orders(const qts_strat_info *s, void *state, const double *p, double mult,
 			   double pos, qts_strat_order out[2]);
 
+/* ---- the bars of a symbol (strat_bars.c) ------------------------------------
+ * A strategy is driven by one timeframe a symbol; a program may also read
+ * series of other timeframes (`close@1w`).  The bars of any other
+ * timeframe pass by unused. */
+
+#define QTS_STRAT_TFS 8 /* timeframes remembered a symbol; more are worked out again each bar */
+
+/* One symbol's timeframes seen so far.  Zeroed is new. */
+typedef struct qts_strat_tfs {
+	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical; "" before a bar */
+	int n;
+	struct qts_strat_tf {
+		char tf[QTS_WORD_MAX]; /* as the bars spell it */
+		unsigned mask;
+		qts_tf parsed;
+	} seen[QTS_STRAT_TFS];
+} qts_strat_tfs;
+
+/* The series a bar feeds, as a mask: bit 0 when its timeframe drives the
+ * strategy (drive, canonical; when NULL or "", the timeframe of the
+ * symbol's first bar), bit k + 1 when it is tfs[k] (canonical, k < 31);
+ * and in *known when the bar became known, the end of its interval.
+ * 0, or -1 when the bar's tf is not a timeframe. */
+int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs, size_t ntf,
+		    const qts_event *bar, unsigned *mask, int64_t *known);
+
 #endif
