@@ -4,17 +4,15 @@
 #include "qts.h"
 #include "qts_expr.h"
 #include "qts_ind.h"
+#include "qts_plugin.h"
 #include "qts_strat.h"
-#include "../include/qts/strategy.h"
+#include "qts_table.h"
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -40,81 +38,38 @@ struct options {
 	int nfiles;
 };
 
-/* One timeframe seen for a symbol: which series slots its bars feed. */
-struct tfseen {
-	char tf[QTS_WORD_MAX];
-	unsigned mask; /* bit 0: drives the strategy; bit k: the expression's slot k */
-	qts_tf parsed;
-};
-
-/* An order the strategy keeps working (live while id[0]). */
-struct work {
-	char id[QTS_ID_MAX];
-	int side; /* 1 buy, -1 sell */
-	double qty, limit, stop;
-};
-
 struct sym {
+	int ready;
 	char name[QTS_SYM_MAX];
-	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical */
-	struct tfseen tfs[8];
-	int ntfs;
-	double target; /* last written, NaN before the first */
-	char unit[QTS_WORD_MAX];
-	char field[2 * QTS_SYM_MAX + 2]; /* the name as a CSV field (--print) */
-	size_t fieldlen;
-	void *state;   /* a built-in's */
+	qts_strat_tfs tfs;
+	qts_strat_last last; /* target */
+	qts_strat_book book; /* orders */
+	void *state;         /* a built-in's */
 	qts_expr_state *es;
-	double pos;    /* orders: the position they have reached by the fill model */
-	struct work work[2];
-};
-
-struct plugin {
-	void *dl;
-	const qts_strategy *d;
-	void *self;
-	struct stat st; /* of the file when loaded */
 };
 
 struct host {
 	enum mode mode;
 	qts_writer *w;
-	FILE *table; /* --print */
-	char *row;   /* rows being built, written ROWBUF bytes at a time */
-	size_t rowlen;
-	int64_t row_ts;
-	size_t row_tslen;
-	char row_tsbuf[48];
-	const char *name; /* strategy field of targets and orders */
-	char namebuf[QTS_NAME_MAX];
-	char tf[16];      /* --tf, canonical, or "" */
+	qts_table *table; /* --print */
+	qts_strat_out out;
+	char tf[16]; /* --tf, canonical, or "" */
 	const char *unit;
-	double mult;      /* built-ins: size or weight */
+	double mult; /* built-ins: size or weight */
+	int use_orders; /* trade with orders instead of targets */
 	/* built-in */
 	const qts_strat_info *strat;
 	double param[QTS_STRAT_MAXPARAM];
-	int use_orders;   /* trade with orders instead of targets */
 	/* expression */
 	qts_expr *expr;
+	const char **tfs; /* the timeframes it names with @ */
 	int target_var, position_var, limit_var, stop_var;
 	double *values;
 	/* plugin */
-	const char *plugin_path;
+	qts_plugin *pl;
 	struct qts_strategy_param *pparam;
-	size_t npparam;
-	struct plugin pl;
-	qts_strategy_host api;
-	int watch;
-	unsigned long since_check;
-	int was_idle;
-	/* symbols: open addressing on the name */
-	struct sym **map;
-	size_t cap, count;
-	struct sym *last;
-	/* the event being handled */
-	int64_t now;
-	unsigned long orders;
-	int failed; /* a write failed */
+	qts_symtab *syms; /* struct sym */
+	int failed, write_error;
 };
 
 static volatile sig_atomic_t reload_asked;
@@ -123,6 +78,14 @@ static void on_hup(int sig)
 {
 	(void)sig;
 	reload_asked = 1;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	return p;
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -233,48 +196,17 @@ static int list_registry(void)
 	return qts_close_stdout();
 }
 
-/* ---- symbols ------------------------------------------------------------ */
+/* ---- symbols and output ---------------------------------------------------- */
 
-static uint64_t hash(const char *s)
+static struct sym *sym_get(struct host *h, const char *name)
 {
-	uint64_t h = 1469598103934665603ULL;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-	if (!p)
+	struct sym *s = qts_symtab_get(h->syms, name);
+	if (!s)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	return p;
-}
-
-/* A CSV field, quoted when it must be, at p; returns the end. */
-static char *put_field(char *p, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		size_t n = strlen(s);
-		memcpy(p, s, n);
-		return p + n;
-	}
-	*p++ = '"';
-	for (; *s; s++) {
-		if (*s == '"')
-			*p++ = '"';
-		*p++ = *s;
-	}
-	*p++ = '"';
-	return p;
-}
-
-static struct sym *new_sym(struct host *h, const char *name)
-{
-	struct sym *s = xcalloc(1, sizeof *s);
+	if (s->ready)
+		return s;
+	s->ready = 1;
 	QTS_SET(s->name, name);
-	s->fieldlen = (size_t)(put_field(s->field, s->name) - s->field);
-	s->target = NAN;
 	char err[160] = "";
 	if (h->mode == M_BUILTIN) {
 		s->state = xcalloc(1, h->strat->state_size ? h->strat->state_size : 1);
@@ -287,564 +219,118 @@ static struct sym *new_sym(struct host *h, const char *name)
 	return s;
 }
 
-static struct sym *sym_get(struct host *h, const char *name)
-{
-	if (h->last && !strcmp(h->last->name, name))
-		return h->last;
-	if (2 * (h->count + 1) > h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 64;
-		struct sym **map = xcalloc(cap, sizeof *map);
-		for (size_t i = 0; i < h->cap; i++)
-			if (h->map[i]) {
-				size_t j = hash(h->map[i]->name) & (cap - 1);
-				while (map[j])
-					j = (j + 1) & (cap - 1);
-				map[j] = h->map[i];
-			}
-		free(h->map);
-		h->map = map;
-		h->cap = cap;
-	}
-	size_t j = hash(name) & (h->cap - 1);
-	while (h->map[j] && strcmp(h->map[j]->name, name))
-		j = (j + 1) & (h->cap - 1);
-	if (!h->map[j]) {
-		h->map[j] = new_sym(h, name);
-		h->count++;
-	}
-	return h->last = h->map[j];
-}
-
 static void free_syms(struct host *h)
 {
-	for (size_t i = 0; i < h->cap; i++) {
-		struct sym *s = h->map[i];
-		if (!s)
-			continue;
+	struct sym *s;
+	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++) {
 		if (s->state && h->strat->free)
 			h->strat->free(s->state);
 		free(s->state);
 		qts_expr_state_free(s->es);
-		free(s);
 	}
-	free(h->map);
+	qts_symtab_free(h->syms);
 }
 
-/* Which slots a bar of timeframe tf feeds, for this symbol; NULL for a
- * timeframe that is not a timeframe. */
-static const struct tfseen *tf_seen(struct host *h, struct sym *s, const char *tf,
-				    struct tfseen *spare)
+static int put(void *ctx, const qts_event *ev)
 {
-	for (int i = 0; i < s->ntfs; i++)
-		if (!strcmp(s->tfs[i].tf, tf))
-			return &s->tfs[i];
-	struct tfseen *t = s->ntfs < 8 ? &s->tfs[s->ntfs] : spare;
-	memset(t, 0, sizeof *t);
-	QTS_SET(t->tf, tf);
-	if (qts_tf_parse(tf, &t->parsed) < 0)
-		return NULL;
-	char canon[16];
-	qts_tf_format(t->parsed, canon);
-	if (!s->drive[0])
-		QTS_SET(s->drive, h->tf[0] ? h->tf : canon);
-	if (!strcmp(canon, s->drive))
-		t->mask |= 1;
-	if (h->expr)
-		for (size_t k = 0; k < qts_expr_ntf(h->expr); k++)
-			if (!strcmp(canon, qts_expr_tf(h->expr, k)))
-				t->mask |= 1u << (k + 1);
-	if (t != spare)
-		s->ntfs++;
-	return t;
-}
-
-/* When a bar becomes known: the end of its interval. */
-static int64_t bar_end(int64_t ts, qts_tf tf)
-{
-	int64_t len = qts_tf_ns(tf);
-	if (len)
-		return ts + len;
-	int64_t day = ts >= 0 ? ts / QTS_NS_PER_DAY : -((-ts + QTS_NS_PER_DAY - 1) / QTS_NS_PER_DAY);
-	int y;
-	unsigned m, d;
-	qts_civil_from_days(day, &y, &m, &d);
-	int months = (int)m - 1 + tf.n;
-	int64_t end = qts_days_from_civil(y + months / 12, (unsigned)(months % 12) + 1, d);
-	return ts + (end - day) * QTS_NS_PER_DAY;
-}
-
-/* ---- output ------------------------------------------------------------- */
-
-static void put(struct host *h, const qts_event *ev)
-{
+	struct host *h = ctx;
 	if (qts_writer_put(h->w, ev) < 0) {
-		if (errno != EPIPE)
+		if (errno != EPIPE) {
 			qts_warn("write error: %s", strerror(errno));
-		h->failed = 1;
-	}
-}
-
-static int emit_target(struct host *h, struct sym *s, double target, const char *unit)
-{
-	if (isnan(target) || (target == s->target && !strcmp(unit, s->unit)))
-		return 0;
-	qts_event ev;
-	qts_event_init(&ev, QTS_TARGET, h->now);
-	QTS_SET(ev.symbol, s->name);
-	ev.target.target = target + 0.0; /* no -0 */
-	QTS_SET(ev.target.unit, unit);
-	QTS_SET(ev.target.strategy, h->name);
-	put(h, &ev);
-	s->target = target;
-	QTS_SET(s->unit, unit);
-	return 0;
-}
-
-static void print_header(struct host *h)
-{
-	fputs("ts,symbol", h->table);
-	for (size_t i = 0; i < qts_expr_count(h->expr); i++) {
-		const char *t = qts_expr_text(h->expr, i);
-		char *buf = xcalloc(2 * strlen(t) + 3, 1);
-		putc(',', h->table);
-		fwrite(buf, 1, (size_t)(put_field(buf, t) - buf), h->table);
-		free(buf);
-	}
-	putc('\n', h->table);
-}
-
-#define ROWBUF 65536
-
-static void flush_rows(struct host *h)
-{
-	if (h->rowlen && fwrite(h->row, 1, h->rowlen, h->table) != h->rowlen)
-		h->failed = 1;
-	h->rowlen = 0;
-}
-
-/* Rows are built in place in h->row and written in large blocks: a
- * stream of fputs calls costs more than the numbers.  Bars of several
- * symbols share a time, so the last time written is kept formatted. */
-static void print_row(struct host *h, struct sym *s, const qts_event *ev)
-{
-	char *p = h->row + h->rowlen;
-	if (ev->ts != h->row_ts || !h->row_tslen) {
-		h->row_ts = ev->ts;
-		h->row_tslen = (size_t)qts_time_format(ev->ts, h->row_tsbuf);
-	}
-	memcpy(p, h->row_tsbuf, h->row_tslen);
-	p += h->row_tslen;
-	*p++ = ',';
-	memcpy(p, s->field, s->fieldlen);
-	p += s->fieldlen;
-	for (size_t i = 0, n = qts_expr_count(h->expr); i < n; i++) {
-		*p++ = ',';
-		p += qts_num_format(h->values[i], p);
-	}
-	*p++ = '\n';
-	h->rowlen = (size_t)(p - h->row);
-	if (h->rowlen >= ROWBUF)
-		flush_rows(h);
-}
-
-/* ---- orders ------------------------------------------------------------------ */
-
-/* Whether a working order fills on a bar (open, high, low, close) by
- * qts-sim's fill model: the price runs open, low, high, close on a bar
- * closing at or above its open, else open, high, low, close; a stop
- * triggers at the open when the open is beyond it, else where the path
- * reaches it, and a limit fills where the path is at or better than it.
- * A sell is a buy on negated prices. */
-static int fills_on(const struct work *w, const double *v)
-{
-	double sg = w->side, up = v[3] >= v[0];
-	double path[4] = { sg * v[0], sg * (up ? v[2] : v[1]), sg * (up ? v[1] : v[2]), sg * v[3] };
-	double stop = sg * w->stop, limit = sg * w->limit, price = path[0];
-	int from = 1;
-	if (!isnan(stop) && path[0] < stop) {
-		while (from < 4 && path[from] < stop)
-			from++;
-		if (from == 4)
-			return 0;
-		price = stop;
-	}
-	if (isnan(limit))
-		return 1;
-	for (int i = from; i < 4 && price > limit; i++)
-		price = path[i] < price ? path[i] : price;
-	return price <= limit;
-}
-
-static int same_price(double a, double b)
-{
-	return a == b || (isnan(a) && isnan(b));
-}
-
-/* Orders that worked during this bar and that the fill model fills on it
- * are taken as filled: the position moves, the order is gone. */
-static void presume_fills(struct sym *s, const double *v)
-{
-	for (int i = 0; i < 2; i++)
-		if (s->work[i].id[0] && fills_on(&s->work[i], v)) {
-			s->pos += s->work[i].side * s->work[i].qty;
-			s->work[i].id[0] = '\0';
+			h->write_error = 1;
 		}
-}
-
-/* Keep the working orders that are wanted as they are, cancel the
- * others, and send the wanted ones not yet working, as gtc orders. */
-static void place_orders(struct host *h, struct sym *s, const struct work *want, int n)
-{
-	int kept[2] = { 0, 0 };
-	qts_event ev;
-	for (int i = 0; i < 2; i++) {
-		struct work *w = &s->work[i];
-		if (!w->id[0])
-			continue;
-		int j = 0;
-		while (j < n && (kept[j] || w->side != want[j].side || w->qty != want[j].qty ||
-				 !same_price(w->limit, want[j].limit) || !same_price(w->stop, want[j].stop)))
-			j++;
-		if (j < n) {
-			kept[j] = 1;
-			continue;
-		}
-		qts_event_init(&ev, QTS_CANCEL, h->now);
-		QTS_SET(ev.symbol, s->name);
-		QTS_SET(ev.cancel.id, w->id);
-		put(h, &ev);
-		w->id[0] = '\0';
-	}
-	for (int j = 0; j < n; j++) {
-		if (kept[j])
-			continue;
-		struct work *w = !s->work[0].id[0] ? &s->work[0] : &s->work[1];
-		*w = want[j];
-		snprintf(w->id, sizeof w->id, "%.40s-%lu", h->name, ++h->orders);
-		qts_event_init(&ev, QTS_ORDER, h->now);
-		QTS_SET(ev.symbol, s->name);
-		QTS_SET(ev.order.id, w->id);
-		QTS_SET(ev.order.side, w->side > 0 ? "buy" : "sell");
-		ev.order.qty = w->qty;
-		QTS_SET(ev.order.kind, isnan(w->limit) ? (isnan(w->stop) ? "market" : "stop")
-						      : (isnan(w->stop) ? "limit" : "stop_limit"));
-		ev.order.limit = w->limit;
-		ev.order.stop = w->stop;
-		QTS_SET(ev.order.tif, "gtc");
-		QTS_SET(ev.order.strategy, h->name);
-		put(h, &ev);
-	}
-}
-
-/* A program's target as an order for the change from the position, at
- * its limit and stop prices (a limit, stop or stop_limit order). */
-static void expr_orders(struct host *h, struct sym *s)
-{
-	struct work want = { .limit = NAN, .stop = NAN };
-	double t = qts_expr_get(s->es, h->target_var);
-	int n = !isnan(t) && !isinf(t) && t != s->pos;
-	if (n) {
-		want.side = t > s->pos ? 1 : -1;
-		want.qty = fabs(t - s->pos);
-		if (h->limit_var >= 0)
-			want.limit = qts_expr_get(s->es, h->limit_var);
-		if (h->stop_var >= 0)
-			want.stop = qts_expr_get(s->es, h->stop_var);
-		/* a price still warming up holds the order back */
-		if (isinf(want.limit) || isinf(want.stop) || (isnan(want.limit) && isnan(want.stop)))
-			n = 0;
-	}
-	place_orders(h, s, &want, n);
-}
-
-static void builtin_orders(struct host *h, struct sym *s)
-{
-	qts_strat_order o[2];
-	struct work want[2];
-	int n = h->strat->orders(s->state, h->param, s->pos / h->mult, o);
-	for (int i = 0; i < n; i++)
-		want[i] = (struct work){ "", o[i].side, o[i].qty * h->mult, o[i].limit, o[i].stop };
-	place_orders(h, s, want, n);
-}
-
-/* ---- the plugin host ------------------------------------------------------ */
-
-static int host_target(void *ctx, const char *symbol, double target, const char *unit)
-{
-	struct host *h = ctx;
-	if (!symbol || !unit || (strcmp(unit, "qty") && strcmp(unit, "weight")) || isinf(target)) {
-		qts_warn("%s: target refused: unit must be qty or weight, target finite",
-			 h->plugin_path);
-		return -1;
-	}
-	return emit_target(h, sym_get(h, symbol), target, unit);
-}
-
-static int one_of(const char *s, const char *const *list)
-{
-	for (; s && *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
-static int host_order(void *ctx, const struct qts_strategy_order *o)
-{
-	struct host *h = ctx;
-	static const char *const sides[] = { "buy", "sell", NULL };
-	static const char *const kinds[] = { "market", "limit", "stop", "stop_limit", NULL };
-	static const char *const tifs[] = { "day", "gtc", "ioc", "fok", NULL };
-	const char *tif = o->tif ? o->tif : "day";
-	int kind_ok = one_of(o->kind, kinds);
-	if (!o->symbol || !o->symbol[0] || !one_of(o->side, sides) || !kind_ok ||
-	    !one_of(tif, tifs) || !(o->qty > 0) || isinf(o->qty) ||
-	    (kind_ok && strstr(o->kind, "limit") && isnan(o->limit)) ||
-	    (kind_ok && strstr(o->kind, "stop") && isnan(o->stop))) {
-		qts_warn("%s: order refused: needs a symbol, side buy or sell, qty > 0, "
-			 "a known kind and tif, and the prices its kind uses", h->plugin_path);
-		return -1;
-	}
-	qts_event ev;
-	qts_event_init(&ev, QTS_ORDER, h->now);
-	QTS_SET(ev.symbol, o->symbol);
-	if (o->id && o->id[0])
-		QTS_SET(ev.order.id, o->id);
-	else
-		snprintf(ev.order.id, sizeof ev.order.id, "%.40s-%lu", h->name, ++h->orders);
-	QTS_SET(ev.order.side, o->side);
-	ev.order.qty = o->qty;
-	QTS_SET(ev.order.kind, o->kind);
-	ev.order.limit = strstr(o->kind, "limit") ? o->limit : NAN;
-	ev.order.stop = strstr(o->kind, "stop") ? o->stop : NAN;
-	QTS_SET(ev.order.tif, tif);
-	QTS_SET(ev.order.strategy, h->name);
-	put(h, &ev);
-	return 0;
-}
-
-static void host_log(void *ctx, const char *message)
-{
-	struct host *h = ctx;
-	qts_warn("%s: %s", h->plugin_path, message);
-}
-
-static void plugin_unload(struct plugin *p)
-{
-	if (p->self && p->d->free)
-		p->d->free(p->self);
-	if (p->dl)
-		dlclose(p->dl);
-	memset(p, 0, sizeof *p);
-}
-
-/* Load a private copy of the file: the dynamic loader hands back the
- * already-loaded object for a path it knows, and a build writing over a
- * mapped object would crash the running one. */
-static int plugin_load(struct host *h, struct plugin *p, char *err, size_t errlen)
-{
-	memset(p, 0, sizeof *p);
-	int in = open(h->plugin_path, O_RDONLY);
-	if (in < 0 || fstat(in, &p->st) < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		if (in >= 0)
-			close(in);
-		return -1;
-	}
-	const char *dir = getenv("TMPDIR");
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s/qts-strategy-XXXXXX", dir && *dir ? dir : "/tmp");
-	int out = mkstemp(tmp);
-	if (out < 0) {
-		snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
-		close(in);
-		return -1;
-	}
-	char buf[65536];
-	ssize_t n;
-	int bad = 0;
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			bad = 1;
-	if (n < 0)
-		bad = 1;
-	close(in);
-	if (close(out) < 0 || bad) {
-		snprintf(err, errlen, "copying to %.200s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	p->dl = dlopen(tmp, RTLD_NOW | RTLD_LOCAL);
-	unlink(tmp);
-	if (!p->dl) {
-		snprintf(err, errlen, "%s", dlerror());
-		return -1;
-	}
-	qts_strategy_entry_fn entry;
-	*(void **)&entry = dlsym(p->dl, QTS_STRATEGY_ENTRY);
-	if (!entry || !(p->d = entry())) {
-		snprintf(err, errlen, "no %s function", QTS_STRATEGY_ENTRY);
-		plugin_unload(p);
-		return -1;
-	}
-	if (p->d->abi_version != QTS_STRATEGY_ABI_VERSION) {
-		snprintf(err, errlen, "built for ABI version %d, not %d", p->d->abi_version,
-			 QTS_STRATEGY_ABI_VERSION);
-		p->d = NULL;
-		plugin_unload(p);
-		return -1;
-	}
-	err[0] = '\0';
-	if (!p->d->init || !(p->self = p->d->init(&h->api, h->npparam, h->pparam, err, errlen))) {
-		if (!err[0])
-			snprintf(err, errlen, "init failed");
-		plugin_unload(p);
+		h->failed = 1;
 		return -1;
 	}
 	return 0;
 }
 
-/* The new build takes over the old one's state, or the old one stays. */
-static void plugin_reload(struct host *h)
+static void poll_plugin(struct host *h, int idle)
 {
-	struct plugin np;
-	char err[512];
-	if (plugin_load(h, &np, err, sizeof err) < 0) {
-		qts_warn("%s: reload failed, the running plugin stays: %s", h->plugin_path, err);
-		/* do not retry the same file until it changes again */
-		stat(h->plugin_path, &h->pl.st);
-		return;
-	}
-	void *data = NULL;
-	size_t len = 0;
-	const char *why = NULL;
-	if (h->pl.d->save && h->pl.d->save(h->pl.self, &data, &len) < 0)
-		why = "the running plugin could not save its state";
-	else if (data && !np.d->restore)
-		why = "the new plugin has no restore";
-	else if (data && np.d->restore(np.self, data, len, err, sizeof err) < 0)
-		why = err[0] ? err : "restore failed";
-	if (why) {
-		qts_warn("%s: reload failed, the running plugin stays: %s", h->plugin_path, why);
-		free(data);
-		h->pl.st = np.st;
-		plugin_unload(&np);
-		return;
-	}
-	free(data);
-	plugin_unload(&h->pl);
-	h->pl = np;
-}
-
-static int plugin_changed(struct host *h)
-{
-	struct stat st;
-	if (stat(h->plugin_path, &st) < 0)
-		return 0; /* being replaced: look again later */
-	return st.st_ino != h->pl.st.st_ino || st.st_dev != h->pl.st.st_dev ||
-	       st.st_size != h->pl.st.st_size ||
-	       st.st_mtim.tv_sec != h->pl.st.st_mtim.tv_sec ||
-	       st.st_mtim.tv_nsec != h->pl.st.st_mtim.tv_nsec;
-}
-
-static void maybe_reload(struct host *h, int idle)
-{
-	if (h->mode != M_PLUGIN)
-		return;
-	if (reload_asked) {
+	int asked = reload_asked;
+	if (asked)
 		reload_asked = 0;
-		plugin_reload(h);
-		return;
-	}
-	/* a stat per event would cost more than the event: look when input
-	 * ran dry, at the first event after it did, and every 4096 events */
-	if (h->watch && (idle || h->was_idle || ++h->since_check >= 4096)) {
-		h->was_idle = idle;
-		h->since_check = 0;
-		if (plugin_changed(h))
-			plugin_reload(h);
-	}
+	qts_plugin_poll(h->pl, asked, idle);
 }
 
 static void on_idle(void *arg)
 {
 	struct host *h = arg;
-	maybe_reload(h, 1);
+	if (h->pl)
+		poll_plugin(h, 1);
 	if (h->w)
 		qts_writer_flush(h->w);
 	if (h->table) {
-		flush_rows(h);
-		fflush(h->table);
+		if (qts_table_flush(h->table) < 0)
+			h->failed = 1;
+		fflush(stdout);
 	}
 }
 
 /* ---- events ------------------------------------------------------------- */
 
+/* A program's target as an order for the change from the position, at
+ * its limit and stop prices (a limit, stop or stop_limit order). */
+static void expr_orders(struct host *h, struct sym *s)
+{
+	qts_strat_order want;
+	double limit = h->limit_var >= 0 ? qts_expr_get(s->es, h->limit_var) : NAN;
+	double stop = h->stop_var >= 0 ? qts_expr_get(s->es, h->stop_var) : NAN;
+	int n = qts_strat_target_order(qts_expr_get(s->es, h->target_var), s->book.pos, limit, stop,
+				       &want);
+	qts_strat_place(&s->book, s->name, &want, n, &h->out);
+}
+
 static void on_bar(struct host *h, const qts_event *ev)
 {
 	struct sym *s = sym_get(h, ev->symbol);
-	struct tfseen spare;
-	const struct tfseen *t = tf_seen(h, s, ev->bar.tf, &spare);
-	if (!t)
+	unsigned mask;
+	if (qts_strat_route(&s->tfs, h->tf, h->tfs, h->expr ? qts_expr_ntf(h->expr) : 0, ev, &mask,
+			    &h->out.now) < 0)
 		return; /* not a timeframe: passed through, not used */
-	h->now = bar_end(ev->ts, t->parsed);
 	const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
 					     ev->bar.close, ev->bar.volume, (double)ev->ts };
-	if (h->use_orders && (t->mask & 1))
-		presume_fills(s, v);
+	if (h->use_orders && (mask & 1))
+		qts_strat_presume_fills(&s->book, v);
 	switch (h->mode) {
 	case M_BUILTIN:
-		if (!(t->mask & 1))
+		if (!(mask & 1))
 			break;
 		double sig = h->strat->bar(s->state, h->param, v);
-		if (h->use_orders)
-			builtin_orders(h, s);
-		else
-			emit_target(h, s, sig * h->mult, h->unit);
+		if (h->use_orders) {
+			qts_strat_order want[2];
+			int n = qts_strat_sized_orders(h->strat, s->state, h->param, h->mult, s->book.pos,
+						       want);
+			qts_strat_place(&s->book, s->name, want, n, &h->out);
+		} else {
+			qts_strat_target(&s->last, s->name, sig * h->mult, h->unit, &h->out);
+		}
 		break;
 	case M_EXPR:
 	case M_PRINT:
-		for (unsigned m = t->mask >> 1, k = 1; m; m >>= 1, k++)
+		for (unsigned m = mask >> 1, k = 1; m; m >>= 1, k++)
 			if (m & 1)
 				qts_expr_bar(s->es, k, v);
-		if (!(t->mask & 1))
+		if (!(mask & 1))
 			break;
 		qts_expr_bar(s->es, 0, v);
 		if (h->mode == M_EXPR)
-			qts_expr_set(s->es, h->position_var, h->use_orders ? s->pos : s->target);
+			qts_expr_set(s->es, h->position_var, h->use_orders ? s->book.pos
+							  : s->last.set ? s->last.target : NAN);
 		qts_expr_run(h->expr, s->es, h->values);
-		if (h->mode == M_PRINT)
-			print_row(h, s, ev);
-		else if (h->use_orders)
+		if (h->mode == M_PRINT) {
+			if (qts_table_row(h->table, ev->ts, s->name, h->values) < 0)
+				h->failed = 1;
+		} else if (h->use_orders) {
 			expr_orders(h, s);
-		else
-			emit_target(h, s, qts_expr_get(s->es, h->target_var), h->unit);
-		break;
-	case M_PLUGIN:
-		if (h->pl.d->on_bar) {
-			struct qts_strategy_bar b = { ev->ts, ev->symbol, ev->bar.tf, v[0], v[1],
-						      v[2], v[3], v[4] };
-			h->pl.d->on_bar(h->pl.self, &b);
+		} else {
+			qts_strat_target(&s->last, s->name, qts_expr_get(s->es, h->target_var), h->unit,
+					 &h->out);
 		}
 		break;
-	}
-}
-
-static void to_plugin(struct host *h, const qts_event *ev)
-{
-	const qts_strategy *d = h->pl.d;
-	h->now = ev->ts;
-	if (ev->type == QTS_TICK && d->on_tick) {
-		struct qts_strategy_tick t = { ev->ts, ev->symbol, ev->tick.price, ev->tick.size };
-		d->on_tick(h->pl.self, &t);
-	} else if (ev->type == QTS_QUOTE && d->on_quote) {
-		struct qts_strategy_quote q = { ev->ts, ev->symbol, ev->quote.bid, ev->quote.ask,
-						ev->quote.bid_size, ev->quote.ask_size };
-		d->on_quote(h->pl.self, &q);
-	} else if (ev->type == QTS_FILL && d->on_fill) {
-		struct qts_strategy_fill f = { ev->ts, ev->symbol, ev->fill.id, ev->fill.side,
-					       ev->fill.qty, ev->fill.price, ev->fill.commission,
-					       ev->fill.slippage };
-		d->on_fill(h->pl.self, &f);
+	case M_PLUGIN:
+		qts_plugin_bar(h->pl, ev, h->out.now);
+		break;
 	}
 }
 
@@ -861,13 +347,14 @@ static int run_file(struct host *h, const char *path)
 	while (!h->failed && (got = qts_reader_next(r, &ev)) > 0) {
 		/* before the event, so a new build handles the first event read
 		 * after it appeared */
-		maybe_reload(h, 0);
+		if (h->pl)
+			poll_plugin(h, 0);
 		if (h->mode != M_PRINT)
 			put(h, &ev);
 		if (ev.type == QTS_BAR)
 			on_bar(h, &ev);
-		else if (h->mode == M_PLUGIN)
-			to_plugin(h, &ev);
+		else if (h->pl)
+			qts_plugin_event(h->pl, &ev);
 	}
 	int status = QTS_EXIT_OK;
 	if (!h->failed && got < 0 && !qts_interrupted) {
@@ -953,7 +440,7 @@ static void setup_builtin(struct host *h, const struct options *o)
 	free(probe);
 	if (bad)
 		qts_usage_error(usage, "%s: %s", s->name, err);
-	h->name = o->name ? o->name : s->name;
+	h->out.strategy = o->name ? o->name : s->name;
 }
 
 static void setup_expr(struct host *h, const struct options *o)
@@ -980,37 +467,46 @@ static void setup_expr(struct host *h, const struct options *o)
 		qts_usage_error(usage, "%s: limit and stop orders take quantities: not --unit weight",
 				where);
 	h->values = xcalloc(qts_expr_count(h->expr), sizeof *h->values);
+	h->tfs = xcalloc(qts_expr_ntf(h->expr) + 1, sizeof *h->tfs);
+	for (size_t k = 0; k < qts_expr_ntf(h->expr); k++)
+		h->tfs[k] = qts_expr_tf(h->expr, k);
 	h->unit = o->unit ? o->unit : "qty";
-	h->name = o->name ? o->name : "expr";
+	h->out.strategy = o->name ? o->name : "expr";
 }
 
 static void setup_plugin(struct host *h, const struct options *o)
 {
-	h->plugin_path = o->plugin;
-	h->watch = o->watch;
-	h->npparam = (size_t)o->nkv;
-	h->pparam = xcalloc(h->npparam + 1, sizeof *h->pparam);
+	h->pparam = xcalloc((size_t)o->nkv + 1, sizeof *h->pparam);
 	for (int i = 0; i < o->nkv; i++) {
 		char *eq = strchr(o->kv[i], '=');
 		*eq = '\0';
 		h->pparam[i].key = o->kv[i];
 		h->pparam[i].value = eq + 1;
 	}
-	h->api = (qts_strategy_host){ QTS_STRATEGY_ABI_VERSION, h, host_target, host_order,
-				      host_log };
+	qts_plugin_config c = { o->plugin, h->pparam, (size_t)o->nkv, o->name, o->watch, put, h };
 	char err[512];
-	/* the strategy field is needed by init's emits: set it first */
-	h->name = o->name ? o->name : "plugin";
-	if (plugin_load(h, &h->pl, err, sizeof err) < 0)
-		qts_die(QTS_EXIT_USAGE, "%s: %s", h->plugin_path, err);
-	/* a copy: the name lives in the plugin, which a reload unloads */
-	if (!o->name && h->pl.d->name && h->pl.d->name[0]) {
-		QTS_SET(h->namebuf, h->pl.d->name);
-		h->name = h->namebuf;
-	}
+	if (!(h->pl = qts_plugin_open(&c, err, sizeof err)))
+		qts_die(QTS_EXIT_USAGE, "%s: %s", o->plugin, err);
 	struct sigaction sa = { .sa_handler = on_hup };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* --print writes a table; the others, events. */
+static void setup_output(struct host *h, int msgpack)
+{
+	if (h->mode != M_PRINT) {
+		if (!(h->w = qts_writer_new(STDOUT_FILENO, qts_output_format(msgpack))))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		return;
+	}
+	size_t n = qts_expr_count(h->expr);
+	const char **names = xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = qts_expr_text(h->expr, i);
+	if (!(h->table = qts_table_new(stdout, n)) || qts_table_header(h->table, names) < 0)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	free(names);
 }
 
 int main(int argc, char **argv)
@@ -1021,7 +517,8 @@ int main(int argc, char **argv)
 	if (o.list)
 		return list_registry();
 
-	struct host h = { 0 };
+	struct host h = { .out = { .put = put } };
+	h.out.ctx = &h;
 	if (o.tf) {
 		qts_tf tf;
 		if (qts_tf_parse(o.tf, &tf) < 0)
@@ -1031,22 +528,15 @@ int main(int argc, char **argv)
 	if (o.name && (!o.name[0] || strlen(o.name) >= QTS_NAME_MAX))
 		qts_usage_error(usage, "--name: between 1 and %d bytes", QTS_NAME_MAX - 1);
 	h.mode = o.plugin ? M_PLUGIN : o.print ? M_PRINT : (o.expr || o.progfile) ? M_EXPR : M_BUILTIN;
+	if (!(h.syms = qts_symtab_new(sizeof(struct sym))))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (h.mode == M_BUILTIN)
 		setup_builtin(&h, &o);
 	else if (h.mode == M_PLUGIN)
 		setup_plugin(&h, &o);
 	else
 		setup_expr(&h, &o);
-
-	if (h.mode == M_PRINT) {
-		h.table = stdout;
-		/* room for one more row past ROWBUF: 33 bytes a number at most */
-		h.row = xcalloc(1, ROWBUF + (qts_expr_count(h.expr) + 1) * 40 + sizeof h.row_tsbuf +
-					   2 * QTS_SYM_MAX);
-		print_header(&h);
-	} else if (!(h.w = qts_writer_new(STDOUT_FILENO, qts_output_format(o.msgpack)))) {
-		qts_die(QTS_EXIT_FAIL, "out of memory");
-	}
+	setup_output(&h, o.msgpack);
 
 	char *stdin_only[] = { "-" };
 	char **files = o.nfiles ? o.files : stdin_only;
@@ -1056,24 +546,22 @@ int main(int argc, char **argv)
 		if (s)
 			status = s;
 	}
-	if (h.table)
-		flush_rows(&h);
-
-	if (h.w && qts_writer_close(h.w) < 0 && errno != EPIPE && !h.failed) {
-		qts_warn("write error: %s", strerror(errno));
+	if (h.table && qts_table_flush(h.table) < 0)
+		h.failed = 1;
+	if (h.write_error && !status)
 		status = QTS_EXIT_FAIL;
+	/* a failed write was reported when it failed */
+	if (h.failed) {
+		qts_writer_close(h.w);
+		h.w = NULL;
 	}
-	if (h.mode == M_PLUGIN)
-		plugin_unload(&h.pl);
+	status = qts_finish(h.w, status);
+	qts_plugin_close(h.pl);
 	free_syms(&h);
 	free(h.pparam);
 	free(h.values);
-	free(h.row);
+	free(h.tfs);
+	qts_table_free(h.table);
 	qts_expr_free(h.expr);
-	if (qts_interrupted > 0)
-		return 128 + qts_interrupted;
-	int s = qts_close_stdout();
-	if (h.failed && !status)
-		status = errno == EPIPE ? QTS_EXIT_OK : QTS_EXIT_FAIL;
-	return status ? status : s;
+	return status;
 }

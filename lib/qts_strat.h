@@ -52,4 +52,89 @@ int qts_strat_param_index(const qts_strat_info *s, const char *name);
 	{ "size", 1, 0, 1e12, "quantity when long (unit qty)" }, \
 	{ "weight", NAN, -10, 10, "fraction of equity when long (unit weight), instead of size" }
 
+/* ---- trading with orders (strat_orders.c) ---------------------------------
+ * A strategy that trades with limit and stop orders keeps at most two
+ * working orders a symbol.  It never sees its fills: after each bar it
+ * presumes filled the orders that qts-sim's fill model fills on that bar,
+ * and its position moves by them. */
+
+/* One symbol's working orders (live while id[0]) and the position they
+ * have reached.  Zeroed is empty and flat. */
+typedef struct qts_strat_book {
+	double pos;
+	struct qts_strat_working {
+		char id[QTS_ID_MAX];
+		qts_strat_order o;
+	} work[2];
+} qts_strat_book;
+
+/* Where targets, orders and cancels go: put(ctx, ev) writes one event (0, or -1
+ * when it failed; the caller's put says why).  Events are stamped now;
+ * order ids are `STRATEGY-N`, N counting up from seq + 1 across symbols. */
+typedef struct qts_strat_out {
+	int (*put)(void *ctx, const qts_event *ev);
+	void *ctx;
+	const char *strategy;
+	int64_t now;
+	unsigned long seq;
+} qts_strat_out;
+
+/* The last target written for a symbol (zeroed: none yet). */
+typedef struct qts_strat_last {
+	int set;
+	double target;
+	char unit[QTS_WORD_MAX];
+} qts_strat_last;
+
+/* Put a target for symbol unless it is NaN or the same as the last one
+ * (unit qty or weight): 0, or -1 when the put failed. */
+int qts_strat_target(qts_strat_last *l, const char *symbol, double target, const char *unit,
+		     qts_strat_out *out);
+/* Whether order o fills on a bar (open, high, low, close) by qts-sim's
+ * fill model. */
+int qts_strat_fills_on(const qts_strat_order *o, const double v[4]);
+/* Take as filled the working orders that fill on this bar. */
+void qts_strat_presume_fills(qts_strat_book *b, const double v[4]);
+/* Keep the working orders that are in want[0..n) as they are, cancel the
+ * others, and send the wanted ones not yet working as gtc orders (kind
+ * market, limit, stop or stop_limit by the prices given).  0, or -1 when
+ * a put failed (the others were still put). */
+int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order *want, int n,
+		    qts_strat_out *out);
+/* The order that takes a position pos to target at a limit and/or stop
+ * price (NaN where not used): 1 with it in *o, or 0 for none (no target,
+ * already there, or no finite price yet). */
+int qts_strat_target_order(double target, double pos, double limit, double stop,
+			   qts_strat_order *o);
+/* The orders a built-in strategy s wants after a bar, for a position pos
+ * in quantities, its signal scaled by size mult: how many (at most 2). */
+int qts_strat_sized_orders(const qts_strat_info *s, void *state, const double *p, double mult,
+			   double pos, qts_strat_order out[2]);
+
+/* ---- the bars of a symbol (strat_bars.c) ------------------------------------
+ * A strategy is driven by one timeframe a symbol; a program may also read
+ * series of other timeframes (`close@1w`).  The bars of any other
+ * timeframe pass by unused. */
+
+#define QTS_STRAT_TFS 8 /* timeframes remembered a symbol; more are worked out again each bar */
+
+/* One symbol's timeframes seen so far.  Zeroed is new. */
+typedef struct qts_strat_tfs {
+	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical; "" before a bar */
+	int n;
+	struct qts_strat_tf {
+		char tf[QTS_WORD_MAX]; /* as the bars spell it */
+		unsigned mask;
+		qts_tf parsed;
+	} seen[QTS_STRAT_TFS];
+} qts_strat_tfs;
+
+/* The series a bar feeds, as a mask: bit 0 when its timeframe drives the
+ * strategy (drive, canonical; when NULL or "", the timeframe of the
+ * symbol's first bar), bit k + 1 when it is tfs[k] (canonical, k < 31);
+ * and in *known when the bar became known, the end of its interval.
+ * 0, or -1 when the bar's tf is not a timeframe. */
+int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs, size_t ntf,
+		    const qts_event *bar, unsigned *mask, int64_t *known);
+
 #endif

@@ -1,0 +1,51 @@
+/* qts_plugin.h — the host of a strategy plugin (qts-strategy-plugin(3)):
+ * loads a shared object, hands it events, checks what it emits and puts
+ * that into the stream, and swaps in a new build of the same file while
+ * running (the new instance takes over the old one's saved state).  The
+ * plugin's ABI is include/qts/strategy.h. */
+#ifndef QTS_PLUGIN_H
+#define QTS_PLUGIN_H
+#include "qts.h"
+#include "../include/qts/strategy.h"
+
+typedef struct qts_plugin qts_plugin;
+
+typedef struct qts_plugin_config {
+	const char *path; /* the shared object, as named in messages */
+	/* key=value parameters for init, kept by the caller while open */
+	const struct qts_strategy_param *params;
+	size_t nparams;
+	/* The strategy field of targets and orders, and the prefix of the
+	 * ids the host gives orders; NULL: the plugin's name, else "plugin". */
+	const char *name;
+	int watch; /* qts_plugin_poll reloads when the file changes */
+	/* Where targets and orders go: 0, or -1 when writing failed (put
+	 * says why). */
+	int (*put)(void *ctx, const qts_event *ev);
+	void *ctx;
+} qts_plugin_config;
+
+/* Load and initialise the plugin: NULL with a message in err (errlen
+ * bytes) when the file cannot be read or loaded, has no entry point, was
+ * built for another ABI version, or its init refuses the parameters. */
+qts_plugin *qts_plugin_open(const qts_plugin_config *c, char *err, size_t errlen);
+/* The strategy field in use. */
+const char *qts_plugin_name(const qts_plugin *p);
+/* Load the file again and have the new instance restore the running
+ * one's saved state; on any failure the running one stays and a warning
+ * says why.  0, or -1 when the running one stayed. */
+int qts_plugin_reload(qts_plugin *p);
+/* Call before each event (idle 0) and when input runs dry (idle 1):
+ * reloads when asked (a SIGHUP, say), or with watch when the file
+ * changed, which it looks at when input ran dry, at the first event after
+ * that, and every 4096 events. */
+void qts_plugin_poll(qts_plugin *p, int asked, int idle);
+/* Hand the plugin a bar, which became known at known (what it emits is
+ * stamped then). */
+void qts_plugin_bar(qts_plugin *p, const qts_event *ev, int64_t known);
+/* Hand the plugin a tick, quote or fill; other events are not its. */
+void qts_plugin_event(qts_plugin *p, const qts_event *ev);
+/* Free the plugin's instance and unload it. */
+void qts_plugin_close(qts_plugin *p);
+
+#endif

@@ -1,0 +1,138 @@
+/* strat_orders.c — what a strategy writes: targets when they change, and
+ * orders from its wanted position under the fill model qts-sim documents
+ * (qts-sim(1)): working orders are kept while still wanted, canceled and
+ * replaced otherwise, and presumed filled on the bars that would fill
+ * them. */
+#include "qts_strat.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int qts_strat_target(qts_strat_last *l, const char *symbol, double target, const char *unit,
+		     qts_strat_out *out)
+{
+	if (isnan(target) || (l->set && target == l->target && !strcmp(unit, l->unit)))
+		return 0;
+	qts_event ev;
+	qts_event_init(&ev, QTS_TARGET, out->now);
+	QTS_SET(ev.symbol, symbol);
+	ev.target.target = target + 0.0; /* no -0 */
+	QTS_SET(ev.target.unit, unit);
+	QTS_SET(ev.target.strategy, out->strategy);
+	l->set = 1;
+	l->target = target;
+	QTS_SET(l->unit, unit);
+	return out->put(out->ctx, &ev);
+}
+
+/* The price runs open, low, high, close on a bar closing at or above its
+ * open, else open, high, low, close; a stop triggers at the open when the
+ * open is beyond it, else where the path reaches it, and a limit fills
+ * where the path is at or better than it.  A sell is a buy on negated
+ * prices. */
+int qts_strat_fills_on(const qts_strat_order *o, const double v[4])
+{
+	double sg = o->side, up = v[3] >= v[0];
+	double path[4] = { sg * v[0], sg * (up ? v[2] : v[1]), sg * (up ? v[1] : v[2]), sg * v[3] };
+	double stop = sg * o->stop, limit = sg * o->limit, price = path[0];
+	int from = 1;
+	if (!isnan(stop) && path[0] < stop) {
+		while (from < 4 && path[from] < stop)
+			from++;
+		if (from == 4)
+			return 0;
+		price = stop;
+	}
+	if (isnan(limit))
+		return 1;
+	for (int i = from; i < 4 && price > limit; i++)
+		price = path[i] < price ? path[i] : price;
+	return price <= limit;
+}
+
+void qts_strat_presume_fills(qts_strat_book *b, const double v[4])
+{
+	for (int i = 0; i < 2; i++)
+		if (b->work[i].id[0] && qts_strat_fills_on(&b->work[i].o, v)) {
+			b->pos += b->work[i].o.side * b->work[i].o.qty;
+			b->work[i].id[0] = '\0';
+		}
+}
+
+static int same_price(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+static int same_order(const qts_strat_order *a, const qts_strat_order *b)
+{
+	return a->side == b->side && a->qty == b->qty && same_price(a->limit, b->limit) &&
+	       same_price(a->stop, b->stop);
+}
+
+int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order *want, int n,
+		    qts_strat_out *out)
+{
+	int kept[2] = { 0, 0 }, status = 0;
+	qts_event ev;
+	for (int i = 0; i < 2; i++) {
+		struct qts_strat_working *w = &b->work[i];
+		if (!w->id[0])
+			continue;
+		int j = 0;
+		while (j < n && (kept[j] || !same_order(&w->o, &want[j])))
+			j++;
+		if (j < n) {
+			kept[j] = 1;
+			continue;
+		}
+		qts_event_init(&ev, QTS_CANCEL, out->now);
+		QTS_SET(ev.symbol, symbol);
+		QTS_SET(ev.cancel.id, w->id);
+		if (out->put(out->ctx, &ev) < 0)
+			status = -1;
+		w->id[0] = '\0';
+	}
+	for (int j = 0; j < n; j++) {
+		if (kept[j])
+			continue;
+		struct qts_strat_working *w = !b->work[0].id[0] ? &b->work[0] : &b->work[1];
+		w->o = want[j];
+		snprintf(w->id, sizeof w->id, "%.40s-%lu", out->strategy, ++out->seq);
+		qts_event_init(&ev, QTS_ORDER, out->now);
+		QTS_SET(ev.symbol, symbol);
+		QTS_SET(ev.order.id, w->id);
+		QTS_SET(ev.order.side, w->o.side > 0 ? "buy" : "sell");
+		ev.order.qty = w->o.qty;
+		QTS_SET(ev.order.kind, isnan(w->o.limit) ? (isnan(w->o.stop) ? "market" : "stop")
+							 : (isnan(w->o.stop) ? "limit" : "stop_limit"));
+		ev.order.limit = w->o.limit;
+		ev.order.stop = w->o.stop;
+		QTS_SET(ev.order.tif, "gtc");
+		QTS_SET(ev.order.strategy, out->strategy);
+		if (out->put(out->ctx, &ev) < 0)
+			status = -1;
+	}
+	return status;
+}
+
+int qts_strat_target_order(double target, double pos, double limit, double stop,
+			   qts_strat_order *o)
+{
+	if (isnan(target) || isinf(target) || target == pos)
+		return 0;
+	/* a price still warming up holds the order back */
+	if (isinf(limit) || isinf(stop) || (isnan(limit) && isnan(stop)))
+		return 0;
+	*o = (qts_strat_order){ target > pos ? 1 : -1, fabs(target - pos), limit, stop };
+	return 1;
+}
+
+int qts_strat_sized_orders(const qts_strat_info *s, void *state, const double *p, double mult,
+			   double pos, qts_strat_order out[2])
+{
+	int n = s->orders(state, p, pos / mult, out);
+	for (int i = 0; i < n; i++)
+		out[i].qty *= mult;
+	return n;
+}
