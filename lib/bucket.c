@@ -56,25 +56,6 @@ void qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end
 	*end = e;
 }
 
-int64_t qts_tf_end(qts_tf tf, int64_t ts)
-{
-	if (tf.unit != 'M')
-		return ts + qts_tf_ns(tf);
-	int64_t days = floordiv(ts, QTS_NS_PER_DAY);
-	int64_t rest = ts - days * QTS_NS_PER_DAY;
-	int y;
-	unsigned m, d;
-	qts_civil_from_days(days, &y, &m, &d);
-	int64_t idx = (int64_t)y * 12 + m - 1 + tf.n;
-	int ny = (int)floordiv(idx, 12);
-	unsigned nm = (unsigned)(idx - (int64_t)ny * 12) + 1;
-	/* Clamp the day to the target month (Jan 31 + 1M = Feb 29). */
-	int64_t next = qts_days_from_civil(ny, nm, 1);
-	int64_t after = qts_days_from_civil(nm == 12 ? ny + 1 : ny, nm == 12 ? 1 : nm + 1, 1);
-	int64_t nd = next + d - 1 < after ? next + d - 1 : after - 1;
-	return nd * QTS_NS_PER_DAY + rest;
-}
-
 /* A nominal length in seconds, to tell "longer" from "does not divide". */
 static double nominal(qts_tf tf)
 {

@@ -147,16 +147,5 @@ int64_t qts_event_known(const qts_event *ev)
 	qts_tf tf;
 	if (qts_tf_parse(ev->bar.tf, &tf) < 0)
 		return ev->ts;
-	/* A bar ending past the last time there is (2262-04-11) is known at
-	 * that last time: the sum would overflow. */
-	int64_t end;
-	if (tf.unit != 'M')
-		return __builtin_add_overflow(ev->ts, qts_tf_ns(tf), &end) ? INT64_MAX : end;
-	int y;
-	unsigned m, d;
-	int64_t day = ev->ts >= 0 ? ev->ts / QTS_NS_PER_DAY : -((-ev->ts + QTS_NS_PER_DAY - 1) / QTS_NS_PER_DAY);
-	qts_civil_from_days(day, &y, &m, &d);
-	int months = (int)m - 1 + tf.n;
-	int64_t days = qts_days_from_civil(y + months / 12, (unsigned)(months % 12) + 1, 1);
-	return __builtin_mul_overflow(days, QTS_NS_PER_DAY, &end) ? INT64_MAX : end;
+	return qts_tf_end(tf, ev->ts);
 }

@@ -40,8 +40,6 @@ int64_t qts_clock_tod(qts_clock *c, int64_t t);
  * seconds, minutes and hours count from local midnight, and the last
  * one of a day ends at midnight when tf does not divide the day. */
 void qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end);
-/* The end of an interval of tf that starts at ts (months in UTC). */
-int64_t qts_tf_end(qts_tf tf, int64_t ts);
 /* Whether bars of tf in can be summed into bars of tf out: 0, or -1 with
  * the reason in err (at least 128 bytes). */
 int qts_tf_fits(qts_tf in, qts_tf out, char *err);

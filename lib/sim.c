@@ -360,20 +360,7 @@ static int64_t bar_end(sym *y, const qts_event *ev)
 			y->tfv = (qts_tf){ 0, 0 };
 		QTS_SET(y->tf, ev->bar.tf);
 	}
-	if (y->tfv.n == 0)
-		return ev->ts;
-	int64_t len = qts_tf_ns(y->tfv);
-	if (len > 0)
-		return ev->ts + len;
-	/* Months: the same day and time n months later. */
-	int64_t days = floor_div(ev->ts, QTS_NS_PER_DAY), tod = ev->ts - days * QTS_NS_PER_DAY;
-	int yy;
-	unsigned mm, dd;
-	qts_civil_from_days(days, &yy, &mm, &dd);
-	int m0 = (int)mm - 1 + y->tfv.n;
-	yy += m0 / 12;
-	mm = (unsigned)(m0 % 12) + 1;
-	return qts_days_from_civil(yy, mm, dd) * QTS_NS_PER_DAY + tod;
+	return y->tfv.n == 0 ? ev->ts : qts_tf_end(y->tfv, ev->ts);
 }
 
 /* Work y's orders on one market data event at ts. */

@@ -5,23 +5,6 @@
 
 #include <string.h>
 
-/* The end of a bar's interval.  A month bar ends on the same day and time
- * n months later, as qts-sim reckons it, so that the orders and targets
- * written at that time meet the bar's end there. */
-static int64_t bar_end(int64_t ts, qts_tf tf)
-{
-	int64_t len = qts_tf_ns(tf);
-	if (len)
-		return ts + len;
-	int64_t day = ts >= 0 ? ts / QTS_NS_PER_DAY : -((-ts + QTS_NS_PER_DAY - 1) / QTS_NS_PER_DAY);
-	int y;
-	unsigned m, d;
-	qts_civil_from_days(day, &y, &m, &d);
-	int months = (int)m - 1 + tf.n;
-	int64_t end = qts_days_from_civil(y + months / 12, (unsigned)(months % 12) + 1, d);
-	return ts + (end - day) * QTS_NS_PER_DAY;
-}
-
 static const struct qts_strat_tf *seen(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 				       size_t ntf, const char *tf, struct qts_strat_tf *spare)
 {
@@ -55,6 +38,6 @@ int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 	if (!t)
 		return -1;
 	*mask = t->mask;
-	*known = bar_end(bar->ts, t->parsed);
+	*known = qts_tf_end(t->parsed, bar->ts);
 	return 0;
 }

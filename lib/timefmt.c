@@ -233,6 +233,28 @@ int64_t qts_tf_ns(qts_tf tf)
 	return ns;
 }
 
+int64_t qts_tf_end(qts_tf tf, int64_t ts)
+{
+	int64_t end;
+	if (tf.unit != 'M')
+		return __builtin_add_overflow(ts, qts_tf_ns(tf), &end) ? INT64_MAX : end;
+	int64_t days = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
+	int64_t rest = ts - days * QTS_NS_PER_DAY;
+	int y;
+	unsigned m, d;
+	qts_civil_from_days(days, &y, &m, &d);
+	int64_t idx = (int64_t)y * 12 + m - 1 + tf.n;
+	int ny = (int)(idx / 12 - (idx % 12 < 0));
+	unsigned nm = (unsigned)(idx - (int64_t)ny * 12) + 1;
+	/* Clamp the day to the target month (Jan 31 + 1M = Feb 29). */
+	int64_t first = qts_days_from_civil(ny, nm, 1);
+	int64_t after = qts_days_from_civil(nm == 12 ? ny + 1 : ny, nm == 12 ? 1 : nm + 1, 1);
+	int64_t nd = first + d - 1 < after ? first + d - 1 : after - 1;
+	if (__builtin_mul_overflow(nd, QTS_NS_PER_DAY, &end) || __builtin_add_overflow(end, rest, &end))
+		return INT64_MAX;
+	return end;
+}
+
 int qts_duration_parse(const char *s, int64_t *ns)
 {
 	static const struct { const char *suffix; int64_t ns; } units[] = {

@@ -158,7 +158,15 @@ static void timeframes(void)
 	qts_tf_parse("15m", &tf);
 	qts_tf_format(tf, buf);
 	CHECK_STR(buf, "15m", "format");
-	int64_t ns;
+	int64_t ns, jan31 = qts_days_from_civil(2024, 1, 31) * QTS_NS_PER_DAY + 15 * 3600 * QTS_NS_PER_SEC;
+	qts_tf_parse("1M", &tf);
+	CHECK(qts_tf_end(tf, jan31) == qts_days_from_civil(2024, 2, 29) * QTS_NS_PER_DAY + 15 * 3600 * QTS_NS_PER_SEC,
+	      "Jan 31 15:00 + 1M = Feb 29 15:00 (the start of March in Tokyo)");
+	tf.n = 13;
+	CHECK(qts_tf_end(tf, jan31) == qts_days_from_civil(2025, 2, 28) * QTS_NS_PER_DAY + 15 * 3600 * QTS_NS_PER_SEC,
+	      "13M: into the next year, clamped");
+	qts_tf_parse("1d", &tf);
+	CHECK(qts_tf_end(tf, INT64_MAX - 5) == INT64_MAX, "past the last time: the last time");
 	CHECK(qts_duration_parse("250ms", &ns) == 0 && ns == 250000000, "250ms");
 	CHECK(qts_duration_parse("1.5s", &ns) == 0 && ns == 1500000000, "1.5s");
 	CHECK(qts_duration_parse("0", &ns) == 0 && ns == 0, "0 needs no unit");
