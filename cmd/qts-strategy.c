@@ -334,17 +334,19 @@ static void on_bar(struct host *h, const qts_event *ev)
 	}
 }
 
-static int run_file(struct host *h, const char *path)
+/* Every input, merged in the order its events became known. */
+static int run(struct host *h, char **files, int nfiles)
 {
-	qts_reader *r = qts_reader_open(path);
-	if (!r) {
-		qts_warn("%s: %s", path, strerror(errno));
+	char err[512];
+	qts_inputs *in = qts_inputs_open(files, (size_t)nfiles, NULL, err, sizeof err);
+	if (!in) {
+		qts_warn("%s", err);
 		return QTS_EXIT_FAIL;
 	}
-	qts_reader_on_idle(r, on_idle, h);
+	qts_inputs_on_idle(in, on_idle, h);
 	qts_event ev;
 	int got = 0;
-	while (!h->failed && (got = qts_reader_next(r, &ev)) > 0) {
+	while (!h->failed && (got = qts_inputs_next(in, &ev)) > 0) {
 		/* before the event, so a new build handles the first event read
 		 * after it appeared */
 		if (h->pl)
@@ -358,10 +360,10 @@ static int run_file(struct host *h, const char *path)
 	}
 	int status = QTS_EXIT_OK;
 	if (!h->failed && got < 0 && !qts_interrupted) {
-		qts_warn("%s", qts_reader_error(r));
+		qts_warn("%s", qts_inputs_error(in));
 		status = QTS_EXIT_FAIL;
 	}
-	qts_reader_close(r);
+	qts_inputs_close(in);
 	return status;
 }
 
@@ -538,14 +540,7 @@ int main(int argc, char **argv)
 		setup_expr(&h, &o);
 	setup_output(&h, o.msgpack);
 
-	char *stdin_only[] = { "-" };
-	char **files = o.nfiles ? o.files : stdin_only;
-	int nfiles = o.nfiles ? o.nfiles : 1, status = QTS_EXIT_OK;
-	for (int i = 0; i < nfiles && !qts_interrupted && !h.failed; i++) {
-		int s = run_file(&h, files[i]);
-		if (s)
-			status = s;
-	}
+	int status = run(&h, o.files, o.nfiles);
 	if (h.table && qts_table_flush(h.table) < 0)
 		h.failed = 1;
 	if (h.write_error && !status)

@@ -376,7 +376,11 @@ plugin() { # plugin NAME K [restore-fails]: a counting plugin, target = count * 
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = "target,2024-01-02T00:00:00Z,ACME,1,qty,count" ]
 	[ "${lines[4]}" = "order,2024-01-03T00:00:00Z,ACME,count-1,buy,5,limit,9.5,,gtc,count" ]
-	[ "${lines[19]}" = "fill,2024-01-09T12:00:00Z,ACME,count-1,buy,5,9.5,0,0" ]
+	# the files are merged in time order: the fill comes after the bar of
+	# 2024-01-08 (known at 01-09 00:00) and before the next
+	fill=$(printf '%s\n' "${lines[@]}" | grep -n '^fill,' | cut -d: -f1)
+	[ "${lines[fill - 1]}" = "fill,2024-01-09T12:00:00Z,ACME,count-1,buy,5,9.5,0,0" ]
+	[[ "${lines[fill - 2]}" == bar,2024-01-08* ]] || [[ "${lines[fill - 2]}" == target,2024-01-09* ]]
 	[ "$stderr" = "qts-strategy: ./count.so: a fill" ]
 	run --separate-stderr qts-strategy --plugin ./count.so bad=1 </dev/null
 	[ "$status" -eq 2 ]
