@@ -11,41 +11,6 @@
 
 #ifndef QTS_VERSION
 #define QTS_VERSION "0.0.0"
-/* ---- order ids (ids.c) --------------------------------------------------- */
-
-/* FNV-1a of a string, never 0. */
-uint64_t qts_hash64(const char *s);
-/* PREFIX-SYMBOL-N into id (QTS_ID_MAX bytes), the one way qts stages make
- * order ids: a strategy's orders from targets are STRATEGY-SYMBOL-N, risk
- * exits risk-RULE-SYMBOL-N.  Where that would not fit, the symbol gives way
- * to 16 hex digits of its hash, so ids stay unique and whole. */
-void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n);
-
-/* The last cap ids seen, to act on an order once however often it is
- * delivered; memory is fixed (the oldest is forgotten).  A 64-bit hash
- * stands for each id. */
-typedef struct qts_idset qts_idset;
-qts_idset *qts_idset_new(size_t cap);
-int qts_idset_has(const qts_idset *t, const char *id);
-void qts_idset_add(qts_idset *t, const char *id);
-void qts_idset_free(qts_idset *t);
-
-/* ---- a stage's inputs (inputs.c) ------------------------------------------ */
-
-typedef struct qts_inputs qts_inputs;
-/* The files named (`-` is stdin; none at all: stdin), one read as it
- * comes, several merged like qts_merge.  flush, when not NULL, is flushed
- * whenever a read would block.  NULL with a message in err when a file
- * cannot be opened. */
-qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, char *err, size_t errlen);
-int qts_inputs_next(qts_inputs *in, qts_event *ev); /* 1, 0 at the end, -1 */
-/* Where the last event was read: `FILE:LINE` or `FILE: byte N`. */
-const char *qts_inputs_where(const qts_inputs *in);
-const char *qts_inputs_error(const qts_inputs *in);
-/* Call fn(arg) instead when a read would block. */
-void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg);
-void qts_inputs_close(qts_inputs *in);
-
 #endif
 
 /* Exit statuses, defined once for the whole suite. */
