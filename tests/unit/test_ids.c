@@ -1,4 +1,6 @@
-/* Order ids and the memory of ids seen. */
+/* Order ids and the memory of ids seen.  (The header is read here without
+ * the build's QTS_VERSION, as outside code reads it.) */
+#undef QTS_VERSION
 #include "qts.h"
 #include "tap.h"
 
