@@ -320,9 +320,13 @@ static void infer_tf(qts_vendor *v)
 			best = count, gap = gaps[i];
 	}
 	qts_tf tf = { 1, 'd' };
+	/* Times off whole seconds (bars made of trades, every gap its own)
+	 * make one-second bars at the least: the shortest length there is. */
+	if (gap > 0 && gap % QTS_NS_PER_SEC != 0)
+		gap = gap < QTS_NS_PER_SEC ? QTS_NS_PER_SEC : gap - gap % QTS_NS_PER_SEC;
 	int64_t s = gap / QTS_NS_PER_SEC, count = 0;
 	char unit = 'd';
-	if (gap % QTS_NS_PER_SEC == 0 && s > 0) {
+	if (s > 0) {
 		if (s % 86400 == 0) {
 			int64_t days = s / 86400;
 			count = days >= 28 && days <= 31 ? 1 : days % 7 == 0 ? days / 7 : days;

@@ -328,3 +328,9 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${#lines[@]}" -eq 19998 ]
 	[[ "${lines[0]}" == quote,2020-02-22T00:00:01.096Z,BTCUSDT,* ]]
 }
+
+@test "bars stamped off whole seconds get a timeframe in seconds" {
+	printf 'Datetime,Open,High,Low,Close,Volume\n2015-09-23T20:57:42.146,1,1,1,1,5\n2015-09-23T20:57:46.151,1,1,1,1,2\n2015-09-23T20:57:46.399,1,1,1,1,2\n' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/t.csv"
+	[ "${lines[0]}" = "bar,2015-09-23T20:57:42.146Z,X,1s,1,1,1,1,5" ]
+}
