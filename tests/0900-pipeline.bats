@@ -103,3 +103,24 @@ check_against_engine() { # check_against_engine BARS.csv
 	[ "$status" -eq 0 ]
 	! grep -q ',rejected,' "$BATS_TEST_TMPDIR/run.csv"
 }
+
+@test "examples/research: a make-driven parameter sweep, one column per run" {
+	run -0 make -s -C "$BATS_TEST_DIRNAME/../examples/research" OUT="$BATS_TEST_TMPDIR/out" \
+		QTS_BIN="$QTS_BIN" FAST="5 10" SLOW="30" SYMBOLS=AAA
+	[ "$(head -1 "$BATS_TEST_TMPDIR/out/sweep.csv")" = "metric,$BATS_TEST_TMPDIR/out/sma-5-30.csv,$BATS_TEST_TMPDIR/out/sma-10-30.csv" ]
+	grep -q '^sharpe,' "$BATS_TEST_TMPDIR/out/sweep.csv"
+	# nothing to redo the second time
+	run -0 make -C "$BATS_TEST_DIRNAME/../examples/research" OUT="$BATS_TEST_TMPDIR/out" \
+		QTS_BIN="$QTS_BIN" FAST="5 10" SLOW="30" SYMBOLS=AAA
+	[[ "$output" != *qts-strategy* ]]
+}
+
+@test "examples/cron-daily.sh: each run appends a day and replaces the reports whole" {
+	cd "$BATS_TEST_TMPDIR"
+	for d in 2024-03-04 2024-03-05 2024-03-06; do
+		QTS_DAY=$d PATH=$QTS_BIN:$PATH sh "$BATS_TEST_DIRNAME/../examples/cron-daily.sh" bars.csv.gz
+	done
+	[ "$(qts cat bars.csv.gz | wc -l)" -eq 6 ]
+	grep -q '"total_return"' report.json
+	grep -q '<svg' report.html
+}
