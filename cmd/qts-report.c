@@ -219,7 +219,7 @@ static void build_run(state *s, const char *name, qts_run *run)
 	const opts *o = s->o;
 	qts_summary_opts so = {o->periods, o->risk_free, o->benchmark != NULL};
 	memset(run, 0, sizeof *run);
-	run->name = name;
+	run->name = strcmp(name, "-") == 0 ? "standard input" : name;
 	run->benchmark = o->benchmark;
 	run->periods = o->periods;
 	run->risk_free = o->risk_free;

@@ -317,3 +317,8 @@ is_null() {
 		grep -q "^\.It Cm .*\b$k\b" "$man" || { echo "man: $k"; false; }
 	done
 }
+
+@test "a report of standard input says so" {
+	run -0 qts-report < "$A"
+	[ "${lines[0]}" = "qts report  standard input" ]
+}
