@@ -74,8 +74,8 @@ setup() {
 }
 
 @test "qts-report: --msgpack copies the stream as msgpack with --tee" {
-	qts-report --tee --msgpack -o /dev/null "$T/run.csv" > "$T/tee.mp"
-	qts-report --tee -M -o /dev/null "$T/run.csv" | cmp - "$T/tee.mp"
+	qts-report --tee --msgpack -o "$T/discard" "$T/run.csv" > "$T/tee.mp"
+	qts-report --tee -M -o "$T/discard" "$T/run.csv" | cmp - "$T/tee.mp"
 	qts cat -M "$T/run.csv" | cmp - "$T/tee.mp"
 }
 
@@ -159,4 +159,98 @@ setup() {
 @test "qts-report: a fill must buy or sell a positive quantity" {
 	run -1 --separate-stderr qts-report - <<<'fill,2024-01-01,A,f1,buy,0,10,0,0'
 	[ "$stderr" = "qts-report: -:1: fill: qty and price must be numbers, qty above 0" ]
+}
+
+# ---- numbers the pages state -------------------------------------------------
+
+@test "qts-events(5): strategy, rule and source 31 bytes; tf 15" {
+	s31=sssssssssssssssssssssssssssssss
+	run -0 qts cat <<<"target,2024-01-01,A,1,qty,$s31"
+	run -1 --separate-stderr qts cat <<<"target,2024-01-01,A,1,qty,${s31}s"
+	[ "$stderr" = "qts: -:1: strategy: longer than 31 bytes" ]
+	run -1 --separate-stderr qts cat <<<"risk,2024-01-01,A,${s31}s,reject,x"
+	[ "$stderr" = "qts: -:1: rule: longer than 31 bytes" ]
+	run -1 --separate-stderr qts cat <<<"system,2024-01-01,${s31}s,info,hi"
+	[ "$stderr" = "qts: -:1: source: longer than 31 bytes" ]
+	run -1 --separate-stderr qts cat <<<"bar,2024-01-01,A,1234567890123456,1,1,1,1,1"
+	[ "$stderr" = "qts: -:1: tf: longer than 15 bytes" ]
+}
+
+@test "qts-fetch(1): synth starts on 2024-01-01, covers 366 days, seed 1, session 09:30-16:00 New York" {
+	run -0 qts-fetch synth:A
+	[[ "${lines[0]}" == bar,2024-01-01T00:00:00Z,A,1d,* ]]
+	[[ "${lines[-1]}" == bar,2024-12-31T00:00:00Z,A,1d,* ]]
+	[ "$output" = "$(qts-fetch --seed 1 synth:A)" ]
+	[ "$output" != "$(qts-fetch --seed 2 synth:A)" ]
+	# 09:30 in New York is 14:30Z in January; 390 one-minute bars a day
+	run -0 qts-fetch --tf 1m --count 391 synth:A
+	[[ "${lines[0]}" == bar,2024-01-01T14:30:00Z,* ]]
+	[[ "${lines[389]}" == bar,2024-01-01T20:59:00Z,* ]]
+	[[ "${lines[390]}" == bar,2024-01-02T14:30:00Z,* ]]
+	[ "$output" = "$(qts-fetch --tf 1m --count 391 --session 09:30-16:00 synth:A)" ]
+}
+
+@test "qts-risk(1): --cash defaults to 100000, --vol-window to 20 returns" {
+	run -0 qts-risk --max-position-pct 0.5 <<-EOF
+	bar,2024-01-02T14:30:00Z,A,1m,100,100,100,100,1000
+	target,2024-01-02T14:31:00Z,A,1000,qty,s
+	EOF
+	# 0.5 x 100000 / 100 = 500
+	[ "${lines[2]}" = "target,2024-01-02T14:31:00Z,A,500,qty,s" ]
+	input() {
+		for i in $(seq "$1"); do
+			p=$((100 + i % 2))
+			echo "bar,2024-01-02T14:30:00Z,A,1m,$p,$p,$p,$p,1000"
+		done
+		echo "target,2024-01-02T14:31:00Z,A,1000,qty,s"
+	}
+	# 21 bars give the 20 returns the estimate needs; 20 bars do not
+	run -0 qts-risk --target-vol 0.1 < <(input 21)
+	[ "${lines[-1]}" != "target,2024-01-02T14:31:00Z,A,1000,qty,s" ]
+	[ "$output" = "$(qts-risk --target-vol 0.1 --vol-window 20 < <(input 21))" ]
+	run -0 qts-risk --target-vol 0.1 < <(input 20)
+	[ "${lines[-1]}" = "target,2024-01-02T14:31:00Z,A,1000,qty,s" ]
+}
+
+@test "qts-sim(1): --impact window defaults to 20" {
+	qts-strategy -e 'n = n + 1; target = n % 2 * 100' "$T/bars.csv" > "$T/flip.csv"
+	a=$(qts-sim --impact sqrt,k=0.5 "$T/flip.csv")
+	[ "$a" = "$(qts-sim --impact sqrt,k=0.5,window=20 "$T/flip.csv")" ]
+	[ "$a" != "$(qts-sim --impact sqrt,k=0.5,window=10 "$T/flip.csv")" ]
+}
+
+@test "qts-report(1): --periods 252 and --risk-free 0 by default; HTML lists the last 1000 round trips" {
+	run -0 qts-report -j "$T/run.csv"
+	[ "$output" = "$(qts-report -j --periods 252 --risk-free 0 "$T/run.csv")" ]
+	[ "$output" != "$(qts-report -j --periods 12 "$T/run.csv")" ]
+	qts-fetch --count 2100 synth:A | qts-strategy -e 'n = n + 1; target = n % 2' | qts-sim > "$T/trips.csv"
+	[ "$(qts-report -t "$T/trips.csv" | wc -l)" -eq 1050 ]
+	qts-report --html "$T/r.html" -o "$T/discard" "$T/trips.csv"
+	grep -q 'The last 1000 of 1049 round trips' "$T/r.html"
+	# the header row and 1000 trips
+	[ "$(sed -n '/<h2>Round trips/,$p' "$T/r.html" | grep -o '<tr' | wc -l)" -eq 1001 ]
+}
+
+@test "qts-strategy(1): momentum's defaults are those --list and the page give" {
+	run -0 qts-strategy --list
+	grep -qx 'momentum lookback=252 short=0 vol=0 volwin=20 periods=252 cap=2 size=1 weight=' <<<"$output"
+	qts-fetch --count 300 synth:A > "$T/m.csv"
+	a=$(qts-strategy momentum "$T/m.csv")
+	grep -q '^target,' <<<"$a"
+	[ "$a" = "$(qts-strategy momentum lookback=252 short=0 vol=0 volwin=20 periods=252 cap=2 "$T/m.csv")" ]
+	[ "$a" != "$(qts-strategy momentum lookback=100 "$T/m.csv")" ]
+}
+
+@test "qts-report: -o and --html onto a fifo write through it and leave it a fifo" {
+	mkfifo "$T/fifo"
+	timeout 20 cat "$T/fifo" > "$T/got" &
+	qts-report -o "$T/fifo" "$T/run.csv"
+	wait
+	[ -p "$T/fifo" ]
+	cmp "$T/got" <(qts-report "$T/run.csv")
+	timeout 20 cat "$T/fifo" > "$T/got.html" &
+	qts-report --html "$T/fifo" -o "$T/discard" "$T/run.csv"
+	wait
+	[ -p "$T/fifo" ]
+	grep -q '<h2>Round trips' "$T/got.html"
 }
