@@ -3,6 +3,7 @@
  * several finished runs side by side. */
 #include "qts_metrics.h"
 
+#include <sys/stat.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -241,9 +242,21 @@ static int write_report(FILE *f, const opts *o, const qts_run *run)
 }
 
 /* Write to path through a temporary file and a rename, so a reader of a
- * live report never sees half of one. */
+ * live report never sees half of one. A path that is not a regular file
+ * (/dev/null, a fifo, a terminal) is written in place: a rename would
+ * replace the device or pipe with a file. */
 static void write_file(const char *path, const opts *o, const qts_run *run, int html)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		FILE *f = fopen(path, "w");
+		if (!f)
+			qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(errno));
+		int bad = html ? qts_report_html(f, run) : write_report(f, o, run);
+		if (fclose(f) != 0 || bad < 0)
+			qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(errno));
+		return;
+	}
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
 	FILE *f = fopen(tmp, "w");
