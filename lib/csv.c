@@ -299,10 +299,10 @@ size_t qts_csv_peek(qts_csv *c, const char **p)
 	return (size_t)avail;
 }
 
-void qts_csv_take(qts_csv *c, size_t n)
+long qts_csv_take(qts_csv *c, size_t n)
 {
 	qts_input_consume(c->in, n);
-	c->row_line = ++c->line;
+	return c->row_line = ++c->line;
 }
 
 void qts_csv_close(qts_csv *c)

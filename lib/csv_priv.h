@@ -13,6 +13,7 @@
 size_t qts_csv_peek(qts_csv *c, const char **p);
 
 /* Take the first n peeked bytes (one whole line, newline included) as the
- * row just read: line numbers move on as with qts_csv_next. */
-void qts_csv_take(qts_csv *c, size_t n);
+ * row just read: line numbers move on as with qts_csv_next.  Returns the
+ * row's line (qts_csv_line).  The bytes after stay where they were. */
+long qts_csv_take(qts_csv *c, size_t n);
 #endif

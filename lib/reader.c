@@ -26,6 +26,8 @@ struct qts_reader {
 	char date[10];      /* CSV bars: the last date seen, */
 	int64_t date_ns;    /* its midnight */
 	int have_date;
+	const char *win;    /* CSV: buffered bytes from the next line on, */
+	size_t win_len;     /* valid while only bar lines are taken */
 	char where[300];
 	char err[1024];
 };
@@ -255,16 +257,29 @@ static inline const char *fast_num(const char *p, double *out)
 	p += neg;
 	uint64_t w = load8(p), nd = nondigits(w);
 	int n = nd ? __builtin_ctzll(nd) >> 3 : 8;
-	uint64_t m = n ? digits_value(w, n) : 0;
-	p += n;
+	uint64_t m;
 	int frac = 0;
-	if (*p == '.') {
-		w = load8(++p);
-		nd = nondigits(w);
-		frac = nd ? __builtin_ctzll(nd) >> 3 : 8;
-		if (frac)
-			m = m * pow10_u64[frac] + digits_value(w, frac);
-		p += frac;
+	if (n < 7 && p[n] == '.') {
+		/* Prices: close the point's gap so that the digits of both
+		 * sides, up to seven, are read as one integer at once.  The
+		 * byte shifted in on top is a NUL, which ends them. */
+		uint64_t low = (1ULL << (8 * n)) - 1;
+		w = (w & low) | ((w >> 8) & ~low);
+		int all = __builtin_ctzll(nondigits(w)) >> 3;
+		m = all ? digits_value(w, all) : 0;
+		frac = all - n;
+		p += all + 1;
+	} else {
+		m = n ? digits_value(w, n) : 0;
+		p += n;
+		if (*p == '.') {
+			w = load8(++p);
+			nd = nondigits(w);
+			frac = nd ? __builtin_ctzll(nd) >> 3 : 8;
+			if (frac)
+				m = m * pow10_u64[frac] + digits_value(w, frac);
+			p += frac;
+		}
 	}
 	if (n + frac == 0 || m > (1ULL << 53))
 		return NULL;
@@ -329,7 +344,8 @@ static const char *fast_ts(qts_reader *r, const char *p, int64_t *ts)
 	if (p[20] == ',' && p[10] == 'T' && p[13] == ':' && p[16] == ':' && p[19] == 'Z' &&
 	    digit2(p + 11, &h) && digit2(p + 14, &mi) && digit2(p + 17, &se) &&
 	    h <= 23 && mi <= 59 && se <= 59) {
-		if (!r->have_date || memcmp(p, r->date, 10) != 0) {
+		/* Inline: a memcmp call costs more than the whole time of day. */
+		if (!r->have_date || load8(p) != load8(r->date) || p[8] != r->date[8] || p[9] != r->date[9]) {
 			if (qts_time_parse(p, 10, &r->date_ns) < 0) {
 				r->have_date = 0;
 				return NULL;
@@ -377,14 +393,19 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 
 static int next_csv(qts_reader *r, qts_event *ev)
 {
-	const char *line;
-	size_t avail = qts_csv_peek(r->csv, &line), len;
-	if (avail && (len = fast_bar(r, line, avail, ev)) > 0) {
-		qts_csv_take(r->csv, len);
-		r->line = qts_csv_line(r->csv);
+	/* The buffered bytes stay in place while whole lines are taken from
+	 * them, so they are looked up once per buffer, not once per line. */
+	if (r->win_len < 4 + FAST_FIELD)
+		r->win_len = qts_csv_peek(r->csv, &r->win);
+	size_t len;
+	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev)) > 0) {
+		r->line = qts_csv_take(r->csv, len);
+		r->win += len;
+		r->win_len -= len;
 		r->last_ts = ev->ts;
 		return 1;
 	}
+	r->win_len = 0; /* the generic path may move the buffer */
 	char **fields;
 	size_t *lens;
 	int n = qts_csv_next(r->csv, &fields, &lens);
