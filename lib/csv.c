@@ -4,7 +4,7 @@
  * hold a quoted field, so it is split on commas directly; any other line,
  * and the lines that follow it while a quoted field stays open, go through
  * libcsv.  The fast path matters: a qts stage reads millions of rows. */
-#include "qts.h"
+#include "csv_priv.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -285,6 +285,24 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 			continue;
 		}
 	}
+}
+
+size_t qts_csv_peek(qts_csv *c, const char **p)
+{
+	if (c->in_quoted_record)
+		return 0;
+	const unsigned char *b;
+	long avail = qts_input_fill(c->in, &b);
+	if (avail <= 0) /* end or error: qts_csv_next reports it */
+		return 0;
+	*p = (const char *)b;
+	return (size_t)avail;
+}
+
+long qts_csv_take(qts_csv *c, size_t n)
+{
+	qts_input_consume(c->in, n);
+	return c->row_line = ++c->line;
 }
 
 void qts_csv_close(qts_csv *c)

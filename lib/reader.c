@@ -6,6 +6,7 @@
  * decoder for the fixed record layout: msgpack-c's unpacker builds an
  * object tree in a zone per record, several times slower than the whole of
  * a typical stage (see bench/). Writing goes through msgpack-c. */
+#include "csv_priv.h"
 #include "event_priv.h"
 
 #include <errno.h>
@@ -22,6 +23,11 @@ struct qts_reader {
 	uint64_t offset;    /* msgpack: byte offset of the last record */
 	qts_raw_field *raw;
 	size_t raw_cap;
+	char date[10];      /* CSV bars: the last date seen, */
+	int64_t date_ns;    /* its midnight */
+	int have_date;
+	const char *win;    /* CSV: buffered bytes from the next line on, */
+	size_t win_len;     /* valid while only bar lines are taken */
 	char where[300];
 	char err[1024];
 };
@@ -187,8 +193,219 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 	return 1;
 }
 
+/* ---- CSV: bars in one pass --------------------------------------------- */
+
+/* Bars are most of any stream, and splitting a line into fields before
+ * parsing each one costs more than the rest of a resampling stage: a bar
+ * line is decoded here in one pass over the input buffer.  Only the usual
+ * shape is taken; at the first byte of anything else (quotes, CR inside a
+ * line, a field too long, a bad value, a line across the end of the
+ * buffer) the line is left untouched for the generic path, which then
+ * reads it from the start and reports errors as it always did.  So every
+ * value taken here must be exactly what the generic path would give. */
+
+/* Bytes the decoder may look at from the start of any field: the longest
+ * field it reads without a bound check (a timestamp, 21; a number, 19;
+ * a symbol, 32) fits, so a check per field is enough. */
+#define FAST_FIELD 64
+
+static const double pow10_exact[9] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+static const uint64_t pow10_u64[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
+
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* The high bit of each byte of w that is not an ASCII digit.  Exact up to
+ * the first such byte (a borrow or carry may flag the bytes after it),
+ * which is all that is used. */
+static inline uint64_t nondigits(uint64_t w)
+{
+	return ((w + 0x4646464646464646ULL) | (w - 0x3030303030303030ULL)) & 0x8080808080808080ULL;
+}
+
+/* Bytes of x equal to b have their high bit set; exact up to the first
+ * match (a borrow may flag the bytes after it). */
+static inline uint64_t bytes_equal(uint64_t x, unsigned char b)
+{
+	uint64_t y = x ^ (0x0101010101010101ULL * b);
+	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
+}
+
+/* The value of the first n (1 to 8) bytes of w, all digits, first byte
+ * most significant: the digits are moved to the top (the bytes shifted in
+ * are leading zeros), then pairs, quads and octets are combined in
+ * parallel, each step fitting its lane. */
+static inline uint64_t digits_value(uint64_t w, int n)
+{
+	w = (w - 0x3030303030303030ULL) << (8 * (8 - n));
+	w = (w * 10 + (w >> 8)) & 0x00ff00ff00ff00ffULL;
+	w = (w * 100 + (w >> 16)) & 0x0000ffff0000ffffULL;
+	return (w * 10000 + (w >> 32)) & 0xffffffffULL;
+}
+
+/* A number in the usual form, -?D*(.D*)? with at most eight digits on
+ * each side of the point; NULL for anything else.  The value is computed
+ * as in qts_num_parse (all digits as one integer m <= 2^53, divided by an
+ * exact power of ten), so it is the same double.  Reads at most 18 bytes. */
+static inline const char *fast_num(const char *p, double *out)
+{
+	int neg = *p == '-';
+	p += neg;
+	uint64_t w = load8(p), nd = nondigits(w);
+	int n = nd ? __builtin_ctzll(nd) >> 3 : 8;
+	uint64_t m;
+	int frac = 0;
+	if (n < 7 && p[n] == '.') {
+		/* Prices: close the point's gap so that the digits of both
+		 * sides, up to seven, are read as one integer at once.  The
+		 * byte shifted in on top is a NUL, which ends them. */
+		uint64_t low = (1ULL << (8 * n)) - 1;
+		w = (w & low) | ((w >> 8) & ~low);
+		int all = __builtin_ctzll(nondigits(w)) >> 3;
+		m = all ? digits_value(w, all) : 0;
+		frac = all - n;
+		p += all + 1;
+	} else {
+		m = n ? digits_value(w, n) : 0;
+		p += n;
+		if (*p == '.') {
+			w = load8(++p);
+			nd = nondigits(w);
+			frac = nd ? __builtin_ctzll(nd) >> 3 : 8;
+			if (frac)
+				m = m * pow10_u64[frac] + digits_value(w, frac);
+			p += frac;
+		}
+	}
+	if (n + frac == 0 || m > (1ULL << 53))
+		return NULL;
+	double v = (double)m;
+	if (frac)
+		v /= pow10_exact[frac];
+	*out = neg ? -v : v;
+	return p;
+}
+
+/* A number field, ended by a comma or (last) by the end of the line;
+ * returns where it ends, NULL when the generic path must decide.  Other
+ * forms (exponents, long digit strings) go through qts_num_parse itself. */
+static const char *fast_num_field(const char *p, const char *end, int last, double *out)
+{
+	const char *q = fast_num(p, out);
+	if (q && (last ? *q == '\n' || *q == '\r' : *q == ','))
+		return q;
+	q = memchr(p, last ? '\n' : ',', (size_t)(end - p));
+	if (!q)
+		return NULL;
+	while (last && q > p && q[-1] == '\r')
+		q--;
+	if (qts_num_parse(p, (size_t)(q - p), out) < 0 || !isfinite(*out))
+		return NULL;
+	return q;
+}
+
+/* A text field copied into dst (size a multiple of 8, at most
+ * FAST_FIELD/2), eight bytes at a time; returns the comma that ends it, or
+ * NULL when it does not fit or holds a quote, a CR or a NUL. */
+static inline const char *fast_str(const char *p, char *dst, size_t size)
+{
+	for (size_t at = 0; at < size; at += 8) {
+		uint64_t w = load8(p + at);
+		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r') | bytes_equal(w, 0);
+		memcpy(dst + at, &w, 8);
+		if (m) {
+			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
+			if (i >= size || p[i] != ',')
+				return NULL;
+			dst[i] = '\0';
+			return p + i;
+		}
+	}
+	return NULL;
+}
+
+static inline int digit2(const char *p, int *v)
+{
+	unsigned a = (unsigned)(p[0] - '0'), b = (unsigned)(p[1] - '0');
+	*v = (int)(a * 10 + b);
+	return a < 10 && b < 10;
+}
+
+/* The time field: YYYY-MM-DDTHH:MM:SSZ read here, its date parsed once
+ * per day by qts_time_parse and kept; any other form goes through
+ * qts_time_parse whole.  Returns the comma that ends it, or NULL. */
+static const char *fast_ts(qts_reader *r, const char *p, int64_t *ts)
+{
+	int h, mi, se;
+	if (p[20] == ',' && p[10] == 'T' && p[13] == ':' && p[16] == ':' && p[19] == 'Z' &&
+	    digit2(p + 11, &h) && digit2(p + 14, &mi) && digit2(p + 17, &se) &&
+	    h <= 23 && mi <= 59 && se <= 59) {
+		/* Inline: a memcmp call costs more than the whole time of day. */
+		if (!r->have_date || load8(p) != load8(r->date) || p[8] != r->date[8] || p[9] != r->date[9]) {
+			if (qts_time_parse(p, 10, &r->date_ns) < 0) {
+				r->have_date = 0;
+				return NULL;
+			}
+			memcpy(r->date, p, 10);
+			r->have_date = 1;
+		}
+		/* Midnight in range but not the time of day: the generic
+		 * path refuses it. */
+		if (__builtin_add_overflow(r->date_ns, (h * 3600LL + mi * 60 + se) * QTS_NS_PER_SEC, ts))
+			return NULL;
+		return p + 20;
+	}
+	const char *q = memchr(p, ',', FAST_FIELD);
+	if (!q || qts_time_parse(p, (size_t)(q - p), ts) < 0)
+		return NULL;
+	return q;
+}
+
+/* One bar line, [line, line + avail) being all the bytes buffered; returns
+ * the length of the line with its newline, 0 to leave it alone. */
+static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event *ev)
+{
+	const char *p = line, *end = line + avail;
+	if (avail < 4 + FAST_FIELD || memcmp(p, "bar,", 4) != 0)
+		return 0;
+	if (!(p = fast_ts(r, p + 4, &ev->ts)) || end - ++p < FAST_FIELD)
+		return 0;
+	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || end - ++p < FAST_FIELD)
+		return 0;
+	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
+		return 0;
+	double *num[5] = { &ev->bar.open, &ev->bar.high, &ev->bar.low, &ev->bar.close, &ev->bar.volume };
+	for (int i = 0; i < 5; i++)
+		if (end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, i == 4, num[i])))
+			return 0;
+	/* The generic path drops every CR and LF at the end of a line. */
+	while (p < end && *p == '\r')
+		p++;
+	if (p == end || *p != '\n')
+		return 0;
+	ev->type = QTS_BAR;
+	return (size_t)(p + 1 - line);
+}
+
 static int next_csv(qts_reader *r, qts_event *ev)
 {
+	/* The buffered bytes stay in place while whole lines are taken from
+	 * them, so they are looked up once per buffer, not once per line. */
+	if (r->win_len < 4 + FAST_FIELD)
+		r->win_len = qts_csv_peek(r->csv, &r->win);
+	size_t len;
+	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev)) > 0) {
+		r->line = qts_csv_take(r->csv, len);
+		r->win += len;
+		r->win_len -= len;
+		r->last_ts = ev->ts;
+		return 1;
+	}
+	r->win_len = 0; /* the generic path may move the buffer */
 	char **fields;
 	size_t *lens;
 	int n = qts_csv_next(r->csv, &fields, &lens);

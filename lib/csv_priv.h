@@ -1,0 +1,19 @@
+/* csv_priv.h — raw access to the lines of a CSV input, for decoders that
+ * parse a known record in one pass (reader.c) instead of splitting it into
+ * fields first.  The generic qts_csv_next stays the reference: a decoder
+ * that meets anything unusual leaves the line alone and asks for it there. */
+#ifndef QTS_CSV_PRIV_H
+#define QTS_CSV_PRIV_H
+#include "qts.h"
+
+/* The unread buffered bytes, from the start of the next line, when no
+ * quoted record is open; returns how many (0: none, or go through
+ * qts_csv_next).  Never reads more than qts_csv_next would, so a live
+ * pipe is not waited on for more than one line. */
+size_t qts_csv_peek(qts_csv *c, const char **p);
+
+/* Take the first n peeked bytes (one whole line, newline included) as the
+ * row just read: line numbers move on as with qts_csv_next.  Returns the
+ * row's line (qts_csv_line).  The bytes after stay where they were. */
+long qts_csv_take(qts_csv *c, size_t n);
+#endif

@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# CSV bar lines are decoded in one pass when enough input is buffered
+# (lib/reader.c fast_bar), else split into fields first.  Each line here is
+# read both ways (alone: split; followed by a long comment: one pass; with
+# CRLF line ends too) and must give the same event or the same error.
+# Expected values are what the field-splitting decoder gave before the
+# one-pass decoder existed.
+
+load helper
+
+pad='#0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789'
+
+# check LINE EXPECTED: qts cat of LINE in each form prints EXPECTED on
+# stdout (exit 0) or, when EXPECTED starts with "qts: ", on stderr (exit 1)
+check() {
+	for form in plain padded crlf; do
+		case $form in
+		plain) printf '%s\n' "$1" ;;
+		padded) printf '%s\n%s\n' "$1" "$pad" ;;
+		crlf) printf '%s\r\n%s\r\n' "$1" "$pad" ;;
+		esac >"$BATS_TEST_TMPDIR/in.csv"
+		case $2 in
+		"qts: "*) run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/in.csv"
+			[ "$stderr" = "${2/in.csv/$BATS_TEST_TMPDIR/in.csv}" ] || { echo "$form: $stderr"; return 1; } ;;
+		*) run -0 qts cat "$BATS_TEST_TMPDIR/in.csv"
+			[ "$output" = "$2" ] || { echo "$form: $output"; return 1; } ;;
+		esac
+	done
+}
+
+@test "csv bars: numbers in every form read the same both ways" {
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.19,124.02,124.02,8402' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.19,124.02,124.02,8402'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-0,+5,.5,5.,1e3' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,-0,5,0.5,5,1000'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,12345678.12345678,0.000000001,123456789012,9007199254740993,1234567.1' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,12345678.12345678,1e-09,123456789012,9.007199254740992e+15,1234567.1'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,12.3456789,1234567.,-0.5,00012.50,99999999' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,12.3456789,1234567,-0.5,12.5,99999999'
+}
+
+@test "csv bars: times in every form and at the ends of the range read the same both ways" {
+	check 'bar,2024-01-01,SYN,1d,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T00:00:00Z,SYN,1d,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00.5Z,SYN,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00.500Z,SYN,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00+01:00,SYN,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T13:30:00Z,SYN,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01t14:30:00z,SYN,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01 14:30:00Z,SYN,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,10'
+	check 'bar,2262-04-11T23:47:16Z,SYN,1m,1,2,0.5,1.5,10' \
+		'bar,2262-04-11T23:47:16Z,SYN,1m,1,2,0.5,1.5,10'
+	check 'bar,2262-04-11T23:47:17Z,SYN,1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: ts: '\''2262-04-11T23:47:17Z'\'' is not a time (RFC 3339 or YYYY-MM-DD)'
+	check 'bar,1677-09-21T00:13:00Z,SYN,1m,1,2,0.5,1.5,10' \
+		'bar,1677-09-21T00:13:00Z,SYN,1m,1,2,0.5,1.5,10'
+}
+
+@test "csv bars: symbols and timeframes at their length limits, empty or quoted" {
+	check 'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ01234,123456789012345,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ01234,123456789012345,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ012345,1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: symbol: longer than 31 bytes'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1234567890123456,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: tf: longer than 15 bytes'
+	check 'bar,2024-01-01T14:30:00Z,,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,"A,B",1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,"A,B",1m,1,2,0.5,1.5,10'
+}
+
+@test "csv bars: bad fields give the same error both ways" {
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,abc,2,0.5,1.5,10' \
+		'qts: in.csv:1: open: '\''abc'\'' is not a number'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,1e400' \
+		'qts: in.csv:1: volume: '\''1e400'\'' is not a number'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,' \
+		'qts: in.csv:1: volume: '\'''\'' is not a number'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,-,10' \
+		'qts: in.csv:1: close: '\''-'\'' is not a number'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,.,10' \
+		'qts: in.csv:1: close: '\''.'\'' is not a number'
+	check 'bar,2024-02-30T14:30:00Z,SYN,1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: ts: '\''2024-02-30T14:30:00Z'\'' is not a time (RFC 3339 or YYYY-MM-DD)'
+	check 'bar,2024-01-01T24:00:00Z,SYN,1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: ts: '\''2024-01-01T24:00:00Z'\'' is not a time (RFC 3339 or YYYY-MM-DD)'
+	check 'bar,2024-01-01T23:60:00Z,SYN,1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: ts: '\''2024-01-01T23:60:00Z'\'' is not a time (RFC 3339 or YYYY-MM-DD)'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,10,11' \
+		'qts: in.csv:1: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 10'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5' \
+		'qts: in.csv:1: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 8'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5, 1.5,10' \
+		'qts: in.csv:1: close: '\'' 1.5'\'' is not a number'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,0x10' \
+		'qts: in.csv:1: volume: '\''0x10'\'' is not a number'
+}
+
+@test "csv bars: lines across the end of the input buffer read the same" {
+	# 64 KiB buffers: a million bytes of bars cross many of them, at every
+	# offset within a line.
+	qts-fetch --tf 1m --count 20000 synth:SYN >"$BATS_TEST_TMPDIR/bars.csv"
+	run -0 sh -c "qts cat <'$BATS_TEST_TMPDIR/bars.csv' | cmp - '$BATS_TEST_TMPDIR/bars.csv'"
+	run -0 sh -c "cat '$BATS_TEST_TMPDIR/bars.csv' | qts cat -M | qts cat | cmp - '$BATS_TEST_TMPDIR/bars.csv'"
+}
