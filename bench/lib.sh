@@ -1,6 +1,8 @@
 # bench/lib.sh — helpers shared by the bench/*.sh scripts (sourced).
 # Figures are medians of repeated runs: the machine is small and shared, so
-# a single run says little.
+# a single run says little.  A failed run stops the script (set -e), rather
+# than printing a figure made from nothing.
+set -e
 
 # median NAME CMD: median wall seconds of CMD over QTS_BENCH_RUNS runs (5)
 median() {
