@@ -245,9 +245,11 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 	source *s = &f->src[i];
 	for (;;) {
 		int r;
-		if (s->synth)
-			r = qts_synth_next(s->synth, ev);
-		else if (s->vendor) {
+		if (s->synth) {
+			if ((r = qts_synth_next(s->synth, ev)) < 0)
+				snprintf(s->err, sizeof s->err, "%s: the bars asked for run past 2262-04-11, "
+					 "the last time there is", s->spec);
+		} else if (s->vendor) {
 			if ((r = qts_vendor_next(s->vendor, ev)) < 0)
 				snprintf(s->err, sizeof s->err, "%s", qts_vendor_error(s->vendor));
 		} else if ((r = qts_reader_next(s->events, ev)) < 0)

@@ -43,7 +43,9 @@ typedef struct qts_synth_opts {
 typedef struct qts_synth qts_synth;
 /* symbols: comma-separated.  NULL with a message in err (>= 256 bytes). */
 qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err);
-int qts_synth_next(qts_synth *s, qts_event *ev); /* 1 or 0 at the end */
+/* 1, 0 at the end, -1 when the bars asked for would run past the last
+ * time there is (2262-04-11). */
+int qts_synth_next(qts_synth *s, qts_event *ev);
 void qts_synth_free(qts_synth *s);
 
 /* ---- validation (validate.c) --------------------------------------------- */

@@ -224,15 +224,20 @@ static void make_bar(qts_synth *s, walk *w, qts_event *ev)
 	w->emitted++;
 }
 
+/* The last day whose bars, stamped in int64 ns, end before 2262-04-11. */
+#define LAST_DAY (INT64_MAX / QTS_NS_PER_DAY - 2)
+
 int qts_synth_next(qts_synth *s, qts_event *ev)
 {
 	if (s->done)
-		return 0;
+		return s->done < 0 ? -1 : 0;
 	if (s->next == 0 || s->next >= s->n) {
 		if (s->o.count && s->started && s->w[0].emitted >= s->o.count)
 			return s->done = 1, 0;
 		if (!advance_time(s))
 			return s->done = 1, 0;
+		if (s->day > LAST_DAY)
+			return s->done = -1; /* asked for more than time holds */
 		s->next = 0;
 	}
 	make_bar(s, &s->w[s->next++], ev);

@@ -334,3 +334,9 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/t.csv"
 	[ "${lines[0]}" = "bar,2015-09-23T20:57:42.146Z,X,1s,1,1,1,1,5" ]
 }
+
+@test "synth: more bars than time holds is an error, after the whole bars" {
+	run -1 --separate-stderr qts-fetch --from 2262-01-01 --count 100 synth:A
+	[ "$stderr" = "qts-fetch: synth:A: the bars asked for run past 2262-04-11, the last time there is" ]
+	[[ "${lines[-1]}" == bar,2262-04-09T00:00:00Z,A,1d,* ]]
+}
