@@ -5,6 +5,7 @@
  * is kept so a bar costs one comparison per timeframe. */
 #include "qts_resample.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ typedef struct sym {
 	qts_tf in;
 	int64_t inlen;          /* fixed input length; 0 for months */
 	int64_t last;           /* position of the previous input */
+	int64_t next_end;       /* no open interval ends before this */
 	int seen;
 	slot s[];               /* one per timeframe */
 } sym;
@@ -35,6 +37,29 @@ struct qts_resampler {
 	qts_event out;
 	char err[256];
 };
+
+/* Whether the strings in a and b (arrays of size bytes, a multiple of 8)
+ * are equal.  strcmp is a call and a loop per input bar for what is
+ * nearly always one equal word: here words are compared up to the one
+ * holding b's NUL, the bytes after it masked off, as they may hold
+ * anything. */
+static inline int same_str(const char *a, const char *b, size_t size)
+{
+	for (size_t at = 0; at < size; at += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + at, 8);
+		memcpy(&y, b + at, 8);
+		/* The high bit of b's first NUL byte is the lowest set (a
+		 * borrow only flags bytes after it); little-endian, byte k
+		 * being bits 8k to 8k+7. */
+		uint64_t nul = (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
+		if (nul)
+			return ((x ^ y) & (nul ^ (nul - 1))) == 0;
+		if (x != y)
+			return 0;
+	}
+	return 0;
+}
 
 qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 {
@@ -78,6 +103,9 @@ static int emit_slot(qts_resampler *r, const sym *s, size_t i)
  * known. */
 static int close_until(qts_resampler *r, sym *s, int64_t t)
 {
+	/* Most inputs end no interval: one comparison tells. */
+	if (t < s->next_end)
+		return 0;
 	for (;;) {
 		size_t best = (size_t)-1;
 		for (size_t i = 0; i < r->conf.ntf; i++)
@@ -85,12 +113,17 @@ static int close_until(qts_resampler *r, sym *s, int64_t t)
 			    (best == (size_t)-1 || s->s[i].end < s->s[best].end))
 				best = i;
 		if (best == (size_t)-1)
-			return 0;
+			break;
 		s->s[best].open = 0;
 		s->s[best].floor = s->s[best].end;
 		if (emit_slot(r, s, best) != 0)
 			return -1;
 	}
+	s->next_end = INT64_MAX;
+	for (size_t i = 0; i < r->conf.ntf; i++)
+		if (s->s[i].open && s->s[i].end < s->next_end)
+			s->next_end = s->s[i].end;
+	return 0;
 }
 
 static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
@@ -102,7 +135,7 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 		         s->name, qts_type_name(ev->type), qts_type_name(s->kind));
 		return -1;
 	}
-	if (ev->type != QTS_BAR || (s->seen && strcmp(s->intf, ev->bar.tf) == 0))
+	if (ev->type != QTS_BAR || (s->seen && same_str(s->intf, ev->bar.tf, sizeof s->intf)))
 		return 0;
 	if (s->seen) {
 		snprintf(r->err, sizeof r->err, "%s: bars of %s among bars of %s: one timeframe per symbol",
@@ -130,7 +163,7 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 int qts_rs_put(qts_resampler *r, const qts_event *ev)
 {
 	sym *s = r->cur;
-	if (!s || strcmp(s->name, ev->symbol) != 0) {
+	if (!s || !same_str(s->name, ev->symbol, sizeof s->name)) {
 		if (!(s = qts_symtab_get(r->syms, ev->symbol))) {
 			snprintf(r->err, sizeof r->err, "out of memory");
 			return -1;
@@ -139,7 +172,7 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 			QTS_SET(s->name, ev->symbol);
 		r->cur = s;
 	}
-	if ((!s->seen || s->kind != ev->type || (ev->type == QTS_BAR && strcmp(s->intf, ev->bar.tf) != 0)) &&
+	if ((!s->seen || s->kind != ev->type || (ev->type == QTS_BAR && !same_str(s->intf, ev->bar.tf, sizeof s->intf))) &&
 	    set_kind(r, s, ev) != 0)
 		return -1;
 
@@ -169,6 +202,8 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 		         qts_type_name(ev->type), a);
 		return -1;
 	}
+	if (!s->seen)
+		s->next_end = INT64_MAX;
 	s->seen = 1;
 	s->last = pos;
 
@@ -200,6 +235,8 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 			}
 			qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
 			b->open = 1;
+			if (b->end < s->next_end)
+				s->next_end = b->end;
 			b->o = o, b->h = h, b->l = l, b->c = c, b->v = v;
 		}
 		done |= known >= b->end;
