@@ -209,10 +209,15 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
  * a symbol, 32) fits, so a check per field is enough. */
 #define FAST_FIELD 64
 
+/* The helpers of the decoder are small but used many times a line, so
+ * the compiler's size limits leave some of them as calls, each costing
+ * about as much as the work it calls. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 static const double pow10_exact[9] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
 static const uint64_t pow10_u64[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
 
-static inline uint64_t load8(const char *p)
+ALWAYS_INLINE uint64_t load8(const char *p)
 {
 	uint64_t w;
 	memcpy(&w, p, 8);
@@ -222,14 +227,14 @@ static inline uint64_t load8(const char *p)
 /* The high bit of each byte of w that is not an ASCII digit.  Exact up to
  * the first such byte (a borrow or carry may flag the bytes after it),
  * which is all that is used. */
-static inline uint64_t nondigits(uint64_t w)
+ALWAYS_INLINE uint64_t nondigits(uint64_t w)
 {
 	return ((w + 0x4646464646464646ULL) | (w - 0x3030303030303030ULL)) & 0x8080808080808080ULL;
 }
 
 /* Bytes of x equal to b have their high bit set; exact up to the first
  * match (a borrow may flag the bytes after it). */
-static inline uint64_t bytes_equal(uint64_t x, unsigned char b)
+ALWAYS_INLINE uint64_t bytes_equal(uint64_t x, unsigned char b)
 {
 	uint64_t y = x ^ (0x0101010101010101ULL * b);
 	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
@@ -239,7 +244,7 @@ static inline uint64_t bytes_equal(uint64_t x, unsigned char b)
  * most significant: the digits are moved to the top (the bytes shifted in
  * are leading zeros), then pairs, quads and octets are combined in
  * parallel, each step fitting its lane. */
-static inline uint64_t digits_value(uint64_t w, int n)
+ALWAYS_INLINE uint64_t digits_value(uint64_t w, int n)
 {
 	w = (w - 0x3030303030303030ULL) << (8 * (8 - n));
 	w = (w * 10 + (w >> 8)) & 0x00ff00ff00ff00ffULL;
@@ -251,7 +256,7 @@ static inline uint64_t digits_value(uint64_t w, int n)
  * each side of the point; NULL for anything else.  The value is computed
  * as in qts_num_parse (all digits as one integer m <= 2^53, divided by an
  * exact power of ten), so it is the same double.  Reads at most 18 bytes. */
-static inline const char *fast_num(const char *p, double *out)
+ALWAYS_INLINE const char *fast_num(const char *p, double *out)
 {
 	int neg = *p == '-';
 	p += neg;
@@ -290,15 +295,12 @@ static inline const char *fast_num(const char *p, double *out)
 	return p;
 }
 
-/* A number field, ended by a comma or (last) by the end of the line;
- * returns where it ends, NULL when the generic path must decide.  Other
- * forms (exponents, long digit strings) go through qts_num_parse itself. */
-static const char *fast_num_field(const char *p, const char *end, int last, double *out)
+/* A number field in any other form (exponents, long digit strings),
+ * through qts_num_parse itself; kept out of line so the usual form is
+ * read inline. */
+static const char *slow_num_field(const char *p, const char *end, int last, double *out)
 {
-	const char *q = fast_num(p, out);
-	if (q && (last ? *q == '\n' || *q == '\r' : *q == ','))
-		return q;
-	q = memchr(p, last ? '\n' : ',', (size_t)(end - p));
+	const char *q = memchr(p, last ? '\n' : ',', (size_t)(end - p));
 	if (!q)
 		return NULL;
 	while (last && q > p && q[-1] == '\r')
@@ -308,10 +310,27 @@ static const char *fast_num_field(const char *p, const char *end, int last, doub
 	return q;
 }
 
-/* A text field copied into dst (size a multiple of 8, at most
- * FAST_FIELD/2), eight bytes at a time; returns the comma that ends it, or
- * NULL when it does not fit or holds a quote, a CR or a NUL. */
-static inline const char *fast_str(const char *p, char *dst, size_t size)
+/* A number field, ended by a comma or (last) by the end of the line;
+ * returns where it ends, NULL when the generic path must decide. */
+ALWAYS_INLINE const char *fast_num_field(const char *p, const char *end, int last, double *out)
+{
+	const char *q = fast_num(p, out);
+	if (q && (last ? *q == '\n' || *q == '\r' : *q == ','))
+		return q;
+	return slow_num_field(p, end, last, out);
+}
+
+/* Bytes of x below b (at most 0x80) have their high bit set; exact up to
+ * the first one (a borrow may flag the bytes after it). */
+ALWAYS_INLINE uint64_t bytes_below(uint64_t x, unsigned char b)
+{
+	return (x - 0x0101010101010101ULL * b) & ~x & 0x8080808080808080ULL;
+}
+
+/* fast_str for fields holding a byte below the comma (a space, an '&'):
+ * every byte that ends the field or sends it to the generic path is
+ * looked for on its own. */
+static const char *fast_str_any(const char *p, char *dst, size_t size)
 {
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
@@ -320,6 +339,31 @@ static inline const char *fast_str(const char *p, char *dst, size_t size)
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
 			if (i >= size || p[i] != ',')
+				return NULL;
+			dst[i] = '\0';
+			return p + i;
+		}
+	}
+	return NULL;
+}
+
+/* A text field copied into dst (size a multiple of 8, at most
+ * FAST_FIELD/2), eight bytes at a time; returns the comma that ends it, or
+ * NULL when it does not fit or holds a quote, a CR or a NUL.  The comma,
+ * the quote, CR and NUL are all below '-', and symbols and timeframes
+ * rarely hold such a byte: one test finds the first, and only when it is
+ * not the comma is the field looked at byte by byte. */
+static inline const char *fast_str(const char *p, char *dst, size_t size)
+{
+	for (size_t at = 0; at < size; at += 8) {
+		uint64_t w = load8(p + at);
+		uint64_t m = bytes_below(w, ',' + 1);
+		memcpy(dst + at, &w, 8);
+		if (m) {
+			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
+			if (p[i] != ',')
+				return fast_str_any(p, dst, size);
+			if (i >= size)
 				return NULL;
 			dst[i] = '\0';
 			return p + i;
@@ -378,10 +422,13 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 		return 0;
 	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
 		return 0;
-	double *num[5] = { &ev->bar.open, &ev->bar.high, &ev->bar.low, &ev->bar.close, &ev->bar.volume };
-	for (int i = 0; i < 5; i++)
-		if (end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, i == 4, num[i])))
-			return 0;
+	/* Written out, so each number's ending is known where it is read. */
+	if (end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.open)) ||
+	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.high)) ||
+	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.low)) ||
+	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.close)) ||
+	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 1, &ev->bar.volume)))
+		return 0;
 	/* The generic path drops every CR and LF at the end of a line. */
 	while (p < end && *p == '\r')
 		p++;
