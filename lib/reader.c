@@ -242,24 +242,24 @@ ALWAYS_INLINE uint64_t bytes_equal(uint64_t x, unsigned char b)
 
 /* The value of the first n (1 to 8) bytes of w, all digits, first byte
  * most significant: the digits are moved to the top (the bytes shifted in
- * are leading zeros), then pairs, quads and octets are combined in
- * parallel, each step fitting its lane. */
+ * are zeros, read as leading zero digits), then pairs, quads and octets
+ * are combined in parallel, one multiply each (10 * 2^8 + 1 adds ten
+ * times a byte to the one above it; the shift brings the sum down, the
+ * mask keeps every other lane). */
 ALWAYS_INLINE uint64_t digits_value(uint64_t w, int n)
 {
-	w = (w - 0x3030303030303030ULL) << (8 * (8 - n));
-	w = (w * 10 + (w >> 8)) & 0x00ff00ff00ff00ffULL;
-	w = (w * 100 + (w >> 16)) & 0x0000ffff0000ffffULL;
-	return (w * 10000 + (w >> 32)) & 0xffffffffULL;
+	w = (w << (8 * (8 - n))) & 0x0f0f0f0f0f0f0f0fULL;
+	w = (w * (10 * 0x100ULL + 1)) >> 8 & 0x00ff00ff00ff00ffULL;
+	w = (w * (100 * 0x10000ULL + 1)) >> 16 & 0x0000ffff0000ffffULL;
+	return (w * (10000 * 0x100000000ULL + 1)) >> 32;
 }
 
-/* A number in the usual form, -?D*(.D*)? with at most eight digits on
- * each side of the point; NULL for anything else.  The value is computed
- * as in qts_num_parse (all digits as one integer m <= 2^53, divided by an
- * exact power of ten), so it is the same double.  Reads at most 18 bytes. */
+/* A number in the usual form, D*(.D*)? with at most eight digits on each
+ * side of the point; NULL for anything else.  The value is computed as in
+ * qts_num_parse (all digits as one integer m <= 2^53, divided by an exact
+ * power of ten), so it is the same double.  Reads at most 17 bytes. */
 ALWAYS_INLINE const char *fast_num(const char *p, double *out)
 {
-	int neg = *p == '-';
-	p += neg;
 	uint64_t w = load8(p), nd = nondigits(w);
 	int n = nd ? __builtin_ctzll(nd) >> 3 : 8;
 	uint64_t m;
@@ -267,15 +267,20 @@ ALWAYS_INLINE const char *fast_num(const char *p, double *out)
 	if (n < 7 && p[n] == '.') {
 		/* Prices: close the point's gap so that the digits of both
 		 * sides, up to seven, are read as one integer at once.  The
-		 * byte shifted in on top is a NUL, which ends them. */
+		 * byte shifted in on top is a NUL, which ends them; seven
+		 * digits stay far below 2^53. */
 		uint64_t low = (1ULL << (8 * n)) - 1;
 		w = (w & low) | ((w >> 8) & ~low);
 		int all = __builtin_ctzll(nondigits(w)) >> 3;
-		m = all ? digits_value(w, all) : 0;
+		if (!all)
+			return NULL;
+		m = digits_value(w, all);
 		frac = all - n;
 		p += all + 1;
 	} else {
-		m = n ? digits_value(w, n) : 0;
+		if (!n)
+			return NULL;
+		m = digits_value(w, n);
 		p += n;
 		if (*p == '.') {
 			w = load8(++p);
@@ -284,14 +289,14 @@ ALWAYS_INLINE const char *fast_num(const char *p, double *out)
 			if (frac)
 				m = m * pow10_u64[frac] + digits_value(w, frac);
 			p += frac;
+			if (m > (1ULL << 53))
+				return NULL;
 		}
 	}
-	if (n + frac == 0 || m > (1ULL << 53))
-		return NULL;
 	double v = (double)m;
 	if (frac)
 		v /= pow10_exact[frac];
-	*out = neg ? -v : v;
+	*out = v;
 	return p;
 }
 
@@ -318,6 +323,26 @@ ALWAYS_INLINE const char *fast_num_field(const char *p, const char *end, int las
 	if (q && (last ? *q == '\n' || *q == '\r' : *q == ','))
 		return q;
 	return slow_num_field(p, end, last, out);
+}
+
+/* A number field that starts with a minus: rare in bars, so out of line,
+ * leaving the usual field one test for it. */
+static const char *neg_num_field(const char *p, const char *end, int last, double *out)
+{
+	const char *q = fast_num(p + 1, out);
+	if (q && (last ? *q == '\n' || *q == '\r' : *q == ',')) {
+		*out = -*out;
+		return q;
+	}
+	return slow_num_field(p, end, last, out);
+}
+
+/* Any number field of a bar. */
+ALWAYS_INLINE const char *num_field(const char *p, const char *end, int last, double *out)
+{
+	if (*p == '-')
+		return neg_num_field(p, end, last, out);
+	return fast_num_field(p, end, last, out);
 }
 
 /* Bytes of x below b (at most 0x80) have their high bit set; exact up to
@@ -423,11 +448,11 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
 		return 0;
 	/* Written out, so each number's ending is known where it is read. */
-	if (end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.open)) ||
-	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.high)) ||
-	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.low)) ||
-	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 0, &ev->bar.close)) ||
-	    end - ++p < FAST_FIELD || !(p = fast_num_field(p, end, 1, &ev->bar.volume)))
+	if (end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.open)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.high)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.low)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.close)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 1, &ev->bar.volume)))
 		return 0;
 	/* The generic path drops every CR and LF at the end of a line. */
 	while (p < end && *p == '\r')
