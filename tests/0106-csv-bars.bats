@@ -105,3 +105,21 @@ check() {
 	run -0 sh -c "qts cat <'$BATS_TEST_TMPDIR/bars.csv' | cmp - '$BATS_TEST_TMPDIR/bars.csv'"
 	run -0 sh -c "cat '$BATS_TEST_TMPDIR/bars.csv' | qts cat -M | qts cat | cmp - '$BATS_TEST_TMPDIR/bars.csv'"
 }
+
+@test "csv bars: symbols holding bytes below the comma, negative numbers" {
+	check 'bar,2024-01-01T14:30:00Z,M&M.NS,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,M&M.NS,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,A B,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,A B,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,ABCDEFGH&,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,ABCDEFGH&,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-0.5,-7,-.25,-12345678.5' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-0.5,-7,-0.25,-12345678.5'
+}
+
+@test "csv bars: a bad time of day gives the same error both ways" {
+	for t in 14:3a:00 24:00:00 14:30:60 14-30:00 14:30:0/; do
+		check "bar,2024-01-01T${t}Z,SYN,1m,1,2,0.5,1.5,10" \
+			"qts: in.csv:1: ts: '2024-01-01T${t}Z' is not a time (RFC 3339 or YYYY-MM-DD)"
+	done
+}

@@ -124,6 +124,19 @@ bar,2024-01-02T14:05:00Z,A,5m,15,21,14,20,5
 bar,2024-01-02T14:05:00Z,B,5m,13,19,12,18,5" ]
 }
 
+@test "symbols that share a prefix, or end inside a word, are told apart" {
+	printf '%s\n' 'bar,2024-01-01T14:30:00Z,ABCDEFGH1,1m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,ABCDEFGH2,1m,3,4,2.5,3.5,20' \
+		'bar,2024-01-01T14:30:00Z,AB,1m,5,6,4.5,5.5,30' 'bar,2024-01-01T14:30:00Z,ABC,1m,7,8,6.5,7.5,40' \
+		'bar,2024-01-01T14:31:00Z,ABCDEFGH1,1m,1.5,2.5,1,2,1' 'bar,2024-01-01T14:31:00Z,ABCDEFGH2,1m,3.5,4.5,3,4,2' \
+		'bar,2024-01-01T14:31:00Z,AB,1m,5.5,6.5,5,6,3' 'bar,2024-01-01T14:31:00Z,ABC,1m,7.5,8.5,7,8,4' > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 2m "$T/in.csv"
+	[ "$output" = "bar,2024-01-01T14:30:00Z,ABCDEFGH1,2m,1,2.5,0.5,2,11
+bar,2024-01-01T14:30:00Z,ABCDEFGH2,2m,3,4.5,2.5,4,22
+bar,2024-01-01T14:30:00Z,AB,2m,5,6.5,4.5,6,33
+bar,2024-01-01T14:30:00Z,ABC,2m,7,8.5,6.5,8,44" ]
+}
+
 @test "other events pass through unchanged and in order" {
 	{ minutes A 2024-01-02T14:00:00Z 2; echo 'target,2024-01-02T14:02:00Z,A,5,qty,x'; echo 'weird,1,2,three'; minutes A 2024-01-02T14:03:00Z 2; } > "$T/in.csv"
 	run -0 --separate-stderr qts-resample 5m "$T/in.csv"
