@@ -152,17 +152,35 @@ static char *put2(char *p, unsigned v)
 	return p + 2;
 }
 
-int qts_time_format(int64_t ns, char *buf)
-{
-	int64_t secs = ns / QTS_NS_PER_SEC, frac = ns % QTS_NS_PER_SEC;
-	if (frac < 0)
-		frac += QTS_NS_PER_SEC, secs--;
-	int64_t days = secs / 86400, sod = secs % 86400;
-	if (sod < 0)
-		sod += 86400, days--;
+/* ns since the epoch as a civil date, seconds of the day and the fraction
+ * of the second in ns (floored, so times before 1970 come out right). */
+struct civil {
 	int y;
 	unsigned m, d;
-	qts_civil_from_days(days, &y, &m, &d);
+	int64_t sod, frac;
+};
+
+static struct civil civil_of(int64_t ns)
+{
+	struct civil c;
+	int64_t secs = ns / QTS_NS_PER_SEC;
+	c.frac = ns % QTS_NS_PER_SEC;
+	if (c.frac < 0)
+		c.frac += QTS_NS_PER_SEC, secs--;
+	int64_t days = secs / 86400;
+	c.sod = secs % 86400;
+	if (c.sod < 0)
+		c.sod += 86400, days--;
+	qts_civil_from_days(days, &c.y, &c.m, &c.d);
+	return c;
+}
+
+int qts_time_format(int64_t ns, char *buf)
+{
+	struct civil c = civil_of(ns);
+	const int y = c.y;
+	const unsigned m = c.m, d = c.d;
+	const int64_t sod = c.sod, frac = c.frac;
 	char *p = buf;
 	if (y < 0 || y > 9999)
 		p += snprintf(p, 12, "%+05d", y);
@@ -289,17 +307,9 @@ int qts_duration_parse(const char *s, int64_t *ns)
 
 int64_t qts_local_to_utc(int64_t wall)
 {
-	int64_t secs = wall / QTS_NS_PER_SEC, frac = wall % QTS_NS_PER_SEC;
-	if (frac < 0)
-		frac += QTS_NS_PER_SEC, secs--;
-	int64_t days = secs / 86400, sod = secs % 86400;
-	if (sod < 0)
-		sod += 86400, days--;
-	int y;
-	unsigned m, d;
-	qts_civil_from_days(days, &y, &m, &d);
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = (int)m - 1, .tm_mday = (int)d,
-			 .tm_hour = (int)(sod / 3600), .tm_min = (int)(sod / 60 % 60), .tm_sec = (int)(sod % 60),
+	struct civil c = civil_of(wall);
+	struct tm tm = { .tm_year = c.y - 1900, .tm_mon = (int)c.m - 1, .tm_mday = (int)c.d,
+			 .tm_hour = (int)(c.sod / 3600), .tm_min = (int)(c.sod / 60 % 60), .tm_sec = (int)(c.sod % 60),
 			 .tm_isdst = -1 };
-	return (int64_t)mktime(&tm) * QTS_NS_PER_SEC + frac;
+	return (int64_t)mktime(&tm) * QTS_NS_PER_SEC + c.frac;
 }
