@@ -14,6 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The layout of a number field: where its point is, how many digits it
+ * has, what ends it.  The prices of a bar, and of the bars after it,
+ * nearly always share one, as do volumes of a size, so each number is
+ * first tried against the last shape seen (see shaped_num). */
+struct num_shape {
+	uint64_t mask, want; /* the point and the field's end: where, what */
+	uint64_t low;        /* the bytes before the point */
+	uint64_t digits;     /* the digits, once the point is taken out */
+	unsigned shift;      /* brings the digits to the top of the word */
+	unsigned len;        /* bytes up to the field's end */
+	double scale;        /* ten to the number of digits after the point */
+};
+
+/* The two shapes a kind of field took last: a price whose last digit is
+ * a zero loses it (124.1 among 124.13), a volume may gain a digit. */
+struct num_shapes {
+	struct num_shape s[2];
+	unsigned older; /* the one a new shape replaces */
+};
+
 struct qts_reader {
 	qts_input *in;
 	qts_csv *csv;
@@ -26,44 +46,45 @@ struct qts_reader {
 	char date[10];      /* CSV bars: the last date seen, */
 	int64_t date_ns;    /* its midnight */
 	int have_date;
+	struct num_shapes price, volume; /* CSV bars: the shapes last read */
 	const char *win;    /* CSV: buffered bytes from the next line on, */
 	size_t win_len;     /* valid while only bar lines are taken */
 	char where[300];
 	char err[1024];
 };
 
-qts_reader *qts_reader_fdopen(int fd, const char *name)
+qts_reader *qts_reader_new(qts_input *in)
 {
 	qts_reader *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
-	if (!(r->in = qts_input_fdopen(fd, name))) {
-		free(r);
+	r->in = in;
+	/* No shape yet: nothing matches. */
+	r->price.s[0].want = r->price.s[1].want = r->volume.s[0].want = r->volume.s[1].want = 1;
+	return r;
+}
+
+/* A reader of its own input, in, closed when the reader cannot be made. */
+static qts_reader *reader_owning(qts_input *in)
+{
+	if (!in)
 		return NULL;
+	qts_reader *r = qts_reader_new(in);
+	if (!r) {
+		qts_input_close(in);
+		errno = ENOMEM;
 	}
 	return r;
 }
 
-qts_reader *qts_reader_new(qts_input *in)
+qts_reader *qts_reader_fdopen(int fd, const char *name)
 {
-	qts_reader *r = calloc(1, sizeof *r);
-	if (r)
-		r->in = in;
-	return r;
+	return reader_owning(qts_input_fdopen(fd, name));
 }
 
 qts_reader *qts_reader_open(const char *path)
 {
-	qts_reader *r = calloc(1, sizeof *r);
-	if (!r)
-		return NULL;
-	if (!(r->in = qts_input_open(path))) {
-		int e = errno;
-		free(r);
-		errno = e;
-		return NULL;
-	}
-	return r;
+	return reader_owning(qts_input_open(path));
 }
 
 void qts_reader_close(qts_reader *r)
@@ -240,18 +261,24 @@ ALWAYS_INLINE uint64_t bytes_equal(uint64_t x, unsigned char b)
 	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
 }
 
-/* The value of the first n (1 to 8) bytes of w, all digits, first byte
- * most significant: the digits are moved to the top (the bytes shifted in
- * are zeros, read as leading zero digits), then pairs, quads and octets
+/* The value of the digits of w, first byte most significant, the bytes
+ * below them zeros (read as leading zero digits): pairs, quads and octets
  * are combined in parallel, one multiply each (10 * 2^8 + 1 adds ten
  * times a byte to the one above it; the shift brings the sum down, the
  * mask keeps every other lane). */
-ALWAYS_INLINE uint64_t digits_value(uint64_t w, int n)
+ALWAYS_INLINE uint64_t digits_top(uint64_t w)
 {
-	w = (w << (8 * (8 - n))) & 0x0f0f0f0f0f0f0f0fULL;
+	w &= 0x0f0f0f0f0f0f0f0fULL;
 	w = (w * (10 * 0x100ULL + 1)) >> 8 & 0x00ff00ff00ff00ffULL;
 	w = (w * (100 * 0x10000ULL + 1)) >> 16 & 0x0000ffff0000ffffULL;
 	return (w * (10000 * 0x100000000ULL + 1)) >> 32;
+}
+
+/* The value of the first n (1 to 8) bytes of w, all digits: moved to the
+ * top, the bytes shifted in being zeros. */
+ALWAYS_INLINE uint64_t digits_value(uint64_t w, int n)
+{
+	return digits_top(w << (8 * (8 - n)));
 }
 
 /* A number in the usual form, D*(.D*)? with at most eight digits on each
@@ -337,12 +364,72 @@ static const char *neg_num_field(const char *p, const char *end, int last, doubl
 	return slow_num_field(p, end, last, out);
 }
 
-/* Any number field of a bar. */
-ALWAYS_INLINE const char *num_field(const char *p, const char *end, int last, double *out)
+/* Learn the shape of the number field [p, q) just read, q being its end:
+ * only plain fields of at most seven digits, with or without a point (a
+ * word holding the end too), have one; any other leaves a shape that
+ * nothing matches. */
+static void learn_shape(struct num_shape *s, const char *p, const char *q)
 {
-	if (*p == '-')
-		return neg_num_field(p, end, last, out);
-	return fast_num_field(p, end, last, out);
+	size_t len = (size_t)(q - p), dot = len;
+	s->mask = 0, s->want = 1;
+	if (len > 7)
+		return;
+	for (size_t i = 0; i < len; i++)
+		if (p[i] == '.' && dot == len)
+			dot = i;
+		else if (p[i] < '0' || p[i] > '9')
+			return;
+	unsigned digits = (unsigned)(len - (dot < len));
+	if (!digits)
+		return;
+	s->mask = 0xffULL << (8 * len);
+	s->want = (uint64_t)(unsigned char)*q << (8 * len);
+	s->low = ~0ULL;
+	s->scale = 1;
+	if (dot < len) {
+		s->mask |= 0xffULL << (8 * dot);
+		s->want |= (uint64_t)'.' << (8 * dot);
+		s->low = (1ULL << (8 * dot)) - 1;
+		s->scale = pow10_exact[len - 1 - dot];
+	}
+	s->shift = 8 * (8 - digits);
+	s->digits = 0x8080808080808080ULL >> s->shift;
+	s->len = (unsigned)len;
+}
+
+/* A number field of shape s: one word read, its point and its end
+ * compared at once, the point taken out (the bytes after it moved down
+ * one) and the digits then checked and read together.  The same double
+ * as fast_num gives.  NULL when the field has another shape. */
+ALWAYS_INLINE const char *shaped_num(const struct num_shape *s, const char *p, double *out)
+{
+	uint64_t w = load8(p);
+	uint64_t g = (w & s->low) | ((w >> 8) & ~s->low);
+	if ((w & s->mask) != s->want || (nondigits(g) & s->digits))
+		return NULL;
+	*out = (double)digits_top(g << s->shift) / s->scale;
+	return p + s->len;
+}
+
+/* A number field in neither of the last two shapes: its own replaces the
+ * older of them. */
+static const char *reshaped_num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
+{
+	const char *q = *p == '-' ? neg_num_field(p, end, last, out) : fast_num_field(p, end, last, out);
+	if (q) {
+		learn_shape(&s->s[s->older], p, q);
+		s->older ^= 1;
+	}
+	return q;
+}
+
+/* Any number field of a bar. */
+ALWAYS_INLINE const char *num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
+{
+	const char *q = shaped_num(&s->s[0], p, out);
+	if (!q && !(q = shaped_num(&s->s[1], p, out)))
+		q = reshaped_num_field(s, p, end, last, out);
+	return q;
 }
 
 /* Bytes of x below b (at most 0x80) have their high bit set; exact up to
@@ -456,11 +543,11 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
 		return 0;
 	/* Written out, so each number's ending is known where it is read. */
-	if (end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.open)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.high)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.low)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 0, &ev->bar.close)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(p, end, 1, &ev->bar.volume)))
+	if (end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.open)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.high)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.low)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.close)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->volume, p, end, 1, &ev->bar.volume)))
 		return 0;
 	/* The generic path drops every CR and LF at the end of a line. */
 	while (p < end && *p == '\r')

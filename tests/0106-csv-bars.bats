@@ -123,3 +123,35 @@ check() {
 			"qts: in.csv:1: ts: '2024-01-01T${t}Z' is not a time (RFC 3339 or YYYY-MM-DD)"
 	done
 }
+
+@test "csv bars: numbers shaped like the ones before, or nearly, read the same both ways" {
+	# The one-pass decoder tries each number against the layouts of the
+	# last ones read (lib/reader.c shaped_num): a line in those layouts
+	# first, then fields that match them but for one byte.
+	first='bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.1,124,1.5,8402'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,8402' \
+		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,8402'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,0.13,12412,1241.3,124.15,84021' \
+		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,0.13,12412,1241.3,124.15,84021'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1a,124.1,124,1.5,8402' \
+		'qts: in.csv:2: open: '\''124.1a'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,12/.13,124.1,124,1.5,8402' \
+		'qts: in.csv:2: open: '\''12/.13'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124:1,124,1.5,8402' \
+		'qts: in.csv:2: high: '\''124:1'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124.13.5,1.5,8402' \
+		'qts: in.csv:2: low: '\''124.13.5'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,84:2' \
+		'qts: in.csv:2: volume: '\''84:2'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,8402x' \
+		'qts: in.csv:2: volume: '\''8402x'\'' is not a number'
+	same='bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.19,124.02,124.02,8402'
+	check "$same"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124:19,124.02,124.02,8402' \
+		'qts: in.csv:2: high: '\''124:19'\'' is not a number'
+	check "$same"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.19,124.02,124.02;8402' \
+		'qts: in.csv:2: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 8'
+	check "$same"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.19,124.02,124.02,840.' \
+		"$same"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.19,124.02,124.02,840'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-124.13,124.1,124,-1.5,-8402' \
+		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-124.13,124.1,124,-1.5,-8402'
+}
