@@ -16,4 +16,8 @@ size_t qts_csv_peek(qts_csv *c, const char **p);
  * row just read: line numbers move on as with qts_csv_next.  Returns the
  * row's line (qts_csv_line).  The bytes after stay where they were. */
 long qts_csv_take(qts_csv *c, size_t n);
+
+/* Have r read every CSV line through qts_csv_next, never in one pass: the
+ * reference the one-pass decoder is checked against (tests/fuzz). */
+void qts_reader_split_only(qts_reader *r);
 #endif

@@ -47,6 +47,7 @@ struct qts_reader {
 	int64_t date_ns;    /* its midnight */
 	int have_date;
 	struct num_shapes price, volume; /* CSV bars: the shapes last read */
+	int split_only;     /* CSV: never decode a line in one pass */
 	const char *win;    /* CSV: buffered bytes from the next line on, */
 	size_t win_len;     /* valid while only bar lines are taken */
 	char where[300];
@@ -75,6 +76,11 @@ static qts_reader *reader_owning(qts_input *in)
 		errno = ENOMEM;
 	}
 	return r;
+}
+
+void qts_reader_split_only(qts_reader *r)
+{
+	r->split_only = 1;
 }
 
 qts_reader *qts_reader_fdopen(int fd, const char *name)
@@ -440,13 +446,14 @@ ALWAYS_INLINE uint64_t bytes_below(uint64_t x, unsigned char b)
 }
 
 /* fast_str for fields holding a byte below the comma (a space, an '&'):
- * every byte that ends the field or sends it to the generic path is
- * looked for on its own. */
+ * every byte that ends the field or the line, or sends it to the generic
+ * path, is looked for on its own. */
 static const char *fast_str_any(const char *p, char *dst, size_t size)
 {
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
-		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r') | bytes_equal(w, 0);
+		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r') | bytes_equal(w, '\n') |
+			     bytes_equal(w, 0);
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
@@ -562,7 +569,7 @@ static int next_csv(qts_reader *r, qts_event *ev)
 {
 	/* The buffered bytes stay in place while whole lines are taken from
 	 * them, so they are looked up once per buffer, not once per line. */
-	if (r->win_len < 4 + FAST_FIELD)
+	if (r->win_len < 4 + FAST_FIELD && !r->split_only)
 		r->win_len = qts_csv_peek(r->csv, &r->win);
 	size_t len;
 	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev)) > 0) {

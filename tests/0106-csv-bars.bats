@@ -113,6 +113,8 @@ check() {
 		'bar,2024-01-01T14:30:00Z,A B,1m,1,2,0.5,1.5,10'
 	check 'bar,2024-01-01T14:30:00Z,ABCDEFGH&,1m,1,2,0.5,1.5,10' \
 		'bar,2024-01-01T14:30:00Z,ABCDEFGH&,1m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,A B'$'\n'',1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 3'
 	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-0.5,-7,-.25,-12345678.5' \
 		'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-0.5,-7,-0.25,-12345678.5'
 }

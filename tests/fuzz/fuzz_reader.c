@@ -4,22 +4,33 @@
  *     CSV; written as msgpack and read back, it is still the same CSV;
  *   - what was read from msgpack, written as msgpack and read again, gives
  *     the same msgpack bytes;
+ *   - CSV lines decoded in one pass give what splitting them into fields
+ *     first gives: the same events, or the same error after them;
  *   - a merge of two readers of the input yields every event of both.
  * Reading may fail (bad input) but must never crash, leak or overrun. */
 #include "fuzz.h"
 
+#include "csv_priv.h"
+
 #include <stdio.h>
 
+/* The error the last copy_events ended on, if any. */
+static char copy_error[1024];
+
 /* Read every event of fd; write each as CSV to csv_fd and msgpack to
- * mp_fd.  Returns the reader's format; *failed tells whether it ended on
- * an error, *count how many events it gave. */
-static int copy_events(int fd, int csv_fd, int mp_fd, int *failed, size_t *count)
+ * mp_fd; split: every CSV line split into fields first.  Returns the
+ * reader's format; *failed tells whether it ended on an error (in
+ * copy_error), *count how many events it gave. */
+static int copy_events(int fd, int csv_fd, int mp_fd, int split, int *failed, size_t *count)
 {
 	qts_reader *r = qts_reader_fdopen(fd, "fuzz");
 	qts_writer *wc = qts_writer_new(csv_fd, QTS_FMT_CSV);
 	qts_writer *wm = qts_writer_new(mp_fd, QTS_FMT_MSGPACK);
 	if (!r || !wc || !wm)
 		abort();
+	if (split)
+		qts_reader_split_only(r);
+	copy_error[0] = '\0';
 	qts_event ev;
 	int got;
 	*count = 0;
@@ -37,6 +48,8 @@ static int copy_events(int fd, int csv_fd, int mp_fd, int *failed, size_t *count
 	*failed = got < 0;
 	if (got < 0 && strlen(qts_reader_error(r)) == 0)
 		abort(); /* an error must say what */
+	if (got < 0)
+		snprintf(copy_error, sizeof copy_error, "%s", qts_reader_error(r));
 	int fmt = qts_reader_format(r);
 	qts_reader_close(r);
 	if (qts_writer_close(wc) < 0 || qts_writer_close(wm) < 0)
@@ -114,18 +127,36 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	int csv1 = memfd_create("csv1", 0), mp1 = memfd_create("mp1", 0);
 	int failed;
 	size_t count;
-	int fmt = copy_events(in, csv1, mp1, &failed, &count);
+	int fmt = copy_events(in, csv1, mp1, 0, &failed, &count);
 	close(in);
 	size_t ncsv, nmp;
 	char *csv = fuzz_slurp(csv1, &ncsv), *mp = fuzz_slurp(mp1, &nmp);
 	close(csv1);
 	close(mp1);
 
+	/* CSV read in one pass where it can be, and split into fields. */
+	if (fmt == QTS_FMT_CSV) {
+		char error[sizeof copy_error];
+		memcpy(error, copy_error, sizeof error);
+		int ins = fuzz_fd(data, size), csvs = memfd_create("csvs", 0), mps = memfd_create("mps", 0);
+		int faileds;
+		size_t counts, ncsvs;
+		copy_events(ins, csvs, mps, 1, &faileds, &counts);
+		char *csvsplit = fuzz_slurp(csvs, &ncsvs);
+		same("CSV read in one pass, and split first", csv, ncsv, csvsplit, ncsvs);
+		same("the errors of CSV read in one pass, and split first", error, strlen(error), copy_error,
+		     strlen(copy_error));
+		if (faileds != failed || counts != count)
+			abort();
+		close(ins), close(csvs), close(mps);
+		free(csvsplit);
+	}
+
 	/* The msgpack written reads back: as CSV, it is the CSV written. */
 	int in2 = fuzz_fd(mp, nmp), csv2 = memfd_create("csv2", 0), mp2 = memfd_create("mp2", 0);
 	int failed2;
 	size_t count2;
-	copy_events(in2, csv2, mp2, &failed2, &count2);
+	copy_events(in2, csv2, mp2, 0, &failed2, &count2);
 	size_t ncsv2, nmp2;
 	char *csvb = fuzz_slurp(csv2, &ncsv2), *mpb = fuzz_slurp(mp2, &nmp2);
 	if (failed2 || count2 != count)
@@ -141,7 +172,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		int in3 = fuzz_fd(csv, ncsv), csv3 = memfd_create("csv3", 0), mp3 = memfd_create("mp3", 0);
 		int failed3;
 		size_t count3;
-		copy_events(in3, csv3, mp3, &failed3, &count3);
+		copy_events(in3, csv3, mp3, 0, &failed3, &count3);
 		size_t ncsv3, nmp3;
 		char *csvc = fuzz_slurp(csv3, &ncsv3), *mpc = fuzz_slurp(mp3, &nmp3);
 		if (failed3 || count3 != count) {
