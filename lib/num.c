@@ -128,7 +128,7 @@ int qts_num_format(double v, char *buf)
 	/* The general case: the shortest digits that read back, laid out as
 	 * %g lays them out (fixed from 1e-4 to below 1e15, else exponent). */
 	char d[24];
-	int point, n = qts_shortest_digits(a, d, sizeof d, &point);
+	int point = 0, n = qts_shortest_digits(a, d, sizeof d, &point);
 	char *p = buf;
 	if (signbit(v))
 		*p++ = '-';
