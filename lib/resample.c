@@ -24,7 +24,9 @@ typedef struct sym {
 	int64_t inlen;          /* fixed input length; 0 for months */
 	int64_t last;           /* position of the previous input */
 	int64_t next_end;       /* no open interval ends before this */
+	size_t nopen;           /* intervals open */
 	int seen;
+	int plain_bars;         /* bars of a fixed length, no session or --keep */
 	slot s[];               /* one per timeframe */
 } sym;
 
@@ -34,6 +36,7 @@ struct qts_resampler {
 	char (*tfname)[16];
 	qts_symtab *syms;       /* iterated in order of first appearance */
 	sym *cur;               /* the last symbol seen */
+	int plain;              /* no session, no --keep */
 	qts_event out;
 	char err[256];
 };
@@ -79,6 +82,7 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 		qts_tf_format(conf->tf[i], r->tfname[i]);
 	}
 	r->conf.tf = r->tf;
+	r->plain = !conf->session && !conf->keep;
 	r->out.type = QTS_BAR;
 	return r;
 }
@@ -115,6 +119,7 @@ static int close_until(qts_resampler *r, sym *s, int64_t t)
 		if (best == (size_t)-1)
 			break;
 		s->s[best].open = 0;
+		s->nopen--;
 		s->s[best].floor = s->s[best].end;
 		if (emit_slot(r, s, best) != 0)
 			return -1;
@@ -157,10 +162,12 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 	QTS_SET(s->intf, ev->bar.tf);
 	s->in = in;
 	s->inlen = qts_tf_ns(in);
+	s->plain_bars = s->inlen && r->plain;
 	return 0;
 }
 
-int qts_rs_put(qts_resampler *r, const qts_event *ev)
+/* Any input, worked out in full. */
+static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *ev)
 {
 	sym *s = r->cur;
 	if (!s || !same_str(s->name, ev->symbol, sizeof s->name)) {
@@ -235,6 +242,7 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 			}
 			qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
 			b->open = 1;
+			s->nopen++;
 			if (b->end < s->next_end)
 				s->next_end = b->end;
 			b->o = o, b->h = h, b->l = l, b->c = c, b->v = v;
@@ -244,6 +252,33 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 	if (done && ev->type == QTS_BAR && close_until(r, s, known) != 0)
 		return -2;
 	return 0;
+}
+
+/* The input nearly every time is taken here in a few comparisons, with
+ * no registers to save: a bar of the symbol before, of its fixed
+ * timeframe, after the one before, inside every interval, all of them
+ * open, and ending none.  Anything else goes to put_any. */
+int qts_rs_put(qts_resampler *r, const qts_event *ev)
+{
+	sym *s = r->cur;
+	if (s && s->plain_bars && ev->type == QTS_BAR && s->nopen == r->conf.ntf) {
+		int64_t known = ev->ts + s->inlen, pos = ev->ts + s->inlen / 2;
+		if (pos > s->last && known < s->next_end && same_str(s->name, ev->symbol, sizeof s->name) &&
+		    same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
+			s->last = pos;
+			for (size_t i = 0; i < r->conf.ntf; i++) {
+				slot *b = &s->s[i];
+				if (ev->bar.high > b->h)
+					b->h = ev->bar.high;
+				if (ev->bar.low < b->l)
+					b->l = ev->bar.low;
+				b->c = ev->bar.close;
+				b->v += ev->bar.volume;
+			}
+			return 0;
+		}
+	}
+	return put_any(r, ev);
 }
 
 const char *qts_rs_error(const qts_resampler *r)
@@ -294,6 +329,7 @@ size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
 	qsort(p, m, sizeof *p, pending_cmp);
 	for (size_t j = 0; j < m && !*failed; j++) {
 		p[j].s->s[p[j].i].open = 0;
+		p[j].s->nopen--;
 		if (emit_slot(r, p[j].s, p[j].i) != 0)
 			*failed = 1;
 	}
