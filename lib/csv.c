@@ -299,11 +299,13 @@ size_t qts_csv_peek(qts_csv *c, const char **p)
 	return (size_t)avail;
 }
 
-long qts_csv_take(qts_csv *c, size_t n)
+void qts_csv_take(qts_csv *c, size_t n, long lines)
 {
 	qts_input_consume(c->in, n);
-	return c->row_line = ++c->line;
+	c->row_line = c->line += lines;
 }
+
+long qts_csv_lines(const qts_csv *c) { return c->line; }
 
 void qts_csv_close(qts_csv *c)
 {

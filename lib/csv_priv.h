@@ -12,10 +12,14 @@
  * pipe is not waited on for more than one line. */
 size_t qts_csv_peek(qts_csv *c, const char **p);
 
-/* Take the first n peeked bytes (one whole line, newline included) as the
- * row just read: line numbers move on as with qts_csv_next.  Returns the
- * row's line (qts_csv_line).  The bytes after stay where they were. */
-long qts_csv_take(qts_csv *c, size_t n);
+/* Take the first n peeked bytes, holding that many whole lines (newlines
+ * included), as read: line numbers move on as with qts_csv_next, the last
+ * of them being the row just read (qts_csv_line).  The bytes after stay
+ * where they were. */
+void qts_csv_take(qts_csv *c, size_t n, long lines);
+
+/* How many lines have been read so far. */
+long qts_csv_lines(const qts_csv *c);
 
 /* Have r read every CSV line through qts_csv_next, never in one pass: the
  * reference the one-pass decoder is checked against (tests/fuzz). */

@@ -49,7 +49,10 @@ struct qts_reader {
 	struct num_shapes price, volume; /* CSV bars: the shapes last read */
 	int split_only;     /* CSV: never decode a line in one pass */
 	const char *win;    /* CSV: buffered bytes from the next line on, */
-	size_t win_len;     /* valid while only bar lines are taken */
+	size_t win_len;     /* valid while only bar lines are decoded, */
+	size_t win_taken;   /* the bytes of those lines, */
+	long win_lines;     /* how many, */
+	long win_line;      /* and the lines read before them */
 	char where[300];
 	char err[1024];
 };
@@ -565,20 +568,38 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	return (size_t)(p + 1 - line);
 }
 
+/* Hand the lines decoded in one pass over to the CSV input, in one go. */
+static void take_window(qts_reader *r)
+{
+	if (r->win_lines) {
+		qts_csv_take(r->csv, r->win_taken, r->win_lines);
+		r->win_taken = 0;
+		r->win_lines = 0;
+	}
+}
+
 static int next_csv(qts_reader *r, qts_event *ev)
 {
-	/* The buffered bytes stay in place while whole lines are taken from
-	 * them, so they are looked up once per buffer, not once per line. */
-	if (r->win_len < 4 + FAST_FIELD && !r->split_only)
-		r->win_len = qts_csv_peek(r->csv, &r->win);
+	/* The buffered bytes stay in place while whole lines are decoded from
+	 * them, so they are looked up once per buffer, and handed back to the
+	 * CSV input only when left, not once per line. */
+	if (r->win_len < 4 + FAST_FIELD) {
+		take_window(r);
+		if (!r->split_only) {
+			r->win_len = qts_csv_peek(r->csv, &r->win);
+			r->win_line = qts_csv_lines(r->csv);
+		}
+	}
 	size_t len;
 	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev)) > 0) {
-		r->line = qts_csv_take(r->csv, len);
+		r->line = r->win_line + ++r->win_lines;
 		r->win += len;
 		r->win_len -= len;
+		r->win_taken += len;
 		r->last_ts = ev->ts;
 		return 1;
 	}
+	take_window(r);
 	r->win_len = 0; /* the generic path may move the buffer */
 	char **fields;
 	size_t *lens;

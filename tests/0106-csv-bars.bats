@@ -157,3 +157,22 @@ check() {
 	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-124.13,124.1,124,-1.5,-8402' \
 		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-124.13,124.1,124,-1.5,-8402'
 }
+
+@test "csv bars: line numbers stay right after lines read in one pass" {
+	# Lines read in one pass are counted in batches; a record across two
+	# lines (a quoted newline) in between is read split.
+	qts-fetch --tf 1m --count 20000 synth:SYN >"$BATS_TEST_TMPDIR/in.csv"
+	{
+		printf 'bar,2024-06-03T14:30:00Z,"S\nY",1m,1,2,0.5,1.5,10\n'
+		for m in 31 32 33; do printf 'bar,2024-06-03T14:%s:00Z,SYN,1m,1,2,0.5,1.5,10\n' "$m"; done
+		printf 'bar,2024-06-03T14:34:00Z,SYN,1m,1,2,0.5,1.5,1x\n'
+		printf '%s\n' "$pad"
+	} >>"$BATS_TEST_TMPDIR/in.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/in.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/in.csv:20006: volume: '1x' is not a number" ]
+	[ "${#lines[@]}" -eq 20005 ] # the quoted newline written as read
+	# A bar out of order deep inside the lines read in one pass.
+	qts-fetch --tf 1m --count 20000 synth:SYN | sed '10000p' >"$BATS_TEST_TMPDIR/dup.csv"
+	run -1 --separate-stderr qts-resample 1d "$BATS_TEST_TMPDIR/dup.csv"
+	[[ "$stderr" = "qts-resample: $BATS_TEST_TMPDIR/dup.csv:10001: SYN: bar "*" is not after the one before" ]]
+}
