@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 const char *qts_progname = "qts";
@@ -14,6 +15,19 @@ volatile int qts_interrupted;
 static void on_signal(int sig)
 {
 	qts_interrupted = sig;
+}
+
+/* Input files are mapped into memory (input.c): one cut short while it
+ * is read makes its pages beyond the new end fault.  Said plainly rather
+ * than left as "Bus error"; only write(2) is safe here. */
+static void on_bus_error(int sig)
+{
+	(void)sig;
+	static const char what[] = ": an input file was cut short while being read\n";
+	struct iovec msg[2] = { { (void *)qts_progname, strlen(qts_progname) }, { (void *)what, sizeof what - 1 } };
+	if (writev(STDERR_FILENO, msg, 2) < 0)
+		_exit(QTS_EXIT_FAIL);
+	_exit(QTS_EXIT_FAIL);
 }
 
 void qts_init(const char *argv0)
@@ -27,6 +41,9 @@ void qts_init(const char *argv0)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	struct sigaction bus = { .sa_handler = on_bus_error };
+	sigemptyset(&bus.sa_mask);
+	sigaction(SIGBUS, &bus, NULL);
 }
 
 static void vwarn(const char *fmt, va_list ap)

@@ -216,3 +216,55 @@ load helper
 			awk -F, '{ for (i = 1; i <= 5; i++) if ($i + 0 != $(i + 5) + 0) { print "differs: " $0; exit 1 } }'
 	done
 }
+
+# Files of a megabyte or more are mapped into memory a window at a time
+# (lib/input.c); these read the same as through a pipe.
+@test "large files: windows of the file read as a pipe reads them" {
+	qts-fetch --tf 1m --count 60000 synth:A,B >"$BATS_TEST_TMPDIR/big.csv"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/big.csv")" -gt 3000000 ]
+	qts cat "$BATS_TEST_TMPDIR/big.csv" | cmp - "$BATS_TEST_TMPDIR/big.csv"
+	qts cat -M "$BATS_TEST_TMPDIR/big.csv" >"$BATS_TEST_TMPDIR/big.mp"
+	qts cat "$BATS_TEST_TMPDIR/big.mp" | cmp - "$BATS_TEST_TMPDIR/big.csv"
+	# gzip is read, not mapped
+	gzip -1 -c "$BATS_TEST_TMPDIR/big.csv" >"$BATS_TEST_TMPDIR/big.csv.gz"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/big.csv.gz")" -gt 1048576 ]
+	qts cat "$BATS_TEST_TMPDIR/big.csv.gz" | cmp - "$BATS_TEST_TMPDIR/big.csv"
+	# the last line without its newline
+	head -c -1 "$BATS_TEST_TMPDIR/big.csv" >"$BATS_TEST_TMPDIR/cut.csv"
+	qts cat "$BATS_TEST_TMPDIR/cut.csv" | cmp - "$BATS_TEST_TMPDIR/big.csv"
+	# and a bad line in the last window names its line
+	printf 'bar,2024-01-01,X,1d,1,2,0.5,1.5,x\n' >>"$BATS_TEST_TMPDIR/big.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/big.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/big.csv:120001: volume: 'x' is not a number" ]
+}
+
+@test "large files: one that grows while read is read to its new end" {
+	qts-fetch --tf 1m --count 40000 synth:SYN >"$BATS_TEST_TMPDIR/grow.csv"
+	qts-fetch --tf 1m --count 1000 --from 2030-01-01 synth:SYN >"$BATS_TEST_TMPDIR/more.csv"
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	qts cat "$BATS_TEST_TMPDIR/grow.csv" >"$BATS_TEST_TMPDIR/out" &
+	exec 7<"$BATS_TEST_TMPDIR/out"
+	read -r first <&7 # it has begun: it knows the file's size
+	cat "$BATS_TEST_TMPDIR/more.csv" >>"$BATS_TEST_TMPDIR/grow.csv"
+	n=$(wc -l <&7)
+	exec 7<&-
+	wait $!
+	[ "$n" -eq 40999 ]
+	[ "$first" = "$(head -n 1 "$BATS_TEST_TMPDIR/grow.csv")" ]
+}
+
+@test "large files: one cut short while read is an error, after whole records" {
+	qts-fetch --tf 1m --count 100000 synth:SYN >"$BATS_TEST_TMPDIR/cut.csv"
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	qts cat "$BATS_TEST_TMPDIR/cut.csv" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	exec 7<"$BATS_TEST_TMPDIR/out"
+	read -r first <&7
+	truncate -s 100 "$BATS_TEST_TMPDIR/cut.csv"
+	cat <&7 >"$BATS_TEST_TMPDIR/rest"
+	exec 7<&-
+	run -1 wait $pid
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "qts: an input file was cut short while being read" ]
+	# every line written is a whole record
+	run -0 qts cat "$BATS_TEST_TMPDIR/rest"
+}
