@@ -879,6 +879,7 @@ static int next_msgpack(qts_reader *r, qts_event *ev)
 		uint64_t off = qts_input_offset(r->in);
 		r->offset = off;
 		mp c = { p, p + avail, NULL };
+		__builtin_prefetch(p + 4096); /* as in next_csv */
 		int bad_field;
 		qts_type t;
 		int st = decode(r, &c, ev, &bad_field, &t);
