@@ -568,6 +568,13 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	return (size_t)(p + 1 - line);
 }
 
+/* A mapped file's bytes come from memory, not from a copy just made by
+ * read(2): asking for them a page ahead of [p, p + n) hides the wait. */
+static inline void prefetch_ahead(const void *p, size_t n)
+{
+	__builtin_prefetch((const char *)p + (n < 4096 ? n : 4096));
+}
+
 /* Hand the lines decoded in one pass over to the CSV input, in one go. */
 static void take_window(qts_reader *r)
 {
@@ -591,10 +598,8 @@ static int next_csv(qts_reader *r, qts_event *ev)
 		}
 	}
 	size_t len;
-	/* A mapped file's bytes come from memory, not from a copy just made
-	 * by read(2): asking for them a page ahead hides the wait. */
-	__builtin_prefetch(r->win + 4096);
 	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev)) > 0) {
+		prefetch_ahead(r->win, r->win_len);
 		r->line = r->win_line + ++r->win_lines;
 		r->win += len;
 		r->win_len -= len;
@@ -879,7 +884,7 @@ static int next_msgpack(qts_reader *r, qts_event *ev)
 		uint64_t off = qts_input_offset(r->in);
 		r->offset = off;
 		mp c = { p, p + avail, NULL };
-		__builtin_prefetch(p + 4096); /* as in next_csv */
+		prefetch_ahead(p, (size_t)avail);
 		int bad_field;
 		qts_type t;
 		int st = decode(r, &c, ev, &bad_field, &t);

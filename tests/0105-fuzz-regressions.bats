@@ -164,3 +164,15 @@ load helper
 	run -0 qts cat three.gz
 	[ "$output" = "tick,2024-01-01T00:00:00Z,A,1,1" ]
 }
+
+@test "fuzz: a symbol field cut by the end of its line is not read across it (reader.c)" {
+	# The one-pass decoder glued a line of three fields to the next one;
+	# the fuzzer compares it with the field-splitting decoder.
+	{
+		printf 'bar,2024-01-07T00:00:00Z,A B\n'
+		printf ',1d,100,100,100,100,1000\n'
+		printf '#%080d\n' 0
+	} > "$BATS_TEST_TMPDIR/g.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/g.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/g.csv:1: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 3" ]
+}
