@@ -53,7 +53,10 @@ qts_input *qts_input_fdopen(int fd, const char *name)
 	struct stat st;
 	int stated = fstat(fd, &st) == 0;
 	in->pollable = stated && !S_ISREG(st.st_mode);
-	in->mappable = stated && S_ISREG(st.st_mode) && st.st_size >= MAP_MIN;
+	/* Reading starts where the descriptor stands, as read(2) would: a
+	 * shell may have read a header from it first. */
+	in->map_at = stated && S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_CUR) : -1;
+	in->mappable = in->map_at >= 0 && st.st_size - in->map_at >= MAP_MIN;
 	in->size = stated ? st.st_size : 0;
 	return in;
 }
@@ -248,8 +251,10 @@ long qts_input_need(qts_input *in, size_t n, const unsigned char **p)
 		int r = map_more(in, n);
 		if (r < 0)
 			return -1;
-		if (r == 0)
+		if (r == 0) {
 			in->eof = 1;
+			lseek(in->fd, in->map_at + (off_t)in->len, SEEK_SET); /* as at close */
+		}
 	}
 	while (in->len - in->pos < n && !in->eof) {
 		if (in->pos > 0) { /* compact */
@@ -316,6 +321,9 @@ void qts_input_close(qts_input *in)
 		close(in->fd);
 	free(in->zbuf);
 	if (in->mapped) {
+		/* Leave the descriptor where read(2) would have: past what was
+		 * taken in, for whoever reads it next ({ qts cat; cat; } <f). */
+		lseek(in->fd, in->map_at + (off_t)in->len, SEEK_SET);
 		munmap(in->buf, in->len);
 		in->buf = in->heap;
 	}

@@ -268,3 +268,14 @@ load helper
 	# every line written is a whole record
 	run -0 qts cat "$BATS_TEST_TMPDIR/rest"
 }
+
+@test "large files: read from where the descriptor stands, and left past what was read" {
+	qts-fetch --tf 1m --count 40000 synth:A,B >"$BATS_TEST_TMPDIR/big.csv"
+	# a header read by the shell first
+	{ read -r first; qts cat; } <"$BATS_TEST_TMPDIR/big.csv" >"$BATS_TEST_TMPDIR/rest.csv"
+	tail -n +2 "$BATS_TEST_TMPDIR/big.csv" | cmp - "$BATS_TEST_TMPDIR/rest.csv"
+	[ "$first" = "$(head -n 1 "$BATS_TEST_TMPDIR/big.csv")" ]
+	# nothing left for the next reader, as after read(2)
+	run -0 sh -c "{ qts cat >/dev/null; wc -c; } <'$BATS_TEST_TMPDIR/big.csv'"
+	[ "$output" = 0 ]
+}
