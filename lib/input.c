@@ -205,11 +205,11 @@ static int detect(qts_input *in)
 	if (in->mappable) {
 		in->heap = in->buf;
 		int r = map_more(in, 2);
-		if (r < 0)
-			return -1;
 		if (r > 0 && !(in->buf[0] == 0x1f && in->buf[1] == 0x8b))
 			return 0;
-		/* gzip (or nothing): read after all, from the start. */
+		/* gzip, nothing, or a file system that cannot map it: read
+		 * after all, from the start. */
+		in->failed = 0;
 		if (in->mapped)
 			munmap(in->buf, in->len);
 		in->buf = in->heap;
