@@ -17,12 +17,20 @@ static void on_signal(int sig)
 	qts_interrupted = sig;
 }
 
+volatile int qts_inputs_mapped;
+
 /* Input files are mapped into memory (input.c): one cut short while it
  * is read makes its pages beyond the new end fault.  Said plainly rather
- * than left as "Bus error"; only write(2) is safe here. */
-static void on_bus_error(int sig)
+ * than left as "Bus error"; any other bus error (a plug-in's, say) keeps
+ * its default action.  Only async-signal-safe calls here. */
+static void on_bus_error(int sig, siginfo_t *info, void *context)
 {
-	(void)sig;
+	(void)context;
+	if (info->si_code != BUS_ADRERR || !qts_inputs_mapped) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	static const char what[] = ": an input file was cut short while being read\n";
 	struct iovec msg[2] = { { (void *)qts_progname, strlen(qts_progname) }, { (void *)what, sizeof what - 1 } };
 	if (writev(STDERR_FILENO, msg, 2) < 0)
@@ -41,7 +49,7 @@ void qts_init(const char *argv0)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	struct sigaction bus = { .sa_handler = on_bus_error };
+	struct sigaction bus = { .sa_sigaction = on_bus_error, .sa_flags = SA_SIGINFO };
 	sigemptyset(&bus.sa_mask);
 	sigaction(SIGBUS, &bus, NULL);
 }

@@ -191,6 +191,8 @@ static int map_more(qts_input *in, size_t n)
 		return (int)fail(in, strerror(errno));
 	if (in->mapped)
 		munmap(in->buf, in->len);
+	else
+		qts_inputs_mapped++;
 	in->buf = m;
 	in->mapped = 1;
 	in->map_at = start;
@@ -210,8 +212,10 @@ static int detect(qts_input *in)
 		/* gzip, nothing, or a file system that cannot map it: read
 		 * after all, from the start. */
 		in->failed = 0;
-		if (in->mapped)
+		if (in->mapped) {
 			munmap(in->buf, in->len);
+			qts_inputs_mapped--;
+		}
 		in->buf = in->heap;
 		in->heap = NULL;
 		in->mapped = in->mappable = 0;
@@ -325,6 +329,7 @@ void qts_input_close(qts_input *in)
 		 * taken in, for whoever reads it next ({ qts cat; cat; } <f). */
 		lseek(in->fd, in->map_at + (off_t)in->len, SEEK_SET);
 		munmap(in->buf, in->len);
+		qts_inputs_mapped--;
 		in->buf = in->heap;
 	}
 	free(in->buf);

@@ -21,7 +21,8 @@ enum { QTS_EXIT_OK = 0, QTS_EXIT_FAIL = 1, QTS_EXIT_USAGE = 2, QTS_EXIT_TEMPFAIL
 /* The program's name as used in messages ("qts-fetch"); set by qts_init. */
 extern const char *qts_progname;
 /* Set up a program: its name for messages, signal handling (SIGINT and
- * SIGTERM set qts_interrupted and interrupt blocking reads). */
+ * SIGTERM set qts_interrupted and interrupt blocking reads; a bus error
+ * while an input file is mapped is reported as the file cut short). */
 void qts_init(const char *argv0);
 /* `qts-NAME: message` on stderr. */
 void qts_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -36,6 +37,8 @@ _Noreturn void qts_print_version(void);
 int qts_close_stdout(void);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
+/* How many input files are mapped into memory now (input.c). */
+extern volatile int qts_inputs_mapped;
 
 /* ---- numbers from the command line (args.c) ---------------------------- */
 
