@@ -87,6 +87,17 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	return r;
 }
 
+/* An input inside the open interval of b. */
+static inline void slot_add(slot *b, double h, double l, double c, double v)
+{
+	if (h > b->h)
+		b->h = h;
+	if (l < b->l)
+		b->l = l;
+	b->c = c;
+	b->v += v;
+}
+
 static int emit_slot(qts_resampler *r, const sym *s, size_t i)
 {
 	const slot *b = &s->s[i];
@@ -226,12 +237,7 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 	for (size_t i = 0; i < r->conf.ntf; i++) {
 		slot *b = &s->s[i];
 		if (b->open) {
-			if (h > b->h)
-				b->h = h;
-			if (l < b->l)
-				b->l = l;
-			b->c = c;
-			b->v += v;
+			slot_add(b, h, l, c, v);
 		} else {
 			if (pos < b->floor) {
 				char a[40];
@@ -266,15 +272,8 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 		if (pos > s->last && known < s->next_end && same_str(s->name, ev->symbol, sizeof s->name) &&
 		    same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
-			for (size_t i = 0; i < r->conf.ntf; i++) {
-				slot *b = &s->s[i];
-				if (ev->bar.high > b->h)
-					b->h = ev->bar.high;
-				if (ev->bar.low < b->l)
-					b->l = ev->bar.low;
-				b->c = ev->bar.close;
-				b->v += ev->bar.volume;
-			}
+			for (size_t i = 0; i < r->conf.ntf; i++)
+				slot_add(&s->s[i], ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume);
 			return 0;
 		}
 	}
