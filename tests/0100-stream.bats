@@ -219,6 +219,18 @@ load helper
 
 # Files of a megabyte or more are mapped into memory a window at a time
 # (lib/input.c); these read the same as through a pipe.
+
+# cat_blocked FILE: qts cat FILE in the background into a fifo open on fd
+# 7, its stderr in $BATS_TEST_TMPDIR/err, its pid in $pid; returns once its
+# first line is read into $first, so it has mapped the file and, the fifo
+# filling, soon waits on its output.
+cat_blocked() {
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	qts cat "$1" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	exec 7<"$BATS_TEST_TMPDIR/out"
+	read -r first <&7
+}
 @test "large files: windows of the file read as a pipe reads them" {
 	qts-fetch --tf 1m --count 60000 synth:A,B >"$BATS_TEST_TMPDIR/big.csv"
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/big.csv")" -gt 3000000 ]
@@ -241,25 +253,18 @@ load helper
 @test "large files: one that grows while read is read to its new end" {
 	qts-fetch --tf 1m --count 40000 synth:SYN >"$BATS_TEST_TMPDIR/grow.csv"
 	qts-fetch --tf 1m --count 1000 --from 2030-01-01 synth:SYN >"$BATS_TEST_TMPDIR/more.csv"
-	mkfifo "$BATS_TEST_TMPDIR/out"
-	qts cat "$BATS_TEST_TMPDIR/grow.csv" >"$BATS_TEST_TMPDIR/out" &
-	exec 7<"$BATS_TEST_TMPDIR/out"
-	read -r first <&7 # it has begun: it knows the file's size
+	cat_blocked "$BATS_TEST_TMPDIR/grow.csv" # it knows the file's size
 	cat "$BATS_TEST_TMPDIR/more.csv" >>"$BATS_TEST_TMPDIR/grow.csv"
 	n=$(wc -l <&7)
 	exec 7<&-
-	wait $!
+	wait $pid
 	[ "$n" -eq 40999 ]
 	[ "$first" = "$(head -n 1 "$BATS_TEST_TMPDIR/grow.csv")" ]
 }
 
 @test "large files: one cut short while read is an error, after whole records" {
 	qts-fetch --tf 1m --count 100000 synth:SYN >"$BATS_TEST_TMPDIR/cut.csv"
-	mkfifo "$BATS_TEST_TMPDIR/out"
-	qts cat "$BATS_TEST_TMPDIR/cut.csv" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	exec 7<"$BATS_TEST_TMPDIR/out"
-	read -r first <&7
+	cat_blocked "$BATS_TEST_TMPDIR/cut.csv"
 	truncate -s 100 "$BATS_TEST_TMPDIR/cut.csv"
 	cat <&7 >"$BATS_TEST_TMPDIR/rest"
 	exec 7<&-
@@ -286,11 +291,7 @@ load helper
 	# Only a fault on a mapped page (BUS_ADRERR) is the file cut short;
 	# a SIGBUS sent, or a plug-in's, keeps its default action.
 	qts-fetch --tf 1m --count 40000 synth:SYN >"$BATS_TEST_TMPDIR/big.csv"
-	mkfifo "$BATS_TEST_TMPDIR/out"
-	qts cat "$BATS_TEST_TMPDIR/big.csv" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	exec 7<"$BATS_TEST_TMPDIR/out"
-	read -r first <&7 # mapped and blocked on its output
+	cat_blocked "$BATS_TEST_TMPDIR/big.csv"
 	kill -BUS $pid
 	status=0
 	wait $pid || status=$?
