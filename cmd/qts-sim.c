@@ -13,14 +13,38 @@ static const char usage[] =
 	"usage: qts-sim [-M] [--cash N] [--commission SPEC] [--slippage SPEC]\n"
 	"               [--impact sqrt,k=X[,window=N]] [--latency DURATION]\n"
 	"               [--max-participation F] [--leverage N] [--no-short]\n"
-	"               [--fractional] [--actions FILE] [--close-at-end] [--live]\n"
-	"               [FILE...]\n"
+	"               [--fractional] [--instrument SPEC]... [--instruments FILE]\n"
+	"               [--actions FILE] [--close-at-end] [--live] [FILE...]\n"
 	"       qts-sim --version | --help\n"
-	"  --commission bps=N | per-share=X[,min=Y][,max-pct=Z]\n"
-	"  --slippage   bps=N | ticks=N,tick=X | spread\n";
+	"Fill orders and targets on market data; write fills, order updates,\n"
+	"positions and equity (qts-sim(1)).\n"
+	"  -M, --msgpack           write msgpack instead of CSV\n"
+	"  --cash N                initial cash (default 100000)\n"
+	"  --commission SPEC       bps=N (of the notional, N <= 10000) or\n"
+	"                          per-share=X[,min=Y][,max-pct=Z] (per-contract=X\n"
+	"                          the same; Y a minimum a fill, Z% cap, 0 < Z <= 100)\n"
+	"  --slippage SPEC         bps=N (N < 10000), ticks=N[,tick=X] (the symbol's\n"
+	"                          tick first) or spread (half the last quote)\n"
+	"  --impact sqrt,k=X[,window=N]\n"
+	"                          add X * sigma * price * sqrt(qty / adv) of N bars\n"
+	"  --latency DURATION      delay before an order may fill (250ms, 2s, 1m)\n"
+	"  --max-participation F   fill at most F (0 < F <= 1) of a bar's volume\n"
+	"  --leverage N            gross exposure up to N x equity (default 1)\n"
+	"  --no-short              reject orders that would leave a position short\n"
+	"  --fractional            keep fractional quantities\n"
+	"  --instrument SYM,multiplier=M,margin=X[,tick=T]\n"
+	"                          a contract: P&L x M, X a contract held out of\n"
+	"                          cash, P&L settled into cash at each bar close\n"
+	"  --instruments FILE      one such spec a line\n"
+	"  --actions FILE          splits, dividends and delistings by date\n"
+	"  --close-at-end          close every position at the end of input\n"
+	"  --live                  write the latest equity when the input pauses\n"
+	"  -h, --help              print this help\n"
+	"  --version               print the version\n";
 
 enum { OPT_CASH = 256, OPT_COMMISSION, OPT_SLIPPAGE, OPT_IMPACT, OPT_LATENCY, OPT_PART,
-       OPT_LEVERAGE, OPT_NO_SHORT, OPT_FRACTIONAL, OPT_ACTIONS, OPT_CLOSE, OPT_LIVE, OPT_VERSION };
+       OPT_LEVERAGE, OPT_NO_SHORT, OPT_FRACTIONAL, OPT_ACTIONS, OPT_CLOSE, OPT_LIVE, OPT_VERSION,
+       OPT_INSTRUMENT, OPT_INSTRUMENTS };
 
 static const struct option longopts[] = {
 	{ "msgpack", no_argument, NULL, 'M' },
@@ -34,6 +58,8 @@ static const struct option longopts[] = {
 	{ "no-short", no_argument, NULL, OPT_NO_SHORT },
 	{ "fractional", no_argument, NULL, OPT_FRACTIONAL },
 	{ "actions", required_argument, NULL, OPT_ACTIONS },
+	{ "instrument", required_argument, NULL, OPT_INSTRUMENT },
+	{ "instruments", required_argument, NULL, OPT_INSTRUMENTS },
 	{ "close-at-end", no_argument, NULL, OPT_CLOSE },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "help", no_argument, NULL, 'h' },
@@ -45,6 +71,8 @@ typedef struct options {
 	int msgpack, live;
 	const char *actions_file;
 	qts_sim_opts sim;
+	qts_instrument *instruments;
+	size_t ninstruments;
 	char **files;
 	int nfiles;
 } options;
@@ -91,11 +119,26 @@ static void parse_options(int argc, char **argv, options *op)
 		case OPT_NO_SHORT: op->sim.no_short = 1; break;
 		case OPT_FRACTIONAL: op->sim.fractional = 1; break;
 		case OPT_ACTIONS: op->actions_file = optarg; break;
+		case OPT_INSTRUMENT: {
+			qts_instrument ins;
+			if (qts_instrument_parse(optarg, &ins, err) < 0)
+				qts_usage_error(usage, "--%s", err);
+			if (qts_instrument_add(&op->instruments, &op->ninstruments, &ins, err) < 0)
+				qts_die(QTS_EXIT_FAIL, "%s", err);
+			break;
+		}
+		case OPT_INSTRUMENTS:
+			/* Read in place: an --instrument after it wins. */
+			if (qts_instruments_load(optarg, &op->instruments, &op->ninstruments, err) < 0)
+				qts_die(QTS_EXIT_FAIL, "%s", err);
+			break;
 		case OPT_CLOSE: op->sim.close_at_end = 1; break;
 		case OPT_LIVE: op->live = 1; break;
 		default: qts_usage_error(usage, NULL);
 		}
 	}
+	op->sim.instruments = op->instruments;
+	op->sim.ninstruments = op->ninstruments;
 	op->files = argv + optind; /* none: stdin */
 	op->nfiles = argc - optind;
 }
@@ -161,12 +204,20 @@ int main(int argc, char **argv)
 	 * equity would misstate where the stream stopped. */
 	if (!wfail && status == QTS_EXIT_OK && !qts_interrupted && qts_sim_finish(sim) < 0)
 		wfail = 1;
-	if (wfail && errno != EPIPE) {
+	if (wfail && qts_sim_error(sim)) {
+		/* Stopped on its input (an overflow), not by the writer. */
+		if (got > 0)
+			qts_warn("%s: %s", qts_inputs_where(in), qts_sim_error(sim));
+		else
+			qts_warn("end of input: %s", qts_sim_error(sim));
+		status = QTS_EXIT_FAIL;
+	} else if (wfail && errno != EPIPE) {
 		qts_warn("write error: %s", strerror(errno));
 		status = QTS_EXIT_FAIL;
 	}
 	qts_sim_free(sim);
 	qts_inputs_close(in);
 	free(actions);
+	free(op.instruments);
 	return qts_finish(w, status);
 }

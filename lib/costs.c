@@ -21,36 +21,65 @@ static int next_item(const char **s, char *item, size_t max)
 	return 1;
 }
 
+/* One `key=value` item. */
+static int kv_split(const char *item, char *key, size_t keymax, const char **val,
+		    const char *what, char *err)
+{
+	if (qts_split_kv(item, key, keymax, val) < 0) {
+		snprintf(err, 256, "%s: '%s' is not key=value", what, item);
+		return -1;
+	}
+	return 0;
+}
+
+/* The value of key, a number in [lo, hi]; below_hi makes it [lo, hi). */
+static int number(const char *val, const char *key, double lo, double hi, int below_hi,
+		  double *v, const char *what, char *err)
+{
+	char e[128];
+	if (qts_parse_double(val, -INFINITY, INFINITY, v, e) < 0) {
+		snprintf(err, 256, "%s: %s: %s", what, key, e);
+		return -1;
+	}
+	if (!(*v >= lo) || *v > hi || (below_hi && *v == hi)) {
+		snprintf(err, 256, "%s: %s: %s is out of range [%g, %g%c", what, key, val, lo, hi,
+			 below_hi ? ')' : ']');
+		return -1;
+	}
+	return 0;
+}
+
 /* One `key=number` item in [lo, hi]. */
 static int kv_number(const char *item, char *key, size_t keymax, double lo, double hi,
 		     double *v, const char *what, char *err)
 {
 	const char *val;
-	char e[128];
-	if (qts_split_kv(item, key, keymax, &val) < 0) {
-		snprintf(err, 256, "%s: '%s' is not key=value", what, item);
+	if (kv_split(item, key, keymax, &val, what, err) < 0)
 		return -1;
-	}
-	if (qts_parse_double(val, lo, hi, v, e) < 0) {
-		snprintf(err, 256, "%s: %s: %s", what, key, e);
-		return -1;
-	}
-	return 0;
+	return number(val, key, lo, hi, 0, v, what, err);
 }
 
 int qts_commission_parse(const char *spec, qts_commission *c, char *err)
 {
 	char item[128], key[32];
 	double v;
-	const char *s = spec;
+	const char *s = spec, *val;
 	memset(c, 0, sizeof *c);
-	if (!next_item(&s, item, sizeof item) ||
-	    kv_number(item, key, sizeof key, 0, 1e6, &v, "commission", err) < 0) {
-		if (!*spec)
-			snprintf(err, 256, "commission: empty spec");
+	if (!next_item(&s, item, sizeof item)) {
+		snprintf(err, 256, "commission: empty spec");
 		return -1;
 	}
-	if (strcmp(key, "bps") == 0) {
+	if (kv_split(item, key, sizeof key, &val, "commission", err) < 0)
+		return -1;
+	int bps = strcmp(key, "bps") == 0;
+	if (!bps && strcmp(key, "per-share") != 0 && strcmp(key, "per-contract") != 0) {
+		snprintf(err, 256, "commission: unknown model '%s' (bps, per-share, per-contract)", key);
+		return -1;
+	}
+	/* Above 10000 bps the commission would exceed the notional. */
+	if (number(val, key, 0, bps ? 1e4 : 1e6, 0, &v, "commission", err) < 0)
+		return -1;
+	if (bps) {
 		c->kind = QTS_COMM_BPS;
 		c->bps = v;
 		if (*s) {
@@ -58,10 +87,6 @@ int qts_commission_parse(const char *spec, qts_commission *c, char *err)
 			return -1;
 		}
 		return 0;
-	}
-	if (strcmp(key, "per-share") != 0) {
-		snprintf(err, 256, "commission: unknown model '%s' (bps, per-share)", key);
-		return -1;
 	}
 	c->kind = QTS_COMM_PER_SHARE;
 	c->per_share = v;
@@ -71,8 +96,11 @@ int qts_commission_parse(const char *spec, qts_commission *c, char *err)
 		if (strcmp(key, "min") == 0)
 			c->min = v;
 		else if (strcmp(key, "max-pct") == 0) {
-			if (v > 100) {
-				snprintf(err, 256, "commission: max-pct: %g is out of range [0, 100]", v);
+			/* A cap of 0 would be no commission at all: say so
+			 * with per-share=0 instead. */
+			if (!(v > 0) || v > 100) {
+				snprintf(err, 256, "commission: max-pct: %s is out of range (0, 100]",
+					 strchr(item, '=') + 1);
 				return -1;
 			}
 			c->max_pct = v;
@@ -84,9 +112,9 @@ int qts_commission_parse(const char *spec, qts_commission *c, char *err)
 	return 0;
 }
 
-double qts_commission_of(const qts_commission *c, double qty, double price)
+double qts_commission_of(const qts_commission *c, double qty, double price, double mult)
 {
-	double notional = fabs(qty * price);
+	double notional = fabs(qty * price * mult);
 	switch (c->kind) {
 	case QTS_COMM_BPS:
 		return notional * c->bps / 1e4;
@@ -118,9 +146,18 @@ int qts_slippage_parse(const char *spec, qts_slippage *sl, char *err)
 		snprintf(err, 256, "slippage: empty spec");
 		return -1;
 	}
-	if (kv_number(item, key, sizeof key, 0, 1e6, &v, "slippage", err) < 0)
+	const char *val;
+	if (kv_split(item, key, sizeof key, &val, "slippage", err) < 0)
 		return -1;
-	if (strcmp(key, "bps") == 0) {
+	int bps = strcmp(key, "bps") == 0;
+	if (!bps && strcmp(key, "ticks") != 0) {
+		snprintf(err, 256, "slippage: unknown model '%s' (bps, ticks, spread)", key);
+		return -1;
+	}
+	/* At 10000 bps a sell would fill at 0. */
+	if (number(val, key, 0, bps ? 1e4 : 1e6, bps, &v, "slippage", err) < 0)
+		return -1;
+	if (bps) {
 		sl->kind = QTS_SLIP_BPS;
 		sl->bps = v;
 		if (*s) {
@@ -128,10 +165,6 @@ int qts_slippage_parse(const char *spec, qts_slippage *sl, char *err)
 			return -1;
 		}
 		return 0;
-	}
-	if (strcmp(key, "ticks") != 0) {
-		snprintf(err, 256, "slippage: unknown model '%s' (bps, ticks, spread)", key);
-		return -1;
 	}
 	sl->kind = QTS_SLIP_TICKS;
 	sl->ticks = v;
@@ -142,22 +175,28 @@ int qts_slippage_parse(const char *spec, qts_slippage *sl, char *err)
 			snprintf(err, 256, "slippage: unknown option '%s' (tick)", key);
 			return -1;
 		}
+		if (!(v > 0)) {
+			snprintf(err, 256, "slippage: tick: %s is not a tick size (> 0)",
+				 strchr(item, '=') + 1);
+			return -1;
+		}
 		sl->tick = v;
-	}
-	if (!(sl->tick > 0)) {
-		snprintf(err, 256, "slippage: ticks needs tick=X (the tick size, > 0)");
-		return -1;
 	}
 	return 0;
 }
 
-double qts_slippage_per_share(const qts_slippage *s, double price, double half_spread)
+double qts_slippage_per_share(const qts_slippage *s, double price, double half_spread,
+			      double tick)
 {
 	switch (s->kind) {
 	case QTS_SLIP_BPS:
 		return fabs(price) * s->bps / 1e4;
 	case QTS_SLIP_TICKS:
-		return s->ticks * s->tick;
+		/* The symbol's own tick first: one flag serves instruments
+		 * of different tick sizes. */
+		if (tick > 0)
+			return s->ticks * tick;
+		return s->tick > 0 ? s->ticks * s->tick : NAN;
 	case QTS_SLIP_SPREAD:
 		return half_spread > 0 ? half_spread : 0;
 	default:
@@ -260,7 +299,14 @@ double qts_roll_adv(const qts_roll *r)
 	double sum = 0;
 	for (int i = 0; i < r->nvol; i++)
 		sum += r->vol[i];
-	return sum / r->nvol;
+	if (isfinite(sum))
+		return sum / r->nvol;
+	/* Volumes near the largest double overflow their sum: divide
+	 * each term first. */
+	double mean = 0;
+	for (int i = 0; i < r->nvol; i++)
+		mean += r->vol[i] / r->nvol;
+	return mean;
 }
 
 void qts_roll_free(qts_roll *r)

@@ -11,17 +11,19 @@
 enum { QTS_COMM_NONE, QTS_COMM_BPS, QTS_COMM_PER_SHARE };
 typedef struct qts_commission {
 	int kind;
-	double bps;       /* QTS_COMM_BPS: of the notional */
-	double per_share; /* QTS_COMM_PER_SHARE */
+	double bps;       /* QTS_COMM_BPS: of the notional, [0, 10000] */
+	double per_share; /* QTS_COMM_PER_SHARE: per share or contract */
 	double min;       /* per fill, 0 for none */
-	double max_pct;   /* cap in percent of the notional, 0 for none */
+	double max_pct;   /* cap in percent of the notional, (0, 100]; 0 for none */
 } qts_commission;
 
-/* `bps=N` or `per-share=X[,min=Y][,max-pct=Z]`.  0, or -1 with a message
- * in err (at least 256 bytes). */
+/* `bps=N` or `per-share=X[,min=Y][,max-pct=Z]` (`per-contract=` is
+ * another name for `per-share=`).  0, or -1 with a message in err (at
+ * least 256 bytes). */
 int qts_commission_parse(const char *spec, qts_commission *c, char *err);
-/* Commission of one fill of qty (> 0) at price. */
-double qts_commission_of(const qts_commission *c, double qty, double price);
+/* Commission of one fill of qty (> 0) at price of an instrument whose
+ * notional is qty * price * mult (mult 1 for shares). */
+double qts_commission_of(const qts_commission *c, double qty, double price, double mult);
 
 enum { QTS_SLIP_NONE, QTS_SLIP_BPS, QTS_SLIP_TICKS, QTS_SLIP_SPREAD };
 typedef struct qts_slippage {
@@ -29,12 +31,17 @@ typedef struct qts_slippage {
 	double bps, ticks, tick;
 } qts_slippage;
 
-/* `bps=N`, `ticks=N,tick=X` or `spread`.  0 or -1 with err. */
+/* `bps=N` (N < 10000), `ticks=N[,tick=X]` or `spread`; without tick=X,
+ * ticks are those of each symbol's instrument (tick is 0).  0 or -1 with
+ * err. */
 int qts_slippage_parse(const char *spec, qts_slippage *s, char *err);
 /* The adverse move per share of a fill at price; half_spread is half the
  * last quoted spread of the symbol (0 when none is known).  Quote fills
- * already pay the spread: pass half_spread 0 for them. */
-double qts_slippage_per_share(const qts_slippage *s, double price, double half_spread);
+ * already pay the spread: pass half_spread 0 for them.  tick is the
+ * symbol's tick size (0 when unknown), used by ticks=N without tick=X:
+ * NaN when neither is known. */
+double qts_slippage_per_share(const qts_slippage *s, double price, double half_spread,
+			      double tick);
 
 /* Square-root market impact on rolling volatility and average volume. */
 typedef struct qts_impact {
@@ -61,6 +68,28 @@ void qts_roll_push(qts_roll *r, double close, double volume);
 double qts_roll_sigma(const qts_roll *r); /* NaN until 2 returns */
 double qts_roll_adv(const qts_roll *r);   /* NaN until 1 volume */
 void qts_roll_free(qts_roll *r);
+
+/* ---- instruments (instrument.c) ----------------------------------------- */
+
+/* A contract specification.  Without one a symbol is a share: multiplier
+ * 1, paid in full, no tick size. */
+typedef struct qts_instrument {
+	char symbol[QTS_SYM_MAX];
+	double multiplier; /* money per point per unit of quantity, > 0 */
+	double margin;     /* per contract, held out of cash; NaN: paid in full */
+	double tick;       /* minimum price step; 0 when unknown */
+} qts_instrument;
+
+/* `SYM,multiplier=M,margin=X[,tick=T]` (any of the keys may be left out:
+ * multiplier 1, no margin, no tick).  0, or -1 with err (256 bytes). */
+int qts_instrument_parse(const char *spec, qts_instrument *ins, char *err);
+/* Add spec to *list (of *n), replacing an earlier one of the same symbol.
+ * 0, or -1 with err. */
+int qts_instrument_add(qts_instrument **list, size_t *n, const qts_instrument *ins, char *err);
+/* Read a file (plain or gzip) of one spec a line, in the form above
+ * (`#` comments and blank lines skipped) into *list.  0, or -1 with
+ * `FILE:LINE: what` in err (at least 512 bytes). */
+int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, char *err);
 
 /* ---- orders and the fill model (fillmodel.c) ---------------------------- */
 
@@ -116,6 +145,8 @@ typedef struct qts_pos {
 	double avg;      /* average price of the open quantity; 0 when flat */
 	double realized; /* closed P&L - commissions + dividends */
 	double mark;     /* last price; NaN until known */
+	const qts_instrument *ins; /* NULL: a share */
+	double base;     /* margined: the price its P&L is settled to in cash */
 } qts_pos;
 
 typedef struct qts_portfolio {
@@ -125,15 +156,28 @@ typedef struct qts_portfolio {
 
 void qts_pf_init(qts_portfolio *pf, double cash);
 /* Apply a fill of qty (> 0) on side at price (slippage included) paying
- * commission. */
+ * commission.  A share moves cash by its notional; a margined contract by
+ * the change in margin held and the P&L of the contracts it closes since
+ * their last settlement. */
 void qts_pf_fill(qts_portfolio *pf, qts_pos *p, int side, double qty, double price,
 		 double commission);
+/* Mark to market: the P&L of a margined position since its last
+ * settlement goes into cash at its mark.  Nothing for shares. */
+void qts_pf_settle(qts_portfolio *pf, qts_pos *p);
 /* A split of ratio new shares per old share: quantity up, prices down. */
 void qts_pf_split(qts_pos *p, double ratio);
 /* A cash dividend per share: longs receive it, shorts pay it. */
 void qts_pf_dividend(qts_portfolio *pf, qts_pos *p, double per_share);
-double qts_pos_value(const qts_pos *p);      /* qty * mark (0 when flat) */
-double qts_pos_unrealized(const qts_pos *p); /* qty * (mark - avg) */
+double qts_pos_mult(const qts_pos *p);       /* the multiplier, 1 for shares */
+int qts_pos_margined(const qts_pos *p);      /* held on margin, settled daily */
+double qts_pos_value(const qts_pos *p);      /* qty * mark * mult (0 when flat) */
+double qts_pos_unrealized(const qts_pos *p); /* qty * (mark - avg) * mult */
+/* What the position adds to equity over cash: its value for a share; the
+ * margin held plus the P&L not yet settled for a margined contract. */
+double qts_pos_equity(const qts_pos *p);
+/* What the position takes of the buying power: |value| for a share, the
+ * margin held for a margined contract. */
+double qts_pos_exposure(const qts_pos *p);
 
 /* ---- corporate actions (actions.c) -------------------------------------- */
 
@@ -164,6 +208,8 @@ typedef struct qts_sim_opts {
 	qts_impact impact;
 	const qts_action *actions;
 	size_t nactions;
+	const qts_instrument *instruments;
+	size_t ninstruments;
 } qts_sim_opts;
 
 void qts_sim_opts_default(qts_sim_opts *o);
@@ -174,13 +220,17 @@ typedef struct qts_sim qts_sim;
 typedef int (*qts_sim_emit)(void *arg, const qts_event *ev);
 
 qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg);
-/* Feed one input event: 0, or -1 when emit failed. */
+/* Feed one input event: 0, or -1 when emit failed or the event would
+ * make the books not finite (then qts_sim_error says why). */
 int qts_sim_put(qts_sim *s, const qts_event *ev);
 /* The input paused (live): write the equity of the latest bar time now
- * rather than when a later bar arrives.  0, or -1 when emit failed. */
+ * rather than when a later bar arrives.  0, or -1 as qts_sim_put. */
 int qts_sim_pause(qts_sim *s);
 /* End of input: liquidation (close_at_end) and the last equity event. */
 int qts_sim_finish(qts_sim *s);
+/* Why the engine stopped on its input (a number that is not finite), or
+ * NULL when it did not (a failed emit). */
+const char *qts_sim_error(const qts_sim *s);
 void qts_sim_free(qts_sim *s);
 
 #endif

@@ -48,6 +48,7 @@ struct qts_sim {
 	int64_t group_ts, group_close;
 	qts_idset *ids;
 	int failed;
+	char error[QTS_TEXT_MAX]; /* why the engine stopped on its input */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -69,6 +70,9 @@ static sym *sym_get(qts_sim *s, const char *name)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		QTS_SET(y->name, name);
 		y->pos.mark = NAN;
+		for (size_t i = 0; i < s->o.ninstruments; i++)
+			if (strcmp(s->o.instruments[i].symbol, name) == 0)
+				y->pos.ins = &s->o.instruments[i];
 	}
 	return y;
 }
@@ -79,9 +83,64 @@ static sym *sym_at(const qts_sim *s, size_t i)
 	return qts_symtab_at(s->syms, i, NULL);
 }
 
+/* The field of an event qts-sim made that holds a number not finite
+ * (an overflow), or NULL.  An empty average price (NaN) is allowed. */
+static const char *not_finite(const qts_event *ev)
+{
+#define F(field, name) \
+	if (!isfinite(field)) \
+		return name
+	switch (ev->type) {
+	case QTS_FILL:
+		F(ev->fill.qty, "qty");
+		F(ev->fill.price, "price");
+		F(ev->fill.commission, "commission");
+		F(ev->fill.slippage, "slippage");
+		break;
+	case QTS_UPDATE:
+		F(ev->update.filled, "filled");
+		if (isinf(ev->update.avg_price))
+			return "avg_price";
+		break;
+	case QTS_POSITION:
+		F(ev->position.qty, "qty");
+		F(ev->position.avg_price, "avg_price");
+		F(ev->position.market_value, "market_value");
+		F(ev->position.unrealized_pnl, "unrealized_pnl");
+		F(ev->position.realized_pnl, "realized_pnl");
+		break;
+	case QTS_EQUITY:
+		F(ev->equity.cash, "cash");
+		F(ev->equity.equity, "equity");
+		F(ev->equity.gross, "gross");
+		F(ev->equity.net, "net");
+		F(ev->equity.realized_pnl, "realized_pnl");
+		F(ev->equity.unrealized_pnl, "unrealized_pnl");
+		break;
+	default:
+		break;
+	}
+	return NULL;
+#undef F
+}
+
 static int put(qts_sim *s, const qts_event *ev)
 {
-	if (!s->failed && s->emit(s->arg, ev) < 0)
+	if (s->failed)
+		return -1;
+	/* The last guard: no event leaves with a number a reader would
+	 * refuse.  The books cannot go on from an overflow, so the engine
+	 * stops; fills that would overflow are refused before this. */
+	const char *field = not_finite(ev);
+	if (field) {
+		char t[40];
+		qts_time_format(ev->ts, t);
+		snprintf(s->error, sizeof s->error, "%s%s%s at %s: %s is not finite (overflow)",
+			 qts_type_name(ev->type), *ev->symbol ? " " : "", ev->symbol, t, field);
+		s->failed = 1;
+		return -1;
+	}
+	if (s->emit(s->arg, ev) < 0)
 		s->failed = 1;
 	return s->failed ? -1 : 0;
 }
@@ -97,19 +156,28 @@ typedef struct totals {
 	double equity, gross, net, realized, unrealized;
 } totals;
 
-static totals books(const qts_sim *s)
+/* Gross and net are of market values (notional for contracts); equity is
+ * cash plus what each position adds to it (qts_pos_equity). */
+static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_pos *py)
 {
 	totals t = { 0 };
+	t.equity = cash;
 	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
-		const qts_pos *p = &sym_at(s, i)->pos;
+		const sym *z = sym_at(s, i);
+		const qts_pos *p = z == y ? py : &z->pos;
 		double v = qts_pos_value(p);
 		t.gross += fabs(v);
 		t.net += v;
 		t.realized += p->realized;
 		t.unrealized += qts_pos_unrealized(p);
+		t.equity += qts_pos_equity(p);
 	}
-	t.equity = s->pf.cash + t.net;
 	return t;
+}
+
+static totals books(const qts_sim *s)
+{
+	return books_with(s, s->pf.cash, NULL, NULL);
 }
 
 /* ---- output events -------------------------------------------------------- */
@@ -147,6 +215,25 @@ static int position(qts_sim *s, int64_t ts, const sym *y)
 	return put(s, &ev);
 }
 
+/* Would a fill of qty at price with commission keep y's books finite?
+ * Tried on copies, so a refused fill leaves nothing behind. */
+static int fill_fits(const qts_sim *s, const sym *y, int side, double qty, double price,
+		     double slip, double commission)
+{
+	qts_portfolio pf = s->pf;
+	qts_pos p = y->pos;
+	qts_pf_fill(&pf, &p, side, qty, price, commission);
+	p.mark = price;
+	totals t = books_with(s, pf.cash, y, &p);
+	double v[] = { price, commission, qty * slip * qts_pos_mult(&p), pf.cash, p.qty, p.avg,
+		       p.realized, p.base, qts_pos_value(&p), qts_pos_unrealized(&p),
+		       qts_pos_equity(&p), t.equity, t.gross, t.net, t.realized, t.unrealized };
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}
+
 static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double qty,
 		double ref, double slip, double commission)
 {
@@ -161,12 +248,16 @@ static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double
 	ev.fill.qty = qty;
 	ev.fill.price = price;
 	ev.fill.commission = commission;
-	ev.fill.slippage = qty * slip;
+	ev.fill.slippage = qty * slip * qts_pos_mult(&y->pos);
 	return put(s, &ev);
 }
 
 static int equity(qts_sim *s, int64_t ts)
 {
+	/* Margined positions settle their P&L into cash at each equity
+	 * time: daily for daily bars, as exchanges mark to market. */
+	for (size_t i = 0; i < qts_symtab_count(s->syms); i++)
+		qts_pf_settle(&s->pf, &sym_at(s, i)->pos);
 	totals t = books(s);
 	qts_event ev;
 	qts_event_init(&ev, QTS_EQUITY, ts);
@@ -200,21 +291,34 @@ static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, siz
 		snprintf(why, max, "no-short: would leave %s short %g", y->name, -after);
 		return why;
 	}
+	if ((o->kind == QTS_MARKET || o->kind == QTS_STOP) && s->o.slippage.kind == QTS_SLIP_TICKS &&
+	    !(s->o.slippage.tick > 0) && !(y->pos.ins && y->pos.ins->tick > 0)) {
+		snprintf(why, max, "slippage ticks: no tick size for %s (--instrument %s,tick=T)",
+			 y->name, y->name);
+		return why;
+	}
 	double px = o->kind == QTS_LIMIT || o->kind == QTS_STOP_LIMIT ? o->limit
 		    : o->kind == QTS_STOP ? o->stop : y->pos.mark;
-	if (!(px > 0))
+	if (!(px > 0) && !qts_pos_margined(&y->pos))
 		return NULL; /* nothing to value it with yet */
 	/* Gross exposure with every working order filled at its symbol's
-	 * mark, this one at its price, against leverage x equity. */
+	 * mark, this one at its price, against leverage x equity.  A
+	 * margined contract takes its margin, a share its value. */
 	double before = 0, gross = 0;
 	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
 		const sym *z = sym_at(s, i);
-		double m = z->pos.mark > 0 ? z->pos.mark : 0;
+		double unit = qts_pos_margined(&z->pos) ? z->pos.ins->margin
+			      : (z->pos.mark > 0 ? z->pos.mark : 0) * qts_pos_mult(&z->pos);
 		double q = z->pos.qty + working(z);
-		before += fabs(q * m);
-		gross += z == y ? fabs(q * m + o->side * o->qty * px) : fabs(q * m);
+		double ounit = qts_pos_margined(&z->pos) ? unit : px * qts_pos_mult(&z->pos);
+		before += fabs(q * unit);
+		gross += z == y ? fabs(q * unit + o->side * o->qty * ounit) : fabs(q * unit);
 	}
 	double limit = s->o.leverage * books(s).equity;
+	if (!isfinite(gross) || !isfinite(limit)) {
+		snprintf(why, max, "exposure or equity is not finite (overflow)");
+		return why;
+	}
 	if (gross > before && gross > limit + EPS) {
 		snprintf(why, max, "insufficient cash: exposure %.2f > %g x equity %.2f", gross,
 			 s->o.leverage, limit / s->o.leverage);
@@ -310,7 +414,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 		if (!(y->pos.mark > 0))
 			snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
 		else
-			q = q * books(s).equity / y->pos.mark;
+			q = q * books(s).equity / (y->pos.mark * qts_pos_mult(&y->pos));
 	} else if (strcmp(ev->target.unit, "qty") != 0 && *ev->target.unit)
 		snprintf(why, sizeof why, "bad target unit '%s' (qty, weight)", ev->target.unit);
 	if (!*why && !isfinite(q))
@@ -387,7 +491,8 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		}
 		double ref, remaining = o->qty - o->filled;
 		int once = o->tif == QTS_IOC || o->tif == QTS_FOK;
-		if (!qts_fill_price(o, m, &ref)) {
+		/* A price of zero or below is no price to trade at. */
+		if (!qts_fill_price(o, m, &ref) || !(ref > 0)) {
 			if (once) {
 				if (update(s, ts, y->name, o, "canceled",
 					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
@@ -413,16 +518,34 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			continue;
 		}
 		if (q > EPS) {
-			*u += q;
 			double slip = 0;
 			/* Limit prices are honoured: only market and stop
 			 * orders pay slippage and impact. */
 			if (o->kind == QTS_MARKET || o->kind == QTS_STOP)
 				slip = qts_slippage_per_share(&s->o.slippage, ref,
-							      m->type == QTS_QUOTE ? 0 : y->half_spread) +
+							      m->type == QTS_QUOTE ? 0 : y->half_spread,
+							      y->pos.ins ? y->pos.ins->tick : 0) +
 				       qts_impact_per_share(&s->o.impact, ref, q, sigma, adv);
 			double price = ref + o->side * slip;
-			double fee = qts_commission_of(&s->o.commission, q, price);
+			double mult = qts_pos_mult(&y->pos);
+			double fee = qts_commission_of(&s->o.commission, q, price, mult);
+			/* A fill the books cannot hold is refused, not
+			 * written: the order ends with the reason. */
+			char why[QTS_TEXT_MAX] = "";
+			if (!(price > 0))
+				snprintf(why, sizeof why, "slippage %.10g takes the %s price below zero (reference %.10g)",
+					 slip, qts_side_name(o->side), ref);
+			else if (!isfinite(o->notional + q * price) ||
+				 !fill_fits(s, y, o->side, q, price, slip, fee))
+				snprintf(why, sizeof why, "a fill of %.10g at %.10g is too large to account for (overflow)",
+					 q, price);
+			if (*why) {
+				if (update(s, ts, y->name, o, "canceled", why) < 0)
+					return -1;
+				remove_order(y, i);
+				continue;
+			}
+			*u += q;
 			if (fill(s, ts, y, o->id, o->side, q, ref, slip, fee) < 0)
 				return -1;
 			o->filled += q;
@@ -528,7 +651,8 @@ static int liquidate(qts_sim *s, sym *y, int64_t ts, const char *prefix)
 	snprintf(id, sizeof id, "%s-%s", prefix, y->name);
 	int side = y->pos.qty > 0 ? QTS_SELL : QTS_BUY;
 	double q = fabs(y->pos.qty), px = y->pos.mark;
-	if (fill(s, ts, y, id, side, q, px, 0, qts_commission_of(&s->o.commission, q, px)) < 0)
+	double fee = qts_commission_of(&s->o.commission, q, px, qts_pos_mult(&y->pos));
+	if (fill(s, ts, y, id, side, q, px, 0, fee) < 0)
 		return -1;
 	return position(s, ts, y);
 }
@@ -643,6 +767,11 @@ int qts_sim_finish(qts_sim *s)
 	if (s->have_clock && !s->paused)
 		return equity(s, s->clock);
 	return s->failed ? -1 : 0;
+}
+
+const char *qts_sim_error(const qts_sim *s)
+{
+	return *s->error ? s->error : NULL;
 }
 
 void qts_sim_free(qts_sim *s)

@@ -171,15 +171,15 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --commission: 'bps' is not key=value" ]
 	[[ "${stderr_lines[1]}" == usage:* ]]
 	run -2 --separate-stderr qts-sim --commission flat=1
-	[ "${stderr_lines[0]}" = "qts-sim: --commission: unknown model 'flat' (bps, per-share)" ]
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: unknown model 'flat' (bps, per-share, per-contract)" ]
 	run -2 --separate-stderr qts-sim --commission per-share=1,cap=2
 	[ "${stderr_lines[0]}" = "qts-sim: --commission: unknown option 'cap' (min, max-pct)" ]
 	run -2 --separate-stderr qts-sim --commission bps=-3
-	[ "${stderr_lines[0]}" = "qts-sim: --commission: bps: -3 is out of range [0, 1e+06]" ]
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: bps: -3 is out of range [0, 10000]" ]
 	run -2 --separate-stderr qts-sim --commission bps=1,min=1
 	[ "${stderr_lines[0]}" = "qts-sim: --commission: bps takes no options: 'min=1'" ]
 	run -2 --separate-stderr qts-sim --commission per-share=1,max-pct=200
-	[ "${stderr_lines[0]}" = "qts-sim: --commission: max-pct: 200 is out of range [0, 100]" ]
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: max-pct: 200 is out of range (0, 100]" ]
 	run -2 --separate-stderr qts-sim --commission ''
 	[ "${stderr_lines[0]}" = "qts-sim: --commission: empty spec" ]
 }
@@ -201,8 +201,8 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	near "$q" 10.1
 	# a quote fill already pays the spread: q3 at the bid, no slippage
 	echo "$output" | grep -qx 'fill,2024-01-02T14:30:04Z,B,q3,sell,50,9.9,0,0'
-	run -2 --separate-stderr qts-sim --slippage ticks=1
-	[ "${stderr_lines[0]}" = "qts-sim: --slippage: ticks needs tick=X (the tick size, > 0)" ]
+	run -2 --separate-stderr qts-sim --slippage ticks=1,tick=0
+	[ "${stderr_lines[0]}" = "qts-sim: --slippage: tick: 0 is not a tick size (> 0)" ]
 	run -2 --separate-stderr qts-sim --slippage pct=1
 	[ "${stderr_lines[0]}" = "qts-sim: --slippage: unknown model 'pct' (bps, ticks, spread)" ]
 	run -2 --separate-stderr qts-sim --slippage ticks=1,tick=1,lot=2

@@ -1,0 +1,138 @@
+/* instrument.c — contract specifications (multiplier, margin, tick) from
+ * `--instrument SYM,multiplier=M,margin=X,tick=T` and from a file of such
+ * lines, for qts-sim(1). */
+#include "qts_sim.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A spec from its comma-separated fields: 0, or -1 with err (256 bytes). */
+static int from_fields(char *const *f, int nf, qts_instrument *ins, char *err)
+{
+	memset(ins, 0, sizeof *ins);
+	ins->multiplier = 1;
+	ins->margin = NAN;
+	if (nf < 1 || !*f[0] || strchr(f[0], '=')) {
+		snprintf(err, 256, "instrument: a spec starts with its symbol (SYM,multiplier=M,margin=X,tick=T)");
+		return -1;
+	}
+	if (strlen(f[0]) >= QTS_SYM_MAX) {
+		snprintf(err, 256, "instrument: symbol '%.40s...' is longer than %d bytes", f[0],
+			 QTS_SYM_MAX - 1);
+		return -1;
+	}
+	QTS_SET(ins->symbol, f[0]);
+	int seen[3] = { 0, 0, 0 };
+	for (int i = 1; i < nf; i++) {
+		static const char *const keys[] = { "multiplier", "margin", "tick" };
+		/* Bounds: a multiplier or tick of 0 means nothing; a margin of
+		 * 0 is a contract settled daily with nothing held. */
+		static const double lo[] = { 1e-9, 0, 1e-12 }, hi[] = { 1e9, 1e12, 1e9 };
+		char key[32], e[128];
+		const char *val;
+		int k;
+		if (qts_split_kv(f[i], key, sizeof key, &val) < 0) {
+			snprintf(err, 256, "instrument %s: '%.64s' is not key=value", ins->symbol, f[i]);
+			return -1;
+		}
+		for (k = 0; k < 3 && strcmp(key, keys[k]) != 0; k++)
+			;
+		if (k == 3) {
+			snprintf(err, 256, "instrument %s: unknown key '%s' (multiplier, margin, tick)",
+				 ins->symbol, key);
+			return -1;
+		}
+		if (seen[k]++) {
+			snprintf(err, 256, "instrument %s: %s given twice", ins->symbol, key);
+			return -1;
+		}
+		double v;
+		if (qts_parse_double(val, lo[k], hi[k], &v, e) < 0) {
+			snprintf(err, 256, "instrument %s: %s: %s", ins->symbol, key, e);
+			return -1;
+		}
+		if (k == 0)
+			ins->multiplier = v;
+		else if (k == 1)
+			ins->margin = v;
+		else
+			ins->tick = v;
+	}
+	return 0;
+}
+
+int qts_instrument_parse(const char *spec, qts_instrument *ins, char *err)
+{
+	char buf[512], *f[16];
+	int nf = 0;
+	if (strlen(spec) >= sizeof buf) {
+		snprintf(err, 256, "instrument: spec longer than %zu bytes", sizeof buf - 1);
+		return -1;
+	}
+	strcpy(buf, spec);
+	for (char *p = buf; nf < 16;) {
+		f[nf++] = p;
+		char *comma = strchr(p, ',');
+		if (!comma)
+			break;
+		*comma = '\0';
+		p = comma + 1;
+	}
+	if (nf == 16) {
+		snprintf(err, 256, "instrument: too many fields in '%.64s'", spec);
+		return -1;
+	}
+	return from_fields(f, nf, ins, err);
+}
+
+int qts_instrument_add(qts_instrument **list, size_t *n, const qts_instrument *ins, char *err)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*list)[i].symbol, ins->symbol) == 0) {
+			(*list)[i] = *ins; /* the last word wins, as with any flag */
+			return 0;
+		}
+	qts_instrument *nl = realloc(*list, (*n + 1) * sizeof **list);
+	if (!nl) {
+		snprintf(err, 256, "out of memory");
+		return -1;
+	}
+	nl[(*n)++] = *ins;
+	*list = nl;
+	return 0;
+}
+
+int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, char *err)
+{
+	qts_input *in = qts_input_open(path);
+	qts_csv *csv = in ? qts_csv_open(in) : NULL;
+	if (!csv) {
+		snprintf(err, 512, "%s: %s", path, strerror(errno));
+		qts_input_close(in);
+		return -1;
+	}
+	int rc = 0, nf;
+	char **f;
+	size_t *lens;
+	while ((nf = qts_csv_next(csv, &f, &lens)) > 0) {
+		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
+		for (int i = 0; i < nf; i++)
+			if (!f[i])
+				f[i] = "";
+		qts_instrument ins;
+		char e[256];
+		if (from_fields(f, nf, &ins, e) < 0 || qts_instrument_add(list, n, &ins, e) < 0) {
+			snprintf(err, 512, "%s:%ld: %s", path, qts_csv_line(csv), e);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && nf < 0) {
+		snprintf(err, 512, "%s", qts_csv_error(csv));
+		rc = -1;
+	}
+	qts_csv_close(csv);
+	qts_input_close(in);
+	return rc;
+}
