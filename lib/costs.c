@@ -265,7 +265,12 @@ int qts_roll_init(qts_roll *r, int window)
 void qts_roll_push(qts_roll *r, double close, double volume)
 {
 	if (r->last_close > 0 && close > 0) {
-		r->ret[r->iret] = log(close / r->last_close);
+		double ret = log(close / r->last_close);
+		/* Prices at the ends of the double range overflow their ratio;
+		 * the difference of their logs does not. */
+		if (!isfinite(ret))
+			ret = log(close) - log(r->last_close);
+		r->ret[r->iret] = ret;
 		r->iret = (r->iret + 1) % r->window;
 		if (r->nret < r->window)
 			r->nret++;

@@ -441,6 +441,12 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	for (size_t k = 0; k < y->ntgt; k++)
 		want += y->tgt[k].qty;
 	double diff = want - y->pos.qty - working(y);
+	if (!isfinite(diff)) {
+		/* Several strategies' targets can add up past any double. */
+		qts_idset_add(s->ids, o.id);
+		snprintf(why, sizeof why, "targets for %s add up to %g: not a quantity", y->name, want);
+		return update(s, ev->ts, y->name, &o, "rejected", why);
+	}
 	if (fabs(diff) <= EPS) {
 		y->seq--; /* no order: the count is not used */
 		return 0;

@@ -202,6 +202,15 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	echo "$output" | qts cat > /dev/null
 }
 
+@test "numbers too large: targets that add up past a double are rejected, not ordered" {
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,100' \
+		'target,2024-01-01T00:00:00Z,A,1e308,qty,s1' 'target,2024-01-01T00:00:00Z,A,1e308,qty,s2' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/t.csv"
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,s1-A-1,rejected,0,,exposure or equity is not finite (overflow)'
+	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,s2-A-2,rejected,0,,targets for A add up to inf: not a quantity'
+	echo "$output" | none '^fill,'
+}
+
 @test "numbers too large: books that overflow stop the run with the input named, nothing non-finite written" {
 	# Two contracts with no margin, bought at 1: then prices of 1e308
 	# make their total value 2e308, which no double holds.

@@ -123,6 +123,11 @@ int main(void)
 	qts_roll_push(&r, 99, 1.5e308);
 	CHECK(isfinite(qts_roll_adv(&r)), "adv of huge volumes is finite");
 	CHECK_NEAR(qts_roll_adv(&r) / 1.5e308, 1, 1e-15, "adv of huge volumes");
+	/* Prices at both ends of the double range: a ratio of 1e608 would
+	 * be inf, the difference of the logs is 1400.1 or so. */
+	qts_roll_push(&r, 1e-300, 1);
+	qts_roll_push(&r, 1e308, 1);
+	CHECK(isfinite(qts_roll_sigma(&r)), "sigma of extreme prices is finite");
 	qts_roll_free(&r);
 	return tap_done();
 }
