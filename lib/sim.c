@@ -578,6 +578,21 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	return 0;
 }
 
+/* Mark y at price from ev: -1, with the event named in s->error, when the
+ * position's value at that price is beyond a double (the run stops: the
+ * books cannot go on from it). */
+static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
+{
+	y->pos.mark = price;
+	if (y->pos.qty == 0 || (isfinite(qts_pos_value(&y->pos)) && isfinite(qts_pos_unrealized(&y->pos)) &&
+				isfinite(qts_pos_equity(&y->pos))))
+		return 0;
+	snprintf(s->error, sizeof s->error, "%s %s at %.10g: the value of a position of %.10g is not finite (overflow)",
+		 qts_type_name(ev->type), y->name, price, y->pos.qty);
+	s->failed = 1;
+	return -1;
+}
+
 static void tick_clock(qts_sim *s, int64_t t)
 {
 	if (!s->have_clock || t > s->clock)
@@ -599,7 +614,8 @@ static int on_bar(qts_sim *s, const qts_event *ev)
 		      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
 	if (work(s, y, &m, ev->ts) < 0)
 		return -1;
-	y->pos.mark = ev->bar.close;
+	if (mark(s, y, ev, ev->bar.close) < 0)
+		return -1;
 	if (s->o.impact.on)
 		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
 	tick_clock(s, end);
@@ -613,7 +629,8 @@ static int on_tick(qts_sim *s, const qts_event *ev)
 		qts_mkt m = { .type = QTS_TICK, .price = ev->tick.price, .size = ev->tick.size };
 		if (work(s, y, &m, ev->ts) < 0)
 			return -1;
-		y->pos.mark = ev->tick.price;
+		if (mark(s, y, ev, ev->tick.price) < 0)
+			return -1;
 	}
 	tick_clock(s, ev->ts);
 	return 0;
@@ -630,8 +647,8 @@ static int on_quote(qts_sim *s, const qts_event *ev)
 			      .ask_size = ev->quote.ask_size };
 		if (work(s, y, &m, ev->ts) < 0)
 			return -1;
-		if (bid > 0 && ask > 0)
-			y->pos.mark = (bid + ask) / 2;
+		if (bid > 0 && ask > 0 && mark(s, y, ev, bid / 2 + ask / 2) < 0)
+			return -1;
 	}
 	tick_clock(s, ev->ts);
 	return 0;

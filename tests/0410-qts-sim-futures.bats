@@ -129,6 +129,10 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --instrument ES: multiplier: inf is out of range [1e-09, 1e+09]" ]
 	run -2 --separate-stderr qts-sim --instrument ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456,margin=1
 	[ "${stderr_lines[0]}" = "qts-sim: --instrument: symbol 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456...' is longer than 31 bytes" ]
+	run -2 --separate-stderr qts-sim --instrument "ES$(printf ',tick=1%.0s' $(seq 20))"
+	[ "${stderr_lines[0]}" = "qts-sim: --instrument: too many fields in 'ES,tick=1,tick=1,tick=1,tick=1,tick=1,tick=1,tick=1,tick=1,tick='" ]
+	run -2 --separate-stderr qts-sim --instrument "ES,tick=$(printf '1%.0s' $(seq 600))"
+	[ "${stderr_lines[0]}" = "qts-sim: --instrument: spec longer than 511 bytes" ]
 	# later wins: the second spec (margin 500) is the one used
 	run -0 qts-sim --cash 10000 --instrument F,multiplier=1 --instrument F,multiplier=50,margin=500 "$SIM/futures.csv"
 	echo "$output" | grep -qx 'equity,2024-01-05T00:00:00Z,9600,9600,0,0,-400,0'
@@ -232,6 +236,18 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	head -6 "$BATS_TEST_TMPDIR/big.csv" > "$BATS_TEST_TMPDIR/big6.csv"
 	run -1 --separate-stderr qts-sim --instrument A,margin=0 --instrument B,margin=0 "$BATS_TEST_TMPDIR/big6.csv"
 	[ "$stderr" = "qts-sim: end of input: equity at 2024-01-04T00:00:00Z: cash is not finite (overflow)" ]
+	# one position whose value overflows: the bar that marks it is named
+	printf '%s\n' 'order,2024-01-01T00:00:00Z,A,a,buy,2,market,,,gtc,' \
+		'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,10' \
+		'bar,2024-01-03T00:00:00Z,A,1d,1,1e308,1,1e308,10' > "$BATS_TEST_TMPDIR/one.csv"
+	run -1 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/one.csv"
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/one.csv:3: bar A at 1e+308: the value of a position of 2 is not finite (overflow)" ]
+	echo "$output" | none -i 'inf\|nan'
+	# a tick or a quote the same
+	printf '%s\n' 'order,2024-01-01T00:00:00Z,A,a,buy,2,market,,,gtc,' 'tick,2024-01-01T00:00:01Z,A,1,10' \
+		'quote,2024-01-01T00:00:02Z,A,1e308,1.7e308,1,1' > "$BATS_TEST_TMPDIR/q.csv"
+	run -1 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/q.csv"
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/q.csv:3: quote A at 1.35e+308: the value of a position of 2 is not finite (overflow)" ]
 	# msgpack the same
 	run -1 --separate-stderr qts-sim -M --instrument A,margin=0 --instrument B,margin=0 "$BATS_TEST_TMPDIR/big.csv"
 	[[ "$stderr" == *"cash is not finite (overflow)" ]]
