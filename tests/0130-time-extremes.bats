@@ -134,3 +134,11 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 	run -0 --separate-stderr qts-report --json "$T/sim.csv"
 	run -0 --separate-stderr qts-report --html "$T/r.html" "$T/sim.csv"
 }
+
+@test "qts-sim --actions: a date whose day starts before the first time is an error" {
+	printf '1677-09-21T12:00:00Z,X,split,2\n' > "$T/act.csv"
+	run -1 --separate-stderr qts-sim --actions "$T/act.csv" "$T/days.csv"
+	[ "$stderr" = "qts-sim: $T/act.csv:1: the day of '1677-09-21T12:00:00Z' starts before the first time qts can represent" ]
+	printf '1677-09-22,X,split,2\n' > "$T/act.csv"
+	run -0 --separate-stderr qts-sim --actions "$T/act.csv" "$T/days.csv"
+}
