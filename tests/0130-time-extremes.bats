@@ -103,8 +103,8 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 	[[ $output == *"target,2262-04-11T00:00:00Z,X,1,qty,expr"* ]]
 	run -0 --separate-stderr qts-strategy -e 'target = close@1M > 10' --tf 1d "$T/days.csv"
 	for f in days minutes; do
-		qts-strategy -e 'target = close > 10' "$T/$f.csv" | qts-risk --max-orders 2/1h --daily-loss 5 |
-			qts-sim --latency 1d | qts-report > "$T/report.txt"
+		run -0 bash -c "set -o pipefail; qts-strategy -e 'target = close > 10' '$T/$f.csv' |
+			qts-risk --max-orders 2/1h --daily-loss 5 | qts-sim --latency 1d | qts-report"
 	done
 }
 
