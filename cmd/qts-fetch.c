@@ -1,6 +1,7 @@
 /* qts-fetch — market data into the stream: event files, vendor CSV layouts,
  * generated bars; several sources merged in time order. */
 #include "qts_fetch.h"
+#include "qts_time.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -69,7 +70,8 @@ static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
 	if (qts_time_parse(s, strlen(s), &ns) < 0)
 		qts_usage_error(usage, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", name, s);
 	/* --to 2024-06-30 means to the end of that day. */
-	return end_of_day && strlen(s) == 10 ? ns + QTS_NS_PER_DAY : ns + (end_of_day ? 1 : 0);
+	int64_t end; /* past the last time: no bound, as near as a time can say */
+	return qts_time_add(ns, end_of_day && strlen(s) == 10 ? QTS_NS_PER_DAY : end_of_day, &end) ? INT64_MAX : end;
 }
 
 static int parse_hhmm(const char *s, int *min)
@@ -183,7 +185,8 @@ static int open_synth(source *s, const options *o)
 			      .to = o->has_to ? o->to : INT64_MAX, .count = o->count,
 			      .session_open = o->session_open, .session_close = o->session_close, .tz = o->tz };
 	if (!o->has_to && !o->count)
-		so.to = so.from + 366 * QTS_NS_PER_DAY; /* a year by default */
+		if (qts_time_add(so.from, 366 * QTS_NS_PER_DAY, &so.to)) /* a year by default */
+			so.to = INT64_MAX;
 	if (so.tf.unit == 's' || so.tf.unit == 'm' || so.tf.unit == 'h') {
 		int64_t len = (int64_t)(o->session_close - o->session_open) * 60 * QTS_NS_PER_SEC;
 		if (qts_tf_ns(so.tf) > len) {

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: qts-resample [-kpM] [-z ZONE] [-s HH:MM-HH:MM] TF[,TF...] [FILE...]\n"
+	"usage: qts-resample [-kpM] [-z ZONE] [-s HH:MM-HH:MM] [--offset DURATION] TF[,TF...] [FILE...]\n"
 	"  -z, --tz ZONE          day, week and month boundaries in ZONE (default UTC)\n"
-	"  -s, --session HH:MM-HH:MM  keep only intraday inputs within these local hours\n"
+	"  -s, --session HH:MM-HH:MM  keep only intraday inputs within these local hours;\n"
+	"                         an overnight one (17:00-16:00) also starts the trading day\n"
+	"      --offset DURATION  intraday bars start this long after the day's start (30m)\n"
 	"  -p, --partial          write the unfinished last bars at end of input\n"
 	"  -k, --keep             also pass the input bars, ticks and quotes through\n"
 	"  -M, --msgpack          write msgpack (also QTS_FORMAT=msgpack)\n"
@@ -24,6 +26,7 @@ struct opts {
 	size_t ntf;
 	const char *zone;
 	qts_session session;
+	int64_t offset;
 	int has_session, partial, keep, msgpack;
 	char **files;
 	int nfiles;
@@ -57,7 +60,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "tz", required_argument, NULL, 'z' }, { "session", required_argument, NULL, 's' },
 		{ "partial", no_argument, NULL, 'p' }, { "keep", no_argument, NULL, 'k' },
 		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' }, { 0 } };
+		{ "version", no_argument, NULL, 'V' }, { "offset", required_argument, NULL, 'O' }, { 0 } };
 	int c;
 	memset(o, 0, sizeof *o);
 	while ((c = getopt_long(argc, argv, "z:s:pkMh", longopts, NULL)) != -1)
@@ -67,6 +70,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			if (qts_session_parse(optarg, &o->session) != 0)
 				qts_usage_error(usage, "bad session '%s' (want HH:MM-HH:MM)", optarg);
 			o->has_session = 1;
+			break;
+		case 'O':
+			if (qts_duration_parse(optarg, &o->offset) != 0 || o->offset >= QTS_NS_PER_DAY)
+				qts_usage_error(usage, "--offset: '%s' is not a duration under a day (30m, 1h)", optarg);
 			break;
 		case 'p': o->partial = 1; break;
 		case 'k': o->keep = 1; break;
@@ -138,6 +145,9 @@ int main(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	if (qts_clock_init(&clock, o.zone) != 0)
 		qts_usage_error(usage, "unknown time zone '%s'", o.zone);
+	/* An overnight session makes the trading day: it starts at the open,
+	 * the evening before its date. */
+	qts_clock_set_day(&clock, o.has_session && o.session.start > o.session.end ? o.session.start : 0, o.offset);
 
 	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(o.msgpack));
 	qts_rs_conf conf = { o.tf, o.ntf, &clock, o.has_session ? &o.session : NULL, o.keep, put, NULL };

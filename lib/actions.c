@@ -2,6 +2,7 @@
  * --actions: splits, cash dividends, delistings, by date, from a CSV file
  * (plain or gzip). */
 #include "qts_sim.h"
+#include "qts_time.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,7 +32,8 @@ static int parse_row(char **f, int nf, const char *path, long line, qts_action *
 	if (qts_time_parse(f[0], strlen(f[0]), &act->ts) < 0)
 		return fail(err, path, line, "bad date '%s'", f[0]);
 	/* A date means the start of that day, in UTC. */
-	act->ts -= ((act->ts % QTS_NS_PER_DAY) + QTS_NS_PER_DAY) % QTS_NS_PER_DAY;
+	if (qts_time_sub(act->ts, ((act->ts % QTS_NS_PER_DAY) + QTS_NS_PER_DAY) % QTS_NS_PER_DAY, &act->ts))
+		return fail(err, path, line, "the day of '%s' starts before the first time qts can represent", f[0]);
 	if (!*f[1] || strlen(f[1]) >= QTS_SYM_MAX)
 		return fail(err, path, line, "bad symbol '%s'", f[1]);
 	QTS_SET(act->symbol, f[1]);

@@ -1,6 +1,7 @@
 /* bucket.c — the interval of a timeframe that holds an instant, whether
  * one timeframe sums into another, and trading sessions. */
 #include "qts_resample.h"
+#include "qts_time.h"
 
 #include <string.h>
 
@@ -13,23 +14,32 @@ static int64_t floordiv(int64_t a, int64_t b)
 /* 1970-01-01 was a Thursday: Monday 1969-12-29 is day -3. */
 #define MONDAY0 (-3)
 
-void qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end)
+int qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end)
 {
 	const qts_day *d = qts_clock_day(c, t);
 	int64_t num = d->num, first, last;
 	switch (tf.unit) {
 	case 's': case 'm': case 'h': {
+		/* Reckoned from t by the time elapsed in the day (e, exact even
+		 * where the day's start does not fit in ns): boundaries at
+		 * align + k * len, the first and last cut at the day's bounds. */
 		int64_t len = qts_tf_ns(tf);
-		int64_t s = d->start + (t - d->start) / len * len;
-		*start = s;
-		*end = s + len < d->end ? s + len : d->end;
-		return;
+		int64_t frac = t % QTS_NS_PER_SEC;
+		if (frac < 0)
+			frac += QTS_NS_PER_SEC;
+		int64_t e = (floordiv(t, QTS_NS_PER_SEC) - d->start_s) * QTS_NS_PER_SEC + frac;
+		int64_t dl = (d->end_s - d->start_s) * QTS_NS_PER_SEC;
+		int64_t a = c->align + floordiv(e - c->align, len) * len;
+		int64_t b = a + len < dl ? a + len : dl;
+		if (a < 0)
+			a = 0;
+		return qts_time_sub(t, e - a, start) ? -1 : qts_time_add(t, b - e, end) ? -2 : 0;
 	}
 	case 'd':
 		if (tf.n == 1) {
 			*start = d->start;
 			*end = d->end;
-			return;
+			return *start == INT64_MIN ? -1 : *end == INT64_MAX ? -2 : 0;
 		}
 		first = floordiv(num, tf.n) * tf.n;
 		last = first + tf.n;
@@ -54,6 +64,7 @@ void qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end
 	int64_t e = qts_clock_day_start(c, last);
 	*start = s;
 	*end = e;
+	return s == INT64_MIN ? -1 : e == INT64_MAX ? -2 : 0;
 }
 
 /* A nominal length in seconds, to tell "longer" from "does not divide". */
@@ -110,8 +121,9 @@ int qts_session_holds(const qts_session *ss, int64_t tod, int64_t len)
 	int64_t end = tod + len;
 	if (ss->start < ss->end)
 		return tod >= ss->start && (len ? end <= ss->end : tod < ss->end);
-	/* Overnight: the evening part or the morning part of a day. */
+	/* Overnight: the evening part (a bar may run on past midnight) or the
+	 * morning part. */
 	if (tod >= ss->start)
-		return len ? end <= QTS_NS_PER_DAY : 1;
+		return len ? end <= QTS_NS_PER_DAY + ss->end : 1;
 	return len ? end <= ss->end : tod < ss->end;
 }

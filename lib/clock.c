@@ -57,9 +57,9 @@ static int64_t day_start_sec(int64_t d, int64_t g)
 	return first_second_of(d, d * 86400 - 3 * 86400, d * 86400 + 3 * 86400);
 }
 
-static void zone_day(int64_t t, qts_day *day)
+/* The local day holding second s, in seconds. */
+static void zone_lday(int64_t s, qts_lday *day)
 {
-	int64_t s = floordiv(t, QTS_NS_PER_SEC);
 	int32_t off, off0, off1;
 	int64_t d = local_date((time_t)s, &off);
 	int64_t a = day_start_sec(d, d * 86400 - off);
@@ -81,20 +81,79 @@ static void zone_day(int64_t t, qts_day *day)
 		}
 		shift = hi;
 	}
-	day->num = d;
-	day->start = a * QTS_NS_PER_SEC;
-	day->end = b * QTS_NS_PER_SEC;
-	day->shift = shift * QTS_NS_PER_SEC;
-	day->off0 = off0;
-	day->off1 = off1;
+	*day = (qts_lday){ d, a, b, shift, off0, off1 };
 }
 
-static void utc_day(int64_t t, qts_day *day)
+static void local_day(qts_clock *c, int64_t s, qts_lday *day)
 {
-	day->num = floordiv(t, QTS_NS_PER_DAY);
-	day->start = day->num * QTS_NS_PER_DAY;
-	day->end = day->shift = day->start + QTS_NS_PER_DAY;
-	day->off0 = day->off1 = 0;
+	if (!(c->have_lday && s >= c->lday.a && s < c->lday.b)) {
+		if (c->utc) {
+			int64_t d = floordiv(s, 86400);
+			c->lday = (qts_lday){ d, d * 86400, d * 86400 + 86400, d * 86400 + 86400, 0, 0 };
+		} else {
+			zone_lday(s, &c->lday);
+		}
+		c->have_lday = 1;
+	}
+	*day = c->lday;
+}
+
+/* The second at which local day d shows wall-clock second w; a time
+ * skipped by a change of offset moves to the change. */
+static int64_t wall_second(const qts_lday *d, int64_t w)
+{
+	int64_t s = d->a + w;
+	if (s >= d->shift) {
+		int64_t u = s - (d->off1 - d->off0);
+		s = u >= d->shift ? u : d->shift;
+	}
+	return s < d->b ? s : d->b;
+}
+
+/* Seconds to ns; past either end of the range, that end. */
+static int64_t ns_of(int64_t s)
+{
+	int64_t ns;
+	if (__builtin_mul_overflow(s, QTS_NS_PER_SEC, &ns))
+		return s < 0 ? INT64_MIN : INT64_MAX;
+	return ns;
+}
+
+/* The trading day holding second s. */
+static void trading_day(qts_clock *c, int64_t s, qts_day *day)
+{
+	qts_lday l, a, b;
+	local_day(c, s, &l);
+	int64_t start, end, shift;
+	int32_t off0, off1;
+	if (!c->roll) {
+		start = l.a, end = l.b, shift = l.shift, off0 = l.off0, off1 = l.off1;
+		b = l;
+	} else {
+		/* From the roll on date a to the roll on date b. */
+		if (s >= wall_second(&l, c->roll)) {
+			a = l;
+			local_day(c, l.b, &b);
+		} else {
+			b = l;
+			local_day(c, l.a - 1, &a);
+		}
+		start = wall_second(&a, c->roll);
+		end = wall_second(&b, c->roll);
+		off0 = start < a.shift ? a.off0 : a.off1;
+		off1 = end - 1 < b.shift ? b.off0 : b.off1;
+		shift = end;
+		if (off0 != off1)
+			shift = start < a.shift && a.off0 != a.off1 ? a.shift : a.off1 != b.off0 ? b.a : b.shift;
+	}
+	day->num = b.num;
+	day->start_s = start;
+	day->end_s = end;
+	day->start = ns_of(start);
+	day->end = ns_of(end);
+	day->shift = ns_of(shift);
+	day->off0 = off0;
+	day->off1 = off1;
 }
 
 /* A zone name must name a TZif file: glibc takes an unknown name for UTC
@@ -136,40 +195,63 @@ int qts_clock_init(qts_clock *c, const char *zone)
 	return 0;
 }
 
+void qts_clock_set_day(qts_clock *c, int64_t roll, int64_t align)
+{
+	c->roll = roll / QTS_NS_PER_SEC;
+	c->align = align;
+	c->day.start = c->day.end = 0;
+}
+
 const qts_day *qts_clock_day(qts_clock *c, int64_t t)
 {
 	if (t >= c->day.start && t < c->day.end)
 		return &c->day;
-	if (c->utc)
-		utc_day(t, &c->day);
-	else
-		zone_day(t, &c->day);
+	trading_day(c, floordiv(t, QTS_NS_PER_SEC), &c->day);
 	return &c->day;
+}
+
+/* The first second of local date num. */
+static int64_t local_start(qts_clock *c, int64_t num)
+{
+	if (c->utc)
+		return num * 86400;
+	qts_lday d = c->lday;
+	if (c->have_lday && d.num == num)
+		return d.a;
+	/* Noon of that date by the last known offset lies within the date for
+	 * any zone; correct by whole days if not. */
+	int64_t probe = num * 86400 + 43200 - (c->have_lday ? d.off1 : 0);
+	for (int i = 0; i < 4; i++) {
+		local_day(c, probe, &d);
+		if (d.num == num)
+			return d.a;
+		probe += (num - d.num) * 86400;
+	}
+	return d.a;
 }
 
 int64_t qts_clock_day_start(qts_clock *c, int64_t num)
 {
-	if (c->utc)
-		return num * QTS_NS_PER_DAY;
 	const qts_day *d = &c->day;
-	if (d->end > d->start && d->num == num)
+	if (d->end_s > d->start_s && d->num == num)
 		return d->start;
-	/* Noon of that date by the last known offset lies within the date for
-	 * any zone; correct by whole days if not. */
-	int64_t probe = (num * 86400 + 43200 - (d->end > d->start ? d->off1 : 0)) * QTS_NS_PER_SEC;
-	qts_day day;
-	for (int i = 0; i < 4; i++) {
-		zone_day(probe, &day);
-		if (day.num == num)
-			return day.start;
-		probe += (num - day.num) * QTS_NS_PER_DAY;
+	int64_t s = local_start(c, num - (c->roll != 0));
+	if (c->roll) {
+		qts_lday a;
+		local_day(c, s, &a);
+		s = wall_second(&a, c->roll);
 	}
-	return day.start;
+	return ns_of(s);
 }
 
 int64_t qts_clock_tod(qts_clock *c, int64_t t)
 {
-	const qts_day *d = qts_clock_day(c, t);
-	int32_t off = t < d->shift ? d->off0 : d->off1;
-	return t - d->start + (int64_t)(off - d->off0) * QTS_NS_PER_SEC;
+	int64_t s = floordiv(t, QTS_NS_PER_SEC);
+	int64_t frac = t % QTS_NS_PER_SEC;
+	if (frac < 0)
+		frac += QTS_NS_PER_SEC;
+	qts_lday d;
+	local_day(c, s, &d);
+	int32_t off = s < d.shift ? d.off0 : d.off1;
+	return (s - d.a + (off - d.off0)) * QTS_NS_PER_SEC + frac;
 }

@@ -93,7 +93,8 @@ int qts_tf_format(qts_tf tf, char *buf);     /* canonical form, < 16 bytes */
 int64_t qts_tf_ns(qts_tf tf);
 /* The end of the interval of tf that starts at ts: ts plus its length, or
  * for months the same day and time n months later, the day clamped to the
- * month's last (Jan 31 + 1M = Feb 29).  Past the last time there is
+ * month's last (Jan 30 + 1M = Feb 29), and the last day of a month to the
+ * last (Apr 30 + 1M = May 31).  Past the last time there is
  * (2262-04-11), that last time.  Every stage reckons a bar's end so. */
 int64_t qts_tf_end(qts_tf tf, int64_t ts);
 /* Durations for flags such as --latency: `250ms`, `2s`, `1m`, `1500us`. */

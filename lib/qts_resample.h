@@ -8,27 +8,48 @@
 
 /* ---- local days (clock.c) ----------------------------------------------- */
 
-/* One local calendar day: [start, end) in ns UTC.  A day holds at most one
- * change of UTC offset (daylight saving time): off0 before shift, off1
- * from shift on (shift == end when there is none). */
+/* One trading day: [start, end) in ns UTC.  It is the local calendar day,
+ * or with a roll (an overnight session) the day from the roll's wall-clock
+ * time on the date before to that time on its date: the session that opens
+ * Sunday 17:00 is Monday's.  A day holds at most one change of UTC offset
+ * (daylight saving time): off0 before shift, off1 from shift on (shift ==
+ * end when there is none).  Near the ends of the int64 range a bound may
+ * not fit: it is then INT64_MIN or INT64_MAX, which no whole second is,
+ * and start_s and end_s hold it in seconds. */
 typedef struct qts_day {
 	int64_t start, end, shift;
-	int64_t num;        /* the local date, in days since 1970-01-01 */
+	int64_t start_s, end_s;
+	int64_t num;        /* its date, in days since 1970-01-01 */
 	int32_t off0, off1; /* UTC offsets in seconds */
 } qts_day;
+
+/* A local calendar day, in seconds (clock.c's own). */
+typedef struct qts_lday {
+	int64_t num, a, b, shift;
+	int32_t off0, off1;
+} qts_lday;
 
 /* UTC, or a zone of the system zoneinfo.  A zone is process-wide (it sets
  * TZ), so one program uses one zone. */
 typedef struct qts_clock {
 	int utc;
-	qts_day day; /* the last day asked for: most questions hit it */
+	int64_t roll;  /* wall-clock seconds at which the next trading day starts; 0: midnight */
+	int64_t align; /* intraday intervals count from this long after the day's start (ns) */
+	qts_day day;   /* the last trading day asked for: most questions hit it */
+	qts_lday lday; /* the last local day looked up */
+	int have_lday;
 } qts_clock;
 
 /* NULL, "" or "UTC" is UTC.  0, or -1 when the zone is not installed. */
 int qts_clock_init(qts_clock *c, const char *zone);
-/* The local day holding instant t. */
+/* Trading days start at wall-clock time roll (ns since midnight, < 1d) on
+ * the date before; 0 (the default) is midnight.  Intraday intervals count
+ * from align (ns, < 1d) after the day's start. */
+void qts_clock_set_day(qts_clock *c, int64_t roll, int64_t align);
+/* The trading day holding instant t. */
 const qts_day *qts_clock_day(qts_clock *c, int64_t t);
-/* The first instant of local date num (days since 1970-01-01). */
+/* The first instant of trading date num (days since 1970-01-01); INT64_MIN
+ * or INT64_MAX when it does not fit. */
 int64_t qts_clock_day_start(qts_clock *c, int64_t num);
 /* Wall-clock time of day at t, in ns since local midnight. */
 int64_t qts_clock_tod(qts_clock *c, int64_t t);
@@ -36,10 +57,12 @@ int64_t qts_clock_tod(qts_clock *c, int64_t t);
 /* ---- intervals of timeframes (bucket.c) ---------------------------------- */
 
 /* The interval [*start, *end) of timeframe tf that holds t.  Days, weeks
- * (from Monday) and months (calendar) follow the clock's local dates;
- * seconds, minutes and hours count from local midnight, and the last
- * one of a day ends at midnight when tf does not divide the day. */
-void qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end);
+ * (from Monday) and months (calendar) follow the clock's trading dates;
+ * seconds, minutes and hours count from the start of the trading day plus
+ * the clock's align, and the first and last of a day are cut at its
+ * bounds.  0, or when a bound is outside the int64 range -1 (the start)
+ * or -2 (the end). */
+int qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end);
 /* Whether bars of tf in can be summed into bars of tf out: 0, or -1 with
  * the reason in err (at least 128 bytes). */
 int qts_tf_fits(qts_tf in, qts_tf out, char *err);

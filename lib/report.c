@@ -363,7 +363,7 @@ int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n)
 		qts_num_format(t[i].commission, c);
 		qts_num_format(t[i].pnl, p);
 		qts_num_format(t[i].ret, r);
-		qts_num_format((double)(t[i].exit_ts - t[i].entry_ts) / (double)QTS_NS_PER_DAY, h);
+		qts_num_format(((double)t[i].exit_ts - (double)t[i].entry_ts) / (double)QTS_NS_PER_DAY, h);
 		csv_field(f, t[i].symbol);
 		fprintf(f, ",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", t[i].dir > 0 ? "long" : "short", q, a,
 			b, ep, xp, c, p, r, h);

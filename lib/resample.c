@@ -4,6 +4,7 @@
  * input's timeframe is parsed only when it changes, and an interval's end
  * is kept so a bar costs one comparison per timeframe. */
 #include "qts_resample.h"
+#include "qts_time.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ struct qts_resampler {
 	qts_symtab *syms;       /* iterated in order of first appearance */
 	sym *cur;               /* the last symbol seen */
 	int plain;              /* no session, no --keep */
+	int intraday;           /* some timeframe is of seconds, minutes or hours */
 	qts_event out;
 	char err[256];
 };
@@ -80,6 +82,7 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	for (size_t i = 0; i < conf->ntf; i++) {
 		r->tf[i] = conf->tf[i];
 		qts_tf_format(conf->tf[i], r->tfname[i]);
+		r->intraday |= strchr("smh", conf->tf[i].unit) != NULL;
 	}
 	r->conf.tf = r->tf;
 	r->plain = !conf->session && !conf->keep;
@@ -170,6 +173,17 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 			return -1;
 		}
 	}
+	/* Intraday bars must not straddle the start of an intraday interval,
+	 * counted from the trading day's start (an overnight session's open)
+	 * plus the offset. */
+	int64_t len = qts_tf_ns(in);
+	int64_t at = (r->conf.clock->roll * QTS_NS_PER_SEC + r->conf.clock->align) % QTS_NS_PER_DAY;
+	if (strchr("smh", in.unit) && r->intraday && at % len) {
+		at /= QTS_NS_PER_SEC;
+		snprintf(r->err, sizeof r->err, "%s: bars of %s straddle the start of intervals at %02d:%02d:%02d",
+			 s->name, ev->bar.tf, (int)(at / 3600), (int)(at / 60 % 60), (int)(at % 60));
+		return -1;
+	}
 	QTS_SET(s->intf, ev->bar.tf);
 	s->in = in;
 	s->inlen = qts_tf_ns(in);
@@ -199,7 +213,13 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 	switch (ev->type) {
 	case QTS_BAR:
 		o = ev->bar.open, h = ev->bar.high, l = ev->bar.low, c = ev->bar.close, v = ev->bar.volume;
-		known = s->inlen ? ev->ts + s->inlen : qts_tf_end(s->in, ev->ts);
+		if (s->inlen ? qts_time_add(ev->ts, s->inlen, &known) : qts_tf_end_checked(s->in, ev->ts, &known)) {
+			char why[QTS_TIME_WHY], what[24];
+			snprintf(what, sizeof what, "+ %s", s->intf);
+			snprintf(r->err, sizeof r->err, "%s: bar: %s", s->name,
+				 qts_time_range_why(ev->ts, what, 1, why));
+			return -1;
+		}
 		len = known - ev->ts;
 		/* A bar's middle places it: daily bars stamped at 00:00 UTC
 		 * or at local midnight land on the same local date. */
@@ -220,8 +240,11 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		         qts_type_name(ev->type), a);
 		return -1;
 	}
-	if (!s->seen)
+	if (!s->seen) {
 		s->next_end = INT64_MAX;
+		for (size_t i = 0; i < r->conf.ntf; i++)
+			s->s[i].floor = INT64_MIN; /* nothing written yet, even before 1970 */
+	}
 	s->seen = 1;
 	s->last = pos;
 
@@ -246,7 +269,17 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 				         s->name, qts_type_name(ev->type), a, r->tfname[i]);
 				return -1;
 			}
-			qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
+			int rc = qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
+			if (rc != 0) {
+				char a[40], edge[40];
+				qts_time_format(ev->ts, a);
+				qts_time_format(rc == -1 ? INT64_MIN : INT64_MAX, edge);
+				snprintf(r->err, sizeof r->err,
+					 "%s: %s %s: its %s bar would %s %s, the %s time qts can represent",
+					 s->name, qts_type_name(ev->type), a, r->tfname[i],
+					 rc == -1 ? "start before" : "end past", edge, rc == -1 ? "first" : "last");
+				return -1;
+			}
 			b->open = 1;
 			s->nopen++;
 			if (b->end < s->next_end)
@@ -268,8 +301,10 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 {
 	sym *s = r->cur;
 	if (s && s->plain_bars && ev->type == QTS_BAR && s->nopen == r->conf.ntf) {
-		int64_t known = ev->ts + s->inlen, pos = ev->ts + s->inlen / 2;
-		if (pos > s->last && known < s->next_end && same_str(s->name, ev->symbol, sizeof s->name) &&
+		/* known fits (else put_any says so), and pos, before it, too. */
+		int64_t known, pos;
+		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end &&
+		    (pos = ev->ts + s->inlen / 2) > s->last && same_str(s->name, ev->symbol, sizeof s->name) &&
 		    same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
 			for (size_t i = 0; i < r->conf.ntf; i++)

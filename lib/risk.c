@@ -4,6 +4,7 @@
  * to each target and order; exits generated from prices.  Everything is a
  * function of the input, so the output is deterministic. */
 #include "qts_risk.h"
+#include "qts_time.h"
 
 #include <errno.h>
 #include <math.h>
@@ -591,7 +592,7 @@ static int check_portfolio(qts_risk *r)
 /* A new UTC day restarts the daily loss limit. */
 static int new_day(qts_risk *r, int64_t ts)
 {
-	int64_t day = ts >= 0 ? ts / QTS_NS_PER_DAY : -((-ts + QTS_NS_PER_DAY - 1) / QTS_NS_PER_DAY);
+	int64_t day = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
 	if (r->have_day && day == r->day)
 		return 0;
 	int was = r->have_day && r->daily_breached;
@@ -766,7 +767,8 @@ static int rate_full(const qts_risk *r)
 	if (r->c.max_orders <= 0 || r->nrate < r->c.max_orders)
 		return 0;
 	/* The oldest of the last N approvals is the one about to be replaced. */
-	return r->now - r->rate[r->irate] < r->c.order_window;
+	int64_t since;
+	return qts_time_sub(r->now, r->rate[r->irate], &since) == 0 && since < r->c.order_window;
 }
 
 static void rate_note(qts_risk *r)
@@ -939,7 +941,10 @@ static int64_t bar_known(qts_risk *r, const qts_event *ev)
 		QTS_SET(s->tf, ev->bar.tf);
 		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
 	}
-	return s->tf_ns > 0 ? ev->ts + s->tf_ns : qts_event_known(ev);
+	int64_t end;
+	if (s->tf_ns > 0)
+		return qts_time_add(ev->ts, s->tf_ns, &end) == 0 ? end : INT64_MAX; /* as qts_tf_end */
+	return qts_event_known(ev);
 }
 
 int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg)

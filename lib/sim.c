@@ -3,6 +3,7 @@
  * and equity is written once per bar close time.  qts-sim(1) documents the
  * rules; this file is their one implementation. */
 #include "qts_sim.h"
+#include "qts_time.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -334,7 +335,13 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 	if (refuse(s, y, o, why, sizeof why))
 		return update(s, ts, y->name, o, "rejected", why);
 	int64_t t = s->have_clock && s->clock > ts ? s->clock : ts;
-	o->eligible = t + s->o.latency;
+	if (qts_time_add(t, s->o.latency, &o->eligible) != 0) {
+		/* It could never fill: say so rather than wrap into the past. */
+		char lat[QTS_DURATION_MAX], what[QTS_DURATION_MAX + 16];
+		qts_duration_format(s->o.latency, lat);
+		snprintf(what, sizeof what, "+ latency %s", lat);
+		return update(s, ts, y->name, o, "rejected", qts_time_range_why(t, what, 1, why));
+	}
 	o->day = floor_div(o->eligible, QTS_NS_PER_DAY);
 	if (y->nord == y->cord) {
 		y->cord = y->cord ? 2 * y->cord : 4;

@@ -4,6 +4,7 @@
  * seed gives the same bars on every machine: the generator (xoshiro256**)
  * and the arithmetic are fixed, and prices are rounded to cents. */
 #include "qts_fetch.h"
+#include "qts_time.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -171,7 +172,8 @@ static int advance_time(qts_synth *s)
 		else
 			while (weekday(s->day) >= 5)
 				s->day++;
-		s->t = s->day * QTS_NS_PER_DAY;
+		if (qts_time_mul(s->day, QTS_NS_PER_DAY, &s->t))
+			return 1; /* past the last time: qts_synth_next says so */
 		return s->t < s->o.to;
 	}
 	if (s->started && s->t + 2 * s->step <= s->t_end) {
@@ -187,8 +189,9 @@ static int advance_time(qts_synth *s)
 		if (weekday(s->day) >= 5)
 			continue;
 		int64_t mid = local_midnight(s->day, s->o.tz);
-		s->t = mid + (int64_t)s->o.session_open * 60 * QTS_NS_PER_SEC;
-		s->t_end = mid + (int64_t)s->o.session_close * 60 * QTS_NS_PER_SEC;
+		if (qts_time_add(mid, (int64_t)s->o.session_open * 60 * QTS_NS_PER_SEC, &s->t) ||
+		    qts_time_add(mid, (int64_t)s->o.session_close * 60 * QTS_NS_PER_SEC, &s->t_end))
+			return 1; /* past the last time: qts_synth_next says so */
 		if (s->t < s->o.from)
 			continue;
 		if (s->t >= s->o.to)

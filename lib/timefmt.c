@@ -2,7 +2,7 @@
  * timeframes and durations.  Civil-date arithmetic follows Howard Hinnant's
  * days_from_civil algorithm, which is exact for every proleptic Gregorian
  * date and needs no time zone database. */
-#include "qts.h"
+#include "qts_time.h"
 
 #include <string.h>
 #include <time.h>
@@ -251,26 +251,41 @@ int64_t qts_tf_ns(qts_tf tf)
 	return ns;
 }
 
-int64_t qts_tf_end(qts_tf tf, int64_t ts)
+int qts_tf_end_checked(qts_tf tf, int64_t ts, int64_t *end)
 {
-	int64_t end;
 	if (tf.unit != 'M')
-		return __builtin_add_overflow(ts, qts_tf_ns(tf), &end) ? INT64_MAX : end;
+		return qts_time_add(ts, qts_tf_ns(tf), end);
+	/* The day and the time of day, floored (ts may be before 1970). */
+	int64_t rest = ts % QTS_NS_PER_DAY;
+	if (rest < 0)
+		rest += QTS_NS_PER_DAY;
 	int64_t days = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
-	int64_t rest = ts - days * QTS_NS_PER_DAY;
 	int y;
 	unsigned m, d;
 	qts_civil_from_days(days, &y, &m, &d);
 	int64_t idx = (int64_t)y * 12 + m - 1 + tf.n;
 	int ny = (int)(idx / 12 - (idx % 12 < 0));
 	unsigned nm = (unsigned)(idx - (int64_t)ny * 12) + 1;
-	/* Clamp the day to the target month (Jan 31 + 1M = Feb 29). */
 	int64_t first = qts_days_from_civil(ny, nm, 1);
 	int64_t after = qts_days_from_civil(nm == 12 ? ny + 1 : ny, nm == 12 ? 1 : nm + 1, 1);
-	int64_t nd = first + d - 1 < after ? first + d - 1 : after - 1;
-	if (__builtin_mul_overflow(nd, QTS_NS_PER_DAY, &end) || __builtin_add_overflow(end, rest, &end))
-		return INT64_MAX;
-	return end;
+	/* The same day of the month, clamped to the target month (Jan 30 +
+	 * 1M = Feb 29); the last day of a month goes to the last day (Apr 30
+	 * + 1M = May 31): a month that starts at local midnight east of UTC,
+	 * or at an evening session's open, starts on the last UTC day of the
+	 * month before, and must end on the last of its own. */
+	int last = qts_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - days == 1;
+	int64_t nd = last || first + d - 1 >= after ? after - 1 : first + d - 1;
+	int64_t t;
+	if (qts_time_mul(nd, QTS_NS_PER_DAY, &t) || qts_time_add(t, rest, &t))
+		return -1;
+	*end = t;
+	return 0;
+}
+
+int64_t qts_tf_end(qts_tf tf, int64_t ts)
+{
+	int64_t end;
+	return qts_tf_end_checked(tf, ts, &end) == 0 ? end : INT64_MAX;
 }
 
 int qts_duration_parse(const char *s, int64_t *ns)
@@ -311,5 +326,9 @@ int64_t qts_local_to_utc(int64_t wall)
 	struct tm tm = { .tm_year = c.y - 1900, .tm_mon = (int)c.m - 1, .tm_mday = (int)c.d,
 			 .tm_hour = (int)(c.sod / 3600), .tm_min = (int)(c.sod / 60 % 60), .tm_sec = (int)(c.sod % 60),
 			 .tm_isdst = -1 };
-	return (int64_t)mktime(&tm) * QTS_NS_PER_SEC + c.frac;
+	/* Past either end of the range, the end itself (synth days only). */
+	int64_t t;
+	if (qts_time_mul((int64_t)mktime(&tm), QTS_NS_PER_SEC, &t) || qts_time_add(t, c.frac, &t))
+		return wall < 0 ? INT64_MIN : INT64_MAX;
+	return t;
 }

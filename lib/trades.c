@@ -99,7 +99,7 @@ static int record(qts_trades *t, const qts_trip *trip)
 	qts_trade_stats *s = &t->st;
 	s->trades++;
 	s->pnl += trip->pnl;
-	s->holding_ns += (double)(trip->exit_ts - trip->entry_ts);
+	s->holding_ns += (double)trip->exit_ts - (double)trip->entry_ts;
 	if (trip->pnl > 0) {
 		s->wins++;
 		s->gross_win += trip->pnl;

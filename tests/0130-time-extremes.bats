@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# Times near the ends of int64 nanoseconds (1677-09-21T00:12:43.145224192Z
+# to 2262-04-11T23:47:16.854775807Z), which the readers accept, through every
+# stage: a correct result, or exit 1 naming the event whose bar end, latency
+# or day boundary has no time; never a wrapped time (under the sanitizer
+# build, never an overflow).
+
+load helper
+
+setup() {
+	T=$(mktemp -d)
+	# Daily bars at both ends: the last one's end (2262-04-12) has no time.
+	cat > "$T/days.csv" <<-'EOS'
+	bar,1677-09-22T00:00:00Z,X,1d,10,11,9,10,100
+	bar,1677-09-23T00:00:00Z,X,1d,10,11,9,10.5,100
+	bar,1677-09-24T00:00:00Z,X,1d,10,11,9,10,100
+	bar,2262-04-09T00:00:00Z,X,1d,10,11,9,10,100
+	bar,2262-04-10T00:00:00Z,X,1d,10,11,9,11,100
+	bar,2262-04-11T00:00:00Z,X,1d,10,12,9,12,100
+	EOS
+	# Minute bars at both ends: the first minute there is, the last whole one.
+	cat > "$T/minutes.csv" <<-'EOS'
+	bar,1677-09-21T00:13:00Z,X,1m,10,11,9,10,100
+	bar,1677-09-21T00:14:00Z,X,1m,10,11,9,10.5,100
+	bar,2262-04-11T23:45:00Z,X,1m,10,11,9,10,100
+	bar,2262-04-11T23:46:00Z,X,1m,10,11,9,11,100
+	EOS
+}
+
+teardown() {
+	rm -rf "$T"
+}
+
+LAST=2262-04-11T23:47:16.854775807Z
+FIRST=1677-09-21T00:12:43.145224192Z
+
+@test "qts-resample: a bar whose interval has no time is an error naming it" {
+	run -1 --separate-stderr qts-resample 1h "$T/minutes.csv"
+	[ "$stderr" = "qts-resample: $T/minutes.csv:1: X: bar 1677-09-21T00:13:00Z: its 1h bar would start before $FIRST, the first time qts can represent" ]
+	tail -n 2 "$T/minutes.csv" > "$T/late.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/late.csv"
+	[ "$stderr" = "qts-resample: $T/late.csv:1: X: bar 2262-04-11T23:45:00Z: its 1h bar would end past $LAST, the last time qts can represent" ]
+	for tf in 1d 1w 1M; do
+		run -1 --separate-stderr qts-resample "$tf" "$T/minutes.csv"
+		[[ $stderr == *"its $tf bar would start before $FIRST"* ]]
+	done
+	# A 1d bar whose own end has no time.
+	run -1 --separate-stderr qts-resample -p 1d "$T/days.csv"
+	[ "$stderr" = "qts-resample: $T/days.csv:6: X: bar: 2262-04-11T00:00:00Z + 1d is past $LAST, the last time qts can represent" ]
+	# What fits is right: the 2m bar of 23:44, not the one of 23:46.
+	run -1 --separate-stderr qts-resample -p 2m "$T/late.csv"
+	[ "$output" = "bar,2262-04-11T23:44:00Z,X,2m,10,11,9,10,100" ]
+	[ "$stderr" = "qts-resample: $T/late.csv:2: X: bar 2262-04-11T23:46:00Z: its 2m bar would end past $LAST, the last time qts can represent" ]
+	run -0 --separate-stderr qts-resample -p 1m "$T/late.csv"
+	[ "$output" = "$(cat "$T/late.csv")" ]
+	sed -n '2,3p' "$T/days.csv" > "$T/early.csv"
+	run -0 --separate-stderr qts-resample -p 1d "$T/early.csv"
+	[ "$output" = "$(cat "$T/early.csv")" ]
+}
+
+@test "qts-resample: a symbol's first bar before 1970 is not in a bar already written" {
+	printf 'bar,1969-12-31T23:00:00Z,X,1h,1,1,1,1,1\n' > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -p 1d,1w,1M "$T/in.csv"
+	[ "$output" = "bar,1969-12-31T00:00:00Z,X,1d,1,1,1,1,1
+bar,1969-12-01T00:00:00Z,X,1M,1,1,1,1,1
+bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
+}
+
+@test "qts-resample: a tick at the first and at the last time" {
+	printf 'tick,%s,X,10,1\ntick,%s,X,11,1\n' "$FIRST" "$LAST" > "$T/in.csv"
+	for tf in 1s 1d 1M; do
+		run -1 --separate-stderr qts-resample -p "$tf" "$T/in.csv"
+		[[ $stderr == *"tick $FIRST: its $tf bar would start before $FIRST"* ]]
+	done
+}
+
+@test "qts-sim: an order whose latency runs past the last time is rejected, never filled early" {
+	qts-strategy -e 'target = close > 10' "$T/minutes.csv" > "$T/t.csv"
+	run -0 --separate-stderr qts-sim --latency 1m "$T/t.csv"
+	# The target at 23:47:00 (the last bar's end) would be working from
+	# 23:48:00, which has no time.
+	[[ $output == *'update,2262-04-11T23:47:00Z,X,expr-X-3,rejected,0,,"2262-04-11T23:47:00Z + latency 1m is past '$LAST', the last time qts can represent"'* ]]
+	[[ $output != *"fill,2262-04-11T23:47:00Z,X,expr-X-3"* ]]
+	# Latency within the range still delays: the order of 1677 fills in 2262.
+	run -0 --separate-stderr qts-sim --latency 1h "$T/t.csv"
+	[[ $output == *"fill,2262-04-11T23:45:00Z,X,expr-X-1,buy,1,10"* ]]
+}
+
+@test "qts-risk: daily and rate rules at both ends" {
+	qts-strategy -e 'target = close > 10' "$T/minutes.csv" > "$T/t.csv"
+	run -0 --separate-stderr qts-risk --daily-loss 1 --max-orders 1/1h "$T/t.csv"
+	# The one approval of 1677 does not count against 2262 (no wrap), the
+	# one of 23:46 does against 23:47.
+	[[ $output == *"target,2262-04-11T23:46:00Z,X,0,qty,expr"* ]]
+	[[ $output == *"risk,2262-04-11T23:47:00Z,X,max-orders,reject,target 1 qty: more than 1 in 3600s"* ]]
+	qts-strategy -e 'target = close > 10' "$T/days.csv" > "$T/d.csv"
+	run -0 --separate-stderr qts-risk --daily-loss 1 --max-orders 1/1d --stop-loss 0.01 "$T/d.csv"
+}
+
+@test "qts-strategy and a whole pipeline: bar ends past the last time are the last time" {
+	run -0 --separate-stderr qts-strategy -e 'target = close > 10.2' "$T/days.csv"
+	[[ $output == *"target,1677-09-24T00:00:00Z,X,1,qty,expr"* ]]
+	[[ $output == *"target,2262-04-11T00:00:00Z,X,1,qty,expr"* ]]
+	run -0 --separate-stderr qts-strategy -e 'target = close@1M > 10' --tf 1d "$T/days.csv"
+	for f in days minutes; do
+		run -0 bash -c "set -o pipefail; qts-strategy -e 'target = close > 10' '$T/$f.csv' |
+			qts-risk --max-orders 2/1h --daily-loss 5 | qts-sim --latency 1d | qts-report"
+	done
+}
+
+@test "qts-fetch: --to and synth near the last time" {
+	run -0 --separate-stderr qts-fetch --to 2262-04-11 "$T/days.csv"
+	[ "${#lines[@]}" -eq 6 ]
+	run -1 --separate-stderr qts-fetch --from 2262-04-01 synth:X
+	[ "${#lines[@]}" -eq 7 ]
+	[ "$stderr" = "qts-fetch: synth:X: the bars asked for run past 2262-04-11, the last time there is" ]
+	run -1 --separate-stderr qts-fetch --from 2262-04-11T20:00:00Z --tf 1h --session 00:00-24:00 synth:X
+	[ "$stderr" = "qts-fetch: synth:X: the bars asked for run past 2262-04-11, the last time there is" ]
+}
+
+@test "qts-report: a round trip from 1677 to 2262 is held 213499 days" {
+	# Bought at the open of 1677-09-24, sold at the open of 2262-04-10:
+	# 213499 days apart (Python's datetime.date subtraction).
+	cat > "$T/rt.csv" <<-'EOS'
+	bar,1677-09-22T00:00:00Z,X,1d,10,11,9,10,100
+	bar,1677-09-23T00:00:00Z,X,1d,10,11,9,11,100
+	bar,1677-09-24T00:00:00Z,X,1d,10,11,9,11,100
+	bar,2262-04-09T00:00:00Z,X,1d,10,11,9,10,100
+	bar,2262-04-10T00:00:00Z,X,1d,10,11,9,10,100
+	EOS
+	qts-strategy -e 'target = close > 10.5' "$T/rt.csv" | qts-sim > "$T/sim.csv"
+	run -0 --separate-stderr qts-report "$T/sim.csv"
+	[[ $output == *"Average holding (days)               213499.0"* ]]
+	run -0 --separate-stderr qts-report --json "$T/sim.csv"
+	run -0 --separate-stderr qts-report --html "$T/r.html" "$T/sim.csv"
+}
+
+@test "qts-sim --actions: a date whose day starts before the first time is an error" {
+	printf '1677-09-21T12:00:00Z,X,split,2\n' > "$T/act.csv"
+	run -1 --separate-stderr qts-sim --actions "$T/act.csv" "$T/days.csv"
+	[ "$stderr" = "qts-sim: $T/act.csv:1: the day of '1677-09-21T12:00:00Z' starts before the first time qts can represent" ]
+	printf '1677-09-22,X,split,2\n' > "$T/act.csv"
+	run -0 --separate-stderr qts-sim --actions "$T/act.csv" "$T/days.csv"
+}
