@@ -32,6 +32,7 @@ static void on_bus_error(int sig, siginfo_t *info, void *context)
 		return;
 	}
 	static const char what[] = ": an input file was cut short while being read\n";
+	qts_outfile_remove_pending();
 	struct iovec msg[2] = { { (void *)qts_progname, strlen(qts_progname) }, { (void *)what, sizeof what - 1 } };
 	if (writev(STDERR_FILENO, msg, 2) < 0)
 		_exit(QTS_EXIT_FAIL);
@@ -52,6 +53,10 @@ void qts_init(const char *argv0)
 	struct sigaction bus = { .sa_sigaction = on_bus_error, .sa_flags = SA_SIGINFO };
 	sigemptyset(&bus.sa_mask);
 	sigaction(SIGBUS, &bus, NULL);
+	/* Past a file-size limit (ulimit -f) a write fails with EFBIG and is
+	 * reported like any failed write, with whole records left, instead of
+	 * the process dying mid-record. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static void vwarn(const char *fmt, va_list ap)

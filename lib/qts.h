@@ -40,6 +40,29 @@ extern volatile int qts_interrupted;
 /* How many input files are mapped into memory now (input.c). */
 extern volatile int qts_inputs_mapped;
 
+/* ---- files written whole (outfile.c) ------------------------------------ */
+
+/* A file written whole or not at all: through a temporary beside it
+ * (mkstemp, O_EXCL, never through a link), synced and renamed over the
+ * target, which keeps its mode; a symbolic link at the target is replaced,
+ * not followed.  A target that is a fifo or device is written in place.
+ * The temporary is removed on every way out, fatal signals included. */
+typedef struct qts_outfile {
+	FILE *fp;         /* write here between open and commit */
+	const char *path; /* the target, as given */
+	int slot;         /* the temporary's slot, -1 when in place */
+	int in_place;
+} qts_outfile;
+/* 0, or -1 with a message naming the target in err. */
+int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen);
+/* Flush, sync, rename into place: 0, or -1 with err (the target is left
+ * as it was). */
+int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen);
+/* Give up: close and remove the temporary, the target untouched. */
+void qts_outfile_abort(qts_outfile *of);
+/* Remove every temporary now (async-signal-safe; for fatal handlers). */
+void qts_outfile_remove_pending(void);
+
 /* ---- numbers from the command line (args.c) ---------------------------- */
 
 /* Each returns 0 and stores the value, or -1 with a message in err
