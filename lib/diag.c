@@ -11,10 +11,13 @@
 
 const char *qts_progname = "qts";
 volatile int qts_interrupted;
+void (*volatile qts_interrupt_hook)(int sig);
 
 static void on_signal(int sig)
 {
 	qts_interrupted = sig;
+	if (qts_interrupt_hook)
+		qts_interrupt_hook(sig);
 }
 
 volatile int qts_inputs_mapped;

@@ -37,6 +37,9 @@ _Noreturn void qts_print_version(void);
 int qts_close_stdout(void);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
+/* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,
+ * when not NULL (the plugin host bounds a plugin's time so). */
+extern void (*volatile qts_interrupt_hook)(int sig);
 /* How many input files are mapped into memory now (input.c). */
 extern volatile int qts_inputs_mapped;
 
