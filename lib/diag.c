@@ -62,14 +62,60 @@ void qts_init(const char *argv0)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
+size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+	if (outlen == 0)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 :
+			     c >= 0xf0 && c < 0xf5 ? 4 : 0;
+		int whole = len > 0 && i + len <= n;
+		for (size_t k = 1; whole && k < len; k++)
+			whole = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+		/* overlong forms and UTF-16 surrogates are not text either */
+		if (whole && len == 3)
+			whole = !(c == 0xe0 && (unsigned char)s[i + 1] < 0xa0) &&
+				!(c == 0xed && (unsigned char)s[i + 1] >= 0xa0);
+		if (whole && len == 4)
+			whole = !(c == 0xf0 && (unsigned char)s[i + 1] < 0x90) &&
+				!(c == 0xf4 && (unsigned char)s[i + 1] >= 0x90);
+		if (whole && len == 1 && (c < 0x20 || c == 0x7f))
+			whole = 0;
+		if (whole) {
+			if (o + len >= outlen)
+				break;
+			memcpy(out + o, s + i, len);
+			o += len;
+			i += len;
+		} else {
+			if (o + 4 >= outlen)
+				break;
+			static const char hex[] = "0123456789abcdef";
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 static void vwarn(const char *fmt, va_list ap)
 {
-	char buf[1024];
+	char raw[1024];
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	/* Messages quote what they were given (file names, fields, plugin
+	 * logs): control bytes and broken UTF-8 in it are shown as \xNN,
+	 * never sent to the terminal as they are. */
+	char buf[4200];
 	int n = snprintf(buf, sizeof buf, "%s: ", qts_progname);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		n = 0;
-	vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
-	size_t len = strlen(buf);
+	size_t len = (size_t)n + qts_escape_text(raw, strlen(raw), buf + n, sizeof buf - (size_t)n - 1);
 	buf[len++] = '\n';
 	/* One write, so messages of concurrent stages do not interleave. */
 	ssize_t w = write(STDERR_FILENO, buf, len);

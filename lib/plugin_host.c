@@ -138,32 +138,6 @@ static void guard_once(void)
 #define HOST_IN() (inside.in_host++)
 #define HOST_OUT() (inside.in_host--)
 
-/* Text from the plugin in a message: control bytes and broken UTF-8 as
- * escapes, so it cannot drive the terminal; at most outlen - 1 bytes. */
-static void quote_text(const char *s, char *out, size_t outlen)
-{
-	size_t o = 0;
-	for (const unsigned char *u = (const unsigned char *)s; *u && o + 5 < outlen; u++) {
-		if (*u < 0x20 || *u == 0x7f || *u >= 0x80) {
-			/* UTF-8 sequences that are whole and valid pass as they are */
-			int len = *u >= 0xf0 && *u < 0xf5 ? 4 : *u >= 0xe0 ? 3 : *u >= 0xc2 && *u < 0xe0 ? 2 : 0;
-			int ok = len > 0 && o + (size_t)len < outlen;
-			for (int k = 1; ok && k < len; k++)
-				ok = (u[k] & 0xc0) == 0x80;
-			if (ok) {
-				memcpy(out + o, u, (size_t)len);
-				o += (size_t)len;
-				u += len - 1;
-				continue;
-			}
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", *u);
-		} else {
-			out[o++] = (char)*u;
-		}
-	}
-	out[o] = '\0';
-}
-
 /* A symbol or id the stream can carry whole: not empty, no control byte,
  * shorter than its field.  0, or -1 with why. */
 static int check_name(const char *s, size_t max, const char **why)
@@ -197,7 +171,7 @@ static int host_target(void *ctx, const char *symbol, double target, const char 
 	const char *why = NULL;
 	char q[QTS_SYM_MAX * 4 + 8];
 	if (check_name(symbol, QTS_SYM_MAX, &why) < 0) {
-		quote_text(symbol ? symbol : "", q, sizeof q);
+		snprintf(q, sizeof q, "%s", symbol ? symbol : "");
 		qts_warn("%s: target refused: symbol \"%s\" is %s (at most %d bytes, no control characters)",
 			 p->c.path, q, why, QTS_SYM_MAX - 1);
 		return -1;
@@ -238,13 +212,13 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	const char *why = NULL;
 	char q[QTS_ID_MAX * 4 + 8];
 	if (check_name(o->symbol, QTS_SYM_MAX, &why) < 0) {
-		quote_text(o->symbol ? o->symbol : "", q, sizeof q);
+		snprintf(q, sizeof q, "%s", o->symbol ? o->symbol : "");
 		qts_warn("%s: order refused: symbol \"%s\" is %s (at most %d bytes, no control characters)",
 			 p->c.path, q, why, QTS_SYM_MAX - 1);
 		return -1;
 	}
 	if (o->id && o->id[0] && check_name(o->id, QTS_ID_MAX, &why) < 0) {
-		quote_text(o->id, q, sizeof q);
+		snprintf(q, sizeof q, "%s", o->id);
 		qts_warn("%s: order refused: id \"%s\" is %s (at most %d bytes, no control characters)",
 			 p->c.path, q, why, QTS_ID_MAX - 1);
 		return -1;
@@ -282,9 +256,7 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 static void host_log(void *ctx, const char *message)
 {
 	qts_plugin *p = ctx;
-	char q[QTS_TEXT_MAX * 4 + 8];
-	quote_text(message ? message : "(null)", q, sizeof q);
-	qts_warn("%s: %s", p->c.path, q);
+	qts_warn("%s: %s", p->c.path, message ? message : "(null)"); /* escaped there */
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -487,11 +459,6 @@ static int load(qts_plugin *p, struct build *b, char *err, size_t errlen)
 	if (!b->self) {
 		if (!err[0])
 			snprintf(err, errlen, "init failed");
-		else {
-			char q[512];
-			quote_text(err, q, sizeof q < errlen ? sizeof q : errlen);
-			snprintf(err, errlen, "%s", q);
-		}
 		unload(p, b);
 		return -1;
 	}
@@ -553,15 +520,12 @@ int qts_plugin_reload(qts_plugin *p)
 		restored = nb.d->restore(nb.self, data, len, err, sizeof err);
 		LEAVE();
 	}
-	char q[600];
 	if (saved < 0)
 		why = "the running plugin could not save its state";
 	else if (data && !nb.d->restore)
 		why = "the new plugin has no restore";
-	else if (restored < 0) {
-		quote_text(err, q, sizeof q);
-		why = q[0] ? q : "restore failed";
-	}
+	else if (restored < 0)
+		why = err[0] ? err : "restore failed";
 	free(data);
 	if (why) {
 		qts_warn("%s: reload failed, the running plugin stays: %s", p->c.path, why);

@@ -24,7 +24,11 @@ extern const char *qts_progname;
  * SIGTERM set qts_interrupted and interrupt blocking reads; a bus error
  * while an input file is mapped is reported as the file cut short). */
 void qts_init(const char *argv0);
-/* `qts-NAME: message` on stderr. */
+/* Untrusted text (n bytes) for a message: control bytes, bytes of broken or
+ * overlong UTF-8 as `\xNN`, whole UTF-8 characters as they are; at most
+ * outlen - 1 bytes and a NUL, never half a character.  Returns the length. */
+size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen);
+/* `qts-NAME: message` on stderr, the message escaped by qts_escape_text. */
 void qts_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* qts_warn, then exit with status. */
 _Noreturn void qts_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
