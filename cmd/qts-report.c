@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -241,33 +242,22 @@ static int write_report(FILE *f, const opts *o, const qts_run *run)
 	}
 }
 
-/* Write to path through a temporary file and a rename, so a reader of a
- * live report never sees half of one. A path that is not a regular file
- * (/dev/null, a fifo, a terminal) is written in place: a rename would
- * replace the device or pipe with a file. */
+/* Write to path whole (qts_outfile): a reader of a live report never sees
+ * half of one, and a fifo or device is written in place. */
 static void write_file(const char *path, const opts *o, const qts_run *run, int html)
 {
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		FILE *f = fopen(path, "w");
-		if (!f)
-			qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(errno));
-		int bad = html ? qts_report_html(f, run) : write_report(f, o, run);
-		if (fclose(f) != 0 || bad < 0)
-			qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(errno));
-		return;
-	}
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		qts_die(QTS_EXIT_FAIL, "%s: %s", tmp, strerror(errno));
-	int bad = html ? qts_report_html(f, run) : write_report(f, o, run);
-	if (fclose(f) != 0 || bad < 0 || rename(tmp, path) < 0) {
+	char err[PATH_MAX + 128];
+	qts_outfile of;
+	if (qts_outfile_open(&of, path, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	int bad = html ? qts_report_html(of.fp, run) : write_report(of.fp, o, run);
+	if (bad < 0) {
 		int e = errno;
-		unlink(tmp);
-		qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(e));
+		qts_outfile_abort(&of);
+		qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(e ? e : EIO));
 	}
+	if (qts_outfile_commit(&of, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
 }
 
 static int64_t now_ns(void)
@@ -391,13 +381,22 @@ static int compare(const opts *o, char **files, int n)
 		build_run(&st[i], files[i], &runs[i]);
 	}
 	FILE *f = stdout;
-	if (o->output && !(f = fopen(o->output, "w")))
-		qts_die(QTS_EXIT_FAIL, "%s: %s", o->output, strerror(errno));
+	qts_outfile of;
+	char err[PATH_MAX + 128];
+	if (o->output) {
+		if (qts_outfile_open(&of, o->output, err, sizeof err) < 0)
+			qts_die(QTS_EXIT_FAIL, "%s", err);
+		f = of.fp;
+	}
 	int bad = qts_report_compare(f, runs, (size_t)n, o->format == FMT_JSON, o->format == FMT_CSV);
-	if (o->output && fclose(f) != 0)
-		bad = -1;
-	if (bad < 0)
-		qts_die(QTS_EXIT_FAIL, "%s: %s", o->output ? o->output : "stdout", strerror(errno));
+	if (bad < 0) {
+		int e = errno;
+		if (o->output)
+			qts_outfile_abort(&of);
+		qts_die(QTS_EXIT_FAIL, "%s: %s", o->output ? o->output : "stdout", strerror(e ? e : EIO));
+	}
+	if (o->output && qts_outfile_commit(&of, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
 	for (int i = 0; i < n; i++)
 		state_free(&st[i]);
 	free(st);

@@ -245,6 +245,15 @@ static int put(void *ctx, const qts_event *ev)
 	return 0;
 }
 
+/* What put buffered, out with write(2) alone: the plugin host calls it
+ * when a plugin calls exit() or will not return after a signal. */
+static void flush_out(void *ctx)
+{
+	struct host *h = ctx;
+	if (h->w)
+		qts_writer_flush(h->w);
+}
+
 static void poll_plugin(struct host *h, int idle)
 {
 	int asked = reload_asked;
@@ -485,7 +494,7 @@ static void setup_plugin(struct host *h, const struct options *o)
 		h->pparam[i].key = o->kv[i];
 		h->pparam[i].value = eq + 1;
 	}
-	qts_plugin_config c = { o->plugin, h->pparam, (size_t)o->nkv, o->name, o->watch, put, h };
+	qts_plugin_config c = { o->plugin, h->pparam, (size_t)o->nkv, o->name, o->watch, put, h, flush_out };
 	char err[512];
 	if (!(h->pl = qts_plugin_open(&c, err, sizeof err)))
 		qts_die(QTS_EXIT_USAGE, "%s: %s", o->plugin, err);

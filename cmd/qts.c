@@ -13,7 +13,8 @@
 static const char usage[] =
 	"usage: qts NAME [ARG...]      run qts-NAME\n"
 	"       qts help               list the programs\n"
-	"       qts cat [-M] [FILE...] copy event streams, converting CSV and msgpack\n"
+	"       qts cat [-M | --msgpack] [FILE...]\n"
+	"                              copy event streams, converting CSV and msgpack\n"
 	"       qts --version | --help\n";
 
 /* Where this program lives, so its siblings are found before PATH. */

@@ -1,20 +1,26 @@
 /* plugin_host.c — loading a strategy plugin, the functions it calls back,
  * and swapping in a new build of it without losing its state or an
  * event. */
+#define _GNU_SOURCE /* memfd_create */
 #include "qts_plugin.h"
 #include "qts_strat.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 /* One loaded build. */
 struct build {
 	void *dl;
+	int fd; /* the in-memory copy dlopen read, kept open while loaded; -1 */
 	const qts_strategy *d;
 	void *self;
 	struct stat st; /* of the file when loaded */
@@ -31,21 +37,157 @@ struct qts_plugin {
 	int was_idle;
 };
 
+/* ---- running foreign code ------------------------------------------------- */
+
+/* A plugin is code the host does not control: it may call exit(), loop
+ * for ever, or die.  While one of its functions runs, `inside` names the
+ * plugin and the function; `in_host` is set while it has called back into
+ * the host (whose writer is then mid-record). */
+static struct {
+	qts_plugin *volatile p;
+	const char *volatile fn;
+	volatile sig_atomic_t in_host;
+	volatile sig_atomic_t sig; /* the interrupting signal, once the grace has begun */
+} inside;
+
+/* How long a plugin function may go on after SIGINT or SIGTERM. */
+#define GRACE_US 1000000
+
+static void emergency_flush(void)
+{
+	qts_plugin *p = inside.p;
+	if (p && p->c.flush && !inside.in_host)
+		p->c.flush(p->c.ctx);
+}
+
+static void say(const char *a, const char *b, const char *c)
+{
+	/* write(2) only: this runs from atexit and from signal handlers */
+	const char *parts[] = { qts_progname, ": ", a, b, c, "\n" };
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if (parts[i] && write(STDERR_FILENO, parts[i], strlen(parts[i])) < 0)
+			return;
+}
+
+/* exit() from inside the plugin: what the host wrote so far goes out
+ * whole, and the run is a failure, not the success exit(0) would claim. */
+static void on_exit_inside(void)
+{
+	if (!inside.p || inside.in_host)
+		return;
+	emergency_flush();
+	say(inside.p->c.path, ": the plugin called exit() in ", inside.fn);
+	_exit(QTS_EXIT_FAIL);
+}
+
+/* SIGINT or SIGTERM arrived while the plugin ran, and it has not come
+ * back within the grace: give up on it. */
+static void on_grace_over(int sig)
+{
+	(void)sig;
+	if (!inside.p)
+		return;
+	if (inside.in_host) { /* mid-record: let it finish the call */
+		struct itimerval t = { { 0, 0 }, { 0, 10000 } };
+		setitimer(ITIMER_REAL, &t, NULL);
+		return;
+	}
+	emergency_flush();
+	say(inside.p->c.path, ": the plugin did not return after a signal, in ", inside.fn);
+	_exit(128 + (inside.sig ? inside.sig : SIGTERM));
+}
+
+static void on_interrupt_inside(int sig)
+{
+	if (!inside.p || inside.sig)
+		return;
+	inside.sig = sig;
+	struct itimerval t = { { 0, 0 }, { GRACE_US / 1000000, GRACE_US % 1000000 } };
+	setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void guard_once(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	atexit(on_exit_inside);
+	struct sigaction sa = { .sa_handler = on_grace_over };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	qts_interrupt_hook = on_interrupt_inside;
+}
+
+/* Around every call into the plugin; calls nest (init may emit). */
+#define ENTER(pl, name)                                      \
+	qts_plugin *saved_p_ = inside.p;                     \
+	const char *saved_fn_ = inside.fn;                   \
+	inside.fn = (name);                                  \
+	inside.p = (pl)
+#define LEAVE()                                              \
+	do {                                                 \
+		inside.p = saved_p_;                         \
+		inside.fn = saved_fn_;                       \
+		if (!inside.p && inside.sig) {               \
+			struct itimerval off_ = { { 0, 0 }, { 0, 0 } }; \
+			setitimer(ITIMER_REAL, &off_, NULL); \
+			inside.sig = 0;                      \
+		}                                            \
+	} while (0)
+#define HOST_IN() (inside.in_host++)
+#define HOST_OUT() (inside.in_host--)
+
+/* A symbol or id the stream can carry whole: not empty, no control byte,
+ * shorter than its field.  0, or -1 with why. */
+static int check_name(const char *s, size_t max, const char **why)
+{
+	if (!s) {
+		*why = "missing (NULL)";
+		return -1;
+	}
+	if (!s[0]) {
+		*why = "empty";
+		return -1;
+	}
+	size_t n = 0;
+	for (; s[n]; n++)
+		if ((unsigned char)s[n] < 0x20 || s[n] == 0x7f) {
+			*why = "a control character";
+			return -1;
+		}
+	if (n >= max) {
+		*why = "too long";
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- what the plugin calls ------------------------------------------------ */
 
 static int host_target(void *ctx, const char *symbol, double target, const char *unit)
 {
 	qts_plugin *p = ctx;
-	if (!symbol || !unit || (strcmp(unit, "qty") && strcmp(unit, "weight")) || isinf(target)) {
+	const char *why = NULL;
+	char q[QTS_SYM_MAX * 4 + 8];
+	if (check_name(symbol, QTS_SYM_MAX, &why) < 0) {
+		snprintf(q, sizeof q, "%s", symbol ? symbol : "");
+		qts_warn("%s: target refused: symbol \"%s\" is %s (at most %d bytes, no control characters)",
+			 p->c.path, q, why, QTS_SYM_MAX - 1);
+		return -1;
+	}
+	if (!unit || (strcmp(unit, "qty") && strcmp(unit, "weight")) || !isfinite(target)) {
 		qts_warn("%s: target refused: unit must be qty or weight, target finite", p->c.path);
 		return -1;
 	}
+	HOST_IN();
 	char sym[QTS_SYM_MAX];
 	QTS_SET(sym, symbol);
 	qts_strat_last *l = qts_symtab_get(p->last, sym);
 	if (!l)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	qts_strat_target(l, sym, target, unit, &p->out);
+	HOST_OUT();
 	return 0;
 }
 
@@ -63,16 +205,35 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	static const char *const sides[] = { "buy", "sell", NULL };
 	static const char *const kinds[] = { "market", "limit", "stop", "stop_limit", NULL };
 	static const char *const tifs[] = { "day", "gtc", "ioc", "fok", NULL };
-	const char *tif = o->tif ? o->tif : "day";
-	int kind_ok = one_of(o->kind, kinds);
-	if (!o->symbol || !o->symbol[0] || !one_of(o->side, sides) || !kind_ok ||
-	    !one_of(tif, tifs) || !(o->qty > 0) || isinf(o->qty) ||
-	    (kind_ok && strstr(o->kind, "limit") && isnan(o->limit)) ||
-	    (kind_ok && strstr(o->kind, "stop") && isnan(o->stop))) {
-		qts_warn("%s: order refused: needs a symbol, side buy or sell, qty > 0, "
-			 "a known kind and tif, and the prices its kind uses", p->c.path);
+	if (!o) {
+		qts_warn("%s: order refused: no order (NULL)", p->c.path);
 		return -1;
 	}
+	const char *why = NULL;
+	char q[QTS_ID_MAX * 4 + 8];
+	if (check_name(o->symbol, QTS_SYM_MAX, &why) < 0) {
+		snprintf(q, sizeof q, "%s", o->symbol ? o->symbol : "");
+		qts_warn("%s: order refused: symbol \"%s\" is %s (at most %d bytes, no control characters)",
+			 p->c.path, q, why, QTS_SYM_MAX - 1);
+		return -1;
+	}
+	if (o->id && o->id[0] && check_name(o->id, QTS_ID_MAX, &why) < 0) {
+		snprintf(q, sizeof q, "%s", o->id);
+		qts_warn("%s: order refused: id \"%s\" is %s (at most %d bytes, no control characters)",
+			 p->c.path, q, why, QTS_ID_MAX - 1);
+		return -1;
+	}
+	const char *tif = o->tif ? o->tif : "day";
+	int kind_ok = one_of(o->kind, kinds);
+	int uses_limit = kind_ok && strstr(o->kind, "limit"), uses_stop = kind_ok && strstr(o->kind, "stop");
+	if (!one_of(o->side, sides) || !kind_ok || !one_of(tif, tifs) || !(o->qty > 0) ||
+	    !isfinite(o->qty) || (uses_limit && !(isfinite(o->limit) && o->limit > 0)) ||
+	    (uses_stop && !(isfinite(o->stop) && o->stop > 0))) {
+		qts_warn("%s: order refused: needs a symbol, side buy or sell, a finite qty > 0, "
+			 "a known kind and tif, and the finite positive prices its kind uses", p->c.path);
+		return -1;
+	}
+	HOST_IN();
 	qts_event ev;
 	qts_event_init(&ev, QTS_ORDER, p->out.now);
 	QTS_SET(ev.symbol, o->symbol);
@@ -83,68 +244,181 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	QTS_SET(ev.order.side, o->side);
 	ev.order.qty = o->qty;
 	QTS_SET(ev.order.kind, o->kind);
-	ev.order.limit = strstr(o->kind, "limit") ? o->limit : NAN;
-	ev.order.stop = strstr(o->kind, "stop") ? o->stop : NAN;
+	ev.order.limit = uses_limit ? o->limit : NAN;
+	ev.order.stop = uses_stop ? o->stop : NAN;
 	QTS_SET(ev.order.tif, tif);
 	QTS_SET(ev.order.strategy, p->name);
 	p->out.put(p->out.ctx, &ev);
+	HOST_OUT();
 	return 0;
 }
 
 static void host_log(void *ctx, const char *message)
 {
 	qts_plugin *p = ctx;
-	qts_warn("%s: %s", p->c.path, message);
+	qts_warn("%s: %s", p->c.path, message ? message : "(null)"); /* escaped there */
 }
 
 /* ---- loading ---------------------------------------------------------------- */
 
-static void unload(struct build *b)
+static void unload(qts_plugin *p, struct build *b)
 {
-	if (b->self && b->d->free)
+	if (b->self && b->d->free) {
+		ENTER(p, "free");
 		b->d->free(b->self);
-	if (b->dl)
+		LEAVE();
+	}
+	if (b->dl) {
+		ENTER(p, "unloading");
 		dlclose(b->dl);
+		LEAVE();
+	}
+	if (b->fd >= 0)
+		close(b->fd);
 	memset(b, 0, sizeof *b);
+	b->fd = -1;
+}
+
+/* A shared object is loaded only when it is whole: a build half written
+ * (the linker still at work under --watch) would have the loader map
+ * pages past its end, and the first touch of one kills the process with
+ * SIGBUS.  Every program header, every segment's bytes and the section
+ * header table must lie inside the file. */
+static int elf_complete(const unsigned char *m, size_t size, char *err, size_t errlen)
+{
+	const Elf64_Ehdr *eh = (const void *)m;
+	if (size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
+		snprintf(err, errlen, "not a shared object (no ELF header)");
+		return -1;
+	}
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof(Elf64_Phdr)) {
+		snprintf(err, errlen, "not a 64-bit shared object");
+		return -1;
+	}
+	if (eh->e_phoff > size || (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum) {
+		snprintf(err, errlen, "incomplete file: its program headers run past its end");
+		return -1;
+	}
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, m + eh->e_phoff + i * sizeof ph, sizeof ph);
+		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset) {
+			snprintf(err, errlen, "incomplete file: a segment runs past its end (%zu bytes)", size);
+			return -1;
+		}
+	}
+	if (eh->e_shoff && (eh->e_shoff > size || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+			    (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum)) {
+		snprintf(err, errlen, "incomplete file: its section headers run past its end");
+		return -1;
+	}
+	return 0;
+}
+
+/* Read all of fd into memory from malloc: its size in *len, or NULL. */
+static unsigned char *slurp(int fd, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *buf = malloc(cap);
+	ssize_t r;
+	while (buf && (r = read(fd, buf + n, cap - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		n += (size_t)r;
+		if (n == cap) {
+			unsigned char *b = realloc(buf, cap *= 2);
+			if (!b)
+				free(buf);
+			buf = b;
+		}
+	}
+	*len = n;
+	return buf;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 /* A private copy of the file: the dynamic loader hands back the object it
  * already has for a path it knows, and a build writing over a mapped
- * object would crash the running one. */
-static void *open_copy(const char *path, struct stat *st, char *err, size_t errlen)
+ * object would crash the running one.  The copy lives in memory
+ * (memfd_create, loaded through /proc/self/fd), so nothing is left on disk
+ * whatever happens to the process; where /proc is not mounted, it is a
+ * temporary file removed as soon as it is loaded. */
+static void *open_copy(qts_plugin *p, const char *path, struct stat *st, int *keep_fd, char *err,
+		       size_t errlen)
 {
-	int in = open(path, O_RDONLY);
+	*keep_fd = -1;
+	int in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0 || fstat(in, st) < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		if (in >= 0)
 			close(in);
 		return NULL;
 	}
-	const char *dir = getenv("TMPDIR");
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s/%s-XXXXXX", dir && *dir ? dir : "/tmp", qts_progname);
-	int out = mkstemp(tmp);
-	if (out < 0) {
-		snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
-		close(in);
-		return NULL;
-	}
-	char buf[65536];
-	ssize_t n;
-	int bad = 0;
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			bad = 1;
-	if (n < 0)
-		bad = 1;
+	size_t size = 0;
+	unsigned char *bytes = slurp(in, &size);
 	close(in);
-	if (close(out) < 0 || bad) {
-		snprintf(err, errlen, "copying to %.200s: %s", tmp, strerror(errno));
-		unlink(tmp);
+	if (!bytes) {
+		snprintf(err, errlen, "%s", strerror(errno ? errno : ENOMEM));
 		return NULL;
 	}
-	void *dl = dlopen(tmp, RTLD_NOW | RTLD_LOCAL);
-	unlink(tmp);
+	if (elf_complete(bytes, size, err, errlen) < 0) {
+		free(bytes);
+		return NULL;
+	}
+	char where[4096];
+	int out = -1;
+	if (access("/proc/self/fd", X_OK) == 0 && (out = memfd_create(qts_progname, MFD_CLOEXEC)) >= 0) {
+		snprintf(where, sizeof where, "/proc/self/fd/%d", out);
+	} else {
+		const char *dir = getenv("TMPDIR");
+		snprintf(where, sizeof where, "%s/%s-plugin.XXXXXX", dir && *dir ? dir : "/tmp", qts_progname);
+		if ((out = mkstemp(where)) < 0) {
+			snprintf(err, errlen, "%.200s: %s", where, strerror(errno));
+			free(bytes);
+			return NULL;
+		}
+		*keep_fd = -2; /* a file on disk: remove it once loaded */
+	}
+	int bad = write_all(out, bytes, size) < 0;
+	free(bytes);
+	if (bad) {
+		snprintf(err, errlen, "copying to %.200s: %s", where, strerror(errno));
+		if (*keep_fd == -2)
+			unlink(where);
+		close(out);
+		*keep_fd = -1;
+		return NULL;
+	}
+	ENTER(p, "loading");
+	void *dl = dlopen(where, RTLD_NOW | RTLD_LOCAL);
+	LEAVE();
+	if (*keep_fd == -2) {
+		unlink(where);
+		close(out);
+		*keep_fd = -1;
+	} else if (dl) {
+		/* open while loaded, so no later copy gets the same fd's name */
+		*keep_fd = out;
+	} else {
+		close(out);
+	}
 	if (!dl)
 		snprintf(err, errlen, "%s", dlerror());
 	return dl;
@@ -153,27 +427,39 @@ static void *open_copy(const char *path, struct stat *st, char *err, size_t errl
 static int load(qts_plugin *p, struct build *b, char *err, size_t errlen)
 {
 	memset(b, 0, sizeof *b);
-	if (!(b->dl = open_copy(p->c.path, &b->st, err, errlen)))
+	b->fd = -1;
+	guard_once();
+	if (!(b->dl = open_copy(p, p->c.path, &b->st, &b->fd, err, errlen)))
 		return -1;
 	qts_strategy_entry_fn entry;
 	*(void **)&entry = dlsym(b->dl, QTS_STRATEGY_ENTRY);
-	if (!entry || !(b->d = entry())) {
+	if (entry) {
+		ENTER(p, QTS_STRATEGY_ENTRY);
+		b->d = entry();
+		LEAVE();
+	}
+	if (!entry || !b->d) {
 		snprintf(err, errlen, "no %s function", QTS_STRATEGY_ENTRY);
-		unload(b);
+		unload(p, b);
 		return -1;
 	}
 	if (b->d->abi_version != QTS_STRATEGY_ABI_VERSION) {
 		snprintf(err, errlen, "built for ABI version %d, not %d", b->d->abi_version,
 			 QTS_STRATEGY_ABI_VERSION);
 		b->d = NULL;
-		unload(b);
+		unload(p, b);
 		return -1;
 	}
 	err[0] = '\0';
-	if (!b->d->init || !(b->self = b->d->init(&p->api, p->c.nparams, p->c.params, err, errlen))) {
+	if (b->d->init) {
+		ENTER(p, "init");
+		b->self = b->d->init(&p->api, p->c.nparams, p->c.params, err, errlen);
+		LEAVE();
+	}
+	if (!b->self) {
 		if (!err[0])
 			snprintf(err, errlen, "init failed");
-		unload(b);
+		unload(p, b);
 		return -1;
 	}
 	return 0;
@@ -223,20 +509,31 @@ int qts_plugin_reload(qts_plugin *p)
 	void *data = NULL;
 	size_t len = 0;
 	const char *why = NULL;
-	if (p->b.d->save && p->b.d->save(p->b.self, &data, &len) < 0)
+	int saved = 0, restored = 0;
+	if (p->b.d->save) {
+		ENTER(p, "save");
+		saved = p->b.d->save(p->b.self, &data, &len);
+		LEAVE();
+	}
+	if (data && nb.d->restore) {
+		ENTER(p, "restore");
+		restored = nb.d->restore(nb.self, data, len, err, sizeof err);
+		LEAVE();
+	}
+	if (saved < 0)
 		why = "the running plugin could not save its state";
 	else if (data && !nb.d->restore)
 		why = "the new plugin has no restore";
-	else if (data && nb.d->restore(nb.self, data, len, err, sizeof err) < 0)
+	else if (restored < 0)
 		why = err[0] ? err : "restore failed";
 	free(data);
 	if (why) {
 		qts_warn("%s: reload failed, the running plugin stays: %s", p->c.path, why);
 		p->b.st = nb.st;
-		unload(&nb);
+		unload(p, &nb);
 		return -1;
 	}
-	unload(&p->b);
+	unload(p, &p->b);
 	p->b = nb;
 	return 0;
 }
@@ -274,7 +571,9 @@ void qts_plugin_bar(qts_plugin *p, const qts_event *ev, int64_t known)
 	if (p->b.d->on_bar) {
 		struct qts_strategy_bar b = { ev->ts,	     ev->symbol,    ev->bar.tf,	     ev->bar.open,
 					      ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume };
+		ENTER(p, "on_bar");
 		p->b.d->on_bar(p->b.self, &b);
+		LEAVE();
 	}
 }
 
@@ -284,16 +583,22 @@ void qts_plugin_event(qts_plugin *p, const qts_event *ev)
 	p->out.now = ev->ts;
 	if (ev->type == QTS_TICK && d->on_tick) {
 		struct qts_strategy_tick t = { ev->ts, ev->symbol, ev->tick.price, ev->tick.size };
+		ENTER(p, "on_tick");
 		d->on_tick(p->b.self, &t);
+		LEAVE();
 	} else if (ev->type == QTS_QUOTE && d->on_quote) {
 		struct qts_strategy_quote q = { ev->ts, ev->symbol, ev->quote.bid, ev->quote.ask,
 						ev->quote.bid_size, ev->quote.ask_size };
+		ENTER(p, "on_quote");
 		d->on_quote(p->b.self, &q);
+		LEAVE();
 	} else if (ev->type == QTS_FILL && d->on_fill) {
 		struct qts_strategy_fill f = { ev->ts, ev->symbol, ev->fill.id, ev->fill.side,
 					       ev->fill.qty, ev->fill.price, ev->fill.commission,
 					       ev->fill.slippage };
+		ENTER(p, "on_fill");
 		d->on_fill(p->b.self, &f);
+		LEAVE();
 	}
 }
 
@@ -301,7 +606,7 @@ void qts_plugin_close(qts_plugin *p)
 {
 	if (!p)
 		return;
-	unload(&p->b);
+	unload(p, &p->b);
 	qts_symtab_free(p->last);
 	free(p);
 }

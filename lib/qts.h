@@ -24,7 +24,11 @@ extern const char *qts_progname;
  * SIGTERM set qts_interrupted and interrupt blocking reads; a bus error
  * while an input file is mapped is reported as the file cut short). */
 void qts_init(const char *argv0);
-/* `qts-NAME: message` on stderr. */
+/* Untrusted text (n bytes) for a message: control bytes, bytes of broken or
+ * overlong UTF-8 as `\xNN`, whole UTF-8 characters as they are; at most
+ * outlen - 1 bytes and a NUL, never half a character.  Returns the length. */
+size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen);
+/* `qts-NAME: message` on stderr, the message escaped by qts_escape_text. */
 void qts_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* qts_warn, then exit with status. */
 _Noreturn void qts_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -37,8 +41,34 @@ _Noreturn void qts_print_version(void);
 int qts_close_stdout(void);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
+/* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,
+ * when not NULL (the plugin host bounds a plugin's time so). */
+extern void (*volatile qts_interrupt_hook)(int sig);
 /* How many input files are mapped into memory now (input.c). */
 extern volatile int qts_inputs_mapped;
+
+/* ---- files written whole (outfile.c) ------------------------------------ */
+
+/* A file written whole or not at all: through a temporary beside it
+ * (mkstemp, O_EXCL, never through a link), synced and renamed over the
+ * target, which keeps its mode; a symbolic link at the target is replaced,
+ * not followed.  A target that is a fifo or device is written in place.
+ * The temporary is removed on every way out, fatal signals included. */
+typedef struct qts_outfile {
+	FILE *fp;         /* write here between open and commit */
+	const char *path; /* the target, as given */
+	int slot;         /* the temporary's slot, -1 when in place */
+	int in_place;
+} qts_outfile;
+/* 0, or -1 with a message naming the target in err. */
+int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen);
+/* Flush, sync, rename into place: 0, or -1 with err (the target is left
+ * as it was). */
+int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen);
+/* Give up: close and remove the temporary, the target untouched. */
+void qts_outfile_abort(qts_outfile *of);
+/* Remove every temporary now (async-signal-safe; for fatal handlers). */
+void qts_outfile_remove_pending(void);
 
 /* ---- numbers from the command line (args.c) ---------------------------- */
 

@@ -23,6 +23,10 @@ typedef struct qts_plugin_config {
 	 * says why). */
 	int (*put)(void *ctx, const qts_event *ev);
 	void *ctx;
+	/* Write out what put has buffered, with write(2) alone: called when
+	 * the plugin calls exit() or does not return within a second of
+	 * SIGINT or SIGTERM, just before the host exits.  May be NULL. */
+	void (*flush)(void *ctx);
 } qts_plugin_config;
 
 /* Load and initialise the plugin: NULL with a message in err (errlen

@@ -6,6 +6,7 @@
 #include <msgpack.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define WBUF (64 * 1024)
@@ -71,6 +72,22 @@ int qts_output_format(int want_msgpack)
 	return QTS_FMT_CSV;
 }
 
+/* A write that failed part way (a full disk, a file-size limit) left the
+ * first `done` bytes of a buffer of whole records in the file.  In a
+ * regular file they are cut off again, so the file ends with a whole
+ * record; in a pipe they are gone, and the reader sees the stream end. */
+static void cut_partial(int fd, size_t done)
+{
+	struct stat st;
+	int e = errno;
+	if (done > 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		off_t end = lseek(fd, 0, SEEK_CUR);
+		if (end >= (off_t)done && ftruncate(fd, end - (off_t)done) == 0)
+			lseek(fd, end - (off_t)done, SEEK_SET);
+	}
+	errno = e;
+}
+
 int qts_writer_flush(qts_writer *w)
 {
 	size_t done = 0;
@@ -82,6 +99,7 @@ int qts_writer_flush(qts_writer *w)
 			if (errno == EINTR)
 				continue;
 			w->failed = 1;
+			cut_partial(w->fd, done);
 			return -1;
 		}
 		done += (size_t)n;

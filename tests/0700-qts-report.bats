@@ -201,7 +201,7 @@ is_null() {
 	[ "$n" -ge 5 ]
 	run -0 qts-report --live --every 5 -o "$BATS_TEST_TMPDIR/live.txt" --every 100ms "$A"
 	grep -q "Sharpe ratio" "$BATS_TEST_TMPDIR/live.txt"
-	[ ! -e "$BATS_TEST_TMPDIR/live.txt.tmp"* ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR" | grep "^\.live")" ]
 }
 
 @test "--live brings the report up to date when the input is quiet" {

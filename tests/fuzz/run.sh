@@ -5,8 +5,8 @@
 #
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
-# SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time or
-# num (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
+# num, rules, actions or options (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -19,7 +19,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num"
+all="reader vendor time num rules actions options"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -28,10 +28,10 @@ mkdir -p "$out/obj"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQTS_VERSION=\"fuzz\"
  -Ilib -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers"
-libs="-lcsv -lmsgpackc -lz -lm"
-# What the input side needs of libqts; input.c reads through the harness's
-# qts_fuzz_read, which cuts reads short.
-src="input csv reader vendor merge timefmt num num_ryu event writer diag"
+libs="-lcsv -lmsgpackc -lz -lm -ldl -lpthread"
+# All of libqts; input.c reads through the harness's qts_fuzz_read, which
+# cuts reads short.
+src=$(for f in lib/*.c; do basename "$f" .c; done)
 
 objs=
 for f in $src; do
@@ -97,6 +97,25 @@ for h in $harnesses; do
 		for t in $(cut -d, -f2 $fixtures | grep '^[0-9]\{4\}-' | sort -u | head -200) \
 			 2024-01-02 '2024-01-02T14:30:00+01:00' '2024-02-29 09:30:00.5-05:30'; do
 			printf '%s' "$t" >"$seeds/t$i"
+			i=$((i + 1))
+		done
+		;;
+	rules)
+		cp examples/risk/limits.rules "$seeds/limits"
+		for r in 'max-position 100' 'max-drawdown 0.2' 'stop-loss 0.05 # c' 'max-orders 10/1s' \
+			 'target-vol 0.1' 'sectors examples/risk/sectors.csv' 'price-band 0.1'; do
+			printf '%s\n' "$r" >>"$seeds/all"
+		done
+		;;
+	actions)
+		seed "$seeds" '' tests/fixtures/sim/actions.csv
+		;;
+	options)
+		i=0
+		for o in '\0001.5' '\001250' '\002250ms' '\0031h' '\004k=v' '\005bps=10' \
+			 '\005per-share=0.01,min=1,max-pct=1' '\006ticks=2,tick=0.01' '\006spread' \
+			 '\007sqrt,k=0.1,window=20' '\01009:30-16:00' '\0110.05' '\0231000' '\00310/1s'; do
+			printf "$o" >"$seeds/o$i"
 			i=$((i + 1))
 		done
 		;;

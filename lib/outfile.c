@@ -1,0 +1,221 @@
+/* outfile.c — files qts writes whole (reports now; state, journals, caches
+ * and metrics later), so that a reader never sees half of one and nobody
+ * can make qts write where it did not mean to.
+ *
+ * The new content goes to a temporary made by mkstemp(3) in the target's
+ * own directory (so the rename stays on one file system), created with
+ * O_EXCL and never through a symbolic link; at commit it is flushed,
+ * synced, given the target's mode, renamed over the target and the
+ * directory synced.  A symbolic link at the target itself is replaced, not
+ * written through.  A target that exists and is not a regular file (a
+ * fifo, a terminal, /dev/null, /dev/stdout) is written in place: a rename
+ * would put a file where the device or pipe was.
+ *
+ * A temporary is removed on every way out: commit or abort, exit() (an
+ * atexit handler), and the signals that would end the program by default
+ * (the handler removes it, then dies of the same signal). */
+#include "qts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Temporaries alive now, as fixed buffers a signal handler may read. */
+#define PENDING_MAX 8
+static char pending[PENDING_MAX][PATH_MAX];
+static volatile sig_atomic_t pending_used[PENDING_MAX];
+
+static void remove_pending(void)
+{
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (pending_used[i]) {
+			unlink(pending[i]);
+			pending_used[i] = 0;
+		}
+}
+
+/* Signals whose default action ends the process; each one met at its
+ * default disposition gets a handler that removes the temporaries first. */
+static const int fatal_signals[] = { SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
+				     SIGVTALRM, SIGPROF, SIGXCPU, SIGPOLL };
+
+static void on_fatal_signal(int sig)
+{
+	remove_pending(); /* unlink(2) is async-signal-safe */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void guard_once(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	atexit(remove_pending);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++) {
+		struct sigaction old;
+		if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+		    !(old.sa_flags & SA_SIGINFO)) {
+			struct sigaction sa = { .sa_handler = on_fatal_signal };
+			sigemptyset(&sa.sa_mask);
+			sigaction(fatal_signals[i], &sa, NULL);
+		}
+	}
+}
+
+void qts_outfile_remove_pending(void)
+{
+	remove_pending();
+}
+
+static int seterr(char *err, size_t errlen, const char *path, const char *what, int e)
+{
+	snprintf(err, errlen, "%s: %s%s%s", path, what, *what ? ": " : "", strerror(e));
+	errno = e;
+	return -1;
+}
+
+/* The directory part of path ("." when there is none). */
+static void dir_of(const char *path, char *dir, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, n, ".");
+	else if (slash == path)
+		snprintf(dir, n, "/");
+	else
+		snprintf(dir, n, "%.*s", (int)(slash - path), path);
+}
+
+int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen)
+{
+	memset(of, 0, sizeof *of);
+	of->slot = -1;
+	of->path = path;
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device or fifo: written in place, never created here. */
+		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0 || !(of->fp = fdopen(fd, "w"))) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return seterr(err, errlen, path, "", e);
+		}
+		of->in_place = 1;
+		return 0;
+	}
+	guard_once();
+	int slot = 0;
+	while (slot < PENDING_MAX && pending_used[slot])
+		slot++;
+	if (slot == PENDING_MAX)
+		return seterr(err, errlen, path, "too many files being written at once", EMFILE);
+
+	char dir[PATH_MAX];
+	dir_of(path, dir, sizeof dir);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int n = snprintf(pending[slot], PATH_MAX, "%s/.%s.XXXXXX", dir, base);
+	if (n < 0 || n >= PATH_MAX)
+		return seterr(err, errlen, path, "", ENAMETOOLONG);
+
+	/* Block the fatal signals while the temporary exists but is not yet
+	 * registered, so a signal between the two cannot leave it behind. */
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	int fd = mkstemp(pending[slot]); /* O_CREAT|O_EXCL: never through a link */
+	if (fd >= 0)
+		pending_used[slot] = 1;
+	int e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0)
+		return seterr(err, errlen, path, "cannot create a temporary beside it", e);
+
+	/* The mode of the file replaced, or what a new file would get. */
+	mode_t mode;
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0 || !(of->fp = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		unlink(pending[slot]);
+		pending_used[slot] = 0;
+		return seterr(err, errlen, path, "", e);
+	}
+	of->slot = slot;
+	return 0;
+}
+
+int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen)
+{
+	if (!of->fp)
+		return seterr(err, errlen, of->path, "", EBADF);
+	FILE *fp = of->fp;
+	of->fp = NULL;
+	if (of->in_place) {
+		int bad = fflush(fp) != 0 || ferror(fp);
+		int e = errno ? errno : EIO;
+		if (fclose(fp) != 0 && !bad) {
+			bad = 1;
+			e = errno;
+		}
+		return bad ? seterr(err, errlen, of->path, "", e) : 0;
+	}
+	int bad = fflush(fp) != 0 || ferror(fp);
+	int e = errno ? errno : EIO;
+	if (!bad && fsync(fileno(fp)) < 0) {
+		bad = 1;
+		e = errno;
+	}
+	if (fclose(fp) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	const char *tmp = pending[of->slot];
+	if (!bad && rename(tmp, of->path) < 0) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		pending_used[of->slot] = 0;
+		return seterr(err, errlen, of->path, "", e);
+	}
+	pending_used[of->slot] = 0;
+	/* The rename itself is durable only once the directory is synced. */
+	char dir[PATH_MAX];
+	dir_of(of->path, dir, sizeof dir);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		int r = fsync(dfd);
+		e = errno;
+		close(dfd);
+		/* Some file systems cannot sync a directory; that is no loss. */
+		if (r < 0 && e != EINVAL && e != EROFS)
+			return seterr(err, errlen, of->path, "syncing its directory", e);
+	}
+	return 0;
+}
+
+void qts_outfile_abort(qts_outfile *of)
+{
+	if (of->fp)
+		fclose(of->fp);
+	of->fp = NULL;
+	if (!of->in_place && of->slot >= 0 && pending_used[of->slot]) {
+		unlink(pending[of->slot]);
+		pending_used[of->slot] = 0;
+	}
+}

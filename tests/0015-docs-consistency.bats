@@ -1,0 +1,29 @@
+#!/usr/bin/env bats
+# The man pages agree with each other: one date, an overview that links to
+# every page, and usage lines that name every long option.
+
+load helper
+
+MAN=$BATS_TEST_DIRNAME/../man
+
+@test "every man page carries the same date" {
+	n=$(sed -n '1s/^\.Dd //p' "$MAN"/*.[1-9] | sort -u | wc -l)
+	[ "$n" -eq 1 ]
+	! grep -l 'Mdocdate' "$MAN"/*.[1-9]
+}
+
+@test "qts(7) SEE ALSO links to every other page" {
+	for m in "$MAN"/*.[1-9]; do
+		b=$(basename "$m")
+		[ "$b" = qts.7 ] && continue
+		name=${b%.*} sec=${b##*.}
+		sed -n '/^\.Sh SEE ALSO/,$p' "$MAN/qts.7" | grep -q "^\.Xr $name $sec" || { echo "qts(7) misses $name($sec)"; false; }
+	done
+}
+
+@test "qts --help and qts-sim --help name --msgpack" {
+	run -0 qts --help
+	[[ "$output" == *--msgpack* ]]
+	run -0 qts-sim --help
+	[[ "$output" == *--msgpack* ]]
+}

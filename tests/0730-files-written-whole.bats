@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# Files qts writes whole (qts-report -o and --html today): through a fresh
+# temporary beside the target, never through a symbolic link, with the
+# target's mode kept, nothing left behind, and a clear error when the write
+# fails.  Streams written to a regular file past a size limit end with a
+# whole record.
+
+load helper
+
+A=$FIX/report-a.csv
+
+@test "-o and --html never write through a symbolic link at the target" {
+	cd "$BATS_TEST_TMPDIR"
+	echo keep > victim
+	ln -s victim r.txt
+	ln -s victim r.html
+	run -0 qts-report -o r.txt --html r.html "$A"
+	[ "$(cat victim)" = keep ]
+	[ -f r.txt ] && [ ! -L r.txt ] && grep -q "Sharpe ratio" r.txt
+	[ -f r.html ] && [ ! -L r.html ] && grep -q "<html" r.html
+}
+
+@test "links planted at the old predictable temporary names are left alone" {
+	cd "$BATS_TEST_TMPDIR"
+	echo keep > victim
+	for p in $(seq $$ $(($$ + 400))); do ln -s victim "r.txt.tmp$p"; done
+	run -0 qts-report -o r.txt "$A"
+	[ "$(cat victim)" = keep ]
+	grep -q "Sharpe ratio" r.txt
+}
+
+@test "the mode of a replaced report is kept; a new one follows the umask" {
+	cd "$BATS_TEST_TMPDIR"
+	: > old.txt
+	chmod 640 old.txt
+	run -0 qts-report -o old.txt "$A"
+	[ "$(stat -c %a old.txt)" = 640 ]
+	(umask 027 && qts-report -o new.txt "$A")
+	[ "$(stat -c %a new.txt)" = 640 ]
+	(umask 022 && qts-report --html new.html "$A")
+	[ "$(stat -c %a new.html)" = 644 ]
+}
+
+@test "no temporary is left beside the target, on success or failure" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir out
+	run -0 qts-report -o out/r.txt --html out/r.html "$A"
+	[ "$(ls -A out | sort | tr '\n' ' ')" = "r.html r.txt " ]
+	echo old > out/r.html
+	run -1 --separate-stderr bash -c "ulimit -f 1; qts-report --html out/r.html '$A'"
+	[ "$stderr" = "qts-report: out/r.html: File too large" ]
+	[ "$(cat out/r.html)" = old ]
+	[ "$(ls -A out | sort | tr '\n' ' ')" = "r.html r.txt " ]
+}
+
+@test "a directory that cannot be written gives an error naming the target" {
+	cd "$BATS_TEST_TMPDIR"
+	run -1 --separate-stderr qts-report -o no/such/r.txt "$A"
+	[ "$stderr" = "qts-report: no/such/r.txt: cannot create a temporary beside it: No such file or directory" ]
+	run -1 --separate-stderr qts-report --compare -o no/such/c.txt "$A" "$A"
+	[ "$stderr" = "qts-report: no/such/c.txt: cannot create a temporary beside it: No such file or directory" ]
+}
+
+@test "--compare -o writes whole too" {
+	cd "$BATS_TEST_TMPDIR"
+	echo keep > victim
+	ln -s victim c.txt
+	run -0 qts-report --compare -o c.txt "$A" "$A"
+	[ "$(cat victim)" = keep ] && [ ! -L c.txt ] && [ -s c.txt ]
+}
+
+@test "a stream cut by a file-size limit ends with a whole record, exit 1" {
+	cd "$BATS_TEST_TMPDIR"
+	run -1 --separate-stderr bash -c 'ulimit -f 300; qts-fetch --count 20000 synth:X > out.csv'
+	[ "$stderr" = "qts-fetch: write error: File too large" ]
+	[ -s out.csv ]
+	[ "$(tail -c 1 out.csv | od -An -c | tr -d ' ')" = '\n' ]
+	run -0 qts cat out.csv
+	run -1 --separate-stderr bash -c 'ulimit -f 300; qts-fetch -M --count 20000 synth:X > out.mp'
+	[ "$stderr" = "qts-fetch: write error: File too large" ]
+	run -0 qts cat out.mp
+	[ "${#lines[@]}" -gt 10 ]
+}
