@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			double q[] = { 1, 100, 1e-6, 1e9 }, p[] = { 100, 0.01, 1e6 };
 			for (size_t i = 0; i < 4; i++)
 				for (size_t j = 0; j < 3; j++) {
-					double v = qts_commission_of(&c, q[i], p[j]);
+					double v = qts_commission_of(&c, q[i], p[j], j ? 1 : 50);
 					if (!(isfinite(v) && v >= 0))
 						abort();
 				}
@@ -81,8 +81,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	case 6: {
 		qts_slippage sl;
 		if (qts_slippage_parse(s, &sl, err) == 0) {
-			double v = qts_slippage_per_share(&sl, 100, 0.05);
+			double v = qts_slippage_per_share(&sl, 100, 0.05, 0.01);
 			if (!(isfinite(v) && v >= 0))
+				abort();
+			/* ticks=N without tick=X and no instrument tick: NaN, refused by the engine */
+			v = qts_slippage_per_share(&sl, 100, 0.05, 0);
+			if (!(isnan(v) || (isfinite(v) && v >= 0)))
 				abort();
 		}
 		break;
