@@ -66,27 +66,37 @@ double qts_m_correlation(const double *r, const double *f, size_t n);
 void qts_m_rolling_sharpe(const double *r, size_t n, size_t window, double rf,
 			  double periods, double *out);
 
-/* ---- an equity curve sampled by day (perf.c) ----------------------------
- * Feed equity events (and benchmark closes, and the current exposure) in
- * stream order.  The first equity is the starting value; each UTC day then
- * keeps its last equity.  Memory grows with the number of days only. */
+/* ---- an equity curve sampled by session day (perf.c) ---------------------
+ * Feed bars, equity events (and benchmark closes, and the current exposure)
+ * in stream order.  The first equity is the starting value; each session
+ * day then keeps its last equity.  Memory grows with the number of days
+ * only.  A session day is a local date of a clock (qts_resample.h): an
+ * event within the last bar given (start to end, both included) belongs to
+ * that bar's day, the local date of its middle; any other to the date of
+ * its time.  So the equity qts-sim writes at a daily bar's end (the next
+ * midnight) is that bar's day's. */
 
 typedef struct qts_point {
 	int64_t ts;     /* time of the last equity event of that day */
-	int64_t day;    /* days since 1970-01-01 (UTC) */
+	int64_t day;    /* the session day, in days since 1970-01-01 */
 	double equity;
 	double bench;   /* benchmark close at that day (NaN without one) */
 	int exposed;    /* a position was held at some time of the day */
 } qts_point;
 
 typedef struct qts_perf qts_perf;
+struct qts_clock;
 
-qts_perf *qts_perf_new(void);
+/* clock: the zone of the session days, NULL for UTC; it must outlive p. */
+qts_perf *qts_perf_new(struct qts_clock *clock);
 void qts_perf_free(qts_perf *p);
+/* A bar [start, end) of the stream; returns its session day. */
+int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end);
 /* An equity value at ts; 0, or -1 when out of memory. */
 int qts_perf_equity(qts_perf *p, int64_t ts, double equity);
-/* A close of the benchmark at ts; 0 or -1. */
-int qts_perf_bench(qts_perf *p, int64_t ts, double close);
+/* The close of a benchmark bar [start, end) (which counts as a bar as
+ * qts_perf_bar's); 0 or -1. */
+int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double close);
 /* Whether any position is open from ts on (a day counts as exposed when
  * a position is open at some time of it); 0 or -1. */
 int qts_perf_holding(qts_perf *p, int64_t ts, int holding);
@@ -163,7 +173,7 @@ enum {
 typedef enum qts_mkind {
 	QTS_MK_RATIO,  /* a plain number */
 	QTS_MK_FRAC,   /* a fraction, shown as a percentage */
-	QTS_MK_DATE,   /* a time (in t[]) */
+	QTS_MK_DATE,   /* a session day (in t[]) */
 	QTS_MK_COUNT,  /* an integer */
 	QTS_MK_DAYS,   /* a duration in days */
 	QTS_MK_MONEY   /* an amount in the account's currency */
@@ -179,8 +189,9 @@ const qts_metric_info *qts_metric_table(void); /* QTS_NMETRICS entries */
 
 typedef struct qts_summary {
 	double v[QTS_NMETRICS];   /* NaN where undefined; unused for dates */
-	int64_t t[QTS_NMETRICS];  /* dates; QTS_TS_MIN where undefined */
-	int64_t ruin;             /* close at which equity fell to 0 or below */
+	int64_t t[QTS_NMETRICS];  /* session days (days since 1970-01-01);
+				     QTS_TS_MIN where undefined */
+	int64_t ruin;             /* the day equity fell to 0 or below */
 } qts_summary;
 
 typedef struct qts_summary_opts {
@@ -206,7 +217,7 @@ typedef struct qts_period_return {
 } qts_period_return;
 
 /* Returns compounded by calendar month (monthly) or year of the points'
- * UTC dates, as empyrical.aggregate_returns.  out needs room for one entry
+ * session days, as empyrical.aggregate_returns.  out needs room for one entry
  * per point; returns the number of periods. */
 size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_period_return *out);
 
@@ -227,7 +238,7 @@ typedef struct qts_run {
 /* The aligned summary with the curve and the drawdown drawn in braille;
  * color: ANSI colours for a terminal. */
 int qts_report_text(FILE *f, const qts_run *run, int color);
-/* One JSON object: the metric names as keys, dates RFC 3339, null where
+/* One JSON object: the metric names as keys, dates YYYY-MM-DD, null where
  * undefined, then monthly_returns and yearly_returns. */
 int qts_report_json(FILE *f, const qts_run *run);
 /* `metric,value` rows. */

@@ -10,11 +10,11 @@ static const char *const month_name[12] = {"Jan", "Feb", "Mar", "Apr", "May", "J
 
 /* ---- values ---------------------------------------------------------------- */
 
-static void date_text(int64_t ts, char *buf, size_t size)
+/* A session day (days since 1970-01-01) as YYYY-MM-DD. */
+static void date_text(int64_t day, char *buf, size_t size)
 {
 	int y;
 	unsigned m, d;
-	int64_t day = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
 	qts_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
 }
@@ -143,8 +143,8 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 	snprintf(b, sizeof b, "%.2f", lo);
 	fprintf(f, "\n%sEquity%s\n", bold, off);
 	put_canvas(f, &c, a, b);
-	date_text(run->pt[0].ts, d1, sizeof d1);
-	date_text(run->pt[n - 1].ts, d2, sizeof d2);
+	date_text(run->pt[0].day, d1, sizeof d1);
+	date_text(run->pt[n - 1].day, d2, sizeof d2);
 	fprintf(f, "%10s %-*s%s\n", "", CH_W - 10, d1, d2);
 
 	memset(&c, 0, sizeof c);
@@ -258,7 +258,7 @@ static void value_raw(FILE *f, const qts_summary *s, int i, int json)
 				fputs("null", f);
 			return;
 		}
-		qts_time_format(s->t[i], buf);
+		date_text(s->t[i], buf, sizeof buf);
 		fprintf(f, json ? "\"%s\"" : "%s", buf);
 	} else if (json) {
 		json_num(f, s->v[i]);

@@ -33,12 +33,19 @@ static void html_str(FILE *f, const char *s)
 		}
 }
 
-static void date_of(int64_t ts, char *buf, size_t size)
+/* A session day (days since 1970-01-01) as YYYY-MM-DD. */
+static void day_text(int64_t day, char *buf, size_t size)
 {
 	int y;
 	unsigned m, d;
-	qts_civil_from_days(ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0), &y, &m, &d);
+	qts_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
+}
+
+/* The UTC date of a time, as the trades CSV gives it. */
+static void date_of(int64_t ts, char *buf, size_t size)
+{
+	day_text(ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0), buf, size);
 }
 
 typedef struct frame {
@@ -85,8 +92,8 @@ static void svg_open(FILE *f, const frame *fr, const qts_run *run, const char *f
 	}
 	if (run->npt) {
 		char a[16], b[16];
-		date_of(run->pt[0].ts, a, sizeof a);
-		date_of(run->pt[run->npt - 1].ts, b, sizeof b);
+		day_text(run->pt[0].day, a, sizeof a);
+		day_text(run->pt[run->npt - 1].day, b, sizeof b);
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#666\">%s</text>"
 			   "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\" "
 			   "fill=\"#666\">%s</text>\n",
@@ -137,7 +144,7 @@ static void metric_table(FILE *f, const qts_run *run)
 			if (s->t[i] == QTS_TS_MIN)
 				snprintf(buf, sizeof buf, "&ndash;");
 			else
-				date_of(s->t[i], buf, sizeof buf);
+				day_text(s->t[i], buf, sizeof buf);
 		} else if (!isfinite(v)) {
 			snprintf(buf, sizeof buf, "&ndash;");
 		} else if (mt[i].kind == QTS_MK_FRAC) {
@@ -261,8 +268,8 @@ int qts_report_html(FILE *f, const qts_run *run)
 	html_str(f, run->name);
 	if (n) {
 		char a[16], b[16];
-		date_of(run->pt[0].ts, a, sizeof a);
-		date_of(run->pt[n - 1].ts, b, sizeof b);
+		day_text(run->pt[0].day, a, sizeof a);
+		day_text(run->pt[n - 1].day, b, sizeof b);
 		fprintf(f, " &middot; %s to %s &middot; %zu daily returns", a, b, nr);
 	}
 	fprintf(f, " &middot; annualisation %g, risk-free %g%%</p>\n", run->periods,

@@ -61,9 +61,9 @@ double qts_risk_free_per_period(double annual, double periods)
 	return annual == 0 ? 0 : pow(1 + annual, 1 / periods) - 1;
 }
 
-static int64_t day_index_ts(const qts_point *pt, long i)
+static int64_t day_index(const qts_point *pt, long i)
 {
-	return i >= 0 ? pt[i].ts : QTS_TS_MIN;
+	return i >= 0 ? pt[i].day : QTS_TS_MIN;
 }
 
 int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summary_opts *o,
@@ -82,12 +82,12 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 	s->ruin = QTS_TS_MIN;
 	s->v[QTS_M_DAYS] = (double)n;
 	if (npt) {
-		s->t[QTS_M_START] = pt[0].ts;
-		s->t[QTS_M_END] = pt[npt - 1].ts;
+		s->t[QTS_M_START] = pt[0].day;
+		s->t[QTS_M_END] = pt[npt - 1].day;
 		s->v[QTS_M_START_EQUITY] = pt[0].equity;
 		s->v[QTS_M_END_EQUITY] = pt[npt - 1].equity;
 		if (n < npt - 1 || pt[n].equity <= 0)
-			s->ruin = pt[n].ts;
+			s->ruin = pt[n].day;
 	}
 	s->v[QTS_M_TOTAL_RETURN] = qts_m_total_return(r, n);
 	s->v[QTS_M_CAGR] = qts_m_cagr(r, n, P);
@@ -98,9 +98,9 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 	long pk, tr, rc;
 	s->v[QTS_M_MAX_DRAWDOWN] = qts_m_max_drawdown(r, n, &pk, &tr, &rc);
 	if (tr > 0) {
-		s->t[QTS_M_DD_PEAK] = day_index_ts(pt, pk);
-		s->t[QTS_M_DD_TROUGH] = day_index_ts(pt, tr);
-		s->t[QTS_M_DD_RECOVERY] = day_index_ts(pt, rc);
+		s->t[QTS_M_DD_PEAK] = day_index(pt, pk);
+		s->t[QTS_M_DD_TROUGH] = day_index(pt, tr);
+		s->t[QTS_M_DD_RECOVERY] = day_index(pt, rc);
 		/* calendar days from the peak to the recovery, or to the end
 		 * while the drawdown lasts */
 		s->v[QTS_M_DD_DURATION] = (double)(pt[rc >= 0 ? (size_t)rc : n].day - pt[pk].day);

@@ -73,16 +73,16 @@ static void fifo(void)
 
 static void curve(void)
 {
-	qts_perf *p = qts_perf_new();
+	qts_perf *p = qts_perf_new(NULL);
 	qts_perf_equity(p, D(0, 10), 100);   /* start */
 	qts_perf_equity(p, D(0, 16), 101);   /* close of day 0 */
-	qts_perf_bench(p, D(1, 0), 50);
+	qts_perf_bench(p, D(1, 0), D(1, 0), 50);
 	qts_perf_equity(p, D(1, 12), 99);
 	qts_perf_holding(p, D(1, 13), 1);
 	qts_perf_equity(p, D(1, 16), 102);   /* close of day 1 */
 	qts_perf_holding(p, D(1, 17), 0);
-	qts_perf_bench(p, D(2, 0), 54);
-	qts_perf_bench(p, D(2, 0), 55);      /* the day's last close counts */
+	qts_perf_bench(p, D(2, 0), D(2, 0), 54);
+	qts_perf_bench(p, D(2, 0), D(2, 0), 55); /* the day's last close counts */
 	qts_perf_equity(p, D(3, 16), 103);
 	size_t n;
 	const qts_point *pt = qts_perf_points(p, &n);
@@ -104,7 +104,7 @@ static void curve(void)
 	qts_perf_free(p);
 
 	/* a stream whose first day has one equity event: that is the start */
-	p = qts_perf_new();
+	p = qts_perf_new(NULL);
 	qts_perf_equity(p, D(0, 16), 100);
 	qts_perf_holding(p, D(0, 17), 1);
 	qts_perf_equity(p, D(1, 16), 90);
