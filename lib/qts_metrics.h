@@ -121,6 +121,8 @@ typedef struct qts_trade_stats {
 	long trades, wins, losses;
 	double gross_win, gross_loss;  /* sums of pnl > 0 and of pnl < 0 */
 	double pnl;                    /* sum of every trip's pnl */
+	double pnl_mean, pnl_m2;       /* running mean and sum of squared
+					  deviations of pnl (Welford) */
 	double largest_win, largest_loss;
 	double holding_ns;             /* sum of exit_ts - entry_ts */
 	double commission, slippage;   /* of every fill, closed or not */
@@ -151,6 +153,10 @@ double qts_trades_avg_loss(const qts_trade_stats *s);
 double qts_trades_profit_factor(const qts_trade_stats *s);
 double qts_trades_expectancy(const qts_trade_stats *s);
 double qts_trades_avg_holding_days(const qts_trade_stats *s);
+/* Van Tharp's system quality number, as backtrader's SQN analyzer:
+ * sqrt(N) * mean(pnl) / std(pnl, ddof=0) over the N closed trips; 0 when
+ * N <= 1, NaN when every pnl is the same. */
+double qts_trades_sqn(const qts_trade_stats *s);
 
 /* ---- the summary of a run (summary.c) ------------------------------------ */
 
@@ -163,7 +169,7 @@ enum {
 	QTS_M_DD_DURATION, QTS_M_OMEGA, QTS_M_TAIL_RATIO, QTS_M_STABILITY, QTS_M_SKEW,
 	QTS_M_KURTOSIS, QTS_M_BEST_DAY, QTS_M_WORST_DAY, QTS_M_VALUE_AT_RISK, QTS_M_EXPOSURE,
 	QTS_M_TRADES, QTS_M_WIN_RATE, QTS_M_AVG_WIN, QTS_M_AVG_LOSS, QTS_M_PROFIT_FACTOR,
-	QTS_M_EXPECTANCY, QTS_M_LARGEST_WIN, QTS_M_LARGEST_LOSS, QTS_M_AVG_HOLDING_TIME,
+	QTS_M_EXPECTANCY, QTS_M_SQN, QTS_M_LARGEST_WIN, QTS_M_LARGEST_LOSS, QTS_M_AVG_HOLDING_TIME,
 	QTS_M_TOTAL_COMMISSION, QTS_M_TOTAL_SLIPPAGE, QTS_M_TURNOVER,
 	QTS_M_BENCHMARK_RETURN, QTS_M_ALPHA, QTS_M_BETA, QTS_M_INFORMATION_RATIO,
 	QTS_M_CORRELATION,

@@ -37,6 +37,7 @@ static const qts_metric_info table[QTS_NMETRICS] = {
 	[QTS_M_AVG_LOSS] = {"avg_loss", "Average loss", QTS_MK_MONEY},
 	[QTS_M_PROFIT_FACTOR] = {"profit_factor", "Profit factor", QTS_MK_RATIO},
 	[QTS_M_EXPECTANCY] = {"expectancy", "Expectancy", QTS_MK_MONEY},
+	[QTS_M_SQN] = {"sqn", "SQN", QTS_MK_RATIO},
 	[QTS_M_LARGEST_WIN] = {"largest_win", "Largest win", QTS_MK_MONEY},
 	[QTS_M_LARGEST_LOSS] = {"largest_loss", "Largest loss", QTS_MK_MONEY},
 	[QTS_M_AVG_HOLDING_TIME] = {"avg_holding_time", "Average holding (days)", QTS_MK_DAYS},
@@ -130,6 +131,7 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 	s->v[QTS_M_AVG_LOSS] = qts_trades_avg_loss(st);
 	s->v[QTS_M_PROFIT_FACTOR] = qts_trades_profit_factor(st);
 	s->v[QTS_M_EXPECTANCY] = qts_trades_expectancy(st);
+	s->v[QTS_M_SQN] = qts_trades_sqn(st);
 	s->v[QTS_M_LARGEST_WIN] = st->largest_win;
 	s->v[QTS_M_LARGEST_LOSS] = st->largest_loss;
 	s->v[QTS_M_AVG_HOLDING_TIME] = qts_trades_avg_holding_days(st);

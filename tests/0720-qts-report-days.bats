@@ -2,7 +2,7 @@
 # qts-report: returns belong to the session day of the bar whose close
 # produced them (qts-sim stamps a daily bar's equity at the next midnight),
 # the benchmark lines up on the same days, and the monthly and yearly
-# returns equal backtrader's.
+# returns equal backtrader's; SQN too.
 #
 # Reference values: backtrader (mementum/backtrader at commit b853d7c9),
 # analyzers TimeReturn(timeframe=Months) and TimeReturn(timeframe=Years),
@@ -10,7 +10,7 @@
 # round=False), market orders filled at the next bar's open:
 #  - BuyHold: buy(size=100) on the first bar, on yhoo-2014.txt;
 #  - SmaCross: CrossOver(SMA(10), SMA(30)) > 0: order_target_size(100),
-#    < 0: order_target_size(0), on orcl-2014.txt.
+#    < 0: order_target_size(0), on orcl-2014.txt; analyzer SQN as well.
 
 load helper
 
@@ -83,6 +83,13 @@ within() {
 	period return_2014-12 0.0025490401274519403
 	period return_2014 0.006860000999999949
 	[[ $output != *return_2015* ]]
+	# backtrader's SQN analyzer on the same run: 3 trades
+	period trades 3
+	period sqn 0.8668325500564302
+	run -0 qts-report -j "$BATS_TEST_TMPDIR/sma.csv"
+	[[ $output == *'"sqn": 0.86683255005643'* ]]
+	run -0 qts-report "$BATS_TEST_TMPDIR/sma.csv"
+	[[ $output == *$'\nSQN                                     0.867\n'* ]]
 }
 
 @test "a self-benchmark: beta 1, correlation 1, alpha 0" {

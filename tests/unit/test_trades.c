@@ -45,6 +45,9 @@ static void fifo(void)
 	CHECK_NEAR(qts_trades_avg_loss(s), -15.6, TOL, "average loss");
 	CHECK_NEAR(qts_trades_profit_factor(s), 251.2 / 15.6, TOL, "profit factor 251.2/15.6");
 	CHECK_NEAR(qts_trades_expectancy(s), 235.6 / 4, TOL, "expectancy 235.6/4");
+	/* backtrader's SQN analyzer (mathsupport.average and standarddev,
+	 * population) on the pnl 198, 19.6, -15.6, 33.6 */
+	CHECK_NEAR(qts_trades_sqn(s), 1.4316002642724568, TOL, "SQN");
 	CHECK_NEAR(s->largest_win, 198, TOL, "largest win");
 	CHECK_NEAR(s->largest_loss, -15.6, TOL, "largest loss");
 	/* holding 2, 1, 2 and 2 days */
@@ -68,6 +71,17 @@ static void fifo(void)
 	qts_trades_fill(t, D(0, 5), "X", -1, 0.30000000000000004 - 0.2, 11, 0, 0);
 	qts_trades_fill(t, D(0, 6), "Y", +1, 1, 10, 0, 0);
 	CHECK(!qts_trades_open(t), "fractional rounding residue leaves no lot open");
+	qts_trades_free(t);
+
+	t = qts_trades_new(0);
+	s = qts_trades_stats(t);
+	CHECK(qts_trades_sqn(s) == 0, "SQN without trades is 0");
+	qts_trades_fill(t, D(0, 1), "X", +1, 1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 2), "X", -1, 1, 11, 0, 0);
+	CHECK(qts_trades_sqn(s) == 0, "SQN of one trade is 0");
+	qts_trades_fill(t, D(0, 3), "X", +1, 1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 4), "X", -1, 1, 11, 0, 0);
+	CHECK(isnan(qts_trades_sqn(s)), "SQN of equal trades is undefined (no spread)");
 	qts_trades_free(t);
 }
 
