@@ -33,6 +33,18 @@ double qts_m_sortino(const double *r, size_t n, double req, double periods);
  * peak, the trough and the recovery (first c >= the peak after the trough,
  * or -1) are stored where the pointers are not NULL. */
 double qts_m_max_drawdown(const double *r, size_t n, long *peak, long *trough, long *recovery);
+/* A drawdown period: indexes into the cumulative value c as
+ * qts_m_max_drawdown's (recovery -1 while under water), and its depth,
+ * (c[trough] - c[peak]) / c[peak] < 0. */
+typedef struct qts_m_dd {
+	long peak, trough, recovery;
+	double depth;
+} qts_m_dd;
+/* The `max` deepest drawdown periods, deepest first (an earlier one first
+ * at equal depth), as pyfolio's get_top_drawdowns: a period runs from the
+ * last point at the running maximum to the first point back at it, so
+ * periods do not overlap.  Returns how many were stored in out. */
+size_t qts_m_drawdowns(const double *r, size_t n, qts_m_dd *out, size_t max);
 /* empyrical.calmar_ratio: cagr / |max_drawdown|; NaN without a drawdown. */
 double qts_m_calmar(const double *r, size_t n, double periods);
 /* empyrical.omega_ratio: sum of gains over sum of losses of r - rf - t,
@@ -193,8 +205,21 @@ typedef struct qts_metric_info {
 
 const qts_metric_info *qts_metric_table(void); /* QTS_NMETRICS entries */
 
+#define QTS_TOP_DRAWDOWNS 5
+
+/* A drawdown period in session days (recovery QTS_TS_MIN while under
+ * water); days: session days from the peak to the recovery, or to the
+ * last day. */
+typedef struct qts_dd_period {
+	int64_t peak, trough, recovery;
+	double depth;
+	long days;
+} qts_dd_period;
+
 typedef struct qts_summary {
 	double v[QTS_NMETRICS];   /* NaN where undefined; unused for dates */
+	qts_dd_period dd[QTS_TOP_DRAWDOWNS]; /* the worst drawdowns, deepest first */
+	size_t ndd;
 	int64_t t[QTS_NMETRICS];  /* session days (days since 1970-01-01);
 				     QTS_TS_MIN where undefined */
 	int64_t ruin;             /* the day equity fell to 0 or below */

@@ -206,6 +206,33 @@ static void heatmap(FILE *f, const qts_run *run)
 	free(y);
 }
 
+/* The worst drawdowns, as pyfolio's drawdown table. */
+static void drawdown_table(FILE *f, const qts_run *run)
+{
+	const qts_summary *s = &run->sum;
+	if (!s->ndd) {
+		fputs("<p class=\"sub\">No drawdown.</p>\n", f);
+		return;
+	}
+	fputs("<table><tr><th>#</th><th>Depth</th><th class=\"l\">Peak</th>"
+	      "<th class=\"l\">Trough</th><th class=\"l\">Recovery</th><th>Days</th></tr>\n",
+	      f);
+	for (size_t i = 0; i < s->ndd; i++) {
+		const qts_dd_period *d = &s->dd[i];
+		char pk[16], tr[16], rc[16];
+		day_text(d->peak, pk, sizeof pk);
+		day_text(d->trough, tr, sizeof tr);
+		if (d->recovery == QTS_TS_MIN)
+			snprintf(rc, sizeof rc, "&ndash;");
+		else
+			day_text(d->recovery, rc, sizeof rc);
+		fprintf(f, "<tr><td>%zu</td><td class=\"neg\">%.2f%%</td><td class=\"l\">%s</td>"
+			   "<td class=\"l\">%s</td><td class=\"l\">%s</td><td>%ld</td></tr>\n",
+			i + 1, d->depth * 100, pk, tr, rc, d->days);
+	}
+	fputs("</table>\n", f);
+}
+
 static void trips_table(FILE *f, const qts_run *run)
 {
 	if (!run->ntrips) {
@@ -330,6 +357,8 @@ int qts_report_html(FILE *f, const qts_run *run)
 		fprintf(f, "<p class=\"sub\">Fewer than %zu daily returns.</p>\n", win + 1);
 	}
 
+	fputs("<h2>Worst drawdowns</h2>\n", f);
+	drawdown_table(f, run);
 	fputs("<h2>Monthly returns</h2>\n", f);
 	heatmap(f, run);
 	fputs("<h2>Metrics</h2>\n", f);

@@ -106,6 +106,14 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 		 * while the drawdown lasts */
 		s->v[QTS_M_DD_DURATION] = (double)(pt[rc >= 0 ? (size_t)rc : n].day - pt[pk].day);
 	}
+	qts_m_dd dd[QTS_TOP_DRAWDOWNS];
+	s->ndd = qts_m_drawdowns(r, n, dd, QTS_TOP_DRAWDOWNS);
+	for (size_t i = 0; i < s->ndd; i++) {
+		long end = dd[i].recovery >= 0 ? dd[i].recovery : (long)n;
+		s->dd[i] = (qts_dd_period){pt[dd[i].peak].day, pt[dd[i].trough].day,
+					   day_index(pt, dd[i].recovery), dd[i].depth,
+					   end - dd[i].peak};
+	}
 	s->v[QTS_M_OMEGA] = qts_m_omega(r, n, rf, 0, P);
 	s->v[QTS_M_TAIL_RATIO] = qts_m_tail_ratio(r, n);
 	s->v[QTS_M_STABILITY] = qts_m_stability(r, n);
