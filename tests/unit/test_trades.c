@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "qts_metrics.h"
+#include "qts_resample.h"
 #include "tap.h"
 
 #define D(n, h) ((int64_t)(n) * QTS_NS_PER_DAY + (int64_t)(h) * 3600 * QTS_NS_PER_SEC)
@@ -132,9 +133,46 @@ static void curve(void)
 	qts_perf_free(p);
 }
 
+/* Session days: qts-sim writes a daily bar's equity at its end, the next
+ * midnight; it belongs to the bar's day, in UTC and in New York alike. */
+static void session_days(void)
+{
+	qts_perf *p = qts_perf_new(NULL);
+	qts_perf_bar(p, D(0, 0), D(1, 0));
+	qts_perf_equity(p, D(1, 0), 100);          /* close of day 0: the start */
+	qts_perf_bar(p, D(1, 0), D(2, 0));
+	qts_perf_holding(p, D(1, 0), 1);           /* a fill at day 1's open */
+	qts_perf_equity(p, D(2, 0), 101);          /* close of day 1 */
+	qts_perf_bench(p, D(2, 0), D(3, 0), 10);
+	qts_perf_equity(p, D(3, 0), 102);          /* close of day 2 */
+	qts_perf_equity(p, D(3, 12), 103);         /* no bar holds it: its own date */
+	size_t n;
+	const qts_point *pt = qts_perf_points(p, &n);
+	CHECK(n == 4 && pt[0].day == 0 && pt[1].day == 1 && pt[2].day == 2 && pt[3].day == 3,
+	      "equity at a bar's end is the bar's day; other equity its own date");
+	CHECK(pt[1].exposed && pt[2].bench == 10, "a fill at a bar's start and a close on the bar's day");
+	qts_perf_free(p);
+
+	qts_clock ny;
+	CHECK(qts_clock_init(&ny, "America/New_York") == 0, "New York time");
+	p = qts_perf_new(&ny);
+	/* 2024-01-02 (day 19724), stamped at midnight UTC: 19:00 the day before
+	 * in New York, but its middle is 07:00 on the 2nd */
+	int64_t d0 = 19724;
+	CHECK(qts_perf_bar(p, D(d0, 0), D(d0 + 1, 0)) == d0, "a UTC-stamped daily bar in New York");
+	CHECK(qts_perf_bar(p, D(d0, 5), D(d0 + 1, 5)) == d0, "a New York daily bar");
+	qts_perf_equity(p, D(d0 + 1, 5), 100);
+	qts_perf_equity(p, D(d0 + 2, 3), 100);     /* 22:00 on the 2nd in New York */
+	pt = qts_perf_points(p, &n);
+	CHECK(n == 2 && pt[0].day == d0 && pt[1].day == d0 + 1, "equity alone: its local date");
+	qts_perf_free(p);
+	qts_clock_init(&ny, NULL);
+}
+
 int main(void)
 {
 	fifo();
 	curve();
+	session_days();
 	return tap_done();
 }
