@@ -13,9 +13,10 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [-z ZONE] [--periods N]\n"
-	"                  [--risk-free RATE] [--live [--every N|DURATION]] [--tee] [FILE]\n"
-	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] FILE...\n"
+	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"                  [--periods N] [--risk-free RATE] [--live [--every N|DURATION]]\n"
+	"                  [--tee] [FILE]\n"
+	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM] FILE...\n"
 	"  -j, --json            one JSON object of every metric\n"
 	"  -c, --csv             metric,value rows\n"
 	"  -t, --trades          the round trips as CSV\n"
@@ -23,6 +24,8 @@ static const char usage[] =
 	"  -o, --output FILE     write the report to FILE (default stdout, stderr with --tee)\n"
 	"  -b, --benchmark SYM   buy-and-hold benchmark from SYM's bars in the stream\n"
 	"  -z, --tz ZONE         session days are dates in ZONE (default UTC)\n"
+	"  -s, --session HH:MM-HH:MM  the trading session in ZONE; one that runs\n"
+	"                        overnight (17:00-16:00) dates its evening by the next day\n"
 	"      --periods N       return periods a year for annualising (252)\n"
 	"      --risk-free RATE  annual risk-free rate, e.g. 0.02 (0)\n"
 	"      --live            refresh the report while the stream flows\n"
@@ -38,6 +41,7 @@ enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_TRADES };
 typedef struct opts {
 	int format;
 	const char *html, *output, *benchmark, *tz;
+	int64_t day_start;  /* an overnight session's start, or 0 */
 	double periods, risk_free;
 	int live, tee, msgpack, compare;
 	long every_events;  /* refresh every N events (live), or 0 */
@@ -79,7 +83,7 @@ static void parse(int argc, char **argv, opts *o)
 		{"json", no_argument, NULL, 'j'},       {"csv", no_argument, NULL, 'c'},
 		{"trades", no_argument, NULL, 't'},     {"html", required_argument, NULL, O_HTML},
 		{"output", required_argument, NULL, 'o'}, {"benchmark", required_argument, NULL, 'b'},
-		{"tz", required_argument, NULL, 'z'},
+		{"tz", required_argument, NULL, 'z'},   {"session", required_argument, NULL, 's'},
 		{"periods", required_argument, NULL, O_PERIODS},
 		{"risk-free", required_argument, NULL, O_RF},
 		{"live", no_argument, NULL, O_LIVE},    {"every", required_argument, NULL, O_EVERY},
@@ -89,7 +93,7 @@ static void parse(int argc, char **argv, opts *o)
 	char err[160];
 	int c;
 	*o = (opts){.format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
-	while ((c = getopt_long(argc, argv, "jctMo:b:z:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jctMo:b:z:s:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->format = FMT_JSON; break;
 		case 'c': o->format = FMT_CSV; break;
@@ -106,6 +110,13 @@ static void parse(int argc, char **argv, opts *o)
 			if (qts_clock_init(&zone, optarg) < 0)
 				qts_usage_error(usage, "--tz: '%s' is not an installed time zone", optarg);
 			o->tz = optarg;
+			break;
+		}
+		case 's': {
+			qts_session ss;
+			if (qts_session_parse(optarg, &ss) < 0)
+				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM", optarg);
+			o->day_start = ss.start > ss.end ? ss.start : 0;
 			break;
 		}
 		case O_HTML: o->html = optarg; break;
@@ -428,6 +439,8 @@ static void state_init(state *s, const opts *o, int keep)
 	if (qts_clock_init(&s->clock, o->tz) < 0)
 		qts_die(QTS_EXIT_USAGE, "--tz: '%s' is not an installed time zone", o->tz);
 	s->perf = qts_perf_new(&s->clock);
+	if (s->perf)
+		qts_perf_day_start(s->perf, o->day_start);
 	s->bars = qts_symtab_new(sizeof(barsym));
 	s->trades = qts_trades_new(keep);
 	if (!s->perf || !s->bars || !s->trades)

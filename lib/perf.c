@@ -7,7 +7,9 @@
  * the bars that produced it (a daily bar's equity at the next midnight),
  * fills at the bar's start.  The day of a bar is the local date of its
  * middle, which is its own date however its start was stamped (UTC
- * midnight, local midnight, an overnight session's evening).  An event
+ * midnight, local midnight, an overnight session's evening).  Where
+ * sessions run overnight, a day begins at the session's start on the
+ * evening before, so a Sunday evening is Monday's.  An event
  * outside the last bar seen (a stream of equity alone, a live account)
  * falls on the date of its time. */
 #include <stdlib.h>
@@ -30,13 +32,18 @@ struct qts_perf {
 	size_t nheld, capheld;
 	int holding;
 	qts_clock utc, *clock;
+	int64_t day_start;    /* local time of day at which session days begin */
 	int64_t bar_start, bar_end, bar_day; /* the last bar seen */
 	int have_bar;
 };
 
 static int64_t date_of(qts_perf *p, int64_t ts)
 {
-	return qts_clock_day(p->clock, ts)->num;
+	int64_t d = qts_clock_day(p->clock, ts)->num;
+	/* an overnight session's evening is its trading day's beginning */
+	if (p->day_start > 0 && qts_clock_tod(p->clock, ts) >= p->day_start)
+		d++;
+	return d;
 }
 
 /* The session day of an event at ts. */
@@ -68,6 +75,11 @@ qts_perf *qts_perf_new(qts_clock *clock)
 	qts_clock_init(&p->utc, NULL);
 	p->clock = clock ? clock : &p->utc;
 	return p;
+}
+
+void qts_perf_day_start(qts_perf *p, int64_t tod)
+{
+	p->day_start = tod > 0 && tod < QTS_NS_PER_DAY ? tod : 0;
 }
 
 int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end)

@@ -102,6 +102,10 @@ struct qts_clock;
 /* clock: the zone of the session days, NULL for UTC; it must outlive p. */
 qts_perf *qts_perf_new(struct qts_clock *clock);
 void qts_perf_free(qts_perf *p);
+/* Session days that begin at local time of day tod (ns after midnight) on
+ * the evening before, for sessions that run overnight (17:00-16:00: the
+ * evening of the 1st is part of the 2nd); 0, the default, is midnight. */
+void qts_perf_day_start(qts_perf *p, int64_t tod);
 /* A bar [start, end) of the stream; returns its session day. */
 int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end);
 /* An equity value at ts; 0, or -1 when out of memory. */

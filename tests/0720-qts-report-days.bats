@@ -188,3 +188,25 @@ within() {
 	run -1 --separate-stderr qts-report -b YHOO "$BATS_TEST_TMPDIR/eq.csv"
 	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/eq.csv: --benchmark YHOO: the stream has no bars" ]
 }
+
+@test "--session: an overnight session dates its evening by the next trading day" {
+	f=$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz
+	[ -f "$f" ] || skip "shared data not present"
+	# CME Globex, 17:00-16:00 Chicago: the bars from Monday Jan 1 17:00 on
+	# trade for Tuesday Jan 2; January 2024 then has 22 trading days
+	qts-fetch -s 6E --stamp end "$f" | qts-resample -z America/Chicago 1h 2>/dev/null |
+		qts-strategy sma-cross fast=5 slow=20 size=1 | qts-sim > "$BATS_TEST_TMPDIR/6e.csv"
+	run -0 qts-report -c -z America/Chicago -s 17:00-16:00 "$BATS_TEST_TMPDIR/6e.csv"
+	[ "$(row start)" = 2024-01-02 ]
+	[ "$(row end)" = 2024-01-31 ]
+	[ "$(row days)" = 22 ]
+	# by calendar dates, the Sunday evenings and New Year's Day are days too
+	run -0 qts-report -c -z America/Chicago "$BATS_TEST_TMPDIR/6e.csv"
+	[ "$(row start)" = 2024-01-01 ]
+	[ "$(row days)" = 27 ]
+	# a session within a day changes nothing
+	run -0 qts-report -c -z America/Chicago -s 08:30-15:00 "$BATS_TEST_TMPDIR/6e.csv"
+	[ "$(row days)" = 27 ]
+	run -2 --separate-stderr qts-report -s 25:00-26:00 "$BATS_TEST_TMPDIR/6e.csv"
+	[ "${stderr_lines[0]}" = "qts-report: --session: '25:00-26:00' is not HH:MM-HH:MM" ]
+}
