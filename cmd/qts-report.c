@@ -2,6 +2,7 @@
  * stream's equity and fills: text, JSON, CSV or one HTML page; live, or
  * several finished runs side by side. */
 #include "qts_metrics.h"
+#include "qts_resample.h"
 
 #include <sys/stat.h>
 #include <errno.h>
@@ -13,15 +14,19 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [--periods N]\n"
-	"                  [--risk-free RATE] [--live [--every N|DURATION]] [--tee] [FILE]\n"
-	"       qts-report --compare [-jc] FILE...\n"
+	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"                  [--periods N] [--risk-free RATE] [--live [--every N|DURATION]]\n"
+	"                  [--tee] [FILE]\n"
+	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM] FILE...\n"
 	"  -j, --json            one JSON object of every metric\n"
 	"  -c, --csv             metric,value rows\n"
 	"  -t, --trades          the round trips as CSV\n"
 	"      --html FILE       also write a self-contained HTML report to FILE\n"
 	"  -o, --output FILE     write the report to FILE (default stdout, stderr with --tee)\n"
 	"  -b, --benchmark SYM   buy-and-hold benchmark from SYM's bars in the stream\n"
+	"  -z, --tz ZONE         session days are dates in ZONE (default UTC)\n"
+	"  -s, --session HH:MM-HH:MM  the trading session in ZONE; one that runs\n"
+	"                        overnight (17:00-16:00) dates its evening by the next day\n"
 	"      --periods N       return periods a year for annualising (252)\n"
 	"      --risk-free RATE  annual risk-free rate, e.g. 0.02 (0)\n"
 	"      --live            refresh the report while the stream flows\n"
@@ -36,12 +41,19 @@ enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_TRADES };
 
 typedef struct opts {
 	int format;
-	const char *html, *output, *benchmark;
+	const char *html, *output, *benchmark, *tz;
+	int64_t day_start;  /* an overnight session's start, or 0 */
 	double periods, risk_free;
 	int live, tee, msgpack, compare;
 	long every_events;  /* refresh every N events (live), or 0 */
 	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
 } opts;
+
+/* A symbol's bars: their timeframe, parsed once. */
+typedef struct barsym {
+	char tf[QTS_WORD_MAX];
+	qts_tf tfv;
+} barsym;
 
 /* Open positions by symbol, from fills and position events. */
 typedef struct holding {
@@ -52,6 +64,9 @@ typedef struct holding {
 typedef struct state {
 	const opts *o;
 	qts_perf *perf;
+	qts_clock clock;
+	qts_symtab *bars;        /* symbols of the bars seen, in order */
+	int bench_seen;
 	qts_trades *trades;
 	holding *pos;
 	size_t npos, cappos;
@@ -69,6 +84,7 @@ static void parse(int argc, char **argv, opts *o)
 		{"json", no_argument, NULL, 'j'},       {"csv", no_argument, NULL, 'c'},
 		{"trades", no_argument, NULL, 't'},     {"html", required_argument, NULL, O_HTML},
 		{"output", required_argument, NULL, 'o'}, {"benchmark", required_argument, NULL, 'b'},
+		{"tz", required_argument, NULL, 'z'},   {"session", required_argument, NULL, 's'},
 		{"periods", required_argument, NULL, O_PERIODS},
 		{"risk-free", required_argument, NULL, O_RF},
 		{"live", no_argument, NULL, O_LIVE},    {"every", required_argument, NULL, O_EVERY},
@@ -78,7 +94,7 @@ static void parse(int argc, char **argv, opts *o)
 	char err[160];
 	int c;
 	*o = (opts){.format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
-	while ((c = getopt_long(argc, argv, "jctMo:b:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jctMo:b:z:s:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->format = FMT_JSON; break;
 		case 'c': o->format = FMT_CSV; break;
@@ -90,6 +106,20 @@ static void parse(int argc, char **argv, opts *o)
 				qts_usage_error(usage, "--benchmark: '%s' is not a symbol", optarg);
 			o->benchmark = optarg;
 			break;
+		case 'z': {
+			qts_clock zone;
+			if (qts_clock_init(&zone, optarg) < 0)
+				qts_usage_error(usage, "--tz: '%s' is not an installed time zone", optarg);
+			o->tz = optarg;
+			break;
+		}
+		case 's': {
+			qts_session ss;
+			if (qts_session_parse(optarg, &ss) < 0)
+				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM", optarg);
+			o->day_start = ss.start > ss.end ? ss.start : 0;
+			break;
+		}
 		case O_HTML: o->html = optarg; break;
 		case O_PERIODS:
 			if (qts_parse_double(optarg, 1, 1e6, &o->periods, err) < 0)
@@ -202,16 +232,56 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		if (isfinite(ev->position.qty) && set_position(s, ev->symbol, ev->position.qty) < 0)
 			return -1;
 		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
-	case QTS_BAR:
-		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0 &&
-		    isfinite(ev->bar.close)) {
-			s->dirty = 1;
-			return qts_perf_bench(s->perf, ev->ts, ev->bar.close);
+	case QTS_BAR: {
+		barsym *b = qts_symtab_get(s->bars, ev->symbol);
+		if (!b)
+			return -1;
+		if (strcmp(b->tf, ev->bar.tf) != 0) {
+			if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
+				b->tfv = (qts_tf){0, 0};
+			QTS_SET(b->tf, ev->bar.tf);
 		}
+		/* the end as qts-sim reckons it, which stamps equity there */
+		int64_t end = b->tfv.n ? qts_tf_end(b->tfv, ev->ts) : ev->ts;
+		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0) {
+			s->bench_seen = 1;
+			if (isfinite(ev->bar.close)) {
+				s->dirty = 1;
+				return qts_perf_bench(s->perf, ev->ts, end, ev->bar.close);
+			}
+		}
+		qts_perf_bar(s->perf, ev->ts, end);
 		return 0;
+	}
 	default:
 		return 0;
 	}
+}
+
+/* A benchmark that never came is a mistake to name, not a column of
+ * dashes: say which symbols did come. */
+static void check_benchmark(const state *s, const char *path)
+{
+	if (!s->o->benchmark || s->bench_seen)
+		return;
+	size_t n = qts_symtab_count(s->bars);
+	if (n == 0)
+		qts_die(QTS_EXIT_FAIL, "%s: --benchmark %s: the stream has no bars", path,
+			s->o->benchmark);
+	char seen[512];
+	size_t len = 0;
+	seen[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *sym;
+		qts_symtab_at(s->bars, i, &sym);
+		if (len + strlen(sym) + 8 >= sizeof seen) {
+			snprintf(seen + len, sizeof seen - len, ", ...");
+			break;
+		}
+		len += (size_t)snprintf(seen + len, sizeof seen - len, "%s%s", i ? ", " : "", sym);
+	}
+	qts_die(QTS_EXIT_FAIL, "%s: --benchmark %s: no bar of %s in the stream (bars of: %s)", path,
+		s->o->benchmark, s->o->benchmark, seen);
 }
 
 /* ---- writing the report -------------------------------------------------- */
@@ -356,15 +426,21 @@ static void state_init(state *s, const opts *o, int keep)
 {
 	memset(s, 0, sizeof *s);
 	s->o = o;
-	s->perf = qts_perf_new();
+	if (qts_clock_init(&s->clock, o->tz) < 0)
+		qts_die(QTS_EXIT_USAGE, "--tz: '%s' is not an installed time zone", o->tz);
+	s->perf = qts_perf_new(&s->clock);
+	if (s->perf)
+		qts_perf_day_start(s->perf, o->day_start);
+	s->bars = qts_symtab_new(sizeof(barsym));
 	s->trades = qts_trades_new(keep);
-	if (!s->perf || !s->trades)
+	if (!s->perf || !s->bars || !s->trades)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 }
 
 static void state_free(state *s)
 {
 	qts_perf_free(s->perf);
+	qts_symtab_free(s->bars);
 	qts_trades_free(s->trades);
 	free(s->pos);
 }
@@ -378,6 +454,7 @@ static int compare(const opts *o, char **files, int n)
 	for (int i = 0; i < n && !qts_interrupted; i++) {
 		state_init(&st[i], o, 0);
 		read_stream(&st[i], files[i]);
+		check_benchmark(&st[i], files[i]);
 		build_run(&st[i], files[i], &runs[i]);
 	}
 	FILE *f = stdout;
@@ -421,6 +498,8 @@ int main(int argc, char **argv)
 	if (s.tee && qts_writer_close(s.tee) < 0 && errno != EPIPE)
 		qts_die(QTS_EXIT_FAIL, "write error: %s", strerror(errno));
 	s.tee = NULL;
+	if (!qts_interrupted)
+		check_benchmark(&s, strcmp(path, "-") == 0 ? "standard input" : path);
 
 	qts_run run;
 	build_run(&s, path, &run);

@@ -147,6 +147,57 @@ double qts_m_max_drawdown(const double *r, size_t n, long *peak, long *trough, l
 	return worst;
 }
 
+/* Keep out[0..*k) the deepest, deepest first, stable at equal depth. */
+static void dd_insert(qts_m_dd *out, size_t *k, size_t max, qts_m_dd d)
+{
+	size_t i = *k;
+	while (i > 0 && d.depth < out[i - 1].depth)
+		i--;
+	if (i >= max)
+		return;
+	size_t last = *k < max ? *k : max - 1;
+	for (size_t j = last; j > i; j--)
+		out[j] = out[j - 1];
+	out[i] = d;
+	if (*k < max)
+		(*k)++;
+}
+
+size_t qts_m_drawdowns(const double *r, size_t n, qts_m_dd *out, size_t max)
+{
+	size_t k = 0;
+	if (max == 0)
+		return 0;
+	double c = 1, top = 1;
+	long runpk = 0;
+	int under = 0;
+	qts_m_dd cur = {0, 0, -1, 0};
+	for (size_t i = 1; i <= n; i++) {
+		c *= 1 + r[i - 1];
+		if (c >= top) {
+			if (under) {
+				cur.recovery = (long)i;
+				dd_insert(out, &k, max, cur);
+				under = 0;
+			}
+			top = c;
+			runpk = (long)i;
+			continue;
+		}
+		double dd = (c - top) / top;
+		if (!under) {
+			cur = (qts_m_dd){runpk, (long)i, -1, dd};
+			under = 1;
+		} else if (dd < cur.depth) {
+			cur.depth = dd;
+			cur.trough = (long)i;
+		}
+	}
+	if (under)
+		dd_insert(out, &k, max, cur);
+	return k;
+}
+
 double qts_m_calmar(const double *r, size_t n, double periods)
 {
 	double dd = qts_m_max_drawdown(r, n, NULL, NULL, NULL);

@@ -1,10 +1,22 @@
-/* perf.c — the equity curve sampled at the close of each UTC day, with the
- * benchmark's close and the exposure of that day beside it.  Intraday
- * equity overwrites the day's point, so memory follows days, not events. */
+/* perf.c — the equity curve sampled at the close of each session day, with
+ * the benchmark's close and the exposure of that day beside it.  Intraday
+ * equity overwrites the day's point, so memory follows days, not events.
+ *
+ * A session day is a local date of the report's clock.  An event belongs
+ * to the day of the bar it came with: qts-sim stamps equity at the end of
+ * the bars that produced it (a daily bar's equity at the next midnight),
+ * fills at the bar's start.  The day of a bar is the local date of its
+ * middle, which is its own date however its start was stamped (UTC
+ * midnight, local midnight, an overnight session's evening).  Where
+ * sessions run overnight, a day begins at the session's start on the
+ * evening before, so a Sunday evening is Monday's.  An event
+ * outside the last bar seen (a stream of equity alone, a live account)
+ * falls on the date of its time. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "qts_metrics.h"
+#include "qts_resample.h"
 
 typedef struct dayval {
 	int64_t day;
@@ -19,12 +31,27 @@ struct qts_perf {
 	int64_t *held;        /* days with a position, ascending */
 	size_t nheld, capheld;
 	int holding;
+	qts_clock utc, *clock;
+	int64_t day_start;    /* local time of day at which session days begin */
+	int64_t bar_start, bar_end, bar_day; /* the last bar seen */
+	int have_bar;
 };
 
-static int64_t day_of(int64_t ts)
+static int64_t date_of(qts_perf *p, int64_t ts)
 {
-	int64_t d = ts / QTS_NS_PER_DAY;
-	return ts % QTS_NS_PER_DAY < 0 ? d - 1 : d;
+	int64_t d = qts_clock_day(p->clock, ts)->num;
+	/* an overnight session's evening is its trading day's beginning */
+	if (p->day_start > 0 && qts_clock_tod(p->clock, ts) >= p->day_start)
+		d++;
+	return d;
+}
+
+/* The session day of an event at ts. */
+static int64_t day_of(qts_perf *p, int64_t ts)
+{
+	if (p->have_bar && ts >= p->bar_start && ts <= p->bar_end)
+		return p->bar_day;
+	return date_of(p, ts);
 }
 
 static int grow(void **a, size_t *cap, size_t n, size_t size)
@@ -40,9 +67,32 @@ static int grow(void **a, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-qts_perf *qts_perf_new(void)
+qts_perf *qts_perf_new(qts_clock *clock)
 {
-	return calloc(1, sizeof(qts_perf));
+	qts_perf *p = calloc(1, sizeof(qts_perf));
+	if (!p)
+		return NULL;
+	qts_clock_init(&p->utc, NULL);
+	p->clock = clock ? clock : &p->utc;
+	return p;
+}
+
+void qts_perf_day_start(qts_perf *p, int64_t tod)
+{
+	p->day_start = tod > 0 && tod < QTS_NS_PER_DAY ? tod : 0;
+}
+
+int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end)
+{
+	/* In a group of bars of one start, the longest decides: its end is
+	 * the time qts-sim gives the group's equity. */
+	if (!(p->have_bar && start == p->bar_start && end < p->bar_end)) {
+		p->bar_start = start;
+		p->bar_end = end >= start ? end : start;
+		p->bar_day = date_of(p, start + (p->bar_end - start) / 2);
+		p->have_bar = 1;
+	}
+	return p->bar_day;
 }
 
 void qts_perf_free(qts_perf *p)
@@ -67,7 +117,7 @@ static int mark_held(qts_perf *p, int64_t day)
 
 int qts_perf_equity(qts_perf *p, int64_t ts, double equity)
 {
-	int64_t day = day_of(ts);
+	int64_t day = day_of(p, ts);
 	/* Point 0, the start, is never overwritten: the first day's close is
 	 * a point of its own when that day has a later event. */
 	if (p->n >= 2 && day <= p->pt[p->n - 1].day) {
@@ -81,9 +131,9 @@ int qts_perf_equity(qts_perf *p, int64_t ts, double equity)
 	return p->holding ? mark_held(p, day) : 0;
 }
 
-int qts_perf_bench(qts_perf *p, int64_t ts, double close)
+int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double close)
 {
-	int64_t day = day_of(ts);
+	int64_t day = qts_perf_bar(p, start, end);
 	if (p->nbench && p->bench[p->nbench - 1].day >= day) {
 		p->bench[p->nbench - 1].v = close;
 		return 0;
@@ -99,13 +149,15 @@ int qts_perf_holding(qts_perf *p, int64_t ts, int holding)
 	/* a position closed at ts was held on that day until then */
 	int was = p->holding;
 	p->holding = holding;
-	return holding || was ? mark_held(p, day_of(ts)) : 0;
+	return holding || was ? mark_held(p, day_of(p, ts)) : 0;
 }
 
 const qts_point *qts_perf_points(qts_perf *p, size_t *n)
 {
-	/* The benchmark is bought at its first close: days before it hold
-	 * that price, so its first return is 0. */
+	/* The benchmark's price on a day is its last close of that day or
+	 * before; days before its first bar take that bar's close, so their
+	 * returns are 0.  It is thus bought at the close of the first day of
+	 * the curve, or of its first day when it starts later. */
 	size_t b = 0, h = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		qts_point *pt = &p->pt[i];

@@ -33,6 +33,18 @@ double qts_m_sortino(const double *r, size_t n, double req, double periods);
  * peak, the trough and the recovery (first c >= the peak after the trough,
  * or -1) are stored where the pointers are not NULL. */
 double qts_m_max_drawdown(const double *r, size_t n, long *peak, long *trough, long *recovery);
+/* A drawdown period: indexes into the cumulative value c as
+ * qts_m_max_drawdown's (recovery -1 while under water), and its depth,
+ * (c[trough] - c[peak]) / c[peak] < 0. */
+typedef struct qts_m_dd {
+	long peak, trough, recovery;
+	double depth;
+} qts_m_dd;
+/* The `max` deepest drawdown periods, deepest first (an earlier one first
+ * at equal depth), as pyfolio's get_top_drawdowns: a period runs from the
+ * last point at the running maximum to the first point back at it, so
+ * periods do not overlap.  Returns how many were stored in out. */
+size_t qts_m_drawdowns(const double *r, size_t n, qts_m_dd *out, size_t max);
 /* empyrical.calmar_ratio: cagr / |max_drawdown|; NaN without a drawdown. */
 double qts_m_calmar(const double *r, size_t n, double periods);
 /* empyrical.omega_ratio: sum of gains over sum of losses of r - rf - t,
@@ -66,27 +78,41 @@ double qts_m_correlation(const double *r, const double *f, size_t n);
 void qts_m_rolling_sharpe(const double *r, size_t n, size_t window, double rf,
 			  double periods, double *out);
 
-/* ---- an equity curve sampled by day (perf.c) ----------------------------
- * Feed equity events (and benchmark closes, and the current exposure) in
- * stream order.  The first equity is the starting value; each UTC day then
- * keeps its last equity.  Memory grows with the number of days only. */
+/* ---- an equity curve sampled by session day (perf.c) ---------------------
+ * Feed bars, equity events (and benchmark closes, and the current exposure)
+ * in stream order.  The first equity is the starting value; each session
+ * day then keeps its last equity.  Memory grows with the number of days
+ * only.  A session day is a local date of a clock (qts_resample.h): an
+ * event within the last bar given (start to end, both included) belongs to
+ * that bar's day, the local date of its middle; any other to the date of
+ * its time.  So the equity qts-sim writes at a daily bar's end (the next
+ * midnight) is that bar's day's. */
 
 typedef struct qts_point {
 	int64_t ts;     /* time of the last equity event of that day */
-	int64_t day;    /* days since 1970-01-01 (UTC) */
+	int64_t day;    /* the session day, in days since 1970-01-01 */
 	double equity;
 	double bench;   /* benchmark close at that day (NaN without one) */
 	int exposed;    /* a position was held at some time of the day */
 } qts_point;
 
 typedef struct qts_perf qts_perf;
+struct qts_clock;
 
-qts_perf *qts_perf_new(void);
+/* clock: the zone of the session days, NULL for UTC; it must outlive p. */
+qts_perf *qts_perf_new(struct qts_clock *clock);
 void qts_perf_free(qts_perf *p);
+/* Session days that begin at local time of day tod (ns after midnight) on
+ * the evening before, for sessions that run overnight (17:00-16:00: the
+ * evening of the 1st is part of the 2nd); 0, the default, is midnight. */
+void qts_perf_day_start(qts_perf *p, int64_t tod);
+/* A bar [start, end) of the stream; returns its session day. */
+int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end);
 /* An equity value at ts; 0, or -1 when out of memory. */
 int qts_perf_equity(qts_perf *p, int64_t ts, double equity);
-/* A close of the benchmark at ts; 0 or -1. */
-int qts_perf_bench(qts_perf *p, int64_t ts, double close);
+/* The close of a benchmark bar [start, end) (which counts as a bar as
+ * qts_perf_bar's); 0 or -1. */
+int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double close);
 /* Whether any position is open from ts on (a day counts as exposed when
  * a position is open at some time of it); 0 or -1. */
 int qts_perf_holding(qts_perf *p, int64_t ts, int holding);
@@ -111,6 +137,8 @@ typedef struct qts_trade_stats {
 	long trades, wins, losses;
 	double gross_win, gross_loss;  /* sums of pnl > 0 and of pnl < 0 */
 	double pnl;                    /* sum of every trip's pnl */
+	double pnl_mean, pnl_m2;       /* running mean and sum of squared
+					  deviations of pnl (Welford) */
 	double largest_win, largest_loss;
 	double holding_ns;             /* sum of exit_ts - entry_ts */
 	double commission, slippage;   /* of every fill, closed or not */
@@ -141,6 +169,10 @@ double qts_trades_avg_loss(const qts_trade_stats *s);
 double qts_trades_profit_factor(const qts_trade_stats *s);
 double qts_trades_expectancy(const qts_trade_stats *s);
 double qts_trades_avg_holding_days(const qts_trade_stats *s);
+/* Van Tharp's system quality number, as backtrader's SQN analyzer:
+ * sqrt(N) * mean(pnl) / std(pnl, ddof=0) over the N closed trips; 0 when
+ * N <= 1, NaN when every pnl is the same. */
+double qts_trades_sqn(const qts_trade_stats *s);
 
 /* ---- the summary of a run (summary.c) ------------------------------------ */
 
@@ -153,7 +185,7 @@ enum {
 	QTS_M_DD_DURATION, QTS_M_OMEGA, QTS_M_TAIL_RATIO, QTS_M_STABILITY, QTS_M_SKEW,
 	QTS_M_KURTOSIS, QTS_M_BEST_DAY, QTS_M_WORST_DAY, QTS_M_VALUE_AT_RISK, QTS_M_EXPOSURE,
 	QTS_M_TRADES, QTS_M_WIN_RATE, QTS_M_AVG_WIN, QTS_M_AVG_LOSS, QTS_M_PROFIT_FACTOR,
-	QTS_M_EXPECTANCY, QTS_M_LARGEST_WIN, QTS_M_LARGEST_LOSS, QTS_M_AVG_HOLDING_TIME,
+	QTS_M_EXPECTANCY, QTS_M_SQN, QTS_M_LARGEST_WIN, QTS_M_LARGEST_LOSS, QTS_M_AVG_HOLDING_TIME,
 	QTS_M_TOTAL_COMMISSION, QTS_M_TOTAL_SLIPPAGE, QTS_M_TURNOVER,
 	QTS_M_BENCHMARK_RETURN, QTS_M_ALPHA, QTS_M_BETA, QTS_M_INFORMATION_RATIO,
 	QTS_M_CORRELATION,
@@ -163,7 +195,7 @@ enum {
 typedef enum qts_mkind {
 	QTS_MK_RATIO,  /* a plain number */
 	QTS_MK_FRAC,   /* a fraction, shown as a percentage */
-	QTS_MK_DATE,   /* a time (in t[]) */
+	QTS_MK_DATE,   /* a session day (in t[]) */
 	QTS_MK_COUNT,  /* an integer */
 	QTS_MK_DAYS,   /* a duration in days */
 	QTS_MK_MONEY   /* an amount in the account's currency */
@@ -177,10 +209,24 @@ typedef struct qts_metric_info {
 
 const qts_metric_info *qts_metric_table(void); /* QTS_NMETRICS entries */
 
+#define QTS_TOP_DRAWDOWNS 5
+
+/* A drawdown period in session days (recovery QTS_TS_MIN while under
+ * water); days: session days from the peak to the recovery, or to the
+ * last day. */
+typedef struct qts_dd_period {
+	int64_t peak, trough, recovery;
+	double depth;
+	long days;
+} qts_dd_period;
+
 typedef struct qts_summary {
 	double v[QTS_NMETRICS];   /* NaN where undefined; unused for dates */
-	int64_t t[QTS_NMETRICS];  /* dates; QTS_TS_MIN where undefined */
-	int64_t ruin;             /* close at which equity fell to 0 or below */
+	qts_dd_period dd[QTS_TOP_DRAWDOWNS]; /* the worst drawdowns, deepest first */
+	size_t ndd;
+	int64_t t[QTS_NMETRICS];  /* session days (days since 1970-01-01);
+				     QTS_TS_MIN where undefined */
+	int64_t ruin;             /* the day equity fell to 0 or below */
 } qts_summary;
 
 typedef struct qts_summary_opts {
@@ -206,7 +252,7 @@ typedef struct qts_period_return {
 } qts_period_return;
 
 /* Returns compounded by calendar month (monthly) or year of the points'
- * UTC dates, as empyrical.aggregate_returns.  out needs room for one entry
+ * session days, as empyrical.aggregate_returns.  out needs room for one entry
  * per point; returns the number of periods. */
 size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_period_return *out);
 
@@ -227,7 +273,7 @@ typedef struct qts_run {
 /* The aligned summary with the curve and the drawdown drawn in braille;
  * color: ANSI colours for a terminal. */
 int qts_report_text(FILE *f, const qts_run *run, int color);
-/* One JSON object: the metric names as keys, dates RFC 3339, null where
+/* One JSON object: the metric names as keys, dates YYYY-MM-DD, null where
  * undefined, then monthly_returns and yearly_returns. */
 int qts_report_json(FILE *f, const qts_run *run);
 /* `metric,value` rows. */

@@ -10,11 +10,11 @@ static const char *const month_name[12] = {"Jan", "Feb", "Mar", "Apr", "May", "J
 
 /* ---- values ---------------------------------------------------------------- */
 
-static void date_text(int64_t ts, char *buf, size_t size)
+/* A session day (days since 1970-01-01) as YYYY-MM-DD. */
+static void date_text(int64_t day, char *buf, size_t size)
 {
 	int y;
 	unsigned m, d;
-	int64_t day = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
 	qts_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
 }
@@ -143,8 +143,8 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 	snprintf(b, sizeof b, "%.2f", lo);
 	fprintf(f, "\n%sEquity%s\n", bold, off);
 	put_canvas(f, &c, a, b);
-	date_text(run->pt[0].ts, d1, sizeof d1);
-	date_text(run->pt[n - 1].ts, d2, sizeof d2);
+	date_text(run->pt[0].day, d1, sizeof d1);
+	date_text(run->pt[n - 1].day, d2, sizeof d2);
 	fprintf(f, "%10s %-*s%s\n", "", CH_W - 10, d1, d2);
 
 	memset(&c, 0, sizeof c);
@@ -196,6 +196,27 @@ static void monthly_text(FILE *f, const qts_run *run, const char *bold, const ch
 	free(y);
 }
 
+/* The worst drawdowns, as pyfolio's drawdown table. */
+static void drawdowns_text(FILE *f, const qts_summary *s, const char *bold, const char *off)
+{
+	if (!s->ndd)
+		return;
+	fprintf(f, "\n%sWorst drawdowns%s\n%-4s %9s  %-10s  %-10s  %-10s  %5s\n", bold, off, "",
+		"depth", "peak", "trough", "recovery", "days");
+	for (size_t i = 0; i < s->ndd; i++) {
+		const qts_dd_period *d = &s->dd[i];
+		char pk[16], tr[16], rc[16];
+		date_text(d->peak, pk, sizeof pk);
+		date_text(d->trough, tr, sizeof tr);
+		if (d->recovery == QTS_TS_MIN)
+			snprintf(rc, sizeof rc, "-");
+		else
+			date_text(d->recovery, rc, sizeof rc);
+		fprintf(f, "%-4zu %8.2f%%  %-10s  %-10s  %-10s  %5ld\n", i + 1, d->depth * 100, pk, tr,
+			rc, d->days);
+	}
+}
+
 int qts_report_text(FILE *f, const qts_run *run, int color)
 {
 	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
@@ -214,6 +235,7 @@ int qts_report_text(FILE *f, const qts_run *run, int color)
 		date_text(run->sum.ruin, buf, sizeof buf);
 		fprintf(f, "\nEquity fell to zero or below on %s: no return is defined after it.\n", buf);
 	}
+	drawdowns_text(f, &run->sum, bold, off);
 	charts(f, run, bold, off);
 	monthly_text(f, run, bold, off, color);
 	return ferror(f) ? -1 : 0;
@@ -258,7 +280,7 @@ static void value_raw(FILE *f, const qts_summary *s, int i, int json)
 				fputs("null", f);
 			return;
 		}
-		qts_time_format(s->t[i], buf);
+		date_text(s->t[i], buf, sizeof buf);
 		fprintf(f, json ? "\"%s\"" : "%s", buf);
 	} else if (json) {
 		json_num(f, s->v[i]);
@@ -295,6 +317,24 @@ static void json_object(FILE *f, const qts_run *run, const char *indent)
 		fputc('}', f);
 		free(p);
 	}
+	fprintf(f, ",\n%s\"drawdowns\": [", indent);
+	for (size_t i = 0; i < run->sum.ndd; i++) {
+		const qts_dd_period *d = &run->sum.dd[i];
+		char pk[16], tr[16], rc[16];
+		date_text(d->peak, pk, sizeof pk);
+		date_text(d->trough, tr, sizeof tr);
+		fprintf(f, "%s{\"depth\": ", i ? ", " : "");
+		json_num(f, d->depth);
+		fprintf(f, ", \"peak\": \"%s\", \"trough\": \"%s\", \"recovery\": ", pk, tr);
+		if (d->recovery == QTS_TS_MIN) {
+			fputs("null", f);
+		} else {
+			date_text(d->recovery, rc, sizeof rc);
+			fprintf(f, "\"%s\"", rc);
+		}
+		fprintf(f, ", \"days\": %ld}", d->days);
+	}
+	fputc(']', f);
 	fprintf(f, "\n%.*s}", (int)strlen(indent) - 2, indent);
 }
 

@@ -33,12 +33,19 @@ static void html_str(FILE *f, const char *s)
 		}
 }
 
-static void date_of(int64_t ts, char *buf, size_t size)
+/* A session day (days since 1970-01-01) as YYYY-MM-DD. */
+static void day_text(int64_t day, char *buf, size_t size)
 {
 	int y;
 	unsigned m, d;
-	qts_civil_from_days(ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0), &y, &m, &d);
+	qts_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
+}
+
+/* The UTC date of a time, as the trades CSV gives it. */
+static void date_of(int64_t ts, char *buf, size_t size)
+{
+	day_text(ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0), buf, size);
 }
 
 typedef struct frame {
@@ -85,8 +92,8 @@ static void svg_open(FILE *f, const frame *fr, const qts_run *run, const char *f
 	}
 	if (run->npt) {
 		char a[16], b[16];
-		date_of(run->pt[0].ts, a, sizeof a);
-		date_of(run->pt[run->npt - 1].ts, b, sizeof b);
+		day_text(run->pt[0].day, a, sizeof a);
+		day_text(run->pt[run->npt - 1].day, b, sizeof b);
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#666\">%s</text>"
 			   "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\" "
 			   "fill=\"#666\">%s</text>\n",
@@ -137,7 +144,7 @@ static void metric_table(FILE *f, const qts_run *run)
 			if (s->t[i] == QTS_TS_MIN)
 				snprintf(buf, sizeof buf, "&ndash;");
 			else
-				date_of(s->t[i], buf, sizeof buf);
+				day_text(s->t[i], buf, sizeof buf);
 		} else if (!isfinite(v)) {
 			snprintf(buf, sizeof buf, "&ndash;");
 		} else if (mt[i].kind == QTS_MK_FRAC) {
@@ -197,6 +204,33 @@ static void heatmap(FILE *f, const qts_run *run)
 	fputs("</table>\n", f);
 	free(m);
 	free(y);
+}
+
+/* The worst drawdowns, as pyfolio's drawdown table. */
+static void drawdown_table(FILE *f, const qts_run *run)
+{
+	const qts_summary *s = &run->sum;
+	if (!s->ndd) {
+		fputs("<p class=\"sub\">No drawdown.</p>\n", f);
+		return;
+	}
+	fputs("<table><tr><th>#</th><th>Depth</th><th class=\"l\">Peak</th>"
+	      "<th class=\"l\">Trough</th><th class=\"l\">Recovery</th><th>Days</th></tr>\n",
+	      f);
+	for (size_t i = 0; i < s->ndd; i++) {
+		const qts_dd_period *d = &s->dd[i];
+		char pk[16], tr[16], rc[16];
+		day_text(d->peak, pk, sizeof pk);
+		day_text(d->trough, tr, sizeof tr);
+		if (d->recovery == QTS_TS_MIN)
+			snprintf(rc, sizeof rc, "&ndash;");
+		else
+			day_text(d->recovery, rc, sizeof rc);
+		fprintf(f, "<tr><td>%zu</td><td class=\"neg\">%.2f%%</td><td class=\"l\">%s</td>"
+			   "<td class=\"l\">%s</td><td class=\"l\">%s</td><td>%ld</td></tr>\n",
+			i + 1, d->depth * 100, pk, tr, rc, d->days);
+	}
+	fputs("</table>\n", f);
 }
 
 static void trips_table(FILE *f, const qts_run *run)
@@ -261,8 +295,8 @@ int qts_report_html(FILE *f, const qts_run *run)
 	html_str(f, run->name);
 	if (n) {
 		char a[16], b[16];
-		date_of(run->pt[0].ts, a, sizeof a);
-		date_of(run->pt[n - 1].ts, b, sizeof b);
+		day_text(run->pt[0].day, a, sizeof a);
+		day_text(run->pt[n - 1].day, b, sizeof b);
 		fprintf(f, " &middot; %s to %s &middot; %zu daily returns", a, b, nr);
 	}
 	fprintf(f, " &middot; annualisation %g, risk-free %g%%</p>\n", run->periods,
@@ -323,6 +357,8 @@ int qts_report_html(FILE *f, const qts_run *run)
 		fprintf(f, "<p class=\"sub\">Fewer than %zu daily returns.</p>\n", win + 1);
 	}
 
+	fputs("<h2>Worst drawdowns</h2>\n", f);
+	drawdown_table(f, run);
 	fputs("<h2>Monthly returns</h2>\n", f);
 	heatmap(f, run);
 	fputs("<h2>Metrics</h2>\n", f);

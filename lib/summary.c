@@ -37,6 +37,7 @@ static const qts_metric_info table[QTS_NMETRICS] = {
 	[QTS_M_AVG_LOSS] = {"avg_loss", "Average loss", QTS_MK_MONEY},
 	[QTS_M_PROFIT_FACTOR] = {"profit_factor", "Profit factor", QTS_MK_RATIO},
 	[QTS_M_EXPECTANCY] = {"expectancy", "Expectancy", QTS_MK_MONEY},
+	[QTS_M_SQN] = {"sqn", "SQN", QTS_MK_RATIO},
 	[QTS_M_LARGEST_WIN] = {"largest_win", "Largest win", QTS_MK_MONEY},
 	[QTS_M_LARGEST_LOSS] = {"largest_loss", "Largest loss", QTS_MK_MONEY},
 	[QTS_M_AVG_HOLDING_TIME] = {"avg_holding_time", "Average holding (days)", QTS_MK_DAYS},
@@ -61,9 +62,9 @@ double qts_risk_free_per_period(double annual, double periods)
 	return annual == 0 ? 0 : pow(1 + annual, 1 / periods) - 1;
 }
 
-static int64_t day_index_ts(const qts_point *pt, long i)
+static int64_t day_index(const qts_point *pt, long i)
 {
-	return i >= 0 ? pt[i].ts : QTS_TS_MIN;
+	return i >= 0 ? pt[i].day : QTS_TS_MIN;
 }
 
 int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summary_opts *o,
@@ -82,12 +83,12 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 	s->ruin = QTS_TS_MIN;
 	s->v[QTS_M_DAYS] = (double)n;
 	if (npt) {
-		s->t[QTS_M_START] = pt[0].ts;
-		s->t[QTS_M_END] = pt[npt - 1].ts;
+		s->t[QTS_M_START] = pt[0].day;
+		s->t[QTS_M_END] = pt[npt - 1].day;
 		s->v[QTS_M_START_EQUITY] = pt[0].equity;
 		s->v[QTS_M_END_EQUITY] = pt[npt - 1].equity;
 		if (n < npt - 1 || pt[n].equity <= 0)
-			s->ruin = pt[n].ts;
+			s->ruin = pt[n].day;
 	}
 	s->v[QTS_M_TOTAL_RETURN] = qts_m_total_return(r, n);
 	s->v[QTS_M_CAGR] = qts_m_cagr(r, n, P);
@@ -98,12 +99,20 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 	long pk, tr, rc;
 	s->v[QTS_M_MAX_DRAWDOWN] = qts_m_max_drawdown(r, n, &pk, &tr, &rc);
 	if (tr > 0) {
-		s->t[QTS_M_DD_PEAK] = day_index_ts(pt, pk);
-		s->t[QTS_M_DD_TROUGH] = day_index_ts(pt, tr);
-		s->t[QTS_M_DD_RECOVERY] = day_index_ts(pt, rc);
+		s->t[QTS_M_DD_PEAK] = day_index(pt, pk);
+		s->t[QTS_M_DD_TROUGH] = day_index(pt, tr);
+		s->t[QTS_M_DD_RECOVERY] = day_index(pt, rc);
 		/* calendar days from the peak to the recovery, or to the end
 		 * while the drawdown lasts */
 		s->v[QTS_M_DD_DURATION] = (double)(pt[rc >= 0 ? (size_t)rc : n].day - pt[pk].day);
+	}
+	qts_m_dd dd[QTS_TOP_DRAWDOWNS];
+	s->ndd = qts_m_drawdowns(r, n, dd, QTS_TOP_DRAWDOWNS);
+	for (size_t i = 0; i < s->ndd; i++) {
+		long end = dd[i].recovery >= 0 ? dd[i].recovery : (long)n;
+		s->dd[i] = (qts_dd_period){pt[dd[i].peak].day, pt[dd[i].trough].day,
+					   day_index(pt, dd[i].recovery), dd[i].depth,
+					   end - dd[i].peak};
 	}
 	s->v[QTS_M_OMEGA] = qts_m_omega(r, n, rf, 0, P);
 	s->v[QTS_M_TAIL_RATIO] = qts_m_tail_ratio(r, n);
@@ -130,6 +139,7 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 	s->v[QTS_M_AVG_LOSS] = qts_trades_avg_loss(st);
 	s->v[QTS_M_PROFIT_FACTOR] = qts_trades_profit_factor(st);
 	s->v[QTS_M_EXPECTANCY] = qts_trades_expectancy(st);
+	s->v[QTS_M_SQN] = qts_trades_sqn(st);
 	s->v[QTS_M_LARGEST_WIN] = st->largest_win;
 	s->v[QTS_M_LARGEST_LOSS] = st->largest_loss;
 	s->v[QTS_M_AVG_HOLDING_TIME] = qts_trades_avg_holding_days(st);

@@ -99,6 +99,9 @@ static int record(qts_trades *t, const qts_trip *trip)
 	qts_trade_stats *s = &t->st;
 	s->trades++;
 	s->pnl += trip->pnl;
+	double d = trip->pnl - s->pnl_mean;
+	s->pnl_mean += d / (double)s->trades;
+	s->pnl_m2 += d * (trip->pnl - s->pnl_mean);
 	s->holding_ns += (double)trip->exit_ts - (double)trip->entry_ts;
 	if (trip->pnl > 0) {
 		s->wins++;
@@ -220,4 +223,15 @@ double qts_trades_expectancy(const qts_trade_stats *s)
 double qts_trades_avg_holding_days(const qts_trade_stats *s)
 {
 	return s->trades ? s->holding_ns / (double)s->trades / (double)QTS_NS_PER_DAY : NAN;
+}
+
+double qts_trades_sqn(const qts_trade_stats *s)
+{
+	if (s->trades <= 1)
+		return 0;
+	double sd = sqrt(s->pnl_m2 / (double)s->trades);
+	/* equal pnl to rounding: no spread to measure quality against */
+	if (!(sd > 1e-14 * fabs(s->pnl_mean)) || sd == 0)
+		return NAN;
+	return sqrt((double)s->trades) * s->pnl_mean / sd;
 }

@@ -98,8 +98,9 @@ setup() {
 	[ "${stderr_lines[0]}" = "qts-report: --benchmark: '12345678901234567890123456789012' is not a symbol" ]
 	run -2 --separate-stderr qts-report -b '' </dev/null
 	[ "${stderr_lines[0]}" = "qts-report: --benchmark: '' is not a symbol" ]
-	# 31 bytes is a symbol
-	run -0 qts-report -j -b 1234567890123456789012345678901 "$T/run.csv"
+	# 31 bytes is a symbol (one the stream has no bar of)
+	run -1 --separate-stderr qts-report -j -b 1234567890123456789012345678901 "$T/run.csv"
+	[[ ${stderr_lines[0]} == *"--benchmark 1234567890123456789012345678901: no bar of"* ]]
 	run -2 --separate-stderr qts-report --live --every xyz </dev/null
 	[ "${stderr_lines[0]}" = "qts-report: --every: 'xyz' is neither a count nor a duration" ]
 	run -2 --separate-stderr qts-report --compare

@@ -147,9 +147,43 @@ static void edges(void)
 	CHECK(isnan(qts_m_calmar(G, 2, 252)), "negative equity: calmar undefined");
 }
 
+/* The worst drawdowns: expected values from pyfolio's get_top_drawdowns
+ * (timeseries.py) transliterated to plain Python and run on the series
+ * below with a first return of 0, so that its curve starts at 1 as qts's
+ * does; labels are indexes into the curve. */
+static void drawdowns(void)
+{
+	static const double r[] = {0.01, -0.02, 0.005, 0.02, -0.01, -0.01, 0.03, -0.05, 0.01, 0.01,
+				   0.04, -0.005, 0.006, -0.001, -0.002, 0.0035, -0.03, 0.01};
+	static const qts_m_dd want[] = {
+		{7, 8, 11, -0.050000000000000065},
+		{16, 17, -1, -0.030000000000000065},
+		{1, 2, 4, -0.019999999999999997},
+		{4, 6, 7, -0.019899999999999963},
+		{11, 12, 13, -0.0049999999999999776},
+	};
+	qts_m_dd got[5];
+	size_t n = qts_m_drawdowns(r, sizeof r / sizeof *r, got, 5);
+	CHECK(n == 5, "five drawdowns of six");
+	for (size_t i = 0; i < n && i < 5; i++) {
+		CHECK(got[i].peak == want[i].peak && got[i].trough == want[i].trough &&
+			      got[i].recovery == want[i].recovery,
+		      "drawdown: peak, trough and recovery");
+		CHECK_NEAR(got[i].depth, want[i].depth, 1e-15, "drawdown: depth");
+	}
+	long pk, tr, rc;
+	double mdd = qts_m_max_drawdown(r, sizeof r / sizeof *r, &pk, &tr, &rc);
+	CHECK(mdd == got[0].depth && pk == got[0].peak && tr == got[0].trough && rc == got[0].recovery,
+	      "the first is the max drawdown");
+	CHECK(qts_m_drawdowns(r, 3, got, 5) == 1 && got[0].recovery == -1, "one, not recovered");
+	static const double up[] = {0.01, 0.02};
+	CHECK(qts_m_drawdowns(up, 2, got, 5) == 0, "no drawdown in a rising curve");
+}
+
 int main(void)
 {
 	series_a();
+	drawdowns();
 	series_c();
 	benchmark();
 	rolling();

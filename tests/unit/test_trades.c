@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "qts_metrics.h"
+#include "qts_resample.h"
 #include "tap.h"
 
 #define D(n, h) ((int64_t)(n) * QTS_NS_PER_DAY + (int64_t)(h) * 3600 * QTS_NS_PER_SEC)
@@ -45,6 +46,9 @@ static void fifo(void)
 	CHECK_NEAR(qts_trades_avg_loss(s), -15.6, TOL, "average loss");
 	CHECK_NEAR(qts_trades_profit_factor(s), 251.2 / 15.6, TOL, "profit factor 251.2/15.6");
 	CHECK_NEAR(qts_trades_expectancy(s), 235.6 / 4, TOL, "expectancy 235.6/4");
+	/* backtrader's SQN analyzer (mathsupport.average and standarddev,
+	 * population) on the pnl 198, 19.6, -15.6, 33.6 */
+	CHECK_NEAR(qts_trades_sqn(s), 1.4316002642724568, TOL, "SQN");
 	CHECK_NEAR(s->largest_win, 198, TOL, "largest win");
 	CHECK_NEAR(s->largest_loss, -15.6, TOL, "largest loss");
 	/* holding 2, 1, 2 and 2 days */
@@ -69,20 +73,31 @@ static void fifo(void)
 	qts_trades_fill(t, D(0, 6), "Y", +1, 1, 10, 0, 0);
 	CHECK(!qts_trades_open(t), "fractional rounding residue leaves no lot open");
 	qts_trades_free(t);
+
+	t = qts_trades_new(0);
+	s = qts_trades_stats(t);
+	CHECK(qts_trades_sqn(s) == 0, "SQN without trades is 0");
+	qts_trades_fill(t, D(0, 1), "X", +1, 1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 2), "X", -1, 1, 11, 0, 0);
+	CHECK(qts_trades_sqn(s) == 0, "SQN of one trade is 0");
+	qts_trades_fill(t, D(0, 3), "X", +1, 1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 4), "X", -1, 1, 11, 0, 0);
+	CHECK(isnan(qts_trades_sqn(s)), "SQN of equal trades is undefined (no spread)");
+	qts_trades_free(t);
 }
 
 static void curve(void)
 {
-	qts_perf *p = qts_perf_new();
+	qts_perf *p = qts_perf_new(NULL);
 	qts_perf_equity(p, D(0, 10), 100);   /* start */
 	qts_perf_equity(p, D(0, 16), 101);   /* close of day 0 */
-	qts_perf_bench(p, D(1, 0), 50);
+	qts_perf_bench(p, D(1, 0), D(1, 0), 50);
 	qts_perf_equity(p, D(1, 12), 99);
 	qts_perf_holding(p, D(1, 13), 1);
 	qts_perf_equity(p, D(1, 16), 102);   /* close of day 1 */
 	qts_perf_holding(p, D(1, 17), 0);
-	qts_perf_bench(p, D(2, 0), 54);
-	qts_perf_bench(p, D(2, 0), 55);      /* the day's last close counts */
+	qts_perf_bench(p, D(2, 0), D(2, 0), 54);
+	qts_perf_bench(p, D(2, 0), D(2, 0), 55); /* the day's last close counts */
 	qts_perf_equity(p, D(3, 16), 103);
 	size_t n;
 	const qts_point *pt = qts_perf_points(p, &n);
@@ -104,7 +119,7 @@ static void curve(void)
 	qts_perf_free(p);
 
 	/* a stream whose first day has one equity event: that is the start */
-	p = qts_perf_new();
+	p = qts_perf_new(NULL);
 	qts_perf_equity(p, D(0, 16), 100);
 	qts_perf_holding(p, D(0, 17), 1);
 	qts_perf_equity(p, D(1, 16), 90);
@@ -118,9 +133,46 @@ static void curve(void)
 	qts_perf_free(p);
 }
 
+/* Session days: qts-sim writes a daily bar's equity at its end, the next
+ * midnight; it belongs to the bar's day, in UTC and in New York alike. */
+static void session_days(void)
+{
+	qts_perf *p = qts_perf_new(NULL);
+	qts_perf_bar(p, D(0, 0), D(1, 0));
+	qts_perf_equity(p, D(1, 0), 100);          /* close of day 0: the start */
+	qts_perf_bar(p, D(1, 0), D(2, 0));
+	qts_perf_holding(p, D(1, 0), 1);           /* a fill at day 1's open */
+	qts_perf_equity(p, D(2, 0), 101);          /* close of day 1 */
+	qts_perf_bench(p, D(2, 0), D(3, 0), 10);
+	qts_perf_equity(p, D(3, 0), 102);          /* close of day 2 */
+	qts_perf_equity(p, D(3, 12), 103);         /* no bar holds it: its own date */
+	size_t n;
+	const qts_point *pt = qts_perf_points(p, &n);
+	CHECK(n == 4 && pt[0].day == 0 && pt[1].day == 1 && pt[2].day == 2 && pt[3].day == 3,
+	      "equity at a bar's end is the bar's day; other equity its own date");
+	CHECK(pt[1].exposed && pt[2].bench == 10, "a fill at a bar's start and a close on the bar's day");
+	qts_perf_free(p);
+
+	qts_clock ny;
+	CHECK(qts_clock_init(&ny, "America/New_York") == 0, "New York time");
+	p = qts_perf_new(&ny);
+	/* 2024-01-02 (day 19724), stamped at midnight UTC: 19:00 the day before
+	 * in New York, but its middle is 07:00 on the 2nd */
+	int64_t d0 = 19724;
+	CHECK(qts_perf_bar(p, D(d0, 0), D(d0 + 1, 0)) == d0, "a UTC-stamped daily bar in New York");
+	CHECK(qts_perf_bar(p, D(d0, 5), D(d0 + 1, 5)) == d0, "a New York daily bar");
+	qts_perf_equity(p, D(d0 + 1, 5), 100);
+	qts_perf_equity(p, D(d0 + 2, 3), 100);     /* 22:00 on the 2nd in New York */
+	pt = qts_perf_points(p, &n);
+	CHECK(n == 2 && pt[0].day == d0 && pt[1].day == d0 + 1, "equity alone: its local date");
+	qts_perf_free(p);
+	qts_clock_init(&ny, NULL);
+}
+
 int main(void)
 {
 	fifo();
 	curve();
+	session_days();
 	return tap_done();
 }

@@ -1,0 +1,212 @@
+#!/usr/bin/env bats
+# qts-report: returns belong to the session day of the bar whose close
+# produced them (qts-sim stamps a daily bar's equity at the next midnight),
+# the benchmark lines up on the same days, and the monthly and yearly
+# returns equal backtrader's; SQN too.
+#
+# Reference values: backtrader (mementum/backtrader at commit b853d7c9),
+# analyzers TimeReturn(timeframe=Months) and TimeReturn(timeframe=Years),
+# cash 100000, no commission, YahooFinanceCSVData(adjclose=False,
+# round=False), market orders filled at the next bar's open:
+#  - BuyHold: buy(size=100) on the first bar, on yhoo-2014.txt;
+#  - SmaCross: CrossOver(SMA(10), SMA(30)) > 0: order_target_size(100),
+#    < 0: order_target_size(0), on orcl-2014.txt; analyzer SQN as well.
+
+load helper
+
+setup() {
+	[ -f "$DATA/yhoo-2014.txt" ] || skip "shared data not present"
+}
+
+# period KEY WANT: the CSV report in $output has row KEY within 1e-12 of WANT
+period() {
+	local got
+	got=$(printf '%s\n' "$output" | awk -F, -v k="$1" '$1 == k { print $2 }')
+	awk -v g="$got" -v w="$2" -v k="$1" 'BEGIN {
+		d = g - w; if (d < 0) d = -d
+		if (g == "" || d > 1e-12) { print k ": got " g ", want " w; exit 1 } }'
+}
+
+# row KEY: the value of row KEY of the CSV report in $output
+row() {
+	printf '%s\n' "$output" | awk -F, -v k="$1" '$1 == k { print $2 }'
+}
+
+# within KEY LO HI: row KEY of the CSV report lies in [LO, HI]
+within() {
+	local got
+	got=$(row "$1")
+	awk -v g="$got" -v lo="$2" -v hi="$3" -v k="$1" 'BEGIN {
+		if (g == "" || g < lo || g > hi) { print k ": got " g ", want " lo ".." hi; exit 1 } }'
+}
+
+@test "buy and hold YHOO 2014: monthly and yearly returns are backtrader's TimeReturn" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
+		> "$BATS_TEST_TMPDIR/bh.csv"
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/bh.csv"
+	period return_2014-01 -0.0041500019999999305
+	period return_2014-02 0.002671085008125962
+	period return_2014-03 -0.0027741294584414655
+	period return_2014-04 5.0212906882896036e-05
+	period return_2014-05 -0.0013054951332054365
+	period return_2014-06 0.000482658447078288
+	period return_2014-07 0.0006834376909017337
+	period return_2014-08 0.00271179329813509
+	period return_2014-09 0.002243704116279277
+	period return_2014-10 0.005296873844431671
+	period return_2014-11 0.005656685130239536
+	period return_2014-12 -0.0012159236022539766
+	period return_2014 0.010349998000000138
+	# the last close is in 2014: no month or year of 2015
+	[[ $output != *return_2015* ]]
+	[ "$(row start)" = 2014-01-02 ]
+	[ "$(row end)" = 2014-12-31 ]
+	# 252 bars: the first close is the start, 251 daily returns
+	[ "$(row days)" = 251 ]
+}
+
+@test "SMA(10/30) cross on ORCL 2014: monthly and yearly returns are backtrader's TimeReturn" {
+	qts-fetch -s ORCL "$DATA/orcl-2014.txt" | qts-strategy sma-cross fast=10 slow=30 size=100 |
+		qts-sim > "$BATS_TEST_TMPDIR/sma.csv"
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/sma.csv"
+	period return_2014-01 0
+	period return_2014-02 0.001270000999999965
+	period return_2014-03 -0.00045941554180262134
+	period return_2014-04 -2.9974720416436895e-05
+	period return_2014-05 0.0011391104904001637
+	period return_2014-06 -0.0012875279437728482
+	period return_2014-07 0
+	period return_2014-08 0.0003697660466510655
+	period return_2014-09 -0.0001798211786414594
+	period return_2014-10 0
+	period return_2014-11 0.00347714873803473
+	period return_2014-12 0.0025490401274519403
+	period return_2014 0.006860000999999949
+	[[ $output != *return_2015* ]]
+	# backtrader's SQN analyzer on the same run: 3 trades
+	period trades 3
+	period sqn 0.8668325500564302
+	run -0 qts-report -j "$BATS_TEST_TMPDIR/sma.csv"
+	[[ $output == *'"sqn": 0.86683255005643'* ]]
+	run -0 qts-report "$BATS_TEST_TMPDIR/sma.csv"
+	[[ $output == *$'\nSQN                                     0.867\n'* ]]
+}
+
+@test "a self-benchmark: beta 1, correlation 1, alpha 0" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
+		> "$BATS_TEST_TMPDIR/bh.csv"
+	# an account that is always 1000 shares of YHOO and nothing else: its
+	# equity at each of qts-sim's times is 1000 times the close just valued
+	awk -F, -v OFS=, '$1 == "bar" { c = $8 } $1 == "equity" { $4 = sprintf("%.17g", 1000 * c) } 1' \
+		"$BATS_TEST_TMPDIR/bh.csv" > "$BATS_TEST_TMPDIR/self.csv"
+	run -0 qts-report -c -b YHOO "$BATS_TEST_TMPDIR/self.csv"
+	within beta 0.999999999999 1.000000000001
+	within correlation 0.999999999999 1.000000000001
+	within alpha -1e-12 1e-12
+	awk -v a="$(row total_return)" -v b="$(row benchmark_return)" \
+		'BEGIN { d = a - b; exit !(a != "" && d < 1e-12 && d > -1e-12) }'
+	# a real run, fully invested from the first open: nearly the same
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold weight=1 |
+		qts-sim --fractional > "$BATS_TEST_TMPDIR/bh1.csv"
+	run -0 qts-report -c -b YHOO "$BATS_TEST_TMPDIR/bh1.csv"
+	within beta 0.98 1.02
+	within correlation 0.998 1
+}
+
+@test "no date of a daily report falls on a weekend" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
+		> "$BATS_TEST_TMPDIR/bh.csv"
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/bh.csv"
+	for k in start end max_drawdown_peak max_drawdown_trough max_drawdown_recovery; do
+		d=$(row $k | cut -c1-10)
+		[ -z "$d" ] && continue
+		dow=$(date -u -d "$d" +%u)
+		[ "$dow" -le 5 ] || { echo "$k $d is a weekend day"; false; }
+	done
+}
+
+@test "--tz: daily bars stamped at local midnight fall on their own dates" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
+		> "$BATS_TEST_TMPDIR/utc.csv"
+	qts-fetch -s YHOO --tz America/New_York "$DATA/yhoo-2014.txt" |
+		qts-strategy buy-hold size=100 | qts-sim > "$BATS_TEST_TMPDIR/ny.csv"
+	grep -q '^bar,2014-01-02T05:00:00Z,YHOO' "$BATS_TEST_TMPDIR/ny.csv"
+	want=$(qts-report -c "$BATS_TEST_TMPDIR/utc.csv")
+	run -0 qts-report -c --tz America/New_York "$BATS_TEST_TMPDIR/ny.csv"
+	[ "$output" = "$want" ]
+	# the middle of a bar names its day in either zone
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/ny.csv"
+	[ "$output" = "$want" ]
+	run -0 qts-report -c -z America/New_York "$BATS_TEST_TMPDIR/utc.csv"
+	[ "$output" = "$want" ]
+}
+
+@test "--tz: equity without bars falls on the local date of its time" {
+	printf 'equity,2024-01-02T03:00:00Z,0,100,0,0,0,0\nequity,2024-01-03T03:00:00Z,0,101,0,0,0,0\n' \
+		> "$BATS_TEST_TMPDIR/e.csv"
+	run -0 qts-report -c --tz America/New_York "$BATS_TEST_TMPDIR/e.csv"
+	[ "$(row start)" = 2024-01-01 ]
+	[ "$(row end)" = 2024-01-02 ]
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/e.csv"
+	[ "$(row start)" = 2024-01-02 ]
+	run -2 --separate-stderr qts-report --tz Mars/Olympus_Mons "$BATS_TEST_TMPDIR/e.csv"
+	[ "${stderr_lines[0]}" = "qts-report: --tz: 'Mars/Olympus_Mons' is not an installed time zone" ]
+}
+
+@test "intraday: adding 1d bars (qts-resample 1h,1d) adds no weekend day and changes nothing" {
+	# 5-minute bars of January 2006 read as New York time; the daily bar of
+	# a Friday ends at midnight New York, Saturday 05:00 UTC
+	qts-fetch -s X --stamp end --tz America/New_York "$DATA/2006-min-005.txt" \
+		> "$BATS_TEST_TMPDIR/m5.csv"
+	for tfs in 1h 1h,1d; do
+		qts-resample -z America/New_York "$tfs" "$BATS_TEST_TMPDIR/m5.csv" 2>/dev/null |
+			qts-strategy --tf 1h sma-cross fast=3 slow=8 size=1 | qts-sim \
+			> "$BATS_TEST_TMPDIR/$tfs.csv"
+	done
+	grep -q '^bar,2006-01-06T05:00:00Z,X,1d,' "$BATS_TEST_TMPDIR/1h,1d.csv"
+	want=$(qts-report -c "$BATS_TEST_TMPDIR/1h.csv")
+	for z in UTC America/New_York; do
+		run -0 qts-report -c -z $z "$BATS_TEST_TMPDIR/1h,1d.csv"
+		[ "$output" = "$want" ]
+	done
+	# 21 trading days, each a return: the first hour's close is the start
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/1h,1d.csv"
+	[ "$(row days)" = 21 ]
+	[ "$(row end)" = 2006-01-30 ]
+}
+
+@test "--benchmark of a symbol the stream has no bar of is an error naming the symbols" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
+		> "$BATS_TEST_TMPDIR/bh.csv"
+	run -1 --separate-stderr qts-report -b NOPE "$BATS_TEST_TMPDIR/bh.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/bh.csv: --benchmark NOPE: no bar of NOPE in the stream (bars of: YHOO)" ]
+	run -1 --separate-stderr qts-report -b NOPE < "$BATS_TEST_TMPDIR/bh.csv"
+	[ "$stderr" = "qts-report: standard input: --benchmark NOPE: no bar of NOPE in the stream (bars of: YHOO)" ]
+	run -1 --separate-stderr qts-report --compare -b NOPE "$BATS_TEST_TMPDIR/bh.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/bh.csv: --benchmark NOPE: no bar of NOPE in the stream (bars of: YHOO)" ]
+	grep '^equity' "$BATS_TEST_TMPDIR/bh.csv" > "$BATS_TEST_TMPDIR/eq.csv"
+	run -1 --separate-stderr qts-report -b YHOO "$BATS_TEST_TMPDIR/eq.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/eq.csv: --benchmark YHOO: the stream has no bars" ]
+}
+
+@test "--session: an overnight session dates its evening by the next trading day" {
+	f=$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz
+	[ -f "$f" ] || skip "shared data not present"
+	# CME Globex, 17:00-16:00 Chicago: the bars from Monday Jan 1 17:00 on
+	# trade for Tuesday Jan 2; January 2024 then has 22 trading days
+	qts-fetch -s 6E --stamp end "$f" | qts-resample -z America/Chicago 1h 2>/dev/null |
+		qts-strategy sma-cross fast=5 slow=20 size=1 | qts-sim > "$BATS_TEST_TMPDIR/6e.csv"
+	run -0 qts-report -c -z America/Chicago -s 17:00-16:00 "$BATS_TEST_TMPDIR/6e.csv"
+	[ "$(row start)" = 2024-01-02 ]
+	[ "$(row end)" = 2024-01-31 ]
+	[ "$(row days)" = 22 ]
+	# by calendar dates, the Sunday evenings and New Year's Day are days too
+	run -0 qts-report -c -z America/Chicago "$BATS_TEST_TMPDIR/6e.csv"
+	[ "$(row start)" = 2024-01-01 ]
+	[ "$(row days)" = 27 ]
+	# a session within a day changes nothing
+	run -0 qts-report -c -z America/Chicago -s 08:30-15:00 "$BATS_TEST_TMPDIR/6e.csv"
+	[ "$(row days)" = 27 ]
+	run -2 --separate-stderr qts-report -s 25:00-26:00 "$BATS_TEST_TMPDIR/6e.csv"
+	[ "${stderr_lines[0]}" = "qts-report: --session: '25:00-26:00' is not HH:MM-HH:MM" ]
+}
