@@ -9,6 +9,7 @@
 #include "qts_resample.h"
 #include "qts_risk.h"
 #include "qts_sim.h"
+#include "qts_strat.h"
 
 #include <stdio.h>
 
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	s[size - 1] = '\0';
 	char err[1024];
 	err[0] = '\0';
-	switch (pick % 10) {
+	switch (pick % 11) {
 	case 0: {
 		double v;
 		if (qts_parse_double(s, -1e6, 1e6, &v, err) == 0 && !(v >= -1e6 && v <= 1e6))
@@ -111,7 +112,57 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		qts_risk_config c;
 		qts_risk_config_init(&c);
 		if (n)
-			(void)qts_risk_config_set(&c, rules[(pick / 10) % n].name, s, err);
+			(void)qts_risk_config_set(&c, rules[(pick / 11) % n].name, s, err);
+		break;
+	}
+	case 10: {
+		/* A built-in strategy's parameters as qts-strategy takes them
+		 * (NAME=VALUE, range-checked), then bars from the rest of the
+		 * bytes: whatever it accepts gives a finite signal or none. */
+		size_t n;
+		const qts_strat_info *t = qts_strat_table(&n);
+		const qts_strat_info *si = &t[(pick / 11) % n];
+		double p[QTS_STRAT_MAXPARAM];
+		for (int k = 0; k < si->nparams; k++)
+			p[k] = si->params[k].def;
+		char *save, *tok = strtok_r(s, " ", &save);
+		for (; tok; tok = strtok_r(NULL, " ", &save)) {
+			char key[32];
+			const char *value;
+			if (qts_split_kv(tok, key, sizeof key, &value) < 0)
+				return 0;
+			int k = qts_strat_param_index(si, key);
+			if (k < 0)
+				return 0;
+			double lo = si->params[k].min, hi = si->params[k].max, v;
+			if (qts_parse_double(value, lo, hi, &v, err) < 0)
+				return 0;
+			p[k] = v;
+		}
+		void *state = calloc(1, si->state_size ? si->state_size : 1);
+		if (!state)
+			abort();
+		if (si->init(state, p, err) == 0) {
+			uint32_t x = (uint32_t)size * 2654435761u + pick;
+			for (int b = 0; b < 300; b++) {
+				x = x * 1103515245u + 12345u;
+				double c = 50 + (double)(x >> 16 & 1023) / 16;
+				double ohlcv[5] = { c, c + 1, c - 1, c, (double)(x & 4095) };
+				double sig = si->bar(state, p, ohlcv);
+				if (isinf(sig))
+					abort();
+				if (si->orders) {
+					qts_strat_order out[2];
+					int no = si->orders(state, p, isnan(sig) ? 0 : sig, out);
+					for (int o = 0; o < no; o++)
+						if (!isfinite(out[o].qty) || isinf(out[o].limit) || isinf(out[o].stop))
+							abort();
+				}
+			}
+		}
+		if (si->free)
+			si->free(state);
+		free(state);
 		break;
 	}
 	}

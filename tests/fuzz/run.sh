@@ -114,7 +114,8 @@ for h in $harnesses; do
 		i=0
 		for o in '\0001.5' '\001250' '\002250ms' '\0031h' '\004k=v' '\005bps=10' \
 			 '\005per-share=0.01,min=1,max-pct=1' '\006ticks=2,tick=0.01' '\006spread' \
-			 '\007sqrt,k=0.1,window=20' '\01009:30-16:00' '\0110.05' '\0231000' '\00310/1s'; do
+			 '\007sqrt,k=0.1,window=20' '\01009:30-16:00' '\0110.05' '\0231000' '\00310/1s' \
+			 '\012fast=10 slow=30' '\025n=20 stop=1' '\040size=5'; do
 			printf "$o" >"$seeds/o$i"
 			i=$((i + 1))
 		done
