@@ -41,7 +41,7 @@ const char *qts_vendor_layout(const qts_vendor *v);
  * why and where). */
 int qts_vendor_next(qts_vendor *v, qts_event *ev);
 const char *qts_vendor_error(const qts_vendor *v);
-const char *qts_vendor_where(const qts_vendor *v); /* FILE:LINE of the last row */
+const char *qts_vendor_where(qts_vendor *v); /* FILE:LINE of the last row */
 long qts_vendor_rows(const qts_vendor *v); /* rows read so far, bad ones too */
 void qts_vendor_close(qts_vendor *v);
 /* Whether a CSV's first line is a vendor header rather than an event: its

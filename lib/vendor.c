@@ -50,6 +50,7 @@ struct qts_vendor {
 	int fatal_after_queue; /* a fatal error ended the rows read ahead */
 	char fatal[700];
 	long rows;
+	long where_line;       /* the line of the last row, for qts_vendor_where */
 	char where[300];
 	char err[700];
 };
@@ -110,7 +111,13 @@ int qts_vendor_is_header(const char *line, size_t n)
 
 const char *qts_vendor_layout(const qts_vendor *v) { return v->layout; }
 const char *qts_vendor_error(const qts_vendor *v) { return v->err; }
-const char *qts_vendor_where(const qts_vendor *v) { return v->where; }
+/* Made when asked: a row's place is wanted only when something is wrong. */
+const char *qts_vendor_where(qts_vendor *v)
+{
+	if (v->where_line > 0)
+		snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), v->where_line);
+	return v->where;
+}
 long qts_vendor_rows(const qts_vendor *v) { return v->rows; }
 
 static int vfail(qts_vendor *v, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -123,7 +130,7 @@ static int vfail(qts_vendor *v, long line, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	snprintf(v->err, sizeof v->err, "%s:%ld: %s", qts_input_name(v->in), line, what);
-	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), line);
+	v->where_line = line;
 	return QTS_VENDOR_BAD;
 }
 
@@ -567,7 +574,7 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 		return 0;
 	v->rows++;
 	*line = qts_csv_line(v->csv);
-	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), *line);
+	v->where_line = *line;
 	if ((size_t)n != v->nheader)
 		return vfail(v, *line, "%d fields, but %s names %zu%s", n, v->header_is, v->nheader,
 			     v->o.columns ? "" : " (--columns NAMES names the columns)");
@@ -667,7 +674,7 @@ static void infer_tf(qts_vendor *v)
  * earliest time there is (int64 nanoseconds begin on 1677-09-21). */
 static int finish(qts_vendor *v, qts_event *ev, long line)
 {
-	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), line);
+	v->where_line = line;
 	if (v->kind != QTS_BAR)
 		return 0;
 	QTS_SET(ev->bar.tf, v->tf);
@@ -714,7 +721,7 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev)
 	if (v->qpos < v->nqueue) {
 		/* The rows read ahead first, errors after them. */
 		struct ahead *a = &v->queue[v->qpos++];
-		snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), a->line);
+		v->where_line = a->line;
 		if (a->bad) {
 			QTS_SET(v->err, a->msg);
 			return a->bad;
