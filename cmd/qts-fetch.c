@@ -12,15 +12,21 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: qts-fetch [options] SOURCE...\n"
+	"usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]\n"
 	"  SOURCE is file:PATH, a PATH, - (stdin) or synth:SYM[,SYM...]\n"
-	"  -s, --symbol SYM         symbol where a file has none (default: its name)\n"
+	"  -s, --symbol SYM         symbol of the files named after it, up to the next -s,\n"
+	"                           where a file has none (default: the file's name)\n"
 	"  -t, --tf TF              bar length where it cannot be inferred (1m, 1h, 1d...)\n"
 	"      --stamp start|end    file times label the start or the end of a bar (start)\n"
 	"  -f, --from TIME          keep events from TIME (RFC 3339 or YYYY-MM-DD)\n"
 	"  -u, --to TIME            keep events up to TIME (a date includes its whole day)\n"
 	"  -a, --adjust             scale OHLC by Adj Close / Close\n"
 	"      --epoch s|ms|us|ns   the time column holds epoch integers of that unit\n"
+	"                           (found from their digits without it)\n"
+	"      --date-format FMT    layout of vendor dates, e.g. '%d/%m/%Y %H:%M:%S'\n"
+	"      --delimiter C        vendor fields separated by C (';', tab...) not ','\n"
+	"      --columns NAMES      comma-separated column names in place of a vendor\n"
+	"                           file's header line (empty names skip a column)\n"
 	"      --on-bad stop|skip|warn  what to do with a bad record (stop)\n"
 	"      --seed N             synth: random seed (1)\n"
 	"      --count N            synth: bars per symbol\n"
@@ -33,36 +39,42 @@ static const char usage[] =
 
 enum { ON_BAD_STOP, ON_BAD_SKIP, ON_BAD_WARN };
 
-typedef struct options {
-	const char *symbol;
-	qts_tf tf;
-	int stamp_end, adjust, msgpack, on_bad;
-	int64_t epoch_unit, from, to;
-	int has_from, has_to;
-	uint64_t seed;
-	long count;
-	int session_open, session_close;
-	const char *tz;
-	int tz_given;
-} options;
-
 typedef struct source {
 	const char *spec;
+	const char *symbol;    /* the -s before it, or NULL */
 	qts_reader *events;
 	qts_vendor *vendor;
 	qts_synth *synth;
 	char err[1100];
 } source;
 
+typedef struct options {
+	qts_tf tf;
+	int stamp_end, adjust, msgpack, on_bad;
+	int64_t epoch_unit, from, to;
+	int has_from, has_to;
+	const char *date_format, *columns;
+	char delimiter;
+	uint64_t seed;
+	long count;
+	int session_open, session_close;
+	const char *tz;
+	int tz_given;
+	source *src;           /* in the order named */
+	size_t nsrc;
+} options;
+
 typedef struct fetch {
 	options *o;
 	source *src;
 	size_t n;
 	qts_validator *validator;
-	long skipped;
+	long skipped, unparsed;
+	char first_skipped[1100]; /* where and why of the first record skipped */
 } fetch;
 
-enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION };
+enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION,
+       OPT_DATE_FORMAT, OPT_DELIMITER, OPT_COLUMNS };
 
 static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
 {
@@ -86,6 +98,54 @@ static int parse_hhmm(const char *s, int *min)
 	return 0;
 }
 
+/* A source named on the command line: a known kind, or a path.  A name
+ * like `yahoo:AAPL` that is no file is a source qts-fetch does not know
+ * (yet), and saying "No such file" would mislead. */
+static void check_source(const char *spec)
+{
+	char err[256];
+	if (strncmp(spec, "synth:", 6) == 0) {
+		if (qts_synth_check_symbols(spec + 6, err) < 0)
+			qts_usage_error(usage, "%s: %s", spec, err);
+		return;
+	}
+	size_t scheme = strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789+-.");
+	if (strncmp(spec, "file:", 5) == 0 || scheme < 2 || spec[scheme] != ':' || !islower((unsigned char)spec[0]) ||
+	    access(spec, F_OK) == 0)
+		return;
+	qts_usage_error(usage, "%s: unknown source '%.*s:' (a source is file:PATH, PATH, - or "
+			"synth:SYM[,SYM...]), and no file of that name", spec, (int)scheme, spec);
+}
+
+static void add_source(options *o, const char *spec, const char *symbol)
+{
+	check_source(spec);
+	source *n = realloc(o->src, (o->nsrc + 1) * sizeof *n);
+	if (!n)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	o->src = n;
+	o->src[o->nsrc++] = (source){ .spec = spec, .symbol = symbol };
+}
+
+static char parse_delimiter(const char *s)
+{
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
+		return '\t';
+	if (strlen(s) != 1 || strchr("\"\r\n#", s[0]) || isalnum((unsigned char)s[0]))
+		qts_usage_error(usage, "--delimiter: '%s' is not one character other than a letter, "
+			        "a digit, '\"' or '#' (or 'tab')", s);
+	return s[0];
+}
+
+static void parse_columns(const char *s)
+{
+	int named = 0;
+	for (const char *p = s; *p; p++)
+		named |= *p != ',' && !isspace((unsigned char)*p);
+	if (!named)
+		qts_usage_error(usage, "--columns: '%s' names no column", s);
+}
+
 static void parse_options(int argc, char **argv, options *o)
 {
 	static const struct option longs[] = {
@@ -93,21 +153,31 @@ static void parse_options(int argc, char **argv, options *o)
 		{ "stamp", required_argument, NULL, OPT_STAMP }, { "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 'u' }, { "adjust", no_argument, NULL, 'a' },
 		{ "epoch", required_argument, NULL, OPT_EPOCH }, { "on-bad", required_argument, NULL, OPT_ON_BAD },
+		{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
+		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
+		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "seed", required_argument, NULL, OPT_SEED }, { "count", required_argument, NULL, OPT_COUNT },
 		{ "session", required_argument, NULL, OPT_SESSION }, { "tz", required_argument, NULL, OPT_TZ },
 		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
 	char err[128];
+	const char *why;
 	long l;
 	int c;
+	/* -s names the sources after it: -s ORCL orcl.csv -s NVDA nvda.csv. */
+	const char *symbol = NULL;
+	size_t symbol_at = 0; /* sources named before the last -s */
 	*o = (options){ .seed = 1, .session_open = 9 * 60 + 30, .session_close = 16 * 60,
 			.tz = "America/New_York" };
-	while ((c = getopt_long(argc, argv, "s:t:f:u:aMh", longs, NULL)) != -1)
+	/* The leading '-' hands over sources in their place among the options. */
+	while ((c = getopt_long(argc, argv, "-s:t:f:u:aMh", longs, NULL)) != -1)
 		switch (c) {
+		case 1: add_source(o, optarg, symbol); break;
 		case 's':
 			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
 				qts_usage_error(usage, "--symbol: '%s' must be 1 to %d bytes", optarg, QTS_SYM_MAX - 1);
-			o->symbol = optarg;
+			symbol = optarg;
+			symbol_at = o->nsrc;
 			break;
 		case 't':
 			if (qts_tf_parse(optarg, &o->tf) < 0)
@@ -127,6 +197,13 @@ static void parse_options(int argc, char **argv, options *o)
 			if (!o->epoch_unit)
 				qts_usage_error(usage, "--epoch: '%s' is not s, ms, us or ns", optarg);
 			break;
+		case OPT_DATE_FORMAT:
+			if ((why = qts_date_format_check(optarg)))
+				qts_usage_error(usage, "--date-format: '%s': %s", optarg, why);
+			o->date_format = optarg;
+			break;
+		case OPT_DELIMITER: o->delimiter = parse_delimiter(optarg); break;
+		case OPT_COLUMNS: parse_columns(optarg); o->columns = optarg; break;
 		case OPT_ON_BAD:
 			o->on_bad = !strcmp(optarg, "stop") ? ON_BAD_STOP : !strcmp(optarg, "skip") ? ON_BAD_SKIP
 				  : !strcmp(optarg, "warn") ? ON_BAD_WARN : -1;
@@ -158,8 +235,12 @@ static void parse_options(int argc, char **argv, options *o)
 		case OPT_VERSION: qts_print_version();
 		default: qts_usage_error(usage, NULL);
 		}
-	if (optind >= argc)
+	for (; optind < argc; optind++) /* after -- */
+		add_source(o, argv[optind], symbol);
+	if (!o->nsrc)
 		qts_usage_error(usage, "no SOURCE given");
+	if (symbol && symbol_at == o->nsrc)
+		qts_usage_error(usage, "--symbol %s: no source after it (-s names the files that follow it)", symbol);
 	if (o->has_from && o->has_to && o->to <= o->from)
 		qts_usage_error(usage, "--to is not after --from");
 }
@@ -206,6 +287,8 @@ static int open_source(source *s, const options *o)
 {
 	if (strncmp(s->spec, "synth:", 6) == 0)
 		return open_synth(s, o);
+	/* Told how to read its columns, a file is a vendor file. */
+	int vendor = o->columns != NULL;
 	const char *path = strncmp(s->spec, "file:", 5) == 0 ? s->spec + 5 : s->spec;
 	qts_input *in = qts_input_open(path);
 	if (!in) {
@@ -220,7 +303,8 @@ static int open_source(source *s, const options *o)
 		return -1;
 	}
 	int msgpack = n > 0 && ((p[0] >= 0x90 && p[0] <= 0x9f) || p[0] == 0xdc || p[0] == 0xdd);
-	if (n == 0 || msgpack || !qts_vendor_is_header((const char *)p, (size_t)n)) {
+	if (!vendor && (n == 0 || msgpack ||
+			!qts_vendor_is_header_sep((const char *)p, (size_t)n, o->delimiter ? o->delimiter : ','))) {
 		if (!(s->events = qts_reader_new(in))) {
 			qts_input_close(in);
 			snprintf(s->err, sizeof s->err, "out of memory");
@@ -230,15 +314,33 @@ static int open_source(source *s, const options *o)
 	}
 	char sym[QTS_SYM_MAX], err[512];
 	symbol_of_path(path, sym);
-	qts_vendor_opts vo = { .symbol = o->symbol ? o->symbol : strcmp(path, "-") ? sym : NULL,
+	qts_vendor_opts vo = { .symbol = s->symbol ? s->symbol : strcmp(path, "-") ? sym : NULL,
 			       .tf = o->tf, .stamp_end = o->stamp_end, .adjust = o->adjust,
-			       .epoch_unit = o->epoch_unit, .local = o->tz_given };
+			       .epoch_unit = o->epoch_unit, .local = o->tz_given, .delimiter = o->delimiter,
+			       .date_format = o->date_format, .columns = o->columns };
 	if (!(s->vendor = qts_vendor_open(in, &vo, err))) {
 		qts_input_close(in);
 		snprintf(s->err, sizeof s->err, "%s", err);
 		return -1;
 	}
 	return 0;
+}
+
+/* A vendor row that does not parse: 0 to go on without it, -1 to stop. */
+static int bad_row(fetch *f, const char *why)
+{
+	switch (f->o->on_bad) {
+	case ON_BAD_WARN:
+		qts_warn("%s; row dropped", why);
+		return 0;
+	case ON_BAD_SKIP:
+		if (!f->skipped++)
+			QTS_SET(f->first_skipped, why);
+		f->unparsed++;
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 /* A source's next event within --from/--to. */
@@ -253,8 +355,14 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 				snprintf(s->err, sizeof s->err, "%s: the bars asked for run past 2262-04-11, "
 					 "the last time there is", s->spec);
 		} else if (s->vendor) {
-			if ((r = qts_vendor_next(s->vendor, ev)) < 0)
-				snprintf(s->err, sizeof s->err, "%s", qts_vendor_error(s->vendor));
+			if ((r = qts_vendor_next(s->vendor, ev)) < -1 && bad_row(f, qts_vendor_error(s->vendor)) == 0)
+				continue;
+			if (r < 0)
+				snprintf(s->err, sizeof s->err, "%s%s", qts_vendor_error(s->vendor),
+					 r == QTS_VENDOR_NO_DATA ? "; --on-bad skip drops such rows" : "");
+			else if (r == 0 && qts_vendor_rows(s->vendor) == 0)
+				qts_warn("%s: a header and no rows", s->spec);
+			r = r < 0 ? -1 : r;
 		} else if ((r = qts_reader_next(s->events, ev)) < 0)
 			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
 		if (r <= 0)
@@ -283,7 +391,8 @@ static int check(fetch *f, size_t i, const qts_event *ev, const char **where, co
 		qts_validator_accept(f->validator, ev);
 		return 1;
 	case ON_BAD_SKIP:
-		f->skipped++;
+		if (!f->skipped++)
+			snprintf(f->first_skipped, sizeof f->first_skipped, "%s: %s", *where, *bad);
 		return 0;
 	default:
 		return -1;
@@ -317,15 +426,14 @@ int main(int argc, char **argv)
 		tzset();
 	}
 
-	fetch f = { .o = &o, .n = (size_t)(argc - optind), .validator = qts_validator_new() };
-	f.src = calloc(f.n, sizeof *f.src);
-	if (!f.src || !f.validator)
+	fetch f = { .o = &o, .src = o.src, .validator = qts_validator_new() };
+	if (!f.validator)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	int status = QTS_EXIT_OK;
 	size_t open = 0;
-	for (int i = optind; i < argc; i++) {
+	for (size_t i = 0; i < o.nsrc; i++) {
 		source *s = &f.src[open];
-		s->spec = argv[i];
+		*s = o.src[i];
 		if (open_source(s, &o) < 0) {
 			qts_warn("%s", s->err);
 			status = QTS_EXIT_FAIL;
@@ -360,8 +468,12 @@ int main(int argc, char **argv)
 		qts_warn("%s", f.n == 1 ? f.src[0].err : qts_merge_error(m));
 		status = QTS_EXIT_FAIL;
 	}
-	if (f.skipped)
-		qts_warn("skipped %ld bad record%s", f.skipped, f.skipped == 1 ? "" : "s");
+	if (f.skipped && f.unparsed)
+		qts_warn("skipped %ld bad record%s (%ld that do%s not parse); the first: %s", f.skipped,
+			 f.skipped == 1 ? "" : "s", f.unparsed, f.unparsed == 1 ? "es" : "", f.first_skipped);
+	else if (f.skipped)
+		qts_warn("skipped %ld bad record%s; the first: %s", f.skipped, f.skipped == 1 ? "" : "s",
+			 f.first_skipped);
 	qts_merge_free(m);
 	for (size_t i = 0; i < f.n; i++)
 		close_source(&f.src[i]);

@@ -25,6 +25,7 @@ struct qts_csv {
 	size_t nfields, fields_cap;
 	int row_done;          /* libcsv completed a row */
 	int row_count_pending; /* rows completed by one libcsv feed beyond the first */
+	unsigned char delim;   /* the field separator: ',' unless set */
 	char err[256];
 };
 
@@ -98,6 +99,7 @@ static int split_line(qts_csv *c, const char *line, size_t len)
 {
 	if (grow_text(c, len + 8) < 0)
 		return -1;
+	const unsigned char delim = c->delim;
 	char *t = c->text;
 	memcpy(t, line, len);
 	memset(t + len, 0, 8); /* whole words to the end, no stray matches */
@@ -105,7 +107,7 @@ static int split_line(qts_csv *c, const char *line, size_t len)
 	for (size_t at = 0; at < len; at += 8) {
 		uint64_t w;
 		memcpy(&w, t + at, 8);
-		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r');
+		uint64_t m = bytes_equal(w, delim) | bytes_equal(w, '"') | bytes_equal(w, '\r');
 		while (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
 			m &= m - 1;
@@ -115,7 +117,7 @@ static int split_line(qts_csv *c, const char *line, size_t len)
 				c->nfields = 0;
 				return 1;
 			}
-			if (t[i] != ',')
+			if ((unsigned char)t[i] != delim)
 				continue;
 			if (grow_fields(c) < 0)
 				return -1;
@@ -175,7 +177,14 @@ qts_csv *qts_csv_open(qts_input *in)
 	}
 	csv_set_space_func(&c->parser, no_space);
 	c->in = in;
+	c->delim = ',';
 	return c;
+}
+
+void qts_csv_set_delimiter(qts_csv *c, char delim)
+{
+	c->delim = (unsigned char)delim;
+	csv_set_delim(&c->parser, (unsigned char)delim);
 }
 
 long qts_csv_line(const qts_csv *c) { return c->row_line; }
@@ -194,6 +203,43 @@ static int csv_fail(qts_csv *c, const char *what)
 {
 	snprintf(c->err, sizeof c->err, "%s:%ld: %s", qts_input_name(c->in), c->line, what);
 	return -1;
+}
+
+/* libcsv's strict mode says only "error parsing data": find the quote it
+ * stopped at on the line, and say what is wrong with it in words.  A line
+ * that continues a quoted field from the lines before has no field count
+ * of its own. */
+static int quote_fail(qts_csv *c, const char *line, size_t n, int continued)
+{
+	static const char how[] = "(a field with a double quote must be quoted whole, "
+				  "each quote inside it doubled)";
+	char what[200];
+	size_t field = 1, i = 0;
+	while (!continued && i < n) {
+		if (line[i] == '"') {
+			for (i++; i < n && !(line[i] == '"' && !(i + 1 < n && line[i + 1] == '"')); i++)
+				i += line[i] == '"'; /* a doubled quote */
+			if (i >= n)
+				break; /* open to the next line: not this line's fault */
+			i++;
+			if (i < n && (unsigned char)line[i] != c->delim && line[i] != '\n' && line[i] != '\r') {
+				snprintf(what, sizeof what, "field %zu: text after its closing quote %s", field, how);
+				return csv_fail(c, what);
+			}
+		} else
+			for (; i < n && (unsigned char)line[i] != c->delim && line[i] != '\n' && line[i] != '\r'; i++)
+				if (line[i] == '"') {
+					snprintf(what, sizeof what, "field %zu: a double quote inside a field "
+						 "that does not start with one %s", field, how);
+					return csv_fail(c, what);
+				}
+		if (i < n && (unsigned char)line[i] == c->delim)
+			field++, i++;
+		else
+			break;
+	}
+	snprintf(what, sizeof what, "a double quote out of place %s", how);
+	return csv_fail(c, what);
 }
 
 int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
@@ -260,11 +306,17 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 			qts_input_consume(c->in, n);
 			continue;
 		}
+		int continued = c->in_quoted_record;
 		c->in_quoted_record = 1;
 		size_t done = csv_parse(&c->parser, line, n, on_field, on_row, c);
+		if (done != n) {
+			int r = csv_error(&c->parser) == CSV_EPARSE ? quote_fail(c, line, n, continued)
+				: csv_fail(c, csv_error(&c->parser) == CSV_ENOMEM ? "out of memory"
+										 : csv_strerror(csv_error(&c->parser)));
+			qts_input_consume(c->in, n);
+			return r;
+		}
 		qts_input_consume(c->in, n);
-		if (done != n)
-			return csv_fail(c, csv_strerror(csv_error(&c->parser)));
 		if (c->row_count_pending)
 			return csv_fail(c, c->row_count_pending < 0 ? "out of memory"
 								    : "more than one record on a line (lone CR line ends?)");

@@ -24,4 +24,7 @@ long qts_csv_lines(const qts_csv *c);
 /* Have r read every CSV line through qts_csv_next, never in one pass: the
  * reference the one-pass decoder is checked against (tests/fuzz). */
 void qts_reader_split_only(qts_reader *r);
+/* Fields separated by delim instead of a comma (vendor files written with
+ * ';' or a tab); set before the first row is read. */
+void qts_csv_set_delimiter(qts_csv *c, char delim);
 #endif

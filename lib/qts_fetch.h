@@ -11,9 +11,23 @@ typedef struct qts_vendor_opts {
 	qts_tf tf;            /* the bars' length; tf.n == 0: infer it */
 	int stamp_end;        /* the file's times label the end of each bar */
 	int adjust;           /* scale OHLC by Adj Close / Close */
-	int64_t epoch_unit;   /* times are epoch integers in this many ns; 0: dates */
+	/* Times are epoch integers in this many ns; 0: dates, or epoch
+	 * integers whose unit their number of digits tells. */
+	int64_t epoch_unit;
 	int local;            /* times without a zone are wall-clock time in TZ */
+	char delimiter;       /* the field separator; 0: ',' */
+	const char *date_format; /* layout of the date (or date and time) column,
+				  * see qts_date_format_check; NULL: ISO forms */
+	const char *columns;  /* comma-separated names in place of the file's
+			       * header line, which is skipped; NULL: the header */
 } qts_vendor_opts;
+
+/* What qts_vendor_next returns for a row that does not parse, and for one
+ * that holds no data (empty fields, or words such as null or NaN where
+ * numbers belong: how vendors write a day without trading).  The reader
+ * goes on with the next row when asked again. */
+#define QTS_VENDOR_BAD (-2)
+#define QTS_VENDOR_NO_DATA (-3)
 
 typedef struct qts_vendor qts_vendor;
 /* Read the header of a vendor CSV from in (which it then owns); NULL with a
@@ -22,12 +36,24 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err);
 /* The layout recognised: "yahoo", "alphavantage", "stooq", "generic"
  * (bars), "trades" or "quotes". */
 const char *qts_vendor_layout(const qts_vendor *v);
-int qts_vendor_next(qts_vendor *v, qts_event *ev); /* 1, 0 at end, -1 */
+/* 1, 0 at the end, -1 on an error that ends the file, QTS_VENDOR_BAD or
+ * QTS_VENDOR_NO_DATA for a row that does not parse (qts_vendor_error says
+ * why and where). */
+int qts_vendor_next(qts_vendor *v, qts_event *ev);
 const char *qts_vendor_error(const qts_vendor *v);
-const char *qts_vendor_where(const qts_vendor *v); /* FILE:LINE of the last bar */
+const char *qts_vendor_where(qts_vendor *v); /* FILE:LINE of the last row */
+long qts_vendor_rows(const qts_vendor *v); /* rows read so far, bad ones too */
 void qts_vendor_close(qts_vendor *v);
-/* Whether a CSV's first line is a vendor header rather than an event. */
+/* Whether a CSV's first line is a vendor header rather than an event: its
+ * first field holds no digit and is no event type. */
 int qts_vendor_is_header(const char *line, size_t n);
+/* The same for fields separated by delim. */
+int qts_vendor_is_header_sep(const char *line, size_t n, char delim);
+/* NULL when fmt is a usable date format, else what is wrong with it.  A
+ * format is text with %Y (4-digit year), %y (2 digits: 69-99 are 19xx,
+ * 00-68 20xx), %m, %b (month as a number, as a name), %d, and optionally
+ * %H, %I with %p (AM/PM), %M, %S (fraction allowed), %f (fraction), %%. */
+const char *qts_date_format_check(const char *fmt);
 
 /* ---- generated bars (synth.c) -------------------------------------------- */
 
@@ -43,6 +69,9 @@ typedef struct qts_synth_opts {
 typedef struct qts_synth qts_synth;
 /* symbols: comma-separated.  NULL with a message in err (>= 256 bytes). */
 qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err);
+/* 0 when symbols is a list of one or more distinct symbols of 1 to
+ * QTS_SYM_MAX - 1 bytes, else -1 with a message in err (>= 256 bytes). */
+int qts_synth_check_symbols(const char *symbols, char *err);
 /* 1, 0 at the end, -1 when the bars asked for would run past the last
  * time there is (2262-04-11). */
 int qts_synth_next(qts_synth *s, qts_event *ev);

@@ -87,6 +87,31 @@ static int weekday(int64_t d) /* 0 = Monday */
 	return (int)(((d % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
 }
 
+int qts_synth_check_symbols(const char *symbols, char *err)
+{
+	if (!*symbols) {
+		snprintf(err, 256, "names no symbol (synth:SYM[,SYM...])");
+		return -1;
+	}
+	for (const char *s = symbols;;) {
+		size_t n = strcspn(s, ",");
+		if (n == 0 || n >= QTS_SYM_MAX) {
+			snprintf(err, 256, "'%.*s' is not a symbol (1 to %d bytes)", (int)(n < 64 ? n : 64), s,
+				 QTS_SYM_MAX - 1);
+			return -1;
+		}
+		/* The same symbol twice would make every bar twice. */
+		for (const char *t = symbols; t < s; t += strcspn(t, ",") + 1)
+			if (strcspn(t, ",") == n && strncmp(t, s, n) == 0) {
+				snprintf(err, 256, "'%.*s' is named twice", (int)n, s);
+				return -1;
+			}
+		if (!s[n])
+			return 0;
+		s += n + 1;
+	}
+}
+
 qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err)
 {
 	qts_synth *s = calloc(1, sizeof *s);
@@ -100,11 +125,9 @@ qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err
 		setenv("TZ", o->tz, 1);
 		tzset();
 	}
+	if (qts_synth_check_symbols(symbols, err) < 0)
+		goto fail;
 	for (char *save, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!*tok || strlen(tok) >= QTS_SYM_MAX) {
-			snprintf(err, 256, "bad symbol '%s'", tok);
-			goto fail;
-		}
 		walk *nw = realloc(s->w, (s->n + 1) * sizeof *nw);
 		if (!nw)
 			goto fail;

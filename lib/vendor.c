@@ -4,8 +4,11 @@
  * open,...), Stooq (<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,...,<VOL>,<OPENINT>)
  * and any other date/time/datetime/timestamp + open/high/low/close/volume
  * header; trades (a price and a size: Tardis trades) and quotes (a bid and
- * an ask, with or without sizes: Tardis quotes, TrueFX). */
+ * an ask, with or without sizes: Tardis quotes, TrueFX).  A row that does
+ * not parse is reported on its own (QTS_VENDOR_BAD), so a caller may skip
+ * it and go on. */
 #include "qts_fetch.h"
+#include "csv_priv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,11 +16,20 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define INFER_ROWS 16 /* rows looked at to infer the timeframe */
 
 enum col { C_DATE, C_TIME, C_DATETIME, C_OPEN, C_HIGH, C_LOW, C_CLOSE, C_ADJ, C_VOLUME, C_SYMBOL,
 	   C_PRICE, C_SIZE, C_BID, C_ASK, C_BIDSIZE, C_ASKSIZE, C_NCOLS };
+
+/* A row read ahead, or the error that made it no row. */
+struct ahead {
+	qts_event ev;
+	long line;
+	int bad;             /* QTS_VENDOR_BAD or _NO_DATA: msg says why */
+	char msg[700];
+};
 
 struct qts_vendor {
 	qts_input *in;
@@ -26,15 +38,19 @@ struct qts_vendor {
 	char symbol[QTS_SYM_MAX];
 	int col[C_NCOLS];      /* field index or -1 */
 	size_t nheader;
+	const char *header_is; /* "the header" or "--columns", for messages */
 	const char *layout;
 	qts_type kind;         /* QTS_BAR, QTS_TICK or QTS_QUOTE */
 	char tf[QTS_WORD_MAX];
 	int64_t tf_ns;         /* 0 for months */
+	int64_t epoch;         /* the unit of epoch times: given, or from the first */
 	/* Rows read ahead to infer the timeframe, with their lines. */
-	qts_event queue[INFER_ROWS];
-	long queue_line[INFER_ROWS];
+	struct ahead queue[INFER_ROWS];
 	int nqueue, qpos, primed;
-	long line;
+	int fatal_after_queue; /* a fatal error ended the rows read ahead */
+	char fatal[700];
+	long rows;
+	long where_line;       /* the line of the last row, for qts_vendor_where */
 	char where[300];
 	char err[700];
 };
@@ -72,11 +88,11 @@ static int column_of(const char *name)
 	return -1;
 }
 
-int qts_vendor_is_header(const char *line, size_t n)
+int qts_vendor_is_header_sep(const char *line, size_t n, char delim)
 {
 	char first[64];
 	size_t len = 0;
-	while (len < n && len < sizeof first - 1 && line[len] != ',' && line[len] != '\n' && line[len] != '\r')
+	while (len < n && len < sizeof first - 1 && line[len] != delim && line[len] != '\n' && line[len] != '\r')
 		len++;
 	memcpy(first, line, len);
 	first[len] = '\0';
@@ -88,9 +104,21 @@ int qts_vendor_is_header(const char *line, size_t n)
 	return 1;
 }
 
+int qts_vendor_is_header(const char *line, size_t n)
+{
+	return qts_vendor_is_header_sep(line, n, ',');
+}
+
 const char *qts_vendor_layout(const qts_vendor *v) { return v->layout; }
 const char *qts_vendor_error(const qts_vendor *v) { return v->err; }
-const char *qts_vendor_where(const qts_vendor *v) { return v->where; }
+/* Made when asked: a row's place is wanted only when something is wrong. */
+const char *qts_vendor_where(qts_vendor *v)
+{
+	if (v->where_line > 0)
+		snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), v->where_line);
+	return v->where;
+}
+long qts_vendor_rows(const qts_vendor *v) { return v->rows; }
 
 static int vfail(qts_vendor *v, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -102,7 +130,31 @@ static int vfail(qts_vendor *v, long line, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	snprintf(v->err, sizeof v->err, "%s:%ld: %s", qts_input_name(v->in), line, what);
-	return -1;
+	v->where_line = line;
+	return QTS_VENDOR_BAD;
+}
+
+/* With --columns, drop the file's first line when it is a header, without
+ * parsing it as CSV: a header is what --columns replaces, and one that
+ * breaks the CSV rules (bidask2.csv quotes words inside a name) must not
+ * stop the file.  0, or -1 with the input's error in err. */
+static int skip_header_line(qts_vendor *v, char *err)
+{
+	const unsigned char *p;
+	long got = 0;
+	for (size_t want = 4096;; want *= 2) {
+		if ((got = qts_input_need(v->in, want, &p)) < 0) {
+			snprintf(err, 512, "%s", qts_input_error(v->in));
+			return -1;
+		}
+		if ((size_t)got < want || memchr(p, '\n', (size_t)got) || want >= (1u << 24))
+			break;
+	}
+	const unsigned char *nl = memchr(p, '\n', (size_t)got);
+	size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)got;
+	if (n > 0 && qts_vendor_is_header_sep((const char *)p, n, v->o.delimiter))
+		qts_csv_take(v->csv, n, 1);
+	return 0;
 }
 
 qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
@@ -115,17 +167,45 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 	}
 	v->in = in;
 	v->o = *o;
+	if (!v->o.delimiter)
+		v->o.delimiter = ',';
+	qts_csv_set_delimiter(v->csv, v->o.delimiter);
 	if (o->symbol)
 		QTS_SET(v->symbol, o->symbol);
 	v->o.symbol = v->symbol;
+	v->epoch = o->epoch_unit;
 	for (int c = 0; c < C_NCOLS; c++)
 		v->col[c] = -1;
-	char **f;
+	/* The column names: the file's header, or --columns in its place. */
+	char **f = NULL, *names = NULL;
 	size_t *len;
-	int n = qts_csv_next(v->csv, &f, &len);
-	if (n <= 0) {
-		snprintf(err, 512, "%s", n < 0 ? qts_csv_error(v->csv) : "empty file: no header");
-		goto fail;
+	int n;
+	if (o->columns) {
+		v->header_is = "--columns";
+		if (skip_header_line(v, err) < 0)
+			goto fail;
+		if (!(names = strdup(o->columns)) || !(f = calloc(strlen(o->columns) + 1, sizeof *f))) {
+			snprintf(err, 512, "out of memory");
+			goto fail;
+		}
+		n = 0;
+		for (char *name = names;; name++) {
+			f[n++] = name;
+			if (!(name = strchr(name, ',')))
+				break;
+			*name = '\0';
+		}
+	} else {
+		v->header_is = "the header";
+		n = qts_csv_next(v->csv, &f, &len);
+		if (n <= 0) {
+			if (n < 0)
+				snprintf(err, 512, "%s; --columns NAMES reads the file without its header",
+					 qts_csv_error(v->csv));
+			else
+				snprintf(err, 512, "%s: empty file: no header", qts_input_name(in));
+			goto fail;
+		}
 	}
 	v->nheader = (size_t)n;
 	for (int i = 0; i < n; i++) {
@@ -135,6 +215,17 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 		if (c >= 0 && v->col[c] < 0)
 			v->col[c] = i;
 	}
+	char first[64], sep = 0;
+	canon(f[0], first, sizeof first);
+	/* One field that holds a usual separator: the file uses another. */
+	for (const char *c = ";\t|"; n == 1 && *c && !sep; c++)
+		if (strchr(f[0], *c))
+			sep = *c;
+	if (o->columns) {
+		free(names);
+		free(f);
+	}
+	names = NULL, f = NULL;
 	/* A lone "time" column holds the whole date and time. */
 	if (v->col[C_DATE] < 0 && v->col[C_DATETIME] < 0 && v->col[C_TIME] >= 0)
 		v->col[C_DATETIME] = v->col[C_TIME], v->col[C_TIME] = -1;
@@ -147,8 +238,15 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 			    : v->col[C_OPEN] < 0 ? "open" : v->col[C_HIGH] < 0 ? "high"
 			    : v->col[C_LOW] < 0 ? "low" : v->col[C_CLOSE] < 0 ? "close" : NULL;
 	if (missing) {
-		snprintf(err, 512, "%s:%ld: header has no %s column (not a known layout)", qts_input_name(in),
-			 qts_csv_line(v->csv), missing);
+		if (o->columns)
+			snprintf(err, 512, "%s: --columns names no %s column", qts_input_name(in), missing);
+		else if (sep)
+			snprintf(err, 512, "%s:%ld: header has no %s column, and one field: are they separated "
+				 "by '%s'? (--delimiter %s)", qts_input_name(in), qts_csv_line(v->csv), missing,
+				 sep == '\t' ? "\\t" : sep == ';' ? ";" : "|", sep == '\t' ? "tab" : sep == ';' ? "';'" : "'|'");
+		else
+			snprintf(err, 512, "%s:%ld: header has no %s column (not a known layout; "
+				 "--columns NAMES names the columns)", qts_input_name(in), qts_csv_line(v->csv), missing);
 		goto fail;
 	}
 	/* A trade's size may be called volume. */
@@ -158,8 +256,6 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 		snprintf(err, 512, "%s: --adjust needs an Adj Close column", qts_input_name(in));
 		goto fail;
 	}
-	char first[64];
-	canon(f[0], first, sizeof first);
 	v->layout = v->kind == QTS_TICK ? "trades" : v->kind == QTS_QUOTE ? "quotes"
 		  : v->col[C_ADJ] >= 0 ? "yahoo"
 		  : strcmp(first, "ticker") == 0 ? "stooq"
@@ -174,6 +270,10 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 	}
 	return v;
 fail:
+	if (o->columns) {
+		free(names);
+		free(f);
+	}
 	qts_csv_close(v->csv);
 	free(v);
 	return NULL;
@@ -188,6 +288,145 @@ static const char *iso_date(const char *s, size_t n, char *buf)
 	return buf;
 }
 
+/* ---- --date-format -------------------------------------------------------- */
+
+static const char months[12][10] = { "january", "february", "march", "april", "may", "june", "july",
+				     "august", "september", "october", "november", "december" };
+
+/* Between min and max digits at *s (before end) into *out. */
+static int take_digits(const char **s, const char *end, int min, int max, int *out)
+{
+	int n = 0, v = 0;
+	while (n < max && *s + n < end && isdigit((unsigned char)(*s)[n]))
+		v = v * 10 + (*s)[n++] - '0';
+	if (n < min)
+		return -1;
+	*s += n;
+	*out = v;
+	return 0;
+}
+
+/* A fraction of a second after '.' or ',' at *s, as its digits (at most 9
+ * kept) into frac; nothing there is no fraction. */
+static int take_fraction(const char **s, const char *end, char *frac, size_t size, int required)
+{
+	const char *p = *s;
+	if (!required) {
+		if (p + 1 >= end || (*p != '.' && *p != ',') || !isdigit((unsigned char)p[1]))
+			return 0;
+		p++;
+	}
+	size_t n = 0;
+	for (; p < end && isdigit((unsigned char)*p); p++)
+		if (n + 1 < size && n < 9)
+			frac[n++] = *p;
+	frac[n] = '\0';
+	if (!n)
+		return -1;
+	*s = p;
+	return 0;
+}
+
+const char *qts_date_format_check(const char *fmt)
+{
+	int year = 0, month = 0, day = 0, ampm = 0, hour12 = 0;
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%')
+			continue;
+		switch (*++f) {
+		case 'Y': case 'y': year++; break;
+		case 'm': case 'b': month++; break;
+		case 'd': day++; break;
+		case 'p': ampm++; break;
+		case 'I': hour12++; break;
+		case 'H': case 'M': case 'S': case 'f': case '%': break;
+		case '\0': return "a lone % at the end";
+		default: return "an unknown % directive (known: %Y %y %m %b %d %H %I %p %M %S %f %%)";
+		}
+	}
+	if (year != 1 || month != 1 || day != 1)
+		return "needs one year (%Y or %y), one month (%m or %b) and one day (%d)";
+	if (ampm != hour12 || ampm > 1)
+		return "%I (12-hour clock) goes with %p (AM or PM), once";
+	return NULL;
+}
+
+/* s[0..n) read by the --date-format into the ISO form in iso (80 bytes):
+ * YYYY-MM-DD, with THH:MM:SS[.frac] when the format has a time, and
+ * whatever follows the format (a zone) appended.  0 or -1. */
+static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
+{
+	const char *end = s + n;
+	int y = -1, mo = -1, d = -1, h = 0, mi = 0, se = 0, pm = -1, has_time = 0;
+	char frac[10] = "";
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%') {
+			if (s >= end || *s++ != *f)
+				return -1;
+			continue;
+		}
+		switch (*++f) {
+		case 'Y': if (take_digits(&s, end, 4, 4, &y)) return -1; break;
+		case 'y':
+			if (take_digits(&s, end, 2, 2, &y))
+				return -1;
+			y += y < 69 ? 2000 : 1900; /* POSIX strptime's century */
+			break;
+		case 'm': if (take_digits(&s, end, 1, 2, &mo)) return -1; break;
+		case 'd': if (take_digits(&s, end, 1, 2, &d)) return -1; break;
+		case 'H': case 'I': if (take_digits(&s, end, 1, 2, &h)) return -1; has_time = 1; break;
+		case 'M': if (take_digits(&s, end, 1, 2, &mi)) return -1; has_time = 1; break;
+		case 'S':
+			if (take_digits(&s, end, 1, 2, &se))
+				return -1;
+			has_time = 1;
+			if (f[1] != '.' && f[1] != ',' && take_fraction(&s, end, frac, sizeof frac, 0) < 0)
+				return -1;
+			break;
+		case 'f': if (take_fraction(&s, end, frac, sizeof frac, 1) < 0) return -1; break;
+		case 'b':
+			mo = -1;
+			for (int i = 0; i < 12 && mo < 0; i++)
+				if (end - s >= 3 && strncasecmp(s, months[i], 3) == 0) {
+					size_t full = strlen(months[i]);
+					/* the whole name, or its first three letters */
+					s += (size_t)(end - s) >= full && strncasecmp(s, months[i], full) == 0 ? full : 3;
+					mo = i + 1;
+				}
+			if (mo < 0)
+				return -1;
+			break;
+		case 'p':
+			if (end - s < 2 || (toupper((unsigned char)s[1]) != 'M'))
+				return -1;
+			pm = toupper((unsigned char)s[0]) == 'P' ? 1 : toupper((unsigned char)s[0]) == 'A' ? 0 : -1;
+			if (pm < 0)
+				return -1;
+			s += 2;
+			break;
+		case '%': if (s >= end || *s++ != '%') return -1; break;
+		default: return -1;
+		}
+	}
+	if (pm >= 0) {
+		if (h < 1 || h > 12)
+			return -1;
+		h = h % 12 + (pm ? 12 : 0);
+	}
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	size_t rest = (size_t)(end - s);
+	int k;
+	if (has_time)
+		k = snprintf(iso, 80, "%04d-%02d-%02dT%02d:%02d:%02d%s%s%.*s", y, mo, d, h, mi, se, frac[0] ? "." : "",
+			     frac, (int)(rest < 40 ? rest : 40), s);
+	else
+		k = snprintf(iso, 80, "%04d-%02d-%02d%.*s", y, mo, d, (int)(rest < 40 ? rest : 40), s);
+	return k < 0 || k >= 80 || rest >= 40 ? -1 : 0;
+}
+
+/* ---- times ---------------------------------------------------------------- */
+
 /* A time as written; without a zone it is wall-clock time in the zone of
  * --tz (UTC without it). */
 static int when(qts_vendor *v, const char *s, size_t n, int64_t *ts)
@@ -200,53 +439,128 @@ static int when(qts_vendor *v, const char *s, size_t n, int64_t *ts)
 	return 0;
 }
 
-static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts)
+/* The unit of an epoch integer from its number of digits, for times from
+ * 1973 to 2286: 9-10 digits are seconds, 12-13 milliseconds, 15-16
+ * microseconds, 18-19 nanoseconds; 0 for other lengths, which could be
+ * either of two units. */
+static int64_t epoch_unit_of(size_t digits)
 {
-	char date[16], both[80];
-	if (v->col[C_DATETIME] >= 0) {
-		const char *s = f[v->col[C_DATETIME]];
-		size_t n = len[v->col[C_DATETIME]];
-		if (v->o.epoch_unit) {
-			char *end;
-			errno = 0;
-			long long e = strtoll(s, &end, 10);
-			/* An epoch beyond int64 nanoseconds would wrap around. */
-			if (n == 0 || end != s + n || errno == ERANGE || __builtin_mul_overflow(e, v->o.epoch_unit, ts))
-				return -1;
-			return 0;
-		}
-		const char *d = iso_date(s, n, date);
-		return when(v, d, strlen(d), ts);
+	switch (digits) {
+	case 9: case 10: return QTS_NS_PER_SEC;
+	case 12: case 13: return 1000000;
+	case 15: case 16: return 1000;
+	case 18: case 19: return 1;
+	default: return 0;
 	}
-	const char *d = iso_date(f[v->col[C_DATE]], len[v->col[C_DATE]], date);
-	if (v->col[C_TIME] < 0)
-		return when(v, d, strlen(d), ts);
-	const char *t = f[v->col[C_TIME]];
-	int n;
-	if (len[v->col[C_TIME]] == 6 && strspn(t, "0123456789") == 6)
-		n = snprintf(both, sizeof both, "%s %.2s:%.2s:%.2s", d, t, t + 2, t + 4);
-	else
-		n = snprintf(both, sizeof both, "%s %s", d, t);
-	/* Cut short, the rest of a long date could read as a time without
-	 * the time column. */
-	if (n < 0 || (size_t)n >= sizeof both)
-		return -1;
-	return when(v, both, (size_t)n, ts);
 }
 
-static int num(qts_vendor *v, char **f, size_t *len, int col, const char *name, double *out)
+static const char *unit_name(int64_t unit)
+{
+	return unit == QTS_NS_PER_SEC ? "s" : unit == 1000000 ? "ms" : unit == 1000 ? "us" : "ns";
+}
+
+static const char *unit_words(int64_t unit)
+{
+	return unit == QTS_NS_PER_SEC ? "seconds" : unit == 1000000 ? "milliseconds"
+	     : unit == 1000 ? "microseconds" : "nanoseconds";
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	return n > 0 && strspn(s, "0123456789") == n;
+}
+
+/* An epoch integer in the file's unit. */
+static int epoch_time(qts_vendor *v, const char *s, size_t n, int64_t *ts, long line)
+{
+	char *end;
+	errno = 0;
+	long long e = strtoll(s, &end, 10);
+	if (n == 0 || end != s + n)
+		return vfail(v, line, "'%s' is not an epoch integer (--epoch %s)", s, unit_name(v->epoch));
+	/* An epoch beyond int64 nanoseconds would wrap around. */
+	if (errno == ERANGE || __builtin_mul_overflow(e, v->epoch, ts))
+		return vfail(v, line, "'%s' %s since the epoch is not a time there is (1677-09-21 to 2262-04-11)",
+			     s, unit_words(v->epoch));
+	return 0;
+}
+
+/* The time of a row: 0, or QTS_VENDOR_BAD with the reason. */
+static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts, long line)
+{
+	char date[16], both[120], formatted[80];
+	int alone = v->col[C_DATETIME] >= 0 || v->col[C_TIME] < 0; /* one column holds the time */
+	int col = v->col[C_DATETIME] >= 0 ? v->col[C_DATETIME] : v->col[C_DATE];
+	const char *s = f[col];
+	size_t n = len[col];
+	if (alone && !v->epoch && !v->o.date_format && all_digits(s, n) && n != 8) {
+		/* Epoch integers without --epoch: the first one's digits
+		 * give the unit for the whole file. */
+		if (!(v->epoch = epoch_unit_of(n)))
+			return vfail(v, line, "'%s' is not a time: epoch integers of %zu digits could be of "
+				     "two units; name it with --epoch s|ms|us|ns", s, n);
+	}
+	if (alone && v->epoch)
+		return epoch_time(v, s, n, ts, line);
+	const char *d;
+	if (v->o.date_format) {
+		if (formatted_time(v->o.date_format, s, n, formatted) < 0)
+			return vfail(v, line, "'%s' does not match --date-format '%s'", s, v->o.date_format);
+		d = formatted;
+	} else
+		d = iso_date(s, n, date);
+	if (alone) {
+		if (when(v, d, strlen(d), ts) == 0)
+			return 0;
+		return vfail(v, line, "'%s' is not a time%s", s,
+			     v->o.date_format ? "" : " (RFC 3339, YYYY-MM-DD HH:MM:SS or a date; "
+						     "name another layout with --date-format)");
+	}
+	const char *t = f[v->col[C_TIME]];
+	int k;
+	if (len[v->col[C_TIME]] == 6 && strspn(t, "0123456789") == 6)
+		k = snprintf(both, sizeof both, "%s %.2s:%.2s:%.2s", d, t, t + 2, t + 4);
+	else
+		k = snprintf(both, sizeof both, "%s %s", d, t);
+	/* Cut short, the rest of a long date could read as a time without
+	 * the time column. */
+	if (k < 0 || (size_t)k >= sizeof both || when(v, both, (size_t)k, ts) < 0)
+		return vfail(v, line, "'%s' and '%s' are not a date and a time%s", s, t,
+			     v->o.date_format ? "" : " (YYYY-MM-DD or YYYYMMDD, HH:MM:SS or HHMMSS; "
+						     "name another date layout with --date-format)");
+	return 0;
+}
+
+/* ---- rows ----------------------------------------------------------------- */
+
+/* How vendors write a number that is not there: a day without trading. */
+static int no_data(const char *s)
+{
+	static const char *const words[] = { "", "null", "nan", "n/a", "na", "none", "nil", "-", "#n/a" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int num(qts_vendor *v, char **f, size_t *len, int col, const char *name, double *out, long line)
 {
 	if (col < 0) {
 		*out = 0;
 		return 0;
 	}
 	/* inf is no price: the event reader refuses it, so it is not written. */
-	if (qts_num_parse(f[col], len[col], out) < 0 || !isfinite(*out))
-		return vfail(v, qts_csv_line(v->csv), "%s: '%s' is not a number", name, f[col]);
-	return 0;
+	if (qts_num_parse(f[col], len[col], out) == 0 && isfinite(*out))
+		return 0;
+	if (no_data(f[col])) {
+		vfail(v, line, "%s: '%s' is not a number (a row without data)", name, f[col]);
+		return QTS_VENDOR_NO_DATA;
+	}
+	return vfail(v, line, "%s: '%s' is not a number", name, f[col]);
 }
 
-/* One row into a bar, without its timeframe yet. */
+/* One row into an event (a bar without its timeframe yet): 1, 0 at the
+ * end, -1 on an error that ends the file, QTS_VENDOR_BAD. */
 static int read_row(qts_vendor *v, qts_event *ev, long *line)
 {
 	char **f;
@@ -258,26 +572,34 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 	}
 	if (n == 0)
 		return 0;
+	v->rows++;
 	*line = qts_csv_line(v->csv);
+	v->where_line = *line;
 	if ((size_t)n != v->nheader)
-		return vfail(v, *line, "%d fields, but the header names %zu", n, v->nheader);
+		return vfail(v, *line, "%d fields, but %s names %zu%s", n, v->header_is, v->nheader,
+			     v->o.columns ? "" : " (--columns NAMES names the columns)");
 	qts_event_init(ev, v->kind, 0);
-	if (parse_when(v, f, len, &ev->ts) < 0)
-		return vfail(v, *line, "'%s' is not a time", f[v->col[C_DATETIME] >= 0 ? v->col[C_DATETIME] : v->col[C_DATE]]);
+	int r;
+	if ((r = parse_when(v, f, len, &ev->ts, *line)) != 0)
+		return r;
 	double adj = 0;
 	if (v->kind == QTS_TICK) {
-		if (num(v, f, len, v->col[C_PRICE], "price", &ev->tick.price) ||
-		    num(v, f, len, v->col[C_SIZE], "size", &ev->tick.size))
-			return -1;
+		if ((r = num(v, f, len, v->col[C_PRICE], "price", &ev->tick.price, *line)) ||
+		    (r = num(v, f, len, v->col[C_SIZE], "size", &ev->tick.size, *line)))
+			return r;
 	} else if (v->kind == QTS_QUOTE) {
-		if (num(v, f, len, v->col[C_BID], "bid", &ev->quote.bid) || num(v, f, len, v->col[C_ASK], "ask", &ev->quote.ask) ||
-		    num(v, f, len, v->col[C_BIDSIZE], "bid size", &ev->quote.bid_size) ||
-		    num(v, f, len, v->col[C_ASKSIZE], "ask size", &ev->quote.ask_size))
-			return -1;
-	} else if (num(v, f, len, v->col[C_OPEN], "open", &ev->bar.open) || num(v, f, len, v->col[C_HIGH], "high", &ev->bar.high) ||
-		   num(v, f, len, v->col[C_LOW], "low", &ev->bar.low) || num(v, f, len, v->col[C_CLOSE], "close", &ev->bar.close) ||
-		   num(v, f, len, v->col[C_VOLUME], "volume", &ev->bar.volume) || num(v, f, len, v->col[C_ADJ], "adj close", &adj))
-		return -1;
+		if ((r = num(v, f, len, v->col[C_BID], "bid", &ev->quote.bid, *line)) ||
+		    (r = num(v, f, len, v->col[C_ASK], "ask", &ev->quote.ask, *line)) ||
+		    (r = num(v, f, len, v->col[C_BIDSIZE], "bid size", &ev->quote.bid_size, *line)) ||
+		    (r = num(v, f, len, v->col[C_ASKSIZE], "ask size", &ev->quote.ask_size, *line)))
+			return r;
+	} else if ((r = num(v, f, len, v->col[C_OPEN], "open", &ev->bar.open, *line)) ||
+		   (r = num(v, f, len, v->col[C_HIGH], "high", &ev->bar.high, *line)) ||
+		   (r = num(v, f, len, v->col[C_LOW], "low", &ev->bar.low, *line)) ||
+		   (r = num(v, f, len, v->col[C_CLOSE], "close", &ev->bar.close, *line)) ||
+		   (r = num(v, f, len, v->col[C_VOLUME], "volume", &ev->bar.volume, *line)) ||
+		   (r = num(v, f, len, v->col[C_ADJ], "adj close", &adj, *line)))
+		return r;
 	if (v->kind == QTS_BAR && v->o.adjust && ev->bar.close != 0) {
 		double k = adj / ev->bar.close;
 		ev->bar.open *= k, ev->bar.high *= k, ev->bar.low *= k;
@@ -288,6 +610,8 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 	const char *sym = v->col[C_SYMBOL] >= 0 ? f[v->col[C_SYMBOL]] : v->o.symbol;
 	if (strlen(sym) >= QTS_SYM_MAX)
 		return vfail(v, *line, "symbol '%s' is longer than %d bytes", sym, QTS_SYM_MAX - 1);
+	if (!sym[0])
+		return vfail(v, *line, "the symbol column is empty");
 	QTS_SET(ev->symbol, sym);
 	return 1;
 }
@@ -300,13 +624,13 @@ static void infer_tf(qts_vendor *v)
 	int64_t gaps[INFER_ROWS];
 	int ngaps = 0;
 	for (int i = 1; i < v->nqueue; i++)
-		for (int j = i - 1; j >= 0; j--)
-			if (strcmp(v->queue[i].symbol, v->queue[j].symbol) == 0) {
+		for (int j = i - 1; j >= 0 && !v->queue[i].bad; j--)
+			if (!v->queue[j].bad && strcmp(v->queue[i].ev.symbol, v->queue[j].ev.symbol) == 0) {
 				/* A gap wider than int64 (times centuries apart) tells
 				 * nothing and would overflow. */
 				int64_t g;
-				if (v->queue[i].ts > v->queue[j].ts &&
-				    !__builtin_sub_overflow(v->queue[i].ts, v->queue[j].ts, &g))
+				if (v->queue[i].ev.ts > v->queue[j].ev.ts &&
+				    !__builtin_sub_overflow(v->queue[i].ev.ts, v->queue[j].ev.ts, &g))
 					gaps[ngaps++] = g;
 				break;
 			}
@@ -346,11 +670,11 @@ static void infer_tf(qts_vendor *v)
 	v->tf_ns = qts_tf_ns(tf);
 }
 
-/* 0, or -1 when the bar's start, from its end, is before the earliest
- * time there is (int64 nanoseconds begin on 1677-09-21). */
+/* 0, or QTS_VENDOR_BAD when the bar's start, from its end, is before the
+ * earliest time there is (int64 nanoseconds begin on 1677-09-21). */
 static int finish(qts_vendor *v, qts_event *ev, long line)
 {
-	snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), line);
+	v->where_line = line;
 	if (v->kind != QTS_BAR)
 		return 0;
 	QTS_SET(ev->bar.tf, v->tf);
@@ -367,35 +691,52 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	return 0;
 }
 
+/* Read the first rows ahead, bad ones in their place, to infer the
+ * timeframe from them. */
+static void prime(qts_vendor *v)
+{
+	v->primed = 1;
+	while (v->nqueue < INFER_ROWS) {
+		struct ahead *a = &v->queue[v->nqueue];
+		int r = read_row(v, &a->ev, &a->line);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			v->fatal_after_queue = 1;
+			QTS_SET(v->fatal, v->err);
+			break;
+		}
+		if ((a->bad = r < -1 ? r : 0))
+			QTS_SET(a->msg, v->err);
+		v->nqueue++;
+	}
+	if (!v->tf[0] && v->kind == QTS_BAR)
+		infer_tf(v);
+}
+
 int qts_vendor_next(qts_vendor *v, qts_event *ev)
 {
-	if (!v->primed) {
-		v->primed = 1;
-		int r = 0;
-		while (v->nqueue < INFER_ROWS &&
-		       (r = read_row(v, &v->queue[v->nqueue], &v->queue_line[v->nqueue])) > 0)
-			v->nqueue++;
-		if (r < 0 && v->nqueue == 0)
-			return -1;
-		if (!v->tf[0] && v->kind == QTS_BAR)
-			infer_tf(v);
-		if (r < 0) {
-			/* Deliver the good rows first; the error comes after them. */
-			v->nqueue = -v->nqueue - 1;
+	if (!v->primed)
+		prime(v);
+	if (v->qpos < v->nqueue) {
+		/* The rows read ahead first, errors after them. */
+		struct ahead *a = &v->queue[v->qpos++];
+		v->where_line = a->line;
+		if (a->bad) {
+			QTS_SET(v->err, a->msg);
+			return a->bad;
 		}
+		*ev = a->ev;
+		return finish(v, ev, a->line) < 0 ? QTS_VENDOR_BAD : 1;
 	}
-	int queued = v->nqueue >= 0 ? v->nqueue : -v->nqueue - 1;
-	if (v->qpos < queued) {
-		*ev = v->queue[v->qpos];
-		v->qpos++;
-		return finish(v, ev, v->queue_line[v->qpos - 1]) < 0 ? -1 : 1;
-	}
-	if (v->nqueue < 0)
+	if (v->fatal_after_queue) {
+		QTS_SET(v->err, v->fatal);
 		return -1;
+	}
 	long line;
 	int r = read_row(v, ev, &line);
 	if (r > 0 && finish(v, ev, line) < 0)
-		return -1;
+		return QTS_VENDOR_BAD;
 	return r;
 }
 

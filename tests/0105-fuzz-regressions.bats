@@ -97,9 +97,9 @@ load helper
 	cd "$BATS_TEST_TMPDIR"
 	printf 'timestamp,open,high,low,close,volume\n99999999999999999,1,1,1,1,1\n' > ep.csv
 	run -1 --separate-stderr qts-fetch --epoch s -s X ep.csv
-	[ "$stderr" = "qts-fetch: ep.csv:2: '99999999999999999' is not a time" ]
+	[ "$stderr" = "qts-fetch: ep.csv:2: '99999999999999999' seconds since the epoch is not a time there is (1677-09-21 to 2262-04-11)" ]
 	printf 'date,open,high,low,close,volume\n2024-01-02,inf,1,1,1,1\n' > inf.csv
-	run -1 --separate-stderr qts-fetch --on-bad warn -s X inf.csv
+	run -1 --separate-stderr qts-fetch -s X inf.csv
 	[ "$stderr" = "qts-fetch: inf.csv:2: open: 'inf' is not a number" ]
 	printf 'date,open,high,low,close,volume\n1677-09-22,1,1,1,1,1\n' > se.csv
 	run -1 --separate-stderr qts-fetch --stamp end -t 1w -s X se.csv
@@ -117,7 +117,7 @@ load helper
 	d=2024-01-02T10:00:00.$(printf '0%.0s' $(seq 70))
 	printf 'date,time,open,high,low,close,volume\n%s,junk,1,1,1,1,1\n' "$d" > tr.csv
 	run -1 --separate-stderr qts-fetch -s X tr.csv
-	[ "$stderr" = "qts-fetch: tr.csv:2: '$d' is not a time" ]
+	[ "$stderr" = "qts-fetch: tr.csv:2: '$d' and 'junk' are not a date and a time (YYYY-MM-DD or YYYYMMDD, HH:MM:SS or HHMMSS; name another date layout with --date-format)" ]
 }
 
 @test "fuzz: bars centuries apart infer no timeframe beyond what a reader takes (vendor.c)" {

@@ -124,7 +124,7 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 @test "--on-bad skip drops bad bars and counts them" {
 	run -0 --separate-stderr qts-fetch -s X --on-bad skip "$F/bad-ohlc.csv"
 	[ "${#lines[@]}" -eq 3 ]
-	[ "$stderr" = "qts-fetch: skipped 2 bad records" ]
+	[ "$stderr" = "qts-fetch: skipped 2 bad records; the first: $F/bad-ohlc.csv:3: prices out of order: need low <= open,close <= high (open 10 high 9.5 low 9 close 10.5)" ]
 }
 
 @test "--on-bad warn keeps them and says why" {
@@ -149,13 +149,13 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 @test "a row with a different field count than the header" {
 	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5\n' > "$BATS_TEST_TMPDIR/short.csv"
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/short.csv"
-	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/short.csv:2: 5 fields, but the header names 6" ]
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/short.csv:2: 5 fields, but the header names 6 (--columns NAMES names the columns)" ]
 }
 
 @test "a header with no price columns" {
 	printf 'Date,Value\n2024-01-02,1\n' > "$BATS_TEST_TMPDIR/p.csv"
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/p.csv"
-	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/p.csv:1: header has no open column (not a known layout)" ]
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/p.csv:1: header has no open column (not a known layout; --columns NAMES names the columns)" ]
 }
 
 @test "a bad number and a bad date in a vendor file" {
@@ -164,7 +164,7 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/n.csv:2: low: 'x' is not a number" ]
 	printf 'Date,Open,High,Low,Close,Volume\n02/01/2024,1,2,0.5,1.5,1\n' > "$BATS_TEST_TMPDIR/d.csv"
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/d.csv"
-	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/d.csv:2: '02/01/2024' is not a time" ]
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/d.csv:2: '02/01/2024' is not a time (RFC 3339, YYYY-MM-DD HH:MM:SS or a date; name another layout with --date-format)" ]
 }
 
 @test "a missing file is reported, the others still fetched, exit 1" {
@@ -256,7 +256,7 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 
 @test "--help and --version" {
 	run -0 qts-fetch --help
-	[[ "${lines[0]}" == "usage: qts-fetch [options] SOURCE..." ]]
+	[[ "${lines[0]}" == "usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]" ]]
 	run -0 qts-fetch --version
 	[[ "$output" == "qts-fetch "[0-9]* ]]
 }

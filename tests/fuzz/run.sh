@@ -87,9 +87,19 @@ for h in $harnesses; do
 		done
 		;;
 	vendor)
-		# Option byte 0x01: a --symbol; 0x11: and epoch milliseconds.
-		seed "$seeds" '\001' tests/fixtures/fetch/*.csv
-		seed "$seeds/epoch" '\021' tests/fixtures/fetch/epoch.csv
+		# Two option bytes (see fuzz_vendor.c).  First 0x01: a --symbol;
+		# 0x11: and epoch milliseconds.  Second: bits 0-1 the separator
+		# (, ; tab |), 2-4 the date format (7: the input's first line),
+		# 5-6 the columns (3: the input's next line).
+		seed "$seeds" '\001\000' tests/fixtures/fetch/*.csv
+		seed "$seeds/epoch" '\021\000' tests/fixtures/fetch/epoch.csv
+		seed "$seeds/dmy" '\001\004' tests/fixtures/fetch/dmy.csv
+		seed "$seeds/semi" '\001\015' tests/fixtures/fetch/semicolon.csv
+		seed "$seeds/short" '\001\040' tests/fixtures/fetch/short-header.csv
+		seed "$seeds/quote" '\001\110' tests/fixtures/fetch/quote-in-header.csv
+		mkdir -p "$seeds/own"
+		{ printf '\001\374\377%%d/%%m/%%Y %%H:%%M:%%S\nts,bid,ask\n'; tail -n +2 tests/fixtures/fetch/dmy.csv; } \
+			>"$seeds/own/dmy"
 		;;
 	time)
 		i=0

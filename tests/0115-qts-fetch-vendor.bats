@@ -1,0 +1,358 @@
+#!/usr/bin/env bats
+# qts-fetch on vendor files as they come: rows without data, a symbol per
+# file, date layouts, separators, headers that do not fit their rows,
+# epoch units, CSV quoting errors, unknown sources; and every file of the
+# shared data set read with the options a user would give.
+
+load helper
+
+F=$BATS_TEST_DIRNAME/fixtures/fetch
+TOP=$BATS_TEST_DIRNAME/..
+
+# ---- rows that do not parse ---------------------------------------------------
+
+@test "a Yahoo row of null stops by default, naming file:line and --on-bad" {
+	run -1 --separate-stderr qts-fetch -s ORCL "$F/yahoo-null.csv"
+	[ "$stderr" = "qts-fetch: $F/yahoo-null.csv:3: open: 'null' is not a number (a row without data); --on-bad skip drops such rows" ]
+	[ "$output" = "bar,2014-01-02T00:00:00Z,ORCL,1d,37.779999,38.029999,37.549999,37.84,18162100" ]
+}
+
+@test "--on-bad skip drops rows of null and of empty fields, and counts them" {
+	run -0 --separate-stderr qts-fetch -s ORCL --on-bad skip "$F/yahoo-null.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | tr '\n' ' ')" = \
+	  "2014-01-02T00:00:00Z 2014-01-06T00:00:00Z 2014-01-07T00:00:00Z " ]
+	[ "$stderr" = "qts-fetch: skipped 2 bad records (2 that do not parse); the first: $F/yahoo-null.csv:3: open: 'null' is not a number (a row without data)" ]
+}
+
+@test "--on-bad skip counts bad rows and bad bars together" {
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,1\n2024-01-03,NaN,2,0.5,1.5,1\n2024-01-04,1,2,3,1.5,1\n2024-01-05,1,2,0.5,1.5,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 --separate-stderr qts-fetch -s X --on-bad skip "$BATS_TEST_TMPDIR/m.csv"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$stderr" = "qts-fetch: skipped 2 bad records (1 that does not parse); the first: $BATS_TEST_TMPDIR/m.csv:3: open: 'NaN' is not a number (a row without data)" ]
+}
+
+@test "--on-bad warn drops a row that does not parse, with a warning" {
+	run -0 --separate-stderr qts-fetch -s ORCL --on-bad warn "$F/yahoo-null.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${stderr_lines[0]}" = "qts-fetch: $F/yahoo-null.csv:3: open: 'null' is not a number (a row without data); row dropped" ]
+	[ "${stderr_lines[1]}" = "qts-fetch: $F/yahoo-null.csv:6: open: '' is not a number (a row without data); row dropped" ]
+}
+
+@test "bad rows among the first 16 do not stop the timeframe from being inferred" {
+	{ echo 'Date,Open,High,Low,Close,Volume'
+	  echo '2024-01-02 09:30:00,null,null,null,null,null'
+	  for m in 31 32 33 35; do echo "2024-01-02 09:$m:00,1,1,1,1,1"; done; } > "$BATS_TEST_TMPDIR/i.csv"
+	run -0 --separate-stderr qts-fetch -s X --on-bad skip "$BATS_TEST_TMPDIR/i.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T09:31:00Z,X,1m,1,1,1,1,1" ]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "a bad row after the merge's first: the other file's records still come in order" {
+	run -0 --separate-stderr qts-fetch --on-bad skip -s ORCL "$F/yahoo-null.csv" -s AAA "$F/yahoo.csv"
+	[ "${#lines[@]}" -eq 7 ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2,3 | tr '\n' ' ')" = \
+	  "2014-01-02T00:00:00Z,AAA 2014-01-02T00:00:00Z,ORCL 2014-01-03T00:00:00Z,AAA 2014-01-06T00:00:00Z,AAA 2014-01-06T00:00:00Z,ORCL 2014-01-07T00:00:00Z,AAA 2014-01-07T00:00:00Z,ORCL " ]
+}
+
+@test "a vendor file with a header and no rows is a warning" {
+	printf 'Date,Open,High,Low,Close\n' > "$BATS_TEST_TMPDIR/h.csv"
+	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/h.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/h.csv: a header and no rows" ]
+	[ "$output" = "" ]
+}
+
+# ---- a symbol per file ---------------------------------------------------------
+
+@test "-s names the files after it, up to the next -s" {
+	run -0 qts-fetch -s ORCL "$F/yahoo.csv" -s NVDA "$F/yahoo.csv"
+	[ "${#lines[@]}" -eq 8 ]
+	[ "$(printf '%s\n' "${lines[@]}" | head -2 | cut -d, -f3 | tr '\n' ' ')" = "NVDA ORCL " ]
+	# one -s before several files names them all, as before
+	run -0 qts-fetch -s X "$F/yahoo.csv" "file:$F/alphavantage.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f3 | sort -u)" = X ]
+	# files before the first -s keep their own names; options after files still count
+	run -0 qts-fetch "$F/yahoo.csv" -s AAA "$F/alphavantage.csv" --tf 1d
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f3 | sort -u | tr '\n' ' ')" = "AAA YAHOO " ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f4 | sort -u)" = 1d ]
+}
+
+@test "-s with no source after it is a usage error" {
+	run -2 --separate-stderr qts-fetch "$F/yahoo.csv" -s ORCL
+	[ "${stderr_lines[0]}" = "qts-fetch: --symbol ORCL: no source after it (-s names the files that follow it)" ]
+}
+
+@test "-s after -- and standard input" {
+	run -0 qts-fetch -s X -- - < "$F/alphavantage.csv"
+	[[ "${lines[0]}" == bar,*,X,5m,* ]]
+}
+
+# ---- date layouts ----------------------------------------------------------------
+
+@test "--date-format reads day-first dates with times and fractions" {
+	run -1 --separate-stderr qts-fetch "$F/dmy.csv"
+	[ "$stderr" = "qts-fetch: $F/dmy.csv:2: '02/03/2010 16:53:50' is not a time (RFC 3339, YYYY-MM-DD HH:MM:SS or a date; name another layout with --date-format)" ]
+	run -0 qts-fetch --date-format '%d/%m/%Y %H:%M:%S' "$F/dmy.csv"
+	[ "${lines[0]}" = "quote,2010-03-02T16:53:50Z,DMY,0.5346,0.5347,0,0" ]
+	[ "${lines[2]}" = "quote,2010-03-13T09:05:07.250Z,DMY,0.5543,0.5545,0,0" ]
+	run -1 --separate-stderr qts-fetch --date-format '%m/%d/%Y %H:%M:%S' "$F/dmy.csv"
+	[ "$stderr" = "qts-fetch: $F/dmy.csv:4: '13/03/2010 09:05:07.25' does not match --date-format '%m/%d/%Y %H:%M:%S'" ]
+}
+
+@test "--date-format: %y puts 69-99 in the 1900s and 00-68 in the 2000s" {
+	printf 'date,open,high,low,close\n31/12/68,1,1,1,1\n' > "$BATS_TEST_TMPDIR/a.csv"
+	printf 'date,open,high,low,close\n01/01/69,1,1,1,1\n' > "$BATS_TEST_TMPDIR/b.csv"
+	run -0 qts-fetch -s X --date-format %d/%m/%y "$BATS_TEST_TMPDIR/a.csv" "$BATS_TEST_TMPDIR/b.csv"
+	[[ "${lines[0]}" == bar,1969-01-01T00:00:00Z,* ]]
+	[[ "${lines[1]}" == bar,2068-12-31T00:00:00Z,* ]]
+}
+
+@test "--date-format: month names, 12-hour clock, %f, a zone after the format" {
+	printf 'date,open,high,low,close\n02-Jan-2024 3:04:05.5 PM,1,1,1,1\n03-JANUARY-2024 12:00:00.25 am,1,1,1,1\n' > "$BATS_TEST_TMPDIR/b.csv"
+	run -0 qts-fetch -s X -t 1d --date-format '%d-%b-%Y %I:%M:%S %p' "$BATS_TEST_TMPDIR/b.csv"
+	[[ "${lines[0]}" == bar,2024-01-02T15:04:05.500Z,* ]]
+	[[ "${lines[1]}" == bar,2024-01-03T00:00:00.250Z,* ]]
+	printf 'date,open,high,low,close\n2024/01/02 10:00:00|123+01:00,1,1,1,1\n' > "$BATS_TEST_TMPDIR/f.csv"
+	run -0 qts-fetch -s X --date-format '%Y/%m/%d %H:%M:%S|%f' "$BATS_TEST_TMPDIR/f.csv"
+	[[ "${lines[0]}" == bar,2024-01-02T09:00:00.123Z,* ]]
+}
+
+@test "--date-format with a separate time column; and with --tz" {
+	run -0 qts-fetch -s EURJPY --columns date,time,,,,price,,size --date-format %d/%m/%y "$F/quote-in-header.csv"
+	[ "${lines[0]}" = "tick,2016-03-01T23:43:11Z,EURJPY,130.52,1000000" ]
+	run -0 qts-fetch -s EURJPY --tz Asia/Tokyo --columns date,time,,,,price,,size --date-format %d/%m/%y "$F/quote-in-header.csv"
+	[ "${lines[0]}" = "tick,2016-03-01T14:43:11Z,EURJPY,130.52,1000000" ]
+}
+
+@test "--date-format: formats that cannot work are usage errors" {
+	run -2 --separate-stderr qts-fetch --date-format '%d/%m' synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m': needs one year (%Y or %y), one month (%m or %b) and one day (%d)" ]
+	run -2 --separate-stderr qts-fetch --date-format '%d/%m/%Y %Q' synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m/%Y %Q': an unknown % directive (known: %Y %y %m %b %d %H %I %p %M %S %f %%)" ]
+	run -2 --separate-stderr qts-fetch --date-format '%d/%m/%Y %' synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m/%Y %': a lone % at the end" ]
+	run -2 --separate-stderr qts-fetch --date-format '%d/%m/%Y %I:%M' synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m/%Y %I:%M': %I (12-hour clock) goes with %p (AM or PM), once" ]
+}
+
+# ---- separators and headers -------------------------------------------------------
+
+@test "--delimiter reads fields separated by ';', quoted fields included" {
+	run -1 --separate-stderr qts-fetch "$F/semicolon.csv"
+	[ "$stderr" = "qts-fetch: $F/semicolon.csv:1: header has no date, datetime or timestamp column, and one field: are they separated by ';'? (--delimiter ';')" ]
+	run -0 qts-fetch --delimiter ';' --date-format %d.%m.%Y "$F/semicolon.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,SEMICOLON,1d,10.5,11,10,10.75,1200" ]
+	[ "${lines[1]}" = "bar,2024-01-03T00:00:00Z,SEMICOLON,1d,10.75,11.25,10.5,11,900" ]
+}
+
+@test "--delimiter tab; a delimiter that cannot be is a usage error" {
+	printf 'date\topen\thigh\tlow\tclose\n2024-01-02\t1\t2\t0.5\t1.5\n' > "$BATS_TEST_TMPDIR/t.tsv"
+	run -0 qts-fetch -s X --delimiter tab "$BATS_TEST_TMPDIR/t.tsv"
+	[ "$output" = "bar,2024-01-02T00:00:00Z,X,1d,1,2,0.5,1.5,0" ]
+	for d in '' ';;' '"' 'a' '#' 5; do
+		run -2 --separate-stderr qts-fetch --delimiter "$d" synth:A
+		[ "${stderr_lines[0]}" = "qts-fetch: --delimiter: '$d' is not one character other than a letter, a digit, '\"' or '#' (or 'tab')" ]
+	done
+}
+
+@test "--columns replaces a header that names fewer columns than the rows hold" {
+	run -1 --separate-stderr qts-fetch -s X "$F/short-header.csv"
+	[ "$stderr" = "qts-fetch: $F/short-header.csv:2: 8 fields, but the header names 7 (--columns NAMES names the columns)" ]
+	run -0 qts-fetch -s X --stamp end --columns date,time,open,high,low,close,volume,oi "$F/short-header.csv"
+	[ "${lines[0]}" = "bar,2006-01-02T09:00:00Z,X,1m,3602,3603,3597,3599,5699" ]
+	[ "${#lines[@]}" -eq 3 ]
+	run -1 --separate-stderr qts-fetch -s X --columns date,time,open,high,low,close,volume "$F/short-header.csv"
+	[ "$stderr" = "qts-fetch: $F/short-header.csv:2: 8 fields, but --columns names 7" ]
+	run -1 --separate-stderr qts-fetch -s X --columns date,time,open,high,low "$F/short-header.csv"
+	[ "$stderr" = "qts-fetch: $F/short-header.csv: --columns names no close column" ]
+}
+
+@test "--columns reads a file without a header, and a header that is not CSV" {
+	printf '2024-01-02,1,2,0.5,1.5\n2024-01-03,1,2,0.5,1.5\n' > "$BATS_TEST_TMPDIR/n.csv"
+	run -0 qts-fetch -s X --columns date,open,high,low,close "$BATS_TEST_TMPDIR/n.csv"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,X,1d,1,2,0.5,1.5,0" ]
+	run -1 --separate-stderr qts-fetch "$F/quote-in-header.csv"
+	[ "$stderr" = "qts-fetch: $F/quote-in-header.csv:1: field 3: a double quote inside a field that does not start with one (a field with a double quote must be quoted whole, each quote inside it doubled); --columns NAMES reads the file without its header" ]
+	# read as quotes, every row lacks its bid
+	run -0 --separate-stderr qts-fetch --columns date,time,symbol,status,bid,ask,bid_size,ask_size --date-format %d/%m/%y --on-bad skip "$F/quote-in-header.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts-fetch: skipped 2 bad records (2 that do not parse); the first: $F/quote-in-header.csv:2: bid: '' is not a number (a row without data)" ]
+	run -0 qts-fetch --columns date,time,symbol,,,price,,size --date-format %d/%m/%y "$F/quote-in-header.csv"
+	[ "${lines[1]}" = "tick,2016-03-01T23:43:27Z,EUR/JPY,130.52,2000000" ]
+	run -2 --separate-stderr qts-fetch --columns ', ,' synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --columns: ', ,' names no column" ]
+}
+
+@test "a quoted field with text after its closing quote is named in words" {
+	printf 'date,open,high,low,close\n2024-01-02,"1"x,2,0.5,1.5\n' > "$BATS_TEST_TMPDIR/q.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/q.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/q.csv:2: field 2: text after its closing quote (a field with a double quote must be quoted whole, each quote inside it doubled)" ]
+	# an event file says the same
+	printf 'bar,2024-01-02,A,1d,1,2,"0.5"",1.5,1\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/e.csv"
+	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/e.csv:1: "* ]]
+	[[ "$stderr" != *"strict checking"* ]]
+}
+
+# ---- epoch times -----------------------------------------------------------------
+
+@test "epoch integers: the unit from the digits, 9-10 s, 12-13 ms, 15-16 us, 18-19 ns" {
+	e() { printf 'timestamp,price,size\n%s,1,1\n' "$1" > "$BATS_TEST_TMPDIR/e.csv"
+	      qts-fetch -s X "$BATS_TEST_TMPDIR/e.csv" | cut -d, -f2; }
+	[ "$(e 100000000)" = 1973-03-03T09:46:40Z ]
+	[ "$(e 1582329602)" = 2020-02-22T00:00:02Z ]
+	[ "$(e 100000000000)" = 1973-03-03T09:46:40Z ]
+	[ "$(e 1582329602111)" = 2020-02-22T00:00:02.111Z ]
+	[ "$(e 100000000000000)" = 1973-03-03T09:46:40Z ]
+	[ "$(e 1582329602111000)" = 2020-02-22T00:00:02.111Z ]
+	[ "$(e 100000000000000000)" = 1973-03-03T09:46:40Z ]
+	[ "$(e 1582329602111000123)" = 2020-02-22T00:00:02.111000123Z ]
+	# 9999999999 s is the last second told so: 2286-11-20
+	[ "$(e 9999999999)" = "" ]
+	# eight digits are a date
+	[ "$(e 20240102)" = 2024-01-02T00:00:00Z ]
+}
+
+@test "epoch integers of a length that fits two units ask for --epoch" {
+	printf 'timestamp,price,size\n15823296021,1,1\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/e.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/e.csv:2: '15823296021' is not a time: epoch integers of 11 digits could be of two units; name it with --epoch s|ms|us|ns" ]
+	run -0 qts-fetch -s X --epoch ms "$BATS_TEST_TMPDIR/e.csv"
+	# 15823296.021 s: 183 days and 12096.021 s
+	[ "$output" = "tick,1970-07-03T03:21:36.021Z,X,1,1" ]
+	# --epoch and a time that is no integer
+	run -1 --separate-stderr qts-fetch -s X --epoch us "$F/trades.csv" "$F/quotes.csv"
+	[ "$stderr" = "qts-fetch: $F/quotes.csv:2: '2013-01-01 22:00:00.295000+00:00' is not an epoch integer (--epoch us)" ]
+}
+
+@test "Tardis files need no --epoch" {
+	run -0 qts-fetch "$F/trades.csv"
+	[ "${lines[0]}" = "tick,2020-02-22T00:00:02.111Z,BTCUSDT,9682,0.132" ]
+	[ "$output" = "$(qts-fetch --epoch us "$F/trades.csv")" ]
+}
+
+# ---- sources ---------------------------------------------------------------------
+
+@test "a source of an unknown kind is a usage error, not a missing file" {
+	run -2 --separate-stderr qts-fetch yahoo:AAPL
+	[ "${stderr_lines[0]}" = "qts-fetch: yahoo:AAPL: unknown source 'yahoo:' (a source is file:PATH, PATH, - or synth:SYM[,SYM...]), and no file of that name" ]
+	# a file that has such a name is read
+	cp "$F/yahoo.csv" "$BATS_TEST_TMPDIR/yahoo:AAPL"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 qts-fetch -s AAPL yahoo:AAPL
+	[ "${#lines[@]}" -eq 4 ]
+	# a missing file is still that
+	run -1 --separate-stderr qts-fetch nothing.csv
+	[ "$stderr" = "qts-fetch: nothing.csv: No such file or directory" ]
+}
+
+@test "synth: without symbols, with an empty one or one twice is a usage error" {
+	run -2 --separate-stderr qts-fetch synth:
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:: names no symbol (synth:SYM[,SYM...])" ]
+	[ "${stderr_lines[1]}" = "usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]" ]
+	run -2 --separate-stderr qts-fetch synth:A,,B
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:A,,B: '' is not a symbol (1 to 31 bytes)" ]
+	run -2 --separate-stderr qts-fetch synth:A,
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:A,: '' is not a symbol (1 to 31 bytes)" ]
+	run -2 --separate-stderr qts-fetch synth:A,B,A
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:A,B,A: 'A' is named twice" ]
+	run -2 --separate-stderr qts-fetch synth:12345678901234567890123456789012
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:12345678901234567890123456789012: '12345678901234567890123456789012' is not a symbol (1 to 31 bytes)" ]
+	run -0 qts-fetch --count 1 synth:1234567890123456789012345678901
+}
+
+# ---- the man page ----------------------------------------------------------------
+
+@test "qts-fetch(1) renders every quotation closed before the next opens" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	out=$(mandoc -Tutf8 "$TOP/man/qts-fetch.1" | col -b)
+	# quotes nested in quotes render as ‘1m, ‘5m ...’’
+	! grep -n "‘[^’]*‘" <<<"$out"
+	! grep -n "’’" <<<"$out"
+	tr -s ' \t\n' ' ' <<<"$out" | grep -q "(‘1m’, ‘5m’, ‘1h’, ‘1d’, ‘1w’, ‘1M ...’)"
+}
+
+@test "qts-fetch(1): the trades and quotes example runs on Tardis files" {
+	[ -f "$DATA/tardis_trades.csv" ] || skip "shared data not present"
+	cd "$BATS_TEST_TMPDIR"
+	cp "$DATA/tardis_trades.csv" trades.csv
+	cp "$DATA/tardis_quotes.csv" quotes.csv
+	grep -q '^qts-fetch trades.csv | qts-resample 1m > bars.csv$' "$TOP/man/qts-fetch.1"
+	grep -q '^qts-fetch bars.csv quotes.csv | qts-strategy sma-cross | qts-sim$' "$TOP/man/qts-fetch.1"
+	qts-fetch trades.csv | qts-resample 1m > bars.csv
+	run -0 --separate-stderr sh -c 'qts-fetch bars.csv quotes.csv | qts-strategy sma-cross | qts-sim'
+	# 2h06m of trades: 125 whole minutes; 9999 quotes; the cross trades
+	[ "$(grep -c '^bar,' <<<"$output")" -eq 125 ]
+	[ "$(grep -c '^quote,' <<<"$output")" -eq 9999 ]
+	grep -q '^fill,' <<<"$output"
+}
+
+# ---- every file of the shared data set ---------------------------------------------
+
+# FILE ROWS OPTIONS...: the file reads whole with those options.
+loads() {
+	local f=$1 rows=$2
+	shift 2
+	run -0 --separate-stderr qts-fetch "$@" "$DATA/$f"
+	[ "${#lines[@]}" -eq "$rows" ] || { echo "$f: ${#lines[@]} records, not $rows; $stderr"; false; }
+}
+
+@test "real data: every backtrader and Yahoo file loads as it is" {
+	[ -f "$DATA/orcl-2014.txt" ] || skip "shared data not present"
+	# row counts from the data set's SOURCES.md
+	for fr in 2006-day-001.txt:255 2005-2006-day-001.txt:512 2006-day-001-optix.txt:255 \
+		  2006-day-002.txt:129 2006-week-001.txt:52 2006-week-002.txt:26 2006-month-001.txt:12 \
+		  2006-min-005.txt:2142 2006-volume-day-001.txt:255 orcl-1995-2014.txt:5036 \
+		  orcl-2003-2005.txt:756 orcl-2014.txt:252 nvda-1999-2014.txt:4012 nvda-2014.txt:252 \
+		  yhoo-1996-2014.txt:4713 yhoo-1996-2015.txt:4965 yhoo-2003-2005.txt:756 yhoo-2014.txt:252; do
+		loads "${fr%:*}" "${fr#*:}" -s X
+	done
+}
+
+@test "real data: Tardis, TrueFX and CME files load as they are" {
+	[ -f "$DATA/tardis_trades.csv" ] || skip "shared data not present"
+	loads tardis_trades.csv 9999
+	[[ "${lines[0]}" == tick,2020-02-22T00:00:02.111Z,BTCUSDT,9682,0.132 ]]
+	loads tardis_quotes.csv 9999
+	[[ "${lines[0]}" == quote,2020-02-22T00:00:01.096Z,BTCUSDT,9681.92,9682,0.67,0.84 ]]
+	loads usdjpy-ticks.csv 1000 -s USDJPY
+	loads 6EH4.XCME_1min_bars_20240101_20240131.csv.gz 29996 -s 6E --stamp end
+}
+
+@test "real data: 2006-01-02-volume-min-001.txt, 8 fields under a 7-name header" {
+	[ -f "$DATA/2006-01-02-volume-min-001.txt" ] || skip "shared data not present"
+	run -1 --separate-stderr qts-fetch -s X "$DATA/2006-01-02-volume-min-001.txt"
+	[ "$stderr" = "qts-fetch: $DATA/2006-01-02-volume-min-001.txt:2: 8 fields, but the header names 7 (--columns NAMES names the columns)" ]
+	loads 2006-01-02-volume-min-001.txt 30889 -s X --stamp end --columns date,time,open,high,low,close,volume,oi
+	[ "${lines[0]}" = "bar,2006-01-02T09:00:00Z,X,1m,3602,3603,3597,3599,5699" ]
+}
+
+@test "real data: bidask.csv, day-first dates" {
+	[ -f "$DATA/bidask.csv" ] || skip "shared data not present"
+	run -1 --separate-stderr qts-fetch "$DATA/bidask.csv"
+	[ "$stderr" = "qts-fetch: $DATA/bidask.csv:2: '02/03/2010 16:53:50' is not a time (RFC 3339, YYYY-MM-DD HH:MM:SS or a date; name another layout with --date-format)" ]
+	loads bidask.csv 10 -s EURUSD --date-format '%d/%m/%Y %H:%M:%S'
+	[ "${lines[0]}" = "quote,2010-03-02T16:53:50Z,EURUSD,0.5346,0.5347,0,0" ]
+}
+
+@test "real data: bidask2.csv, a quote in its header and a time column it does not name" {
+	[ -f "$DATA/bidask2.csv" ] || skip "shared data not present"
+	run -1 --separate-stderr qts-fetch "$DATA/bidask2.csv"
+	[ "$stderr" = "qts-fetch: $DATA/bidask2.csv:1: field 3: a double quote inside a field that does not start with one (a field with a double quote must be quoted whole, each quote inside it doubled); --columns NAMES reads the file without its header" ]
+	# dealt prices: the offer column holds the price, vol offer the size
+	loads bidask2.csv 10 --columns date,time,symbol,status,,price,,size --date-format %d/%m/%y
+	[ "${lines[0]}" = "tick,2016-03-01T23:43:11Z,EUR/JPY,130.52,1000000" ]
+	[ "${lines[9]}" = "tick,2016-03-01T23:54:27Z,EUR/JPY,130.47,900000" ]
+}
+
+@test "real data: ticksample.csv, trade ticks written as bars" {
+	[ -f "$DATA/ticksample.csv" ] || skip "shared data not present"
+	run -1 --separate-stderr qts-fetch "$DATA/ticksample.csv"
+	[ "$stderr" = "qts-fetch: $DATA/ticksample.csv:24: duplicate TICKSAMPLE 1s bar at 2015-09-23T20:58:22.316Z" ]
+	# read as what they are, ticks: the open is the price, the volume the size
+	loads ticksample.csv 135 -s ES --columns datetime,price,,,,size,
+	[ "${lines[0]}" = "tick,2015-09-23T20:57:42.146Z,ES,3067,180" ]
+	loads ticksample.csv 134 -s ES --on-bad skip
+	[ "$stderr" = "qts-fetch: skipped 1 bad record; the first: $DATA/ticksample.csv:24: duplicate ES 1s bar at 2015-09-23T20:58:22.316Z" ]
+}
