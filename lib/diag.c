@@ -114,3 +114,77 @@ int qts_close_stdout(void)
 	}
 	return QTS_EXIT_OK;
 }
+
+/* The length of the valid UTF-8 character at s[0..n), 0 when none is:
+ * no overlong forms, no surrogates, nothing above U+10FFFF.  *cp gets
+ * the code point. */
+static size_t utf8_char(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+	if (!len || len > n || c > 0xf4)
+		return 0;
+	unsigned v = c & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	static const unsigned least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* The text of the character at s[i..n) as qts_quote writes it, in piece
+ * (16 bytes); its length, and in *used how many bytes of s it stands for. */
+static size_t quote_piece(const unsigned char *s, size_t n, char *piece, size_t *used)
+{
+	unsigned c = s[0], cp;
+	*used = 1;
+	if (c >= 0x20 && c < 0x7f && c != '\\') {
+		piece[0] = (char)c;
+		return 1;
+	}
+	if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+		piece[0] = '\\';
+		piece[1] = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+		return 2;
+	}
+	size_t len = c >= 0x80 ? utf8_char(s, n, &cp) : 0;
+	if (!len)
+		return (size_t)snprintf(piece, 16, "\\x%02x", c);
+	*used = len;
+	/* C1 controls and the bidirectional overrides move or recolour what
+	 * a terminal shows: named, not passed on */
+	if (cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return (size_t)snprintf(piece, 16, "\\u%04x", cp);
+	memcpy(piece, s, len);
+	return len;
+}
+
+size_t qts_quote(char *dst, size_t size, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	char piece[16];
+	size_t used, need = 0;
+	if (!size)
+		return 0;
+	for (size_t i = 0; i < n && need < size; i += used)
+		need += quote_piece(s + i, n - i, piece, &used);
+	/* whole characters and escapes only; what does not fit ends in ... */
+	size_t room = need < size ? size - 1 : size > 3 ? size - 4 : 0, len = 0;
+	for (size_t i = 0; i < n; i += used) {
+		size_t k = quote_piece(s + i, n - i, piece, &used);
+		if (len + k > room)
+			break;
+		memcpy(dst + len, piece, k);
+		len += k;
+	}
+	if (need >= size)
+		for (size_t d = 0; d < 3 && len < size - 1; d++)
+			dst[len++] = '.';
+	dst[len] = '\0';
+	return len;
+}

@@ -35,6 +35,15 @@ _Noreturn void qts_usage_error(const char *usage, const char *fmt, ...)
 _Noreturn void qts_print_version(void);
 /* Close stdout and report a failed write: 0 or QTS_EXIT_FAIL. */
 int qts_close_stdout(void);
+/* Untrusted text (from a file, the stream or the command line) made safe
+ * to print in a message: s[0..n) with printable ASCII and whole, valid
+ * UTF-8 characters as they are; `\\`, `\t`, `\n` and `\r` for a
+ * backslash, tab, newline and carriage return; `\uXXXX` for C1 controls and
+ * bidirectional overrides; `\xHH` for any other control byte and every byte
+ * that is not part of valid UTF-8.  At most size - 1 bytes and a NUL go
+ * to dst, never half a character or escape; text cut short ends in `...`.
+ * Returns the length written. */
+size_t qts_quote(char *dst, size_t size, const char *s, size_t n);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
 /* How many input files are mapped into memory now (input.c). */
