@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,17 +30,49 @@ struct qts_plugin {
 	qts_symtab *last;   /* symbol -> qts_strat_last */
 	unsigned long since_check;
 	int was_idle;
+	unsigned long refused; /* calls refused so far */
 };
 
 /* ---- what the plugin calls ------------------------------------------------ */
 
+/* A refused call, said with the input being handled and the symbol. */
+static int refuse(qts_plugin *p, const char *symbol, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int refuse(qts_plugin *p, const char *symbol, const char *fmt, ...)
+{
+	char what[256], sym[QTS_SYM_MAX * 4] = "";
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (symbol)
+		qts_quote(sym, sizeof sym, symbol, strnlen(symbol, QTS_SYM_MAX));
+	const char *at = p->c.where ? p->c.where(p->c.ctx) : NULL;
+	qts_warn("%s%s%s%s%s: %s", at ? at : "", at ? ": " : "", sym, sym[0] ? ": " : "",
+		 p->c.path, what);
+	p->refused++;
+	return -1;
+}
+
+/* A number for a message: the shortest form, "nan" for NaN. */
+static const char *num(double v, char buf[32])
+{
+	int n = qts_num_format(v, buf);
+	if (!n)
+		return "nan";
+	buf[n] = '\0';
+	return buf;
+}
+
 static int host_target(void *ctx, const char *symbol, double target, const char *unit)
 {
 	qts_plugin *p = ctx;
-	if (!symbol || !unit || (strcmp(unit, "qty") && strcmp(unit, "weight")) || isinf(target)) {
-		qts_warn("%s: target refused: unit must be qty or weight, target finite", p->c.path);
-		return -1;
-	}
+	char b[32];
+	if (!symbol || !unit || (strcmp(unit, "qty") && strcmp(unit, "weight")))
+		return refuse(p, symbol, "target refused: unit must be qty or weight");
+	if (isinf(target))
+		return refuse(p, symbol, "target refused: %s is not a finite number", num(target, b));
 	char sym[QTS_SYM_MAX];
 	QTS_SET(sym, symbol);
 	qts_strat_last *l = qts_symtab_get(p->last, sym);
@@ -66,12 +99,19 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	const char *tif = o->tif ? o->tif : "day";
 	int kind_ok = one_of(o->kind, kinds);
 	if (!o->symbol || !o->symbol[0] || !one_of(o->side, sides) || !kind_ok ||
-	    !one_of(tif, tifs) || !(o->qty > 0) || isinf(o->qty) ||
+	    !one_of(tif, tifs) || !(o->qty > 0) ||
 	    (kind_ok && strstr(o->kind, "limit") && isnan(o->limit)) ||
-	    (kind_ok && strstr(o->kind, "stop") && isnan(o->stop))) {
-		qts_warn("%s: order refused: needs a symbol, side buy or sell, qty > 0, "
-			 "a known kind and tif, and the prices its kind uses", p->c.path);
-		return -1;
+	    (kind_ok && strstr(o->kind, "stop") && isnan(o->stop)))
+		return refuse(p, o->symbol, "order refused: needs a symbol, side buy or sell, qty > 0, "
+			      "a known kind and tif, and the prices its kind uses");
+	/* an infinite quantity or price: a stream no reader takes back */
+	char b[32];
+	int lim = strstr(o->kind, "limit") != NULL, stp = strstr(o->kind, "stop") != NULL;
+	if (isinf(o->qty) || (lim && isinf(o->limit)) || (stp && isinf(o->stop))) {
+		const char *what = isinf(o->qty) ? "qty" : lim && isinf(o->limit) ? "limit" : "stop";
+		double v = isinf(o->qty) ? o->qty : lim && isinf(o->limit) ? o->limit : o->stop;
+		return refuse(p, o->symbol, "order refused: %s %s is not a finite number", what,
+			      num(v, b));
 	}
 	qts_event ev;
 	qts_event_init(&ev, QTS_ORDER, p->out.now);
@@ -206,6 +246,11 @@ qts_plugin *qts_plugin_open(const qts_plugin_config *c, char *err, size_t errlen
 const char *qts_plugin_name(const qts_plugin *p)
 {
 	return p->name;
+}
+
+unsigned long qts_plugin_refused(const qts_plugin *p)
+{
+	return p->refused;
 }
 
 /* ---- reloading ------------------------------------------------------------- */
