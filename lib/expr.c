@@ -458,10 +458,13 @@ static int add_site(struct parser *p, const struct site *s)
 		fail_at(p, p->tpos, "too many indicator and cross calls (at most %d)", MAX_SITES);
 		return 0;
 	}
-	struct site *n = realloc(e->site, (e->nsite + 1) * sizeof *n);
-	if (!n) {
-		fail_at(p, p->tpos, "out of memory");
-		return 0;
+	struct site *n = e->site;
+	if ((e->nsite & (e->nsite - 1)) == 0) { /* 0, 1, 2, 4...: full */
+		n = realloc(e->site, (e->nsite ? 2 * e->nsite : 1) * sizeof *n);
+		if (!n) {
+			fail_at(p, p->tpos, "out of memory");
+			return 0;
+		}
 	}
 	e->site = n;
 	n[e->nsite] = *s;
@@ -697,7 +700,8 @@ static int parse_lag(struct parser *p)
 	if (!accept(p, T_LB))
 		return 0;
 	size_t lpos = p->tpos;
-	if (p->tok != T_NUM || p->num != (double)(long)p->num || p->num < 0 || p->num > MAX_LAG) {
+	/* range first: a double beyond long is no whole number to cast */
+	if (p->tok != T_NUM || !(p->num >= 0 && p->num <= MAX_LAG) || p->num != floor(p->num)) {
 		fail_at(p, lpos, "history index must be a whole number in [0, %d]", MAX_LAG);
 		return -1;
 	}
