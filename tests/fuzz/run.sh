@@ -5,8 +5,8 @@
 #
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
-# SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time or
-# num (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
+# num or expr (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -19,7 +19,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num"
+all="reader vendor time num expr"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -29,9 +29,10 @@ flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQTS_VERSION=\"fuzz
  -Ilib -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers"
 libs="-lcsv -lmsgpackc -lz -lm"
-# What the input side needs of libqts; input.c reads through the harness's
-# qts_fuzz_read, which cuts reads short.
-src="input csv reader vendor merge timefmt num num_ryu event writer diag"
+# What the input side and the expression language need of libqts; input.c
+# reads through the harness's qts_fuzz_read, which cuts reads short.
+src="input csv reader vendor merge timefmt num num_ryu event writer diag
+ expr ind ind_ma ind_osc ind_stat ind_trend ind_util ind_vol ind_volume"
 
 objs=
 for f in $src; do
@@ -99,6 +100,21 @@ for h in $harnesses; do
 			printf '%s' "$t" >"$seeds/t$i"
 			i=$((i + 1))
 		done
+		;;
+	expr)
+		# The first byte picks the mode: 0 a --print list, 1 a -e program.
+		i=0
+		grep -ho "qts-strategy[^|]* -e '[^']*'" tests/*.bats README.md |
+			sed "s/.* -e '//; s/'\$//" | sort -u | while IFS= read -r p; do
+			printf '\001%s' "$p" >"$seeds/e$i"
+			i=$((i + 1))
+		done
+		grep -ho "qts-strategy[^|]* --print '[^']*'" tests/*.bats README.md |
+			sed "s/.* --print '//; s/'\$//" | sort -u | while IFS= read -r p; do
+			printf '\000%s' "$p" >"$seeds/p$i"
+			i=$((i + 1))
+		done
+		printf '\001up = close > close[1]\n# c\ntarget = up and not up[1] ? 100 : target[1] == 100 ? 0 : target\nstop = lowest(low@1w, 3)' >"$seeds/multi"
 		;;
 	num)
 		i=0
