@@ -69,7 +69,11 @@ struct host {
 	qts_plugin *pl;
 	struct qts_strategy_param *pparam;
 	qts_symtab *syms; /* struct sym */
+	qts_inputs *in;   /* where messages say the input is */
+	/* bars read, of the driving timeframe, and of each @ timeframe */
+	uint64_t bars, drive_bars, tf_bars[9];
 	int failed, write_error;
+	int bad; /* a number that cannot be written: stopped, exit 1 */
 };
 
 static volatile sig_atomic_t reload_asked;
@@ -154,6 +158,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		qts_usage_error(usage, "-M goes with events: --print writes a CSV table");
 	if (o->unit && !(o->expr || o->progfile))
 		qts_usage_error(usage, "--unit goes with -e or -f");
+	if (o->tf && o->plugin)
+		qts_usage_error(usage, "--tf goes with a built-in strategy, -e, -f or --print: "
+				"a plugin sees the bars of every timeframe");
+	if (o->name && o->print)
+		qts_usage_error(usage, "--name goes with events: --print writes a table");
 }
 
 /* ---- --list ----------------------------------------------------------------- */
@@ -254,6 +263,63 @@ static void flush_out(void *ctx)
 		qts_writer_flush(h->w);
 }
 
+/* s quoted for a message (qts_quote), in buf of size bytes. */
+static const char *quoted(const char *s, char *buf, size_t size)
+{
+	qts_quote(buf, size, s, strlen(s));
+	return buf;
+}
+
+static const char *where(const struct host *h)
+{
+	return h->in ? qts_inputs_where(h->in) : "-";
+}
+
+/* Stop on a number no reader would take back: an infinity written is a
+ * stream every later stage refuses. */
+static void not_finite(struct host *h, const char *symbol, const char *what, double v,
+		       const char *from)
+{
+	char q[QTS_SYM_MAX * 4], num[32], f[128] = "";
+	num[qts_num_format(v, num)] = '\0';
+	if (from) {
+		char t[96];
+		snprintf(f, sizeof f, " (from '%s')", quoted(from, t, sizeof t));
+	}
+	qts_warn("%s: %s: %s is %s, not a finite number%s", where(h), quoted(symbol, q, sizeof q),
+		 what, num[0] ? num : "nan", f);
+	h->bad = 1;
+}
+
+/* The text of the last statement that assigns variable var. */
+static const char *assigned_by(const qts_expr *e, int var)
+{
+	const char *text = NULL;
+	for (size_t i = 0; i < qts_expr_count(e); i++)
+		if (qts_expr_assigns(e, i) == var)
+			text = qts_expr_text(e, i);
+	return text;
+}
+
+/* What a strategy emits (not what passes through) is checked once more
+ * before it is written. */
+static int emit(void *ctx, const qts_event *ev)
+{
+	struct host *h = ctx;
+	double v[4] = { 0, 0, 0, 0 };
+	const char *name[4] = { "target", "qty", "limit", "stop" };
+	if (ev->type == QTS_TARGET)
+		v[0] = ev->target.target;
+	else if (ev->type == QTS_ORDER)
+		v[1] = ev->order.qty, v[2] = ev->order.limit, v[3] = ev->order.stop;
+	for (int i = 0; i < 4; i++)
+		if (isinf(v[i]) || (i < 2 && isnan(v[i]))) {
+			not_finite(h, ev->symbol, name[i], v[i], NULL);
+			return -1;
+		}
+	return put(h, ev);
+}
+
 static void poll_plugin(struct host *h, int idle)
 {
 	int asked = reload_asked;
@@ -285,9 +351,47 @@ static void expr_orders(struct host *h, struct sym *s)
 	qts_strat_order want;
 	double limit = h->limit_var >= 0 ? qts_expr_get(s->es, h->limit_var) : NAN;
 	double stop = h->stop_var >= 0 ? qts_expr_get(s->es, h->stop_var) : NAN;
+	double target = qts_expr_get(s->es, h->target_var);
+	/* the prices matter when an order is wanted */
+	if (!isnan(target) && target != s->book.pos && (isinf(limit) || isinf(stop))) {
+		int v = isinf(limit) ? h->limit_var : h->stop_var;
+		not_finite(h, s->name, isinf(limit) ? "limit" : "stop", isinf(limit) ? limit : stop,
+			   assigned_by(h->expr, v));
+		return;
+	}
 	int n = qts_strat_target_order(qts_expr_get(s->es, h->target_var), s->book.pos, limit, stop,
 				       &want);
+	if (n && isinf(want.qty)) {
+		char what[96];
+		snprintf(what, sizeof what, "the order from position %g to target %g", s->book.pos,
+			 qts_expr_get(s->es, h->target_var));
+		not_finite(h, s->name, what, want.qty, NULL);
+		return;
+	}
 	qts_strat_place(&s->book, s->name, &want, n, &h->out);
+}
+
+/* The values a run wrote are numbers or nan (no opinion yet); 0, or -1
+ * after saying which is not. */
+static int check_run(struct host *h, struct sym *s)
+{
+	if (h->mode == M_PRINT) {
+		for (size_t i = 0; i < qts_expr_count(h->expr); i++)
+			if (isinf(h->values[i])) {
+				char what[128], t[96];
+				snprintf(what, sizeof what, "column '%s'",
+					 quoted(qts_expr_text(h->expr, i), t, sizeof t));
+				not_finite(h, s->name, what, h->values[i], NULL);
+				return -1;
+			}
+		return 0;
+	}
+	double t = qts_expr_get(s->es, h->target_var);
+	if (isinf(t)) {
+		not_finite(h, s->name, "target", t, assigned_by(h->expr, h->target_var));
+		return -1;
+	}
+	return 0;
 }
 
 static void on_bar(struct host *h, const qts_event *ev)
@@ -297,6 +401,14 @@ static void on_bar(struct host *h, const qts_event *ev)
 	if (qts_strat_route(&s->tfs, h->tf, h->tfs, h->expr ? qts_expr_ntf(h->expr) : 0, ev, &mask,
 			    &h->out.now) < 0)
 		return; /* not a timeframe: passed through, not used */
+	h->bars++;
+	for (unsigned m = mask, k = 0; m; m >>= 1, k++)
+		if (m & 1) {
+			if (k == 0)
+				h->drive_bars++;
+			else
+				h->tf_bars[k]++;
+		}
 	const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
 					     ev->bar.close, ev->bar.volume, (double)ev->ts };
 	if (h->use_orders && (mask & 1))
@@ -327,6 +439,8 @@ static void on_bar(struct host *h, const qts_event *ev)
 			qts_expr_set(s->es, h->position_var, h->use_orders ? s->book.pos
 							  : s->last.set ? s->last.target : NAN);
 		qts_expr_run(h->expr, s->es, h->values);
+		if (check_run(h, s) < 0)
+			break;
 		if (h->mode == M_PRINT) {
 			if (qts_table_row(h->table, ev->ts, s->name, h->values) < 0)
 				h->failed = 1;
@@ -343,6 +457,59 @@ static void on_bar(struct host *h, const qts_event *ev)
 	}
 }
 
+/* The timeframes of the bars read, canonical, as a list for a message. */
+static const char *timeframes_seen(struct host *h, char *buf, size_t size)
+{
+	char tf[8][16];
+	size_t n = 0, len = 0;
+	int more = 0;
+	const struct sym *s;
+	buf[0] = '\0';
+	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++)
+		for (int k = 0; k < s->tfs.n; k++) {
+			char canon[16];
+			qts_tf_format(s->tfs.seen[k].parsed, canon);
+			size_t j = 0;
+			while (j < n && strcmp(tf[j], canon))
+				j++;
+			if (j < n)
+				continue;
+			if (n == 8) {
+				more = 1;
+				continue;
+			}
+			memcpy(tf[n++], canon, sizeof canon);
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", n > 1 ? ", " : "", canon);
+		}
+	if (more)
+		snprintf(buf + len, size - len, ", ...");
+	return buf;
+}
+
+/* A timeframe the strategy waits for that never came: every bar passed
+ * through unused, or a series read nan all along.  Said at the end, with
+ * the timeframes that did come: -1 when one is missing. */
+static int missing_timeframes(struct host *h)
+{
+	if (!h->bars)
+		return 0;
+	char seen[256];
+	int status = 0;
+	if (!h->drive_bars) {
+		qts_warn("--tf %s: no bar of that timeframe in the input, nothing computed "
+			 "(its bars are %s)", h->tf, timeframes_seen(h, seen, sizeof seen));
+		return -1;
+	}
+	for (size_t k = 0; h->expr && k < qts_expr_ntf(h->expr); k++)
+		if (!h->tf_bars[k + 1]) {
+			qts_warn("@%s: no bar of that timeframe in the input, its series were nan "
+				 "throughout (its bars are %s)", qts_expr_tf(h->expr, k),
+				 timeframes_seen(h, seen, sizeof seen));
+			status = -1;
+		}
+	return status;
+}
+
 /* Every input, merged in the order its events became known. */
 static int run(struct host *h, char **files, int nfiles)
 {
@@ -353,9 +520,10 @@ static int run(struct host *h, char **files, int nfiles)
 		return QTS_EXIT_FAIL;
 	}
 	qts_inputs_on_idle(in, on_idle, h);
+	h->in = in;
 	qts_event ev;
 	int got = 0;
-	while (!h->failed && (got = qts_inputs_next(in, &ev)) > 0) {
+	while (!h->failed && !h->bad && (got = qts_inputs_next(in, &ev)) > 0) {
 		/* before the event, so a new build handles the first event read
 		 * after it appeared */
 		if (h->pl)
@@ -367,12 +535,15 @@ static int run(struct host *h, char **files, int nfiles)
 		else if (h->pl)
 			qts_plugin_event(h->pl, &ev);
 	}
-	int status = QTS_EXIT_OK;
-	if (!h->failed && got < 0 && !qts_interrupted) {
+	int status = h->bad ? QTS_EXIT_FAIL : QTS_EXIT_OK;
+	if (!h->failed && !h->bad && got < 0 && !qts_interrupted) {
 		qts_warn("%s", qts_inputs_error(in));
 		status = QTS_EXIT_FAIL;
 	}
+	h->in = NULL;
 	qts_inputs_close(in);
+	if (!status && !h->failed && !qts_interrupted && missing_timeframes(h) < 0)
+		status = QTS_EXIT_FAIL;
 	return status;
 }
 
@@ -406,26 +577,45 @@ static char *read_file(const char *path)
 
 static void setup_builtin(struct host *h, const struct options *o)
 {
+	char q[256];
 	const qts_strat_info *s = h->strat = qts_strat_find(o->strategy);
 	if (!s)
 		qts_usage_error(usage, "unknown strategy '%s' (qts-strategy --list names them)",
-				o->strategy);
+				quoted(o->strategy, q, sizeof q));
 	for (int i = 0; i < s->nparams; i++)
 		h->param[i] = s->params[i].def;
+	unsigned given = 0;
 	for (int i = 0; i < o->nkv; i++) {
 		char key[64], err[160];
 		const char *val;
 		int k;
 		if (qts_split_kv(o->kv[i], key, sizeof key, &val) < 0 ||
 		    (k = qts_strat_param_index(s, key)) < 0)
-			qts_usage_error(usage, "%s: unknown parameter '%s'", s->name, o->kv[i]);
+			qts_usage_error(usage, "%s: unknown parameter '%s'", s->name,
+					quoted(o->kv[i], q, sizeof q));
+		if (given & 1u << k)
+			qts_usage_error(usage, "%s: %s given twice", s->name, key);
+		given |= 1u << k;
 		const qts_strat_param *p = &s->params[k];
 		if (qts_parse_double(val, p->min, p->max, &h->param[k], err) < 0)
 			qts_usage_error(usage, "%s: %s: %s", s->name, key, err);
 		if ((p->min == 0 && p->max == 1 && h->param[k] != 0 && h->param[k] != 1) ||
 		    (!strcmp(key, "short") && h->param[k] != 0 && h->param[k] != 1))
-			qts_usage_error(usage, "%s: %s: '%s' is neither 0 nor 1", s->name, key, val);
+			qts_usage_error(usage, "%s: %s: '%s' is neither 0 nor 1", s->name, key,
+					quoted(val, q, sizeof q));
 	}
+	/* a parameter given that the others make meaningless is a mistake,
+	 * not a setting to ignore */
+	int si = qts_strat_param_index(s, "size"), vi = qts_strat_param_index(s, "vol");
+	if ((given & 1u << si) && (given & 1u << qts_strat_param_index(s, "weight")))
+		qts_usage_error(usage, "%s: size and weight exclude each other", s->name);
+	if (vi >= 0 && h->param[vi] == 0)
+		for (int i = 0; i < s->nparams; i++)
+			if ((given & 1u << i) && (!strcmp(s->params[i].name, "volwin") ||
+						  !strcmp(s->params[i].name, "periods") ||
+						  !strcmp(s->params[i].name, "cap")))
+				qts_usage_error(usage, "%s: %s goes with vol above 0", s->name,
+						s->params[i].name);
 	/* the periods of the registry are whole numbers */
 	for (int i = 0; i < s->nparams; i++) {
 		const char *n = s->params[i].name;
@@ -436,8 +626,8 @@ static void setup_builtin(struct host *h, const struct options *o)
 			qts_usage_error(usage, "%s: %s: %g is not a whole number", s->name, n,
 					h->param[i]);
 	}
-	int wi = qts_strat_param_index(s, "weight"), si = qts_strat_param_index(s, "stop");
-	h->use_orders = si >= 0 && h->param[si] == 1 && s->orders;
+	int wi = qts_strat_param_index(s, "weight"), oi = qts_strat_param_index(s, "stop");
+	h->use_orders = oi >= 0 && h->param[oi] == 1 && s->orders;
 	if (h->use_orders && !isnan(h->param[wi]))
 		qts_usage_error(usage, "%s: stop=1 trades quantities: size=, not weight=", s->name);
 	h->unit = isnan(h->param[wi]) ? "qty" : "weight";
@@ -461,7 +651,7 @@ static void setup_expr(struct host *h, const struct options *o)
 	if (!src)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	qts_expr_error err;
-	h->expr = qts_expr_compile(src, o->print ? QTS_EXPR_LIST : QTS_EXPR_PROGRAM, &err);
+	h->expr = qts_expr_compile(src, o->print ? QTS_EXPR_LIST : QTS_EXPR_TARGETS, &err);
 	if (!h->expr) {
 		fflush(stdout);
 		qts_expr_error_print(stderr, where, src, &err);
@@ -485,6 +675,11 @@ static void setup_expr(struct host *h, const struct options *o)
 	h->out.strategy = o->name ? o->name : "expr";
 }
 
+static const char *plugin_where(void *ctx)
+{
+	return where(ctx);
+}
+
 static void setup_plugin(struct host *h, const struct options *o)
 {
 	h->pparam = xcalloc((size_t)o->nkv + 1, sizeof *h->pparam);
@@ -494,7 +689,8 @@ static void setup_plugin(struct host *h, const struct options *o)
 		h->pparam[i].key = o->kv[i];
 		h->pparam[i].value = eq + 1;
 	}
-	qts_plugin_config c = { o->plugin, h->pparam, (size_t)o->nkv, o->name, o->watch, put, h, flush_out };
+	qts_plugin_config c = { o->plugin, h->pparam, (size_t)o->nkv, o->name, o->watch, emit, h,
+				plugin_where, flush_out };
 	char err[512];
 	if (!(h->pl = qts_plugin_open(&c, err, sizeof err)))
 		qts_die(QTS_EXIT_USAGE, "%s: %s", o->plugin, err);
@@ -528,7 +724,7 @@ int main(int argc, char **argv)
 	if (o.list)
 		return list_registry();
 
-	struct host h = { .out = { .put = put } };
+	struct host h = { .out = { .put = emit } };
 	h.out.ctx = &h;
 	if (o.tf) {
 		qts_tf tf;
@@ -550,6 +746,12 @@ int main(int argc, char **argv)
 	setup_output(&h, o.msgpack);
 
 	int status = run(&h, o.files, o.nfiles);
+	/* what a plugin asked for and did not get was said as it happened */
+	if (h.pl && qts_plugin_refused(h.pl) && !status) {
+		unsigned long n = qts_plugin_refused(h.pl);
+		qts_warn("%s: %lu call%s refused", o.plugin, n, n == 1 ? "" : "s");
+		status = QTS_EXIT_FAIL;
+	}
 	if (h.table && qts_table_flush(h.table) < 0)
 		h.failed = 1;
 	if (h.write_error && !status)

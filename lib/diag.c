@@ -62,48 +62,6 @@ void qts_init(const char *argv0)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
-size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen)
-{
-	size_t o = 0;
-	if (outlen == 0)
-		return 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 :
-			     c >= 0xf0 && c < 0xf5 ? 4 : 0;
-		int whole = len > 0 && i + len <= n;
-		for (size_t k = 1; whole && k < len; k++)
-			whole = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-		/* overlong forms and UTF-16 surrogates are not text either */
-		if (whole && len == 3)
-			whole = !(c == 0xe0 && (unsigned char)s[i + 1] < 0xa0) &&
-				!(c == 0xed && (unsigned char)s[i + 1] >= 0xa0);
-		if (whole && len == 4)
-			whole = !(c == 0xf0 && (unsigned char)s[i + 1] < 0x90) &&
-				!(c == 0xf4 && (unsigned char)s[i + 1] >= 0x90);
-		if (whole && len == 1 && (c < 0x20 || c == 0x7f))
-			whole = 0;
-		if (whole) {
-			if (o + len >= outlen)
-				break;
-			memcpy(out + o, s + i, len);
-			o += len;
-			i += len;
-		} else {
-			if (o + 4 >= outlen)
-				break;
-			static const char hex[] = "0123456789abcdef";
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-			i++;
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
-
 static void vwarn(const char *fmt, va_list ap)
 {
 	char raw[1024];
@@ -167,4 +125,91 @@ int qts_close_stdout(void)
 		return QTS_EXIT_FAIL;
 	}
 	return QTS_EXIT_OK;
+}
+
+/* The length of the valid UTF-8 character at s[0..n), 0 when none is:
+ * no overlong forms, no surrogates, nothing above U+10FFFF.  *cp gets
+ * the code point. */
+static size_t utf8_char(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+	if (!len || len > n || c > 0xf4)
+		return 0;
+	unsigned v = c & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	static const unsigned least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* The text of the character at s[i..n) as qts_quote writes it, in piece
+ * (16 bytes); its length, and in *used how many bytes of s it stands for. */
+static size_t quote_piece(const unsigned char *s, size_t n, char *piece, size_t *used,
+			  int keep_backslash)
+{
+	unsigned c = s[0], cp;
+	*used = 1;
+	if (c >= 0x20 && c < 0x7f && (c != '\\' || keep_backslash)) {
+		piece[0] = (char)c;
+		return 1;
+	}
+	if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+		piece[0] = '\\';
+		piece[1] = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+		return 2;
+	}
+	size_t len = c >= 0x80 ? utf8_char(s, n, &cp) : 0;
+	if (!len)
+		return (size_t)snprintf(piece, 16, "\\x%02x", c);
+	*used = len;
+	/* C1 controls and the bidirectional overrides move or recolour what
+	 * a terminal shows: named, not passed on */
+	if (cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return (size_t)snprintf(piece, 16, "\\u%04x", cp);
+	memcpy(piece, s, len);
+	return len;
+}
+
+static size_t quote_with(char *dst, size_t size, const char *src, size_t n, int keep_backslash)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	char piece[16];
+	size_t used, need = 0;
+	if (!size)
+		return 0;
+	for (size_t i = 0; i < n && need < size; i += used)
+		need += quote_piece(s + i, n - i, piece, &used, keep_backslash);
+	/* whole characters and escapes only; what does not fit ends in ... */
+	size_t room = need < size ? size - 1 : size > 3 ? size - 4 : 0, len = 0;
+	for (size_t i = 0; i < n; i += used) {
+		size_t k = quote_piece(s + i, n - i, piece, &used, keep_backslash);
+		if (len + k > room)
+			break;
+		memcpy(dst + len, piece, k);
+		len += k;
+	}
+	if (need >= size)
+		for (size_t d = 0; d < 3 && len < size - 1; d++)
+			dst[len++] = '.';
+	dst[len] = '\0';
+	return len;
+}
+
+size_t qts_quote(char *dst, size_t size, const char *src, size_t n)
+{
+	return quote_with(dst, size, src, n, 0);
+}
+
+/* A backslash passes as it is: text already quoted by qts_quote comes
+ * through unchanged. */
+size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen)
+{
+	return quote_with(out, outlen, s, n, 1);
 }

@@ -1,6 +1,12 @@
 /* expr.c — the strategy expression language: lexer, recursive-descent
- * parser into a flat node array, and a tree-walking evaluator over
- * per-symbol state.
+ * parser into a flat node array, and an evaluator over per-symbol state.
+ *
+ * Nodes are appended after their children, so the array is in an order
+ * in which every node can be computed from values already computed: the
+ * evaluator runs through it in one loop, with no recursion however deep
+ * or long the expression.  The parser recurses only into parentheses,
+ * call arguments and the middle of `?:`, at most MAX_NEST deep; sums,
+ * products, chains of unary operators and of `?:` are loops.
  *
  * Every node is evaluated on every bar, whatever branch `?:`, `and` or
  * `or` selects: indicator and cross call sites keep state from bar to bar,
@@ -15,6 +21,13 @@
 
 #define MAX_LAG 100000
 #define MAX_ARGS 9
+/* Limits that keep a hostile program from exhausting the stack, the
+ * memory or the time of the compiler (qts-strategy(1) documents them). */
+#define MAX_NEST 256       /* parentheses, calls and ?: inside each other */
+#define MAX_NODES 1000000  /* operations in a program */
+#define MAX_VARS 4096
+#define MAX_SITES 4096     /* distinct indicator and cross calls */
+#define MAX_HISTORY (1 << 24) /* values kept per symbol: histories and windows */
 
 enum tok {
 	T_END, T_NUM, T_NAME, T_NL, T_SEMI, T_COMMA, T_LP, T_RP, T_LB, T_RB,
@@ -52,6 +65,8 @@ struct node {
 	int a, b, c; /* children; N_SERIES: slot, field, lag; N_VAR: var, -, lag;
 		      * N_IND: site, output, lag; N_CROSS: site, -, lag; N_FN: fn in c */
 	double v;    /* N_NUM */
+	unsigned slots; /* the series slots the subtree reads, a bit each */
+	int reads_var;  /* whether the subtree reads a variable */
 };
 
 /* A stateful call: an indicator output or cross(). */
@@ -67,7 +82,16 @@ struct site {
 struct stmt {
 	int var; /* assigned variable, -1 for a bare expression */
 	int root;
+	int begin, end; /* its nodes: begin <= root < end */
+	size_t at;      /* where it starts in the source */
 	char *text;
+};
+
+/* What the compiler knows of a variable beyond its name. */
+struct varinfo {
+	size_t at;     /* its first assignment in the source */
+	int assigned;  /* by a statement */
+	int read;      /* anywhere */
 };
 
 struct qts_expr {
@@ -78,11 +102,13 @@ struct qts_expr {
 	struct stmt *stmt;
 	size_t nstmt;
 	char **var;
+	struct varinfo *varinfo;
 	size_t nvar;
 	char tf[8][16]; /* named timeframes, slot i + 1 */
 	size_t ntf;
 	int lag[9]; /* deepest history per slot */
 	int *varlag; /* deepest history [N] per variable */
+	double *val; /* each node's value during a run: one run at a time */
 };
 
 struct qts_expr_state {
@@ -112,6 +138,7 @@ struct parser {
 	size_t tlen;
 	double num;
 	int depth;    /* parentheses and brackets: newlines inside are spaces */
+	int nest;     /* parse_expr calls under way */
 	int mode;
 	qts_expr *e;
 	qts_expr_error *err;
@@ -178,7 +205,11 @@ again:
 				i++;
 		}
 		if (qts_num_parse(s + p->pos, i - p->pos, &p->num) < 0)
-			fail_at(p, p->pos, "bad number '%.*s'", (int)(i - p->pos), s + p->pos);
+			fail_at(p, p->pos, "bad number '%.*s'", (int)(i - p->pos > 40 ? 40 : i - p->pos),
+				s + p->pos);
+		else if (isinf(p->num))
+			fail_at(p, p->pos, "number '%.*s' out of range", (int)(i - p->pos > 40 ? 40 : i - p->pos),
+				s + p->pos);
 		p->tok = T_NUM;
 		p->tlen = i - p->pos;
 		p->pos = i;
@@ -222,7 +253,13 @@ again:
 			return;
 		}
 	}
-	fail_at(p, p->pos, "unexpected character '%c'", c);
+	/* the whole character, made printable: it may be any byte at all */
+	size_t n = 1;
+	while (n < 4 && ((unsigned char)s[p->pos + n] & 0xc0) == 0x80)
+		n++;
+	char q[24];
+	qts_quote(q, sizeof q, s + p->pos, n);
+	fail_at(p, p->pos, "unexpected character '%s'", q);
 	p->tok = T_END;
 	p->tlen = 0;
 }
@@ -258,6 +295,12 @@ static void expect(struct parser *p, int tok, const char *what)
 static int add_node(struct parser *p, int op, int a, int b, int c, double v)
 {
 	qts_expr *e = p->e;
+	if (p->failed) /* a child is missing: nothing to build on */
+		return 0;
+	if (e->nnode == MAX_NODES) {
+		fail_at(p, p->tpos, "program too large (more than %d operations)", MAX_NODES);
+		return 0;
+	}
 	if (e->nnode == e->capnode) {
 		size_t cap = e->capnode ? e->capnode * 2 : 64;
 		struct node *n = realloc(e->node, cap * sizeof *n);
@@ -268,16 +311,50 @@ static int add_node(struct parser *p, int op, int a, int b, int c, double v)
 		e->node = n;
 		e->capnode = cap;
 	}
-	e->node[e->nnode] = (struct node){ op, a, b, c, v };
+	struct node x = { op, a, b, c, v, 0, 0 };
+	/* what the subtree reads, from its children (all made before it) */
+	const struct node *k = e->node;
+	switch (op) {
+	case N_NUM:
+		break;
+	case N_VAR:
+		x.reads_var = 1;
+		x.slots = 1; /* variables change with the driving bars */
+		break;
+	case N_SERIES:
+		x.slots = 1u << a;
+		break;
+	case N_IND: case N_CROSS: {
+		const struct site *st = &e->site[a];
+		x.reads_var = !st->pure;
+		for (int i = 0; i < st->nin; i++)
+			x.slots |= k[st->in[i]].slots;
+		break;
+	}
+	case N_NEG: case N_NOT: case N_FN1:
+		x.slots = k[a].slots;
+		x.reads_var = k[a].reads_var;
+		break;
+	case N_TERN:
+		x.slots = k[a].slots | k[b].slots | k[c].slots;
+		x.reads_var = k[a].reads_var | k[b].reads_var | k[c].reads_var;
+		break;
+	default:
+		x.slots = k[a].slots | k[b].slots;
+		x.reads_var = k[a].reads_var | k[b].reads_var;
+	}
+	e->node[e->nnode] = x;
 	return (int)e->nnode++;
 }
 
-static int var_slot(qts_expr *e, const char *name, size_t len, int create)
+/* The slot of a variable; with create, a new one for a name first seen
+ * at offset at of the source (-1 when out of memory or past MAX_VARS). */
+static int var_slot(qts_expr *e, const char *name, size_t len, int create, size_t at)
 {
 	for (size_t i = 0; i < e->nvar; i++)
 		if (strlen(e->var[i]) == len && !memcmp(e->var[i], name, len))
 			return (int)i;
-	if (!create)
+	if (!create || e->nvar == MAX_VARS)
 		return -1;
 	char **v = realloc(e->var, (e->nvar + 1) * sizeof *v);
 	if (!v)
@@ -288,6 +365,11 @@ static int var_slot(qts_expr *e, const char *name, size_t len, int create)
 		return -1;
 	e->varlag = l;
 	l[e->nvar] = 0;
+	struct varinfo *vi = realloc(e->varinfo, (e->nvar + 1) * sizeof *vi);
+	if (!vi)
+		return -1;
+	e->varinfo = vi;
+	vi[e->nvar] = (struct varinfo){ at, 0, 0 };
 	if (!(v[e->nvar] = strndup(name, len)))
 		return -1;
 	return (int)e->nvar++;
@@ -301,75 +383,58 @@ static int is_series(const char *name, size_t len)
 	return -1;
 }
 
-/* Whether the subtree at n reads a variable. */
-static int reads_var(const qts_expr *e, int n)
-{
-	const struct node *x = &e->node[n];
-	switch (x->op) {
-	case N_VAR:
-		return 1;
-	case N_NUM: case N_SERIES:
-		return 0;
-	case N_IND: case N_CROSS:
-		return !e->site[x->a].pure;
-	case N_NEG: case N_NOT: case N_FN1:
-		return reads_var(e, x->a);
-	case N_TERN:
-		return reads_var(e, x->a) || reads_var(e, x->b) || reads_var(e, x->c);
-	default:
-		return reads_var(e, x->a) || reads_var(e, x->b);
-	}
-}
-
-/* The series slots a subtree reads, as a bit mask. */
-static unsigned slots_read(const qts_expr *e, int n)
-{
-	const struct node *x = &e->node[n];
-	switch (x->op) {
-	case N_NUM:
-		return 0;
-	case N_VAR:
-		return 1; /* variables change with the driving bars */
-	case N_SERIES:
-		return 1u << x->a;
-	case N_IND: case N_CROSS: {
-		const struct site *s = &e->site[x->a];
-		unsigned m = 0;
-		for (int i = 0; i < s->nin; i++)
-			m |= slots_read(e, s->in[i]);
-		return m;
-	}
-	case N_NEG: case N_NOT: case N_FN1:
-		return slots_read(e, x->a);
-	case N_TERN:
-		return slots_read(e, x->a) | slots_read(e, x->b) | slots_read(e, x->c);
-	default:
-		return slots_read(e, x->a) | slots_read(e, x->b);
-	}
-}
-
+/* Whether the subtrees at a and b are the same expression: a walk over
+ * pairs of nodes with a stack of its own (a tree may be as deep as it is
+ * long).  0 when out of memory, which only costs a shared state. */
 static int same_tree(const qts_expr *e, int a, int b)
 {
-	const struct node *x = &e->node[a], *y = &e->node[b];
-	if (x->op != y->op)
+	size_t n = 0, cap = 64;
+	int *stack = malloc(2 * cap * sizeof *stack), same = 1;
+	if (!stack)
 		return 0;
-	switch (x->op) {
-	case N_NUM:
-		return x->v == y->v;
-	case N_SERIES:
-		return x->a == y->a && x->b == y->b && x->c == y->c;
-	case N_IND: case N_CROSS: case N_VAR:
-		return x->a == y->a && x->b == y->b && x->c == y->c;
-	case N_NEG: case N_NOT:
-		return same_tree(e, x->a, y->a);
-	case N_FN1:
-		return x->c == y->c && same_tree(e, x->a, y->a);
-	case N_TERN:
-		return same_tree(e, x->a, y->a) && same_tree(e, x->b, y->b) &&
-		       same_tree(e, x->c, y->c);
-	default:
-		return x->c == y->c && same_tree(e, x->a, y->a) && same_tree(e, x->b, y->b);
+	stack[n++] = a, stack[n++] = b;
+	while (same && n) {
+		const struct node *x = &e->node[stack[n - 2]], *y = &e->node[stack[n - 1]];
+		n -= 2;
+		/* c: a lag, a function, or the third child of ?: */
+		if (x->op != y->op || (x->op != N_TERN && x->c != y->c)) {
+			same = 0;
+			break;
+		}
+		int kids[3], nk = 0;
+		switch (x->op) {
+		case N_NUM:
+			same = x->v == y->v;
+			break;
+		case N_SERIES: case N_IND: case N_CROSS: case N_VAR:
+			same = x->a == y->a && x->b == y->b;
+			break;
+		case N_NEG: case N_NOT: case N_FN1:
+			kids[nk++] = 0;
+			break;
+		case N_TERN:
+			kids[nk++] = 0, kids[nk++] = 1, kids[nk++] = 2;
+			break;
+		default:
+			kids[nk++] = 0, kids[nk++] = 1;
+		}
+		if (n + 2 * (size_t)nk > 2 * cap) {
+			int *t = realloc(stack, 4 * cap * sizeof *t);
+			if (!t) {
+				same = 0;
+				break;
+			}
+			stack = t;
+			cap *= 2;
+		}
+		for (int i = 0; i < nk; i++) {
+			int ca = kids[i] == 0 ? x->a : kids[i] == 1 ? x->b : x->c;
+			int cb = kids[i] == 0 ? y->a : kids[i] == 1 ? y->b : y->c;
+			stack[n++] = ca, stack[n++] = cb;
+		}
 	}
+	free(stack);
+	return same;
 }
 
 /* A new call site, or an identical earlier one (same indicator, options
@@ -389,14 +454,77 @@ static int add_site(struct parser *p, const struct site *s)
 			if (same)
 				return (int)i;
 		}
-	struct site *n = realloc(e->site, (e->nsite + 1) * sizeof *n);
-	if (!n) {
-		fail_at(p, p->tpos, "out of memory");
+	if (e->nsite == MAX_SITES) {
+		fail_at(p, p->tpos, "too many indicator and cross calls (at most %d)", MAX_SITES);
 		return 0;
+	}
+	struct site *n = e->site;
+	if ((e->nsite & (e->nsite - 1)) == 0) { /* 0, 1, 2, 4...: full */
+		n = realloc(e->site, (e->nsite ? 2 * e->nsite : 1) * sizeof *n);
+		if (!n) {
+			fail_at(p, p->tpos, "out of memory");
+			return 0;
+		}
 	}
 	e->site = n;
 	n[e->nsite] = *s;
 	return (int)e->nsite++;
+}
+
+/* ---- names ----------------------------------------------------------------- */
+
+/* The edit distance of a[0..n) and b, counting a swap of two neighbours
+ * as one edit; past 3, 3. */
+static int distance(const char *a, size_t n, const char *b)
+{
+	size_t m = strlen(b);
+	if (n > 30 || m > 30 || (n > m ? n - m : m - n) > 2)
+		return 3;
+	int d[32][32];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[n][m] < 3 ? d[n][m] : 3;
+}
+
+/* Keeps in *best the closest of the names offered to a misspelt one:
+ * one edit away for short names, two for longer ones. */
+struct nearest {
+	const char *word;
+	size_t len;
+	const char *best;
+	int dist;
+};
+
+static void offer(struct nearest *n, const char *name)
+{
+	int d = distance(n->word, n->len, name);
+	if (n->len >= 3 && d < n->dist && d <= (n->len > 4 ? 2 : 1) && d > 0) {
+		n->dist = d;
+		n->best = name;
+	}
+}
+
+/* ` (did you mean 'NAME'?)`, or "" with no name close enough. */
+static const char *hint(const struct nearest *n, char *buf, size_t size)
+{
+	if (!n->best)
+		return "";
+	snprintf(buf, size, " (did you mean '%s'?)", n->best);
+	return buf;
 }
 
 /* ---- parser --------------------------------------------------------------- */
@@ -490,7 +618,17 @@ static int parse_call(struct parser *p, const char *name, size_t len, size_t at)
 		int out = 0;
 		s.info = qts_ind_find_output(fname, &out);
 		if (!s.info) {
-			fail_at(p, at, "unknown function '%s'", fname);
+			struct nearest near = { fname, strlen(fname), NULL, 3 };
+			for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++)
+				offer(&near, functions[i].name);
+			offer(&near, "cross");
+			size_t n;
+			const qts_ind_info *t = qts_ind_table(&n);
+			for (size_t i = 0; i < n; i++)
+				for (int o = 0; o < t[i].noutputs; o++)
+					offer(&near, t[i].outputs[o]);
+			char buf[64];
+			fail_at(p, at, "unknown function '%s'%s", fname, hint(&near, buf, sizeof buf));
 			return 0;
 		}
 		const qts_ind_info *in = s.info;
@@ -539,17 +677,17 @@ static int parse_call(struct parser *p, const char *name, size_t len, size_t at)
 		int site;
 		s.pure = 1;
 		for (int i = 0; i < s.nin; i++)
-			if (reads_var(p->e, s.in[i]))
+			if (p->e->node[s.in[i]].reads_var)
 				s.pure = 0;
 		unsigned m = 0;
 		for (int i = 0; i < s.nin; i++)
-			m |= slots_read(p->e, s.in[i]);
+			m |= p->e->node[s.in[i]].slots;
 		s.clock = (m && !(m & (m - 1))) ? __builtin_ctz(m) : 0;
 		site = add_site(p, &s);
 		return add_node(p, N_IND, site, out, 0, 0);
 	}
-	s.pure = !reads_var(p->e, s.in[0]) && !reads_var(p->e, s.in[1]);
-	unsigned m = slots_read(p->e, s.in[0]) | slots_read(p->e, s.in[1]);
+	s.pure = !p->e->node[s.in[0]].reads_var && !p->e->node[s.in[1]].reads_var;
+	unsigned m = p->e->node[s.in[0]].slots | p->e->node[s.in[1]].slots;
 	s.clock = (m && !(m & (m - 1))) ? __builtin_ctz(m) : 0;
 	int site = add_site(p, &s);
 	return add_node(p, N_CROSS, site, 0, 0, 0);
@@ -562,7 +700,8 @@ static int parse_lag(struct parser *p)
 	if (!accept(p, T_LB))
 		return 0;
 	size_t lpos = p->tpos;
-	if (p->tok != T_NUM || p->num != (double)(long)p->num || p->num < 0 || p->num > MAX_LAG) {
+	/* range first: a double beyond long is no whole number to cast */
+	if (p->tok != T_NUM || !(p->num >= 0 && p->num <= MAX_LAG) || p->num != floor(p->num)) {
 		fail_at(p, lpos, "history index must be a whole number in [0, %d]", MAX_LAG);
 		return -1;
 	}
@@ -633,11 +772,20 @@ static int parse_primary(struct parser *p)
 			p->e->lag[slot] = lag;
 		return add_node(p, N_SERIES, slot, field, lag, 0);
 	}
-	int v = var_slot(p->e, name, len, 0);
+	int v = var_slot(p->e, name, len, 0, 0);
 	if (v < 0) {
-		fail_at(p, at, "unknown name '%.*s'", (int)len, name);
+		struct nearest near = { name, len, NULL, 3 };
+		for (int i = 0; i < QTS_EXPR_NFIELDS; i++)
+			offer(&near, series_names[i]);
+		offer(&near, "nan");
+		for (size_t i = 0; i < p->e->nvar; i++)
+			offer(&near, p->e->var[i]);
+		char buf[64];
+		fail_at(p, at, "unknown name '%.*s'%s", (int)(len > 40 ? 40 : len), name,
+			hint(&near, buf, sizeof buf));
 		return 0;
 	}
+	p->e->varinfo[v].read = 1;
 	int lag = parse_lag(p);
 	if (lag < 0)
 		return 0;
@@ -646,14 +794,21 @@ static int parse_primary(struct parser *p)
 	return add_node(p, N_VAR, v, 0, lag, 0);
 }
 
+/* Signs in a row are counted, not recursed into. */
 static int parse_unary(struct parser *p)
 {
-	skip_newlines(p);
-	if (accept(p, T_MINUS))
-		return add_node(p, N_NEG, parse_unary(p), 0, 0, 0);
-	if (accept(p, T_PLUS))
-		return parse_unary(p);
-	return parse_primary(p);
+	size_t minus = 0;
+	for (;;) {
+		skip_newlines(p);
+		if (accept(p, T_MINUS))
+			minus++;
+		else if (!accept(p, T_PLUS))
+			break;
+	}
+	int n = parse_primary(p);
+	while (minus--)
+		n = add_node(p, N_NEG, n, 0, 0, 0);
+	return n;
 }
 
 static int parse_binary(struct parser *p, int level)
@@ -667,11 +822,18 @@ static int parse_binary(struct parser *p, int level)
 	};
 	if (level == 6)
 		return parse_unary(p);
-	if (level == 2) { /* not */
-		skip_newlines(p);
-		if (accept(p, T_NOT))
-			return add_node(p, N_NOT, parse_binary(p, 2), 0, 0, 0);
-		return parse_binary(p, 3);
+	if (level == 2) { /* not, as many in a row as written */
+		size_t nots = 0;
+		for (;;) {
+			skip_newlines(p);
+			if (!accept(p, T_NOT))
+				break;
+			nots++;
+		}
+		int n = parse_binary(p, 3);
+		while (nots--)
+			n = add_node(p, N_NOT, n, 0, 0, 0);
+		return n;
 	}
 	int left = parse_binary(p, level + 1);
 	for (;;) {
@@ -689,16 +851,48 @@ static int parse_binary(struct parser *p, int level)
 	}
 }
 
+/* `c1 ? a1 : c2 ? a2 : ... : z`: the chain of conditions is a loop, the
+ * nodes built from its end once it is read. */
 static int parse_expr(struct parser *p)
 {
+	if (p->nest == MAX_NEST) {
+		fail_at(p, p->tpos, "nested too deeply (more than %d parentheses, calls and ?: "
+			"inside each other)", MAX_NEST);
+		return 0;
+	}
+	p->nest++;
 	int cond = parse_binary(p, 0);
-	if (!accept(p, T_Q))
-		return cond;
-	int a = parse_expr(p);
-	skip_newlines(p);
-	expect(p, T_COLON, "':'");
-	int b = parse_expr(p);
-	return add_node(p, N_TERN, cond, a, b, 0);
+	int small[16], *pair = small;
+	size_t n = 0, cap = sizeof small / sizeof small[0] / 2;
+	while (!p->failed && accept(p, T_Q)) {
+		int a = parse_expr(p);
+		skip_newlines(p);
+		expect(p, T_COLON, "':'");
+		if (n == cap) {
+			int *t = pair == small ? malloc(4 * cap * sizeof *t)
+					       : realloc(pair, 4 * cap * sizeof *t);
+			if (!t) {
+				fail_at(p, p->tpos, "out of memory");
+				break;
+			}
+			if (pair == small)
+				memcpy(t, small, sizeof small);
+			pair = t;
+			cap *= 2;
+		}
+		pair[2 * n] = cond;
+		pair[2 * n + 1] = a;
+		n++;
+		if (p->failed)
+			break;
+		cond = parse_binary(p, 0);
+	}
+	while (n--)
+		cond = add_node(p, N_TERN, pair[2 * n], pair[2 * n + 1], cond, 0);
+	if (pair != small)
+		free(pair);
+	p->nest--;
+	return cond;
 }
 
 static char *span(const char *s, size_t from, size_t to)
@@ -727,26 +921,32 @@ static void parse_statement(struct parser *p)
 				fail_at(p, at, "cannot assign to '%.*s'", (int)len, name);
 				return;
 			}
-			var = var_slot(p->e, name, len, 1);
+			var = var_slot(p->e, name, len, 1, at);
 			if (var < 0) {
 				fail_at(p, at, "out of memory");
 				return;
 			}
+			p->e->varinfo[var].assigned = 1;
 			next(p);
 			next(p);
 		}
 	}
+	int begin = (int)p->e->nnode;
 	int root = parse_expr(p);
 	if (p->failed)
 		return;
 	qts_expr *e = p->e;
-	struct stmt *st = realloc(e->stmt, (e->nstmt + 1) * sizeof *st);
-	if (!st) {
-		fail_at(p, from, "out of memory");
-		return;
+	struct stmt *st = e->stmt;
+	if ((e->nstmt & (e->nstmt - 1)) == 0) { /* 0, 1, 2, 4...: full */
+		st = realloc(e->stmt, (e->nstmt ? 2 * e->nstmt : 1) * sizeof *st);
+		if (!st) {
+			fail_at(p, from, "out of memory");
+			return;
+		}
 	}
 	e->stmt = st;
-	st[e->nstmt] = (struct stmt){ var, root, span(p->src, from, p->tpos) };
+	st[e->nstmt] = (struct stmt){ var, root, begin, (int)e->nnode, from,
+				      span(p->src, from, p->tpos) };
 	if (!st[e->nstmt].text) {
 		fail_at(p, from, "out of memory");
 		return;
@@ -759,7 +959,7 @@ static void parse_statement(struct parser *p)
  * value from the previous bar). */
 static int declare_vars(qts_expr *e, const char *src)
 {
-	if (var_slot(e, "target", 6, 1) < 0 || var_slot(e, "position", 8, 1) < 0)
+	if (var_slot(e, "target", 6, 1, 0) < 0 || var_slot(e, "position", 8, 1, 0) < 0)
 		return -1;
 	for (const char *s = src; *s;) {
 		if (*s == '#') {
@@ -784,22 +984,86 @@ static int declare_vars(qts_expr *e, const char *src)
 		while (*t == ' ' || *t == '\t')
 			t++;
 		if (t[0] == '=' && t[1] != '=' && is_series(w, len) < 0 &&
-		    !(len == 3 && !memcmp(w, "nan", 3)))
-			if (var_slot(e, w, len, 1) < 0)
-				return -1;
+		    !(len == 3 && !memcmp(w, "nan", 3)) && var_slot(e, w, len, 1, (size_t)(w - src)) < 0)
+			return e->nvar == MAX_VARS ? -2 : -1;
 	}
 	return 0;
 }
 
+/* What a program would lose without a word: a statement whose value goes
+ * nowhere, a variable assigned and never read (a misspelt target, most
+ * likely), no target at all.  0, or -1 with the error set. */
+static int check_program(struct parser *p)
+{
+	qts_expr *e = p->e;
+	for (size_t i = 0; i < e->nstmt; i++)
+		if (e->stmt[i].var < 0) {
+			fail_at(p, e->stmt[i].at, "a statement that assigns nothing has no effect "
+				"(assign it: target = ...)");
+			return -1;
+		}
+	size_t first = (size_t)-1;
+	int unused = -1;
+	for (size_t i = 2; i < e->nvar; i++) {
+		const struct varinfo *v = &e->varinfo[i];
+		if (v->assigned && !v->read && strcmp(e->var[i], "limit") && strcmp(e->var[i], "stop") &&
+		    v->at < first)
+			first = v->at, unused = (int)i;
+	}
+	if (unused >= 0) {
+		const char *name = e->var[unused];
+		struct nearest near = { name, strlen(name), NULL, 3 };
+		offer(&near, "target");
+		offer(&near, "limit");
+		offer(&near, "stop");
+		char buf[64];
+		fail_at(p, first, "'%s' is assigned but never read%s", name,
+			near.best ? hint(&near, buf, sizeof buf)
+				  : ": only target, limit and stop leave the program");
+		return -1;
+	}
+	if (!e->varinfo[0].assigned) {
+		fail_at(p, 0, "the program never assigns target, so it would write nothing");
+		return -1;
+	}
+	return 0;
+}
+
+/* Values a symbol's state keeps: bar histories, histories of calls and
+ * variables, and (roughly) the windows of the indicators. */
+static double history_size(const qts_expr *e)
+{
+	double total = 0;
+	for (size_t k = 0; k <= e->ntf; k++)
+		total += QTS_EXPR_NFIELDS * 2.0 * (e->lag[k] + 1);
+	for (size_t i = 0; i < e->nsite; i++) {
+		const struct site *st = &e->site[i];
+		total += st->lag ? 3 * 2.0 * (st->lag + 1) : 0;
+		for (int k = 0; st->info && k < st->info->noptions; k++)
+			if (strstr(st->info->options[k], "period"))
+				total += st->opt[k];
+	}
+	for (size_t i = 0; i < e->nvar; i++)
+		total += 2.0 * e->varlag[i];
+	return total;
+}
+
 qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 {
+	int strict = mode == QTS_EXPR_TARGETS;
+	if (strict)
+		mode = QTS_EXPR_PROGRAM;
 	qts_expr *e = calloc(1, sizeof *e);
 	struct parser p = { .src = src, .mode = mode, .e = e, .err = err };
 	memset(err, 0, sizeof *err);
-	if (!e || (mode == QTS_EXPR_PROGRAM ? declare_vars(e, src)
-					     : var_slot(e, "target", 6, 1) < 0 ? -1
-					     : var_slot(e, "position", 8, 1)) < 0) {
-		snprintf(err->msg, sizeof err->msg, "out of memory");
+	int declared = !e ? -1 : mode == QTS_EXPR_PROGRAM ? declare_vars(e, src)
+			       : var_slot(e, "target", 6, 1, 0) < 0 ? -1
+			       : var_slot(e, "position", 8, 1, 0);
+	if (declared < 0) {
+		if (declared == -2)
+			snprintf(err->msg, sizeof err->msg, "too many variables (at most %d)", MAX_VARS);
+		else
+			snprintf(err->msg, sizeof err->msg, "out of memory");
 		err->line = err->col = 1;
 		qts_expr_free(e);
 		return NULL;
@@ -831,6 +1095,13 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 	}
 	if (!p.failed && e->nstmt == 0)
 		fail_at(&p, 0, "empty program");
+	if (!p.failed && strict)
+		check_program(&p);
+	if (!p.failed && history_size(e) > MAX_HISTORY)
+		fail_at(&p, 0, "the program keeps too much history (more than %d values a symbol)",
+			MAX_HISTORY);
+	if (!p.failed && !(e->val = malloc(e->nnode * sizeof *e->val)))
+		fail_at(&p, 0, "out of memory");
 	if (p.failed) {
 		qts_expr_free(e);
 		return NULL;
@@ -848,10 +1119,38 @@ void qts_expr_free(qts_expr *e)
 		free(e->var[i]);
 	free(e->stmt);
 	free(e->var);
+	free(e->varinfo);
 	free(e->varlag);
+	free(e->val);
 	free(e->node);
 	free(e->site);
 	free(e);
+}
+
+/* s[0..n) quoted (tabs kept, to line up with the caret) to f, or when
+ * f is NULL as blanks (tabs kept) to caret[*clen...], at most room bytes. */
+static void show(FILE *f, const char *s, size_t n, char *caret, size_t *clen, size_t room)
+{
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		while (k < n && s[k] != '\t')
+			k++;
+		char q[1024];
+		size_t len = qts_quote(q, sizeof q, s + i, k - i);
+		if (f)
+			fputs(q, f);
+		for (size_t j = 0; !f && j < len; j++)
+			if (((unsigned char)q[j] & 0xc0) != 0x80 && *clen < room)
+				caret[(*clen)++] = ' ';
+		if (k < n) {
+			if (f)
+				putc('\t', f);
+			else if (*clen < room)
+				caret[(*clen)++] = '\t';
+			k++;
+		}
+		i = k;
+	}
 }
 
 void qts_expr_error_print(FILE *f, const char *name, const char *src, const qts_expr_error *err)
@@ -865,26 +1164,42 @@ void qts_expr_error_print(FILE *f, const char *name, const char *src, const qts_
 	if (!line)
 		line = "";
 	size_t len = strcspn(line, "\n");
-	char caret[512];
-	int c = err->col - 1;
-	if (c > (int)sizeof caret - 2)
-		c = (int)sizeof caret - 2;
-	for (int i = 0; i < c; i++)
-		caret[i] = (i < (int)len && line[i] == '\t') ? '\t' : ' ';
-	caret[c] = '^';
-	caret[c + 1] = '\0';
-	fprintf(f, "%s: %s:%d:%d: %s\n%.*s\n%s\n", qts_progname, name, err->line, err->col,
-		err->msg, (int)len, line, caret);
+	size_t c = err->col > 1 ? (size_t)err->col - 1 : 0;
+	if (c > len)
+		c = len;
+	/* a long line is shown around the column, cut between characters;
+	 * untrusted bytes are shown escaped, never raw */
+	size_t from = c > 60 ? c - 60 : 0, to = len - c > 60 ? c + 60 : len;
+	for (int k = 0; k < 3 && from > 0 && ((unsigned char)line[from] & 0xc0) == 0x80; k++)
+		from--;
+	for (int k = 0; k < 3 && to < len && ((unsigned char)line[to] & 0xc0) == 0x80; k++)
+		to--;
+	fprintf(f, "%s: %s:%d:%d: %s\n", qts_progname, name, err->line, err->col, err->msg);
+	char caret[1024];
+	size_t clen = 0;
+	if (from > 0) {
+		fputs("...", f);
+		memcpy(caret, "   ", 3);
+		clen = 3;
+	}
+	show(NULL, line + from, c - from, caret, &clen, sizeof caret - 2);
+	show(f, line + from, to - from, NULL, NULL, 0);
+	if (to < len)
+		fputs("...", f);
+	caret[clen++] = '^';
+	caret[clen] = '\0';
+	fprintf(f, "\n%s\n", caret);
 }
 
 size_t qts_expr_count(const qts_expr *e) { return e->nstmt; }
+int qts_expr_assigns(const qts_expr *e, size_t i) { return e->stmt[i].var; }
 const char *qts_expr_text(const qts_expr *e, size_t i) { return e->stmt[i].text; }
 size_t qts_expr_ntf(const qts_expr *e) { return e->ntf; }
 const char *qts_expr_tf(const qts_expr *e, size_t i) { return e->tf[i]; }
 
 int qts_expr_var(const qts_expr *e, const char *name)
 {
-	return var_slot((qts_expr *)e, name, strlen(name), 0);
+	return var_slot((qts_expr *)e, name, strlen(name), 0, 0);
 }
 
 /* ---- state and evaluation ------------------------------------------------ */
@@ -997,8 +1312,6 @@ void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIE
 double qts_expr_get(const qts_expr_state *s, int var) { return s->var[var]; }
 void qts_expr_set(qts_expr_state *s, int var, double v) { s->var[var] = v; }
 
-static double eval(const qts_expr *e, qts_expr_state *s, int n);
-
 static inline double series(const qts_expr_state *s, const struct node *x)
 {
 	uint64_t cnt = s->count[x->a];
@@ -1008,20 +1321,18 @@ static inline double series(const qts_expr_state *s, const struct node *x)
 	return s->ring[s->off[x->a] + (size_t)x->b * size + ((cnt - (uint64_t)x->c) & s->mask[x->a])];
 }
 
-static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node *x)
+/* A call site's output; its inputs (nodes before it) were computed in
+ * val[] during this run. */
+static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node *x,
+			const double *val)
 {
 	const struct site *site = &e->site[x->a];
 	double *out = s->out + 3 * x->a;
 	double in[5];
-	/* inputs are evaluated even when the site is up to date: nested call
-	 * sites must see every bar too */
 	int missing = 0;
-	for (int i = 0; i < site->nin; i++) {
-		/* most inputs are bar fields: read them without the call */
-		const struct node *y = &e->node[site->in[i]];
-		if (isnan(in[i] = y->op == N_SERIES ? series(s, y) : eval(e, s, site->in[i])))
+	for (int i = 0; i < site->nin; i++)
+		if (isnan(in[i] = val[site->in[i]]))
 			missing = 1;
-	}
 	uint64_t now = s->count[site->clock];
 	if (s->seen[x->a] != now) {
 		s->seen[x->a] = now;
@@ -1055,9 +1366,10 @@ static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node 
 	return s->hist[s->soff[x->a] + (size_t)o * size + ((upd - (uint64_t)x->c) & s->smask[x->a])];
 }
 
-static double eval(const qts_expr *e, qts_expr_state *s, int n)
+/* The value of node x from the values of its children in val[]. */
+static inline double eval(const qts_expr *e, qts_expr_state *s, const struct node *x,
+			  const double *val)
 {
-	const struct node *x = &e->node[n];
 	double a, b, c;
 	switch (x->op) {
 	case N_NUM:
@@ -1072,14 +1384,14 @@ static double eval(const qts_expr *e, qts_expr_state *s, int n)
 	case N_SERIES:
 		return series(s, x);
 	case N_NEG:
-		return -eval(e, s, x->a);
+		return -val[x->a];
 	case N_NOT:
-		a = eval(e, s, x->a);
+		a = val[x->a];
 		return isnan(a) ? NAN : a == 0;
 	case N_IND: case N_CROSS:
-		return eval_site(e, s, x);
+		return eval_site(e, s, x, val);
 	case N_FN1:
-		a = eval(e, s, x->a);
+		a = val[x->a];
 		switch (x->c) {
 		case F_ABS: return fabs(a);
 		case F_SQRT: return sqrt(a);
@@ -1092,15 +1404,15 @@ static double eval(const qts_expr *e, qts_expr_state *s, int n)
 		default: return isnan(a);
 		}
 	case N_TERN:
-		a = eval(e, s, x->a);
-		b = eval(e, s, x->b);
-		c = eval(e, s, x->c);
+		a = val[x->a];
+		b = val[x->b];
+		c = val[x->c];
 		return isnan(a) ? NAN : a != 0 ? b : c;
 	default:
 		break;
 	}
-	a = eval(e, s, x->a);
-	b = eval(e, s, x->b);
+	a = val[x->a];
+	b = val[x->b];
 	switch (x->op) {
 	case N_ADD: return a + b;
 	case N_SUB: return a - b;
@@ -1128,8 +1440,13 @@ static double eval(const qts_expr *e, qts_expr_state *s, int n)
 
 void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values)
 {
+	double *val = e->val;
 	for (size_t i = 0; i < e->nstmt; i++) {
-		double v = eval(e, s, e->stmt[i].root);
+		/* every node of the statement, in order: children first */
+		const struct stmt *st = &e->stmt[i];
+		for (int n = st->begin; n < st->end; n++)
+			val[n] = eval(e, s, &e->node[n], val);
+		double v = val[st->root];
 		if (e->stmt[i].var >= 0)
 			s->var[e->stmt[i].var] = v;
 		if (values)

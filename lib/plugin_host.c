@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -35,6 +36,7 @@ struct qts_plugin {
 	qts_symtab *last;   /* symbol -> qts_strat_last */
 	unsigned long since_check;
 	int was_idle;
+	unsigned long refused; /* calls refused so far */
 };
 
 /* ---- running foreign code ------------------------------------------------- */
@@ -153,7 +155,7 @@ static int check_name(const char *s, size_t max, const char **why)
 	size_t n = 0;
 	for (; s[n]; n++)
 		if ((unsigned char)s[n] < 0x20 || s[n] == 0x7f) {
-			*why = "a control character";
+			*why = "holding a control character";
 			return -1;
 		}
 	if (n >= max) {
@@ -165,21 +167,48 @@ static int check_name(const char *s, size_t max, const char **why)
 
 /* ---- what the plugin calls ------------------------------------------------ */
 
+/* A refused call, said with the input being handled and the symbol. */
+static int refuse(qts_plugin *p, const char *symbol, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int refuse(qts_plugin *p, const char *symbol, const char *fmt, ...)
+{
+	char what[256], sym[QTS_SYM_MAX * 4] = "";
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (symbol)
+		qts_quote(sym, sizeof sym, symbol, strnlen(symbol, QTS_SYM_MAX));
+	const char *at = p->c.where ? p->c.where(p->c.ctx) : NULL;
+	qts_warn("%s%s%s%s%s: %s", at ? at : "", at ? ": " : "", sym, sym[0] ? ": " : "",
+		 p->c.path, what);
+	p->refused++;
+	return -1;
+}
+
+/* A number for a message: the shortest form, "nan" for NaN. */
+static const char *num(double v, char buf[32])
+{
+	int n = qts_num_format(v, buf);
+	if (!n)
+		return "nan";
+	buf[n] = '\0';
+	return buf;
+}
+
 static int host_target(void *ctx, const char *symbol, double target, const char *unit)
 {
 	qts_plugin *p = ctx;
 	const char *why = NULL;
-	char q[QTS_SYM_MAX * 4 + 8];
-	if (check_name(symbol, QTS_SYM_MAX, &why) < 0) {
-		snprintf(q, sizeof q, "%s", symbol ? symbol : "");
-		qts_warn("%s: target refused: symbol \"%s\" is %s (at most %d bytes, no control characters)",
-			 p->c.path, q, why, QTS_SYM_MAX - 1);
-		return -1;
-	}
-	if (!unit || (strcmp(unit, "qty") && strcmp(unit, "weight")) || !isfinite(target)) {
-		qts_warn("%s: target refused: unit must be qty or weight, target finite", p->c.path);
-		return -1;
-	}
+	char b[32];
+	if (check_name(symbol, QTS_SYM_MAX, &why) < 0)
+		return refuse(p, NULL, "target refused: symbol \"%.*s\" is %s (at most %d bytes, no control characters)",
+			      QTS_SYM_MAX * 2, symbol ? symbol : "", why, QTS_SYM_MAX - 1);
+	if (!unit || (strcmp(unit, "qty") && strcmp(unit, "weight")))
+		return refuse(p, symbol, "target refused: unit must be qty or weight");
+	if (!isfinite(target))
+		return refuse(p, symbol, "target refused: %s is not a finite number", num(target, b));
 	HOST_IN();
 	char sym[QTS_SYM_MAX];
 	QTS_SET(sym, symbol);
@@ -205,34 +234,34 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	static const char *const sides[] = { "buy", "sell", NULL };
 	static const char *const kinds[] = { "market", "limit", "stop", "stop_limit", NULL };
 	static const char *const tifs[] = { "day", "gtc", "ioc", "fok", NULL };
-	if (!o) {
-		qts_warn("%s: order refused: no order (NULL)", p->c.path);
-		return -1;
-	}
+	if (!o)
+		return refuse(p, NULL, "order refused: no order (NULL)");
 	const char *why = NULL;
-	char q[QTS_ID_MAX * 4 + 8];
-	if (check_name(o->symbol, QTS_SYM_MAX, &why) < 0) {
-		snprintf(q, sizeof q, "%s", o->symbol ? o->symbol : "");
-		qts_warn("%s: order refused: symbol \"%s\" is %s (at most %d bytes, no control characters)",
-			 p->c.path, q, why, QTS_SYM_MAX - 1);
-		return -1;
-	}
-	if (o->id && o->id[0] && check_name(o->id, QTS_ID_MAX, &why) < 0) {
-		snprintf(q, sizeof q, "%s", o->id);
-		qts_warn("%s: order refused: id \"%s\" is %s (at most %d bytes, no control characters)",
-			 p->c.path, q, why, QTS_ID_MAX - 1);
-		return -1;
-	}
+	if (check_name(o->symbol, QTS_SYM_MAX, &why) < 0)
+		return refuse(p, NULL, "order refused: symbol \"%.*s\" is %s (at most %d bytes, no control characters)",
+			      QTS_SYM_MAX * 2, o->symbol ? o->symbol : "", why, QTS_SYM_MAX - 1);
+	if (o->id && o->id[0] && check_name(o->id, QTS_ID_MAX, &why) < 0)
+		return refuse(p, o->symbol, "order refused: id \"%.*s\" is %s (at most %d bytes, no control characters)",
+			      QTS_ID_MAX * 2, o->id, why, QTS_ID_MAX - 1);
 	const char *tif = o->tif ? o->tif : "day";
 	int kind_ok = one_of(o->kind, kinds);
-	int uses_limit = kind_ok && strstr(o->kind, "limit"), uses_stop = kind_ok && strstr(o->kind, "stop");
+	int lim = kind_ok && strstr(o->kind, "limit"), stp = kind_ok && strstr(o->kind, "stop");
 	if (!one_of(o->side, sides) || !kind_ok || !one_of(tif, tifs) || !(o->qty > 0) ||
-	    !isfinite(o->qty) || (uses_limit && !(isfinite(o->limit) && o->limit > 0)) ||
-	    (uses_stop && !(isfinite(o->stop) && o->stop > 0))) {
-		qts_warn("%s: order refused: needs a symbol, side buy or sell, a finite qty > 0, "
-			 "a known kind and tif, and the finite positive prices its kind uses", p->c.path);
-		return -1;
+	    (lim && isnan(o->limit)) || (stp && isnan(o->stop)))
+		return refuse(p, o->symbol, "order refused: needs a symbol, side buy or sell, qty > 0, "
+			      "a known kind and tif, and the prices its kind uses");
+	/* an infinite quantity or price: a stream no reader takes back */
+	char b[32];
+	if (isinf(o->qty) || (lim && isinf(o->limit)) || (stp && isinf(o->stop))) {
+		const char *what = isinf(o->qty) ? "qty" : lim && isinf(o->limit) ? "limit" : "stop";
+		double v = isinf(o->qty) ? o->qty : lim && isinf(o->limit) ? o->limit : o->stop;
+		return refuse(p, o->symbol, "order refused: %s %s is not a finite number", what,
+			      num(v, b));
 	}
+	if ((lim && !(o->limit > 0)) || (stp && !(o->stop > 0)))
+		return refuse(p, o->symbol, "order refused: %s %s is not a positive price",
+			      lim && !(o->limit > 0) ? "limit" : "stop",
+			      num(lim && !(o->limit > 0) ? o->limit : o->stop, b));
 	HOST_IN();
 	qts_event ev;
 	qts_event_init(&ev, QTS_ORDER, p->out.now);
@@ -244,8 +273,8 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	QTS_SET(ev.order.side, o->side);
 	ev.order.qty = o->qty;
 	QTS_SET(ev.order.kind, o->kind);
-	ev.order.limit = uses_limit ? o->limit : NAN;
-	ev.order.stop = uses_stop ? o->stop : NAN;
+	ev.order.limit = lim ? o->limit : NAN;
+	ev.order.stop = stp ? o->stop : NAN;
 	QTS_SET(ev.order.tif, tif);
 	QTS_SET(ev.order.strategy, p->name);
 	p->out.put(p->out.ctx, &ev);
@@ -492,6 +521,11 @@ qts_plugin *qts_plugin_open(const qts_plugin_config *c, char *err, size_t errlen
 const char *qts_plugin_name(const qts_plugin *p)
 {
 	return p->name;
+}
+
+unsigned long qts_plugin_refused(const qts_plugin *p)
+{
+	return p->refused;
 }
 
 /* ---- reloading ------------------------------------------------------------- */

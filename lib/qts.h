@@ -24,9 +24,8 @@ extern const char *qts_progname;
  * SIGTERM set qts_interrupted and interrupt blocking reads; a bus error
  * while an input file is mapped is reported as the file cut short). */
 void qts_init(const char *argv0);
-/* Untrusted text (n bytes) for a message: control bytes, bytes of broken or
- * overlong UTF-8 as `\xNN`, whole UTF-8 characters as they are; at most
- * outlen - 1 bytes and a NUL, never half a character.  Returns the length. */
+/* qts_quote (below) without escaping a backslash: what every message goes
+ * through on its way out, so text already quoted passes unchanged. */
 size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen);
 /* `qts-NAME: message` on stderr, the message escaped by qts_escape_text. */
 void qts_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -39,6 +38,15 @@ _Noreturn void qts_usage_error(const char *usage, const char *fmt, ...)
 _Noreturn void qts_print_version(void);
 /* Close stdout and report a failed write: 0 or QTS_EXIT_FAIL. */
 int qts_close_stdout(void);
+/* Untrusted text (from a file, the stream or the command line) made safe
+ * to print in a message: s[0..n) with printable ASCII and whole, valid
+ * UTF-8 characters as they are; `\\`, `\t`, `\n` and `\r` for a
+ * backslash, tab, newline and carriage return; `\uXXXX` for C1 controls and
+ * bidirectional overrides; `\xHH` for any other control byte and every byte
+ * that is not part of valid UTF-8.  At most size - 1 bytes and a NUL go
+ * to dst, never half a character or escape; text cut short ends in `...`.
+ * Returns the length written. */
+size_t qts_quote(char *dst, size_t size, const char *s, size_t n);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
 /* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,

@@ -8,7 +8,11 @@
 
 enum {
 	QTS_EXPR_PROGRAM = 0, /* statements separated by ';' or newlines */
-	QTS_EXPR_LIST = 1     /* expressions separated by ',' (--print) */
+	QTS_EXPR_LIST = 1,    /* expressions separated by ',' (--print) */
+	/* a program whose targets are written (-e, -f): it must assign
+	 * target, and every statement must assign a variable that is read or
+	 * is target, limit or stop */
+	QTS_EXPR_TARGETS = 2
 };
 
 typedef struct qts_expr_error {
@@ -19,7 +23,8 @@ typedef struct qts_expr_error {
 typedef struct qts_expr qts_expr;             /* a compiled program */
 typedef struct qts_expr_state qts_expr_state; /* one symbol's state */
 
-/* Compile src; NULL with err filled on a syntax or name error. */
+/* Compile src; NULL with err filled on a syntax or name error.  Nesting,
+ * size, variables, calls and history are bounded (qts-strategy(1)). */
 qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err);
 void qts_expr_free(qts_expr *e);
 /* `PROG: NAME:LINE:COL: message`, then the offending line of src and a
@@ -30,6 +35,8 @@ void qts_expr_error_print(FILE *f, const char *name, const char *src,
 /* Statements (or list items), each with its source text as written. */
 size_t qts_expr_count(const qts_expr *e);
 const char *qts_expr_text(const qts_expr *e, size_t i);
+/* The variable statement i assigns (qts_expr_var's slot), or -1. */
+int qts_expr_assigns(const qts_expr *e, size_t i);
 /* The slot of a variable, or -1 when the program never assigns it.
  * `target` (slot 0, nan at start) and `position` (slot 1, nan until the
  * host sets it; a program cannot assign it) always have a slot; `limit`
@@ -51,7 +58,8 @@ void qts_expr_state_free(qts_expr_state *s);
 /* A new bar for a series slot. */
 void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIELDS]);
 /* Run every statement once (call after the driving bar was added); each
- * statement's value goes to values[i] when values is not NULL. */
+ * statement's value goes to values[i] when values is not NULL.  The run
+ * works in scratch space of e: one run of a program at a time. */
 void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values);
 double qts_expr_get(const qts_expr_state *s, int var);
 void qts_expr_set(qts_expr_state *s, int var, double v);

@@ -23,6 +23,9 @@ typedef struct qts_plugin_config {
 	 * says why). */
 	int (*put)(void *ctx, const qts_event *ev);
 	void *ctx;
+	/* Where the event being handled was read (`FILE:LINE`), for the
+	 * message of a refused call; NULL: not said. */
+	const char *(*where)(void *ctx);
 	/* Write out what put has buffered, with write(2) alone: called when
 	 * the plugin calls exit() or does not return within a second of
 	 * SIGINT or SIGTERM, just before the host exits.  May be NULL. */
@@ -35,6 +38,10 @@ typedef struct qts_plugin_config {
 qts_plugin *qts_plugin_open(const qts_plugin_config *c, char *err, size_t errlen);
 /* The strategy field in use. */
 const char *qts_plugin_name(const qts_plugin *p);
+/* How many targets and orders the plugin asked for were refused (each
+ * with a message on stderr: a bad unit, side or kind, a number that is
+ * not finite...). */
+unsigned long qts_plugin_refused(const qts_plugin *p);
 /* Load the file again and have the new instance restore the running
  * one's saved state; on any failure the running one stays and a warning
  * says why.  0, or -1 when the running one stayed. */

@@ -238,7 +238,9 @@ setup() {
 	qts-fetch --count 300 synth:A > "$T/m.csv"
 	a=$(qts-strategy momentum "$T/m.csv")
 	grep -q '^target,' <<<"$a"
-	[ "$a" = "$(qts-strategy momentum lookback=252 short=0 vol=0 volwin=20 periods=252 cap=2 "$T/m.csv")" ]
+	[ "$a" = "$(qts-strategy momentum lookback=252 short=0 vol=0 "$T/m.csv")" ]
+	# volwin, periods and cap apply with vol above 0 only
+	[ "$(qts-strategy momentum vol=0.1 "$T/m.csv")" = "$(qts-strategy momentum vol=0.1 volwin=20 periods=252 cap=2 "$T/m.csv")" ]
 	[ "$a" != "$(qts-strategy momentum lookback=100 "$T/m.csv")" ]
 }
 

@@ -6,7 +6,7 @@
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
-# num, rules, actions or options (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# num, rules, actions, options or expr (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -19,7 +19,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options"
+all="reader vendor time num rules actions options expr"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -129,6 +129,21 @@ for h in $harnesses; do
 			printf "$o" >"$seeds/o$i"
 			i=$((i + 1))
 		done
+		;;
+	expr)
+		# The first byte picks the mode: 0 a --print list, 1 a -e program.
+		i=0
+		grep -ho "qts-strategy[^|]* -e '[^']*'" tests/*.bats README.md |
+			sed "s/.* -e '//; s/'\$//" | sort -u | while IFS= read -r p; do
+			printf '\001%s' "$p" >"$seeds/e$i"
+			i=$((i + 1))
+		done
+		grep -ho "qts-strategy[^|]* --print '[^']*'" tests/*.bats README.md |
+			sed "s/.* --print '//; s/'\$//" | sort -u | while IFS= read -r p; do
+			printf '\000%s' "$p" >"$seeds/p$i"
+			i=$((i + 1))
+		done
+		printf '\001up = close > close[1]\n# c\ntarget = up and not up[1] ? 100 : target[1] == 100 ? 0 : target\nstop = lowest(low@1w, 3)' >"$seeds/multi"
 		;;
 	num)
 		i=0

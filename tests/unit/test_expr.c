@@ -43,6 +43,149 @@ static void check_error(const char *src, int col, const char *msg)
 	qts_expr_free(e);
 }
 
+/* A text of n copies of piece between head and tail, malloc'd. */
+static char *repeat(const char *head, const char *piece, size_t n, const char *tail)
+{
+	size_t hl = strlen(head), pl = strlen(piece), tl = strlen(tail);
+	char *s = malloc(hl + n * pl + tl + 1), *p = s;
+	memcpy(p, head, hl), p += hl;
+	for (size_t i = 0; i < n; i++)
+		memcpy(p, piece, pl), p += pl;
+	memcpy(p, tail, tl + 1);
+	return s;
+}
+
+/* The bounds qts-strategy(1) documents, each just inside and just past. */
+static void check_limits(void)
+{
+	qts_expr_error err;
+	/* 1000000 operations: a sum of n terms is 2n - 1 */
+	char *src = repeat("close", "+close", 499999, "");
+	qts_expr *e = qts_expr_compile(src, QTS_EXPR_LIST, &err);
+	CHECK(e != NULL, "999999 operations compile");
+	if (e) {
+		qts_expr_state *s = qts_expr_state_new(e);
+		double bar[QTS_EXPR_NFIELDS] = { 1, 1, 1, 2, 1, 0 }, v;
+		qts_expr_bar(s, 0, bar);
+		qts_expr_run(e, s, &v);
+		CHECK_NEAR(v, 1000000, 0, "and a 500000-term sum runs without recursion");
+		qts_expr_state_free(s);
+	}
+	qts_expr_free(e);
+	free(src);
+	src = repeat("close", "+close", 500000, "");
+	e = qts_expr_compile(src, QTS_EXPR_LIST, &err);
+	CHECK(!e && !strcmp(err.msg, "program too large (more than 1000000 operations)"),
+	      "1000001 operations do not");
+	qts_expr_free(e);
+	free(src);
+
+	/* 4096 variables, target and position among them */
+	char *p = src = malloc(4100 * 24);
+	for (int i = 0; i < 4094; i++)
+		p += sprintf(p, "v%d = 1; ", i);
+	sprintf(p, "target = v0");
+	e = qts_expr_compile(src, QTS_EXPR_PROGRAM, &err);
+	CHECK(e != NULL, "4096 variables compile");
+	qts_expr_free(e);
+	sprintf(p, "v4094 = 1; target = v0");
+	e = qts_expr_compile(src, QTS_EXPR_PROGRAM, &err);
+	CHECK(!e && !strcmp(err.msg, "too many variables (at most 4096)"), "4097 do not");
+	qts_expr_free(e);
+	free(src);
+
+	/* 4096 distinct calls; identical ones share one */
+	p = src = malloc(4100 * 24);
+	p += sprintf(p, "0");
+	for (int i = 0; i < 4096; i++)
+		p += sprintf(p, "+sma(close,%d)", 2 + i);
+	e = qts_expr_compile(src, QTS_EXPR_LIST, &err);
+	CHECK(e != NULL, "4096 distinct calls compile");
+	qts_expr_free(e);
+	sprintf(p, "+ema(close,2)+sma(close,2)");
+	e = qts_expr_compile(src, QTS_EXPR_LIST, &err);
+	CHECK(!e && !strcmp(err.msg, "too many indicator and cross calls (at most 4096)"),
+	      "4097 do not, even with a shared one after");
+	qts_expr_free(e);
+	free(src);
+
+	/* 16777216 values of history a symbol: 167 windows of 100000 fit, 168 do not */
+	p = src = malloc(200 * 32);
+	p += sprintf(p, "0");
+	for (int i = 0; i < 167; i++)
+		p += sprintf(p, "+sma(close+%d,100000)", i);
+	e = qts_expr_compile(src, QTS_EXPR_LIST, &err);
+	CHECK(e != NULL, "16700012 values of history compile");
+	qts_expr_free(e);
+	sprintf(p, "+sma(close+%d,100000)", 167);
+	e = qts_expr_compile(src, QTS_EXPR_LIST, &err);
+	CHECK(!e && !strcmp(err.msg, "the program keeps too much history (more than 16777216 values a symbol)"),
+	      "16800012 do not");
+	qts_expr_free(e);
+	free(src);
+
+	/* 256 levels of nesting: the list itself is one */
+	src = repeat("", "abs(", 255, "1");
+	char *full = repeat(src, ")", 255, "");
+	e = qts_expr_compile(full, QTS_EXPR_LIST, &err);
+	CHECK(e != NULL, "255 calls inside each other compile (256 levels)");
+	qts_expr_free(e);
+	free(src);
+	free(full);
+	src = repeat("", "abs(", 256, "1");
+	full = repeat(src, ")", 256, "");
+	e = qts_expr_compile(full, QTS_EXPR_LIST, &err);
+	CHECK(!e && err.col == 1025 &&
+		      !strcmp(err.msg, "nested too deeply (more than 256 parentheses, calls and ?: inside each other)"),
+	      "256 do not");
+	qts_expr_free(e);
+	free(src);
+	free(full);
+
+	/* a deep tree in a call is compared without recursion when sharing */
+	src = repeat("sma(close", "+close", 200000, ",2)");
+	full = repeat(src, "", 0, "");
+	free(src);
+	src = malloc(2 * strlen(full) + 2);
+	sprintf(src, "%s-%s", full, full);
+	e = qts_expr_compile(src, QTS_EXPR_LIST, &err);
+	CHECK(e != NULL, "two identical calls over a 200000-term sum compile");
+	if (e) {
+		qts_expr_state *s = qts_expr_state_new(e);
+		double v = NAN;
+		for (int i = 0; i < 3; i++) {
+			double bar[QTS_EXPR_NFIELDS] = { 1, 1, 1, i, 1, 0 };
+			qts_expr_bar(s, 0, bar);
+			qts_expr_run(e, s, &v);
+		}
+		CHECK_NEAR(v, 0, 0, "and share one state");
+		qts_expr_state_free(s);
+	}
+	qts_expr_free(e);
+	free(src);
+	free(full);
+
+	check_error("close[1e20]", 7, "history index must be a whole number in [0, 100000]");
+	check_error("close[1e3080]", 7, "number '1e3080' out of range");
+}
+
+/* qts_expr_error_print: the line around the column, untrusted bytes escaped. */
+static void check_error_print(void)
+{
+	qts_expr_error err;
+	char *out = NULL;
+	size_t len = 0;
+	const char *src = "x = 1\ntarget = \xc3\xa9 + \x1b[2J";
+	qts_expr *e = qts_expr_compile(src, QTS_EXPR_PROGRAM, &err);
+	CHECK(!e, "an é is no name");
+	FILE *f = open_memstream(&out, &len);
+	qts_expr_error_print(f, "p", src, &err);
+	fclose(f);
+	CHECK_STR(out, "test_expr: p:2:10: unexpected character '\xc3\xa9'\ntarget = \xc3\xa9 + \\x1b[2J\n         ^\n",
+		  "the character whole, the escape escaped, the caret under the é");
+	free(out);
+}
+
 /* vwap from an expression, ts and all, against the library's reference
  * file (tests/fixtures/ind: bars 2h45m apart, so days restart it). */
 static void check_vwap(void)
@@ -76,6 +219,7 @@ static void check_vwap(void)
 
 int main(void)
 {
+	qts_progname = "test_expr";
 	check_vwap();
 
 	static const double c[] = { 10, 11, 12, 11, 10, 9, 10, 12, 13 };
@@ -192,5 +336,7 @@ int main(void)
 		qts_expr_state_free(s);
 	}
 	qts_expr_free(e);
+	check_limits();
+	check_error_print();
 	return tap_done();
 }

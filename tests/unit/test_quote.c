@@ -1,0 +1,37 @@
+/* Unit tests of qts_quote (lib/diag.c): untrusted text made safe to print. */
+#include "qts.h"
+#include "tap.h"
+
+static const char *q(const char *s, size_t n, size_t size)
+{
+	static char buf[256];
+	size_t len = qts_quote(buf, size, s, n);
+	if (len != strlen(buf))
+		return "(length differs)";
+	return buf;
+}
+
+int main(void)
+{
+	CHECK_STR(q("close > 1", 9, 64), "close > 1", "printable ASCII as it is");
+	CHECK_STR(q("a\\b", 3, 64), "a\\\\b", "a backslash doubled: the escapes stay readable");
+	CHECK_STR(q("\t\n\r", 3, 64), "\\t\\n\\r", "tab, newline, carriage return named");
+	CHECK_STR(q("\x1b[2J\x7f", 5, 64), "\\x1b[2J\\x7f", "terminal escapes and DEL as \\xHH");
+	CHECK_STR(q("a\0b", 3, 64), "a\\x00b", "a NUL byte");
+	CHECK_STR(q("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 64),
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "whole UTF-8 characters as they are");
+	CHECK_STR(q("\xe2\x82", 2, 64), "\\xe2\\x82", "half a character: its bytes escaped");
+	CHECK_STR(q("\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xff", 13, 64),
+		  "\\xc0\\xaf \\xed\\xa0\\x80 \\xf4\\x90\\x80\\x80 \\xff",
+		  "overlong, surrogate, beyond U+10FFFF, 0xff: escaped");
+	CHECK_STR(q("\xc2\x9b" "1m \xe2\x80\xae", 8, 64), "\\u009b1m \\u202e",
+		  "a C1 CSI and a right-to-left override named");
+	/* cut short: never inside a character or an escape, and said so */
+	CHECK_STR(q("abcdefgh", 8, 8), "abcd...", "too long: cut, then ...");
+	CHECK_STR(q("abcdefg", 7, 8), "abcdefg", "exactly fits: no ...");
+	CHECK_STR(q("a\xc3\xa9\xc3\xa9\xc3\xa9", 7, 7), "a\xc3\xa9...", "cut between characters");
+	CHECK_STR(q("a\x1b\x1b\x1b", 4, 8), "a...", "an escape is not cut");
+	CHECK_STR(q("abcdef", 6, 3), "..", "room for dots only");
+	CHECK_STR(q("abc", 3, 1), "", "room for the NUL only");
+	return tap_done();
+}
