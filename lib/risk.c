@@ -24,6 +24,12 @@ static void seterr(char *err, const char *fmt, ...)
 /* Quantities within this of each other are equal, as in qts-sim. */
 #define EPS 1e-9
 
+/* No negative zero in what is written: -0 and 0 print differently. */
+static double nz(double v)
+{
+	return v == 0 ? 0 : v;
+}
+
 struct sym {
 	char name[QTS_SYM_MAX];
 	double pos, avg, last; /* last is NaN until a price is seen */
@@ -77,7 +83,6 @@ struct qts_risk {
 	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
-	unsigned long seq; /* numbers generated order ids */
 	struct ord *ord;   /* ring of the last ORD_RING orders */
 	uint32_t *otab;    /* ring index + 1 by id hash, 0 empty */
 	size_t ohead, nord;
@@ -257,13 +262,6 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 	while (r->otab[i])
 		i = (i + 1) & (ORD_TAB - 1);
 	r->otab[i] = slot + 1;
-}
-
-void qts_risk_exit_id(char *id, const char *rule, const char *symbol, unsigned long n)
-{
-	char prefix[QTS_NAME_MAX + 8];
-	snprintf(prefix, sizeof prefix, "risk-%s", rule);
-	qts_order_id(id, prefix, symbol, n);
 }
 
 /* The id qts-sim gives the order it makes from a target of strategy:
@@ -452,29 +450,40 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 	s->pos = q;
 }
 
-/* An exit order at market for the position and what is working, so that
- * the symbol is flat once everything fills (as a target of 0 in qts-sim). */
+/* An exit is a target of 0 for every strategy (`*`): qts-sim cancels the
+ * symbol's working orders and sells or buys what it really holds, so an
+ * estimate here can never over-sell (a long-only strategy never ends up
+ * short through an exit).  The view ends every order of the symbol still
+ * working, as qts-sim cancels them, and takes the position to flat through
+ * the order qts-sim makes (when the view holds something). */
 static int exit_position(qts_risk *r, struct sym *s, const char *rule, const char *detail)
 {
-	double eff = s->pos + s->wq;
-	if (fabs(eff) <= EPS)
-		return 0;
+	if (fabs(s->pos + s->wq) <= EPS)
+		return 0; /* flat once what is working fills: an exit is working */
 	if (risk_event(r, s->name, rule, "flatten", "%s", detail) < 0)
 		return -1;
 	qts_event ev;
-	qts_event_init(&ev, QTS_ORDER, r->now);
+	qts_event_init(&ev, QTS_TARGET, r->now);
 	QTS_SET(ev.symbol, s->name);
-	qts_risk_exit_id(ev.order.id, rule, s->name, ++r->seq);
-	QTS_SET(ev.order.side, eff > 0 ? "sell" : "buy");
-	ev.order.qty = fabs(eff);
-	QTS_SET(ev.order.kind, "market");
-	/* Good till canceled: an exit decided after a close fills at the next
-	 * open; a day order would expire overnight. */
-	QTS_SET(ev.order.tif, "gtc");
-	QTS_SET(ev.order.strategy, "qts-risk");
+	ev.target.target = 0;
+	QTS_SET(ev.target.unit, "qty");
+	QTS_SET(ev.target.strategy, "*");
 	if (put(r, &ev) < 0)
 		return -1;
-	ord_add(r, s, ev.order.id, eff > 0 ? -1 : 1, fabs(eff), s->last);
+	if (s->nlive)
+		for (size_t i = 0; i < r->nord; i++) {
+			struct ord *o = &r->ord[i];
+			if (o->live && &r->sym[o->sym] == s)
+				o->live = 0;
+		}
+	s->nlive = 0;
+	s->wq = 0;
+	if (fabs(s->pos) > EPS) {
+		char id[QTS_ID_MAX];
+		sim_id(r, s, "*", id);
+		ord_add(r, s, id, s->pos > 0 ? -1 : 1, fabs(s->pos), s->last);
+	} else
+		trade(r, s, 0, s->last);
 	return 0;
 }
 
@@ -786,7 +795,7 @@ static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char
 {
 	char d[QTS_TEXT_MAX];
 	int n = ev->type == QTS_ORDER ? snprintf(d, sizeof d, "order %s: ", ev->order.id)
-				      : snprintf(d, sizeof d, "target %.10g %s: ", ev->target.target, ev->target.unit);
+				      : snprintf(d, sizeof d, "target %.10g %s: ", nz(ev->target.target), ev->target.unit);
 	if (n < 0 || (size_t)n >= sizeof d)
 		n = 0;
 	va_list ap;
@@ -870,7 +879,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 			if (whole)
 				q = trunc(q);
 			if (risk_event(r, ev->symbol, "target-vol", "reduce",
-				       "target %.10g scaled to %.10g: volatility %.6g; target %.10g", want, q, rv,
+				       "target %.10g scaled to %.10g: volatility %.6g; target %.10g", nz(want), nz(q), rv,
 				       c->target_vol) < 0)
 				return -1;
 		}
@@ -887,7 +896,8 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		const char *rule = qf > q ? b.lo_rule : b.hi_rule;
 		if ((qf - p) * (q - p) <= 0 && q != p) {
 			double bound = q > p ? b.hi : b.lo;
-			return reject(r, ev, rule, "position %.10g; allowed up to %.10g", p, bound);
+			return reject(r, ev, rule, "position %.10g; allowed %s to %.10g", nz(p), q > p ? "up" : "down",
+				      nz(bound));
 		}
 		if (qf != q) {
 			if (order) {
@@ -895,7 +905,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 					       ev->order.id, ev->order.qty, fabs(qf - p)) < 0)
 					return -1;
 			} else if (risk_event(r, ev->symbol, rule, "reduce", "target %.10g reduced to %.10g",
-					      want, qf) < 0)
+					      nz(want), nz(qf)) < 0)
 				return -1;
 		}
 	}
@@ -908,7 +918,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		if (order)
 			out.order.qty = fabs(qf - p);
 		else {
-			out.target.target = qf;
+			out.target.target = nz(qf);
 			if (weight)
 				QTS_SET(out.target.unit, "qty");
 		}

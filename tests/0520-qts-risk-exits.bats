@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
-# Exits: a target of 0 for every strategy, which qts-sim resolves against
-# what it really holds.
+# qts-risk's exits: an exit is a target of 0 for
+# every strategy, which qts-sim resolves against what it really holds (so a
+# long-only strategy never ends up short through a risk rule); messages
+# without -0.
 
 load helper
 
@@ -14,6 +16,18 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	shift
 	qts-fetch "$DATA/$f" | qts-strategy sma-cross fast=10 slow=30 weight=0.5 |
 		qts-risk "$@" | qts-sim >"$BATS_TEST_TMPDIR/out"
+}
+
+@test "a long-only sma-cross with --stop-loss never ends up short (ORCL, YHOO)" {
+	[ -f "$DATA/orcl-1995-2014.txt" ] || skip "shared data not present"
+	for f in orcl-1995-2014.txt yhoo-1996-2014.txt; do
+		sma_cross $f --stop-loss 0.05
+		n=$(grep -c '^risk,[^,]*,[^,]*,stop-loss,flatten,' "$BATS_TEST_TMPDIR/out")
+		[ "$n" -ge 10 ]
+		# every exit is a target, no quantity guessed upstream
+		[ "$(grep -c '^target,[^,]*,[^,]*,0,qty,\*$' "$BATS_TEST_TMPDIR/out")" = "$n" ]
+		[ -z "$(shorts "$BATS_TEST_TMPDIR/out")" ]
+	done
 }
 
 @test "qts-sim: a target for strategy * cancels working orders and sets the whole position" {
@@ -46,4 +60,22 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	[ "$(grep -c '^fill,' <<<"$output")" = 2 ]
 	grep -qx "fill,$T:32:00Z,A,\*-A-2,sell,10,90,0,0" <<<"$output"
 	[ -z "$(shorts <(printf '%s\n' "$output"))" ]
+}
+
+@test "a bound of zero is printed as 0, never -0" {
+	run -0 qts-risk --max-position 0 < <(bar 2024-01-02T14:30:00Z A 10
+		printf 'target,2024-01-02T14:31:00Z,A,-5,qty,s\n')
+	[ "${lines[1]}" = "risk,2024-01-02T14:31:00Z,A,max-position,reject,target -5 qty: position 0; allowed down to 0" ]
+	run -0 qts-risk --max-position-pct 0 < <(bar 2024-01-02T14:30:00Z A 10
+		printf 'target,2024-01-02T14:31:00Z,A,-0.5,weight,s\n')
+	[ "${lines[1]}" = "risk,2024-01-02T14:31:00Z,A,max-position-pct,reject,target -0.5 weight: position 0; allowed down to 0" ]
+}
+
+@test "qts-risk(1) renders without broken nested quotes" {
+	command -v mandoc >/dev/null || skip "mandoc not installed"
+	# the text as a terminal shows it: overstrikes (bold, underline) removed
+	run -0 sh -c 'mandoc -Tutf8 "$1" | sed "s/.\x08//g"' sh "$BATS_TEST_DIRNAME/../man/qts-risk.1"
+	! grep -q "’’" <<<"$output"
+	! grep -q "‘[^’]*‘" <<<"$output"
+	grep -q "for example ‘10/1s’ or ‘100/1m’; ‘10/s’ means ‘10/1s’" <<<"$output"
 }
