@@ -23,6 +23,8 @@ typedef struct qts_risk_config {
 	double max_sector;            /* sector gross / equity */
 	double max_drawdown;          /* 1 - equity / peak */
 	int on_drawdown;              /* QTS_RISK_ON_DD_* */
+	int64_t drawdown_cooldown;    /* ns from a breach to resuming; 0 none */
+	double drawdown_resume;       /* resume once the drawdown is back to this */
 	double daily_loss;            /* equity lost since the UTC day began */
 	double target_vol;            /* annualised volatility aimed at */
 	long vol_window;              /* returns in the volatility estimate */

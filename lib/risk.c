@@ -80,6 +80,7 @@ struct qts_risk {
 	double cash, mv; /* mv: sum of pos * last, kept incrementally */
 	double peak, day_start;
 	int64_t day, now;
+	int64_t dd_at; /* when the drawdown breach began */
 	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
@@ -358,6 +359,19 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		qts_risk_free(r);
 		return NULL;
 	}
+	const char *dd_needs = c->drawdown_cooldown > 0 ? "drawdown-cooldown"
+			       : !isnan(c->drawdown_resume) ? "drawdown-resume" : NULL;
+	if (dd_needs && isnan(c->max_drawdown)) {
+		seterr(err, "%s needs max-drawdown", dd_needs);
+		qts_risk_free(r);
+		return NULL;
+	}
+	if (!isnan(c->drawdown_resume) && !(c->drawdown_resume < c->max_drawdown)) {
+		seterr(err, "drawdown-resume %.10g must be below max-drawdown %.10g", c->drawdown_resume,
+		       c->max_drawdown);
+		qts_risk_free(r);
+		return NULL;
+	}
 	if (c->sectors[0] && load_sectors(r, c->sectors, err) < 0) {
 		qts_risk_free(r);
 		return NULL;
@@ -569,16 +583,43 @@ static int check_stops(qts_risk *r, struct sym *s)
 	return 0;
 }
 
+/* A drawdown breach lasts until the cool-down is over (the peak then
+ * restarts at the equity: a new high-water mark) or the drawdown is back
+ * within drawdown-resume of the peak, whichever comes first. */
+static int drawdown_resume(qts_risk *r, double eq)
+{
+	const qts_risk_config *c = &r->c;
+	double dd = 1 - eq / r->peak;
+	if (c->drawdown_cooldown > 0 && r->now - r->dd_at >= c->drawdown_cooldown) {
+		char at[40];
+		qts_time_format(r->dd_at, at);
+		r->dd_breached = 0;
+		r->peak = eq;
+		return risk_event(r, "", "max-drawdown", "resume",
+				  "cool-down over (breach at %s): peak restarts at equity %.10g", at, eq);
+	}
+	if (!isnan(c->drawdown_resume) && at_or_above(eq, r->peak * (1 - c->drawdown_resume))) {
+		r->dd_breached = 0;
+		return risk_event(r, "", "max-drawdown", "resume",
+				  "drawdown %.6g back within %.10g (equity %.10g; peak %.10g)", nz(dd),
+				  c->drawdown_resume, eq, r->peak);
+	}
+	return 0;
+}
+
 static int check_portfolio(qts_risk *r)
 {
 	const qts_risk_config *c = &r->c;
 	double eq = r->cash + r->mv;
 	if (eq > r->peak)
 		r->peak = eq;
+	if (!isnan(c->max_drawdown) && r->dd_breached && r->peak > 0 && drawdown_resume(r, eq) < 0)
+		return -1;
 	if (!isnan(c->max_drawdown) && !r->dd_breached && r->peak > 0) {
 		double dd = 1 - eq / r->peak;
 		if (dd > c->max_drawdown) {
 			r->dd_breached = 1;
+			r->dd_at = r->now;
 			if (risk_event(r, "", "max-drawdown", "breach",
 				       "drawdown %.6g beyond %.10g (equity %.10g; peak %.10g)", dd,
 				       c->max_drawdown, eq, r->peak) < 0)

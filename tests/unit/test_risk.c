@@ -742,6 +742,84 @@ static void test_exit_is_flatten(void)
 	qts_risk_free(r);
 }
 
+static void test_drawdown_resume(void)
+{
+	char err[256];
+	qts_risk_config c;
+	qts_risk_config_init(&c);
+	CHECK(qts_risk_config_set(&c, "drawdown-cooldown", "30d", err) == 0 &&
+		      c.drawdown_cooldown == 30 * QTS_NS_PER_DAY,
+	      "set drawdown-cooldown");
+	CHECK(qts_risk_config_set(&c, "drawdown-cooldown", "0", err) < 0, "cool-down of 0");
+	CHECK_STR(err, "drawdown-cooldown: '0' is not a duration above 0 (10s, 30m, 5d...)", "cool-down message");
+	CHECK(qts_risk_config_set(&c, "drawdown-cooldown", "month", err) < 0, "cool-down not a duration");
+	CHECK(qts_risk_new(&c, err) == NULL, "cool-down without max-drawdown");
+	CHECK_STR(err, "drawdown-cooldown needs max-drawdown", "needs max-drawdown");
+	qts_risk_config_init(&c);
+	CHECK(qts_risk_config_set(&c, "drawdown-resume", "0.2", err) == 0 && c.drawdown_resume == 0.2,
+	      "set drawdown-resume");
+	CHECK(qts_risk_new(&c, err) == NULL, "drawdown-resume without max-drawdown");
+	CHECK_STR(err, "drawdown-resume needs max-drawdown", "needs max-drawdown too");
+	qts_risk_config_set(&c, "max-drawdown", "0.2", err);
+	CHECK(qts_risk_new(&c, err) == NULL, "resume not below the limit");
+	CHECK_STR(err, "drawdown-resume 0.2 must be below max-drawdown 0.2", "below message");
+
+	/* Cool-down: the breach is known at T(180) (the bar of 120 ends
+	 * then); an hour later the next price resumes, from a new peak. */
+	qts_risk *r = make((const char *[]){ "max-drawdown", "0.1", "drawdown-cooldown", "1h", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 85);
+	CHECK(find_risk("max-drawdown", "breach") == 1, "breach");
+	bar(r, 3660, "A", 85);
+	CHECK(nout == 1, "59 minutes on: still breached");
+	target(r, 3720, "A", 1200, "qty");
+	CHECK(find_risk("max-drawdown", "reject") == 0, "more risk rejected");
+	bar(r, 3720, "A", 85);
+	CHECK(nout == 2 && find_risk("max-drawdown", "resume") == 1, "an hour after the breach: resume");
+	CHECK_STR(out[1].risk.detail, "cool-down over (breach at 2024-01-02T14:33:00Z): peak restarts at equity 85000",
+		  "cool-down detail");
+	target(r, 3780, "A", 1200, "qty");
+	CHECK(nout == 1 && passed_same, "approved again");
+	/* 1200 at 85: cash -17000; at 76 equity 74200, 12.7% below the new
+	 * peak of 85000 */
+	bar(r, 3840, "A", 76);
+	CHECK(find_risk("max-drawdown", "breach") == 1, "a new breach from the new peak");
+	CHECK_STR(out[1].risk.detail, "drawdown 0.127059 beyond 0.1 (equity 74200; peak 85000)", "new breach detail");
+	qts_risk_free(r);
+
+	/* Recovery: resume once the drawdown is back to 5% of the old peak. */
+	r = make((const char *[]){ "max-drawdown", "0.1", "drawdown-resume", "0.05", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 85);
+	CHECK(find_risk("max-drawdown", "breach") == 1, "breach");
+	bar(r, 180, "A", 94);
+	CHECK(nout == 1, "6% down: still breached");
+	bar(r, 240, "A", 95);
+	CHECK(find_risk("max-drawdown", "resume") == 1, "5% down: resume");
+	CHECK_STR(out[1].risk.detail, "drawdown 0.05 back within 0.05 (equity 95000; peak 100000)", "resume detail");
+	target(r, 300, "A", 1100, "qty");
+	CHECK(nout == 1 && passed_same, "approved again");
+	qts_risk_free(r);
+
+	/* Flatten, then a cool-down: flat and blocked until it is over. */
+	r = make((const char *[]){ "max-drawdown", "0.1", "on-drawdown", "flatten", "drawdown-cooldown", "1d",
+				   NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 85);
+	CHECK(find_risk("max-drawdown", "flatten") == 2 && is_flatten(3, "A"), "breach flattens");
+	target(r, 180, "A", 10, "qty");
+	CHECK(find_risk("max-drawdown", "reject") == 0, "flat and blocked");
+	CHECK_STR(out[0].risk.detail, "target 10 qty: position 0; allowed up to 0", "blocked detail");
+	bar(r, 86400 + 120, "A", 90);
+	CHECK(find_risk("max-drawdown", "resume") == 1, "a day later: resume");
+	target(r, 86400 + 180, "A", 10, "qty");
+	CHECK(nout == 1 && passed_same, "approved again");
+	qts_risk_free(r);
+}
+
 /* Bounds of zero print as 0, never -0. */
 static void test_no_negative_zero(void)
 {
@@ -780,6 +858,7 @@ int main(void)
 	test_order_window();
 	test_repeat_and_units();
 	test_exit_is_flatten();
+	test_drawdown_resume();
 	test_no_negative_zero();
 	return tap_done();
 }
