@@ -62,6 +62,21 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	[ "$(awk -F, '$1 == "position" { q = $4 } END { print q }' <<<"$output")" = 3 ]
 }
 
+@test "qts-sim: a target for * during a partial fill sells what was filled, no more" {
+	T=2024-01-02T14
+	run -0 qts-sim --max-participation 0.1 < <(bar $T:30:00Z A 100
+		printf 'target,%s:31:00Z,A,300,qty,s\n' $T
+		bar $T:31:00Z A 100
+		printf 'target,%s:32:00Z,A,0,qty,*\n' $T
+		bar $T:32:00Z A 100
+		bar $T:33:00Z A 100)
+	# 10% of 1000 a bar: 100 of 300 bought when the exit comes
+	grep -qx "update,$T:32:00Z,A,s-A-1,canceled,100,100,replaced by a target for every strategy" <<<"$output"
+	grep -qx "fill,$T:32:00Z,A,\*-A-2,sell,100,100,0,0" <<<"$output"
+	[ "$(grep -c '^fill,' <<<"$output")" = 2 ]
+	[ "$(awk -F, '$1 == "position" { q = $4 } END { print q }' <<<"$output")" = 0 ]
+}
+
 @test "an exit on the bar the strategy leaves: flat, never short in between" {
 	T=2024-01-02T14
 	run -0 qts-sim < <(bar $T:30:00Z A 100
