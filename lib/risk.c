@@ -464,6 +464,20 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 	s->pos = q;
 }
 
+/* A target for every strategy (`*`) makes qts-sim cancel the symbol's
+ * working orders: they end here too, giving nothing back. */
+static void end_working(qts_risk *r, struct sym *s)
+{
+	if (s->nlive)
+		for (size_t i = 0; i < r->nord; i++) {
+			struct ord *o = &r->ord[i];
+			if (o->live && &r->sym[o->sym] == s)
+				o->live = 0;
+		}
+	s->nlive = 0;
+	s->wq = 0;
+}
+
 /* An exit is a target of 0 for every strategy (`*`): qts-sim cancels the
  * symbol's working orders and sells or buys what it really holds, so an
  * estimate here can never over-sell (a long-only strategy never ends up
@@ -484,14 +498,7 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	QTS_SET(ev.target.strategy, "*");
 	if (put(r, &ev) < 0)
 		return -1;
-	if (s->nlive)
-		for (size_t i = 0; i < r->nord; i++) {
-			struct ord *o = &r->ord[i];
-			if (o->live && &r->sym[o->sym] == s)
-				o->live = 0;
-		}
-	s->nlive = 0;
-	s->wq = 0;
+	end_working(r, s);
 	if (fabs(s->pos) > EPS) {
 		char id[QTS_ID_MAX];
 		sim_id(r, s, "*", id);
@@ -876,8 +883,10 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	const struct ord *seen;
 	if (order && *ev->order.id && (seen = ord_find(r, ev->order.id)))
 		return repeat(r, ev, seen);
-	/* What the position comes to once every working order fills. */
-	double px = s->last, p = s->pos + s->wq, q, sign = 0;
+	/* What the position comes to once every working order fills; a target
+	 * for every strategy cancels them in qts-sim: the position alone. */
+	int every = !order && strcmp(ev->target.strategy, "*") == 0;
+	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
 	if (order) {
 		sign = strcmp(ev->order.side, "buy") == 0 ? 1 : strcmp(ev->order.side, "sell") == 0 ? -1 : 0;
 		if (sign == 0 || !(ev->order.qty >= 0))
@@ -970,10 +979,14 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	if (order) {
 		if (out.order.qty > 0)
 			ord_add(r, s, ev->order.id, (int)sign, out.order.qty, at);
-	} else if (fabs(qf - p) > EPS) {
-		char id[QTS_ID_MAX];
-		sim_id(r, s, ev->target.strategy, id);
-		ord_add(r, s, id, qf > p ? 1 : -1, fabs(qf - p), at);
+	} else {
+		if (every)
+			end_working(r, s);
+		if (fabs(qf - p) > EPS) {
+			char id[QTS_ID_MAX];
+			sim_id(r, s, ev->target.strategy, id);
+			ord_add(r, s, id, qf > p ? 1 : -1, fabs(qf - p), at);
+		}
 	}
 	return 0;
 }

@@ -742,6 +742,32 @@ static void test_exit_is_flatten(void)
 	qts_risk_free(r);
 }
 
+/* A target for `*` from upstream (another qts-risk, a strategy) is read
+ * as qts-sim reads it: the whole position, the working orders canceled. */
+static void test_every_strategy_target(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position", "100", NULL });
+	bar(r, -60, "A", 100);
+	order(r, 0, "A", "buy", 10, NAN);
+	fill_id(r, 60, "A", "o1", "buy", 10, 100);
+	order(r, 60, "A", "buy", 50, 95);
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == 50, "10 held, 50 working");
+	qts_event ev;
+	qts_event_init(&ev, QTS_TARGET, T(120));
+	QTS_SET(ev.symbol, "A");
+	ev.target.target = 4;
+	QTS_SET(ev.target.unit, "qty");
+	QTS_SET(ev.target.strategy, "*");
+	feed(r, &ev);
+	CHECK(nout == 1 && passed_same, "toward flat from the 10 held: approved");
+	CHECK(qts_risk_working(r, "A") == -6, "o2 canceled; qts-sim sells 6");
+	update(r, 120, "A", "o2", "canceled", 0);
+	CHECK(qts_risk_working(r, "A") == -6, "qts-sim's cancel of o2 is already counted");
+	fill_id(r, 180, "A", "*-A-1", "sell", 6, 100);
+	CHECK(qts_risk_position(r, "A") == 4 && qts_risk_working(r, "A") == 0, "4 held");
+	qts_risk_free(r);
+}
+
 static void test_drawdown_resume(void)
 {
 	char err[256];
@@ -858,6 +884,7 @@ int main(void)
 	test_order_window();
 	test_repeat_and_units();
 	test_exit_is_flatten();
+	test_every_strategy_target();
 	test_drawdown_resume();
 	test_no_negative_zero();
 	return tap_done();
