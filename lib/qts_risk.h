@@ -1,7 +1,7 @@
 /* qts_risk.h — risk rules and the risk view behind qts-risk(1): one
  * registry of settings (flags and rules-file lines share its names), and an
  * engine that approves, reduces or rejects targets and orders against its
- * own view of positions and equity, and generates exit orders. */
+ * own view of positions and equity, and generates exits. */
 #ifndef QTS_RISK_H
 #define QTS_RISK_H
 
@@ -23,6 +23,8 @@ typedef struct qts_risk_config {
 	double max_sector;            /* sector gross / equity */
 	double max_drawdown;          /* 1 - equity / peak */
 	int on_drawdown;              /* QTS_RISK_ON_DD_* */
+	int64_t drawdown_cooldown;    /* ns from a breach to resuming; 0 none */
+	double drawdown_resume;       /* resume once the drawdown is back to this */
 	double daily_loss;            /* equity lost since the UTC day began */
 	double target_vol;            /* annualised volatility aimed at */
 	long vol_window;              /* returns in the volatility estimate */
@@ -82,10 +84,5 @@ double qts_risk_position(const qts_risk *r, const char *symbol);
 double qts_risk_working(const qts_risk *r, const char *symbol);
 double qts_risk_equity(const qts_risk *r);
 double qts_risk_cash(const qts_risk *r);
-
-/* The id of an exit order: `risk-RULE-SYMBOL-N`, or `risk-RULE-HASH-N`
- * (16 hex digits of the symbol's FNV-1a hash) when that is longer than
- * an id may be; id has QTS_ID_MAX bytes. */
-void qts_risk_exit_id(char *id, const char *rule, const char *symbol, unsigned long n);
 
 #endif

@@ -25,6 +25,12 @@ static void seterr(char *err, const char *fmt, ...)
 /* Quantities within this of each other are equal, as in qts-sim. */
 #define EPS 1e-9
 
+/* No negative zero in what is written: -0 and 0 print differently. */
+static double nz(double v)
+{
+	return v == 0 ? 0 : v;
+}
+
 struct sym {
 	char name[QTS_SYM_MAX];
 	double pos, avg, last; /* last is NaN until a price is seen */
@@ -75,10 +81,10 @@ struct qts_risk {
 	double cash, mv; /* mv: sum of pos * last, kept incrementally */
 	double peak, day_start;
 	int64_t day, now;
+	int64_t dd_at; /* when the drawdown breach began */
 	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
-	unsigned long seq; /* numbers generated order ids */
 	struct ord *ord;   /* ring of the last ORD_RING orders */
 	uint32_t *otab;    /* ring index + 1 by id hash, 0 empty */
 	size_t ohead, nord;
@@ -260,13 +266,6 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 	r->otab[i] = slot + 1;
 }
 
-void qts_risk_exit_id(char *id, const char *rule, const char *symbol, unsigned long n)
-{
-	char prefix[QTS_NAME_MAX + 8];
-	snprintf(prefix, sizeof prefix, "risk-%s", rule);
-	qts_order_id(id, prefix, symbol, n);
-}
-
 /* The id qts-sim gives the order it makes from a target of strategy:
  * STRATEGY-SYMBOL-N (`target` without a strategy), N counting that
  * symbol's orders, moving on past an id already used. */
@@ -358,6 +357,19 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (!isnan(c->max_sector) && !c->sectors[0]) {
 		seterr(err, "max-sector needs a sectors file");
+		qts_risk_free(r);
+		return NULL;
+	}
+	const char *dd_needs = c->drawdown_cooldown > 0 ? "drawdown-cooldown"
+			       : !isnan(c->drawdown_resume) ? "drawdown-resume" : NULL;
+	if (dd_needs && isnan(c->max_drawdown)) {
+		seterr(err, "%s needs max-drawdown", dd_needs);
+		qts_risk_free(r);
+		return NULL;
+	}
+	if (!isnan(c->drawdown_resume) && !(c->drawdown_resume < c->max_drawdown)) {
+		seterr(err, "drawdown-resume %.10g must be below max-drawdown %.10g", c->drawdown_resume,
+		       c->max_drawdown);
 		qts_risk_free(r);
 		return NULL;
 	}
@@ -453,29 +465,47 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 	s->pos = q;
 }
 
-/* An exit order at market for the position and what is working, so that
- * the symbol is flat once everything fills (as a target of 0 in qts-sim). */
+/* A target for every strategy (`*`) makes qts-sim cancel the symbol's
+ * working orders: they end here too, giving nothing back. */
+static void end_working(qts_risk *r, struct sym *s)
+{
+	if (s->nlive)
+		for (size_t i = 0; i < r->nord; i++) {
+			struct ord *o = &r->ord[i];
+			if (o->live && &r->sym[o->sym] == s)
+				o->live = 0;
+		}
+	s->nlive = 0;
+	s->wq = 0;
+}
+
+/* An exit is a target of 0 for every strategy (`*`): qts-sim cancels the
+ * symbol's working orders and sells or buys what it really holds, so an
+ * estimate here can never over-sell (a long-only strategy never ends up
+ * short through an exit).  The view ends every order of the symbol still
+ * working, as qts-sim cancels them, and takes the position to flat through
+ * the order qts-sim makes (when the view holds something). */
 static int exit_position(qts_risk *r, struct sym *s, const char *rule, const char *detail)
 {
-	double eff = s->pos + s->wq;
-	if (fabs(eff) <= EPS)
-		return 0;
+	if (fabs(s->pos + s->wq) <= EPS)
+		return 0; /* flat once what is working fills: an exit is working */
 	if (risk_event(r, s->name, rule, "flatten", "%s", detail) < 0)
 		return -1;
 	qts_event ev;
-	qts_event_init(&ev, QTS_ORDER, r->now);
+	qts_event_init(&ev, QTS_TARGET, r->now);
 	QTS_SET(ev.symbol, s->name);
-	qts_risk_exit_id(ev.order.id, rule, s->name, ++r->seq);
-	QTS_SET(ev.order.side, eff > 0 ? "sell" : "buy");
-	ev.order.qty = fabs(eff);
-	QTS_SET(ev.order.kind, "market");
-	/* Good till canceled: an exit decided after a close fills at the next
-	 * open; a day order would expire overnight. */
-	QTS_SET(ev.order.tif, "gtc");
-	QTS_SET(ev.order.strategy, "qts-risk");
+	ev.target.target = 0;
+	QTS_SET(ev.target.unit, "qty");
+	QTS_SET(ev.target.strategy, "*");
 	if (put(r, &ev) < 0)
 		return -1;
-	ord_add(r, s, ev.order.id, eff > 0 ? -1 : 1, fabs(eff), s->last);
+	end_working(r, s);
+	if (fabs(s->pos) > EPS) {
+		char id[QTS_ID_MAX];
+		sim_id(r, s, "*", id);
+		ord_add(r, s, id, s->pos > 0 ? -1 : 1, fabs(s->pos), s->last);
+	} else
+		trade(r, s, 0, s->last);
 	return 0;
 }
 
@@ -561,16 +591,43 @@ static int check_stops(qts_risk *r, struct sym *s)
 	return 0;
 }
 
+/* A drawdown breach lasts until the cool-down is over (the peak then
+ * restarts at the equity: a new high-water mark) or the drawdown is back
+ * within drawdown-resume of the peak, whichever comes first. */
+static int drawdown_resume(qts_risk *r, double eq)
+{
+	const qts_risk_config *c = &r->c;
+	double dd = 1 - eq / r->peak;
+	if (c->drawdown_cooldown > 0 && r->now - r->dd_at >= c->drawdown_cooldown) {
+		char at[40];
+		qts_time_format(r->dd_at, at);
+		r->dd_breached = 0;
+		r->peak = eq;
+		return risk_event(r, "", "max-drawdown", "resume",
+				  "cool-down over (breach at %s): peak restarts at equity %.10g", at, eq);
+	}
+	if (!isnan(c->drawdown_resume) && at_or_above(eq, r->peak * (1 - c->drawdown_resume))) {
+		r->dd_breached = 0;
+		return risk_event(r, "", "max-drawdown", "resume",
+				  "drawdown %.6g back within %.10g (equity %.10g; peak %.10g)", nz(dd),
+				  c->drawdown_resume, eq, r->peak);
+	}
+	return 0;
+}
+
 static int check_portfolio(qts_risk *r)
 {
 	const qts_risk_config *c = &r->c;
 	double eq = r->cash + r->mv;
 	if (eq > r->peak)
 		r->peak = eq;
+	if (!isnan(c->max_drawdown) && r->dd_breached && r->peak > 0 && drawdown_resume(r, eq) < 0)
+		return -1;
 	if (!isnan(c->max_drawdown) && !r->dd_breached && r->peak > 0) {
 		double dd = 1 - eq / r->peak;
 		if (dd > c->max_drawdown) {
 			r->dd_breached = 1;
+			r->dd_at = r->now;
 			if (risk_event(r, "", "max-drawdown", "breach",
 				       "drawdown %.6g beyond %.10g (equity %.10g; peak %.10g)", dd,
 				       c->max_drawdown, eq, r->peak) < 0)
@@ -788,7 +845,7 @@ static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char
 {
 	char d[QTS_TEXT_MAX];
 	int n = ev->type == QTS_ORDER ? snprintf(d, sizeof d, "order %s: ", ev->order.id)
-				      : snprintf(d, sizeof d, "target %.10g %s: ", ev->target.target, ev->target.unit);
+				      : snprintf(d, sizeof d, "target %.10g %s: ", nz(ev->target.target), ev->target.unit);
 	if (n < 0 || (size_t)n >= sizeof d)
 		n = 0;
 	va_list ap;
@@ -828,8 +885,10 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	const struct ord *seen;
 	if (order && *ev->order.id && (seen = ord_find(r, ev->order.id)))
 		return repeat(r, ev, seen);
-	/* What the position comes to once every working order fills. */
-	double px = s->last, p = s->pos + s->wq, q, sign = 0;
+	/* What the position comes to once every working order fills; a target
+	 * for every strategy cancels them in qts-sim: the position alone. */
+	int every = !order && strcmp(ev->target.strategy, "*") == 0;
+	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
 	if (order) {
 		sign = strcmp(ev->order.side, "buy") == 0 ? 1 : strcmp(ev->order.side, "sell") == 0 ? -1 : 0;
 		if (sign == 0 || !(ev->order.qty >= 0))
@@ -872,7 +931,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 			if (whole)
 				q = trunc(q);
 			if (risk_event(r, ev->symbol, "target-vol", "reduce",
-				       "target %.10g scaled to %.10g: volatility %.6g; target %.10g", want, q, rv,
+				       "target %.10g scaled to %.10g: volatility %.6g; target %.10g", nz(want), nz(q), rv,
 				       c->target_vol) < 0)
 				return -1;
 		}
@@ -889,7 +948,8 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		const char *rule = qf > q ? b.lo_rule : b.hi_rule;
 		if ((qf - p) * (q - p) <= 0 && q != p) {
 			double bound = q > p ? b.hi : b.lo;
-			return reject(r, ev, rule, "position %.10g; allowed up to %.10g", p, bound);
+			return reject(r, ev, rule, "position %.10g; allowed %s to %.10g", nz(p), q > p ? "up" : "down",
+				      nz(bound));
 		}
 		if (qf != q) {
 			if (order) {
@@ -897,7 +957,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 					       ev->order.id, ev->order.qty, fabs(qf - p)) < 0)
 					return -1;
 			} else if (risk_event(r, ev->symbol, rule, "reduce", "target %.10g reduced to %.10g",
-					      want, qf) < 0)
+					      nz(want), nz(qf)) < 0)
 				return -1;
 		}
 	}
@@ -910,7 +970,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		if (order)
 			out.order.qty = fabs(qf - p);
 		else {
-			out.target.target = qf;
+			out.target.target = nz(qf);
 			if (weight)
 				QTS_SET(out.target.unit, "qty");
 		}
@@ -921,10 +981,14 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	if (order) {
 		if (out.order.qty > 0)
 			ord_add(r, s, ev->order.id, (int)sign, out.order.qty, at);
-	} else if (fabs(qf - p) > EPS) {
-		char id[QTS_ID_MAX];
-		sim_id(r, s, ev->target.strategy, id);
-		ord_add(r, s, id, qf > p ? 1 : -1, fabs(qf - p), at);
+	} else {
+		if (every)
+			end_working(r, s);
+		if (fabs(qf - p) > EPS) {
+			char id[QTS_ID_MAX];
+			sim_id(r, s, ev->target.strategy, id);
+			ord_add(r, s, id, qf > p ? 1 : -1, fabs(qf - p), at);
+		}
 	}
 	return 0;
 }

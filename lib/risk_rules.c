@@ -21,14 +21,16 @@ static void seterr(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE };
+enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION };
 
 /* Kept sorted by name: lookup is a binary search. */
 static const qts_risk_rule_info info[] = {
 	{ "cash", "X", "starting equity of the risk view (default 100000)" },
 	{ "daily-loss", "X", "block new risk for the rest of the UTC day once equity fell X since it began" },
+	{ "drawdown-cooldown", "DURATION", "resume DURATION of stream time after a drawdown breach, from a new peak" },
+	{ "drawdown-resume", "F", "resume once the drawdown from the peak is back to F or less" },
 	{ "kill-file", "PATH", "emergency stop while PATH exists: flatten all, reject every order" },
-	{ "max-drawdown", "F", "breach when equity falls F below its peak (then --on-drawdown)" },
+	{ "max-drawdown", "F", "breach when equity falls F below its peak (then --on-drawdown, until lifted)" },
 	{ "max-gross", "X", "sum of |position value| at most X" },
 	{ "max-net", "X", "|sum of position values| at most X" },
 	{ "max-orders", "N/DURATION", "approve at most N orders and targets per DURATION of stream time" },
@@ -37,7 +39,7 @@ static const qts_risk_rule_info info[] = {
 	{ "max-position-pct", "F", "|position value| per symbol at most F of equity" },
 	{ "max-positions", "N", "at most N symbols with a position" },
 	{ "max-sector", "F", "gross value of a sector at most F of equity (needs --sectors)" },
-	{ "on-drawdown", "block|flatten", "after a drawdown breach: refuse new risk, or also flatten (default block)" },
+	{ "on-drawdown", "block|flatten", "after a drawdown breach: refuse new risk, holding positions (default), or also flatten them" },
 	{ "price-band", "F", "reject a limit or stop price more than F away from the last price" },
 	{ "sectors", "FILE", "symbol,sector lines for --max-sector" },
 	{ "stop-loss", "F", "exit a position when price moves F against its average price" },
@@ -56,6 +58,8 @@ static const struct spec {
 #define OFF(f) offsetof(qts_risk_config, f)
 	{ K_NUM, OFF(cash), DBL_MIN, 1e15 },
 	{ K_NUM, OFF(daily_loss), 0, 1e15 },
+	{ K_DURATION, OFF(drawdown_cooldown), 0, 0 },
+	{ K_NUM, OFF(drawdown_resume), 0, 1 },
 	{ K_PATH, OFF(kill_file), 0, 0 },
 	{ K_NUM, OFF(max_drawdown), 0, 1 },
 	{ K_NUM, OFF(max_gross), 0, 1e15 },
@@ -106,6 +110,7 @@ void qts_risk_config_init(qts_risk_config *c)
 	c->max_positions = -1;
 	c->max_sector = c->max_drawdown = c->daily_loss = NAN;
 	c->on_drawdown = QTS_RISK_ON_DD_BLOCK;
+	c->drawdown_resume = NAN;
 	c->target_vol = NAN;
 	c->vol_window = 20;
 	c->vol_periods = 252;
@@ -173,6 +178,15 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 			goto bad;
 		}
 		break;
+	case K_DURATION: {
+		int64_t ns;
+		if (qts_duration_parse(value, &ns) < 0 || ns <= 0) {
+			snprintf(why, sizeof why, "'%s' is not a duration above 0 (10s, 30m, 5d...)", value);
+			goto bad;
+		}
+		*(int64_t *)(void *)field = ns;
+		break;
+	}
 	case K_RATE:
 		if (parse_rate(value, &c->max_orders, &c->order_window, why) < 0)
 			goto bad;

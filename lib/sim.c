@@ -404,6 +404,18 @@ static int on_cancel(qts_sim *s, const qts_event *ev)
 	return 0;
 }
 
+static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why);
+
+/* A target for strategy `*` sets the whole position of the symbol: the
+ * targets of every strategy are forgotten and its working orders
+ * canceled, so the order made from it is the difference from the position
+ * alone.  A risk exit (`*` 0) so flattens what is really held. */
+static int every_strategy(qts_sim *s, sym *y, int64_t ts)
+{
+	y->ntgt = 0;
+	return cancel_all(s, y, ts, "replaced by a target for every strategy");
+}
+
 static int on_target(qts_sim *s, const qts_event *ev)
 {
 	sym *y = sym_get(s, ev->symbol);
@@ -432,6 +444,8 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	}
 	if (!s->o.fractional)
 		q = trunc(q + (q > 0 ? EPS : -EPS));
+	if (strcmp(o.strategy, "*") == 0 && every_strategy(s, y, ev->ts) < 0)
+		return -1;
 
 	size_t i;
 	for (i = 0; i < y->ntgt; i++)

@@ -132,7 +132,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 1000; allowed up to 1000" ]
 	run -0 qts-risk --max-drawdown 0.1 --on-drawdown flatten < <(input)
 	[ "${lines[5]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,flatten,drawdown breach" ]
-	[ "${lines[6]}" = "order,2024-01-02T14:33:00Z,A,risk-max-drawdown-A-1,sell,1000,market,,,gtc,qts-risk" ]
+	[ "${lines[6]}" = "target,2024-01-02T14:33:00Z,A,0,qty,*" ]
 	[ "${lines[7]}" = "risk,2024-01-02T14:33:00Z,A,max-drawdown,reject,target 1100 qty: position 0; allowed up to 0" ]
 }
 
@@ -165,9 +165,10 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	run -0 qts-risk --stop-loss 0.05 < <(prices; target A 10; bar $T2 A 96; bar $T3 A 95)
 	[ "${#lines[@]}" -eq 7 ]
 	[ "${lines[5]}" = "risk,$E3,A,stop-loss,flatten,price 95 vs average 100: loss beyond 0.05" ]
-	[ "${lines[6]}" = "order,$E3,A,risk-stop-loss-A-1,sell,10,market,,,gtc,qts-risk" ]
+	[ "${lines[6]}" = "target,$E3,A,0,qty,*" ]
 	run -0 qts-risk --take-profit 0.1 < <(prices; target A -10; bar $T2 A 91; bar $T3 A 90)
-	[ "${lines[6]}" = "order,$E3,A,risk-take-profit-A-1,buy,10,market,,,gtc,qts-risk" ]
+	[ "${lines[5]}" = "risk,$E3,A,take-profit,flatten,price 90 vs average 100: gain beyond 0.1" ]
+	[ "${lines[6]}" = "target,$E3,A,0,qty,*" ]
 	run -0 qts-risk --trailing-stop 0.1 < <(prices; target A 10; bar $T2 A 130; bar $T3 A 117)
 	[ "${lines[5]}" = "risk,$E3,A,trailing-stop,flatten,price 117 vs best 130: retreat beyond 0.1" ]
 }
@@ -294,7 +295,7 @@ stop_live() {
 	{ prices; target A 10; target B -20; } >&7
 	wait_for "^target,.*,B,-20" "$d/out"
 	touch "$d/kill"
-	wait_for "risk-kill-B" "$d/out"
+	wait_for "^target,.*,B,0,qty,\*" "$d/out"
 	order A o1 buy 1 >&7
 	wait_for "kill,reject" "$d/out"
 	rm "$d/kill"
@@ -305,8 +306,9 @@ stop_live() {
 	run cat "$d/out"
 	[ "${lines[4]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
 	[ "${lines[5]}" = "risk,$T1,A,kill,flatten,emergency stop" ]
-	[ "${lines[6]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,gtc,qts-risk" ]
-	[ "${lines[8]}" = "order,$T1,B,risk-kill-B-2,buy,20,market,,,gtc,qts-risk" ]
+	[ "${lines[6]}" = "target,$T1,A,0,qty,*" ]
+	[ "${lines[7]}" = "risk,$T1,B,kill,flatten,emergency stop" ]
+	[ "${lines[8]}" = "target,$T1,B,0,qty,*" ]
 	[ "${lines[9]}" = "risk,$T1,A,kill,reject,order o1: emergency stop" ]
 	[ "${lines[10]}" = "risk,$T1,,kill,resume,emergency stop lifted: kill file removed" ]
 	[ "${lines[11]}" = "order,$T1,A,o2,buy,1,market,,,day,s" ]
@@ -320,7 +322,7 @@ stop_live() {
 	{ prices; target A 10; } >&7
 	wait_for "^target,.*,A,10" "$d/out"
 	kill -USR1 $pid
-	wait_for "risk-kill-A-1" "$d/out"
+	wait_for "^target,.*,A,0,qty,\*" "$d/out"
 	order A o1 buy 1 >&7
 	wait_for "kill,reject" "$d/out"
 	kill -USR2 $pid
@@ -330,7 +332,7 @@ stop_live() {
 	stop_live
 	run cat "$d/out"
 	[ "${lines[3]}" = "risk,$T1,,kill,breach,emergency stop: SIGUSR1" ]
-	[ "${lines[5]}" = "order,$T1,A,risk-kill-A-1,sell,10,market,,,gtc,qts-risk" ]
+	[ "${lines[5]}" = "target,$T1,A,0,qty,*" ]
 	[ "${lines[7]}" = "risk,$T1,,kill,resume,emergency stop lifted: SIGUSR2" ]
 	run cat "$d/err"
 	[ "${lines[0]}" = "qts-risk: emergency stop: SIGUSR1: flattening, rejecting every order" ]
@@ -367,8 +369,8 @@ stop_live() {
 	[ "${#lines[@]}" -eq 6 ]
 }
 
-@test "exit ids stay whole for the longest symbols" {
+@test "exits for the longest symbols" {
 	s=ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 	run -0 qts-risk --stop-loss 0.05 < <(bar 2024-01-02T14:30:00Z $s 100; target $s 10; bar 2024-01-02T14:31:00Z $s 90)
-	[ "${lines[4]}" = "order,2024-01-02T14:32:00Z,$s,risk-stop-loss-$s-1,sell,10,market,,,gtc,qts-risk" ]
+	[ "${lines[4]}" = "target,2024-01-02T14:32:00Z,$s,0,qty,*" ]
 }

@@ -34,8 +34,8 @@ net_filled() { awk -F, -v s="$1" '$1 == "fill" && $3 == s { n += ($5 == "buy" ? 
 	qts-fetch synth:AAA,BBB --count 120 | qts-strategy buy-hold weight=0.4 |
 		qts-risk --max-drawdown 0.03 --on-drawdown flatten | qts-sim >"$BATS_TEST_TMPDIR/out"
 	grep -q '^risk,[^,]*,,max-drawdown,breach,' "$BATS_TEST_TMPDIR/out"
-	grep -q '^fill,[^,]*,AAA,risk-max-drawdown-AAA-1,sell,' "$BATS_TEST_TMPDIR/out"
-	grep -q '^fill,[^,]*,BBB,risk-max-drawdown-BBB-2,sell,' "$BATS_TEST_TMPDIR/out"
+	grep -q '^fill,[^,]*,AAA,\*-AAA-[0-9]*,sell,' "$BATS_TEST_TMPDIR/out"
+	grep -q '^fill,[^,]*,BBB,\*-BBB-[0-9]*,sell,' "$BATS_TEST_TMPDIR/out"
 	[ "$(last_qty AAA "$BATS_TEST_TMPDIR/out")" = 0 ]
 	[ "$(last_qty BBB "$BATS_TEST_TMPDIR/out")" = 0 ]
 }
@@ -43,12 +43,13 @@ net_filled() { awk -F, -v s="$1" '$1 == "fill" && $3 == s { n += ($5 == "buy" ? 
 @test "pipeline: --stop-loss exits fill at the next bar's open in qts-sim" {
 	qts-fetch synth:AAA,BBB --count 150 | qts-strategy sma-cross fast=3 slow=8 size=500 |
 		qts-risk --stop-loss 0.01 | qts-sim --cash 200000 >"$BATS_TEST_TMPDIR/out"
-	# Each exit order: the next bar of its symbol gives the time and the
-	# price (its open: no slippage by default) of its fill.
+	# Each exit: the order qts-sim makes from it (strategy `*`); the next
+	# bar of its symbol gives the time and the price (its open: no
+	# slippage by default) of its fill.
 	run awk -F, '
-		$1 == "order" && $4 ~ /^risk-stop-loss-/ { want[$3] = $4; exits++ }
+		$1 == "update" && $4 ~ /^\*-/ && $5 == "new" { want[$3] = $4; exits++ }
 		$1 == "bar" && ($3 in want) && !($3 in at) { at[$3] = $2; open[$3] = $5 }
-		$1 == "fill" && $4 ~ /^risk-stop-loss-/ {
+		$1 == "fill" && $4 ~ /^\*-/ {
 			if ($4 != want[$3] || $2 != at[$3] || $7 != open[$3] || $6 != 500) { print "bad: " $0; exit 1 }
 			delete want[$3]; delete at[$3]; fills++
 		}
@@ -72,7 +73,7 @@ net_filled() { awk -F, -v s="$1" '$1 == "fill" && $3 == s { n += ($5 == "buy" ? 
 	for _ in $(seq 50); do grep -q '^position,.*,AAA,100,' "$d/out" && break; sleep 0.1; done
 	grep -q '^position,.*,AAA,100,' "$d/out"
 	touch "$d/kill"
-	for _ in $(seq 50); do grep -q '^order,.*,risk-kill-AAA-1,' "$d/out" && break; sleep 0.1; done
+	for _ in $(seq 50); do grep -q '^target,.*,AAA,0,qty,\*' "$d/out" && break; sleep 0.1; done
 	tail -n +21 "$d/strat" >&7
 	exec 7>&-
 	for _ in $(seq 50); do kill -0 $sim 2>/dev/null || break; sleep 0.1; done
@@ -80,7 +81,7 @@ net_filled() { awk -F, -v s="$1" '$1 == "fill" && $3 == s { n += ($5 == "buy" ? 
 	wait $risk
 	wait $sim
 	grep -q '^risk,[^,]*,,kill,breach,emergency stop: kill file$' "$d/out"
-	grep -q '^fill,[^,]*,AAA,risk-kill-AAA-1,sell,100,' "$d/out"
+	grep -q '^fill,[^,]*,AAA,\*-AAA-[0-9]*,sell,100,' "$d/out"
 	[ "$(last_qty AAA "$d/out")" = 0 ]
 }
 

@@ -137,6 +137,15 @@ static int find_type(qts_type t)
 	return -1;
 }
 
+/* out[i] is an exit: a target of 0 units for every strategy of sym,
+ * which qts-sim resolves against what it really holds. */
+static int is_flatten(int i, const char *sym)
+{
+	return i >= 0 && i < nout && out[i].type == QTS_TARGET && strcmp(out[i].symbol, sym) == 0 &&
+	       out[i].target.target == 0 && !signbit(out[i].target.target) &&
+	       strcmp(out[i].target.unit, "qty") == 0 && strcmp(out[i].target.strategy, "*") == 0;
+}
+
 static void test_registry(void)
 {
 	size_t n;
@@ -391,13 +400,9 @@ static void test_drawdown(void)
 	bar(r, 0, "A", 100);
 	target(r, 60, "A", 1000, "qty");
 	bar(r, 120, "A", 85);
-	int o = find_type(QTS_ORDER);
-	CHECK(find_risk("max-drawdown", "flatten") == 2 && o == 3, "flatten: risk event then exit order");
-	CHECK(o == 3 && strcmp(out[o].order.side, "sell") == 0 && out[o].order.qty == 1000 &&
-		      strcmp(out[o].order.kind, "market") == 0 && strcmp(out[o].order.tif, "gtc") == 0 &&
-		      strcmp(out[o].order.strategy, "qts-risk") == 0,
-	      "exit order sells the position at market");
-	CHECK_STR(out[o].order.id, "risk-max-drawdown-A-1", "deterministic exit id");
+	int o = find_type(QTS_TARGET);
+	CHECK(find_risk("max-drawdown", "flatten") == 2 && o == 3, "flatten: risk event then exit target");
+	CHECK(nout == 4 && is_flatten(o, "A"), "the exit is a target of 0 for every strategy, no quantity");
 	CHECK(qts_risk_position(r, "A") == 0, "view flat after the exit");
 	qts_risk_free(r);
 }
@@ -454,15 +459,13 @@ static void test_stops(void)
 	bar(r, 120, "A", 96);
 	CHECK(nout == 1, "4% down: no stop");
 	bar(r, 180, "A", 95);
-	int o = find_type(QTS_ORDER);
-	CHECK(find_risk("stop-loss", "flatten") == 1 && o == 2 && out[o].order.qty == 10 &&
-		      strcmp(out[o].order.side, "sell") == 0,
-	      "5% down: stop-loss sells");
-	CHECK_STR(out[o].order.id, "risk-stop-loss-A-1", "stop-loss id");
+	int o = find_type(QTS_TARGET);
+	CHECK(find_risk("stop-loss", "flatten") == 1 && o == 2 && nout == 3 && is_flatten(o, "A"),
+	      "5% down: stop-loss flattens");
+	CHECK(qts_risk_position(r, "A") == 0, "the view takes the exit as filled");
 	target(r, 240, "A", -10, "qty");
 	bar(r, 300, "A", 99.75);
-	CHECK(find_risk("stop-loss", "flatten") == 1 && strcmp(out[2].order.side, "buy") == 0,
-	      "short stopped out 5% up with a buy");
+	CHECK(find_risk("stop-loss", "flatten") == 1 && is_flatten(2, "A"), "short stopped out 5% up");
 	qts_risk_free(r);
 
 	r = make((const char *[]){ "take-profit", "0.1", NULL });
@@ -518,9 +521,8 @@ static void test_halt_and_fills(void)
 	nout = 0;
 	CHECK(qts_risk_halt(r, "kill file", collect, NULL) == 0 && qts_risk_halted(r), "halt");
 	CHECK(nout == 5 && find_risk("kill", "breach") == 0, "halt: breach, then per position flatten + order");
-	CHECK(out[2].type == QTS_ORDER && strcmp(out[2].order.side, "sell") == 0 && out[4].type == QTS_ORDER &&
-		      strcmp(out[4].order.side, "buy") == 0 && out[4].order.qty == 20,
-	      "flatten orders for A and B");
+	CHECK(is_flatten(2, "A") && is_flatten(4, "B"), "flatten targets for A and B");
+	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_position(r, "B") == 0, "view flat");
 	nout = 0;
 	CHECK(qts_risk_halt(r, "again", collect, NULL) == 0 && nout == 0, "halt twice: nothing more");
 	order(r, 120, "A", "sell", 1, NAN);
@@ -624,15 +626,17 @@ static void test_working(void)
 	order(r, 0, "A", "buy", 10, NAN);
 	fill_id(r, 60, "A", "o1", "buy", 10, 100);
 	bar(r, 60, "A", 90);
-	int o = find_type(QTS_ORDER);
-	CHECK(o >= 0 && out[o].order.qty == 10 && qts_risk_working(r, "A") == -10, "stop exit works");
+	int o = find_type(QTS_TARGET);
+	CHECK(is_flatten(o, "A") && qts_risk_working(r, "A") == -10, "the order qts-sim makes for the exit works");
 	bar(r, 120, "A", 89);
 	CHECK(nout == 1, "no second exit while it works");
-	update(r, 180, "A", "risk-stop-loss-A-1", "expired", 0);
+	/* qts-sim names it after strategy `*`: the symbol's first order made
+	 * from a target */
+	update(r, 180, "A", "*-A-1", "rejected", 0);
 	bar(r, 180, "A", 88);
-	CHECK(find_risk("stop-loss", "flatten") == 1 && strcmp(out[2].order.id, "risk-stop-loss-A-2") == 0,
-	      "the exit expired: a new one");
-	fill_id(r, 240, "A", "risk-stop-loss-A-2", "sell", 10, 88);
+	CHECK(find_risk("stop-loss", "flatten") == 1 && is_flatten(2, "A") && qts_risk_working(r, "A") == -10,
+	      "the exit rejected: a new one");
+	fill_id(r, 240, "A", "*-A-2", "sell", 10, 88);
 	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 0, "flat");
 	qts_risk_free(r);
 }
@@ -687,23 +691,177 @@ static void test_repeat_and_units(void)
 	qts_risk_free(r);
 }
 
-static void test_exit_id(void)
+/* An exit carries no quantity: whatever the view holds or has working,
+ * it is a target of 0 for every strategy, which qts-sim resolves against
+ * its real position after canceling the symbol's working orders. */
+static void test_exit_is_flatten(void)
 {
-	char a[QTS_ID_MAX], b[QTS_ID_MAX], c[QTS_ID_MAX];
-	qts_risk_exit_id(a, "stop-loss", "A", 1);
-	CHECK_STR(a, "risk-stop-loss-A-1", "short ids in full");
-	const char *s1 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234", *s2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ01235";
-	qts_risk_exit_id(a, "trailing-stop", s1, 18446744073709551615UL);
-	qts_risk_exit_id(b, "trailing-stop", s2, 18446744073709551615UL);
-	qts_risk_exit_id(c, "trailing-stop", s1, 18446744073709551615UL);
-	CHECK(strlen(a) < QTS_ID_MAX && strlen(b) < QTS_ID_MAX, "within the id limit");
-	CHECK(strcmp(a, b) != 0, "symbols sharing a prefix: distinct ids");
-	CHECK_STR(a, c, "deterministic");
-	CHECK(strncmp(a, "risk-trailing-stop-", 19) == 0 && strlen(a) == 19 + 16 + 1 + 20 &&
-		      strcmp(a + 35, "-18446744073709551615") == 0,
-	      "risk-RULE-HASH-N with N whole");
-	qts_risk_exit_id(a, "trailing-stop", s1, 12);
-	CHECK(strstr(a, s1) != NULL, "the symbol in full while it fits");
+	/* Approvals taken as filled: 10 bought, 5 more on a limit order the
+	 * view also takes as filled; qts-sim may hold anything else. */
+	qts_risk *r = make((const char *[]){ "stop-loss", "0.05", NULL });
+	bar(r, -60, "A", 100);
+	order(r, 0, "A", "buy", 10, NAN);
+	order(r, 0, "A", "buy", 5, 99);
+	CHECK(qts_risk_position(r, "A") == 15, "view: 15");
+	bar(r, 60, "A", 94);
+	CHECK(nout == 3 && find_risk("stop-loss", "flatten") == 1 && is_flatten(2, "A"),
+	      "exit: no quantity guessed from the view");
+	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 0, "view flat, nothing working");
+	update(r, 120, "A", "o2", "canceled", 0);
+	CHECK(qts_risk_position(r, "A") == 0, "qts-sim's cancel of o2 gives nothing back: the exit took it");
+	qts_risk_free(r);
+
+	/* Fills fed back: 10 held, a limit buy of 5 working. */
+	r = make((const char *[]){ "trailing-stop", "0.1", NULL });
+	bar(r, -60, "A", 100);
+	order(r, 0, "A", "buy", 10, NAN);
+	fill_id(r, 60, "A", "o1", "buy", 10, 100);
+	order(r, 60, "A", "buy", 5, 95);
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == 5, "10 held, 5 working");
+	bar(r, 60, "A", 89);
+	CHECK(find_risk("trailing-stop", "flatten") == 1 && is_flatten(2, "A"), "trailing stop flattens");
+	CHECK(qts_risk_working(r, "A") == -10, "o2 canceled by qts-sim; its order sells the 10 held");
+	bar(r, 120, "A", 85);
+	CHECK(nout == 1, "no second exit while it works");
+	update(r, 120, "A", "o2", "canceled", 0);
+	fill_id(r, 180, "A", "*-A-1", "sell", 10, 86);
+	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 0, "flat");
+	qts_risk_free(r);
+
+	/* Nothing held but an entry working: the exit cancels it. */
+	r = make((const char *[]){ "max-drawdown", "0.1", "on-drawdown", "flatten", NULL });
+	bar(r, -60, "A", 100);
+	bar(r, -60, "B", 100);
+	target(r, 0, "A", 900, "qty");
+	fill_id(r, 60, "A", "t-A-1", "buy", 900, 100);
+	order(r, 60, "B", "buy", 50, 90);
+	bar(r, 60, "A", 88);
+	CHECK(find_risk("max-drawdown", "breach") == 1 && is_flatten(3, "A") && is_flatten(5, "B") && nout == 6,
+	      "drawdown flatten: A held, B only working");
+	CHECK(qts_risk_working(r, "A") == -900 && qts_risk_working(r, "B") == 0, "B's entry canceled");
+	qts_risk_free(r);
+}
+
+/* A target for `*` from upstream (another qts-risk, a strategy) is read
+ * as qts-sim reads it: the whole position, the working orders canceled. */
+static void test_every_strategy_target(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position", "100", NULL });
+	bar(r, -60, "A", 100);
+	order(r, 0, "A", "buy", 10, NAN);
+	fill_id(r, 60, "A", "o1", "buy", 10, 100);
+	order(r, 60, "A", "buy", 50, 95);
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == 50, "10 held, 50 working");
+	qts_event ev;
+	qts_event_init(&ev, QTS_TARGET, T(120));
+	QTS_SET(ev.symbol, "A");
+	ev.target.target = 4;
+	QTS_SET(ev.target.unit, "qty");
+	QTS_SET(ev.target.strategy, "*");
+	feed(r, &ev);
+	CHECK(nout == 1 && passed_same, "toward flat from the 10 held: approved");
+	CHECK(qts_risk_working(r, "A") == -6, "o2 canceled; qts-sim sells 6");
+	update(r, 120, "A", "o2", "canceled", 0);
+	CHECK(qts_risk_working(r, "A") == -6, "qts-sim's cancel of o2 is already counted");
+	fill_id(r, 180, "A", "*-A-1", "sell", 6, 100);
+	CHECK(qts_risk_position(r, "A") == 4 && qts_risk_working(r, "A") == 0, "4 held");
+	qts_risk_free(r);
+}
+
+static void test_drawdown_resume(void)
+{
+	char err[256];
+	qts_risk_config c;
+	qts_risk_config_init(&c);
+	CHECK(qts_risk_config_set(&c, "drawdown-cooldown", "30d", err) == 0 &&
+		      c.drawdown_cooldown == 30 * QTS_NS_PER_DAY,
+	      "set drawdown-cooldown");
+	CHECK(qts_risk_config_set(&c, "drawdown-cooldown", "0", err) < 0, "cool-down of 0");
+	CHECK_STR(err, "drawdown-cooldown: '0' is not a duration above 0 (10s, 30m, 5d...)", "cool-down message");
+	CHECK(qts_risk_config_set(&c, "drawdown-cooldown", "month", err) < 0, "cool-down not a duration");
+	CHECK(qts_risk_new(&c, err) == NULL, "cool-down without max-drawdown");
+	CHECK_STR(err, "drawdown-cooldown needs max-drawdown", "needs max-drawdown");
+	qts_risk_config_init(&c);
+	CHECK(qts_risk_config_set(&c, "drawdown-resume", "0.2", err) == 0 && c.drawdown_resume == 0.2,
+	      "set drawdown-resume");
+	CHECK(qts_risk_new(&c, err) == NULL, "drawdown-resume without max-drawdown");
+	CHECK_STR(err, "drawdown-resume needs max-drawdown", "needs max-drawdown too");
+	qts_risk_config_set(&c, "max-drawdown", "0.2", err);
+	CHECK(qts_risk_new(&c, err) == NULL, "resume not below the limit");
+	CHECK_STR(err, "drawdown-resume 0.2 must be below max-drawdown 0.2", "below message");
+
+	/* Cool-down: the breach is known at T(180) (the bar of 120 ends
+	 * then); an hour later the next price resumes, from a new peak. */
+	qts_risk *r = make((const char *[]){ "max-drawdown", "0.1", "drawdown-cooldown", "1h", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 85);
+	CHECK(find_risk("max-drawdown", "breach") == 1, "breach");
+	bar(r, 3660, "A", 85);
+	CHECK(nout == 1, "59 minutes on: still breached");
+	target(r, 3720, "A", 1200, "qty");
+	CHECK(find_risk("max-drawdown", "reject") == 0, "more risk rejected");
+	bar(r, 3720, "A", 85);
+	CHECK(nout == 2 && find_risk("max-drawdown", "resume") == 1, "an hour after the breach: resume");
+	CHECK_STR(out[1].risk.detail, "cool-down over (breach at 2024-01-02T14:33:00Z): peak restarts at equity 85000",
+		  "cool-down detail");
+	target(r, 3780, "A", 1200, "qty");
+	CHECK(nout == 1 && passed_same, "approved again");
+	/* 1200 at 85: cash -17000; at 76 equity 74200, 12.7% below the new
+	 * peak of 85000 */
+	bar(r, 3840, "A", 76);
+	CHECK(find_risk("max-drawdown", "breach") == 1, "a new breach from the new peak");
+	CHECK_STR(out[1].risk.detail, "drawdown 0.127059 beyond 0.1 (equity 74200; peak 85000)", "new breach detail");
+	qts_risk_free(r);
+
+	/* Recovery: resume once the drawdown is back to 5% of the old peak. */
+	r = make((const char *[]){ "max-drawdown", "0.1", "drawdown-resume", "0.05", NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 85);
+	CHECK(find_risk("max-drawdown", "breach") == 1, "breach");
+	bar(r, 180, "A", 94);
+	CHECK(nout == 1, "6% down: still breached");
+	bar(r, 240, "A", 95);
+	CHECK(find_risk("max-drawdown", "resume") == 1, "5% down: resume");
+	CHECK_STR(out[1].risk.detail, "drawdown 0.05 back within 0.05 (equity 95000; peak 100000)", "resume detail");
+	target(r, 300, "A", 1100, "qty");
+	CHECK(nout == 1 && passed_same, "approved again");
+	qts_risk_free(r);
+
+	/* Flatten, then a cool-down: flat and blocked until it is over. */
+	r = make((const char *[]){ "max-drawdown", "0.1", "on-drawdown", "flatten", "drawdown-cooldown", "1d",
+				   NULL });
+	bar(r, 0, "A", 100);
+	target(r, 60, "A", 1000, "qty");
+	bar(r, 120, "A", 85);
+	CHECK(find_risk("max-drawdown", "flatten") == 2 && is_flatten(3, "A"), "breach flattens");
+	target(r, 180, "A", 10, "qty");
+	CHECK(find_risk("max-drawdown", "reject") == 0, "flat and blocked");
+	CHECK_STR(out[0].risk.detail, "target 10 qty: position 0; allowed up to 0", "blocked detail");
+	bar(r, 86400 + 120, "A", 90);
+	CHECK(find_risk("max-drawdown", "resume") == 1, "a day later: resume");
+	target(r, 86400 + 180, "A", 10, "qty");
+	CHECK(nout == 1 && passed_same, "approved again");
+	qts_risk_free(r);
+}
+
+/* Bounds of zero print as 0, never -0. */
+static void test_no_negative_zero(void)
+{
+	qts_risk *r = make((const char *[]){ "max-position", "0", NULL });
+	bar(r, -60, "A", 10);
+	target(r, 0, "A", -5, "qty");
+	CHECK(find_risk("max-position", "reject") == 0, "short rejected");
+	CHECK_STR(out[0].risk.detail, "target -5 qty: position 0; allowed down to 0", "down to 0, not up to -0");
+	qts_risk_free(r);
+
+	r = make((const char *[]){ "max-position-pct", "0", NULL });
+	bar(r, -60, "A", 10);
+	target(r, 0, "A", -0.5, "weight");
+	CHECK(find_risk("max-position-pct", "reject") == 0, "short weight rejected");
+	CHECK_STR(out[0].risk.detail, "target -0.5 weight: position 0; allowed down to 0", "weight: no -0");
+	qts_risk_free(r);
 }
 
 int main(void)
@@ -725,6 +883,9 @@ int main(void)
 	test_working();
 	test_order_window();
 	test_repeat_and_units();
-	test_exit_id();
+	test_exit_is_flatten();
+	test_every_strategy_target();
+	test_drawdown_resume();
+	test_no_negative_zero();
 	return tap_done();
 }

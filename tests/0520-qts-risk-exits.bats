@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# qts-risk's exits and drawdown breaches: an exit is a target of 0 for
+# every strategy, which qts-sim resolves against what it really holds (so a
+# long-only strategy never ends up short through a risk rule); a drawdown
+# breach lifted by a cool-down or a recovery; messages without -0.
+
+load helper
+
+bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; }
+
+# Positions qts-sim reported short, one line each.
+shorts() { awk -F, '$1 == "position" && $4 < 0' "$1"; }
+
+sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
+	local f=$1
+	shift
+	qts-fetch "$DATA/$f" | qts-strategy sma-cross fast=10 slow=30 weight=0.5 |
+		qts-risk "$@" | qts-sim >"$BATS_TEST_TMPDIR/out"
+}
+
+@test "a long-only sma-cross with --stop-loss never ends up short (ORCL, YHOO)" {
+	[ -f "$DATA/orcl-1995-2014.txt" ] || skip "shared data not present"
+	for f in orcl-1995-2014.txt yhoo-1996-2014.txt; do
+		sma_cross $f --stop-loss 0.05
+		n=$(grep -c '^risk,[^,]*,[^,]*,stop-loss,flatten,' "$BATS_TEST_TMPDIR/out")
+		[ "$n" -ge 10 ]
+		# every exit is a target, no quantity guessed upstream
+		[ "$(grep -c '^target,[^,]*,[^,]*,0,qty,\*$' "$BATS_TEST_TMPDIR/out")" = "$n" ]
+		[ -z "$(shorts "$BATS_TEST_TMPDIR/out")" ]
+	done
+}
+
+@test "--take-profit, --trailing-stop and a drawdown flatten never turn a long short" {
+	[ -f "$DATA/orcl-1995-2014.txt" ] || skip "shared data not present"
+	for f in orcl-1995-2014.txt yhoo-1996-2014.txt; do
+		sma_cross $f --take-profit 0.1 --trailing-stop 0.08 --max-drawdown 0.2 --on-drawdown flatten \
+			--drawdown-cooldown 30d
+		grep -q ',take-profit,flatten,' "$BATS_TEST_TMPDIR/out"
+		grep -q ',trailing-stop,flatten,' "$BATS_TEST_TMPDIR/out"
+		grep -q ',max-drawdown,flatten,' "$BATS_TEST_TMPDIR/out"
+		[ -z "$(shorts "$BATS_TEST_TMPDIR/out")" ]
+	done
+}
+
+@test "qts-sim: a target for strategy * cancels working orders and sets the whole position" {
+	T=2024-01-02T14
+	run -0 qts-sim < <(bar $T:30:00Z A 100
+		printf 'target,%s:31:00Z,A,10,qty,s1\ntarget,%s:31:00Z,A,5,qty,s2\n' $T $T
+		bar $T:31:00Z A 100
+		printf 'order,%s:32:00Z,A,lim,buy,7,limit,90,,gtc,s1\n' $T
+		printf 'target,%s:32:00Z,A,0,qty,*\n' $T
+		printf 'bar,%s:32:00Z,A,1m,100,100,85,95,1000\n' $T
+		printf 'target,%s:33:00Z,A,3,qty,s1\n' $T
+		bar $T:33:00Z A 95)
+	# the limit order is canceled before the exit is ordered: only the 15 held are sold
+	grep -qx "update,$T:32:00Z,A,lim,canceled,0,,replaced by a target for every strategy" <<<"$output"
+	grep -qx "update,$T:32:00Z,A,\*-A-3,new,0,,target 0: sell 15 market" <<<"$output"
+	grep -qx "fill,$T:32:00Z,A,\*-A-3,sell,15,100,0,0" <<<"$output"
+	! grep -q '^fill,.*,lim,' <<<"$output"
+	# s2's target of 5 is forgotten: s1's 3 is the whole position
+	grep -qx "update,$T:33:00Z,A,s1-A-4,new,0,,target 3: buy 3 market" <<<"$output"
+	[ "$(awk -F, '$1 == "position" { q = $4 } END { print q }' <<<"$output")" = 3 ]
+}
+
+@test "qts-sim: a target for * during a partial fill sells what was filled, no more" {
+	T=2024-01-02T14
+	run -0 qts-sim --max-participation 0.1 < <(bar $T:30:00Z A 100
+		printf 'target,%s:31:00Z,A,300,qty,s\n' $T
+		bar $T:31:00Z A 100
+		printf 'target,%s:32:00Z,A,0,qty,*\n' $T
+		bar $T:32:00Z A 100
+		bar $T:33:00Z A 100)
+	# 10% of 1000 a bar: 100 of 300 bought when the exit comes
+	grep -qx "update,$T:32:00Z,A,s-A-1,canceled,100,100,replaced by a target for every strategy" <<<"$output"
+	grep -qx "fill,$T:32:00Z,A,\*-A-2,sell,100,100,0,0" <<<"$output"
+	[ "$(grep -c '^fill,' <<<"$output")" = 2 ]
+	[ "$(awk -F, '$1 == "position" { q = $4 } END { print q }' <<<"$output")" = 0 ]
+}
+
+@test "an exit on the bar the strategy leaves: flat, never short in between" {
+	T=2024-01-02T14
+	run -0 qts-sim < <(bar $T:30:00Z A 100
+		printf 'target,%s:31:00Z,A,10,qty,s\n' $T
+		bar $T:31:00Z A 100
+		printf 'target,%s:32:00Z,A,0,qty,*\ntarget,%s:32:00Z,A,0,qty,s\n' $T $T
+		bar $T:32:00Z A 90)
+	[ "$(grep -c '^fill,' <<<"$output")" = 2 ]
+	grep -qx "fill,$T:32:00Z,A,\*-A-2,sell,10,90,0,0" <<<"$output"
+	[ -z "$(shorts <(printf '%s\n' "$output"))" ]
+}
+
+@test "--drawdown-cooldown lifts a breach and restarts the peak" {
+	run -0 qts-risk --max-drawdown 0.1 --drawdown-cooldown 1h < <(
+		bar 2024-01-02T14:30:00Z A 100
+		printf 'target,2024-01-02T14:31:00Z,A,1000,qty,s\n'
+		bar 2024-01-02T14:32:00Z A 85
+		printf 'target,2024-01-02T14:34:00Z,A,1200,qty,s\n'
+		bar 2024-01-02T15:32:00Z A 85
+		printf 'target,2024-01-02T15:34:00Z,A,1200,qty,s\n')
+	[ "${lines[3]}" = "risk,2024-01-02T14:33:00Z,,max-drawdown,breach,drawdown 0.15 beyond 0.1 (equity 85000; peak 100000)" ]
+	[ "${lines[4]}" = "risk,2024-01-02T14:34:00Z,A,max-drawdown,reject,target 1200 qty: position 1000; allowed up to 1000" ]
+	[ "${lines[6]}" = "risk,2024-01-02T15:33:00Z,,max-drawdown,resume,cool-down over (breach at 2024-01-02T14:33:00Z): peak restarts at equity 85000" ]
+	[ "${lines[7]}" = "target,2024-01-02T15:34:00Z,A,1200,qty,s" ]
+}
+
+@test "--drawdown-resume lifts a breach once the equity recovers" {
+	run -0 qts-risk --max-drawdown 0.1 --drawdown-resume 0.05 < <(
+		bar 2024-01-02T14:30:00Z A 100
+		printf 'target,2024-01-02T14:31:00Z,A,1000,qty,s\n'
+		bar 2024-01-02T14:32:00Z A 85
+		bar 2024-01-02T14:33:00Z A 94
+		bar 2024-01-02T14:34:00Z A 95)
+	[ "${lines[3]}" = "risk,2024-01-02T14:33:00Z,,max-drawdown,breach,drawdown 0.15 beyond 0.1 (equity 85000; peak 100000)" ]
+	[ "${lines[4]}" = "bar,2024-01-02T14:33:00Z,A,1m,94,94,94,94,1000" ]
+	[ "${lines[6]}" = "risk,2024-01-02T14:35:00Z,,max-drawdown,resume,drawdown 0.05 back within 0.05 (equity 95000; peak 100000)" ]
+}
+
+@test "drawdown resume options: rules file, and the errors" {
+	printf 'max-drawdown 0.2\ndrawdown-cooldown 30d\ndrawdown-resume 0.1\n' >"$BATS_TEST_TMPDIR/rules"
+	run -0 qts-risk --rules "$BATS_TEST_TMPDIR/rules" </dev/null
+	run -2 --separate-stderr qts-risk --drawdown-cooldown 1d </dev/null
+	[ "$stderr" = "qts-risk: drawdown-cooldown needs max-drawdown" ]
+	run -2 --separate-stderr qts-risk --drawdown-resume 0.1 </dev/null
+	[ "$stderr" = "qts-risk: drawdown-resume needs max-drawdown" ]
+	run -2 --separate-stderr qts-risk --max-drawdown 0.3 --drawdown-resume 0.3 </dev/null
+	[ "$stderr" = "qts-risk: drawdown-resume 0.3 must be below max-drawdown 0.3" ]
+	run -2 --separate-stderr qts-risk --max-drawdown 0.3 --drawdown-cooldown 0 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --drawdown-cooldown: '0' is not a duration above 0 (10s, 30m, 5d...)" ]
+	run -2 --separate-stderr qts-risk --max-drawdown 0.3 --drawdown-resume 1.5 </dev/null
+	[[ "${stderr_lines[0]}" == "qts-risk: --drawdown-resume: "* ]]
+}
+
+@test "YHOO: a breach without a way back trades no more; a cool-down trades again" {
+	[ -f "$DATA/yhoo-1996-2014.txt" ] || skip "shared data not present"
+	pipe() {
+		qts-fetch "$DATA/yhoo-1996-2014.txt" | qts-strategy sma-cross fast=10 slow=30 weight=1 |
+			qts-risk --max-drawdown 0.3 "$@" | qts-sim >"$BATS_TEST_TMPDIR/out"
+	}
+	pipe
+	grep -q '^risk,1998-09-01T00:00:00Z,,max-drawdown,breach,' "$BATS_TEST_TMPDIR/out"
+	[ "$(awk -F, '$1 == "fill" && $2 > "1998-09-03"' "$BATS_TEST_TMPDIR/out" | wc -l)" = 0 ]
+	pipe --drawdown-cooldown 90d
+	grep -q '^risk,1998-12-01T00:00:00Z,,max-drawdown,resume,cool-down over (breach at 1998-09-01T00:00:00Z)' \
+		"$BATS_TEST_TMPDIR/out"
+	[ "$(awk -F, '$1 == "fill" && $2 > "2010"' "$BATS_TEST_TMPDIR/out" | wc -l)" -gt 10 ]
+	# flatten: no position is held through a breach past the next bar
+	pipe --on-drawdown flatten --drawdown-cooldown 90d
+	run awk -F, '
+		$1 == "risk" && $5 == "breach" { due = 1; next }
+		due && $1 == "bar" { due = 2; next }
+		due == 2 && $1 == "position" { if ($4 != 0) bad++; due = 0 }
+		END { print bad + 0 }' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = 0 ]
+}
+
+@test "a bound of zero is printed as 0, never -0" {
+	run -0 qts-risk --max-position 0 < <(bar 2024-01-02T14:30:00Z A 10
+		printf 'target,2024-01-02T14:31:00Z,A,-5,qty,s\n')
+	[ "${lines[1]}" = "risk,2024-01-02T14:31:00Z,A,max-position,reject,target -5 qty: position 0; allowed down to 0" ]
+	run -0 qts-risk --max-position-pct 0 < <(bar 2024-01-02T14:30:00Z A 10
+		printf 'target,2024-01-02T14:31:00Z,A,-0.5,weight,s\n')
+	[ "${lines[1]}" = "risk,2024-01-02T14:31:00Z,A,max-position-pct,reject,target -0.5 weight: position 0; allowed down to 0" ]
+}
+
+@test "qts-risk(1) renders without broken nested quotes" {
+	command -v mandoc >/dev/null || skip "mandoc not installed"
+	# the text as a terminal shows it: overstrikes (bold, underline) removed
+	run -0 sh -c 'mandoc -Tutf8 "$1" | sed "s/.\x08//g"' sh "$BATS_TEST_DIRNAME/../man/qts-risk.1"
+	! grep -q "’’" <<<"$output"
+	! grep -q "‘[^’]*‘" <<<"$output"
+	grep -q "for example ‘10/1s’ or ‘100/1m’; ‘10/s’ means ‘10/1s’" <<<"$output"
+}
