@@ -82,10 +82,21 @@ static inline void qts_sum_add2(qts_sum *t, double hi, double lo)
 		qts_sum_fold(t);
 }
 
+/* Add one finite double (qts_sum_add2 without the low part). */
+static inline void qts_sum_add1(qts_sum *t, double x)
+{
+	double s, e;
+	qts_two_sum(t->s, x, &s, &e);
+	t->s = s;
+	t->c += e;
+	if (++t->ops == 65536)
+		qts_sum_fold(t);
+}
+
 static inline void qts_sum_add(qts_sum *t, double x)
 {
 	if (isfinite(x))
-		qts_sum_add2(t, x, 0);
+		qts_sum_add1(t, x);
 	else
 		qts_sum_count(t, x, 1);
 }
@@ -94,7 +105,7 @@ static inline void qts_sum_add(qts_sum *t, double x)
 static inline void qts_sum_sub(qts_sum *t, double x)
 {
 	if (isfinite(x))
-		qts_sum_add2(t, -x, 0);
+		qts_sum_add1(t, -x);
 	else
 		qts_sum_count(t, x, -1);
 }

@@ -32,7 +32,7 @@ double qts_moments_ss(const qts_moments *m, double n)
 	qts_two_prod(2 * h1, l1, &t[5], &t[7]);
 	qts_two_prod(l1, l1, &t[8], &t[9]);
 	for (int i = 0; i < 10; i++)
-		qts_sum_add2(&acc, sign[i] * t[i], 0);
+		qts_sum_add1(&acc, sign[i] * t[i]);
 	double v = (acc.s + acc.c) / n;
 	return v > 0 ? v : 0;
 }
