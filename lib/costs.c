@@ -270,40 +270,37 @@ void qts_roll_push(qts_roll *r, double close, double volume)
 		 * the difference of their logs does not. */
 		if (!isfinite(ret))
 			ret = log(close) - log(r->last_close);
+		if (r->nret == r->window)
+			qts_moments_sub(&r->mret, r->ret[r->iret]);
 		r->ret[r->iret] = ret;
+		qts_moments_add(&r->mret, ret);
 		r->iret = (r->iret + 1) % r->window;
 		if (r->nret < r->window)
 			r->nret++;
 	}
 	r->last_close = close;
+	if (r->nvol == r->window)
+		qts_sum_sub(&r->svol, r->vol[r->ivol]);
 	r->vol[r->ivol] = volume;
+	qts_sum_add(&r->svol, volume);
 	r->ivol = (r->ivol + 1) % r->window;
 	if (r->nvol < r->window)
 		r->nvol++;
 }
 
-/* Recomputed over the window (two passes) rather than kept as running
- * sums: no drift over long streams, and windows are short. */
+/* Sample standard deviation (ddof 1). */
 double qts_roll_sigma(const qts_roll *r)
 {
 	if (r->nret < 2)
 		return NAN;
-	double mean = 0, ss = 0;
-	for (int i = 0; i < r->nret; i++)
-		mean += r->ret[i];
-	mean /= r->nret;
-	for (int i = 0; i < r->nret; i++)
-		ss += (r->ret[i] - mean) * (r->ret[i] - mean);
-	return sqrt(ss / (r->nret - 1));
+	return sqrt(qts_moments_ss(&r->mret, r->nret) / (r->nret - 1));
 }
 
 double qts_roll_adv(const qts_roll *r)
 {
 	if (r->nvol < 1)
 		return NAN;
-	double sum = 0;
-	for (int i = 0; i < r->nvol; i++)
-		sum += r->vol[i];
+	double sum = qts_sum_value(&r->svol);
 	if (isfinite(sum))
 		return sum / r->nvol;
 	/* Volumes near the largest double overflow their sum: divide

@@ -82,10 +82,12 @@ const struct ind_impl ind_ema = { "ema", ema_setup, ema_update };
 const struct ind_impl ind_dema = { "dema", dema_setup, dema_update };
 const struct ind_impl ind_tema = { "tema", tema_setup, tema_update };
 
-/* TA-Lib's WMA keeps the weighted sum and the plain sum and slides both. */
+/* TA-Lib's WMA keeps the weighted sum and the plain sum and slides both;
+ * here both are exact (qts_sum.h), the weighted one fed exact products. */
 struct wma {
 	struct ind_ring r;
-	double sum, sub, divider;
+	qts_sum sum, sub; /* weighted (newest p, oldest 1) and plain */
+	double divider;
 };
 
 static int wma_setup(qts_ind *ind)
@@ -108,18 +110,21 @@ static int wma_update(qts_ind *ind, const double *in, double *out)
 
 	if (ind->nbar < p - 1) {
 		ind_ring_push(&s->r, x);
-		s->sub += x;
-		s->sum += x * (double)(ind->nbar + 1);
+		qts_sum_add(&s->sub, x);
+		qts_sum_add_prod(&s->sum, x, (double)(ind->nbar + 1));
 		return 0;
 	}
 	/* the oldest of the window, before x pushes it out */
-	double trailing = ind->nbar >= p ? ind_ring_ago(&s->r, p - 1) : 0.0;
+	if (ind->nbar >= p)
+		qts_sum_sub(&s->sub, ind_ring_ago(&s->r, p - 1));
 	ind_ring_push(&s->r, x);
-	s->sub += x;
-	s->sub -= trailing;
-	s->sum += x * p;
-	out[0] = s->sum / s->divider;
-	s->sum -= s->sub;
+	qts_sum_add(&s->sub, x);
+	qts_sum_add_prod(&s->sum, x, p);
+	/* the weighted sum keeps finite values only; the plain one knows
+	 * whether a NaN or an infinity is in the window */
+	out[0] = qts_sum_nonfinite(&s->sub) ? qts_sum_value(&s->sub)
+					    : qts_sum_finite(&s->sum) / s->divider;
+	qts_sum_sub_sum(&s->sum, &s->sub);
 	return 1;
 }
 
@@ -129,7 +134,8 @@ const struct ind_impl ind_wma = { "wma", wma_setup, wma_update };
  * between 2/(30+1) and 2/(2+1), squared. */
 struct kama {
 	struct ind_ring r; /* period + 1 prices */
-	double sumroc, kama, trailing;
+	qts_sum sumroc;    /* exact: its comparisons see the window's own sum */
+	double kama, trailing;
 };
 
 static int kama_setup(qts_ind *ind)
@@ -147,30 +153,31 @@ static int kama_update(qts_ind *ind, const double *in, double *out)
 	const double cmax = 2.0 / (30.0 + 1.0), cdiff = 2.0 / (2.0 + 1.0) - cmax;
 	struct kama *s = ind->st;
 	int p = PERIOD(ind);
-	double x = in[0], roc, er, sc;
+	double x = in[0], roc, er, sc, sumroc;
 
 	ind_ring_push(&s->r, x);
 	if (ind->nbar == 0)
 		return 0;
 	double prev = ind_ring_ago(&s->r, 1);
 	if (ind->nbar < p) {
-		s->sumroc += fabs(prev - x);
+		qts_sum_add(&s->sumroc, fabs(prev - x));
 		return 0;
 	}
 	double old = ind_ring_ago(&s->r, p);
 	if (ind->nbar == p) {
-		s->sumroc += fabs(prev - x);
+		qts_sum_add(&s->sumroc, fabs(prev - x));
 		s->kama = prev;
 	} else {
-		s->sumroc -= fabs(s->trailing - old);
-		s->sumroc += fabs(x - prev);
+		qts_sum_sub(&s->sumroc, fabs(s->trailing - old));
+		qts_sum_add(&s->sumroc, fabs(x - prev));
 	}
 	s->trailing = old;
 	roc = x - old;
-	if (s->sumroc <= roc || IND_IS_ZERO(s->sumroc))
+	sumroc = qts_sum_value(&s->sumroc);
+	if (sumroc <= roc || IND_IS_ZERO(sumroc))
 		er = 1.0;
 	else
-		er = fabs(roc / s->sumroc);
+		er = fabs(roc / sumroc);
 	sc = (er * cdiff) + cmax;
 	sc *= sc;
 	s->kama = ((x - s->kama) * sc) + s->kama;

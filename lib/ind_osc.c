@@ -200,32 +200,38 @@ static int willr_update(qts_ind *ind, const double *in, double *out)
 
 const struct ind_impl ind_willr = { "willr", willr_setup, willr_update };
 
-/* CCI: the mean deviation needs the whole window, so O(period) a bar. */
+/* CCI: the mean of the typical prices from an exact running sum (so a
+ * typical price equal to the window's mean gives 0, not rounding noise);
+ * the mean deviation needs the whole window, so O(period) a bar. */
+struct cci {
+	struct ind_ring r;
+	qts_sum sum;
+};
+
 static int cci_setup(qts_ind *ind)
 {
-	struct ind_ring *r = ind_alloc(ind, sizeof *r);
+	struct cci *s = ind_alloc(ind, sizeof *s);
 
-	if (!(ind->st = r))
+	if (!(ind->st = s))
 		return -1;
 	ind->lookback = PERIOD(ind) - 1;
-	return ind_ring_init(ind, r, PERIOD(ind));
+	return ind_ring_init(ind, &s->r, PERIOD(ind));
 }
 
 static int cci_update(qts_ind *ind, const double *in, double *out)
 {
-	struct ind_ring *r = ind->st;
+	struct cci *s = ind->st;
 	int p = PERIOD(ind);
-	double tp = (in[0] + in[1] + in[2]) / 3, avg = 0, dev = 0, d;
+	double tp = (in[0] + in[1] + in[2]) / 3, avg, dev = 0, d;
 
-	ind_ring_push(r, tp);
-	if (r->n < p)
+	ind_ring_push(&s->r, tp);
+	qts_sum_add(&s->sum, tp);
+	if (s->r.n < p)
 		return 0;
-	/* summed in buffer order, as TA-Lib's circular buffer is */
+	avg = qts_sum_value(&s->sum) / p;
+	qts_sum_sub(&s->sum, ind_ring_ago(&s->r, p - 1));
 	for (int j = 0; j < p; j++)
-		avg += r->v[j];
-	avg /= p;
-	for (int j = 0; j < p; j++)
-		dev += fabs(r->v[j] - avg);
+		dev += fabs(s->r.v[j] - avg);
 	d = tp - avg;
 	out[0] = (d != 0.0 && dev != 0.0) ? d / (0.015 * (dev / p)) : 0.0;
 	return 1;
@@ -233,10 +239,12 @@ static int cci_update(qts_ind *ind, const double *in, double *out)
 
 const struct ind_impl ind_cci = { "cci", cci_setup, cci_update };
 
-/* MFI: positive and negative money flow of the last period bars. */
+/* MFI: positive and negative money flow of the last period bars, in
+ * exact running sums. */
 struct mfi {
 	struct ind_ring pos, neg;
-	double prev, psum, nsum;
+	qts_sum psum, nsum;
+	double prev;
 };
 
 static int mfi_setup(qts_ind *ind)
@@ -253,7 +261,7 @@ static int mfi_update(qts_ind *ind, const double *in, double *out)
 {
 	struct mfi *s = ind->st;
 	int p = PERIOD(ind);
-	double tp = in[0], d, flow, t;
+	double tp = in[0], d, flow, t, psum;
 
 	tp += in[1];
 	tp += in[2];
@@ -263,20 +271,21 @@ static int mfi_update(qts_ind *ind, const double *in, double *out)
 	if (ind->nbar == 0)
 		return 0;
 	if (ind->nbar > p) {
-		s->psum -= ind_ring_ago(&s->pos, p - 1);
-		s->nsum -= ind_ring_ago(&s->neg, p - 1);
+		qts_sum_sub(&s->psum, ind_ring_ago(&s->pos, p - 1));
+		qts_sum_sub(&s->nsum, ind_ring_ago(&s->neg, p - 1));
 	}
 	flow = tp * in[3];
 	ind_ring_push(&s->pos, d > 0 ? flow : 0);
 	ind_ring_push(&s->neg, d < 0 ? flow : 0);
 	if (d < 0)
-		s->nsum += flow;
+		qts_sum_add(&s->nsum, flow);
 	else if (d > 0)
-		s->psum += flow;
+		qts_sum_add(&s->psum, flow);
 	if (ind->nbar < p)
 		return 0;
-	t = s->psum + s->nsum;
-	out[0] = t < 1.0 ? 0.0 : 100.0 * (s->psum / t);
+	psum = qts_sum_value(&s->psum);
+	t = psum + qts_sum_value(&s->nsum);
+	out[0] = t < 1.0 ? 0.0 : 100.0 * (psum / t);
 	return 1;
 }
 

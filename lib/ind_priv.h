@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "qts_ind.h"
+#include "qts_sum.h"
 
 /* TA-Lib's tests for "zero" and "zero or negative" (ta_utility.h): the
  * indicators branch on them, so the same thresholds give the same output.
@@ -60,20 +61,23 @@ static inline double ind_ring_ago(const struct ind_ring *r, int k)
 	return r->v[i < 0 ? i + r->cap : i];
 }
 
-/* TA-Lib's running-total SMA: add the new value, divide, then take the
- * oldest out, in that order. */
+/* The SMA of a running total, as TA-Lib's, but an exact one (qts_sum.h):
+ * the mean of a window is its exact sum rounded, then divided, so equal
+ * windows give equal means however long the stream. */
 struct ind_sma {
 	struct ind_ring r;
-	double sum;
+	qts_sum sum;
 	int period;
 };
 int ind_sma_init(qts_ind *ind, struct ind_sma *s, int period);
 int ind_sma_push(struct ind_sma *s, double x, double *out);
 
-/* TA-Lib's EMA: seeded with the SMA of its first period values. */
+/* TA-Lib's EMA: seeded with the SMA of its first period values (summed
+ * exactly, so the seed is that SMA to the last bit). */
 struct ind_ema {
 	int period, n;
 	double k, val;
+	qts_sum seed;
 };
 void ind_ema_init(struct ind_ema *e, int period);
 int ind_ema_push(struct ind_ema *e, double x, double *out);

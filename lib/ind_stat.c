@@ -6,12 +6,15 @@
 
 #define PERIOD(ind) ((int)(ind)->opt[0])
 
-/* Population variance as TA_INT_VAR: running sums of x and x*x, mean of
- * squares less squared mean.  TA-Lib's VAR ignores its nbdev, so var does
- * not take one. */
+/* Population variance over the window.  TA_INT_VAR takes the mean of
+ * squares less the squared mean of plain running sums, which cancels away
+ * most digits when the mean is large against the spread and drifts with
+ * the stream; here the same sums are exact and shifted (qts_moments), so
+ * the result is the variance of the window to the last bit or so.
+ * TA-Lib's VAR ignores its nbdev, so var does not take one. */
 struct var {
 	struct ind_ring r;
-	double sum1, sum2;
+	qts_moments m;
 };
 
 static int var_setup(qts_ind *ind)
@@ -28,19 +31,13 @@ static int var_push(qts_ind *ind, double x, double *out)
 {
 	struct var *s = ind->st;
 	int p = PERIOD(ind);
-	double m1, m2, old;
 
 	ind_ring_push(&s->r, x);
-	s->sum1 += x;
-	s->sum2 += x * x;
+	qts_moments_add(&s->m, x);
 	if (s->r.n < p)
 		return 0;
-	m1 = s->sum1 / p;
-	m2 = s->sum2 / p;
-	old = ind_ring_ago(&s->r, p - 1);
-	s->sum1 -= old;
-	s->sum2 -= old * old;
-	*out = m2 - m1 * m1;
+	*out = qts_moments_ss(&s->m, p) / p;
+	qts_moments_sub(&s->m, ind_ring_ago(&s->r, p - 1));
 	return 1;
 }
 
@@ -63,19 +60,16 @@ const struct ind_impl ind_var = { "var", var_setup, var_update };
 const struct ind_impl ind_stddev = { "stddev", var_setup, stddev_update };
 
 /* LINEARREG: TA-Lib's least squares over the window, evaluated at the
- * newest bar, with x the age of a bar (p - 1
- * for the oldest, 0 for the newest), kept in O(1): a new bar ages every
- * other one, so sum(x*y) grows by sum(y) less p times the value leaving.
- * Rounding in the running sums would pile up over a long stream, so every
- * p bars they are summed afresh from the window (amortised O(1)); between
- * two refreshes they differ from the sums of TA-Lib's loop by a few ulps,
- * and sums that are not finite are summed afresh on every bar, so a NaN
- * or an infinity leaves them with the bar that brought it. */
+ * newest bar, with x the age of a bar (p - 1 for the oldest, 0 for the
+ * newest), kept in O(1): a new bar ages every other one, so sum(x*y) grows
+ * by sum(y) less p times the value leaving.  Both sums are exact
+ * (qts_sum.h), so they do not drift over a long stream, and a window
+ * holding a NaN or an infinity gives NaN, as TA-Lib's loop would, until
+ * that bar leaves. */
 struct linreg {
 	struct ind_ring r;
 	double sumx, divisor;
-	double sumy, sumxy;
-	int since; /* bars since the sums were last summed afresh */
+	qts_sum sumy, sumxy; /* sumxy: of the finite values only */
 };
 
 static int linearreg_setup(qts_ind *ind)
@@ -95,29 +89,26 @@ static int linearreg_update(qts_ind *ind, const double *in, double *out)
 {
 	struct linreg *s = ind->st;
 	int p = PERIOD(ind);
-	double m, b, y;
+	double m, b, sumy, sumxy;
 
+	qts_sum_add_sum(&s->sumxy, &s->sumy);
 	if (s->r.n == p) {
 		double old = ind_ring_ago(&s->r, p - 1);
-		s->sumxy += s->sumy - p * old;
-		s->sumy -= old;
-	} else {
-		s->sumxy += s->sumy;
+		qts_sum_sub_prod(&s->sumxy, p, old);
+		qts_sum_sub(&s->sumy, old);
 	}
-	s->sumy += in[0];
+	qts_sum_add(&s->sumy, in[0]);
 	ind_ring_push(&s->r, in[0]);
 	if (s->r.n < p)
 		return 0;
-	if (++s->since >= p || !isfinite(s->sumxy)) {
-		s->since = 0;
-		s->sumy = s->sumxy = 0;
-		for (int i = p; i-- != 0;) {
-			s->sumy += y = ind_ring_ago(&s->r, i);
-			s->sumxy += (double)i * y;
-		}
+	if (qts_sum_nonfinite(&s->sumy)) {
+		out[0] = NAN;
+		return 1;
 	}
-	m = (p * s->sumxy - s->sumx * s->sumy) / s->divisor;
-	b = (s->sumy - m * s->sumx) / p;
+	sumy = qts_sum_value(&s->sumy);
+	sumxy = qts_sum_finite(&s->sumxy);
+	m = (p * sumxy - s->sumx * sumy) / s->divisor;
+	b = (sumy - m * s->sumx) / p;
 	out[0] = b + m * (double)(p - 1);
 	return 1;
 }

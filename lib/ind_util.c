@@ -1,4 +1,4 @@
-/* ind_util.c — building blocks of the indicators: ring, running SMA,
+/* ind_util.c — building blocks of the indicators: ring, exact running SMA,
  * seeded EMA and the monotonic min/max deque. */
 #include "ind_priv.h"
 
@@ -13,18 +13,18 @@ int ind_ring_init(qts_ind *ind, struct ind_ring *r, int cap)
 int ind_sma_init(qts_ind *ind, struct ind_sma *s, int period)
 {
 	s->period = period;
-	s->sum = 0;
+	qts_sum_clear(&s->sum);
 	return ind_ring_init(ind, &s->r, period);
 }
 
 int ind_sma_push(struct ind_sma *s, double x, double *out)
 {
 	ind_ring_push(&s->r, x);
-	s->sum += x;
+	qts_sum_add(&s->sum, x);
 	if (s->r.n < s->period)
 		return 0;
-	*out = s->sum / s->period;
-	s->sum -= ind_ring_ago(&s->r, s->period - 1);
+	*out = qts_sum_value(&s->sum) / s->period;
+	qts_sum_sub(&s->sum, ind_ring_ago(&s->r, s->period - 1));
 	return 1;
 }
 
@@ -34,15 +34,16 @@ void ind_ema_init(struct ind_ema *e, int period)
 	e->n = 0;
 	e->k = IND_PER_TO_K(period);
 	e->val = 0;
+	qts_sum_clear(&e->seed);
 }
 
 int ind_ema_push(struct ind_ema *e, double x, double *out)
 {
 	if (e->n < e->period) {
-		e->val += x;
+		qts_sum_add(&e->seed, x);
 		if (++e->n < e->period)
 			return 0;
-		e->val /= e->period;
+		e->val = qts_sum_value(&e->seed) / e->period;
 	} else
 		e->val = ((x - e->val) * e->k) + e->val;
 	*out = e->val;

@@ -77,11 +77,13 @@ const struct ind_impl ind_trange = { "trange", trange_setup, trange_update };
 const struct ind_impl ind_atr = { "atr", atr_setup, atr_update };
 const struct ind_impl ind_natr = { "natr", atr_setup, natr_update };
 
-/* Bollinger bands: the SMA, and the population deviation from the mean of
- * squares less the square of that SMA, as TA_INT_stddev_using_precalc_ma. */
+/* Bollinger bands: the SMA, and the population deviation, which
+ * TA_INT_stddev_using_precalc_ma takes as the mean of squares less the
+ * square of that SMA; here from exact shifted sums (qts_moments), without
+ * the cancellation. */
 struct bbands {
 	struct ind_sma ma;
-	double sum2;
+	qts_moments m;
 };
 
 static int bbands_setup(qts_ind *ind)
@@ -98,16 +100,14 @@ static int bbands_update(qts_ind *ind, const double *in, double *out)
 {
 	struct bbands *s = ind->st;
 	int p = PERIOD(ind);
-	double x = in[0], mid, m2, old, sd;
+	double x = in[0], mid, var, sd;
 
-	s->sum2 += x * x;
+	qts_moments_add(&s->m, x);
 	if (!ind_sma_push(&s->ma, x, &mid))
 		return 0;
-	m2 = s->sum2 / p;
-	old = ind_ring_ago(&s->ma.r, p - 1);
-	s->sum2 -= old * old;
-	m2 -= mid * mid;
-	sd = !IND_IS_ZERO_OR_NEG(m2) ? sqrt(m2) : 0.0;
+	var = qts_moments_ss(&s->m, p) / p;
+	qts_moments_sub(&s->m, ind_ring_ago(&s->ma.r, p - 1));
+	sd = !IND_IS_ZERO_OR_NEG(var) ? sqrt(var) : 0.0;
 	out[0] = mid + ind->opt[1] * sd;
 	out[1] = mid;
 	out[2] = mid - ind->opt[2] * sd;

@@ -5,6 +5,7 @@
 #define QTS_SIM_H
 
 #include "qts.h"
+#include "qts_sum.h"
 
 /* ---- costs (costs.c) ---------------------------------------------------- */
 
@@ -57,11 +58,14 @@ double qts_impact_per_share(const qts_impact *m, double price, double qty, doubl
 			    double adv);
 
 /* Rolling standard deviation of log close-to-close returns and mean
- * volume over the last `window` bars; memory is fixed at init. */
+ * volume over the last `window` bars, in O(1) a bar from exact running
+ * sums (qts_sum.h); memory is fixed at init. */
 typedef struct qts_roll {
 	int window, nret, nvol, iret, ivol;
 	double last_close;
 	double *ret, *vol;
+	qts_moments mret;
+	qts_sum svol;
 } qts_roll;
 int qts_roll_init(qts_roll *r, int window); /* 0 or -1 (no memory) */
 void qts_roll_push(qts_roll *r, double close, double volume);

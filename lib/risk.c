@@ -4,6 +4,7 @@
  * to each target and order; exits generated from prices.  Everything is a
  * function of the input, so the output is deterministic. */
 #include "qts_risk.h"
+#include "qts_sum.h"
 #include "qts_time.h"
 
 #include <errno.h>
@@ -43,8 +44,8 @@ struct sym {
 	int64_t tf_ns;
 	double prev_close;     /* for bar returns */
 	double *ret;           /* ring of vol_window returns */
-	long nret, iret, fresh;
-	double sum, sumsq;
+	long nret, iret;
+	qts_moments mret;      /* exact sums of the ring's returns (qts_sum.h) */
 };
 
 /* An order approved or generated here, remembered by the 64-bit hash of
@@ -527,25 +528,13 @@ static void vol_push(qts_risk *r, struct sym *s, double close)
 		return;
 	double x = log(close / prev);
 	long n = r->c.vol_window;
-	if (s->nret == n) {
-		double old = s->ret[s->iret];
-		s->sum -= old;
-		s->sumsq -= old * old;
-	} else
+	if (s->nret == n)
+		qts_moments_sub(&s->mret, s->ret[s->iret]);
+	else
 		s->nret++;
 	s->ret[s->iret] = x;
 	s->iret = (s->iret + 1) % n;
-	s->sum += x;
-	s->sumsq += x * x;
-	/* Running sums drift; start afresh once a window. */
-	if (++s->fresh >= n) {
-		s->fresh = 0;
-		s->sum = s->sumsq = 0;
-		for (long i = 0; i < s->nret; i++) {
-			s->sum += s->ret[i];
-			s->sumsq += s->ret[i] * s->ret[i];
-		}
-	}
+	qts_moments_add(&s->mret, x);
 }
 
 /* Annualised sample standard deviation of the window (as empyrical's
@@ -556,8 +545,7 @@ static double realised_vol(const qts_risk *r, const struct sym *s)
 	long n = s->nret;
 	if (n < r->c.vol_window || n < 2)
 		return NAN;
-	double var = (s->sumsq - s->sum * s->sum / (double)n) / (double)(n - 1);
-	return sqrt(var > 0 ? var : 0) * sqrt(r->c.vol_periods);
+	return sqrt(qts_moments_ss(&s->mret, (double)n) / (double)(n - 1)) * sqrt(r->c.vol_periods);
 }
 
 /* Thresholds are met within a relative 1e-12, so that a 10% take-profit

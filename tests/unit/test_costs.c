@@ -3,6 +3,8 @@
 #include "qts_sim.h"
 #include "tap.h"
 
+#include <stdint.h>
+
 int main(void)
 {
 	qts_commission c;
@@ -115,7 +117,7 @@ int main(void)
 	qts_roll_push(&r, 99, 70);
 	qts_roll_push(&r, 99, 70);
 	qts_roll_push(&r, 99, 70);
-	CHECK_NEAR(qts_roll_sigma(&r), 0, 1e-12, "flat window: sigma 0");
+	CHECK(qts_roll_sigma(&r) == 0, "flat window: sigma exactly 0");
 	/* Volumes near the largest double: their mean, not an overflowed
 	 * sum (which gave adv inf and so no impact at all). */
 	qts_roll_push(&r, 99, 1.5e308);
@@ -128,6 +130,35 @@ int main(void)
 	qts_roll_push(&r, 1e-300, 1);
 	qts_roll_push(&r, 1e308, 1);
 	CHECK(isfinite(qts_roll_sigma(&r)), "sigma of extreme prices is finite");
+	qts_roll_free(&r);
+
+	/* kept in O(1) by exact running sums: after a million bars, the same
+	 * figures as the window summed afresh (two passes) */
+	enum { W = 20, N = 1000000 };
+	static double px[N], vol[N];
+	uint64_t seed = 7;
+	px[0] = 100;
+	for (int i = 0; i < N; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		double u = (double)(seed >> 11) / 9007199254740992.0;
+		if (i)
+			px[i] = fmin(1000, fmax(10, px[i - 1] + round((u - 0.5) * 100) / 100));
+		vol[i] = round(u * 1e6) + 0.5;
+	}
+	CHECK(qts_roll_init(&r, W) == 0, "roll init 20");
+	for (int i = 0; i < N; i++)
+		qts_roll_push(&r, px[i], vol[i]);
+	double ret[W], mean = 0, ss = 0, v = 0;
+	for (int i = 0; i < W; i++) {
+		ret[i] = log(px[N - W + i] / px[N - W + i - 1]);
+		mean += ret[i];
+		v += vol[N - W + i];
+	}
+	mean /= W;
+	for (int i = 0; i < W; i++)
+		ss += (ret[i] - mean) * (ret[i] - mean);
+	CHECK_NEAR(qts_roll_sigma(&r) / sqrt(ss / (W - 1)), 1, 1e-13, "a million bars: sigma of the last 20 returns");
+	CHECK(qts_roll_adv(&r) == v / W, "a million bars: adv of the last 20 volumes, exactly");
 	qts_roll_free(&r);
 	return tap_done();
 }
