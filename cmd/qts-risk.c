@@ -218,6 +218,8 @@ static int run(const struct opts *o)
 		status = QTS_EXIT_FAIL;
 	}
 	qts_reader_close(r);
+	if (status)
+		qts_writer_fail(st.w, NULL);
 	if (qts_writer_close(st.w) < 0 || st.failed) {
 		if (errno != EPIPE)
 			qts_warn("write error: %s", strerror(errno));

@@ -62,6 +62,15 @@ void qts_init(const char *argv0)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
+/* The last message, without the program's name: what a failing stage
+ * says in its stream too (qts_fail_hook). */
+static char last_message[1024];
+
+const char *qts_last_message(void)
+{
+	return last_message;
+}
+
 static void vwarn(const char *fmt, va_list ap)
 {
 	char raw[1024];
@@ -74,10 +83,39 @@ static void vwarn(const char *fmt, va_list ap)
 	if (n < 0 || (size_t)n >= sizeof buf)
 		n = 0;
 	size_t len = (size_t)n + qts_escape_text(raw, strlen(raw), buf + n, sizeof buf - (size_t)n - 1);
+	/* the escaped text, cut between characters, for the stream's error event */
+	qts_escape_text(raw, strlen(raw), last_message, sizeof last_message);
 	buf[len++] = '\n';
 	/* One write, so messages of concurrent stages do not interleave. */
 	ssize_t w = write(STDERR_FILENO, buf, len);
 	(void)w;
+}
+
+void (*qts_fail_hook)(const char *why);
+
+/* A failing exit says so in the stream as well, for the stages after. */
+static _Noreturn void fail_exit(int status)
+{
+	void (*hook)(const char *) = qts_fail_hook;
+	qts_fail_hook = NULL; /* once, even if the hook itself dies */
+	if (hook && status != QTS_EXIT_OK)
+		hook(last_message);
+	exit(status);
+}
+
+/* The first failure a stage upstream reported in the stream. */
+static char upstream[QTS_NAME_MAX + QTS_TEXT_MAX + 16];
+
+void qts_upstream_failed(const char *source, const char *message)
+{
+	if (!upstream[0])
+		snprintf(upstream, sizeof upstream, "%s failed: %s", source[0] ? source : "a stage",
+			 message[0] ? message : "(no message)");
+}
+
+const char *qts_upstream_failure(void)
+{
+	return upstream[0] ? upstream : NULL;
 }
 
 void qts_warn(const char *fmt, ...)
@@ -94,7 +132,7 @@ void qts_die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
-	exit(status);
+	fail_exit(status);
 }
 
 void qts_usage_error(const char *usage, const char *fmt, ...)
@@ -106,7 +144,7 @@ void qts_usage_error(const char *usage, const char *fmt, ...)
 		va_end(ap);
 	}
 	fputs(usage, stderr);
-	exit(QTS_EXIT_USAGE);
+	fail_exit(QTS_EXIT_USAGE);
 }
 
 void qts_print_version(void)
@@ -117,14 +155,21 @@ void qts_print_version(void)
 
 int qts_close_stdout(void)
 {
-	int bad = ferror(stdout);
+	int bad = ferror(stdout), status = QTS_EXIT_OK;
 	if (fclose(stdout) != 0 || bad) {
-		if (errno == EPIPE)
-			return QTS_EXIT_OK;
-		qts_warn("write error: %s", strerror(errno ? errno : EIO));
-		return QTS_EXIT_FAIL;
+		if (errno != EPIPE) {
+			qts_warn("write error: %s", strerror(errno ? errno : EIO));
+			status = QTS_EXIT_FAIL;
+		}
 	}
-	return QTS_EXIT_OK;
+	/* Last, so it is the line read at the end of a pipeline's messages:
+	 * what came in was cut short by a failure, so what went out is
+	 * incomplete too, however normal it looks. */
+	if (qts_upstream_failure()) {
+		qts_warn("the input is incomplete: %s", qts_upstream_failure());
+		status = QTS_EXIT_FAIL;
+	}
+	return status;
 }
 
 /* The length of the valid UTF-8 character at s[0..n), 0 when none is:

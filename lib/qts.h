@@ -36,7 +36,8 @@ _Noreturn void qts_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* `qts-NAME X.Y.Z` on stdout, exit 0. */
 _Noreturn void qts_print_version(void);
-/* Close stdout and report a failed write: 0 or QTS_EXIT_FAIL. */
+/* The end of every program: close stdout and report a failed write, then
+ * a failure upstream (qts_upstream_failed); 0 or QTS_EXIT_FAIL. */
 int qts_close_stdout(void);
 /* Untrusted text (from a file, the stream or the command line) made safe
  * to print in a message: s[0..n) with printable ASCII and whole, valid
@@ -47,6 +48,17 @@ int qts_close_stdout(void);
  * to dst, never half a character or escape; text cut short ends in `...`.
  * Returns the length written. */
 size_t qts_quote(char *dst, size_t size, const char *s, size_t n);
+/* The last message qts_warn or qts_die wrote, without the program's name. */
+const char *qts_last_message(void);
+/* Called with the message by qts_die and qts_usage_error before they exit
+ * (writer.c sets it: the stream then ends with a `system` error event). */
+extern void (*qts_fail_hook)(const char *why);
+/* A stage upstream failed: its `system` event of level `error` was read
+ * (reader.c).  The first is kept, and qts_close_stdout turns it into a
+ * message and a failing exit status at the end. */
+void qts_upstream_failed(const char *source, const char *message);
+/* "SOURCE failed: MESSAGE", or NULL when no stage upstream failed. */
+const char *qts_upstream_failure(void);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
 /* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,
@@ -295,10 +307,17 @@ int qts_writer_comment(qts_writer *w, const char *text);
 int qts_writer_flush(qts_writer *w);
 /* Flush and free; 0 or -1 on a failed write. */
 int qts_writer_close(qts_writer *w);
-/* The end of a program's main: close the writer (a closed pipe is no
- * error) and stdout.  Returns the exit status: 128 + the signal when
- * interrupted, else status when not 0, else 1 when a write failed. */
+/* The end of a program's main: when the program fails (status not 0, or
+ * a signal), end the stream with its `system` error event (the last
+ * message); close the writer (a closed pipe is no error) and stdout.
+ * Returns the exit status: 128 + the signal when interrupted, else status
+ * when not 0, else 1 when a write failed or a stage upstream failed. */
 int qts_finish(qts_writer *w, int status);
+/* End the stream with `system,TS,PROGRAM,error,WHY` (why NULL: the last
+ * message), TS being when the last event written became known; once, and
+ * not after a `system` error event already written (one passed on from
+ * upstream).  0, or -1 on a write error. */
+int qts_writer_fail(qts_writer *w, const char *why);
 /* For qts_reader_on_idle: flushes the writer passed as arg. */
 void qts_writer_idle_flush(void *writer);
 /* Encode one event into buf as a CSV line (with '\n'); returns its

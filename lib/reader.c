@@ -34,11 +34,35 @@ struct num_shapes {
 	unsigned older; /* the one a new shape replaces */
 };
 
+/* A timeframe of bars: its parse, kept for a run of bars that share it,
+ * and where its latest bar ended. */
+struct tf_slot {
+	char name[QTS_WORD_MAX];
+	uint64_t key;     /* tf_word of name */
+	qts_tf tf;
+	int64_t ns;       /* its length (0: months, or not a timeframe) */
+	int ok;           /* whether it parsed */
+	int64_t end;      /* the latest end of a bar of it, */
+	long end_line;    /* and where that bar was */
+	uint64_t end_offset;
+};
+#define TF_SLOTS 4
+
 struct qts_reader {
 	qts_input *in;
 	qts_csv *csv;
 	int fmt;
-	int64_t last_ts;
+	int64_t known;      /* the latest time (ts) of an event so far, */
+	long known_line;    /* and where that event was: CSV line, */
+	uint64_t known_offset; /* msgpack byte offset */
+	int64_t report_ts;  /* the same for fills, updates and positions */
+	long report_line;
+	uint64_t report_offset;
+	struct tf_slot tfs[TF_SLOTS]; /* the timeframes of bars seen lately */
+	struct tf_slot *tf; /* the last bar's */
+	unsigned tf_next;   /* the slot a new timeframe takes */
+	uint64_t events;    /* events read so far */
+	int warned_empty;
 	long line;          /* CSV: line of the last record */
 	uint64_t offset;    /* msgpack: byte offset of the last record */
 	qts_raw_field *raw;
@@ -63,6 +87,7 @@ qts_reader *qts_reader_new(qts_input *in)
 	if (!r)
 		return NULL;
 	r->in = in;
+	r->known = r->report_ts = QTS_TS_MIN;
 	/* No shape yet: nothing matches. */
 	r->price.s[0].want = r->price.s[1].want = r->volume.s[0].want = r->volume.s[1].want = 1;
 	return r;
@@ -129,7 +154,7 @@ void qts_reader_on_idle(qts_reader *r, void (*fn)(void *), void *arg)
 static int fail(qts_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(qts_reader *r, const char *fmt, ...)
 {
-	char what[300];
+	char what[600];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
@@ -148,6 +173,167 @@ static qts_raw_field *raw_fields(qts_reader *r, size_t n)
 		r->raw_cap = n;
 	}
 	return r->raw;
+}
+
+/* ---- what every event must be: a type, and in time order ------------- */
+
+/* A type is a lowercase name, [a-z][a-z0-9_]*: the header of a vendor's
+ * CSV (`Date,Open,...`) or its rows are not events, and passing them on
+ * as unknown ones would make every later stage succeed on nothing. */
+static int type_name_ok(const char *s, size_t n)
+{
+	if (!n || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int bad_type(qts_reader *r, const char *s, size_t n)
+{
+	char shown[36];
+	size_t k = 0;
+	for (; k < n && k < 32; k++)
+		shown[k] = s[k] >= 0x20 && s[k] < 0x7f ? s[k] : '?';
+	shown[k] = '\0';
+	return fail(r, "'%s%s' is not an event type (a lowercase name such as bar); "
+		    "a vendor CSV? read it with qts-fetch", shown, n > k ? "..." : "");
+}
+
+/* The first eight bytes of a timeframe up to its NUL, or 0 when it is
+ * longer: runs of bars share one, so its parse is kept (learn_tf). */
+static inline uint64_t tf_word(const char *tf)
+{
+	uint64_t w;
+	memcpy(&w, tf, 8);
+	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+	if (!nul)
+		return 0;
+	unsigned i = (unsigned)__builtin_ctzll(nul) >> 3; /* exact at the first NUL */
+	return i == 7 ? w : w & ((1ULL << (8 * (i + 1))) - 1);
+}
+
+static struct tf_slot *learn_tf(qts_reader *r, const char *tf)
+{
+	uint64_t key = tf_word(tf);
+	for (unsigned i = 0; i < TF_SLOTS; i++) {
+		struct tf_slot *t = &r->tfs[i];
+		if (t->name[0] && (key ? key == t->key : strcmp(tf, t->name) == 0))
+			return r->tf = t;
+	}
+	struct tf_slot *t = &r->tfs[r->tf_next++ % TF_SLOTS];
+	QTS_SET(t->name, tf);
+	t->key = tf_word(t->name);
+	t->ok = qts_tf_parse(t->name, &t->tf) == 0;
+	t->ns = t->ok && t->tf.unit != 'M' ? qts_tf_ns(t->tf) : 0;
+	t->end = QTS_TS_MIN;
+	return r->tf = t;
+}
+
+/* qts_event_known of a bar, without parsing its timeframe again. */
+static inline int64_t bar_end(const struct tf_slot *t, const qts_event *ev)
+{
+	int64_t end;
+	if (!t->ok)
+		return ev->ts;
+	if (t->ns)
+		return __builtin_add_overflow(ev->ts, t->ns, &end) ? INT64_MAX : end;
+	return qts_tf_end(t->tf, ev->ts);
+}
+
+/* The type (and symbol, timeframe) of an event, for a message. */
+static void describe(const qts_event *ev, char *buf, size_t size)
+{
+	const char *name = qts_type_name(ev->type);
+	char raw[40] = "?";
+	if (!name && ev->raw.n && ev->raw.field[0].kind == QTS_RAW_STR)
+		snprintf(raw, sizeof raw, "%.*s", (int)(ev->raw.field[0].len < 32 ? ev->raw.field[0].len : 32),
+			 ev->raw.field[0].str);
+	snprintf(buf, size, "%s%s%s%s%s", name ? name : raw, ev->symbol[0] ? " " : "", ev->symbol,
+		 ev->type == QTS_BAR ? " " : "", ev->type == QTS_BAR ? ev->bar.tf : "");
+}
+
+static int out_of_order(qts_reader *r, const qts_event *ev, int64_t known, int64_t than, long line,
+			uint64_t offset, const char *what_before)
+{
+	char what[96], a[48], b[48], before[48];
+	describe(ev, what, sizeof what);
+	qts_time_format(known, a);
+	qts_time_format(than, b);
+	if (r->fmt == QTS_FMT_MSGPACK)
+		snprintf(before, sizeof before, "byte %llu", (unsigned long long)offset);
+	else
+		snprintf(before, sizeof before, "line %ld", line);
+	return fail(r, "out of time order: %s known at %s comes after %s, %s %s; "
+		    "a stream is in time order as a whole (name several files to merge them; cat does not)",
+		    what, a, before, what_before, b);
+}
+
+/* A stream is ordered by time as a whole, not only per symbol: no event
+ * is known before the time (ts) of one read before it.  Equal times are
+ * in order, and so is what a bar causes dated by its start (a fill at
+ * its open) after it; a bar's start is its ts, known at its end.  Every
+ * stage reads through here, so none works on a stream that goes back in
+ * time. */
+static inline int in_order(qts_reader *r, const qts_event *ev, int64_t known)
+{
+	if (__builtin_expect(known < r->known, 0))
+		return out_of_order(r, ev, known, r->known, r->known_line, r->known_offset, "at");
+	if (ev->ts > r->known) {
+		r->known = ev->ts;
+		r->known_line = r->line;
+		r->known_offset = r->offset;
+	}
+	return 1;
+}
+
+/* A bar: in order as any event, and, since it is known at its end, not
+ * ending before a bar of its timeframe read before it (a day back would
+ * end where the day after it starts). */
+static inline int bar_in_order(qts_reader *r, const qts_event *ev)
+{
+	uint64_t key = tf_word(ev->bar.tf);
+	struct tf_slot *t = r->tf;
+	if (!t || (key ? key != t->key : strcmp(ev->bar.tf, t->name) != 0))
+		t = learn_tf(r, ev->bar.tf);
+	int64_t end = bar_end(t, ev);
+	if (__builtin_expect(end < t->end, 0))
+		return out_of_order(r, ev, end, t->end, t->end_line, t->end_offset, "a bar known at");
+	t->end = end;
+	t->end_line = r->line;
+	t->end_offset = r->offset;
+	return in_order(r, ev, end);
+}
+
+/* An unknown event without a time: it is known when its neighbours are. */
+static int untimed(qts_reader *r, qts_event *ev)
+{
+	ev->ts = r->known == QTS_TS_MIN ? 0 : r->known;
+	return 1;
+}
+
+/* A whole event of a known type, read: in order, and a failure upstream
+ * noted for the end (qts_upstream_failed). */
+static int admit(qts_reader *r, const qts_event *ev)
+{
+	if (ev->type == QTS_BAR)
+		return bar_in_order(r, ev);
+	if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
+		qts_upstream_failed(ev->system.source, ev->system.message);
+	if (ev->type == QTS_FILL || ev->type == QTS_UPDATE || ev->type == QTS_POSITION) {
+		/* What an executing stage reports may be fed back into a stream
+		 * as it arrives (tee to a FIFO), later than the market data it
+		 * came after: in order among such reports, not against the rest. */
+		if (__builtin_expect(ev->ts < r->report_ts, 0))
+			return out_of_order(r, ev, ev->ts, r->report_ts, r->report_line, r->report_offset,
+					    "a report (fill, update, position) at");
+		r->report_ts = ev->ts;
+		r->report_line = r->line;
+		r->report_offset = r->offset;
+		return 1;
+	}
+	return in_order(r, ev, ev->ts);
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -171,6 +357,8 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 {
 	qts_type t = qts_type_from_name(fields[0], lens[0]);
 	if (t == QTS_UNKNOWN) {
+		if (!type_name_ok(fields[0], lens[0]))
+			return bad_type(r, fields[0], lens[0]);
 		qts_raw_field *f = raw_fields(r, n);
 		if (!f)
 			return fail(r, "out of memory");
@@ -180,12 +368,11 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		ev->raw.n = n;
 		ev->raw.field = f;
 		ev->symbol[0] = '\0';
-		/* A time in the second field orders the event when streams are
-		 * merged; without one it stays beside its neighbours. */
+		/* A time in the second field places the event in the stream's
+		 * order; without one it stays beside its neighbours. */
 		if (n < 2 || qts_time_parse(fields[1], lens[1], &ev->ts) < 0)
-			ev->ts = r->last_ts;
-		r->last_ts = ev->ts;
-		return 1;
+			return untimed(r, ev);
+		return in_order(r, ev, ev->ts);
 	}
 	const struct schema *s = &qts_schema[t];
 	if (n != (size_t)s->nfields + 1)
@@ -219,8 +406,7 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 			break;
 		}
 	}
-	r->last_ts = ev->ts;
-	return 1;
+	return admit(r, ev);
 }
 
 /* ---- CSV: bars in one pass --------------------------------------------- */
@@ -604,8 +790,7 @@ static int next_csv(qts_reader *r, qts_event *ev)
 		r->win += len;
 		r->win_len -= len;
 		r->win_taken += len;
-		r->last_ts = ev->ts;
-		return 1;
+		return bar_in_order(r, ev);
 	}
 	take_window(r);
 	r->win_len = 0; /* the generic path may move the buffer */
@@ -833,6 +1018,10 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	}
 	qts_type t = qts_type_from_name(tf.str, tf.len);
 	*type = t;
+	if (t == QTS_UNKNOWN && !type_name_ok(tf.str, tf.len)) {
+		bad_type(r, tf.str, tf.len);
+		return MP_BAD + 1;
+	}
 	if (t != QTS_UNKNOWN) {
 		const struct schema *s = &qts_schema[t];
 		if (n != (uint32_t)s->nfields + 1) {
@@ -866,7 +1055,7 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	/* msgpack-c packs a positive int64 as an unsigned integer: a time the
 	 * writer wrote comes back as either. */
 	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i
-	       : n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u <= INT64_MAX ? (int64_t)f[1].u : r->last_ts;
+	       : n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u <= INT64_MAX ? (int64_t)f[1].u : QTS_TS_MIN;
 	return MP_OK;
 }
 
@@ -890,8 +1079,9 @@ static int next_msgpack(qts_reader *r, qts_event *ev)
 		int st = decode(r, &c, ev, &bad_field, &t);
 		if (st == MP_OK) {
 			qts_input_consume(r->in, (size_t)(c.p - p));
-			r->last_ts = ev->ts;
-			return 1;
+			if (ev->type == QTS_UNKNOWN && ev->ts == QTS_TS_MIN)
+				return untimed(r, ev);
+			return admit(r, ev);
 		}
 		if (st == MP_MORE) {
 			long more = qts_input_need(r->in, (size_t)avail + 1, &p);
@@ -910,7 +1100,30 @@ static int next_msgpack(qts_reader *r, qts_event *ev)
 	}
 }
 
+static int read_next(qts_reader *r, qts_event *ev);
+
+/* At the end of an input that held no event: said, since a stage that
+ * runs on nothing otherwise succeeds with an empty result. */
+static void warn_if_empty(qts_reader *r)
+{
+	if (r->events || r->warned_empty)
+		return;
+	r->warned_empty = 1;
+	qts_warn("%s: no events (%s)", qts_input_name(r->in),
+		 qts_input_offset(r->in) ? "only comment or header lines" : "empty input");
+}
+
 int qts_reader_next(qts_reader *r, qts_event *ev)
+{
+	int got = read_next(r, ev);
+	if (got > 0)
+		r->events++;
+	else if (got == 0)
+		warn_if_empty(r);
+	return got;
+}
+
+static int read_next(qts_reader *r, qts_event *ev)
 {
 	if (!r->fmt) {
 		const unsigned char *p;

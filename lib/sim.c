@@ -50,6 +50,8 @@ struct qts_sim {
 	qts_idset *ids;
 	int failed;
 	char error[QTS_TEXT_MAX]; /* why the engine stopped on its input */
+	qts_event *later; /* what came between bars of one time (see qts_sim_put) */
+	size_t nlater, clater;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -763,15 +765,8 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	return s;
 }
 
-int qts_sim_put(qts_sim *s, const qts_event *ev)
+static int process(qts_sim *s, const qts_event *ev)
 {
-	s->paused = 0;
-	/* A bar of a new time closes the previous group: its equity first. */
-	if (ev->type == QTS_BAR && s->have_group && ev->ts != s->group_ts) {
-		if (equity(s, s->group_close) < 0)
-			return -1;
-		s->have_group = 0;
-	}
 	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ev->ts)
 		if (apply_action(s, &s->o.actions[s->next_action++]) < 0)
 			return -1;
@@ -788,8 +783,51 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 	}
 }
 
+/* The events held back while bars of one time came in, in their order. */
+static int run_later(qts_sim *s)
+{
+	int r = 0;
+	for (size_t i = 0; i < s->nlater; i++) {
+		if (r == 0)
+			r = process(s, &s->later[i]);
+		qts_event_free(&s->later[i]);
+	}
+	s->nlater = 0;
+	return r;
+}
+
+int qts_sim_put(qts_sim *s, const qts_event *ev)
+{
+	s->paused = 0;
+	/* A bar of a new time closes the previous group: its equity first. */
+	if (ev->type == QTS_BAR && s->have_group && ev->ts != s->group_ts) {
+		if (run_later(s) < 0 || equity(s, s->group_close) < 0)
+			return -1;
+		s->have_group = 0;
+	}
+	/* Bars of one time (one per symbol) fill at their open, dated by
+	 * their start; an event after one of them (a target, known at the
+	 * bars' end) waits for the last, so that no fill dated earlier
+	 * follows it and the stream stays in time order. */
+	if (ev->type != QTS_BAR && s->have_group) {
+		if (s->nlater == s->clater) {
+			size_t cap = s->clater ? 2 * s->clater : 16;
+			qts_event *l = realloc(s->later, cap * sizeof *l);
+			if (!l)
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			s->later = l;
+			s->clater = cap;
+		}
+		qts_event_copy(&s->later[s->nlater++], ev);
+		return 0;
+	}
+	return process(s, ev);
+}
+
 int qts_sim_pause(qts_sim *s)
 {
+	if (run_later(s) < 0)
+		return -1;
 	if (!s->have_group)
 		return 0;
 	s->have_group = 0;
@@ -799,6 +837,8 @@ int qts_sim_pause(qts_sim *s)
 
 int qts_sim_finish(qts_sim *s)
 {
+	if (run_later(s) < 0)
+		return -1;
 	if (s->o.close_at_end && s->have_clock)
 		for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
 			sym *y = sym_at(s, i);
@@ -830,5 +870,8 @@ void qts_sim_free(qts_sim *s)
 	}
 	qts_symtab_free(s->syms);
 	qts_idset_free(s->ids);
+	for (size_t i = 0; i < s->nlater; i++)
+		qts_event_free(&s->later[i]);
+	free(s->later);
 	free(s);
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <msgpack.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,7 +17,21 @@ struct qts_writer {
 	char *buf;
 	size_t len, cap;
 	msgpack_packer pk;
+	int64_t last_ts;        /* the last event written: its time, */
+	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
+	int any;                /* whether there was one */
+	int ended;              /* a system error event is written */
 };
+
+/* The writer of standard output, which a failing qts_die ends with a
+ * system error event. */
+static qts_writer *stream_out;
+
+static void fail_stream_out(const char *why)
+{
+	if (stream_out)
+		qts_writer_fail(stream_out, why);
+}
 
 static int append(qts_writer *w, const void *p, size_t n)
 {
@@ -61,6 +76,10 @@ qts_writer *qts_writer_new(int fd, int format)
 	w->format = format;
 	w->cap = WBUF;
 	msgpack_packer_init(&w->pk, w, pack_write);
+	if (fd == STDOUT_FILENO && !stream_out) {
+		stream_out = w;
+		qts_fail_hook = fail_stream_out;
+	}
 	return w;
 }
 
@@ -108,8 +127,42 @@ int qts_writer_flush(qts_writer *w)
 	return 0;
 }
 
+int qts_writer_fail(qts_writer *w, const char *why)
+{
+	if (!w || w->failed || w->ended)
+		return w && w->failed ? -1 : 0;
+	qts_event ev;
+	qts_event_init(&ev, QTS_SYSTEM, 0);
+	if (w->any) {
+		/* When the last event became known, so the stream stays in order. */
+		qts_event last;
+		qts_event_init(&last, w->last_tf[0] ? QTS_BAR : QTS_SYSTEM, w->last_ts);
+		if (w->last_tf[0])
+			QTS_SET(last.bar.tf, w->last_tf);
+		ev.ts = qts_event_known(&last);
+	}
+	QTS_SET(ev.system.source, qts_progname);
+	QTS_SET(ev.system.level, "error");
+	if (!why || !why[0])
+		why = qts_last_message()[0] ? qts_last_message() : "failed";
+	QTS_SET(ev.system.message, why);
+	if (qts_writer_put(w, &ev) < 0)
+		return -1;
+	return qts_writer_flush(w);
+}
+
 int qts_finish(qts_writer *w, int status)
 {
+	if (status || qts_interrupted) {
+		char why[64];
+		if (!status)
+			snprintf(why, sizeof why, "stopped by signal %d (%s)", qts_interrupted,
+				 qts_interrupted == SIGINT ? "SIGINT" : qts_interrupted == SIGTERM ? "SIGTERM" : "?");
+		qts_writer_fail(w, status ? NULL : why);
+	} else if (qts_upstream_failure()) {
+		/* Passed on already by the stage, unless it consumed it. */
+		qts_writer_fail(w, qts_upstream_failure());
+	}
 	if (w && qts_writer_close(w) < 0 && errno != EPIPE) {
 		qts_warn("write error: %s", strerror(errno));
 		status = status ? status : QTS_EXIT_FAIL;
@@ -129,6 +182,10 @@ int qts_writer_close(qts_writer *w)
 {
 	if (!w)
 		return 0;
+	if (w == stream_out) {
+		stream_out = NULL;
+		qts_fail_hook = NULL;
+	}
 	int r = qts_writer_flush(w);
 	int e = errno;
 	free(w->buf);
@@ -360,6 +417,14 @@ int qts_writer_put(qts_writer *w, const qts_event *ev)
 {
 	if (w->failed)
 		return -1;
+	w->last_ts = ev->ts;
+	w->any = 1;
+	if (ev->type == QTS_BAR)
+		memcpy(w->last_tf, ev->bar.tf, sizeof w->last_tf);
+	else
+		w->last_tf[0] = '\0';
+	if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
+		w->ended = 1;
 	if (w->format == QTS_FMT_MSGPACK && ev->type == QTS_UNKNOWN) {
 		size_t before = w->len;
 		msgpack_unknown(w, ev);

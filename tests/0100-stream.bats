@@ -72,7 +72,10 @@ load helper
 @test "wrong field count: file:line and what, only whole records before it" {
 	printf 'tick,2024-01-02,A,1,2\ntick,2024-01-03,A,1\ntick,2024-01-04,A,1,2\n' > "$BATS_TEST_TMPDIR/bad.csv"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/bad.csv"
-	[ "$output" = "tick,2024-01-02T00:00:00Z,A,1,2" ]
+	[ "${lines[0]}" = "tick,2024-01-02T00:00:00Z,A,1,2" ]
+	# then the error, in the stream too (qts-events(5))
+	[ "${lines[1]}" = "system,2024-01-02T00:00:00Z,qts,error,\"$BATS_TEST_TMPDIR/bad.csv:2: tick: expected 5 fields (type,ts,symbol,price,size), got 4\"" ]
+	[ "${#lines[@]}" -eq 2 ]
 	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/bad.csv:2: tick: expected 5 fields (type,ts,symbol,price,size), got 4" ]
 }
 
@@ -106,7 +109,8 @@ load helper
 	size=$(stat -c %s "$BATS_TEST_TMPDIR/s.mp")
 	head -c $((size - 3)) "$BATS_TEST_TMPDIR/s.mp" > "$BATS_TEST_TMPDIR/t.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
-	[ "$output" = "$(head -n 16 "$FIX/all-types.csv")" ]
+	[ "$(head -n 16 <<< "$output")" = "$(head -n 16 "$FIX/all-types.csv")" ]
+	[[ "${lines[16]}" == "system,2024-01-02T14:34:00Z,qts,error,$BATS_TEST_TMPDIR/t.mp: byte "*": truncated record (input ends inside it)" ]]
 	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/t.mp: byte "*": truncated record (input ends inside it)" ]]
 }
 
@@ -122,7 +126,8 @@ load helper
 	printf '\xc0' >> "$BATS_TEST_TMPDIR/s.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/s.mp"
 	[[ "$stderr" == *": byte "*": expected an array (one record)" ]]
-	[ "${#lines[@]}" -eq 17 ]
+	[ "${#lines[@]}" -eq 18 ]
+	[[ "${lines[17]}" == "system,2024-01-02T14:3"?":00Z,qts,error,"*": expected an array (one record)" ]]
 }
 
 @test "corrupt gzip is an error" {
@@ -134,12 +139,14 @@ load helper
 @test "a missing file is reported and the others still read" {
 	run -1 --separate-stderr qts cat /nonexistent "$FIX/all-types.csv"
 	[ "$stderr" = "qts: /nonexistent: No such file or directory" ]
-	[ "${#lines[@]}" -eq 17 ]
+	[ "${#lines[@]}" -eq 18 ]
+	[ "${lines[17]}" = "system,2024-01-02T14:35:00Z,qts,error,/nonexistent: No such file or directory" ]
 }
 
-@test "empty input gives empty output" {
-	run -0 qts cat < /dev/null
+@test "empty input gives empty output, and a warning" {
+	run -0 --separate-stderr qts cat < /dev/null
 	[ -z "$output" ]
+	[ "$stderr" = "qts: -: no events (empty input)" ]
 }
 
 @test "a broken pipe ends quietly" {
@@ -172,7 +179,8 @@ load helper
 	wait $pid || rc=$?
 	exec 5>&-
 	[ "$rc" -eq 143 ]
-	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "tick,2024-01-02T00:00:00Z,A,1,1" ]
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/out")" = "tick,2024-01-02T00:00:00Z,A,1,1" ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = "system,2024-01-02T00:00:00Z,qts,error,stopped by signal 15 (SIGTERM)" ]
 }
 
 @test "qts dispatches to qts-NAME and lists programs" {

@@ -170,7 +170,8 @@ check() {
 	} >>"$BATS_TEST_TMPDIR/in.csv"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/in.csv"
 	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/in.csv:20006: volume: '1x' is not a number" ]
-	[ "${#lines[@]}" -eq 20005 ] # the quoted newline written as read
+	[ "${#lines[@]}" -eq 20006 ] # the quoted newline written as read, then the error event
+	[[ "${lines[-1]}" == "system,2024-06-03T14:34:00Z,qts,error,"* ]]
 	# A bar out of order deep inside the lines read in one pass.
 	qts-fetch --tf 1m --count 20000 synth:SYN | sed '10000p' >"$BATS_TEST_TMPDIR/dup.csv"
 	run -1 --separate-stderr qts-resample 1d "$BATS_TEST_TMPDIR/dup.csv"

@@ -117,7 +117,8 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 
 @test "validation stops at the first bad bar by default, naming file:line" {
 	run -1 --separate-stderr qts-fetch -s X "$F/bad-ohlc.csv"
-	[ "${#lines[@]}" -eq 1 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == "system,2024-01-03T00:00:00Z,qts-fetch,error,\"$F/bad-ohlc.csv:3: prices out of order: "* ]]
 	[ "$stderr" = "qts-fetch: $F/bad-ohlc.csv:3: prices out of order: need low <= open,close <= high (open 10 high 9.5 low 9 close 10.5)" ]
 }
 
@@ -137,7 +138,11 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 @test "time going backwards in an event file" {
 	printf 'bar,2024-01-03,A,1d,1,2,0.5,1.5,1\nbar,2024-01-02,A,1d,1,2,0.5,1.5,1\n' > "$BATS_TEST_TMPDIR/back.csv"
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/back.csv"
-	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/back.csv:2: A 1d bar at 2024-01-02T00:00:00Z is not after the one before (2024-01-03T00:00:00Z)" ]
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/back.csv:2: out of time order: bar A 1d known at 2024-01-03T00:00:00Z comes after line 1, a bar known at 2024-01-04T00:00:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
+	# A duplicate is no step back in time: the validator names it.
+	printf 'bar,2024-01-03,A,1d,1,2,0.5,1.5,1\nbar,2024-01-03,A,1d,1,2,0.5,1.5,1\n' > "$BATS_TEST_TMPDIR/dup.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/dup.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/dup.csv:2: duplicate A 1d bar at 2024-01-03T00:00:00Z" ]
 }
 
 @test "non-finite prices in an event file" {
@@ -170,7 +175,8 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 @test "a missing file is reported, the others still fetched, exit 1" {
 	run -1 --separate-stderr qts-fetch /nonexistent.csv "$F/a.csv"
 	[ "$stderr" = "qts-fetch: /nonexistent.csv: No such file or directory" ]
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[3]}" == "system,"*",qts-fetch,error,/nonexistent.csv: No such file or directory" ]]
 }
 
 @test "synth: deterministic, business days, one bar per symbol per day" {
@@ -338,5 +344,6 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 @test "synth: more bars than time holds is an error, after the whole bars" {
 	run -1 --separate-stderr qts-fetch --from 2262-01-01 --count 100 synth:A
 	[ "$stderr" = "qts-fetch: synth:A: the bars asked for run past 2262-04-11, the last time there is" ]
-	[[ "${lines[-1]}" == bar,2262-04-09T00:00:00Z,A,1d,* ]]
+	[[ "${lines[-2]}" == bar,2262-04-09T00:00:00Z,A,1d,* ]]
+	[ "${lines[-1]}" = "system,2262-04-10T00:00:00Z,qts-fetch,error,\"synth:A: the bars asked for run past 2262-04-11, the last time there is\"" ]
 }

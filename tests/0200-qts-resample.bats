@@ -249,7 +249,10 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bad timeframe 'bogus'" ]
 	{ minutes A 2024-01-02T14:00:00Z 3; minutes A 2024-01-02T14:01:00Z 1; } > "$T/in.csv"
 	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
-	[ "$stderr" = "qts-resample: $T/in.csv:4: A: bar 2024-01-02T14:01:00Z is not after the one before" ]
+	[ "$stderr" = "qts-resample: $T/in.csv:4: out of time order: bar A 1m known at 2024-01-02T14:02:00Z comes after line 3, a bar known at 2024-01-02T14:03:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
+	{ minutes A 2024-01-02T14:00:00Z 3; minutes A 2024-01-02T14:02:00Z 1; } > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:4: A: bar 2024-01-02T14:02:00Z is not after the one before" ]
 	{ minutes A 2024-01-02T14:00:00Z 2; minutes A 2024-01-02T14:05:00Z 1 5m; } > "$T/in.csv"
 	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
 	[ "$stderr" = "qts-resample: $T/in.csv:3: A: bars of 5m among bars of 1m: one timeframe per symbol" ]
@@ -258,7 +261,8 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ "$stderr" = "qts-resample: $T/in.csv:3: A: a tick among bars: one kind of input per symbol" ]
 	printf '%s\n' 'bar,2024-01-02T14:59:00Z,A,1m,1,1,1,1,1' 'bar,2024-01-02T14:59:10Z,A,1m,1,1,1,1,1' > "$T/in.csv"
 	run -1 --separate-stderr qts-resample 5m "$T/in.csv"
-	[ "$output" = "bar,2024-01-02T14:55:00Z,A,5m,1,1,1,1,1" ]
+	[ "${lines[0]}" = "bar,2024-01-02T14:55:00Z,A,5m,1,1,1,1,1" ]
+	[ "${lines[1]}" = "system,2024-01-02T15:00:00Z,qts-resample,error,$T/in.csv:2: A: bar 2024-01-02T14:59:10Z falls in a 5m bar already written" ]
 	[ "$stderr" = "qts-resample: $T/in.csv:2: A: bar 2024-01-02T14:59:10Z falls in a 5m bar already written" ]
 	printf 'bar,2024-01-02T14:00:00Z,A,1m,1,1,1,1,1\nbar,nonsense\n' > "$T/in.csv"
 	run -1 --separate-stderr qts-resample 1h "$T/in.csv"

@@ -318,7 +318,8 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	run --separate-stderr qts-strategy sma-cross fast=2 slow=3 bad.csv
 	[ "$status" -eq 1 ]
 	[[ "${stderr_lines[0]}" == "qts-strategy: bad.csv:4"* ]]
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[3]}" == "system,"*",qts-strategy,error,\"bad.csv:4"* ]]
 	run --separate-stderr qts-strategy sma-cross /nonexistent/x.csv
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "qts-strategy: /nonexistent/x.csv: No such file or directory" ]

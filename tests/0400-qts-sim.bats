@@ -337,7 +337,9 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	printf 'bar,2024-01-01,A,1d,10,11,9,10,1000\nbar,2024-01-02,A,1d,x,11,9,10,1000\n' > "$BATS_TEST_TMPDIR/bad.csv"
 	run -1 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/bad.csv"
 	[[ "$stderr" == "qts-sim: $BATS_TEST_TMPDIR/bad.csv:2: "* ]]
-	[ "$output" = "bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,1000" ]
+	[ "${lines[0]}" = "bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,1000" ]
+	[[ "${lines[1]}" == "system,2024-01-02T00:00:00Z,qts-sim,error,$BATS_TEST_TMPDIR/bad.csv:2: "* ]]
+	[ "${#lines[@]}" -eq 2 ]
 	run -1 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/missing.csv"
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/missing.csv: No such file or directory" ]
 }
@@ -366,8 +368,9 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[[ "$output" == "qts-sim "[0-9]* ]]
 	run -2 --separate-stderr qts-sim --bogus
 	[[ "$stderr" == *"usage: qts-sim"* ]]
-	run -0 qts-sim </dev/null
+	run -0 --separate-stderr qts-sim </dev/null
 	[ "$output" = "" ]
+	[ "$stderr" = "qts-sim: -: no events (empty input)" ]
 }
 
 @test "every long option is in the man page and both completions" {

@@ -11,7 +11,7 @@ prices() {
 }
 T1=2024-01-02T14:31:00Z
 target() { printf 'target,%s,%s,%s,%s,s\n' "${4:-$T1}" "$1" "$2" "${3:-qty}"; }
-order() { printf 'order,%s,%s,%s,%s,%s,%s,%s,,day,s\n' "$T1" "$1" "$2" "$3" "$4" "${6:-market}" "$5"; }
+order() { printf 'order,%s,%s,%s,%s,%s,%s,%s,,day,s\n' "${7:-$T1}" "$1" "$2" "$3" "$4" "${6:-market}" "$5"; }
 bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; }
 
 @test "--help prints usage on stdout, exit 0; --version" {
@@ -65,7 +65,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 }
 
 @test "deterministic: same input and flags, same bytes" {
-	input() { prices; target A 5000; bar 2024-01-02T14:32:00Z A 80; order A o1 buy 10; }
+	input() { prices; target A 5000; bar 2024-01-02T14:32:00Z A 80; order A o1 buy 10 '' market 2024-01-02T14:33:00Z; }
 	a=$(input | qts-risk --max-position 1000 --stop-loss 0.1 --max-drawdown 0.01 --on-drawdown flatten)
 	b=$(input | qts-risk --max-position 1000 --stop-loss 0.1 --max-drawdown 0.01 --on-drawdown flatten)
 	[ "$a" = "$b" ]
@@ -138,11 +138,12 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 
 @test "--daily-loss blocks new risk until the next UTC day" {
 	run -0 qts-risk --daily-loss 1000 < <(prices; target A 100; bar 2024-01-02T14:32:00Z A 89
-		order A o1 buy 1; bar 2024-01-03T14:30:00Z A 89; order A o2 buy 1)
+		order A o1 buy 1 '' market 2024-01-02T14:33:00Z; bar 2024-01-03T14:30:00Z A 89
+		order A o2 buy 1 '' market 2024-01-03T14:31:00Z)
 	[ "${lines[4]}" = "risk,2024-01-02T14:33:00Z,,daily-loss,breach,lost 1100 today; limit 1000 (equity 98900)" ]
 	[[ "${lines[5]}" == risk,*,A,daily-loss,reject,order\ o1:* ]]
 	[ "${lines[6]}" = "risk,2024-01-03T14:31:00Z,,daily-loss,resume,new day" ]
-	[ "${lines[8]}" = "order,$T1,A,o2,buy,1,market,,,day,s" ]
+	[ "${lines[8]}" = "order,2024-01-03T14:31:00Z,A,o2,buy,1,market,,,day,s" ]
 }
 
 @test "--target-vol with --vol-window and --vol-periods scales targets down" {
@@ -248,7 +249,8 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 
 @test "bad input: named, exit 1, whole records before it written" {
 	run -1 --separate-stderr qts-risk < <(prices; printf 'bar,yesterday,A,1m,1,1,1,1,1\n')
-	[ "${#lines[@]}" -eq 2 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" == "system,2024-01-02T14:31:00Z,qts-risk,error,"* ]]
 	[[ "$stderr" == qts-risk:\ -:3:* ]]
 	run -1 --separate-stderr qts-risk "$BATS_TEST_TMPDIR/missing"
 	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/missing: No such file or directory" ]
