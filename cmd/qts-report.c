@@ -3,6 +3,7 @@
  * several finished runs side by side. */
 #include "qts_metrics.h"
 #include "qts_resample.h"
+#include "qts_sim.h"
 
 #include <sys/stat.h>
 #include <errno.h>
@@ -16,8 +17,9 @@
 static const char usage[] =
 	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
 	"                  [--periods N] [--risk-free RATE] [--live [--every N|DURATION]]\n"
-	"                  [--tee] [FILE]\n"
-	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM] FILE...\n"
+	"                  [--tee] [--instrument SPEC]... [--instruments FILE] [FILE]\n"
+	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"                  [--instrument SPEC]... [--instruments FILE] FILE...\n"
 	"  -j, --json            one JSON object of every metric\n"
 	"  -c, --csv             metric,value rows\n"
 	"  -t, --trades          the round trips as CSV\n"
@@ -29,6 +31,10 @@ static const char usage[] =
 	"                        overnight (17:00-16:00) dates its evening by the next day\n"
 	"      --periods N       return periods a year for annualising (252)\n"
 	"      --risk-free RATE  annual risk-free rate, e.g. 0.02 (0)\n"
+	"      --instrument SYM,multiplier=M,margin=X[,tick=T]\n"
+	"                        a contract, as for qts-sim: a trip's P&L is points\n"
+	"                        times qty times M (repeatable; others are shares)\n"
+	"      --instruments FILE  one such spec a line\n"
 	"      --live            refresh the report while the stream flows\n"
 	"      --every N|DUR     refresh every N events or every DURATION (5s)\n"
 	"      --tee             copy the stream to stdout unchanged\n"
@@ -47,6 +53,8 @@ typedef struct opts {
 	int live, tee, msgpack, compare;
 	long every_events;  /* refresh every N events (live), or 0 */
 	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
+	qts_instrument *instruments; /* contracts; any other symbol is a share */
+	size_t ninstruments;
 } opts;
 
 /* A symbol's bars: their timeframe, parsed once. */
@@ -79,7 +87,8 @@ typedef struct state {
 
 static void parse(int argc, char **argv, opts *o)
 {
-	enum { O_HTML = 256, O_PERIODS, O_RF, O_LIVE, O_EVERY, O_TEE, O_COMPARE, O_VERSION };
+	enum { O_HTML = 256, O_PERIODS, O_RF, O_LIVE, O_EVERY, O_TEE, O_COMPARE, O_VERSION,
+	       O_INSTRUMENT, O_INSTRUMENTS };
 	static const struct option lo[] = {
 		{"json", no_argument, NULL, 'j'},       {"csv", no_argument, NULL, 'c'},
 		{"trades", no_argument, NULL, 't'},     {"html", required_argument, NULL, O_HTML},
@@ -90,8 +99,10 @@ static void parse(int argc, char **argv, opts *o)
 		{"live", no_argument, NULL, O_LIVE},    {"every", required_argument, NULL, O_EVERY},
 		{"tee", no_argument, NULL, O_TEE},      {"msgpack", no_argument, NULL, 'M'},
 		{"compare", no_argument, NULL, O_COMPARE}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, O_VERSION}, {0}};
-	char err[160];
+		{"version", no_argument, NULL, O_VERSION},
+		{"instrument", required_argument, NULL, O_INSTRUMENT},
+		{"instruments", required_argument, NULL, O_INSTRUMENTS}, {0}};
+	char err[512];
 	int c;
 	*o = (opts){.format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
 	while ((c = getopt_long(argc, argv, "jctMo:b:z:s:h", lo, NULL)) != -1) {
@@ -147,6 +158,19 @@ static void parse(int argc, char **argv, opts *o)
 		}
 		case O_TEE: o->tee = 1; break;
 		case O_COMPARE: o->compare = 1; break;
+		case O_INSTRUMENT: {
+			qts_instrument ins;
+			if (qts_instrument_parse(optarg, &ins, err) < 0)
+				qts_usage_error(usage, "--%s", err);
+			if (qts_instrument_add(&o->instruments, &o->ninstruments, &ins, err) < 0)
+				qts_die(QTS_EXIT_FAIL, "%s", err);
+			break;
+		}
+		case O_INSTRUMENTS:
+			/* read in place: an --instrument after it wins */
+			if (qts_instruments_load(optarg, &o->instruments, &o->ninstruments, err) < 0)
+				qts_die(QTS_EXIT_FAIL, "%s", err);
+			break;
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case O_VERSION: qts_print_version();
 		default: qts_usage_error(usage, NULL);
@@ -198,6 +222,16 @@ static double position_of(const state *s, const char *symbol)
 	return 0;
 }
 
+/* Money per point per unit of symbol: its contract's multiplier, 1 for a
+ * share (a symbol without an instrument), as qts-sim reckons it. */
+static double multiplier_of(const opts *o, const char *symbol)
+{
+	for (size_t i = 0; i < o->ninstruments; i++)
+		if (strcmp(o->instruments[i].symbol, symbol) == 0)
+			return o->instruments[i].multiplier;
+	return 1;
+}
+
 /* Consume one event; 0, or -1 with a message in err. */
 static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 {
@@ -221,6 +255,7 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		}
 		s->dirty = 1;
 		if (qts_trades_fill(s->trades, ev->ts, ev->symbol, dir, ev->fill.qty, ev->fill.price,
+				    multiplier_of(s->o, ev->symbol),
 				    isfinite(ev->fill.commission) ? ev->fill.commission : 0,
 				    isfinite(ev->fill.slippage) ? ev->fill.slippage : 0) < 0)
 			return -1;
@@ -478,6 +513,7 @@ static int compare(const opts *o, char **files, int n)
 		state_free(&st[i]);
 	free(st);
 	free(runs);
+	free(o->instruments);
 	return qts_close_stdout();
 }
 
@@ -513,6 +549,7 @@ int main(int argc, char **argv)
 			qts_die(QTS_EXIT_FAIL, "write error: %s", strerror(errno));
 	}
 	state_free(&s);
+	free(o.instruments);
 	if (qts_interrupted)
 		return 128 + qts_interrupted;
 	return qts_close_stdout();

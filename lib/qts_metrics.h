@@ -129,8 +129,8 @@ typedef struct qts_trip {
 	int64_t entry_ts, exit_ts;
 	double entry_price, exit_price;
 	double commission;   /* shares of the entry's and the exit's commission */
-	double pnl;          /* (exit - entry) * qty * dir - commission */
-	double ret;          /* pnl / (entry_price * qty) */
+	double pnl;          /* (exit - entry) * qty * mult * dir - commission */
+	double ret;          /* pnl / (entry_price * qty * mult) */
 } qts_trip;
 
 typedef struct qts_trade_stats {
@@ -142,7 +142,7 @@ typedef struct qts_trade_stats {
 	double largest_win, largest_loss;
 	double holding_ns;             /* sum of exit_ts - entry_ts */
 	double commission, slippage;   /* of every fill, closed or not */
-	double notional;               /* sum of |qty * price| of every fill */
+	double notional;               /* sum of |qty * price * mult| of every fill */
 	long fills;
 } qts_trade_stats;
 
@@ -151,11 +151,13 @@ typedef struct qts_trades qts_trades;
 /* keep: remember every trip (for a table) besides the statistics. */
 qts_trades *qts_trades_new(int keep);
 void qts_trades_free(qts_trades *t);
-/* A fill: dir +1 buy, -1 sell; qty > 0.  Closes open lots of the symbol
+/* A fill: dir +1 buy, -1 sell; qty > 0; mult the money per point per unit
+ * of quantity (a contract's multiplier, 1 for a share: the same symbol
+ * must always come with the same).  Closes open lots of the symbol
  * first in, first out, then opens a lot with what remains.  Returns the
  * number of trips it closed, or -1 when out of memory. */
 int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, double qty,
-		    double price, double commission, double slippage);
+		    double price, double mult, double commission, double slippage);
 const qts_trade_stats *qts_trades_stats(const qts_trades *t);
 /* The kept trips in the order they closed. */
 const qts_trip *qts_trades_list(const qts_trades *t, size_t *n);

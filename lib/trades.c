@@ -1,7 +1,8 @@
 /* trades.c — round trips from fills: per symbol, a queue of open lots
  * closed first in, first out.  A fill larger than the open position closes
  * it and opens the rest the other way.  Commissions are spread per unit, so
- * a trip carries its share of the opening and of the closing fill. */
+ * a trip carries its share of the opening and of the closing fill.  Prices
+ * are in points: a contract's money is points times its multiplier. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,7 +130,7 @@ static int record(qts_trades *t, const qts_trip *trip)
 }
 
 int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, double qty,
-		    double price, double commission, double slippage)
+		    double price, double mult, double commission, double slippage)
 {
 	book *b = find_book(t, symbol);
 	if (!b)
@@ -137,7 +138,7 @@ int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, doub
 	t->st.fills++;
 	t->st.commission += commission;
 	t->st.slippage += slippage;
-	t->st.notional += fabs(qty * price);
+	t->st.notional += fabs(qty * price * mult);
 	double comm_unit = qty > 0 ? commission / qty : 0;
 	double left = qty, eps = qty * QTY_EPS;
 	int closed = 0;
@@ -154,8 +155,8 @@ int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, doub
 		trip.entry_price = l->price;
 		trip.exit_price = price;
 		trip.commission = (l->comm_unit + comm_unit) * q;
-		trip.pnl = (price - l->price) * q * b->dir - trip.commission;
-		trip.ret = l->price * q != 0 ? trip.pnl / fabs(l->price * q) : NAN;
+		trip.pnl = (price - l->price) * q * mult * b->dir - trip.commission;
+		trip.ret = l->price * q != 0 ? trip.pnl / fabs(l->price * q * mult) : NAN;
 		if (record(t, &trip) < 0)
 			return -1;
 		closed++;

@@ -13,15 +13,15 @@ static void fifo(void)
 {
 	qts_trades *t = qts_trades_new(1);
 	/* long 10 @ 100 (commission 1), long 5 @ 110 (0.5): 0.1 a unit */
-	CHECK(qts_trades_fill(t, D(0, 15), "AAA", +1, 10, 100, 1, 0.2) == 0, "opening fills close nothing");
-	CHECK(qts_trades_fill(t, D(1, 15), "AAA", +1, 5, 110, 0.5, 0.1) == 0, "adding closes nothing");
+	CHECK(qts_trades_fill(t, D(0, 15), "AAA", +1, 10, 100, 1, 1, 0.2) == 0, "opening fills close nothing");
+	CHECK(qts_trades_fill(t, D(1, 15), "AAA", +1, 5, 110, 1, 0.5, 0.1) == 0, "adding closes nothing");
 	/* sell 12 @ 120 (1.2): 10 of lot 1, 2 of lot 2 */
-	CHECK(qts_trades_fill(t, D(2, 15), "AAA", -1, 12, 120, 1.2, 0.2) == 2, "sell 12 closes two lots");
+	CHECK(qts_trades_fill(t, D(2, 15), "AAA", -1, 12, 120, 1, 1.2, 0.2) == 2, "sell 12 closes two lots");
 	/* sell 10 @ 105 (1): the 3 left of lot 2, then short 7 */
-	CHECK(qts_trades_fill(t, D(3, 15), "AAA", -1, 10, 105, 1, 0) == 1, "sell 10 closes one and flips");
+	CHECK(qts_trades_fill(t, D(3, 15), "AAA", -1, 10, 105, 1, 1, 0) == 1, "sell 10 closes one and flips");
 	CHECK(qts_trades_open(t), "a short lot is open");
 	/* buy 7 @ 100 (0.7) covers the short */
-	CHECK(qts_trades_fill(t, D(5, 15), "AAA", +1, 7, 100, 0.7, 0) == 1, "cover closes the short");
+	CHECK(qts_trades_fill(t, D(5, 15), "AAA", +1, 7, 100, 1, 0.7, 0) == 1, "cover closes the short");
 	CHECK(!qts_trades_open(t), "flat at the end");
 
 	size_t n;
@@ -63,26 +63,40 @@ static void fifo(void)
 	CHECK(s->trades == 0 && isnan(qts_trades_win_rate(s)) && isnan(qts_trades_profit_factor(s)) &&
 		      isnan(qts_trades_expectancy(s)) && isnan(s->largest_win),
 	      "no trades: counts 0, ratios undefined");
-	qts_trades_fill(t, D(0, 1), "X", +1, 1, 10, 0, 0);
-	qts_trades_fill(t, D(0, 2), "Y", -1, 1, 10, 0, 0);
-	qts_trades_fill(t, D(0, 3), "X", -1, 1, 12, 0, 0);
+	qts_trades_fill(t, D(0, 1), "X", +1, 1, 10, 1, 0, 0);
+	qts_trades_fill(t, D(0, 2), "Y", -1, 1, 10, 1, 0, 0);
+	qts_trades_fill(t, D(0, 3), "X", -1, 1, 12, 1, 0, 0);
 	CHECK(s->trades == 1 && isnan(qts_trades_profit_factor(s)) && qts_trades_open(t),
 	      "symbols are separate; no loss: profit factor undefined");
-	qts_trades_fill(t, D(0, 4), "X", +1, 0.1, 10, 0, 0);
-	qts_trades_fill(t, D(0, 5), "X", -1, 0.30000000000000004 - 0.2, 11, 0, 0);
-	qts_trades_fill(t, D(0, 6), "Y", +1, 1, 10, 0, 0);
+	qts_trades_fill(t, D(0, 4), "X", +1, 0.1, 10, 1, 0, 0);
+	qts_trades_fill(t, D(0, 5), "X", -1, 0.30000000000000004 - 0.2, 11, 1, 0, 0);
+	qts_trades_fill(t, D(0, 6), "Y", +1, 1, 10, 1, 0, 0);
 	CHECK(!qts_trades_open(t), "fractional rounding residue leaves no lot open");
 	qts_trades_free(t);
 
 	t = qts_trades_new(0);
 	s = qts_trades_stats(t);
 	CHECK(qts_trades_sqn(s) == 0, "SQN without trades is 0");
-	qts_trades_fill(t, D(0, 1), "X", +1, 1, 10, 0, 0);
-	qts_trades_fill(t, D(0, 2), "X", -1, 1, 11, 0, 0);
+	qts_trades_fill(t, D(0, 1), "X", +1, 1, 10, 1, 0, 0);
+	qts_trades_fill(t, D(0, 2), "X", -1, 1, 11, 1, 0, 0);
 	CHECK(qts_trades_sqn(s) == 0, "SQN of one trade is 0");
-	qts_trades_fill(t, D(0, 3), "X", +1, 1, 10, 0, 0);
-	qts_trades_fill(t, D(0, 4), "X", -1, 1, 11, 0, 0);
+	qts_trades_fill(t, D(0, 3), "X", +1, 1, 10, 1, 0, 0);
+	qts_trades_fill(t, D(0, 4), "X", -1, 1, 11, 1, 0, 0);
 	CHECK(isnan(qts_trades_sqn(s)), "SQN of equal trades is undefined (no spread)");
+	qts_trades_free(t);
+
+	/* A contract of multiplier 50: short 2 at 100 (3 of commission),
+	 * cover at 96 (3): (100 - 96) * 2 * 50 - 6 = 394, return
+	 * 394 / (100 * 2 * 50); notional 2 * 100 * 50 + 2 * 96 * 50. */
+	t = qts_trades_new(1);
+	s = qts_trades_stats(t);
+	qts_trades_fill(t, D(0, 1), "F", -1, 2, 100, 50, 3, 0);
+	qts_trades_fill(t, D(0, 2), "F", +1, 2, 96, 50, 3, 0);
+	tr = qts_trades_list(t, &n);
+	CHECK(n == 1 && tr[0].dir == -1, "contract: one short trip");
+	CHECK_NEAR(tr[0].pnl, 394, TOL, "contract pnl: points * qty * multiplier - commissions");
+	CHECK_NEAR(tr[0].ret, 0.0394, TOL, "contract return on the contract notional");
+	CHECK_NEAR(s->notional, 19600, TOL, "contract notional: qty * price * multiplier");
 	qts_trades_free(t);
 }
 
