@@ -111,6 +111,10 @@ static void dies(int how)
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* as a program started from a terminal has them, whatever the
+		 * test runner inherited (a background shell ignores SIGQUIT) */
+		if (how)
+			signal(how, SIG_DFL);
 		char p[512], err[600];
 		qts_outfile of;
 		path_in(p, "dying.txt");
