@@ -323,8 +323,12 @@ static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, siz
 		return why;
 	}
 	if (gross > before && gross > limit + EPS) {
-		snprintf(why, max, "insufficient cash: exposure %.2f > %g x equity %.2f", gross,
-			 s->o.leverage, limit / s->o.leverage);
+		/* Cents while they fit the reason; past that, significant
+		 * digits, so the whole sentence survives the field's limit. */
+		const char *fmt = fabs(gross) < 1e15 && fabs(limit / s->o.leverage) < 1e15
+				  ? "insufficient cash: exposure %.2f > %g x equity %.2f"
+				  : "insufficient cash: exposure %.6g > %g x equity %.6g";
+		snprintf(why, max, fmt, gross, s->o.leverage, limit / s->o.leverage);
 		return why;
 	}
 	return NULL;
