@@ -51,13 +51,14 @@ static void on_fatal_signal(int sig)
 	raise(sig);
 }
 
-static void guard_once(void)
+/* At every open: a signal may have been set back to its default since. */
+static void guard(void)
 {
-	static int done;
-	if (done)
-		return;
-	done = 1;
-	atexit(remove_pending);
+	static int registered;
+	if (!registered) {
+		registered = 1;
+		atexit(remove_pending);
+	}
 	for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++) {
 		struct sigaction old;
 		if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
@@ -111,7 +112,7 @@ int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen
 		of->in_place = 1;
 		return 0;
 	}
-	guard_once();
+	guard();
 	int slot = 0;
 	while (slot < PENDING_MAX && pending_used[slot])
 		slot++;

@@ -113,7 +113,8 @@ static void dies(int how)
 	if (pid == 0) {
 		/* as a program started from a terminal has them, whatever the
 		 * test runner inherited (a background shell ignores SIGQUIT) */
-		if (how)
+		struct sigaction old;
+		if (how && sigaction(how, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
 			signal(how, SIG_DFL);
 		char p[512], err[600];
 		qts_outfile of;
