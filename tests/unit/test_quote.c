@@ -1,4 +1,6 @@
-/* Unit tests of qts_quote (lib/diag.c): untrusted text made safe to print. */
+/* Unit tests of qts_quote and qts_escape_text (lib/diag.c): untrusted text
+ * made safe to print.  Expected strings are hand-derived from RFC 3629
+ * (which byte sequences are UTF-8) and the escapes the functions name. */
 #include "qts.h"
 #include "tap.h"
 
@@ -33,5 +35,16 @@ int main(void)
 	CHECK_STR(q("a\x1b\x1b\x1b", 4, 8), "a...", "an escape is not cut");
 	CHECK_STR(q("abcdef", 6, 3), "..", "room for dots only");
 	CHECK_STR(q("abc", 3, 1), "", "room for the NUL only");
+
+	/* qts_escape_text, what every message goes through on its way out:
+	 * the same escapes, but a backslash passes, so quoted text is not
+	 * quoted twice */
+	char e[64];
+	qts_escape_text("a\\b \\x1b \x1b", 10, e, sizeof e);
+	CHECK_STR(e, "a\\b \\x1b \\x1b", "escape_text: a backslash passes, a control byte does not");
+	qts_escape_text("\xc2\x9b" "2J \xe2\x80\xae", 8, e, sizeof e);
+	CHECK_STR(e, "\\u009b2J \\u202e", "escape_text: C1 controls and bidi overrides named");
+	CHECK(qts_escape_text("abcdefghij", 10, e, 8) == 7 && !strcmp(e, "abcd..."),
+	      "escape_text: the length returned, a cut marked");
 	return tap_done();
 }
