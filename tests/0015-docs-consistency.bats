@@ -27,3 +27,12 @@ MAN=$BATS_TEST_DIRNAME/../man
 	run -0 qts-sim --help
 	[[ "$output" == *--msgpack* ]]
 }
+
+@test "no man page renders a quote nested inside another broken" {
+	# .Ql inside .Pq on one line rendered "(`2.179012, not `2.17...'')":
+	# a quote opened twice and closed twice.
+	for m in "$MAN"/*.[1-9]; do
+		! mandoc -Tascii "$m" | grep -n "''\|\`\`" || { echo "$m"; false; }
+	done
+	mandoc -Tascii "$MAN/qts-events.5" | tr -s ' \n' ' ' | grep -qF "(\`2.179012', not \`2.1790120000000002')"
+}
