@@ -14,7 +14,10 @@ TOP=$BATS_TEST_DIRNAME/..
 @test "a Yahoo row of null stops by default, naming file:line and --on-bad" {
 	run -1 --separate-stderr qts-fetch -s ORCL "$F/yahoo-null.csv"
 	[ "$stderr" = "qts-fetch: $F/yahoo-null.csv:3: open: 'null' is not a number (a row without data); --on-bad skip drops such rows" ]
-	[ "$output" = "bar,2014-01-02T00:00:00Z,ORCL,1d,37.779999,38.029999,37.549999,37.84,18162100" ]
+	[ "${lines[0]}" = "bar,2014-01-02T00:00:00Z,ORCL,1d,37.779999,38.029999,37.549999,37.84,18162100" ]
+	# the stream ends with the failure, for the stages after
+	[ "${lines[1]}" = "system,2014-01-03T00:00:00Z,qts-fetch,error,$F/yahoo-null.csv:3: open: 'null' is not a number (a row without data); --on-bad skip drops such rows" ]
+	[ "${#lines[@]}" -eq 2 ]
 }
 
 @test "--on-bad skip drops rows of null and of empty fields, and counts them" {
@@ -209,7 +212,8 @@ TOP=$BATS_TEST_DIRNAME/..
 	[ "$(e 100000000000000000)" = 1973-03-03T09:46:40Z ]
 	[ "$(e 1582329602111000123)" = 2020-02-22T00:00:02.111000123Z ]
 	# 9999999999 s is the last second told so: 2286-11-20
-	[ "$(e 9999999999)" = "" ]
+	# (past 2262: an error, and the stream ends with it)
+	[ "$(e 9999999999 2>/dev/null | grep -v '^system,')" = "" ]
 	# eight digits are a date
 	[ "$(e 20240102)" = 2024-01-02T00:00:00Z ]
 }
