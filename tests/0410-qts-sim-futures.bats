@@ -229,9 +229,11 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	run -1 --separate-stderr qts-sim --instrument A,margin=0 --instrument B,margin=0 "$BATS_TEST_TMPDIR/big.csv"
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/big.csv:7: equity at 2024-01-04T00:00:00Z: cash is not finite (overflow)" ]
 	echo "$output" | none -i 'inf\|nan'
-	echo "$output" | qts cat > /dev/null
+	# whole records, then the failure for the stages after
+	echo "$output" | grep -v '^system,' | qts cat > /dev/null
+	[[ $(echo "$output" | tail -1) == system,*,qts-sim,error,* ]]
 	# the bars of 01-03 went out, their equity did not
-	[ "$(echo "$output" | tail -1)" = "bar,2024-01-03T00:00:00Z,B,1d,1e+308,1e+308,1e+308,1e+308,10" ]
+	[ "$(echo "$output" | grep -v '^system,' | tail -1)" = "bar,2024-01-03T00:00:00Z,B,1d,1e+308,1e+308,1e+308,1e+308,10" ]
 	# at the end of input it says so
 	head -6 "$BATS_TEST_TMPDIR/big.csv" > "$BATS_TEST_TMPDIR/big6.csv"
 	run -1 --separate-stderr qts-sim --instrument A,margin=0 --instrument B,margin=0 "$BATS_TEST_TMPDIR/big6.csv"
