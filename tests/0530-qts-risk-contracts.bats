@@ -98,6 +98,9 @@ check_reduces() {
 		"$BATS_TEST_TMPDIR/sig.csv" | cmp - "$BATS_TEST_TMPDIR/want.csv"
 	printf 'cash 1000000\ninstrument %s\nmax-position-notional 200000\n' "$ES" > "$BATS_TEST_TMPDIR/rules"
 	qts-risk --rules "$BATS_TEST_TMPDIR/rules" "$BATS_TEST_TMPDIR/sig.csv" | cmp - "$BATS_TEST_TMPDIR/want.csv"
+	printf 'cash 1000000\ninstruments %s\nmax-position-notional 200000\n' "$BATS_TEST_TMPDIR/ins.csv" \
+		> "$BATS_TEST_TMPDIR/rules"
+	qts-risk --rules "$BATS_TEST_TMPDIR/rules" "$BATS_TEST_TMPDIR/sig.csv" | cmp - "$BATS_TEST_TMPDIR/want.csv"
 	# the last spec of a symbol wins: a share again
 	qts-risk --cash 1000000 --instruments "$BATS_TEST_TMPDIR/ins.csv" --instrument ES,multiplier=1 \
 		--max-position-notional 200000 "$BATS_TEST_TMPDIR/sig.csv" |
