@@ -52,7 +52,8 @@ static void build_usage(void)
 	size_t n, len;
 	const qts_risk_rule_info *t = qts_risk_rules(&n);
 	len = (size_t)snprintf(usage, sizeof usage,
-			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--RULE VALUE]... [FILE]\n"
+			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--instrument SPEC]...\n"
+			       "                [--instruments FILE] [--RULE VALUE]... [FILE]\n"
 			       "       qts-risk --list | --help | --version\n"
 			       "  -M, --msgpack                write msgpack\n"
 			       "  --fractional                 targets in fractional units (as qts-sim --fractional)\n"
@@ -106,8 +107,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 				qts_die(QTS_EXIT_USAGE, "%s", err);
 			break;
 		case OPT_RULE:
-			if (qts_risk_config_set(&o->cfg, lo[idx].name, optarg, err) < 0)
+			if (qts_risk_config_set(&o->cfg, lo[idx].name, optarg, err) < 0) {
+				/* A file that will not read is a failure, as in qts-sim. */
+				if (strcmp(lo[idx].name, "instruments") == 0)
+					qts_die(QTS_EXIT_FAIL, "%s", err);
 				qts_usage_error(usage, "--%s", err);
+			}
 			break;
 		default: qts_usage_error(usage, NULL);
 		}
@@ -240,6 +245,7 @@ int main(int argc, char **argv)
 	build_usage();
 	parse_args(argc, argv, &o);
 	int status = run(&o);
+	qts_risk_config_free(&o.cfg);
 	if (qts_interrupted)
 		return 128 + qts_interrupted;
 	int s = qts_close_stdout();

@@ -6,6 +6,7 @@
 #define QTS_RISK_H
 
 #include "qts.h"
+#include "qts_sim.h" /* qts_instrument */
 
 enum { QTS_RISK_PATH_MAX = 1024 };
 enum { QTS_RISK_ON_DD_BLOCK = 0, QTS_RISK_ON_DD_FLATTEN = 1 };
@@ -35,6 +36,8 @@ typedef struct qts_risk_config {
 	double price_band;            /* |limit - last| / last */
 	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
 	int fractional;               /* else targets in whole units, as qts-sim */
+	qts_instrument *instruments;  /* contracts (owned); any other symbol is a share */
+	size_t ninstruments;
 } qts_risk_config;
 
 /* One registry entry: the name is the flag (`--NAME`) and the rules-file
@@ -50,6 +53,8 @@ const qts_risk_rule_info *qts_risk_rules(size_t *n);
 const qts_risk_rule_info *qts_risk_rule_find(const char *name);
 
 void qts_risk_config_init(qts_risk_config *c);
+/* Free what the config holds (its instruments); it can be set again. */
+void qts_risk_config_free(qts_risk_config *c);
 /* Set the setting called name from its text value; 0, or -1 with a message
  * in err (at least 256 bytes). */
 int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value, char *err);
@@ -63,7 +68,8 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err);
 typedef int (*qts_risk_emit)(void *arg, const qts_event *ev);
 typedef struct qts_risk qts_risk;
 
-/* NULL with err (at least 256 bytes) set when the sectors file is bad. */
+/* NULL with err (at least 256 bytes) set when the sectors file is bad.
+ * The engine keeps its own copy of the config's instruments. */
 qts_risk *qts_risk_new(const qts_risk_config *c, char *err);
 void qts_risk_free(qts_risk *r);
 /* Process one input event: 0 or -1 (emit failed). */

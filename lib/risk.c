@@ -35,6 +35,7 @@ static double nz(double v)
 struct sym {
 	char name[QTS_SYM_MAX];
 	double pos, avg, last; /* last is NaN until a price is seen */
+	double mult;           /* money per point per unit: 1 for a share */
 	double best;           /* best price since the position was opened */
 	double wq;             /* signed quantity the working orders still want */
 	long nlive;            /* orders of the symbol not yet ended */
@@ -79,7 +80,8 @@ struct qts_risk {
 	size_t nsmap;
 	char (*sector)[QTS_NAME_MAX];
 	size_t nsector;
-	double cash, mv; /* mv: sum of pos * last, kept incrementally */
+	qts_instrument *ins; /* the config's contracts, a copy */
+	double cash, mv; /* mv: sum of pos * last * mult, kept incrementally */
 	double peak, day_start;
 	int64_t day, now;
 	int64_t dd_at; /* when the drawdown breach began */
@@ -149,6 +151,10 @@ static struct sym *sym_get(qts_risk *r, const char *name)
 	QTS_SET(s->name, name);
 	s->last = s->prev_close = NAN;
 	s->sector = -1;
+	s->mult = 1; /* a share, unless an instrument says otherwise */
+	for (size_t i = 0; i < r->c.ninstruments; i++)
+		if (strcmp(r->ins[i].symbol, name) == 0)
+			s->mult = r->ins[i].multiplier;
 	if (r->nsmap) {
 		struct sector_map key, *m;
 		QTS_SET(key.symbol, name);
@@ -344,6 +350,14 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	if (!r)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	r->c = *c;
+	/* The engine keeps its own copy: the caller frees its config. */
+	if (c->ninstruments) {
+		r->ins = malloc(c->ninstruments * sizeof *r->ins);
+		if (!r->ins)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		memcpy(r->ins, c->instruments, c->ninstruments * sizeof *r->ins);
+	}
+	r->c.instruments = r->ins;
 	r->cash = r->peak = r->day_start = c->cash;
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
 	r->vol = !isnan(c->target_vol);
@@ -394,6 +408,7 @@ void qts_risk_free(qts_risk *r)
 	free(r->rate);
 	free(r->ord);
 	free(r->otab);
+	free(r->ins);
 	free(r);
 }
 
@@ -461,8 +476,8 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 		s->best = px;
 	} else if (fabs(q) > fabs(s->pos))
 		s->avg = (s->avg * s->pos + px * dq) / q;
-	r->cash -= dq * px;
-	r->mv += dq * s->last;
+	r->cash -= dq * px * s->mult;
+	r->mv += dq * s->last * s->mult;
 	s->pos = q;
 }
 
@@ -656,7 +671,7 @@ static int on_price(qts_risk *r, const qts_event *ev, double px, int is_bar)
 	if (is_bar && r->vol)
 		vol_push(r, s, px);
 	if (s->pos != 0) {
-		r->mv += s->pos * (px - s->last);
+		r->mv += s->pos * (px - s->last) * s->mult;
 		if (s->pos > 0 ? px > s->best : px < s->best)
 			s->best = px;
 	}
@@ -766,17 +781,18 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 		const struct sym *o = &r->sym[i];
 		double e = o->pos + o->wq;
 		if (o->pos != 0 && !isnan(o->last))
-			r->mv += o->pos * o->last;
+			r->mv += o->pos * o->last * o->mult;
 		if (fabs(e) <= EPS || isnan(o->last))
 			continue;
-		double v = e * o->last;
+		double v = e * o->last * o->mult;
 		gross += fabs(v);
 		net += v;
 		open++;
 		if (o->sector >= 0 && o->sector == s->sector)
 			sector += fabs(v);
 	}
-	double eq = r->cash + r->mv, cap, own = fabs(p) > EPS && !isnan(s->last) ? p * s->last : 0;
+	double eq = r->cash + r->mv, cap, own = fabs(p) > EPS && !isnan(s->last) ? p * s->last * s->mult : 0;
+	double unit = px * s->mult; /* the value of one unit of s */
 	if (r->dd_breached)
 		limit(b, fmin(p, 0), fmax(p, 0), "max-drawdown");
 	if (r->daily_breached)
@@ -784,25 +800,25 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 	if (!isnan(c->max_position))
 		limit(b, -c->max_position, c->max_position, "max-position");
 	if (!isnan(c->max_position_notional)) {
-		cap = c->max_position_notional / px;
+		cap = c->max_position_notional / unit;
 		limit(b, -cap, cap, "max-position-notional");
 	}
 	if (!isnan(c->max_position_pct)) {
-		cap = fmax(0, c->max_position_pct * eq) / px;
+		cap = fmax(0, c->max_position_pct * eq) / unit;
 		limit(b, -cap, cap, "max-position-pct");
 	}
 	if (!isnan(c->max_gross)) {
-		cap = fmax(0, c->max_gross - (gross - fabs(own))) / px;
+		cap = fmax(0, c->max_gross - (gross - fabs(own))) / unit;
 		limit(b, -cap, cap, "max-gross");
 	}
 	if (!isnan(c->max_net)) {
 		double other = net - own;
-		limit(b, (-c->max_net - other) / px, (c->max_net - other) / px, "max-net");
+		limit(b, (-c->max_net - other) / unit, (c->max_net - other) / unit, "max-net");
 	}
 	if (c->max_positions >= 0 && fabs(p) <= EPS && open >= c->max_positions)
 		limit(b, 0, 0, "max-positions");
 	if (!isnan(c->max_sector) && s->sector >= 0) {
-		cap = fmax(0, c->max_sector * eq - (sector - fabs(own))) / px;
+		cap = fmax(0, c->max_sector * eq - (sector - fabs(own))) / unit;
 		limit(b, -cap, cap, "max-sector");
 	}
 }
@@ -895,8 +911,9 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	} else if (strcmp(ev->target.unit, "weight") == 0) {
 		if (isnan(px))
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
-		/* As qts-sim converts it: weight x equity / last price. */
-		q = whole_units(r, ev->target.target * (r->cash + r->mv) / px);
+		/* As qts-sim converts it: weight x equity / (last price x
+		 * multiplier), in that order of operations. */
+		q = whole_units(r, ev->target.target * (r->cash + r->mv) / (px * s->mult));
 		weight = 1;
 	} else if (strcmp(ev->target.unit, "qty") == 0)
 		q = whole_units(r, ev->target.target);

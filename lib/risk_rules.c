@@ -21,7 +21,7 @@ static void seterr(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION };
+enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION, K_INSTRUMENT, K_INSTRUMENTS };
 
 /* Kept sorted by name: lookup is a binary search. */
 static const qts_risk_rule_info info[] = {
@@ -29,6 +29,8 @@ static const qts_risk_rule_info info[] = {
 	{ "daily-loss", "X", "block new risk for the rest of the UTC day once equity fell X since it began" },
 	{ "drawdown-cooldown", "DURATION", "resume DURATION of stream time after a drawdown breach, from a new peak" },
 	{ "drawdown-resume", "F", "resume once the drawdown from the peak is back to F or less" },
+	{ "instrument", "SPEC", "contract SYM,multiplier=M,margin=X[,tick=T], as in qts-sim: values times M (repeatable)" },
+	{ "instruments", "FILE", "one such contract spec a line" },
 	{ "kill-file", "PATH", "emergency stop while PATH exists: flatten all, reject every order" },
 	{ "max-drawdown", "F", "breach when equity falls F below its peak (then --on-drawdown, until lifted)" },
 	{ "max-gross", "X", "sum of |position value| at most X" },
@@ -60,6 +62,8 @@ static const struct spec {
 	{ K_NUM, OFF(daily_loss), 0, 1e15 },
 	{ K_DURATION, OFF(drawdown_cooldown), 0, 0 },
 	{ K_NUM, OFF(drawdown_resume), 0, 1 },
+	{ K_INSTRUMENT, OFF(instruments), 0, 0 },
+	{ K_INSTRUMENTS, OFF(instruments), 0, 0 },
 	{ K_PATH, OFF(kill_file), 0, 0 },
 	{ K_NUM, OFF(max_drawdown), 0, 1 },
 	{ K_NUM, OFF(max_gross), 0, 1e15 },
@@ -117,6 +121,13 @@ void qts_risk_config_init(qts_risk_config *c)
 	c->stop_loss = c->take_profit = c->trailing_stop = NAN;
 	c->max_orders = -1;
 	c->price_band = NAN;
+}
+
+void qts_risk_config_free(qts_risk_config *c)
+{
+	free(c->instruments);
+	c->instruments = NULL;
+	c->ninstruments = 0;
 }
 
 static int parse_rate(const char *value, long *n, int64_t *window, char *err)
@@ -191,6 +202,23 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 		if (parse_rate(value, &c->max_orders, &c->order_window, why) < 0)
 			goto bad;
 		break;
+	case K_INSTRUMENT: {
+		/* The parser of qts-sim: the same spec means the same contract. */
+		qts_instrument ins;
+		if (qts_instrument_parse(value, &ins, err) < 0 ||
+		    qts_instrument_add(&c->instruments, &c->ninstruments, &ins, err) < 0)
+			return -1;
+		break;
+	}
+	case K_INSTRUMENTS: {
+		/* Read in place: an instrument given after it wins. */
+		char e[512];
+		if (qts_instruments_load(value, &c->instruments, &c->ninstruments, e) < 0) {
+			seterr(err, "%s", e);
+			return -1;
+		}
+		break;
+	}
 	}
 	return 0;
 bad:

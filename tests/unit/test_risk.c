@@ -112,6 +112,7 @@ static qts_risk *make(const char *const *kv)
 			exit(1);
 		}
 	qts_risk *r = qts_risk_new(&c, err);
+	qts_risk_config_free(&c); /* the engine keeps its own copy */
 	if (!r) {
 		printf("# %s\n", err);
 		exit(1);
@@ -864,6 +865,196 @@ static void test_no_negative_zero(void)
 	qts_risk_free(r);
 }
 
+/* ---- contracts: the multiplier in the view -------------------------- */
+
+static void test_contract_view(void)
+{
+	/* F: 10 money a point.  Cash 100000. */
+	qts_risk *r = make((const char *[]){ "instrument", "F,multiplier=10,margin=1000", "max-position-notional",
+					      "50000", NULL });
+	bar(r, 0, "F", 100);
+	target(r, 60, "F", 1000, "qty");
+	int o = find_type(QTS_TARGET);
+	/* 50000 / (100 * 10) = 50 contracts, not 500 */
+	CHECK(o >= 0 && out[o].target.target == 50, "notional counts the multiplier: 50 contracts");
+	bar(r, 120, "F", 110);
+	/* cash 100000 - 50 * 100 * 10 = 50000; equity 50000 + 50 * 110 * 10 = 105000 */
+	CHECK_NEAR(qts_risk_equity(r), 105000, 1e-12, "P&L of a contract: qty x move x multiplier");
+	qts_risk_free(r);
+
+	/* A share (no spec) next to the contract: gross counts both at value. */
+	r = make((const char *[]){ "instrument", "F,multiplier=10", "max-gross", "30000", NULL });
+	bar(r, 0, "F", 100);
+	bar(r, 0, "A", 100);
+	target(r, 60, "F", 2, "qty");
+	CHECK(nout == 1 && passed_same, "2 contracts = 2000 of gross: approved");
+	target(r, 60, "A", 1000, "qty");
+	o = find_type(QTS_TARGET);
+	/* (30000 - 2 * 100 * 10) / 100 = 280 shares */
+	CHECK(o >= 0 && out[o].target.target == 280, "a share beside a contract: 280 shares");
+	target(r, 60, "F", 100, "qty");
+	o = find_type(QTS_TARGET);
+	/* (30000 - 280 * 100) / (100 * 10) = 2 contracts: no room to add */
+	CHECK(find_risk("max-gross", "reject") == 0, "no room left for the contract");
+	qts_risk_free(r);
+
+	/* max-net and max-position-pct value a contract at price x multiplier. */
+	r = make((const char *[]){ "instruments", "/dev/null", "instrument", "F,multiplier=50", "max-net", "60000",
+				   "max-position-pct", "0.5", NULL });
+	bar(r, 0, "F", 200);
+	target(r, 60, "F", -100, "qty");
+	o = find_type(QTS_TARGET);
+	/* pct: 0.5 * 100000 / (200 * 50) = 5; net: 60000 / 10000 = 6: 5 binds */
+	CHECK(o >= 0 && out[o].target.target == -5 && find_risk("max-position-pct", "reduce") >= 0,
+	      "pct counts the multiplier: -5 contracts");
+	qts_risk_free(r);
+
+	/* The last spec of a symbol wins, as in qts-sim. */
+	r = make((const char *[]){ "instrument", "F,multiplier=50", "instrument", "F,multiplier=2", "max-position-notional",
+				   "1000", NULL });
+	bar(r, 0, "F", 100);
+	target(r, 60, "F", 100, "qty");
+	o = find_type(QTS_TARGET);
+	CHECK(o >= 0 && out[o].target.target == 5, "the later spec of F wins: 1000 / (100 * 2) = 5");
+	qts_risk_free(r);
+}
+
+static void test_instrument_settings(void)
+{
+	qts_risk_config c;
+	char err[256];
+	qts_risk_config_init(&c);
+	CHECK(qts_risk_config_set(&c, "instrument", "ES,multiplier=50,margin=5000,tick=0.25", err) == 0 &&
+		      c.ninstruments == 1 && c.instruments[0].multiplier == 50 && c.instruments[0].tick == 0.25,
+	      "instrument parsed as qts-sim parses it");
+	CHECK(qts_risk_config_set(&c, "instrument", "ES,multiplier=0", err) < 0, "multiplier 0 refused");
+	CHECK(strncmp(err, "instrument ES: multiplier: ", 27) == 0, "multiplier message names the symbol");
+	CHECK(qts_risk_config_set(&c, "instrument", "ES,lots=3", err) < 0, "unknown key refused");
+	CHECK_STR(err, "instrument ES: unknown key 'lots' (multiplier, margin, tick)", "unknown key message");
+	CHECK(qts_risk_config_set(&c, "instruments", "/nonexistent/specs", err) < 0, "missing file refused");
+	CHECK_STR(err, "/nonexistent/specs: No such file or directory", "missing file message");
+	qts_risk_config_free(&c);
+	CHECK(c.instruments == NULL && c.ninstruments == 0, "config freed");
+
+	char path[] = "/tmp/qts-risk-rulesXXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	write_file(path, "instrument NQ,multiplier=20\nmax-position 3\n");
+	CHECK(qts_risk_config_load(&c, path, err) == 0 && c.ninstruments == 1 &&
+		      strcmp(c.instruments[0].symbol, "NQ") == 0 && c.instruments[0].multiplier == 20,
+	      "an instrument line in a rules file");
+	qts_risk_config_free(&c);
+	unlink(path);
+}
+
+/* Risk in front of qts-sim, its fills fed back: the position the risk view
+ * takes for a weight target is the quantity qts-sim orders for it. */
+static qts_sim *sim;
+static qts_event simout[MAXOUT];
+static int nsimout;
+static double simpos; /* qts-sim's position, from its position events */
+
+static int sim_collect(void *arg, const qts_event *ev)
+{
+	(void)arg;
+	if (nsimout < MAXOUT)
+		simout[nsimout++] = *ev;
+	if (ev->type == QTS_POSITION)
+		simpos = ev->position.qty;
+	return 0;
+}
+
+/* ev through risk, what risk writes through qts-sim, and qts-sim's fills
+ * and updates back into risk. */
+static void both(qts_risk *r, qts_event *ev)
+{
+	qts_event o[MAXOUT];
+	feed(r, ev);
+	int n = nout;
+	memcpy(o, out, (size_t)n * sizeof *o);
+	nsimout = 0;
+	for (int i = 0; i < n; i++)
+		qts_sim_put(sim, &o[i]);
+	qts_event back[MAXOUT];
+	int nb = 0;
+	for (int i = 0; i < nsimout; i++)
+		if (simout[i].type == QTS_FILL || simout[i].type == QTS_UPDATE)
+			back[nb++] = simout[i];
+	for (int i = 0; i < nb; i++)
+		feed(r, &back[i]);
+}
+
+static void both_bar(qts_risk *r, int sec, const char *sym, double px)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_BAR, T(sec));
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.bar.tf, "1m");
+	ev.bar.open = ev.bar.high = ev.bar.low = ev.bar.close = px;
+	ev.bar.volume = 1000000;
+	both(r, &ev);
+}
+
+static void both_target(qts_risk *r, int sec, const char *sym, double v, const char *unit)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_TARGET, T(sec));
+	QTS_SET(ev.symbol, sym);
+	ev.target.target = v;
+	QTS_SET(ev.target.unit, unit);
+	QTS_SET(ev.target.strategy, "t");
+	both(r, &ev);
+}
+
+static double sim_qty(const char *sym)
+{
+	(void)sym; /* one symbol */
+	return simpos;
+}
+
+static void test_weight_as_sim(void)
+{
+	static const char *const spec[] = { "F,multiplier=10,margin=1000", "F,multiplier=2", "F,multiplier=0.1",
+					     "F,multiplier=1" };
+	static const double px[] = { 3643.35, 4321.75, 97.13, 12.5 }, w[] = { 0.5, -0.37, 0.93, 0.25 };
+	for (int k = 0; k < 4; k++) {
+		qts_instrument ins;
+		char err[256], what[200];
+		qts_instrument_parse(spec[k], &ins, err);
+		qts_sim_opts so;
+		qts_sim_opts_default(&so);
+		so.instruments = &ins;
+		so.ninstruments = 1;
+		sim = qts_sim_new(&so, sim_collect, NULL);
+		simpos = 0;
+		qts_risk *r = make((const char *[]){ "instrument", spec[k], NULL });
+		/* A flat book: equity is the cash. */
+		both_bar(r, 0, "F", px[k]);
+		both_target(r, 60, "F", w[k], "weight");
+		CHECK(nout == 1 && passed_same, "weight target approved as is");
+		/* What the view approved (filled or still working), before
+		 * qts-sim's fills come back and set the view to them. */
+		double approved = qts_risk_position(r, "F") + qts_risk_working(r, "F");
+		both_bar(r, 60, "F", px[k]);
+		snprintf(what, sizeof what, "%s at %g, weight %g: view %g = qts-sim %g", spec[k], px[k], w[k],
+			 approved, sim_qty("F"));
+		CHECK(approved == sim_qty("F") && sim_qty("F") != 0, what);
+		/* With P&L in the books: the equity both see moved by qty x
+		 * move x multiplier. */
+		both_bar(r, 120, "F", px[k] * 1.07);
+		CHECK_NEAR(qts_risk_equity(r), 100000 + sim_qty("F") * px[k] * 0.07 * ins.multiplier, 1e-6,
+			   "view's equity: qty x move x multiplier");
+		both_target(r, 180, "F", -w[k], "weight");
+		approved = qts_risk_position(r, "F") + qts_risk_working(r, "F");
+		both_bar(r, 180, "F", px[k] * 1.07);
+		snprintf(what, sizeof what, "%s after a move, weight %g: view %g = qts-sim %g", spec[k], -w[k],
+			 approved, sim_qty("F"));
+		CHECK(approved == sim_qty("F") && sim_qty("F") != 0, what);
+		qts_risk_free(r);
+		qts_sim_free(sim);
+	}
+}
+
 int main(void)
 {
 	test_registry();
@@ -887,5 +1078,8 @@ int main(void)
 	test_every_strategy_target();
 	test_drawdown_resume();
 	test_no_negative_zero();
+	test_contract_view();
+	test_instrument_settings();
+	test_weight_as_sim();
 	return tap_done();
 }
