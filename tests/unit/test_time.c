@@ -49,6 +49,9 @@ static void checked(void)
 	CHECK(qts_tf_end_checked(TF("1M"), INT64_MIN, &end) == 0, "1M from the first time (was an overflow)");
 	check_time(end, "1677-10-21T00:12:43.145224192Z", "1M from the first time");
 	CHECK(qts_tf_end(TF("1w"), INT64_MAX - 1) == INT64_MAX, "qts_tf_end still saturates");
+	/* found by tests/fuzz/fuzz_options ("\\003M"): 1M from the ends of the range */
+	CHECK(qts_tf_end(TF("1M"), INT64_MAX - 1) == INT64_MAX, "1M from the last time saturates");
+	CHECK(qts_tf_end(TF("1M"), INT64_MIN + 1) > INT64_MIN + 1, "1M from the first time has an end");
 
 	/* The last day of a month goes to the last day. */
 	qts_tf_end_checked(TF("1M"), T("2024-02-29T23:00:00Z"), &end);
