@@ -155,19 +155,22 @@ void qts_print_version(void)
 
 int qts_close_stdout(void)
 {
-	int bad = ferror(stdout), status = QTS_EXIT_OK;
+	int status = QTS_EXIT_OK;
+	/* What came in was cut short by a failure, so what went out is
+	 * incomplete too, however normal it looks.  Said while standard
+	 * output is still open: the stage after sees its end of input only
+	 * after this line, so the last line of a pipeline's messages is the
+	 * last stage's. */
+	if (qts_upstream_failure()) {
+		qts_warn("the input is incomplete: %s", qts_upstream_failure());
+		status = QTS_EXIT_FAIL;
+	}
+	int bad = ferror(stdout);
 	if (fclose(stdout) != 0 || bad) {
 		if (errno != EPIPE) {
 			qts_warn("write error: %s", strerror(errno ? errno : EIO));
 			status = QTS_EXIT_FAIL;
 		}
-	}
-	/* Last, so it is the line read at the end of a pipeline's messages:
-	 * what came in was cut short by a failure, so what went out is
-	 * incomplete too, however normal it looks. */
-	if (qts_upstream_failure()) {
-		qts_warn("the input is incomplete: %s", qts_upstream_failure());
-		status = QTS_EXIT_FAIL;
 	}
 	return status;
 }
