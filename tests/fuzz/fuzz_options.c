@@ -113,6 +113,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		qts_risk_config_init(&c);
 		if (n)
 			(void)qts_risk_config_set(&c, rules[(pick / 11) % n].name, s, err);
+		qts_risk_config_free(&c);
 		break;
 	}
 	case 10: {

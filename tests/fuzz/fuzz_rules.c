@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		else
 			check_printable(err);
 	}
+	qts_risk_config_free(&c);
 	close(fd);
 	return 0;
 }
