@@ -42,7 +42,7 @@ int qts_close_stdout(void);
 /* Untrusted text (from a file, the stream or the command line) made safe
  * to print in a message: s[0..n) with printable ASCII and whole, valid
  * UTF-8 characters as they are; `\\`, `\t`, `\n` and `\r` for a
- * backslash, tab, newline and carriage return; `\uXXXX` for C1 controls and
+ * backslash, tab, newline and carriage return; `\u` and four hex digits for C1 controls and
  * bidirectional overrides; `\xHH` for any other control byte and every byte
  * that is not part of valid UTF-8.  At most size - 1 bytes and a NUL go
  * to dst, never half a character or escape; text cut short ends in `...`.
