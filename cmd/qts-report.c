@@ -159,10 +159,10 @@ static void parse(int argc, char **argv, opts *o)
 		case O_TEE: o->tee = 1; break;
 		case O_COMPARE: o->compare = 1; break;
 		case O_INSTRUMENT: {
-			qts_instrument ins;
-			if (qts_instrument_parse(optarg, &ins, err) < 0)
+			int rc = qts_instrument_add_spec(&o->instruments, &o->ninstruments, optarg, err);
+			if (rc == -1)
 				qts_usage_error(usage, "--%s", err);
-			if (qts_instrument_add(&o->instruments, &o->ninstruments, &ins, err) < 0)
+			if (rc < 0)
 				qts_die(QTS_EXIT_FAIL, "%s", err);
 			break;
 		}

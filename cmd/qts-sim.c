@@ -120,10 +120,10 @@ static void parse_options(int argc, char **argv, options *op)
 		case OPT_FRACTIONAL: op->sim.fractional = 1; break;
 		case OPT_ACTIONS: op->actions_file = optarg; break;
 		case OPT_INSTRUMENT: {
-			qts_instrument ins;
-			if (qts_instrument_parse(optarg, &ins, err) < 0)
+			int rc = qts_instrument_add_spec(&op->instruments, &op->ninstruments, optarg, err);
+			if (rc == -1)
 				qts_usage_error(usage, "--%s", err);
-			if (qts_instrument_add(&op->instruments, &op->ninstruments, &ins, err) < 0)
+			if (rc < 0)
 				qts_die(QTS_EXIT_FAIL, "%s", err);
 			break;
 		}

@@ -103,6 +103,14 @@ int qts_instrument_add(qts_instrument **list, size_t *n, const qts_instrument *i
 	return 0;
 }
 
+int qts_instrument_add_spec(qts_instrument **list, size_t *n, const char *spec, char *err)
+{
+	qts_instrument ins;
+	if (qts_instrument_parse(spec, &ins, err) < 0)
+		return -1;
+	return qts_instrument_add(list, n, &ins, err) < 0 ? -2 : 0;
+}
+
 int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, char *err)
 {
 	qts_input *in = qts_input_open(path);

@@ -202,14 +202,11 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 		if (parse_rate(value, &c->max_orders, &c->order_window, why) < 0)
 			goto bad;
 		break;
-	case K_INSTRUMENT: {
+	case K_INSTRUMENT:
 		/* The parser of qts-sim: the same spec means the same contract. */
-		qts_instrument ins;
-		if (qts_instrument_parse(value, &ins, err) < 0 ||
-		    qts_instrument_add(&c->instruments, &c->ninstruments, &ins, err) < 0)
+		if (qts_instrument_add_spec(&c->instruments, &c->ninstruments, value, err) < 0)
 			return -1;
 		break;
-	}
 	case K_INSTRUMENTS: {
 		/* Read in place: an instrument given after it wins. */
 		char e[512];
