@@ -1,0 +1,101 @@
+/* qts_stage.h — a stage: an engine that the runtime feeds, built from a
+ * program's own arguments.  The same engine runs as its own program
+ * (qts_stage_main: inputs merged in time, --feedback, --heartbeat, one
+ * place for the exit status) or chained with others by function calls in
+ * one process (`qts pipe`), where one stage's emit is the next one's put.
+ *
+ * Internal to qts (not installed): see include/qts/ for the plugin ABI. */
+#ifndef QTS_STAGE_H
+#define QTS_STAGE_H
+
+#include "qts.h"
+
+/* Where an engine sends what it writes: the next stage's put, or the
+ * writer.  0, or -1 when the output failed (the engine stops). */
+typedef int (*qts_emit_fn)(void *arg, const qts_event *ev);
+
+/* What an engine does.  Every function returns 0, or -1 to stop: because
+ * emit failed (error returns NULL) or because of the input (error says
+ * what; the runtime names where). */
+typedef struct qts_stage_ops {
+	/* An event of the input, in the order the inputs merge to. */
+	int (*put)(void *eng, const qts_event *ev);
+	/* An event from --feedback (fills, positions, order updates, equity),
+	 * applied at once, between two puts; nothing is emitted for it unless
+	 * the engine must act (an exit on a real position).  NULL: the stage
+	 * takes no --feedback. */
+	int (*feedback)(void *eng, const qts_event *ev);
+	/* Live work when the input pauses (idle = 1) or at a timer the engine
+	 * asked for (idle = 0): qts-sim --live's equity, a plugin's reload,
+	 * the emergency stop's kill file.  now is the wall clock (ns since the
+	 * epoch).  NULL: nothing to do. */
+	int (*tick)(void *eng, int64_t now, int idle);
+	/* A source's next event (qts-fetch): 1, 0 at the end, -1.  NULL for a
+	 * stage that reads a stream. */
+	int (*next)(void *eng, qts_event *ev);
+	/* The input ended whole: the last events (the books close, open bars
+	 * go out).  Not called after an error or a signal. */
+	int (*finish)(void *eng);
+	/* Why the last call returned -1 when it was not emit; else NULL. */
+	const char *(*error)(void *eng);
+	/* The engine's own counts for the heartbeat (`positions=3 open=2`);
+	 * writes at most size bytes with the NUL.  May be NULL. */
+	void (*counts)(void *eng, char *buf, size_t size);
+	void (*free)(void *eng);
+} qts_stage_ops;
+
+/* What every stage takes besides its own options. */
+typedef struct qts_stage_conf {
+	int msgpack;          /* -M: write msgpack */
+	int64_t heartbeat;    /* --heartbeat, ns of wall clock; 0: none */
+	int64_t tick_every;   /* the engine's own timer, ns; 0: none */
+	const char *feedback; /* --feedback FILE, or NULL */
+	double pace;          /* --pace FACTOR for a source; 0: as fast as read */
+	char **files;         /* FILE...; none: standard input */
+	size_t nfiles;
+} qts_stage_conf;
+
+typedef struct qts_stage {
+	const char *name;         /* the program: "qts-sim" */
+	const qts_stage_ops *ops;
+	void *eng;
+	qts_stage_conf conf;
+} qts_stage;
+
+/* A stage's builder: parses argv with getopt_long (the caller has reset
+ * optind), handles --help and --version, builds the engine that emits
+ * through emit(arg, ev) and fills st.  A bad option or argument exits 2
+ * (qts_usage_error), a file named by an option that cannot be read exits
+ * 1, in every program alike. */
+typedef void (*qts_stage_build_fn)(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg);
+
+typedef struct qts_stage_def {
+	const char *name; /* "qts-sim" */
+	qts_stage_build_fn build;
+} qts_stage_def;
+
+/* The stages, each in its own file (lib/NAME_stage.c). */
+extern const qts_stage_def qts_sim_stage;
+
+/* The stages `qts pipe` can chain, by program name; NULL when unknown. */
+const qts_stage_def *qts_stage_find(const char *name);
+
+/* The options every stage shares, for a builder's getopt_long table:
+ * QTS_STAGE_OPTIONS in the table, then qts_stage_option(c, optarg, conf)
+ * for each option it does not know itself: 1 when it was one of these, 0
+ * when not, and a bad value exits 2 with usage.  --feedback is offered
+ * only by stages with a feedback function (QTS_STAGE_FEEDBACK_OPTION). */
+enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE };
+#define QTS_STAGE_OPTIONS \
+	{ "msgpack", no_argument, NULL, 'M' }, \
+	{ "heartbeat", required_argument, NULL, QTS_OPT_HEARTBEAT }
+#define QTS_STAGE_FEEDBACK_OPTION { "feedback", required_argument, NULL, QTS_OPT_FEEDBACK }
+int qts_stage_option(int c, const char *optarg, qts_stage_conf *conf, const char *usage);
+
+/* A program's whole main: build the stage from argv, run it over its
+ * inputs to the end, free it; returns the exit status: 0; 1 for bad data
+ * or a failed write; 2 for usage; 128 + n after signal n; a closed pipe
+ * downstream ends the stage quietly. */
+int qts_stage_main(const qts_stage_def *def, int argc, char **argv);
+
+#endif

@@ -1,0 +1,119 @@
+/* stage.c — running one stage as its own program: options every stage
+ * shares, its inputs merged in time, its output, and one place that
+ * decides the exit status. */
+#include "qts_stage.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *usage)
+{
+	switch (c) {
+	case 'M':
+		conf->msgpack = 1;
+		return 1;
+	case QTS_OPT_HEARTBEAT:
+		if (qts_duration_parse(arg, &conf->heartbeat) < 0 || conf->heartbeat <= 0)
+			qts_usage_error(usage, "--heartbeat: '%s' is not a positive duration (500ms, 10s, 1m)", arg);
+		return 1;
+	case QTS_OPT_FEEDBACK:
+		conf->feedback = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+struct run {
+	qts_stage *st;
+	qts_writer *w;
+	uint64_t in, out;
+	int write_failed;
+};
+
+static int emit_out(void *arg, const qts_event *ev)
+{
+	struct run *r = arg;
+	if (qts_writer_put(r->w, ev) < 0) {
+		r->write_failed = 1;
+		return -1;
+	}
+	r->out++;
+	return 0;
+}
+
+static int64_t wall_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
+}
+
+static void on_idle(void *arg)
+{
+	struct run *r = arg;
+	if (r->st->ops->tick && !r->write_failed && r->st->ops->tick(r->st->eng, wall_now(), 1) < 0)
+		r->write_failed = !r->st->ops->error || !r->st->ops->error(r->st->eng);
+	if (qts_writer_flush(r->w) < 0)
+		r->write_failed = 1;
+}
+
+int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
+{
+	qts_init(argv[0]);
+	qts_stage st = { 0 };
+	struct run r = { .st = &st };
+	def->build(&st, argc, argv, emit_out, &r);
+	if (!(r.w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+
+	char err[512];
+	qts_inputs *in = NULL;
+	if (!st.ops->next) {
+		in = qts_inputs_open(st.conf.files, st.conf.nfiles, r.w, err, sizeof err);
+		if (!in)
+			qts_die(QTS_EXIT_FAIL, "%s", err);
+		qts_inputs_on_idle(in, on_idle, &r);
+	}
+
+	int status = QTS_EXIT_OK, got = 0, stopped = 0;
+	qts_event ev;
+	while (!qts_interrupted && !r.write_failed) {
+		got = in ? qts_inputs_next(in, &ev) : st.ops->next(st.eng, &ev);
+		if (got <= 0)
+			break;
+		r.in++;
+		if ((in ? st.ops->put(st.eng, &ev) : emit_out(&r, &ev)) < 0) {
+			stopped = 1;
+			break;
+		}
+	}
+	const char *why = NULL;
+	if (!stopped && got < 0 && !qts_interrupted) {
+		qts_warn("%s", in ? qts_inputs_error(in) : st.ops->error(st.eng));
+		status = QTS_EXIT_FAIL;
+	}
+	/* The books close only on a whole input: after an error the last
+	 * events would misstate where the stream stopped. */
+	if (!stopped && !r.write_failed && status == QTS_EXIT_OK && !qts_interrupted && st.ops->finish &&
+	    st.ops->finish(st.eng) < 0)
+		stopped = 1, got = 0;
+	if (stopped && !r.write_failed && st.ops->error && (why = st.ops->error(st.eng))) {
+		if (got > 0 && in)
+			qts_warn("%s: %s", qts_inputs_where(in), why);
+		else
+			qts_warn("end of input: %s", why);
+		status = QTS_EXIT_FAIL;
+	} else if (r.write_failed && errno != EPIPE) {
+		qts_warn("write error: %s", strerror(errno));
+		status = QTS_EXIT_FAIL;
+	}
+	if (st.ops->free)
+		st.ops->free(st.eng);
+	qts_inputs_close(in);
+	return qts_finish(r.w, status);
+}
