@@ -92,10 +92,23 @@ enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE };
 #define QTS_STAGE_FEEDBACK_OPTION { "feedback", required_argument, NULL, QTS_OPT_FEEDBACK }
 int qts_stage_option(int c, const char *optarg, qts_stage_conf *conf, const char *usage);
 
-/* A program's whole main: build the stage from argv, run it over its
- * inputs to the end, free it; returns the exit status: 0; 1 for bad data
- * or a failed write; 2 for usage; 128 + n after signal n; a closed pipe
- * downstream ends the stage quietly. */
+/* The runtime that runs a stage (stage.c): its inputs, its output, the
+ * loop.  Build the stage (or a chain of them, `qts pipe`) with
+ * qts_runtime_emit and the runtime as the last emit, then run it. */
+typedef struct qts_runtime qts_runtime;
+qts_runtime *qts_runtime_new(void); /* exits 1 when out of memory */
+/* The runtime's output: writes ev (after the stage is built and running). */
+int qts_runtime_emit(void *runtime, const qts_event *ev);
+/* Run st over its inputs (st->conf) to the end, free it and the runtime;
+ * returns the exit status: 0; 1 for bad data or a failed write; 128 + n
+ * after signal n; a closed pipe downstream ends the stage quietly. */
+int qts_runtime_run(qts_runtime *rt, qts_stage *st);
+/* Async-signal-safe: wake the loop so the stage's tick runs soon (a
+ * stage's own signal handler, such as qts-risk's SIGUSR1, calls it). */
+void qts_stage_wake(void);
+
+/* A program's whole main: qts_init, build the stage from argv with the
+ * runtime's emit, qts_runtime_run. */
 int qts_stage_main(const qts_stage_def *def, int argc, char **argv);
 
 #endif

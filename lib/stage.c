@@ -28,16 +28,16 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 	}
 }
 
-struct run {
+struct qts_runtime {
 	qts_stage *st;
 	qts_writer *w;
 	uint64_t in, out;
 	int write_failed;
 };
 
-static int emit_out(void *arg, const qts_event *ev)
+int qts_runtime_emit(void *arg, const qts_event *ev)
 {
-	struct run *r = arg;
+	qts_runtime *r = arg;
 	if (qts_writer_put(r->w, ev) < 0) {
 		r->write_failed = 1;
 		return -1;
@@ -55,39 +55,58 @@ static int64_t wall_now(void)
 
 static void on_idle(void *arg)
 {
-	struct run *r = arg;
+	qts_runtime *r = arg;
 	if (r->st->ops->tick && !r->write_failed && r->st->ops->tick(r->st->eng, wall_now(), 1) < 0)
 		r->write_failed = !r->st->ops->error || !r->st->ops->error(r->st->eng);
 	if (qts_writer_flush(r->w) < 0)
 		r->write_failed = 1;
 }
 
+qts_runtime *qts_runtime_new(void)
+{
+	qts_runtime *r = calloc(1, sizeof *r);
+	if (!r)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	return r;
+}
+
+void qts_stage_wake(void)
+{
+}
+
 int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 {
 	qts_init(argv[0]);
 	qts_stage st = { 0 };
-	struct run r = { .st = &st };
-	def->build(&st, argc, argv, emit_out, &r);
-	if (!(r.w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
+	qts_runtime *r = qts_runtime_new();
+	def->build(&st, argc, argv, qts_runtime_emit, r);
+	return qts_runtime_run(r, &st);
+}
+
+int qts_runtime_run(qts_runtime *r, qts_stage *stage)
+{
+	qts_stage st = *stage;
+	r->st = &st;
+	if (!(r->w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 
 	char err[512];
 	qts_inputs *in = NULL;
 	if (!st.ops->next) {
-		in = qts_inputs_open(st.conf.files, st.conf.nfiles, r.w, err, sizeof err);
+		in = qts_inputs_open(st.conf.files, st.conf.nfiles, r->w, err, sizeof err);
 		if (!in)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
-		qts_inputs_on_idle(in, on_idle, &r);
+		qts_inputs_on_idle(in, on_idle, r);
 	}
 
 	int status = QTS_EXIT_OK, got = 0, stopped = 0;
 	qts_event ev;
-	while (!qts_interrupted && !r.write_failed) {
+	while (!qts_interrupted && !r->write_failed) {
 		got = in ? qts_inputs_next(in, &ev) : st.ops->next(st.eng, &ev);
 		if (got <= 0)
 			break;
-		r.in++;
-		if ((in ? st.ops->put(st.eng, &ev) : emit_out(&r, &ev)) < 0) {
+		r->in++;
+		if ((in ? st.ops->put(st.eng, &ev) : qts_runtime_emit(r, &ev)) < 0) {
 			stopped = 1;
 			break;
 		}
@@ -99,21 +118,23 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 	}
 	/* The books close only on a whole input: after an error the last
 	 * events would misstate where the stream stopped. */
-	if (!stopped && !r.write_failed && status == QTS_EXIT_OK && !qts_interrupted && st.ops->finish &&
+	if (!stopped && !r->write_failed && status == QTS_EXIT_OK && !qts_interrupted && st.ops->finish &&
 	    st.ops->finish(st.eng) < 0)
 		stopped = 1, got = 0;
-	if (stopped && !r.write_failed && st.ops->error && (why = st.ops->error(st.eng))) {
+	if (stopped && !r->write_failed && st.ops->error && (why = st.ops->error(st.eng))) {
 		if (got > 0 && in)
 			qts_warn("%s: %s", qts_inputs_where(in), why);
 		else
 			qts_warn("end of input: %s", why);
 		status = QTS_EXIT_FAIL;
-	} else if (r.write_failed && errno != EPIPE) {
+	} else if (r->write_failed && errno != EPIPE) {
 		qts_warn("write error: %s", strerror(errno));
 		status = QTS_EXIT_FAIL;
 	}
 	if (st.ops->free)
 		st.ops->free(st.eng);
 	qts_inputs_close(in);
-	return qts_finish(r.w, status);
+	qts_writer *w = r->w;
+	free(r);
+	return qts_finish(w, status);
 }
