@@ -2,9 +2,10 @@
  * magic number.  zlib's inflate is driven here rather than through gzdopen
  * so that the program learns when a read would block (to flush its output
  * first: a live pipeline must never hold events back) and so that a signal
- * can interrupt a read.  A plain regular file of some size is mapped into
- * memory a window at a time instead: copying it out with read(2) takes a
- * fifth of the time of a stage that reads bars (bench/resample.sh). */
+ * can interrupt a read.  Regular files are read too, not mapped: on the
+ * bench machine (a virtual one) mapping a file costs three times what
+ * read(2) does to copy it (each page mapped is a trip to the hypervisor),
+ * a third of the time of a stage that reads bars (bench/resample.sh). */
 #include "qts.h"
 
 #include <errno.h>
@@ -12,14 +13,11 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #define CHUNK (64 * 1024)
-#define MAP_WINDOW (1 << 20) /* bytes mapped at once: memory stays flat */
-#define MAP_MIN (1 << 20)    /* smaller files are read */
 
 struct qts_input {
 	int fd, own_fd, pollable;
@@ -28,9 +26,8 @@ struct qts_input {
 	size_t cap, pos, len;
 	uint64_t consumed;
 	int detected, gz, raw_eof, eof, failed;
-	int mappable, mapped;    /* mapped: buf is a window of the file, */
-	off_t map_at, size;      /* starting at this offset, of a file this long */
-	unsigned char *heap;     /* the buffer for reads, while buf is mapped */
+	int regular;             /* a regular file, */
+	off_t raw_at;            /* and the offset of its next byte */
 	z_stream zs;
 	unsigned char *zbuf;     /* compressed bytes: [zs.next_in, +avail_in) */
 	char err[256];
@@ -53,11 +50,9 @@ qts_input *qts_input_fdopen(int fd, const char *name)
 	struct stat st;
 	int stated = fstat(fd, &st) == 0;
 	in->pollable = stated && !S_ISREG(st.st_mode);
-	/* Reading starts where the descriptor stands, as read(2) would: a
-	 * shell may have read a header from it first. */
-	in->map_at = stated && S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_CUR) : -1;
-	in->mappable = in->map_at >= 0 && st.st_size - in->map_at >= MAP_MIN;
-	in->size = stated ? st.st_size : 0;
+	/* Reading starts where the descriptor stands: a shell may have read
+	 * a header from it first. */
+	in->regular = stated && S_ISREG(st.st_mode) && (in->raw_at = lseek(fd, 0, SEEK_CUR)) >= 0;
 	return in;
 }
 
@@ -106,6 +101,15 @@ static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 		if (qts_interrupted)
 			return fail(in, "interrupted");
 		ssize_t r = read(in->fd, dst, max);
+		if (r > 0 && in->regular)
+			in->raw_at += r;
+		if (r == 0 && in->regular) {
+			/* A file that ends before what was read of it was cut
+			 * short: its last lines are not to be trusted. */
+			struct stat st;
+			if (fstat(in->fd, &st) == 0 && st.st_size < in->raw_at)
+				return fail(in, "cut short while being read");
+		}
 		if (r >= 0)
 			return (long)r;
 		if (errno != EINTR && errno != EAGAIN)
@@ -165,62 +169,9 @@ static long decode_more(qts_input *in)
 	}
 }
 
-/* Map the window from the page holding the first unread byte on, at least
- * n bytes long where the file has them; at the end of the file, see
- * whether it grew.  Returns -1 on error, 0 at the end, else 1. */
-static int map_more(qts_input *in, size_t n)
-{
-	off_t next = in->map_at + (off_t)in->pos;
-	if (next + (off_t)n > in->size) {
-		struct stat st;
-		if (fstat(in->fd, &st) < 0)
-			return (int)fail(in, strerror(errno));
-		in->size = st.st_size;
-		/* Nothing beyond what is mapped already: the end. */
-		if (next >= in->size || (in->mapped && in->map_at + (off_t)in->len >= in->size))
-			return 0;
-	}
-	off_t start = next - next % (off_t)sysconf(_SC_PAGESIZE);
-	size_t len = (size_t)(next - start) + n;
-	if (len < MAP_WINDOW)
-		len = MAP_WINDOW;
-	if ((off_t)len > in->size - start)
-		len = (size_t)(in->size - start);
-	void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in->fd, start);
-	if (m == MAP_FAILED)
-		return (int)fail(in, strerror(errno));
-	if (in->mapped)
-		munmap(in->buf, in->len);
-	else
-		qts_inputs_mapped++;
-	in->buf = m;
-	in->mapped = 1;
-	in->map_at = start;
-	in->pos = (size_t)(next - start);
-	in->len = len;
-	return 1;
-}
-
 static int detect(qts_input *in)
 {
 	in->detected = 1;
-	if (in->mappable) {
-		in->heap = in->buf;
-		int r = map_more(in, 2);
-		if (r > 0 && !(in->buf[0] == 0x1f && in->buf[1] == 0x8b))
-			return 0;
-		/* gzip, nothing, or a file system that cannot map it: read
-		 * after all, from the start. */
-		in->failed = 0;
-		if (in->mapped) {
-			munmap(in->buf, in->len);
-			qts_inputs_mapped--;
-		}
-		in->buf = in->heap;
-		in->heap = NULL;
-		in->mapped = in->mappable = 0;
-		in->pos = in->len = 0;
-	}
 	/* Read the first bytes raw to look for the gzip magic 1f 8b. */
 	while (in->len < 2 && !in->raw_eof) {
 		long r = read_raw(in, in->buf + in->len, in->cap - in->len);
@@ -249,17 +200,6 @@ long qts_input_need(qts_input *in, size_t n, const unsigned char **p)
 		return -1;
 	if (!in->detected && detect(in) < 0)
 		return -1;
-	while (in->mapped && in->len - in->pos < n && !in->eof) {
-		if (qts_interrupted)
-			return fail(in, "interrupted");
-		int r = map_more(in, n);
-		if (r < 0)
-			return -1;
-		if (r == 0) {
-			in->eof = 1;
-			lseek(in->fd, in->map_at + (off_t)in->len, SEEK_SET); /* as at close */
-		}
-	}
 	while (in->len - in->pos < n && !in->eof) {
 		if (in->pos > 0) { /* compact */
 			memmove(in->buf, in->buf + in->pos, in->len - in->pos);
@@ -324,14 +264,6 @@ void qts_input_close(qts_input *in)
 	if (in->own_fd)
 		close(in->fd);
 	free(in->zbuf);
-	if (in->mapped) {
-		/* Leave the descriptor where read(2) would have: past what was
-		 * taken in, for whoever reads it next ({ qts cat; cat; } <f). */
-		lseek(in->fd, in->map_at + (off_t)in->len, SEEK_SET);
-		munmap(in->buf, in->len);
-		qts_inputs_mapped--;
-		in->buf = in->heap;
-	}
 	free(in->buf);
 	free(in->name);
 	free(in);

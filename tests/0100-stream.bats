@@ -225,13 +225,13 @@ load helper
 	done
 }
 
-# Files of a megabyte or more are mapped into memory a window at a time
-# (lib/input.c); these read the same as through a pipe.
+# Large files are read in chunks (lib/input.c), as a pipe is; these
+# follow a file that changes while it is read.
 
 # cat_blocked FILE: qts cat FILE in the background into a fifo open on fd
 # 7, its stderr in $BATS_TEST_TMPDIR/err, its pid in $pid; returns once its
-# first line is read into $first, so it has mapped the file and, the fifo
-# filling, soon waits on its output.
+# first line is read into $first, so it has read the start of the file
+# and, the fifo filling, soon waits on its output.
 cat_blocked() {
 	mkfifo "$BATS_TEST_TMPDIR/out"
 	qts cat "$1" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
@@ -239,13 +239,13 @@ cat_blocked() {
 	exec 7<"$BATS_TEST_TMPDIR/out"
 	read -r first <&7
 }
-@test "large files: windows of the file read as a pipe reads them" {
+@test "large files: read in chunks as a pipe is read" {
 	qts-fetch --tf 1m --count 60000 synth:A,B >"$BATS_TEST_TMPDIR/big.csv"
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/big.csv")" -gt 3000000 ]
 	qts cat "$BATS_TEST_TMPDIR/big.csv" | cmp - "$BATS_TEST_TMPDIR/big.csv"
 	qts cat -M "$BATS_TEST_TMPDIR/big.csv" >"$BATS_TEST_TMPDIR/big.mp"
 	qts cat "$BATS_TEST_TMPDIR/big.mp" | cmp - "$BATS_TEST_TMPDIR/big.csv"
-	# gzip is read, not mapped
+	# gzip too
 	gzip -1 -c "$BATS_TEST_TMPDIR/big.csv" >"$BATS_TEST_TMPDIR/big.csv.gz"
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/big.csv.gz")" -gt 1048576 ]
 	qts cat "$BATS_TEST_TMPDIR/big.csv.gz" | cmp - "$BATS_TEST_TMPDIR/big.csv"
@@ -279,9 +279,11 @@ cat_blocked() {
 	status=0
 	wait $pid || status=$?
 	[ "$status" -eq 1 ]
-	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "qts: an input file was cut short while being read" ]
-	# every line written is a whole record
-	run -0 qts cat "$BATS_TEST_TMPDIR/rest"
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "qts: $BATS_TEST_TMPDIR/cut.csv: cut short while being read" ]
+	# every line written is a whole record, the last saying the input
+	# was cut short
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/rest"
+	[ "$stderr" = "qts: the input is incomplete: qts failed: $BATS_TEST_TMPDIR/cut.csv: cut short while being read" ]
 }
 
 @test "large files: read from where the descriptor stands, and left past what was read" {
@@ -296,8 +298,8 @@ cat_blocked() {
 }
 
 @test "large files: a bus error from elsewhere is not blamed on the file" {
-	# Only a fault on a mapped page (BUS_ADRERR) is the file cut short;
-	# a SIGBUS sent, or a plug-in's, keeps its default action.
+	# Files are read, not mapped: a SIGBUS sent, or a plug-in's, keeps
+	# its default action.
 	qts-fetch --tf 1m --count 40000 synth:SYN >"$BATS_TEST_TMPDIR/big.csv"
 	cat_blocked "$BATS_TEST_TMPDIR/big.csv"
 	kill -BUS $pid
