@@ -1,8 +1,9 @@
 /* resample.c — bars of larger timeframes from bars, ticks and quotes, per
  * symbol, each written as soon as its interval is complete.  The hot path
- * is one bar in, nothing out: the last symbol's state is kept at hand, an
- * input's timeframe is parsed only when it changes, and an interval's end
- * is kept so a bar costs one comparison per timeframe. */
+ * is one bar in, nothing out: the state of the symbols seen lately is
+ * kept at hand (streams interleave a few symbols), an input's timeframe is
+ * parsed only when it changes, and an interval's end is kept so a bar
+ * costs one comparison per timeframe. */
 #include "qts_resample.h"
 #include "qts_time.h"
 
@@ -16,6 +17,8 @@ typedef struct slot {
 	double o, h, l, c, v;
 	int open;
 } slot;
+
+#define RECENT 64 /* a power of two */
 
 typedef struct sym {
 	char name[QTS_SYM_MAX];
@@ -36,7 +39,7 @@ struct qts_resampler {
 	qts_tf *tf;
 	char (*tfname)[16];
 	qts_symtab *syms;       /* iterated in order of first appearance */
-	sym *cur;               /* the last symbol seen */
+	sym *recent[RECENT];    /* by a hash of the name's first word */
 	int plain;              /* no session, no --keep */
 	int intraday;           /* some timeframe is of seconds, minutes or hours */
 	qts_event out;
@@ -64,6 +67,27 @@ static inline int same_str(const char *a, const char *b, size_t size)
 			return 0;
 	}
 	return 0;
+}
+
+/* Where in recent a symbol goes: its first word (the bytes after its
+ * NUL masked off, as they may hold anything) hashed by a multiply. */
+static inline size_t recent_at(const char *name)
+{
+	uint64_t w;
+	memcpy(&w, name, 8);
+	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+	if (nul)
+		w &= nul ^ (nul - 1);
+	return (size_t)((w * 0x9e3779b97f4a7c15ULL) >> 58) & (RECENT - 1);
+}
+
+/* The state of a symbol seen lately, or NULL: a lookup in one slot and
+ * one comparison, where the table would hash the whole name and compare
+ * it again. */
+static inline sym *recent_sym(const qts_resampler *r, const char *name, size_t at)
+{
+	sym *s = r->recent[at];
+	return s && same_str(s->name, name, sizeof s->name) ? s : NULL;
 }
 
 qts_resampler *qts_rs_new(const qts_rs_conf *conf)
@@ -194,15 +218,16 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 /* Any input, worked out in full. */
 static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *ev)
 {
-	sym *s = r->cur;
-	if (!s || !same_str(s->name, ev->symbol, sizeof s->name)) {
+	size_t at = recent_at(ev->symbol);
+	sym *s = recent_sym(r, ev->symbol, at);
+	if (!s) {
 		if (!(s = qts_symtab_get(r->syms, ev->symbol))) {
 			snprintf(r->err, sizeof r->err, "out of memory");
 			return -1;
 		}
 		if (!s->name[0])
 			QTS_SET(s->name, ev->symbol);
-		r->cur = s;
+		r->recent[at] = s;
 	}
 	if ((!s->seen || s->kind != ev->type || (ev->type == QTS_BAR && !same_str(s->intf, ev->bar.tf, sizeof s->intf))) &&
 	    set_kind(r, s, ev) != 0)
@@ -294,18 +319,17 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 }
 
 /* The input nearly every time is taken here in a few comparisons, with
- * no registers to save: a bar of the symbol before, of its fixed
+ * no registers to save: a bar of a symbol seen lately, of its fixed
  * timeframe, after the one before, inside every interval, all of them
  * open, and ending none.  Anything else goes to put_any. */
 int qts_rs_put(qts_resampler *r, const qts_event *ev)
 {
-	sym *s = r->cur;
+	sym *s = recent_sym(r, ev->symbol, recent_at(ev->symbol));
 	if (s && s->plain_bars && ev->type == QTS_BAR && s->nopen == r->conf.ntf) {
 		/* known fits (else put_any says so), and pos, before it, too. */
 		int64_t known, pos;
 		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end &&
-		    (pos = ev->ts + s->inlen / 2) > s->last && same_str(s->name, ev->symbol, sizeof s->name) &&
-		    same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
+		    (pos = ev->ts + s->inlen / 2) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
 			for (size_t i = 0; i < r->conf.ntf; i++)
 				slot_add(&s->s[i], ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume);
