@@ -27,11 +27,18 @@ struct num_shape {
 	double scale;        /* ten to the number of digits after the point */
 };
 
-/* The two shapes a kind of field took last: a price whose last digit is
- * a zero loses it (124.1 among 124.13), a volume may gain a digit. */
+/* The shapes a kind of field took lately: a price whose last digit is a
+ * zero loses it (124.1 among 124.13), a volume may gain a digit, and the
+ * symbols of an interleaved stream each bring their own (9.87, 97.5,
+ * 141.74...).  The two that matched last are tried first, inline (the
+ * prices of a bar nearly always take one of them); the others after them,
+ * so that a stream cycling over a few symbols finds its shapes rather
+ * than learning them again. */
+#define NUM_SHAPES 8
 struct num_shapes {
-	struct num_shape s[2];
-	unsigned older; /* the one a new shape replaces */
+	struct num_shape s[NUM_SHAPES];
+	unsigned last, prev; /* the one that matched last, and the one before */
+	unsigned next;       /* the one a new shape replaces */
 };
 
 /* A timeframe of bars: its parse, kept for a run of bars that share it,
@@ -89,7 +96,8 @@ qts_reader *qts_reader_new(qts_input *in)
 	r->in = in;
 	r->known = r->report_ts = QTS_TS_MIN;
 	/* No shape yet: nothing matches. */
-	r->price.s[0].want = r->price.s[1].want = r->volume.s[0].want = r->volume.s[1].want = 1;
+	for (int i = 0; i < NUM_SHAPES; i++)
+		r->price.s[i].want = r->volume.s[i].want = 1;
 	return r;
 }
 
@@ -606,24 +614,43 @@ ALWAYS_INLINE const char *shaped_num(const struct num_shape *s, const char *p, d
 	return p + s->len;
 }
 
-/* A number field in neither of the last two shapes: its own replaces the
- * older of them. */
+/* A number field in neither of the two shapes that matched last: in
+ * another, or in its own, which replaces the oldest learnt. */
 static const char *reshaped_num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
 {
-	const char *q = *p == '-' ? neg_num_field(p, end, last, out) : fast_num_field(p, end, last, out);
-	if (q) {
-		learn_shape(&s->s[s->older], p, q);
-		s->older ^= 1;
-	}
+	const char *q;
+	unsigned i;
+	for (i = 0; i < NUM_SHAPES; i++)
+		if (i != s->last && i != s->prev && (q = shaped_num(&s->s[i], p, out)))
+			goto found;
+	q = *p == '-' ? neg_num_field(p, end, last, out) : fast_num_field(p, end, last, out);
+	if (!q)
+		return NULL;
+	i = s->next;
+	/* Never the two tried first: they are not the oldest. */
+	do
+		s->next = (s->next + 1) % NUM_SHAPES;
+	while (s->next == s->last || s->next == i);
+	learn_shape(&s->s[i], p, q);
+found:
+	s->prev = s->last;
+	s->last = i;
 	return q;
 }
 
 /* Any number field of a bar. */
 ALWAYS_INLINE const char *num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
 {
-	const char *q = shaped_num(&s->s[0], p, out);
-	if (!q && !(q = shaped_num(&s->s[1], p, out)))
-		q = reshaped_num_field(s, p, end, last, out);
+	const char *q = shaped_num(&s->s[s->last], p, out);
+	if (!q) {
+		if ((q = shaped_num(&s->s[s->prev], p, out))) {
+			unsigned t = s->last;
+			s->last = s->prev;
+			s->prev = t;
+		} else {
+			q = reshaped_num_field(s, p, end, last, out);
+		}
+	}
 	return q;
 }
 
