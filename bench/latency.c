@@ -1,0 +1,172 @@
+/* latency.c — the round trip of a bar through a stage, one bar at a time.
+ *
+ *   latency BARS WARMUP PROGRAM [ARG...]
+ *
+ * Starts PROGRAM with a pipe on its stdin and one on its stdout, then for
+ * each of WARMUP + BARS one-minute CSV bars of four symbols taking turns:
+ * notes the time (CLOCK_MONOTONIC), writes the bar, reads until the
+ * target for that bar's symbol and time comes out, and notes the time
+ * again.  A bar is sent only once the answer to the one before is in, so
+ * this measures latency, not throughput; PROGRAM must answer every bar
+ * with a target.  Prints the 50th, 99th and 99.9th percentiles and the
+ * maximum of the BARS round trips after the warm-up, in microseconds, on
+ * one line.  Exits 1 when PROGRAM fails or stays silent for 5 s. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const symbols[] = { "AAPL", "MSFT", "ORCL", "IBM" };
+#define NSYM (sizeof symbols / sizeof *symbols)
+#define SILENCE_MS 5000
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "latency: %s\n", what);
+	exit(1);
+}
+
+static int by_value(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The answer's buffer: lines of PROGRAM's output not yet looked at. */
+static char buf[1 << 16];
+static size_t have;
+
+/* Read PROGRAM's output until a line starting with want has come; the
+ * lines before it (the bar passed through) are dropped. */
+static void await(int fd, const char *want, long bar)
+{
+	size_t wlen = strlen(want);
+	for (;;) {
+		char *nl;
+		while ((nl = memchr(buf, '\n', have))) {
+			size_t len = (size_t)(nl - buf) + 1;
+			int hit = len > wlen && memcmp(buf, want, wlen) == 0;
+			memmove(buf, nl + 1, have - len);
+			have -= len;
+			if (hit)
+				return;
+		}
+		if (have == sizeof buf)
+			die("a line of output longer than 64 KiB");
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, SILENCE_MS);
+		if (r == 0) {
+			fprintf(stderr, "latency: no target within %d ms of bar %ld\n", SILENCE_MS, bar);
+			exit(1);
+		}
+		if (r < 0 && errno != EINTR)
+			die(strerror(errno));
+		ssize_t n = read(fd, buf + have, sizeof buf - have);
+		if (n == 0)
+			die("the program ended before answering");
+		if (n < 0 && errno != EINTR)
+			die(strerror(errno));
+		if (n > 0)
+			have += (size_t)n;
+	}
+}
+
+static long count(const char *s, const char *what)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(s, &end, 10);
+	if (errno || *end || end == s || n < 0 || n > 100000000) {
+		fprintf(stderr, "latency: %s: '%s' is not a count\n", what, s);
+		exit(2);
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4) {
+		fputs("usage: latency BARS WARMUP PROGRAM [ARG...]\n", stderr);
+		return 2;
+	}
+	long bars = count(argv[1], "BARS"), warm = count(argv[2], "WARMUP");
+	if (bars < 1)
+		die("BARS: at least one");
+	int to[2], from[2];
+	if (pipe(to) < 0 || pipe(from) < 0)
+		die(strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	pid_t pid = fork();
+	if (pid < 0)
+		die(strerror(errno));
+	if (pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[0]), close(to[1]), close(from[0]), close(from[1]);
+		execvp(argv[3], argv + 3);
+		fprintf(stderr, "latency: %s: %s\n", argv[3], strerror(errno));
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+
+	int64_t *rt = malloc((size_t)bars * sizeof *rt);
+	if (!rt)
+		die("out of memory");
+	time_t start = 1704205800; /* 2024-01-02T14:30:00Z */
+	for (long i = 0; i < warm + bars; i++) {
+		const char *sym = symbols[i % NSYM];
+		/* a bar of each symbol a minute, prices wandering a little */
+		time_t t = start + 60 * (i / (long)NSYM);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		char when[32], line[160], want[96];
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		double o = 100 + (i * 7 % 13) / 4.0, c = 100 + (i * 5 % 11) / 4.0;
+		int n = snprintf(line, sizeof line, "bar,%s,%s,1m,%.2f,%.2f,%.2f,%.2f,%ld\n", when, sym, o,
+				 (o > c ? o : c) + 0.25, (o < c ? o : c) - 0.25, c, 1000 + i % 997);
+		/* the target is known at the bar's end */
+		t += 60;
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(want, sizeof want, "target,%s,%s,", when, sym);
+
+		int64_t t0 = now_ns();
+		if (write(to[1], line, (size_t)n) != n)
+			die("the program stopped reading");
+		await(from[0], want, i + 1);
+		int64_t t1 = now_ns();
+		if (i >= warm)
+			rt[i - warm] = t1 - t0;
+	}
+	close(to[1]);
+	int status;
+	while (read(from[0], buf, sizeof buf) > 0)
+		;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("the program failed");
+
+	qsort(rt, (size_t)bars, sizeof *rt, by_value);
+	double q[3] = { 0.5, 0.99, 0.999 };
+	for (int k = 0; k < 3; k++) {
+		long at = (long)(q[k] * (double)bars + 0.5) - 1;
+		printf("%.1f ", rt[at < 0 ? 0 : at >= bars ? bars - 1 : at] / 1e3);
+	}
+	printf("%.1f\n", rt[bars - 1] / 1e3);
+	free(rt);
+	return 0;
+}
