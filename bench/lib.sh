@@ -1,7 +1,10 @@
 # bench/lib.sh — helpers shared by the bench/*.sh scripts (sourced).
 # Figures are medians of repeated runs: the machine is small and shared, so
 # a single run says little.  A failed run stops the script (set -e), rather
-# than printing a figure made from nothing.
+# than printing a figure made from nothing.  Market data are interleaved
+# streams of four symbols or more (qts-fetch synth:A,B,C,D gives each
+# minute's bars of every symbol in turn), the common case; a figure on one
+# symbol says so.
 set -e
 
 # median NAME CMD: median wall seconds of CMD over QTS_BENCH_RUNS runs (5)

@@ -2,6 +2,9 @@
 # qts-report: 10M equity events in msgpack summarised; target under 2 s.
 # Memory follows days, not events: the same 10M events spread over ~6900
 # days (one a minute) and over ~116 days (one a second) are both measured.
+# Then what a report reads in practice: qts-sim's stream over one-minute
+# bars of four symbols interleaved (bars, targets, fills, updates,
+# positions, equity), QTS_BENCH_BARS (default 2000000) bars in all.
 set -e
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -24,3 +27,10 @@ for f in min sec; do
 	days=$(sed -n 's/^ *"days": \([0-9]*\),/\1/p' "$tmp/out")
 	echo "qts-report -j, $n events over $days days: $(cat "$tmp/time")   (target: < 2 s)"
 done
+
+bars=${QTS_BENCH_BARS:-2000000}
+qts-fetch -M --tf 1m --count $((bars / 4)) synth:AAPL,MSFT,ORCL,IBM |
+	qts-strategy -M sma-cross fast=10 slow=30 size=100 | qts-sim -M --commission bps=1 >"$tmp/sim.mp"
+events=$(qts cat "$tmp/sim.mp" | wc -l)
+/usr/bin/time -f '%e s, %M KiB max RSS' qts-report -j "$tmp/sim.mp" 2>"$tmp/time" >"$tmp/out"
+echo "qts-report -j, qts-sim's $events events over $bars bars of 4 symbols: $(cat "$tmp/time")"
