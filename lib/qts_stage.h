@@ -36,7 +36,10 @@ typedef struct qts_stage_ops {
 	/* The input ended whole: the last events (the books close, open bars
 	 * go out).  Not called after an error or a signal. */
 	int (*finish)(void *eng);
-	/* Why the last call returned -1 when it was not emit; else NULL. */
+	/* Why the last call returned -1 when it was not emit; else NULL.
+	 * "" when the stage has said why itself: `qts pipe`'s chain names
+	 * which of its stages failed and where; the runtime then adds no
+	 * message and exits 1. */
 	const char *(*error)(void *eng);
 	/* The engine's own counts for the heartbeat (`positions=3 open=2`);
 	 * writes at most size bytes with the NUL.  May be NULL. */
@@ -53,6 +56,10 @@ typedef struct qts_stage_conf {
 	double pace;          /* --pace FACTOR for a source; 0: as fast as read */
 	char **files;         /* FILE...; none: standard input */
 	size_t nfiles;
+	/* The stage writes something else than events (qts-report's
+	 * report, to standard output): the runtime writes nothing there,
+	 * not even the system event that ends a failed stream. */
+	int no_events;
 } qts_stage_conf;
 
 typedef struct qts_stage {
@@ -76,6 +83,8 @@ typedef struct qts_stage_def {
 
 /* The stages, each in its own file (lib/NAME_stage.c). */
 extern const qts_stage_def qts_sim_stage;
+extern const qts_stage_def qts_resample_stage;
+extern const qts_stage_def qts_report_stage;
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);
@@ -103,6 +112,9 @@ int qts_runtime_emit(void *runtime, const qts_event *ev);
  * returns the exit status: 0; 1 for bad data or a failed write; 128 + n
  * after signal n; a closed pipe downstream ends the stage quietly. */
 int qts_runtime_run(qts_runtime *rt, qts_stage *st);
+/* Where the runtime's input is now (`file:line`, `file: byte N`), for
+ * `qts pipe`'s chain, which says itself which of its stages failed. */
+const char *qts_runtime_where(const qts_runtime *rt);
 /* Async-signal-safe: wake the loop so the stage's tick runs soon (a
  * stage's own signal handler, such as qts-risk's SIGUSR1, calls it). */
 void qts_stage_wake(void);
