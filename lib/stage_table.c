@@ -7,6 +7,8 @@
 
 static const qts_stage_def *const stages[] = {
 	&qts_sim_stage,
+	&qts_resample_stage,
+	&qts_report_stage,
 };
 
 const qts_stage_def *qts_stage_find(const char *name)
