@@ -126,6 +126,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	if (!stopped && got < 0 && !qts_interrupted) {
 		qts_warn("%s", in ? qts_inputs_error(in) : st.ops->error(st.eng));
 		status = QTS_EXIT_FAIL;
+		if (st.ops->input_failed)
+			st.ops->input_failed(st.eng);
 	}
 	/* The books close only on a whole input: after an error the last
 	 * events would misstate where the stream stopped. */

@@ -18,3 +18,8 @@ const qts_stage_def *qts_stage_find(const char *name)
 			return stages[i];
 	return NULL;
 }
+
+const qts_stage_def *qts_stage_at(size_t i)
+{
+	return i < sizeof stages / sizeof stages[0] ? stages[i] : NULL;
+}
