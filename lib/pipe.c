@@ -124,7 +124,7 @@ static size_t split(const char *line, stage_words **out, size_t *nout, char *err
 }
 
 /* What a word the shell would act on is refused as: exit 2, naming the
- * stage and the word. */
+ * stage (name, or NULL while it is not known) and the word. */
 static void refuse_specials(const stage_words *sw, size_t index, const char *name)
 {
 	for (size_t i = 0; i < sw->n; i++) {
@@ -142,7 +142,9 @@ static void refuse_specials(const stage_words *sw, size_t index, const char *nam
 			why = "qts pipe expands no '~' and takes no comments: quote it ('...') to mean it as text";
 		else
 			why = "only '|' joins stages in qts pipe; quote it ('...') to mean it as text";
-		qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): '%s': %s", index + 1, name, sw->w[i].raw, why);
+		if (name)
+			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): '%s': %s", index + 1, name, sw->w[i].raw, why);
+		qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: '%s': %s", index + 1, sw->w[i].raw, why);
 	}
 }
 
@@ -457,7 +459,9 @@ void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles
 		const char *prog = sw[i].w[0].text;
 		char full[64];
 		snprintf(full, sizeof full, "%s%s", strncmp(prog, "qts-", 4) == 0 ? "" : "qts-", prog);
-		if (sw[i].w[0].bad || !(c->node[i].def = qts_stage_find(full))) {
+		if (sw[i].w[0].bad)
+			refuse_specials(&sw[i], i, NULL);
+		if (!(c->node[i].def = qts_stage_find(full))) {
 			char names[256];
 			stage_names(names, sizeof names);
 			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: unknown stage '%s' (qts pipe runs %s)", i + 1,
