@@ -200,3 +200,12 @@ needs() {
 	run -0 qts pipe 'qts-sim --help'
 	[[ $output == "usage: qts-sim "* ]]
 }
+
+@test "qts pipe: bash completion offers pipe and its options" {
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts'
+		COMP_WORDS=(qts pi); COMP_CWORD=1; _qts; echo \${COMPREPLY[*]}"
+	[[ $output == *pipe* ]]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts'
+		COMP_WORDS=(qts pipe --m); COMP_CWORD=2; _qts; echo \${COMPREPLY[*]}"
+	[ "$output" = "--msgpack" ]
+}
