@@ -294,12 +294,16 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 }
 
 /* The input nearly every time is taken here in a few comparisons, with
- * no registers to save: a bar of the symbol before, of its fixed
+ * no registers to save: a bar of a symbol seen before, of its fixed
  * timeframe, after the one before, inside every interval, all of them
  * open, and ending none.  Anything else goes to put_any. */
 int qts_rs_put(qts_resampler *r, const qts_event *ev)
 {
 	sym *s = r->cur;
+	/* Symbols interleaved (a bar of each, time after time): the
+	 * symbol's own state, looked up, takes the same path. */
+	if (s && !same_str(s->name, ev->symbol, sizeof s->name) && (s = qts_symtab_find(r->syms, ev->symbol)))
+		r->cur = s;
 	if (s && s->plain_bars && ev->type == QTS_BAR && s->nopen == r->conf.ntf) {
 		/* known fits (else put_any says so), and pos, before it, too. */
 		int64_t known, pos;
