@@ -285,6 +285,9 @@ static int chain_put(void *eng, const qts_event *ev)
 {
 	chain *c = eng;
 	node *first = &c->node[0];
+	/* stopped already (by a tick, say): nothing goes in any more */
+	if (__builtin_expect(c->failed != RUNNING, 0))
+		return -1;
 	if (__builtin_expect(first->st.ops->put(first->st.eng, ev) < 0, 0))
 		return stopped(c, 0, 0);
 	return 0;
