@@ -1,6 +1,7 @@
 /* qts — runs `qts NAME ARGS` as `qts-NAME ARGS` (as git does), and holds the
  * small helpers that do not deserve a name of their own. */
 #include "qts.h"
+#include "qts_stage.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,8 @@ static const char usage[] =
 	"       qts help               list the programs\n"
 	"       qts cat [-M | --msgpack] [FILE...]\n"
 	"                              copy event streams, converting CSV and msgpack\n"
+	"       qts pipe [-M | --msgpack] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]\n"
+	"                              run a pipeline of stages in one process\n"
 	"       qts --version | --help\n";
 
 /* Where this program lives, so its siblings are found before PATH. */
@@ -96,6 +99,29 @@ static int cat(int argc, char **argv)
 	return qts_finish(w, status);
 }
 
+/* qts pipe: the stages of a shell pipeline, chained in this process
+ * (pipe.c), as fast as the engines go and with the same output. */
+static int pipe_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+	int c, msgpack = 0;
+	optind = 1;
+	/* '+': the options end at the pipeline, whose own options are its stages' */
+	while ((c = getopt_long(argc, argv, "+Mh", opts, NULL)) != -1)
+		switch (c) {
+		case 'M': msgpack = 1; break;
+		case 'h': fputs(usage, stdout); return qts_close_stdout();
+		default: qts_usage_error(usage, NULL);
+		}
+	if (optind >= argc)
+		qts_usage_error(usage, "pipe: no pipeline given");
+	qts_stage st = { 0 };
+	qts_runtime *rt = qts_runtime_new();
+	qts_pipe_build(&st, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1), msgpack, rt);
+	return qts_runtime_run(rt, &st);
+}
+
 int main(int argc, char **argv)
 {
 	qts_init(argv[0]);
@@ -112,6 +138,8 @@ int main(int argc, char **argv)
 		return help();
 	if (strcmp(name, "cat") == 0)
 		return cat(argc - 1, argv + 1);
+	if (strcmp(name, "pipe") == 0)
+		return pipe_run(argc - 1, argv + 1);
 	if (name[0] == '-' || strchr(name, '/'))
 		qts_usage_error(usage, "unknown option '%s'", name);
 	char prog[256], path[PATH_MAX + 300];

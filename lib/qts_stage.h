@@ -36,7 +36,15 @@ typedef struct qts_stage_ops {
 	/* The input ended whole: the last events (the books close, open bars
 	 * go out).  Not called after an error or a signal. */
 	int (*finish)(void *eng);
-	/* Why the last call returned -1 when it was not emit; else NULL. */
+	/* The input failed (the runtime said why, in this stage's name):
+	 * not a whole input, so no finish; but `qts pipe`'s chain passes
+	 * the failure on to its later stages, which finish, as in a shell
+	 * pipeline.  NULL: nothing to do. */
+	void (*input_failed)(void *eng);
+	/* Why the last call returned -1 when it was not emit; else NULL.
+	 * "" when the stage has said why itself: `qts pipe`'s chain names
+	 * which of its stages failed and where; the runtime then adds no
+	 * message and exits 1. */
 	const char *(*error)(void *eng);
 	/* The engine's own counts for the heartbeat (`positions=3 open=2`);
 	 * writes at most size bytes with the NUL.  May be NULL. */
@@ -53,6 +61,10 @@ typedef struct qts_stage_conf {
 	double pace;          /* --pace FACTOR for a source; 0: as fast as read */
 	char **files;         /* FILE...; none: standard input */
 	size_t nfiles;
+	/* The stage writes something else than events (qts-report's
+	 * report, to standard output): the runtime writes nothing there,
+	 * not even the system event that ends a failed stream. */
+	int no_events;
 } qts_stage_conf;
 
 typedef struct qts_stage {
@@ -76,9 +88,13 @@ typedef struct qts_stage_def {
 
 /* The stages, each in its own file (lib/NAME_stage.c). */
 extern const qts_stage_def qts_sim_stage;
+extern const qts_stage_def qts_resample_stage;
+extern const qts_stage_def qts_report_stage;
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);
+/* The i-th of them, for a list; NULL past the last. */
+const qts_stage_def *qts_stage_at(size_t i);
 
 /* The options every stage shares, for a builder's getopt_long table:
  * QTS_STAGE_OPTIONS in the table, then qts_stage_option(c, optarg, conf)
@@ -103,9 +119,21 @@ int qts_runtime_emit(void *runtime, const qts_event *ev);
  * returns the exit status: 0; 1 for bad data or a failed write; 128 + n
  * after signal n; a closed pipe downstream ends the stage quietly. */
 int qts_runtime_run(qts_runtime *rt, qts_stage *st);
+/* Where the runtime's input is now (`file:line`, `file: byte N`), for
+ * `qts pipe`'s chain, which says itself which of its stages failed. */
+const char *qts_runtime_where(const qts_runtime *rt);
 /* Async-signal-safe: wake the loop so the stage's tick runs soon (a
  * stage's own signal handler, such as qts-risk's SIGUSR1, calls it). */
 void qts_stage_wake(void);
+
+/* `qts pipe` (pipe.c): the stages of line, a shell pipeline ('A ARGS |
+ * B ARGS'), built from their own words, chained by function calls and
+ * made one stage in st, ending in the runtime rt.  Input: files (from
+ * qts pipe's command line) or those named in the first stage; msgpack:
+ * write msgpack (else the last stage's -M decides).  A bad pipeline, an
+ * unknown stage or a bad option exits 2 naming the stage. */
+void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
+		    qts_runtime *rt);
 
 /* A program's whole main: qts_init, build the stage from argv with the
  * runtime's emit, qts_runtime_run. */

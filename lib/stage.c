@@ -30,7 +30,8 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 
 struct qts_runtime {
 	qts_stage *st;
-	qts_writer *w;
+	qts_writer *w;          /* NULL for a stage with conf.no_events */
+	qts_inputs *inputs;     /* for qts_runtime_where */
 	uint64_t in, out;
 	int write_failed;
 };
@@ -38,6 +39,8 @@ struct qts_runtime {
 int qts_runtime_emit(void *arg, const qts_event *ev)
 {
 	qts_runtime *r = arg;
+	if (!r->w)
+		return 0; /* conf.no_events: nothing is written */
 	if (qts_writer_put(r->w, ev) < 0) {
 		r->write_failed = 1;
 		return -1;
@@ -58,8 +61,13 @@ static void on_idle(void *arg)
 	qts_runtime *r = arg;
 	if (r->st->ops->tick && !r->write_failed && r->st->ops->tick(r->st->eng, wall_now(), 1) < 0)
 		r->write_failed = !r->st->ops->error || !r->st->ops->error(r->st->eng);
-	if (qts_writer_flush(r->w) < 0)
+	if (r->w && qts_writer_flush(r->w) < 0)
 		r->write_failed = 1;
+}
+
+const char *qts_runtime_where(const qts_runtime *r)
+{
+	return r->inputs ? qts_inputs_where(r->inputs) : "end of input";
 }
 
 qts_runtime *qts_runtime_new(void)
@@ -87,7 +95,9 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 {
 	qts_stage st = *stage;
 	r->st = &st;
-	if (!(r->w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
+	/* A stage that writes no events (qts-report) has no stream on
+	 * standard output: not even the system event that ends a failed one. */
+	if (!st.conf.no_events && !(r->w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 
 	char err[512];
@@ -98,6 +108,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
 		qts_inputs_on_idle(in, on_idle, r);
 	}
+	r->inputs = in;
 
 	int status = QTS_EXIT_OK, got = 0, stopped = 0;
 	qts_event ev;
@@ -115,6 +126,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	if (!stopped && got < 0 && !qts_interrupted) {
 		qts_warn("%s", in ? qts_inputs_error(in) : st.ops->error(st.eng));
 		status = QTS_EXIT_FAIL;
+		if (st.ops->input_failed)
+			st.ops->input_failed(st.eng);
 	}
 	/* The books close only on a whole input: after an error the last
 	 * events would misstate where the stream stopped. */
@@ -122,7 +135,9 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	    st.ops->finish(st.eng) < 0)
 		stopped = 1, got = 0;
 	if (stopped && !r->write_failed && st.ops->error && (why = st.ops->error(st.eng))) {
-		if (got > 0 && in)
+		if (!why[0])
+			; /* said by the stage itself (qts pipe's chain) */
+		else if (got > 0 && in)
 			qts_warn("%s: %s", qts_inputs_where(in), why);
 		else
 			qts_warn("end of input: %s", why);

@@ -7,6 +7,8 @@
 
 static const qts_stage_def *const stages[] = {
 	&qts_sim_stage,
+	&qts_resample_stage,
+	&qts_report_stage,
 };
 
 const qts_stage_def *qts_stage_find(const char *name)
@@ -15,4 +17,9 @@ const qts_stage_def *qts_stage_find(const char *name)
 		if (strcmp(stages[i]->name, name) == 0)
 			return stages[i];
 	return NULL;
+}
+
+const qts_stage_def *qts_stage_at(size_t i)
+{
+	return i < sizeof stages / sizeof stages[0] ? stages[i] : NULL;
 }

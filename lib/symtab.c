@@ -1,7 +1,11 @@
 /* symtab.c — per-symbol state: a hash table from a symbol to a zeroed block
  * of caller-defined size, whose address never changes (stages keep
  * pointers to it).  Open addressing with linear probing; the last lookup
- * is cached, since streams usually repeat a symbol or cycle over a few. */
+ * is cached, since streams usually repeat a symbol or cycle over a few.
+ * Every stage looks up the symbol of nearly every event, and interleaved
+ * symbols miss that cache: a key is taken as its first eight bytes in one
+ * word (a symbol mostly fits), hashed and compared as that word, with no
+ * call to strcmp or memcmp for a short one. */
 #include "qts.h"
 
 #include <stdlib.h>
@@ -10,6 +14,8 @@
 struct entry {
 	char key[64]; /* a symbol, or a symbol and a timeframe */
 	uint64_t hash;
+	uint64_t word; /* key's first eight bytes, zero after its end */
+	size_t len;
 	void *value;
 };
 
@@ -20,12 +26,31 @@ struct qts_symtab {
 	struct entry *last;
 };
 
-static uint64_t hash_str(const char *s)
+/* A key as the lookup sees it. */
+typedef struct keyval {
+	const char *s;
+	size_t len;
+	uint64_t word, hash;
+} keyval;
+
+static inline keyval key_of(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	keyval k = { s, 0, 0, 0 };
+	for (; k.len < 8 && s[k.len]; k.len++)
+		k.word |= (uint64_t)(unsigned char)s[k.len] << (8 * k.len);
+	uint64_t h = (k.word ^ 0x5bd1e9955bd1e995ULL) * 0x9e3779b97f4a7c15ULL;
+	if (k.len == 8)
+		for (; s[k.len]; k.len++) /* FNV-1a on the rest */
+			h = (h ^ (unsigned char)s[k.len]) * 1099511628211ULL;
+	/* the high bits, where the multiplications mixed every byte */
+	k.hash = h ^ (h >> 32) ^ k.len;
+	return k;
+}
+
+static inline int same_key(const struct entry *e, const keyval *k)
+{
+	return e->word == k->word && e->len == k->len &&
+	       (k->len <= 8 || (k->len < sizeof e->key && memcmp(e->key + 8, k->s + 8, k->len - 8) == 0));
 }
 
 qts_symtab *qts_symtab_new(size_t value_size)
@@ -44,11 +69,11 @@ qts_symtab *qts_symtab_new(size_t value_size)
 	return t;
 }
 
-static struct entry *probe(const qts_symtab *t, const char *key, uint64_t h)
+static struct entry *probe(const qts_symtab *t, const keyval *k)
 {
-	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+	for (size_t i = k->hash & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
 		struct entry *e = &t->slots[i];
-		if (!e->value || (e->hash == h && strcmp(e->key, key) == 0))
+		if (!e->value || (e->hash == k->hash && same_key(e, k)))
 			return e;
 	}
 }
@@ -69,7 +94,8 @@ static int grow(qts_symtab *t)
 	t->cap = ncap;
 	for (size_t i = 0; i < t->count; i++) {
 		struct entry *src = t->order[i];
-		struct entry *dst = probe(t, src->key, src->hash);
+		keyval k = { src->key, src->len, src->word, src->hash };
+		struct entry *dst = probe(t, &k);
 		*dst = *src;
 		order[i] = dst;
 	}
@@ -83,9 +109,10 @@ static int grow(qts_symtab *t)
 
 void *qts_symtab_find(qts_symtab *t, const char *key)
 {
-	if (t->last && strcmp(t->last->key, key) == 0)
+	keyval k = key_of(key);
+	if (t->last && same_key(t->last, &k))
 		return t->last->value;
-	struct entry *e = probe(t, key, hash_str(key));
+	struct entry *e = probe(t, &k);
 	if (!e->value)
 		return NULL;
 	t->last = e;
@@ -99,12 +126,14 @@ void *qts_symtab_get(qts_symtab *t, const char *key)
 		return v;
 	if ((t->count + 1) * 2 > t->cap && grow(t) < 0)
 		return NULL;
-	uint64_t h = hash_str(key);
-	struct entry *e = probe(t, key, h);
+	keyval k = key_of(key);
+	struct entry *e = probe(t, &k);
 	if (!(e->value = calloc(1, t->value_size)))
 		return NULL;
 	qts_strlcpy(e->key, key, sizeof e->key);
-	e->hash = h;
+	e->hash = k.hash;
+	e->word = k.word;
+	e->len = k.len;
 	t->order[t->count++] = e;
 	t->last = e;
 	return e->value;

@@ -1,0 +1,58 @@
+#!/bin/sh
+# bench/pipe.sh — `qts pipe` against the shell pipeline of the same stages,
+# over one msgpack stream of daily bars of 200 symbols, interleaved (as
+# qts-fetch synth: writes them: every symbol's bar of a day, then the next
+# day's).  Each pipeline's output is checked to be the same bytes both
+# ways before it is timed; figures are medians (bench/lib.sh).
+# Targets (strategy | risk | sim): qts pipe >= 10M bars/s, and >= 3x the
+# shell pipeline.  A pipeline with a stage qts pipe does not chain yet is
+# reported as skipped.  QTS_BENCH_BARS (default 1000000) bars in all.
+cd "$(dirname "$0")/.." || exit 1
+n=${QTS_BENCH_BARS:-1000000}
+dir=$(mktemp -d) || exit 1
+trap 'rm -rf "$dir"' EXIT INT TERM
+. bench/lib.sh
+
+syms=$(awk 'BEGIN { for (i = 0; i < 200; i++) printf "%sS%03d", i ? "," : "", i }')
+qts-fetch -M --count $((n / 200)) -t 1d "synth:$syms" > "$dir/bars.mp" || exit 1
+
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e6 }'; }
+ok() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m) ? 1 : 0 }'; }
+
+# compare NAME 'A ARGS | B ARGS' RATE-TARGET TIMES-TARGET: time the shell
+# pipeline (each stage -M) and qts pipe -M on the same stream.
+compare() {
+	for s in $(printf '%s\n' "$2" | tr '|' '\n' | awk '{ print $1 }'); do
+		if qts pipe "$s --help" < /dev/null 2>&1 | grep -q "unknown stage"; then
+			printf "%-46s %s\n" "$1" "skipped ($s is not a stage of qts pipe yet)"
+			return 0
+		fi
+	done
+	shell=$(printf '%s\n' "$2" | awk -F'|' -v f="$dir/bars.mp" '{
+		for (i = 1; i <= NF; i++) {
+			s = $i
+			sub(/ +$/, "", s)
+			printf "%s%s -M%s", (i > 1 ? " |" : ""), s, (i == 1 ? " " f : "")
+		} }')
+	sh -c "$shell" 2>/dev/null > "$dir/shell.out"
+	qts pipe -M "$2" "$dir/bars.mp" 2>/dev/null > "$dir/pipe.out"
+	cmp -s "$dir/shell.out" "$dir/pipe.out" || { echo "bench: $1: qts pipe and the shell differ" >&2; exit 1; }
+	t_s=$(median shell "sh -c '$shell 2>/dev/null'")
+	t_p=$(median pipe "qts pipe -M '$2' $dir/bars.mp 2>/dev/null")
+	r_s=$(rate "$n" "$t_s")
+	r_p=$(rate "$n" "$t_p")
+	x=$(awk -v s="$t_s" -v p="$t_p" 'BEGIN { printf "%.2f", s / p }')
+	report "$1: shell pipeline" "$r_s" "M bars/s" "-" 1
+	if [ -n "$3" ]; then
+		report "$1: qts pipe" "$r_p" "M bars/s" ">= $3" "$(ok "$r_p" "$3")"
+		report "$1: qts pipe / shell" "$x" "x" ">= $4" "$(ok "$x" "$4")"
+	else
+		report "$1: qts pipe" "$r_p" "M bars/s" "-" 1
+		report "$1: qts pipe / shell" "$x" "x" "-" 1
+	fi
+}
+
+compare "strategy | risk | sim" "qts-strategy sma-cross fast=10 slow=30 size=100 | qts-risk | qts-sim" 10 3
+compare "sim" "qts-sim"
+compare "resample 1w | sim" "qts-resample 1w | qts-sim"
+compare "resample -k 1d | sim" "qts-resample -k 1d | qts-sim"

@@ -1,0 +1,549 @@
+/* pipe.c — `qts pipe 'A ARGS | B ARGS | C ARGS'`: the stages of a shell
+ * pipeline built in one process from the same arguments and chained by
+ * function calls, stage i's emit being stage i+1's put, with no encoding
+ * between them.  The chain is one stage to the runtime, and behaves as the
+ * shell pipeline does, byte for byte: a stage that fails ends its stream
+ * with a system event, and the stages after it see that event, finish and
+ * say that their input is incomplete. */
+#include "qts_stage.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the words of a pipeline, as a shell splits them --------------------- */
+
+typedef struct word {
+	char *text;   /* unquoted */
+	char *raw;    /* as written, for messages */
+	char bad;     /* the first character a shell would act on, or 0 */
+} word;
+
+typedef struct stage_words {
+	word *w;
+	size_t n, cap;
+} stage_words;
+
+static void *xrealloc(void *p, size_t size)
+{
+	if (!(p = realloc(p, size)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	return p;
+}
+
+static void push_word(stage_words *sw, word w)
+{
+	if (sw->n == sw->cap) {
+		sw->cap = sw->cap ? 2 * sw->cap : 8;
+		sw->w = xrealloc(sw->w, sw->cap * sizeof *sw->w);
+	}
+	sw->w[sw->n++] = w;
+}
+
+/* Characters a shell would expand or act on when not quoted.  qts pipe
+ * takes them for none of that, and not silently as text either. */
+static int shell_special(char c, int at_start)
+{
+	return strchr("<>$`;&()*?[", c) || (at_start && (c == '~' || c == '#'));
+}
+
+/* Split line into stages at unquoted `|`, each into words: blanks part
+ * words, '...' is literal, "..." literal but for \", \\, \$ and \`, and a
+ * backslash outside quotes takes the next character as it is.  Returns
+ * the count of stages; 0 on a quote left open or an empty stage, with
+ * the message in err.  *out holds what was split so far, in any case. */
+static size_t split(const char *line, stage_words **out, size_t *nout, char *err, size_t errlen)
+{
+	size_t nst = 1;
+	stage_words *st = xrealloc(NULL, sizeof *st);
+	memset(st, 0, sizeof *st);
+	*out = st, *nout = 1;
+	size_t len = strlen(line);
+	char *text = xrealloc(NULL, len + 1);
+	const char *p = line;
+#define SPLIT_FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); free(text); return 0; } while (0)
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p || *p == '|') {
+			if (!st[nst - 1].n)
+				SPLIT_FAIL("pipe: stage %zu is empty: '%s'", nst, line);
+			if (!*p)
+				break;
+			p++;
+			st = xrealloc(st, ++nst * sizeof *st);
+			memset(&st[nst - 1], 0, sizeof *st);
+			*out = st, *nout = nst;
+			continue;
+		}
+		const char *start = p;
+		size_t n = 0;
+		char bad = 0;
+		while (*p && !strchr(" \t\n|", *p)) {
+			char c = *p;
+			if (c == '\'') {
+				const char *end = strchr(p + 1, '\'');
+				if (!end)
+					SPLIT_FAIL("pipe: a quote (') is not closed: %s", start);
+				memcpy(text + n, p + 1, (size_t)(end - p - 1));
+				n += (size_t)(end - p - 1);
+				p = end + 1;
+			} else if (c == '"') {
+				for (p++; *p != '"'; p++) {
+					if (!*p)
+						SPLIT_FAIL("pipe: a quote (\") is not closed: %s", start);
+					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
+						p++;
+					else if ((*p == '$' || *p == '`') && !bad)
+						bad = *p;
+					text[n++] = *p;
+				}
+				p++;
+			} else if (c == '\\') {
+				if (!p[1])
+					SPLIT_FAIL("pipe: a backslash ends the pipeline: '%s'", line);
+				text[n++] = p[1];
+				p += 2;
+			} else {
+				if (!bad && shell_special(c, p == start))
+					bad = c;
+				text[n++] = c;
+				p++;
+			}
+		}
+		word w = { xrealloc(NULL, n + 1), xrealloc(NULL, (size_t)(p - start) + 1), bad };
+		memcpy(w.text, text, n);
+		w.text[n] = '\0';
+		memcpy(w.raw, start, (size_t)(p - start));
+		w.raw[p - start] = '\0';
+		push_word(&st[nst - 1], w);
+	}
+	free(text);
+	return nst;
+#undef SPLIT_FAIL
+}
+
+/* What a word the shell would act on is refused as: exit 2, naming the
+ * stage (name, or NULL while it is not known) and the word. */
+static void refuse_specials(const stage_words *sw, size_t index, const char *name)
+{
+	for (size_t i = 0; i < sw->n; i++) {
+		char c = sw->w[i].bad;
+		const char *why;
+		if (!c)
+			continue;
+		if (c == '<' || c == '>')
+			why = "redirections are not available in qts pipe (it reads FILE... and writes to standard output)";
+		else if (c == '$' || c == '`')
+			why = "variables and command substitution are not available in qts pipe; quote it ('...') to mean it as text";
+		else if (c == '*' || c == '?' || c == '[')
+			why = "qts pipe does no globbing: name the files, or quote it ('...') to mean it as text";
+		else if (c == '~' || c == '#')
+			why = "qts pipe expands no '~' and takes no comments: quote it ('...') to mean it as text";
+		else
+			why = "only '|' joins stages in qts pipe; quote it ('...') to mean it as text";
+		if (name)
+			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): '%s': %s", index + 1, name, sw->w[i].raw, why);
+		qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: '%s': %s", index + 1, sw->w[i].raw, why);
+	}
+}
+
+/* ---- the chain: one stage made of several -------------------------------- */
+
+typedef struct chain chain;
+
+typedef struct node {
+	qts_stage st;
+	chain *c;
+	size_t index;
+	uint64_t in;               /* events put into it: its input's line, in CSV */
+	/* the last event it emitted: the time its failure event takes */
+	int64_t last_ts;
+	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
+	int any;
+	char **argv;               /* its words: options point into them */
+	const qts_stage_def *def;
+} node;
+
+enum { RUNNING, FAILED_SAID, FAILED_WRITE };
+
+struct chain {
+	node *node;
+	size_t n;
+	qts_runtime *rt;
+	int failed;      /* RUNNING, or how the chain stopped */
+	int feedback_to; /* the stage that takes --feedback, or -1 */
+	stage_words *sw; /* while it is built */
+};
+
+static void fail(chain *c, size_t k, const char *why, int at_end);
+static void pass_on(chain *c, size_t k);
+
+/* Stage from's emit: the next stage's put.  The program's name follows
+ * the events, so whatever a stage says reads as in the shell. */
+static int link_emit(void *arg, const qts_event *ev)
+{
+	node *to = arg, *from = to - 1;
+	from->last_ts = ev->ts;
+	if (ev->type == QTS_BAR)
+		memcpy(from->last_tf, ev->bar.tf, sizeof from->last_tf);
+	else
+		from->last_tf[0] = '\0';
+	from->any = 1;
+	to->in++;
+	qts_progname = to->st.name;
+	if (__builtin_expect(to->st.ops->put(to->st.eng, ev) < 0, 0)) {
+		chain *c = to->c;
+		if (c->failed == RUNNING) {
+			const char *why = to->st.ops->error ? to->st.ops->error(to->st.eng) : NULL;
+			if (why)
+				fail(c, to->index, why, 0);
+			else
+				c->failed = FAILED_WRITE;
+		}
+		return -1;
+	}
+	qts_progname = from->st.name;
+	return 0;
+}
+
+/* The known time of the last event stage k wrote, as its writer would
+ * stamp the system event that ends its stream. */
+static int64_t last_known(const node *f)
+{
+	if (!f->any)
+		return 0;
+	qts_event last;
+	qts_event_init(&last, f->last_tf[0] ? QTS_BAR : QTS_SYSTEM, f->last_ts);
+	if (f->last_tf[0])
+		QTS_SET(last.bar.tf, f->last_tf);
+	return qts_event_known(&last);
+}
+
+/* Stage k failed, why.  As in a shell pipeline: it says so, naming where
+ * in its own input; its stream ends with a system event; the stages after
+ * it read that event, finish, and (but the last, whose runtime does it)
+ * say that their input is incomplete. */
+static void fail(chain *c, size_t k, const char *why, int at_end)
+{
+	node *f = &c->node[k];
+	c->failed = FAILED_SAID;
+	qts_progname = f->st.name;
+	if (at_end)
+		qts_warn("end of input: %s", why);
+	else if (k == 0)
+		qts_warn("%s: %s", qts_runtime_where(c->rt), why);
+	else
+		qts_warn("-:%llu: %s", (unsigned long long)f->in, why);
+	if (k + 1 < c->n)
+		pass_on(c, k);
+}
+
+/* Stage k failed and said so (qts_last_message): its stream ends with a
+ * system event, which the stages after it read before they finish. */
+static void pass_on(chain *c, size_t k)
+{
+	node *f = &c->node[k];
+	qts_event ev;
+	qts_event_init(&ev, QTS_SYSTEM, last_known(f));
+	QTS_SET(ev.system.source, f->st.name);
+	QTS_SET(ev.system.level, "error");
+	QTS_SET(ev.system.message, qts_last_message());
+	qts_upstream_failed(ev.system.source, ev.system.message);
+	/* Whatever the stages after do with it, they are finished next. */
+	(void)link_emit(&c->node[k + 1], &ev);
+	for (size_t j = k + 1; j < c->n; j++) {
+		node *d = &c->node[j];
+		qts_progname = d->st.name;
+		if (d->st.ops->finish && d->st.ops->finish(d->st.eng) < 0) {
+			const char *w = d->st.ops->error ? d->st.ops->error(d->st.eng) : NULL;
+			if (w && w[0])
+				qts_warn("end of input: %s", w);
+		}
+		if (j + 1 < c->n)
+			qts_warn("the input is incomplete: %s", qts_upstream_failure());
+	}
+	qts_progname = c->node[c->n - 1].st.name;
+}
+
+/* A call into stage k returned -1: its own failure, or one after it that
+ * is already handled, or the runtime's output failing. */
+static int stopped(chain *c, size_t k, int at_end)
+{
+	if (c->failed == RUNNING) {
+		node *f = &c->node[k];
+		const char *why = f->st.ops->error ? f->st.ops->error(f->st.eng) : NULL;
+		if (why)
+			fail(c, k, why, at_end);
+		else
+			c->failed = FAILED_WRITE;
+	}
+	return -1;
+}
+
+static int chain_put(void *eng, const qts_event *ev)
+{
+	chain *c = eng;
+	node *first = &c->node[0];
+	/* stopped already (by a tick, say): nothing goes in any more */
+	if (__builtin_expect(c->failed != RUNNING, 0))
+		return -1;
+	if (__builtin_expect(first->st.ops->put(first->st.eng, ev) < 0, 0))
+		return stopped(c, 0, 0);
+	return 0;
+}
+
+static int chain_feedback(void *eng, const qts_event *ev)
+{
+	chain *c = eng;
+	node *d = &c->node[c->feedback_to];
+	qts_progname = d->st.name;
+	int rc = d->st.ops->feedback(d->st.eng, ev);
+	if (rc < 0)
+		return stopped(c, (size_t)c->feedback_to, 0);
+	qts_progname = c->node[0].st.name;
+	return 0;
+}
+
+static int chain_tick(void *eng, int64_t now, int idle)
+{
+	chain *c = eng;
+	for (size_t i = 0; i < c->n; i++) {
+		node *d = &c->node[i];
+		if (!d->st.ops->tick)
+			continue;
+		qts_progname = d->st.name;
+		if (d->st.ops->tick(d->st.eng, now, idle) < 0)
+			return stopped(c, i, 0);
+	}
+	qts_progname = c->node[0].st.name;
+	return 0;
+}
+
+/* Each stage finishes in turn, so its last events flow through the
+ * stages after it before they finish, as in the shell. */
+static int chain_finish(void *eng)
+{
+	chain *c = eng;
+	for (size_t i = 0; i < c->n; i++) {
+		node *d = &c->node[i];
+		qts_progname = d->st.name;
+		if (d->st.ops->finish && d->st.ops->finish(d->st.eng) < 0)
+			return stopped(c, i, 1);
+		if (c->failed != RUNNING)
+			return -1;
+		/* A failure upstream of the chain, read in its input: each
+		 * stage of a shell pipeline says so as it ends. */
+		if (i + 1 < c->n && qts_upstream_failure())
+			qts_warn("the input is incomplete: %s", qts_upstream_failure());
+	}
+	return 0;
+}
+
+/* The runtime's input failed, said in the first stage's name: the stages
+ * after it see the failure and finish, as in the shell. */
+static void chain_input_failed(void *eng)
+{
+	chain *c = eng;
+	if (c->failed != RUNNING)
+		return;
+	c->failed = FAILED_SAID;
+	if (c->n > 1)
+		pass_on(c, 0);
+}
+
+static const char *chain_error(void *eng)
+{
+	chain *c = eng;
+	return c->failed == FAILED_SAID ? "" : NULL;
+}
+
+static void chain_counts(void *eng, char *buf, size_t size)
+{
+	chain *c = eng;
+	size_t len = 0;
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < c->n && len + 1 < size; i++) {
+		node *d = &c->node[i];
+		char one[256];
+		if (!d->st.ops->counts)
+			continue;
+		one[0] = '\0';
+		d->st.ops->counts(d->st.eng, one, sizeof one);
+		if (one[0])
+			len += (size_t)snprintf(buf + len, size - len, "%s%s: %s", len ? "; " : "", d->st.name, one);
+	}
+}
+
+static void chain_free(void *eng)
+{
+	chain *c = eng;
+	for (size_t i = 0; i < c->n; i++) {
+		node *d = &c->node[i];
+		if (d->st.ops && d->st.ops->free)
+			d->st.ops->free(d->st.eng);
+		for (char **a = d->argv; a && *a; a++)
+			free(*a);
+		free(d->argv);
+	}
+	free(c->node);
+	free(c);
+}
+
+static const qts_stage_ops chain_ops = {
+	.put = chain_put,
+	.tick = chain_tick,
+	.finish = chain_finish,
+	.error = chain_error,
+	.input_failed = chain_input_failed,
+	.counts = chain_counts,
+	.free = chain_free,
+};
+
+static const qts_stage_ops chain_feedback_ops = {
+	.put = chain_put,
+	.feedback = chain_feedback,
+	.tick = chain_tick,
+	.finish = chain_finish,
+	.error = chain_error,
+	.input_failed = chain_input_failed,
+	.counts = chain_counts,
+	.free = chain_free,
+};
+
+/* The stages qts pipe knows, for a message. */
+static void stage_names(char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; qts_stage_at(i) && len + 1 < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", qts_stage_at(i)->name);
+}
+
+/* A time zone is the process's (qts_clock_init sets TZ): two stages that
+ * want different ones cannot share a process. */
+static void check_zone(char **zone, size_t i)
+{
+	const char *tz = getenv("TZ");
+	if (!tz || (*zone && strcmp(*zone, tz) == 0))
+		return;
+	if (*zone)
+		qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: time zone %s, where a stage before it uses %s: one zone in one process",
+			i + 1, tz, *zone);
+	if (!(*zone = strdup(tz)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+}
+
+void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
+		    qts_runtime *rt)
+{
+	/* Whatever is allocated hangs from st, even when a stage's options
+	 * end the program. */
+	chain *c = calloc(1, sizeof *c);
+	if (!c)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	st->eng = c;
+	c->feedback_to = -1;
+	c->rt = rt;
+	char err[512];
+	size_t nsw;
+	size_t n = split(line, &c->sw, &nsw, err, sizeof err);
+	if (!n)
+		qts_die(QTS_EXIT_USAGE, "%s", err);
+	stage_words *sw = c->sw;
+	(void)nsw;
+	if (!(c->node = calloc(n, sizeof *c->node)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	c->n = n;
+
+	/* The program names first: a typo is said before any stage runs. */
+	for (size_t i = 0; i < n; i++) {
+		const char *prog = sw[i].w[0].text;
+		char full[64];
+		snprintf(full, sizeof full, "%s%s", strncmp(prog, "qts-", 4) == 0 ? "" : "qts-", prog);
+		if (sw[i].w[0].bad)
+			refuse_specials(&sw[i], i, NULL);
+		if (!(c->node[i].def = qts_stage_find(full))) {
+			char names[256];
+			stage_names(names, sizeof names);
+			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: unknown stage '%s' (qts pipe runs %s)", i + 1,
+				sw[i].w[0].raw, names);
+		}
+		refuse_specials(&sw[i], i, c->node[i].def->name);
+	}
+
+	const char *progname = qts_progname;
+	const char *env_tz = getenv("TZ");
+	char *zone = env_tz ? strdup(env_tz) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		node *d = &c->node[i];
+		d->c = c;
+		d->index = i;
+		d->argv = xrealloc(NULL, (sw[i].n + 1) * sizeof *d->argv);
+		d->argv[0] = strdup(c->node[i].def->name);
+		for (size_t j = 1; j < sw[i].n; j++)
+			d->argv[j] = sw[i].w[j].text, sw[i].w[j].text = NULL;
+		d->argv[sw[i].n] = NULL;
+		if (!d->argv[0])
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		/* Messages of a bad option name the stage, as in the shell. */
+		qts_progname = c->node[i].def->name;
+		optind = 0; /* getopt_long starts afresh on each stage's words */
+		c->node[i].def->build(&d->st, (int)sw[i].n, d->argv, i + 1 < n ? link_emit : qts_runtime_emit,
+			      i + 1 < n ? (void *)&c->node[i + 1] : (void *)rt);
+		qts_progname = progname;
+		check_zone(&zone, i);
+		if (i > 0 && d->st.conf.nfiles)
+			qts_die(QTS_EXIT_USAGE,
+				"pipe: stage %zu (%s): '%s': only the first stage reads files (or name them after the pipeline)",
+				i + 1, d->st.name, d->st.conf.files[0]);
+		if (d->st.ops->next && n > 1)
+			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): a source cannot be chained yet", i + 1,
+				d->st.name);
+		if (d->st.conf.feedback) {
+			if (c->feedback_to >= 0)
+				qts_die(QTS_EXIT_USAGE, "pipe: --feedback in %s and in %s: one stage of a chain takes it",
+					c->node[c->feedback_to].st.name, d->st.name);
+			c->feedback_to = (int)i;
+		}
+	}
+	free(zone);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < sw[i].n; j++)
+			free(sw[i].w[j].text), free(sw[i].w[j].raw);
+		free(sw[i].w);
+	}
+	free(sw);
+	c->sw = NULL;
+
+	/* The chain's own settings: its input is the first stage's (or the
+	 * files given to qts pipe), its output the last one's. */
+	const node *first = &c->node[0], *last = &c->node[n - 1];
+	qts_stage_conf conf = first->st.conf;
+	if (nfiles) {
+		if (first->st.conf.nfiles)
+			qts_die(QTS_EXIT_USAGE, "pipe: files named both in %s ('%s') and after the pipeline ('%s')",
+				first->st.name, first->st.conf.files[0], files[0]);
+		conf.files = files;
+		conf.nfiles = nfiles;
+	}
+	/* What goes between stages is never encoded: only the last -M counts. */
+	conf.msgpack = msgpack || last->st.conf.msgpack;
+	conf.no_events = last->st.conf.no_events;
+	conf.feedback = c->feedback_to >= 0 ? c->node[c->feedback_to].st.conf.feedback : NULL;
+	conf.heartbeat = conf.tick_every = 0;
+	for (size_t i = 0; i < n; i++) {
+		const qts_stage_conf *sc = &c->node[i].st.conf;
+		if (sc->heartbeat && (!conf.heartbeat || sc->heartbeat < conf.heartbeat))
+			conf.heartbeat = sc->heartbeat;
+		if (sc->tick_every && (!conf.tick_every || sc->tick_every < conf.tick_every))
+			conf.tick_every = sc->tick_every;
+	}
+	/* The runtime reads for the first stage: a bad input is its to say. */
+	qts_progname = first->st.name;
+	st->name = first->st.name;
+	st->ops = c->feedback_to >= 0 ? &chain_feedback_ops : &chain_ops;
+	st->eng = c;
+	st->conf = conf;
+}

@@ -1,0 +1,606 @@
+/* report_stage.c — qts-report as a stage: performance metrics, trade
+ * statistics and charts of a stream's equity and fills, written at the end
+ * (text, JSON, CSV or one HTML page); live, or several finished runs side
+ * by side (--compare).  The stage writes a report, not events, unless
+ * --tee copies the stream through.  The metrics are metrics.c, perf.c,
+ * summary.c, trades.c; the writers report.c and report_html.c. */
+#include "qts_metrics.h"
+#include "qts_resample.h"
+#include "qts_sim.h"
+#include "qts_stage.h"
+
+#include <sys/stat.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"                  [--periods N] [--risk-free RATE] [--live [--every N|DURATION]]\n"
+	"                  [--tee] [--instrument SPEC]... [--instruments FILE] [FILE]\n"
+	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"                  [--instrument SPEC]... [--instruments FILE] FILE...\n"
+	"  -j, --json            one JSON object of every metric\n"
+	"  -c, --csv             metric,value rows\n"
+	"  -t, --trades          the round trips as CSV\n"
+	"      --html FILE       also write a self-contained HTML report to FILE\n"
+	"  -o, --output FILE     write the report to FILE (default stdout, stderr with --tee)\n"
+	"  -b, --benchmark SYM   buy-and-hold benchmark from SYM's bars in the stream\n"
+	"  -z, --tz ZONE         session days are dates in ZONE (default UTC)\n"
+	"  -s, --session HH:MM-HH:MM  the trading session in ZONE; one that runs\n"
+	"                        overnight (17:00-16:00) dates its evening by the next day\n"
+	"      --periods N       return periods a year for annualising (252)\n"
+	"      --risk-free RATE  annual risk-free rate, e.g. 0.02 (0)\n"
+	"      --instrument SYM,multiplier=M,margin=X[,tick=T]\n"
+	"                        a contract, as for qts-sim: a trip's P&L is points\n"
+	"                        times qty times M (repeatable; others are shares)\n"
+	"      --instruments FILE  one such spec a line\n"
+	"      --live            refresh the report while the stream flows\n"
+	"      --every N|DUR     refresh every N events or every DURATION (5s)\n"
+	"      --tee             copy the stream to stdout unchanged\n"
+	"  -M, --msgpack         write the copied stream as msgpack\n"
+	"      --compare         one column per finished stream FILE\n"
+	"  -h, --help            this help\n"
+	"      --version         print the version\n";
+
+enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_TRADES };
+
+typedef struct opts {
+	int format;
+	const char *html, *output, *benchmark, *tz;
+	int64_t day_start;  /* an overnight session's start, or 0 */
+	double periods, risk_free;
+	int live, tee, compare;
+	long every_events;  /* refresh every N events (live), or 0 */
+	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
+	qts_instrument *instruments; /* contracts; any other symbol is a share */
+	size_t ninstruments;
+	qts_stage_conf conf;
+} opts;
+
+/* A symbol's bars: their timeframe, parsed once. */
+typedef struct barsym {
+	char tf[QTS_WORD_MAX];
+	qts_tf tfv;
+} barsym;
+
+/* Open positions by symbol, from fills and position events. */
+typedef struct holding {
+	char symbol[QTS_SYM_MAX];
+	double qty;
+} holding;
+
+typedef struct state {
+	const opts *o;
+	qts_perf *perf;
+	qts_clock clock;
+	qts_symtab *bars;        /* symbols of the bars seen, in order */
+	int bench_seen;
+	qts_trades *trades;
+	holding *pos;
+	size_t npos, cappos;
+	size_t nonzero;          /* positions with a quantity */
+	long events, since;      /* events read, and since the last refresh */
+	int64_t last_refresh;
+	int dirty;
+	const char *name;        /* the input, as the report names it */
+	qts_emit_fn emit;        /* --tee: the stream goes on */
+	void *arg;
+	char err[256];           /* why put stopped; "" when emit failed */
+} state;
+
+static void parse(int argc, char **argv, opts *o)
+{
+	enum { O_HTML = 256, O_PERIODS, O_RF, O_LIVE, O_EVERY, O_TEE, O_COMPARE, O_VERSION,
+	       O_INSTRUMENT, O_INSTRUMENTS };
+	static const struct option lo[] = {
+		{"json", no_argument, NULL, 'j'},       {"csv", no_argument, NULL, 'c'},
+		{"trades", no_argument, NULL, 't'},     {"html", required_argument, NULL, O_HTML},
+		{"output", required_argument, NULL, 'o'}, {"benchmark", required_argument, NULL, 'b'},
+		{"tz", required_argument, NULL, 'z'},   {"session", required_argument, NULL, 's'},
+		{"periods", required_argument, NULL, O_PERIODS},
+		{"risk-free", required_argument, NULL, O_RF},
+		{"live", no_argument, NULL, O_LIVE},    {"every", required_argument, NULL, O_EVERY},
+		QTS_STAGE_OPTIONS,
+		{"tee", no_argument, NULL, O_TEE},
+		{"compare", no_argument, NULL, O_COMPARE}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, O_VERSION},
+		{"instrument", required_argument, NULL, O_INSTRUMENT},
+		{"instruments", required_argument, NULL, O_INSTRUMENTS}, {0}};
+	char err[512];
+	int c;
+	*o = (opts){.format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
+	while ((c = getopt_long(argc, argv, "jctMo:b:z:s:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j': o->format = FMT_JSON; break;
+		case 'c': o->format = FMT_CSV; break;
+		case 't': o->format = FMT_TRADES; break;
+		case 'o': o->output = optarg; break;
+		case 'b':
+			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
+				qts_usage_error(usage, "--benchmark: '%s' is not a symbol", optarg);
+			o->benchmark = optarg;
+			break;
+		case 'z': {
+			qts_clock zone;
+			if (qts_clock_init(&zone, optarg) < 0)
+				qts_usage_error(usage, "--tz: '%s' is not an installed time zone", optarg);
+			o->tz = optarg;
+			break;
+		}
+		case 's': {
+			qts_session ss;
+			if (qts_session_parse(optarg, &ss) < 0)
+				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM", optarg);
+			o->day_start = ss.start > ss.end ? ss.start : 0;
+			break;
+		}
+		case O_HTML: o->html = optarg; break;
+		case O_PERIODS:
+			if (qts_parse_double(optarg, 1, 1e6, &o->periods, err) < 0)
+				qts_usage_error(usage, "--periods: %s", err);
+			break;
+		case O_RF:
+			if (qts_parse_double(optarg, -0.99, 10, &o->risk_free, err) < 0)
+				qts_usage_error(usage, "--risk-free: %s", err);
+			break;
+		case O_LIVE: o->live = 1; break;
+		case O_EVERY: {
+			long n;
+			int64_t ns;
+			if (qts_parse_long(optarg, 1, 1000000000L, &n, err) == 0) {
+				o->every_events = n;
+				o->every_ns = 0;
+			} else if (qts_duration_parse(optarg, &ns) == 0 && ns > 0) {
+				o->every_ns = ns;
+				o->every_events = 0;
+			} else {
+				qts_usage_error(usage, "--every: '%s' is neither a count nor a duration",
+						optarg);
+			}
+			break;
+		}
+		case O_TEE: o->tee = 1; break;
+		case O_COMPARE: o->compare = 1; break;
+		case O_INSTRUMENT: {
+			int rc = qts_instrument_add_spec(&o->instruments, &o->ninstruments, optarg, err);
+			if (rc == -1)
+				qts_usage_error(usage, "--%s", err);
+			if (rc < 0)
+				qts_die(QTS_EXIT_FAIL, "%s", err);
+			break;
+		}
+		case O_INSTRUMENTS:
+			/* read in place: an --instrument after it wins */
+			if (qts_instruments_load(optarg, &o->instruments, &o->ninstruments, err) < 0)
+				qts_die(QTS_EXIT_FAIL, "%s", err);
+			break;
+		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
+		case O_VERSION: qts_print_version();
+		default:
+			if (!qts_stage_option(c, optarg, &o->conf, usage))
+				qts_usage_error(usage, NULL);
+		}
+	}
+	if (o->compare) {
+		if (optind >= argc)
+			qts_usage_error(usage, "--compare needs at least one FILE");
+		if (o->live || o->tee || o->html || o->format == FMT_TRADES)
+			qts_usage_error(usage, "--compare takes no --live, --tee, --html or --trades");
+	} else if (argc - optind > 1) {
+		qts_usage_error(usage, "one input at most (several with --compare)");
+	}
+	o->conf.files = argv + optind; /* none: stdin */
+	o->conf.nfiles = (size_t)(argc - optind);
+	/* The report goes to standard output, or the stream with --tee. */
+	o->conf.no_events = !o->tee;
+}
+
+/* ---- the stream ---------------------------------------------------------- */
+
+static int set_position(state *s, const char *symbol, double qty)
+{
+	holding *h = NULL;
+	for (size_t i = 0; i < s->npos; i++)
+		if (strcmp(s->pos[i].symbol, symbol) == 0)
+			h = &s->pos[i];
+	if (!h) {
+		if (qty == 0)
+			return 0;
+		if (s->npos == s->cappos) {
+			size_t cap = s->cappos ? 2 * s->cappos : 8;
+			holding *p = realloc(s->pos, cap * sizeof *p);
+			if (!p)
+				return -1;
+			s->pos = p;
+			s->cappos = cap;
+		}
+		h = &s->pos[s->npos++];
+		QTS_SET(h->symbol, symbol);
+		h->qty = 0;
+	}
+	s->nonzero += (qty != 0) - (h->qty != 0);
+	h->qty = qty;
+	return 0;
+}
+
+static double position_of(const state *s, const char *symbol)
+{
+	for (size_t i = 0; i < s->npos; i++)
+		if (strcmp(s->pos[i].symbol, symbol) == 0)
+			return s->pos[i].qty;
+	return 0;
+}
+
+/* Money per point per unit of symbol: its contract's multiplier, 1 for a
+ * share (a symbol without an instrument), as qts-sim reckons it. */
+static double multiplier_of(const opts *o, const char *symbol)
+{
+	for (size_t i = 0; i < o->ninstruments; i++)
+		if (strcmp(o->instruments[i].symbol, symbol) == 0)
+			return o->instruments[i].multiplier;
+	return 1;
+}
+
+/* Consume one event; 0, or -1 with a message in err. */
+static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
+{
+	int dir;
+	switch (ev->type) {
+	case QTS_EQUITY:
+		s->dirty = 1;
+		return qts_perf_equity(s->perf, ev->ts, ev->equity.equity);
+	case QTS_FILL:
+		if (strcmp(ev->fill.side, "buy") == 0)
+			dir = 1;
+		else if (strcmp(ev->fill.side, "sell") == 0)
+			dir = -1;
+		else {
+			snprintf(err, errsize, "fill: side '%s' is neither buy nor sell", ev->fill.side);
+			return -1;
+		}
+		if (!(ev->fill.qty > 0) || !isfinite(ev->fill.qty) || !isfinite(ev->fill.price)) {
+			snprintf(err, errsize, "fill: qty and price must be numbers, qty above 0");
+			return -1;
+		}
+		s->dirty = 1;
+		if (qts_trades_fill(s->trades, ev->ts, ev->symbol, dir, ev->fill.qty, ev->fill.price,
+				    multiplier_of(s->o, ev->symbol),
+				    isfinite(ev->fill.commission) ? ev->fill.commission : 0,
+				    isfinite(ev->fill.slippage) ? ev->fill.slippage : 0) < 0)
+			return -1;
+		if (set_position(s, ev->symbol, position_of(s, ev->symbol) + dir * ev->fill.qty) < 0)
+			return -1;
+		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
+	case QTS_POSITION:
+		/* a position event is the broker's word: it overrides the fills */
+		if (isfinite(ev->position.qty) && set_position(s, ev->symbol, ev->position.qty) < 0)
+			return -1;
+		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
+	case QTS_BAR: {
+		barsym *b = qts_symtab_get(s->bars, ev->symbol);
+		if (!b)
+			return -1;
+		if (strcmp(b->tf, ev->bar.tf) != 0) {
+			if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
+				b->tfv = (qts_tf){0, 0};
+			QTS_SET(b->tf, ev->bar.tf);
+		}
+		/* the end as qts-sim reckons it, which stamps equity there */
+		int64_t end = b->tfv.n ? qts_tf_end(b->tfv, ev->ts) : ev->ts;
+		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0) {
+			s->bench_seen = 1;
+			if (isfinite(ev->bar.close)) {
+				s->dirty = 1;
+				return qts_perf_bench(s->perf, ev->ts, end, ev->bar.close);
+			}
+		}
+		qts_perf_bar(s->perf, ev->ts, end);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* A benchmark that never came is a mistake to name, not a column of
+ * dashes: say which symbols did come. */
+static void check_benchmark(const state *s, const char *path)
+{
+	if (!s->o->benchmark || s->bench_seen)
+		return;
+	size_t n = qts_symtab_count(s->bars);
+	if (n == 0)
+		qts_die(QTS_EXIT_FAIL, "%s: --benchmark %s: the stream has no bars", path,
+			s->o->benchmark);
+	char seen[512];
+	size_t len = 0;
+	seen[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *sym;
+		qts_symtab_at(s->bars, i, &sym);
+		if (len + strlen(sym) + 8 >= sizeof seen) {
+			snprintf(seen + len, sizeof seen - len, ", ...");
+			break;
+		}
+		len += (size_t)snprintf(seen + len, sizeof seen - len, "%s%s", i ? ", " : "", sym);
+	}
+	qts_die(QTS_EXIT_FAIL, "%s: --benchmark %s: no bar of %s in the stream (bars of: %s)", path,
+		s->o->benchmark, s->o->benchmark, seen);
+}
+
+/* ---- writing the report -------------------------------------------------- */
+
+static void build_run(state *s, const char *name, qts_run *run)
+{
+	const opts *o = s->o;
+	qts_summary_opts so = {o->periods, o->risk_free, o->benchmark != NULL};
+	memset(run, 0, sizeof *run);
+	run->name = strcmp(name, "-") == 0 ? "standard input" : name;
+	run->benchmark = o->benchmark;
+	run->periods = o->periods;
+	run->risk_free = o->risk_free;
+	if (qts_summary_compute(s->perf, qts_trades_stats(s->trades), &so, &run->sum) < 0)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	run->pt = qts_perf_points(s->perf, &run->npt);
+	run->trips = qts_trades_list(s->trades, &run->ntrips);
+}
+
+static int write_report(FILE *f, const opts *o, const qts_run *run)
+{
+	switch (o->format) {
+	case FMT_JSON: return qts_report_json(f, run);
+	case FMT_CSV: return qts_report_csv(f, run);
+	case FMT_TRADES: return qts_report_trades_csv(f, run->trips, run->ntrips);
+	default:
+		return qts_report_text(f, run, isatty(fileno(f)) && !getenv("NO_COLOR"));
+	}
+}
+
+/* Write to path whole (qts_outfile): a reader of a live report never sees
+ * half of one, and a fifo or device is written in place. */
+static void write_file(const char *path, const opts *o, const qts_run *run, int html)
+{
+	char err[PATH_MAX + 128];
+	qts_outfile of;
+	if (qts_outfile_open(&of, path, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	int bad = html ? qts_report_html(of.fp, run) : write_report(of.fp, o, run);
+	if (bad < 0) {
+		int e = errno;
+		qts_outfile_abort(&of);
+		qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(e ? e : EIO));
+	}
+	if (qts_outfile_commit(&of, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
+}
+
+static void refresh(state *s, const char *name)
+{
+	qts_run run;
+	s->since = 0;
+	s->last_refresh = now_ns();
+	if (!s->dirty)
+		return;
+	s->dirty = 0;
+	build_run(s, name, &run);
+	if (s->o->output) {
+		write_file(s->o->output, s->o, &run, 0);
+	} else {
+		/* the terminal's screen, redrawn in place */
+		if (s->o->format == FMT_TEXT && isatty(STDERR_FILENO))
+			fputs("\033[H\033[2J", stderr);
+		write_report(stderr, s->o, &run);
+		fflush(stderr);
+	}
+	if (s->o->html)
+		write_file(s->o->html, s->o, &run, 1);
+}
+
+static void live_tick(state *s, const char *name)
+{
+	s->since++;
+	if (s->o->every_events ? s->since >= s->o->every_events
+			       : (s->since & 255) == 0 && now_ns() - s->last_refresh >= s->o->every_ns)
+		refresh(s, name);
+}
+
+/* Read one finished stream to its end into s (--compare); exits on bad
+ * input. */
+static void read_stream(state *s, const char *path)
+{
+	qts_reader *r = qts_reader_open(path);
+	if (!r)
+		qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	qts_event ev;
+	int got = 0;
+	char err[256];
+	while (!qts_interrupted && (got = qts_reader_next(r, &ev)) > 0) {
+		err[0] = '\0';
+		if (consume(s, &ev, err, sizeof err) < 0) {
+			if (err[0])
+				qts_die(QTS_EXIT_FAIL, "%s: %s", qts_reader_where(r), err);
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		}
+		s->events++;
+	}
+	if (got < 0 && !qts_interrupted)
+		qts_die(QTS_EXIT_FAIL, "%s", qts_reader_error(r));
+	qts_reader_close(r);
+}
+
+static void state_init(state *s, const opts *o, int keep)
+{
+	memset(s, 0, sizeof *s);
+	s->o = o;
+	if (qts_clock_init(&s->clock, o->tz) < 0)
+		qts_die(QTS_EXIT_USAGE, "--tz: '%s' is not an installed time zone", o->tz);
+	s->perf = qts_perf_new(&s->clock);
+	if (s->perf)
+		qts_perf_day_start(s->perf, o->day_start);
+	s->bars = qts_symtab_new(sizeof(barsym));
+	s->trades = qts_trades_new(keep);
+	if (!s->perf || !s->bars || !s->trades)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+}
+
+static void state_free(state *s)
+{
+	qts_perf_free(s->perf);
+	qts_symtab_free(s->bars);
+	qts_trades_free(s->trades);
+	free(s->pos);
+}
+
+static int compare(const opts *o, char **files, int n)
+{
+	state *st = calloc((size_t)n, sizeof *st);
+	qts_run *runs = calloc((size_t)n, sizeof *runs);
+	if (!st || !runs)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	for (int i = 0; i < n && !qts_interrupted; i++) {
+		state_init(&st[i], o, 0);
+		read_stream(&st[i], files[i]);
+		check_benchmark(&st[i], files[i]);
+		build_run(&st[i], files[i], &runs[i]);
+	}
+	FILE *f = stdout;
+	qts_outfile of;
+	char err[PATH_MAX + 128];
+	if (o->output) {
+		if (qts_outfile_open(&of, o->output, err, sizeof err) < 0)
+			qts_die(QTS_EXIT_FAIL, "%s", err);
+		f = of.fp;
+	}
+	int bad = qts_report_compare(f, runs, (size_t)n, o->format == FMT_JSON, o->format == FMT_CSV);
+	if (bad < 0) {
+		int e = errno;
+		if (o->output)
+			qts_outfile_abort(&of);
+		qts_die(QTS_EXIT_FAIL, "%s: %s", o->output ? o->output : "stdout", strerror(e ? e : EIO));
+	}
+	if (o->output && qts_outfile_commit(&of, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	for (int i = 0; i < n; i++)
+		state_free(&st[i]);
+	free(st);
+	free(runs);
+	free(o->instruments);
+	return qts_close_stdout();
+}
+
+/* ---- the stage ----------------------------------------------------------- */
+
+typedef struct engine {
+	opts o;
+	state s;
+} engine;
+
+static int report_put(void *eng, const qts_event *ev)
+{
+	state *s = &((engine *)eng)->s;
+	s->err[0] = '\0';
+	if (s->emit && s->emit(s->arg, ev) < 0)
+		return -1;
+	if (consume(s, ev, s->err, sizeof s->err) < 0) {
+		if (!s->err[0])
+			snprintf(s->err, sizeof s->err, "out of memory");
+		return -1;
+	}
+	s->events++;
+	if (s->o->live)
+		live_tick(s, s->name);
+	return 0;
+}
+
+/* The input is quiet and the last events may wait long for a successor:
+ * a live report is brought up to date. */
+static int report_tick(void *eng, int64_t now, int idle)
+{
+	state *s = &((engine *)eng)->s;
+	(void)now;
+	if (idle && s->o->live && s->dirty)
+		refresh(s, s->name);
+	return 0;
+}
+
+/* The report, written whole at the end of the input. */
+static int report_finish(void *eng)
+{
+	state *s = &((engine *)eng)->s;
+	const opts *o = s->o;
+	check_benchmark(s, strcmp(s->name, "-") == 0 ? "standard input" : s->name);
+	qts_run run;
+	build_run(s, s->name, &run);
+	if (o->html)
+		write_file(o->html, o, &run, 1);
+	if (o->output) {
+		write_file(o->output, o, &run, 0);
+	} else {
+		FILE *f = o->tee ? stderr : stdout;
+		if (write_report(f, o, &run) < 0)
+			qts_die(QTS_EXIT_FAIL, "write error: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static const char *report_error(void *eng)
+{
+	state *s = &((engine *)eng)->s;
+	return s->err[0] ? s->err : NULL;
+}
+
+static void report_free(void *eng)
+{
+	engine *e = eng;
+	state_free(&e->s);
+	free(e->o.instruments);
+	free(e);
+}
+
+static const qts_stage_ops report_ops = {
+	.put = report_put,
+	.tick = report_tick,
+	.finish = report_finish,
+	.error = report_error,
+	.free = report_free,
+};
+
+static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+{
+	engine *e = calloc(1, sizeof *e);
+	if (!e)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	parse(argc, argv, &e->o);
+	/* Finished files one after the other, not a stream: done here. */
+	if (e->o.compare) {
+		int status = compare(&e->o, argv + optind, argc - optind);
+		free(e);
+		exit(status);
+	}
+	state *s = &e->s;
+	state_init(s, &e->o, e->o.format == FMT_TRADES || e->o.html);
+	s->name = e->o.conf.nfiles ? e->o.conf.files[0] : "-";
+	if (e->o.tee) {
+		s->emit = emit;
+		s->arg = arg;
+	}
+	s->last_refresh = now_ns();
+	st->name = "qts-report";
+	st->ops = &report_ops;
+	st->eng = e;
+	st->conf = e->o.conf;
+}
+
+const qts_stage_def qts_report_stage = { "qts-report", build };

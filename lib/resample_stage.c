@@ -1,0 +1,193 @@
+/* resample_stage.c — qts-resample as a stage: its options, and the bar
+ * aggregator (resample.c) fed by the runtime.  Market data goes to the
+ * aggregator, every other event passes through. */
+#include "qts_resample.h"
+#include "qts_stage.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: qts-resample [-kpM] [-z ZONE] [-s HH:MM-HH:MM] [--offset DURATION] TF[,TF...] [FILE...]\n"
+	"  -z, --tz ZONE          day, week and month boundaries in ZONE (default UTC)\n"
+	"  -s, --session HH:MM-HH:MM  keep only intraday inputs within these local hours;\n"
+	"                         an overnight one (17:00-16:00) also starts the trading day\n"
+	"      --offset DURATION  intraday bars start this long after the day's start (30m)\n"
+	"  -p, --partial          write the unfinished last bars at end of input\n"
+	"  -k, --keep             also pass the input bars, ticks and quotes through\n"
+	"  -M, --msgpack          write msgpack (also QTS_FORMAT=msgpack)\n"
+	"  -h, --help             this help\n"
+	"      --version          print the version\n";
+
+#define MAX_TF 32
+
+enum { OPT_VERSION = 256, OPT_OFFSET };
+
+static const struct option longopts[] = {
+	QTS_STAGE_OPTIONS,
+	{ "tz", required_argument, NULL, 'z' },
+	{ "session", required_argument, NULL, 's' },
+	{ "partial", no_argument, NULL, 'p' },
+	{ "keep", no_argument, NULL, 'k' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ 0 },
+};
+
+typedef struct options {
+	qts_tf tf[MAX_TF];
+	size_t ntf;
+	const char *zone;
+	qts_session session;
+	int64_t offset;
+	int has_session, partial, keep;
+	qts_stage_conf conf;
+} options;
+
+static void parse_tfs(options *o, const char *arg)
+{
+	char buf[1024], canon[MAX_TF][16];
+	if (strlen(arg) >= sizeof buf)
+		qts_usage_error(usage, "timeframe list too long");
+	memcpy(buf, arg, strlen(arg) + 1);
+	char *save = NULL;
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (o->ntf == MAX_TF)
+			qts_usage_error(usage, "more than %d timeframes", MAX_TF);
+		if (qts_tf_parse(p, &o->tf[o->ntf]) != 0)
+			qts_usage_error(usage, "bad timeframe '%s'", p);
+		qts_tf_format(o->tf[o->ntf], canon[o->ntf]);
+		for (size_t i = 0; i < o->ntf; i++)
+			if (strcmp(canon[i], canon[o->ntf]) == 0)
+				qts_usage_error(usage, "timeframe '%s' given twice", p);
+		o->ntf++;
+	}
+	if (!o->ntf)
+		qts_usage_error(usage, "no timeframe in '%s'", arg);
+}
+
+static void parse_options(int argc, char **argv, options *o)
+{
+	int c;
+	memset(o, 0, sizeof *o);
+	while ((c = getopt_long(argc, argv, "z:s:pkMh", longopts, NULL)) != -1)
+		switch (c) {
+		case 'z': o->zone = optarg; break;
+		case 's':
+			if (qts_session_parse(optarg, &o->session) != 0)
+				qts_usage_error(usage, "bad session '%s' (want HH:MM-HH:MM)", optarg);
+			o->has_session = 1;
+			break;
+		case OPT_OFFSET:
+			if (qts_duration_parse(optarg, &o->offset) != 0 || o->offset >= QTS_NS_PER_DAY)
+				qts_usage_error(usage, "--offset: '%s' is not a duration under a day (30m, 1h)", optarg);
+			break;
+		case 'p': o->partial = 1; break;
+		case 'k': o->keep = 1; break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(qts_close_stdout());
+		case OPT_VERSION: qts_print_version();
+		default:
+			if (!qts_stage_option(c, optarg, &o->conf, usage))
+				qts_usage_error(usage, NULL);
+		}
+	if (optind >= argc)
+		qts_usage_error(usage, "no timeframe given");
+	parse_tfs(o, argv[optind++]);
+	o->conf.files = argv + optind; /* none: stdin */
+	o->conf.nfiles = (size_t)(argc - optind);
+}
+
+typedef struct engine {
+	qts_resampler *rs;
+	qts_clock clock;      /* the aggregator's, so they live as long */
+	qts_session session;
+	qts_emit_fn emit;
+	void *arg;
+	int partial;
+	int emit_failed;      /* the last -1 came from emit: no error to say */
+} engine;
+
+/* The aggregator's emit, in the runtime's order of arguments. */
+static int rs_emit(const qts_event *ev, void *arg)
+{
+	engine *e = arg;
+	return e->emit(e->arg, ev);
+}
+
+static int resample_put(void *eng, const qts_event *ev)
+{
+	engine *e = eng;
+	if (ev->type != QTS_BAR && ev->type != QTS_TICK && ev->type != QTS_QUOTE) {
+		e->emit_failed = 1;
+		return e->emit(e->arg, ev);
+	}
+	int rc = qts_rs_put(e->rs, ev);
+	if (rc == 0)
+		return 0;
+	e->emit_failed = rc == -2;
+	return -1;
+}
+
+static int resample_finish(void *eng)
+{
+	engine *e = eng;
+	int failed;
+	size_t n = qts_rs_finish(e->rs, e->partial, &failed);
+	if (n && !e->partial)
+		qts_warn("dropped %zu unfinished bar%s (use --partial)", n, n == 1 ? "" : "s");
+	e->emit_failed = 1;
+	return failed ? -1 : 0;
+}
+
+static const char *resample_error(void *eng)
+{
+	engine *e = eng;
+	return e->emit_failed ? NULL : qts_rs_error(e->rs);
+}
+
+static void resample_free(void *eng)
+{
+	engine *e = eng;
+	qts_rs_free(e->rs);
+	free(e);
+}
+
+static const qts_stage_ops resample_ops = {
+	.put = resample_put,
+	.finish = resample_finish,
+	.error = resample_error,
+	.free = resample_free,
+};
+
+static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+{
+	options o;
+	parse_options(argc, argv, &o);
+	engine *e = calloc(1, sizeof *e);
+	if (!e)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	if (qts_clock_init(&e->clock, o.zone) != 0)
+		qts_usage_error(usage, "unknown time zone '%s'", o.zone);
+	/* An overnight session makes the trading day: it starts at the open,
+	 * the evening before its date. */
+	qts_clock_set_day(&e->clock, o.has_session && o.session.start > o.session.end ? o.session.start : 0,
+			  o.offset);
+	e->emit = emit;
+	e->arg = arg;
+	e->partial = o.partial;
+	e->session = o.session;
+	/* qts_rs_new copies the timeframes, not the clock or the session. */
+	qts_rs_conf rc = { o.tf, o.ntf, &e->clock, o.has_session ? &e->session : NULL, o.keep, rs_emit, e };
+	if (!(e->rs = qts_rs_new(&rc)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	st->name = "qts-resample";
+	st->ops = &resample_ops;
+	st->eng = e;
+	st->conf = o.conf;
+}
+
+const qts_stage_def qts_resample_stage = { "qts-resample", build };

@@ -1,0 +1,211 @@
+#!/usr/bin/env bats
+# qts pipe: a shell pipeline's stages chained in one process.  The shell
+# pipeline is the reference: the same arguments give the same bytes on
+# standard output, the same messages and the same exit status.
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	qts-fetch --seed 5 --count 120 -t 1d synth:AAA,BBB,CCC,DDD > "$T/bars.csv"
+}
+
+# same 'PIPELINE' [FILE...]: the shell pipeline (the files given to its
+# first stage) and qts pipe, on the same input ($IN or none): standard
+# output, standard error and the exit status agree.  stderr_lines holds
+# qts pipe's messages.
+same() {
+	local line=$1 in=${IN:-/dev/null} first
+	shift
+	first=${line%%|*}
+	sh_status=0
+	bash -c "$first \"\$@\" ${line#"$first"}" _ "$@" < "$in" > "$T/sh.out" 2> "$T/sh.err" || sh_status=$?
+	status=0
+	qts pipe "$line" "$@" < "$in" > "$T/pipe.out" 2> "$T/pipe.err" || status=$?
+	cmp "$T/sh.out" "$T/pipe.out"
+	diff "$T/sh.err" "$T/pipe.err"
+	[ "$status" -eq "$sh_status" ]
+	mapfile -t stderr_lines < "$T/pipe.err"
+}
+
+# needs STAGE...: skip while a stage is not yet one qts pipe can chain
+needs() {
+	for s in "$@"; do
+		if qts pipe "$s" < /dev/null 2>&1 | grep -q "unknown stage"; then
+			skip "$s is not a stage of qts pipe yet"
+		fi
+	done
+}
+
+@test "qts pipe: one stage alone is the program" {
+	same 'qts-sim --cash 5000' "$FIX/sim/targets.csv"
+	same 'qts-sim -M' "$FIX/sim/targets.csv"
+	IN=$T/bars.csv same 'qts-resample 1w'
+}
+
+@test "qts pipe: resample | sim, byte for byte, files inside the first stage or after the pipeline" {
+	same 'qts-resample 1w | qts-sim --cash 20000' "$T/bars.csv"
+	qts-resample 1w "$T/bars.csv" | qts-sim --cash 20000 > "$T/expected"
+	qts pipe 'qts-resample 1w | qts-sim --cash 20000' "$T/bars.csv" | cmp - "$T/expected"
+	# the program's short name works as well
+	qts pipe 'resample 1w | sim --cash 20000' "$T/bars.csv" | cmp - "$T/expected"
+	[ "$(grep -c '^equity' "$T/expected")" -ge 10 ]
+}
+
+@test "qts pipe: resample -k | sim | report, and -M for the chain's output" {
+	IN=$T/bars.csv same 'qts-resample 1w -p | qts-sim | qts-report -j'
+	IN=$T/bars.csv same 'qts-resample 1d -k | qts-sim --cash 1000 | qts-resample 1w -k -p'
+	qts-resample 1w < "$T/bars.csv" | qts-sim -M > "$T/expected"
+	qts pipe -M 'qts-resample 1w | qts-sim' < "$T/bars.csv" | cmp - "$T/expected"
+	# an inner -M changes nothing: nothing is encoded between stages
+	qts pipe -M 'qts-resample -M 1w | qts-sim' < "$T/bars.csv" | cmp - "$T/expected"
+	qts pipe 'qts-resample 1w | qts-sim -M' < "$T/bars.csv" | cmp - "$T/expected"
+}
+
+@test "qts pipe: qts-report writes its report and no events, --tee passes the stream on" {
+	IN=$T/bars.csv same 'qts-resample 1w | qts-sim | qts-report'
+	IN=$T/bars.csv same 'qts-resample 1w | qts-sim | qts-report -c --tee'
+	qts pipe "qts-resample 1w | qts-sim | qts-report -j -o '$T/r.json'" < "$T/bars.csv"
+	qts-resample 1w < "$T/bars.csv" | qts-sim | qts-report -j > "$T/expected.json"
+	cmp "$T/r.json" "$T/expected.json"
+}
+
+@test "qts pipe: strategy | risk | sim equals the shell pipeline" {
+	needs qts-strategy qts-risk
+	IN=$T/bars.csv same 'qts-strategy sma-cross fast=3 slow=8 size=100 | qts-risk --max-position 500 | qts-sim --commission bps=10'
+	IN=$T/bars.csv same 'qts-strategy sma-cross fast=3 slow=8 size=100 | qts-risk --max-position 500 | qts-sim -M'
+}
+
+@test "qts pipe: resample | strategy | risk | sim | report equals the shell pipeline" {
+	needs qts-strategy qts-risk
+	IN=$T/bars.csv same 'qts-resample 1w | qts-strategy sma-cross fast=2 slow=4 size=10 | qts-risk | qts-sim | qts-report -c'
+}
+
+@test "qts pipe: a stage not in qts pipe is an unknown stage (exit 2)" {
+	run --separate-stderr -2 qts pipe 'qts-sim | qts-nosuch --x | qts-report'
+	[[ $stderr == "qts: pipe: stage 2: unknown stage 'qts-nosuch' (qts pipe runs "*"qts-sim"*")" ]]
+	[[ $stderr == *"qts-resample"*"qts-report"* ]]
+}
+
+@test "qts pipe: a bad option in a middle stage exits 2 naming that stage" {
+	run --separate-stderr -2 qts pipe 'qts-resample 1w | qts-sim --bogus | qts-report' < "$T/bars.csv"
+	[ "${stderr_lines[0]}" = "qts-sim: unrecognized option '--bogus'" ]
+	[[ ${stderr_lines[1]} == "usage: qts-sim "* ]]
+	[ -z "$output" ]
+	run --separate-stderr -2 qts pipe 'qts-resample 1w | qts-sim --cash -5' < "$T/bars.csv"
+	[[ ${stderr_lines[0]} == "qts-sim: --cash: "* ]]
+}
+
+@test "qts pipe: files are read by the first stage only" {
+	run --separate-stderr -2 qts pipe 'qts-resample 1w | qts-sim a.csv'
+	[ "$stderr" = "qts: pipe: stage 2 (qts-sim): 'a.csv': only the first stage reads files (or name them after the pipeline)" ]
+	run --separate-stderr -2 qts pipe 'qts-resample 1w a.csv | qts-sim' b.csv
+	[ "$stderr" = "qts: pipe: files named both in qts-resample ('a.csv') and after the pipeline ('b.csv')" ]
+}
+
+@test "qts pipe: words split as by a shell; what a shell would expand is refused (exit 2)" {
+	# quoted and escaped words reach the stage whole
+	qts-sim --cash 5000 "$FIX/sim/targets.csv" > "$T/expected"
+	cp "$FIX/sim/targets.csv" "$T/a b.csv"
+	qts pipe "qts-sim --cash \"5000\" '$T/a b.csv'" | cmp - "$T/expected"
+	qts pipe "qts-sim --cash 5\\000 $(printf '%q' "$T/a b.csv")" | cmp - "$T/expected"
+	run --separate-stderr -2 qts pipe 'qts-sim > out.csv'
+	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '>': redirections are not available in qts pipe (it reads FILE... and writes to standard output)" ]
+	run --separate-stderr -2 qts pipe 'qts-resample 1w | qts-sim <in.csv'
+	[ "$stderr" = "qts: pipe: stage 2 (qts-sim): '<in.csv': redirections are not available in qts pipe (it reads FILE... and writes to standard output)" ]
+	run --separate-stderr -2 qts pipe 'qts-sim --cash $CASH'
+	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '\$CASH': variables and command substitution are not available in qts pipe; quote it ('...') to mean it as text" ]
+	run --separate-stderr -2 qts pipe 'qts-sim "$(cat x)"'
+	[[ $stderr == "qts: pipe: stage 1 (qts-sim): '\"\$(cat x)\"': variables"* ]]
+	run --separate-stderr -2 qts pipe 'qts-sim *.csv'
+	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '*.csv': qts pipe does no globbing: name the files, or quote it ('...') to mean it as text" ]
+	run --separate-stderr -2 qts pipe 'qts-sim ~/x.csv'
+	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '~/x.csv': qts pipe expands no '~' and takes no comments: quote it ('...') to mean it as text" ]
+	run --separate-stderr -2 qts pipe 'qts-sim; qts-report'
+	[ "$stderr" = "qts: pipe: stage 1: 'qts-sim;': only '|' joins stages in qts pipe; quote it ('...') to mean it as text" ]
+	run --separate-stderr -2 qts pipe 'qts-sim & qts-report'
+	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '&': only '|' joins stages in qts pipe; quote it ('...') to mean it as text" ]
+	run --separate-stderr -2 qts pipe "qts-sim 'a.csv"
+	[ "$stderr" = "qts: pipe: a quote (') is not closed: 'a.csv" ]
+	run --separate-stderr -2 qts pipe 'qts-sim "a.csv'
+	[ "$stderr" = "qts: pipe: a quote (\") is not closed: \"a.csv" ]
+	run --separate-stderr -2 qts pipe 'qts-sim \'
+	[ "$stderr" = "qts: pipe: a backslash ends the pipeline: 'qts-sim \\'" ]
+	run --separate-stderr -2 qts pipe 'qts-sim || qts-report'
+	[ "$stderr" = "qts: pipe: stage 2 is empty: 'qts-sim || qts-report'" ]
+	run --separate-stderr -2 qts pipe '| qts-report'
+	[ "$stderr" = "qts: pipe: stage 1 is empty: '| qts-report'" ]
+	run --separate-stderr -2 qts pipe
+	[[ ${stderr_lines[0]} == "qts: pipe: no pipeline given" ]]
+}
+
+@test "qts pipe: two stages in different time zones cannot share a process (exit 2)" {
+	run --separate-stderr -2 qts pipe 'qts-resample -z Europe/Paris 1w | qts-report -z America/New_York'
+	[ "$stderr" = "qts: pipe: stage 2: time zone America/New_York, where a stage before it uses Europe/Paris: one zone in one process" ]
+	qts pipe 'qts-resample -z Europe/Paris 1w | qts-sim | qts-report -z Europe/Paris' < "$T/bars.csv" > /dev/null
+}
+
+@test "qts pipe: bad data in the first stage: its message, the later stages finish, exit 1, as in the shell" {
+	# a 1h bar among AAA's daily ones: qts-resample's error, in its input
+	{ head -8 "$T/bars.csv"; echo "bar,2024-01-03T00:00:00Z,AAA,1h,1,1,1,1,1"; tail -n +9 "$T/bars.csv"; } > "$T/bad.csv"
+	IN=$T/bad.csv same 'qts-resample 1d -k | qts-sim --cash 1000'
+	grep -q '^system,.*,qts-resample,error,-:9: AAA: bars of 1h among bars of 1d' "$T/pipe.out"
+	[ "$(tail -1 "$T/pipe.out" | cut -d, -f1)" = equity ]
+	[ "${stderr_lines[0]}" = "qts-resample: -:9: AAA: bars of 1h among bars of 1d: one timeframe per symbol" ]
+	[ "${stderr_lines[1]}" = "qts-sim: the input is incomplete: qts-resample failed: -:9: AAA: bars of 1h among bars of 1d: one timeframe per symbol" ]
+	IN=$T/bad.csv same 'qts-resample 1d -k | qts-sim | qts-report'
+	# a record the reader refuses: said in the first stage's name
+	printf 'fill,2024-01-02T00:00:00Z,A,1,hold,1,1,0,0\n' > "$T/badfill.csv"
+	IN=$T/badfill.csv same 'qts-resample 1d -k | qts-sim | qts-report'
+	[ "${stderr_lines[0]}" = "qts-resample: -:1: side: 'hold' is not one of the allowed values" ]
+}
+
+@test "qts pipe: bad data in a later stage: named where it is in that stage's input, as in the shell" {
+	# qts-sim passes the 1h bar on; qts-resample fails on it, at its own line
+	{ head -8 "$T/bars.csv"; echo "bar,2024-01-03T00:00:00Z,AAA,1h,1,1,1,1,1"; tail -n +9 "$T/bars.csv"; } > "$T/bad.csv"
+	IN=$T/bad.csv same 'qts-sim | qts-resample 1w -k'
+	[[ ${stderr_lines[0]} == "qts-resample: -:1"?": AAA: bars of 1h among bars of 1d: one timeframe per symbol" ]]
+	IN=$T/bad.csv same 'qts-sim | qts-resample 1w -k | qts-report -c'
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ ${stderr_lines[1]} == "qts-report: the input is incomplete: qts-resample failed: -:1"* ]]
+	IN=$T/bad.csv same 'qts-sim | qts-resample 1w -k | qts-sim | qts-report -c'
+	[ "${#stderr_lines[@]}" -eq 3 ]
+}
+
+@test "qts pipe: a failure upstream of the chain is said by every stage, as in the shell" {
+	{ head -4 "$T/bars.csv"; echo "system,2024-01-02T00:00:00Z,qts-fetch,error,gone"; } > "$T/up.csv"
+	IN=$T/up.csv same 'qts-resample 1d -k | qts-sim | qts-report -c'
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "qts-resample: the input is incomplete: qts-fetch failed: gone" ]
+	[ "${stderr_lines[2]}" = "qts-report: the input is incomplete: qts-fetch failed: gone" ]
+}
+
+@test "qts pipe: a missing input file exits 1 in the first stage's name" {
+	run --separate-stderr -1 qts pipe 'qts-resample 1w | qts-sim' "$T/missing.csv"
+	[ "$stderr" = "qts-resample: $T/missing.csv: No such file or directory" ]
+}
+
+@test "qts pipe: a closed standard output ends it quietly" {
+	qts-fetch --count 20000 -t 1d synth:AAA,BBB > "$T/big.csv"
+	run --separate-stderr bash -c 'qts pipe "qts-resample 1d -k | qts-sim" "$1" | head -1' _ "$T/big.csv"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ -z "$stderr" ]
+}
+
+@test "qts pipe: --help, and a stage's own --help" {
+	run -0 qts pipe --help
+	[[ $output == *"qts pipe [-M | --msgpack] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]"* ]]
+	run -0 qts pipe 'qts-sim --help'
+	[[ $output == "usage: qts-sim "* ]]
+}
+
+@test "qts pipe: bash completion offers pipe and its options" {
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts'
+		COMP_WORDS=(qts pi); COMP_CWORD=1; _qts; echo \${COMPREPLY[*]}"
+	[[ $output == *pipe* ]]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts'
+		COMP_WORDS=(qts pipe --m); COMP_CWORD=2; _qts; echo \${COMPREPLY[*]}"
+	[ "$output" = "--msgpack" ]
+}
