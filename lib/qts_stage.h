@@ -42,6 +42,11 @@ typedef struct qts_stage_ops {
 	 * writes at most size bytes with the NUL.  May be NULL. */
 	void (*counts)(void *eng, char *buf, size_t size);
 	void (*free)(void *eng);
+	/* Called by the runtime once before the first put: where(ctx) says
+	 * where the event being handled was read (`FILE:LINE`), for the
+	 * messages of an engine that goes on after them (a plugin's refused
+	 * calls).  May be NULL. */
+	void (*locate)(void *eng, const char *(*where)(void *ctx), void *ctx);
 } qts_stage_ops;
 
 /* What every stage takes besides its own options. */
@@ -51,6 +56,9 @@ typedef struct qts_stage_conf {
 	int64_t tick_every;   /* the engine's own timer, ns; 0: none */
 	const char *feedback; /* --feedback FILE, or NULL */
 	double pace;          /* --pace FACTOR for a source; 0: as fast as read */
+	/* The engine writes standard output itself (qts-strategy --print's
+	 * table): the runtime writes no event, not even its error event. */
+	int own_output;
 	char **files;         /* FILE...; none: standard input */
 	size_t nfiles;
 } qts_stage_conf;
@@ -76,6 +84,7 @@ typedef struct qts_stage_def {
 
 /* The stages, each in its own file (lib/NAME_stage.c). */
 extern const qts_stage_def qts_sim_stage;
+extern const qts_stage_def qts_strategy_stage;
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);

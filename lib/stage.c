@@ -58,7 +58,7 @@ static void on_idle(void *arg)
 	qts_runtime *r = arg;
 	if (r->st->ops->tick && !r->write_failed && r->st->ops->tick(r->st->eng, wall_now(), 1) < 0)
 		r->write_failed = !r->st->ops->error || !r->st->ops->error(r->st->eng);
-	if (qts_writer_flush(r->w) < 0)
+	if (r->w && qts_writer_flush(r->w) < 0)
 		r->write_failed = 1;
 }
 
@@ -83,25 +83,61 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 	return qts_runtime_run(r, &st);
 }
 
+static const char *where(void *in)
+{
+	return qts_inputs_where(in);
+}
+
+/* --feedback, until the loop reads it as it arrives: a file read whole,
+ * applied before the input.  0, or -1 said. */
+static int read_feedback(qts_stage *st)
+{
+	qts_reader *fb = qts_reader_open(st->conf.feedback);
+	if (!fb) {
+		qts_warn("%s: %s", st->conf.feedback, strerror(errno));
+		return -1;
+	}
+	qts_event ev;
+	int got, rc = 0;
+	while ((got = qts_reader_next(fb, &ev)) > 0)
+		if (st->ops->feedback(st->eng, &ev) < 0) {
+			const char *why = st->ops->error ? st->ops->error(st->eng) : NULL;
+			qts_warn("%s: %s", qts_reader_where(fb), why ? why : "failed");
+			rc = -1;
+			break;
+		}
+	if (got < 0) {
+		qts_warn("%s", qts_reader_error(fb));
+		rc = -1;
+	}
+	qts_reader_close(fb);
+	return rc;
+}
+
 int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 {
 	qts_stage st = *stage;
 	r->st = &st;
-	if (!(r->w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
+	if (!st.conf.own_output &&
+	    !(r->w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 
 	char err[512];
+	int status = QTS_EXIT_OK, got = 0, stopped = 0;
 	qts_inputs *in = NULL;
 	if (!st.ops->next) {
 		in = qts_inputs_open(st.conf.files, st.conf.nfiles, r->w, err, sizeof err);
 		if (!in)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
 		qts_inputs_on_idle(in, on_idle, r);
+		if (st.ops->locate)
+			st.ops->locate(st.eng, where, in);
 	}
+	if (st.conf.feedback && st.ops->feedback && read_feedback(&st) < 0)
+		status = QTS_EXIT_FAIL;
 
-	int status = QTS_EXIT_OK, got = 0, stopped = 0;
 	qts_event ev;
-	while (!qts_interrupted && !r->write_failed) {
+	while (!status && !qts_interrupted && !r->write_failed) {
 		got = in ? qts_inputs_next(in, &ev) : st.ops->next(st.eng, &ev);
 		if (got <= 0)
 			break;
