@@ -282,6 +282,22 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	return 0;
 }
 
+static double host_position(void *ctx, const char *symbol)
+{
+	qts_plugin *p = ctx;
+	const char *why;
+	if (check_name(symbol, QTS_SYM_MAX, &why) < 0)
+		return NAN;
+	HOST_IN();
+	double pos = p->c.position ? p->c.position(p->c.ctx, symbol) : NAN;
+	if (isnan(pos)) {
+		qts_strat_last *l = qts_symtab_find(p->last, symbol);
+		pos = l && l->set && !strcmp(l->unit, "qty") ? l->target : NAN;
+	}
+	HOST_OUT();
+	return pos;
+}
+
 static void host_log(void *ctx, const char *message)
 {
 	qts_plugin *p = ctx;
@@ -472,8 +488,9 @@ static int load(qts_plugin *p, struct build *b, char *err, size_t errlen)
 		unload(p, b);
 		return -1;
 	}
-	if (b->d->abi_version != QTS_STRATEGY_ABI_VERSION) {
-		snprintf(err, errlen, "built for ABI version %d, not %d", b->d->abi_version,
+	/* version 2 only added to the host's functions */
+	if (b->d->abi_version != QTS_STRATEGY_ABI_VERSION && b->d->abi_version != 1) {
+		snprintf(err, errlen, "built for ABI version %d, not 1 or %d", b->d->abi_version,
 			 QTS_STRATEGY_ABI_VERSION);
 		b->d = NULL;
 		unload(p, b);
@@ -504,7 +521,8 @@ qts_plugin *qts_plugin_open(const qts_plugin_config *c, char *err, size_t errlen
 	}
 	p->c = *c;
 	p->out = (qts_strat_out){ c->put, c->ctx, p->name, 0, 0 };
-	p->api = (qts_strategy_host){ QTS_STRATEGY_ABI_VERSION, p, host_target, host_order, host_log };
+	p->api = (qts_strategy_host){ QTS_STRATEGY_ABI_VERSION, p, host_target, host_order, host_log,
+				      host_position };
 	/* init may emit already, with the strategy field known */
 	QTS_SET(p->name, c->name ? c->name : "plugin");
 	if (load(p, &p->b, err, errlen) < 0) {
@@ -626,7 +644,16 @@ void qts_plugin_event(qts_plugin *p, const qts_event *ev)
 		ENTER(p, "on_quote");
 		d->on_quote(p->b.self, &q);
 		LEAVE();
-	} else if (ev->type == QTS_FILL && d->on_fill) {
+	} else if (ev->type == QTS_FILL) {
+		qts_plugin_fill(p, ev, ev->ts);
+	}
+}
+
+void qts_plugin_fill(qts_plugin *p, const qts_event *ev, int64_t now)
+{
+	const qts_strategy *d = p->b.d;
+	p->out.now = now;
+	if (d->on_fill) {
 		struct qts_strategy_fill f = { ev->ts, ev->symbol, ev->fill.id, ev->fill.side,
 					       ev->fill.qty, ev->fill.price, ev->fill.commission,
 					       ev->fill.slippage };

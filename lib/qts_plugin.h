@@ -30,6 +30,10 @@ typedef struct qts_plugin_config {
 	 * the plugin calls exit() or does not return within a second of
 	 * SIGINT or SIGTERM, just before the host exits.  May be NULL. */
 	void (*flush)(void *ctx);
+	/* The real position of a symbol (from --feedback), or NaN when it is
+	 * not known: the plugin is then told the last target it set in qty
+	 * (presumed reached).  May be NULL: never known. */
+	double (*position)(void *ctx, const char *symbol);
 } qts_plugin_config;
 
 /* Load and initialise the plugin: NULL with a message in err (errlen
@@ -56,6 +60,8 @@ void qts_plugin_poll(qts_plugin *p, int asked, int idle);
 void qts_plugin_bar(qts_plugin *p, const qts_event *ev, int64_t known);
 /* Hand the plugin a tick, quote or fill; other events are not its. */
 void qts_plugin_event(qts_plugin *p, const qts_event *ev);
+/* Hand the plugin a fill from --feedback; what it emits is stamped now. */
+void qts_plugin_fill(qts_plugin *p, const qts_event *ev, int64_t now);
 /* Free the plugin's instance and unload it. */
 void qts_plugin_close(qts_plugin *p);
 

@@ -50,6 +50,11 @@ typedef struct qts_stage_ops {
 	 * writes at most size bytes with the NUL.  May be NULL. */
 	void (*counts)(void *eng, char *buf, size_t size);
 	void (*free)(void *eng);
+	/* Called by the runtime once before the first put: where(ctx) says
+	 * where the event being handled was read (`FILE:LINE`), for the
+	 * messages of an engine that goes on after them (a plugin's refused
+	 * calls).  May be NULL. */
+	void (*locate)(void *eng, const char *(*where)(void *ctx), void *ctx);
 } qts_stage_ops;
 
 /* What every stage takes besides its own options. */
@@ -62,7 +67,8 @@ typedef struct qts_stage_conf {
 	char **files;         /* FILE...; none: standard input */
 	size_t nfiles;
 	/* The stage writes something else than events (qts-report's
-	 * report, to standard output): the runtime writes nothing there,
+	 * report, qts-strategy --print's table, to standard output): the
+	 * runtime writes nothing there,
 	 * not even the system event that ends a failed stream. */
 	int no_events;
 } qts_stage_conf;
@@ -90,6 +96,7 @@ typedef struct qts_stage_def {
 extern const qts_stage_def qts_sim_stage;
 extern const qts_stage_def qts_resample_stage;
 extern const qts_stage_def qts_report_stage;
+extern const qts_stage_def qts_strategy_stage;
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);

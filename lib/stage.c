@@ -70,6 +70,11 @@ const char *qts_runtime_where(const qts_runtime *r)
 	return r->inputs ? qts_inputs_where(r->inputs) : "end of input";
 }
 
+static const char *where(void *in)
+{
+	return qts_inputs_where(in);
+}
+
 qts_runtime *qts_runtime_new(void)
 {
 	qts_runtime *r = calloc(1, sizeof *r);
@@ -107,6 +112,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (!in)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
 		qts_inputs_on_idle(in, on_idle, r);
+		if (st.ops->locate)
+			st.ops->locate(st.eng, where, in);
 	}
 	r->inputs = in;
 

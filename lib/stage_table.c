@@ -9,6 +9,7 @@ static const qts_stage_def *const stages[] = {
 	&qts_sim_stage,
 	&qts_resample_stage,
 	&qts_report_stage,
+	&qts_strategy_stage,
 };
 
 const qts_stage_def *qts_stage_find(const char *name)

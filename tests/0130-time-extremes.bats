@@ -104,7 +104,7 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 	[[ $output == *"target,2262-04-11T00:00:00Z,X,1,qty,expr"* ]]
 	# no 1M bars in the input: said at the end, never an overflow
 	run -1 --separate-stderr qts-strategy -e 'target = close@1M > 10' --tf 1d "$T/days.csv"
-	[ "$stderr" = "qts-strategy: @1M: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
+	[ "$stderr" = "qts-strategy: end of input: @1M: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
 	for f in days minutes; do
 		run -0 bash -c "set -o pipefail; qts-strategy -e 'target = close > 10' '$T/$f.csv' |
 			qts-risk --max-orders 2/1h --daily-loss 5 | qts-sim --latency 1d | qts-report"

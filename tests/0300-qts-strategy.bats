@@ -295,8 +295,9 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	run --separate-stderr qts-strategy --watch sma-cross </dev/null
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "qts-strategy: --watch goes with --plugin" ]
+	# a file named by an option that cannot be read: 1, as in every program
 	run --separate-stderr qts-strategy -f /nonexistent </dev/null
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[ "${stderr_lines[0]}" = "qts-strategy: /nonexistent: No such file or directory" ]
 	run --separate-stderr qts-strategy -M --print close </dev/null
 	[ "$status" -eq 2 ]
@@ -387,7 +388,7 @@ plugin() { # plugin NAME K [restore-fails]: a counting plugin, target = count * 
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "qts-strategy: ./count.so: unknown parameter bad" ]
 	run --separate-stderr qts-strategy --plugin ./nope.so </dev/null
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[ "$stderr" = "qts-strategy: ./nope.so: No such file or directory" ]
 }
 

@@ -144,7 +144,7 @@ plugin_inf() { # a plugin asking for an infinite target, limit, stop and qty on 
 	[ "${stderr_lines[2]}" = "qts-strategy: cross.csv:2: ACME: ./inf.so: order refused: stop -inf is not a finite number" ]
 	[ "${stderr_lines[3]}" = "qts-strategy: cross.csv:2: ACME: ./inf.so: order refused: qty inf is not a finite number" ]
 	[ "${stderr_lines[4]}" = "qts-strategy: ./inf.so: all four refused" ]
-	[ "${stderr_lines[5]}" = "qts-strategy: ./inf.so: 4 calls refused" ]
+	[ "${stderr_lines[5]}" = "qts-strategy: end of input: ./inf.so: 4 calls refused" ]
 	# the run went on: every bar, the later targets, no infinity
 	[ "$(printf '%s\n' "${lines[@]}" | grep -c '^bar,')" -eq 9 ]
 	[ "${lines[4]}" = "target,2024-01-04T00:00:00Z,ACME,3,qty,huge" ]
@@ -246,14 +246,14 @@ targt = close > 10
 
 @test "a timeframe that never arrives is said at the end, exit 1" {
 	run -1 --separate-stderr qts-strategy --tf 1h sma-cross fast=2 slow=3 cross.csv
-	[ "$stderr" = "qts-strategy: --tf 1h: no bar of that timeframe in the input, nothing computed (its bars are 1d)" ]
+	[ "$stderr" = "qts-strategy: end of input: --tf 1h: no bar of that timeframe in the input, nothing computed (its bars are 1d)" ]
 	# every event still passed through
 	[ "$(printf '%s\n' "$output" | grep -v '^system,')" = "$(cat cross.csv)" ]
 	run -1 --separate-stderr qts-strategy -e 'target = close@1h > 10 ? 1 : 0' cross.csv
-	[ "$stderr" = "qts-strategy: @1h: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
+	[ "$stderr" = "qts-strategy: end of input: @1h: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
 	[ "$(printf '%s\n' "$output" | grep -v '^system,')" = "$(cat cross.csv)" ]
 	run -1 --separate-stderr qts-strategy --print 'close@1w' cross.csv
-	[ "$stderr" = "qts-strategy: @1w: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
+	[ "$stderr" = "qts-strategy: end of input: @1w: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
 	# no bar at all: only the empty input is said, no timeframe
 	run -0 --separate-stderr qts-strategy --tf 1h sma-cross </dev/null
 	[ "$stderr" = "qts-strategy: -: no events (empty input)" ]

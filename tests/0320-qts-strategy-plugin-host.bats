@@ -40,10 +40,12 @@ bars() { qts-fetch --count "$1" synth:X; }
 	[ "$stderr" = "qts-strategy: ./quit.so: the plugin called exit() in on_bar" ]
 	[ "$(printf '%s\n' "$output" | grep -c '^target,')" -eq 50 ]
 	[ "$(printf '%s\n' "$output" | grep '^target,' | tail -1 | cut -d, -f4)" = 50 ]
+	# the stream says it ended in failure, for the stages after
+	[ "${lines[${#lines[@]} - 1]}" = "system,2024-03-09T00:00:00Z,qts-strategy,error,./quit.so: the plugin did not return to the host" ]
 	# msgpack too: whole records, readable
 	run --separate-stderr bash -c 'qts-strategy -M --plugin ./quit.so in.csv > out.mp'
 	[ "$status" -eq 1 ]
-	run -0 qts cat out.mp
+	run -1 qts cat out.mp
 	[ "$(printf '%s\n' "$output" | grep -c '^target,')" -eq 50 ]
 }
 
@@ -95,7 +97,7 @@ bars() { qts-fetch --count "$1" synth:X; }
 	[ "$(printf '%s\n' "$stderr" | sed -n 1p)" = 'qts-strategy: in.csv:1: ./nulls.so: target refused: symbol "" is missing (NULL) (at most 31 bytes, no control characters)' ]
 	[ "$(printf '%s\n' "$stderr" | sed -n 3p)" = 'qts-strategy: in.csv:1: ./nulls.so: order refused: no order (NULL)' ]
 	[ "$(printf '%s\n' "$stderr" | sed -n 5p)" = 'qts-strategy: ./nulls.so: (null)' ]
-	[ "$(printf '%s\n' "$stderr" | sed -n 6p)" = 'qts-strategy: ./nulls.so: 4 calls refused' ]
+	[ "$(printf '%s\n' "$stderr" | sed -n 6p)" = 'qts-strategy: end of input: ./nulls.so: 4 calls refused' ]
 }
 
 @test "over-long, empty and control-character symbols and ids are refused, never cut" {

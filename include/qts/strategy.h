@@ -19,9 +19,10 @@
 extern "C" {
 #endif
 
-/* Bumped on every incompatible change of the structures below; the host
- * refuses a plugin built for another version. */
-#define QTS_STRATEGY_ABI_VERSION 1
+/* Bumped on every change of the structures below; the host refuses a
+ * plugin built for a version it does not know.  Version 2 added the
+ * host's position function: a plugin built for 1 still loads. */
+#define QTS_STRATEGY_ABI_VERSION 2
 
 /* Events as the plugin sees them.  Times are ns since 1970-01-01 UTC; a
  * bar's ts is the start of its interval.  Strings are valid during the
@@ -79,6 +80,13 @@ typedef struct qts_strategy_host {
 	int (*order)(void *ctx, const struct qts_strategy_order *order);
 	/* A message on stderr, prefixed with the program's name. */
 	void (*log)(void *ctx, const char *message);
+	/* Since version 2 (check abi_version): the position of a symbol.
+	 * With qts-strategy --feedback, the real one, from the fills and
+	 * positions of the executing stage (0 before any); without, the last
+	 * target of unit qty this plugin set, presumed reached (NaN before
+	 * one, or after a target in weight).  Orders are never presumed
+	 * filled. */
+	double (*position)(void *ctx, const char *symbol);
 } qts_strategy_host;
 
 /* One `key=value` from the command line. */

@@ -1,0 +1,111 @@
+/* strategy_priv.h — the parts of qts-strategy's stage (lib/strategy_*.c):
+ * one host a run, driving one of a built-in strategy, an expression
+ * program, a --print table or a plugin.  Internal to those files. */
+#ifndef QTS_STRATEGY_PRIV_H
+#define QTS_STRATEGY_PRIV_H
+#include "qts_expr.h"
+#include "qts_plugin.h"
+#include "qts_stage.h"
+#include "qts_strat.h"
+#include "qts_table.h"
+
+extern const char qts_strategy_usage[];
+
+enum strategy_mode { M_BUILTIN, M_EXPR, M_PRINT, M_PLUGIN };
+
+/* The command line, as parsed. */
+struct strategy_options {
+	int list, watch;
+	const char *expr, *progfile, *print, *plugin, *tf, *name, *unit;
+	const char *strategy;
+	char **kv; /* key=value arguments */
+	int nkv;
+	qts_stage_conf conf;
+};
+
+struct sym {
+	int ready;
+	char name[QTS_SYM_MAX];
+	qts_strat_tfs tfs;
+	qts_strat_last last; /* target */
+	/* orders; with --feedback, pos is the real position */
+	qts_strat_book book;
+	void *state; /* a built-in's */
+	qts_expr_state *es;
+};
+
+struct host {
+	enum strategy_mode mode;
+	qts_emit_fn emit; /* the next stage, or the runtime's writer */
+	void *emit_arg;
+	qts_table *table; /* --print */
+	qts_strat_out out;
+	char tf[16]; /* --tf, canonical, or "" */
+	const char *unit;
+	double mult;    /* built-ins: size or weight */
+	int use_orders; /* trade with orders instead of targets */
+	int feedback;   /* positions from --feedback; none presumed */
+	/* built-in */
+	const qts_strat_info *strat;
+	double param[QTS_STRAT_MAXPARAM];
+	/* expression */
+	qts_expr *expr;
+	const char **tfs; /* the timeframes it names with @ */
+	int target_var, position_var, limit_var, stop_var;
+	double *values;
+	/* plugin */
+	qts_plugin *pl;
+	const char *plugin_path;
+	struct qts_strategy_param *pparam; /* keys from strdup */
+	size_t npparam;
+	unsigned long hups_seen; /* SIGHUPs handled so far */
+	int64_t clock;           /* when the last event put became known */
+	qts_symtab *syms;        /* struct sym */
+	/* where the event being handled was read, from the runtime */
+	const char *(*where)(void *ctx);
+	void *where_ctx;
+	/* bars read, of the driving timeframe, and of each @ timeframe */
+	uint64_t bars, drive_bars, tf_bars[9];
+	uint64_t targets, orders; /* written */
+	int stop; /* emit failed, or a number could not be written: no more output */
+	char err[512]; /* why put or finish stopped, when not emit */
+};
+
+/* A symbol's state, made at its first event; NULL when out of memory
+ * (h->err says so). */
+struct sym *strategy_sym(struct host *h, const char *name);
+/* Where the event being handled was read, for a message. */
+const char *strategy_where(const struct host *h);
+/* s quoted for a message (qts_quote), in buf of size bytes. */
+const char *strategy_quoted(const char *s, char *buf, size_t size);
+/* Stop on a number no reader would take back: an infinity written is a
+ * stream every later stage refuses.  Sets h->err; returns -1. */
+int strategy_not_finite(struct host *h, const char *symbol, const char *what, double v,
+			const char *from);
+/* Put an event the strategy made (a target, order or cancel): checked to
+ * be finite, counted.  The qts_strat_out put. */
+int strategy_emit(void *ctx, const qts_event *ev);
+
+/* strategy_builtin.c */
+void strategy_setup_builtin(struct host *h, const struct strategy_options *o);
+int strategy_builtin_state(struct host *h, struct sym *s);
+void strategy_builtin_bar(struct host *h, struct sym *s, const double v[QTS_EXPR_NFIELDS]);
+
+/* strategy_expr.c: -e, -f and --print */
+void strategy_setup_expr(struct host *h, const struct strategy_options *o);
+void strategy_expr_bar(struct host *h, struct sym *s, unsigned mask, const qts_event *ev,
+		       const double v[QTS_EXPR_NFIELDS]);
+/* The table's rows so far out to standard output: 0, or -1. */
+int strategy_table_flush(struct host *h);
+
+/* strategy_plugin.c */
+void strategy_setup_plugin(struct host *h, const struct strategy_options *o);
+/* Before each event (idle 0), when the input pauses (idle 1) or at the
+ * --watch timer (idle 1): reload after a SIGHUP, or when --watch sees a
+ * new build. */
+void strategy_plugin_poll(struct host *h, int idle);
+
+/* strategy_feedback.c: an event from --feedback */
+int strategy_feedback(struct host *h, const qts_event *ev);
+
+#endif

@@ -1,0 +1,483 @@
+/* strategy_stage.c — qts-strategy as a stage: its options, --list, and the
+ * host the runtime feeds: every event passes through, bars go to the
+ * strategy, and what it writes follows the bar that caused it.  The
+ * strategies themselves are strategy_builtin.c, strategy_expr.c and
+ * strategy_plugin.c; --feedback is strategy_feedback.c. */
+#include "strategy_priv.h"
+
+#include "qts_ind.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char qts_strategy_usage[] =
+	"usage: qts-strategy [-M] [--tf TF] [--name NAME] STRATEGY [key=value...] [FILE...]\n"
+	"       qts-strategy [-M] [--tf TF] [--name NAME] [--unit qty|weight] -e EXPR [FILE...]\n"
+	"       qts-strategy [-M] [--tf TF] [--name NAME] [--unit qty|weight] -f PROGRAM [FILE...]\n"
+	"       qts-strategy [--tf TF] --print EXPR,EXPR,... [FILE...]\n"
+	"       qts-strategy [-M] [--name NAME] [--watch] --plugin SO [key=value...] [FILE...]\n"
+	"       qts-strategy --list\n"
+	"options: -M, --msgpack  -e, --expr EXPR  -f, --file PROGRAM  --print LIST\n"
+	"         --plugin SO  --watch  --tf TF  --name NAME  --unit UNIT  --list\n"
+	"         --feedback FILE  --heartbeat DURATION  -h, --help  --version\n";
+#define usage qts_strategy_usage
+
+/* ---- options ------------------------------------------------------------- */
+
+enum { O_PRINT = 256, O_PLUGIN, O_WATCH, O_TF, O_NAME, O_UNIT, O_LIST, O_VERSION };
+static const struct option longopts[] = {
+	QTS_STAGE_OPTIONS,
+	QTS_STAGE_FEEDBACK_OPTION,
+	{ "expr", required_argument, NULL, 'e' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "print", required_argument, NULL, O_PRINT },
+	{ "plugin", required_argument, NULL, O_PLUGIN },
+	{ "watch", no_argument, NULL, O_WATCH },
+	{ "tf", required_argument, NULL, O_TF },
+	{ "name", required_argument, NULL, O_NAME },
+	{ "unit", required_argument, NULL, O_UNIT },
+	{ "list", no_argument, NULL, O_LIST },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ 0 },
+};
+
+static void parse_options(int argc, char **argv, struct strategy_options *o)
+{
+	int c;
+	memset(o, 0, sizeof *o);
+	/* '+': options end at the strategy's name; its key=value follow */
+	while ((c = getopt_long(argc, argv, "+Me:f:h", longopts, NULL)) != -1)
+		switch (c) {
+		case 'e': o->expr = optarg; break;
+		case 'f': o->progfile = optarg; break;
+		case O_PRINT: o->print = optarg; break;
+		case O_PLUGIN: o->plugin = optarg; break;
+		case O_WATCH: o->watch = 1; break;
+		case O_TF: o->tf = optarg; break;
+		case O_NAME: o->name = optarg; break;
+		case O_UNIT: o->unit = optarg; break;
+		case O_LIST: o->list = 1; break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(qts_close_stdout());
+		case O_VERSION: qts_print_version();
+		default:
+			if (!qts_stage_option(c, optarg, &o->conf, usage))
+				qts_usage_error(usage, NULL);
+		}
+	int kinds = !!o->expr + !!o->progfile + !!o->print + !!o->plugin;
+	if (kinds > 1)
+		qts_usage_error(usage, "-e, -f, --print and --plugin exclude each other");
+	if (o->list)
+		return;
+	int i = optind;
+	if (!kinds) {
+		if (i >= argc)
+			qts_usage_error(usage, "no strategy named");
+		o->strategy = argv[i++];
+	}
+	/* key=value parameters, then input files (a name without '=') */
+	o->kv = argv + i;
+	while (i < argc && strchr(argv[i], '=') && strcmp(argv[i], "-"))
+		i++, o->nkv++;
+	o->conf.files = argv + i; /* none: stdin */
+	o->conf.nfiles = (size_t)(argc - i);
+	if (o->nkv && (o->expr || o->progfile || o->print))
+		qts_usage_error(usage, "%s: parameters go with a built-in strategy or a plugin", o->kv[0]);
+	if (o->watch && !o->plugin)
+		qts_usage_error(usage, "--watch goes with --plugin");
+	if (o->unit && strcmp(o->unit, "qty") && strcmp(o->unit, "weight"))
+		qts_usage_error(usage, "--unit: '%s' is neither qty nor weight", o->unit);
+	if (o->conf.msgpack && o->print)
+		qts_usage_error(usage, "-M goes with events: --print writes a CSV table");
+	if (o->conf.heartbeat && o->print)
+		qts_usage_error(usage, "--heartbeat goes with events: --print writes a CSV table");
+	if (o->conf.feedback && o->print)
+		qts_usage_error(usage, "--feedback goes with events: --print writes a CSV table");
+	if (o->unit && !(o->expr || o->progfile))
+		qts_usage_error(usage, "--unit goes with -e or -f");
+	if (o->tf && o->plugin)
+		qts_usage_error(usage, "--tf goes with a built-in strategy, -e, -f or --print: "
+				"a plugin sees the bars of every timeframe");
+	if (o->name && o->print)
+		qts_usage_error(usage, "--name goes with events: --print writes a table");
+}
+
+/* ---- --list ----------------------------------------------------------------- */
+
+static void print_number(double v)
+{
+	char buf[32];
+	buf[qts_num_format(v, buf)] = '\0';
+	fputs(buf, stdout);
+}
+
+static int list_registry(void)
+{
+	size_t n;
+	const qts_strat_info *s = qts_strat_table(&n);
+	puts("# strategies: NAME PARAM=DEFAULT... (an empty default is unset)");
+	for (size_t i = 0; i < n; i++) {
+		printf("%s", s[i].name);
+		for (int k = 0; k < s[i].nparams; k++) {
+			printf(" %s=", s[i].params[k].name);
+			print_number(s[i].params[k].def);
+		}
+		printf("\n    %s\n", s[i].summary);
+	}
+	const qts_ind_info *ind = qts_ind_table(&n);
+	puts("# indicators: FUNCTION(INPUTS, OPTION=DEFAULT...) for each output");
+	for (size_t i = 0; i < n; i++) {
+		for (int o = 0; o < ind[i].noutputs; o++) {
+			printf("%s(", ind[i].outputs[o]);
+			for (int k = 0; k < ind[i].ninputs; k++)
+				printf("%s%s", k ? "," : "", ind[i].inputs[k]);
+			for (int k = 0; k < ind[i].noptions; k++) {
+				printf(",%s=", ind[i].options[k]);
+				print_number(ind[i].defaults[k]);
+			}
+			printf(")\n");
+		}
+		printf("    %s: %s\n", ind[i].name, ind[i].summary);
+	}
+	return qts_close_stdout();
+}
+
+/* ---- symbols and what is written ------------------------------------------- */
+
+struct sym *strategy_sym(struct host *h, const char *name)
+{
+	struct sym *s = qts_symtab_get(h->syms, name);
+	if (s && s->ready)
+		return s;
+	if (s) {
+		s->ready = 1;
+		QTS_SET(s->name, name);
+		if (h->mode == M_BUILTIN) {
+			if (strategy_builtin_state(h, s) < 0)
+				return NULL;
+			return s;
+		}
+		if ((h->mode == M_EXPR || h->mode == M_PRINT) && !(s->es = qts_expr_state_new(h->expr)))
+			s = NULL;
+	}
+	if (!s) {
+		snprintf(h->err, sizeof h->err, "out of memory");
+		h->stop = 1;
+	}
+	return s;
+}
+
+const char *strategy_where(const struct host *h)
+{
+	const char *w = h->where ? h->where(h->where_ctx) : NULL;
+	return w ? w : "-";
+}
+
+const char *strategy_quoted(const char *s, char *buf, size_t size)
+{
+	qts_quote(buf, size, s, strlen(s));
+	return buf;
+}
+
+int strategy_not_finite(struct host *h, const char *symbol, const char *what, double v,
+			const char *from)
+{
+	char q[QTS_SYM_MAX * 4], num[32], f[128] = "";
+	num[qts_num_format(v, num)] = '\0';
+	if (from) {
+		char t[96];
+		snprintf(f, sizeof f, " (from '%s')", strategy_quoted(from, t, sizeof t));
+	}
+	snprintf(h->err, sizeof h->err, "%s: %s is %s, not a finite number%s",
+		 strategy_quoted(symbol, q, sizeof q), what, num[0] ? num : "nan", f);
+	h->stop = 1;
+	return -1;
+}
+
+static int pass(struct host *h, const qts_event *ev)
+{
+	if (h->stop)
+		return -1;
+	if (h->emit(h->emit_arg, ev) < 0) {
+		h->stop = 1; /* the runtime says why */
+		return -1;
+	}
+	return 0;
+}
+
+/* What a strategy writes (not what passes through) is checked once more:
+ * after a number that cannot be written, nothing more is. */
+int strategy_emit(void *ctx, const qts_event *ev)
+{
+	struct host *h = ctx;
+	double v[4] = { 0, 0, 0, 0 };
+	const char *name[4] = { "target", "qty", "limit", "stop" };
+	if (h->stop)
+		return -1;
+	if (ev->type == QTS_TARGET)
+		v[0] = ev->target.target, h->targets++;
+	else if (ev->type == QTS_ORDER)
+		v[1] = ev->order.qty, v[2] = ev->order.limit, v[3] = ev->order.stop, h->orders++;
+	for (int i = 0; i < 4; i++)
+		if (isinf(v[i]) || (i < 2 && isnan(v[i])))
+			return strategy_not_finite(h, ev->symbol, name[i], v[i], NULL);
+	return pass(h, ev);
+}
+
+/* ---- the engine ------------------------------------------------------------- */
+
+static void on_bar(struct host *h, const qts_event *ev)
+{
+	struct sym *s = strategy_sym(h, ev->symbol);
+	unsigned mask;
+	if (!s)
+		return;
+	if (qts_strat_route(&s->tfs, h->tf, h->tfs, h->expr ? qts_expr_ntf(h->expr) : 0, ev, &mask,
+			    &h->out.now) < 0)
+		return; /* not a timeframe: passed through, not used */
+	h->bars++;
+	for (unsigned m = mask, k = 0; m; m >>= 1, k++)
+		if (m & 1) {
+			if (k == 0)
+				h->drive_bars++;
+			else
+				h->tf_bars[k]++;
+		}
+	const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
+					     ev->bar.close, ev->bar.volume, (double)ev->ts };
+	/* with --feedback the fills are known, not presumed */
+	if (h->use_orders && (mask & 1) && !h->feedback)
+		qts_strat_presume_fills(&s->book, v);
+	switch (h->mode) {
+	case M_BUILTIN:
+		if (mask & 1)
+			strategy_builtin_bar(h, s, v);
+		break;
+	case M_EXPR:
+	case M_PRINT:
+		strategy_expr_bar(h, s, mask, ev, v);
+		break;
+	case M_PLUGIN:
+		qts_plugin_bar(h->pl, ev, h->out.now);
+		break;
+	}
+}
+
+static int strategy_put(void *eng, const qts_event *ev)
+{
+	struct host *h = eng;
+	/* before the event, so a new build handles the first event read
+	 * after it appeared */
+	if (h->pl) {
+		strategy_plugin_poll(h, 0);
+		int64_t t = qts_event_known(ev);
+		h->clock = t > h->clock ? t : h->clock;
+	}
+	if (h->mode != M_PRINT && pass(h, ev) < 0)
+		return -1;
+	if (ev->type == QTS_BAR)
+		on_bar(h, ev);
+	else if (h->pl)
+		qts_plugin_event(h->pl, ev);
+	return h->stop ? -1 : 0;
+}
+
+static int strategy_feedback_put(void *eng, const qts_event *ev)
+{
+	struct host *h = eng;
+	if (strategy_feedback(h, ev) < 0)
+		h->stop = 1;
+	return h->stop ? -1 : 0;
+}
+
+static int strategy_tick(void *eng, int64_t now, int idle)
+{
+	struct host *h = eng;
+	(void)now, (void)idle;
+	if (h->pl)
+		strategy_plugin_poll(h, 1);
+	if (h->table && strategy_table_flush(h) < 0)
+		return -1;
+	return h->stop ? -1 : 0;
+}
+
+/* The timeframes of the bars read, canonical, as a list for a message. */
+static const char *timeframes_seen(struct host *h, char *buf, size_t size)
+{
+	char tf[8][16];
+	size_t n = 0, len = 0;
+	int more = 0;
+	const struct sym *s;
+	buf[0] = '\0';
+	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++)
+		for (int k = 0; k < s->tfs.n; k++) {
+			char canon[16];
+			qts_tf_format(s->tfs.seen[k].parsed, canon);
+			size_t j = 0;
+			while (j < n && strcmp(tf[j], canon))
+				j++;
+			if (j < n)
+				continue;
+			if (n == 8) {
+				more = 1;
+				continue;
+			}
+			memcpy(tf[n++], canon, sizeof canon);
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", n > 1 ? ", " : "", canon);
+		}
+	if (more)
+		snprintf(buf + len, size - len, ", ...");
+	return buf;
+}
+
+/* A timeframe the strategy waits for that never came: every bar passed
+ * through unused, or a series read nan all along.  Said at the end, with
+ * the timeframes that did come: the last in h->err, those before it on
+ * stderr; -1 when one is missing. */
+static int missing_timeframes(struct host *h)
+{
+	if (!h->bars)
+		return 0;
+	char seen[256];
+	if (!h->drive_bars) {
+		snprintf(h->err, sizeof h->err, "--tf %s: no bar of that timeframe in the input, "
+			 "nothing computed (its bars are %s)", h->tf, timeframes_seen(h, seen, sizeof seen));
+		return -1;
+	}
+	int status = 0;
+	for (size_t k = 0; h->expr && k < qts_expr_ntf(h->expr); k++)
+		if (!h->tf_bars[k + 1]) {
+			if (status < 0)
+				qts_warn("end of input: %s", h->err);
+			snprintf(h->err, sizeof h->err, "@%s: no bar of that timeframe in the input, its "
+				 "series were nan throughout (its bars are %s)", qts_expr_tf(h->expr, k),
+				 timeframes_seen(h, seen, sizeof seen));
+			status = -1;
+		}
+	return status;
+}
+
+static int strategy_finish(void *eng)
+{
+	struct host *h = eng;
+	if (h->table && strategy_table_flush(h) < 0)
+		return -1;
+	if (missing_timeframes(h) < 0)
+		return -1;
+	/* what a plugin asked for and did not get was said as it happened */
+	if (h->pl && qts_plugin_refused(h->pl)) {
+		unsigned long n = qts_plugin_refused(h->pl);
+		snprintf(h->err, sizeof h->err, "%s: %lu call%s refused", h->plugin_path, n,
+			 n == 1 ? "" : "s");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *strategy_error(void *eng)
+{
+	struct host *h = eng;
+	return h->err[0] ? h->err : NULL;
+}
+
+static void strategy_counts(void *eng, char *buf, size_t size)
+{
+	struct host *h = eng;
+	snprintf(buf, size, "bars=%llu targets=%llu orders=%llu symbols=%zu",
+		 (unsigned long long)h->bars, (unsigned long long)h->targets,
+		 (unsigned long long)h->orders, qts_symtab_count(h->syms));
+}
+
+static void strategy_locate(void *eng, const char *(*where)(void *ctx), void *ctx)
+{
+	struct host *h = eng;
+	h->where = where;
+	h->where_ctx = ctx;
+}
+
+static void strategy_free(void *eng)
+{
+	struct host *h = eng;
+	if (!h)
+		return;
+	qts_plugin_close(h->pl);
+	/* the rows of a table stopped short are whole: they go out */
+	if (h->table)
+		qts_table_flush(h->table);
+	struct sym *s;
+	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++) {
+		if (s->state && h->strat->free)
+			h->strat->free(s->state);
+		free(s->state);
+		qts_expr_state_free(s->es);
+	}
+	qts_symtab_free(h->syms);
+	for (size_t i = 0; i < h->npparam; i++)
+		free((char *)h->pparam[i].key);
+	free(h->pparam);
+	free(h->values);
+	free(h->tfs);
+	qts_table_free(h->table);
+	qts_expr_free(h->expr);
+	free(h);
+}
+
+static const qts_stage_ops strategy_ops = {
+	.put = strategy_put,
+	.feedback = strategy_feedback_put,
+	.tick = strategy_tick,
+	.finish = strategy_finish,
+	.error = strategy_error,
+	.counts = strategy_counts,
+	.locate = strategy_locate,
+	.free = strategy_free,
+};
+
+/* The caller sets optind = 0 before a second build in one process:
+ * glibc starts its scan afresh only then ('+' is read again). */
+static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+{
+	struct strategy_options o;
+	parse_options(argc, argv, &o);
+	if (o.list)
+		exit(list_registry());
+
+	struct host *h = calloc(1, sizeof *h);
+	if (!h || !(h->syms = qts_symtab_new(sizeof(struct sym))))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	h->emit = emit;
+	h->emit_arg = arg;
+	h->out.put = strategy_emit;
+	h->out.ctx = h;
+	h->target_var = h->position_var = h->limit_var = h->stop_var = -1;
+	if (o.tf) {
+		qts_tf tf;
+		if (qts_tf_parse(o.tf, &tf) < 0)
+			qts_usage_error(usage, "--tf: '%s' is not a timeframe", o.tf);
+		qts_tf_format(tf, h->tf);
+	}
+	if (o.name && (!o.name[0] || strlen(o.name) >= QTS_NAME_MAX))
+		qts_usage_error(usage, "--name: between 1 and %d bytes", QTS_NAME_MAX - 1);
+	h->feedback = o.conf.feedback != NULL;
+	h->mode = o.plugin ? M_PLUGIN : o.print ? M_PRINT : (o.expr || o.progfile) ? M_EXPR : M_BUILTIN;
+	if (h->mode == M_BUILTIN)
+		strategy_setup_builtin(h, &o);
+	else if (h->mode == M_PLUGIN)
+		strategy_setup_plugin(h, &o);
+	else
+		strategy_setup_expr(h, &o);
+	/* --print writes its table itself: the runtime writes no event */
+	o.conf.no_events = h->mode == M_PRINT;
+	/* --watch looks at the file while the input pauses, once a second */
+	if (o.watch)
+		o.conf.tick_every = QTS_NS_PER_SEC;
+	st->name = "qts-strategy";
+	st->ops = &strategy_ops;
+	st->eng = h;
+	st->conf = o.conf;
+}
+
+const qts_stage_def qts_strategy_stage = { "qts-strategy", build };
