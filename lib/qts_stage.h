@@ -76,6 +76,7 @@ typedef struct qts_stage_def {
 
 /* The stages, each in its own file (lib/NAME_stage.c). */
 extern const qts_stage_def qts_sim_stage;
+extern const qts_stage_def qts_risk_stage;
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);

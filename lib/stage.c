@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,10 +57,23 @@ static int64_t wall_now(void)
 static void on_idle(void *arg)
 {
 	qts_runtime *r = arg;
-	if (r->st->ops->tick && !r->write_failed && r->st->ops->tick(r->st->eng, wall_now(), 1) < 0)
-		r->write_failed = !r->st->ops->error || !r->st->ops->error(r->st->eng);
-	if (qts_writer_flush(r->w) < 0)
-		r->write_failed = 1;
+	const qts_stage *st = r->st;
+	for (int idle = 1;; idle = 0) {
+		if (st->ops->tick && !r->write_failed && st->ops->tick(st->eng, wall_now(), idle) < 0)
+			r->write_failed = !st->ops->error || !st->ops->error(st->eng);
+		if (qts_writer_flush(r->w) < 0)
+			r->write_failed = 1;
+		/* While standard input is quiet, the stage's timer (tick_every)
+		 * and its signals (qts-risk's SIGUSR1 interrupts the poll) tick
+		 * it again.  A stopgap of this blocking runtime, on standard
+		 * input alone: the loop runtime does it for every input. */
+		if (!st->ops->tick || st->conf.nfiles || r->write_failed || qts_interrupted)
+			return;
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		int n = poll(&p, 1, st->conf.tick_every > 0 ? (int)(st->conf.tick_every / 1000000) : -1);
+		if (n > 0 || (n < 0 && errno != EINTR) || qts_interrupted)
+			return;
+	}
 }
 
 qts_runtime *qts_runtime_new(void)

@@ -7,6 +7,7 @@
 
 static const qts_stage_def *const stages[] = {
 	&qts_sim_stage,
+	&qts_risk_stage,
 };
 
 const qts_stage_def *qts_stage_find(const char *name)
