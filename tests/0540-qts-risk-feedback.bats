@@ -17,6 +17,10 @@ min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b) ? a : b }'; }
 target() { printf 'target,%s,A,%s,qty,s\n' "$1" "$2"; }
 order() { printf 'order,%s,A,%s,%s,%s,market,,,day,s\n' "$1" "$2" "$3" "$4"; }
 
+# qts-sim holds the events of a time until the next comes, so the loop is
+# watched on qts-risk's own output ($d/mid) and checked on qts-sim's at the
+# end.
+
 # A target qts-sim --no-short refuses, then an order that the refused
 # target would push past --max-position 100.
 refused() { bar $T0 100 100; target $T1 -50; bar $T1 100 100; }
@@ -61,12 +65,13 @@ wait_for() { # wait_for PATTERN FILE: up to 5 s
 }
 
 # Every fill, position, update and equity qts-sim wrote has been applied:
-# qts-risk's heartbeat counts as many fed back.
+# a heartbeat of qts-risk (read before qts-sim, which holds the events of
+# a time until the next) counts as many fed back.
 wait_fed() {
 	local n
 	for _ in $(seq 50); do
 		n=$(grep -cE '^(fill|position|update|equity),' "$d/out" || true)
-		tail -n 20 "$d/out" | grep -q "heartbeat.* feedback=$n\\b" && return 0
+		grep -q "^system,.*,qts-risk,info,heartbeat .*feedback=$n\\b" "$d/mid" && return 0
 		sleep 0.1
 	done
 	echo "timed out waiting for feedback=$n in $d/out:"; cat "$d/out"; return 1
@@ -79,8 +84,9 @@ start_loop() { # start_loop RISK-ARGS -- SIM-ARGS
 	shift
 	sim=("$@")
 	mkfifo "$d/in" "$d/back"
-	qts-risk --feedback "$d/back" --heartbeat 20ms "${risk[@]}" <"$d/in" 2>"$d/err" 3>&- |
-		qts-sim "${sim[@]}" 3>&- | tee "$d/back" >"$d/out" 3>&- &
+	# The heartbeats stop at $d/mid: they are not what is tested downstream.
+	qts-risk --feedback "$d/back" --heartbeat 20ms "${risk[@]}" <"$d/in" 2>"$d/err" 3>&- | tee "$d/mid" |
+		grep --line-buffered -v '^system,' | qts-sim "${sim[@]}" 3>&- | tee "$d/back" >"$d/out" 3>&- &
 	loop=$!
 	exec 7>"$d/in"
 }
@@ -99,7 +105,7 @@ stop_loop() { # the input ends: the loop ends, never waiting on the feedback
 	wait_for "^update,$T1,A,s-A-1,rejected," "$d/out"
 	wait_fed
 	then_sell >&7
-	wait_for "^bar,$T2," "$d/out"
+	wait_for "^order,$T2,A,o1," "$d/mid"
 	stop_loop
 	# Flat in reality: selling 60 is within 100, approved whole.
 	grep -qx "order,$T2,A,o1,sell,60,market,,,day,s" "$d/out"
@@ -113,12 +119,13 @@ stop_loop() { # the input ends: the loop ends, never waiting on the feedback
 	wait_for "^fill,$T1,A,s-A-1,buy,10,95," "$d/out"
 	wait_fed
 	then_fall >&7
-	wait_for "^bar,$T2," "$d/out"
+	wait_for "^bar,$T2," "$d/mid"
 	wait_fed
-	! grep -q ',stop-loss,' "$d/out"
+	! grep -q ',stop-loss,' "$d/mid"
 	then_more >&7
-	wait_for ",stop-loss,flatten," "$d/out"
+	wait_for ",stop-loss,flatten," "$d/mid"
+	bar 2024-01-02T14:34:00Z 90 90 >&7 # the exit fills at its open
 	stop_loop
-	grep -qx "risk,$T3,A,stop-loss,flatten,price 90 vs average 95: loss beyond 0.05" "$d/out"
-	grep -q "^fill,[^,]*,A,\*-A-[0-9]*,sell,10," "$d/out"
+	grep -qx "risk,2024-01-02T14:34:00Z,A,stop-loss,flatten,price 90 vs average 95: loss beyond 0.05" "$d/out"
+	grep -q "^fill,[^,]*,A,\*-A-[0-9]*,sell,10,90," "$d/out"
 }
