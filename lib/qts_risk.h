@@ -56,10 +56,14 @@ void qts_risk_config_init(qts_risk_config *c);
 /* Free what the config holds (its instruments); it can be set again. */
 void qts_risk_config_free(qts_risk_config *c);
 /* Set the setting called name from its text value; 0, or -1 with a message
- * in err (at least 256 bytes). */
+ * in err (at least 256 bytes) for a bad value (a usage error), -2 for a
+ * file it names that cannot be read or holds bad specs (a failure, exit 1
+ * as in qts-sim). */
 int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value, char *err);
 /* Read a rules file: `NAME VALUE` a line, `#` comments and blank lines
- * ignored; 0, or -1 with `FILE:LINE: what` (or `FILE: what`) in err. */
+ * ignored; 0, or -1 with `FILE:LINE: what` in err for a bad line, -2 with
+ * `FILE: what` when the file cannot be read (or `FILE:LINE: what` when a
+ * file a line names cannot, as qts_risk_config_set). */
 int qts_risk_config_load(qts_risk_config *c, const char *path, char *err);
 
 /* The engine.  Every output (events passed through, rewritten events,
@@ -68,8 +72,10 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err);
 typedef int (*qts_risk_emit)(void *arg, const qts_event *ev);
 typedef struct qts_risk qts_risk;
 
-/* NULL with err (at least 256 bytes) set when the sectors file is bad.
- * The engine keeps its own copy of the config's instruments. */
+/* NULL with err (at least 256 bytes) set when the settings do not go
+ * together or the sectors file is bad; errno is then 0, or why the sectors
+ * file could not be read.  The engine keeps its own copy of the config's
+ * instruments. */
 qts_risk *qts_risk_new(const qts_risk_config *c, char *err);
 void qts_risk_free(qts_risk *r);
 /* Process one input event: 0 or -1 (emit failed). */
@@ -80,6 +86,24 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 int qts_risk_halt(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_halted(const qts_risk *r);
+
+/* Feedback from the executing stage (qts-sim, a broker): what really
+ * filled.  From qts_risk_use_feedback on (called before the first event),
+ * an approval is a working order until fills say otherwise, not a fill
+ * taken for granted, and fills and updates in the input pass through
+ * without moving the view (they would count twice).  qts_risk_feedback
+ * applies one event: a fill moves the position and cash, a position sets
+ * the position outright (at the last price, so equity stays), an update
+ * that ends an order (filled, canceled, rejected, expired) removes what
+ * it still had working, an equity sets the equity; other types are
+ * ignored.  Limits, stops and drawdown rules then use the real position.
+ * Nothing is emitted unless the rules must act on it at once (a drawdown
+ * breach and its exits, dated at the view's clock).  0, or -1 when emit
+ * failed.  Calling it first calls qts_risk_use_feedback. */
+void qts_risk_use_feedback(qts_risk *r);
+int qts_risk_feedback(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg);
+uint64_t qts_risk_feedback_count(const qts_risk *r); /* events applied */
+size_t qts_risk_positions(const qts_risk *r);          /* symbols not flat */
 
 /* The view, for tests and messages. */
 int64_t qts_risk_now(const qts_risk *r); /* ts of the last event seen */

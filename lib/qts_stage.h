@@ -97,6 +97,7 @@ extern const qts_stage_def qts_sim_stage;
 extern const qts_stage_def qts_resample_stage;
 extern const qts_stage_def qts_report_stage;
 extern const qts_stage_def qts_strategy_stage;
+extern const qts_stage_def qts_risk_stage;
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);

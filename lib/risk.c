@@ -86,6 +86,8 @@ struct qts_risk {
 	int64_t day, now;
 	int64_t dd_at; /* when the drawdown breach began */
 	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
+	int feedback;       /* positions and equity from qts_risk_feedback alone */
+	uint64_t nfeedback; /* feedback events applied */
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	struct ord *ord;   /* ring of the last ORD_RING orders */
@@ -285,10 +287,12 @@ static void sim_id(qts_risk *r, struct sym *s, const char *strategy, char *id)
 
 /* ---- sectors ------------------------------------------------------------ */
 
-static int load_sectors(qts_risk *r, const char *path, char *err)
+/* -1 with err; *unreadable set to errno when the file could not be read. */
+static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadable)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
+		*unreadable = errno;
 		seterr(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -330,6 +334,12 @@ static int load_sectors(qts_risk *r, const char *path, char *err)
 		}
 		QTS_SET(r->smap[r->nsmap].symbol, line);
 		r->smap[r->nsmap++].sector = (int)k;
+	}
+	if (ferror(f)) {
+		*unreadable = errno ? errno : EIO;
+		seterr(err, "%s: %s", path, strerror(*unreadable));
+		fclose(f);
+		return -1;
 	}
 	fclose(f);
 	if (r->nsmap)
@@ -373,6 +383,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	if (!isnan(c->max_sector) && !c->sectors[0]) {
 		seterr(err, "max-sector needs a sectors file");
 		qts_risk_free(r);
+		errno = 0;
 		return NULL;
 	}
 	const char *dd_needs = c->drawdown_cooldown > 0 ? "drawdown-cooldown"
@@ -380,16 +391,20 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	if (dd_needs && isnan(c->max_drawdown)) {
 		seterr(err, "%s needs max-drawdown", dd_needs);
 		qts_risk_free(r);
+		errno = 0;
 		return NULL;
 	}
 	if (!isnan(c->drawdown_resume) && !(c->drawdown_resume < c->max_drawdown)) {
 		seterr(err, "drawdown-resume %.10g must be below max-drawdown %.10g", c->drawdown_resume,
 		       c->max_drawdown);
 		qts_risk_free(r);
+		errno = 0;
 		return NULL;
 	}
-	if (c->sectors[0] && load_sectors(r, c->sectors, err) < 0) {
+	int unreadable = 0;
+	if (c->sectors[0] && load_sectors(r, c->sectors, err, &unreadable) < 0) {
 		qts_risk_free(r);
+		errno = unreadable;
 		return NULL;
 	}
 	return r;
@@ -705,22 +720,31 @@ static void fill_mode(qts_risk *r)
 	}
 }
 
+static void apply_fill(qts_risk *r, const qts_event *ev)
+{
+	double sign = strcmp(ev->fill.side, "buy") == 0 ? 1 : strcmp(ev->fill.side, "sell") == 0 ? -1 : 0;
+	if (sign == 0 || !(ev->fill.qty > 0) || !(ev->fill.price > 0))
+		return;
+	struct sym *s = sym_get(r, ev->symbol);
+	trade(r, s, s->pos + sign * ev->fill.qty, ev->fill.price);
+	if (!isnan(ev->fill.commission))
+		r->cash -= ev->fill.commission;
+	struct ord *o = ord_find(r, ev->fill.id);
+	if (o && o->live) {
+		o->fills += ev->fill.qty;
+		settle(r, o, o->fills, 0, 0);
+	}
+}
+
 static int on_fill(qts_risk *r, const qts_event *ev)
 {
+	/* With feedback the fills come from there: one in the input is
+	 * passed on, not counted twice. */
+	if (r->feedback)
+		return put(r, ev);
 	if (!r->fill_mode)
 		fill_mode(r);
-	double sign = strcmp(ev->fill.side, "buy") == 0 ? 1 : strcmp(ev->fill.side, "sell") == 0 ? -1 : 0;
-	if (sign != 0 && ev->fill.qty > 0 && ev->fill.price > 0) {
-		struct sym *s = sym_get(r, ev->symbol);
-		trade(r, s, s->pos + sign * ev->fill.qty, ev->fill.price);
-		if (!isnan(ev->fill.commission))
-			r->cash -= ev->fill.commission;
-		struct ord *o = ord_find(r, ev->fill.id);
-		if (o && o->live) {
-			o->fills += ev->fill.qty;
-			settle(r, o, o->fills, 0, 0);
-		}
-	}
+	apply_fill(r, ev);
 	if (put(r, ev) < 0)
 		return -1;
 	return r->portfolio_checks ? check_portfolio(r) : 0;
@@ -728,19 +752,108 @@ static int on_fill(qts_risk *r, const qts_event *ev)
 
 /* An update ends an order (filled, canceled, rejected, expired) or says
  * how much of it filled (partial); an order taken as filled gives back
- * what did not fill. */
-static int on_update(qts_risk *r, const qts_event *ev)
+ * what did not fill, a working one stops counting what it had left. */
+static void apply_update(qts_risk *r, const qts_event *ev)
 {
 	struct ord *o = ord_find(r, ev->update.id);
-	if (o && o->live) {
-		const char *st = ev->update.status;
-		int done = strcmp(st, "filled") == 0;
-		int gone = strcmp(st, "canceled") == 0 || strcmp(st, "rejected") == 0 || strcmp(st, "expired") == 0;
-		double f = ev->update.filled > 0 && isfinite(ev->update.filled) ? ev->update.filled : 0;
-		if (done || gone || strcmp(st, "partial") == 0)
-			settle(r, o, done && !r->fill_mode ? o->qty : f, done || gone, gone);
-	}
+	if (!o || !o->live)
+		return;
+	const char *st = ev->update.status;
+	int done = strcmp(st, "filled") == 0;
+	int gone = strcmp(st, "canceled") == 0 || strcmp(st, "rejected") == 0 || strcmp(st, "expired") == 0;
+	double f = ev->update.filled > 0 && isfinite(ev->update.filled) ? ev->update.filled : 0;
+	if (done || gone || strcmp(st, "partial") == 0)
+		settle(r, o, done && !r->fill_mode ? o->qty : f, done || gone, gone);
+}
+
+static int on_update(qts_risk *r, const qts_event *ev)
+{
+	if (!r->feedback)
+		apply_update(r, ev);
 	return put(r, ev);
+}
+
+/* ---- feedback ------------------------------------------------------------ */
+
+void qts_risk_use_feedback(qts_risk *r)
+{
+	if (!r->fill_mode)
+		fill_mode(r);
+	r->feedback = 1;
+}
+
+/* The value of the positions at the view's last prices, summed afresh. */
+static double market_value(const qts_risk *r)
+{
+	double mv = 0;
+	for (size_t i = 0; i < r->nsym; i++) {
+		const struct sym *s = &r->sym[i];
+		if (s->pos != 0 && !isnan(s->last))
+			mv += s->pos * s->last * s->mult;
+	}
+	return mv;
+}
+
+/* The executing stage's position is the position: the difference from
+ * the view goes in at the last price, so it moves no equity (an equity
+ * event says what the equity is); its average price is the real one. */
+static void apply_position(qts_risk *r, const qts_event *ev)
+{
+	double q = ev->position.qty, avg = ev->position.avg_price;
+	if (!isfinite(q))
+		return;
+	struct sym *s = sym_get(r, ev->symbol);
+	double px = !isnan(s->last) ? s->last : avg > 0 && isfinite(avg) ? avg : NAN;
+	if (fabs(q - s->pos) > EPS * (fabs(q) > 1 ? fabs(q) : 1)) {
+		if (isnan(px))
+			return; /* nothing to value it at: the fills will say */
+		trade(r, s, q, px);
+	}
+	if (q != 0 && avg > 0 && isfinite(avg))
+		s->avg = avg;
+}
+
+int qts_risk_feedback(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg)
+{
+	if (!r->feedback)
+		qts_risk_use_feedback(r);
+	r->emit = emit;
+	r->arg = arg;
+	r->nfeedback++;
+	switch (ev->type) {
+	case QTS_FILL:
+		apply_fill(r, ev);
+		break;
+	case QTS_UPDATE:
+		apply_update(r, ev);
+		return 0;
+	case QTS_POSITION:
+		apply_position(r, ev);
+		return 0;
+	case QTS_EQUITY:
+		if (!isfinite(ev->equity.equity))
+			return 0;
+		r->mv = market_value(r);
+		r->cash = ev->equity.equity - r->mv;
+		break;
+	default:
+		r->nfeedback--;
+		return 0; /* bars, targets, risk events: not the executing stage's word */
+	}
+	/* Equity moved: a drawdown or a day's loss may be breached now, and
+	 * acted on at once (dated at the view's clock, never ahead of the
+	 * input). */
+	return r->portfolio_checks && r->clocked ? check_portfolio(r) : 0;
+}
+
+uint64_t qts_risk_feedback_count(const qts_risk *r) { return r->nfeedback; }
+
+size_t qts_risk_positions(const qts_risk *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nsym; i++)
+		n += fabs(r->sym[i].pos) > EPS;
+	return n;
 }
 
 /* ---- targets and orders -------------------------------------------------- */

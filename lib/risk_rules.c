@@ -212,7 +212,7 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 		char e[512];
 		if (qts_instruments_load(value, &c->instruments, &c->ninstruments, e) < 0) {
 			seterr(err, "%s", e);
-			return -1;
+			return -2; /* a file named by an option: a failure, as in qts-sim */
 		}
 		break;
 	}
@@ -228,7 +228,7 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err)
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		seterr(err, "%s: %s", path, strerror(errno));
-		return -1;
+		return -2;
 	}
 	char line[2 * QTS_RISK_PATH_MAX], why[256];
 	long lineno = 0;
@@ -258,15 +258,16 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err)
 			snprintf(why, sizeof why, "%s: missing value", name);
 		else if (extra)
 			snprintf(why, sizeof why, "%s: unexpected '%s' after the value", name, extra);
-		else if (qts_risk_config_set(c, name, value, why) == 0)
+		else if ((rc = qts_risk_config_set(c, name, value, why)) == 0)
 			continue;
 		seterr(err, "%s:%ld: %s", path, lineno, why);
-		rc = -1;
+		if (rc != -2)
+			rc = -1;
 		break;
 	}
 	if (rc == 0 && ferror(f)) {
 		seterr(err, "%s: %s", path, strerror(errno));
-		rc = -1;
+		rc = -2;
 	}
 	fclose(f);
 	return rc;

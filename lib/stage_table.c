@@ -10,6 +10,7 @@ static const qts_stage_def *const stages[] = {
 	&qts_resample_stage,
 	&qts_report_stage,
 	&qts_strategy_stage,
+	&qts_risk_stage,
 };
 
 const qts_stage_def *qts_stage_find(const char *name)

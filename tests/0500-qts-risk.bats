@@ -196,7 +196,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${lines[3]}" = "target,$T1,A,10,qty,s" ]
 }
 
-@test "a bad rules file line is named FILE:LINE, exit 2" {
+@test "a bad rules file line is named FILE:LINE, exit 2; a file that cannot be read, exit 1" {
 	f=$BATS_TEST_TMPDIR/r
 	printf 'max-position 10\n# fine\nmax-gross lots\n' >"$f"
 	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
@@ -210,8 +210,19 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	printf 'stop-loss 0.1 0.2\n' >"$f"
 	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
 	[ "$stderr" = "qts-risk: $f:1: stop-loss: unexpected '0.2' after the value" ]
-	run -2 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/none" </dev/null
+	run -1 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/none" </dev/null
 	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/none: No such file or directory" ]
+	run -1 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR" </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR: Is a directory" ]
+	# a file a rules line names, as the flag would
+	printf 'instruments %s\n' "$BATS_TEST_TMPDIR/none" >"$f"
+	run -1 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $f:1: $BATS_TEST_TMPDIR/none: No such file or directory" ]
+	printf 'sectors %s\nmax-sector 0.5\n' "$BATS_TEST_TMPDIR/none" >"$f"
+	run -1 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/none: No such file or directory" ]
+	run -1 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR" </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR: Is a directory" ]
 }
 
 @test "bad flag values print the usage, exit 2" {
@@ -232,8 +243,24 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${stderr_lines[0]}" = "qts-risk: --kill-file: empty path" ]
 	run -2 --separate-stderr qts-risk --bogus 1 </dev/null
 	[[ "$stderr" == *usage:* ]]
-	run -2 --separate-stderr qts-risk a b </dev/null
-	[ "${stderr_lines[0]}" = "qts-risk: one input at most" ]
+}
+
+@test "FILE...: every input named is read, merged in the order events became known" {
+	prices >"$BATS_TEST_TMPDIR/p"
+	# the bars became known at 14:31, when they ended: before the first target
+	{ target A 10 qty 2024-01-02T14:31:30Z; target B -20 qty 2024-01-02T14:32:00Z; } >"$BATS_TEST_TMPDIR/t"
+	run -0 qts-risk --max-position 15 "$BATS_TEST_TMPDIR/t" "$BATS_TEST_TMPDIR/p"
+	[ "${#lines[@]}" -eq 5 ]
+	[ "${lines[0]}" = "bar,2024-01-02T14:30:00Z,A,1m,100,100,100,100,1000" ]
+	[ "${lines[1]}" = "bar,2024-01-02T14:30:00Z,B,1m,50,50,50,50,1000" ]
+	[ "${lines[2]}" = "target,2024-01-02T14:31:30Z,A,10,qty,s" ]
+	[ "${lines[3]}" = "risk,2024-01-02T14:32:00Z,B,max-position,reduce,target -20 reduced to -15" ]
+	[ "${lines[4]}" = "target,2024-01-02T14:32:00Z,B,-15,qty,s" ]
+	# standard input among them, and a file that will not open is named
+	run -0 qts-risk --max-position 15 "$BATS_TEST_TMPDIR/t" - <"$BATS_TEST_TMPDIR/p"
+	[ "${lines[3]}" = "risk,2024-01-02T14:32:00Z,B,max-position,reduce,target -20 reduced to -15" ]
+	run -1 --separate-stderr qts-risk "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/none"
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/none: No such file or directory" ]
 }
 
 @test "sectors file errors, exit 2" {

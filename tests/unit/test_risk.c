@@ -223,11 +223,15 @@ static void test_rules_file(void)
 	snprintf(want, sizeof want, "%s:2: max-net: unexpected '2' after the value", path);
 	CHECK_STR(err, want, "extra word at FILE:LINE");
 	write_file(path, "max-net x\n");
-	qts_risk_config_load(&c, path, err);
+	CHECK(qts_risk_config_load(&c, path, err) == -1, "a bad value is a usage error (-1)");
 	snprintf(want, sizeof want, "%s:1: max-net: 'x' is not a number", path);
 	CHECK_STR(err, want, "bad value at FILE:LINE");
+	write_file(path, "instruments /nonexistent/ins.csv\n");
+	CHECK(qts_risk_config_load(&c, path, err) == -2, "a file a line names that cannot be read: -2");
+	CHECK(qts_risk_config_set(&c, "instruments", "/nonexistent/ins.csv", err) == -2,
+	      "--instruments that cannot be read: -2");
 	unlink(path);
-	CHECK(qts_risk_config_load(&c, path, err) < 0, "missing file fails");
+	CHECK(qts_risk_config_load(&c, path, err) == -2, "missing file fails: -2, a failure");
 	snprintf(want, sizeof want, "%s: No such file or directory", path);
 	CHECK_STR(err, want, "missing file message");
 }

@@ -1,0 +1,296 @@
+/* risk_stage.c — qts-risk as a stage: its options, the risk engine (risk.c)
+ * fed by the runtime, the executing stage's feedback, and the emergency
+ * stop (the kill file, SIGUSR1 and SIGUSR2) looked at between events and
+ * on the runtime's ticks.  The rules live in risk.c and risk_rules.c; this
+ * file is the wiring. */
+#include "qts_risk.h"
+#include "qts_stage.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char usage[8192];
+
+static void build_usage(void)
+{
+	size_t n, len;
+	const qts_risk_rule_info *t = qts_risk_rules(&n);
+	len = (size_t)snprintf(usage, sizeof usage,
+			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--instrument SPEC]...\n"
+			       "                [--instruments FILE] [--RULE VALUE]... [--feedback FILE]\n"
+			       "                [--heartbeat DURATION] [FILE...]\n"
+			       "       qts-risk --list | --help | --version\n"
+			       "Approve, reduce or reject targets and orders against risk rules; exit\n"
+			       "positions; stop everything on an emergency stop (qts-risk(1)).\n"
+			       "  -M, --msgpack                write msgpack\n"
+			       "  --fractional                 targets in fractional units (as qts-sim --fractional)\n"
+			       "  --rules FILE                 read `RULE VALUE` lines from FILE\n"
+			       "  --feedback FILE              fills, positions, updates and equity of the\n"
+			       "                               executing stage: limits and exits use them\n"
+			       "  --heartbeat DURATION         a system event with the counts each DURATION\n"
+			       "  --list                       list the rules\n");
+	for (size_t i = 0; i < n && len < sizeof usage; i++) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "--%s %s", t[i].name, t[i].param);
+		len += (size_t)snprintf(usage + len, sizeof usage - len, "  %-28s %s\n", flag, t[i].summary);
+	}
+}
+
+static int list(void)
+{
+	size_t n;
+	const qts_risk_rule_info *t = qts_risk_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		printf("%-22s %-14s %s\n", t[i].name, t[i].param, t[i].summary);
+	return qts_close_stdout();
+}
+
+typedef struct options {
+	qts_risk_config cfg;
+	qts_stage_conf conf;
+} options;
+
+/* A setting that cannot be used: a file it names that cannot be read is a
+ * failure (exit 1), as in every program; anything else is usage (exit 2). */
+static _Noreturn void bad_setting(int rc, const char *what, const char *err)
+{
+	if (rc == -2)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	qts_usage_error(usage, "%s%s", what, err);
+}
+
+static void parse_options(int argc, char **argv, options *op)
+{
+	enum { OPT_RULES = 256, OPT_LIST, OPT_VERSION, OPT_RULE, OPT_FRACTIONAL };
+	size_t n;
+	const qts_risk_rule_info *t = qts_risk_rules(&n);
+	static struct option lo[64];
+	if (n + 10 > sizeof lo / sizeof lo[0])
+		qts_die(QTS_EXIT_FAIL, "too many rules for the option table");
+	size_t k = 0;
+	const struct option shared[] = { QTS_STAGE_OPTIONS, QTS_STAGE_FEEDBACK_OPTION };
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		lo[k++] = shared[i];
+	lo[k++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[k++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	lo[k++] = (struct option){ "list", no_argument, NULL, OPT_LIST };
+	lo[k++] = (struct option){ "rules", required_argument, NULL, OPT_RULES };
+	lo[k++] = (struct option){ "fractional", no_argument, NULL, OPT_FRACTIONAL };
+	for (size_t i = 0; i < n; i++)
+		lo[k++] = (struct option){ t[i].name, required_argument, NULL, OPT_RULE };
+	lo[k] = (struct option){ 0 };
+	memset(op, 0, sizeof *op);
+	qts_risk_config_init(&op->cfg);
+	build_usage();
+	int c, idx, rc;
+	char err[256];
+	while ((c = getopt_long(argc, argv, "Mh", lo, &idx)) != -1)
+		switch (c) {
+		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
+		case OPT_VERSION: qts_print_version();
+		case OPT_LIST: exit(list());
+		case OPT_FRACTIONAL: op->cfg.fractional = 1; break;
+		case OPT_RULES:
+			if ((rc = qts_risk_config_load(&op->cfg, optarg, err)) < 0) {
+				/* A bad line says FILE:LINE: what, with no usage after it. */
+				if (rc == -1)
+					qts_die(QTS_EXIT_USAGE, "%s", err);
+				bad_setting(rc, "", err);
+			}
+			break;
+		case OPT_RULE:
+			if ((rc = qts_risk_config_set(&op->cfg, lo[idx].name, optarg, err)) < 0)
+				bad_setting(rc, "--", err);
+			break;
+		default:
+			if (!qts_stage_option(c, optarg, &op->conf, usage))
+				qts_usage_error(usage, NULL);
+		}
+	op->conf.files = argv + optind; /* none: standard input */
+	op->conf.nfiles = (size_t)(argc - optind);
+}
+
+/* ---- the emergency stop ------------------------------------------------ */
+
+/* The kill file is looked at on the first event, then whenever this many
+ * events or this much stream time went by, and at every tick of the
+ * runtime (the input paused, or the timer asked for below): a stat per
+ * event would cost more than the rest. */
+enum { CHECK_EVENTS = 1024 };
+#define CHECK_NS (100 * 1000000LL)
+#define TICK_NS (100 * 1000000LL)
+
+/* Signals counted, not flagged: every qts-risk engine in the process (a
+ * `qts pipe` may hold more than one) acts on each signal once. */
+static volatile sig_atomic_t halts, resumes;
+
+static void on_usr(int sig)
+{
+	if (sig == SIGUSR1)
+		halts++;
+	else
+		resumes++;
+	qts_stage_wake();
+}
+
+typedef struct engine {
+	qts_risk *risk;
+	qts_emit_fn emit;
+	void *arg;
+	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
+	int file_seen;     /* the kill file existed at the last look */
+	long since;        /* events since the last look */
+	int64_t last_ts;   /* stream time of the last look */
+	sig_atomic_t halts, resumes; /* the signals acted on */
+} engine;
+
+static int signalled(const engine *e)
+{
+	return e->halts != halts || e->resumes != resumes;
+}
+
+/* Act on the emergency stop's inputs: the kill file appearing or going
+ * away, SIGUSR1 and SIGUSR2.  Each acts on a change, so SIGUSR2 lifts a
+ * stop even while the file is still there. */
+static int watch(engine *e, int look)
+{
+	if (e->kill_file[0] && look) {
+		struct stat sb;
+		int seen = stat(e->kill_file, &sb) == 0;
+		e->since = 0;
+		if (seen && !e->file_seen) {
+			qts_warn("emergency stop: %s exists: flattening, rejecting every order", e->kill_file);
+			if (qts_risk_halt(e->risk, "kill file", e->emit, e->arg) < 0)
+				return -1;
+		} else if (!seen && e->file_seen && qts_risk_halted(e->risk)) {
+			qts_warn("emergency stop lifted: %s removed", e->kill_file);
+			if (qts_risk_resume(e->risk, "kill file removed", e->emit, e->arg) < 0)
+				return -1;
+		}
+		e->file_seen = seen;
+	}
+	if (e->halts != halts) {
+		e->halts = halts;
+		if (!qts_risk_halted(e->risk)) {
+			qts_warn("emergency stop: SIGUSR1: flattening, rejecting every order");
+			if (qts_risk_halt(e->risk, "SIGUSR1", e->emit, e->arg) < 0)
+				return -1;
+		}
+	}
+	if (e->resumes != resumes) {
+		e->resumes = resumes;
+		if (qts_risk_halted(e->risk)) {
+			qts_warn("emergency stop lifted: SIGUSR2");
+			if (qts_risk_resume(e->risk, "SIGUSR2", e->emit, e->arg) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- the engine --------------------------------------------------------- */
+
+static int risk_put(void *eng, const qts_event *ev)
+{
+	engine *e = eng;
+	if (e->kill_file[0] || signalled(e)) {
+		int look = ++e->since >= CHECK_EVENTS || (uint64_t)ev->ts - (uint64_t)e->last_ts >= (uint64_t)CHECK_NS;
+		if (look || signalled(e)) {
+			/* What the stop emits is dated by the event that revealed
+			 * it, at the time it became known. */
+			qts_risk_clock(e->risk, qts_event_known(ev));
+			if (look)
+				e->last_ts = ev->ts;
+			if (watch(e, look) < 0)
+				return -1;
+		}
+	}
+	return qts_risk_event(e->risk, ev, e->emit, e->arg);
+}
+
+static int risk_feedback(void *eng, const qts_event *ev)
+{
+	engine *e = eng;
+	return qts_risk_feedback(e->risk, ev, e->emit, e->arg);
+}
+
+/* The input paused, or the timer: a quiet feed sees the stop take effect
+ * too, dated at the last event. */
+static int risk_tick(void *eng, int64_t now, int idle)
+{
+	(void)now;
+	(void)idle;
+	return watch(eng, 1);
+}
+
+/* Only emit fails in the engine: the input's errors are the runtime's. */
+static const char *risk_error(void *eng)
+{
+	(void)eng;
+	return NULL;
+}
+
+static void risk_counts(void *eng, char *buf, size_t size)
+{
+	engine *e = eng;
+	snprintf(buf, size, "positions=%zu equity=%.10g halted=%d feedback=%llu", qts_risk_positions(e->risk),
+		 qts_risk_equity(e->risk), qts_risk_halted(e->risk),
+		 (unsigned long long)qts_risk_feedback_count(e->risk));
+}
+
+static void risk_free(void *eng)
+{
+	engine *e = eng;
+	qts_risk_free(e->risk);
+	free(e);
+}
+
+static const qts_stage_ops risk_ops = {
+	.put = risk_put,
+	.feedback = risk_feedback,
+	.tick = risk_tick,
+	.error = risk_error,
+	.counts = risk_counts,
+	.free = risk_free,
+};
+
+static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+{
+	options op;
+	parse_options(argc, argv, &op);
+	char err[256];
+	qts_risk *risk = qts_risk_new(&op.cfg, err);
+	if (!risk) /* a sectors file that cannot be read is a failure */
+		qts_die(errno ? QTS_EXIT_FAIL : QTS_EXIT_USAGE, "%s", err);
+	qts_risk_config_free(&op.cfg); /* the engine keeps its own copy */
+	engine *e = calloc(1, sizeof *e);
+	if (!e)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	e->risk = risk;
+	if (op.conf.feedback)
+		qts_risk_use_feedback(e->risk);
+	e->emit = emit;
+	e->arg = arg;
+	QTS_SET(e->kill_file, op.cfg.kill_file);
+	e->since = CHECK_EVENTS;
+	e->halts = halts;
+	e->resumes = resumes;
+	/* The stop works on a quiet feed too: the runtime ticks at this
+	 * period while a kill file is to be watched, and a signal wakes it. */
+	if (e->kill_file[0])
+		op.conf.tick_every = TICK_NS;
+	struct sigaction sa = { .sa_handler = on_usr, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	st->name = "qts-risk";
+	st->ops = &risk_ops;
+	st->eng = e;
+	st->conf = op.conf;
+}
+
+const qts_stage_def qts_risk_stage = { "qts-risk", build };
