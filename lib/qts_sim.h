@@ -7,7 +7,7 @@
 #include "qts.h"
 #include "qts_sum.h"
 
-/* ---- costs (costs.c) ---------------------------------------------------- */
+/* ---- costs (sim_costs.c) ---------------------------------------------------- */
 
 enum { QTS_COMM_NONE, QTS_COMM_BPS, QTS_COMM_PER_SHARE };
 typedef struct qts_commission {
@@ -98,7 +98,7 @@ int qts_instrument_add_spec(qts_instrument **list, size_t *n, const char *spec, 
  * `FILE:LINE: what` in err (at least 512 bytes). */
 int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, char *err);
 
-/* ---- orders and the fill model (fillmodel.c) ---------------------------- */
+/* ---- orders and the fill model (sim_fillmodel.c) ---------------------------- */
 
 enum { QTS_BUY = 1, QTS_SELL = -1 };
 enum { QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT };
@@ -145,7 +145,7 @@ int qts_fill_price(qts_order *o, const qts_mkt *m, double *price);
  * participation is 0 (no cap). */
 double qts_fill_capacity(const qts_mkt *m, int side, double participation);
 
-/* ---- the portfolio (portfolio.c) ---------------------------------------- */
+/* ---- the portfolio (sim_portfolio.c) ---------------------------------------- */
 
 typedef struct qts_pos {
 	double qty;      /* signed */
@@ -186,7 +186,7 @@ double qts_pos_equity(const qts_pos *p);
  * margin held for a margined contract. */
 double qts_pos_exposure(const qts_pos *p);
 
-/* ---- corporate actions (actions.c) -------------------------------------- */
+/* ---- corporate actions (sim_actions.c) -------------------------------------- */
 
 enum { QTS_ACT_SPLIT, QTS_ACT_DIVIDEND, QTS_ACT_DELIST };
 typedef struct qts_action {

@@ -1,4 +1,4 @@
-/* fillmodel.c — where and how much an order trades on one market data
+/* sim_fillmodel.c — where and how much an order trades on one market data
  * event.  The intra-bar path assumption is stated in qts-sim(1). */
 #include "qts_sim.h"
 

@@ -1,4 +1,4 @@
-/* bucket.c — the interval of a timeframe that holds an instant, whether
+/* resample_bucket.c — the interval of a timeframe that holds an instant, whether
  * one timeframe sums into another, and trading sessions. */
 #include "qts_resample.h"
 #include "qts_time.h"

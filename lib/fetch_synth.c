@@ -1,4 +1,4 @@
-/* synth.c — generated bars: a seeded random walk per symbol (geometric
+/* fetch_synth.c — generated bars: a seeded random walk per symbol (geometric
  * Brownian motion with a small drift), with OHLC and volume shaped like a
  * real market's, on business days and within a trading session.  The same
  * seed gives the same bars on every machine: the generator (xoshiro256**)
