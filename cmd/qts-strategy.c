@@ -152,7 +152,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		qts_usage_error(usage, "%s: parameters go with a built-in strategy or a plugin", o->kv[0]);
 	if (o->watch && !o->plugin)
 		qts_usage_error(usage, "--watch goes with --plugin");
-	if (o->unit && strcmp(o->unit, "qty") && strcmp(o->unit, "weight"))
+	if (o->unit && qts_unit_parse(o->unit) < 0)
 		qts_usage_error(usage, "--unit: '%s' is neither qty nor weight", o->unit);
 	if (o->msgpack && o->print)
 		qts_usage_error(usage, "-M goes with events: --print writes a CSV table");
@@ -630,7 +630,7 @@ static void setup_builtin(struct host *h, const struct options *o)
 	h->use_orders = oi >= 0 && h->param[oi] == 1 && s->orders;
 	if (h->use_orders && !isnan(h->param[wi]))
 		qts_usage_error(usage, "%s: stop=1 trades quantities: size=, not weight=", s->name);
-	h->unit = isnan(h->param[wi]) ? "qty" : "weight";
+	h->unit = qts_unit_name(isnan(h->param[wi]) ? QTS_UNIT_QTY : QTS_UNIT_WEIGHT);
 	h->mult = isnan(h->param[wi]) ? h->param[qts_strat_param_index(s, "size")] : h->param[wi];
 	/* a parameter rule (fast < slow) checked once, before any input */
 	void *probe = xcalloc(1, s->state_size ? s->state_size : 1);
@@ -664,14 +664,14 @@ static void setup_expr(struct host *h, const struct options *o)
 	h->limit_var = qts_expr_var(h->expr, "limit");
 	h->stop_var = qts_expr_var(h->expr, "stop");
 	h->use_orders = !o->print && (h->limit_var >= 0 || h->stop_var >= 0);
-	if (h->use_orders && o->unit && !strcmp(o->unit, "weight"))
+	if (h->use_orders && o->unit && qts_unit_parse(o->unit) == QTS_UNIT_WEIGHT)
 		qts_usage_error(usage, "%s: limit and stop orders take quantities: not --unit weight",
 				where);
 	h->values = xcalloc(qts_expr_count(h->expr), sizeof *h->values);
 	h->tfs = xcalloc(qts_expr_ntf(h->expr) + 1, sizeof *h->tfs);
 	for (size_t k = 0; k < qts_expr_ntf(h->expr); k++)
 		h->tfs[k] = qts_expr_tf(h->expr, k);
-	h->unit = o->unit ? o->unit : "qty";
+	h->unit = o->unit ? o->unit : qts_unit_name(QTS_UNIT_QTY);
 	h->out.strategy = o->name ? o->name : "expr";
 }
 

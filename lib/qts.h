@@ -357,6 +357,45 @@ int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source);
 const char *qts_merge_error(const qts_merge *m);
 void qts_merge_free(qts_merge *m);
 
+/* ---- the words of orders (order_words.c) ---------------------------------- */
+
+/* Sides, kinds, times in force, update statuses and target units: the
+ * codes every stage computes with, and the words the stream carries.  Each
+ * list is NULL-terminated, its words in the order of their codes (sides
+ * excepted: buy, sell); the stream's schema takes these words alone. */
+enum { QTS_BUY = 1, QTS_SELL = -1 };
+enum { QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT };
+enum { QTS_DAY, QTS_GTC, QTS_IOC, QTS_FOK };
+enum {
+	QTS_STATUS_NEW, QTS_STATUS_ACCEPTED, QTS_STATUS_PARTIAL, QTS_STATUS_FILLED,
+	QTS_STATUS_CANCELED, QTS_STATUS_REJECTED, QTS_STATUS_EXPIRED
+};
+enum { QTS_UNIT_QTY, QTS_UNIT_WEIGHT };
+extern const char *const qts_side_words[], *const qts_kind_words[], *const qts_tif_words[],
+	*const qts_status_words[], *const qts_unit_words[];
+/* Word to code: -1 for a word not in the list (qts_side_parse 0, as -1 is
+ * QTS_SELL). */
+int qts_side_parse(const char *s);
+int qts_kind_parse(const char *s);
+int qts_tif_parse(const char *s);
+int qts_status_parse(const char *s);
+int qts_unit_parse(const char *s);
+/* Code to word: NULL for a code that has none. */
+const char *qts_side_name(int side);
+const char *qts_kind_name(int kind);
+const char *qts_tif_name(int tif);
+const char *qts_status_name(int status);
+const char *qts_unit_name(int unit);
+/* An order with this status is over: filled, canceled, rejected or
+ * expired (new, accepted and partial are still working). */
+int qts_status_final(int status);
+/* The prices a kind uses: a limit (limit, stop_limit), a stop (stop,
+ * stop_limit). */
+int qts_kind_has_limit(int kind);
+int qts_kind_has_stop(int kind);
+/* The kind of an order with these prices (NaN: not used). */
+int qts_kind_of(double limit, double stop);
+
 /* ---- order ids (ids.c) --------------------------------------------------- */
 
 /* FNV-1a of a string, never 0. */

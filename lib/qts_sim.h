@@ -100,19 +100,7 @@ int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, cha
 
 /* ---- orders and the fill model (sim_fillmodel.c) ---------------------------- */
 
-enum { QTS_BUY = 1, QTS_SELL = -1 };
-enum { QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT };
-enum { QTS_DAY, QTS_GTC, QTS_IOC, QTS_FOK };
-
-/* Names to codes and back; the parsers return -1 for an unknown name
- * (qts_side_parse 0, as -1 is QTS_SELL). */
-int qts_side_parse(const char *s);
-int qts_kind_parse(const char *s);
-int qts_tif_parse(const char *s);
-const char *qts_side_name(int side);
-const char *qts_kind_name(int kind);
-const char *qts_tif_name(int tif);
-
+/* Sides, kinds and times in force: qts.h (order_words.c). */
 typedef struct qts_order {
 	char id[QTS_ID_MAX];
 	char strategy[QTS_NAME_MAX];

@@ -511,7 +511,7 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	qts_event_init(&ev, QTS_TARGET, r->now);
 	QTS_SET(ev.symbol, s->name);
 	ev.target.target = 0;
-	QTS_SET(ev.target.unit, "qty");
+	QTS_SET(ev.target.unit, qts_unit_name(QTS_UNIT_QTY));
 	QTS_SET(ev.target.strategy, "*");
 	if (put(r, &ev) < 0)
 		return -1;
@@ -709,7 +709,7 @@ static int on_fill(qts_risk *r, const qts_event *ev)
 {
 	if (!r->fill_mode)
 		fill_mode(r);
-	double sign = strcmp(ev->fill.side, "buy") == 0 ? 1 : strcmp(ev->fill.side, "sell") == 0 ? -1 : 0;
+	double sign = qts_side_parse(ev->fill.side);
 	if (sign != 0 && ev->fill.qty > 0 && ev->fill.price > 0) {
 		struct sym *s = sym_get(r, ev->symbol);
 		trade(r, s, s->pos + sign * ev->fill.qty, ev->fill.price);
@@ -733,11 +733,11 @@ static int on_update(qts_risk *r, const qts_event *ev)
 {
 	struct ord *o = ord_find(r, ev->update.id);
 	if (o && o->live) {
-		const char *st = ev->update.status;
-		int done = strcmp(st, "filled") == 0;
-		int gone = strcmp(st, "canceled") == 0 || strcmp(st, "rejected") == 0 || strcmp(st, "expired") == 0;
+		int st = qts_status_parse(ev->update.status);
+		int done = st == QTS_STATUS_FILLED;
+		int gone = qts_status_final(st) && !done;
 		double f = ev->update.filled > 0 && isfinite(ev->update.filled) ? ev->update.filled : 0;
-		if (done || gone || strcmp(st, "partial") == 0)
+		if (done || gone || st == QTS_STATUS_PARTIAL)
 			settle(r, o, done && !r->fill_mode ? o->qty : f, done || gone, gone);
 	}
 	return put(r, ev);
@@ -894,7 +894,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	int every = !order && strcmp(ev->target.strategy, "*") == 0;
 	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
 	if (order) {
-		sign = strcmp(ev->order.side, "buy") == 0 ? 1 : strcmp(ev->order.side, "sell") == 0 ? -1 : 0;
+		sign = qts_side_parse(ev->order.side);
 		if (sign == 0 || !(ev->order.qty >= 0))
 			return reject(r, ev, "order", "side '%s' qty %.10g not understood", ev->order.side,
 				      ev->order.qty);
@@ -908,14 +908,14 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 						      i ? "stop" : "limit", lim[i], c->price_band, s->last);
 		}
 		q = p + sign * ev->order.qty;
-	} else if (strcmp(ev->target.unit, "weight") == 0) {
+	} else if (qts_unit_parse(ev->target.unit) == QTS_UNIT_WEIGHT) {
 		if (isnan(px))
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
 		/* As qts-sim converts it: weight x equity / (last price x
 		 * multiplier), in that order of operations. */
 		q = whole_units(r, ev->target.target * (r->cash + r->mv) / (px * s->mult));
 		weight = 1;
-	} else if (strcmp(ev->target.unit, "qty") == 0)
+	} else if (qts_unit_parse(ev->target.unit) == QTS_UNIT_QTY)
 		q = whole_units(r, ev->target.target);
 	else
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
@@ -977,7 +977,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		else {
 			out.target.target = nz(qf);
 			if (weight)
-				QTS_SET(out.target.unit, "qty");
+				QTS_SET(out.target.unit, qts_unit_name(QTS_UNIT_QTY));
 		}
 	}
 	if (put(r, qf != want ? &out : ev) < 0)

@@ -102,13 +102,12 @@ int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order
 		qts_event_init(&ev, QTS_ORDER, out->now);
 		QTS_SET(ev.symbol, symbol);
 		QTS_SET(ev.order.id, w->id);
-		QTS_SET(ev.order.side, w->o.side > 0 ? "buy" : "sell");
+		QTS_SET(ev.order.side, qts_side_name(w->o.side > 0 ? QTS_BUY : QTS_SELL));
 		ev.order.qty = w->o.qty;
-		QTS_SET(ev.order.kind, isnan(w->o.limit) ? (isnan(w->o.stop) ? "market" : "stop")
-							 : (isnan(w->o.stop) ? "limit" : "stop_limit"));
+		QTS_SET(ev.order.kind, qts_kind_name(qts_kind_of(w->o.limit, w->o.stop)));
 		ev.order.limit = w->o.limit;
 		ev.order.stop = w->o.stop;
-		QTS_SET(ev.order.tif, "gtc");
+		QTS_SET(ev.order.tif, qts_tif_name(QTS_GTC));
 		QTS_SET(ev.order.strategy, out->strategy);
 		if (out->put(out->ctx, &ev) < 0)
 			status = -1;
