@@ -258,7 +258,7 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	if (o->id && o->id[0])
 		QTS_SET(ev.order.id, o->id);
 	else
-		snprintf(ev.order.id, sizeof ev.order.id, "%.40s-%lu", p->name, ++p->out.seq);
+		qts_strategy_order_id(ev.order.id, p->name, ++p->out.seq);
 	QTS_SET(ev.order.side, o->side);
 	ev.order.qty = o->qty;
 	QTS_SET(ev.order.kind, o->kind);

@@ -405,6 +405,9 @@ uint64_t qts_hash64(const char *s);
  * exits risk-RULE-SYMBOL-N.  Where that would not fit, the symbol gives way
  * to 16 hex digits of its hash, so ids stay unique and whole. */
 void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n);
+/* STRATEGY-N (the strategy's name cut to 40 bytes): the orders a strategy
+ * places itself, N counting them across its symbols. */
+void qts_strategy_order_id(char *id, const char *strategy, unsigned long n);
 
 /* The last cap ids seen, to act on an order once however often it is
  * delivered; memory is fixed (the oldest is forgotten).  A 64-bit hash
@@ -414,6 +417,30 @@ qts_idset *qts_idset_new(size_t cap);
 int qts_idset_has(const qts_idset *t, const char *id);
 void qts_idset_add(qts_idset *t, const char *id);
 void qts_idset_free(qts_idset *t);
+
+/* ---- targets into orders (target_orders.c) -------------------------------- */
+
+/* Quantities within this of each other are equal (qts-sim, qts-risk and
+ * the strategies that trade with orders). */
+#define QTS_QTY_EPS 1e-9
+/* q in whole units, toward zero (a hair under a whole number counts as
+ * it), or q itself when fractional. */
+double qts_whole_units(double q, int fractional);
+/* The position a target asks for: a qty target as it is, a weight target
+ * weight * equity / (price * mult) (price > 0); in whole units unless
+ * fractional.  Not finite when the target cannot be a position. */
+double qts_target_position(double target, int unit, double equity, double price, double mult,
+			   int fractional);
+/* The market order that takes a position from have (held and working) to
+ * want: 1 with its side and qty, 0 when they differ by QTS_QTY_EPS or less
+ * (no order). */
+int qts_target_order(double want, double have, int *side, double *qty);
+/* The id qts-sim gives the order it makes from a target of strategy on
+ * symbol: STRATEGY-SYMBOL-N (`target` for a target without a strategy), N
+ * the symbol's count *seq plus one, moving on while taken(arg, id) says
+ * the id is already used (taken may be NULL). */
+void qts_target_order_id(char *id, const char *strategy, const char *symbol, long *seq,
+			 int (*taken)(void *arg, const char *id), void *arg);
 
 /* ---- a stage's inputs (inputs.c) ------------------------------------------ */
 

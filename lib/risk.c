@@ -24,7 +24,7 @@ static void seterr(char *err, const char *fmt, ...)
 }
 
 /* Quantities within this of each other are equal, as in qts-sim. */
-#define EPS 1e-9
+#define EPS QTS_QTY_EPS
 
 /* No negative zero in what is written: -0 and 0 print differently. */
 static double nz(double v)
@@ -273,14 +273,10 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 	r->otab[i] = slot + 1;
 }
 
-/* The id qts-sim gives the order it makes from a target of strategy:
- * STRATEGY-SYMBOL-N (`target` without a strategy), N counting that
- * symbol's orders, moving on past an id already used. */
-static void sim_id(qts_risk *r, struct sym *s, const char *strategy, char *id)
+/* An id qts-sim would not give again: one of an order remembered here. */
+static int id_taken(void *r, const char *id)
 {
-	do
-		qts_order_id(id, *strategy ? strategy : "target", s->name, (unsigned long)++s->seq);
-	while (ord_find(r, id));
+	return ord_find(r, id) != NULL;
 }
 
 /* ---- sectors ------------------------------------------------------------ */
@@ -516,10 +512,12 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	if (put(r, &ev) < 0)
 		return -1;
 	end_working(r, s);
-	if (fabs(s->pos) > EPS) {
+	int side;
+	double qty;
+	if (qts_target_order(0, s->pos, &side, &qty)) {
 		char id[QTS_ID_MAX];
-		sim_id(r, s, "*", id);
-		ord_add(r, s, id, s->pos > 0 ? -1 : 1, fabs(s->pos), s->last);
+		qts_target_order_id(id, "*", s->name, &s->seq, id_taken, r);
+		ord_add(r, s, id, side, qty, s->last);
 	} else
 		trade(r, s, 0, s->last);
 	return 0;
@@ -864,12 +862,6 @@ static int is_whole(double x)
 	return x == floor(x) && fabs(x) < 9e15;
 }
 
-/* Whole units as qts-sim makes them: toward zero, unless fractional. */
-static double whole_units(const qts_risk *r, double q)
-{
-	return r->c.fractional ? q : trunc(q + (q > 0 ? EPS : -EPS));
-}
-
 /* An order id seen before is a repeat (at-least-once delivery, a replay):
  * it goes out as approved the first time, and counts once. */
 static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
@@ -913,10 +905,11 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
 		/* As qts-sim converts it: weight x equity / (last price x
 		 * multiplier), in that order of operations. */
-		q = whole_units(r, ev->target.target * (r->cash + r->mv) / (px * s->mult));
+		q = qts_target_position(ev->target.target, QTS_UNIT_WEIGHT, r->cash + r->mv, px, s->mult,
+					r->c.fractional);
 		weight = 1;
 	} else if (qts_unit_parse(ev->target.unit) == QTS_UNIT_QTY)
-		q = whole_units(r, ev->target.target);
+		q = qts_whole_units(ev->target.target, r->c.fractional);
 	else
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
 	if (!isfinite(q))
@@ -989,10 +982,12 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	} else {
 		if (every)
 			end_working(r, s);
-		if (fabs(qf - p) > EPS) {
+		int side;
+		double qty;
+		if (qts_target_order(qf, p, &side, &qty)) {
 			char id[QTS_ID_MAX];
-			sim_id(r, s, ev->target.strategy, id);
-			ord_add(r, s, id, qf > p ? 1 : -1, fabs(qf - p), at);
+			qts_target_order_id(id, ev->target.strategy, s->name, &s->seq, id_taken, r);
+			ord_add(r, s, id, side, qty, at);
 		}
 	}
 	return 0;

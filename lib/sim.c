@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPS 1e-9
+#define EPS QTS_QTY_EPS
 
 typedef struct strat_target {
 	char strategy[QTS_NAME_MAX];
@@ -422,6 +422,11 @@ static int every_strategy(qts_sim *s, sym *y, int64_t ts)
 	return cancel_all(s, y, ts, "replaced by a target for every strategy");
 }
 
+static int id_seen(void *ids, const char *id)
+{
+	return qts_idset_has(ids, id);
+}
+
 static int on_target(qts_sim *s, const qts_event *ev)
 {
 	sym *y = sym_get(s, ev->symbol);
@@ -429,28 +434,25 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	QTS_SET(o.strategy, ev->target.strategy);
 	/* Deterministic ids: strategy, symbol and a per-symbol count; a
 	 * clash with an id already seen moves on to the next count. */
-	do
-		qts_order_id(o.id, *o.strategy ? o.strategy : "target", y->name, (unsigned long)++y->seq);
-	while (qts_idset_has(s->ids, o.id));
+	qts_target_order_id(o.id, o.strategy, y->name, &y->seq, id_seen, s->ids);
 
-	double q = ev->target.target;
+	double q = NAN;
 	char why[QTS_TEXT_MAX] = "";
 	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
-	if (unit == QTS_UNIT_WEIGHT) {
-		if (!(y->pos.mark > 0))
-			snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
-		else
-			q = q * books(s).equity / (y->pos.mark * qts_pos_mult(&y->pos));
-	} else if (unit != QTS_UNIT_QTY)
+	if (unit == QTS_UNIT_WEIGHT && !(y->pos.mark > 0))
+		snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
+	else if (unit < 0)
 		snprintf(why, sizeof why, "bad target unit '%s' (qty, weight)", ev->target.unit);
+	else
+		q = qts_target_position(ev->target.target, unit,
+					unit == QTS_UNIT_WEIGHT ? books(s).equity : 0, /* all the books: weights only */
+					y->pos.mark, qts_pos_mult(&y->pos), s->o.fractional);
 	if (!*why && !isfinite(q))
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
 	if (*why) {
 		qts_idset_add(s->ids, o.id);
 		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
 	}
-	if (!s->o.fractional)
-		q = trunc(q + (q > 0 ? EPS : -EPS));
 	if (strcmp(o.strategy, "*") == 0 && every_strategy(s, y, ev->ts) < 0)
 		return -1;
 
@@ -475,13 +477,11 @@ static int on_target(qts_sim *s, const qts_event *ev)
 		snprintf(why, sizeof why, "targets for %s add up to %g: not a quantity", y->name, want);
 		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
 	}
-	if (fabs(diff) <= EPS) {
+	if (!qts_target_order(want, y->pos.qty + working(y), &o.side, &o.qty)) {
 		y->seq--; /* no order: the count is not used */
 		return 0;
 	}
 	qts_idset_add(s->ids, o.id);
-	o.side = diff > 0 ? QTS_BUY : QTS_SELL;
-	o.qty = fabs(diff);
 	char reason[QTS_TEXT_MAX];
 	snprintf(reason, sizeof reason, "target %g: %s %g market", want, qts_side_name(o.side), o.qty);
 	if (update(s, ev->ts, y->name, &o, QTS_STATUS_NEW, reason) < 0)

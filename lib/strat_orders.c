@@ -98,7 +98,7 @@ int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order
 			continue;
 		struct qts_strat_working *w = !b->work[0].id[0] ? &b->work[0] : &b->work[1];
 		w->o = want[j];
-		snprintf(w->id, sizeof w->id, "%.40s-%lu", out->strategy, ++out->seq);
+		qts_strategy_order_id(w->id, out->strategy, ++out->seq);
 		qts_event_init(&ev, QTS_ORDER, out->now);
 		QTS_SET(ev.symbol, symbol);
 		QTS_SET(ev.order.id, w->id);
@@ -118,12 +118,14 @@ int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order
 int qts_strat_target_order(double target, double pos, double limit, double stop,
 			   qts_strat_order *o)
 {
-	if (isnan(target) || isinf(target) || target == pos)
+	int side;
+	double qty;
+	if (!isfinite(target) || !qts_target_order(target, pos, &side, &qty))
 		return 0;
 	/* a price still warming up holds the order back */
 	if (isinf(limit) || isinf(stop) || (isnan(limit) && isnan(stop)))
 		return 0;
-	*o = (qts_strat_order){ target > pos ? 1 : -1, fabs(target - pos), limit, stop };
+	*o = (qts_strat_order){ side, qty, limit, stop };
 	return 1;
 }
 
