@@ -1,6 +1,21 @@
 /* qts.h — libqts: the event stream, its codecs, time, and the small-tool
  * manners every qts program shares.  Every public symbol starts with qts_.
- * The stream format is documented in qts-events(5). */
+ * The stream format is documented in qts-events(5).
+ *
+ * Errors, one contract for all of lib/: a function that can fail returns
+ * -1 (or NULL) and says why in the caller's `char *err`, which holds at
+ * least QTS_ERR_MAX bytes (a function that takes err and errlen writes at
+ * most errlen); the message names the place (`FILE:LINE: what`, `--flag:
+ * what`) and ends without a newline.  Running out of memory is such a
+ * failure ("out of memory"), never a silent one.  lib/ does not print or
+ * exit: the mains in cmd/ and the stage builders (the lib/NAME_stage.c
+ * files, which read a command line) turn a failure into a message and an
+ * exit status (qts_die, qts_usage_error).
+ *
+ * Headers: the .h files of lib/ are libqts's internal headers, shared by
+ * the programs and the tests of this tree and free to change; the one
+ * installed ABI is include/qts/ (strategy.h, for plugins), which `make
+ * install` alone copies.  See lib/README. */
 #ifndef QTS_H
 #define QTS_H
 
@@ -12,6 +27,9 @@
 #ifndef QTS_VERSION
 #define QTS_VERSION "0.0.0"
 #endif
+
+/* The size of an error buffer a lib function writes (see above). */
+#define QTS_ERR_MAX 512
 
 /* Exit statuses, defined once for the whole suite. */
 enum { QTS_EXIT_OK = 0, QTS_EXIT_FAIL = 1, QTS_EXIT_USAGE = 2, QTS_EXIT_TEMPFAIL = 75 };
