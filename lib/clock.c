@@ -11,19 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t floordiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
-}
-
 /* Local date (days since the epoch) and UTC offset at second s. */
 static int64_t local_date(time_t s, int32_t *off)
 {
 	struct tm tm;
 	if (!localtime_r(&s, &tm)) {
 		*off = 0;
-		return floordiv((int64_t)s, 86400);
+		return qts_floor_div((int64_t)s, 86400);
 	}
 	*off = (int32_t)tm.tm_gmtoff;
 	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
@@ -88,7 +82,7 @@ static void local_day(qts_clock *c, int64_t s, qts_lday *day)
 {
 	if (!(c->have_lday && s >= c->lday.a && s < c->lday.b)) {
 		if (c->utc) {
-			int64_t d = floordiv(s, 86400);
+			int64_t d = qts_floor_div(s, 86400);
 			c->lday = (qts_lday){ d, d * 86400, d * 86400 + 86400, d * 86400 + 86400, 0, 0 };
 		} else {
 			zone_lday(s, &c->lday);
@@ -206,7 +200,7 @@ const qts_day *qts_clock_day(qts_clock *c, int64_t t)
 {
 	if (t >= c->day.start && t < c->day.end)
 		return &c->day;
-	trading_day(c, floordiv(t, QTS_NS_PER_SEC), &c->day);
+	trading_day(c, qts_floor_div(t, QTS_NS_PER_SEC), &c->day);
 	return &c->day;
 }
 
@@ -246,10 +240,8 @@ int64_t qts_clock_day_start(qts_clock *c, int64_t num)
 
 int64_t qts_clock_tod(qts_clock *c, int64_t t)
 {
-	int64_t s = floordiv(t, QTS_NS_PER_SEC);
-	int64_t frac = t % QTS_NS_PER_SEC;
-	if (frac < 0)
-		frac += QTS_NS_PER_SEC;
+	int64_t s = qts_floor_div(t, QTS_NS_PER_SEC);
+	int64_t frac = qts_floor_mod(t, QTS_NS_PER_SEC);
 	qts_lday d;
 	local_day(c, s, &d);
 	int32_t off = s < d.shift ? d.off0 : d.off1;

@@ -132,6 +132,20 @@ int qts_num_format(double v, char *buf);
 #define QTS_NS_PER_DAY (86400LL * QTS_NS_PER_SEC)
 #define QTS_TS_MIN INT64_MIN
 
+/* a / b rounded toward minus infinity, and the remainder that goes with
+ * it (0 <= r < b for b > 0): the day of an instant before 1970 is the one
+ * it falls in, not the next.  b is not 0. */
+static inline int64_t qts_floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
+}
+static inline int64_t qts_floor_mod(int64_t a, int64_t b)
+{
+	int64_t r = a % b;
+	return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t qts_days_from_civil(int y, unsigned m, unsigned d);
 void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);

@@ -650,7 +650,7 @@ static int check_portfolio(qts_risk *r)
 /* A new UTC day restarts the daily loss limit. */
 static int new_day(qts_risk *r, int64_t ts)
 {
-	int64_t day = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
+	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
 	if (r->have_day && day == r->day)
 		return 0;
 	int was = r->have_day && r->daily_breached;

@@ -56,12 +56,6 @@ struct qts_sim {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static sym *sym_get(qts_sim *s, const char *name)
 {
 	size_t before = qts_symtab_count(s->syms);
@@ -348,7 +342,7 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 		snprintf(what, sizeof what, "+ latency %s", lat);
 		return update(s, ts, y->name, o, QTS_STATUS_REJECTED, qts_time_range_why(t, what, 1, why));
 	}
-	o->day = floor_div(o->eligible, QTS_NS_PER_DAY);
+	o->day = qts_floor_div(o->eligible, QTS_NS_PER_DAY);
 	if (y->nord == y->cord) {
 		y->cord = y->cord ? 2 * y->cord : 4;
 		y->ord = realloc(y->ord, y->cord * sizeof *y->ord);
@@ -504,7 +498,7 @@ static int64_t bar_end(sym *y, const qts_event *ev)
 /* Work y's orders on one market data event at ts. */
 static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 {
-	int64_t day = floor_div(ts, QTS_NS_PER_DAY);
+	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
 	double used[2] = { 0, 0 };
 	double sigma = NAN, adv = NAN;
 	if (s->o.impact.on) {
