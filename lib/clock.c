@@ -150,39 +150,13 @@ static void trading_day(qts_clock *c, int64_t s, qts_day *day)
 	day->off1 = off1;
 }
 
-/* A zone name must name a TZif file: glibc takes an unknown name for UTC
- * without a word, which would hide a typo. */
-static int zone_installed(const char *zone)
-{
-	const char *dir = getenv("TZDIR");
-	char path[4096];
-	if (zone[0] == ':')
-		zone++;
-	if (!zone[0] || strstr(zone, ".."))
-		return 0;
-	if (zone[0] == '/')
-		snprintf(path, sizeof path, "%s", zone);
-	else
-		snprintf(path, sizeof path, "%s/%s", dir && dir[0] ? dir : "/usr/share/zoneinfo", zone);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	char magic[4];
-	int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
-	fclose(f);
-	return ok;
-}
-
 int qts_clock_init(qts_clock *c, const char *zone)
 {
 	memset(c, 0, sizeof *c);
 	c->utc = !zone || !zone[0] || strcmp(zone, "UTC") == 0;
 	if (!c->utc) {
-		if (!zone_installed(zone))
+		if (qts_tz_use(zone) < 0)
 			return -1;
-		if (setenv("TZ", zone, 1) != 0)
-			return -1;
-		tzset();
 	}
 	/* An empty cache: no instant is in [0, 0). */
 	c->day.start = c->day.end = 0;

@@ -159,6 +159,12 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
  * daylight saving time moves forward; a repeated one is read as the
  * first. */
 int64_t qts_local_to_utc(int64_t wall);
+/* Is zone (`Europe/Paris`, `:NAME`, a path) a TZif file of the system
+ * zoneinfo (TZDIR or /usr/share/zoneinfo)?  1 or 0. */
+int qts_tz_installed(const char *zone);
+/* Make zone the process's time zone (TZ) once it is known installed: 0,
+ * or -1 (TZ untouched) when it is not. */
+int qts_tz_use(const char *zone);
 /* RFC 3339 UTC, fraction only when not zero (3, 6 or 9 digits); returns
  * the length (< 40). */
 int qts_time_format(int64_t ns, char *buf);
