@@ -333,31 +333,6 @@ static int elf_complete(const unsigned char *m, size_t size, char *err, size_t e
 	return 0;
 }
 
-/* Read all of fd into memory from malloc: its size in *len, or NULL. */
-static unsigned char *slurp(int fd, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	unsigned char *buf = malloc(cap);
-	ssize_t r;
-	while (buf && (r = read(fd, buf + n, cap - n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return NULL;
-		}
-		n += (size_t)r;
-		if (n == cap) {
-			unsigned char *b = realloc(buf, cap *= 2);
-			if (!b)
-				free(buf);
-			buf = b;
-		}
-	}
-	*len = n;
-	return buf;
-}
-
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
 	while (n > 0) {
@@ -390,7 +365,7 @@ static void *open_copy(qts_plugin *p, const char *path, struct stat *st, int *ke
 		return NULL;
 	}
 	size_t size = 0;
-	unsigned char *bytes = slurp(in, &size);
+	unsigned char *bytes = (unsigned char *)qts_read_fd(in, &size);
 	close(in);
 	if (!bytes) {
 		snprintf(err, errlen, "%s", strerror(errno ? errno : ENOMEM));

@@ -108,6 +108,14 @@ void qts_outfile_abort(qts_outfile *of);
 /* Remove every temporary now (async-signal-safe; for fatal handlers). */
 void qts_outfile_remove_pending(void);
 
+/* ---- files read whole (readfile.c) --------------------------------------- */
+
+/* All of fd, to its end, in memory from malloc with a NUL after it (not
+ * counted in *len): NULL with errno set on a failed read or no memory. */
+char *qts_read_fd(int fd, size_t *len);
+/* All of the file at path, the same way: NULL with `PATH: why` in err. */
+char *qts_read_file(const char *path, size_t *len, char *err);
+
 /* ---- numbers from the command line (args.c) ---------------------------- */
 
 /* Each returns 0 and stores the value, or -1 with a message in err
