@@ -312,16 +312,22 @@ static int load_sectors(qts_risk *r, const char *path, char *err)
 				break;
 		if (k == r->nsector) {
 			void *p = realloc(r->sector, (k + 1) * sizeof *r->sector);
-			if (!p)
-				qts_die(QTS_EXIT_FAIL, "out of memory");
+			if (!p) {
+				seterr(err, "%s: out of memory", path);
+				fclose(f);
+				return -1;
+			}
 			r->sector = p;
 			QTS_SET(r->sector[r->nsector++], comma + 1);
 		}
 		if (r->nsmap == cap) {
 			cap = cap ? 2 * cap : 64;
 			void *p = realloc(r->smap, cap * sizeof *r->smap);
-			if (!p)
-				qts_die(QTS_EXIT_FAIL, "out of memory");
+			if (!p) {
+				seterr(err, "%s: out of memory", path);
+				fclose(f);
+				return -1;
+			}
 			r->smap = p;
 		}
 		QTS_SET(r->smap[r->nsmap].symbol, line);
@@ -343,14 +349,16 @@ static int load_sectors(qts_risk *r, const char *path, char *err)
 qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 {
 	qts_risk *r = calloc(1, sizeof *r);
-	if (!r)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+	if (!r) {
+		seterr(err, "out of memory");
+		return NULL;
+	}
 	r->c = *c;
 	/* The engine keeps its own copy: the caller frees its config. */
 	if (c->ninstruments) {
 		r->ins = malloc(c->ninstruments * sizeof *r->ins);
 		if (!r->ins)
-			qts_die(QTS_EXIT_FAIL, "out of memory");
+			goto no_memory;
 		memcpy(r->ins, c->instruments, c->ninstruments * sizeof *r->ins);
 	}
 	r->c.instruments = r->ins;
@@ -359,13 +367,13 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->vol = !isnan(c->target_vol);
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
 	if (rehash(r, 64) < 0)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+		goto no_memory;
 	r->ord = calloc(ORD_RING, sizeof *r->ord);
 	r->otab = calloc(ORD_TAB, sizeof *r->otab);
 	if (!r->ord || !r->otab)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+		goto no_memory;
 	if (c->max_orders > 0 && !(r->rate = calloc((size_t)c->max_orders, sizeof *r->rate)))
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+		goto no_memory;
 	if (!isnan(c->max_sector) && !c->sectors[0]) {
 		seterr(err, "max-sector needs a sectors file");
 		qts_risk_free(r);
@@ -389,6 +397,10 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		return NULL;
 	}
 	return r;
+no_memory:
+	seterr(err, "out of memory");
+	qts_risk_free(r);
+	return NULL;
 }
 
 void qts_risk_free(qts_risk *r)
