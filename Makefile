@@ -86,6 +86,8 @@ fuzz:
 	@sh scripts/deps.sh clang libclang-rt-14-dev
 	@sh tests/fuzz/run.sh -t $${FUZZ_SECONDS:-60}
 
+# The installed ABI is include/qts/ alone; the headers of lib/ are internal
+# (lib/README).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/man/man5 \

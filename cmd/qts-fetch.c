@@ -418,12 +418,8 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	if (o.tz_given) {
 		/* One zone for the whole process: vendor times and sessions. */
-		char path[512];
-		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", o.tz);
-		if (access(path, R_OK) != 0)
+		if (qts_tz_use(o.tz) < 0)
 			qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o.tz);
-		setenv("TZ", o.tz, 1);
-		tzset();
 	}
 
 	fetch f = { .o = &o, .src = o.src, .validator = qts_validator_new() };

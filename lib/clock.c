@@ -11,19 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t floordiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
-}
-
 /* Local date (days since the epoch) and UTC offset at second s. */
 static int64_t local_date(time_t s, int32_t *off)
 {
 	struct tm tm;
 	if (!localtime_r(&s, &tm)) {
 		*off = 0;
-		return floordiv((int64_t)s, 86400);
+		return qts_floor_div((int64_t)s, 86400);
 	}
 	*off = (int32_t)tm.tm_gmtoff;
 	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
@@ -88,7 +82,7 @@ static void local_day(qts_clock *c, int64_t s, qts_lday *day)
 {
 	if (!(c->have_lday && s >= c->lday.a && s < c->lday.b)) {
 		if (c->utc) {
-			int64_t d = floordiv(s, 86400);
+			int64_t d = qts_floor_div(s, 86400);
 			c->lday = (qts_lday){ d, d * 86400, d * 86400 + 86400, d * 86400 + 86400, 0, 0 };
 		} else {
 			zone_lday(s, &c->lday);
@@ -156,39 +150,13 @@ static void trading_day(qts_clock *c, int64_t s, qts_day *day)
 	day->off1 = off1;
 }
 
-/* A zone name must name a TZif file: glibc takes an unknown name for UTC
- * without a word, which would hide a typo. */
-static int zone_installed(const char *zone)
-{
-	const char *dir = getenv("TZDIR");
-	char path[4096];
-	if (zone[0] == ':')
-		zone++;
-	if (!zone[0] || strstr(zone, ".."))
-		return 0;
-	if (zone[0] == '/')
-		snprintf(path, sizeof path, "%s", zone);
-	else
-		snprintf(path, sizeof path, "%s/%s", dir && dir[0] ? dir : "/usr/share/zoneinfo", zone);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	char magic[4];
-	int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
-	fclose(f);
-	return ok;
-}
-
 int qts_clock_init(qts_clock *c, const char *zone)
 {
 	memset(c, 0, sizeof *c);
 	c->utc = !zone || !zone[0] || strcmp(zone, "UTC") == 0;
 	if (!c->utc) {
-		if (!zone_installed(zone))
+		if (qts_tz_use(zone) < 0)
 			return -1;
-		if (setenv("TZ", zone, 1) != 0)
-			return -1;
-		tzset();
 	}
 	/* An empty cache: no instant is in [0, 0). */
 	c->day.start = c->day.end = 0;
@@ -206,7 +174,7 @@ const qts_day *qts_clock_day(qts_clock *c, int64_t t)
 {
 	if (t >= c->day.start && t < c->day.end)
 		return &c->day;
-	trading_day(c, floordiv(t, QTS_NS_PER_SEC), &c->day);
+	trading_day(c, qts_floor_div(t, QTS_NS_PER_SEC), &c->day);
 	return &c->day;
 }
 
@@ -246,10 +214,8 @@ int64_t qts_clock_day_start(qts_clock *c, int64_t num)
 
 int64_t qts_clock_tod(qts_clock *c, int64_t t)
 {
-	int64_t s = floordiv(t, QTS_NS_PER_SEC);
-	int64_t frac = t % QTS_NS_PER_SEC;
-	if (frac < 0)
-		frac += QTS_NS_PER_SEC;
+	int64_t s = qts_floor_div(t, QTS_NS_PER_SEC);
+	int64_t frac = qts_floor_mod(t, QTS_NS_PER_SEC);
 	qts_lday d;
 	local_day(c, s, &d);
 	int32_t off = s < d.shift ? d.off0 : d.off1;

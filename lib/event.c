@@ -13,13 +13,6 @@
 #define STR(t, m) { #m, FK_STR, offsetof(qts_event, t.m), sizeof(((qts_event *)0)->t.m), NULL }
 #define ENUM(t, m, v) { #m, FK_ENUM, offsetof(qts_event, t.m), sizeof(((qts_event *)0)->t.m), v }
 
-static const char *const sides[] = { "buy", "sell", NULL };
-static const char *const kinds[] = { "market", "limit", "stop", "stop_limit", NULL };
-static const char *const tifs[] = { "day", "gtc", "ioc", "fok", NULL };
-static const char *const units[] = { "qty", "weight", NULL };
-static const char *const statuses[] = { "new", "accepted", "partial", "filled",
-					"canceled", "rejected", "expired", NULL };
-
 const struct schema qts_schema[QTS_UNKNOWN] = {
 	[QTS_BAR] = { "bar", "ts,symbol,tf,open,high,low,close,volume", 8,
 		{ TS, SYM, STR(bar, tf), NUM(bar, open), NUM(bar, high), NUM(bar, low),
@@ -29,17 +22,17 @@ const struct schema qts_schema[QTS_UNKNOWN] = {
 	[QTS_QUOTE] = { "quote", "ts,symbol,bid,ask,bid_size,ask_size", 6,
 		{ TS, SYM, NUM(quote, bid), NUM(quote, ask), NUM(quote, bid_size), NUM(quote, ask_size) } },
 	[QTS_TARGET] = { "target", "ts,symbol,target,unit,strategy", 5,
-		{ TS, SYM, NUM(target, target), ENUM(target, unit, units), STR(target, strategy) } },
+		{ TS, SYM, NUM(target, target), ENUM(target, unit, qts_unit_words), STR(target, strategy) } },
 	[QTS_ORDER] = { "order", "ts,symbol,id,side,qty,kind,limit,stop,tif,strategy", 10,
-		{ TS, SYM, STR(order, id), ENUM(order, side, sides), NUM(order, qty),
-		  ENUM(order, kind, kinds), OPT(order, limit), OPT(order, stop),
-		  ENUM(order, tif, tifs), STR(order, strategy) } },
+		{ TS, SYM, STR(order, id), ENUM(order, side, qts_side_words), NUM(order, qty),
+		  ENUM(order, kind, qts_kind_words), OPT(order, limit), OPT(order, stop),
+		  ENUM(order, tif, qts_tif_words), STR(order, strategy) } },
 	[QTS_CANCEL] = { "cancel", "ts,symbol,id", 3, { TS, SYM, STR(cancel, id) } },
 	[QTS_UPDATE] = { "update", "ts,symbol,id,status,filled,avg_price,reason", 7,
-		{ TS, SYM, STR(update, id), ENUM(update, status, statuses), NUM(update, filled),
+		{ TS, SYM, STR(update, id), ENUM(update, status, qts_status_words), NUM(update, filled),
 		  OPT(update, avg_price), STR(update, reason) } },
 	[QTS_FILL] = { "fill", "ts,symbol,id,side,qty,price,commission,slippage", 8,
-		{ TS, SYM, STR(fill, id), ENUM(fill, side, sides), NUM(fill, qty), NUM(fill, price),
+		{ TS, SYM, STR(fill, id), ENUM(fill, side, qts_side_words), NUM(fill, qty), NUM(fill, price),
 		  NUM(fill, commission), NUM(fill, slippage) } },
 	[QTS_POSITION] = { "position", "ts,symbol,qty,avg_price,market_value,unrealized_pnl,realized_pnl", 7,
 		{ TS, SYM, NUM(position, qty), NUM(position, avg_price), NUM(position, market_value),

@@ -3,6 +3,7 @@
  * an order once, however often it is delivered). */
 #include "qts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 uint64_t qts_hash64(const char *s)
@@ -21,6 +22,11 @@ void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned lon
 	if (snprintf(buf, sizeof buf, "%s-%s-%lu", prefix, symbol, n) >= QTS_ID_MAX)
 		snprintf(buf, sizeof buf, "%.24s-%016llx-%lu", prefix, (unsigned long long)qts_hash64(symbol), n);
 	qts_strlcpy(id, buf, QTS_ID_MAX);
+}
+
+void qts_strategy_order_id(char *id, const char *strategy, unsigned long n)
+{
+	snprintf(id, QTS_ID_MAX, "%.40s-%lu", strategy, n);
 }
 
 /* Open addressing over hashes (at most half full), and a ring of the

@@ -1,6 +1,7 @@
 /* ind.c — the indicator registry and the life cycle every indicator shares.
- * The table is sorted by name (binary search); impls[] runs parallel to it,
- * each impl naming its entry so that a slip in the order is caught. */
+ * The table is sorted by name (binary search); each entry names its code
+ * (an ind_impl of ind_*.c, declared in ind_priv.h), so adding an indicator
+ * is its code and its one entry here. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,94 +19,84 @@
 
 static const qts_ind_info table[] = {
 	{ "ad", "Chaikin accumulation/distribution line",
-	  4, { "high", "low", "close", "volume" }, NOOPT, OUT1("ad") },
+	  4, { "high", "low", "close", "volume" }, NOOPT, OUT1("ad"), &ind_ad },
 	{ "adx", "average directional movement index (Wilder)",
-	  HLC, PERIOD(14, 2), OUT1("adx") },
+	  HLC, PERIOD(14, 2), OUT1("adx"), &ind_adx },
 	{ "aroon", "Aroon up and down: bars since the period's high and low",
-	  2, { "high", "low" }, PERIOD(14, 2), 2, { "aroonup", "aroondown" } },
+	  2, { "high", "low" }, PERIOD(14, 2), 2, { "aroonup", "aroondown" }, &ind_aroon },
 	{ "atr", "average true range (Wilder)",
-	  HLC, PERIOD(14, 1), OUT1("atr") },
+	  HLC, PERIOD(14, 1), OUT1("atr"), &ind_atr },
 	{ "bbands", "Bollinger bands: SMA +- population standard deviations",
 	  C1, 3, { "period", "nbdevup", "nbdevdn" }, { 5, 2, 2 },
 	  { 2, -HUGE_D, -HUGE_D }, { MAXP, HUGE_D, HUGE_D },
-	  3, { "bbupper", "bbmiddle", "bblower" } },
+	  3, { "bbupper", "bbmiddle", "bblower" }, &ind_bbands },
 	{ "cci", "commodity channel index (mean deviation)",
-	  HLC, PERIOD(14, 2), OUT1("cci") },
+	  HLC, PERIOD(14, 2), OUT1("cci"), &ind_cci },
 	{ "dema", "double exponential moving average",
-	  C1, PERIOD(30, 2), OUT1("dema") },
+	  C1, PERIOD(30, 2), OUT1("dema"), &ind_dema },
 	{ "ema", "exponential moving average seeded with an SMA",
-	  C1, PERIOD(30, 2), OUT1("ema") },
+	  C1, PERIOD(30, 2), OUT1("ema"), &ind_ema },
 	{ "highest", "highest value over the period (TA-Lib MAX)",
-	  C1, PERIOD(30, 2), OUT1("highest") },
+	  C1, PERIOD(30, 2), OUT1("highest"), &ind_highest },
 	{ "kama", "Kaufman adaptive moving average",
-	  C1, PERIOD(30, 2), OUT1("kama") },
+	  C1, PERIOD(30, 2), OUT1("kama"), &ind_kama },
 	{ "linearreg", "linear regression value at the newest bar",
-	  C1, PERIOD(14, 2), OUT1("linearreg") },
+	  C1, PERIOD(14, 2), OUT1("linearreg"), &ind_linearreg },
 	{ "lowest", "lowest value over the period (TA-Lib MIN)",
-	  C1, PERIOD(30, 2), OUT1("lowest") },
+	  C1, PERIOD(30, 2), OUT1("lowest"), &ind_lowest },
 	{ "macd", "moving average convergence/divergence",
 	  C1, 3, { "fastperiod", "slowperiod", "signalperiod" }, { 12, 26, 9 },
 	  { 2, 2, 1 }, { MAXP, MAXP, MAXP },
-	  3, { "macd", "macdsignal", "macdhist" } },
+	  3, { "macd", "macdsignal", "macdhist" }, &ind_macd },
 	{ "mfi", "money flow index",
-	  4, { "high", "low", "close", "volume" }, PERIOD(14, 2), OUT1("mfi") },
+	  4, { "high", "low", "close", "volume" }, PERIOD(14, 2), OUT1("mfi"), &ind_mfi },
 	{ "minus_di", "minus directional indicator (Wilder)",
-	  HLC, PERIOD(14, 1), OUT1("minus_di") },
+	  HLC, PERIOD(14, 1), OUT1("minus_di"), &ind_minus_di },
 	{ "mom", "momentum: price - price period bars ago",
-	  C1, PERIOD(10, 1), OUT1("mom") },
+	  C1, PERIOD(10, 1), OUT1("mom"), &ind_mom },
 	{ "natr", "normalized average true range, percent of close",
-	  HLC, PERIOD(14, 1), OUT1("natr") },
+	  HLC, PERIOD(14, 1), OUT1("natr"), &ind_natr },
 	{ "obv", "on balance volume",
-	  2, { "close", "volume" }, NOOPT, OUT1("obv") },
+	  2, { "close", "volume" }, NOOPT, OUT1("obv"), &ind_obv },
 	{ "plus_di", "plus directional indicator (Wilder)",
-	  HLC, PERIOD(14, 1), OUT1("plus_di") },
+	  HLC, PERIOD(14, 1), OUT1("plus_di"), &ind_plus_di },
 	{ "roc", "rate of change: (price/prev - 1) * 100",
-	  C1, PERIOD(10, 1), OUT1("roc") },
+	  C1, PERIOD(10, 1), OUT1("roc"), &ind_roc },
 	{ "rocp", "rate of change percentage: (price - prev) / prev",
-	  C1, PERIOD(10, 1), OUT1("rocp") },
+	  C1, PERIOD(10, 1), OUT1("rocp"), &ind_rocp },
 	{ "rocr", "rate of change ratio: price / prev",
-	  C1, PERIOD(10, 1), OUT1("rocr") },
+	  C1, PERIOD(10, 1), OUT1("rocr"), &ind_rocr },
 	{ "rsi", "relative strength index (Wilder)",
-	  C1, PERIOD(14, 2), OUT1("rsi") },
+	  C1, PERIOD(14, 2), OUT1("rsi"), &ind_rsi },
 	{ "sar", "parabolic SAR",
 	  2, { "high", "low" }, 2, { "acceleration", "maximum" }, { 0.02, 0.2 },
-	  { 0, 0 }, { HUGE_D, HUGE_D }, OUT1("sar") },
+	  { 0, 0 }, { HUGE_D, HUGE_D }, OUT1("sar"), &ind_sar },
 	{ "sma", "simple moving average",
-	  C1, PERIOD(30, 2), OUT1("sma") },
+	  C1, PERIOD(30, 2), OUT1("sma"), &ind_sma },
 	{ "stddev", "population standard deviation times nbdev",
 	  C1, 2, { "period", "nbdev" }, { 5, 1 }, { 2, -HUGE_D }, { MAXP, HUGE_D },
-	  OUT1("stddev") },
+	  OUT1("stddev"), &ind_stddev },
 	{ "stoch", "slow stochastic: %K and %D smoothed with SMAs",
 	  HLC, 3, { "fastk_period", "slowk_period", "slowd_period" }, { 5, 3, 3 },
-	  { 1, 1, 1 }, { MAXP, MAXP, MAXP }, 2, { "stochk", "stochd" } },
+	  { 1, 1, 1 }, { MAXP, MAXP, MAXP }, 2, { "stochk", "stochd" }, &ind_stoch },
 	{ "stochf", "fast stochastic: %K and its SMA %D",
 	  HLC, 2, { "fastk_period", "fastd_period" }, { 5, 3 }, { 1, 1 },
-	  { MAXP, MAXP }, 2, { "fastk", "fastd" } },
+	  { MAXP, MAXP }, 2, { "fastk", "fastd" }, &ind_stochf },
 	{ "tema", "triple exponential moving average",
-	  C1, PERIOD(30, 2), OUT1("tema") },
+	  C1, PERIOD(30, 2), OUT1("tema"), &ind_tema },
 	{ "trange", "true range",
-	  HLC, NOOPT, OUT1("trange") },
+	  HLC, NOOPT, OUT1("trange"), &ind_trange },
 	{ "var", "population variance",
-	  C1, PERIOD(5, 1), OUT1("var") },
+	  C1, PERIOD(5, 1), OUT1("var"), &ind_var },
 	{ "vwap", "volume weighted average price of the UTC day",
-	  5, { "high", "low", "close", "volume", "ts" }, NOOPT, OUT1("vwap") },
+	  5, { "high", "low", "close", "volume", "ts" }, NOOPT, OUT1("vwap"), &ind_vwap },
 	{ "willr", "Williams' %R",
-	  HLC, PERIOD(14, 2), OUT1("willr") },
+	  HLC, PERIOD(14, 2), OUT1("willr"), &ind_willr },
 	{ "wma", "linearly weighted moving average",
-	  C1, PERIOD(30, 2), OUT1("wma") },
-};
-
-static const struct ind_impl *const impls[] = {
-	&ind_ad, &ind_adx, &ind_aroon, &ind_atr, &ind_bbands, &ind_cci,
-	&ind_dema, &ind_ema, &ind_highest, &ind_kama, &ind_linearreg,
-	&ind_lowest, &ind_macd, &ind_mfi, &ind_minus_di, &ind_mom, &ind_natr,
-	&ind_obv, &ind_plus_di, &ind_roc, &ind_rocp, &ind_rocr, &ind_rsi,
-	&ind_sar, &ind_sma, &ind_stddev, &ind_stoch, &ind_stochf, &ind_tema,
-	&ind_trange, &ind_var, &ind_vwap, &ind_willr, &ind_wma,
+	  C1, PERIOD(30, 2), OUT1("wma"), &ind_wma },
 };
 
 #define NIND (sizeof table / sizeof *table)
-_Static_assert(sizeof impls / sizeof *impls == NIND, "impls[] parallels table[]");
 
 const qts_ind_info *qts_ind_table(size_t *n)
 {
@@ -192,8 +183,8 @@ qts_ind *qts_ind_new(const qts_ind_info *info, const double *options, char *err)
 			 info ? info->name : "(null)");
 		return NULL;
 	}
-	if (strcmp(impls[entry - table]->name, entry->name) != 0) {
-		snprintf(err, QTS_IND_ERRMAX, "%s: registry out of order", info->name);
+	if (strcmp(entry->impl->name, entry->name) != 0) {
+		snprintf(err, QTS_IND_ERRMAX, "%s: its entry names another's code", info->name);
 		return NULL;
 	}
 	if (!options)
@@ -205,7 +196,7 @@ qts_ind *qts_ind_new(const qts_ind_info *info, const double *options, char *err)
 		return NULL;
 	}
 	ind->info = entry;
-	ind->impl = impls[entry - table];
+	ind->impl = entry->impl;
 	memcpy(ind->opt, options, sizeof(double) * (size_t)entry->noptions);
 	if (qts_ind_reset(ind) < 0) {
 		snprintf(err, QTS_IND_ERRMAX, "%s: out of memory", info->name);

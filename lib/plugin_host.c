@@ -205,7 +205,7 @@ static int host_target(void *ctx, const char *symbol, double target, const char 
 	if (check_name(symbol, QTS_SYM_MAX, &why) < 0)
 		return refuse(p, NULL, "target refused: symbol \"%.*s\" is %s (at most %d bytes, no control characters)",
 			      QTS_SYM_MAX * 2, symbol ? symbol : "", why, QTS_SYM_MAX - 1);
-	if (!unit || (strcmp(unit, "qty") && strcmp(unit, "weight")))
+	if (!unit || qts_unit_parse(unit) < 0)
 		return refuse(p, symbol, "target refused: unit must be qty or weight");
 	if (!isfinite(target))
 		return refuse(p, symbol, "target refused: %s is not a finite number", num(target, b));
@@ -220,20 +220,9 @@ static int host_target(void *ctx, const char *symbol, double target, const char 
 	return 0;
 }
 
-static int one_of(const char *s, const char *const *list)
-{
-	for (; s && *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 static int host_order(void *ctx, const struct qts_strategy_order *o)
 {
 	qts_plugin *p = ctx;
-	static const char *const sides[] = { "buy", "sell", NULL };
-	static const char *const kinds[] = { "market", "limit", "stop", "stop_limit", NULL };
-	static const char *const tifs[] = { "day", "gtc", "ioc", "fok", NULL };
 	if (!o)
 		return refuse(p, NULL, "order refused: no order (NULL)");
 	const char *why = NULL;
@@ -243,10 +232,10 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	if (o->id && o->id[0] && check_name(o->id, QTS_ID_MAX, &why) < 0)
 		return refuse(p, o->symbol, "order refused: id \"%.*s\" is %s (at most %d bytes, no control characters)",
 			      QTS_ID_MAX * 2, o->id, why, QTS_ID_MAX - 1);
-	const char *tif = o->tif ? o->tif : "day";
-	int kind_ok = one_of(o->kind, kinds);
-	int lim = kind_ok && strstr(o->kind, "limit"), stp = kind_ok && strstr(o->kind, "stop");
-	if (!one_of(o->side, sides) || !kind_ok || !one_of(tif, tifs) || !(o->qty > 0) ||
+	const char *tif = o->tif ? o->tif : qts_tif_name(QTS_DAY);
+	int kind = o->kind ? qts_kind_parse(o->kind) : -1;
+	int lim = qts_kind_has_limit(kind), stp = qts_kind_has_stop(kind);
+	if (!o->side || !qts_side_parse(o->side) || kind < 0 || qts_tif_parse(tif) < 0 || !(o->qty > 0) ||
 	    (lim && isnan(o->limit)) || (stp && isnan(o->stop)))
 		return refuse(p, o->symbol, "order refused: needs a symbol, side buy or sell, qty > 0, "
 			      "a known kind and tif, and the prices its kind uses");
@@ -269,7 +258,7 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 	if (o->id && o->id[0])
 		QTS_SET(ev.order.id, o->id);
 	else
-		snprintf(ev.order.id, sizeof ev.order.id, "%.40s-%lu", p->name, ++p->out.seq);
+		qts_strategy_order_id(ev.order.id, p->name, ++p->out.seq);
 	QTS_SET(ev.order.side, o->side);
 	ev.order.qty = o->qty;
 	QTS_SET(ev.order.kind, o->kind);
@@ -360,31 +349,6 @@ static int elf_complete(const unsigned char *m, size_t size, char *err, size_t e
 	return 0;
 }
 
-/* Read all of fd into memory from malloc: its size in *len, or NULL. */
-static unsigned char *slurp(int fd, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	unsigned char *buf = malloc(cap);
-	ssize_t r;
-	while (buf && (r = read(fd, buf + n, cap - n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return NULL;
-		}
-		n += (size_t)r;
-		if (n == cap) {
-			unsigned char *b = realloc(buf, cap *= 2);
-			if (!b)
-				free(buf);
-			buf = b;
-		}
-	}
-	*len = n;
-	return buf;
-}
-
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
 	while (n > 0) {
@@ -417,7 +381,7 @@ static void *open_copy(qts_plugin *p, const char *path, struct stat *st, int *ke
 		return NULL;
 	}
 	size_t size = 0;
-	unsigned char *bytes = slurp(in, &size);
+	unsigned char *bytes = (unsigned char *)qts_read_fd(in, &size);
 	close(in);
 	if (!bytes) {
 		snprintf(err, errlen, "%s", strerror(errno ? errno : ENOMEM));

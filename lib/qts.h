@@ -1,6 +1,21 @@
 /* qts.h — libqts: the event stream, its codecs, time, and the small-tool
  * manners every qts program shares.  Every public symbol starts with qts_.
- * The stream format is documented in qts-events(5). */
+ * The stream format is documented in qts-events(5).
+ *
+ * Errors, one contract for all of lib/: a function that can fail returns
+ * -1 (or NULL) and says why in the caller's `char *err`, which holds at
+ * least QTS_ERR_MAX bytes (a function that takes err and errlen writes at
+ * most errlen); the message names the place (`FILE:LINE: what`, `--flag:
+ * what`) and ends without a newline.  Running out of memory is such a
+ * failure ("out of memory"), never a silent one.  lib/ does not print or
+ * exit: the mains in cmd/ and the stage builders (the lib/NAME_stage.c
+ * files, which read a command line) turn a failure into a message and an
+ * exit status (qts_die, qts_usage_error).
+ *
+ * Headers: the .h files of lib/ are libqts's internal headers, shared by
+ * the programs and the tests of this tree and free to change; the one
+ * installed ABI is include/qts/ (strategy.h, for plugins), which `make
+ * install` alone copies.  See lib/README. */
 #ifndef QTS_H
 #define QTS_H
 
@@ -12,6 +27,9 @@
 #ifndef QTS_VERSION
 #define QTS_VERSION "0.0.0"
 #endif
+
+/* The size of an error buffer a lib function writes (see above). */
+#define QTS_ERR_MAX 512
 
 /* Exit statuses, defined once for the whole suite. */
 enum { QTS_EXIT_OK = 0, QTS_EXIT_FAIL = 1, QTS_EXIT_USAGE = 2, QTS_EXIT_TEMPFAIL = 75 };
@@ -90,6 +108,14 @@ void qts_outfile_abort(qts_outfile *of);
 /* Remove every temporary now (async-signal-safe; for fatal handlers). */
 void qts_outfile_remove_pending(void);
 
+/* ---- files read whole (readfile.c) --------------------------------------- */
+
+/* All of fd, to its end, in memory from malloc with a NUL after it (not
+ * counted in *len): NULL with errno set on a failed read or no memory. */
+char *qts_read_fd(int fd, size_t *len);
+/* All of the file at path, the same way: NULL with `PATH: why` in err. */
+char *qts_read_file(const char *path, size_t *len, char *err);
+
 /* ---- numbers from the command line (args.c) ---------------------------- */
 
 /* Each returns 0 and stores the value, or -1 with a message in err
@@ -114,6 +140,20 @@ int qts_num_format(double v, char *buf);
 #define QTS_NS_PER_DAY (86400LL * QTS_NS_PER_SEC)
 #define QTS_TS_MIN INT64_MIN
 
+/* a / b rounded toward minus infinity, and the remainder that goes with
+ * it (0 <= r < b for b > 0): the day of an instant before 1970 is the one
+ * it falls in, not the next.  b is not 0. */
+static inline int64_t qts_floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
+}
+static inline int64_t qts_floor_mod(int64_t a, int64_t b)
+{
+	int64_t r = a % b;
+	return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t qts_days_from_civil(int y, unsigned m, unsigned d);
 void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
@@ -127,6 +167,12 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
  * daylight saving time moves forward; a repeated one is read as the
  * first. */
 int64_t qts_local_to_utc(int64_t wall);
+/* Is zone (`Europe/Paris`, `:NAME`, a path) a TZif file of the system
+ * zoneinfo (TZDIR or /usr/share/zoneinfo)?  1 or 0. */
+int qts_tz_installed(const char *zone);
+/* Make zone the process's time zone (TZ) once it is known installed: 0,
+ * or -1 (TZ untouched) when it is not. */
+int qts_tz_use(const char *zone);
 /* RFC 3339 UTC, fraction only when not zero (3, 6 or 9 digits); returns
  * the length (< 40). */
 int qts_time_format(int64_t ns, char *buf);
@@ -357,6 +403,45 @@ int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source);
 const char *qts_merge_error(const qts_merge *m);
 void qts_merge_free(qts_merge *m);
 
+/* ---- the words of orders (order_words.c) ---------------------------------- */
+
+/* Sides, kinds, times in force, update statuses and target units: the
+ * codes every stage computes with, and the words the stream carries.  Each
+ * list is NULL-terminated, its words in the order of their codes (sides
+ * excepted: buy, sell); the stream's schema takes these words alone. */
+enum { QTS_BUY = 1, QTS_SELL = -1 };
+enum { QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT };
+enum { QTS_DAY, QTS_GTC, QTS_IOC, QTS_FOK };
+enum {
+	QTS_STATUS_NEW, QTS_STATUS_ACCEPTED, QTS_STATUS_PARTIAL, QTS_STATUS_FILLED,
+	QTS_STATUS_CANCELED, QTS_STATUS_REJECTED, QTS_STATUS_EXPIRED
+};
+enum { QTS_UNIT_QTY, QTS_UNIT_WEIGHT };
+extern const char *const qts_side_words[], *const qts_kind_words[], *const qts_tif_words[],
+	*const qts_status_words[], *const qts_unit_words[];
+/* Word to code: -1 for a word not in the list (qts_side_parse 0, as -1 is
+ * QTS_SELL). */
+int qts_side_parse(const char *s);
+int qts_kind_parse(const char *s);
+int qts_tif_parse(const char *s);
+int qts_status_parse(const char *s);
+int qts_unit_parse(const char *s);
+/* Code to word: NULL for a code that has none. */
+const char *qts_side_name(int side);
+const char *qts_kind_name(int kind);
+const char *qts_tif_name(int tif);
+const char *qts_status_name(int status);
+const char *qts_unit_name(int unit);
+/* An order with this status is over: filled, canceled, rejected or
+ * expired (new, accepted and partial are still working). */
+int qts_status_final(int status);
+/* The prices a kind uses: a limit (limit, stop_limit), a stop (stop,
+ * stop_limit). */
+int qts_kind_has_limit(int kind);
+int qts_kind_has_stop(int kind);
+/* The kind of an order with these prices (NaN: not used). */
+int qts_kind_of(double limit, double stop);
+
 /* ---- order ids (ids.c) --------------------------------------------------- */
 
 /* FNV-1a of a string, never 0. */
@@ -366,6 +451,9 @@ uint64_t qts_hash64(const char *s);
  * exits risk-RULE-SYMBOL-N.  Where that would not fit, the symbol gives way
  * to 16 hex digits of its hash, so ids stay unique and whole. */
 void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n);
+/* STRATEGY-N (the strategy's name cut to 40 bytes): the orders a strategy
+ * places itself, N counting them across its symbols. */
+void qts_strategy_order_id(char *id, const char *strategy, unsigned long n);
 
 /* The last cap ids seen, to act on an order once however often it is
  * delivered; memory is fixed (the oldest is forgotten).  A 64-bit hash
@@ -375,6 +463,30 @@ qts_idset *qts_idset_new(size_t cap);
 int qts_idset_has(const qts_idset *t, const char *id);
 void qts_idset_add(qts_idset *t, const char *id);
 void qts_idset_free(qts_idset *t);
+
+/* ---- targets into orders (target_orders.c) -------------------------------- */
+
+/* Quantities within this of each other are equal (qts-sim, qts-risk and
+ * the strategies that trade with orders). */
+#define QTS_QTY_EPS 1e-9
+/* q in whole units, toward zero (a hair under a whole number counts as
+ * it), or q itself when fractional. */
+double qts_whole_units(double q, int fractional);
+/* The position a target asks for: a qty target as it is, a weight target
+ * weight * equity / (price * mult) (price > 0); in whole units unless
+ * fractional.  Not finite when the target cannot be a position. */
+double qts_target_position(double target, int unit, double equity, double price, double mult,
+			   int fractional);
+/* The market order that takes a position from have (held and working) to
+ * want: 1 with its side and qty, 0 when they differ by QTS_QTY_EPS or less
+ * (no order). */
+int qts_target_order(double want, double have, int *side, double *qty);
+/* The id qts-sim gives the order it makes from a target of strategy on
+ * symbol: STRATEGY-SYMBOL-N (`target` for a target without a strategy), N
+ * the symbol's count *seq plus one, moving on while taken(arg, id) says
+ * the id is already used (taken may be NULL). */
+void qts_target_order_id(char *id, const char *strategy, const char *symbol, long *seq,
+			 int (*taken)(void *arg, const char *id), void *arg);
 
 /* ---- a stage's inputs (inputs.c) ------------------------------------------ */
 

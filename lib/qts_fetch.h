@@ -4,7 +4,7 @@
 #define QTS_FETCH_H
 #include "qts.h"
 
-/* ---- vendor CSV layouts (vendor.c) --------------------------------------- */
+/* ---- vendor CSV layouts (fetch_vendor.c) --------------------------------------- */
 
 typedef struct qts_vendor_opts {
 	const char *symbol;   /* where the file has no symbol column */
@@ -55,7 +55,7 @@ int qts_vendor_is_header_sep(const char *line, size_t n, char delim);
  * %H, %I with %p (AM/PM), %M, %S (fraction allowed), %f (fraction), %%. */
 const char *qts_date_format_check(const char *fmt);
 
-/* ---- generated bars (synth.c) -------------------------------------------- */
+/* ---- generated bars (fetch_synth.c) -------------------------------------------- */
 
 typedef struct qts_synth_opts {
 	uint64_t seed;
@@ -77,7 +77,7 @@ int qts_synth_check_symbols(const char *symbols, char *err);
 int qts_synth_next(qts_synth *s, qts_event *ev);
 void qts_synth_free(qts_synth *s);
 
-/* ---- validation (validate.c) --------------------------------------------- */
+/* ---- validation (fetch_validate.c) --------------------------------------------- */
 
 typedef struct qts_validator qts_validator;
 qts_validator *qts_validator_new(void);

@@ -36,6 +36,7 @@ typedef struct qts_ind_info {
 	/* single-output indicators name their output as themselves */
 	int noutputs;
 	const char *outputs[3];
+	const struct ind_impl *impl; /* its code (ind_priv.h) */
 } qts_ind_info;
 
 /* The registry: one table sorted by name. */

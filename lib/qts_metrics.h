@@ -78,7 +78,7 @@ double qts_m_correlation(const double *r, const double *f, size_t n);
 void qts_m_rolling_sharpe(const double *r, size_t n, size_t window, double rf,
 			  double periods, double *out);
 
-/* ---- an equity curve sampled by session day (perf.c) ---------------------
+/* ---- an equity curve sampled by session day (report_perf.c) ---------------------
  * Feed bars, equity events (and benchmark closes, and the current exposure)
  * in stream order.  The first equity is the starting value; each session
  * day then keeps its last equity.  Memory grows with the number of days
@@ -120,7 +120,7 @@ int qts_perf_holding(qts_perf *p, int64_t ts, int holding);
  * array is valid until the next call on p. */
 const qts_point *qts_perf_points(qts_perf *p, size_t *n);
 
-/* ---- trades: FIFO round trips per symbol (trades.c) --------------------- */
+/* ---- trades: FIFO round trips per symbol (report_trades.c) --------------------- */
 
 typedef struct qts_trip {
 	char symbol[QTS_SYM_MAX];
@@ -176,7 +176,7 @@ double qts_trades_avg_holding_days(const qts_trade_stats *s);
  * N <= 1, NaN when every pnl is the same. */
 double qts_trades_sqn(const qts_trade_stats *s);
 
-/* ---- the summary of a run (summary.c) ------------------------------------ */
+/* ---- the summary of a run (report_summary.c) ------------------------------------ */
 
 /* Every figure of a report, in the order reports print them.  The names
  * (qts_metric_table) are the keys of qts-report --json. */

@@ -54,7 +54,7 @@ int64_t qts_clock_day_start(qts_clock *c, int64_t num);
 /* Wall-clock time of day at t, in ns since local midnight. */
 int64_t qts_clock_tod(qts_clock *c, int64_t t);
 
-/* ---- intervals of timeframes (bucket.c) ---------------------------------- */
+/* ---- intervals of timeframes (resample_bucket.c) ---------------------------------- */
 
 /* The interval [*start, *end) of timeframe tf that holds t.  Days, weeks
  * (from Monday) and months (calendar) follow the clock's trading dates;
@@ -67,7 +67,7 @@ int qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end)
  * the reason in err (at least 128 bytes). */
 int qts_tf_fits(qts_tf in, qts_tf out, char *err);
 
-/* ---- trading sessions (bucket.c) ----------------------------------------- */
+/* ---- trading sessions (resample_bucket.c) ----------------------------------------- */
 
 /* `HH:MM-HH:MM` local wall-clock time, half-open; start after end is an
  * overnight session.  `24:00` is allowed as an end. */

@@ -7,7 +7,7 @@
 #include "qts.h"
 #include "qts_sum.h"
 
-/* ---- costs (costs.c) ---------------------------------------------------- */
+/* ---- costs (sim_costs.c) ---------------------------------------------------- */
 
 enum { QTS_COMM_NONE, QTS_COMM_BPS, QTS_COMM_PER_SHARE };
 typedef struct qts_commission {
@@ -98,21 +98,9 @@ int qts_instrument_add_spec(qts_instrument **list, size_t *n, const char *spec, 
  * `FILE:LINE: what` in err (at least 512 bytes). */
 int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, char *err);
 
-/* ---- orders and the fill model (fillmodel.c) ---------------------------- */
+/* ---- orders and the fill model (sim_fillmodel.c) ---------------------------- */
 
-enum { QTS_BUY = 1, QTS_SELL = -1 };
-enum { QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT };
-enum { QTS_DAY, QTS_GTC, QTS_IOC, QTS_FOK };
-
-/* Names to codes and back; the parsers return -1 for an unknown name
- * (qts_side_parse 0, as -1 is QTS_SELL). */
-int qts_side_parse(const char *s);
-int qts_kind_parse(const char *s);
-int qts_tif_parse(const char *s);
-const char *qts_side_name(int side);
-const char *qts_kind_name(int kind);
-const char *qts_tif_name(int tif);
-
+/* Sides, kinds and times in force: qts.h (order_words.c). */
 typedef struct qts_order {
 	char id[QTS_ID_MAX];
 	char strategy[QTS_NAME_MAX];
@@ -145,7 +133,7 @@ int qts_fill_price(qts_order *o, const qts_mkt *m, double *price);
  * participation is 0 (no cap). */
 double qts_fill_capacity(const qts_mkt *m, int side, double participation);
 
-/* ---- the portfolio (portfolio.c) ---------------------------------------- */
+/* ---- the portfolio (sim_portfolio.c) ---------------------------------------- */
 
 typedef struct qts_pos {
 	double qty;      /* signed */
@@ -186,7 +174,7 @@ double qts_pos_equity(const qts_pos *p);
  * margin held for a margined contract. */
 double qts_pos_exposure(const qts_pos *p);
 
-/* ---- corporate actions (actions.c) -------------------------------------- */
+/* ---- corporate actions (sim_actions.c) -------------------------------------- */
 
 enum { QTS_ACT_SPLIT, QTS_ACT_DIVIDEND, QTS_ACT_DELIST };
 typedef struct qts_action {

@@ -8,10 +8,15 @@
 
 #define QTS_STRAT_MAXPARAM 8
 
+/* What a parameter's value may be besides its range: any number, a whole
+ * number (a period, a count of bars) or 0 and 1 (a switch). */
+enum { QTS_PARAM_REAL, QTS_PARAM_INT, QTS_PARAM_BOOL };
+
 typedef struct qts_strat_param {
 	const char *name;
 	double def, min, max;
 	const char *help;
+	int type; /* QTS_PARAM_*: REAL when left out */
 } qts_strat_param;
 
 /* A working order a strategy wants after a bar: side 1 buy, -1 sell; qty
@@ -45,6 +50,16 @@ const qts_strat_info *qts_strat_table(size_t *n);
 const qts_strat_info *qts_strat_find(const char *name);
 /* The index of a parameter of s, or -1. */
 int qts_strat_param_index(const qts_strat_info *s, const char *name);
+/* A built-in strategy's parameters from `key=value` words (kv[0..n)):
+ * param[] (s->nparams values) starts at the defaults, and each word sets
+ * one, checked against its range and type (a whole number refuses 2.5, a
+ * switch takes 0 or 1 alone), once each; then the rules between them
+ * (size and weight exclude each other, momentum's volwin, periods and cap
+ * go with vol above 0, stop=1 trades quantities) and the strategy's own
+ * (fast < slow), tried on a state set up and freed at once.  0, or -1
+ * with a message in err (QTS_ERR_MAX bytes) that starts with the
+ * strategy's name. */
+int qts_strat_params_parse(const qts_strat_info *s, char *const *kv, int n, double *param, char *err);
 
 /* Parameters every strategy takes after its own: size (a quantity, unit
  * qty) and weight (a fraction of equity, unit weight; NaN unless given). */

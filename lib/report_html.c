@@ -45,7 +45,7 @@ static void day_text(int64_t day, char *buf, size_t size)
 /* The UTC date of a time, as the trades CSV gives it. */
 static void date_of(int64_t ts, char *buf, size_t size)
 {
-	day_text(ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0), buf, size);
+	day_text(qts_floor_div(ts, QTS_NS_PER_DAY), buf, size);
 }
 
 typedef struct frame {

@@ -255,9 +255,9 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		s->dirty = 1;
 		return qts_perf_equity(s->perf, ev->ts, ev->equity.equity);
 	case QTS_FILL:
-		if (strcmp(ev->fill.side, "buy") == 0)
+		if (qts_side_parse(ev->fill.side) == QTS_BUY)
 			dir = 1;
-		else if (strcmp(ev->fill.side, "sell") == 0)
+		else if (qts_side_parse(ev->fill.side) == QTS_SELL)
 			dir = -1;
 		else {
 			snprintf(err, errsize, "fill: side '%s' is neither buy nor sell", ev->fill.side);

@@ -24,7 +24,7 @@ static void seterr(char *err, const char *fmt, ...)
 }
 
 /* Quantities within this of each other are equal, as in qts-sim. */
-#define EPS 1e-9
+#define EPS QTS_QTY_EPS
 
 /* No negative zero in what is written: -0 and 0 print differently. */
 static double nz(double v)
@@ -275,14 +275,10 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 	r->otab[i] = slot + 1;
 }
 
-/* The id qts-sim gives the order it makes from a target of strategy:
- * STRATEGY-SYMBOL-N (`target` without a strategy), N counting that
- * symbol's orders, moving on past an id already used. */
-static void sim_id(qts_risk *r, struct sym *s, const char *strategy, char *id)
+/* An id qts-sim would not give again: one of an order remembered here. */
+static int id_taken(void *r, const char *id)
 {
-	do
-		qts_order_id(id, *strategy ? strategy : "target", s->name, (unsigned long)++s->seq);
-	while (ord_find(r, id));
+	return ord_find(r, id) != NULL;
 }
 
 /* ---- sectors ------------------------------------------------------------ */
@@ -320,16 +316,22 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 				break;
 		if (k == r->nsector) {
 			void *p = realloc(r->sector, (k + 1) * sizeof *r->sector);
-			if (!p)
-				qts_die(QTS_EXIT_FAIL, "out of memory");
+			if (!p) {
+				seterr(err, "%s: out of memory", path);
+				fclose(f);
+				return -1;
+			}
 			r->sector = p;
 			QTS_SET(r->sector[r->nsector++], comma + 1);
 		}
 		if (r->nsmap == cap) {
 			cap = cap ? 2 * cap : 64;
 			void *p = realloc(r->smap, cap * sizeof *r->smap);
-			if (!p)
-				qts_die(QTS_EXIT_FAIL, "out of memory");
+			if (!p) {
+				seterr(err, "%s: out of memory", path);
+				fclose(f);
+				return -1;
+			}
 			r->smap = p;
 		}
 		QTS_SET(r->smap[r->nsmap].symbol, line);
@@ -357,14 +359,16 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 {
 	qts_risk *r = calloc(1, sizeof *r);
-	if (!r)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+	if (!r) {
+		seterr(err, "out of memory");
+		return NULL;
+	}
 	r->c = *c;
 	/* The engine keeps its own copy: the caller frees its config. */
 	if (c->ninstruments) {
 		r->ins = malloc(c->ninstruments * sizeof *r->ins);
 		if (!r->ins)
-			qts_die(QTS_EXIT_FAIL, "out of memory");
+			goto no_memory;
 		memcpy(r->ins, c->instruments, c->ninstruments * sizeof *r->ins);
 	}
 	r->c.instruments = r->ins;
@@ -373,13 +377,13 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->vol = !isnan(c->target_vol);
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
 	if (rehash(r, 64) < 0)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+		goto no_memory;
 	r->ord = calloc(ORD_RING, sizeof *r->ord);
 	r->otab = calloc(ORD_TAB, sizeof *r->otab);
 	if (!r->ord || !r->otab)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+		goto no_memory;
 	if (c->max_orders > 0 && !(r->rate = calloc((size_t)c->max_orders, sizeof *r->rate)))
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+		goto no_memory;
 	if (!isnan(c->max_sector) && !c->sectors[0]) {
 		seterr(err, "max-sector needs a sectors file");
 		qts_risk_free(r);
@@ -408,6 +412,10 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		return NULL;
 	}
 	return r;
+no_memory:
+	seterr(err, "out of memory");
+	qts_risk_free(r);
+	return NULL;
 }
 
 void qts_risk_free(qts_risk *r)
@@ -526,15 +534,17 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	qts_event_init(&ev, QTS_TARGET, r->now);
 	QTS_SET(ev.symbol, s->name);
 	ev.target.target = 0;
-	QTS_SET(ev.target.unit, "qty");
+	QTS_SET(ev.target.unit, qts_unit_name(QTS_UNIT_QTY));
 	QTS_SET(ev.target.strategy, "*");
 	if (put(r, &ev) < 0)
 		return -1;
 	end_working(r, s);
-	if (fabs(s->pos) > EPS) {
+	int side;
+	double qty;
+	if (qts_target_order(0, s->pos, &side, &qty)) {
 		char id[QTS_ID_MAX];
-		sim_id(r, s, "*", id);
-		ord_add(r, s, id, s->pos > 0 ? -1 : 1, fabs(s->pos), s->last);
+		qts_target_order_id(id, "*", s->name, &s->seq, id_taken, r);
+		ord_add(r, s, id, side, qty, s->last);
 	} else
 		trade(r, s, 0, s->last);
 	return 0;
@@ -667,7 +677,7 @@ static int check_portfolio(qts_risk *r)
 /* A new UTC day restarts the daily loss limit. */
 static int new_day(qts_risk *r, int64_t ts)
 {
-	int64_t day = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
+	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
 	if (r->have_day && day == r->day)
 		return 0;
 	int was = r->have_day && r->daily_breached;
@@ -722,7 +732,7 @@ static void fill_mode(qts_risk *r)
 
 static void apply_fill(qts_risk *r, const qts_event *ev)
 {
-	double sign = strcmp(ev->fill.side, "buy") == 0 ? 1 : strcmp(ev->fill.side, "sell") == 0 ? -1 : 0;
+	double sign = qts_side_parse(ev->fill.side);
 	if (sign == 0 || !(ev->fill.qty > 0) || !(ev->fill.price > 0))
 		return;
 	struct sym *s = sym_get(r, ev->symbol);
@@ -758,11 +768,11 @@ static void apply_update(qts_risk *r, const qts_event *ev)
 	struct ord *o = ord_find(r, ev->update.id);
 	if (!o || !o->live)
 		return;
-	const char *st = ev->update.status;
-	int done = strcmp(st, "filled") == 0;
-	int gone = strcmp(st, "canceled") == 0 || strcmp(st, "rejected") == 0 || strcmp(st, "expired") == 0;
+	int st = qts_status_parse(ev->update.status);
+	int done = st == QTS_STATUS_FILLED;
+	int gone = qts_status_final(st) && !done;
 	double f = ev->update.filled > 0 && isfinite(ev->update.filled) ? ev->update.filled : 0;
-	if (done || gone || strcmp(st, "partial") == 0)
+	if (done || gone || st == QTS_STATUS_PARTIAL)
 		settle(r, o, done && !r->fill_mode ? o->qty : f, done || gone, gone);
 }
 
@@ -977,12 +987,6 @@ static int is_whole(double x)
 	return x == floor(x) && fabs(x) < 9e15;
 }
 
-/* Whole units as qts-sim makes them: toward zero, unless fractional. */
-static double whole_units(const qts_risk *r, double q)
-{
-	return r->c.fractional ? q : trunc(q + (q > 0 ? EPS : -EPS));
-}
-
 /* An order id seen before is a repeat (at-least-once delivery, a replay):
  * it goes out as approved the first time, and counts once. */
 static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
@@ -1007,7 +1011,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	int every = !order && strcmp(ev->target.strategy, "*") == 0;
 	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
 	if (order) {
-		sign = strcmp(ev->order.side, "buy") == 0 ? 1 : strcmp(ev->order.side, "sell") == 0 ? -1 : 0;
+		sign = qts_side_parse(ev->order.side);
 		if (sign == 0 || !(ev->order.qty >= 0))
 			return reject(r, ev, "order", "side '%s' qty %.10g not understood", ev->order.side,
 				      ev->order.qty);
@@ -1021,15 +1025,16 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 						      i ? "stop" : "limit", lim[i], c->price_band, s->last);
 		}
 		q = p + sign * ev->order.qty;
-	} else if (strcmp(ev->target.unit, "weight") == 0) {
+	} else if (qts_unit_parse(ev->target.unit) == QTS_UNIT_WEIGHT) {
 		if (isnan(px))
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
 		/* As qts-sim converts it: weight x equity / (last price x
 		 * multiplier), in that order of operations. */
-		q = whole_units(r, ev->target.target * (r->cash + r->mv) / (px * s->mult));
+		q = qts_target_position(ev->target.target, QTS_UNIT_WEIGHT, r->cash + r->mv, px, s->mult,
+					r->c.fractional);
 		weight = 1;
-	} else if (strcmp(ev->target.unit, "qty") == 0)
-		q = whole_units(r, ev->target.target);
+	} else if (qts_unit_parse(ev->target.unit) == QTS_UNIT_QTY)
+		q = qts_whole_units(ev->target.target, r->c.fractional);
 	else
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
 	if (!isfinite(q))
@@ -1090,7 +1095,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		else {
 			out.target.target = nz(qf);
 			if (weight)
-				QTS_SET(out.target.unit, "qty");
+				QTS_SET(out.target.unit, qts_unit_name(QTS_UNIT_QTY));
 		}
 	}
 	if (put(r, qf != want ? &out : ev) < 0)
@@ -1102,10 +1107,12 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	} else {
 		if (every)
 			end_working(r, s);
-		if (fabs(qf - p) > EPS) {
+		int side;
+		double qty;
+		if (qts_target_order(qf, p, &side, &qty)) {
 			char id[QTS_ID_MAX];
-			sim_id(r, s, ev->target.strategy, id);
-			ord_add(r, s, id, qf > p ? 1 : -1, fabs(qf - p), at);
+			qts_target_order_id(id, ev->target.strategy, s->name, &s->seq, id_taken, r);
+			ord_add(r, s, id, side, qty, at);
 		}
 	}
 	return 0;

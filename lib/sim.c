@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPS 1e-9
+#define EPS QTS_QTY_EPS
 
 typedef struct strat_target {
 	char strategy[QTS_NAME_MAX];
@@ -55,12 +55,6 @@ struct qts_sim {
 };
 
 /* ---- small helpers ------------------------------------------------------- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 static sym *sym_get(qts_sim *s, const char *name)
 {
@@ -186,13 +180,13 @@ static totals books(const qts_sim *s)
 /* ---- output events -------------------------------------------------------- */
 
 static int update(qts_sim *s, int64_t ts, const char *symbol, const qts_order *o,
-		  const char *status, const char *reason)
+		  int status, const char *reason)
 {
 	qts_event ev;
 	qts_event_init(&ev, QTS_UPDATE, ts);
 	QTS_SET(ev.symbol, symbol);
 	QTS_SET(ev.update.id, o->id);
-	QTS_SET(ev.update.status, status);
+	QTS_SET(ev.update.status, qts_status_name(status));
 	ev.update.filled = o->filled;
 	ev.update.avg_price = o->filled > 0 ? o->notional / o->filled : QTS_EMPTY;
 	QTS_SET(ev.update.reason, reason);
@@ -339,16 +333,16 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 {
 	char why[QTS_TEXT_MAX];
 	if (refuse(s, y, o, why, sizeof why))
-		return update(s, ts, y->name, o, "rejected", why);
+		return update(s, ts, y->name, o, QTS_STATUS_REJECTED, why);
 	int64_t t = s->have_clock && s->clock > ts ? s->clock : ts;
 	if (qts_time_add(t, s->o.latency, &o->eligible) != 0) {
 		/* It could never fill: say so rather than wrap into the past. */
 		char lat[QTS_DURATION_MAX], what[QTS_DURATION_MAX + 16];
 		qts_duration_format(s->o.latency, lat);
 		snprintf(what, sizeof what, "+ latency %s", lat);
-		return update(s, ts, y->name, o, "rejected", qts_time_range_why(t, what, 1, why));
+		return update(s, ts, y->name, o, QTS_STATUS_REJECTED, qts_time_range_why(t, what, 1, why));
 	}
-	o->day = floor_div(o->eligible, QTS_NS_PER_DAY);
+	o->day = qts_floor_div(o->eligible, QTS_NS_PER_DAY);
 	if (y->nord == y->cord) {
 		y->cord = y->cord ? 2 * y->cord : 4;
 		y->ord = realloc(y->ord, y->cord * sizeof *y->ord);
@@ -357,7 +351,7 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 	}
 	y->wq = working(y) + o->side * o->qty;
 	y->ord[y->nord++] = *o;
-	return update(s, ts, y->name, o, "accepted", "");
+	return update(s, ts, y->name, o, QTS_STATUS_ACCEPTED, "");
 }
 
 static int on_order(qts_sim *s, const qts_event *ev)
@@ -387,13 +381,13 @@ static int on_order(qts_sim *s, const qts_event *ev)
 		snprintf(why, sizeof why, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif);
 	else if (!(o.qty > 0) || isinf(o.qty))
 		snprintf(why, sizeof why, "bad qty %g (must be > 0)", o.qty);
-	else if ((o.kind == QTS_LIMIT || o.kind == QTS_STOP_LIMIT) && !(o.limit > 0))
+	else if (qts_kind_has_limit(o.kind) && !(o.limit > 0))
 		snprintf(why, sizeof why, "%s order needs a limit price", ev->order.kind);
-	else if ((o.kind == QTS_STOP || o.kind == QTS_STOP_LIMIT) && !(o.stop > 0))
+	else if (qts_kind_has_stop(o.kind) && !(o.stop > 0))
 		snprintf(why, sizeof why, "%s order needs a stop price", ev->order.kind);
 	if (*why) {
 		o.side = QTS_BUY;
-		return update(s, ev->ts, ev->symbol, &o, "rejected", why);
+		return update(s, ev->ts, ev->symbol, &o, QTS_STATUS_REJECTED, why);
 	}
 	return accept(s, sym_get(s, ev->symbol), ev->ts, &o);
 }
@@ -403,7 +397,7 @@ static int on_cancel(qts_sim *s, const qts_event *ev)
 	sym *y = sym_get(s, ev->symbol);
 	for (size_t i = 0; i < y->nord; i++)
 		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
-			int rc = update(s, ev->ts, y->name, &y->ord[i], "canceled", "canceled on request");
+			int rc = update(s, ev->ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, "canceled on request");
 			remove_order(y, i);
 			return rc;
 		}
@@ -422,6 +416,11 @@ static int every_strategy(qts_sim *s, sym *y, int64_t ts)
 	return cancel_all(s, y, ts, "replaced by a target for every strategy");
 }
 
+static int id_seen(void *ids, const char *id)
+{
+	return qts_idset_has(ids, id);
+}
+
 static int on_target(qts_sim *s, const qts_event *ev)
 {
 	sym *y = sym_get(s, ev->symbol);
@@ -429,27 +428,25 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	QTS_SET(o.strategy, ev->target.strategy);
 	/* Deterministic ids: strategy, symbol and a per-symbol count; a
 	 * clash with an id already seen moves on to the next count. */
-	do
-		qts_order_id(o.id, *o.strategy ? o.strategy : "target", y->name, (unsigned long)++y->seq);
-	while (qts_idset_has(s->ids, o.id));
+	qts_target_order_id(o.id, o.strategy, y->name, &y->seq, id_seen, s->ids);
 
-	double q = ev->target.target;
+	double q = NAN;
 	char why[QTS_TEXT_MAX] = "";
-	if (strcmp(ev->target.unit, "weight") == 0) {
-		if (!(y->pos.mark > 0))
-			snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
-		else
-			q = q * books(s).equity / (y->pos.mark * qts_pos_mult(&y->pos));
-	} else if (strcmp(ev->target.unit, "qty") != 0 && *ev->target.unit)
+	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
+	if (unit == QTS_UNIT_WEIGHT && !(y->pos.mark > 0))
+		snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
+	else if (unit < 0)
 		snprintf(why, sizeof why, "bad target unit '%s' (qty, weight)", ev->target.unit);
+	else
+		q = qts_target_position(ev->target.target, unit,
+					unit == QTS_UNIT_WEIGHT ? books(s).equity : 0, /* all the books: weights only */
+					y->pos.mark, qts_pos_mult(&y->pos), s->o.fractional);
 	if (!*why && !isfinite(q))
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
 	if (*why) {
 		qts_idset_add(s->ids, o.id);
-		return update(s, ev->ts, y->name, &o, "rejected", why);
+		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
 	}
-	if (!s->o.fractional)
-		q = trunc(q + (q > 0 ? EPS : -EPS));
 	if (strcmp(o.strategy, "*") == 0 && every_strategy(s, y, ev->ts) < 0)
 		return -1;
 
@@ -472,18 +469,16 @@ static int on_target(qts_sim *s, const qts_event *ev)
 		/* Several strategies' targets can add up past any double. */
 		qts_idset_add(s->ids, o.id);
 		snprintf(why, sizeof why, "targets for %s add up to %g: not a quantity", y->name, want);
-		return update(s, ev->ts, y->name, &o, "rejected", why);
+		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
 	}
-	if (fabs(diff) <= EPS) {
+	if (!qts_target_order(want, y->pos.qty + working(y), &o.side, &o.qty)) {
 		y->seq--; /* no order: the count is not used */
 		return 0;
 	}
 	qts_idset_add(s->ids, o.id);
-	o.side = diff > 0 ? QTS_BUY : QTS_SELL;
-	o.qty = fabs(diff);
 	char reason[QTS_TEXT_MAX];
 	snprintf(reason, sizeof reason, "target %g: %s %g market", want, qts_side_name(o.side), o.qty);
-	if (update(s, ev->ts, y->name, &o, "new", reason) < 0)
+	if (update(s, ev->ts, y->name, &o, QTS_STATUS_NEW, reason) < 0)
 		return -1;
 	return accept(s, y, ev->ts, &o);
 }
@@ -503,7 +498,7 @@ static int64_t bar_end(sym *y, const qts_event *ev)
 /* Work y's orders on one market data event at ts. */
 static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 {
-	int64_t day = floor_div(ts, QTS_NS_PER_DAY);
+	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
 	double used[2] = { 0, 0 };
 	double sigma = NAN, adv = NAN;
 	if (s->o.impact.on) {
@@ -513,7 +508,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	for (size_t i = 0; i < y->nord;) {
 		qts_order *o = &y->ord[i];
 		if (o->tif == QTS_DAY && day > o->day) {
-			if (update(s, ts, y->name, o, "expired", "day order: end of day") < 0)
+			if (update(s, ts, y->name, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
 				return -1;
 			remove_order(y, i);
 			continue;
@@ -527,7 +522,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		/* A price of zero or below is no price to trade at. */
 		if (!qts_fill_price(o, m, &ref) || !(ref > 0)) {
 			if (once) {
-				if (update(s, ts, y->name, o, "canceled",
+				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED,
 					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
 					return -1;
 				remove_order(y, i);
@@ -545,7 +540,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		if (o->tif == QTS_FOK && q < remaining - EPS) {
 			char why[QTS_TEXT_MAX];
 			snprintf(why, sizeof why, "fok: only %g of %g available", q, remaining);
-			if (update(s, ts, y->name, o, "canceled", why) < 0)
+			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
 				return -1;
 			remove_order(y, i);
 			continue;
@@ -573,7 +568,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 				snprintf(why, sizeof why, "a fill of %.10g at %.10g is too large to account for (overflow)",
 					 q, price);
 			if (*why) {
-				if (update(s, ts, y->name, o, "canceled", why) < 0)
+				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
 					return -1;
 				remove_order(y, i);
 				continue;
@@ -586,7 +581,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			y->wq -= o->side * q;
 			remaining = o->qty - o->filled;
 			int done = remaining <= EPS * o->qty;
-			if (update(s, ts, y->name, o, done ? "filled" : "partial", "") < 0 ||
+			if (update(s, ts, y->name, o, done ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, "") < 0 ||
 			    position(s, ts, y) < 0)
 				return -1;
 			if (done) {
@@ -595,7 +590,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			}
 		}
 		if (o->tif == QTS_IOC) {
-			if (update(s, ts, y->name, o, "canceled", "ioc: remainder canceled") < 0)
+			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, "ioc: remainder canceled") < 0)
 				return -1;
 			remove_order(y, i);
 			continue;
@@ -686,7 +681,7 @@ static int on_quote(qts_sim *s, const qts_event *ev)
 static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why)
 {
 	for (size_t i = 0; i < y->nord; i++)
-		if (update(s, ts, y->name, &y->ord[i], "canceled", why) < 0)
+		if (update(s, ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, why) < 0)
 			return -1;
 	y->nord = 0;
 	return 0;

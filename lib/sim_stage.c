@@ -1,6 +1,6 @@
 /* sim_stage.c — qts-sim as a stage: its options, and the simulated broker
- * (sim.c) fed by the runtime.  The models live in sim.c, costs.c,
- * fillmodel.c and portfolio.c; this file is the wiring. */
+ * (sim.c) fed by the runtime.  The models live in sim.c, sim_costs.c,
+ * sim_fillmodel.c and sim_portfolio.c; this file is the wiring. */
 #include "qts_sim.h"
 #include "qts_stage.h"
 

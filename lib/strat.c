@@ -284,63 +284,73 @@ static double hold_bar(void *state, const double *p, const double *v)
 
 static void no_free(void *state) { (void)state; }
 
+/* A parameter of each type, and a list of them with its count: adding a
+ * strategy is its entry in the table below, nothing else. */
+#define REAL(n, d, lo, hi, help) { n, d, lo, hi, help, QTS_PARAM_REAL }
+#define INT(n, d, lo, hi, help) { n, d, lo, hi, help, QTS_PARAM_INT }
+#define BOOL(n, help) { n, 0, 0, 1, help, QTS_PARAM_BOOL }
+#define PARAMS(...) \
+	(int)(sizeof((qts_strat_param[]){ __VA_ARGS__ }) / sizeof(qts_strat_param)), { __VA_ARGS__ }
+
 #define FAST_SLOW(f, s)                                                         \
-	{ "fast", f, 2, 100000, "fast period" },                                \
-	{ "slow", s, 3, 100000, "slow period" },                                \
-	{ "short", 0, 0, 1, "1: go short on the opposite cross instead of flat" }
+	INT("fast", f, 2, 100000, "fast period"),                               \
+	INT("slow", s, 3, 100000, "slow period"),                               \
+	BOOL("short", "1: go short on the opposite cross instead of flat")
 
 static const qts_strat_info table[] = {
 	{ "bollinger-reversion", "long below the lower band, flat back at the middle",
-	  5, { { "period", 20, 2, 100000, "bands period" },
-	       { "nbdev", 2, 0.01, 100, "band width in standard deviations" },
-	       { "short", 0, 0, 1, "1: also short above the upper band" }, QTS_STRAT_COMMON },
+	  PARAMS(INT("period", 20, 2, 100000, "bands period"),
+	       REAL("nbdev", 2, 0.01, 100, "band width in standard deviations"),
+	       BOOL("short", "1: also short above the upper band"), QTS_STRAT_COMMON),
 	  sizeof(struct band), boll_init, boll_bar, band_free },
 	{ "buy-hold", "long from the first bar on: the benchmark",
-	  2, { QTS_STRAT_COMMON }, 0, hold_init, hold_bar, no_free },
+	  PARAMS(QTS_STRAT_COMMON), 0, hold_init, hold_bar, no_free },
 	{ "donchian-breakout", "turtle channels: long above the entry high, out below the exit low",
-	  6, { { "entry", 20, 1, 100000, "entry channel (bars)" },
-	       { "exit", 10, 1, 100000, "exit channel (bars)" },
-	       { "short", 0, 0, 1, "1: also short below the entry low" },
-	       { "stop", 0, 0, 1, "1: enter and exit with stop orders at the channels" },
-	       QTS_STRAT_COMMON },
+	  PARAMS(INT("entry", 20, 1, 100000, "entry channel (bars)"),
+	       INT("exit", 10, 1, 100000, "exit channel (bars)"),
+	       BOOL("short", "1: also short below the entry low"),
+	       BOOL("stop", "1: enter and exit with stop orders at the channels"),
+	       QTS_STRAT_COMMON),
 	  sizeof(struct donchian), donchian_init, donchian_bar, donchian_free, donchian_orders },
 	{ "ema-cross", "long when the fast EMA crosses above the slow one, flat below",
-	  5, { FAST_SLOW(10, 30), QTS_STRAT_COMMON },
+	  PARAMS(FAST_SLOW(10, 30), QTS_STRAT_COMMON),
 	  sizeof(struct cross), ema_init, ma_bar, cross_free },
 	{ "macd-cross", "long when MACD crosses above its signal line, flat below",
-	  6, { { "fast", 12, 2, 100000, "fast EMA period" },
-	       { "slow", 26, 3, 100000, "slow EMA period" },
-	       { "signal", 9, 1, 100000, "signal EMA period" },
-	       { "short", 0, 0, 1, "1: go short below instead of flat" }, QTS_STRAT_COMMON },
+	  PARAMS(INT("fast", 12, 2, 100000, "fast EMA period"),
+	       INT("slow", 26, 3, 100000, "slow EMA period"),
+	       INT("signal", 9, 1, 100000, "signal EMA period"),
+	       BOOL("short", "1: go short below instead of flat"), QTS_STRAT_COMMON),
 	  sizeof(struct cross), macd_init, macd_bar, cross_free },
 	{ "momentum", "time-series momentum: long when the lookback return is positive",
-	  8, { { "lookback", 252, 1, 100000, "return over this many bars" },
-	       { "short", 0, 0, 1, "1: short when the return is negative" },
-	       { "vol", 0, 0, 10, "target annual volatility (0: no scaling)" },
-	       { "volwin", 20, 2, 100000, "bars of log returns for the volatility" },
-	       { "periods", 252, 1, 1e6, "bars per year" },
-	       { "cap", 2, 0, 100, "largest scaling factor" }, QTS_STRAT_COMMON },
+	  PARAMS(INT("lookback", 252, 1, 100000, "return over this many bars"),
+	       BOOL("short", "1: short when the return is negative"),
+	       REAL("vol", 0, 0, 10, "target annual volatility (0: no scaling)"),
+	       INT("volwin", 20, 2, 100000, "bars of log returns for the volatility"),
+	       REAL("periods", 252, 1, 1e6, "bars per year"),
+	       REAL("cap", 2, 0, 100, "largest scaling factor"), QTS_STRAT_COMMON),
 	  sizeof(struct momentum), momentum_init, momentum_bar, momentum_free },
 	{ "rsi-reversion", "long when RSI is below low, flat when above high",
-	  6, { { "period", 14, 2, 100000, "RSI period" },
-	       { "low", 30, 0, 100, "oversold level" },
-	       { "high", 70, 0, 100, "overbought level" },
-	       { "short", 0, 0, 1, "1: short above high instead of flat" }, QTS_STRAT_COMMON },
+	  PARAMS(INT("period", 14, 2, 100000, "RSI period"),
+	       REAL("low", 30, 0, 100, "oversold level"),
+	       REAL("high", 70, 0, 100, "overbought level"),
+	       BOOL("short", "1: short above high instead of flat"), QTS_STRAT_COMMON),
 	  sizeof(struct band), rsi_init, rsi_bar, band_free },
 	{ "sma-cross", "long when the fast SMA crosses above the slow one, flat below",
-	  5, { FAST_SLOW(10, 30), QTS_STRAT_COMMON },
+	  PARAMS(FAST_SLOW(10, 30), QTS_STRAT_COMMON),
 	  sizeof(struct cross), sma_init, ma_bar, cross_free },
 };
 
+#define NSTRAT (sizeof table / sizeof table[0])
+
 const qts_strat_info *qts_strat_table(size_t *n)
 {
-	*n = sizeof table / sizeof table[0];
+	*n = NSTRAT;
 	return table;
 }
 
 const qts_strat_info *qts_strat_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+	for (size_t i = 0; i < NSTRAT; i++)
 		if (!strcmp(table[i].name, name))
 			return &table[i];
 	return NULL;

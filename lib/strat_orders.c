@@ -98,17 +98,16 @@ int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order
 			continue;
 		struct qts_strat_working *w = !b->work[0].id[0] ? &b->work[0] : &b->work[1];
 		w->o = want[j];
-		snprintf(w->id, sizeof w->id, "%.40s-%lu", out->strategy, ++out->seq);
+		qts_strategy_order_id(w->id, out->strategy, ++out->seq);
 		qts_event_init(&ev, QTS_ORDER, out->now);
 		QTS_SET(ev.symbol, symbol);
 		QTS_SET(ev.order.id, w->id);
-		QTS_SET(ev.order.side, w->o.side > 0 ? "buy" : "sell");
+		QTS_SET(ev.order.side, qts_side_name(w->o.side > 0 ? QTS_BUY : QTS_SELL));
 		ev.order.qty = w->o.qty;
-		QTS_SET(ev.order.kind, isnan(w->o.limit) ? (isnan(w->o.stop) ? "market" : "stop")
-							 : (isnan(w->o.stop) ? "limit" : "stop_limit"));
+		QTS_SET(ev.order.kind, qts_kind_name(qts_kind_of(w->o.limit, w->o.stop)));
 		ev.order.limit = w->o.limit;
 		ev.order.stop = w->o.stop;
-		QTS_SET(ev.order.tif, "gtc");
+		QTS_SET(ev.order.tif, qts_tif_name(QTS_GTC));
 		QTS_SET(ev.order.strategy, out->strategy);
 		if (out->put(out->ctx, &ev) < 0)
 			status = -1;
@@ -119,12 +118,14 @@ int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order
 int qts_strat_target_order(double target, double pos, double limit, double stop,
 			   qts_strat_order *o)
 {
-	if (isnan(target) || isinf(target) || target == pos)
+	int side;
+	double qty;
+	if (!isfinite(target) || !qts_target_order(target, pos, &side, &qty))
 		return 0;
 	/* a price still warming up holds the order back */
 	if (isinf(limit) || isinf(stop) || (isnan(limit) && isnan(stop)))
 		return 0;
-	*o = (qts_strat_order){ target > pos ? 1 : -1, fabs(target - pos), limit, stop };
+	*o = (qts_strat_order){ side, qty, limit, stop };
 	return 1;
 }
 

@@ -75,14 +75,14 @@ void strategy_setup_expr(struct host *h, const struct strategy_options *o)
 	h->limit_var = qts_expr_var(h->expr, "limit");
 	h->stop_var = qts_expr_var(h->expr, "stop");
 	h->use_orders = !o->print && (h->limit_var >= 0 || h->stop_var >= 0);
-	if (h->use_orders && o->unit && !strcmp(o->unit, "weight"))
+	if (h->use_orders && o->unit && qts_unit_parse(o->unit) == QTS_UNIT_WEIGHT)
 		qts_usage_error(usage, "%s: limit and stop orders take quantities: not --unit weight",
 				where);
 	h->values = xcalloc(qts_expr_count(h->expr), sizeof *h->values);
 	h->tfs = xcalloc(qts_expr_ntf(h->expr) + 1, sizeof *h->tfs);
 	for (size_t k = 0; k < qts_expr_ntf(h->expr); k++)
 		h->tfs[k] = qts_expr_tf(h->expr, k);
-	h->unit = o->unit ? o->unit : "qty";
+	h->unit = o->unit ? o->unit : qts_unit_name(QTS_UNIT_QTY);
 	h->out.strategy = o->name ? o->name : "expr";
 	if (o->print)
 		setup_table(h);

@@ -25,8 +25,7 @@ static struct qts_strat_working *working(struct sym *s, const char *id)
 
 static int done(const char *status)
 {
-	return !strcmp(status, "filled") || !strcmp(status, "canceled") ||
-	       !strcmp(status, "rejected") || !strcmp(status, "expired");
+	return qts_status_final(qts_status_parse(status));
 }
 
 int strategy_feedback(struct host *h, const qts_event *ev)
@@ -42,7 +41,7 @@ int strategy_feedback(struct host *h, const qts_event *ev)
 		s->book.pos = ev->position.qty;
 		break;
 	case QTS_FILL: {
-		int side = !strcmp(ev->fill.side, "buy") ? 1 : !strcmp(ev->fill.side, "sell") ? -1 : 0;
+		int side = qts_side_parse(ev->fill.side);
 		if (!side || !isfinite(ev->fill.qty))
 			break;
 		s->book.pos += side * ev->fill.qty;

@@ -88,7 +88,7 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 		qts_usage_error(usage, "%s: parameters go with a built-in strategy or a plugin", o->kv[0]);
 	if (o->watch && !o->plugin)
 		qts_usage_error(usage, "--watch goes with --plugin");
-	if (o->unit && strcmp(o->unit, "qty") && strcmp(o->unit, "weight"))
+	if (o->unit && qts_unit_parse(o->unit) < 0)
 		qts_usage_error(usage, "--unit: '%s' is neither qty nor weight", o->unit);
 	if (o->conf.msgpack && o->print)
 		qts_usage_error(usage, "-M goes with events: --print writes a CSV table");

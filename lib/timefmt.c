@@ -163,14 +163,10 @@ struct civil {
 static struct civil civil_of(int64_t ns)
 {
 	struct civil c;
-	int64_t secs = ns / QTS_NS_PER_SEC;
-	c.frac = ns % QTS_NS_PER_SEC;
-	if (c.frac < 0)
-		c.frac += QTS_NS_PER_SEC, secs--;
-	int64_t days = secs / 86400;
-	c.sod = secs % 86400;
-	if (c.sod < 0)
-		c.sod += 86400, days--;
+	int64_t secs = qts_floor_div(ns, QTS_NS_PER_SEC);
+	c.frac = qts_floor_mod(ns, QTS_NS_PER_SEC);
+	int64_t days = qts_floor_div(secs, 86400);
+	c.sod = qts_floor_mod(secs, 86400);
 	qts_civil_from_days(days, &c.y, &c.m, &c.d);
 	return c;
 }
@@ -256,15 +252,13 @@ int qts_tf_end_checked(qts_tf tf, int64_t ts, int64_t *end)
 	if (tf.unit != 'M')
 		return qts_time_add(ts, qts_tf_ns(tf), end);
 	/* The day and the time of day, floored (ts may be before 1970). */
-	int64_t rest = ts % QTS_NS_PER_DAY;
-	if (rest < 0)
-		rest += QTS_NS_PER_DAY;
-	int64_t days = ts / QTS_NS_PER_DAY - (ts % QTS_NS_PER_DAY < 0);
+	int64_t rest = qts_floor_mod(ts, QTS_NS_PER_DAY);
+	int64_t days = qts_floor_div(ts, QTS_NS_PER_DAY);
 	int y;
 	unsigned m, d;
 	qts_civil_from_days(days, &y, &m, &d);
 	int64_t idx = (int64_t)y * 12 + m - 1 + tf.n;
-	int ny = (int)(idx / 12 - (idx % 12 < 0));
+	int ny = (int)qts_floor_div(idx, 12);
 	unsigned nm = (unsigned)(idx - (int64_t)ny * 12) + 1;
 	int64_t first = qts_days_from_civil(ny, nm, 1);
 	int64_t after = qts_days_from_civil(nm == 12 ? ny + 1 : ny, nm == 12 ? 1 : nm + 1, 1);

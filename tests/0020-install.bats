@@ -18,6 +18,8 @@ TOP=$BATS_TEST_DIRNAME/..
 	[ -f "$d/usr/share/man/man5/qts-events.5" ]
 	[ -f "$d/usr/share/man/man7/qts.7" ]
 	[ -f "$d/usr/include/qts/strategy.h" ]
+	# the installed ABI is include/qts/ alone: no header of lib/
+	[ "$(cd "$d/usr/include" && find . -type f | sort)" = "$(cd "$TOP/include" && find . -name '*.h' | sort)" ]
 	# the installed qts finds its siblings
 	run -0 "$d/usr/bin/qts" fetch --count 2 synth:A
 	[ "${#lines[@]}" -eq 2 ]

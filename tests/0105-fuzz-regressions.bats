@@ -94,7 +94,7 @@ load helper
 	[ "$output" = "x,a" ]
 }
 
-@test "fuzz: vendor files: epochs, infinities, bar starts and adjusted prices that do not fit are refused (vendor.c)" {
+@test "fuzz: vendor files: epochs, infinities, bar starts and adjusted prices that do not fit are refused (fetch_vendor.c)" {
 	# Each overflowed (UBSan) or wrote a bar no reader takes back.
 	cd "$BATS_TEST_TMPDIR"
 	printf 'timestamp,open,high,low,close,volume\n99999999999999999,1,1,1,1,1\n' > ep.csv
@@ -114,7 +114,7 @@ load helper
 	[ "$stderr" = "qts-fetch: adj.csv:2: adj close / close overflows the prices" ]
 }
 
-@test "fuzz: a date and time too long for one field is not a time, not cut to the date (vendor.c)" {
+@test "fuzz: a date and time too long for one field is not a time, not cut to the date (fetch_vendor.c)" {
 	cd "$BATS_TEST_TMPDIR"
 	d=2024-01-02T10:00:00.$(printf '0%.0s' $(seq 70))
 	printf 'date,time,open,high,low,close,volume\n%s,junk,1,1,1,1,1\n' "$d" > tr.csv
@@ -122,7 +122,7 @@ load helper
 	[ "$stderr" = "qts-fetch: tr.csv:2: '$d' and 'junk' are not a date and a time (YYYY-MM-DD or YYYYMMDD, HH:MM:SS or HHMMSS; name another date layout with --date-format)" ]
 }
 
-@test "fuzz: bars centuries apart infer no timeframe beyond what a reader takes (vendor.c)" {
+@test "fuzz: bars centuries apart infer no timeframe beyond what a reader takes (fetch_vendor.c)" {
 	cd "$BATS_TEST_TMPDIR"
 	printf 'date,open,high,low,close,volume\n1700-01-01,1,1,1,1,1\n2200-01-01T00:00:01,1,1,1,1,1\n' > far.csv
 	run -0 qts-fetch -s X far.csv

@@ -1,4 +1,4 @@
-/* Unit tests of the --print table writer (lib/print_table.c). */
+/* Unit tests of the --print table writer (lib/strat_print_table.c). */
 #include "qts_table.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* costs.c — what a fill costs beyond its price: commission, slippage and
+/* sim_costs.c — what a fill costs beyond its price: commission, slippage and
  * square-root market impact (formulas in qts-sim(1)). */
 #include "qts_sim.h"
 

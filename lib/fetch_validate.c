@@ -1,4 +1,4 @@
-/* validate.c — is a record of market data sound?  Bad data found at the
+/* fetch_validate.c — is a record of market data sound?  Bad data found at the
  * source costs far less than a backtest that silently trades on it. */
 #include "qts_fetch.h"
 

@@ -1,4 +1,4 @@
-/* actions.c — corporate actions and universe changes for qts-sim
+/* sim_actions.c — corporate actions and universe changes for qts-sim
  * --actions: splits, cash dividends, delistings, by date, from a CSV file
  * (plain or gzip). */
 #include "qts_sim.h"

@@ -1,4 +1,4 @@
-/* summary.c — every figure of a report from the day curve and the trade
+/* report_summary.c — every figure of a report from the day curve and the trade
  * statistics, and the table naming them. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* synth.c — generated bars: a seeded random walk per symbol (geometric
+/* fetch_synth.c — generated bars: a seeded random walk per symbol (geometric
  * Brownian motion with a small drift), with OHLC and volume shaped like a
  * real market's, on business days and within a trading session.  The same
  * seed gives the same bars on every machine: the generator (xoshiro256**)
@@ -121,9 +121,9 @@ qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err
 		goto fail;
 	}
 	s->o = *o;
-	if (o->tz) {
-		setenv("TZ", o->tz, 1);
-		tzset();
+	if (o->tz && qts_tz_use(o->tz) < 0) {
+		snprintf(err, 256, "%s: not an installed time zone", o->tz);
+		goto fail;
 	}
 	if (qts_synth_check_symbols(symbols, err) < 0)
 		goto fail;

@@ -1,4 +1,4 @@
-/* portfolio.c — cash and signed positions: average price, realized and
+/* sim_portfolio.c — cash and signed positions: average price, realized and
  * unrealized P&L.  The books balance: equity = initial cash + realized +
  * unrealized, because realized P&L carries commissions and dividends.
  *

@@ -1,4 +1,4 @@
-/* trades.c — round trips from fills: per symbol, a queue of open lots
+/* report_trades.c — round trips from fills: per symbol, a queue of open lots
  * closed first in, first out.  A fill larger than the open position closes
  * it and opens the rest the other way.  Commissions are spread per unit, so
  * a trip carries its share of the opening and of the closing fill.  Prices

@@ -1,4 +1,4 @@
-/* perf.c — the equity curve sampled at the close of each session day, with
+/* report_perf.c — the equity curve sampled at the close of each session day, with
  * the benchmark's close and the exposure of that day beside it.  Intraday
  * equity overwrites the day's point, so memory follows days, not events.
  *

@@ -1,30 +1,8 @@
-/* fillmodel.c — where and how much an order trades on one market data
+/* sim_fillmodel.c — where and how much an order trades on one market data
  * event.  The intra-bar path assumption is stated in qts-sim(1). */
 #include "qts_sim.h"
 
 #include <string.h>
-
-static const char *const side_names[] = { "sell", "", "buy" };
-static const char *const kind_names[] = { "market", "limit", "stop", "stop_limit" };
-static const char *const tif_names[] = { "day", "gtc", "ioc", "fok" };
-
-static int lookup(const char *s, const char *const *names, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int qts_side_parse(const char *s)
-{
-	return strcmp(s, "buy") == 0 ? QTS_BUY : strcmp(s, "sell") == 0 ? QTS_SELL : 0;
-}
-int qts_kind_parse(const char *s) { return lookup(s, kind_names, 4); }
-int qts_tif_parse(const char *s) { return lookup(s, tif_names, 4); }
-const char *qts_side_name(int side) { return side_names[side > 0 ? 2 : 0]; }
-const char *qts_kind_name(int kind) { return kind_names[kind]; }
-const char *qts_tif_name(int tif) { return tif_names[tif]; }
 
 /* A buy stop triggers at or above its price, a sell stop at or below. */
 static int stop_hit(const qts_order *o, double p)

@@ -1,15 +1,9 @@
-/* bucket.c — the interval of a timeframe that holds an instant, whether
+/* resample_bucket.c — the interval of a timeframe that holds an instant, whether
  * one timeframe sums into another, and trading sessions. */
 #include "qts_resample.h"
 #include "qts_time.h"
 
 #include <string.h>
-
-static int64_t floordiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
-}
 
 /* 1970-01-01 was a Thursday: Monday 1969-12-29 is day -3. */
 #define MONDAY0 (-3)
@@ -24,12 +18,10 @@ int qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end)
 		 * where the day's start does not fit in ns): boundaries at
 		 * align + k * len, the first and last cut at the day's bounds. */
 		int64_t len = qts_tf_ns(tf);
-		int64_t frac = t % QTS_NS_PER_SEC;
-		if (frac < 0)
-			frac += QTS_NS_PER_SEC;
-		int64_t e = (floordiv(t, QTS_NS_PER_SEC) - d->start_s) * QTS_NS_PER_SEC + frac;
+		int64_t frac = qts_floor_mod(t, QTS_NS_PER_SEC);
+		int64_t e = (qts_floor_div(t, QTS_NS_PER_SEC) - d->start_s) * QTS_NS_PER_SEC + frac;
 		int64_t dl = (d->end_s - d->start_s) * QTS_NS_PER_SEC;
-		int64_t a = c->align + floordiv(e - c->align, len) * len;
+		int64_t a = c->align + qts_floor_div(e - c->align, len) * len;
 		int64_t b = a + len < dl ? a + len : dl;
 		if (a < 0)
 			a = 0;
@@ -41,21 +33,21 @@ int qts_bucket(qts_clock *c, qts_tf tf, int64_t t, int64_t *start, int64_t *end)
 			*end = d->end;
 			return *start == INT64_MIN ? -1 : *end == INT64_MAX ? -2 : 0;
 		}
-		first = floordiv(num, tf.n) * tf.n;
+		first = qts_floor_div(num, tf.n) * tf.n;
 		last = first + tf.n;
 		break;
 	case 'w':
-		first = MONDAY0 + floordiv(num - MONDAY0, 7LL * tf.n) * 7 * tf.n;
+		first = MONDAY0 + qts_floor_div(num - MONDAY0, 7LL * tf.n) * 7 * tf.n;
 		last = first + 7LL * tf.n;
 		break;
 	default: { /* months */
 		int y;
 		unsigned m, dd;
 		qts_civil_from_days(num, &y, &m, &dd);
-		int64_t idx = floordiv((int64_t)y * 12 + m - 1, tf.n) * tf.n;
+		int64_t idx = qts_floor_div((int64_t)y * 12 + m - 1, tf.n) * tf.n;
 		int64_t nidx = idx + tf.n;
-		first = qts_days_from_civil((int)floordiv(idx, 12), (unsigned)(idx - floordiv(idx, 12) * 12) + 1, 1);
-		last = qts_days_from_civil((int)floordiv(nidx, 12), (unsigned)(nidx - floordiv(nidx, 12) * 12) + 1, 1);
+		first = qts_days_from_civil((int)qts_floor_div(idx, 12), (unsigned)(idx - qts_floor_div(idx, 12) * 12) + 1, 1);
+		last = qts_days_from_civil((int)qts_floor_div(nidx, 12), (unsigned)(nidx - qts_floor_div(nidx, 12) * 12) + 1, 1);
 		break;
 	}
 	}

@@ -1,4 +1,4 @@
-/* vendor.c — market data files as data vendors write them, recognised by
+/* fetch_vendor.c — market data files as data vendors write them, recognised by
  * their header's column names in any case and order: bars from Yahoo
  * (Date,Open,High,Low,Close,Adj Close,Volume), Alpha Vantage (timestamp,
  * open,...), Stooq (<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,...,<VOL>,<OPENINT>)

@@ -1,4 +1,4 @@
-/* print_table.c — the CSV table of qts-strategy --print.  Rows are built
+/* strat_print_table.c — the CSV table of qts-strategy --print.  Rows are built
  * in place in one block and written 64 KiB at a time: a stream of fputs
  * calls costs more than the numbers.  Bars of several symbols share a
  * time, so the last time written is kept formatted. */

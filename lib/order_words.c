@@ -1,0 +1,75 @@
+/* order_words.c — the words of orders, fills, updates and targets (side,
+ * kind, time in force, status, unit), parsed and named here alone.  The
+ * stream's schema (event.c) checks its fields against the same lists, so
+ * a word the reader takes is a word every stage understands. */
+#include "qts.h"
+
+#include <string.h>
+
+const char *const qts_side_words[] = { "buy", "sell", NULL };
+const char *const qts_kind_words[] = { "market", "limit", "stop", "stop_limit", NULL };
+const char *const qts_tif_words[] = { "day", "gtc", "ioc", "fok", NULL };
+const char *const qts_status_words[] = { "new", "accepted", "partial", "filled",
+					 "canceled", "rejected", "expired", NULL };
+const char *const qts_unit_words[] = { "qty", "weight", NULL };
+
+/* The index of s in a NULL-terminated list, or -1. */
+static int lookup(const char *const *words, const char *s)
+{
+	for (int i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The word of code in a list of n words (n - 1 names and the NULL). */
+static const char *word(const char *const *words, size_t n, int code)
+{
+	return code >= 0 && (size_t)code < n - 1 ? words[code] : NULL;
+}
+
+#define NWORDS(a) (sizeof(a) / sizeof *(a))
+/* Each list names its codes in order, its NULL last. */
+_Static_assert(QTS_STOP_LIMIT == 3 && QTS_FOK == 3 && QTS_STATUS_EXPIRED == 6 && QTS_UNIT_WEIGHT == 1,
+	       "the codes are the indexes of their words");
+
+int qts_side_parse(const char *s)
+{
+	int i = lookup(qts_side_words, s);
+	return i == 0 ? QTS_BUY : i == 1 ? QTS_SELL : 0;
+}
+int qts_kind_parse(const char *s) { return lookup(qts_kind_words, s); }
+int qts_tif_parse(const char *s) { return lookup(qts_tif_words, s); }
+int qts_status_parse(const char *s) { return lookup(qts_status_words, s); }
+int qts_unit_parse(const char *s) { return lookup(qts_unit_words, s); }
+
+const char *qts_side_name(int side)
+{
+	return side == QTS_BUY ? qts_side_words[0] : side == QTS_SELL ? qts_side_words[1] : NULL;
+}
+const char *qts_kind_name(int kind) { return word(qts_kind_words, NWORDS(qts_kind_words), kind); }
+const char *qts_tif_name(int tif) { return word(qts_tif_words, NWORDS(qts_tif_words), tif); }
+const char *qts_status_name(int st) { return word(qts_status_words, NWORDS(qts_status_words), st); }
+const char *qts_unit_name(int unit) { return word(qts_unit_words, NWORDS(qts_unit_words), unit); }
+
+int qts_status_final(int status)
+{
+	return status == QTS_STATUS_FILLED || status == QTS_STATUS_CANCELED ||
+	       status == QTS_STATUS_REJECTED || status == QTS_STATUS_EXPIRED;
+}
+
+int qts_kind_has_limit(int kind)
+{
+	return kind == QTS_LIMIT || kind == QTS_STOP_LIMIT;
+}
+
+int qts_kind_has_stop(int kind)
+{
+	return kind == QTS_STOP || kind == QTS_STOP_LIMIT;
+}
+
+int qts_kind_of(double limit, double stop)
+{
+	return isnan(limit) ? (isnan(stop) ? QTS_MARKET : QTS_STOP)
+			    : (isnan(stop) ? QTS_LIMIT : QTS_STOP_LIMIT);
+}
