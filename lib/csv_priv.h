@@ -1,6 +1,6 @@
 /* csv_priv.h — raw access to the lines of a CSV input, for decoders that
- * parse a known record in one pass (reader.c) instead of splitting it into
- * fields first.  The generic qts_csv_next stays the reference: a decoder
+ * parse a known record in one pass (reader_csv.c) instead of splitting it
+ * into fields first.  The generic qts_csv_next stays the reference: a decoder
  * that meets anything unusual leaves the line alone and asks for it there. */
 #ifndef QTS_CSV_PRIV_H
 #define QTS_CSV_PRIV_H

@@ -232,7 +232,7 @@ void qts_strlcpy(char *dst, const char *src, size_t size);
 void qts_event_copy(qts_event *dst, const qts_event *src);
 void qts_event_free(qts_event *ev);
 
-/* ---- reading a stream (reader.c, input.c) ------------------------------- */
+/* ---- reading a stream (reader.c and its decoders, input.c) -------------- */
 
 enum { QTS_FMT_CSV = 1, QTS_FMT_MSGPACK = 2 };
 
