@@ -74,6 +74,13 @@ const char *qts_reader_where(const qts_reader *r)
 }
 int qts_reader_format(const qts_reader *r) { return r->fmt; }
 
+int qts_reader_raw(const qts_reader *r, const void **p, size_t *len)
+{
+	*p = r->raw_at;
+	*len = r->raw_len;
+	return r->raw_len ? r->fmt : 0;
+}
+
 void qts_reader_on_idle(qts_reader *r, void (*fn)(void *), void *arg)
 {
 	qts_input_on_idle(r->in, fn, arg);
@@ -236,6 +243,7 @@ static void warn_if_empty(qts_reader *r)
 
 int qts_reader_next(qts_reader *r, qts_event *ev)
 {
+	r->raw_len = 0; /* set again by a decoder that knows the bytes */
 	int got = read_next(r, ev);
 	if (got > 0)
 		r->events++;

@@ -71,6 +71,8 @@ struct qts_reader {
 	size_t win_taken;   /* the bytes of those lines, */
 	long win_lines;     /* how many, */
 	long win_line;      /* and the lines read before them */
+	const void *raw_at; /* the last event's bytes, when they are exactly */
+	size_t raw_len;     /* what writer.c writes for it (0: not so) */
 	char where[300];
 	char err[1024];
 };

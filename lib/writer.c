@@ -413,10 +413,10 @@ static int reserve(qts_writer *w, size_t max)
 	return 0;
 }
 
-int qts_writer_put(qts_writer *w, const qts_event *ev)
+/* What the writer keeps of each event written: when the last became
+ * known, and whether the stream has ended with an error. */
+static inline void note(qts_writer *w, const qts_event *ev)
 {
-	if (w->failed)
-		return -1;
 	w->last_ts = ev->ts;
 	w->any = 1;
 	if (ev->type == QTS_BAR)
@@ -425,6 +425,27 @@ int qts_writer_put(qts_writer *w, const qts_event *ev)
 		w->last_tf[0] = '\0';
 	if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
 		w->ended = 1;
+}
+
+int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size_t len, int fmt)
+{
+	if (!len || fmt != w->format)
+		return qts_writer_put(w, ev);
+	if (w->failed)
+		return -1;
+	note(w, ev);
+	if (reserve(w, len) < 0)
+		return -1;
+	memcpy(w->buf + w->len, raw, len);
+	w->len += len;
+	return w->len >= WBUF ? qts_writer_flush(w) : 0;
+}
+
+int qts_writer_put(qts_writer *w, const qts_event *ev)
+{
+	if (w->failed)
+		return -1;
+	note(w, ev);
 	if (w->format == QTS_FMT_MSGPACK && ev->type == QTS_UNKNOWN) {
 		size_t before = w->len;
 		msgpack_unknown(w, ev);
