@@ -21,8 +21,9 @@ void qts_csv_take(qts_csv *c, size_t n, long lines);
 /* How many lines have been read so far. */
 long qts_csv_lines(const qts_csv *c);
 
-/* Have r read every CSV line through qts_csv_next, never in one pass: the
- * reference the one-pass decoder is checked against (tests/fuzz). */
+/* Have r read every CSV line through qts_csv_next and every msgpack
+ * record through the generic decoder, never in one pass: the reference
+ * the one-pass decoders are checked against (tests/fuzz). */
 void qts_reader_split_only(qts_reader *r);
 /* Fields separated by delim instead of a comma (vendor files written with
  * ';' or a tab); set before the first row is read. */

@@ -353,7 +353,7 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 		uint64_t off = qts_input_offset(r->in);
 		r->offset = off;
 		prefetch_ahead(p, (size_t)avail);
-		size_t len = fast_bar(p, p + avail, ev);
+		size_t len = r->split_only ? 0 : fast_bar(p, p + avail, ev);
 		if (len) {
 			qts_input_consume(r->in, len);
 			r->raw_at = p;

@@ -6,8 +6,9 @@
  *     the same msgpack bytes;
  *   - the bytes the reader offers as an event's own (qts_reader_raw),
  *     copied by qts_writer_put_raw, are what qts_writer_put writes;
- *   - CSV lines decoded in one pass give what splitting them into fields
- *     first gives: the same events, or the same error after them;
+ *   - CSV lines (msgpack bars) decoded in one pass give what splitting
+ *     them into fields first (the generic decoder) gives: the same events,
+ *     or the same error after them;
  *   - a merge of two readers of the input yields every event of both.
  * Reading may fail (bad input) but must never crash, leak or overrun. */
 #include "fuzz.h"
@@ -44,9 +45,10 @@ static void same(const char *what, const char *a, size_t na, const char *b, size
 }
 
 /* Read every event of fd; write each as CSV to csv_fd and msgpack to
- * mp_fd; split: every CSV line split into fields first.  Returns the
- * reader's format; *failed tells whether it ended on an error (in
- * copy_error), *count how many events it gave. */
+ * mp_fd; split: every CSV line split into fields first, every msgpack
+ * record through the generic decoder.  Returns the reader's format;
+ * *failed tells whether it ended on an error (in copy_error), *count how
+ * many events it gave. */
 static int copy_events(int fd, int csv_fd, int mp_fd, int split, int *failed, size_t *count)
 {
 	qts_reader *r = qts_reader_fdopen(fd, "fuzz");
@@ -149,8 +151,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	close(csv1);
 	close(mp1);
 
-	/* CSV read in one pass where it can be, and split into fields. */
-	if (fmt == QTS_FMT_CSV) {
+	/* Read in one pass where it can be, and split into fields (CSV) or
+	 * through the generic decoder (msgpack). */
+	if (fmt == QTS_FMT_CSV || fmt == QTS_FMT_MSGPACK) {
 		char error[sizeof copy_error];
 		memcpy(error, copy_error, sizeof error);
 		int ins = fuzz_fd(data, size), csvs = memfd_create("csvs", 0), mps = memfd_create("mps", 0);
@@ -158,8 +161,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		size_t counts, ncsvs;
 		copy_events(ins, csvs, mps, 1, &faileds, &counts);
 		char *csvsplit = fuzz_slurp(csvs, &ncsvs);
-		same("CSV read in one pass, and split first", csv, ncsv, csvsplit, ncsvs);
-		same("the errors of CSV read in one pass, and split first", error, strlen(error), copy_error,
+		same("read in one pass, and split first", csv, ncsv, csvsplit, ncsvs);
+		same("the errors of a read in one pass, and split first", error, strlen(error), copy_error,
 		     strlen(copy_error));
 		if (faileds != failed || counts != count)
 			abort();
