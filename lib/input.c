@@ -18,7 +18,6 @@
 #include <zlib.h>
 
 #define CHUNK (64 * 1024)
-#define PIPE_CHUNK (1 << 20) /* a pipe's whole content (qts_pipe_widen) at once */
 #define MAP_WINDOW (1 << 20) /* bytes mapped at once: memory stays flat */
 #define MAP_MIN (1 << 20)    /* smaller files are read */
 
@@ -39,32 +38,10 @@ struct qts_input {
 	void *idle_arg;
 };
 
-#if defined(__linux__) && !defined(F_SETPIPE_SZ)
-#define F_SETPIPE_SZ 1031 /* fcntl.h has it only with _GNU_SOURCE */
-#endif
-
-void qts_pipe_widen(int fd)
-{
-#ifdef F_SETPIPE_SZ
-	/* A pipe of 64 KiB holds a few hundred records: each stage of a
-	 * pipeline would wait on the next one that often, and the scheduler
-	 * switch between them more than they work.  1 MiB is the most an
-	 * ordinary user may ask for by default; failing leaves it as it was. */
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
-		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
-#else
-	(void)fd;
-#endif
-}
-
 qts_input *qts_input_fdopen(int fd, const char *name)
 {
 	qts_input *in = calloc(1, sizeof *in);
-	struct stat st;
-	int stated = fstat(fd, &st) == 0;
-	size_t cap = stated && S_ISFIFO(st.st_mode) ? PIPE_CHUNK : CHUNK;
-	if (!in || !(in->name = strdup(name)) || !(in->buf = malloc(cap))) {
+	if (!in || !(in->name = strdup(name)) || !(in->buf = malloc(CHUNK))) {
 		if (in)
 			free(in->name);
 		free(in);
@@ -72,8 +49,9 @@ qts_input *qts_input_fdopen(int fd, const char *name)
 		return NULL;
 	}
 	in->fd = fd;
-	in->cap = cap;
-	qts_pipe_widen(fd);
+	in->cap = CHUNK;
+	struct stat st;
+	int stated = fstat(fd, &st) == 0;
 	in->pollable = stated && !S_ISREG(st.st_mode);
 	/* Reading starts where the descriptor stands, as read(2) would: a
 	 * shell may have read a header from it first. */

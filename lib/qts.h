@@ -297,9 +297,6 @@ uint64_t qts_input_offset(const qts_input *in); /* bytes consumed so far */
 const char *qts_input_error(const qts_input *in);
 void qts_input_on_idle(qts_input *in, void (*fn)(void *), void *arg);
 void qts_input_close(qts_input *in);
-/* A pipe at fd made as wide as allowed (1 MiB), so that the stages of a
- * pipeline hand over big batches; anything else is left alone. */
-void qts_pipe_widen(int fd);
 
 /* ---- writing a stream (writer.c) ---------------------------------------- */
 

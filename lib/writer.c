@@ -74,7 +74,6 @@ qts_writer *qts_writer_new(int fd, int format)
 	}
 	w->fd = fd;
 	w->format = format;
-	qts_pipe_widen(fd);
 	w->cap = WBUF;
 	msgpack_packer_init(&w->pk, w, pack_write);
 	if (fd == STDOUT_FILENO && !stream_out) {
