@@ -1,6 +1,6 @@
 /* csv_priv.h — raw access to the lines of a CSV input, for decoders that
- * parse a known record in one pass (reader.c) instead of splitting it into
- * fields first.  The generic qts_csv_next stays the reference: a decoder
+ * parse a known record in one pass (reader_csv.c) instead of splitting it
+ * into fields first.  The generic qts_csv_next stays the reference: a decoder
  * that meets anything unusual leaves the line alone and asks for it there. */
 #ifndef QTS_CSV_PRIV_H
 #define QTS_CSV_PRIV_H
@@ -21,8 +21,9 @@ void qts_csv_take(qts_csv *c, size_t n, long lines);
 /* How many lines have been read so far. */
 long qts_csv_lines(const qts_csv *c);
 
-/* Have r read every CSV line through qts_csv_next, never in one pass: the
- * reference the one-pass decoder is checked against (tests/fuzz). */
+/* Have r read every CSV line through qts_csv_next and every msgpack
+ * record through the generic decoder, never in one pass: the reference
+ * the one-pass decoders are checked against (tests/fuzz). */
 void qts_reader_split_only(qts_reader *r);
 /* Fields separated by delim instead of a comma (vendor files written with
  * ';' or a tab); set before the first row is read. */

@@ -58,6 +58,13 @@ const char *qts_inputs_error(const qts_inputs *in)
 	return in->m ? qts_merge_error(in->m) : qts_reader_error(in->r[0]);
 }
 
+int qts_inputs_raw(const qts_inputs *in, const void **p, size_t *len)
+{
+	/* A merge reads a source again only after the event it returned from
+	 * it, so that source's last read is this event. */
+	return qts_reader_raw(in->r[in->last], p, len);
+}
+
 void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg)
 {
 	for (size_t i = 0; i < in->n; i++)

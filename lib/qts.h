@@ -278,7 +278,7 @@ void qts_strlcpy(char *dst, const char *src, size_t size);
 void qts_event_copy(qts_event *dst, const qts_event *src);
 void qts_event_free(qts_event *ev);
 
-/* ---- reading a stream (reader.c, input.c) ------------------------------- */
+/* ---- reading a stream (reader.c and its decoders, input.c) -------------- */
 
 enum { QTS_FMT_CSV = 1, QTS_FMT_MSGPACK = 2 };
 
@@ -301,6 +301,13 @@ const char *qts_reader_error(const qts_reader *r);
 /* Where the last event started: `NAME:LINE` or `NAME: byte N`. */
 const char *qts_reader_where(const qts_reader *r);
 int qts_reader_format(const qts_reader *r); /* after the first read */
+/* The bytes of the last event read, as they are in the input, when they
+ * are exactly what qts_writer_put writes for that event in the format
+ * returned (QTS_FMT_MSGPACK); 0 when not so (CSV, a record encoded in
+ * another way, an unknown type), *len then 0.  Valid until the next read:
+ * for qts_writer_put_raw, so that an event a stage passes on unchanged is
+ * copied, not encoded again. */
+int qts_reader_raw(const qts_reader *r, const void **p, size_t *len);
 /* Called before a read that would block (stdin is a pipe with nothing in
  * it): the place to flush output so a live pipeline never stalls. */
 void qts_reader_on_idle(qts_reader *r, void (*fn)(void *), void *arg);
@@ -347,6 +354,12 @@ qts_writer *qts_writer_new(int fd, int format);
 int qts_output_format(int want_msgpack);
 /* Append one whole event; 0, or -1 on a write error (errno set). */
 int qts_writer_put(qts_writer *w, const qts_event *ev);
+/* Append ev, given as the bytes raw[0..len) in format fmt (from
+ * qts_reader_raw or qts_inputs_raw): copied when fmt is the writer's
+ * format and len is not 0, else ev is encoded as by qts_writer_put.  The
+ * caller vouches that the bytes are ev's, unchanged since they were read:
+ * an event a stage changed, or made, goes through qts_writer_put. */
+int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size_t len, int fmt);
 /* Write a `#type,field,...` comment line (CSV only; ignored for msgpack). */
 int qts_writer_comment(qts_writer *w, const char *text);
 /* Write buffered records; 0 or -1. */
@@ -500,6 +513,9 @@ int qts_inputs_next(qts_inputs *in, qts_event *ev); /* 1, 0 at the end, -1 */
 /* Where the last event was read: `FILE:LINE` or `FILE: byte N`. */
 const char *qts_inputs_where(const qts_inputs *in);
 const char *qts_inputs_error(const qts_inputs *in);
+/* qts_reader_raw of the last event read (from whichever input it came);
+ * valid until the next qts_inputs_next. */
+int qts_inputs_raw(const qts_inputs *in, const void **p, size_t *len);
 /* Call fn(arg) instead when a read would block. */
 void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg);
 void qts_inputs_close(qts_inputs *in);

@@ -32,6 +32,7 @@ struct qts_runtime {
 	qts_stage *st;
 	qts_writer *w;          /* NULL for a stage with conf.no_events */
 	qts_inputs *inputs;     /* for qts_runtime_where */
+	const qts_event *given; /* the event in the stage's put, while there */
 	uint64_t in, out;
 	int write_failed;
 };
@@ -41,7 +42,12 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	qts_runtime *r = arg;
 	if (!r->w)
 		return 0; /* conf.no_events: nothing is written */
-	if (qts_writer_put(r->w, ev) < 0) {
+	/* The very event the stage was given, passed on: its bytes as read
+	 * are copied when they are what encoding it would write. */
+	const void *raw = NULL;
+	size_t len = 0;
+	int fmt = ev == r->given ? qts_inputs_raw(r->inputs, &raw, &len) : 0;
+	if (qts_writer_put_raw(r->w, ev, raw, len, fmt) < 0) {
 		r->write_failed = 1;
 		return -1;
 	}
@@ -124,7 +130,10 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (got <= 0)
 			break;
 		r->in++;
-		if ((in ? st.ops->put(st.eng, &ev) : qts_runtime_emit(r, &ev)) < 0) {
+		r->given = in ? &ev : NULL;
+		int rc = in ? st.ops->put(st.eng, &ev) : qts_runtime_emit(r, &ev);
+		r->given = NULL;
+		if (rc < 0) {
 			stopped = 1;
 			break;
 		}

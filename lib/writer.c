@@ -400,6 +400,25 @@ static size_t msgpack_known(const qts_event *ev, char *out)
 	return (size_t)(p - out);
 }
 
+/* A bar, most of any stream, written out without the schema's loop: the
+ * same bytes as msgpack_known's. */
+static size_t msgpack_bar(const qts_event *ev, char *out)
+{
+	char *p = out;
+	memcpy(p, "\x99\xa3" "bar" "\xd3", 6);
+	p = put_be(p + 6, (uint64_t)ev->ts, 8);
+	p = mp_str(p, ev->symbol, strnlen(ev->symbol, sizeof ev->symbol));
+	p = mp_str(p, ev->bar.tf, strnlen(ev->bar.tf, sizeof ev->bar.tf));
+	const double *num[5] = { &ev->bar.open, &ev->bar.high, &ev->bar.low, &ev->bar.close, &ev->bar.volume };
+	for (int i = 0; i < 5; i++) {
+		uint64_t u;
+		memcpy(&u, num[i], 8);
+		*p++ = (char)0xcb;
+		p = put_be(p, u, 8);
+	}
+	return (size_t)(p - out);
+}
+
 static int reserve(qts_writer *w, size_t max)
 {
 	if (w->len + max <= w->cap)
@@ -413,10 +432,10 @@ static int reserve(qts_writer *w, size_t max)
 	return 0;
 }
 
-int qts_writer_put(qts_writer *w, const qts_event *ev)
+/* What the writer keeps of each event written: when the last became
+ * known, and whether the stream has ended with an error. */
+static inline void note(qts_writer *w, const qts_event *ev)
 {
-	if (w->failed)
-		return -1;
 	w->last_ts = ev->ts;
 	w->any = 1;
 	if (ev->type == QTS_BAR)
@@ -425,6 +444,27 @@ int qts_writer_put(qts_writer *w, const qts_event *ev)
 		w->last_tf[0] = '\0';
 	if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
 		w->ended = 1;
+}
+
+int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size_t len, int fmt)
+{
+	if (!len || fmt != w->format)
+		return qts_writer_put(w, ev);
+	if (w->failed)
+		return -1;
+	note(w, ev);
+	if (reserve(w, len) < 0)
+		return -1;
+	memcpy(w->buf + w->len, raw, len);
+	w->len += len;
+	return w->len >= WBUF ? qts_writer_flush(w) : 0;
+}
+
+int qts_writer_put(qts_writer *w, const qts_event *ev)
+{
+	if (w->failed)
+		return -1;
+	note(w, ev);
 	if (w->format == QTS_FMT_MSGPACK && ev->type == QTS_UNKNOWN) {
 		size_t before = w->len;
 		msgpack_unknown(w, ev);
@@ -436,8 +476,11 @@ int qts_writer_put(qts_writer *w, const qts_event *ev)
 		/* A CSV line is never longer than its msgpack record plus quoting. */
 		if (reserve(w, csv_max(ev)) < 0)
 			return -1;
-		w->len += w->format == QTS_FMT_MSGPACK ? msgpack_known(ev, w->buf + w->len)
-							: csv_encode(ev, w->buf + w->len);
+		char *at = w->buf + w->len;
+		if (w->format != QTS_FMT_MSGPACK)
+			w->len += csv_encode(ev, at);
+		else
+			w->len += ev->type == QTS_BAR ? msgpack_bar(ev, at) : msgpack_known(ev, at);
 	}
 	return w->len >= WBUF ? qts_writer_flush(w) : 0;
 }

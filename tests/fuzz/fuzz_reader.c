@@ -4,8 +4,11 @@
  *     CSV; written as msgpack and read back, it is still the same CSV;
  *   - what was read from msgpack, written as msgpack and read again, gives
  *     the same msgpack bytes;
- *   - CSV lines decoded in one pass give what splitting them into fields
- *     first gives: the same events, or the same error after them;
+ *   - the bytes the reader offers as an event's own (qts_reader_raw),
+ *     copied by qts_writer_put_raw, are what qts_writer_put writes;
+ *   - CSV lines (msgpack bars) decoded in one pass give what splitting
+ *     them into fields first (the generic decoder) gives: the same events,
+ *     or the same error after them;
  *   - a merge of two readers of the input yields every event of both.
  * Reading may fail (bad input) but must never crash, leak or overrun. */
 #include "fuzz.h"
@@ -16,46 +19,6 @@
 
 /* The error the last copy_events ended on, if any. */
 static char copy_error[1024];
-
-/* Read every event of fd; write each as CSV to csv_fd and msgpack to
- * mp_fd; split: every CSV line split into fields first.  Returns the
- * reader's format; *failed tells whether it ended on an error (in
- * copy_error), *count how many events it gave. */
-static int copy_events(int fd, int csv_fd, int mp_fd, int split, int *failed, size_t *count)
-{
-	qts_reader *r = qts_reader_fdopen(fd, "fuzz");
-	qts_writer *wc = qts_writer_new(csv_fd, QTS_FMT_CSV);
-	qts_writer *wm = qts_writer_new(mp_fd, QTS_FMT_MSGPACK);
-	if (!r || !wc || !wm)
-		abort();
-	if (split)
-		qts_reader_split_only(r);
-	copy_error[0] = '\0';
-	qts_event ev;
-	int got;
-	*count = 0;
-	while ((got = qts_reader_next(r, &ev)) > 0) {
-		(*count)++;
-		if (qts_writer_put(wc, &ev) < 0 || qts_writer_put(wm, &ev) < 0)
-			abort();
-		(void)qts_event_known(&ev);
-		if (strlen(qts_reader_where(r)) == 0)
-			abort();
-		char line[512];
-		size_t need = qts_event_to_csv(&ev, line, sizeof line);
-		(void)need;
-	}
-	*failed = got < 0;
-	if (got < 0 && strlen(qts_reader_error(r)) == 0)
-		abort(); /* an error must say what */
-	if (got < 0)
-		snprintf(copy_error, sizeof copy_error, "%s", qts_reader_error(r));
-	int fmt = qts_reader_format(r);
-	qts_reader_close(r);
-	if (qts_writer_close(wc) < 0 || qts_writer_close(wm) < 0)
-		abort();
-	return fmt;
-}
 
 /* Bytes on stderr, the unprintable ones as \ooo. */
 static void show(const char *p, size_t n)
@@ -79,6 +42,60 @@ static void same(const char *what, const char *a, size_t na, const char *b, size
 	fprintf(stderr, "--- second (%zu bytes)\n", nb);
 	show(b, nb);
 	abort();
+}
+
+/* Read every event of fd; write each as CSV to csv_fd and msgpack to
+ * mp_fd; split: every CSV line split into fields first, every msgpack
+ * record through the generic decoder.  Returns the reader's format;
+ * *failed tells whether it ended on an error (in copy_error), *count how
+ * many events it gave. */
+static int copy_events(int fd, int csv_fd, int mp_fd, int split, int *failed, size_t *count)
+{
+	qts_reader *r = qts_reader_fdopen(fd, "fuzz");
+	qts_writer *wc = qts_writer_new(csv_fd, QTS_FMT_CSV);
+	qts_writer *wm = qts_writer_new(mp_fd, QTS_FMT_MSGPACK);
+	int raw_fd = memfd_create("raw", 0);
+	qts_writer *wr = qts_writer_new(raw_fd, QTS_FMT_MSGPACK);
+	if (!r || !wc || !wm || !wr)
+		abort();
+	if (split)
+		qts_reader_split_only(r);
+	copy_error[0] = '\0';
+	qts_event ev;
+	int got;
+	*count = 0;
+	while ((got = qts_reader_next(r, &ev)) > 0) {
+		(*count)++;
+		const void *raw;
+		size_t raw_len;
+		int raw_fmt = qts_reader_raw(r, &raw, &raw_len);
+		if ((raw_fmt != 0) != (raw_len != 0) || (raw_fmt && raw_fmt != qts_reader_format(r)))
+			abort();
+		if (qts_writer_put(wc, &ev) < 0 || qts_writer_put(wm, &ev) < 0 ||
+		    qts_writer_put_raw(wr, &ev, raw, raw_len, raw_fmt) < 0)
+			abort();
+		(void)qts_event_known(&ev);
+		if (strlen(qts_reader_where(r)) == 0)
+			abort();
+		char line[512];
+		size_t need = qts_event_to_csv(&ev, line, sizeof line);
+		(void)need;
+	}
+	*failed = got < 0;
+	if (got < 0 && strlen(qts_reader_error(r)) == 0)
+		abort(); /* an error must say what */
+	if (got < 0)
+		snprintf(copy_error, sizeof copy_error, "%s", qts_reader_error(r));
+	int fmt = qts_reader_format(r);
+	qts_reader_close(r);
+	if (qts_writer_close(wc) < 0 || qts_writer_close(wm) < 0 || qts_writer_close(wr) < 0)
+		abort();
+	size_t nmp, nraw;
+	char *mp = fuzz_slurp(mp_fd, &nmp), *copied = fuzz_slurp(raw_fd, &nraw);
+	same("msgpack encoded, and copied where the reader offered the bytes", mp, nmp, copied, nraw);
+	free(mp), free(copied);
+	close(raw_fd);
+	return fmt;
 }
 
 static int merge_next(void *ctx, size_t i, qts_event *ev)
@@ -134,8 +151,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	close(csv1);
 	close(mp1);
 
-	/* CSV read in one pass where it can be, and split into fields. */
-	if (fmt == QTS_FMT_CSV) {
+	/* Read in one pass where it can be, and split into fields (CSV) or
+	 * through the generic decoder (msgpack). */
+	if (fmt == QTS_FMT_CSV || fmt == QTS_FMT_MSGPACK) {
 		char error[sizeof copy_error];
 		memcpy(error, copy_error, sizeof error);
 		int ins = fuzz_fd(data, size), csvs = memfd_create("csvs", 0), mps = memfd_create("mps", 0);
@@ -143,8 +161,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		size_t counts, ncsvs;
 		copy_events(ins, csvs, mps, 1, &faileds, &counts);
 		char *csvsplit = fuzz_slurp(csvs, &ncsvs);
-		same("CSV read in one pass, and split first", csv, ncsv, csvsplit, ncsvs);
-		same("the errors of CSV read in one pass, and split first", error, strlen(error), copy_error,
+		same("read in one pass, and split first", csv, ncsv, csvsplit, ncsvs);
+		same("the errors of a read in one pass, and split first", error, strlen(error), copy_error,
 		     strlen(copy_error));
 		if (faileds != failed || counts != count)
 			abort();

@@ -1,0 +1,177 @@
+/* reader_priv.h — the event reader's state and the checks every decoder
+ * shares (reader.c), for its two decoders: CSV (reader_csv.c) and msgpack
+ * (reader_msgpack.c).  Internal to libqts. */
+#ifndef QTS_READER_PRIV_H
+#define QTS_READER_PRIV_H
+#include "csv_priv.h"
+#include "event_priv.h"
+
+#include <string.h>
+
+/* The layout of a number field: where its point is, how many digits it
+ * has, what ends it.  The prices of a bar, and of the bars after it,
+ * nearly always share one, as do volumes of a size, so each number is
+ * first tried against the last shape seen (see shaped_num). */
+struct num_shape {
+	uint64_t mask, want; /* the point and the field's end: where, what */
+	uint64_t low;        /* the bytes before the point */
+	uint64_t digits;     /* the digits, once the point is taken out */
+	unsigned shift;      /* brings the digits to the top of the word */
+	unsigned len;        /* bytes up to the field's end */
+	double scale;        /* ten to the number of digits after the point */
+};
+
+/* The shapes a kind of field took lately: a price whose last digit is a
+ * zero loses it (124.1 among 124.13), a volume may gain a digit, and the
+ * symbols of an interleaved stream each bring their own (9.87, 97.5,
+ * 141.74...).  The two that matched last are tried first, inline (the
+ * prices of a bar nearly always take one of them); the others after them,
+ * so that a stream cycling over a few symbols finds its shapes rather
+ * than learning them again. */
+#define NUM_SHAPES 8
+struct num_shapes {
+	struct num_shape s[NUM_SHAPES];
+	unsigned last, prev; /* the one that matched last, and the one before */
+	unsigned next;       /* the one a new shape replaces */
+};
+
+/* A timeframe of bars: its parse, kept for a run of bars that share it,
+ * and where its latest bar ended. */
+struct tf_slot {
+	char name[QTS_WORD_MAX];
+	uint64_t key;     /* tf_word of name */
+	qts_tf tf;
+	int64_t ns;       /* its length (0: months, or not a timeframe) */
+	int ok;           /* whether it parsed */
+	int64_t end;      /* the latest end of a bar of it, */
+	long end_line;    /* and where that bar was */
+	uint64_t end_offset;
+};
+#define TF_SLOTS 4
+
+struct qts_reader {
+	qts_input *in;
+	qts_csv *csv;
+	int fmt;
+	int64_t known;      /* the latest time (ts) of an event so far, */
+	long known_line;    /* and where that event was: CSV line, */
+	uint64_t known_offset; /* msgpack byte offset */
+	int64_t report_ts;  /* the same for fills, updates and positions */
+	long report_line;
+	uint64_t report_offset;
+	struct tf_slot tfs[TF_SLOTS]; /* the timeframes of bars seen lately */
+	struct tf_slot *tf; /* the last bar's */
+	unsigned tf_next;   /* the slot a new timeframe takes */
+	uint64_t events;    /* events read so far */
+	int warned_empty;
+	long line;          /* CSV: line of the last record */
+	uint64_t offset;    /* msgpack: byte offset of the last record */
+	qts_raw_field *raw;
+	size_t raw_cap;
+	char date[10];      /* CSV bars: the last date seen, */
+	int64_t date_ns;    /* its midnight */
+	int have_date;
+	struct num_shapes price, volume; /* CSV bars: the shapes last read */
+	int split_only;     /* CSV: never decode a line in one pass */
+	const char *win;    /* CSV: buffered bytes from the next line on, */
+	size_t win_len;     /* valid while only bar lines are decoded, */
+	size_t win_taken;   /* the bytes of those lines, */
+	long win_lines;     /* how many, */
+	long win_line;      /* and the lines read before them */
+	const void *raw_at; /* the last event's bytes, when they are exactly */
+	size_t raw_len;     /* what writer.c writes for it (0: not so) */
+	char where[300];
+	char err[1024];
+};
+
+/* A failure at the last record read: `WHERE: what` into r->err; -1. */
+int qts_reader_fail(qts_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The raw fields of an unknown event, n of them, reused from read to read;
+ * NULL when out of memory. */
+qts_raw_field *qts_reader_raw_fields(qts_reader *r, size_t n);
+/* Whether s[0..n) may name an event type, and the failure when not. */
+int qts_reader_type_name_ok(const char *s, size_t n);
+int qts_reader_bad_type(qts_reader *r, const char *s, size_t n);
+/* A text field of a known event into its place in ev: 0, or -1 (too long,
+ * a NUL, not one of its values). */
+int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, const char *s, size_t n);
+/* The checks of a whole event read (below, and reader.c): 1, or -1. */
+int qts_reader_admit(qts_reader *r, const qts_event *ev);
+int qts_reader_untimed(qts_reader *r, qts_event *ev);
+struct tf_slot *qts_reader_learn_tf(qts_reader *r, const char *tf);
+int qts_reader_out_of_order(qts_reader *r, const qts_event *ev, int64_t known, int64_t than, long line,
+			    uint64_t offset, const char *what_before);
+/* The next event of each encoding: 1, 0 at the end, -1. */
+int qts_reader_next_csv(qts_reader *r, qts_event *ev);
+int qts_reader_next_msgpack(qts_reader *r, qts_event *ev);
+
+/* The first eight bytes of a timeframe up to its NUL, or 0 when it is
+ * longer: runs of bars share one, so its parse is kept (learn_tf). */
+static inline uint64_t tf_word(const char *tf)
+{
+	uint64_t w;
+	memcpy(&w, tf, 8);
+	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+	if (!nul)
+		return 0;
+	unsigned i = (unsigned)__builtin_ctzll(nul) >> 3; /* exact at the first NUL */
+	return i == 7 ? w : w & ((1ULL << (8 * (i + 1))) - 1);
+}
+
+/* qts_event_known of a bar, without parsing its timeframe again. */
+static inline int64_t bar_end(const struct tf_slot *t, const qts_event *ev)
+{
+	int64_t end;
+	if (!t->ok)
+		return ev->ts;
+	if (t->ns)
+		return __builtin_add_overflow(ev->ts, t->ns, &end) ? INT64_MAX : end;
+	return qts_tf_end(t->tf, ev->ts);
+}
+
+
+
+/* A stream is ordered by time as a whole, not only per symbol: no event
+ * is known before the time (ts) of one read before it.  Equal times are
+ * in order, and so is what a bar causes dated by its start (a fill at
+ * its open) after it; a bar's start is its ts, known at its end.  Every
+ * stage reads through here, so none works on a stream that goes back in
+ * time. */
+static inline int in_order(qts_reader *r, const qts_event *ev, int64_t known)
+{
+	if (__builtin_expect(known < r->known, 0))
+		return qts_reader_out_of_order(r, ev, known, r->known, r->known_line, r->known_offset, "at");
+	if (ev->ts > r->known) {
+		r->known = ev->ts;
+		r->known_line = r->line;
+		r->known_offset = r->offset;
+	}
+	return 1;
+}
+
+/* A bar: in order as any event, and, since it is known at its end, not
+ * ending before a bar of its timeframe read before it (a day back would
+ * end where the day after it starts). */
+static inline int bar_in_order(qts_reader *r, const qts_event *ev)
+{
+	uint64_t key = tf_word(ev->bar.tf);
+	struct tf_slot *t = r->tf;
+	if (!t || (key ? key != t->key : strcmp(ev->bar.tf, t->name) != 0))
+		t = qts_reader_learn_tf(r, ev->bar.tf);
+	int64_t end = bar_end(t, ev);
+	if (__builtin_expect(end < t->end, 0))
+		return qts_reader_out_of_order(r, ev, end, t->end, t->end_line, t->end_offset, "a bar known at");
+	t->end = end;
+	t->end_line = r->line;
+	t->end_offset = r->offset;
+	return in_order(r, ev, end);
+}
+
+/* A mapped file's bytes come from memory, not from a copy just made by
+ * read(2): asking for them a page ahead of [p, p + n) hides the wait. */
+static inline void prefetch_ahead(const void *p, size_t n)
+{
+	__builtin_prefetch((const char *)p + (n < 4096 ? n : 4096));
+}
+
+#endif
