@@ -64,6 +64,9 @@ extern volatile int qts_interrupted;
 /* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,
  * when not NULL (the plugin host bounds a plugin's time so). */
 extern void (*volatile qts_interrupt_hook)(int sig);
+/* The write end of a live stage's self-pipe (loop.c), or -1: the SIGINT
+ * and SIGTERM handler writes a byte to it. */
+extern volatile int qts_wake_fd;
 /* How many input files are mapped into memory now (input.c). */
 extern volatile int qts_inputs_mapped;
 
