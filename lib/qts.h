@@ -292,6 +292,10 @@ void qts_input_consume(qts_input *in, size_t n);
 uint64_t qts_input_offset(const qts_input *in); /* bytes consumed so far */
 const char *qts_input_error(const qts_input *in);
 void qts_input_on_idle(qts_input *in, void (*fn)(void *), void *arg);
+/* Instead of a read that would block, fn(arg, fd) waits until fd is
+ * readable (0) or the program is to stop (-1: the read fails,
+ * "interrupted").  Replaces the idle function. */
+void qts_input_on_wait(qts_input *in, int (*fn)(void *arg, int fd), void *arg);
 void qts_input_close(qts_input *in);
 
 /* ---- writing a stream (writer.c) ---------------------------------------- */
@@ -308,6 +312,11 @@ int qts_writer_put(qts_writer *w, const qts_event *ev);
 int qts_writer_comment(qts_writer *w, const char *text);
 /* Write buffered records; 0 or -1. */
 int qts_writer_flush(qts_writer *w);
+/* A descriptor made non-blocking: when write(2) would block, fn(arg, fd,
+ * partial) waits until fd is writable (0) or gives up (-1, errno set);
+ * partial says a record is written in part, which giving up would leave
+ * cut in a pipe. */
+void qts_writer_on_block(qts_writer *w, int (*fn)(void *arg, int fd, int partial), void *arg);
 /* Flush and free; 0 or -1 on a failed write. */
 int qts_writer_close(qts_writer *w);
 /* The end of a program's main: when the program fails (status not 0, or
@@ -393,6 +402,8 @@ const char *qts_inputs_where(const qts_inputs *in);
 const char *qts_inputs_error(const qts_inputs *in);
 /* Call fn(arg) instead when a read would block. */
 void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg);
+/* Wait with fn instead of a read that would block (qts_input_on_wait). */
+void qts_inputs_on_wait(qts_inputs *in, int (*fn)(void *arg, int fd), void *arg);
 void qts_inputs_close(qts_inputs *in);
 
 #endif

@@ -21,6 +21,8 @@ struct qts_writer {
 	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
 	int any;                /* whether there was one */
 	int ended;              /* a system error event is written */
+	int (*on_block)(void *, int, int); /* a write would block: qts_writer_on_block */
+	void *block_arg;
 };
 
 /* The writer of standard output, which a failing qts_die ends with a
@@ -117,6 +119,8 @@ int qts_writer_flush(qts_writer *w)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN && w->on_block && w->on_block(w->block_arg, w->fd, done > 0) == 0)
+				continue;
 			w->failed = 1;
 			cut_partial(w->fd, done);
 			return -1;
@@ -125,6 +129,12 @@ int qts_writer_flush(qts_writer *w)
 	}
 	w->len = 0;
 	return 0;
+}
+
+void qts_writer_on_block(qts_writer *w, int (*fn)(void *arg, int fd, int partial), void *arg)
+{
+	w->on_block = fn;
+	w->block_arg = arg;
 }
 
 int qts_writer_fail(qts_writer *w, const char *why)
