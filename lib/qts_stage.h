@@ -76,6 +76,7 @@ typedef struct qts_stage_def {
 
 /* The stages, each in its own file (lib/NAME_stage.c). */
 extern const qts_stage_def qts_sim_stage;
+extern const qts_stage_def qts_fetch_stage; /* a source: not for `qts pipe` */
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);
@@ -106,6 +107,12 @@ int qts_runtime_run(qts_runtime *rt, qts_stage *st);
 /* Async-signal-safe: wake the loop so the stage's tick runs soon (a
  * stage's own signal handler, such as qts-risk's SIGUSR1, calls it). */
 void qts_stage_wake(void);
+/* For a source that reads files itself (qts_input_on_wait(in,
+ * qts_stage_wait_input, NULL)): where a read would block, what was written
+ * goes out and the running stage's loop waits (heartbeats, signals) until
+ * fd is readable.  0, or -1 when the stage is to stop; outside a run, 0 at
+ * once (the read then blocks). */
+int qts_stage_wait_input(void *unused, int fd);
 
 /* A program's whole main: qts_init, build the stage from argv with the
  * runtime's emit, qts_runtime_run. */

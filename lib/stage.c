@@ -309,6 +309,14 @@ static int wait_input(void *arg, int fd)
 	return wait_ready(r, fd, POLLIN, -1);
 }
 
+static qts_runtime *running; /* the runtime in qts_runtime_run */
+
+int qts_stage_wait_input(void *unused, int fd)
+{
+	(void)unused;
+	return running ? wait_input(running, fd) : 0;
+}
+
 /* A write would block: drain the feedback meanwhile (applying it here
  * would call the engine inside its own call).  After a signal, a record
  * written in part is finished if the reader takes it soon. */
@@ -448,6 +456,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		qts_inputs_on_wait(r->in, wait_input, r);
 	}
 
+	running = r;
 	int got = 0;
 	qts_event ev;
 	while (!r->stop && !qts_interrupted) {
@@ -485,6 +494,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		qts_warn("write error: %s", strerror(r->write_errno));
 		status = QTS_EXIT_FAIL;
 	}
+	running = NULL;
 	if (ops->free)
 		ops->free(st.eng);
 	qts_inputs_close(r->in);
