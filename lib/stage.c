@@ -490,7 +490,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	int status = QTS_EXIT_OK;
 	if (r->failed)
 		status = QTS_EXIT_FAIL;
-	else if (r->write_failed && r->write_errno != EPIPE) {
+	else if (r->write_failed && r->write_errno != EPIPE && !qts_interrupted) {
 		qts_warn("write error: %s", strerror(r->write_errno));
 		status = QTS_EXIT_FAIL;
 	}
