@@ -63,18 +63,16 @@ struct qts_runtime {
 	qts_feedback *fb;
 	uint64_t in_n, out_n, fb_n;
 	int64_t max_ts;     /* the latest time written, for a heartbeat's */
-	int write_failed, write_errno;
+	int write_failed;
 	int failed;         /* said why already; exit 1 */
 	int stop;           /* end the run: failed, or the output is gone */
 	unsigned countdown; /* events to the next look at the clock */
-	int busy_checks;    /* whether there is anything to look at */
 	int64_t hb_next, tick_next; /* monotonic ns; -1: none */
 	int64_t pace_t0, pace_k0;
 	int paced;          /* the first event is in */
 	int blocked;        /* in the wait of a write */
 	int ready;          /* the descriptor waited on is ready */
 	int in_apply;       /* applying feedback */
-	int fb_fd;          /* the feedback's descriptor while watched, or -1 */
 };
 
 int qts_runtime_emit(void *arg, const qts_event *ev)
@@ -82,7 +80,6 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	qts_runtime *r = arg;
 	if (qts_writer_put(r->w, ev) < 0) {
 		r->write_failed = 1;
-		r->write_errno = errno;
 		r->stop = 1;
 		return -1;
 	}
@@ -132,7 +129,6 @@ static void flush(qts_runtime *r)
 {
 	if (!r->write_failed && qts_writer_flush(r->w) < 0) {
 		r->write_failed = 1;
-		r->write_errno = errno;
 		r->stop = 1;
 	}
 }
@@ -223,7 +219,6 @@ static void heartbeat(qts_runtime *r, int64_t now)
 		 (unsigned long long)r->in_n, (unsigned long long)r->out_n, fb, counts[0] ? " " : "", counts);
 	if (!r->write_failed && qts_writer_put(r->w, &ev) < 0) {
 		r->write_failed = 1;
-		r->write_errno = errno;
 		r->stop = 1;
 	}
 	flush(r);
@@ -487,13 +482,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (!r->stop && ops->finish && ops->finish(st.eng) < 0)
 			engine_failed(r, "end of input");
 	}
-	int status = QTS_EXIT_OK;
-	if (r->failed)
-		status = QTS_EXIT_FAIL;
-	else if (r->write_failed && r->write_errno != EPIPE && !qts_interrupted) {
-		qts_warn("write error: %s", strerror(r->write_errno));
-		status = QTS_EXIT_FAIL;
-	}
+	/* A failed write is said by qts_finish, where the writer closes. */
+	int status = r->failed ? QTS_EXIT_FAIL : QTS_EXIT_OK;
 	running = NULL;
 	if (ops->free)
 		ops->free(st.eng);
