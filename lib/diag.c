@@ -12,10 +12,18 @@
 const char *qts_progname = "qts";
 volatile int qts_interrupted;
 void (*volatile qts_interrupt_hook)(int sig);
+volatile int qts_wake_fd = -1;
 
 static void on_signal(int sig)
 {
 	qts_interrupted = sig;
+	/* A live stage's loop (loop.c) learns of it even when the signal
+	 * came just before it began to wait. */
+	int fd = qts_wake_fd, e = errno;
+	char b = (char)sig;
+	if (fd >= 0 && write(fd, &b, 1) < 0)
+		errno = e;
+	errno = e;
 	if (qts_interrupt_hook)
 		qts_interrupt_hook(sig);
 }

@@ -33,6 +33,8 @@ struct qts_input {
 	char err[256];
 	void (*idle)(void *);
 	void *idle_arg;
+	int (*wait)(void *, int);
+	void *wait_arg;
 };
 
 qts_input *qts_input_fdopen(int fd, const char *name)
@@ -82,6 +84,12 @@ void qts_input_on_idle(qts_input *in, void (*fn)(void *), void *arg)
 	in->idle_arg = arg;
 }
 
+void qts_input_on_wait(qts_input *in, int (*fn)(void *arg, int fd), void *arg)
+{
+	in->wait = fn;
+	in->wait_arg = arg;
+}
+
 static long fail(qts_input *in, const char *what)
 {
 	snprintf(in->err, sizeof in->err, "%s: %s", in->name, what);
@@ -92,10 +100,14 @@ static long fail(qts_input *in, const char *what)
 /* One read(2) of raw bytes, telling the program first if it would block. */
 static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 {
-	if (in->idle && in->pollable) {
+	if ((in->idle || in->wait) && in->pollable) {
 		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
-		if (poll(&pfd, 1, 0) == 0)
-			in->idle(in->idle_arg);
+		if (poll(&pfd, 1, 0) == 0) {
+			if (!in->wait)
+				in->idle(in->idle_arg);
+			else if (in->wait(in->wait_arg, in->fd) < 0)
+				return fail(in, "interrupted");
+		}
 	}
 	for (;;) {
 		if (qts_interrupted)
@@ -114,7 +126,10 @@ static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 			return (long)r;
 		if (errno != EINTR && errno != EAGAIN)
 			return fail(in, strerror(errno));
-		if (errno == EAGAIN) {
+		if (errno == EAGAIN && in->wait) {
+			if (in->wait(in->wait_arg, in->fd) < 0)
+				return fail(in, "interrupted");
+		} else if (errno == EAGAIN) {
 			struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
 			poll(&pfd, 1, -1);
 		}

@@ -9,6 +9,7 @@
 
 struct qts_inputs {
 	qts_reader **r;
+	qts_input **raw; /* each reader's bytes */
 	size_t n;
 	qts_merge *m;
 	size_t last; /* the source of the last event */
@@ -20,13 +21,20 @@ qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, cha
 	if (!n)
 		files = stdin_only, n = 1;
 	qts_inputs *in = calloc(1, sizeof *in);
-	if (!in || !(in->r = calloc(n, sizeof *in->r))) {
+	if (!in || !(in->r = calloc(n, sizeof *in->r)) || !(in->raw = calloc(n, sizeof *in->raw))) {
+		if (in)
+			free(in->r);
 		free(in);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++, in->n++) {
-		if (!(in->r[i] = qts_reader_open(files[i]))) {
+		in->raw[i] = qts_input_open(files[i]);
+		if (!in->raw[i] || !(in->r[i] = qts_reader_new(in->raw[i]))) {
+			if (in->raw[i]) {
+				qts_input_close(in->raw[i]);
+				errno = ENOMEM;
+			}
 			snprintf(err, errlen, "%s: %s", files[i], strerror(errno));
 			qts_inputs_close(in);
 			return NULL;
@@ -71,6 +79,12 @@ void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg)
 		qts_reader_on_idle(in->r[i], fn, arg);
 }
 
+void qts_inputs_on_wait(qts_inputs *in, int (*fn)(void *arg, int fd), void *arg)
+{
+	for (size_t i = 0; i < in->n; i++)
+		qts_input_on_wait(in->raw[i], fn, arg);
+}
+
 void qts_inputs_close(qts_inputs *in)
 {
 	if (!in)
@@ -79,5 +93,6 @@ void qts_inputs_close(qts_inputs *in)
 	for (size_t i = 0; i < in->n; i++)
 		qts_reader_close(in->r[i]);
 	free(in->r);
+	free(in->raw);
 	free(in);
 }

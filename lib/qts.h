@@ -82,6 +82,9 @@ extern volatile int qts_interrupted;
 /* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,
  * when not NULL (the plugin host bounds a plugin's time so). */
 extern void (*volatile qts_interrupt_hook)(int sig);
+/* The write end of a live stage's self-pipe (loop.c), or -1: the SIGINT
+ * and SIGTERM handler writes a byte to it. */
+extern volatile int qts_wake_fd;
 /* How many input files are mapped into memory now (input.c). */
 extern volatile int qts_inputs_mapped;
 
@@ -342,6 +345,10 @@ void qts_input_consume(qts_input *in, size_t n);
 uint64_t qts_input_offset(const qts_input *in); /* bytes consumed so far */
 const char *qts_input_error(const qts_input *in);
 void qts_input_on_idle(qts_input *in, void (*fn)(void *), void *arg);
+/* Instead of a read that would block, fn(arg, fd) waits until fd is
+ * readable (0) or the program is to stop (-1: the read fails,
+ * "interrupted").  Replaces the idle function. */
+void qts_input_on_wait(qts_input *in, int (*fn)(void *arg, int fd), void *arg);
 void qts_input_close(qts_input *in);
 
 /* ---- writing a stream (writer.c) ---------------------------------------- */
@@ -364,6 +371,11 @@ int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size
 int qts_writer_comment(qts_writer *w, const char *text);
 /* Write buffered records; 0 or -1. */
 int qts_writer_flush(qts_writer *w);
+/* A descriptor made non-blocking: when write(2) would block, fn(arg, fd,
+ * partial) waits until fd is writable (0) or gives up (-1, errno set);
+ * partial says a record is written in part, which giving up would leave
+ * cut in a pipe. */
+void qts_writer_on_block(qts_writer *w, int (*fn)(void *arg, int fd, int partial), void *arg);
 /* Flush and free; 0 or -1 on a failed write. */
 int qts_writer_close(qts_writer *w);
 /* The end of a program's main: when the program fails (status not 0, or
@@ -518,6 +530,8 @@ const char *qts_inputs_error(const qts_inputs *in);
 int qts_inputs_raw(const qts_inputs *in, const void **p, size_t *len);
 /* Call fn(arg) instead when a read would block. */
 void qts_inputs_on_idle(qts_inputs *in, void (*fn)(void *), void *arg);
+/* Wait with fn instead of a read that would block (qts_input_on_wait). */
+void qts_inputs_on_wait(qts_inputs *in, int (*fn)(void *arg, int fd), void *arg);
 void qts_inputs_close(qts_inputs *in);
 
 #endif

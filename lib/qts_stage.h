@@ -98,6 +98,7 @@ extern const qts_stage_def qts_resample_stage;
 extern const qts_stage_def qts_report_stage;
 extern const qts_stage_def qts_strategy_stage;
 extern const qts_stage_def qts_risk_stage;
+extern const qts_stage_def qts_fetch_stage; /* a source: not for `qts pipe` */
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);
@@ -133,6 +134,12 @@ const char *qts_runtime_where(const qts_runtime *rt);
 /* Async-signal-safe: wake the loop so the stage's tick runs soon (a
  * stage's own signal handler, such as qts-risk's SIGUSR1, calls it). */
 void qts_stage_wake(void);
+/* For a source that reads files itself (qts_input_on_wait(in,
+ * qts_stage_wait_input, NULL)): where a read would block, what was written
+ * goes out and the running stage's loop waits (heartbeats, signals) until
+ * fd is readable.  0, or -1 when the stage is to stop; outside a run, 0 at
+ * once (the read then blocks). */
+int qts_stage_wait_input(void *unused, int fd);
 
 /* `qts pipe` (pipe.c): the stages of line, a shell pipeline ('A ARGS |
  * B ARGS'), built from their own words, chained by function calls and

@@ -13,7 +13,8 @@ static const char usage[] =
 	"               [--impact sqrt,k=X[,window=N]] [--latency DURATION]\n"
 	"               [--max-participation F] [--leverage N] [--no-short]\n"
 	"               [--fractional] [--instrument SPEC]... [--instruments FILE]\n"
-	"               [--actions FILE] [--close-at-end] [--live] [FILE...]\n"
+	"               [--actions FILE] [--close-at-end] [--live]\n"
+	"               [--heartbeat DURATION] [FILE...]\n"
 	"       qts-sim --version | --help\n"
 	"Fill orders and targets on market data; write fills, order updates,\n"
 	"positions and equity (qts-sim(1)).\n"
@@ -38,6 +39,7 @@ static const char usage[] =
 	"  --actions FILE          splits, dividends and delistings by date\n"
 	"  --close-at-end          close every position at the end of input\n"
 	"  --live                  write the latest equity when the input pauses\n"
+	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
 	"  -h, --help              print this help\n"
 	"  --version               print the version\n";
 

@@ -1,17 +1,40 @@
-/* stage.c — running one stage as its own program: options every stage
- * shares, its inputs merged in time, its output, and one place that
- * decides the exit status. */
+/* stage.c — the runtime that runs a stage as its own program: options
+ * every stage shares, its inputs merged in time, its output, --feedback,
+ * --heartbeat, --pace, and one place that decides the exit status.
+ *
+ * Batch work goes straight through: read, put, write.  Whenever the stage
+ * would block it waits in the loop (loop.c) instead, where everything
+ * else a live stage must do goes on: where a read of its input would
+ * block, the engine's tick and a flush, then feedback, heartbeats, timers
+ * and signals until the input is readable; where a write would block (the
+ * output is made non-blocking when the stage has anything to do meanwhile)
+ * the feedback is drained into memory, so that a pipeline whose last
+ * stage feeds back into this one through tee never deadlocks. */
+#include "qts_feedback.h"
+#include "qts_loop.h"
 #include "qts_stage.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+/* Busy, the clock is read (and the feedback looked at) once every so many
+ * events: a few ns an event. */
+#define CHECK_EVERY 256
+/* After a signal, a record written in part is finished for at most this
+ * long before it is left cut. */
+#define PARTIAL_GRACE (1 * QTS_NS_PER_SEC)
+
 int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *usage)
 {
+	char err[128];
 	switch (c) {
 	case 'M':
 		conf->msgpack = 1;
@@ -23,6 +46,10 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 	case QTS_OPT_FEEDBACK:
 		conf->feedback = arg;
 		return 1;
+	case QTS_OPT_PACE:
+		if (qts_parse_double(arg, 1e-6, 1e12, &conf->pace, err) < 0)
+			qts_usage_error(usage, "--pace: %s", err);
+		return 1;
 	default:
 		return 0;
 	}
@@ -31,10 +58,22 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 struct qts_runtime {
 	qts_stage *st;
 	qts_writer *w;          /* NULL for a stage with conf.no_events */
-	qts_inputs *inputs;     /* for qts_runtime_where */
 	const qts_event *given; /* the event in the stage's put, while there */
-	uint64_t in, out;
+	qts_loop *loop;
+	qts_inputs *in;
+	qts_feedback *fb;
+	uint64_t in_n, out_n, fb_n;
+	int64_t max_ts;     /* the latest time written, for a heartbeat's */
 	int write_failed;
+	int failed;         /* said why already; exit 1 */
+	int stop;           /* end the run: failed, or the output is gone */
+	unsigned countdown; /* events to the next look at the clock */
+	int64_t hb_next, tick_next; /* monotonic ns; -1: none */
+	int64_t pace_t0, pace_k0;
+	int paced;          /* the first event is in */
+	int blocked;        /* in the wait of a write */
+	int ready;          /* the descriptor waited on is ready */
+	int in_apply;       /* applying feedback */
 };
 
 int qts_runtime_emit(void *arg, const qts_event *ev)
@@ -46,12 +85,15 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	 * are copied when they are what encoding it would write. */
 	const void *raw = NULL;
 	size_t len = 0;
-	int fmt = ev == r->given ? qts_inputs_raw(r->inputs, &raw, &len) : 0;
+	int fmt = ev == r->given ? qts_inputs_raw(r->in, &raw, &len) : 0;
 	if (qts_writer_put_raw(r->w, ev, raw, len, fmt) < 0) {
 		r->write_failed = 1;
+		r->stop = 1;
 		return -1;
 	}
-	r->out++;
+	if (ev->ts > r->max_ts)
+		r->max_ts = ev->ts;
+	r->out_n++;
 	return 0;
 }
 
@@ -62,23 +104,316 @@ static int64_t wall_now(void)
 	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
 }
 
-static void on_idle(void *arg)
+/* The engine failed: say why (once), with where when given. */
+static void engine_failed(qts_runtime *r, const char *where)
 {
-	qts_runtime *r = arg;
-	if (r->st->ops->tick && !r->write_failed && r->st->ops->tick(r->st->eng, wall_now(), 1) < 0)
-		r->write_failed = !r->st->ops->error || !r->st->ops->error(r->st->eng);
-	if (r->w && qts_writer_flush(r->w) < 0)
-		r->write_failed = 1;
+	const qts_stage_ops *ops = r->st->ops;
+	const char *why = ops->error ? ops->error(r->st->eng) : NULL;
+	r->stop = 1;
+	if (r->write_failed || r->failed)
+		return;
+	if (!why)
+		why = "failed";
+	if (why[0]) /* "": said already */
+		qts_warn("%s%s%s", where ? where : "", where ? ": " : "", why);
+	r->failed = 1;
 }
 
-const char *qts_runtime_where(const qts_runtime *r)
+static void runtime_failed(qts_runtime *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void runtime_failed(qts_runtime *r, const char *fmt, ...)
 {
-	return r->inputs ? qts_inputs_where(r->inputs) : "end of input";
+	char buf[1400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	r->stop = 1;
+	if (!r->failed && !r->write_failed)
+		qts_warn("%s", buf);
+	r->failed = 1;
 }
+
+static void flush(qts_runtime *r)
+{
+	if (r->w && !r->write_failed && qts_writer_flush(r->w) < 0) {
+		r->write_failed = 1;
+		r->stop = 1;
+	}
+}
+
+/* ---- feedback -------------------------------------------------------- */
+
+static void drain_feedback(qts_runtime *r)
+{
+	if (r->fb && qts_feedback_drain(r->fb) < 0)
+		runtime_failed(r, "%s", qts_feedback_error(r->fb));
+}
+
+static void on_feedback(void *arg, int fd, short revents)
+{
+	(void)fd, (void)revents;
+	drain_feedback(arg);
+}
+
+/* Between two events of the input, never inside an engine's call: the
+ * events fed back so far. */
+static void apply_feedback(qts_runtime *r)
+{
+	if (!r->fb || r->in_apply || !qts_feedback_pending(r->fb))
+		return;
+	r->in_apply = 1;
+	qts_event ev;
+	int got = 0;
+	while (!r->stop && (got = qts_feedback_next(r->fb, &ev)) > 0) {
+		r->fb_n++;
+		if (r->st->ops->feedback(r->st->eng, &ev) < 0) {
+			char where[1100];
+			snprintf(where, sizeof where, "--feedback %s", r->st->conf.feedback);
+			engine_failed(r, where);
+		}
+	}
+	if (!r->stop && got < 0)
+		runtime_failed(r, "%s", qts_feedback_error(r->fb));
+	r->in_apply = 0;
+}
+
+static void on_ready(void *arg, int fd, short revents)
+{
+	(void)fd, (void)revents;
+	((qts_runtime *)arg)->ready = 1;
+}
+
+/* Watch fd (-1: none) and the feedback, wait, and stop watching. */
+static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
+{
+	int fb = r->fb ? qts_feedback_fd(r->fb) : -1, woken;
+	r->ready = 0;
+	if ((fd >= 0 && qts_loop_watch(r->loop, fd, events, on_ready, r) < 0) ||
+	    (fb >= 0 && qts_loop_watch(r->loop, fb, POLLIN, on_feedback, r) < 0)) {
+		runtime_failed(r, "out of memory");
+		woken = 0;
+	} else
+		woken = qts_loop_wait(r->loop, deadline);
+	if (fd >= 0)
+		qts_loop_watch(r->loop, fd, 0, NULL, NULL);
+	if (fb >= 0)
+		qts_loop_watch(r->loop, fb, 0, NULL, NULL);
+	return woken;
+}
+
+/* ---- heartbeats and timers ------------------------------------------- */
+
+/* `system,TS,qts-NAME,info,heartbeat in=N out=M [feedback=K] [counts]`.
+ * TS is the latest time written before it (before anything, the first
+ * time qts represents): a heartbeat never moves the stream's time, so it
+ * can come anywhere in it. */
+static void heartbeat(qts_runtime *r, int64_t now)
+{
+	const qts_stage *st = r->st;
+	int64_t period = st->conf.heartbeat;
+	r->hb_next += period;
+	if (r->hb_next <= now) /* late (a long call): none to catch up on */
+		r->hb_next = now + period;
+	char counts[160] = "", fb[40] = "";
+	if (st->ops->counts)
+		st->ops->counts(st->eng, counts, sizeof counts);
+	if (r->fb)
+		snprintf(fb, sizeof fb, " feedback=%llu", (unsigned long long)r->fb_n);
+	qts_event ev;
+	qts_event_init(&ev, QTS_SYSTEM, r->max_ts);
+	QTS_SET(ev.system.source, st->name ? st->name : qts_progname);
+	QTS_SET(ev.system.level, "info");
+	snprintf(ev.system.message, sizeof ev.system.message, "heartbeat in=%llu out=%llu%s%s%s",
+		 (unsigned long long)r->in_n, (unsigned long long)r->out_n, fb, counts[0] ? " " : "", counts);
+	if (r->w && !r->write_failed && qts_writer_put(r->w, &ev) < 0) {
+		r->write_failed = 1;
+		r->stop = 1;
+	}
+	flush(r);
+}
+
+static void tick(qts_runtime *r, int idle)
+{
+	const qts_stage *st = r->st;
+	if (st->ops->tick && !r->stop && st->ops->tick(st->eng, wall_now(), idle) < 0)
+		engine_failed(r, NULL);
+}
+
+static void timers(qts_runtime *r, int64_t now)
+{
+	if (r->hb_next >= 0 && now >= r->hb_next && !r->stop)
+		heartbeat(r, now);
+	if (r->tick_next >= 0 && now >= r->tick_next) {
+		r->tick_next += r->st->conf.tick_every;
+		if (r->tick_next <= now)
+			r->tick_next = now + r->st->conf.tick_every;
+		tick(r, 0);
+	}
+}
+
+static int64_t next_deadline(const qts_runtime *r, int64_t until)
+{
+	int64_t d = until;
+	if (r->hb_next >= 0 && (d < 0 || r->hb_next < d))
+		d = r->hb_next;
+	if (r->tick_next >= 0 && (d < 0 || r->tick_next < d))
+		d = r->tick_next;
+	return d;
+}
+
+/* Every CHECK_EVERY events of a busy stage. */
+static void busy(qts_runtime *r)
+{
+	r->countdown = CHECK_EVERY;
+	if (r->fb) {
+		drain_feedback(r);
+		apply_feedback(r);
+	}
+	if (r->hb_next >= 0 || r->tick_next >= 0)
+		timers(r, qts_loop_now());
+}
+
+/* ---- waiting ---------------------------------------------------------- */
+
+/* Until fd is ready for events (fd -1: until the monotonic clock reaches
+ * until), doing what a live stage does meanwhile.  0, or -1 when the
+ * stage is to stop. */
+static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
+{
+	for (;;) {
+		if (qts_interrupted || r->stop)
+			return -1;
+		int woken = wait_once(r, fd, events, next_deadline(r, until));
+		if (qts_interrupted)
+			return -1;
+		apply_feedback(r);
+		if (woken) /* qts_stage_wake: the engine has work */
+			tick(r, 0);
+		int64_t now = qts_loop_now();
+		timers(r, now);
+		flush(r);
+		if (r->stop)
+			return -1;
+		if (fd >= 0 ? r->ready : now >= until)
+			return 0;
+	}
+}
+
+/* A read of the input would block: the engine's idle work, what it wrote
+ * out, then the loop until the input is readable. */
+static int wait_input(void *arg, int fd)
+{
+	qts_runtime *r = arg;
+	if (qts_interrupted || r->stop)
+		return -1;
+	apply_feedback(r);
+	tick(r, 1);
+	flush(r);
+	return wait_ready(r, fd, POLLIN, -1);
+}
+
+static qts_runtime *running; /* the runtime in qts_runtime_run */
+
+int qts_stage_wait_input(void *unused, int fd)
+{
+	(void)unused;
+	return running ? wait_input(running, fd) : 0;
+}
+
+/* A write would block: drain the feedback meanwhile (applying it here
+ * would call the engine inside its own call).  After a signal, a record
+ * written in part is finished if the reader takes it soon. */
+static int wait_output(void *arg, int fd, int partial)
+{
+	qts_runtime *r = arg;
+	if (r->blocked) { /* a failure's last words, written from inside a wait */
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		return poll(&p, 1, 1000) > 0 ? 0 : -1;
+	}
+	r->blocked = 1;
+	int64_t give_up = -1;
+	for (;;) {
+		if (qts_interrupted) {
+			int64_t now = qts_loop_now();
+			if (give_up < 0)
+				give_up = now + PARTIAL_GRACE;
+			if (!partial || now >= give_up)
+				break;
+		}
+		wait_once(r, fd, POLLOUT, give_up);
+		if (r->ready) {
+			r->blocked = 0;
+			return 0;
+		}
+	}
+	r->blocked = 0;
+	errno = EINTR;
+	return -1;
+}
+
+/* --pace: a source's event goes out at its market time / FACTOR after
+ * the first event's, on the wall clock. */
+static int pace_wait(qts_runtime *r, const qts_event *ev)
+{
+	int64_t known = qts_event_known(ev), now = qts_loop_now();
+	if (!r->paced) {
+		r->paced = 1;
+		r->pace_t0 = now;
+		r->pace_k0 = known;
+		return 0;
+	}
+	double after = ((double)known - (double)r->pace_k0) / r->st->conf.pace;
+	if (after <= 0)
+		return 0;
+	int64_t release = after >= 9e18 - (double)r->pace_t0 ? INT64_MAX : r->pace_t0 + (int64_t)after;
+	if (now >= release)
+		return 0;
+	flush(r);
+	return wait_ready(r, -1, 0, release);
+}
+
+/* ---- the output ------------------------------------------------------ */
+
+/* A pipe or FIFO is written without blocking while the stage has work to
+ * do meanwhile; its flags, shared with whoever else holds it, are set back
+ * at exit, however the program ends. */
+static int saved_out = -1, saved_out_flags;
+
+static void restore_output(void)
+{
+	if (saved_out < 0)
+		return;
+	fcntl(saved_out, F_SETFL, saved_out_flags);
+	close(saved_out);
+	saved_out = -1;
+}
+
+static void output_nonblocking(void)
+{
+	struct stat s;
+	int fl = fcntl(STDOUT_FILENO, F_GETFL);
+	if (saved_out >= 0 || fstat(STDOUT_FILENO, &s) < 0 || !S_ISFIFO(s.st_mode) || fl < 0 || (fl & O_NONBLOCK))
+		return;
+	/* through a copy of the descriptor: standard output is closed first */
+	if ((saved_out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) < 0)
+		return;
+	saved_out_flags = fl;
+	static int registered;
+	if (!registered++)
+		atexit(restore_output);
+	fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* ---- the run ---------------------------------------------------------- */
 
 static const char *where(void *in)
 {
 	return qts_inputs_where(in);
+}
+
+const char *qts_runtime_where(const qts_runtime *r)
+{
+	return r->in ? qts_inputs_where(r->in) : "end of input";
 }
 
 qts_runtime *qts_runtime_new(void)
@@ -91,6 +426,7 @@ qts_runtime *qts_runtime_new(void)
 
 void qts_stage_wake(void)
 {
+	qts_loop_wake();
 }
 
 int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
@@ -105,67 +441,88 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 {
 	qts_stage st = *stage;
+	const qts_stage_ops *ops = st.ops;
 	r->st = &st;
-	/* A stage that writes no events (qts-report) has no stream on
-	 * standard output: not even the system event that ends a failed one. */
-	if (!st.conf.no_events && !(r->w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack))))
+	r->max_ts = QTS_TS_MIN;
+	r->hb_next = r->tick_next = -1;
+	/* A stage that writes no events (qts-report, qts-strategy --print)
+	 * has no stream on standard output: not even the system event that
+	 * ends a failed one. */
+	if ((!st.conf.no_events && !(r->w = qts_writer_new(STDOUT_FILENO, qts_output_format(st.conf.msgpack)))) ||
+	    !(r->loop = qts_loop_new()))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
+	if (r->w)
+		qts_writer_on_block(r->w, wait_output, r);
 
-	char err[512];
-	qts_inputs *in = NULL;
-	if (!st.ops->next) {
-		in = qts_inputs_open(st.conf.files, st.conf.nfiles, r->w, err, sizeof err);
-		if (!in)
+	char err[1200];
+	if (st.conf.feedback && ops->feedback && !(r->fb = qts_feedback_open(st.conf.feedback, err, sizeof err)))
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	int64_t now = qts_loop_now();
+	if (st.conf.heartbeat > 0)
+		r->hb_next = now + st.conf.heartbeat;
+	if (st.conf.tick_every > 0)
+		r->tick_next = now + st.conf.tick_every;
+	int live = r->fb || r->hb_next >= 0 || r->tick_next >= 0;
+	r->countdown = live ? CHECK_EVERY : UINT32_MAX;
+	if (live || (ops->next && st.conf.pace > 0))
+		output_nonblocking();
+
+	if (!ops->next) {
+		if (!(r->in = qts_inputs_open(st.conf.files, st.conf.nfiles, NULL, err, sizeof err)))
 			qts_die(QTS_EXIT_FAIL, "%s", err);
-		qts_inputs_on_idle(in, on_idle, r);
-		if (st.ops->locate)
-			st.ops->locate(st.eng, where, in);
+		qts_inputs_on_wait(r->in, wait_input, r);
+		if (ops->locate)
+			ops->locate(st.eng, where, r->in);
 	}
-	r->inputs = in;
 
-	int status = QTS_EXIT_OK, got = 0, stopped = 0;
+	running = r;
+	int got = 0;
 	qts_event ev;
-	while (!qts_interrupted && !r->write_failed) {
-		got = in ? qts_inputs_next(in, &ev) : st.ops->next(st.eng, &ev);
+	while (!r->stop && !qts_interrupted) {
+		got = r->in ? qts_inputs_next(r->in, &ev) : ops->next(st.eng, &ev);
 		if (got <= 0)
 			break;
-		r->in++;
-		r->given = in ? &ev : NULL;
-		int rc = in ? st.ops->put(st.eng, &ev) : qts_runtime_emit(r, &ev);
-		r->given = NULL;
-		if (rc < 0) {
-			stopped = 1;
+		r->in_n++;
+		if (r->in) {
+			r->given = &ev;
+			int rc = ops->put(st.eng, &ev);
+			r->given = NULL;
+			if (rc < 0) {
+				engine_failed(r, qts_inputs_where(r->in));
+				break;
+			}
+		} else if ((st.conf.pace > 0 && pace_wait(r, &ev) < 0) || qts_runtime_emit(r, &ev) < 0)
 			break;
-		}
+		if (__builtin_expect(--r->countdown == 0, 0))
+			busy(r);
 	}
-	const char *why = NULL;
-	if (!stopped && got < 0 && !qts_interrupted) {
-		qts_warn("%s", in ? qts_inputs_error(in) : st.ops->error(st.eng));
-		status = QTS_EXIT_FAIL;
-		if (st.ops->input_failed)
-			st.ops->input_failed(st.eng);
+	if (got < 0 && !r->stop && !qts_interrupted) {
+		const char *why = r->in ? qts_inputs_error(r->in) : ops->error ? ops->error(st.eng) : NULL;
+		runtime_failed(r, "%s", why && why[0] ? why : "failed");
+		if (ops->input_failed)
+			ops->input_failed(st.eng);
 	}
-	/* The books close only on a whole input: after an error the last
-	 * events would misstate where the stream stopped. */
-	if (!stopped && !r->write_failed && status == QTS_EXIT_OK && !qts_interrupted && st.ops->finish &&
-	    st.ops->finish(st.eng) < 0)
-		stopped = 1, got = 0;
-	if (stopped && !r->write_failed && st.ops->error && (why = st.ops->error(st.eng))) {
-		if (!why[0])
-			; /* said by the stage itself (qts pipe's chain) */
-		else if (got > 0 && in)
-			qts_warn("%s: %s", qts_inputs_where(in), why);
-		else
-			qts_warn("end of input: %s", why);
-		status = QTS_EXIT_FAIL;
-	} else if (r->write_failed && errno != EPIPE) {
-		qts_warn("write error: %s", strerror(errno));
-		status = QTS_EXIT_FAIL;
+	/* The books close only on a whole input: after an error or a signal
+	 * the last events would misstate where the stream stopped.  The
+	 * feedback already read goes in first. */
+	if (got == 0 && !r->stop && !qts_interrupted) {
+		drain_feedback(r);
+		apply_feedback(r);
+		if (!r->stop && ops->finish && ops->finish(st.eng) < 0)
+			engine_failed(r, "end of input");
 	}
-	if (st.ops->free)
-		st.ops->free(st.eng);
-	qts_inputs_close(in);
-	qts_writer *w = r->w;
+	/* A failed write is said by qts_finish, where the writer closes. */
+	int status = r->failed ? QTS_EXIT_FAIL : QTS_EXIT_OK;
+	running = NULL;
+	if (ops->free)
+		ops->free(st.eng);
+	qts_inputs_close(r->in);
+	qts_feedback_close(r->fb);
+	r->fb = NULL;
+	/* The last words may wait on the reader too: the loop stays. */
+	status = qts_finish(r->w, status);
+	restore_output();
+	qts_loop_free(r->loop);
 	free(r);
-	return qts_finish(w, status);
+	return status;
 }

@@ -21,6 +21,9 @@ struct qts_writer {
 	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
 	int any;                /* whether there was one */
 	int ended;              /* a system error event is written */
+	int err;                /* errno of the failed write */
+	int (*on_block)(void *, int, int); /* a write would block: qts_writer_on_block */
+	void *block_arg;
 };
 
 /* The writer of standard output, which a failing qts_die ends with a
@@ -110,14 +113,19 @@ static void cut_partial(int fd, size_t done)
 int qts_writer_flush(qts_writer *w)
 {
 	size_t done = 0;
-	if (w->failed)
+	if (w->failed) {
+		errno = w->err;
 		return -1;
+	}
 	while (done < w->len) {
 		ssize_t n = write(w->fd, w->buf + done, w->len - done);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN && w->on_block && w->on_block(w->block_arg, w->fd, done > 0) == 0)
+				continue;
 			w->failed = 1;
+			w->err = errno;
 			cut_partial(w->fd, done);
 			return -1;
 		}
@@ -125,6 +133,12 @@ int qts_writer_flush(qts_writer *w)
 	}
 	w->len = 0;
 	return 0;
+}
+
+void qts_writer_on_block(qts_writer *w, int (*fn)(void *arg, int fd, int partial), void *arg)
+{
+	w->on_block = fn;
+	w->block_arg = arg;
 }
 
 int qts_writer_fail(qts_writer *w, const char *why)
@@ -163,7 +177,7 @@ int qts_finish(qts_writer *w, int status)
 		/* Passed on already by the stage, unless it consumed it. */
 		qts_writer_fail(w, qts_upstream_failure());
 	}
-	if (w && qts_writer_close(w) < 0 && errno != EPIPE) {
+	if (w && qts_writer_close(w) < 0 && errno != EPIPE && !qts_interrupted) {
 		qts_warn("write error: %s", strerror(errno));
 		status = status ? status : QTS_EXIT_FAIL;
 	}

@@ -173,7 +173,8 @@ load helper
 	pid=$!
 	exec 5> "$BATS_TEST_TMPDIR/in"
 	echo 'tick,2024-01-02,A,1,1' >&5
-	sleep 0.3
+	# the tick written out first (flushed when the input pauses), however slow the start
+	for _ in $(seq 300); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
 	kill -TERM $pid
 	rc=0
 	wait $pid || rc=$?

@@ -1,0 +1,547 @@
+/* fetch_stage.c — qts-fetch as a source stage: its options, and its
+ * sources (event files, vendor CSV layouts, generated bars) merged in time
+ * and validated, one event at a time for the runtime (ops->next), which
+ * writes them out, paced with --pace. */
+#include "qts_fetch.h"
+#include "qts_stage.h"
+#include "qts_time.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]\n"
+	"  SOURCE is file:PATH, a PATH, - (stdin) or synth:SYM[,SYM...]\n"
+	"  -s, --symbol SYM         symbol of the files named after it, up to the next -s,\n"
+	"                           where a file has none (default: the file's name)\n"
+	"  -t, --tf TF              bar length where it cannot be inferred (1m, 1h, 1d...)\n"
+	"      --stamp start|end    file times label the start or the end of a bar (start)\n"
+	"  -f, --from TIME          keep events from TIME (RFC 3339 or YYYY-MM-DD)\n"
+	"  -u, --to TIME            keep events up to TIME (a date includes its whole day)\n"
+	"  -a, --adjust             scale OHLC by Adj Close / Close\n"
+	"      --epoch s|ms|us|ns   the time column holds epoch integers of that unit\n"
+	"                           (found from their digits without it)\n"
+	"      --date-format FMT    layout of vendor dates, e.g. '%d/%m/%Y %H:%M:%S'\n"
+	"      --delimiter C        vendor fields separated by C (';', tab...) not ','\n"
+	"      --columns NAMES      comma-separated column names in place of a vendor\n"
+	"                           file's header line (empty names skip a column)\n"
+	"      --on-bad stop|skip|warn  what to do with a bad record (stop)\n"
+	"      --seed N             synth: random seed (1)\n"
+	"      --count N            synth: bars per symbol\n"
+	"      --session HH:MM-HH:MM  synth: intraday session (09:30-16:00)\n"
+	"      --tz ZONE            zone of times written without one, and of the synth\n"
+	"                           session (UTC; America/New_York for the session)\n"
+	"      --pace FACTOR        release each event at its market time / FACTOR after\n"
+	"                           the first (1: real time, 60: a minute a second)\n"
+	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
+	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
+	"  -h, --help               this help\n"
+	"      --version            print the version\n";
+
+enum { ON_BAD_STOP, ON_BAD_SKIP, ON_BAD_WARN };
+
+typedef struct source {
+	const char *spec;
+	const char *symbol;    /* the -s before it, or NULL */
+	qts_reader *events;
+	qts_vendor *vendor;
+	qts_synth *synth;
+	char err[1100];
+} source;
+
+typedef struct options {
+	qts_tf tf;
+	int stamp_end, adjust, on_bad;
+	int64_t epoch_unit, from, to;
+	int has_from, has_to;
+	const char *date_format, *columns;
+	char delimiter;
+	uint64_t seed;
+	long count;
+	int session_open, session_close;
+	const char *tz;
+	int tz_given;
+	source *src;           /* in the order named */
+	size_t nsrc;
+	qts_stage_conf conf;
+} options;
+
+typedef struct fetch {
+	options *o;
+	source *src;
+	size_t n;
+	qts_validator *validator;
+	long skipped, unparsed;
+	char first_skipped[1100]; /* where and why of the first record skipped */
+} fetch;
+
+enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION,
+       OPT_DATE_FORMAT, OPT_DELIMITER, OPT_COLUMNS };
+
+static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
+{
+	int64_t ns;
+	if (qts_time_parse(s, strlen(s), &ns) < 0)
+		qts_usage_error(usage, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", name, s);
+	/* --to 2024-06-30 means to the end of that day. */
+	int64_t end; /* past the last time: no bound, as near as a time can say */
+	return qts_time_add(ns, end_of_day && strlen(s) == 10 ? QTS_NS_PER_DAY : end_of_day, &end) ? INT64_MAX : end;
+}
+
+static int parse_hhmm(const char *s, int *min)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return -1;
+	int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
+	if (h > 24 || m > 59 || h * 60 + m > 1440)
+		return -1;
+	*min = h * 60 + m;
+	return 0;
+}
+
+/* A source named on the command line: a known kind, or a path.  A name
+ * like `yahoo:AAPL` that is no file is a source qts-fetch does not know
+ * (yet), and saying "No such file" would mislead. */
+static void check_source(const char *spec)
+{
+	char err[256];
+	if (strncmp(spec, "synth:", 6) == 0) {
+		if (qts_synth_check_symbols(spec + 6, err) < 0)
+			qts_usage_error(usage, "%s: %s", spec, err);
+		return;
+	}
+	size_t scheme = strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789+-.");
+	if (strncmp(spec, "file:", 5) == 0 || scheme < 2 || spec[scheme] != ':' || !islower((unsigned char)spec[0]) ||
+	    access(spec, F_OK) == 0)
+		return;
+	qts_usage_error(usage, "%s: unknown source '%.*s:' (a source is file:PATH, PATH, - or "
+			"synth:SYM[,SYM...]), and no file of that name", spec, (int)scheme, spec);
+}
+
+static void add_source(options *o, const char *spec, const char *symbol)
+{
+	check_source(spec);
+	source *n = realloc(o->src, (o->nsrc + 1) * sizeof *n);
+	if (!n)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	o->src = n;
+	o->src[o->nsrc++] = (source){ .spec = spec, .symbol = symbol };
+}
+
+static char parse_delimiter(const char *s)
+{
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
+		return '\t';
+	if (strlen(s) != 1 || strchr("\"\r\n#", s[0]) || isalnum((unsigned char)s[0]))
+		qts_usage_error(usage, "--delimiter: '%s' is not one character other than a letter, "
+			        "a digit, '\"' or '#' (or 'tab')", s);
+	return s[0];
+}
+
+static void parse_columns(const char *s)
+{
+	int named = 0;
+	for (const char *p = s; *p; p++)
+		named |= *p != ',' && !isspace((unsigned char)*p);
+	if (!named)
+		qts_usage_error(usage, "--columns: '%s' names no column", s);
+}
+
+static void parse_options(int argc, char **argv, options *o)
+{
+	static const struct option longs[] = {
+		{ "symbol", required_argument, NULL, 's' }, { "tf", required_argument, NULL, 't' },
+		{ "stamp", required_argument, NULL, OPT_STAMP }, { "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 'u' }, { "adjust", no_argument, NULL, 'a' },
+		{ "epoch", required_argument, NULL, OPT_EPOCH }, { "on-bad", required_argument, NULL, OPT_ON_BAD },
+		{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
+		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
+		{ "columns", required_argument, NULL, OPT_COLUMNS },
+		{ "seed", required_argument, NULL, OPT_SEED }, { "count", required_argument, NULL, OPT_COUNT },
+		{ "session", required_argument, NULL, OPT_SESSION }, { "tz", required_argument, NULL, OPT_TZ },
+		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
+	char err[128];
+	const char *why;
+	long l;
+	int c;
+	/* -s names the sources after it: -s ORCL orcl.csv -s NVDA nvda.csv. */
+	const char *symbol = NULL;
+	size_t symbol_at = 0; /* sources named before the last -s */
+	*o = (options){ .seed = 1, .session_open = 9 * 60 + 30, .session_close = 16 * 60,
+			.tz = "America/New_York" };
+	/* The leading '-' hands over sources in their place among the options. */
+	while ((c = getopt_long(argc, argv, "-s:t:f:u:aMh", longs, NULL)) != -1)
+		switch (c) {
+		case 1: add_source(o, optarg, symbol); break;
+		case 's':
+			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
+				qts_usage_error(usage, "--symbol: '%s' must be 1 to %d bytes", optarg, QTS_SYM_MAX - 1);
+			symbol = optarg;
+			symbol_at = o->nsrc;
+			break;
+		case 't':
+			if (qts_tf_parse(optarg, &o->tf) < 0)
+				qts_usage_error(usage, "--tf: '%s' is not a timeframe (like 1m, 5m, 1h, 1d, 1w, 1M)", optarg);
+			break;
+		case OPT_STAMP:
+			if (strcmp(optarg, "start") && strcmp(optarg, "end"))
+				qts_usage_error(usage, "--stamp: '%s' is not start or end", optarg);
+			o->stamp_end = optarg[0] == 'e';
+			break;
+		case 'f': o->from = parse_time_arg("--from", optarg, 0); o->has_from = 1; break;
+		case 'u': o->to = parse_time_arg("--to", optarg, 1); o->has_to = 1; break;
+		case 'a': o->adjust = 1; break;
+		case OPT_EPOCH:
+			o->epoch_unit = !strcmp(optarg, "s") ? QTS_NS_PER_SEC : !strcmp(optarg, "ms") ? 1000000
+				      : !strcmp(optarg, "us") ? 1000 : !strcmp(optarg, "ns") ? 1 : 0;
+			if (!o->epoch_unit)
+				qts_usage_error(usage, "--epoch: '%s' is not s, ms, us or ns", optarg);
+			break;
+		case OPT_DATE_FORMAT:
+			if ((why = qts_date_format_check(optarg)))
+				qts_usage_error(usage, "--date-format: '%s': %s", optarg, why);
+			o->date_format = optarg;
+			break;
+		case OPT_DELIMITER: o->delimiter = parse_delimiter(optarg); break;
+		case OPT_COLUMNS: parse_columns(optarg); o->columns = optarg; break;
+		case OPT_ON_BAD:
+			o->on_bad = !strcmp(optarg, "stop") ? ON_BAD_STOP : !strcmp(optarg, "skip") ? ON_BAD_SKIP
+				  : !strcmp(optarg, "warn") ? ON_BAD_WARN : -1;
+			if (o->on_bad < 0)
+				qts_usage_error(usage, "--on-bad: '%s' is not stop, skip or warn", optarg);
+			break;
+		case OPT_SEED:
+			if (qts_parse_long(optarg, 0, 0x7fffffffffffffffL, &l, err) < 0)
+				qts_usage_error(usage, "--seed: %s", err);
+			o->seed = (uint64_t)l;
+			break;
+		case OPT_COUNT:
+			if (qts_parse_long(optarg, 1, 0x7fffffffffffffffL, &o->count, err) < 0)
+				qts_usage_error(usage, "--count: %s", err);
+			break;
+		case OPT_SESSION:
+			if (strlen(optarg) != 11 || optarg[5] != '-' || parse_hhmm(optarg, &o->session_open) < 0 ||
+			    parse_hhmm(optarg + 6, &o->session_close) < 0 || o->session_close <= o->session_open)
+				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM with open before close", optarg);
+			break;
+		case OPT_TZ:
+			if (!*optarg || strchr(optarg, '.')) /* a name under /usr/share/zoneinfo */
+				qts_usage_error(usage, "--tz: '%s' is not a time zone name", optarg);
+			o->tz = optarg;
+			o->tz_given = 1;
+			break;
+		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
+		case OPT_VERSION: qts_print_version();
+		default:
+			if (!qts_stage_option(c, optarg, &o->conf, usage))
+				qts_usage_error(usage, NULL);
+		}
+	for (; optind < argc; optind++) /* after -- */
+		add_source(o, argv[optind], symbol);
+	if (!o->nsrc)
+		qts_usage_error(usage, "no SOURCE given");
+	if (symbol && symbol_at == o->nsrc)
+		qts_usage_error(usage, "--symbol %s: no source after it (-s names the files that follow it)", symbol);
+	if (o->has_from && o->has_to && o->to <= o->from)
+		qts_usage_error(usage, "--to is not after --from");
+}
+
+/* The default symbol of a file: its name without directory or extension,
+ * in upper case. */
+static void symbol_of_path(const char *path, char *sym)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strcspn(base, ".");
+	if (n >= QTS_SYM_MAX)
+		n = QTS_SYM_MAX - 1;
+	for (size_t i = 0; i < n; i++)
+		sym[i] = (char)toupper((unsigned char)base[i]);
+	sym[n] = '\0';
+}
+
+static int open_synth(source *s, const options *o)
+{
+	qts_synth_opts so = { .seed = o->seed, .tf = o->tf.n ? o->tf : (qts_tf){ 1, 'd' },
+			      .from = o->has_from ? o->from : qts_days_from_civil(2024, 1, 1) * QTS_NS_PER_DAY,
+			      .to = o->has_to ? o->to : INT64_MAX, .count = o->count,
+			      .session_open = o->session_open, .session_close = o->session_close, .tz = o->tz };
+	if (!o->has_to && !o->count)
+		if (qts_time_add(so.from, 366 * QTS_NS_PER_DAY, &so.to)) /* a year by default */
+			so.to = INT64_MAX;
+	if (so.tf.unit == 's' || so.tf.unit == 'm' || so.tf.unit == 'h') {
+		int64_t len = (int64_t)(o->session_close - o->session_open) * 60 * QTS_NS_PER_SEC;
+		if (qts_tf_ns(so.tf) > len) {
+			snprintf(s->err, sizeof s->err, "%s: --tf %d%c is longer than the session", s->spec, so.tf.n, so.tf.unit);
+			return -1;
+		}
+	}
+	char err[256];
+	if (!(s->synth = qts_synth_new(s->spec + 6, &so, err))) {
+		snprintf(s->err, sizeof s->err, "%s: %s", s->spec, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_source(source *s, const options *o)
+{
+	if (strncmp(s->spec, "synth:", 6) == 0)
+		return open_synth(s, o);
+	/* Told how to read its columns, a file is a vendor file. */
+	int vendor = o->columns != NULL;
+	const char *path = strncmp(s->spec, "file:", 5) == 0 ? s->spec + 5 : s->spec;
+	qts_input *in = qts_input_open(path);
+	if (!in) {
+		snprintf(s->err, sizeof s->err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* A pipe that pauses: what was written goes out, and the stage's
+	 * heartbeats go on, while it waits. */
+	qts_input_on_wait(in, qts_stage_wait_input, NULL);
+	const unsigned char *p;
+	long n = qts_input_peek(in, &p, 4096);
+	if (n < 0) {
+		snprintf(s->err, sizeof s->err, "%s", qts_input_error(in));
+		qts_input_close(in);
+		return -1;
+	}
+	int msgpack = n > 0 && ((p[0] >= 0x90 && p[0] <= 0x9f) || p[0] == 0xdc || p[0] == 0xdd);
+	if (!vendor && (n == 0 || msgpack ||
+			!qts_vendor_is_header_sep((const char *)p, (size_t)n, o->delimiter ? o->delimiter : ','))) {
+		if (!(s->events = qts_reader_new(in))) {
+			qts_input_close(in);
+			snprintf(s->err, sizeof s->err, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	char sym[QTS_SYM_MAX], err[512];
+	symbol_of_path(path, sym);
+	qts_vendor_opts vo = { .symbol = s->symbol ? s->symbol : strcmp(path, "-") ? sym : NULL,
+			       .tf = o->tf, .stamp_end = o->stamp_end, .adjust = o->adjust,
+			       .epoch_unit = o->epoch_unit, .local = o->tz_given, .delimiter = o->delimiter,
+			       .date_format = o->date_format, .columns = o->columns };
+	if (!(s->vendor = qts_vendor_open(in, &vo, err))) {
+		qts_input_close(in);
+		snprintf(s->err, sizeof s->err, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* A vendor row that does not parse: 0 to go on without it, -1 to stop. */
+static int bad_row(fetch *f, const char *why)
+{
+	switch (f->o->on_bad) {
+	case ON_BAD_WARN:
+		qts_warn("%s; row dropped", why);
+		return 0;
+	case ON_BAD_SKIP:
+		if (!f->skipped++)
+			QTS_SET(f->first_skipped, why);
+		f->unparsed++;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* A source's next event within --from/--to. */
+static int source_next(void *ctx, size_t i, qts_event *ev)
+{
+	fetch *f = ctx;
+	source *s = &f->src[i];
+	for (;;) {
+		int r;
+		if (s->synth) {
+			if ((r = qts_synth_next(s->synth, ev)) < 0)
+				snprintf(s->err, sizeof s->err, "%s: the bars asked for run past 2262-04-11, "
+					 "the last time there is", s->spec);
+		} else if (s->vendor) {
+			if ((r = qts_vendor_next(s->vendor, ev)) < -1 && bad_row(f, qts_vendor_error(s->vendor)) == 0)
+				continue;
+			if (r < 0)
+				snprintf(s->err, sizeof s->err, "%s%s", qts_vendor_error(s->vendor),
+					 r == QTS_VENDOR_NO_DATA ? "; --on-bad skip drops such rows" : "");
+			else if (r == 0 && qts_vendor_rows(s->vendor) == 0)
+				qts_warn("%s: a header and no rows", s->spec);
+			r = r < 0 ? -1 : r;
+		} else if ((r = qts_reader_next(s->events, ev)) < 0)
+			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
+		if (r <= 0)
+			return r;
+		if ((f->o->has_from && ev->ts < f->o->from) || (f->o->has_to && ev->ts >= f->o->to))
+			continue;
+		return 1;
+	}
+}
+
+/* Validate market data of the merged stream: 1 keep, 0 skip, -1 stop.
+ * The source has not read past it, so its position names the line. */
+static int check(fetch *f, size_t i, const qts_event *ev, const char **where, const char **bad)
+{
+	source *s = &f->src[i];
+	if (s->synth) /* generated bars are sound by construction */
+		return 1;
+	if (!(*bad = qts_validate(f->validator, ev))) {
+		qts_validator_accept(f->validator, ev);
+		return 1;
+	}
+	*where = s->vendor ? qts_vendor_where(s->vendor) : qts_reader_where(s->events);
+	switch (f->o->on_bad) {
+	case ON_BAD_WARN:
+		qts_warn("%s: %s", *where, *bad);
+		qts_validator_accept(f->validator, ev);
+		return 1;
+	case ON_BAD_SKIP:
+		if (!f->skipped++)
+			snprintf(f->first_skipped, sizeof f->first_skipped, "%s: %s", *where, *bad);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static const char *source_error(void *ctx, size_t i)
+{
+	return ((fetch *)ctx)->src[i].err;
+}
+
+static void close_source(source *s)
+{
+	qts_reader_close(s->events);
+	qts_vendor_close(s->vendor);
+	qts_synth_free(s->synth);
+}
+
+typedef struct engine {
+	options o;
+	fetch f;
+	qts_merge *m;
+	int open_failed;
+	char err[1200];
+} engine;
+
+static int fetch_next(void *eng, qts_event *ev)
+{
+	engine *e = eng;
+	fetch *f = &e->f;
+	if (!f->n)
+		return 0;
+	for (;;) {
+		size_t from = 0;
+		const char *where = "", *bad = NULL;
+		/* One source needs no merge, which would copy every event. */
+		int r = f->n == 1 ? source_next(f, 0, ev) : qts_merge_next(e->m, ev, &from);
+		if (r < 0)
+			QTS_SET(e->err, f->n == 1 ? f->src[0].err : qts_merge_error(e->m));
+		if (r <= 0)
+			return r;
+		int keep = check(f, from, ev, &where, &bad);
+		if (keep < 0) {
+			snprintf(e->err, sizeof e->err, "%s: %s", where, bad);
+			return -1;
+		}
+		if (keep)
+			return 1;
+	}
+}
+
+/* A source that could not be opened was said at the start; the others
+ * were read, and the run fails at the end. */
+static int fetch_finish(void *eng)
+{
+	engine *e = eng;
+	if (e->open_failed) {
+		e->err[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static const char *fetch_error(void *eng)
+{
+	return ((engine *)eng)->err;
+}
+
+static void fetch_counts(void *eng, char *buf, size_t size)
+{
+	engine *e = eng;
+	snprintf(buf, size, "sources=%zu skipped=%ld", e->f.n, e->f.skipped);
+}
+
+static void fetch_free(void *eng)
+{
+	engine *e = eng;
+	fetch *f = &e->f;
+	if (f->skipped && f->unparsed)
+		qts_warn("skipped %ld bad record%s (%ld that do%s not parse); the first: %s", f->skipped,
+			 f->skipped == 1 ? "" : "s", f->unparsed, f->unparsed == 1 ? "es" : "", f->first_skipped);
+	else if (f->skipped)
+		qts_warn("skipped %ld bad record%s; the first: %s", f->skipped, f->skipped == 1 ? "" : "s",
+			 f->first_skipped);
+	qts_merge_free(e->m);
+	for (size_t i = 0; i < f->n; i++)
+		close_source(&f->src[i]);
+	free(f->src);
+	qts_validator_free(f->validator);
+	free(e);
+}
+
+static const qts_stage_ops fetch_ops = {
+	.next = fetch_next,
+	.finish = fetch_finish,
+	.error = fetch_error,
+	.counts = fetch_counts,
+	.free = fetch_free,
+};
+
+static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+{
+	(void)emit, (void)arg; /* a source: the runtime writes what next gives */
+	engine *e = calloc(1, sizeof *e);
+	if (!e)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	options *o = &e->o;
+	parse_options(argc, argv, o);
+	if (o->tz_given) {
+		/* One zone for the whole process: vendor times and sessions. */
+		if (qts_tz_use(o->tz) < 0)
+			qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o->tz);
+	}
+	fetch *f = &e->f;
+	*f = (fetch){ .o = o, .src = o->src, .validator = qts_validator_new() };
+	if (!f->validator)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	size_t open = 0;
+	for (size_t i = 0; i < o->nsrc; i++) {
+		source *s = &f->src[open];
+		*s = o->src[i];
+		if (open_source(s, o) < 0) {
+			qts_warn("%s", s->err);
+			e->open_failed = 1;
+			continue;
+		}
+		open++;
+	}
+	f->n = open;
+	if (!(e->m = qts_merge_new_sources(f->n, source_next, source_error, f)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	st->name = "qts-fetch";
+	st->ops = &fetch_ops;
+	st->eng = e;
+	st->conf = o->conf;
+	st->conf.files = NULL;
+	st->conf.nfiles = 0;
+}
+
+const qts_stage_def qts_fetch_stage = { "qts-fetch", build };

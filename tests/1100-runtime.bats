@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# The stage runtime: heartbeats idle and busy, paced replay, signals and
+# exit statuses, the output's flags set back, and a pipeline that feeds a
+# stage's own output back to it through tee and FIFOs without deadlock.
+# Nothing here asserts an upper bound on time except through `timeout`,
+# generously.
+
+load helper
+
+UNIT=${QTS_UNIT:-$BATS_TEST_DIRNAME/../build/asan/unit}
+BAR1='bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1'
+BAR2='bar,2024-01-03T00:00:00Z,A,1d,1,1,1,1,1'
+
+setup() {
+	T=$(mktemp -d)
+	PIDS=()
+}
+
+# Every process started in the background is ended, however the test ends.
+teardown() {
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Until FILE has a line, for at most 30 s.
+wait_for_line() {
+	for _ in $(seq 300); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "--heartbeat: a system event while the input pauses, dated by the last event written" {
+	{ echo "$BAR1"; sleep 2; echo "$BAR2"; } | qts-sim --heartbeat 100ms > "$T/out"
+	grep -q '^system,2024-01-02T00:00:00Z,qts-sim,info,heartbeat in=1 out=1$' "$T/out"
+	# the stream stays in time order for the next stage
+	qts cat "$T/out" > /dev/null
+	[ "$(grep -v heartbeat "$T/out")" = "$(printf '%s\n%s\n' "$BAR1" "$BAR2" | qts-sim)" ]
+}
+
+@test "--heartbeat: before any event, dated at the first time qts represents" {
+	mkfifo "$T/in"
+	exec 4<>"$T/in"
+	qts-sim --heartbeat 100ms < "$T/in" > "$T/out" 2>/dev/null 3>&- 4>&- &
+	PIDS+=($!)
+	wait_for_line "$T/out"
+	exec 4>&-
+	[ "$(head -n 1 "$T/out")" = "system,1677-09-21T00:12:43.145224192Z,qts-sim,info,heartbeat in=0 out=0" ]
+}
+
+@test "--heartbeat: a busy stage beats too, and its stream is otherwise the same" {
+	qts-fetch --count 20000 -t 1m synth:A,B,C,D > "$T/bars.csv"
+	qts-sim --heartbeat 1ms "$T/bars.csv" > "$T/beat.csv"
+	qts-sim "$T/bars.csv" > "$T/plain.csv"
+	[ "$(grep -c ',heartbeat in=' "$T/beat.csv")" -ge 1 ]
+	grep -v ',heartbeat in=' "$T/beat.csv" | cmp - "$T/plain.csv"
+	qts cat "$T/beat.csv" > /dev/null
+}
+
+@test "--heartbeat: a duration that is not one exits 2" {
+	run -2 --separate-stderr qts-sim --heartbeat 0 /dev/null
+	[ "${stderr_lines[0]}" = "qts-sim: --heartbeat: '0' is not a positive duration (500ms, 10s, 1m)" ]
+	run -2 --separate-stderr qts-fetch --heartbeat soon synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --heartbeat: 'soon' is not a positive duration (500ms, 10s, 1m)" ]
+}
+
+@test "qts-fetch --pace 1: events at their market time, measured from the first" {
+	printf 'tick,2024-01-02T00:00:00Z,A,1,1\ntick,2024-01-02T00:00:00.2Z,A,1,1\ntick,2024-01-02T00:00:00.4Z,A,1,1\n' > "$T/t.csv"
+	t0=$(ms)
+	run -0 qts-fetch --pace 1 "$T/t.csv"
+	t1=$(ms)
+	[ "${#lines[@]}" -eq 3 ]
+	[ $((t1 - t0)) -ge 350 ]
+}
+
+@test "qts-fetch --pace: a large factor replays a day at once" {
+	qts-fetch --count 24 -t 1h synth:A > "$T/h.csv"
+	run -0 timeout 20 qts-fetch --pace 1e9 "$T/h.csv"
+	[ "$output" = "$(qts-fetch "$T/h.csv")" ]
+}
+
+@test "qts-fetch --pace with --heartbeat: beats while it waits, in order" {
+	printf 'tick,2024-01-02T00:00:00Z,A,1,1\ntick,2024-01-02T00:00:00.6Z,A,1,1\n' > "$T/t.csv"
+	qts-fetch --pace 1 --heartbeat 100ms "$T/t.csv" > "$T/out"
+	grep -q '^system,2024-01-02T00:00:00Z,qts-fetch,info,heartbeat in=2 out=1 sources=1 skipped=0$' "$T/out"
+	qts cat "$T/out" > /dev/null
+}
+
+@test "qts-fetch --pace: a factor that is not positive exits 2" {
+	run -2 --separate-stderr qts-fetch --pace 0 synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --pace: 0 is out of range [1e-06, 1e+12]" ]
+	run -2 --separate-stderr qts-fetch --pace fast synth:A
+}
+
+@test "SIGTERM while paced: 143, the stream ends saying so" {
+	printf 'tick,2024-01-02T00:00:00Z,A,1,1\ntick,2024-01-03T00:00:00Z,A,1,1\n' > "$T/t.csv"
+	qts-fetch --pace 1 "$T/t.csv" > "$T/out" 2> "$T/err" 3>&- &
+	PIDS+=($!)
+	wait_for_line "$T/out"
+	kill -TERM "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	[ "$rc" -eq 143 ]
+	[ "$(tail -n 1 "$T/out")" = "system,2024-01-02T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+}
+
+@test "SIGINT while waiting for input: 130" {
+	mkfifo "$T/in"
+	exec 4<>"$T/in"
+	qts-sim --heartbeat 1s < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- &
+	PIDS+=($!)
+	echo "$BAR1" >&4
+	wait_for_line "$T/out"
+	kill -INT "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	exec 4>&-
+	[ "$rc" -eq 130 ]
+	[ "$(head -n 1 "$T/out")" = "$BAR1" ]
+}
+
+@test "the output's flags are set back: a writer after the stage on the same pipe is not made non-blocking" {
+	echo "$BAR1" > "$T/one.csv"
+	head -c 2000000 /dev/zero | tr '\0' x > "$T/big"
+	{ qts-sim --heartbeat 1s "$T/one.csv"; cat "$T/big"; } | { sleep 0.5; cat; } > "$T/out"
+	[ "$(wc -c < "$T/out")" -gt 2000000 ]
+}
+
+@test "a file named by an option that cannot be read exits 1 in every program" {
+	run -1 --separate-stderr qts-sim --actions "$T/none" /dev/null
+	run -1 --separate-stderr qts-sim --instruments "$T/none" /dev/null
+	run -1 --separate-stderr qts-report --instruments "$T/none" /dev/null
+	run -1 --separate-stderr qts-fetch "$T/none"
+	run -1 --separate-stderr qts-resample 1h "$T/none"
+}
+
+@test "a stage without feedback does not offer --feedback" {
+	run -2 --separate-stderr qts-sim --feedback "$T/fb" /dev/null
+}
+
+# The pipeline of the design: a stage's output goes through the executing
+# stage and back to it by tee and a FIFO.  Where the stage would block on
+# its output, it drains the FIFO meanwhile; else all three would wait on
+# each other as soon as the pipes filled.
+@test "feedback through tee and a FIFO: no deadlock on a large input" {
+	# msgpack in and out of the stage: faster than qts-sim after it, it
+	# fills its output pipe and must wait there
+	qts-fetch -M --count 30000 -t 1m synth:A,B,C,D > "$T/bars.mp"
+	mkfifo "$T/fb"
+	run -0 timeout 120 bash -c "set -o pipefail; '$UNIT/test_stage' stage -M --feedback '$T/fb' '$T/bars.mp' |
+		qts-sim --live | tee -p '$T/fb' > '$T/out'"
+	[ "$(grep -c '^bar,' "$T/out")" -eq 120000 ]
+	grep -q '^system,2262-04-11T23:47:16.854775807Z,fake,info,fed=[0-9]* fills=0 reentered=0$' "$T/out"
+}
