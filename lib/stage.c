@@ -474,6 +474,12 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (ops->locate)
 			ops->locate(st.eng, where, r->in);
 	}
+	/* What the feedback holds already (all of a regular file) goes in
+	 * before the first event of the input. */
+	if (r->fb) {
+		drain_feedback(r);
+		apply_feedback(r);
+	}
 
 	running = r;
 	int got = 0;

@@ -86,7 +86,7 @@ start_loop() { # start_loop RISK-ARGS -- SIM-ARGS
 	mkfifo "$d/in" "$d/back"
 	# The heartbeats stop at $d/mid: they are not what is tested downstream.
 	qts-risk --feedback "$d/back" --heartbeat 20ms "${risk[@]}" <"$d/in" 2>"$d/err" 3>&- | tee "$d/mid" |
-		grep --line-buffered -v '^system,' | qts-sim "${sim[@]}" 3>&- | tee "$d/back" >"$d/out" 3>&- &
+		grep --line-buffered -v '^system,' | qts-sim "${sim[@]}" 3>&- | tee -p "$d/back" >"$d/out" 3>&- &
 	loop=$!
 	exec 7>"$d/in"
 }
