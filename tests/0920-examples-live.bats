@@ -9,8 +9,7 @@ load helper
 	run -0 --separate-stderr sh "$BATS_TEST_DIRNAME/../examples/live/run.sh" "" 1000000
 	[[ $output == *"qts report"* ]]
 	[[ $output == *"Trades "* ]]
-	# on standard error, the live report and what the script says of
-	# flags not there yet, but no program's complaint
+	# on standard error, the live report, but no program's complaint
 	[ -z "$(printf '%s\n' "$stderr" | grep -E '^qts(-[a-z]+)?: ')" ]
 }
 
