@@ -17,8 +17,11 @@ ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$dir/latency" bench/latency.c || exit 1
 # A target on every bar, flipping between long and short.
 expr='k = 1 - k
 target = k ? 1 : -1'
-# shellcheck disable=SC2046
-set -- $("$dir/latency" "$n" 1000 qts-strategy -e "$expr") || exit 1
+# The driver's figures, or its failure (a program not found, an early
+# end): never a line of empty figures marked ok.
+figures=$("$dir/latency" "$n" 1000 qts-strategy -e "$expr") || exit 1
+# shellcheck disable=SC2086
+set -- $figures
 load=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo '?')
 report "bar in -> target out of qts-strategy, p50" "$1" "us" "(median)" 1
 report "  p99 ($n bars, load average $load)" "$2" "us" "< 50" "$(awk -v t="$2" 'BEGIN { print (t < 50) ? 1 : 0 }')"
