@@ -28,14 +28,20 @@ compare() {
 			return 0
 		fi
 	done
+	# -M right after each program: qts-strategy takes its options before
+	# the strategy's name.
 	shell=$(printf '%s\n' "$2" | awk -F'|' -v f="$dir/bars.mp" '{
 		for (i = 1; i <= NF; i++) {
 			s = $i
+			sub(/^ +/, "", s)
 			sub(/ +$/, "", s)
-			printf "%s%s -M%s", (i > 1 ? " |" : ""), s, (i == 1 ? " " f : "")
+			sub(/ /, " -M ", s)
+			if (s !~ / -M /)
+				s = s " -M"
+			printf "%s%s%s", (i > 1 ? " | " : ""), s, (i == 1 ? " " f : "")
 		} }')
-	sh -c "$shell" 2>/dev/null > "$dir/shell.out"
-	qts pipe -M "$2" "$dir/bars.mp" 2>/dev/null > "$dir/pipe.out"
+	sh -c "$shell" > "$dir/shell.out" || { echo "bench: $1: the shell pipeline failed: $shell" >&2; exit 1; }
+	qts pipe -M "$2" "$dir/bars.mp" > "$dir/pipe.out" || { echo "bench: $1: qts pipe failed" >&2; exit 1; }
 	cmp -s "$dir/shell.out" "$dir/pipe.out" || { echo "bench: $1: qts pipe and the shell differ" >&2; exit 1; }
 	t_s=$(median shell "sh -c '$shell 2>/dev/null'")
 	t_p=$(median pipe "qts pipe -M '$2' $dir/bars.mp 2>/dev/null")
