@@ -162,6 +162,13 @@ static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_
 	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
 		const sym *z = sym_at(s, i);
 		const qts_pos *p = z == y ? py : &z->pos;
+		if (p->qty == 0) {
+			/* Flat: value, unrealized P&L and equity are exactly 0,
+			 * and adding 0 changes no sum; only its realized P&L
+			 * counts.  Most of a wide book is flat. */
+			t.realized += p->realized;
+			continue;
+		}
 		double v = qts_pos_value(p);
 		t.gross += fabs(v);
 		t.net += v;
@@ -304,9 +311,13 @@ static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, siz
 	double before = 0, gross = 0;
 	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
 		const sym *z = sym_at(s, i);
+		double q = z->pos.qty + working(z);
+		/* Nothing held or working in shares at a finite mark adds
+		 * fabs(0 * unit), exactly 0: skipped. */
+		if (q == 0 && z != y && !z->pos.ins && isfinite(z->pos.mark))
+			continue;
 		double unit = qts_pos_margined(&z->pos) ? z->pos.ins->margin
 			      : (z->pos.mark > 0 ? z->pos.mark : 0) * qts_pos_mult(&z->pos);
-		double q = z->pos.qty + working(z);
 		double ounit = qts_pos_margined(&z->pos) ? unit : px * qts_pos_mult(&z->pos);
 		before += fabs(q * unit);
 		gross += z == y ? fabs(q * unit + o->side * o->qty * ounit) : fabs(q * unit);
