@@ -24,3 +24,17 @@ peak_rss() {
 	/usr/bin/time -f %M -o "$dir/rss" "$@" >/dev/null 2>"$dir/rss.err" || { cat "$dir/rss.err" >&2; return 1; }
 	tail -n 1 "$dir/rss"
 }
+
+# rate N SECONDS: millions of bars a second, two decimals
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e6 }'; }
+
+# ok VALUE MIN: 1 when VALUE >= MIN (for report)
+ok() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m) ? 1 : 0 }'; }
+
+# daily_bars_200 N FILE: N daily bars of 200 interleaved symbols in msgpack
+# (every symbol's bar of a day, then the next day's), as qts-fetch synth
+# writes them
+daily_bars_200() {
+	qts-fetch -M --tf 1d --count $(($1 / 200)) \
+		"synth:$(awk 'BEGIN { for (i = 0; i < 200; i++) printf "%sS%03d", i ? "," : "", i }')" >"$2"
+}

@@ -13,11 +13,8 @@ dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 . bench/lib.sh
 
-syms=$(awk 'BEGIN { for (i = 0; i < 200; i++) printf "%sS%03d", i ? "," : "", i }')
-qts-fetch -M --count $((n / 200)) -t 1d "synth:$syms" > "$dir/bars.mp" || exit 1
+daily_bars_200 "$n" "$dir/bars.mp"
 
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e6 }'; }
-ok() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m) ? 1 : 0 }'; }
 
 # compare NAME 'A ARGS | B ARGS' RATE-TARGET TIMES-TARGET: time the shell
 # pipeline (each stage -M) and qts pipe -M on the same stream.

@@ -11,9 +11,8 @@ dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 . bench/lib.sh
 
-syms=$(awk 'BEGIN { for (i = 0; i < 200; i++) printf "%sS%03d", i ? "," : "", i }')
 strat='qts-strategy -M sma-cross fast=10 slow=30 size=100'
-qts-fetch -M --tf 1d --count $((n / 200)) "synth:$syms" >"$dir/bars.mp" || exit 1
+daily_bars_200 "$n" "$dir/bars.mp"
 $strat "$dir/bars.mp" >"$dir/strategy.mp" || exit 1
 qts-risk -M "$dir/strategy.mp" >"$dir/risk.mp" || exit 1
 
@@ -23,8 +22,6 @@ t_risk=$(median risk "qts-risk -M $dir/strategy.mp >/dev/null")
 t_sim=$(median sim "qts-sim -M $dir/risk.mp >/dev/null")
 t_pipe=$(median pipe "$strat <$dir/bars.mp | qts-risk -M | qts-sim -M >/dev/null")
 
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e6 }'; }
-ok() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m) ? 1 : 0 }'; }
 r=$(rate "$n" "$t_cat"); report "qts cat -M, 200 symbols daily" "$r" "M bars/s" "(codec)" 1
 r=$(rate "$n" "$t_strat"); report "qts-strategy sma-cross alone" "$r" "M bars/s" "(stage)" 1
 r=$(rate "$n" "$t_risk"); report "qts-risk alone" "$r" "M bars/s" "(stage)" 1

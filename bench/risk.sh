@@ -30,8 +30,6 @@ t_pipe=$(median pipe "qts-fetch -M --tf 1m --count $per synth:$SYMS \
 	| qts-strategy -M sma-cross fast=10 slow=30 size=100 \
 	| qts-risk -M --max-position 1000 --stop-loss 0.05 | qts-sim -M")
 
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e6 }'; }
-ok() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m) ? 1 : 0 }'; }
 r=$(rate "$N" "$t_pass"); report "qts-risk: pass-through, no rules" "$r" "M bars/s" ">= 4" "$(ok "$r" 4)"
 r=$(rate "$N" "$t_lim"); report "qts-risk: position limits" "$r" "M bars/s" ">= 4" "$(ok "$r" 4)"
 r=$(rate "$N" "$t_all"); report "qts-risk: stops, drawdown, vol, rate, kill" "$r" "M bars/s" ">= 4" "$(ok "$r" 4)"

@@ -18,8 +18,6 @@ t_e=$(median expr "qts-strategy -M -e 'target = cross(sma(close,10), sma(close,3
 t_p=$(median print "qts-strategy --print '$ten' $dir/bars.mp")
 t_l=$(median linreg "qts-strategy --print 'linearreg(close,200)' $dir/bars.mp")
 
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e6 }'; }
-ok() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m) ? 1 : 0 }'; }
 r=$(rate "$n" "$t_b"); report "sma-cross fast=10 slow=30 (msgpack)" "$r" "M bars/s" ">= 5" "$(ok "$r" 5)"
 r=$(rate "$n" "$t_e"); x=$(awk -v e="$t_e" -v b="$t_b" 'BEGIN { printf "%.2f", e / b }')
 report "the same as an expression" "$r" "M bars/s" "(x$x) <= 2x" "$(awk -v x="$x" 'BEGIN { print (x <= 2) ? 1 : 0 }')"

@@ -391,17 +391,9 @@ static void chain_free(void *eng)
 	free(c);
 }
 
+/* The runtime reads --feedback only when conf.feedback is set, which is
+ * when a stage of the chain took it: one table serves both. */
 static const qts_stage_ops chain_ops = {
-	.put = chain_put,
-	.tick = chain_tick,
-	.finish = chain_finish,
-	.error = chain_error,
-	.input_failed = chain_input_failed,
-	.counts = chain_counts,
-	.free = chain_free,
-};
-
-static const qts_stage_ops chain_feedback_ops = {
 	.put = chain_put,
 	.feedback = chain_feedback,
 	.tick = chain_tick,
@@ -543,7 +535,7 @@ void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles
 	/* The runtime reads for the first stage: a bad input is its to say. */
 	qts_progname = first->st.name;
 	st->name = first->st.name;
-	st->ops = c->feedback_to >= 0 ? &chain_feedback_ops : &chain_ops;
+	st->ops = &chain_ops;
 	st->eng = c;
 	st->conf = conf;
 }

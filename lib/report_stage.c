@@ -7,6 +7,7 @@
 #include "qts_metrics.h"
 #include "qts_resample.h"
 #include "qts_sim.h"
+#include "qts_loop.h"
 #include "qts_stage.h"
 
 #include <sys/stat.h>
@@ -379,18 +380,11 @@ static void write_file(const char *path, const opts *o, const qts_run *run, int 
 		qts_die(QTS_EXIT_FAIL, "%s", err);
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
-}
-
 static void refresh(state *s, const char *name)
 {
 	qts_run run;
 	s->since = 0;
-	s->last_refresh = now_ns();
+	s->last_refresh = qts_loop_now();
 	if (!s->dirty)
 		return;
 	s->dirty = 0;
@@ -412,7 +406,7 @@ static void live_tick(state *s, const char *name)
 {
 	s->since++;
 	if (s->o->every_events ? s->since >= s->o->every_events
-			       : (s->since & 255) == 0 && now_ns() - s->last_refresh >= s->o->every_ns)
+			       : (s->since & 255) == 0 && qts_loop_now() - s->last_refresh >= s->o->every_ns)
 		refresh(s, name);
 }
 
@@ -596,7 +590,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		s->emit = emit;
 		s->arg = arg;
 	}
-	s->last_refresh = now_ns();
+	s->last_refresh = qts_loop_now();
 	st->name = "qts-report";
 	st->ops = &report_ops;
 	st->eng = e;
