@@ -140,6 +140,13 @@ void qts_stage_wake(void);
  * fd is readable.  0, or -1 when the stage is to stop; outside a run, 0 at
  * once (the read then blocks). */
 int qts_stage_wait_input(void *unused, int fd);
+/* For a source that talks to the network: what was written goes out,
+ * then the running stage's loop waits (heartbeats, feedback, signals)
+ * until fd is ready for events (POLLIN, POLLOUT; fd -1: none) or the
+ * monotonic clock (qts_loop_now) reaches deadline (-1: none).  1 when fd
+ * is ready, 0 at the deadline, -1 when the stage is to stop.  Outside a
+ * run it polls (or sleeps) the same way, without the loop. */
+int qts_stage_wait(int fd, short events, int64_t deadline);
 
 /* `qts pipe` (pipe.c): the stages of line, a shell pipeline ('A ARGS |
  * B ARGS'), built from their own words, chained by function calls and

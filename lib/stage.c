@@ -320,6 +320,52 @@ int qts_stage_wait_input(void *unused, int fd)
 	return running ? wait_input(running, fd) : 0;
 }
 
+int qts_stage_wait(int fd, short events, int64_t deadline)
+{
+	qts_runtime *r = running;
+	if (!r) {
+		for (;;) {
+			if (qts_interrupted)
+				return -1;
+			int64_t now = qts_loop_now();
+			if (deadline >= 0 && now >= deadline)
+				return 0;
+			int ms = deadline < 0 ? -1 : (int)((deadline - now + 999999) / 1000000);
+			struct pollfd p = { .fd = fd, .events = events };
+			int n = poll(&p, fd >= 0 ? 1 : 0, ms);
+			if (n > 0)
+				return 1;
+			if (n < 0 && errno != EINTR)
+				return -1;
+		}
+	}
+	if (qts_interrupted || r->stop)
+		return -1;
+	apply_feedback(r);
+	tick(r, 1);
+	flush(r);
+	for (;;) {
+		if (qts_interrupted || r->stop)
+			return -1;
+		int64_t now = qts_loop_now();
+		if (deadline >= 0 && now >= deadline)
+			return 0;
+		int woken = wait_once(r, fd, events, next_deadline(r, deadline));
+		if (qts_interrupted)
+			return -1;
+		apply_feedback(r);
+		if (woken)
+			tick(r, 0);
+		now = qts_loop_now();
+		timers(r, now);
+		flush(r);
+		if (r->stop)
+			return -1;
+		if (fd >= 0 && r->ready)
+			return 1;
+	}
+}
+
 /* A write would block: drain the feedback meanwhile (applying it here
  * would call the engine inside its own call).  After a signal, a record
  * written in part is finished if the reader takes it soon. */

@@ -1,0 +1,29 @@
+/* feed_table.c — the network sources qts-fetch knows, one file each
+ * (feed_NAME.c): a new vendor is one file and one line here. */
+#include "qts_net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const qts_feed_kind *const kinds[] = {
+	NULL,
+};
+
+const qts_feed_kind *qts_feed_at(size_t i)
+{
+	return i < sizeof kinds / sizeof *kinds ? kinds[i] : NULL;
+}
+
+const qts_feed_kind *qts_feed_find(const char *name, size_t len)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (strlen(kinds[i]->name) == len && memcmp(kinds[i]->name, name, len) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+const char *qts_feed_base_url(const qts_feed_kind *k)
+{
+	const char *env = getenv(k->url_env);
+	return env && *env ? env : k->default_url;
+}

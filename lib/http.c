@@ -1,0 +1,202 @@
+/* http.c — one HTTP GET through libcurl, for net.c: a reused handle
+ * (connections and TLS sessions kept between requests), compression,
+ * timeouts, a cap on the body, and the headers that say how long to wait
+ * (Retry-After, rate-limit resets).  Retries are net.c's. */
+#include "qts_http.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* A body larger than this is refused: no vendor answer comes near it, and
+ * a hostile server must not take all the memory. */
+#define BODY_MAX (512L << 20)
+
+struct qts_http {
+	CURL *curl;
+	char *body;
+	size_t len, cap;
+	int too_big;
+	int64_t retry_after;
+	char content_type[128];
+	char curl_err[CURL_ERROR_SIZE];
+};
+
+static int curl_ready;
+
+qts_http *qts_http_new(void)
+{
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return NULL;
+		curl_ready = 1;
+	}
+	qts_http *h = calloc(1, sizeof *h);
+	if (!h || !(h->curl = curl_easy_init())) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void qts_http_free(qts_http *h)
+{
+	if (!h)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h->body);
+	free(h);
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+	qts_http *h = arg;
+	size_t add = size * n;
+	if (h->len + add + 1 > (size_t)BODY_MAX) {
+		h->too_big = 1;
+		return 0; /* curl stops the transfer */
+	}
+	if (h->len + add + 1 > h->cap) {
+		size_t cap = h->cap ? h->cap : 16384;
+		while (cap < h->len + add + 1)
+			cap *= 2;
+		char *b = realloc(h->body, cap);
+		if (!b)
+			return 0;
+		h->body = b;
+		h->cap = cap;
+	}
+	memcpy(h->body + h->len, data, add);
+	h->len += add;
+	h->body[h->len] = '\0';
+	return add;
+}
+
+/* Seconds, or an HTTP date (RFC 9110: IMF-fixdate), from now. */
+static int64_t parse_wait(const char *v, int reset_is_epoch)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	char *end;
+	double s = strtod(v, &end);
+	if (end != v && isdigit((unsigned char)*v) && s < 1e11) {
+		/* Rate-limit resets are epoch times where they are that large. */
+		if (reset_is_epoch && s > 1e8) {
+			double d = s - (double)time(NULL);
+			return d > 0 ? (int64_t)(d * 1e9) : 0;
+		}
+		return s < 1e9 ? (int64_t)(s * 1e9) : -1;
+	}
+	struct tm tm = { 0 };
+	char mon[4] = "";
+	int day, year, hh, mm, ss;
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	if (sscanf(v, "%*3s, %d %3s %d %d:%d:%d GMT", &day, mon, &year, &hh, &mm, &ss) == 6) {
+		const char *m = strstr(months, mon);
+		if (!m || strlen(mon) != 3)
+			return -1;
+		tm.tm_year = year - 1900, tm.tm_mon = (int)(m - months) / 3, tm.tm_mday = day;
+		tm.tm_hour = hh, tm.tm_min = mm, tm.tm_sec = ss;
+		double d = difftime(timegm(&tm), time(NULL));
+		return d > 0 ? (int64_t)(d * 1e9) : 0;
+	}
+	return -1;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+	qts_http *h = arg;
+	size_t len = size * n;
+	char line[512];
+	if (len >= sizeof line)
+		return len;
+	memcpy(line, data, len);
+	line[len] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	if (strncasecmp(line, "HTTP/", 5) == 0) { /* a new answer (after a redirect) */
+		h->retry_after = -1;
+		h->content_type[0] = '\0';
+		return len;
+	}
+	char *colon = strchr(line, ':');
+	if (!colon)
+		return len;
+	*colon = '\0';
+	const char *name = line, *value = colon + 1;
+	while (*value == ' ')
+		value++;
+	int64_t w = -1;
+	if (strcasecmp(name, "Retry-After") == 0)
+		w = parse_wait(value, 0);
+	else if (strcasecmp(name, "X-RateLimit-Reset") == 0 || strcasecmp(name, "RateLimit-Reset") == 0)
+		w = parse_wait(value, 1);
+	if (w >= 0 && (h->retry_after < 0 || w > h->retry_after))
+		h->retry_after = w;
+	if (strcasecmp(name, "Content-Type") == 0)
+		QTS_SET(h->content_type, value);
+	return len;
+}
+
+int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64_t timeout,
+		 qts_http_result *res)
+{
+	CURL *c = h->curl;
+	struct curl_slist *list = NULL;
+	for (size_t i = 0; headers && headers[i]; i++) {
+		struct curl_slist *l = curl_slist_append(list, headers[i]);
+		if (!l) {
+			curl_slist_free_all(list);
+			QTS_SET(res->error, "out of memory");
+			return -1;
+		}
+		list = l;
+	}
+	h->len = 0;
+	h->too_big = 0;
+	h->retry_after = -1;
+	h->content_type[0] = '\0';
+	h->curl_err[0] = '\0';
+	if (h->body)
+		h->body[0] = '\0';
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "qts/" QTS_VERSION);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl was built with */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout / 1000000));
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout / 1000000 < 10000 ? timeout / 1000000 : 10000));
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->curl_err);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	CURLcode rc = curl_easy_perform(c);
+	curl_slist_free_all(list);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	res->status = status;
+	res->body = h->body ? h->body : "";
+	res->len = h->len;
+	res->retry_after = h->retry_after;
+	QTS_SET(res->content_type, h->content_type);
+	res->error[0] = '\0';
+	if (rc == CURLE_OK)
+		return 0;
+	/* curl's own words name the host, never the query string. */
+	if (h->too_big)
+		snprintf(res->error, sizeof res->error, "the answer is larger than %ld MiB", BODY_MAX >> 20);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(res->error, sizeof res->error, "no answer within %.3g s", (double)timeout / 1e9);
+	else if (rc == CURLE_PARTIAL_FILE)
+		snprintf(res->error, sizeof res->error, "the answer was cut short (%zu bytes)", h->len);
+	else
+		snprintf(res->error, sizeof res->error, "%s", curl_easy_strerror(rc));
+	return -1;
+}

@@ -1,0 +1,27 @@
+/* qts_http.h — one HTTP GET (http.c), under net.c's retries.
+ * Internal to qts (not installed). */
+#ifndef QTS_HTTP_H
+#define QTS_HTTP_H
+
+#include "qts.h"
+
+#include <curl/curl.h>
+
+typedef struct qts_http qts_http;
+
+typedef struct qts_http_result {
+	long status;             /* 0: no answer */
+	const char *body;        /* NUL-terminated, the handle's until the next get */
+	size_t len;
+	int64_t retry_after;     /* ns; -1: none asked */
+	char content_type[128];
+	char error[256];         /* the transport failure, without the URL */
+} qts_http_result;
+
+qts_http *qts_http_new(void); /* NULL when out of memory */
+void qts_http_free(qts_http *h);
+/* 0 when an answer came (any status), -1 when none did (res->error). */
+int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64_t timeout,
+		 qts_http_result *res);
+
+#endif

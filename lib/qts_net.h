@@ -1,0 +1,136 @@
+/* qts_net.h — market data from the network for qts-fetch: HTTP with
+ * retries, a token bucket and a circuit breaker per source (net.c,
+ * http.c), the vendors' historical sources as chunk iterators (one file
+ * each, feed_NAME.c, listed in feed_table.c), and a symbol's history
+ * served from the cache and the network (fetch_history.c).
+ *
+ * Waits (backoff, the bucket) happen in the running stage's loop
+ * (qts_stage_wait), so heartbeats and signals go on meanwhile.
+ *
+ * Keys never appear in a message: they travel in headers, or in query
+ * parameters that qts_net_redact masks in every URL a message quotes.
+ *
+ * Internal to qts (not installed). */
+#ifndef QTS_NET_H
+#define QTS_NET_H
+
+#include "qts.h"
+
+/* ---- a growable array of events ----------------------------------------- */
+
+typedef struct qts_evbuf {
+	qts_event *ev;
+	size_t n, cap;
+} qts_evbuf;
+/* 0, or -1 when out of memory. */
+int qts_evbuf_push(qts_evbuf *b, const qts_event *ev);
+void qts_evbuf_clear(qts_evbuf *b); /* n = 0, memory kept */
+void qts_evbuf_free(qts_evbuf *b);
+
+/* ---- HTTP with retries (net.c over http.c) ----------------------------- */
+
+typedef struct qts_net_conf {
+	const char *name;        /* the source, for messages: "yahoo" */
+	double rate_per_min;     /* the token bucket's rate; 0: no bucket */
+	double burst;            /* tokens the bucket holds; 0: 1 */
+	int retries;             /* attempts after the first; default (-1): 4 */
+	int64_t timeout;         /* ns per attempt, whole transfer; 0: 30 s */
+	int64_t backoff_base;    /* ns; 0: 500 ms (QTS_NET_BACKOFF_MS overrides) */
+	int64_t backoff_cap;     /* ns; 0: 30 s */
+	int breaker_after;       /* failed attempts in a row that open the circuit; 0: 5 */
+	int64_t breaker_cooldown;/* ns the circuit stays open; 0: 30 s */
+} qts_net_conf;
+
+typedef struct qts_http_resp {
+	long status;             /* the HTTP status of the last attempt; 0: no answer */
+	char *body;              /* NUL-terminated; the client's until its next get */
+	size_t len;
+	char content_type[128];
+	/* The wait the server asked for (Retry-After in seconds or as a
+	 * date, or a rate-limit reset header), ns; -1: none. */
+	int64_t retry_after;
+	int attempts;            /* how many requests it took */
+} qts_http_resp;
+
+typedef struct qts_net qts_net;
+/* NULL when out of memory (err says so). */
+qts_net *qts_net_new(const qts_net_conf *c, char *err);
+void qts_net_free(qts_net *n);
+/* GET url with the extra headers (NULL-terminated "Name: value" strings,
+ * never printed).  Transport failures (timeouts, refused, a body cut
+ * short), 429 and 5xx are retried with exponential backoff and full
+ * jitter, waiting at least what Retry-After asks; every attempt first
+ * takes a token from the bucket.  0 with r filled when an answer that is
+ * not to be retried came (any status: 200, 404...); -1 with err naming the
+ * source, the redacted URL and the last failure when the retries ran out,
+ * the circuit is open, or the stage is stopping. */
+int qts_net_get(qts_net *n, const char *url, const char *const *headers, qts_http_resp *r, char *err);
+/* A vendor said "slow down" in a 200 answer (Alpha Vantage's notes):
+ * counts as a failed attempt; 1 when the caller may try again after
+ * waiting (done here), 0 when the retries are spent (err says so). */
+int qts_net_throttled(qts_net *n, const char *why, qts_http_resp *r, char *err);
+/* url with the values of key-like query parameters (apikey, key, token,
+ * secret, password, signature...) replaced by "***", into out. */
+void qts_net_redact(const char *url, char *out, size_t outlen);
+/* %-encode s (RFC 3986 unreserved pass) into out; -1 when it does not fit. */
+int qts_url_escape(const char *s, char *out, size_t outlen);
+
+/* ---- historical sources ------------------------------------------------- */
+
+typedef struct qts_feed_request {
+	const char *symbol;      /* the vendor's symbol, as given after "kind:" */
+	qts_tf tf;               /* tf.n == 0: daily */
+	int64_t from, to;        /* [from, to), ns; INT64_MIN/INT64_MAX: all there is */
+	int adjust;              /* --adjust: split- and dividend-adjusted prices */
+} qts_feed_request;
+
+typedef struct qts_feed_kind {
+	const char *name;        /* "yahoo", as in yahoo:SYM */
+	const char *url_env;     /* "QTS_YAHOO_URL" */
+	const char *default_url; /* "https://query1.finance.yahoo.com" */
+	double rate_per_min;     /* the vendor's documented limit */
+	double burst;
+	/* The timeframes it serves, as a short list for messages ("1d" or
+	 * "1m,5m,15m,30m,1h,1d"), and whether it serves tf. */
+	const char *tfs;
+	int (*serves)(qts_tf tf);
+	/* A request's iterator: open (NULL with err), then chunk after chunk
+	 * of market data appended to out in time order: 1 when more chunks
+	 * follow, 0 after the last, -1 with err.  Chunks are the vendor's
+	 * pages or the spans its history limits allow. */
+	void *(*open)(qts_net *net, const char *base_url, const qts_feed_request *rq, char *err);
+	int (*next)(void *it, qts_evbuf *out, char *err);
+	/* Corporate actions met so far, as qts-sim --actions lines
+	 * ("2020-08-31,AAPL,split,4"), or NULL when the vendor has none. */
+	const char *(*actions)(void *it);
+	void (*close)(void *it);
+} qts_feed_kind;
+
+/* The source kind named name[0..len), or NULL. */
+const qts_feed_kind *qts_feed_find(const char *name, size_t len);
+/* The i-th kind, NULL past the last (for messages and completions). */
+const qts_feed_kind *qts_feed_at(size_t i);
+/* The base URL: the kind's environment variable, else its default. */
+const char *qts_feed_base_url(const qts_feed_kind *k);
+
+/* ---- a symbol's history: cache, then network (fetch_history.c) ---------- */
+
+typedef struct qts_cache_opts {
+	const char *dir;         /* NULL: $XDG_CACHE_HOME/qts, else ~/.cache/qts */
+	int off;                 /* --no-cache */
+	int offline;             /* --offline: the cache only; a miss fails */
+	int64_t max_age;         /* ns; 0: none (final bars never expire) */
+} qts_cache_opts;
+
+typedef struct qts_history qts_history;
+/* The history of rq from kind k through net: what the cache holds, and
+ * the spans it lacks fetched (and cached).  NULL with err. */
+qts_history *qts_history_open(const qts_feed_kind *k, qts_net *net, const qts_feed_request *rq,
+			      const qts_cache_opts *co, char *err);
+/* 1 with the next event (in time order), 0 at the end, -1 with err. */
+int qts_history_next(qts_history *h, qts_event *ev, char *err);
+/* Corporate actions of the history, as qts_feed_kind.actions. */
+const char *qts_history_actions(qts_history *h);
+void qts_history_close(qts_history *h);
+
+#endif
