@@ -116,11 +116,31 @@ const char *qts_feed_base_url(const qts_feed_kind *k);
 /* ---- a symbol's history: cache, then network (fetch_history.c) ---------- */
 
 typedef struct qts_cache_opts {
-	const char *dir;         /* NULL: $XDG_CACHE_HOME/qts, else ~/.cache/qts */
+	const char *dir;         /* --cache-dir; NULL: $XDG_CACHE_HOME/qts, else ~/.cache/qts */
 	int off;                 /* --no-cache */
 	int offline;             /* --offline: the cache only; a miss fails */
-	int64_t max_age;         /* ns; 0: none (final bars never expire) */
+	int64_t max_age;         /* --max-age, ns; 0: none (final bars never expire) */
+	int list;                /* --cache-list: print what the cache holds, fetch nothing */
+	int clear;               /* --cache-clear: empty it, fetch nothing */
 } qts_cache_opts;
+
+/* qts-fetch's cache options, for its getopt_long table, and their parser
+ * (fetch_cache.c): 1 when c was one of them, 0 when not; a bad value
+ * exits 2 with usage. */
+enum { QTS_OPT_CACHE_DIR = 0x7200, QTS_OPT_NO_CACHE, QTS_OPT_OFFLINE, QTS_OPT_MAX_AGE, QTS_OPT_CACHE_LIST,
+       QTS_OPT_CACHE_CLEAR };
+#define QTS_CACHE_OPTIONS \
+	{ "cache-dir", required_argument, NULL, QTS_OPT_CACHE_DIR }, \
+	{ "no-cache", no_argument, NULL, QTS_OPT_NO_CACHE }, \
+	{ "offline", no_argument, NULL, QTS_OPT_OFFLINE }, \
+	{ "max-age", required_argument, NULL, QTS_OPT_MAX_AGE }, \
+	{ "cache-list", no_argument, NULL, QTS_OPT_CACHE_LIST }, \
+	{ "cache-clear", no_argument, NULL, QTS_OPT_CACHE_CLEAR }
+int qts_cache_option(int c, const char *arg, qts_cache_opts *co, const char *usage);
+/* --cache-list (the entries, one line each, on out) and --cache-clear:
+ * the process's exit status. */
+int qts_cache_list(const qts_cache_opts *co, FILE *out);
+int qts_cache_clear(const qts_cache_opts *co);
 
 typedef struct qts_history qts_history;
 /* The history of rq from kind k through net: what the cache holds, and
