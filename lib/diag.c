@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 const char *qts_progname = "qts";
@@ -28,28 +27,6 @@ static void on_signal(int sig)
 		qts_interrupt_hook(sig);
 }
 
-volatile int qts_inputs_mapped;
-
-/* Input files are mapped into memory (input.c): one cut short while it
- * is read makes its pages beyond the new end fault.  Said plainly rather
- * than left as "Bus error"; any other bus error (a plug-in's, say) keeps
- * its default action.  Only async-signal-safe calls here. */
-static void on_bus_error(int sig, siginfo_t *info, void *context)
-{
-	(void)context;
-	if (info->si_code != BUS_ADRERR || !qts_inputs_mapped) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	static const char what[] = ": an input file was cut short while being read\n";
-	qts_outfile_remove_pending();
-	struct iovec msg[2] = { { (void *)qts_progname, strlen(qts_progname) }, { (void *)what, sizeof what - 1 } };
-	if (writev(STDERR_FILENO, msg, 2) < 0)
-		_exit(QTS_EXIT_FAIL);
-	_exit(QTS_EXIT_FAIL);
-}
-
 void qts_init(const char *argv0)
 {
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
@@ -61,9 +38,6 @@ void qts_init(const char *argv0)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	struct sigaction bus = { .sa_sigaction = on_bus_error, .sa_flags = SA_SIGINFO };
-	sigemptyset(&bus.sa_mask);
-	sigaction(SIGBUS, &bus, NULL);
 	/* Past a file-size limit (ulimit -f) a write fails with EFBIG and is
 	 * reported like any failed write, with whole records left, instead of
 	 * the process dying mid-record. */

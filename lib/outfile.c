@@ -70,11 +70,6 @@ static void guard(void)
 	}
 }
 
-void qts_outfile_remove_pending(void)
-{
-	remove_pending();
-}
-
 static int seterr(char *err, size_t errlen, const char *path, const char *what, int e)
 {
 	snprintf(err, errlen, "%s: %s%s%s", path, what, *what ? ": " : "", strerror(e));

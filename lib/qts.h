@@ -39,8 +39,7 @@ enum { QTS_EXIT_OK = 0, QTS_EXIT_FAIL = 1, QTS_EXIT_USAGE = 2, QTS_EXIT_TEMPFAIL
 /* The program's name as used in messages ("qts-fetch"); set by qts_init. */
 extern const char *qts_progname;
 /* Set up a program: its name for messages, signal handling (SIGINT and
- * SIGTERM set qts_interrupted and interrupt blocking reads; a bus error
- * while an input file is mapped is reported as the file cut short). */
+ * SIGTERM set qts_interrupted and interrupt blocking reads). */
 void qts_init(const char *argv0);
 /* qts_quote (below) without escaping a backslash: what every message goes
  * through on its way out, so text already quoted passes unchanged. */
@@ -85,8 +84,6 @@ extern void (*volatile qts_interrupt_hook)(int sig);
 /* The write end of a live stage's self-pipe (loop.c), or -1: the SIGINT
  * and SIGTERM handler writes a byte to it. */
 extern volatile int qts_wake_fd;
-/* How many input files are mapped into memory now (input.c). */
-extern volatile int qts_inputs_mapped;
 
 /* ---- files written whole (outfile.c) ------------------------------------ */
 
@@ -108,8 +105,6 @@ int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen
 int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen);
 /* Give up: close and remove the temporary, the target untouched. */
 void qts_outfile_abort(qts_outfile *of);
-/* Remove every temporary now (async-signal-safe; for fatal handlers). */
-void qts_outfile_remove_pending(void);
 
 /* ---- files read whole (readfile.c) --------------------------------------- */
 

@@ -426,8 +426,6 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	return (size_t)(p + 1 - line);
 }
 
-/* A mapped file's bytes come from memory, not from a copy just made by
- * read(2): asking for them a page ahead of [p, p + n) hides the wait. */
 /* Hand the lines decoded in one pass over to the CSV input, in one go. */
 static void take_window(qts_reader *r)
 {

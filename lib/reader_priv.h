@@ -167,8 +167,8 @@ static inline int bar_in_order(qts_reader *r, const qts_event *ev)
 	return in_order(r, ev, end);
 }
 
-/* A mapped file's bytes come from memory, not from a copy just made by
- * read(2): asking for them a page ahead of [p, p + n) hides the wait. */
+/* Asking for the bytes a page ahead of [p, p + n) hides part of the wait
+ * for memory when the decoder gets there. */
 static inline void prefetch_ahead(const void *p, size_t n)
 {
 	__builtin_prefetch((const char *)p + (n < 4096 ? n : 4096));
