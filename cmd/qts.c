@@ -1,6 +1,7 @@
 /* qts — runs `qts NAME ARGS` as `qts-NAME ARGS` (as git does), and holds the
  * small helpers that do not deserve a name of their own. */
 #include "qts.h"
+#include "qts_journal.h"
 #include "qts_stage.h"
 
 #include <dirent.h>
@@ -18,6 +19,10 @@ static const char usage[] =
 	"                              copy event streams, converting CSV and msgpack\n"
 	"       qts pipe [-M | --msgpack] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]\n"
 	"                              run a pipeline of stages in one process\n"
+	"       qts journal [OPTION...] FILE [INPUT...]\n"
+	"                              append the stream to a journal, passing it on\n"
+	"       qts journal cat [OPTION...] FILE...\n"
+	"                              replay journals as a stream\n"
 	"       qts --version | --help\n";
 
 /* Where this program lives, so its siblings are found before PATH. */
@@ -140,6 +145,13 @@ int main(int argc, char **argv)
 		return cat(argc - 1, argv + 1);
 	if (strcmp(name, "pipe") == 0)
 		return pipe_run(argc - 1, argv + 1);
+	if (strcmp(name, "journal") == 0) {
+		qts_progname = "qts journal"; /* for messages */
+		if (argc > 2 && strcmp(argv[2], "cat") == 0)
+			return qts_journal_cat_main(argc - 2, argv + 2);
+		argv[1] = "qts journal";
+		return qts_stage_main(&qts_journal_stage, argc - 1, argv + 1);
+	}
 	if (name[0] == '-' || strchr(name, '/'))
 		qts_usage_error(usage, "unknown option '%s'", name);
 	char prog[256], path[PATH_MAX + 300];

@@ -35,6 +35,9 @@ struct qts_input {
 	void *idle_arg;
 	int (*wait)(void *, int);
 	void *wait_arg;
+	/* A source of bytes other than a descriptor (qts_input_from). */
+	long (*pull)(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen);
+	void *pull_arg;
 };
 
 qts_input *qts_input_fdopen(int fd, const char *name)
@@ -55,6 +58,18 @@ qts_input *qts_input_fdopen(int fd, const char *name)
 	/* Reading starts where the descriptor stands: a shell may have read
 	 * a header from it first. */
 	in->regular = stated && S_ISREG(st.st_mode) && (in->raw_at = lseek(fd, 0, SEEK_CUR)) >= 0;
+	return in;
+}
+
+qts_input *qts_input_from(long (*pull)(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen),
+			  void *arg, const char *name)
+{
+	qts_input *in = qts_input_fdopen(-1, name);
+	if (in) {
+		in->pull = pull;
+		in->pull_arg = arg;
+		in->pollable = 0;
+	}
 	return in;
 }
 
@@ -100,6 +115,11 @@ static long fail(qts_input *in, const char *what)
 /* One read(2) of raw bytes, telling the program first if it would block. */
 static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 {
+	if (in->pull) {
+		char why[200] = "";
+		long r = in->pull(in->pull_arg, dst, max, why, sizeof why);
+		return r < 0 ? fail(in, why) : r;
+	}
 	if ((in->idle || in->wait) && in->pollable) {
 		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
 		if (poll(&pfd, 1, 0) == 0) {

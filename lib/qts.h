@@ -325,6 +325,10 @@ void qts_csv_close(qts_csv *c);
 /* Byte input with transparent gzip; qts_input_open takes `-` for stdin. */
 qts_input *qts_input_open(const char *path);
 qts_input *qts_input_fdopen(int fd, const char *name);
+/* Bytes from pull (a decoder of another container: count, 0 at the end,
+ * -1 with why in err), read as a file's would be. */
+qts_input *qts_input_from(long (*pull)(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen),
+			  void *arg, const char *name);
 const char *qts_input_name(const qts_input *in);
 /* Look at the first n bytes without consuming them; returns how many are
  * available (fewer at the end of input), -1 on error. */
@@ -389,6 +393,9 @@ void qts_writer_idle_flush(void *writer);
 /* Encode one event into buf as a CSV line (with '\n'); returns its
  * length, or the length needed when larger than size. */
 size_t qts_event_to_csv(const qts_event *ev, char *buf, size_t size);
+/* The same as msgpack: the bytes a msgpack writer writes for ev (its
+ * length; copied when it fits in size; 0 when out of memory). */
+size_t qts_event_to_msgpack(const qts_event *ev, char *buf, size_t size);
 
 /* The time an event became known, by which streams are ordered: a bar's
  * end (ts + tf), any other event's ts. */

@@ -99,6 +99,7 @@ extern const qts_stage_def qts_report_stage;
 extern const qts_stage_def qts_strategy_stage;
 extern const qts_stage_def qts_risk_stage;
 extern const qts_stage_def qts_fetch_stage; /* a source: not for `qts pipe` */
+extern const qts_stage_def qts_journal_stage; /* `qts journal FILE` */
 
 /* The stages `qts pipe` can chain, by program name; NULL when unknown. */
 const qts_stage_def *qts_stage_find(const char *name);

@@ -433,6 +433,33 @@ static size_t msgpack_bar(const qts_event *ev, char *out)
 	return (size_t)(p - out);
 }
 
+size_t qts_event_to_msgpack(const qts_event *ev, char *buf, size_t size)
+{
+	if (ev->type != QTS_UNKNOWN) {
+		size_t max = csv_max(ev); /* a bound on the record, as in qts_writer_put */
+		if (max <= size)
+			return ev->type == QTS_BAR ? msgpack_bar(ev, buf) : msgpack_known(ev, buf);
+		char *tmp = malloc(max);
+		if (!tmp)
+			return 0;
+		size_t n = ev->type == QTS_BAR ? msgpack_bar(ev, tmp) : msgpack_known(ev, tmp);
+		if (n <= size)
+			memcpy(buf, tmp, n);
+		free(tmp);
+		return n;
+	}
+	msgpack_sbuffer sb;
+	msgpack_sbuffer_init(&sb);
+	qts_writer w = { 0 };
+	msgpack_packer_init(&w.pk, &sb, msgpack_sbuffer_write);
+	msgpack_unknown(&w, ev);
+	size_t n = sb.size;
+	if (n <= size)
+		memcpy(buf, sb.data, n);
+	msgpack_sbuffer_destroy(&sb);
+	return n;
+}
+
 static int reserve(qts_writer *w, size_t max)
 {
 	if (w->len + max <= w->cap)

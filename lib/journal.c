@@ -1,0 +1,427 @@
+/* journal.c — the event journal's blocks on disk: written whole, synced
+ * as asked, rotated by size or day, a torn last block cut on reopen, and
+ * checked (CRC-32, length) when read.  See qts_journal.h for the layout. */
+#include "qts_journal.h"
+#include "qts_time.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+struct qts_journal {
+	int fd;
+	char path[256];
+	qts_journal_opts o;
+	uint64_t size;            /* of the file: whole blocks */
+	int64_t day;              /* UTC day of the file's last record; INT64_MIN: none */
+	unsigned char *rec;       /* records of the block being filled */
+	size_t len;
+	uint32_t count;
+	int64_t first_ts, last_known, last_ts;
+	int64_t end_known;        /* of the file when opened; INT64_MIN: none */
+	int added;                /* records added since opened */
+	unsigned char *out;       /* the block as written */
+	size_t out_cap;
+	z_stream zs;
+	int unsynced;
+	uint64_t records, blocks, bytes;
+};
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++, v >>= 8)
+		p[i] = (unsigned char)(v & 0xff);
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b)
+{
+	static const unsigned char magic[] = { 0x1f, 0x8b, 8, 4 };
+	size_t have = n < 4 ? n : 4;
+	if (memcmp(p, magic, have) != 0)
+		return 0;
+	if (n < QTS_JOURNAL_HEAD)
+		return -1;
+	if (get_le(p + 10, 2) != 28 || p[12] != 'Q' || p[13] != 'J' || get_le(p + 14, 2) != 24)
+		return 0;
+	*b = (qts_journal_block){ .size = (uint32_t)get_le(p + 16, 4), .count = (uint32_t)get_le(p + 20, 4),
+				  .first_ts = (int64_t)get_le(p + 24, 8), .last_known = (int64_t)get_le(p + 32, 8) };
+	/* Deflate makes at most 5 bytes of overhead a 16 KiB stored block. */
+	if (b->size < QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL + 2 ||
+	    b->size > QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL + QTS_JOURNAL_BLOCK_MAX + QTS_JOURNAL_BLOCK_MAX / 1000 + 64 ||
+	    b->count == 0 || b->first_ts > b->last_known)
+		return 0;
+	return 1;
+}
+
+long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out, char *err,
+			 size_t errlen)
+{
+	const unsigned char *tail = p + b->size - QTS_JOURNAL_TAIL;
+	uint32_t crc = (uint32_t)get_le(tail, 4), isize = (uint32_t)get_le(tail + 4, 4);
+	if (isize > QTS_JOURNAL_BLOCK_MAX) {
+		snprintf(err, errlen, "its records would take %u bytes", isize);
+		return -1;
+	}
+	z_stream zs = { 0 };
+	if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	zs.next_in = (unsigned char *)(uintptr_t)(p + QTS_JOURNAL_HEAD);
+	zs.avail_in = b->size - QTS_JOURNAL_HEAD - QTS_JOURNAL_TAIL;
+	zs.next_out = out;
+	zs.avail_out = QTS_JOURNAL_BLOCK_MAX;
+	int z = inflate(&zs, Z_FINISH);
+	long got = (long)zs.total_out;
+	int rest = (int)zs.avail_in;
+	inflateEnd(&zs);
+	if (z != Z_STREAM_END) {
+		snprintf(err, errlen, z == Z_DATA_ERROR ? "its deflate data is corrupt" : "its deflate data is cut short");
+		return -1;
+	}
+	if (rest) {
+		snprintf(err, errlen, "%d bytes after its data", rest);
+		return -1;
+	}
+	if ((uint32_t)got != isize || crc32(0L, out, (uInt)got) != crc) {
+		snprintf(err, errlen, "CRC-32 or length mismatch");
+		return -1;
+	}
+	return got;
+}
+
+static int64_t day_of(int64_t ts)
+{
+	return qts_floor_div(ts, QTS_NS_PER_DAY);
+}
+
+static int fail(char *err, const char *path, const char *what)
+{
+	snprintf(err, QTS_ERR_MAX, "%s: %s: %s", path, what, strerror(errno));
+	return -1;
+}
+
+/* The offset of the first block header that fits in the file at or after
+ * from, else 0. */
+static uint64_t later_block(qts_journal *j, uint64_t from, uint64_t file_size)
+{
+	unsigned char buf[65536 + QTS_JOURNAL_HEAD];
+	for (uint64_t at = from; at < file_size; at += 65536) {
+		ssize_t n = pread(j->fd, buf, sizeof buf, (off_t)at);
+		if (n <= 0)
+			return 0;
+		for (ssize_t i = 0; i < n && i < 65536; i++) {
+			qts_journal_block b;
+			if (buf[i] == 0x1f && qts_journal_parse_head(buf + i, (size_t)(n - i), &b) == 1 &&
+			    at + (uint64_t)i + b.size <= file_size)
+				return at + (uint64_t)i;
+		}
+	}
+	return 0;
+}
+
+/* Walk the file's blocks by their headers; verify the last one whole.
+ * Returns the offset past the last good block, or -1 on a read error. */
+static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *warn, size_t warnlen, char *err)
+{
+	uint64_t off = 0, good = 0, last_at = 0;
+	qts_journal_block last = { 0 };
+	unsigned char head[QTS_JOURNAL_HEAD];
+	while (off < file_size) {
+		ssize_t n = pread(j->fd, head, sizeof head, (off_t)off);
+		if (n < 0)
+			return fail(err, j->path, "read"), -1;
+		qts_journal_block b;
+		if (qts_journal_parse_head(head, (size_t)n, &b) != 1 || off + b.size > file_size)
+			break;
+		last = b;
+		last_at = off;
+		off += b.size;
+		good = off;
+	}
+	if (good > 0) { /* the last block is checked whole: a crash may leave garbage in it */
+		unsigned char *blk = malloc(last.size), *out = malloc(QTS_JOURNAL_BLOCK_MAX);
+		char why[128];
+		if (!blk || !out) {
+			free(blk), free(out);
+			snprintf(err, QTS_ERR_MAX, "out of memory");
+			return -1;
+		}
+		ssize_t n = pread(j->fd, blk, last.size, (off_t)last_at);
+		if (n != (ssize_t)last.size || qts_journal_inflate(blk, &last, out, why, sizeof why) < 0)
+			good = last_at;
+		else
+			*known = last.last_known;
+		free(blk), free(out);
+	}
+	if (good < file_size && off < file_size) {
+		/* Whole blocks after a bad one: corruption, not a crash's torn
+		 * end; cutting would lose them. */
+		uint64_t at = later_block(j, off + 1, file_size);
+		if (at) {
+			snprintf(err, QTS_ERR_MAX, "%s: byte %llu: a corrupt block with whole blocks after it (at byte %llu); "
+				 "not appending (qts journal cat --salvage copies what is whole)", j->path,
+				 (unsigned long long)off, (unsigned long long)at);
+			return -1;
+		}
+	}
+	if (good < file_size)
+		snprintf(warn, warnlen, "%s: cut a torn block at byte %llu (%llu bytes): what a crash left", j->path,
+			 (unsigned long long)good, (unsigned long long)(file_size - good));
+	return (int64_t)good;
+}
+
+static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
+{
+	j->fd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (j->fd < 0)
+		return fail(err, j->path, "open");
+	struct stat st;
+	if (fstat(j->fd, &st) < 0)
+		return fail(err, j->path, "stat");
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, QTS_ERR_MAX, "%s: not a regular file", j->path);
+		return -1;
+	}
+	j->end_known = INT64_MIN;
+	int64_t good = walk(j, (uint64_t)st.st_size, &j->end_known, warn, warnlen, err);
+	/* A new file's day is its first record's (rotate_daily). */
+	j->day = j->end_known == INT64_MIN ? INT64_MIN : day_of(j->end_known - 1);
+	if (good < 0)
+		return -1;
+	if ((uint64_t)good < (uint64_t)st.st_size && (ftruncate(j->fd, good) < 0 || fsync(j->fd) < 0))
+		return fail(err, j->path, "cut the torn block");
+	j->size = (uint64_t)good;
+	if (lseek(j->fd, good, SEEK_SET) < 0)
+		return fail(err, j->path, "seek");
+	return 0;
+}
+
+qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char *warn, size_t warnlen, char *err)
+{
+	if (warnlen)
+		warn[0] = '\0';
+	qts_journal *j = calloc(1, sizeof *j);
+	if (!j) {
+		snprintf(err, QTS_ERR_MAX, "out of memory");
+		return NULL;
+	}
+	j->fd = -1;
+	j->o = *o;
+	if (!j->o.block_bytes)
+		j->o.block_bytes = 64 * 1024;
+	if (!j->o.level)
+		j->o.level = 6;
+	if (strlen(path) >= sizeof j->path - 8) {
+		snprintf(err, QTS_ERR_MAX, "%s: the name is too long", path);
+		free(j);
+		return NULL;
+	}
+	QTS_SET(j->path, path);
+	j->rec = malloc(QTS_JOURNAL_BLOCK_MAX);
+	j->out_cap = deflateBound(NULL, QTS_JOURNAL_BLOCK_MAX) + QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL;
+	j->out = malloc(j->out_cap);
+	if (!j->rec || !j->out || deflateInit2(&j->zs, j->o.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(j->rec), free(j->out), free(j);
+		snprintf(err, QTS_ERR_MAX, "out of memory");
+		return NULL;
+	}
+	if (open_file(j, warn, warnlen, err) < 0) {
+		if (j->fd >= 0)
+			close(j->fd);
+		deflateEnd(&j->zs);
+		free(j->rec), free(j->out), free(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* write(2) all of it; on a failure the file is cut back to whole blocks. */
+static int write_block(qts_journal *j, size_t n, char *err)
+{
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = write(j->fd, j->out + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int e = w < 0 ? errno : ENOSPC;
+			if (ftruncate(j->fd, (off_t)j->size) == 0)
+				lseek(j->fd, (off_t)j->size, SEEK_SET);
+			errno = e;
+			return fail(err, j->path, "write");
+		}
+		done += (size_t)w;
+	}
+	j->size += n;
+	j->unsynced = 1;
+	return 0;
+}
+
+int qts_journal_sync(qts_journal *j, char *err)
+{
+	if (!j->unsynced)
+		return 0;
+	if (fdatasync(j->fd) < 0)
+		return fail(err, j->path, "sync");
+	j->unsynced = 0;
+	return 0;
+}
+
+/* A rotated file is named FILE.000001, FILE.000002...: the next number
+ * after the greatest in the directory, so that FILE.* sorts in time. */
+static int rotate(qts_journal *j, char *err)
+{
+	if (qts_journal_sync(j, err) < 0)
+		return -1;
+	char dir[PATH_MAX], base[PATH_MAX];
+	QTS_SET(dir, j->path);
+	QTS_SET(base, j->path);
+	const char *d = dirname(dir), *b = basename(base);
+	size_t blen = strlen(b);
+	long next = 1;
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	while (dp && (e = readdir(dp))) {
+		char *end;
+		if (strncmp(e->d_name, b, blen) == 0 && e->d_name[blen] == '.') {
+			long n = strtol(e->d_name + blen + 1, &end, 10);
+			if (!*end && end != e->d_name + blen + 1 && n >= next)
+				next = n + 1;
+		}
+	}
+	if (dp)
+		closedir(dp);
+	char to[PATH_MAX + 16];
+	snprintf(to, sizeof to, "%s.%06ld", j->path, next);
+	if (rename(j->path, to) < 0)
+		return fail(err, j->path, "rotate");
+	close(j->fd);
+	int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd); /* the rename itself survives a crash */
+		close(dfd);
+	}
+	char warn[8];
+	return open_file(j, warn, 0, err);
+}
+
+int qts_journal_flush(qts_journal *j, int force_sync, char *err)
+{
+	if (j->count) {
+		unsigned char *p = j->out;
+		if (deflateReset(&j->zs) != Z_OK) {
+			snprintf(err, QTS_ERR_MAX, "%s: deflate failed", j->path);
+			return -1;
+		}
+		j->zs.next_in = j->rec;
+		j->zs.avail_in = (uInt)j->len;
+		j->zs.next_out = p + QTS_JOURNAL_HEAD;
+		j->zs.avail_out = (uInt)(j->out_cap - QTS_JOURNAL_HEAD - QTS_JOURNAL_TAIL);
+		if (deflate(&j->zs, Z_FINISH) != Z_STREAM_END) {
+			snprintf(err, QTS_ERR_MAX, "%s: deflate failed", j->path);
+			return -1;
+		}
+		size_t data = j->zs.total_out, size = QTS_JOURNAL_HEAD + data + QTS_JOURNAL_TAIL;
+		static const unsigned char gz[] = { 0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 28, 0, 'Q', 'J', 24, 0 };
+		memcpy(p, gz, sizeof gz);
+		put_le(p + 16, size, 4);
+		put_le(p + 20, j->count, 4);
+		put_le(p + 24, (uint64_t)j->first_ts, 8);
+		put_le(p + 32, (uint64_t)j->last_known, 8);
+		put_le(p + QTS_JOURNAL_HEAD + data, crc32(0L, j->rec, (uInt)j->len), 4);
+		put_le(p + QTS_JOURNAL_HEAD + data + 4, j->len, 4);
+		if (write_block(j, size, err) < 0)
+			return -1;
+		j->blocks++;
+		j->bytes += size;
+		j->day = day_of(j->last_ts);
+		j->end_known = j->last_known;
+		j->len = 0;
+		j->count = 0;
+	}
+	if (force_sync || j->o.sync == QTS_JOURNAL_SYNC_BLOCK)
+		return qts_journal_sync(j, err);
+	return 0;
+}
+
+int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event *ev, char *err)
+{
+	if (len > QTS_JOURNAL_BLOCK_MAX) {
+		snprintf(err, QTS_ERR_MAX, "%s: a record of %zu bytes", j->path, len);
+		return -1;
+	}
+	int64_t ts = ev->ts, known = qts_event_known(ev);
+	if (!j->added++ && known < j->end_known) {
+		char a[48], b[48];
+		qts_time_format(known, a);
+		qts_time_format(j->end_known, b);
+		snprintf(err, QTS_ERR_MAX, "%s: the stream's first record, known at %s, comes before the journal's end "
+			 "(%s): a journal is one stream in time order (start another file)", j->path, a, b);
+		return -1;
+	}
+	int64_t day = day_of(ts), last_day = j->count ? day_of(j->last_ts) : j->day;
+	/* A new day starts a new block, and a new file when rotating daily. */
+	if (j->o.rotate_daily && last_day != INT64_MIN && day != last_day) {
+		if (qts_journal_flush(j, 0, err) < 0)
+			return -1;
+		if (j->size > 0 && rotate(j, err) < 0)
+			return -1;
+	} else if (j->count && j->len + len > j->o.block_bytes && qts_journal_flush(j, 0, err) < 0)
+		return -1;
+	if (!j->count && j->o.rotate_bytes && j->size >= j->o.rotate_bytes && rotate(j, err) < 0)
+		return -1;
+	if (!j->count) {
+		j->first_ts = j->last_ts = ts;
+		j->last_known = known;
+	}
+	memcpy(j->rec + j->len, rec, len);
+	j->len += len;
+	j->count++;
+	j->records++;
+	if (ts < j->first_ts)
+		j->first_ts = ts;
+	if (ts > j->last_ts)
+		j->last_ts = ts;
+	if (known > j->last_known)
+		j->last_known = known;
+	if (j->len >= j->o.block_bytes && qts_journal_flush(j, 0, err) < 0)
+		return -1;
+	return 0;
+}
+
+void qts_journal_counts(const qts_journal *j, uint64_t *records, uint64_t *blocks, uint64_t *bytes)
+{
+	*records = j->records;
+	*blocks = j->blocks;
+	*bytes = j->bytes;
+}
+
+int qts_journal_close(qts_journal *j, char *err)
+{
+	if (!j)
+		return 0;
+	int rc = qts_journal_flush(j, 1, err);
+	if (close(j->fd) < 0 && rc == 0)
+		rc = fail(err, j->path, "close");
+	deflateEnd(&j->zs);
+	free(j->rec);
+	free(j->out);
+	free(j);
+	return rc;
+}

@@ -1,0 +1,238 @@
+/* journal_cat.c — `qts journal cat FILE...`: a journal replayed as a
+ * stream.  Blocks are checked (CRC-32, length) before their records go
+ * out; blocks wholly outside --from/--to are skipped unread.  A corrupt
+ * block stops the replay with its offset, after every record before it;
+ * --salvage skips it instead and counts what was lost.  A torn block at
+ * a file's end (a crash's, or a writer's block half written right now)
+ * is said and left. */
+#include "qts_journal.h"
+#include "qts_time.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: qts journal cat [--from TIME] [--to TIME] [--types T,...] [--salvage] [-M] FILE...\n"
+	"Replay journal files as one stream, in the order named (qts(1)).\n"
+	"  -f, --from TIME      records from TIME (RFC 3339 or YYYY-MM-DD)\n"
+	"  -u, --to TIME        records before TIME (a date: to the end of that day)\n"
+	"  -T, --types T,...    only these event types (bar,fill,...)\n"
+	"      --salvage        skip corrupt blocks, counting what is lost, instead of stopping\n"
+	"  -M, --msgpack        write msgpack (also QTS_FORMAT=msgpack)\n"
+	"  -h, --help           this help\n";
+
+typedef struct replay {
+	FILE *f;
+	const char *path;
+	int salvage;
+	int64_t from, to;
+	uint64_t off;             /* of the next block in the file */
+	unsigned char *blk, *out; /* a block as read, its records */
+	size_t at, len;           /* records of out not handed over yet */
+	long skipped_blocks;      /* --salvage */
+	uint64_t lost_records, lost_bytes;
+	int lost_unknown;         /* a skipped region whose count was unreadable */
+} replay;
+
+static size_t read_at(replay *r, uint64_t off, unsigned char *buf, size_t n)
+{
+	if (fseeko(r->f, (off_t)off, SEEK_SET) != 0)
+		return 0;
+	return fread(buf, 1, n, r->f);
+}
+
+/* A block at off, checked and inflated: its record bytes, or -1 with why.
+ * *b gets its header when there is one (size 0 when not). */
+static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, size_t whylen, int *torn)
+{
+	unsigned char head[QTS_JOURNAL_HEAD];
+	size_t n = read_at(r, off, head, sizeof head);
+	*torn = 0;
+	b->size = 0;
+	int h = qts_journal_parse_head(head, n, b);
+	if (h <= 0) {
+		*torn = h < 0; /* a header cut short: the end of what was written */
+		snprintf(why, whylen, h < 0 ? "%zu bytes of a block header" : "not a block header", n);
+		return -1;
+	}
+	if (read_at(r, off, r->blk, b->size) != b->size) {
+		*torn = 1;
+		snprintf(why, whylen, "a block of %u bytes cut short", b->size);
+		return -1;
+	}
+	return qts_journal_inflate(r->blk, b, r->out, why, whylen);
+}
+
+/* The next block header after off that starts a whole block, else 0. */
+static uint64_t next_good(replay *r, uint64_t off)
+{
+	unsigned char buf[65536 + QTS_JOURNAL_HEAD];
+	for (uint64_t at = off;; at += 65536) {
+		size_t n = read_at(r, at, buf, sizeof buf);
+		if (!n)
+			return 0;
+		for (size_t i = 0; i < n && i < 65536; i++) {
+			qts_journal_block b;
+			char why[128];
+			int torn;
+			if (buf[i] != 0x1f || qts_journal_parse_head(buf + i, n - i, &b) != 1)
+				continue;
+			if (block_at(r, at + i, &b, why, sizeof why, &torn) >= 0)
+				return at + i;
+		}
+		if (n < sizeof buf)
+			return 0;
+	}
+}
+
+/* qts_input_from's pull: the records of the next block that passes. */
+static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen)
+{
+	replay *r = arg;
+	while (r->at == r->len) {
+		qts_journal_block b;
+		char why[160];
+		int torn;
+		unsigned char probe;
+		if (read_at(r, r->off, &probe, 1) == 0)
+			return 0; /* the end of the file */
+		long got = block_at(r, r->off, &b, why, sizeof why, &torn);
+		if (got >= 0) {
+			r->off += b.size;
+			if (b.last_known < r->from || b.first_ts >= r->to)
+				continue; /* nothing of it is asked for */
+			r->at = 0;
+			r->len = (size_t)got;
+			break;
+		}
+		uint64_t next = next_good(r, r->off + 1);
+		if (!next && torn) {
+			qts_warn("%s: byte %llu: a torn block at the end (%s), as a crash leaves it: left out", r->path,
+				 (unsigned long long)r->off, why);
+			return 0;
+		}
+		if (!r->salvage) {
+			snprintf(err, errlen, "byte %llu: a corrupt block (%s); --salvage skips it",
+				 (unsigned long long)r->off, why);
+			return -1;
+		}
+		uint64_t end = next;
+		if (!end) {
+			fseeko(r->f, 0, SEEK_END);
+			end = (uint64_t)ftello(r->f);
+		}
+		qts_warn("%s: byte %llu: skipped %llu bytes of corrupt data (%s)", r->path, (unsigned long long)r->off,
+			 (unsigned long long)(end - r->off), why);
+		r->skipped_blocks++;
+		r->lost_bytes += end - r->off;
+		if (b.size)
+			r->lost_records += b.count;
+		else
+			r->lost_unknown = 1;
+		if (!next)
+			return 0;
+		r->off = next;
+	}
+	size_t n = r->len - r->at < max ? r->len - r->at : max;
+	memcpy(dst, r->out + r->at, n);
+	r->at += n;
+	return (long)n;
+}
+
+static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
+{
+	int64_t ns, end;
+	if (qts_time_parse(s, strlen(s), &ns) < 0)
+		qts_usage_error(usage, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", name, s);
+	if (end_of_day && strlen(s) == 10)
+		return qts_time_add(ns, QTS_NS_PER_DAY, &end) ? INT64_MAX : end;
+	return ns;
+}
+
+/* --types: a mask of event types. */
+static unsigned parse_types(const char *s)
+{
+	unsigned mask = 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		qts_type t = qts_type_from_name(p, n);
+		if (t == QTS_UNKNOWN)
+			qts_usage_error(usage, "--types: '%.*s' is not an event type (bar, tick, fill...)", (int)n, p);
+		mask |= 1u << t;
+		p += n + (p[n] == ',');
+	}
+	if (!mask)
+		qts_usage_error(usage, "--types: '%s' names no type", s);
+	return mask;
+}
+
+int qts_journal_cat_main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 'u' },
+		{ "types", required_argument, NULL, 'T' }, { "salvage", no_argument, NULL, 'S' },
+		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+	int64_t from = INT64_MIN, to = INT64_MAX;
+	unsigned types = 0;
+	int c, msgpack = 0, salvage = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:u:T:Mh", longs, NULL)) != -1)
+		switch (c) {
+		case 'f': from = parse_time_arg("--from", optarg, 0); break;
+		case 'u': to = parse_time_arg("--to", optarg, 1); break;
+		case 'T': types = parse_types(optarg); break;
+		case 'S': salvage = 1; break;
+		case 'M': msgpack = 1; break;
+		case 'h': fputs(usage, stdout); return qts_close_stdout();
+		default: qts_usage_error(usage, NULL);
+		}
+	if (optind >= argc)
+		qts_usage_error(usage, "no journal FILE given");
+	if (to <= from)
+		qts_usage_error(usage, "--to is not after --from");
+	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(msgpack));
+	replay r = { .salvage = salvage, .from = from, .to = to };
+	r.blk = malloc(QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL + QTS_JOURNAL_BLOCK_MAX + QTS_JOURNAL_BLOCK_MAX / 1000 + 64);
+	r.out = malloc(QTS_JOURNAL_BLOCK_MAX);
+	if (!w || !r.blk || !r.out)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	int status = QTS_EXIT_OK;
+	for (int i = optind; i < argc && status == QTS_EXIT_OK && !qts_interrupted; i++) {
+		r.path = argv[i];
+		r.off = r.at = r.len = 0;
+		if (!(r.f = fopen(r.path, "rb"))) {
+			qts_warn("%s: %s", r.path, strerror(errno));
+			status = QTS_EXIT_FAIL;
+			break;
+		}
+		qts_input *in = qts_input_from(pull, &r, r.path);
+		qts_reader *rd = in ? qts_reader_new(in) : NULL;
+		if (!rd)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		qts_event ev;
+		int got;
+		while ((got = qts_reader_next(rd, &ev)) > 0) {
+			if (ev.ts < from || ev.ts >= to || (types && !(ev.type != QTS_UNKNOWN && (types >> ev.type & 1))))
+				continue;
+			if (qts_writer_put(w, &ev) < 0)
+				break;
+		}
+		if (got < 0 && !qts_interrupted) {
+			qts_warn("%s", qts_reader_error(rd));
+			status = QTS_EXIT_FAIL;
+		}
+		qts_reader_close(rd);
+		fclose(r.f);
+	}
+	if (r.skipped_blocks)
+		qts_warn("--salvage: skipped %ld corrupt region%s, %llu bytes, %s%llu record%s lost", r.skipped_blocks,
+			 r.skipped_blocks == 1 ? "" : "s", (unsigned long long)r.lost_bytes,
+			 r.lost_unknown ? "at least " : "", (unsigned long long)r.lost_records,
+			 r.lost_records == 1 ? "" : "s");
+	free(r.blk);
+	free(r.out);
+	return qts_finish(w, status);
+}

@@ -1,0 +1,84 @@
+/* qts_journal.h — the event journal (journal.c): a stream kept on disk
+ * in blocks that each survive or vanish whole.
+ *
+ * A journal file is a series of gzip members (RFC 1952), so that zcat,
+ * and every qts program, reads it as a msgpack stream.  Each member is a
+ * block: its header's extra field holds a "QJ" subfield with the block's
+ * size in bytes, its record count and the least and greatest times of its
+ * records; its trailer holds the CRC-32 and the length of its records.  A
+ * block is written with one write(2) and, per --sync, fsync(2): after a
+ * crash the file is whole blocks and at most one torn block at its end,
+ * which the next writer cuts.  The layout follows BGZF's (SAM/BAM
+ * specification, section 4.1), whose blocks are gzip members too.
+ *
+ * Internal to qts (not installed). */
+#ifndef QTS_JOURNAL_H
+#define QTS_JOURNAL_H
+
+#include "qts.h"
+
+/* Bytes of a block's header (gzip's 10, XLEN's 2, the QJ subfield's 28)
+ * and of its trailer (CRC-32 and ISIZE). */
+#define QTS_JOURNAL_HEAD 40
+#define QTS_JOURNAL_TAIL 8
+/* Records of one block take at most this many bytes (ISIZE is 32 bits;
+ * blocks stay far smaller: --block-size is at most 16 MiB). */
+#define QTS_JOURNAL_BLOCK_MAX (16u << 20)
+
+typedef struct qts_journal_block {
+	uint64_t offset;         /* of the block in its file */
+	uint32_t size;           /* header, data and trailer */
+	uint32_t count;          /* records */
+	int64_t first_ts;        /* the least ts of its records */
+	int64_t last_known;      /* the greatest time one of them became known
+				  * (qts_event_known: a bar's end) */
+} qts_journal_block;
+
+/* ---- writing ------------------------------------------------------------- */
+
+typedef struct qts_journal_opts {
+	size_t block_bytes;      /* a block is closed at this many bytes of records; 0: 64 KiB */
+	int sync;                /* QTS_JOURNAL_SYNC_* */
+	int64_t sync_every;      /* SYNC_INTERVAL: ns between fsyncs */
+	uint64_t rotate_bytes;   /* rotate past this file size; 0: never */
+	int rotate_daily;        /* rotate when a record's UTC day is not the file's */
+	int level;               /* zlib level; 0: 6 */
+} qts_journal_opts;
+enum { QTS_JOURNAL_SYNC_BLOCK, QTS_JOURNAL_SYNC_INTERVAL, QTS_JOURNAL_SYNC_NONE };
+
+typedef struct qts_journal qts_journal;
+/* Open path for appending (created when missing).  Its blocks are walked
+ * by their headers; a torn last block is cut (cut says how many bytes at
+ * which offset, else 0; warn says so).  NULL with err. */
+qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char *warn, size_t warnlen,
+			      char *err);
+/* Add one record (the msgpack bytes of ev).  A full block is written out
+ * (and synced per the options), and the file rotated when due.  The
+ * first record after opening may not be known before the journal's end:
+ * a journal is one stream in time order.  0, or -1 with err. */
+int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event *ev, char *err);
+/* Write the block being filled, if any, and sync it when the options say
+ * a block is synced (or force).  0, or -1 with err. */
+int qts_journal_flush(qts_journal *j, int force_sync, char *err);
+/* Sync what was written and not synced yet (--sync DURATION's timer). */
+int qts_journal_sync(qts_journal *j, char *err);
+/* Records added and blocks written, for heartbeats. */
+void qts_journal_counts(const qts_journal *j, uint64_t *records, uint64_t *blocks, uint64_t *bytes);
+/* Flush, sync and close: 0, or -1 with err (the file is closed anyway). */
+int qts_journal_close(qts_journal *j, char *err);
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* Parse a block header at p[0..n): 1 with b filled (offset 0), 0 when p
+ * does not start a block, -1 when n is too short to tell. */
+int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b);
+/* Check a whole block at p (b->size bytes) and inflate its records into
+ * out (at least QTS_JOURNAL_BLOCK_MAX bytes): their length, or -1 with
+ * why in err (a CRC mismatch, corrupt data). */
+long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out,
+			 char *err, size_t errlen);
+
+/* `qts journal cat`'s whole main (journal_cat.c). */
+int qts_journal_cat_main(int argc, char **argv);
+
+#endif

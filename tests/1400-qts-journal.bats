@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# qts journal: the stream kept on disk in blocks that survive whole, and
+# replayed; torn and corrupt blocks; rotation; sync.
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	qts-fetch --seed 3 --count 3000 -t 1d synth:AAA,BBB > "$T/bars.csv"
+	qts-fetch --seed 3 --count 3000 -t 1d -M synth:AAA,BBB > "$T/bars.mp"
+}
+
+# blocks FILE: "offset size count" of each block, from the header fields
+# (qts_journal.h: BSIZE at byte 16, the count at 20, little-endian).
+blocks() {
+	python3 - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+off = 0
+while off + 40 <= len(d):
+    size, count = struct.unpack('<II', d[off + 16:off + 24])
+    print(off, size, count)
+    off += size
+EOF
+}
+
+@test "qts journal: the stream passes on unchanged, and the journal replays it" {
+	run qts journal "$T/j" "$T/bars.csv"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$T/bars.csv")" ]
+	qts journal cat "$T/j" | cmp - "$T/bars.csv"
+}
+
+@test "qts journal: msgpack in and out (-M), byte for byte" {
+	qts journal -M "$T/j" "$T/bars.mp" | cmp - "$T/bars.mp"
+	qts journal cat -M "$T/j" | cmp - "$T/bars.mp"
+}
+
+@test "qts journal: a journal is gzip members that zcat and every qts program read" {
+	qts journal "$T/j" "$T/bars.csv" > /dev/null
+	gzip -t < "$T/j"
+	zcat < "$T/j" | qts cat | cmp - "$T/bars.csv"
+	qts cat "$T/j" | cmp - "$T/bars.csv"
+}
+
+@test "qts journal: blocks close at --block-size, each with its count" {
+	qts journal --block-size 4k "$T/j" "$T/bars.csv" > /dev/null
+	blocks "$T/j" > "$T/blocks"
+	[ "$(wc -l < "$T/blocks")" -gt 20 ]
+	# every record is counted once
+	[ "$(awk '{ n += $3 } END { print n }' "$T/blocks")" -eq 6000 ]
+	[ "$(awk 'END { print $1 + $2 }' "$T/blocks")" -eq "$(stat -c %s "$T/j")" ]
+}
+
+@test "qts journal: a second run appends" {
+	head -3001 "$T/bars.csv" > "$T/a.csv"
+	tail -n +3002 "$T/bars.csv" > "$T/b.csv"
+	qts journal "$T/j" "$T/a.csv" > /dev/null
+	qts journal "$T/j" "$T/b.csv" > /dev/null
+	qts journal cat "$T/j" | cmp - "$T/bars.csv"
+}
+
+@test "qts journal: a stream that starts before the journal's end is refused" {
+	head -3001 "$T/bars.csv" > "$T/a.csv"
+	qts journal "$T/j" "$T/bars.csv" > /dev/null
+	run -1 qts journal "$T/j" "$T/a.csv"
+	[[ "$output" == *"$T/j: the stream's first record, known at 2024-01-02T00:00:00Z, comes before the journal's end (2035-06-30T00:00:00Z): a journal is one stream in time order (start another file)"* ]]
+	qts journal cat "$T/j" | cmp - "$T/bars.csv"
+}
+
+@test "qts journal: a torn last block is cut on reopen, with a warning, and no whole record is lost" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	size=$(stat -c %s "$T/j")
+	last=$(blocks "$T/j" | tail -1)
+	set -- $last
+	truncate -s $((size - 100)) "$T/j"
+	kept=$(qts journal cat "$T/j" 2> /dev/null | wc -l)
+	[ "$kept" -eq $((6000 - $3)) ]
+	run -0 qts journal "$T/j" < /dev/null
+	[[ "$output" == *"$T/j: cut a torn block at byte $1 ($(($2 - 100)) bytes): what a crash left"* ]]
+	[ "$(stat -c %s "$T/j")" -eq "$1" ]
+	[ "$(qts journal cat "$T/j" | wc -l)" -eq "$kept" ]
+}
+
+@test "qts journal cat: a torn block at the end is said and left out, exit 0" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	set -- $(blocks "$T/j" | tail -1)
+	truncate -s $(($1 + 30)) "$T/j"
+	run -0 qts journal cat "$T/j"
+	[[ "$output" == *"qts journal: $T/j: byte $1: a torn block at the end (30 bytes of a block header), as a crash leaves it: left out"* ]]
+}
+
+@test "qts journal: a block whose data is garbage at the end (a crash's) is cut on reopen" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	set -- $(blocks "$T/j" | tail -1)
+	printf 'XXXXXXXX' | dd of="$T/j" bs=1 seek=$(($1 + 60)) conv=notrunc 2> /dev/null
+	run -0 qts journal "$T/j" < /dev/null
+	[[ "$output" == *"cut a torn block at byte $1"* ]]
+	[ "$(qts journal cat "$T/j" | wc -l)" -eq $((6000 - $3)) ]
+}
+
+@test "qts journal cat: a corrupt block in the middle stops with its offset; --salvage skips it and counts" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	set -- $(blocks "$T/j" | sed -n 3p)
+	# in its deflate data, past the header
+	printf 'XXXXXXXX' | dd of="$T/j" bs=1 seek=$(($1 + 100)) conv=notrunc 2> /dev/null
+	before=$(blocks "$T/j" | head -2 | awk '{ n += $3 } END { print n }')
+	run -1 --separate-stderr qts journal cat "$T/j"
+	[ "$stderr" = "qts journal: $T/j: byte $1: a corrupt block (its deflate data is corrupt); --salvage skips it" ]
+	# every record before it, then the system event that ends a failed stream
+	[ "${#lines[@]}" -eq $((before + 1)) ]
+	[[ "${lines[-1]}" == system,*,error,* ]]
+	run -0 --separate-stderr qts journal cat --salvage "$T/j"
+	[ "${#lines[@]}" -eq $((6000 - $3)) ]
+	[[ "$stderr" == *"qts journal: $T/j: byte $1: skipped $2 bytes of corrupt data (its deflate data is corrupt)"* ]]
+	[[ "$stderr" == *"qts journal: --salvage: skipped 1 corrupt region, $2 bytes, $3 records lost" ]]
+}
+
+@test "qts journal: a writer does not cut whole blocks after a corrupt header" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	set -- $(blocks "$T/j" | sed -n 3p)
+	cp "$T/j" "$T/j.orig"
+	printf 'XX' | dd of="$T/j" bs=1 seek=$(($1 + 12)) conv=notrunc 2> /dev/null
+	run -1 qts journal "$T/j" < /dev/null
+	[[ "$output" == *"$T/j: byte $1: a corrupt block with whole blocks after it (at byte $(($1 + $2))); not appending (qts journal cat --salvage copies what is whole)"* ]]
+	[ "$(stat -c %s "$T/j")" -eq "$(stat -c %s "$T/j.orig")" ]
+}
+
+@test "qts journal cat: --from, --to and --types" {
+	qts journal --block-size 4k "$T/j" "$T/bars.csv" > /dev/null
+	qts journal cat --from 2025-03-01 --to 2025-03-31 --types bar "$T/j" > "$T/got"
+	awk -F, '$2 >= "2025-03-01" && $2 < "2025-04-01"' "$T/bars.csv" > "$T/want"
+	[ -s "$T/want" ]
+	cmp "$T/got" "$T/want"
+	run -0 qts journal cat --types fill "$T/j"
+	[ -z "$output" ]
+}
+
+@test "qts journal: --rotate-size and --rotate-daily start new files that replay in order" {
+	qts journal --rotate-size 20k --block-size 4k "$T/r" "$T/bars.csv" > /dev/null
+	[ -e "$T/r.000001" ] && [ -e "$T/r.000002" ]
+	for f in "$T"/r.0*; do [ "$(stat -c %s "$f")" -lt $((20 * 1024 + 4 * 1024 + 1024)) ]; done
+	qts journal cat "$T"/r.0* "$T/r" | cmp - "$T/bars.csv"
+	head -21 "$T/bars.csv" > "$T/ten-days.csv"
+	qts journal --rotate-daily "$T/d" "$T/ten-days.csv" > /dev/null
+	# 21 bars: ten days of two symbols and one of the eleventh
+	[ "$(ls "$T"/d.0* | wc -l)" -eq 10 ]
+	[ "$(qts journal cat "$T/d.000003" | cut -d, -f2 | sort -u)" = "2024-01-03T00:00:00Z" ]
+	qts journal cat "$T"/d.0* "$T/d" | cmp - "$T/ten-days.csv"
+}
+
+@test "qts journal: --sync block, none and a duration all keep every record" {
+	for s in block none 200ms; do
+		rm -f "$T/j"
+		qts journal --sync "$s" "$T/j" "$T/bars.csv" > /dev/null
+		qts journal cat "$T/j" | cmp - "$T/bars.csv"
+	done
+}
+
+@test "qts journal: a paused input is written out before it resumes" {
+	mkfifo "$T/fifo"
+	( head -5 "$T/bars.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts journal "$T/j" "$T/fifo" > /dev/null &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(qts journal cat "$T/j" 2> /dev/null | wc -l)" -eq 5 ] && break
+		sleep 0.1
+	done
+	[ "$(qts journal cat "$T/j" | wc -l)" -eq 5 ]
+	kill -TERM $pid
+	wait $pid || [ $? -eq 143 ]
+	kill $feeder 2> /dev/null || true
+}
+
+@test "qts journal: SIGTERM writes what was taken, and the journal holds what went on" {
+	mkfifo "$T/fifo"
+	( cat "$T/bars.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts journal --sync none --block-size 1M "$T/j" "$T/fifo" > "$T/out" &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(wc -l < "$T/out")" -ge 6000 ] && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	status=0
+	wait $pid || status=$?
+	kill $feeder 2> /dev/null || true
+	[ "$status" -eq 143 ]
+	# all it passed on but the system event that ends the stream
+	[ "$(tail -1 "$T/out")" = "system,2035-06-30T00:00:00Z,qts journal,error,stopped by signal 15 (SIGTERM)" ]
+	head -n -1 "$T/out" > "$T/passed"
+	[ "$(wc -l < "$T/passed")" -eq 6000 ]
+	qts journal cat "$T/j" | cmp - "$T/passed"
+}
+
+@test "qts journal: --heartbeat counts records, blocks and bytes" {
+	mkfifo "$T/fifo"
+	( head -5 "$T/bars.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts journal --heartbeat 100ms "$T/j" "$T/fifo" > "$T/out" &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q 'records=5 blocks=1' "$T/out" && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	wait $pid || true
+	kill $feeder 2> /dev/null || true
+	grep -q '^system,.*,qts-journal,info,heartbeat in=5 out=5 records=5 blocks=1 bytes=' "$T/out"
+}
+
+@test "qts journal: usage errors exit 2" {
+	run -2 qts journal
+	[[ "$output" == *"qts journal: no journal FILE given"* ]]
+	run -2 qts journal --sync often "$T/j"
+	[[ "$output" == *"--sync: 'often' is not block, none or a positive duration (1s, 100ms)"* ]]
+	run -2 qts journal --block-size 10 "$T/j"
+	[[ "$output" == *"--block-size: '10' is not a size from 1024 to 16777216 bytes (64k, 100M, 2G)"* ]]
+	run -2 qts journal --block-size 17M "$T/j"
+	run -2 qts journal --rotate-size 1x "$T/j"
+	[[ "$output" == *"--rotate-size: '1x' is not a size"* ]]
+	run -2 qts journal cat
+	[[ "$output" == *"qts journal: no journal FILE given"* ]]
+	run -2 qts journal cat --types bar,nope "$T/j"
+	[[ "$output" == *"--types: 'nope' is not an event type (bar, tick, fill...)"* ]]
+	run -2 qts journal cat --from 2024-02-01 --to 2024-01-01 "$T/j"
+	[[ "$output" == *"--to is not after --from"* ]]
+	run -2 qts journal cat --from yesterday "$T/j"
+	[[ "$output" == *"--from: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)"* ]]
+}
+
+@test "qts journal: files that cannot be used exit 1" {
+	run -1 qts journal "$T/nodir/j" < /dev/null
+	[[ "$output" == *"qts journal: $T/nodir/j: open: No such file or directory"* ]]
+	run -1 qts journal "$T" < /dev/null
+	[[ "$output" == *"qts journal: $T: "* ]]
+	run -1 --separate-stderr qts journal cat "$T/missing"
+	[ "$stderr" = "qts journal: $T/missing: No such file or directory" ]
+	echo 'not a journal' > "$T/text"
+	run -1 --separate-stderr qts journal cat "$T/text"
+	[ "$stderr" = "qts journal: $T/text: byte 0: a corrupt block (not a block header); --salvage skips it" ]
+}
+
+@test "qts journal: --help names every option" {
+	run -0 qts journal --help
+	for o in --sync --block-size --rotate-size --rotate-daily --heartbeat --msgpack; do
+		[[ "$output" == *"$o"* ]]
+	done
+	run -0 qts journal cat --help
+	for o in --from --to --types --salvage --msgpack; do
+		[[ "$output" == *"$o"* ]]
+	done
+}
