@@ -22,7 +22,7 @@ struct qts_journal {
 	uint64_t size;            /* of the file: whole blocks */
 	int64_t day;              /* UTC day of the file's last record; INT64_MIN: none */
 	unsigned char *rec;       /* records of the block being filled */
-	size_t len;
+	size_t len, rec_cap;
 	uint32_t count;
 	int64_t first_ts, last_known, last_ts;
 	int64_t end_known;        /* of the file when opened; INT64_MIN: none */
@@ -68,12 +68,17 @@ int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *
 	return 1;
 }
 
-long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out, char *err,
-			 size_t errlen)
+uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b)
+{
+	return (uint32_t)get_le(p + b->size - QTS_JOURNAL_TAIL + 4, 4);
+}
+
+long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out, size_t cap,
+			 char *err, size_t errlen)
 {
 	const unsigned char *tail = p + b->size - QTS_JOURNAL_TAIL;
 	uint32_t crc = (uint32_t)get_le(tail, 4), isize = (uint32_t)get_le(tail + 4, 4);
-	if (isize > QTS_JOURNAL_BLOCK_MAX) {
+	if (isize > QTS_JOURNAL_BLOCK_MAX || isize > cap) {
 		snprintf(err, errlen, "its records would take %u bytes", isize);
 		return -1;
 	}
@@ -85,11 +90,15 @@ long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, uns
 	zs.next_in = (unsigned char *)(uintptr_t)(p + QTS_JOURNAL_HEAD);
 	zs.avail_in = b->size - QTS_JOURNAL_HEAD - QTS_JOURNAL_TAIL;
 	zs.next_out = out;
-	zs.avail_out = QTS_JOURNAL_BLOCK_MAX;
+	zs.avail_out = isize; /* more is a length mismatch */
 	int z = inflate(&zs, Z_FINISH);
 	long got = (long)zs.total_out;
 	int rest = (int)zs.avail_in;
 	inflateEnd(&zs);
+	if (z == Z_BUF_ERROR && zs.avail_out == 0) {
+		snprintf(err, errlen, "CRC-32 or length mismatch");
+		return -1;
+	}
 	if (z != Z_STREAM_END) {
 		snprintf(err, errlen, z == Z_DATA_ERROR ? "its deflate data is corrupt" : "its deflate data is cut short");
 		return -1;
@@ -155,15 +164,20 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *wa
 		good = off;
 	}
 	if (good > 0) { /* the last block is checked whole: a crash may leave garbage in it */
-		unsigned char *blk = malloc(last.size), *out = malloc(QTS_JOURNAL_BLOCK_MAX);
+		unsigned char *blk = malloc(last.size), *out = NULL;
 		char why[128];
-		if (!blk || !out) {
-			free(blk), free(out);
+		if (!blk) {
 			snprintf(err, QTS_ERR_MAX, "out of memory");
 			return -1;
 		}
 		ssize_t n = pread(j->fd, blk, last.size, (off_t)last_at);
-		if (n != (ssize_t)last.size || qts_journal_inflate(blk, &last, out, why, sizeof why) < 0)
+		uint32_t isize = n == (ssize_t)last.size ? qts_journal_isize(blk, &last) : 0;
+		if (isize && isize <= QTS_JOURNAL_BLOCK_MAX && !(out = malloc(isize))) {
+			free(blk);
+			snprintf(err, QTS_ERR_MAX, "out of memory");
+			return -1;
+		}
+		if (!out || qts_journal_inflate(blk, &last, out, isize, why, sizeof why) < 0)
 			good = last_at;
 		else
 			*known = last.last_known;
@@ -233,11 +247,8 @@ qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char 
 		return NULL;
 	}
 	QTS_SET(j->path, path);
-	j->rec = malloc(QTS_JOURNAL_BLOCK_MAX);
-	j->out_cap = deflateBound(NULL, QTS_JOURNAL_BLOCK_MAX) + QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL;
-	j->out = malloc(j->out_cap);
-	if (!j->rec || !j->out || deflateInit2(&j->zs, j->o.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(j->rec), free(j->out), free(j);
+	if (deflateInit2(&j->zs, j->o.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(j);
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return NULL;
 	}
@@ -245,7 +256,7 @@ qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char 
 		if (j->fd >= 0)
 			close(j->fd);
 		deflateEnd(&j->zs);
-		free(j->rec), free(j->out), free(j);
+		free(j);
 		return NULL;
 	}
 	return j;
@@ -374,6 +385,20 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 		snprintf(err, QTS_ERR_MAX, "%s: the stream's first record, known at %s, comes before the journal's end "
 			 "(%s): a journal is one stream in time order (start another file)", j->path, a, b);
 		return -1;
+	}
+	if (j->len + len > j->rec_cap) { /* a block's records, and one more */
+		size_t cap = j->o.block_bytes + len > j->len + len ? j->o.block_bytes + len : j->len + len;
+		size_t out_cap = deflateBound(&j->zs, cap) + QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL;
+		unsigned char *r = realloc(j->rec, cap), *o;
+		if (r)
+			j->rec = r;
+		if (!r || !(o = realloc(j->out, out_cap))) {
+			snprintf(err, QTS_ERR_MAX, "out of memory");
+			return -1;
+		}
+		j->out = o;
+		j->rec_cap = cap;
+		j->out_cap = out_cap;
 	}
 	int64_t day = day_of(ts), last_day = j->count ? day_of(j->last_ts) : j->day;
 	/* A new day starts a new block, and a new file when rotating daily. */

@@ -63,7 +63,7 @@ static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, s
 		snprintf(why, whylen, "a block of %u bytes cut short", b->size);
 		return -1;
 	}
-	return qts_journal_inflate(r->blk, b, r->out, why, whylen);
+	return qts_journal_inflate(r->blk, b, r->out, QTS_JOURNAL_BLOCK_MAX, why, whylen);
 }
 
 /* The next block header after off that starts a whole block, else 0. */

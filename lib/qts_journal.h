@@ -72,10 +72,12 @@ int qts_journal_close(qts_journal *j, char *err);
 /* Parse a block header at p[0..n): 1 with b filled (offset 0), 0 when p
  * does not start a block, -1 when n is too short to tell. */
 int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b);
+/* The length of a whole block's records, from its trailer. */
+uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b);
 /* Check a whole block at p (b->size bytes) and inflate its records into
- * out (at least QTS_JOURNAL_BLOCK_MAX bytes): their length, or -1 with
+ * out (cap bytes, at least qts_journal_isize): their length, or -1 with
  * why in err (a CRC mismatch, corrupt data). */
-long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out,
+long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out, size_t cap,
 			 char *err, size_t errlen);
 
 /* `qts journal cat`'s whole main (journal_cat.c). */
