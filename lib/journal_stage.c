@@ -22,6 +22,7 @@ static const char usage[] =
 	"      --rotate-size SIZE   start a new file past SIZE bytes (e.g. 100M)\n"
 	"      --rotate-daily       start a new file when the records' UTC day changes\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
+	"      --metrics FILE       Prometheus metrics of the stage in FILE, each second\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";

@@ -64,6 +64,7 @@ typedef struct qts_stage_conf {
 	int64_t tick_every;   /* the engine's own timer, ns; 0: none */
 	const char *feedback; /* --feedback FILE, or NULL */
 	double pace;          /* --pace FACTOR for a source; 0: as fast as read */
+	const char *metrics;  /* --metrics FILE, or NULL */
 	char **files;         /* FILE...; none: standard input */
 	size_t nfiles;
 	/* The stage writes something else than events (qts-report's
@@ -111,10 +112,11 @@ const qts_stage_def *qts_stage_at(size_t i);
  * for each option it does not know itself: 1 when it was one of these, 0
  * when not, and a bad value exits 2 with usage.  --feedback is offered
  * only by stages with a feedback function (QTS_STAGE_FEEDBACK_OPTION). */
-enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE };
+enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE, QTS_OPT_METRICS };
 #define QTS_STAGE_OPTIONS \
 	{ "msgpack", no_argument, NULL, 'M' }, \
-	{ "heartbeat", required_argument, NULL, QTS_OPT_HEARTBEAT }
+	{ "heartbeat", required_argument, NULL, QTS_OPT_HEARTBEAT }, \
+	{ "metrics", required_argument, NULL, QTS_OPT_METRICS }
 #define QTS_STAGE_FEEDBACK_OPTION { "feedback", required_argument, NULL, QTS_OPT_FEEDBACK }
 int qts_stage_option(int c, const char *optarg, qts_stage_conf *conf, const char *usage);
 
@@ -148,6 +150,49 @@ int qts_stage_wait_input(void *unused, int fd);
  * is ready, 0 at the deadline, -1 when the stage is to stop.  Outside a
  * run it polls (or sleeps) the same way, without the loop. */
 int qts_stage_wait(int fd, short events, int64_t deadline);
+
+/* A running stage's figures (stage_metrics.c), for --metrics FILE (the
+ * Prometheus text format, rewritten atomically every second and at the
+ * end) and SIGUSR1 (the same on standard error). */
+#define QTS_METRICS_TYPES (QTS_SYSTEM + 2) /* the known types and QTS_UNKNOWN */
+#define QTS_METRICS_BOUNDS 16
+typedef struct qts_stage_metrics {
+	/* Counted inline, on every event's way (a few instructions). */
+	uint64_t in[QTS_METRICS_TYPES], out[QTS_METRICS_TYPES];
+	int64_t last_ts;              /* the latest event time out; INT64_MIN: none */
+	uint64_t errors, warnings;
+	uint64_t buckets[QTS_METRICS_BOUNDS + 1]; /* the last: above every bound */
+	uint64_t latency_n;
+	double latency_sum;           /* seconds */
+	int64_t started;              /* wall clock, ns */
+	char stage[64];
+	char *path, *tmp;
+} qts_stage_metrics;
+/* path NULL: for SIGUSR1 only.  NULL when out of memory. */
+qts_stage_metrics *qts_stage_metrics_new(const char *stage, const char *path, int64_t wall_now);
+void qts_stage_metrics_free(qts_stage_metrics *m);
+static inline size_t qts_metrics_slot(qts_type t)
+{
+	return (size_t)t < QTS_METRICS_TYPES - 1 ? (size_t)t : QTS_METRICS_TYPES - 1;
+}
+static inline void qts_stage_metrics_in(qts_stage_metrics *m, const qts_event *ev)
+{
+	m->in[qts_metrics_slot(ev->type)]++;
+}
+void qts_stage_metrics_system(qts_stage_metrics *m, const qts_event *ev);
+static inline void qts_stage_metrics_out(qts_stage_metrics *m, const qts_event *ev)
+{
+	m->out[qts_metrics_slot(ev->type)]++;
+	if (ev->ts > m->last_ts)
+		m->last_ts = ev->ts;
+	if (ev->type == QTS_SYSTEM)
+		qts_stage_metrics_system(m, ev);
+}
+void qts_stage_metrics_failed(qts_stage_metrics *m);
+void qts_stage_metrics_latency(qts_stage_metrics *m, int64_t ns);
+int qts_stage_metrics_print(const qts_stage_metrics *m, FILE *f, int64_t wall_now);
+/* 0, or -1 with err (the file could not be written). */
+int qts_stage_metrics_write(const qts_stage_metrics *m, int64_t wall_now, char *err);
 
 /* `qts pipe` (pipe.c): the stages of line, a shell pipeline ('A ARGS |
  * B ARGS'), built from their own words, chained by function calls and

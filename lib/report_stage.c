@@ -44,6 +44,8 @@ static const char usage[] =
 	"      --every N|DUR     refresh every N events or every DURATION (5s)\n"
 	"      --tee             copy the stream to stdout unchanged\n"
 	"  -M, --msgpack         write the copied stream as msgpack\n"
+	"      --heartbeat DURATION  a system event every DURATION (with --tee)\n"
+	"      --metrics FILE    Prometheus metrics of the stage in FILE, each second\n"
 	"      --compare         one column per finished stream FILE\n"
 	"  -h, --help            this help\n"
 	"      --version         print the version\n";

@@ -16,6 +16,8 @@ static const char usage[] =
 	"      --offset DURATION  intraday bars start this long after the day's start (30m)\n"
 	"  -p, --partial          write the unfinished last bars at end of input\n"
 	"  -k, --keep             also pass the input bars, ticks and quotes through\n"
+	"      --heartbeat DURATION  a system event every DURATION (10s, 1m)\n"
+	"      --metrics FILE     Prometheus metrics of the stage in FILE, each second\n"
 	"  -M, --msgpack          write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help             this help\n"
 	"      --version          print the version\n";

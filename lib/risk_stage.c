@@ -22,7 +22,7 @@ static void build_usage(void)
 	len = (size_t)snprintf(usage, sizeof usage,
 			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--instrument SPEC]...\n"
 			       "                [--instruments FILE] [--RULE VALUE]... [--feedback FILE]\n"
-			       "                [--heartbeat DURATION] [FILE...]\n"
+			       "                [--heartbeat DURATION] [--metrics FILE] [FILE...]\n"
 			       "       qts-risk --list | --help | --version\n"
 			       "Approve, reduce or reject targets and orders against risk rules; exit\n"
 			       "positions; stop everything on an emergency stop (qts-risk(1)).\n"
@@ -32,6 +32,7 @@ static void build_usage(void)
 			       "  --feedback FILE              fills, positions, updates and equity of the\n"
 			       "                               executing stage: limits and exits use them\n"
 			       "  --heartbeat DURATION         a system event with the counts each DURATION\n"
+			       "  --metrics FILE               Prometheus metrics of the stage in FILE, each second\n"
 			       "  --list                       list the rules\n");
 	for (size_t i = 0; i < n && len < sizeof usage; i++) {
 		char flag[64];

@@ -14,7 +14,7 @@ static const char usage[] =
 	"               [--max-participation F] [--leverage N] [--no-short]\n"
 	"               [--fractional] [--instrument SPEC]... [--instruments FILE]\n"
 	"               [--actions FILE] [--close-at-end] [--live]\n"
-	"               [--heartbeat DURATION] [FILE...]\n"
+	"               [--heartbeat DURATION] [--metrics FILE] [FILE...]\n"
 	"       qts-sim --version | --help\n"
 	"Fill orders and targets on market data; write fills, order updates,\n"
 	"positions and equity (qts-sim(1)).\n"
@@ -40,6 +40,7 @@ static const char usage[] =
 	"  --close-at-end          close every position at the end of input\n"
 	"  --live                  write the latest equity when the input pauses\n"
 	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
+	"  --metrics FILE          Prometheus metrics of the stage in FILE, each second\n"
 	"  -h, --help              print this help\n"
 	"  --version               print the version\n";
 

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -31,6 +32,8 @@
 /* After a signal, a record written in part is finished for at most this
  * long before it is left cut. */
 #define PARTIAL_GRACE (1 * QTS_NS_PER_SEC)
+/* --metrics FILE is rewritten this often. */
+#define METRICS_EVERY (1 * QTS_NS_PER_SEC)
 
 int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *usage)
 {
@@ -45,6 +48,11 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 		return 1;
 	case QTS_OPT_FEEDBACK:
 		conf->feedback = arg;
+		return 1;
+	case QTS_OPT_METRICS:
+		if (!*arg)
+			qts_usage_error(usage, "--metrics: an empty file name");
+		conf->metrics = arg;
 		return 1;
 	case QTS_OPT_PACE:
 		if (qts_parse_double(arg, 1e-6, 1e12, &conf->pace, err) < 0)
@@ -69,6 +77,10 @@ struct qts_runtime {
 	int stop;           /* end the run: failed, or the output is gone */
 	unsigned countdown; /* events to the next look at the clock */
 	int64_t hb_next, tick_next; /* monotonic ns; -1: none */
+	qts_stage_metrics *m;
+	int64_t metrics_next;       /* monotonic ns; -1: no --metrics */
+	int timed;                  /* --metrics: each event's time through the stage is measured */
+	int metrics_failed;         /* said once */
 	int64_t pace_t0, pace_k0;
 	int paced;          /* the first event is in */
 	int blocked;        /* in the wait of a write */
@@ -94,6 +106,8 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	if (ev->ts > r->max_ts)
 		r->max_ts = ev->ts;
 	r->out_n++;
+	if (r->m)
+		qts_stage_metrics_out(r->m, ev);
 	return 0;
 }
 
@@ -239,8 +253,33 @@ static void tick(qts_runtime *r, int idle)
 		engine_failed(r, NULL);
 }
 
+static volatile sig_atomic_t metrics_asked; /* SIGUSR1 */
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	metrics_asked = 1;
+	qts_loop_wake();
+}
+
+static void write_metrics(qts_runtime *r)
+{
+	char err[QTS_ERR_MAX];
+	if (qts_stage_metrics_write(r->m, wall_now(), err) < 0 && !r->metrics_failed++)
+		qts_warn("%s", err); /* the stage goes on: its figures are not its work */
+}
+
 static void timers(qts_runtime *r, int64_t now)
 {
+	if (metrics_asked) {
+		metrics_asked = 0;
+		if (r->m)
+			qts_stage_metrics_print(r->m, stderr, wall_now());
+	}
+	if (r->metrics_next >= 0 && now >= r->metrics_next) {
+		r->metrics_next = now + METRICS_EVERY;
+		write_metrics(r);
+	}
 	if (r->hb_next >= 0 && now >= r->hb_next && !r->stop)
 		heartbeat(r, now);
 	if (r->tick_next >= 0 && now >= r->tick_next) {
@@ -258,6 +297,8 @@ static int64_t next_deadline(const qts_runtime *r, int64_t until)
 		d = r->hb_next;
 	if (r->tick_next >= 0 && (d < 0 || r->tick_next < d))
 		d = r->tick_next;
+	if (r->metrics_next >= 0 && (d < 0 || r->metrics_next < d))
+		d = r->metrics_next;
 	return d;
 }
 
@@ -269,7 +310,7 @@ static void busy(qts_runtime *r)
 		drain_feedback(r);
 		apply_feedback(r);
 	}
-	if (r->hb_next >= 0 || r->tick_next >= 0)
+	if (r->hb_next >= 0 || r->tick_next >= 0 || r->metrics_next >= 0 || metrics_asked)
 		timers(r, qts_loop_now());
 }
 
@@ -287,7 +328,7 @@ static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
 		if (qts_interrupted)
 			return -1;
 		apply_feedback(r);
-		if (woken) /* qts_stage_wake: the engine has work */
+		if (woken && !metrics_asked) /* qts_stage_wake: the engine has work */
 			tick(r, 0);
 		int64_t now = qts_loop_now();
 		timers(r, now);
@@ -508,8 +549,27 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		r->hb_next = now + st.conf.heartbeat;
 	if (st.conf.tick_every > 0)
 		r->tick_next = now + st.conf.tick_every;
-	int live = r->fb || r->hb_next >= 0 || r->tick_next >= 0;
-	r->countdown = live ? CHECK_EVERY : UINT32_MAX;
+	/* The figures are counted always, for SIGUSR1 (unless the stage took
+	 * the signal for itself, as qts-risk does); each event is timed only
+	 * for --metrics, which costs two reads of the clock an event. */
+	r->metrics_next = -1;
+	struct sigaction old;
+	int usr1 = sigaction(SIGUSR1, NULL, &old) == 0 && old.sa_handler == SIG_DFL && !(old.sa_flags & SA_SIGINFO);
+	if (st.conf.metrics || usr1) {
+		if (!(r->m = qts_stage_metrics_new(st.name ? st.name : qts_progname, st.conf.metrics, wall_now())))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		if (st.conf.metrics) {
+			r->metrics_next = now;
+			r->timed = 1;
+		}
+	}
+	if (usr1) {
+		struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGUSR1, &sa, NULL);
+	}
+	int live = r->fb || r->hb_next >= 0 || r->tick_next >= 0 || r->metrics_next >= 0;
+	r->countdown = CHECK_EVERY;
 	if (live || (ops->next && st.conf.pace > 0))
 		output_nonblocking();
 
@@ -535,6 +595,9 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (got <= 0)
 			break;
 		r->in_n++;
+		if (r->m)
+			qts_stage_metrics_in(r->m, &ev);
+		int64_t t0 = r->timed ? qts_loop_now() : 0;
 		if (r->in) {
 			r->given = &ev;
 			int rc = ops->put(st.eng, &ev);
@@ -543,8 +606,16 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 				engine_failed(r, qts_inputs_where(r->in));
 				break;
 			}
-		} else if ((st.conf.pace > 0 && pace_wait(r, &ev) < 0) || qts_runtime_emit(r, &ev) < 0)
-			break;
+		} else {
+			if (st.conf.pace > 0 && pace_wait(r, &ev) < 0)
+				break;
+			if (r->timed) /* a source's time is its own, not the pace's */
+				t0 = qts_loop_now();
+			if (qts_runtime_emit(r, &ev) < 0)
+				break;
+		}
+		if (r->timed)
+			qts_stage_metrics_latency(r->m, qts_loop_now() - t0);
 		if (__builtin_expect(--r->countdown == 0, 0))
 			busy(r);
 	}
@@ -565,6 +636,14 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	/* A failed write is said by qts_finish, where the writer closes. */
 	int status = r->failed ? QTS_EXIT_FAIL : QTS_EXIT_OK;
+	if (r->m) {
+		if (r->failed || r->write_failed || qts_interrupted)
+			qts_stage_metrics_failed(r->m);
+		if (r->metrics_next >= 0)
+			write_metrics(r);
+		qts_stage_metrics_free(r->m);
+		r->m = NULL;
+	}
 	running = NULL;
 	if (ops->free)
 		ops->free(st.eng);

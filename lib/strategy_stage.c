@@ -20,7 +20,7 @@ const char qts_strategy_usage[] =
 	"       qts-strategy --list\n"
 	"options: -M, --msgpack  -e, --expr EXPR  -f, --file PROGRAM  --print LIST\n"
 	"         --plugin SO  --watch  --tf TF  --name NAME  --unit UNIT  --list\n"
-	"         --feedback FILE  --heartbeat DURATION  -h, --help  --version\n";
+	"         --feedback FILE  --heartbeat DURATION  --metrics FILE  -h, --help  --version\n";
 #define usage qts_strategy_usage
 
 /* ---- options ------------------------------------------------------------- */

@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# --metrics FILE on every stage (Prometheus text exposition, written
+# atomically every second and at exit) and SIGUSR1 (the same on stderr).
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	qts-fetch --seed 4 --count 500 -t 1d synth:AAA,BBB > "$T/bars.csv"
+}
+
+# value FILE SERIES: the value of one series line
+value() {
+	awk -v s="$2" '$1 == s { print $2 }' "$1"
+}
+
+@test "--metrics: events in and out by type, at exit" {
+	qts-strategy sma-cross fast=5 slow=20 "$T/bars.csv" > "$T/targets.csv"
+	qts-sim --metrics "$T/m.prom" "$T/targets.csv" > "$T/out.csv"
+	[ "$(value "$T/m.prom" 'qts_events_in_total{stage="qts-sim",type="bar"}')" -eq 1000 ]
+	targets=$(grep -c '^target,' "$T/targets.csv")
+	[ "$(value "$T/m.prom" 'qts_events_in_total{stage="qts-sim",type="target"}')" -eq "$targets" ]
+	for t in bar target order update fill position equity; do
+		n=$(grep -c "^$t," "$T/out.csv" || true)
+		[ "$(value "$T/m.prom" "qts_events_out_total{stage=\"qts-sim\",type=\"$t\"}")" -eq "$n" ]
+	done
+	[ "$(value "$T/m.prom" 'qts_errors_total{stage="qts-sim"}')" -eq 0 ]
+	# every event timed once
+	[ "$(value "$T/m.prom" 'qts_event_seconds_count{stage="qts-sim"}')" -eq $((1000 + targets)) ]
+	[ "$(value "$T/m.prom" 'qts_event_seconds_bucket{stage="qts-sim",le="+Inf"}')" -eq $((1000 + targets)) ]
+}
+
+@test "--metrics: the Prometheus text format, each series with its HELP and TYPE" {
+	qts-resample --metrics "$T/m.prom" 1w "$T/bars.csv" > /dev/null
+	grep -q '^# TYPE qts_events_in_total counter$' "$T/m.prom"
+	grep -q '^# TYPE qts_lag_seconds gauge$' "$T/m.prom"
+	grep -q '^# TYPE qts_event_seconds histogram$' "$T/m.prom"
+	grep -q '^# TYPE qts_uptime_seconds gauge$' "$T/m.prom"
+	# every line is a comment or `name{labels} value`
+	! grep -v -E '^(# (HELP|TYPE) .*|qts_[a-z_]+\{stage="qts-resample"(,(type|le)="[^"]+")?\} [-+0-9.eE]+(Inf)?)$' "$T/m.prom"
+	# the buckets are cumulative, ending at the count
+	awk -F'} ' '/qts_event_seconds_bucket/ { if ($2 < last) exit 1; last = $2 } END { print last }' "$T/m.prom" > "$T/last"
+	[ "$(cat "$T/last")" = "$(value "$T/m.prom" 'qts_event_seconds_count{stage="qts-resample"}')" ]
+	# lag: now minus the last bar written (2025-05-14, 500 days from 2024-01-01 by 1w bars)
+	lag=$(value "$T/m.prom" 'qts_lag_seconds{stage="qts-resample"}')
+	awk -v l="$lag" 'BEGIN { exit !(l > 0) }'
+}
+
+@test "--metrics: rewritten while the stage runs, never half written" {
+	mkfifo "$T/fifo"
+	( head -5 "$T/bars.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts-sim --metrics "$T/m.prom" "$T/fifo" > /dev/null &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(value "$T/m.prom" 'qts_events_in_total{stage="qts-sim",type="bar"}' 2> /dev/null)" = 5 ] && break
+		sleep 0.1
+	done
+	[ "$(value "$T/m.prom" 'qts_events_in_total{stage="qts-sim",type="bar"}')" = 5 ]
+	up1=$(value "$T/m.prom" 'qts_uptime_seconds{stage="qts-sim"}')
+	sleep 1.5
+	up2=$(value "$T/m.prom" 'qts_uptime_seconds{stage="qts-sim"}')
+	awk -v a="$up1" -v b="$up2" 'BEGIN { exit !(b > a) }'
+	# no temporary file left beside it but the one being written
+	[ "$(ls "$T" | grep -c 'm.prom.tmp')" -le 1 ]
+	kill -TERM $pid
+	wait $pid || true
+	kill $feeder 2> /dev/null || true
+	# at exit: the signal counted as an error, the temporary gone
+	[ "$(value "$T/m.prom" 'qts_errors_total{stage="qts-sim"}')" -eq 1 ]
+	[ "$(ls "$T" | grep -c 'm.prom.tmp')" -eq 0 ]
+}
+
+@test "--metrics: errors count the system events of level error written" {
+	printf 'bar,2024-01-03,AAA,1d,10,11,9,10,100\nbar,2024-01-02,AAA,1d,10,11,9,10,100\n' > "$T/bad.csv"
+	run -1 qts-sim --metrics "$T/m.prom" "$T/bad.csv"
+	[ "$(value "$T/m.prom" 'qts_errors_total{stage="qts-sim"}')" -ge 1 ]
+}
+
+@test "--metrics: every stage takes it" {
+	qts-fetch --metrics "$T/f.prom" synth:AAA --count 10 > /dev/null
+	[ "$(value "$T/f.prom" 'qts_events_out_total{stage="qts-fetch",type="bar"}')" -eq 10 ]
+	qts-strategy --metrics "$T/s.prom" sma-cross "$T/bars.csv" > /dev/null
+	[ "$(value "$T/s.prom" 'qts_events_in_total{stage="qts-strategy",type="bar"}')" -eq 1000 ]
+	qts-risk --metrics "$T/r.prom" "$T/bars.csv" > /dev/null
+	[ "$(value "$T/r.prom" 'qts_events_in_total{stage="qts-risk",type="bar"}')" -eq 1000 ]
+	qts-report --metrics "$T/p.prom" "$T/bars.csv" > /dev/null
+	[ "$(value "$T/p.prom" 'qts_events_in_total{stage="qts-report",type="bar"}')" -eq 1000 ]
+	qts journal --metrics "$T/j.prom" "$T/j" "$T/bars.csv" > /dev/null
+	[ "$(value "$T/j.prom" 'qts_events_in_total{stage="qts-journal",type="bar"}')" -eq 1000 ]
+	qts pipe 'qts-strategy --metrics '"$T/pipe.prom"' sma-cross | qts-sim' "$T/bars.csv" > /dev/null
+	[ -s "$T/pipe.prom" ]
+}
+
+@test "--metrics: a file that cannot be written is said once, and the stage goes on" {
+	run -0 --separate-stderr qts-sim --metrics "$T/nodir/m.prom" "$T/bars.csv"
+	[ "${#lines[@]}" -eq 1500 ]
+	[[ "$stderr" == "qts-sim: --metrics $T/nodir/m.prom.tmp."*": No such file or directory" ]]
+	run -2 qts-sim --metrics '' "$T/bars.csv"
+	[[ "$output" == *"--metrics: an empty file name"* ]]
+}
+
+@test "SIGUSR1: the figures on stderr, and the stage goes on" {
+	mkfifo "$T/fifo"
+	( head -5 "$T/bars.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts-sim "$T/fifo" > "$T/out" 2> "$T/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(wc -l < "$T/out")" -ge 5 ] && break
+		sleep 0.1
+	done
+	kill -USR1 $pid
+	for _ in $(seq 100); do
+		grep -q 'qts_events_in_total{stage="qts-sim",type="bar"} 5' "$T/err" && break
+		sleep 0.1
+	done
+	grep -q 'qts_events_in_total{stage="qts-sim",type="bar"} 5' "$T/err"
+	kill -0 $pid
+	kill -TERM $pid
+	status=0
+	wait $pid || status=$?
+	kill $feeder 2> /dev/null || true
+	[ "$status" -eq 143 ]
+}
