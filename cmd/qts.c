@@ -23,6 +23,8 @@ static const char usage[] =
 	"                              append the stream to a journal, passing it on\n"
 	"       qts journal cat [OPTION...] FILE...\n"
 	"                              replay journals as a stream\n"
+	"       qts top [-n COUNT] [-d DURATION] [--once] FILE|DIR...\n"
+	"                              the live view of a pipeline's --metrics files\n"
 	"       qts --version | --help\n";
 
 /* Where this program lives, so its siblings are found before PATH. */
@@ -145,6 +147,8 @@ int main(int argc, char **argv)
 		return cat(argc - 1, argv + 1);
 	if (strcmp(name, "pipe") == 0)
 		return pipe_run(argc - 1, argv + 1);
+	if (strcmp(name, "top") == 0)
+		return qts_top_main(argc - 1, argv + 1);
 	if (strcmp(name, "journal") == 0) {
 		qts_progname = "qts journal"; /* for messages */
 		if (argc > 2 && strcmp(argv[2], "cat") == 0)

@@ -203,6 +203,10 @@ int qts_stage_metrics_write(const qts_stage_metrics *m, int64_t wall_now, char *
 void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
 		    qts_runtime *rt);
 
+/* `qts top`'s whole main (top.c): the stages of a running pipeline from
+ * their --metrics files. */
+int qts_top_main(int argc, char **argv);
+
 /* A program's whole main: qts_init, build the stage from argv with the
  * runtime's emit, qts_runtime_run. */
 int qts_stage_main(const qts_stage_def *def, int argc, char **argv);

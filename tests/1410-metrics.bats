@@ -123,3 +123,63 @@ value() {
 	kill $feeder 2> /dev/null || true
 	[ "$status" -eq 143 ]
 }
+
+@test "qts top --once: one line a stage from the metrics files of a directory" {
+	mkdir "$T/m"
+	qts-strategy --metrics "$T/m/strategy.prom" sma-cross "$T/bars.csv" |
+		qts-sim --metrics "$T/m/sim.prom" > /dev/null
+	run -0 qts top --once "$T/m"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == "STAGE"*"IN"*"IN/S"*"OUT"*"OUT/S"*"ERR"*"WARN"*"LAG"*"P50"*"P99"*"UP" ]]
+	read -r name in rate out _ <<< "${lines[1]}"
+	[ "$name" = qts-sim ] && [ "$rate" = - ]
+	[ "$in" = "$(awk '$1 ~ /^qts_events_in_total/ { n += $2 } END { print n }' "$T/m/sim.prom")" ]
+	[ "$out" = "$(awk '$1 ~ /^qts_events_out_total/ { n += $2 } END { print n }' "$T/m/sim.prom")" ]
+	[[ "${lines[2]}" == "qts-strategy "* ]]
+	# files named one by one
+	run -0 qts top --once "$T/m/sim.prom"
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "qts top: errors and usage" {
+	run -1 --separate-stderr qts top --once "$T/none.prom"
+	[ "$stderr" = "qts: no metrics file could be read" ]
+	run -2 qts top
+	[[ "$output" == *"no metrics FILE or DIR given"* ]]
+	run -2 qts top -d 10ms "$T"
+	[[ "$output" == *"--delay: '10ms' is not a duration from 100ms to 1h"* ]]
+	run -2 qts top -n 0 "$T"
+	[[ "$output" == *"--iterations: "* ]]
+	run -0 qts top --help
+	for o in --delay --iterations --once; do [[ "$output" == *"$o"* ]]; done
+}
+
+@test "qts top: a refreshed screen in a terminal, rates from two readings, q quits" {
+	command -v tmux > /dev/null || skip "no tmux"
+	mkfifo "$T/fifo"
+	( head -5 "$T/bars.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts-sim --metrics "$T/sim.prom" "$T/fifo" > /dev/null &
+	pid=$!
+	sock="$T/tmux.sock"
+	tmux -S "$sock" new-session -d -x 120 -y 20 "PATH='$PATH' qts top -d 200ms '$T/sim.prom'; echo top-ended; sleep 30"
+	for _ in $(seq 100); do
+		tmux -S "$sock" capture-pane -p > "$T/screen"
+		grep -q '^qts-sim  *5  *0 ' "$T/screen" && break
+		sleep 0.1
+	done
+	status=0
+	grep -q '^qts-sim  *5  *0 ' "$T/screen" || status=1
+	grep -q 'q: quit' "$T/screen" || status=1
+	tmux -S "$sock" send-keys q
+	for _ in $(seq 50); do
+		tmux -S "$sock" capture-pane -p | grep -q top-ended && break
+		sleep 0.1
+	done
+	tmux -S "$sock" capture-pane -p | grep -q top-ended || status=1
+	tmux -S "$sock" kill-server
+	kill -TERM $pid
+	wait $pid || true
+	kill $feeder 2> /dev/null || true
+	[ "$status" -eq 0 ]
+}
