@@ -33,6 +33,7 @@ typedef struct sym {
 	 * working orders, for the quick checks (see refuse): */
 	double expo; /* this symbol's term of the exposure sum */
 	int big;     /* a term of the books or expo not finite or >= BIG_TERM */
+	size_t idx;  /* in order of first appearance */
 } sym;
 
 /* The sums of the books: equity, gross and net exposure, P&L. */
@@ -71,6 +72,13 @@ struct qts_sim {
 	 * without a pass over all the symbols (see refuse). */
 	double expo_sum, expo_err;
 	size_t nbig;
+	sym **all; /* the symbols in order of first appearance */
+	size_t nall, call, last; /* last: the index of the latest looked up */
+	/* The end of the latest bar's interval, for the bars of the other
+	 * symbols at the same time. */
+	qts_tf end_tf;
+	int64_t end_ts, end;
+	int have_end;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -79,11 +87,28 @@ static void touch(qts_sim *s, sym *y);
 
 static sym *sym_get(qts_sim *s, const char *name)
 {
+	/* Interleaved streams repeat one order of symbols: the one after
+	 * the latest is tried before the table. */
+	if (s->nall) {
+		size_t i = s->last + 1 < s->nall ? s->last + 1 : 0;
+		if (strcmp(s->all[i]->name, name) == 0) {
+			s->last = i;
+			return s->all[i];
+		}
+	}
 	size_t before = qts_symtab_count(s->syms);
 	sym *y = qts_symtab_get(s->syms, name);
 	if (!y)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (qts_symtab_count(s->syms) != before) { /* new */
+		if (s->nall == s->call) {
+			s->call = s->call ? 2 * s->call : 64;
+			s->all = realloc(s->all, s->call * sizeof *s->all);
+			if (!s->all)
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+		}
+		y->idx = s->nall;
+		s->all[s->nall++] = y;
 		if (s->o.impact.on && qts_roll_init(&y->roll, s->o.impact.window) < 0)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		QTS_SET(y->name, name);
@@ -93,13 +118,14 @@ static sym *sym_get(qts_sim *s, const char *name)
 				y->pos.ins = &s->o.instruments[i];
 		touch(s, y);
 	}
+	s->last = y->idx;
 	return y;
 }
 
 /* The i-th symbol, in order of first appearance. */
 static sym *sym_at(const qts_sim *s, size_t i)
 {
-	return qts_symtab_at(s->syms, i, NULL);
+	return s->all[i];
 }
 
 /* The field of an event qts-sim made that holds a number not finite
@@ -177,7 +203,7 @@ static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_
 {
 	totals t = { 0 };
 	t.equity = cash;
-	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
 		const qts_pos *p = z == y ? py : &z->pos;
 		if (p->qty == 0) {
@@ -228,6 +254,8 @@ static totals books(qts_sim *s)
 /* What y takes of the buying power per unit of quantity (refuse). */
 static double unit_of(const sym *y)
 {
+	if (!y->pos.ins) /* a share: the same number, without the calls */
+		return y->pos.mark > 0 ? y->pos.mark : 0;
 	return qts_pos_margined(&y->pos) ? y->pos.ins->margin
 					 : (y->pos.mark > 0 ? y->pos.mark : 0) * qts_pos_mult(&y->pos);
 }
@@ -240,6 +268,8 @@ static double expo_of(const sym *y)
 
 static int is_big(const sym *y)
 {
+	if (y->pos.qty == 0) /* value, unrealized P&L and equity are 0 */
+		return !(fabs(y->pos.realized) < BIG_TERM) || !(y->expo < BIG_TERM);
 	double v[] = { qts_pos_value(&y->pos), qts_pos_unrealized(&y->pos), qts_pos_equity(&y->pos),
 		       y->pos.realized, y->expo };
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
@@ -274,7 +304,7 @@ static void touch(qts_sim *s, sym *y)
  * exact sum: (n + 2) roundings of at most 2u of it (terms are >= 0). */
 static void expo_resync(qts_sim *s)
 {
-	size_t n = qts_symtab_count(s->syms);
+	size_t n = s->nall;
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += sym_at(s, i)->expo;
@@ -288,7 +318,7 @@ static void expo_resync(qts_sim *s)
 static void selfcheck_kept(const qts_sim *s)
 {
 	size_t nbig = 0;
-	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
 		double e = expo_of(z);
 		if (memcmp(&e, &z->expo, sizeof e) != 0 || is_big(z) != z->big)
@@ -361,7 +391,7 @@ static int fill_fits(const qts_sim *s, const sym *y, int side, double qty, doubl
 	/* Every term of the sums below BIG_TERM, and not a million of
 	 * them: no sum can overflow, whatever its order. */
 	double w[] = { pf.cash, p.realized, qts_pos_value(&p), qts_pos_unrealized(&p), qts_pos_equity(&p) };
-	int quick = s->nbig - (size_t)y->big == 0 && qts_symtab_count(s->syms) < MAX_QUICK_SYMBOLS;
+	int quick = s->nbig - (size_t)y->big == 0 && s->nall < MAX_QUICK_SYMBOLS;
 	for (size_t i = 0; quick && i < sizeof w / sizeof *w; i++)
 		quick = fabs(w[i]) < BIG_TERM;
 #ifndef QTS_SIM_SELFCHECK
@@ -404,7 +434,7 @@ static int equity(qts_sim *s, int64_t ts)
 {
 	/* Margined positions settle their P&L into cash at each equity
 	 * time: daily for daily bars, as exchanges mark to market. */
-	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; i < s->nall; i++) {
 		sym *y = sym_at(s, i);
 		if (qts_pos_margined(&y->pos)) {
 			qts_pf_settle(&s->pf, &y->pos);
@@ -451,6 +481,19 @@ static void exposure_why(char *why, size_t max, double gross, double leverage, d
 	snprintf(why, max, fmt, gross, leverage, limit / leverage);
 }
 
+/* Do all numbers in [lo, hi] (0 <= lo <= hi < 1e13) print the same with
+ * %.2f?  They do when no halfway point between cents lies in [100 lo,
+ * 100 hi].  The products and sums here round by far less than m, so
+ * a halfway point within m of the ends is taken as in (the caller then
+ * prints both ends). */
+static int same_cents(double lo, double hi)
+{
+	if (!(lo >= 0 && lo <= hi && hi < 1e13))
+		return 0;
+	double a = lo * 100, b = hi * 100, m = (b + 1) * 0x1p-48;
+	return floor(a - m + 0.5) == floor(b + m + 0.5);
+}
+
 /* The exposure check of refuse from the running sum: 0 when o fits, 1
  * when it is refused (the reason in why), -1 when the running sum cannot
  * tell what the sum in order would (then exposure_in_order must).
@@ -465,7 +508,7 @@ static void exposure_why(char *why, size_t max, double gross, double leverage, d
 static int quick_exposure(qts_sim *s, const sym *y, const qts_order *o, double px,
 			  double limit, char *why, size_t max)
 {
-	size_t n = qts_symtab_count(s->syms);
+	size_t n = s->nall;
 	if (s->nbig || n >= MAX_QUICK_SYMBOLS || !isfinite(limit))
 		return -1;
 #ifdef QTS_SIM_SELFCHECK
@@ -488,6 +531,10 @@ static int quick_exposure(qts_sim *s, const sym *y, const qts_order *o, double p
 		if (hi <= cap)
 			return 0;
 		if (lo > cap && lo > sum + err + (sum + err) * g) {
+			if (same_cents(lo, hi) && fabs(limit / s->o.leverage) < 1e15) {
+				exposure_why(why, max, hi, s->o.leverage, limit);
+				return 1;
+			}
 			char a[512], b[512];
 			exposure_why(a, sizeof a, lo, s->o.leverage, limit);
 			exposure_why(b, sizeof b, hi, s->o.leverage, limit);
@@ -552,7 +599,7 @@ static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *
 	 * mark, this one at its price, against leverage x equity.  A
 	 * margined contract takes its margin, a share its value. */
 	double before = 0, gross = 0;
-	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
 		double q = z->pos.qty + working(z);
 		/* Nothing held or working in shares at a finite mark adds
@@ -670,6 +717,43 @@ static int id_seen(void *ids, const char *id)
 	return qts_idset_has(ids, id);
 }
 
+/* %g of v into buf (at least 32 bytes): a whole number below 1e6 in
+ * magnitude prints as its digits, as %g prints it, without printf's
+ * cost; anything else through printf. */
+static void put_g(char *buf, double v)
+{
+	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !(v == 0 && signbit(v))) {
+		long n = (long)v;
+		char t[16];
+		size_t k = 0, i = 0;
+		unsigned long m = n < 0 ? -(unsigned long)n : (unsigned long)n;
+		do
+			t[k++] = (char)('0' + m % 10);
+		while (m /= 10);
+		if (n < 0)
+			buf[i++] = '-';
+		while (k)
+			buf[i++] = t[--k];
+		buf[i] = '\0';
+	} else
+		snprintf(buf, 32, "%g", v);
+}
+
+/* "target WANT: SIDE QTY market", as "target %g: %s %g market". */
+static void target_reason(char *reason, size_t max, double want, int side, double qty)
+{
+	char w[32], q[32];
+	put_g(w, want);
+	put_g(q, qty);
+	snprintf(reason, max, "target %s: %s %s market", w, qts_side_name(side), q);
+#ifdef QTS_SIM_SELFCHECK
+	char r[QTS_TEXT_MAX];
+	snprintf(r, sizeof r, "target %g: %s %g market", want, qts_side_name(side), qty);
+	if (strncmp(r, reason, max - 1) != 0)
+		qts_die(QTS_EXIT_FAIL, "selfcheck: reason '%s', not '%s'", reason, r);
+#endif
+}
+
 static int on_target(qts_sim *s, const qts_event *ev)
 {
 	sym *y = sym_get(s, ev->symbol);
@@ -726,7 +810,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	}
 	qts_idset_add(s->ids, o.id);
 	char reason[QTS_TEXT_MAX];
-	snprintf(reason, sizeof reason, "target %g: %s %g market", want, qts_side_name(o.side), o.qty);
+	target_reason(reason, sizeof reason, want, o.side, o.qty);
 	if (update(s, ev->ts, y->name, &o, QTS_STATUS_NEW, reason) < 0)
 		return -1;
 	return accept(s, y, ev->ts, &o);
@@ -734,14 +818,23 @@ static int on_target(qts_sim *s, const qts_event *ev)
 
 /* ---- market data -------------------------------------------------------- */
 
-static int64_t bar_end(sym *y, const qts_event *ev)
+static int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 {
 	if (strcmp(y->tf, ev->bar.tf) != 0) {
 		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
 			y->tfv = (qts_tf){ 0, 0 };
 		QTS_SET(y->tf, ev->bar.tf);
 	}
-	return y->tfv.n == 0 ? ev->ts : qts_tf_end(y->tfv, ev->ts);
+	if (y->tfv.n == 0)
+		return ev->ts;
+	/* The bars of every symbol of one time end together. */
+	if (!s->have_end || s->end_ts != ev->ts || s->end_tf.n != y->tfv.n || s->end_tf.unit != y->tfv.unit) {
+		s->end = qts_tf_end(y->tfv, ev->ts);
+		s->end_ts = ev->ts;
+		s->end_tf = y->tfv;
+		s->have_end = 1;
+	}
+	return s->end;
 }
 
 /* Work y's orders on one market data event at ts. */
@@ -876,7 +969,7 @@ static void tick_clock(qts_sim *s, int64_t t)
 static int on_bar(qts_sim *s, const qts_event *ev)
 {
 	sym *y = sym_get(s, ev->symbol);
-	int64_t end = bar_end(y, ev);
+	int64_t end = bar_end(s, y, ev);
 	if (!s->have_group || end > s->group_close)
 		s->group_close = end;
 	s->have_group = 1;
@@ -1093,7 +1186,7 @@ int qts_sim_finish(qts_sim *s)
 	if (run_later(s) < 0)
 		return -1;
 	if (s->o.close_at_end && s->have_clock)
-		for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+		for (size_t i = 0; i < s->nall; i++) {
 			sym *y = sym_at(s, i);
 			if (cancel_all(s, y, s->clock, "end of input") < 0 ||
 			    liquidate(s, y, s->clock, "close") < 0)
@@ -1115,13 +1208,14 @@ void qts_sim_free(qts_sim *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; s->syms && i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; s->syms && i < s->nall; i++) {
 		sym *y = sym_at(s, i);
 		qts_roll_free(&y->roll);
 		free(y->ord);
 		free(y->tgt);
 	}
 	qts_symtab_free(s->syms);
+	free(s->all);
 	qts_idset_free(s->ids);
 	for (size_t i = 0; i < s->nlater; i++)
 		qts_event_free(&s->later[i]);
