@@ -948,8 +948,13 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
  * books cannot go on from it). */
 static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 {
+	/* A flat share with no working order and no exposure stays at 0
+	 * exposure at any finite price, and its books at its realized
+	 * P&L: nothing kept changes (most of a wide book is flat). */
+	int same = y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && isfinite(price);
 	y->pos.mark = price;
-	touch(s, y);
+	if (!same)
+		touch(s, y);
 	if (y->pos.qty == 0 || (isfinite(qts_pos_value(&y->pos)) && isfinite(qts_pos_unrealized(&y->pos)) &&
 				isfinite(qts_pos_equity(&y->pos))))
 		return 0;
