@@ -469,10 +469,91 @@ static void remove_order(qts_sim *s, sym *y, size_t i)
 static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *o, double px,
 				     double limit, char *why, size_t max);
 
+/* %.2f of v at p (room for 16 bytes) when |v| < 1e9 and 100 v is not
+ * within 1e-4 of halfway between two whole numbers: the end of what
+ * was written, or NULL (then printf must).  fma gives the rounding
+ * error of 100 |v| exactly, so the cents are those of the exact value,
+ * as printf rounds it; a negative v rounding to 0 prints -0.00, as
+ * printf prints it. */
+static char *put_cents(char *p, double v)
+{
+	if (!(fabs(v) < 1e9))
+		return NULL;
+	double a = fabs(v) * 100, e = fma(fabs(v), 100, -a);
+	double n = floor(a + 0.5); /* exact: a < 2^37 */
+	if (!(fabs(a - n) < 0.5 - 1e-4) || !(fabs(e) < 1e-4))
+		return NULL;
+	unsigned long c = (unsigned long)n;
+	char t[24];
+	size_t k = 0;
+	t[k++] = (char)('0' + c % 10);
+	t[k++] = (char)('0' + c / 10 % 10);
+	t[k++] = '.';
+	c /= 100;
+	do
+		t[k++] = (char)('0' + c % 10);
+	while (c /= 10);
+	if (signbit(v))
+		*p++ = '-';
+	while (k)
+		*p++ = t[--k];
+	*p = '\0';
+	return p;
+}
+
+/* %g of v into buf (at least 32 bytes): a whole number below 1e6 in
+ * magnitude prints as its digits, as %g prints it, without printf's
+ * cost; anything else through printf. */
+static void put_g(char *buf, double v)
+{
+	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !(v == 0 && signbit(v))) {
+		long n = (long)v;
+		char t[16];
+		size_t k = 0, i = 0;
+		unsigned long m = n < 0 ? -(unsigned long)n : (unsigned long)n;
+		do
+			t[k++] = (char)('0' + m % 10);
+		while (m /= 10);
+		if (n < 0)
+			buf[i++] = '-';
+		while (k)
+			buf[i++] = t[--k];
+		buf[i] = '\0';
+	} else
+		snprintf(buf, 32, "%g", v);
+}
+
 /* The reason of a refusal for gross exposure: the same words whatever
  * the buffer, cut to max as the caller's buffer would cut them. */
 static void exposure_why(char *why, size_t max, double gross, double leverage, double limit)
 {
+	if (fabs(gross) < 1e15 && fabs(limit / leverage) < 1e15) {
+		/* The common case without printf's cost: refusals are many
+		 * in a wide book with little cash. */
+		char buf[160], *p = buf;
+		static const char a[] = "insufficient cash: exposure ", b[] = " > ", c[] = " x equity ";
+		memcpy(p, a, sizeof a - 1);
+		p = put_cents(p + sizeof a - 1, gross);
+		if (p) {
+			memcpy(p, b, sizeof b - 1);
+			p += sizeof b - 1;
+			put_g(p, leverage);
+			p += strlen(p);
+			memcpy(p, c, sizeof c - 1);
+			p = put_cents(p + sizeof c - 1, limit / leverage);
+		}
+		if (p) {
+			qts_strlcpy(why, buf, max);
+#ifdef QTS_SIM_SELFCHECK
+			char r[512];
+			snprintf(r, sizeof r, "insufficient cash: exposure %.2f > %g x equity %.2f", gross,
+				 leverage, limit / leverage);
+			if (strncmp(r, why, max - 1) != 0)
+				qts_die(QTS_EXIT_FAIL, "selfcheck: reason '%s', not '%s'", why, r);
+#endif
+			return;
+		}
+	}
 	/* Cents while they fit the reason; past that, significant
 	 * digits, so the whole sentence survives the field's limit. */
 	const char *fmt = fabs(gross) < 1e15 && fabs(limit / leverage) < 1e15
@@ -717,35 +798,25 @@ static int id_seen(void *ids, const char *id)
 	return qts_idset_has(ids, id);
 }
 
-/* %g of v into buf (at least 32 bytes): a whole number below 1e6 in
- * magnitude prints as its digits, as %g prints it, without printf's
- * cost; anything else through printf. */
-static void put_g(char *buf, double v)
-{
-	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !(v == 0 && signbit(v))) {
-		long n = (long)v;
-		char t[16];
-		size_t k = 0, i = 0;
-		unsigned long m = n < 0 ? -(unsigned long)n : (unsigned long)n;
-		do
-			t[k++] = (char)('0' + m % 10);
-		while (m /= 10);
-		if (n < 0)
-			buf[i++] = '-';
-		while (k)
-			buf[i++] = t[--k];
-		buf[i] = '\0';
-	} else
-		snprintf(buf, 32, "%g", v);
-}
-
 /* "target WANT: SIDE QTY market", as "target %g: %s %g market". */
 static void target_reason(char *reason, size_t max, double want, int side, double qty)
 {
-	char w[32], q[32];
-	put_g(w, want);
-	put_g(q, qty);
-	snprintf(reason, max, "target %s: %s %s market", w, qts_side_name(side), q);
+	char buf[128], *p = buf;
+	const char *sd = qts_side_name(side);
+	if (!sd)
+		sd = "(null)"; /* as printf writes it */
+	memcpy(p, "target ", 7);
+	put_g(p += 7, want);
+	p += strlen(p);
+	memcpy(p, ": ", 2);
+	p += 2;
+	memcpy(p, sd, strlen(sd));
+	p += strlen(sd);
+	*p++ = ' ';
+	put_g(p, qty);
+	p += strlen(p);
+	memcpy(p, " market", 8);
+	qts_strlcpy(reason, buf, max);
 #ifdef QTS_SIM_SELFCHECK
 	char r[QTS_TEXT_MAX];
 	snprintf(r, sizeof r, "target %g: %s %g market", want, qts_side_name(side), qty);
