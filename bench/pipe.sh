@@ -7,6 +7,7 @@
 # Targets (strategy | risk | sim): qts pipe >= 10M bars/s, and >= 3x the
 # shell pipeline.  A pipeline with a stage qts pipe does not chain yet is
 # reported as skipped.  QTS_BENCH_BARS (default 1000000) bars in all.
+# Then the peak RSS of qts pipe on a tenth of the bars and on all: flat.
 cd "$(dirname "$0")/.." || exit 1
 n=${QTS_BENCH_BARS:-1000000}
 dir=$(mktemp -d) || exit 1
@@ -59,3 +60,12 @@ compare "strategy | risk | sim" "qts-strategy sma-cross fast=10 slow=30 size=100
 compare "sim" "qts-sim"
 compare "resample 1w | sim" "qts-resample 1w | qts-sim"
 compare "resample -k 1d | sim" "qts-resample -k 1d | qts-sim"
+
+# Memory stays flat however long the stream: qts pipe's peak RSS on a
+# tenth of the bars and on all of them.
+daily_bars_200 $((n / 10)) "$dir/small.mp"
+chain="qts-strategy sma-cross fast=10 slow=30 size=100 | qts-risk | qts-sim"
+small=$(peak_rss qts pipe -M "$chain" "$dir/small.mp")
+big=$(peak_rss qts pipe -M "$chain" "$dir/bars.mp")
+report "peak RSS of qts pipe, $((n / 10)) bars" "$small" "KB" "flat" 1
+report "peak RSS of qts pipe, $n bars" "$big" "KB" "flat" "$(awk -v a="$small" -v b="$big" 'BEGIN { print (b < a * 1.5 + 1024) ? 1 : 0 }')"

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 uint64_t qts_hash64(const char *s)
 {
@@ -17,6 +18,27 @@ uint64_t qts_hash64(const char *s)
 void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n)
 {
 	char buf[256];
+	/* PREFIX-SYMBOL-N by hand when it fits, as the snprintf below would
+	 * write it: ids are made for every target, and printf costs more
+	 * than the rest of the work on one. */
+	size_t lp = strlen(prefix), ls = strlen(symbol);
+	if (lp + ls + 2 + 20 < QTS_ID_MAX) {
+		char digits[20];
+		size_t k = 0;
+		do
+			digits[k++] = (char)('0' + n % 10);
+		while (n /= 10);
+		memcpy(buf, prefix, lp);
+		buf[lp] = '-';
+		memcpy(buf + lp + 1, symbol, ls);
+		char *p = buf + lp + 1 + ls;
+		*p++ = '-';
+		while (k)
+			*p++ = digits[--k];
+		*p = '\0';
+		memcpy(id, buf, (size_t)(p - buf) + 1);
+		return;
+	}
 	/* A symbol too long to fit whole gives way to its hash; n, unique to
 	 * each order, is always kept whole. */
 	if (snprintf(buf, sizeof buf, "%s-%s-%lu", prefix, symbol, n) >= QTS_ID_MAX)

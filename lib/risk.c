@@ -134,6 +134,11 @@ static struct sym *sym_get(qts_risk *r, const char *name)
 {
 	if (r->nsym && strcmp(r->sym[r->lastsym].name, name) == 0)
 		return &r->sym[r->lastsym];
+	/* Interleaved streams repeat one order of symbols: the next one
+	 * is tried before the hash. */
+	size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
+	if (r->nsym && strcmp(r->sym[next].name, name) == 0)
+		return &r->sym[r->lastsym = next];
 	size_t j = hash_str(name) & (r->hcap - 1);
 	for (; r->hash[j]; j = (j + 1) & (r->hcap - 1))
 		if (strcmp(r->sym[r->hash[j] - 1].name, name) == 0) {

@@ -29,7 +29,17 @@ typedef struct sym {
 	double half_spread;
 	long seq; /* generated order ids */
 	int delisted;
+	/* Kept by touch() after every change of the position or of the
+	 * working orders, for the quick checks (see refuse): */
+	double expo; /* this symbol's term of the exposure sum */
+	int big;     /* a term of the books or expo not finite or >= BIG_TERM */
+	size_t idx;  /* in order of first appearance */
 } sym;
+
+/* The sums of the books: equity, gross and net exposure, P&L. */
+typedef struct totals {
+	double equity, gross, net, realized, unrealized;
+} totals;
 
 /* Recently seen order ids: a fixed window so memory stays flat however
  * long the stream; duplicates of at-least-once delivery arrive close
@@ -52,17 +62,53 @@ struct qts_sim {
 	char error[QTS_TEXT_MAX]; /* why the engine stopped on its input */
 	qts_event *later; /* what came between bars of one time (see qts_sim_put) */
 	size_t nlater, clater;
+	/* The books' sums, written exactly as books_with sums them, while
+	 * no position and no cash changed (touch() clears books_ok). */
+	totals cached;
+	int books_ok;
+	/* A running sum of every symbol's expo, off the sum in order by at
+	 * most expo_err, and the count of symbols whose flag big is set:
+	 * what refuse and fill_fits need to decide most orders and fills
+	 * without a pass over all the symbols (see refuse). */
+	double expo_sum, expo_err;
+	size_t nbig;
+	sym **all; /* the symbols in order of first appearance */
+	size_t nall, call, last; /* last: the index of the latest looked up */
+	/* The end of the latest bar's interval, for the bars of the other
+	 * symbols at the same time. */
+	qts_tf end_tf;
+	int64_t end_ts, end;
+	int have_end;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
 
+static void touch(qts_sim *s, sym *y);
+
 static sym *sym_get(qts_sim *s, const char *name)
 {
+	/* Interleaved streams repeat one order of symbols: the one after
+	 * the latest is tried before the table. */
+	if (s->nall) {
+		size_t i = s->last + 1 < s->nall ? s->last + 1 : 0;
+		if (strcmp(s->all[i]->name, name) == 0) {
+			s->last = i;
+			return s->all[i];
+		}
+	}
 	size_t before = qts_symtab_count(s->syms);
 	sym *y = qts_symtab_get(s->syms, name);
 	if (!y)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (qts_symtab_count(s->syms) != before) { /* new */
+		if (s->nall == s->call) {
+			s->call = s->call ? 2 * s->call : 64;
+			s->all = realloc(s->all, s->call * sizeof *s->all);
+			if (!s->all)
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+		}
+		y->idx = s->nall;
+		s->all[s->nall++] = y;
 		if (s->o.impact.on && qts_roll_init(&y->roll, s->o.impact.window) < 0)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		QTS_SET(y->name, name);
@@ -70,14 +116,16 @@ static sym *sym_get(qts_sim *s, const char *name)
 		for (size_t i = 0; i < s->o.ninstruments; i++)
 			if (strcmp(s->o.instruments[i].symbol, name) == 0)
 				y->pos.ins = &s->o.instruments[i];
+		touch(s, y);
 	}
+	s->last = y->idx;
 	return y;
 }
 
 /* The i-th symbol, in order of first appearance. */
 static sym *sym_at(const qts_sim *s, size_t i)
 {
-	return qts_symtab_at(s->syms, i, NULL);
+	return s->all[i];
 }
 
 /* The field of an event qts-sim made that holds a number not finite
@@ -149,17 +197,13 @@ static double working(const sym *y)
 	return y->nord ? y->wq : 0;
 }
 
-typedef struct totals {
-	double equity, gross, net, realized, unrealized;
-} totals;
-
 /* Gross and net are of market values (notional for contracts); equity is
  * cash plus what each position adds to it (qts_pos_equity). */
 static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_pos *py)
 {
 	totals t = { 0 };
 	t.equity = cash;
-	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
 		const qts_pos *p = z == y ? py : &z->pos;
 		if (p->qty == 0) {
@@ -179,10 +223,117 @@ static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_
 	return t;
 }
 
-static totals books(const qts_sim *s)
+/* The books now: summed once, then kept while nothing in them changes
+ * (touch clears books_ok), so the orders of one time, which change no
+ * position, share one pass over the symbols. */
+static totals books(qts_sim *s)
 {
-	return books_with(s, s->pf.cash, NULL, NULL);
+	if (!s->books_ok) {
+		s->cached = books_with(s, s->pf.cash, NULL, NULL);
+		s->books_ok = 1;
+	}
+	return s->cached;
 }
+
+/* ---- quick checks --------------------------------------------------------
+ * An order's exposure check and a fill's overflow check are sums over
+ * every symbol in order of first appearance, and the numbers they write
+ * (a reason's exposure) must stay those of that sum, to the last bit.
+ * Most orders and fills are decided far from any limit, though: a
+ * running sum of the same terms, with a bound on how far it may be from
+ * the sum in order, decides those, and the pass in order is made only
+ * when the bound cannot.  Counts are exact: no drift. */
+
+/* Terms at or beyond BIG_TERM (or not finite) send every check the long way:
+ * below it, a million of them cannot add up past a double. */
+#define BIG_TERM 1e290
+#define MAX_QUICK_SYMBOLS 1000000
+/* 2u: the largest relative rounding error of one operation, doubled. */
+#define ULP2 0x1p-52
+
+/* What y takes of the buying power per unit of quantity (refuse). */
+static double unit_of(const sym *y)
+{
+	if (!y->pos.ins) /* a share: the same number, without the calls */
+		return y->pos.mark > 0 ? y->pos.mark : 0;
+	return qts_pos_margined(&y->pos) ? y->pos.ins->margin
+					 : (y->pos.mark > 0 ? y->pos.mark : 0) * qts_pos_mult(&y->pos);
+}
+
+/* y's term of the exposure sum, as refuse computes it. */
+static double expo_of(const sym *y)
+{
+	return fabs((y->pos.qty + working(y)) * unit_of(y));
+}
+
+static int is_big(const sym *y)
+{
+	if (y->pos.qty == 0) /* value, unrealized P&L and equity are 0 */
+		return !(fabs(y->pos.realized) < BIG_TERM) || !(y->expo < BIG_TERM);
+	double v[] = { qts_pos_value(&y->pos), qts_pos_unrealized(&y->pos), qts_pos_equity(&y->pos),
+		       y->pos.realized, y->expo };
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (!(fabs(v[i]) < BIG_TERM))
+			return 1;
+	return 0;
+}
+
+/* y's working orders changed: its exposure term and flag follow. */
+static void touch_working(qts_sim *s, sym *y)
+{
+	double e = expo_of(y);
+	if (e != y->expo) {
+		double a = s->expo_sum - y->expo, b = a + e;
+		s->expo_err += ULP2 * (fabs(a) + fabs(b));
+		s->expo_sum = b;
+		y->expo = e;
+	}
+	int big = is_big(y);
+	s->nbig += big - y->big;
+	y->big = big;
+}
+
+/* y's position (or the cash with it) changed. */
+static void touch(qts_sim *s, sym *y)
+{
+	touch_working(s, y);
+	s->books_ok = 0;
+}
+
+/* The exposure sum afresh, in order, and how far that may be from the
+ * exact sum: (n + 2) roundings of at most 2u of it (terms are >= 0). */
+static void expo_resync(qts_sim *s)
+{
+	size_t n = s->nall;
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += sym_at(s, i)->expo;
+	s->expo_sum = sum;
+	s->expo_err = (double)(n + 2) * ULP2 * sum;
+}
+
+#ifdef QTS_SIM_SELFCHECK
+/* Checks of the kept values against the values afresh, for tests of
+ * the quick checks: any difference aborts. */
+static void selfcheck_kept(const qts_sim *s)
+{
+	size_t nbig = 0;
+	for (size_t i = 0; i < s->nall; i++) {
+		const sym *z = sym_at(s, i);
+		double e = expo_of(z);
+		if (memcmp(&e, &z->expo, sizeof e) != 0 || is_big(z) != z->big)
+			qts_die(QTS_EXIT_FAIL, "selfcheck: %s kept stale", z->name);
+		nbig += z->big;
+	}
+	if (nbig != s->nbig)
+		qts_die(QTS_EXIT_FAIL, "selfcheck: nbig %zu, not %zu", s->nbig, nbig);
+	if (s->books_ok) {
+		totals t = books_with(s, s->pf.cash, NULL, NULL);
+		if (memcmp(&t, &s->cached, sizeof t) != 0)
+			qts_die(QTS_EXIT_FAIL, "selfcheck: books kept stale");
+	}
+}
+#endif
 
 /* ---- output events -------------------------------------------------------- */
 
@@ -228,13 +379,35 @@ static int fill_fits(const qts_sim *s, const sym *y, int side, double qty, doubl
 	qts_pos p = y->pos;
 	qts_pf_fill(&pf, &p, side, qty, price, commission);
 	p.mark = price;
-	totals t = books_with(s, pf.cash, y, &p);
 	double v[] = { price, commission, qty * slip * qts_pos_mult(&p), pf.cash, p.qty, p.avg,
 		       p.realized, p.base, qts_pos_value(&p), qts_pos_unrealized(&p),
-		       qts_pos_equity(&p), t.equity, t.gross, t.net, t.realized, t.unrealized };
+		       qts_pos_equity(&p) };
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
 		if (!isfinite(v[i]))
 			return 0;
+#ifdef QTS_SIM_SELFCHECK
+	selfcheck_kept(s);
+#endif
+	/* Every term of the sums below BIG_TERM, and not a million of
+	 * them: no sum can overflow, whatever its order. */
+	double w[] = { pf.cash, p.realized, qts_pos_value(&p), qts_pos_unrealized(&p), qts_pos_equity(&p) };
+	int quick = s->nbig - (size_t)y->big == 0 && s->nall < MAX_QUICK_SYMBOLS;
+	for (size_t i = 0; quick && i < sizeof w / sizeof *w; i++)
+		quick = fabs(w[i]) < BIG_TERM;
+#ifndef QTS_SIM_SELFCHECK
+	if (quick)
+		return 1;
+#endif
+	totals t = books_with(s, pf.cash, y, &p);
+	double u[] = { t.equity, t.gross, t.net, t.realized, t.unrealized };
+	for (size_t i = 0; i < sizeof u / sizeof *u; i++)
+		if (!isfinite(u[i])) {
+#ifdef QTS_SIM_SELFCHECK
+			if (quick)
+				qts_die(QTS_EXIT_FAIL, "selfcheck: a fill quick-checked overflows");
+#endif
+			return 0;
+		}
 	return 1;
 }
 
@@ -244,6 +417,7 @@ static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double
 	double price = ref + side * slip;
 	qts_pf_fill(&s->pf, &y->pos, side, qty, price, commission);
 	y->pos.mark = ref;
+	touch(s, y);
 	qts_event ev;
 	qts_event_init(&ev, QTS_FILL, ts);
 	QTS_SET(ev.symbol, y->name);
@@ -260,8 +434,16 @@ static int equity(qts_sim *s, int64_t ts)
 {
 	/* Margined positions settle their P&L into cash at each equity
 	 * time: daily for daily bars, as exchanges mark to market. */
-	for (size_t i = 0; i < qts_symtab_count(s->syms); i++)
-		qts_pf_settle(&s->pf, &sym_at(s, i)->pos);
+	for (size_t i = 0; i < s->nall; i++) {
+		sym *y = sym_at(s, i);
+		if (qts_pos_margined(&y->pos)) {
+			qts_pf_settle(&s->pf, &y->pos);
+			touch(s, y);
+		}
+	}
+#ifdef QTS_SIM_SELFCHECK
+	selfcheck_kept(s);
+#endif
 	totals t = books(s);
 	qts_event ev;
 	qts_event_init(&ev, QTS_EQUITY, ts);
@@ -274,14 +456,181 @@ static int equity(qts_sim *s, int64_t ts)
 	return put(s, &ev);
 }
 
-static void remove_order(sym *y, size_t i)
+static void remove_order(qts_sim *s, sym *y, size_t i)
 {
 	y->wq -= y->ord[i].side * (y->ord[i].qty - y->ord[i].filled);
 	memmove(&y->ord[i], &y->ord[i + 1], (y->nord - i - 1) * sizeof *y->ord);
 	y->nord--;
+	touch_working(s, y);
 }
 
 /* ---- orders in -------------------------------------------------------------- */
+
+static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *o, double px,
+				     double limit, char *why, size_t max);
+
+/* %.2f of v at p (room for 16 bytes) when |v| < 1e9 and 100 v is not
+ * within 1e-4 of halfway between two whole numbers: the end of what
+ * was written, or NULL (then printf must).  fma gives the rounding
+ * error of 100 |v| exactly, so the cents are those of the exact value,
+ * as printf rounds it; a negative v rounding to 0 prints -0.00, as
+ * printf prints it. */
+static char *put_cents(char *p, double v)
+{
+	if (!(fabs(v) < 1e9))
+		return NULL;
+	double a = fabs(v) * 100, e = fma(fabs(v), 100, -a);
+	double n = floor(a + 0.5); /* exact: a < 2^37 */
+	if (!(fabs(a - n) < 0.5 - 1e-4) || !(fabs(e) < 1e-4))
+		return NULL;
+	unsigned long c = (unsigned long)n;
+	char t[24];
+	size_t k = 0;
+	t[k++] = (char)('0' + c % 10);
+	t[k++] = (char)('0' + c / 10 % 10);
+	t[k++] = '.';
+	c /= 100;
+	do
+		t[k++] = (char)('0' + c % 10);
+	while (c /= 10);
+	if (signbit(v))
+		*p++ = '-';
+	while (k)
+		*p++ = t[--k];
+	*p = '\0';
+	return p;
+}
+
+/* %g of v into buf (at least 32 bytes): a whole number below 1e6 in
+ * magnitude prints as its digits, as %g prints it, without printf's
+ * cost; anything else through printf. */
+static void put_g(char *buf, double v)
+{
+	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !(v == 0 && signbit(v))) {
+		long n = (long)v;
+		char t[16];
+		size_t k = 0, i = 0;
+		unsigned long m = n < 0 ? -(unsigned long)n : (unsigned long)n;
+		do
+			t[k++] = (char)('0' + m % 10);
+		while (m /= 10);
+		if (n < 0)
+			buf[i++] = '-';
+		while (k)
+			buf[i++] = t[--k];
+		buf[i] = '\0';
+	} else
+		snprintf(buf, 32, "%g", v);
+}
+
+/* The reason of a refusal for gross exposure: the same words whatever
+ * the buffer, cut to max as the caller's buffer would cut them. */
+static void exposure_why(char *why, size_t max, double gross, double leverage, double limit)
+{
+	if (fabs(gross) < 1e15 && fabs(limit / leverage) < 1e15) {
+		/* The common case without printf's cost: refusals are many
+		 * in a wide book with little cash. */
+		char buf[160], *p = buf;
+		static const char a[] = "insufficient cash: exposure ", b[] = " > ", c[] = " x equity ";
+		memcpy(p, a, sizeof a - 1);
+		p = put_cents(p + sizeof a - 1, gross);
+		if (p) {
+			memcpy(p, b, sizeof b - 1);
+			p += sizeof b - 1;
+			put_g(p, leverage);
+			p += strlen(p);
+			memcpy(p, c, sizeof c - 1);
+			p = put_cents(p + sizeof c - 1, limit / leverage);
+		}
+		if (p) {
+			qts_strlcpy(why, buf, max);
+#ifdef QTS_SIM_SELFCHECK
+			char r[512];
+			snprintf(r, sizeof r, "insufficient cash: exposure %.2f > %g x equity %.2f", gross,
+				 leverage, limit / leverage);
+			if (strncmp(r, why, max - 1) != 0)
+				qts_die(QTS_EXIT_FAIL, "selfcheck: reason '%s', not '%s'", why, r);
+#endif
+			return;
+		}
+	}
+	/* Cents while they fit the reason; past that, significant
+	 * digits, so the whole sentence survives the field's limit. */
+	const char *fmt = fabs(gross) < 1e15 && fabs(limit / leverage) < 1e15
+			  ? "insufficient cash: exposure %.2f > %g x equity %.2f"
+			  : "insufficient cash: exposure %.6g > %g x equity %.6g";
+	snprintf(why, max, fmt, gross, leverage, limit / leverage);
+}
+
+/* Do all numbers in [lo, hi] (0 <= lo <= hi < 1e13) print the same with
+ * %.2f?  They do when no halfway point between cents lies in [100 lo,
+ * 100 hi].  The products and sums here round by far less than m, so
+ * a halfway point within m of the ends is taken as in (the caller then
+ * prints both ends). */
+static int same_cents(double lo, double hi)
+{
+	if (!(lo >= 0 && lo <= hi && hi < 1e13))
+		return 0;
+	double a = lo * 100, b = hi * 100, m = (b + 1) * 0x1p-48;
+	return floor(a - m + 0.5) == floor(b + m + 0.5);
+}
+
+/* The exposure check of refuse from the running sum: 0 when o fits, 1
+ * when it is refused (the reason in why), -1 when the running sum cannot
+ * tell what the sum in order would (then exposure_in_order must).
+ *
+ * The sum in order of n terms >= 0 is within (n - 1)u of their exact sum
+ * (u = 2^-53); the running sum within expo_err of it.  It is monotonic
+ * in each term, so o fits when its symbol's term does not grow; it
+ * fits when the largest the sum could be is at most the limit; it is
+ * refused when the least is above the limit and above the sum without
+ * o, and then the reason is written when the least and the largest
+ * print the same (printing is monotonic too). */
+static int quick_exposure(qts_sim *s, const sym *y, const qts_order *o, double px,
+			  double limit, char *why, size_t max)
+{
+	size_t n = s->nall;
+	if (s->nbig || n >= MAX_QUICK_SYMBOLS || !isfinite(limit))
+		return -1;
+#ifdef QTS_SIM_SELFCHECK
+	selfcheck_kept(s);
+#endif
+	double q = y->pos.qty + working(y), unit = unit_of(y);
+	double ounit = qts_pos_margined(&y->pos) ? unit : px * qts_pos_mult(&y->pos);
+	double old = fabs(q * unit), now = fabs(q * unit + o->side * o->qty * ounit);
+	if (old != y->expo || !(now < BIG_TERM))
+		return -1;
+	if (!(now > old))
+		return 0;
+	if (!isfinite(s->expo_sum))
+		expo_resync(s);
+	double cap = limit + EPS, g = (double)(n + 8) * ULP2;
+	for (int pass = 0;; pass++) {
+		double sum = s->expo_sum, err = s->expo_err;
+		double base = sum - old + now, slack = err + (sum + err + old + now) * g;
+		double hi = base + slack, lo = base - slack;
+		if (hi <= cap)
+			return 0;
+		if (lo > cap && lo > sum + err + (sum + err) * g) {
+			if (same_cents(lo, hi) && fabs(limit / s->o.leverage) < 1e15) {
+				exposure_why(why, max, hi, s->o.leverage, limit);
+				return 1;
+			}
+			char a[512], b[512];
+			exposure_why(a, sizeof a, lo, s->o.leverage, limit);
+			exposure_why(b, sizeof b, hi, s->o.leverage, limit);
+			if (strcmp(a, b) != 0)
+				return -1;
+			qts_strlcpy(why, a, max);
+			return 1;
+		}
+		/* Undecided: once more from a sum afresh if the running one
+		 * has drifted (its bound is then wider than a fresh one's). */
+		if (pass > 0 || !(err > 2 * (double)(n + 2) * ULP2 * sum))
+			return -1;
+		expo_resync(s);
+	}
+}
 
 /* Why o may not be worked, or NULL. */
 static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, size_t max)
@@ -305,11 +654,33 @@ static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, siz
 		    : o->kind == QTS_STOP ? o->stop : y->pos.mark;
 	if (!(px > 0) && !qts_pos_margined(&y->pos))
 		return NULL; /* nothing to value it with yet */
+	double limit = s->o.leverage * books(s).equity;
+	int quick = quick_exposure(s, y, o, px, limit, why, max);
+#ifndef QTS_SIM_SELFCHECK
+	if (quick >= 0)
+		return quick ? why : NULL;
+#else
+	char quick_why[QTS_TEXT_MAX];
+	snprintf(quick_why, sizeof quick_why, "%s", quick > 0 ? why : "");
+	const char *slow = exposure_in_order(s, y, o, px, limit, why, max);
+	if (quick >= 0 && (quick != (slow != NULL) || (slow && strcmp(quick_why, why) != 0)))
+		qts_die(QTS_EXIT_FAIL, "selfcheck: quick exposure check %d '%s', in order '%s'", quick,
+			quick_why, slow ? why : "");
+	return slow;
+#endif
+	return exposure_in_order(s, y, o, px, limit, why, max);
+}
+
+/* The reason an order at px over y's working orders and positions goes
+ * past the limit, or NULL: the sum over every symbol in order. */
+static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *o, double px,
+				     double limit, char *why, size_t max)
+{
 	/* Gross exposure with every working order filled at its symbol's
 	 * mark, this one at its price, against leverage x equity.  A
 	 * margined contract takes its margin, a share its value. */
 	double before = 0, gross = 0;
-	for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
 		double q = z->pos.qty + working(z);
 		/* Nothing held or working in shares at a finite mark adds
@@ -322,18 +693,12 @@ static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, siz
 		before += fabs(q * unit);
 		gross += z == y ? fabs(q * unit + o->side * o->qty * ounit) : fabs(q * unit);
 	}
-	double limit = s->o.leverage * books(s).equity;
 	if (!isfinite(gross) || !isfinite(limit)) {
 		snprintf(why, max, "exposure or equity is not finite (overflow)");
 		return why;
 	}
 	if (gross > before && gross > limit + EPS) {
-		/* Cents while they fit the reason; past that, significant
-		 * digits, so the whole sentence survives the field's limit. */
-		const char *fmt = fabs(gross) < 1e15 && fabs(limit / s->o.leverage) < 1e15
-				  ? "insufficient cash: exposure %.2f > %g x equity %.2f"
-				  : "insufficient cash: exposure %.6g > %g x equity %.6g";
-		snprintf(why, max, fmt, gross, s->o.leverage, limit / s->o.leverage);
+		exposure_why(why, max, gross, s->o.leverage, limit);
 		return why;
 	}
 	return NULL;
@@ -362,6 +727,7 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 	}
 	y->wq = working(y) + o->side * o->qty;
 	y->ord[y->nord++] = *o;
+	touch_working(s, y);
 	return update(s, ts, y->name, o, QTS_STATUS_ACCEPTED, "");
 }
 
@@ -409,7 +775,7 @@ static int on_cancel(qts_sim *s, const qts_event *ev)
 	for (size_t i = 0; i < y->nord; i++)
 		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
 			int rc = update(s, ev->ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, "canceled on request");
-			remove_order(y, i);
+			remove_order(s, y, i);
 			return rc;
 		}
 	return 0;
@@ -430,6 +796,33 @@ static int every_strategy(qts_sim *s, sym *y, int64_t ts)
 static int id_seen(void *ids, const char *id)
 {
 	return qts_idset_has(ids, id);
+}
+
+/* "target WANT: SIDE QTY market", as "target %g: %s %g market". */
+static void target_reason(char *reason, size_t max, double want, int side, double qty)
+{
+	char buf[128], *p = buf;
+	const char *sd = qts_side_name(side);
+	if (!sd)
+		sd = "(null)"; /* as printf writes it */
+	memcpy(p, "target ", 7);
+	put_g(p += 7, want);
+	p += strlen(p);
+	memcpy(p, ": ", 2);
+	p += 2;
+	memcpy(p, sd, strlen(sd));
+	p += strlen(sd);
+	*p++ = ' ';
+	put_g(p, qty);
+	p += strlen(p);
+	memcpy(p, " market", 8);
+	qts_strlcpy(reason, buf, max);
+#ifdef QTS_SIM_SELFCHECK
+	char r[QTS_TEXT_MAX];
+	snprintf(r, sizeof r, "target %g: %s %g market", want, qts_side_name(side), qty);
+	if (strncmp(r, reason, max - 1) != 0)
+		qts_die(QTS_EXIT_FAIL, "selfcheck: reason '%s', not '%s'", reason, r);
+#endif
 }
 
 static int on_target(qts_sim *s, const qts_event *ev)
@@ -488,7 +881,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	}
 	qts_idset_add(s->ids, o.id);
 	char reason[QTS_TEXT_MAX];
-	snprintf(reason, sizeof reason, "target %g: %s %g market", want, qts_side_name(o.side), o.qty);
+	target_reason(reason, sizeof reason, want, o.side, o.qty);
 	if (update(s, ev->ts, y->name, &o, QTS_STATUS_NEW, reason) < 0)
 		return -1;
 	return accept(s, y, ev->ts, &o);
@@ -496,14 +889,23 @@ static int on_target(qts_sim *s, const qts_event *ev)
 
 /* ---- market data -------------------------------------------------------- */
 
-static int64_t bar_end(sym *y, const qts_event *ev)
+static int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 {
 	if (strcmp(y->tf, ev->bar.tf) != 0) {
 		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
 			y->tfv = (qts_tf){ 0, 0 };
 		QTS_SET(y->tf, ev->bar.tf);
 	}
-	return y->tfv.n == 0 ? ev->ts : qts_tf_end(y->tfv, ev->ts);
+	if (y->tfv.n == 0)
+		return ev->ts;
+	/* The bars of every symbol of one time end together. */
+	if (!s->have_end || s->end_ts != ev->ts || s->end_tf.n != y->tfv.n || s->end_tf.unit != y->tfv.unit) {
+		s->end = qts_tf_end(y->tfv, ev->ts);
+		s->end_ts = ev->ts;
+		s->end_tf = y->tfv;
+		s->have_end = 1;
+	}
+	return s->end;
 }
 
 /* Work y's orders on one market data event at ts. */
@@ -521,7 +923,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		if (o->tif == QTS_DAY && day > o->day) {
 			if (update(s, ts, y->name, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
 				return -1;
-			remove_order(y, i);
+			remove_order(s, y, i);
 			continue;
 		}
 		if (ts < o->eligible) {
@@ -536,7 +938,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED,
 					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
 					return -1;
-				remove_order(y, i);
+				remove_order(s, y, i);
 			} else
 				i++;
 			continue;
@@ -553,7 +955,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			snprintf(why, sizeof why, "fok: only %g of %g available", q, remaining);
 			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
 				return -1;
-			remove_order(y, i);
+			remove_order(s, y, i);
 			continue;
 		}
 		if (q > EPS) {
@@ -581,7 +983,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			if (*why) {
 				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
 					return -1;
-				remove_order(y, i);
+				remove_order(s, y, i);
 				continue;
 			}
 			*u += q;
@@ -590,20 +992,21 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			o->filled += q;
 			o->notional += q * price;
 			y->wq -= o->side * q;
+			touch_working(s, y);
 			remaining = o->qty - o->filled;
 			int done = remaining <= EPS * o->qty;
 			if (update(s, ts, y->name, o, done ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, "") < 0 ||
 			    position(s, ts, y) < 0)
 				return -1;
 			if (done) {
-				remove_order(y, i);
+				remove_order(s, y, i);
 				continue;
 			}
 		}
 		if (o->tif == QTS_IOC) {
 			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, "ioc: remainder canceled") < 0)
 				return -1;
-			remove_order(y, i);
+			remove_order(s, y, i);
 			continue;
 		}
 		i++;
@@ -616,7 +1019,13 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
  * books cannot go on from it). */
 static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 {
+	/* A flat share with no working order and no exposure stays at 0
+	 * exposure at any finite price, and its books at its realized
+	 * P&L: nothing kept changes (most of a wide book is flat). */
+	int same = y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && isfinite(price);
 	y->pos.mark = price;
+	if (!same)
+		touch(s, y);
 	if (y->pos.qty == 0 || (isfinite(qts_pos_value(&y->pos)) && isfinite(qts_pos_unrealized(&y->pos)) &&
 				isfinite(qts_pos_equity(&y->pos))))
 		return 0;
@@ -636,7 +1045,7 @@ static void tick_clock(qts_sim *s, int64_t t)
 static int on_bar(qts_sim *s, const qts_event *ev)
 {
 	sym *y = sym_get(s, ev->symbol);
-	int64_t end = bar_end(y, ev);
+	int64_t end = bar_end(s, y, ev);
 	if (!s->have_group || end > s->group_close)
 		s->group_close = end;
 	s->have_group = 1;
@@ -695,6 +1104,7 @@ static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why)
 		if (update(s, ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, why) < 0)
 			return -1;
 	y->nord = 0;
+	touch_working(s, y);
 	return 0;
 }
 
@@ -733,11 +1143,13 @@ static int apply_action(qts_sim *s, const qts_action *a)
 			y->tgt[i].qty *= a->value;
 		if (s->o.impact.on && y->roll.last_close > 0)
 			y->roll.last_close /= a->value;
+		touch(s, y);
 		return y->pos.qty != 0 ? position(s, a->ts, y) : 0;
 	case QTS_ACT_DIVIDEND:
 		if (y->pos.qty == 0)
 			return 0;
 		qts_pf_dividend(&s->pf, &y->pos, a->value);
+		touch(s, y);
 		return position(s, a->ts, y);
 	default:
 		y->ntgt = 0;
@@ -850,7 +1262,7 @@ int qts_sim_finish(qts_sim *s)
 	if (run_later(s) < 0)
 		return -1;
 	if (s->o.close_at_end && s->have_clock)
-		for (size_t i = 0; i < qts_symtab_count(s->syms); i++) {
+		for (size_t i = 0; i < s->nall; i++) {
 			sym *y = sym_at(s, i);
 			if (cancel_all(s, y, s->clock, "end of input") < 0 ||
 			    liquidate(s, y, s->clock, "close") < 0)
@@ -872,13 +1284,14 @@ void qts_sim_free(qts_sim *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; s->syms && i < qts_symtab_count(s->syms); i++) {
+	for (size_t i = 0; s->syms && i < s->nall; i++) {
 		sym *y = sym_at(s, i);
 		qts_roll_free(&y->roll);
 		free(y->ord);
 		free(y->tgt);
 	}
 	qts_symtab_free(s->syms);
+	free(s->all);
 	qts_idset_free(s->ids);
 	for (size_t i = 0; i < s->nlater; i++)
 		qts_event_free(&s->later[i]);
