@@ -322,7 +322,7 @@ static int key_value(qts_pq *pq, qts_thrift *t, size_t i)
 /* What qts makes of a leaf of the schema. */
 static int describe_column(qts_pq *pq, const struct schema_el *e, qts_pq_column *c)
 {
-	if (!(c->name = strndup((const char *)e->name, e->name_len)))
+	if (!(c->name = e->name ? strndup((const char *)e->name, e->name_len) : strdup("")))
 		return oom(pq);
 	c->type = e->type;
 	c->optional = e->repetition == 1;
@@ -870,7 +870,7 @@ static int page_sub(qts_thrift *t, struct page_header *h, int which)
 				return -1;
 			continue;
 		}
-		if (ty != QTS_TC_I32 || id > 6) {
+		if (ty != QTS_TC_I32 || id < 1 || id > 6) {
 			if (qts_thrift_skip(t, ty) < 0)
 				return -1;
 			continue;
