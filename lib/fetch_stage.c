@@ -18,6 +18,7 @@
 static const char usage[] =
 	"usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]\n"
 	"  SOURCE is file:PATH, a PATH, - (stdin) or synth:SYM[,SYM...]\n"
+	"  a file holds events (CSV, msgpack), a vendor's CSV or a Parquet table\n"
 	"  -s, --symbol SYM         symbol of the files named after it, up to the next -s,\n"
 	"                           where a file has none (default: the file's name)\n"
 	"  -t, --tf TF              bar length where it cannot be inferred (1m, 1h, 1d...)\n"

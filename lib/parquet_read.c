@@ -1117,6 +1117,8 @@ void qts_pq_get(const qts_pq *pq, size_t i, qts_pq_value *v)
 size_t qts_pq_ncolumns(const qts_pq *pq) { return pq->ncols; }
 const qts_pq_column *qts_pq_column_at(const qts_pq *pq, size_t i) { return &pq->cols[i]; }
 int64_t qts_pq_nrows(const qts_pq *pq) { return pq->nrows; }
+size_t qts_pq_ngroups(const qts_pq *pq) { return pq->ngroups; }
+int64_t qts_pq_group_rows(const qts_pq *pq, size_t g) { return g < pq->ngroups ? pq->groups[g].rows : 0; }
 int64_t qts_pq_row(const qts_pq *pq) { return pq->row; }
 const char *qts_pq_name(const qts_pq *pq) { return pq->name; }
 const char *qts_pq_error(const qts_pq *pq) { return pq->err; }

@@ -136,6 +136,9 @@ int qts_pq_find(const qts_pq *pq, const char *name);
 /* A key-value of the footer's metadata, or NULL. */
 const char *qts_pq_meta(const qts_pq *pq, const char *key);
 int64_t qts_pq_nrows(const qts_pq *pq);
+/* Its row groups, and the rows of the g-th. */
+size_t qts_pq_ngroups(const qts_pq *pq);
+int64_t qts_pq_group_rows(const qts_pq *pq, size_t g);
 /* Decode column i with the rows (only the columns asked for are read):
  * 0, or -1 with why in err when its values are of no kind qts reads. */
 int qts_pq_use(qts_pq *pq, size_t i, char *err);

@@ -367,7 +367,8 @@ static void hostile(void)
 	CHECK(strstr(read_all(f, len, err), "page at byte 4: 2 values") || strstr(err, "PLAIN") || err[0] == '\0',
 	      "hostile: INT32 read from INT64 bytes stays within them");
 	f = make_file(c, n + 16, QTS_PQ_INT64, 0, 0, (int64_t)1 << 40, 0, 0, &len);
-	CHECK(strstr(read_all(f, len, err), "rows (qts reads row groups of 0 to"), "hostile: 2^40 rows claimed");
+	CHECK(strstr(read_all(f, len, err), "rows (qts reads row groups of 0 to 16777216 rows)"),
+	      "hostile: 2^40 rows claimed, 2^24 the most");
 
 	/* A page bigger than its chunk. */
 	n = page(c, 0, 16, 9999, 2, QTS_PQ_PLAIN);
@@ -466,6 +467,8 @@ static void writer(void)
 		CHECK(pq && qts_pq_event_type(pq) == QTS_UPDATE && qts_pq_nrows(pq) == n, "writer: read back: updates");
 		if (!pq)
 			return;
+		CHECK(qts_pq_ngroups(pq) == 2 && qts_pq_group_rows(pq, 0) == 65536 && qts_pq_group_rows(pq, 1) == 4464,
+		      "writer: row groups of 65536 rows");
 		CHECK(qts_pq_events_begin(pq, QTS_UPDATE, err) == 0, "writer: its columns are those of updates");
 		long i = 0;
 		for (; qts_pq_next(pq) == 1; i++) {
