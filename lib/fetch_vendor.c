@@ -674,7 +674,12 @@ static int pq_row(qts_vendor *v, char ***f, size_t **len)
 		char num[64];
 		const char *s;
 		qts_pq_get(v->pq, i, &val);
-		size_t k = qts_pq_value_text(&val, qts_pq_column_at(v->pq, i)->utc, num, &s);
+		const qts_pq_column *col = qts_pq_column_at(v->pq, i);
+		size_t k = qts_pq_value_text(&val, col->utc, num, &s);
+		/* A null number or time reads as the word vendors write for
+		 * one (a row without data); a null text is empty. */
+		if (val.kind == QTS_PQV_NULL && col->kind != QTS_PQV_STR)
+			s = "null", k = 4;
 		if (off + k + 1 > v->ptext_cap) {
 			size_t cap = v->ptext_cap ? v->ptext_cap : 256;
 			while (cap < off + k + 1)

@@ -57,14 +57,14 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 
 @test "parquet: a null is a missing value: the row stops the file, named by its row" {
 	run -1 --separate-stderr qts-fetch "$P/trades-nulls-snappy.parquet"
-	[ "$stderr" = "qts-fetch: $P/trades-nulls-snappy.parquet: row 3: price: '' is not a number (a row without data); --on-bad skip drops such rows" ]
+	[ "$stderr" = "qts-fetch: $P/trades-nulls-snappy.parquet: row 3: price: 'null' is not a number (a row without data); --on-bad skip drops such rows" ]
 	[ "${lines[0]}" = "tick,2024-01-02T14:00:00Z,AAPL,185.5,100" ]
 }
 
 @test "parquet: --on-bad skip drops the rows with nulls, float sizes read exactly" {
 	run -0 --separate-stderr qts-fetch --on-bad skip "$P/trades-nulls-snappy.parquet"
 	[ "$output" = "$(cat "$P/trades-nulls-snappy.expected")" ]
-	[ "$stderr" = "qts-fetch: skipped 3 bad records (3 that do not parse); the first: $P/trades-nulls-snappy.parquet: row 3: price: '' is not a number (a row without data)" ]
+	[ "$stderr" = "qts-fetch: skipped 3 bad records (3 that do not parse); the first: $P/trades-nulls-snappy.parquet: row 3: price: 'null' is not a number (a row without data)" ]
 }
 
 @test "parquet: known by content: file:, any name, stdin, gzip-compressed" {
