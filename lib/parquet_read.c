@@ -116,7 +116,7 @@ static int read_at(qts_pq *pq, uint64_t off, size_t n, uint8_t *dst, const char 
 /* ---- the footer ------------------------------------------------------------ */
 
 struct schema_el {
-	int type, type_length, repetition, num_children, converted;
+	int type, type_length, repetition, num_children, converted, scale;
 	int logical;            /* LogicalType union member, 0 none */
 	int ts_utc;
 	int64_t ts_unit;        /* ns per unit */
@@ -173,6 +173,22 @@ static int logical_type(qts_thrift *t, struct schema_el *e)
 			if (r2 < 0)
 				return -1;
 			qts_thrift_leave(t);
+		} else if (id == 5 && ty == QTS_TC_STRUCT) { /* DecimalType: its scale */
+			int16_t l2 = 0;
+			int id2, ty2, r2;
+			int32_t v;
+			if (qts_thrift_enter(t) < 0)
+				return -1;
+			while ((r2 = qts_thrift_field(t, &l2, &id2, &ty2)) > 0)
+				if (id2 == 1 && ty2 == QTS_TC_I32) {
+					if (qts_thrift_i32(t, ty2, &v) < 0)
+						return -1;
+					e->scale = v;
+				} else if (qts_thrift_skip(t, ty2) < 0)
+					return -1;
+			if (r2 < 0)
+				return -1;
+			qts_thrift_leave(t);
 		} else if (qts_thrift_skip(t, ty) < 0)
 			return -1;
 	}
@@ -203,6 +219,7 @@ static int schema_element(qts_thrift *t, struct schema_el *e)
 			break;
 		case 5: if (qts_thrift_i32(t, ty, &v) < 0) return -1; e->num_children = v; break;
 		case 6: if (qts_thrift_i32(t, ty, &v) < 0) return -1; e->converted = v; break;
+		case 7: if (qts_thrift_i32(t, ty, &v) < 0) return -1; e->scale = v; break;
 		case 10:
 			if (ty != QTS_TC_STRUCT) {
 				t->err = "a logical type that is not a structure";
@@ -343,12 +360,27 @@ static int describe_column(qts_pq *pq, const struct schema_el *e, qts_pq_column 
 		break;
 	case QTS_PQ_FLOAT: case QTS_PQ_DOUBLE: c->kind = QTS_PQV_DOUBLE; break;
 	case QTS_PQ_BYTE_ARRAY: c->kind = QTS_PQV_STR; break;
-	case QTS_PQ_INT96: c->kind = QTS_PQV_UNSUPPORTED; c->why = "INT96 (a deprecated timestamp)"; break;
-	case QTS_PQ_FIXED: c->kind = QTS_PQV_UNSUPPORTED; c->why = "FIXED_LEN_BYTE_ARRAY"; break;
+	case QTS_PQ_INT96: /* Impala's and Spark's timestamps: ns of the day, Julian day */
+		c->kind = QTS_PQV_TIME, c->unit = 1;
+		break;
+	case QTS_PQ_FIXED: c->kind = QTS_PQV_UNSUPPORTED; c->why = "FIXED_LEN_BYTE_ARRAY other than DECIMAL"; break;
 	default: return pfail(pq, "footer: column '%s' has an unknown type %d", c->name, e->type);
 	}
-	if (decimal)
-		c->kind = QTS_PQV_UNSUPPORTED, c->why = "DECIMAL";
+	c->type_length = e->type_length;
+	if (decimal) {
+		/* unscaled integers: INT32, INT64, or big-endian two's
+		 * complement of up to 16 bytes */
+		int ok = e->scale >= 0 && e->scale <= 38 &&
+			 (e->type == QTS_PQ_INT32 || e->type == QTS_PQ_INT64 ||
+			  ((e->type == QTS_PQ_FIXED || e->type == QTS_PQ_BYTE_ARRAY) && e->type_length <= 16));
+		if (e->type == QTS_PQ_BYTE_ARRAY)
+			ok = 0;
+		if (e->type == QTS_PQ_FIXED && e->type_length < 1)
+			ok = 0;
+		c->kind = ok ? QTS_PQV_DOUBLE : QTS_PQV_UNSUPPORTED;
+		c->why = "DECIMAL of this size";
+		c->decimal = 1, c->scale = e->scale;
+	}
 	return 0;
 }
 
@@ -637,12 +669,45 @@ static int64_t le(const uint8_t *p, int n)
 	return (int64_t)v;
 }
 
-/* The next PLAIN value of type into slot i of (iv, dv, sv). */
-static int plain_value(const struct ctx *x, int type, struct vsrc *s, int64_t *iv, double *dv, struct str *sv,
-		       size_t i)
+static double pow10_of(int n)
+{
+	double p = 1;
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* A DECIMAL's unscaled integer, big-endian two's complement of n bytes. */
+static double unscaled_be(const uint8_t *p, int n)
+{
+	if (n <= 8) {
+		uint64_t u = p[0] & 0x80 ? ~(uint64_t)0 : 0;
+		for (int i = 0; i < n; i++)
+			u = u << 8 | p[i];
+		return (double)(int64_t)u;
+	}
+	__int128 v = p[0] & 0x80 ? -1 : 0;
+	for (int i = 0; i < n; i++)
+		v = (__int128)((unsigned __int128)v << 8 | p[i]);
+	return (double)v;
+}
+
+/* The next PLAIN value of the column into slot i of (iv, dv, sv). */
+static int plain_value(const struct ctx *x, const qts_pq_column *col, struct vsrc *s, int64_t *iv, double *dv,
+		       struct str *sv, size_t i)
 {
 	size_t left = (size_t)(s->end - s->p);
-	switch (type) {
+	if (col->decimal) {
+		size_t n = col->type == QTS_PQ_INT32 ? 4 : col->type == QTS_PQ_INT64 ? 8 : (size_t)col->type_length;
+		if (left < n)
+			return cfail(x, "PLAIN values run past the page");
+		double u = col->type == QTS_PQ_INT32 ? (double)(int32_t)(uint32_t)le(s->p, 4)
+			 : col->type == QTS_PQ_INT64 ? (double)le(s->p, 8) : unscaled_be(s->p, (int)n);
+		dv[i] = u / pow10_of(col->scale);
+		s->p += n;
+		return 0;
+	}
+	switch (col->type) {
 	case QTS_PQ_BOOLEAN:
 		if (!left)
 			return cfail(x, "PLAIN values run past the page");
@@ -680,6 +745,16 @@ static int plain_value(const struct ctx *x, int type, struct vsrc *s, int64_t *i
 		s->p += 8;
 		return 0;
 	}
+	case QTS_PQ_INT96: {
+		/* nanoseconds of the day, then the Julian day (2440588 is 1970-01-01) */
+		if (left < 12)
+			return cfail(x, "PLAIN values run past the page");
+		int64_t ns = le(s->p, 8), day = (int64_t)(uint32_t)le(s->p + 8, 4) - 2440588, t;
+		if (__builtin_mul_overflow(day, QTS_NS_PER_DAY, &t) || __builtin_add_overflow(t, ns, &iv[i]))
+			return cfail(x, "an INT96 time out of the range of nanoseconds (1677 to 2262)");
+		s->p += 12;
+		return 0;
+	}
 	case QTS_PQ_BYTE_ARRAY: {
 		if (left < 4)
 			return cfail(x, "PLAIN values run past the page");
@@ -690,7 +765,7 @@ static int plain_value(const struct ctx *x, int type, struct vsrc *s, int64_t *i
 		s->p += 4 + (size_t)n;
 		return 0;
 	}
-	default: return cfail(x, "values of type %d are not read", type);
+	default: return cfail(x, "values of type %d are not read", col->type);
 	}
 }
 
@@ -809,7 +884,11 @@ static int page_values(const struct ctx *x, struct col_state *s, const qts_pq_co
 		}
 		size_t k = 0;
 		for (size_t i = at; i < at + n; i++)
-			if (s->defined[i]) {
+			if (s->defined[i] && col->decimal) {
+				s->dv[i] = (double)(col->type == QTS_PQ_INT32 ? (int32_t)(uint32_t)d[k] : d[k]) /
+					   pow10_of(col->scale);
+				k++;
+			} else if (s->defined[i]) {
 				s->iv[i] = col->type == QTS_PQ_INT32 ? (int32_t)(uint32_t)d[k] : d[k];
 				k++;
 				if (col->kind == QTS_PQV_TIME &&
@@ -841,7 +920,7 @@ static int page_values(const struct ctx *x, struct col_state *s, const qts_pq_co
 				s->dv[i] = s->ddv[ix];
 			else
 				s->sv[i] = s->dsv[ix];
-		} else if (plain_value(x, col->type, &src, s->iv, s->dv, s->sv, i) < 0)
+		} else if (plain_value(x, col, &src, s->iv, s->dv, s->sv, i) < 0)
 			return -1;
 		if (col->kind == QTS_PQV_TIME && to_ns(x, s->iv[i], col->unit, x->pq->row + (int64_t)i + 1, &s->iv[i]) < 0)
 			return -1;
@@ -921,13 +1000,13 @@ static int dictionary(const struct ctx *x, struct col_state *s, const qts_pq_col
 	if (count < 0 || (size_t)count > n * 8 + 1)
 		return cfail(x, "a dictionary of %d values in %zu bytes", count, n);
 	size_t k = (size_t)count ? (size_t)count : 1;
-	int d = col->type == QTS_PQ_FLOAT || col->type == QTS_PQ_DOUBLE, str = col->type == QTS_PQ_BYTE_ARRAY;
+	int d = col->kind == QTS_PQV_DOUBLE, str = col->kind == QTS_PQV_STR;
 	if (d ? !(s->ddv = malloc(k * sizeof *s->ddv)) : str ? !(s->dsv = malloc(k * sizeof *s->dsv))
 	      : !(s->div = malloc(k * sizeof *s->div)))
 		return oom(x->pq);
 	struct vsrc src = { .p = p, .end = p + n };
 	for (size_t i = 0; i < (size_t)count; i++)
-		if (plain_value(x, col->type, &src, s->div, s->ddv, s->dsv, i) < 0)
+		if (plain_value(x, col, &src, s->div, s->ddv, s->dsv, i) < 0)
 			return -1;
 	s->ndict = (size_t)count;
 	return 0;

@@ -112,6 +112,9 @@ typedef struct qts_pq_column {
 	int64_t unit;    /* QTS_PQV_TIME: nanoseconds per unit */
 	int utc;         /* QTS_PQV_TIME: adjusted to UTC (else wall-clock time) */
 	const char *why; /* QTS_PQV_UNSUPPORTED: what is not read */
+	int decimal;     /* a DECIMAL: read as a double, unscaled / 10^scale */
+	int scale;
+	int type_length; /* FIXED_LEN_BYTE_ARRAY */
 } qts_pq_column;
 
 typedef struct qts_pq_value {

@@ -32,6 +32,11 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	[ "$output" = "$(cat "$P/bars-plain-zstd-v2.expected")" ]
 }
 
+@test "parquet: DECIMAL prices (INT64) and sizes (FIXED_LEN_BYTE_ARRAY of 9 bytes)" {
+	run -0 qts-fetch "$P/trades-decimal-zstd.parquet"
+	[ "$output" = "$(cat "$P/trades-decimal-zstd.expected")" ]
+}
+
 @test "parquet: hyparquet-writer's file: TIMESTAMP_MILLIS, a Ticker column" {
 	run -0 qts-fetch "$P/bars-hyparquet.parquet"
 	[ "$output" = "$(cat "$P/bars-hyparquet.expected")" ]

@@ -370,6 +370,18 @@ static void hostile(void)
 	CHECK(strstr(read_all(f, len, err), "rows (qts reads row groups of 0 to 16777216 rows)"),
 	      "hostile: 2^40 rows claimed, 2^24 the most");
 
+	/* INT96, Impala's and Spark's timestamps: 1 h into Julian day 2460312 (2024-01-02) */
+	n = page(c, 0, 12, 12, 1, QTS_PQ_PLAIN);
+	memcpy(c + n, "\x00\xa0\xb8\x30\x46\x03\x00\x00\x98\x8a\x25\x00", 12);
+	f = make_file(c, n + 12, QTS_PQ_INT96, 0, 0, 1, 0, 0, &len);
+	{
+		qts_pq *pq = qts_pq_open_mem(f, len, 1, "int96.parquet", err);
+		qts_pq_value v = { 0 };
+		if (pq && qts_pq_use(pq, 0, err) == 0 && qts_pq_next(pq) == 1)
+			qts_pq_get(pq, 0, &v);
+		CHECK(v.kind == QTS_PQV_TIME && v.i == 1704157200000000000LL, "int96: a time of the day and a Julian day");
+		qts_pq_close(pq);
+	}
 	/* A page bigger than its chunk. */
 	n = page(c, 0, 16, 9999, 2, QTS_PQ_PLAIN);
 	f = make_file(c, n + 16, QTS_PQ_INT64, 0, 0, 2, 0, 0, &len);
