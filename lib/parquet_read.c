@@ -47,6 +47,9 @@ struct col_state {
 	struct str *dsv;
 	uint8_t **bufs;    /* the buffers strings point into */
 	size_t nbufs;
+	uint64_t kept;     /* their bytes */
+	uint8_t *tmp;      /* a page of other values, reused */
+	size_t tmp_cap;
 };
 
 struct qts_pq {
@@ -615,7 +618,7 @@ qts_pq *qts_pq_open_mem(const void *p, size_t n, int owned, const char *name, ch
 static void free_state(struct col_state *s)
 {
 	free(s->defined), free(s->iv), free(s->dv), free(s->sv), free(s->scratch);
-	free(s->div), free(s->ddv), free(s->dsv);
+	free(s->div), free(s->ddv), free(s->dsv), free(s->tmp);
 	for (size_t i = 0; i < s->nbufs; i++)
 		free(s->bufs[i]);
 	free(s->bufs);
@@ -633,6 +636,36 @@ static int keep_buf(qts_pq *pq, struct col_state *s, uint8_t *b)
 	s->bufs = n;
 	s->bufs[s->nbufs++] = b;
 	return 0;
+}
+
+/* A buffer for an uncompressed page of n bytes: kept with the row group
+ * for strings, which point into it (up to MAX_CHUNK bytes in all, so that
+ * pages of a few bytes that claim many cannot take the memory); reused
+ * from page to page for other values, which are copied out. */
+static uint8_t *page_buffer(qts_pq *pq, struct col_state *s, const qts_pq_column *col, size_t n)
+{
+	if (col->kind != QTS_PQV_STR) {
+		if (n > s->tmp_cap) {
+			uint8_t *b = realloc(s->tmp, n);
+			if (!b) {
+				oom(pq);
+				return NULL;
+			}
+			s->tmp = b, s->tmp_cap = n;
+		}
+		return s->tmp ? s->tmp : (uint8_t *)"";
+	}
+	if ((s->kept += n) > MAX_CHUNK) {
+		pfail(pq, "column '%s': its pages uncompress to more than %u bytes", col->name, MAX_CHUNK);
+		return NULL;
+	}
+	uint8_t *u = malloc(n ? n : 1);
+	if (!u || keep_buf(pq, s, u) < 0) {
+		if (!u)
+			oom(pq);
+		return NULL;
+	}
+	return u;
 }
 
 /* Where a value is read from in a page. */
@@ -1058,9 +1091,9 @@ static int load_column(qts_pq *pq, size_t g, size_t c)
 				return cfail(&x, "page at byte %zu: a dictionary after data pages", at);
 			const uint8_t *p = body;
 			if (m->codec != QTS_PQ_UNCOMPRESSED) {
-				uint8_t *u = malloc((size_t)h.usize ? (size_t)h.usize : 1);
-				if (!u || keep_buf(pq, s, u) < 0)
-					return oom(pq);
+				uint8_t *u = page_buffer(pq, s, col, (size_t)h.usize);
+				if (!u)
+					return -1;
 				if (qts_pq_uncompress(m->codec, body, blen, u, (size_t)h.usize, err) < 0)
 					return cfail(&x, "page at byte %zu: %s", at, err);
 				p = u;
@@ -1091,9 +1124,9 @@ static int load_column(qts_pq *pq, size_t g, size_t c)
 			vals = body + h.def_len, vlen = blen - (size_t)h.def_len;
 			if (h.compressed && m->codec != QTS_PQ_UNCOMPRESSED) {
 				size_t usize = (size_t)h.usize - (size_t)h.def_len;
-				uint8_t *u = malloc(usize ? usize : 1);
-				if (!u || keep_buf(pq, s, u) < 0)
-					return oom(pq);
+				uint8_t *u = page_buffer(pq, s, col, usize);
+				if (!u)
+					return -1;
 				if (qts_pq_uncompress(m->codec, vals, vlen, u, usize, err) < 0)
 					return cfail(&x, "page at byte %zu: %s", at, err);
 				vals = u, vlen = usize;
@@ -1102,9 +1135,9 @@ static int load_column(qts_pq *pq, size_t g, size_t c)
 			const uint8_t *p = body;
 			size_t plen = blen;
 			if (m->codec != QTS_PQ_UNCOMPRESSED) {
-				uint8_t *u = malloc((size_t)h.usize ? (size_t)h.usize : 1);
-				if (!u || keep_buf(pq, s, u) < 0)
-					return oom(pq);
+				uint8_t *u = page_buffer(pq, s, col, (size_t)h.usize);
+				if (!u)
+					return -1;
 				if (qts_pq_uncompress(m->codec, body, blen, u, (size_t)h.usize, err) < 0)
 					return cfail(&x, "page at byte %zu: %s", at, err);
 				p = u, plen = (size_t)h.usize;
