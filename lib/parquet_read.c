@@ -932,11 +932,32 @@ static int page_values(const struct ctx *x, struct col_state *s, const qts_pq_co
 			}
 		free(d);
 		return 0;
+	} else if (enc == 9 && !col->decimal && (col->type == QTS_PQ_FLOAT || col->type == QTS_PQ_DOUBLE ||
+						 col->type == QTS_PQ_INT32 || col->type == QTS_PQ_INT64)) {
+		/* BYTE_STREAM_SPLIT: byte k of value j at vals[k * count + j] */
+		size_t w = col->type == QTS_PQ_FLOAT || col->type == QTS_PQ_INT32 ? 4 : 8;
+		if (defined > vlen / w)
+			return cfail(x, "BYTE_STREAM_SPLIT values run past the page");
+		size_t j = 0;
+		for (size_t i = at; i < at + n; i++) {
+			if (!s->defined[i])
+				continue;
+			uint8_t b[8];
+			for (size_t k = 0; k < w; k++)
+				b[k] = vals[k * defined + j];
+			j++;
+			struct vsrc one = { .p = b, .end = b + w };
+			if (plain_value(x, col, &one, s->iv, s->dv, s->sv, i) < 0)
+				return -1;
+			if (col->kind == QTS_PQV_TIME && to_ns(x, s->iv[i], col->unit, x->pq->row + (int64_t)i + 1, &s->iv[i]) < 0)
+				return -1;
+		}
+		return 0;
 	} else if ((enc == 6 || enc == 7) && col->type == QTS_PQ_BYTE_ARRAY) {
 		return delta_strings(x, s, enc, vals, vlen, at, n, defined);
 	} else if (enc != QTS_PQ_PLAIN)
-		return cfail(x, "values encoded %s (%d) are not read; qts reads PLAIN, dictionaries and "
-			     "the DELTA encodings", qts_pq_encoding_name(enc), enc);
+		return cfail(x, "values encoded %s (%d) are not read; qts reads PLAIN, dictionaries, "
+			     "the DELTA encodings and BYTE_STREAM_SPLIT", qts_pq_encoding_name(enc), enc);
 	size_t k = 0;
 	for (size_t i = at; i < at + n; i++) {
 		if (!s->defined[i])

@@ -32,6 +32,11 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	[ "$output" = "$(cat "$P/bars-plain-zstd-v2.expected")" ]
 }
 
+@test "parquet: BYTE_STREAM_SPLIT doubles (parquet-wasm)" {
+	run -0 qts-fetch "$P/bars-byte-stream-split.parquet"
+	[ "$output" = "$(cat "$P/bars-byte-stream-split.expected")" ]
+}
+
 @test "parquet: DECIMAL prices (INT64) and sizes (FIXED_LEN_BYTE_ARRAY of 9 bytes)" {
 	run -0 qts-fetch "$P/trades-decimal-zstd.parquet"
 	[ "$output" = "$(cat "$P/trades-decimal-zstd.expected")" ]
