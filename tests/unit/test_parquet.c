@@ -382,6 +382,31 @@ static void hostile(void)
 		CHECK(v.kind == QTS_PQV_TIME && v.i == 1704157200000000000LL, "int96: a time of the day and a Julian day");
 		qts_pq_close(pq);
 	}
+	/* DELTA_LENGTH_BYTE_ARRAY: lengths 2, 1 then "abc"; DELTA_BYTE_ARRAY:
+	 * prefixes 0, 2, suffixes "abc", "d" (abc, abd) */
+	static const uint8_t dlba[] = { 0x80, 0x01, 0x04, 0x02, 0x04, 0x01, 0, 0, 0, 0, 'a', 'b', 'c' };
+	static const uint8_t dba[] = { 0x80, 0x01, 0x04, 0x02, 0x00, 0x04, 0, 0, 0, 0,
+				       0x80, 0x01, 0x04, 0x02, 0x06, 0x03, 0, 0, 0, 0, 'a', 'b', 'c', 'd' };
+	for (int e = 6; e <= 7; e++) {
+		size_t k = e == 6 ? sizeof dlba : sizeof dba;
+		n = page(c, 0, (int32_t)k, (int32_t)k, 2, e);
+		memcpy(c + n, e == 6 ? dlba : dba, k);
+		f = make_file(c, n + k, QTS_PQ_BYTE_ARRAY, 0, 0, 2, 0, 0, &len);
+		qts_pq *pq = qts_pq_open_mem(f, len, 1, "delta.parquet", err);
+		qts_pq_value a = { 0 }, b = { 0 };
+		char first[8] = "";
+		if (pq && qts_pq_use(pq, 0, err) == 0 && qts_pq_next(pq) == 1) {
+			qts_pq_get(pq, 0, &a);
+			snprintf(first, sizeof first, "%.*s", (int)a.len, a.s);
+			if (qts_pq_next(pq) == 1)
+				qts_pq_get(pq, 0, &b);
+		}
+		if (e == 6)
+			CHECK(!strcmp(first, "ab") && b.len == 1 && b.s[0] == 'c', "delta: DELTA_LENGTH_BYTE_ARRAY strings");
+		else
+			CHECK(!strcmp(first, "abc") && b.len == 3 && !memcmp(b.s, "abd", 3), "delta: DELTA_BYTE_ARRAY strings");
+		qts_pq_close(pq);
+	}
 	/* A page bigger than its chunk. */
 	n = page(c, 0, 16, 9999, 2, QTS_PQ_PLAIN);
 	f = make_file(c, n + 16, QTS_PQ_INT64, 0, 0, 2, 0, 0, &len);
