@@ -260,6 +260,9 @@ static void fixtures(void)
 
 /* ---- hostile files made by hand --------------------------------------------------- */
 
+/* The column's name in make_file (NULL: none). */
+static const char *col_name = "x";
+
 /* PAR1, the bytes of one column chunk, and a footer: one optional (or
  * required) column of type, rows rows, its chunk at chunk_at (0: where
  * the bytes are) of chunk_len bytes (0: all of them). */
@@ -276,7 +279,8 @@ static uint8_t *make_file(const uint8_t *chunk, size_t n, int type, int optional
 	qts_thrift_out_begin(&f, 0);
 	qts_thrift_out_i32(&f, 1, type);
 	qts_thrift_out_i32(&f, 3, optional);
-	qts_thrift_out_binary(&f, 4, "x", 1);
+	if (col_name)
+		qts_thrift_out_binary(&f, 4, col_name, strlen(col_name));
 	qts_thrift_out_end(&f);
 	qts_thrift_out_i64(&f, 3, rows);
 	qts_thrift_out_list(&f, 4, QTS_TC_STRUCT, 1);
@@ -406,6 +410,32 @@ static void hostile(void)
 		else
 			CHECK(!strcmp(first, "abc") && b.len == 3 && !memcmp(b.s, "abd", 3), "delta: DELTA_BYTE_ARRAY strings");
 		qts_pq_close(pq);
+	}
+	/* Found by fuzz_parquet: a column without a name (a NULL name was
+	 * copied), a page header field of a negative id (an index below an
+	 * array). */
+	n = page(c, 0, 16, 16, 2, QTS_PQ_PLAIN);
+	memcpy(c + n, "\x05\0\0\0\0\0\0\0\xfb\xff\xff\xff\xff\xff\xff\xff", 16);
+	col_name = NULL;
+	f = make_file(c, n + 16, QTS_PQ_INT64, 0, 0, 2, 0, 0, &len);
+	col_name = "x";
+	CHECK_STR(read_all(f, len, err), "", "fuzz: a column without a name reads");
+	{
+		qts_thrift_out h = { 0 };
+		qts_thrift_out_i32(&h, 1, 0);
+		qts_thrift_out_i32(&h, 2, 16);
+		qts_thrift_out_i32(&h, 3, 16);
+		qts_thrift_out_begin(&h, 8); /* v2 */
+		qts_thrift_out_i32(&h, -17, 5);
+		qts_thrift_out_i32(&h, 1, 2);
+		qts_thrift_out_end(&h);
+		qts_thrift_out_end(&h);
+		memcpy(c, h.buf, h.len);
+		memcpy(c + h.len, "\x05\0\0\0\0\0\0\0\xfb\xff\xff\xff\xff\xff\xff\xff", 16);
+		f = make_file(c, h.len + 16, QTS_PQ_INT64, 0, 0, 2, 0, 0, &len);
+		free(h.buf);
+		read_all(f, len, err);
+		CHECK(1, "fuzz: a page header field of id -17 is skipped, not stored");
 	}
 	/* A page bigger than its chunk. */
 	n = page(c, 0, 16, 9999, 2, QTS_PQ_PLAIN);
