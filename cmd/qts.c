@@ -2,6 +2,7 @@
  * small helpers that do not deserve a name of their own. */
 #include "qts.h"
 #include "qts_journal.h"
+#include "qts_parquet.h"
 #include "qts_stage.h"
 
 #include <dirent.h>
@@ -17,6 +18,9 @@ static const char usage[] =
 	"       qts help               list the programs\n"
 	"       qts cat [-M | --msgpack] [FILE...]\n"
 	"                              copy event streams, converting CSV and msgpack\n"
+	"       qts cat --parquet OUT [FILE...]\n"
+	"                              write the events as a Parquet file OUT (snappy),\n"
+	"                              of the first event's type; others are skipped\n"
 	"       qts pipe [-M | --msgpack] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]\n"
 	"                              run a pipeline of stages in one process\n"
 	"       qts journal [OPTION...] FILE [INPUT...]\n"
@@ -66,24 +70,84 @@ static int help(void)
 	return qts_close_stdout();
 }
 
+/* qts cat --parquet OUT: the events of one type (the first event's) as a
+ * Parquet file, written whole; events of other types are counted and
+ * said, not written. */
+static int cat_parquet(const char *out, char **files, int nfiles)
+{
+	char err[QTS_ERR_MAX];
+	qts_pq_writer *pw = qts_pq_writer_open(out, QTS_PQ_SNAPPY, err, sizeof err);
+	if (!pw)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	long skipped = 0, written = 0;
+	for (int i = 0; i < nfiles && !qts_interrupted; i++) {
+		qts_reader *r = qts_reader_open(files[i]);
+		if (!r) {
+			qts_pq_writer_abort(pw);
+			qts_die(QTS_EXIT_FAIL, "%s: %s", files[i], strerror(errno));
+		}
+		qts_event ev;
+		int got, put;
+		while ((got = qts_reader_next(r, &ev)) > 0) {
+			if ((put = qts_pq_writer_put(pw, &ev, err, sizeof err)) < 0) {
+				qts_pq_writer_abort(pw);
+				qts_die(QTS_EXIT_FAIL, "%s", err);
+			}
+			put ? written++ : skipped++;
+		}
+		if (got < 0 || qts_interrupted || qts_upstream_failure()) {
+			/* A stream cut short makes no file: a reader would take it as all. */
+			qts_pq_writer_abort(pw);
+			if (qts_interrupted)
+				return 128 + qts_interrupted;
+			qts_die(QTS_EXIT_FAIL, "%s; %s not written", got < 0 ? qts_reader_error(r)
+				: qts_upstream_failure(), out);
+		}
+		qts_reader_close(r);
+	}
+	const char *type = qts_type_name(qts_pq_writer_type(pw));
+	if (qts_pq_writer_close(pw, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	if (skipped)
+		qts_warn("%s: %ld %s event%s written; %ld event%s of other types skipped (a Parquet file holds "
+			 "one type: the first event's)", out, written, type ? type : "bar", written == 1 ? "" : "s",
+			 skipped, skipped == 1 ? "" : "s");
+	return qts_close_stdout();
+}
+
 static int cat(int argc, char **argv)
 {
+	enum { OPT_PARQUET = 256 };
 	static const struct option opts[] = {
-		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+		{ "msgpack", no_argument, NULL, 'M' }, { "parquet", required_argument, NULL, OPT_PARQUET },
+		{ "help", no_argument, NULL, 'h' }, { 0 } };
 	int c, msgpack = 0;
+	const char *parquet = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "Mh", opts, NULL)) != -1)
 		switch (c) {
 		case 'M': msgpack = 1; break;
+		case OPT_PARQUET:
+			if (!*optarg)
+				qts_usage_error(usage, "--parquet: no file named");
+			parquet = optarg;
+			break;
 		case 'h': fputs(usage, stdout); return qts_close_stdout();
 		default: qts_usage_error(usage, NULL);
 		}
+	if (parquet && msgpack)
+		qts_usage_error(usage, "--parquet and --msgpack: one output format");
+	if (parquet) {
+		char *stdin_one[] = { "-" };
+		return cat_parquet(parquet, optind < argc ? argv + optind : stdin_one, optind < argc ? argc - optind : 1);
+	}
 	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(msgpack));
 	if (!w)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	char *stdin_only[] = { "-" };
 	char **files = optind < argc ? argv + optind : stdin_only;
 	int nfiles = optind < argc ? argc - optind : 1, status = QTS_EXIT_OK;
+
 	for (int i = 0; i < nfiles && !qts_interrupted; i++) {
 		qts_reader *r = qts_reader_open(files[i]);
 		if (!r) {

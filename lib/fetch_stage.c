@@ -3,6 +3,7 @@
  * and validated, one event at a time for the runtime (ops->next), which
  * writes them out, paced with --pace. */
 #include "qts_fetch.h"
+#include "qts_parquet.h"
 #include "qts_stage.h"
 #include "qts_time.h"
 
@@ -17,6 +18,7 @@
 static const char usage[] =
 	"usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]\n"
 	"  SOURCE is file:PATH, a PATH, - (stdin) or synth:SYM[,SYM...]\n"
+	"  a file holds events (CSV, msgpack), a vendor's CSV or a Parquet table\n"
 	"  -s, --symbol SYM         symbol of the files named after it, up to the next -s,\n"
 	"                           where a file has none (default: the file's name)\n"
 	"  -t, --tf TF              bar length where it cannot be inferred (1m, 1h, 1d...)\n"
@@ -315,7 +317,9 @@ static int open_source(source *s, const options *o)
 		return -1;
 	}
 	int msgpack = n > 0 && ((p[0] >= 0x90 && p[0] <= 0x9f) || p[0] == 0xdc || p[0] == 0xdd);
-	if (!vendor && (n == 0 || msgpack ||
+	/* Parquet, known by its content (PAR1): a table read as a vendor's. */
+	int parquet = qts_pq_magic(p, (size_t)n);
+	if (!parquet && !vendor && (n == 0 || msgpack ||
 			!qts_vendor_is_header_sep((const char *)p, (size_t)n, o->delimiter ? o->delimiter : ','))) {
 		if (!(s->events = qts_reader_new(in))) {
 			qts_input_close(in);
@@ -330,7 +334,7 @@ static int open_source(source *s, const options *o)
 			       .tf = o->tf, .stamp_end = o->stamp_end, .adjust = o->adjust,
 			       .epoch_unit = o->epoch_unit, .local = o->tz_given, .delimiter = o->delimiter,
 			       .date_format = o->date_format, .columns = o->columns };
-	if (!(s->vendor = qts_vendor_open(in, &vo, err))) {
+	if (!(s->vendor = parquet ? qts_vendor_open_parquet(in, &vo, err) : qts_vendor_open(in, &vo, err))) {
 		qts_input_close(in);
 		snprintf(s->err, sizeof s->err, "%s", err);
 		return -1;

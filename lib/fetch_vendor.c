@@ -9,6 +9,7 @@
  * it and go on. */
 #include "qts_fetch.h"
 #include "csv_priv.h"
+#include "qts_parquet.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define INFER_ROWS 16 /* rows looked at to infer the timeframe */
 
@@ -53,6 +56,15 @@ struct qts_vendor {
 	long where_line;       /* the line of the last row, for qts_vendor_where */
 	char where[300];
 	char err[700];
+	/* A Parquet table instead of a CSV: its rows as text fields, or as
+	 * events when qts wrote it (native). */
+	qts_pq *pq;
+	int is_native;
+	qts_type native;
+	char **pf;
+	size_t *plen;
+	char *ptext;           /* the text of a row's fields, each NUL-ended */
+	size_t ptext_cap;
 };
 
 /* A header name reduced to its letters in lower case: "Adj Close" and
@@ -115,7 +127,8 @@ const char *qts_vendor_error(const qts_vendor *v) { return v->err; }
 const char *qts_vendor_where(qts_vendor *v)
 {
 	if (v->where_line > 0)
-		snprintf(v->where, sizeof v->where, "%s:%ld", qts_input_name(v->in), v->where_line);
+		snprintf(v->where, sizeof v->where, v->pq ? "%s: row %ld" : "%s:%ld", qts_input_name(v->in),
+			 v->where_line);
 	return v->where;
 }
 long qts_vendor_rows(const qts_vendor *v) { return v->rows; }
@@ -129,7 +142,7 @@ static int vfail(qts_vendor *v, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	snprintf(v->err, sizeof v->err, "%s:%ld: %s", qts_input_name(v->in), line, what);
+	snprintf(v->err, sizeof v->err, v->pq ? "%s: row %ld: %s" : "%s:%ld: %s", qts_input_name(v->in), line, what);
 	v->where_line = line;
 	return QTS_VENDOR_BAD;
 }
@@ -157,15 +170,76 @@ static int skip_header_line(qts_vendor *v, char *err)
 	return 0;
 }
 
+static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *pq, char *err);
+
 qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
+{
+	return vendor_open(in, o, NULL, err);
+}
+
+/* The rows of a Parquet table read as a vendor's: in (owned by the vendor
+ * once it is made) has PAR1 at its start.  A file is read in place, one
+ * row group at a time; stdin, or a compressed file, whole in memory. */
+qts_vendor *qts_vendor_open_parquet(qts_input *in, const qts_vendor_opts *o, char *err)
+{
+	const char *name = qts_input_name(in);
+	char perr[QTS_ERR_MAX];
+	unsigned char magic[4];
+	qts_pq *pq;
+	int fd = strcmp(name, "-") ? open(name, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0 && pread(fd, magic, 4, 0) == 4 && qts_pq_magic(magic, 4)) {
+		pq = qts_pq_open_fd(fd, name, perr);
+	} else {
+		if (fd >= 0)
+			close(fd);
+		size_t len = 0, cap = 1 << 16;
+		unsigned char *buf = malloc(cap);
+		long k = 0;
+		while (buf && (k = qts_input_read(in, buf + len, cap - len)) > 0)
+			if ((len += (size_t)k) == cap) {
+				unsigned char *b = realloc(buf, cap *= 2);
+				if (!b)
+					free(buf);
+				buf = b;
+			}
+		if (!buf || k < 0) {
+			snprintf(err, 512, "%s", buf ? qts_input_error(in) : "out of memory");
+			free(buf);
+			return NULL;
+		}
+		pq = qts_pq_open_mem(buf, len, 1, name, perr);
+	}
+	if (!pq) {
+		snprintf(err, 512, "%s", perr);
+		return NULL;
+	}
+	qts_type t = o->columns ? QTS_UNKNOWN : qts_pq_event_type(pq);
+	if (t == QTS_UNKNOWN)
+		return vendor_open(in, o, pq, err);
+	/* Events as qts writes them: read field by field. */
+	qts_vendor *v = calloc(1, sizeof *v);
+	if (!v || qts_pq_events_begin(pq, t, perr) < 0) {
+		snprintf(err, 512, "%s", v ? perr : "out of memory");
+		free(v);
+		qts_pq_close(pq);
+		return NULL;
+	}
+	v->in = in, v->o = *o, v->pq = pq, v->is_native = 1, v->native = t, v->kind = t, v->primed = 1;
+	v->layout = "qts";
+	return v;
+}
+
+static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *pq, char *err)
 {
 	qts_vendor *v = calloc(1, sizeof *v);
 	if (!v || !(v->csv = qts_csv_open(in))) {
 		free(v);
+		qts_pq_close(pq);
 		snprintf(err, 512, "out of memory");
 		return NULL;
 	}
 	v->in = in;
+	v->pq = pq;
 	v->o = *o;
 	if (!v->o.delimiter)
 		v->o.delimiter = ',';
@@ -182,7 +256,7 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 	int n;
 	if (o->columns) {
 		v->header_is = "--columns";
-		if (skip_header_line(v, err) < 0)
+		if (!pq && skip_header_line(v, err) < 0)
 			goto fail;
 		if (!(names = strdup(o->columns)) || !(f = calloc(strlen(o->columns) + 1, sizeof *f))) {
 			snprintf(err, 512, "out of memory");
@@ -195,6 +269,15 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 				break;
 			*name = '\0';
 		}
+	} else if (pq) {
+		v->header_is = "the file's columns";
+		n = (int)qts_pq_ncolumns(pq);
+		if (!n || !(f = calloc((size_t)n, sizeof *f))) {
+			snprintf(err, 512, n ? "out of memory" : "%s: a Parquet file without columns", qts_input_name(in));
+			goto fail;
+		}
+		for (int i = 0; i < n; i++)
+			f[i] = qts_pq_column_at(pq, (size_t)i)->name;
 	} else {
 		v->header_is = "the header";
 		n = qts_csv_next(v->csv, &f, &len);
@@ -221,7 +304,7 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 	for (const char *c = ";\t|"; n == 1 && *c && !sep; c++)
 		if (strchr(f[0], *c))
 			sep = *c;
-	if (o->columns) {
+	if (o->columns || pq) {
 		free(names);
 		free(f);
 	}
@@ -238,7 +321,10 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 			    : v->col[C_OPEN] < 0 ? "open" : v->col[C_HIGH] < 0 ? "high"
 			    : v->col[C_LOW] < 0 ? "low" : v->col[C_CLOSE] < 0 ? "close" : NULL;
 	if (missing) {
-		if (o->columns)
+		if (pq && !o->columns)
+			snprintf(err, 512, "%s: no %s column among the file's columns (--columns NAMES names them)",
+				 qts_input_name(in), missing);
+		else if (o->columns)
 			snprintf(err, 512, "%s: --columns names no %s column", qts_input_name(in), missing);
 		else if (sep)
 			snprintf(err, 512, "%s:%ld: header has no %s column, and one field: are they separated "
@@ -268,13 +354,26 @@ qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err)
 		qts_tf_format(o->tf, v->tf);
 		v->tf_ns = qts_tf_ns(o->tf);
 	}
+	if (pq) {
+		/* Only the columns a layout takes are decoded. */
+		if (!(v->pf = calloc((size_t)n, sizeof *v->pf)) || !(v->plen = calloc((size_t)n, sizeof *v->plen))) {
+			snprintf(err, 512, "out of memory");
+			goto fail;
+		}
+		for (int c = 0; c < C_NCOLS; c++)
+			if (v->col[c] >= 0 && (size_t)v->col[c] < qts_pq_ncolumns(pq) && qts_pq_use(pq, (size_t)v->col[c], err) < 0)
+				goto fail;
+	}
 	return v;
 fail:
-	if (o->columns) {
+	if (o->columns || pq) {
 		free(names);
 		free(f);
 	}
 	qts_csv_close(v->csv);
+	qts_pq_close(v->pq);
+	free(v->pf);
+	free(v->plen);
 	free(v);
 	return NULL;
 }
@@ -559,21 +658,70 @@ static int num(qts_vendor *v, char **f, size_t *len, int col, const char *name, 
 	return vfail(v, line, "%s: '%s' is not a number", name, f[col]);
 }
 
+/* A Parquet row as the text of its fields, as a CSV row would be: its
+ * number of fields, 0 after the last row, -1 (v->err). */
+static int pq_row(qts_vendor *v, char ***f, size_t **len)
+{
+	int r = qts_pq_next(v->pq);
+	if (r <= 0) {
+		if (r < 0)
+			QTS_SET(v->err, qts_pq_error(v->pq));
+		return r;
+	}
+	size_t n = qts_pq_ncolumns(v->pq), off = 0;
+	for (size_t i = 0; i < n; i++) {
+		qts_pq_value val;
+		char num[64];
+		const char *s;
+		qts_pq_get(v->pq, i, &val);
+		const qts_pq_column *col = qts_pq_column_at(v->pq, i);
+		size_t k = qts_pq_value_text(&val, col->utc, num, &s);
+		/* A null number or time reads as the word vendors write for
+		 * one (a row without data); a null text is empty. */
+		if (val.kind == QTS_PQV_NULL && col->kind != QTS_PQV_STR)
+			s = "null", k = 4;
+		if (off + k + 1 > v->ptext_cap) {
+			size_t cap = v->ptext_cap ? v->ptext_cap : 256;
+			while (cap < off + k + 1)
+				cap *= 2;
+			char *t = realloc(v->ptext, cap);
+			if (!t) {
+				QTS_SET(v->err, "out of memory");
+				return -1;
+			}
+			v->ptext = t, v->ptext_cap = cap;
+		}
+		if (k)
+			memcpy(v->ptext + off, s, k);
+		v->ptext[off + k] = '\0';
+		v->plen[i] = k;
+		off += k + 1;
+	}
+	off = 0;
+	for (size_t i = 0; i < n; i++) {
+		v->pf[i] = v->ptext + off;
+		off += v->plen[i] + 1;
+	}
+	*f = v->pf, *len = v->plen;
+	return (int)n;
+}
+
 /* One row into an event (a bar without its timeframe yet): 1, 0 at the
  * end, -1 on an error that ends the file, QTS_VENDOR_BAD. */
 static int read_row(qts_vendor *v, qts_event *ev, long *line)
 {
 	char **f;
 	size_t *len;
-	int n = qts_csv_next(v->csv, &f, &len);
+	int n = v->pq ? pq_row(v, &f, &len) : qts_csv_next(v->csv, &f, &len);
 	if (n < 0) {
-		snprintf(v->err, sizeof v->err, "%s", qts_csv_error(v->csv));
+		if (!v->pq)
+			snprintf(v->err, sizeof v->err, "%s", qts_csv_error(v->csv));
 		return -1;
 	}
 	if (n == 0)
 		return 0;
 	v->rows++;
-	*line = qts_csv_line(v->csv);
+	*line = v->pq ? (long)qts_pq_row(v->pq) : qts_csv_line(v->csv);
 	v->where_line = *line;
 	if ((size_t)n != v->nheader)
 		return vfail(v, *line, "%d fields, but %s names %zu%s", n, v->header_is, v->nheader,
@@ -716,6 +864,17 @@ static void prime(qts_vendor *v)
 
 int qts_vendor_next(qts_vendor *v, qts_event *ev)
 {
+	if (v->is_native) {
+		int r = qts_pq_next(v->pq);
+		if (r <= 0) {
+			if (r < 0)
+				QTS_SET(v->err, qts_pq_error(v->pq));
+			return r;
+		}
+		v->rows++;
+		v->where_line = (long)qts_pq_row(v->pq);
+		return qts_pq_row_event(v->pq, v->native, ev, v->err, sizeof v->err) < 0 ? QTS_VENDOR_BAD : 1;
+	}
 	if (!v->primed)
 		prime(v);
 	if (v->qpos < v->nqueue) {
@@ -745,6 +904,10 @@ void qts_vendor_close(qts_vendor *v)
 	if (!v)
 		return;
 	qts_csv_close(v->csv);
+	qts_pq_close(v->pq);
+	free(v->pf);
+	free(v->plen);
+	free(v->ptext);
 	qts_input_close(v->in);
 	free(v);
 }

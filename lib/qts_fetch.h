@@ -33,8 +33,12 @@ typedef struct qts_vendor qts_vendor;
 /* Read the header of a vendor CSV from in (which it then owns); NULL with a
  * message in err (at least 512 bytes) when no layout fits. */
 qts_vendor *qts_vendor_open(qts_input *in, const qts_vendor_opts *o, char *err);
+/* The same for a Parquet file (in starts with PAR1): its columns named
+ * as a header's, or, when qts wrote it (qts_pq_event_type), its events
+ * as they are; rows are `FILE: row N` in messages. */
+qts_vendor *qts_vendor_open_parquet(qts_input *in, const qts_vendor_opts *o, char *err);
 /* The layout recognised: "yahoo", "alphavantage", "stooq", "generic"
- * (bars), "trades" or "quotes". */
+ * (bars), "trades", "quotes", or "qts" (events of a Parquet file). */
 const char *qts_vendor_layout(const qts_vendor *v);
 /* 1, 0 at the end, -1 on an error that ends the file, QTS_VENDOR_BAD or
  * QTS_VENDOR_NO_DATA for a row that does not parse (qts_vendor_error says

@@ -6,7 +6,7 @@
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
-# num, rules, actions, options, expr or journal (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# num, rules, actions, options, expr, journal or parquet (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -19,7 +19,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal"
+all="reader vendor time num rules actions options expr journal parquet"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -125,6 +125,18 @@ for h in $harnesses; do
 			"$qts" journal --block-size 1k "$seeds/j" tests/fixtures/all-types.csv >/dev/null
 			head -c 3000 "$seeds/j" >"$seeds/torn"
 		fi
+		;;
+	parquet)
+		# The first byte picks the part fuzzed (see fuzz_parquet.c): 0
+		# whole files, 7 their footers as Thrift structures.
+		for f in tests/fixtures/parquet/*.parquet; do
+			b=$(basename "$f" .parquet)
+			{ printf '\000'; cat "$f"; } >"$seeds/$b"
+			n=$(($(wc -c <"$f") - 8))
+			len=$(od -An -tu4 -j"$n" -N4 "$f" | tr -d ' ')
+			{ printf '\007'; tail -c $((len + 8)) "$f" | head -c "$len"; } >"$seeds/footer-$b"
+		done
+		printf '\004\003\002\003\210\306\372' >"$seeds/rle"
 		;;
 	options)
 		i=0

@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# Parquet: qts-fetch reads files of other writers (tests/fixtures/parquet,
+# made by parquet-wasm and hyparquet-writer, see its PROVENANCE; each
+# NAME.expected holds the events the writing script says the file holds),
+# known by their content; `qts cat --parquet` writes events that
+# qts-fetch reads back as they were; broken files fail with exit 1 and a
+# message naming the file and the place.
+
+load helper
+
+P=$BATS_TEST_DIRNAME/fixtures/parquet
+
+# ---- files of other writers ---------------------------------------------------------
+
+@test "parquet: PLAIN, uncompressed, pages v1 (parquet-wasm)" {
+	run -0 qts-fetch "$P/bars-plain-none.parquet"
+	[ "$output" = "$(cat "$P/bars-plain-none.expected")" ]
+}
+
+@test "parquet: dictionary pages, snappy, three row groups (parquet-wasm)" {
+	run -0 qts-fetch "$P/bars-dict-snappy.parquet"
+	[ "$output" = "$(cat "$P/bars-dict-snappy.expected")" ]
+}
+
+@test "parquet: dictionary, gzip, data pages v2 (parquet-wasm)" {
+	run -0 qts-fetch "$P/bars-dict-gzip-v2.parquet"
+	[ "$output" = "$(cat "$P/bars-dict-gzip-v2.expected")" ]
+}
+
+@test "parquet: DELTA encodings, zstd, pages v2, two row groups (parquet-wasm)" {
+	run -0 qts-fetch "$P/bars-plain-zstd-v2.parquet"
+	[ "$output" = "$(cat "$P/bars-plain-zstd-v2.expected")" ]
+}
+
+@test "parquet: BYTE_STREAM_SPLIT doubles (parquet-wasm)" {
+	run -0 qts-fetch "$P/bars-byte-stream-split.parquet"
+	[ "$output" = "$(cat "$P/bars-byte-stream-split.expected")" ]
+}
+
+@test "parquet: DECIMAL prices (INT64) and sizes (FIXED_LEN_BYTE_ARRAY of 9 bytes)" {
+	run -0 qts-fetch "$P/trades-decimal-zstd.parquet"
+	[ "$output" = "$(cat "$P/trades-decimal-zstd.expected")" ]
+}
+
+@test "parquet: hyparquet-writer's file: TIMESTAMP_MILLIS, a Ticker column" {
+	run -0 qts-fetch "$P/bars-hyparquet.parquet"
+	[ "$output" = "$(cat "$P/bars-hyparquet.expected")" ]
+}
+
+@test "parquet: nanosecond times not adjusted to UTC are wall-clock time in --tz" {
+	run -0 qts-fetch --tz America/New_York "$P/bars-local-ns-zstd.parquet"
+	[ "$output" = "$(cat "$P/bars-local-ns-zstd.expected")" ]
+	# without --tz, UTC: 14:00 stays 14:00, nanoseconds kept
+	run -0 qts-fetch "$P/bars-local-ns-zstd.parquet"
+	[ "${lines[1]}" = "bar,2024-01-02T14:00:00.000000001Z,MSFT,1h,370.5,372,369.75,371,1007" ]
+}
+
+@test "parquet: a Yahoo-like table: DATE, Adj Close, the symbol from -s or the file's name" {
+	run -0 qts-fetch -s AAPL "$P/yahoo-daily-dict-snappy.parquet"
+	[ "$output" = "$(cat "$P/yahoo-daily-dict-snappy.expected")" ]
+	run -0 qts-fetch "$P/yahoo-daily-dict-snappy.parquet"
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,YAHOO-DAILY-DICT-SNAPPY,1d,187.15,188.44,183.89,185.64,82488700" ]
+	# --adjust scales by Adj Close / Close, as for the CSV
+	run -0 qts-fetch -s AAPL --adjust "$P/yahoo-daily-dict-snappy.parquet"
+	[ "$(echo "${lines[0]}" | cut -d, -f8)" = "184.93" ]
+}
+
+@test "parquet: a null is a missing value: the row stops the file, named by its row" {
+	run -1 --separate-stderr qts-fetch "$P/trades-nulls-snappy.parquet"
+	[ "$stderr" = "qts-fetch: $P/trades-nulls-snappy.parquet: row 3: price: 'null' is not a number (a row without data); --on-bad skip drops such rows" ]
+	[ "${lines[0]}" = "tick,2024-01-02T14:00:00Z,AAPL,185.5,100" ]
+}
+
+@test "parquet: --on-bad skip drops the rows with nulls, float sizes read exactly" {
+	run -0 --separate-stderr qts-fetch --on-bad skip "$P/trades-nulls-snappy.parquet"
+	[ "$output" = "$(cat "$P/trades-nulls-snappy.expected")" ]
+	[ "$stderr" = "qts-fetch: skipped 3 bad records (3 that do not parse); the first: $P/trades-nulls-snappy.parquet: row 3: price: 'null' is not a number (a row without data)" ]
+}
+
+@test "parquet: known by content: file:, any name, stdin, gzip-compressed" {
+	want=$(cat "$P/bars-dict-snappy.expected")
+	run -0 qts-fetch "file:$P/bars-dict-snappy.parquet"
+	[ "$output" = "$want" ]
+	cp "$P/bars-dict-snappy.parquet" "$BATS_TEST_TMPDIR/bars.dat"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/bars.dat"
+	[ "$output" = "$want" ]
+	run -0 --separate-stderr qts-fetch -s X - < "$P/bars-dict-snappy.parquet"
+	[ "$output" = "$want" ]
+	gzip -c "$P/bars-dict-snappy.parquet" > "$BATS_TEST_TMPDIR/bars.parquet.gz"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/bars.parquet.gz"
+	[ "$output" = "$want" ]
+}
+
+@test "parquet: --from and --to, and merging with a CSV source" {
+	run -0 qts-fetch --from 2024-01-02T15:00:00Z --to 2024-01-02T16:00:00Z "$P/bars-plain-none.parquet"
+	# --to a time includes it
+	[ "$output" = "$(sed -n 3,6p "$P/bars-plain-none.expected")" ]
+	printf 'bar,2024-01-02T14:30:00Z,IBM,1h,160,161,159,160.5,10\n' > "$BATS_TEST_TMPDIR/ibm.csv"
+	run -0 qts-fetch "$P/bars-plain-none.parquet" "$BATS_TEST_TMPDIR/ibm.csv"
+	[ "${#lines[@]}" -eq 9 ]
+	[ "${lines[2]}" = "bar,2024-01-02T14:30:00Z,IBM,1h,160,161,159,160.5,10" ]
+}
+
+# ---- qts cat --parquet, read back ------------------------------------------------------
+
+@test "cat --parquet: every event type written and read back as it was" {
+	# one file a type; system events are one line here (grep)
+	for t in bar tick quote target order cancel update fill position equity risk; do
+		grep "^$t," "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/$t.csv"
+		run -0 qts cat --parquet "$BATS_TEST_TMPDIR/$t.parquet" "$BATS_TEST_TMPDIR/$t.csv"
+		[ -z "$output" ]
+		run -0 qts-fetch "$BATS_TEST_TMPDIR/$t.parquet"
+		[ "$output" = "$(cat "$BATS_TEST_TMPDIR/$t.csv")" ]
+	done
+	printf 'system,2024-01-02T14:34:00Z,qts-sim,info,one line\n' > "$BATS_TEST_TMPDIR/s.csv"
+	qts cat --parquet "$BATS_TEST_TMPDIR/s.parquet" "$BATS_TEST_TMPDIR/s.csv"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/s.parquet"
+	[ "$output" = "system,2024-01-02T14:34:00Z,qts-sim,info,one line" ]
+}
+
+@test "cat --parquet: bars of a backtest, fills and updates (nulls) read back identically" {
+	qts-fetch synth:AAPL,MSFT --count 200 | qts-strategy sma-cross fast=10 slow=30 weight=0.2 |
+		qts-sim --commission bps=10 --slippage bps=5 > "$BATS_TEST_TMPDIR/sim.csv"
+	for t in bar fill update; do
+		grep "^$t," "$BATS_TEST_TMPDIR/sim.csv" > "$BATS_TEST_TMPDIR/$t.csv"
+		qts cat --parquet "$BATS_TEST_TMPDIR/$t.parquet" "$BATS_TEST_TMPDIR/$t.csv"
+		qts-fetch "$BATS_TEST_TMPDIR/$t.parquet" | cmp - "$BATS_TEST_TMPDIR/$t.csv"
+	done
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/fill.csv")" -gt 0 ]
+	grep -q '^update,.*,,' "$BATS_TEST_TMPDIR/update.csv" # an empty avg_price: a null
+}
+
+@test "cat --parquet: 80000 bars in two row groups, from stdin, read back identically" {
+	qts-fetch synth:AAPL,MSFT --tf 1m --count 40000 > "$BATS_TEST_TMPDIR/big.csv"
+	qts cat --parquet "$BATS_TEST_TMPDIR/big.parquet" < "$BATS_TEST_TMPDIR/big.csv"
+	qts-fetch "$BATS_TEST_TMPDIR/big.parquet" | cmp - "$BATS_TEST_TMPDIR/big.csv"
+	# msgpack in, too
+	qts cat -M "$BATS_TEST_TMPDIR/big.csv" > "$BATS_TEST_TMPDIR/big.mp"
+	qts cat --parquet "$BATS_TEST_TMPDIR/big2.parquet" "$BATS_TEST_TMPDIR/big.mp"
+	cmp "$BATS_TEST_TMPDIR/big.parquet" "$BATS_TEST_TMPDIR/big2.parquet"
+}
+
+@test "cat --parquet: one type a file, the first event's; others counted and said" {
+	run -0 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/a.parquet" "$FIX/all-types.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/a.parquet: 1 bar event written; 15 events of other types skipped (a Parquet file holds one type: the first event's)" ]
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/a.parquet"
+	[ "$output" = "bar,2024-01-02T14:30:00Z,ORCL,1m,37.5,37.62,37.41,37.55,12500" ]
+}
+
+@test "cat --parquet: no events make an empty file of bars" {
+	: > "$BATS_TEST_TMPDIR/empty.csv"
+	run -0 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/e.parquet" "$BATS_TEST_TMPDIR/empty.csv"
+	[ "$(head -c 4 "$BATS_TEST_TMPDIR/e.parquet")" = PAR1 ]
+	run -0 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/e.parquet"
+	[ -z "$output" ]
+}
+
+@test "cat --parquet: a stream that fails leaves the target as it was, exit 1" {
+	echo old > "$BATS_TEST_TMPDIR/t.parquet"
+	printf 'bar,2024-01-02T14:30:00Z,A,1d,1,2,0.5,1.5,10\nbar,oops\n' > "$BATS_TEST_TMPDIR/bad.csv"
+	before=$(ls -a "$BATS_TEST_TMPDIR")
+	run -1 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/t.parquet" "$BATS_TEST_TMPDIR/bad.csv"
+	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/bad.csv:2: "*"; $BATS_TEST_TMPDIR/t.parquet not written" ]]
+	[ "$(cat "$BATS_TEST_TMPDIR/t.parquet")" = old ]
+	# no temporary left (bats keeps stderr in a file of its own there)
+	[ "$(ls -a "$BATS_TEST_TMPDIR" | grep -v '^separate-stderr')" = "$before" ]
+	run -1 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/no/such/dir/x.parquet" "$FIX/all-types.csv"
+	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/no/such/dir/x.parquet: "* ]]
+	run -1 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/y.parquet" "$BATS_TEST_TMPDIR/missing.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/missing.csv: No such file or directory" ]
+	[ ! -e "$BATS_TEST_TMPDIR/y.parquet" ]
+}
+
+@test "cat --parquet: usage errors exit 2" {
+	run -2 --separate-stderr qts cat --parquet x.parquet -M
+	[[ "$stderr" == *"--parquet and --msgpack: one output format"* ]]
+	run -2 --separate-stderr qts cat --parquet ''
+	[[ "$stderr" == *"--parquet: no file named"* ]]
+	run -2 --separate-stderr qts cat --parquet
+	[[ "$stderr" == *"requires an argument"* ]]
+}
+
+# ---- broken files: exit 1, the file and the place named ------------------------------------
+
+@test "parquet: a file cut short: no PAR1 at its end" {
+	head -c 2000 "$P/bars-plain-none.parquet" > "$BATS_TEST_TMPDIR/cut.parquet"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/cut.parquet"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/cut.parquet: not a Parquet file: no PAR1 at its end (cut short?)" ]
+}
+
+@test "parquet: a footer length past the file, a corrupt page, a corrupt footer" {
+	f=$BATS_TEST_TMPDIR/x.parquet
+	size=$(wc -c < "$P/bars-plain-none.parquet")
+	cp "$P/bars-plain-none.parquet" "$f"
+	printf '\377\377\377\177' | dd of="$f" bs=1 seek=$((size - 8)) conv=notrunc 2>/dev/null
+	run -1 --separate-stderr qts-fetch "$f"
+	[ "$stderr" = "qts-fetch: $f: footer of 2147483647 bytes in a file of $size bytes" ]
+	# the first page header of the first column overwritten
+	cp "$P/bars-plain-none.parquet" "$f"
+	printf '\377\377\377\377\377\377\377\377\377\377\377\377' | dd of="$f" bs=1 seek=4 conv=notrunc 2>/dev/null
+	run -1 --separate-stderr qts-fetch "$f"
+	[[ "$stderr" == "qts-fetch: $f: row group 1, column 'timestamp': page header at byte 4: "* ]]
+	# the footer's first byte made an unknown field type
+	len=$(od -An -tu4 -j$((size - 8)) -N4 "$f" | tr -d ' ')
+	cp "$P/bars-plain-none.parquet" "$f"
+	printf '\017' | dd of="$f" bs=1 seek=$((size - 8 - len)) conv=notrunc 2>/dev/null
+	run -1 --separate-stderr qts-fetch "$f"
+	[[ "$stderr" == "qts-fetch: $f: footer: metadata at byte 1 of its $len: an unknown field type" ]]
+}
+
+@test "parquet: --columns names a table's columns in their order" {
+	run -1 --separate-stderr qts-fetch -s X --columns a,b,c,d,e,f,g "$P/bars-plain-none.parquet"
+	[ "$stderr" = "qts-fetch: $P/bars-plain-none.parquet: --columns names no date, datetime or timestamp column" ]
+	run -0 qts-fetch --columns ts,symbol,open,high,low,close,volume "$P/bars-plain-none.parquet"
+	[ "$output" = "$(cat "$P/bars-plain-none.expected")" ]
+	# a file qts wrote is read as a vendor's table when --columns is given
+	grep '^bar,' "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/b.csv"
+	qts cat --parquet "$BATS_TEST_TMPDIR/b.parquet" "$BATS_TEST_TMPDIR/b.csv"
+	run -0 qts-fetch --columns date,symbol,,open,high,low,close,volume "$BATS_TEST_TMPDIR/b.parquet"
+	[ "$output" = "bar,2024-01-02T14:30:00Z,ORCL,1d,37.5,37.62,37.41,37.55,12500" ]
+}
+
+@test "parquet: a table without a time column (hyparquet-writer)" {
+	run -1 --separate-stderr qts-fetch "$P/no-time-hyparquet.parquet"
+	[ "$stderr" = "qts-fetch: $P/no-time-hyparquet.parquet: no date, datetime or timestamp column among the file's columns (--columns NAMES names them)" ]
+}
