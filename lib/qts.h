@@ -330,6 +330,8 @@ void qts_csv_close(qts_csv *c);
 /* Byte input with transparent gzip; qts_input_open takes `-` for stdin. */
 qts_input *qts_input_open(const char *path);
 qts_input *qts_input_fdopen(int fd, const char *name);
+/* The n bytes at p (copied), as an input named name; NULL when out of memory. */
+qts_input *qts_input_mem(const void *p, size_t n, const char *name);
 const char *qts_input_name(const qts_input *in);
 /* Look at the first n bytes without consuming them; returns how many are
  * available (fewer at the end of input), -1 on error. */
