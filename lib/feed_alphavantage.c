@@ -191,8 +191,12 @@ static int av_next(void *it, qts_evbuf *out, char *err)
 			snprintf(err, QTS_ERR_MAX, "%s", why);
 			return -1;
 		}
-		if (!qts_net_throttled(a->net, why, &r, err))
+		if (!qts_net_throttled(a->net, why, &r, err)) {
+			/* The source and symbol start why already. */
+			snprintf(err, QTS_ERR_MAX, "%.440s (after %d attempt%s)", why, r.attempts,
+				 r.attempts == 1 ? "" : "s");
 			return -1;
+		}
 	}
 	char name[64];
 	snprintf(name, sizeof name, "alphavantage:%s", a->sym);

@@ -344,8 +344,12 @@ static int y_next(void *it, qts_evbuf *out, char *err)
 		 * asked again. */
 		int spoilt = strstr(why, ": not JSON") != NULL;
 		if (r.status == 200 && spoilt) {
-			if (!qts_net_throttled(y->net, why, &r, err))
+			if (!qts_net_throttled(y->net, why, &r, err)) {
+				/* The source and symbol start why already. */
+				snprintf(err, QTS_ERR_MAX, "%.440s (after %d attempt%s)", why, r.attempts,
+					 r.attempts == 1 ? "" : "s");
 				return -1;
+			}
 			continue;
 		}
 		if (spoilt)
