@@ -699,7 +699,8 @@ static int write_actions(engine *e)
 			n++;
 		}
 	}
-	qsort(lines, n, sizeof *lines, by_line);
+	if (n)
+		qsort(lines, n, sizeof *lines, by_line);
 	qts_outfile of;
 	if (qts_outfile_open(&of, e->o.actions, e->err, sizeof e->err) == 0) {
 		fputs("date,symbol,action,value\n", of.fp);

@@ -25,6 +25,7 @@ symbol:
   SLOW     every answer 2 s late          SLOW1    the first one
   R429     first: 429, Retry-After: 1     E500     first: 500
   DOWN     every answer a 500             TRUNC    first: a body cut short
+  YAHOODOWN, STOOQDOWN, ALPHAVANTAGEDOWN   every answer of that vendor a 500
   BADJSON  first: malformed JSON          BADJSONX every one
   NOPE     an unknown symbol              BADBAR   2024-01-08's high below its low
   SYD      Yahoo: an exchange at UTC+11 (bars stamped the UTC day before)
@@ -118,7 +119,9 @@ class Handler(BaseHTTPRequestHandler):
         if "R429" in f and self.first:
             self.send(429, '{"error":"Too Many Requests"}', headers=[("Retry-After", "1")])
             return True
-        if ("E500" in f and self.first) or "DOWN" in f:
+        down = "DOWN" in f.replace(self.vendor.upper() + "DOWN", "DOWN").replace("YAHOODOWN", "").replace(
+            "STOOQDOWN", "").replace("ALPHAVANTAGEDOWN", "")
+        if ("E500" in f and self.first) or down:
             self.send(500, "Internal Server Error", "text/plain")
             return True
         if "BADJSONX" in f or ("BADJSON" in f and self.first):
@@ -146,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
         if CONTROL and os.path.exists(CONTROL):
             with open(CONTROL) as f:
                 self.faults += " " + (f.read().split() or [""])[0].upper()
-        self.sym = sym
+        self.sym, self.vendor = sym, vendor
         if self.common_faults():
             return
         getattr(self, vendor)(q)
