@@ -203,6 +203,7 @@ int qts_yahoo_parse(const char *body, size_t len, const char *symbol, qts_tf tf,
 		    qts_evbuf *out, qts_actbuf *acts, char *err)
 {
 	json_error_t je;
+	size_t first = out->n;
 	json_t *root = json_loadb(body, len, 0, &je);
 	if (!root)
 		return fail(err, symbol, "not JSON: %s%s", je.text, "");
@@ -235,6 +236,8 @@ int qts_yahoo_parse(const char *body, size_t len, const char *symbol, qts_tf tf,
 		goto done;
 	r = 0;
 done:
+	if (r < 0)
+		out->n = first; /* nothing of an answer that fails */
 	json_decref(root);
 	return r;
 }

@@ -29,7 +29,8 @@ const char *qts_yahoo_interval(qts_tf tf);
  * time (meta.gmtoffset) at 00:00 UTC, a bar at the time of the one before
  * replaces it (Yahoo repeats the day in progress), and with adjust the
  * prices are scaled by adjclose / close.  Dividends and splits go to acts
- * (may be NULL).  0; -1 with err (QTS_ERR_MAX) when the answer is no chart
+ * (may be NULL).  0; -1 with err (QTS_ERR_MAX), and nothing added to out,
+ * when the answer is no chart
  * (not JSON, chart.error, a field of the wrong type). */
 int qts_yahoo_parse(const char *body, size_t len, const char *symbol, qts_tf tf, int adjust,
 		    qts_evbuf *out, qts_actbuf *acts, char *err);

@@ -6,7 +6,7 @@
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
-# num, rules, actions, options or expr (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# num, rules, actions, options, expr or yahoo (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -19,7 +19,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr"
+all="reader vendor time num rules actions options expr yahoo"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -28,7 +28,7 @@ mkdir -p "$out/obj"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQTS_VERSION=\"fuzz\"
  -Ilib -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers"
-libs="-lcsv -lmsgpackc -lz -lm -ldl -lpthread"
+libs="-lcsv -lmsgpackc -lcurl -ljansson -lwslay -lsnappy -lzstd -lcrypto -lz -lm -ldl -lpthread"
 # All of libqts; input.c reads through the harness's qts_fuzz_read, which
 # cuts reads short.
 src=$(for f in lib/*.c; do basename "$f" .c; done)
@@ -119,6 +119,15 @@ for h in $harnesses; do
 		;;
 	actions)
 		seed "$seeds" '' tests/fixtures/sim/actions.csv
+		;;
+	yahoo)
+		# The first byte: bits 0-2 the timeframe, bit 3 --adjust.
+		for f in tests/fixtures/net/*.json; do
+			b=$(basename "$f" .json)
+			{ printf '\000'; cat "$f"; } >"$seeds/$b"
+			{ printf '\014'; cat "$f"; } >"$seeds/adj-$b"
+			{ printf '\005'; cat "$f"; } >"$seeds/5m-$b"
+		done
 		;;
 	options)
 		i=0
