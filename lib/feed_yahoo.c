@@ -284,7 +284,10 @@ static void *y_open(qts_net *net, const char *base_url, const qts_feed_request *
 	}
 	int64_t now = (int64_t)time(NULL);
 	int64_t from = rq->from == INT64_MIN ? EARLIEST_S : qts_floor_div(rq->from, QTS_NS_PER_SEC);
-	int64_t to = rq->to == INT64_MAX ? now + 86400 : qts_floor_div(rq->to, QTS_NS_PER_SEC) + 1;
+	/* Unbounded, up to now: the hour the limits below leave, a day for
+	 * the daily bars' stamps. */
+	int64_t to = rq->to == INT64_MAX ? now + (daily(rq->tf) ? 86400 : 3600)
+					 : qts_floor_div(rq->to, QTS_NS_PER_SEC) + 1;
 	int64_t back = 0; /* how far back the interval goes, seconds; 0: all the way */
 	if (!daily(rq->tf)) {
 		int minute = !strcmp(y->interval, "1m"), hour = !strcmp(y->interval, "60m");

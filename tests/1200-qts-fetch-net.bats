@@ -100,6 +100,15 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$(requests chart)" -eq "$n" ]
 }
 
+@test "yahoo: bars under a day go back 60 days, hourly bars 730" {
+	run -0 --separate-stderr qts-fetch --tf 5m yahoo:FIVE --from "$(date -u -d '-90 days' +%F)"
+	[ "$stderr" = "qts-fetch: yahoo:FIVE: 5m bars go back 60 days: from 60 days ago" ]
+	[ "$(requests 'interval=5m')" -eq 1 ]
+	run -0 --separate-stderr qts-fetch --tf 1h yahoo:HOUR --from "$(date -u -d '-1000 days' +%F)"
+	[ "$stderr" = "qts-fetch: yahoo:HOUR: 60m bars go back 730 days: from 730 days ago" ]
+	[ "$(requests 'interval=60m')" -eq 1 ]
+}
+
 @test "yahoo: intraday bars keep their UTC times, other intervals in one request" {
 	run -0 qts-fetch --tf 5m yahoo:FIVE --from "$(date -u -d '-20 days' +%F)"
 	[ "$(requests 'interval=5m')" -eq 1 ]
@@ -148,11 +157,29 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "${lines[0]}" = "system,1970-01-01T00:00:00Z,qts-fetch,error,yahoo:BADJSONX: not JSON: unexpected token near end of file (after 3 attempts)" ]
 }
 
-@test "five failures in a row open the circuit: no more requests" {
+@test "four retries by default" {
+	run -1 --separate-stderr qts-fetch yahoo:DOWN "${JAN[@]}"
+	[[ "$stderr" = *": HTTP 500 (after 5 attempts)" ]]
+	[ "$(requests chart/DOWN)" -eq 5 ]
+}
+
+@test "five failures in a row open the circuit for 30 s: no more requests" {
 	echo DOWN >"$D/control"
 	run -1 --separate-stderr qts-fetch --retries 9 yahoo:AAPL
 	[ "$(requests chart/AAPL)" -eq 5 ]
-	[[ "$stderr" = *": not asked: 5 failures in a row opened the circuit for "*" s; the last: HTTP 500" ]]
+	[[ "$stderr" = *": not asked: 5 failures in a row opened the circuit for 30 s; the last: HTTP 500" ]]
+	# the control file gone, the vendor answers again, to a new run
+	rm "$D/control"
+	run -0 qts-fetch yahoo:AAPL "${JAN[@]}"
+}
+
+@test "yahoo's own bucket: 30 requests a minute, 5 at once" {
+	# the sixth request waits 2 s for a token
+	start=$(date +%s%N)
+	run -0 qts-fetch yahoo:A yahoo:B yahoo:C yahoo:D yahoo:E yahoo:F "${JAN[@]}"
+	end=$(date +%s%N)
+	[ "${#lines[@]}" -eq 48 ]
+	[ $(((end - start) / 1000000)) -ge 1900 ]
 }
 
 @test "--rate paces the requests by a token bucket" {
@@ -365,6 +392,17 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$(printf '%s\n' "${lines[@]}" | sed -n '1p;2p' | cut -d, -f3 | tr '\n' ' ')" = "AAPL msft.us " ]
 	run -2 --separate-stderr qts-fetch yahoo:
 	[ "${stderr_lines[0]}" = "qts-fetch: yahoo:: the symbol must be 1 to 31 bytes" ]
+}
+
+@test "the completions offer the network sources and their options" {
+	TOP=$BATS_TEST_DIRNAME/..
+	run -0 bash -c "source '$TOP/completions/bash/qts-fetch'
+		COMP_WORDS=(qts-fetch ''); COMP_CWORD=1; cd /nonexistent 2>/dev/null; _qts_fetch; echo \${COMPREPLY[*]}"
+	for k in synth: file: yahoo: alphavantage: stooq: alpaca:; do [[ " $output " = *" $k "* ]]; done
+	run -0 bash -c "source '$TOP/completions/bash/qts-fetch'
+		COMP_WORDS=(qts-fetch --fallback ''); COMP_CWORD=2; _qts_fetch; echo \${COMPREPLY[*]}"
+	[ "$output" = "yahoo alphavantage stooq alpaca" ]
+	grep -q 'yahoo\\: alphavantage\\: stooq\\: alpaca\\:' "$TOP/completions/zsh/_qts-fetch"
 }
 
 # ---- the real vendors (QTS_INTERNET_TESTS=1 only) ----------------------------------
