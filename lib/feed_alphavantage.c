@@ -49,10 +49,9 @@ int qts_alphavantage_notice(const char *body, size_t len, const char *key, char 
 	json_error_t je;
 	json_t *root = json_loadb(body, len, 0, &je);
 	if (!root) {
-		/* jansson's words may quote the body, and so the key. */
-		char why[QTS_ERR_MAX];
-		snprintf(why, sizeof why, "an answer neither CSV nor JSON (%s)", je.text);
-		scrub(why, key, msg, size);
+		/* jansson's words quote the body where it stopped, which may
+		 * be (a part of) the key: its place only. */
+		snprintf(msg, size, "an answer neither CSV nor JSON (line %d, column %d)", je.line, je.column);
 		return AV_ERROR;
 	}
 	static const char *const names[] = { "Error Message", "Note", "Information" };

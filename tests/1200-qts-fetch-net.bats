@@ -348,7 +348,7 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 }
 
 @test "alphavantage: the key never appears in a message, not even the vendor's" {
-	for sym in INFOKEY NOTEX NOPE DOWN TRUNC; do
+	for sym in INFOKEY NOTEX NOPE DOWN TRUNC BADKEY; do
 		run --separate-stderr qts-fetch --retries 1 "alphavantage:$sym" "${JAN[@]}"
 		[[ "$output$stderr" != *SeCrEt-KeY-4242* ]]
 	done
@@ -356,6 +356,9 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$stderr" = "qts-fetch: alphavantage:INFOKEY: We have detected your API key as *** and our standard API rate limit is 25 requests per day. Please subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to instantly remove all daily rate limits. (after 2 attempts)" ]
 	run -1 --separate-stderr qts-fetch --retries 0 alphavantage:DOWN
 	[[ "$stderr" = *"&apikey=***: HTTP 500 (after 1 attempt)" ]]
+	# JSON broken where the key stands: the parser's words quote it
+	run -1 --separate-stderr qts-fetch alphavantage:BADKEY
+	[ "$stderr" = "qts-fetch: alphavantage:BADKEY: an answer neither CSV nor JSON (line 1, column 22)" ]
 	# the key went to the vendor, only there
 	grep -q 'apikey=SeCrEt-KeY-4242' "$D/log"
 }

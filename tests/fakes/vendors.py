@@ -33,6 +33,7 @@ symbol:
   NOTE     AV: first a Note (throttled)   NOTEX    AV: always a Note
   INFOKEY  AV: an Information quoting the key (the daily limit)
   PREMIUM  AV: an Information about a premium endpoint
+  BADKEY   AV: malformed JSON with the key where a parser stops
 
 and a CONTROLFILE whose first word, while it exists, is a fault for
 every request (DOWN, SLOW...).
@@ -261,6 +262,8 @@ class Handler(BaseHTTPRequestHandler):
         if "NOTEX" in f or ("NOTE" in f and self.first):
             return self.av_json({"Note": "Thank you for using Alpha Vantage! Our standard API call frequency is "
                                  "5 calls per minute and 500 calls per day."})
+        if "BADKEY" in f:
+            return self.send(200, '{"Information": %s is your key' % key)
         if "INFOKEY" in f:
             return self.av_json({"Information": "We have detected your API key as %s and our standard API rate "
                                  "limit is 25 requests per day. Please subscribe to any of the premium plans at "

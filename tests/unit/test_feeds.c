@@ -134,6 +134,12 @@ int main(void)
 	CHECK(qts_alphavantage_notice(em, strlen(em), "K", msg, sizeof msg) == AV_ERROR, "an Error Message fails");
 	CHECK_STR(msg, "Invalid API call.", "in its words");
 	CHECK(qts_alphavantage_notice("{x", 2, "K", msg, sizeof msg) == AV_ERROR, "broken JSON fails");
+	/* Found by fuzz_yahoo: jansson's message quotes the text it stopped
+	 * at, which may be the key. */
+	const char *quoting = "{\"Information\": ABC123 is your key";
+	CHECK(qts_alphavantage_notice(quoting, strlen(quoting), "ABC123", msg, sizeof msg) == AV_ERROR &&
+	      !strstr(msg, "ABC"), "broken JSON at the key: not quoted, not even in part");
+	CHECK_STR(msg, "an answer neither CSV nor JSON (line 1, column 19)", "its place instead");
 
 	qts_evbuf_free(&out);
 	qts_actbuf_free(&acts);
