@@ -204,9 +204,12 @@ static int av_next(void *it, qts_evbuf *out, char *err)
 	snprintf(name, sizeof name, "alphavantage:%s", a->sym);
 	/* Intraday adjusted prices come adjusted in place: no column to
 	 * scale by. */
+	char why[QTS_ERR_MAX];
 	if (qts_feed_csv_parse(r.body, r.len, name, a->sym, a->rq.tf, a->rq.adjust && !a->interval[0],
-			       a->interval[0] != 0, out, err) < 0)
+			       a->interval[0] != 0, out, why) < 0) {
+		scrub(why, key, err, QTS_ERR_MAX); /* it quotes the answer */
 		return -1;
+	}
 	if (a->month < 0 || ++a->month > a->last_month)
 		a->done = 1;
 	return !a->done;

@@ -348,7 +348,7 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 }
 
 @test "alphavantage: the key never appears in a message, not even the vendor's" {
-	for sym in INFOKEY NOTEX NOPE DOWN TRUNC BADKEY; do
+	for sym in INFOKEY NOTEX NOPE DOWN TRUNC BADKEY CSVKEY; do
 		run --separate-stderr qts-fetch --retries 1 "alphavantage:$sym" "${JAN[@]}"
 		[[ "$output$stderr" != *SeCrEt-KeY-4242* ]]
 	done
@@ -359,6 +359,8 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	# JSON broken where the key stands: the parser's words quote it
 	run -1 --separate-stderr qts-fetch alphavantage:BADKEY
 	[ "$stderr" = "qts-fetch: alphavantage:BADKEY: an answer neither CSV nor JSON (line 1, column 22)" ]
+	run -1 --separate-stderr qts-fetch alphavantage:CSVKEY
+	[ "$stderr" = "qts-fetch: alphavantage:CSVKEY:2: open: '***' is not a number" ]
 	# the key went to the vendor, only there
 	grep -q 'apikey=SeCrEt-KeY-4242' "$D/log"
 }

@@ -34,6 +34,7 @@ symbol:
   INFOKEY  AV: an Information quoting the key (the daily limit)
   PREMIUM  AV: an Information about a premium endpoint
   BADKEY   AV: malformed JSON with the key where a parser stops
+  CSVKEY   AV: a CSV row with the key where a price belongs
 
 and a CONTROLFILE whose first word, while it exists, is a fault for
 every request (DOWN, SLOW...).
@@ -262,6 +263,9 @@ class Handler(BaseHTTPRequestHandler):
         if "NOTEX" in f or ("NOTE" in f and self.first):
             return self.av_json({"Note": "Thank you for using Alpha Vantage! Our standard API call frequency is "
                                  "5 calls per minute and 500 calls per day."})
+        if "CSVKEY" in f:
+            return self.send(200, "timestamp,open,high,low,close,volume\r\n2024-01-02,%s,2,1,1,1\r\n" % key,
+                             "application/x-download")
         if "BADKEY" in f:
             return self.send(200, '{"Information": %s is your key' % key)
         if "INFOKEY" in f:
