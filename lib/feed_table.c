@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const qts_feed_kind qts_feed_yahoo, qts_feed_alphavantage, qts_feed_stooq;
+
 static const qts_feed_kind *const kinds[] = {
+	&qts_feed_yahoo,
+	&qts_feed_alphavantage,
+	&qts_feed_stooq,
 	NULL,
 };
 

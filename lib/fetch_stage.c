@@ -1,9 +1,11 @@
 /* fetch_stage.c — qts-fetch as a source stage: its options, and its
- * sources (event files, vendor CSV layouts, generated bars) merged in time
- * and validated, one event at a time for the runtime (ops->next), which
- * writes them out, paced with --pace. */
+ * sources (event files, vendor CSV layouts, generated bars, vendors'
+ * histories over the network) merged in time and validated, one event at
+ * a time for the runtime (ops->next), which writes them out, paced with
+ * --pace. */
 #include "qts_fetch.h"
 #include "qts_parquet.h"
+#include "qts_net.h"
 #include "qts_stage.h"
 #include "qts_time.h"
 
@@ -17,7 +19,8 @@
 
 static const char usage[] =
 	"usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]\n"
-	"  SOURCE is file:PATH, a PATH, - (stdin) or synth:SYM[,SYM...]\n"
+	"  SOURCE is file:PATH, a PATH, - (stdin), synth:SYM[,SYM...] or KIND:SYM, a\n"
+	"  vendor's history over the network, KIND one of yahoo, alphavantage, stooq\n"
 	"  a file holds events (CSV, msgpack), a vendor's CSV or a Parquet table\n"
 	"  -s, --symbol SYM         symbol of the files named after it, up to the next -s,\n"
 	"                           where a file has none (default: the file's name)\n"
@@ -41,6 +44,14 @@ static const char usage[] =
 	"      --pace FACTOR        release each event at its market time / FACTOR after\n"
 	"                           the first (1: real time, 60: a minute a second)\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
+	"      --fallback KIND      when a network source fails, its symbol from KIND\n"
+	"                           (repeatable: tried in order)\n"
+	"      --rate N/min         requests a minute to each vendor (N/s and N/h too),\n"
+	"                           in place of its documented limit\n"
+	"      --retries N          retries of a request that failed (4)\n"
+	"      --timeout DURATION   the longest a request may take (30s)\n"
+	"      --actions FILE       write the network sources' dividends and splits to\n"
+	"                           FILE, a qts-sim --actions file\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
@@ -53,6 +64,15 @@ typedef struct source {
 	qts_reader *events;
 	qts_vendor *vendor;
 	qts_synth *synth;
+	/* A network source: KIND:SYM, its kind, and the kind serving it now
+	 * (the first, or a --fallback) with what it gave. */
+	const qts_feed_kind *kind, *serving;
+	size_t tried;          /* kinds of its chain tried so far, the serving one included */
+	qts_history *hist;
+	int64_t last_ts;
+	long served;
+	char *actions;         /* of the kinds that served before */
+	char where[160];
 	char err[1100];
 } source;
 
@@ -70,6 +90,15 @@ typedef struct options {
 	int tz_given;
 	source *src;           /* in the order named */
 	size_t nsrc;
+	/* Network sources: --fallback kinds, the request's limits, and one
+	 * connection, bucket and breaker per kind, shared by its symbols. */
+	const qts_feed_kind *fallback[8];
+	size_t nfallback;
+	double rate_per_min;   /* 0: the kind's own */
+	int retries;           /* -1: net.c's default */
+	int64_t timeout;       /* 0: net.c's default */
+	const char *actions;
+	qts_net **nets;        /* by the kind's place in the table */
 	qts_stage_conf conf;
 } options;
 
@@ -83,7 +112,8 @@ typedef struct fetch {
 } fetch;
 
 enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION,
-       OPT_DATE_FORMAT, OPT_DELIMITER, OPT_COLUMNS };
+       OPT_DATE_FORMAT, OPT_DELIMITER, OPT_COLUMNS, OPT_FALLBACK, OPT_RATE, OPT_RETRIES, OPT_TIMEOUT,
+       OPT_ACTIONS };
 
 static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
 {
@@ -107,6 +137,25 @@ static int parse_hhmm(const char *s, int *min)
 	return 0;
 }
 
+/* The network kinds, "yahoo, alphavantage, stooq", for messages. */
+static const char *kind_list(void)
+{
+	static char list[256];
+	size_t n = 0;
+	list[0] = '\0';
+	for (size_t i = 0; qts_feed_at(i) && n < sizeof list; i++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", qts_feed_at(i)->name);
+	return list;
+}
+
+static size_t kind_index(const qts_feed_kind *k)
+{
+	size_t i = 0;
+	while (qts_feed_at(i) && qts_feed_at(i) != k)
+		i++;
+	return i;
+}
+
 /* A source named on the command line: a known kind, or a path.  A name
  * like `yahoo:AAPL` that is no file is a source qts-fetch does not know
  * (yet), and saying "No such file" would mislead. */
@@ -119,11 +168,18 @@ static void check_source(const char *spec)
 		return;
 	}
 	size_t scheme = strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789+-.");
+	if (spec[scheme] == ':' && qts_feed_find(spec, scheme)) {
+		const char *sym = spec + scheme + 1;
+		if (!*sym || strlen(sym) >= QTS_SYM_MAX)
+			qts_usage_error(usage, "%s: the symbol must be 1 to %d bytes", spec, QTS_SYM_MAX - 1);
+		return;
+	}
 	if (strncmp(spec, "file:", 5) == 0 || scheme < 2 || spec[scheme] != ':' || !islower((unsigned char)spec[0]) ||
 	    access(spec, F_OK) == 0)
 		return;
-	qts_usage_error(usage, "%s: unknown source '%.*s:' (a source is file:PATH, PATH, - or "
-			"synth:SYM[,SYM...]), and no file of that name", spec, (int)scheme, spec);
+	qts_usage_error(usage, "%s: unknown source '%.*s:' (a source is file:PATH, PATH, -, "
+			"synth:SYM[,SYM...] or KIND:SYM, KIND one of %s), and no file of that name", spec,
+			(int)scheme, spec, kind_list());
 }
 
 static void add_source(options *o, const char *spec, const char *symbol)
@@ -134,6 +190,27 @@ static void add_source(options *o, const char *spec, const char *symbol)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	o->src = n;
 	o->src[o->nsrc++] = (source){ .spec = spec, .symbol = symbol };
+	size_t scheme = strcspn(spec, ":");
+	if (spec[scheme] == ':' && strncmp(spec, "file:", 5) && strncmp(spec, "synth:", 6))
+		o->src[o->nsrc - 1].kind = qts_feed_find(spec, scheme);
+}
+
+/* --rate N/min (or N/s, N/h): requests a minute. */
+static double parse_rate(const char *s)
+{
+	char num[64], err[128];
+	const char *slash = strchr(s, '/');
+	double n, per = 0;
+	if (slash && (size_t)(slash - s) < sizeof num) {
+		memcpy(num, s, (size_t)(slash - s));
+		num[slash - s] = '\0';
+		per = !strcmp(slash, "/min") ? 1 : !strcmp(slash, "/s") ? 1.0 / 60 : !strcmp(slash, "/h") ? 60 : 0;
+	}
+	if (!per)
+		qts_usage_error(usage, "--rate: '%s' is not N/min, N/s or N/h", s);
+	if (qts_parse_double(num, 1e-6, 1e6, &n, err) < 0 || n <= 0)
+		qts_usage_error(usage, "--rate: %s", n <= 0 && !err[0] ? "not above 0" : err);
+	return n / per;
 }
 
 static char parse_delimiter(const char *s)
@@ -167,6 +244,9 @@ static void parse_options(int argc, char **argv, options *o)
 		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "seed", required_argument, NULL, OPT_SEED }, { "count", required_argument, NULL, OPT_COUNT },
 		{ "session", required_argument, NULL, OPT_SESSION }, { "tz", required_argument, NULL, OPT_TZ },
+		{ "fallback", required_argument, NULL, OPT_FALLBACK }, { "rate", required_argument, NULL, OPT_RATE },
+		{ "retries", required_argument, NULL, OPT_RETRIES }, { "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "actions", required_argument, NULL, OPT_ACTIONS },
 		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
@@ -178,7 +258,7 @@ static void parse_options(int argc, char **argv, options *o)
 	const char *symbol = NULL;
 	size_t symbol_at = 0; /* sources named before the last -s */
 	*o = (options){ .seed = 1, .session_open = 9 * 60 + 30, .session_close = 16 * 60,
-			.tz = "America/New_York" };
+			.tz = "America/New_York", .retries = -1 };
 	/* The leading '-' hands over sources in their place among the options. */
 	while ((c = getopt_long(argc, argv, "-s:t:f:u:aMh", longs, NULL)) != -1)
 		switch (c) {
@@ -240,6 +320,32 @@ static void parse_options(int argc, char **argv, options *o)
 			o->tz = optarg;
 			o->tz_given = 1;
 			break;
+		case OPT_FALLBACK: {
+			const qts_feed_kind *k = qts_feed_find(optarg, strlen(optarg));
+			if (!k)
+				qts_usage_error(usage, "--fallback: '%s' is not a network source (%s)", optarg, kind_list());
+			if (o->nfallback == sizeof o->fallback / sizeof *o->fallback)
+				qts_usage_error(usage, "--fallback: more than %zu", o->nfallback);
+			o->fallback[o->nfallback++] = k;
+			break;
+		}
+		case OPT_RATE: o->rate_per_min = parse_rate(optarg); break;
+		case OPT_RETRIES:
+			if (qts_parse_long(optarg, 0, 100, &l, err) < 0)
+				qts_usage_error(usage, "--retries: %s", err);
+			o->retries = (int)l;
+			break;
+		case OPT_TIMEOUT:
+			if (qts_duration_parse(optarg, &o->timeout) < 0 || o->timeout <= 0 ||
+			    o->timeout > 3600 * QTS_NS_PER_SEC)
+				qts_usage_error(usage, "--timeout: '%s' is not a duration from 1ms to 1h (250ms, 10s, 2m)",
+						optarg);
+			break;
+		case OPT_ACTIONS:
+			if (!*optarg)
+				qts_usage_error(usage, "--actions: an empty file name");
+			o->actions = optarg;
+			break;
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		default:
@@ -254,6 +360,15 @@ static void parse_options(int argc, char **argv, options *o)
 		qts_usage_error(usage, "--symbol %s: no source after it (-s names the files that follow it)", symbol);
 	if (o->has_from && o->has_to && o->to <= o->from)
 		qts_usage_error(usage, "--to is not after --from");
+	/* A network source's kinds must serve the timeframe. */
+	char tf[QTS_WORD_MAX];
+	qts_tf_format(o->tf.n ? o->tf : (qts_tf){ 1, 'd' }, tf);
+	for (size_t i = 0; i < o->nsrc; i++)
+		for (size_t j = 0; o->src[i].kind && j <= o->nfallback; j++) {
+			const qts_feed_kind *k = j ? o->fallback[j - 1] : o->src[i].kind;
+			if (!k->serves(o->tf))
+				qts_usage_error(usage, "%s: --tf %s: %s serves %s", o->src[i].spec, tf, k->name, k->tfs);
+		}
 }
 
 /* The default symbol of a file: its name without directory or extension,
@@ -294,8 +409,73 @@ static int open_synth(source *s, const options *o)
 	return 0;
 }
 
+/* The k-th kind of a network source's chain: its own, then the
+ * --fallback kinds other than it; NULL past the last. */
+static const qts_feed_kind *chain(const source *s, const options *o, size_t k)
+{
+	if (k == 0)
+		return s->kind;
+	for (size_t i = 0; i < o->nfallback; i++)
+		if (o->fallback[i] != s->kind && --k == 0)
+			return o->fallback[i];
+	return NULL;
+}
+
+/* Keep what the kind serving s found of corporate actions, before it is
+ * closed. */
+static void keep_actions(source *s)
+{
+	const char *a = s->hist ? qts_history_actions(s->hist) : NULL;
+	if (!a || !*a)
+		return;
+	size_t had = s->actions ? strlen(s->actions) : 0;
+	char *n = realloc(s->actions, had + strlen(a) + 1);
+	if (!n)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	strcpy(n + had, a);
+	s->actions = n;
+}
+
+/* Open the next kind of a network source's chain that opens, from where
+ * the one before stopped: 0, or -1 with why (that of the last kind) in
+ * s->err.  why is the failure of the kind before, to pass on. */
+static int open_network(source *s, const options *o, const char *why)
+{
+	const char *sym = strchr(s->spec, ':') + 1;
+	char err[QTS_ERR_MAX];
+	if (why)
+		QTS_SET(err, why);
+	for (const qts_feed_kind *k; (k = chain(s, o, s->tried)); ) {
+		if (s->tried++)
+			qts_warn("%s; trying %s:%s", err, k->name, sym);
+		keep_actions(s);
+		qts_history_close(s->hist);
+		s->hist = NULL;
+		size_t ki = kind_index(k);
+		if (!o->nets[ki]) {
+			qts_net_conf c = { .name = k->name, .rate_per_min = o->rate_per_min ? o->rate_per_min : k->rate_per_min,
+					   .burst = k->burst, .retries = o->retries, .timeout = o->timeout };
+			if (!(o->nets[ki] = qts_net_new(&c, err)))
+				break;
+		}
+		qts_feed_request rq = { .symbol = sym, .tf = o->tf, .adjust = o->adjust,
+					.from = o->has_from ? o->from : INT64_MIN, .to = o->has_to ? o->to : INT64_MAX };
+		if (s->served && s->last_ts >= rq.from)
+			rq.from = s->last_ts + 1; /* what the kind before gave stands */
+		qts_cache_opts co = { 0 };
+		if ((s->hist = qts_history_open(k, o->nets[ki], &rq, &co, err))) {
+			s->serving = k;
+			return 0;
+		}
+	}
+	QTS_SET(s->err, err);
+	return -1;
+}
+
 static int open_source(source *s, const options *o)
 {
+	if (s->kind)
+		return open_network(s, o, NULL);
 	if (strncmp(s->spec, "synth:", 6) == 0)
 		return open_synth(s, o);
 	/* Told how to read its columns, a file is a vendor file. */
@@ -379,6 +559,18 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 			else if (r == 0 && qts_vendor_rows(s->vendor) == 0)
 				qts_warn("%s: a header and no rows", s->spec);
 			r = r < 0 ? -1 : r;
+		} else if (s->hist) {
+			char err[QTS_ERR_MAX];
+			if ((r = qts_history_next(s->hist, ev, err)) < 0) {
+				if (open_network(s, f->o, err) == 0)
+					continue;
+			} else if (r > 0) {
+				s->last_ts = ev->ts;
+				s->served++;
+				if (s->symbol)
+					QTS_SET(ev->symbol, s->symbol);
+			} else if (f->o->nfallback)
+				qts_warn("%s: served by %s:%s", s->spec, s->serving->name, strchr(s->spec, ':') + 1);
 		} else if ((r = qts_reader_next(s->events, ev)) < 0)
 			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
 		if (r <= 0)
@@ -400,7 +592,15 @@ static int check(fetch *f, size_t i, const qts_event *ev, const char **where, co
 		qts_validator_accept(f->validator, ev);
 		return 1;
 	}
-	*where = s->vendor ? qts_vendor_where(s->vendor) : qts_reader_where(s->events);
+	if (s->hist) { /* the vendor's source and symbol, and the bar's date */
+		char t[40];
+		qts_time_format(ev->ts, t);
+		if (ev->ts % QTS_NS_PER_DAY == 0)
+			t[10] = '\0';
+		snprintf(s->where, sizeof s->where, "%s:%s: %s", s->serving->name, strchr(s->spec, ':') + 1, t);
+		*where = s->where;
+	} else
+		*where = s->vendor ? qts_vendor_where(s->vendor) : qts_reader_where(s->events);
 	switch (f->o->on_bad) {
 	case ON_BAD_WARN:
 		qts_warn("%s: %s", *where, *bad);
@@ -425,6 +625,8 @@ static void close_source(source *s)
 	qts_reader_close(s->events);
 	qts_vendor_close(s->vendor);
 	qts_synth_free(s->synth);
+	qts_history_close(s->hist);
+	free(s->actions);
 }
 
 typedef struct engine {
@@ -460,11 +662,70 @@ static int fetch_next(void *eng, qts_event *ev)
 	}
 }
 
+static int by_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* --actions: the corporate actions the network sources met, sorted by
+ * date, each line once, in the symbol of their events (-s), written whole. */
+static int write_actions(engine *e)
+{
+	fetch *f = &e->f;
+	char **lines = NULL;
+	size_t n = 0, cap = 0;
+	int r = -1;
+	for (size_t i = 0; i < f->n; i++) {
+		source *s = &f->src[i];
+		keep_actions(s);
+		qts_history_close(s->hist);
+		s->hist = NULL;
+		for (char *p = s->actions, *end; p && *p; p = end + 1) {
+			if (!(end = strchr(p, '\n')))
+				break;
+			*end = '\0';
+			char *sym = strchr(p, ','), *rest = sym ? strchr(sym + 1, ',') : NULL;
+			if (!rest)
+				continue;
+			if (n == cap) {
+				char **g = realloc(lines, (cap = cap ? cap * 2 : 64) * sizeof *g);
+				if (!g)
+					qts_die(QTS_EXIT_FAIL, "out of memory");
+				lines = g;
+			}
+			size_t len = strlen(p) + QTS_SYM_MAX + 2;
+			if (!(lines[n] = malloc(len)))
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			if (s->symbol)
+				snprintf(lines[n], len, "%.*s,%s%s", (int)(sym - p), p, s->symbol, rest);
+			else
+				snprintf(lines[n], len, "%s", p);
+			n++;
+		}
+	}
+	if (n)
+		qsort(lines, n, sizeof *lines, by_line);
+	qts_outfile of;
+	if (qts_outfile_open(&of, e->o.actions, e->err, sizeof e->err) == 0) {
+		fputs("date,symbol,action,value\n", of.fp);
+		for (size_t i = 0; i < n; i++)
+			if (!i || strcmp(lines[i], lines[i - 1]))
+				fprintf(of.fp, "%s\n", lines[i]);
+		r = qts_outfile_commit(&of, e->err, sizeof e->err);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return r;
+}
+
 /* A source that could not be opened was said at the start; the others
  * were read, and the run fails at the end. */
 static int fetch_finish(void *eng)
 {
 	engine *e = eng;
+	if (!e->open_failed && e->o.actions && write_actions(e) < 0)
+		return -1;
 	if (e->open_failed) {
 		e->err[0] = '\0';
 		return -1;
@@ -497,6 +758,9 @@ static void fetch_free(void *eng)
 	for (size_t i = 0; i < f->n; i++)
 		close_source(&f->src[i]);
 	free(f->src);
+	for (size_t i = 0; qts_feed_at(i); i++)
+		qts_net_free(e->o.nets[i]);
+	free(e->o.nets);
 	qts_validator_free(f->validator);
 	free(e);
 }
@@ -522,6 +786,11 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		if (qts_tz_use(o->tz) < 0)
 			qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o->tz);
 	}
+	size_t kinds = 0;
+	while (qts_feed_at(kinds))
+		kinds++;
+	if (!(o->nets = calloc(kinds + 1, sizeof *o->nets)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
 	fetch *f = &e->f;
 	*f = (fetch){ .o = o, .src = o->src, .validator = qts_validator_new() };
 	if (!f->validator)

@@ -89,6 +89,27 @@ qts_input *qts_input_open(const char *path)
 	return in;
 }
 
+/* Bytes already in memory (an HTTP answer): the whole input, copied, read
+ * as text whatever its first bytes (no gzip detection: a vendor's body is
+ * decoded by the transport). */
+qts_input *qts_input_mem(const void *p, size_t n, const char *name)
+{
+	qts_input *in = calloc(1, sizeof *in);
+	if (!in || !(in->name = strdup(name)) || !(in->buf = malloc(n + 1))) {
+		if (in)
+			free(in->name);
+		free(in);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(in->buf, p, n);
+	in->fd = -1;
+	in->cap = n + 1;
+	in->len = n;
+	in->detected = in->raw_eof = in->eof = 1;
+	return in;
+}
+
 const char *qts_input_name(const qts_input *in) { return in->name; }
 const char *qts_input_error(const qts_input *in) { return in->err; }
 uint64_t qts_input_offset(const qts_input *in) { return in->consumed; }

@@ -329,6 +329,8 @@ qts_input *qts_input_fdopen(int fd, const char *name);
  * -1 with why in err), read as a file's would be. */
 qts_input *qts_input_from(long (*pull)(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen),
 			  void *arg, const char *name);
+/* The n bytes at p (copied), as an input named name; NULL when out of memory. */
+qts_input *qts_input_mem(const void *p, size_t n, const char *name);
 const char *qts_input_name(const qts_input *in);
 /* Look at the first n bytes without consuming them; returns how many are
  * available (fewer at the end of input), -1 on error. */

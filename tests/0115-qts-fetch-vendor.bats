@@ -241,12 +241,16 @@ TOP=$BATS_TEST_DIRNAME/..
 # ---- sources ---------------------------------------------------------------------
 
 @test "a source of an unknown kind is a usage error, not a missing file" {
-	run -2 --separate-stderr qts-fetch yahoo:AAPL
-	[ "${stderr_lines[0]}" = "qts-fetch: yahoo:AAPL: unknown source 'yahoo:' (a source is file:PATH, PATH, - or synth:SYM[,SYM...]), and no file of that name" ]
+	run -2 --separate-stderr qts-fetch quandl:AAPL
+	[ "${stderr_lines[0]}" = "qts-fetch: quandl:AAPL: unknown source 'quandl:' (a source is file:PATH, PATH, -, synth:SYM[,SYM...] or KIND:SYM, KIND one of yahoo, alphavantage, stooq), and no file of that name" ]
 	# a file that has such a name is read
+	cp "$F/yahoo.csv" "$BATS_TEST_TMPDIR/quandl:AAPL"
 	cp "$F/yahoo.csv" "$BATS_TEST_TMPDIR/yahoo:AAPL"
 	cd "$BATS_TEST_TMPDIR"
-	run -0 qts-fetch -s AAPL yahoo:AAPL
+	run -0 qts-fetch -s AAPL quandl:AAPL
+	[ "${#lines[@]}" -eq 4 ]
+	# and file: makes one named as a network source a file
+	run -0 qts-fetch -s AAPL file:yahoo:AAPL
 	[ "${#lines[@]}" -eq 4 ]
 	# a missing file is still that
 	run -1 --separate-stderr qts-fetch nothing.csv

@@ -6,7 +6,7 @@
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
-# num, rules, actions, options, expr, journal or parquet (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# num, rules, actions, options, expr, journal, parquet or yahoo (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -19,7 +19,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal parquet"
+all="reader vendor time num rules actions options expr journal parquet yahoo"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -137,6 +137,15 @@ for h in $harnesses; do
 			{ printf '\007'; tail -c $((len + 8)) "$f" | head -c "$len"; } >"$seeds/footer-$b"
 		done
 		printf '\004\003\002\003\210\306\372' >"$seeds/rle"
+		;;
+	yahoo)
+		# The first byte: bits 0-2 the timeframe, bit 3 --adjust.
+		for f in tests/fixtures/net/*.json; do
+			b=$(basename "$f" .json)
+			{ printf '\000'; cat "$f"; } >"$seeds/$b"
+			{ printf '\014'; cat "$f"; } >"$seeds/adj-$b"
+			{ printf '\005'; cat "$f"; } >"$seeds/5m-$b"
+		done
 		;;
 	options)
 		i=0
