@@ -734,7 +734,8 @@ int qts_cache_list(const qts_cache_opts *co, FILE *out)
 		qts_warn("cache: %s: %s", dir, strerror(errno));
 	if (l.oom)
 		qts_warn("out of memory");
-	qsort(l.line, l.n, sizeof *l.line, by_text);
+	if (l.n)
+		qsort(l.line, l.n, sizeof *l.line, by_text);
 	for (size_t i = 0; i < l.n; i++) {
 		fputs(l.line[i], out);
 		free(l.line[i]);

@@ -3,6 +3,7 @@
  * and validated, one event at a time for the runtime (ops->next), which
  * writes them out, paced with --pace. */
 #include "qts_fetch.h"
+#include "qts_net.h"
 #include "qts_stage.h"
 #include "qts_time.h"
 
@@ -39,6 +40,13 @@ static const char usage[] =
 	"      --pace FACTOR        release each event at its market time / FACTOR after\n"
 	"                           the first (1: real time, 60: a minute a second)\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
+	"      --cache-dir DIR      the cache of network history (default\n"
+	"                           $XDG_CACHE_HOME/qts, else ~/.cache/qts)\n"
+	"      --no-cache           neither read nor write the cache\n"
+	"      --offline            serve network sources from the cache only\n"
+	"      --max-age DURATION   fetch again what was cached longer ago (12h, 7d)\n"
+	"      --cache-list [SOURCE...]   list the cache's entries (of these sources)\n"
+	"      --cache-clear [SOURCE...]  remove the cache's entries (of these sources)\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
@@ -69,6 +77,7 @@ typedef struct options {
 	source *src;           /* in the order named */
 	size_t nsrc;
 	qts_stage_conf conf;
+	qts_cache_opts cache;  /* for the network sources' histories */
 } options;
 
 typedef struct fetch {
@@ -134,6 +143,16 @@ static void add_source(options *o, const char *spec, const char *symbol)
 	o->src[o->nsrc++] = (source){ .spec = spec, .symbol = symbol };
 }
 
+/* After --cache-list or --cache-clear, a source's name chooses entries. */
+static void add_entry_name(options *o, const char *spec)
+{
+	source *n = realloc(o->src, (o->nsrc + 1) * sizeof *n);
+	if (!n)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	o->src = n;
+	o->src[o->nsrc++] = (source){ .spec = spec };
+}
+
 static char parse_delimiter(const char *s)
 {
 	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
@@ -153,6 +172,29 @@ static void parse_columns(const char *s)
 		qts_usage_error(usage, "--columns: '%s' names no column", s);
 }
 
+/* --cache-list and --cache-clear do their work and exit; the sources
+ * named with them choose the entries. */
+static void cache_command(options *o)
+{
+	qts_cache_opts *co = &o->cache;
+	if (co->off && co->offline)
+		qts_usage_error(usage, "--offline reads the cache, which --no-cache turns off");
+	if (co->list && co->clear)
+		qts_usage_error(usage, "--cache-list and --cache-clear go one at a time");
+	if (!co->list && !co->clear)
+		return;
+	const char **match = calloc(o->nsrc + 1, sizeof *match);
+	if (!match)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < o->nsrc; i++)
+		match[i] = o->src[i].spec;
+	co->match = match;
+	co->nmatch = o->nsrc;
+	int rc = co->list ? qts_cache_list(co, stdout) : qts_cache_clear(co);
+	int out = qts_close_stdout();
+	exit(rc ? rc : out);
+}
+
 static void parse_options(int argc, char **argv, options *o)
 {
 	static const struct option longs[] = {
@@ -165,7 +207,7 @@ static void parse_options(int argc, char **argv, options *o)
 		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "seed", required_argument, NULL, OPT_SEED }, { "count", required_argument, NULL, OPT_COUNT },
 		{ "session", required_argument, NULL, OPT_SESSION }, { "tz", required_argument, NULL, OPT_TZ },
-		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE },
+		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE }, QTS_CACHE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
 	char err[128];
@@ -180,7 +222,12 @@ static void parse_options(int argc, char **argv, options *o)
 	/* The leading '-' hands over sources in their place among the options. */
 	while ((c = getopt_long(argc, argv, "-s:t:f:u:aMh", longs, NULL)) != -1)
 		switch (c) {
-		case 1: add_source(o, optarg, symbol); break;
+		case 1:
+			if (o->cache.list || o->cache.clear) /* entries' names, no sources to read */
+				add_entry_name(o, optarg);
+			else
+				add_source(o, optarg, symbol);
+			break;
 		case 's':
 			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
 				qts_usage_error(usage, "--symbol: '%s' must be 1 to %d bytes", optarg, QTS_SYM_MAX - 1);
@@ -241,11 +288,12 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		default:
-			if (!qts_stage_option(c, optarg, &o->conf, usage))
+			if (!qts_cache_option(c, optarg, &o->cache, usage) && !qts_stage_option(c, optarg, &o->conf, usage))
 				qts_usage_error(usage, NULL);
 		}
 	for (; optind < argc; optind++) /* after -- */
 		add_source(o, argv[optind], symbol);
+	cache_command(o);
 	if (!o->nsrc)
 		qts_usage_error(usage, "no SOURCE given");
 	if (symbol && symbol_at == o->nsrc)
