@@ -339,7 +339,8 @@ static int read_head(int fd, const char *path, qts_cache_key *k, qts_cache_head 
 		return -1;
 	}
 	h->size = (long long)st.st_size;
-	if ((uint64_t)st.st_size != HEAD_SIZE + h->body_len + h->actions_len || h->body_len > (uint64_t)st.st_size) {
+	if (h->body_len > (uint64_t)st.st_size || h->actions_len > (uint64_t)st.st_size ||
+	    (uint64_t)st.st_size != HEAD_SIZE + h->body_len + h->actions_len) {
 		snprintf(err, QTS_ERR_MAX, "%s: corrupt (%lld bytes where its header says %llu)", path,
 			 (long long)st.st_size, (unsigned long long)(HEAD_SIZE + h->body_len + h->actions_len));
 		return -1;

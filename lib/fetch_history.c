@@ -56,6 +56,7 @@ struct memo {
 
 struct qts_history {
 	memo *m;
+	qts_net *net;            /* the one its opener gave */
 	qts_history *next;       /* the memo's next reader */
 	size_t at;               /* the next record, counted from the memo's first */
 	int64_t from, to;
@@ -230,13 +231,25 @@ static void stop_writing(producer *p, const char *why)
 static int take(memo *m, const qts_cache_rec *r, char *err)
 {
 	producer *p = m->p;
-	if (p->w && r->ts >= p->head.from && r->ts < p->head.to && qts_cache_put(p->w, r, 1, err) < 0)
-		stop_writing(p, err);
+	char why[QTS_ERR_MAX];
+	if (p->w && r->ts >= p->head.from && r->ts < p->head.to && qts_cache_put(p->w, r, 1, why) < 0)
+		stop_writing(p, why);
 	if (r->ts >= m->from && r->ts < m->to && push(m, r) < 0) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return -1;
 	}
 	return 0;
+}
+
+/* Close the source's iterator, keeping the actions it met: 0, or -1
+ * when out of memory. */
+static int close_it(memo *m)
+{
+	producer *p = m->p;
+	int r = p->k->actions ? add_actions(m, p->k->actions(p->it)) : 0;
+	p->k->close(p->it);
+	p->it = NULL;
+	return r;
 }
 
 /* The next piece of the segment being read; 0, or -1 with err. */
@@ -270,14 +283,15 @@ static int produce_net(memo *m, char *err)
 		qts_cache_rec rec = { e->ts, e->bar.open, e->bar.high, e->bar.low, e->bar.close, e->bar.volume };
 		if (take(m, &rec, err) < 0)
 			return -1;
+		/* Where the segment would resume with a new iterator. */
+		if (e->ts < p->seg_to[s])
+			p->seg_from[s] = e->ts + 1;
 	}
 	if (!p->it_more) {
-		if (p->k->actions && add_actions(m, p->k->actions(p->it)) < 0) {
+		if (close_it(m) < 0) {
 			snprintf(err, QTS_ERR_MAX, "out of memory");
 			return -1;
 		}
-		p->k->close(p->it);
-		p->it = NULL;
 		p->seg++;
 	}
 	return 0;
@@ -360,12 +374,12 @@ static int plan(memo *m, const qts_cache_opts *co, char *err)
 	if (cached) {
 		int r = qts_cache_open(p->path, &m->key, &old, &actions, &p->disk, why);
 		if (r < 0)
-			qts_warn("cache: %s; fetching it again", why);
+			qts_warn("cache: %s; %s", why, co->offline ? "taken as missing" : "fetching it again");
 		have = r > 0;
 		/* Too old, or apart from the request (an entry is one unbroken
 		 * span): fetched anew, and the entry replaced.  Offline, an old
 		 * entry is better than none. */
-		if (have && ((co->max_age && now - old.fetched > co->max_age && !co->offline) || old.from > T || F > old.to)) {
+		if (have && ((co->max_age && old.fetched < now - co->max_age && !co->offline) || old.from > T || F > old.to)) {
 			have = 0;
 			qts_cache_reader_close(p->disk);
 			p->disk = NULL;
@@ -480,6 +494,7 @@ qts_history *qts_history_open(const qts_feed_kind *k, qts_net *net, const qts_fe
 	if (keyed && m->p)
 		m->p->rq.symbol = m->key.symbol;
 	h->m = m;
+	h->net = net;
 	h->at = m->whole ? 0 : m->base;
 	h->next = m->readers;
 	m->readers = h;
@@ -540,6 +555,25 @@ const char *qts_history_actions(qts_history *h)
 	return o ? h->actions : NULL;
 }
 
+/* A reader leaves a history still being fetched with the network
+ * client it brought, which its caller frees next: the source's iterator
+ * is closed while the client lives, and a reader that stays lends its
+ * own to go on from the last bar taken. */
+static void hand_over(memo *m, qts_history *leaving)
+{
+	producer *p = m->p;
+	if (!p || p->net != leaving->net || !m->readers)
+		return;
+	for (qts_history *h = m->readers; h; h = h->next)
+		if (h->net == p->net)
+			return;
+	if (p->it && close_it(m) < 0) {
+		snprintf(m->err, sizeof m->err, "out of memory");
+		m->failed = 1;
+	}
+	p->net = m->readers->net;
+}
+
 void qts_history_close(qts_history *h)
 {
 	if (!h)
@@ -550,6 +584,7 @@ void qts_history_close(qts_history *h)
 			*pp = h->next;
 			break;
 		}
+	hand_over(m, h);
 	free(h->actions);
 	free(h);
 	/* Kept when finished and whole, for a request made again; else, a

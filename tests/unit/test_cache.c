@@ -17,6 +17,7 @@
 static int64_t clock_ns;           /* the source's now, and the cache's */
 static int requests, fail_next;
 static int64_t asked_from[16], asked_to[16];
+static qts_net *asked_net[16];
 static const int64_t first_day = 18262 * DAY; /* 2020-01-01: the source's history starts */
 
 typedef struct it {
@@ -41,8 +42,9 @@ static int serves(qts_tf tf)
 
 static void *t_open(qts_net *net, const char *url, const qts_feed_request *rq, char *err)
 {
-	(void)net, (void)url, (void)err;
+	(void)url, (void)err;
 	if (requests < 16) {
+		asked_net[requests] = net;
 		asked_from[requests] = rq->from;
 		asked_to[requests] = rq->to;
 	}
@@ -341,6 +343,26 @@ int main(void)
 	CHECK(h1 && h2 && n1 == 60 && n2 == 60 && same && requests == 1, "read side by side: one request");
 	qts_history_close(h1);
 	qts_history_close(h2);
+	/* the first reader leaves half way, and frees its network client:
+	 * the second goes on with its own, from the last bar taken */
+	qts_history_forget();
+	requests = 0;
+	qts_net *net1 = (qts_net *)&n1, *net2 = (qts_net *)&n2;
+	r2.symbol = "HAND";
+	r2.to = day(2024, 5, 1);
+	h1 = qts_history_open(&tfeed, net1, &r2, &off, err);
+	h2 = qts_history_open(&tfeed, net2, &r2, &off, err);
+	n1 = n2 = 0;
+	for (int i = 0; i < 50; i++)
+		n1 += qts_history_next(h1, &e1, err) > 0, n2 += qts_history_next(h2, &e2, err) > 0;
+	qts_history_close(h1);
+	while (qts_history_next(h2, &e2, err) > 0)
+		n2++;
+	qts_history_close(h2);
+	CHECK(n1 == 50 && n2 == 121 && e2.ts == day(2024, 4, 30), "a reader left: the other reads all 121 bars");
+	CHECK(requests == 2 && asked_net[0] == net1 && asked_net[1] == net2 &&
+		      asked_from[1] == day(2024, 3, 20) + 1 && asked_to[1] == day(2024, 5, 1),
+	      "through its own client, from after the 80 bars of two chunks");
 	/* a retry after a failure asks again */
 	qts_history_forget();
 	requests = 0;
