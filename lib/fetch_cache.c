@@ -697,6 +697,10 @@ static int list_one(void *ctx, const char *path, const char *source, const char 
 		qts_warn("cache: %s", err);
 		return 0;
 	}
+	/* One line of fields apart: no tab or newline from a symbol. */
+	for (char *c = k.symbol; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	char from[48], to[48], fetched[48], buf[512], *line;
 	fmt_time(h.from, from);
 	fmt_time(h.to, to);

@@ -3,7 +3,7 @@
  * asked for, and serves a daily bar for every day of any span, up to the
  * test's clock.  A bar not yet final (its day not over at the clock)
  * closes 0.5 higher than it will: a cache that kept it would show it. */
-#include "qts_net.h"
+#include "cache_priv.h"
 #include "tap.h"
 
 #include <dirent.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #define DAY QTS_NS_PER_DAY
 static int64_t clock_ns;           /* the source's now, and the cache's */
@@ -150,6 +151,38 @@ static long long file_size(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) < 0 ? -1 : (long long)st.st_size;
+}
+
+/* Replace the bars of the entry at path with body (n bytes), its header
+ * saying bars and n, no actions. */
+static void rewrite(const char *path, const void *body, size_t n, uint64_t bars)
+{
+	unsigned char head[256];
+	int fd = open(path, O_RDWR);
+	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head)
+		return;
+	for (int i = 0; i < 8; i++) {
+		head[40 + i] = (unsigned char)(bars >> (8 * i));
+		head[48 + i] = (unsigned char)((uint64_t)n >> (8 * i));
+		head[56 + i] = 0;
+	}
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, head, sizeof head, 0) < 0 || pwrite(fd, body, n, 256) < 0)
+		CHECK(0, "rewrite");
+	close(fd);
+}
+
+/* The bars of recs compressed, as an entry holds them. */
+static size_t pack(const qts_cache_rec *recs, size_t nrec, size_t extra, void *out, size_t cap)
+{
+	unsigned char raw[48 * 8 + 8] = { 0 };
+	for (size_t i = 0; i < nrec; i++) {
+		uint64_t u[6] = { (uint64_t)recs[i].ts };
+		memcpy(&u[1], &recs[i].open, 8 * 5);
+		for (int j = 0; j < 6; j++)
+			for (int b = 0; b < 8; b++)
+				raw[i * 48 + (size_t)j * 8 + (size_t)b] = (unsigned char)(u[j] >> (8 * b));
+	}
+	return ZSTD_compress(out, cap, raw, nrec * 48 + extra, 1);
 }
 
 int main(void)
@@ -304,6 +337,70 @@ int main(void)
 	qts_history_forget();
 	o = fetch("AAA", jan, mar, &co);
 	CHECK(o.ok && requests == 3 && strstr(qts_last_message(), "not a qts cache entry"), "a stranger: a miss");
+
+	/* entries corrupt in each way an entry is checked */
+	qts_history_forget();
+	o = fetch("AAA", jan, day(2024, 1, 4), &co); /* written anew: [Jan 1, Jan 4), 3 bars */
+	qts_cache_rec recs[3] = { { jan }, { jan + 2 * DAY }, { jan + DAY } };
+	unsigned char body[1024];
+	struct { size_t nrec, extra; uint64_t bars; const char *why; } bad[] = {
+		{ 3, 0, 3, "corrupt (bar 3 out of order or of its span)" },
+		{ 2, 0, 3, "corrupt (2 bars where its header says 3)" },
+		{ 2, 7, 2, "corrupt (its bars cut short)" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int had = requests;
+		rewrite(path, body, pack(recs, bad[i].nrec, bad[i].extra, body, sizeof body), bad[i].bars);
+		qts_history_forget();
+		o = fetch("AAA", jan, day(2024, 1, 4), &co);
+		CHECK(o.ok && o.n == 3 && requests == had + 1 && strstr(qts_last_message(), bad[i].why), bad[i].why);
+	}
+	size_t n = pack(recs, 1, 0, body, sizeof body);
+	memcpy(body + n, "junk", 4);
+	rewrite(path, body, n + 4, 1);
+	qts_history_forget();
+	o = fetch("AAA", jan, day(2024, 1, 4), &co);
+	CHECK(o.ok && o.n == 3 && strstr(qts_last_message(), "corrupt (bytes after its bars)"), "bytes after the frame");
+	char other[600];
+	snprintf(other, sizeof other, "%s/tfeed/BBB.1d.qtc", dir);
+	rename(path, other);
+	qts_history_forget();
+	o = fetch("BBB", jan, day(2024, 1, 4), &co);
+	CHECK(o.ok && strstr(qts_last_message(), "BBB.1d.qtc: holds tfeed:AAA 1d, not tfeed:BBB 1d"),
+	      "an entry of another key under this one's name");
+	unsigned char to_before[8] = { 0 };
+	fd = open(other, O_RDWR);
+	pwrite(fd, to_before, 8, 24); /* to: 1970, before from */
+	close(fd);
+	qts_history_forget();
+	o = fetch("BBB", jan, day(2024, 1, 4), &co);
+	CHECK(o.ok && strstr(qts_last_message(), "corrupt (its span ends before it starts)"), "a span backwards");
+
+	/* a cache that cannot be written: a warning, the history served */
+	qts_cache_opts nowhere = { .dir = "/dev/null/qts", .now = co.now };
+	qts_history_forget();
+	o = fetch("AAA", jan, mar, &nowhere);
+	CHECK(o.ok && o.n == 60, "a cache directory that cannot be made: served");
+	CHECK_STR(qts_last_message(), "cache: /dev/null/qts: Not a directory; /dev/null/qts/tfeed/AAA.1d.qtc not cached",
+		  "with a warning");
+	/* names that cannot be cached */
+	char longsym[80];
+	memset(longsym, 'X', 70);
+	longsym[70] = '\0';
+	co.offline = 1;
+	qts_history_forget();
+	h = qts_history_open(&tfeed, NULL, &(qts_feed_request){ .symbol = longsym, .from = jan, .to = mar }, &co, err);
+	CHECK(!h && strstr(err, "cannot be cached (its name is too long)"), "offline, a symbol too long to cache");
+	co.offline = 0;
+	o = fetch(longsym, jan, mar, &co);
+	CHECK(o.ok && o.n == 60, "online, it is fetched, not cached");
+	char longdir[5000];
+	memset(longdir, 'd', sizeof longdir - 1);
+	longdir[0] = '/';
+	longdir[sizeof longdir - 1] = '\0';
+	qts_cache_opts far = { .dir = longdir };
+	CHECK(qts_cache_list(&far, stdout) == 1 && !strcmp(qts_last_message(), "cache: the directory's name is too long"),
+	      "a directory's name too long");
 
 	/* ---- a history left half read, or failing, writes nothing */
 	qts_history_forget();
