@@ -52,6 +52,13 @@ static const char usage[] =
 	"      --timeout DURATION   the longest a request may take (30s)\n"
 	"      --actions FILE       write the network sources' dividends and splits to\n"
 	"                           FILE, a qts-sim --actions file\n"
+	"      --cache-dir DIR      the cache of network history (default\n"
+	"                           $XDG_CACHE_HOME/qts, else ~/.cache/qts)\n"
+	"      --no-cache           neither read nor write the cache\n"
+	"      --offline            serve network sources from the cache only\n"
+	"      --max-age DURATION   fetch again what was cached longer ago (12h, 7d)\n"
+	"      --cache-list [SOURCE...]   list the cache's entries (of these sources)\n"
+	"      --cache-clear [SOURCE...]  remove the cache's entries (of these sources)\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
@@ -100,6 +107,7 @@ typedef struct options {
 	const char *actions;
 	qts_net **nets;        /* by the kind's place in the table */
 	qts_stage_conf conf;
+	qts_cache_opts cache;  /* for the network sources' histories */
 } options;
 
 typedef struct fetch {
@@ -213,6 +221,16 @@ static double parse_rate(const char *s)
 	return n / per;
 }
 
+/* After --cache-list or --cache-clear, a source's name chooses entries. */
+static void add_entry_name(options *o, const char *spec)
+{
+	source *n = realloc(o->src, (o->nsrc + 1) * sizeof *n);
+	if (!n)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	o->src = n;
+	o->src[o->nsrc++] = (source){ .spec = spec };
+}
+
 static char parse_delimiter(const char *s)
 {
 	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
@@ -232,6 +250,29 @@ static void parse_columns(const char *s)
 		qts_usage_error(usage, "--columns: '%s' names no column", s);
 }
 
+/* --cache-list and --cache-clear do their work and exit; the sources
+ * named with them choose the entries. */
+static void cache_command(options *o)
+{
+	qts_cache_opts *co = &o->cache;
+	if (co->off && co->offline)
+		qts_usage_error(usage, "--offline reads the cache, which --no-cache turns off");
+	if (co->list && co->clear)
+		qts_usage_error(usage, "--cache-list and --cache-clear go one at a time");
+	if (!co->list && !co->clear)
+		return;
+	const char **match = calloc(o->nsrc + 1, sizeof *match);
+	if (!match)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < o->nsrc; i++)
+		match[i] = o->src[i].spec;
+	co->match = match;
+	co->nmatch = o->nsrc;
+	int rc = co->list ? qts_cache_list(co, stdout) : qts_cache_clear(co);
+	int out = qts_close_stdout();
+	exit(rc ? rc : out);
+}
+
 static void parse_options(int argc, char **argv, options *o)
 {
 	static const struct option longs[] = {
@@ -247,7 +288,7 @@ static void parse_options(int argc, char **argv, options *o)
 		{ "fallback", required_argument, NULL, OPT_FALLBACK }, { "rate", required_argument, NULL, OPT_RATE },
 		{ "retries", required_argument, NULL, OPT_RETRIES }, { "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "actions", required_argument, NULL, OPT_ACTIONS },
-		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE },
+		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE }, QTS_CACHE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
 	char err[128];
@@ -262,7 +303,12 @@ static void parse_options(int argc, char **argv, options *o)
 	/* The leading '-' hands over sources in their place among the options. */
 	while ((c = getopt_long(argc, argv, "-s:t:f:u:aMh", longs, NULL)) != -1)
 		switch (c) {
-		case 1: add_source(o, optarg, symbol); break;
+		case 1:
+			if (o->cache.list || o->cache.clear) /* entries' names, no sources to read */
+				add_entry_name(o, optarg);
+			else
+				add_source(o, optarg, symbol);
+			break;
 		case 's':
 			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
 				qts_usage_error(usage, "--symbol: '%s' must be 1 to %d bytes", optarg, QTS_SYM_MAX - 1);
@@ -349,11 +395,12 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		default:
-			if (!qts_stage_option(c, optarg, &o->conf, usage))
+			if (!qts_cache_option(c, optarg, &o->cache, usage) && !qts_stage_option(c, optarg, &o->conf, usage))
 				qts_usage_error(usage, NULL);
 		}
 	for (; optind < argc; optind++) /* after -- */
 		add_source(o, argv[optind], symbol);
+	cache_command(o);
 	if (!o->nsrc)
 		qts_usage_error(usage, "no SOURCE given");
 	if (symbol && symbol_at == o->nsrc)
@@ -462,8 +509,7 @@ static int open_network(source *s, const options *o, const char *why)
 					.from = o->has_from ? o->from : INT64_MIN, .to = o->has_to ? o->to : INT64_MAX };
 		if (s->served && s->last_ts >= rq.from)
 			rq.from = s->last_ts + 1; /* what the kind before gave stands */
-		qts_cache_opts co = { 0 };
-		if ((s->hist = qts_history_open(k, o->nets[ki], &rq, &co, err))) {
+		if ((s->hist = qts_history_open(k, o->nets[ki], &rq, &o->cache, err))) {
 			s->serving = k;
 			return 0;
 		}

@@ -122,6 +122,11 @@ typedef struct qts_cache_opts {
 	int64_t max_age;         /* --max-age, ns; 0: none (final bars never expire) */
 	int list;                /* --cache-list: print what the cache holds, fetch nothing */
 	int clear;               /* --cache-clear: empty it, fetch nothing */
+	/* --cache-list and --cache-clear: only the entries of these sources
+	 * ("yahoo" or "yahoo:AAPL"); none: every entry. */
+	const char *const *match;
+	size_t nmatch;
+	int64_t now;             /* the fetch time, ns since the epoch; 0: the clock (tests set it) */
 } qts_cache_opts;
 
 /* qts-fetch's cache options, for its getopt_long table, and their parser
@@ -152,5 +157,8 @@ int qts_history_next(qts_history *h, qts_event *ev, char *err);
 /* Corporate actions of the history, as qts_feed_kind.actions. */
 const char *qts_history_actions(qts_history *h);
 void qts_history_close(qts_history *h);
+/* Forget the histories a process keeps in memory to serve a request
+ * made again (tests, which count a source's requests). */
+void qts_history_forget(void);
 
 #endif

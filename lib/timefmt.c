@@ -120,7 +120,13 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 				at += 2;
 				if (at < n && s[at] == ':')
 					at++;
-				if (digits(s, n, at, 2, &om) || at + 2 != n || oh > 23 || om > 59)
+				/* +HH alone is ISO 8601 too, and PostgreSQL's
+				 * timestamptz text: 2024-01-02 14:30:00+00. */
+				if (at == n && s[at - 1] != ':')
+					om = 0;
+				else if (digits(s, n, at, 2, &om) || at + 2 != n)
+					return -1;
+				if (oh > 23 || om > 59)
 					return -1;
 				offset = (oh * 3600LL + om * 60LL) * (s[i] == '-' ? -1 : 1);
 				i = n;

@@ -117,6 +117,13 @@ static void times(void)
 	CHECK(qts_time_parse("2024-01-02", 10, &ns) == 0 && ns == 1704153600LL * QTS_NS_PER_SEC, "bare date");
 	CHECK(qts_time_parse("2024-01-02 09:30:00-05:00", 25, &ns) == 0 && ns == 1704205800LL * QTS_NS_PER_SEC,
 	      "offset and space separator");
+	CHECK(qts_time_parse("2024-01-02 09:30:00-05", 22, &ns) == 0 && ns == 1704205800LL * QTS_NS_PER_SEC,
+	      "an offset of hours alone (ISO 8601; PostgreSQL's timestamptz text)");
+	CHECK(qts_time_parse("2024-01-02 14:30:00.5+00", 24, &ns) == 0 &&
+		      ns == 1704205800LL * QTS_NS_PER_SEC + 500000000, "+00 after a fraction");
+	CHECK(qts_time_parse("2024-01-02 14:30:00+0", 21, &ns) < 0 && qts_time_parse("2024-01-02 14:30:00+00:", 23, &ns) < 0 &&
+		      qts_time_parse("2024-01-02 14:30:00+24", 22, &ns) < 0 && qts_time_parse("2024-01-02 14:30:00+000", 23, &ns) < 0,
+	      "reject +0, +00:, +24 and +000");
 	CHECK(qts_time_parse("2024-01-02T14:30:00.123456789Z", 30, &ns) == 0 &&
 		      ns == 1704205800LL * QTS_NS_PER_SEC + 123456789, "nanoseconds kept");
 	qts_time_format(ns, buf);
