@@ -1,11 +1,13 @@
 /* feed_table.c — the network sources qts-fetch knows, one file each
  * (feed_NAME.c): a new vendor is one file and one line here. */
+#include "qts_alpaca.h"
 #include "qts_net.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const qts_feed_kind *const kinds[] = {
+	&qts_feed_alpaca,
 	NULL,
 };
 
