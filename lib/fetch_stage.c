@@ -3,6 +3,8 @@
  * and validated, one event at a time for the runtime (ops->next), which
  * writes them out, paced with --pace. */
 #include "qts_fetch.h"
+#include "qts_live.h"
+#include "qts_net.h"
 #include "qts_stage.h"
 #include "qts_time.h"
 
@@ -39,6 +41,11 @@ static const char usage[] =
 	"      --pace FACTOR        release each event at its market time / FACTOR after\n"
 	"                           the first (1: real time, 60: a minute a second)\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
+	"      --live               alpaca:SYM...: Alpaca's real-time stream (bars since\n"
+	"                           --from first, up to --to)\n"
+	"      --feed iex|sip       --live: Alpaca's feed (iex)\n"
+	"      --live-types LIST    --live: bars,trades,quotes (bars)\n"
+	"      --silence DURATION   --live: connect again after DURATION without a word (30s)\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
@@ -69,6 +76,7 @@ typedef struct options {
 	source *src;           /* in the order named */
 	size_t nsrc;
 	qts_stage_conf conf;
+	qts_live_opts live;    /* --live and its options */
 } options;
 
 typedef struct fetch {
@@ -118,7 +126,7 @@ static void check_source(const char *spec)
 	}
 	size_t scheme = strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789+-.");
 	if (strncmp(spec, "file:", 5) == 0 || scheme < 2 || spec[scheme] != ':' || !islower((unsigned char)spec[0]) ||
-	    access(spec, F_OK) == 0)
+	    access(spec, F_OK) == 0 || qts_feed_find(spec, scheme))
 		return;
 	qts_usage_error(usage, "%s: unknown source '%.*s:' (a source is file:PATH, PATH, - or "
 			"synth:SYM[,SYM...]), and no file of that name", spec, (int)scheme, spec);
@@ -166,6 +174,7 @@ static void parse_options(int argc, char **argv, options *o)
 		{ "seed", required_argument, NULL, OPT_SEED }, { "count", required_argument, NULL, OPT_COUNT },
 		{ "session", required_argument, NULL, OPT_SESSION }, { "tz", required_argument, NULL, OPT_TZ },
 		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE },
+		QTS_LIVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
 	char err[128];
@@ -241,7 +250,7 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		default:
-			if (!qts_stage_option(c, optarg, &o->conf, usage))
+			if (!qts_stage_option(c, optarg, &o->conf, usage) && !qts_live_option(c, optarg, &o->live, usage))
 				qts_usage_error(usage, NULL);
 		}
 	for (; optind < argc; optind++) /* after -- */
@@ -513,6 +522,22 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	options *o = &e->o;
 	parse_options(argc, argv, o);
+	if (o->live.on) { /* the live stream is a source of its own (fetch_live.c) */
+		const char **specs = calloc(o->nsrc, sizeof *specs);
+		if (!specs)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		for (size_t i = 0; i < o->nsrc; i++)
+			specs[i] = o->src[i].spec;
+		qts_live_request rq = { .specs = specs, .nspecs = o->nsrc, .tf = o->tf,
+					.from = o->has_from ? o->from : INT64_MIN, .to = o->has_to ? o->to : INT64_MAX,
+					.adjust = o->adjust, .on_bad = o->on_bad };
+		qts_live_build(st, &o->live, &rq, usage);
+		free(specs);
+		free(o->src);
+		st->conf = o->conf;
+		free(e);
+		return;
+	}
 	if (o->tz_given) {
 		/* One zone for the whole process: vendor times and sessions. */
 		if (qts_tz_use(o->tz) < 0)
