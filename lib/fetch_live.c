@@ -74,6 +74,7 @@ int qts_live_option(int c, const char *arg, qts_live_opts *lo, const char *usage
 typedef struct sym {
 	char name[QTS_SYM_MAX];
 	int64_t last_bar;        /* the last minute bar given out; INT64_MIN: none */
+	int64_t gap_from;        /* last_bar when the stream dropped */
 } sym;
 
 typedef struct live {
@@ -90,6 +91,7 @@ typedef struct live {
 	size_t qat;
 	int backfilled, ended;
 	int pinged;              /* a ping is out, since the last frame heard */
+	int64_t ping_at;         /* when it went (monotonic) */
 	int attempt;             /* connections failed in a row */
 	int dropped;             /* the stream was up and dropped: gaps to fill */
 	int64_t down_wall;       /* when it dropped (wall clock) */
@@ -219,11 +221,10 @@ static int fill_gaps(live *l)
 	int64_t now = wall_now(), minute = 60 * QTS_NS_PER_SEC;
 	int64_t upto = now - qts_floor_mod(now, minute); /* bars closed by now */
 	char a[48], b[48], err[QTS_ERR_MAX];
-	size_t before = l->q.n;
 	if (l->o.types & QTS_LIVE_BARS)
 		for (size_t i = 0; i < l->nsyms; i++) {
 			sym *s = &l->syms[i];
-			int64_t from = s->last_bar != INT64_MIN ? s->last_bar + minute
+			int64_t from = s->gap_from != INT64_MIN ? s->gap_from + minute
 				     : l->started_wall - qts_floor_mod(l->started_wall, minute);
 			if (from >= upto)
 				continue;
@@ -236,8 +237,6 @@ static int fill_gaps(live *l)
 					return -1;
 				continue;
 			}
-			if (l->q.n > at)
-				s->last_bar = l->q.ev[l->q.n - 1].ts;
 		}
 	if (l->o.types & (QTS_LIVE_TRADES | QTS_LIVE_QUOTES)) {
 		int t = l->o.types & QTS_LIVE_TRADES, q = l->o.types & QTS_LIVE_QUOTES;
@@ -247,7 +246,23 @@ static int fill_gaps(live *l)
 			   fmt(l->down_wall, a), fmt(now, b)) < 0)
 			return -1;
 	}
-	qsort(l->q.ev + before, l->q.n - before, sizeof *l->q.ev, by_known);
+	/* What the stream sent with its answers to the handshake goes in
+	 * order with the bars filled, each bar once. */
+	qsort(l->q.ev, l->q.n, sizeof *l->q.ev, by_known);
+	size_t keep = 0;
+	for (size_t i = 0; i < l->q.n; i++) {
+		qts_event *ev = &l->q.ev[i];
+		if (ev->type == QTS_BAR) {
+			sym *s = find_sym(l, ev->symbol);
+			if (keep && l->q.ev[keep - 1].type == QTS_BAR && l->q.ev[keep - 1].ts == ev->ts &&
+			    strcmp(l->q.ev[keep - 1].symbol, ev->symbol) == 0)
+				continue;
+			if (s && (s->last_bar == INT64_MIN || ev->ts > s->last_bar))
+				s->last_bar = ev->ts;
+		}
+		l->q.ev[keep++] = *ev;
+	}
+	l->q.n = keep;
 	return 0;
 }
 
@@ -376,10 +391,12 @@ static void drop(live *l, const char *why)
 	if (l->ws && !l->dropped) {
 		l->dropped = 1;
 		l->down_wall = wall_now();
+		for (size_t i = 0; i < l->nsyms; i++)
+			l->syms[i].gap_from = l->syms[i].last_bar;
 	}
 	qts_ws_close(l->ws);
 	l->ws = NULL;
-	qts_warn("alpaca: the stream: %s; connecting again", why);
+	qts_warn("alpaca: %s; connecting again", why);
 }
 
 /* Connect (after a backoff when the last try failed), subscribe, fill
@@ -433,13 +450,16 @@ static int receive(live *l)
 	int64_t silence = l->o.silence, heard = qts_ws_last_heard(l->ws), now = qts_loop_now();
 	if (now - heard >= silence) {
 		char why[120];
-		snprintf(why, sizeof why, "nothing heard for %.3g s (--silence)", (double)silence / 1e9);
+		snprintf(why, sizeof why, "the stream: nothing heard for %.3g s (--silence)", (double)silence / 1e9);
 		drop(l, why);
 		return 0;
 	}
+	if (l->pinged && heard >= l->ping_at)
+		l->pinged = 0; /* answered */
 	if (now - heard >= silence / 2 && !l->pinged) {
 		qts_ws_ping(l->ws); /* a live server answers: quiet markets are not silence */
 		l->pinged = 1;
+		l->ping_at = now;
 	}
 	int64_t deadline = heard + (l->pinged ? silence : silence / 2);
 	if (l->rq.to != INT64_MAX) { /* --to on the wall clock */
@@ -471,7 +491,7 @@ static int receive(live *l)
 		return -1;
 	if (m.flags & QTS_ALPACA_ERROR) {
 		char why[300];
-		snprintf(why, sizeof why, "it said %d %s", m.code, m.msg);
+		snprintf(why, sizeof why, "the stream said %d %s", m.code, m.msg);
 		drop(l, why);
 	} else if (l->q.n)
 		l->attempt = 0; /* data flows: the next drop starts the backoff anew */
@@ -582,7 +602,7 @@ static void add_symbols(live *l, const char *spec, const char *usage)
 		s = &l->syms[l->nsyms];
 		memcpy(s->name, p, n);
 		s->name[n] = '\0';
-		s->last_bar = INT64_MIN;
+		s->last_bar = s->gap_from = INT64_MIN;
 		if (!find_sym(l, s->name) || find_sym(l, s->name) == s)
 			l->nsyms++;
 		if (!p[n])

@@ -48,6 +48,7 @@ struct qts_ws {
 	msg *head, *tail;        /* messages received, not yet taken */
 	msg *taken;              /* the one last returned */
 	int eof, io_errno;
+	int failed;              /* the connection ended: said when the messages before it are taken */
 	unsigned long ssl_err;
 	int64_t last_heard;
 };
@@ -564,19 +565,15 @@ int qts_ws_recv(qts_ws *w, int64_t deadline, const char **text, size_t *len, cha
 			*len = m->len;
 			return 1;
 		}
-		if (wslay_event_want_write(w->ev) && wslay_event_send(w->ev) != 0) {
+		if (w->failed || (wslay_event_want_write(w->ev) && wslay_event_send(w->ev) != 0) ||
+		    !wslay_event_want_read(w->ev)) {
+			w->failed = 1;
 			closed(w, err);
 			return -1;
 		}
-		if (!wslay_event_want_read(w->ev)) {
-			closed(w, err);
-			return -1;
-		}
-		if (wslay_event_recv(w->ev) != 0) {
-			closed(w, err);
-			return -1;
-		}
-		if (w->head)
+		if (wslay_event_recv(w->ev) != 0)
+			w->failed = 1; /* the messages that came before the end go out first */
+		if (w->head || w->failed)
 			continue;
 		if (!wslay_event_want_read(w->ev))
 			continue; /* a close came: answered above, then said */
