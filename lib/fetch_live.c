@@ -126,10 +126,19 @@ static int64_t backoff_base(void)
 	return s && *s && !*end && ms >= 0 && ms <= 3600000 ? (int64_t)(ms * 1e6) : BACKOFF_BASE;
 }
 
+/* To the second: a system event's message is short. */
 static const char *fmt(int64_t ns, char *buf)
 {
-	qts_time_format(ns, buf);
+	qts_time_format(ns - qts_floor_mod(ns, QTS_NS_PER_SEC), buf);
 	return buf;
+}
+
+/* A failure of net.c without the URL it names: "HTTP 500 (after 5
+ * attempts)". */
+static const char *why_only(const char *err)
+{
+	const char *url = strstr(err, "://"), *after = url ? strstr(url, ": ") : NULL;
+	return after ? after + 2 : err;
 }
 
 static sym *find_sym(live *l, const char *name)
@@ -232,8 +241,8 @@ static int fill_gaps(live *l)
 			if (rest_bars(l, s, (qts_tf){ 1, 'm' }, from, upto, err) < 0) {
 				l->q.n = at;
 				l->unfilled++;
-				if (say(l, "alpaca: %s: 1m bars from %s to %s missed while the stream was down, "
-					   "not filled: %s", s->name, fmt(from, a), fmt(upto, b), err) < 0)
+				if (say(l, "alpaca: %s: 1m bars from %s to %s not filled after the stream dropped: %s",
+					s->name, fmt(from, a), fmt(upto, b), why_only(err)) < 0)
 					return -1;
 				continue;
 			}
@@ -241,9 +250,8 @@ static int fill_gaps(live *l)
 	if (l->o.types & (QTS_LIVE_TRADES | QTS_LIVE_QUOTES)) {
 		int t = l->o.types & QTS_LIVE_TRADES, q = l->o.types & QTS_LIVE_QUOTES;
 		l->unfilled++;
-		if (say(l, "alpaca: %s%s%s from %s to %s lost while the stream was down (the REST API's bars "
-			   "fill only bars)", t ? "trades" : "", t && q ? " and " : "", q ? "quotes" : "",
-			   fmt(l->down_wall, a), fmt(now, b)) < 0)
+		if (say(l, "alpaca: %s%s%s from %s to %s lost while the stream was down", t ? "trades" : "",
+			t && q ? " and " : "", q ? "quotes" : "", fmt(l->down_wall, a), fmt(now, b)) < 0)
 			return -1;
 	}
 	/* What the stream sent with its answers to the handshake goes in
@@ -371,19 +379,20 @@ static int session(live *l, char *err)
 	r = qts_ws_send_text(l->ws, text, strlen(text)); /* wslay keeps a copy */
 	explicit_bzero(text, strlen(text));
 	free(text);
-	if (r < 0) {
-		snprintf(err, QTS_ERR_MAX, "the stream closed before the keys were sent");
-		return RETRY;
+	/* Not sent (the server hung up): what it said before is read all
+	 * the same, its error first of all. */
+	int sent = r == 0;
+	if ((r = expect(l, QTS_ALPACA_AUTHENTICATED, "the keys", err)) != OK || !sent)
+		return r != OK ? r : RETRY;
+	if (!(text = subscribe_text(l))) {
+		snprintf(l->err, sizeof l->err, "out of memory");
+		return FATAL;
 	}
-	if ((r = expect(l, QTS_ALPACA_AUTHENTICATED, "the keys", err)) != OK)
-		return r;
-	if (!(text = subscribe_text(l)) || qts_ws_send_text(l->ws, text, strlen(text)) < 0) {
-		free(text);
-		snprintf(err, QTS_ERR_MAX, "the stream closed before the subscription");
-		return RETRY;
-	}
+	sent = qts_ws_send_text(l->ws, text, strlen(text)) == 0;
 	free(text);
-	return expect(l, QTS_ALPACA_SUBSCRIBED, "the subscription", err);
+	if ((r = expect(l, QTS_ALPACA_SUBSCRIBED, "the subscription", err)) != OK || !sent)
+		return r != OK ? r : RETRY;
+	return OK;
 }
 
 static void drop(live *l, const char *why)

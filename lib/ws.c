@@ -565,16 +565,21 @@ int qts_ws_recv(qts_ws *w, int64_t deadline, const char **text, size_t *len, cha
 			*len = m->len;
 			return 1;
 		}
-		if (w->failed || (wslay_event_want_write(w->ev) && wslay_event_send(w->ev) != 0) ||
-		    !wslay_event_want_read(w->ev)) {
-			w->failed = 1;
+		if (w->failed) {
 			closed(w, err);
 			return -1;
 		}
-		if (wslay_event_recv(w->ev) != 0)
+		/* A write that fails does not end the reading: what the server
+		 * said before it hung up (its error message) is taken first. */
+		int send_failed = wslay_event_want_write(w->ev) && wslay_event_send(w->ev) != 0;
+		if (!wslay_event_want_read(w->ev) || wslay_event_recv(w->ev) != 0)
 			w->failed = 1; /* the messages that came before the end go out first */
 		if (w->head || w->failed)
 			continue;
+		if (send_failed) {
+			w->failed = 1;
+			continue;
+		}
 		if (!wslay_event_want_read(w->ev))
 			continue; /* a close came: answered above, then said */
 		short events = POLLIN | (wslay_event_want_write(w->ev) ? POLLOUT : 0);
