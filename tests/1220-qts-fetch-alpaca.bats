@@ -313,3 +313,15 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	[ "${#lines[@]}" = 3 ]
 	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,AAPL,1d,187.15,188.44,183.885,185.64,82488674" ]
 }
+
+@test "alpaca --live: bash completion offers the feeds and the types" {
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-fetch'
+		COMP_WORDS=(qts-fetch --feed ''); COMP_CWORD=2; _qts_fetch; echo \${COMPREPLY[*]}"
+	[ "$output" = "iex sip" ]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-fetch'
+		COMP_WORDS=(qts-fetch --live-types bars,q); COMP_CWORD=2; _qts_fetch; echo \${COMPREPLY[*]}"
+	[ "$output" = "bars,quotes" ]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-fetch'
+		COMP_WORDS=(qts-fetch al); COMP_CWORD=1; _qts_fetch; echo \${COMPREPLY[*]}"
+	[ "$output" = "alpaca:" ]
+}
