@@ -645,6 +645,8 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 		snprintf(l->url, sizeof l->url, "%s", base);
 	else
 		snprintf(l->url, sizeof l->url, "wss://stream.data.alpaca.markets/v2/%s", feed);
+	if (qts_ws_check_url(l->url, err) < 0)
+		qts_die(QTS_EXIT_FAIL, "QTS_ALPACA_STREAM_URL: %s", err);
 	/* the REST API's gap fills come from the same feed */
 	if (l->o.feed)
 		setenv("QTS_ALPACA_FEED", l->o.feed, 1);

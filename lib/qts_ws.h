@@ -17,6 +17,8 @@ typedef struct qts_ws qts_ws;
  * printed), by the monotonic deadline (qts_loop_now ns).  NULL with err;
  * *stopping set when the stage is to stop (a signal) rather than failed. */
 qts_ws *qts_ws_connect(const char *url, const char *const *headers, int64_t deadline, char *err, int *stopping);
+/* Is url a ws:// or wss:// URL qts_ws_connect takes?  0, or -1 with err. */
+int qts_ws_check_url(const char *url, char *err);
 /* Queue a text message (sent by the next qts_ws_recv or qts_ws_flush):
  * 0, or -1 when out of memory or the connection is closing. */
 int qts_ws_send_text(qts_ws *w, const char *s, size_t n);

@@ -291,6 +291,12 @@ static int parse_url(const char *url, url_parts *u, char *err)
 	return 0;
 }
 
+int qts_ws_check_url(const char *url, char *err)
+{
+	url_parts u;
+	return parse_url(url, &u, err);
+}
+
 static int tcp_connect(qts_ws *w, const url_parts *u, int64_t deadline, char *err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *a;

@@ -21,10 +21,11 @@ teardown() {
 	wait 2>/dev/null || true
 }
 
-# fake CONFIG-JSON: start the fake with that configuration.
+# fake CONFIG-JSON [CERT KEY]: start the fake with that configuration
+# (over TLS with a certificate).
 fake() {
 	printf '%s\n' "$1" >cfg.json
-	python3 "$BATS_TEST_DIRNAME/fakes/alpaca.py" cfg.json port log &
+	python3 "$BATS_TEST_DIRNAME/fakes/alpaca.py" cfg.json port log "${@:2}" &
 	fake_pid=$!
 	for _ in $(seq 100); do
 		[ -s port ] && break
@@ -288,6 +289,38 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	[ "$(wc -l <out.csv)" = 11 ]
 	[ "$(awk -F, 'NF != 9' out.csv)" = "system,2024-01-09T14:40:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
 	grep -q '^WS close$' log # said goodbye
+}
+
+@test "alpaca --live: wss:// through TLS, the server's certificate verified" {
+	command -v openssl >/dev/null || skip "no openssl to make a certificate"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj /CN=localhost \
+		-addext subjectAltName=DNS:localhost 2>/dev/null
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$(bar 30 1)"'],"then":"stay"}]}' cert.pem key.pem
+	export QTS_ALPACA_STREAM_URL=wss://localhost:$(cat port)/v2/iex
+	SSL_CERT_FILE=cert.pem live alpaca:AAPL
+	wait_for out.csv '^bar,'
+	stop
+	[ "$status" = 143 ]
+	grep -q '^WS auth ok$' log
+	# not trusted: refused, said, tried again
+	live alpaca:AAPL
+	wait_for err.txt 'TLS handshake: the certificate: self-signed certificate; trying again (attempt 3)'
+	stop
+	[ "$(grep -c '^bar,' out.csv)" = 0 ]
+	[ "$(grep -c '^WS connect' log)" = 1 ]
+}
+
+@test "alpaca --live: heartbeats go on while the stream is quiet, with its counts" {
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":[],"then":"stay"}]}'
+	live --heartbeat 100ms alpaca:AAPL,MSFT
+	wait_for out.csv ',qts-fetch,info,heartbeat in=0 out=0 symbols=2 reconnects=0 unfilled=0$' 2
+	stop
+	[ "$status" = 143 ]
+}
+
+@test "alpaca --live: a stream URL that is not ws:// or wss:// fails at once" {
+	QTS_ALPACA_STREAM_URL=https://127.0.0.1/v2/iex run -1 --separate-stderr qts-fetch --live alpaca:AAPL
+	[ "$stderr" = "qts-fetch: QTS_ALPACA_STREAM_URL: https://127.0.0.1/v2/iex: not a ws:// or wss:// URL" ]
 }
 
 @test "alpaca --live: usage errors exit 2" {

@@ -3,10 +3,10 @@
 only: the REST historical bars (GET /v2/stocks/{symbol}/bars) and the
 real-time WebSocket stream (/v2/iex, /v2/sip), RFC 6455 framing by hand.
 
-    alpaca.py CONFIG.json PORTFILE LOGFILE
+    alpaca.py CONFIG.json PORTFILE LOGFILE [CERT.pem KEY.pem]
 
 It binds port 0, writes the port to PORTFILE, and logs every request to
-LOGFILE.  CONFIG (read again at every request, so a test may change it):
+LOGFILE; given a certificate and its key, it speaks TLS (https, wss).  CONFIG (read again at every request, so a test may change it):
 
   key, secret       the keys it takes (APCA-API-KEY-ID / APCA-API-SECRET-KEY
                     headers for REST, {"action":"auth"} on the stream)
@@ -255,6 +255,11 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    if len(sys.argv) > 5:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(PORTFILE + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(PORTFILE + ".tmp", PORTFILE)
