@@ -1,5 +1,6 @@
 /* feed_table.c — the network sources qts-fetch knows, one file each
  * (feed_NAME.c): a new vendor is one file and one line here. */
+#include "qts_alpaca.h"
 #include "qts_net.h"
 
 #include <stdlib.h>
@@ -11,6 +12,7 @@ static const qts_feed_kind *const kinds[] = {
 	&qts_feed_yahoo,
 	&qts_feed_alphavantage,
 	&qts_feed_stooq,
+	&qts_feed_alpaca,
 	NULL,
 };
 

@@ -5,6 +5,7 @@
  * --pace. */
 #include "qts_fetch.h"
 #include "qts_parquet.h"
+#include "qts_live.h"
 #include "qts_net.h"
 #include "qts_stage.h"
 #include "qts_time.h"
@@ -59,6 +60,11 @@ static const char usage[] =
 	"      --max-age DURATION   fetch again what was cached longer ago (12h, 7d)\n"
 	"      --cache-list [SOURCE...]   list the cache's entries (of these sources)\n"
 	"      --cache-clear [SOURCE...]  remove the cache's entries (of these sources)\n"
+	"      --live               alpaca:SYM...: Alpaca's real-time stream (bars since\n"
+	"                           --from first, up to --to)\n"
+	"      --feed iex|sip       --live: Alpaca's feed (iex)\n"
+	"      --live-types LIST    --live: bars,trades,quotes (bars)\n"
+	"      --silence DURATION   --live: connect again after DURATION without a word (30s)\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
@@ -108,6 +114,7 @@ typedef struct options {
 	qts_net **nets;        /* by the kind's place in the table */
 	qts_stage_conf conf;
 	qts_cache_opts cache;  /* for the network sources' histories */
+	qts_live_opts live;    /* --live and its options */
 } options;
 
 typedef struct fetch {
@@ -183,7 +190,7 @@ static void check_source(const char *spec)
 		return;
 	}
 	if (strncmp(spec, "file:", 5) == 0 || scheme < 2 || spec[scheme] != ':' || !islower((unsigned char)spec[0]) ||
-	    access(spec, F_OK) == 0)
+	    access(spec, F_OK) == 0 || qts_feed_find(spec, scheme))
 		return;
 	qts_usage_error(usage, "%s: unknown source '%.*s:' (a source is file:PATH, PATH, -, "
 			"synth:SYM[,SYM...] or KIND:SYM, KIND one of %s), and no file of that name", spec,
@@ -289,6 +296,7 @@ static void parse_options(int argc, char **argv, options *o)
 		{ "retries", required_argument, NULL, OPT_RETRIES }, { "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "actions", required_argument, NULL, OPT_ACTIONS },
 		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE }, QTS_CACHE_OPTIONS,
+		QTS_LIVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };
 	char err[128];
@@ -395,7 +403,8 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		default:
-			if (!qts_cache_option(c, optarg, &o->cache, usage) && !qts_stage_option(c, optarg, &o->conf, usage))
+			if (!qts_cache_option(c, optarg, &o->cache, usage) && !qts_stage_option(c, optarg, &o->conf, usage) &&
+			    !qts_live_option(c, optarg, &o->live, usage))
 				qts_usage_error(usage, NULL);
 		}
 	for (; optind < argc; optind++) /* after -- */
@@ -827,6 +836,22 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	options *o = &e->o;
 	parse_options(argc, argv, o);
+	if (o->live.on) { /* the live stream is a source of its own (fetch_live.c) */
+		const char **specs = calloc(o->nsrc, sizeof *specs);
+		if (!specs)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		for (size_t i = 0; i < o->nsrc; i++)
+			specs[i] = o->src[i].spec;
+		qts_live_request rq = { .specs = specs, .nspecs = o->nsrc, .tf = o->tf,
+					.from = o->has_from ? o->from : INT64_MIN, .to = o->has_to ? o->to : INT64_MAX,
+					.adjust = o->adjust, .on_bad = o->on_bad };
+		qts_live_build(st, &o->live, &rq, usage);
+		free(specs);
+		free(o->src);
+		st->conf = o->conf;
+		free(e);
+		return;
+	}
 	if (o->tz_given) {
 		/* One zone for the whole process: vendor times and sessions. */
 		if (qts_tz_use(o->tz) < 0)

@@ -6,7 +6,8 @@
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
-# num, rules, actions, options, expr, journal, parquet or yahoo (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars or
+# alpaca_stream (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -19,7 +20,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal parquet yahoo"
+all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -28,7 +29,7 @@ mkdir -p "$out/obj"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQTS_VERSION=\"fuzz\"
  -Ilib -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers"
-libs="-lcsv -lmsgpackc -lcurl -ljansson -lwslay -lsnappy -lzstd -lcrypto -lz -lm -ldl -lpthread"
+libs="-lcsv -lmsgpackc -lcurl -ljansson -lwslay -lsnappy -lzstd -lssl -lcrypto -lz -lm -ldl -lpthread"
 # All of libqts; input.c reads through the harness's qts_fuzz_read, which
 # cuts reads short.
 src=$(for f in lib/*.c; do basename "$f" .c; done)
@@ -171,6 +172,18 @@ for h in $harnesses; do
 			i=$((i + 1))
 		done
 		printf '\001up = close > close[1]\n# c\ntarget = up and not up[1] ? 100 : target[1] == 100 ? 0 : target\nstop = lowest(low@1w, 3)' >"$seeds/multi"
+		;;
+	alpaca_bars)
+		# The first byte picks the timeframe (0 none, 1 1d, 2 1m, 6 1M).
+		printf '\001{"bars":[{"t":"2024-01-02T05:00:00Z","o":187.15,"h":188.44,"l":183.885,"c":185.64,"v":82488674,"n":1009074,"vw":185.9465},{"t":"2024-07-01T04:00:00Z","o":212.09,"h":217.51,"l":211.92,"c":216.75,"v":60402929}],"symbol":"AAPL","next_page_token":"QUFQTHxEfDIwMjQ="}' >"$seeds/daily"
+		printf '\002{"bars":[{"t":"2024-01-02T14:30:00Z","o":1,"h":2,"l":0.5,"c":1.5,"v":10}],"symbol":"AAPL","next_page_token":null}' >"$seeds/minute"
+		printf '\006{"bars":null,"symbol":"ZZZZ","next_page_token":null}' >"$seeds/none"
+		;;
+	alpaca_stream)
+		printf '[{"T":"success","msg":"connected"}]' >"$seeds/connected"
+		printf '[{"T":"error","code":402,"msg":"auth failed"}]' >"$seeds/auth-failed"
+		printf '[{"T":"subscription","trades":["AAPL"],"quotes":[],"bars":["AAPL"]}]' >"$seeds/subscription"
+		printf '[{"T":"t","S":"AAPL","i":1,"x":"V","p":185.12,"s":100,"t":"2024-01-02T14:30:00.208123456Z","c":["@"],"z":"C"},{"T":"q","S":"AAPL","bx":"V","bp":185.1,"bs":2,"ax":"V","ap":185.14,"as":3,"t":"2024-01-02T14:30:00.5Z","c":["R"],"z":"C"},{"T":"b","S":"MSFT","o":370.1,"h":370.5,"l":369.9,"c":370.2,"v":1200,"t":"2024-01-02T14:30:00Z","n":30,"vw":370.22}]' >"$seeds/data"
 		;;
 	num)
 		i=0
