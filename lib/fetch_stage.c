@@ -45,6 +45,7 @@ static const char usage[] =
 	"      --pace FACTOR        release each event at its market time / FACTOR after\n"
 	"                           the first (1: real time, 60: a minute a second)\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
+	"      --metrics FILE       Prometheus metrics of the stage in FILE, each second\n"
 	"      --fallback KIND      when a network source fails, its symbol from KIND\n"
 	"                           (repeatable: tried in order)\n"
 	"      --rate N/min         requests a minute to each vendor (N/s and N/h too),\n"
