@@ -21,7 +21,8 @@
 static const char usage[] =
 	"usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]\n"
 	"  SOURCE is file:PATH, a PATH, - (stdin), synth:SYM[,SYM...] or KIND:SYM, a\n"
-	"  vendor's history over the network, KIND one of yahoo, alphavantage, stooq\n"
+	"  vendor's history over the network, KIND one of yahoo, alphavantage, stooq,\n"
+	"  alpaca\n"
 	"  a file holds events (CSV, msgpack), a vendor's CSV or a Parquet table\n"
 	"  -s, --symbol SYM         symbol of the files named after it, up to the next -s,\n"
 	"                           where a file has none (default: the file's name)\n"
@@ -153,7 +154,7 @@ static int parse_hhmm(const char *s, int *min)
 	return 0;
 }
 
-/* The network kinds, "yahoo, alphavantage, stooq", for messages. */
+/* The network kinds, "yahoo, alphavantage, stooq, alpaca", for messages. */
 static const char *kind_list(void)
 {
 	static char list[256];

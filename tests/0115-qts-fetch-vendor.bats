@@ -242,7 +242,7 @@ TOP=$BATS_TEST_DIRNAME/..
 
 @test "a source of an unknown kind is a usage error, not a missing file" {
 	run -2 --separate-stderr qts-fetch quandl:AAPL
-	[ "${stderr_lines[0]}" = "qts-fetch: quandl:AAPL: unknown source 'quandl:' (a source is file:PATH, PATH, -, synth:SYM[,SYM...] or KIND:SYM, KIND one of yahoo, alphavantage, stooq), and no file of that name" ]
+	[ "${stderr_lines[0]}" = "qts-fetch: quandl:AAPL: unknown source 'quandl:' (a source is file:PATH, PATH, -, synth:SYM[,SYM...] or KIND:SYM, KIND one of yahoo, alphavantage, stooq, alpaca), and no file of that name" ]
 	# a file that has such a name is read
 	cp "$F/yahoo.csv" "$BATS_TEST_TMPDIR/quandl:AAPL"
 	cp "$F/yahoo.csv" "$BATS_TEST_TMPDIR/yahoo:AAPL"

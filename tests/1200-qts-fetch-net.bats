@@ -95,7 +95,8 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$stderr" = "qts-fetch: yahoo:MIN: 1m bars go back 30 days: from 30 days ago" ]
 	[ "${#lines[@]}" -gt 0 ]
 	n=$(requests chart)
-	run -1 --separate-stderr qts-fetch --tf 1m yahoo:MIN --from "$(date -u -d '-60 days' +%F)" --to "$(date -u -d '-40 days' +%F)"
+	# (not from the cache, which holds what the run before found there: nothing)
+	run -1 --separate-stderr qts-fetch --no-cache --tf 1m yahoo:MIN --from "$(date -u -d '-60 days' +%F)" --to "$(date -u -d '-40 days' +%F)"
 	[ "$stderr" = "qts-fetch: yahoo:MIN: 1m bars go back 30 days, and none of them are asked for" ]
 	[ "$(requests chart)" -eq "$n" ]
 }
@@ -247,7 +248,7 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 
 @test "--fallback: an unknown kind, or one that does not serve --tf, is a usage error" {
 	run -2 --separate-stderr qts-fetch --fallback quandl yahoo:AAPL
-	[ "${stderr_lines[0]}" = "qts-fetch: --fallback: 'quandl' is not a network source (yahoo, alphavantage, stooq)" ]
+	[ "${stderr_lines[0]}" = "qts-fetch: --fallback: 'quandl' is not a network source (yahoo, alphavantage, stooq, alpaca)" ]
 	run -2 --separate-stderr qts-fetch --tf 5m --fallback stooq yahoo:AAPL
 	[ "${stderr_lines[0]}" = "qts-fetch: yahoo:AAPL: --tf 5m: stooq serves 1d" ]
 	run -2 --separate-stderr qts-fetch --fallback stooq --fallback stooq --fallback stooq --fallback stooq \
@@ -372,8 +373,8 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$(dates)" = "2024-01-03 2024-01-05 2024-01-08 2024-01-09" ]
 	[ "${lines[0]}" = "bar,2024-01-03T00:00:00Z,aapl.us,1d,184.22,185.88,183.43,184.25,58414500" ]
 	[ "$(requests '/q/d/l/?s=aapl.us&i=d&d1=20240103&d2=20240109')" -eq 1 ]
-	# no dates: the whole history, no d1 or d2
-	run -0 qts-fetch -s AAPL stooq:aapl.us
+	# no dates: the whole history, no d1 or d2 (not the spans the cache lacks)
+	run -0 qts-fetch --no-cache -s AAPL stooq:aapl.us
 	[ "${#lines[@]}" -eq 8 ]
 	[ "$(echo "${lines[0]}" | cut -d, -f3)" = AAPL ]
 	[ "$(requests '/q/d/l/?s=aapl.us&i=d$')" -eq 1 ]

@@ -111,7 +111,7 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 
 @test "alpaca: a timeframe Alpaca has not is a usage error" {
 	run -2 --separate-stderr qts-fetch --live --tf 2d --from 2024-01-02 --to 2024-01-03 alpaca:AAPL
-	[[ $stderr == *"qts-fetch: --tf: Alpaca has no such bars (it has 1m to 59m, 1h to 23h, 1d, 1w, 1M, 2M, 3M, 4M, 6M, 12M)"* ]]
+	[[ $stderr == *"qts-fetch: alpaca:AAPL: --tf 2d: alpaca serves 1m-59m,1h-23h,1d,1w,1M,2M,3M,4M,6M,12M"* ]]
 }
 
 @test "alpaca: 429 with Retry-After and 500 are retried; the keys are never printed" {
@@ -335,7 +335,7 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	run -2 --separate-stderr qts-fetch --live --silence 10ms alpaca:AAPL
 	[[ $stderr == *"qts-fetch: --silence: '10ms' is not a duration from 100ms to 1h"* ]]
 	run -2 --separate-stderr qts-fetch --live alpaca:
-	[[ $stderr == *"qts-fetch: alpaca:: a symbol must be 1 to 31 bytes"* ]]
+	[[ $stderr == *"qts-fetch: alpaca:: the symbol must be 1 to 31 bytes"* ]]
 }
 
 @test "alpaca:SYM without --live: the history through the network sources" {
@@ -355,6 +355,6 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 		COMP_WORDS=(qts-fetch --live-types bars,q); COMP_CWORD=2; _qts_fetch; echo \${COMPREPLY[*]}"
 	[ "$output" = "bars,quotes" ]
 	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-fetch'
-		COMP_WORDS=(qts-fetch al); COMP_CWORD=1; _qts_fetch; echo \${COMPREPLY[*]}"
+		COMP_WORDS=(qts-fetch alpa); COMP_CWORD=1; _qts_fetch; echo \${COMPREPLY[*]}"
 	[ "$output" = "alpaca:" ]
 }

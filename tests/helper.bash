@@ -7,3 +7,5 @@ FIX=$BATS_TEST_DIRNAME/fixtures
 DATA=$BATS_TEST_DIRNAME/../../shared/data
 
 unset QTS_FORMAT
+# qts-fetch's cache of network history: a test's own, never the home's.
+export XDG_CACHE_HOME=${BATS_TEST_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}/xdg-cache
