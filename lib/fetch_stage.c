@@ -225,8 +225,8 @@ static double parse_rate(const char *s)
 	}
 	if (!per)
 		qts_usage_error(usage, "--rate: '%s' is not N/min, N/s or N/h", s);
-	if (qts_parse_double(num, 1e-6, 1e6, &n, err) < 0 || n <= 0)
-		qts_usage_error(usage, "--rate: %s", n <= 0 && !err[0] ? "not above 0" : err);
+	if (qts_parse_double(num, 1e-6, 1e6, &n, err) < 0)
+		qts_usage_error(usage, "--rate: %s", err);
 	return n / per;
 }
 
