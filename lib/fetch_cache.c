@@ -225,19 +225,43 @@ static int read_at(int fd, void *buf, size_t n, off_t off)
 
 /* ---- reading an entry ------------------------------------------------------ */
 
-enum { IN_SIZE = 1 << 16, BATCH = 1024 };
+enum { IN_SIZE = 1 << 14, BATCH = 256 };
 
+/* Between the check at open and the first read, a reader holds no file
+ * and no buffers: a run opens the histories of all its symbols at once. */
 struct qts_cache_reader {
-	int fd;
+	int fd;                  /* -1: parked */
 	const char *path;
 	qts_cache_head h;
+	unsigned char head[HEAD_SIZE]; /* as read at open, to know the file again */
 	ZSTD_DCtx *z;
-	unsigned char in[IN_SIZE];
+	unsigned char *in;       /* IN_SIZE */
 	ZSTD_inBuffer zin;
 	uint64_t left;           /* compressed bytes not yet read */
 	int frame_done;
-	unsigned char out[BATCH * REC_SIZE];
+	unsigned char *out;      /* BATCH records */
 };
+
+static void park(qts_cache_reader *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	ZSTD_freeDCtx(r->z);
+	free(r->in);
+	free(r->out);
+	r->z = NULL;
+	r->in = r->out = NULL;
+}
+
+/* Ready to read on fd (taken over): 0, or -1 when out of memory. */
+static int wake(qts_cache_reader *r, int fd)
+{
+	r->fd = fd;
+	if (!(r->z = ZSTD_createDCtx()) || !(r->in = malloc(IN_SIZE)) || !(r->out = malloc(BATCH * REC_SIZE)))
+		return -1;
+	return 0;
+}
 
 static void rewind_body(qts_cache_reader *r)
 {
@@ -318,9 +342,7 @@ void qts_cache_reader_close(qts_cache_reader *r)
 {
 	if (!r)
 		return;
-	if (r->fd >= 0)
-		close(r->fd);
-	ZSTD_freeDCtx(r->z);
+	park(r);
 	free((char *)r->path);
 	free(r);
 }
@@ -365,16 +387,16 @@ int qts_cache_open(const char *path, const qts_cache_key *key, qts_cache_head *h
 		return -1;
 	}
 	qts_cache_reader *r = calloc(1, sizeof *r);
-	if (!r || !(r->path = strdup(path)) || !(r->z = ZSTD_createDCtx())) {
+	if (!r || !(r->path = strdup(path)) || wake(r, fd) < 0) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		if (r)
-			r->fd = fd;
-		qts_cache_reader_close(r);
+			qts_cache_reader_close(r);
+		else
+			close(fd);
 		return -1;
 	}
-	r->fd = fd;
 	qts_cache_key k;
-	if (read_head(fd, path, &k, &r->h, err) < 0)
+	if (read_head(fd, path, &k, &r->h, err) < 0 || read_at(fd, r->head, HEAD_SIZE, 0) < 0)
 		goto fail;
 	if (strcmp(k.source, key->source) || strcmp(k.symbol, key->symbol) || strcmp(k.tf, key->tf) ||
 	    k.adjust != key->adjust) {
@@ -394,6 +416,7 @@ int qts_cache_open(const char *path, const qts_cache_key *key, qts_cache_head *h
 	rewind_body(r);
 	if (verify(r, err) < 0)
 		goto fail;
+	park(r);
 	*h = r->h;
 	*out = r;
 	return 1;
@@ -404,8 +427,36 @@ fail:
 	return -1;
 }
 
+/* The entry opened again, to be read: 0, or -1 with err when it is gone
+ * or is another file now (replaced by another run, say). */
+static int unpark(qts_cache_reader *r, char *err)
+{
+	unsigned char b[HEAD_SIZE];
+	struct stat st;
+	int fd = open(r->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, QTS_ERR_MAX, "%s: %s", r->path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || (long long)st.st_size != r->h.size || read_at(fd, b, HEAD_SIZE, 0) < 0 ||
+	    memcmp(b, r->head, HEAD_SIZE)) {
+		close(fd);
+		snprintf(err, QTS_ERR_MAX, "%s: changed while qts-fetch ran; run it again", r->path);
+		return -1;
+	}
+	if (wake(r, fd) < 0) {
+		park(r);
+		snprintf(err, QTS_ERR_MAX, "out of memory");
+		return -1;
+	}
+	rewind_body(r);
+	return 0;
+}
+
 long qts_cache_read(qts_cache_reader *r, qts_cache_rec *out, size_t max, char *err)
 {
+	if (r->fd < 0 && unpark(r, err) < 0)
+		return -1;
 	if (max > BATCH)
 		max = BATCH;
 	long n = decode_batch(r, max, err);
@@ -494,6 +545,10 @@ qts_cache_writer *qts_cache_create(const char *path, const qts_cache_key *key, c
 	sprintf(w->tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
 	ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel, 3);
 	ZSTD_CCtx_setParameter(w->z, ZSTD_c_checksumFlag, 1);
+	/* A small window: a reader's buffers follow it (160 KiB at 16 KiB, 2.5
+	 * MiB at the level's own 2 MiB), a run may read many entries at once,
+	 * and 50000 minute bars compress only 4% less (700 KB, not 670 KB). */
+	ZSTD_CCtx_setParameter(w->z, ZSTD_c_windowLog, 14);
 	unsigned char zero[HEAD_SIZE] = { 0 };
 	if (make_dirs(path, err) < 0) {
 		writer_free(w, 0);

@@ -15,7 +15,7 @@
 #include <time.h>
 
 /* What the histories of a process may keep in memory, in records. */
-enum { MEMORY_RECS = (64 << 20) / sizeof(qts_cache_rec), READ_BATCH = 1024 };
+enum { MEMORY_RECS = (64 << 20) / sizeof(qts_cache_rec), READ_BATCH = 256 };
 
 enum { SEG_BEFORE, SEG_CACHED, SEG_AFTER, SEG_DONE };
 

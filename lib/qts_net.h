@@ -149,7 +149,9 @@ int qts_cache_clear(const qts_cache_opts *co);
 
 typedef struct qts_history qts_history;
 /* The history of rq from kind k through net: what the cache holds, and
- * the spans it lacks fetched (and cached).  NULL with err. */
+ * the spans it lacks fetched (and cached).  NULL with err.  Histories of
+ * one request in a process share one fetch; close a history before its
+ * net (another one open goes on with its own). */
 qts_history *qts_history_open(const qts_feed_kind *k, qts_net *net, const qts_feed_request *rq,
 			      const qts_cache_opts *co, char *err);
 /* 1 with the next event (in time order), 0 at the end, -1 with err. */

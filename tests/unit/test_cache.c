@@ -469,6 +469,16 @@ int main(void)
 	o = fetch("RETRY", jan, mar, &off);
 	CHECK(o.ok && o.n == 60 && requests == 2, "after a failure, the request made again is fetched");
 
+	/* the entry replaced by another run between the open and the read */
+	qts_history_forget();
+	fetch("CHG", jan, mar, &co);
+	qts_history_forget();
+	h = qts_history_open(&tfeed, NULL, &(qts_feed_request){ .symbol = "CHG", .from = jan, .to = mar }, &co, err);
+	fetch("CHG", day(2023, 12, 1), day(2024, 4, 1), &co);
+	CHECK(h && qts_history_next(h, &ev, err) < 0 && strstr(err, "CHG.1d.qtc: changed while qts-fetch ran; run it again"),
+	      "an entry replaced after the open: an error, not another entry's bars");
+	qts_history_close(h);
+
 	/* ---- --cache-clear of one source, then all */
 	const char *m2[] = { "tfeed:UNF" };
 	only.match = m2;
