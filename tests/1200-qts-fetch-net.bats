@@ -421,3 +421,34 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	run -0 qts-fetch stooq:aapl.us --from 2024-01-02 --to 2024-01-05
 	[ "$(dates)" = "2024-01-02 2024-01-03 2024-01-04 2024-01-05" ]
 }
+
+# ---- the cache, end to end ---------------------------------------------------------
+
+@test "cache: a history asked again comes from the cache; a wider one asks only for what it lacks" {
+	run -0 qts-fetch yahoo:AAPL --from 2024-01-01 --to 2024-01-10
+	first=$output
+	[ "$(requests 'chart/AAPL?')" -eq 1 ]
+	run -0 qts-fetch yahoo:AAPL --from 2024-01-01 --to 2024-01-10
+	[ "$output" = "$first" ]
+	[ "$(requests 'chart/AAPL?')" -eq 1 ]
+	# the same with the fake gone: --offline
+	kill "$(cat "$D/pid")"
+	run -0 qts-fetch --offline yahoo:AAPL --from 2024-01-01 --to 2024-01-10
+	[ "$output" = "$first" ]
+	run -1 --separate-stderr qts-fetch --offline yahoo:AAPL --from 2024-01-01 --to 2024-01-31
+	[[ "$stderr" == *"offline: the cache lacks yahoo:AAPL 1d from 2024-01-11T00:00:00Z"* ]]
+	run -0 qts-fetch --cache-list
+	[[ "$output" == "yahoo	AAPL	1d	2024-01-01"* ]]
+}
+
+@test "cache: a wider request fetches only the span after what is cached" {
+	run -0 qts-fetch stooq:aapl.us --from 2024-01-03 --to 2024-01-05
+	[ "$(requests '/q/d/l/')" -eq 1 ]
+	run -0 qts-fetch stooq:aapl.us --from 2024-01-03 --to 2024-01-09
+	[ "$(dates)" = "2024-01-03 2024-01-05 2024-01-08 2024-01-09" ]
+	[ "$(requests '/q/d/l/')" -eq 2 ]
+	[ "$(requests 'd1=20240106&d2=20240109')" -eq 1 ]
+	# --no-cache asks for everything again
+	run -0 qts-fetch --no-cache stooq:aapl.us --from 2024-01-03 --to 2024-01-09
+	[ "$(requests '/q/d/l/')" -eq 3 ]
+}
