@@ -38,6 +38,10 @@ void qts_init(const char *argv0)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A bus error (sent, or a plug-in's) keeps its default action and
+	 * status, 128 + SIGBUS, even where a sanitizer's runtime took the
+	 * signal for its reports. */
+	signal(SIGBUS, SIG_DFL);
 	/* Past a file-size limit (ulimit -f) a write fails with EFBIG and is
 	 * reported like any failed write, with whole records left, instead of
 	 * the process dying mid-record. */
