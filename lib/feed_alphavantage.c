@@ -118,8 +118,9 @@ static void *av_open(qts_net *net, const char *base_url, const qts_feed_request 
 {
 	const char *key = getenv(KEY_ENV);
 	if (!key || !*key) {
+		/* The page for a key is on the vendor's site: where its API is. */
 		snprintf(err, QTS_ERR_MAX, "alphavantage:%s: no API key: set %s (a free one at "
-			 "https://www.alphavantage.co/support/#api-key)", rq->symbol, KEY_ENV);
+			 "%.200s/support/#api-key)", rq->symbol, KEY_ENV, base_url);
 		return NULL;
 	}
 	av *a = calloc(1, sizeof *a);

@@ -233,7 +233,7 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	run -0 --separate-stderr qts-fetch --retries 0 --fallback alphavantage --fallback stooq yahoo:YAHOODOWN "${JAN[@]}"
 	[ "${#lines[@]}" -eq 8 ]
 	[[ "${stderr_lines[0]}" = *"HTTP 500 (after 1 attempt); trying alphavantage:YAHOODOWN" ]]
-	[ "${stderr_lines[1]}" = "qts-fetch: alphavantage:YAHOODOWN: no API key: set ALPHAVANTAGE_API_KEY (a free one at https://www.alphavantage.co/support/#api-key); trying stooq:YAHOODOWN" ]
+	[ "${stderr_lines[1]}" = "qts-fetch: alphavantage:YAHOODOWN: no API key: set ALPHAVANTAGE_API_KEY (a free one at http://127.0.0.1:$P/support/#api-key); trying stooq:YAHOODOWN" ]
 	[ "${stderr_lines[2]}" = "qts-fetch: yahoo:YAHOODOWN: served by stooq:YAHOODOWN" ]
 	# the first that serves is said too when no fallback was needed
 	run -0 --separate-stderr qts-fetch --fallback stooq yahoo:AAPL "${JAN[@]}"
@@ -309,7 +309,7 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$output" = "$(qts-fetch -a yahoo:AAPL "${JAN[@]}")" ]
 	# a free key: the premium function's notice is a failure naming it
 	run -1 --separate-stderr qts-fetch -a alphavantage:PREMIUM "${JAN[@]}"
-	[ "$stderr" = "qts-fetch: alphavantage:PREMIUM: Thank you for using Alpha Vantage! This is a premium endpoint. You may subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to instantly unlock all premium endpoints" ]
+	[ "$stderr" = "qts-fetch: alphavantage:PREMIUM: Thank you for using Alpha Vantage! This is a premium endpoint. You may subscribe to any of the premium plans at http://127.0.0.1:$P/premium/ to instantly unlock all premium endpoints" ]
 }
 
 @test "alphavantage: intraday a month a request, US Eastern times made UTC" {
@@ -337,14 +337,14 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 
 @test "alphavantage: an Error Message fails naming it" {
 	run -1 --separate-stderr qts-fetch alphavantage:NOPE
-	[ "$stderr" = "qts-fetch: alphavantage:NOPE: Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_DAILY." ]
+	[ "$stderr" = "qts-fetch: alphavantage:NOPE: Invalid API call. Please retry or visit the documentation (http://127.0.0.1:$P/documentation/) for TIME_SERIES_DAILY." ]
 	[ "$(requests symbol=NOPE)" -eq 1 ]
 }
 
 @test "alphavantage: no key is a clear error, exit 1, and nothing asked" {
 	unset ALPHAVANTAGE_API_KEY
 	run -1 --separate-stderr qts-fetch alphavantage:IBM
-	[ "$stderr" = "qts-fetch: alphavantage:IBM: no API key: set ALPHAVANTAGE_API_KEY (a free one at https://www.alphavantage.co/support/#api-key)" ]
+	[ "$stderr" = "qts-fetch: alphavantage:IBM: no API key: set ALPHAVANTAGE_API_KEY (a free one at http://127.0.0.1:$P/support/#api-key)" ]
 	[ "$(requests /)" -eq 0 ]
 }
 
@@ -354,7 +354,7 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 		[[ "$output$stderr" != *SeCrEt-KeY-4242* ]]
 	done
 	run -1 --separate-stderr qts-fetch --retries 1 alphavantage:INFOKEY
-	[ "$stderr" = "qts-fetch: alphavantage:INFOKEY: We have detected your API key as *** and our standard API rate limit is 25 requests per day. Please subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to instantly remove all daily rate limits. (after 2 attempts)" ]
+	[ "$stderr" = "qts-fetch: alphavantage:INFOKEY: We have detected your API key as *** and our standard API rate limit is 25 requests per day. Please subscribe to any of the premium plans at http://127.0.0.1:$P/premium/ to instantly remove all daily rate limits. (after 2 attempts)" ]
 	run -1 --separate-stderr qts-fetch --retries 0 alphavantage:DOWN
 	[[ "$stderr" = *"&apikey=***: HTTP 500 (after 1 attempt)" ]]
 	# JSON broken where the key stands: the parser's words quote it

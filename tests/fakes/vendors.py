@@ -254,12 +254,14 @@ class Handler(BaseHTTPRequestHandler):
     def alphavantage(self, q):
         key = q.get("apikey", "")
         f = self.faults
+        # Alpha Vantage's texts link to its own site: here, this server.
+        site = "http://127.0.0.1:%d" % self.server.server_address[1]
         if not key:
             return self.av_json({"Error Message": "the parameter apikey is invalid or missing. Please claim "
-                                 "your free API key on (https://www.alphavantage.co/support/#api-key)."})
+                                 "your free API key on (%s/support/#api-key)." % site})
         if "NOPE" in f:
             return self.av_json({"Error Message": "Invalid API call. Please retry or visit the documentation "
-                                 "(https://www.alphavantage.co/documentation/) for %s." % q.get("function")})
+                                 "(%s/documentation/) for %s." % (site, q.get("function"))})
         if "NOTEX" in f or ("NOTE" in f and self.first):
             return self.av_json({"Note": "Thank you for using Alpha Vantage! Our standard API call frequency is "
                                  "5 calls per minute and 500 calls per day."})
@@ -271,13 +273,13 @@ class Handler(BaseHTTPRequestHandler):
         if "INFOKEY" in f:
             return self.av_json({"Information": "We have detected your API key as %s and our standard API rate "
                                  "limit is 25 requests per day. Please subscribe to any of the premium plans at "
-                                 "https://www.alphavantage.co/premium/ to instantly remove all daily rate limits."
-                                 % key})
+                                 "%s/premium/ to instantly remove all daily rate limits."
+                                 % (key, site)})
         fn = q.get("function")
         if "PREMIUM" in f or fn == "TIME_SERIES_DAILY_ADJUSTED" and "FREE" in f:
             return self.av_json({"Information": "Thank you for using Alpha Vantage! This is a premium endpoint. "
                                  "You may subscribe to any of the premium plans at "
-                                 "https://www.alphavantage.co/premium/ to instantly unlock all premium endpoints"})
+                                 "%s/premium/ to instantly unlock all premium endpoints" % site})
         if fn in ("TIME_SERIES_DAILY", "TIME_SERIES_DAILY_ADJUSTED"):
             adjusted = fn.endswith("ADJUSTED")
             head = "timestamp,open,high,low,close," + ("adjusted_close,volume,dividend_amount,split_coefficient"
@@ -299,7 +301,7 @@ class Handler(BaseHTTPRequestHandler):
             step = STEPS.get(q.get("interval", ""))
             if not step:
                 return self.av_json({"Error Message": "Invalid API call. Please retry or visit the documentation "
-                                     "(https://www.alphavantage.co/documentation/) for TIME_SERIES_INTRADAY."})
+                                     "(%s/documentation/) for TIME_SERIES_INTRADAY." % site})
             month = q.get("month")
             now = dt.datetime.now(NY)
             if month:
