@@ -55,6 +55,13 @@ typedef struct qts_stage_ops {
 	 * messages of an engine that goes on after them (a plugin's refused
 	 * calls).  May be NULL. */
 	void (*locate)(void *eng, const char *(*where)(void *ctx), void *ctx);
+	/* A descriptor of the engine's own (a broker's socket) that the
+	 * runtime watches, with the events in *events, whenever it waits:
+	 * when it is ready the engine's tick runs (idle = 0).  -1: none now.
+	 * Asked before every wait.  A tick may come while the engine itself
+	 * waits inside a put (qts_stage_wait): the engine guards against
+	 * that.  May be NULL. */
+	int (*watch)(void *eng, short *events);
 } qts_stage_ops;
 
 /* What every stage takes besides its own options. */

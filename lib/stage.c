@@ -85,6 +85,7 @@ struct qts_runtime {
 	int paced;          /* the first event is in */
 	int blocked;        /* in the wait of a write */
 	int ready;          /* the descriptor waited on is ready */
+	int engine_ready;   /* the engine's own descriptor (ops->watch) is */
 	int in_apply;       /* applying feedback */
 };
 
@@ -197,13 +198,26 @@ static void on_ready(void *arg, int fd, short revents)
 	((qts_runtime *)arg)->ready = 1;
 }
 
-/* Watch fd (-1: none) and the feedback, wait, and stop watching. */
+static void on_engine_ready(void *arg, int fd, short revents)
+{
+	(void)fd, (void)revents;
+	((qts_runtime *)arg)->engine_ready = 1;
+}
+
+/* Watch fd (-1: none), the feedback and the engine's own descriptor,
+ * wait, and stop watching.  1 when woken (a signal, qts_stage_wake) or
+ * the engine's descriptor is ready: the engine's tick is due. */
 static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
 {
 	int fb = r->fb ? qts_feedback_fd(r->fb) : -1, woken;
-	r->ready = 0;
+	short eng_events = 0;
+	int eng = r->st->ops->watch ? r->st->ops->watch(r->st->eng, &eng_events) : -1;
+	if (eng == fd || eng == fb || !eng_events)
+		eng = -1; /* the caller waits on it itself */
+	r->ready = r->engine_ready = 0;
 	if ((fd >= 0 && qts_loop_watch(r->loop, fd, events, on_ready, r) < 0) ||
-	    (fb >= 0 && qts_loop_watch(r->loop, fb, POLLIN, on_feedback, r) < 0)) {
+	    (fb >= 0 && qts_loop_watch(r->loop, fb, POLLIN, on_feedback, r) < 0) ||
+	    (eng >= 0 && qts_loop_watch(r->loop, eng, eng_events, on_engine_ready, r) < 0)) {
 		runtime_failed(r, "out of memory");
 		woken = 0;
 	} else
@@ -212,7 +226,9 @@ static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
 		qts_loop_watch(r->loop, fd, 0, NULL, NULL);
 	if (fb >= 0)
 		qts_loop_watch(r->loop, fb, 0, NULL, NULL);
-	return woken;
+	if (eng >= 0)
+		qts_loop_watch(r->loop, eng, 0, NULL, NULL);
+	return woken || r->engine_ready;
 }
 
 /* ---- heartbeats and timers ------------------------------------------- */
@@ -328,7 +344,7 @@ static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
 		if (qts_interrupted)
 			return -1;
 		apply_feedback(r);
-		if (woken && !metrics_asked) /* qts_stage_wake: the engine has work */
+		if ((woken && !metrics_asked) || r->engine_ready) /* the engine has work */
 			tick(r, 0);
 		int64_t now = qts_loop_now();
 		timers(r, now);

@@ -1,0 +1,116 @@
+/* qts_broker.h — live execution: one interface every broker implements
+ * (one file each, broker_NAME.c, listed in broker_table.c) and the
+ * qts-broker stage over it (broker_stage.c), which owns everything the
+ * brokers share: the order journal (broker_journal.c), reconciliation at
+ * start, targets into orders from the real position, --dry-run, the
+ * --max-order-value fuse, qts-risk's kill switch, --fallback endpoints and
+ * the rejections when every endpoint is down.
+ *
+ * A broker is driven by the stage alone, one call at a time.  Its calls
+ * may wait (a request, a backoff, the token bucket) through
+ * qts_stage_wait, so heartbeats, signals and the runtime's loop go on
+ * meanwhile; what it learns it appends to out as events (update, fill,
+ * position, equity, and system warnings), which the stage dates, orders
+ * and writes.  Order ids are ours: the id of the order event, sent as the
+ * broker's client order id (Alpaca's client_order_id, IB's orderRef), and
+ * every event a broker appends names the order by that id.
+ *
+ * Keys never appear in argv, a message, a metric or an event: a broker
+ * reads them from its environment variables and keeps them to itself.
+ *
+ * Internal to qts (not installed). */
+#ifndef QTS_BROKER_H
+#define QTS_BROKER_H
+
+#include "qts_net.h"
+#include "qts_stage.h"
+
+#include <getopt.h>
+
+/* An order as the stage sends it. */
+typedef struct qts_broker_order {
+	char id[QTS_ID_MAX];       /* ours, unique for the account's life */
+	char symbol[QTS_SYM_MAX];
+	char strategy[QTS_NAME_MAX];
+	int side;                  /* QTS_BUY, QTS_SELL */
+	int kind;                  /* QTS_MARKET, QTS_LIMIT, QTS_STOP, QTS_STOP_LIMIT */
+	int tif;                   /* QTS_DAY, QTS_GTC, QTS_IOC, QTS_FOK */
+	double qty;                /* > 0 */
+	double limit, stop;        /* NaN when the kind has none */
+	int64_t ts;                /* the order event's time */
+} qts_broker_order;
+
+/* What the broker knows of one of our orders at reconciliation. */
+typedef struct qts_broker_known {
+	int status;                /* QTS_STATUS_*: the broker's word mapped */
+	double filled, avg_price;  /* cumulative */
+} qts_broker_known;
+
+/* What qts_broker_ops.place and .cancel returned. */
+enum {
+	QTS_BROKER_OK = 0,         /* sent and taken; what follows comes as updates */
+	QTS_BROKER_REJECTED = 1,   /* the broker said no: out holds the rejected update, its reason */
+	QTS_BROKER_DOWN = -1,      /* no answer (err): unknown whether it arrived */
+	QTS_BROKER_STOP = -2       /* the stage is to stop (a signal) */
+};
+
+typedef struct qts_broker_ops {
+	const char *name;          /* "alpaca", as in `qts-broker alpaca` */
+	/* Its own long options (codes from 0x7500 up, { 0 }-terminated;
+	 * NULL: none) and their lines for --help. */
+	const struct option *options;
+	const char *usage;
+	/* A broker with its defaults (NULL with err when out of memory), then
+	 * option() for each of its options: 0, or -1 with err (a usage
+	 * error). */
+	void *(*new)(char *err);
+	int (*option)(void *b, int c, const char *arg, char *err);
+	/* Connect to endpoint (its base URL, or host:port; NULL: the
+	 * default, from the environment) and read the account: each position
+	 * as a `position` event, the account as an `equity` event.  0, or
+	 * QTS_BROKER_DOWN / QTS_BROKER_STOP with err.  Called again after a
+	 * drop, and on the next --fallback endpoint. */
+	int (*connect)(void *b, const char *endpoint, qts_evbuf *out, char *err);
+	/* The broker's view of our order id: 1 with k when it knows the
+	 * order, 0 when it has never seen it, or QTS_BROKER_DOWN /
+	 * QTS_BROKER_STOP with err. */
+	int (*lookup)(void *b, const char *id, qts_broker_known *k, char *err);
+	/* Our orders still working at the broker (client ids it did not get
+	 * from us in this run included), for reconciliation: each as an
+	 * `update` event with its status and cumulative fill.  0, or
+	 * QTS_BROKER_DOWN / QTS_BROKER_STOP with err. */
+	int (*open_orders)(void *b, qts_evbuf *out, char *err);
+	int (*place)(void *b, const qts_broker_order *o, qts_evbuf *out, char *err);
+	int (*cancel)(void *b, const char *id, qts_evbuf *out, char *err);
+	/* Market data passed through the stage (paper fills on it; a live
+	 * broker may ignore it: NULL).  0, or -1 with err. */
+	int (*market)(void *b, const qts_event *ev, qts_evbuf *out, char *err);
+	/* The descriptor whose readiness means updates are waiting (a
+	 * stream's socket), with its events; -1: none now. */
+	int (*fd)(void *b, short *events);
+	/* What has come since (never waits long): order updates and fills
+	 * from the stream, or from polling while the stream is down (at most
+	 * as often as the broker's limits allow), positions and equity when
+	 * they change.  now is the monotonic clock (qts_loop_now).  0, or
+	 * QTS_BROKER_DOWN with err when the connection is lost (the stage
+	 * then connects again, or moves to the next endpoint), or
+	 * QTS_BROKER_STOP. */
+	int (*poll)(void *b, int64_t now, qts_evbuf *out, char *err);
+	/* The input ended: a paper broker's last equity; NULL: nothing. */
+	int (*finish)(void *b, qts_evbuf *out, char *err);
+	void (*free)(void *b);
+} qts_broker_ops;
+
+/* The brokers, one file each. */
+extern const qts_broker_ops qts_broker_paper;
+extern const qts_broker_ops qts_broker_alpaca;
+extern const qts_broker_ops qts_broker_ib;
+
+/* The broker named name, or NULL; the i-th, NULL past the last. */
+const qts_broker_ops *qts_broker_find(const char *name);
+const qts_broker_ops *qts_broker_at(size_t i);
+
+/* qts-broker: `qts-broker BROKER [OPTION]... [FILE]...`. */
+extern const qts_stage_def qts_broker_stage;
+
+#endif
