@@ -142,6 +142,13 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64_t timeout,
 		 qts_http_result *res)
 {
+	return qts_http_request(h, "GET", url, headers, NULL, 0, timeout, res);
+}
+
+int qts_http_request(qts_http *h, const char *method, const char *url, const char *const *headers,
+		     const char *body, size_t body_len, int64_t timeout, qts_http_result *res)
+{
+	int get = strcmp(method, "GET") == 0;
 	CURL *c = h->curl;
 	struct curl_slist *list = NULL;
 	for (size_t i = 0; headers && headers[i]; i++) {
@@ -165,8 +172,16 @@ int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "qts/" QTS_VERSION);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl was built with */
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	/* A redirect is followed for reads only: curl would turn a POST
+	 * into a GET, and an order is never sent where it was not aimed. */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, get ? 1L : 0L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	}
+	if (!get && (!body || strcmp(method, "POST") != 0))
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout / 1000000));
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout / 1000000 < 10000 ? timeout / 1000000 : 10000));
@@ -187,6 +202,9 @@ int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64
 	res->retry_after = h->retry_after;
 	QTS_SET(res->content_type, h->content_type);
 	res->error[0] = '\0';
+	/* Failures before a byte of the request could reach the server. */
+	res->not_sent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+			rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_SSL_CONNECT_ERROR;
 	if (rc == CURLE_OK)
 		return 0;
 	/* curl's own words name the host, never the query string. */

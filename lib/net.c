@@ -1,9 +1,9 @@
-/* net.c — HTTP for a source that must never hammer its vendor: a token
- * bucket at the vendor's documented rate, retries with exponential backoff
- * and full jitter (AWS's "Exponential Backoff And Jitter": sleep a uniform
- * random time in [0, min(cap, base * 2^attempt)]), at least as long as
- * the server's Retry-After, and a circuit breaker that stops asking a
- * source that keeps failing.  Every wait runs in the stage's loop. */
+/* net.c — HTTP for a client that must never hammer its service: a token
+ * bucket at the service's documented rate, retries with backoff and full
+ * jitter (rate_limit.c), at least as long as the server's Retry-After,
+ * only where a request may be repeated, and a circuit breaker that stops
+ * asking a service that keeps failing.  Every wait runs in the stage's
+ * loop. */
 #include "qts_http.h"
 #include "qts_net.h"
 #include "qts_loop.h"
@@ -22,21 +22,12 @@
 struct qts_net {
 	qts_net_conf c;
 	qts_http *http;
-	double tokens;           /* the bucket */
-	int64_t refilled;        /* monotonic ns of its last refill */
+	qts_bucket bucket;
 	int failures;            /* failed attempts in a row */
 	int64_t open_until;      /* the circuit is open until then (monotonic ns) */
 	uint64_t rng;
 	char name[40];
 };
-
-static int64_t env_backoff(void)
-{
-	const char *s = getenv("QTS_NET_BACKOFF_MS");
-	char *end;
-	double ms = s && *s ? strtod(s, &end) : -1;
-	return s && *s && !*end && ms >= 0 && ms <= 3600000 ? (int64_t)(ms * 1e6) : -1;
-}
 
 qts_net *qts_net_new(const qts_net_conf *c, char *err)
 {
@@ -53,7 +44,7 @@ qts_net *qts_net_new(const qts_net_conf *c, char *err)
 		n->c.retries = 4;
 	if (n->c.timeout <= 0)
 		n->c.timeout = 30 * QTS_NS_PER_SEC;
-	int64_t b = env_backoff();
+	int64_t b = qts_backoff_env();
 	if (b >= 0)
 		n->c.backoff_base = b;
 	else if (n->c.backoff_base <= 0)
@@ -64,11 +55,8 @@ qts_net *qts_net_new(const qts_net_conf *c, char *err)
 		n->c.breaker_after = 5;
 	if (n->c.breaker_cooldown <= 0)
 		n->c.breaker_cooldown = 30 * QTS_NS_PER_SEC;
-	if (n->c.burst <= 0)
-		n->c.burst = 1;
-	n->tokens = n->c.burst;
-	n->refilled = qts_loop_now();
-	n->rng = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)n ^ (uint64_t)qts_loop_now();
+	qts_bucket_init(&n->bucket, n->c.rate_per_min, n->c.burst);
+	qts_jitter_seed(&n->rng, n);
 	return n;
 }
 
@@ -80,57 +68,10 @@ void qts_net_free(qts_net *n)
 	free(n);
 }
 
-/* xorshift64*: jitter needs no more. */
-static double uniform(qts_net *n)
-{
-	n->rng ^= n->rng >> 12;
-	n->rng ^= n->rng << 25;
-	n->rng ^= n->rng >> 27;
-	return (double)((n->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
-
-/* Wait until the clock reaches until, in the stage's loop: 0, or -1 when
- * the stage is stopping. */
-static int sleep_until(int64_t until)
-{
-	for (;;) {
-		int r = qts_stage_wait(-1, 0, until);
-		if (r < 0)
-			return -1;
-		if (qts_loop_now() >= until)
-			return 0;
-	}
-}
-
-/* Take a token, waiting for one. */
-static int take_token(qts_net *n)
-{
-	if (n->c.rate_per_min <= 0)
-		return 0;
-	double per_ns = n->c.rate_per_min / 60e9;
-	for (;;) {
-		int64_t now = qts_loop_now();
-		n->tokens += (double)(now - n->refilled) * per_ns;
-		n->refilled = now;
-		if (n->tokens > n->c.burst)
-			n->tokens = n->c.burst;
-		if (n->tokens >= 1) {
-			n->tokens -= 1;
-			return 0;
-		}
-		if (sleep_until(now + (int64_t)((1 - n->tokens) / per_ns) + 1) < 0)
-			return -1;
-	}
-}
-
 /* The wait before attempt+1: full jitter, at least what the server asked. */
 static int64_t backoff(qts_net *n, int attempt, int64_t asked)
 {
-	double ceiling = (double)n->c.backoff_base * (double)(1ULL << (attempt < 30 ? attempt : 30));
-	if (ceiling > (double)n->c.backoff_cap)
-		ceiling = (double)n->c.backoff_cap;
-	int64_t w = (int64_t)(uniform(n) * ceiling);
-	return asked > w ? asked : w;
+	return qts_backoff(&n->rng, n->c.backoff_base, n->c.backoff_cap, attempt, asked);
 }
 
 static void failed_attempt(qts_net *n)
@@ -142,6 +83,18 @@ static void failed_attempt(qts_net *n)
 static int retryable(long status)
 {
 	return status == 429 || status >= 500 || status == 408;
+}
+
+/* May this failed attempt be made again?  A read always; a request that
+ * is not to be repeated only when it cannot have been acted on: it never
+ * left (refused, no such host) or the server said "too many" (429). */
+static int may_retry(int retry, int got, const qts_http_result *res)
+{
+	if (retry == QTS_NET_RETRY_ALL)
+		return 1;
+	if (retry == QTS_NET_RETRY_UNSENT)
+		return got < 0 ? res->not_sent : res->status == 429;
+	return 0;
 }
 
 static void fill(qts_http_resp *r, const qts_http_result *res, int attempts)
@@ -156,6 +109,12 @@ static void fill(qts_http_resp *r, const qts_http_result *res, int attempts)
 
 int qts_net_get(qts_net *n, const char *url, const char *const *headers, qts_http_resp *r, char *err)
 {
+	return qts_net_request(n, "GET", url, headers, NULL, QTS_NET_RETRY_ALL, r, err);
+}
+
+int qts_net_request(qts_net *n, const char *method, const char *url, const char *const *headers,
+		    const char *body, int retry, qts_http_resp *r, char *err)
+{
 	char shown[240];
 	qts_net_redact(url, shown, sizeof shown);
 	char last[120] = "";
@@ -168,12 +127,13 @@ int qts_net_get(qts_net *n, const char *url, const char *const *headers, qts_htt
 				 last[0] ? "; the last: " : "", last);
 			return -1;
 		}
-		if (take_token(n) < 0) {
+		if (qts_bucket_take(&n->bucket) < 0) {
 			snprintf(err, QTS_ERR_MAX, "%s: %s: interrupted", n->name, shown);
 			return -1;
 		}
 		qts_http_result res;
-		int got = qts_http_get(n->http, url, headers, n->c.timeout, &res);
+		int got = qts_http_request(n->http, method, url, headers, body, body ? strlen(body) : 0,
+					   n->c.timeout, &res);
 		fill(r, &res, attempt + 1);
 		if (got == 0 && !retryable(res.status)) {
 			n->failures = 0;
@@ -190,14 +150,14 @@ int qts_net_get(qts_net *n, const char *url, const char *const *headers, qts_htt
 				 last, (double)res.retry_after / 1e9);
 			return -1;
 		}
-		if (attempt >= n->c.retries) {
+		if (attempt >= n->c.retries || !may_retry(retry, got, &res)) {
 			snprintf(err, QTS_ERR_MAX, "%s: %s: %s (after %d attempt%s)", n->name, shown, last,
 				 attempt + 1, attempt ? "s" : "");
 			return -1;
 		}
 		if (n->open_until > qts_loop_now())
 			continue; /* says so above */
-		if (sleep_until(qts_loop_now() + backoff(n, attempt, res.retry_after)) < 0) {
+		if (qts_sleep_until(qts_loop_now() + backoff(n, attempt, res.retry_after)) < 0) {
 			snprintf(err, QTS_ERR_MAX, "%s: %s: interrupted", n->name, shown);
 			return -1;
 		}
@@ -212,7 +172,7 @@ int qts_net_throttled(qts_net *n, const char *why, qts_http_resp *r, char *err)
 			 r->attempts == 1 ? "" : "s");
 		return 0;
 	}
-	if (sleep_until(qts_loop_now() + backoff(n, r->attempts - 1, r->retry_after)) < 0) {
+	if (qts_sleep_until(qts_loop_now() + backoff(n, r->attempts - 1, r->retry_after)) < 0) {
 		snprintf(err, QTS_ERR_MAX, "%s: %s; interrupted", n->name, why);
 		return 0;
 	}

@@ -1,4 +1,4 @@
-/* qts_http.h — one HTTP GET (http.c), under net.c's retries.
+/* qts_http.h — one HTTP request (http.c), under net.c's retries.
  * Internal to qts (not installed). */
 #ifndef QTS_HTTP_H
 #define QTS_HTTP_H
@@ -16,6 +16,7 @@ typedef struct qts_http_result {
 	int64_t retry_after;     /* ns; -1: none asked */
 	char content_type[128];
 	char error[256];         /* the transport failure, without the URL */
+	int not_sent;            /* it failed before the request could reach the server */
 } qts_http_result;
 
 qts_http *qts_http_new(void); /* NULL when out of memory */
@@ -23,5 +24,9 @@ void qts_http_free(qts_http *h);
 /* 0 when an answer came (any status), -1 when none did (res->error). */
 int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64_t timeout,
 		 qts_http_result *res);
+/* The same with any method ("POST", "DELETE"...) and a body (NULL:
+ * none); redirects are followed for GET alone. */
+int qts_http_request(qts_http *h, const char *method, const char *url, const char *const *headers,
+		     const char *body, size_t body_len, int64_t timeout, qts_http_result *res);
 
 #endif

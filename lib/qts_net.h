@@ -56,6 +56,10 @@ typedef struct qts_net qts_net;
 /* NULL when out of memory (err says so). */
 qts_net *qts_net_new(const qts_net_conf *c, char *err);
 void qts_net_free(qts_net *n);
+/* How a failed request may be made again: every failure (reads, and
+ * writes the server deduplicates), only one that cannot have been acted
+ * on (refused before it left, 429), or never. */
+enum { QTS_NET_RETRY_ALL, QTS_NET_RETRY_UNSENT, QTS_NET_RETRY_NONE };
 /* GET url with the extra headers (NULL-terminated "Name: value" strings,
  * never printed).  Transport failures (timeouts, refused, a body cut
  * short), 429 and 5xx are retried with exponential backoff and full
@@ -65,6 +69,10 @@ void qts_net_free(qts_net *n);
  * source, the redacted URL and the last failure when the retries ran out,
  * the circuit is open, or the stage is stopping. */
 int qts_net_get(qts_net *n, const char *url, const char *const *headers, qts_http_resp *r, char *err);
+/* The same with any method and a body (NULL: none; its Content-Type is
+ * the caller's header), made again on a failure as retry allows. */
+int qts_net_request(qts_net *n, const char *method, const char *url, const char *const *headers,
+		    const char *body, int retry, qts_http_resp *r, char *err);
 /* A vendor said "slow down" in a 200 answer (Alpha Vantage's notes):
  * counts as a failed attempt; 1 when the caller may try again after
  * waiting (done here), 0 when the retries are spent (err says so). */
@@ -74,6 +82,30 @@ int qts_net_throttled(qts_net *n, const char *why, qts_http_resp *r, char *err);
 void qts_net_redact(const char *url, char *out, size_t outlen);
 /* %-encode s (RFC 3986 unreserved pass) into out; -1 when it does not fit. */
 int qts_url_escape(const char *s, char *out, size_t outlen);
+
+/* ---- pacing (rate_limit.c) ---------------------------------------------- */
+
+/* A token bucket at a service's documented rate. */
+typedef struct qts_bucket {
+	double rate_per_min;     /* 0: no limit */
+	double burst;            /* tokens it holds */
+	double tokens;
+	int64_t refilled;        /* monotonic ns of its last refill */
+} qts_bucket;
+void qts_bucket_init(qts_bucket *b, double rate_per_min, double burst); /* burst 0: 1 */
+/* Take a token, waiting for one in the stage's loop: 0, or -1 when the
+ * stage is to stop. */
+int qts_bucket_take(qts_bucket *b);
+/* Wait in the stage's loop until the monotonic clock reaches until: 0,
+ * or -1 when the stage is to stop. */
+int qts_sleep_until(int64_t until);
+/* The wait before attempt + 1 (from 0): full jitter, a uniform time in
+ * [0, min(cap, base * 2^attempt)], and at least asked (the server's
+ * Retry-After; -1: none). */
+int64_t qts_backoff(uint64_t *rng, int64_t base, int64_t cap, int attempt, int64_t asked);
+void qts_jitter_seed(uint64_t *rng, const void *salt);
+/* QTS_NET_BACKOFF_MS (tests shorten waits with it), ns; -1 when unset. */
+int64_t qts_backoff_env(void);
 
 /* ---- historical sources ------------------------------------------------- */
 
