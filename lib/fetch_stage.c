@@ -45,6 +45,10 @@ static const char usage[] =
 	"                           session (UTC; America/New_York for the session)\n"
 	"      --pace FACTOR        release each event at its market time / FACTOR after\n"
 	"                           the first (1: real time, 60: a minute a second)\n"
+	"      --buffer N           up to N events wait for a slow output while the\n"
+	"                           source goes on reading (live sources)\n"
+	"      --overflow block|drop  with --buffer full: wait for the output (block),\n"
+	"                           or drop the event, counted in a system event\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
 	"      --metrics FILE       Prometheus metrics of the stage in FILE, each second\n"
 	"      --fallback KIND      when a network source fails, its symbol from KIND\n"
@@ -297,7 +301,7 @@ static void parse_options(int argc, char **argv, options *o)
 		{ "fallback", required_argument, NULL, OPT_FALLBACK }, { "rate", required_argument, NULL, OPT_RATE },
 		{ "retries", required_argument, NULL, OPT_RETRIES }, { "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "actions", required_argument, NULL, OPT_ACTIONS },
-		QTS_STAGE_OPTIONS, { "pace", required_argument, NULL, QTS_OPT_PACE }, QTS_CACHE_OPTIONS,
+		QTS_STAGE_OPTIONS, QTS_STAGE_SOURCE_OPTIONS, QTS_CACHE_OPTIONS,
 		QTS_LIVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION }, { 0 } };

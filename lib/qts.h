@@ -372,6 +372,12 @@ int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size
 int qts_writer_comment(qts_writer *w, const char *text);
 /* Write buffered records; 0 or -1. */
 int qts_writer_flush(qts_writer *w);
+/* Write what the output takes now, without waiting (a non-blocking
+ * descriptor): 0 when all is out, 1 when bytes are left for later (kept
+ * in order), -1 on error. */
+int qts_writer_try_flush(qts_writer *w);
+/* Bytes written to the writer and not yet out. */
+size_t qts_writer_pending(const qts_writer *w);
 /* A descriptor made non-blocking: when write(2) would block, fn(arg, fd,
  * partial) waits until fd is writable (0) or gives up (-1, errno set);
  * partial says a record is written in part, which giving up would leave

@@ -71,6 +71,12 @@ typedef struct qts_stage_conf {
 	int64_t tick_every;   /* the engine's own timer, ns; 0: none */
 	const char *feedback; /* --feedback FILE, or NULL */
 	double pace;          /* --pace FACTOR for a source; 0: as fast as read */
+	/* --buffer N for a source: up to N events wait for a slow output
+	 * while the source goes on reading (0: none, the source waits for
+	 * the output); then --overflow block (the source waits) or drop (the
+	 * event is dropped, counted, and said in a system event). */
+	size_t buffer;
+	int overflow_drop;
 	const char *metrics;  /* --metrics FILE, or NULL */
 	char **files;         /* FILE...; none: standard input */
 	size_t nfiles;
@@ -119,12 +125,18 @@ const qts_stage_def *qts_stage_at(size_t i);
  * for each option it does not know itself: 1 when it was one of these, 0
  * when not, and a bad value exits 2 with usage.  --feedback is offered
  * only by stages with a feedback function (QTS_STAGE_FEEDBACK_OPTION). */
-enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE, QTS_OPT_METRICS };
+enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE, QTS_OPT_METRICS, QTS_OPT_BUFFER,
+       QTS_OPT_OVERFLOW };
 #define QTS_STAGE_OPTIONS \
 	{ "msgpack", no_argument, NULL, 'M' }, \
 	{ "heartbeat", required_argument, NULL, QTS_OPT_HEARTBEAT }, \
 	{ "metrics", required_argument, NULL, QTS_OPT_METRICS }
 #define QTS_STAGE_FEEDBACK_OPTION { "feedback", required_argument, NULL, QTS_OPT_FEEDBACK }
+/* A source's: --pace, --buffer, --overflow. */
+#define QTS_STAGE_SOURCE_OPTIONS \
+	{ "pace", required_argument, NULL, QTS_OPT_PACE }, \
+	{ "buffer", required_argument, NULL, QTS_OPT_BUFFER }, \
+	{ "overflow", required_argument, NULL, QTS_OPT_OVERFLOW }
 int qts_stage_option(int c, const char *optarg, qts_stage_conf *conf, const char *usage);
 
 /* The runtime that runs a stage (stage.c): its inputs, its output, the
@@ -168,6 +180,7 @@ typedef struct qts_stage_metrics {
 	uint64_t in[QTS_METRICS_TYPES], out[QTS_METRICS_TYPES];
 	int64_t last_ts;              /* the latest event time out; INT64_MIN: none */
 	uint64_t errors, warnings;
+	uint64_t dropped;             /* a source's events dropped (--overflow drop) */
 	uint64_t buckets[QTS_METRICS_BOUNDS + 1]; /* the last: above every bound */
 	uint64_t latency_n;
 	double latency_sum;           /* seconds */

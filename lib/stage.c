@@ -54,6 +54,18 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 			qts_usage_error(usage, "--metrics: an empty file name");
 		conf->metrics = arg;
 		return 1;
+	case QTS_OPT_BUFFER: {
+		double n;
+		if (qts_parse_double(arg, 1, 10000000, &n, err) < 0 || n != (double)(size_t)n)
+			qts_usage_error(usage, "--buffer: '%s' is not a whole number of events from 1 to 10000000", arg);
+		conf->buffer = (size_t)n;
+		return 1;
+	}
+	case QTS_OPT_OVERFLOW:
+		if (strcmp(arg, "block") != 0 && strcmp(arg, "drop") != 0)
+			qts_usage_error(usage, "--overflow: '%s' is neither block nor drop", arg);
+		conf->overflow_drop = strcmp(arg, "drop") == 0;
+		return 1;
 	case QTS_OPT_PACE:
 		if (qts_parse_double(arg, 1e-6, 1e12, &conf->pace, err) < 0)
 			qts_usage_error(usage, "--pace: %s", err);
@@ -87,6 +99,12 @@ struct qts_runtime {
 	int ready;          /* the descriptor waited on is ready */
 	int engine_ready;   /* the engine's own descriptor (ops->watch) is */
 	int in_apply;       /* applying feedback */
+	/* --buffer: a source's events waiting for a slow output (a ring) */
+	qts_event *q;
+	size_t q_head, q_n;
+	int64_t q_last;     /* the time of the last event queued */
+	uint64_t dropped;   /* since the system event that said the last */
+	int64_t drop_first, drop_last;
 };
 
 int qts_runtime_emit(void *arg, const qts_event *ev)
@@ -148,8 +166,14 @@ static void runtime_failed(qts_runtime *r, const char *fmt, ...)
 	r->failed = 1;
 }
 
+static int pump(qts_runtime *r);
+
 static void flush(qts_runtime *r)
 {
+	if (r->q) { /* --buffer: never wait here */
+		pump(r);
+		return;
+	}
 	if (r->w && !r->write_failed && qts_writer_flush(r->w) < 0) {
 		r->write_failed = 1;
 		r->stop = 1;
@@ -214,8 +238,12 @@ static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
 	int eng = r->st->ops->watch ? r->st->ops->watch(r->st->eng, &eng_events) : -1;
 	if (eng == fd || eng == fb || !eng_events)
 		eng = -1; /* the caller waits on it itself */
+	/* --buffer with events waiting: the output taking bytes again is
+	 * work (flush, after the wait, moves them on) */
+	int out = r->q && fd != STDOUT_FILENO && (r->q_n || qts_writer_pending(r->w)) ? STDOUT_FILENO : -1;
 	r->ready = r->engine_ready = 0;
-	if ((fd >= 0 && qts_loop_watch(r->loop, fd, events, on_ready, r) < 0) ||
+	if ((out >= 0 && qts_loop_watch(r->loop, out, POLLOUT, on_engine_ready, r) < 0) ||
+	    (fd >= 0 && qts_loop_watch(r->loop, fd, events, on_ready, r) < 0) ||
 	    (fb >= 0 && qts_loop_watch(r->loop, fb, POLLIN, on_feedback, r) < 0) ||
 	    (eng >= 0 && qts_loop_watch(r->loop, eng, eng_events, on_engine_ready, r) < 0)) {
 		runtime_failed(r, "out of memory");
@@ -228,6 +256,11 @@ static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
 		qts_loop_watch(r->loop, fb, 0, NULL, NULL);
 	if (eng >= 0)
 		qts_loop_watch(r->loop, eng, 0, NULL, NULL);
+	if (out >= 0) {
+		qts_loop_watch(r->loop, out, 0, NULL, NULL);
+		if (r->engine_ready && eng < 0)
+			return woken; /* only the output: no work for the engine */
+	}
 	return woken || r->engine_ready;
 }
 
@@ -507,6 +540,109 @@ static void output_nonblocking(void)
 	fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* ---- --buffer: a source that outruns its output ----------------------- */
+
+/* The writer holds at most about this much before the queue takes over,
+ * so that writing an event into it never waits. */
+#define PUMP_BATCH (32 * 1024)
+
+/* Queued events into the writer while the output takes them, without
+ * waiting: 0, or -1 when the output failed. */
+static int pump(qts_runtime *r)
+{
+	size_t cap = r->st->conf.buffer;
+	if (r->write_failed)
+		return -1;
+	for (;;) {
+		int rc = qts_writer_try_flush(r->w);
+		if (rc < 0) {
+			r->write_failed = 1;
+			r->stop = 1;
+			return -1;
+		}
+		if (rc > 0 || !r->q_n)
+			return 0;
+		while (r->q_n && qts_writer_pending(r->w) < PUMP_BATCH) {
+			qts_event *ev = &r->q[r->q_head];
+			r->q_head = (r->q_head + 1) % cap;
+			r->q_n--;
+			if (qts_runtime_emit(r, ev) < 0)
+				return -1;
+		}
+	}
+}
+
+static void enqueue(qts_runtime *r, const qts_event *ev)
+{
+	size_t cap = r->st->conf.buffer;
+	r->q[(r->q_head + r->q_n) % cap] = *ev;
+	r->q_n++;
+	r->q_last = ev->ts;
+}
+
+/* `system,TS,qts-NAME,warn,dropped N events from T1 to T2: ...`, after
+ * the events queued before them, dated as a heartbeat is (the latest
+ * time written before it), so it never moves the stream's time. */
+static void say_dropped(qts_runtime *r)
+{
+	char t1[40], t2[40];
+	qts_event ev;
+	qts_event_init(&ev, QTS_SYSTEM, r->q_n ? r->q_last : r->max_ts);
+	QTS_SET(ev.system.source, r->st->name ? r->st->name : qts_progname);
+	QTS_SET(ev.system.level, "warn");
+	qts_time_format(r->drop_first, t1);
+	qts_time_format(r->drop_last, t2);
+	snprintf(ev.system.message, sizeof ev.system.message,
+		 "dropped %llu event%s from %s to %s: the output did not keep up (--buffer %zu)",
+		 (unsigned long long)r->dropped, r->dropped == 1 ? "" : "s", t1, t2, r->st->conf.buffer);
+	r->dropped = 0;
+	enqueue(r, &ev);
+}
+
+/* A source's event out through the queue: straight into the writer while
+ * nothing waits, else queued; a full queue waits for the output
+ * (--overflow block) or drops the event (drop).  0, or -1 to stop. */
+static int buffered_emit(qts_runtime *r, const qts_event *ev)
+{
+	size_t cap = r->st->conf.buffer;
+	if ((r->q_n || qts_writer_pending(r->w) >= PUMP_BATCH) && pump(r) < 0)
+		return -1;
+	if (r->dropped && r->q_n < cap)
+		say_dropped(r);
+	if (!r->q_n && qts_writer_pending(r->w) < PUMP_BATCH)
+		return qts_runtime_emit(r, ev);
+	if (r->q_n == cap) {
+		if (r->st->conf.overflow_drop) {
+			if (!r->dropped++)
+				r->drop_first = ev->ts;
+			r->drop_last = ev->ts;
+			if (r->m)
+				r->m->dropped++;
+			return 0;
+		}
+		while (r->q_n == cap) /* wait_ready's flush pumps */
+			if (wait_ready(r, STDOUT_FILENO, POLLOUT, -1) < 0)
+				return -1;
+	}
+	enqueue(r, ev);
+	return 0;
+}
+
+/* The input ended or failed: what waits goes out (a drop said last). */
+static void drain_queue(qts_runtime *r)
+{
+	while (!r->stop && !qts_interrupted) {
+		if (pump(r) < 0)
+			break;
+		if (r->dropped && r->q_n < r->st->conf.buffer)
+			say_dropped(r);
+		if (!r->q_n && !qts_writer_pending(r->w))
+			break;
+		if (wait_ready(r, STDOUT_FILENO, POLLOUT, -1) < 0)
+			break;
+	}
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 static const char *where(void *in)
@@ -586,7 +722,11 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	int live = r->fb || r->hb_next >= 0 || r->tick_next >= 0 || r->metrics_next >= 0;
 	r->countdown = CHECK_EVERY;
-	if (live || (ops->next && st.conf.pace > 0))
+	if (ops->next && st.conf.buffer && r->w) {
+		if (!(r->q = malloc(st.conf.buffer * sizeof *r->q)))
+			qts_die(QTS_EXIT_FAIL, "--buffer %zu: out of memory", st.conf.buffer);
+	}
+	if (live || (ops->next && (st.conf.pace > 0 || r->q)))
 		output_nonblocking();
 
 	if (!ops->next) {
@@ -627,7 +767,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 				break;
 			if (r->timed) /* a source's time is its own, not the pace's */
 				t0 = qts_loop_now();
-			if (qts_runtime_emit(r, &ev) < 0)
+			if (r->q ? buffered_emit(r, &ev) < 0 : qts_runtime_emit(r, &ev) < 0)
 				break;
 		}
 		if (r->timed)
@@ -635,6 +775,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (__builtin_expect(--r->countdown == 0, 0))
 			busy(r);
 	}
+	if (r->q)
+		drain_queue(r);
 	if (got < 0 && !r->stop && !qts_interrupted) {
 		const char *why = r->in ? qts_inputs_error(r->in) : ops->error ? ops->error(st.eng) : NULL;
 		runtime_failed(r, "%s", why && why[0] ? why : "failed");
@@ -670,6 +812,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	status = qts_finish(r->w, status);
 	restore_output();
 	qts_loop_free(r->loop);
+	free(r->q);
 	free(r);
 	return status;
 }

@@ -96,6 +96,9 @@ static void exposition(const qts_stage_metrics *m, FILE *f, int64_t wall_now)
 	fprintf(f, "# HELP qts_warnings_total System events of level warn written.\n"
 		   "# TYPE qts_warnings_total counter\nqts_warnings_total{stage=\"%s\"} %llu\n", s,
 		(unsigned long long)m->warnings);
+	fprintf(f, "# HELP qts_dropped_total Events a source dropped with --overflow drop.\n"
+		   "# TYPE qts_dropped_total counter\nqts_dropped_total{stage=\"%s\"} %llu\n", s,
+		(unsigned long long)m->dropped);
 	fprintf(f, "# HELP qts_lag_seconds Wall clock minus the time of the latest event written.\n"
 		   "# TYPE qts_lag_seconds gauge\n");
 	if (m->last_ts != INT64_MIN)

@@ -135,6 +135,37 @@ int qts_writer_flush(qts_writer *w)
 	return 0;
 }
 
+int qts_writer_try_flush(qts_writer *w)
+{
+	size_t done = 0;
+	if (w->failed) {
+		errno = w->err;
+		return -1;
+	}
+	while (done < w->len) {
+		ssize_t n = write(w->fd, w->buf + done, w->len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			w->failed = 1;
+			w->err = errno;
+			cut_partial(w->fd, done);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	memmove(w->buf, w->buf + done, w->len - done);
+	w->len -= done;
+	return w->len > 0;
+}
+
+size_t qts_writer_pending(const qts_writer *w)
+{
+	return w->len;
+}
+
 void qts_writer_on_block(qts_writer *w, int (*fn)(void *arg, int fd, int partial), void *arg)
 {
 	w->on_block = fn;
