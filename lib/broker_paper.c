@@ -23,6 +23,7 @@ typedef struct paper {
 	qts_evbuf *out;          /* where the engine's events go during a call */
 	const qts_event *market; /* the market event being fed: written in place */
 	int oom;
+	int64_t now;             /* the latest market time: a cancel's */
 	paper_order *ord;
 	size_t nord, cord;
 } paper;
@@ -176,7 +177,7 @@ static int paper_place(void *b, const qts_broker_order *o, qts_evbuf *out, char 
 	QTS_SET(ev.order.tif, qts_tif_name(o->tif));
 	QTS_SET(ev.order.strategy, o->strategy);
 	p->out = out;
-	return done(p, qts_sim_put(p->sim, &ev), err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
+	return done(p, qts_sim_put_now(p->sim, &ev), err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
 }
 
 static int paper_cancel(void *b, const char *id, qts_evbuf *out, char *err)
@@ -186,12 +187,11 @@ static int paper_cancel(void *b, const char *id, qts_evbuf *out, char *err)
 	if (!po)
 		return QTS_BROKER_OK; /* nothing to cancel: as qts-sim, silently */
 	qts_event ev;
-	qts_event_init(&ev, QTS_CANCEL, INT64_MIN);
+	qts_event_init(&ev, QTS_CANCEL, p->now);
 	QTS_SET(ev.symbol, po->symbol);
 	QTS_SET(ev.cancel.id, id);
 	p->out = out;
-	/* dated at the engine's clock: the stage dates what comes back */
-	return done(p, qts_sim_put(p->sim, &ev), err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
+	return done(p, qts_sim_put_now(p->sim, &ev), err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
 }
 
 static int paper_market(void *b, const qts_event *ev, qts_evbuf *out, char *err)
@@ -199,7 +199,11 @@ static int paper_market(void *b, const qts_event *ev, qts_evbuf *out, char *err)
 	paper *p = b;
 	p->out = out;
 	p->market = ev;
-	return done(p, qts_sim_put(p->sim, ev), err);
+	p->now = ev->ts;
+	/* A bar may close the latest time's group (its equity first); what
+	 * else comes is in order already: the stage holds it as qts-sim
+	 * would. */
+	return done(p, ev->type == QTS_BAR ? qts_sim_put(p->sim, ev) : qts_sim_put_now(p->sim, ev), err);
 }
 
 static int paper_idle(void *b, qts_evbuf *out, char *err)

@@ -218,6 +218,10 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg);
 /* Feed one input event: 0, or -1 when emit failed or the event would
  * make the books not finite (then qts_sim_error says why). */
 int qts_sim_put(qts_sim *s, const qts_event *ev);
+/* An order or a cancel acted on at once, not held for the other bars of
+ * the latest time: the caller (qts-broker paper) holds the events that
+ * follow a bar itself, as qts_sim_put does.  0, or -1 as qts_sim_put. */
+int qts_sim_put_now(qts_sim *s, const qts_event *ev);
 /* The input paused (live): write the equity of the latest bar time now
  * rather than when a later bar arrives.  0, or -1 as qts_sim_put. */
 int qts_sim_pause(qts_sim *s);
