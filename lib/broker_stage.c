@@ -962,14 +962,17 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	size_t nb = 0;
 	while (ops && ops->options && ops->options[nb].name)
 		nb++;
-	struct option *lo = calloc(nc + nb + 1, sizeof *lo);
-	if (!lo)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+	/* Static, as what exits with a usage error or --help still holds:
+	 * nothing leaks. */
+	static struct option lo[64];
+	static engine *e;
+	if (nc + nb + 1 > sizeof lo / sizeof lo[0])
+		qts_die(QTS_EXIT_FAIL, "broker %s: too many options", ops->name);
 	memcpy(lo, common, sizeof common);
 	if (nb)
 		memcpy(lo + nc, ops->options, nb * sizeof *lo);
 
-	engine *e = calloc(1, sizeof *e);
+	e = calloc(1, sizeof *e);
 	if (!e || !(e->syms = qts_symtab_new(sizeof(bsym))))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	e->equity = NAN;
@@ -1016,7 +1019,6 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		}
 		idx = -1;
 	}
-	free(lo);
 	if (!ops)
 		qts_usage_error(usage, "no broker named: the first word is the broker");
 	if (!(e->j = qts_bj_open(e->journal_path, err)))
