@@ -326,12 +326,12 @@ static const char *endpoint_name(const engine *e, size_t i)
 
 /* A call said QTS_BROKER_DOWN: no more sending until a connection is
  * made again, on the next endpoint, after a backoff. */
-static int went_down(engine *e, const char *err)
+static int went_down_at(engine *e, const char *err, int advance)
 {
 	int was = e->up;
 	e->up = 0;
 	QTS_SET(e->down_why, err);
-	if (e->nend > 1)
+	if (advance && e->nend > 1)
 		e->cur = (e->cur + 1) % e->nend;
 	int64_t base = qts_backoff_env();
 	if (base < 0)
@@ -339,6 +339,11 @@ static int went_down(engine *e, const char *err)
 	e->retry_at = qts_loop_now() + qts_backoff(&e->rng, base, 30 * QTS_NS_PER_SEC, e->attempt, -1);
 	e->attempt++;
 	return was ? warning(e, "broker down: %s; orders are rejected until it is back", err) : 0;
+}
+
+static int went_down(engine *e, const char *err)
+{
+	return went_down_at(e, err, 1);
 }
 
 static int place(engine *e, const qts_broker_order *o);
@@ -414,7 +419,7 @@ static int reconcile(engine *e)
 				return 0;
 		} else if (update(e, je->o.symbol, je->o.id, QTS_STATUS_CANCELED, je->reported,
 				  je->reported > 0 ? je->reported_notional / je->reported : NAN,
-				  "the broker does not know this order (a paper account starts afresh)") < 0 ||
+				  "the broker does not know this order") < 0 ||
 			   qts_bj_end(e->j, je->o.id, QTS_STATUS_CANCELED, err) < 0)
 			return e->failed ? -1 : fail(e, "%s", err);
 	}
@@ -463,8 +468,10 @@ static int connect_now(engine *e)
 		if (e->nend > 1)
 			e->cur = (e->cur + 1) % e->nend;
 	}
-	e->up = 1; /* so that went_down says it once */
-	return went_down(e, e->down_why);
+	/* Every endpoint tried, from the current one round to it again. */
+	int said = e->attempt > 0;
+	e->up = !said; /* said once, when it goes down */
+	return went_down_at(e, e->down_why, 0);
 }
 
 static int start(engine *e)
@@ -936,9 +943,11 @@ static const qts_stage_ops broker_ops = {
 
 /* ---- building ------------------------------------------------------------------- */
 
-static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, char **argv, qts_emit_fn emit,
+			    void *arg)
 {
-	build_usage();
+	if (!usage[0])
+		build_usage();
 	const struct option common[] = {
 		QTS_STAGE_OPTIONS,
 		{ "journal", required_argument, NULL, OPT_JOURNAL },
@@ -949,16 +958,6 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		{ "version", no_argument, NULL, OPT_VERSION },
 	};
 	size_t nc = sizeof common / sizeof common[0];
-	/* The broker is the first word; without one, --help and --version
-	 * alone make sense. */
-	const qts_broker_ops *ops = NULL;
-	if (argc > 1 && argv[1][0] != '-') {
-		if (!(ops = qts_broker_find(argv[1])))
-			qts_usage_error(usage, "'%s' is not a broker", argv[1]);
-		argv[1] = argv[0];
-		argv++;
-		argc--;
-	}
 	size_t nb = 0;
 	while (ops && ops->options && ops->options[nb].name)
 		nb++;
@@ -1035,6 +1034,22 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	st->ops = &broker_ops;
 	st->eng = e;
 	st->conf = conf;
+}
+
+static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+{
+	build_usage();
+	/* The broker is the first word; without one, --help and --version
+	 * alone make sense. */
+	const qts_broker_ops *ops = NULL;
+	if (argc > 1 && argv[1][0] != '-') {
+		if (!(ops = qts_broker_find(argv[1])))
+			qts_usage_error(usage, "'%s' is not a broker", argv[1]);
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	qts_broker_stage_build(st, ops, argc, argv, emit, arg);
 }
 
 const qts_stage_def qts_broker_stage = { "qts-broker", build };

@@ -119,5 +119,10 @@ const qts_broker_ops *qts_broker_at(size_t i);
 
 /* qts-broker: `qts-broker BROKER [OPTION]... [FILE]...`. */
 extern const qts_stage_def qts_broker_stage;
+/* The stage over ops (tests drive it with a broker of their own; NULL:
+ * none, a usage error after --help and --version), from argv as it is
+ * after the broker's name. */
+void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, char **argv, qts_emit_fn emit,
+			    void *arg);
 
 #endif
