@@ -136,6 +136,10 @@ same_as_sim() {
 	run -0 qts-broker paper --cash 1000 in.csv
 	grep -qx 'update,2014-01-02T00:00:00Z,A,w-A-1,rejected,0,,weight target: no price for A yet' <<<"$output"
 	grep -qx 'update,2014-01-04T00:00:00Z,A,w-A-2,new,0,,target 50: buy 50 market' <<<"$output"
+	# the first equity comes with the second bar's time
+	sed -i '3i target,2014-01-03T00:00:00Z,A,0.5,weight,w' in.csv
+	run -0 qts-broker paper --cash 1000 in.csv
+	grep -qx 'update,2014-01-03T00:00:00Z,A,w-A-2,rejected,0,,weight target: no equity from the broker yet' <<<"$output"
 }
 
 @test "orders: bad ones are refused as qts-sim words it, a repeated id once" {
@@ -348,6 +352,8 @@ orders() {
 	[[ "$stderr" == *"BROKER: paper"* ]]
 	run -2 --separate-stderr qts-broker paper --fallback '' </dev/null
 	[[ "$stderr" == "qts-broker: --fallback: an empty endpoint"* ]]
+	run -2 --separate-stderr qts-broker paper $(printf -- '--fallback e%d:1 ' $(seq 17)) </dev/null
+	[[ "$stderr" == "qts-broker: --fallback: at most 16 endpoints"* ]]
 	run -2 --separate-stderr qts-broker paper --live </dev/null
 	[[ "$stderr" == *"usage: qts-broker"* ]]
 }
