@@ -192,6 +192,9 @@ same_as_sim() {
 	grep -q ',o4,accepted,' <<<"$output"
 	run -2 --separate-stderr qts-broker paper --max-order-value 0 in.csv
 	[[ "$stderr" == "qts-broker: --max-order-value: 0 is out of range"* ]]
+	run -2 --separate-stderr qts-broker paper --max-order-value 1e16 in.csv
+	[[ "$stderr" == "qts-broker: --max-order-value: 1e16 is out of range [1e-09, 1e+15]"* ]]
+	run -0 qts-broker paper --max-order-value 1e15 in.csv
 	run -2 --separate-stderr qts-broker paper --max-order-value x in.csv
 	[[ "$stderr" == "qts-broker: --max-order-value: 'x' is not a number"* ]]
 }
