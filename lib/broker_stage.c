@@ -508,6 +508,9 @@ static int place(engine *e, const qts_broker_order *o)
 	if (e->dry) {
 		if (!je && qts_bj_decided(e->j, o, QTS_BJ_DRY, err) < 0)
 			return fail(e, "%s", err);
+		/* Presumed working, never filled: the next target is resolved
+		 * as it would be while the order works. */
+		working_add(e, o, 0);
 		return update(e, o->symbol, o->id, QTS_STATUS_NEW, 0, NAN, "dry run: %s %.10g %s not sent",
 			      qts_side_name(o->side), o->qty, qts_kind_name(o->kind));
 	}
@@ -614,8 +617,12 @@ static int on_order(engine *e, const qts_event *ev)
 static int cancel(engine *e, const char *symbol, const char *id, const char *why)
 {
 	char err[QTS_ERR_MAX] = "";
-	if (e->dry)
-		return 0; /* nothing was sent */
+	size_t at;
+	if (e->dry) { /* nothing was sent: the order the stage presumed working ends */
+		if (working_find(e, id, &at))
+			e->w[at] = e->w[--e->nw];
+		return 0;
+	}
 	if (!e->up)
 		return warning(e, "cancel %s (%s): not sent, broker down: %s", id, why, e->down_why);
 	(void)symbol;
