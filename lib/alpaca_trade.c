@@ -496,6 +496,8 @@ int qts_alpaca_book_apply(qts_alpaca_book *b, const qts_alpaca_order *o, const q
 			price = (o->filled * o->avg_price - e->filled * e->avg_price) / dq;
 			if (!(price > 0) || !isfinite(price))
 				price = o->avg_price;
+			else if (price < 1e6) /* Alpaca's prices have at most 9 decimals */
+				price = round(price * 1e9) / 1e9;
 		} else
 			price = o->avg_price;
 		qts_event ev;

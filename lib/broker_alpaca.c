@@ -473,8 +473,26 @@ static int alpaca_connect(void *b, const char *endpoint, qts_evbuf *out, char *e
 	a->busy = 0;
 	if (rc)
 		return rc;
+	/* the stream at once; when it cannot be had, polling until it can */
+	int64_t now = qts_loop_now();
 	a->attempt = 0;
-	a->next_connect = a->next_poll = a->next_refresh = qts_loop_now();
+	a->next_poll = INT64_MAX;
+	a->next_refresh = now;
+	char why[QTS_ERR_MAX];
+	a->busy = 1;
+	rc = stream_up(a, out, why);
+	a->busy = 0;
+	if (rc == QTS_BROKER_STOP) {
+		snprintf(err, QTS_ERR_MAX, "interrupted");
+		return rc;
+	}
+	if (rc < 0) {
+		stream_down(a, now);
+		if (warn(out, "alpaca: the stream %s: %s; polling until it is back", a->stream_url, why) < 0) {
+			snprintf(err, QTS_ERR_MAX, "out of memory");
+			return QTS_BROKER_DOWN;
+		}
+	}
 	return 0;
 }
 
@@ -731,7 +749,7 @@ static int poll_(alpaca *a, int64_t now, qts_evbuf *out, char *err)
 			break;
 		if (r < 0) {
 			stream_down(a, now);
-			if (warn(out, "alpaca: the stream: %s; polling until it is back", why) < 0)
+			if (warn(out, "alpaca: %s; polling until it is back", why) < 0)
 				goto oom;
 			break;
 		}
