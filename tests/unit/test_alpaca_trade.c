@@ -210,12 +210,12 @@ int main(void)
 	CHECK_STR(said(book, p1), "", "the same partial fill again: nothing");
 	/* out of order: the fill before the second partial fill; the 6 shares
 	 * new since the last report go at the price the averages imply:
-	 * (10 * 101.9 - 4 * 100) / 6 = 103.1666... */
+	 * (10 * 101.9 - 4 * 100) / 6 = 103.1666..., to Alpaca's 9 decimals */
 	qts_evbuf_clear(&b);
 	CHECK(qts_alpaca_parse_tmsg(f3, strlen(f3), &m, err) == 0 && qts_alpaca_book_apply(book, &m.order, &m, &b) == 1,
 	      "the fill, before the second partial");
 	CHECK(b.n == 2 && b.ev[0].type == QTS_FILL && b.ev[0].fill.qty == 6, "a fill of the 6 since");
-	CHECK_NEAR(b.ev[0].fill.price, (10 * 101.9 - 4 * 100) / 6.0, 1e-12, "at the price the averages imply");
+	CHECK(b.n == 2 && b.ev[0].fill.price == 103.166666667, "at the price the averages imply");
 	CHECK(b.n == 2 && strcmp(b.ev[1].update.status, "filled") == 0 && b.ev[1].update.filled == 10 &&
 	      b.ev[1].update.avg_price == 101.9, "then filled, 10 at 101.9");
 	CHECK_STR(said(book, p2), "", "the late partial fill: nothing, never a status back");
