@@ -21,7 +21,7 @@ static int num(json_t *o, const char *key, double *v)
 	if (!x || json_is_null(x))
 		return 1;
 	if (json_is_number(x)) {
-		*v = json_number_value(x);
+		*v = json_number_value(x) + 0.0; /* never -0 */
 		return isfinite(*v) ? 0 : -1;
 	}
 	const char *s = json_string_value(x);
@@ -29,7 +29,10 @@ static int num(json_t *o, const char *key, double *v)
 		return -1;
 	if (!*s)
 		return 1;
-	return qts_num_parse(s, strlen(s), v) == 0 && isfinite(*v) ? 0 : -1;
+	if (qts_num_parse(s, strlen(s), v) < 0 || !isfinite(*v))
+		return -1;
+	*v += 0.0;
+	return 0;
 }
 
 static const char *str(json_t *o, const char *key)

@@ -90,33 +90,39 @@ static void *alpaca_new(char *err)
 		return NULL;
 	}
 	a->timeout = DEFAULT_TIMEOUT;
-	a->key = getenv("APCA_API_KEY_ID");
-	a->secret = getenv("APCA_API_SECRET_KEY");
-	int no_id = !a->key || !*a->key, no_secret = !a->secret || !*a->secret;
+	qts_jitter_seed(&a->rng, a);
+	return a;
+}
+
+/* The keys, from the environment, into the headers: 0, or -1 with err
+ * (read at connect, so that --help and usage errors need none). */
+static int keys(alpaca *a, char *err)
+{
+	if (a->key)
+		return 0;
+	const char *id = getenv("APCA_API_KEY_ID"), *secret = getenv("APCA_API_SECRET_KEY");
+	int no_id = !id || !*id, no_secret = !secret || !*secret;
 	if (no_id || no_secret) {
 		snprintf(err, QTS_ERR_MAX, "alpaca: %s%s%s not set: trading needs the keys of the account (paper or "
 			 "live) in APCA_API_KEY_ID and APCA_API_SECRET_KEY", no_id ? "APCA_API_KEY_ID" : "",
 			 no_id && no_secret ? " and " : "", no_secret ? "APCA_API_SECRET_KEY" : "");
-		qts_alpaca_book_free(a->book);
-		free(a);
-		return NULL;
+		return -1;
 	}
-	int n1 = snprintf(a->hdr_id, sizeof a->hdr_id, "APCA-API-KEY-ID: %s", a->key);
-	int n2 = snprintf(a->hdr_secret, sizeof a->hdr_secret, "APCA-API-SECRET-KEY: %s", a->secret);
+	int n1 = snprintf(a->hdr_id, sizeof a->hdr_id, "APCA-API-KEY-ID: %s", id);
+	int n2 = snprintf(a->hdr_secret, sizeof a->hdr_secret, "APCA-API-SECRET-KEY: %s", secret);
 	if (n1 < 0 || (size_t)n1 >= sizeof a->hdr_id || n2 < 0 || (size_t)n2 >= sizeof a->hdr_secret) {
 		snprintf(err, QTS_ERR_MAX, "alpaca: APCA_API_KEY_ID or APCA_API_SECRET_KEY is longer than %zu bytes",
 			 sizeof a->hdr_id - 30);
 		explicit_bzero(a->hdr_secret, sizeof a->hdr_secret);
-		qts_alpaca_book_free(a->book);
-		free(a);
-		return NULL;
+		return -1;
 	}
+	a->key = id;
+	a->secret = secret;
 	a->headers[0] = a->hdr_id;
 	a->headers[1] = a->hdr_secret;
 	a->headers[2] = "Accept: application/json";
 	a->headers[3] = "Content-Type: application/json";
-	qts_jitter_seed(&a->rng, a);
-	return a;
+	return 0;
 }
 
 static int alpaca_option(void *b, int c, const char *arg, char *err)
@@ -441,9 +447,11 @@ static void derive_stream(const char *base, char *out, size_t outlen)
 
 /* ---- the operations ------------------------------------------------------------ */
 
-static int alpaca_connect(void *b, const char *endpoint, qts_evbuf *out, char *err)
+static int connect_(void *b, const char *endpoint, qts_evbuf *out, char *err)
 {
 	alpaca *a = b;
+	if (keys(a, err) < 0)
+		return QTS_BROKER_DOWN;
 	const char *env = getenv("QTS_ALPACA_URL"), *senv = getenv("QTS_ALPACA_STREAM_URL");
 	const char *base = endpoint ? endpoint : env && *env ? env : DEFAULT_URL;
 	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
@@ -515,7 +523,7 @@ static int alpaca_lookup(void *b, const char *id, qts_broker_known *k, char *err
 	return 1;
 }
 
-static int alpaca_open_orders(void *b, qts_evbuf *out, char *err)
+static int open_orders(void *b, qts_evbuf *out, char *err)
 {
 	alpaca *a = b;
 	qts_alpaca_order *list;
@@ -653,11 +661,38 @@ static int place(alpaca *a, const qts_broker_order *o, qts_evbuf *out, char *err
 	return rejected(o, reason, out, err);
 }
 
+/* The events from out->ev[from] on dated by the stage, which dates them
+ * at its latest time: Alpaca's clock is not the stream's (a replay of
+ * old data trades now), and the output stays in time order. */
+static void undate(qts_evbuf *out, size_t from)
+{
+	for (size_t i = from; i < out->n; i++)
+		out->ev[i].ts = 0;
+}
+
+static int alpaca_connect(void *b, const char *endpoint, qts_evbuf *out, char *err)
+{
+	size_t at = out->n;
+	int rc = connect_(b, endpoint, out, err);
+	undate(out, at);
+	return rc;
+}
+
+static int alpaca_open_orders(void *b, qts_evbuf *out, char *err)
+{
+	size_t at = out->n;
+	int rc = open_orders(b, out, err);
+	undate(out, at);
+	return rc;
+}
+
 static int alpaca_place(void *b, const qts_broker_order *o, qts_evbuf *out, char *err)
 {
 	alpaca *a = b;
 	a->busy = 1;
+	size_t at = out->n;
 	int rc = place(a, o, out, err);
+	undate(out, at);
 	a->busy = 0;
 	return rc;
 }
@@ -722,7 +757,9 @@ static int alpaca_cancel(void *b, const char *id, qts_evbuf *out, char *err)
 {
 	alpaca *a = b;
 	a->busy = 1;
+	size_t at = out->n;
 	int rc = cancel(a, id, out, err);
+	undate(out, at);
 	a->busy = 0;
 	return rc;
 }
@@ -818,7 +855,9 @@ static int alpaca_poll(void *b, int64_t now, qts_evbuf *out, char *err)
 	if (a->busy || !a->net)
 		return 0; /* a tick inside one of our own waits: the next poll comes */
 	a->busy = 1;
+	size_t at = out->n;
 	int rc = poll_(a, now, out, err);
+	undate(out, at);
 	a->busy = 0;
 	return rc;
 }
@@ -826,7 +865,10 @@ static int alpaca_poll(void *b, int64_t now, qts_evbuf *out, char *err)
 const qts_broker_ops qts_broker_alpaca = {
 	.name = "alpaca",
 	.options = alpaca_options,
-	.usage = "  --alpaca-timeout DURATION  the longest a request to Alpaca may take (10s)\n",
+	.usage = "  alpaca: Alpaca's trading API, paper by default (keys in APCA_API_KEY_ID and\n"
+		 "          APCA_API_SECRET_KEY; QTS_ALPACA_URL, QTS_ALPACA_STREAM_URL)\n"
+		 "  --alpaca-timeout DURATION\n"
+		 "                          the longest a request to Alpaca may take (10s)\n",
 	.new = alpaca_new,
 	.option = alpaca_option,
 	.connect = alpaca_connect,

@@ -46,6 +46,7 @@ import base64
 import datetime
 import hashlib
 import json
+import os
 import socket
 import struct
 import sys
@@ -83,7 +84,6 @@ def save_stats():
         text = json.dumps(stats, sort_keys=True)
         with open(LOGFILE + ".stats.tmp", "w") as f:
             f.write(text)
-        import os
         os.replace(LOGFILE + ".stats.tmp", LOGFILE + ".stats")
 
 
@@ -153,24 +153,23 @@ def send_msg(sock, obj):
     send_frame(sock, 1 if config().get("stream", {}).get("text") else 2, text)
 
 
-def next_msg(sock):
-    """The next data message (text or binary), answering pings; None at the end."""
+def next_msg(sock, slock):
+    """The next data message (text or binary), answering pings (under the
+    connection's lock, so that no frame is cut by another); None at the end."""
     while True:
         opcode, data = read_frame(sock)
         if opcode == 9:
-            send_frame(sock, 10, data)
+            with slock:
+                send_frame(sock, 10, data)
         elif opcode == 8:
-            send_frame(sock, 8, data[:2])
+            with slock:
+                send_frame(sock, 8, data[:2])
             return None
         elif opcode in (1, 2):
             return data.decode()
 
 
 # ---- orders --------------------------------------------------------------
-
-def order_object(o):
-    return dict(o)
-
 
 def broadcast(events):
     """Send trade updates to every listening stream, as the faults say."""
@@ -210,7 +209,7 @@ def broadcast(events):
 
 
 def update_event(o, event, **extra):
-    d = {"event": event, "timestamp": now(), "order": order_object(o)}
+    d = {"event": event, "timestamp": now(), "order": dict(o)}
     d.update(extra)
     return d
 
@@ -504,8 +503,9 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         sock = self.connection
         conn = None
+        slock = threading.Lock()
         try:
-            auth = json.loads(next_msg(sock) or "{}")
+            auth = json.loads(next_msg(sock, slock) or "{}")
             if auth.get("action") == "auth":
                 k, s = auth.get("key"), auth.get("secret")
             else:
@@ -519,10 +519,10 @@ class Handler(BaseHTTPRequestHandler):
             if not ok:
                 time.sleep(0.2)
                 return
-            lst = json.loads(next_msg(sock) or "{}")
+            lst = json.loads(next_msg(sock, slock) or "{}")
             streams = lst.get("data", {}).get("streams", [])
             log("WS listen %s" % ",".join(streams))
-            conn = [sock, 0, st.get("drop_after"), threading.Lock()]
+            conn = [sock, 0, st.get("drop_after"), slock]
             with conn[3]:
                 send_msg(sock, {"stream": "listening", "data": {"streams": [s for s in streams
                                                                             if s == "trade_updates"]}})
@@ -530,7 +530,7 @@ class Handler(BaseHTTPRequestHandler):
                 listeners.append(conn)
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and conn[1] is not None:
-                if next_msg(sock) is None:
+                if next_msg(sock, slock) is None:
                     return
         except (EOFError, OSError, ValueError):
             return
@@ -543,14 +543,19 @@ class Handler(BaseHTTPRequestHandler):
             log("WS closed %d" % n)
 
 
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a client that gave up is no error
+
+
 def main():
     seed()
     save_stats()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = Server(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     with open(PORTFILE + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
-    import os
     os.replace(PORTFILE + ".tmp", PORTFILE)
     deadline = time.monotonic() + 600  # never outlives a test run
     srv.timeout = 0.5
