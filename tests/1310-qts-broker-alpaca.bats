@@ -156,6 +156,13 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	grep -qx 'position,.*,AAPL,-4,185.5,-742,0,0' out.csv
 	run -2 --separate-stderr qts-broker alpaca --alpaca-timeout 50ms </dev/null
 	[[ "$stderr" == "qts-broker: --alpaca-timeout: '50ms' is not a duration from 100ms to 10m"* ]]
+	run -2 --separate-stderr qts-broker alpaca --alpaca-timeout 11m </dev/null
+	[[ "$stderr" == "qts-broker: --alpaca-timeout: '11m' is not a duration from 100ms to 10m"* ]]
+	# --help needs no keys
+	unset APCA_API_KEY_ID APCA_API_SECRET_KEY
+	run -0 qts-broker alpaca --help
+	[[ "$output" == *"  alpaca: Alpaca's trading API, paper by default"* ]]
+	[[ "$output" == *"--alpaca-timeout DURATION"*"the longest a request to Alpaca may take (10s)"* ]]
 }
 
 @test "alpaca: updates twice and out of order: every fill once, no status back" {

@@ -7,9 +7,9 @@
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
 # num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars,
-# alpaca_stream, broker_journal or alpaca_trade (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
-# is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
-# makes the script exit 1.  Reproduce one with
+# alpaca_stream, broker_journal or alpaca_trade (all by default).  The
+# corpus grows in build/fuzz/corpus-HARNESS and is kept between runs; a
+# crash is saved in build/fuzz/crash-HARNESS/ and makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
 # One fuzzing process at a time (no -jobs: the machine is shared).
 # Not part of `make check`: fuzzing takes minutes, not seconds.
