@@ -385,7 +385,7 @@ static int expect(alpaca *a, int want, int64_t deadline, qts_evbuf *out, char *e
 		qts_alpaca_tmsg m;
 		char why[QTS_ERR_MAX];
 		if (qts_alpaca_parse_tmsg(text, len, &m, why) < 0)
-			continue; /* said by the caller's poll, not here */
+			continue; /* not understood: nothing of ours */
 		if (m.kind == QTS_ALPACA_T_UNAUTHORIZED || m.kind == QTS_ALPACA_T_ERROR) {
 			snprintf(err, QTS_ERR_MAX, "the stream refused the %s: %s",
 				 want == QTS_ALPACA_T_AUTHORIZED ? "keys" : "listen request", m.text);
@@ -424,10 +424,14 @@ static int stream_up(alpaca *a, qts_evbuf *out, char *err)
 	int r = qts_ws_send_text(a->ws, text, strlen(text)); /* wslay keeps a copy */
 	explicit_bzero(text, strlen(text));
 	free(text);
-	if (r == 0)
+	if (r < 0)
+		snprintf(err, QTS_ERR_MAX, "the keys could not be sent");
+	else
 		r = expect(a, QTS_ALPACA_T_AUTHORIZED, deadline, out, err);
 	static const char listen[] = "{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}";
-	if (r == 0 && (r = qts_ws_send_text(a->ws, listen, sizeof listen - 1)) == 0)
+	if (r == 0 && (r = qts_ws_send_text(a->ws, listen, sizeof listen - 1)) < 0)
+		snprintf(err, QTS_ERR_MAX, "the listen request could not be sent");
+	else if (r == 0)
 		r = expect(a, QTS_ALPACA_T_LISTENING, deadline, out, err);
 	if (r == -2)
 		return QTS_BROKER_STOP;
