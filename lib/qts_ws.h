@@ -1,6 +1,8 @@
 /* qts_ws.h — a WebSocket client (RFC 6455) for live market data (ws.c):
  * ws:// and wss://, the HTTP Upgrade handshake with a checked
- * Sec-WebSocket-Accept, text messages, ping and pong, close.  Every wait
+ * Sec-WebSocket-Accept, text and binary messages (both handed up as text:
+ * the JSON of Alpaca's trading stream comes in binary frames), ping and
+ * pong, close.  Every wait
  * (connect, TLS, handshake, reads, writes) happens in the running stage's
  * loop (qts_stage_wait), so heartbeats and signals go on meanwhile.
  *
@@ -27,10 +29,14 @@ int qts_ws_ping(qts_ws *w);
 /* Send what is queued, waiting until deadline: 0 sent, -1 failed (err),
  * -2 when the stage is to stop. */
 int qts_ws_flush(qts_ws *w, int64_t deadline, char *err);
-/* The next text message, waiting until deadline: 1 with *msg and *len
- * (valid until the next call), 0 at the deadline, -1 when the connection
- * failed or was closed (err says how), -2 when the stage is to stop. */
+/* The next message, text or binary (a NUL after it), waiting until
+ * deadline: 1 with *msg and *len (valid until the next call), 0 at the
+ * deadline, -1 when the connection failed or was closed (err says how),
+ * -2 when the stage is to stop. */
 int qts_ws_recv(qts_ws *w, int64_t deadline, const char **msg, size_t *len, char *err);
+/* The socket, for a caller that polls it with others (readable: call
+ * qts_ws_recv). */
+int qts_ws_fd(const qts_ws *w);
 /* When the last frame of any kind (message, ping, pong) came, on the
  * monotonic clock. */
 int64_t qts_ws_last_heard(const qts_ws *w);

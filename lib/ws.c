@@ -227,7 +227,9 @@ static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
 {
 	qts_ws *w = arg;
 	w->last_heard = qts_loop_now();
-	if (a->opcode != WSLAY_TEXT_FRAME) /* pings are answered by wslay; binary is not asked for */
+	/* Pings are answered by wslay.  Binary messages go up as text does:
+	 * Alpaca's trade_updates stream sends its JSON in binary frames. */
+	if (a->opcode != WSLAY_TEXT_FRAME && a->opcode != WSLAY_BINARY_FRAME)
 		return;
 	msg *m = malloc(sizeof *m + a->msg_length + 1);
 	if (!m) {
@@ -525,6 +527,11 @@ int qts_ws_ping(qts_ws *w)
 {
 	struct wslay_event_msg m = { WSLAY_PING, (const uint8_t *)"qts", 3 };
 	return wslay_event_queue_msg(w->ev, &m) == 0 ? 0 : -1;
+}
+
+int qts_ws_fd(const qts_ws *w)
+{
+	return w->fd;
 }
 
 int64_t qts_ws_last_heard(const qts_ws *w)

@@ -7,9 +7,9 @@
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
 # num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars,
-# alpaca_stream or broker_journal (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
-# is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
-# makes the script exit 1.  Reproduce one with
+# alpaca_stream, broker_journal or alpaca_trade (all by default).  The
+# corpus grows in build/fuzz/corpus-HARNESS and is kept between runs; a
+# crash is saved in build/fuzz/crash-HARNESS/ and makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
 # One fuzzing process at a time (no -jobs: the machine is shared).
 # Not part of `make check`: fuzzing takes minutes, not seconds.
@@ -20,7 +20,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream broker_journal"
+all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream broker_journal alpaca_trade"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -188,6 +188,28 @@ for h in $harnesses; do
 		printf '[{"T":"error","code":402,"msg":"auth failed"}]' >"$seeds/auth-failed"
 		printf '[{"T":"subscription","trades":["AAPL"],"quotes":[],"bars":["AAPL"]}]' >"$seeds/subscription"
 		printf '[{"T":"t","S":"AAPL","i":1,"x":"V","p":185.12,"s":100,"t":"2024-01-02T14:30:00.208123456Z","c":["@"],"z":"C"},{"T":"q","S":"AAPL","bx":"V","bp":185.1,"bs":2,"ax":"V","ap":185.14,"as":3,"t":"2024-01-02T14:30:00.5Z","c":["R"],"z":"C"},{"T":"b","S":"MSFT","o":370.1,"h":370.5,"l":369.9,"c":370.2,"v":1200,"t":"2024-01-02T14:30:00Z","n":30,"vw":370.22}]' >"$seeds/data"
+		;;
+	alpaca_trade)
+		# The first byte picks the part (see fuzz_alpaca_trade.c): 0
+		# stream messages one a line, 1 an order, 2 orders, 3
+		# positions, 4 the account, 5 an error body.
+		o='{"id":"a5be8f5e-fdfa-41f5-a644-7a74fe947a8f","client_order_id":"s-AAPL-1","created_at":"2022-04-19T13:45:04.981350886-04:00","updated_at":"2022-04-19T13:45:05.027690731-04:00","symbol":"AAPL","asset_class":"us_equity","qty":"10","filled_qty":"%s","filled_avg_price":%s,"type":"market","side":"buy","time_in_force":"day","limit_price":null,"stop_price":null,"status":"%s"}'
+		# shellcheck disable=SC2059
+		{
+			printf '\000{"stream":"authorization","data":{"status":"authorized","action":"authenticate"}}\n'
+			printf '{"stream":"listening","data":{"streams":["trade_updates"]}}\n'
+			printf '{"stream":"trade_updates","data":{"event":"new","order":'"$o"'}}\n' 0 null new
+			printf '{"stream":"trade_updates","data":{"event":"fill","execution_id":"x3","order":'"$o"',"position_qty":"10","price":"103","qty":"6","timestamp":"2022-04-19T17:45:05.024916716Z"}}\n' 10 '"101.9"' filled
+			printf '{"stream":"trade_updates","data":{"event":"partial_fill","execution_id":"x1","order":'"$o"',"position_qty":"4","price":"100","qty":"4","timestamp":"2022-04-19T17:45:05Z"}}\n' 4 '"100"' partially_filled
+			printf '{"action":"error","data":{"error_message":"internal server error"}}\n'
+		} >"$seeds/stream"
+		# shellcheck disable=SC2059
+		printf '\001'"$o" 4 '"185.25"' partially_filled >"$seeds/order"
+		# shellcheck disable=SC2059
+		printf '\002['"$o"','"$o"']' 0 null new 10 '"12.5"' canceled >"$seeds/orders"
+		printf '\003[{"symbol":"AAPL","avg_entry_price":"100.0","qty":"5","side":"long","market_value":"600.0","unrealized_pl":"100.0"},{"symbol":"TSLA","avg_entry_price":"200","qty":"-3","side":"short","market_value":"-630","unrealized_pl":"-30"}]' >"$seeds/positions"
+		printf '\004{"cash":"4000.32","equity":"10421.8","long_market_value":"7000","short_market_value":"-578.52"}' >"$seeds/account"
+		printf '\005{"code":40010001,"message":"client_order_id must be unique"}' >"$seeds/error"
 		;;
 	num)
 		i=0

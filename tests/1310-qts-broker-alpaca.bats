@@ -1,0 +1,274 @@
+#!/usr/bin/env bats
+# qts-broker alpaca against tests/fakes/alpaca_trading.py on 127.0.0.1
+# (only the base URL changes): orders, targets and cancels over Alpaca's
+# REST API, updates and fills from the trade_updates stream (binary
+# frames), faults of every kind, and the journal across a SIGKILL, each
+# order and each fill counted on the server's side.
+
+load helper
+
+SECRET=S3cr3t-never-shown-7d1e
+KEY=PKTESTBROKER42
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	export APCA_API_KEY_ID=$KEY APCA_API_SECRET_KEY=$SECRET QTS_NET_BACKOFF_MS=10
+	unset QTS_ALPACA_STREAM_URL
+}
+
+teardown() {
+	exec 7>&- 2>/dev/null || true
+	[ -n "${broker_pid:-}" ] && kill -KILL "$broker_pid" 2>/dev/null
+	[ -n "${fake_pid:-}" ] && kill "$fake_pid" 2>/dev/null
+	wait 2>/dev/null || true
+}
+
+# fake CONFIG-JSON-FIELDS: start the fake with the keys and these fields.
+fake() {
+	printf '{"key":"%s","secret":"%s"%s}\n' "$KEY" "$SECRET" "${1:+,$1}" >cfg.json
+	python3 "$BATS_TEST_DIRNAME/fakes/alpaca_trading.py" cfg.json port log &
+	fake_pid=$!
+	for _ in $(seq 200); do
+		[ -s port ] && break
+		sleep 0.05
+	done
+	[ -s port ]
+	export QTS_ALPACA_URL=http://127.0.0.1:$(cat port)
+}
+
+# stat EXPR: a Python expression over the fake's counts (s), printed.
+stat() {
+	python3 -c 'import json,sys; s=json.load(open("log.stats")); print(eval(sys.argv[1]))' "$1"
+}
+
+# wait_for FILE PATTERN [COUNT]: until FILE has COUNT lines matching
+# PATTERN, for at most 20 s.
+wait_for() {
+	for _ in $(seq 400); do
+		[ "$(grep -c -- "$2" "$1" 2>/dev/null || true)" -ge "${3:-1}" ] 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no '$2' (x${3:-1}) in $1:" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# broker ARGS...: qts-broker alpaca reading the fifo `in` (written by
+# `send`), writing out.csv and err.txt.
+broker() {
+	rm -f in
+	mkfifo in
+	qts-broker alpaca "$@" <in >out.csv 2>err.txt &
+	broker_pid=$!
+	exec 7>in
+}
+
+send() {
+	printf '%s\n' "$@" >&7
+}
+
+# done_: the input ends; the broker's status in $status.
+done_() {
+	exec 7>&-
+	status=0
+	wait "$broker_pid" || status=$?
+	broker_pid=
+}
+
+# filled ID: the quantity qts-broker reported filled for ID (its fills).
+filled() {
+	cat out*.csv | awk -F, -v id="$1" '$1 == "fill" && $4 == id { q += $6 } END { print q + 0 }'
+}
+
+BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
+
+@test "alpaca: an order, a target and a cancel; fills from the stream's binary frames, each once" {
+	fake '"price":{"AAPL":185.5},"partial":2'
+	broker --journal j
+	send "$BAR" 'order,2024-01-02T14:31:00Z,AAPL,o-1,buy,10,market,,,day,s'
+	wait_for out.csv '^update,.*,o-1,filled,10,185.505,$'
+	send 'target,2024-01-02T14:32:00Z,AAPL,25,qty,s'
+	wait_for out.csv '^update,.*,s-AAPL-1,filled,15,'
+	send 'order,2024-01-02T14:33:00Z,AAPL,o-2,buy,5,limit,100,,gtc,s'
+	wait_for out.csv ',o-2,accepted,'
+	send 'cancel,2024-01-02T14:34:00Z,AAPL,o-2'
+	wait_for out.csv '^update,.*,o-2,canceled,0,,$'
+	wait_for out.csv '^position,.*,AAPL,25,'
+	done_
+	[ "$status" = 0 ]
+	# the executions at the fake's prices, 185.5 then 185.51, said at the
+	# input's time
+	grep -qx 'fill,2024-01-02T14:31:00Z,AAPL,o-1,buy,5,185.5,0,0' out.csv
+	grep -qx 'fill,2024-01-02T14:31:00Z,AAPL,o-1,buy,5,185.51,0,0' out.csv
+	grep -qx 'update,2024-01-02T14:31:00Z,AAPL,o-1,partial,5,185.5,' out.csv
+	grep -q '^update,.*,s-AAPL-1,new,0,,target 25: buy 15 market$' out.csv
+	[ "$(filled o-1)" = 10 ] && [ "$(filled s-AAPL-1)" = 15 ] && [ "$(filled o-2)" = 0 ]
+	# the server's side: each order created once, each fill reported once
+	[ "$(stat 'sorted(s["created"].items())')" = "[('o-1', 1), ('o-2', 1), ('s-AAPL-1', 1)]" ]
+	[ "$(stat 's["posts"]["o-1"]')" = 1 ]
+	[ "$(stat 'len(s["executions"]["o-1"])')" = 2 ]
+	[ "$(grep -c '^fill,' out.csv)" = "$(stat 'sum(len(v) for v in s["executions"].values())')" ]
+	[ "$(stat 's["deletes"]')" = "{'o-2': 1}" ]
+	grep -q '^WS auth ok$' log
+	grep -q '^WS listen trade_updates$' log
+	! grep -q 'keys=bad' log
+	# the time order holds: the output reads back
+	qts cat out.csv >/dev/null
+}
+
+@test "alpaca: a rejection is an update with Alpaca's reason; the account and positions at start" {
+	fake '"reject":{"TSLA":"insufficient buying power"},"positions":{"MSFT":7},"price":{"MSFT":400}'
+	broker
+	send 'order,2024-01-02T14:31:00Z,TSLA,r-1,buy,10,market,,,day,s'
+	wait_for out.csv ',r-1,rejected,'
+	done_
+	[ "$status" = 0 ]
+	grep -qx 'update,2024-01-02T14:31:00Z,TSLA,r-1,rejected,0,,"alpaca: insufficient buying power (HTTP 403, code 40310000)"' out.csv
+	grep -qx 'position,1970-01-01T00:00:00Z,MSFT,7,400,2800,0,0' out.csv
+	grep -qx 'equity,1970-01-01T00:00:00Z,100000,102800,2800,2800,0,0' out.csv
+	[ "$(stat 's["created"]')" = "{}" ]
+}
+
+@test "alpaca: 429 with Retry-After and 500 are retried; an answer lost after the order was taken: adopted, not sent twice" {
+	fake '"price":185.5,"faults":[{"match":"GET /v2/account","status":429,"retry_after":0},{"match":"GET /v2/positions","status":500},{"match":"POST /v2/orders","drop_after_accept":true}]'
+	broker
+	send 'order,2024-01-02T14:31:00Z,AAPL,d-1,buy,3,market,,,day,s'
+	wait_for out.csv ',d-1,filled,3,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(stat 's["posts"]["d-1"]')" = 2 ]
+	[ "$(stat 's["created"]["d-1"]')" = 1 ]
+	[ "$(filled d-1)" = 3 ]
+	grep -q '^DROP after accepting d-1$' log
+	grep -q '^GET /v2/orders:by_client_order_id?client_order_id=d-1 keys=ok$' log
+	[ "$(grep -c '^GET /v2/account' log)" -ge 2 ]
+}
+
+@test "alpaca: --alpaca-timeout: a slow answer is given up and the order asked again, once at Alpaca" {
+	fake '"price":185.5,"faults":[{"match":"POST /v2/orders","slow":2}]'
+	broker --alpaca-timeout 500ms
+	send 'order,2024-01-02T14:31:00Z,AAPL,t-1,sell,4,market,,,day,s'
+	wait_for out.csv ',t-1,filled,4,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(stat 's["created"]["t-1"]')" = 1 ]
+	[ "$(filled t-1)" = 4 ]
+	grep -qx 'position,.*,AAPL,-4,185.5,-742,0,0' out.csv
+	run -2 --separate-stderr qts-broker alpaca --alpaca-timeout 50ms </dev/null
+	[[ "$stderr" == "qts-broker: --alpaca-timeout: '50ms' is not a duration from 100ms to 10m"* ]]
+	run -2 --separate-stderr qts-broker alpaca --alpaca-timeout 11m </dev/null
+	[[ "$stderr" == "qts-broker: --alpaca-timeout: '11m' is not a duration from 100ms to 10m"* ]]
+	# --help needs no keys
+	unset APCA_API_KEY_ID APCA_API_SECRET_KEY
+	run -0 qts-broker alpaca --help
+	[[ "$output" == *"  alpaca: Alpaca's trading API, paper by default"* ]]
+	[[ "$output" == *"--alpaca-timeout DURATION"*"the longest a request to Alpaca may take (10s)"* ]]
+}
+
+@test "alpaca: updates twice and out of order: every fill once, no status back" {
+	fake '"price":50,"partial":3,"stream":{"duplicate":true,"reverse":true}'
+	broker
+	for i in 1 2 3; do
+		send "order,2024-01-02T14:3$i:00Z,AAPL,u-$i,buy,9,market,,,day,s"
+	done
+	for i in 1 2 3; do wait_for out.csv ",u-$i,filled,9,"; done
+	done_
+	[ "$status" = 0 ]
+	for i in 1 2 3; do
+		[ "$(filled u-$i)" = 9 ]
+		# nothing of an order after its final update
+		[ "$(grep ",u-$i," out.csv | tail -1 | cut -d, -f5)" = filled ]
+	done
+	[ "$(stat 's["updates_sent"]')" -ge 18 ]
+}
+
+@test "alpaca: the stream drops: connected again, and what it missed polled; every fill once" {
+	fake '"price":20,"partial":2,"stream":{"drop_after":2}'
+	broker
+	for i in 1 2 3 4; do
+		send "order,2024-01-02T14:3$i:00Z,AAPL,p-$i,buy,6,market,,,day,s"
+		wait_for out.csv ",p-$i,accepted,"
+	done
+	for i in 1 2 3 4; do wait_for out.csv ",p-$i,filled,6,"; done
+	done_
+	[ "$status" = 0 ]
+	for i in 1 2 3 4; do [ "$(filled p-$i)" = 6 ] && [ "$(stat "s['created']['p-$i']")" = 1 ]; done
+	[ "$(stat 's["connections"]')" -ge 2 ]
+	grep -q '^GET /v2/orders?status=all' log
+	grep -q 'qts-broker: .*alpaca: the server closed the stream\|qts-broker,warn,alpaca: .*polling until it is back' out.csv
+}
+
+@test "alpaca: no stream at all: updates by polling" {
+	fake '"price":20,"stream":{"refuse":true}'
+	broker
+	send 'order,2024-01-02T14:31:00Z,AAPL,n-1,buy,2,market,,,day,s'
+	wait_for out.csv ',n-1,filled,2,'
+	done_
+	[ "$status" = 0 ]
+	grep -q '^system,.*,qts-broker,warn,alpaca: the stream ws://127.0.0.1:[0-9]*/stream: the server refused the Upgrade: HTTP/1.[01] 404 .*; polling until it is back$' out.csv
+	[ "$(filled n-1)" = 2 ]
+}
+
+@test "alpaca: keys refused or missing: the broker is down, orders rejected, the keys never shown" {
+	fake '"price":20'
+	APCA_API_SECRET_KEY=wrong-$SECRET run -0 --separate-stderr qts-broker alpaca \
+		<<<'order,2024-01-02T14:31:00Z,AAPL,k-1,buy,2,market,,,day,s'
+	grep -q '^update,.*,k-1,rejected,0,,"broker down: alpaca: the account: request is not authorized (HTTP 401, code 40110000) (the keys in APCA_API_KEY_ID and APCA_API_SECRET_KEY)"$' <<<"$output"
+	[[ $stderr != *"$SECRET"* && $output != *"$SECRET"* ]]
+	unset APCA_API_KEY_ID
+	run -0 --separate-stderr qts-broker alpaca <<<'order,2024-01-02T14:31:00Z,AAPL,k-2,buy,2,market,,,day,s'
+	grep -q '^update,.*,k-2,rejected,0,,broker down: alpaca: APCA_API_KEY_ID not set: trading needs the keys of the account (paper or live) in APCA_API_KEY_ID and APCA_API_SECRET_KEY$' <<<"$output"
+	[ "$(stat 's["created"]')" = "{}" ]
+}
+
+@test "alpaca: SIGKILL mid-stream and a restart with the same journal: no order sent twice, every fill reported once" {
+	fake '"price":30,"partial":2'
+	for i in $(seq 1 8); do
+		echo "order,2024-01-02T14:$((30 + i)):00Z,AAPL,j-$i,buy,$i,market,,,day,s"
+	done >orders.csv
+	broker --journal j
+	head -4 orders.csv | while read -r l; do send "$l"; done
+	wait_for out.csv ',j-4,filled,'
+	send "$(sed -n 5p orders.csv)"
+	wait_for out.csv ',j-5,accepted,'
+	kill -KILL "$broker_pid"
+	wait "$broker_pid" || true
+	broker_pid=
+	exec 7>&-
+	mv out.csv out1.csv
+	# the whole input again: what was sent is not sent again, what was
+	# filled meanwhile is reported from the broker's figures
+	broker --journal j
+	while read -r l; do send "$l"; done <orders.csv
+	for i in $(seq 1 8); do # filled in the first run, or the second
+		for _ in $(seq 400); do
+			grep -q ",j-$i,filled,$i," out1.csv out.csv && break
+			sleep 0.05
+		done
+	done
+	done_
+	[ "$status" = 0 ]
+	for i in $(seq 1 8); do
+		[ "$(stat "s['posts']['j-$i']")" = 1 ]
+		[ "$(stat "s['created']['j-$i']")" = 1 ]
+		[ "$(filled j-$i)" = "$i" ]
+		[ "$(stat "s['filled']['j-$i']")" = "$i.0" ]
+	done
+}
+
+@test "alpaca: a whole live pipeline with test keys: the keys nowhere but in Alpaca's headers" {
+	fake '"price":{"ORCL-2014":40,"NVDA-2014":20},"partial":2'
+	qts-fetch "$DATA/orcl-2014.txt" | head -60 >orcl.csv
+	qts-fetch --pace 100000000 orcl.csv 2>fetch.err |
+		qts-strategy --metrics strat.prom sma-cross fast=3 slow=8 size=10 2>strat.err |
+		qts-risk --max-position 100 2>risk.err |
+		qts-broker alpaca --journal j --metrics broker.prom --heartbeat 50ms >out.csv 2>err.txt
+	grep -q '^fill,.*,ORCL-2014,' out.csv
+	[ "$(stat 'sum(s["created"].values())')" = "$(stat 'len(s["created"])')" ]
+	for f in out.csv err.txt fetch.err strat.err risk.err j broker.prom strat.prom log log.stats; do
+		! grep -qF -- "$SECRET" "$f"
+		! grep -qF -- "$KEY" "$f"
+	done
+	! grep -q 'LEAKED' log
+	qts cat out.csv >/dev/null
+}
