@@ -3,8 +3,9 @@
  *
  * Our order id travels as the order's orderRef; IB's own order ids are
  * integers counted from nextValidId, so a table maps ours to IB's.  It is
- * rebuilt at every connection from the open orders (reqAllOpenOrders)
- * and the day's executions (reqExecutions), which carry the orderRef.
+ * rebuilt at every connection from the open orders (reqAllOpenOrders),
+ * the orders over today (reqCompletedOrders) and the day's executions
+ * (reqExecutions), which carry the orderRef.
  * Fills come from execDetails, each with its commission from the
  * commissionReport that follows it, and each execution (execId) is
  * reported once in a process, however often TWS repeats it.  orderStatus
@@ -89,7 +90,7 @@ typedef struct ib {
 	size_t woff;
 	qts_bucket bucket;
 	long long next_id;
-	int got_next_id, got_accounts, positions_end, summary_end, open_end, exec_end;
+	int got_next_id, got_accounts, positions_end, summary_end, open_end, exec_end, completed_end;
 	char fatal[QTS_ERR_MAX];       /* the server refused us (a client id in use) */
 	ib_order *ord;
 	size_t nord, cord;
@@ -426,6 +427,28 @@ static void handle(ib *b, const qts_tws_msg *m)
 	case QTS_TWS_OPEN_ORDER_END:
 		b->open_end = 1;
 		break;
+	case QTS_TWS_COMPLETED_ORDER: {
+		/* an order over: no IB order id any more, its status final */
+		if (!m->completed.order_ref[0] || !account_ok(b, m->completed.account))
+			break;
+		if (!(o = find(b, m->completed.order_ref)) && (o = add(b, m->completed.order_ref))) {
+			QTS_SET(o->symbol, m->completed.symbol);
+			o->side = !strcmp(m->completed.action, "BUY") ? QTS_BUY : QTS_SELL;
+			o->qty = m->completed.qty;
+		}
+		if (!o)
+			break;
+		int st = qts_tws_status(m->completed.status, m->completed.filled, o->qty - m->completed.filled);
+		if (st < 0 || !qts_status_final(st))
+			st = m->completed.filled >= o->qty ? QTS_STATUS_FILLED : QTS_STATUS_CANCELED;
+		if (!o->reason[0])
+			QTS_SET(o->reason, m->completed.completed_status);
+		set_status(o, st, m->completed.filled, NAN);
+		break;
+	}
+	case QTS_TWS_COMPLETED_ORDERS_END:
+		b->completed_end = 1;
+		break;
 	case QTS_TWS_EXEC_DETAILS:
 		on_exec(b, m);
 		break;
@@ -730,6 +753,7 @@ static int ib_connect_inner(ib *b, const char *endpoint, char *err)
 	if (endpoint && set_endpoint(b, endpoint, err) < 0)
 		return QTS_BROKER_DOWN;
 	b->got_next_id = b->got_accounts = b->positions_end = b->summary_end = b->open_end = b->exec_end = 0;
+	b->completed_end = 0;
 	b->fatal[0] = '\0';
 	b->have_equity = b->have_cash = b->equity_changed = 0;
 	int r = tcp_connect(b, qts_loop_now() + ANSWER_WAIT, err);
@@ -753,6 +777,9 @@ static int ib_connect_inner(ib *b, const char *endpoint, char *err)
 		b->ord[i].open = 0;
 	if ((r = take(b)) || (r = queue(b, qts_tws_req_all_open_orders(&b->wb), err)) ||
 	    (r = await(b, flag_set, &b->open_end, "openOrderEnd", err)))
+		return r;
+	if ((r = take(b)) || (r = queue(b, qts_tws_req_completed_orders(&b->wb), err)) ||
+	    (r = await(b, flag_set, &b->completed_end, "completedOrdersEnd", err)))
 		return r;
 	if ((r = take(b)) || (r = queue(b, qts_tws_req_executions(&b->wb, EXEC_REQ), err)) ||
 	    (r = await(b, flag_set, &b->exec_end, "execDetailsEnd", err)))
@@ -844,7 +871,7 @@ static int ib_lookup(void *vb, const char *id, qts_broker_known *k, char *err)
 		return QTS_BROKER_DOWN;
 	}
 	ib_order *o = find(b, id);
-	if (!o || !o->ib || o->status < 0)
+	if (!o || o->status < 0)
 		return 0;
 	k->status = o->status;
 	k->filled = o->filled;
@@ -898,7 +925,7 @@ static int ib_place(void *vb, const qts_broker_order *ord, qts_evbuf *out, char 
 		return QTS_BROKER_DOWN;
 	}
 	ib_order *o = find(b, ord->id);
-	if (o && o->ib) {
+	if (o && (o->ib || o->status >= 0)) {
 		/* IB has it already (a journal that did not know): never twice. */
 		say_changes(b);
 		return hand_out(b, out, err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
@@ -958,6 +985,8 @@ static int ib_cancel(void *vb, const char *id, qts_evbuf *out, char *err)
 		return QTS_BROKER_DOWN;
 	}
 	ib_order *o = find(b, id);
+	if (o && o->status >= 0 && qts_status_final(o->status))
+		return QTS_BROKER_OK;
 	if (!o || !o->ib) {
 		qts_event ev;
 		qts_event_init(&ev, QTS_UPDATE, wall_now());

@@ -55,6 +55,7 @@ int qts_tws_req_positions(qts_tws_out *o);
 int qts_tws_req_account_summary(qts_tws_out *o, long req_id, const char *tags);
 int qts_tws_req_executions(qts_tws_out *o, long req_id);
 int qts_tws_req_current_time(qts_tws_out *o);
+int qts_tws_req_completed_orders(qts_tws_out *o); /* the API's alone */
 int qts_tws_place_order(qts_tws_out *o, int version, const qts_tws_order *ord);
 int qts_tws_cancel_order(qts_tws_out *o, int version, long long order_id);
 
@@ -65,7 +66,7 @@ enum {
 	QTS_TWS_EXEC_DETAILS = 11, QTS_TWS_MANAGED_ACCOUNTS = 15, QTS_TWS_CURRENT_TIME = 49,
 	QTS_TWS_OPEN_ORDER_END = 53, QTS_TWS_EXEC_DETAILS_END = 55, QTS_TWS_COMMISSION_REPORT = 59,
 	QTS_TWS_POSITION = 61, QTS_TWS_POSITION_END = 62, QTS_TWS_ACCOUNT_SUMMARY = 63,
-	QTS_TWS_ACCOUNT_SUMMARY_END = 64
+	QTS_TWS_ACCOUNT_SUMMARY_END = 64, QTS_TWS_COMPLETED_ORDER = 101, QTS_TWS_COMPLETED_ORDERS_END = 102
 };
 
 #define QTS_TWS_STR 64 /* ids, words, accounts: longer is an error */
@@ -108,6 +109,13 @@ typedef struct qts_tws_msg {
 		} account_summary;
 		struct { long req_id; } account_summary_end;
 		struct { long long time; } current_time;
+		/* an order over today (no IB order id: its permId) */
+		struct {
+			char symbol[QTS_SYM_MAX]; char sec_type[QTS_TWS_STR]; char action[QTS_TWS_STR];
+			double qty; char type[QTS_TWS_STR]; char account[QTS_TWS_STR];
+			char order_ref[QTS_ID_MAX]; long long perm_id; char status[QTS_TWS_STR];
+			double filled; char completed_status[QTS_TEXT_MAX];
+		} completed;
 	};
 } qts_tws_msg;
 

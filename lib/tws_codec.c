@@ -157,6 +157,15 @@ int qts_tws_req_all_open_orders(qts_tws_out *o) { return simple(o, 16, 1); }
 int qts_tws_req_positions(qts_tws_out *o) { return simple(o, 61, 1); }
 int qts_tws_req_current_time(qts_tws_out *o) { return simple(o, 49, 1); }
 
+int qts_tws_req_completed_orders(qts_tws_out *o)
+{
+	msg m;
+	begin(&m, o);
+	num(&m, 99); /* REQ_COMPLETED_ORDERS: no version; apiOnly */
+	num(&m, 1);
+	return end(&m);
+}
+
 int qts_tws_req_account_summary(qts_tws_out *o, long req_id, const char *tags)
 {
 	msg m;
@@ -522,6 +531,8 @@ static void contract(cur *c, char *symbol, char *sec_type, char *currency)
 	skip(c, 2, "contract"); /* localSymbol, tradingClass */
 }
 
+static void conditions(cur *c);
+
 /* openOrder, walked whole (EDecoder.processOpenOrderMsg at versions of the
  * range, MIN_SERVER_VER_ORDER_CONTAINER on: no message version). */
 static void open_order(cur *c, int version, qts_tws_msg *m)
@@ -584,7 +595,26 @@ static void open_order(cur *c, int version, qts_tws_msg *m)
 	skip(c, 16, "orderState fields");
 	if (!strcmp(m->open_order.type, "PEG BENCH") || !strcmp(m->open_order.type, "PEGBENCH"))
 		skip(c, 5, "pegged-to-benchmark fields");
-	n = get_count(c, 2, "conditions count");
+	conditions(c);
+	/* adjusted order fields (8), softDollarTier (3), cashQty,
+	 * dontUseAutoPriceForHedge, isOmsContainer,
+	 * discretionaryUpToLimitPrice, usePriceMgmtAlgo */
+	skip(c, 16, "order fields");
+	if (version >= MIN_SERVER_VER_DURATION)
+		skip(c, 1, "duration");
+	if (version >= MIN_SERVER_VER_POST_TO_ATS)
+		skip(c, 1, "postToAts");
+	if (version >= MIN_SERVER_VER_AUTO_CANCEL_PARENT)
+		skip(c, 1, "autoCancelParent");
+	if (version >= MIN_SERVER_VER_PEGBEST_PEGMID_OFFSETS)
+		skip(c, 5, "peg best / peg mid fields");
+}
+
+/* The conditions of an order (openOrder, completedOrder): their count,
+ * each with its type's fields, then two flags when there are any. */
+static void conditions(cur *c)
+{
+	long n = get_count(c, 2, "conditions count");
 	for (long i = 0; i < n && !c->failed; i++) {
 		long long t = get_int(c, "condition type");
 		/* The fields of each condition type after its type
@@ -596,16 +626,68 @@ static void open_order(cur *c, int version, qts_tws_msg *m)
 	}
 	if (n > 0)
 		skip(c, 2, "conditionsIgnoreRth, conditionsCancelOrder");
-	/* adjusted order fields (8), softDollarTier (3), cashQty,
-	 * dontUseAutoPriceForHedge, isOmsContainer,
-	 * discretionaryUpToLimitPrice, usePriceMgmtAlgo */
-	skip(c, 16, "order fields");
-	if (version >= MIN_SERVER_VER_DURATION)
-		skip(c, 1, "duration");
-	if (version >= MIN_SERVER_VER_POST_TO_ATS)
-		skip(c, 1, "postToAts");
-	if (version >= MIN_SERVER_VER_AUTO_CANCEL_PARENT)
-		skip(c, 1, "autoCancelParent");
+}
+
+/* completedOrder (ib_insync decoder.completedOrder, EDecoder
+ * processCompletedOrderMsg): no message version, no order id. */
+static void completed_order(cur *c, int version, qts_tws_msg *m)
+{
+	char buf[QTS_TWS_STR];
+	skip(c, 1, "conId");
+	contract(c, m->completed.symbol, m->completed.sec_type, NULL);
+	get_str(c, m->completed.action, QTS_TWS_STR, "action");
+	m->completed.qty = get_qty(c, "totalQuantity");
+	get_str(c, m->completed.type, QTS_TWS_STR, "orderType");
+	skip(c, 4, "lmtPrice, auxPrice, tif, ocaGroup");
+	get_str(c, m->completed.account, QTS_TWS_STR, "account");
+	skip(c, 2, "openClose, origin");
+	get_str(c, m->completed.order_ref, QTS_ID_MAX, "orderRef");
+	m->completed.perm_id = get_int(c, "permId");
+	/* outsideRth, hidden, discretionaryAmt, goodAfterTime, faGroup,
+	 * faMethod, faPercentage */
+	skip(c, 7, "order fields");
+	if (version < MIN_SERVER_VER_FA_PROFILE_DESUPPORT)
+		skip(c, 1, "faProfile");
+	skip(c, 21, "order fields"); /* modelCode .. volatilityType */
+	get_str(c, buf, sizeof buf, "deltaNeutralOrderType");
+	skip(c, 1, "deltaNeutralAuxPrice");
+	if (buf[0])
+		skip(c, 4, "deltaNeutral fields");
+	skip(c, 5, "order fields"); /* continuousUpdate .. comboLegsDescrip */
+	long n = get_count(c, 8, "comboLegs count");
+	skip(c, (int)n * 8, "comboLegs");
+	n = get_count(c, 1, "orderComboLegs count");
+	skip(c, (int)n, "orderComboLegs");
+	n = get_count(c, 2, "smartComboRoutingParams count");
+	skip(c, (int)n * 2, "smartComboRoutingParams");
+	skip(c, 2, "scaleInitLevelSize, scaleSubsLevelSize");
+	if (get_num(c, "scalePriceIncrement") > 0)
+		skip(c, 7, "scale fields");
+	get_str(c, buf, sizeof buf, "hedgeType");
+	if (buf[0])
+		skip(c, 1, "hedgeParam");
+	skip(c, 3, "clearingAccount, clearingIntent, notHeld");
+	if (get_int(c, "deltaNeutralContract"))
+		skip(c, 3, "deltaNeutralContract");
+	get_str(c, buf, sizeof buf, "algoStrategy");
+	if (buf[0]) {
+		n = get_count(c, 2, "algoParams count");
+		skip(c, (int)n * 2, "algoParams");
+	}
+	skip(c, 1, "solicited");
+	get_str(c, m->completed.status, QTS_TWS_STR, "status");
+	skip(c, 2, "randomizeSize, randomizePrice");
+	if (!strcmp(m->completed.type, "PEG BENCH") || !strcmp(m->completed.type, "PEGBENCH"))
+		skip(c, 5, "pegged-to-benchmark fields");
+	conditions(c);
+	/* trailStopPrice, lmtPriceOffset, cashQty, dontUseAutoPriceForHedge,
+	 * isOmsContainer, autoCancelDate */
+	skip(c, 6, "order fields");
+	m->completed.filled = get_qty(c, "filledQuantity");
+	/* refFuturesConId, autoCancelParent, shareholder, imbalanceOnly,
+	 * routeMarketableToBbo, parentPermId, completedTime */
+	skip(c, 7, "order fields");
+	get_text(c, m->completed.completed_status, QTS_TEXT_MAX, "completedStatus");
 	if (version >= MIN_SERVER_VER_PEGBEST_PEGMID_OFFSETS)
 		skip(c, 5, "peg best / peg mid fields");
 }
@@ -734,6 +816,13 @@ int qts_tws_decode(int version, const char *body, size_t n, qts_tws_msg *m, char
 		c.name = "accountSummaryEnd";
 		skip(&c, 1, "version");
 		m->account_summary_end.req_id = (long)get_int(&c, "reqId");
+		break;
+	case QTS_TWS_COMPLETED_ORDER:
+		c.name = "completedOrder";
+		completed_order(&c, version, m);
+		break;
+	case QTS_TWS_COMPLETED_ORDERS_END:
+		c.name = "completedOrdersEnd";
 		break;
 	default:
 		return 0; /* a message qts does not use */

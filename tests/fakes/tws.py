@@ -151,6 +151,27 @@ def open_order_fields(o, v, acct):
     return f
 
 
+# ---- completedOrder (ib_insync decoder.completedOrder).
+def completed_order_fields(o, v, acct):
+    f = [101, 0, o["symbol"], "STK", "", "0", "", "", "SMART", "USD", o["symbol"], "NMS",
+         o["action"], num(o["qty"]), o["type"], o["lmt"] or "0", o["aux"] or "0", o["tif"],
+         "", acct, "O", 0, o["ref"], o["perm"], 0, 0, "0", "", "", "", ""]
+    if v < 177:
+        f += [""]                                   # faProfile
+    f += ["", "", "", "", "", 0, "", -1, "", "", "", "", "", 0, 0, 0, "", 3, 0, "", 0,
+          "", ""]                                   # modelCode .. deltaNeutralAuxPrice
+    f += [0, 0, "", "", ""]                         # continuousUpdate .. comboLegsDescrip
+    f += [0, 0, 0, "", "", "", ""]                  # counts, scale, hedgeType
+    f += ["", "", 0, 0, ""]                         # clearing.., no delta-neutral, algo
+    f += [0, o["status"], 0, 0, 0]                  # solicited, status, randomize, conds
+    f += [UNSET, UNSET, UNSET, 0, 0, "", num(o["filled"]), 0, 0, "", 0, 0, 0,
+          "20240102 14:30:05 America/New_York",
+          "Cancelled by Trader" if o["status"] == "Cancelled" else ""]
+    if v >= 170:
+        f += ["", "", UNSET, UNSET, UNSET]
+    return f
+
+
 class Conn:
     def __init__(self, sock):
         self.sock = sock
@@ -338,6 +359,11 @@ def handle(c, f):
                 c.send(open_order_fields(o, c.version, acct))
                 c.send(status_fields(o))
         c.send([53, 1])
+    elif mid == 99:
+        for o in orders.values():
+            if o["status"] in ("Filled", "Cancelled", "Inactive"):
+                c.send(completed_order_fields(o, c.version, acct))
+        c.send([102])
     elif mid == 7:
         if len(f) != 10:
             state["bad"].append("reqExecutions: %d fields" % len(f))
@@ -433,6 +459,7 @@ def main():
             else:
                 c.buf += data
                 on_data(c)
+                save()  # before the answers: a test that has them sees the counts
                 c.flush()
             save()
         for c in [c for c in conns if c.closing]:

@@ -7,6 +7,7 @@
  * orderStatus) and IB's EDecoder.java, field by field as those send and
  * read them; values as qts formats numbers (100, not Python's 100.0). */
 #include "qts_broker.h"
+#include "qts_loop.h"
 #include "qts_tws.h"
 #include "tap.h"
 
@@ -236,11 +237,326 @@ static void test_decode(void)
 	CHECK(qts_tws_status("Bogus", 0, 100) == -1, "an unknown word");
 }
 
+/* ---- the broker against the fake TWS ------------------------------------------ */
+
+static char dir[64];
+static pid_t fake_pid = -1;
+
+static void stop_fake(void)
+{
+	if (fake_pid > 0) {
+		kill(fake_pid, SIGTERM);
+		waitpid(fake_pid, NULL, 0);
+	}
+	fake_pid = -1;
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		abort();
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The fake with the configuration cfg (JSON): its port, or -1. */
+static long start_fake(const char *cfg)
+{
+	char c[128], p[128], s[128];
+	write_file("tws.json", cfg);
+	snprintf(c, sizeof c, "%s/tws.json", dir);
+	snprintf(p, sizeof p, "%s/port", dir);
+	snprintf(s, sizeof s, "%s/state.json", dir);
+	unlink(p);
+	fake_pid = fork();
+	if (fake_pid == 0) {
+		execlp("python3", "python3", "tests/fakes/tws.py", c, p, s, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 500; i++) { /* 5 s at most */
+		FILE *f = fopen(p, "r");
+		long port;
+		if (f && fscanf(f, "%ld", &port) == 1) {
+			fclose(f);
+			return port;
+		}
+		if (f)
+			fclose(f);
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* How often needle is in the fake's state file. */
+static int state_count(const char *needle)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/state.json", dir);
+	char err[QTS_ERR_MAX];
+	size_t n;
+	char *s = qts_read_file(path, &n, err);
+	int k = 0;
+	for (const char *p = s; p && (p = strstr(p, needle)); p++)
+		k++;
+	free(s);
+	return k;
+}
+
+static const char *state_text(void)
+{
+	static char buf[4096];
+	char path[128], err[QTS_ERR_MAX];
+	size_t n;
+	snprintf(path, sizeof path, "%s/state.json", dir);
+	char *s = qts_read_file(path, &n, err);
+	qts_strlcpy(buf, s ? s : "", sizeof buf);
+	free(s);
+	return buf;
+}
+
+static void *new_broker(long port)
+{
+	const qts_broker_ops *ops = &qts_broker_ib;
+	char err[QTS_ERR_MAX], arg[32];
+	void *b = ops->new(err);
+	snprintf(arg, sizeof arg, "%ld", port);
+	for (const struct option *o = ops->options; o->name; o++)
+		if (!strcmp(o->name, "port") && ops->option(b, o->val, arg, err) < 0)
+			abort();
+	return b;
+}
+
+/* Poll until the events hold a fill for id, or an update of id with
+ * status (3 s at most): their number. */
+static size_t poll_for(void *b, qts_evbuf *out, int type, const char *id, const char *status)
+{
+	char err[QTS_ERR_MAX];
+	for (int i = 0; i < 300; i++) {
+		for (size_t k = 0; k < out->n; k++) {
+			const qts_event *e = &out->ev[k];
+			if (e->type == (qts_type)type && type == QTS_FILL && !strcmp(e->fill.id, id))
+				return out->n;
+			if (e->type == (qts_type)type && type == QTS_UPDATE && !strcmp(e->update.id, id) &&
+			    !strcmp(e->update.status, status))
+				return out->n;
+		}
+		short ev;
+		int fd = qts_broker_ib.fd(b, &ev);
+		if (fd < 0)
+			break;
+		qts_stage_wait(fd, ev, qts_loop_now() + 10000000);
+		if (qts_broker_ib.poll(b, qts_loop_now(), out, err) != 0)
+			break;
+	}
+	return out->n;
+}
+
+/* What comes in the next 200 ms. */
+static void drain(void *b, qts_evbuf *out)
+{
+	char err[QTS_ERR_MAX];
+	for (int i = 0; i < 20; i++) {
+		short ev;
+		int fd = qts_broker_ib.fd(b, &ev);
+		if (fd < 0)
+			break;
+		qts_stage_wait(fd, ev, qts_loop_now() + 10000000);
+		if (qts_broker_ib.poll(b, qts_loop_now(), out, err) != 0)
+			break;
+	}
+}
+
+static int count(const qts_evbuf *out, int type, const char *id)
+{
+	int k = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		const qts_event *e = &out->ev[i];
+		if (e->type == (qts_type)type &&
+		    (!id || !strcmp(type == QTS_FILL ? e->fill.id : e->update.id, id)))
+			k++;
+	}
+	return k;
+}
+
+static const qts_event *last_update(const qts_evbuf *out, const char *id)
+{
+	const qts_event *u = NULL;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->ev[i].type == QTS_UPDATE && !strcmp(out->ev[i].update.id, id))
+			u = &out->ev[i];
+	return u;
+}
+
+static qts_broker_order order(const char *id, const char *sym, int side, int kind, double qty, double limit)
+{
+	qts_broker_order o = { .side = side, .kind = kind, .tif = QTS_DAY, .qty = qty, .limit = limit, .stop = NAN };
+	QTS_SET(o.id, id);
+	QTS_SET(o.symbol, sym);
+	return o;
+}
+
+static void test_broker(void)
+{
+	const qts_broker_ops *ib = &qts_broker_ib;
+	char err[QTS_ERR_MAX], want[QTS_ERR_MAX];
+	qts_evbuf out = { 0 };
+	snprintf(dir, sizeof dir, "/tmp/qts-test-tws-XXXXXX");
+	if (!mkdtemp(dir) || system("python3 -c 1 2>/dev/null") != 0) {
+		CHECK(1, "# SKIP no python3");
+		return;
+	}
+	long port = start_fake("{\"positions\": {\"AAPL\": [100, 185.5]}, \"netliq\": 123456.5, \"cash\": 100000}");
+	CHECK(port > 0, "the fake TWS runs");
+	if (port <= 0)
+		return;
+	void *b = new_broker(port);
+	CHECK(ib->connect(b, NULL, &out, err) == 0, "connect: handshake, startApi, positions, account, orders");
+	CHECK(out.n == 2 && out.ev[0].type == QTS_POSITION && !strcmp(out.ev[0].symbol, "AAPL") &&
+		      out.ev[0].position.qty == 100 && out.ev[0].position.avg_price == 185.5,
+	      "connect: the position");
+	CHECK(out.n == 2 && out.ev[1].type == QTS_EQUITY && out.ev[1].equity.equity == 123456.5 &&
+		      out.ev[1].equity.cash == 100000,
+	      "connect: the account (NetLiquidation, TotalCashValue)");
+	CHECK(state_count("\"v157..178\"") == 1, "the fake was asked for 157..178");
+
+	/* a market order: accepted, filled, its commission from the report */
+	qts_evbuf_clear(&out);
+	qts_broker_order o = order("o-1", "AAPL", QTS_BUY, QTS_MARKET, 10, NAN);
+	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_OK, "place a market order");
+	poll_for(b, &out, QTS_FILL, "o-1", NULL);
+	CHECK(count(&out, QTS_FILL, "o-1") == 1, "one fill");
+	for (size_t i = 0; i < out.n; i++)
+		if (out.ev[i].type == QTS_FILL)
+			CHECK(out.ev[i].fill.qty == 10 && out.ev[i].fill.price == 100 &&
+				      out.ev[i].fill.commission == 0.05 && !strcmp(out.ev[i].fill.side, "buy"),
+			      "the fill: qty, price, the commission report's commission");
+	poll_for(b, &out, QTS_UPDATE, "o-1", "filled");
+	CHECK(last_update(&out, "o-1") && !strcmp(last_update(&out, "o-1")->update.status, "filled") &&
+		      last_update(&out, "o-1")->update.filled == 10,
+	      "the order: filled");
+	qts_broker_known k;
+	CHECK(ib->lookup(b, "o-1", &k, err) == 1 && k.status == QTS_STATUS_FILLED && k.filled == 10,
+	      "lookup: filled");
+	CHECK(ib->lookup(b, "never", &k, err) == 0, "lookup: an id IB never saw");
+
+	/* partial fills, every orderStatus twice */
+	write_file("tws.json", "{\"parts\": 2, \"dup_status\": true}");
+	qts_evbuf_clear(&out);
+	o = order("o-2", "AAPL", QTS_SELL, QTS_MARKET, 10, NAN);
+	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_OK, "place: filled in two parts, statuses twice");
+	poll_for(b, &out, QTS_UPDATE, "o-2", "filled");
+	poll_for(b, &out, QTS_FILL, "o-2", NULL);
+	drain(b, &out);
+	CHECK(count(&out, QTS_FILL, "o-2") == 2, "two fills");
+	int partial = 0, filled = 0;
+	for (size_t i = 0; i < out.n; i++)
+		if (out.ev[i].type == QTS_UPDATE && !strcmp(out.ev[i].update.id, "o-2")) {
+			partial += !strcmp(out.ev[i].update.status, "partial");
+			filled += !strcmp(out.ev[i].update.status, "filled");
+		}
+	CHECK(partial <= 1 && filled == 1, "duplicates said nothing: one partial at most, one filled");
+
+	/* the statuses out of order: Filled before the partial one */
+	write_file("tws.json", "{\"parts\": 2, \"reorder\": true}");
+	qts_evbuf_clear(&out);
+	o = order("o-3", "AAPL", QTS_BUY, QTS_MARKET, 10, NAN);
+	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_OK, "place: statuses out of order");
+	poll_for(b, &out, QTS_UPDATE, "o-3", "filled");
+	drain(b, &out);
+	CHECK(last_update(&out, "o-3") && !strcmp(last_update(&out, "o-3")->update.status, "filled"),
+	      "a stale partial after filled changes nothing");
+
+	/* a rejection: IB's code and text as the reason */
+	write_file("tws.json", "{\"reject\": {\"REJ\": [201, \"Order rejected - reason:no trading permissions\"]}}");
+	qts_evbuf_clear(&out);
+	o = order("o-4", "REJ", QTS_BUY, QTS_MARKET, 10, NAN);
+	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_REJECTED, "place: rejected");
+	CHECK(last_update(&out, "o-4") && !strcmp(last_update(&out, "o-4")->update.status, "rejected"),
+	      "the rejected update");
+	CHECK_STR(last_update(&out, "o-4") ? last_update(&out, "o-4")->update.reason : NULL,
+		  "IB 201: Order rejected - reason:no trading permissions", "its reason: IB's code and text");
+
+	/* a limit order that rests, canceled */
+	write_file("tws.json", "{\"fill\": \"none\"}");
+	qts_evbuf_clear(&out);
+	o = order("o-6", "AAPL", QTS_BUY, QTS_LIMIT, 10, 99.5);
+	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_OK, "place a limit order");
+	CHECK(last_update(&out, "o-6") && !strcmp(last_update(&out, "o-6")->update.status, "accepted"),
+	      "accepted");
+	CHECK(ib->cancel(b, "o-6", &out, err) == QTS_BROKER_OK, "cancel it");
+	CHECK(last_update(&out, "o-6") && !strcmp(last_update(&out, "o-6")->update.status, "canceled"),
+	      "canceled");
+	if (!CHECK(state_count("\"o-6\": 1") == 2, "the fake: one order o-6, one cancel"))
+		printf("#   state %s\n", state_text());
+	CHECK(ib->cancel(b, "o-6", &out, err) == QTS_BROKER_OK, "cancel a canceled order: nothing sent");
+	CHECK(ib->cancel(b, "nope", &out, err) == QTS_BROKER_REJECTED, "cancel an order IB does not know");
+
+	/* the connection drops once the order is taken, before a word of it */
+	write_file("tws.json", "{\"drop_after_accept\": [\"o-5\"]}");
+	qts_evbuf_clear(&out);
+	o = order("o-5", "AAPL", QTS_BUY, QTS_MARKET, 7, NAN);
+	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_DOWN, "place: the connection drops");
+	snprintf(want, sizeof want,
+		 "ib: 127.0.0.1:%ld: the server closed the connection (order o-5 sent: IB's answer not read)", port);
+	CHECK_STR(err, want, "and says the order was sent");
+	CHECK(ib->poll(b, qts_loop_now(), &out, err) == QTS_BROKER_DOWN, "poll: down");
+	qts_evbuf_clear(&out);
+	CHECK(ib->connect(b, NULL, &out, err) == 0, "connect again");
+	CHECK(count(&out, QTS_FILL, "o-5") == 1, "the fill made while down, once");
+	CHECK(count(&out, QTS_FILL, NULL) == 1, "no other fill said again");
+	CHECK(ib->lookup(b, "o-5", &k, err) == 1 && k.status == QTS_STATUS_FILLED && k.filled == 7,
+	      "lookup after the drop: filled");
+	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_OK, "place it again: IB has it");
+	CHECK(state_count("\"o-5\": 1") == 1, "the fake got o-5 once");
+	qts_evbuf_clear(&out);
+	CHECK(ib->open_orders(b, &out, err) == 0 && count(&out, QTS_UPDATE, NULL) == 0,
+	      "open orders: none working");
+	ib->free(b);
+
+	/* a restart: a new broker learns the orders from IB */
+	b = new_broker(port);
+	qts_evbuf_clear(&out);
+	CHECK(ib->connect(b, NULL, &out, err) == 0, "a new process connects");
+	CHECK(ib->lookup(b, "o-1", &k, err) == 1 && k.status == QTS_STATUS_FILLED && k.filled == 10,
+	      "lookup by orderRef from the executions");
+	CHECK(count(&out, QTS_FILL, NULL) == 6, "the day's executions, each once");
+	CHECK(ib->cancel(b, "o-6", &out, err) == QTS_BROKER_OK, "a canceled order stays canceled");
+	ib->free(b);
+	CHECK(strstr(state_text(), "\"bad\": []") != NULL, "the fake found every layout as expected");
+	stop_fake();
+
+	/* a server outside the range */
+	port = start_fake("{\"version\": 150}");
+	b = new_broker(port);
+	CHECK(ib->connect(b, NULL, &out, err) == QTS_BROKER_DOWN, "a server at version 150: refused");
+	snprintf(want, sizeof want, "ib: 127.0.0.1:%ld: server version 150 is outside the range qts speaks: 157..178",
+		 port);
+	CHECK_STR(err, want, "and said");
+	ib->free(b);
+	stop_fake();
+
+	port = start_fake("{\"client_id_in_use\": true}");
+	b = new_broker(port);
+	CHECK(ib->connect(b, NULL, &out, err) == QTS_BROKER_DOWN, "a client id in use: refused");
+	CHECK_STR(err, "ib: error 326: Unable to connect as the client id is already in use. Retry with a unique client id.",
+		  "and said");
+	ib->free(b);
+	stop_fake();
+	qts_evbuf_free(&out);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK(system(cmd) == 0, "cleaned up");
+}
+
 int main(void)
 {
 	test_encode();
 	test_frame();
 	test_decode();
+	test_broker();
 	printf("1..%d\n", tap_n);
 	return tap_failed != 0;
 }
