@@ -103,6 +103,8 @@ typedef struct ib {
 	int64_t last_rx, ping_sent;
 	int busy;
 	int oom;
+	int connected_once;            /* a connection was made in this process */
+	int quiet;                     /* the first one's resync: nothing said */
 } ib;
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -364,12 +366,30 @@ static void on_exec(ib *b, const qts_tws_msg *m)
 	e->qty = m->exec_details.shares;
 	e->price = m->exec_details.price;
 	e->seen = qts_loop_now();
-	double cum = m->exec_details.cum_qty;
+	/* At the process's first connection the day's executions make the
+	 * table; their fills are the stage's to write, from its journal and
+	 * the cumulative figures lookup gives (a fill it wrote before a
+	 * restart is never written twice). */
+	if (b->quiet)
+		e->reported = 1;
+	double cum = m->exec_details.cum_qty, avg = m->exec_details.avg_price;
+	if (cum >= o->filled && cum > 0 && !isnan(avg) && avg > 0)
+		o->avg = avg; /* a completed order's figures lack it */
 	if (cum > o->filled)
 		set_status(o, o->qty > 0 && cum >= o->qty ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, cum,
 			   m->exec_details.avg_price);
 	if (e->have_commission && !e->reported)
 		say_fill(b, e, e->commission);
+}
+
+/* What the first connection learnt is taken as said: the stage
+ * reconciles it with its journal (lookup, open_orders). */
+static void hush(ib *b)
+{
+	for (size_t i = 0; i < b->nord; i++) {
+		b->ord[i].said_status = b->ord[i].status;
+		b->ord[i].said_filled = b->ord[i].filled;
+	}
 }
 
 static void handle(ib *b, const qts_tws_msg *m)
@@ -781,15 +801,22 @@ static int ib_connect_inner(ib *b, const char *endpoint, char *err)
 	if ((r = take(b)) || (r = queue(b, qts_tws_req_completed_orders(&b->wb), err)) ||
 	    (r = await(b, flag_set, &b->completed_end, "completedOrdersEnd", err)))
 		return r;
+	b->quiet = !b->connected_once;
 	if ((r = take(b)) || (r = queue(b, qts_tws_req_executions(&b->wb, EXEC_REQ), err)) ||
-	    (r = await(b, flag_set, &b->exec_end, "execDetailsEnd", err)))
+	    (r = await(b, flag_set, &b->exec_end, "execDetailsEnd", err))) {
+		b->quiet = 0;
 		return r;
+	}
+	b->quiet = 0;
 	/* An order of ours with fills that is no longer open is over. */
 	for (size_t i = 0; i < b->nord; i++) {
 		ib_order *o = &b->ord[i];
 		if (!o->open && o->status == QTS_STATUS_PARTIAL)
 			o->status = QTS_STATUS_FILLED;
 	}
+	if (!b->connected_once)
+		hush(b);
+	b->connected_once = 1;
 	return 0;
 }
 

@@ -6,8 +6,8 @@
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
-# num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars or
-# alpaca_stream (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars,
+# alpaca_stream or tws (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -20,7 +20,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream"
+all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream tws"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -184,6 +184,30 @@ for h in $harnesses; do
 		printf '[{"T":"error","code":402,"msg":"auth failed"}]' >"$seeds/auth-failed"
 		printf '[{"T":"subscription","trades":["AAPL"],"quotes":[],"bars":["AAPL"]}]' >"$seeds/subscription"
 		printf '[{"T":"t","S":"AAPL","i":1,"x":"V","p":185.12,"s":100,"t":"2024-01-02T14:30:00.208123456Z","c":["@"],"z":"C"},{"T":"q","S":"AAPL","bx":"V","bp":185.1,"bs":2,"ax":"V","ap":185.14,"as":3,"t":"2024-01-02T14:30:00.5Z","c":["R"],"z":"C"},{"T":"b","S":"MSFT","o":370.1,"h":370.5,"l":369.9,"c":370.2,"v":1200,"t":"2024-01-02T14:30:00Z","n":30,"vw":370.22}]' >"$seeds/data"
+		;;
+	tws)
+		# The first byte picks the version (21: 178); then the hello and
+		# messages as the fake TWS sends them.
+		python3 - "$seeds" <<'PY'
+import struct, sys
+def msg(*f):
+    b = b"".join(str(x).encode() + b"\0" for x in f)
+    return struct.pack(">I", len(b)) + b
+hello = msg(178, "20240102 14:30:00 EST")
+seeds = {
+    "status": msg(3, 7, "Filled", 100, 0, 185.5, 900007, 0, 185.5, 0, "", ""),
+    "error": msg(4, 2, 7, 201, "Order rejected - reason:", ""),
+    "exec": msg(11, -1, 7, 0, "AAPL", "STK", "", "0", "", "", "SMART", "USD", "AAPL", "NMS",
+                "0000e0d5.00000007.01.01", "20240102  14:30:01", "DU1", "ISLAND", "BOT", 60,
+                185.5, 900007, 0, 0, 60, 185.5, "o-1", "", "", "", 2, 0),
+    "commission": msg(59, 1, "0000e0d5.00000007.01.01", 1.02, "USD", "", "", ""),
+    "position": msg(61, 3, "DU1", 0, "AAPL", "STK", "", "0", "", "", "", "USD", "AAPL", "NMS", 100, 185.5),
+    "summary": msg(63, 1, 9001, "DU1", "NetLiquidation", "100000", "USD") + msg(64, 1, 9001),
+}
+for name, body in seeds.items():
+    with open(sys.argv[1] + "/" + name, "wb") as f:
+        f.write(b"\x15" + hello + body)
+PY
 		;;
 	num)
 		i=0
