@@ -565,6 +565,7 @@ static int send_some(ib *b, char *err)
  * when the connection is lost or the server refused us. */
 static int read_some(ib *b, char *err)
 {
+	char lost[128] = ""; /* the connection's end, said after what came before it */
 	for (;;) {
 		if (b->rcap - b->rn < 65536) {
 			size_t c = b->rcap ? b->rcap * 2 : 131072;
@@ -578,16 +579,16 @@ static int read_some(ib *b, char *err)
 		}
 		ssize_t k = recv(b->fd, b->rb + b->rn, b->rcap - b->rn, 0);
 		if (k == 0) {
-			snprintf(err, QTS_ERR_MAX, "ib: %s:%ld: the server closed the connection", b->host, b->port);
-			return -1;
+			snprintf(lost, sizeof lost, "the server closed the connection");
+			break;
 		}
 		if (k < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
 			if (errno == EINTR)
 				continue;
-			snprintf(err, QTS_ERR_MAX, "ib: %s:%ld: recv: %s", b->host, b->port, strerror(errno));
-			return -1;
+			snprintf(lost, sizeof lost, "recv: %s", strerror(errno));
+			break;
 		}
 		b->rn += (size_t)k;
 		b->last_rx = qts_loop_now();
@@ -632,6 +633,10 @@ static int read_some(ib *b, char *err)
 	}
 	if (b->fatal[0]) {
 		snprintf(err, QTS_ERR_MAX, "%s", b->fatal);
+		return -1;
+	}
+	if (lost[0]) {
+		snprintf(err, QTS_ERR_MAX, "ib: %.100s:%ld: %s", b->host, b->port, lost);
 		return -1;
 	}
 	return 0;
