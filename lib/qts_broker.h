@@ -83,7 +83,10 @@ typedef struct qts_broker_ops {
 	int (*place)(void *b, const qts_broker_order *o, qts_evbuf *out, char *err);
 	int (*cancel)(void *b, const char *id, qts_evbuf *out, char *err);
 	/* Market data passed through the stage (paper fills on it; a live
-	 * broker may ignore it: NULL).  0, or -1 with err. */
+	 * broker may ignore it: NULL).  0, or -1 with err.  The stage writes
+	 * ev before what the broker appends, unless the broker appends ev
+	 * itself (a copy, field for field) among its events: then ev goes
+	 * out in that place (paper: where qts-sim writes it). */
 	int (*market)(void *b, const qts_event *ev, qts_evbuf *out, char *err);
 	/* The descriptor whose readiness means updates are waiting (a
 	 * stream's socket), with its events; -1: none now. */
@@ -99,6 +102,10 @@ typedef struct qts_broker_ops {
 	/* The input ended: a paper broker's last equity; NULL: nothing. */
 	int (*finish)(void *b, qts_evbuf *out, char *err);
 	void (*free)(void *b);
+	/* The input paused (a live feed between two events): what is due
+	 * now (paper: the equity of the latest bar time, as qts-sim --live).
+	 * 0, or -1 with err.  NULL: nothing. */
+	int (*idle)(void *b, qts_evbuf *out, char *err);
 } qts_broker_ops;
 
 /* The brokers, one file each. */
@@ -112,5 +119,10 @@ const qts_broker_ops *qts_broker_at(size_t i);
 
 /* qts-broker: `qts-broker BROKER [OPTION]... [FILE]...`. */
 extern const qts_stage_def qts_broker_stage;
+/* The stage over ops (tests drive it with a broker of their own; NULL:
+ * none, a usage error after --help and --version), from argv as it is
+ * after the broker's name. */
+void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, char **argv, qts_emit_fn emit,
+			    void *arg);
 
 #endif

@@ -218,6 +218,10 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg);
 /* Feed one input event: 0, or -1 when emit failed or the event would
  * make the books not finite (then qts_sim_error says why). */
 int qts_sim_put(qts_sim *s, const qts_event *ev);
+/* An order or a cancel acted on at once, not held for the other bars of
+ * the latest time: the caller (qts-broker paper) holds the events that
+ * follow a bar itself, as qts_sim_put does.  0, or -1 as qts_sim_put. */
+int qts_sim_put_now(qts_sim *s, const qts_event *ev);
 /* The input paused (live): write the equity of the latest bar time now
  * rather than when a later bar arrives.  0, or -1 as qts_sim_put. */
 int qts_sim_pause(qts_sim *s);
@@ -227,5 +231,69 @@ int qts_sim_finish(qts_sim *s);
  * NULL when it did not (a failed emit). */
 const char *qts_sim_error(const qts_sim *s);
 void qts_sim_free(qts_sim *s);
+
+
+/* ---- qts-sim's own options (sim_options.c) --------------------------------- */
+
+/* The options of the simulated broker, shared by qts-sim and
+ * `qts-broker paper`: QTS_SIM_OPTIONS in a getopt_long table, their lines
+ * of --help in QTS_SIM_OPTIONS_USAGE, and qts_sim_option for each option
+ * the program does not know itself. */
+enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, QTS_OPT_SIM_IMPACT,
+       QTS_OPT_SIM_LATENCY, QTS_OPT_SIM_PART, QTS_OPT_SIM_LEVERAGE, QTS_OPT_SIM_NO_SHORT,
+       QTS_OPT_SIM_FRACTIONAL, QTS_OPT_SIM_ACTIONS, QTS_OPT_SIM_CLOSE, QTS_OPT_SIM_INSTRUMENT,
+       QTS_OPT_SIM_INSTRUMENTS };
+#define QTS_SIM_OPTIONS \
+	{ "cash", required_argument, NULL, QTS_OPT_SIM_CASH }, \
+	{ "commission", required_argument, NULL, QTS_OPT_SIM_COMMISSION }, \
+	{ "slippage", required_argument, NULL, QTS_OPT_SIM_SLIPPAGE }, \
+	{ "impact", required_argument, NULL, QTS_OPT_SIM_IMPACT }, \
+	{ "latency", required_argument, NULL, QTS_OPT_SIM_LATENCY }, \
+	{ "max-participation", required_argument, NULL, QTS_OPT_SIM_PART }, \
+	{ "leverage", required_argument, NULL, QTS_OPT_SIM_LEVERAGE }, \
+	{ "no-short", no_argument, NULL, QTS_OPT_SIM_NO_SHORT }, \
+	{ "fractional", no_argument, NULL, QTS_OPT_SIM_FRACTIONAL }, \
+	{ "actions", required_argument, NULL, QTS_OPT_SIM_ACTIONS }, \
+	{ "instrument", required_argument, NULL, QTS_OPT_SIM_INSTRUMENT }, \
+	{ "instruments", required_argument, NULL, QTS_OPT_SIM_INSTRUMENTS }, \
+	{ "close-at-end", no_argument, NULL, QTS_OPT_SIM_CLOSE }
+#define QTS_SIM_OPTIONS_USAGE \
+	"  --cash N                initial cash (default 100000)\n" \
+	"  --commission SPEC       bps=N (of the notional, N <= 10000) or\n" \
+	"                          per-share=X[,min=Y][,max-pct=Z] (per-contract=X\n" \
+	"                          the same; Y a minimum a fill, Z% cap, 0 < Z <= 100)\n" \
+	"  --slippage SPEC         bps=N (N < 10000), ticks=N[,tick=X] (the symbol's\n" \
+	"                          tick first) or spread (half the last quote)\n" \
+	"  --impact sqrt,k=X[,window=N]\n" \
+	"                          add X * sigma * price * sqrt(qty / adv) of N bars\n" \
+	"  --latency DURATION      delay before an order may fill (250ms, 2s, 1m)\n" \
+	"  --max-participation F   fill at most F (0 < F <= 1) of a bar's volume\n" \
+	"  --leverage N            gross exposure up to N x equity (default 1)\n" \
+	"  --no-short              reject orders that would leave a position short\n" \
+	"  --fractional            keep fractional quantities\n" \
+	"  --instrument SYM,multiplier=M,margin=X[,tick=T]\n" \
+	"                          a contract: P&L x M, X a contract held out of\n" \
+	"                          cash, P&L settled into cash at each bar close\n" \
+	"  --instruments FILE      one such spec a line\n" \
+	"  --actions FILE          splits, dividends and delistings by date\n" \
+	"  --close-at-end          close every position at the end of input\n"
+
+/* The settings those options make: the engine's, and what they own. */
+typedef struct qts_sim_conf {
+	qts_sim_opts sim;
+	const char *actions_file;
+	qts_action *actions;          /* owned (qts_sim_conf_free) */
+	qts_instrument *instruments;  /* owned */
+	size_t ninstruments;
+} qts_sim_conf;
+void qts_sim_conf_init(qts_sim_conf *c);
+/* 1 when c was one of QTS_SIM_OPTIONS (applied), 0 when it was not; -1
+ * for a bad value (a usage error: err says `--flag: what`), -2 for a file
+ * that cannot be read (a failure: err says why). */
+int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err);
+/* After the options: the actions file read, the instruments bound.  0,
+ * or -1 with err. */
+int qts_sim_conf_ready(qts_sim_conf *c, char *err);
+void qts_sim_conf_free(qts_sim_conf *c);
 
 #endif

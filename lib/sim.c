@@ -1246,6 +1246,14 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 	return process(s, ev);
 }
 
+int qts_sim_put_now(qts_sim *s, const qts_event *ev)
+{
+	if (run_later(s) < 0)
+		return -1;
+	s->paused = 0;
+	return process(s, ev);
+}
+
 int qts_sim_pause(qts_sim *s)
 {
 	if (run_later(s) < 0)

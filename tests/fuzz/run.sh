@@ -7,7 +7,7 @@
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
 # num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars,
-# alpaca_stream or tws (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
+# alpaca_stream, broker_journal or tws (all by default).  The corpus grows in build/fuzz/corpus-HARNESS and
 # is kept between runs; a crash is saved in build/fuzz/crash-HARNESS/ and
 # makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -20,7 +20,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream tws"
+all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream broker_journal tws"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -120,6 +120,10 @@ for h in $harnesses; do
 		;;
 	actions)
 		seed "$seeds" '' tests/fixtures/sim/actions.csv
+		;;
+	broker_journal)
+		cp tests/fixtures/broker/orders.journal "$seeds/"
+		head -c 100 tests/fixtures/broker/orders.journal >"$seeds/torn"
 		;;
 	journal)
 		if [ -n "$qts" ]; then

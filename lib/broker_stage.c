@@ -1,0 +1,1055 @@
+/* broker_stage.c — qts-broker as a stage: what every broker shares.  The
+ * input passes through; orders, targets and cancels become the broker's
+ * calls, market data goes to the broker (paper fills on it) and keeps the
+ * last prices; what the broker says comes back as events, dated so that
+ * the output stays in time order.  Around the calls: the order journal
+ * and reconciliation at start (broker_journal.c), targets resolved
+ * against the real position, --dry-run, the --max-order-value fuse,
+ * qts-risk's kill switch, and reconnection over the --fallback endpoints
+ * with every order refused while none answers. */
+#include "qts_broker.h"
+#include "qts_broker_journal.h"
+#include "qts_loop.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EPS QTS_QTY_EPS
+/* The broker's own timer while it has a stream or a poll: its updates,
+ * and a reconnection when due, come at least this often. */
+#define POLL_EVERY (100 * 1000000LL)
+#define MAX_ENDPOINTS 16
+
+enum { OPT_JOURNAL = 0x7400, OPT_DRY_RUN, OPT_MAX_VALUE, OPT_FALLBACK, OPT_VERSION };
+
+static const char common_usage[] =
+	"usage: qts-broker BROKER [-M] [--journal FILE] [--dry-run] [--max-order-value X]\n"
+	"                  [--fallback ENDPOINT]... [--heartbeat DURATION] [--metrics FILE]\n"
+	"                  [BROKER OPTION]... [FILE...]\n"
+	"       qts-broker --version | --help\n";
+
+static const char common_help[] =
+	"Send orders, targets and cancels to a broker; write what it says: order\n"
+	"updates, fills, positions and equity (qts-broker(1)).  BROKER is one of\n"
+	"the brokers below.\n"
+	"  -M, --msgpack           write msgpack instead of CSV\n"
+	"  --journal FILE          the order journal: no order is sent twice, none is\n"
+	"                          forgotten, across a crash and a restart\n"
+	"  --dry-run               send nothing: write a `new` update for each order\n"
+	"                          that would be sent\n"
+	"  --max-order-value X     reject an order worth more than X (qty x price)\n"
+	"  --fallback ENDPOINT     another endpoint of the same account, tried when\n"
+	"                          the ones before it are down (repeatable)\n"
+	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
+	"  --metrics FILE          Prometheus metrics of the stage in FILE, each second\n"
+	"  -h, --help              print this help\n"
+	"  --version               print the version\n"
+	"Brokers and their options:\n";
+
+static char usage[16384];
+
+static void build_usage(void)
+{
+	size_t len = (size_t)snprintf(usage, sizeof usage, "%s", common_usage);
+	for (size_t i = 0; qts_broker_at(i) && len < sizeof usage; i++) {
+		const qts_broker_ops *b = qts_broker_at(i);
+		len += (size_t)snprintf(usage + len, sizeof usage - len, "%s%s", i ? "" : "       BROKER: ", b->name);
+		if (qts_broker_at(i + 1) && len < sizeof usage)
+			len += (size_t)snprintf(usage + len, sizeof usage - len, ", ");
+	}
+	if (len < sizeof usage)
+		snprintf(usage + len, sizeof usage - len, "\n");
+}
+
+static _Noreturn void help(void)
+{
+	fputs(common_usage, stdout);
+	fputs(common_help, stdout);
+	for (size_t i = 0; qts_broker_at(i); i++) {
+		const qts_broker_ops *b = qts_broker_at(i);
+		if (b->usage)
+			fputs(b->usage, stdout);
+		else
+			printf("  %s\n", b->name);
+	}
+	exit(qts_close_stdout());
+}
+
+/* ---- the engine ------------------------------------------------------------ */
+
+typedef struct strat_target {
+	char strategy[QTS_NAME_MAX];
+	double qty;
+} strat_target;
+
+typedef struct bsym {
+	double pos;  /* the real position: the broker's positions and fills */
+	double last; /* the last price; NaN before one */
+	strat_target *tgt;
+	size_t ntgt;
+	long seq;    /* ids of the orders made from targets */
+} bsym;
+
+/* One of our orders working at the broker. */
+typedef struct working {
+	char id[QTS_ID_MAX];
+	char symbol[QTS_SYM_MAX];
+	int side;
+	double qty, filled;
+	double notional; /* of the fills seen, for the journal */
+} working;
+
+typedef struct engine {
+	const qts_broker_ops *ops;
+	void *b;
+	qts_emit_fn emit;
+	void *arg;
+	qts_broker_journal *j;
+	const char *journal_path;
+	int dry, fractional;
+	double max_value; /* 0: none */
+	const char *endpoint[MAX_ENDPOINTS + 1]; /* [0] the broker's default (NULL) */
+	size_t nend, cur;
+	int started, up, killed, in_call, reconciling, failed;
+	int64_t retry_at;  /* monotonic ns: the next connection attempt */
+	int attempt;
+	uint64_t rng;
+	char down_why[QTS_TEXT_MAX];
+	qts_evbuf out;
+	int64_t last_ts, now_ts; /* the latest time written; of the latest input event */
+	int have_ts;
+	double equity;           /* the broker's latest; NaN before one */
+	qts_symtab *syms;
+	working *w;
+	size_t nw, cw;
+	unsigned long sent, refused, repeats;
+	/* A broker that fills on market data (paper): what follows a bar
+	 * waits for the other bars of its time, as in qts-sim, so that no
+	 * fill dated earlier follows it. */
+	int have_group;
+	int64_t group_ts;
+	qts_event *held;
+	size_t nheld, cheld;
+	char error[QTS_ERR_MAX];
+} engine;
+
+static bsym *sym_of(engine *e, const char *symbol)
+{
+	size_t before = qts_symtab_count(e->syms);
+	bsym *y = qts_symtab_get(e->syms, symbol);
+	if (!y)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	if (qts_symtab_count(e->syms) != before)
+		y->last = NAN;
+	return y;
+}
+
+static working *working_find(engine *e, const char *id, size_t *at)
+{
+	for (size_t i = 0; i < e->nw; i++)
+		if (strcmp(e->w[i].id, id) == 0) {
+			if (at)
+				*at = i;
+			return &e->w[i];
+		}
+	return NULL;
+}
+
+static void working_add(engine *e, const qts_broker_order *o, double filled)
+{
+	if (working_find(e, o->id, NULL))
+		return;
+	if (e->nw == e->cw) {
+		e->cw = e->cw ? 2 * e->cw : 16;
+		if (!(e->w = realloc(e->w, e->cw * sizeof *e->w)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+	}
+	working *w = &e->w[e->nw++];
+	memset(w, 0, sizeof *w);
+	QTS_SET(w->id, o->id);
+	QTS_SET(w->symbol, o->symbol);
+	w->side = o->side;
+	w->qty = o->qty;
+	w->filled = filled;
+}
+
+/* The signed quantity symbol's working orders still want. */
+static double working_qty(const engine *e, const char *symbol)
+{
+	double q = 0;
+	for (size_t i = 0; i < e->nw; i++)
+		if (strcmp(e->w[i].symbol, symbol) == 0 && e->w[i].qty - e->w[i].filled > EPS)
+			q += e->w[i].side * (e->w[i].qty - e->w[i].filled);
+	return q;
+}
+
+static int fail(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(engine *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->error, sizeof e->error, fmt, ap);
+	va_end(ap);
+	e->failed = 1;
+	return -1;
+}
+
+/* ---- writing ----------------------------------------------------------------- */
+
+/* An input event passed through. */
+static int pass(engine *e, const qts_event *ev)
+{
+	if (!e->have_ts || ev->ts > e->last_ts)
+		e->last_ts = ev->ts;
+	e->have_ts = 1;
+	return e->emit(e->arg, ev);
+}
+
+/* What the broker's event tells the stage: positions, working orders,
+ * the equity, and the journal's fills and ends. */
+static int learn(engine *e, const qts_event *ev)
+{
+	char err[QTS_ERR_MAX];
+	switch (ev->type) {
+	case QTS_FILL: {
+		int side = qts_side_parse(ev->fill.side);
+		if (!e->reconciling && *ev->symbol)
+			sym_of(e, ev->symbol)->pos += side * ev->fill.qty;
+		working *w = working_find(e, ev->fill.id, NULL);
+		if (w) {
+			w->filled += ev->fill.qty;
+			w->notional += ev->fill.qty * ev->fill.price;
+		}
+		qts_bj_entry *je = qts_bj_find(e->j, ev->fill.id);
+		if (je && qts_bj_fill(e->j, ev->fill.id, je->reported + ev->fill.qty,
+				      je->reported_notional + ev->fill.qty * ev->fill.price, err) < 0)
+			return fail(e, "%s", err);
+		return 0;
+	}
+	case QTS_POSITION:
+		if (*ev->symbol)
+			sym_of(e, ev->symbol)->pos = ev->position.qty;
+		return 0;
+	case QTS_EQUITY:
+		e->equity = ev->equity.equity;
+		return 0;
+	case QTS_UPDATE: {
+		int st = qts_status_parse(ev->update.status);
+		size_t at;
+		working *w = working_find(e, ev->update.id, &at);
+		if (st >= 0 && qts_status_final(st)) {
+			if (w)
+				e->w[at] = e->w[--e->nw];
+			qts_bj_entry *je = qts_bj_find(e->j, ev->update.id);
+			if (je && je->state != QTS_BJ_ENDED && qts_bj_end(e->j, ev->update.id, st, err) < 0)
+				return fail(e, "%s", err);
+		} else if (w && ev->update.filled > w->filled)
+			w->filled = ev->update.filled;
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* One of the broker's events (or the stage's own): never dated before
+ * the last event written, so the output stays in time order. */
+static int put_out(engine *e, const qts_event *src)
+{
+	qts_event ev = *src;
+	if (e->have_ts && ev.ts < e->last_ts)
+		ev.ts = e->last_ts;
+	e->last_ts = ev.ts;
+	e->have_ts = 1;
+	if (learn(e, &ev) < 0)
+		return -1;
+	return e->emit(e->arg, &ev);
+}
+
+static int write_out(engine *e, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (put_out(e, &e->out.ev[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int flush_out(engine *e)
+{
+	int rc = write_out(e, 0, e->out.n);
+	qts_evbuf_clear(&e->out);
+	return rc;
+}
+
+static int update(engine *e, const char *symbol, const char *id, int status, double filled, double avg,
+		  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static int update(engine *e, const char *symbol, const char *id, int status, double filled, double avg,
+		  const char *fmt, ...)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_UPDATE, e->now_ts);
+	QTS_SET(ev.symbol, symbol);
+	QTS_SET(ev.update.id, id);
+	QTS_SET(ev.update.status, qts_status_name(status));
+	ev.update.filled = filled;
+	ev.update.avg_price = avg;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.update.reason, sizeof ev.update.reason, fmt, ap);
+	va_end(ap);
+	return put_out(e, &ev);
+}
+
+static int warning(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int warning(engine *e, const char *fmt, ...)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_SYSTEM, e->now_ts);
+	QTS_SET(ev.system.source, "qts-broker");
+	QTS_SET(ev.system.level, "warning");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.system.message, sizeof ev.system.message, fmt, ap);
+	va_end(ap);
+	qts_warn("%s", ev.system.message);
+	return put_out(e, &ev);
+}
+
+/* ---- the connection ---------------------------------------------------------- */
+
+static const char *endpoint_name(const engine *e, size_t i)
+{
+	return e->endpoint[i] ? e->endpoint[i] : "the default endpoint";
+}
+
+/* A call said QTS_BROKER_DOWN: no more sending until a connection is
+ * made again, on the next endpoint, after a backoff. */
+static int went_down_at(engine *e, const char *err, int advance)
+{
+	int was = e->up;
+	e->up = 0;
+	QTS_SET(e->down_why, err);
+	if (advance && e->nend > 1)
+		e->cur = (e->cur + 1) % e->nend;
+	int64_t base = qts_backoff_env();
+	if (base < 0)
+		base = 500 * 1000000LL;
+	e->retry_at = qts_loop_now() + qts_backoff(&e->rng, base, 30 * QTS_NS_PER_SEC, e->attempt, -1);
+	e->attempt++;
+	return was ? warning(e, "broker down: %s; orders are rejected until it is back", err) : 0;
+}
+
+static int went_down(engine *e, const char *err)
+{
+	return went_down_at(e, err, 1);
+}
+
+static int place(engine *e, const qts_broker_order *o);
+
+/* The price of id's fills not yet written, from the broker's cumulative
+ * figures: (avg * filled - notional written) / (filled - written). */
+static int adopt(engine *e, qts_bj_entry *je, const qts_broker_known *k)
+{
+	char err[QTS_ERR_MAX];
+	qts_broker_order o = je->o;
+	double missing = k->filled - je->reported;
+	if (missing > EPS) {
+		qts_event f;
+		qts_event_init(&f, QTS_FILL, e->now_ts);
+		QTS_SET(f.symbol, o.symbol);
+		QTS_SET(f.fill.id, o.id);
+		QTS_SET(f.fill.side, qts_side_name(o.side));
+		f.fill.qty = missing;
+		f.fill.price = isfinite(k->avg_price) ? (k->avg_price * k->filled - je->reported_notional) / missing : NAN;
+		f.fill.commission = 0;
+		f.fill.slippage = 0;
+		if (!isfinite(f.fill.price))
+			f.fill.price = isfinite(k->avg_price) ? k->avg_price : 0;
+		if (put_out(e, &f) < 0)
+			return -1;
+	}
+	if (je->state == QTS_BJ_INTENT && qts_bj_sent(e->j, o.id, err) < 0)
+		return fail(e, "%s", err);
+	if (!qts_status_final(k->status))
+		working_add(e, &o, k->filled);
+	return update(e, o.symbol, o.id, k->status, k->filled, k->filled > 0 ? k->avg_price : NAN,
+		      "reconciled with the broker");
+}
+
+/* Every journaled order not known to be over, matched with the broker's
+ * view: adopted when it knows it, sent when it never arrived, ended when
+ * it was sent but the broker has forgotten it. */
+static int reconcile(engine *e)
+{
+	char err[QTS_ERR_MAX];
+	for (size_t i = 0; i < qts_bj_count(e->j); i++) {
+		qts_bj_entry *je = qts_bj_at(e->j, i);
+		if (je->state == QTS_BJ_ENDED)
+			continue;
+		qts_broker_known k = { 0 };
+		k.avg_price = NAN;
+		e->in_call++;
+		int rc = e->ops->lookup(e->b, je->o.id, &k, err);
+		e->in_call--;
+		if (rc == QTS_BROKER_STOP)
+			return 0;
+		if (rc == QTS_BROKER_DOWN)
+			return went_down(e, err);
+		e->reconciling = 1;
+		if (rc == 1) {
+			rc = adopt(e, je, &k);
+			e->reconciling = 0;
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		e->reconciling = 0;
+		size_t at;
+		if (working_find(e, je->o.id, &at))
+			e->w[at] = e->w[--e->nw];
+		if (je->state == QTS_BJ_INTENT) {
+			/* Journaled, then no answer: it never arrived.  The same
+			 * id again, which the broker would refuse as a repeat. */
+			qts_broker_order o = je->o;
+			if (place(e, &o) < 0)
+				return -1;
+			if (!e->up)
+				return 0;
+		} else if (update(e, je->o.symbol, je->o.id, QTS_STATUS_CANCELED, je->reported,
+				  je->reported > 0 ? je->reported_notional / je->reported : NAN,
+				  "the broker does not know this order") < 0 ||
+			   qts_bj_end(e->j, je->o.id, QTS_STATUS_CANCELED, err) < 0)
+			return e->failed ? -1 : fail(e, "%s", err);
+	}
+	return 0;
+}
+
+/* Connect to the current endpoint, then the ones after it: the account
+ * (positions, equity), the open orders, then reconciliation. */
+static int connect_now(engine *e)
+{
+	char err[QTS_ERR_MAX];
+	for (size_t tries = 0; tries < e->nend; tries++) {
+		err[0] = '\0';
+		e->in_call++;
+		int rc = e->ops->connect(e->b, e->endpoint[e->cur], &e->out, err);
+		e->in_call--;
+		e->reconciling = 1; /* the positions are the truth as they are */
+		int w = flush_out(e);
+		e->reconciling = 0;
+		if (w < 0)
+			return -1;
+		if (rc == QTS_BROKER_STOP)
+			return 0;
+		if (rc == 0) {
+			e->in_call++;
+			rc = e->ops->open_orders(e->b, &e->out, err);
+			e->in_call--;
+			e->reconciling = 1;
+			w = flush_out(e);
+			e->reconciling = 0;
+			if (w < 0)
+				return -1;
+			if (rc == QTS_BROKER_STOP)
+				return 0;
+		}
+		if (rc == 0) {
+			int was_down = e->attempt > 0;
+			e->up = 1;
+			e->attempt = 0;
+			if (was_down && warning(e, "broker back on %s", endpoint_name(e, e->cur)) < 0)
+				return -1;
+			return reconcile(e);
+		}
+		qts_warn("%s: %s", endpoint_name(e, e->cur), err);
+		QTS_SET(e->down_why, err);
+		if (e->nend > 1)
+			e->cur = (e->cur + 1) % e->nend;
+	}
+	/* Every endpoint tried, from the current one round to it again. */
+	int said = e->attempt > 0;
+	e->up = !said; /* said once, when it goes down */
+	return went_down_at(e, e->down_why, 0);
+}
+
+static int start(engine *e)
+{
+	if (e->started)
+		return 0;
+	e->started = 1;
+	return connect_now(e);
+}
+
+/* ---- orders --------------------------------------------------------------------- */
+
+/* Refused here, never sent: journaled as ended, so that a replay of the
+ * input after a restart does not send it either. */
+static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...)
+{
+	char why[QTS_TEXT_MAX], err[QTS_ERR_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	e->refused++;
+	if (qts_bj_intent(e->j, o, err) < 0 || qts_bj_end(e->j, o->id, QTS_STATUS_REJECTED, err) < 0)
+		return fail(e, "%s", err);
+	return update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN, "%s", why);
+}
+
+/* Journal it, send it, and write what the broker says. */
+static int place(engine *e, const qts_broker_order *o)
+{
+	char err[QTS_ERR_MAX] = "";
+	qts_bj_entry *je = qts_bj_find(e->j, o->id);
+	if (!je && qts_bj_intent(e->j, o, err) < 0)
+		return fail(e, "%s", err);
+	if (e->dry) {
+		if (qts_bj_end(e->j, o->id, QTS_BJ_DRY, err) < 0)
+			return fail(e, "%s", err);
+		return update(e, o->symbol, o->id, QTS_STATUS_NEW, 0, NAN, "dry run: %s %.10g %s not sent",
+			      qts_side_name(o->side), o->qty, qts_kind_name(o->kind));
+	}
+	e->in_call++;
+	int rc = e->ops->place(e->b, o, &e->out, err);
+	e->in_call--;
+	e->sent++;
+	if (rc == QTS_BROKER_OK) {
+		if (qts_bj_sent(e->j, o->id, err) < 0)
+			return fail(e, "%s", err);
+		working_add(e, o, 0);
+		return flush_out(e);
+	}
+	if (rc == QTS_BROKER_REJECTED) {
+		int said = 0;
+		for (size_t i = 0; i < e->out.n; i++)
+			said |= e->out.ev[i].type == QTS_UPDATE && strcmp(e->out.ev[i].update.id, o->id) == 0;
+		if (flush_out(e) < 0)
+			return -1;
+		if (!said && update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN, "%s", err[0] ? err : "rejected by the broker") < 0)
+			return -1;
+		if (qts_bj_end(e->j, o->id, QTS_STATUS_REJECTED, err) < 0)
+			return fail(e, "%s", err);
+		return 0;
+	}
+	if (flush_out(e) < 0)
+		return -1;
+	if (rc == QTS_BROKER_STOP)
+		return 0;
+	/* No answer: it may have arrived.  Counted as working, so that no
+	 * target sells it again, until reconciliation says. */
+	working_add(e, o, 0);
+	if (warning(e, "order %s: no answer from the broker (%s): looked up when it is back", o->id, err) < 0)
+		return -1;
+	return went_down(e, err);
+}
+
+static int kill_allows(const qts_broker_order *o, const char *target_strategy, double target)
+{
+	if (strncmp(o->id, "risk-kill-", 10) == 0)
+		return 1;
+	return target_strategy && strcmp(target_strategy, "*") == 0 && target == 0;
+}
+
+/* Every check before an order goes out. */
+static int submit(engine *e, const qts_broker_order *o, const char *target_strategy, double target)
+{
+	if (e->killed && !kill_allows(o, target_strategy, target))
+		return refuse(e, o, "emergency stop: qts-risk's kill switch is on");
+	if (e->max_value > 0) {
+		double px = qts_kind_has_limit(o->kind) ? o->limit
+			    : qts_kind_has_stop(o->kind) ? o->stop : sym_of(e, o->symbol)->last;
+		if (!(px > 0))
+			return refuse(e, o, "--max-order-value: no price for %s yet", o->symbol);
+		if (o->qty * px > e->max_value)
+			return refuse(e, o, "--max-order-value: order value %.10g (%.10g x %.10g) exceeds %.10g",
+				      o->qty * px, o->qty, px, e->max_value);
+	}
+	if (!e->up && !e->dry)
+		return refuse(e, o, "broker down: %s", e->down_why[0] ? e->down_why : "not connected");
+	return place(e, o);
+}
+
+static int on_order(engine *e, const qts_event *ev)
+{
+	qts_broker_order o = { 0 };
+	QTS_SET(o.id, ev->order.id);
+	QTS_SET(o.symbol, ev->symbol);
+	QTS_SET(o.strategy, ev->order.strategy);
+	o.side = qts_side_parse(ev->order.side);
+	o.kind = qts_kind_parse(ev->order.kind);
+	o.tif = *ev->order.tif ? qts_tif_parse(ev->order.tif) : QTS_GTC;
+	o.qty = ev->order.qty;
+	o.limit = qts_kind_has_limit(o.kind) ? ev->order.limit : NAN;
+	o.stop = qts_kind_has_stop(o.kind) ? ev->order.stop : NAN;
+	o.ts = ev->ts;
+	if (!*o.id)
+		return update(e, ev->symbol, "", QTS_STATUS_REJECTED, 0, NAN, "no order id");
+	if (qts_bj_find(e->j, o.id)) {
+		e->repeats++; /* decided once already (a replay after a restart) */
+		return 0;
+	}
+	/* As qts-sim words them. */
+	if (!*ev->symbol)
+		return refuse(e, &o, "no symbol");
+	if (!o.side)
+		return (o.side = QTS_BUY, refuse(e, &o, "bad side '%s' (buy, sell)", ev->order.side));
+	if (o.kind < 0)
+		return (o.kind = QTS_MARKET, refuse(e, &o, "bad kind '%s' (market, limit, stop, stop_limit)", ev->order.kind));
+	if (o.tif < 0)
+		return (o.tif = QTS_GTC, refuse(e, &o, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif));
+	if (!(o.qty > 0) || isinf(o.qty))
+		return (o.qty = 1, refuse(e, &o, "bad qty %g (must be > 0)", ev->order.qty));
+	if (qts_kind_has_limit(o.kind) && !(o.limit > 0))
+		return (o.limit = NAN, refuse(e, &o, "%s order needs a limit price", ev->order.kind));
+	if (qts_kind_has_stop(o.kind) && !(o.stop > 0))
+		return (o.stop = NAN, refuse(e, &o, "%s order needs a stop price", ev->order.kind));
+	return submit(e, &o, NULL, 0);
+}
+
+static int cancel(engine *e, const char *symbol, const char *id, const char *why)
+{
+	char err[QTS_ERR_MAX] = "";
+	if (e->dry)
+		return 0; /* nothing was sent */
+	if (!e->up)
+		return warning(e, "cancel %s (%s): not sent, broker down: %s", id, why, e->down_why);
+	(void)symbol;
+	e->in_call++;
+	int rc = e->ops->cancel(e->b, id, &e->out, err);
+	e->in_call--;
+	if (flush_out(e) < 0)
+		return -1;
+	if (rc == QTS_BROKER_DOWN) {
+		if (warning(e, "cancel %s (%s): no answer from the broker (%s)", id, why, err) < 0)
+			return -1;
+		return went_down(e, err);
+	}
+	if (rc == QTS_BROKER_REJECTED && err[0])
+		return warning(e, "cancel %s (%s): refused by the broker: %s", id, why, err);
+	return 0;
+}
+
+static int cancel_symbol(engine *e, const char *symbol, const char *why)
+{
+	char ids[64][QTS_ID_MAX];
+	for (;;) { /* a cancel changes the list: in batches */
+		size_t n = 0;
+		for (size_t i = 0; i < e->nw && n < 64; i++)
+			if (!symbol || strcmp(e->w[i].symbol, symbol) == 0)
+				QTS_SET(ids[n++], e->w[i].id);
+		if (!n)
+			return 0;
+		size_t before = e->nw;
+		for (size_t i = 0; i < n; i++)
+			if (cancel(e, symbol, ids[i], why) < 0)
+				return -1;
+		if (e->nw >= before || !e->up)
+			return 0; /* canceled at the broker, its updates to come */
+	}
+}
+
+static int on_cancel(engine *e, const qts_event *ev)
+{
+	qts_bj_entry *je = qts_bj_find(e->j, ev->cancel.id);
+	if (!working_find(e, ev->cancel.id, NULL) && (!je || je->state == QTS_BJ_ENDED))
+		return 0; /* not working: nothing to cancel, as qts-sim */
+	return cancel(e, ev->symbol, ev->cancel.id, "on request");
+}
+
+static int id_taken(void *arg, const char *id)
+{
+	return qts_bj_find(arg, id) != NULL;
+}
+
+/* A target: the market order for the difference between the position
+ * wanted (the sum of every strategy's target) and the real position with
+ * what is working, as qts-sim makes it. */
+static int on_target(engine *e, const qts_event *ev)
+{
+	bsym *y = sym_of(e, ev->symbol);
+	qts_broker_order o = { .side = QTS_BUY, .kind = QTS_MARKET, .tif = QTS_GTC, .limit = NAN, .stop = NAN,
+			       .ts = ev->ts, .qty = 1 };
+	QTS_SET(o.symbol, ev->symbol);
+	QTS_SET(o.strategy, ev->target.strategy);
+	qts_target_order_id(o.id, o.strategy, ev->symbol, &y->seq, id_taken, e->j);
+	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
+	double q = NAN;
+	if (unit == QTS_UNIT_WEIGHT && !(y->last > 0))
+		return refuse(e, &o, "weight target: no price for %s yet", ev->symbol);
+	if (unit == QTS_UNIT_WEIGHT && !isfinite(e->equity))
+		return refuse(e, &o, "weight target: no equity from the broker yet");
+	if (unit < 0)
+		return refuse(e, &o, "bad target unit '%s' (qty, weight)", ev->target.unit);
+	q = qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? e->equity : 0, y->last, 1,
+				e->fractional);
+	if (!isfinite(q))
+		return refuse(e, &o, "bad target %g", ev->target.target);
+	int every = strcmp(o.strategy, "*") == 0;
+	if (every) {
+		y->ntgt = 0;
+		if (cancel_symbol(e, ev->symbol, "replaced by a target for every strategy") < 0)
+			return -1;
+	}
+	size_t i;
+	for (i = 0; i < y->ntgt; i++)
+		if (strcmp(y->tgt[i].strategy, o.strategy) == 0)
+			break;
+	if (i == y->ntgt) {
+		if (!(y->tgt = realloc(y->tgt, (y->ntgt + 1) * sizeof *y->tgt)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		QTS_SET(y->tgt[y->ntgt++].strategy, o.strategy);
+	}
+	y->tgt[i].qty = q;
+	double want = 0;
+	for (size_t k = 0; k < y->ntgt; k++)
+		want += y->tgt[k].qty;
+	/* An exit sells what is held: what is working of the symbol ends
+	 * above, so a canceled buy still on its way is not sold too. */
+	double have = y->pos + (every ? 0 : working_qty(e, ev->symbol));
+	if (!isfinite(want - have))
+		return refuse(e, &o, "targets for %s add up to %g: not a quantity", ev->symbol, want);
+	if (!qts_target_order(want, have, &o.side, &o.qty)) {
+		y->seq--; /* no order: the count is not used */
+		return 0;
+	}
+	if (!e->dry && (!e->killed || kill_allows(&o, o.strategy, ev->target.target)) &&
+	    update(e, ev->symbol, o.id, QTS_STATUS_NEW, 0, NAN, "target %g: %s %g market", want,
+		   qts_side_name(o.side), o.qty) < 0)
+		return -1;
+	return submit(e, &o, o.strategy, ev->target.target);
+}
+
+static int on_risk(engine *e, const qts_event *ev)
+{
+	if (strcmp(ev->risk.rule, "kill") != 0)
+		return 0;
+	if (strcmp(ev->risk.action, "breach") == 0 && !e->killed) {
+		e->killed = 1;
+		return cancel_symbol(e, NULL, "emergency stop");
+	}
+	if (strcmp(ev->risk.action, "resume") == 0)
+		e->killed = 0;
+	return 0;
+}
+
+/* ---- the stage's calls ------------------------------------------------------------ */
+
+static int is_market(qts_type t)
+{
+	return t == QTS_BAR || t == QTS_TICK || t == QTS_QUOTE;
+}
+
+static int on_market(engine *e, const qts_event *ev)
+{
+	bsym *y = sym_of(e, ev->symbol);
+	double px = ev->type == QTS_BAR ? ev->bar.close : ev->type == QTS_TICK ? ev->tick.price
+		    : ev->quote.bid > 0 && ev->quote.ask > 0 ? ev->quote.bid / 2 + ev->quote.ask / 2 : NAN;
+	if (px > 0)
+		y->last = px;
+	if (!e->ops->market || !e->up)
+		return pass(e, ev);
+	char err[QTS_ERR_MAX] = "";
+	e->in_call++;
+	int rc = e->ops->market(e->b, ev, &e->out, err);
+	e->in_call--;
+	/* The event in the broker's own place among its events, or first. */
+	size_t k;
+	for (k = 0; k < e->out.n; k++)
+		if (memcmp(&e->out.ev[k], ev, sizeof *ev) == 0)
+			break;
+	if (k == e->out.n) {
+		if (pass(e, ev) < 0 || flush_out(e) < 0)
+			return -1;
+	} else {
+		if (write_out(e, 0, k) < 0 || pass(e, ev) < 0 || write_out(e, k + 1, e->out.n) < 0)
+			return -1;
+		qts_evbuf_clear(&e->out);
+	}
+	return rc < 0 ? fail(e, "%s", err) : 0;
+}
+
+static int process(engine *e, const qts_event *ev)
+{
+	if (!e->have_ts || ev->ts > e->now_ts)
+		e->now_ts = ev->ts;
+	if (is_market(ev->type))
+		return on_market(e, ev);
+	if (pass(e, ev) < 0)
+		return -1;
+	switch (ev->type) {
+	case QTS_ORDER: return on_order(e, ev);
+	case QTS_TARGET: return on_target(e, ev);
+	case QTS_CANCEL: return on_cancel(e, ev);
+	case QTS_RISK: return on_risk(e, ev);
+	default: return 0;
+	}
+}
+
+/* The events held while the bars of one time came in, in their order. */
+static int release(engine *e)
+{
+	int rc = 0;
+	e->have_group = 0;
+	for (size_t i = 0; i < e->nheld; i++) {
+		if (rc == 0)
+			rc = process(e, &e->held[i]);
+		qts_event_free(&e->held[i]);
+	}
+	e->nheld = 0;
+	return rc;
+}
+
+static int broker_put(void *eng, const qts_event *ev)
+{
+	engine *e = eng;
+	if (e->failed || start(e) < 0)
+		return -1;
+	if (!e->ops->market)
+		return process(e, ev);
+	if (ev->type == QTS_BAR) {
+		if (e->have_group && ev->ts != e->group_ts && release(e) < 0)
+			return -1;
+		e->have_group = 1;
+		e->group_ts = ev->ts;
+		return process(e, ev);
+	}
+	if (!e->have_group)
+		return process(e, ev);
+	if (e->nheld == e->cheld) {
+		e->cheld = e->cheld ? 2 * e->cheld : 16;
+		if (!(e->held = realloc(e->held, e->cheld * sizeof *e->held)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+	}
+	qts_event_copy(&e->held[e->nheld++], ev);
+	return 0;
+}
+
+/* The runtime's tick: the input paused (idle), the timer, or the
+ * broker's descriptor is ready.  A broker's call may wait in the loop,
+ * which ticks: such a tick does nothing. */
+static int broker_tick(void *eng, int64_t now, int idle)
+{
+	engine *e = eng;
+	char err[QTS_ERR_MAX] = "";
+	(void)now;
+	if (e->in_call || e->failed)
+		return e->failed ? -1 : 0;
+	if (start(e) < 0)
+		return -1;
+	int64_t mono = qts_loop_now();
+	if (!e->up && e->started && mono >= e->retry_at && connect_now(e) < 0)
+		return -1;
+	if (e->up && e->ops->poll) {
+		e->in_call++;
+		int rc = e->ops->poll(e->b, mono, &e->out, err);
+		e->in_call--;
+		if (flush_out(e) < 0)
+			return -1;
+		if (rc == QTS_BROKER_DOWN && went_down(e, err) < 0)
+			return -1;
+	}
+	if (idle && release(e) < 0)
+		return -1;
+	if (idle && e->up && e->ops->idle) {
+		e->in_call++;
+		int rc = e->ops->idle(e->b, &e->out, err);
+		e->in_call--;
+		if (flush_out(e) < 0)
+			return -1;
+		if (rc < 0)
+			return fail(e, "%s", err);
+	}
+	return 0;
+}
+
+static int broker_watch(void *eng, short *events)
+{
+	engine *e = eng;
+	if (!e->up || !e->ops->fd || e->in_call)
+		return -1;
+	return e->ops->fd(e->b, events);
+}
+
+static int broker_finish(void *eng)
+{
+	engine *e = eng;
+	char err[QTS_ERR_MAX] = "";
+	if (e->failed || start(e) < 0 || release(e) < 0)
+		return -1;
+	if (e->up && e->ops->poll) { /* the last updates */
+		e->in_call++;
+		int rc = e->ops->poll(e->b, qts_loop_now(), &e->out, err);
+		e->in_call--;
+		if (flush_out(e) < 0)
+			return -1;
+		if (rc == QTS_BROKER_DOWN && went_down(e, err) < 0)
+			return -1;
+	}
+	if (e->ops->finish) {
+		e->in_call++;
+		int rc = e->ops->finish(e->b, &e->out, err);
+		e->in_call--;
+		if (flush_out(e) < 0)
+			return -1;
+		if (rc < 0)
+			return fail(e, "%s", err);
+	}
+	return 0;
+}
+
+static const char *broker_error(void *eng)
+{
+	engine *e = eng;
+	return e->error[0] ? e->error : NULL;
+}
+
+static void broker_counts(void *eng, char *buf, size_t size)
+{
+	engine *e = eng;
+	snprintf(buf, size, "broker=%s %s sent=%lu working=%zu refused=%lu repeats=%lu%s", e->ops->name,
+		 e->up ? "up" : "down", e->sent, e->nw, e->refused, e->repeats, e->killed ? " killed" : "");
+}
+
+static void broker_free(void *eng)
+{
+	engine *e = eng;
+	if (e->b)
+		e->ops->free(e->b);
+	qts_bj_close(e->j);
+	for (size_t i = 0; e->syms && i < qts_symtab_count(e->syms); i++)
+		free(((bsym *)qts_symtab_at(e->syms, i, NULL))->tgt);
+	qts_symtab_free(e->syms);
+	qts_evbuf_free(&e->out);
+	for (size_t i = 0; i < e->nheld; i++)
+		qts_event_free(&e->held[i]);
+	free(e->held);
+	free(e->w);
+	free(e);
+}
+
+static const qts_stage_ops broker_ops = {
+	.put = broker_put,
+	.tick = broker_tick,
+	.finish = broker_finish,
+	.error = broker_error,
+	.counts = broker_counts,
+	.free = broker_free,
+	.watch = broker_watch,
+};
+
+/* ---- building ------------------------------------------------------------------- */
+
+void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, char **argv, qts_emit_fn emit,
+			    void *arg)
+{
+	if (!usage[0])
+		build_usage();
+	const struct option common[] = {
+		QTS_STAGE_OPTIONS,
+		{ "journal", required_argument, NULL, OPT_JOURNAL },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "max-order-value", required_argument, NULL, OPT_MAX_VALUE },
+		{ "fallback", required_argument, NULL, OPT_FALLBACK },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+	};
+	size_t nc = sizeof common / sizeof common[0];
+	size_t nb = 0;
+	while (ops && ops->options && ops->options[nb].name)
+		nb++;
+	/* Static, as what exits with a usage error or --help still holds:
+	 * nothing leaks. */
+	static struct option lo[64];
+	static engine *e;
+	if (nc + nb + 1 > sizeof lo / sizeof lo[0])
+		qts_die(QTS_EXIT_FAIL, "broker %s: too many options", ops->name);
+	memcpy(lo, common, sizeof common);
+	if (nb)
+		memcpy(lo + nc, ops->options, nb * sizeof *lo);
+
+	e = calloc(1, sizeof *e);
+	if (!e || !(e->syms = qts_symtab_new(sizeof(bsym))))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	e->equity = NAN;
+	e->nend = 1;
+	char err[QTS_ERR_MAX];
+	if (ops && !(e->b = ops->new(err)))
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	qts_stage_conf conf = { 0 };
+	int c, idx;
+	while ((c = getopt_long(argc, argv, "Mh", lo, &idx)) != -1) {
+		switch (c) {
+		case 'h': help(); /* exits */
+		case OPT_VERSION: qts_print_version();
+		case OPT_JOURNAL:
+			if (!*optarg)
+				qts_usage_error(usage, "--journal: an empty file name");
+			e->journal_path = optarg;
+			break;
+		case OPT_DRY_RUN: e->dry = 1; break;
+		case OPT_MAX_VALUE:
+			if (qts_parse_double(optarg, 1e-9, 1e15, &e->max_value, err) < 0)
+				qts_usage_error(usage, "--max-order-value: %s", err);
+			break;
+		case OPT_FALLBACK:
+			if (!*optarg)
+				qts_usage_error(usage, "--fallback: an empty endpoint");
+			if (e->nend > MAX_ENDPOINTS)
+				qts_usage_error(usage, "--fallback: at most %d endpoints", MAX_ENDPOINTS);
+			e->endpoint[e->nend++] = optarg;
+			break;
+		case '?':
+			qts_usage_error(usage, NULL);
+		default:
+			if (qts_stage_option(c, optarg, &conf, usage))
+				break;
+			if (ops && idx >= (int)nc && lo[idx].val == c) {
+				if (strcmp(lo[idx].name, "fractional") == 0)
+					e->fractional = 1; /* targets in fractional units too */
+				if (ops->option(e->b, c, optarg, err) < 0)
+					qts_usage_error(usage, "%s", err);
+				break;
+			}
+			qts_usage_error(usage, NULL);
+		}
+		idx = -1;
+	}
+	if (!ops)
+		qts_usage_error(usage, "no broker named: the first word is the broker");
+	if (!(e->j = qts_bj_open(e->journal_path, err)))
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	qts_jitter_seed(&e->rng, e);
+	e->ops = ops;
+	e->emit = emit;
+	e->arg = arg;
+	conf.files = argv + optind;
+	conf.nfiles = (size_t)(argc - optind);
+	if (ops->poll || ops->fd)
+		conf.tick_every = POLL_EVERY;
+	st->name = "qts-broker";
+	st->ops = &broker_ops;
+	st->eng = e;
+	st->conf = conf;
+}
+
+static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
+{
+	build_usage();
+	/* The broker is the first word; without one, --help and --version
+	 * alone make sense. */
+	const qts_broker_ops *ops = NULL;
+	if (argc > 1 && argv[1][0] != '-') {
+		if (!(ops = qts_broker_find(argv[1])))
+			qts_usage_error(usage, "'%s' is not a broker", argv[1]);
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	qts_broker_stage_build(st, ops, argc, argv, emit, arg);
+}
+
+const qts_stage_def qts_broker_stage = { "qts-broker", build };

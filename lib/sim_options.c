@@ -1,0 +1,108 @@
+/* sim_options.c — the options of the simulated broker, parsed once for
+ * qts-sim and for `qts-broker paper`, which run the same engine and take
+ * the same flags. */
+#include "qts_sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void qts_sim_conf_init(qts_sim_conf *c)
+{
+	memset(c, 0, sizeof *c);
+	qts_sim_opts_default(&c->sim);
+}
+
+int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
+{
+	char why[QTS_ERR_MAX];
+	qts_sim_opts *o = &c->sim;
+	switch (opt) {
+	case QTS_OPT_SIM_CASH:
+		if (qts_parse_double(arg, 0, 1e15, &o->cash, why) < 0)
+			goto bad_number;
+		return 1;
+	case QTS_OPT_SIM_COMMISSION:
+		if (qts_commission_parse(arg, &o->commission, why) < 0)
+			goto bad_spec;
+		return 1;
+	case QTS_OPT_SIM_SLIPPAGE:
+		if (qts_slippage_parse(arg, &o->slippage, why) < 0)
+			goto bad_spec;
+		return 1;
+	case QTS_OPT_SIM_IMPACT:
+		if (qts_impact_parse(arg, &o->impact, why) < 0)
+			goto bad_spec;
+		return 1;
+	case QTS_OPT_SIM_LATENCY:
+		if (qts_duration_parse(arg, &o->latency) < 0 || o->latency < 0) {
+			snprintf(err, QTS_ERR_MAX, "--latency: '%.200s' is not a duration (250ms, 2s, 1m)", arg);
+			return -1;
+		}
+		return 1;
+	case QTS_OPT_SIM_PART:
+		if (qts_parse_double(arg, 1e-9, 1, &o->participation, why) < 0)
+			goto bad_number;
+		return 1;
+	case QTS_OPT_SIM_LEVERAGE:
+		if (qts_parse_double(arg, 1e-9, 1000, &o->leverage, why) < 0)
+			goto bad_number;
+		return 1;
+	case QTS_OPT_SIM_NO_SHORT: o->no_short = 1; return 1;
+	case QTS_OPT_SIM_FRACTIONAL: o->fractional = 1; return 1;
+	case QTS_OPT_SIM_CLOSE: o->close_at_end = 1; return 1;
+	case QTS_OPT_SIM_ACTIONS: c->actions_file = arg; return 1;
+	case QTS_OPT_SIM_INSTRUMENT: {
+		int rc = qts_instrument_add_spec(&c->instruments, &c->ninstruments, arg, why);
+		if (rc == -1)
+			goto bad_spec;
+		if (rc < 0) {
+			snprintf(err, QTS_ERR_MAX, "%s", why);
+			return -2;
+		}
+		return 1;
+	}
+	case QTS_OPT_SIM_INSTRUMENTS:
+		/* Read in place: an --instrument after it wins. */
+		if (qts_instruments_load(arg, &c->instruments, &c->ninstruments, why) < 0) {
+			snprintf(err, QTS_ERR_MAX, "%s", why);
+			return -2;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+bad_number: {
+	/* "--cash: what", the flag named by its table entry */
+	static const char *const names[] = {
+		[QTS_OPT_SIM_CASH - QTS_OPT_SIM_CASH] = "cash",
+		[QTS_OPT_SIM_PART - QTS_OPT_SIM_CASH] = "max-participation",
+		[QTS_OPT_SIM_LEVERAGE - QTS_OPT_SIM_CASH] = "leverage",
+	};
+	snprintf(err, QTS_ERR_MAX, "--%s: %.400s", names[opt - QTS_OPT_SIM_CASH], why);
+	return -1;
+}
+bad_spec:
+	/* the parsers name their flag: "commission: ..." */
+	snprintf(err, QTS_ERR_MAX, "--%.450s", why);
+	return -1;
+}
+
+int qts_sim_conf_ready(qts_sim_conf *c, char *err)
+{
+	if (c->actions_file && !c->actions) {
+		if (qts_actions_load(c->actions_file, &c->actions, &c->sim.nactions, err) < 0)
+			return -1;
+		c->sim.actions = c->actions;
+	}
+	c->sim.instruments = c->instruments;
+	c->sim.ninstruments = c->ninstruments;
+	return 0;
+}
+
+void qts_sim_conf_free(qts_sim_conf *c)
+{
+	free(c->actions);
+	free(c->instruments);
+	c->actions = NULL;
+	c->instruments = NULL;
+}

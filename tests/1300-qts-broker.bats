@@ -1,0 +1,378 @@
+#!/usr/bin/env bats
+# qts-broker: the stage every broker shares (targets from the real
+# position, --dry-run, --max-order-value, the kill switch, the journal and
+# reconciliation at start) and the paper broker, which fills as qts-sim
+# does on the same stream with the same flags.
+
+load helper
+
+setup_file() {
+	T=$BATS_FILE_TMPDIR
+	qts-fetch "$DATA/orcl-2014.txt" >"$T/orcl.csv"
+	qts-fetch "$DATA/nvda-2014.txt" >"$T/nvda.csv"
+	qts-strategy sma-cross fast=5 slow=20 size=100 "$T/orcl.csv" "$T/nvda.csv" >"$T/sig.csv"
+}
+
+setup() {
+	T=$BATS_FILE_TMPDIR
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# ---- paper: the qts-sim engine ------------------------------------------------
+
+# same_as_sim FLAGS...: qts-broker paper and qts-sim write the same stream.
+same_as_sim() {
+	qts-sim "$@" "$T/sig.csv" >sim.csv
+	qts-broker paper "$@" "$T/sig.csv" >broker.csv
+	[ "$(grep -c '^fill,' sim.csv)" -gt 0 ]
+	diff <(grep '^fill,' sim.csv) <(grep '^fill,' broker.csv)
+	diff sim.csv broker.csv
+}
+
+@test "paper: the same fills and stream as qts-sim on two symbols of real data" {
+	same_as_sim
+	[ "$(grep -c '^fill,' broker.csv)" -eq "$(grep -c '^fill,' sim.csv)" ]
+}
+
+@test "paper: --cash, --commission, --slippage as qts-sim" {
+	same_as_sim --cash 50000 --commission bps=5 --slippage bps=3
+	same_as_sim --commission per-share=0.005,min=1 --slippage ticks=2,tick=0.01
+}
+
+@test "paper: --latency, --max-participation, --leverage, --no-short as qts-sim" {
+	same_as_sim --latency 1d --max-participation 0.001
+	same_as_sim --leverage 2 --no-short
+}
+
+@test "paper: --impact, --fractional, --close-at-end as qts-sim" {
+	same_as_sim --impact sqrt,k=0.1,window=10 --close-at-end
+	qts-strategy -e 'target = close > sma(close, 10) ? 2.5 : 0' "$T/orcl.csv" >frac.csv
+	qts-sim --fractional frac.csv >sim.csv
+	qts-broker paper --fractional frac.csv >broker.csv
+	cmp sim.csv broker.csv
+	grep -q '^fill,.*,buy,2.5,' broker.csv
+}
+
+@test "paper: --instrument, --instruments, --actions as qts-sim" {
+	echo 'ORCL-2014,multiplier=50,margin=5000,tick=0.25' >ins.txt
+	echo '2014-06-02,NVDA-2014,split,2' >actions.csv
+	same_as_sim --instruments ins.txt --actions actions.csv
+	same_as_sim --instrument NVDA-2014,multiplier=10,margin=100
+}
+
+@test "paper: a file an option names that cannot be read fails as in qts-sim" {
+	run -1 --separate-stderr qts-broker paper --instruments nope.txt "$T/sig.csv"
+	[ "$stderr" = "qts-broker: nope.txt: No such file or directory" ]
+	run -1 --separate-stderr qts-broker paper --actions nope.csv "$T/sig.csv"
+	[[ "$stderr" == "qts-broker: nope.csv"* ]]
+	run -2 --separate-stderr qts-broker paper --commission nope "$T/sig.csv"
+	[[ "$stderr" == "qts-broker: --commission: 'nope' is not key=value"* ]]
+	run -2 --separate-stderr qts-broker paper --cash -1 "$T/sig.csv"
+	[[ "$stderr" == "qts-broker: --cash: -1 is out of range"* ]]
+}
+
+@test "paper: minute bars of real volume, partially filled, as qts-sim" {
+	qts-fetch --symbol ES --columns date,time,open,high,low,close,volume,oi \
+		"$DATA/2006-01-02-volume-min-001.txt" | head -3000 >min.csv
+	qts-strategy -e 'target = close > sma(close, 30) ? 20 : -20' min.csv >msig.csv
+	qts-sim --max-participation 0.005 --commission bps=1 msig.csv >sim.csv
+	qts-broker paper --max-participation 0.005 --commission bps=1 msig.csv >broker.csv
+	grep -q ',partial,' broker.csv
+	cmp sim.csv broker.csv
+}
+
+# ---- targets from the real position --------------------------------------------
+
+@test "targets: the order is the difference from the position held and working" {
+	cat >in.csv <<-'E'
+	bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	order,2014-01-03T00:00:00Z,A,o1,buy,30,market,,,gtc,s
+	bar,2014-01-03T00:00:00Z,A,1d,10,10,10,10,1000
+	target,2014-01-04T00:00:00Z,A,100,qty,t
+	target,2014-01-04T00:00:00Z,A,100,qty,t
+	bar,2014-01-06T00:00:00Z,A,1d,11,11,11,11,1000
+	target,2014-01-07T00:00:00Z,A,0,qty,*
+	target,2014-01-07T00:00:00Z,A,0,qty,*
+	bar,2014-01-07T00:00:00Z,A,1d,12,12,12,12,1000
+	E
+	run -0 qts-broker paper in.csv
+	# 30 held: the target of 100 buys 70, once
+	[ "$(grep -c ',t-A-.*,new,' <<<"$output")" -eq 1 ]
+	grep -qx 'update,2014-01-04T00:00:00Z,A,t-A-1,new,0,,target 100: buy 70 market' <<<"$output"
+	# the exit sells the 100 really held (30 ordered by hand, 70 by target);
+	# a second exit replaces the first, as in qts-sim: 100 sold in all
+	grep -qx 'update,2014-01-07T00:00:00Z,A,\*-A-2,new,0,,target 0: sell 100 market' <<<"$output"
+	grep -qx 'update,2014-01-07T00:00:00Z,A,\*-A-2,canceled,0,,canceled on request' <<<"$output"
+	grep -qx 'fill,2014-01-07T00:00:00Z,A,\*-A-3,sell,100,12,0,0' <<<"$output"
+	[ "$(grep -c '^fill,.*,sell,' <<<"$output")" -eq 1 ]
+	[ "$(grep '^position,' <<<"$output" | tail -1 | cut -d, -f4)" = 0 ]
+	# the fills of qts-sim's (only the cancel's reason is the stage's own)
+	[ "$(grep '^fill,' <<<"$output")" = "$(qts-sim in.csv | grep '^fill,')" ]
+}
+
+@test "targets: a position read from the broker counts, a target never over-sells" {
+	# fills of the broker's own (a liquidation) move the position too
+	cat >in.csv <<-'E'
+	bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	target,2014-01-03T00:00:00Z,A,10,qty,t
+	bar,2014-01-03T00:00:00Z,A,1d,10,10,10,10,1000
+	order,2014-01-04T00:00:00Z,A,o1,sell,4,limit,20,,gtc,s
+	target,2014-01-04T00:00:00Z,A,0,qty,t
+	bar,2014-01-06T00:00:00Z,A,1d,11,11,11,11,1000
+	E
+	run -0 qts-broker paper in.csv
+	# 10 held, 4 offered by a working sell: the target of 0 sells 6, not 10
+	grep -qx 'update,2014-01-04T00:00:00Z,A,t-A-2,new,0,,target 0: sell 6 market' <<<"$output"
+}
+
+@test "targets: weight targets need a price and the equity" {
+	cat >in.csv <<-'E'
+	target,2014-01-02T00:00:00Z,A,0.5,weight,w
+	bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	bar,2014-01-03T00:00:00Z,A,1d,10,10,10,10,1000
+	target,2014-01-04T00:00:00Z,A,0.5,weight,w
+	bar,2014-01-04T00:00:00Z,A,1d,10,10,10,10,1000
+	E
+	run -0 qts-broker paper --cash 1000 in.csv
+	grep -qx 'update,2014-01-02T00:00:00Z,A,w-A-1,rejected,0,,weight target: no price for A yet' <<<"$output"
+	grep -qx 'update,2014-01-04T00:00:00Z,A,w-A-2,new,0,,target 50: buy 50 market' <<<"$output"
+}
+
+@test "orders: bad ones are refused as qts-sim words it, a repeated id once" {
+	cat >in.csv <<-'E'
+	bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	order,2014-01-03T00:00:00Z,A,o1,buy,0,market,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o2,buy,1,limit,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o3,buy,1,stop,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,,buy,1,market,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o4,buy,1,market,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o4,buy,1,market,,,gtc,s
+	bar,2014-01-03T00:00:00Z,A,1d,10,10,10,10,1000
+	E
+	run -0 qts-broker paper --heartbeat 1h in.csv
+	grep -qx 'update,2014-01-03T00:00:00Z,A,o1,rejected,0,,bad qty 0 (must be > 0)' <<<"$output"
+	grep -qx 'update,2014-01-03T00:00:00Z,A,o2,rejected,0,,limit order needs a limit price' <<<"$output"
+	grep -qx 'update,2014-01-03T00:00:00Z,A,o3,rejected,0,,stop order needs a stop price' <<<"$output"
+	grep -qx 'update,2014-01-03T00:00:00Z,A,,rejected,0,,no order id' <<<"$output"
+	[ "$(grep -c ',o4,accepted,' <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^fill,.*,o4,' <<<"$output")" -eq 1 ]
+}
+
+# ---- safety ----------------------------------------------------------------------
+
+@test "--dry-run: a new update for each order that would be sent, nothing sent" {
+	run -0 qts-broker paper --dry-run --journal j "$T/sig.csv"
+	! grep -q '^fill,\|,accepted,' <<<"$output"
+	n=$(grep -c '^target,' "$T/sig.csv")
+	[ "$(grep -c ',new,0,,dry run: ' <<<"$output")" -gt 0 ]
+	grep -q ',sma-cross-ORCL-2014-1,new,0,,dry run: buy 100 market not sent$' <<<"$output"
+	[ "$(grep -c "$(printf '^e\t.*\tdry-run$')" j)" -eq "$(grep -c ',new,0,,dry run: ' <<<"$output")" ]
+	[ "$n" -gt 0 ]
+}
+
+@test "--max-order-value: an order worth more is rejected, the price its limit or the last" {
+	cat >in.csv <<-'E'
+	order,2014-01-02T00:00:00Z,A,o0,buy,1,market,,,gtc,s
+	bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	order,2014-01-03T00:00:00Z,A,o1,buy,100,market,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o2,buy,101,market,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o3,buy,100,limit,11,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o4,sell,200,stop,,5,gtc,s
+	bar,2014-01-03T00:00:00Z,A,1d,10,10,10,10,1000
+	E
+	run -0 qts-broker paper --max-order-value 1000 in.csv
+	grep -qx 'update,2014-01-02T00:00:00Z,A,o0,rejected,0,,--max-order-value: no price for A yet' <<<"$output"
+	grep -q ',o1,accepted,' <<<"$output"
+	grep -qx 'update,2014-01-03T00:00:00Z,A,o2,rejected,0,,--max-order-value: order value 1010 (101 x 10) exceeds 1000' <<<"$output"
+	grep -qx 'update,2014-01-03T00:00:00Z,A,o3,rejected,0,,--max-order-value: order value 1100 (100 x 11) exceeds 1000' <<<"$output"
+	grep -q ',o4,accepted,' <<<"$output"
+	run -2 --separate-stderr qts-broker paper --max-order-value 0 in.csv
+	[[ "$stderr" == "qts-broker: --max-order-value: 0 is out of range"* ]]
+	run -2 --separate-stderr qts-broker paper --max-order-value x in.csv
+	[[ "$stderr" == "qts-broker: --max-order-value: 'x' is not a number"* ]]
+}
+
+kill_stream() {
+	cat <<-'E'
+	bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	order,2014-01-03T00:00:00Z,A,o1,buy,10,market,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o2,buy,5,limit,5,,gtc,s
+	bar,2014-01-03T00:00:00Z,A,1d,10,10,10,10,1000
+	risk,2014-01-04T00:00:00Z,,kill,breach,emergency stop: test
+	risk,2014-01-04T00:00:00Z,A,kill,flatten,emergency stop
+	target,2014-01-04T00:00:00Z,A,0,qty,*
+	order,2014-01-04T00:00:00Z,A,o3,buy,1,market,,,gtc,s
+	order,2014-01-04T00:00:00Z,A,risk-kill-A-1,sell,1,limit,20,,gtc,s
+	target,2014-01-04T00:00:00Z,A,5,qty,s
+	bar,2014-01-06T00:00:00Z,A,1d,10,10,10,10,1000
+	risk,2014-01-07T00:00:00Z,,kill,resume,emergency stop lifted: test
+	order,2014-01-07T00:00:00Z,A,o4,buy,1,market,,,gtc,s
+	bar,2014-01-07T00:00:00Z,A,1d,10,10,10,10,1000
+	E
+}
+
+@test "kill switch: a breach cancels what works and refuses all but the exits until resume" {
+	kill_stream >in.csv
+	run -0 qts-broker paper --heartbeat 1h in.csv
+	grep -qx 'update,2014-01-04T00:00:00Z,A,o2,canceled,0,,canceled on request' <<<"$output"
+	grep -qx 'update,2014-01-04T00:00:00Z,A,\*-A-1,new,0,,target 0: sell 10 market' <<<"$output"
+	grep -qx "update,2014-01-04T00:00:00Z,A,o3,rejected,0,,emergency stop: qts-risk's kill switch is on" <<<"$output"
+	grep -q ',risk-kill-A-1,accepted,' <<<"$output"
+	grep -qx "update,2014-01-04T00:00:00Z,A,s-A-2,rejected,0,,emergency stop: qts-risk's kill switch is on" <<<"$output"
+	grep -qx 'fill,2014-01-06T00:00:00Z,A,\*-A-1,sell,10,10,0,0' <<<"$output"
+	grep -q ',o4,accepted,' <<<"$output"
+	grep -qx 'fill,2014-01-07T00:00:00Z,A,o4,buy,1,10,0,0' <<<"$output"
+}
+
+@test "kill switch end to end: qts-risk --kill-file flattens through qts-broker paper" {
+	mkfifo in
+	qts-risk --kill-file stop <in | qts-broker paper >out.csv &
+	pid=$!
+	exec 7>in
+	head -n 60 "$T/sig.csv" >&7
+	# wait for a fill to be held, then pull the stop
+	for _ in $(seq 200); do grep -q '^position,' out.csv 2>/dev/null && break; sleep 0.05; done
+	grep -q '^position,' out.csv
+	touch stop
+	tail -n +61 "$T/sig.csv" >&7
+	exec 7>&-
+	wait "$pid"
+	grep -q '^risk,.*,kill,breach,' out.csv
+	# every position ends flat through the exits, and nothing buys after
+	for s in ORCL-2014 NVDA-2014; do
+		last=$(grep "^position,[^,]*,$s," out.csv | tail -1 | cut -d, -f4)
+		[ -z "$last" ] || [ "$last" = 0 ]
+	done
+	after=$(sed -n '/,kill,breach,/,$p' out.csv)
+	! grep -q '^fill,.*,buy,' <<<"$after" || grep '^fill,.*,buy,' <<<"$after" | grep -q ',\*-'
+}
+
+# ---- the journal and reconciliation ------------------------------------------------
+
+# orders.csv: the strategy's targets as orders with ids of their own.
+orders() {
+	awk -F, -v OFS=, '$1 == "target" { n++; q = $4 - held[$3]; held[$3] = $4
+		if (q == 0) next
+		print "order", $2, $3, "ord-" n, (q > 0 ? "buy" : "sell"), (q > 0 ? q : -q), "market", "", "", "gtc", "s"; next }
+		{ print }' "$T/sig.csv" >orders.csv
+}
+
+@test "--journal: every order journaled, a restart on the same input sends none again" {
+	orders
+	run -0 qts-broker paper --journal j orders.csv
+	first=$(grep -c ',accepted,' <<<"$output")
+	[ "$first" -gt 10 ]
+	[ "$(head -1 j)" = "$(printf 'qts-broker-journal\t1')" ]
+	[ "$(grep -c "$(printf '^o\t')" j)" -eq "$first" ]
+	[ "$(grep -c "$(printf '^e\t.*\tfilled$')" j)" -eq "$first" ]
+	run -0 qts-broker paper --journal j orders.csv
+	[ "$(grep -c ',accepted,' <<<"$output")" -eq 0 ]
+	! grep -q '^fill,' <<<"$output"
+	# targets replayed are resolved against the account as it is: a
+	# paper account starts afresh, and their orders take new ids
+	run -0 qts-broker paper --journal j2 "$T/sig.csv"
+	grep ',accepted,' <<<"$output" | cut -d, -f4 | sort >ids1
+	run -0 qts-broker paper --journal j2 "$T/sig.csv"
+	grep ',accepted,' <<<"$output" | cut -d, -f4 | sort >ids2
+	[ -s ids2 ]
+	[ -z "$(comm -12 ids1 ids2)" ]
+}
+
+@test "--journal: SIGKILL mid-stream and a restart: no order is sent twice" {
+	orders
+	mkfifo feed
+	qts-fetch --pace 8640000 orders.csv >feed &
+	fetch=$!
+	qts-broker paper --journal j <feed >out1.csv &
+	pid=$!
+	for _ in $(seq 400); do [ "$(grep -c ',accepted,' out1.csv 2>/dev/null)" -ge 4 ] && break; sleep 0.05; done
+	kill -KILL "$pid"
+	wait "$pid" || true
+	kill "$fetch" 2>/dev/null || true
+	wait "$fetch" || true
+	sent1=$(grep -c ',accepted,' out1.csv)
+	[ "$sent1" -ge 4 ]
+	[ "$sent1" -lt "$(grep -c '^order,' orders.csv)" ]
+	qts-broker paper --journal j orders.csv >out2.csv
+	# each id sent once over both runs, and every order of the input sent
+	cat out1.csv out2.csv | grep ',accepted,' | cut -d, -f4 | sort >ids
+	[ -z "$(uniq -d ids)" ]
+	[ "$(wc -l <ids)" -eq "$(grep -c '^order,' orders.csv)" ]
+}
+
+@test "--journal: an order journaled but never answered is sent again, one taken but forgotten ends" {
+	printf 'qts-broker-journal\t1\no\tq1\tA\ts\tbuy\tmarket\tgtc\t10\t\t\t1388620800000000000\n' >j
+	printf 'o\tq2\tA\ts\tbuy\tlimit\tgtc\t5\t9\t\t1388620800000000000\ns\tq2\n' >>j
+	printf 'o\tq3\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t1388620800000000000\ne\tq3\tfilled\n' >>j
+	printf 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000\n' >in.csv
+	run -0 qts-broker paper --journal j in.csv
+	grep -q '^update,.*,A,q1,accepted,' <<<"$output"
+	grep -qx 'fill,2014-01-02T00:00:00Z,A,q1,buy,10,10,0,0' <<<"$output"
+	grep -q '^update,.*,A,q2,canceled,0,,the broker does not know this order' <<<"$output"
+	! grep -q ',q3,' <<<"$output"
+	grep -qx "$(printf 'e\tq2\tcanceled')" j
+	grep -qx "$(printf 'e\tq1\tfilled')" j
+	grep -qx "$(printf 'f\tq1\t10\t100')" j
+}
+
+@test "--journal: a torn last record is cut, a bad one is an error naming its line" {
+	printf 'qts-broker-journal\t1\no\tq1\tA\ts\tbuy\tmarket\tgtc\t10\t\t\t1388620800000000000\no\tq2\tA\ts\tb' >j
+	printf 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000\n' >in.csv
+	run -0 qts-broker paper --journal j in.csv
+	grep -q ',q1,accepted,' <<<"$output"
+	! grep -q "$(printf '\tq2\t')" j
+	printf 'qts-broker-journal\t1\nz\tq1\n' >bad
+	run -1 --separate-stderr qts-broker paper --journal bad in.csv
+	[ "$stderr" = "qts-broker: bad:2: not a record (o, s, e or f)" ]
+	echo hello >other
+	run -1 --separate-stderr qts-broker paper --journal other in.csv
+	[ "$stderr" = "qts-broker: other:1: not a qts-broker journal" ]
+	mkdir dir
+	run -1 --separate-stderr qts-broker paper --journal dir in.csv
+	[ "$stderr" = "qts-broker: dir: Is a directory" ]
+	run -2 --separate-stderr qts-broker paper --journal '' in.csv
+	[[ "$stderr" == "qts-broker: --journal: an empty file name"* ]]
+}
+
+# ---- the command line ---------------------------------------------------------------
+
+@test "the broker is the first word: none, or one not known, is a usage error" {
+	run -2 --separate-stderr qts-broker </dev/null
+	[[ "$stderr" == "qts-broker: no broker named: the first word is the broker"* ]]
+	run -2 --separate-stderr qts-broker nope </dev/null
+	[[ "$stderr" == "qts-broker: 'nope' is not a broker"* ]]
+	[[ "$stderr" == *"BROKER: paper"* ]]
+	run -2 --separate-stderr qts-broker paper --fallback '' </dev/null
+	[[ "$stderr" == "qts-broker: --fallback: an empty endpoint"* ]]
+	run -2 --separate-stderr qts-broker paper --live </dev/null
+	[[ "$stderr" == *"usage: qts-broker"* ]]
+}
+
+@test "--help lists the common options and every broker's" {
+	run -0 qts-broker --help
+	[[ "$output" == *"--journal FILE"* ]]
+	[[ "$output" == *"  paper: the qts-sim engine"* ]]
+	[[ "$output" == *"--close-at-end"* ]]
+	run -0 qts-broker paper --help
+	[[ "$output" == *"--max-order-value X"* ]]
+}
+
+@test "--fallback: paper takes no endpoint, and its own answers first" {
+	run -0 qts-broker paper --fallback 127.0.0.1:1 "$T/sig.csv"
+	[ "$output" = "$(qts-broker paper "$T/sig.csv")" ]
+}
+
+@test "-M, --heartbeat, --metrics" {
+	qts-broker paper -M "$T/sig.csv" | qts cat | cmp - <(qts-broker paper "$T/sig.csv")
+	qts-broker paper --msgpack "$T/sig.csv" | qts cat | cmp - <(qts-broker paper "$T/sig.csv")
+	mkfifo in
+	qts-broker paper --heartbeat 10ms --metrics m.prom <in >out.csv &
+	pid=$!
+	exec 7>in
+	head -50 "$T/sig.csv" >&7
+	for _ in $(seq 200); do grep -q 'heartbeat' out.csv 2>/dev/null && break; sleep 0.05; done
+	exec 7>&-
+	wait "$pid"
+	grep -q '^system,.*,qts-broker,info,heartbeat in=[0-9]* out=[0-9]* broker=paper up sent=[0-9]* working=[0-9]* refused=0 repeats=0$' out.csv
+	grep -q 'qts_events_in_total' m.prom
+}

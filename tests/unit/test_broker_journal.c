@@ -1,0 +1,159 @@
+/* qts-broker's order journal: records written and read back, ids and
+ * escapes kept whole, a torn last record cut on reopen and nothing else,
+ * every bad record named by line. */
+#include "qts_broker_journal.h"
+#include "tap.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static qts_broker_order order(const char *id, const char *sym, int side, int kind, double qty, double limit)
+{
+	qts_broker_order o = { 0 };
+	QTS_SET(o.id, id);
+	QTS_SET(o.symbol, sym);
+	QTS_SET(o.strategy, "sma-cross");
+	o.side = side;
+	o.kind = kind;
+	o.tif = QTS_GTC;
+	o.qty = qty;
+	o.limit = limit;
+	o.stop = NAN;
+	o.ts = 1388707200000000000LL;
+	return o;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	char err[QTS_ERR_MAX];
+	return qts_read_file(path, len, err);
+}
+
+static void spit(const char *path, const char *s, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, s, n) != (ssize_t)n)
+		abort();
+	close(fd);
+}
+
+/* Parse text and expect an error naming line. */
+static void bad(const char *text, const char *want, const char *what)
+{
+	char err[QTS_ERR_MAX] = "";
+	size_t torn;
+	qts_broker_journal *j = qts_bj_parse(text, strlen(text), "J", &torn, err);
+	CHECK(!j && strstr(err, want), what);
+	if (j || !strstr(err, want))
+		printf("#   got \"%s\"\n#   want \"%s\"\n", err, want);
+	qts_bj_close(j);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/test_broker_journal.XXXXXX", path[128], err[QTS_ERR_MAX];
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof path, "%s/orders.journal", dir);
+
+	qts_broker_journal *j = qts_bj_open(path, err);
+	CHECK(j && qts_bj_count(j) == 0, "a new journal is empty");
+	qts_broker_order a = order("o1", "ORCL", QTS_BUY, QTS_MARKET, 10, NAN);
+	qts_broker_order b = order("odd\tid\\\n", "BRK.B", QTS_SELL, QTS_LIMIT, 2.5, 401.25);
+	qts_broker_order c = order("o3", "NVDA", QTS_BUY, QTS_MARKET, 1, NAN);
+	CHECK(qts_bj_intent(j, &a, err) == 0 && qts_bj_sent(j, "o1", err) == 0 &&
+	      qts_bj_fill(j, "o1", 4, 4 * 37.5, err) == 0 && qts_bj_fill(j, "o1", 10, 4 * 37.5 + 6 * 37.75, err) == 0 &&
+	      qts_bj_end(j, "o1", QTS_STATUS_FILLED, err) == 0, "an order's life written");
+	CHECK(qts_bj_intent(j, &b, err) == 0 && qts_bj_sent(j, b.id, err) == 0, "an id with a tab, a backslash and a newline");
+	CHECK(qts_bj_intent(j, &c, err) == 0, "an intent with no outcome");
+	CHECK(qts_bj_intent(j, &a, err) < 0 && strstr(err, "journaled already"), "an id is journaled once");
+	CHECK(qts_bj_sent(j, "nope", err) < 0 && strstr(err, "not journaled"), "a record of an unknown id is refused");
+	qts_bj_entry *e = qts_bj_find(j, "o1");
+	CHECK(e && e->state == QTS_BJ_ENDED && e->status == QTS_STATUS_FILLED && e->reported == 10, "state in memory");
+	qts_bj_close(j);
+
+	j = qts_bj_open(path, err);
+	CHECK(j && qts_bj_count(j) == 3, "read back: three orders");
+	e = qts_bj_find(j, "o1");
+	CHECK(e && e->state == QTS_BJ_ENDED && e->status == QTS_STATUS_FILLED, "o1 ended filled");
+	CHECK(e && e->reported == 10 && e->reported_notional == 4 * 37.5 + 6 * 37.75, "o1's fills: the last cumulative figures");
+	CHECK(e && isnan(e->o.limit) && isnan(e->o.stop) && e->o.qty == 10 && e->o.ts == 1388707200000000000LL,
+	      "no prices read back as NaN; qty and time exact");
+	e = qts_bj_find(j, b.id);
+	CHECK(e && e->state == QTS_BJ_SENT && e->o.side == QTS_SELL && e->o.kind == QTS_LIMIT && e->o.limit == 401.25 &&
+	      e->o.qty == 2.5 && !strcmp(e->o.symbol, "BRK.B") && !strcmp(e->o.strategy, "sma-cross"),
+	      "the escaped id found, its order whole");
+	e = qts_bj_find(j, "o3");
+	CHECK(e && e->state == QTS_BJ_INTENT, "o3: journaled, no outcome");
+	CHECK(qts_bj_at(j, 2) == e, "entries in the order written");
+	qts_bj_close(j);
+
+	/* A torn last record: cut, and the journal goes on after it. */
+	size_t len, len2;
+	char *whole = slurp(path, &len);
+	const char torn[] = "o\tx1\tORCL\ts\tbuy\tmar";
+	char *buf = malloc(len + sizeof torn);
+	memcpy(buf, whole, len);
+	memcpy(buf + len, torn, sizeof torn - 1);
+	spit(path, buf, len + sizeof torn - 1);
+	j = qts_bj_open(path, err);
+	CHECK(j && qts_bj_count(j) == 3 && !qts_bj_find(j, "x1"), "a torn last record is not read");
+	char *after = slurp(path, &len2);
+	CHECK(len2 == len && !memcmp(after, whole, len), "and is cut off the file");
+	free(after);
+	CHECK(qts_bj_intent(j, &(qts_broker_order){ .id = "x1", .symbol = "A", .side = QTS_BUY, .qty = 1, .limit = NAN, .stop = NAN },
+			    err) == 0,
+	      "the journal goes on after the cut");
+	qts_bj_close(j);
+	j = qts_bj_open(path, err);
+	CHECK(j && qts_bj_count(j) == 4 && qts_bj_find(j, "x1"), "what came after the cut is read");
+	qts_bj_close(j);
+
+	size_t t;
+	j = qts_bj_parse(buf, len + sizeof torn - 1, "J", &t, err);
+	CHECK(j && t == sizeof torn - 1, "parse: the torn bytes counted");
+	qts_bj_close(j);
+	j = qts_bj_parse("qts-broker-jou", 14, "J", &t, err);
+	CHECK(j && t == 14 && qts_bj_count(j) == 0, "a torn header: an empty journal");
+	qts_bj_close(j);
+	free(buf);
+	free(whole);
+
+	bad("something else\n", "J:1: not a qts-broker journal", "another file is refused");
+	bad("qts-broker-journal\t1\nx\to1\n", "J:2: not a record", "an unknown record");
+	bad("qts-broker-journal\t1\ns\to1\n", "J:2: a record of an order not journaled before", "a sent record first");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n",
+	    "J:3: order id journaled twice", "an id twice");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\thold\tmarket\tgtc\t1\t\t\t5\n", "J:2: bad side, kind or tif", "a bad side");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t-1\t\t\t5\n", "J:2: bad qty, price or time", "a bad qty");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\n", "J:2: an order record has 11 fields", "too few fields");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\ne\to1\tnew\n",
+	    "J:3: bad end record", "an end that is not final");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\nf\to1\tx\t1\n", "J:3: bad fill record", "a bad fill");
+	bad("qts-broker-journal\t1\no\to\\q\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n", "J:2: bad order id", "a bad escape");
+
+	j = qts_bj_open(NULL, err);
+	CHECK(j && qts_bj_intent(j, &a, err) == 0 && qts_bj_find(j, "o1"), "in memory: ids kept, nothing written");
+	qts_bj_close(j);
+	/* Many ids: the table grows and finds each. */
+	j = qts_bj_open(NULL, err);
+	int ok = 1;
+	for (int i = 0; i < 5000 && ok; i++) {
+		qts_broker_order o = order("", "A", QTS_BUY, QTS_MARKET, 1, NAN);
+		snprintf(o.id, sizeof o.id, "id-%d", i);
+		ok = qts_bj_intent(j, &o, err) == 0;
+	}
+	for (int i = 0; i < 5000 && ok; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "id-%d", i);
+		ok = qts_bj_find(j, id) && !strcmp(qts_bj_find(j, id)->o.id, id);
+	}
+	CHECK(ok && !qts_bj_find(j, "id-5000"), "5000 ids found, one more not");
+	qts_bj_close(j);
+
+	unlink(path);
+	rmdir(dir);
+	return tap_done();
+}
