@@ -38,10 +38,12 @@ static const struct option ib_options[] = {
 };
 
 #define IB_USAGE \
-	"  --host HOST          TWS or IB Gateway's host (127.0.0.1)\n" \
-	"  --port PORT          its API port (7497: paper TWS)\n" \
-	"  --client-id N        the API client id, the same at every start (0)\n" \
-	"  --account ACCOUNT    the account traded (default: TWS's first)\n"
+	"  ib: Interactive Brokers through TWS or IB Gateway's socket API\n" \
+	"  --host HOST             TWS or IB Gateway's host (default 127.0.0.1)\n" \
+	"  --port PORT             its API port (default 7497, paper TWS)\n" \
+	"  --client-id N           the API client id, the same at every start\n" \
+	"                          (default 0, 0..2147483647)\n" \
+	"  --account ACCOUNT       the account traded (default: TWS's first)\n"
 
 #define SEC QTS_NS_PER_SEC
 static const int64_t ANSWER_WAIT = 10 * SEC;  /* a request's answer */

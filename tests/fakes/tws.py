@@ -28,6 +28,8 @@ at every connection and every order, so a test may change it:
   drop_after_accept  orderRefs: the order is taken (and filled) but the
                      connection closes before a word of it is sent (once
                      each)
+  silent_after_accept  orderRefs: the order is taken (and filled) but from
+                     then on the connection says nothing (once each)
   client_id_in_use   error 326 at startApi, then the connection closes
   no_commission      no commissionReport follows an execution
 
@@ -180,6 +182,7 @@ class Conn:
         self.started = False
         self.out = []
         self.closing = False
+        self.silent = False
         self.client = 0
 
     def send(self, fields):
@@ -188,6 +191,8 @@ class Conn:
     def flush(self):
         data = b"".join(self.out)
         self.out = []
+        if self.silent:
+            return
         if data:
             try:
                 self.sock.sendall(data)
@@ -254,7 +259,15 @@ def fill(o, cfg):
         sign = 1 if o["action"] == "BUY" else -1
         pq, pc = positions.get(o["symbol"], [0, 0.0])
         nq = pq + sign * q
-        positions[o["symbol"]] = [nq, pc if nq and abs(nq) < abs(pq) else price]
+        if nq == 0:
+            cost = 0.0
+        elif pq * nq > 0 and abs(nq) < abs(pq):
+            cost = pc                               # a part closed: the cost stays
+        elif pq * nq > 0:
+            cost = (abs(pq) * pc + q * price) / abs(nq)
+        else:
+            cost = price                            # opened, or turned over
+        positions[o["symbol"]] = [nq, cost]
         made.append(e)
         statuses.append(status_fields(o))
     return made, statuses
@@ -291,6 +304,11 @@ def place(c, f, cfg):
     if ref in cfg.get("drop_after_accept", []) and ref not in dropped:
         dropped.add(ref)
         c.closing = True
+        c.out = []
+        return
+    if ref in cfg.get("silent_after_accept", []) and ref not in dropped:
+        dropped.add(ref)
+        c.silent = True
         c.out = []
         return
     acct = cfg.get("account", "DU1234567")
