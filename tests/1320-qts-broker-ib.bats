@@ -213,3 +213,12 @@ fills_of() {
 	run -0 --separate-stderr qts-broker ib --port "$PORT" --account DU0000000 /dev/null
 	! grep -q '^position,' <<<"$output"
 }
+
+@test "ib: bash completion offers the options of ib alone" {
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-broker'
+		COMP_WORDS=(qts-broker ib --cl); COMP_CWORD=2; _qts_broker; echo \${COMPREPLY[*]}"
+	[ "$output" = "--client-id" ]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-broker'
+		COMP_WORDS=(qts-broker paper --cl); COMP_CWORD=2; _qts_broker; echo \${COMPREPLY[*]}"
+	[ "$output" = "--close-at-end" ]
+}
