@@ -230,6 +230,29 @@ static void test_decode(void)
 	CHECK(qts_tws_decode(178, b, n, &m, err) == -1, "openOrder: a count beyond the message");
 	CHECK_STR(err, "openOrder: field 70 (comboLegs count): 999999, more than the message holds", "and said");
 
+	/* completedOrder at 178, the layout of ib_insync's
+	 * decoder.completedOrder: no order id, the status and the filled
+	 * quantity deep inside */
+	const char *const co[] = {
+		"101", "0", "AAPL", "STK", "", "0", "", "", "SMART", "USD", "AAPL", "NMS", "SELL", "10",
+		"LMT", "99.5", "0", "GTC", "", "DU1234567", "O", "0", "o-6", "900007", "0", "0", "0", "", "",
+		"", "", "", "", "", "", "", "0", "", "-1", "", "", "", "", "", "0", "0", "0", "", "3", "0",
+		"", "0", "", "", "0", "0", "", "", "", "0", "0", "0", "", "", "", "", "", "", "0", "0", "",
+		"0", "Cancelled", "0", "0", "0", "1.7976931348623157E308", "1.7976931348623157E308",
+		"1.7976931348623157E308", "0", "0", "", "4", "0", "0", "", "0", "0", "0",
+		"20240102 14:30:05 America/New_York", "Cancelled by Trader", "", "", "1.7976931348623157E308",
+		"1.7976931348623157E308", "1.7976931348623157E308",
+	};
+	n = body(b, sizeof b, co, sizeof co / sizeof *co);
+	CHECK(qts_tws_decode(178, b, n, &m, err) == 0 && m.id == 101, "completedOrder at 178");
+	CHECK(!strcmp(m.completed.order_ref, "o-6") && !strcmp(m.completed.status, "Cancelled") &&
+		      m.completed.filled == 4 && m.completed.qty == 10 && m.completed.perm_id == 900007 &&
+		      !strcmp(m.completed.completed_status, "Cancelled by Trader"),
+	      "completedOrder: orderRef, status, filledQuantity, completedStatus");
+	CHECK(qts_tws_decode(177, b, n, &m, err) == 0, "the same at 177");
+	CHECK(qts_tws_decode(169, b, n, &m, err) == -1 && !strncmp(err, "completedOrder: ", 16),
+	      "the same at 169 (faProfile, no peg fields): not its layout, said");
+
 	CHECK(qts_tws_status("PreSubmitted", 0, 100) == QTS_STATUS_ACCEPTED, "PreSubmitted: accepted");
 	CHECK(qts_tws_status("Submitted", 40, 60) == QTS_STATUS_PARTIAL, "Submitted with a fill: partial");
 	CHECK(qts_tws_status("ApiCancelled", 0, 100) == QTS_STATUS_CANCELED, "ApiCancelled: canceled");
