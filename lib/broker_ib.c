@@ -320,6 +320,9 @@ static void on_error(ib *b, const qts_tws_msg *m)
 	long code = m->error.code;
 	ib_order *o = m->error.id > 0 ? by_ib(b, m->error.id) : NULL;
 	if (!o) {
+		/* TWS's word at every connection that its data farms are fine */
+		if (code == 2104 || code == 2106 || code == 2107 || code == 2108 || code == 2119 || code == 2158)
+			return;
 		/* The connection's own errors: a client id in use ends it. */
 		if (code == 326 || code == 502 || code == 503 || code == 504 || code == 507)
 			snprintf(b->fatal, sizeof b->fatal, "ib: error %ld: %.200s", code, m->error.text);
@@ -965,8 +968,18 @@ static int ib_place(void *vb, const qts_broker_order *ord, qts_evbuf *out, char 
 		return hand_out(b, out, err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
 	}
 	if (ord->kind < QTS_MARKET || ord->kind > QTS_STOP_LIMIT || ord->tif < QTS_DAY || ord->tif > QTS_FOK) {
-		snprintf(err, QTS_ERR_MAX, "ib: order %s: no IB order type for it", ord->id);
-		return QTS_BROKER_DOWN;
+		qts_event ev;
+		qts_event_init(&ev, QTS_UPDATE, wall_now());
+		QTS_SET(ev.symbol, ord->symbol);
+		QTS_SET(ev.update.id, ord->id);
+		QTS_SET(ev.update.status, "rejected");
+		ev.update.avg_price = QTS_EMPTY;
+		QTS_SET(ev.update.reason, "no IB order type or time in force for it");
+		if (qts_evbuf_push(out, &ev) < 0) {
+			snprintf(err, QTS_ERR_MAX, "ib: out of memory");
+			return QTS_BROKER_DOWN;
+		}
+		return QTS_BROKER_REJECTED;
 	}
 	if (!o && !(o = add(b, ord->id))) {
 		snprintf(err, QTS_ERR_MAX, "ib: out of memory");
