@@ -222,3 +222,10 @@ fills_of() {
 		COMP_WORDS=(qts-broker paper --cl); COMP_CWORD=2; _qts_broker; echo \${COMPREPLY[*]}"
 	[ "$output" = "--close-at-end" ]
 }
+
+@test "ib: TWS's notices: a data farm fine passes over, one broken is a warning" {
+	fake '{"notices": [[2104, "Market data farm connection is OK:usfarm"], [2106, "HMDS data farm connection is OK:ushmds"], [2107, "HMDS data farm connection is inactive but should be available upon demand.ushmds"], [2108, "Market data farm connection is inactive but should be available upon demand.usfarm"], [2119, "Market data farm is connecting:usfarm"], [2158, "Sec-def data farm connection is OK:secdefnj"], [2103, "Market data farm connection is broken:usfarm"]]}'
+	run -0 --separate-stderr qts-broker ib --port "$PORT" /dev/null
+	[ "$(grep -c '^system,' <<<"$output")" -eq 1 ]
+	grep -q '^system,[^,]*,qts-broker,warn,ib: error 2103: Market data farm connection is broken:usfarm$' <<<"$output"
+}

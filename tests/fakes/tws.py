@@ -30,6 +30,7 @@ at every connection and every order, so a test may change it:
                      each)
   silent_after_accept  orderRefs: the order is taken (and filled) but from
                      then on the connection says nothing (once each)
+  notices            [[code, text], ...]: errors of id -1 sent after startApi
   client_id_in_use   error 326 at startApi, then the connection closes
   no_commission      no commissionReport follows an execution
 
@@ -365,6 +366,8 @@ def handle(c, f):
         c.started = True
         c.send([15, 1, acct])
         c.send([9, 1, max(orders) + 1 if orders else 1])
+        for code, text in cfg.get("notices", []):
+            c.send([4, 2, -1, code, text, ""])
     elif not c.started:
         state["bad"].append("message %d before startApi" % mid)
     elif mid == 3:
