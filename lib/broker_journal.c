@@ -6,6 +6,7 @@
  *
  *   qts-broker-journal	1
  *   o	ID	SYMBOL	STRATEGY	SIDE	KIND	TIF	QTY	LIMIT	STOP	TS
+ *   x	ID	SYMBOL	STRATEGY	SIDE	KIND	TIF	QTY	LIMIT	STOP	TS	STATUS
  *   s	ID
  *   e	ID	STATUS
  *   f	ID	QTY	NOTIONAL
@@ -185,7 +186,7 @@ static int apply(qts_broker_journal *j, const char *line, size_t len, const char
 		p = tab + 1;
 	}
 	if (fl[0] != 1 || nf < 2) {
-		*why = "not a record (o, s, e or f)";
+		*why = "not a record (o, x, s, e or f)";
 		return -1;
 	}
 	char id[QTS_ID_MAX];
@@ -196,9 +197,17 @@ static int apply(qts_broker_journal *j, const char *line, size_t len, const char
 	qts_bj_entry *e = qts_bj_find(j, id);
 	char w[QTS_WORD_MAX];
 	switch (f[0][0]) {
-	case 'o': {
-		if (nf != 11) {
-			*why = "an order record has 11 fields";
+	case 'o':
+	case 'x': {
+		if (nf != (f[0][0] == 'o' ? 11 : 12)) {
+			*why = f[0][0] == 'o' ? "an order record has 11 fields" : "a decided record has 12 fields";
+			return -1;
+		}
+		int st = 0;
+		if (f[0][0] == 'x' && (get_text(f[11], fl[11], w, sizeof w) < 0 ||
+				       ((st = qts_status_parse(w)) < 0 && strcmp(w, "dry-run") != 0) ||
+				       (st >= 0 && !qts_status_final(st)))) {
+			*why = "bad decided record (a final status, or dry-run)";
 			return -1;
 		}
 		if (e) {
@@ -223,9 +232,13 @@ static int apply(qts_broker_journal *j, const char *line, size_t len, const char
 			*why = "bad qty, price or time";
 			return -1;
 		}
-		if (!add(j, &o)) {
+		if (!(e = add(j, &o))) {
 			*why = "out of memory";
 			return -1;
+		}
+		if (f[0][0] == 'x') {
+			e->state = QTS_BJ_ENDED;
+			e->status = st < 0 ? QTS_BJ_DRY : st;
 		}
 		return 0;
 	}
@@ -238,7 +251,7 @@ static int apply(qts_broker_journal *j, const char *line, size_t len, const char
 		}
 		break;
 	default:
-		*why = "not a record (o, s, e or f)";
+		*why = "not a record (o, x, s, e or f)";
 		return -1;
 	}
 	if (f[0][0] == 's') {
@@ -405,11 +418,11 @@ qts_broker_journal *qts_bj_open(const char *path, char *err)
 	return j;
 }
 
-int qts_bj_intent(qts_broker_journal *j, const qts_broker_order *o, char *err)
+static int order_record(qts_broker_journal *j, char kind, const qts_broker_order *o, int status, char *err)
 {
 	char line[LINE_MAX_BYTES + 1];
 	size_t n = 0;
-	line[n++] = 'o';
+	line[n++] = kind;
 	line[n++] = '\t';
 	n += put_text(line + n, o->id);
 	line[n++] = '\t';
@@ -423,18 +436,37 @@ int qts_bj_intent(qts_broker_journal *j, const qts_broker_order *o, char *err)
 	n += put_num(line + n, o->limit);
 	line[n++] = '\t';
 	n += put_num(line + n, o->stop);
-	n += (size_t)sprintf(line + n, "\t%lld\n", (long long)o->ts);
+	n += (size_t)sprintf(line + n, "\t%lld", (long long)o->ts);
+	if (kind == 'x')
+		n += (size_t)sprintf(line + n, "\t%s", status == QTS_BJ_DRY ? "dry-run" : qts_status_name(status));
+	line[n++] = '\n';
 	if (qts_bj_find(j, o->id)) {
 		snprintf(err, QTS_ERR_MAX, "%s: order id %s journaled already", j->name, o->id);
 		return -1;
 	}
+	/* The one record synced: once it is on the disk the request may go. */
+	qts_bj_entry *e;
 	if (append(j, line, n, 1, err) < 0)
 		return -1;
-	if (!add(j, o)) {
+	if (!(e = add(j, o))) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return -1;
 	}
+	if (kind == 'x') {
+		e->state = QTS_BJ_ENDED;
+		e->status = status;
+	}
 	return 0;
+}
+
+int qts_bj_intent(qts_broker_journal *j, const qts_broker_order *o, char *err)
+{
+	return order_record(j, 'o', o, 0, err);
+}
+
+int qts_bj_decided(qts_broker_journal *j, const qts_broker_order *o, int status, char *err)
+{
+	return order_record(j, 'x', o, status, err);
 }
 
 /* "C\tID" and the rest of a record of an order journaled before. */
@@ -461,7 +493,8 @@ int qts_bj_sent(qts_broker_journal *j, const char *id, char *err)
 	if (e->state != QTS_BJ_INTENT)
 		return 0;
 	line[n++] = '\n';
-	if (append(j, line, n, 1, err) < 0)
+	/* Not synced: lost, the lookup at the next start finds the order. */
+	if (append(j, line, n, 0, err) < 0)
 		return -1;
 	e->state = QTS_BJ_SENT;
 	return 0;
@@ -477,7 +510,7 @@ int qts_bj_end(qts_broker_journal *j, const char *id, int status, char *err)
 	if (e->state == QTS_BJ_ENDED)
 		return 0;
 	n += (size_t)sprintf(line + n, "\t%s\n", status == QTS_BJ_DRY ? "dry-run" : qts_status_name(status));
-	if (append(j, line, n, 1, err) < 0)
+	if (append(j, line, n, 0, err) < 0)
 		return -1;
 	e->state = QTS_BJ_ENDED;
 	e->status = status;

@@ -495,7 +495,7 @@ static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...)
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	e->refused++;
-	if (qts_bj_intent(e->j, o, err) < 0 || qts_bj_end(e->j, o->id, QTS_STATUS_REJECTED, err) < 0)
+	if (qts_bj_decided(e->j, o, QTS_STATUS_REJECTED, err) < 0)
 		return fail(e, "%s", err);
 	return update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN, "%s", why);
 }
@@ -505,14 +505,14 @@ static int place(engine *e, const qts_broker_order *o)
 {
 	char err[QTS_ERR_MAX] = "";
 	qts_bj_entry *je = qts_bj_find(e->j, o->id);
-	if (!je && qts_bj_intent(e->j, o, err) < 0)
-		return fail(e, "%s", err);
 	if (e->dry) {
-		if (qts_bj_end(e->j, o->id, QTS_BJ_DRY, err) < 0)
+		if (!je && qts_bj_decided(e->j, o, QTS_BJ_DRY, err) < 0)
 			return fail(e, "%s", err);
 		return update(e, o->symbol, o->id, QTS_STATUS_NEW, 0, NAN, "dry run: %s %.10g %s not sent",
 			      qts_side_name(o->side), o->qty, qts_kind_name(o->kind));
 	}
+	if (!je && qts_bj_intent(e->j, o, err) < 0)
+		return fail(e, "%s", err);
 	e->in_call++;
 	int rc = e->ops->place(e->b, o, &e->out, err);
 	e->in_call--;
@@ -529,7 +529,8 @@ static int place(engine *e, const qts_broker_order *o)
 			said |= e->out.ev[i].type == QTS_UPDATE && strcmp(e->out.ev[i].update.id, o->id) == 0;
 		if (flush_out(e) < 0)
 			return -1;
-		if (!said && update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN, "%s", err[0] ? err : "rejected by the broker") < 0)
+		if (!said && update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN, "%s",
+				    err[0] ? err : "rejected by the broker") < 0)
 			return -1;
 		if (qts_bj_end(e->j, o->id, QTS_STATUS_REJECTED, err) < 0)
 			return fail(e, "%s", err);
@@ -743,6 +744,23 @@ static int is_market(qts_type t)
 	return t == QTS_BAR || t == QTS_TICK || t == QTS_QUOTE;
 }
 
+/* The broker's copy of a market event, field for field. */
+static int same_market(const qts_event *a, const qts_event *b)
+{
+#define SAME(f) (memcmp(&a->f, &b->f, sizeof a->f) == 0)
+	if (a->type != b->type || a->ts != b->ts || strcmp(a->symbol, b->symbol) != 0)
+		return 0;
+	switch (a->type) {
+	case QTS_BAR:
+		return strcmp(a->bar.tf, b->bar.tf) == 0 && SAME(bar.open) && SAME(bar.high) && SAME(bar.low) &&
+		       SAME(bar.close) && SAME(bar.volume);
+	case QTS_TICK: return SAME(tick.price) && SAME(tick.size);
+	case QTS_QUOTE: return SAME(quote.bid) && SAME(quote.ask) && SAME(quote.bid_size) && SAME(quote.ask_size);
+	default: return 0;
+	}
+#undef SAME
+}
+
 static int on_market(engine *e, const qts_event *ev)
 {
 	bsym *y = sym_of(e, ev->symbol);
@@ -759,7 +777,7 @@ static int on_market(engine *e, const qts_event *ev)
 	/* The event in the broker's own place among its events, or first. */
 	size_t k;
 	for (k = 0; k < e->out.n; k++)
-		if (memcmp(&e->out.ev[k], ev, sizeof *ev) == 0)
+		if (same_market(&e->out.ev[k], ev))
 			break;
 	if (k == e->out.n) {
 		if (pass(e, ev) < 0 || flush_out(e) < 0)

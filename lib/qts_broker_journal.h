@@ -41,9 +41,14 @@ qts_broker_journal *qts_bj_parse(const char *buf, size_t len, const char *name, 
 qts_bj_entry *qts_bj_find(qts_broker_journal *j, const char *id);
 size_t qts_bj_count(const qts_broker_journal *j);
 qts_bj_entry *qts_bj_at(qts_broker_journal *j, size_t i); /* in the order written */
-/* Records, each appended whole; intents and ends are fsynced before the
- * call returns.  0, or -1 with err. */
+/* Records, each appended whole.  An order about to be sent (intent), or
+ * decided on and never to be sent (a refusal, a dry run's: status
+ * QTS_STATUS_REJECTED or QTS_BJ_DRY), is synced to the disk before the
+ * call returns; what follows is not: a process that dies keeps it, and
+ * what a machine that goes down loses, the lookup at the next start
+ * finds.  0, or -1 with err. */
 int qts_bj_intent(qts_broker_journal *j, const qts_broker_order *o, char *err);
+int qts_bj_decided(qts_broker_journal *j, const qts_broker_order *o, int status, char *err);
 int qts_bj_sent(qts_broker_journal *j, const char *id, char *err);
 int qts_bj_end(qts_broker_journal *j, const char *id, int status, char *err);
 /* The fills of id written so far: cumulative quantity and notional. */

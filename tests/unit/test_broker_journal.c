@@ -68,6 +68,10 @@ int main(void)
 	      qts_bj_end(j, "o1", QTS_STATUS_FILLED, err) == 0, "an order's life written");
 	CHECK(qts_bj_intent(j, &b, err) == 0 && qts_bj_sent(j, b.id, err) == 0, "an id with a tab, a backslash and a newline");
 	CHECK(qts_bj_intent(j, &c, err) == 0, "an intent with no outcome");
+	qts_broker_order d = order("o4", "NVDA", QTS_BUY, QTS_MARKET, 1, NAN), x = order("o5", "NVDA", QTS_SELL, QTS_MARKET, 3, NAN);
+	CHECK(qts_bj_decided(j, &d, QTS_STATUS_REJECTED, err) == 0 && qts_bj_decided(j, &x, QTS_BJ_DRY, err) == 0,
+	      "orders decided on, never sent: one record each");
+	CHECK(qts_bj_decided(j, &d, QTS_STATUS_REJECTED, err) < 0, "a decided id is journaled once too");
 	CHECK(qts_bj_intent(j, &a, err) < 0 && strstr(err, "journaled already"), "an id is journaled once");
 	CHECK(qts_bj_sent(j, "nope", err) < 0 && strstr(err, "not journaled"), "a record of an unknown id is refused");
 	qts_bj_entry *e = qts_bj_find(j, "o1");
@@ -75,7 +79,11 @@ int main(void)
 	qts_bj_close(j);
 
 	j = qts_bj_open(path, err);
-	CHECK(j && qts_bj_count(j) == 3, "read back: three orders");
+	CHECK(j && qts_bj_count(j) == 5, "read back: five orders");
+	e = qts_bj_find(j, "o4");
+	CHECK(e && e->state == QTS_BJ_ENDED && e->status == QTS_STATUS_REJECTED, "o4 ended rejected, never sent");
+	e = qts_bj_find(j, "o5");
+	CHECK(e && e->state == QTS_BJ_ENDED && e->status == QTS_BJ_DRY && e->o.qty == 3, "o5 a dry run's");
 	e = qts_bj_find(j, "o1");
 	CHECK(e && e->state == QTS_BJ_ENDED && e->status == QTS_STATUS_FILLED, "o1 ended filled");
 	CHECK(e && e->reported == 10 && e->reported_notional == 4 * 37.5 + 6 * 37.75, "o1's fills: the last cumulative figures");
@@ -99,7 +107,7 @@ int main(void)
 	memcpy(buf + len, torn, sizeof torn - 1);
 	spit(path, buf, len + sizeof torn - 1);
 	j = qts_bj_open(path, err);
-	CHECK(j && qts_bj_count(j) == 3 && !qts_bj_find(j, "x1"), "a torn last record is not read");
+	CHECK(j && qts_bj_count(j) == 5 && !qts_bj_find(j, "x1"), "a torn last record is not read");
 	char *after = slurp(path, &len2);
 	CHECK(len2 == len && !memcmp(after, whole, len), "and is cut off the file");
 	free(after);
@@ -108,7 +116,7 @@ int main(void)
 	      "the journal goes on after the cut");
 	qts_bj_close(j);
 	j = qts_bj_open(path, err);
-	CHECK(j && qts_bj_count(j) == 4 && qts_bj_find(j, "x1"), "what came after the cut is read");
+	CHECK(j && qts_bj_count(j) == 6 && qts_bj_find(j, "x1"), "what came after the cut is read");
 	qts_bj_close(j);
 
 	size_t t;
@@ -122,7 +130,7 @@ int main(void)
 	free(whole);
 
 	bad("something else\n", "J:1: not a qts-broker journal", "another file is refused");
-	bad("qts-broker-journal\t1\nx\to1\n", "J:2: not a record", "an unknown record");
+	bad("qts-broker-journal\t1\nz\to1\n", "J:2: not a record", "an unknown record");
 	bad("qts-broker-journal\t1\ns\to1\n", "J:2: a record of an order not journaled before", "a sent record first");
 	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n",
 	    "J:3: order id journaled twice", "an id twice");
@@ -133,6 +141,10 @@ int main(void)
 	    "J:3: bad end record", "an end that is not final");
 	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\nf\to1\tx\t1\n", "J:3: bad fill record", "a bad fill");
 	bad("qts-broker-journal\t1\no\to\\q\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n", "J:2: bad order id", "a bad escape");
+	bad("qts-broker-journal\t1\nx\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\tnew\n", "J:2: bad decided record",
+	    "a decided record that is not final");
+	bad("qts-broker-journal\t1\nx\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n", "J:2: a decided record has 12 fields",
+	    "a decided record without its status");
 
 	j = qts_bj_open(NULL, err);
 	CHECK(j && qts_bj_intent(j, &a, err) == 0 && qts_bj_find(j, "o1"), "in memory: ids kept, nothing written");

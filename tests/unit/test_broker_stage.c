@@ -234,6 +234,11 @@ int main(void)
 	CHECK(ops->put(st.eng, &ev) == 0 && fake.nplace == placed, "while down nothing is sent");
 	u = find(QTS_UPDATE, "o3", "rejected", 0);
 	CHECK(u && !strcmp(u->update.reason, "broker down: timed out"), "and orders are rejected with why");
+	qts_event_init(&ev, QTS_CANCEL, t0 + D);
+	QTS_SET(ev.symbol, "A");
+	QTS_SET(ev.cancel.id, "s-A-1");
+	CHECK(ops->put(st.eng, &ev) == 0 && find(QTS_SYSTEM, "cancel s-A-1 (on request): not sent, broker down: timed out", NULL, 0),
+	      "a cancel while down: a warning, nothing sent");
 	/* a target while down counts the order in doubt as working: 7 + 3 + 5 */
 	qts_event_init(&ev, QTS_TARGET, t0 + D);
 	QTS_SET(ev.symbol, "A");
