@@ -80,8 +80,10 @@ typedef struct ib_exec {
 } ib_exec;
 
 typedef struct ib {
-	char host[256];
+	char host[256];                /* where the connection goes now */
 	long port, client_id;
+	char opt_host[256];            /* --host and --port: the default endpoint */
+	long opt_port;
 	char account[QTS_TWS_STR];     /* --account, or TWS's first */
 	int account_given;
 	int fd;
@@ -780,6 +782,8 @@ static int set_endpoint(ib *b, const char *endpoint, char *err)
 static int ib_connect_inner(ib *b, const char *endpoint, char *err)
 {
 	hang_up(b);
+	QTS_SET(b->host, b->opt_host);
+	b->port = b->opt_port;
 	if (endpoint && set_endpoint(b, endpoint, err) < 0)
 		return QTS_BROKER_DOWN;
 	b->got_next_id = b->got_accounts = b->positions_end = b->summary_end = b->open_end = b->exec_end = 0;
@@ -839,8 +843,8 @@ static void *ib_new(char *err)
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return NULL;
 	}
-	QTS_SET(b->host, "127.0.0.1");
-	b->port = 7497;
+	QTS_SET(b->opt_host, "127.0.0.1");
+	b->opt_port = 7497;
 	b->client_id = 0;
 	b->fd = -1;
 	b->next_id = 1;
@@ -855,14 +859,14 @@ static int ib_option(void *vb, int c, const char *arg, char *err)
 	char why[128];
 	switch (c) {
 	case OPT_HOST:
-		if (!arg[0] || strlen(arg) >= sizeof b->host) {
+		if (!arg[0] || strlen(arg) >= sizeof b->opt_host) {
 			snprintf(err, QTS_ERR_MAX, "--host: \"%s\" is not a host name", arg);
 			return -1;
 		}
-		QTS_SET(b->host, arg);
+		QTS_SET(b->opt_host, arg);
 		return 0;
 	case OPT_PORT:
-		if (qts_parse_long(arg, 1, 65535, &b->port, why) < 0) {
+		if (qts_parse_long(arg, 1, 65535, &b->opt_port, why) < 0) {
 			snprintf(err, QTS_ERR_MAX, "--port: %s", why);
 			return -1;
 		}

@@ -229,3 +229,21 @@ fills_of() {
 	[ "$(grep -c '^system,' <<<"$output")" -eq 1 ]
 	grep -q '^system,[^,]*,qts-broker,warn,ib: error 2103: Market data farm connection is broken:usfarm$' <<<"$output"
 }
+
+@test "ib: --fallback HOST:PORT when TWS refuses; back to --port at the next connection" {
+	fake '{}'
+	# a port nothing listens on: taken from a socket closed at once
+	dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	echo 'order,2024-01-02T14:30:00Z,AAPL,f1,buy,10,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$dead" --fallback "127.0.0.1:$PORT" in.csv
+	grep -q "qts-broker: the default endpoint: ib: 127.0.0.1:$dead: connect: Connection refused" <<<"$stderr"
+	grep -q '^fill,[^,]*,AAPL,f1,buy,10,100,' <<<"$output"
+	[ "$(state 's["orders"]')" = "{'f1': 1}" ]
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --fallback nope in.csv
+	[ "$(state 's["orders"]')" = "{'f1': 1}" ]
+}
+
+@test "ib: a --fallback that is not HOST:PORT is said" {
+	run -0 --separate-stderr qts-broker ib --port 1 --fallback nope /dev/null
+	grep -q 'ib: endpoint "nope" is not HOST:PORT' <<<"$stderr"
+}
