@@ -6,6 +6,7 @@
 static const qts_broker_ops *const brokers[] = {
 	&qts_broker_paper,
 	&qts_broker_alpaca,
+	&qts_broker_ib,
 };
 
 const qts_broker_ops *qts_broker_at(size_t i)

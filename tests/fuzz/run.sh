@@ -7,7 +7,7 @@
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
 # num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars,
-# alpaca_stream, broker_journal or alpaca_trade (all by default).  The
+# alpaca_stream, broker_journal, alpaca_trade or tws (all by default).  The
 # corpus grows in build/fuzz/corpus-HARNESS and is kept between runs; a
 # crash is saved in build/fuzz/crash-HARNESS/ and makes the script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
@@ -20,7 +20,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream broker_journal alpaca_trade"
+all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream broker_journal alpaca_trade tws"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -210,6 +210,30 @@ for h in $harnesses; do
 		printf '\003[{"symbol":"AAPL","avg_entry_price":"100.0","qty":"5","side":"long","market_value":"600.0","unrealized_pl":"100.0"},{"symbol":"TSLA","avg_entry_price":"200","qty":"-3","side":"short","market_value":"-630","unrealized_pl":"-30"}]' >"$seeds/positions"
 		printf '\004{"cash":"4000.32","equity":"10421.8","long_market_value":"7000","short_market_value":"-578.52"}' >"$seeds/account"
 		printf '\005{"code":40010001,"message":"client_order_id must be unique"}' >"$seeds/error"
+		;;
+	tws)
+		# The first byte picks the version (21: 178); then the hello and
+		# messages as the fake TWS sends them.
+		python3 - "$seeds" <<'PY'
+import struct, sys
+def msg(*f):
+    b = b"".join(str(x).encode() + b"\0" for x in f)
+    return struct.pack(">I", len(b)) + b
+hello = msg(178, "20240102 14:30:00 EST")
+seeds = {
+    "status": msg(3, 7, "Filled", 100, 0, 185.5, 900007, 0, 185.5, 0, "", ""),
+    "error": msg(4, 2, 7, 201, "Order rejected - reason:", ""),
+    "exec": msg(11, -1, 7, 0, "AAPL", "STK", "", "0", "", "", "SMART", "USD", "AAPL", "NMS",
+                "0000e0d5.00000007.01.01", "20240102  14:30:01", "DU1", "ISLAND", "BOT", 60,
+                185.5, 900007, 0, 0, 60, 185.5, "o-1", "", "", "", 2, 0),
+    "commission": msg(59, 1, "0000e0d5.00000007.01.01", 1.02, "USD", "", "", ""),
+    "position": msg(61, 3, "DU1", 0, "AAPL", "STK", "", "0", "", "", "", "USD", "AAPL", "NMS", 100, 185.5),
+    "summary": msg(63, 1, 9001, "DU1", "NetLiquidation", "100000", "USD") + msg(64, 1, 9001),
+}
+for name, body in seeds.items():
+    with open(sys.argv[1] + "/" + name, "wb") as f:
+        f.write(b"\x15" + hello + body)
+PY
 		;;
 	num)
 		i=0

@@ -1,0 +1,249 @@
+#!/usr/bin/env bats
+# qts-broker ib: Interactive Brokers' TWS API against tests/fakes/tws.py, a
+# fake TWS on 127.0.0.1 that counts on its side the orders it received and
+# the executions it made, and injects faults on demand.
+
+load helper
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	export QTS_NET_BACKOFF_MS=10
+}
+
+teardown() {
+	[ -n "${fake_pid:-}" ] && kill "$fake_pid" 2>/dev/null
+	[ -n "${broker_pid:-}" ] && kill -9 "$broker_pid" 2>/dev/null
+	true
+}
+
+# fake CONFIG-JSON: start the fake TWS; PORT is its port.
+fake() {
+	[ -n "${fake_pid:-}" ] && kill "$fake_pid" 2>/dev/null
+	rm -f port
+	printf '%s' "$1" >tws.json
+	python3 "$BATS_TEST_DIRNAME/fakes/tws.py" tws.json port state.json 2>fake.err &
+	fake_pid=$!
+	for _ in $(seq 100); do
+		[ -s port ] && break
+		sleep 0.1
+	done
+	[ -s port ]
+	PORT=$(cat port)
+}
+
+# state PYTHON-EXPRESSION: a figure of the fake's state (s).
+state() {
+	python3 -c 'import json, sys; s = json.load(open("state.json")); print(eval(sys.argv[1]))' "$1"
+}
+
+# wait_for REGEX FILE: until a line of FILE matches (10 s at most).
+wait_for() {
+	for _ in $(seq 100); do
+		grep -q "$1" "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "no line '$1' in $2:" >&2
+	cat "$2" >&2
+	return 1
+}
+
+# fills_of ID FILE...: the quantity filled for ID in the streams.
+fills_of() {
+	local id=$1
+	shift
+	cat "$@" | awk -F, -v id="$id" '$1 == "fill" && $4 == id { q += $6 } END { print q + 0 }'
+}
+
+@test "ib: orders, a cancel and a target through TWS: the account first, fills with their commission" {
+	fake '{"positions": {"AAPL": [100, 185.5]}, "netliq": 123456.5, "cash": 100000}'
+	cat >in.csv <<-'E'
+	order,2024-01-02T14:30:00Z,AAPL,o1,buy,10,market,,,day,s
+	order,2024-01-02T14:30:01Z,AAPL,o2,buy,10,limit,99.5,,gtc,s
+	cancel,2024-01-02T14:30:02Z,AAPL,o2
+	order,2024-01-02T14:30:03Z,AAPL,o3,sell,5,stop,,90,day,s
+	order,2024-01-02T14:30:04Z,AAPL,o4,sell,5,stop_limit,89,90,day,s
+	target,2024-01-02T14:30:05Z,AAPL,50,qty,t
+	E
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --client-id 7 --journal j in.csv
+	# the position and the account, from reqPositions and reqAccountSummary
+	[ "$(sed -n 1p <<<"$output" | cut -d, -f1,3-5)" = "position,AAPL,100,185.5" ]
+	[ "$(sed -n 2p <<<"$output" | cut -d, -f1,3-4)" = "equity,100000,123456.5" ]
+	# o1 filled at the fake's 100, its commission from the commissionReport
+	grep -q '^fill,[^,]*,AAPL,o1,buy,10,100,0.05,0$' <<<"$output"
+	grep -q '^update,[^,]*,AAPL,o1,filled,10,100,$' <<<"$output"
+	grep -q '^update,[^,]*,AAPL,o2,accepted,0,,$' <<<"$output"
+	grep -q '^update,[^,]*,AAPL,o2,canceled,0,,IB 202: Order Canceled - reason:$' <<<"$output"
+	grep -q '^update,[^,]*,AAPL,o3,accepted,0,,$' <<<"$output"
+	grep -q '^update,[^,]*,AAPL,o4,accepted,0,,$' <<<"$output"
+	# the target counts the 110 held and the 10 offered by o3 and o4: sells 50
+	grep -q ',t-AAPL-1,new,0,,target 50: sell 50 market$' <<<"$output"
+	[ "$(fills_of t-AAPL-1 <<<"$output")" = 50 ]
+	# on the fake's side: each order once, one cancel, the layouts as expected
+	[ "$(state 's["orders"]')" = "{'o1': 1, 'o2': 1, 'o3': 1, 'o4': 1, 't-AAPL-1': 1}" ]
+	[ "$(state 's["cancels"]')" = "{'o2': 1}" ]
+	[ "$(state 's["bad"]')" = "[]" ]
+	[ "$(state 's["versions_asked"]')" = "['v157..178']" ]
+}
+
+@test "ib: a rejection is an update with IB's code and text" {
+	fake '{"reject": {"XYZ": [201, "Order rejected - reason:YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION"]}}'
+	echo 'order,2024-01-02T14:30:00Z,XYZ,r1,buy,10,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in.csv
+	grep -q '^update,[^,]*,XYZ,r1,rejected,0,,IB 201: Order rejected - reason:YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION$' <<<"$output"
+	[ "$(state 's["orders"]["r1"]')" = 1 ]
+}
+
+@test "ib: partial fills, every orderStatus twice, then out of order: each fill once, no status back" {
+	fake '{"parts": 3, "dup_status": true}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,p1,buy,9,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in.csv
+	[ "$(grep -c '^fill,[^,]*,AAPL,p1,buy,3,100,0.015,0$' <<<"$output")" -eq 3 ]
+	[ "$(grep -c ',p1,filled,' <<<"$output")" -eq 1 ]
+	[ "$(grep ',p1,' <<<"$output" | grep '^update' | tail -1 | cut -d, -f5-6)" = "filled,9" ]
+	fake '{"parts": 3, "reorder": true}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,p2,buy,9,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in.csv
+	[ "$(fills_of p2 <<<"$output")" = 9 ]
+	# Filled came first: the partial statuses after it change nothing
+	[ "$(grep '^update,.*,p2,' <<<"$output" | cut -d, -f5 | tr '\n' ' ')" = "filled " ]
+	[ "$(state 'len(s["executions"])')" = 3 ]
+}
+
+@test "ib: the connection drops after an order was taken: reconnected, the fill said once, nothing sent twice" {
+	fake '{"drop_after_accept": ["d1"]}'
+	cat >in.csv <<-'E'
+	order,2024-01-02T14:30:00Z,AAPL,d1,buy,10,market,,,day,s
+	order,2024-01-02T14:30:01Z,AAPL,d2,buy,5,market,,,day,s
+	E
+	mkfifo in
+	qts-broker ib --port "$PORT" --journal j in >out 2>err &
+	broker_pid=$!
+	exec 5>in
+	sed -n 1p in.csv >&5
+	wait_for 'broker back on' out
+	wait_for '^fill,.*,d1,' out
+	sed -n 2p in.csv >&5
+	wait_for '^fill,.*,d2,' out
+	exec 5>&-
+	wait "$broker_pid"
+	broker_pid=
+	[ "$(state 's["connections"]')" -ge 2 ]
+	[ "$(state 's["orders"]')" = "{'d1': 1, 'd2': 1}" ]
+	[ "$(fills_of d1 out)" = 10 ]
+	[ "$(grep -c '^fill,.*,d1,' out)" -eq 1 ]
+	grep -q '^fill,[^,]*,AAPL,d1,buy,10,100,0.05,0$' out
+	[ "$(fills_of d2 out)" = 5 ]
+	grep -q 'broker down: ib: 127.0.0.1:[0-9]*: the server closed the connection' err
+}
+
+@test "ib: SIGKILL mid-stream, restart with the same journal: no order sent twice, every fill reported once" {
+	fake '{"silent_after_accept": ["k3"]}'
+	cat >all.csv <<-'E'
+	order,2024-01-02T14:30:00Z,AAPL,k1,buy,10,market,,,day,s
+	order,2024-01-02T14:30:01Z,AAPL,k2,buy,10,limit,99,,gtc,s
+	order,2024-01-02T14:30:02Z,AAPL,k3,buy,7,market,,,day,s
+	E
+	mkfifo in
+	qts-broker ib --port "$PORT" --journal j in >out1 2>err1 &
+	broker_pid=$!
+	exec 5>in
+	sed -n 1p all.csv >&5
+	wait_for '^fill,.*,k1,' out1
+	sed -n 2p all.csv >&5
+	wait_for '^update,.*,k2,accepted' out1
+	# k3 is taken and filled, then TWS says nothing more: killed waiting
+	sed -n 3p all.csv >&5
+	for _ in $(seq 100); do
+		[ "$(state 's["orders"].get("k3", 0)')" = 1 ] && break
+		sleep 0.1
+	done
+	kill -9 "$broker_pid"
+	wait "$broker_pid" || true
+	broker_pid=
+	exec 5>&-
+	# the restart reads the same orders again
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j all.csv
+	echo "$output" >out2
+	[ "$(state 's["orders"]')" = "{'k1': 1, 'k2': 1, 'k3': 1}" ]
+	# every execution of the fake's is in the output once, in one run or the other
+	[ "$(state 'len(s["executions"])')" = 2 ]
+	[ "$(fills_of k1 out1 out2)" = 10 ]
+	[ "$(fills_of k3 out1 out2)" = 7 ]
+	[ "$(cat out1 out2 | grep -c '^fill,')" -eq 2 ]
+	grep -q '^update,[^,]*,AAPL,k3,filled,7,100,reconciled with the broker$' out2
+	grep -q '^update,[^,]*,AAPL,k2,accepted,0,,reconciled with the broker$' out2
+}
+
+@test "ib: a server outside the versions qts speaks is refused, and said" {
+	fake '{"version": 150}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,v1,buy,10,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in.csv
+	grep -q "qts-broker: the default endpoint: ib: 127.0.0.1:$PORT: server version 150 is outside the range qts speaks: 157..178" <<<"$stderr"
+	grep -q '^update,[^,]*,AAPL,v1,rejected,0,,broker down: ib: .*: server version 150 is outside the range qts speaks: 157..178$' <<<"$output"
+	[ "$(state 's["orders"]')" = "{}" ]
+}
+
+@test "ib: a client id in use is IB's error 326, said" {
+	fake '{"client_id_in_use": true}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,c1,buy,10,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --client-id 3 in.csv
+	grep -q 'ib: error 326: Unable to connect as the client id is already in use' <<<"$stderr"
+	[ "$(state 's["orders"]')" = "{}" ]
+}
+
+@test "ib: --host, --port, --client-id and --account are checked" {
+	run -2 --separate-stderr qts-broker ib --port 0 /dev/null
+	[[ "$stderr" == "qts-broker: --port: "*"out of range"* ]]
+	run -2 --separate-stderr qts-broker ib --port x /dev/null
+	[[ "$stderr" == "qts-broker: --port: "* ]]
+	run -2 --separate-stderr qts-broker ib --client-id -1 /dev/null
+	[[ "$stderr" == "qts-broker: --client-id: "*"out of range"* ]]
+	run -2 --separate-stderr qts-broker ib --account A,B /dev/null
+	[[ "$stderr" == "qts-broker: --account: \"A,B\" is not an account"* ]]
+	run -2 --separate-stderr qts-broker ib --host '' /dev/null
+	[[ "$stderr" == "qts-broker: --host: \"\" is not a host name"* ]]
+}
+
+@test "ib: --account: orders carry it; the account's figures alone are read" {
+	fake '{"account": "DU7654321", "positions": {"MSFT": [3, 370]}}'
+	echo 'order,2024-01-02T14:30:00Z,MSFT,a1,buy,1,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --account DU7654321 in.csv
+	grep -q '^position,[^,]*,MSFT,3,370,' <<<"$output"
+	grep -q '^fill,[^,]*,MSFT,a1,buy,1,100,' <<<"$output"
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --account DU0000000 /dev/null
+	! grep -q '^position,' <<<"$output"
+}
+
+@test "ib: bash completion offers the options of ib alone" {
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-broker'
+		COMP_WORDS=(qts-broker ib --cl); COMP_CWORD=2; _qts_broker; echo \${COMPREPLY[*]}"
+	[ "$output" = "--client-id" ]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts-broker'
+		COMP_WORDS=(qts-broker paper --cl); COMP_CWORD=2; _qts_broker; echo \${COMPREPLY[*]}"
+	[ "$output" = "--close-at-end" ]
+}
+
+@test "ib: TWS's notices: a data farm fine passes over, one broken is a warning" {
+	fake '{"notices": [[2104, "Market data farm connection is OK:usfarm"], [2106, "HMDS data farm connection is OK:ushmds"], [2107, "HMDS data farm connection is inactive but should be available upon demand.ushmds"], [2108, "Market data farm connection is inactive but should be available upon demand.usfarm"], [2119, "Market data farm is connecting:usfarm"], [2158, "Sec-def data farm connection is OK:secdefnj"], [2103, "Market data farm connection is broken:usfarm"]]}'
+	run -0 --separate-stderr qts-broker ib --port "$PORT" /dev/null
+	[ "$(grep -c '^system,' <<<"$output")" -eq 1 ]
+	grep -q '^system,[^,]*,qts-broker,warn,ib: error 2103: Market data farm connection is broken:usfarm$' <<<"$output"
+}
+
+@test "ib: --fallback HOST:PORT when TWS refuses; back to --port at the next connection" {
+	fake '{}'
+	# a port nothing listens on: taken from a socket closed at once
+	dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	echo 'order,2024-01-02T14:30:00Z,AAPL,f1,buy,10,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$dead" --fallback "127.0.0.1:$PORT" in.csv
+	grep -q "qts-broker: the default endpoint: ib: 127.0.0.1:$dead: connect: Connection refused" <<<"$stderr"
+	grep -q '^fill,[^,]*,AAPL,f1,buy,10,100,' <<<"$output"
+	[ "$(state 's["orders"]')" = "{'f1': 1}" ]
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --fallback nope in.csv
+	[ "$(state 's["orders"]')" = "{'f1': 1}" ]
+}
+
+@test "ib: a --fallback that is not HOST:PORT is said" {
+	run -0 --separate-stderr qts-broker ib --port 1 --fallback nope /dev/null
+	grep -q 'ib: endpoint "nope" is not HOST:PORT' <<<"$stderr"
+}
