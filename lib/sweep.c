@@ -30,7 +30,8 @@
 
 static const char usage[] =
 	"usage: qts sweep [OPTION...] 'STAGE [ARG...] | ...' PARAM=SPEC... [FILE...]\n"
-	"       qts sweep --merge [--sort METRIC] [--top N] [--json] [--overfit FILE] [--periods N] FILE...\n"
+	"       qts sweep --merge [--sort METRIC] [--top N] [--json] [-o FILE] [--overfit FILE]\n"
+	"                 [--periods N] FILE...\n"
 	"  PARAM=LO:HI:STEP      values from LO to HI (included) by STEP\n"
 	"  PARAM=A,B,C           these values; PARAM=A one value\n"
 	"                        $PARAM in the pipeline takes the value; a PARAM it does\n"
@@ -43,7 +44,8 @@ static const char usage[] =
 	"                        total_commission, total_slippage and turnover\n"
 	"      --top N           the N first rows only\n"
 	"      --json            a JSON array of objects, not CSV\n"
-	"      --shard I/N       the combinations numbered I, I+N, I+2N... (1 <= I <= N)\n"
+	"  -o, --output FILE     write the table to FILE, whole or not at all (stdout)\n"
+	"      --shard I/N       the I-th of every N combinations (1 <= I <= N)\n"
 	"      --merge           rank the tables FILE... written by shards as one\n"
 	"      --overfit FILE    the deflated Sharpe ratio of the top row over every trial,\n"
 	"                        and a bootstrap interval of its Sharpe ratio, to FILE\n"
@@ -103,7 +105,7 @@ typedef struct sweep {
 	uint64_t seed;
 	int json, merge, seed_given;
 	long shard_i, shard_n;
-	const char *sort, *overfit, *oos;
+	const char *sort, *overfit, *oos, *output;
 	double periods;
 	int64_t wf_train[2], wf_test[2]; /* count and unit ('y', 'm', 'w', 'd') */
 	int walk;
@@ -1093,9 +1095,26 @@ static size_t rerun(sweep *sw, uint64_t id, int64_t from, int64_t count, int64_t
 	return out->nseries;
 }
 
-static void write_table(const sweep *sw, const table *tb)
+/* The table to -o FILE (written whole) or standard output; the exit
+ * status. */
+static int write_table(const sweep *sw, const table *tb, size_t top)
 {
-	table_write(stdout, tb, (size_t)sw->top, sw->json);
+	if (!sw->output) {
+		table_write(stdout, tb, top, sw->json);
+		return qts_close_stdout();
+	}
+	char err[QTS_ERR_MAX + 256];
+	qts_outfile of;
+	if (qts_outfile_open(&of, sw->output, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	table_write(of.fp, tb, top, sw->json);
+	if (ferror(of.fp)) {
+		qts_outfile_abort(&of);
+		qts_die(QTS_EXIT_FAIL, "%s: %s", sw->output, strerror(errno ? errno : EIO));
+	}
+	if (qts_outfile_commit(&of, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", err);
+	return qts_close_stdout();
 }
 
 /* ---- walk-forward ---------------------------------------------------------- */
@@ -1241,8 +1260,7 @@ static int walk_forward(sweep *sw)
 		if (qts_outfile_commit(&of, err, sizeof err) < 0)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
 	}
-	table_write(stdout, &out, 0, sw->json);
-	return qts_close_stdout();
+	return write_table(sw, &out, 0);
 }
 
 /* ---- options and main --------------------------------------------------------- */
@@ -1252,7 +1270,7 @@ static void parse(sweep *sw, int argc, char **argv)
 	enum { O_SAMPLES = 256, O_SEED, O_SORT, O_TOP, O_JSON, O_SHARD, O_MERGE, O_OVERFIT, O_BOOT,
 	       O_PERIODS, O_WALK, O_OOS };
 	static const struct option lo[] = {
-		{ "jobs", required_argument, NULL, 'j' }, { "samples", required_argument, NULL, O_SAMPLES },
+		{ "jobs", required_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' }, { "samples", required_argument, NULL, O_SAMPLES },
 		{ "seed", required_argument, NULL, O_SEED }, { "sort", required_argument, NULL, O_SORT },
 		{ "top", required_argument, NULL, O_TOP }, { "json", no_argument, NULL, O_JSON },
 		{ "shard", required_argument, NULL, O_SHARD }, { "merge", no_argument, NULL, O_MERGE },
@@ -1269,7 +1287,7 @@ static void parse(sweep *sw, int argc, char **argv)
 	int c;
 	optind = 1;
 	/* '+': the options end at the pipeline */
-	while ((c = getopt_long(argc, argv, "+j:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+j:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			if (qts_parse_long(optarg, 1, 1024, &sw->jobs, err) < 0)
@@ -1298,6 +1316,11 @@ static void parse(sweep *sw, int argc, char **argv)
 				qts_usage_error(usage, "--top: %s", err);
 			break;
 		case O_JSON: sw->json = 1; break;
+		case 'o':
+			if (!*optarg)
+				qts_usage_error(usage, "--output: no file named");
+			sw->output = optarg;
+			break;
 		case O_SHARD: {
 			char *slash = strchr(optarg, '/');
 			if (!slash)
@@ -1383,8 +1406,7 @@ static int merge_main(sweep *sw)
 	table_sort(&tb, sw->sort);
 	if (sw->overfit)
 		overfit_write(sw, &tb, sw->periods, NULL);
-	write_table(sw, &tb);
-	return qts_close_stdout();
+	return write_table(sw, &tb, (size_t)sw->top);
 }
 
 int qts_sweep_main(int argc, char **argv)
@@ -1422,6 +1444,5 @@ int qts_sweep_main(int argc, char **argv)
 		}
 		overfit_write(&sw, &tb, sw.periods, boot);
 	}
-	write_table(&sw, &tb);
-	return qts_close_stdout();
+	return write_table(&sw, &tb, (size_t)sw.top);
 }
