@@ -373,13 +373,13 @@ static char *combo_line(const sweep *sw, uint64_t id)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	const char *line = sw->pipeline;
 	size_t end = first_stage_end(line);
+	while (end && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\n'))
+		end--;
 	for (size_t i = 0; line[i]; i++) {
-		if (i == end) {
+		if (i == end)
 			for (size_t k = 0; k < sw->np; k++)
 				if (!sw->p[k].named)
 					put_kv(f, sw->p[k].name, sw->p[k].val[value_of(sw, id, k)]);
-			fputc(' ', f);
-		}
 		size_t rl;
 		param *p = line[i] == '$' ? reference((sweep *)sw, line + i, &rl) : NULL;
 		if (p) {
@@ -428,20 +428,26 @@ static int put_one(void *arg, const qts_event *ev)
 	return r->st.ops->put(r->st.eng, ev);
 }
 
+/* What a child builds lives until it exits, as in its own program. */
+static char *volatile child_line;
+
 static _Noreturn void child(const sweep *sw, const task *t)
 {
 	int null = open("/dev/null", O_WRONLY);
 	if (null >= 0)
 		dup2(null, STDOUT_FILENO);
-	char *line = combo_line(sw, t->id);
+	char *line = child_line = combo_line(sw, t->id);
 	runner r;
 	memset(&r, 0, sizeof r);
 	qts_pipe_build_to(&r.st, line, to_report, &r, where_at, &r);
+	/* the chain's own messages are its stages'; these are the sweep's */
+	const char *first = qts_progname;
+	qts_progname = "qts sweep";
 	if (r.st.conf.nfiles)
-		qts_die(QTS_EXIT_USAGE, "sweep: '%s' in the pipeline: name the files after the parameters",
+		qts_die(QTS_EXIT_USAGE, "'%s' in the pipeline: name the files after the parameters",
 			r.st.conf.files[0]);
 	if (r.st.conf.feedback)
-		qts_die(QTS_EXIT_USAGE, "sweep: --feedback: a sweep's stages take no feedback");
+		qts_die(QTS_EXIT_USAGE, "--feedback: a sweep's stages take no feedback");
 	const qts_stage *last = NULL;
 	for (size_t i = 0; qts_pipe_stage(&r.st, i); i++)
 		last = qts_pipe_stage(&r.st, i);
@@ -455,7 +461,8 @@ static _Noreturn void child(const sweep *sw, const task *t)
 	}
 	char err[QTS_ERR_MAX];
 	if (qts_report_stage_hold(r.report, t->count, err) < 0)
-		qts_die(QTS_EXIT_USAGE, "sweep: %s", err);
+		qts_die(QTS_EXIT_USAGE, "%s", err);
+	qts_progname = first;
 	size_t where;
 	if (qts_sweep_data_replay(sw->data, t->from, t->to, put_one, &r, &where) < 0)
 		_exit(QTS_EXIT_FAIL); /* the chain said why */
@@ -547,10 +554,10 @@ static void run_tasks(sweep *sw, task *t, size_t n)
 				k++;
 			int fd = stderr_file();
 			if (fd < 0)
-				qts_die(QTS_EXIT_FAIL, "sweep: a file for messages: %s", strerror(errno));
+				qts_die(QTS_EXIT_FAIL, "a file for messages: %s", strerror(errno));
 			pid_t pid = fork();
 			if (pid < 0)
-				qts_die(QTS_EXIT_FAIL, "sweep: fork: %s", strerror(errno));
+				qts_die(QTS_EXIT_FAIL, "fork: %s", strerror(errno));
 			if (pid == 0) {
 				dup2(fd, STDERR_FILENO);
 				close(fd);
@@ -626,6 +633,22 @@ static void table_columns(table *tb, const sweep *sw, size_t np, char **pnames)
 		tb->col[1 + np + (size_t)i] = xstrdup(mt[i].name);
 		tb->kind[1 + np + (size_t)i] = mt[i].kind == QTS_MK_DATE ? K_DATE : K_NUM;
 	}
+}
+
+static void table_free(table *tb)
+{
+	for (size_t r = 0; r < tb->n; r++) {
+		for (size_t c = 0; c < tb->ncol; c++)
+			free(tb->row[r][c]);
+		free(tb->row[r]);
+	}
+	for (size_t c = 0; c < tb->ncol; c++)
+		free(tb->col[c]);
+	free(tb->row);
+	free(tb->col);
+	free(tb->kind);
+	free(tb->key);
+	memset(tb, 0, sizeof *tb);
 }
 
 static char **table_add(table *tb)
@@ -790,6 +813,12 @@ static void table_write(FILE *f, const table *tb, size_t top, int json)
 
 /* ---- reading a shard's table (--merge) ----------------------------------- */
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* The fields of one CSV line (RFC 4180; no line breaks inside fields). */
 static size_t csv_split(char *line, char ***out)
 {
@@ -887,14 +916,14 @@ static void merge_read(table *tb, char **files, size_t nfiles)
 			fclose(f);
 	}
 	/* a combination twice: shards that overlap */
-	double *ids = xcalloc(tb->n, sizeof *ids);
+	uint64_t *ids = xcalloc(tb->n, sizeof *ids);
 	for (size_t i = 0; i < tb->n; i++)
-		ids[i] = cell_number(tb->row[i][0]);
-	for (size_t i = 0; i < tb->n; i++)
-		for (size_t j = i + 1; j < tb->n; j++)
-			if (ids[i] == ids[j])
-				qts_die(QTS_EXIT_FAIL, "id %s is in more than one table: shards of different "
-					"runs, or one table given twice", tb->row[i][0]);
+		ids[i] = (uint64_t)cell_number(tb->row[i][0]);
+	qsort(ids, tb->n, sizeof *ids, cmp_u64);
+	for (size_t i = 1; i < tb->n; i++)
+		if (ids[i] == ids[i - 1])
+			qts_die(QTS_EXIT_FAIL, "id %llu is in more than one table: shards of different "
+				"runs, or one table given twice", (unsigned long long)ids[i]);
 	free(ids);
 }
 
@@ -963,12 +992,6 @@ static void overfit_write(const sweep *sw, const table *tb, double periods, cons
 }
 
 /* ---- the sweep ------------------------------------------------------------ */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* The combinations to run: the grid, or a sample of it (Floyd's
  * algorithm: n distinct draws), in grid order; then this shard's. */
@@ -1207,7 +1230,7 @@ static int walk_forward(sweep *sw)
 		table_sort(&tr, sw->sort);
 		if (!tr.n || isnan(tr.key[0])) {
 			char *a = date_of(start), *b = date_of(tr_end);
-			qts_die(QTS_EXIT_FAIL, "sweep: training window %s to %s: no combination has a %s", a, b,
+			qts_die(QTS_EXIT_FAIL, "training window %s to %s: no combination has a %s", a, b,
 				sw->sort);
 		}
 		uint64_t id = (uint64_t)cell_number(tr.row[0][0]) - 1;
@@ -1248,19 +1271,22 @@ static int walk_forward(sweep *sw)
 				carry = pt[n - 1].equity * (isnan(carry) ? 1 : carry / pt[0].equity);
 		}
 		munmap(series, 1);
+		table_free(&tr);
 		if (te_end >= end_day)
 			break;
 	}
 	if (!windows)
-		qts_usage_error(usage, "--walk-forward: the input's %lld days hold no training window and a test "
-				"after it", (long long)(end_day - day0));
+		qts_die(QTS_EXIT_FAIL, "--walk-forward: the input's %lld days hold no training window and a test "
+			"after it", (long long)(end_day - day0));
 	if (w) {
 		if (qts_writer_close(w) < 0)
 			qts_die(QTS_EXIT_FAIL, "%s: %s", sw->oos, strerror(errno));
 		if (qts_outfile_commit(&of, err, sizeof err) < 0)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
 	}
-	return write_table(sw, &out, 0);
+	int status = write_table(sw, &out, 0);
+	table_free(&out);
+	return status;
 }
 
 /* ---- options and main --------------------------------------------------------- */
@@ -1406,7 +1432,22 @@ static int merge_main(sweep *sw)
 	table_sort(&tb, sw->sort);
 	if (sw->overfit)
 		overfit_write(sw, &tb, sw->periods, NULL);
-	return write_table(sw, &tb, (size_t)sw->top);
+	int status = write_table(sw, &tb, (size_t)sw->top);
+	table_free(&tb);
+	return status;
+}
+
+static void sweep_free(sweep *sw)
+{
+	for (size_t i = 0; i < sw->np; i++) {
+		for (size_t k = 0; k < sw->p[i].n; k++)
+			free(sw->p[i].val[k]);
+		free(sw->p[i].val);
+	}
+	free(sw->p);
+	free(sw->ids);
+	free(sw->fail_text);
+	qts_sweep_data_free(sw->data);
 }
 
 int qts_sweep_main(int argc, char **argv)
@@ -1415,12 +1456,16 @@ int qts_sweep_main(int argc, char **argv)
 	parse(&sw, argc, argv);
 	if (sw.merge)
 		return merge_main(&sw);
+	int status;
 	choose(&sw);
 	char err[QTS_ERR_MAX];
 	if (!(sw.data = qts_sweep_data_read(sw.files, sw.nfiles, err)))
 		qts_die(QTS_EXIT_FAIL, "%s", err);
-	if (sw.walk)
-		return walk_forward(&sw);
+	if (sw.walk) {
+		status = walk_forward(&sw);
+		sweep_free(&sw);
+		return status;
+	}
 	table tb = { 0 };
 	slot *slots = NULL;
 	if (!sw.nids) {
@@ -1444,5 +1489,10 @@ int qts_sweep_main(int argc, char **argv)
 		}
 		overfit_write(&sw, &tb, sw.periods, boot);
 	}
-	return write_table(&sw, &tb, (size_t)sw.top);
+	status = write_table(&sw, &tb, (size_t)sw.top);
+	table_free(&tb);
+	if (slots)
+		munmap(slots, sw.nids * sizeof *slots);
+	sweep_free(&sw);
+	return status;
 }

@@ -29,6 +29,10 @@ double qts_norm_ppf(double p)
 				    3.754408661907416e+00 };
 	if (!(p > 0 && p < 1))
 		return p == 0 ? -INFINITY : p == 1 ? INFINITY : NAN;
+	/* the upper half by symmetry: the refinement's cdf(x) - p is exact
+	 * only in the lower tail */
+	if (p > 0.5)
+		return -qts_norm_ppf(1 - p);
 	double x, q, r;
 	if (p < 0.02425) {
 		q = sqrt(-2 * log(p));
