@@ -341,3 +341,25 @@ EOF
 	run -0 bash -c "$cmd"
 	[ "${#lines[@]}" -eq 4 ]
 }
+
+@test "sweep: every option of --help is in qts(1) and both completions of qts" {
+	TOP=$BATS_TEST_DIRNAME/..
+	run -0 qts sweep --help
+	opts=$(grep -o -- '--[a-z][a-z-]*' <<< "$output" | sort -u)
+	[ "$(wc -l <<< "$opts")" -ge 15 ]
+	for o in $opts; do
+		grep -qE -- "(\\\\-|Fl Fl |Fl -)${o#--}( |$)" "$TOP/man/qts.1" || { echo "$o not in man/qts.1"; false; }
+		grep -q -- "$o" "$TOP/completions/bash/qts" || { echo "$o not in the bash completion"; false; }
+		grep -q -- "$o" "$TOP/completions/zsh/_qts" || { echo "$o not in the zsh completion"; false; }
+	done
+	grep -q 'sweep' <(qts --help)
+}
+
+@test "sweep: the defaults qts(1) gives: --seed 1, --bootstrap 1000, --sort sharpe" {
+	line='qts-strategy sma-cross size=100 | qts-sim'
+	qts sweep -j 2 --samples 3 --overfit "$T/a.csv" "$line" fast=5:15:5 slow=20,40 "$D/one.csv" > "$T/a.out"
+	qts sweep -j 2 --samples 3 --seed 1 --bootstrap 1000 --sort sharpe --overfit "$T/b.csv" "$line" fast=5:15:5 slow=20,40 "$D/one.csv" > "$T/b.out"
+	cmp "$T/a.out" "$T/b.out"
+	cmp "$T/a.csv" "$T/b.csv"
+	grep -qx 'bootstrap_resamples,1000' "$T/a.csv"
+}
