@@ -13,9 +13,8 @@
  * combination, and --merge ranks their tables into the one a single run
  * writes; --walk-forward picks a combination in each training window and
  * runs it in the test window after it. */
-#include "qts_metrics.h"
 #include "qts_stage.h"
-#include "qts_sweep.h"
+#include "sweep_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,10 +55,6 @@ static const char usage[] =
 	"      --oos-equity FILE the test windows' equity, stitched, as an event stream\n"
 	"  -h, --help            this help\n";
 
-enum { ASC_METRICS = 5 };
-static const char *const ascending[ASC_METRICS] = { "volatility", "max_drawdown_duration",
-						    "total_commission", "total_slippage", "turnover" };
-
 #define MAX_COMBOS 10000000ULL
 
 typedef struct param {
@@ -89,17 +84,6 @@ typedef struct task {
 	int want;
 } task;
 
-/* A table, the sweep's or a shard's: text cells, one column of keys. */
-enum { K_NUM, K_PARAM, K_DATE, K_INT };
-typedef struct table {
-	char **col;
-	int *kind;
-	size_t ncol, nparam; /* the params: columns 1..nparam */
-	char ***row;
-	double *key;
-	size_t n, cap;
-} table;
-
 typedef struct sweep {
 	long jobs, samples, top, boots;
 	uint64_t seed;
@@ -125,52 +109,12 @@ typedef struct sweep {
 	char *fail_text;
 } sweep;
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
-	return p;
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-	if (!(p = realloc(p, size)))
-		qts_die(QTS_EXIT_FAIL, "out of memory");
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
-	return d;
-}
-
 static void *shared(size_t size)
 {
 	void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	return p;
-}
-
-static int metric_index(const char *name)
-{
-	const qts_metric_info *mt = qts_metric_table();
-	for (int i = 0; i < QTS_NMETRICS; i++)
-		if (strcmp(mt[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-static int is_ascending(const char *metric)
-{
-	for (int i = 0; i < ASC_METRICS; i++)
-		if (strcmp(ascending[i], metric) == 0)
-			return 1;
-	return 0;
 }
 
 /* ---- parameters -------------------------------------------------------- */
@@ -214,7 +158,7 @@ static void grid_values(param *p, const char *spec)
 		qts_usage_error(usage, "%s: '%s': more than 1000000 values", p->name, spec);
 	int dec = decimals(a) > decimals(c) ? decimals(a) : decimals(c);
 	p->n = (size_t)count;
-	p->val = xcalloc(p->n, sizeof *p->val);
+	p->val = sweep_xcalloc(p->n, sizeof *p->val);
 	for (size_t i = 0; i < p->n; i++) {
 		char buf[96];
 		snprintf(buf, sizeof buf, "%.*f", dec, lo + (double)i * step);
@@ -227,7 +171,7 @@ static void grid_values(param *p, const char *spec)
 		}
 		if (strcmp(buf, "-0") == 0)
 			strcpy(buf, "0");
-		p->val[i] = xstrdup(buf);
+		p->val[i] = sweep_xstrdup(buf);
 	}
 }
 
@@ -235,7 +179,7 @@ static void parse_param(sweep *sw, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	param *p;
-	sw->p = xrealloc(sw->p, (sw->np + 1) * sizeof *sw->p);
+	sw->p = sweep_xrealloc(sw->p, (sw->np + 1) * sizeof *sw->p);
 	p = &sw->p[sw->np++];
 	memset(p, 0, sizeof *p);
 	if ((size_t)(eq - arg) >= sizeof p->name)
@@ -244,7 +188,7 @@ static void parse_param(sweep *sw, const char *arg)
 	for (size_t i = 0; i + 1 < sw->np; i++)
 		if (strcmp(sw->p[i].name, p->name) == 0)
 			qts_usage_error(usage, "%s given twice", p->name);
-	if (strcmp(p->name, "id") == 0 || metric_index(p->name) >= 0)
+	if (strcmp(p->name, "id") == 0 || sweep_metric_index(p->name) >= 0)
 		qts_usage_error(usage, "%s: a column of the table has that name: name the parameter "
 			       "otherwise ($NAME in the pipeline)", p->name);
 	const char *spec = eq + 1;
@@ -259,8 +203,8 @@ static void parse_param(sweep *sw, const char *arg)
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
 		if (!len)
 			qts_usage_error(usage, "%s: '%s': an empty value in the list", p->name, spec);
-		p->val = xrealloc(p->val, (p->n + 1) * sizeof *p->val);
-		p->val[p->n] = xcalloc(len + 1, 1);
+		p->val = sweep_xrealloc(p->val, (p->n + 1) * sizeof *p->val);
+		p->val[p->n] = sweep_xcalloc(len + 1, 1);
 		memcpy(p->val[p->n++], s, len);
 		if (!comma)
 			break;
@@ -528,7 +472,7 @@ static void reap(sweep *sw, running *r, int status, const task *t)
 			if (size > 0) {
 				if (size > 65536)
 					size = 65536;
-				sw->fail_text = xcalloc((size_t)size + 1, 1);
+				sw->fail_text = sweep_xcalloc((size_t)size + 1, 1);
 				if (pread(r->errfd, sw->fail_text, (size_t)size, 0) < 0)
 					sw->fail_text[0] = '\0';
 			}
@@ -543,7 +487,7 @@ static void reap(sweep *sw, running *r, int status, const task *t)
 static void run_tasks(sweep *sw, task *t, size_t n)
 {
 	size_t nr = (size_t)sw->jobs < n ? (size_t)sw->jobs : n;
-	running *r = xcalloc(nr ? nr : 1, sizeof *r);
+	running *r = sweep_xcalloc(nr ? nr : 1, sizeof *r);
 	size_t next = 0, active = 0;
 	fflush(stdout);
 	fflush(stderr);
@@ -615,328 +559,16 @@ static void say_failures(sweep *sw, size_t tried)
 	sw->failed = 0;
 }
 
-/* ---- the table ------------------------------------------------------------ */
-
-static void table_columns(table *tb, const sweep *sw, size_t np, char **pnames)
-{
-	(void)sw;
-	const qts_metric_info *mt = qts_metric_table();
-	tb->nparam = np;
-	tb->ncol = 1 + np + QTS_NMETRICS;
-	tb->col = xcalloc(tb->ncol, sizeof *tb->col);
-	tb->kind = xcalloc(tb->ncol, sizeof *tb->kind);
-	tb->col[0] = xstrdup("id");
-	tb->kind[0] = K_INT;
-	for (size_t i = 0; i < np; i++)
-		tb->col[1 + i] = xstrdup(pnames[i]), tb->kind[1 + i] = K_PARAM;
-	for (int i = 0; i < QTS_NMETRICS; i++) {
-		tb->col[1 + np + (size_t)i] = xstrdup(mt[i].name);
-		tb->kind[1 + np + (size_t)i] = mt[i].kind == QTS_MK_DATE ? K_DATE : K_NUM;
-	}
-}
-
-static void table_free(table *tb)
-{
-	for (size_t r = 0; r < tb->n; r++) {
-		for (size_t c = 0; c < tb->ncol; c++)
-			free(tb->row[r][c]);
-		free(tb->row[r]);
-	}
-	for (size_t c = 0; c < tb->ncol; c++)
-		free(tb->col[c]);
-	free(tb->row);
-	free(tb->col);
-	free(tb->kind);
-	free(tb->key);
-	memset(tb, 0, sizeof *tb);
-}
-
-static char **table_add(table *tb)
-{
-	if (tb->n == tb->cap) {
-		tb->cap = tb->cap ? 2 * tb->cap : 64;
-		tb->row = xrealloc(tb->row, tb->cap * sizeof *tb->row);
-	}
-	return tb->row[tb->n++] = xcalloc(tb->ncol, sizeof(char *));
-}
-
-static char *metric_text(const qts_summary *s, int i)
-{
-	char *buf;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		qts_die(QTS_EXIT_FAIL, "out of memory");
-	qts_report_value(f, s, i, 0);
-	fclose(f);
-	return buf;
-}
-
-static size_t column(const table *tb, const char *name)
-{
-	for (size_t i = 0; i < tb->ncol; i++)
-		if (strcmp(tb->col[i], name) == 0)
-			return i;
-	return (size_t)-1;
-}
-
-static double cell_number(const char *s)
-{
-	double v;
-	if (!s || !*s || qts_num_parse(s, strlen(s), &v) < 0)
-		return NAN;
-	return v;
-}
-
-static int g_desc;
-static size_t g_idcol;
-
-static int cmp_rows(const void *a, const void *b, const table *tb)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	double x = tb->key[i], y = tb->key[j];
-	if (isnan(x) != isnan(y))
-		return isnan(x) ? 1 : -1;
-	if (!isnan(x) && x != y)
-		return (x > y) == g_desc ? -1 : 1;
-	double ia = cell_number(tb->row[i][g_idcol]), ib = cell_number(tb->row[j][g_idcol]);
-	return ia < ib ? -1 : ia > ib;
-}
-
-static const table *g_tb;
-static int cmp_index(const void *a, const void *b) { return cmp_rows(a, b, g_tb); }
-
-/* Rank tb by metric: the rows in their new order. */
-static void table_sort(table *tb, const char *metric)
-{
-	size_t kc = column(tb, metric);
-	tb->key = xrealloc(tb->key, (tb->n ? tb->n : 1) * sizeof *tb->key);
-	for (size_t i = 0; i < tb->n; i++)
-		tb->key[i] = cell_number(tb->row[i][kc]);
-	size_t *ix = xcalloc(tb->n, sizeof *ix);
-	for (size_t i = 0; i < tb->n; i++)
-		ix[i] = i;
-	g_desc = !is_ascending(metric);
-	g_idcol = 0;
-	g_tb = tb;
-	qsort(ix, tb->n, sizeof *ix, cmp_index);
-	char ***rows = xcalloc(tb->n, sizeof *rows);
-	double *keys = xcalloc(tb->n, sizeof *keys);
-	for (size_t i = 0; i < tb->n; i++)
-		rows[i] = tb->row[ix[i]], keys[i] = tb->key[ix[i]];
-	free(tb->row);
-	free(tb->key);
-	free(ix);
-	tb->row = rows;
-	tb->key = keys;
-	tb->cap = tb->n;
-}
-
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void json_cell(FILE *f, const char *s, int kind)
-{
-	double v;
-	if (kind == K_PARAM) {
-		if (qts_num_parse(s, strlen(s), &v) == 0 && isfinite(v))
-			fputs(s, f);
-		else
-			json_string(f, s);
-	} else if (!*s) {
-		fputs("null", f);
-	} else if (kind == K_DATE) {
-		json_string(f, s);
-	} else {
-		fputs(s, f);
-	}
-}
-
-static void table_write(FILE *f, const table *tb, size_t top, int json)
-{
-	size_t n = top && top < tb->n ? top : tb->n;
-	if (json) {
-		fputc('[', f);
-		for (size_t r = 0; r < n; r++) {
-			fputs(r ? ",\n  {" : "\n  {", f);
-			for (size_t c = 0; c < tb->ncol; c++) {
-				fputs(c ? ", " : "", f);
-				json_string(f, tb->col[c]);
-				fputs(": ", f);
-				json_cell(f, tb->row[r][c], tb->kind[c]);
-			}
-			fputc('}', f);
-		}
-		fputs(n ? "\n]\n" : "]\n", f);
-		return;
-	}
-	for (size_t c = 0; c < tb->ncol; c++) {
-		fputs(c ? "," : "", f);
-		csv_field(f, tb->col[c]);
-	}
-	fputc('\n', f);
-	for (size_t r = 0; r < n; r++) {
-		for (size_t c = 0; c < tb->ncol; c++) {
-			fputs(c ? "," : "", f);
-			csv_field(f, tb->row[r][c]);
-		}
-		fputc('\n', f);
-	}
-}
-
-/* ---- reading a shard's table (--merge) ----------------------------------- */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The fields of one CSV line (RFC 4180; no line breaks inside fields). */
-static size_t csv_split(char *line, char ***out)
-{
-	size_t n = 0, cap = 0;
-	char **f = NULL;
-	char *p = line;
-	for (;;) {
-		if (n == cap)
-			f = xrealloc(f, (cap = cap ? 2 * cap : 64) * sizeof *f);
-		char *w = p, *start = p;
-		if (*p == '"') {
-			for (p++;; p++) {
-				if (*p == '"' && p[1] == '"')
-					*w++ = '"', p++;
-				else if (*p == '"' || !*p)
-					break;
-				else
-					*w++ = *p;
-			}
-			if (*p == '"')
-				p++;
-		} else {
-			while (*p && *p != ',')
-				*w++ = *p++;
-		}
-		char end = *p;
-		*w = '\0';
-		f[n++] = start;
-		if (end != ',')
-			break;
-		p++;
-	}
-	*out = f;
-	return n;
-}
-
-static void merge_read(table *tb, char **files, size_t nfiles)
-{
-	for (size_t k = 0; k < nfiles; k++) {
-		FILE *f = strcmp(files[k], "-") ? fopen(files[k], "r") : stdin;
-		if (!f)
-			qts_die(QTS_EXIT_FAIL, "%s: %s", files[k], strerror(errno));
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t len;
-		long lineno = 0;
-		while ((len = getline(&line, &cap, f)) > 0) {
-			lineno++;
-			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-				line[--len] = '\0';
-			char *copy = xstrdup(line);
-			char **fld;
-			size_t nf = csv_split(copy, &fld);
-			if (lineno == 1) {
-				if (!tb->col) {
-					size_t start = 1;
-					while (start < nf && strcmp(fld[start], "start"))
-						start++;
-					if (nf < 2 || strcmp(fld[0], "id") || nf - start != QTS_NMETRICS ||
-					    metric_index(fld[nf - 1]) != QTS_NMETRICS - 1)
-						qts_die(QTS_EXIT_FAIL, "%s:1: not a table of qts sweep (id, the "
-							"parameters, the metrics)", files[k]);
-					table_columns(tb, NULL, start - 1, fld + 1);
-				} else {
-					int same = nf == tb->ncol;
-					for (size_t c = 0; same && c < nf; c++)
-						same = strcmp(fld[c], tb->col[c]) == 0;
-					if (!same)
-						qts_die(QTS_EXIT_FAIL, "%s:1: its columns are not those of %s", files[k],
-							files[0]);
-				}
-				free(fld);
-				free(copy);
-				continue;
-			}
-			if (nf != tb->ncol)
-				qts_die(QTS_EXIT_FAIL, "%s:%ld: %zu fields, where the header has %zu", files[k], lineno,
-					nf, tb->ncol);
-			double id = cell_number(fld[0]);
-			if (!(id >= 1) || id != floor(id))
-				qts_die(QTS_EXIT_FAIL, "%s:%ld: id '%s' is not a combination's number", files[k],
-					lineno, fld[0]);
-			char **row = table_add(tb);
-			for (size_t c = 0; c < nf; c++)
-				row[c] = xstrdup(fld[c]);
-			free(fld);
-			free(copy);
-		}
-		if (ferror(f))
-			qts_die(QTS_EXIT_FAIL, "%s: %s", files[k], strerror(errno));
-		if (lineno == 0)
-			qts_die(QTS_EXIT_FAIL, "%s: empty: not a table of qts sweep", files[k]);
-		free(line);
-		if (f != stdin)
-			fclose(f);
-	}
-	/* a combination twice: shards that overlap */
-	uint64_t *ids = xcalloc(tb->n, sizeof *ids);
-	for (size_t i = 0; i < tb->n; i++)
-		ids[i] = (uint64_t)cell_number(tb->row[i][0]);
-	qsort(ids, tb->n, sizeof *ids, cmp_u64);
-	for (size_t i = 1; i < tb->n; i++)
-		if (ids[i] == ids[i - 1])
-			qts_die(QTS_EXIT_FAIL, "id %llu is in more than one table: shards of different "
-				"runs, or one table given twice", (unsigned long long)ids[i]);
-	free(ids);
-}
-
 /* ---- overfitting guards -------------------------------------------------- */
 
 static void overfit_write(const sweep *sw, const table *tb, double periods, const double *boot)
 {
-	size_t sc = column(tb, "sharpe"), kc = column(tb, "skew"), uc = column(tb, "kurtosis"),
-	       dc = column(tb, "days");
+	size_t sc = sweep_column(tb, "sharpe"), kc = sweep_column(tb, "skew"), uc = sweep_column(tb, "kurtosis"),
+	       dc = sweep_column(tb, "days");
 	size_t n = 0;
 	double mean = 0, m2 = 0;
 	for (size_t i = 0; i < tb->n; i++) {
-		double s = cell_number(tb->row[i][sc]);
+		double s = sweep_cell(tb->row[i][sc]);
 		if (isnan(s))
 			continue;
 		s /= sqrt(periods); /* per period */
@@ -953,14 +585,14 @@ static void overfit_write(const sweep *sw, const table *tb, double periods, cons
 		v[i] = NAN;
 	v[0] = (double)n;
 	if (tb->n) {
-		double sr = cell_number(tb->row[0][sc]) / sqrt(periods);
+		double sr = sweep_cell(tb->row[0][sc]) / sqrt(periods);
 		double sr0 = n > 1 ? qts_expected_max_sharpe(var, n) : 0;
-		v[1] = cell_number(tb->row[0][0]);
+		v[1] = sweep_cell(tb->row[0][0]);
 		v[2] = sr * sqrt(periods);
 		v[3] = sqrt(var) * sqrt(periods);
 		v[4] = sr0 * sqrt(periods);
-		v[5] = qts_psr(sr, sr0, cell_number(tb->row[0][dc]), cell_number(tb->row[0][kc]),
-			       cell_number(tb->row[0][uc]));
+		v[5] = qts_psr(sr, sr0, sweep_cell(tb->row[0][dc]), sweep_cell(tb->row[0][kc]),
+			       sweep_cell(tb->row[0][uc]));
 	}
 	if (boot) {
 		v[6] = boot[0];
@@ -1009,7 +641,7 @@ static void choose(sweep *sw)
 	if (want > MAX_COMBOS)
 		qts_usage_error(usage, "%llu combinations: more than %llu (sample them: --samples N)",
 				(unsigned long long)want, (unsigned long long)MAX_COMBOS);
-	sw->ids = xcalloc((size_t)want, sizeof *sw->ids);
+	sw->ids = sweep_xcalloc((size_t)want, sizeof *sw->ids);
 	if (want == total) {
 		for (uint64_t i = 0; i < total; i++)
 			sw->ids[i] = i;
@@ -1019,7 +651,7 @@ static void choose(sweep *sw)
 		size_t hcap = 1;
 		while (hcap < 2 * want)
 			hcap *= 2;
-		uint64_t *set = xcalloc(hcap, sizeof *set); /* value + 1; 0 empty */
+		uint64_t *set = sweep_xcalloc(hcap, sizeof *set); /* value + 1; 0 empty */
 		uint64_t state = sw->seed;
 		size_t k = 0;
 		for (uint64_t j = total - want; j < total; j++) {
@@ -1040,7 +672,7 @@ static void choose(sweep *sw)
 			}
 		}
 		free(set);
-		qsort(sw->ids, (size_t)want, sizeof *sw->ids, cmp_u64);
+		qsort(sw->ids, (size_t)want, sizeof *sw->ids, sweep_cmp_u64);
 	}
 	sw->nids = (size_t)want;
 	if (sw->shard_n) {
@@ -1054,7 +686,7 @@ static void choose(sweep *sw)
 
 static char **param_names(const sweep *sw)
 {
-	char **n = xcalloc(sw->np, sizeof *n);
+	char **n = sweep_xcalloc(sw->np, sizeof *n);
 	for (size_t i = 0; i < sw->np; i++)
 		n[i] = (char *)sw->p[i].name;
 	return n;
@@ -1062,14 +694,14 @@ static char **param_names(const sweep *sw)
 
 static void fill_row(const sweep *sw, table *tb, uint64_t id, const qts_summary *s)
 {
-	char **row = table_add(tb);
+	char **row = sweep_table_add(tb);
 	char buf[32];
 	snprintf(buf, sizeof buf, "%llu", (unsigned long long)id + 1);
-	row[0] = xstrdup(buf);
+	row[0] = sweep_xstrdup(buf);
 	for (size_t k = 0; k < sw->np; k++)
-		row[1 + k] = xstrdup(sw->p[k].val[value_of(sw, id, k)]);
+		row[1 + k] = sweep_xstrdup(sw->p[k].val[value_of(sw, id, k)]);
 	for (int i = 0; i < QTS_NMETRICS; i++)
-		row[1 + sw->np + (size_t)i] = metric_text(s, i);
+		row[1 + sw->np + (size_t)i] = sweep_metric_text(s, i);
 }
 
 /* Run ids over [from, to): a table of those that ran, in id order. */
@@ -1077,13 +709,13 @@ static void evaluate(sweep *sw, const uint64_t *ids, size_t n, int64_t from, int
 		     slot **slots_out)
 {
 	slot *slots = shared(n * sizeof *slots);
-	task *t = xcalloc(n, sizeof *t);
+	task *t = sweep_xcalloc(n, sizeof *t);
 	for (size_t i = 0; i < n; i++)
 		t[i] = (task){ ids[i], from, to, INT64_MIN, &slots[i], NULL, 0, SERIES_NONE };
 	run_tasks(sw, t, n);
 	say_failures(sw, n);
 	char **names = param_names(sw);
-	table_columns(tb, sw, sw->np, names);
+	sweep_table_columns(tb, sw->np, names);
 	free(names);
 	for (size_t i = 0; i < n; i++)
 		if (slots[i].done)
@@ -1123,14 +755,14 @@ static size_t rerun(sweep *sw, uint64_t id, int64_t from, int64_t count, int64_t
 static int write_table(const sweep *sw, const table *tb, size_t top)
 {
 	if (!sw->output) {
-		table_write(stdout, tb, top, sw->json);
+		sweep_table_write(stdout, tb, top, sw->json);
 		return qts_close_stdout();
 	}
 	char err[QTS_ERR_MAX + 256];
 	qts_outfile of;
 	if (qts_outfile_open(&of, sw->output, err, sizeof err) < 0)
 		qts_die(QTS_EXIT_FAIL, "%s", err);
-	table_write(of.fp, tb, top, sw->json);
+	sweep_table_write(of.fp, tb, top, sw->json);
 	if (ferror(of.fp)) {
 		qts_outfile_abort(&of);
 		qts_die(QTS_EXIT_FAIL, "%s: %s", sw->output, strerror(errno ? errno : EIO));
@@ -1179,14 +811,14 @@ static char *date_of(int64_t day)
 	char buf[32];
 	qts_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-	return xstrdup(buf);
+	return sweep_xstrdup(buf);
 }
 
 static char *num_text(double v)
 {
 	char buf[40];
 	buf[qts_num_format(v, buf)] = '\0';
-	return xstrdup(buf);
+	return sweep_xstrdup(buf);
 }
 
 static int walk_forward(sweep *sw)
@@ -1195,20 +827,20 @@ static int walk_forward(sweep *sw)
 	qts_sweep_data_span(sw->data, &first, &last);
 	int64_t day0 = first >= 0 ? first / QTS_NS_PER_DAY : (first - QTS_NS_PER_DAY + 1) / QTS_NS_PER_DAY;
 	int64_t end_day = (last >= 0 ? last / QTS_NS_PER_DAY : (last - QTS_NS_PER_DAY + 1) / QTS_NS_PER_DAY) + 1;
-	int mi = metric_index(sw->sort);
+	int mi = sweep_metric_index(sw->sort);
 	table out = { 0 };
 	const char *fixed[] = { "window", "train_start", "train_end", "test_start", "test_end", "id" };
 	out.nparam = sw->np;
 	out.ncol = 6 + sw->np + 3;
-	out.col = xcalloc(out.ncol, sizeof *out.col);
-	out.kind = xcalloc(out.ncol, sizeof *out.kind);
+	out.col = sweep_xcalloc(out.ncol, sizeof *out.col);
+	out.kind = sweep_xcalloc(out.ncol, sizeof *out.kind);
 	for (size_t i = 0; i < 6; i++)
-		out.col[i] = xstrdup(fixed[i]), out.kind[i] = i == 0 || i == 5 ? K_INT : K_DATE;
+		out.col[i] = sweep_xstrdup(fixed[i]), out.kind[i] = i == 0 || i == 5 ? K_INT : K_DATE;
 	for (size_t i = 0; i < sw->np; i++)
-		out.col[6 + i] = xstrdup(sw->p[i].name), out.kind[6 + i] = K_PARAM;
-	out.col[6 + sw->np] = xstrdup("in_sample");
-	out.col[7 + sw->np] = xstrdup("out_of_sample");
-	out.col[8 + sw->np] = xstrdup("gap");
+		out.col[6 + i] = sweep_xstrdup(sw->p[i].name), out.kind[6 + i] = K_PARAM;
+	out.col[6 + sw->np] = sweep_xstrdup("in_sample");
+	out.col[7 + sw->np] = sweep_xstrdup("out_of_sample");
+	out.col[8 + sw->np] = sweep_xstrdup("gap");
 	qts_outfile of;
 	qts_writer *w = NULL;
 	char err[QTS_ERR_MAX + 256];
@@ -1227,31 +859,31 @@ static int walk_forward(sweep *sw)
 			break;
 		table tr = { 0 };
 		evaluate(sw, sw->ids, sw->nids, start * QTS_NS_PER_DAY, tr_end * QTS_NS_PER_DAY, &tr, NULL);
-		table_sort(&tr, sw->sort);
+		sweep_table_sort(&tr, sw->sort);
 		if (!tr.n || isnan(tr.key[0])) {
 			char *a = date_of(start), *b = date_of(tr_end);
 			qts_die(QTS_EXIT_FAIL, "training window %s to %s: no combination has a %s", a, b,
 				sw->sort);
 		}
-		uint64_t id = (uint64_t)cell_number(tr.row[0][0]) - 1;
+		uint64_t id = (uint64_t)sweep_cell(tr.row[0][0]) - 1;
 		slot s;
 		void *series;
 				/* the training window warms the engines up; the test counts */
 		size_t n = rerun(sw, id, start * QTS_NS_PER_DAY, tr_end * QTS_NS_PER_DAY, te_end * QTS_NS_PER_DAY,
 				 SERIES_POINTS, &series, &s);
 		windows++;
-		char **row = table_add(&out);
+		char **row = sweep_table_add(&out);
 		char buf[32];
 		snprintf(buf, sizeof buf, "%ld", windows);
-		row[0] = xstrdup(buf);
+		row[0] = sweep_xstrdup(buf);
 		row[1] = date_of(start), row[2] = date_of(tr_end), row[3] = date_of(tr_end);
 		row[4] = date_of(te_end < end_day ? te_end : end_day);
-		row[5] = xstrdup(tr.row[0][0]);
+		row[5] = sweep_xstrdup(tr.row[0][0]);
 		for (size_t k = 0; k < sw->np; k++)
-			row[6 + k] = xstrdup(tr.row[0][1 + k]);
+			row[6 + k] = sweep_xstrdup(tr.row[0][1 + k]);
 		double is = tr.key[0], oos = s.sum.v[mi];
-		row[6 + sw->np] = xstrdup(tr.row[0][1 + sw->np + (size_t)mi]);
-		row[7 + sw->np] = metric_text(&s.sum, mi);
+		row[6 + sw->np] = sweep_xstrdup(tr.row[0][1 + sw->np + (size_t)mi]);
+		row[7 + sw->np] = sweep_metric_text(&s.sum, mi);
 		row[8 + sw->np] = num_text(is - oos);
 		if (w) {
 			const qts_point *pt = series;
@@ -1271,7 +903,7 @@ static int walk_forward(sweep *sw)
 				carry = pt[n - 1].equity * (isnan(carry) ? 1 : carry / pt[0].equity);
 		}
 		munmap(series, 1);
-		table_free(&tr);
+		sweep_table_free(&tr);
 		if (te_end >= end_day)
 			break;
 	}
@@ -1285,7 +917,7 @@ static int walk_forward(sweep *sw)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
 	}
 	int status = write_table(sw, &out, 0);
-	table_free(&out);
+	sweep_table_free(&out);
 	return status;
 }
 
@@ -1332,7 +964,7 @@ static void parse(sweep *sw, int argc, char **argv)
 			break;
 		}
 		case O_SORT:
-			if (metric_index(optarg) < 0 || qts_metric_table()[metric_index(optarg)].kind == QTS_MK_DATE)
+			if (sweep_metric_index(optarg) < 0 || qts_metric_table()[sweep_metric_index(optarg)].kind == QTS_MK_DATE)
 				qts_usage_error(usage, "--sort: '%s' is not a metric of qts-report (its names in "
 					       "qts-report --csv, not a date)", optarg);
 			sw->sort = optarg;
@@ -1428,12 +1060,12 @@ static void parse(sweep *sw, int argc, char **argv)
 static int merge_main(sweep *sw)
 {
 	table tb = { 0 };
-	merge_read(&tb, sw->files, sw->nfiles);
-	table_sort(&tb, sw->sort);
+	sweep_merge_read(&tb, sw->files, sw->nfiles);
+	sweep_table_sort(&tb, sw->sort);
 	if (sw->overfit)
 		overfit_write(sw, &tb, sw->periods, NULL);
 	int status = write_table(sw, &tb, (size_t)sw->top);
-	table_free(&tb);
+	sweep_table_free(&tb);
 	return status;
 }
 
@@ -1470,18 +1102,18 @@ int qts_sweep_main(int argc, char **argv)
 	slot *slots = NULL;
 	if (!sw.nids) {
 		char **names = param_names(&sw);
-		table_columns(&tb, &sw, sw.np, names);
+		sweep_table_columns(&tb, sw.np, names);
 		free(names);
 	} else {
 		evaluate(&sw, sw.ids, sw.nids, INT64_MIN, INT64_MAX, &tb, &slots);
 	}
-	table_sort(&tb, sw.sort);
+	sweep_table_sort(&tb, sw.sort);
 	if (sw.overfit) {
 		double boot[2] = { NAN, NAN };
 		if (tb.n) {
 			slot s;
 			void *series;
-			uint64_t id = (uint64_t)cell_number(tb.row[0][0]) - 1;
+			uint64_t id = (uint64_t)sweep_cell(tb.row[0][0]) - 1;
 			size_t n = rerun(&sw, id, INT64_MIN, INT64_MIN, INT64_MAX, SERIES_RETURNS, &series, &s);
 			qts_bootstrap_sharpe(series, n, qts_risk_free_per_period(s.risk_free, s.periods), s.periods,
 					     (size_t)sw.boots, sw.seed, 0.95, &boot[0], &boot[1]);
@@ -1490,7 +1122,7 @@ int qts_sweep_main(int argc, char **argv)
 		overfit_write(&sw, &tb, sw.periods, boot);
 	}
 	status = write_table(&sw, &tb, (size_t)sw.top);
-	table_free(&tb);
+	sweep_table_free(&tb);
 	if (slots)
 		munmap(slots, sw.nids * sizeof *slots);
 	sweep_free(&sw);
