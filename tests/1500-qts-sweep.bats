@@ -363,3 +363,12 @@ EOF
 	cmp "$T/a.csv" "$T/b.csv"
 	grep -qx 'bootstrap_resamples,1000' "$T/a.csv"
 }
+
+@test "examples/scaling: the research project runs end to end with make -j2" {
+	command -v parallel >/dev/null || skip "GNU parallel is not installed (make deps)"
+	run -0 make -s -C "$BATS_TEST_DIRNAME/../examples/scaling" -j2 QTS_BIN="$QTS_BIN" OUT="$T/out" SYMBOLS=3 DAYS=700 SHARDS=3
+	[[ "$output" == *"the sharded sweep is the sweep"* ]]
+	[[ "$output" == *"deflated_sharpe,"* ]]
+	grep -q '^window,train_start' "$T/out/walk.csv"
+	grep -q 'Sharpe ratio' "$T/out/oos-report.txt"
+}
