@@ -841,16 +841,11 @@ static int walk_forward(sweep *sw)
 	out.col[6 + sw->np] = sweep_xstrdup("in_sample");
 	out.col[7 + sw->np] = sweep_xstrdup("out_of_sample");
 	out.col[8 + sw->np] = sweep_xstrdup("gap");
-	qts_outfile of;
-	qts_writer *w = NULL;
-	char err[QTS_ERR_MAX + 256];
-	if (sw->oos) {
-		if (qts_outfile_open(&of, sw->oos, err, sizeof err) < 0)
-			qts_die(QTS_EXIT_FAIL, "%s", err);
-		fflush(of.fp);
-		if (!(w = qts_writer_new(fileno(of.fp), qts_output_format(0))))
-			qts_die(QTS_EXIT_FAIL, "out of memory");
-	}
+	/* The stitched curve is kept until the windows are done: a file
+	 * being written must not be open while children that may exit run
+	 * (each would remove its temporary on the way out). */
+	qts_point *oos = NULL;
+	size_t noos = 0, capoos = 0;
 	double carry = NAN; /* the stitched equity at the end of the last test */
 	long windows = 0;
 	for (int64_t start = day0;; start = add_span(start, sw->wf_test)) {
@@ -881,26 +876,23 @@ static int walk_forward(sweep *sw)
 		row[5] = sweep_xstrdup(tr.row[0][0]);
 		for (size_t k = 0; k < sw->np; k++)
 			row[6 + k] = sweep_xstrdup(tr.row[0][1 + k]);
-		double is = tr.key[0], oos = s.sum.v[mi];
+		double is = tr.key[0], os = s.sum.v[mi];
 		row[6 + sw->np] = sweep_xstrdup(tr.row[0][1 + sw->np + (size_t)mi]);
 		row[7 + sw->np] = sweep_metric_text(&s.sum, mi);
-		row[8 + sw->np] = num_text(is - oos);
-		if (w) {
+		row[8 + sw->np] = num_text(is - os);
+		if (sw->oos) {
 			const qts_point *pt = series;
+			double scale = isnan(carry) || !n ? 1 : carry / pt[0].equity;
 			for (size_t i = 0; i < n; i++) {
 				if (i == 0 && !isnan(carry))
 					continue; /* the start: the last window's end */
-				double scale = isnan(carry) ? 1 : carry / pt[0].equity;
-				qts_event ev;
-				qts_event_init(&ev, QTS_EQUITY, pt[i].ts);
-				/* the equity alone (the other fields 0): a
-				 * stitched curve has no cash or positions */
-				ev.equity.equity = pt[i].equity * scale;
-				if (qts_writer_put(w, &ev) < 0)
-					qts_die(QTS_EXIT_FAIL, "%s: %s", sw->oos, strerror(errno));
+				if (noos == capoos)
+					oos = sweep_xrealloc(oos, (capoos = capoos ? 2 * capoos : 1024) * sizeof *oos);
+				oos[noos] = pt[i];
+				oos[noos++].equity = pt[i].equity * scale;
 			}
 			if (n)
-				carry = pt[n - 1].equity * (isnan(carry) ? 1 : carry / pt[0].equity);
+				carry = pt[n - 1].equity * scale;
 		}
 		munmap(series, 1);
 		sweep_table_free(&tr);
@@ -910,11 +902,33 @@ static int walk_forward(sweep *sw)
 	if (!windows)
 		qts_die(QTS_EXIT_FAIL, "--walk-forward: the input's %lld days hold no training window and a test "
 			"after it", (long long)(end_day - day0));
-	if (w) {
-		if (qts_writer_close(w) < 0)
+	if (sw->oos) {
+		char err[QTS_ERR_MAX + 256];
+		qts_outfile of;
+		qts_writer *w;
+		if (qts_outfile_open(&of, sw->oos, err, sizeof err) < 0)
+			qts_die(QTS_EXIT_FAIL, "%s", err);
+		fflush(of.fp);
+		if (!(w = qts_writer_new(fileno(of.fp), qts_output_format(0))))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		for (size_t i = 0; i < noos; i++) {
+			/* the equity alone (the other fields 0): a stitched
+			 * curve has no cash or positions of its own */
+			qts_event ev;
+			qts_event_init(&ev, QTS_EQUITY, oos[i].ts);
+			ev.equity.equity = oos[i].equity;
+			if (qts_writer_put(w, &ev) < 0) {
+				qts_outfile_abort(&of);
+				qts_die(QTS_EXIT_FAIL, "%s: %s", sw->oos, strerror(errno));
+			}
+		}
+		if (qts_writer_close(w) < 0) {
+			qts_outfile_abort(&of);
 			qts_die(QTS_EXIT_FAIL, "%s: %s", sw->oos, strerror(errno));
+		}
 		if (qts_outfile_commit(&of, err, sizeof err) < 0)
 			qts_die(QTS_EXIT_FAIL, "%s", err);
+		free(oos);
 	}
 	int status = write_table(sw, &out, 0);
 	sweep_table_free(&out);

@@ -227,6 +227,11 @@ EOF
 	run -0 qts-report --csv "$T/oos.csv"
 	[ "$(grep '^start,' <<< "$output")" = "start,2025-01-01" ]
 	grep -q '^equity,2025-01-02T00:00:00Z,' "$T/oos.csv"
+	# a combination refused in every window: the others chosen, the file written
+	run -0 --separate-stderr qts sweep -j 2 --walk-forward 1y:6m --oos-equity "$T/oos2.csv" 'qts-strategy sma-cross size=100 | qts-sim' fast=5,30 slow=20 "$D/long.csv"
+	[ "${#lines[@]}" -eq 6 ]
+	[ "$(cut -d, -f6 <<< "$output" | tail -n +2 | sort -u)" = 1 ]
+	run -0 qts-report --csv "$T/oos2.csv"
 }
 
 @test "sweep: a combination an engine refuses is said once, the others are ranked" {
