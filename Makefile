@@ -15,7 +15,7 @@ LDLIBS    := -lcsv -lmsgpackc -lcurl -ljansson -lwslay -lsnappy -lzstd -lssl -lc
 # Debian packages the build and the tests need; `make deps` installs what is missing.
 DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev libjansson-dev libwslay-dev \
              libsnappy-dev libzstd-dev libssl-dev openssl python3 postgresql sqlite3 tmux \
-             libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium
+             libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium parallel
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/qts*.c))

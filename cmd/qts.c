@@ -4,6 +4,7 @@
 #include "qts_journal.h"
 #include "qts_parquet.h"
 #include "qts_stage.h"
+#include "qts_sweep.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +28,8 @@ static const char usage[] =
 	"                              append the stream to a journal, passing it on\n"
 	"       qts journal cat [OPTION...] FILE...\n"
 	"                              replay journals as a stream\n"
+	"       qts sweep [OPTION...] 'STAGE [ARG...] | ...' PARAM=SPEC... [FILE...]\n"
+	"                              a backtest over a grid of parameters (qts sweep --help)\n"
 	"       qts top [-n COUNT] [-d DURATION] [--once] FILE|DIR...\n"
 	"                              the live view of a pipeline's --metrics files\n"
 	"       qts --version | --help\n";
@@ -213,6 +216,10 @@ int main(int argc, char **argv)
 		return pipe_run(argc - 1, argv + 1);
 	if (strcmp(name, "top") == 0)
 		return qts_top_main(argc - 1, argv + 1);
+	if (strcmp(name, "sweep") == 0) {
+		qts_progname = "qts sweep"; /* for messages */
+		return qts_sweep_main(argc - 1, argv + 1);
+	}
 	if (strcmp(name, "journal") == 0) {
 		qts_progname = "qts journal"; /* for messages */
 		if (argc > 2 && strcmp(argv[2], "cat") == 0)

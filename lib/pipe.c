@@ -170,7 +170,9 @@ enum { RUNNING, FAILED_SAID, FAILED_WRITE };
 struct chain {
 	node *node;
 	size_t n;
-	qts_runtime *rt;
+	qts_runtime *rt; /* or NULL: where says where the input is */
+	const char *(*where)(void *ctx);
+	void *where_ctx;
 	int failed;      /* RUNNING, or how the chain stopped */
 	int feedback_to; /* the stage that takes --feedback, or -1 */
 	stage_words *sw; /* while it is built */
@@ -232,7 +234,7 @@ static void fail(chain *c, size_t k, const char *why, int at_end)
 	if (at_end)
 		qts_warn("end of input: %s", why);
 	else if (k == 0)
-		qts_warn("%s: %s", qts_runtime_where(c->rt), why);
+		qts_warn("%s: %s", c->rt ? qts_runtime_where(c->rt) : c->where(c->where_ctx), why);
 	else
 		qts_warn("-:%llu: %s", (unsigned long long)f->in, why);
 	if (k + 1 < c->n)
@@ -427,8 +429,9 @@ static void check_zone(char **zone, size_t i)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 }
 
-void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
-		    qts_runtime *rt)
+static void build_chain(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
+			qts_runtime *rt, qts_emit_fn out, void *out_arg,
+			const char *(*where)(void *ctx), void *where_ctx)
 {
 	/* Whatever is allocated hangs from st, even when a stage's options
 	 * end the program. */
@@ -438,6 +441,8 @@ void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles
 	st->eng = c;
 	c->feedback_to = -1;
 	c->rt = rt;
+	c->where = where;
+	c->where_ctx = where_ctx;
 	char err[512];
 	size_t nsw;
 	size_t n = split(line, &c->sw, &nsw, err, sizeof err);
@@ -482,8 +487,8 @@ void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles
 		/* Messages of a bad option name the stage, as in the shell. */
 		qts_progname = c->node[i].def->name;
 		optind = 0; /* getopt_long starts afresh on each stage's words */
-		c->node[i].def->build(&d->st, (int)sw[i].n, d->argv, i + 1 < n ? link_emit : qts_runtime_emit,
-			      i + 1 < n ? (void *)&c->node[i + 1] : (void *)rt);
+		c->node[i].def->build(&d->st, (int)sw[i].n, d->argv, i + 1 < n ? link_emit : out,
+			      i + 1 < n ? (void *)&c->node[i + 1] : out_arg);
 		qts_progname = progname;
 		check_zone(&zone, i);
 		if (i > 0 && d->st.conf.nfiles)
@@ -538,4 +543,22 @@ void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles
 	st->ops = &chain_ops;
 	st->eng = c;
 	st->conf = conf;
+}
+
+void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
+		    qts_runtime *rt)
+{
+	build_chain(st, line, files, nfiles, msgpack, rt, qts_runtime_emit, rt, NULL, NULL);
+}
+
+void qts_pipe_build_to(qts_stage *st, const char *line, qts_emit_fn emit, void *arg,
+		       const char *(*where)(void *ctx), void *where_ctx)
+{
+	build_chain(st, line, NULL, 0, 0, NULL, emit, arg, where, where_ctx);
+}
+
+const qts_stage *qts_pipe_stage(const qts_stage *whole, size_t i)
+{
+	const chain *c = whole->eng;
+	return whole->ops == &chain_ops && i < c->n ? &c->node[i].st : NULL;
 }

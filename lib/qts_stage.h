@@ -222,6 +222,24 @@ int qts_stage_metrics_write(const qts_stage_metrics *m, int64_t wall_now, char *
  * unknown stage or a bad option exits 2 naming the stage. */
 void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
 		    qts_runtime *rt);
+/* The same chain for a host that feeds it itself (`qts sweep`, from
+ * events held in memory): the last stage emits to emit(arg, ev), and a
+ * failure of the first stage is said at where(where_ctx). */
+void qts_pipe_build_to(qts_stage *st, const char *line, qts_emit_fn emit, void *arg,
+		       const char *(*where)(void *ctx), void *where_ctx);
+/* Stage i of a chain built by either, NULL past the last. */
+const qts_stage *qts_pipe_stage(const qts_stage *chain, size_t i);
+/* qts-report's engine (report_stage.c) held for `qts sweep`: its finish
+ * writes nothing, and qts_report_stage_run gives the figures it would have
+ * written, computed by the same code, of the events from time `from` on
+ * (a walk-forward's test window, after the warm-up; INT64_MIN: all).  -1
+ * with a message in err (at least QTS_ERR_MAX bytes) when its options ask
+ * for a report of its own. */
+struct qts_run;
+int qts_report_stage_hold(void *eng, int64_t from, char *err);
+/* The run of a held report engine after its finish (valid until it is
+ * freed). */
+void qts_report_stage_run(void *eng, struct qts_run *run);
 
 /* `qts top`'s whole main (top.c): the stages of a running pipeline from
  * their --metrics files. */

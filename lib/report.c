@@ -290,6 +290,11 @@ static void value_raw(FILE *f, const qts_summary *s, int i, int json)
 	}
 }
 
+void qts_report_value(FILE *f, const qts_summary *s, int i, int json)
+{
+	value_raw(f, s, i, json);
+}
+
 static void json_object(FILE *f, const qts_run *run, const char *indent)
 {
 	const qts_metric_info *mt = qts_metric_table();

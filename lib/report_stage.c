@@ -58,6 +58,8 @@ typedef struct opts {
 	int64_t day_start;  /* an overnight session's start, or 0 */
 	double periods, risk_free;
 	int live, tee, compare;
+	int hold;           /* qts sweep's: the finish writes nothing */
+	int64_t from;       /* qts sweep's: events before are not counted */
 	long every_events;  /* refresh every N events (live), or 0 */
 	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
 	qts_instrument *instruments; /* contracts; any other symbol is a share */
@@ -116,7 +118,7 @@ static void parse(int argc, char **argv, opts *o)
 		{"instruments", required_argument, NULL, O_INSTRUMENTS}, {0}};
 	char err[512];
 	int c;
-	*o = (opts){.format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
+	*o = (opts){.from = INT64_MIN, .format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
 	while ((c = getopt_long(argc, argv, "jctMo:b:z:s:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->format = FMT_JSON; break;
@@ -509,6 +511,8 @@ static int report_put(void *eng, const qts_event *ev)
 	s->err[0] = '\0';
 	if (s->emit && s->emit(s->arg, ev) < 0)
 		return -1;
+	if (__builtin_expect(ev->ts < s->o->from, 0))
+		return 0;
 	if (consume(s, ev, s->err, sizeof s->err) < 0) {
 		if (!s->err[0])
 			snprintf(s->err, sizeof s->err, "out of memory");
@@ -537,6 +541,8 @@ static int report_finish(void *eng)
 	state *s = &((engine *)eng)->s;
 	const opts *o = s->o;
 	check_benchmark(s, strcmp(s->name, "-") == 0 ? "standard input" : s->name);
+	if (o->hold)
+		return 0;
 	qts_run run;
 	build_run(s, s->name, &run);
 	if (o->html)
@@ -600,3 +606,23 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 }
 
 const qts_stage_def qts_report_stage = { "qts-report", build };
+
+int qts_report_stage_hold(void *eng, int64_t from, char *err)
+{
+	engine *e = eng;
+	opts *o = &e->o;
+	if (o->format != FMT_TEXT || o->html || o->output || o->live || o->tee || o->conf.nfiles) {
+		snprintf(err, QTS_ERR_MAX, "qts-report: in a sweep it writes no report of its own: "
+			 "-j, -c, -t, --html, -o, --live, --tee and FILE are not for it");
+		return -1;
+	}
+	o->hold = 1;
+	o->from = from;
+	return 0;
+}
+
+void qts_report_stage_run(void *eng, qts_run *run)
+{
+	state *s = &((engine *)eng)->s;
+	build_run(s, s->name, run);
+}
