@@ -154,6 +154,8 @@ static int decimals(double step)
 
 void qts_value_label(double v, double step, int kind, char *buf, size_t size)
 {
+	if (fabs(v) < fabs(step) * 1e-9)
+		v = 0; /* no -0 */
 	if (kind == QTS_AX_PCT) {
 		snprintf(buf, size, "%.*f%%", decimals(step * 100), v * 100);
 	} else if (kind == QTS_AX_MONEY && fabs(v) >= 1000) {
@@ -172,6 +174,4 @@ void qts_value_label(double v, double step, int kind, char *buf, size_t size)
 	} else {
 		snprintf(buf, size, "%.*f", decimals(step), v);
 	}
-	if (strcmp(buf, "-0") == 0 || strcmp(buf, "-0%") == 0)
-		memmove(buf, buf + 1, strlen(buf));
 }

@@ -328,7 +328,7 @@ static void hist_bars(FILE *f, const qts_hc *c, const qts_hist *h, int kind, con
 	qts_svg_yaxis(f, c, QTS_AX_NUM);
 	xaxis_values(f, c, kind);
 	for (size_t k = 0; k < h->nbins; k++) {
-		double a = h->lo + (double)k * h->width, b = a + h->width;
+		double a = qts_hist_edge(h, k), b = qts_hist_edge(h, k + 1);
 		double x0 = qts_hc_x(c, a), x1 = qts_hc_x(c, b);
 		double y0 = qts_hc_y(c, 0), y1 = qts_hc_y(c, (double)h->count[k]);
 		char lo[40], la[32], lb[32];

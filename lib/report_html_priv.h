@@ -89,15 +89,23 @@ void qts_roll_beta(const double *r, const double *f, size_t n, size_t w, double 
 
 /* A histogram: bins of a round width (qts_nice_step of the range, about
  * `bins` of them) whose edges are multiples of it; bin k holds the values
- * v with lo + k*width <= v < lo + (k+1)*width. */
+ * v with qts_hist_edge(k) <= v < qts_hist_edge(k + 1), the last one also
+ * the greatest. */
 typedef struct qts_hist {
-	double lo, width;
+	double lo, width; /* lo = first * width */
+	double first;     /* an integer */
 	size_t nbins;
 	long *count;     /* nbins, the caller frees */
 	long n;          /* values counted (the finite ones) */
 	double mean, sd; /* of those values, sd with ddof 1 (NaN below 2) */
 } qts_hist;
 int qts_histogram(const double *v, size_t n, int bins, qts_hist *h);
+/* The lower edge of bin k: a whole multiple of the width, so 0.005 is
+ * 0.005 and not -0.015 + 0.02. */
+static inline double qts_hist_edge(const qts_hist *h, size_t k)
+{
+	return (h->first + (double)k) * h->width;
+}
 
 /* The return figures of the benchmark as a run of its own, in the slots
  * of qts_summary (the trade figures undefined). */

@@ -57,8 +57,12 @@ int qts_histogram(const double *v, size_t n, int bins, qts_hist *h)
 	if (!(span > 0))
 		span = fabs(lo) > 0 ? fabs(lo) / 10 : 1e-3;
 	h->width = qts_nice_step(span, bins);
-	h->lo = floor(lo / h->width) * h->width;
+	h->first = floor(lo / h->width);
+	h->lo = h->first * h->width;
 	h->nbins = (size_t)floor((hi - h->lo) / h->width) + 1;
+	/* a greatest value just under an edge by rounding opens no bin */
+	while (h->nbins > 1 && hi < qts_hist_edge(h, h->nbins - 1))
+		h->nbins--;
 	h->count = calloc(h->nbins, sizeof *h->count);
 	if (!h->count)
 		return -1;
@@ -67,6 +71,12 @@ int qts_histogram(const double *v, size_t n, int bins, qts_hist *h)
 			continue;
 		double k = floor((v[i] - h->lo) / h->width);
 		size_t b = k < 0 ? 0 : k >= (double)h->nbins ? h->nbins - 1 : (size_t)k;
+		/* the edges as drawn, lo + k * width, decide, not the rounding
+		 * of a division */
+		while (b > 0 && v[i] < qts_hist_edge(h, b))
+			b--;
+		while (b + 1 < h->nbins && v[i] >= qts_hist_edge(h, b + 1))
+			b++;
 		h->count[b]++;
 	}
 	return 0;
