@@ -37,7 +37,7 @@ static const char style[] =
 	"th{background:#f6f7f9;font-weight:600;position:sticky;top:0}"
 	"td.l,th.l{text-align:left}td.sub{padding-left:22px;color:#5b6170}"
 	"tr.top td{border-top:2px solid #dfe2e8}tr.sum td{font-weight:600}"
-	".heatmap td.m{color:#111}.neg{color:#b3261e}.pos{color:#1e7b3c}"
+	".heatmap td,.heatmap th{padding:3px 4px}.heatmap td.m{color:#111}.neg{color:#b3261e}.pos{color:#1e7b3c}"
 	"@media (max-width:900px){.w{display:none}.n{display:block}}"
 	"@media (max-width:640px){main{padding:8px}.grid{gap:10px}"
 	".card{padding:10px 8px}body{font-size:13px}"

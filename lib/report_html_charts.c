@@ -635,9 +635,10 @@ int qts_chart_exposure(FILE *f, const qts_page *p)
 
 /* ---- contribution by symbol ----------------------------------------------------------- */
 
+/* Largest P&L first, gain or loss. */
 static int by_pnl(const void *a, const void *b)
 {
-	double x = ((const qts_sym_pnl *)a)->pnl, y = ((const qts_sym_pnl *)b)->pnl;
+	double x = fabs(((const qts_sym_pnl *)a)->pnl), y = fabs(((const qts_sym_pnl *)b)->pnl);
 	return x < y ? 1 : x > y ? -1 : strcmp(((const qts_sym_pnl *)a)->symbol,
 						  ((const qts_sym_pnl *)b)->symbol);
 }
@@ -715,6 +716,8 @@ int qts_chart_contribution(FILE *f, const qts_page *p)
 			s[i].fills, s[i].pnl < 0 ? "neg" : "pos", s[i].pnl, s[i].pnl / e0 * 100);
 	}
 	double other = (e1 - e0) - sum;
+	if (fabs(other) < 0.005)
+		other = 0; /* rounding of the sums: no -0.00 */
 	fprintf(f, "<tr class=\"sum\"><td class=\"l\">All symbols</td><td></td><td>%.2f</td>"
 		   "<td>%.2f%%</td></tr>\n<tr><td class=\"l\">Other (cash, fees, flows)</td><td>"
 		   "</td><td>%.2f</td><td>%.2f%%</td></tr>\n<tr class=\"sum\"><td class=\"l\">"

@@ -192,3 +192,24 @@ layout() {
 	grep -q 'No fill.' "$BATS_TEST_TMPDIR/e.html"
 	run -0 python3 "$CHECK" parts "$BATS_TEST_TMPDIR/e.html"
 }
+
+@test "contribution: the 25 largest P&L drawn, every symbol in the table" {
+	{
+		echo 'equity,2024-01-02,100000,100000,0,0,0,0'
+		for i in $(seq 1 26); do
+			printf 'fill,2024-01-03,S%02d,b%d,buy,10,100,0,0\n' "$i" "$i"
+		done
+		for i in $(seq 1 26); do
+			printf 'fill,2024-01-04,S%02d,s%d,sell,10,%d,0,0\n' "$i" "$i" $((100 + i))
+		done
+		echo 'equity,2024-01-04,100000,103510,0,0,0,0'
+	} > "$BATS_TEST_TMPDIR/many.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/m.html" "$BATS_TEST_TMPDIR/many.csv"
+	[ "$(grep -c '<rect class="sym"' "$BATS_TEST_TMPDIR/m.html")" -eq 25 ]
+	# S01 gained least (10): the one left out of the drawing, not the table
+	! grep -q 'data-symbol="S01"' "$BATS_TEST_TMPDIR/m.html"
+	grep -q '<td class="l">S01</td><td>2</td><td class="pos">10.00</td><td>0.01%</td>' "$BATS_TEST_TMPDIR/m.html"
+	# 10 * (1 + ... + 26) = 3510: the symbols add up to the change of equity
+	grep -q 'All symbols</td><td></td><td>3510.00</td>' "$BATS_TEST_TMPDIR/m.html"
+	grep -q 'Other (cash, fees, flows)</td><td></td><td>0.00</td>' "$BATS_TEST_TMPDIR/m.html"
+}
