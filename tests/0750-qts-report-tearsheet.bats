@@ -213,3 +213,15 @@ layout() {
 	grep -q 'All symbols</td><td></td><td>3510.00</td>' "$BATS_TEST_TMPDIR/m.html"
 	grep -q 'Other (cash, fees, flows)</td><td></td><td>0.00</td>' "$BATS_TEST_TMPDIR/m.html"
 }
+
+@test "round trips: the last 1000 in the table, every one in the P&L histogram" {
+	awk 'BEGIN { print "equity,2024-01-02,100000,100000,0,0,0,0"
+		for (i = 0; i < 2002; i++)
+			printf "fill,2024-01-03T%02d:%02d:%02dZ,AAA,o%d,%s,1,%d,0,0\n", i / 3600, i / 60 % 60,
+				i % 60, i, i % 2 ? "sell" : "buy", 100 + i % 2
+		print "equity,2024-01-03T23:00:00Z,100000,101001,0,0,0,0" }' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/t.html" "$BATS_TEST_TMPDIR/t.csv"
+	grep -q 'The last 1000 of 1001 round trips' "$BATS_TEST_TMPDIR/t.html"
+	[ "$(grep -c '<tr class="trip"' "$BATS_TEST_TMPDIR/t.html")" -eq 1000 ]
+	grep -q '<svg class="chart trade-pnl"[^>]*data-n="1001"' "$BATS_TEST_TMPDIR/t.html"
+}
