@@ -152,8 +152,9 @@ int qts_book_fill(qts_book *b, const char *symbol, int dir, double qty, double p
  * memory. */
 const double *qts_book_gross(qts_book *b, size_t n);
 const double *qts_book_net(qts_book *b, size_t n);
-/* Every symbol's P&L, its open quantity valued at last(symbol, mult) (the
- * last close, or NaN: then the last fill's price); order of first fill.
+/* Every symbol's P&L, its open quantity valued at last(arg, symbol) (its
+ * last close, or NaN: then its last fill's price), in the order of first
+ * fills.
  * The array is the caller's to free; NULL when out of memory. */
 qts_sym_pnl *qts_book_pnl(const qts_book *b, double (*last)(void *arg, const char *symbol),
 			  void *arg, size_t *n);
