@@ -120,6 +120,45 @@ int qts_perf_holding(qts_perf *p, int64_t ts, int holding);
  * array is valid until the next call on p. */
 const qts_point *qts_perf_points(qts_perf *p, size_t *n);
 
+/* How many points the curve has so far (cheap: no benchmark alignment). */
+size_t qts_perf_count(const qts_perf *p);
+
+/* ---- the book of a run, for the HTML tearsheet (report_book.c) -----------
+ * Kept beside qts_perf, apart from it: the exposure of each point of the
+ * curve (from equity events' gross and net), and each symbol's money from
+ * its fills.  Memory follows points and symbols, not events. */
+
+typedef struct qts_book qts_book;
+
+/* A symbol's P&L: cash from its fills (commissions paid) plus its open
+ * quantity at its last price. */
+typedef struct qts_sym_pnl {
+	char symbol[QTS_SYM_MAX];
+	double pnl;
+	double qty;        /* open at the end */
+	long fills;
+} qts_sym_pnl;
+
+qts_book *qts_book_new(void);
+void qts_book_free(qts_book *b);
+/* The gross and net market value of the positions at point `point` of
+ * the curve (qts_perf_count() - 1 after the equity event); 0 or -1. */
+int qts_book_exposure(qts_book *b, size_t point, double gross, double net);
+/* A fill (dir +1 buy, -1 sell, mult as qts_trades_fill); 0 or -1. */
+int qts_book_fill(qts_book *b, const char *symbol, int dir, double qty, double price,
+		  double mult, double commission);
+/* Gross and net market values of points 0..n-1 (NaN where no equity
+ * event gave them); valid until the next call on b; NULL when out of
+ * memory. */
+const double *qts_book_gross(qts_book *b, size_t n);
+const double *qts_book_net(qts_book *b, size_t n);
+/* Every symbol's P&L, its open quantity valued at last(arg, symbol) (its
+ * last close, or NaN: then its last fill's price), in the order of first
+ * fills.
+ * The array is the caller's to free; NULL when out of memory. */
+qts_sym_pnl *qts_book_pnl(const qts_book *b, double (*last)(void *arg, const char *symbol),
+			  void *arg, size_t *n);
+
 /* ---- trades: FIFO round trips per symbol (report_trades.c) --------------------- */
 
 typedef struct qts_trip {
@@ -269,7 +308,14 @@ typedef struct qts_run {
 	size_t npt;
 	const qts_trip *trips;    /* the trips kept, if any */
 	size_t ntrips;
+	/* for the HTML page: */
+	int log_scale;            /* QTS_LOG_AUTO, _ON or _OFF */
+	const double *gross, *net; /* exposure by point (npt of each), or NULL */
+	const qts_sym_pnl *sym_pnl; /* P&L by symbol */
+	size_t nsym;
 } qts_run;
+
+enum { QTS_LOG_AUTO, QTS_LOG_ON, QTS_LOG_OFF };
 
 /* Each returns 0, or -1 when writing to f failed. */
 /* The aligned summary with the curve and the drawdown drawn in braille;

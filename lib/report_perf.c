@@ -192,3 +192,8 @@ int qts_perf_returns(const qts_point *pt, size_t npt, double **r, double **f, si
 	*n = m;
 	return 0;
 }
+
+size_t qts_perf_count(const qts_perf *p)
+{
+	return p->n;
+}

@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: qts-report [-jctM] [-o FILE] [--html FILE] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"usage: qts-report [-jctM] [-o FILE] [--html FILE [--html-log auto|on|off]] [-b SYMBOL]\n"
+	"                  [-z ZONE] [-s HH:MM-HH:MM]\n"
 	"                  [--periods N] [--risk-free RATE] [--live [--every N|DURATION]]\n"
 	"                  [--tee] [--instrument SPEC]... [--instruments FILE] [FILE]\n"
 	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
@@ -29,6 +30,8 @@ static const char usage[] =
 	"  -c, --csv             metric,value rows\n"
 	"  -t, --trades          the round trips as CSV\n"
 	"      --html FILE       also write a self-contained HTML report to FILE\n"
+	"      --html-log auto|on|off  the HTML equity chart's value axis: logarithmic\n"
+	"                        when the curve spans more than 10x (auto), always, never\n"
 	"  -o, --output FILE     write the report to FILE (default stdout, stderr with --tee)\n"
 	"  -b, --benchmark SYM   buy-and-hold benchmark from SYM's bars in the stream\n"
 	"  -z, --tz ZONE         session days are dates in ZONE (default UTC)\n"
@@ -60,6 +63,7 @@ typedef struct opts {
 	int live, tee, compare;
 	int hold;           /* qts sweep's: the finish writes nothing */
 	int64_t from;       /* qts sweep's: events before are not counted */
+	int html_log;       /* QTS_LOG_AUTO, _ON, _OFF */
 	long every_events;  /* refresh every N events (live), or 0 */
 	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
 	qts_instrument *instruments; /* contracts; any other symbol is a share */
@@ -71,6 +75,7 @@ typedef struct opts {
 typedef struct barsym {
 	char tf[QTS_WORD_MAX];
 	qts_tf tfv;
+	double close;       /* the last, for the P&L of open positions */
 } barsym;
 
 /* Open positions by symbol, from fills and position events. */
@@ -93,6 +98,8 @@ typedef struct state {
 	int64_t last_refresh;
 	int dirty;
 	const char *name;        /* the input, as the report names it */
+	qts_book *book;          /* --html: exposure and P&L by symbol */
+	qts_sym_pnl *sym_pnl;    /* of the last report built */
 	qts_emit_fn emit;        /* --tee: the stream goes on */
 	void *arg;
 	char err[256];           /* why put stopped; "" when emit failed */
@@ -101,10 +108,11 @@ typedef struct state {
 static void parse(int argc, char **argv, opts *o)
 {
 	enum { O_HTML = 256, O_PERIODS, O_RF, O_LIVE, O_EVERY, O_TEE, O_COMPARE, O_VERSION,
-	       O_INSTRUMENT, O_INSTRUMENTS };
+	       O_INSTRUMENT, O_INSTRUMENTS, O_HTML_LOG };
 	static const struct option lo[] = {
 		{"json", no_argument, NULL, 'j'},       {"csv", no_argument, NULL, 'c'},
 		{"trades", no_argument, NULL, 't'},     {"html", required_argument, NULL, O_HTML},
+		{"html-log", required_argument, NULL, O_HTML_LOG},
 		{"output", required_argument, NULL, 'o'}, {"benchmark", required_argument, NULL, 'b'},
 		{"tz", required_argument, NULL, 'z'},   {"session", required_argument, NULL, 's'},
 		{"periods", required_argument, NULL, O_PERIODS},
@@ -145,6 +153,16 @@ static void parse(int argc, char **argv, opts *o)
 			break;
 		}
 		case O_HTML: o->html = optarg; break;
+		case O_HTML_LOG:
+			if (strcmp(optarg, "auto") == 0)
+				o->html_log = QTS_LOG_AUTO;
+			else if (strcmp(optarg, "on") == 0)
+				o->html_log = QTS_LOG_ON;
+			else if (strcmp(optarg, "off") == 0)
+				o->html_log = QTS_LOG_OFF;
+			else
+				qts_usage_error(usage, "--html-log: '%s' is not auto, on or off", optarg);
+			break;
 		case O_PERIODS:
 			if (qts_parse_double(optarg, 1, 1e6, &o->periods, err) < 0)
 				qts_usage_error(usage, "--periods: %s", err);
@@ -258,7 +276,11 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 	switch (ev->type) {
 	case QTS_EQUITY:
 		s->dirty = 1;
-		return qts_perf_equity(s->perf, ev->ts, ev->equity.equity);
+		if (qts_perf_equity(s->perf, ev->ts, ev->equity.equity) < 0)
+			return -1;
+		return s->book ? qts_book_exposure(s->book, qts_perf_count(s->perf) - 1,
+						   ev->equity.gross, ev->equity.net)
+			       : 0;
 	case QTS_FILL:
 		if (qts_side_parse(ev->fill.side) == QTS_BUY)
 			dir = 1;
@@ -280,6 +302,11 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 			return -1;
 		if (set_position(s, ev->symbol, position_of(s, ev->symbol) + dir * ev->fill.qty) < 0)
 			return -1;
+		if (s->book &&
+		    qts_book_fill(s->book, ev->symbol, dir, ev->fill.qty, ev->fill.price,
+				  multiplier_of(s->o, ev->symbol),
+				  isfinite(ev->fill.commission) ? ev->fill.commission : 0) < 0)
+			return -1;
 		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
 	case QTS_POSITION:
 		/* a position event is the broker's word: it overrides the fills */
@@ -295,6 +322,8 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 				b->tfv = (qts_tf){0, 0};
 			QTS_SET(b->tf, ev->bar.tf);
 		}
+		if (isfinite(ev->bar.close))
+			b->close = ev->bar.close;
 		/* the end as qts-sim reckons it, which stamps equity there */
 		int64_t end = b->tfv.n ? qts_tf_end(b->tfv, ev->ts) : ev->ts;
 		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0) {
@@ -340,6 +369,13 @@ static void check_benchmark(const state *s, const char *path)
 
 /* ---- writing the report -------------------------------------------------- */
 
+/* The last close of a symbol's bars, NaN without one. */
+static double last_close(void *arg, const char *symbol)
+{
+	const barsym *b = qts_symtab_find(((state *)arg)->bars, symbol);
+	return b && b->close != 0 ? b->close : NAN;
+}
+
 static void build_run(state *s, const char *name, qts_run *run)
 {
 	const opts *o = s->o;
@@ -353,6 +389,16 @@ static void build_run(state *s, const char *name, qts_run *run)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	run->pt = qts_perf_points(s->perf, &run->npt);
 	run->trips = qts_trades_list(s->trades, &run->ntrips);
+	run->log_scale = o->html_log;
+	if (s->book) {
+		free(s->sym_pnl);
+		s->sym_pnl = qts_book_pnl(s->book, last_close, s, &run->nsym);
+		run->gross = qts_book_gross(s->book, run->npt);
+		run->net = qts_book_net(s->book, run->npt);
+		if (!s->sym_pnl || !run->gross || !run->net)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		run->sym_pnl = s->sym_pnl;
+	}
 }
 
 static int write_report(FILE *f, const opts *o, const qts_run *run)
@@ -459,6 +505,8 @@ static void state_free(state *s)
 	qts_symtab_free(s->bars);
 	qts_trades_free(s->trades);
 	free(s->pos);
+	qts_book_free(s->book);
+	free(s->sym_pnl);
 }
 
 static int compare(const opts *o, char **files, int n)
@@ -593,6 +641,8 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	}
 	state *s = &e->s;
 	state_init(s, &e->o, e->o.format == FMT_TRADES || e->o.html);
+	if (e->o.html && !(s->book = qts_book_new()))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
 	s->name = e->o.conf.nfiles ? e->o.conf.files[0] : "-";
 	if (e->o.tee) {
 		s->emit = emit;
