@@ -348,3 +348,16 @@ while b"PONG" not in s.recv(4096): pass
 	run qts --help
 	[[ "$output" == *"qts bus pub|sub"* ]]
 }
+
+@test "bus: every option of pub and sub --help is in qts(1) and both completions of qts" {
+	TOP=$BATS_TEST_DIRNAME/..
+	for c in pub sub; do
+		for o in $(qts bus $c --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			grep -qE -- "(\\\\-|Fl Fl |Fl -)${o#--}( |$)" "$TOP/man/qts.1" || { echo "$o not in qts.1"; false; }
+			grep -q -- "$o" "$TOP/completions/bash/qts" || { echo "$o not in bash completion"; false; }
+			grep -q -- "$o" "$TOP/completions/zsh/_qts" || { echo "$o not in zsh completion"; false; }
+		done
+	done
+	run -0 bash -c "source '$TOP/completions/bash/qts'; COMP_WORDS=(qts bus sub --dur); COMP_CWORD=3; _qts; echo \"\${COMPREPLY[*]}\""
+	[ "$output" = "--durable" ]
+}
