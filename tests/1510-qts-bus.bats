@@ -361,3 +361,9 @@ while b"PONG" not in s.recv(4096): pass
 	run -0 bash -c "source '$TOP/completions/bash/qts'; COMP_WORDS=(qts bus sub --dur); COMP_CWORD=3; _qts; echo \"\${COMPREPLY[*]}\""
 	[ "$output" = "--durable" ]
 }
+
+@test "bus: the server configuration of examples/scaling/nats.md is valid for nats-server" {
+	sed -n '/^```conf$/,/^```$/p' "$BATS_TEST_DIRNAME/../examples/scaling/nats.md" | sed '1d;$d' >"$D/qts.conf"
+	grep -q '^jetstream {' "$D/qts.conf"
+	QTS_NATS_PASSWORD=x run -0 nats-server -c "$D/qts.conf" -t
+}
