@@ -244,7 +244,10 @@ static int pub_finish(void *eng)
 
 static const char *pub_error(void *eng)
 {
-	return ((pub *)eng)->err[0] ? ((pub *)eng)->err : NULL;
+	pub *p = eng;
+	if (!p->err[0] && qts_interrupted)
+		return ""; /* stopped by a signal, which the exit status says */
+	return p->err[0] ? p->err : NULL;
 }
 
 static void pub_counts(void *eng, char *buf, size_t size)
