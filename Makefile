@@ -10,12 +10,13 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
 OPT       ?= -O2 -g
-LDLIBS    := -lcsv -lmsgpackc -lcurl -ljansson -lwslay -lsnappy -lzstd -lssl -lcrypto -lz -ldl -lm -lpthread
+LDLIBS    := -lcsv -lmsgpackc -lnats -lcurl -ljansson -lwslay -lsnappy -lzstd -lssl -lcrypto -lz -ldl -lm -lpthread
 
 # Debian packages the build and the tests need; `make deps` installs what is missing.
 DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev libjansson-dev libwslay-dev \
              libsnappy-dev libzstd-dev libssl-dev openssl python3 postgresql sqlite3 tmux \
-             libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium parallel
+             libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium parallel \
+             libnats-dev nats-server
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/qts*.c))

@@ -1,6 +1,7 @@
 /* qts — runs `qts NAME ARGS` as `qts-NAME ARGS` (as git does), and holds the
  * small helpers that do not deserve a name of their own. */
 #include "qts.h"
+#include "qts_bus.h"
 #include "qts_journal.h"
 #include "qts_parquet.h"
 #include "qts_stage.h"
@@ -32,6 +33,8 @@ static const char usage[] =
 	"                              a backtest over a grid of parameters (qts sweep --help)\n"
 	"       qts top [-n COUNT] [-d DURATION] [--once] FILE|DIR...\n"
 	"                              the live view of a pipeline's --metrics files\n"
+	"       qts bus pub|sub [OPTION...] SUBJECT\n"
+	"                              bridge a stream to a NATS subject (JetStream)\n"
 	"       qts --version | --help\n";
 
 /* Where this program lives, so its siblings are found before PATH. */
@@ -220,6 +223,8 @@ int main(int argc, char **argv)
 		qts_progname = "qts sweep"; /* for messages */
 		return qts_sweep_main(argc - 1, argv + 1);
 	}
+	if (strcmp(name, "bus") == 0)
+		return qts_bus_main(argc - 1, argv + 1);
 	if (strcmp(name, "journal") == 0) {
 		qts_progname = "qts journal"; /* for messages */
 		if (argc > 2 && strcmp(argv[2], "cat") == 0)
