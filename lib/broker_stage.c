@@ -118,6 +118,10 @@ typedef struct engine {
 	uint64_t rng;
 	char down_why[QTS_TEXT_MAX];
 	qts_evbuf out;
+	/* What the stage learnt before its first input event (reconciliation
+	 * at start): written when that event comes, at its time. */
+	qts_evbuf early;
+	int seen_input;
 	int64_t last_ts, now_ts; /* the latest time written; of the latest input event */
 	int have_ts;
 	double equity;           /* the broker's latest; NaN before one */
@@ -222,11 +226,7 @@ static int learn(engine *e, const qts_event *ev)
 			w->filled += ev->fill.qty;
 			w->notional += ev->fill.qty * ev->fill.price;
 		}
-		qts_bj_entry *je = qts_bj_find(e->j, ev->fill.id);
-		if (je && qts_bj_fill(e->j, ev->fill.id, je->reported + ev->fill.qty,
-				      je->reported_notional + ev->fill.qty * ev->fill.price, err) < 0)
-			return fail(e, "%s", err);
-		return 0;
+		return 0; /* journaled once written (written) */
 	}
 	case QTS_POSITION:
 		if (*ev->symbol)
@@ -256,16 +256,61 @@ static int learn(engine *e, const qts_event *ev)
 
 /* One of the broker's events (or the stage's own): never dated before
  * the last event written, so the output stays in time order. */
+/* Write ev, and journal a fill as reported once it has gone out: a
+ * crash before the write leaves it to be reported after the restart. */
+static int written(engine *e, const qts_event *ev)
+{
+	char err[QTS_ERR_MAX];
+	if (e->emit(e->arg, ev) < 0)
+		return -1;
+	if (ev->type != QTS_FILL)
+		return 0;
+	qts_bj_entry *je = qts_bj_find(e->j, ev->fill.id);
+	if (!je)
+		return 0;
+	if (qts_stage_flush() < 0)
+		return -1;
+	if (qts_bj_fill(e->j, ev->fill.id, je->reported + ev->fill.qty,
+			je->reported_notional + ev->fill.qty * ev->fill.price, err) < 0)
+		return fail(e, "%s", err);
+	return 0;
+}
+
 static int put_out(engine *e, const qts_event *src)
 {
 	qts_event ev = *src;
+	if (!e->seen_input) { /* before any input: no time to date it by yet */
+		if (learn(e, &ev) < 0)
+			return -1;
+		if (qts_evbuf_push(&e->early, &ev) < 0)
+			return fail(e, "out of memory");
+		return 0;
+	}
 	if (e->have_ts && ev.ts < e->last_ts)
 		ev.ts = e->last_ts;
 	e->last_ts = ev.ts;
 	e->have_ts = 1;
 	if (learn(e, &ev) < 0)
 		return -1;
-	return e->emit(e->arg, &ev);
+	return written(e, &ev);
+}
+
+/* What the stage learnt before its first input event goes out, dated
+ * by that event (ts; at the end of an empty input, as it came). */
+static int release_early(engine *e, const int64_t *ts)
+{
+	e->seen_input = 1;
+	for (size_t i = 0; i < e->early.n; i++) {
+		qts_event *ev = &e->early.ev[i];
+		if (ts)
+			ev->ts = *ts;
+		e->last_ts = ev->ts;
+		e->have_ts = 1;
+		if (written(e, ev) < 0)
+			return -1;
+	}
+	qts_evbuf_clear(&e->early);
+	return 0;
 }
 
 static int write_out(engine *e, size_t from, size_t to)
@@ -799,6 +844,8 @@ static int on_market(engine *e, const qts_event *ev)
 
 static int process(engine *e, const qts_event *ev)
 {
+	if (!e->seen_input && release_early(e, &ev->ts) < 0)
+		return -1;
 	if (!e->have_ts || ev->ts > e->now_ts)
 		e->now_ts = ev->ts;
 	if (is_market(ev->type))
@@ -905,6 +952,8 @@ static int broker_finish(void *eng)
 	char err[QTS_ERR_MAX] = "";
 	if (e->failed || start(e) < 0 || release(e) < 0)
 		return -1;
+	if (!e->seen_input && release_early(e, NULL) < 0)
+		return -1;
 	if (e->up && e->ops->poll) { /* the last updates */
 		e->in_call++;
 		int rc = e->ops->poll(e->b, qts_loop_now(), &e->out, err);
@@ -949,6 +998,7 @@ static void broker_free(void *eng)
 		free(((bsym *)qts_symtab_at(e->syms, i, NULL))->tgt);
 	qts_symtab_free(e->syms);
 	qts_evbuf_free(&e->out);
+	qts_evbuf_free(&e->early);
 	for (size_t i = 0; i < e->nheld; i++)
 		qts_event_free(&e->held[i]);
 	free(e->held);

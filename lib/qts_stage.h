@@ -169,6 +169,10 @@ int qts_stage_wait_input(void *unused, int fd);
  * is ready, 0 at the deadline, -1 when the stage is to stop.  Outside a
  * run it polls (or sleeps) the same way, without the loop. */
 int qts_stage_wait(int fd, short events, int64_t deadline);
+/* What the running stage has written goes out now, waiting for the
+ * output if need be (qts-broker, before it journals a fill as reported).
+ * 0, or -1 when the output failed; outside a run, 0. */
+int qts_stage_flush(void);
 
 /* A running stage's figures (stage_metrics.c), for --metrics FILE (the
  * Prometheus text format, rewritten atomically every second and at the

@@ -456,6 +456,20 @@ int qts_stage_wait(int fd, short events, int64_t deadline)
 	}
 }
 
+static void drain_queue(qts_runtime *r);
+
+int qts_stage_flush(void)
+{
+	qts_runtime *r = running;
+	if (!r || !r->w)
+		return 0;
+	if (r->q)
+		drain_queue(r);
+	else
+		flush(r);
+	return r->write_failed ? -1 : 0;
+}
+
 /* A write would block: drain the feedback meanwhile (applying it here
  * would call the engine inside its own call).  After a signal, a record
  * written in part is finished if the reader takes it soon. */
