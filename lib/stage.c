@@ -935,6 +935,13 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	qts_feedback_close(r->fb);
 	r->fb = NULL;
 	/* The last words may wait on the reader too: the loop stays. */
+	/* Stopped by a signal, a stage whose output goes to a journal ends
+	 * its stream without the system event that marks it cut: the journal
+	 * keeps the stream alone, and the restart continues it. */
+	if (r->w && st.conf.output_journal && qts_interrupted && !r->failed) {
+		qts_writer_close(r->w);
+		r->w = NULL;
+	}
 	status = qts_finish(r->w, status);
 	restore_output();
 	qts_loop_free(r->loop);

@@ -38,14 +38,18 @@ killed() {
 			< "$in" 2> "$d/err" &
 		  echo $! > "$d/pid"
 		  wait $!
-		  echo $? > "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
+		  echo $? > "$d/rc.tmp"
+		  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
+		local jp=$!
 		until [ -s "$d/pid" ]; do sleep 0.01; done
 		if [ "$round" -le 40 ]; then
 			local ms=$((RANDOM % span))
 			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
 			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
 		fi
-		wait
+		wait "$jp" || true
+		local w=0
+		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
 		rc=$(cat "$d/rc")
 		[ "$rc" = 0 ] && break
 		if [ "$rc" != 137 ]; then
@@ -63,20 +67,20 @@ killed() {
 @test "checkpoints: a backtest pipeline killed at random in its resample, risk and sim stages writes what it writes uninterrupted" {
 	[ -f "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" ] || skip "shared data not present"
 	qts-fetch -s 6E --stamp end "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" > "$T/1m.csv"
-	RISK="qts-risk --max-position 200000 --stop-loss 0.004 --trailing-stop 0.006 --max-drawdown 0.2 --target-vol 0.1 --vol-window 30 --max-orders 20/1d"
-	SIM="qts-sim --commission bps=1 --slippage bps=1 --impact sqrt,k=0.1,window=20 --latency 1m"
+	RISK="qts-risk --cash 1000000 --max-position 40000 --stop-loss 0.002 --trailing-stop 0.003 --max-drawdown 0.2 --target-vol 0.5 --vol-window 30 --max-orders 20/1d"
+	SIM="qts-sim --cash 1000000 --commission bps=1 --slippage bps=1 --impact sqrt,k=0.1,window=20 --latency 1m"
 	# uninterrupted
 	qts-resample 15m,1h "$T/1m.csv" > "$T/bars.ref"
-	qts-strategy sma-cross fast=8 slow=30 size=100000 "$T/bars.ref" > "$T/sig.ref"
+	qts-strategy sma-cross fast=8 slow=30 size=50000 "$T/bars.ref" > "$T/sig.ref"
 	$RISK "$T/sig.ref" > "$T/risk.ref"
 	$SIM "$T/risk.ref" > "$T/sim.ref"
 	qts-report "$T/sim.ref" > "$T/report.ref"
 	[ "$(grep -c '^fill,' "$T/sim.ref")" -gt 20 ]
-	[ "$(grep -c '^risk,' "$T/risk.ref")" -gt 5 ]
+	[ "$(grep -c '^risk,.*,flatten,' "$T/risk.ref")" -gt 5 ]
 	for seed in $(seq 1 "$SEEDS"); do
 		killed "$seed" "$T/1m.csv" "$T/bars.$seed" qts-resample 15m,1h
 		cmp "$T/bars.$seed" "$T/bars.ref"
-		qts-strategy sma-cross fast=8 slow=30 size=100000 "$T/bars.$seed" > "$T/sig.$seed"
+		qts-strategy sma-cross fast=8 slow=30 size=50000 "$T/bars.$seed" > "$T/sig.$seed"
 		killed "$((seed + 100))" "$T/sig.$seed" "$T/risk.$seed" $RISK
 		cmp "$T/risk.$seed" "$T/risk.ref"
 		killed "$((seed + 200))" "$T/risk.$seed" "$T/sim.$seed" $SIM
