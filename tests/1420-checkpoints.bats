@@ -37,13 +37,14 @@ killed() {
 		( "$@" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" \
 			< "$in" 2> "$d/err" &
 		  echo $! > "$d/pid"
-		  wait $!
-		  echo $? > "$d/rc.tmp"
+		  r=0
+		  wait $! || r=$?
+		  echo $r > "$d/rc.tmp"
 		  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
 		local jp=$!
 		until [ -s "$d/pid" ]; do sleep 0.01; done
 		if [ "$round" -le 40 ]; then
-			local ms=$((RANDOM % span))
+			local ms=$((RANDOM % (span / 2 + 1)))
 			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
 			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
 		fi
