@@ -167,7 +167,9 @@ killed() {
 	run -2 --separate-stderr qts-sim --state "" /dev/null
 	[[ "$stderr" == *"--state: an empty file name"* ]]
 	run -2 --separate-stderr qts-report --output-journal "$T/J" --state "$T/S" /dev/null
-	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--state: qts-report keeps no checkpoints yet"* ]]
+	run -2 --separate-stderr qts-strategy sma-cross --state "$T/S" /dev/null
+	[[ "$stderr" == *"--state: qts-strategy keeps no checkpoints yet"* ]]
 	run -2 --separate-stderr qts pipe "qts-resample 5m --state $T/S | qts-sim" /dev/null
 	[[ "$stderr" == *"checkpoints are taken by a stage run as its own program, not inside qts pipe"* ]]
 	run -2 --separate-stderr qts-risk --state "$T/S" --feedback /dev/null /dev/null
