@@ -2,6 +2,7 @@
  * bounded memory of the ids seen (at-least-once delivery: a stage acts on
  * an order once, however often it is delivered). */
 #include "qts.h"
+#include "qts_checkpoint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,4 +128,43 @@ void qts_idset_free(qts_idset *t)
 	free(t->tab);
 	free(t->ring);
 	free(t);
+}
+
+/* Oldest first, so that a restored set forgets in the same order. */
+void qts_idset_ck(qts_idset *t, qts_ckpt *c)
+{
+	size_t n = t->n;
+	qts_ck_size(c, &n, t->cap);
+	if (!c->loading) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t h = t->ring[(t->head + t->cap - t->n + i) % t->cap];
+			qts_ck_u64(c, &h);
+		}
+		return;
+	}
+	if (!qts_ck_room(c, n, 8))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = 0;
+		qts_ck_u64(c, &h);
+		if (!qts_ck_ok(c))
+			return;
+		size_t k = h & (t->tabcap - 1);
+		while (t->tab[k] && t->tab[k] != h)
+			k = (k + 1) & (t->tabcap - 1);
+		if (!h || t->tab[k] == h) { /* a set holds each once */
+			qts_ck_fail(c, "an id hash of 0, or one twice");
+			return;
+		}
+		if (t->n == t->cap)
+			forget(t, t->ring[t->head]);
+		else
+			t->n++;
+		t->ring[t->head] = h;
+		t->head = (t->head + 1) % t->cap;
+		k = h & (t->tabcap - 1);
+		while (t->tab[k])
+			k = (k + 1) & (t->tabcap - 1);
+		t->tab[k] = h;
+	}
 }

@@ -498,6 +498,9 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		if (d->st.ops->next && n > 1)
 			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): a source cannot be chained yet", i + 1,
 				d->st.name);
+		if (d->st.conf.state || d->st.conf.output_journal)
+			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): %s: checkpoints are taken by a stage run as its own program, not inside qts pipe",
+				i + 1, d->st.name, d->st.conf.state ? "--state" : "--output-journal");
 		if (d->st.conf.feedback) {
 			if (c->feedback_to >= 0)
 				qts_die(QTS_EXIT_USAGE, "pipe: --feedback in %s and in %s: one stage of a chain takes it",

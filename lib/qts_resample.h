@@ -107,4 +107,10 @@ const char *qts_rs_error(const qts_resampler *r);
 size_t qts_rs_finish(qts_resampler *r, int partial, int *failed);
 void qts_rs_free(qts_resampler *r);
 
+/* --state: the open bars of every symbol into c, or back from it into an
+ * aggregator just made from the same options (qts_checkpoint.h).  0 or -1. */
+struct qts_ckpt;
+int qts_rs_save(qts_resampler *r, struct qts_ckpt *c);
+int qts_rs_restore(qts_resampler *r, struct qts_ckpt *c);
+
 #endif

@@ -115,4 +115,10 @@ double qts_risk_working(const qts_risk *r, const char *symbol);
 double qts_risk_equity(const qts_risk *r);
 double qts_risk_cash(const qts_risk *r);
 
+/* --state: the engine's whole view into c, or back from it into an
+ * engine just made from the same settings (qts_checkpoint.h).  0 or -1. */
+struct qts_ckpt;
+int qts_risk_save(qts_risk *r, struct qts_ckpt *c);
+int qts_risk_restore(qts_risk *r, struct qts_ckpt *c);
+
 #endif

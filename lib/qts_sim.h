@@ -231,6 +231,11 @@ int qts_sim_finish(qts_sim *s);
  * NULL when it did not (a failed emit). */
 const char *qts_sim_error(const qts_sim *s);
 void qts_sim_free(qts_sim *s);
+/* --state: the engine's whole state into c, or back from it into an
+ * engine just made from the same options (qts_checkpoint.h).  0 or -1. */
+struct qts_ckpt;
+int qts_sim_save(qts_sim *s, struct qts_ckpt *c);
+int qts_sim_restore(qts_sim *s, struct qts_ckpt *c);
 
 
 /* ---- qts-sim's own options (sim_options.c) --------------------------------- */

@@ -10,6 +10,8 @@
 
 #include "qts.h"
 
+struct qts_ckpt;
+
 /* Where an engine sends what it writes: the next stage's put, or the
  * writer.  0, or -1 when the output failed (the engine stops). */
 typedef int (*qts_emit_fn)(void *arg, const qts_event *ev);
@@ -62,6 +64,13 @@ typedef struct qts_stage_ops {
 	 * waits inside a put (qts_stage_wait): the engine guards against
 	 * that.  May be NULL. */
 	int (*watch)(void *eng, short *events);
+	/* --state FILE (qts_checkpoint.h): write the engine's whole state
+	 * between two puts, and read it back into an engine just built
+	 * from the same options, before the first put.  0, or -1 (the
+	 * ckpt says why when it is bad, else error).  NULL: the stage
+	 * keeps no state to checkpoint, and refuses --state. */
+	int (*save)(void *eng, struct qts_ckpt *c);
+	int (*restore)(void *eng, struct qts_ckpt *c);
 } qts_stage_ops;
 
 /* What every stage takes besides its own options. */
@@ -85,6 +94,17 @@ typedef struct qts_stage_conf {
 	 * runtime writes nothing there,
 	 * not even the system event that ends a failed stream. */
 	int no_events;
+	/* Checkpoints (qts(7) CHECKPOINTS): --state FILE, written every
+	 * checkpoint_n input events or checkpoint_ns of wall clock (0:
+	 * neither), on SIGUSR2 and at exit; --output-journal J, the
+	 * journal the output goes to, whose records are not written
+	 * again; options, the hash of the options the state belongs to
+	 * (qts_stage_main sets it). */
+	const char *state;
+	uint64_t checkpoint_n;
+	int64_t checkpoint_ns;
+	const char *output_journal;
+	uint64_t options;
 } qts_stage_conf;
 
 typedef struct qts_stage {
@@ -137,6 +157,22 @@ enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE, QTS_OPT_METRI
 	{ "pace", required_argument, NULL, QTS_OPT_PACE }, \
 	{ "buffer", required_argument, NULL, QTS_OPT_BUFFER }, \
 	{ "overflow", required_argument, NULL, QTS_OPT_OVERFLOW }
+/* --state, --checkpoint-every and --output-journal, for the stages whose
+ * engine has save and restore. */
+enum { QTS_OPT_STATE = 0x7180, QTS_OPT_CHECKPOINT_EVERY, QTS_OPT_OUTPUT_JOURNAL };
+#define QTS_STAGE_STATE_OPTIONS \
+	{ "state", required_argument, NULL, QTS_OPT_STATE }, \
+	{ "checkpoint-every", required_argument, NULL, QTS_OPT_CHECKPOINT_EVERY }, \
+	{ "output-journal", required_argument, NULL, QTS_OPT_OUTPUT_JOURNAL }
+/* The lines of --help for them, the same in every stage. */
+#define QTS_STAGE_STATE_HELP \
+	"      --state FILE         restore from FILE when it exists, skip the input it\n" \
+	"                           has consumed, and checkpoint into it (qts(7))\n" \
+	"      --checkpoint-every N|DURATION\n" \
+	"                           checkpoint every N input events or DURATION (10s)\n" \
+	"      --output-journal J   the output goes to `qts journal J`: do not write\n" \
+	"                           again what J already holds\n"
+
 int qts_stage_option(int c, const char *optarg, qts_stage_conf *conf, const char *usage);
 
 /* The runtime that runs a stage (stage.c): its inputs, its output, the
@@ -156,6 +192,9 @@ const char *qts_runtime_where(const qts_runtime *rt);
 /* Async-signal-safe: wake the loop so the stage's tick runs soon (a
  * stage's own signal handler, such as qts-risk's SIGUSR1, calls it). */
 void qts_stage_wake(void);
+/* Async-signal-safe: write a checkpoint (--state) soon, between two
+ * events (SIGUSR2 does it; qts-risk's own handler calls it). */
+void qts_stage_checkpoint_soon(void);
 /* For a source that reads files itself (qts_input_on_wait(in,
  * qts_stage_wait_input, NULL)): where a read would block, what was written
  * goes out and the running stage's loop waits (heartbeats, signals) until

@@ -119,6 +119,7 @@ static void parse(int argc, char **argv, opts *o)
 		{"risk-free", required_argument, NULL, O_RF},
 		{"live", no_argument, NULL, O_LIVE},    {"every", required_argument, NULL, O_EVERY},
 		QTS_STAGE_OPTIONS,
+		QTS_STAGE_STATE_OPTIONS, /* refused below, by name */
 		{"tee", no_argument, NULL, O_TEE},
 		{"compare", no_argument, NULL, O_COMPARE}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, O_VERSION},
@@ -209,6 +210,8 @@ static void parse(int argc, char **argv, opts *o)
 				qts_usage_error(usage, NULL);
 		}
 	}
+	if (o->conf.state || o->conf.output_journal || o->conf.checkpoint_n || o->conf.checkpoint_ns)
+		qts_usage_error(usage, "--state: qts-report keeps no checkpoints yet (qts(7), Checkpoints)");
 	if (o->compare) {
 		if (optind >= argc)
 			qts_usage_error(usage, "--compare needs at least one FILE");

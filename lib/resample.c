@@ -4,6 +4,7 @@
  * kept at hand (streams interleave a few symbols), an input's timeframe is
  * parsed only when it changes, and an interval's end is kept so a bar
  * costs one comparison per timeframe. */
+#include "qts_checkpoint.h"
 #include "qts_resample.h"
 #include "qts_time.h"
 
@@ -403,4 +404,70 @@ void qts_rs_free(qts_resampler *r)
 	free(r->tf);
 	free(r->tfname);
 	free(r);
+}
+
+/* ---- checkpoints ---------------------------------------------------------- */
+
+/* Every symbol's open bars, both ways (the clock's and the recent table's
+ * contents are caches, found again as they are needed). */
+static int rs_ck(qts_resampler *r, qts_ckpt *c)
+{
+	qts_ck_tag(c, "qts-resample");
+	size_t ntf = r->conf.ntf;
+	qts_ck_size(c, &ntf, r->conf.ntf);
+	if (c->loading && !c->bad && ntf != r->conf.ntf)
+		qts_ck_fail(c, "%zu timeframes, not %zu", ntf, r->conf.ntf);
+	size_t n = qts_symtab_count(r->syms);
+	qts_ck_size(c, &n, c->loading ? c->len / 8 : n);
+	for (size_t k = 0; k < n && qts_ck_ok(c); k++) {
+		char name[QTS_SYM_MAX];
+		const char *key = NULL;
+		sym *s = c->loading ? NULL : qts_symtab_at(r->syms, k, &key);
+		if (!c->loading)
+			QTS_SET(name, s->name);
+		qts_ck_str(c, name, sizeof name);
+		if (!qts_ck_ok(c))
+			break;
+		if (c->loading) {
+			if (qts_symtab_find(r->syms, name)) {
+				qts_ck_fail(c, "symbol %s twice", name);
+				break;
+			}
+			if (!(s = qts_symtab_get(r->syms, name)))
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			QTS_SET(s->name, name);
+		}
+		int kind = s->kind;
+		qts_ck_int(c, &kind);
+		if (c->loading && kind != QTS_BAR && kind != QTS_TICK && kind != QTS_QUOTE && kind != 0)
+			qts_ck_fail(c, "%s: made of events of type %d", name, kind);
+		s->kind = (qts_type)kind;
+		qts_ck_str(c, s->intf, sizeof s->intf);
+		qts_ck_tf(c, &s->in);
+		qts_ck_i64(c, &s->inlen), qts_ck_i64(c, &s->last), qts_ck_i64(c, &s->next_end);
+		qts_ck_size(c, &s->nopen, r->conf.ntf);
+		qts_ck_int(c, &s->seen), qts_ck_int(c, &s->plain_bars);
+		for (size_t i = 0; i < r->conf.ntf; i++) {
+			slot *b = &s->s[i];
+			qts_ck_i64(c, &b->start), qts_ck_i64(c, &b->end), qts_ck_i64(c, &b->floor);
+			qts_ck_f64(c, &b->o), qts_ck_f64(c, &b->h), qts_ck_f64(c, &b->l), qts_ck_f64(c, &b->c);
+			qts_ck_f64(c, &b->v);
+			qts_ck_int(c, &b->open);
+		}
+	}
+	return qts_ck_ok(c) ? 0 : -1;
+}
+
+int qts_rs_save(qts_resampler *r, qts_ckpt *c)
+{
+	return rs_ck(r, c);
+}
+
+int qts_rs_restore(qts_resampler *r, qts_ckpt *c)
+{
+	if (qts_symtab_count(r->syms)) {
+		qts_ck_fail(c, "restored into an engine that has run");
+		return -1;
+	}
+	return rs_ck(r, c);
 }

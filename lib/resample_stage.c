@@ -10,6 +10,7 @@
 
 static const char usage[] =
 	"usage: qts-resample [-kpM] [-z ZONE] [-s HH:MM-HH:MM] [--offset DURATION] TF[,TF...] [FILE...]\n"
+	"       qts-resample --state FILE [--checkpoint-every N|DURATION] [--output-journal J] ...\n"
 	"  -z, --tz ZONE          day, week and month boundaries in ZONE (default UTC)\n"
 	"  -s, --session HH:MM-HH:MM  keep only intraday inputs within these local hours;\n"
 	"                         an overnight one (17:00-16:00) also starts the trading day\n"
@@ -18,6 +19,7 @@ static const char usage[] =
 	"  -k, --keep             also pass the input bars, ticks and quotes through\n"
 	"      --heartbeat DURATION  a system event every DURATION (10s, 1m)\n"
 	"      --metrics FILE     Prometheus metrics of the stage in FILE, each second\n"
+	QTS_STAGE_STATE_HELP
 	"  -M, --msgpack          write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help             this help\n"
 	"      --version          print the version\n";
@@ -28,6 +30,7 @@ enum { OPT_VERSION = 256, OPT_OFFSET };
 
 static const struct option longopts[] = {
 	QTS_STAGE_OPTIONS,
+	QTS_STAGE_STATE_OPTIONS,
 	{ "tz", required_argument, NULL, 'z' },
 	{ "session", required_argument, NULL, 's' },
 	{ "partial", no_argument, NULL, 'p' },
@@ -158,7 +161,19 @@ static void resample_free(void *eng)
 	free(e);
 }
 
+static int resample_save(void *eng, struct qts_ckpt *c)
+{
+	return qts_rs_save(((engine *)eng)->rs, c);
+}
+
+static int resample_restore(void *eng, struct qts_ckpt *c)
+{
+	return qts_rs_restore(((engine *)eng)->rs, c);
+}
+
 static const qts_stage_ops resample_ops = {
+	.save = resample_save,
+	.restore = resample_restore,
 	.put = resample_put,
 	.finish = resample_finish,
 	.error = resample_error,

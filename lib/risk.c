@@ -3,6 +3,7 @@
  * prices it sees, plus the orders still working downstream; limits applied
  * to each target and order; exits generated from prices.  Everything is a
  * function of the input, so the output is deterministic. */
+#include "qts_checkpoint.h"
 #include "qts_risk.h"
 #include "qts_sum.h"
 #include "qts_time.h"
@@ -1189,4 +1190,115 @@ int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg)
 	r->arg = arg;
 	r->halted = 0;
 	return risk_event(r, "", "kill", "resume", "emergency stop lifted: %s", why);
+}
+
+/* ---- checkpoints ---------------------------------------------------------- */
+
+/* The whole view, both ways: loading, into an engine just made from the
+ * same settings.  The orders' table is kept as it is laid out (its
+ * occupied slots only), so that a restored engine finds, forgets and
+ * evicts exactly as the one saved would have. */
+static int risk_ck(qts_risk *r, qts_ckpt *c)
+{
+	qts_ck_tag(c, "qts-risk");
+	size_t nsym = r->nsym;
+	qts_ck_size(c, &nsym, c->loading ? c->len / 8 : nsym);
+	for (size_t i = 0; i < nsym && qts_ck_ok(c); i++) {
+		char name[QTS_SYM_MAX];
+		if (!c->loading)
+			QTS_SET(name, r->sym[i].name);
+		qts_ck_str(c, name, sizeof name);
+		if (!qts_ck_ok(c))
+			break;
+		if (c->loading && sym_find(r, name)) {
+			qts_ck_fail(c, "symbol %s twice", name);
+			break;
+		}
+		struct sym *s = c->loading ? sym_get(r, name) : &r->sym[i];
+		qts_ck_f64(c, &s->pos), qts_ck_f64(c, &s->avg), qts_ck_f64(c, &s->last), qts_ck_f64(c, &s->mult);
+		qts_ck_f64(c, &s->best), qts_ck_f64(c, &s->wq);
+		qts_ck_long(c, &s->nlive), qts_ck_long(c, &s->seq);
+		qts_ck_int(c, &s->sector);
+		if (c->loading && (s->sector < -1 || s->sector >= (int)r->nsector))
+			qts_ck_fail(c, "%s: sector %d", name, s->sector);
+		qts_ck_str(c, s->tf, sizeof s->tf);
+		qts_ck_i64(c, &s->tf_ns);
+		qts_ck_f64(c, &s->prev_close);
+		if (r->vol) {
+			for (long k = 0; k < r->c.vol_window; k++)
+				qts_ck_f64(c, &s->ret[k]);
+			qts_ck_long(c, &s->nret), qts_ck_long(c, &s->iret);
+			if (c->loading && (s->nret < 0 || s->nret > r->c.vol_window || s->iret < 0 ||
+					   s->iret >= r->c.vol_window))
+				qts_ck_fail(c, "%s: a returns window out of range", name);
+			qts_ck_moments(c, &s->mret);
+		}
+	}
+	qts_ck_size(c, &r->lastsym, r->nsym ? r->nsym - 1 : 0);
+	qts_ck_f64(c, &r->cash), qts_ck_f64(c, &r->mv), qts_ck_f64(c, &r->peak), qts_ck_f64(c, &r->day_start);
+	qts_ck_i64(c, &r->day), qts_ck_i64(c, &r->now), qts_ck_i64(c, &r->dd_at);
+	qts_ck_int(c, &r->clocked), qts_ck_int(c, &r->have_day), qts_ck_int(c, &r->dd_breached);
+	qts_ck_int(c, &r->daily_breached), qts_ck_int(c, &r->halted), qts_ck_int(c, &r->fill_mode);
+	qts_ck_int(c, &r->feedback);
+	qts_ck_u64(c, &r->nfeedback);
+	if (r->c.max_orders > 0) {
+		for (long k = 0; k < r->c.max_orders; k++)
+			qts_ck_i64(c, &r->rate[k]);
+		qts_ck_long(c, &r->nrate), qts_ck_long(c, &r->irate);
+		if (c->loading && (r->nrate < 0 || r->nrate > r->c.max_orders || r->irate < 0 ||
+				   r->irate >= r->c.max_orders))
+			qts_ck_fail(c, "the order rate's ring out of range");
+	}
+	qts_ck_size(c, &r->nord, ORD_RING);
+	qts_ck_size(c, &r->ohead, ORD_RING - 1);
+	if (c->loading && r->nord < ORD_RING && r->ohead != r->nord)
+		qts_ck_fail(c, "the orders' ring out of range");
+	for (size_t k = 0; k < r->nord && qts_ck_ok(c); k++) {
+		struct ord *o = &r->ord[k];
+		int side = o->side, live = o->live, assumed = o->assumed;
+		uint64_t sym = o->sym;
+		qts_ck_u64(c, &o->h), qts_ck_u64(c, &sym);
+		qts_ck_int(c, &side), qts_ck_int(c, &live), qts_ck_int(c, &assumed);
+		qts_ck_f64(c, &o->qty), qts_ck_f64(c, &o->filled), qts_ck_f64(c, &o->fills), qts_ck_f64(c, &o->px);
+		if (c->loading && (sym >= r->nsym || (side != 1 && side != -1 && side != 0)))
+			qts_ck_fail(c, "an order out of range");
+		o->sym = (uint32_t)sym;
+		o->side = (signed char)side;
+		o->live = (unsigned char)(live != 0);
+		o->assumed = (unsigned char)(assumed != 0);
+	}
+	/* The table's occupied slots: as many as the orders. */
+	uint64_t at = 0;
+	for (size_t k = 0, n = 0; n < r->nord && qts_ck_ok(c); k++) {
+		if (!c->loading) {
+			if (!r->otab[k])
+				continue;
+			at = k;
+		}
+		uint64_t v = c->loading ? 0 : r->otab[at];
+		qts_ck_u64(c, &at), qts_ck_u64(c, &v);
+		if (c->loading) {
+			if (at >= ORD_TAB || !v || v > r->nord || r->otab[at]) {
+				qts_ck_fail(c, "the orders' table out of range");
+				break;
+			}
+			r->otab[at] = (uint32_t)v;
+		}
+		n++;
+	}
+	return qts_ck_ok(c) ? 0 : -1;
+}
+
+int qts_risk_save(qts_risk *r, qts_ckpt *c)
+{
+	return risk_ck(r, c);
+}
+
+int qts_risk_restore(qts_risk *r, qts_ckpt *c)
+{
+	if (r->nsym || r->nord) {
+		qts_ck_fail(c, "restored into an engine that has run");
+		return -1;
+	}
+	return risk_ck(r, c);
 }

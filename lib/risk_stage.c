@@ -3,6 +3,7 @@
  * stop (the kill file, SIGUSR1 and SIGUSR2) looked at between events and
  * on the runtime's ticks.  The rules live in risk.c and risk_rules.c; this
  * file is the wiring. */
+#include "qts_checkpoint.h"
 #include "qts_risk.h"
 #include "qts_stage.h"
 
@@ -22,7 +23,8 @@ static void build_usage(void)
 	len = (size_t)snprintf(usage, sizeof usage,
 			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--instrument SPEC]...\n"
 			       "                [--instruments FILE] [--RULE VALUE]... [--feedback FILE]\n"
-			       "                [--heartbeat DURATION] [--metrics FILE] [FILE...]\n"
+			       "                [--heartbeat DURATION] [--metrics FILE] [--state FILE]\n"
+			       "                [--checkpoint-every N|DURATION] [--output-journal J] [FILE...]\n"
 			       "       qts-risk --list | --help | --version\n"
 			       "Approve, reduce or reject targets and orders against risk rules; exit\n"
 			       "positions; stop everything on an emergency stop (qts-risk(1)).\n"
@@ -33,6 +35,7 @@ static void build_usage(void)
 			       "                               executing stage: limits and exits use them\n"
 			       "  --heartbeat DURATION         a system event with the counts each DURATION\n"
 			       "  --metrics FILE               Prometheus metrics of the stage in FILE, each second\n"
+			       QTS_STAGE_STATE_HELP
 			       "  --list                       list the rules\n");
 	for (size_t i = 0; i < n && len < sizeof usage; i++) {
 		char flag[64];
@@ -70,10 +73,10 @@ static void parse_options(int argc, char **argv, options *op)
 	size_t n;
 	const qts_risk_rule_info *t = qts_risk_rules(&n);
 	static struct option lo[64];
-	if (n + 10 > sizeof lo / sizeof lo[0])
+	if (n + 13 > sizeof lo / sizeof lo[0])
 		qts_die(QTS_EXIT_FAIL, "too many rules for the option table");
 	size_t k = 0;
-	const struct option shared[] = { QTS_STAGE_OPTIONS, QTS_STAGE_FEEDBACK_OPTION };
+	const struct option shared[] = { QTS_STAGE_OPTIONS, QTS_STAGE_FEEDBACK_OPTION, QTS_STAGE_STATE_OPTIONS };
 	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
 		lo[k++] = shared[i];
 	lo[k++] = (struct option){ "help", no_argument, NULL, 'h' };
@@ -181,6 +184,7 @@ static int watch(engine *e, int look)
 			if (qts_risk_halt(e->risk, "SIGUSR1", e->emit, e->arg) < 0)
 				return -1;
 		}
+		qts_stage_checkpoint_soon(); /* --state: the stop is kept at once */
 	}
 	if (e->resumes != resumes) {
 		e->resumes = resumes;
@@ -189,6 +193,7 @@ static int watch(engine *e, int look)
 			if (qts_risk_resume(e->risk, "SIGUSR2", e->emit, e->arg) < 0)
 				return -1;
 		}
+		qts_stage_checkpoint_soon(); /* --state: SIGUSR2 is also qts-risk's checkpoint signal */
 	}
 	return 0;
 }
@@ -250,7 +255,29 @@ static void risk_free(void *eng)
 	free(e);
 }
 
+/* The engine and the emergency stop's own watch, both ways. */
+static int risk_ck(engine *e, qts_ckpt *c)
+{
+	int rc = c->loading ? qts_risk_restore(e->risk, c) : qts_risk_save(e->risk, c);
+	qts_ck_int(c, &e->file_seen);
+	qts_ck_long(c, &e->since);
+	qts_ck_i64(c, &e->last_ts);
+	return rc < 0 || !qts_ck_ok(c) ? -1 : 0;
+}
+
+static int risk_save(void *eng, qts_ckpt *c)
+{
+	return risk_ck(eng, c);
+}
+
+static int risk_restore(void *eng, qts_ckpt *c)
+{
+	return risk_ck(eng, c);
+}
+
 static const qts_stage_ops risk_ops = {
+	.save = risk_save,
+	.restore = risk_restore,
 	.put = risk_put,
 	.feedback = risk_feedback,
 	.tick = risk_tick,

@@ -2,6 +2,7 @@
  * later market data through the fill model, the portfolio keeps the books
  * and equity is written once per bar close time.  qts-sim(1) documents the
  * rules; this file is their one implementation. */
+#include "qts_checkpoint.h"
 #include "qts_sim.h"
 #include "qts_time.h"
 
@@ -1305,4 +1306,133 @@ void qts_sim_free(qts_sim *s)
 		qts_event_free(&s->later[i]);
 	free(s->later);
 	free(s);
+}
+
+/* ---- checkpoints ---------------------------------------------------------- */
+
+static void order_ck(qts_ckpt *c, qts_order *o)
+{
+	qts_ck_str(c, o->id, sizeof o->id);
+	qts_ck_str(c, o->strategy, sizeof o->strategy);
+	qts_ck_int(c, &o->side), qts_ck_int(c, &o->kind), qts_ck_int(c, &o->tif);
+	qts_ck_f64(c, &o->qty), qts_ck_f64(c, &o->filled), qts_ck_f64(c, &o->notional);
+	qts_ck_f64(c, &o->limit), qts_ck_f64(c, &o->stop);
+	qts_ck_int(c, &o->triggered);
+	qts_ck_i64(c, &o->eligible), qts_ck_i64(c, &o->day);
+}
+
+static void roll_ck(qts_ckpt *c, qts_roll *r)
+{
+	int window = r->window;
+	qts_ck_int(c, &window);
+	if (c->loading && !c->bad && window != r->window) {
+		qts_ck_fail(c, "an impact window of %d bars, not %d", window, r->window);
+		return;
+	}
+	qts_ck_int(c, &r->nret), qts_ck_int(c, &r->nvol), qts_ck_int(c, &r->iret), qts_ck_int(c, &r->ivol);
+	if (c->loading && (r->nret < 0 || r->nret > window || r->nvol < 0 || r->nvol > window || r->iret < 0 ||
+			   r->iret >= window || r->ivol < 0 || r->ivol >= window)) {
+		qts_ck_fail(c, "an impact window's counts out of range");
+		return;
+	}
+	qts_ck_f64(c, &r->last_close);
+	for (int i = 0; i < window; i++)
+		qts_ck_f64(c, &r->ret[i]), qts_ck_f64(c, &r->vol[i]);
+	qts_ck_moments(c, &r->mret);
+	qts_ck_sum(c, &r->svol);
+}
+
+/* The whole engine, both ways: loading, into one just made from the
+ * same options. */
+static int sim_ck(qts_sim *s, qts_ckpt *c)
+{
+	qts_ck_tag(c, "qts-sim");
+	qts_ck_f64(c, &s->pf.cash), qts_ck_f64(c, &s->pf.initial);
+	size_t nall = s->nall;
+	qts_ck_size(c, &nall, c->loading ? c->len / 8 : nall);
+	for (size_t i = 0; i < nall && qts_ck_ok(c); i++) {
+		char name[QTS_SYM_MAX];
+		if (!c->loading)
+			QTS_SET(name, sym_at(s, i)->name);
+		qts_ck_str(c, name, sizeof name);
+		if (!qts_ck_ok(c))
+			break;
+		if (c->loading && qts_symtab_find(s->syms, name)) {
+			qts_ck_fail(c, "symbol %s twice", name);
+			break;
+		}
+		sym *y = c->loading ? sym_get(s, name) : sym_at(s, i);
+		qts_ck_f64(c, &y->pos.qty), qts_ck_f64(c, &y->pos.avg), qts_ck_f64(c, &y->pos.realized);
+		qts_ck_f64(c, &y->pos.mark), qts_ck_f64(c, &y->pos.base);
+		size_t nord = y->nord;
+		qts_ck_size(c, &nord, c->loading ? c->len / 8 : nord);
+		if (c->loading && nord && qts_ck_room(c, nord, 64)) {
+			if (!(y->ord = malloc(nord * sizeof *y->ord)))
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			y->nord = y->cord = nord;
+		}
+		for (size_t k = 0; k < y->nord && qts_ck_ok(c); k++)
+			order_ck(c, &y->ord[k]);
+		qts_ck_f64(c, &y->wq);
+		size_t ntgt = y->ntgt;
+		qts_ck_size(c, &ntgt, c->loading ? c->len / 8 : ntgt);
+		if (c->loading && ntgt && qts_ck_room(c, ntgt, 16)) {
+			if (!(y->tgt = calloc(ntgt, sizeof *y->tgt)))
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			y->ntgt = ntgt;
+		}
+		for (size_t k = 0; k < y->ntgt && qts_ck_ok(c); k++) {
+			qts_ck_str(c, y->tgt[k].strategy, sizeof y->tgt[k].strategy);
+			qts_ck_f64(c, &y->tgt[k].qty);
+		}
+		if (s->o.impact.on)
+			roll_ck(c, &y->roll);
+		qts_ck_str(c, y->tf, sizeof y->tf);
+		qts_ck_tf(c, &y->tfv);
+		qts_ck_f64(c, &y->half_spread);
+		qts_ck_long(c, &y->seq);
+		qts_ck_int(c, &y->delisted);
+		qts_ck_f64(c, &y->expo);
+		qts_ck_int(c, &y->big);
+	}
+	qts_ck_size(c, &s->next_action, s->o.nactions);
+	qts_ck_i64(c, &s->clock);
+	qts_ck_int(c, &s->have_clock), qts_ck_int(c, &s->have_group), qts_ck_int(c, &s->paused);
+	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close);
+	qts_idset_ck(s->ids, c);
+	size_t nlater = s->nlater;
+	qts_ck_size(c, &nlater, c->loading ? c->len / 8 : nlater);
+	if (c->loading && nlater && qts_ck_room(c, nlater, 24)) {
+		if (!(s->later = calloc(nlater, sizeof *s->later)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		s->clater = nlater;
+		for (size_t k = 0; k < nlater && qts_ck_ok(c); k++) {
+			qts_ck_event(c, &s->later[k]);
+			s->nlater = k + 1;
+		}
+	} else if (!c->loading)
+		for (size_t k = 0; k < nlater; k++)
+			qts_ck_event(c, &s->later[k]);
+	qts_ck_f64(c, &s->expo_sum), qts_ck_f64(c, &s->expo_err);
+	qts_ck_size(c, &s->nbig, s->nall);
+	qts_ck_size(c, &s->last, s->nall ? s->nall - 1 : 0);
+	qts_ck_tf(c, &s->end_tf);
+	qts_ck_i64(c, &s->end_ts), qts_ck_i64(c, &s->end);
+	qts_ck_int(c, &s->have_end);
+	s->books_ok = 0; /* summed afresh, exactly as before */
+	return qts_ck_ok(c) ? 0 : -1;
+}
+
+int qts_sim_save(qts_sim *s, qts_ckpt *c)
+{
+	return sim_ck(s, c);
+}
+
+int qts_sim_restore(qts_sim *s, qts_ckpt *c)
+{
+	if (s->nall) {
+		qts_ck_fail(c, "restored into an engine that has run");
+		return -1;
+	}
+	return sim_ck(s, c);
 }

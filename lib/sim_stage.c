@@ -14,7 +14,8 @@ static const char usage[] =
 	"               [--max-participation F] [--leverage N] [--no-short]\n"
 	"               [--fractional] [--instrument SPEC]... [--instruments FILE]\n"
 	"               [--actions FILE] [--close-at-end] [--live]\n"
-	"               [--heartbeat DURATION] [--metrics FILE] [FILE...]\n"
+	"               [--heartbeat DURATION] [--metrics FILE] [--state FILE]\n"
+	"               [--checkpoint-every N|DURATION] [--output-journal J] [FILE...]\n"
 	"       qts-sim --version | --help\n"
 	"Fill orders and targets on market data; write fills, order updates,\n"
 	"positions and equity (qts-sim(1)).\n"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"  --live                  write the latest equity when the input pauses\n"
 	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
 	"  --metrics FILE          Prometheus metrics of the stage in FILE, each second\n"
+	QTS_STAGE_STATE_HELP
 	"  -h, --help              print this help\n"
 	"  --version               print the version\n";
 
@@ -31,6 +33,7 @@ enum { OPT_LIVE = 256, OPT_VERSION };
 static const struct option longopts[] = {
 	QTS_STAGE_OPTIONS,
 	QTS_SIM_OPTIONS,
+	QTS_STAGE_STATE_OPTIONS,
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -105,7 +108,19 @@ static void sim_free(void *eng)
 	free(e);
 }
 
+static int sim_save(void *eng, struct qts_ckpt *c)
+{
+	return qts_sim_save(((engine *)eng)->sim, c);
+}
+
+static int sim_restore(void *eng, struct qts_ckpt *c)
+{
+	return qts_sim_restore(((engine *)eng)->sim, c);
+}
+
 static const qts_stage_ops sim_ops = {
+	.save = sim_save,
+	.restore = sim_restore,
 	.put = sim_put,
 	.tick = sim_tick,
 	.finish = sim_finish,

@@ -10,6 +10,7 @@
  * output is made non-blocking when the stage has anything to do meanwhile)
  * the feedback is drained into memory, so that a pipeline whose last
  * stage feeds back into this one through tee never deadlocks. */
+#include "qts_checkpoint.h"
 #include "qts_feedback.h"
 #include "qts_loop.h"
 #include "qts_stage.h"
@@ -66,6 +67,29 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 			qts_usage_error(usage, "--overflow: '%s' is neither block nor drop", arg);
 		conf->overflow_drop = strcmp(arg, "drop") == 0;
 		return 1;
+	case QTS_OPT_STATE:
+		if (!*arg)
+			qts_usage_error(usage, "--state: an empty file name");
+		conf->state = arg;
+		return 1;
+	case QTS_OPT_OUTPUT_JOURNAL:
+		if (!*arg)
+			qts_usage_error(usage, "--output-journal: an empty file name");
+		conf->output_journal = arg;
+		return 1;
+	case QTS_OPT_CHECKPOINT_EVERY: {
+		long n;
+		conf->checkpoint_n = 0;
+		conf->checkpoint_ns = 0;
+		if (arg[0] >= '0' && arg[0] <= '9' && arg[strspn(arg, "0123456789")] == '\0') {
+			if (qts_parse_long(arg, 1, 1000000000000L, &n, err) < 0)
+				qts_usage_error(usage, "--checkpoint-every: %s", err);
+			conf->checkpoint_n = (uint64_t)n;
+		} else if (qts_duration_parse(arg, &conf->checkpoint_ns) < 0 || conf->checkpoint_ns <= 0)
+			qts_usage_error(usage, "--checkpoint-every: '%s' is not a count of events or a positive duration (1000, 10s, 1m)",
+					arg);
+		return 1;
+	}
 	case QTS_OPT_PACE:
 		if (qts_parse_double(arg, 1e-6, 1e12, &conf->pace, err) < 0)
 			qts_usage_error(usage, "--pace: %s", err);
@@ -105,6 +129,22 @@ struct qts_runtime {
 	int64_t q_last;     /* the time of the last event queued */
 	uint64_t dropped;   /* since the system event that said the last */
 	int64_t drop_first, drop_last;
+	/* --state (see checkpoint_*() below) */
+	int stateful;
+	uint64_t written;     /* records the writer took (or that were suppressed) */
+	uint64_t suppress;    /* records the output journal holds already */
+	uint64_t in_hash;     /* qts_state_hash of the events consumed */
+	uint64_t marks[QTS_STATE_MARKS];
+	uint32_t nmarks;
+	uint64_t skip;        /* events consumed before the restart, still to read */
+	qts_state_head *was;  /* the state restored from, while skipping */
+	unsigned char *was_buf;
+	uint64_t ckpt_next_n; /* in_n of the next checkpoint; 0: none by count */
+	int64_t ckpt_next_t;  /* monotonic ns; -1: none by time */
+	int ckpt_due;
+	int between;          /* waiting for the input, between two events */
+	char *enc;            /* an event's msgpack bytes, for the hash */
+	size_t enc_cap;
 };
 
 int qts_runtime_emit(void *arg, const qts_event *ev)
@@ -112,6 +152,12 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	qts_runtime *r = arg;
 	if (!r->w)
 		return 0; /* conf.no_events: nothing is written */
+	if (__builtin_expect(r->suppress > 0, 0)) { /* the output journal has it */
+		r->suppress--;
+		r->written++;
+		r->out_n++;
+		return 0;
+	}
 	/* The very event the stage was given, passed on: its bytes as read
 	 * are copied when they are what encoding it would write. */
 	const void *raw = NULL;
@@ -125,6 +171,7 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	if (ev->ts > r->max_ts)
 		r->max_ts = ev->ts;
 	r->out_n++;
+	r->written++;
 	if (r->m)
 		qts_stage_metrics_out(r->m, ev);
 	return 0;
@@ -288,9 +335,15 @@ static void heartbeat(qts_runtime *r, int64_t now)
 	QTS_SET(ev.system.level, "info");
 	snprintf(ev.system.message, sizeof ev.system.message, "heartbeat in=%llu out=%llu%s%s%s",
 		 (unsigned long long)r->in_n, (unsigned long long)r->out_n, fb, counts[0] ? " " : "", counts);
-	if (r->w && !r->write_failed && qts_writer_put(r->w, &ev) < 0) {
-		r->write_failed = 1;
-		r->stop = 1;
+	if (r->suppress > 0) {
+		r->suppress--;
+		r->written++;
+	} else if (r->w && !r->write_failed) {
+		if (qts_writer_put(r->w, &ev) < 0) {
+			r->write_failed = 1;
+			r->stop = 1;
+		} else
+			r->written++;
 	}
 	flush(r);
 }
@@ -303,6 +356,172 @@ static void tick(qts_runtime *r, int idle)
 }
 
 static volatile sig_atomic_t metrics_asked; /* SIGUSR1 */
+
+/* ---- checkpoints (--state) ----------------------------------------------- */
+
+static volatile sig_atomic_t checkpoint_asked; /* SIGUSR2, qts_stage_checkpoint_soon */
+
+void qts_stage_checkpoint_soon(void)
+{
+	checkpoint_asked = 1;
+	qts_loop_wake();
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	qts_stage_checkpoint_soon();
+}
+
+/* Write the state: between two puts only.  What was written goes out
+ * first, so that the journal downstream holds every record the state
+ * counts as written. */
+static void checkpoint(qts_runtime *r)
+{
+	const qts_stage *st = r->st;
+	r->ckpt_due = 0;
+	if (st->conf.checkpoint_n)
+		r->ckpt_next_n = r->in_n + st->conf.checkpoint_n;
+	if (st->conf.checkpoint_ns)
+		r->ckpt_next_t = qts_loop_now() + st->conf.checkpoint_ns;
+	flush(r);
+	if (r->stop || r->skip)
+		return;
+	qts_ckpt c;
+	qts_ck_saving(&c);
+	if (st->ops->save(st->eng, &c) < 0 || !qts_ck_ok(&c)) {
+		const char *why = c.bad ? c.err : st->ops->error ? st->ops->error(st->eng) : NULL;
+		runtime_failed(r, "--state %s: %s", st->conf.state, why ? why : "the engine's state could not be written");
+		qts_ck_free(&c);
+		return;
+	}
+	qts_state_head h = { .options = st->conf.options, .in_n = r->in_n, .in_hash = r->in_hash,
+			     .nmarks = r->nmarks, .out_n = r->written };
+	snprintf(h.stage, sizeof h.stage, "%s", st->name ? st->name : qts_progname);
+	memcpy(h.marks, r->marks, sizeof h.marks);
+	char err[QTS_ERR_MAX + 64];
+	if (qts_state_write(st->conf.state, &h, c.buf, c.len, err, sizeof err) < 0)
+		runtime_failed(r, "--state: %s", err);
+	qts_ck_free(&c);
+}
+
+/* An event of the input, with --state: into the hash; 1 when it was
+ * consumed before the restart (it is skipped), 0 when it goes in; -1
+ * when the input is not the one the state was made from. */
+static int state_in(qts_runtime *r, const qts_event *ev)
+{
+	size_t n = qts_event_to_msgpack(ev, r->enc, r->enc_cap);
+	if (n > r->enc_cap) {
+		free(r->enc);
+		r->enc_cap = n * 2;
+		if (!(r->enc = malloc(r->enc_cap)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		n = qts_event_to_msgpack(ev, r->enc, r->enc_cap);
+	}
+	r->in_hash = qts_state_hash(r->in_hash, r->enc, n);
+	uint64_t k = r->in_n;
+	int mark = -1;
+	if ((k & (k - 1)) == 0 && r->nmarks < QTS_STATE_MARKS) {
+		mark = (int)r->nmarks;
+		r->marks[r->nmarks++] = r->in_hash;
+	}
+	if (!r->skip)
+		return 0;
+	const qts_state_head *was = r->was;
+	int differs = mark >= 0 && (uint32_t)mark < was->nmarks ? was->marks[mark] != r->in_hash
+				   : r->skip == 1 && was->in_hash != r->in_hash;
+	if (differs) {
+		uint64_t from = mark > 0 ? k / 2 + 1 : k > 1 ? ((uint64_t)1 << (r->nmarks - 1)) + 1 : 1;
+		runtime_failed(r, "%s: --state %s: the input differs from the one the state was made from, "
+			       "between its events %llu and %llu (this is event %llu)",
+			       qts_inputs_where(r->in), r->st->conf.state, (unsigned long long)from,
+			       (unsigned long long)k, (unsigned long long)k);
+		return -1;
+	}
+	if (--r->skip == 0) {
+		free(r->was_buf);
+		free(r->was);
+		r->was_buf = NULL;
+		r->was = NULL;
+		if (r->st->conf.checkpoint_n)
+			r->ckpt_next_n = r->in_n + r->st->conf.checkpoint_n;
+	}
+	return 1;
+}
+
+/* Before the first event: the state restored (when the file exists) and
+ * the output journal counted. */
+static void state_start(qts_runtime *r)
+{
+	qts_stage *st = r->st;
+	const qts_stage_conf *conf = &st->conf;
+	const char *name = st->name ? st->name : qts_progname;
+	char err[QTS_ERR_MAX + 300];
+	if (conf->output_journal && !r->w)
+		qts_die(QTS_EXIT_USAGE, "--output-journal: %s writes no events", name);
+	if (!conf->state)
+		goto journal;
+	if (!st->ops->save || !st->ops->restore)
+		qts_die(QTS_EXIT_USAGE, "--state: %s keeps no checkpoints", name);
+	if (conf->feedback)
+		qts_die(QTS_EXIT_USAGE, "--state with --feedback: not supported (checkpoints of a stage with feedback are not kept)");
+	r->stateful = 1;
+	r->in_hash = QTS_STATE_HASH0;
+	r->ckpt_next_t = -1;
+	if (!conf->checkpoint_n && !conf->checkpoint_ns)
+		st->conf.checkpoint_ns = 10 * QTS_NS_PER_SEC; /* the default */
+	if (conf->checkpoint_n)
+		r->ckpt_next_n = conf->checkpoint_n;
+	if (conf->checkpoint_ns)
+		r->ckpt_next_t = qts_loop_now() + conf->checkpoint_ns;
+	if (!(r->was = calloc(1, sizeof *r->was)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	int got = qts_state_read(conf->state, &r->was_buf, r->was, err, sizeof err);
+	if (got < 0)
+		qts_die(QTS_EXIT_FAIL, "--state %s", err);
+	if (got == 0) {
+		free(r->was);
+		r->was = NULL;
+		goto journal;
+	}
+	if (qts_state_match(r->was, name, conf->options, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "--state %s: %s", conf->state, err);
+	qts_ckpt c;
+	qts_ck_loading(&c, r->was->engine, r->was->engine_len);
+	if (st->ops->restore(st->eng, &c) < 0 || qts_ck_done(&c) < 0) {
+		const char *why = c.bad ? c.err : st->ops->error ? st->ops->error(st->eng) : NULL;
+		qts_die(QTS_EXIT_FAIL, "--state %s: the engine's state: %s", conf->state, why ? why : "cannot be restored");
+	}
+	r->skip = r->was->in_n;
+	r->written = r->was->out_n;
+	if (!r->skip) {
+		free(r->was_buf);
+		free(r->was);
+		r->was_buf = NULL;
+		r->was = NULL;
+	}
+journal:
+	if (conf->output_journal) {
+		uint64_t k;
+		if (qts_journal_count(conf->output_journal, &k, err, sizeof err) < 0)
+			qts_die(QTS_EXIT_FAIL, "--output-journal %s", err);
+		if (k < r->written)
+			qts_die(QTS_EXIT_FAIL, "--output-journal %s: it holds %llu records, fewer than the %llu the state "
+				"counts as written: not the journal of this output, or one cut since",
+				conf->output_journal, (unsigned long long)k, (unsigned long long)r->written);
+		r->suppress = k - r->written;
+	}
+}
+
+static void state_end(qts_runtime *r)
+{
+	free(r->enc);
+	free(r->was_buf);
+	free(r->was);
+	r->enc = NULL;
+	r->was_buf = NULL;
+	r->was = NULL;
+}
 
 static void on_usr1(int sig)
 {
@@ -320,6 +539,10 @@ static void write_metrics(qts_runtime *r)
 
 static void timers(qts_runtime *r, int64_t now)
 {
+	if (r->stateful && (checkpoint_asked || (r->ckpt_next_t >= 0 && now >= r->ckpt_next_t))) {
+		checkpoint_asked = 0;
+		r->ckpt_due = 1;
+	}
 	if (metrics_asked) {
 		metrics_asked = 0;
 		if (r->m)
@@ -348,6 +571,8 @@ static int64_t next_deadline(const qts_runtime *r, int64_t until)
 		d = r->tick_next;
 	if (r->metrics_next >= 0 && (d < 0 || r->metrics_next < d))
 		d = r->metrics_next;
+	if (r->stateful && r->ckpt_next_t >= 0 && (d < 0 || r->ckpt_next_t < d))
+		d = r->ckpt_next_t;
 	return d;
 }
 
@@ -359,7 +584,7 @@ static void busy(qts_runtime *r)
 		drain_feedback(r);
 		apply_feedback(r);
 	}
-	if (r->hb_next >= 0 || r->tick_next >= 0 || r->metrics_next >= 0 || metrics_asked)
+	if (r->hb_next >= 0 || r->tick_next >= 0 || r->metrics_next >= 0 || metrics_asked || r->stateful)
 		timers(r, qts_loop_now());
 }
 
@@ -382,6 +607,8 @@ static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
 		int64_t now = qts_loop_now();
 		timers(r, now);
 		flush(r);
+		if (r->ckpt_due && r->between)
+			checkpoint(r);
 		if (r->stop)
 			return -1;
 		if (fd >= 0 ? r->ready : now >= until)
@@ -399,7 +626,13 @@ static int wait_input(void *arg, int fd)
 	apply_feedback(r);
 	tick(r, 1);
 	flush(r);
-	return wait_ready(r, fd, POLLIN, -1);
+	/* Between two events: a checkpoint due meanwhile is written now. */
+	if (r->ckpt_due)
+		checkpoint(r);
+	r->between = 1;
+	int rc = wait_ready(r, fd, POLLIN, -1);
+	r->between = 0;
+	return rc;
 }
 
 static qts_runtime *running; /* the runtime in qts_runtime_run */
@@ -688,6 +921,8 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
 	def->build(&st, argc, argv, qts_runtime_emit, r);
+	if (st.conf.state)
+		st.conf.options = qts_state_options_hash(argc, argv, st.conf.files, st.conf.nfiles);
 	return qts_runtime_run(r, &st);
 }
 
@@ -750,6 +985,17 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (ops->locate)
 			ops->locate(st.eng, where, r->in);
 	}
+	if (st.conf.state && ops->next)
+		qts_die(QTS_EXIT_USAGE, "--state: %s is a source: it keeps no checkpoints", st.name);
+	state_start(r);
+	if (r->stateful) {
+		struct sigaction o2;
+		if (sigaction(SIGUSR2, NULL, &o2) == 0 && o2.sa_handler == SIG_DFL && !(o2.sa_flags & SA_SIGINFO)) {
+			struct sigaction sa = { .sa_handler = on_usr2, .sa_flags = SA_RESTART };
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGUSR2, &sa, NULL);
+		}
+	}
 	/* What the feedback holds already (all of a regular file) goes in
 	 * before the first event of the input. */
 	if (r->fb) {
@@ -767,6 +1013,16 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		r->in_n++;
 		if (r->m)
 			qts_stage_metrics_in(r->m, &ev);
+		if (__builtin_expect(r->stateful, 0)) {
+			int consumed = state_in(r, &ev);
+			if (consumed < 0)
+				break;
+			if (consumed) { /* before the restart */
+				if (--r->countdown == 0)
+					busy(r);
+				continue;
+			}
+		}
 		int64_t t0 = r->timed ? qts_loop_now() : 0;
 		if (r->in) {
 			r->given = &ev;
@@ -788,9 +1044,20 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 			qts_stage_metrics_latency(r->m, qts_loop_now() - t0);
 		if (__builtin_expect(--r->countdown == 0, 0))
 			busy(r);
+		if (__builtin_expect(r->stateful, 0) && !r->stop &&
+		    (r->ckpt_due || (r->ckpt_next_n && r->in_n >= r->ckpt_next_n)))
+			checkpoint(r);
 	}
 	if (r->q)
 		drain_queue(r);
+	if (got == 0 && r->skip && !r->stop && !qts_interrupted)
+		runtime_failed(r, "--state %s: the input ends at its event %llu, before the %llu events the state has consumed",
+			       st.conf.state, (unsigned long long)r->in_n, (unsigned long long)r->was->in_n);
+	/* The last checkpoint: at the end of a whole input (before the books
+	 * close: a restart on the same input closes them again, and the
+	 * output journal holds what they wrote), or at a signal. */
+	if (r->stateful && !r->stop && !r->failed && !r->write_failed && !r->skip && (got == 0 || qts_interrupted))
+		checkpoint(r);
 	if (got < 0 && !r->stop && !qts_interrupted) {
 		const char *why = r->in ? qts_inputs_error(r->in) : ops->error ? ops->error(st.eng) : NULL;
 		runtime_failed(r, "%s", why && why[0] ? why : "failed");
@@ -817,12 +1084,20 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		r->m = NULL;
 	}
 	running = NULL;
+	state_end(r);
 	if (ops->free)
 		ops->free(st.eng);
 	qts_inputs_close(r->in);
 	qts_feedback_close(r->fb);
 	r->fb = NULL;
 	/* The last words may wait on the reader too: the loop stays. */
+	/* Stopped by a signal, a stage whose output goes to a journal ends
+	 * its stream without the system event that marks it cut: the journal
+	 * keeps the stream alone, and the restart continues it. */
+	if (r->w && st.conf.output_journal && qts_interrupted && !r->failed) {
+		qts_writer_close(r->w);
+		r->w = NULL;
+	}
 	status = qts_finish(r->w, status);
 	restore_output();
 	qts_loop_free(r->loop);

@@ -29,6 +29,7 @@ enum { O_PRINT = 256, O_PLUGIN, O_WATCH, O_TF, O_NAME, O_UNIT, O_LIST, O_VERSION
 static const struct option longopts[] = {
 	QTS_STAGE_OPTIONS,
 	QTS_STAGE_FEEDBACK_OPTION,
+	QTS_STAGE_STATE_OPTIONS, /* refused below, by name */
 	{ "expr", required_argument, NULL, 'e' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "print", required_argument, NULL, O_PRINT },
@@ -67,6 +68,8 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 			if (!qts_stage_option(c, optarg, &o->conf, usage))
 				qts_usage_error(usage, NULL);
 		}
+	if (o->conf.state || o->conf.output_journal || o->conf.checkpoint_n || o->conf.checkpoint_ns)
+		qts_usage_error(usage, "--state: qts-strategy keeps no checkpoints yet (qts(7), Checkpoints)");
 	int kinds = !!o->expr + !!o->progfile + !!o->print + !!o->plugin;
 	if (kinds > 1)
 		qts_usage_error(usage, "-e, -f, --print and --plugin exclude each other");

@@ -6,10 +6,11 @@
 #   tests/fuzz/run.sh [-t SECONDS] [HARNESS...]
 #
 # SECONDS defaults to 60 per harness; HARNESS is reader, vendor, time,
-# num, rules, actions, options, expr, journal, parquet, yahoo, alpaca_bars,
-# alpaca_stream, broker_journal, alpaca_trade or tws (all by default).  The
-# corpus grows in build/fuzz/corpus-HARNESS and is kept between runs; a
-# crash is saved in build/fuzz/crash-HARNESS/ and makes the script exit 1.  Reproduce one with
+# num, rules, actions, options, expr, journal, state, parquet, yahoo,
+# alpaca_bars, alpaca_stream, broker_journal, alpaca_trade or tws (all by
+# default).  The corpus grows in build/fuzz/corpus-HARNESS and is kept
+# between runs; a crash is saved in build/fuzz/crash-HARNESS/ and makes the
+# script exit 1.  Reproduce one with
 #   build/fuzz/fuzz_HARNESS build/fuzz/crash-HARNESS/crash-...
 # One fuzzing process at a time (no -jobs: the machine is shared).
 # Not part of `make check`: fuzzing takes minutes, not seconds.
@@ -20,7 +21,7 @@ if [ "${1:-}" = "-t" ]; then
 	secs=$2
 	shift 2
 fi
-all="reader vendor time num rules actions options expr journal parquet yahoo alpaca_bars alpaca_stream broker_journal alpaca_trade tws"
+all="reader vendor time num rules actions options expr journal state parquet yahoo alpaca_bars alpaca_stream broker_journal alpaca_trade tws"
 harnesses=${*:-$all}
 CC=${FUZZ_CC:-clang}
 out=build/fuzz
@@ -129,6 +130,23 @@ for h in $harnesses; do
 		if [ -n "$qts" ]; then
 			"$qts" journal --block-size 1k "$seeds/j" tests/fixtures/all-types.csv >/dev/null
 			head -c 3000 "$seeds/j" >"$seeds/torn"
+		fi
+		;;
+	state)
+		# The first byte: 0 a whole state file, 1-3 an engine's part
+		# (fuzz_state.c); seeds from each stage's checkpoints.
+		if [ -n "$qts" ]; then
+			b=$(dirname "$qts")
+			"$b/qts-fetch" --seed 3 --count 300 -t 1m synth:AAA,BBB >"$seeds/bars.csv"
+			"$b/qts-strategy" sma-cross fast=3 slow=8 "$seeds/bars.csv" >"$seeds/sig.csv"
+			"$b/qts-resample" 5m,1h --state "$seeds/s-rs" "$seeds/bars.csv" >/dev/null 2>&1
+			"$b/qts-sim" --impact sqrt,k=0.1,window=5 --state "$seeds/s-sim" "$seeds/sig.csv" >/dev/null
+			"$b/qts-risk" --target-vol 0.5 --max-orders 5/1h --state "$seeds/s-risk" "$seeds/sig.csv" >/dev/null
+			for f in s-rs s-sim s-risk; do
+				{ printf '\000'; cat "$seeds/$f"; } >"$seeds/whole-$f"
+				rm "$seeds/$f"
+			done
+			rm "$seeds/bars.csv" "$seeds/sig.csv"
 		fi
 		;;
 	parquet)

@@ -1,0 +1,97 @@
+/* checkpoint_journal.c — how many records a journal holds, for a stage
+ * restarted from its state: what it writes again that its output journal
+ * already holds is not written twice.  Counted as `qts journal` reopening
+ * the file would keep it: whole blocks, the last one checked whole (a
+ * crash may leave a torn one, which the journal cuts). */
+#include "qts_checkpoint.h"
+#include "qts_journal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int count_file(const char *path, uint64_t *count, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	uint64_t off = 0, size = (uint64_t)st.st_size, n = 0, last_at = 0;
+	qts_journal_block b, last = { 0 };
+	unsigned char head[QTS_JOURNAL_HEAD];
+	while (off < size) {
+		ssize_t got = pread(fd, head, sizeof head, (off_t)off);
+		if (got <= 0 || qts_journal_parse_head(head, (size_t)got, &b) != 1 || off + b.size > size)
+			break;
+		last = b;
+		last_at = off;
+		n += b.count;
+		off += b.size;
+	}
+	if (last.size) { /* checked whole, as the journal does on reopening */
+		unsigned char *blk = malloc(last.size), *out = NULL;
+		char why[128];
+		int whole = 0, oom = !blk;
+		if (blk && pread(fd, blk, last.size, (off_t)last_at) == (ssize_t)last.size) {
+			uint32_t isize = qts_journal_isize(blk, &last);
+			if (isize && isize <= QTS_JOURNAL_BLOCK_MAX && !(out = malloc(isize)))
+				oom = 1;
+			else if (out && qts_journal_inflate(blk, &last, out, isize, why, sizeof why) >= 0)
+				whole = 1;
+		}
+		free(blk), free(out);
+		if (oom) {
+			close(fd);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (!whole)
+			n -= last.count;
+	}
+	close(fd);
+	*count += n;
+	return 0;
+}
+
+int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errlen)
+{
+	*count = 0;
+	/* The rotated files first: FILE.NNNNNN (journal.c's rotate). */
+	char dir[PATH_MAX], base[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	snprintf(base, sizeof base, "%s", path);
+	const char *d = dirname(dir), *b = basename(base);
+	size_t blen = strlen(b);
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	while (dp && (e = readdir(dp))) {
+		const char *num = e->d_name + blen + 1;
+		if (strncmp(e->d_name, b, blen) != 0 || e->d_name[blen] != '.' || strlen(num) < 6 ||
+		    strspn(num, "0123456789") != strlen(num))
+			continue;
+		char full[PATH_MAX * 2 + 2];
+		snprintf(full, sizeof full, "%s/%s", d, e->d_name);
+		if (count_file(full, count, err, errlen) < 0) {
+			closedir(dp);
+			return -1;
+		}
+	}
+	if (dp)
+		closedir(dp);
+	return count_file(path, count, err, errlen);
+}

@@ -1,0 +1,122 @@
+/* qts_checkpoint.h — a stage's state on disk (--state FILE): the file's
+ * frame (checkpoint.c), the engine's part of it written and read by one
+ * function per engine (a qts_ckpt in either direction), and the count of
+ * records a journal holds (checkpoint_journal.c), for a restarted stage
+ * to write only what its journal lacks.  qts(7) CHECKPOINTS documents
+ * the whole.
+ *
+ * Internal to qts (not installed). */
+#ifndef QTS_CHECKPOINT_H
+#define QTS_CHECKPOINT_H
+
+#include "qts.h"
+#include "qts_sum.h"
+
+/* ---- the engine's part: one function both ways -------------------------- */
+
+/* An engine writes its state with qts_ck_* calls on a saving qts_ckpt and
+ * reads it back with the same calls, in the same order, on a loading one:
+ * each call writes *v, or reads into *v.  A failed read (past the end, a
+ * value out of range) marks the ckpt bad, later calls do nothing, and
+ * reads give zeros: the engine checks qts_ck_ok at the end (and before
+ * using a count it read to allocate).  Numbers are written little-endian,
+ * doubles bit for bit. */
+typedef struct qts_ckpt {
+	int loading;
+	unsigned char *buf;        /* saving: grown here; loading: the bytes read */
+	size_t len, cap, pos;
+	int bad;
+	char err[QTS_ERR_MAX];     /* why, when bad */
+} qts_ckpt;
+
+void qts_ck_saving(qts_ckpt *c);                          /* an empty ckpt to write to */
+void qts_ck_loading(qts_ckpt *c, const void *p, size_t n); /* read p[0..n) */
+void qts_ck_free(qts_ckpt *c);                             /* a saving ckpt's buffer */
+int qts_ck_ok(const qts_ckpt *c);
+/* Mark the ckpt bad with a reason (the first one is kept). */
+void qts_ck_fail(qts_ckpt *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Loading: every byte read (the engine's part has nothing after it). */
+int qts_ck_done(qts_ckpt *c);
+
+void qts_ck_u64(qts_ckpt *c, uint64_t *v);
+void qts_ck_i64(qts_ckpt *c, int64_t *v);
+void qts_ck_int(qts_ckpt *c, int *v);
+void qts_ck_long(qts_ckpt *c, long *v);
+void qts_ck_f64(qts_ckpt *c, double *v);
+/* A count; loading, one above max makes the ckpt bad. */
+void qts_ck_size(qts_ckpt *c, size_t *v, size_t max);
+/* A NUL-terminated string in cap bytes; loading, one that does not fit
+ * (or holds a NUL) makes the ckpt bad. */
+void qts_ck_str(qts_ckpt *c, char *s, size_t cap);
+void qts_ck_bytes(qts_ckpt *c, void *p, size_t n);
+/* A section's name: written when saving, checked when loading (a state
+ * of another layout is refused where it starts to differ). */
+void qts_ck_tag(qts_ckpt *c, const char *tag);
+/* A whole event, an unknown type's fields too.  Loading, *ev is a copy
+ * to free with qts_event_free. */
+void qts_ck_event(qts_ckpt *c, qts_event *ev);
+/* Loading: the next n elements of size bytes can be there at all (a
+ * count read from a corrupt file must not make a huge allocation). */
+int qts_ck_room(qts_ckpt *c, size_t n, size_t size);
+
+/* Shared pieces of engines, both ways. */
+void qts_ck_sum(qts_ckpt *c, qts_sum *t);
+void qts_ck_moments(qts_ckpt *c, qts_moments *m);
+void qts_ck_tf(qts_ckpt *c, qts_tf *tf);
+/* The ids of a qts_idset, oldest first; loading, into an empty set made
+ * with the same cap (ids.c). */
+void qts_idset_ck(qts_idset *t, qts_ckpt *c);
+
+/* ---- the file ---------------------------------------------------------- */
+
+#define QTS_STATE_MAGIC "QTSSTATE"
+#define QTS_STATE_VERSION 1
+#define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
+
+/* What a state file says besides the engine's part. */
+typedef struct qts_state_head {
+	char qts_version[32];  /* the qts that wrote it */
+	char stage[64];        /* "qts-sim" */
+	uint64_t options;      /* qts_state_options_hash of its options */
+	uint64_t in_n;         /* input events consumed */
+	uint64_t in_hash;      /* qts_state_hash over them */
+	uint32_t nmarks;       /* marks[i]: the hash after the first 2^i events */
+	uint64_t marks[QTS_STATE_MARKS];
+	uint64_t out_n;        /* records written */
+	uint64_t feedback_n;   /* --feedback events applied (not used yet: 0) */
+	const unsigned char *engine; /* the engine's part, in the buffer parsed */
+	size_t engine_len;
+} qts_state_head;
+
+/* The running hash of consumed events: FNV-1a 64 over each event's
+ * msgpack bytes (the same events read as CSV or msgpack hash alike). */
+#define QTS_STATE_HASH0 0xcbf29ce484222325ull
+uint64_t qts_state_hash(uint64_t h, const void *p, size_t n);
+
+/* The hash of a stage's options: its words in order, those that change
+ * nothing of its output left out (the runtime's --state, --checkpoint-every,
+ * --output-journal, --metrics and --heartbeat with their values, and the
+ * input files, which the input hash checks). */
+uint64_t qts_state_options_hash(int argc, char **argv, char *const *files, size_t nfiles);
+
+/* The file's bytes: the head, then the engine's part (n bytes). */
+int qts_state_write(const char *path, const qts_state_head *h, const void *engine, size_t n, char *err,
+		    size_t errlen);
+/* Parse a whole file's bytes (p[0..n)) into h (h->engine points into p):
+ * 0, or -1 with why in err (too short, not a state file, another
+ * version, a CRC that does not match). */
+int qts_state_parse(const unsigned char *p, size_t n, qts_state_head *h, char *err, size_t errlen);
+/* Read path whole into *buf (to free) and parse it: 1, 0 when it does
+ * not exist, -1 with err naming the file. */
+int qts_state_read(const char *path, unsigned char **buf, qts_state_head *h, char *err, size_t errlen);
+/* A state of this stage and these options: 0, or -1 with err. */
+int qts_state_match(const qts_state_head *h, const char *stage, uint64_t options, char *err, size_t errlen);
+
+/* ---- the journal a stage's output goes to ------------------------------- */
+
+/* The records a journal holds (FILE and its rotated FILE.NNNNNN): whole
+ * blocks only, a torn last block not counted, as `qts journal` would cut
+ * it.  0 with *count (0 when the file does not exist), or -1 with err. */
+int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errlen);
+
+#endif

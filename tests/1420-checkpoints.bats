@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# Checkpoints (--state, --checkpoint-every, --output-journal): a stage
+# killed with SIGKILL at random moments and restarted on its whole input
+# with the same state file writes, through its output journal, exactly
+# what it writes uninterrupted.  QTS_CHECKPOINT_SEEDS=N runs N seeds per
+# stage (2 by default).
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	SEEDS=${QTS_CHECKPOINT_SEEDS:-2}
+}
+
+# killed SEED IN OUT STAGE ARGS...: run STAGE on IN with --state and
+# --output-journal into a journal, SIGKILL it at a random moment within
+# the first half of the time an uninterrupted run takes, and start it again until a run
+# ends by itself (at most 40 kills, then one run to the end); OUT is what
+# the journal replays.  KILLS says how many runs were killed in flight.
+killed() {
+	local seed=$1 in=$2 out=$3 d
+	shift 3
+	d=$(mktemp -d "$T/run.XXXXXX")
+	RANDOM=$seed
+	# How long an uninterrupted run takes here, in ms (the machine may
+	# be slow or busy): the kills fall within it.
+	local t0 t1 span
+	t0=$(date +%s%N)
+	"$@" --state "$d/probe" --checkpoint-every 400 < "$in" > /dev/null
+	t1=$(date +%s%N)
+	span=$(( (t1 - t0) / 1000000 + 1 ))
+	rm -f "$d/probe"
+	KILLS=0
+	local round rc
+	for round in $(seq 1 41); do
+		rm -f "$d/pid" "$d/rc"
+		( "$@" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" \
+			< "$in" 2> "$d/err" &
+		  echo $! > "$d/pid"
+		  r=0
+		  wait $! || r=$?
+		  echo $r > "$d/rc.tmp"
+		  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
+		local jp=$!
+		until [ -s "$d/pid" ]; do sleep 0.01; done
+		if [ "$round" -le 40 ]; then
+			local ms=$((RANDOM % (span / 2 + 1)))
+			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
+		fi
+		wait "$jp" || true
+		local w=0
+		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
+		rc=$(cat "$d/rc")
+		[ "$rc" = 0 ] && break
+		if [ "$rc" != 137 ]; then
+			echo "run $round: exit $rc" >&2
+			cat "$d/err" >&2
+			return 1
+		fi
+		KILLS=$((KILLS + 1))
+	done
+	[ "$rc" = 0 ]
+	qts journal cat "$d/J" > "$out"
+	echo "# seed $seed: $KILLS kills" >&3
+}
+
+@test "checkpoints: a backtest pipeline killed at random in its resample, risk and sim stages writes what it writes uninterrupted" {
+	[ -f "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" ] || skip "shared data not present"
+	qts-fetch -s 6E --stamp end "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" > "$T/1m.csv"
+	RISK="qts-risk --cash 1000000 --max-position 40000 --stop-loss 0.002 --trailing-stop 0.003 --max-drawdown 0.2 --target-vol 0.5 --vol-window 30 --max-orders 20/1d"
+	SIM="qts-sim --cash 1000000 --commission bps=1 --slippage bps=1 --impact sqrt,k=0.1,window=20 --latency 1m"
+	# uninterrupted
+	qts-resample 15m,1h "$T/1m.csv" > "$T/bars.ref"
+	qts-strategy sma-cross fast=8 slow=30 size=50000 "$T/bars.ref" > "$T/sig.ref"
+	$RISK "$T/sig.ref" > "$T/risk.ref"
+	$SIM "$T/risk.ref" > "$T/sim.ref"
+	qts-report < "$T/sim.ref" > "$T/report.ref"
+	[ "$(grep -c '^fill,' "$T/sim.ref")" -gt 20 ]
+	[ "$(grep -c '^risk,.*,flatten,' "$T/risk.ref")" -gt 5 ]
+	for seed in $(seq 1 "$SEEDS"); do
+		killed "$seed" "$T/1m.csv" "$T/bars.$seed" qts-resample 15m,1h
+		cmp "$T/bars.$seed" "$T/bars.ref"
+		qts-strategy sma-cross fast=8 slow=30 size=50000 "$T/bars.$seed" > "$T/sig.$seed"
+		killed "$((seed + 100))" "$T/sig.$seed" "$T/risk.$seed" $RISK
+		cmp "$T/risk.$seed" "$T/risk.ref"
+		killed "$((seed + 200))" "$T/risk.$seed" "$T/sim.$seed" $SIM
+		cmp "$T/sim.$seed" "$T/sim.ref"
+		qts-report < "$T/sim.$seed" | cmp - "$T/report.ref"
+	done
+}
+
+@test "checkpoints: a run restarted after its end writes nothing more through its journal" {
+	qts-fetch --seed 5 --count 2000 -t 1m synth:AAA,BBB > "$T/in.csv"
+	qts-resample 5m "$T/in.csv" > "$T/ref.csv"
+	qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv" | qts journal "$T/J" > "$T/a.csv"
+	cmp "$T/a.csv" "$T/ref.csv"
+	run -0 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[ "$output" = "" ]
+	# without the journal the last checkpoint's part is written again:
+	# what came after it (here the bars the end of input closes)
+	run -0 --separate-stderr qts-resample 5m --state "$T/S" "$T/in.csv"
+	[ "$output" = "" ] || [ "$(printf '%s\n' "$output" | head -1)" != "$(head -1 "$T/ref.csv")" ]
+}
+
+@test "checkpoints: SIGTERM writes a checkpoint; the restart continues where it stopped" {
+	qts-fetch --seed 7 --count 20000 -t 1m synth:AAA > "$T/in.csv"
+	qts-resample 5m,1h "$T/in.csv" > "$T/ref.csv"
+	# a fifo input that pauses: the stage is stopped in the middle
+	mkfifo "$T/fifo"
+	( head -n 10000 "$T/in.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts-resample 5m,1h --state "$T/S" --checkpoint-every 1000000 --output-journal "$T/J" "$T/fifo" \
+		2> "$T/err" | qts journal "$T/J" > /dev/null &
+	for i in $(seq 1 200); do
+		[ -s "$T/J" ] && [ "$(qts journal cat "$T/J" | wc -l)" -ge 500 ] && break
+		sleep 0.05
+	done
+	pkill -TERM -x qts-resample -P $$ 2> /dev/null || true
+	for p in $(jobs -p); do [ "$p" = "$feeder" ] || wait "$p" || true; done
+	kill "$feeder" 2> /dev/null || true
+	[ -s "$T/S" ]
+	qts-resample 5m,1h --state "$T/S" --output-journal "$T/J" "$T/in.csv" | qts journal "$T/J" > /dev/null
+	qts journal cat "$T/J" | cmp - "$T/ref.csv"
+}
+
+@test "checkpoints: a state of other options, another stage, or another input is refused, naming why" {
+	qts-fetch --seed 5 --count 600 -t 1m synth:AAA > "$T/in.csv"
+	qts-fetch --seed 6 --count 600 -t 1m synth:AAA > "$T/other.csv"
+	qts-resample 5m --state "$T/S" --checkpoint-every 100 "$T/in.csv" > /dev/null
+	run -1 --separate-stderr qts-resample 15m --state "$T/S" "$T/in.csv"
+	[[ "$stderr" == *"--state $T/S: a state made with other options"* ]]
+	run -1 --separate-stderr qts-sim --state "$T/S" "$T/in.csv"
+	[[ "$stderr" == *"the state of qts-resample, not of qts-sim"* ]]
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" "$T/other.csv"
+	[[ "$stderr" == *"the input differs from the one the state was made from, between its events 1 and 1"* ]]
+	head -n 300 "$T/in.csv" > "$T/short.csv"
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" "$T/short.csv"
+	[[ "$stderr" == *"the input ends at its event 300, before the 600 events the state has consumed"* ]]
+	# the options that change nothing of the output may change
+	qts-resample 5m --state "$T/S" --checkpoint-every 5s --metrics "$T/m" "$T/in.csv" > /dev/null
+	# a file that is not a state, a truncated one, a corrupt one
+	echo hello > "$T/bad"
+	run -1 --separate-stderr qts-resample 5m --state "$T/bad" "$T/in.csv"
+	[[ "$stderr" == *"--state $T/bad: not a qts state file"* ]]
+	head -c 100 "$T/S" > "$T/cut"
+	run -1 --separate-stderr qts-resample 5m --state "$T/cut" "$T/in.csv"
+	[[ "$stderr" == *"--state $T/cut: truncated"* ]]
+	python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[60]^=1; open(sys.argv[2],"wb").write(d)' "$T/S" "$T/flip"
+	run -1 --separate-stderr qts-resample 5m --state "$T/flip" "$T/in.csv"
+	[[ "$stderr" == *"--state $T/flip: "* ]]
+}
+
+@test "checkpoints: --output-journal holding fewer records than the state wrote is refused" {
+	qts-fetch --seed 5 --count 600 -t 1m synth:AAA > "$T/in.csv"
+	qts-resample 5m --state "$T/S" "$T/in.csv" > /dev/null
+	head -n 3 "$T/in.csv" | qts journal "$T/J" > /dev/null
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[[ "$stderr" == *"--output-journal $T/J: it holds 3 records, fewer than the 120 the state counts as written"* ]]
+}
+
+@test "checkpoints: bad --checkpoint-every, stages without checkpoints, qts pipe" {
+	run -2 --separate-stderr qts-sim --checkpoint-every 0 /dev/null
+	[[ "$stderr" == *"--checkpoint-every: "* ]]
+	run -2 --separate-stderr qts-sim --checkpoint-every soon /dev/null
+	[[ "$stderr" == *"--checkpoint-every: 'soon' is not a count of events or a positive duration"* ]]
+	run -2 --separate-stderr qts-sim --state "" /dev/null
+	[[ "$stderr" == *"--state: an empty file name"* ]]
+	run -2 --separate-stderr qts-report --output-journal "$T/J" --state "$T/S" /dev/null
+	[[ "$stderr" == *"--state: qts-report keeps no checkpoints yet"* ]]
+	run -2 --separate-stderr qts-strategy --state "$T/S" sma-cross /dev/null
+	[[ "$stderr" == *"--state: qts-strategy keeps no checkpoints yet"* ]]
+	run -2 --separate-stderr qts pipe "qts-resample 5m --state $T/S | qts-sim" /dev/null
+	[[ "$stderr" == *"checkpoints are taken by a stage run as its own program, not inside qts pipe"* ]]
+	run -2 --separate-stderr qts-risk --state "$T/S" --feedback /dev/null /dev/null
+	[[ "$stderr" == *"--state with --feedback: not supported"* ]]
+}
+
+@test "checkpoints: qts-risk keeps its emergency stop across a restart" {
+	qts-fetch --seed 5 --count 400 -t 1d synth:AAA > "$T/bars.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" > "$T/sig.csv"
+	head -n 200 "$T/sig.csv" > "$T/first.csv"
+	touch "$T/kill"
+	qts-risk --kill-file "$T/kill" --state "$T/S" "$T/first.csv" > /dev/null 2>&1
+	rm "$T/kill"
+	run -0 --separate-stderr qts-risk --kill-file "$T/kill" --state "$T/S" "$T/sig.csv"
+	# halted on restart: the file's going away lifts the stop
+	[[ "$stderr" == *"emergency stop lifted"* ]]
+}
