@@ -370,3 +370,18 @@ void qts_csv_close(qts_csv *c)
 	free(c->fields);
 	free(c);
 }
+
+void qts_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}

@@ -321,6 +321,9 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens);
 long qts_csv_line(const qts_csv *c); /* line where the last row started */
 const char *qts_csv_error(const qts_csv *c);
 void qts_csv_close(qts_csv *c);
+/* Write s as one CSV field: quoted when it holds a comma, a quote or a
+ * line break, quotes doubled. */
+void qts_csv_field(FILE *f, const char *s);
 
 /* Byte input with transparent gzip; qts_input_open takes `-` for stdin. */
 qts_input *qts_input_open(const char *path);

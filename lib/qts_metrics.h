@@ -299,6 +299,11 @@ size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_peri
 
 /* ---- writing a report (report.c, report_html.c) -------------------------- */
 
+/* A metric's value as the text report shows it ("-" undefined). */
+void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size);
+/* A session day (days since the epoch) as YYYY-MM-DD. */
+void qts_day_text(int64_t day, char *buf, size_t size);
+
 typedef struct qts_run {
 	const char *name;         /* the input, for titles and --compare */
 	const char *benchmark;    /* its symbol, or NULL */

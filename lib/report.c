@@ -11,7 +11,8 @@ static const char *const month_name[12] = {"Jan", "Feb", "Mar", "Apr", "May", "J
 /* ---- values ---------------------------------------------------------------- */
 
 /* A session day (days since 1970-01-01) as YYYY-MM-DD. */
-static void date_text(int64_t day, char *buf, size_t size)
+/* A day (days since the epoch) as YYYY-MM-DD. */
+void qts_day_text(int64_t day, char *buf, size_t size)
 {
 	int y;
 	unsigned m, d;
@@ -20,7 +21,7 @@ static void date_text(int64_t day, char *buf, size_t size)
 }
 
 /* A value as the text report shows it ("-" where undefined). */
-static void value_text(const qts_summary *s, int i, char *buf, size_t size)
+void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size)
 {
 	const qts_metric_info *mi = &qts_metric_table()[i];
 	double v = s->v[i];
@@ -28,7 +29,7 @@ static void value_text(const qts_summary *s, int i, char *buf, size_t size)
 		if (s->t[i] == QTS_TS_MIN)
 			snprintf(buf, size, "-");
 		else
-			date_text(s->t[i], buf, size);
+			qts_day_text(s->t[i], buf, size);
 		return;
 	}
 	if (!isfinite(v)) {
@@ -143,8 +144,8 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 	snprintf(b, sizeof b, "%.2f", lo);
 	fprintf(f, "\n%sEquity%s\n", bold, off);
 	put_canvas(f, &c, a, b);
-	date_text(run->pt[0].day, d1, sizeof d1);
-	date_text(run->pt[n - 1].day, d2, sizeof d2);
+	qts_day_text(run->pt[0].day, d1, sizeof d1);
+	qts_day_text(run->pt[n - 1].day, d2, sizeof d2);
 	fprintf(f, "%10s %-*s%s\n", "", CH_W - 10, d1, d2);
 
 	memset(&c, 0, sizeof c);
@@ -206,12 +207,12 @@ static void drawdowns_text(FILE *f, const qts_summary *s, const char *bold, cons
 	for (size_t i = 0; i < s->ndd; i++) {
 		const qts_dd_period *d = &s->dd[i];
 		char pk[16], tr[16], rc[16];
-		date_text(d->peak, pk, sizeof pk);
-		date_text(d->trough, tr, sizeof tr);
+		qts_day_text(d->peak, pk, sizeof pk);
+		qts_day_text(d->trough, tr, sizeof tr);
 		if (d->recovery == QTS_TS_MIN)
 			snprintf(rc, sizeof rc, "-");
 		else
-			date_text(d->recovery, rc, sizeof rc);
+			qts_day_text(d->recovery, rc, sizeof rc);
 		fprintf(f, "%-4zu %8.2f%%  %-10s  %-10s  %-10s  %5ld\n", i + 1, d->depth * 100, pk, tr,
 			rc, d->days);
 	}
@@ -228,11 +229,11 @@ int qts_report_text(FILE *f, const qts_run *run, int color)
 			continue;
 		if (i == QTS_M_TOTAL_RETURN || i == QTS_M_TRADES || i == QTS_M_BENCHMARK_RETURN)
 			fputc('\n', f);
-		value_text(&run->sum, i, buf, sizeof buf);
+		qts_metric_text(&run->sum, i, buf, sizeof buf);
 		fprintf(f, "%-28s %16s\n", mt[i].label, buf);
 	}
 	if (run->sum.ruin != QTS_TS_MIN) {
-		date_text(run->sum.ruin, buf, sizeof buf);
+		qts_day_text(run->sum.ruin, buf, sizeof buf);
 		fprintf(f, "\nEquity fell to zero or below on %s: no return is defined after it.\n", buf);
 	}
 	drawdowns_text(f, &run->sum, bold, off);
@@ -280,7 +281,7 @@ static void value_raw(FILE *f, const qts_summary *s, int i, int json)
 				fputs("null", f);
 			return;
 		}
-		date_text(s->t[i], buf, sizeof buf);
+		qts_day_text(s->t[i], buf, sizeof buf);
 		fprintf(f, json ? "\"%s\"" : "%s", buf);
 	} else if (json) {
 		json_num(f, s->v[i]);
@@ -326,15 +327,15 @@ static void json_object(FILE *f, const qts_run *run, const char *indent)
 	for (size_t i = 0; i < run->sum.ndd; i++) {
 		const qts_dd_period *d = &run->sum.dd[i];
 		char pk[16], tr[16], rc[16];
-		date_text(d->peak, pk, sizeof pk);
-		date_text(d->trough, tr, sizeof tr);
+		qts_day_text(d->peak, pk, sizeof pk);
+		qts_day_text(d->trough, tr, sizeof tr);
 		fprintf(f, "%s{\"depth\": ", i ? ", " : "");
 		json_num(f, d->depth);
 		fprintf(f, ", \"peak\": \"%s\", \"trough\": \"%s\", \"recovery\": ", pk, tr);
 		if (d->recovery == QTS_TS_MIN) {
 			fputs("null", f);
 		} else {
-			date_text(d->recovery, rc, sizeof rc);
+			qts_day_text(d->recovery, rc, sizeof rc);
 			fprintf(f, "\"%s\"", rc);
 		}
 		fprintf(f, ", \"days\": %ld}", d->days);
@@ -377,22 +378,6 @@ int qts_report_csv(FILE *f, const qts_run *run)
 	return ferror(f) ? -1 : 0;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n)
 {
 	fputs("symbol,side,qty,entry_ts,exit_ts,entry_price,exit_price,commission,pnl,return,"
@@ -409,7 +394,7 @@ int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n)
 		qts_num_format(t[i].pnl, p);
 		qts_num_format(t[i].ret, r);
 		qts_num_format(((double)t[i].exit_ts - (double)t[i].entry_ts) / (double)QTS_NS_PER_DAY, h);
-		csv_field(f, t[i].symbol);
+		qts_csv_field(f, t[i].symbol);
 		fprintf(f, ",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", t[i].dir > 0 ? "long" : "short", q, a,
 			b, ep, xp, c, p, r, h);
 	}
@@ -433,7 +418,7 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 		fputs("metric", f);
 		for (size_t k = 0; k < n; k++) {
 			fputc(',', f);
-			csv_field(f, runs[k].name);
+			qts_csv_field(f, runs[k].name);
 		}
 		fputc('\n', f);
 		for (int i = 0; i < QTS_NMETRICS; i++) {
@@ -464,7 +449,7 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 			continue;
 		fprintf(f, "%-28s", mt[i].label);
 		for (size_t k = 0; k < n; k++) {
-			value_text(&runs[k].sum, i, buf, sizeof buf);
+			qts_metric_text(&runs[k].sum, i, buf, sizeof buf);
 			fprintf(f, " %*s", w[k % 64], buf);
 		}
 		fputc('\n', f);

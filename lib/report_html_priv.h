@@ -138,9 +138,5 @@ void qts_table_metrics(FILE *f, const qts_page *p);
 void qts_table_drawdowns(FILE *f, const qts_page *p);
 void qts_table_monthly(FILE *f, const qts_page *p);
 void qts_table_trips(FILE *f, const qts_page *p);
-/* A metric's value as the text report shows it ("-" undefined). */
-void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size);
-/* A session day as YYYY-MM-DD. */
-void qts_day_text(int64_t day, char *buf, size_t size);
 
 #endif

@@ -11,38 +11,6 @@
 
 #define MAX_TRIPS 1000
 
-void qts_day_text(int64_t day, char *buf, size_t size)
-{
-	int y;
-	unsigned m, d;
-	qts_civil_from_days(day, &y, &m, &d);
-	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
-}
-
-void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size)
-{
-	const qts_metric_info *mi = &qts_metric_table()[i];
-	double v = s->v[i];
-	if (mi->kind == QTS_MK_DATE) {
-		if (s->t[i] == QTS_TS_MIN)
-			snprintf(buf, size, "-");
-		else
-			qts_day_text(s->t[i], buf, size);
-		return;
-	}
-	if (!isfinite(v)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	switch (mi->kind) {
-	case QTS_MK_FRAC: snprintf(buf, size, "%.2f%%", v * 100); break;
-	case QTS_MK_COUNT: snprintf(buf, size, "%.0f", v); break;
-	case QTS_MK_DAYS: snprintf(buf, size, "%.1f", v); break;
-	case QTS_MK_MONEY: snprintf(buf, size, "%.2f", v); break;
-	default: snprintf(buf, size, "%.3f", v); break;
-	}
-}
-
 void qts_table_metrics(FILE *f, const qts_page *p)
 {
 	const qts_run *run = p->run;

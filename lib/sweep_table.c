@@ -168,21 +168,6 @@ void sweep_table_sort(table *tb, const char *metric)
 	tb->cap = tb->n;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -235,13 +220,13 @@ void sweep_table_write(FILE *f, const table *tb, size_t top, int json)
 	}
 	for (size_t c = 0; c < tb->ncol; c++) {
 		fputs(c ? "," : "", f);
-		csv_field(f, tb->col[c]);
+		qts_csv_field(f, tb->col[c]);
 	}
 	fputc('\n', f);
 	for (size_t r = 0; r < n; r++) {
 		for (size_t c = 0; c < tb->ncol; c++) {
 			fputs(c ? "," : "", f);
-			csv_field(f, tb->row[r][c]);
+			qts_csv_field(f, tb->row[r][c]);
 		}
 		fputc('\n', f);
 	}
