@@ -333,6 +333,11 @@ orders() {
 	grep -q '^update,.*,A,q1,accepted,' <<<"$output"
 	grep -qx 'fill,2014-01-02T00:00:00Z,A,q1,buy,10,10,0,0' <<<"$output"
 	grep -q '^update,.*,A,q2,canceled,0,,the broker does not know this order' <<<"$output"
+	# what reconciliation learnt before any input goes out at the first
+	# input event's time, just before it: never at the epoch
+	[ "$(head -2 <<<"$output" | tail -1)" = 'update,2014-01-02T00:00:00Z,A,q2,canceled,0,,the broker does not know this order' ]
+	[ "$(sed -n 3p <<<"$output")" = 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000' ]
+	! grep -q '^[a-z]*,1970-' <<<"$output"
 	! grep -q ',q3,' <<<"$output"
 	grep -qx "$(printf 'e\tq2\tcanceled')" j
 	grep -qx "$(printf 'e\tq1\tfilled')" j
