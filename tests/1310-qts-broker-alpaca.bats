@@ -124,8 +124,9 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	done_
 	[ "$status" = 0 ]
 	grep -qx 'update,2024-01-02T14:31:00Z,TSLA,r-1,rejected,0,,"alpaca: insufficient buying power (HTTP 403, code 40310000)"' out.csv
-	grep -qx 'position,1970-01-01T00:00:00Z,MSFT,7,400,2800,0,0' out.csv
-	grep -qx 'equity,1970-01-01T00:00:00Z,100000,102800,2800,2800,0,0' out.csv
+	# learnt at start, written at the time of the first input event
+	grep -qx 'position,2024-01-02T14:31:00Z,MSFT,7,400,2800,0,0' out.csv
+	grep -qx 'equity,2024-01-02T14:31:00Z,100000,102800,2800,2800,0,0' out.csv
 	[ "$(stat 's["created"]')" = "{}" ]
 }
 
