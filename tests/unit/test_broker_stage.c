@@ -207,8 +207,8 @@ int main(void)
 	qts_event ev = bar(t0, 10);
 	CHECK(ops->put(st.eng, &ev) == 0, "the first event connects");
 	CHECK(fake.nconnect == 1 && !strcmp(fake.endpoints[0], "(default)"), "to the broker's own endpoint first");
-	CHECK(written.n == 2 && written.ev[0].type == QTS_POSITION && written.ev[0].ts == 0 && written.ev[1].type == QTS_BAR,
-	      "the account's position, then the bar");
+	CHECK(written.n == 2 && written.ev[0].type == QTS_POSITION && written.ev[0].ts == t0 && written.ev[1].type == QTS_BAR,
+	      "the account's position, at the time of the first input event, then the bar");
 
 	/* A target: the difference from the broker's position of 7. */
 	qts_event_init(&ev, QTS_TARGET, t0 + D);
