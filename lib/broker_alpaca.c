@@ -42,12 +42,24 @@
 #define STREAM_TIMEOUT (10 * QTS_NS_PER_SEC)
 #define PING_AFTER (20 * QTS_NS_PER_SEC)   /* of silence; dropped after twice that */
 #define BACKOFF_CAP (30 * QTS_NS_PER_SEC)
+/* Reads of the account in a row, a second apart, that may disagree with
+ * the fills written before the account's figure is taken as it is (a
+ * trade made elsewhere, or an execution the stream never told). */
+#define DISAGREE_READS 5
 
 enum { OPT_TIMEOUT = 0x7500 };
 
+/* A symbol's position as the output has told it: the account's figure
+ * last written plus the fills written since.  The account read after a
+ * fill can hold executions whose messages are still on the stream; its
+ * figure is written only when it agrees with this, so that no reader
+ * counts a fill twice (a position event, then the fill it holds). */
 typedef struct held {
 	char symbol[QTS_SYM_MAX];
-	double qty;
+	double qty;      /* the position the output implies */
+	double said;     /* the figure of the last position event */
+	int disagreed;   /* reads in a row that the account disagreed */
+	int seen;        /* in the account's list of this read */
 } held;
 
 typedef struct alpaca {
@@ -65,6 +77,8 @@ typedef struct alpaca {
 	int attempt;               /* stream connections failed in a row */
 	int pinged;
 	int dirty;                 /* fills since the account was read */
+	int counting;              /* fills written now move the positions (not
+				    * at connect: the account read then holds them) */
 	int64_t next_connect, next_poll, next_refresh;
 	uint64_t rng;
 } alpaca;
@@ -90,6 +104,7 @@ static void *alpaca_new(char *err)
 		return NULL;
 	}
 	a->timeout = DEFAULT_TIMEOUT;
+	a->counting = 1;
 	qts_jitter_seed(&a->rng, a);
 	return a;
 }
@@ -252,6 +267,66 @@ static held *find_held(alpaca *a, const char *sym)
 	return NULL;
 }
 
+/* sym's entry, made (flat) when it has none: NULL when out of memory. */
+static held *held_of(alpaca *a, const char *sym)
+{
+	held *h = find_held(a, sym);
+	if (h)
+		return h;
+	held *grown = realloc(a->pos, (a->npos + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	a->pos = grown;
+	h = &a->pos[a->npos++];
+	memset(h, 0, sizeof *h);
+	QTS_SET(h->symbol, sym);
+	return h;
+}
+
+/* The book's news of order o (m: the stream's message, or NULL) into
+ * out, the fills in it moving the positions the output implies: the
+ * count said (0 or 1), or -1 when out of memory. */
+static int apply(alpaca *a, const qts_alpaca_order *o, const qts_alpaca_tmsg *m, qts_evbuf *out)
+{
+	size_t at = out->n;
+	int said = qts_alpaca_book_apply(a->book, o, m, out);
+	if (said <= 0 || !a->counting)
+		return said;
+	for (size_t i = at; i < out->n; i++) {
+		const qts_event *ev = &out->ev[i];
+		if (ev->type != QTS_FILL)
+			continue;
+		held *h = held_of(a, ev->symbol);
+		if (!h)
+			return -1;
+		h->qty += qts_side_parse(ev->fill.side) * ev->fill.qty;
+	}
+	return said;
+}
+
+/* The account's figure for h's symbol (ev, a position event): written
+ * when all are (at connect) or when it agrees with the fills written
+ * and says something new; one that disagrees waits for the stream's
+ * fills (another read follows), and after DISAGREE_READS reads is taken
+ * as it is, with a warning.  0, or -1 when out of memory. */
+static int take_position(alpaca *a, held *h, const qts_event *ev, int all, qts_evbuf *out)
+{
+	double qty = ev->position.qty;
+	if (!all && fabs(qty - h->qty) > QTS_QTY_EPS) {
+		if (++h->disagreed < DISAGREE_READS) {
+			a->dirty = 1; /* read again: the fills may be on their way */
+			return 0;
+		}
+		if (warn(out, "alpaca: %s: the account holds %.10g, the fills written make %.10g; taking the "
+			 "account's", h->symbol, qty, h->qty) < 0)
+			return -1;
+	}
+	h->disagreed = 0;
+	int news = all || fabs(qty - h->said) > QTS_QTY_EPS || fabs(qty - h->qty) > QTS_QTY_EPS;
+	h->qty = h->said = qty;
+	return news ? qts_evbuf_push(out, ev) : 0;
+}
+
 /* The account and the positions: an equity event, and a position event
  * for each position (all, or only those that changed, a position gone
  * being one of qty 0). */
@@ -280,38 +355,29 @@ static int read_account(alpaca *a, int all, qts_evbuf *out, char *err)
 		qts_evbuf_free(&got);
 		return QTS_BROKER_DOWN;
 	}
-	held *pos = calloc(got.n + 1, sizeof *pos);
-	int fail = !pos;
+	int fail = 0;
+	for (size_t i = 0; i < a->npos; i++)
+		a->pos[i].seen = 0;
 	for (size_t i = 0; !fail && i < got.n; i++) {
-		held *h = find_held(a, got.ev[i].symbol);
-		if (all || !h || fabs(h->qty - got.ev[i].position.qty) > QTS_QTY_EPS)
-			fail = qts_evbuf_push(out, &got.ev[i]) < 0;
-		QTS_SET(pos[i].symbol, got.ev[i].symbol);
-		pos[i].qty = got.ev[i].position.qty;
+		held *h = held_of(a, got.ev[i].symbol);
+		fail = !h || (h->seen = 1, take_position(a, h, &got.ev[i], all, out) < 0);
 	}
-	for (size_t i = 0; !fail && i < a->npos; i++) { /* closed since */
-		size_t k = 0;
-		while (k < got.n && strcmp(got.ev[k].symbol, a->pos[i].symbol) != 0)
-			k++;
-		if (k == got.n && fabs(a->pos[i].qty) > QTS_QTY_EPS) {
-			qts_event ev;
-			qts_event_init(&ev, QTS_POSITION, now);
-			QTS_SET(ev.symbol, a->pos[i].symbol);
-			fail = qts_evbuf_push(out, &ev) < 0;
-		}
+	for (size_t i = 0; !fail && i < a->npos; i++) { /* not held (any more) */
+		held *h = &a->pos[i];
+		if (h->seen || (fabs(h->qty) <= QTS_QTY_EPS && fabs(h->said) <= QTS_QTY_EPS))
+			continue;
+		qts_event ev;
+		qts_event_init(&ev, QTS_POSITION, now);
+		QTS_SET(ev.symbol, h->symbol);
+		fail = take_position(a, h, &ev, all, out) < 0;
 	}
 	if (!fail)
 		fail = qts_evbuf_push(out, &eq) < 0;
+	qts_evbuf_free(&got);
 	if (fail) {
-		free(pos);
-		qts_evbuf_free(&got);
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return QTS_BROKER_DOWN;
 	}
-	free(a->pos);
-	a->pos = pos;
-	a->npos = got.n;
-	qts_evbuf_free(&got);
 	return 0;
 }
 
@@ -325,7 +391,7 @@ static int poll_orders(alpaca *a, qts_evbuf *out, char *err)
 		return rc;
 	/* oldest first: the list is newest first */
 	for (size_t i = n; i-- > 0;) {
-		int said = qts_alpaca_book_apply(a->book, &list[i], NULL, out);
+		int said = apply(a, &list[i], NULL, out);
 		if (said < 0) {
 			free(list);
 			snprintf(err, QTS_ERR_MAX, "out of memory");
@@ -359,7 +425,7 @@ static int take(alpaca *a, const qts_alpaca_tmsg *m, qts_evbuf *out)
 {
 	if (m->kind != QTS_ALPACA_T_UPDATE)
 		return 0;
-	int said = qts_alpaca_book_apply(a->book, &m->order, m, out);
+	int said = apply(a, &m->order, m, out);
 	if (said > 0 && m->order.filled > 0)
 		a->dirty = 1;
 	return said < 0 ? -1 : 0;
@@ -582,7 +648,7 @@ static int adopt(alpaca *a, const qts_broker_order *o, const qts_alpaca_order *g
 	QTS_SET(mine.client_id, o->id);
 	QTS_SET(mine.symbol, o->symbol);
 	QTS_SET(mine.id, got->id);
-	if (qts_alpaca_book_know(a->book, &mine) < 0 || qts_alpaca_book_apply(a->book, got, NULL, out) < 0) {
+	if (qts_alpaca_book_know(a->book, &mine) < 0 || apply(a, got, NULL, out) < 0) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return QTS_BROKER_DOWN;
 	}
@@ -676,16 +742,22 @@ static void undate(qts_evbuf *out, size_t from)
 
 static int alpaca_connect(void *b, const char *endpoint, qts_evbuf *out, char *err)
 {
+	alpaca *a = b;
 	size_t at = out->n;
+	a->counting = 0; /* the account read at connect is the truth */
 	int rc = connect_(b, endpoint, out, err);
+	a->counting = 1;
 	undate(out, at);
 	return rc;
 }
 
 static int alpaca_open_orders(void *b, qts_evbuf *out, char *err)
 {
+	alpaca *a = b;
 	size_t at = out->n;
+	a->counting = 0;
 	int rc = open_orders(b, out, err);
+	a->counting = 1;
 	undate(out, at);
 	return rc;
 }
@@ -742,7 +814,7 @@ static int cancel(alpaca *a, const char *id, qts_evbuf *out, char *err)
 	snprintf(reason, sizeof reason, "alpaca: cancel refused: %.220s", why);
 	if ((rc = get_order(a, id, &o, err)) < 0)
 		return rc;
-	if (rc == 1 && qts_alpaca_book_apply(a->book, &o, NULL, out) < 0) {
+	if (rc == 1 && apply(a, &o, NULL, out) < 0) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return QTS_BROKER_DOWN;
 	}
@@ -842,9 +914,9 @@ static int poll_(alpaca *a, int64_t now, qts_evbuf *out, char *err)
 		a->next_poll = a->ws ? INT64_MAX : now + POLL_EVERY;
 	}
 	if (a->dirty && now >= a->next_refresh) {
+		a->dirty = 0; /* set again when the account disagrees with the fills */
 		if ((rc = read_account(a, 0, out, err)))
 			return rc;
-		a->dirty = 0;
 		a->next_refresh = now + REFRESH_EVERY;
 	}
 	return 0;

@@ -80,6 +80,15 @@ filled() {
 	cat out*.csv | awk -F, -v id="$1" '$1 == "fill" && $4 == id { q += $6 } END { print q + 0 }'
 }
 
+# positions_agree FILE: every position event holds exactly the fills
+# written before it (from flat): no reader counts a fill twice.
+positions_agree() {
+	awk -F, '$1 == "fill" { p[$3] += ($5 == "buy" ? $6 : -$6) }
+		$1 == "position" && ($4 - p[$3] > 1e-9 || p[$3] - $4 > 1e-9) {
+			print "line " NR ": position " $4 " of " $3 ", the fills make " p[$3] + 0; bad = 1 }
+		END { exit bad }' "$1"
+}
+
 BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 
 @test "alpaca: an order, a target and a cancel; fills from the stream's binary frames, each once" {
@@ -112,8 +121,41 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	grep -q '^WS auth ok$' log
 	grep -q '^WS listen trade_updates$' log
 	! grep -q 'keys=bad' log
+	positions_agree out.csv
 	# the time order holds: the output reads back
 	qts cat out.csv >/dev/null
+}
+
+@test "alpaca: the account read ahead of the stream: a position written agrees with the fills written" {
+	# the second execution of each order is told 1 s after the account
+	# and the positions have it
+	fake '"price":{"AAPL":185.5},"partial":2,"stream":{"late":1}'
+	broker
+	send "$BAR" 'order,2024-01-02T14:31:00Z,AAPL,o-1,buy,10,market,,,day,s'
+	wait_for out.csv '^update,.*,o-1,filled,10,'
+	send 'target,2024-01-02T14:32:00Z,AAPL,25,qty,s'
+	wait_for out.csv '^update,.*,s-AAPL-1,filled,15,'
+	wait_for out.csv '^position,.*,AAPL,25,'
+	done_
+	[ "$status" = 0 ]
+	positions_agree out.csv
+	[ "$(filled s-AAPL-1)" = 15 ]
+	grep -q '^update,.*,s-AAPL-1,new,0,,target 25: buy 15 market$' out.csv
+	! grep -q "taking the account's" out.csv
+}
+
+@test "alpaca: an account that stays apart from the fills written is taken as it is, with a warning" {
+	# the second execution is told long after the test: only the account has it
+	fake '"price":{"AAPL":185.5},"partial":2,"stream":{"late":600}'
+	broker
+	send "$BAR" 'order,2024-01-02T14:31:00Z,AAPL,o-1,buy,10,market,,,day,s'
+	wait_for out.csv "alpaca: AAPL: the account holds 10, the fills written make 5; taking the account's"
+	wait_for out.csv '^position,.*,AAPL,10,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(filled o-1)" = 5 ]
+	# the warning comes after five reads of the account, a second apart
+	[ "$(grep -c '^position,' out.csv)" = 1 ]
 }
 
 @test "alpaca: a rejection is an update with Alpaca's reason; the account and positions at start" {

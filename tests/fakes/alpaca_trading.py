@@ -34,7 +34,9 @@ CONFIG is read again at every request, so a test may change it:
                   update sent twice), {"reverse": true} (an order's
                   updates sent newest first), {"drop_after": N} (the
                   connection closed after N updates), {"text": true}
-                  (text frames instead of binary)
+                  (text frames instead of binary), {"late": SECONDS}
+                  (the executions after an order's first told that much
+                  later; the account and positions have them at once)
   orders          orders at the start (a previous run's): a list of
                   {"client_order_id", "symbol", "side", "qty", "status",
                    "filled_qty", "filled_avg_price"}
@@ -262,7 +264,12 @@ def execute(cid):
             events.append(update_event(o, "fill" if done >= qty else "partial_fill", execution_id=xid,
                                        price=num(p), qty=num(q), position_qty=num(newq)))
     log("FILL %s %s in %d" % (cid, o["qty"], len(events)))
-    broadcast(events)
+    late = cfg.get("stream", {}).get("late")
+    if late and len(events) > 1:
+        broadcast(events[:1])
+        threading.Timer(float(late), broadcast, (events[1:],)).start()
+    else:
+        broadcast(events)
 
 
 def new_order(body, cfg):
