@@ -164,6 +164,27 @@ static double position(const struct host *h, const struct sym *s)
 	return s->last.set ? s->last.target : NAN;
 }
 
+void strategy_expr_position(struct host *h, struct sym *s)
+{
+	if (h->mode == M_EXPR)
+		qts_expr_set(s->es, h->position_var, position(h, s));
+}
+
+void strategy_expr_result(struct host *h, struct sym *s, int64_t ts)
+{
+	if (check_run(h, s) < 0)
+		return;
+	if (h->mode == M_PRINT) {
+		if (qts_table_row(h->table, ts, s->name, h->values) < 0)
+			h->stop = 1;
+	} else if (h->use_orders) {
+		expr_orders(h, s);
+	} else {
+		qts_strat_target(&s->last, s->name, qts_expr_get(s->es, h->target_var), h->unit,
+				 &h->out);
+	}
+}
+
 void strategy_expr_bar(struct host *h, struct sym *s, unsigned mask, const qts_event *ev,
 		       const double v[QTS_EXPR_NFIELDS])
 {
@@ -173,18 +194,10 @@ void strategy_expr_bar(struct host *h, struct sym *s, unsigned mask, const qts_e
 	if (!(mask & 1))
 		return;
 	qts_expr_bar(s->es, 0, v);
-	if (h->mode == M_EXPR)
-		qts_expr_set(s->es, h->position_var, position(h, s));
-	qts_expr_run(h->expr, s->es, h->values);
-	if (check_run(h, s) < 0)
+	/* a cross-section runs once its time is complete */
+	if (h->xs && strategy_xsect_bar(h, s, ev) <= 0)
 		return;
-	if (h->mode == M_PRINT) {
-		if (qts_table_row(h->table, ev->ts, s->name, h->values) < 0)
-			h->stop = 1;
-	} else if (h->use_orders) {
-		expr_orders(h, s);
-	} else {
-		qts_strat_target(&s->last, s->name, qts_expr_get(s->es, h->target_var), h->unit,
-				 &h->out);
-	}
+	strategy_expr_position(h, s);
+	qts_expr_run(h->expr, s->es, h->values);
+	strategy_expr_result(h, s, ev->ts);
 }
