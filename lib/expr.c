@@ -1512,16 +1512,20 @@ int qts_expr_xs(const qts_expr *e, size_t k, int *arg, int *node)
 void qts_expr_step(const qts_expr *e, qts_expr_state *s, double *val, size_t k)
 {
 	int from = k ? e->xs[k - 1] + 1 : 0, to = k < e->nxs ? e->xs[k] : (int)e->nnode;
+	/* a statement is complete in the step that has its root, the last
+	 * of its nodes: call k - 1 (from - 1), set before this step, or one
+	 * computed here */
 	for (size_t i = 0; i < e->nstmt; i++) {
 		const struct stmt *st = &e->stmt[i];
-		if (st->end <= from)
+		int complete = st->root >= from - 1 && st->root < to;
+		if (st->end <= from && !complete)
 			continue;
 		if (st->begin >= to)
 			break;
 		int end = st->end < to ? st->end : to;
 		for (int n = st->begin > from ? st->begin : from; n < end; n++)
 			val[n] = eval(e, s, &e->node[n], val);
-		if (st->end <= to && st->var >= 0)
+		if (complete && st->var >= 0)
 			s->var[st->var] = val[st->root];
 	}
 	if (k < e->nxs)
