@@ -225,3 +225,12 @@ same_table() {
 	grep -qx 'target,2024-01-03T00:00:00Z,A,21,qty,expr' out
 	grep -qx 'target,2024-01-03T00:00:00Z,C,22,qty,expr' out
 }
+
+@test "a fill, update or position of a later time does not complete a time: they are out of its order" {
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'fill,2024-01-05,A,o1,buy,1,10,0,0' \
+		'bar,2024-01-01,B,1d,1,1,1,20,1' 'tick,2024-01-03,A,10,1' >in.csv
+	run -0 qts-strategy -e 'target = rank(close) + count() * 10' in.csv
+	[ "${lines[3]}" = "target,2024-01-02T00:00:00Z,A,22,qty,expr" ]
+	[ "${lines[4]}" = "target,2024-01-02T00:00:00Z,B,21,qty,expr" ]
+	[ "${lines[5]}" = "tick,2024-01-03T00:00:00Z,A,10,1" ]
+}
