@@ -234,3 +234,18 @@ same_table() {
 	[ "${lines[4]}" = "target,2024-01-02T00:00:00Z,B,21,qty,expr" ]
 	[ "${lines[5]}" = "tick,2024-01-03T00:00:00Z,A,10,1" ]
 }
+
+@test "nested calls: rank of a zscore or a demean is the rank; an indicator of a rank averages it" {
+	ten
+	qts-strategy --print 'rank(roc(close,20)),rank(zscore(roc(close,20))),rank(demean(roc(close,20))),sma(rank(roc(close,20)),2),rank(roc(close,20))[1]' \
+		ten.csv 2>err >got.csv || true
+	# history [N] of a cross-sectional call is refused: through a variable instead
+	grep -q 'history \[N\] applies to' err
+	qts-strategy --print 'rank(roc(close,20)),rank(zscore(roc(close,20))),rank(demean(roc(close,20))),sma(rank(roc(close,20)),2)' \
+		ten.csv | tail -n +2 >got.csv
+	[ "$(awk -F, '$3 != "" && ($3 != $4 || $3 != $5)' got.csv | wc -l)" -eq 0 ]
+	[ "$(awk -F, '$3 != ""' got.csv | wc -l)" -eq 2200 ]
+	# sma of 2: the mean of this rank and the symbol's one before
+	awk -F, '{ if ($3 != "" && prev[$2] != "" && $6 != (prev[$2] + $3) / 2) bad++; prev[$2] = $3 }
+		END { exit bad > 0 }' got.csv
+}
