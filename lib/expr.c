@@ -14,6 +14,7 @@
  * what it reads like. */
 #include "qts_expr.h"
 #include "qts_ind.h"
+#include "qts_xsect.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ enum tok {
 enum op {
 	N_NUM, N_VAR, N_SERIES, N_NEG, N_NOT, N_ADD, N_SUB, N_MUL, N_DIV, N_MOD,
 	N_EQ, N_NE, N_LT, N_LE, N_GT, N_GE, N_AND, N_OR, N_TERN,
-	N_FN1, N_FN2, N_IND, N_CROSS,
+	N_FN1, N_FN2, N_IND, N_CROSS, N_XS,
 };
 
 enum fn {
@@ -63,7 +64,8 @@ static const char *const series_names[QTS_EXPR_NFIELDS] = { "open", "high", "low
 struct node {
 	int op;
 	int a, b, c; /* children; N_SERIES: slot, field, lag; N_VAR: var, -, lag;
-		      * N_IND: site, output, lag; N_CROSS: site, -, lag; N_FN: fn in c */
+		      * N_IND: site, output, lag; N_CROSS: site, -, lag; N_FN: fn in c;
+		      * N_XS: argument (-1 for count()), -, QTS_XS_* */
 	double v;    /* N_NUM */
 	unsigned slots; /* the series slots the subtree reads, a bit each */
 	int reads_var;  /* whether the subtree reads a variable */
@@ -109,6 +111,8 @@ struct qts_expr {
 	int lag[9]; /* deepest history per slot */
 	int *varlag; /* deepest history [N] per variable */
 	double *val; /* each node's value during a run: one run at a time */
+	int *xs;     /* the cross-sectional nodes, in node order */
+	size_t nxs;
 };
 
 struct qts_expr_state {
@@ -335,6 +339,10 @@ static int add_node(struct parser *p, int op, int a, int b, int c, double v)
 		x.slots = k[a].slots;
 		x.reads_var = k[a].reads_var;
 		break;
+	case N_XS: /* a new value at every driving bar */
+		x.slots = 1u | (a >= 0 ? k[a].slots : 0);
+		x.reads_var = a >= 0 && k[a].reads_var;
+		break;
 	case N_TERN:
 		x.slots = k[a].slots | k[b].slots | k[c].slots;
 		x.reads_var = k[a].reads_var | k[b].reads_var | k[c].reads_var;
@@ -411,6 +419,12 @@ static int same_tree(const qts_expr *e, int a, int b)
 			break;
 		case N_NEG: case N_NOT: case N_FN1:
 			kids[nk++] = 0;
+			break;
+		case N_XS:
+			if (x->a < 0 || y->a < 0)
+				same = x->a == y->a;
+			else
+				kids[nk++] = 0;
 			break;
 		case N_TERN:
 			kids[nk++] = 0, kids[nk++] = 1, kids[nk++] = 2;
@@ -605,6 +619,15 @@ static int parse_call(struct parser *p, const char *name, size_t len, size_t at)
 		return add_node(p, nargs == 1 ? N_FN1 : N_FN2, args[0], nargs > 1 ? args[1] : 0,
 				functions[i].fn, 0);
 	}
+	int xs = qts_xsect_find(fname, strlen(fname));
+	if (xs >= 0) {
+		int want = xs == QTS_XS_COUNT ? 0 : 1;
+		if (nargs != want) {
+			fail_at(p, at, want ? "%s takes 1 argument" : "%s takes no argument", fname);
+			return 0;
+		}
+		return add_node(p, N_XS, want ? args[0] : -1, 0, xs, 0);
+	}
 	struct site s = { 0 };
 	if (!strcmp(fname, "cross")) {
 		if (nargs != 2) {
@@ -621,6 +644,8 @@ static int parse_call(struct parser *p, const char *name, size_t len, size_t at)
 			struct nearest near = { fname, strlen(fname), NULL, 3 };
 			for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++)
 				offer(&near, functions[i].name);
+			for (int i = 0; i < QTS_XS_NFN; i++)
+				offer(&near, qts_xsect_name(i));
 			offer(&near, "cross");
 			size_t n;
 			const qts_ind_info *t = qts_ind_table(&n);
@@ -1102,6 +1127,16 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 			MAX_HISTORY);
 	if (!p.failed && !(e->val = malloc(e->nnode * sizeof *e->val)))
 		fail_at(&p, 0, "out of memory");
+	for (size_t i = 0; !p.failed && i < e->nnode; i++)
+		if (e->node[i].op == N_XS) {
+			int *t = realloc(e->xs, (e->nxs + 1) * sizeof *t);
+			if (!t) {
+				fail_at(&p, 0, "out of memory");
+				break;
+			}
+			e->xs = t;
+			e->xs[e->nxs++] = (int)i;
+		}
 	if (p.failed) {
 		qts_expr_free(e);
 		return NULL;
@@ -1122,6 +1157,7 @@ void qts_expr_free(qts_expr *e)
 	free(e->varinfo);
 	free(e->varlag);
 	free(e->val);
+	free(e->xs);
 	free(e->node);
 	free(e->site);
 	free(e);
@@ -1323,7 +1359,7 @@ static inline double series(const qts_expr_state *s, const struct node *x)
 
 /* A call site's output; its inputs (nodes before it) were computed in
  * val[] during this run. */
-static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node *x,
+static inline __attribute__((always_inline)) double eval_site(const qts_expr *e, qts_expr_state *s, const struct node *x,
 			const double *val)
 {
 	const struct site *site = &e->site[x->a];
@@ -1366,8 +1402,9 @@ static double eval_site(const qts_expr *e, qts_expr_state *s, const struct node 
 	return s->hist[s->soff[x->a] + (size_t)o * size + ((upd - (uint64_t)x->c) & s->smask[x->a])];
 }
 
-/* The value of node x from the values of its children in val[]. */
-static inline double eval(const qts_expr *e, qts_expr_state *s, const struct node *x,
+/* The value of node x from the values of its children in val[].  Inlined
+ * into both of its callers: a call per node would cost the run a tenth. */
+static inline __attribute__((always_inline)) double eval(const qts_expr *e, qts_expr_state *s, const struct node *x,
 			  const double *val)
 {
 	double a, b, c;
@@ -1390,6 +1427,8 @@ static inline double eval(const qts_expr *e, qts_expr_state *s, const struct nod
 		return isnan(a) ? NAN : a == 0;
 	case N_IND: case N_CROSS:
 		return eval_site(e, s, x, val);
+	case N_XS: /* a run of one symbol alone: no cross-section */
+		return NAN;
 	case N_FN1:
 		a = val[x->a];
 		switch (x->c) {
@@ -1456,4 +1495,50 @@ void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values)
 	for (size_t i = 0; i < e->nvar; i++)
 		if (e->varlag[i])
 			s->hist[s->voff[i] + (s->runs & s->vmask[i])] = s->var[i];
+}
+
+/* ---- cross-sections: a run in steps ------------------------------------- */
+
+size_t qts_expr_nxs(const qts_expr *e) { return e->nxs; }
+size_t qts_expr_nodes(const qts_expr *e) { return e->nnode; }
+
+int qts_expr_xs(const qts_expr *e, size_t k, int *arg, int *node)
+{
+	const struct node *x = &e->node[e->xs[k]];
+	*arg = x->a;
+	*node = e->xs[k];
+	return x->c;
+}
+
+void qts_expr_step(const qts_expr *e, qts_expr_state *s, double *val, size_t k)
+{
+	int from = k ? e->xs[k - 1] + 1 : 0, to = k < e->nxs ? e->xs[k] : (int)e->nnode;
+	/* a statement is complete in the step that has its root, the last
+	 * of its nodes: call k - 1 (from - 1), set before this step, or one
+	 * computed here */
+	for (size_t i = 0; i < e->nstmt; i++) {
+		const struct stmt *st = &e->stmt[i];
+		int complete = st->root >= from - 1 && st->root < to;
+		if (st->end <= from && !complete)
+			continue;
+		if (st->begin >= to)
+			break;
+		int end = st->end < to ? st->end : to;
+		for (int n = st->begin > from ? st->begin : from; n < end; n++)
+			val[n] = eval(e, s, &e->node[n], val);
+		if (complete && st->var >= 0)
+			s->var[st->var] = val[st->root];
+	}
+	if (k < e->nxs)
+		return;
+	s->runs++;
+	for (size_t i = 0; i < e->nvar; i++)
+		if (e->varlag[i])
+			s->hist[s->voff[i] + (s->runs & s->vmask[i])] = s->var[i];
+}
+
+void qts_expr_values(const qts_expr *e, const double *val, double *values)
+{
+	for (size_t i = 0; i < e->nstmt; i++)
+		values[i] = val[e->stmt[i].root];
 }

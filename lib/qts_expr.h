@@ -62,6 +62,26 @@ void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIE
  * works in scratch space of e: one run of a program at a time. */
 void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values);
 double qts_expr_get(const qts_expr_state *s, int var);
+/* ---- cross-sectional functions (rank, pct_rank, zscore, demean, count;
+ * qts_xsect.h) ----
+ * Their value at a bar depends on every symbol's bar of that time, so a
+ * program that calls them runs in steps, every symbol of a time through
+ * step k before any through step k + 1, with a scratch val of its own a
+ * symbol (qts_expr_nodes values).  qts_expr_run reads each of them as
+ * NaN (a symbol alone, out of any cross-section). */
+/* The cross-sectional calls of a program, in the order of the steps; 0:
+ * none, qts_expr_run is the whole run. */
+size_t qts_expr_nxs(const qts_expr *e);
+size_t qts_expr_nodes(const qts_expr *e);
+/* Call k: its function (QTS_XS_*); in a scratch val, val[*arg] holds its
+ * argument's value after step k (*arg -1 for count(), which has none) and
+ * val[*node] is where its value goes before step k + 1. */
+int qts_expr_xs(const qts_expr *e, size_t k, int *arg, int *node);
+/* Step k of a run, k in [0, nxs]: the program up to call k (to its end
+ * when k is nxs, which completes the run as qts_expr_run does). */
+void qts_expr_step(const qts_expr *e, qts_expr_state *s, double *val, size_t k);
+/* After the last step: each statement's value, as qts_expr_run's values. */
+void qts_expr_values(const qts_expr *e, const double *val, double *values);
 void qts_expr_set(qts_expr_state *s, int var, double v);
 
 #endif

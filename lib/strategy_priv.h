@@ -18,6 +18,7 @@ struct strategy_options {
 	int list, watch;
 	const char *expr, *progfile, *print, *plugin, *tf, *name, *unit;
 	const char *strategy;
+	int64_t xs_wait; /* --xs-wait, ns; 0: none */
 	char **kv; /* key=value arguments */
 	int nkv;
 	qts_stage_conf conf;
@@ -32,6 +33,9 @@ struct sym {
 	qts_strat_book book;
 	void *state; /* a built-in's */
 	qts_expr_state *es;
+	/* 1 + its place among the bars a cross-section holds, 0 when none
+	 * (strategy_xsect.c; it follows from the held list) */
+	size_t xs_at;
 };
 
 struct host {
@@ -53,6 +57,7 @@ struct host {
 	const char **tfs; /* the timeframes it names with @ */
 	int target_var, position_var, limit_var, stop_var;
 	double *values;
+	struct xsect *xs; /* a program with cross-sectional calls: NULL when none */
 	/* plugin */
 	qts_plugin *pl;
 	const char *plugin_path;
@@ -97,6 +102,26 @@ void strategy_expr_bar(struct host *h, struct sym *s, unsigned mask, const qts_e
 		       const double v[QTS_EXPR_NFIELDS]);
 /* The table's rows so far out to standard output: 0, or -1. */
 int strategy_table_flush(struct host *h);
+/* Before a run: the position the program reads. */
+void strategy_expr_position(struct host *h, struct sym *s);
+/* After a run whose values are in h->values: the row of a bar starting
+ * at ts, or the targets or orders, stamped h->out.now. */
+void strategy_expr_result(struct host *h, struct sym *s, int64_t ts);
+
+/* strategy_xsect.c: the bars a cross-section holds until its time is
+ * complete (wait: --xs-wait in ns, 0 for none) */
+struct xsect *strategy_xsect_new(const qts_expr *e, int64_t wait);
+void strategy_xsect_free(struct xsect *x);
+/* Before event ev is passed on: a later time completes the one held.
+ * 0, or -1 to stop. */
+int strategy_xsect_before(struct host *h, const qts_event *ev);
+/* A driving bar (its series already fed): 0 held, 1 when it came after
+ * its time was evaluated (said; run it alone), -1 to stop (h->err). */
+int strategy_xsect_bar(struct host *h, struct sym *s, const qts_event *ev);
+/* The wall clock: --xs-wait may have run out.  0, or -1 to stop. */
+int strategy_xsect_tick(struct host *h, int64_t now);
+/* The input ended: the time held is complete.  0, or -1 to stop. */
+int strategy_xsect_finish(struct host *h);
 
 /* strategy_plugin.c */
 void strategy_setup_plugin(struct host *h, const struct strategy_options *o);

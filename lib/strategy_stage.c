@@ -20,12 +20,13 @@ const char qts_strategy_usage[] =
 	"       qts-strategy --list\n"
 	"options: -M, --msgpack  -e, --expr EXPR  -f, --file PROGRAM  --print LIST\n"
 	"         --plugin SO  --watch  --tf TF  --name NAME  --unit UNIT  --list\n"
-	"         --feedback FILE  --heartbeat DURATION  --metrics FILE  -h, --help  --version\n";
+	"         --xs-wait DURATION  --feedback FILE  --heartbeat DURATION  --metrics FILE\n"
+	"         -h, --help  --version\n";
 #define usage qts_strategy_usage
 
 /* ---- options ------------------------------------------------------------- */
 
-enum { O_PRINT = 256, O_PLUGIN, O_WATCH, O_TF, O_NAME, O_UNIT, O_LIST, O_VERSION };
+enum { O_PRINT = 256, O_PLUGIN, O_WATCH, O_TF, O_NAME, O_UNIT, O_LIST, O_VERSION, O_XS_WAIT };
 static const struct option longopts[] = {
 	QTS_STAGE_OPTIONS,
 	QTS_STAGE_FEEDBACK_OPTION,
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	{ "list", no_argument, NULL, O_LIST },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "xs-wait", required_argument, NULL, O_XS_WAIT },
 	{ 0 },
 };
 
@@ -60,6 +62,11 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 		case O_NAME: o->name = optarg; break;
 		case O_UNIT: o->unit = optarg; break;
 		case O_LIST: o->list = 1; break;
+		case O_XS_WAIT:
+			if (qts_duration_parse(optarg, &o->xs_wait) < 0 || o->xs_wait <= 0)
+				qts_usage_error(usage, "--xs-wait: '%s' is not a positive duration "
+						"(500ms, 2s, 1m)", optarg);
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			exit(qts_close_stdout());
@@ -106,6 +113,8 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 				"a plugin sees the bars of every timeframe");
 	if (o->name && o->print)
 		qts_usage_error(usage, "--name goes with events: --print writes a table");
+	if (o->xs_wait && !(o->expr || o->progfile || o->print))
+		qts_usage_error(usage, "--xs-wait goes with -e, -f or --print");
 }
 
 /* ---- --list ----------------------------------------------------------------- */
@@ -279,6 +288,9 @@ static int strategy_put(void *eng, const qts_event *ev)
 		int64_t t = qts_event_known(ev);
 		h->clock = t > h->clock ? t : h->clock;
 	}
+	/* what a time held causes goes out before an event of a later one */
+	if (h->xs && strategy_xsect_before(h, ev) < 0)
+		return -1;
 	if (h->mode != M_PRINT && pass(h, ev) < 0)
 		return -1;
 	if (ev->type == QTS_BAR)
@@ -299,9 +311,11 @@ static int strategy_feedback_put(void *eng, const qts_event *ev)
 static int strategy_tick(void *eng, int64_t now, int idle)
 {
 	struct host *h = eng;
-	(void)now, (void)idle;
+	(void)idle;
 	if (h->pl)
 		strategy_plugin_poll(h, 1);
+	if (h->xs && strategy_xsect_tick(h, now) < 0)
+		return -1;
 	if (h->table && strategy_table_flush(h) < 0)
 		return -1;
 	return h->stop ? -1 : 0;
@@ -366,6 +380,8 @@ static int missing_timeframes(struct host *h)
 static int strategy_finish(void *eng)
 {
 	struct host *h = eng;
+	if (h->xs && strategy_xsect_finish(h) < 0)
+		return -1;
 	if (h->table && strategy_table_flush(h) < 0)
 		return -1;
 	if (missing_timeframes(h) < 0)
@@ -418,6 +434,7 @@ static void strategy_free(void *eng)
 		qts_expr_state_free(s->es);
 	}
 	qts_symtab_free(h->syms);
+	strategy_xsect_free(h->xs);
 	for (size_t i = 0; i < h->npparam; i++)
 		free((char *)h->pparam[i].key);
 	free(h->pparam);
@@ -472,6 +489,15 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		strategy_setup_plugin(h, &o);
 	else
 		strategy_setup_expr(h, &o);
+	if (h->expr && qts_expr_nxs(h->expr)) {
+		if (!(h->xs = strategy_xsect_new(h->expr, o.xs_wait)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		/* the wait is looked at four times in its length */
+		if (o.xs_wait)
+			o.conf.tick_every = o.xs_wait / 4 > 1000000 ? o.xs_wait / 4 : 1000000; /* 1ms at least */
+	} else if (o.xs_wait)
+		qts_usage_error(usage, "--xs-wait: the program calls no cross-sectional function "
+				"(rank, pct_rank, zscore, demean, count)");
 	/* --print writes its table itself: the runtime writes no event */
 	o.conf.no_events = h->mode == M_PRINT;
 	/* --watch looks at the file while the input pauses, once a second */
