@@ -144,8 +144,8 @@ typedef struct qts_strat_portfolio {
 		      char *err, int *status);
 	/* After a bar: 0, or -1 with a message in err. */
 	int (*bar)(void *st, const qts_event *bar, qts_strat_out *out, char *err);
-	/* Any other event of the input, read at where: 0, or -1 with err. */
-	int (*event)(void *st, const qts_event *ev, const char *where, char *err);
+	/* Any other event of the input: 0, or -1 with err. */
+	int (*event)(void *st, const qts_event *ev, char *err);
 	/* An event of --feedback. */
 	void (*feedback)(void *st, const qts_event *ev);
 	void (*close)(void *st);

@@ -76,7 +76,6 @@ void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev,
 
 void strategy_builtin_event(struct host *h, const qts_event *ev)
 {
-	if (h->portfolio &&
-	    h->strat->portfolio->event(h->portfolio, ev, strategy_where(h), h->err) < 0)
+	if (h->portfolio && h->strat->portfolio->event(h->portfolio, ev, h->err) < 0)
 		h->stop = 1;
 }

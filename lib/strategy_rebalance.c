@@ -86,7 +86,7 @@ static int check_weight(const struct rebalance *r, const char *text, double *w, 
 	if (qts_parse_double(text, -r->leverage, r->leverage, w, why) < 0)
 		return fail(err, "%s", why);
 	if (*w < 0 && !r->shorts)
-		return fail(err, "weight %s is negative (short=1 allows it)",
+		return fail(err, "weight '%s' is negative (short=1 allows it)",
 			    quoted(text, strlen(text), q, sizeof q));
 	return 0;
 }
@@ -99,14 +99,14 @@ static int add_weight(struct rebalance *r, const char *name, size_t n, const cha
 	if (n == 0)
 		return fail(err, "no symbol before the weight");
 	if (n >= QTS_SYM_MAX)
-		return fail(err, "symbol %s is longer than %d bytes", quoted(name, n, q, sizeof q),
+		return fail(err, "symbol '%s' is longer than %d bytes", quoted(name, n, q, sizeof q),
 			    QTS_SYM_MAX - 1);
 	memcpy(s, name, n);
 	s[n] = '\0';
 	if (qts_symtab_count(r->syms) >= MAXW)
 		return fail(err, "more than %d symbols", MAXW);
 	if (qts_symtab_find(r->syms, s))
-		return fail(err, "%s named twice", quoted(s, n, q, sizeof q));
+		return fail(err, "'%s' named twice", quoted(s, n, q, sizeof q));
 	double w;
 	if (check_weight(r, wtext, &w, err) < 0)
 		return -1;
@@ -127,16 +127,16 @@ static int parse_list(struct rebalance *r, const char *list, char *err)
 	for (;;) {
 		size_t n = strcspn(p, ",");
 		if (n >= sizeof item)
-			return fail(err, "weights: %s is too long", quoted(p, n, q, sizeof q));
+			return fail(err, "weights: '%s' is too long", quoted(p, n, q, sizeof q));
 		memcpy(item, p, n);
 		item[n] = '\0';
 		char *colon = strrchr(item, ':');
 		if (!colon)
-			return fail(err, "weights: %s is not SYMBOL:WEIGHT", quoted(item, n, q, sizeof q));
+			return fail(err, "weights: '%s' is not SYMBOL:WEIGHT", quoted(item, n, q, sizeof q));
 		*colon = '\0';
 		if (add_weight(r, item, (size_t)(colon - item), colon + 1, why) < 0) {
 			*colon = ':';
-			return fail(err, "weights: %s: %s", quoted(item, n, q, sizeof q), why);
+			return fail(err, "weights: '%s': %s", quoted(item, n, q, sizeof q), why);
 		}
 		if (!p[n])
 			return 0;
@@ -175,7 +175,7 @@ static int parse_file(struct rebalance *r, const char *path, char *err, int *sta
 			continue;
 		char *comma = strrchr(line, ',');
 		if (!comma) {
-			rc = fail(err, "weights: %s:%lu: %s is not SYMBOL,WEIGHT", path, no,
+			rc = fail(err, "weights: %s:%lu: '%s' is not SYMBOL,WEIGHT", path, no,
 				  quoted(p, strlen(p), q, sizeof q));
 			break;
 		}
@@ -254,7 +254,7 @@ static void *rb_open(const qts_strat_info *info, const double *p, char *const *k
 	}
 	if (every) {
 		if (qts_tf_parse(every, &r->every) < 0 || strchr("smh", r->every.unit)) {
-			fail(err, "rebalance: every: %s is not a period (1d, 1w, 1M, 3M...)",
+			fail(err, "rebalance: every: '%s' is not a period (1d, 1w, 1M, 3M...)",
 			     quoted(every, strlen(every), q, sizeof q));
 			goto bad;
 		}
@@ -265,14 +265,14 @@ static void *rb_open(const qts_strat_info *info, const double *p, char *const *k
 		goto bad;
 	}
 	if (qts_clock_init(&r->clock, tz) < 0) {
-		fail(err, "rebalance: tz: unknown time zone %s", quoted(tz, strlen(tz), q, sizeof q));
+		fail(err, "rebalance: tz: unknown time zone '%s'", quoted(tz, strlen(tz), q, sizeof q));
 		goto bad;
 	}
 	if (from) {
 		if (!*from || strlen(from) >= sizeof r->from || qts_type_from_name(from, strlen(from)) != QTS_UNKNOWN ||
 		    strspn(from, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(from) ||
 		    !(*from >= 'a' && *from <= 'z')) {
-			fail(err, "rebalance: from: %s is not the name of a type of its own "
+			fail(err, "rebalance: from: '%s' is not the name of a type of its own "
 			     "(a lowercase name, not bar, target...)", quoted(from, strlen(from), q, sizeof q));
 			goto bad;
 		}
@@ -418,10 +418,12 @@ static int rb_bar(void *st, const qts_event *bar, qts_strat_out *out, char *err)
 	int due = !r->started;
 	if (r->have_every) {
 		int64_t start, end;
-		if (qts_bucket(&r->clock, r->every, bar->ts, &start, &end) == -1)
-			return fail(err, "%s: every: the period of %s's bar is out of range",
-				    r->every.unit == 'M' ? "month" : "period",
-				    quoted(bar->symbol, strlen(bar->symbol), q, sizeof q));
+		if (qts_bucket(&r->clock, r->every, bar->ts, &start, &end) == -1) {
+			char tf[16];
+			qts_tf_format(r->every, tf);
+			return fail(err, "'%s': every=%s: the period of its bar starts before the earliest time",
+				    quoted(bar->symbol, strlen(bar->symbol), q, sizeof q), tf);
+		}
 		if (start > r->period) {
 			due |= r->period != INT64_MIN || !r->started;
 			r->period = start;
@@ -439,7 +441,7 @@ static int rb_bar(void *st, const qts_event *bar, qts_strat_out *out, char *err)
 }
 
 /* A weight event: TYPE,ts,symbol,weight. */
-static int rb_event(void *st, const qts_event *ev, const char *where, char *err)
+static int rb_event(void *st, const qts_event *ev, char *err)
 {
 	struct rebalance *r = st;
 	char q[96], t[64], why[QTS_ERR_MAX];
@@ -449,12 +451,12 @@ static int rb_event(void *st, const qts_event *ev, const char *where, char *err)
 	if (f[0].kind != QTS_RAW_STR || f[0].len != strlen(r->from) || memcmp(f[0].str, r->from, f[0].len))
 		return 0;
 	if (ev->raw.n != 4)
-		return fail(err, "%s: %s event: %zu fields, not 4 (%s,ts,symbol,weight)", where, r->from,
-			    ev->raw.n, r->from);
+		return fail(err, "%s event: %zu fields, not 4 (%s,ts,symbol,weight)", r->from, ev->raw.n,
+			    r->from);
 	char name[QTS_SYM_MAX];
 	if (f[2].kind != QTS_RAW_STR || f[2].len == 0 || f[2].len >= sizeof name ||
 	    memchr(f[2].str, '\0', f[2].len))
-		return fail(err, "%s: %s event: its third field is not a symbol", where, r->from);
+		return fail(err, "%s event: its third field is not a symbol", r->from);
 	memcpy(name, f[2].str, f[2].len);
 	name[f[2].len] = '\0';
 	double w;
@@ -463,14 +465,14 @@ static int rb_event(void *st, const qts_event *ev, const char *where, char *err)
 		memcpy(t, f[3].str, n);
 		t[n] = '\0';
 		if (check_weight(r, t, &w, why) < 0)
-			return fail(err, "%s: %s %s: %s", where, r->from,
+			return fail(err, "%s '%s': %s", r->from,
 				    quoted(name, strlen(name), q, sizeof q), why);
 	} else {
 		w = f[3].kind == QTS_RAW_FLOAT ? f[3].f : f[3].kind == QTS_RAW_INT ? (double)f[3].i
 			: f[3].kind == QTS_RAW_UINT ? (double)f[3].u : NAN;
 		snprintf(t, sizeof t, "%.17g", w);
 		if (check_weight(r, t, &w, why) < 0)
-			return fail(err, "%s: %s %s: %s", where, r->from,
+			return fail(err, "%s '%s': %s", r->from,
 				    quoted(name, strlen(name), q, sizeof q), why);
 	}
 	struct rb_sym *s = sym(r, name);
@@ -480,8 +482,8 @@ static int rb_event(void *st, const qts_event *ev, const char *where, char *err)
 	s->listed = 1;
 	double g = gross(r);
 	if (g > r->leverage * (1 + 1e-12))
-		return fail(err, "%s: %s %s: the weights' absolute values add up to %g, above leverage=%g",
-			    where, r->from, quoted(name, strlen(name), q, sizeof q), g, r->leverage);
+		return fail(err, "%s '%s': the weights' absolute values add up to %g, above leverage=%g",
+			    r->from, quoted(name, strlen(name), q, sizeof q), g, r->leverage);
 	return 0;
 }
 
