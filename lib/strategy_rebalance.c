@@ -153,23 +153,21 @@ static int parse_file(struct rebalance *r, const char *path, char *err, int *sta
 		*status = QTS_EXIT_FAIL;
 		return fail(err, "weights: %s: %s", path, strerror(errno));
 	}
-	char line[512], why[QTS_ERR_MAX], q[160];
+	char *line = NULL, why[QTS_ERR_MAX], q[160];
+	size_t cap = 0;
+	ssize_t len;
 	int rc = 0;
 	unsigned long no = 0;
 	*status = QTS_EXIT_USAGE;
-	while (rc == 0 && fgets(line, sizeof line, f)) {
+	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		size_t n = (size_t)len;
 		no++;
-		size_t n = strlen(line);
-		if (n == sizeof line - 1 && line[n - 1] != '\n') {
-			rc = fail(err, "weights: %s:%lu: a line longer than %zu bytes", path, no, sizeof line - 2);
+		if (memchr(line, '\0', n)) {
+			rc = fail(err, "weights: %s:%lu: a NUL byte", path, no);
 			break;
 		}
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		if (strlen(line) != n) {
-			rc = fail(err, "weights: %s:%lu: a NUL byte", path, no);
-			break;
-		}
 		const char *p = line + strspn(line, " \t");
 		if (!*p || *p == '#')
 			continue;
@@ -183,6 +181,7 @@ static int parse_file(struct rebalance *r, const char *path, char *err, int *sta
 		if (add_weight(r, p, strlen(p), comma + 1, why) < 0)
 			rc = fail(err, "weights: %s:%lu: %s", path, no, why);
 	}
+	free(line);
 	if (rc == 0 && ferror(f)) {
 		*status = QTS_EXIT_FAIL;
 		rc = fail(err, "weights: %s: %s", path, strerror(errno));
@@ -340,7 +339,9 @@ static void settle(struct rebalance *r)
 	double e = equity(r);
 	struct rb_sym *s;
 	for (size_t i = 0; (s = qts_symtab_at(r->syms, i, NULL)); i++)
-		if (s->pending) {
+		if (s->pending && r->feedback) {
+			s->pending = 0; /* what is held is what feedback says */
+		} else if (s->pending) {
 			double units = s->weight * e / s->price;
 			r->cash -= (units - s->units) * s->price;
 			s->units = units;
@@ -374,8 +375,8 @@ static int rebalance(struct rebalance *r, qts_strat_out *out)
 			double held = r->feedback ? s->qty : s->units;
 			if (s->cut != (pass == 0))
 				continue;
-			if (!s->listed && held == 0 && s->set_at == INT64_MIN)
-				continue; /* never asked for, not held */
+			if (s->weight == 0 && held == 0)
+				continue; /* not wanted, not held */
 			if (isnan(s->price)) {
 				s->owed = s->listed && s->weight != 0;
 				continue;
@@ -412,7 +413,7 @@ static int rb_bar(void *st, const qts_event *bar, qts_strat_out *out, char *err)
 	struct rb_sym *s = sym(r, bar->symbol);
 	if (!s)
 		return fail(err, "out of memory");
-	if (!r->feedback && r->pending != INT64_MIN && out->now > r->pending)
+	if (r->pending != INT64_MIN && out->now > r->pending)
 		settle(r);
 	s->price = bar->bar.close;
 	int due = !r->started;
