@@ -322,6 +322,9 @@ setup() {
 	run -1 --separate-stderr qts-strategy rebalance weights=@nowhere.txt every=1M o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: weights: nowhere.txt: No such file or directory" ]
 	[ "$output" = "" ]
+	mkdir dir
+	run -1 --separate-stderr qts-strategy rebalance weights=@dir every=1M o14.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: weights: dir: Is a directory" ]
 }
 
 @test "a bar whose period starts before the earliest time ends the run" {
@@ -329,4 +332,13 @@ setup() {
 	run -1 --separate-stderr qts-strategy rebalance weights=X:1 every=1M old.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: old.csv:1: 'X': every=1M: the period of its bar starts before the earliest time" ]
 	run -0 qts-strategy rebalance weights=X:1 every=1d old.csv
+}
+
+@test "--name names the targets; qts pipe gives the same stream as the shell pipeline" {
+	qts-strategy --name rb rebalance weights=ORCL:0.5,NVDA:0.4 every=1M band=0.05 o14.csv n14.csv |
+		qts-sim --fractional >shell.csv
+	grep -q '^target,2014-01-03T00:00:00Z,NVDA,0.4,weight,rb$' shell.csv
+	qts pipe 'qts-strategy --name rb rebalance weights=ORCL:0.5,NVDA:0.4 every=1M band=0.05 | qts-sim --fractional' \
+		o14.csv n14.csv >pipe.csv
+	cmp shell.csv pipe.csv
 }
