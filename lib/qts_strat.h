@@ -9,8 +9,9 @@
 #define QTS_STRAT_MAXPARAM 8
 
 /* What a parameter's value may be besides its range: any number, a whole
- * number (a period, a count of bars) or 0 and 1 (a switch). */
-enum { QTS_PARAM_REAL, QTS_PARAM_INT, QTS_PARAM_BOOL };
+ * number (a period, a count of bars), 0 and 1 (a switch), or a text that
+ * the strategy reads itself (its param[] value stays NaN). */
+enum { QTS_PARAM_REAL, QTS_PARAM_INT, QTS_PARAM_BOOL, QTS_PARAM_TEXT };
 
 typedef struct qts_strat_param {
 	const char *name;
@@ -43,6 +44,10 @@ typedef struct qts_strat_info {
 	 * as the orders so far have filled); returns how many (at most 2).
 	 * NULL for the others. */
 	int (*orders)(void *state, const double *p, double pos, qts_strat_order out[2]);
+	/* A strategy of the whole portfolio, not of one symbol (rebalance):
+	 * the host runs it through these instead of init and bar.  NULL for
+	 * the others. */
+	const struct qts_strat_portfolio *portfolio;
 } qts_strat_info;
 
 /* The registry, sorted by name. */
@@ -125,6 +130,29 @@ int qts_strat_target_order(double target, double pos, double limit, double stop,
  * in quantities, its signal scaled by size mult: how many (at most 2). */
 int qts_strat_sized_orders(const qts_strat_info *s, void *state, const double *p, double mult,
 			   double pos, qts_strat_order out[2]);
+
+/* ---- strategies of the whole portfolio ---------------------------------------
+ * One state a run, fed every bar of the driving timeframe, the input's
+ * other events and --feedback's; targets go out through a qts_strat_out. */
+
+typedef struct qts_strat_portfolio {
+	/* The state for parameters p (parsed by qts_strat_params_parse) and
+	 * the key=value words kv[0..n) (its text parameters); feedback: the
+	 * positions come from --feedback.  NULL with a message in err
+	 * (QTS_ERR_MAX bytes) and the exit status in *status. */
+	void *(*open)(const qts_strat_info *s, const double *p, char *const *kv, int n, int feedback,
+		      char *err, int *status);
+	/* After a bar: 0, or -1 with a message in err. */
+	int (*bar)(void *st, const qts_event *bar, qts_strat_out *out, char *err);
+	/* Any other event of the input: 0, or -1 with err. */
+	int (*event)(void *st, const qts_event *ev, char *err);
+	/* An event of --feedback. */
+	void (*feedback)(void *st, const qts_event *ev);
+	void (*close)(void *st);
+} qts_strat_portfolio;
+
+/* rebalance (strategy_rebalance.c) */
+extern const qts_strat_portfolio qts_rebalance_portfolio;
 
 /* ---- the bars of a symbol (strat_bars.c) ------------------------------------
  * A strategy is driven by one timeframe a symbol; a program may also read

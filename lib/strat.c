@@ -284,11 +284,20 @@ static double hold_bar(void *state, const double *p, const double *v)
 
 static void no_free(void *state) { (void)state; }
 
+/* A strategy of the whole portfolio says nothing a symbol: the host runs
+ * its qts_strat_portfolio instead. */
+static double no_bar(void *state, const double *p, const double *v)
+{
+	(void)state, (void)p, (void)v;
+	return NAN;
+}
+
 /* A parameter of each type, and a list of them with its count: adding a
  * strategy is its entry in the table below, nothing else. */
 #define REAL(n, d, lo, hi, help) { n, d, lo, hi, help, QTS_PARAM_REAL }
 #define INT(n, d, lo, hi, help) { n, d, lo, hi, help, QTS_PARAM_INT }
 #define BOOL(n, help) { n, 0, 0, 1, help, QTS_PARAM_BOOL }
+#define TEXT(n, help) { n, NAN, NAN, NAN, help, QTS_PARAM_TEXT }
 #define PARAMS(...) \
 	(int)(sizeof((qts_strat_param[]){ __VA_ARGS__ }) / sizeof(qts_strat_param)), { __VA_ARGS__ }
 
@@ -329,6 +338,15 @@ static const qts_strat_info table[] = {
 	       REAL("periods", 252, 1, 1e6, "bars per year"),
 	       REAL("cap", 2, 0, 100, "largest scaling factor"), QTS_STRAT_COMMON),
 	  sizeof(struct momentum), momentum_init, momentum_bar, momentum_free },
+	{ "rebalance", "fixed target weights, set again each period or past a drift band",
+	  PARAMS(TEXT("weights", "SYM:W,SYM:W,... or @FILE of SYMBOL,WEIGHT lines"),
+	       TEXT("from", "or the weights from events TYPE,ts,symbol,weight"),
+	       TEXT("every", "rebalance at the first bar of each period (1d, 1w, 1M, 3M...)"),
+	       REAL("band", 0, 0, 10, "rebalance when a weight drifts further than this (0: never)"),
+	       TEXT("tz", "the time zone of every's calendar (default UTC)"),
+	       REAL("leverage", 1, 0.001, 100, "largest sum of the weights' absolute values"),
+	       BOOL("short", "1: allow negative weights")),
+	  0, hold_init, no_bar, no_free, NULL, &qts_rebalance_portfolio },
 	{ "rsi-reversion", "long when RSI is below low, flat when above high",
 	  PARAMS(INT("period", 14, 2, 100000, "RSI period"),
 	       REAL("low", 30, 0, 100, "oversold level"),

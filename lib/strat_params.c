@@ -29,6 +29,8 @@ static int set_one(const qts_strat_info *s, const qts_strat_param *p, const char
 		   char *err)
 {
 	char why[QTS_ERR_MAX], q[256];
+	if (p->type == QTS_PARAM_TEXT)
+		return 0; /* the strategy's own to read */
 	if (qts_parse_double(val, p->min, p->max, out, why) < 0)
 		return fail(err, "%s: %s: %s", s->name, p->name, why);
 	if (p->type == QTS_PARAM_BOOL && *out != 0 && *out != 1)

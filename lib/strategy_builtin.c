@@ -19,11 +19,22 @@ void strategy_setup_builtin(struct host *h, const struct strategy_options *o)
 	char err[QTS_ERR_MAX];
 	if (qts_strat_params_parse(s, o->kv, o->nkv, h->param, err) < 0)
 		qts_usage_error(usage, "%s", err);
+	h->out.strategy = o->name ? o->name : s->name;
+	if (s->portfolio) {
+		int status;
+		h->unit = qts_unit_name(QTS_UNIT_WEIGHT);
+		if (!(h->portfolio = s->portfolio->open(s, h->param, o->kv, o->nkv, !!o->conf.feedback, err,
+							&status))) {
+			if (status == QTS_EXIT_USAGE)
+				qts_usage_error(usage, "%s", err);
+			qts_die(status, "%s", err);
+		}
+		return;
+	}
 	int wi = qts_strat_param_index(s, "weight"), oi = qts_strat_param_index(s, "stop");
 	h->use_orders = oi >= 0 && h->param[oi] == 1 && s->orders;
 	h->unit = qts_unit_name(isnan(h->param[wi]) ? QTS_UNIT_QTY : QTS_UNIT_WEIGHT);
 	h->mult = isnan(h->param[wi]) ? h->param[qts_strat_param_index(s, "size")] : h->param[wi];
-	h->out.strategy = o->name ? o->name : s->name;
 }
 
 int strategy_builtin_state(struct host *h, struct sym *s)
@@ -43,8 +54,14 @@ int strategy_builtin_state(struct host *h, struct sym *s)
 	return 0;
 }
 
-void strategy_builtin_bar(struct host *h, struct sym *s, const double v[QTS_EXPR_NFIELDS])
+void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev,
+			  const double v[QTS_EXPR_NFIELDS])
 {
+	if (h->portfolio) {
+		if (h->strat->portfolio->bar(h->portfolio, ev, &h->out, h->err) < 0)
+			h->stop = 1;
+		return;
+	}
 	double sig = h->strat->bar(s->state, h->param, v);
 	if (h->use_orders) {
 		/* book.pos: as the orders were presumed filled, or with
@@ -55,4 +72,10 @@ void strategy_builtin_bar(struct host *h, struct sym *s, const double v[QTS_EXPR
 	} else {
 		qts_strat_target(&s->last, s->name, sig * h->mult, h->unit, &h->out);
 	}
+}
+
+void strategy_builtin_event(struct host *h, const qts_event *ev)
+{
+	if (h->portfolio && h->strat->portfolio->event(h->portfolio, ev, h->err) < 0)
+		h->stop = 1;
 }

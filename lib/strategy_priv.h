@@ -52,6 +52,7 @@ struct host {
 	/* built-in */
 	const qts_strat_info *strat;
 	double param[QTS_STRAT_MAXPARAM];
+	void *portfolio; /* a strategy of the whole portfolio's state (rebalance) */
 	/* expression */
 	qts_expr *expr;
 	const char **tfs; /* the timeframes it names with @ */
@@ -94,7 +95,11 @@ int strategy_emit(void *ctx, const qts_event *ev);
 /* strategy_builtin.c */
 void strategy_setup_builtin(struct host *h, const struct strategy_options *o);
 int strategy_builtin_state(struct host *h, struct sym *s);
-void strategy_builtin_bar(struct host *h, struct sym *s, const double v[QTS_EXPR_NFIELDS]);
+void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev,
+			  const double v[QTS_EXPR_NFIELDS]);
+/* An event of the input other than a bar, for a strategy of the whole
+ * portfolio. */
+void strategy_builtin_event(struct host *h, const qts_event *ev);
 
 /* strategy_expr.c: -e, -f and --print */
 void strategy_setup_expr(struct host *h, const struct strategy_options *o);

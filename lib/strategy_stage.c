@@ -266,7 +266,7 @@ static void on_bar(struct host *h, const qts_event *ev)
 	switch (h->mode) {
 	case M_BUILTIN:
 		if (mask & 1)
-			strategy_builtin_bar(h, s, v);
+			strategy_builtin_bar(h, s, ev, v);
 		break;
 	case M_EXPR:
 	case M_PRINT:
@@ -297,6 +297,8 @@ static int strategy_put(void *eng, const qts_event *ev)
 		on_bar(h, ev);
 	else if (h->pl)
 		qts_plugin_event(h->pl, ev);
+	else if (h->portfolio)
+		strategy_builtin_event(h, ev);
 	return h->stop ? -1 : 0;
 }
 
@@ -435,6 +437,8 @@ static void strategy_free(void *eng)
 	}
 	qts_symtab_free(h->syms);
 	strategy_xsect_free(h->xs);
+	if (h->portfolio)
+		h->strat->portfolio->close(h->portfolio);
 	for (size_t i = 0; i < h->npparam; i++)
 		free((char *)h->pparam[i].key);
 	free(h->pparam);
