@@ -328,3 +328,45 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	python3 -c "assert $with > $without"
 	[ "$without" = "$(qts-strategy sma-cross fast=3 slow=8 size=100 in.csv | qts-sim | grep '^equity,' | tail -1 | cut -d, -f4)" ]
 }
+
+@test "financing: qts-report shows the totals with the costs, only when the equity events carry them" {
+	qts-sim --cash 500 --leverage 4 --cash-rate 0.05 --margin-rate 0.08 --borrow-rate 0.1 long.csv > fin.csv
+	qts-sim long.csv > plain.csv
+	last=$(grep '^equity,' fin.csv | tail -1)
+	I=$(echo "$last" | cut -d, -f9) B=$(echo "$last" | cut -d, -f10) M=$(echo "$last" | cut -d, -f11)
+	# text: after Total slippage, in money
+	run -0 qts-report fin.csv
+	echo "$output" | grep -A3 '^Total slippage' > rows
+	python3 - "$I" "$B" "$M" <<-'EOF2'
+	import sys
+	I, B, M = map(float, sys.argv[1:])
+	rows = open("rows").read().split("\n")
+	want = ["Total interest", "Total borrow fees", "Total margin interest"]
+	for row, label, v in zip(rows[1:4], want, (I, B, M)):
+	    assert row == "%-28s %16s" % (label, "%.2f" % v), (row, label, v)
+	assert I > 0 and M > 0 and B == 0
+	EOF2
+	# JSON and CSV: the cumulative amounts of the last equity event
+	run -0 qts-report --json fin.csv
+	echo "$output" | grep -qx "  \"total_interest\": $I,"
+	echo "$output" | grep -qx "  \"total_borrow\": $B,"
+	echo "$output" | grep -qx "  \"total_margin_interest\": $M,"
+	run -0 qts-report --csv fin.csv
+	[ "$(echo "$output" | grep -A3 '^total_slippage,' | tail -3 | tr '\n' ' ')" = \
+		"total_interest,$I total_borrow,$B total_margin_interest,$M " ]
+	# a stream without them: no such rows
+	for fmt in "" --json --csv; do
+		run -0 qts-report $fmt plain.csv
+		! echo "$output" | grep -qi 'interest\|borrow'
+	done
+	# side by side: '-' and an empty field for the run without them
+	run -0 qts-report --compare fin.csv plain.csv
+	echo "$output" | grep -q '^Total margin interest  .* [0-9.]*  *-$'
+	run -0 qts-report --compare --csv fin.csv plain.csv
+	echo "$output" | grep -qx "total_interest,$I,"
+	# the tearsheet's metrics table
+	qts-report --html page.html fin.csv > /dev/null
+	grep -q '<tr data-key="total_interest"><td class="l">Total interest</td>' page.html
+	qts-report --html plain.html plain.csv > /dev/null
+	! grep -q 'total_interest' plain.html
+}
