@@ -304,6 +304,8 @@ void qts_ck_event(qts_ckpt *c, qts_event *ev)
 		qts_ck_f64(c, &ev->equity.cash), qts_ck_f64(c, &ev->equity.equity);
 		qts_ck_f64(c, &ev->equity.gross), qts_ck_f64(c, &ev->equity.net);
 		qts_ck_f64(c, &ev->equity.realized_pnl), qts_ck_f64(c, &ev->equity.unrealized_pnl);
+		qts_ck_f64(c, &ev->equity.interest), qts_ck_f64(c, &ev->equity.borrow);
+		qts_ck_f64(c, &ev->equity.margin_interest);
 		break;
 	case QTS_RISK:
 		CK_S(c, ev->risk.rule), CK_S(c, ev->risk.action), CK_S(c, ev->risk.detail);

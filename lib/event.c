@@ -39,7 +39,9 @@ const struct schema qts_schema[QTS_UNKNOWN] = {
 		  NUM(position, unrealized_pnl), NUM(position, realized_pnl) } },
 	[QTS_EQUITY] = { "equity", "ts,cash,equity,gross,net,realized_pnl,unrealized_pnl", 7,
 		{ TS, NUM(equity, cash), NUM(equity, equity), NUM(equity, gross), NUM(equity, net),
-		  NUM(equity, realized_pnl), NUM(equity, unrealized_pnl) } },
+		  NUM(equity, realized_pnl), NUM(equity, unrealized_pnl), OPT(equity, interest),
+		  OPT(equity, borrow), OPT(equity, margin_interest) },
+		3, ",interest,borrow,margin_interest" },
 	[QTS_RISK] = { "risk", "ts,symbol,rule,action,detail", 5,
 		{ TS, SYM, STR(risk, rule), STR(risk, action), STR(risk, detail) } },
 	[QTS_SYSTEM] = { "system", "ts,source,level,message", 4,
@@ -67,6 +69,14 @@ qts_type qts_type_from_name(const char *s, size_t n)
 	return QTS_UNKNOWN;
 }
 
+int qts_schema_count(const struct schema *s, const qts_event *ev)
+{
+	for (int i = s->nfields; i < s->nfields + s->ntail; i++)
+		if (!isnan(*(const double *)((const char *)ev + s->f[i].offset)))
+			return s->nfields + s->ntail;
+	return s->nfields;
+}
+
 int qts_enum_ok(const char *const *values, const char *s, size_t n)
 {
 	if (!values)
@@ -85,7 +95,7 @@ void qts_event_init(qts_event *ev, qts_type t, int64_t ts)
 	ev->type = t;
 	ev->ts = ts;
 	if (t < QTS_UNKNOWN)
-		for (int i = 0; i < qts_schema[t].nfields; i++)
+		for (int i = 0; i < qts_schema[t].nfields + qts_schema[t].ntail; i++)
 			if (qts_schema[t].f[i].kind == FK_OPTNUM)
 				*(double *)((char *)ev + qts_schema[t].f[i].offset) = QTS_EMPTY;
 }

@@ -23,9 +23,18 @@ struct schema {
 	const char *names; /* "ts,symbol,..." */
 	int nfields;       /* after the type */
 	struct field f[10];
+	/* Optional fields after those (FK_OPTNUM, in f after the others):
+	 * written only when one of them is not empty, read when the record
+	 * has them (empty if not), so a stream without them keeps its bytes. */
+	int ntail;
+	const char *tail; /* ",interest,..." */
 };
 
 extern const struct schema qts_schema[QTS_UNKNOWN];
+
+/* The fields ev of schema s is written with: nfields, or nfields + ntail
+ * when one of the tail's is not empty. */
+int qts_schema_count(const struct schema *s, const qts_event *ev);
 
 /* Whether s[0..n) is one of values; NULL values accepts anything. */
 int qts_enum_ok(const char *const *values, const char *s, size_t n);

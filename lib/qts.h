@@ -252,7 +252,12 @@ typedef struct qts_event {
 			double qty, price, commission, slippage;
 		} fill;
 		struct { double qty, avg_price, market_value, unrealized_pnl, realized_pnl; } position;
-		struct { double cash, equity, gross, net, realized_pnl, unrealized_pnl; } equity;
+		/* interest, borrow, margin_interest: qts-sim's financing, cumulative;
+		 * empty (QTS_EMPTY) when not simulated, and then not written */
+		struct {
+			double cash, equity, gross, net, realized_pnl, unrealized_pnl;
+			double interest, borrow, margin_interest;
+		} equity;
 		struct { char rule[QTS_NAME_MAX]; char action[QTS_WORD_MAX]; char detail[QTS_TEXT_MAX]; } risk;
 		struct { char source[QTS_NAME_MAX]; char level[QTS_WORD_MAX]; char message[QTS_TEXT_MAX]; } system;
 	};

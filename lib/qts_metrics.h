@@ -268,7 +268,19 @@ typedef struct qts_summary {
 	int64_t t[QTS_NMETRICS];  /* session days (days since 1970-01-01);
 				     QTS_TS_MIN where undefined */
 	int64_t ruin;             /* the day equity fell to 0 or below */
+	/* Financing, when the equity events carried it (qts-sim
+	 * --cash-rate...): the latest cumulative amounts, shown after
+	 * total_slippage only then, so that other reports keep their rows. */
+	int have_fin;
+	double fin[3];            /* QTS_FIN_INTEREST, _BORROW, _MARGIN */
 } qts_summary;
+
+enum { QTS_FIN_INTEREST, QTS_FIN_BORROW, QTS_FIN_MARGIN, QTS_NFIN };
+/* The key (total_interest...) and label of a financing row. */
+const char *qts_fin_name(int k);
+const char *qts_fin_label(int k);
+/* A financing amount as the text report shows it. */
+void qts_fin_text(const qts_summary *s, int k, char *buf, size_t size);
 
 typedef struct qts_summary_opts {
 	double periods;    /* annualisation factor, 252 */

@@ -190,6 +190,50 @@ typedef struct qts_action {
  * least 512 bytes). */
 int qts_actions_load(const char *path, qts_action **out, size_t *n, char *err);
 
+/* ---- financing (sim_financing.c) -------------------------------------------- */
+
+/* Interest on cash, on a debit (margin interest) and the fee to borrow
+ * the shares of a short, at annual rates accrued a calendar day at a time
+ * on the balances at the end of the day before (qts-sim(1) FINANCING). */
+typedef struct qts_borrow_rate {
+	char symbol[QTS_SYM_MAX];
+	double rate;
+} qts_borrow_rate;
+
+typedef struct qts_financing {
+	int on;             /* a financing flag was given: equity carries the amounts */
+	double cash_rate;   /* on positive cash, annual, a fraction */
+	double margin_rate; /* on negative cash */
+	double borrow_rate; /* on the value of a short share, unless the symbol has its own */
+	double days_a_year; /* 360 (ACT/360) or 365 (ACT/365) */
+	const qts_borrow_rate *borrow; /* per symbol */
+	size_t nborrow;
+} qts_financing;
+
+/* What has accrued, and the UTC day it is accrued to. */
+typedef struct qts_fin_state {
+	double interest, borrow, margin_interest; /* cumulative, each >= 0 */
+	int64_t day;
+	int have_day;
+} qts_fin_state;
+
+/* An annual rate as a fraction (0.05 for 5%), 0 <= RATE <= 10.  0, or -1
+ * with err (QTS_ERR_MAX). */
+int qts_rate_parse(const char *s, double *rate, char *err);
+/* `RATE` (the default of every symbol) or `SYM=RATE` (add to *list,
+ * replacing an earlier one of SYM).  0, -1 with err, -2 out of memory. */
+int qts_borrow_rate_add(qts_financing *f, qts_borrow_rate **list, size_t *n, const char *spec, char *err);
+/* The borrow rate of symbol. */
+double qts_fin_borrow_rate(const qts_financing *f, const char *symbol);
+/* Calendar days from the state's day to ts's UTC day (0 for the first
+ * time seen, or a time not later); the state moves to ts's day. */
+int64_t qts_fin_days(qts_fin_state *st, int64_t ts);
+/* Accrue days on *cash (the balance at the end of the day before): each
+ * day the interest on it (credited when positive, charged at the margin
+ * rate when negative) and borrow_day, a day's borrow fees of the shorts
+ * (charged).  Daily, so a day's interest earns the next day's. */
+void qts_fin_accrue(const qts_financing *f, qts_fin_state *st, double *cash, double borrow_day, int64_t days);
+
 /* ---- the engine (sim.c) ------------------------------------------------- */
 
 typedef struct qts_sim_opts {
@@ -205,6 +249,7 @@ typedef struct qts_sim_opts {
 	size_t nactions;
 	const qts_instrument *instruments;
 	size_t ninstruments;
+	qts_financing fin;
 } qts_sim_opts;
 
 void qts_sim_opts_default(qts_sim_opts *o);
@@ -247,7 +292,8 @@ int qts_sim_restore(qts_sim *s, struct qts_ckpt *c);
 enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, QTS_OPT_SIM_IMPACT,
        QTS_OPT_SIM_LATENCY, QTS_OPT_SIM_PART, QTS_OPT_SIM_LEVERAGE, QTS_OPT_SIM_NO_SHORT,
        QTS_OPT_SIM_FRACTIONAL, QTS_OPT_SIM_ACTIONS, QTS_OPT_SIM_CLOSE, QTS_OPT_SIM_INSTRUMENT,
-       QTS_OPT_SIM_INSTRUMENTS };
+       QTS_OPT_SIM_INSTRUMENTS, QTS_OPT_SIM_CASH_RATE, QTS_OPT_SIM_MARGIN_RATE, QTS_OPT_SIM_BORROW_RATE,
+       QTS_OPT_SIM_DAY_COUNT };
 #define QTS_SIM_OPTIONS \
 	{ "cash", required_argument, NULL, QTS_OPT_SIM_CASH }, \
 	{ "commission", required_argument, NULL, QTS_OPT_SIM_COMMISSION }, \
@@ -261,7 +307,11 @@ enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, 
 	{ "actions", required_argument, NULL, QTS_OPT_SIM_ACTIONS }, \
 	{ "instrument", required_argument, NULL, QTS_OPT_SIM_INSTRUMENT }, \
 	{ "instruments", required_argument, NULL, QTS_OPT_SIM_INSTRUMENTS }, \
-	{ "close-at-end", no_argument, NULL, QTS_OPT_SIM_CLOSE }
+	{ "close-at-end", no_argument, NULL, QTS_OPT_SIM_CLOSE }, \
+	{ "cash-rate", required_argument, NULL, QTS_OPT_SIM_CASH_RATE }, \
+	{ "margin-rate", required_argument, NULL, QTS_OPT_SIM_MARGIN_RATE }, \
+	{ "borrow-rate", required_argument, NULL, QTS_OPT_SIM_BORROW_RATE }, \
+	{ "day-count", required_argument, NULL, QTS_OPT_SIM_DAY_COUNT }
 #define QTS_SIM_OPTIONS_USAGE \
 	"  --cash N                initial cash (default 100000)\n" \
 	"  --commission SPEC       bps=N (of the notional, N <= 10000) or\n" \
@@ -281,7 +331,13 @@ enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, 
 	"                          cash, P&L settled into cash at each bar close\n" \
 	"  --instruments FILE      one such spec a line\n" \
 	"  --actions FILE          splits, dividends and delistings by date\n" \
-	"  --close-at-end          close every position at the end of input\n"
+	"  --close-at-end          close every position at the end of input\n" \
+	"  --cash-rate RATE        annual interest on positive cash (0.05 for 5%)\n" \
+	"  --margin-rate RATE      annual interest charged on negative cash\n" \
+	"  --borrow-rate [SYM=]RATE\n" \
+	"                          annual fee on the value of short shares: of\n" \
+	"                          every symbol, or of SYM (repeat; SYM's wins)\n" \
+	"  --day-count 360|365     days a year of the rates (default 360: ACT/360)\n"
 
 /* The settings those options make: the engine's, and what they own. */
 typedef struct qts_sim_conf {
@@ -290,6 +346,8 @@ typedef struct qts_sim_conf {
 	qts_action *actions;          /* owned (qts_sim_conf_free) */
 	qts_instrument *instruments;  /* owned */
 	size_t ninstruments;
+	qts_borrow_rate *borrow;      /* owned */
+	size_t nborrow;
 } qts_sim_conf;
 void qts_sim_conf_init(qts_sim_conf *c);
 /* 1 when c was one of QTS_SIM_OPTIONS (applied), 0 when it was not; -1

@@ -27,12 +27,18 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		return in_order(r, ev, ev->ts);
 	}
 	const struct schema *s = &qts_schema[t];
-	if (n != (size_t)s->nfields + 1)
+	if (n != (size_t)s->nfields + 1 && (!s->ntail || n != (size_t)(s->nfields + s->ntail) + 1)) {
+		if (s->ntail)
+			return qts_reader_fail(r, "%s: expected %d or %d fields (type,%s[%s]), got %zu", s->name,
+					       s->nfields + 1, s->nfields + s->ntail + 1, s->names, s->tail, n);
 		return qts_reader_fail(r, "%s: expected %d fields (type,%s), got %zu", s->name, s->nfields + 1,
 				       s->names, n);
+	}
 	ev->type = t;
 	ev->symbol[0] = '\0';
-	for (int i = 0; i < s->nfields; i++) {
+	for (int i = (int)n - 1; i < s->nfields + s->ntail; i++) /* a tail left out */
+		*(double *)((char *)ev + s->f[i].offset) = QTS_EMPTY;
+	for (int i = 0; i < (int)n - 1; i++) {
 		const struct field *f = &s->f[i];
 		const char *v = fields[i + 1];
 		size_t len = lens[i + 1];

@@ -129,9 +129,10 @@ static inline unsigned str_tag(size_t n)
  * as writer.c encodes it (an integer time not in int64, a float32, a
  * str8 for a short string...): the record's bytes then cannot stand for
  * the event on the way out (qts_reader_raw). */
-static int decode_known(qts_reader *r, mp *c, const struct schema *s, qts_event *ev, int *bad_field, int *canon)
+static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfields, qts_event *ev, int *bad_field,
+			int *canon)
 {
-	for (int i = 0; i < s->nfields; i++) {
+	for (int i = 0; i < nfields; i++) {
 		const struct field *f = &s->f[i];
 		qts_raw_field v;
 		*bad_field = i;
@@ -235,15 +236,22 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	}
 	if (t != QTS_UNKNOWN) {
 		const struct schema *s = &qts_schema[t];
-		if (n != (uint32_t)s->nfields + 1) {
-			snprintf(r->err, sizeof r->err, "%s: %s: expected %d fields (type,%s), got %u",
-				 qts_reader_where(r), s->name, s->nfields + 1, s->names, n);
+		if (n != (uint32_t)s->nfields + 1 && (!s->ntail || n != (uint32_t)(s->nfields + s->ntail) + 1)) {
+			if (s->ntail)
+				snprintf(r->err, sizeof r->err, "%s: %s: expected %d or %d fields (type,%s[%s]), got %u",
+					 qts_reader_where(r), s->name, s->nfields + 1, s->nfields + s->ntail + 1, s->names,
+					 s->tail, n);
+			else
+				snprintf(r->err, sizeof r->err, "%s: %s: expected %d fields (type,%s), got %u",
+					 qts_reader_where(r), s->name, s->nfields + 1, s->names, n);
 			return MP_BAD + 1;
 		}
+		for (int i = (int)n - 1; i < s->nfields + s->ntail; i++) /* a tail left out */
+			*(double *)((char *)ev + s->f[i].offset) = QTS_EMPTY;
 		ev->type = t;
 		ev->symbol[0] = '\0';
 		*canon = *start == (0x90 | n) && start[1] == str_tag(tf.len);
-		return decode_known(r, c, s, ev, bad_field, canon);
+		return decode_known(r, c, s, (int)n - 1, ev, bad_field, canon);
 	}
 	/* Each field takes a byte at least: a length beyond what is buffered
 	 * waits for more input (and is a truncated record at its end) before

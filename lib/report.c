@@ -231,6 +231,10 @@ int qts_report_text(FILE *f, const qts_run *run, int color)
 			fputc('\n', f);
 		qts_metric_text(&run->sum, i, buf, sizeof buf);
 		fprintf(f, "%-28s %16s\n", mt[i].label, buf);
+		for (int k = 0; i == QTS_M_TOTAL_SLIPPAGE && run->sum.have_fin && k < QTS_NFIN; k++) {
+			qts_fin_text(&run->sum, k, buf, sizeof buf);
+			fprintf(f, "%-28s %16s\n", qts_fin_label(k), buf);
+		}
 	}
 	if (run->sum.ruin != QTS_TS_MIN) {
 		qts_day_text(run->sum.ruin, buf, sizeof buf);
@@ -291,6 +295,16 @@ static void value_raw(FILE *f, const qts_summary *s, int i, int json)
 	}
 }
 
+/* A financing amount as a CSV field: empty where the run has none. */
+static void fin_raw(FILE *f, const qts_summary *s, int k)
+{
+	char buf[40];
+	if (s->have_fin && isfinite(s->fin[k])) {
+		qts_num_format(s->fin[k], buf);
+		fputs(buf, f);
+	}
+}
+
 void qts_report_value(FILE *f, const qts_summary *s, int i, int json)
 {
 	value_raw(f, s, i, json);
@@ -308,6 +322,10 @@ static void json_object(FILE *f, const qts_run *run, const char *indent)
 	for (int i = 0; i < QTS_NMETRICS; i++) {
 		fprintf(f, "%s\n%s\"%s\": ", i ? "," : "", indent, mt[i].name);
 		value_raw(f, &run->sum, i, 1);
+		for (int k = 0; i == QTS_M_TOTAL_SLIPPAGE && run->sum.have_fin && k < QTS_NFIN; k++) {
+			fprintf(f, ",\n%s\"%s\": ", indent, qts_fin_name(k));
+			json_num(f, run->sum.fin[k]);
+		}
 	}
 	for (int monthly = 1; monthly >= 0; monthly--) {
 		qts_period_return *p;
@@ -361,6 +379,11 @@ int qts_report_csv(FILE *f, const qts_run *run)
 		fprintf(f, "%s,", mt[i].name);
 		value_raw(f, &run->sum, i, 0);
 		fputc('\n', f);
+		for (int k = 0; i == QTS_M_TOTAL_SLIPPAGE && run->sum.have_fin && k < QTS_NFIN; k++) {
+			fprintf(f, "%s,", qts_fin_name(k));
+			fin_raw(f, &run->sum, k);
+			fputc('\n', f);
+		}
 	}
 	for (int monthly = 1; monthly >= 0; monthly--) {
 		qts_period_return *p;
@@ -401,6 +424,15 @@ int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n)
 	return ferror(f) ? -1 : 0;
 }
 
+/* Whether any of the runs has financing rows. */
+static int any_fin(const qts_run *runs, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (runs[k].sum.have_fin)
+			return 1;
+	return 0;
+}
+
 int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv)
 {
 	const qts_metric_info *mt = qts_metric_table();
@@ -428,6 +460,14 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 				value_raw(f, &runs[k].sum, i, 0);
 			}
 			fputc('\n', f);
+			for (int j = 0; i == QTS_M_TOTAL_SLIPPAGE && any_fin(runs, n) && j < QTS_NFIN; j++) {
+				fputs(qts_fin_name(j), f);
+				for (size_t k = 0; k < n; k++) {
+					fputc(',', f);
+					fin_raw(f, &runs[k].sum, j);
+				}
+				fputc('\n', f);
+			}
 		}
 		return ferror(f) ? -1 : 0;
 	}
@@ -453,6 +493,14 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 			fprintf(f, " %*s", w[k % 64], buf);
 		}
 		fputc('\n', f);
+		for (int j = 0; i == QTS_M_TOTAL_SLIPPAGE && any_fin(runs, n) && j < QTS_NFIN; j++) {
+			fprintf(f, "%-28s", qts_fin_label(j));
+			for (size_t k = 0; k < n; k++) {
+				qts_fin_text(&runs[k].sum, j, buf, sizeof buf);
+				fprintf(f, " %*s", w[k % 64], buf);
+			}
+			fputc('\n', f);
+		}
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -49,6 +49,12 @@ void qts_table_metrics(FILE *f, const qts_page *p)
 			fprintf(f, "<td class=\"b\">%s</td>", c);
 		}
 		fputs("</tr>\n", f);
+		for (int k = 0; i == QTS_M_TOTAL_SLIPPAGE && run->sum.have_fin && k < QTS_NFIN; k++) {
+			qts_fin_text(&run->sum, k, a, sizeof a);
+			fprintf(f, "<tr data-key=\"%s\"><td class=\"l\">", qts_fin_name(k));
+			qts_html_str(f, qts_fin_label(k));
+			fprintf(f, "</td><td class=\"s\">%s</td>%s</tr>\n", a, bench ? "<td class=\"b\">-</td>" : "");
+		}
 	}
 	fputs("</tbody></table></div>\n", f);
 }

@@ -103,6 +103,8 @@ typedef struct state {
 	qts_emit_fn emit;        /* --tee: the stream goes on */
 	void *arg;
 	char err[256];           /* why put stopped; "" when emit failed */
+	int have_fin;            /* equity events carried financing: */
+	double fin[QTS_NFIN];    /* its latest cumulative amounts */
 } state;
 
 static void parse(int argc, char **argv, opts *o)
@@ -279,6 +281,12 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 	switch (ev->type) {
 	case QTS_EQUITY:
 		s->dirty = 1;
+		if (!isnan(ev->equity.interest) || !isnan(ev->equity.borrow) || !isnan(ev->equity.margin_interest)) {
+			s->have_fin = 1;
+			s->fin[QTS_FIN_INTEREST] = ev->equity.interest;
+			s->fin[QTS_FIN_BORROW] = ev->equity.borrow;
+			s->fin[QTS_FIN_MARGIN] = ev->equity.margin_interest;
+		}
 		if (qts_perf_equity(s->perf, ev->ts, ev->equity.equity) < 0)
 			return -1;
 		return s->book ? qts_book_exposure(s->book, qts_perf_count(s->perf) - 1,
@@ -390,6 +398,9 @@ static void build_run(state *s, const char *name, qts_run *run)
 	run->risk_free = o->risk_free;
 	if (qts_summary_compute(s->perf, qts_trades_stats(s->trades), &so, &run->sum) < 0)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
+	run->sum.have_fin = s->have_fin;
+	for (int k = 0; k < QTS_NFIN; k++)
+		run->sum.fin[k] = s->fin[k];
 	run->pt = qts_perf_points(s->perf, &run->npt);
 	run->trips = qts_trades_list(s->trades, &run->ntrips);
 	run->log_scale = o->html_log;

@@ -80,6 +80,7 @@ struct qts_sim {
 	qts_tf end_tf;
 	int64_t end_ts, end;
 	int have_end;
+	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -162,6 +163,8 @@ static const char *not_finite(const qts_event *ev)
 		F(ev->equity.net, "net");
 		F(ev->equity.realized_pnl, "realized_pnl");
 		F(ev->equity.unrealized_pnl, "unrealized_pnl");
+		if (isinf(ev->equity.interest) || isinf(ev->equity.borrow) || isinf(ev->equity.margin_interest))
+			return "interest";
 		break;
 	default:
 		break;
@@ -431,8 +434,29 @@ static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double
 	return put(s, &ev);
 }
 
+/* Financing for the calendar days up to ts's, on the books as they stood
+ * at the end of the day before: once a day, not per bar. */
+static void finance(qts_sim *s, int64_t ts)
+{
+	int64_t days = qts_fin_days(&s->fin, ts);
+	if (!days)
+		return;
+	double borrow_day = 0; /* a day's fee of the short shares */
+	if (s->o.fin.borrow_rate > 0 || s->o.fin.nborrow)
+		for (size_t i = 0; i < s->nall; i++) {
+			const sym *y = sym_at(s, i);
+			double v = qts_pos_value(&y->pos);
+			if (y->pos.qty < 0 && !qts_pos_margined(&y->pos) && isfinite(v))
+				borrow_day += -v * qts_fin_borrow_rate(&s->o.fin, y->name) / s->o.fin.days_a_year;
+		}
+	qts_fin_accrue(&s->o.fin, &s->fin, &s->pf.cash, borrow_day, days);
+	s->books_ok = 0;
+}
+
 static int equity(qts_sim *s, int64_t ts)
 {
+	if (s->o.fin.on)
+		finance(s, ts);
 	/* Margined positions settle their P&L into cash at each equity
 	 * time: daily for daily bars, as exchanges mark to market. */
 	for (size_t i = 0; i < s->nall; i++) {
@@ -454,6 +478,11 @@ static int equity(qts_sim *s, int64_t ts)
 	ev.equity.net = nz(t.net);
 	ev.equity.realized_pnl = nz(t.realized);
 	ev.equity.unrealized_pnl = nz(t.unrealized);
+	if (s->o.fin.on) {
+		ev.equity.interest = nz(s->fin.interest);
+		ev.equity.borrow = nz(s->fin.borrow);
+		ev.equity.margin_interest = nz(s->fin.margin_interest);
+	}
 	return put(s, &ev);
 }
 
@@ -1168,6 +1197,7 @@ void qts_sim_opts_default(qts_sim_opts *o)
 	memset(o, 0, sizeof *o);
 	o->cash = 100000;
 	o->leverage = 1;
+	o->fin.days_a_year = 360;
 }
 
 qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
@@ -1190,6 +1220,8 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 
 static int process(qts_sim *s, const qts_event *ev)
 {
+	if (s->o.fin.on)
+		finance(s, ev->ts);
 	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ev->ts)
 		if (apply_action(s, &s->o.actions[s->next_action++]) < 0)
 			return -1;
@@ -1419,6 +1451,11 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_tf(c, &s->end_tf);
 	qts_ck_i64(c, &s->end_ts), qts_ck_i64(c, &s->end);
 	qts_ck_int(c, &s->have_end);
+	if (s->o.fin.on) {
+		qts_ck_f64(c, &s->fin.interest), qts_ck_f64(c, &s->fin.borrow);
+		qts_ck_f64(c, &s->fin.margin_interest);
+		qts_ck_i64(c, &s->fin.day), qts_ck_int(c, &s->fin.have_day);
+	}
 	s->books_ok = 0; /* summed afresh, exactly as before */
 	return qts_ck_ok(c) ? 0 : -1;
 }

@@ -61,6 +61,37 @@ int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
 		}
 		return 1;
 	}
+	case QTS_OPT_SIM_CASH_RATE:
+	case QTS_OPT_SIM_MARGIN_RATE:
+		if (qts_rate_parse(arg, opt == QTS_OPT_SIM_CASH_RATE ? &o->fin.cash_rate : &o->fin.margin_rate,
+				   why) < 0) {
+			snprintf(err, QTS_ERR_MAX, "--%s: %.400s",
+				 opt == QTS_OPT_SIM_CASH_RATE ? "cash-rate" : "margin-rate", why);
+			return -1;
+		}
+		o->fin.on = 1;
+		return 1;
+	case QTS_OPT_SIM_BORROW_RATE: {
+		int rc = qts_borrow_rate_add(&o->fin, &c->borrow, &c->nborrow, arg, why);
+		if (rc == -1) {
+			snprintf(err, QTS_ERR_MAX, "--borrow-rate: %.400s", why);
+			return -1;
+		}
+		if (rc < 0) {
+			snprintf(err, QTS_ERR_MAX, "%s", why);
+			return -2;
+		}
+		o->fin.on = 1;
+		return 1;
+	}
+	case QTS_OPT_SIM_DAY_COUNT:
+		if (strcmp(arg, "360") != 0 && strcmp(arg, "365") != 0) {
+			snprintf(err, QTS_ERR_MAX, "--day-count: '%.200s' is neither 360 (ACT/360) nor 365 (ACT/365)",
+				 arg);
+			return -1;
+		}
+		o->fin.days_a_year = strcmp(arg, "360") == 0 ? 360 : 365;
+		return 1;
 	case QTS_OPT_SIM_INSTRUMENTS:
 		/* Read in place: an --instrument after it wins. */
 		if (qts_instruments_load(arg, &c->instruments, &c->ninstruments, why) < 0) {
@@ -96,6 +127,8 @@ int qts_sim_conf_ready(qts_sim_conf *c, char *err)
 	}
 	c->sim.instruments = c->instruments;
 	c->sim.ninstruments = c->ninstruments;
+	c->sim.fin.borrow = c->borrow;
+	c->sim.fin.nborrow = c->nborrow;
 	return 0;
 }
 
@@ -103,6 +136,8 @@ void qts_sim_conf_free(qts_sim_conf *c)
 {
 	free(c->actions);
 	free(c->instruments);
+	free(c->borrow);
 	c->actions = NULL;
 	c->instruments = NULL;
+	c->borrow = NULL;
 }

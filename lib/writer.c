@@ -307,7 +307,7 @@ static size_t csv_max(const qts_event *ev)
 	static size_t known[QTS_UNKNOWN];
 	if (!known[ev->type]) {
 		const struct schema *s = &qts_schema[ev->type];
-		for (int i = 0; i < s->nfields; i++)
+		for (int i = 0; i < s->nfields + s->ntail; i++)
 			need += csv_field_max(&s->f[i]) + 1;
 		known[ev->type] = need;
 	}
@@ -328,10 +328,11 @@ static size_t csv_encode(const qts_event *ev, char *out)
 		return (size_t)(p - out);
 	}
 	const struct schema *s = &qts_schema[ev->type];
+	int nfields = s->ntail ? qts_schema_count(s, ev) : s->nfields;
 	size_t tl = strlen(s->name);
 	memcpy(p, s->name, tl);
 	p += tl;
-	for (int i = 0; i < s->nfields; i++) {
+	for (int i = 0; i < nfields; i++) {
 		const struct field *f = &s->f[i];
 		const char *at = (const char *)ev + f->offset;
 		*p++ = ',';
@@ -416,9 +417,10 @@ static size_t msgpack_known(const qts_event *ev, char *out)
 {
 	const struct schema *s = &qts_schema[ev->type];
 	char *p = out;
-	*p++ = (char)(0x90 | (s->nfields + 1));
+	int nfields = s->ntail ? qts_schema_count(s, ev) : s->nfields;
+	*p++ = (char)(0x90 | (nfields + 1));
 	p = mp_str(p, s->name, strlen(s->name));
-	for (int i = 0; i < s->nfields; i++) {
+	for (int i = 0; i < nfields; i++) {
 		const struct field *f = &s->f[i];
 		const char *at = (const char *)ev + f->offset;
 		uint64_t u;
