@@ -63,5 +63,10 @@ void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIE
 void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values);
 double qts_expr_get(const qts_expr_state *s, int var);
 void qts_expr_set(qts_expr_state *s, int var, double v);
+/* The state to a checkpoint, or from one into a state fresh from
+ * qts_expr_state_new of the same program (qts_checkpoint.h, both ways);
+ * one of another program makes the ckpt bad. */
+struct qts_ckpt;
+void qts_expr_state_ck(qts_expr_state *s, struct qts_ckpt *c);
 
 #endif
