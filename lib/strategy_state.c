@@ -10,10 +10,35 @@
 
 #include "qts_checkpoint.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define usage qts_strategy_usage
+
+/* The cross-sectional function a program calls, or NULL.  A name
+ * followed by '(' is a call (a program defines no functions), so the
+ * statements' text tells. */
+static const char *cross_sectional(const qts_expr *e)
+{
+	static const char *const names[] = { "rank", "pct_rank", "zscore", "demean", "count" };
+	for (size_t i = 0; i < qts_expr_count(e); i++)
+		for (const char *t = qts_expr_text(e, i); *t && *t != '#'; t++) { /* '#': a comment */
+			if (t != qts_expr_text(e, i) && (isalnum((unsigned char)t[-1]) || t[-1] == '_'))
+				continue;
+			for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+				size_t n = strlen(names[k]);
+				const char *p = t + n;
+				if (strncmp(t, names[k], n) != 0)
+					continue;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (*p == '(')
+					return names[k];
+			}
+		}
+	return NULL;
+}
 
 void strategy_state_check(const struct host *h, const struct strategy_options *o)
 {
@@ -28,8 +53,11 @@ void strategy_state_check(const struct host *h, const struct strategy_options *o
 				"(qts-strategy-plugin(3)): its state cannot be kept", h->plugin_path);
 	/* A cross-sectional program (rank, zscore... across the symbols of
 	 * one time, strategy_xsect.c) keeps state of its own, not a
-	 * symbol's: refuse it here until its state is kept (see the hook in
+	 * symbol's: refused until that state is kept (see the hook in
 	 * strategy_ck). */
+	const char *xs = h->mode == M_EXPR ? cross_sectional(h->expr) : NULL;
+	if (xs)
+		qts_usage_error(usage, "--state: %s(): a cross-sectional program keeps no checkpoints yet", xs);
 }
 
 /* What runs, so that a state is read by the same: the strategy's name,

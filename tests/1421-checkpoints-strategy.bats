@@ -171,6 +171,8 @@ EOF
 	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$T/bare.so" "$T/bare.c"
 	run -2 --separate-stderr qts-strategy --state "$T/S" --plugin "$T/bare.so" "$T/in.csv"
 	[[ "$stderr" == "qts-strategy: --state: $T/bare.so has no save and restore functions (qts-strategy-plugin(3)): its state cannot be kept"* ]]
+	# a comment naming a cross-sectional function is no call of it
+	qts-strategy --state "$T/X" -e 'target = 1 # not rank(close)' "$T/in.csv" > /dev/null
 	# without --state it runs as ever
 	qts-strategy --plugin "$T/bare.so" "$T/in.csv" | cmp - "$T/in.csv"
 	run -2 --separate-stderr qts-strategy --state "$T/S" --feedback /dev/null sma-cross "$T/in.csv"
