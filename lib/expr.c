@@ -15,6 +15,7 @@
 #include "qts_expr.h"
 #include "qts_ind.h"
 #include "qts_xsect.h"
+#include "qts_checkpoint.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1347,6 +1348,47 @@ void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIE
 
 double qts_expr_get(const qts_expr_state *s, int var) { return s->var[var]; }
 void qts_expr_set(qts_expr_state *s, int var, double v) { s->var[var] = v; }
+
+/* A symbol's state to a checkpoint, or from one into a state fresh from
+ * qts_expr_state_new of the same program: its variables, bar histories,
+ * call sites (indicators, cross) and [N] histories.  Its sizes are those
+ * qts_expr_state_new worked out from the program: each is written and
+ * checked, so a state of another program is refused. */
+void qts_expr_state_ck(qts_expr_state *s, qts_ckpt *c)
+{
+	const qts_expr *e = s->e;
+	size_t nring = s->off[e->ntf] + QTS_EXPR_NFIELDS * (s->mask[e->ntf] + 1), nhist = 0;
+	for (size_t i = 0; i < e->nsite; i++)
+		nhist += e->site[i].lag ? 3 * (s->smask[i] + 1) : 0;
+	for (size_t i = 0; i < e->nvar; i++)
+		nhist += e->varlag[i] ? s->vmask[i] + 1 : 0;
+	size_t size[4] = { e->nvar, nring, e->nsite, nhist };
+	for (int k = 0; k < 4; k++) {
+		size_t n = size[k];
+		qts_ck_size(c, &n, SIZE_MAX);
+		if (c->loading && !c->bad && n != size[k])
+			qts_ck_fail(c, "the state of another program (%zu where %zu was expected)", n, size[k]);
+	}
+	if (c->bad)
+		return;
+	for (size_t i = 0; i < e->nvar; i++)
+		qts_ck_f64(c, &s->var[i]);
+	for (size_t i = 0; i < nring; i++)
+		qts_ck_f64(c, &s->ring[i]);
+	for (size_t k = 0; k <= e->ntf; k++)
+		qts_ck_u64(c, &s->count[k]);
+	for (size_t i = 0; i < e->nsite && !c->bad; i++) {
+		if (s->ind[i])
+			qts_ind_ck(s->ind[i], c);
+		for (int o = 0; o < 3; o++)
+			qts_ck_f64(c, &s->out[3 * i + o]);
+		qts_ck_u64(c, &s->seen[i]);
+		qts_ck_u64(c, &s->supd[i]);
+	}
+	for (size_t i = 0; i < nhist; i++)
+		qts_ck_f64(c, &s->hist[i]);
+	qts_ck_u64(c, &s->runs);
+}
 
 static inline double series(const qts_expr_state *s, const struct node *x)
 {

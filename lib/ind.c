@@ -139,6 +139,7 @@ void *ind_alloc(qts_ind *ind, size_t size)
 
 	if (ind->nblk == IND_MAXBLK || !(p = calloc(1, size)))
 		return NULL;
+	ind->blk_size[ind->nblk] = size;
 	return ind->blk[ind->nblk++] = p;
 }
 

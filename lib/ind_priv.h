@@ -26,6 +26,7 @@ struct qts_ind {
 	long nbar; /* bars fed before the current one */
 	void *st;  /* the family's state, from ind_alloc */
 	void *blk[IND_MAXBLK];
+	size_t blk_size[IND_MAXBLK]; /* for a checkpoint (ind_state.c) */
 	int nblk;
 };
 

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* memfd_create */
 #include "qts_plugin.h"
 #include "qts_strat.h"
+#include "qts_checkpoint.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -625,6 +626,84 @@ void qts_plugin_fill(qts_plugin *p, const qts_event *ev, int64_t now)
 		d->on_fill(p->b.self, &f);
 		LEAVE();
 	}
+}
+
+/* ---- checkpoints ------------------------------------------------------------ */
+
+int qts_plugin_keeps_state(const qts_plugin *p)
+{
+	return p->b.d->save && p->b.d->restore;
+}
+
+/* The plugin's own bytes, from its save or into its restore. */
+static void plugin_bytes_ck(qts_plugin *p, qts_ckpt *c)
+{
+	const qts_strategy *d = p->b.d;
+	void *data = NULL;
+	size_t len = 0;
+	if (!d->save || !d->restore) { /* a build reloaded since without them */
+		qts_ck_fail(c, "%s: the plugin loaded has no save and restore: its state cannot be kept",
+			    p->c.path);
+		return;
+	}
+	if (!c->loading) {
+		ENTER(p, "save");
+		int rc = d->save(p->b.self, &data, &len);
+		LEAVE();
+		if (rc < 0 || (len && !data)) {
+			free(data);
+			qts_ck_fail(c, "%s: the plugin could not save its state", p->c.path);
+			return;
+		}
+	}
+	qts_ck_size(c, &len, c->loading ? c->len - c->pos : SIZE_MAX);
+	if (c->loading && !c->bad && !(data = malloc(len ? len : 1)))
+		qts_ck_fail(c, "out of memory");
+	if (c->bad) {
+		free(data);
+		return;
+	}
+	qts_ck_bytes(c, data, len);
+	if (c->loading && !c->bad) {
+		char err[512] = "";
+		ENTER(p, "restore");
+		int rc = d->restore(p->b.self, data, len, err, sizeof err);
+		LEAVE();
+		if (rc < 0)
+			qts_ck_fail(c, "%s: the plugin refused its saved state: %s", p->c.path,
+				    err[0] ? err : "restore failed");
+	}
+	free(data);
+}
+
+void qts_plugin_ck(qts_plugin *p, qts_ckpt *c)
+{
+	qts_ck_tag(c, "plugin-host");
+	uint64_t seq = p->out.seq;
+	qts_ck_u64(c, &seq);
+	p->out.seq = (unsigned long)seq;
+	qts_ck_i64(c, &p->out.now);
+	/* the last target of each symbol: a target is written when it changes */
+	size_t n = qts_symtab_count(p->last);
+	qts_ck_size(c, &n, c->loading ? c->len - c->pos : SIZE_MAX);
+	for (size_t i = 0; i < n && !c->bad; i++) {
+		const char *name = NULL;
+		char sym[QTS_SYM_MAX] = "";
+		qts_strat_last *l = c->loading ? NULL : qts_symtab_at(p->last, i, &name);
+		if (name)
+			QTS_SET(sym, name);
+		qts_ck_str(c, sym, sizeof sym);
+		if (c->loading && !c->bad && !(l = qts_symtab_get(p->last, sym)))
+			qts_ck_fail(c, "out of memory");
+		if (c->bad)
+			return;
+		qts_ck_int(c, &l->set);
+		qts_ck_f64(c, &l->target);
+		qts_ck_str(c, l->unit, sizeof l->unit);
+	}
+	qts_ck_tag(c, "plugin");
+	if (!c->bad)
+		plugin_bytes_ck(p, c);
 }
 
 void qts_plugin_close(qts_plugin *p)

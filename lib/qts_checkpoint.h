@@ -66,6 +66,10 @@ void qts_ck_tf(qts_ckpt *c, qts_tf *tf);
 /* The ids of a qts_idset, oldest first; loading, into an empty set made
  * with the same cap (ids.c). */
 void qts_idset_ck(qts_idset *t, qts_ckpt *c);
+/* An indicator (ind_state.c); loading, into one made with the same
+ * options, whose layout is checked. */
+struct qts_ind;
+void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 
 /* ---- the file ---------------------------------------------------------- */
 

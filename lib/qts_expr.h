@@ -83,5 +83,10 @@ void qts_expr_step(const qts_expr *e, qts_expr_state *s, double *val, size_t k);
 /* After the last step: each statement's value, as qts_expr_run's values. */
 void qts_expr_values(const qts_expr *e, const double *val, double *values);
 void qts_expr_set(qts_expr_state *s, int var, double v);
+/* The state to a checkpoint, or from one into a state fresh from
+ * qts_expr_state_new of the same program (qts_checkpoint.h, both ways);
+ * one of another program makes the ckpt bad. */
+struct qts_ckpt;
+void qts_expr_state_ck(qts_expr_state *s, struct qts_ckpt *c);
 
 #endif

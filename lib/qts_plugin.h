@@ -62,6 +62,15 @@ void qts_plugin_bar(qts_plugin *p, const qts_event *ev, int64_t known);
 void qts_plugin_event(qts_plugin *p, const qts_event *ev);
 /* Hand the plugin a fill from --feedback; what it emits is stamped now. */
 void qts_plugin_fill(qts_plugin *p, const qts_event *ev, int64_t now);
+/* Whether the plugin has save and restore, which a checkpoint needs
+ * (qts-strategy --state). */
+int qts_plugin_keeps_state(const qts_plugin *p);
+/* The host's state of the plugin (order ids given, each symbol's last
+ * target) and the plugin's own, from its save, to a checkpoint; or from
+ * one into a plugin fresh from qts_plugin_open, through its restore
+ * (qts_checkpoint.h, both ways).  Call only when qts_plugin_keeps_state. */
+struct qts_ckpt;
+void qts_plugin_ck(qts_plugin *p, struct qts_ckpt *c);
 /* Free the plugin's instance and unload it. */
 void qts_plugin_close(qts_plugin *p);
 

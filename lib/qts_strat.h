@@ -6,6 +6,8 @@
 #define QTS_STRAT_H
 #include "qts.h"
 
+struct qts_ckpt;
+
 #define QTS_STRAT_MAXPARAM 8
 
 /* What a parameter's value may be besides its range: any number, a whole
@@ -44,6 +46,10 @@ typedef struct qts_strat_info {
 	 * as the orders so far have filled); returns how many (at most 2).
 	 * NULL for the others. */
 	int (*orders)(void *state, const double *p, double pos, qts_strat_order out[2]);
+	/* The state to a checkpoint, or from one into a state fresh from
+	 * init with the same parameters (qts_checkpoint.h, both ways).  NULL:
+	 * the strategy keeps no checkpoints, and --state refuses it. */
+	void (*ck)(void *state, struct qts_ckpt *c);
 	/* A strategy of the whole portfolio, not of one symbol (rebalance):
 	 * the host runs it through these instead of init and bar.  NULL for
 	 * the others. */

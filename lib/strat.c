@@ -3,6 +3,7 @@
  * holds until a rule changes it. */
 #include "qts_strat.h"
 #include "qts_ind.h"
+#include "qts_checkpoint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,45 @@ static double no_bar(void *state, const double *p, const double *v)
 	return NAN;
 }
 
+/* ---- checkpoints: each state both ways (qts_checkpoint.h) --------------- */
+
+static void cross_ck(void *state, qts_ckpt *c)
+{
+	struct cross *s = state;
+	qts_ind_ck(s->a, c);
+	if (s->b) /* macd-cross has one indicator */
+		qts_ind_ck(s->b, c);
+	qts_ck_f64(c, &s->pa), qts_ck_f64(c, &s->pb), qts_ck_f64(c, &s->sig);
+}
+
+static void band_ck(void *state, qts_ckpt *c)
+{
+	struct band *s = state;
+	qts_ind_ck(s->x, c);
+	qts_ck_f64(c, &s->sig);
+}
+
+static void donchian_ck(void *state, qts_ckpt *c)
+{
+	struct donchian *s = state;
+	qts_ind_ck(s->hi_in, c), qts_ind_ck(s->lo_in, c);
+	qts_ind_ck(s->hi_out, c), qts_ind_ck(s->lo_out, c);
+	qts_ck_f64(c, &s->hi_e), qts_ck_f64(c, &s->lo_e);
+	qts_ck_f64(c, &s->hi_x), qts_ck_f64(c, &s->lo_x);
+	qts_ck_f64(c, &s->sig);
+}
+
+static void momentum_ck(void *state, qts_ckpt *c)
+{
+	struct momentum *s = state;
+	qts_ind_ck(s->roc, c);
+	if (s->sd) /* vol=0: none */
+		qts_ind_ck(s->sd, c);
+	qts_ck_f64(c, &s->prev);
+}
+
+static void no_ck(void *state, qts_ckpt *c) { (void)state, (void)c; }
+
 /* A parameter of each type, and a list of them with its count: adding a
  * strategy is its entry in the table below, nothing else. */
 #define REAL(n, d, lo, hi, help) { n, d, lo, hi, help, QTS_PARAM_REAL }
@@ -311,25 +351,25 @@ static const qts_strat_info table[] = {
 	  PARAMS(INT("period", 20, 2, 100000, "bands period"),
 	       REAL("nbdev", 2, 0.01, 100, "band width in standard deviations"),
 	       BOOL("short", "1: also short above the upper band"), QTS_STRAT_COMMON),
-	  sizeof(struct band), boll_init, boll_bar, band_free },
+	  sizeof(struct band), boll_init, boll_bar, band_free, NULL, band_ck },
 	{ "buy-hold", "long from the first bar on: the benchmark",
-	  PARAMS(QTS_STRAT_COMMON), 0, hold_init, hold_bar, no_free },
+	  PARAMS(QTS_STRAT_COMMON), 0, hold_init, hold_bar, no_free, NULL, no_ck },
 	{ "donchian-breakout", "turtle channels: long above the entry high, out below the exit low",
 	  PARAMS(INT("entry", 20, 1, 100000, "entry channel (bars)"),
 	       INT("exit", 10, 1, 100000, "exit channel (bars)"),
 	       BOOL("short", "1: also short below the entry low"),
 	       BOOL("stop", "1: enter and exit with stop orders at the channels"),
 	       QTS_STRAT_COMMON),
-	  sizeof(struct donchian), donchian_init, donchian_bar, donchian_free, donchian_orders },
+	  sizeof(struct donchian), donchian_init, donchian_bar, donchian_free, donchian_orders, donchian_ck },
 	{ "ema-cross", "long when the fast EMA crosses above the slow one, flat below",
 	  PARAMS(FAST_SLOW(10, 30), QTS_STRAT_COMMON),
-	  sizeof(struct cross), ema_init, ma_bar, cross_free },
+	  sizeof(struct cross), ema_init, ma_bar, cross_free, NULL, cross_ck },
 	{ "macd-cross", "long when MACD crosses above its signal line, flat below",
 	  PARAMS(INT("fast", 12, 2, 100000, "fast EMA period"),
 	       INT("slow", 26, 3, 100000, "slow EMA period"),
 	       INT("signal", 9, 1, 100000, "signal EMA period"),
 	       BOOL("short", "1: go short below instead of flat"), QTS_STRAT_COMMON),
-	  sizeof(struct cross), macd_init, macd_bar, cross_free },
+	  sizeof(struct cross), macd_init, macd_bar, cross_free, NULL, cross_ck },
 	{ "momentum", "time-series momentum: long when the lookback return is positive",
 	  PARAMS(INT("lookback", 252, 1, 100000, "return over this many bars"),
 	       BOOL("short", "1: short when the return is negative"),
@@ -337,7 +377,7 @@ static const qts_strat_info table[] = {
 	       INT("volwin", 20, 2, 100000, "bars of log returns for the volatility"),
 	       REAL("periods", 252, 1, 1e6, "bars per year"),
 	       REAL("cap", 2, 0, 100, "largest scaling factor"), QTS_STRAT_COMMON),
-	  sizeof(struct momentum), momentum_init, momentum_bar, momentum_free },
+	  sizeof(struct momentum), momentum_init, momentum_bar, momentum_free, NULL, momentum_ck },
 	{ "rebalance", "fixed target weights, set again each period or past a drift band",
 	  PARAMS(TEXT("weights", "SYM:W,SYM:W,... or @FILE of SYMBOL,WEIGHT lines"),
 	       TEXT("from", "or the weights from events TYPE,ts,symbol,weight"),
@@ -346,16 +386,16 @@ static const qts_strat_info table[] = {
 	       TEXT("tz", "the time zone of every's calendar (default UTC)"),
 	       REAL("leverage", 1, 0.001, 100, "largest sum of the weights' absolute values"),
 	       BOOL("short", "1: allow negative weights")),
-	  0, hold_init, no_bar, no_free, NULL, &qts_rebalance_portfolio },
+	  0, hold_init, no_bar, no_free, NULL, NULL, &qts_rebalance_portfolio },
 	{ "rsi-reversion", "long when RSI is below low, flat when above high",
 	  PARAMS(INT("period", 14, 2, 100000, "RSI period"),
 	       REAL("low", 30, 0, 100, "oversold level"),
 	       REAL("high", 70, 0, 100, "overbought level"),
 	       BOOL("short", "1: short above high instead of flat"), QTS_STRAT_COMMON),
-	  sizeof(struct band), rsi_init, rsi_bar, band_free },
+	  sizeof(struct band), rsi_init, rsi_bar, band_free, NULL, band_ck },
 	{ "sma-cross", "long when the fast SMA crosses above the slow one, flat below",
 	  PARAMS(FAST_SLOW(10, 30), QTS_STRAT_COMMON),
-	  sizeof(struct cross), sma_init, ma_bar, cross_free },
+	  sizeof(struct cross), sma_init, ma_bar, cross_free, NULL, cross_ck },
 };
 
 #define NSTRAT (sizeof table / sizeof table[0])

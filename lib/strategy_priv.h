@@ -138,4 +138,11 @@ void strategy_plugin_poll(struct host *h, int idle);
 /* strategy_feedback.c: an event from --feedback */
 int strategy_feedback(struct host *h, const qts_event *ev);
 
+/* strategy_state.c: --state (qts(7) CHECKPOINTS) */
+/* Refuse --state (a usage error) for what keeps no checkpoints. */
+void strategy_state_check(const struct host *h, const struct strategy_options *o);
+struct qts_ckpt;
+int strategy_save(void *eng, struct qts_ckpt *c);
+int strategy_restore(void *eng, struct qts_ckpt *c);
+
 #endif

@@ -21,6 +21,7 @@ const char qts_strategy_usage[] =
 	"options: -M, --msgpack  -e, --expr EXPR  -f, --file PROGRAM  --print LIST\n"
 	"         --plugin SO  --watch  --tf TF  --name NAME  --unit UNIT  --list\n"
 	"         --xs-wait DURATION  --feedback FILE  --heartbeat DURATION  --metrics FILE\n"
+	"         --state FILE  --checkpoint-every N|DURATION  --output-journal J\n"
 	"         -h, --help  --version\n";
 #define usage qts_strategy_usage
 
@@ -30,7 +31,7 @@ enum { O_PRINT = 256, O_PLUGIN, O_WATCH, O_TF, O_NAME, O_UNIT, O_LIST, O_VERSION
 static const struct option longopts[] = {
 	QTS_STAGE_OPTIONS,
 	QTS_STAGE_FEEDBACK_OPTION,
-	QTS_STAGE_STATE_OPTIONS, /* refused below, by name */
+	QTS_STAGE_STATE_OPTIONS,
 	{ "expr", required_argument, NULL, 'e' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "print", required_argument, NULL, O_PRINT },
@@ -75,8 +76,6 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 			if (!qts_stage_option(c, optarg, &o->conf, usage))
 				qts_usage_error(usage, NULL);
 		}
-	if (o->conf.state || o->conf.output_journal || o->conf.checkpoint_n || o->conf.checkpoint_ns)
-		qts_usage_error(usage, "--state: qts-strategy keeps no checkpoints yet (qts(7), Checkpoints)");
 	int kinds = !!o->expr + !!o->progfile + !!o->print + !!o->plugin;
 	if (kinds > 1)
 		qts_usage_error(usage, "-e, -f, --print and --plugin exclude each other");
@@ -450,6 +449,8 @@ static void strategy_free(void *eng)
 }
 
 static const qts_stage_ops strategy_ops = {
+	.save = strategy_save,
+	.restore = strategy_restore,
 	.put = strategy_put,
 	.feedback = strategy_feedback_put,
 	.tick = strategy_tick,
@@ -502,6 +503,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	} else if (o.xs_wait)
 		qts_usage_error(usage, "--xs-wait: the program calls no cross-sectional function "
 				"(rank, pct_rank, zscore, demean, count)");
+	strategy_state_check(h, &o);
 	/* --print writes its table itself: the runtime writes no event */
 	o.conf.no_events = h->mode == M_PRINT;
 	/* --watch looks at the file while the input pauses, once a second */

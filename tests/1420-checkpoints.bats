@@ -168,8 +168,6 @@ killed() {
 	[[ "$stderr" == *"--state: an empty file name"* ]]
 	run -2 --separate-stderr qts-report --output-journal "$T/J" --state "$T/S" /dev/null
 	[[ "$stderr" == *"--state: qts-report keeps no checkpoints yet"* ]]
-	run -2 --separate-stderr qts-strategy --state "$T/S" sma-cross /dev/null
-	[[ "$stderr" == *"--state: qts-strategy keeps no checkpoints yet"* ]]
 	run -2 --separate-stderr qts pipe "qts-resample 5m --state $T/S | qts-sim" /dev/null
 	[[ "$stderr" == *"checkpoints are taken by a stage run as its own program, not inside qts pipe"* ]]
 	run -2 --separate-stderr qts-risk --state "$T/S" --feedback /dev/null /dev/null

@@ -108,7 +108,10 @@ typedef struct qts_strategy {
 	void (*on_quote)(void *self, const struct qts_strategy_quote *quote);
 	void (*on_fill)(void *self, const struct qts_strategy_fill *fill);
 	/* The whole state as bytes in a buffer from malloc (the host frees
-	 * it): 0, or -1.  NULL when the plugin keeps no state worth saving. */
+	 * it): 0, or -1.  Used by hot reload and by qts-strategy --state's
+	 * checkpoints.  NULL when the plugin keeps no state worth saving: a
+	 * reload then starts afresh, and --state refuses the plugin (a save
+	 * of no bytes says "nothing to keep"). */
 	int (*save)(void *self, void **data, size_t *len);
 	/* Take over a saved state, into an instance fresh from init: 0, or -1
 	 * with a message in err (a format it does not know, say). */

@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# qts-strategy's checkpoints (--state, --checkpoint-every, --output-journal,
+# SIGUSR2): built-in strategies, expression programs and plugins killed
+# with SIGKILL at random moments and restarted on their whole input with
+# the same state file write, through their output journal, exactly what
+# they write uninterrupted.  QTS_CHECKPOINT_SEEDS=N runs N seeds each (2
+# by default), each of QTS_CHECKPOINT_KILLS kills (10 by default) before
+# a run to the end.  Every built-in's state is checked bit for bit in
+# tests/unit/test_strategy_state.c.
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	SEEDS=${QTS_CHECKPOINT_SEEDS:-2}
+	MAXKILLS=${QTS_CHECKPOINT_KILLS:-10}
+	qts-fetch --seed 11 --count 1500 -t 1d synth:AAA,BBB,CCC > "$T/in.csv"
+}
+
+# killed SEED IN OUT PROGRAM ARGS...: as in 1420-checkpoints.bats, with
+# the runtime's options right after PROGRAM (qts-strategy's options end at
+# a strategy's name), and MAXKILLS kills at most.
+killed() {
+	local seed=$1 in=$2 out=$3 d prog
+	shift 3
+	prog=$1
+	shift
+	d=$(mktemp -d "$T/run.XXXXXX")
+	RANDOM=$seed
+	local t0 t1 span
+	t0=$(date +%s%N)
+	"$prog" --state "$d/probe" --checkpoint-every 400 "$@" < "$in" > /dev/null
+	t1=$(date +%s%N)
+	span=$(( (t1 - t0) / 1000000 + 1 ))
+	rm -f "$d/probe"
+	KILLS=0
+	local round rc
+	for round in $(seq 1 $((MAXKILLS + 1))); do
+		rm -f "$d/pid" "$d/rc"
+		( "$prog" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" "$@" \
+			< "$in" 2> "$d/err" &
+		  echo $! > "$d/pid"
+		  r=0
+		  wait $! || r=$?
+		  echo $r > "$d/rc.tmp"
+		  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
+		local jp=$!
+		until [ -s "$d/pid" ]; do sleep 0.01; done
+		if [ "$round" -le "$MAXKILLS" ]; then
+			local ms=$((RANDOM % (span / 2 + 1)))
+			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
+		fi
+		wait "$jp" || true
+		local w=0
+		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
+		rc=$(cat "$d/rc")
+		[ "$rc" = 0 ] && break
+		if [ "$rc" != 137 ]; then
+			echo "run $round: exit $rc" >&2
+			cat "$d/err" >&2
+			return 1
+		fi
+		KILLS=$((KILLS + 1))
+	done
+	[ "$rc" = 0 ]
+	qts journal cat "$d/J" > "$out"
+	echo "# seed $seed: $KILLS kills" >&3
+}
+
+# proof ARGS...: qts-strategy ARGS killed and restarted over the seeds
+# writes what it writes uninterrupted; at least MIN (default 20) targets
+# or orders.
+proof() {
+	qts-strategy "$@" < "$T/in.csv" > "$T/ref.csv"
+	[ "$(grep -c '^target,\|^order,\|^cancel,' "$T/ref.csv")" -ge "${MIN:-20}" ]
+	for seed in $(seq 1 "$SEEDS"); do
+		killed "$seed" "$T/in.csv" "$T/out.$seed" qts-strategy "$@"
+		cmp "$T/out.$seed" "$T/ref.csv"
+	done
+}
+
+@test "checkpoints: sma-cross killed at random writes what it writes uninterrupted" {
+	proof sma-cross fast=5 slow=20 short=1
+}
+
+@test "checkpoints: rsi-reversion killed at random" {
+	proof rsi-reversion period=10 low=40 high=60 short=1
+}
+
+@test "checkpoints: donchian-breakout with stop orders (order ids and working orders) killed at random" {
+	proof donchian-breakout entry=15 exit=7 stop=1 short=1
+	grep -q '^order,.*,donchian-breakout-[0-9]*[1-9][0-9],' "$T/ref.csv"
+}
+
+@test "checkpoints: momentum scaled by volatility killed at random" {
+	proof momentum lookback=30 vol=0.2 volwin=15 short=1
+}
+
+@test "checkpoints: an expression of indicators, cross, histories and a weekly series killed at random" {
+	proof -e 'f = sma(close, 5); g = ema(close, 13); k = stochk(high, low, close)
+		up = cross(f, g); n = isnan(up) ? n : n + up
+		target = up ? 100 : cross(g, f) ? -100 : rsi(close, 9)[2] > 80 and close[3] > f[2] ? 0 : target[1]
+		limit = isnan(k) ? close : close * (1 - (k + n % 3) / 10000)' --tf 1d
+	# a second timeframe (one symbol: a target follows its bar, and may be
+	# later than another symbol's weekly bar, which qts journal refuses)
+	qts-fetch --seed 12 --count 1500 -t 1d synth:AAA | qts-resample 1d,1w > "$T/in.csv" 2> /dev/null
+	proof -e 'target = close > sma(close@1w, 3) ? 10 : close < lowest(low, 20)[1] ? -10 : target[1]' --tf 1d
+}
+
+@test "checkpoints: a plugin killed at random keeps its own state through its save and restore" {
+	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$T/breakout.so" \
+		"$BATS_TEST_DIRNAME/../examples/plugin/breakout.c"
+	MIN=10 proof --plugin "$T/breakout.so" n=15 size=100
+}
+
+@test "checkpoints: SIGUSR2 writes qts-strategy's state at once; the restart goes on from it" {
+	qts-strategy sma-cross fast=5 slow=20 "$T/in.csv" > "$T/ref.csv"
+	mkfifo "$T/fifo"
+	( head -n 4000 "$T/in.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts-strategy --state "$T/S" --checkpoint-every 1000000 --output-journal "$T/J" \
+		sma-cross fast=5 slow=20 "$T/fifo" 2> "$T/err" | qts journal "$T/J" > /dev/null &
+	for i in $(seq 1 300); do
+		[ -s "$T/J" ] && [ "$(qts journal cat "$T/J" | wc -l)" -ge 4000 ] && break
+		sleep 0.05
+	done
+	[ ! -e "$T/S" ]
+	pkill -USR2 -x qts-strategy -P $$
+	for i in $(seq 1 300); do [ -s "$T/S" ] && break; sleep 0.05; done
+	[ -s "$T/S" ]
+	pkill -KILL -x qts-strategy -P $$ 2> /dev/null || true
+	kill "$feeder" 2> /dev/null || true
+	wait || true
+	qts-strategy --state "$T/S" --output-journal "$T/J" sma-cross fast=5 slow=20 "$T/in.csv" |
+		qts journal "$T/J" > /dev/null
+	qts journal cat "$T/J" | cmp - "$T/ref.csv"
+}
+
+@test "checkpoints: qts-strategy refuses a state of other options, another program or stage, or cut short" {
+	qts-strategy --state "$T/S" sma-cross fast=5 slow=20 "$T/in.csv" > /dev/null
+	run -1 --separate-stderr qts-strategy --state "$T/S" sma-cross fast=6 slow=20 "$T/in.csv"
+	[ "$stderr" = "qts-strategy: --state $T/S: a state made with other options: restart with the options it was made with, or remove it to start over" ]
+	run -1 --separate-stderr qts-strategy --state "$T/S" ema-cross fast=5 slow=20 "$T/in.csv"
+	[[ "$stderr" == *"a state made with other options"* ]]
+	head -c 300 "$T/S" > "$T/cut"
+	run -1 --separate-stderr qts-strategy --state "$T/cut" sma-cross fast=5 slow=20 "$T/in.csv"
+	[[ "$stderr" == "qts-strategy: --state $T/cut: "* ]]
+	qts-resample 1w --state "$T/R" "$T/in.csv" > /dev/null
+	run -1 --separate-stderr qts-strategy --state "$T/R" sma-cross fast=5 slow=20 "$T/in.csv"
+	[ "$stderr" = "qts-strategy: --state $T/R: the state of qts-resample, not of qts-strategy" ]
+	# -f names a file: a program changed since is another program
+	echo 'target = close > sma(close, 5) ? 1 : -1' > "$T/prog"
+	qts-strategy --state "$T/P" -f "$T/prog" "$T/in.csv" > /dev/null
+	echo 'target = close > sma(close, 6) ? 1 : -1' > "$T/prog"
+	run -1 --separate-stderr qts-strategy --state "$T/P" -f "$T/prog" "$T/in.csv"
+	[ "$stderr" = "qts-strategy: --state $T/P: the engine's state: the state of another program" ]
+}
+
+@test "checkpoints: --print and a plugin without save and restore refuse --state" {
+	run -2 --separate-stderr qts-strategy --state "$T/S" --print 'sma(close, 5)' "$T/in.csv"
+	[[ "$stderr" == "qts-strategy: --state goes with events: --print writes a CSV table"* ]]
+	cat > "$T/bare.c" << 'EOF'
+#include <qts/strategy.h>
+#include <stdlib.h>
+static void *init(const qts_strategy_host *h, size_t n, const struct qts_strategy_param *p, char *e, size_t l)
+{ (void)h, (void)n, (void)p, (void)e, (void)l; return malloc(1); }
+static void fr(void *s) { free(s); }
+static const qts_strategy d = { QTS_STRATEGY_ABI_VERSION, "bare", "no state kept", init, 0, 0, 0, 0, 0, 0, fr };
+const qts_strategy *qts_strategy_entry(void) { return &d; }
+EOF
+	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$T/bare.so" "$T/bare.c"
+	run -2 --separate-stderr qts-strategy --state "$T/S" --plugin "$T/bare.so" "$T/in.csv"
+	[[ "$stderr" == "qts-strategy: --state: $T/bare.so has no save and restore functions (qts-strategy-plugin(3)): its state cannot be kept"* ]]
+	# a comment naming a cross-sectional function is no call of it
+	qts-strategy --state "$T/X" -e 'target = 1 # not rank(close)' "$T/in.csv" > /dev/null
+	# without --state it runs as ever
+	qts-strategy --plugin "$T/bare.so" "$T/in.csv" | cmp - "$T/in.csv"
+	run -2 --separate-stderr qts-strategy --state "$T/S" --feedback /dev/null sma-cross "$T/in.csv"
+	[[ "$stderr" == *"--state with --feedback: not supported"* ]]
+}
+
+@test "checkpoints: a plugin that refuses its saved state stops the restart, saying why" {
+	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$T/breakout.so" \
+		"$BATS_TEST_DIRNAME/../examples/plugin/breakout.c"
+	head -n 3000 "$T/in.csv" > "$T/half.csv"
+	qts-strategy --state "$T/S" --plugin "$T/breakout.so" n=15 "$T/half.csv" > /dev/null
+	# the host's part is the same; the plugin's own says n
+	python3 - "$T/S" << 'EOF'
+import sys, zlib, struct
+p = sys.argv[1]
+d = bytearray(open(p, 'rb').read())
+i = d.rfind(b'brk1')
+assert i > 0
+d[i + 8:i + 16] = struct.pack('<q', 16)
+d[-8:] = struct.pack('<Q', zlib.crc32(bytes(d[:-8])))
+open(p, 'wb').write(d)
+EOF
+	run -1 --separate-stderr qts-strategy --state "$T/S" --plugin "$T/breakout.so" n=15 "$T/in.csv"
+	[ "$stderr" = "qts-strategy: --state $T/S: the engine's state: $T/breakout.so: the plugin refused its saved state: saved with n=16, now n=15" ]
+}
