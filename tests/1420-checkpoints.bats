@@ -166,8 +166,6 @@ killed() {
 	[[ "$stderr" == *"--checkpoint-every: 'soon' is not a count of events or a positive duration"* ]]
 	run -2 --separate-stderr qts-sim --state "" /dev/null
 	[[ "$stderr" == *"--state: an empty file name"* ]]
-	run -2 --separate-stderr qts-report --output-journal "$T/J" --state "$T/S" /dev/null
-	[[ "$stderr" == *"--state: qts-report keeps no checkpoints yet"* ]]
 	run -2 --separate-stderr qts-strategy --state "$T/S" sma-cross /dev/null
 	[[ "$stderr" == *"--state: qts-strategy keeps no checkpoints yet"* ]]
 	run -2 --separate-stderr qts pipe "qts-resample 5m --state $T/S | qts-sim" /dev/null

@@ -1,0 +1,180 @@
+#!/usr/bin/env bats
+# Checkpoints of qts-report and qts-broker (--state): killed with SIGKILL
+# at random moments and restarted on their whole input with the same
+# state file, they write exactly what they write uninterrupted: the
+# report (text, JSON, HTML), and qts-broker paper's stream through its
+# output journal.  QTS_CHECKPOINT_SEEDS=N runs N seeds (2 by default).
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	SEEDS=${QTS_CHECKPOINT_SEEDS:-2}
+}
+
+teardown() {
+	[ -z "${SERVER:-}" ] || kill "$SERVER" 2> /dev/null || true
+}
+
+# killed SEED IN OUT JOURNAL STAGE ARGS...: run STAGE on IN with --state,
+# SIGKILL it at a random moment within the time an uninterrupted run
+# takes, and start it again until a run ends by itself (at most 40
+# kills, then one run to the end).  JOURNAL 1: the stage's events go
+# through `qts journal` with --output-journal, and OUT is what the
+# journal replays; 0: OUT is what the last run wrote on its standard
+# output.  KILLS says how many runs were killed in flight.
+killed() {
+	local seed=$1 in=$2 out=$3 journal=$4 d
+	shift 4
+	d=$(mktemp -d "$T/run.XXXXXX")
+	RANDOM=$seed
+	local t0 t1 span
+	t0=$(date +%s%N)
+	"$@" --state "$d/probe" --checkpoint-every 400 < "$in" > /dev/null
+	t1=$(date +%s%N)
+	span=$(( (t1 - t0) / 1000000 + 1 ))
+	rm -f "$d/probe"
+	KILLS=0
+	local round rc
+	for round in $(seq 1 41); do
+		rm -f "$d/pid" "$d/rc"
+		if [ "$journal" = 1 ]; then
+			( "$@" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" \
+				< "$in" 2> "$d/err" &
+			  echo $! > "$d/pid"
+			  r=0
+			  wait $! || r=$?
+			  echo $r > "$d/rc.tmp"
+			  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
+		else
+			( "$@" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) \
+				< "$in" > "$d/out" 2> "$d/err" &
+			  echo $! > "$d/pid"
+			  r=0
+			  wait $! || r=$?
+			  echo $r > "$d/rc.tmp"
+			  mv "$d/rc.tmp" "$d/rc" ) &
+		fi
+		local jp=$!
+		until [ -s "$d/pid" ]; do sleep 0.01; done
+		if [ "$round" -le 40 ]; then
+			local ms=$((RANDOM % (span + 1)))
+			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
+		fi
+		wait "$jp" || true
+		local w=0
+		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
+		rc=$(cat "$d/rc")
+		[ "$rc" = 0 ] && break
+		if [ "$rc" != 137 ]; then
+			echo "run $round: exit $rc" >&2
+			cat "$d/jerr" >&2
+			cat "$d/err" >&2
+			return 1
+		fi
+		KILLS=$((KILLS + 1))
+	done
+	[ "$rc" = 0 ]
+	if [ "$journal" = 1 ]; then
+		qts journal cat "$d/J" > "$out"
+	else
+		cp "$d/out" "$out"
+	fi
+	echo "# seed $seed: $KILLS kills" >&3
+}
+
+# A long backtest: 12 years of daily bars of four symbols, a strategy,
+# qts-risk and qts-sim.
+backtest() {
+	qts-fetch --seed 11 --count 3000 -t 1d synth:AAA,BBB,CCC,SPY > "$T/bars.csv"
+	qts-strategy sma-cross fast=5 slow=20 size=100 "$T/bars.csv" > "$T/sig.csv"
+	qts-risk --cash 1000000 --max-position 500 --stop-loss 0.05 "$T/sig.csv" > "$T/risk.csv"
+	qts-sim --cash 1000000 --commission bps=1 --slippage bps=2 "$T/risk.csv" > "$T/sim.csv"
+	[ "$(grep -c '^fill,' "$T/sim.csv")" -gt 500 ]
+}
+
+@test "checkpoints: qts-report killed at random and restarted writes the report it writes uninterrupted" {
+	backtest
+	# uninterrupted: the text, JSON and CSV reports, the round trips and the HTML page
+	for f in text j c t; do
+		opt=; [ $f = text ] || opt=-$f
+		qts-report $opt -b SPY --html "$T/ref.html" < "$T/sim.csv" > "$T/ref.$f"
+	done
+	[ "$(grep -c . "$T/ref.t")" -gt 100 ]
+	for seed in $(seq 1 "$SEEDS"); do
+		rm -f "$T/out.html"
+		killed "$seed" "$T/sim.csv" "$T/out.j.$seed" 0 qts-report -j -b SPY --html "$T/out.html"
+		cmp "$T/out.j.$seed" "$T/ref.j"
+		cmp "$T/out.html" "$T/ref.html"
+		killed "$((seed + 100))" "$T/sim.csv" "$T/out.text.$seed" 0 qts-report -b SPY
+		cmp "$T/out.text.$seed" "$T/ref.text"
+		killed "$((seed + 200))" "$T/sim.csv" "$T/out.t.$seed" 0 qts-report -t
+		cmp "$T/out.t.$seed" "$T/ref.t"
+	done
+}
+
+@test "checkpoints: qts-report refuses a state of other options, another stage, another input, a corrupt one" {
+	qts-fetch --seed 5 --count 300 -t 1d synth:AAA > "$T/bars.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" | qts-sim > "$T/sim.csv"
+	qts-fetch --seed 6 --count 300 -t 1d synth:AAA > "$T/other.csv"
+	qts-report --state "$T/S" --checkpoint-every 100 "$T/sim.csv" > /dev/null
+	[ -s "$T/S" ]
+	run -1 --separate-stderr qts-report -j --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"--state $T/S: a state made with other options"* ]]
+	run -1 --separate-stderr qts-sim --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"the state of qts-report, not of qts-sim"* ]]
+	run -1 --separate-stderr qts-report --state "$T/S" "$T/other.csv"
+	[[ "$stderr" == *"the input differs from the one the state was made from, between its events 1 and 1"* ]]
+	head -c 100 "$T/S" > "$T/cut"
+	run -1 --separate-stderr qts-report --state "$T/cut" "$T/sim.csv"
+	[[ "$stderr" == *"--state $T/cut: truncated"* ]]
+	python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[len(d)//2]^=1; open(sys.argv[2],"wb").write(d)' "$T/S" "$T/flip"
+	run -1 --separate-stderr qts-report --state "$T/flip" "$T/sim.csv"
+	[[ "$stderr" == *"--state $T/flip: corrupt: its CRC-32 does not match its contents"* ]]
+	run -2 --separate-stderr qts-report --compare --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"--compare takes no --state: its files are read whole"* ]]
+}
+
+@test "checkpoints: qts-report's state made with --html is refused without it" {
+	qts-fetch --seed 5 --count 300 -t 1d synth:AAA > "$T/bars.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" | qts-sim > "$T/sim.csv"
+	qts-report --state "$T/S" --html "$T/r.html" "$T/sim.csv" > /dev/null
+	run -1 --separate-stderr qts-report --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"a state made with other options"* ]]
+}
+
+# sigusr2 STAGE-ARGS...: run the stage on a fifo that pauses after
+# $T/first, send it SIGUSR2 once it runs (its --metrics file is there),
+# and see the state file appear while the stage waits for the rest.
+sigusr2() {
+	mkfifo "$T/fifo"
+	( cat "$T/first"; exec sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	"$@" --state "$T/S" --checkpoint-every 1000000000 --metrics "$T/m" "$T/fifo" > "$T/out" 2> "$T/err" &
+	stage=$!
+	for i in $(seq 1 200); do
+		[ -s "$T/m" ] && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kill -USR2 "$stage"
+	for i in $(seq 1 200); do
+		[ -s "$T/S" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/S" ]
+	kill "$stage" "$feeder" 2> /dev/null || true
+	wait "$stage" || true
+}
+
+@test "checkpoints: SIGUSR2 makes qts-report write its state; the restart finishes the report" {
+	qts-fetch --seed 5 --count 2000 -t 1d synth:AAA,BBB > "$T/bars.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" | qts-sim > "$T/sim.csv"
+	qts-report -j "$T/sim.csv" > "$T/ref.json"
+	head -n 3000 "$T/sim.csv" > "$T/first"
+	sigusr2 qts-report -j
+	[ ! -s "$T/out" ]
+	qts-report -j --state "$T/S" "$T/sim.csv" > "$T/out.json"
+	cmp "$T/out.json" "$T/ref.json"
+}
