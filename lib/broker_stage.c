@@ -1073,14 +1073,20 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	/* The broker is the first word; without one, --help and --version
 	 * alone make sense. */
 	const qts_broker_ops *ops = NULL;
+	char *word = NULL;
 	if (argc > 1 && argv[1][0] != '-') {
 		if (!(ops = qts_broker_find(argv[1])))
 			qts_usage_error(usage, "'%s' is not a broker", argv[1]);
+		word = argv[1];
 		argv[1] = argv[0];
 		argv++;
 		argc--;
 	}
 	qts_broker_stage_build(st, ops, argc, argv, emit, arg);
+	/* The broker's name back in its place: a state's options are the
+	 * words after the program's name, whatever path ran it. */
+	if (word)
+		argv[0] = word;
 }
 
 const qts_stage_def qts_broker_stage = { "qts-broker", build };

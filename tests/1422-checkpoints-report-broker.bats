@@ -217,3 +217,128 @@ ticks() {
 		cmp "$T/out.$seed.bj" "$T/ref.bj"
 	done
 }
+
+# ---- qts-broker alpaca against tests/fakes/alpaca_trading.py (127.0.0.1) ----
+
+KEY=PKTESTCKPT42
+SECRET=S3cr3t-ckpt-never-shown
+
+alpaca_fake() {
+	export APCA_API_KEY_ID=$KEY APCA_API_SECRET_KEY=$SECRET QTS_NET_BACKOFF_MS=10
+	unset QTS_ALPACA_STREAM_URL
+	printf '{"key":"%s","secret":"%s"%s}\n' "$KEY" "$SECRET" "${1:+,$1}" > "$T/cfg.json"
+	python3 "$BATS_TEST_DIRNAME/fakes/alpaca_trading.py" "$T/cfg.json" "$T/port" "$T/log" &
+	SERVER=$!
+	for _ in $(seq 200); do
+		[ -s "$T/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/port" ]
+	export QTS_ALPACA_URL=http://127.0.0.1:$(cat "$T/port")
+}
+
+# alpaca_stat EXPR: a Python expression over the fake's counts (s).
+alpaca_stat() {
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$T/log.stats"
+}
+
+# until_in FILE PATTERN: until FILE has a line matching PATTERN (20 s at most).
+until_in() {
+	for _ in $(seq 400); do
+		grep -q -- "$2" "$1" 2> /dev/null && return 0
+		sleep 0.05
+	done
+	echo "no '$2' in $1:" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# consumed STATE: the count of input events a state file says consumed
+# (its head: magic, version, two strings, the options' hash, then it).
+consumed() {
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+p = 16
+for _ in range(2):
+    n, = struct.unpack_from("<Q", d, p); p += 8 + n
+print(struct.unpack_from("<Q", d, p + 8)[0])' "$1"
+}
+
+@test "checkpoints: qts-broker alpaca killed and restarted with --state and --journal: no order sent twice, the kill switch kept" {
+	alpaca_fake '"price":30'
+	cat > "$T/in.csv" <<-'IN'
+	bar,2024-01-02T14:30:00Z,AAPL,1m,30,30,30,30,1000
+	order,2024-01-02T14:31:00Z,AAPL,j-1,buy,1,market,,,day,s
+	target,2024-01-02T14:32:00Z,AAPL,10,qty,s
+	order,2024-01-02T14:33:00Z,AAPL,j-2,buy,2,market,,,day,s
+	risk,2024-01-02T14:34:00Z,,kill,breach,emergency stop: kill file
+	IN
+	cat "$T/in.csv" - > "$T/all.csv" <<-'IN'
+	order,2024-01-02T14:35:00Z,AAPL,j-3,buy,3,market,,,day,s
+	risk,2024-01-02T14:36:00Z,,kill,resume,emergency stop lifted
+	order,2024-01-02T14:37:00Z,AAPL,j-4,buy,4,market,,,day,s
+	target,2024-01-02T14:38:00Z,AAPL,20,qty,s
+	IN
+	B="qts-broker alpaca --journal $T/j --state $T/S --checkpoint-every 1"
+	# the first five events, then the input pauses; killed once the
+	# state has consumed them all
+	mkfifo "$T/fifo"
+	( cat "$T/in.csv"; exec sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	$B "$T/fifo" > "$T/out1.csv" 2> "$T/err1" &
+	pid=$!
+	until_in "$T/out1.csv" ',s-AAPL-1,filled,9,'
+	until_in "$T/out1.csv" ',j-2,filled,2,'
+	for _ in $(seq 400); do
+		[ -s "$T/S" ] && [ "$(consumed "$T/S")" = 5 ] && break
+		sleep 0.05
+	done
+	[ "$(consumed "$T/S")" = 5 ]
+	kill -KILL "$pid"
+	wait "$pid" || true
+	kill "$feeder" 2> /dev/null || true
+	# the whole input again: the first five events are not acted on again
+	$B "$T/all.csv" > "$T/out2.csv" 2> "$T/err2"
+	! grep -q '^order,.*,j-1,' "$T/out2.csv"
+	! grep -q '^target,2024-01-02T14:32:00Z' "$T/out2.csv"
+	# the emergency stop outlived the kill: j-3 refused, never sent
+	grep -q '^update,.*,j-3,rejected,0,,emergency stop' "$T/out2.csv"
+	until_in "$T/out2.csv" ',j-4,'
+	for id in j-1 j-2 s-AAPL-1 j-4 s-AAPL-2; do
+		[ "$(alpaca_stat "s['posts'].get('$id', 0)")" = 1 ]
+	done
+	[ "$(alpaca_stat "s['posts'].get('j-3', 0)")" = 0 ]
+	# the target's order is for what the broker holds: 20 - (1 + 9 + 2 + 4)
+	grep -q '^update,.*,s-AAPL-2,new,0,,target 20: buy 4 market$' "$T/out2.csv"
+}
+
+@test "checkpoints: SIGUSR2 makes qts-broker paper write its state; the restart continues its stream" {
+	ticks
+	PAPER="qts-broker paper --cash 1000000 --commission bps=1"
+	$PAPER "$T/ticks.csv" > "$T/ref.csv"
+	head -n 9000 "$T/ticks.csv" > "$T/first"
+	sigusr2 $PAPER
+	$PAPER --state "$T/S" "$T/ticks.csv" > "$T/out2.csv"
+	grep -v '^system,' "$T/out" | cat - "$T/out2.csv" | cmp - "$T/ref.csv"
+}
+
+@test "checkpoints: qts-broker refuses a state of another broker, other options, a corrupt one, a journal that is not its own" {
+	ticks
+	qts-broker paper --journal "$T/j" --state "$T/S" --checkpoint-every 500 "$T/ticks.csv" > /dev/null
+	run -1 --separate-stderr qts-broker paper --journal "$T/j" --state "$T/S" --cash 5 "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/S: a state made with other options"* ]]
+	run -1 --separate-stderr qts-broker alpaca --journal "$T/j" --state "$T/S" "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/S: a state made with other options"* ]]
+	run -1 --separate-stderr qts-sim --state "$T/S" "$T/ticks.csv"
+	[[ "$stderr" == *"the state of qts-broker, not of qts-sim"* ]]
+	python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[len(d)//2]^=1; open(sys.argv[2],"wb").write(d)' "$T/S" "$T/flip"
+	run -1 --separate-stderr qts-broker paper --journal "$T/j" --state "$T/flip" "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/flip: corrupt: its CRC-32 does not match its contents"* ]]
+	# the paper account goes back to the checkpoint with its journal: a
+	# journal shorter than the state's is refused
+	mv "$T/j" "$T/j.full"
+	head -c 100 "$T/j.full" > "$T/j"
+	run -1 --separate-stderr qts-broker paper --journal "$T/j" --state "$T/S" "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/S: the engine's state: --journal $T/j holds "*" bytes, fewer than the "*" the state has seen: not the journal of this state"* ]]
+}
