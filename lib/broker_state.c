@@ -291,6 +291,15 @@ int qts_broker_state_restore(engine *e, qts_ckpt *c)
 		e->up = up;
 	}
 	/* A live broker: connected to again, and reconciled, at the first
-	 * event (the positions it sends are the truth). */
+	 * event (the positions it sends are the truth).  Reconciliation
+	 * looks at the orders the journal has not ended: those it ended
+	 * after the checkpoint work no more. */
+	for (size_t i = 0; !account && i < e->nw;) {
+		qts_bj_entry *je = qts_bj_find(e->j, e->w[i].id);
+		if (je && je->state == QTS_BJ_ENDED && je->status != QTS_BJ_DRY)
+			e->w[i] = e->w[--e->nw];
+		else
+			i++;
+	}
 	return qts_ck_ok(c) ? 0 : -1;
 }
