@@ -2,9 +2,11 @@
  * the broker interface, with qts-sim's flags, so that a live pipeline can
  * be tried end to end without an account and a backtest through
  * qts-broker fills as qts-sim does.  The engine's state lives in the
- * process: a paper account starts afresh with every run. */
+ * process: a paper account starts afresh with every run, unless the
+ * stage keeps it in its --state file (paper_save, paper_restore). */
 #include "qts_broker.h"
 #include "qts_sim.h"
+#include "qts_checkpoint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +237,65 @@ static void paper_free(void *b)
 	free(p);
 }
 
+/* --state: the account (the engine's whole state) and the orders paper
+ * was given, both ways. */
+static int paper_ck(paper *p, qts_ckpt *c)
+{
+	qts_ck_tag(c, "paper");
+	int have = p->sim != NULL;
+	qts_ck_int(c, &have);
+	if (c->loading && have) {
+		char err[QTS_ERR_MAX];
+		if (qts_sim_conf_ready(&p->conf, err) < 0) {
+			qts_ck_fail(c, "%s", err);
+			return -1;
+		}
+		if (!(p->sim = qts_sim_new(&p->conf.sim, paper_emit, p))) {
+			qts_ck_fail(c, "out of memory");
+			return -1;
+		}
+		if (qts_sim_restore(p->sim, c) < 0)
+			return -1;
+	} else if (have && qts_sim_save(p->sim, c) < 0)
+		return -1;
+	qts_ck_i64(c, &p->now);
+	size_t n = p->nord;
+	qts_ck_size(c, &n, c->loading ? c->len / 40 : n);
+	if (c->loading && n) {
+		if (!qts_ck_room(c, n, 40) || !(p->ord = calloc(n, sizeof *p->ord))) {
+			qts_ck_fail(c, "out of memory");
+			return -1;
+		}
+		p->nord = p->cord = n;
+	}
+	for (size_t i = 0; i < n && qts_ck_ok(c); i++) {
+		paper_order *o = &p->ord[i];
+		qts_ck_str(c, o->id, sizeof o->id);
+		qts_ck_str(c, o->symbol, sizeof o->symbol);
+		qts_ck_int(c, &o->k.status);
+		qts_ck_f64(c, &o->k.filled), qts_ck_f64(c, &o->k.avg_price);
+	}
+	return qts_ck_ok(c) ? 0 : -1;
+}
+
+static int paper_save(void *b, qts_ckpt *c)
+{
+	return paper_ck(b, c);
+}
+
+static int paper_restore(void *b, qts_ckpt *c)
+{
+	paper *p = b;
+	if (p->sim || p->nord) {
+		qts_ck_fail(c, "paper: restored into an account that has run");
+		return -1;
+	}
+	return paper_ck(p, c);
+}
+
 const qts_broker_ops qts_broker_paper = {
+	.save = paper_save,
+	.restore = paper_restore,
 	.name = "paper",
 	.options = paper_options,
 	.usage = paper_usage,

@@ -9,6 +9,7 @@
  * with every order refused while none answers. */
 #include "qts_broker.h"
 #include "qts_broker_journal.h"
+#include "broker_priv.h"
 #include "qts_loop.h"
 
 #include <getopt.h>
@@ -20,14 +21,14 @@
 /* The broker's own timer while it has a stream or a poll: its updates,
  * and a reconnection when due, come at least this often. */
 #define POLL_EVERY (100 * 1000000LL)
-#define MAX_ENDPOINTS 16
 
 enum { OPT_JOURNAL = 0x7400, OPT_DRY_RUN, OPT_MAX_VALUE, OPT_FALLBACK, OPT_VERSION };
 
 static const char common_usage[] =
 	"usage: qts-broker BROKER [-M] [--journal FILE] [--dry-run] [--max-order-value X]\n"
 	"                  [--fallback ENDPOINT]... [--heartbeat DURATION] [--metrics FILE]\n"
-	"                  [BROKER OPTION]... [FILE...]\n"
+	"                  [--state FILE] [--checkpoint-every N|DURATION]\n"
+	"                  [--output-journal J] [BROKER OPTION]... [FILE...]\n"
 	"       qts-broker --version | --help\n";
 
 static const char common_help[] =
@@ -44,6 +45,7 @@ static const char common_help[] =
 	"                          the ones before it are down (repeatable)\n"
 	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
 	"  --metrics FILE          Prometheus metrics of the stage in FILE, each second\n"
+	QTS_STAGE_STATE_HELP
 	"  -h, --help              print this help\n"
 	"  --version               print the version\n"
 	"Brokers and their options:\n";
@@ -79,65 +81,6 @@ static _Noreturn void help(void)
 
 /* ---- the engine ------------------------------------------------------------ */
 
-typedef struct strat_target {
-	char strategy[QTS_NAME_MAX];
-	double qty;
-} strat_target;
-
-typedef struct bsym {
-	double pos;  /* the real position: the broker's positions and fills */
-	double last; /* the last price; NaN before one */
-	strat_target *tgt;
-	size_t ntgt;
-	long seq;    /* ids of the orders made from targets */
-} bsym;
-
-/* One of our orders working at the broker. */
-typedef struct working {
-	char id[QTS_ID_MAX];
-	char symbol[QTS_SYM_MAX];
-	int side;
-	double qty, filled;
-	double notional; /* of the fills seen, for the journal */
-} working;
-
-typedef struct engine {
-	const qts_broker_ops *ops;
-	void *b;
-	qts_emit_fn emit;
-	void *arg;
-	qts_broker_journal *j;
-	const char *journal_path;
-	int dry, fractional;
-	double max_value; /* 0: none */
-	const char *endpoint[MAX_ENDPOINTS + 1]; /* [0] the broker's default (NULL) */
-	size_t nend, cur;
-	int started, up, killed, in_call, reconciling, failed;
-	int64_t retry_at;  /* monotonic ns: the next connection attempt */
-	int attempt;
-	uint64_t rng;
-	char down_why[QTS_TEXT_MAX];
-	qts_evbuf out;
-	/* What the stage learnt before its first input event (reconciliation
-	 * at start): written when that event comes, at its time. */
-	qts_evbuf early;
-	int seen_input;
-	int64_t last_ts, now_ts; /* the latest time written; of the latest input event */
-	int have_ts;
-	double equity;           /* the broker's latest; NaN before one */
-	qts_symtab *syms;
-	working *w;
-	size_t nw, cw;
-	unsigned long sent, refused, repeats;
-	/* A broker that fills on market data (paper): what follows a bar
-	 * waits for the other bars of its time, as in qts-sim, so that no
-	 * fill dated earlier follows it. */
-	int have_group;
-	int64_t group_ts;
-	qts_event *held;
-	size_t nheld, cheld;
-	char error[QTS_ERR_MAX];
-} engine;
 
 static bsym *sym_of(engine *e, const char *symbol)
 {
@@ -1006,7 +949,19 @@ static void broker_free(void *eng)
 	free(e);
 }
 
+static int broker_save(void *eng, struct qts_ckpt *c)
+{
+	return qts_broker_state_save(eng, c);
+}
+
+static int broker_restore(void *eng, struct qts_ckpt *c)
+{
+	return qts_broker_state_restore(eng, c);
+}
+
 static const qts_stage_ops broker_ops = {
+	.save = broker_save,
+	.restore = broker_restore,
 	.put = broker_put,
 	.tick = broker_tick,
 	.finish = broker_finish,
@@ -1025,6 +980,7 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 		build_usage();
 	const struct option common[] = {
 		QTS_STAGE_OPTIONS,
+		QTS_STAGE_STATE_OPTIONS,
 		{ "journal", required_argument, NULL, OPT_JOURNAL },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "max-order-value", required_argument, NULL, OPT_MAX_VALUE },
@@ -1117,14 +1073,20 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	/* The broker is the first word; without one, --help and --version
 	 * alone make sense. */
 	const qts_broker_ops *ops = NULL;
+	char *word = NULL;
 	if (argc > 1 && argv[1][0] != '-') {
 		if (!(ops = qts_broker_find(argv[1])))
 			qts_usage_error(usage, "'%s' is not a broker", argv[1]);
+		word = argv[1];
 		argv[1] = argv[0];
 		argv++;
 		argc--;
 	}
 	qts_broker_stage_build(st, ops, argc, argv, emit, arg);
+	/* The broker's name back in its place: a state's options are the
+	 * words after the program's name, whatever path ran it. */
+	if (word)
+		argv[0] = word;
 }
 
 const qts_stage_def qts_broker_stage = { "qts-broker", build };

@@ -106,6 +106,14 @@ typedef struct qts_broker_ops {
 	 * now (paper: the equity of the latest bar time, as qts-sim --live).
 	 * 0, or -1 with err.  NULL: nothing. */
 	int (*idle)(void *b, qts_evbuf *out, char *err);
+	/* --state (qts_checkpoint.h): a broker whose account lives in the
+	 * process (paper) writes it whole, and reads it back into a broker
+	 * just made from the same options, before connect (which then finds
+	 * the account there).  0, or -1 (the ckpt says why).  NULL: the
+	 * account lives at the broker, and the stage reconciles with it when
+	 * it connects again (alpaca, ib). */
+	int (*save)(void *b, struct qts_ckpt *c);
+	int (*restore)(void *b, struct qts_ckpt *c);
 } qts_broker_ops;
 
 /* The brokers, one file each. */

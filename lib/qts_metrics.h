@@ -353,4 +353,13 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 /* One self-contained HTML page (inline SVG and CSS, no scripts). */
 int qts_report_html(FILE *f, const qts_run *run);
 
+/* ---- checkpoints of qts-report (--state; qts_checkpoint.h) ---------------
+ * What each part has accumulated, both ways: saving, written to c;
+ * loading, read from c into a part just made from the same options.
+ * 0, or -1 (the ckpt says why). */
+struct qts_ckpt;
+int qts_perf_ck(qts_perf *p, struct qts_ckpt *c);
+int qts_trades_ck(qts_trades *t, struct qts_ckpt *c);
+int qts_book_ck(qts_book *b, struct qts_ckpt *c);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "qts_metrics.h"
+#include "qts_checkpoint.h"
 
 typedef struct sym {
 	double cash;      /* money received from the symbol's fills, less commissions */
@@ -119,4 +120,49 @@ qts_sym_pnl *qts_book_pnl(const qts_book *b, double (*last)(void *arg, const cha
 	}
 	*n = k;
 	return out;
+}
+
+/* ---- checkpoints (qts_checkpoint.h) -------------------------------------- */
+
+int qts_book_ck(qts_book *b, qts_ckpt *c)
+{
+	qts_ck_tag(c, "book");
+	if (c->loading && (b->n || qts_symtab_count(b->syms))) {
+		qts_ck_fail(c, "restored into a book that has points");
+		return -1;
+	}
+	size_t n = b->n;
+	qts_ck_size(c, &n, c->loading ? c->len / 16 : n);
+	if (c->loading && n && (!qts_ck_room(c, n, 16) || extend(b, n) < 0)) {
+		qts_ck_fail(c, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n && qts_ck_ok(c); i++)
+		qts_ck_f64(c, &b->gross[i]), qts_ck_f64(c, &b->net[i]);
+	size_t k = qts_symtab_count(b->syms);
+	qts_ck_size(c, &k, c->loading ? c->len / 40 : k);
+	for (size_t i = 0; i < k && qts_ck_ok(c); i++) {
+		char name[QTS_SYM_MAX];
+		const char *at = NULL;
+		sym *s = c->loading ? NULL : qts_symtab_at(b->syms, i, &at);
+		if (at)
+			QTS_SET(name, at);
+		qts_ck_str(c, name, sizeof name);
+		if (c->loading) {
+			if (!qts_ck_ok(c))
+				break;
+			if (qts_symtab_find(b->syms, name)) {
+				qts_ck_fail(c, "symbol %s twice", name);
+				break;
+			}
+			if (!(s = qts_symtab_get(b->syms, name))) {
+				qts_ck_fail(c, "out of memory");
+				break;
+			}
+		}
+		qts_ck_f64(c, &s->cash), qts_ck_f64(c, &s->qty), qts_ck_f64(c, &s->mult);
+		qts_ck_f64(c, &s->last_fill);
+		qts_ck_long(c, &s->fills);
+	}
+	return qts_ck_ok(c) ? 0 : -1;
 }

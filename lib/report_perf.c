@@ -17,6 +17,7 @@
 
 #include "qts_metrics.h"
 #include "qts_resample.h"
+#include "qts_checkpoint.h"
 
 typedef struct dayval {
 	int64_t day;
@@ -196,4 +197,51 @@ int qts_perf_returns(const qts_point *pt, size_t npt, double **r, double **f, si
 size_t qts_perf_count(const qts_perf *p)
 {
 	return p->n;
+}
+
+/* ---- checkpoints (qts_checkpoint.h) -------------------------------------- */
+
+/* An array of n elements of size bytes, loading into a new one of exactly
+ * n (what grow() doubles from). */
+static int ck_array(qts_ckpt *c, void **a, size_t *n, size_t *cap, size_t size)
+{
+	qts_ck_size(c, n, c->loading ? c->len / size : *n);
+	if (!c->loading || !*n)
+		return qts_ck_ok(c) ? 0 : -1;
+	if (!qts_ck_room(c, *n, size) || !(*a = malloc(*n * size))) {
+		qts_ck_fail(c, "out of memory");
+		*n = 0;
+		return -1;
+	}
+	*cap = *n;
+	return 0;
+}
+
+int qts_perf_ck(qts_perf *p, qts_ckpt *c)
+{
+	qts_ck_tag(c, "perf");
+	if (c->loading && (p->n || p->nbench || p->nheld)) {
+		qts_ck_fail(c, "restored into a curve that has points");
+		return -1;
+	}
+	if (ck_array(c, (void **)&p->pt, &p->n, &p->cap, 5 * 8) < 0)
+		return -1;
+	for (size_t i = 0; i < p->n; i++) {
+		qts_point *q = &p->pt[i];
+		qts_ck_i64(c, &q->ts), qts_ck_i64(c, &q->day);
+		qts_ck_f64(c, &q->equity), qts_ck_f64(c, &q->bench);
+		qts_ck_int(c, &q->exposed);
+	}
+	if (ck_array(c, (void **)&p->bench, &p->nbench, &p->capbench, 2 * 8) < 0)
+		return -1;
+	for (size_t i = 0; i < p->nbench; i++)
+		qts_ck_i64(c, &p->bench[i].day), qts_ck_f64(c, &p->bench[i].v);
+	if (ck_array(c, (void **)&p->held, &p->nheld, &p->capheld, 8) < 0)
+		return -1;
+	for (size_t i = 0; i < p->nheld; i++)
+		qts_ck_i64(c, &p->held[i]);
+	qts_ck_int(c, &p->holding);
+	qts_ck_i64(c, &p->bar_start), qts_ck_i64(c, &p->bar_end), qts_ck_i64(c, &p->bar_day);
+	qts_ck_int(c, &p->have_bar);
+	return qts_ck_ok(c) ? 0 : -1;
 }

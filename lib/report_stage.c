@@ -5,6 +5,7 @@
  * --tee copies the stream through.  The metrics are metrics.c, perf.c,
  * summary.c, trades.c; the writers report.c and report_html.c. */
 #include "qts_metrics.h"
+#include "qts_checkpoint.h"
 #include "qts_resample.h"
 #include "qts_sim.h"
 #include "qts_loop.h"
@@ -23,7 +24,9 @@ static const char usage[] =
 	"usage: qts-report [-jctM] [-o FILE] [--html FILE [--html-log auto|on|off]] [-b SYMBOL]\n"
 	"                  [-z ZONE] [-s HH:MM-HH:MM]\n"
 	"                  [--periods N] [--risk-free RATE] [--live [--every N|DURATION]]\n"
-	"                  [--tee] [--instrument SPEC]... [--instruments FILE] [FILE]\n"
+	"                  [--tee] [--instrument SPEC]... [--instruments FILE]\n"
+	"                  [--state FILE] [--checkpoint-every N|DURATION]\n"
+	"                  [--output-journal J] [FILE]\n"
 	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
 	"                  [--instrument SPEC]... [--instruments FILE] FILE...\n"
 	"  -j, --json            one JSON object of every metric\n"
@@ -49,6 +52,7 @@ static const char usage[] =
 	"  -M, --msgpack         write the copied stream as msgpack\n"
 	"      --heartbeat DURATION  a system event every DURATION (with --tee)\n"
 	"      --metrics FILE    Prometheus metrics of the stage in FILE, each second\n"
+	QTS_STAGE_STATE_HELP
 	"      --compare         one column per finished stream FILE\n"
 	"  -h, --help            this help\n"
 	"      --version         print the version\n";
@@ -121,7 +125,7 @@ static void parse(int argc, char **argv, opts *o)
 		{"risk-free", required_argument, NULL, O_RF},
 		{"live", no_argument, NULL, O_LIVE},    {"every", required_argument, NULL, O_EVERY},
 		QTS_STAGE_OPTIONS,
-		QTS_STAGE_STATE_OPTIONS, /* refused below, by name */
+		QTS_STAGE_STATE_OPTIONS,
 		{"tee", no_argument, NULL, O_TEE},
 		{"compare", no_argument, NULL, O_COMPARE}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, O_VERSION},
@@ -212,13 +216,13 @@ static void parse(int argc, char **argv, opts *o)
 				qts_usage_error(usage, NULL);
 		}
 	}
-	if (o->conf.state || o->conf.output_journal || o->conf.checkpoint_n || o->conf.checkpoint_ns)
-		qts_usage_error(usage, "--state: qts-report keeps no checkpoints yet (qts(7), Checkpoints)");
 	if (o->compare) {
 		if (optind >= argc)
 			qts_usage_error(usage, "--compare needs at least one FILE");
 		if (o->live || o->tee || o->html || o->format == FMT_TRADES)
 			qts_usage_error(usage, "--compare takes no --live, --tee, --html or --trades");
+		if (o->conf.state || o->conf.output_journal || o->conf.checkpoint_n || o->conf.checkpoint_ns)
+			qts_usage_error(usage, "--compare takes no --state: its files are read whole");
 	} else if (argc - optind > 1) {
 		qts_usage_error(usage, "one input at most (several with --compare)");
 	}
@@ -633,7 +637,56 @@ static void report_free(void *eng)
 	free(e);
 }
 
+/* --state: what the report has accumulated (the report itself is
+ * written at the end, from it); loading, into a state just made. */
+static int report_ck(void *eng, qts_ckpt *c)
+{
+	state *s = &((engine *)eng)->s;
+	qts_ck_tag(c, "qts-report");
+	size_t nbars = qts_symtab_count(s->bars);
+	qts_ck_size(c, &nbars, c->loading ? c->len / 16 : nbars);
+	for (size_t i = 0; i < nbars && qts_ck_ok(c); i++) {
+		char name[QTS_SYM_MAX] = "";
+		const char *at = NULL;
+		barsym *b = c->loading ? NULL : qts_symtab_at(s->bars, i, &at);
+		if (at)
+			QTS_SET(name, at);
+		qts_ck_str(c, name, sizeof name);
+		if (c->loading && qts_ck_ok(c) &&
+		    (qts_symtab_find(s->bars, name) || !(b = qts_symtab_get(s->bars, name)))) {
+			qts_ck_fail(c, "bars of %s twice", name);
+			break;
+		}
+		qts_ck_str(c, b->tf, sizeof b->tf);
+		qts_ck_tf(c, &b->tfv);
+		qts_ck_f64(c, &b->close);
+	}
+	qts_ck_int(c, &s->bench_seen);
+	size_t npos = s->npos;
+	qts_ck_size(c, &npos, c->loading ? c->len / 16 : npos);
+	for (size_t i = 0; i < npos && qts_ck_ok(c); i++) {
+		holding h = c->loading ? (holding){ "", 0 } : s->pos[i];
+		qts_ck_str(c, h.symbol, sizeof h.symbol);
+		qts_ck_f64(c, &h.qty);
+		if (c->loading && set_position(s, h.symbol, h.qty == 0 ? 1 : h.qty) < 0)
+			qts_ck_fail(c, "out of memory");
+		if (c->loading && h.qty == 0) /* kept in its place, flat */
+			set_position(s, h.symbol, 0);
+	}
+	qts_ck_long(c, &s->events), qts_ck_long(c, &s->since);
+	qts_ck_int(c, &s->dirty);
+	int book = s->book != NULL;
+	qts_ck_int(c, &book);
+	if (c->loading && book != (s->book != NULL))
+		qts_ck_fail(c, "a state %s --html", book ? "with" : "without");
+	if (qts_perf_ck(s->perf, c) < 0 || qts_trades_ck(s->trades, c) < 0 || (s->book && qts_book_ck(s->book, c) < 0))
+		return -1;
+	return qts_ck_ok(c) ? 0 : -1;
+}
+
 static const qts_stage_ops report_ops = {
+	.save = report_ck,
+	.restore = report_ck,
 	.put = report_put,
 	.tick = report_tick,
 	.finish = report_finish,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "qts_metrics.h"
+#include "qts_checkpoint.h"
 
 typedef struct lot {
 	int64_t ts;
@@ -235,4 +236,77 @@ double qts_trades_sqn(const qts_trade_stats *s)
 	if (!(sd > 1e-14 * fabs(s->pnl_mean)) || sd == 0)
 		return NAN;
 	return sqrt((double)s->trades) * s->pnl_mean / sd;
+}
+
+/* ---- checkpoints (qts_checkpoint.h) -------------------------------------- */
+
+static void trip_ck(qts_ckpt *c, qts_trip *t)
+{
+	qts_ck_str(c, t->symbol, sizeof t->symbol);
+	qts_ck_int(c, &t->dir);
+	qts_ck_f64(c, &t->qty);
+	qts_ck_i64(c, &t->entry_ts), qts_ck_i64(c, &t->exit_ts);
+	qts_ck_f64(c, &t->entry_price), qts_ck_f64(c, &t->exit_price);
+	qts_ck_f64(c, &t->commission), qts_ck_f64(c, &t->pnl), qts_ck_f64(c, &t->ret);
+}
+
+int qts_trades_ck(qts_trades *t, qts_ckpt *c)
+{
+	qts_ck_tag(c, "trades");
+	if (c->loading && (t->nbooks || t->ntrips || t->st.fills)) {
+		qts_ck_fail(c, "restored into trades that have fills");
+		return -1;
+	}
+	qts_trade_stats *s = &t->st;
+	qts_ck_long(c, &s->trades), qts_ck_long(c, &s->wins), qts_ck_long(c, &s->losses);
+	qts_ck_f64(c, &s->gross_win), qts_ck_f64(c, &s->gross_loss), qts_ck_f64(c, &s->pnl);
+	qts_ck_f64(c, &s->pnl_mean), qts_ck_f64(c, &s->pnl_m2);
+	qts_ck_f64(c, &s->largest_win), qts_ck_f64(c, &s->largest_loss);
+	qts_ck_f64(c, &s->holding_ns), qts_ck_f64(c, &s->commission), qts_ck_f64(c, &s->slippage);
+	qts_ck_f64(c, &s->notional);
+	qts_ck_long(c, &s->fills);
+	/* The open lots, oldest first, of each symbol in the order first seen. */
+	size_t nbooks = t->nbooks;
+	qts_ck_size(c, &nbooks, c->loading ? c->len / 16 : nbooks);
+	for (size_t i = 0; i < nbooks && qts_ck_ok(c); i++) {
+		char symbol[QTS_SYM_MAX];
+		if (!c->loading)
+			QTS_SET(symbol, t->books[i].symbol);
+		qts_ck_str(c, symbol, sizeof symbol);
+		book *b = c->loading ? find_book(t, symbol) : &t->books[i];
+		if (!b || (c->loading && t->nbooks != i + 1)) {
+			qts_ck_fail(c, b ? "symbol %s twice" : "out of memory", symbol);
+			break;
+		}
+		qts_ck_int(c, &b->dir);
+		size_t len = b->len;
+		qts_ck_size(c, &len, c->loading ? c->len / 32 : len);
+		for (size_t k = 0; k < len && qts_ck_ok(c); k++) {
+			lot l = c->loading ? (lot){ 0 } : b->q[(b->head + k) % b->cap];
+			qts_ck_i64(c, &l.ts);
+			qts_ck_f64(c, &l.qty), qts_ck_f64(c, &l.price), qts_ck_f64(c, &l.comm_unit);
+			if (c->loading && push_lot(b, l) < 0)
+				qts_ck_fail(c, "out of memory");
+		}
+	}
+	int keep = t->keep;
+	qts_ck_int(c, &keep);
+	if (c->loading && keep != t->keep)
+		qts_ck_fail(c, "trips %s, not %s", keep ? "kept" : "not kept", t->keep ? "kept" : "not kept");
+	size_t ntrips = t->ntrips;
+	qts_ck_size(c, &ntrips, c->loading ? c->len / 64 : ntrips);
+	if (c->loading && ntrips && qts_ck_ok(c)) {
+		if (!qts_ck_room(c, ntrips, 64) || !(t->trips = malloc(ntrips * sizeof *t->trips))) {
+			qts_ck_fail(c, "out of memory");
+			return -1;
+		}
+		t->captrips = ntrips;
+		memset(t->trips, 0, ntrips * sizeof *t->trips);
+	}
+	for (size_t i = 0; i < ntrips && qts_ck_ok(c); i++) {
+		trip_ck(c, &t->trips[i]);
+		if (c->loading)
+			t->ntrips = i + 1;
+	}
+	return qts_ck_ok(c) ? 0 : -1;
 }

@@ -159,15 +159,13 @@ killed() {
 	[[ "$stderr" == *"--output-journal $T/J: it holds 3 records, fewer than the 120 the state counts as written"* ]]
 }
 
-@test "checkpoints: bad --checkpoint-every, stages without checkpoints, qts pipe" {
+@test "checkpoints: bad --checkpoint-every, --state inside qts pipe or with --feedback" {
 	run -2 --separate-stderr qts-sim --checkpoint-every 0 /dev/null
 	[[ "$stderr" == *"--checkpoint-every: "* ]]
 	run -2 --separate-stderr qts-sim --checkpoint-every soon /dev/null
 	[[ "$stderr" == *"--checkpoint-every: 'soon' is not a count of events or a positive duration"* ]]
 	run -2 --separate-stderr qts-sim --state "" /dev/null
 	[[ "$stderr" == *"--state: an empty file name"* ]]
-	run -2 --separate-stderr qts-report --output-journal "$T/J" --state "$T/S" /dev/null
-	[[ "$stderr" == *"--state: qts-report keeps no checkpoints yet"* ]]
 	run -2 --separate-stderr qts pipe "qts-resample 5m --state $T/S | qts-sim" /dev/null
 	[[ "$stderr" == *"checkpoints are taken by a stage run as its own program, not inside qts pipe"* ]]
 	run -2 --separate-stderr qts-risk --state "$T/S" --feedback /dev/null /dev/null

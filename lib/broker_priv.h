@@ -1,0 +1,80 @@
+/* broker_priv.h — the qts-broker stage's engine (broker_stage.c), shared
+ * with its checkpoints (broker_state.c).
+ *
+ * Internal to qts (not installed). */
+#ifndef QTS_BROKER_PRIV_H
+#define QTS_BROKER_PRIV_H
+
+#include "qts_broker.h"
+#include "qts_broker_journal.h"
+
+#define MAX_ENDPOINTS 16
+
+typedef struct strat_target {
+	char strategy[QTS_NAME_MAX];
+	double qty;
+} strat_target;
+
+typedef struct bsym {
+	double pos;  /* the real position: the broker's positions and fills */
+	double last; /* the last price; NaN before one */
+	strat_target *tgt;
+	size_t ntgt;
+	long seq;    /* ids of the orders made from targets */
+} bsym;
+
+/* One of our orders working at the broker. */
+typedef struct working {
+	char id[QTS_ID_MAX];
+	char symbol[QTS_SYM_MAX];
+	int side;
+	double qty, filled;
+	double notional; /* of the fills seen, for the journal */
+} working;
+
+typedef struct engine {
+	const qts_broker_ops *ops;
+	void *b;
+	qts_emit_fn emit;
+	void *arg;
+	qts_broker_journal *j;
+	const char *journal_path;
+	int dry, fractional;
+	double max_value; /* 0: none */
+	const char *endpoint[MAX_ENDPOINTS + 1]; /* [0] the broker's default (NULL) */
+	size_t nend, cur;
+	int started, up, killed, in_call, reconciling, failed;
+	int64_t retry_at;  /* monotonic ns: the next connection attempt */
+	int attempt;
+	uint64_t rng;
+	char down_why[QTS_TEXT_MAX];
+	qts_evbuf out;
+	/* What the stage learnt before its first input event (reconciliation
+	 * at start): written when that event comes, at its time. */
+	qts_evbuf early;
+	int seen_input;
+	int64_t last_ts, now_ts; /* the latest time written; of the latest input event */
+	int have_ts;
+	double equity;           /* the broker's latest; NaN before one */
+	qts_symtab *syms;
+	working *w;
+	size_t nw, cw;
+	unsigned long sent, refused, repeats;
+	/* A broker that fills on market data (paper): what follows a bar
+	 * waits for the other bars of its time, as in qts-sim, so that no
+	 * fill dated earlier follows it. */
+	int have_group;
+	int64_t group_ts;
+	qts_event *held;
+	size_t nheld, cheld;
+	char error[QTS_ERR_MAX];
+} engine;
+
+/* --state (broker_state.c): the stage's part (positions it believes,
+ * working orders, targets, the kill switch, events held or early, the
+ * journal's entries) and, for a broker with save and restore (paper),
+ * the account.  0, or -1 (the ckpt says why). */
+int qts_broker_state_save(engine *e, struct qts_ckpt *c);
+int qts_broker_state_restore(engine *e, struct qts_ckpt *c);
+
+#endif

@@ -1,0 +1,344 @@
+#!/usr/bin/env bats
+# Checkpoints of qts-report and qts-broker (--state): killed with SIGKILL
+# at random moments and restarted on their whole input with the same
+# state file, they write exactly what they write uninterrupted: the
+# report (text, JSON, HTML), and qts-broker paper's stream through its
+# output journal.  QTS_CHECKPOINT_SEEDS=N runs N seeds (2 by default).
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	SEEDS=${QTS_CHECKPOINT_SEEDS:-2}
+}
+
+teardown() {
+	[ -z "${SERVER:-}" ] || kill "$SERVER" 2> /dev/null || true
+}
+
+# killed SEED IN OUT JOURNAL STAGE ARGS...: run STAGE on IN with --state,
+# SIGKILL it at a random moment within the time an uninterrupted run
+# takes, and start it again until a run ends by itself (at most 40
+# kills, then one run to the end).  JOURNAL 1: the stage's events go
+# through `qts journal` with --output-journal, and OUT is what the
+# journal replays; 0: OUT is what the last run wrote on its standard
+# output.  With BJ=1 the stage is given an order journal too (--journal),
+# copied to OUT.bj at the end.  KILLS says how many runs were killed in
+# flight.
+killed() {
+	local seed=$1 in=$2 out=$3 journal=$4 d
+	shift 4
+	d=$(mktemp -d "$T/run.XXXXXX")
+	RANDOM=$seed
+	local t0 t1 span
+	t0=$(date +%s%N)
+	local bj=() pbj=()
+	if [ "${BJ:-0}" = 1 ]; then
+		bj=(--journal "$d/BJ")
+		pbj=(--journal "$d/probe.bj")
+	fi
+	"$@" "${pbj[@]}" --state "$d/probe" --checkpoint-every 400 < "$in" > /dev/null
+	t1=$(date +%s%N)
+	span=$(( (t1 - t0) / 1000000 + 1 ))
+	rm -f "$d/probe"
+	KILLS=0
+	local round rc
+	for round in $(seq 1 41); do
+		rm -f "$d/pid" "$d/rc"
+		if [ "$journal" = 1 ]; then
+			( "$@" "${bj[@]}" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" \
+				< "$in" 2> "$d/err" &
+			  echo $! > "$d/pid"
+			  r=0
+			  wait $! || r=$?
+			  echo $r > "$d/rc.tmp"
+			  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
+		else
+			( "$@" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) \
+				< "$in" > "$d/out" 2> "$d/err" &
+			  echo $! > "$d/pid"
+			  r=0
+			  wait $! || r=$?
+			  echo $r > "$d/rc.tmp"
+			  mv "$d/rc.tmp" "$d/rc" ) &
+		fi
+		local jp=$!
+		until [ -s "$d/pid" ]; do sleep 0.01; done
+		if [ "$round" -le 40 ]; then
+			local ms=$((RANDOM % (span + 1)))
+			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
+		fi
+		wait "$jp" || true
+		local w=0
+		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
+		rc=$(cat "$d/rc")
+		[ "$rc" = 0 ] && break
+		if [ "$rc" != 137 ]; then
+			echo "run $round: exit $rc" >&2
+			cat "$d/jerr" >&2
+			cat "$d/err" >&2
+			return 1
+		fi
+		KILLS=$((KILLS + 1))
+	done
+	[ "$rc" = 0 ]
+	if [ "$journal" = 1 ]; then
+		qts journal cat "$d/J" > "$out"
+		[ "${BJ:-0}" = 0 ] || cp "$d/BJ" "$out.bj"
+	else
+		cp "$d/out" "$out"
+	fi
+	echo "# seed $seed: $KILLS kills" >&3
+}
+
+# A long backtest: 12 years of daily bars of four symbols, a strategy,
+# qts-risk and qts-sim.
+backtest() {
+	qts-fetch --seed 11 --count 3000 -t 1d synth:AAA,BBB,CCC,SPY > "$T/bars.csv"
+	qts-strategy sma-cross fast=5 slow=20 size=100 "$T/bars.csv" > "$T/sig.csv"
+	qts-risk --cash 1000000 --max-position 500 --stop-loss 0.05 "$T/sig.csv" > "$T/risk.csv"
+	qts-sim --cash 1000000 --commission bps=1 --slippage bps=2 "$T/risk.csv" > "$T/sim.csv"
+	[ "$(grep -c '^fill,' "$T/sim.csv")" -gt 500 ]
+}
+
+@test "checkpoints: qts-report killed at random and restarted writes the report it writes uninterrupted" {
+	backtest
+	# uninterrupted: the text, JSON and CSV reports, the round trips and the HTML page
+	for f in text j c t; do
+		opt=; [ $f = text ] || opt=-$f
+		qts-report $opt -b SPY --html "$T/ref.html" < "$T/sim.csv" > "$T/ref.$f"
+	done
+	[ "$(grep -c . "$T/ref.t")" -gt 100 ]
+	for seed in $(seq 1 "$SEEDS"); do
+		rm -f "$T/out.html"
+		killed "$seed" "$T/sim.csv" "$T/out.j.$seed" 0 qts-report -j -b SPY --html "$T/out.html"
+		cmp "$T/out.j.$seed" "$T/ref.j"
+		cmp "$T/out.html" "$T/ref.html"
+		killed "$((seed + 100))" "$T/sim.csv" "$T/out.text.$seed" 0 qts-report -b SPY
+		cmp "$T/out.text.$seed" "$T/ref.text"
+		killed "$((seed + 200))" "$T/sim.csv" "$T/out.t.$seed" 0 qts-report -t
+		cmp "$T/out.t.$seed" "$T/ref.t"
+	done
+}
+
+@test "checkpoints: qts-report refuses a state of other options, another stage, another input, a corrupt one" {
+	qts-fetch --seed 5 --count 300 -t 1d synth:AAA > "$T/bars.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" | qts-sim > "$T/sim.csv"
+	qts-fetch --seed 6 --count 300 -t 1d synth:AAA > "$T/other.csv"
+	qts-report --state "$T/S" --checkpoint-every 100 "$T/sim.csv" > /dev/null
+	[ -s "$T/S" ]
+	run -1 --separate-stderr qts-report -j --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"--state $T/S: a state made with other options"* ]]
+	run -1 --separate-stderr qts-sim --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"the state of qts-report, not of qts-sim"* ]]
+	run -1 --separate-stderr qts-report --state "$T/S" "$T/other.csv"
+	[[ "$stderr" == *"the input differs from the one the state was made from, between its events 1 and 1"* ]]
+	head -c 100 "$T/S" > "$T/cut"
+	run -1 --separate-stderr qts-report --state "$T/cut" "$T/sim.csv"
+	[[ "$stderr" == *"--state $T/cut: truncated"* ]]
+	python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[len(d)//2]^=1; open(sys.argv[2],"wb").write(d)' "$T/S" "$T/flip"
+	run -1 --separate-stderr qts-report --state "$T/flip" "$T/sim.csv"
+	[[ "$stderr" == *"--state $T/flip: corrupt: its CRC-32 does not match its contents"* ]]
+	run -2 --separate-stderr qts-report --compare --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"--compare takes no --state: its files are read whole"* ]]
+}
+
+@test "checkpoints: qts-report's state made with --html is refused without it" {
+	qts-fetch --seed 5 --count 300 -t 1d synth:AAA > "$T/bars.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" | qts-sim > "$T/sim.csv"
+	qts-report --state "$T/S" --html "$T/r.html" "$T/sim.csv" > /dev/null
+	run -1 --separate-stderr qts-report --state "$T/S" "$T/sim.csv"
+	[[ "$stderr" == *"a state made with other options"* ]]
+}
+
+# sigusr2 STAGE-ARGS...: run the stage on a fifo that pauses after
+# $T/first, send it SIGUSR2 once it runs (its --metrics file is there),
+# and see the state file appear while the stage waits for the rest.
+sigusr2() {
+	mkfifo "$T/fifo"
+	( cat "$T/first"; exec sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	"$@" --state "$T/S" --checkpoint-every 1000000000 --metrics "$T/m" "$T/fifo" > "$T/out" 2> "$T/err" &
+	stage=$!
+	for i in $(seq 1 200); do
+		[ -s "$T/m" ] && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kill -USR2 "$stage"
+	for i in $(seq 1 200); do
+		[ -s "$T/S" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/S" ]
+	kill "$stage" "$feeder" 2> /dev/null || true
+	wait "$stage" || true
+}
+
+@test "checkpoints: SIGUSR2 makes qts-report write its state; the restart finishes the report" {
+	qts-fetch --seed 5 --count 2000 -t 1d synth:AAA,BBB > "$T/bars.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" | qts-sim > "$T/sim.csv"
+	qts-report -j "$T/sim.csv" > "$T/ref.json"
+	head -n 3000 "$T/sim.csv" > "$T/first"
+	sigusr2 qts-report -j
+	[ ! -s "$T/out" ]
+	qts-report -j --state "$T/S" "$T/sim.csv" > "$T/out.json"
+	cmp "$T/out.json" "$T/ref.json"
+}
+
+# Ticks of four symbols over twelve years, with targets of two
+# strategies, limit orders and their cancels: events whose times are
+# those they are known at, as a journal of the output wants them.
+ticks() {
+	qts-fetch --seed 11 --count 3000 -t 1d synth:AAA,BBB,CCC,SPY |
+		awk -F, 'BEGIN { srand(3) }
+		$1 == "bar" {
+			n++
+			print "tick," $2 "," $3 "," $8 ",100"
+			if (n % 7 == 0) print "target," $2 "," $3 "," int(rand() * 400 - 200) ",qty,s" (n % 2)
+			if (n % 13 == 0) print "order," $2 "," $3 ",o" n ",buy,10,limit," $8 * 0.99 ",,gtc,lim"
+			if (n % 13 == 5) print "cancel," $2 "," $3 ",o" n - 5
+		}' > "$T/ticks.csv"
+}
+
+@test "checkpoints: qts-broker paper killed at random and restarted with --state and --journal writes what it writes uninterrupted" {
+	ticks
+	PAPER="qts-broker paper --cash 1000000 --commission bps=1 --slippage bps=2"
+	$PAPER --journal "$T/ref.bj" < "$T/ticks.csv" > "$T/ref.csv"
+	[ "$(grep -c '^fill,.*,o[0-9]' "$T/ref.csv")" -gt 100 ]
+	[ "$(grep -c '^fill,.*,s[01]-' "$T/ref.csv")" -gt 1000 ]
+	[ "$(grep -c ',canceled,' "$T/ref.csv")" -gt 100 ]
+	for seed in $(seq 1 "$SEEDS"); do
+		BJ=1 killed "$((seed + 300))" "$T/ticks.csv" "$T/out.$seed" 1 $PAPER
+		cmp "$T/out.$seed" "$T/ref.csv"
+		# the order journal too: what a kill left after the checkpoint
+		# was cut, and journaled again as it was
+		cmp "$T/out.$seed.bj" "$T/ref.bj"
+	done
+}
+
+# ---- qts-broker alpaca against tests/fakes/alpaca_trading.py (127.0.0.1) ----
+
+KEY=PKTESTCKPT42
+SECRET=S3cr3t-ckpt-never-shown
+
+alpaca_fake() {
+	export APCA_API_KEY_ID=$KEY APCA_API_SECRET_KEY=$SECRET QTS_NET_BACKOFF_MS=10
+	unset QTS_ALPACA_STREAM_URL
+	printf '{"key":"%s","secret":"%s"%s}\n' "$KEY" "$SECRET" "${1:+,$1}" > "$T/cfg.json"
+	python3 "$BATS_TEST_DIRNAME/fakes/alpaca_trading.py" "$T/cfg.json" "$T/port" "$T/log" &
+	SERVER=$!
+	for _ in $(seq 200); do
+		[ -s "$T/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/port" ]
+	export QTS_ALPACA_URL=http://127.0.0.1:$(cat "$T/port")
+}
+
+# alpaca_stat EXPR: a Python expression over the fake's counts (s).
+alpaca_stat() {
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$T/log.stats"
+}
+
+# until_in FILE PATTERN: until FILE has a line matching PATTERN (20 s at most).
+until_in() {
+	for _ in $(seq 400); do
+		grep -q -- "$2" "$1" 2> /dev/null && return 0
+		sleep 0.05
+	done
+	echo "no '$2' in $1:" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# consumed STATE: the count of input events a state file says consumed
+# (its head: magic, version, two strings, the options' hash, then it).
+consumed() {
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+p = 16
+for _ in range(2):
+    n, = struct.unpack_from("<Q", d, p); p += 8 + n
+print(struct.unpack_from("<Q", d, p + 8)[0])' "$1"
+}
+
+@test "checkpoints: qts-broker alpaca killed and restarted with --state and --journal: no order sent twice, the kill switch kept" {
+	alpaca_fake '"price":30'
+	cat > "$T/in.csv" <<-'IN'
+	bar,2024-01-02T14:30:00Z,AAPL,1m,30,30,30,30,1000
+	order,2024-01-02T14:31:00Z,AAPL,j-1,buy,1,market,,,day,s
+	target,2024-01-02T14:32:00Z,AAPL,10,qty,s
+	order,2024-01-02T14:33:00Z,AAPL,j-2,buy,2,market,,,day,s
+	risk,2024-01-02T14:34:00Z,,kill,breach,emergency stop: kill file
+	IN
+	cat "$T/in.csv" - > "$T/all.csv" <<-'IN'
+	order,2024-01-02T14:35:00Z,AAPL,j-3,buy,3,market,,,day,s
+	risk,2024-01-02T14:36:00Z,,kill,resume,emergency stop lifted
+	order,2024-01-02T14:37:00Z,AAPL,j-4,buy,4,market,,,day,s
+	target,2024-01-02T14:38:00Z,AAPL,20,qty,s
+	IN
+	B="qts-broker alpaca --journal $T/j --state $T/S --checkpoint-every 1"
+	# the first five events, then the input pauses; killed once the
+	# state has consumed them all
+	mkfifo "$T/fifo"
+	( cat "$T/in.csv"; exec sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	$B "$T/fifo" > "$T/out1.csv" 2> "$T/err1" &
+	pid=$!
+	until_in "$T/out1.csv" ',s-AAPL-1,filled,9,'
+	until_in "$T/out1.csv" ',j-2,filled,2,'
+	for _ in $(seq 400); do
+		[ -s "$T/S" ] && [ "$(consumed "$T/S")" = 5 ] && break
+		sleep 0.05
+	done
+	[ "$(consumed "$T/S")" = 5 ]
+	kill -KILL "$pid"
+	wait "$pid" || true
+	kill "$feeder" 2> /dev/null || true
+	# the whole input again: the first five events are not acted on again
+	$B "$T/all.csv" > "$T/out2.csv" 2> "$T/err2"
+	! grep -q '^order,.*,j-1,' "$T/out2.csv"
+	! grep -q '^target,2024-01-02T14:32:00Z' "$T/out2.csv"
+	# the emergency stop outlived the kill: j-3 refused, never sent
+	grep -q '^update,.*,j-3,rejected,0,,emergency stop' "$T/out2.csv"
+	until_in "$T/out2.csv" ',j-4,'
+	for id in j-1 j-2 s-AAPL-1 j-4 s-AAPL-2; do
+		[ "$(alpaca_stat "s['posts'].get('$id', 0)")" = 1 ]
+	done
+	[ "$(alpaca_stat "s['posts'].get('j-3', 0)")" = 0 ]
+	# the target's order is for what the broker holds: 20 - (1 + 9 + 2 + 4)
+	grep -q '^update,.*,s-AAPL-2,new,0,,target 20: buy 4 market$' "$T/out2.csv"
+}
+
+@test "checkpoints: SIGUSR2 makes qts-broker paper write its state; the restart continues its stream" {
+	ticks
+	PAPER="qts-broker paper --cash 1000000 --commission bps=1"
+	$PAPER "$T/ticks.csv" > "$T/ref.csv"
+	head -n 9000 "$T/ticks.csv" > "$T/first"
+	sigusr2 $PAPER
+	$PAPER --state "$T/S" "$T/ticks.csv" > "$T/out2.csv"
+	grep -v '^system,' "$T/out" | cat - "$T/out2.csv" | cmp - "$T/ref.csv"
+}
+
+@test "checkpoints: qts-broker refuses a state of another broker, other options, a corrupt one, a journal that is not its own" {
+	ticks
+	qts-broker paper --journal "$T/j" --state "$T/S" --checkpoint-every 500 "$T/ticks.csv" > /dev/null
+	run -1 --separate-stderr qts-broker paper --journal "$T/j" --state "$T/S" --cash 5 "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/S: a state made with other options"* ]]
+	run -1 --separate-stderr qts-broker alpaca --journal "$T/j" --state "$T/S" "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/S: a state made with other options"* ]]
+	run -1 --separate-stderr qts-sim --state "$T/S" "$T/ticks.csv"
+	[[ "$stderr" == *"the state of qts-broker, not of qts-sim"* ]]
+	python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[len(d)//2]^=1; open(sys.argv[2],"wb").write(d)' "$T/S" "$T/flip"
+	run -1 --separate-stderr qts-broker paper --journal "$T/j" --state "$T/flip" "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/flip: corrupt: its CRC-32 does not match its contents"* ]]
+	# the paper account goes back to the checkpoint with its journal: a
+	# journal shorter than the state's is refused
+	mv "$T/j" "$T/j.full"
+	head -c 100 "$T/j.full" > "$T/j"
+	run -1 --separate-stderr qts-broker paper --journal "$T/j" --state "$T/S" "$T/ticks.csv"
+	[[ "$stderr" == *"--state $T/S: the engine's state: --journal $T/j holds "*" bytes, fewer than the "*" the state has seen: not the journal of this state"* ]]
+}
