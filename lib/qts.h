@@ -420,6 +420,11 @@ typedef struct qts_symtab qts_symtab;
 qts_symtab *qts_symtab_new(size_t value_size);
 void *qts_symtab_get(qts_symtab *t, const char *symbol);  /* creates; NULL: no memory */
 void *qts_symtab_find(qts_symtab *t, const char *symbol); /* NULL if absent */
+/* The same for a symbol in a field of QTS_SYM_MAX bytes (an event's
+ * symbol): all of them may be read, so a short symbol is hashed from one
+ * load of its first eight bytes, not byte by byte. */
+void *qts_symtab_get_field(qts_symtab *t, const char symbol[QTS_SYM_MAX]);
+void *qts_symtab_find_field(qts_symtab *t, const char symbol[QTS_SYM_MAX]);
 size_t qts_symtab_count(const qts_symtab *t);
 void *qts_symtab_at(const qts_symtab *t, size_t i, const char **symbol);
 void qts_symtab_free(qts_symtab *t); /* frees the values too */

@@ -47,6 +47,24 @@ static inline keyval key_of(const char *s)
 	return k;
 }
 
+/* key_of for a symbol field of QTS_SYM_MAX bytes: a symbol shorter than
+ * eight bytes is taken in one load, its NUL found in the word (the bytes
+ * after it, whatever they are, masked off), without a loop over it. */
+static inline keyval key_of_field(const char sym[QTS_SYM_MAX])
+{
+	uint64_t w;
+	memcpy(&w, sym, 8);
+	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+	if (!nul)
+		return key_of(sym);
+	/* the lowest flagged byte is the first NUL, exactly */
+	unsigned n = (unsigned)__builtin_ctzll(nul) >> 3;
+	keyval k = { sym, n, n ? w & (~0ULL >> (64 - 8 * n)) : 0, 0 };
+	uint64_t h = (k.word ^ 0x5bd1e9955bd1e995ULL) * 0x9e3779b97f4a7c15ULL;
+	k.hash = h ^ (h >> 32) ^ k.len;
+	return k;
+}
+
 static inline int same_key(const struct entry *e, const keyval *k)
 {
 	return e->word == k->word && e->len == k->len &&
@@ -107,23 +125,19 @@ static int grow(qts_symtab *t)
 	return 0;
 }
 
-void *qts_symtab_find(qts_symtab *t, const char *key)
+static inline void *find(qts_symtab *t, const keyval *k)
 {
-	keyval k = key_of(key);
-	if (t->last && same_key(t->last, &k))
+	if (t->last && same_key(t->last, k))
 		return t->last->value;
-	struct entry *e = probe(t, &k);
+	struct entry *e = probe(t, k);
 	if (!e->value)
 		return NULL;
 	t->last = e;
 	return e->value;
 }
 
-void *qts_symtab_get(qts_symtab *t, const char *key)
+static void *insert(qts_symtab *t, const char *key)
 {
-	void *v = qts_symtab_find(t, key);
-	if (v)
-		return v;
 	if ((t->count + 1) * 2 > t->cap && grow(t) < 0)
 		return NULL;
 	keyval k = key_of(key);
@@ -137,6 +151,32 @@ void *qts_symtab_get(qts_symtab *t, const char *key)
 	t->order[t->count++] = e;
 	t->last = e;
 	return e->value;
+}
+
+void *qts_symtab_find(qts_symtab *t, const char *key)
+{
+	keyval k = key_of(key);
+	return find(t, &k);
+}
+
+void *qts_symtab_get(qts_symtab *t, const char *key)
+{
+	keyval k = key_of(key);
+	void *v = find(t, &k);
+	return v ? v : insert(t, key);
+}
+
+void *qts_symtab_find_field(qts_symtab *t, const char symbol[QTS_SYM_MAX])
+{
+	keyval k = key_of_field(symbol);
+	return find(t, &k);
+}
+
+void *qts_symtab_get_field(qts_symtab *t, const char symbol[QTS_SYM_MAX])
+{
+	keyval k = key_of_field(symbol);
+	void *v = find(t, &k);
+	return v ? v : insert(t, symbol);
 }
 
 size_t qts_symtab_count(const qts_symtab *t) { return t->count; }
