@@ -47,24 +47,6 @@ static inline keyval key_of(const char *s)
 	return k;
 }
 
-/* key_of for a symbol field of QTS_SYM_MAX bytes: a symbol shorter than
- * eight bytes is taken in one load, its NUL found in the word (the bytes
- * after it, whatever they are, masked off), without a loop over it. */
-static inline keyval key_of_field(const char sym[QTS_SYM_MAX])
-{
-	uint64_t w;
-	memcpy(&w, sym, 8);
-	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
-	if (!nul)
-		return key_of(sym);
-	/* the lowest flagged byte is the first NUL, exactly */
-	unsigned n = (unsigned)__builtin_ctzll(nul) >> 3;
-	keyval k = { sym, n, n ? w & (~0ULL >> (64 - 8 * n)) : 0, 0 };
-	uint64_t h = (k.word ^ 0x5bd1e9955bd1e995ULL) * 0x9e3779b97f4a7c15ULL;
-	k.hash = h ^ (h >> 32) ^ k.len;
-	return k;
-}
-
 static inline int same_key(const struct entry *e, const keyval *k)
 {
 	return e->word == k->word && e->len == k->len &&
@@ -166,17 +148,43 @@ void *qts_symtab_get(qts_symtab *t, const char *key)
 	return v ? v : insert(t, key);
 }
 
+/* A symbol field (QTS_SYM_MAX bytes, all readable) shorter than eight
+ * bytes is found from one load of its first word, its NUL located in the
+ * word and the bytes after it masked off: the key_of of it, without a loop
+ * over its bytes, and a probe that compares words.  NULL when the symbol
+ * is longer (or absent), for the general path. */
+static inline void *find_short(const qts_symtab *t, const char sym[QTS_SYM_MAX])
+{
+	uint64_t w;
+	memcpy(&w, sym, 8);
+	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+	if (!nul)
+		return NULL;
+	/* the lowest flagged byte is the first NUL, exactly: keep what is
+	 * below it */
+	w &= (nul & -nul) - 1;
+	size_t len = (size_t)__builtin_ctzll(nul) >> 3;
+	uint64_t h = (w ^ 0x5bd1e9955bd1e995ULL) * 0x9e3779b97f4a7c15ULL;
+	h = h ^ (h >> 32) ^ len;
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		const struct entry *e = &t->slots[i];
+		if (!e->value)
+			return NULL;
+		if (e->hash == h && e->word == w && e->len == len)
+			return e->value;
+	}
+}
+
 void *qts_symtab_find_field(qts_symtab *t, const char symbol[QTS_SYM_MAX])
 {
-	keyval k = key_of_field(symbol);
-	return find(t, &k);
+	void *v = find_short(t, symbol);
+	return v ? v : qts_symtab_find(t, symbol);
 }
 
 void *qts_symtab_get_field(qts_symtab *t, const char symbol[QTS_SYM_MAX])
 {
-	keyval k = key_of_field(symbol);
-	void *v = find(t, &k);
-	return v ? v : insert(t, symbol);
+	void *v = find_short(t, symbol);
+	return v ? v : qts_symtab_get(t, symbol);
 }
 
 size_t qts_symtab_count(const qts_symtab *t) { return t->count; }
