@@ -78,6 +78,9 @@ struct qts_reader {
 	size_t win_taken;   /* the bytes of those lines, */
 	long win_lines;     /* how many, */
 	long win_line;      /* and the lines read before them */
+	const unsigned char *mp_next; /* msgpack: after a bar, the bytes buffered */
+	const unsigned char *mp_end;  /* past it, still in the input's buffer, */
+	uint64_t mp_offset;           /* and their offset (NULL: ask the input) */
 	const void *raw_at; /* the last event's bytes, when they are exactly */
 	size_t raw_len;     /* what writer.c writes for it (0: not so) */
 	char where[300];
