@@ -22,12 +22,11 @@ static inline int same_tf(const char a[QTS_WORD_MAX], const char b[QTS_WORD_MAX]
 	return ((x ^ y) & upto) == 0;
 }
 
-static const struct qts_strat_tf *seen(qts_strat_tfs *s, const char *drive, const char *const *tfs,
-				       size_t ntf, const char *tf, struct qts_strat_tf *spare)
+/* A timeframe not among those seen so far: learnt (in spare when the
+ * symbol has seen QTS_STRAT_TFS already); NULL when it is not one. */
+static const struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, const char *const *tfs,
+					size_t ntf, const char *tf, struct qts_strat_tf *spare)
 {
-	for (int i = 0; i < s->n; i++)
-		if (same_tf(s->seen[i].tf, tf))
-			return &s->seen[i];
 	struct qts_strat_tf *t = s->n < QTS_STRAT_TFS ? &s->seen[s->n] : spare;
 	memset(t, 0, sizeof *t);
 	QTS_SET(t->tf, tf);
@@ -47,13 +46,8 @@ static const struct qts_strat_tf *seen(qts_strat_tfs *s, const char *drive, cons
 	return t;
 }
 
-int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs, size_t ntf,
-		    const qts_event *bar, unsigned *mask, int64_t *known)
+static inline void routed(const struct qts_strat_tf *t, const qts_event *bar, unsigned *mask, int64_t *known)
 {
-	struct qts_strat_tf spare;
-	const struct qts_strat_tf *t = seen(s, drive, tfs, ntf, bar->bar.tf, &spare);
-	if (!t)
-		return -1;
 	*mask = t->mask;
 	/* a fixed length is added without a call (months vary: qts_tf_end) */
 	int64_t ns = t->parsed.unit != 'M' ? qts_tf_ns(t->parsed) : 0, end;
@@ -61,5 +55,26 @@ int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 		*known = __builtin_add_overflow(bar->ts, ns, &end) ? INT64_MAX : end;
 	else
 		*known = qts_tf_end(t->parsed, bar->ts);
+}
+
+static __attribute__((noinline)) int route_new(qts_strat_tfs *s, const char *drive, const char *const *tfs,
+					       size_t ntf, const qts_event *bar, unsigned *mask, int64_t *known)
+{
+	struct qts_strat_tf spare;
+	const struct qts_strat_tf *t = learn(s, drive, tfs, ntf, bar->bar.tf, &spare);
+	if (!t)
+		return -1;
+	routed(t, bar, mask, known);
 	return 0;
+}
+
+int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs, size_t ntf,
+		    const qts_event *bar, unsigned *mask, int64_t *known)
+{
+	for (int i = 0; i < s->n; i++)
+		if (same_tf(s->seen[i].tf, bar->bar.tf)) {
+			routed(&s->seen[i], bar, mask, known);
+			return 0;
+		}
+	return route_new(s, drive, tfs, ntf, bar, mask, known);
 }
