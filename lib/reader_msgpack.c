@@ -330,8 +330,8 @@ static inline int float64(const unsigned char *p, double *out)
 }
 
 /* One bar at p, [p, end) being buffered; its length, 0 to leave it to the
- * generic decoder. */
-static inline size_t fast_bar(const unsigned char *p, const unsigned char *end, qts_event *ev)
+ * generic decoder.  *key: the tf_word of its timeframe. */
+static inline size_t fast_bar(const unsigned char *p, const unsigned char *end, qts_event *ev, uint64_t *key)
 {
 	/* 0x99: nine elements; 0xa3 "bar"; 0xd3: an int64 follows. */
 	if (end - p < FAST_BAR || (load8(p) & 0xffffffffffffULL) != 0xd3726162a399ULL)
@@ -347,6 +347,10 @@ static inline size_t fast_bar(const unsigned char *p, const unsigned char *end, 
 		return 0;
 	ev->type = QTS_BAR;
 	ev->ts = (int64_t)__builtin_bswap64(load8(p + 6));
+	/* under eight bytes, the timeframe's word as copied is its tf_word */
+	memcpy(key, ev->bar.tf, 8);
+	if (tl >= 8)
+		*key = tf_word(ev->bar.tf);
 	return (size_t)(num + 45 - p);
 }
 
@@ -357,7 +361,8 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 	 * the reader moves it, and only through the path below). */
 	const unsigned char *p = r->mp_next;
 	if (p && r->mp_end - p >= FAST_BAR) {
-		size_t len = fast_bar(p, r->mp_end, ev);
+		uint64_t key;
+		size_t len = fast_bar(p, r->mp_end, ev, &key);
 		if (len) {
 			r->offset = r->mp_offset;
 			qts_input_consume(r->in, len);
@@ -365,7 +370,7 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 			r->mp_offset += len;
 			r->raw_at = p;
 			r->raw_len = len;
-			return bar_in_order(r, ev);
+			return bar_in_order_key(r, ev, key);
 		}
 	}
 	r->mp_next = NULL;
@@ -380,7 +385,8 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 		uint64_t off = qts_input_offset(r->in);
 		r->offset = off;
 		prefetch_ahead(p, (size_t)avail);
-		size_t len = r->split_only ? 0 : fast_bar(p, p + avail, ev);
+		uint64_t key;
+		size_t len = r->split_only ? 0 : fast_bar(p, p + avail, ev, &key);
 		if (len) {
 			qts_input_consume(r->in, len);
 			r->raw_at = p;
@@ -388,7 +394,7 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 			r->mp_next = p + len;
 			r->mp_end = p + avail;
 			r->mp_offset = off + len;
-			return bar_in_order(r, ev);
+			return bar_in_order_key(r, ev, key);
 		}
 		mp c = { p, p + avail, NULL };
 		int bad_field, canon;

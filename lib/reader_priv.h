@@ -154,10 +154,9 @@ static inline int in_order(qts_reader *r, const qts_event *ev, int64_t known)
 
 /* A bar: in order as any event, and, since it is known at its end, not
  * ending before a bar of its timeframe read before it (a day back would
- * end where the day after it starts). */
-static inline int bar_in_order(qts_reader *r, const qts_event *ev)
+ * end where the day after it starts).  key: tf_word of its timeframe. */
+static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t key)
 {
-	uint64_t key = tf_word(ev->bar.tf);
 	struct tf_slot *t = r->tf;
 	if (!t || (key ? key != t->key : strcmp(ev->bar.tf, t->name) != 0))
 		t = qts_reader_learn_tf(r, ev->bar.tf);
@@ -168,6 +167,11 @@ static inline int bar_in_order(qts_reader *r, const qts_event *ev)
 	t->end_line = r->line;
 	t->end_offset = r->offset;
 	return in_order(r, ev, end);
+}
+
+static inline int bar_in_order(qts_reader *r, const qts_event *ev)
+{
+	return bar_in_order_key(r, ev, tf_word(ev->bar.tf));
 }
 
 /* Asking for the bytes a page ahead of [p, p + n) hides part of the wait
