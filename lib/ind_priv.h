@@ -71,7 +71,17 @@ struct ind_sma {
 	int period;
 };
 int ind_sma_init(qts_ind *ind, struct ind_sma *s, int period);
-int ind_sma_push(struct ind_sma *s, double x, double *out);
+/* Inline: a moving-average strategy pushes two a bar. */
+static inline int ind_sma_push(struct ind_sma *s, double x, double *out)
+{
+	ind_ring_push(&s->r, x);
+	qts_sum_add(&s->sum, x);
+	if (s->r.n < s->period)
+		return 0;
+	*out = qts_sum_value(&s->sum) / s->period;
+	qts_sum_sub(&s->sum, ind_ring_ago(&s->r, s->period - 1));
+	return 1;
+}
 
 /* TA-Lib's EMA: seeded with the SMA of its first period values (summed
  * exactly, so the seed is that SMA to the last bit). */

@@ -17,17 +17,6 @@ int ind_sma_init(qts_ind *ind, struct ind_sma *s, int period)
 	return ind_ring_init(ind, &s->r, period);
 }
 
-int ind_sma_push(struct ind_sma *s, double x, double *out)
-{
-	ind_ring_push(&s->r, x);
-	qts_sum_add(&s->sum, x);
-	if (s->r.n < s->period)
-		return 0;
-	*out = qts_sum_value(&s->sum) / s->period;
-	qts_sum_sub(&s->sum, ind_ring_ago(&s->r, s->period - 1));
-	return 1;
-}
-
 void ind_ema_init(struct ind_ema *e, int period)
 {
 	e->period = period;

@@ -183,8 +183,26 @@ typedef struct qts_tf {
 } qts_tf;
 int qts_tf_parse(const char *s, qts_tf *tf); /* 0 or -1 */
 int qts_tf_format(qts_tf tf, char *buf);     /* canonical form, < 16 bytes */
-/* Length in ns of a fixed timeframe; 0 for months. */
-int64_t qts_tf_ns(qts_tf tf);
+/* Length in ns of a fixed timeframe; 0 for months.  Inline: every bar of
+ * a strategy or a resample reckons its end with it. */
+static inline int64_t qts_tf_ns(qts_tf tf)
+{
+	int64_t unit;
+	switch (tf.unit) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
+	default: return 0;
+	}
+	/* 999999w is in qts_tf_parse's range but not in int64 nanoseconds:
+	 * such a length saturates rather than wraps. */
+	int64_t ns;
+	if (__builtin_mul_overflow(unit * QTS_NS_PER_SEC, (int64_t)tf.n, &ns))
+		return INT64_MAX;
+	return ns;
+}
 /* The end of the interval of tf that starts at ts: ts plus its length, or
  * for months the same day and time n months later, the day clamped to the
  * month's last (Jan 30 + 1M = Feb 29), and the last day of a month to the
@@ -425,6 +443,11 @@ typedef struct qts_symtab qts_symtab;
 qts_symtab *qts_symtab_new(size_t value_size);
 void *qts_symtab_get(qts_symtab *t, const char *symbol);  /* creates; NULL: no memory */
 void *qts_symtab_find(qts_symtab *t, const char *symbol); /* NULL if absent */
+/* The same for a symbol in a field of QTS_SYM_MAX bytes (an event's
+ * symbol): all of them may be read, so a short symbol is hashed from one
+ * load of its first eight bytes, not byte by byte. */
+void *qts_symtab_get_field(qts_symtab *t, const char symbol[QTS_SYM_MAX]);
+void *qts_symtab_find_field(qts_symtab *t, const char symbol[QTS_SYM_MAX]);
 size_t qts_symtab_count(const qts_symtab *t);
 void *qts_symtab_at(const qts_symtab *t, size_t i, const char **symbol);
 void qts_symtab_free(qts_symtab *t); /* frees the values too */

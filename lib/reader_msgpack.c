@@ -298,18 +298,29 @@ static inline uint64_t load8(const unsigned char *p)
 	return w;
 }
 
+/* The high bit of each byte of w that is zero, exactly. */
+static inline uint64_t zero_bytes(uint64_t w)
+{
+	return ~(((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | w | 0x7f7f7f7f7f7f7f7fULL);
+}
+
 /* A fixstr's n bytes at src into dst (words of it, the rest zeros); 0 when
  * one of them is a NUL. */
 static inline int copy_str(char *dst, const unsigned char *src, unsigned n, unsigned words)
 {
+	if (n < 8) { /* most symbols and every timeframe: one word */
+		uint64_t keep = (1ULL << (8 * n)) - 1, w = load8(src) & keep;
+		memcpy(dst, &w, 8);
+		memset(dst + 8, 0, 8 * (words - 1));
+		return !(zero_bytes(w) & keep);
+	}
 	uint64_t nul = 0;
 	for (unsigned k = 0; k < words; k++) {
 		uint64_t w = load8(src + 8 * k), keep;
 		int left = (int)n - 8 * (int)k;
 		keep = left >= 8 ? ~0ULL : left <= 0 ? 0 : (1ULL << (8 * left)) - 1;
 		w &= keep;
-		/* The high bit of each byte of w that is zero, exactly. */
-		nul |= ~(((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | w | 0x7f7f7f7f7f7f7f7fULL) & keep;
+		nul |= zero_bytes(w) & keep;
 		memcpy(dst + 8 * k, &w, 8);
 	}
 	return !nul;
@@ -327,8 +338,8 @@ static inline int float64(const unsigned char *p, double *out)
 }
 
 /* One bar at p, [p, end) being buffered; its length, 0 to leave it to the
- * generic decoder. */
-static inline size_t fast_bar(const unsigned char *p, const unsigned char *end, qts_event *ev)
+ * generic decoder.  *key: the tf_word of its timeframe. */
+static inline size_t fast_bar(const unsigned char *p, const unsigned char *end, qts_event *ev, uint64_t *key)
 {
 	/* 0x99: nine elements; 0xa3 "bar"; 0xd3: an int64 follows. */
 	if (end - p < FAST_BAR || (load8(p) & 0xffffffffffffULL) != 0xd3726162a399ULL)
@@ -344,12 +355,33 @@ static inline size_t fast_bar(const unsigned char *p, const unsigned char *end, 
 		return 0;
 	ev->type = QTS_BAR;
 	ev->ts = (int64_t)__builtin_bswap64(load8(p + 6));
+	/* under eight bytes, the timeframe's word as copied is its tf_word */
+	memcpy(key, ev->bar.tf, 8);
+	if (tl >= 8)
+		*key = tf_word(ev->bar.tf);
 	return (size_t)(num + 45 - p);
 }
 
 int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 {
-	const unsigned char *p;
+	/* Bars back to back: the next from the bytes the last one left in
+	 * the input's buffer, without asking the input for them again (only
+	 * the reader moves it, and only through the path below). */
+	const unsigned char *p = r->mp_next;
+	if (p && r->mp_end - p >= FAST_BAR) {
+		uint64_t key;
+		size_t len = fast_bar(p, r->mp_end, ev, &key);
+		if (len) {
+			r->offset = r->mp_offset;
+			qts_input_consume(r->in, len);
+			r->mp_next = p + len;
+			r->mp_offset += len;
+			r->raw_at = p;
+			r->raw_len = len;
+			return bar_in_order_key(r, ev, key);
+		}
+	}
+	r->mp_next = NULL;
 	long avail = qts_input_fill(r->in, &p);
 	for (;;) {
 		if (avail < 0) {
@@ -361,12 +393,16 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 		uint64_t off = qts_input_offset(r->in);
 		r->offset = off;
 		prefetch_ahead(p, (size_t)avail);
-		size_t len = r->split_only ? 0 : fast_bar(p, p + avail, ev);
+		uint64_t key;
+		size_t len = r->split_only ? 0 : fast_bar(p, p + avail, ev, &key);
 		if (len) {
 			qts_input_consume(r->in, len);
 			r->raw_at = p;
 			r->raw_len = len;
-			return bar_in_order(r, ev);
+			r->mp_next = p + len;
+			r->mp_end = p + avail;
+			r->mp_offset = off + len;
+			return bar_in_order_key(r, ev, key);
 		}
 		mp c = { p, p + avail, NULL };
 		int bad_field, canon;

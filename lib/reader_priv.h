@@ -78,6 +78,9 @@ struct qts_reader {
 	size_t win_taken;   /* the bytes of those lines, */
 	long win_lines;     /* how many, */
 	long win_line;      /* and the lines read before them */
+	const unsigned char *mp_next; /* msgpack: after a bar, the bytes buffered */
+	const unsigned char *mp_end;  /* past it, still in the input's buffer, */
+	uint64_t mp_offset;           /* and their offset (NULL: ask the input) */
 	const void *raw_at; /* the last event's bytes, when they are exactly */
 	size_t raw_len;     /* what writer.c writes for it (0: not so) */
 	char where[300];
@@ -151,10 +154,9 @@ static inline int in_order(qts_reader *r, const qts_event *ev, int64_t known)
 
 /* A bar: in order as any event, and, since it is known at its end, not
  * ending before a bar of its timeframe read before it (a day back would
- * end where the day after it starts). */
-static inline int bar_in_order(qts_reader *r, const qts_event *ev)
+ * end where the day after it starts).  key: tf_word of its timeframe. */
+static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t key)
 {
-	uint64_t key = tf_word(ev->bar.tf);
 	struct tf_slot *t = r->tf;
 	if (!t || (key ? key != t->key : strcmp(ev->bar.tf, t->name) != 0))
 		t = qts_reader_learn_tf(r, ev->bar.tf);
@@ -165,6 +167,11 @@ static inline int bar_in_order(qts_reader *r, const qts_event *ev)
 	t->end_line = r->line;
 	t->end_offset = r->offset;
 	return in_order(r, ev, end);
+}
+
+static inline int bar_in_order(qts_reader *r, const qts_event *ev)
+{
+	return bar_in_order_key(r, ev, tf_word(ev->bar.tf));
 }
 
 /* Asking for the bytes a page ahead of [p, p + n) hides part of the wait

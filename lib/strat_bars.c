@@ -1,16 +1,32 @@
 /* strat_bars.c — which of a strategy's series a bar feeds, and when the
  * bar became known, remembered a symbol and a timeframe so that a bar
- * costs a string comparison or two. */
+ * costs a comparison of a word or two. */
 #include "qts_strat.h"
 
 #include <string.h>
 
-static const struct qts_strat_tf *seen(qts_strat_tfs *s, const char *drive, const char *const *tfs,
-				       size_t ntf, const char *tf, struct qts_strat_tf *spare)
+/* Whether two timeframe fields (QTS_WORD_MAX bytes each) hold the same
+ * string: compared as a word up to a's NUL when it is in the first eight
+ * bytes (the bytes after it may be anything), else by strcmp. */
+static inline int same_tf(const char a[QTS_WORD_MAX], const char b[QTS_WORD_MAX])
 {
-	for (int i = 0; i < s->n; i++)
-		if (!strcmp(s->seen[i].tf, tf))
-			return &s->seen[i];
+	uint64_t x, y;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	uint64_t nul = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+	if (!nul)
+		return !strcmp(a, b);
+	/* the lowest flagged byte is the first NUL, exactly: the bytes up to
+	 * it and it (its top bit shifted out for the last byte) */
+	uint64_t upto = ((nul & -nul) << 1) - 1;
+	return ((x ^ y) & upto) == 0;
+}
+
+/* A timeframe not among those seen so far: learnt (in spare when the
+ * symbol has seen QTS_STRAT_TFS already); NULL when it is not one. */
+static const struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, const char *const *tfs,
+					size_t ntf, const char *tf, struct qts_strat_tf *spare)
+{
 	struct qts_strat_tf *t = s->n < QTS_STRAT_TFS ? &s->seen[s->n] : spare;
 	memset(t, 0, sizeof *t);
 	QTS_SET(t->tf, tf);
@@ -30,14 +46,35 @@ static const struct qts_strat_tf *seen(qts_strat_tfs *s, const char *drive, cons
 	return t;
 }
 
+static inline void routed(const struct qts_strat_tf *t, const qts_event *bar, unsigned *mask, int64_t *known)
+{
+	*mask = t->mask;
+	/* a fixed length is added without a call (months vary: qts_tf_end) */
+	int64_t ns = t->parsed.unit != 'M' ? qts_tf_ns(t->parsed) : 0, end;
+	if (ns > 0 && ns < INT64_MAX)
+		*known = __builtin_add_overflow(bar->ts, ns, &end) ? INT64_MAX : end;
+	else
+		*known = qts_tf_end(t->parsed, bar->ts);
+}
+
+static __attribute__((noinline)) int route_new(qts_strat_tfs *s, const char *drive, const char *const *tfs,
+					       size_t ntf, const qts_event *bar, unsigned *mask, int64_t *known)
+{
+	struct qts_strat_tf spare;
+	const struct qts_strat_tf *t = learn(s, drive, tfs, ntf, bar->bar.tf, &spare);
+	if (!t)
+		return -1;
+	routed(t, bar, mask, known);
+	return 0;
+}
+
 int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs, size_t ntf,
 		    const qts_event *bar, unsigned *mask, int64_t *known)
 {
-	struct qts_strat_tf spare;
-	const struct qts_strat_tf *t = seen(s, drive, tfs, ntf, bar->bar.tf, &spare);
-	if (!t)
-		return -1;
-	*mask = t->mask;
-	*known = qts_tf_end(t->parsed, bar->ts);
-	return 0;
+	for (int i = 0; i < s->n; i++)
+		if (same_tf(s->seen[i].tf, bar->bar.tf)) {
+			routed(&s->seen[i], bar, mask, known);
+			return 0;
+		}
+	return route_new(s, drive, tfs, ntf, bar, mask, known);
 }

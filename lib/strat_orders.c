@@ -8,11 +8,32 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Whether a unit is the one kept (a short word: compared in place, no
+ * call). */
+static inline int same_unit(const char *unit, const char kept[QTS_WORD_MAX])
+{
+	for (size_t i = 0; unit[i] == kept[i]; i++) /* kept ends within its field */
+		if (!unit[i])
+			return 1;
+	return 0;
+}
+
+static int put_target(qts_strat_last *l, const char *symbol, double target, const char *unit,
+		      qts_strat_out *out);
+
+/* Most bars leave the target as it was: that test inline, the event made
+ * apart. */
 int qts_strat_target(qts_strat_last *l, const char *symbol, double target, const char *unit,
 		     qts_strat_out *out)
 {
-	if (isnan(target) || (l->set && target == l->target && !strcmp(unit, l->unit)))
+	if (isnan(target) || (l->set && target == l->target && same_unit(unit, l->unit)))
 		return 0;
+	return put_target(l, symbol, target, unit, out);
+}
+
+static __attribute__((noinline)) int put_target(qts_strat_last *l, const char *symbol, double target,
+						 const char *unit, qts_strat_out *out)
+{
 	qts_event ev;
 	qts_event_init(&ev, QTS_TARGET, out->now);
 	QTS_SET(ev.symbol, symbol);

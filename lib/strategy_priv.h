@@ -77,9 +77,10 @@ struct host {
 	char err[512]; /* why put or finish stopped, when not emit */
 };
 
-/* A symbol's state, made at its first event; NULL when out of memory
+/* A symbol's state, made at its first event (name: an event's symbol
+ * field, all QTS_SYM_MAX bytes readable); NULL when out of memory
  * (h->err says so). */
-struct sym *strategy_sym(struct host *h, const char *name);
+struct sym *strategy_sym(struct host *h, const char name[QTS_SYM_MAX]);
 /* Where the event being handled was read, for a message. */
 const char *strategy_where(const struct host *h);
 /* s quoted for a message (qts_quote), in buf of size bytes. */

@@ -158,9 +158,9 @@ static int list_registry(void)
 
 /* ---- symbols and what is written ------------------------------------------- */
 
-struct sym *strategy_sym(struct host *h, const char *name)
+struct sym *strategy_sym(struct host *h, const char name[QTS_SYM_MAX])
 {
-	struct sym *s = qts_symtab_get(h->syms, name);
+	struct sym *s = qts_symtab_get_field(h->syms, name);
 	if (s && s->ready)
 		return s;
 	if (s) {

@@ -107,23 +107,19 @@ static int grow(qts_symtab *t)
 	return 0;
 }
 
-void *qts_symtab_find(qts_symtab *t, const char *key)
+static inline void *find(qts_symtab *t, const keyval *k)
 {
-	keyval k = key_of(key);
-	if (t->last && same_key(t->last, &k))
+	if (t->last && same_key(t->last, k))
 		return t->last->value;
-	struct entry *e = probe(t, &k);
+	struct entry *e = probe(t, k);
 	if (!e->value)
 		return NULL;
 	t->last = e;
 	return e->value;
 }
 
-void *qts_symtab_get(qts_symtab *t, const char *key)
+static void *insert(qts_symtab *t, const char *key)
 {
-	void *v = qts_symtab_find(t, key);
-	if (v)
-		return v;
 	if ((t->count + 1) * 2 > t->cap && grow(t) < 0)
 		return NULL;
 	keyval k = key_of(key);
@@ -137,6 +133,58 @@ void *qts_symtab_get(qts_symtab *t, const char *key)
 	t->order[t->count++] = e;
 	t->last = e;
 	return e->value;
+}
+
+void *qts_symtab_find(qts_symtab *t, const char *key)
+{
+	keyval k = key_of(key);
+	return find(t, &k);
+}
+
+void *qts_symtab_get(qts_symtab *t, const char *key)
+{
+	keyval k = key_of(key);
+	void *v = find(t, &k);
+	return v ? v : insert(t, key);
+}
+
+/* A symbol field (QTS_SYM_MAX bytes, all readable) shorter than eight
+ * bytes is found from one load of its first word, its NUL located in the
+ * word and the bytes after it masked off: the key_of of it, without a loop
+ * over its bytes, and a probe that compares words.  NULL when the symbol
+ * is longer (or absent), for the general path. */
+static inline void *find_short(const qts_symtab *t, const char sym[QTS_SYM_MAX])
+{
+	uint64_t w;
+	memcpy(&w, sym, 8);
+	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+	if (!nul)
+		return NULL;
+	/* the lowest flagged byte is the first NUL, exactly: keep what is
+	 * below it */
+	w &= (nul & -nul) - 1;
+	size_t len = (size_t)__builtin_ctzll(nul) >> 3;
+	uint64_t h = (w ^ 0x5bd1e9955bd1e995ULL) * 0x9e3779b97f4a7c15ULL;
+	h = h ^ (h >> 32) ^ len;
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		const struct entry *e = &t->slots[i];
+		if (!e->value)
+			return NULL;
+		if (e->hash == h && e->word == w && e->len == len)
+			return e->value;
+	}
+}
+
+void *qts_symtab_find_field(qts_symtab *t, const char symbol[QTS_SYM_MAX])
+{
+	void *v = find_short(t, symbol);
+	return v ? v : qts_symtab_find(t, symbol);
+}
+
+void *qts_symtab_get_field(qts_symtab *t, const char symbol[QTS_SYM_MAX])
+{
+	void *v = find_short(t, symbol);
+	return v ? v : qts_symtab_get(t, symbol);
 }
 
 size_t qts_symtab_count(const qts_symtab *t) { return t->count; }

@@ -234,25 +234,6 @@ int qts_tf_format(qts_tf tf, char *buf)
 	return snprintf(buf, 16, "%d%c", tf.n, tf.unit);
 }
 
-int64_t qts_tf_ns(qts_tf tf)
-{
-	int64_t unit;
-	switch (tf.unit) {
-	case 's': unit = 1; break;
-	case 'm': unit = 60; break;
-	case 'h': unit = 3600; break;
-	case 'd': unit = 86400; break;
-	case 'w': unit = 7 * 86400; break;
-	default: return 0;
-	}
-	/* 999999w is in qts_tf_parse's range but not in int64 nanoseconds:
-	 * such a length saturates rather than wraps. */
-	int64_t ns;
-	if (__builtin_mul_overflow(unit * QTS_NS_PER_SEC, (int64_t)tf.n, &ns))
-		return INT64_MAX;
-	return ns;
-}
-
 int qts_tf_end_checked(qts_tf tf, int64_t ts, int64_t *end)
 {
 	if (tf.unit != 'M')

@@ -37,6 +37,25 @@ int main(void)
 	CHECK(qts_symtab_find(t, "ABCDEFGHX") == NULL && qts_symtab_find(t, "") == NULL, "absent keys");
 	int *e = qts_symtab_get(t, "");
 	CHECK(e && qts_symtab_find(t, "") == e, "the empty key");
+	/* a symbol field: the bytes after its NUL are anything, and it finds
+	 * the key a string made, and makes one a string finds */
+	int same = 1;
+	for (int i = 0; i < 1000; i++) {
+		char field[QTS_SYM_MAX];
+		memset(field, 'Z' - i % 3, sizeof field);
+		int n = snprintf(key, sizeof key, "%.*s%d", i % 17, "ABCDEFGHIJKLMNOPQ", i);
+		memcpy(field, key, (size_t)n + 1);
+		same &= qts_symtab_find_field(t, field) == qts_symtab_find(t, key);
+		same &= qts_symtab_get_field(t, field) == qts_symtab_find(t, key);
+	}
+	CHECK(same && qts_symtab_count(t) == 1004, "a symbol field finds a string's key");
+	char f1[QTS_SYM_MAX] = "NEW1", f2[QTS_SYM_MAX] = "NEW2\0garbage";
+	int *n1 = qts_symtab_get_field(t, f1), *n2 = qts_symtab_get_field(t, f2);
+	CHECK(n1 && n2 && n1 != n2 && qts_symtab_find(t, "NEW1") == n1 && qts_symtab_find(t, "NEW2") == n2,
+	      "a key a symbol field made, found by its string");
+	char fe[QTS_SYM_MAX] = "\0xyz", fx[QTS_SYM_MAX] = "ABCDEFGHX";
+	CHECK(qts_symtab_find_field(t, fe) == e && qts_symtab_find_field(t, fx) == NULL,
+	      "the empty field, and an absent long one");
 	qts_symtab_free(t);
 	return tap_done();
 }
