@@ -5,6 +5,7 @@
 #include "qts_checkpoint.h"
 #include "qts_sim.h"
 #include "qts_time.h"
+#include "streq.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ struct qts_sim {
 	qts_tf end_tf;
 	int64_t end_ts, end;
 	int have_end;
+	int margined; /* an instrument has a margin: positions may settle */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -92,7 +94,7 @@ static sym *sym_get(qts_sim *s, const char *name)
 	 * the latest is tried before the table. */
 	if (s->nall) {
 		size_t i = s->last + 1 < s->nall ? s->last + 1 : 0;
-		if (strcmp(s->all[i]->name, name) == 0) {
+		if (qts_streq(s->all[i]->name, name)) {
 			s->last = i;
 			return s->all[i];
 		}
@@ -435,7 +437,7 @@ static int equity(qts_sim *s, int64_t ts)
 {
 	/* Margined positions settle their P&L into cash at each equity
 	 * time: daily for daily bars, as exchanges mark to market. */
-	for (size_t i = 0; i < s->nall; i++) {
+	for (size_t i = 0; s->margined && i < s->nall; i++) {
 		sym *y = sym_at(s, i);
 		if (qts_pos_margined(&y->pos)) {
 			qts_pf_settle(&s->pf, &y->pos);
@@ -892,7 +894,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 
 static int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 {
-	if (strcmp(y->tf, ev->bar.tf) != 0) {
+	if (!qts_streq(y->tf, ev->bar.tf)) {
 		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
 			y->tfv = (qts_tf){ 0, 0 };
 		QTS_SET(y->tf, ev->bar.tf);
@@ -1053,10 +1055,12 @@ static int on_bar(qts_sim *s, const qts_event *ev)
 	s->group_ts = ev->ts;
 	if (y->delisted)
 		return 0;
-	qts_mkt m = { .type = QTS_BAR, .open = ev->bar.open, .high = ev->bar.high,
-		      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
-	if (work(s, y, &m, ev->ts) < 0)
-		return -1;
+	if (y->nord) { /* most symbols of a wide book have no order working */
+		qts_mkt m = { .type = QTS_BAR, .open = ev->bar.open, .high = ev->bar.high,
+			      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
+		if (work(s, y, &m, ev->ts) < 0)
+			return -1;
+	}
 	if (mark(s, y, ev, ev->bar.close) < 0)
 		return -1;
 	if (s->o.impact.on)
@@ -1178,6 +1182,8 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->o = *o;
 	s->emit = emit;
 	s->arg = arg;
+	for (size_t i = 0; i < o->ninstruments; i++)
+		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);
 	s->syms = qts_symtab_new(sizeof(sym));
 	s->ids = qts_idset_new(SEEN_IDS);
