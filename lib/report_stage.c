@@ -9,6 +9,7 @@
 #include "qts_sim.h"
 #include "qts_loop.h"
 #include "qts_stage.h"
+#include "streq.h"
 
 #include <sys/stat.h>
 #include <errno.h>
@@ -76,6 +77,7 @@ typedef struct barsym {
 	char tf[QTS_WORD_MAX];
 	qts_tf tfv;
 	double close;       /* the last, for the P&L of open positions */
+	size_t idx;         /* in the order of the symbols' first bars */
 } barsym;
 
 /* Open positions by symbol, from fills and position events. */
@@ -89,6 +91,11 @@ typedef struct state {
 	qts_perf *perf;
 	qts_clock clock;
 	qts_symtab *bars;        /* symbols of the bars seen, in order */
+	size_t lastbar;          /* the index of the latest bar's symbol */
+	qts_tf end_tf;           /* the end of the latest bar, by its start and tf */
+	int64_t end_ts, end;
+	int have_end;
+	qts_symtab *posidx;      /* a holding's index in pos + 1, by symbol */
 	int bench_seen;
 	qts_trades *trades;
 	holding *pos;
@@ -228,12 +235,26 @@ static void parse(int argc, char **argv, opts *o)
 
 /* ---- the stream ---------------------------------------------------------- */
 
+/* The holding of symbol, or NULL: by its index, kept as holdings are
+ * added (a holding the index does not know is looked for in order, and
+ * then known). */
+static holding *holding_of(state *s, const char *symbol)
+{
+	size_t *k = qts_symtab_find(s->posidx, symbol);
+	if (k && *k && *k <= s->npos && strcmp(s->pos[*k - 1].symbol, symbol) == 0)
+		return &s->pos[*k - 1];
+	for (size_t i = 0; i < s->npos; i++)
+		if (strcmp(s->pos[i].symbol, symbol) == 0) {
+			if ((k = qts_symtab_get(s->posidx, symbol)))
+				*k = i + 1;
+			return &s->pos[i];
+		}
+	return NULL;
+}
+
 static int set_position(state *s, const char *symbol, double qty)
 {
-	holding *h = NULL;
-	for (size_t i = 0; i < s->npos; i++)
-		if (strcmp(s->pos[i].symbol, symbol) == 0)
-			h = &s->pos[i];
+	holding *h = holding_of(s, symbol);
 	if (!h) {
 		if (qty == 0)
 			return 0;
@@ -248,18 +269,57 @@ static int set_position(state *s, const char *symbol, double qty)
 		h = &s->pos[s->npos++];
 		QTS_SET(h->symbol, symbol);
 		h->qty = 0;
+		size_t *k = qts_symtab_get(s->posidx, symbol);
+		if (!k)
+			return -1;
+		*k = s->npos;
 	}
 	s->nonzero += (qty != 0) - (h->qty != 0);
 	h->qty = qty;
 	return 0;
 }
 
-static double position_of(const state *s, const char *symbol)
+static double position_of(state *s, const char *symbol)
 {
-	for (size_t i = 0; i < s->npos; i++)
-		if (strcmp(s->pos[i].symbol, symbol) == 0)
-			return s->pos[i].qty;
-	return 0;
+	const holding *h = holding_of(s, symbol);
+	return h ? h->qty : 0;
+}
+
+/* The state of a bar's symbol: bars of one time come in one order of
+ * symbols, so the one after the latest is tried before the table. */
+static barsym *bar_sym(state *s, const char *symbol)
+{
+	size_t n = qts_symtab_count(s->bars);
+	if (n) {
+		size_t i = s->lastbar + 1 < n ? s->lastbar + 1 : 0;
+		const char *key;
+		barsym *b = qts_symtab_at(s->bars, i, &key);
+		if (qts_streq(key, symbol)) {
+			s->lastbar = i;
+			return b;
+		}
+	}
+	barsym *b = qts_symtab_get(s->bars, symbol);
+	if (b && qts_symtab_count(s->bars) != n)
+		b->idx = n;
+	if (b)
+		s->lastbar = b->idx;
+	return b;
+}
+
+/* The end of a bar as qts-sim reckons it (qts_tf_end): the bars of one
+ * time end together. */
+static int64_t bar_end(state *s, const barsym *b, int64_t ts)
+{
+	if (!b->tfv.n)
+		return ts;
+	if (!s->have_end || s->end_ts != ts || s->end_tf.n != b->tfv.n || s->end_tf.unit != b->tfv.unit) {
+		s->end = qts_tf_end(b->tfv, ts);
+		s->end_ts = ts;
+		s->end_tf = b->tfv;
+		s->have_end = 1;
+	}
+	return s->end;
 }
 
 /* Money per point per unit of symbol: its contract's multiplier, 1 for a
@@ -317,10 +377,10 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 			return -1;
 		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
 	case QTS_BAR: {
-		barsym *b = qts_symtab_get(s->bars, ev->symbol);
+		barsym *b = bar_sym(s, ev->symbol);
 		if (!b)
 			return -1;
-		if (strcmp(b->tf, ev->bar.tf) != 0) {
+		if (!qts_streq(b->tf, ev->bar.tf)) {
 			if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
 				b->tfv = (qts_tf){0, 0};
 			QTS_SET(b->tf, ev->bar.tf);
@@ -328,7 +388,7 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		if (isfinite(ev->bar.close))
 			b->close = ev->bar.close;
 		/* the end as qts-sim reckons it, which stamps equity there */
-		int64_t end = b->tfv.n ? qts_tf_end(b->tfv, ev->ts) : ev->ts;
+		int64_t end = bar_end(s, b, ev->ts);
 		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0) {
 			s->bench_seen = 1;
 			if (isfinite(ev->bar.close)) {
@@ -497,8 +557,9 @@ static void state_init(state *s, const opts *o, int keep)
 	if (s->perf)
 		qts_perf_day_start(s->perf, o->day_start);
 	s->bars = qts_symtab_new(sizeof(barsym));
+	s->posidx = qts_symtab_new(sizeof(size_t));
 	s->trades = qts_trades_new(keep);
-	if (!s->perf || !s->bars || !s->trades)
+	if (!s->perf || !s->bars || !s->posidx || !s->trades)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 }
 
@@ -506,6 +567,7 @@ static void state_free(state *s)
 {
 	qts_perf_free(s->perf);
 	qts_symtab_free(s->bars);
+	qts_symtab_free(s->posidx);
 	qts_trades_free(s->trades);
 	free(s->pos);
 	qts_book_free(s->book);
