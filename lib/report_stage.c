@@ -77,7 +77,8 @@ typedef struct barsym {
 	char tf[QTS_WORD_MAX];
 	qts_tf tfv;
 	double close;       /* the last, for the P&L of open positions */
-	size_t idx;         /* in the order of the symbols' first bars */
+	size_t idx;         /* in bar_at */
+	char name[QTS_SYM_MAX];
 } barsym;
 
 /* Open positions by symbol, from fills and position events. */
@@ -91,6 +92,8 @@ typedef struct state {
 	qts_perf *perf;
 	qts_clock clock;
 	qts_symtab *bars;        /* symbols of the bars seen, in order */
+	barsym **bar_at;         /* the symbols of bars in the order they came */
+	size_t nbar_at, capbar_at;
 	size_t lastbar;          /* the index of the latest bar's symbol */
 	qts_tf end_tf;           /* the end of the latest bar, by its start and tf */
 	int64_t end_ts, end;
@@ -287,22 +290,37 @@ static double position_of(state *s, const char *symbol)
 
 /* The state of a bar's symbol: bars of one time come in one order of
  * symbols, so the one after the latest is tried before the table. */
-static barsym *bar_sym(state *s, const char *symbol)
+static barsym *bar_sym_add(state *s, const char *symbol);
+
+static inline barsym *bar_sym(state *s, const char *symbol)
+{
+	size_t i = s->lastbar + 1 < s->nbar_at ? s->lastbar + 1 : 0;
+	if (__builtin_expect(s->nbar_at != 0, 1) && qts_field_eq(s->bar_at[i]->name, symbol)) {
+		s->lastbar = i;
+		return s->bar_at[i];
+	}
+	return bar_sym_add(s, symbol);
+}
+
+/* The table's part of bar_sym: NULL when out of memory. */
+static __attribute__((noinline)) barsym *bar_sym_add(state *s, const char *symbol)
 {
 	size_t n = qts_symtab_count(s->bars);
-	if (n) {
-		size_t i = s->lastbar + 1 < n ? s->lastbar + 1 : 0;
-		const char *key;
-		barsym *b = qts_symtab_at(s->bars, i, &key);
-		if (qts_streq(key, symbol)) {
-			s->lastbar = i;
-			return b;
-		}
-	}
 	barsym *b = qts_symtab_get(s->bars, symbol);
-	if (b && qts_symtab_count(s->bars) != n)
-		b->idx = n;
-	if (b)
+	if (b && qts_symtab_count(s->bars) != n) { /* new */
+		if (s->nbar_at == s->capbar_at) {
+			size_t cap = s->capbar_at ? 2 * s->capbar_at : 64;
+			barsym **a = realloc(s->bar_at, cap * sizeof *a);
+			if (!a)
+				return NULL;
+			s->bar_at = a;
+			s->capbar_at = cap;
+		}
+		b->idx = s->nbar_at;
+		QTS_SET(b->name, symbol);
+		s->bar_at[s->nbar_at++] = b;
+	}
+	if (b && b->idx < s->nbar_at && s->bar_at[b->idx] == b)
 		s->lastbar = b->idx;
 	return b;
 }
@@ -380,7 +398,7 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		barsym *b = bar_sym(s, ev->symbol);
 		if (!b)
 			return -1;
-		if (!qts_streq(b->tf, ev->bar.tf)) {
+		if (!qts_field_eq(b->tf, ev->bar.tf)) {
 			if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
 				b->tfv = (qts_tf){0, 0};
 			QTS_SET(b->tf, ev->bar.tf);
@@ -567,6 +585,7 @@ static void state_free(state *s)
 {
 	qts_perf_free(s->perf);
 	qts_symtab_free(s->bars);
+	free(s->bar_at);
 	qts_symtab_free(s->posidx);
 	qts_trades_free(s->trades);
 	free(s->pos);

@@ -101,6 +101,7 @@ struct qts_risk {
 	uint32_t *otab;    /* ring index + 1 by id hash, 0 empty */
 	size_t ohead, nord;
 	int stops, vol, portfolio_checks;
+	int sums; /* a rule reads the gross, the net, the count or a sector's gross */
 	qts_risk_emit emit;
 	void *arg;
 };
@@ -148,18 +149,39 @@ static void note_active(qts_risk *r, const struct sym *s)
 		r->active[i >> 6] &= ~bit;
 }
 
-static struct sym *sym_get(qts_risk *r, const char *name)
+static struct sym *sym_add(qts_risk *r, const char *name);
+
+/* The symbol named name (an event's field), made when new.  The latest
+ * is tried first (what a bar triggers is of its symbol), then the one
+ * after it (interleaved streams repeat one order of symbols), then the
+ * table. */
+static inline struct sym *sym_get(qts_risk *r, const char *name)
 {
-	if (r->nsym && qts_streq(r->sym[r->lastsym].name, name))
-		return &r->sym[r->lastsym];
-	/* Interleaved streams repeat one order of symbols: the next one
-	 * is tried before the hash. */
+	if (__builtin_expect(r->nsym != 0, 1)) {
+		if (qts_field_eq(r->sym[r->lastsym].name, name))
+			return &r->sym[r->lastsym];
+		size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
+		if (qts_field_eq(r->sym[next].name, name))
+			return &r->sym[r->lastsym = next];
+	}
+	return sym_add(r, name);
+}
+
+/* A bar's symbol: the one after the latest first. */
+static inline struct sym *bar_sym(qts_risk *r, const char *name)
+{
 	size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
-	if (r->nsym && qts_streq(r->sym[next].name, name))
+	if (__builtin_expect(r->nsym != 0, 1) && qts_field_eq(r->sym[next].name, name))
 		return &r->sym[r->lastsym = next];
+	return sym_get(r, name);
+}
+
+/* The table's part of sym_get: the symbol found by its hash, or made. */
+static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *name)
+{
 	size_t j = hash_str(name) & (r->hcap - 1);
 	for (; r->hash[j]; j = (j + 1) & (r->hcap - 1))
-		if (qts_streq(r->sym[r->hash[j] - 1].name, name)) {
+		if (qts_field_eq(r->sym[r->hash[j] - 1].name, name)) {
 			r->lastsym = r->hash[j] - 1;
 			return &r->sym[r->lastsym];
 		}
@@ -410,6 +432,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
 	r->vol = !isnan(c->target_vol);
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
+	r->sums = !isnan(c->max_gross) || !isnan(c->max_net) || c->max_positions >= 0 || !isnan(c->max_sector);
 	if (rehash(r, 64) < 0)
 		goto no_memory;
 	r->ord = calloc(ORD_RING, sizeof *r->ord);
@@ -726,7 +749,7 @@ static int new_day(qts_risk *r, int64_t ts)
 }
 
 /* s: the event's symbol when already looked up (a bar's), or NULL. */
-static int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, int is_bar)
+static inline int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, int is_bar)
 {
 	if (!(px > 0) || !isfinite(px))
 		return put(r, ev); /* nothing usable to value positions at */
@@ -946,8 +969,16 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 		if ((r->sym[i].pos != 0 || r->sym[i].wq != 0) != !!(r->active[i >> 6] & (1ULL << (i & 63))))
 			qts_die(QTS_EXIT_FAIL, "selfcheck: %s: active bit stale", r->sym[i].name);
 #endif
-	/* In the order of the symbols, as a pass over all of them. */
-	for (size_t w = 0; w < r->nactive; w++) {
+	/* In the order of the symbols, as a pass over all of them; the
+	 * market value alone when no rule reads the other sums. */
+	for (size_t w = 0; w < r->nactive && !r->sums; w++) {
+		for (uint64_t bits = r->active[w]; bits; bits &= bits - 1) {
+			const struct sym *o = &r->sym[w * 64 + (size_t)__builtin_ctzll(bits)];
+			if (o->pos != 0 && !isnan(o->last))
+				r->mv += o->pos * o->last * o->mult;
+		}
+	}
+	for (size_t w = 0; w < r->nactive && r->sums; w++) {
 		for (uint64_t bits = r->active[w]; bits; bits &= bits - 1) {
 			const struct sym *o = &r->sym[w * 64 + (size_t)__builtin_ctzll(bits)];
 			double e = o->pos + o->wq;
@@ -1173,7 +1204,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
  * every bar would cost more than the rest of the work on it. */
 static int64_t bar_known(struct sym *s, const qts_event *ev)
 {
-	if (!qts_streq(s->tf, ev->bar.tf)) {
+	if (!qts_field_eq(s->tf, ev->bar.tf)) {
 		qts_tf tf;
 		QTS_SET(s->tf, ev->bar.tf);
 		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
@@ -1193,7 +1224,7 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 	 * bar's symbol is looked up once, for both. */
 	struct sym *bs = NULL;
 	if (ev->type == QTS_BAR) {
-		bs = sym_get(r, ev->symbol);
+		bs = bar_sym(r, ev->symbol);
 		qts_risk_clock(r, bar_known(bs, ev));
 	} else
 		qts_risk_clock(r, ev->ts);

@@ -88,17 +88,26 @@ struct qts_sim {
 
 static void touch(qts_sim *s, sym *y);
 
-static sym *sym_get(qts_sim *s, const char *name)
+static sym *sym_add(qts_sim *s, const char *name);
+
+/* The symbol named name (an event's field), made when new. */
+static inline sym *sym_get(qts_sim *s, const char *name)
 {
 	/* Interleaved streams repeat one order of symbols: the one after
 	 * the latest is tried before the table. */
-	if (s->nall) {
+	if (__builtin_expect(s->nall != 0, 1)) {
 		size_t i = s->last + 1 < s->nall ? s->last + 1 : 0;
-		if (qts_streq(s->all[i]->name, name)) {
+		if (qts_field_eq(s->all[i]->name, name)) {
 			s->last = i;
 			return s->all[i];
 		}
 	}
+	return sym_add(s, name);
+}
+
+/* The table's part of sym_get. */
+static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
+{
 	size_t before = qts_symtab_count(s->syms);
 	sym *y = qts_symtab_get(s->syms, name);
 	if (!y)
@@ -894,7 +903,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 
 static int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 {
-	if (!qts_streq(y->tf, ev->bar.tf)) {
+	if (!qts_field_eq(y->tf, ev->bar.tf)) {
 		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
 			y->tfv = (qts_tf){ 0, 0 };
 		QTS_SET(y->tf, ev->bar.tf);
@@ -1061,7 +1070,11 @@ static int on_bar(qts_sim *s, const qts_event *ev)
 		if (work(s, y, &m, ev->ts) < 0)
 			return -1;
 	}
-	if (mark(s, y, ev, ev->bar.close) < 0)
+	/* A flat share with nothing working is marked and no more (what
+	 * mark does then, without the call). */
+	if (y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && isfinite(ev->bar.close))
+		y->pos.mark = ev->bar.close;
+	else if (mark(s, y, ev, ev->bar.close) < 0)
 		return -1;
 	if (s->o.impact.on)
 		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
@@ -1199,6 +1212,14 @@ static int process(qts_sim *s, const qts_event *ev)
 	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ev->ts)
 		if (apply_action(s, &s->o.actions[s->next_action++]) < 0)
 			return -1;
+	if (ev->type == QTS_BAR) {
+		/* put, for a bar: it holds no number qts-sim made */
+		if (s->failed)
+			return -1;
+		if (s->emit(s->arg, ev) < 0)
+			s->failed = 1;
+		return s->failed ? -1 : on_bar(s, ev);
+	}
 	if (put(s, ev) < 0)
 		return -1;
 	switch (ev->type) {
