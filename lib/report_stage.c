@@ -99,6 +99,7 @@ typedef struct state {
 	int64_t end_ts, end;
 	int have_end;
 	qts_symtab *posidx;      /* a holding's index in pos + 1, by symbol */
+	barsym plain;            /* the latest bar's tf, when no symbol is kept */
 	int bench_seen;
 	qts_trades *trades;
 	holding *pos;
@@ -422,6 +423,19 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 	}
 }
 
+/* A bar when neither a benchmark nor the HTML page's book asks for its
+ * symbol's close: its end alone counts, as consume reckons it. */
+static inline void bar_plain(state *s, const qts_event *ev)
+{
+	barsym *b = &s->plain;
+	if (!qts_field_eq(b->tf, ev->bar.tf)) {
+		if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
+			b->tfv = (qts_tf){0, 0};
+		QTS_SET(b->tf, ev->bar.tf);
+	}
+	qts_perf_bar(s->perf, ev->ts, bar_end(s, b, ev->ts));
+}
+
 /* A benchmark that never came is a mistake to name, not a column of
  * dashes: say which symbols did come. */
 static void check_benchmark(const state *s, const char *path)
@@ -645,7 +659,9 @@ static int report_put(void *eng, const qts_event *ev)
 		return -1;
 	if (__builtin_expect(ev->ts < s->o->from, 0))
 		return 0;
-	if (consume(s, ev, s->err, sizeof s->err) < 0) {
+	if (ev->type == QTS_BAR && !s->o->benchmark && !s->book)
+		bar_plain(s, ev);
+	else if (consume(s, ev, s->err, sizeof s->err) < 0) {
 		if (!s->err[0])
 			snprintf(s->err, sizeof s->err, "out of memory");
 		return -1;
