@@ -86,8 +86,9 @@ void qts_perf_day_start(qts_perf *p, int64_t tod)
 int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end)
 {
 	/* In a group of bars of one start, the longest decides: its end is
-	 * the time qts-sim gives the group's equity. */
-	if (!(p->have_bar && start == p->bar_start && end < p->bar_end)) {
+	 * the time qts-sim gives the group's equity.  (One of the same end
+	 * would set what is set already.) */
+	if (!(p->have_bar && start == p->bar_start && end <= p->bar_end)) {
 		p->bar_start = start;
 		p->bar_end = end >= start ? end : start;
 		p->bar_day = date_of(p, start + (p->bar_end - start) / 2);

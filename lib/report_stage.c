@@ -10,6 +10,7 @@
 #include "qts_sim.h"
 #include "qts_loop.h"
 #include "qts_stage.h"
+#include "streq.h"
 
 #include <sys/stat.h>
 #include <errno.h>
@@ -80,6 +81,8 @@ typedef struct barsym {
 	char tf[QTS_WORD_MAX];
 	qts_tf tfv;
 	double close;       /* the last, for the P&L of open positions */
+	size_t idx;         /* in bar_at */
+	char name[QTS_SYM_MAX];
 } barsym;
 
 /* Open positions by symbol, from fills and position events. */
@@ -93,6 +96,14 @@ typedef struct state {
 	qts_perf *perf;
 	qts_clock clock;
 	qts_symtab *bars;        /* symbols of the bars seen, in order */
+	barsym **bar_at;         /* the symbols of bars in the order they came */
+	size_t nbar_at, capbar_at;
+	size_t lastbar;          /* the index of the latest bar's symbol */
+	qts_tf end_tf;           /* the end of the latest bar, by its start and tf */
+	int64_t end_ts, end;
+	int have_end;
+	qts_symtab *posidx;      /* a holding's index in pos + 1, by symbol */
+	barsym plain;            /* the latest bar's tf, when no symbol is kept */
 	int bench_seen;
 	qts_trades *trades;
 	holding *pos;
@@ -234,12 +245,26 @@ static void parse(int argc, char **argv, opts *o)
 
 /* ---- the stream ---------------------------------------------------------- */
 
+/* The holding of symbol, or NULL: by its index, kept as holdings are
+ * added (a holding the index does not know is looked for in order, and
+ * then known). */
+static holding *holding_of(state *s, const char *symbol)
+{
+	size_t *k = qts_symtab_find(s->posidx, symbol);
+	if (k && *k && *k <= s->npos && strcmp(s->pos[*k - 1].symbol, symbol) == 0)
+		return &s->pos[*k - 1];
+	for (size_t i = 0; i < s->npos; i++)
+		if (strcmp(s->pos[i].symbol, symbol) == 0) {
+			if ((k = qts_symtab_get(s->posidx, symbol)))
+				*k = i + 1;
+			return &s->pos[i];
+		}
+	return NULL;
+}
+
 static int set_position(state *s, const char *symbol, double qty)
 {
-	holding *h = NULL;
-	for (size_t i = 0; i < s->npos; i++)
-		if (strcmp(s->pos[i].symbol, symbol) == 0)
-			h = &s->pos[i];
+	holding *h = holding_of(s, symbol);
 	if (!h) {
 		if (qty == 0)
 			return 0;
@@ -254,18 +279,72 @@ static int set_position(state *s, const char *symbol, double qty)
 		h = &s->pos[s->npos++];
 		QTS_SET(h->symbol, symbol);
 		h->qty = 0;
+		size_t *k = qts_symtab_get(s->posidx, symbol);
+		if (!k)
+			return -1;
+		*k = s->npos;
 	}
 	s->nonzero += (qty != 0) - (h->qty != 0);
 	h->qty = qty;
 	return 0;
 }
 
-static double position_of(const state *s, const char *symbol)
+static double position_of(state *s, const char *symbol)
 {
-	for (size_t i = 0; i < s->npos; i++)
-		if (strcmp(s->pos[i].symbol, symbol) == 0)
-			return s->pos[i].qty;
-	return 0;
+	const holding *h = holding_of(s, symbol);
+	return h ? h->qty : 0;
+}
+
+/* The state of a bar's symbol: bars of one time come in one order of
+ * symbols, so the one after the latest is tried before the table. */
+static barsym *bar_sym_add(state *s, const char *symbol);
+
+static inline barsym *bar_sym(state *s, const char *symbol)
+{
+	size_t i = s->lastbar + 1 < s->nbar_at ? s->lastbar + 1 : 0;
+	if (__builtin_expect(s->nbar_at != 0, 1) && qts_field_eq(s->bar_at[i]->name, symbol)) {
+		s->lastbar = i;
+		return s->bar_at[i];
+	}
+	return bar_sym_add(s, symbol);
+}
+
+/* The table's part of bar_sym: NULL when out of memory. */
+static __attribute__((noinline)) barsym *bar_sym_add(state *s, const char *symbol)
+{
+	size_t n = qts_symtab_count(s->bars);
+	barsym *b = qts_symtab_get(s->bars, symbol);
+	if (b && qts_symtab_count(s->bars) != n) { /* new */
+		if (s->nbar_at == s->capbar_at) {
+			size_t cap = s->capbar_at ? 2 * s->capbar_at : 64;
+			barsym **a = realloc(s->bar_at, cap * sizeof *a);
+			if (!a)
+				return NULL;
+			s->bar_at = a;
+			s->capbar_at = cap;
+		}
+		b->idx = s->nbar_at;
+		QTS_SET(b->name, symbol);
+		s->bar_at[s->nbar_at++] = b;
+	}
+	if (b && b->idx < s->nbar_at && s->bar_at[b->idx] == b)
+		s->lastbar = b->idx;
+	return b;
+}
+
+/* The end of a bar as qts-sim reckons it (qts_tf_end): the bars of one
+ * time end together. */
+static int64_t bar_end(state *s, const barsym *b, int64_t ts)
+{
+	if (!b->tfv.n)
+		return ts;
+	if (!s->have_end || s->end_ts != ts || s->end_tf.n != b->tfv.n || s->end_tf.unit != b->tfv.unit) {
+		s->end = qts_tf_end(b->tfv, ts);
+		s->end_ts = ts;
+		s->end_tf = b->tfv;
+		s->have_end = 1;
+	}
+	return s->end;
 }
 
 /* Money per point per unit of symbol: its contract's multiplier, 1 for a
@@ -329,10 +408,10 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 			return -1;
 		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
 	case QTS_BAR: {
-		barsym *b = qts_symtab_get(s->bars, ev->symbol);
+		barsym *b = bar_sym(s, ev->symbol);
 		if (!b)
 			return -1;
-		if (strcmp(b->tf, ev->bar.tf) != 0) {
+		if (!qts_field_eq(b->tf, ev->bar.tf)) {
 			if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
 				b->tfv = (qts_tf){0, 0};
 			QTS_SET(b->tf, ev->bar.tf);
@@ -340,7 +419,7 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		if (isfinite(ev->bar.close))
 			b->close = ev->bar.close;
 		/* the end as qts-sim reckons it, which stamps equity there */
-		int64_t end = b->tfv.n ? qts_tf_end(b->tfv, ev->ts) : ev->ts;
+		int64_t end = bar_end(s, b, ev->ts);
 		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0) {
 			s->bench_seen = 1;
 			if (isfinite(ev->bar.close)) {
@@ -354,6 +433,19 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 	default:
 		return 0;
 	}
+}
+
+/* A bar when neither a benchmark nor the HTML page's book asks for its
+ * symbol's close: its end alone counts, as consume reckons it. */
+static inline void bar_plain(state *s, const qts_event *ev)
+{
+	barsym *b = &s->plain;
+	if (!qts_field_eq(b->tf, ev->bar.tf)) {
+		if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
+			b->tfv = (qts_tf){0, 0};
+		QTS_SET(b->tf, ev->bar.tf);
+	}
+	qts_perf_bar(s->perf, ev->ts, bar_end(s, b, ev->ts));
 }
 
 /* A benchmark that never came is a mistake to name, not a column of
@@ -512,8 +604,9 @@ static void state_init(state *s, const opts *o, int keep)
 	if (s->perf)
 		qts_perf_day_start(s->perf, o->day_start);
 	s->bars = qts_symtab_new(sizeof(barsym));
+	s->posidx = qts_symtab_new(sizeof(size_t));
 	s->trades = qts_trades_new(keep);
-	if (!s->perf || !s->bars || !s->trades)
+	if (!s->perf || !s->bars || !s->posidx || !s->trades)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 }
 
@@ -521,6 +614,8 @@ static void state_free(state *s)
 {
 	qts_perf_free(s->perf);
 	qts_symtab_free(s->bars);
+	free(s->bar_at);
+	qts_symtab_free(s->posidx);
 	qts_trades_free(s->trades);
 	free(s->pos);
 	qts_book_free(s->book);
@@ -579,7 +674,9 @@ static int report_put(void *eng, const qts_event *ev)
 		return -1;
 	if (__builtin_expect(ev->ts < s->o->from, 0))
 		return 0;
-	if (consume(s, ev, s->err, sizeof s->err) < 0) {
+	if (ev->type == QTS_BAR && !s->o->benchmark && !s->book)
+		bar_plain(s, ev);
+	else if (consume(s, ev, s->err, sizeof s->err) < 0) {
 		if (!s->err[0])
 			snprintf(s->err, sizeof s->err, "out of memory");
 		return -1;

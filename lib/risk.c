@@ -7,6 +7,7 @@
 #include "qts_risk.h"
 #include "qts_sum.h"
 #include "qts_time.h"
+#include "streq.h"
 
 #include <errno.h>
 #include <math.h>
@@ -77,6 +78,11 @@ struct qts_risk {
 	unsigned *hash; /* index + 1, 0 for an empty slot */
 	size_t hcap;
 	size_t lastsym;
+	/* A bit a symbol, in their order: set while its position or its
+	 * working quantity is not 0.  The sums over every symbol in limits()
+	 * visit these alone: the others add nothing to them. */
+	uint64_t *active;
+	size_t nactive; /* words */
 	struct sector_map *smap;
 	size_t nsmap;
 	char (*sector)[QTS_NAME_MAX];
@@ -95,6 +101,7 @@ struct qts_risk {
 	uint32_t *otab;    /* ring index + 1 by id hash, 0 empty */
 	size_t ohead, nord;
 	int stops, vol, portfolio_checks;
+	int sums; /* a rule reads the gross, the net, the count or a sector's gross */
 	qts_risk_emit emit;
 	void *arg;
 };
@@ -131,18 +138,50 @@ static int rehash(qts_risk *r, size_t cap)
 	return 0;
 }
 
-static struct sym *sym_get(qts_risk *r, const char *name)
+/* s's position or working quantity may have changed: its bit follows. */
+static void note_active(qts_risk *r, const struct sym *s)
 {
-	if (r->nsym && strcmp(r->sym[r->lastsym].name, name) == 0)
-		return &r->sym[r->lastsym];
-	/* Interleaved streams repeat one order of symbols: the next one
-	 * is tried before the hash. */
+	size_t i = (size_t)(s - r->sym);
+	uint64_t bit = 1ULL << (i & 63);
+	if (s->pos != 0 || s->wq != 0)
+		r->active[i >> 6] |= bit;
+	else
+		r->active[i >> 6] &= ~bit;
+}
+
+static struct sym *sym_add(qts_risk *r, const char *name);
+
+/* The symbol named name (an event's field), made when new.  The latest
+ * is tried first (what a bar triggers is of its symbol), then the one
+ * after it (interleaved streams repeat one order of symbols), then the
+ * table. */
+static inline struct sym *sym_get(qts_risk *r, const char *name)
+{
+	if (__builtin_expect(r->nsym != 0, 1)) {
+		if (qts_field_eq(r->sym[r->lastsym].name, name))
+			return &r->sym[r->lastsym];
+		size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
+		if (qts_field_eq(r->sym[next].name, name))
+			return &r->sym[r->lastsym = next];
+	}
+	return sym_add(r, name);
+}
+
+/* A bar's symbol: the one after the latest first. */
+static inline struct sym *bar_sym(qts_risk *r, const char *name)
+{
 	size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
-	if (r->nsym && strcmp(r->sym[next].name, name) == 0)
+	if (__builtin_expect(r->nsym != 0, 1) && qts_field_eq(r->sym[next].name, name))
 		return &r->sym[r->lastsym = next];
+	return sym_get(r, name);
+}
+
+/* The table's part of sym_get: the symbol found by its hash, or made. */
+static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *name)
+{
 	size_t j = hash_str(name) & (r->hcap - 1);
 	for (; r->hash[j]; j = (j + 1) & (r->hcap - 1))
-		if (strcmp(r->sym[r->hash[j] - 1].name, name) == 0) {
+		if (qts_field_eq(r->sym[r->hash[j] - 1].name, name)) {
 			r->lastsym = r->hash[j] - 1;
 			return &r->sym[r->lastsym];
 		}
@@ -153,6 +192,15 @@ static struct sym *sym_get(qts_risk *r, const char *name)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		r->sym = s;
 		r->capsym = cap;
+	}
+	if (r->nsym / 64 >= r->nactive) {
+		size_t n = r->nactive ? 2 * r->nactive : 1;
+		uint64_t *a = realloc(r->active, n * sizeof *a);
+		if (!a)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		memset(a + r->nactive, 0, (n - r->nactive) * sizeof *a);
+		r->active = a;
+		r->nactive = n;
 	}
 	struct sym *s = &r->sym[r->nsym];
 	memset(s, 0, sizeof *s);
@@ -248,6 +296,7 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
 		if (--s->nlive == 0)
 			s->wq = 0;
 	}
+	note_active(r, s);
 }
 
 /* Remember an approved order: the view takes it as filled at px (no
@@ -275,6 +324,7 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 		trade(r, s, s->pos + side * qty, px);
 	} else
 		s->wq += side * qty;
+	note_active(r, s);
 	size_t i = o->h & (ORD_TAB - 1);
 	while (r->otab[i])
 		i = (i + 1) & (ORD_TAB - 1);
@@ -382,6 +432,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
 	r->vol = !isnan(c->target_vol);
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
+	r->sums = !isnan(c->max_gross) || !isnan(c->max_net) || c->max_positions >= 0 || !isnan(c->max_sector);
 	if (rehash(r, 64) < 0)
 		goto no_memory;
 	r->ord = calloc(ORD_RING, sizeof *r->ord);
@@ -432,6 +483,7 @@ void qts_risk_free(qts_risk *r)
 		free(r->sym[i].ret);
 	free(r->sym);
 	free(r->hash);
+	free(r->active);
 	free(r->smap);
 	free(r->sector);
 	free(r->rate);
@@ -508,6 +560,7 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 	r->cash -= dq * px * s->mult;
 	r->mv += dq * s->last * s->mult;
 	s->pos = q;
+	note_active(r, s);
 }
 
 /* A target for every strategy (`*`) makes qts-sim cancel the symbol's
@@ -522,6 +575,7 @@ static void end_working(qts_risk *r, struct sym *s)
 		}
 	s->nlive = 0;
 	s->wq = 0;
+	note_active(r, s);
 }
 
 /* An exit is a target of 0 for every strategy (`*`): qts-sim cancels the
@@ -694,11 +748,13 @@ static int new_day(qts_risk *r, int64_t ts)
 	return was ? risk_event(r, "", "daily-loss", "resume", "new day") : 0;
 }
 
-static int on_price(qts_risk *r, const qts_event *ev, double px, int is_bar)
+/* s: the event's symbol when already looked up (a bar's), or NULL. */
+static inline int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, int is_bar)
 {
 	if (!(px > 0) || !isfinite(px))
 		return put(r, ev); /* nothing usable to value positions at */
-	struct sym *s = sym_get(r, ev->symbol);
+	if (!s)
+		s = sym_get(r, ev->symbol);
 	if (is_bar && r->vol)
 		vol_push(r, s, px);
 	if (s->pos != 0) {
@@ -734,6 +790,8 @@ static void fill_mode(qts_risk *r)
 			r->sym[o->sym].wq += o->side * (o->qty - o->filled);
 		}
 	}
+	for (size_t i = 0; i < r->nsym; i++)
+		note_active(r, &r->sym[i]);
 }
 
 static void apply_fill(qts_risk *r, const qts_event *ev)
@@ -906,19 +964,35 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 	double p = s->pos + s->wq, gross = 0, net = 0, sector = 0;
 	long open = 0;
 	r->mv = 0;
-	for (size_t i = 0; i < r->nsym; i++) {
-		const struct sym *o = &r->sym[i];
-		double e = o->pos + o->wq;
-		if (o->pos != 0 && !isnan(o->last))
-			r->mv += o->pos * o->last * o->mult;
-		if (fabs(e) <= EPS || isnan(o->last))
-			continue;
-		double v = e * o->last * o->mult;
-		gross += fabs(v);
-		net += v;
-		open++;
-		if (o->sector >= 0 && o->sector == s->sector)
-			sector += fabs(v);
+#if defined(QTS_RISK_SELFCHECK) || defined(__SANITIZE_ADDRESS__)
+	for (size_t i = 0; i < r->nsym; i++)
+		if ((r->sym[i].pos != 0 || r->sym[i].wq != 0) != !!(r->active[i >> 6] & (1ULL << (i & 63))))
+			qts_die(QTS_EXIT_FAIL, "selfcheck: %s: active bit stale", r->sym[i].name);
+#endif
+	/* In the order of the symbols, as a pass over all of them; the
+	 * market value alone when no rule reads the other sums. */
+	for (size_t w = 0; w < r->nactive && !r->sums; w++) {
+		for (uint64_t bits = r->active[w]; bits; bits &= bits - 1) {
+			const struct sym *o = &r->sym[w * 64 + (size_t)__builtin_ctzll(bits)];
+			if (o->pos != 0 && !isnan(o->last))
+				r->mv += o->pos * o->last * o->mult;
+		}
+	}
+	for (size_t w = 0; w < r->nactive && r->sums; w++) {
+		for (uint64_t bits = r->active[w]; bits; bits &= bits - 1) {
+			const struct sym *o = &r->sym[w * 64 + (size_t)__builtin_ctzll(bits)];
+			double e = o->pos + o->wq;
+			if (o->pos != 0 && !isnan(o->last))
+				r->mv += o->pos * o->last * o->mult;
+			if (fabs(e) <= EPS || isnan(o->last))
+				continue;
+			double v = e * o->last * o->mult;
+			gross += fabs(v);
+			net += v;
+			open++;
+			if (o->sector >= 0 && o->sector == s->sector)
+				sector += fabs(v);
+		}
 	}
 	double eq = r->cash + r->mv, cap, own = fabs(p) > EPS && !isnan(s->last) ? p * s->last * s->mult : 0;
 	double unit = px * s->mult; /* the value of one unit of s */
@@ -1128,10 +1202,9 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 
 /* qts_event_known, with the bar length kept per symbol: parsing the tf of
  * every bar would cost more than the rest of the work on it. */
-static int64_t bar_known(qts_risk *r, const qts_event *ev)
+static int64_t bar_known(struct sym *s, const qts_event *ev)
 {
-	struct sym *s = sym_get(r, ev->symbol);
-	if (strcmp(s->tf, ev->bar.tf) != 0) {
+	if (!qts_field_eq(s->tf, ev->bar.tf)) {
 		qts_tf tf;
 		QTS_SET(s->tf, ev->bar.tf);
 		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
@@ -1147,17 +1220,23 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 	r->emit = emit;
 	r->arg = arg;
 	/* What an event triggers is dated when the event became known: a
-	 * bar at its end, as qts-strategy dates the targets it makes. */
-	qts_risk_clock(r, ev->type == QTS_BAR ? bar_known(r, ev) : ev->ts);
+	 * bar at its end, as qts-strategy dates the targets it makes.  A
+	 * bar's symbol is looked up once, for both. */
+	struct sym *bs = NULL;
+	if (ev->type == QTS_BAR) {
+		bs = bar_sym(r, ev->symbol);
+		qts_risk_clock(r, bar_known(bs, ev));
+	} else
+		qts_risk_clock(r, ev->ts);
 	if (r->portfolio_checks && new_day(r, r->now) < 0)
 		return -1;
 	switch (ev->type) {
 	case QTS_BAR:
-		return on_price(r, ev, ev->bar.close, 1);
+		return on_price(r, bs, ev, ev->bar.close, 1);
 	case QTS_TICK:
-		return on_price(r, ev, ev->tick.price, 0);
+		return on_price(r, NULL, ev, ev->tick.price, 0);
 	case QTS_QUOTE:
-		return on_price(r, ev, (ev->quote.bid + ev->quote.ask) / 2, 0);
+		return on_price(r, NULL, ev, (ev->quote.bid + ev->quote.ask) / 2, 0);
 	case QTS_TARGET:
 	case QTS_ORDER:
 		return on_intent(r, ev);
@@ -1217,6 +1296,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		struct sym *s = c->loading ? sym_get(r, name) : &r->sym[i];
 		qts_ck_f64(c, &s->pos), qts_ck_f64(c, &s->avg), qts_ck_f64(c, &s->last), qts_ck_f64(c, &s->mult);
 		qts_ck_f64(c, &s->best), qts_ck_f64(c, &s->wq);
+		note_active(r, s);
 		qts_ck_long(c, &s->nlive), qts_ck_long(c, &s->seq);
 		qts_ck_int(c, &s->sector);
 		if (c->loading && (s->sector < -1 || s->sector >= (int)r->nsector))

@@ -5,6 +5,7 @@
 #include "qts_checkpoint.h"
 #include "qts_sim.h"
 #include "qts_time.h"
+#include "streq.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,23 +82,33 @@ struct qts_sim {
 	int64_t end_ts, end;
 	int have_end;
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
+	int margined; /* an instrument has a margin: positions may settle */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
 
 static void touch(qts_sim *s, sym *y);
 
-static sym *sym_get(qts_sim *s, const char *name)
+static sym *sym_add(qts_sim *s, const char *name);
+
+/* The symbol named name (an event's field), made when new. */
+static inline sym *sym_get(qts_sim *s, const char *name)
 {
 	/* Interleaved streams repeat one order of symbols: the one after
 	 * the latest is tried before the table. */
-	if (s->nall) {
+	if (__builtin_expect(s->nall != 0, 1)) {
 		size_t i = s->last + 1 < s->nall ? s->last + 1 : 0;
-		if (strcmp(s->all[i]->name, name) == 0) {
+		if (qts_field_eq(s->all[i]->name, name)) {
 			s->last = i;
 			return s->all[i];
 		}
 	}
+	return sym_add(s, name);
+}
+
+/* The table's part of sym_get. */
+static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
+{
 	size_t before = qts_symtab_count(s->syms);
 	sym *y = qts_symtab_get(s->syms, name);
 	if (!y)
@@ -459,7 +470,7 @@ static int equity(qts_sim *s, int64_t ts)
 		finance(s, ts);
 	/* Margined positions settle their P&L into cash at each equity
 	 * time: daily for daily bars, as exchanges mark to market. */
-	for (size_t i = 0; i < s->nall; i++) {
+	for (size_t i = 0; s->margined && i < s->nall; i++) {
 		sym *y = sym_at(s, i);
 		if (qts_pos_margined(&y->pos)) {
 			qts_pf_settle(&s->pf, &y->pos);
@@ -921,7 +932,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 
 static int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 {
-	if (strcmp(y->tf, ev->bar.tf) != 0) {
+	if (!qts_field_eq(y->tf, ev->bar.tf)) {
 		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
 			y->tfv = (qts_tf){ 0, 0 };
 		QTS_SET(y->tf, ev->bar.tf);
@@ -1082,11 +1093,17 @@ static int on_bar(qts_sim *s, const qts_event *ev)
 	s->group_ts = ev->ts;
 	if (y->delisted)
 		return 0;
-	qts_mkt m = { .type = QTS_BAR, .open = ev->bar.open, .high = ev->bar.high,
-		      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
-	if (work(s, y, &m, ev->ts) < 0)
-		return -1;
-	if (mark(s, y, ev, ev->bar.close) < 0)
+	if (y->nord) { /* most symbols of a wide book have no order working */
+		qts_mkt m = { .type = QTS_BAR, .open = ev->bar.open, .high = ev->bar.high,
+			      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
+		if (work(s, y, &m, ev->ts) < 0)
+			return -1;
+	}
+	/* A flat share with nothing working is marked and no more (what
+	 * mark does then, without the call). */
+	if (y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && isfinite(ev->bar.close))
+		y->pos.mark = ev->bar.close;
+	else if (mark(s, y, ev, ev->bar.close) < 0)
 		return -1;
 	if (s->o.impact.on)
 		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
@@ -1208,6 +1225,8 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->o = *o;
 	s->emit = emit;
 	s->arg = arg;
+	for (size_t i = 0; i < o->ninstruments; i++)
+		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);
 	s->syms = qts_symtab_new(sizeof(sym));
 	s->ids = qts_idset_new(SEEN_IDS);
@@ -1225,6 +1244,14 @@ static int process(qts_sim *s, const qts_event *ev)
 	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ev->ts)
 		if (apply_action(s, &s->o.actions[s->next_action++]) < 0)
 			return -1;
+	if (ev->type == QTS_BAR) {
+		/* put, for a bar: it holds no number qts-sim made */
+		if (s->failed)
+			return -1;
+		if (s->emit(s->arg, ev) < 0)
+			s->failed = 1;
+		return s->failed ? -1 : on_bar(s, ev);
+	}
 	if (put(s, ev) < 0)
 		return -1;
 	switch (ev->type) {
