@@ -155,6 +155,9 @@ typedef struct qts_strat_portfolio {
 	/* An event of --feedback. */
 	void (*feedback)(void *st, const qts_event *ev);
 	void (*close)(void *st);
+	/* The state to a checkpoint, or from one into a state fresh from open
+	 * with the same parameters (qts_checkpoint.h, both ways). */
+	void (*ck)(void *st, struct qts_ckpt *c);
 } qts_strat_portfolio;
 
 /* rebalance (strategy_rebalance.c) */

@@ -128,6 +128,10 @@ int strategy_xsect_bar(struct host *h, struct sym *s, const qts_event *ev);
 int strategy_xsect_tick(struct host *h, int64_t now);
 /* The input ended: the time held is complete.  0, or -1 to stop. */
 int strategy_xsect_finish(struct host *h);
+/* What is held, to a checkpoint or from one (qts_checkpoint.h, both
+ * ways), after the symbols' own parts. */
+struct qts_ckpt;
+void strategy_xsect_ck(struct host *h, struct qts_ckpt *c);
 
 /* strategy_plugin.c */
 void strategy_setup_plugin(struct host *h, const struct strategy_options *o);

@@ -13,6 +13,8 @@
 #include "qts_resample.h"
 #include "qts_strat.h"
 
+#include "qts_checkpoint.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -504,5 +506,41 @@ static void rb_feedback(void *st, const qts_event *ev)
 	}
 }
 
+/* The portfolio's state, both ways: the model's cash, the period and the
+ * pending time, and each symbol's weight, price, holdings and flags, in
+ * the order first named (a restored state names the weights' symbols
+ * first, as open did). */
+static void rb_ck(void *st, qts_ckpt *c)
+{
+	struct rebalance *r = st;
+	qts_ck_tag(c, "rebalance");
+	qts_ck_f64(c, &r->cash), qts_ck_f64(c, &r->fb_cash);
+	qts_ck_i64(c, &r->period), qts_ck_i64(c, &r->pending);
+	qts_ck_int(c, &r->started);
+	uint64_t rebalances = r->rebalances;
+	qts_ck_u64(c, &rebalances);
+	r->rebalances = (unsigned long)rebalances;
+	size_t n = qts_symtab_count(r->syms);
+	qts_ck_size(c, &n, MAXW + (c->loading ? c->len - c->pos : 0));
+	for (size_t i = 0; i < n && !c->bad; i++) {
+		const char *key = NULL;
+		char name[QTS_SYM_MAX] = "";
+		struct rb_sym *y = c->loading ? NULL : qts_symtab_at(r->syms, i, &key);
+		if (key)
+			QTS_SET(name, key);
+		qts_ck_str(c, name, sizeof name);
+		if (c->bad)
+			return;
+		if (c->loading && !(y = sym(r, name))) {
+			qts_ck_fail(c, "out of memory");
+			return;
+		}
+		qts_ck_f64(c, &y->weight), qts_ck_int(c, &y->listed), qts_ck_f64(c, &y->price);
+		qts_ck_f64(c, &y->units), qts_ck_f64(c, &y->qty);
+		qts_ck_int(c, &y->owed), qts_ck_int(c, &y->cut), qts_ck_int(c, &y->pending);
+		qts_ck_i64(c, &y->set_at);
+	}
+}
+
 const qts_strat_portfolio qts_rebalance_portfolio = { rb_open, rb_bar, rb_event, rb_feedback,
-							rb_close };
+							rb_close, rb_ck };

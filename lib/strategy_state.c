@@ -10,35 +10,10 @@
 
 #include "qts_checkpoint.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define usage qts_strategy_usage
-
-/* The cross-sectional function a program calls, or NULL.  A name
- * followed by '(' is a call (a program defines no functions), so the
- * statements' text tells. */
-static const char *cross_sectional(const qts_expr *e)
-{
-	static const char *const names[] = { "rank", "pct_rank", "zscore", "demean", "count" };
-	for (size_t i = 0; i < qts_expr_count(e); i++)
-		for (const char *t = qts_expr_text(e, i); *t && *t != '#'; t++) { /* '#': a comment */
-			if (t != qts_expr_text(e, i) && (isalnum((unsigned char)t[-1]) || t[-1] == '_'))
-				continue;
-			for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-				size_t n = strlen(names[k]);
-				const char *p = t + n;
-				if (strncmp(t, names[k], n) != 0)
-					continue;
-				while (*p == ' ' || *p == '\t')
-					p++;
-				if (*p == '(')
-					return names[k];
-			}
-		}
-	return NULL;
-}
 
 void strategy_state_check(const struct host *h, const struct strategy_options *o)
 {
@@ -46,18 +21,11 @@ void strategy_state_check(const struct host *h, const struct strategy_options *o
 		return;
 	if (h->mode == M_PRINT)
 		qts_usage_error(usage, "--state goes with events: --print writes a CSV table");
-	if (h->mode == M_BUILTIN && !h->strat->ck)
+	if (h->mode == M_BUILTIN && !h->strat->ck && !(h->strat->portfolio && h->strat->portfolio->ck))
 		qts_usage_error(usage, "--state: the strategy %s keeps no checkpoints", h->strat->name);
 	if (h->mode == M_PLUGIN && !qts_plugin_keeps_state(h->pl))
 		qts_usage_error(usage, "--state: %s has no save and restore functions "
 				"(qts-strategy-plugin(3)): its state cannot be kept", h->plugin_path);
-	/* A cross-sectional program (rank, zscore... across the symbols of
-	 * one time, strategy_xsect.c) keeps state of its own, not a
-	 * symbol's: refused until that state is kept (see the hook in
-	 * strategy_ck). */
-	const char *xs = h->mode == M_EXPR ? cross_sectional(h->expr) : NULL;
-	if (xs)
-		qts_usage_error(usage, "--state: %s(): a cross-sectional program keeps no checkpoints yet", xs);
 }
 
 /* What runs, so that a state is read by the same: the strategy's name,
@@ -123,6 +91,8 @@ static void sym_strategy_ck(struct host *h, qts_ckpt *c, struct sym *s)
 {
 	if (!s->ready || c->bad)
 		return;
+	if (h->mode == M_BUILTIN && h->portfolio)
+		return; /* a strategy of the whole portfolio: its state is its own */
 	if (h->mode == M_BUILTIN) {
 		if (c->loading && strategy_builtin_state(h, s) < 0) {
 			qts_ck_fail(c, "%s", h->err);
@@ -169,9 +139,11 @@ static void strategy_ck(struct host *h, qts_ckpt *c)
 		sym_ck(c, s);
 		sym_strategy_ck(h, c, s);
 	}
-	/* Hook: the state of a cross-sectional program (strategy_xsect.c:
-	 * the symbols' values of the time being gathered) goes here, after
-	 * the symbols' own, when it is kept. */
+	if (h->portfolio && !c->bad)
+		h->strat->portfolio->ck(h->portfolio, c);
+	/* a cross-sectional program's bars held for their time */
+	if (h->xs && !c->bad)
+		strategy_xsect_ck(h, c);
 	if (h->mode == M_PLUGIN && !c->bad) {
 		qts_ck_tag(c, "plugin");
 		qts_plugin_ck(h->pl, c);

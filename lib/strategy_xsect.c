@@ -14,6 +14,7 @@
  * sym->xs_at, which follows from that list. */
 #include "strategy_priv.h"
 
+#include "qts_checkpoint.h"
 #include "qts_xsect.h"
 
 #include <stdlib.h>
@@ -199,4 +200,39 @@ int strategy_xsect_finish(struct host *h)
 uint64_t strategy_xsect_late(const struct host *h)
 {
 	return h->xs ? h->xs->late : 0;
+}
+
+void strategy_xsect_ck(struct host *h, qts_ckpt *c)
+{
+	struct xsect *x = h->xs;
+	qts_ck_tag(c, "cross-section");
+	qts_ck_i64(c, &x->t), qts_ck_i64(c, &x->done);
+	qts_ck_u64(c, &x->late);
+	size_t n = x->n;
+	qts_ck_size(c, &n, qts_symtab_count(h->syms));
+	for (size_t i = 0; i < n && !c->bad; i++) {
+		char name[QTS_SYM_MAX] = "";
+		struct xs_held held = { 0 };
+		if (!c->loading) {
+			held = x->held[i];
+			QTS_SET(name, held.s->name);
+		}
+		qts_ck_str(c, name, sizeof name);
+		qts_ck_i64(c, &held.ts), qts_ck_i64(c, &held.known);
+		if (!c->loading || c->bad)
+			continue;
+		if (!(held.s = qts_symtab_find(h->syms, name)) || held.s->xs_at)
+			qts_ck_fail(c, "the cross-section holds %s, a symbol %s", name,
+				    held.s ? "twice" : "the state does not have");
+		else if (grow(x) < 0)
+			qts_ck_fail(c, "out of memory");
+		else {
+			x->held[x->n] = held;
+			held.s->xs_at = ++x->n;
+		}
+	}
+	/* --xs-wait counts from the restart: the wall clock of the first
+	 * bar held is not kept */
+	if (c->loading && x->n && x->wait)
+		x->since = wall_now();
 }

@@ -60,12 +60,28 @@ EOF
 	qts journal cat "$T/j" | cmp - "$T/bars.csv"
 }
 
-@test "qts journal: a stream that starts before the journal's end is refused" {
+@test "qts journal: a stream that starts before the journal's last record is refused" {
 	head -3001 "$T/bars.csv" > "$T/a.csv"
 	qts journal "$T/j" "$T/bars.csv" > /dev/null
 	run -1 qts journal "$T/j" "$T/a.csv"
-	[[ "$output" == *"$T/j: the stream's first record, known at 2024-01-02T00:00:00Z, comes before the journal's end (2035-06-30T00:00:00Z): a journal is one stream in time order (start another file)"* ]]
+	[[ "$output" == *"$T/j: the stream's first record, at 2024-01-01T00:00:00Z, comes before the journal's last record (at 2035-06-29T00:00:00Z): a journal is one stream in time order (start another file)"* ]]
 	qts journal cat "$T/j" | cmp - "$T/bars.csv"
+	# after a reopen as while it runs
+	qts journal "$T/k" "$T/a.csv" > /dev/null
+	run -1 qts journal "$T/k" "$T/a.csv"
+	[[ "$output" == *"comes before the journal's last record"* ]]
+}
+
+@test "qts journal: a stream that goes on at its last record's time is taken, a fill after its bar too" {
+	# qts-sim writes a fill at the open of the bar it fills on, after that
+	# bar (known at its end): a stage restarted between the two goes on
+	# with the fill
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,AAA,1d,10,11,9,10.5,100' > "$T/one.csv"
+	printf '%s\n' 'fill,2024-01-02T00:00:00Z,AAA,o-1,buy,5,10,0,0' \
+		'bar,2024-01-03T00:00:00Z,AAA,1d,10.5,11,10,10.8,100' > "$T/two.csv"
+	qts journal "$T/f" "$T/one.csv" > /dev/null
+	qts journal "$T/f" "$T/two.csv" > /dev/null
+	qts journal cat "$T/f" | cmp - <(cat "$T/one.csv" "$T/two.csv")
 }
 
 @test "qts journal: a torn last block is cut on reopen, with a warning, and no whole record is lost" {

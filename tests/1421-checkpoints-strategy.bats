@@ -108,6 +108,15 @@ proof() {
 	proof -e 'target = close > sma(close@1w, 3) ? 10 : close < lowest(low, 20)[1] ? -10 : target[1]' --tf 1d
 }
 
+@test "checkpoints: a cross-sectional program killed at random, its bars of one time held across the kill" {
+	proof -e 'r = rank(roc(close, 20))
+		target = r <= 1 ? 100 : zscore(close / sma(close, 10)) < -1 ? -50 : 0' --tf 1d
+}
+
+@test "checkpoints: rebalance killed at random keeps its model portfolio, period and band" {
+	proof rebalance weights=AAA:0.5,BBB:0.3,CCC:0.2 every=1M band=0.02
+}
+
 @test "checkpoints: a plugin killed at random keeps its own state through its save and restore" {
 	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$T/breakout.so" \
 		"$BATS_TEST_DIRNAME/../examples/plugin/breakout.c"
@@ -172,8 +181,6 @@ EOF
 	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$T/bare.so" "$T/bare.c"
 	run -2 --separate-stderr qts-strategy --state "$T/S" --plugin "$T/bare.so" "$T/in.csv"
 	[[ "$stderr" == "qts-strategy: --state: $T/bare.so has no save and restore functions (qts-strategy-plugin(3)): its state cannot be kept"* ]]
-	# a comment naming a cross-sectional function is no call of it
-	qts-strategy --state "$T/X" -e 'target = 1 # not rank(close)' "$T/in.csv" > /dev/null
 	# without --state it runs as ever
 	qts-strategy --plugin "$T/bare.so" "$T/in.csv" | cmp - "$T/in.csv"
 	run -2 --separate-stderr qts-strategy --state "$T/S" --feedback /dev/null sma-cross "$T/in.csv"
