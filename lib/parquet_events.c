@@ -45,8 +45,10 @@ static int fits(const struct field *f, int kind)
 int qts_pq_events_begin(qts_pq *pq, qts_type t, char *err)
 {
 	const struct schema *s = &qts_schema[t];
-	for (int f = 0; f < s->nfields; f++) {
+	for (int f = 0; f < s->nfields + s->ntail; f++) {
 		int c = qts_pq_find(pq, s->f[f].name);
+		if (c < 0 && f >= s->nfields) /* an optional field left out */
+			continue;
 		if (c < 0) {
 			snprintf(err, QTS_ERR_MAX, "%.200s: a file of %s events without a '%s' column", qts_pq_name(pq),
 				 s->name, s->f[f].name);
@@ -69,10 +71,13 @@ int qts_pq_row_event(qts_pq *pq, qts_type t, qts_event *ev, char *err, size_t er
 {
 	const struct schema *s = &qts_schema[t];
 	qts_event_init(ev, t, 0);
-	for (int f = 0; f < s->nfields; f++) {
+	for (int f = 0; f < s->nfields + s->ntail; f++) {
 		const struct field *fd = &s->f[f];
 		qts_pq_value v;
-		qts_pq_get(pq, (size_t)qts_pq_find(pq, fd->name), &v);
+		int col = qts_pq_find(pq, fd->name);
+		if (col < 0) /* an optional field left out: empty */
+			continue;
+		qts_pq_get(pq, (size_t)col, &v);
 		char *dst = (char *)ev + fd->offset;
 		if (v.kind == QTS_PQV_NULL) {
 			if (fd->kind == FK_OPTNUM) {

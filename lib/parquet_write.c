@@ -32,6 +32,7 @@ struct qts_pq_writer {
 	qts_type type;
 	int started;
 	const struct schema *s;
+	int nf;                /* the fields written: s's, and its tail if the first event had it */
 	struct wcol col[MAX_FIELDS];
 	size_t rows;           /* in the row group being made */
 	int64_t total;
@@ -127,7 +128,7 @@ static int flush_group(qts_pq_writer *w, char *err, size_t errlen)
 	w->groups = g;
 	g = &w->groups[w->ngroups++];
 	*g = (struct wgroup){ .rows = (int64_t)w->rows, .off = (int64_t)w->offset };
-	for (int f = 0; f < w->s->nfields; f++) {
+	for (int f = 0; f < w->nf; f++) {
 		struct wcol *c = &w->col[f];
 		qts_thrift_out page = { 0 };
 		if (w->s->f[f].kind == FK_OPTNUM)
@@ -187,10 +188,12 @@ int qts_pq_writer_put(qts_pq_writer *w, const qts_event *ev, char *err, size_t e
 		w->started = 1;
 		w->type = ev->type;
 		w->s = &qts_schema[ev->type];
+		/* optional fields (equity's financing) as the first event has them */
+		w->nf = qts_schema_count(w->s, ev);
 	}
 	if (ev->type != w->type)
 		return 0;
-	for (int f = 0; f < w->s->nfields; f++) {
+	for (int f = 0; f < w->nf; f++) {
 		const struct field *fd = &w->s->f[f];
 		struct wcol *c = &w->col[f];
 		const char *src = (const char *)ev + fd->offset;
@@ -270,7 +273,7 @@ static void schema_el(qts_thrift_out *o, const struct field *f)
 int qts_pq_writer_close(qts_pq_writer *w, char *err, size_t errlen)
 {
 	if (!w->started) /* no event: an empty file of bars */
-		w->type = QTS_BAR, w->s = &qts_schema[QTS_BAR];
+		w->type = QTS_BAR, w->s = &qts_schema[QTS_BAR], w->nf = w->s->nfields;
 	if (flush_group(w, err, errlen) < 0) {
 		qts_pq_writer_abort(w);
 		return -1;
@@ -278,20 +281,20 @@ int qts_pq_writer_close(qts_pq_writer *w, char *err, size_t errlen)
 	const struct schema *s = w->s;
 	qts_thrift_out o = { 0 };
 	qts_thrift_out_i32(&o, 1, 2); /* version */
-	qts_thrift_out_list(&o, 2, QTS_TC_STRUCT, (uint32_t)s->nfields + 1);
+	qts_thrift_out_list(&o, 2, QTS_TC_STRUCT, (uint32_t)w->nf + 1);
 	qts_thrift_out_begin(&o, 0);
 	qts_thrift_out_binary(&o, 4, "schema", 6);
-	qts_thrift_out_i32(&o, 5, s->nfields);
+	qts_thrift_out_i32(&o, 5, w->nf);
 	qts_thrift_out_end(&o);
-	for (int f = 0; f < s->nfields; f++)
+	for (int f = 0; f < w->nf; f++)
 		schema_el(&o, &s->f[f]);
 	qts_thrift_out_i64(&o, 3, w->total);
 	qts_thrift_out_list(&o, 4, QTS_TC_STRUCT, (uint32_t)w->ngroups);
 	for (size_t g = 0; g < w->ngroups; g++) {
 		const struct wgroup *gr = &w->groups[g];
 		qts_thrift_out_begin(&o, 0);
-		qts_thrift_out_list(&o, 1, QTS_TC_STRUCT, (uint32_t)s->nfields);
-		for (int f = 0; f < s->nfields; f++) {
+		qts_thrift_out_list(&o, 1, QTS_TC_STRUCT, (uint32_t)w->nf);
+		for (int f = 0; f < w->nf; f++) {
 			const struct field *fd = &s->f[f];
 			int ts = fd->kind == FK_TS, num = fd->kind == FK_NUM || fd->kind == FK_OPTNUM;
 			qts_thrift_out_begin(&o, 0); /* ColumnChunk */

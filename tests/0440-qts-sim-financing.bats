@@ -188,6 +188,13 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	qts-sim -M --cash-rate 0.05 --borrow-rate 0.1 long.csv > a.mp
 	qts cat -M a.csv | cmp - a.mp
 	qts cat a.mp | cmp - a.csv
+	# and in Parquet (a file of one type), as columns after the others
+	grep '^equity,' a.csv > eq.csv
+	qts cat --parquet eq.parquet eq.csv
+	qts-fetch eq.parquet | cmp - eq.csv
+	qts-sim long.csv | grep '^equity,' > eq0.csv
+	qts cat --parquet eq0.parquet eq0.csv
+	qts-fetch eq0.parquet | cmp - eq0.csv
 	# 8 or 11 fields, nothing between
 	printf 'equity,2024-01-05T00:00:00Z,1,1,0,0,0,0,1\n' > bad.csv
 	run -1 --separate-stderr qts cat bad.csv
