@@ -772,6 +772,9 @@ static int report_ck(void *eng, qts_ckpt *c)
 	}
 	qts_ck_long(c, &s->events), qts_ck_long(c, &s->since);
 	qts_ck_int(c, &s->dirty);
+	qts_ck_int(c, &s->have_fin); /* financing's totals, as the equity events said */
+	for (int k = 0; k < QTS_NFIN; k++)
+		qts_ck_f64(c, &s->fin[k]);
 	int book = s->book != NULL;
 	qts_ck_int(c, &book);
 	if (c->loading && book != (s->book != NULL))

@@ -98,7 +98,9 @@ backtest() {
 	qts-fetch --seed 11 --count 3000 -t 1d synth:AAA,BBB,CCC,SPY > "$T/bars.csv"
 	qts-strategy sma-cross fast=5 slow=20 size=100 "$T/bars.csv" > "$T/sig.csv"
 	qts-risk --cash 1000000 --max-position 500 --stop-loss 0.05 "$T/sig.csv" > "$T/risk.csv"
-	qts-sim --cash 1000000 --commission bps=1 --slippage bps=2 "$T/risk.csv" > "$T/sim.csv"
+	# financing too: the report's totals of interest come from the equity events
+	qts-sim --cash 1000000 --commission bps=1 --slippage bps=2 --cash-rate 0.03 --borrow-rate 0.01 \
+		"$T/risk.csv" > "$T/sim.csv"
 	[ "$(grep -c '^fill,' "$T/sim.csv")" -gt 500 ]
 }
 
@@ -110,6 +112,7 @@ backtest() {
 		qts-report $opt -b SPY --html "$T/ref.html" < "$T/sim.csv" > "$T/ref.$f"
 	done
 	[ "$(grep -c . "$T/ref.t")" -gt 100 ]
+	grep -q 'Total interest' "$T/ref.text"
 	for seed in $(seq 1 "$SEEDS"); do
 		rm -f "$T/out.html"
 		killed "$seed" "$T/sim.csv" "$T/out.j.$seed" 0 qts-report -j -b SPY --html "$T/out.html"
