@@ -436,6 +436,9 @@ static int rb_bar(void *st, const qts_event *bar, qts_strat_out *out, char *err)
 		double d = drift(r);
 		due = d > r->band;
 	}
+	if (due && r->from[0] && gross(r) > r->leverage * (1 + 1e-12))
+		return fail(err, "%s events: the weights' absolute values add up to %g at this rebalance, "
+			    "above leverage=%g", r->from, gross(r), r->leverage);
 	if (due)
 		return rebalance(r, out);
 	if (s->owed && r->started)
@@ -483,11 +486,7 @@ static int rb_event(void *st, const qts_event *ev, char *err)
 		return fail(err, "out of memory");
 	s->weight = w;
 	s->listed = 1;
-	double g = gross(r);
-	if (g > r->leverage * (1 + 1e-12))
-		return fail(err, "%s '%s': the weights' absolute values add up to %g, above leverage=%g",
-			    r->from, quoted(name, strlen(name), q, sizeof q), g, r->leverage);
-	return 0;
+	return 0; /* their sum is checked when they are used: one change may take several events */
 }
 
 static void rb_feedback(void *st, const qts_event *ev)

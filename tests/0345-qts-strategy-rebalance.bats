@@ -186,8 +186,13 @@ setup() {
 	[ "${stderr_lines[0]}" = "qts-strategy: d.csv:1: weight 'ORCL': weight '-0.5' is negative (short=1 allows it)" ]
 	printf 'weight,2014-01-01T00:00:00Z,ORCL,0.6\nweight,2014-01-01T00:00:00Z,NVDA,0.6\n' >e.csv
 	run -1 --separate-stderr qts-strategy rebalance from=weight every=1M e.csv o14.csv
-	[ "${stderr_lines[0]}" = "qts-strategy: e.csv:2: weight 'NVDA': the weights' absolute values add up to 1.2, above leverage=1" ]
+	[ "${stderr_lines[0]}" = "qts-strategy: o14.csv:1: weight events: the weights' absolute values add up to 1.2 at this rebalance, above leverage=1" ]
 	run -0 qts-strategy rebalance from=weight every=1M leverage=1.2 e.csv o14.csv
+	# the sum is checked where it is used: a move from one symbol to
+	# another may pass through more than leverage on the way
+	printf 'weight,2014-01-01T00:00:00Z,ORCL,0.6\nweight,2014-06-01T00:00:00Z,NVDA,0.6\nweight,2014-06-01T00:00:00Z,ORCL,0\n' >f.csv
+	run -0 --separate-stderr qts-strategy rebalance from=weight every=1M f.csv o14.csv n14.csv
+	[ "$stderr" = "" ]
 	# a type of the stream, or not a type name, is refused before any input
 	run -2 --separate-stderr qts-strategy rebalance from=bar every=1M o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: from: 'bar' is not the name of a type of its own (a lowercase name, not bar, target...)" ]
