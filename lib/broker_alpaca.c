@@ -88,13 +88,6 @@ static const struct option alpaca_options[] = {
 	{ 0 }
 };
 
-static int64_t wall_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
-}
-
 static void *alpaca_new(char *err)
 {
 	alpaca *a = calloc(1, sizeof *a);
@@ -173,7 +166,7 @@ static int warn(qts_evbuf *out, const char *fmt, ...) __attribute__((format(prin
 static int warn(qts_evbuf *out, const char *fmt, ...)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_SYSTEM, wall_now());
+	qts_event_init(&ev, QTS_SYSTEM, qts_wall_now());
 	QTS_SET(ev.system.source, "qts-broker");
 	QTS_SET(ev.system.level, "warn");
 	va_list ap;
@@ -333,7 +326,7 @@ static int take_position(alpaca *a, held *h, const qts_event *ev, int all, qts_e
 static int read_account(alpaca *a, int all, qts_evbuf *out, char *err)
 {
 	qts_http_resp r;
-	int64_t now = wall_now();
+	int64_t now = qts_wall_now();
 	char why[QTS_ERR_MAX];
 	int rc = request(a, "GET", "/v2/account", NULL, &r, err);
 	if (rc)
@@ -782,7 +775,7 @@ static int cancel(alpaca *a, const char *id, qts_evbuf *out, char *err)
 		if ((rc = get_order(a, id, &o, err)) < 0)
 			return rc;
 		if (rc == 0) {
-			qts_alpaca_order none = { .status = QTS_STATUS_REJECTED, .avg_price = NAN, .ts = wall_now() };
+			qts_alpaca_order none = { .status = QTS_STATUS_REJECTED, .avg_price = NAN, .ts = qts_wall_now() };
 			QTS_SET(none.client_id, id);
 			QTS_SET(none.word, "rejected");
 			rc = push_update(out, &none, "alpaca: cancel: no such order at Alpaca", err);
@@ -823,7 +816,7 @@ static int cancel(alpaca *a, const char *id, qts_evbuf *out, char *err)
 		QTS_SET(o.client_id, id);
 		o.status = QTS_STATUS_REJECTED;
 		o.avg_price = NAN;
-		o.ts = wall_now();
+		o.ts = qts_wall_now();
 	}
 	rc = push_update(out, &o, reason, err);
 	return rc ? rc : QTS_BROKER_REJECTED;

@@ -113,13 +113,6 @@ typedef struct ib {
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-static int64_t wall_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
-}
-
 static void push(ib *b, const qts_event *ev)
 {
 	if (qts_evbuf_push(&b->q, ev) < 0)
@@ -130,7 +123,7 @@ static void warn(ib *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 static void warn(ib *b, const char *fmt, ...)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_SYSTEM, wall_now());
+	qts_event_init(&ev, QTS_SYSTEM, qts_wall_now());
 	QTS_SET(ev.system.source, "qts-broker");
 	QTS_SET(ev.system.level, "warn");
 	va_list ap;
@@ -224,7 +217,7 @@ static int account_ok(ib *b, const char *account)
 static void say_update(ib *b, ib_order *o)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_UPDATE, wall_now());
+	qts_event_init(&ev, QTS_UPDATE, qts_wall_now());
 	QTS_SET(ev.symbol, o->symbol);
 	QTS_SET(ev.update.id, o->id);
 	QTS_SET(ev.update.status, qts_status_name(o->status));
@@ -251,7 +244,7 @@ static void say_changes(ib *b)
 static void say_fill(ib *b, ib_exec *e, double commission)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_FILL, wall_now());
+	qts_event_init(&ev, QTS_FILL, qts_wall_now());
 	QTS_SET(ev.symbol, e->symbol);
 	QTS_SET(ev.fill.id, e->id);
 	QTS_SET(ev.fill.side, qts_side_name(e->side));
@@ -268,7 +261,7 @@ static void say_equity(ib *b)
 	if (!b->have_equity)
 		return;
 	qts_event ev;
-	qts_event_init(&ev, QTS_EQUITY, wall_now());
+	qts_event_init(&ev, QTS_EQUITY, qts_wall_now());
 	ev.equity.cash = b->have_cash ? b->cash : 0;
 	ev.equity.equity = b->equity;
 	ev.equity.gross = b->gross;
@@ -494,7 +487,7 @@ static void handle(ib *b, const qts_tws_msg *m)
 		if (!account_ok(b, m->position.account) || strcmp(m->position.sec_type, "STK"))
 			break;
 		qts_event ev;
-		qts_event_init(&ev, QTS_POSITION, wall_now());
+		qts_event_init(&ev, QTS_POSITION, qts_wall_now());
 		QTS_SET(ev.symbol, m->position.symbol);
 		ev.position.qty = m->position.position;
 		ev.position.avg_price = m->position.avg_cost;
@@ -973,7 +966,7 @@ static int ib_place(void *vb, const qts_broker_order *ord, qts_evbuf *out, char 
 	}
 	if (ord->kind < QTS_MARKET || ord->kind > QTS_STOP_LIMIT || ord->tif < QTS_DAY || ord->tif > QTS_FOK) {
 		qts_event ev;
-		qts_event_init(&ev, QTS_UPDATE, wall_now());
+		qts_event_init(&ev, QTS_UPDATE, qts_wall_now());
 		QTS_SET(ev.symbol, ord->symbol);
 		QTS_SET(ev.update.id, ord->id);
 		QTS_SET(ev.update.status, "rejected");
@@ -1040,7 +1033,7 @@ static int ib_cancel(void *vb, const char *id, qts_evbuf *out, char *err)
 		return QTS_BROKER_OK;
 	if (!o || !o->ib) {
 		qts_event ev;
-		qts_event_init(&ev, QTS_UPDATE, wall_now());
+		qts_event_init(&ev, QTS_UPDATE, qts_wall_now());
 		QTS_SET(ev.update.id, id);
 		QTS_SET(ev.update.status, "rejected");
 		ev.update.avg_price = QTS_EMPTY;
@@ -1066,7 +1059,7 @@ static int ib_cancel(void *vb, const char *id, qts_evbuf *out, char *err)
 	say_changes(b);
 	if (!r && o->cancel_refused && !qts_status_final(o->status)) {
 		qts_event ev;
-		qts_event_init(&ev, QTS_UPDATE, wall_now());
+		qts_event_init(&ev, QTS_UPDATE, qts_wall_now());
 		QTS_SET(ev.symbol, o->symbol);
 		QTS_SET(ev.update.id, o->id);
 		QTS_SET(ev.update.status, qts_status_name(o->status));

@@ -9,6 +9,7 @@
  * passed are let go, so a long intraday history is held once, a chunk at
  * a time, never whole.  A source is pulled only when a reader needs more. */
 #include "cache_priv.h"
+#include "qts_loop.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,13 +66,6 @@ struct qts_history {
 
 static memo *table;
 static size_t table_recs;        /* records the whole memos hold */
-
-static int64_t clock_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The first time whose bars may not be final at now: a bar is final once
  * its interval has ended (a daily bar, its day), so one that started less
@@ -365,7 +359,7 @@ static int produce(memo *m)
 static int plan(memo *m, const qts_cache_opts *co, char *err)
 {
 	producer *p = m->p;
-	int64_t F = m->from, T = m->to, now = co->now ? co->now : clock_now();
+	int64_t F = m->from, T = m->to, now = co->now ? co->now : qts_wall_now();
 	char dir[PATH_MAX], why[QTS_ERR_MAX], span[128], *actions = NULL;
 	qts_cache_head old = { 0 };
 	int have = 0, cached = !co->off && m->key.symbol[0] &&

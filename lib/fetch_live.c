@@ -103,13 +103,6 @@ typedef struct live {
 	char err[1200];
 } live;
 
-static int64_t wall_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
-}
-
 static double uniform(live *l)
 {
 	l->rng ^= l->rng >> 12;
@@ -205,7 +198,7 @@ static int backfill(live *l)
 	l->backfilled = 1;
 	if (l->rq.from == INT64_MIN)
 		return 0;
-	int64_t to = wall_now();
+	int64_t to = qts_wall_now();
 	if (l->rq.to < to)
 		to = l->rq.to;
 	qts_tf tf = l->rq.tf.n ? l->rq.tf : (qts_tf){ 1, 'm' };
@@ -227,7 +220,7 @@ static int backfill(live *l)
  * event for what could not be had. */
 static int fill_gaps(live *l)
 {
-	int64_t now = wall_now(), minute = 60 * QTS_NS_PER_SEC;
+	int64_t now = qts_wall_now(), minute = 60 * QTS_NS_PER_SEC;
 	int64_t upto = now - qts_floor_mod(now, minute); /* bars closed by now */
 	char a[48], b[48], err[QTS_ERR_MAX];
 	if (l->o.types & QTS_LIVE_BARS)
@@ -399,7 +392,7 @@ static void drop(live *l, const char *why)
 {
 	if (l->ws && !l->dropped) {
 		l->dropped = 1;
-		l->down_wall = wall_now();
+		l->down_wall = qts_wall_now();
 		for (size_t i = 0; i < l->nsyms; i++)
 			l->syms[i].gap_from = l->syms[i].last_bar;
 	}
@@ -429,7 +422,7 @@ static int connect_stream(live *l)
 		int r = session(l, err);
 		if (r == OK) {
 			if (l->started_wall == INT64_MIN)
-				l->started_wall = wall_now();
+				l->started_wall = qts_wall_now();
 			if (l->dropped) {
 				l->reconnects++;
 				l->dropped = 0;
@@ -472,7 +465,7 @@ static int receive(live *l)
 	}
 	int64_t deadline = heard + (l->pinged ? silence : silence / 2);
 	if (l->rq.to != INT64_MAX) { /* --to on the wall clock */
-		int64_t left = l->rq.to - wall_now();
+		int64_t left = l->rq.to - qts_wall_now();
 		if (left <= 0) {
 			l->ended = 1;
 			return 0;
@@ -550,7 +543,7 @@ static int live_next(void *eng, qts_event *ev)
 			if (backfill(l) < 0)
 				return -1;
 			/* --to in the past: the history is all there is */
-			if (l->rq.to <= wall_now())
+			if (l->rq.to <= qts_wall_now())
 				l->ended = 1;
 			continue;
 		}
@@ -656,7 +649,7 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	l->last_ts = INT64_MIN;
 	l->started_wall = INT64_MIN;
-	l->rng = (uint64_t)wall_now() ^ (uint64_t)(uintptr_t)l;
+	l->rng = (uint64_t)qts_wall_now() ^ (uint64_t)(uintptr_t)l;
 	st->name = "qts-fetch";
 	st->ops = &live_ops;
 	st->eng = l;

@@ -33,6 +33,13 @@ int64_t qts_loop_now(void)
 	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
 }
 
+int64_t qts_wall_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
+}
+
 static int nonblock_cloexec(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);

@@ -33,5 +33,8 @@ int qts_loop_wait(qts_loop *l, int64_t deadline);
 void qts_loop_wake(void);
 /* The monotonic clock, ns. */
 int64_t qts_loop_now(void);
+/* The wall clock (CLOCK_REALTIME), ns since the epoch: what a live
+ * event is dated by. */
+int64_t qts_wall_now(void);
 
 #endif

@@ -177,13 +177,6 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	return 0;
 }
 
-static int64_t wall_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
-}
-
 /* The engine failed: say why (once), with where when given. */
 static void engine_failed(qts_runtime *r, const char *where)
 {
@@ -351,7 +344,7 @@ static void heartbeat(qts_runtime *r, int64_t now)
 static void tick(qts_runtime *r, int idle)
 {
 	const qts_stage *st = r->st;
-	if (st->ops->tick && !r->stop && st->ops->tick(st->eng, wall_now(), idle) < 0)
+	if (st->ops->tick && !r->stop && st->ops->tick(st->eng, qts_wall_now(), idle) < 0)
 		engine_failed(r, NULL);
 }
 
@@ -533,7 +526,7 @@ static void on_usr1(int sig)
 static void write_metrics(qts_runtime *r)
 {
 	char err[QTS_ERR_MAX];
-	if (qts_stage_metrics_write(r->m, wall_now(), err) < 0 && !r->metrics_failed++)
+	if (qts_stage_metrics_write(r->m, qts_wall_now(), err) < 0 && !r->metrics_failed++)
 		qts_warn("%s", err); /* the stage goes on: its figures are not its work */
 }
 
@@ -546,7 +539,7 @@ static void timers(qts_runtime *r, int64_t now)
 	if (metrics_asked) {
 		metrics_asked = 0;
 		if (r->m)
-			qts_stage_metrics_print(r->m, stderr, wall_now());
+			qts_stage_metrics_print(r->m, stderr, qts_wall_now());
 	}
 	if (r->metrics_next >= 0 && now >= r->metrics_next) {
 		r->metrics_next = now + METRICS_EVERY;
@@ -957,7 +950,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	struct sigaction old;
 	int usr1 = sigaction(SIGUSR1, NULL, &old) == 0 && old.sa_handler == SIG_DFL && !(old.sa_flags & SA_SIGINFO);
 	if (st.conf.metrics || usr1) {
-		if (!(r->m = qts_stage_metrics_new(st.name ? st.name : qts_progname, st.conf.metrics, wall_now())))
+		if (!(r->m = qts_stage_metrics_new(st.name ? st.name : qts_progname, st.conf.metrics, qts_wall_now())))
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		if (st.conf.metrics) {
 			r->metrics_next = now;

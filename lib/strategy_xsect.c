@@ -13,6 +13,7 @@
  * as they came); what is held is which symbols, at what time, and
  * sym->xs_at, which follows from that list. */
 #include "strategy_priv.h"
+#include "qts_loop.h"
 
 #include "qts_checkpoint.h"
 #include "qts_xsect.h"
@@ -40,13 +41,6 @@ struct xsect {
 	size_t *order;
 	uint64_t late; /* bars that came after their time was evaluated */
 };
-
-static int64_t wall_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * QTS_NS_PER_SEC + t.tv_nsec;
-}
 
 struct xsect *strategy_xsect_new(const qts_expr *e, int64_t wait)
 {
@@ -175,7 +169,7 @@ int strategy_xsect_bar(struct host *h, struct sym *s, const qts_event *ev)
 	if (!x->n) {
 		x->t = known;
 		if (x->wait)
-			x->since = wall_now();
+			x->since = qts_wall_now();
 	}
 	x->held[x->n] = (struct xs_held){ s, ev->ts, known };
 	s->xs_at = ++x->n;
@@ -234,5 +228,5 @@ void strategy_xsect_ck(struct host *h, qts_ckpt *c)
 	/* --xs-wait counts from the restart: the wall clock of the first
 	 * bar held is not kept */
 	if (c->loading && x->n && x->wait)
-		x->since = wall_now();
+		x->since = qts_wall_now();
 }
