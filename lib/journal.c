@@ -26,7 +26,6 @@ struct qts_journal {
 	uint32_t count;
 	int64_t first_ts, last_known, last_ts;
 	int64_t end_known;        /* of the file when opened; INT64_MIN: none */
-	int64_t end_ts;           /* its last record's time; INT64_MIN: none */
 	int added;                /* records added since opened */
 	unsigned char *out;       /* the block as written */
 	size_t out_cap;
@@ -147,23 +146,6 @@ static uint64_t later_block(qts_journal *j, uint64_t from, uint64_t file_size)
 
 /* Walk the file's blocks by their headers; verify the last one whole.
  * Returns the offset past the last good block, or -1 on a read error. */
-/* The time of the last record of a block's records p[0..n), or
- * INT64_MIN when none reads. */
-static int64_t last_record_ts(const unsigned char *p, size_t n)
-{
-	qts_input *in = qts_input_mem(p, n, "journal");
-	qts_reader *rd = in ? qts_reader_new(in) : NULL;
-	int64_t ts = INT64_MIN;
-	qts_event ev;
-	while (rd && qts_reader_next(rd, &ev) > 0)
-		ts = ev.ts;
-	if (rd)
-		qts_reader_close(rd);
-	else if (in)
-		qts_input_close(in);
-	return ts;
-}
-
 static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *warn, size_t warnlen, char *err)
 {
 	uint64_t off = 0, good = 0, last_at = 0;
@@ -197,10 +179,8 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *wa
 		}
 		if (!out || qts_journal_inflate(blk, &last, out, isize, why, sizeof why) < 0)
 			good = last_at;
-		else {
+		else
 			*known = last.last_known;
-			j->end_ts = last_record_ts(out, isize);
-		}
 		free(blk), free(out);
 	}
 	if (good < file_size && off < file_size) {
@@ -232,7 +212,7 @@ static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
 		snprintf(err, QTS_ERR_MAX, "%s: not a regular file", j->path);
 		return -1;
 	}
-	j->end_known = j->end_ts = INT64_MIN;
+	j->end_known = INT64_MIN;
 	int64_t good = walk(j, (uint64_t)st.st_size, &j->end_known, warn, warnlen, err);
 	/* A new file's day is its first record's (rotate_daily). */
 	j->day = j->end_known == INT64_MIN ? INT64_MIN : day_of(j->end_known - 1);
@@ -383,7 +363,6 @@ int qts_journal_flush(qts_journal *j, int force_sync, char *err)
 		j->bytes += size;
 		j->day = day_of(j->last_ts);
 		j->end_known = j->last_known;
-		j->end_ts = j->last_ts;
 		j->len = 0;
 		j->count = 0;
 	}
@@ -400,15 +379,17 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 	}
 	int64_t ts = ev->ts, known = qts_event_known(ev);
 	/* A stream that goes on where the file ends (a stage restarted from
-	 * its checkpoint) starts no earlier than the last record's time; not
-	 * its known time: a fill at a bar's start follows the bar, known at
-	 * its end. */
-	if (!j->added++ && ts < j->end_ts) {
+	 * its checkpoint) starts no earlier than the time the file's records
+	 * were known by; fills, order updates and positions aside, which are
+	 * dated when they happened (a fill at a bar's open follows the bar,
+	 * known at its end). */
+	if (!j->added++ && known < j->end_known && ev->type != QTS_FILL && ev->type != QTS_UPDATE &&
+	    ev->type != QTS_POSITION) {
 		char a[48], b[48];
-		qts_time_format(ts, a);
-		qts_time_format(j->end_ts, b);
-		snprintf(err, QTS_ERR_MAX, "%s: the stream's first record, at %s, comes before the journal's last record "
-			 "(at %s): a journal is one stream in time order (start another file)", j->path, a, b);
+		qts_time_format(known, a);
+		qts_time_format(j->end_known, b);
+		snprintf(err, QTS_ERR_MAX, "%s: the stream's first record, known at %s, comes before the journal's end "
+			 "(%s): a journal is one stream in time order (start another file)", j->path, a, b);
 		return -1;
 	}
 	if (j->len + len > j->rec_cap) { /* a block's records, and one more */

@@ -60,19 +60,19 @@ EOF
 	qts journal cat "$T/j" | cmp - "$T/bars.csv"
 }
 
-@test "qts journal: a stream that starts before the journal's last record is refused" {
+@test "qts journal: a stream that starts before the journal's end is refused" {
 	head -3001 "$T/bars.csv" > "$T/a.csv"
 	qts journal "$T/j" "$T/bars.csv" > /dev/null
 	run -1 qts journal "$T/j" "$T/a.csv"
-	[[ "$output" == *"$T/j: the stream's first record, at 2024-01-01T00:00:00Z, comes before the journal's last record (at 2035-06-29T00:00:00Z): a journal is one stream in time order (start another file)"* ]]
+	[[ "$output" == *"$T/j: the stream's first record, known at 2024-01-02T00:00:00Z, comes before the journal's end (2035-06-30T00:00:00Z): a journal is one stream in time order (start another file)"* ]]
 	qts journal cat "$T/j" | cmp - "$T/bars.csv"
 	# after a reopen as while it runs
 	qts journal "$T/k" "$T/a.csv" > /dev/null
 	run -1 qts journal "$T/k" "$T/a.csv"
-	[[ "$output" == *"comes before the journal's last record"* ]]
+	[[ "$output" == *"comes before the journal's end"* ]]
 }
 
-@test "qts journal: a stream that goes on at its last record's time is taken, a fill after its bar too" {
+@test "qts journal: a restart that goes on with a fill at the open of the bar the journal ends with is taken" {
 	# qts-sim writes a fill at the open of the bar it fills on, after that
 	# bar (known at its end): a stage restarted between the two goes on
 	# with the fill
