@@ -235,6 +235,20 @@ int qts_ind_update(qts_ind *ind, const double *inputs, double *outputs)
 	return ok;
 }
 
+double qts_ind_step(qts_ind *ind, double x)
+{
+	double out[QTS_IND_MAXOUT];
+	int ok;
+	/* the moving-average built-ins push two SMAs a bar: called directly,
+	 * not through the family's table */
+	if (ind->impl == &ind_sma)
+		ok = ind_sma_push(ind->st, x, out);
+	else
+		ok = ind->impl->update(ind, &x, out);
+	ind->nbar++;
+	return ok ? out[0] : NAN;
+}
+
 void qts_ind_free(qts_ind *ind)
 {
 	if (!ind)

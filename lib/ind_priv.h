@@ -71,9 +71,35 @@ struct ind_sma {
 	int period;
 };
 int ind_sma_init(qts_ind *ind, struct ind_sma *s, int period);
-/* Inline: a moving-average strategy pushes two a bar. */
+/* Inline: a moving-average strategy pushes two a bar.  A full window of
+ * finite values, the common case, takes a shorter path: the value that
+ * leaves is the one the push overwrites next, and s and c are folded as
+ * the ring wraps rather than counted (folding is exact, so the sum's value
+ * is the same whenever it happens). */
 static inline int ind_sma_push(struct ind_sma *s, double x, double *out)
 {
+	struct ind_ring *r = &s->r;
+	qts_sum *t = &s->sum;
+	if (r->n == s->period && r->cap == s->period && isfinite(x) && !qts_sum_nonfinite(t)) {
+		double hi, lo;
+		r->v[r->pos] = x;
+		int pos = r->pos + 1 == r->cap ? 0 : r->pos + 1;
+		r->pos = pos;
+		qts_two_sum(t->s, x, &hi, &lo);
+		t->c += lo;
+		*out = (hi + t->c) / s->period;
+		double old = r->v[pos];
+		if (isfinite(old)) {
+			qts_two_sum(hi, -old, &t->s, &lo);
+			t->c += lo;
+			if (pos == 0)
+				qts_sum_fold(t);
+			return 1;
+		}
+		t->s = hi;
+		qts_sum_count(t, old, -1);
+		return 1;
+	}
 	ind_ring_push(&s->r, x);
 	qts_sum_add(&s->sum, x);
 	if (s->r.n < s->period)

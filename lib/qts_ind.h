@@ -18,6 +18,7 @@
 #include "qts.h"
 
 #define QTS_IND_ERRMAX 128 /* size of the err buffer qts_ind_new writes */
+#define QTS_IND_MAXOUT 3   /* outputs of an indicator, at most */
 
 typedef struct qts_ind_info {
 	const char *name;    /* "bbands" */
@@ -35,7 +36,7 @@ typedef struct qts_ind_info {
 	double max[4];
 	/* single-output indicators name their output as themselves */
 	int noutputs;
-	const char *outputs[3];
+	const char *outputs[QTS_IND_MAXOUT];
 	const struct ind_impl *impl; /* its code (ind_priv.h) */
 } qts_ind_info;
 
@@ -60,6 +61,9 @@ int qts_ind_lookback(const qts_ind *ind);
  * info->noutputs values; returns 1 when they are valid, 0 while warming up
  * (they are then NaN). */
 int qts_ind_update(qts_ind *ind, const double *inputs, double *outputs);
+/* qts_ind_update of an indicator of one input: its first output, NaN
+ * while warming up. */
+double qts_ind_step(qts_ind *ind, double x);
 /* Back to the state right after qts_ind_new.  0, or -1 if out of memory
  * (the indicator is then unusable and may only be freed). */
 int qts_ind_reset(qts_ind *ind);

@@ -24,13 +24,6 @@ static qts_ind *ind(const char *name, const double *opt, char *err)
 	return qts_ind_new(info, o, err);
 }
 
-/* One output of an indicator fed one value; NaN while warming up. */
-static double step(qts_ind *x, double v, int output)
-{
-	double out[3];
-	return qts_ind_update(x, &v, out) ? out[output] : NAN;
-}
-
 /* ---- moving-average and MACD crosses ------------------------------------ */
 
 struct cross {
@@ -76,7 +69,7 @@ static int ema_init(void *st, const double *p, char *err) { return cross_init(st
 static double ma_bar(void *state, const double *p, const double *v)
 {
 	struct cross *s = state;
-	return cross_rule(s, step(s->a, v[3], 0), step(s->b, v[3], 0), p[2]);
+	return cross_rule(s, qts_ind_step(s->a, v[3]), qts_ind_step(s->b, v[3]), p[2]);
 }
 
 static int macd_init(void *state, const double *p, char *err)
@@ -124,7 +117,7 @@ static int rsi_init(void *state, const double *p, char *err)
 static double rsi_bar(void *state, const double *p, const double *v)
 {
 	struct band *s = state;
-	double r = step(s->x, v[3], 0);
+	double r = qts_ind_step(s->x, v[3]);
 	if (r < p[1])
 		s->sig = 1;
 	else if (r > p[2])
@@ -187,10 +180,10 @@ static double donchian_bar(void *state, const double *p, const double *v)
 		s->sig = 1;
 	else if (p[2] && !(s->sig < 0) && c < s->lo_e)
 		s->sig = -1;
-	s->hi_e = step(s->hi_in, v[1], 0);
-	s->lo_e = step(s->lo_in, v[2], 0);
-	s->hi_x = step(s->hi_out, v[1], 0);
-	s->lo_x = step(s->lo_out, v[2], 0);
+	s->hi_e = qts_ind_step(s->hi_in, v[1]);
+	s->lo_e = qts_ind_step(s->lo_in, v[2]);
+	s->hi_x = qts_ind_step(s->hi_out, v[1]);
+	s->lo_x = qts_ind_step(s->lo_out, v[2]);
 	return s->sig;
 }
 
@@ -246,13 +239,13 @@ static int momentum_init(void *state, const double *p, char *err)
 static double momentum_bar(void *state, const double *p, const double *v)
 {
 	struct momentum *s = state;
-	double c = v[3], r = step(s->roc, c, 0);
+	double c = v[3], r = qts_ind_step(s->roc, c);
 	double sig = r > 0 ? 1 : r < 0 ? (p[1] ? -1 : 0) : r == 0 ? 0 : NAN;
 	if (s->sd) {
 		/* scale to the target volatility from realised log-return volatility */
 		double ret = s->prev > 0 && c > 0 ? log(c / s->prev) : NAN;
 		s->prev = c;
-		double sd = isnan(ret) ? NAN : step(s->sd, ret, 0);
+		double sd = isnan(ret) ? NAN : qts_ind_step(s->sd, ret);
 		double vol = sd * sqrt(p[4]);
 		if (isnan(vol))
 			return NAN;

@@ -32,6 +32,7 @@ static const struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, con
 	QTS_SET(t->tf, tf);
 	if (qts_tf_parse(tf, &t->parsed) < 0)
 		return NULL;
+	t->ns = qts_tf_ns(t->parsed);
 	char canon[16];
 	qts_tf_format(t->parsed, canon);
 	if (!s->drive[0])
@@ -50,9 +51,9 @@ static inline void routed(const struct qts_strat_tf *t, const qts_event *bar, un
 {
 	*mask = t->mask;
 	/* a fixed length is added without a call (months vary: qts_tf_end) */
-	int64_t ns = t->parsed.unit != 'M' ? qts_tf_ns(t->parsed) : 0, end;
-	if (ns > 0 && ns < INT64_MAX)
-		*known = __builtin_add_overflow(bar->ts, ns, &end) ? INT64_MAX : end;
+	int64_t end;
+	if (t->ns > 0 && t->ns < INT64_MAX)
+		*known = __builtin_add_overflow(bar->ts, t->ns, &end) ? INT64_MAX : end;
 	else
 		*known = qts_tf_end(t->parsed, bar->ts);
 }

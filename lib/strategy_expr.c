@@ -80,7 +80,8 @@ void strategy_setup_expr(struct host *h, const struct strategy_options *o)
 				where);
 	h->values = xcalloc(qts_expr_count(h->expr), sizeof *h->values);
 	h->tfs = xcalloc(qts_expr_ntf(h->expr) + 1, sizeof *h->tfs);
-	for (size_t k = 0; k < qts_expr_ntf(h->expr); k++)
+	h->ntfs = qts_expr_ntf(h->expr);
+	for (size_t k = 0; k < h->ntfs; k++)
 		h->tfs[k] = qts_expr_tf(h->expr, k);
 	h->unit = o->unit ? o->unit : qts_unit_name(QTS_UNIT_QTY);
 	h->out.strategy = o->name ? o->name : "expr";

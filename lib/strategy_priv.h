@@ -56,6 +56,7 @@ struct host {
 	/* expression */
 	qts_expr *expr;
 	const char **tfs; /* the timeframes it names with @ */
+	size_t ntfs;      /* how many */
 	int target_var, position_var, limit_var, stop_var;
 	double *values;
 	struct xsect *xs; /* a program with cross-sectional calls: NULL when none */

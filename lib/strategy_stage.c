@@ -246,8 +246,7 @@ static void on_bar(struct host *h, const qts_event *ev)
 	unsigned mask;
 	if (!s)
 		return;
-	if (qts_strat_route(&s->tfs, h->tf, h->tfs, h->expr ? qts_expr_ntf(h->expr) : 0, ev, &mask,
-			    &h->out.now) < 0)
+	if (qts_strat_route_fast(&s->tfs, h->tf, h->tfs, h->ntfs, ev, &mask, &h->out.now) < 0)
 		return; /* not a timeframe: passed through, not used */
 	h->bars++;
 	for (unsigned m = mask, k = 0; m; m >>= 1, k++)

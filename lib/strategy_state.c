@@ -74,6 +74,7 @@ static void sym_ck(qts_ckpt *c, struct sym *s)
 		qts_ck_u64(c, &mask);
 		t->seen[k].mask = (unsigned)mask;
 		qts_ck_tf(c, &t->seen[k].parsed);
+		t->seen[k].ns = qts_tf_ns(t->seen[k].parsed);
 	}
 	qts_ck_int(c, &s->last.set);
 	qts_ck_f64(c, &s->last.target);
