@@ -6,63 +6,12 @@
 # stage (2 by default).
 
 load helper
+load checkpoint
 
 setup() {
 	T=$BATS_TEST_TMPDIR
 	SEEDS=${QTS_CHECKPOINT_SEEDS:-2}
-}
-
-# killed SEED IN OUT STAGE ARGS...: run STAGE on IN with --state and
-# --output-journal into a journal, SIGKILL it at a random moment within
-# the first half of the time an uninterrupted run takes, and start it again until a run
-# ends by itself (at most 40 kills, then one run to the end); OUT is what
-# the journal replays.  KILLS says how many runs were killed in flight.
-killed() {
-	local seed=$1 in=$2 out=$3 d
-	shift 3
-	d=$(mktemp -d "$T/run.XXXXXX")
-	RANDOM=$seed
-	# How long an uninterrupted run takes here, in ms (the machine may
-	# be slow or busy): the kills fall within it.
-	local t0 t1 span
-	t0=$(date +%s%N)
-	"$@" --state "$d/probe" --checkpoint-every 400 < "$in" > /dev/null
-	t1=$(date +%s%N)
-	span=$(( (t1 - t0) / 1000000 + 1 ))
-	rm -f "$d/probe"
-	KILLS=0
-	local round rc
-	for round in $(seq 1 41); do
-		rm -f "$d/pid" "$d/rc"
-		( "$@" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" \
-			< "$in" 2> "$d/err" &
-		  echo $! > "$d/pid"
-		  r=0
-		  wait $! || r=$?
-		  echo $r > "$d/rc.tmp"
-		  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
-		local jp=$!
-		until [ -s "$d/pid" ]; do sleep 0.01; done
-		if [ "$round" -le 40 ]; then
-			local ms=$((RANDOM % (span / 2 + 1)))
-			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
-			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
-		fi
-		wait "$jp" || true
-		local w=0
-		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
-		rc=$(cat "$d/rc")
-		[ "$rc" = 0 ] && break
-		if [ "$rc" != 137 ]; then
-			echo "run $round: exit $rc" >&2
-			cat "$d/err" >&2
-			return 1
-		fi
-		KILLS=$((KILLS + 1))
-	done
-	[ "$rc" = 0 ]
-	qts journal cat "$d/J" > "$out"
-	echo "# seed $seed: $KILLS kills" >&3
+	KILL_SPAN=50 # the kills fall within the first half of a run
 }
 
 @test "checkpoints: a backtest pipeline killed at random in its resample, risk and sim stages writes what it writes uninterrupted" {

@@ -9,63 +9,14 @@
 # tests/unit/test_strategy_state.c.
 
 load helper
+load checkpoint
 
 setup() {
 	T=$BATS_TEST_TMPDIR
 	SEEDS=${QTS_CHECKPOINT_SEEDS:-2}
 	MAXKILLS=${QTS_CHECKPOINT_KILLS:-10}
 	qts-fetch --seed 11 --count 1500 -t 1d synth:AAA,BBB,CCC > "$T/in.csv"
-}
-
-# killed SEED IN OUT PROGRAM ARGS...: as in 1420-checkpoints.bats, with
-# the runtime's options right after PROGRAM (qts-strategy's options end at
-# a strategy's name), and MAXKILLS kills at most.
-killed() {
-	local seed=$1 in=$2 out=$3 d prog
-	shift 3
-	prog=$1
-	shift
-	d=$(mktemp -d "$T/run.XXXXXX")
-	RANDOM=$seed
-	local t0 t1 span
-	t0=$(date +%s%N)
-	"$prog" --state "$d/probe" --checkpoint-every 400 "$@" < "$in" > /dev/null
-	t1=$(date +%s%N)
-	span=$(( (t1 - t0) / 1000000 + 1 ))
-	rm -f "$d/probe"
-	KILLS=0
-	local round rc
-	for round in $(seq 1 $((MAXKILLS + 1))); do
-		rm -f "$d/pid" "$d/rc"
-		( "$prog" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" "$@" \
-			< "$in" 2> "$d/err" &
-		  echo $! > "$d/pid"
-		  r=0
-		  wait $! || r=$?
-		  echo $r > "$d/rc.tmp"
-		  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
-		local jp=$!
-		until [ -s "$d/pid" ]; do sleep 0.01; done
-		if [ "$round" -le "$MAXKILLS" ]; then
-			local ms=$((RANDOM % (span / 2 + 1)))
-			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
-			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
-		fi
-		wait "$jp" || true
-		local w=0
-		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
-		rc=$(cat "$d/rc")
-		[ "$rc" = 0 ] && break
-		if [ "$rc" != 137 ]; then
-			echo "run $round: exit $rc" >&2
-			cat "$d/err" >&2
-			return 1
-		fi
-		KILLS=$((KILLS + 1))
-	done
-	[ "$rc" = 0 ]
-	qts journal cat "$d/J" > "$out"
-	echo "# seed $seed: $KILLS kills" >&3
+	OPTS_AFTER=1 # the runtime's options before the strategy's name
 }
 
 # proof ARGS...: qts-strategy ARGS killed and restarted over the seeds

@@ -6,6 +6,7 @@
 # output journal.  QTS_CHECKPOINT_SEEDS=N runs N seeds (2 by default).
 
 load helper
+load checkpoint
 
 setup() {
 	T=$BATS_TEST_TMPDIR
@@ -14,82 +15,6 @@ setup() {
 
 teardown() {
 	[ -z "${SERVER:-}" ] || kill "$SERVER" 2> /dev/null || true
-}
-
-# killed SEED IN OUT JOURNAL STAGE ARGS...: run STAGE on IN with --state,
-# SIGKILL it at a random moment within the time an uninterrupted run
-# takes, and start it again until a run ends by itself (at most 40
-# kills, then one run to the end).  JOURNAL 1: the stage's events go
-# through `qts journal` with --output-journal, and OUT is what the
-# journal replays; 0: OUT is what the last run wrote on its standard
-# output.  With BJ=1 the stage is given an order journal too (--journal),
-# copied to OUT.bj at the end.  KILLS says how many runs were killed in
-# flight.
-killed() {
-	local seed=$1 in=$2 out=$3 journal=$4 d
-	shift 4
-	d=$(mktemp -d "$T/run.XXXXXX")
-	RANDOM=$seed
-	local t0 t1 span
-	t0=$(date +%s%N)
-	local bj=() pbj=()
-	if [ "${BJ:-0}" = 1 ]; then
-		bj=(--journal "$d/BJ")
-		pbj=(--journal "$d/probe.bj")
-	fi
-	"$@" "${pbj[@]}" --state "$d/probe" --checkpoint-every 400 < "$in" > /dev/null
-	t1=$(date +%s%N)
-	span=$(( (t1 - t0) / 1000000 + 1 ))
-	rm -f "$d/probe"
-	KILLS=0
-	local round rc
-	for round in $(seq 1 41); do
-		rm -f "$d/pid" "$d/rc"
-		if [ "$journal" = 1 ]; then
-			( "$@" "${bj[@]}" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) --output-journal "$d/J" \
-				< "$in" 2> "$d/err" &
-			  echo $! > "$d/pid"
-			  r=0
-			  wait $! || r=$?
-			  echo $r > "$d/rc.tmp"
-			  mv "$d/rc.tmp" "$d/rc" ) | qts journal "$d/J" > /dev/null 2>> "$d/jerr" &
-		else
-			( "$@" --state "$d/S" --checkpoint-every $((RANDOM % 400 + 50)) \
-				< "$in" > "$d/out" 2> "$d/err" &
-			  echo $! > "$d/pid"
-			  r=0
-			  wait $! || r=$?
-			  echo $r > "$d/rc.tmp"
-			  mv "$d/rc.tmp" "$d/rc" ) &
-		fi
-		local jp=$!
-		until [ -s "$d/pid" ]; do sleep 0.01; done
-		if [ "$round" -le 40 ]; then
-			local ms=$((RANDOM % (span + 1)))
-			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
-			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
-		fi
-		wait "$jp" || true
-		local w=0
-		until [ -e "$d/rc" ] || [ $w -ge 3000 ]; do sleep 0.01; w=$((w + 1)); done
-		rc=$(cat "$d/rc")
-		[ "$rc" = 0 ] && break
-		if [ "$rc" != 137 ]; then
-			echo "run $round: exit $rc" >&2
-			cat "$d/jerr" >&2
-			cat "$d/err" >&2
-			return 1
-		fi
-		KILLS=$((KILLS + 1))
-	done
-	[ "$rc" = 0 ]
-	if [ "$journal" = 1 ]; then
-		qts journal cat "$d/J" > "$out"
-		[ "${BJ:-0}" = 0 ] || cp "$d/BJ" "$out.bj"
-	else
-		cp "$d/out" "$out"
-	fi
-	echo "# seed $seed: $KILLS kills" >&3
 }
 
 # A long backtest: 12 years of daily bars of four symbols, a strategy,
@@ -115,12 +40,12 @@ backtest() {
 	grep -q 'Total interest' "$T/ref.text"
 	for seed in $(seq 1 "$SEEDS"); do
 		rm -f "$T/out.html"
-		killed "$seed" "$T/sim.csv" "$T/out.j.$seed" 0 qts-report -j -b SPY --html "$T/out.html"
+		JOURNAL=0 killed "$seed" "$T/sim.csv" "$T/out.j.$seed" qts-report -j -b SPY --html "$T/out.html"
 		cmp "$T/out.j.$seed" "$T/ref.j"
 		cmp "$T/out.html" "$T/ref.html"
-		killed "$((seed + 100))" "$T/sim.csv" "$T/out.text.$seed" 0 qts-report -b SPY
+		JOURNAL=0 killed "$((seed + 100))" "$T/sim.csv" "$T/out.text.$seed" qts-report -b SPY
 		cmp "$T/out.text.$seed" "$T/ref.text"
-		killed "$((seed + 200))" "$T/sim.csv" "$T/out.t.$seed" 0 qts-report -t
+		JOURNAL=0 killed "$((seed + 200))" "$T/sim.csv" "$T/out.t.$seed" qts-report -t
 		cmp "$T/out.t.$seed" "$T/ref.t"
 	done
 }
@@ -213,7 +138,7 @@ ticks() {
 	[ "$(grep -c '^fill,.*,s[01]-' "$T/ref.csv")" -gt 1000 ]
 	[ "$(grep -c ',canceled,' "$T/ref.csv")" -gt 100 ]
 	for seed in $(seq 1 "$SEEDS"); do
-		BJ=1 killed "$((seed + 300))" "$T/ticks.csv" "$T/out.$seed" 1 $PAPER
+		BJ=1 killed "$((seed + 300))" "$T/ticks.csv" "$T/out.$seed" $PAPER
 		cmp "$T/out.$seed" "$T/ref.csv"
 		# the order journal too: what a kill left after the checkpoint
 		# was cut, and journaled again as it was
