@@ -42,25 +42,8 @@
 #define STREAM_TIMEOUT (10 * QTS_NS_PER_SEC)
 #define PING_AFTER (20 * QTS_NS_PER_SEC)   /* of silence; dropped after twice that */
 #define BACKOFF_CAP (30 * QTS_NS_PER_SEC)
-/* Reads of the account in a row, a second apart, that may disagree with
- * the fills written before the account's figure is taken as it is (a
- * trade made elsewhere, or an execution the stream never told). */
-#define DISAGREE_READS 5
 
 enum { OPT_TIMEOUT = 0x7500 };
-
-/* A symbol's position as the output has told it: the account's figure
- * last written plus the fills written since.  The account read after a
- * fill can hold executions whose messages are still on the stream; its
- * figure is written only when it agrees with this, so that no reader
- * counts a fill twice (a position event, then the fill it holds). */
-typedef struct held {
-	char symbol[QTS_SYM_MAX];
-	double qty;      /* the position the output implies */
-	double said;     /* the figure of the last position event */
-	int disagreed;   /* reads in a row that the account disagreed */
-	int seen;        /* in the account's list of this read */
-} held;
 
 typedef struct alpaca {
 	int64_t timeout;
@@ -71,8 +54,7 @@ typedef struct alpaca {
 	qts_net *net;
 	qts_ws *ws;
 	qts_alpaca_book *book;
-	held *pos;                 /* the positions last said */
-	size_t npos;
+	qts_posguard pos;          /* the positions, in step with the fills written */
 	int busy;                  /* in a call: a poll from a nested tick waits */
 	int attempt;               /* stream connections failed in a row */
 	int pinged;
@@ -98,6 +80,7 @@ static void *alpaca_new(char *err)
 	}
 	a->timeout = DEFAULT_TIMEOUT;
 	a->counting = 1;
+	a->pos.who = "alpaca";
 	qts_jitter_seed(&a->rng, a);
 	return a;
 }
@@ -156,24 +139,9 @@ static void alpaca_free(void *b)
 	qts_ws_close(a->ws);
 	qts_net_free(a->net);
 	qts_alpaca_book_free(a->book);
-	free(a->pos);
+	qts_posguard_free(&a->pos);
 	explicit_bzero(a->hdr_secret, sizeof a->hdr_secret);
 	free(a);
-}
-
-/* A system event of level warn for what the stage should know. */
-static int warn(qts_evbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int warn(qts_evbuf *out, const char *fmt, ...)
-{
-	qts_event ev;
-	qts_event_init(&ev, QTS_SYSTEM, qts_wall_now());
-	QTS_SET(ev.system.source, "qts-broker");
-	QTS_SET(ev.system.level, "warn");
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ev.system.message, sizeof ev.system.message, fmt, ap);
-	va_end(ap);
-	return qts_evbuf_push(out, &ev);
 }
 
 /* ---- REST ------------------------------------------------------------------- */
@@ -252,30 +220,6 @@ static int get_orders(alpaca *a, const char *status, qts_alpaca_order **list, si
 	return 0;
 }
 
-static held *find_held(alpaca *a, const char *sym)
-{
-	for (size_t i = 0; i < a->npos; i++)
-		if (strcmp(a->pos[i].symbol, sym) == 0)
-			return &a->pos[i];
-	return NULL;
-}
-
-/* sym's entry, made (flat) when it has none: NULL when out of memory. */
-static held *held_of(alpaca *a, const char *sym)
-{
-	held *h = find_held(a, sym);
-	if (h)
-		return h;
-	held *grown = realloc(a->pos, (a->npos + 1) * sizeof *grown);
-	if (!grown)
-		return NULL;
-	a->pos = grown;
-	h = &a->pos[a->npos++];
-	memset(h, 0, sizeof *h);
-	QTS_SET(h->symbol, sym);
-	return h;
-}
-
 /* The book's news of order o (m: the stream's message, or NULL) into
  * out, the fills in it moving the positions the output implies: the
  * count said (0 or 1), or -1 when out of memory. */
@@ -285,39 +229,10 @@ static int apply(alpaca *a, const qts_alpaca_order *o, const qts_alpaca_tmsg *m,
 	int said = qts_alpaca_book_apply(a->book, o, m, out);
 	if (said <= 0 || !a->counting)
 		return said;
-	for (size_t i = at; i < out->n; i++) {
-		const qts_event *ev = &out->ev[i];
-		if (ev->type != QTS_FILL)
-			continue;
-		held *h = held_of(a, ev->symbol);
-		if (!h)
+	for (size_t i = at; i < out->n; i++)
+		if (out->ev[i].type == QTS_FILL && qts_posguard_fill(&a->pos, &out->ev[i]) < 0)
 			return -1;
-		h->qty += qts_side_parse(ev->fill.side) * ev->fill.qty;
-	}
 	return said;
-}
-
-/* The account's figure for h's symbol (ev, a position event): written
- * when all are (at connect) or when it agrees with the fills written
- * and says something new; one that disagrees waits for the stream's
- * fills (another read follows), and after DISAGREE_READS reads is taken
- * as it is, with a warning.  0, or -1 when out of memory. */
-static int take_position(alpaca *a, held *h, const qts_event *ev, int all, qts_evbuf *out)
-{
-	double qty = ev->position.qty;
-	if (!all && fabs(qty - h->qty) > QTS_QTY_EPS) {
-		if (++h->disagreed < DISAGREE_READS) {
-			a->dirty = 1; /* read again: the fills may be on their way */
-			return 0;
-		}
-		if (warn(out, "alpaca: %s: the account holds %.10g, the fills written make %.10g; taking the "
-			 "account's", h->symbol, qty, h->qty) < 0)
-			return -1;
-	}
-	h->disagreed = 0;
-	int news = all || fabs(qty - h->said) > QTS_QTY_EPS || fabs(qty - h->qty) > QTS_QTY_EPS;
-	h->qty = h->said = qty;
-	return news ? qts_evbuf_push(out, ev) : 0;
 }
 
 /* The account and the positions: an equity event, and a position event
@@ -348,21 +263,19 @@ static int read_account(alpaca *a, int all, qts_evbuf *out, char *err)
 		qts_evbuf_free(&got);
 		return QTS_BROKER_DOWN;
 	}
+	/* a figure held back waits for the stream's fills: another read
+	 * follows */
 	int fail = 0;
-	for (size_t i = 0; i < a->npos; i++)
-		a->pos[i].seen = 0;
+	qts_posguard_begin(&a->pos);
 	for (size_t i = 0; !fail && i < got.n; i++) {
-		held *h = held_of(a, got.ev[i].symbol);
-		fail = !h || (h->seen = 1, take_position(a, h, &got.ev[i], all, out) < 0);
+		int held = qts_posguard_offer(&a->pos, &got.ev[i], all, out);
+		fail = held < 0;
+		a->dirty |= held > 0;
 	}
-	for (size_t i = 0; !fail && i < a->npos; i++) { /* not held (any more) */
-		held *h = &a->pos[i];
-		if (h->seen || (fabs(h->qty) <= QTS_QTY_EPS && fabs(h->said) <= QTS_QTY_EPS))
-			continue;
-		qts_event ev;
-		qts_event_init(&ev, QTS_POSITION, now);
-		QTS_SET(ev.symbol, h->symbol);
-		fail = take_position(a, h, &ev, all, out) < 0;
+	if (!fail) {
+		int held = qts_posguard_end(&a->pos, now, all, out);
+		fail = held < 0;
+		a->dirty |= held > 0;
 	}
 	if (!fail)
 		fail = qts_evbuf_push(out, &eq) < 0;
@@ -559,7 +472,7 @@ static int connect_(void *b, const char *endpoint, qts_evbuf *out, char *err)
 	}
 	if (rc < 0) {
 		stream_down(a, now);
-		if (warn(out, "alpaca: the stream %s: %s; polling until it is back", a->stream_url, why) < 0) {
+		if (qts_broker_warn(out, "alpaca: the stream %s: %s; polling until it is back", a->stream_url, why) < 0) {
 			snprintf(err, QTS_ERR_MAX, "out of memory");
 			return QTS_BROKER_DOWN;
 		}
@@ -694,7 +607,7 @@ static int place(alpaca *a, const qts_broker_order *o, qts_evbuf *out, char *err
 			QTS_SET(mine.client_id, o->id);
 			QTS_SET(mine.symbol, o->symbol);
 			if (qts_alpaca_book_know(a->book, &mine) < 0 ||
-			    warn(out, "alpaca: order %s: the answer: %s", o->id, why) < 0) {
+			    qts_broker_warn(out, "alpaca: order %s: the answer: %s", o->id, why) < 0) {
 				snprintf(err, QTS_ERR_MAX, "out of memory");
 				return QTS_BROKER_DOWN;
 			}
@@ -855,20 +768,20 @@ static int poll_(alpaca *a, int64_t now, qts_evbuf *out, char *err)
 			break;
 		if (r < 0) {
 			stream_down(a, now);
-			if (warn(out, "alpaca: %s; polling until it is back", why) < 0)
+			if (qts_broker_warn(out, "alpaca: %s; polling until it is back", why) < 0)
 				goto oom;
 			break;
 		}
 		a->pinged = 0;
 		qts_alpaca_tmsg m;
 		if (qts_alpaca_parse_tmsg(text, len, &m, why) < 0) {
-			if (warn(out, "alpaca: a stream message dropped: %s", why) < 0)
+			if (qts_broker_warn(out, "alpaca: a stream message dropped: %s", why) < 0)
 				goto oom;
 			continue;
 		}
 		if (m.kind == QTS_ALPACA_T_ERROR || m.kind == QTS_ALPACA_T_UNAUTHORIZED) {
 			stream_down(a, now);
-			if (warn(out, "alpaca: the stream said: %s; polling until it is back", m.text) < 0)
+			if (qts_broker_warn(out, "alpaca: the stream said: %s; polling until it is back", m.text) < 0)
 				goto oom;
 			break;
 		}
@@ -880,7 +793,7 @@ static int poll_(alpaca *a, int64_t now, qts_evbuf *out, char *err)
 		int64_t heard = qts_ws_last_heard(a->ws);
 		if (now - heard >= 2 * PING_AFTER) {
 			stream_down(a, now);
-			if (warn(out, "alpaca: the stream: nothing heard for %d s; polling until it is back",
+			if (qts_broker_warn(out, "alpaca: the stream: nothing heard for %d s; polling until it is back",
 				 (int)(2 * PING_AFTER / QTS_NS_PER_SEC)) < 0)
 				goto oom;
 		} else if (now - heard >= PING_AFTER && !a->pinged) {
@@ -895,7 +808,7 @@ static int poll_(alpaca *a, int64_t now, qts_evbuf *out, char *err)
 		if (rc < 0) {
 			int first = a->attempt == 0;
 			stream_down(a, now);
-			if (first && warn(out, "alpaca: the stream %s: %s; polling until it is back", a->stream_url,
+			if (first && qts_broker_warn(out, "alpaca: the stream %s: %s; polling until it is back", a->stream_url,
 					  why) < 0)
 				goto oom;
 		} else

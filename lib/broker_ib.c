@@ -49,6 +49,9 @@ static const struct option ib_options[] = {
 static const int64_t ANSWER_WAIT = 10 * SEC;  /* a request's answer */
 static const int64_t ACK_WAIT = 5 * SEC;      /* IB's first word on an order */
 static const int64_t COMMISSION_WAIT = 10 * SEC;
+/* A position held back for fills to come (qts_posguard) is offered again
+ * this often, and taken after QTS_POSGUARD_OFFERS offers. */
+static const int64_t REOFFER_EVERY = 1 * SEC;
 static const int64_t QUIET = 20 * SEC;        /* silence before a heartbeat */
 static const long SUMMARY_REQ = 9001, EXEC_REQ = 9002;
 static const char SUMMARY_TAGS[] = "NetLiquidation,TotalCashValue,GrossPositionValue";
@@ -109,6 +112,10 @@ typedef struct ib {
 	int oom;
 	int connected_once;            /* a connection was made in this process */
 	int quiet;                     /* the first one's resync: nothing said */
+	int counting;                  /* fills said now move the positions (not
+					* at connect: its positions are the truth) */
+	qts_posguard pos;              /* the positions, in step with the fills said */
+	int64_t next_reoffer;          /* a position held back is offered again */
 } ib;
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -122,15 +129,11 @@ static void push(ib *b, const qts_event *ev)
 static void warn(ib *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(ib *b, const char *fmt, ...)
 {
-	qts_event ev;
-	qts_event_init(&ev, QTS_SYSTEM, qts_wall_now());
-	QTS_SET(ev.system.source, "qts-broker");
-	QTS_SET(ev.system.level, "warn");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ev.system.message, sizeof ev.system.message, fmt, ap);
+	if (qts_broker_vwarn(&b->q, fmt, ap) < 0)
+		b->oom = 1;
 	va_end(ap);
-	push(b, &ev);
 }
 
 /* Hand the events learnt to out. */
@@ -254,6 +257,10 @@ static void say_fill(ib *b, ib_exec *e, double commission)
 	ev.fill.slippage = 0;
 	push(b, &ev);
 	e->reported = 1;
+	/* a position TWS sent before this fill's commission report was held
+	 * back for it */
+	if (b->counting && (qts_posguard_fill(&b->pos, &ev) < 0 || qts_posguard_reoffer(&b->pos, &b->q) < 0))
+		b->oom = 1;
 }
 
 static void say_equity(ib *b)
@@ -491,7 +498,13 @@ static void handle(ib *b, const qts_tws_msg *m)
 		QTS_SET(ev.symbol, m->position.symbol);
 		ev.position.qty = m->position.position;
 		ev.position.avg_price = m->position.avg_cost;
-		push(b, &ev);
+		/* the answer to reqPositions at connect is the truth; an update
+		 * after it may run ahead of the fills said */
+		int held = qts_posguard_offer(&b->pos, &ev, !b->positions_end, &b->q);
+		if (held < 0)
+			b->oom = 1;
+		else if (held && !b->next_reoffer)
+			b->next_reoffer = qts_loop_now() + REOFFER_EVERY;
 		break;
 	}
 	case QTS_TWS_POSITION_END:
@@ -841,6 +854,8 @@ static void *ib_new(char *err)
 	b->client_id = 0;
 	b->fd = -1;
 	b->next_id = 1;
+	b->counting = 1;
+	b->pos.who = "ib";
 	/* IB's pacing: at most 50 messages a second from a client. */
 	qts_bucket_init(&b->bucket, 50 * 60.0, 50);
 	return b;
@@ -887,7 +902,9 @@ static int ib_connect(void *vb, const char *endpoint, qts_evbuf *out, char *err)
 {
 	ib *b = vb;
 	b->busy = 1;
+	b->counting = 0;
 	int r = ib_connect_inner(b, endpoint, err);
+	b->counting = 1;
 	if (r)
 		hang_up(b);
 	say_changes(b);
@@ -1109,6 +1126,11 @@ static int ib_poll(void *vb, int64_t now, qts_evbuf *out, char *err)
 		}
 	}
 	say_changes(b);
+	if (b->next_reoffer && now >= b->next_reoffer) {
+		int held = qts_posguard_reoffer(&b->pos, &b->q);
+		b->oom |= held < 0;
+		b->next_reoffer = held > 0 ? now + REOFFER_EVERY : 0;
+	}
 	if (b->summary_end && b->equity_changed)
 		say_equity(b);
 	/* Silence: ask the time; no answer either: the connection is gone. */
@@ -1140,6 +1162,7 @@ static void ib_free(void *vb)
 	free(b->ord);
 	free(b->ex);
 	qts_evbuf_free(&b->q);
+	qts_posguard_free(&b->pos);
 	free(b);
 }
 

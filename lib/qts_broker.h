@@ -26,6 +26,7 @@
 #include "qts_stage.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 
 /* An order as the stage sends it. */
 typedef struct qts_broker_order {
@@ -124,6 +125,45 @@ extern const qts_broker_ops qts_broker_ib;
 /* The broker named name, or NULL; the i-th, NULL past the last. */
 const qts_broker_ops *qts_broker_find(const char *name);
 const qts_broker_ops *qts_broker_at(size_t i);
+
+/* ---- positions kept in step with the fills written (posguard.c) ---------- */
+
+/* Offers in a row a figure may disagree with the fills written before it
+ * is taken as it is (a second apart: Alpaca reads again, IB offers again). */
+#define QTS_POSGUARD_OFFERS 5
+
+typedef struct qts_posguard_sym qts_posguard_sym;
+typedef struct qts_posguard {
+	const char *who; /* the warning's prefix: "alpaca", "ib" */
+	qts_posguard_sym *s;
+	size_t n;
+} qts_posguard;
+
+/* A fill written moves the position the output implies.  0, or -1 when
+ * out of memory. */
+int qts_posguard_fill(qts_posguard *g, const qts_event *fill);
+/* The broker's figure for a symbol (a position event) into out: always
+ * when all (the account at connect is the truth), else when it agrees
+ * with the figure last written plus the fills written since and says
+ * something new; one that disagrees is held back, and taken with a warning
+ * at its QTS_POSGUARD_OFFERS-th offer in a row.  1 when it is held back
+ * (offer it again), 0 when not, -1 when out of memory. */
+int qts_posguard_offer(qts_posguard *g, const qts_event *pos, int all, qts_evbuf *out);
+/* A read of every position: begin, offer each, then end offers a flat
+ * figure (dated now) for each symbol held before that the read left out.
+ * end: how many figures are held back, or -1 when out of memory. */
+void qts_posguard_begin(qts_posguard *g);
+int qts_posguard_end(qts_posguard *g, int64_t now, int all, qts_evbuf *out);
+/* For a broker that says a figure once (TWS): the figures held back,
+ * offered again (after fills, and a second apart).  How many are still
+ * held back, or -1 when out of memory. */
+int qts_posguard_reoffer(qts_posguard *g, qts_evbuf *out);
+void qts_posguard_free(qts_posguard *g);
+
+/* A system event of level warn from qts-broker into out: 0, or -1 when
+ * out of memory. */
+int qts_broker_warn(qts_evbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int qts_broker_vwarn(qts_evbuf *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* qts-broker: `qts-broker BROKER [OPTION]... [FILE]...`. */
 extern const qts_stage_def qts_broker_stage;

@@ -247,3 +247,31 @@ fills_of() {
 	run -0 --separate-stderr qts-broker ib --port 1 --fallback nope /dev/null
 	grep -q 'ib: endpoint "nope" is not HOST:PORT' <<<"$stderr"
 }
+
+@test "ib: a position TWS sends before the fill it holds is written after that fill, so that no reader counts the fill twice" {
+	fake '{"positions": {"AAPL": [100, 185.5]}, "position_first": true}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,f1,buy,10,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in.csv
+	# the account's 100 at connect, then the fill, then the 110 that holds it
+	[ "$(grep -E '^(position|fill),' <<<"$output" | cut -d, -f1,3,4 | tr '\n' ' ')" = \
+		"position,AAPL,100 fill,AAPL,f1 position,AAPL,110 " ]
+	! grep -q '^system,.*,warn,' <<<"$output"
+	# a reader moving the position by fills and setting it by positions ends at 110
+	[ "$(awk -F, '$1 == "position" { q = $4 } $1 == "fill" { q += ($5 == "buy" ? $6 : -$6) } END { print q }' <<<"$output")" = 110 ]
+}
+
+@test "ib: a position that never agrees with the fills (a trade made elsewhere) is taken after five offers a second apart, with a warning" {
+	fake '{"positions": {"AAPL": [100, 185.5]}, "elsewhere": {"AAPL": 5}}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,e1,buy,10,market,,,day,s' >in.csv
+	(cat in.csv; sleep 7) | qts-broker ib --port "$PORT" >out.csv 2>err.txt
+	grep -q '^fill,[^,]*,AAPL,e1,buy,10,' out.csv
+	grep -q '^system,[^,]*,qts-broker,warn,"ib: AAPL: the account holds 115, the fills written make 110; taking the account.s"$' out.csv
+	# held back until then: the fill first, the 115 after the warning
+	[ "$(grep -E '^(position|fill|system)' out.csv | grep -v ',info,' | cut -d, -f1 | tr '\n' ' ')" = "position fill system position " ]
+	[ "$(grep '^position' out.csv | tail -1 | cut -d, -f4)" = 115 ]
+	# five offers a second apart: the first when it came, with the fill
+	local t0 t1
+	t0=$(date -d "$(grep '^fill' out.csv | cut -d, -f2)" +%s.%N)
+	t1=$(date -d "$(grep '^system.*,warn,' out.csv | cut -d, -f2)" +%s.%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 3.9 && b - a < 6) }'
+}

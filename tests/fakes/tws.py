@@ -33,6 +33,10 @@ at every connection and every order, so a test may change it:
   notices            [[code, text], ...]: errors of id -1 sent after startApi
   client_id_in_use   error 326 at startApi, then the connection closes
   no_commission      no commissionReport follows an execution
+  position_first     the position after an order's fills sent before its
+                     executions and commission reports (TWS may)
+  elsewhere          {"AAPL": 5}: shares traded elsewhere, added to the
+                     position at the symbol's first fill (once)
 
 Layouts: IB's EDecoder/EClient and ib_insync 0.9.86 (client.py placeOrder,
 decoder.py openOrder, execDetails, position, commissionReport); the TWS API
@@ -56,6 +60,7 @@ executions = []  # in the order made
 positions = None
 next_exec = [1]
 dropped = set()
+traded_elsewhere = set()
 
 
 def config():
@@ -320,13 +325,19 @@ def place(c, f, cfg):
     o["status"] = saved
     if cfg.get("reorder"):
         statuses.reverse()
+    sym = o["symbol"]
+    if made and sym in cfg.get("elsewhere", {}) and sym not in traded_elsewhere:
+        traded_elsewhere.add(sym)
+        positions[sym][0] += cfg["elsewhere"][sym]
+    if made and cfg.get("position_first"):
+        c.send(position_fields(sym, acct))
     for e in made:
         report(c, cfg, e)
     for s in statuses:
         c.send(s)
         if cfg.get("dup_status"):
             c.send(s)
-    for sym in {o["symbol"]} if made else ():
+    if made and not cfg.get("position_first"):
         c.send(position_fields(sym, acct))
 
 
