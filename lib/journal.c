@@ -380,11 +380,8 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 	int64_t ts = ev->ts, known = qts_event_known(ev);
 	/* A stream that goes on where the file ends (a stage restarted from
 	 * its checkpoint) starts no earlier than the time the file's records
-	 * were known by; fills, order updates and positions aside, which are
-	 * dated when they happened (a fill at a bar's open follows the bar,
-	 * known at its end). */
-	if (!j->added++ && known < j->end_known && ev->type != QTS_FILL && ev->type != QTS_UPDATE &&
-	    ev->type != QTS_POSITION) {
+	 * were known by; an account's news aside (qts_event_is_news). */
+	if (!j->added++ && known < j->end_known && !qts_event_is_news(ev)) {
 		char a[48], b[48];
 		qts_time_format(known, a);
 		qts_time_format(j->end_known, b);

@@ -434,6 +434,14 @@ size_t qts_event_to_msgpack(const qts_event *ev, char *buf, size_t size);
 /* The time an event became known, by which streams are ordered: a bar's
  * end (ts + tf), any other event's ts. */
 int64_t qts_event_known(const qts_event *ev);
+/* A fill, an order update or a position: an account's news, dated when it
+ * happened rather than when a stream's time reached it (a fill at a bar's
+ * open follows that bar, known at its end), so it may come after events
+ * known later than its time. */
+static inline int qts_event_is_news(const qts_event *ev)
+{
+	return ev->type == QTS_FILL || ev->type == QTS_UPDATE || ev->type == QTS_POSITION;
+}
 
 /* ---- per-symbol state (symtab.c) ----------------------------------------- */
 

@@ -212,7 +212,7 @@ int qts_reader_admit(qts_reader *r, const qts_event *ev)
 		return bar_in_order(r, ev);
 	if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
 		qts_upstream_failed(ev->system.source, ev->system.message);
-	if (ev->type == QTS_FILL || ev->type == QTS_UPDATE || ev->type == QTS_POSITION) {
+	if (qts_event_is_news(ev)) {
 		/* What an executing stage reports may be fed back into a stream
 		 * as it arrives (tee to a FIFO), later than the market data it
 		 * came after: in order among such reports, not against the rest. */

@@ -32,7 +32,7 @@ int strategy_feedback(struct host *h, const qts_event *ev)
 {
 	if (h->portfolio)
 		h->strat->portfolio->feedback(h->portfolio, ev);
-	if (ev->type != QTS_POSITION && ev->type != QTS_FILL && ev->type != QTS_UPDATE)
+	if (!qts_event_is_news(ev))
 		return 0; /* equity, bars, the stream's own events: not the position */
 	struct sym *s = strategy_sym(h, ev->symbol);
 	if (!s)

@@ -129,7 +129,7 @@ static void evaluate(struct host *h)
 int strategy_xsect_before(struct host *h, const qts_event *ev)
 {
 	struct xsect *x = h->xs;
-	if (!x->n || ev->type == QTS_FILL || ev->type == QTS_UPDATE || ev->type == QTS_POSITION)
+	if (!x->n || qts_event_is_news(ev))
 		return 0;
 	if (qts_event_known(ev) > x->t)
 		evaluate(h);
