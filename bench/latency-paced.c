@@ -27,38 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SILENCE_MS 5000
+#define PROG "latency-paced"
+#include "latency.h"
 
-static int64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
 
-static void die(const char *what)
-{
-	fprintf(stderr, "latency-paced: %s\n", what);
-	exit(1);
-}
 
-static int by_value(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
 
-static long count(const char *s, const char *what, long max)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(s, &end, 10);
-	if (errno || *end || end == s || n < 0 || n > max) {
-		fprintf(stderr, "latency-paced: %s: '%s' is not a count\n", what, s);
-		exit(2);
-	}
-	return n;
-}
+
 
 /* The seconds since the epoch of an event line's time (its second field,
  * 2024-01-02T14:30:00Z), or -1. */
@@ -182,13 +157,7 @@ int main(int argc, char **argv)
 		}
 		lat[i - warm] = target_at[i] > bar_at[i] ? target_at[i] - bar_at[i] : 0;
 	}
-	qsort(lat, (size_t)bars, sizeof *lat, by_value);
-	double q[3] = { 0.5, 0.99, 0.999 };
-	for (int k = 0; k < 3; k++) {
-		long at = (long)(q[k] * (double)bars + 0.5) - 1;
-		printf("%.1f ", lat[at < 0 ? 0 : at >= bars ? bars - 1 : at] / 1e3);
-	}
-	printf("%.1f\n", lat[bars - 1] / 1e3);
+	print_percentiles(lat, bars);
 	free(lat);
 	free(bar_at);
 	free(target_at);

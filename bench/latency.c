@@ -23,28 +23,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROG "latency"
+#include "latency.h"
+
 static const char *const symbols[] = { "AAPL", "MSFT", "ORCL", "IBM" };
 #define NSYM (sizeof symbols / sizeof *symbols)
-#define SILENCE_MS 5000
 
-static int64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
 
-static void die(const char *what)
-{
-	fprintf(stderr, "latency: %s\n", what);
-	exit(1);
-}
 
-static int by_value(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
 
 /* The answer's buffer: lines of PROGRAM's output not yet looked at. */
 static char buf[1 << 16];
@@ -85,17 +71,6 @@ static void await(int fd, const char *want, long bar)
 	}
 }
 
-static long count(const char *s, const char *what)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(s, &end, 10);
-	if (errno || *end || end == s || n < 0 || n > 100000000) {
-		fprintf(stderr, "latency: %s: '%s' is not a count\n", what, s);
-		exit(2);
-	}
-	return n;
-}
 
 int main(int argc, char **argv)
 {
@@ -103,7 +78,7 @@ int main(int argc, char **argv)
 		fputs("usage: latency BARS WARMUP PROGRAM [ARG...]\n", stderr);
 		return 2;
 	}
-	long bars = count(argv[1], "BARS"), warm = count(argv[2], "WARMUP");
+	long bars = count(argv[1], "BARS", 100000000), warm = count(argv[2], "WARMUP", 100000000);
 	if (bars < 1)
 		die("BARS: at least one");
 	int to[2], from[2];
@@ -160,13 +135,7 @@ int main(int argc, char **argv)
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		die("the program failed");
 
-	qsort(rt, (size_t)bars, sizeof *rt, by_value);
-	double q[3] = { 0.5, 0.99, 0.999 };
-	for (int k = 0; k < 3; k++) {
-		long at = (long)(q[k] * (double)bars + 0.5) - 1;
-		printf("%.1f ", rt[at < 0 ? 0 : at >= bars ? bars - 1 : at] / 1e3);
-	}
-	printf("%.1f\n", rt[bars - 1] / 1e3);
+	print_percentiles(rt, bars);
 	free(rt);
 	return 0;
 }
