@@ -137,7 +137,7 @@ void *ind_alloc(qts_ind *ind, size_t size)
 {
 	void *p;
 
-	if (ind->nblk == IND_MAXBLK || !(p = calloc(1, size)))
+	if (ind->nblk == IND_MAXBLK || !(p = qts_calloc_lines(size)))
 		return NULL;
 	ind->blk_size[ind->nblk] = size;
 	return ind->blk[ind->nblk++] = p;
@@ -192,7 +192,7 @@ qts_ind *qts_ind_new(const qts_ind_info *info, const double *options, char *err)
 		options = entry->defaults;
 	if (check_options(entry, options, err) < 0)
 		return NULL;
-	if (!(ind = calloc(1, sizeof *ind))) {
+	if (!(ind = qts_calloc_lines(sizeof *ind))) {
 		snprintf(err, QTS_IND_ERRMAX, "%s: out of memory", info->name);
 		return NULL;
 	}
@@ -247,6 +247,16 @@ double qts_ind_step(qts_ind *ind, double x)
 		ok = ind->impl->update(ind, &x, out);
 	ind->nbar++;
 	return ok ? out[0] : NAN;
+}
+
+static int sma_kernel(void *state, double x, double *out) { return ind_sma_push(state, x, out); }
+
+qts_ind_kernel_fn qts_ind_kernel(const qts_ind *ind, void **state)
+{
+	if (ind->impl != &ind_sma)
+		return NULL;
+	*state = ind->st;
+	return sma_kernel;
 }
 
 void qts_ind_free(qts_ind *ind)

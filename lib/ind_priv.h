@@ -19,12 +19,14 @@
 #define IND_MAXBLK 8
 
 struct qts_ind {
-	const qts_ind_info *info;
+	/* what every bar reads, first: one line of the cache, as a stream
+	 * of many symbols visits each indicator once a round of them */
 	const struct ind_impl *impl;
+	void *st;  /* the family's state, from ind_alloc */
+	long nbar; /* bars fed before the current one */
+	const qts_ind_info *info;
 	double opt[4];
 	int lookback;
-	long nbar; /* bars fed before the current one */
-	void *st;  /* the family's state, from ind_alloc */
 	void *blk[IND_MAXBLK];
 	size_t blk_size[IND_MAXBLK]; /* for a checkpoint (ind_state.c) */
 	int nblk;
@@ -66,9 +68,11 @@ static inline double ind_ring_ago(const struct ind_ring *r, int k)
  * the mean of a window is its exact sum rounded, then divided, so equal
  * windows give equal means however long the stream. */
 struct ind_sma {
+	/* all a full window's push reads is in the first 64 bytes (ind_alloc
+	 * starts a line of the cache) */
 	struct ind_ring r;
-	qts_sum sum;
 	int period;
+	qts_sum sum;
 };
 int ind_sma_init(qts_ind *ind, struct ind_sma *s, int period);
 /* Inline: a moving-average strategy pushes two a bar.  A full window of

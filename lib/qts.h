@@ -106,6 +106,15 @@ int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen);
 /* Give up: close and remove the temporary, the target untouched. */
 void qts_outfile_abort(qts_outfile *of);
 
+/* ---- state a symbol at a time (lines.c) ---------------------------------- */
+
+#define QTS_CACHE_LINE 64
+/* size zeroed bytes starting a line of the cache, freed with free(); NULL
+ * when out of memory.  A stream of many symbols visits each one's state
+ * once a round of them, when it has left the cache: a state whose hot
+ * fields come first then costs one line's miss, not two. */
+void *qts_calloc_lines(size_t size);
+
 /* ---- files read whole (readfile.c) --------------------------------------- */
 
 /* All of fd, to its end, in memory from malloc with a NUL after it (not

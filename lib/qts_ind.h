@@ -64,6 +64,14 @@ int qts_ind_update(qts_ind *ind, const double *inputs, double *outputs);
 /* qts_ind_update of an indicator of one input: its first output, NaN
  * while warming up. */
 double qts_ind_step(qts_ind *ind, double x);
+/* An indicator's kernel: one input, its first output into *out, 1 when
+ * valid.  For a caller that feeds one indicator of many (a symbol's each)
+ * a value a bar and keeps fn and state where it keeps its own: the
+ * indicator itself is then never read, which a stream of many symbols
+ * pays for in the cache.  NULL when the family has none (it counts bars).
+ * An indicator fed through its kernel is fed through it alone. */
+typedef int (*qts_ind_kernel_fn)(void *state, double x, double *out);
+qts_ind_kernel_fn qts_ind_kernel(const qts_ind *ind, void **state);
 /* Back to the state right after qts_ind_new.  0, or -1 if out of memory
  * (the indicator is then unusable and may only be freed). */
 int qts_ind_reset(qts_ind *ind);

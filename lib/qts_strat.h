@@ -173,7 +173,6 @@ extern const qts_strat_portfolio qts_rebalance_portfolio;
 
 /* One symbol's timeframes seen so far.  Zeroed is new. */
 typedef struct qts_strat_tfs {
-	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical; "" before a bar */
 	int n;
 	struct qts_strat_tf {
 		char tf[QTS_WORD_MAX]; /* as the bars spell it */
@@ -181,6 +180,7 @@ typedef struct qts_strat_tfs {
 		qts_tf parsed;
 		int64_t ns; /* qts_tf_ns(parsed), worked out once: 0 for months */
 	} seen[QTS_STRAT_TFS];
+	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical; "" before a bar */
 } qts_strat_tfs;
 
 /* The series a bar feeds, as a mask: bit 0 when its timeframe drives the

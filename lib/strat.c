@@ -27,9 +27,22 @@ static qts_ind *ind(const char *name, const double *opt, char *err)
 /* ---- moving-average and MACD crosses ------------------------------------ */
 
 struct cross {
-	qts_ind *a, *b;
+	/* what a bar reads first, together */
 	double pa, pb, sig;
+	qts_ind_kernel_fn ka, kb; /* the indicators' kernels, when they have */
+	void *sa, *sb;
+	qts_ind *a, *b;
 };
+
+/* One value into indicator x (its kernel k of state st, when it has one):
+ * its first output, NaN while warming up. */
+static inline double cross_step(qts_ind_kernel_fn k, void *st, qts_ind *x, double v)
+{
+	double out;
+	if (k)
+		return k(st, v, &out) ? out : NAN;
+	return qts_ind_step(x, v);
+}
 
 static int cross_init(struct cross *s, const char *name, double fast, double slow, char *err)
 {
@@ -41,6 +54,8 @@ static int cross_init(struct cross *s, const char *name, double fast, double slo
 	s->pa = s->pb = s->sig = NAN;
 	if (!(s->a = ind(name, f, err)) || !(s->b = ind(name, l, err)))
 		return -1;
+	s->ka = qts_ind_kernel(s->a, &s->sa);
+	s->kb = qts_ind_kernel(s->b, &s->sb);
 	return 0;
 }
 
@@ -69,7 +84,7 @@ static int ema_init(void *st, const double *p, char *err) { return cross_init(st
 static double ma_bar(void *state, const double *p, const double *v)
 {
 	struct cross *s = state;
-	return cross_rule(s, qts_ind_step(s->a, v[3]), qts_ind_step(s->b, v[3]), p[2]);
+	return cross_rule(s, cross_step(s->ka, s->sa, s->a, v[3]), cross_step(s->kb, s->sb, s->b, v[3]), p[2]);
 }
 
 static int macd_init(void *state, const double *p, char *err)

@@ -40,7 +40,7 @@ void strategy_setup_builtin(struct host *h, const struct strategy_options *o)
 int strategy_builtin_state(struct host *h, struct sym *s)
 {
 	char err[160] = "";
-	if (!(s->state = calloc(1, h->strat->state_size ? h->strat->state_size : 1))) {
+	if (!(s->state = qts_calloc_lines(h->strat->state_size))) {
 		snprintf(h->err, sizeof h->err, "out of memory");
 		h->stop = 1;
 		return -1;

@@ -25,14 +25,16 @@ struct strategy_options {
 };
 
 struct sym {
+	/* what every bar reads, together: a stream of many symbols visits
+	 * each symbol's state once a round of them, out of the cache by then */
 	int ready;
-	char name[QTS_SYM_MAX];
-	qts_strat_tfs tfs;
-	qts_strat_last last; /* target */
-	/* orders; with --feedback, pos is the real position */
-	qts_strat_book book;
 	void *state; /* a built-in's */
 	qts_expr_state *es;
+	qts_strat_last last; /* target */
+	qts_strat_tfs tfs;
+	char name[QTS_SYM_MAX];
+	/* orders; with --feedback, pos is the real position */
+	qts_strat_book book;
 	/* 1 + its place among the bars a cross-section holds, 0 when none
 	 * (strategy_xsect.c; it follows from the held list) */
 	size_t xs_at;

@@ -124,7 +124,7 @@ static void *insert(qts_symtab *t, const char *key)
 		return NULL;
 	keyval k = key_of(key);
 	struct entry *e = probe(t, &k);
-	if (!(e->value = calloc(1, t->value_size)))
+	if (!(e->value = qts_calloc_lines(t->value_size)))
 		return NULL;
 	qts_strlcpy(e->key, key, sizeof e->key);
 	e->hash = k.hash;
