@@ -35,7 +35,11 @@ typedef struct sym {
 	 * working orders, for the quick checks (see refuse): */
 	double expo; /* this symbol's term of the exposure sum */
 	int big;     /* a term of the books or expo not finite or >= BIG_TERM */
+	int quiet;   /* a bar of it does nothing but mark it (see is_quiet) */
 	size_t idx;  /* in order of first appearance */
+	/* name and tf made ready for the compare each bar makes (streq.h);
+	 * not in checkpoints: made again from name and tf. */
+	qts_field_key namek, tfk;
 } sym;
 
 /* The sums of the books: equity, gross and net exposure, P&L. */
@@ -59,6 +63,10 @@ struct qts_sim {
 	int have_clock, have_group;
 	int paused; /* the equity is written and nothing came since */
 	int64_t group_ts, group_close;
+	/* The earliest time from which an event may have more to do first
+	 * than itself: QTS_TS_MIN with financing, else the next corporate
+	 * action's date (see gate_set). */
+	int64_t gate;
 	qts_idset *ids;
 	int failed;
 	char error[QTS_TEXT_MAX]; /* why the engine stopped on its input */
@@ -76,6 +84,11 @@ struct qts_sim {
 	size_t nbig;
 	sym **all; /* the symbols in order of first appearance */
 	size_t nall, call, last; /* last: the index of the latest looked up */
+	/* The index of the latest bar's symbol: the bars of a wide book
+	 * cycle over the symbols, and the events between them (targets of a
+	 * few) do not move this guess off its cycle.  Not in checkpoints
+	 * (a guess: last is as good after a restore). */
+	size_t bar_last;
 	/* The end of the latest bar's interval, for the bars of the other
 	 * symbols at the same time. */
 	qts_tf end_tf;
@@ -88,29 +101,40 @@ struct qts_sim {
 /* ---- small helpers ------------------------------------------------------- */
 
 static void touch(qts_sim *s, sym *y);
+static void gate_set(qts_sim *s);
 
 static sym *sym_add(qts_sim *s, const char *name);
 
-/* The symbol named name (an event's field), made when new. */
-static inline sym *sym_get(qts_sim *s, const char *name)
+/* The symbol named name (an event's field), made when new: the one after
+ * *guess (an index) first, then the table. */
+static inline __attribute__((always_inline)) sym *sym_guess(qts_sim *s, const char *name, size_t *guess)
 {
 	/* Interleaved streams repeat one order of symbols: the one after
 	 * the latest is tried before the table. */
 	if (__builtin_expect(s->nall != 0, 1)) {
-		size_t i = s->last + 1 < s->nall ? s->last + 1 : 0;
-		if (qts_field_eq(s->all[i]->name, name)) {
-			s->last = i;
-			return s->all[i];
+		size_t i = *guess + 1 < s->nall ? *guess + 1 : 0;
+		sym *y = s->all[i];
+		if (__builtin_expect(qts_field_key_eq(&y->namek, y->name, name), 1)) {
+			s->last = *guess = i;
+			return y;
 		}
 	}
-	return sym_add(s, name);
+	sym *y = sym_add(s, name);
+	*guess = y->idx;
+	return y;
 }
 
-/* The table's part of sym_get. */
+/* The symbol of any event. */
+static inline sym *sym_get(qts_sim *s, const char *name)
+{
+	return sym_guess(s, name, &s->last);
+}
+
+/* The table's part of sym_get: name is a field of QTS_SYM_MAX bytes. */
 static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 {
 	size_t before = qts_symtab_count(s->syms);
-	sym *y = qts_symtab_get(s->syms, name);
+	sym *y = qts_symtab_get_field(s->syms, name);
 	if (!y)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (qts_symtab_count(s->syms) != before) { /* new */
@@ -125,6 +149,7 @@ static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 		if (s->o.impact.on && qts_roll_init(&y->roll, s->o.impact.window) < 0)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		QTS_SET(y->name, name);
+		qts_field_key_set(&y->namek, y->name);
 		y->pos.mark = NAN;
 		for (size_t i = 0; i < s->o.ninstruments; i++)
 			if (strcmp(s->o.instruments[i].symbol, name) == 0)
@@ -212,15 +237,32 @@ static double working(const sym *y)
 	return y->nord ? y->wq : 0;
 }
 
+/* qts_pos_value, qts_pos_unrealized and qts_pos_equity of p, which is
+ * not flat: the same numbers, and a share's (no instrument) without the
+ * calls, its multiplier being 1 (x * 1 is x). */
+static inline void pos_terms(const qts_pos *p, double *value, double *unrealized, double *equity)
+{
+	if (!p->ins) {
+		*value = *equity = p->qty * p->mark;
+		*unrealized = p->qty * (p->mark - p->avg);
+		return;
+	}
+	*value = qts_pos_value(p);
+	*unrealized = qts_pos_unrealized(p);
+	*equity = qts_pos_equity(p);
+}
+
 /* Gross and net are of market values (notional for contracts); equity is
- * cash plus what each position adds to it (qts_pos_equity). */
-static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_pos *py)
+ * cash plus what each position adds to it (qts_pos_equity).  y's position
+ * is taken to be *py (NULL: every symbol's own). */
+static inline __attribute__((always_inline)) totals books_sum(const qts_sim *s, double cash, const sym *y,
+							     const qts_pos *py)
 {
 	totals t = { 0 };
 	t.equity = cash;
 	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
-		const qts_pos *p = z == y ? py : &z->pos;
+		const qts_pos *p = y && z == y ? py : &z->pos;
 		if (p->qty == 0) {
 			/* Flat: value, unrealized P&L and equity are exactly 0,
 			 * and adding 0 changes no sum; only its realized P&L
@@ -228,14 +270,20 @@ static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_
 			t.realized += p->realized;
 			continue;
 		}
-		double v = qts_pos_value(p);
+		double v, u, e;
+		pos_terms(p, &v, &u, &e);
 		t.gross += fabs(v);
 		t.net += v;
 		t.realized += p->realized;
-		t.unrealized += qts_pos_unrealized(p);
-		t.equity += qts_pos_equity(p);
+		t.unrealized += u;
+		t.equity += e;
 	}
 	return t;
+}
+
+static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_pos *py)
+{
+	return books_sum(s, cash, y, py);
 }
 
 /* The books now: summed once, then kept while nothing in them changes
@@ -244,7 +292,7 @@ static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_
 static totals books(qts_sim *s)
 {
 	if (!s->books_ok) {
-		s->cached = books_with(s, s->pf.cash, NULL, NULL);
+		s->cached = books_sum(s, s->pf.cash, NULL, NULL); /* every position its own */
 		s->books_ok = 1;
 	}
 	return s->cached;
@@ -285,15 +333,22 @@ static int is_big(const sym *y)
 {
 	if (y->pos.qty == 0) /* value, unrealized P&L and equity are 0 */
 		return !(fabs(y->pos.realized) < BIG_TERM) || !(y->expo < BIG_TERM);
-	double v[] = { qts_pos_value(&y->pos), qts_pos_unrealized(&y->pos), qts_pos_equity(&y->pos),
-		       y->pos.realized, y->expo };
-	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-		if (!(fabs(v[i]) < BIG_TERM))
-			return 1;
-	return 0;
+	double v, u, e;
+	pos_terms(&y->pos, &v, &u, &e);
+	return !(fabs(v) < BIG_TERM) || !(fabs(u) < BIG_TERM) || !(fabs(e) < BIG_TERM) ||
+	       !(fabs(y->pos.realized) < BIG_TERM) || !(fabs(y->expo) < BIG_TERM);
 }
 
-/* y's working orders changed: its exposure term and flag follow. */
+/* Whether a bar of y does nothing but set its mark: y is a share, not
+ * delisted, with nothing held, nothing working and no exposure term, and
+ * no impact model wants its bars.  Most symbols of a wide book are so, and
+ * on_bar then takes its quick way.  Kept in y->quiet by touch_working. */
+static int is_quiet(const qts_sim *s, const sym *y)
+{
+	return !y->delisted && y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && !s->o.impact.on;
+}
+
+/* y's working orders changed: its exposure term and flags follow. */
 static void touch_working(qts_sim *s, sym *y)
 {
 	double e = expo_of(y);
@@ -306,6 +361,7 @@ static void touch_working(qts_sim *s, sym *y)
 	int big = is_big(y);
 	s->nbig += big - y->big;
 	y->big = big;
+	y->quiet = is_quiet(s, y);
 }
 
 /* y's position (or the cash with it) changed. */
@@ -336,7 +392,7 @@ static void selfcheck_kept(const qts_sim *s)
 	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
 		double e = expo_of(z);
-		if (memcmp(&e, &z->expo, sizeof e) != 0 || is_big(z) != z->big)
+		if (memcmp(&e, &z->expo, sizeof e) != 0 || is_big(z) != z->big || is_quiet(s, z) != z->quiet)
 			qts_die(QTS_EXIT_FAIL, "selfcheck: %s kept stale", z->name);
 		nbig += z->big;
 	}
@@ -930,13 +986,19 @@ static int on_target(qts_sim *s, const qts_event *ev)
 
 /* ---- market data -------------------------------------------------------- */
 
-static int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
+/* y's bar of another timeframe than its last (or its first bar). */
+static __attribute__((noinline)) void bar_tf(sym *y, const qts_event *ev)
 {
-	if (!qts_field_eq(y->tf, ev->bar.tf)) {
-		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
-			y->tfv = (qts_tf){ 0, 0 };
-		QTS_SET(y->tf, ev->bar.tf);
-	}
+	if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
+		y->tfv = (qts_tf){ 0, 0 };
+	QTS_SET(y->tf, ev->bar.tf);
+	qts_field_key_set(&y->tfk, y->tf);
+}
+
+static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
+{
+	if (__builtin_expect(!qts_field_key_eq(&y->tfk, y->tf, ev->bar.tf), 0))
+		bar_tf(y, ev);
 	if (y->tfv.n == 0)
 		return ev->ts;
 	/* The bars of every symbol of one time end together. */
@@ -1067,8 +1129,11 @@ static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 	y->pos.mark = price;
 	if (!same)
 		touch(s, y);
-	if (y->pos.qty == 0 || (isfinite(qts_pos_value(&y->pos)) && isfinite(qts_pos_unrealized(&y->pos)) &&
-				isfinite(qts_pos_equity(&y->pos))))
+	if (y->pos.qty == 0)
+		return 0;
+	double v, u, e;
+	pos_terms(&y->pos, &v, &u, &e);
+	if (isfinite(v) && isfinite(u) && isfinite(e))
 		return 0;
 	snprintf(s->error, sizeof s->error, "%s %s at %.10g: the value of a position of %.10g is not finite (overflow)",
 		 qts_type_name(ev->type), y->name, price, y->pos.qty);
@@ -1083,14 +1148,10 @@ static void tick_clock(qts_sim *s, int64_t t)
 	s->have_clock = 1;
 }
 
-static int on_bar(qts_sim *s, const qts_event *ev)
+/* The rest of on_bar for a symbol that is not quiet, or a close that is
+ * not finite: orders worked, the mark with its checks, the impact model. */
+static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_event *ev, int64_t end)
 {
-	sym *y = sym_get(s, ev->symbol);
-	int64_t end = bar_end(s, y, ev);
-	if (!s->have_group || end > s->group_close)
-		s->group_close = end;
-	s->have_group = 1;
-	s->group_ts = ev->ts;
 	if (y->delisted)
 		return 0;
 	if (y->nord) { /* most symbols of a wide book have no order working */
@@ -1109,6 +1170,24 @@ static int on_bar(qts_sim *s, const qts_event *ev)
 		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
 	tick_clock(s, end);
 	return 0;
+}
+
+static inline __attribute__((always_inline)) int on_bar(qts_sim *s, const qts_event *ev)
+{
+	sym *y = sym_guess(s, ev->symbol, &s->bar_last);
+	int64_t end = bar_end(s, y, ev);
+	if (!s->have_group || end > s->group_close)
+		s->group_close = end;
+	s->have_group = 1;
+	s->group_ts = ev->ts;
+	/* Most bars of a wide book: a mark, and the time (what bar_work
+	 * does then, without its checks). */
+	if (__builtin_expect(y->quiet && isfinite(ev->bar.close), 1)) {
+		y->pos.mark = ev->bar.close;
+		tick_clock(s, end);
+		return 0;
+	}
+	return bar_work(s, y, ev, end);
 }
 
 static int on_tick(qts_sim *s, const qts_event *ev)
@@ -1203,6 +1282,7 @@ static int apply_action(qts_sim *s, const qts_action *a)
 		if (cancel_all(s, y, a->ts, "delisted") < 0 || liquidate(s, y, a->ts, "delist") < 0)
 			return -1;
 		y->delisted = 1;
+		y->quiet = 0;
 		return 0;
 	}
 }
@@ -1228,6 +1308,7 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	for (size_t i = 0; i < o->ninstruments; i++)
 		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);
+	gate_set(s);
 	s->syms = qts_symtab_new(sizeof(sym));
 	s->ids = qts_idset_new(SEEN_IDS);
 	if (!s->syms || !s->ids) {
@@ -1237,25 +1318,52 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	return s;
 }
 
-static int process(qts_sim *s, const qts_event *ev)
+/* s->gate after financing was set or the next action moved. */
+static void gate_set(qts_sim *s)
+{
+	s->gate = s->o.fin.on ? QTS_TS_MIN
+		  : s->next_action < s->o.nactions ? s->o.actions[s->next_action].ts : INT64_MAX;
+}
+
+/* What comes before an event at ts: financing up to its day and the
+ * corporate actions dated up to it.  0, or -1 as qts_sim_put. */
+static __attribute__((noinline)) int before(qts_sim *s, int64_t ts)
 {
 	if (s->o.fin.on)
-		finance(s, ev->ts);
-	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ev->ts)
-		if (apply_action(s, &s->o.actions[s->next_action++]) < 0)
+		finance(s, ts);
+	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ts) {
+		int rc = apply_action(s, &s->o.actions[s->next_action++]);
+		gate_set(s);
+		if (rc < 0)
 			return -1;
-	if (ev->type == QTS_BAR) {
-		/* put, for a bar: it holds no number qts-sim made */
-		if (s->failed)
-			return -1;
-		if (s->emit(s->arg, ev) < 0)
-			s->failed = 1;
-		return s->failed ? -1 : on_bar(s, ev);
 	}
+	return 0;
+}
+
+/* A bar in: passed on (it holds no number qts-sim made, so put's checks
+ * are not needed), then acted on. */
+static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
+{
+	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts) < 0)
+		return -1;
+	if (s->failed)
+		return -1;
+	if (s->emit(s->arg, ev) < 0) {
+		s->failed = 1;
+		return -1;
+	}
+	return on_bar(s, ev);
+}
+
+static int process(qts_sim *s, const qts_event *ev)
+{
+	if (ev->type == QTS_BAR)
+		return process_bar(s, ev);
+	if (ev->ts >= s->gate && before(s, ev->ts) < 0)
+		return -1;
 	if (put(s, ev) < 0)
 		return -1;
 	switch (ev->type) {
-	case QTS_BAR: return on_bar(s, ev);
 	case QTS_TICK: return on_tick(s, ev);
 	case QTS_QUOTE: return on_quote(s, ev);
 	case QTS_ORDER: return on_order(s, ev);
@@ -1278,20 +1386,23 @@ static int run_later(qts_sim *s)
 	return r;
 }
 
-int qts_sim_put(qts_sim *s, const qts_event *ev)
+/* A bar of a new time closes the previous group (its equity first),
+ * then is processed. */
+static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *ev)
 {
-	s->paused = 0;
-	/* A bar of a new time closes the previous group: its equity first. */
-	if (ev->type == QTS_BAR && s->have_group && ev->ts != s->group_ts) {
-		if (run_later(s) < 0 || equity(s, s->group_close) < 0)
-			return -1;
-		s->have_group = 0;
-	}
-	/* Bars of one time (one per symbol) fill at their open, dated by
-	 * their start; an event after one of them (a target, known at the
-	 * bars' end) waits for the last, so that no fill dated earlier
-	 * follows it and the stream stays in time order. */
-	if (ev->type != QTS_BAR && s->have_group) {
+	if (run_later(s) < 0 || equity(s, s->group_close) < 0)
+		return -1;
+	s->have_group = 0;
+	return process_bar(s, ev);
+}
+
+/* Any event but a bar.  Bars of one time (one per symbol) fill at their
+ * open, dated by their start; an event after one of them (a target, known
+ * at the bars' end) waits for the last, so that no fill dated earlier
+ * follows it and the stream stays in time order. */
+static __attribute__((noinline)) int put_other(qts_sim *s, const qts_event *ev)
+{
+	if (s->have_group) {
 		if (s->nlater == s->clater) {
 			size_t cap = s->clater ? 2 * s->clater : 16;
 			qts_event *l = realloc(s->later, cap * sizeof *l);
@@ -1304,6 +1415,17 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 		return 0;
 	}
 	return process(s, ev);
+}
+
+int qts_sim_put(qts_sim *s, const qts_event *ev)
+{
+	s->paused = 0;
+	if (__builtin_expect(ev->type != QTS_BAR, 0))
+		return put_other(s, ev);
+	if (__builtin_expect(s->have_group && ev->ts != s->group_ts, 0))
+		return new_group_bar(s, ev);
+	/* The bars of one time, one after another: most of the input. */
+	return process_bar(s, ev);
 }
 
 int qts_sim_put_now(qts_sim *s, const qts_event *ev)
@@ -1453,6 +1575,10 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 		qts_ck_int(c, &y->delisted);
 		qts_ck_f64(c, &y->expo);
 		qts_ck_int(c, &y->big);
+		if (c->loading) { /* what is kept of the fields just read */
+			qts_field_key_set(&y->tfk, y->tf);
+			y->quiet = is_quiet(s, y);
+		}
 	}
 	qts_ck_size(c, &s->next_action, s->o.nactions);
 	qts_ck_i64(c, &s->clock);
@@ -1475,6 +1601,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_f64(c, &s->expo_sum), qts_ck_f64(c, &s->expo_err);
 	qts_ck_size(c, &s->nbig, s->nall);
 	qts_ck_size(c, &s->last, s->nall ? s->nall - 1 : 0);
+	s->bar_last = s->last;
 	qts_ck_tf(c, &s->end_tf);
 	qts_ck_i64(c, &s->end_ts), qts_ck_i64(c, &s->end);
 	qts_ck_int(c, &s->have_end);
@@ -1484,6 +1611,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 		qts_ck_i64(c, &s->fin.day), qts_ck_int(c, &s->fin.have_day);
 	}
 	s->books_ok = 0; /* summed afresh, exactly as before */
+	gate_set(s);
 	return qts_ck_ok(c) ? 0 : -1;
 }
 
