@@ -96,6 +96,7 @@ struct qts_sim {
 	int have_end;
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
 	int margined; /* an instrument has a margin: positions may settle */
+	qts_event tpl[4]; /* qts_event_init of each type qts-sim makes (out_event) */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -112,7 +113,9 @@ static inline __attribute__((always_inline)) sym *sym_guess(qts_sim *s, const ch
 	/* Interleaved streams repeat one order of symbols: the one after
 	 * the latest is tried before the table. */
 	if (__builtin_expect(s->nall != 0, 1)) {
-		size_t i = *guess + 1 < s->nall ? *guess + 1 : 0;
+		size_t i = *guess + 1;
+		if (__builtin_expect(i >= s->nall, 0))
+			i = 0;
 		sym *y = s->all[i];
 		if (__builtin_expect(qts_field_key_eq(&y->namek, y->name, name), 1)) {
 			s->last = *guess = i;
@@ -345,7 +348,7 @@ static int is_big(const sym *y)
  * on_bar then takes its quick way.  Kept in y->quiet by touch_working. */
 static int is_quiet(const qts_sim *s, const sym *y)
 {
-	return !y->delisted && y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && !s->o.impact.on;
+	return y->pos.qty == 0 && !y->nord && !y->delisted && !y->pos.ins && y->expo == 0 && !s->o.impact.on;
 }
 
 /* y's working orders changed: its exposure term and flags follow. */
@@ -408,17 +411,71 @@ static void selfcheck_kept(const qts_sim *s)
 
 /* ---- output events -------------------------------------------------------- */
 
+/* The types qts-sim makes, each one's place in s->tpl. */
+static const qts_type out_types[] = { QTS_UPDATE, QTS_FILL, QTS_POSITION, QTS_EQUITY };
+enum { OUT_UPDATE, OUT_FILL, OUT_POSITION, OUT_EQUITY };
+
+static void out_types_init(qts_sim *s)
+{
+	for (size_t i = 0; i < sizeof out_types / sizeof *out_types; i++)
+		qts_event_init(&s->tpl[i], out_types[i], 0);
+}
+
+/* An event of s->tpl[k]'s type at ts, as qts_event_init makes it: a copy
+ * of the one it made at qts_sim_new, without its pass over the schema
+ * (every update of every order pays it). */
+static inline void out_event(const qts_sim *s, qts_event *ev, int k, int64_t ts)
+{
+	*ev = s->tpl[k];
+	ev->ts = ts;
+}
+
+/* QTS_SET into a field of an event just made by out_event, which holds
+ * zeros: the bytes of src alone (a literal's length is a constant), cut
+ * as QTS_SET cuts them.  The same bytes, without qts_strlcpy's calls. */
+#define OUT_SET(field, src) out_set((field), (src), sizeof(field))
+static inline void out_set(char *field, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+	memcpy(field, src, n < size ? n : size - 1);
+}
+
+/* The symbol field of an event just made: y->name is zeros after its
+ * end (sym_add sets it once in a zeroed block), so its whole array is
+ * what QTS_SET would leave there. */
+static inline void out_symbol(qts_event *ev, const sym *y)
+{
+	_Static_assert(sizeof ev->symbol == sizeof y->name, "a symbol's field and a name are one size");
+	memcpy(ev->symbol, y->name, sizeof ev->symbol);
+}
+
+static inline void update_fields(qts_event *ev, const qts_order *o, int status, const char *reason)
+{
+	OUT_SET(ev->update.id, o->id);
+	OUT_SET(ev->update.status, qts_status_name(status));
+	ev->update.filled = o->filled;
+	ev->update.avg_price = o->filled > 0 ? o->notional / o->filled : QTS_EMPTY;
+	OUT_SET(ev->update.reason, reason);
+}
+
+/* An update of o, of y's (sym_update) or of a symbol not made one of the
+ * books (update: a rejected order's). */
+static int sym_update(qts_sim *s, int64_t ts, const sym *y, const qts_order *o, int status, const char *reason)
+{
+	qts_event ev;
+	out_event(s, &ev, OUT_UPDATE, ts);
+	out_symbol(&ev, y);
+	update_fields(&ev, o, status, reason);
+	return put(s, &ev);
+}
+
 static int update(qts_sim *s, int64_t ts, const char *symbol, const qts_order *o,
 		  int status, const char *reason)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_UPDATE, ts);
-	QTS_SET(ev.symbol, symbol);
-	QTS_SET(ev.update.id, o->id);
-	QTS_SET(ev.update.status, qts_status_name(status));
-	ev.update.filled = o->filled;
-	ev.update.avg_price = o->filled > 0 ? o->notional / o->filled : QTS_EMPTY;
-	QTS_SET(ev.update.reason, reason);
+	out_event(s, &ev, OUT_UPDATE, ts);
+	OUT_SET(ev.symbol, symbol);
+	update_fields(&ev, o, status, reason);
 	return put(s, &ev);
 }
 
@@ -431,8 +488,8 @@ static double nz(double v)
 static int position(qts_sim *s, int64_t ts, const sym *y)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_POSITION, ts);
-	QTS_SET(ev.symbol, y->name);
+	out_event(s, &ev, OUT_POSITION, ts);
+	out_symbol(&ev, y);
 	ev.position.qty = nz(y->pos.qty);
 	ev.position.avg_price = nz(y->pos.avg);
 	ev.position.market_value = nz(qts_pos_value(&y->pos));
@@ -490,10 +547,10 @@ static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double
 	y->pos.mark = ref;
 	touch(s, y);
 	qts_event ev;
-	qts_event_init(&ev, QTS_FILL, ts);
-	QTS_SET(ev.symbol, y->name);
-	QTS_SET(ev.fill.id, id);
-	QTS_SET(ev.fill.side, qts_side_name(side));
+	out_event(s, &ev, OUT_FILL, ts);
+	out_symbol(&ev, y);
+	OUT_SET(ev.fill.id, id);
+	OUT_SET(ev.fill.side, qts_side_name(side));
 	ev.fill.qty = qty;
 	ev.fill.price = price;
 	ev.fill.commission = commission;
@@ -538,7 +595,7 @@ static int equity(qts_sim *s, int64_t ts)
 #endif
 	totals t = books(s);
 	qts_event ev;
-	qts_event_init(&ev, QTS_EQUITY, ts);
+	out_event(s, &ev, OUT_EQUITY, ts);
 	ev.equity.cash = nz(s->pf.cash);
 	ev.equity.equity = nz(t.equity);
 	ev.equity.gross = nz(t.gross);
@@ -600,8 +657,8 @@ static char *put_cents(char *p, double v)
 
 /* %g of v into buf (at least 32 bytes): a whole number below 1e6 in
  * magnitude prints as its digits, as %g prints it, without printf's
- * cost; anything else through printf. */
-static void put_g(char *buf, double v)
+ * cost; anything else through printf.  The end of what was written. */
+static char *put_g(char *buf, double v)
 {
 	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !(v == 0 && signbit(v))) {
 		long n = (long)v;
@@ -616,8 +673,10 @@ static void put_g(char *buf, double v)
 		while (k)
 			buf[i++] = t[--k];
 		buf[i] = '\0';
-	} else
-		snprintf(buf, 32, "%g", v);
+		return buf + i;
+	}
+	int n = snprintf(buf, 32, "%g", v);
+	return buf + (n < 32 ? n : 31);
 }
 
 /* The reason of a refusal for gross exposure: the same words whatever
@@ -627,20 +686,22 @@ static void exposure_why(char *why, size_t max, double gross, double leverage, d
 	if (fabs(gross) < 1e15 && fabs(limit / leverage) < 1e15) {
 		/* The common case without printf's cost: refusals are many
 		 * in a wide book with little cash. */
-		char buf[160], *p = buf;
+		char buf[160];
+		/* Straight into why when it has the room (it always has in
+		 * qts-sim); the words are far shorter than buf. */
+		char *out = max >= sizeof buf ? why : buf, *p = out;
 		static const char a[] = "insufficient cash: exposure ", b[] = " > ", c[] = " x equity ";
 		memcpy(p, a, sizeof a - 1);
 		p = put_cents(p + sizeof a - 1, gross);
 		if (p) {
 			memcpy(p, b, sizeof b - 1);
-			p += sizeof b - 1;
-			put_g(p, leverage);
-			p += strlen(p);
+			p = put_g(p + sizeof b - 1, leverage);
 			memcpy(p, c, sizeof c - 1);
 			p = put_cents(p + sizeof c - 1, limit / leverage);
 		}
 		if (p) {
-			qts_strlcpy(why, buf, max);
+			if (out == buf)
+				qts_strlcpy(why, buf, max);
 #ifdef QTS_SIM_SELFCHECK
 			char r[512];
 			snprintf(r, sizeof r, "insufficient cash: exposure %.2f > %g x equity %.2f", gross,
@@ -806,14 +867,14 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 {
 	char why[QTS_TEXT_MAX];
 	if (refuse(s, y, o, why, sizeof why))
-		return update(s, ts, y->name, o, QTS_STATUS_REJECTED, why);
+		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, why);
 	int64_t t = s->have_clock && s->clock > ts ? s->clock : ts;
 	if (qts_time_add(t, s->o.latency, &o->eligible) != 0) {
 		/* It could never fill: say so rather than wrap into the past. */
 		char lat[QTS_DURATION_MAX], what[QTS_DURATION_MAX + 16];
 		qts_duration_format(s->o.latency, lat);
 		snprintf(what, sizeof what, "+ latency %s", lat);
-		return update(s, ts, y->name, o, QTS_STATUS_REJECTED, qts_time_range_why(t, what, 1, why));
+		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, qts_time_range_why(t, what, 1, why));
 	}
 	o->day = qts_floor_div(o->eligible, QTS_NS_PER_DAY);
 	if (y->nord == y->cord) {
@@ -825,14 +886,15 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 	y->wq = working(y) + o->side * o->qty;
 	y->ord[y->nord++] = *o;
 	touch_working(s, y);
-	return update(s, ts, y->name, o, QTS_STATUS_ACCEPTED, "");
+	return sym_update(s, ts, y, o, QTS_STATUS_ACCEPTED, "");
 }
 
 static int on_order(qts_sim *s, const qts_event *ev)
 {
-	if (qts_idset_has(s->ids, ev->order.id))
+	uint64_t h = qts_hash64(ev->order.id);
+	if (qts_idset_has_hash(s->ids, h))
 		return 0; /* a repeat: acted on once already */
-	qts_idset_add(s->ids, ev->order.id);
+	qts_idset_add_hash(s->ids, h);
 	qts_order o = { 0 };
 	QTS_SET(o.id, ev->order.id);
 	QTS_SET(o.strategy, ev->order.strategy);
@@ -871,7 +933,7 @@ static int on_cancel(qts_sim *s, const qts_event *ev)
 	sym *y = sym_get(s, ev->symbol);
 	for (size_t i = 0; i < y->nord; i++)
 		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
-			int rc = update(s, ev->ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, "canceled on request");
+			int rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED, "canceled on request");
 			remove_order(s, y, i);
 			return rc;
 		}
@@ -890,30 +952,42 @@ static int every_strategy(qts_sim *s, sym *y, int64_t ts)
 	return cancel_all(s, y, ts, "replaced by a target for every strategy");
 }
 
-static int id_seen(void *ids, const char *id)
+/* The ids seen, and the hash of the latest id asked about: the id a
+ * target's order gets is hashed once, for the question and the adding. */
+typedef struct seen {
+	qts_idset *ids;
+	uint64_t hash;
+} seen;
+
+static int id_seen(void *arg, const char *id)
 {
-	return qts_idset_has(ids, id);
+	seen *k = arg;
+	k->hash = qts_hash64(id);
+	return qts_idset_has_hash(k->ids, k->hash);
 }
 
 /* "target WANT: SIDE QTY market", as "target %g: %s %g market". */
 static void target_reason(char *reason, size_t max, double want, int side, double qty)
 {
-	char buf[128], *p = buf;
+	char buf[128];
+	/* Straight into reason when it has the room (it always has in
+	 * qts-sim); the words are far shorter than buf. */
+	char *out = max >= sizeof buf ? reason : buf, *p = out;
 	const char *sd = qts_side_name(side);
 	if (!sd)
 		sd = "(null)"; /* as printf writes it */
+	size_t n = strlen(sd);
 	memcpy(p, "target ", 7);
-	put_g(p += 7, want);
-	p += strlen(p);
+	p = put_g(p + 7, want);
 	memcpy(p, ": ", 2);
 	p += 2;
-	memcpy(p, sd, strlen(sd));
-	p += strlen(sd);
+	memcpy(p, sd, n);
+	p += n;
 	*p++ = ' ';
-	put_g(p, qty);
-	p += strlen(p);
+	p = put_g(p, qty);
 	memcpy(p, " market", 8);
-	qts_strlcpy(reason, buf, max);
+	if (out == buf)
+		qts_strlcpy(reason, buf, max);
 #ifdef QTS_SIM_SELFCHECK
 	char r[QTS_TEXT_MAX];
 	snprintf(r, sizeof r, "target %g: %s %g market", want, qts_side_name(side), qty);
@@ -929,10 +1003,12 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	QTS_SET(o.strategy, ev->target.strategy);
 	/* Deterministic ids: strategy, symbol and a per-symbol count; a
 	 * clash with an id already seen moves on to the next count. */
-	qts_target_order_id(o.id, o.strategy, y->name, &y->seq, id_seen, s->ids);
+	seen id = { s->ids, 0 };
+	qts_target_order_id(o.id, o.strategy, y->name, &y->seq, id_seen, &id);
 
 	double q = NAN;
-	char why[QTS_TEXT_MAX] = "";
+	char why[QTS_TEXT_MAX];
+	why[0] = '\0';
 	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
 	if (unit == QTS_UNIT_WEIGHT && !(y->pos.mark > 0))
 		snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
@@ -945,8 +1021,8 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	if (!*why && !isfinite(q))
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
 	if (*why) {
-		qts_idset_add(s->ids, o.id);
-		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
+		qts_idset_add_hash(s->ids, id.hash);
+		return sym_update(s, ev->ts, y, &o, QTS_STATUS_REJECTED, why);
 	}
 	if (strcmp(o.strategy, "*") == 0 && every_strategy(s, y, ev->ts) < 0)
 		return -1;
@@ -968,18 +1044,18 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	double diff = want - y->pos.qty - working(y);
 	if (!isfinite(diff)) {
 		/* Several strategies' targets can add up past any double. */
-		qts_idset_add(s->ids, o.id);
+		qts_idset_add_hash(s->ids, id.hash);
 		snprintf(why, sizeof why, "targets for %s add up to %g: not a quantity", y->name, want);
-		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
+		return sym_update(s, ev->ts, y, &o, QTS_STATUS_REJECTED, why);
 	}
 	if (!qts_target_order(want, y->pos.qty + working(y), &o.side, &o.qty)) {
 		y->seq--; /* no order: the count is not used */
 		return 0;
 	}
-	qts_idset_add(s->ids, o.id);
+	qts_idset_add_hash(s->ids, id.hash);
 	char reason[QTS_TEXT_MAX];
 	target_reason(reason, sizeof reason, want, o.side, o.qty);
-	if (update(s, ev->ts, y->name, &o, QTS_STATUS_NEW, reason) < 0)
+	if (sym_update(s, ev->ts, y, &o, QTS_STATUS_NEW, reason) < 0)
 		return -1;
 	return accept(s, y, ev->ts, &o);
 }
@@ -1002,7 +1078,7 @@ static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 	if (y->tfv.n == 0)
 		return ev->ts;
 	/* The bars of every symbol of one time end together. */
-	if (!s->have_end || s->end_ts != ev->ts || s->end_tf.n != y->tfv.n || s->end_tf.unit != y->tfv.unit) {
+	if (s->end_ts != ev->ts || s->end_tf.n != y->tfv.n || s->end_tf.unit != y->tfv.unit || !s->have_end) {
 		s->end = qts_tf_end(y->tfv, ev->ts);
 		s->end_ts = ev->ts;
 		s->end_tf = y->tfv;
@@ -1024,7 +1100,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	for (size_t i = 0; i < y->nord;) {
 		qts_order *o = &y->ord[i];
 		if (o->tif == QTS_DAY && day > o->day) {
-			if (update(s, ts, y->name, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
+			if (sym_update(s, ts, y, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
 				return -1;
 			remove_order(s, y, i);
 			continue;
@@ -1038,7 +1114,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		/* A price of zero or below is no price to trade at. */
 		if (!qts_fill_price(o, m, &ref) || !(ref > 0)) {
 			if (once) {
-				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED,
+				if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED,
 					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
 					return -1;
 				remove_order(s, y, i);
@@ -1056,7 +1132,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		if (o->tif == QTS_FOK && q < remaining - EPS) {
 			char why[QTS_TEXT_MAX];
 			snprintf(why, sizeof why, "fok: only %g of %g available", q, remaining);
-			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
+			if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED, why) < 0)
 				return -1;
 			remove_order(s, y, i);
 			continue;
@@ -1084,7 +1160,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 				snprintf(why, sizeof why, "a fill of %.10g at %.10g is too large to account for (overflow)",
 					 q, price);
 			if (*why) {
-				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
+				if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED, why) < 0)
 					return -1;
 				remove_order(s, y, i);
 				continue;
@@ -1098,7 +1174,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			touch_working(s, y);
 			remaining = o->qty - o->filled;
 			int done = remaining <= EPS * o->qty;
-			if (update(s, ts, y->name, o, done ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, "") < 0 ||
+			if (sym_update(s, ts, y, o, done ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, "") < 0 ||
 			    position(s, ts, y) < 0)
 				return -1;
 			if (done) {
@@ -1107,7 +1183,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			}
 		}
 		if (o->tif == QTS_IOC) {
-			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, "ioc: remainder canceled") < 0)
+			if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED, "ioc: remainder canceled") < 0)
 				return -1;
 			remove_order(s, y, i);
 			continue;
@@ -1129,7 +1205,9 @@ static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 	y->pos.mark = price;
 	if (!same)
 		touch(s, y);
-	if (y->pos.qty == 0)
+	/* Held and touched: y->big is fresh, and clear only when value,
+	 * unrealized P&L and equity are all below BIG_TERM, so finite. */
+	if (y->pos.qty == 0 || !y->big)
 		return 0;
 	double v, u, e;
 	pos_terms(&y->pos, &v, &u, &e);
@@ -1143,7 +1221,7 @@ static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 
 static void tick_clock(qts_sim *s, int64_t t)
 {
-	if (!s->have_clock || t > s->clock)
+	if (t > s->clock || !s->have_clock)
 		s->clock = t;
 	s->have_clock = 1;
 }
@@ -1176,7 +1254,7 @@ static inline __attribute__((always_inline)) int on_bar(qts_sim *s, const qts_ev
 {
 	sym *y = sym_guess(s, ev->symbol, &s->bar_last);
 	int64_t end = bar_end(s, y, ev);
-	if (!s->have_group || end > s->group_close)
+	if (end > s->group_close || !s->have_group)
 		s->group_close = end;
 	s->have_group = 1;
 	s->group_ts = ev->ts;
@@ -1227,7 +1305,7 @@ static int on_quote(qts_sim *s, const qts_event *ev)
 static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why)
 {
 	for (size_t i = 0; i < y->nord; i++)
-		if (update(s, ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, why) < 0)
+		if (sym_update(s, ts, y, &y->ord[i], QTS_STATUS_CANCELED, why) < 0)
 			return -1;
 	y->nord = 0;
 	touch_working(s, y);
@@ -1309,6 +1387,7 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);
 	gate_set(s);
+	out_types_init(s);
 	s->syms = qts_symtab_new(sizeof(sym));
 	s->ids = qts_idset_new(SEEN_IDS);
 	if (!s->syms || !s->ids) {
@@ -1346,9 +1425,9 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 {
 	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts) < 0)
 		return -1;
-	if (s->failed)
+	if (__builtin_expect(s->failed, 0))
 		return -1;
-	if (s->emit(s->arg, ev) < 0) {
+	if (__builtin_expect(s->emit(s->arg, ev) < 0, 0)) {
 		s->failed = 1;
 		return -1;
 	}
@@ -1422,7 +1501,7 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 	s->paused = 0;
 	if (__builtin_expect(ev->type != QTS_BAR, 0))
 		return put_other(s, ev);
-	if (__builtin_expect(s->have_group && ev->ts != s->group_ts, 0))
+	if (__builtin_expect(ev->ts != s->group_ts, 0) && s->have_group)
 		return new_group_bar(s, ev);
 	/* The bars of one time, one after another: most of the input. */
 	return process_bar(s, ev);
