@@ -263,8 +263,10 @@ static inline __attribute__((always_inline)) totals books_sum(const qts_sim *s, 
 {
 	totals t = { 0 };
 	t.equity = cash;
-	for (size_t i = 0; i < s->nall; i++) {
-		const sym *z = sym_at(s, i);
+	sym *const *all = s->all; /* in locals: the calls below might change s, for all the compiler knows */
+	size_t n = s->nall;
+	for (size_t i = 0; i < n; i++) {
+		const sym *z = all[i];
 		const qts_pos *p = y && z == y ? py : &z->pos;
 		if (p->qty == 0) {
 			/* Flat: value, unrealized P&L and equity are exactly 0,
@@ -623,6 +625,44 @@ static void remove_order(qts_sim *s, sym *y, size_t i)
 static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *o, double px,
 				     double limit, char *why, size_t max);
 
+/* "00" to "99": two digits a division. */
+static const char two_digits[] = "0001020304050607080910111213141516171819"
+				 "2021222324252627282930313233343536373839"
+				 "4041424344454647484950515253545556575859"
+				 "6061626364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+
+/* The decimal digits of n at p (room for 20 bytes), as %lu writes them:
+ * the end of them, no NUL.  Counted first (from the bit length: 1233 /
+ * 4096 is just above log10(2)), then written in place two at a time from
+ * the last. */
+static char *put_digits(char *p, unsigned long n)
+{
+	static const unsigned long p10[20] = {
+		1UL, 10UL, 100UL, 1000UL, 10000UL, 100000UL, 1000000UL, 10000000UL, 100000000UL,
+		1000000000UL, 10000000000UL, 100000000000UL, 1000000000000UL, 10000000000000UL,
+		100000000000000UL, 1000000000000000UL, 10000000000000000UL, 100000000000000000UL,
+		1000000000000000000UL, 10000000000000000000UL,
+	};
+	_Static_assert(sizeof(unsigned long) == 8, "unsigned long of 64 bits");
+	size_t k = 1;
+	if (n >= 10) {
+		size_t t = (size_t)(64 - __builtin_clzl(n)) * 1233 >> 12;
+		k = t - (n < p10[t]) + 1;
+	}
+	char *q = p + k;
+	while (n >= 100) {
+		q -= 2;
+		memcpy(q, two_digits + 2 * (n % 100), 2);
+		n /= 100;
+	}
+	if (n >= 10)
+		memcpy(q - 2, two_digits + 2 * n, 2);
+	else
+		q[-1] = (char)('0' + n);
+	return p + k;
+}
+
 /* %.2f of v at p (room for 16 bytes) when |v| < 1e9 and 100 v is not
  * within 1e-4 of halfway between two whole numbers: the end of what
  * was written, or NULL (then printf must).  fma gives the rounding
@@ -638,21 +678,13 @@ static char *put_cents(char *p, double v)
 	if (!(fabs(a - n) < 0.5 - 1e-4) || !(fabs(e) < 1e-4))
 		return NULL;
 	unsigned long c = (unsigned long)n;
-	char t[24];
-	size_t k = 0;
-	t[k++] = (char)('0' + c % 10);
-	t[k++] = (char)('0' + c / 10 % 10);
-	t[k++] = '.';
-	c /= 100;
-	do
-		t[k++] = (char)('0' + c % 10);
-	while (c /= 10);
 	if (signbit(v))
 		*p++ = '-';
-	while (k)
-		*p++ = t[--k];
-	*p = '\0';
-	return p;
+	p = put_digits(p, c / 100);
+	*p++ = '.';
+	memcpy(p, two_digits + 2 * (c % 100), 2);
+	p[2] = '\0';
+	return p + 2;
 }
 
 /* %g of v into buf (at least 32 bytes): a whole number below 1e6 in
@@ -662,18 +694,12 @@ static char *put_g(char *buf, double v)
 {
 	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !(v == 0 && signbit(v))) {
 		long n = (long)v;
-		char t[16];
-		size_t k = 0, i = 0;
-		unsigned long m = n < 0 ? -(unsigned long)n : (unsigned long)n;
-		do
-			t[k++] = (char)('0' + m % 10);
-		while (m /= 10);
+		char *p = buf;
 		if (n < 0)
-			buf[i++] = '-';
-		while (k)
-			buf[i++] = t[--k];
-		buf[i] = '\0';
-		return buf + i;
+			*p++ = '-';
+		p = put_digits(p, n < 0 ? -(unsigned long)n : (unsigned long)n);
+		*p = '\0';
+		return p;
 	}
 	int n = snprintf(buf, 32, "%g", v);
 	return buf + (n < 32 ? n : 31);
@@ -1196,7 +1222,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 /* Mark y at price from ev: -1, with the event named in s->error, when the
  * position's value at that price is beyond a double (the run stops: the
  * books cannot go on from it). */
-static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
+static inline __attribute__((always_inline)) int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 {
 	/* A flat share with no working order and no exposure stays at 0
 	 * exposure at any finite price, and its books at its realized
@@ -1238,11 +1264,7 @@ static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_even
 		if (work(s, y, &m, ev->ts) < 0)
 			return -1;
 	}
-	/* A flat share with nothing working is marked and no more (what
-	 * mark does then, without the call). */
-	if (y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && isfinite(ev->bar.close))
-		y->pos.mark = ev->bar.close;
-	else if (mark(s, y, ev, ev->bar.close) < 0)
+	if (mark(s, y, ev, ev->bar.close) < 0)
 		return -1;
 	if (s->o.impact.on)
 		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
