@@ -78,7 +78,11 @@ qts_idset *qts_idset_new(size_t cap)
 
 int qts_idset_has(const qts_idset *t, const char *id)
 {
-	uint64_t h = qts_hash64(id);
+	return qts_idset_has_hash(t, qts_hash64(id));
+}
+
+int qts_idset_has_hash(const qts_idset *t, uint64_t h)
+{
 	for (size_t i = h & (t->tabcap - 1);; i = (i + 1) & (t->tabcap - 1)) {
 		if (t->tab[i] == h)
 			return 1;
@@ -106,8 +110,12 @@ static void forget(qts_idset *t, uint64_t h)
 
 void qts_idset_add(qts_idset *t, const char *id)
 {
-	uint64_t h = qts_hash64(id);
-	if (qts_idset_has(t, id))
+	qts_idset_add_hash(t, qts_hash64(id));
+}
+
+void qts_idset_add_hash(qts_idset *t, uint64_t h)
+{
+	if (qts_idset_has_hash(t, h))
 		return;
 	if (t->n == t->cap)
 		forget(t, t->ring[t->head]);

@@ -545,6 +545,10 @@ typedef struct qts_idset qts_idset;
 qts_idset *qts_idset_new(size_t cap);
 int qts_idset_has(const qts_idset *t, const char *id);
 void qts_idset_add(qts_idset *t, const char *id);
+/* The same for an id's qts_hash64, for a caller that has it already
+ * (hashing the id is most of the cost). */
+int qts_idset_has_hash(const qts_idset *t, uint64_t h);
+void qts_idset_add_hash(qts_idset *t, uint64_t h);
 void qts_idset_free(qts_idset *t);
 
 /* ---- targets into orders (target_orders.c) -------------------------------- */

@@ -35,7 +35,11 @@ typedef struct sym {
 	 * working orders, for the quick checks (see refuse): */
 	double expo; /* this symbol's term of the exposure sum */
 	int big;     /* a term of the books or expo not finite or >= BIG_TERM */
+	int quiet;   /* a bar of it does nothing but mark it (see is_quiet) */
 	size_t idx;  /* in order of first appearance */
+	/* name and tf made ready for the compare each bar makes (streq.h);
+	 * not in checkpoints: made again from name and tf. */
+	qts_field_key namek, tfk;
 } sym;
 
 /* The sums of the books: equity, gross and net exposure, P&L. */
@@ -59,6 +63,10 @@ struct qts_sim {
 	int have_clock, have_group;
 	int paused; /* the equity is written and nothing came since */
 	int64_t group_ts, group_close;
+	/* The earliest time from which an event may have more to do first
+	 * than itself: QTS_TS_MIN with financing, else the next corporate
+	 * action's date (see gate_set). */
+	int64_t gate;
 	qts_idset *ids;
 	int failed;
 	char error[QTS_TEXT_MAX]; /* why the engine stopped on its input */
@@ -76,6 +84,11 @@ struct qts_sim {
 	size_t nbig;
 	sym **all; /* the symbols in order of first appearance */
 	size_t nall, call, last; /* last: the index of the latest looked up */
+	/* The index of the latest bar's symbol: the bars of a wide book
+	 * cycle over the symbols, and the events between them (targets of a
+	 * few) do not move this guess off its cycle.  Not in checkpoints
+	 * (a guess: last is as good after a restore). */
+	size_t bar_last;
 	/* The end of the latest bar's interval, for the bars of the other
 	 * symbols at the same time. */
 	qts_tf end_tf;
@@ -83,34 +96,48 @@ struct qts_sim {
 	int have_end;
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
 	int margined; /* an instrument has a margin: positions may settle */
+	qts_event tpl[4]; /* qts_event_init of each type qts-sim makes (out_event) */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
 
 static void touch(qts_sim *s, sym *y);
+static void gate_set(qts_sim *s);
 
 static sym *sym_add(qts_sim *s, const char *name);
 
-/* The symbol named name (an event's field), made when new. */
-static inline sym *sym_get(qts_sim *s, const char *name)
+/* The symbol named name (an event's field), made when new: the one after
+ * *guess (an index) first, then the table. */
+static inline __attribute__((always_inline)) sym *sym_guess(qts_sim *s, const char *name, size_t *guess)
 {
 	/* Interleaved streams repeat one order of symbols: the one after
 	 * the latest is tried before the table. */
 	if (__builtin_expect(s->nall != 0, 1)) {
-		size_t i = s->last + 1 < s->nall ? s->last + 1 : 0;
-		if (qts_field_eq(s->all[i]->name, name)) {
-			s->last = i;
-			return s->all[i];
+		size_t i = *guess + 1;
+		if (__builtin_expect(i >= s->nall, 0))
+			i = 0;
+		sym *y = s->all[i];
+		if (__builtin_expect(qts_field_key_eq(&y->namek, y->name, name), 1)) {
+			s->last = *guess = i;
+			return y;
 		}
 	}
-	return sym_add(s, name);
+	sym *y = sym_add(s, name);
+	*guess = y->idx;
+	return y;
 }
 
-/* The table's part of sym_get. */
+/* The symbol of any event. */
+static inline sym *sym_get(qts_sim *s, const char *name)
+{
+	return sym_guess(s, name, &s->last);
+}
+
+/* The table's part of sym_get: name is a field of QTS_SYM_MAX bytes. */
 static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 {
 	size_t before = qts_symtab_count(s->syms);
-	sym *y = qts_symtab_get(s->syms, name);
+	sym *y = qts_symtab_get_field(s->syms, name);
 	if (!y)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (qts_symtab_count(s->syms) != before) { /* new */
@@ -125,6 +152,7 @@ static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 		if (s->o.impact.on && qts_roll_init(&y->roll, s->o.impact.window) < 0)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		QTS_SET(y->name, name);
+		qts_field_key_set(&y->namek, y->name);
 		y->pos.mark = NAN;
 		for (size_t i = 0; i < s->o.ninstruments; i++)
 			if (strcmp(s->o.instruments[i].symbol, name) == 0)
@@ -212,15 +240,34 @@ static double working(const sym *y)
 	return y->nord ? y->wq : 0;
 }
 
+/* qts_pos_value, qts_pos_unrealized and qts_pos_equity of p, which is
+ * not flat: the same numbers, and a share's (no instrument) without the
+ * calls, its multiplier being 1 (x * 1 is x). */
+static inline void pos_terms(const qts_pos *p, double *value, double *unrealized, double *equity)
+{
+	if (!p->ins) {
+		*value = *equity = p->qty * p->mark;
+		*unrealized = p->qty * (p->mark - p->avg);
+		return;
+	}
+	*value = qts_pos_value(p);
+	*unrealized = qts_pos_unrealized(p);
+	*equity = qts_pos_equity(p);
+}
+
 /* Gross and net are of market values (notional for contracts); equity is
- * cash plus what each position adds to it (qts_pos_equity). */
-static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_pos *py)
+ * cash plus what each position adds to it (qts_pos_equity).  y's position
+ * is taken to be *py (NULL: every symbol's own). */
+static inline __attribute__((always_inline)) totals books_sum(const qts_sim *s, double cash, const sym *y,
+							     const qts_pos *py)
 {
 	totals t = { 0 };
 	t.equity = cash;
-	for (size_t i = 0; i < s->nall; i++) {
-		const sym *z = sym_at(s, i);
-		const qts_pos *p = z == y ? py : &z->pos;
+	sym *const *all = s->all; /* in locals: the calls below might change s, for all the compiler knows */
+	size_t n = s->nall;
+	for (size_t i = 0; i < n; i++) {
+		const sym *z = all[i];
+		const qts_pos *p = y && z == y ? py : &z->pos;
 		if (p->qty == 0) {
 			/* Flat: value, unrealized P&L and equity are exactly 0,
 			 * and adding 0 changes no sum; only its realized P&L
@@ -228,14 +275,20 @@ static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_
 			t.realized += p->realized;
 			continue;
 		}
-		double v = qts_pos_value(p);
+		double v, u, e;
+		pos_terms(p, &v, &u, &e);
 		t.gross += fabs(v);
 		t.net += v;
 		t.realized += p->realized;
-		t.unrealized += qts_pos_unrealized(p);
-		t.equity += qts_pos_equity(p);
+		t.unrealized += u;
+		t.equity += e;
 	}
 	return t;
+}
+
+static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_pos *py)
+{
+	return books_sum(s, cash, y, py);
 }
 
 /* The books now: summed once, then kept while nothing in them changes
@@ -244,7 +297,7 @@ static totals books_with(const qts_sim *s, double cash, const sym *y, const qts_
 static totals books(qts_sim *s)
 {
 	if (!s->books_ok) {
-		s->cached = books_with(s, s->pf.cash, NULL, NULL);
+		s->cached = books_sum(s, s->pf.cash, NULL, NULL); /* every position its own */
 		s->books_ok = 1;
 	}
 	return s->cached;
@@ -285,15 +338,22 @@ static int is_big(const sym *y)
 {
 	if (y->pos.qty == 0) /* value, unrealized P&L and equity are 0 */
 		return !(fabs(y->pos.realized) < BIG_TERM) || !(y->expo < BIG_TERM);
-	double v[] = { qts_pos_value(&y->pos), qts_pos_unrealized(&y->pos), qts_pos_equity(&y->pos),
-		       y->pos.realized, y->expo };
-	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-		if (!(fabs(v[i]) < BIG_TERM))
-			return 1;
-	return 0;
+	double v, u, e;
+	pos_terms(&y->pos, &v, &u, &e);
+	return !(fabs(v) < BIG_TERM) || !(fabs(u) < BIG_TERM) || !(fabs(e) < BIG_TERM) ||
+	       !(fabs(y->pos.realized) < BIG_TERM) || !(fabs(y->expo) < BIG_TERM);
 }
 
-/* y's working orders changed: its exposure term and flag follow. */
+/* Whether a bar of y does nothing but set its mark: y is a share, not
+ * delisted, with nothing held, nothing working and no exposure term, and
+ * no impact model wants its bars.  Most symbols of a wide book are so, and
+ * on_bar then takes its quick way.  Kept in y->quiet by touch_working. */
+static int is_quiet(const qts_sim *s, const sym *y)
+{
+	return y->pos.qty == 0 && !y->nord && !y->delisted && !y->pos.ins && y->expo == 0 && !s->o.impact.on;
+}
+
+/* y's working orders changed: its exposure term and flags follow. */
 static void touch_working(qts_sim *s, sym *y)
 {
 	double e = expo_of(y);
@@ -306,6 +366,7 @@ static void touch_working(qts_sim *s, sym *y)
 	int big = is_big(y);
 	s->nbig += big - y->big;
 	y->big = big;
+	y->quiet = is_quiet(s, y);
 }
 
 /* y's position (or the cash with it) changed. */
@@ -336,7 +397,7 @@ static void selfcheck_kept(const qts_sim *s)
 	for (size_t i = 0; i < s->nall; i++) {
 		const sym *z = sym_at(s, i);
 		double e = expo_of(z);
-		if (memcmp(&e, &z->expo, sizeof e) != 0 || is_big(z) != z->big)
+		if (memcmp(&e, &z->expo, sizeof e) != 0 || is_big(z) != z->big || is_quiet(s, z) != z->quiet)
 			qts_die(QTS_EXIT_FAIL, "selfcheck: %s kept stale", z->name);
 		nbig += z->big;
 	}
@@ -352,17 +413,71 @@ static void selfcheck_kept(const qts_sim *s)
 
 /* ---- output events -------------------------------------------------------- */
 
+/* The types qts-sim makes, each one's place in s->tpl. */
+static const qts_type out_types[] = { QTS_UPDATE, QTS_FILL, QTS_POSITION, QTS_EQUITY };
+enum { OUT_UPDATE, OUT_FILL, OUT_POSITION, OUT_EQUITY };
+
+static void out_types_init(qts_sim *s)
+{
+	for (size_t i = 0; i < sizeof out_types / sizeof *out_types; i++)
+		qts_event_init(&s->tpl[i], out_types[i], 0);
+}
+
+/* An event of s->tpl[k]'s type at ts, as qts_event_init makes it: a copy
+ * of the one it made at qts_sim_new, without its pass over the schema
+ * (every update of every order pays it). */
+static inline void out_event(const qts_sim *s, qts_event *ev, int k, int64_t ts)
+{
+	*ev = s->tpl[k];
+	ev->ts = ts;
+}
+
+/* QTS_SET into a field of an event just made by out_event, which holds
+ * zeros: the bytes of src alone (a literal's length is a constant), cut
+ * as QTS_SET cuts them.  The same bytes, without qts_strlcpy's calls. */
+#define OUT_SET(field, src) out_set((field), (src), sizeof(field))
+static inline void out_set(char *field, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+	memcpy(field, src, n < size ? n : size - 1);
+}
+
+/* The symbol field of an event just made: y->name is zeros after its
+ * end (sym_add sets it once in a zeroed block), so its whole array is
+ * what QTS_SET would leave there. */
+static inline void out_symbol(qts_event *ev, const sym *y)
+{
+	_Static_assert(sizeof ev->symbol == sizeof y->name, "a symbol's field and a name are one size");
+	memcpy(ev->symbol, y->name, sizeof ev->symbol);
+}
+
+static inline void update_fields(qts_event *ev, const qts_order *o, int status, const char *reason)
+{
+	OUT_SET(ev->update.id, o->id);
+	OUT_SET(ev->update.status, qts_status_name(status));
+	ev->update.filled = o->filled;
+	ev->update.avg_price = o->filled > 0 ? o->notional / o->filled : QTS_EMPTY;
+	OUT_SET(ev->update.reason, reason);
+}
+
+/* An update of o, of y's (sym_update) or of a symbol not made one of the
+ * books (update: a rejected order's). */
+static int sym_update(qts_sim *s, int64_t ts, const sym *y, const qts_order *o, int status, const char *reason)
+{
+	qts_event ev;
+	out_event(s, &ev, OUT_UPDATE, ts);
+	out_symbol(&ev, y);
+	update_fields(&ev, o, status, reason);
+	return put(s, &ev);
+}
+
 static int update(qts_sim *s, int64_t ts, const char *symbol, const qts_order *o,
 		  int status, const char *reason)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_UPDATE, ts);
-	QTS_SET(ev.symbol, symbol);
-	QTS_SET(ev.update.id, o->id);
-	QTS_SET(ev.update.status, qts_status_name(status));
-	ev.update.filled = o->filled;
-	ev.update.avg_price = o->filled > 0 ? o->notional / o->filled : QTS_EMPTY;
-	QTS_SET(ev.update.reason, reason);
+	out_event(s, &ev, OUT_UPDATE, ts);
+	OUT_SET(ev.symbol, symbol);
+	update_fields(&ev, o, status, reason);
 	return put(s, &ev);
 }
 
@@ -375,8 +490,8 @@ static double nz(double v)
 static int position(qts_sim *s, int64_t ts, const sym *y)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_POSITION, ts);
-	QTS_SET(ev.symbol, y->name);
+	out_event(s, &ev, OUT_POSITION, ts);
+	out_symbol(&ev, y);
 	ev.position.qty = nz(y->pos.qty);
 	ev.position.avg_price = nz(y->pos.avg);
 	ev.position.market_value = nz(qts_pos_value(&y->pos));
@@ -434,10 +549,10 @@ static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double
 	y->pos.mark = ref;
 	touch(s, y);
 	qts_event ev;
-	qts_event_init(&ev, QTS_FILL, ts);
-	QTS_SET(ev.symbol, y->name);
-	QTS_SET(ev.fill.id, id);
-	QTS_SET(ev.fill.side, qts_side_name(side));
+	out_event(s, &ev, OUT_FILL, ts);
+	out_symbol(&ev, y);
+	OUT_SET(ev.fill.id, id);
+	OUT_SET(ev.fill.side, qts_side_name(side));
 	ev.fill.qty = qty;
 	ev.fill.price = price;
 	ev.fill.commission = commission;
@@ -482,7 +597,7 @@ static int equity(qts_sim *s, int64_t ts)
 #endif
 	totals t = books(s);
 	qts_event ev;
-	qts_event_init(&ev, QTS_EQUITY, ts);
+	out_event(s, &ev, OUT_EQUITY, ts);
 	ev.equity.cash = nz(s->pf.cash);
 	ev.equity.equity = nz(t.equity);
 	ev.equity.gross = nz(t.gross);
@@ -510,6 +625,44 @@ static void remove_order(qts_sim *s, sym *y, size_t i)
 static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *o, double px,
 				     double limit, char *why, size_t max);
 
+/* "00" to "99": two digits a division. */
+static const char two_digits[] = "0001020304050607080910111213141516171819"
+				 "2021222324252627282930313233343536373839"
+				 "4041424344454647484950515253545556575859"
+				 "6061626364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+
+/* The decimal digits of n at p (room for 20 bytes), as %lu writes them:
+ * the end of them, no NUL.  Counted first (from the bit length: 1233 /
+ * 4096 is just above log10(2)), then written in place two at a time from
+ * the last. */
+static char *put_digits(char *p, unsigned long n)
+{
+	static const unsigned long p10[20] = {
+		1UL, 10UL, 100UL, 1000UL, 10000UL, 100000UL, 1000000UL, 10000000UL, 100000000UL,
+		1000000000UL, 10000000000UL, 100000000000UL, 1000000000000UL, 10000000000000UL,
+		100000000000000UL, 1000000000000000UL, 10000000000000000UL, 100000000000000000UL,
+		1000000000000000000UL, 10000000000000000000UL,
+	};
+	_Static_assert(sizeof(unsigned long) == 8, "unsigned long of 64 bits");
+	size_t k = 1;
+	if (n >= 10) {
+		size_t t = (size_t)(64 - __builtin_clzl(n)) * 1233 >> 12;
+		k = t - (n < p10[t]) + 1;
+	}
+	char *q = p + k;
+	while (n >= 100) {
+		q -= 2;
+		memcpy(q, two_digits + 2 * (n % 100), 2);
+		n /= 100;
+	}
+	if (n >= 10)
+		memcpy(q - 2, two_digits + 2 * n, 2);
+	else
+		q[-1] = (char)('0' + n);
+	return p + k;
+}
+
 /* %.2f of v at p (room for 16 bytes) when |v| < 1e9 and 100 v is not
  * within 1e-4 of halfway between two whole numbers: the end of what
  * was written, or NULL (then printf must).  fma gives the rounding
@@ -525,43 +678,31 @@ static char *put_cents(char *p, double v)
 	if (!(fabs(a - n) < 0.5 - 1e-4) || !(fabs(e) < 1e-4))
 		return NULL;
 	unsigned long c = (unsigned long)n;
-	char t[24];
-	size_t k = 0;
-	t[k++] = (char)('0' + c % 10);
-	t[k++] = (char)('0' + c / 10 % 10);
-	t[k++] = '.';
-	c /= 100;
-	do
-		t[k++] = (char)('0' + c % 10);
-	while (c /= 10);
 	if (signbit(v))
 		*p++ = '-';
-	while (k)
-		*p++ = t[--k];
-	*p = '\0';
-	return p;
+	p = put_digits(p, c / 100);
+	*p++ = '.';
+	memcpy(p, two_digits + 2 * (c % 100), 2);
+	p[2] = '\0';
+	return p + 2;
 }
 
 /* %g of v into buf (at least 32 bytes): a whole number below 1e6 in
  * magnitude prints as its digits, as %g prints it, without printf's
- * cost; anything else through printf. */
-static void put_g(char *buf, double v)
+ * cost; anything else through printf.  The end of what was written. */
+static char *put_g(char *buf, double v)
 {
 	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !(v == 0 && signbit(v))) {
 		long n = (long)v;
-		char t[16];
-		size_t k = 0, i = 0;
-		unsigned long m = n < 0 ? -(unsigned long)n : (unsigned long)n;
-		do
-			t[k++] = (char)('0' + m % 10);
-		while (m /= 10);
+		char *p = buf;
 		if (n < 0)
-			buf[i++] = '-';
-		while (k)
-			buf[i++] = t[--k];
-		buf[i] = '\0';
-	} else
-		snprintf(buf, 32, "%g", v);
+			*p++ = '-';
+		p = put_digits(p, n < 0 ? -(unsigned long)n : (unsigned long)n);
+		*p = '\0';
+		return p;
+	}
+	int n = snprintf(buf, 32, "%g", v);
+	return buf + (n < 32 ? n : 31);
 }
 
 /* The reason of a refusal for gross exposure: the same words whatever
@@ -571,20 +712,22 @@ static void exposure_why(char *why, size_t max, double gross, double leverage, d
 	if (fabs(gross) < 1e15 && fabs(limit / leverage) < 1e15) {
 		/* The common case without printf's cost: refusals are many
 		 * in a wide book with little cash. */
-		char buf[160], *p = buf;
+		char buf[160];
+		/* Straight into why when it has the room (it always has in
+		 * qts-sim); the words are far shorter than buf. */
+		char *out = max >= sizeof buf ? why : buf, *p = out;
 		static const char a[] = "insufficient cash: exposure ", b[] = " > ", c[] = " x equity ";
 		memcpy(p, a, sizeof a - 1);
 		p = put_cents(p + sizeof a - 1, gross);
 		if (p) {
 			memcpy(p, b, sizeof b - 1);
-			p += sizeof b - 1;
-			put_g(p, leverage);
-			p += strlen(p);
+			p = put_g(p + sizeof b - 1, leverage);
 			memcpy(p, c, sizeof c - 1);
 			p = put_cents(p + sizeof c - 1, limit / leverage);
 		}
 		if (p) {
-			qts_strlcpy(why, buf, max);
+			if (out == buf)
+				qts_strlcpy(why, buf, max);
 #ifdef QTS_SIM_SELFCHECK
 			char r[512];
 			snprintf(r, sizeof r, "insufficient cash: exposure %.2f > %g x equity %.2f", gross,
@@ -750,14 +893,14 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 {
 	char why[QTS_TEXT_MAX];
 	if (refuse(s, y, o, why, sizeof why))
-		return update(s, ts, y->name, o, QTS_STATUS_REJECTED, why);
+		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, why);
 	int64_t t = s->have_clock && s->clock > ts ? s->clock : ts;
 	if (qts_time_add(t, s->o.latency, &o->eligible) != 0) {
 		/* It could never fill: say so rather than wrap into the past. */
 		char lat[QTS_DURATION_MAX], what[QTS_DURATION_MAX + 16];
 		qts_duration_format(s->o.latency, lat);
 		snprintf(what, sizeof what, "+ latency %s", lat);
-		return update(s, ts, y->name, o, QTS_STATUS_REJECTED, qts_time_range_why(t, what, 1, why));
+		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, qts_time_range_why(t, what, 1, why));
 	}
 	o->day = qts_floor_div(o->eligible, QTS_NS_PER_DAY);
 	if (y->nord == y->cord) {
@@ -769,14 +912,15 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 	y->wq = working(y) + o->side * o->qty;
 	y->ord[y->nord++] = *o;
 	touch_working(s, y);
-	return update(s, ts, y->name, o, QTS_STATUS_ACCEPTED, "");
+	return sym_update(s, ts, y, o, QTS_STATUS_ACCEPTED, "");
 }
 
 static int on_order(qts_sim *s, const qts_event *ev)
 {
-	if (qts_idset_has(s->ids, ev->order.id))
+	uint64_t h = qts_hash64(ev->order.id);
+	if (qts_idset_has_hash(s->ids, h))
 		return 0; /* a repeat: acted on once already */
-	qts_idset_add(s->ids, ev->order.id);
+	qts_idset_add_hash(s->ids, h);
 	qts_order o = { 0 };
 	QTS_SET(o.id, ev->order.id);
 	QTS_SET(o.strategy, ev->order.strategy);
@@ -815,7 +959,7 @@ static int on_cancel(qts_sim *s, const qts_event *ev)
 	sym *y = sym_get(s, ev->symbol);
 	for (size_t i = 0; i < y->nord; i++)
 		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
-			int rc = update(s, ev->ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, "canceled on request");
+			int rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED, "canceled on request");
 			remove_order(s, y, i);
 			return rc;
 		}
@@ -834,30 +978,42 @@ static int every_strategy(qts_sim *s, sym *y, int64_t ts)
 	return cancel_all(s, y, ts, "replaced by a target for every strategy");
 }
 
-static int id_seen(void *ids, const char *id)
+/* The ids seen, and the hash of the latest id asked about: the id a
+ * target's order gets is hashed once, for the question and the adding. */
+typedef struct seen {
+	qts_idset *ids;
+	uint64_t hash;
+} seen;
+
+static int id_seen(void *arg, const char *id)
 {
-	return qts_idset_has(ids, id);
+	seen *k = arg;
+	k->hash = qts_hash64(id);
+	return qts_idset_has_hash(k->ids, k->hash);
 }
 
 /* "target WANT: SIDE QTY market", as "target %g: %s %g market". */
 static void target_reason(char *reason, size_t max, double want, int side, double qty)
 {
-	char buf[128], *p = buf;
+	char buf[128];
+	/* Straight into reason when it has the room (it always has in
+	 * qts-sim); the words are far shorter than buf. */
+	char *out = max >= sizeof buf ? reason : buf, *p = out;
 	const char *sd = qts_side_name(side);
 	if (!sd)
 		sd = "(null)"; /* as printf writes it */
+	size_t n = strlen(sd);
 	memcpy(p, "target ", 7);
-	put_g(p += 7, want);
-	p += strlen(p);
+	p = put_g(p + 7, want);
 	memcpy(p, ": ", 2);
 	p += 2;
-	memcpy(p, sd, strlen(sd));
-	p += strlen(sd);
+	memcpy(p, sd, n);
+	p += n;
 	*p++ = ' ';
-	put_g(p, qty);
-	p += strlen(p);
+	p = put_g(p, qty);
 	memcpy(p, " market", 8);
-	qts_strlcpy(reason, buf, max);
+	if (out == buf)
+		qts_strlcpy(reason, buf, max);
 #ifdef QTS_SIM_SELFCHECK
 	char r[QTS_TEXT_MAX];
 	snprintf(r, sizeof r, "target %g: %s %g market", want, qts_side_name(side), qty);
@@ -873,10 +1029,12 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	QTS_SET(o.strategy, ev->target.strategy);
 	/* Deterministic ids: strategy, symbol and a per-symbol count; a
 	 * clash with an id already seen moves on to the next count. */
-	qts_target_order_id(o.id, o.strategy, y->name, &y->seq, id_seen, s->ids);
+	seen id = { s->ids, 0 };
+	qts_target_order_id(o.id, o.strategy, y->name, &y->seq, id_seen, &id);
 
 	double q = NAN;
-	char why[QTS_TEXT_MAX] = "";
+	char why[QTS_TEXT_MAX];
+	why[0] = '\0';
 	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
 	if (unit == QTS_UNIT_WEIGHT && !(y->pos.mark > 0))
 		snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
@@ -889,8 +1047,8 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	if (!*why && !isfinite(q))
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
 	if (*why) {
-		qts_idset_add(s->ids, o.id);
-		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
+		qts_idset_add_hash(s->ids, id.hash);
+		return sym_update(s, ev->ts, y, &o, QTS_STATUS_REJECTED, why);
 	}
 	if (strcmp(o.strategy, "*") == 0 && every_strategy(s, y, ev->ts) < 0)
 		return -1;
@@ -912,35 +1070,41 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	double diff = want - y->pos.qty - working(y);
 	if (!isfinite(diff)) {
 		/* Several strategies' targets can add up past any double. */
-		qts_idset_add(s->ids, o.id);
+		qts_idset_add_hash(s->ids, id.hash);
 		snprintf(why, sizeof why, "targets for %s add up to %g: not a quantity", y->name, want);
-		return update(s, ev->ts, y->name, &o, QTS_STATUS_REJECTED, why);
+		return sym_update(s, ev->ts, y, &o, QTS_STATUS_REJECTED, why);
 	}
 	if (!qts_target_order(want, y->pos.qty + working(y), &o.side, &o.qty)) {
 		y->seq--; /* no order: the count is not used */
 		return 0;
 	}
-	qts_idset_add(s->ids, o.id);
+	qts_idset_add_hash(s->ids, id.hash);
 	char reason[QTS_TEXT_MAX];
 	target_reason(reason, sizeof reason, want, o.side, o.qty);
-	if (update(s, ev->ts, y->name, &o, QTS_STATUS_NEW, reason) < 0)
+	if (sym_update(s, ev->ts, y, &o, QTS_STATUS_NEW, reason) < 0)
 		return -1;
 	return accept(s, y, ev->ts, &o);
 }
 
 /* ---- market data -------------------------------------------------------- */
 
-static int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
+/* y's bar of another timeframe than its last (or its first bar). */
+static __attribute__((noinline)) void bar_tf(sym *y, const qts_event *ev)
 {
-	if (!qts_field_eq(y->tf, ev->bar.tf)) {
-		if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
-			y->tfv = (qts_tf){ 0, 0 };
-		QTS_SET(y->tf, ev->bar.tf);
-	}
+	if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
+		y->tfv = (qts_tf){ 0, 0 };
+	QTS_SET(y->tf, ev->bar.tf);
+	qts_field_key_set(&y->tfk, y->tf);
+}
+
+static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
+{
+	if (__builtin_expect(!qts_field_key_eq(&y->tfk, y->tf, ev->bar.tf), 0))
+		bar_tf(y, ev);
 	if (y->tfv.n == 0)
 		return ev->ts;
 	/* The bars of every symbol of one time end together. */
-	if (!s->have_end || s->end_ts != ev->ts || s->end_tf.n != y->tfv.n || s->end_tf.unit != y->tfv.unit) {
+	if (s->end_ts != ev->ts || s->end_tf.n != y->tfv.n || s->end_tf.unit != y->tfv.unit || !s->have_end) {
 		s->end = qts_tf_end(y->tfv, ev->ts);
 		s->end_ts = ev->ts;
 		s->end_tf = y->tfv;
@@ -962,7 +1126,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	for (size_t i = 0; i < y->nord;) {
 		qts_order *o = &y->ord[i];
 		if (o->tif == QTS_DAY && day > o->day) {
-			if (update(s, ts, y->name, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
+			if (sym_update(s, ts, y, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
 				return -1;
 			remove_order(s, y, i);
 			continue;
@@ -976,7 +1140,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		/* A price of zero or below is no price to trade at. */
 		if (!qts_fill_price(o, m, &ref) || !(ref > 0)) {
 			if (once) {
-				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED,
+				if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED,
 					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
 					return -1;
 				remove_order(s, y, i);
@@ -994,7 +1158,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		if (o->tif == QTS_FOK && q < remaining - EPS) {
 			char why[QTS_TEXT_MAX];
 			snprintf(why, sizeof why, "fok: only %g of %g available", q, remaining);
-			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
+			if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED, why) < 0)
 				return -1;
 			remove_order(s, y, i);
 			continue;
@@ -1022,7 +1186,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 				snprintf(why, sizeof why, "a fill of %.10g at %.10g is too large to account for (overflow)",
 					 q, price);
 			if (*why) {
-				if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, why) < 0)
+				if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED, why) < 0)
 					return -1;
 				remove_order(s, y, i);
 				continue;
@@ -1036,7 +1200,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			touch_working(s, y);
 			remaining = o->qty - o->filled;
 			int done = remaining <= EPS * o->qty;
-			if (update(s, ts, y->name, o, done ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, "") < 0 ||
+			if (sym_update(s, ts, y, o, done ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, "") < 0 ||
 			    position(s, ts, y) < 0)
 				return -1;
 			if (done) {
@@ -1045,7 +1209,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			}
 		}
 		if (o->tif == QTS_IOC) {
-			if (update(s, ts, y->name, o, QTS_STATUS_CANCELED, "ioc: remainder canceled") < 0)
+			if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED, "ioc: remainder canceled") < 0)
 				return -1;
 			remove_order(s, y, i);
 			continue;
@@ -1058,7 +1222,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 /* Mark y at price from ev: -1, with the event named in s->error, when the
  * position's value at that price is beyond a double (the run stops: the
  * books cannot go on from it). */
-static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
+static inline __attribute__((always_inline)) int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 {
 	/* A flat share with no working order and no exposure stays at 0
 	 * exposure at any finite price, and its books at its realized
@@ -1067,8 +1231,13 @@ static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 	y->pos.mark = price;
 	if (!same)
 		touch(s, y);
-	if (y->pos.qty == 0 || (isfinite(qts_pos_value(&y->pos)) && isfinite(qts_pos_unrealized(&y->pos)) &&
-				isfinite(qts_pos_equity(&y->pos))))
+	/* Held and touched: y->big is fresh, and clear only when value,
+	 * unrealized P&L and equity are all below BIG_TERM, so finite. */
+	if (y->pos.qty == 0 || !y->big)
+		return 0;
+	double v, u, e;
+	pos_terms(&y->pos, &v, &u, &e);
+	if (isfinite(v) && isfinite(u) && isfinite(e))
 		return 0;
 	snprintf(s->error, sizeof s->error, "%s %s at %.10g: the value of a position of %.10g is not finite (overflow)",
 		 qts_type_name(ev->type), y->name, price, y->pos.qty);
@@ -1078,19 +1247,15 @@ static int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 
 static void tick_clock(qts_sim *s, int64_t t)
 {
-	if (!s->have_clock || t > s->clock)
+	if (t > s->clock || !s->have_clock)
 		s->clock = t;
 	s->have_clock = 1;
 }
 
-static int on_bar(qts_sim *s, const qts_event *ev)
+/* The rest of on_bar for a symbol that is not quiet, or a close that is
+ * not finite: orders worked, the mark with its checks, the impact model. */
+static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_event *ev, int64_t end)
 {
-	sym *y = sym_get(s, ev->symbol);
-	int64_t end = bar_end(s, y, ev);
-	if (!s->have_group || end > s->group_close)
-		s->group_close = end;
-	s->have_group = 1;
-	s->group_ts = ev->ts;
 	if (y->delisted)
 		return 0;
 	if (y->nord) { /* most symbols of a wide book have no order working */
@@ -1099,16 +1264,30 @@ static int on_bar(qts_sim *s, const qts_event *ev)
 		if (work(s, y, &m, ev->ts) < 0)
 			return -1;
 	}
-	/* A flat share with nothing working is marked and no more (what
-	 * mark does then, without the call). */
-	if (y->pos.qty == 0 && !y->nord && !y->pos.ins && y->expo == 0 && isfinite(ev->bar.close))
-		y->pos.mark = ev->bar.close;
-	else if (mark(s, y, ev, ev->bar.close) < 0)
+	if (mark(s, y, ev, ev->bar.close) < 0)
 		return -1;
 	if (s->o.impact.on)
 		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
 	tick_clock(s, end);
 	return 0;
+}
+
+static inline __attribute__((always_inline)) int on_bar(qts_sim *s, const qts_event *ev)
+{
+	sym *y = sym_guess(s, ev->symbol, &s->bar_last);
+	int64_t end = bar_end(s, y, ev);
+	if (end > s->group_close || !s->have_group)
+		s->group_close = end;
+	s->have_group = 1;
+	s->group_ts = ev->ts;
+	/* Most bars of a wide book: a mark, and the time (what bar_work
+	 * does then, without its checks). */
+	if (__builtin_expect(y->quiet && isfinite(ev->bar.close), 1)) {
+		y->pos.mark = ev->bar.close;
+		tick_clock(s, end);
+		return 0;
+	}
+	return bar_work(s, y, ev, end);
 }
 
 static int on_tick(qts_sim *s, const qts_event *ev)
@@ -1148,7 +1327,7 @@ static int on_quote(qts_sim *s, const qts_event *ev)
 static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why)
 {
 	for (size_t i = 0; i < y->nord; i++)
-		if (update(s, ts, y->name, &y->ord[i], QTS_STATUS_CANCELED, why) < 0)
+		if (sym_update(s, ts, y, &y->ord[i], QTS_STATUS_CANCELED, why) < 0)
 			return -1;
 	y->nord = 0;
 	touch_working(s, y);
@@ -1203,6 +1382,7 @@ static int apply_action(qts_sim *s, const qts_action *a)
 		if (cancel_all(s, y, a->ts, "delisted") < 0 || liquidate(s, y, a->ts, "delist") < 0)
 			return -1;
 		y->delisted = 1;
+		y->quiet = 0;
 		return 0;
 	}
 }
@@ -1228,6 +1408,8 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	for (size_t i = 0; i < o->ninstruments; i++)
 		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);
+	gate_set(s);
+	out_types_init(s);
 	s->syms = qts_symtab_new(sizeof(sym));
 	s->ids = qts_idset_new(SEEN_IDS);
 	if (!s->syms || !s->ids) {
@@ -1237,25 +1419,52 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	return s;
 }
 
-static int process(qts_sim *s, const qts_event *ev)
+/* s->gate after financing was set or the next action moved. */
+static void gate_set(qts_sim *s)
+{
+	s->gate = s->o.fin.on ? QTS_TS_MIN
+		  : s->next_action < s->o.nactions ? s->o.actions[s->next_action].ts : INT64_MAX;
+}
+
+/* What comes before an event at ts: financing up to its day and the
+ * corporate actions dated up to it.  0, or -1 as qts_sim_put. */
+static __attribute__((noinline)) int before(qts_sim *s, int64_t ts)
 {
 	if (s->o.fin.on)
-		finance(s, ev->ts);
-	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ev->ts)
-		if (apply_action(s, &s->o.actions[s->next_action++]) < 0)
+		finance(s, ts);
+	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ts) {
+		int rc = apply_action(s, &s->o.actions[s->next_action++]);
+		gate_set(s);
+		if (rc < 0)
 			return -1;
-	if (ev->type == QTS_BAR) {
-		/* put, for a bar: it holds no number qts-sim made */
-		if (s->failed)
-			return -1;
-		if (s->emit(s->arg, ev) < 0)
-			s->failed = 1;
-		return s->failed ? -1 : on_bar(s, ev);
 	}
+	return 0;
+}
+
+/* A bar in: passed on (it holds no number qts-sim made, so put's checks
+ * are not needed), then acted on. */
+static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
+{
+	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts) < 0)
+		return -1;
+	if (__builtin_expect(s->failed, 0))
+		return -1;
+	if (__builtin_expect(s->emit(s->arg, ev) < 0, 0)) {
+		s->failed = 1;
+		return -1;
+	}
+	return on_bar(s, ev);
+}
+
+static int process(qts_sim *s, const qts_event *ev)
+{
+	if (ev->type == QTS_BAR)
+		return process_bar(s, ev);
+	if (ev->ts >= s->gate && before(s, ev->ts) < 0)
+		return -1;
 	if (put(s, ev) < 0)
 		return -1;
 	switch (ev->type) {
-	case QTS_BAR: return on_bar(s, ev);
 	case QTS_TICK: return on_tick(s, ev);
 	case QTS_QUOTE: return on_quote(s, ev);
 	case QTS_ORDER: return on_order(s, ev);
@@ -1278,20 +1487,23 @@ static int run_later(qts_sim *s)
 	return r;
 }
 
-int qts_sim_put(qts_sim *s, const qts_event *ev)
+/* A bar of a new time closes the previous group (its equity first),
+ * then is processed. */
+static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *ev)
 {
-	s->paused = 0;
-	/* A bar of a new time closes the previous group: its equity first. */
-	if (ev->type == QTS_BAR && s->have_group && ev->ts != s->group_ts) {
-		if (run_later(s) < 0 || equity(s, s->group_close) < 0)
-			return -1;
-		s->have_group = 0;
-	}
-	/* Bars of one time (one per symbol) fill at their open, dated by
-	 * their start; an event after one of them (a target, known at the
-	 * bars' end) waits for the last, so that no fill dated earlier
-	 * follows it and the stream stays in time order. */
-	if (ev->type != QTS_BAR && s->have_group) {
+	if (run_later(s) < 0 || equity(s, s->group_close) < 0)
+		return -1;
+	s->have_group = 0;
+	return process_bar(s, ev);
+}
+
+/* Any event but a bar.  Bars of one time (one per symbol) fill at their
+ * open, dated by their start; an event after one of them (a target, known
+ * at the bars' end) waits for the last, so that no fill dated earlier
+ * follows it and the stream stays in time order. */
+static __attribute__((noinline)) int put_other(qts_sim *s, const qts_event *ev)
+{
+	if (s->have_group) {
 		if (s->nlater == s->clater) {
 			size_t cap = s->clater ? 2 * s->clater : 16;
 			qts_event *l = realloc(s->later, cap * sizeof *l);
@@ -1304,6 +1516,17 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 		return 0;
 	}
 	return process(s, ev);
+}
+
+int qts_sim_put(qts_sim *s, const qts_event *ev)
+{
+	s->paused = 0;
+	if (__builtin_expect(ev->type != QTS_BAR, 0))
+		return put_other(s, ev);
+	if (__builtin_expect(ev->ts != s->group_ts, 0) && s->have_group)
+		return new_group_bar(s, ev);
+	/* The bars of one time, one after another: most of the input. */
+	return process_bar(s, ev);
 }
 
 int qts_sim_put_now(qts_sim *s, const qts_event *ev)
@@ -1453,6 +1676,10 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 		qts_ck_int(c, &y->delisted);
 		qts_ck_f64(c, &y->expo);
 		qts_ck_int(c, &y->big);
+		if (c->loading) { /* what is kept of the fields just read */
+			qts_field_key_set(&y->tfk, y->tf);
+			y->quiet = is_quiet(s, y);
+		}
 	}
 	qts_ck_size(c, &s->next_action, s->o.nactions);
 	qts_ck_i64(c, &s->clock);
@@ -1475,6 +1702,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_f64(c, &s->expo_sum), qts_ck_f64(c, &s->expo_err);
 	qts_ck_size(c, &s->nbig, s->nall);
 	qts_ck_size(c, &s->last, s->nall ? s->nall - 1 : 0);
+	s->bar_last = s->last;
 	qts_ck_tf(c, &s->end_tf);
 	qts_ck_i64(c, &s->end_ts), qts_ck_i64(c, &s->end);
 	qts_ck_int(c, &s->have_end);
@@ -1484,6 +1712,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 		qts_ck_i64(c, &s->fin.day), qts_ck_int(c, &s->fin.have_day);
 	}
 	s->books_ok = 0; /* summed afresh, exactly as before */
+	gate_set(s);
 	return qts_ck_ok(c) ? 0 : -1;
 }
 

@@ -31,6 +31,9 @@ int main(void)
 	CHECK(!qts_idset_has(t, "o1") && qts_idset_has(t, "o5") && qts_idset_has(t, "o2"), "forgets the oldest past its size");
 	qts_idset_add(t, "o5");
 	CHECK(qts_idset_has(t, "o2"), "adding an id again does not push another out");
+	qts_idset_add_hash(t, qts_hash64("o6"));
+	CHECK(qts_idset_has(t, "o6") && qts_idset_has_hash(t, qts_hash64("o5")) && !qts_idset_has_hash(t, qts_hash64("o7")),
+	      "by hash: the same set as by id");
 	qts_idset_free(t);
 
 	/* Many ids through a small window: every probe chain stays whole. */
