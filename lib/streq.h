@@ -35,4 +35,38 @@ static inline int qts_field_eq(const char *a, const char *b)
 	}
 }
 
+/* A kept name made ready for qts_field_is: its first eight bytes and the
+ * mask of those that decide (up to and with its NUL).  A name of eight
+ * bytes or more has no mask: qts_field_is then compares it in full. */
+typedef struct qts_field_key {
+	uint64_t word, mask;
+} qts_field_key;
+
+/* name: a char array of at least 8 bytes, as for qts_field_eq. */
+static inline void qts_field_key_set(qts_field_key *k, const char *name)
+{
+	k->mask = 0;
+	memcpy(&k->word, name, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t n = strnlen(name, 8);
+	if (n < 7)
+		k->mask = (1ULL << (8 * (n + 1))) - 1;
+	else if (n == 7)
+		k->mask = ~0ULL;
+#endif
+}
+
+/* Whether field (an event's, at least 8 bytes) holds the name kept with
+ * key k: for a short name one masked compare of a word, as a bar's path
+ * needs it for its symbol and its tf. */
+static inline int qts_field_is(const qts_field_key *k, const char *kept, const char *field)
+{
+	if (__builtin_expect(k->mask != 0, 1)) {
+		uint64_t w;
+		memcpy(&w, field, 8);
+		return ((w ^ k->word) & k->mask) == 0;
+	}
+	return qts_field_eq(kept, field);
+}
+
 #endif
