@@ -49,6 +49,11 @@ struct sym {
 	int sector;            /* index into sector names, -1 when none */
 	char name[QTS_SYM_MAX];
 	char tf[QTS_WORD_MAX]; /* the last bar's tf, and its length tf_ns (0: months) */
+	/* The prefix of the ids of orders made from targets last seen, and
+	 * its part of their hash (target_order_hash); "" none yet. */
+	char hprefix[QTS_NAME_MAX];
+	uint64_t hstart;
+	int hplain; /* the ids are PREFIX-SYMBOL-N: hstart is their start */
 	double prev_close;     /* for bar returns */
 	double *ret;           /* ring of vol_window returns */
 	long nret, iret;
@@ -114,8 +119,9 @@ struct qts_risk {
 	int stops, vol, portfolio_checks;
 	int sums; /* a rule reads the gross, the net, the count or a sector's gross */
 	/* No rule looks at a bar (stops, volatility, drawdown, daily loss):
-	 * a bar only marks its symbol's price, decided once in qts_risk_new. */
-	int plain_bars;
+	 * a bar only marks its symbol's price, decided once in qts_risk_new.
+	 * plain_type is QTS_BAR then, else no type: one compare an event. */
+	int plain_type;
 	qts_risk_emit emit;
 	void *arg;
 };
@@ -392,6 +398,29 @@ static int id_taken(void *arg, const char *id)
 	return ord_find_h(r, r->probed = qts_hash64(id)) != NULL;
 }
 
+/* The hash of the id qts-sim gives the order it makes from a target of
+ * strategy on s (qts_target_order_id), moving s's count on as it does.
+ * The id itself is never written here: its hash goes on from the one of
+ * its PREFIX-SYMBOL- part, kept with s for the strategy last seen. */
+static uint64_t target_order_hash(qts_risk *r, struct sym *s, const char *strategy)
+{
+	const char *prefix = qts_target_order_prefix(strategy);
+	if (strcmp(s->hprefix, prefix) != 0) { /* prefix may be a literal shorter than a word */
+		QTS_SET(s->hprefix, prefix);
+		s->hplain = qts_order_id_hash_start(&s->hstart, prefix, s->name);
+	}
+	if (!s->hplain) { /* a long symbol gives way to its hash: the id is needed */
+		char id[QTS_ID_MAX];
+		qts_target_order_id(id, strategy, s->name, &s->seq, id_taken, r);
+		return r->probed;
+	}
+	uint64_t h;
+	do
+		h = qts_order_id_hash(s->hstart, (unsigned long)++s->seq);
+	while (ord_find_h(r, h));
+	return h;
+}
+
 /* ---- sectors ------------------------------------------------------------ */
 
 /* -1 with err; *unreadable set to errno when the file could not be read. */
@@ -488,7 +517,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->vol = !isnan(c->target_vol);
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
 	r->sums = !isnan(c->max_gross) || !isnan(c->max_net) || c->max_positions >= 0 || !isnan(c->max_sector);
-	r->plain_bars = !r->stops && !r->vol && !r->portfolio_checks;
+	r->plain_type = !r->stops && !r->vol && !r->portfolio_checks ? (int)QTS_BAR : -1;
 	if (rehash(r, 64) < 0)
 		goto no_memory;
 	r->ord = calloc(ORD_RING, sizeof *r->ord);
@@ -660,11 +689,9 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	end_working(r, s);
 	int side;
 	double qty;
-	if (qts_target_order(0, s->pos, &side, &qty)) {
-		char id[QTS_ID_MAX];
-		qts_target_order_id(id, "*", s->name, &s->seq, id_taken, r);
-		ord_add(r, s, r->probed, side, qty, s->last);
-	} else
+	if (qts_target_order(0, s->pos, &side, &qty))
+		ord_add(r, s, target_order_hash(r, s, "*"), side, qty, s->last);
+	else
 		trade(r, s, 0, s->last);
 	return 0;
 }
@@ -1247,11 +1274,8 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 			end_working(r, s);
 		int side;
 		double qty;
-		if (qts_target_order(qf, p, &side, &qty)) {
-			char id[QTS_ID_MAX];
-			qts_target_order_id(id, ev->target.strategy, s->name, &s->seq, id_taken, r);
-			ord_add(r, s, r->probed, side, qty, at);
-		}
+		if (qts_target_order(qf, p, &side, &qty))
+			ord_add(r, s, target_order_hash(r, s, ev->target.strategy), side, qty, at);
 	}
 	return 0;
 }
@@ -1274,7 +1298,7 @@ static inline __attribute__((always_inline)) int64_t bar_known(struct sym *s, co
 	return qts_event_known(ev);
 }
 
-/* A bar when no rule looks at bars (plain_bars): its price goes into
+/* A bar when no rule looks at bars (plain_type): its price goes into
  * the view, its end moves the clock, and it goes on. */
 static __attribute__((noinline)) int plain_bar(qts_risk *r, const qts_event *ev)
 {
@@ -1312,7 +1336,7 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 {
 	r->emit = emit;
 	r->arg = arg;
-	if (ev->type == QTS_BAR && r->plain_bars)
+	if ((int)ev->type == r->plain_type)
 		return plain_next_bar(r, ev);
 	return any_event(r, ev);
 }
