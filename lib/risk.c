@@ -1315,9 +1315,12 @@ static __attribute__((noinline)) int plain_bar(qts_risk *r, const qts_event *ev)
  * No call but the tail call out, so that it costs no frame. */
 static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 {
-	if (__builtin_expect(r->nsym == 0, 0))
-		return plain_bar(r, ev);
-	size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
+	size_t next = r->lastsym + 1;
+	if (next >= r->nsym) {
+		if (__builtin_expect(r->nsym == 0, 0))
+			return plain_bar(r, ev);
+		next = 0;
+	}
 	struct sym *s = r->sym + next;
 	int64_t end;
 	if (__builtin_expect(!qts_field_is(&s->nkey, s->name, ev->symbol) || !qts_field_is(&s->tkey, s->tf, ev->bar.tf) ||
