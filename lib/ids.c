@@ -8,12 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FNV_START 1469598103934665603ULL /* FNV-1a */
+
+/* FNV-1a, going on from h over the n bytes of s: qts_hash64 in parts. */
+static inline uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
 uint64_t qts_hash64(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	uint64_t h = FNV_START;
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
 	return h ? h : 1; /* 0 marks an empty slot in the tables below */
+}
+
+/* Whether qts_order_id writes PREFIX-SYMBOL-N for any n: the form its
+ * hash can be had without the id. */
+static int plain_id(size_t lp, size_t ls)
+{
+	return lp + ls + 2 + 20 < QTS_ID_MAX;
 }
 
 void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n)
@@ -23,7 +40,7 @@ void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned lon
 	 * write it: ids are made for every target, and printf costs more
 	 * than the rest of the work on one. */
 	size_t lp = strlen(prefix), ls = strlen(symbol);
-	if (lp + ls + 2 + 20 < QTS_ID_MAX) {
+	if (plain_id(lp, ls)) {
 		char digits[20];
 		size_t k = 0;
 		do
@@ -45,6 +62,26 @@ void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned lon
 	if (snprintf(buf, sizeof buf, "%s-%s-%lu", prefix, symbol, n) >= QTS_ID_MAX)
 		snprintf(buf, sizeof buf, "%.24s-%016llx-%lu", prefix, (unsigned long long)qts_hash64(symbol), n);
 	qts_strlcpy(id, buf, QTS_ID_MAX);
+}
+
+int qts_order_id_hash_start(uint64_t *start, const char *prefix, const char *symbol)
+{
+	size_t lp = strlen(prefix), ls = strlen(symbol);
+	if (!plain_id(lp, ls))
+		return 0;
+	*start = fnv(fnv(fnv(fnv(FNV_START, prefix, lp), "-", 1), symbol, ls), "-", 1);
+	return 1;
+}
+
+uint64_t qts_order_id_hash(uint64_t start, unsigned long n)
+{
+	char digits[20];
+	size_t k = sizeof digits;
+	do
+		digits[--k] = (char)('0' + n % 10);
+	while (n /= 10);
+	uint64_t h = fnv(start, digits + k, sizeof digits - k);
+	return h ? h : 1;
 }
 
 void qts_strategy_order_id(char *id, const char *strategy, unsigned long n)

@@ -534,6 +534,12 @@ uint64_t qts_hash64(const char *s);
  * exits risk-RULE-SYMBOL-N.  Where that would not fit, the symbol gives way
  * to 16 hex digits of its hash, so ids stay unique and whole. */
 void qts_order_id(char *id, const char *prefix, const char *symbol, unsigned long n);
+/* qts_hash64 of the id qts_order_id(prefix, symbol, n) writes, for one
+ * that needs the hash alone, in two steps: *start once for a prefix and
+ * symbol (0 returned when the id is not PREFIX-SYMBOL-N: the id itself is
+ * then needed), then qts_order_id_hash(*start, n) for each n. */
+int qts_order_id_hash_start(uint64_t *start, const char *prefix, const char *symbol);
+uint64_t qts_order_id_hash(uint64_t start, unsigned long n);
 /* STRATEGY-N (the strategy's name cut to 40 bytes): the orders a strategy
  * places itself, N counting them across its symbols. */
 void qts_strategy_order_id(char *id, const char *strategy, unsigned long n);
@@ -574,6 +580,8 @@ int qts_target_order(double want, double have, int *side, double *qty);
  * the id is already used (taken may be NULL). */
 void qts_target_order_id(char *id, const char *strategy, const char *symbol, long *seq,
 			 int (*taken)(void *arg, const char *id), void *arg);
+/* The prefix of those ids: strategy, or `target` when it is empty. */
+const char *qts_target_order_prefix(const char *strategy);
 
 /* ---- a stage's inputs (inputs.c) ------------------------------------------ */
 

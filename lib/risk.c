@@ -10,6 +10,7 @@
 #include "streq.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -35,7 +36,10 @@ static double nz(double v)
 }
 
 struct sym {
-	char name[QTS_SYM_MAX];
+	/* What a bar reads and writes first: its symbol's and tf's keys
+	 * (qts_field_key_eq), the tf's length, the position and the prices. */
+	qts_field_key nkey, tkey;
+	int64_t tf_ns;
 	double pos, avg, last; /* last is NaN until a price is seen */
 	double mult;           /* money per point per unit: 1 for a share */
 	double best;           /* best price since the position was opened */
@@ -43,8 +47,13 @@ struct sym {
 	long nlive;            /* orders of the symbol not yet ended */
 	long seq;              /* qts-sim's count of orders made from targets */
 	int sector;            /* index into sector names, -1 when none */
-	char tf[QTS_WORD_MAX]; /* the last bar's tf, and its length (0: months) */
-	int64_t tf_ns;
+	char name[QTS_SYM_MAX];
+	char tf[QTS_WORD_MAX]; /* the last bar's tf, and its length tf_ns (0: months) */
+	/* The prefix of the ids of orders made from targets last seen, and
+	 * its part of their hash (target_order_hash); "" none yet. */
+	char hprefix[QTS_NAME_MAX];
+	uint64_t hstart;
+	int hplain; /* the ids are PREFIX-SYMBOL-N: hstart is their start */
 	double prev_close;     /* for bar returns */
 	double *ret;           /* ring of vol_window returns */
 	long nret, iret;
@@ -83,6 +92,12 @@ struct qts_risk {
 	 * visit these alone: the others add nothing to them. */
 	uint64_t *active;
 	size_t nactive; /* words */
+	/* A symbol's market value, pos * last * mult, in their order; 0
+	 * without a position or a price.  limits() sums the market value of
+	 * the active ones afresh before each check: a sum of these is the
+	 * same sum (an added 0 changes none, the sum starting at +0), at a
+	 * load and an add a symbol. */
+	double *val;
 	struct sector_map *smap;
 	size_t nsmap;
 	char (*sector)[QTS_NAME_MAX];
@@ -100,8 +115,13 @@ struct qts_risk {
 	struct ord *ord;   /* ring of the last ORD_RING orders */
 	uint32_t *otab;    /* ring index + 1 by id hash, 0 empty */
 	size_t ohead, nord;
+	uint64_t probed; /* the hash of the id id_taken looked at last */
 	int stops, vol, portfolio_checks;
 	int sums; /* a rule reads the gross, the net, the count or a sector's gross */
+	/* No rule looks at a bar (stops, volatility, drawdown, daily loss):
+	 * a bar only marks its symbol's price, decided once in qts_risk_new.
+	 * plain_type is QTS_BAR then, else no type: one compare an event. */
+	int plain_type;
 	qts_risk_emit emit;
 	void *arg;
 };
@@ -149,6 +169,33 @@ static void note_active(qts_risk *r, const struct sym *s)
 		r->active[i >> 6] &= ~bit;
 }
 
+/* s's position, price or multiplier changed: its value follows. */
+static inline void revalue(qts_risk *r, const struct sym *s)
+{
+	r->val[s - r->sym] = s->pos != 0 && !isnan(s->last) ? s->pos * s->last * s->mult : 0;
+}
+
+/* The value of the positions at the view's last prices, summed afresh
+ * in the order of the symbols.  The inactive ones hold none: a word of
+ * them mostly active is summed whole (its zeros change nothing: the sum
+ * starts at +0, so is never -0), a word of a few by its bits. */
+static double market_value(const qts_risk *r)
+{
+	double mv = 0;
+	for (size_t w = 0; w < r->nactive; w++) {
+		uint64_t bits = r->active[w];
+		if (w * 64 + 64 <= r->nsym && __builtin_popcountll(bits) >= 12) {
+			const double *v = r->val + w * 64;
+#pragma GCC unroll 8
+			for (size_t i = 0; i < 64; i++)
+				mv += v[i];
+		} else
+			for (; bits; bits &= bits - 1)
+				mv += r->val[w * 64 + (size_t)__builtin_ctzll(bits)];
+	}
+	return mv;
+}
+
 static struct sym *sym_add(qts_risk *r, const char *name);
 
 /* The symbol named name (an event's field), made when new.  The latest
@@ -158,10 +205,11 @@ static struct sym *sym_add(qts_risk *r, const char *name);
 static inline struct sym *sym_get(qts_risk *r, const char *name)
 {
 	if (__builtin_expect(r->nsym != 0, 1)) {
-		if (qts_field_eq(r->sym[r->lastsym].name, name))
-			return &r->sym[r->lastsym];
+		struct sym *s = &r->sym[r->lastsym];
+		if (qts_field_key_eq(&s->nkey, s->name, name))
+			return s;
 		size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
-		if (qts_field_eq(r->sym[next].name, name))
+		if (qts_field_key_eq(&r->sym[next].nkey, r->sym[next].name, name))
 			return &r->sym[r->lastsym = next];
 	}
 	return sym_add(r, name);
@@ -171,7 +219,7 @@ static inline struct sym *sym_get(qts_risk *r, const char *name)
 static inline struct sym *bar_sym(qts_risk *r, const char *name)
 {
 	size_t next = r->lastsym + 1 < r->nsym ? r->lastsym + 1 : 0;
-	if (__builtin_expect(r->nsym != 0, 1) && qts_field_eq(r->sym[next].name, name))
+	if (__builtin_expect(r->nsym != 0, 1) && qts_field_key_eq(&r->sym[next].nkey, r->sym[next].name, name))
 		return &r->sym[r->lastsym = next];
 	return sym_get(r, name);
 }
@@ -188,9 +236,11 @@ static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *na
 	if (r->nsym == r->capsym) {
 		size_t cap = r->capsym ? 2 * r->capsym : 16;
 		struct sym *s = realloc(r->sym, cap * sizeof *s);
-		if (!s)
+		double *v = s ? realloc(r->val, cap * sizeof *v) : NULL;
+		if (!v)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		r->sym = s;
+		r->val = v;
 		r->capsym = cap;
 	}
 	if (r->nsym / 64 >= r->nactive) {
@@ -205,6 +255,9 @@ static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *na
 	struct sym *s = &r->sym[r->nsym];
 	memset(s, 0, sizeof *s);
 	QTS_SET(s->name, name);
+	qts_field_key_set(&s->nkey, s->name);
+	qts_field_key_set(&s->tkey, s->tf);
+	r->val[r->nsym] = 0;
 	s->last = s->prev_close = NAN;
 	s->sector = -1;
 	s->mult = 1; /* a share, unless an instrument says otherwise */
@@ -237,9 +290,8 @@ static struct sym *sym_find(const qts_risk *r, const char *name)
 
 /* ---- orders by id --------------------------------------------------------- */
 
-static struct ord *ord_find(const qts_risk *r, const char *id)
+static struct ord *ord_find_h(const qts_risk *r, uint64_t h)
 {
-	uint64_t h = qts_hash64(id);
 	if (!r->nord)
 		return NULL;
 	for (size_t i = h & (ORD_TAB - 1); r->otab[i]; i = (i + 1) & (ORD_TAB - 1)) {
@@ -248,6 +300,11 @@ static struct ord *ord_find(const qts_risk *r, const char *id)
 			return o;
 	}
 	return NULL;
+}
+
+static struct ord *ord_find(const qts_risk *r, const char *id)
+{
+	return ord_find_h(r, qts_hash64(id));
 }
 
 static void otab_del(qts_risk *r, uint32_t slot)
@@ -299,9 +356,10 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
 	note_active(r, s);
 }
 
-/* Remember an approved order: the view takes it as filled at px (no
- * fills seen yet, and a price to value it at) or as working. */
-static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double qty, double px)
+/* Remember an approved order, by the hash h of its id: the view takes it
+ * as filled at px (no fills seen yet, and a price to value it at) or as
+ * working. */
+static void ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty, double px)
 {
 	uint32_t slot = (uint32_t)r->ohead;
 	struct ord *o = &r->ord[slot];
@@ -312,7 +370,7 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 		r->nord++;
 	r->ohead = (r->ohead + 1) % ORD_RING;
 	memset(o, 0, sizeof *o);
-	o->h = qts_hash64(id);
+	o->h = h;
 	o->sym = (uint32_t)(s - r->sym);
 	o->side = (signed char)side;
 	o->qty = qty;
@@ -331,10 +389,36 @@ static void ord_add(qts_risk *r, struct sym *s, const char *id, int side, double
 	r->otab[i] = slot + 1;
 }
 
-/* An id qts-sim would not give again: one of an order remembered here. */
-static int id_taken(void *r, const char *id)
+/* An id qts-sim would not give again: one of an order remembered here.
+ * The hash of the id is kept (probed): the last id qts_target_order_id
+ * asks about is the one it gives, and ord_add takes its hash. */
+static int id_taken(void *arg, const char *id)
 {
-	return ord_find(r, id) != NULL;
+	qts_risk *r = arg;
+	return ord_find_h(r, r->probed = qts_hash64(id)) != NULL;
+}
+
+/* The hash of the id qts-sim gives the order it makes from a target of
+ * strategy on s (qts_target_order_id), moving s's count on as it does.
+ * The id itself is never written here: its hash goes on from the one of
+ * its PREFIX-SYMBOL- part, kept with s for the strategy last seen. */
+static uint64_t target_order_hash(qts_risk *r, struct sym *s, const char *strategy)
+{
+	const char *prefix = qts_target_order_prefix(strategy);
+	if (strcmp(s->hprefix, prefix) != 0) { /* prefix may be a literal shorter than a word */
+		QTS_SET(s->hprefix, prefix);
+		s->hplain = qts_order_id_hash_start(&s->hstart, prefix, s->name);
+	}
+	if (!s->hplain) { /* a long symbol gives way to its hash: the id is needed */
+		char id[QTS_ID_MAX];
+		qts_target_order_id(id, strategy, s->name, &s->seq, id_taken, r);
+		return r->probed;
+	}
+	uint64_t h;
+	do
+		h = qts_order_id_hash(s->hstart, (unsigned long)++s->seq);
+	while (ord_find_h(r, h));
+	return h;
 }
 
 /* ---- sectors ------------------------------------------------------------ */
@@ -433,6 +517,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->vol = !isnan(c->target_vol);
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
 	r->sums = !isnan(c->max_gross) || !isnan(c->max_net) || c->max_positions >= 0 || !isnan(c->max_sector);
+	r->plain_type = !r->stops && !r->vol && !r->portfolio_checks ? (int)QTS_BAR : -1;
 	if (rehash(r, 64) < 0)
 		goto no_memory;
 	r->ord = calloc(ORD_RING, sizeof *r->ord);
@@ -484,6 +569,7 @@ void qts_risk_free(qts_risk *r)
 	free(r->sym);
 	free(r->hash);
 	free(r->active);
+	free(r->val);
 	free(r->smap);
 	free(r->sector);
 	free(r->rate);
@@ -498,9 +584,10 @@ int64_t qts_risk_now(const qts_risk *r) { return r->now; }
 
 void qts_risk_clock(qts_risk *r, int64_t ts)
 {
-	if (!r->clocked || ts > r->now)
+	if (ts >= r->now || !r->clocked) { /* >=: a bar of the same end costs no more */
 		r->now = ts;
-	r->clocked = 1;
+		r->clocked = 1;
+	}
 }
 double qts_risk_cash(const qts_risk *r) { return r->cash; }
 double qts_risk_equity(const qts_risk *r) { return r->cash + r->mv; }
@@ -561,6 +648,7 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 	r->mv += dq * s->last * s->mult;
 	s->pos = q;
 	note_active(r, s);
+	revalue(r, s);
 }
 
 /* A target for every strategy (`*`) makes qts-sim cancel the symbol's
@@ -601,11 +689,9 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	end_working(r, s);
 	int side;
 	double qty;
-	if (qts_target_order(0, s->pos, &side, &qty)) {
-		char id[QTS_ID_MAX];
-		qts_target_order_id(id, "*", s->name, &s->seq, id_taken, r);
-		ord_add(r, s, id, side, qty, s->last);
-	} else
+	if (qts_target_order(0, s->pos, &side, &qty))
+		ord_add(r, s, target_order_hash(r, s, "*"), side, qty, s->last);
+	else
 		trade(r, s, 0, s->last);
 	return 0;
 }
@@ -748,8 +834,21 @@ static int new_day(qts_risk *r, int64_t ts)
 	return was ? risk_event(r, "", "daily-loss", "resume", "new day") : 0;
 }
 
+/* s's new price px (above 0, finite): the view's value moves with it. */
+static inline void mark(qts_risk *r, struct sym *s, double px)
+{
+	if (s->pos != 0) {
+		r->mv += s->pos * (px - s->last) * s->mult;
+		if (s->pos > 0 ? px > s->best : px < s->best)
+			s->best = px;
+		s->last = px;
+		r->val[s - r->sym] = s->pos * px * s->mult; /* revalue(), knowing both */
+	} else
+		s->last = px;
+}
+
 /* s: the event's symbol when already looked up (a bar's), or NULL. */
-static inline int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, int is_bar)
+static int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, int is_bar)
 {
 	if (!(px > 0) || !isfinite(px))
 		return put(r, ev); /* nothing usable to value positions at */
@@ -757,12 +856,7 @@ static inline int on_price(qts_risk *r, struct sym *s, const qts_event *ev, doub
 		s = sym_get(r, ev->symbol);
 	if (is_bar && r->vol)
 		vol_push(r, s, px);
-	if (s->pos != 0) {
-		r->mv += s->pos * (px - s->last) * s->mult;
-		if (s->pos > 0 ? px > s->best : px < s->best)
-			s->best = px;
-	}
-	s->last = px;
+	mark(r, s, px);
 	/* The market event goes out first: what it triggers comes after it. */
 	if (put(r, ev) < 0)
 		return -1;
@@ -780,6 +874,7 @@ static void fill_mode(qts_risk *r)
 	r->fill_mode = 1;
 	for (size_t i = 0; i < r->nsym; i++) {
 		r->sym[i].pos = r->sym[i].avg = r->sym[i].wq = 0;
+		r->val[i] = 0;
 	}
 	r->cash = r->c.cash;
 	r->mv = 0;
@@ -856,17 +951,6 @@ void qts_risk_use_feedback(qts_risk *r)
 	r->feedback = 1;
 }
 
-/* The value of the positions at the view's last prices, summed afresh. */
-static double market_value(const qts_risk *r)
-{
-	double mv = 0;
-	for (size_t i = 0; i < r->nsym; i++) {
-		const struct sym *s = &r->sym[i];
-		if (s->pos != 0 && !isnan(s->last))
-			mv += s->pos * s->last * s->mult;
-	}
-	return mv;
-}
 
 /* The executing stage's position is the position: the difference from
  * the view goes in at the last price, so it moves no equity (an equity
@@ -963,27 +1047,23 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 	const qts_risk_config *c = &r->c;
 	double p = s->pos + s->wq, gross = 0, net = 0, sector = 0;
 	long open = 0;
-	r->mv = 0;
 #if defined(QTS_RISK_SELFCHECK) || defined(__SANITIZE_ADDRESS__)
-	for (size_t i = 0; i < r->nsym; i++)
-		if ((r->sym[i].pos != 0 || r->sym[i].wq != 0) != !!(r->active[i >> 6] & (1ULL << (i & 63))))
-			qts_die(QTS_EXIT_FAIL, "selfcheck: %s: active bit stale", r->sym[i].name);
+	for (size_t i = 0; i < r->nsym; i++) {
+		const struct sym *o = &r->sym[i];
+		if ((o->pos != 0 || o->wq != 0) != !!(r->active[i >> 6] & (1ULL << (i & 63))))
+			qts_die(QTS_EXIT_FAIL, "selfcheck: %s: active bit stale", o->name);
+		double v = o->pos != 0 && !isnan(o->last) ? o->pos * o->last * o->mult : 0;
+		if (memcmp(&v, &r->val[i], sizeof v) != 0)
+			qts_die(QTS_EXIT_FAIL, "selfcheck: %s: value stale", o->name);
+	}
 #endif
 	/* In the order of the symbols, as a pass over all of them; the
 	 * market value alone when no rule reads the other sums. */
-	for (size_t w = 0; w < r->nactive && !r->sums; w++) {
-		for (uint64_t bits = r->active[w]; bits; bits &= bits - 1) {
-			const struct sym *o = &r->sym[w * 64 + (size_t)__builtin_ctzll(bits)];
-			if (o->pos != 0 && !isnan(o->last))
-				r->mv += o->pos * o->last * o->mult;
-		}
-	}
+	r->mv = market_value(r);
 	for (size_t w = 0; w < r->nactive && r->sums; w++) {
 		for (uint64_t bits = r->active[w]; bits; bits &= bits - 1) {
 			const struct sym *o = &r->sym[w * 64 + (size_t)__builtin_ctzll(bits)];
 			double e = o->pos + o->wq;
-			if (o->pos != 0 && !isnan(o->last))
-				r->mv += o->pos * o->last * o->mult;
 			if (fabs(e) <= EPS || isnan(o->last))
 				continue;
 			double v = e * o->last * o->mult;
@@ -1064,7 +1144,8 @@ static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char
 
 static int is_whole(double x)
 {
-	return x == floor(x) && fabs(x) < 9e15;
+	/* x == floor(x) for the finite ones, without a call to floor. */
+	return fabs(x) < 9e15 && x == (double)(int64_t)x;
 }
 
 /* An order id seen before is a repeat (at-least-once delivery, a replay):
@@ -1079,7 +1160,7 @@ static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
 static int on_intent(qts_risk *r, const qts_event *ev)
 {
 	const qts_risk_config *c = &r->c;
-	int order = ev->type == QTS_ORDER, weight = 0;
+	int order = ev->type == QTS_ORDER, weight = 0, unit;
 	if (r->halted)
 		return reject(r, ev, "kill", "emergency stop");
 	struct sym *s = sym_get(r, ev->symbol);
@@ -1088,7 +1169,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		return repeat(r, ev, seen);
 	/* What the position comes to once every working order fills; a target
 	 * for every strategy cancels them in qts-sim: the position alone. */
-	int every = !order && strcmp(ev->target.strategy, "*") == 0;
+	int every = !order && ev->target.strategy[0] == '*' && ev->target.strategy[1] == '\0';
 	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
 	if (order) {
 		sign = qts_side_parse(ev->order.side);
@@ -1105,7 +1186,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 						      i ? "stop" : "limit", lim[i], c->price_band, s->last);
 		}
 		q = p + sign * ev->order.qty;
-	} else if (qts_unit_parse(ev->target.unit) == QTS_UNIT_WEIGHT) {
+	} else if ((unit = qts_unit_parse(ev->target.unit)) == QTS_UNIT_WEIGHT) {
 		if (isnan(px))
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
 		/* As qts-sim converts it: weight x equity / (last price x
@@ -1113,7 +1194,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		q = qts_target_position(ev->target.target, QTS_UNIT_WEIGHT, r->cash + r->mv, px, s->mult,
 					r->c.fractional);
 		weight = 1;
-	} else if (qts_unit_parse(ev->target.unit) == QTS_UNIT_QTY)
+	} else if (unit == QTS_UNIT_QTY)
 		q = qts_whole_units(ev->target.target, r->c.fractional);
 	else
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
@@ -1166,34 +1247,35 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	}
 
 	rate_note(r);
-	qts_event out = *ev;
+	/* The event itself when approved as it is (its bytes may be passed
+	 * on as read), a changed copy when not. */
+	double oqty = order ? ev->order.qty : 0;
 	if (qf != want) {
 		/* A reduced weight target goes on in units: qts-sim would
 		 * convert a weight with its own equity, not the view's. */
+		qts_event out = *ev;
 		if (order)
-			out.order.qty = fabs(qf - p);
+			out.order.qty = oqty = fabs(qf - p);
 		else {
 			out.target.target = nz(qf);
 			if (weight)
 				QTS_SET(out.target.unit, qts_unit_name(QTS_UNIT_QTY));
 		}
-	}
-	if (put(r, qf != want ? &out : ev) < 0)
+		if (put(r, &out) < 0)
+			return -1;
+	} else if (put(r, ev) < 0)
 		return -1;
 	double at = isnan(s->last) ? px : s->last;
 	if (order) {
-		if (out.order.qty > 0)
-			ord_add(r, s, ev->order.id, (int)sign, out.order.qty, at);
+		if (oqty > 0)
+			ord_add(r, s, qts_hash64(ev->order.id), (int)sign, oqty, at);
 	} else {
 		if (every)
 			end_working(r, s);
 		int side;
 		double qty;
-		if (qts_target_order(qf, p, &side, &qty)) {
-			char id[QTS_ID_MAX];
-			qts_target_order_id(id, ev->target.strategy, s->name, &s->seq, id_taken, r);
-			ord_add(r, s, id, side, qty, at);
-		}
+		if (qts_target_order(qf, p, &side, &qty))
+			ord_add(r, s, target_order_hash(r, s, ev->target.strategy), side, qty, at);
 	}
 	return 0;
 }
@@ -1202,11 +1284,12 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 
 /* qts_event_known, with the bar length kept per symbol: parsing the tf of
  * every bar would cost more than the rest of the work on it. */
-static int64_t bar_known(struct sym *s, const qts_event *ev)
+static inline __attribute__((always_inline)) int64_t bar_known(struct sym *s, const qts_event *ev)
 {
-	if (!qts_field_eq(s->tf, ev->bar.tf)) {
+	if (__builtin_expect(!qts_field_key_eq(&s->tkey, s->tf, ev->bar.tf), 0)) {
 		qts_tf tf;
 		QTS_SET(s->tf, ev->bar.tf);
+		qts_field_key_set(&s->tkey, s->tf);
 		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
 	}
 	int64_t end;
@@ -1215,10 +1298,56 @@ static int64_t bar_known(struct sym *s, const qts_event *ev)
 	return qts_event_known(ev);
 }
 
+/* A bar when no rule looks at bars (plain_type): its price goes into
+ * the view, its end moves the clock, and it goes on. */
+static __attribute__((noinline)) int plain_bar(qts_risk *r, const qts_event *ev)
+{
+	struct sym *s = bar_sym(r, ev->symbol);
+	qts_risk_clock(r, bar_known(s, ev));
+	double px = ev->bar.close;
+	if (px > 0 && px <= DBL_MAX) /* as on_price: above 0 and finite */
+		mark(r, s, px);
+	return put(r, ev);
+}
+
+/* plain_bar for the bar of the symbol after the latest, of the tf seen
+ * last for it, a tf of fixed length: an interleaved stream's every bar.
+ * No call but the tail call out, so that it costs no frame. */
+static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
+{
+	size_t next = r->lastsym + 1;
+	if (next >= r->nsym) {
+		if (__builtin_expect(r->nsym == 0, 0))
+			return plain_bar(r, ev);
+		next = 0;
+	}
+	struct sym *s = r->sym + next;
+	int64_t end;
+	if (__builtin_expect(!qts_field_key_eq(&s->nkey, s->name, ev->symbol) || !qts_field_key_eq(&s->tkey, s->tf, ev->bar.tf) ||
+				     s->tf_ns <= 0,
+			     0))
+		return plain_bar(r, ev);
+	r->lastsym = next;
+	qts_risk_clock(r, qts_time_add(ev->ts, s->tf_ns, &end) == 0 ? end : INT64_MAX); /* bar_known */
+	double px = ev->bar.close;
+	if (px > 0 && px <= DBL_MAX)
+		mark(r, s, px);
+	return put(r, ev);
+}
+
+static __attribute__((noinline)) int any_event(qts_risk *r, const qts_event *ev);
+
 int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *arg)
 {
 	r->emit = emit;
 	r->arg = arg;
+	if ((int)ev->type == r->plain_type)
+		return plain_next_bar(r, ev);
+	return any_event(r, ev);
+}
+
+static int any_event(qts_risk *r, const qts_event *ev)
+{
 	/* What an event triggers is dated when the event became known: a
 	 * bar at its end, as qts-strategy dates the targets it makes.  A
 	 * bar's symbol is looked up once, for both. */
@@ -1297,11 +1426,13 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		qts_ck_f64(c, &s->pos), qts_ck_f64(c, &s->avg), qts_ck_f64(c, &s->last), qts_ck_f64(c, &s->mult);
 		qts_ck_f64(c, &s->best), qts_ck_f64(c, &s->wq);
 		note_active(r, s);
+		revalue(r, s);
 		qts_ck_long(c, &s->nlive), qts_ck_long(c, &s->seq);
 		qts_ck_int(c, &s->sector);
 		if (c->loading && (s->sector < -1 || s->sector >= (int)r->nsector))
 			qts_ck_fail(c, "%s: sector %d", name, s->sector);
 		qts_ck_str(c, s->tf, sizeof s->tf);
+		qts_field_key_set(&s->tkey, s->tf);
 		qts_ck_i64(c, &s->tf_ns);
 		qts_ck_f64(c, &s->prev_close);
 		if (r->vol) {

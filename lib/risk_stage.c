@@ -129,8 +129,9 @@ enum { CHECK_EVENTS = 1024 };
 #define TICK_NS (100 * 1000000LL)
 
 /* Signals counted, not flagged: every qts-risk engine in the process (a
- * `qts pipe` may hold more than one) acts on each signal once. */
-static volatile sig_atomic_t halts, resumes;
+ * `qts pipe` may hold more than one) acts on each signal once.  signals
+ * counts both, after them: an event's path looks at it alone. */
+static volatile sig_atomic_t halts, resumes, signals;
 
 static void on_usr(int sig)
 {
@@ -138,6 +139,7 @@ static void on_usr(int sig)
 		halts++;
 	else
 		resumes++;
+	signals++;
 	qts_stage_wake();
 }
 
@@ -149,12 +151,12 @@ typedef struct engine {
 	int file_seen;     /* the kill file existed at the last look */
 	long since;        /* events since the last look */
 	int64_t last_ts;   /* stream time of the last look */
-	sig_atomic_t halts, resumes; /* the signals acted on */
+	sig_atomic_t halts, resumes, signals; /* the signals acted on */
 } engine;
 
 static int signalled(const engine *e)
 {
-	return e->halts != halts || e->resumes != resumes;
+	return e->signals != signals;
 }
 
 /* Act on the emergency stop's inputs: the kill file appearing or going
@@ -162,6 +164,7 @@ static int signalled(const engine *e)
  * stop even while the file is still there. */
 static int watch(engine *e, int look)
 {
+	e->signals = signals; /* first: one that comes after is seen next time */
 	if (e->kill_file[0] && look) {
 		struct stat sb;
 		int seen = stat(e->kill_file, &sb) == 0;
@@ -200,21 +203,28 @@ static int watch(engine *e, int look)
 
 /* ---- the engine --------------------------------------------------------- */
 
+/* An event when a kill file is watched or a signal came: the stop's
+ * inputs are looked at first. */
+static __attribute__((noinline)) int watched_put(engine *e, const qts_event *ev)
+{
+	int look = ++e->since >= CHECK_EVENTS || (uint64_t)ev->ts - (uint64_t)e->last_ts >= (uint64_t)CHECK_NS;
+	if (look || signalled(e)) {
+		/* What the stop emits is dated by the event that revealed
+		 * it, at the time it became known. */
+		qts_risk_clock(e->risk, qts_event_known(ev));
+		if (look)
+			e->last_ts = ev->ts;
+		if (watch(e, look) < 0)
+			return -1;
+	}
+	return qts_risk_event(e->risk, ev, e->emit, e->arg);
+}
+
 static int risk_put(void *eng, const qts_event *ev)
 {
 	engine *e = eng;
-	if (e->kill_file[0] || signalled(e)) {
-		int look = ++e->since >= CHECK_EVENTS || (uint64_t)ev->ts - (uint64_t)e->last_ts >= (uint64_t)CHECK_NS;
-		if (look || signalled(e)) {
-			/* What the stop emits is dated by the event that revealed
-			 * it, at the time it became known. */
-			qts_risk_clock(e->risk, qts_event_known(ev));
-			if (look)
-				e->last_ts = ev->ts;
-			if (watch(e, look) < 0)
-				return -1;
-		}
-	}
+	if (__builtin_expect(e->kill_file[0] || signalled(e), 0))
+		return watched_put(e, ev);
 	return qts_risk_event(e->risk, ev, e->emit, e->arg);
 }
 
@@ -307,6 +317,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	e->since = CHECK_EVENTS;
 	e->halts = halts;
 	e->resumes = resumes;
+	e->signals = signals;
 	/* The stop works on a quiet feed too: the runtime ticks at this
 	 * period while a kill file is to be watched, and a signal wakes it. */
 	if (e->kill_file[0])

@@ -35,6 +35,11 @@ void qts_target_order_id(char *id, const char *strategy, const char *symbol, lon
 			 int (*taken)(void *arg, const char *id), void *arg)
 {
 	do
-		qts_order_id(id, *strategy ? strategy : "target", symbol, (unsigned long)++*seq);
+		qts_order_id(id, qts_target_order_prefix(strategy), symbol, (unsigned long)++*seq);
 	while (taken && taken(arg, id));
+}
+
+const char *qts_target_order_prefix(const char *strategy)
+{
+	return *strategy ? strategy : "target";
 }

@@ -21,6 +21,20 @@ int main(void)
 	CHECK(strlen(a) < QTS_ID_MAX && !strcmp(a + strlen(a) - 20, "18446744073709551615"), "the largest count fits");
 	CHECK(qts_hash64("") != 0, "the hash is never 0");
 
+	/* The hash of an id without the id: as qts_hash64 of it, for every
+	 * length of count, and refused where the symbol gives way. */
+	uint64_t start;
+	int same = qts_order_id_hash_start(&start, "sma-cross", "ORCL");
+	for (unsigned long n = 0; n < 100000 && same; n = n * 3 + 1) {
+		qts_order_id(a, "sma-cross", "ORCL", n);
+		same = qts_order_id_hash(start, n) == qts_hash64(a);
+	}
+	qts_order_id(a, "p", "S", 18446744073709551615UL);
+	CHECK(same && qts_order_id_hash_start(&start, "p", "S") &&
+		      qts_order_id_hash(start, 18446744073709551615UL) == qts_hash64(a),
+	      "an id's hash from its prefix and symbol, then its count");
+	CHECK(!qts_order_id_hash_start(&start, strat, s1), "no hash without the id where the symbol gives way");
+
 	qts_idset *t = qts_idset_new(4);
 	qts_idset_add(t, "o1");
 	qts_idset_add(t, "o2");

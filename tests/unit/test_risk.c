@@ -1016,6 +1016,67 @@ static double sim_qty(const char *sym)
 	return simpos;
 }
 
+/* Bars when no rule reads them take a short path: their symbol and tf
+ * are compared a word at a time (a name of 8 bytes or more in full), a
+ * tf that changes is read again, and the order a target makes is known
+ * by its id's hash alone (from its prefix, or the id itself where a long
+ * name gives way).  Each must come to what the general path does. */
+static void bar_tf(qts_risk *r, int64_t ts, const char *sym, const char *tf, double close)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_BAR, ts);
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.bar.tf, tf);
+	ev.bar.open = ev.bar.high = ev.bar.low = ev.bar.close = close;
+	ev.bar.volume = 100;
+	feed(r, &ev);
+}
+
+static void test_plain_bars(void)
+{
+	const char *lng = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"; /* 30 bytes */
+	const char *strat = "a-strategy-name-of-31-bytes-xyz";
+	qts_risk *r = make(NULL);
+	for (int day = 0; day < 3; day++) { /* interleaved: A, SEVENCH, EIGHTCHR, the long one */
+		bar_tf(r, T(day * 60), "A", "1m", 100 + day);
+		bar_tf(r, T(day * 60), "SEVENCH", "1m", 50);
+		bar_tf(r, T(day * 60), "EIGHTCHR", "1m", 20);
+		bar_tf(r, T(day * 60), lng, "1m", 10);
+		CHECK(nout == 1 && passed_same, "a bar goes on as it is");
+	}
+	CHECK(qts_risk_now(r) == T(120) + 60 * QTS_NS_PER_SEC, "clock: the last bar's end");
+	bar_tf(r, T(120), "EIGHTCHR", "1h", 21);
+	CHECK(qts_risk_now(r) == T(120) + 3600 * QTS_NS_PER_SEC, "a tf that changes is read again");
+	bar_tf(r, T(180), "EIGHTCHR", "1m", 22);
+	CHECK(qts_risk_now(r) == T(120) + 3600 * QTS_NS_PER_SEC, "and back: the clock never goes back");
+
+	qts_event ev;
+	qts_event_init(&ev, QTS_TARGET, T(180));
+	QTS_SET(ev.symbol, "EIGHTCHR");
+	ev.target.target = 100;
+	QTS_SET(ev.target.unit, "qty");
+	QTS_SET(ev.target.strategy, "t");
+	feed(r, &ev);
+	QTS_SET(ev.symbol, lng);
+	QTS_SET(ev.target.strategy, strat);
+	feed(r, &ev);
+	CHECK(qts_risk_position(r, "EIGHTCHR") == 100 && qts_risk_position(r, lng) == 100, "both approved");
+	bar_tf(r, T(240), "A", "1m", 103);
+	bar_tf(r, T(240), "SEVENCH", "1m", 50);
+	bar_tf(r, T(240), "EIGHTCHR", "1m", 25);
+	bar_tf(r, T(240), lng, "1m", 12);
+	CHECK_NEAR(qts_risk_equity(r), 100000 + 100 * (25 - 22) + 100 * (12 - 10), 1e-9,
+		   "equity moves with the bars of what is held");
+	char id[QTS_ID_MAX];
+	qts_order_id(id, "t", "EIGHTCHR", 1);
+	update(r, 300, "EIGHTCHR", id, "canceled", 0);
+	qts_order_id(id, strat, lng, 1);
+	update(r, 300, lng, id, "canceled", 0);
+	CHECK(qts_risk_position(r, "EIGHTCHR") == 0 && qts_risk_position(r, lng) == 0,
+	      "the orders are known by qts-sim's ids, a long name's too");
+	qts_risk_free(r);
+}
+
 static void test_weight_as_sim(void)
 {
 	static const char *const spec[] = { "F,multiplier=10,margin=1000", "F,multiplier=2", "F,multiplier=0.1",
@@ -1085,5 +1146,6 @@ int main(void)
 	test_contract_view();
 	test_instrument_settings();
 	test_weight_as_sim();
+	test_plain_bars();
 	return tap_done();
 }
