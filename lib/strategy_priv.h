@@ -7,6 +7,7 @@
 #include "qts_plugin.h"
 #include "qts_stage.h"
 #include "qts_strat.h"
+#include "streq.h"
 #include "qts_table.h"
 
 extern const char qts_strategy_usage[];
@@ -27,7 +28,9 @@ struct strategy_options {
 struct sym {
 	/* what every bar reads, together: a stream of many symbols visits
 	 * each symbol's state once a round of them, out of the cache by then */
+	qts_field_key namek; /* name's, to know a bar's symbol by (strategy_sym) */
 	int ready;
+	unsigned idx; /* in host.all, + 1; 0 when not there yet */
 	void *state; /* a built-in's */
 	qts_expr_state *es;
 	qts_strat_last last; /* target */
@@ -41,6 +44,10 @@ struct sym {
 };
 
 struct host {
+	/* the symbols in the order they came, and the index of the last
+	 * one found: interleaved streams repeat one order of symbols */
+	struct sym **all;
+	size_t nall, call, guess;
 	enum strategy_mode mode;
 	qts_emit_fn emit; /* the next stage, or the runtime's writer */
 	void *emit_arg;

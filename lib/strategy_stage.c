@@ -158,9 +158,42 @@ static int list_registry(void)
 
 /* ---- symbols and what is written ------------------------------------------- */
 
-struct sym *strategy_sym(struct host *h, const char name[QTS_SYM_MAX])
+/* strategy_sym when the symbol is not the one after the last found: from
+ * the table, made when new. */
+static __attribute__((noinline)) struct sym *sym_of_table(struct host *h, const char name[QTS_SYM_MAX])
 {
 	struct sym *s = qts_symtab_get_field(h->syms, name);
+	if (s && !s->idx) {
+		if (h->nall == h->call) {
+			size_t call = h->call ? 2 * h->call : 64;
+			struct sym **all = realloc(h->all, call * sizeof *all);
+			if (!all) {
+				snprintf(h->err, sizeof h->err, "out of memory");
+				h->stop = 1;
+				return NULL;
+			}
+			h->all = all, h->call = call;
+		}
+		h->all[h->nall++] = s;
+		s->idx = (unsigned)h->nall;
+		QTS_SET(s->name, name);
+		qts_field_key_set(&s->namek, s->name);
+	}
+	if (s)
+		h->guess = s->idx - 1;
+	return s;
+}
+
+struct sym *strategy_sym(struct host *h, const char name[QTS_SYM_MAX])
+{
+	struct sym *s = NULL;
+	if (__builtin_expect(h->nall != 0, 1)) {
+		size_t i = h->guess + 1 < h->nall ? h->guess + 1 : 0;
+		if (qts_field_key_eq(&h->all[i]->namek, h->all[i]->name, name))
+			s = h->all[h->guess = i];
+	}
+	if (!s)
+		s = sym_of_table(h, name);
 	if (s && s->ready)
 		return s;
 	if (s) {
@@ -434,6 +467,7 @@ static void strategy_free(void *eng)
 		qts_expr_state_free(s->es);
 	}
 	qts_symtab_free(h->syms);
+	free(h->all);
 	strategy_xsect_free(h->xs);
 	if (h->portfolio)
 		h->strat->portfolio->close(h->portfolio);
