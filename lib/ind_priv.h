@@ -84,10 +84,11 @@ static inline int ind_sma_push(struct ind_sma *s, double x, double *out)
 {
 	struct ind_ring *r = &s->r;
 	qts_sum *t = &s->sum;
-	if (r->n == s->period && r->cap == s->period && isfinite(x) && !qts_sum_nonfinite(t)) {
+	/* (the ring holds period values: ind_sma_init) */
+	if (r->n == s->period && isfinite(x) && !qts_sum_nonfinite(t)) {
 		double hi, lo;
 		r->v[r->pos] = x;
-		int pos = r->pos + 1 == r->cap ? 0 : r->pos + 1;
+		int pos = r->pos + 1 == s->period ? 0 : r->pos + 1;
 		r->pos = pos;
 		qts_two_sum(t->s, x, &hi, &lo);
 		t->c += lo;

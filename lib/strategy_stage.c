@@ -282,13 +282,16 @@ static void on_bar(struct host *h, const qts_event *ev)
 	if (qts_strat_route_fast(&s->tfs, h->tf, h->tfs, h->ntfs, ev, &mask, &h->out.now) < 0)
 		return; /* not a timeframe: passed through, not used */
 	h->bars++;
-	for (unsigned m = mask, k = 0; m; m >>= 1, k++)
-		if (m & 1) {
-			if (k == 0)
-				h->drive_bars++;
-			else
-				h->tf_bars[k]++;
-		}
+	if (mask == 1) /* the driving timeframe alone: nearly every bar */
+		h->drive_bars++;
+	else
+		for (unsigned m = mask, k = 0; m; m >>= 1, k++)
+			if (m & 1) {
+				if (k == 0)
+					h->drive_bars++;
+				else
+					h->tf_bars[k]++;
+			}
 	const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
 					     ev->bar.close, ev->bar.volume, (double)ev->ts };
 	/* with --feedback the fills are known, not presumed */
