@@ -104,6 +104,8 @@ typedef struct state {
 	int have_end;
 	qts_symtab *posidx;      /* a holding's index in pos + 1, by symbol */
 	barsym plain;            /* the latest bar's tf, when no symbol is kept */
+	int64_t plain_ts;        /* and its time (when plain_any) */
+	int plain_any;
 	int bench_seen;
 	qts_trades *trades;
 	holding *pos;
@@ -440,6 +442,12 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 static inline void bar_plain(state *s, const qts_event *ev)
 {
 	barsym *b = &s->plain;
+	/* the bars of one time come together, one a symbol: after the
+	 * first, one of the same timeframe changes nothing */
+	if (s->plain_any && ev->ts == s->plain_ts && qts_field_eq(b->tf, ev->bar.tf))
+		return;
+	s->plain_ts = ev->ts;
+	s->plain_any = 1;
 	if (!qts_field_eq(b->tf, ev->bar.tf)) {
 		if (qts_tf_parse(ev->bar.tf, &b->tfv) < 0)
 			b->tfv = (qts_tf){0, 0};
