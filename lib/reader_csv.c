@@ -265,41 +265,43 @@ ALWAYS_INLINE const char *shaped_num(const struct num_shape *s, const char *p, d
 	return p + s->len;
 }
 
-/* A number field in neither of the two shapes that matched last: in
- * another, or in its own, which replaces the oldest learnt. */
-static const char *reshaped_num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
+/* A number field in neither of the two shapes its symbol's field matched
+ * last: in another, or in its own, which replaces the oldest learnt. */
+static const char *reshaped_num_field(struct num_shapes *s, struct shape_pick *k, const char *p, const char *end,
+				      int last, double *out)
 {
 	const char *q;
 	unsigned i;
 	for (i = 0; i < NUM_SHAPES; i++)
-		if (i != s->last && i != s->prev && (q = shaped_num(&s->s[i], p, out)))
+		if (i != k->last && i != k->prev && (q = shaped_num(&s->s[i], p, out)))
 			goto found;
 	q = *p == '-' ? neg_num_field(p, end, last, out) : fast_num_field(p, end, last, out);
 	if (!q)
 		return NULL;
 	i = s->next;
-	/* Never the two tried first: they are not the oldest. */
+	/* Never the one tried first, whose field matched it last. */
 	do
 		s->next = (s->next + 1) % NUM_SHAPES;
-	while (s->next == s->last || s->next == i);
+	while (s->next == k->last || s->next == i);
 	learn_shape(&s->s[i], p, q);
 found:
-	s->prev = s->last;
-	s->last = i;
+	k->prev = k->last;
+	k->last = i;
 	return q;
 }
 
-/* Any number field of a bar. */
-ALWAYS_INLINE const char *num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
+/* Any number field of a bar, k the shapes its symbol's field took. */
+ALWAYS_INLINE const char *num_field(struct num_shapes *s, struct shape_pick *k, const char *p, const char *end,
+				    int last, double *out)
 {
-	const char *q = shaped_num(&s->s[s->last], p, out);
+	const char *q = shaped_num(&s->s[k->last], p, out);
 	if (!q) {
-		if ((q = shaped_num(&s->s[s->prev], p, out))) {
-			unsigned t = s->last;
-			s->last = s->prev;
-			s->prev = t;
+		if ((q = shaped_num(&s->s[k->prev], p, out))) {
+			unsigned t = k->last;
+			k->last = k->prev;
+			k->prev = t;
 		} else {
-			q = reshaped_num_field(s, p, end, last, out);
+			q = reshaped_num_field(s, k, p, end, last, out);
 		}
 	}
 	return q;
@@ -403,6 +405,17 @@ static const char *fast_ts(qts_reader *r, const char *p, int64_t *ts)
 	return slow_ts(p, ts);
 }
 
+/* The hint of the symbol [sym, sym + len): the slot of its first word.
+ * The word is shifted up so that only the symbol's bytes are left (the
+ * shift taken modulo 64, so that a symbol longer than a word keeps some
+ * of its bytes, which is all a guess needs), and hashed by a multiply,
+ * whose top bits hang on every bit of it. */
+ALWAYS_INLINE struct sym_hint *sym_hint(qts_reader *r, const char *sym, size_t len)
+{
+	uint64_t w = load8(sym) << ((64 - 8 * len) & 63);
+	return &r->hints[(w * 0x9e3779b97f4a7c15ULL) >> (64 - SYM_HINT_BITS)];
+}
+
 /* One bar line, [line, line + avail) being all the bytes buffered; returns
  * the length of the line with its newline, 0 to leave it alone. */
 static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event *ev)
@@ -412,16 +425,18 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 		return 0;
 	if (!(p = fast_ts(r, p + 4, &ev->ts)) || end - ++p < FAST_FIELD)
 		return 0;
+	const char *sym = p;
 	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || end - ++p < FAST_FIELD)
 		return 0;
+	struct sym_hint *k = sym_hint(r, sym, (size_t)(p - 1 - sym));
 	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
 		return 0;
 	/* Written out, so each number's ending is known where it is read. */
-	if (end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.open)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.high)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.low)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.close)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->volume, p, end, 1, &ev->bar.volume)))
+	if (end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.open)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.high)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.low)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.close)) ||
+	    end - ++p < FAST_FIELD || !(p = num_field(&r->volume, &k->volume, p, end, 1, &ev->bar.volume)))
 		return 0;
 	/* The generic path drops every CR and LF at the end of a line. */
 	while (p < end && *p == '\r')

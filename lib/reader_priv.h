@@ -24,15 +24,30 @@ struct num_shape {
 /* The shapes a kind of field took lately: a price whose last digit is a
  * zero loses it (124.1 among 124.13), a volume may gain a digit, and the
  * symbols of an interleaved stream each bring their own (9.87, 97.5,
- * 141.74...).  The two that matched last are tried first, inline (the
- * prices of a bar nearly always take one of them); the others after them,
- * so that a stream cycling over a few symbols finds its shapes rather
- * than learning them again. */
+ * 141.74...).  The two a symbol's field matched last (struct shape_pick)
+ * are tried first, inline (the prices of a bar nearly always take one of
+ * them); the others after them, so that a stream cycling over a few
+ * symbols finds its shapes rather than learning them again. */
 #define NUM_SHAPES 8
 struct num_shapes {
 	struct num_shape s[NUM_SHAPES];
-	unsigned last, prev; /* the one that matched last, and the one before */
-	unsigned next;       /* the one a new shape replaces */
+	unsigned next; /* the one a new shape replaces */
+};
+
+/* Which shapes of num_shapes a field matched last, and the one before. */
+struct shape_pick {
+	unsigned last, prev;
+};
+
+/* The shapes a symbol's numbers matched last, kept by a hash of its first
+ * word: in a stream of interleaved symbols the bar before is another
+ * symbol's, whose prices are of another size, while this symbol's last
+ * bar nearly always has the shapes of this one.  Only a guess (every
+ * shape is checked whole), so symbols that share a slot cost a search at
+ * worst, never a wrong value. */
+#define SYM_HINT_BITS 6
+struct sym_hint {
+	struct shape_pick price, volume;
 };
 
 /* A timeframe of bars: its parse, kept for a run of bars that share it,
@@ -71,7 +86,8 @@ struct qts_reader {
 	char date[10];      /* CSV bars: the last date seen, */
 	int64_t date_ns;    /* its midnight */
 	int have_date;
-	struct num_shapes price, volume; /* CSV bars: the shapes last read */
+	struct num_shapes price, volume; /* CSV bars: the shapes last read, */
+	struct sym_hint hints[1 << SYM_HINT_BITS]; /* and which each symbol took */
 	int split_only;     /* CSV: never decode a line in one pass */
 	const char *win;    /* CSV: buffered bytes from the next line on, */
 	size_t win_len;     /* valid while only bar lines are decoded, */
