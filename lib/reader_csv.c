@@ -115,17 +115,23 @@ ALWAYS_INLINE uint64_t bytes_equal(uint64_t x, unsigned char b)
 	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
 }
 
-/* The value of the digits of w, first byte most significant, the bytes
- * below them zeros (read as leading zero digits): pairs, quads and octets
- * are combined in parallel, one multiply each (10 * 2^8 + 1 adds ten
- * times a byte to the one above it; the shift brings the sum down, the
- * mask keeps every other lane). */
-ALWAYS_INLINE uint64_t digits_top(uint64_t w)
+/* The value of the digits of w, first byte most significant, each byte
+ * holding one digit's value (0 to 9), the bytes below them zeros (read as
+ * leading zero digits): pairs, quads and octets are combined in
+ * parallel, one multiply each (10 * 2^8 + 1 adds ten times a byte to the
+ * one above it; the shift brings the sum down, the mask keeps every other
+ * lane). */
+ALWAYS_INLINE uint64_t digit_values_top(uint64_t w)
 {
-	w &= 0x0f0f0f0f0f0f0f0fULL;
 	w = (w * (10 * 0x100ULL + 1)) >> 8 & 0x00ff00ff00ff00ffULL;
 	w = (w * (100 * 0x10000ULL + 1)) >> 16 & 0x0000ffff0000ffffULL;
 	return (w * (10000 * 0x100000000ULL + 1)) >> 32;
+}
+
+/* The same of ASCII digits. */
+ALWAYS_INLINE uint64_t digits_top(uint64_t w)
+{
+	return digit_values_top(w & 0x0f0f0f0f0f0f0f0fULL);
 }
 
 /* The value of the first n (1 to 8) bytes of w, all digits: moved to the
@@ -236,32 +242,40 @@ static void learn_shape(struct num_shape *s, const char *p, const char *q)
 	unsigned digits = (unsigned)(len - (dot < len));
 	if (!digits)
 		return;
-	s->mask = 0xffULL << (8 * len);
-	s->want = (uint64_t)(unsigned char)*q << (8 * len);
+	/* The high half of every byte up to the end, and the end. */
+	uint64_t upto = (1ULL << (8 * len)) - 1;
+	s->mask = (0xf0f0f0f0f0f0f0f0ULL & upto) | 0xffULL << (8 * len);
+	s->want = (0x3030303030303030ULL & upto) | (uint64_t)(unsigned char)*q << (8 * len);
+	s->digits = 0xf0f0f0f0f0f0f0f0ULL & upto;
 	s->low = ~0ULL;
 	s->scale = 1;
 	if (dot < len) {
 		s->mask |= 0xffULL << (8 * dot);
-		s->want |= (uint64_t)'.' << (8 * dot);
+		s->want = (s->want & ~(0xffULL << (8 * dot))) | (uint64_t)'.' << (8 * dot);
+		s->digits &= ~(0xffULL << (8 * dot));
 		s->low = (1ULL << (8 * dot)) - 1;
 		s->scale = pow10_exact[len - 1 - dot];
 	}
 	s->shift = 8 * (8 - digits);
-	s->digits = 0x8080808080808080ULL >> s->shift;
 	s->len = (unsigned)len;
 }
 
-/* A number field of shape s: one word read, its point and its end
- * compared at once, the point taken out (the bytes after it moved down
- * one) and the digits then checked and read together.  The same double
- * as fast_num gives.  NULL when the field has another shape. */
+/* A number field of shape s: one word read, its point, its end and the
+ * high half of each digit compared at once, then the low halves checked
+ * together (a low half above 9 carries into its high half when 6 is
+ * added, and only there: no byte overflows), the point taken out (the
+ * bytes after it moved down one) and the digits read together.  The same
+ * double as fast_num gives.  NULL when the field has another shape. */
 ALWAYS_INLINE const char *shaped_num(const struct num_shape *s, const char *p, double *out)
 {
 	uint64_t w = load8(p);
-	uint64_t g = (w & s->low) | ((w >> 8) & ~s->low);
-	if ((w & s->mask) != s->want || (nondigits(g) & s->digits))
+	if ((w & s->mask) != s->want)
 		return NULL;
-	*out = (double)digits_top(g << s->shift) / s->scale;
+	uint64_t n = w & 0x0f0f0f0f0f0f0f0fULL;
+	if ((n + 0x0606060606060606ULL) & s->digits)
+		return NULL;
+	uint64_t g = (n & s->low) | ((n >> 8) & ~s->low);
+	*out = (double)(int64_t)digit_values_top(g << s->shift) / s->scale;
 	return p + s->len;
 }
 
@@ -423,20 +437,21 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	const char *p = line, *end = line + avail;
 	if (avail < 4 + FAST_FIELD || memcmp(p, "bar,", 4) != 0)
 		return 0;
-	if (!(p = fast_ts(r, p + 4, &ev->ts)) || end - ++p < FAST_FIELD)
+	const char *lim = end - FAST_FIELD; /* the last start of a field read here */
+	if (!(p = fast_ts(r, p + 4, &ev->ts)) || ++p > lim)
 		return 0;
 	const char *sym = p;
-	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || end - ++p < FAST_FIELD)
+	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || ++p > lim)
 		return 0;
 	struct sym_hint *k = sym_hint(r, sym, (size_t)(p - 1 - sym));
 	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
 		return 0;
 	/* Written out, so each number's ending is known where it is read. */
-	if (end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.open)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.high)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.low)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.close)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->volume, &k->volume, p, end, 1, &ev->bar.volume)))
+	if (++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.open)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.high)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.low)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.close)) ||
+	    ++p > lim || !(p = num_field(&r->volume, &k->volume, p, end, 1, &ev->bar.volume)))
 		return 0;
 	/* The generic path drops every CR and LF at the end of a line. */
 	while (p < end && *p == '\r')

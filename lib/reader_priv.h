@@ -13,9 +13,10 @@
  * nearly always share one, as do volumes of a size, so each number is
  * first tried against the last shape seen (see shaped_num). */
 struct num_shape {
-	uint64_t mask, want; /* the point and the field's end: where, what */
+	uint64_t mask, want; /* the point, the field's end and the high half */
+			     /* of each digit: where, what */
 	uint64_t low;        /* the bytes before the point */
-	uint64_t digits;     /* the digits, once the point is taken out */
+	uint64_t digits;     /* the high half of each digit's byte */
 	unsigned shift;      /* brings the digits to the top of the word */
 	unsigned len;        /* bytes up to the field's end */
 	double scale;        /* ten to the number of digits after the point */
