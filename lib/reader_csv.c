@@ -304,11 +304,13 @@ found:
 	return q;
 }
 
-/* Any number field of a bar, k the shapes its symbol's field took. */
-ALWAYS_INLINE const char *num_field(struct num_shapes *s, struct shape_pick *k, const char *p, const char *end,
-				    int last, double *out)
+/* Any number field of a bar, k the shapes its symbol's field took, *sh
+ * the one it took last: kept by the caller, the prices of a bar nearly
+ * always sharing it, so that the usual field looks nothing up. */
+ALWAYS_INLINE const char *num_field(struct num_shapes *s, struct shape_pick *k, const struct num_shape **sh,
+				    const char *p, const char *end, int last, double *out)
 {
-	const char *q = shaped_num(&s->s[k->last], p, out);
+	const char *q = shaped_num(*sh, p, out);
 	if (!q) {
 		if ((q = shaped_num(&s->s[k->prev], p, out))) {
 			unsigned t = k->last;
@@ -317,6 +319,7 @@ ALWAYS_INLINE const char *num_field(struct num_shapes *s, struct shape_pick *k, 
 		} else {
 			q = reshaped_num_field(s, k, p, end, last, out);
 		}
+		*sh = &s->s[k->last];
 	}
 	return q;
 }
@@ -401,14 +404,14 @@ static const char *fast_ts(qts_reader *r, const char *p, int64_t *ts)
 	t = t * 10 + (t >> 8);
 	int h = (int)(t & 0xff), mi = (int)(t >> 24 & 0xff), se = (int)(t >> 48 & 0xff);
 	if (h <= 23 && mi <= 59 && se <= 59) {
-		/* Inline: a memcmp call costs more than the whole time of day. */
-		if (!r->have_date || load8(p) != load8(r->date) || p[8] != r->date[8] || p[9] != r->date[9]) {
-			if (qts_time_parse(p, 10, &r->date_ns) < 0) {
-				r->have_date = 0;
+		/* Inline: a memcmp call costs more than the whole time of day.
+		 * The date and its 'T' are two words that overlap; the kept
+		 * one has no 'T' while there is none (see reader_priv.h). */
+		if ((load8(p) ^ load8(r->date)) | (load8(p + 3) ^ load8(r->date + 3))) {
+			r->date[10] = '\0';
+			if (qts_time_parse(p, 10, &r->date_ns) < 0)
 				return NULL;
-			}
-			memcpy(r->date, p, 10);
-			r->have_date = 1;
+			memcpy(r->date, p, 11);
 		}
 		/* Midnight in range but not the time of day: the generic
 		 * path refuses it. */
@@ -431,8 +434,9 @@ ALWAYS_INLINE struct sym_hint *sym_hint(qts_reader *r, const char *sym, size_t l
 }
 
 /* One bar line, [line, line + avail) being all the bytes buffered; returns
- * the length of the line with its newline, 0 to leave it alone. */
-static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event *ev)
+ * the length of the line with its newline, 0 to leave it alone.  *tf_key:
+ * tf_word of its timeframe, read from the line. */
+static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event *ev, uint64_t *tf_key)
 {
 	const char *p = line, *end = line + avail;
 	if (avail < 4 + FAST_FIELD || memcmp(p, "bar,", 4) != 0)
@@ -444,14 +448,18 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || ++p > lim)
 		return 0;
 	struct sym_hint *k = sym_hint(r, sym, (size_t)(p - 1 - sym));
+	const char *tf = p;
 	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
 		return 0;
+	size_t tf_len = (size_t)(p - tf);
+	*tf_key = tf_len < 8 ? load8(tf) & ((1ULL << (8 * tf_len)) - 1) : 0;
 	/* Written out, so each number's ending is known where it is read. */
-	if (++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.open)) ||
-	    ++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.high)) ||
-	    ++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.low)) ||
-	    ++p > lim || !(p = num_field(&r->price, &k->price, p, end, 0, &ev->bar.close)) ||
-	    ++p > lim || !(p = num_field(&r->volume, &k->volume, p, end, 1, &ev->bar.volume)))
+	const struct num_shape *ps = &r->price.s[k->price.last], *vs = &r->volume.s[k->volume.last];
+	if (++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.open)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.high)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.low)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.close)) ||
+	    ++p > lim || !(p = num_field(&r->volume, &k->volume, &vs, p, end, 1, &ev->bar.volume)))
 		return 0;
 	/* The generic path drops every CR and LF at the end of a line. */
 	while (p < end && *p == '\r')
@@ -485,13 +493,14 @@ int qts_reader_next_csv(qts_reader *r, qts_event *ev)
 		}
 	}
 	size_t len;
-	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev)) > 0) {
+	uint64_t tf_key;
+	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev, &tf_key)) > 0) {
 		prefetch_ahead(r->win, r->win_len);
 		r->line = r->win_line + ++r->win_lines;
 		r->win += len;
 		r->win_len -= len;
 		r->win_taken += len;
-		return bar_in_order(r, ev);
+		return bar_in_order_key(r, ev, tf_key);
 	}
 	take_window(r);
 	r->win_len = 0; /* the generic path may move the buffer */

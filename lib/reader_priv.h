@@ -84,9 +84,8 @@ struct qts_reader {
 	uint64_t offset;    /* msgpack: byte offset of the last record */
 	qts_raw_field *raw;
 	size_t raw_cap;
-	char date[10];      /* CSV bars: the last date seen, */
-	int64_t date_ns;    /* its midnight */
-	int have_date;
+	char date[16];      /* CSV bars: the last date seen and its 'T' */
+	int64_t date_ns;    /* (none: no 'T'), and its midnight */
 	struct num_shapes price, volume; /* CSV bars: the shapes last read, */
 	struct sym_hint hints[1 << SYM_HINT_BITS]; /* and which each symbol took */
 	int split_only;     /* CSV: never decode a line in one pass */
