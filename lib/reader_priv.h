@@ -85,7 +85,9 @@ struct qts_reader {
 	qts_raw_field *raw;
 	size_t raw_cap;
 	char date[16];      /* CSV bars: the last date seen and its 'T' */
-	int64_t date_ns;    /* (none: no 'T'), and its midnight */
+	int64_t date_ns;    /* (none: no 'T'), and its midnight; */
+	char ts_field[24];  /* the last time field read in full with its */
+	int64_t ts_value;   /* comma, and its value (reader.c: a true one) */
 	struct num_shapes price, volume; /* CSV bars: the shapes last read, */
 	struct sym_hint hints[1 << SYM_HINT_BITS]; /* and which each symbol took */
 	int split_only;     /* CSV: never decode a line in one pass */
