@@ -20,6 +20,7 @@ qts_reader *qts_reader_new(qts_input *in)
 	 * a true one from the start. */
 	memcpy(r->ts_field, "1970-01-01T00:00:00Z,", 21);
 	r->ts_value = 0;
+	r->tf_field = 1; /* no timeframe yet: no word matches */
 	/* No shape yet: nothing matches. */
 	for (int i = 0; i < NUM_SHAPES; i++)
 		r->price.s[i].want = r->volume.s[i].want = 1;

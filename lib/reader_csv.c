@@ -460,11 +460,25 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || ++p > lim)
 		return 0;
 	struct sym_hint *k = sym_hint(r, sym, (size_t)(p - 1 - sym));
-	const char *tf = p;
-	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
-		return 0;
-	size_t tf_len = (size_t)(p - tf);
-	*tf_key = tf_len < 8 ? load8(tf) & ((1ULL << (8 * tf_len)) - 1) : 0;
+	/* Bars of a stream nearly always share a timeframe: one that fits in
+	 * a word with its comma is kept as that word, compared at once. */
+	uint64_t tfw = load8(p);
+	if ((tfw & r->tf_field_mask) == r->tf_field) {
+		*tf_key = r->tf_field & (r->tf_field_mask >> 8);
+		memcpy(ev->bar.tf, tf_key, 8);
+		p += r->tf_field_len;
+	} else {
+		const char *tf = p;
+		if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
+			return 0;
+		size_t tf_len = (size_t)(p - tf);
+		*tf_key = tf_len < 8 ? tfw & ((1ULL << (8 * tf_len)) - 1) : 0;
+		if (tf_len < 8) {
+			r->tf_field_mask = ~0ULL >> (8 * (7 - tf_len));
+			r->tf_field = tfw & r->tf_field_mask;
+			r->tf_field_len = tf_len;
+		}
+	}
 	/* Written out, so each number's ending is known where it is read. */
 	const struct num_shape *ps = &r->price.s[k->price.last], *vs = &r->volume.s[k->volume.last];
 	if (++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.open)) ||

@@ -86,6 +86,9 @@ struct qts_reader {
 	size_t raw_cap;
 	char date[16];      /* CSV bars: the last date seen and its 'T' */
 	int64_t date_ns;    /* (none: no 'T'), and its midnight; */
+	uint64_t tf_field;  /* the last timeframe field that fits in a */
+	uint64_t tf_field_mask; /* word with its comma, its bytes, */
+	size_t tf_field_len; /* and its length (none: tf_field 1) */
 	char ts_field[24];  /* the last time field read in full with its */
 	int64_t ts_value;   /* comma, and its value (reader.c: a true one) */
 	struct num_shapes price, volume; /* CSV bars: the shapes last read, */
