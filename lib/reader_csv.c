@@ -487,11 +487,15 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.close)) ||
 	    ++p > lim || !(p = num_field(&r->volume, &k->volume, &vs, p, end, 1, &ev->bar.volume)))
 		return 0;
-	/* The generic path drops every CR and LF at the end of a line. */
-	while (p < end && *p == '\r')
-		p++;
-	if (p == end || *p != '\n')
-		return 0;
+	/* The generic path drops every CR and LF at the end of a line.  The
+	 * last field started FAST_FIELD bytes or more before the end and is
+	 * shorter: p is inside the buffer. */
+	if (*p != '\n') {
+		while (p < end && *p == '\r')
+			p++;
+		if (p == end || *p != '\n')
+			return 0;
+	}
 	ev->type = QTS_BAR;
 	return (size_t)(p + 1 - line);
 }

@@ -336,10 +336,11 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 	size_t at;
 	sym *s = recent_sym(r, ev->symbol, &at);
 	if (s && s->plain_bars && ev->type == QTS_BAR && s->nopen == r->conf.ntf) {
-		/* known fits (else put_any says so), and pos, before it, too. */
+		/* known fits (else put_any says so), and pos, before it, too;
+		 * a plain bar's length is positive, so its half is a shift. */
 		int64_t known, pos;
 		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end &&
-		    (pos = ev->ts + s->inlen / 2) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
+		    (pos = ev->ts + (s->inlen >> 1)) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
 			for (size_t i = 0; i < r->conf.ntf; i++)
 				slot_add(&s->s[i], ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume);
