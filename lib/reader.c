@@ -20,7 +20,10 @@ qts_reader *qts_reader_new(qts_input *in)
 	 * a true one from the start. */
 	memcpy(r->ts_field, "1970-01-01T00:00:00Z,", 21);
 	r->ts_value = 0;
-	r->tf_field = 1; /* no timeframe yet: no word matches */
+	/* No timeframe or symbol yet: no word matches. */
+	r->tf_field.field = 1;
+	for (size_t i = 0; i < sizeof r->hints / sizeof r->hints[0]; i++)
+		r->hints[i].sym.field = 1;
 	/* No shape yet: nothing matches. */
 	for (int i = 0; i < NUM_SHAPES; i++)
 		r->price.s[i].want = r->volume.s[i].want = 1;

@@ -434,15 +434,39 @@ static const char *fast_ts(qts_reader *r, const char *p, int64_t *ts)
 	return slow_ts(p, ts);
 }
 
-/* The hint of the symbol [sym, sym + len): the slot of its first word.
- * The word is shifted up so that only the symbol's bytes are left (the
- * shift taken modulo 64, so that a symbol longer than a word keeps some
- * of its bytes, which is all a guess needs), and hashed by a multiply,
- * whose top bits hang on every bit of it. */
-ALWAYS_INLINE struct sym_hint *sym_hint(qts_reader *r, const char *sym, size_t len)
+/* The hint of the symbol field at p: the slot of its first four bytes,
+ * hashed by a multiply, whose top bits hang on every bit of them. */
+ALWAYS_INLINE struct sym_hint *sym_hint(qts_reader *r, const char *p)
 {
-	uint64_t w = load8(sym) << ((64 - 8 * len) & 63);
-	return &r->hints[(w * 0x9e3779b97f4a7c15ULL) >> (64 - SYM_HINT_BITS)];
+	uint32_t w;
+	memcpy(&w, p, 4);
+	return &r->hints[(w * 0x9e3779b1U) >> (32 - SYM_HINT_BITS)];
+}
+
+/* A text field at p into dst (of size bytes) as fast_str does, matched
+ * first against the word f kept of the last one read (w: the field's
+ * first word), and kept in f when it fits.  *key: the field's bytes as a
+ * word, zeros after them, when it is shorter than a word, else 0 (the
+ * key of tf_word). */
+ALWAYS_INLINE const char *word_field(struct field_word *f, const char *p, uint64_t w, char *dst, size_t size,
+				     uint64_t *key)
+{
+	if ((w & f->mask) == f->field) {
+		/* The field's bytes, the comma dropped: its NUL and zeros. */
+		*key = f->field & (f->mask >> 8);
+		memcpy(dst, key, 8);
+		return p + f->len;
+	}
+	const char *q = fast_str(p, dst, size);
+	size_t len = q ? (size_t)(q - p) : 8;
+	*key = 0;
+	if (len < 8) {
+		*key = w & ((1ULL << (8 * len)) - 1);
+		f->mask = ~0ULL >> (8 * (7 - len));
+		f->field = w & f->mask;
+		f->len = len;
+	}
+	return q;
 }
 
 /* One bar line, [line, line + avail) being all the bytes buffered; returns
@@ -456,29 +480,15 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	const char *lim = end - FAST_FIELD; /* the last start of a field read here */
 	if (!(p = fast_ts(r, p + 4, &ev->ts)) || ++p > lim)
 		return 0;
-	const char *sym = p;
-	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || ++p > lim)
+	/* Bars of a stream nearly always share a timeframe, and a symbol's
+	 * slot mostly holds that symbol: fields that fit in a word with
+	 * their comma are matched at once. */
+	uint64_t sym_key;
+	struct sym_hint *k = sym_hint(r, p);
+	if (!(p = word_field(&k->sym, p, load8(p), ev->symbol, sizeof ev->symbol, &sym_key)) || ++p > lim)
 		return 0;
-	struct sym_hint *k = sym_hint(r, sym, (size_t)(p - 1 - sym));
-	/* Bars of a stream nearly always share a timeframe: one that fits in
-	 * a word with its comma is kept as that word, compared at once. */
-	uint64_t tfw = load8(p);
-	if ((tfw & r->tf_field_mask) == r->tf_field) {
-		*tf_key = r->tf_field & (r->tf_field_mask >> 8);
-		memcpy(ev->bar.tf, tf_key, 8);
-		p += r->tf_field_len;
-	} else {
-		const char *tf = p;
-		if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
-			return 0;
-		size_t tf_len = (size_t)(p - tf);
-		*tf_key = tf_len < 8 ? tfw & ((1ULL << (8 * tf_len)) - 1) : 0;
-		if (tf_len < 8) {
-			r->tf_field_mask = ~0ULL >> (8 * (7 - tf_len));
-			r->tf_field = tfw & r->tf_field_mask;
-			r->tf_field_len = tf_len;
-		}
-	}
+	if (!(p = word_field(&r->tf_field, p, load8(p), ev->bar.tf, sizeof ev->bar.tf, tf_key)))
+		return 0;
 	/* Written out, so each number's ending is known where it is read. */
 	const struct num_shape *ps = &r->price.s[k->price.last], *vs = &r->volume.s[k->volume.last];
 	if (++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.open)) ||

@@ -40,14 +40,25 @@ struct shape_pick {
 	unsigned last, prev;
 };
 
-/* The shapes a symbol's numbers matched last, kept by a hash of its first
- * word: in a stream of interleaved symbols the bar before is another
- * symbol's, whose prices are of another size, while this symbol's last
- * bar nearly always has the shapes of this one.  Only a guess (every
+/* A text field of bars that fits in a word with its comma, as read last:
+ * the next bar's field, nearly always the same, is matched at once. */
+struct field_word {
+	uint64_t field; /* its bytes and the comma (none: 1, which no */
+	uint64_t mask;  /* word matches), the bytes that are its, */
+	size_t len;     /* and its length */
+};
+
+/* What a symbol's bars were like lately, kept by a hash of the first four
+ * bytes of its field (those of a short symbol's line after it are its
+ * timeframe's): its field, and the shapes its numbers matched last.  In
+ * a stream of interleaved symbols the bar before is another symbol's,
+ * whose prices are of another size, while this symbol's last bar nearly
+ * always has the shapes of this one.  Only a guess (every field and
  * shape is checked whole), so symbols that share a slot cost a search at
  * worst, never a wrong value. */
 #define SYM_HINT_BITS 6
 struct sym_hint {
+	struct field_word sym;
 	struct shape_pick price, volume;
 };
 
@@ -86,9 +97,7 @@ struct qts_reader {
 	size_t raw_cap;
 	char date[16];      /* CSV bars: the last date seen and its 'T' */
 	int64_t date_ns;    /* (none: no 'T'), and its midnight; */
-	uint64_t tf_field;  /* the last timeframe field that fits in a */
-	uint64_t tf_field_mask; /* word with its comma, its bytes, */
-	size_t tf_field_len; /* and its length (none: tf_field 1) */
+	struct field_word tf_field; /* CSV bars: the last timeframe */
 	char ts_field[24];  /* the last time field read in full with its */
 	int64_t ts_value;   /* comma, and its value (reader.c: a true one) */
 	struct num_shapes price, volume; /* CSV bars: the shapes last read, */

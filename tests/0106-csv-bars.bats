@@ -194,6 +194,14 @@ check() {
 		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1mm,81.81,81.87,81.79,81.82,5728'
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,,81.81,81.87,81.79,81.82,5728' \
 		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,,81.81,81.87,81.79,81.82,5728'
+	# Symbols that share a slot (their first four bytes), of a word with
+	# their comma and longer, with a byte below the comma.
+	c='bar,2024-01-01T14:30:00Z,BTC-USD,1m,1,2,0.5,1.5,10'$'\n''bar,2024-01-01T14:30:00Z,BTC-EUR,1m,1,2,0.5,1.5,10'
+	c="$c"$'\n''bar,2024-01-01T14:30:00Z,BTC-USDT,1m,1,2,0.5,1.5,10'$'\n''bar,2024-01-01T14:30:00Z,BTC-USD,1m,1,2,0.5,1.5,10'
+	c="$c"$'\n''bar,2024-01-01T14:30:00Z,BTC USD,1m,1,2,0.5,1.5,10'$'\n''bar,2024-01-01T14:30:00Z,BTC,1m,1,2,0.5,1.5,10'
+	check "$c" "$c"
+	check "$c"$'\n''bar,2024-01-01T14:30:00Z,BTC-USD",1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:7: field 3: a double quote inside a field that does not start with one (a field with a double quote must be quoted whole, each quote inside it doubled)'
 	# Nothing read before: the time the first field is compared with.
 	check 'bar,1970-01-01T00:00:00Z,SYN,1m,1,2,0.5,1.5,10' \
 		'bar,1970-01-01T00:00:00Z,SYN,1m,1,2,0.5,1.5,10'
