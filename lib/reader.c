@@ -16,6 +16,14 @@ qts_reader *qts_reader_new(qts_input *in)
 		return NULL;
 	r->in = in;
 	r->known = r->report_ts = QTS_TS_MIN;
+	/* Any time field read before is kept with its value, so it must be
+	 * a true one from the start. */
+	memcpy(r->ts_field, "1970-01-01T00:00:00Z,", 21);
+	r->ts_value = 0;
+	/* No timeframe or symbol yet: no word matches. */
+	r->tf_field.field = 1;
+	for (size_t i = 0; i < sizeof r->hints / sizeof r->hints[0]; i++)
+		r->hints[i].sym.field = 1;
 	/* No shape yet: nothing matches. */
 	for (int i = 0; i < NUM_SHAPES; i++)
 		r->price.s[i].want = r->volume.s[i].want = 1;

@@ -115,17 +115,23 @@ ALWAYS_INLINE uint64_t bytes_equal(uint64_t x, unsigned char b)
 	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
 }
 
-/* The value of the digits of w, first byte most significant, the bytes
- * below them zeros (read as leading zero digits): pairs, quads and octets
- * are combined in parallel, one multiply each (10 * 2^8 + 1 adds ten
- * times a byte to the one above it; the shift brings the sum down, the
- * mask keeps every other lane). */
-ALWAYS_INLINE uint64_t digits_top(uint64_t w)
+/* The value of the digits of w, first byte most significant, each byte
+ * holding one digit's value (0 to 9), the bytes below them zeros (read as
+ * leading zero digits): pairs, quads and octets are combined in
+ * parallel, one multiply each (10 * 2^8 + 1 adds ten times a byte to the
+ * one above it; the shift brings the sum down, the mask keeps every other
+ * lane). */
+ALWAYS_INLINE uint64_t digit_values_top(uint64_t w)
 {
-	w &= 0x0f0f0f0f0f0f0f0fULL;
 	w = (w * (10 * 0x100ULL + 1)) >> 8 & 0x00ff00ff00ff00ffULL;
 	w = (w * (100 * 0x10000ULL + 1)) >> 16 & 0x0000ffff0000ffffULL;
 	return (w * (10000 * 0x100000000ULL + 1)) >> 32;
+}
+
+/* The same of ASCII digits. */
+ALWAYS_INLINE uint64_t digits_top(uint64_t w)
+{
+	return digit_values_top(w & 0x0f0f0f0f0f0f0f0fULL);
 }
 
 /* The value of the first n (1 to 8) bytes of w, all digits: moved to the
@@ -236,71 +242,84 @@ static void learn_shape(struct num_shape *s, const char *p, const char *q)
 	unsigned digits = (unsigned)(len - (dot < len));
 	if (!digits)
 		return;
-	s->mask = 0xffULL << (8 * len);
-	s->want = (uint64_t)(unsigned char)*q << (8 * len);
+	/* The high half of every byte up to the end, and the end. */
+	uint64_t upto = (1ULL << (8 * len)) - 1;
+	s->mask = (0xf0f0f0f0f0f0f0f0ULL & upto) | 0xffULL << (8 * len);
+	s->want = (0x3030303030303030ULL & upto) | (uint64_t)(unsigned char)*q << (8 * len);
+	s->digits = 0xf0f0f0f0f0f0f0f0ULL & upto;
 	s->low = ~0ULL;
 	s->scale = 1;
 	if (dot < len) {
 		s->mask |= 0xffULL << (8 * dot);
-		s->want |= (uint64_t)'.' << (8 * dot);
+		s->want = (s->want & ~(0xffULL << (8 * dot))) | (uint64_t)'.' << (8 * dot);
+		s->digits &= ~(0xffULL << (8 * dot));
 		s->low = (1ULL << (8 * dot)) - 1;
 		s->scale = pow10_exact[len - 1 - dot];
 	}
 	s->shift = 8 * (8 - digits);
-	s->digits = 0x8080808080808080ULL >> s->shift;
 	s->len = (unsigned)len;
 }
 
-/* A number field of shape s: one word read, its point and its end
- * compared at once, the point taken out (the bytes after it moved down
- * one) and the digits then checked and read together.  The same double
- * as fast_num gives.  NULL when the field has another shape. */
+/* A number field of shape s: one word read, its point, its end and the
+ * high half of each digit compared at once, then the low halves checked
+ * together (a low half above 9 carries into its high half when 6 is
+ * added, and only there: no byte overflows), the point taken out (the
+ * bytes after it moved down one) and the digits read together.  The same
+ * double as fast_num gives.  NULL when the field has another shape. */
 ALWAYS_INLINE const char *shaped_num(const struct num_shape *s, const char *p, double *out)
 {
 	uint64_t w = load8(p);
-	uint64_t g = (w & s->low) | ((w >> 8) & ~s->low);
-	if ((w & s->mask) != s->want || (nondigits(g) & s->digits))
+	if ((w & s->mask) != s->want)
 		return NULL;
-	*out = (double)digits_top(g << s->shift) / s->scale;
+	uint64_t n = w & 0x0f0f0f0f0f0f0f0fULL;
+	if ((n + 0x0606060606060606ULL) & s->digits)
+		return NULL;
+	uint64_t g = (n & s->low) | ((n >> 8) & ~s->low);
+	*out = (double)(int64_t)digit_values_top(g << s->shift) / s->scale;
 	return p + s->len;
 }
 
-/* A number field in neither of the two shapes that matched last: in
- * another, or in its own, which replaces the oldest learnt. */
-static const char *reshaped_num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
+/* A number field in neither of the two shapes its symbol's field matched
+ * last: in another, or in its own, which replaces the oldest learnt. */
+static const char *reshaped_num_field(struct num_shapes *s, struct shape_pick *k, const char *p, const char *end,
+				      int last, double *out)
 {
 	const char *q;
 	unsigned i;
 	for (i = 0; i < NUM_SHAPES; i++)
-		if (i != s->last && i != s->prev && (q = shaped_num(&s->s[i], p, out)))
+		if (i != k->last && i != k->prev && (q = shaped_num(&s->s[i], p, out)))
 			goto found;
 	q = *p == '-' ? neg_num_field(p, end, last, out) : fast_num_field(p, end, last, out);
 	if (!q)
 		return NULL;
 	i = s->next;
-	/* Never the two tried first: they are not the oldest. */
+	/* Never the one tried first, whose field matched it last. */
 	do
 		s->next = (s->next + 1) % NUM_SHAPES;
-	while (s->next == s->last || s->next == i);
+	while (s->next == k->last || s->next == i);
 	learn_shape(&s->s[i], p, q);
 found:
-	s->prev = s->last;
-	s->last = i;
+	k->prev = k->last;
+	k->last = i;
 	return q;
 }
 
-/* Any number field of a bar. */
-ALWAYS_INLINE const char *num_field(struct num_shapes *s, const char *p, const char *end, int last, double *out)
+/* Any number field of a bar, k the shapes its symbol's field took, *sh
+ * the one it took last: kept by the caller, the prices of a bar nearly
+ * always sharing it, so that the usual field looks nothing up. */
+ALWAYS_INLINE const char *num_field(struct num_shapes *s, struct shape_pick *k, const struct num_shape **sh,
+				    const char *p, const char *end, int last, double *out)
 {
-	const char *q = shaped_num(&s->s[s->last], p, out);
+	const char *q = shaped_num(*sh, p, out);
 	if (!q) {
-		if ((q = shaped_num(&s->s[s->prev], p, out))) {
-			unsigned t = s->last;
-			s->last = s->prev;
-			s->prev = t;
+		if ((q = shaped_num(&s->s[k->prev], p, out))) {
+			unsigned t = k->last;
+			k->last = k->prev;
+			k->prev = t;
 		} else {
-			q = reshaped_num_field(s, p, end, last, out);
+			q = reshaped_num_field(s, k, p, end, last, out);
 		}
+		*sh = &s->s[k->last];
 	}
 	return q;
 }
@@ -372,6 +391,15 @@ static const char *slow_ts(const char *p, int64_t *ts)
  * qts_time_parse whole.  Returns the comma that ends it, or NULL. */
 static const char *fast_ts(qts_reader *r, const char *p, int64_t *ts)
 {
+	/* The symbols of an interleaved stream share each time: the field
+	 * and its comma are three words (the last overlapping), the minute
+	 * and the seconds, which change most, compared first. */
+	uint64_t tail = load8(p + 13);
+	if (tail == load8(r->ts_field + 13) && load8(p) == load8(r->ts_field) &&
+	    load8(p + 8) == load8(r->ts_field + 8)) {
+		*ts = r->ts_value;
+		return p + 20;
+	}
 	/* HH:MM:SS is one word: its colons compared at once, its digits
 	 * checked at once (a colon makes no carry or borrow in nondigits,
 	 * so the digits after it are seen exactly), and each pair combined
@@ -385,49 +413,99 @@ static const char *fast_ts(qts_reader *r, const char *p, int64_t *ts)
 	t = t * 10 + (t >> 8);
 	int h = (int)(t & 0xff), mi = (int)(t >> 24 & 0xff), se = (int)(t >> 48 & 0xff);
 	if (h <= 23 && mi <= 59 && se <= 59) {
-		/* Inline: a memcmp call costs more than the whole time of day. */
-		if (!r->have_date || load8(p) != load8(r->date) || p[8] != r->date[8] || p[9] != r->date[9]) {
-			if (qts_time_parse(p, 10, &r->date_ns) < 0) {
-				r->have_date = 0;
+		/* Inline: a memcmp call costs more than the whole time of day.
+		 * The date and its 'T' are two words that overlap; the kept
+		 * one has no 'T' while there is none (see reader_priv.h). */
+		if ((load8(p) ^ load8(r->date)) | (load8(p + 3) ^ load8(r->date + 3))) {
+			r->date[10] = '\0';
+			if (qts_time_parse(p, 10, &r->date_ns) < 0)
 				return NULL;
-			}
-			memcpy(r->date, p, 10);
-			r->have_date = 1;
+			memcpy(r->date, p, 11);
 		}
 		/* Midnight in range but not the time of day: the generic
 		 * path refuses it. */
 		if (__builtin_add_overflow(r->date_ns, (h * 3600LL + mi * 60 + se) * QTS_NS_PER_SEC, ts))
 			return NULL;
+		memcpy(r->ts_field, p, 16);
+		memcpy(r->ts_field + 13, &tail, 8);
+		r->ts_value = *ts;
 		return p + 20;
 	}
 	return slow_ts(p, ts);
 }
 
+/* The hint of the symbol field at p: the slot of its first four bytes,
+ * hashed by a multiply, whose top bits hang on every bit of them. */
+ALWAYS_INLINE struct sym_hint *sym_hint(qts_reader *r, const char *p)
+{
+	uint32_t w;
+	memcpy(&w, p, 4);
+	return &r->hints[(w * 0x9e3779b1U) >> (32 - SYM_HINT_BITS)];
+}
+
+/* A text field at p into dst (of size bytes) as fast_str does, matched
+ * first against the word f kept of the last one read (w: the field's
+ * first word), and kept in f when it fits.  *key: the field's bytes as a
+ * word, zeros after them, when it is shorter than a word, else 0 (the
+ * key of tf_word). */
+ALWAYS_INLINE const char *word_field(struct field_word *f, const char *p, uint64_t w, char *dst, size_t size,
+				     uint64_t *key)
+{
+	if ((w & f->mask) == f->field) {
+		/* The field's bytes, the comma dropped: its NUL and zeros. */
+		*key = f->field & (f->mask >> 8);
+		memcpy(dst, key, 8);
+		return p + f->len;
+	}
+	const char *q = fast_str(p, dst, size);
+	size_t len = q ? (size_t)(q - p) : 8;
+	*key = 0;
+	if (len < 8) {
+		*key = w & ((1ULL << (8 * len)) - 1);
+		f->mask = ~0ULL >> (8 * (7 - len));
+		f->field = w & f->mask;
+		f->len = len;
+	}
+	return q;
+}
+
 /* One bar line, [line, line + avail) being all the bytes buffered; returns
- * the length of the line with its newline, 0 to leave it alone. */
-static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event *ev)
+ * the length of the line with its newline, 0 to leave it alone.  *tf_key:
+ * tf_word of its timeframe, read from the line. */
+static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event *ev, uint64_t *tf_key)
 {
 	const char *p = line, *end = line + avail;
 	if (avail < 4 + FAST_FIELD || memcmp(p, "bar,", 4) != 0)
 		return 0;
-	if (!(p = fast_ts(r, p + 4, &ev->ts)) || end - ++p < FAST_FIELD)
+	const char *lim = end - FAST_FIELD; /* the last start of a field read here */
+	if (!(p = fast_ts(r, p + 4, &ev->ts)) || ++p > lim)
 		return 0;
-	if (!(p = fast_str(p, ev->symbol, sizeof ev->symbol)) || end - ++p < FAST_FIELD)
+	/* Bars of a stream nearly always share a timeframe, and a symbol's
+	 * slot mostly holds that symbol: fields that fit in a word with
+	 * their comma are matched at once. */
+	uint64_t sym_key;
+	struct sym_hint *k = sym_hint(r, p);
+	if (!(p = word_field(&k->sym, p, load8(p), ev->symbol, sizeof ev->symbol, &sym_key)) || ++p > lim)
 		return 0;
-	if (!(p = fast_str(p, ev->bar.tf, sizeof ev->bar.tf)))
+	if (!(p = word_field(&r->tf_field, p, load8(p), ev->bar.tf, sizeof ev->bar.tf, tf_key)))
 		return 0;
 	/* Written out, so each number's ending is known where it is read. */
-	if (end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.open)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.high)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.low)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->price, p, end, 0, &ev->bar.close)) ||
-	    end - ++p < FAST_FIELD || !(p = num_field(&r->volume, p, end, 1, &ev->bar.volume)))
+	const struct num_shape *ps = &r->price.s[k->price.last], *vs = &r->volume.s[k->volume.last];
+	if (++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.open)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.high)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.low)) ||
+	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.close)) ||
+	    ++p > lim || !(p = num_field(&r->volume, &k->volume, &vs, p, end, 1, &ev->bar.volume)))
 		return 0;
-	/* The generic path drops every CR and LF at the end of a line. */
-	while (p < end && *p == '\r')
-		p++;
-	if (p == end || *p != '\n')
-		return 0;
+	/* The generic path drops every CR and LF at the end of a line.  The
+	 * last field started FAST_FIELD bytes or more before the end and is
+	 * shorter: p is inside the buffer. */
+	if (*p != '\n') {
+		while (p < end && *p == '\r')
+			p++;
+		if (p == end || *p != '\n')
+			return 0;
+	}
 	ev->type = QTS_BAR;
 	return (size_t)(p + 1 - line);
 }
@@ -455,13 +533,14 @@ int qts_reader_next_csv(qts_reader *r, qts_event *ev)
 		}
 	}
 	size_t len;
-	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev)) > 0) {
+	uint64_t tf_key;
+	if (r->win_len && (len = fast_bar(r, r->win, r->win_len, ev, &tf_key)) > 0) {
 		prefetch_ahead(r->win, r->win_len);
 		r->line = r->win_line + ++r->win_lines;
 		r->win += len;
 		r->win_len -= len;
 		r->win_taken += len;
-		return bar_in_order(r, ev);
+		return bar_in_order_key(r, ev, tf_key);
 	}
 	take_window(r);
 	r->win_len = 0; /* the generic path may move the buffer */

@@ -13,9 +13,10 @@
  * nearly always share one, as do volumes of a size, so each number is
  * first tried against the last shape seen (see shaped_num). */
 struct num_shape {
-	uint64_t mask, want; /* the point and the field's end: where, what */
+	uint64_t mask, want; /* the point, the field's end and the high half */
+			     /* of each digit: where, what */
 	uint64_t low;        /* the bytes before the point */
-	uint64_t digits;     /* the digits, once the point is taken out */
+	uint64_t digits;     /* the high half of each digit's byte */
 	unsigned shift;      /* brings the digits to the top of the word */
 	unsigned len;        /* bytes up to the field's end */
 	double scale;        /* ten to the number of digits after the point */
@@ -24,15 +25,41 @@ struct num_shape {
 /* The shapes a kind of field took lately: a price whose last digit is a
  * zero loses it (124.1 among 124.13), a volume may gain a digit, and the
  * symbols of an interleaved stream each bring their own (9.87, 97.5,
- * 141.74...).  The two that matched last are tried first, inline (the
- * prices of a bar nearly always take one of them); the others after them,
- * so that a stream cycling over a few symbols finds its shapes rather
- * than learning them again. */
+ * 141.74...).  The two a symbol's field matched last (struct shape_pick)
+ * are tried first, inline (the prices of a bar nearly always take one of
+ * them); the others after them, so that a stream cycling over a few
+ * symbols finds its shapes rather than learning them again. */
 #define NUM_SHAPES 8
 struct num_shapes {
 	struct num_shape s[NUM_SHAPES];
-	unsigned last, prev; /* the one that matched last, and the one before */
-	unsigned next;       /* the one a new shape replaces */
+	unsigned next; /* the one a new shape replaces */
+};
+
+/* Which shapes of num_shapes a field matched last, and the one before. */
+struct shape_pick {
+	unsigned last, prev;
+};
+
+/* A text field of bars that fits in a word with its comma, as read last:
+ * the next bar's field, nearly always the same, is matched at once. */
+struct field_word {
+	uint64_t field; /* its bytes and the comma (none: 1, which no */
+	uint64_t mask;  /* word matches), the bytes that are its, */
+	size_t len;     /* and its length */
+};
+
+/* What a symbol's bars were like lately, kept by a hash of the first four
+ * bytes of its field (those of a short symbol's line after it are its
+ * timeframe's): its field, and the shapes its numbers matched last.  In
+ * a stream of interleaved symbols the bar before is another symbol's,
+ * whose prices are of another size, while this symbol's last bar nearly
+ * always has the shapes of this one.  Only a guess (every field and
+ * shape is checked whole), so symbols that share a slot cost a search at
+ * worst, never a wrong value. */
+#define SYM_HINT_BITS 6
+struct sym_hint {
+	struct field_word sym;
+	struct shape_pick price, volume;
 };
 
 /* A timeframe of bars: its parse, kept for a run of bars that share it,
@@ -68,10 +95,13 @@ struct qts_reader {
 	uint64_t offset;    /* msgpack: byte offset of the last record */
 	qts_raw_field *raw;
 	size_t raw_cap;
-	char date[10];      /* CSV bars: the last date seen, */
-	int64_t date_ns;    /* its midnight */
-	int have_date;
-	struct num_shapes price, volume; /* CSV bars: the shapes last read */
+	char date[16];      /* CSV bars: the last date seen and its 'T' */
+	int64_t date_ns;    /* (none: no 'T'), and its midnight; */
+	struct field_word tf_field; /* CSV bars: the last timeframe */
+	char ts_field[24];  /* the last time field read in full with its */
+	int64_t ts_value;   /* comma, and its value (reader.c: a true one) */
+	struct num_shapes price, volume; /* CSV bars: the shapes last read, */
+	struct sym_hint hints[1 << SYM_HINT_BITS]; /* and which each symbol took */
 	int split_only;     /* CSV: never decode a line in one pass */
 	const char *win;    /* CSV: buffered bytes from the next line on, */
 	size_t win_len;     /* valid while only bar lines are decoded, */

@@ -23,6 +23,7 @@ typedef struct slot {
 
 typedef struct sym {
 	char name[QTS_SYM_MAX];
+	uint64_t key;           /* name_word of name, once in recent */
 	qts_type kind;          /* what this symbol is made of */
 	char intf[QTS_WORD_MAX];
 	qts_tf in;
@@ -70,25 +71,30 @@ static inline int same_str(const char *a, const char *b, size_t size)
 	return 0;
 }
 
-/* Where in recent a symbol goes: its first word (the bytes after its
- * NUL masked off, as they may hold anything) hashed by a multiply. */
-static inline size_t recent_at(const char *name)
+/* The first word of a symbol, the bytes after its NUL (which may hold
+ * anything) zeros; *nul: the NUL's high bit, 0 when it is not there. */
+static inline uint64_t name_word(const char *name, uint64_t *nul)
 {
 	uint64_t w;
 	memcpy(&w, name, 8);
-	uint64_t nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
-	if (nul)
-		w &= nul ^ (nul - 1);
-	return (size_t)((w * 0x9e3779b97f4a7c15ULL) >> 58) & (RECENT - 1);
+	/* The high bit of the first NUL byte is the lowest set (a borrow
+	 * only flags bytes after it). */
+	*nul = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+	return *nul ? w & (*nul ^ (*nul - 1)) : w;
 }
 
-/* The state of a symbol seen lately, or NULL: a lookup in one slot and
- * one comparison, where the table would hash the whole name and compare
- * it again. */
-static inline sym *recent_sym(const qts_resampler *r, const char *name, size_t at)
+/* The state of a symbol seen lately, or NULL: a lookup in one slot of
+ * recent by a hash of the name's first word (*at), and for a name that
+ * fits in that word one comparison, where the table would hash the whole
+ * name and compare it again. */
+static inline sym *recent_sym(const qts_resampler *r, const char *name, size_t *at)
 {
-	sym *s = r->recent[at];
-	return s && same_str(s->name, name, sizeof s->name) ? s : NULL;
+	uint64_t nul, w = name_word(name, &nul);
+	*at = (size_t)((w * 0x9e3779b97f4a7c15ULL) >> 58) & (RECENT - 1);
+	sym *s = r->recent[*at];
+	if (!s || s->key != w)
+		return NULL;
+	return nul || same_str(s->name + 8, name + 8, sizeof s->name - 8) ? s : NULL;
 }
 
 qts_resampler *qts_rs_new(const qts_rs_conf *conf)
@@ -219,8 +225,8 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 /* Any input, worked out in full. */
 static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *ev)
 {
-	size_t at = recent_at(ev->symbol);
-	sym *s = recent_sym(r, ev->symbol, at);
+	size_t at;
+	sym *s = recent_sym(r, ev->symbol, &at);
 	if (!s) {
 		if (!(s = qts_symtab_get(r->syms, ev->symbol))) {
 			snprintf(r->err, sizeof r->err, "out of memory");
@@ -228,6 +234,8 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		}
 		if (!s->name[0])
 			QTS_SET(s->name, ev->symbol);
+		uint64_t nul;
+		s->key = name_word(s->name, &nul);
 		r->recent[at] = s;
 	}
 	if ((!s->seen || s->kind != ev->type || (ev->type == QTS_BAR && !same_str(s->intf, ev->bar.tf, sizeof s->intf))) &&
@@ -325,12 +333,14 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
  * open, and ending none.  Anything else goes to put_any. */
 int qts_rs_put(qts_resampler *r, const qts_event *ev)
 {
-	sym *s = recent_sym(r, ev->symbol, recent_at(ev->symbol));
+	size_t at;
+	sym *s = recent_sym(r, ev->symbol, &at);
 	if (s && s->plain_bars && ev->type == QTS_BAR && s->nopen == r->conf.ntf) {
-		/* known fits (else put_any says so), and pos, before it, too. */
+		/* known fits (else put_any says so), and pos, before it, too;
+		 * a plain bar's length is positive, so its half is a shift. */
 		int64_t known, pos;
 		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end &&
-		    (pos = ev->ts + s->inlen / 2) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
+		    (pos = ev->ts + (s->inlen >> 1)) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
 			for (size_t i = 0; i < r->conf.ntf; i++)
 				slot_add(&s->s[i], ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume);

@@ -177,3 +177,40 @@ check() {
 	run -1 --separate-stderr qts-resample 1d "$BATS_TEST_TMPDIR/dup.csv"
 	[[ "$stderr" = "qts-resample: $BATS_TEST_TMPDIR/dup.csv:10001: SYN: bar "*" is not after the one before" ]]
 }
+
+@test "csv bars: a time, a timeframe and numbers' shapes met on lines before read the same both ways" {
+	# The one-pass decoder takes a time field equal to the last one read
+	# in full, and a timeframe equal to the last one, as they were; and
+	# tries a symbol's numbers first in the shapes of its last bar.
+	a='bar,2024-01-01T14:30:00Z,AAPL,1m,187.69,187.85,187.62,187.75,11150'
+	b='bar,2024-01-01T14:30:00Z,IBM,1m,81.81,81.87,81.79,81.82,5728'
+	check "$a"$'\n'"$b"$'\n''bar,2024-01-01T14:31:00Z,AAPL,1m,187.6,187.8,187,187.75,9150' \
+		"$a"$'\n'"$b"$'\n''bar,2024-01-01T14:31:00Z,AAPL,1m,187.6,187.8,187,187.75,9150'
+	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1m,8x.81,81.87,81.79,81.82,5728' \
+		'qts: in.csv:2: open: '\''8x.81'\'' is not a number'
+	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1m ,81.81,81.87,81.79,81.82,5728' \
+		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1m ,81.81,81.87,81.79,81.82,5728'
+	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1mm,81.81,81.87,81.79,81.82,5728' \
+		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1mm,81.81,81.87,81.79,81.82,5728'
+	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,,81.81,81.87,81.79,81.82,5728' \
+		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,,81.81,81.87,81.79,81.82,5728'
+	# Symbols that share a slot (their first four bytes), of a word with
+	# their comma and longer, with a byte below the comma.
+	c='bar,2024-01-01T14:30:00Z,BTC-USD,1m,1,2,0.5,1.5,10'$'\n''bar,2024-01-01T14:30:00Z,BTC-EUR,1m,1,2,0.5,1.5,10'
+	c="$c"$'\n''bar,2024-01-01T14:30:00Z,BTC-USDT,1m,1,2,0.5,1.5,10'$'\n''bar,2024-01-01T14:30:00Z,BTC-USD,1m,1,2,0.5,1.5,10'
+	c="$c"$'\n''bar,2024-01-01T14:30:00Z,BTC USD,1m,1,2,0.5,1.5,10'$'\n''bar,2024-01-01T14:30:00Z,BTC,1m,1,2,0.5,1.5,10'
+	check "$c" "$c"
+	check "$c"$'\n''bar,2024-01-01T14:30:00Z,BTC-USD",1m,1,2,0.5,1.5,10' \
+		'qts: in.csv:7: field 3: a double quote inside a field that does not start with one (a field with a double quote must be quoted whole, each quote inside it doubled)'
+	# Nothing read before: the time the first field is compared with.
+	check 'bar,1970-01-01T00:00:00Z,SYN,1m,1,2,0.5,1.5,10' \
+		'bar,1970-01-01T00:00:00Z,SYN,1m,1,2,0.5,1.5,10'
+	# The same time again after one that failed on its date, and after
+	# one out of range.
+	check 'bar,2024-01-01T14:30:00Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2024-02-30T14:30:00Z,A,1m,1,2,0.5,1.5,10' \
+		"qts: in.csv:2: ts: '2024-02-30T14:30:00Z' is not a time (RFC 3339 or YYYY-MM-DD)"
+	check 'bar,2262-04-11T23:47:16Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:16Z,B,1m,1,2,0.5,1.5,10' \
+		'bar,2262-04-11T23:47:16Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:16Z,B,1m,1,2,0.5,1.5,10'
+	check 'bar,2262-04-11T23:47:17Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:17Z,B,1m,1,2,0.5,1.5,10' \
+		"qts: in.csv:1: ts: '2262-04-11T23:47:17Z' is not a time (RFC 3339 or YYYY-MM-DD)"
+}
