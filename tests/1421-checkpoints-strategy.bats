@@ -17,6 +17,7 @@ setup() {
 	MAXKILLS=${QTS_CHECKPOINT_KILLS:-10}
 	qts-fetch --seed 11 --count 1500 -t 1d synth:AAA,BBB,CCC > "$T/in.csv"
 	OPTS_AFTER=1 # the runtime's options before the strategy's name
+	KILL_SPAN=50 # the kills fall within the first half of a run
 }
 
 # proof ARGS...: qts-strategy ARGS killed and restarted over the seeds
