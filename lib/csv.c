@@ -280,6 +280,16 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 			if (more > avail)
 				continue;
 			n = (size_t)avail;
+			/* A file may lack its last newline; a stream's writer ends
+			 * every line, and one without its end was stopped in the
+			 * middle of it: its fields may well read as other values
+			 * (a volume of 10 for 1000), so the record is refused. */
+			if (qts_input_streamed(c->in)) {
+				c->line++;
+				qts_input_consume(c->in, n);
+				return csv_fail(c, "the input ends inside a line: its writer stopped in the middle of "
+						   "a record");
+			}
 		}
 		const char *line = (const char *)p;
 		c->line++;

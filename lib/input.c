@@ -61,6 +61,8 @@ qts_input *qts_input_fdopen(int fd, const char *name)
 	return in;
 }
 
+int qts_input_streamed(const qts_input *in) { return in->pollable; }
+
 qts_input *qts_input_from(long (*pull)(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen),
 			  void *arg, const char *name)
 {

@@ -367,6 +367,10 @@ qts_input *qts_input_from(long (*pull)(void *arg, unsigned char *dst, size_t max
 /* The n bytes at p (copied), as an input named name; NULL when out of memory. */
 qts_input *qts_input_mem(const void *p, size_t n, const char *name);
 const char *qts_input_name(const qts_input *in);
+/* Whether the input is a stream from another program (a pipe, a FIFO, a
+ * socket, a terminal), not a file: its writer ends every record, and one
+ * it was stopped in the middle of is cut short, not whole. */
+int qts_input_streamed(const qts_input *in);
 /* Look at the first n bytes without consuming them; returns how many are
  * available (fewer at the end of input), -1 on error. */
 long qts_input_peek(qts_input *in, const unsigned char **p, size_t n);

@@ -59,6 +59,26 @@ load helper
 	[ "${lines[1]}" = "tick,2024-01-03T00:00:00Z,A,1,2" ]
 }
 
+@test "a last line without a newline from a pipe is a record cut short: refused, the whole ones before it kept" {
+	# a writer killed in the middle of a line leaves fields that still
+	# parse: a volume of 10 for 100, a strategy "brea" for "breakout"
+	run -1 --separate-stderr sh -c "printf 'bar,2024-01-02,A,1d,1,2,0.5,1.5,100\nbar,2024-01-03,A,1d,1,2,0.5,1.5,10' | qts cat"
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,100" ]
+	[ "${#lines[@]}" -eq 2 ] # and the error event
+	[ "$stderr" = "qts: -:2: the input ends inside a line: its writer stopped in the middle of a record" ]
+	# a stage reading the pipe says so and stops too, and so does a FIFO
+	run -1 --separate-stderr sh -c "printf 'target,2024-01-02,A,10,qty,s\ntarget,2024-01-02,A,100,qty,brea' | qts-risk"
+	[ "${stderr##*$'\n'}" = "qts-risk: -:2: the input ends inside a line: its writer stopped in the middle of a record" ]
+	mkfifo "$BATS_TEST_TMPDIR/f"
+	printf 'tick,2024-01-02,A,1,2\ntick,2024-01-03,A,1,2' > "$BATS_TEST_TMPDIR/f" &
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/f"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/f:2: the input ends inside a line: its writer stopped in the middle of a record" ]
+	# the same bytes from a file: its last line is whole
+	printf 'tick,2024-01-02,A,1,2\ntick,2024-01-03,A,1,2' > "$BATS_TEST_TMPDIR/n.csv"
+	run -0 sh -c "qts cat < '$BATS_TEST_TMPDIR/n.csv'"
+	[ "${lines[1]}" = "tick,2024-01-03T00:00:00Z,A,1,2" ]
+}
+
 @test "numbers are written in the shortest form that reads back" {
 	printf 'tick,2024-01-02,A,2.1790120,0100\n' | qts cat > "$BATS_TEST_TMPDIR/o"
 	[ "$(cat "$BATS_TEST_TMPDIR/o")" = "tick,2024-01-02T00:00:00Z,A,2.179012,100" ]
