@@ -26,7 +26,6 @@
 
 #include <jansson.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -5,7 +5,7 @@
 #ifndef QTS_STRAT_H
 #define QTS_STRAT_H
 #include "qts.h"
-#include <string.h>
+#include "streq.h"
 
 struct qts_ckpt;
 
@@ -179,6 +179,7 @@ typedef struct qts_strat_tfs {
 		unsigned mask;
 		qts_tf parsed;
 		int64_t ns; /* qts_tf_ns(parsed), worked out once: 0 for months */
+		qts_field_key key; /* tf's, worked out once (qts_strat_route_fast) */
 	} seen[QTS_STRAT_TFS];
 	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical; "" before a bar */
 } qts_strat_tfs;
@@ -192,21 +193,14 @@ int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 		    const qts_event *bar, unsigned *mask, int64_t *known);
 
 /* qts_strat_route, inline for the bar of a symbol's first timeframe of
- * fixed length (nearly every bar of a stream): its tf word compared in
- * place when it is under eight bytes. */
+ * fixed length (nearly every bar of a stream): its tf known by the key
+ * kept of it. */
 static inline int qts_strat_route_fast(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 				       size_t ntf, const qts_event *bar, unsigned *mask, int64_t *known)
 {
 	const struct qts_strat_tf *t = &s->seen[0];
-	uint64_t x, y;
-	memcpy(&x, t->tf, 8);
-	memcpy(&y, bar->bar.tf, 8);
-	uint64_t nul = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
-	/* up to and with the NUL of the remembered tf (bytes after it may be
-	 * anything in either) */
-	uint64_t upto = ((nul & -nul) << 1) - 1;
 	int64_t end;
-	if (s->n > 0 && nul && ((x ^ y) & upto) == 0 && t->ns > 0 && t->ns < INT64_MAX &&
+	if (s->n > 0 && qts_field_key_eq(&t->key, t->tf, bar->bar.tf) && t->ns > 0 && t->ns < INT64_MAX &&
 	    !__builtin_add_overflow(bar->ts, t->ns, &end)) {
 		*mask = t->mask;
 		*known = end;

@@ -5,23 +5,6 @@
 
 #include <string.h>
 
-/* Whether two timeframe fields (QTS_WORD_MAX bytes each) hold the same
- * string: compared as a word up to a's NUL when it is in the first eight
- * bytes (the bytes after it may be anything), else by strcmp. */
-static inline int same_tf(const char a[QTS_WORD_MAX], const char b[QTS_WORD_MAX])
-{
-	uint64_t x, y;
-	memcpy(&x, a, 8);
-	memcpy(&y, b, 8);
-	uint64_t nul = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
-	if (!nul)
-		return !strcmp(a, b);
-	/* the lowest flagged byte is the first NUL, exactly: the bytes up to
-	 * it and it (its top bit shifted out for the last byte) */
-	uint64_t upto = ((nul & -nul) << 1) - 1;
-	return ((x ^ y) & upto) == 0;
-}
-
 /* A timeframe not among those seen so far: learnt (in spare when the
  * symbol has seen QTS_STRAT_TFS already); NULL when it is not one. */
 static const struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, const char *const *tfs,
@@ -33,6 +16,7 @@ static const struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, con
 	if (qts_tf_parse(tf, &t->parsed) < 0)
 		return NULL;
 	t->ns = qts_tf_ns(t->parsed);
+	qts_field_key_set(&t->key, t->tf);
 	char canon[16];
 	qts_tf_format(t->parsed, canon);
 	if (!s->drive[0])
@@ -73,7 +57,7 @@ int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 		    const qts_event *bar, unsigned *mask, int64_t *known)
 {
 	for (int i = 0; i < s->n; i++)
-		if (same_tf(s->seen[i].tf, bar->bar.tf)) {
+		if (qts_field_eq(s->seen[i].tf, bar->bar.tf)) {
 			routed(&s->seen[i], bar, mask, known);
 			return 0;
 		}

@@ -75,6 +75,7 @@ static void sym_ck(qts_ckpt *c, struct sym *s)
 		t->seen[k].mask = (unsigned)mask;
 		qts_ck_tf(c, &t->seen[k].parsed);
 		t->seen[k].ns = qts_tf_ns(t->seen[k].parsed);
+		qts_field_key_set(&t->seen[k].key, t->seen[k].tf);
 	}
 	qts_ck_int(c, &s->last.set);
 	qts_ck_f64(c, &s->last.target);
