@@ -251,12 +251,12 @@ double qts_ind_step(qts_ind *ind, double x)
 
 static int sma_kernel(void *state, double x, double *out) { return ind_sma_push(state, x, out); }
 
-qts_ind_kernel_fn qts_ind_kernel(const qts_ind *ind, void **state)
+qts_ind_kernel_fn qts_ind_kernel(qts_ind *ind, void **state)
 {
 	if (ind->impl != &ind_sma)
 		return NULL;
 	*state = ind->st;
-	return sma_kernel;
+	return ind_share_kernel(ind, sma_kernel, state);
 }
 
 void qts_ind_free(qts_ind *ind)
@@ -264,5 +264,6 @@ void qts_ind_free(qts_ind *ind)
 	if (!ind)
 		return;
 	release(ind);
+	free(ind->share);
 	free(ind);
 }

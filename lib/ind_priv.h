@@ -30,6 +30,7 @@ struct qts_ind {
 	void *blk[IND_MAXBLK];
 	size_t blk_size[IND_MAXBLK]; /* for a checkpoint (ind_state.c) */
 	int nblk;
+	void *share; /* its part in series shared between runs (ind_share.c) */
 };
 
 struct ind_impl {
@@ -153,6 +154,10 @@ static inline double ind_true_range(double high, double low, double prev_close)
 		tr = t;
 	return tr;
 }
+
+/* qts_ind_kernel's kernel fn of state *state, or the kernel of the same
+ * indicator in series shared between runs (ind_share.c). */
+qts_ind_kernel_fn ind_share_kernel(qts_ind *ind, qts_ind_kernel_fn fn, void **state);
 
 #define IND_DECL(name) extern const struct ind_impl ind_##name
 IND_DECL(ad); IND_DECL(adx); IND_DECL(aroon); IND_DECL(atr); IND_DECL(bbands);

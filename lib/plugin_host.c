@@ -216,7 +216,7 @@ static int host_target(void *ctx, const char *symbol, double target, const char 
 	qts_strat_last *l = qts_symtab_get(p->last, sym);
 	if (!l)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	qts_strat_target(l, sym, target, unit, &p->out);
+	qts_strat_target(l, sym, target, qts_unit_parse(unit), &p->out);
 	HOST_OUT();
 	return 0;
 }

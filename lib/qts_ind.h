@@ -71,10 +71,24 @@ double qts_ind_step(qts_ind *ind, double x);
  * pays for in the cache.  NULL when the family has none (it counts bars).
  * An indicator fed through its kernel is fed through it alone. */
 typedef int (*qts_ind_kernel_fn)(void *state, double x, double *out);
-qts_ind_kernel_fn qts_ind_kernel(const qts_ind *ind, void **state);
+qts_ind_kernel_fn qts_ind_kernel(qts_ind *ind, void **state);
 /* Back to the state right after qts_ind_new.  0, or -1 if out of memory
  * (the indicator is then unusable and may only be freed). */
 int qts_ind_reset(qts_ind *ind);
 void qts_ind_free(qts_ind *ind);
+
+/* Series shared between runs over the same events (ind_share.c): made
+ * before the runs are forked, for a replay of at most nevents events;
+ * NULL when the memory cannot be had (runs then compute alone). */
+typedef struct qts_ind_share qts_ind_share;
+qts_ind_share *qts_ind_share_new(size_t nevents);
+void qts_ind_share_free(qts_ind_share *sh);
+/* In a run: the kernels made from now on take part, for a replay of the
+ * events of [from, to), *at being the number (from 1) of the event being
+ * put.  Then, when the run has ended (ok, or not), 0 when every series it
+ * read was fed as its writer's was, -1 when its figures do not stand and
+ * it must be made again alone. */
+void qts_ind_share_join(qts_ind_share *sh, int64_t from, int64_t to, const size_t *at);
+int qts_ind_share_leave(int ok);
 
 #endif

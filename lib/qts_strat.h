@@ -109,14 +109,24 @@ typedef struct qts_strat_out {
 /* The last target written for a symbol (zeroed: none yet). */
 typedef struct qts_strat_last {
 	int set;
+	int code; /* unit's QTS_UNIT_ code + 1; 0 when restored (unit then says) */
 	double target;
 	char unit[QTS_WORD_MAX];
 } qts_strat_last;
 
 /* Put a target for symbol unless it is NaN or the same as the last one
- * (unit qty or weight): 0, or -1 when the put failed. */
-int qts_strat_target(qts_strat_last *l, const char *symbol, double target, const char *unit,
-		     qts_strat_out *out);
+ * (unit QTS_UNIT_QTY or QTS_UNIT_WEIGHT): 0, or -1 when the put failed.
+ * Most bars leave the target as it was: that test inline, in the caller.
+ * The unit is compared as its code, but for the first target after a
+ * restore, which knows only the unit's word. */
+int qts_strat_put_target(qts_strat_last *l, const char *symbol, double target, int unit, qts_strat_out *out);
+static inline int qts_strat_target(qts_strat_last *l, const char *symbol, double target, int unit,
+				   qts_strat_out *out)
+{
+	if (isnan(target) || (l->set && target == l->target && l->code == unit + 1))
+		return 0;
+	return qts_strat_put_target(l, symbol, target, unit, out);
+}
 /* Whether order o fills on a bar (open, high, low, close) by qts-sim's
  * fill model. */
 int qts_strat_fills_on(const qts_strat_order *o, const double v[4]);

@@ -8,41 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Whether a unit is the one kept (a short word: compared in place, no
- * call). */
-static inline int same_unit(const char *unit, const char kept[QTS_WORD_MAX])
+int qts_strat_put_target(qts_strat_last *l, const char *symbol, double target, int unit, qts_strat_out *out)
 {
-	for (size_t i = 0; unit[i] == kept[i]; i++) /* kept ends within its field */
-		if (!unit[i])
-			return 1;
-	return 0;
-}
-
-static int put_target(qts_strat_last *l, const char *symbol, double target, const char *unit,
-		      qts_strat_out *out);
-
-/* Most bars leave the target as it was: that test inline, the event made
- * apart. */
-int qts_strat_target(qts_strat_last *l, const char *symbol, double target, const char *unit,
-		     qts_strat_out *out)
-{
-	if (isnan(target) || (l->set && target == l->target && same_unit(unit, l->unit)))
+	if (isnan(target) || (l->set && !l->code && target == l->target && qts_unit_parse(l->unit) == unit))
 		return 0;
-	return put_target(l, symbol, target, unit, out);
-}
-
-static __attribute__((noinline)) int put_target(qts_strat_last *l, const char *symbol, double target,
-						 const char *unit, qts_strat_out *out)
-{
 	qts_event ev;
 	qts_event_init(&ev, QTS_TARGET, out->now);
 	QTS_SET(ev.symbol, symbol);
 	ev.target.target = target + 0.0; /* no -0 */
-	QTS_SET(ev.target.unit, unit);
+	QTS_SET(ev.target.unit, qts_unit_name(unit));
 	QTS_SET(ev.target.strategy, out->strategy);
 	l->set = 1;
+	l->code = unit + 1;
 	l->target = target;
-	QTS_SET(l->unit, unit);
+	QTS_SET(l->unit, ev.target.unit);
 	return out->put(out->ctx, &ev);
 }
 

@@ -22,7 +22,7 @@ void strategy_setup_builtin(struct host *h, const struct strategy_options *o)
 	h->out.strategy = o->name ? o->name : s->name;
 	if (s->portfolio) {
 		int status;
-		h->unit = qts_unit_name(QTS_UNIT_WEIGHT);
+		h->unit = QTS_UNIT_WEIGHT;
 		if (!(h->portfolio = s->portfolio->open(s, h->param, o->kv, o->nkv, !!o->conf.feedback, err,
 							&status))) {
 			if (status == QTS_EXIT_USAGE)
@@ -33,7 +33,7 @@ void strategy_setup_builtin(struct host *h, const struct strategy_options *o)
 	}
 	int wi = qts_strat_param_index(s, "weight"), oi = qts_strat_param_index(s, "stop");
 	h->use_orders = oi >= 0 && h->param[oi] == 1 && s->orders;
-	h->unit = qts_unit_name(isnan(h->param[wi]) ? QTS_UNIT_QTY : QTS_UNIT_WEIGHT);
+	h->unit = isnan(h->param[wi]) ? QTS_UNIT_QTY : QTS_UNIT_WEIGHT;
 	h->mult = isnan(h->param[wi]) ? h->param[qts_strat_param_index(s, "size")] : h->param[wi];
 }
 

@@ -83,7 +83,7 @@ void strategy_setup_expr(struct host *h, const struct strategy_options *o)
 	h->ntfs = qts_expr_ntf(h->expr);
 	for (size_t k = 0; k < h->ntfs; k++)
 		h->tfs[k] = qts_expr_tf(h->expr, k);
-	h->unit = o->unit ? o->unit : qts_unit_name(QTS_UNIT_QTY);
+	h->unit = o->unit ? qts_unit_parse(o->unit) : QTS_UNIT_QTY; /* checked by then */
 	h->out.strategy = o->name ? o->name : "expr";
 	if (o->print)
 		setup_table(h);

@@ -54,7 +54,7 @@ struct host {
 	qts_table *table; /* --print */
 	qts_strat_out out;
 	char tf[16]; /* --tf, canonical, or "" */
-	const char *unit;
+	int unit;       /* QTS_UNIT_QTY or QTS_UNIT_WEIGHT */
 	double mult;    /* built-ins: size or weight */
 	int use_orders; /* trade with orders instead of targets */
 	int feedback;   /* positions from --feedback; none presumed */

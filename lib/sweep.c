@@ -13,6 +13,7 @@
  * combination, and --merge ranks their tables into the one a single run
  * writes; --walk-forward picks a combination in each training window and
  * runs it in the test window after it. */
+#include "qts_ind.h"
 #include "qts_stage.h"
 #include "sweep_priv.h"
 
@@ -102,6 +103,7 @@ typedef struct sweep {
 	uint64_t *ids;
 	size_t nids;
 	qts_sweep_data *data;
+	qts_ind_share *share; /* the indicators' series the combinations share */
 	/* failures */
 	size_t failed;
 	int fail_status;
@@ -375,45 +377,63 @@ static int put_one(void *arg, const qts_event *ev)
 /* What a child builds lives until it exits, as in its own program. */
 static char *volatile child_line;
 
+/* The combination of t, its chain built and fed the events of its window:
+ * the report's engine.  With share, its indicators take part in the
+ * series shared between the combinations; -1 when what it read of them
+ * was not what it would have computed (it must be made again alone). */
+static int run_combo(const sweep *sw, const task *t, runner *r, qts_ind_share *share)
+{
+	memset(r, 0, sizeof *r);
+	qts_pipe_build_to(&r->st, child_line, to_report, r, where_at, r);
+	/* the chain's own messages are its stages'; these are the sweep's */
+	const char *first = qts_progname;
+	qts_progname = "qts sweep";
+	if (r->st.conf.nfiles)
+		qts_die(QTS_EXIT_USAGE, "'%s' in the pipeline: name the files after the parameters",
+			r->st.conf.files[0]);
+	if (r->st.conf.feedback)
+		qts_die(QTS_EXIT_USAGE, "--feedback: a sweep's stages take no feedback");
+	const qts_stage *last = NULL;
+	for (size_t i = 0; qts_pipe_stage(&r->st, i); i++)
+		last = qts_pipe_stage(&r->st, i);
+	if (last && strcmp(last->name, "qts-report") == 0) {
+		r->report = last->eng;
+	} else {
+		char *av[] = { "qts-report", NULL };
+		optind = 0;
+		qts_report_stage.build(&r->rep, 1, av, NULL, NULL);
+		r->report = r->rep.eng;
+	}
+	char err[QTS_ERR_MAX];
+	if (qts_report_stage_hold(r->report, t->count, err) < 0)
+		qts_die(QTS_EXIT_USAGE, "%s", err);
+	qts_progname = first;
+	if (share)
+		qts_ind_share_join(share, t->from, t->to, &r->at);
+	size_t where;
+	int ok = qts_sweep_data_replay(sw->data, t->from, t->to, put_one, r, &where) == 0 &&
+		 r->st.ops->finish(r->st.eng) == 0 && (!r->rep.ops || r->rep.ops->finish(r->rep.eng) == 0);
+	if (share && qts_ind_share_leave(ok) < 0)
+		return -1;
+	if (!ok)
+		_exit(QTS_EXIT_FAIL); /* the chain said why */
+	return 0;
+}
+
 static _Noreturn void child(const sweep *sw, const task *t)
 {
 	int null = open("/dev/null", O_WRONLY);
 	if (null >= 0)
 		dup2(null, STDOUT_FILENO);
-	char *line = child_line = combo_line(sw, t->id);
+	child_line = combo_line(sw, t->id);
 	runner r;
-	memset(&r, 0, sizeof r);
-	qts_pipe_build_to(&r.st, line, to_report, &r, where_at, &r);
-	/* the chain's own messages are its stages'; these are the sweep's */
-	const char *first = qts_progname;
-	qts_progname = "qts sweep";
-	if (r.st.conf.nfiles)
-		qts_die(QTS_EXIT_USAGE, "'%s' in the pipeline: name the files after the parameters",
-			r.st.conf.files[0]);
-	if (r.st.conf.feedback)
-		qts_die(QTS_EXIT_USAGE, "--feedback: a sweep's stages take no feedback");
-	const qts_stage *last = NULL;
-	for (size_t i = 0; qts_pipe_stage(&r.st, i); i++)
-		last = qts_pipe_stage(&r.st, i);
-	if (last && strcmp(last->name, "qts-report") == 0) {
-		r.report = last->eng;
-	} else {
-		char *av[] = { "qts-report", NULL };
-		optind = 0;
-		qts_report_stage.build(&r.rep, 1, av, NULL, NULL);
-		r.report = r.rep.eng;
+	if (run_combo(sw, t, &r, sw->share) < 0) {
+		/* its messages are said again by the run that counts */
+		fflush(stderr);
+		if (ftruncate(STDERR_FILENO, 0) == 0)
+			lseek(STDERR_FILENO, 0, SEEK_SET);
+		run_combo(sw, t, &r, NULL);
 	}
-	char err[QTS_ERR_MAX];
-	if (qts_report_stage_hold(r.report, t->count, err) < 0)
-		qts_die(QTS_EXIT_USAGE, "%s", err);
-	qts_progname = first;
-	size_t where;
-	if (qts_sweep_data_replay(sw->data, t->from, t->to, put_one, &r, &where) < 0)
-		_exit(QTS_EXIT_FAIL); /* the chain said why */
-	if (r.st.ops->finish(r.st.eng) < 0)
-		_exit(QTS_EXIT_FAIL);
-	if (r.rep.ops && r.rep.ops->finish(r.rep.eng) < 0)
-		_exit(QTS_EXIT_FAIL);
 	qts_run run;
 	qts_report_stage_run(r.report, &run);
 	t->out->sum = run.sum;
@@ -1094,6 +1114,7 @@ static void sweep_free(sweep *sw)
 	free(sw->ids);
 	free(sw->fail_text);
 	qts_sweep_data_free(sw->data);
+	qts_ind_share_free(sw->share);
 }
 
 int qts_sweep_main(int argc, char **argv)
@@ -1107,6 +1128,7 @@ int qts_sweep_main(int argc, char **argv)
 	char err[QTS_ERR_MAX];
 	if (!(sw.data = qts_sweep_data_read(sw.files, sw.nfiles, err)))
 		qts_die(QTS_EXIT_FAIL, "%s", err);
+	sw.share = qts_ind_share_new(qts_sweep_data_count(sw.data));
 	if (sw.walk) {
 		status = walk_forward(&sw);
 		sweep_free(&sw);

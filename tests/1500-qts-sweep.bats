@@ -18,8 +18,9 @@ setup() {
 	CHAIN='qts-strategy sma-cross size=100 | qts-risk --max-position 300 | qts-sim --commission bps=5'
 }
 
-# row_is_report TABLE ID 'PIPELINE' FILE: the metrics of row ID of TABLE
-# are the values of qts-report --csv on qts pipe of PIPELINE, in order.
+# row_is_report TABLE ID 'PIPELINE' FILES: the metrics of row ID of TABLE
+# are the values of qts-report --csv on qts pipe of PIPELINE over FILES (a
+# list split at spaces), in order.
 row_is_report() {
 	local table=$1 id=$2 line=$3 file=$4 np
 	np=$(head -n 1 "$table" | tr , '\n' | grep -n '^start$' | cut -d: -f1)
@@ -27,7 +28,7 @@ row_is_report() {
 	*qts-report*) line="$line --csv" ;;
 	*) line="$line | qts-report --csv" ;;
 	esac
-	qts pipe "$line" "$file" | sed -n '2,44p' | cut -d, -f2- > "$T/want"
+	qts pipe "$line" $file | sed -n '2,44p' | cut -d, -f2- > "$T/want"
 	awk -F, -v id="$id" -v from="$np" '$1 == id { for (i = from; i <= NF; i++) print $i }' "$table" > "$T/got"
 	[ "$(wc -l < "$T/want")" -eq 43 ]
 	diff "$T/want" "$T/got"
@@ -51,6 +52,28 @@ row_is_report() {
 	qts sweep -j 2 "$line" n=3,6 m=20 "$D/bars.csv" > "$T/j2.csv"
 	cmp "$T/j1.csv" "$T/j2.csv"
 	row_is_report "$T/j1.csv" 2 'qts-strategy -e "target = sma(close, 6) > sma(close, 20) ? 100 : 0" | qts-sim | qts-report --periods 12' "$D/bars.csv"
+}
+
+@test "sweep: an average computed once is read by the combinations fed alike; one fed otherwise runs again alone" {
+	# tf=1h writes the SMAs of 3 and 8 bars; tf=4h, one worker after it,
+	# finds them but feeds its own on other events: its figures must be
+	# those of its own run, not of the averages read
+	qts-fetch --seed 4 --count 600 -t 1h synth:AAA,BBB > "$T/h1.csv"
+	qts-resample 4h "$T/h1.csv" > "$T/h4.csv" 2>/dev/null
+	line='qts-strategy --tf $tf sma-cross fast=3 slow=8 size=10 | qts-sim'
+	run -0 qts sweep -j 1 "$line" tf=1h,4h "$T/h1.csv" "$T/h4.csv"
+	printf '%s\n' "$output" > "$T/table.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	row_is_report "$T/table.csv" 1 'qts-strategy --tf 1h sma-cross fast=3 slow=8 size=10 | qts-sim' "$T/h1.csv $T/h4.csv"
+	row_is_report "$T/table.csv" 2 'qts-strategy --tf 4h sma-cross fast=3 slow=8 size=10 | qts-sim' "$T/h1.csv $T/h4.csv"
+	# and a grid whose averages are shared (fast=5 and slow=20 read by
+	# the combinations after the first) is what it was alone
+	run -0 qts sweep -j 2 "$CHAIN" fast=5,10 slow=20,30,40 "$D/bars.csv"
+	printf '%s\n' "$output" > "$T/grid.csv"
+	for c in "2 5 30" "4 10 20" "6 10 40"; do
+		set -- $c
+		row_is_report "$T/grid.csv" "$1" "qts-strategy sma-cross size=100 fast=$2 slow=$3 | qts-risk --max-position 300 | qts-sim --commission bps=5" "$D/bars.csv"
+	done
 }
 
 @test "sweep: values of a grid keep their decimals, a list its texts" {

@@ -143,20 +143,27 @@ static void test_target(void)
 {
 	qts_strat_last l = { 0 };
 	qts_strat_out o = out();
-	qts_strat_target(&l, "ACME", NAN, "qty", &o);
+	qts_strat_target(&l, "ACME", NAN, QTS_UNIT_QTY, &o);
 	CHECK_STR(got, "", "a NaN target is not written");
-	qts_strat_target(&l, "ACME", -0.0, "qty", &o);
-	qts_strat_target(&l, "ACME", 0, "qty", &o);
-	qts_strat_target(&l, "ACME", 0, "weight", &o);
-	qts_strat_target(&l, "ACME", 0.5, "weight", &o);
+	qts_strat_target(&l, "ACME", -0.0, QTS_UNIT_QTY, &o);
+	qts_strat_target(&l, "ACME", 0, QTS_UNIT_QTY, &o);
+	qts_strat_target(&l, "ACME", 0, QTS_UNIT_WEIGHT, &o);
+	qts_strat_target(&l, "ACME", 0.5, QTS_UNIT_WEIGHT, &o);
 	CHECK_STR(got,
 		  "target,1970-01-02T00:00:00Z,ACME,0,qty,s\n"
 		  "target,1970-01-02T00:00:00Z,ACME,0,weight,s\n"
 		  "target,1970-01-02T00:00:00Z,ACME,0.5,weight,s\n",
 		  "targets written when they or their unit change, -0 as 0");
 	fail_puts = 1;
-	CHECK(qts_strat_target(&l, "ACME", 1, "weight", &o) == -1, "a failed put: -1");
+	CHECK(qts_strat_target(&l, "ACME", 1, QTS_UNIT_WEIGHT, &o) == -1, "a failed put: -1");
 	fail_puts = 0;
+	/* restored from a checkpoint: the unit's word alone is known */
+	qts_strat_last r = { .set = 1, .target = 0.5, .unit = "weight" };
+	got[0] = '\0';
+	qts_strat_target(&r, "ACME", 0.5, QTS_UNIT_WEIGHT, &o);
+	CHECK_STR(got, "", "after a restore, the same target in the same unit is not written again");
+	qts_strat_target(&r, "ACME", 0.5, QTS_UNIT_QTY, &o);
+	CHECK_STR(got, "target,1970-01-02T00:00:00Z,ACME,0.5,qty,s\n", "nor taken for another unit");
 }
 
 static void test_sized(void)

@@ -1,0 +1,270 @@
+/* ind_share.c — an indicator's values computed once for many runs over
+ * the same events.  qts sweep runs each combination of a grid in a process
+ * of its own, forked from the one that holds the input: a grid of 10 fast
+ * by 10 slow moving averages pushes 200 averages a bar where 20 differ,
+ * and the averages are a sixth of a combination's work.
+ *
+ * The first run that makes an indicator of a key (its family, its options
+ * and the window of events replayed) writes its values, event by event,
+ * to memory shared with the runs forked after it; a run that finds the
+ * key's series complete reads them instead of computing them.  Whether a
+ * reader would have been fed what the writer was, at the same events, it
+ * cannot know when it reads: both fold every (event, value) they are fed
+ * into a hash, and a run's figures stand only when each series it read
+ * has its writer's hash (qts_ind_share_leave); otherwise the run is made
+ * again, computing alone.  Two indicators of one key in one run are fed at
+ * the same event: a writer's series is then spoilt, a reader's hash wrong.
+ *
+ * Only families with a kernel take part (qts_ind_kernel); an indicator's
+ * output is valid once it has been fed more than its lookback, as the
+ * kernels' families are. */
+#include "ind_priv.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define NKEYS 64
+
+enum { FREE, WRITING, DONE, SPOILT };
+
+/* A key and its series' state, in the shared memory. */
+struct entry {
+	atomic_int state;
+	const struct ind_impl *impl; /* forked processes share the addresses */
+	double opt[4];
+	int64_t from, to;
+	uint64_t hash;
+};
+
+struct qts_ind_share {
+	struct entry *key;  /* NKEYS */
+	double *val;        /* NKEYS series of nval values */
+	size_t nval;
+	size_t size;        /* of the mapping */
+};
+
+/* This process's part: what it decided for each key it met. */
+struct role {
+	const struct ind_impl *impl;
+	double opt[4];
+	int entry;   /* -1: computed alone */
+	int writer;
+	int spoilt;
+	size_t next; /* the first event it may still be fed at */
+	uint64_t hash;
+};
+
+static struct {
+	qts_ind_share *sh;
+	const size_t *at;
+	int64_t from, to;
+	struct role role[NKEYS];
+	int nrole;
+} run;
+
+/* A run's shared indicator.  A reader reads what it needs first:
+ * a fifth of a bar's work was the average it no longer computes. */
+struct inst {
+	const double *val;
+	const size_t *at;
+	uint64_t *hash;
+	int fed, lookback;
+	/* a writer's */
+	struct role *role;
+	double *wval;
+	qts_ind_kernel_fn fn;
+	void *st;
+};
+
+qts_ind_share *qts_ind_share_new(size_t nevents)
+{
+	qts_ind_share *sh = calloc(1, sizeof *sh);
+	if (!sh)
+		return NULL;
+	sh->nval = nevents + 1; /* events are counted from 1 */
+	size_t head = (NKEYS * sizeof(struct entry) + 4095) & ~(size_t)4095;
+	if (sh->nval > (SIZE_MAX - head) / NKEYS / sizeof(double)) {
+		free(sh);
+		return NULL;
+	}
+	/* pages are given as they are written: a grid of 20 distinct
+	 * averages over 1.3M events touches 200 MB of the 660 MB mapped */
+	sh->size = head + NKEYS * sh->nval * sizeof(double);
+	void *p = mmap(NULL, sh->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		free(sh);
+		return NULL;
+	}
+	sh->key = p;
+	sh->val = (double *)((char *)p + head);
+	return sh;
+}
+
+void qts_ind_share_free(qts_ind_share *sh)
+{
+	if (!sh)
+		return;
+	munmap(sh->key, sh->size);
+	free(sh);
+}
+
+void qts_ind_share_join(qts_ind_share *sh, int64_t from, int64_t to, const size_t *at)
+{
+	memset(&run, 0, sizeof run);
+	run.sh = sh;
+	run.at = at;
+	run.from = from;
+	run.to = to;
+}
+
+/* A series to be read, mapped in one call rather than a fault a page. */
+static void populate(const double *val, size_t n)
+{
+#ifdef MADV_POPULATE_READ
+	uintptr_t lo = (uintptr_t)val & ~(uintptr_t)4095, hi = (uintptr_t)(val + n);
+	madvise((void *)lo, hi - lo, MADV_POPULATE_READ); /* older kernels: faults as before */
+#else
+	(void)val;
+	(void)n;
+#endif
+}
+
+static int same_key(const struct ind_impl *impl, const double *opt, const struct ind_impl *impl2, const double *opt2)
+{
+	return impl == impl2 && memcmp(opt, opt2, sizeof(double[4])) == 0;
+}
+
+/* What this run does with a key: read a complete series, write a free
+ * one, or compute alone. */
+static struct role *role_of(const qts_ind *ind)
+{
+	for (int i = 0; i < run.nrole; i++)
+		if (same_key(run.role[i].impl, run.role[i].opt, ind->impl, ind->opt))
+			return &run.role[i];
+	if (run.nrole == NKEYS)
+		return NULL;
+	struct role *r = &run.role[run.nrole++];
+	memset(r, 0, sizeof *r);
+	r->impl = ind->impl;
+	memcpy(r->opt, ind->opt, sizeof r->opt);
+	r->entry = -1;
+	for (int i = 0; i < NKEYS; i++) {
+		struct entry *e = &run.sh->key[i];
+		int s = atomic_load_explicit(&e->state, memory_order_acquire);
+		/* a key is read only once its writer has published it */
+		if ((s == DONE || s == SPOILT) && same_key(e->impl, e->opt, ind->impl, ind->opt) &&
+		    e->from == run.from && e->to == run.to) {
+			if (s == DONE) {
+				r->entry = i;
+				populate(run.sh->val + (size_t)i * run.sh->nval, run.sh->nval);
+			}
+			return r;
+		}
+	}
+	for (int i = 0; i < NKEYS; i++) {
+		struct entry *e = &run.sh->key[i];
+		int free_ = FREE;
+		if (atomic_compare_exchange_strong_explicit(&e->state, &free_, WRITING, memory_order_acq_rel,
+							    memory_order_relaxed)) {
+			e->impl = ind->impl;
+			memcpy(e->opt, ind->opt, sizeof e->opt);
+			e->from = run.from;
+			e->to = run.to;
+			r->entry = i;
+			r->writer = 1;
+			return r;
+		}
+	}
+	return r;
+}
+
+/* One (event, value) into a series' hash: their order, the events and the
+ * values' bits all count.  Cheap, as a reader pays it for each value: the
+ * rotation brings every bit of the last product down to the next. */
+static inline uint64_t fold(uint64_t h, size_t at, double x)
+{
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	h ^= b;
+	h = (h << 23 | h >> 41) * 0x9e3779b97f4a7c15u;
+	return h + at;
+}
+
+/* A writer fed twice at one event (two indicators of its key in the
+ * run) spoils its series; a reader so fed has a hash its writer's cannot
+ * be, since the writer would have been spoilt. */
+static int share_write(void *state, double x, double *out)
+{
+	struct inst *k = state;
+	struct role *r = k->role;
+	size_t at = *k->at;
+	r->hash = fold(r->hash, at, x);
+	int ok = k->fn(k->st, x, out);
+	if (at < r->next || at >= run.sh->nval) {
+		r->spoilt = 1;
+		return ok;
+	}
+	r->next = at + 1;
+	k->wval[at] = ok ? *out : NAN;
+	return ok;
+}
+
+static int share_read(void *state, double x, double *out)
+{
+	struct inst *k = state;
+	size_t at = *k->at;
+	*k->hash = fold(*k->hash, at, x);
+	*out = k->val[at];
+	if (k->fed > k->lookback)
+		return 1;
+	return ++k->fed > k->lookback;
+}
+
+qts_ind_kernel_fn ind_share_kernel(qts_ind *ind, qts_ind_kernel_fn fn, void **state)
+{
+	if (!run.sh)
+		return fn;
+	struct role *r = role_of(ind);
+	if (!r || r->entry < 0)
+		return fn;
+	struct inst *k = calloc(1, sizeof *k);
+	if (!k)
+		return fn;
+	k->role = r;
+	k->wval = run.sh->val + (size_t)r->entry * run.sh->nval;
+	k->val = k->wval;
+	k->at = run.at;
+	k->hash = &r->hash;
+	k->fn = fn;
+	k->st = *state;
+	k->lookback = ind->lookback;
+	free(ind->share);
+	ind->share = k;
+	*state = k;
+	return r->writer ? share_write : share_read;
+}
+
+int qts_ind_share_leave(int ok)
+{
+	int agreed = 1;
+	for (int i = 0; run.sh && i < run.nrole; i++) {
+		struct role *r = &run.role[i];
+		if (r->entry < 0)
+			continue;
+		struct entry *e = &run.sh->key[r->entry];
+		if (r->writer) {
+			/* a run that failed leaves its key taken: others compute alone */
+			if (!ok)
+				continue;
+			e->hash = r->hash;
+			atomic_store_explicit(&e->state, r->spoilt ? SPOILT : DONE, memory_order_release);
+		} else if (r->hash != e->hash) {
+			agreed = 0;
+		}
+	}
+	run.sh = NULL;
+	return agreed ? 0 : -1;
+}
