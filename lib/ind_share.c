@@ -15,6 +15,13 @@
  * again, computing alone.  Two indicators of one key in one run are fed at
  * the same event: a writer's series is then spoilt, a reader's hash wrong.
  *
+ * A page of memory touched the first time costs a fault, and faults are
+ * dear (some microseconds each on a virtual machine): a reader mapping two
+ * series of 10 MB pays 5,000 of them.  So the process that forks the runs
+ * copies each complete series into memory of its own (qts_ind_share_adopt,
+ * in huge pages where the system gives them), which the runs forked after
+ * it inherit already mapped.
+ *
  * Only families with a kernel take part (qts_ind_kernel); an indicator's
  * output is valid once it has been fed more than its lookback, as the
  * kernels' families are. */
@@ -27,8 +34,9 @@
 #include <sys/mman.h>
 
 #define NKEYS 64
+#define HUGE_PAGE ((size_t)2 << 20)
 
-enum { FREE, WRITING, DONE, SPOILT };
+enum { FREE, CLAIMED, WRITING, DONE, SPOILT };
 
 /* A key and its series' state, in the shared memory. */
 struct entry {
@@ -44,6 +52,8 @@ struct qts_ind_share {
 	double *val;        /* NKEYS series of nval values */
 	size_t nval;
 	size_t size;        /* of the mapping */
+	double *own[NKEYS]; /* the forking process's copies of complete series */
+	size_t own_size;
 };
 
 /* This process's part: what it decided for each key it met. */
@@ -100,7 +110,26 @@ qts_ind_share *qts_ind_share_new(size_t nevents)
 	}
 	sh->key = p;
 	sh->val = (double *)((char *)p + head);
+	sh->own_size = (sh->nval * sizeof(double) + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
 	return sh;
+}
+
+void qts_ind_share_adopt(qts_ind_share *sh)
+{
+	for (int i = 0; sh && i < NKEYS; i++) {
+		if (sh->own[i] || atomic_load_explicit(&sh->key[i].state, memory_order_acquire) != DONE)
+			continue;
+		void *p = mmap(NULL, sh->own_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return; /* read where they are */
+#ifdef MADV_HUGEPAGE
+		/* a copy in 4 KiB pages costs a fault a page here, and every
+		 * fork after it copies an entry a page */
+		madvise(p, sh->own_size, MADV_HUGEPAGE);
+#endif
+		memcpy(p, sh->val + (size_t)i * sh->nval, sh->nval * sizeof(double));
+		sh->own[i] = p;
+	}
 }
 
 void qts_ind_share_free(qts_ind_share *sh)
@@ -108,6 +137,9 @@ void qts_ind_share_free(qts_ind_share *sh)
 	if (!sh)
 		return;
 	munmap(sh->key, sh->size);
+	for (int i = 0; i < NKEYS; i++)
+		if (sh->own[i])
+			munmap(sh->own[i], sh->own_size);
 	free(sh);
 }
 
@@ -118,18 +150,6 @@ void qts_ind_share_join(qts_ind_share *sh, int64_t from, int64_t to, const size_
 	run.at = at;
 	run.from = from;
 	run.to = to;
-}
-
-/* A series to be read, mapped in one call rather than a fault a page. */
-static void populate(const double *val, size_t n)
-{
-#ifdef MADV_POPULATE_READ
-	uintptr_t lo = (uintptr_t)val & ~(uintptr_t)4095, hi = (uintptr_t)(val + n);
-	madvise((void *)lo, hi - lo, MADV_POPULATE_READ); /* older kernels: faults as before */
-#else
-	(void)val;
-	(void)n;
-#endif
 }
 
 static int same_key(const struct ind_impl *impl, const double *opt, const struct ind_impl *impl2, const double *opt2)
@@ -154,25 +174,25 @@ static struct role *role_of(const qts_ind *ind)
 	for (int i = 0; i < NKEYS; i++) {
 		struct entry *e = &run.sh->key[i];
 		int s = atomic_load_explicit(&e->state, memory_order_acquire);
-		/* a key is read only once its writer has published it */
-		if ((s == DONE || s == SPOILT) && same_key(e->impl, e->opt, ind->impl, ind->opt) &&
-		    e->from == run.from && e->to == run.to) {
-			if (s == DONE) {
+		/* a key's fields are read once its writer has set them; a key
+		 * being written is computed alone meanwhile, not written twice */
+		if (s >= WRITING && same_key(e->impl, e->opt, ind->impl, ind->opt) && e->from == run.from &&
+		    e->to == run.to) {
+			if (s == DONE)
 				r->entry = i;
-				populate(run.sh->val + (size_t)i * run.sh->nval, run.sh->nval);
-			}
 			return r;
 		}
 	}
 	for (int i = 0; i < NKEYS; i++) {
 		struct entry *e = &run.sh->key[i];
 		int free_ = FREE;
-		if (atomic_compare_exchange_strong_explicit(&e->state, &free_, WRITING, memory_order_acq_rel,
+		if (atomic_compare_exchange_strong_explicit(&e->state, &free_, CLAIMED, memory_order_acq_rel,
 							    memory_order_relaxed)) {
 			e->impl = ind->impl;
 			memcpy(e->opt, ind->opt, sizeof e->opt);
 			e->from = run.from;
 			e->to = run.to;
+			atomic_store_explicit(&e->state, WRITING, memory_order_release);
 			r->entry = i;
 			r->writer = 1;
 			return r;
@@ -235,7 +255,7 @@ qts_ind_kernel_fn ind_share_kernel(qts_ind *ind, qts_ind_kernel_fn fn, void **st
 		return fn;
 	k->role = r;
 	k->wval = run.sh->val + (size_t)r->entry * run.sh->nval;
-	k->val = k->wval;
+	k->val = run.sh->own[r->entry] ? run.sh->own[r->entry] : k->wval;
 	k->at = run.at;
 	k->hash = &r->hash;
 	k->fn = fn;

@@ -542,6 +542,7 @@ static void run_tasks(sweep *sw, task *t, size_t n)
 				reap(sw, &r[k], status, &t[r[k].task]);
 				active--;
 			}
+		qts_ind_share_adopt(sw->share);
 	}
 	if (qts_interrupted) {
 		for (size_t k = 0; k < nr; k++)
