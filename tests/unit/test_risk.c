@@ -59,14 +59,21 @@ static void order(qts_risk *r, int sec, const char *sym, const char *side, doubl
 	feed(r, &ev);
 }
 
-static void target(qts_risk *r, int sec, const char *sym, double v, const char *unit)
+/* A target of strategy strat. */
+static qts_event target_of(int sec, const char *sym, double v, const char *unit, const char *strat)
 {
 	qts_event ev;
 	qts_event_init(&ev, QTS_TARGET, T(sec));
 	QTS_SET(ev.symbol, sym);
 	ev.target.target = v;
 	QTS_SET(ev.target.unit, unit);
-	QTS_SET(ev.target.strategy, "t");
+	QTS_SET(ev.target.strategy, strat);
+	return ev;
+}
+
+static void target(qts_risk *r, int sec, const char *sym, double v, const char *unit)
+{
+	qts_event ev = target_of(sec, sym, v, unit, "t");
 	feed(r, &ev);
 }
 
@@ -757,12 +764,7 @@ static void test_every_strategy_target(void)
 	fill_id(r, 60, "A", "o1", "buy", 10, 100);
 	order(r, 60, "A", "buy", 50, 95);
 	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == 50, "10 held, 50 working");
-	qts_event ev;
-	qts_event_init(&ev, QTS_TARGET, T(120));
-	QTS_SET(ev.symbol, "A");
-	ev.target.target = 4;
-	QTS_SET(ev.target.unit, "qty");
-	QTS_SET(ev.target.strategy, "*");
+	qts_event ev = target_of(120, "A", 4, "qty", "*");
 	feed(r, &ev);
 	CHECK(nout == 1 && passed_same, "toward flat from the 10 held: approved");
 	CHECK(qts_risk_working(r, "A") == -6, "o2 canceled; qts-sim sells 6");
@@ -1001,12 +1003,7 @@ static void both_bar(qts_risk *r, int sec, const char *sym, double px)
 
 static void both_target(qts_risk *r, int sec, const char *sym, double v, const char *unit)
 {
-	qts_event ev;
-	qts_event_init(&ev, QTS_TARGET, T(sec));
-	QTS_SET(ev.symbol, sym);
-	ev.target.target = v;
-	QTS_SET(ev.target.unit, unit);
-	QTS_SET(ev.target.strategy, "t");
+	qts_event ev = target_of(sec, sym, v, unit, "t");
 	both(r, &ev);
 }
 
@@ -1050,15 +1047,9 @@ static void test_plain_bars(void)
 	bar_tf(r, T(180), "EIGHTCHR", "1m", 22);
 	CHECK(qts_risk_now(r) == T(120) + 3600 * QTS_NS_PER_SEC, "and back: the clock never goes back");
 
-	qts_event ev;
-	qts_event_init(&ev, QTS_TARGET, T(180));
-	QTS_SET(ev.symbol, "EIGHTCHR");
-	ev.target.target = 100;
-	QTS_SET(ev.target.unit, "qty");
-	QTS_SET(ev.target.strategy, "t");
+	qts_event ev = target_of(180, "EIGHTCHR", 100, "qty", "t");
 	feed(r, &ev);
-	QTS_SET(ev.symbol, lng);
-	QTS_SET(ev.target.strategy, strat);
+	ev = target_of(180, lng, 100, "qty", strat);
 	feed(r, &ev);
 	CHECK(qts_risk_position(r, "EIGHTCHR") == 100 && qts_risk_position(r, lng) == 100, "both approved");
 	bar_tf(r, T(240), "A", "1m", 103);
