@@ -1,12 +1,12 @@
 /* ind_share.c — an indicator's values computed once for many runs over
- * the same events.  qts sweep runs each combination of a grid in a process
- * of its own, forked from the one that holds the input: a grid of 10 fast
+ * the same events.  qts sweep runs the combinations of a grid in worker
+ * processes forked from the one that holds the input: a grid of 10 fast
  * by 10 slow moving averages pushes 200 averages a bar where 20 differ,
  * and the averages are a sixth of a combination's work.
  *
  * The first run that makes an indicator of a key (its family, its options
  * and the window of events replayed) writes its values, event by event,
- * to memory shared with the runs forked after it; a run that finds the
+ * to memory shared with every worker; a run that finds the
  * key's series complete reads them instead of computing them.  Whether a
  * reader would have been fed what the writer was, at the same events, it
  * cannot know when it reads: both fold every (event, value) they are fed
@@ -15,12 +15,9 @@
  * again, computing alone.  Two indicators of one key in one run are fed at
  * the same event: a writer's series is then spoilt, a reader's hash wrong.
  *
- * A page of memory touched the first time costs a fault, and faults are
- * dear (some microseconds each on a virtual machine): a reader mapping two
- * series of 10 MB pays 5,000 of them.  So the process that forks the runs
- * copies each complete series into memory of its own (qts_ind_share_adopt,
- * in huge pages where the system gives them), which the runs forked after
- * it inherit already mapped.
+ * A process maps a series' pages once (a fault each, dear on a virtual
+ * machine): qts sweep's workers run one combination after another, so
+ * each maps what it reads once, not once a combination.
  *
  * Only families with a kernel take part (qts_ind_kernel); an indicator's
  * output is valid once it has been fed more than its lookback, as the
@@ -34,7 +31,6 @@
 #include <sys/mman.h>
 
 #define NKEYS 64
-#define HUGE_PAGE ((size_t)2 << 20)
 
 enum { FREE, CLAIMED, WRITING, DONE, SPOILT };
 
@@ -52,8 +48,6 @@ struct qts_ind_share {
 	double *val;        /* NKEYS series of nval values */
 	size_t nval;
 	size_t size;        /* of the mapping */
-	double *own[NKEYS]; /* the forking process's copies of complete series */
-	size_t own_size;
 };
 
 /* This process's part: what it decided for each key it met. */
@@ -110,26 +104,7 @@ qts_ind_share *qts_ind_share_new(size_t nevents)
 	}
 	sh->key = p;
 	sh->val = (double *)((char *)p + head);
-	sh->own_size = (sh->nval * sizeof(double) + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
 	return sh;
-}
-
-void qts_ind_share_adopt(qts_ind_share *sh)
-{
-	for (int i = 0; sh && i < NKEYS; i++) {
-		if (sh->own[i] || atomic_load_explicit(&sh->key[i].state, memory_order_acquire) != DONE)
-			continue;
-		void *p = mmap(NULL, sh->own_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			return; /* read where they are */
-#ifdef MADV_HUGEPAGE
-		/* a copy in 4 KiB pages costs a fault a page here, and every
-		 * fork after it copies an entry a page */
-		madvise(p, sh->own_size, MADV_HUGEPAGE);
-#endif
-		memcpy(p, sh->val + (size_t)i * sh->nval, sh->nval * sizeof(double));
-		sh->own[i] = p;
-	}
 }
 
 void qts_ind_share_free(qts_ind_share *sh)
@@ -137,9 +112,6 @@ void qts_ind_share_free(qts_ind_share *sh)
 	if (!sh)
 		return;
 	munmap(sh->key, sh->size);
-	for (int i = 0; i < NKEYS; i++)
-		if (sh->own[i])
-			munmap(sh->own[i], sh->own_size);
 	free(sh);
 }
 
@@ -255,7 +227,7 @@ qts_ind_kernel_fn ind_share_kernel(qts_ind *ind, qts_ind_kernel_fn fn, void **st
 		return fn;
 	k->role = r;
 	k->wval = run.sh->val + (size_t)r->entry * run.sh->nval;
-	k->val = run.sh->own[r->entry] ? run.sh->own[r->entry] : k->wval;
+	k->val = k->wval;
 	k->at = run.at;
 	k->hash = &r->hash;
 	k->fn = fn;

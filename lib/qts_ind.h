@@ -88,9 +88,6 @@ void qts_ind_share_free(qts_ind_share *sh);
  * put.  Then, when the run has ended (ok, or not), 0 when every series it
  * read was fed as its writer's was, -1 when its figures do not stand and
  * it must be made again alone. */
-/* In the process that forks the runs, between them: the series complete
- * by now are read by the runs forked after from copies of its own. */
-void qts_ind_share_adopt(qts_ind_share *sh);
 void qts_ind_share_join(qts_ind_share *sh, int64_t from, int64_t to, const size_t *at);
 int qts_ind_share_leave(int ok);
 

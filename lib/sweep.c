@@ -5,11 +5,12 @@
  * memory (sweep_data.c); each combination's figures are qts-report's,
  * computed by its own code, and the table is ranked by one of them.
  *
- * Each combination runs in a child process forked from the one that holds
- * the input (copy on write: the input is shared, not copied), -j at a
- * time: an engine that refuses a combination (fast above slow) exits as
- * its program would, and the sweep goes on.  The figures come back
- * through shared memory.  Shards (--shard I/N) cover every N-th
+ * The combinations run in -j worker processes forked from the one that
+ * holds the input (copy on write: the input is shared, not copied), each
+ * taking one combination after another: an engine that refuses a
+ * combination (fast above slow) exits its worker as its program would,
+ * another worker takes its place, and the sweep goes on.  The figures
+ * come back through shared memory.  Shards (--shard I/N) cover every N-th
  * combination, and --merge ranks their tables into the one a single run
  * writes; --walk-forward picks a combination in each training window and
  * runs it in the test window after it. */
@@ -21,6 +22,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -374,17 +377,18 @@ static int put_one(void *arg, const qts_event *ev)
 	return r->st.ops->put(r->st.eng, ev);
 }
 
-/* What a child builds lives until it exits, as in its own program. */
-static char *volatile child_line;
+/* The combination being run: its pipeline's words, for the messages. */
+static char *combo_text;
 
 /* The combination of t, its chain built and fed the events of its window:
  * the report's engine.  With share, its indicators take part in the
  * series shared between the combinations; -1 when what it read of them
- * was not what it would have computed (it must be made again alone). */
+ * was not what it would have computed (it must be made again alone).  A
+ * chain that fails exits the worker, as its program would. */
 static int run_combo(const sweep *sw, const task *t, runner *r, qts_ind_share *share)
 {
 	memset(r, 0, sizeof *r);
-	qts_pipe_build_to(&r->st, child_line, to_report, r, where_at, r);
+	qts_pipe_build_to(&r->st, combo_text, to_report, r, where_at, r);
 	/* the chain's own messages are its stages'; these are the sweep's */
 	const char *first = qts_progname;
 	qts_progname = "qts sweep";
@@ -420,18 +424,32 @@ static int run_combo(const sweep *sw, const task *t, runner *r, qts_ind_share *s
 	return 0;
 }
 
-static _Noreturn void child(const sweep *sw, const task *t)
+static void runner_free(runner *r)
 {
-	int null = open("/dev/null", O_WRONLY);
-	if (null >= 0)
-		dup2(null, STDOUT_FILENO);
-	child_line = combo_line(sw, t->id);
+	r->st.ops->free(r->st.eng);
+	if (r->rep.ops)
+		r->rep.ops->free(r->rep.eng);
+}
+
+/* The messages of the combination run last go: the file holds those of
+ * the one being run alone. */
+static void messages_anew(void)
+{
+	fflush(stderr);
+	if (ftruncate(STDERR_FILENO, 0) == 0)
+		lseek(STDERR_FILENO, 0, SEEK_SET);
+}
+
+/* One combination, its figures into t->out (and its series). */
+static void run_task(const sweep *sw, const task *t)
+{
+	messages_anew();
+	combo_text = combo_line(sw, t->id);
 	runner r;
 	if (run_combo(sw, t, &r, sw->share) < 0) {
 		/* its messages are said again by the run that counts */
-		fflush(stderr);
-		if (ftruncate(STDERR_FILENO, 0) == 0)
-			lseek(STDERR_FILENO, 0, SEEK_SET);
+		runner_free(&r);
+		messages_anew();
 		run_combo(sw, t, &r, NULL);
 	}
 	qts_run run;
@@ -446,6 +464,7 @@ static _Noreturn void child(const sweep *sw, const task *t)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		n = n < t->cap ? n : t->cap;
 		memcpy(t->series, ret, n * sizeof *ret);
+		free(ret);
 		t->out->nseries = n;
 	} else if (t->want == SERIES_POINTS) {
 		size_t n = run.npt < t->cap ? run.npt : t->cap;
@@ -453,15 +472,44 @@ static _Noreturn void child(const sweep *sw, const task *t)
 		t->out->nseries = n;
 	}
 	t->out->done = 1;
-	fflush(stderr);
-	_exit(0);
+	runner_free(&r);
+	free(combo_text);
+	combo_text = NULL;
 }
 
-/* ---- running tasks, -j at a time ---------------------------------------- */
+/* ---- workers, -j of them ------------------------------------------------ */
+
+/* What the workers share with the process that forks them: the next task
+ * to take, and the one each runs (to name a task whose worker died). */
+typedef struct control {
+	atomic_size_t next;
+	size_t cur[]; /* by worker; SIZE_MAX: between tasks */
+} control;
+
+/* A worker takes tasks until there are none: a combination's engines
+ * are built, run and freed in it, one after another, so that a
+ * combination costs no fork and no fresh memory (each page a process
+ * touches first costs a fault).  A combination that fails ends its
+ * worker, as its program would end; another takes its place. */
+static _Noreturn void worker(const sweep *sw, task *t, size_t n, control *c, size_t k)
+{
+	int null = open("/dev/null", O_WRONLY);
+	if (null >= 0)
+		dup2(null, STDOUT_FILENO);
+	for (;;) {
+		size_t i = atomic_fetch_add(&c->next, 1);
+		if (i >= n || qts_interrupted) {
+			fflush(stderr);
+			_exit(0);
+		}
+		c->cur[k] = i;
+		run_task(sw, &t[i]);
+		c->cur[k] = SIZE_MAX;
+	}
+}
 
 typedef struct running {
 	pid_t pid;
-	size_t task;
 	int errfd;
 } running;
 
@@ -479,15 +527,17 @@ static int stderr_file(void)
 	return fd2;
 }
 
-static void reap(sweep *sw, running *r, int status, const task *t)
+/* A worker ended with status: when it died in task i (SIZE_MAX: between
+ * tasks, or none left), the first failure is kept with its messages. */
+static void reap(sweep *sw, running *r, int status, size_t i, task *t)
 {
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	if (code == 0 && !t->out->done)
+	if (code == 0 && i != SIZE_MAX && !t[i].out->done)
 		code = QTS_EXIT_FAIL;
 	if (code != 0) {
 		if (!sw->failed++) {
 			sw->fail_status = code;
-			sw->fail_id = t->id;
+			sw->fail_id = i != SIZE_MAX ? t[i].id : t[0].id;
 			off_t size = lseek(r->errfd, 0, SEEK_END);
 			if (size > 0) {
 				if (size > 65536)
@@ -504,32 +554,38 @@ static void reap(sweep *sw, running *r, int status, const task *t)
 	r->pid = 0;
 }
 
+static void start_worker(const sweep *sw, task *t, size_t n, control *c, running *r, size_t k)
+{
+	int fd = stderr_file();
+	if (fd < 0)
+		qts_die(QTS_EXIT_FAIL, "a file for messages: %s", strerror(errno));
+	c->cur[k] = SIZE_MAX;
+	pid_t pid = fork();
+	if (pid < 0)
+		qts_die(QTS_EXIT_FAIL, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+		worker(sw, t, n, c, k);
+	}
+	r[k] = (running){ pid, fd };
+}
+
 static void run_tasks(sweep *sw, task *t, size_t n)
 {
 	size_t nr = (size_t)sw->jobs < n ? (size_t)sw->jobs : n;
-	running *r = sweep_xcalloc(nr ? nr : 1, sizeof *r);
-	size_t next = 0, active = 0;
+	if (!nr)
+		return;
+	running *r = sweep_xcalloc(nr, sizeof *r);
+	size_t csize = sizeof(control) + nr * sizeof(size_t);
+	control *c = shared(csize);
+	atomic_init(&c->next, 0);
+	size_t active = 0;
 	fflush(stdout);
 	fflush(stderr);
-	while ((next < n || active) && !qts_interrupted) {
-		while (next < n && active < nr) {
-			size_t k = 0;
-			while (r[k].pid)
-				k++;
-			int fd = stderr_file();
-			if (fd < 0)
-				qts_die(QTS_EXIT_FAIL, "a file for messages: %s", strerror(errno));
-			pid_t pid = fork();
-			if (pid < 0)
-				qts_die(QTS_EXIT_FAIL, "fork: %s", strerror(errno));
-			if (pid == 0) {
-				dup2(fd, STDERR_FILENO);
-				close(fd);
-				child(sw, &t[next]);
-			}
-			r[k] = (running){ pid, next++, fd };
-			active++;
-		}
+	for (size_t k = 0; k < nr; k++, active++)
+		start_worker(sw, t, n, c, r, k);
+	while (active && !qts_interrupted) {
 		int status;
 		pid_t pid = wait(&status);
 		if (pid < 0) {
@@ -539,10 +595,16 @@ static void run_tasks(sweep *sw, task *t, size_t n)
 		}
 		for (size_t k = 0; k < nr; k++)
 			if (r[k].pid == pid) {
-				reap(sw, &r[k], status, &t[r[k].task]);
+				size_t i = c->cur[k];
+				reap(sw, &r[k], status, i, t);
 				active--;
+				/* a task whose worker died is done with; the
+				 * others still to take get a worker */
+				if (atomic_load(&c->next) < n && !qts_interrupted) {
+					start_worker(sw, t, n, c, r, k);
+					active++;
+				}
 			}
-		qts_ind_share_adopt(sw->share);
 	}
 	if (qts_interrupted) {
 		for (size_t k = 0; k < nr; k++)
@@ -552,6 +614,7 @@ static void run_tasks(sweep *sw, task *t, size_t n)
 			;
 		exit(128 + qts_interrupted);
 	}
+	munmap(c, csize);
 	free(r);
 }
 

@@ -280,6 +280,23 @@ EOF
 	[ "$status" -ne 0 ]
 }
 
+@test "sweep: one worker runs combination after combination, each as alone; one refused on the way is replaced" {
+	# -j 1: one worker builds, runs and frees each combination in turn;
+	# id 2 is refused (its worker exits 2) and a new worker takes id 3
+	run --separate-stderr -0 qts sweep -j 1 "$CHAIN" fast=10,30,15,5 slow=20 "$D/bars.csv"
+	printf '%s\n' "$output" > "$T/table.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast (30) must be less than slow (20)" ]
+	[[ "${stderr_lines[1]}" == "qts sweep: 1 of 4 combinations failed; the first (id 2: "* ]]
+	for c in "1 10" "3 15" "4 5"; do
+		set -- $c
+		row_is_report "$T/table.csv" "$1" "qts-strategy sma-cross size=100 fast=$2 slow=20 | qts-risk --max-position 300 | qts-sim --commission bps=5" "$D/bars.csv"
+	done
+	# and two workers, the same rows
+	qts sweep -j 2 "$CHAIN" fast=10,30,15,5 slow=20 "$D/bars.csv" 2>/dev/null | cmp - "$T/table.csv"
+}
+
 @test "sweep: a test window without a figure, an input too short, a training window without one" {
 	run --separate-stderr -1 qts sweep --walk-forward 5y:1y 'qts-strategy sma-cross size=100 | qts-sim' fast=5 "$D/long.csv"
 	[ "${stderr_lines[0]}" = "qts sweep: --walk-forward: the input's 1258 days hold no training window and a test after it" ]

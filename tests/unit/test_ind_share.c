@@ -71,10 +71,6 @@ int main(void)
 	CHECK(run(sh, 5, x, at, N, got, &kind) == 0 && same(got, want, N), "the first run writes, and computes");
 	CHECK(run(sh, 5, x, at, N, got, &kind) == 0 && same(got, want, N), "the next reads what it would have computed");
 	CHECK(kind == 1, "through the shared kernel");
-	qts_ind_share_adopt(sh);
-	qts_ind_share_adopt(sh); /* twice: copied once */
-	CHECK(run(sh, 5, x, at, N, got, &kind) == 0 && same(got, want, N) && kind == 1,
-	      "and from the forking process's copy, once it has one");
 
 	x[30] += 1;
 	CHECK(run(sh, 5, x, at, N, other, &kind) == -1, "one value fed otherwise: the run must be made again");
