@@ -5,7 +5,9 @@
 # qts-fetch synth: in msgpack), on every core (-j, the processors online).
 # Target: under 10 s on the 2-core machine the suite is benchmarked on.
 # Also the time of one combination alone (qts pipe with qts-report), the
-# floor the sweep divides by the cores.  Figures are medians
+# floor the sweep divides by the cores, and a sweep of many small
+# combinations (980, over ten years of one symbol), where what a
+# combination costs besides its bars shows.  Figures are medians
 # (bench/lib.sh; QTS_BENCH_RUNS, 3 here, as a run takes seconds).
 cd "$(dirname "$0")/.." || exit 1
 dir=$(mktemp -d) || exit 1
@@ -31,3 +33,7 @@ all=$(median sweep "qts sweep '$chain' $grid $dir/bars.mp")
 report "sweep: one combination (qts pipe + report)" "$one" "s" "-" 1
 report "sweep: 100 combinations, 1.3M bars, all cores" "$all" "s" "< 10 s" "$(awk -v t="$all" 'BEGIN { print (t < 10) ? 1 : 0 }')"
 report "sweep: bar-combinations a second" "$(rate 130000000 "$all")" "M/s" "-" 1
+
+qts-fetch -M --tf 1d --count 2600 synth:AAA > "$dir/one.mp"
+small=$(median small "qts sweep '$chain' fast=2:50:1 slow=60:250:10 $dir/one.mp")
+report "sweep: 980 combinations of 2,600 bars" "$small" "s" "-" 1
