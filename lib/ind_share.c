@@ -50,15 +50,30 @@ struct qts_ind_share {
 	size_t size;        /* of the mapping */
 };
 
+/* A run's reader of a key, one a symbol: what differs between them.  They
+ * come in blocks, one after another in the order the symbols came, as an
+ * interleaved stream visits them: the next one is in the cache already. */
+struct reader {
+	struct role *role;
+	int fed, lookback;
+};
+
+#define BLOCK 256
+
 /* This process's part: what it decided for each key it met. */
 struct role {
+	/* what a reader reads, first */
+	const double *val;
+	const size_t *at;
+	uint64_t hash;
 	const struct ind_impl *impl;
 	double opt[4];
 	int entry;   /* -1: computed alone */
 	int writer;
 	int spoilt;
 	size_t next; /* the first event it may still be fed at */
-	uint64_t hash;
+	struct reader *block; /* the readers' last block, BLOCK of them */
+	size_t nblock;        /* used of it */
 };
 
 static struct {
@@ -69,19 +84,18 @@ static struct {
 	int nrole;
 } run;
 
-/* A run's shared indicator.  A reader reads what it needs first:
- * a fifth of a bar's work was the average it no longer computes. */
-struct inst {
-	const double *val;
-	const size_t *at;
-	uint64_t *hash;
-	int fed, lookback;
-	/* a writer's */
+/* A run's writer of a key, one a symbol. */
+struct writer {
 	struct role *role;
-	double *wval;
+	double *val;
 	qts_ind_kernel_fn fn;
 	void *st;
 };
+
+/* The readers' blocks of this process, freed when it joins the next run:
+ * after a run's end no kernel of it is called. */
+static void **blocks;
+static size_t nblocks;
 
 qts_ind_share *qts_ind_share_new(size_t nevents)
 {
@@ -117,6 +131,11 @@ void qts_ind_share_free(qts_ind_share *sh)
 
 void qts_ind_share_join(qts_ind_share *sh, int64_t from, int64_t to, const size_t *at)
 {
+	for (size_t i = 0; i < nblocks; i++)
+		free(blocks[i]);
+	free(blocks);
+	blocks = NULL;
+	nblocks = 0;
 	memset(&run, 0, sizeof run);
 	run.sh = sh;
 	run.at = at;
@@ -143,6 +162,7 @@ static struct role *role_of(const qts_ind *ind)
 	r->impl = ind->impl;
 	memcpy(r->opt, ind->opt, sizeof r->opt);
 	r->entry = -1;
+	r->at = run.at;
 	for (int i = 0; i < NKEYS; i++) {
 		struct entry *e = &run.sh->key[i];
 		int s = atomic_load_explicit(&e->state, memory_order_acquire);
@@ -150,8 +170,10 @@ static struct role *role_of(const qts_ind *ind)
 		 * being written is computed alone meanwhile, not written twice */
 		if (s >= WRITING && same_key(e->impl, e->opt, ind->impl, ind->opt) && e->from == run.from &&
 		    e->to == run.to) {
-			if (s == DONE)
+			if (s == DONE) {
 				r->entry = i;
+				r->val = run.sh->val + (size_t)i * run.sh->nval;
+			}
 			return r;
 		}
 	}
@@ -166,6 +188,7 @@ static struct role *role_of(const qts_ind *ind)
 			e->to = run.to;
 			atomic_store_explicit(&e->state, WRITING, memory_order_release);
 			r->entry = i;
+			r->val = run.sh->val + (size_t)i * run.sh->nval;
 			r->writer = 1;
 			return r;
 		}
@@ -190,9 +213,9 @@ static inline uint64_t fold(uint64_t h, size_t at, double x)
  * be, since the writer would have been spoilt. */
 static int share_write(void *state, double x, double *out)
 {
-	struct inst *k = state;
+	struct writer *k = state;
 	struct role *r = k->role;
-	size_t at = *k->at;
+	size_t at = *r->at;
 	r->hash = fold(r->hash, at, x);
 	int ok = k->fn(k->st, x, out);
 	if (at < r->next || at >= run.sh->nval) {
@@ -200,19 +223,39 @@ static int share_write(void *state, double x, double *out)
 		return ok;
 	}
 	r->next = at + 1;
-	k->wval[at] = ok ? *out : NAN;
+	k->val[at] = ok ? *out : NAN;
 	return ok;
 }
 
 static int share_read(void *state, double x, double *out)
 {
-	struct inst *k = state;
-	size_t at = *k->at;
-	*k->hash = fold(*k->hash, at, x);
-	*out = k->val[at];
+	struct reader *k = state;
+	struct role *r = k->role;
+	size_t at = *r->at;
+	r->hash = fold(r->hash, at, x);
+	*out = r->val[at];
+	/* the series is read in order, interleaved with everything else a
+	 * bar touches, which the processor's own prefetch does not follow */
+	__builtin_prefetch(r->val + at + 64);
 	if (k->fed > k->lookback)
 		return 1;
 	return ++k->fed > k->lookback;
+}
+
+/* A reader for a symbol, from the role's block. */
+static struct reader *reader_new(struct role *r)
+{
+	if (!r->block || r->nblock == BLOCK) {
+		void **b = realloc(blocks, (nblocks + 1) * sizeof *b);
+		if (!b)
+			return NULL;
+		blocks = b;
+		if (!(r->block = calloc(BLOCK, sizeof *r->block)))
+			return NULL;
+		blocks[nblocks++] = r->block;
+		r->nblock = 0;
+	}
+	return &r->block[r->nblock++];
 }
 
 qts_ind_kernel_fn ind_share_kernel(qts_ind *ind, qts_ind_kernel_fn fn, void **state)
@@ -222,21 +265,22 @@ qts_ind_kernel_fn ind_share_kernel(qts_ind *ind, qts_ind_kernel_fn fn, void **st
 	struct role *r = role_of(ind);
 	if (!r || r->entry < 0)
 		return fn;
-	struct inst *k = calloc(1, sizeof *k);
+	if (!r->writer) {
+		struct reader *k = reader_new(r);
+		if (!k)
+			return fn;
+		*k = (struct reader){ r, 0, ind->lookback };
+		*state = k;
+		return share_read;
+	}
+	struct writer *k = calloc(1, sizeof *k);
 	if (!k)
 		return fn;
-	k->role = r;
-	k->wval = run.sh->val + (size_t)r->entry * run.sh->nval;
-	k->val = k->wval;
-	k->at = run.at;
-	k->hash = &r->hash;
-	k->fn = fn;
-	k->st = *state;
-	k->lookback = ind->lookback;
+	*k = (struct writer){ r, (double *)r->val, fn, *state };
 	free(ind->share);
 	ind->share = k;
 	*state = k;
-	return r->writer ? share_write : share_read;
+	return share_write;
 }
 
 int qts_ind_share_leave(int ok)

@@ -18,28 +18,31 @@ typedef struct strat_target {
 } strat_target;
 
 typedef struct sym {
-	char name[QTS_SYM_MAX];
+	/* What a bar of a quiet symbol reads and writes, first, within two
+	 * lines of the cache (sym_guess prefetches them): name and tf made
+	 * ready for the compare each bar makes (streq.h; not in checkpoints:
+	 * made again from name and tf), the tf's parse, and the position's
+	 * mark. */
+	qts_field_key namek, tfk;
+	int quiet;   /* a bar of it does nothing but mark it (see is_quiet) */
+	int delisted;
+	qts_tf tfv;  /* cache: the last bar's tf (below) parsed */
 	qts_pos pos;
+	char name[QTS_SYM_MAX];
 	qts_order *ord; /* working orders, in arrival order */
 	size_t nord, cord;
 	double wq; /* signed quantity the working orders still want */
 	strat_target *tgt;
 	size_t ntgt;
 	qts_roll roll;
-	char tf[QTS_WORD_MAX]; /* cache: the last bar's tf and its parse */
-	qts_tf tfv;
+	char tf[QTS_WORD_MAX];
 	double half_spread;
 	long seq; /* generated order ids */
-	int delisted;
 	/* Kept by touch() after every change of the position or of the
 	 * working orders, for the quick checks (see refuse): */
 	double expo; /* this symbol's term of the exposure sum */
 	int big;     /* a term of the books or expo not finite or >= BIG_TERM */
-	int quiet;   /* a bar of it does nothing but mark it (see is_quiet) */
 	size_t idx;  /* in order of first appearance */
-	/* name and tf made ready for the compare each bar makes (streq.h);
-	 * not in checkpoints: made again from name and tf. */
-	qts_field_key namek, tfk;
 } sym;
 
 /* The sums of the books: equity, gross and net exposure, P&L. */
@@ -119,6 +122,11 @@ static inline __attribute__((always_inline)) sym *sym_guess(qts_sim *s, const ch
 		sym *y = s->all[i];
 		if (__builtin_expect(qts_field_key_eq(&y->namek, y->name, name), 1)) {
 			s->last = *guess = i;
+			/* the next event's symbol, most likely: on its way in */
+			if (i + 1 < s->nall) {
+				__builtin_prefetch(s->all[i + 1]);
+				__builtin_prefetch((char *)s->all[i + 1] + 64);
+			}
 			return y;
 		}
 	}

@@ -189,8 +189,17 @@ struct sym *strategy_sym(struct host *h, const char name[QTS_SYM_MAX])
 	struct sym *s = NULL;
 	if (__builtin_expect(h->nall != 0, 1)) {
 		size_t i = h->guess + 1 < h->nall ? h->guess + 1 : 0;
-		if (qts_field_key_eq(&h->all[i]->namek, h->all[i]->name, name))
+		if (qts_field_key_eq(&h->all[i]->namek, h->all[i]->name, name)) {
 			s = h->all[h->guess = i];
+			/* the next bar's symbol, most likely: its state on its
+			 * way in, and the one after it, whose pointer to its
+			 * state the next bar then finds in the cache */
+			if (i + 2 < h->nall) {
+				__builtin_prefetch(h->all[i + 1]->state);
+				__builtin_prefetch(h->all[i + 2]);
+				__builtin_prefetch((char *)h->all[i + 2] + 64);
+			}
+		}
 	}
 	if (!s)
 		s = sym_of_table(h, name);
