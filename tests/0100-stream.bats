@@ -330,3 +330,12 @@ cat_blocked() {
 	[ "$status" -eq 135 ] # 128 + SIGBUS
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
+
+@test "a program writing to a pipe makes it hold 256 KiB, as qts(7) says; to a file, nothing changes" {
+	# F_GETPIPE_SZ (1032) of the pipe qts-fetch writes, seen from its reader
+	[ "$(qts-fetch --count 3 synth:A | python3 -c 'import fcntl; print(fcntl.fcntl(0, 1032))')" = 262144 ]
+	[ "$(qts-fetch --count 3 synth:A | qts-sim -M | python3 -c 'import fcntl; print(fcntl.fcntl(0, 1032))')" = 262144 ]
+	grep -q '256 KiB' "$BATS_TEST_DIRNAME/../man/qts.7"
+	qts-fetch --count 3 synth:A > "$BATS_TEST_TMPDIR/out.csv"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/out.csv")" -eq 3 ]
+}
