@@ -44,9 +44,10 @@ struct entry {
 };
 
 struct qts_ind_share {
-	struct entry *key;  /* NKEYS */
-	double *val;        /* NKEYS series of nval values */
+	struct entry *key;  /* nkeys */
+	double *val;        /* nkeys series of nval values */
 	size_t nval;
+	int nkeys;          /* NKEYS at most, as many as the budget holds */
 	size_t size;        /* of the mapping */
 };
 
@@ -97,20 +98,21 @@ struct writer {
 static void **blocks;
 static size_t nblocks;
 
-qts_ind_share *qts_ind_share_new(size_t nevents)
+qts_ind_share *qts_ind_share_new(size_t nevents, size_t budget)
 {
+	size_t nval = nevents + 1; /* events are counted from 1 */
+	if (nval > SIZE_MAX / NKEYS / sizeof(double) || budget / (nval * sizeof(double)) < 1)
+		return NULL;
 	qts_ind_share *sh = calloc(1, sizeof *sh);
 	if (!sh)
 		return NULL;
-	sh->nval = nevents + 1; /* events are counted from 1 */
+	sh->nval = nval;
+	size_t fit = budget / (nval * sizeof(double));
+	sh->nkeys = fit < NKEYS ? (int)fit : NKEYS;
 	size_t head = (NKEYS * sizeof(struct entry) + 4095) & ~(size_t)4095;
-	if (sh->nval > (SIZE_MAX - head) / NKEYS / sizeof(double)) {
-		free(sh);
-		return NULL;
-	}
 	/* pages are given as they are written: a grid of 20 distinct
-	 * averages over 1.3M events touches 200 MB of the 660 MB mapped */
-	sh->size = head + NKEYS * sh->nval * sizeof(double);
+	 * averages over 1.3M events touches 208 MB */
+	sh->size = head + (size_t)sh->nkeys * sh->nval * sizeof(double);
 	void *p = mmap(NULL, sh->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		free(sh);
@@ -163,7 +165,7 @@ static struct role *role_of(const qts_ind *ind)
 	memcpy(r->opt, ind->opt, sizeof r->opt);
 	r->entry = -1;
 	r->at = run.at;
-	for (int i = 0; i < NKEYS; i++) {
+	for (int i = 0; i < run.sh->nkeys; i++) {
 		struct entry *e = &run.sh->key[i];
 		int s = atomic_load_explicit(&e->state, memory_order_acquire);
 		/* a key's fields are read once its writer has set them; a key
@@ -177,7 +179,7 @@ static struct role *role_of(const qts_ind *ind)
 			return r;
 		}
 	}
-	for (int i = 0; i < NKEYS; i++) {
+	for (int i = 0; i < run.sh->nkeys; i++) {
 		struct entry *e = &run.sh->key[i];
 		int free_ = FREE;
 		if (atomic_compare_exchange_strong_explicit(&e->state, &free_, CLAIMED, memory_order_acq_rel,

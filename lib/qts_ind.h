@@ -78,10 +78,11 @@ int qts_ind_reset(qts_ind *ind);
 void qts_ind_free(qts_ind *ind);
 
 /* Series shared between runs over the same events (ind_share.c): made
- * before the runs are forked, for a replay of at most nevents events;
- * NULL when the memory cannot be had (runs then compute alone). */
+ * before the runs are forked, for a replay of at most nevents events, as
+ * many series as budget bytes hold (64 at most); NULL when not one fits or
+ * the memory cannot be had (runs then compute alone). */
 typedef struct qts_ind_share qts_ind_share;
-qts_ind_share *qts_ind_share_new(size_t nevents);
+qts_ind_share *qts_ind_share_new(size_t nevents, size_t budget);
 void qts_ind_share_free(qts_ind_share *sh);
 /* In a run: the kernels made from now on take part, for a replay of the
  * events of [from, to), *at being the number (from 1) of the event being

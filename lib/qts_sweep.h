@@ -17,6 +17,8 @@ typedef struct qts_sweep_data qts_sweep_data;
 qts_sweep_data *qts_sweep_data_read(char *const *files, size_t nfiles, char *err);
 void qts_sweep_data_free(qts_sweep_data *d);
 size_t qts_sweep_data_count(const qts_sweep_data *d);
+/* The memory its events take, in bytes. */
+size_t qts_sweep_data_size(const qts_sweep_data *d);
 /* The time of the first and the last event (0 and 0 when empty). */
 void qts_sweep_data_span(const qts_sweep_data *d, int64_t *first, int64_t *last);
 /* put(arg, ev) for each event whose time is in [from, to), in order:

@@ -142,6 +142,11 @@ size_t qts_sweep_data_count(const qts_sweep_data *d)
 	return d->n;
 }
 
+size_t qts_sweep_data_size(const qts_sweep_data *d)
+{
+	return d->n * sizeof(rec) + d->nother * sizeof(qts_event);
+}
+
 void qts_sweep_data_span(const qts_sweep_data *d, int64_t *first, int64_t *last)
 {
 	*first = d->n ? d->rec[0].ts : 0;

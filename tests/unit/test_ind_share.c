@@ -65,7 +65,7 @@ int main(void)
 	void *pst;
 	plain = qts_ind_kernel(p, &pst);
 	qts_ind_free(p);
-	qts_ind_share *sh = qts_ind_share_new(100);
+	qts_ind_share *sh = qts_ind_share_new(100, 64 * 101 * sizeof(double));
 	CHECK(sh, "a share for 100 events");
 	int kind;
 	CHECK(run(sh, 5, x, at, N, got, &kind) == 0 && same(got, want, N), "the first run writes, and computes");
@@ -91,6 +91,16 @@ int main(void)
 	at[N - 1] = 101;
 	CHECK(run(sh, 8, x, at, N, got, &kind) == 0, "a value past the share's events");
 	CHECK(run(sh, 8, x, at, N, got, &kind) == 0 && kind == 0, "spoils the key");
+
+	/* a budget of two series: a third key is computed alone */
+	at[N - 1] = 1 + 2 * (N - 1);
+	CHECK(qts_ind_share_new(100, 101 * sizeof(double) - 1) == NULL, "a budget short of one series: no share");
+	qts_ind_share *two = qts_ind_share_new(100, 2 * 101 * sizeof(double) + 7);
+	CHECK(two && run(two, 3, x, at, N, got, &kind) == 0 && kind == 1, "a budget of two: the first key written");
+	CHECK(run(two, 4, x, at, N, got, &kind) == 0 && kind == 1, "the second too");
+	CHECK(run(two, 5, x, at, N, got, &kind) == 0 && kind == 0 && same(got, want, N), "the third computed alone");
+	CHECK(run(two, 3, x, at, N, got, &kind) == 0 && kind == 1, "the first read");
+	qts_ind_share_free(two);
 
 	/* a run over: kernels are the family's own again */
 	qts_ind *ind = sma(5);
