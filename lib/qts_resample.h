@@ -97,10 +97,16 @@ typedef struct qts_resampler qts_resampler;
 
 /* NULL when out of memory. */
 qts_resampler *qts_rs_new(const qts_rs_conf *conf);
-/* Feed a bar, tick or quote.  Bars closed by its time are emitted first,
- * then the input itself (keep), then bars it completes.  0, -1 on bad
+/* Feed a bar, tick or quote.  Bars closed by its time are emitted first
+ * (of every symbol, when it is past their end: qts_rs_advance), then the
+ * input itself (keep), then bars it completes.  0, -1 on bad
  * input (qts_rs_error says what), -2 when emit failed. */
 int qts_rs_put(qts_resampler *r, const qts_event *ev);
+/* The stream has reached time t (an event other than market data, to be
+ * passed on): the bars of every symbol that no later input can join are
+ * emitted first (qts_rs_put does the same for its input).  0, -1 when out
+ * of memory, -2 when emit failed. */
+int qts_rs_advance(qts_resampler *r, int64_t t);
 const char *qts_rs_error(const qts_resampler *r);
 /* End of input: the count of unfinished bars, emitted when partial (then
  * *failed is set if emit failed), else dropped. */

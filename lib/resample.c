@@ -1,9 +1,12 @@
 /* resample.c — bars of larger timeframes from bars, ticks and quotes, per
- * symbol, each written as soon as its interval is complete.  The hot path
- * is one bar in, nothing out: the state of the symbols seen lately is
- * kept at hand (streams interleave a few symbols), an input's timeframe is
- * parsed only when it changes, and an interval's end is kept so a bar
- * costs one comparison per timeframe. */
+ * symbol, each written as soon as its interval is complete: by its own
+ * symbol's input, or, the stream being in time order as a whole, by any
+ * input known after its end (write_due), so that the output, inputs
+ * passed through or not, is in time order too.  The hot path is one bar
+ * in, nothing out: the state of the symbols seen lately is kept at hand
+ * (streams interleave a few symbols), an input's timeframe is parsed only
+ * when it changes, and an interval's end is kept so a bar costs one
+ * comparison per timeframe, and one more for every symbol's. */
 #include "qts_checkpoint.h"
 #include "qts_resample.h"
 #include "qts_time.h"
@@ -15,6 +18,8 @@
 typedef struct slot {
 	int64_t start, end; /* the open interval, when open */
 	int64_t floor;      /* inputs before this belong to a written bar */
+	int64_t due;        /* once the stream's time is past it, no input can
+			     * fall in the open interval any more (due_at) */
 	double o, h, l, c, v;
 	int open;
 } slot;
@@ -33,17 +38,32 @@ typedef struct sym {
 	size_t nopen;           /* intervals open */
 	int seen;
 	int plain_bars;         /* bars of a fixed length, no session or --keep */
+	uint64_t opened;        /* when it last opened an interval (opens) */
 	slot s[];               /* one per timeframe */
 } sym;
+
+/* An interval of some symbol written with others (write_due). */
+typedef struct due {
+	int64_t end;
+	sym *s;
+	size_t i;
+} due;
 
 struct qts_resampler {
 	qts_rs_conf conf;
 	qts_tf *tf;
 	char (*tfname)[16];
 	qts_symtab *syms;       /* iterated in order of first appearance */
+	sym **all;              /* the same, at hand for write_due */
+	size_t nall, capall;
 	sym *recent[RECENT];    /* by a hash of the name's first word */
 	int plain;              /* no session, no --keep */
 	int intraday;           /* some timeframe is of seconds, minutes or hours */
+	int64_t next_due;       /* no open interval is due before this */
+	uint64_t opens;         /* inputs that opened an interval */
+	due *batch;             /* the intervals written together, sorted */
+	size_t capbatch;
+	int64_t *tf_end;        /* one per timeframe, for due_in_order */
 	qts_event out;
 	char err[256];
 };
@@ -105,8 +125,9 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	r->conf = *conf;
 	r->tf = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tf);
 	r->tfname = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tfname);
+	r->tf_end = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tf_end);
 	r->syms = qts_symtab_new(sizeof(sym) + conf->ntf * sizeof(slot));
-	if (!r->tf || !r->tfname || !r->syms) {
+	if (!r->tf || !r->tfname || !r->tf_end || !r->syms) {
 		qts_rs_free(r);
 		return NULL;
 	}
@@ -117,6 +138,7 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	}
 	r->conf.tf = r->tf;
 	r->plain = !conf->session && !conf->keep;
+	r->next_due = INT64_MAX;
 	r->out.type = QTS_BAR;
 	return r;
 }
@@ -147,6 +169,151 @@ static int emit_slot(qts_resampler *r, const sym *s, size_t i)
 	return r->conf.emit(o, r->conf.arg);
 }
 
+/* When the stream's time, once past it, tells that no input of s can fall
+ * in its interval ending at end any more (as s's input opens it).  The
+ * stream is ordered by the time each event became known (qts-events(5)),
+ * and an input falls where its middle is (put_any).  A tick or quote of s
+ * known later than end is past it.  So is a bar, unless it straddles end
+ * with its middle before it: s's bars are taken to keep the phase of this
+ * one (bars of one length, on the hour or at :30, at 00:00 UTC), and if a
+ * bar of that phase straddles end so, the interval is done only once the
+ * time is past that bar's end (daily bars stamped at 00:00 UTC in a week
+ * that ends at 15:00 UTC, Tokyo's midnight).  Months vary in length: half
+ * the longest past end. */
+static int64_t due_at(const sym *s, int64_t end)
+{
+	if (s->kind != QTS_BAR)
+		return end;
+	int64_t len = s->inlen, at;
+	if (!len)
+		return __builtin_add_overflow(end, (int64_t)31 * QTS_NS_PER_DAY / 2, &at) ? INT64_MAX : at;
+	/* s->last is the middle of the bar that opens the interval, so its
+	 * start is on the phase and before end; r: how far before end a bar
+	 * of that phase starts. */
+	int64_t r = (end - (s->last - (len >> 1))) % len;
+	if (r <= len / 2)
+		return end;
+	return __builtin_add_overflow(end, len - r, &at) ? INT64_MAX : at;
+}
+
+/* Symbol by symbol in the order they last opened an interval, each one's
+ * by end, then in the order the timeframes were given: what each one's own
+ * next input writes, when they come back (after a night, say) in the
+ * order they came before. */
+static int due_by_sym(const void *pa, const void *pb)
+{
+	const due *a = pa, *b = pb;
+	if (a->s->opened != b->s->opened)
+		return a->s->opened < b->s->opened ? -1 : 1;
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* By end first: always in time order. */
+static int due_by_end(const void *pa, const void *pb)
+{
+	const due *a = pa, *b = pb;
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	return due_by_sym(pa, pb);
+}
+
+/* Whether bars in the order of d are in time order: none known before
+ * the start of one before it, nor before the end of one of its timeframe
+ * before it (qts-events(5)). */
+static int due_in_order(const qts_resampler *r, const due *d, size_t n)
+{
+	int64_t start = INT64_MIN, *end = r->tf_end;
+	for (size_t i = 0; i < r->conf.ntf; i++)
+		end[i] = INT64_MIN;
+	for (size_t k = 0; k < n; k++) {
+		const slot *b = &d[k].s->s[d[k].i];
+		if (b->end < start || b->end < end[d[k].i])
+			return 0;
+		if (b->start > start)
+			start = b->start;
+		end[d[k].i] = b->end;
+	}
+	return 1;
+}
+
+static void set_next_end(qts_resampler *r, sym *s)
+{
+	s->next_end = INT64_MAX;
+	for (size_t i = 0; i < r->conf.ntf; i++)
+		if (s->s[i].open && s->s[i].end < s->next_end)
+			s->next_end = s->s[i].end;
+}
+
+/* The stream has reached t: write the intervals of every symbol that no
+ * input can fall in any more, before anything of time t goes out, as
+ * the stream is in time order as a whole.  Most are written by their
+ * symbol's own input; this is for a symbol whose last input of an
+ * interval is missing, or that has stopped, while others go on.  Called
+ * only once t is past next_due, the least due of the open intervals when
+ * last worked out (those written by their own symbol since leave it
+ * low): a pass over the symbols when the stream reaches an interval's
+ * end, not one an input.  0, or -1 when out of memory (r->err), -2 when
+ * emit failed. */
+static __attribute__((noinline)) int write_due(qts_resampler *r, int64_t t)
+{
+	size_t n = 0;
+	int64_t next = INT64_MAX;
+	for (size_t k = 0; k < r->nall; k++) {
+		sym *s = r->all[k];
+		if (s->next_end >= t) {
+			/* none of its intervals ends before t: none is due, and
+			 * none is due before next_end, as none ends before it */
+			if (s->next_end < next)
+				next = s->next_end;
+			continue;
+		}
+		for (size_t i = 0; s->nopen && i < r->conf.ntf; i++) {
+			const slot *b = &s->s[i];
+			if (!b->open)
+				continue;
+			if (b->due >= t) {
+				if (b->due < next)
+					next = b->due;
+				continue;
+			}
+			if (n == r->capbatch) {
+				size_t cap = r->capbatch ? 2 * r->capbatch : 16;
+				due *p = realloc(r->batch, cap * sizeof *p);
+				if (!p) {
+					snprintf(r->err, sizeof r->err, "out of memory");
+					return -1;
+				}
+				r->batch = p, r->capbatch = cap;
+			}
+			r->batch[n++] = (due){ b->end, s, i };
+		}
+	}
+	r->next_due = next;
+	if (n > 1) {
+		qsort(r->batch, n, sizeof *r->batch, due_by_sym);
+		if (!due_in_order(r, r->batch, n))
+			qsort(r->batch, n, sizeof *r->batch, due_by_end);
+	}
+	for (size_t k = 0; k < n; k++) {
+		sym *s = r->batch[k].s;
+		slot *b = &s->s[r->batch[k].i];
+		b->open = 0;
+		s->nopen--;
+		b->floor = b->end;
+		set_next_end(r, s);
+		if (emit_slot(r, s, r->batch[k].i) != 0)
+			return -2;
+	}
+	return 0;
+}
+
+int qts_rs_advance(qts_resampler *r, int64_t t)
+{
+	return t > r->next_due ? write_due(r, t) : 0;
+}
+
 /* Emit the open intervals ending at or before t, earliest end first (ties
  * in the order the timeframes were given): the order in which they became
  * known. */
@@ -169,10 +336,21 @@ static int close_until(qts_resampler *r, sym *s, int64_t t)
 		if (emit_slot(r, s, best) != 0)
 			return -1;
 	}
-	s->next_end = INT64_MAX;
-	for (size_t i = 0; i < r->conf.ntf; i++)
-		if (s->s[i].open && s->s[i].end < s->next_end)
-			s->next_end = s->s[i].end;
+	set_next_end(r, s);
+	return 0;
+}
+
+/* A symbol met for the first time, into all. */
+static int add_sym(qts_resampler *r, sym *s)
+{
+	if (r->nall == r->capall) {
+		size_t cap = r->capall ? 2 * r->capall : 16;
+		sym **p = realloc(r->all, cap * sizeof *p);
+		if (!p)
+			return -1;
+		r->all = p, r->capall = cap;
+	}
+	r->all[r->nall++] = s;
 	return 0;
 }
 
@@ -222,6 +400,42 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 	return 0;
 }
 
+/* Open s's interval of timeframe i holding pos, the time of ev, its first
+ * input.  0, or -1 (r->err). */
+static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, int64_t pos, double o, double h,
+		     double l, double c, double v)
+{
+	slot *b = &s->s[i];
+	if (pos < b->floor) {
+		char a[40];
+		qts_time_format(ev->ts, a);
+		snprintf(r->err, sizeof r->err, "%s: %s %s falls in a %s bar already written",
+		         s->name, qts_type_name(ev->type), a, r->tfname[i]);
+		return -1;
+	}
+	int rc = qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
+	if (rc != 0) {
+		char a[40], edge[40];
+		qts_time_format(ev->ts, a);
+		qts_time_format(rc == -1 ? INT64_MIN : INT64_MAX, edge);
+		snprintf(r->err, sizeof r->err,
+			 "%s: %s %s: its %s bar would %s %s, the %s time qts can represent",
+			 s->name, qts_type_name(ev->type), a, r->tfname[i],
+			 rc == -1 ? "start before" : "end past", edge, rc == -1 ? "first" : "last");
+		return -1;
+	}
+	b->open = 1;
+	s->nopen++;
+	if (b->end < s->next_end)
+		s->next_end = b->end;
+	b->due = due_at(s, b->end);
+	if (b->due < r->next_due)
+		r->next_due = b->due;
+	s->opened = r->opens++;
+	b->o = o, b->h = h, b->l = l, b->c = c, b->v = v;
+	return 0;
+}
+
 /* Any input, worked out in full. */
 static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *ev)
 {
@@ -232,8 +446,13 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 			snprintf(r->err, sizeof r->err, "out of memory");
 			return -1;
 		}
-		if (!s->name[0])
+		if (!s->name[0]) {
 			QTS_SET(s->name, ev->symbol);
+			if (add_sym(r, s) != 0) {
+				snprintf(r->err, sizeof r->err, "out of memory");
+				return -1;
+			}
+		}
 		uint64_t nul;
 		s->key = name_word(s->name, &nul);
 		r->recent[at] = s;
@@ -274,6 +493,11 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		         qts_type_name(ev->type), a);
 		return -1;
 	}
+	/* The stream is ordered by the time each event became known: no
+	 * input to come is known before this one. */
+	int rc = qts_rs_advance(r, known);
+	if (rc != 0)
+		return rc;
 	if (!s->seen) {
 		s->next_end = INT64_MAX;
 		for (size_t i = 0; i < r->conf.ntf; i++)
@@ -295,30 +519,8 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		slot *b = &s->s[i];
 		if (b->open) {
 			slot_add(b, h, l, c, v);
-		} else {
-			if (pos < b->floor) {
-				char a[40];
-				qts_time_format(ev->ts, a);
-				snprintf(r->err, sizeof r->err, "%s: %s %s falls in a %s bar already written",
-				         s->name, qts_type_name(ev->type), a, r->tfname[i]);
-				return -1;
-			}
-			int rc = qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
-			if (rc != 0) {
-				char a[40], edge[40];
-				qts_time_format(ev->ts, a);
-				qts_time_format(rc == -1 ? INT64_MIN : INT64_MAX, edge);
-				snprintf(r->err, sizeof r->err,
-					 "%s: %s %s: its %s bar would %s %s, the %s time qts can represent",
-					 s->name, qts_type_name(ev->type), a, r->tfname[i],
-					 rc == -1 ? "start before" : "end past", edge, rc == -1 ? "first" : "last");
-				return -1;
-			}
-			b->open = 1;
-			s->nopen++;
-			if (b->end < s->next_end)
-				s->next_end = b->end;
-			b->o = o, b->h = h, b->l = l, b->c = c, b->v = v;
+		} else if (open_slot(r, s, i, ev, pos, o, h, l, c, v) != 0) {
+			return -1;
 		}
 		done |= known >= b->end;
 	}
@@ -339,7 +541,7 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 		/* known fits (else put_any says so), and pos, before it, too;
 		 * a plain bar's length is positive, so its half is a shift. */
 		int64_t known, pos;
-		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end &&
+		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end && known <= r->next_due &&
 		    (pos = ev->ts + (s->inlen >> 1)) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
 			for (size_t i = 0; i < r->conf.ntf; i++)
@@ -411,6 +613,9 @@ void qts_rs_free(qts_resampler *r)
 	if (!r)
 		return;
 	qts_symtab_free(r->syms);
+	free(r->batch);
+	free(r->all);
+	free(r->tf_end);
 	free(r->tf);
 	free(r->tfname);
 	free(r);
@@ -446,6 +651,8 @@ static int rs_ck(qts_resampler *r, qts_ckpt *c)
 			if (!(s = qts_symtab_get(r->syms, name)))
 				qts_die(QTS_EXIT_FAIL, "out of memory");
 			QTS_SET(s->name, name);
+			if (add_sym(r, s) != 0)
+				qts_die(QTS_EXIT_FAIL, "out of memory");
 		}
 		int kind = s->kind;
 		qts_ck_int(c, &kind);
@@ -457,12 +664,17 @@ static int rs_ck(qts_resampler *r, qts_ckpt *c)
 		qts_ck_i64(c, &s->inlen), qts_ck_i64(c, &s->last), qts_ck_i64(c, &s->next_end);
 		qts_ck_size(c, &s->nopen, r->conf.ntf);
 		qts_ck_int(c, &s->seen), qts_ck_int(c, &s->plain_bars);
+		qts_ck_u64(c, &s->opened);
+		if (c->loading && s->opened >= r->opens)
+			r->opens = s->opened + 1;
 		for (size_t i = 0; i < r->conf.ntf; i++) {
 			slot *b = &s->s[i];
-			qts_ck_i64(c, &b->start), qts_ck_i64(c, &b->end), qts_ck_i64(c, &b->floor);
+			qts_ck_i64(c, &b->start), qts_ck_i64(c, &b->end), qts_ck_i64(c, &b->floor), qts_ck_i64(c, &b->due);
 			qts_ck_f64(c, &b->o), qts_ck_f64(c, &b->h), qts_ck_f64(c, &b->l), qts_ck_f64(c, &b->c);
 			qts_ck_f64(c, &b->v);
 			qts_ck_int(c, &b->open);
+			if (c->loading && b->open && b->due < r->next_due)
+				r->next_due = b->due;
 		}
 	}
 	return qts_ck_ok(c) ? 0 : -1;

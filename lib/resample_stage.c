@@ -123,13 +123,20 @@ static int rs_emit(const qts_event *ev, void *arg)
 	return e->emit(e->arg, ev);
 }
 
+/* An event other than market data, passed on after the bars it comes
+ * after; reports are in order only among themselves (qts-events(5)). */
+static __attribute__((noinline)) int pass_other(engine *e, const qts_event *ev)
+{
+	int rc = qts_event_is_news(ev) ? 0 : qts_rs_advance(e->rs, qts_event_known(ev));
+	e->emit_failed = rc != -1;
+	return rc ? -1 : e->emit(e->arg, ev);
+}
+
 static int resample_put(void *eng, const qts_event *ev)
 {
 	engine *e = eng;
-	if (ev->type != QTS_BAR && ev->type != QTS_TICK && ev->type != QTS_QUOTE) {
-		e->emit_failed = 1;
-		return e->emit(e->arg, ev);
-	}
+	if (ev->type != QTS_BAR && ev->type != QTS_TICK && ev->type != QTS_QUOTE)
+		return pass_other(e, ev);
 	int rc = qts_rs_put(e->rs, ev);
 	if (rc == 0)
 		return 0;

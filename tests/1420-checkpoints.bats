@@ -39,6 +39,20 @@ setup() {
 	done
 }
 
+@test "checkpoints: qts-resample -k over symbols with gaps, one stopping, killed at random, writes what it writes uninterrupted" {
+	# AAA, BBB and CCC over nights, CCC stopping on the third day: bars
+	# are written when the stream is past their end, whichever symbol
+	# takes it there, symbol by symbol in the order they last opened one
+	qts-fetch --seed 3 --count 2000 -t 1m synth:AAA,BBB,CCC |
+		awk -F, '!($3 == "CCC" && $2 > "2024-01-03T15")' > "$T/in.csv"
+	qts-resample -k -p 5m,1h,1d "$T/in.csv" > "$T/ref.csv"
+	qts cat "$T/ref.csv" > /dev/null
+	for seed in $(seq 1 "$SEEDS"); do
+		killed "$((seed + 300))" "$T/in.csv" "$T/out.$seed" qts-resample -k -p 5m,1h,1d
+		cmp "$T/out.$seed" "$T/ref.csv"
+	done
+}
+
 @test "checkpoints: a run restarted after its end writes nothing more through its journal" {
 	qts-fetch --seed 5 --count 2000 -t 1m synth:AAA,BBB > "$T/in.csv"
 	qts-resample 5m "$T/in.csv" > "$T/ref.csv"

@@ -2,6 +2,7 @@
  * bar aggregator.  Expected instants are worked out by hand from the US
  * rules for America/New_York (EST -5h, EDT -4h from the second Sunday of
  * March 02:00 to the first Sunday of November 02:00). */
+#include "qts_checkpoint.h"
 #include "qts_resample.h"
 #include "tap.h"
 
@@ -348,6 +349,152 @@ static void test_two_steps(void)
 	CHECK(same, "1m -> 5m -> 1h equals 1m -> 1h");
 }
 
+/* ---- several symbols: the output in time order, --keep too ------------- */
+
+typedef struct outs {
+	qts_event ev[MAXOUT];
+	size_t n;
+} outs;
+
+static int to_outs(const qts_event *ev, void *arg)
+{
+	outs *o = arg;
+	if (o->n < MAXOUT)
+		o->ev[o->n++] = *ev;
+	return 0;
+}
+
+/* Whether o->ev is in time order as every reader checks it: none known
+ * before the ts of one before it, no bar ending before one of its
+ * timeframe before it (fixed timeframes of minutes and hours here). */
+static int in_time_order(const outs *o)
+{
+	int64_t ts = INT64_MIN, end[8];
+	char tfs[8][QTS_WORD_MAX];
+	size_t ntf = 0;
+	for (size_t i = 0; i < o->n; i++) {
+		const qts_event *ev = &o->ev[i];
+		int64_t known = ev->ts;
+		if (ev->type == QTS_BAR) {
+			qts_tf tf = TF(ev->bar.tf);
+			known += qts_tf_ns(tf);
+			size_t k = 0;
+			while (k < ntf && strcmp(tfs[k], ev->bar.tf) != 0)
+				k++;
+			if (k == ntf && ntf < 8)
+				QTS_SET(tfs[ntf], ev->bar.tf), end[ntf++] = INT64_MIN;
+			if (k < 8 && known < end[k])
+				return printf("# %zu: a bar of %s ending before one before it\n", i, ev->bar.tf), 0;
+			if (k < 8)
+				end[k] = known;
+		}
+		if (known < ts)
+			return printf("# %zu: %s %s known before the ts of one before it\n", i, qts_type_name(ev->type),
+				      ev->symbol), 0;
+		if (ev->ts > ts)
+			ts = ev->ts;
+	}
+	return 1;
+}
+
+/* Minute bars of X, Y and Z, each missing at random, Z stopping halfway,
+ * and ticks of Q, in the order they became known. */
+static size_t gappy(qts_event *in, size_t max)
+{
+	int64_t t0 = T("2024-01-02T00:00:00Z"), m = 60 * QTS_NS_PER_SEC;
+	size_t n = 0;
+	srand(7);
+	for (int i = 0; i < 3000 && n + 8 < max; i++) {
+		int ticks = rand() % 3;
+		int64_t at = t0 + i * m;
+		for (int k = 0; k < ticks; k++) {
+			at += (rand() % 19 + 1) * QTS_NS_PER_SEC;
+			qts_event_init(&in[n], QTS_TICK, at);
+			QTS_SET(in[n].symbol, "Q");
+			in[n].tick.price = 50 + rand() % 100 / 10.0, in[n].tick.size = 1 + rand() % 9;
+			n++;
+		}
+		static const char *syms[3] = { "X", "Y", "Z" };
+		for (int k = 0; k < 3; k++) {
+			if (rand() % 3 == 0 || (k == 2 && i >= 1500))
+				continue;
+			double o = 100 + rand() % 100, c = 100 + rand() % 100;
+			in[n++] = bar(syms[k], "1m", t0 + i * m, o, (o > c ? o : c) + 1, (o < c ? o : c) - 1, c,
+				      rand() % 1000);
+		}
+	}
+	return n;
+}
+
+static void test_several_symbols(void)
+{
+	static qts_event in[20000];
+	static outs plain, kept, a, b;
+	size_t n = gappy(in, 20000);
+	qts_clock c;
+	qts_clock_init(&c, NULL);
+	static qts_tf tf[3];
+	tf[0] = TF("5m"), tf[1] = TF("1h"), tf[2] = TF("15m");
+	int failed;
+
+	qts_rs_conf conf = { tf, 3, &c, NULL, 0, to_outs, &plain };
+	qts_resampler *r = qts_rs_new(&conf);
+	for (size_t i = 0; i < n; i++)
+		qts_rs_put(r, &in[i]);
+	qts_rs_finish(r, 1, &failed);
+	qts_rs_free(r);
+	CHECK(plain.n > 400 && in_time_order(&plain), "several symbols with gaps, one stopping: in time order");
+	size_t z = 0;
+	for (size_t i = 0; i < plain.n; i++)
+		z += strcmp(plain.ev[i].symbol, "Z") == 0 && plain.ev[i].ts == T("2024-01-03T00:00:00Z") &&
+		     strcmp(plain.ev[i].bar.tf, "1h") == 0;
+	CHECK(z == 1, "Z's bars of its last hour written");
+
+	conf.keep = 1, conf.arg = &kept;
+	r = qts_rs_new(&conf);
+	for (size_t i = 0; i < n; i++)
+		qts_rs_put(r, &in[i]);
+	qts_rs_finish(r, 1, &failed);
+	qts_rs_free(r);
+	CHECK(kept.n == plain.n + n && in_time_order(&kept), "--keep: in time order");
+	size_t j = 0, same = 1;
+	for (size_t i = 0; i < kept.n; i++)
+		if (kept.ev[i].type == QTS_BAR && strcmp(kept.ev[i].bar.tf, "1m") != 0)
+			same &= j < plain.n && !memcmp(&kept.ev[i].bar, &plain.ev[j].bar, sizeof kept.ev[i].bar) &&
+				kept.ev[i].ts == plain.ev[j].ts && !strcmp(kept.ev[i].symbol, plain.ev[j].symbol),
+				j++;
+	CHECK(same && j == plain.n, "--keep: the same bars in the same order");
+
+	/* Saved anywhere and restored: the same output as uninterrupted. */
+	size_t cuts[] = { 1, 777, n / 2, n - 3 };
+	int all = 1;
+	for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
+		a.n = b.n = 0;
+		qts_rs_conf ca = conf, cb = conf;
+		ca.arg = &a, cb.arg = &b;
+		qts_resampler *ra = qts_rs_new(&ca), *rb = qts_rs_new(&cb);
+		for (size_t i = 0; i < cuts[k]; i++)
+			qts_rs_put(ra, &in[i]);
+		qts_ckpt save, load;
+		qts_ck_saving(&save);
+		all &= qts_rs_save(ra, &save) == 0;
+		qts_ck_loading(&load, save.buf, save.len);
+		all &= qts_rs_restore(rb, &load) == 0 && qts_ck_done(&load) == 0;
+		a.n = 0;
+		for (size_t i = cuts[k]; i < n; i++)
+			qts_rs_put(ra, &in[i]), qts_rs_put(rb, &in[i]);
+		int fa, fb;
+		qts_rs_finish(ra, 1, &fa), qts_rs_finish(rb, 1, &fb);
+		all &= a.n == b.n && a.n > 0;
+		for (size_t i = 0; all && i < a.n; i++)
+			all &= !memcmp(&a.ev[i].bar, &b.ev[i].bar, sizeof a.ev[i].bar) && a.ev[i].ts == b.ev[i].ts &&
+			       !strcmp(a.ev[i].symbol, b.ev[i].symbol);
+		qts_ck_free(&save);
+		qts_rs_free(ra), qts_rs_free(rb);
+	}
+	CHECK(all, "--keep: restored anywhere, the same output as uninterrupted");
+}
+
 int main(void)
 {
 	test_days();
@@ -356,5 +503,6 @@ int main(void)
 	test_sessions();
 	test_aggregate();
 	test_two_steps();
+	test_several_symbols();
 	return tap_done();
 }

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# qts-resample over several symbols: the output is in time order as a
+# whole (every reader checks it, qts cat here), with --keep too, and a bar
+# is written once the stream is past its end, whichever symbol takes it
+# there.  --keep changes the order only: without the inputs, its output is
+# what qts-resample writes without --keep.
+
+load helper
+
+T=$BATS_TEST_TMPDIR
+
+# minutes SYM START N [TF]: N bars of TF (1m) from START, prices 10+i.
+minutes() {
+	awk -v sym="$1" -v start="$2" -v n="$3" -v tf="${4:-1m}" 'BEGIN {
+		split(start, a, /[-T:Z]/)
+		for (i = 0; i < n; i++) {
+			m = a[5] + i; h = a[4] + int(m / 60); m %= 60
+			printf "bar,%s-%s-%sT%02d:%02d:00Z,%s,%s,%d,%d,%d,%d,1\n", a[1], a[2], a[3], h, m, sym, tf, 10 + i, 12 + i, 9 + i, 11 + i
+		}
+	}'
+}
+
+# keep_agrees IN ARGS...: qts-resample -k ARGS IN is in order as a whole,
+# passes IN through whole and in its order, and the rest is what
+# qts-resample ARGS IN writes.
+keep_agrees() {
+	local in=$1
+	shift
+	qts-resample "$@" "$in" > "$T/plain.csv" 2> /dev/null
+	qts-resample -k "$@" "$in" 2> /dev/null | qts cat > "$T/kept.csv"
+	grep -xFf "$in" "$T/kept.csv" | cmp - "$in"
+	grep -vxFf "$in" "$T/kept.csv" | cmp - "$T/plain.csv"
+	[ -s "$T/plain.csv" ]
+}
+
+@test "-k over interleaved symbols with overnight gaps is in time order, the bars as without -k" {
+	qts-fetch --seed 4 --count 40 -t 1h synth:AAA,BBB > "$T/in.csv"
+	# the report's case: BBB's last 4h bar of a day came after AAA's next
+	# morning, passed through
+	run -0 qts cat <(qts-resample -k 4h "$T/in.csv" 2> /dev/null)
+	for tf in 4h 4h,1d 2h,1d,1w 1d,1M 1w,1d,4h; do
+		for opt in "" -p "-z America/New_York" "-p -z Asia/Tokyo" "--offset 30m" \
+			"-z America/New_York -s 09:30-16:00" "-p -z America/New_York -s 17:00-16:00"; do
+			keep_agrees "$T/in.csv" $opt "$tf" || { echo "$opt $tf"; false; }
+		done
+	done
+}
+
+@test "-k: minute bars of three symbols, ticks of two and quotes of one merged, in time order" {
+	qts-fetch --seed 2 --count 100 -t 1m --from 2024-01-02T14:30:00Z synth:SPY,QQQ,IWM > "$T/bars.csv"
+	# the merge, by the time each event became known, as the input
+	qts-resample -k 1M "$T/bars.csv" "$FIX/resample-ticks.csv" "$FIX/resample-quotes.csv" 2> /dev/null |
+		grep -v ',1M,' > "$T/in.csv"
+	[ "$(grep -c '^tick,' "$T/in.csv")" -eq 7 ]
+	for tf in 1m 5m 1m,15m 2m,1h; do
+		for opt in "" -p; do
+			keep_agrees "$T/in.csv" $opt "$tf" || { echo "$opt $tf"; false; }
+		done
+	done
+}
+
+@test "a symbol that stops: its last bar is written once the stream is past its end" {
+	{ minutes A 2024-01-02T14:00:00Z 8; minutes B 2024-01-02T14:00:00Z 20; } | sort -t, -k2,2 -s > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 5m "$T/in.csv"
+	[ "$stderr" = "" ] # nothing held to the end, nothing dropped
+	[ "${#lines[@]}" -eq 6 ]
+	[ "${lines[2]}" = "bar,2024-01-02T14:05:00Z,B,5m,15,21,14,20,5" ]
+	# A's bar of 14:05 (three minutes) once B's bar of 14:10 is known
+	[ "${lines[3]}" = "bar,2024-01-02T14:05:00Z,A,5m,15,19,14,18,3" ]
+	[ "${lines[4]}" = "bar,2024-01-02T14:10:00Z,B,5m,20,26,19,25,5" ]
+	run -0 --separate-stderr qts-resample -k 5m "$T/in.csv"
+	[ "${lines[19]}" = "bar,2024-01-02T14:09:00Z,B,1m,19,21,18,20,1" ]
+	[ "${lines[20]}" = "bar,2024-01-02T14:05:00Z,B,5m,15,21,14,20,5" ]
+	[ "${lines[21]}" = "bar,2024-01-02T14:05:00Z,A,5m,15,19,14,18,3" ]
+	[ "${lines[22]}" = "bar,2024-01-02T14:10:00Z,B,1m,20,22,19,21,1" ]
+	keep_agrees "$T/in.csv" 5m
+	keep_agrees "$T/in.csv" -p 5m,15m
+}
+
+@test "daily bars of three stocks, two ending a year before the third: their last weeks in order" {
+	[ -f "$DATA/yhoo-1996-2015.txt" ] || skip "shared data not present"
+	qts-fetch -s NVDA "$DATA/nvda-1999-2014.txt" -s ORCL "$DATA/orcl-1995-2014.txt" \
+		-s YHOO "$DATA/yhoo-1996-2015.txt" > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -p 1w,1M "$T/in.csv"
+	run -0 qts cat <(printf '%s\n' "${lines[@]}")
+	# the last weeks of NVDA and ORCL, once YHOO's first bar of 2015 is known
+	run -0 --separate-stderr qts-resample 1w "$T/in.csv"
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	[ "${lines[2852]}" = "bar,2014-12-29T00:00:00Z,NVDA,1w,20.530001,20.700001,19.99,20.049999,9034100" ]
+	[ "${lines[2853]}" = "bar,2014-12-29T00:00:00Z,ORCL,1w,46.02,46.09,44.970001,44.970001,32939000" ]
+	for tf in 1w 1w,1M 2d,1w 1M,3M; do
+		for opt in "" -p "-z America/New_York" "-p -z Asia/Tokyo"; do
+			keep_agrees "$T/in.csv" $opt "$tf" || { echo "$opt $tf"; false; }
+		done
+	done
+}
+
+@test "a bar of a symbol missing its last inputs is written before anything later" {
+	# B has no bars at 14:04 and 14:05: its 14:00 bar is complete once
+	# A's bar of 14:05 is known, and written before it
+	{ minutes A 2024-01-02T14:00:00Z 10; minutes B 2024-01-02T14:00:00Z 4; minutes B 2024-01-02T14:06:00Z 4; } |
+		sort -t, -k2,2 -s > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -k 5m "$T/in.csv"
+	[ "${lines[8]}" = "bar,2024-01-02T14:04:00Z,A,1m,14,16,13,15,1" ]
+	[ "${lines[9]}" = "bar,2024-01-02T14:00:00Z,A,5m,10,16,9,15,5" ]
+	[ "${lines[10]}" = "bar,2024-01-02T14:00:00Z,B,5m,10,15,9,14,4" ]
+	[ "${lines[11]}" = "bar,2024-01-02T14:05:00Z,A,1m,15,17,14,16,1" ]
+	keep_agrees "$T/in.csv" 5m
+	keep_agrees "$T/in.csv" -p 5m,10m
+}
+
+@test "an event of another type comes after the bars that end before it" {
+	printf '%s\n' "bar,2024-01-02T14:00:00Z,A,1m,10,12,9,11,1" "memo,2024-01-02T14:05:00Z,at the end" \
+		"memo,2024-01-02T14:06:00Z,past it" > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 5m "$T/in.csv"
+	[ "${lines[0]}" = "memo,2024-01-02T14:05:00Z,at the end" ]
+	[ "${lines[1]}" = "bar,2024-01-02T14:00:00Z,A,5m,10,12,9,11,1" ]
+	[ "${lines[2]}" = "memo,2024-01-02T14:06:00Z,past it" ]
+	[ "$stderr" = "" ]
+	# a fill is in order among reports only: it writes nothing
+	printf '%s\n' "bar,2024-01-02T14:00:00Z,A,1m,10,12,9,11,1" \
+		"fill,2024-01-02T14:06:00Z,A,f1,buy,1,11,0,0" > "$T/fill.csv"
+	run -0 --separate-stderr qts-resample -p 5m "$T/fill.csv"
+	[ "${lines[0]}" = "fill,2024-01-02T14:06:00Z,A,f1,buy,1,11,0,0" ]
+	[ "${lines[1]}" = "bar,2024-01-02T14:00:00Z,A,5m,10,12,9,11,1" ]
+}
+
+@test "daily bars at 00:00 UTC in weeks of Tokyo: a week is written once no bar can join it" {
+	# A trades every day, B on weekdays.  A week of Tokyo starts at 15:00
+	# UTC on Sunday, inside the day bar of Sunday, whose middle is in the
+	# week before: that week is complete once that bar is known.
+	awk 'BEGIN { for (d = 1; d <= 14; d++) {
+		printf "bar,2024-01-%02dT00:00:00Z,A,1d,%d,%d,%d,%d,1\n", d, 10 + d, 12 + d, 9 + d, 11 + d
+		if ((d - 1) % 7 < 5)
+			printf "bar,2024-01-%02dT00:00:00Z,B,1d,%d,%d,%d,%d,1\n", d, 10 + d, 12 + d, 9 + d, 11 + d
+	} }' > "$T/in.csv"
+	run -0 --separate-stderr qts-resample -k -z Asia/Tokyo 1w "$T/in.csv"
+	[ "${lines[11]}" = "bar,2024-01-07T00:00:00Z,A,1d,17,19,16,18,1" ]
+	[ "${lines[12]}" = "bar,2023-12-31T15:00:00Z,A,1w,11,19,10,18,7" ]
+	[ "${lines[13]}" = "bar,2023-12-31T15:00:00Z,B,1w,11,17,10,16,5" ]
+	[ "${lines[14]}" = "bar,2024-01-08T00:00:00Z,A,1d,18,20,17,19,1" ]
+	keep_agrees "$T/in.csv" -z Asia/Tokyo 1w
+	keep_agrees "$T/in.csv" -p -z Asia/Tokyo 1w,1M
+	# both every day: B's Sunday bar comes after A's and still joins B's week
+	awk -F, -v OFS=, '$3 == "A" { print; $3 = "B"; print }' "$T/in.csv" > "$T/both.csv"
+	keep_agrees "$T/both.csv" -z Asia/Tokyo 1w
+	run -0 qts-resample -z Asia/Tokyo 1w "$T/both.csv"
+	[ "${lines[1]}" = "bar,2023-12-31T15:00:00Z,B,1w,11,19,10,18,7" ]
+}
+
+@test "bars written together go symbol by symbol, as each one's next input writes them" {
+	qts-fetch --seed 4 --count 40 -t 1h synth:AAA,BBB > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1h,4h "$T/in.csv"
+	# the last bars of a day, written when the next morning starts
+	[ "${lines[14]}" = "bar,2024-01-01T20:00:00Z,AAA,1h,190.86,191.37,188.55,188.68,322098" ]
+	[ "${lines[15]}" = "bar,2024-01-01T20:00:00Z,AAA,4h,190.86,191.37,188.55,188.68,322098" ]
+	[ "${lines[16]}" = "bar,2024-01-01T20:00:00Z,BBB,1h,93.36,93.56,91.79,92.01,116109" ]
+	[ "${lines[17]}" = "bar,2024-01-01T20:00:00Z,BBB,4h,93.36,93.56,91.79,92.01,116109" ]
+	run -0 qts cat <(qts-resample 1h,4h "$T/in.csv")
+}
