@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 
 #define NKEYS 64
+#define AHEAD 64 /* values a reader fetches ahead: 8 lines of the cache */
 
 enum { FREE, CLAIMED, WRITING, DONE, SPOILT };
 
@@ -45,8 +46,8 @@ struct entry {
 
 struct qts_ind_share {
 	struct entry *key;  /* nkeys */
-	double *val;        /* nkeys series of nval values */
-	size_t nval;
+	double *val;        /* nkeys series of nval values, stride apart */
+	size_t nval, stride;
 	int nkeys;          /* NKEYS at most, as many as the budget holds */
 	size_t size;        /* of the mapping */
 };
@@ -101,18 +102,20 @@ static size_t nblocks;
 qts_ind_share *qts_ind_share_new(size_t nevents, size_t budget)
 {
 	size_t nval = nevents + 1; /* events are counted from 1 */
-	if (nval > SIZE_MAX / NKEYS / sizeof(double) || budget / (nval * sizeof(double)) < 1)
+	size_t stride = nval + AHEAD; /* a reader's prefetch stays within */
+	if (stride > SIZE_MAX / NKEYS / sizeof(double) || budget / (stride * sizeof(double)) < 1)
 		return NULL;
 	qts_ind_share *sh = calloc(1, sizeof *sh);
 	if (!sh)
 		return NULL;
 	sh->nval = nval;
-	size_t fit = budget / (nval * sizeof(double));
+	sh->stride = stride;
+	size_t fit = budget / (stride * sizeof(double));
 	sh->nkeys = fit < NKEYS ? (int)fit : NKEYS;
 	size_t head = (NKEYS * sizeof(struct entry) + 4095) & ~(size_t)4095;
 	/* pages are given as they are written: a grid of 20 distinct
 	 * averages over 1.3M events touches 208 MB */
-	sh->size = head + (size_t)sh->nkeys * sh->nval * sizeof(double);
+	sh->size = head + (size_t)sh->nkeys * sh->stride * sizeof(double);
 	void *p = mmap(NULL, sh->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		free(sh);
@@ -174,7 +177,7 @@ static struct role *role_of(const qts_ind *ind)
 		    e->to == run.to) {
 			if (s == DONE) {
 				r->entry = i;
-				r->val = run.sh->val + (size_t)i * run.sh->nval;
+				r->val = run.sh->val + (size_t)i * run.sh->stride;
 			}
 			return r;
 		}
@@ -190,7 +193,7 @@ static struct role *role_of(const qts_ind *ind)
 			e->to = run.to;
 			atomic_store_explicit(&e->state, WRITING, memory_order_release);
 			r->entry = i;
-			r->val = run.sh->val + (size_t)i * run.sh->nval;
+			r->val = run.sh->val + (size_t)i * run.sh->stride;
 			r->writer = 1;
 			return r;
 		}
@@ -238,7 +241,7 @@ static int share_read(void *state, double x, double *out)
 	*out = r->val[at];
 	/* the series is read in order, interleaved with everything else a
 	 * bar touches, which the processor's own prefetch does not follow */
-	__builtin_prefetch(r->val + at + 64);
+	__builtin_prefetch(r->val + at + AHEAD);
 	if (k->fed > k->lookback)
 		return 1;
 	return ++k->fed > k->lookback;

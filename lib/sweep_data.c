@@ -162,7 +162,8 @@ int qts_sweep_data_replay(const qts_sweep_data *d, int64_t from, int64_t to,
 		const rec *r = &d->rec[i];
 		/* read in order, but between the engines' own work, which the
 		 * processor's prefetch does not see through */
-		__builtin_prefetch(r + 16);
+		if (i + 16 < d->n)
+			__builtin_prefetch(r + 16);
 		if (r->ts < from || r->ts >= to)
 			continue;
 		const qts_event *ev = &bar;
