@@ -103,14 +103,14 @@ qts_ind_share *qts_ind_share_new(size_t nevents, size_t budget)
 {
 	size_t nval = nevents + 1; /* events are counted from 1 */
 	size_t stride = nval + AHEAD; /* a reader's prefetch stays within */
-	if (stride > SIZE_MAX / NKEYS / sizeof(double) || budget / (stride * sizeof(double)) < 1)
+	if (stride > SIZE_MAX / NKEYS / sizeof(double) || budget / (nval * sizeof(double)) < 1)
 		return NULL;
 	qts_ind_share *sh = calloc(1, sizeof *sh);
 	if (!sh)
 		return NULL;
 	sh->nval = nval;
 	sh->stride = stride;
-	size_t fit = budget / (stride * sizeof(double));
+	size_t fit = budget / (nval * sizeof(double)); /* the room after each aside */
 	sh->nkeys = fit < NKEYS ? (int)fit : NKEYS;
 	size_t head = (NKEYS * sizeof(struct entry) + 4095) & ~(size_t)4095;
 	/* pages are given as they are written: a grid of 20 distinct
