@@ -77,6 +77,8 @@ wait_pid() { # wait_pid NAME: the exit status of the background job $D/NAME.pid,
 	wait "$pid"
 	local rc=$?
 	rm -f "$D/$1.pid"
+	# what it said, shown with the failure (the temporary files go)
+	[ "$rc" -eq 0 ] || [ ! -e "$D/$1.err" ] || sed "s/^/$1.err: /" "$D/$1.err" >&2
 	return $rc
 }
 
