@@ -5,17 +5,6 @@ load helper
 
 T=$BATS_TEST_TMPDIR
 
-# minutes SYM START N [TF]: N bars of TF (1m) from START, prices 10+i.
-minutes() {
-	awk -v sym="$1" -v start="$2" -v n="$3" -v tf="${4:-1m}" 'BEGIN {
-		split(start, a, /[-T:Z]/)
-		for (i = 0; i < n; i++) {
-			m = a[5] + i; h = a[4] + int(m / 60); m %= 60
-			printf "bar,%s-%s-%sT%02d:%02d:00Z,%s,%s,%d,%d,%d,%d,1\n", a[1], a[2], a[3], h, m, sym, tf, 10 + i, 12 + i, 9 + i, 11 + i
-		}
-	}'
-}
-
 @test "--help lists every option; each is in the man page and both completions" {
 	run -0 qts-resample --help
 	[[ $output == usage:* ]]
