@@ -92,8 +92,11 @@ static void consumer_config(const sub *s, jsConsumerConfig *cc, uint64_t start)
 		cc->DeliverPolicy = js_DeliverByStartSequence;
 		cc->OptStartSeq = start;
 	} else if (s->has_from_ts) {
+		/* libnats writes a start time's fraction of a second without
+		 * its leading zeros (.05 s as ".5"): the whole second is asked
+		 * for, and sub_next passes over what came before the time */
 		cc->DeliverPolicy = js_DeliverByStartTime;
-		cc->OptStartTime = s->from_ts;
+		cc->OptStartTime = qts_floor_div(s->from_ts, QTS_NS_PER_SEC) * QTS_NS_PER_SEC;
 	} else
 		cc->DeliverPolicy = js_DeliverAll;
 }
@@ -301,12 +304,21 @@ static int sub_next(void *eng, qts_event *ev)
 		uint64_t seq = 0;
 		if (!s->core) {
 			jsMsgMetaData *meta = NULL;
+			int64_t stored = INT64_MAX;
 			if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
 				seq = meta->Sequence.Stream;
+				stored = meta->Timestamp;
 				jsMsgMetaData_Destroy(meta);
 			}
 			if (seq && seq <= s->last_seq) { /* sent again: written already */
 				s->redelivered++;
+				continue;
+			}
+			if (s->has_from_ts && stored < s->from_ts) {
+				/* stored before --from, in its second (consumer_config):
+				 * acknowledged with what comes after it */
+				s->to_ack = m;
+				s->last_seq = seq;
 				continue;
 			}
 			snprintf(s->where, sizeof s->where, "%s: stream sequence %llu", s->subject,

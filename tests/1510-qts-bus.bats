@@ -216,6 +216,26 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 	cat <(tail -n +6 "$D/a.csv") "$D/b.csv" | cmp - "$D/seq.csv"
 }
 
+@test "bus: --from TIME a few nanoseconds into a second: from there, not a tenth of a second later" {
+	# libnats would ask the server for .000000001 as ".1": A is stored
+	# before the second S, B after S and the time asked, S + 1 ns
+	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
+	qts-fetch --seed 2 --count 10 synth:B >"$D/b.csv"
+	timeout 60 qts bus pub --server "$U" --no-end md "$D/a.csv"
+	s0=$(date -u +%s)
+	for _ in $(seq 300); do [ "$(date -u +%s)" -gt "$s0" ] && break; sleep 0.01; done
+	t=$(date -u -d "@$((s0 + 1))" +%Y-%m-%dT%H:%M:%S).000000001Z
+	timeout 60 qts bus pub --server "$U" md "$D/b.csv"
+	timeout 20 qts bus sub --server "$U" --from "$t" md >"$D/since.csv"
+	cmp "$D/since.csv" "$D/b.csv"
+	# a time after every event: nothing, until the end of a later stream
+	qts-fetch --seed 3 --count 4 synth:C >"$D/c.csv"
+	t=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+	timeout 60 qts bus pub --server "$U" md "$D/c.csv"
+	timeout 20 qts bus sub --server "$U" --from "$t" md >"$D/late.csv"
+	cmp "$D/late.csv" "$D/c.csv"
+}
+
 @test "bus: --durable of an existing consumer refuses --from-seq; --reset starts it anew" {
 	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
 	timeout 60 qts bus pub --server "$U" md "$D/a.csv"
