@@ -64,8 +64,8 @@ struct reader {
 
 /* This process's part: what it decided for each key it met. */
 struct role {
-	/* what a reader reads, first */
-	const double *val;
+	/* what a reader reads, first (a writer writes it) */
+	double *val;
 	const size_t *at;
 	uint64_t hash;
 	const struct ind_impl *impl;
@@ -89,7 +89,6 @@ static struct {
 /* A run's writer of a key, one a symbol. */
 struct writer {
 	struct role *role;
-	double *val;
 	qts_ind_kernel_fn fn;
 	void *st;
 };
@@ -228,7 +227,7 @@ static int share_write(void *state, double x, double *out)
 		return ok;
 	}
 	r->next = at + 1;
-	k->val[at] = ok ? *out : NAN;
+	r->val[at] = ok ? *out : NAN;
 	return ok;
 }
 
@@ -281,7 +280,7 @@ qts_ind_kernel_fn ind_share_kernel(qts_ind *ind, qts_ind_kernel_fn fn, void **st
 	struct writer *k = calloc(1, sizeof *k);
 	if (!k)
 		return fn;
-	*k = (struct writer){ r, (double *)r->val, fn, *state };
+	*k = (struct writer){ r, fn, *state };
 	free(ind->share);
 	ind->share = k;
 	*state = k;

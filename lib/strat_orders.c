@@ -10,7 +10,9 @@
 
 int qts_strat_put_target(qts_strat_last *l, const char *symbol, double target, int unit, qts_strat_out *out)
 {
-	if (isnan(target) || (l->set && !l->code && target == l->target && qts_unit_parse(l->unit) == unit))
+	/* qts_strat_target has passed over a NaN and a target the code says
+	 * is unchanged; after a restore only the unit's word can say it */
+	if (l->set && !l->code && target == l->target && qts_unit_parse(l->unit) == unit)
 		return 0;
 	qts_event ev;
 	qts_event_init(&ev, QTS_TARGET, out->now);

@@ -1194,8 +1194,8 @@ int qts_sweep_main(int argc, char **argv)
 		qts_die(QTS_EXIT_FAIL, "%s", err);
 	/* series shared up to four times the memory the input takes (64 MB
 	 * at least): a grid of 20 averages over 1.3M bars takes 208 MB */
-	size_t held = qts_sweep_data_size(sw.data);
-	sw.share = qts_ind_share_new(qts_sweep_data_count(sw.data), held < ((size_t)16 << 20) ? (size_t)64 << 20 : 4 * held);
+	size_t budget = 4 * qts_sweep_data_size(sw.data), least = (size_t)64 << 20;
+	sw.share = qts_ind_share_new(qts_sweep_data_count(sw.data), budget > least ? budget : least);
 	if (sw.walk) {
 		status = walk_forward(&sw);
 		sweep_free(&sw);
