@@ -64,7 +64,11 @@ struct qts_sim {
 	size_t next_action;
 	int64_t clock; /* the time the latest market data became known */
 	int have_clock, have_group;
-	int paused; /* the equity is written and nothing came since */
+	/* --live: the equity of the open group as a pause wrote it, written
+	 * again at the group's end only if it changed (see qts_sim_pause) */
+	int paused;
+	int64_t paused_ts;
+	double paused_eq[9];
 	int64_t group_ts, group_close;
 	/* The earliest time from which an event may have more to do first
 	 * than itself: QTS_TS_MIN with financing, else the next corporate
@@ -616,6 +620,15 @@ static int equity(qts_sim *s, int64_t ts)
 		ev.equity.interest = nz(s->fin.interest);
 		ev.equity.borrow = nz(s->fin.borrow);
 		ev.equity.margin_interest = nz(s->fin.margin_interest);
+	}
+	double v[9] = { ev.equity.cash, ev.equity.equity, ev.equity.gross, ev.equity.net,
+			ev.equity.realized_pnl, ev.equity.unrealized_pnl, ev.equity.interest,
+			ev.equity.borrow, ev.equity.margin_interest };
+	if (s->paused && ts == s->paused_ts && memcmp(v, s->paused_eq, sizeof v) == 0)
+		return 0; /* what the pause wrote, unchanged */
+	if (s->paused) {
+		s->paused_ts = ts;
+		memcpy(s->paused_eq, v, sizeof v);
 	}
 	return put(s, &ev);
 }
@@ -1502,6 +1515,7 @@ static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *
 	if (run_later(s) < 0 || equity(s, s->group_close) < 0)
 		return -1;
 	s->have_group = 0;
+	s->paused = 0;
 	return process_bar(s, ev);
 }
 
@@ -1528,7 +1542,6 @@ static __attribute__((noinline)) int put_other(qts_sim *s, const qts_event *ev)
 
 int qts_sim_put(qts_sim *s, const qts_event *ev)
 {
-	s->paused = 0;
 	if (__builtin_expect(ev->type != QTS_BAR, 0))
 		return put_other(s, ev);
 	if (__builtin_expect(ev->ts != s->group_ts, 0) && s->have_group)
@@ -1541,18 +1554,21 @@ int qts_sim_put_now(qts_sim *s, const qts_event *ev)
 {
 	if (run_later(s) < 0)
 		return -1;
-	s->paused = 0;
 	return process(s, ev);
 }
 
 int qts_sim_pause(qts_sim *s)
 {
-	if (run_later(s) < 0)
-		return -1;
 	if (!s->have_group)
 		return 0;
-	s->have_group = 0;
-	s->paused = 1;
+	/* The group stays open, and what came after its bars stays held: a
+	 * pause says only that nothing is in the pipe now, and a bar of this
+	 * time still to come (a stage upstream was slow) would fill at its
+	 * open, dated before what they would report. */
+	if (!s->paused) {
+		s->paused = 1;
+		s->paused_ts = QTS_TS_MIN;
+	}
 	return equity(s, s->group_close);
 }
 
@@ -1569,7 +1585,7 @@ int qts_sim_finish(qts_sim *s)
 		}
 	if (s->have_group)
 		return equity(s, s->group_close);
-	if (s->have_clock && !s->paused)
+	if (s->have_clock)
 		return equity(s, s->clock);
 	return s->failed ? -1 : 0;
 }
@@ -1692,6 +1708,9 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_size(c, &s->next_action, s->o.nactions);
 	qts_ck_i64(c, &s->clock);
 	qts_ck_int(c, &s->have_clock), qts_ck_int(c, &s->have_group), qts_ck_int(c, &s->paused);
+	qts_ck_i64(c, &s->paused_ts);
+	for (int k = 0; k < 9; k++)
+		qts_ck_f64(c, &s->paused_eq[k]);
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close);
 	qts_idset_ck(s->ids, c);
 	size_t nlater = s->nlater;

@@ -447,6 +447,55 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$(grep -c '^equity' "$BATS_TEST_TMPDIR/out")" -eq 1 ]
 }
 
+# A pause says only that nothing is in the pipe now: a stage upstream
+# that was slow may still send a bar of the latest time.  What came after
+# the bars stays held until that time is done, so the bar's fill, dated at
+# its open, does not follow reports dated later.
+@test "--live: a bar of the latest time after a pause fills before what the pause held" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	qts-sim --live < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	first='bar,2024-01-02,A,1d,10,11,9,10,1000
+bar,2024-01-02,B,1d,20,21,19,20,1000
+target,2024-01-03,A,10,qty,s
+target,2024-01-03,B,10,qty,s
+bar,2024-01-03,A,1d,10,11,9,10,1000'
+	held='target,2024-01-04,A,0,qty,s'
+	late='bar,2024-01-03,B,1d,20,21,19,20,1000'
+	paused() { # N: the pauses have written N equity events
+		for i in $(seq 100); do
+			[ "$(grep -c '^equity' "$BATS_TEST_TMPDIR/out")" -ge "$1" ] && return 0
+			sleep 0.05
+		done
+		return 1
+	}
+	echo "$first" >&5
+	paused 2
+	echo "$held" >&5
+	sleep 0.3
+	# held: no order yet for the target of 2024-01-04
+	! grep -q '^update,2024-01-04' "$BATS_TEST_TMPDIR/out"
+	echo "$late" >&5
+	paused 3
+	exec 5>&-
+	wait $pid
+	qts cat "$BATS_TEST_TMPDIR/out" > /dev/null # in time order
+	# B's fill, at the open of 2024-01-03, comes before A's order of
+	# 2024-01-04, and the equity of 2024-01-04 is written again with it
+	grep -n '' "$BATS_TEST_TMPDIR/out" > "$BATS_TEST_TMPDIR/numbered"
+	fill=$(grep -m1 ':fill,2024-01-03T00:00:00Z,B,' "$BATS_TEST_TMPDIR/numbered" | cut -d: -f1)
+	order=$(grep -m1 ':update,2024-01-04T00:00:00Z,A,s-A-2,new,' "$BATS_TEST_TMPDIR/numbered" | cut -d: -f1)
+	[ -n "$fill" ] && [ -n "$order" ] && [ "$fill" -lt "$order" ]
+	grep -q '^equity,2024-01-04T00:00:00Z,99900,' "$BATS_TEST_TMPDIR/out"
+	grep -q '^equity,2024-01-04T00:00:00Z,99700,' "$BATS_TEST_TMPDIR/out"
+	# the rest is the stream the input gives without pauses
+	printf '%s\n' "$first" "$late" "$held" | qts-sim --live | grep -v '^equity' > "$BATS_TEST_TMPDIR/whole"
+	grep -v '^equity' "$BATS_TEST_TMPDIR/out" | diff - "$BATS_TEST_TMPDIR/whole"
+	# and an equity unchanged since a pause is not written twice
+	[ "$(grep -c '^equity' "$BATS_TEST_TMPDIR/out")" -eq 3 ]
+}
+
 @test "without --live the equity waits for the next bar time or the end" {
 	mkfifo "$BATS_TEST_TMPDIR/in"
 	qts-sim < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
