@@ -2,8 +2,11 @@
  * The bytes are drained into memory whenever the descriptor is readable,
  * so the stage that writes them (through tee) never waits on this one;
  * whole records are cut from them (a CSV line outside quotes, a msgpack
- * array) and decoded by the stream reader over an in-memory file, since
- * the reader itself would block on a record that has not all arrived. */
+ * array) and handed to one stream reader for the whole feedback, which
+ * would block on a record that has not all arrived: it reads to an end
+ * where the whole records do, and goes on from there when more are in.
+ * So its lines count from the feedback's start, and its time order holds
+ * across all of it. */
 #define _GNU_SOURCE
 #include "qts_feedback.h"
 
@@ -11,18 +14,20 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct qts_feedback {
 	int fd, ended;
 	char *name;
-	unsigned char *buf;  /* bytes read: [0, len); [0, whole) are whole records */
-	size_t len, cap, whole;
+	/* bytes read: [0, len); [0, whole) are whole records, [0, given)
+	 * handed to the reader */
+	unsigned char *buf;
+	size_t len, cap, whole, given;
 	int fmt;             /* 0 until the first byte */
-	int mem;             /* the in-memory file the reader decodes */
-	qts_reader *r;       /* reading a batch of whole records, or NULL */
+	qts_reader *r;       /* made at the first whole record */
+	qts_input *in;       /* r's, from pull */
+	int at_end;          /* r read all it was given */
 	char err[1200];
 };
 
@@ -45,7 +50,6 @@ qts_feedback *qts_feedback_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	fb->fd = fd;
-	fb->mem = -1;
 	return fb;
 }
 
@@ -176,7 +180,15 @@ static size_t msgpack_whole(const unsigned char *p, size_t n)
 
 int qts_feedback_drain(qts_feedback *fb)
 {
+	if (fb->given && fb->given == fb->len) /* the usual case: all taken */
+		fb->len = fb->whole = fb->given = 0;
 	while (!fb->ended) {
+		if (fb->cap - fb->len < 16384 && fb->given) {
+			memmove(fb->buf, fb->buf + fb->given, fb->len - fb->given);
+			fb->len -= fb->given;
+			fb->whole -= fb->given;
+			fb->given = 0;
+		}
 		if (fb->cap - fb->len < 16384) {
 			size_t cap = fb->cap ? 2 * fb->cap : 65536;
 			unsigned char *b = realloc(fb->buf, cap);
@@ -216,56 +228,52 @@ int qts_feedback_drain(qts_feedback *fb)
 
 int qts_feedback_pending(const qts_feedback *fb)
 {
-	return fb->whole > 0 || fb->r;
+	return fb->whole > fb->given || (fb->r && !fb->at_end);
 }
 
-/* The whole records read so far into the in-memory file, for a reader. */
-static int batch(qts_feedback *fb)
+/* qts_input_from's pull: the whole records not yet handed over; none is
+ * an end, until qts_input_resume. */
+static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen)
 {
-	if (fb->mem < 0 && (fb->mem = memfd_create("qts-feedback", MFD_CLOEXEC)) < 0)
-		return failed(fb, strerror(errno));
-	if (ftruncate(fb->mem, 0) < 0 || lseek(fb->mem, 0, SEEK_SET) < 0)
-		return failed(fb, strerror(errno));
-	for (size_t done = 0; done < fb->whole;) {
-		ssize_t w = write(fb->mem, fb->buf + done, fb->whole - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return failed(fb, strerror(errno));
-		done += (size_t)w;
-	}
-	memmove(fb->buf, fb->buf + fb->whole, fb->len - fb->whole);
-	fb->len -= fb->whole;
-	fb->whole = 0;
-	if (lseek(fb->mem, 0, SEEK_SET) < 0)
-		return failed(fb, strerror(errno));
-	if (!(fb->r = qts_reader_fdopen(fb->mem, fb->name)))
-		return failed(fb, "out of memory");
-	return 0;
+	qts_feedback *fb = arg;
+	(void)err, (void)errlen;
+	size_t n = fb->whole - fb->given;
+	if (n > max)
+		n = max;
+	memcpy(dst, fb->buf + fb->given, n);
+	fb->given += n;
+	return (long)n;
 }
 
 int qts_feedback_next(qts_feedback *fb, qts_event *ev)
 {
 	if (fb->err[0])
 		return -1;
-	for (;;) {
-		if (!fb->r) {
-			if (!fb->whole)
-				return 0;
-			if (batch(fb) < 0)
-				return -1;
+	if (!fb->r) {
+		if (fb->whole == 0)
+			return 0;
+		fb->in = qts_input_from(pull, fb, fb->name);
+		if (!fb->in || !(fb->r = qts_reader_new(fb->in))) {
+			qts_input_close(fb->in);
+			return failed(fb, "out of memory");
 		}
-		int r = qts_reader_next(fb->r, ev);
-		if (r > 0)
-			return 1;
-		if (r < 0) {
-			snprintf(fb->err, sizeof fb->err, "--feedback: %s", qts_reader_error(fb->r));
-			fb->ended = 1;
-			return -1;
-		}
-		qts_reader_close(fb->r);
-		fb->r = NULL;
 	}
+	if (fb->at_end) {
+		if (fb->whole == fb->given)
+			return 0;
+		qts_input_resume(fb->in);
+		fb->at_end = 0;
+	}
+	int r = qts_reader_next(fb->r, ev);
+	if (r > 0)
+		return 1;
+	if (r < 0) {
+		snprintf(fb->err, sizeof fb->err, "--feedback: %s", qts_reader_error(fb->r));
+		fb->ended = 1;
+		return -1;
+	}
+	fb->at_end = 1; /* until more whole records are in */
+	return 0;
 }
 
 const char *qts_feedback_error(const qts_feedback *fb)
@@ -278,8 +286,6 @@ void qts_feedback_close(qts_feedback *fb)
 	if (!fb)
 		return;
 	qts_reader_close(fb->r);
-	if (fb->mem >= 0)
-		close(fb->mem);
 	close(fb->fd);
 	free(fb->buf);
 	free(fb->name);

@@ -75,6 +75,12 @@ qts_input *qts_input_from(long (*pull)(void *arg, unsigned char *dst, size_t max
 	return in;
 }
 
+void qts_input_resume(qts_input *in)
+{
+	if (in->pull && !in->failed)
+		in->eof = in->raw_eof = 0;
+}
+
 qts_input *qts_input_open(const char *path)
 {
 	if (strcmp(path, "-") == 0)

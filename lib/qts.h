@@ -364,6 +364,9 @@ qts_input *qts_input_fdopen(int fd, const char *name);
  * -1 with why in err), read as a file's would be. */
 qts_input *qts_input_from(long (*pull)(void *arg, unsigned char *dst, size_t max, char *err, size_t errlen),
 			  void *arg, const char *name);
+/* An input from pull that reached its end reads on from where it stood:
+ * pull has more now (records that arrived since, --feedback). */
+void qts_input_resume(qts_input *in);
 /* The n bytes at p (copied), as an input named name; NULL when out of memory. */
 qts_input *qts_input_mem(const void *p, size_t n, const char *name);
 const char *qts_input_name(const qts_input *in);

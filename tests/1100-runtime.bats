@@ -160,3 +160,32 @@ wait_for_line() {
 	[ "$(grep -c '^bar,' "$T/out")" -eq 120000 ]
 	grep -q '^system,2262-04-11T23:47:16.854775807Z,fake,info,fed=[0-9]* fills=0 reentered=0$' "$T/out"
 }
+
+# The feedback arrives as it comes: in parts, a record cut between two of
+# them.  It is one stream all the same: its lines count from its start
+# and its reports keep time order across the parts.
+@test "--feedback in parts: one stream, its lines counted from its start and its order kept across the parts" {
+	mkfifo "$T/in" "$T/fb"
+	exec 4<>"$T/in" 5<>"$T/fb"
+	qts-risk --feedback "$T/fb" --heartbeat 20ms < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- 5>&- &
+	PIDS+=($!)
+	echo "$BAR1" >&4
+	fed() { # N: the stage says it has applied N events fed back
+		for _ in $(seq 300); do
+			grep -q "heartbeat .*feedback=$1\\b" "$T/out" && return 0
+			sleep 0.02
+		done
+		return 1
+	}
+	printf '# what qts-sim wrote\nfill,2024-01-03T00:00:00Z,A,o1,buy,10,1,0,0\n' >&5
+	fed 1
+	printf 'position,2024-01-03T00:00:00Z,A,10,1,10,0,0\nfill,2024-01-02T00:' >&5
+	fed 2
+	printf '00:00Z,A,o2,buy,10,1,0,0\n' >&5
+	timeout 20 tail --pid="${PIDS[0]}" -f /dev/null || kill "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	exec 4>&- 5>&-
+	[ "$rc" -eq 1 ]
+	grep -q "^qts-risk: --feedback: $T/fb:4: out of time order: fill A known at 2024-01-02T00:00:00Z comes after line 3, a report (fill, update, position) at 2024-01-03T00:00:00Z" "$T/err"
+}
