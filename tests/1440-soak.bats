@@ -10,7 +10,8 @@ load helper
 @test "soak, two minutes: memory, descriptors and p99 flat" {
 	cd "$BATS_TEST_TMPDIR"
 	run --separate-stderr timeout 300 sh "$BATS_TEST_DIRNAME/../scripts/soak.sh" "${QTS_SOAK_SECONDS:-120}" 10000 soak.csv
-	printf '%s\n' "$output" "$stderr" # shown when the test fails
+	# shown when the test fails: the verdict first, then the samples
+	printf '%s\n' "$stderr" "$output"
 	[ "$status" -eq 0 ]
 	[[ $stderr == *"soak: memory, descriptors and p99 flat"* ]]
 	# a sample every 10 s of every stage, each with its figures
