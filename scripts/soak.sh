@@ -23,10 +23,22 @@ BROKER=${SOAK_BROKER:-qts-sim --live}
 
 tmp=$(mktemp -d)
 pids=
+# The stages are ended and waited for before their directory is removed:
+# one still running writes its metrics there, and the removal would fail.
 cleanup() {
-	# shellcheck disable=SC2086
-	[ -n "$pids" ] && kill $pids 2>/dev/null
+	rc=$?
+	if [ -n "$pids" ]; then
+		# shellcheck disable=SC2086
+		kill $pids 2>/dev/null
+		for _ in $(seq 100); do
+			alive=
+			for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
+			[ -z "$alive" ] && break
+			sleep 0.1
+		done
+	fi
 	rm -rf "$tmp"
+	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -46,10 +58,11 @@ run() { # NAME PROGRAM ARGS...
 	sh -c 'echo $$ > "$0"; exec "$@"' "$tmp/$name.pid" "$@" 2>"$tmp/$name.err"
 }
 m() { echo "--metrics=$tmp/$1.prom"; }
+# $BROKER is a program and its arguments, split as words
+# shellcheck disable=SC2086
 run fetch qts-fetch "$(m fetch)" -t 1s --session 00:00-24:00 --count "$count" --pace 100 --buffer 100000 "synth:$syms" |
 	run strategy qts-strategy "$(m strategy)" --feedback "$tmp/fb1" sma-cross fast=5 slow=20 size=10 |
 	run risk qts-risk "$(m risk)" --feedback "$tmp/fb2" --max-position 100 |
-	# shellcheck disable=SC2086
 	run broker $BROKER "$(m broker)" |
 	tee -p "$tmp/fb1" "$tmp/fb2" > /dev/null &
 stages="fetch strategy risk broker"
@@ -103,7 +116,7 @@ while :; do
 		p=$(cat "$tmp/$s.pid")
 		[ -d "/proc/$p" ] || { echo "soak: $s ended early" >&2; cat "$tmp"/*.err >&2; exit 1; }
 		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status")
-		fds=$(ls "/proc/$p/fd" | wc -l)
+		fds=$(find "/proc/$p/fd" -mindepth 1 -maxdepth 1 | wc -l)
 		cp "$tmp/$s.prom" "$tmp/$s.now" 2>/dev/null || :
 		evin=$(awk '/^qts_events_in_total/ { s += $2 } END { print s + 0 }' "$tmp/$s.now")
 		lat=$(p99 "$([ -f "$tmp/$s.last" ] && echo "$tmp/$s.last")" "$tmp/$s.now")
