@@ -1328,10 +1328,11 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 			     0))
 		return plain_bar(r, ev);
 	r->lastsym = next;
-	/* the next bar's symbol, most likely: its first line on its way in
-	 * (symbols are visited in turn, further apart than the processor's
-	 * prefetch looks) */
+	/* the next bar's symbol, most likely: the two lines its fields read
+	 * here span on their way in (symbols are visited in turn, further
+	 * apart than the processor's prefetch looks) */
 	__builtin_prefetch(s + 1);
+	__builtin_prefetch((const char *)(s + 1) + 64);
 	qts_risk_clock(r, qts_time_add(ev->ts, s->tf_ns, &end) == 0 ? end : INT64_MAX); /* bar_known */
 	double px = ev->bar.close;
 	if (px > 0 && px <= DBL_MAX)
