@@ -146,3 +146,33 @@ setup() {
 	# halted on restart: the file's going away lifts the stop
 	[[ "$stderr" == *"emergency stop lifted"* ]]
 }
+
+# qts-sim --live writes a time's equity when its input pauses and again
+# at the time's end only if it changed: the state keeps what the pause
+# wrote, so a restart does not write it twice.
+@test "checkpoints: qts-sim --live stopped during a pause does not write that pause's equity again" {
+	printf '%s\n' 'bar,2024-01-02,A,1d,10,11,9,10,1000' 'bar,2024-01-02,B,1d,20,21,19,20,1000' \
+		'target,2024-01-03,A,10,qty,s' 'bar,2024-01-03,A,1d,10,11,9,10,1000' \
+		'bar,2024-01-03,B,1d,20,21,19,20,1000' 'target,2024-01-04,B,10,qty,s' \
+		'bar,2024-01-04,A,1d,11,11,9,11,1000' 'bar,2024-01-04,B,1d,21,21,19,21,1000' > "$T/in.csv"
+	mkfifo "$T/fifo"
+	( head -n 5 "$T/in.csv"; sleep 30 ) > "$T/fifo" &
+	feeder=$!
+	qts-sim --live --state "$T/S" --output-journal "$T/J" "$T/fifo" 2> "$T/err" | qts journal "$T/J" > /dev/null &
+	# the pause after the five lines: the equity of 2024-01-04 written
+	for i in $(seq 1 200); do
+		[ -s "$T/J" ] && qts journal cat "$T/J" | grep -q '^equity,2024-01-04T' && break
+		sleep 0.05
+	done
+	pkill -TERM -x qts-sim -P $$ 2> /dev/null || true
+	for p in $(jobs -p); do [ "$p" = "$feeder" ] || wait "$p" || true; done
+	kill "$feeder" 2> /dev/null || true
+	qts journal cat "$T/J" | grep -q '^equity,2024-01-04T00:00:00Z,99900,'
+	qts-sim --live --state "$T/S" --output-journal "$T/J" "$T/in.csv" | qts journal "$T/J" > /dev/null
+	qts journal cat "$T/J" > "$T/got.csv"
+	qts cat "$T/got.csv" > /dev/null
+	[ "$(grep -c '^equity,2024-01-04T' "$T/got.csv")" -eq 1 ]
+	# all but the equity events as without --live
+	qts-sim "$T/in.csv" | grep -v '^equity' > "$T/want.csv"
+	grep -v '^equity' "$T/got.csv" | diff - "$T/want.csv"
+}
