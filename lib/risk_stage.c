@@ -253,7 +253,7 @@ static const char *risk_error(void *eng)
 static void risk_counts(void *eng, char *buf, size_t size)
 {
 	engine *e = eng;
-	snprintf(buf, size, "positions=%zu equity=%.10g halted=%d feedback=%llu", qts_risk_positions(e->risk),
+	snprintf(buf, size, "positions=%zu equity=%.10g halted=%d applied=%llu", qts_risk_positions(e->risk),
 		 qts_risk_equity(e->risk), qts_risk_halted(e->risk),
 		 (unsigned long long)qts_risk_feedback_count(e->risk));
 }

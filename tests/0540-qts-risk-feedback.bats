@@ -66,15 +66,15 @@ wait_for() { # wait_for PATTERN FILE: up to 5 s
 
 # Every fill, position, update and equity qts-sim wrote has been applied:
 # a heartbeat of qts-risk (read before qts-sim, which holds the events of
-# a time until the next) counts as many fed back.
+# a time until the next) counts as many applied.
 wait_fed() {
 	local n
 	for _ in $(seq 50); do
 		n=$(grep -cE '^(fill|position|update|equity),' "$d/out" || true)
-		grep -q "^system,.*,qts-risk,info,heartbeat .*feedback=$n\\b" "$d/mid" && return 0
+		grep -q "^system,.*,qts-risk,info,heartbeat .*applied=$n\\b" "$d/mid" && return 0
 		sleep 0.1
 	done
-	echo "timed out waiting for feedback=$n in $d/out:"; cat "$d/out"; return 1
+	echo "timed out waiting for applied=$n in $d/out:"; cat "$d/out"; return 1
 }
 
 start_loop() { # start_loop RISK-ARGS -- SIM-ARGS

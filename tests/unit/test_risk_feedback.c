@@ -371,8 +371,8 @@ static void test_stage(void)
 			      "stage without: no feedback taken, o1 reduced to 50");
 		char counts[128];
 		st.ops->counts(st.eng, counts, sizeof counts);
-		CHECK_STR(counts, fb ? "positions=0 equity=100000 halted=0 feedback=1"
-				     : "positions=1 equity=100000 halted=0 feedback=0", /* -100 held */
+		CHECK_STR(counts, fb ? "positions=0 equity=100000 halted=0 applied=1"
+				     : "positions=1 equity=100000 halted=0 applied=0", /* -100 held */
 			  "stage: counts for the heartbeat");
 		CHECK(st.ops->tick(st.eng, 0, 1) == 0, "stage: tick with no kill file present");
 		st.ops->free(st.eng);
