@@ -257,6 +257,8 @@ int qts_feedback_next(qts_feedback *fb, qts_event *ev)
 			qts_input_close(fb->in);
 			return failed(fb, "out of memory");
 		}
+		/* a part of only comments is no sign of anything */
+		qts_reader_quiet_if_empty(fb->r);
 	}
 	if (fb->at_end) {
 		if (fb->whole == fb->given)

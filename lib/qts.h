@@ -324,6 +324,9 @@ qts_reader *qts_reader_fdopen(int fd, const char *name);
 /* Read events from an input already opened (and perhaps peeked at); the
  * reader owns it from then on. */
 qts_reader *qts_reader_new(qts_input *in);
+/* No warning that the input held no event, where an input that ends is
+ * not the end of the stream (--feedback, which reads on from its end). */
+void qts_reader_quiet_if_empty(qts_reader *r);
 /* Next event: 1, 0 at the end, -1 on error (qts_reader_error says what and
  * where: `NAME:LINE: what` or `NAME: byte N: what`). */
 int qts_reader_next(qts_reader *r, qts_event *ev);

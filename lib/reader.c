@@ -43,6 +43,11 @@ static qts_reader *reader_owning(qts_input *in)
 	return r;
 }
 
+void qts_reader_quiet_if_empty(qts_reader *r)
+{
+	r->warned_empty = 1;
+}
+
 void qts_reader_split_only(qts_reader *r)
 {
 	r->split_only = 1;
