@@ -278,8 +278,8 @@ TOP=$BATS_TEST_DIRNAME/..
 	command -v mandoc >/dev/null || skip "mandoc is not installed"
 	out=$(mandoc -Tutf8 "$TOP/man/qts-fetch.1" | col -b)
 	# quotes nested in quotes render as ‘1m, ‘5m ...’’
-	! grep -n "‘[^’]*‘" <<<"$out"
-	! grep -n "’’" <<<"$out"
+	! grep -n "‘[^’]*‘" <<<"$out" || false
+	! grep -n "’’" <<<"$out" || false
 	tr -s ' \t\n' ' ' <<<"$out" | grep -q "(‘1m’, ‘5m’, ‘1h’, ‘1d’, ‘1w’, ‘1M ...’)"
 }
 

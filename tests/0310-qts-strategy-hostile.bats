@@ -148,7 +148,7 @@ plugin_inf() { # a plugin asking for an infinite target, limit, stop and qty on 
 	# the run went on: every bar, the later targets, no infinity
 	[ "$(printf '%s\n' "${lines[@]}" | grep -c '^bar,')" -eq 9 ]
 	[ "${lines[4]}" = "target,2024-01-04T00:00:00Z,ACME,3,qty,huge" ]
-	! printf '%s\n' "${lines[@]}" | grep -q inf,
+	! printf '%s\n' "${lines[@]}" | grep -q inf, || false
 }
 
 # ---- untrusted text in messages ----------------------------------------------

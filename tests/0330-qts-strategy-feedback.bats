@@ -25,7 +25,7 @@ prog='target = 100; limit = close'
 	[ "$(printf '%s\n' "$output" | grep -c '^order,')" -eq 1 ]
 	# qts-sim with a month of latency fills nothing in these nine days
 	qts-strategy -e "$prog" "$S/cross.csv" | qts-sim --latency 30d >fb.csv
-	! grep -q '^fill,' fb.csv
+	! grep -q '^fill,' fb.csv || false
 	run -0 --separate-stderr qts-strategy --feedback fb.csv -e "$prog" "$S/cross.csv"
 	[ "$stderr" = "" ]
 	[ "$(printf '%s\n' "$output" | grep '^order,' | cut -d, -f2,4,5,6,8)" = "$(cat <<-'EOF'

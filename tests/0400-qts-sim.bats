@@ -475,7 +475,7 @@ bar,2024-01-03,A,1d,10,11,9,10,1000'
 	echo "$held" >&5
 	sleep 0.3
 	# held: no order yet for the target of 2024-01-04
-	! grep -q '^update,2024-01-04' "$BATS_TEST_TMPDIR/out"
+	! grep -q '^update,2024-01-04' "$BATS_TEST_TMPDIR/out" || false
 	echo "$late" >&5
 	paused 3
 	exec 5>&-
@@ -504,7 +504,7 @@ bar,2024-01-03,A,1d,10,11,9,10,1000'
 	echo 'bar,2024-01-02,A,1d,10,11,9,10,1000' >&5
 	for i in $(seq 20); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
 	sleep 0.3
-	! grep -q '^equity' "$BATS_TEST_TMPDIR/out"
+	! grep -q '^equity' "$BATS_TEST_TMPDIR/out" || false
 	exec 5>&-
 	wait $pid
 	grep -q '^equity,2024-01-03' "$BATS_TEST_TMPDIR/out"

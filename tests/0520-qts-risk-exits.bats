@@ -56,7 +56,7 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	grep -qx "update,$T:32:00Z,A,lim,canceled,0,,replaced by a target for every strategy" <<<"$output"
 	grep -qx "update,$T:32:00Z,A,\*-A-3,new,0,,target 0: sell 15 market" <<<"$output"
 	grep -qx "fill,$T:32:00Z,A,\*-A-3,sell,15,100,0,0" <<<"$output"
-	! grep -q '^fill,.*,lim,' <<<"$output"
+	! grep -q '^fill,.*,lim,' <<<"$output" || false
 	# s2's target of 5 is forgotten: s1's 3 is the whole position
 	grep -qx "update,$T:33:00Z,A,s1-A-4,new,0,,target 3: buy 3 market" <<<"$output"
 	[ "$(awk -F, '$1 == "position" { q = $4 } END { print q }' <<<"$output")" = 3 ]
@@ -166,7 +166,7 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	command -v mandoc >/dev/null || skip "mandoc not installed"
 	# the text as a terminal shows it: overstrikes (bold, underline) removed
 	run -0 sh -c 'mandoc -Tutf8 "$1" | sed "s/.\x08//g"' sh "$BATS_TEST_DIRNAME/../man/qts-risk.1"
-	! grep -q "’’" <<<"$output"
-	! grep -q "‘[^’]*‘" <<<"$output"
+	! grep -q "’’" <<<"$output" || false
+	! grep -q "‘[^’]*‘" <<<"$output" || false
 	grep -q "for example ‘10/1s’ or ‘100/1m’; ‘10/s’ means ‘10/1s’" <<<"$output"
 }

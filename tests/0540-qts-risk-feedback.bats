@@ -46,7 +46,7 @@ then_more() { bar $T3 90 90; }
 	run -0 qts-risk --stop-loss 0.05 < <(gap; then_fall)
 	grep -q ',stop-loss,flatten,' <<<"$output"
 	run -0 qts-risk --feedback /dev/null --stop-loss 0.05 < <(gap; then_fall)
-	! grep -q ',stop-loss,' <<<"$output"
+	! grep -q ',stop-loss,' <<<"$output" || false
 	# Working, an approval still counts against the limits.
 	run -0 qts-risk --feedback /dev/null --max-position 100 < <(bar $T0 100 100; target $T1 70; order $T1 o1 buy 60)
 	grep -qx "risk,$T1,A,max-position,reduce,order o1: qty 60 reduced to 30" <<<"$output"
@@ -94,7 +94,7 @@ start_loop() { # start_loop RISK-ARGS -- SIM-ARGS
 stop_loop() { # the input ends: the loop ends, never waiting on the feedback
 	exec 7>&-
 	for _ in $(seq 50); do kill -0 $loop 2>/dev/null || break; sleep 0.1; done
-	! kill -0 $loop 2>/dev/null
+	! kill -0 $loop 2>/dev/null || false
 	wait $loop
 }
 
@@ -109,7 +109,7 @@ stop_loop() { # the input ends: the loop ends, never waiting on the feedback
 	stop_loop
 	# Flat in reality: selling 60 is within 100, approved whole.
 	grep -qx "order,$T2,A,o1,sell,60,market,,,day,s" "$d/out"
-	! grep -q ',max-position,' "$d/out"
+	! grep -q ',max-position,' "$d/out" || false
 }
 
 @test "--feedback live: the stop is measured from the real fill price" {
@@ -121,7 +121,7 @@ stop_loop() { # the input ends: the loop ends, never waiting on the feedback
 	then_fall >&7
 	wait_for "^bar,$T2," "$d/mid"
 	wait_fed
-	! grep -q ',stop-loss,' "$d/mid"
+	! grep -q ',stop-loss,' "$d/mid" || false
 	then_more >&7
 	wait_for ",stop-loss,flatten," "$d/mid"
 	bar 2024-01-02T14:34:00Z 90 90 >&7 # the exit fills at its open

@@ -48,7 +48,7 @@ trader() { # FEED-COMMAND
 	# the warm-up's targets never reached it
 	qts journal cat --types order,update executions.qj | tail -n +$((before + 1)) > after.csv
 	[ -s after.csv ]
-	! awk -F, -v t="$resume" '$2 <= t' after.csv | grep -q .
+	! awk -F, -v t="$resume" '$2 <= t' after.csv | grep -q . || false
 	# and no order id was sent twice over the two runs
 	qts journal cat --types order executions.qj | cut -d, -f4 | sort | uniq -d > dup.txt
 	[ ! -s dup.txt ]
@@ -58,16 +58,16 @@ trader() { # FEED-COMMAND
 	grep -q '^ExecStart=/usr/local/lib/qts/trader.sh$' "$EX/qts-trader.service"
 	grep -q '^EnvironmentFile=/etc/qts/alpaca.env$' "$EX/qts-trader.service"
 	grep -q '^Restart=on-failure$' "$EX/qts-trader.service"
-	! grep -i 'APCA_API\|secret' "$EX/qts-trader.service" | grep -v '^#' | grep -q .
+	! grep -i 'APCA_API\|secret' "$EX/qts-trader.service" | grep -v '^#' | grep -q . || false
 	grep -q '^OnCalendar=' "$EX/qts-report.timer"
 	# each unit is sections of Key=Value lines
 	for u in "$EX"/*.service "$EX"/*.timer; do
-		! grep -v -E '^(#.*|\[(Unit|Service|Timer|Install)\]|[A-Za-z]+=.*|)$' "$u"
+		! grep -v -E '^(#.*|\[(Unit|Service|Timer|Install)\]|[A-Za-z]+=.*|)$' "$u" || false
 	done
 	if command -v systemd-analyze > /dev/null && [ -d /run/systemd/system ]; then
 		systemd-analyze verify --man=no "$EX/qts-report.timer" "$EX/qts-report.service"
 	fi
 	# the crontab's lines are five times and a command
-	! grep -v -E '^(#.*|([^ ]+ +){5}[^ ].*|)$' "$EX/crontab"
+	! grep -v -E '^(#.*|([^ ]+ +){5}[^ ].*|)$' "$EX/crontab" || false
 	sh -n "$EX/trader.sh"
 }

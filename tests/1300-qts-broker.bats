@@ -166,7 +166,7 @@ same_as_sim() {
 
 @test "--dry-run: a new update for each order that would be sent, nothing sent" {
 	run -0 qts-broker paper --dry-run --journal j "$T/sig.csv"
-	! grep -q '^fill,\|,accepted,' <<<"$output"
+	! grep -q '^fill,\|,accepted,' <<<"$output" || false
 	n=$(grep -c '^target,' "$T/sig.csv")
 	[ "$(grep -c ',new,0,,dry run: ' <<<"$output")" -gt 0 ]
 	grep -q ',sma-cross-ORCL-2014-1,new,0,,dry run: buy 100 market not sent$' <<<"$output"
@@ -290,7 +290,7 @@ orders() {
 	[ "$(grep -c "$(printf '^e\t.*\tfilled$')" j)" -eq "$first" ]
 	run -0 qts-broker paper --journal j orders.csv
 	[ "$(grep -c ',accepted,' <<<"$output")" -eq 0 ]
-	! grep -q '^fill,' <<<"$output"
+	! grep -q '^fill,' <<<"$output" || false
 	# targets replayed are resolved against the account as it is: a
 	# paper account starts afresh, and their orders take new ids
 	run -0 qts-broker paper --journal j2 "$T/sig.csv"
@@ -337,8 +337,8 @@ orders() {
 	# input event's time, just before it: never at the epoch
 	[ "$(head -2 <<<"$output" | tail -1)" = 'update,2014-01-02T00:00:00Z,A,q2,canceled,0,,the broker does not know this order' ]
 	[ "$(sed -n 3p <<<"$output")" = 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000' ]
-	! grep -q '^[a-z]*,1970-' <<<"$output"
-	! grep -q ',q3,' <<<"$output"
+	! grep -q '^[a-z]*,1970-' <<<"$output" || false
+	! grep -q ',q3,' <<<"$output" || false
 	grep -qx "$(printf 'e\tq2\tcanceled')" j
 	grep -qx "$(printf 'e\tq1\tfilled')" j
 	grep -qx "$(printf 'f\tq1\t10\t100')" j
@@ -349,7 +349,7 @@ orders() {
 	printf 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000\n' >in.csv
 	run -0 qts-broker paper --journal j in.csv
 	grep -q ',q1,accepted,' <<<"$output"
-	! grep -q "$(printf '\tq2\t')" j
+	! grep -q "$(printf '\tq2\t')" j || false
 	printf 'qts-broker-journal\t1\nz\tq1\n' >bad
 	run -1 --separate-stderr qts-broker paper --journal bad in.csv
 	[ "$stderr" = "qts-broker: bad:2: not a record (o, x, s, e or f)" ]

@@ -37,7 +37,7 @@ value() {
 	grep -q '^# TYPE qts_event_seconds histogram$' "$T/m.prom"
 	grep -q '^# TYPE qts_uptime_seconds gauge$' "$T/m.prom"
 	# every line is a comment or `name{labels} value`
-	! grep -v -E '^(# (HELP|TYPE) .*|qts_[a-z_]+\{stage="qts-resample"(,(type|le)="[^"]+")?\} [-+0-9.eE]+(Inf)?)$' "$T/m.prom"
+	! grep -v -E '^(# (HELP|TYPE) .*|qts_[a-z_]+\{stage="qts-resample"(,(type|le)="[^"]+")?\} [-+0-9.eE]+(Inf)?)$' "$T/m.prom" || false
 	# the buckets are cumulative, ending at the count
 	awk -F'} ' '/qts_event_seconds_bucket/ { if ($2 < last) exit 1; last = $2 } END { print last }' "$T/m.prom" > "$T/last"
 	[ "$(cat "$T/last")" = "$(value "$T/m.prom" 'qts_event_seconds_count{stage="qts-resample"}')" ]
