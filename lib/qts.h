@@ -281,7 +281,7 @@ typedef struct qts_event {
 		struct { double qty, avg_price, market_value, unrealized_pnl, realized_pnl; } position;
 		/* interest, borrow, margin_interest: qts-sim's financing, cumulative;
 		 * empty (QTS_EMPTY) when not simulated, and then not written */
-		struct {
+		struct qts_equity_fields { /* named: kept whole by qts-sim (see qts_sim_pause) */
 			double cash, equity, gross, net, realized_pnl, unrealized_pnl;
 			double interest, borrow, margin_interest;
 		} equity;

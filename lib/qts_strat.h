@@ -114,13 +114,13 @@ typedef struct qts_strat_last {
 	char unit[QTS_WORD_MAX];
 } qts_strat_last;
 
+/* qts_strat_target's part out of line: call qts_strat_target. */
+int qts_strat_put_target(qts_strat_last *l, const char *symbol, double target, int unit, qts_strat_out *out);
 /* Put a target for symbol unless it is NaN or the same as the last one
  * (unit QTS_UNIT_QTY or QTS_UNIT_WEIGHT): 0, or -1 when the put failed.
  * Most bars leave the target as it was: that test inline, in the caller.
  * The unit is compared as its code, but for the first target after a
  * restore, which knows only the unit's word. */
-/* qts_strat_target's part out of line: call qts_strat_target. */
-int qts_strat_put_target(qts_strat_last *l, const char *symbol, double target, int unit, qts_strat_out *out);
 static inline int qts_strat_target(qts_strat_last *l, const char *symbol, double target, int unit,
 				   qts_strat_out *out)
 {

@@ -68,7 +68,7 @@ struct qts_sim {
 	 * again at the group's end only if it changed (see qts_sim_pause) */
 	int paused;
 	int64_t paused_ts;
-	double paused_eq[9];
+	struct qts_equity_fields paused_eq;
 	int64_t group_ts, group_close;
 	/* The earliest time from which an event may have more to do first
 	 * than itself: QTS_TS_MIN with financing, else the next corporate
@@ -621,14 +621,11 @@ static int equity(qts_sim *s, int64_t ts)
 		ev.equity.borrow = nz(s->fin.borrow);
 		ev.equity.margin_interest = nz(s->fin.margin_interest);
 	}
-	double v[9] = { ev.equity.cash, ev.equity.equity, ev.equity.gross, ev.equity.net,
-			ev.equity.realized_pnl, ev.equity.unrealized_pnl, ev.equity.interest,
-			ev.equity.borrow, ev.equity.margin_interest };
-	if (s->paused && ts == s->paused_ts && memcmp(v, s->paused_eq, sizeof v) == 0)
+	if (s->paused && ts == s->paused_ts && memcmp(&ev.equity, &s->paused_eq, sizeof ev.equity) == 0)
 		return 0; /* what the pause wrote, unchanged */
 	if (s->paused) {
 		s->paused_ts = ts;
-		memcpy(s->paused_eq, v, sizeof v);
+		s->paused_eq = ev.equity;
 	}
 	return put(s, &ev);
 }
@@ -1709,8 +1706,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_i64(c, &s->clock);
 	qts_ck_int(c, &s->have_clock), qts_ck_int(c, &s->have_group), qts_ck_int(c, &s->paused);
 	qts_ck_i64(c, &s->paused_ts);
-	for (int k = 0; k < 9; k++)
-		qts_ck_f64(c, &s->paused_eq[k]);
+	qts_ck_bytes(c, &s->paused_eq, sizeof s->paused_eq);
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close);
 	qts_idset_ck(s->ids, c);
 	size_t nlater = s->nlater;
