@@ -34,7 +34,7 @@ $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
 
 build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) | build/$(1)/lib
 	@echo "  CC      $$@"
-	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -c -o $$@ $$<
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -MP -c -o $$@ $$<
 $$($(1)_LIB): $$($(1)_OBJ)
 	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
