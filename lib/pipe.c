@@ -4,7 +4,15 @@
  * between them.  The chain is one stage to the runtime, and behaves as the
  * shell pipeline does, byte for byte: a stage that fails ends its stream
  * with a system event, and the stages after it see that event, finish and
- * say that their input is incomplete. */
+ * say that their input is incomplete.
+ *
+ * One thread: a chain cut in two, each half on a thread of its own with
+ * a ring of decoded events between them (and the rings drained around
+ * every tick, failure and finish, for the same bytes out), was tried on
+ * the bench machine, and took twice the time of one thread (265 ms
+ * against 138 ms for strategy | risk | sim over 1M bars): there a cache
+ * line takes about 300 ns from one core to the other (600 ns for a
+ * round trip between two threads), more than the work of a bar. */
 #include "qts_stage.h"
 
 #include <getopt.h>
