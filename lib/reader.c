@@ -149,6 +149,13 @@ int qts_reader_bad_type(qts_reader *r, const char *s, size_t n)
 			       "a vendor CSV? read it with qts-fetch", shown, n > k ? "..." : "");
 }
 
+int qts_reader_bad_tf(qts_reader *r, const char *tf)
+{
+	r->tf = NULL; /* a reader read on past the error says it again */
+	return qts_reader_fail(r, "tf: '%s' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)",
+			       tf);
+}
+
 int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, const char *s, size_t n)
 {
 	if (n >= f->size)

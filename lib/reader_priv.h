@@ -125,6 +125,8 @@ qts_raw_field *qts_reader_raw_fields(qts_reader *r, size_t n);
 /* Whether s[0..n) may name an event type, and the failure when not. */
 int qts_reader_type_name_ok(const char *s, size_t n);
 int qts_reader_bad_type(qts_reader *r, const char *s, size_t n);
+/* A bar whose tf is not a timeframe. */
+int qts_reader_bad_tf(qts_reader *r, const char *tf);
 /* A text field of a known event into its place in ev: 0, or -1 (too long,
  * a NUL, not one of its values). */
 int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, const char *s, size_t n);
@@ -188,8 +190,11 @@ static inline int in_order(qts_reader *r, const qts_event *ev, int64_t known)
 static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t key)
 {
 	struct tf_slot *t = r->tf;
-	if (!t || (key ? key != t->key : strcmp(ev->bar.tf, t->name) != 0))
+	if (!t || (key ? key != t->key : strcmp(ev->bar.tf, t->name) != 0)) {
 		t = qts_reader_learn_tf(r, ev->bar.tf);
+		if (__builtin_expect(!t->ok, 0))
+			return qts_reader_bad_tf(r, ev->bar.tf);
+	}
 	int64_t end = bar_end(t, ev);
 	if (__builtin_expect(end < t->end, 0))
 		return qts_reader_out_of_order(r, ev, end, t->end, t->end_line, t->end_offset, "a bar known at");

@@ -114,6 +114,31 @@ load helper
 	[ "$stderr" = "qts: -:1: side: 'hold' is not one of the allowed values" ]
 }
 
+@test "a bar whose tf is not a timeframe: refused by every reader, CSV and msgpack, after the whole records before it" {
+	for tf in 1D 1x 0s -1d 1.5h 1d2 1mo 99999999999d; do
+		run -1 --separate-stderr qts cat <<< "bar,2024-01-01,A,1d,1,2,0.5,1.5,10
+bar,2024-01-02,A,$tf,1,2,0.5,1.5,10"
+		[ "${lines[0]}" = "bar,2024-01-01T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+		[[ "${lines[1]}" == system,*,qts,error,* ]]
+		[ "${#lines[@]}" = 2 ]
+		[ "$stderr" = "qts: -:2: tf: '$tf' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)" ]
+	done
+	printf 'bar,2024-01-02,A,1D,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/d.csv"
+	# msgpack written by another program: the same bar encoded by hand
+	python3 -c '
+import struct, sys
+def s(x): b = x.encode(); return bytes([0xa0 | len(b)]) + b
+r = bytes([0x99]) + s("bar") + b"\xd3" + struct.pack(">q", 1704153600 * 10**9) + s("A") + s("1D")
+r += b"".join(b"\xcb" + struct.pack(">d", v) for v in (1, 2, 0.5, 1.5, 10))
+sys.stdout.buffer.write(r)' > "$BATS_TEST_TMPDIR/d.mp"
+	for prog in "qts cat" "qts-strategy sma-cross" qts-risk qts-sim qts-report "qts-resample 1w"; do
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/d.mp"
+		[[ "$stderr" == *"d.mp: byte 0: tf: '1D' is not a timeframe"* ]] || { echo "$prog: $stderr"; false; }
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/d.csv"
+		[[ "$stderr" == *"d.csv:1: tf: '1D' is not a timeframe"* ]] || { echo "$prog: $stderr"; false; }
+	done
+}
+
 @test "a text field longer than its limit" {
 	run -1 --separate-stderr qts cat <<< "tick,2024-01-02,$(printf 'S%.0s' $(seq 40)),1,1"
 	[ "$stderr" = "qts: -:1: symbol: longer than 31 bytes" ]
