@@ -1505,23 +1505,35 @@ static int run_later(qts_sim *s)
 	return r;
 }
 
-/* A bar of a new time closes the previous group (its equity first),
- * then is processed. */
-static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *ev)
+/* The group of bars of one time is over: what was held after its bars,
+ * then its equity, dated at their end. */
+static int close_group(qts_sim *s)
 {
 	if (run_later(s) < 0 || equity(s, s->group_close) < 0)
 		return -1;
 	s->have_group = 0;
 	s->paused = 0;
+	return 0;
+}
+
+/* A bar of a new time closes the previous group, then is processed. */
+static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *ev)
+{
+	if (close_group(s) < 0)
+		return -1;
 	return process_bar(s, ev);
 }
 
 /* Any event but a bar.  Bars of one time (one per symbol) fill at their
  * open, dated by their start; an event after one of them (a target, known
  * at the bars' end) waits for the last, so that no fill dated earlier
- * follows it and the stream stays in time order. */
+ * follows it and the stream stays in time order.  An event dated after
+ * the bars' end (a tick of the next day, an order for next Monday) cannot
+ * come before one of them: it closes the group, whose equity comes first. */
 static __attribute__((noinline)) int put_other(qts_sim *s, const qts_event *ev)
 {
+	if (s->have_group && ev->ts > s->group_close && close_group(s) < 0)
+		return -1;
 	if (s->have_group) {
 		if (s->nlater == s->clater) {
 			size_t cap = s->clater ? 2 * s->clater : 16;

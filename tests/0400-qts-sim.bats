@@ -56,6 +56,27 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	qts cat -M "$SIM/sma-cross.csv" | qts-sim --commission bps=10 | cmp - "$BATS_TEST_TMPDIR/a"
 }
 
+@test "an event dated after the bars' end (a tick of the next day, an order for next Monday) comes after their equity: the output stays in time order" {
+	cat > "$BATS_TEST_TMPDIR/in.csv" <<-EOF
+	bar,2024-01-02,X,1d,100,101,99,100,1000
+	order,2024-01-03T00:00:00Z,X,a,buy,100,market,,,gtc,s
+	bar,2024-01-03,X,1d,100,105,97,104,1000
+	tick,2024-01-04T15:00:00Z,Y,50,10
+	bar,2024-01-04,X,1d,110,111,90,92,1000
+	bar,2024-01-05,X,1d,92,95,91,94,1000
+	order,2024-01-08T00:00:00Z,X,d,buy,30,market,,,gtc,s
+	bar,2024-01-08,X,1d,94,96,93,95,1000
+	EOF
+	run -0 qts-sim "$BATS_TEST_TMPDIR/in.csv"
+	[ "${lines[8]}" = "equity,2024-01-04T00:00:00Z,90000,100400,10400,10400,0,400" ]
+	[ "${lines[9]}" = "tick,2024-01-04T15:00:00Z,Y,50,10" ]
+	[ "${lines[13]}" = "equity,2024-01-06T00:00:00Z,90000,99400,9400,9400,0,-600" ]
+	[ "${lines[14]}" = "order,2024-01-08T00:00:00Z,X,d,buy,30,market,,,gtc,s" ]
+	# every reader takes it, qts-report too
+	qts-sim "$BATS_TEST_TMPDIR/in.csv" | qts-report -c > /dev/null
+	qts-sim -M "$BATS_TEST_TMPDIR/in.csv" | qts cat > /dev/null
+}
+
 @test "an order placed on a bar fills at the next bar's open, never on its own bar" {
 	run -0 qts-sim "$SIM/orders.csv"
 	# m1 placed after the 01-01 bar (open 10) fills at the 01-02 open 10.5
