@@ -31,6 +31,7 @@ struct qts_writer {
 	int any;                /* whether there was one */
 	int ended;              /* a system error event is written */
 	int err;                /* errno of the failed write */
+	int oom;                /* append found no memory */
 	int (*on_block)(void *, int, int); /* a write would block: qts_writer_on_block */
 	void *block_arg;
 };
@@ -52,8 +53,10 @@ static int append(qts_writer *w, const void *p, size_t n)
 		while (cap < w->len + n)
 			cap *= 2;
 		char *b = realloc(w->buf, cap);
-		if (!b)
+		if (!b) {
+			w->oom = 1;
 			return -1;
+		}
 		w->buf = b;
 		w->cap = cap;
 	}
@@ -532,6 +535,20 @@ static inline void note(qts_writer *w, const qts_event *ev)
 		w->ended = 1;
 }
 
+/* No memory for the record begun at before: it is taken back, the whole
+ * ones before it go out, and the writer fails (ENOMEM), so the program
+ * says so and exits 1 (qts_finish) rather than ending as if complete. */
+static int out_of_memory(qts_writer *w, size_t before)
+{
+	w->len = before;
+	if (qts_writer_flush(w) == 0) {
+		w->failed = 1;
+		w->err = ENOMEM;
+	}
+	errno = ENOMEM;
+	return -1;
+}
+
 int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size_t len, int fmt)
 {
 	if (!len || fmt != w->format)
@@ -540,7 +557,7 @@ int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size
 		return -1;
 	note(w, ev);
 	if (reserve(w, len) < 0)
-		return -1;
+		return out_of_memory(w, w->len);
 	memcpy(w->buf + w->len, raw, len);
 	w->len += len;
 	return w->len >= WBUF ? qts_writer_flush(w) : 0;
@@ -553,15 +570,14 @@ int qts_writer_put(qts_writer *w, const qts_event *ev)
 	note(w, ev);
 	if (w->format == QTS_FMT_MSGPACK && ev->type == QTS_UNKNOWN) {
 		size_t before = w->len;
+		w->oom = 0;
 		msgpack_unknown(w, ev);
-		if (w->len == before) {
-			errno = ENOMEM;
-			return -1;
-		}
+		if (w->oom)
+			return out_of_memory(w, before);
 	} else {
 		/* A CSV line is never longer than its msgpack record plus quoting. */
 		if (reserve(w, csv_max(ev)) < 0)
-			return -1;
+			return out_of_memory(w, w->len);
 		char *at = w->buf + w->len;
 		if (w->format != QTS_FMT_MSGPACK)
 			w->len += csv_encode(ev, at);
@@ -575,7 +591,8 @@ int qts_writer_comment(qts_writer *w, const char *text)
 {
 	if (w->format != QTS_FMT_CSV)
 		return 0;
+	size_t before = w->len;
 	if (append(w, "#", 1) < 0 || append(w, text, strlen(text)) < 0 || append(w, "\n", 1) < 0)
-		return -1;
+		return out_of_memory(w, before);
 	return 0;
 }
