@@ -191,6 +191,8 @@ typedef struct qts_strat_tfs {
 		qts_tf parsed;
 		int64_t ns; /* qts_tf_ns(parsed), worked out once: 0 for months */
 		qts_field_key key; /* tf's, worked out once (qts_strat_route_fast) */
+		int64_t last;      /* its last bar's ts: the next is after it, */
+		double last_v[5];  /* or that bar again: its open ... volume */
 	} seen[QTS_STRAT_TFS];
 	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical; "" before a bar */
 } qts_strat_tfs;
@@ -199,7 +201,27 @@ typedef struct qts_strat_tfs {
  * strategy (drive, canonical; when NULL or "", the timeframe of the
  * symbol's first bar), bit k + 1 when it is tfs[k] (canonical, k < 31);
  * and in *known when the bar became known, the end of its interval.
- * 0, or -1 when the bar's tf is not a timeframe. */
+ * 0; -1 when the bar's tf is not a timeframe; QTS_STRAT_REPEAT when it
+ * is the symbol's last bar of that timeframe again, the same in every
+ * field (delivered twice, or by qts-resample -k): passed on, counted
+ * once; QTS_STRAT_NOT_AFTER when it is another bar, not after that one
+ * (a second bar for one time would count twice in every indicator). */
+#define QTS_STRAT_NOT_AFTER (-2)
+#define QTS_STRAT_REPEAT (-3)
+
+/* A bar of t's timeframe that is not after its last. */
+static inline int qts_strat_not_after(const struct qts_strat_tf *t, const qts_event *bar)
+{
+	return bar->ts == t->last && memcmp(t->last_v, &bar->bar.open, sizeof t->last_v) == 0
+	       ? QTS_STRAT_REPEAT : QTS_STRAT_NOT_AFTER;
+}
+
+/* The bar t's timeframe has last. */
+static inline void qts_strat_tf_last(struct qts_strat_tf *t, const qts_event *bar)
+{
+	t->last = bar->ts;
+	memcpy(t->last_v, &bar->bar.open, sizeof t->last_v);
+}
 int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs, size_t ntf,
 		    const qts_event *bar, unsigned *mask, int64_t *known);
 
@@ -209,10 +231,13 @@ int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 static inline int qts_strat_route_fast(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 				       size_t ntf, const qts_event *bar, unsigned *mask, int64_t *known)
 {
-	const struct qts_strat_tf *t = &s->seen[0];
+	struct qts_strat_tf *t = &s->seen[0];
 	int64_t end;
 	if (s->n > 0 && qts_field_key_eq(&t->key, t->tf, bar->bar.tf) && t->ns > 0 && t->ns < INT64_MAX &&
 	    !__builtin_add_overflow(bar->ts, t->ns, &end)) {
+		if (__builtin_expect(bar->ts <= t->last, 0))
+			return qts_strat_not_after(t, bar);
+		qts_strat_tf_last(t, bar);
 		*mask = t->mask;
 		*known = end;
 		return 0;

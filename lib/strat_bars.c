@@ -7,7 +7,7 @@
 
 /* A timeframe not among those seen so far: learnt (in spare when the
  * symbol has seen QTS_STRAT_TFS already); NULL when it is not one. */
-static const struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, const char *const *tfs,
+static struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 					size_t ntf, const char *tf, struct qts_strat_tf *spare)
 {
 	struct qts_strat_tf *t = s->n < QTS_STRAT_TFS ? &s->seen[s->n] : spare;
@@ -46,9 +46,10 @@ static __attribute__((noinline)) int route_new(qts_strat_tfs *s, const char *dri
 					       size_t ntf, const qts_event *bar, unsigned *mask, int64_t *known)
 {
 	struct qts_strat_tf spare;
-	const struct qts_strat_tf *t = learn(s, drive, tfs, ntf, bar->bar.tf, &spare);
+	struct qts_strat_tf *t = learn(s, drive, tfs, ntf, bar->bar.tf, &spare);
 	if (!t)
 		return -1;
+	qts_strat_tf_last(t, bar);
 	routed(t, bar, mask, known);
 	return 0;
 }
@@ -58,6 +59,9 @@ int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 {
 	for (int i = 0; i < s->n; i++)
 		if (qts_field_eq(s->seen[i].tf, bar->bar.tf)) {
+			if (bar->ts <= s->seen[i].last)
+				return qts_strat_not_after(&s->seen[i], bar);
+			qts_strat_tf_last(&s->seen[i], bar);
 			routed(&s->seen[i], bar, mask, known);
 			return 0;
 		}

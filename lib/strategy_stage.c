@@ -282,14 +282,31 @@ int strategy_emit(void *ctx, const qts_event *ev)
 
 /* ---- the engine ------------------------------------------------------------- */
 
-static void on_bar(struct host *h, const qts_event *ev)
+/* A bar's symbol, and the series it feeds (its mask; routed < 0: none,
+ * not a timeframe or a repeat), or NULL with h->err when it is another
+ * bar not after the symbol's last of its timeframe: refused before it is
+ * passed on. */
+static struct sym *route_bar(struct host *h, const qts_event *ev, unsigned *mask, int *routed)
 {
 	struct sym *s = strategy_sym(h, ev->symbol);
-	unsigned mask;
 	if (!s)
-		return;
-	if (qts_strat_route_fast(&s->tfs, h->tf, h->tfs, h->ntfs, ev, &mask, &h->out.now) < 0)
-		return; /* not a timeframe: passed through, not used */
+		return NULL;
+	*routed = qts_strat_route_fast(&s->tfs, h->tf, h->tfs, h->ntfs, ev, mask, &h->out.now);
+	if (__builtin_expect(*routed == QTS_STRAT_NOT_AFTER, 0)) {
+		char at[40];
+		qts_time_format(ev->ts, at);
+		snprintf(h->err, sizeof h->err,
+			 "bar %s %s at %s is not after the symbol's last bar of that timeframe, nor that bar "
+			 "again: another bar for one time would count twice", ev->symbol, ev->bar.tf, at);
+		h->stop = 1;
+		return NULL;
+	}
+	return s;
+}
+
+/* A bar routed (route_bar) and passed on. */
+static void on_bar(struct host *h, struct sym *s, const qts_event *ev, unsigned mask)
+{
 	h->bars++;
 	if (mask == 1) /* the driving timeframe alone: nearly every bar */
 		h->drive_bars++;
@@ -334,11 +351,19 @@ static int strategy_put(void *eng, const qts_event *ev)
 	/* what a time held causes goes out before an event of a later one */
 	if (h->xs && strategy_xsect_before(h, ev) < 0)
 		return -1;
+	if (ev->type == QTS_BAR) {
+		unsigned mask = 0;
+		int routed = -1;
+		struct sym *s = route_bar(h, ev, &mask, &routed);
+		if (h->stop || (h->mode != M_PRINT && pass(h, ev) < 0))
+			return -1;
+		if (s && routed == 0) /* else not a timeframe, or a repeat: passed through, not used */
+			on_bar(h, s, ev, mask);
+		return h->stop ? -1 : 0;
+	}
 	if (h->mode != M_PRINT && pass(h, ev) < 0)
 		return -1;
-	if (ev->type == QTS_BAR)
-		on_bar(h, ev);
-	else if (h->pl)
+	if (h->pl)
 		qts_plugin_event(h->pl, ev);
 	else if (h->portfolio)
 		strategy_builtin_event(h, ev);

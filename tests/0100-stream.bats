@@ -139,6 +139,24 @@ sys.stdout.buffer.write(r)' > "$BATS_TEST_TMPDIR/d.mp"
 	done
 }
 
+@test "qts-strategy: another bar of a symbol and timeframe for one time is refused before it counts twice; the same bar again is counted once" {
+	printf 'bar,2014-01-01T00:00:00Z,A,1d,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,99,100\n' > "$BATS_TEST_TMPDIR/dup.csv"
+	run -1 --separate-stderr qts-strategy -e 'target = sma(close, 2)' "$BATS_TEST_TMPDIR/dup.csv"
+	[ "${lines[2]}" = "target,2014-01-03T00:00:00Z,A,15,qty,expr" ]
+	[[ "${lines[3]}" == system,*,qts-strategy,error,* ]] # the other bar is not passed on
+	[ "$stderr" = "qts-strategy: $BATS_TEST_TMPDIR/dup.csv:3: bar A 1d at 2014-01-02T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would count twice" ]
+	run -1 --separate-stderr qts-strategy --print 'close,sma(close,2)' "$BATS_TEST_TMPDIR/dup.csv"
+	[ "${#lines[@]}" = 3 ]
+	# the same bar again (at-least-once delivery, qts-resample -k): passed, counted once
+	printf 'bar,2014-01-01T00:00:00Z,A,1d,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-03T00:00:00Z,A,1d,1,2,0.5,30,100\n' > "$BATS_TEST_TMPDIR/again.csv"
+	run -0 qts-strategy -e 'target = sma(close, 2)' "$BATS_TEST_TMPDIR/again.csv"
+	[ "${lines[3]}" = "bar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100" ]
+	[ "${lines[5]}" = "target,2014-01-04T00:00:00Z,A,25,qty,expr" ]
+	# an earlier bar of the symbol in another timeframe is of its own series
+	printf 'bar,2014-01-02T00:00:00Z,A,1h,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-02T01:00:00Z,A,1h,1,2,0.5,10,100\n' > "$BATS_TEST_TMPDIR/two.csv"
+	run -0 qts-strategy -e 'target = close' "$BATS_TEST_TMPDIR/two.csv"
+}
+
 @test "no memory for a record: exit 1 and why, only the whole records before it written" {
 	# a bar, then an unknown event with a 40 MB text: as CSV it may take
 	# twice that (quotes doubled), more than the allocator gives here

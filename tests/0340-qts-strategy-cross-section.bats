@@ -180,7 +180,13 @@ same_table() {
 	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,10,1' \
 		'bar,2024-01-01,A,1d,1,1,1,11,1' >in.csv
 	run -1 --separate-stderr qts-strategy -e 'target = rank(close)' in.csv
-	[ "$stderr" = "qts-strategy: in.csv:3: bar A 1d at 2024-01-01T00:00:00Z: a second bar of the symbol for the same time; a cross-section takes one bar a symbol at a time" ]
+	[ "$stderr" = "qts-strategy: in.csv:3: bar A 1d at 2024-01-01T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would count twice" ]
+	# the same bar again (delivered twice) is passed on and counted once
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,11,1' \
+		'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-02,A,1d,1,1,1,10,1' >again.csv
+	run -0 qts-strategy -e 'target = rank(close)' again.csv
+	[ "$(grep -c '^bar,2024-01-01T00:00:00Z,A,' <<< "$output")" = 2 ]
+	[ "$(grep -c '^target,2024-01-02T00:00:00Z,A,' <<< "$output")" = 1 ]
 }
 
 @test "cross-sectional calls: their arguments are checked" {
