@@ -59,8 +59,10 @@ check() {
 }
 
 @test "csv bars: symbols and timeframes at their length limits, empty or quoted" {
-	check 'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ01234,123456789012345,1,2,0.5,1.5,10' \
-		'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ01234,123456789012345,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ01234,00000000000001m,1,2,0.5,1.5,10' \
+		'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ01234,00000000000001m,1,2,0.5,1.5,10'
+	check 'bar,2024-01-01T14:30:00Z,SYN,123456789012345,1,2,0.5,1.5,10' \
+		"qts: in.csv:1: tf: '123456789012345' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)"
 	check 'bar,2024-01-01T14:30:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ012345,1m,1,2,0.5,1.5,10' \
 		'qts: in.csv:1: symbol: longer than 31 bytes'
 	check 'bar,2024-01-01T14:30:00Z,SYN,1234567890123456,1,2,0.5,1.5,10' \
@@ -188,12 +190,15 @@ check() {
 		"$a"$'\n'"$b"$'\n''bar,2024-01-01T14:31:00Z,AAPL,1m,187.6,187.8,187,187.75,9150'
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1m,8x.81,81.87,81.79,81.82,5728' \
 		'qts: in.csv:2: open: '\''8x.81'\'' is not a number'
+	# (a timeframe that is not one is refused, the same way both ways)
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1m ,81.81,81.87,81.79,81.82,5728' \
-		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1m ,81.81,81.87,81.79,81.82,5728'
+		"qts: in.csv:2: tf: '1m ' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)"
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1mm,81.81,81.87,81.79,81.82,5728' \
-		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1mm,81.81,81.87,81.79,81.82,5728'
+		"qts: in.csv:2: tf: '1mm' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)"
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,,81.81,81.87,81.79,81.82,5728' \
-		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,,81.81,81.87,81.79,81.82,5728'
+		"qts: in.csv:2: tf: '' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)"
+	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,5m,81.81,81.87,81.79,81.82,5728' \
+		"$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,5m,81.81,81.87,81.79,81.82,5728'
 	# Symbols that share a slot (their first four bytes), of a word with
 	# their comma and longer, with a byte below the comma.
 	c='bar,2024-01-01T14:30:00Z,BTC-USD,1m,1,2,0.5,1.5,10'$'\n''bar,2024-01-01T14:30:00Z,BTC-EUR,1m,1,2,0.5,1.5,10'

@@ -235,7 +235,7 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bars of 7m do not divide 1h" ]
 	minutes A 2024-01-02T14:00:00Z 3 bogus > "$T/in.csv"
 	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
-	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bad timeframe 'bogus'" ]
+	[ "$stderr" = "qts-resample: $T/in.csv:1: tf: 'bogus' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)" ]
 	{ minutes A 2024-01-02T14:00:00Z 3; minutes A 2024-01-02T14:01:00Z 1; } > "$T/in.csv"
 	run -1 --separate-stderr qts-resample 1h "$T/in.csv"
 	[ "$stderr" = "qts-resample: $T/in.csv:4: out of time order: bar A 1m known at 2024-01-02T14:02:00Z comes after line 3, a bar known at 2024-01-02T14:03:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
