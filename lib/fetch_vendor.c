@@ -46,6 +46,7 @@ struct qts_vendor {
 	qts_type kind;         /* QTS_BAR, QTS_TICK or QTS_QUOTE */
 	char tf[QTS_WORD_MAX];
 	int64_t tf_ns;         /* 0 for months */
+	int64_t last_local;    /* the last wall-clock time read in --tz, as UTC */
 	int64_t epoch;         /* the unit of epoch times: given, or from the first */
 	/* Rows read ahead to infer the timeframe, with their lines. */
 	struct ahead queue[INFER_ROWS];
@@ -241,6 +242,7 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 	v->in = in;
 	v->pq = pq;
 	v->o = *o;
+	v->last_local = INT64_MIN;
 	if (!v->o.delimiter)
 		v->o.delimiter = ',';
 	qts_csv_set_delimiter(v->csv, v->o.delimiter);
@@ -527,15 +529,32 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
 /* ---- times ---------------------------------------------------------------- */
 
 /* A time as written; without a zone it is wall-clock time in the zone of
- * --tz (UTC without it). */
+ * --tz (UTC without it).  0; -1 when it is not a time; SKIPPED when it is
+ * a wall-clock time the zone skips (the clocks go forward past it).  A
+ * time of the hour repeated as the clocks go back is its first instant,
+ * or its second when the first is not after the row before: rows in
+ * order read the repeated hour twice, as it was. */
+enum { SKIPPED = -2 };
 static int when(qts_vendor *v, const char *s, size_t n, int64_t *ts)
 {
 	int zoned;
 	if (qts_time_parse_zoned(s, n, ts, &zoned) < 0)
 		return -1;
-	if (!zoned && v->o.local)
-		*ts = qts_local_to_utc(*ts);
+	if (zoned || !v->o.local)
+		return 0;
+	int64_t early, late;
+	int instants = qts_local_instants(*ts, &early, &late);
+	/* a date alone, on a day that starts late, is that day */
+	if (instants == 0 && qts_floor_mod(*ts, QTS_NS_PER_DAY) != 0)
+		return SKIPPED;
+	*ts = instants == 2 && early <= v->last_local ? late : early;
+	v->last_local = *ts;
 	return 0;
+}
+
+static int skipped(qts_vendor *v, long line, const char *s)
+{
+	return vfail(v, line, "'%s' is a time the zone of --tz skips: the clocks go forward past it", s);
 }
 
 /* The unit of an epoch integer from its number of digits, for times from
@@ -609,8 +628,11 @@ static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts, long li
 	} else
 		d = iso_date(s, n, date);
 	if (alone) {
-		if (when(v, d, strlen(d), ts) == 0)
+		int r = when(v, d, strlen(d), ts);
+		if (r == 0)
 			return 0;
+		if (r == SKIPPED)
+			return skipped(v, line, s);
 		return vfail(v, line, "'%s' is not a time%s", s,
 			     v->o.date_format ? "" : " (RFC 3339, YYYY-MM-DD HH:MM:SS or a date; "
 						     "name another layout with --date-format)");
@@ -623,7 +645,10 @@ static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts, long li
 		k = snprintf(both, sizeof both, "%s %s", d, t);
 	/* Cut short, the rest of a long date could read as a time without
 	 * the time column. */
-	if (k < 0 || (size_t)k >= sizeof both || when(v, both, (size_t)k, ts) < 0)
+	int r = k < 0 || (size_t)k >= sizeof both ? -1 : when(v, both, (size_t)k, ts);
+	if (r == SKIPPED)
+		return skipped(v, line, both);
+	if (r < 0)
 		return vfail(v, line, "'%s' and '%s' are not a date and a time%s", s, t,
 			     v->o.date_format ? "" : " (YYYY-MM-DD or YYYYMMDD, HH:MM:SS or HHMMSS; "
 						     "name another date layout with --date-format)");
@@ -767,6 +792,17 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 /* The timeframe from the spacing of the first rows: their most common gap
  * (the smallest of equally common ones), so holidays and missing bars do
  * not fool it. */
+/* Days in a zone with daylight saving time are 23 or 25 hours (23.5,
+ * 24.5 on Lord Howe) where the clocks change: a gap of days read there is
+ * whole days. */
+static int64_t whole_days(int64_t g)
+{
+	int64_t day = QTS_NS_PER_DAY, hour = 3600 * QTS_NS_PER_SEC, r = g % day;
+	if (g < day - hour || (r > hour && r < day - hour))
+		return g;
+	return r <= hour ? g - r : g + (day - r);
+}
+
 static void infer_tf(qts_vendor *v)
 {
 	int64_t gaps[INFER_ROWS];
@@ -779,7 +815,7 @@ static void infer_tf(qts_vendor *v)
 				int64_t g;
 				if (v->queue[i].ev.ts > v->queue[j].ev.ts &&
 				    !__builtin_sub_overflow(v->queue[i].ev.ts, v->queue[j].ev.ts, &g))
-					gaps[ngaps++] = g;
+					gaps[ngaps++] = v->o.local ? whole_days(g) : g;
 				break;
 			}
 	int64_t gap = 0;
@@ -826,16 +862,32 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	if (v->kind != QTS_BAR)
 		return 0;
 	QTS_SET(ev->bar.tf, v->tf);
-	if (v->o.stamp_end && __builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
-		return vfail(v, line, "the bar would start before 1677-09-21");
-	if (v->o.stamp_end && !v->tf_ns) { /* months: back to the 1st of the month */
+	if (!v->o.stamp_end)
+		return 0;
+	qts_tf tf;
+	if (qts_tf_parse(v->tf, &tf) < 0 || !strchr("wM", tf.unit)) {
+		if (__builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
+			return vfail(v, line, "the bar would start before 1677-09-21");
+		return 0;
+	}
+	/* Weeks and months vary in where they start (a Monday, the 1st):
+	 * the bar is the one the instant before its time falls in, n - 1
+	 * of them before; so a label on its last day (a Friday, the 31st)
+	 * and one at its end (the next Monday, the next 1st) give the same
+	 * start. */
+	int64_t day = qts_floor_div(ev->ts - (ev->ts > INT64_MIN), QTS_NS_PER_DAY);
+	if (tf.unit == 'w') {
+		int64_t monday = ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
+		day -= monday + 7 * (int64_t)(tf.n - 1);
+	} else {
 		int y;
 		unsigned m, d;
-		int64_t day = ev->ts / QTS_NS_PER_DAY - (ev->ts % QTS_NS_PER_DAY <= 0);
 		qts_civil_from_days(day, &y, &m, &d);
-		if (__builtin_mul_overflow(qts_days_from_civil(y, m, 1), QTS_NS_PER_DAY, &ev->ts))
-			return vfail(v, line, "the bar would start before 1677-09-21");
+		long month = (long)y * 12 + (long)m - 1 - (tf.n - 1);
+		day = qts_days_from_civil((int)qts_floor_div(month, 12), (unsigned)(month - qts_floor_div(month, 12) * 12) + 1, 1);
 	}
+	if (__builtin_mul_overflow(day, QTS_NS_PER_DAY, &ev->ts))
+		return vfail(v, line, "the bar would start before 1677-09-21");
 	return 0;
 }
 

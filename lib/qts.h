@@ -174,6 +174,10 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
  * daylight saving time moves forward; a repeated one is read as the
  * first. */
 int64_t qts_local_to_utc(int64_t wall);
+/* The instants wall names in the process's zone: 1 (*early == *late);
+ * 2 in the hour repeated as clocks go back (*early the first); 0 in the
+ * hour skipped as they go forward (both then qts_local_to_utc's). */
+int qts_local_instants(int64_t wall, int64_t *early, int64_t *late);
 /* Is zone (`Europe/Paris`, `:NAME`, a path) a TZif file of the system
  * zoneinfo (TZDIR or /usr/share/zoneinfo)?  1 or 0. */
 int qts_tz_installed(const char *zone);

@@ -301,6 +301,37 @@ int qts_duration_parse(const char *s, int64_t *ns)
 	return -1;
 }
 
+int qts_local_instants(int64_t wall, int64_t *early, int64_t *late)
+{
+	struct civil c = civil_of(wall);
+	struct tm want = { .tm_year = c.y - 1900, .tm_mon = (int)c.m - 1, .tm_mday = (int)c.d,
+			   .tm_hour = (int)(c.sod / 3600), .tm_min = (int)(c.sod / 60 % 60), .tm_sec = (int)(c.sod % 60) };
+	int64_t got[2];
+	int n = 0;
+	/* As standard time, then as daylight saving time: each reading that
+	 * gives this wall-clock time back is an instant it names. */
+	for (int dst = 0; dst <= 1; dst++) {
+		struct tm tm = want, back;
+		tm.tm_isdst = dst;
+		time_t t = mktime(&tm);
+		int64_t ns;
+		if (!localtime_r(&t, &back) || back.tm_year != want.tm_year || back.tm_mon != want.tm_mon ||
+		    back.tm_mday != want.tm_mday || back.tm_hour != want.tm_hour || back.tm_min != want.tm_min ||
+		    back.tm_sec != want.tm_sec || qts_time_mul((int64_t)t, QTS_NS_PER_SEC, &ns) ||
+		    qts_time_add(ns, c.frac, &ns))
+			continue;
+		if (n == 0 || ns != got[0])
+			got[n++] = ns;
+	}
+	if (n == 0)
+		*early = *late = qts_local_to_utc(wall);
+	else {
+		*early = n == 2 && got[1] < got[0] ? got[1] : got[0];
+		*late = n == 2 && got[1] > got[0] ? got[1] : got[0];
+	}
+	return n;
+}
+
 int64_t qts_local_to_utc(int64_t wall)
 {
 	struct civil c = civil_of(wall);

@@ -30,6 +30,31 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "$stderr" = "qts-fetch: $F/alphavantage.csv: --adjust needs an Adj Close column" ]
 }
 
+@test "--tz: the hour repeated as clocks go back is read twice, in order; a time the clocks skip is an error naming the line" {
+	printf 'Date,Open,High,Low,Close,Volume\n2024-11-03 00:30:00,1,2,0.5,1.5,10\n2024-11-03 01:00:00,1,2,0.5,1.5,10\n2024-11-03 01:30:00,1,2,0.5,1.5,10\n2024-11-03 01:00:00,1,2,0.5,1.5,10\n2024-11-03 01:30:00,1,2,0.5,1.5,10\n2024-11-03 02:00:00,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/back.csv"
+	run -0 qts-fetch --tz America/New_York -s X "$BATS_TEST_TMPDIR/back.csv"
+	# EDT (-4) until the first 01:59:59, then EST (-5)
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-11-03T04:30:00Z 2024-11-03T05:00:00Z 2024-11-03T05:30:00Z 2024-11-03T06:00:00Z 2024-11-03T06:30:00Z 2024-11-03T07:00:00Z " ]
+	printf 'Date,Open,High,Low,Close,Volume\n2024-03-10 01:30:00,1,2,0.5,1.5,10\n2024-03-10 02:30:00,1,2,0.5,1.5,10\n2024-03-10 03:30:00,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/fwd.csv"
+	run -1 --separate-stderr qts-fetch --tz America/New_York -s X "$BATS_TEST_TMPDIR/fwd.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/fwd.csv:3: '2024-03-10 02:30:00' is a time the zone of --tz skips: the clocks go forward past it" ]
+	# a date alone on a day that starts at 01:00 (Santiago, 2024-09-08) is that day
+	printf 'Date,Open,High,Low,Close,Volume\n2024-09-07,1,2,0.5,1.5,10\n2024-09-08,1,2,0.5,1.5,10\n2024-09-09,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/day.csv"
+	run -0 qts-fetch --tz America/Santiago -s X "$BATS_TEST_TMPDIR/day.csv"
+	[ "${lines[1]}" = "bar,2024-09-08T04:00:00Z,X,1d,1,2,0.5,1.5,10" ]
+}
+
+@test "--stamp end: weekly and monthly bars start on the Monday and the 1st, labelled by their last day or by their end" {
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-06,1,2,0.5,1.5,10\n2006-01-16,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
+	run -0 qts-fetch --stamp end -t 1w -s X "$BATS_TEST_TMPDIR/w.csv"
+	[ "${lines[0]}" = "bar,2006-01-02T00:00:00Z,X,1w,1,2,0.5,1.5,10" ] # Friday: its own week
+	[ "${lines[1]}" = "bar,2006-01-09T00:00:00Z,X,1w,1,2,0.5,1.5,10" ] # Monday: the week it ends
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-31,1,2,0.5,1.5,10\n2006-03-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-fetch --stamp end -t 1M -s X "$BATS_TEST_TMPDIR/m.csv"
+	[ "${lines[0]}" = "bar,2006-01-01T00:00:00Z,X,1M,1,2,0.5,1.5,10" ]
+	[ "${lines[1]}" = "bar,2006-02-01T00:00:00Z,X,1M,1,2,0.5,1.5,10" ]
+}
+
 @test "Alpha Vantage layout, intraday, --stamp end shifts to the bar start" {
 	run -0 qts-fetch -s X "$F/alphavantage.csv"
 	[ "${lines[0]}" = "bar,2024-01-02T09:35:00Z,X,5m,10,11,9.5,10.5,100" ]
