@@ -69,6 +69,7 @@ typedef struct opts {
 	int hold;           /* qts sweep's: the finish writes nothing */
 	int64_t from;       /* qts sweep's: events before are not counted */
 	int html_log;       /* QTS_LOG_AUTO, _ON, _OFF */
+	int html_log_set, every_set; /* given: they go with --html, --live */
 	long every_events;  /* refresh every N events (live), or 0 */
 	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
 	qts_instrument *instruments; /* contracts; any other symbol is a share */
@@ -149,9 +150,15 @@ static void parse(int argc, char **argv, opts *o)
 	*o = (opts){.from = INT64_MIN, .format = FMT_TEXT, .periods = QTS_PERIODS_PER_YEAR, .every_ns = 5 * QTS_NS_PER_SEC};
 	while ((c = getopt_long(argc, argv, "jctMo:b:z:s:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'j': o->format = FMT_JSON; break;
-		case 'c': o->format = FMT_CSV; break;
-		case 't': o->format = FMT_TRADES; break;
+		case 'j':
+		case 'c':
+		case 't': {
+			int f = c == 'j' ? FMT_JSON : c == 'c' ? FMT_CSV : FMT_TRADES;
+			if (o->format != FMT_TEXT && o->format != f)
+				qts_usage_error(usage, "-j, -c and -t exclude each other: one report");
+			o->format = f;
+			break;
+		}
 		case 'o': o->output = optarg; break;
 		case 'b':
 			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
@@ -174,6 +181,7 @@ static void parse(int argc, char **argv, opts *o)
 		}
 		case O_HTML: o->html = optarg; break;
 		case O_HTML_LOG:
+			o->html_log_set = 1;
 			if (strcmp(optarg, "auto") == 0)
 				o->html_log = QTS_LOG_AUTO;
 			else if (strcmp(optarg, "on") == 0)
@@ -194,6 +202,7 @@ static void parse(int argc, char **argv, opts *o)
 		case O_LIVE: o->live = 1; break;
 		case O_EVERY: {
 			long n;
+			o->every_set = 1;
 			int64_t ns;
 			if (qts_parse_long(optarg, 1, 1000000000L, &n, err) == 0) {
 				o->every_events = n;
@@ -229,6 +238,14 @@ static void parse(int argc, char **argv, opts *o)
 				qts_usage_error(usage, NULL);
 		}
 	}
+	/* An option that would do nothing is a mistake to say, not to pass. */
+	if (o->every_set && !o->live)
+		qts_usage_error(usage, "--every goes with --live");
+	if (o->html_log_set && !o->html)
+		qts_usage_error(usage, "--html-log goes with --html");
+	if (!o->tee && (o->conf.msgpack || o->conf.heartbeat))
+		qts_usage_error(usage, "%s goes with --tee: the report itself is text",
+				o->conf.msgpack ? "-M" : "--heartbeat");
 	if (o->compare) {
 		if (optind >= argc)
 			qts_usage_error(usage, "--compare needs at least one FILE");
@@ -714,6 +731,12 @@ static int report_finish(void *eng)
 	check_benchmark(s, strcmp(s->name, "-") == 0 ? "standard input" : s->name);
 	if (o->hold)
 		return 0;
+	/* Events, but no account's: a strategy's targets, say, not yet
+	 * through qts-sim.  The report of them is empty, and says why. */
+	if (s->events && !qts_perf_count(s->perf) && o->format != FMT_TRADES)
+		qts_warn("%s: no equity events among the %ld read: a report is made of the equity "
+			 "qts-sim or qts-broker writes (is it in the pipeline?)",
+			 strcmp(s->name, "-") == 0 ? "standard input" : s->name, s->events);
 	qts_run run;
 	build_run(s, s->name, &run);
 	if (o->html)

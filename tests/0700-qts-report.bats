@@ -297,6 +297,32 @@ is_null() {
 	run -2 qts-report -b ''
 }
 
+@test "options that would do nothing, or two reports at once, are usage errors" {
+	run -2 --separate-stderr qts-report -j -c /dev/null
+	[ "${stderr_lines[0]}" = "qts-report: -j, -c and -t exclude each other: one report" ]
+	run -2 --separate-stderr qts-report -c -t /dev/null
+	[ "${stderr_lines[0]}" = "qts-report: -j, -c and -t exclude each other: one report" ]
+	run -0 qts-report -j -j /dev/null
+	run -2 --separate-stderr qts-report --every 5 /dev/null
+	[ "${stderr_lines[0]}" = "qts-report: --every goes with --live" ]
+	run -2 --separate-stderr qts-report --html-log on /dev/null
+	[ "${stderr_lines[0]}" = "qts-report: --html-log goes with --html" ]
+	run -2 --separate-stderr qts-report -M /dev/null
+	[ "${stderr_lines[0]}" = "qts-report: -M goes with --tee: the report itself is text" ]
+	run -2 --separate-stderr qts-report --heartbeat 1s /dev/null
+	[ "${stderr_lines[0]}" = "qts-report: --heartbeat goes with --tee: the report itself is text" ]
+	run -0 qts-report --tee -M --heartbeat 1s /dev/null
+}
+
+@test "events without equity (a strategy's, not through qts-sim): an empty report, and a warning that says why" {
+	printf 'bar,2024-01-02,A,1d,1,2,0.5,1.5,10\ntarget,2024-01-03T00:00:00Z,A,10,qty,s\n' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 --separate-stderr qts-report -c "$BATS_TEST_TMPDIR/t.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/t.csv: no equity events among the 2 read: a report is made of the equity qts-sim or qts-broker writes (is it in the pipeline?)" ]
+	run -0 --separate-stderr qts-report -c < "$BATS_TEST_TMPDIR/t.csv"
+	[[ "$stderr" == "qts-report: standard input: no equity events among the 2 read:"* ]]
+	qts-sim "$BATS_TEST_TMPDIR/t.csv" | { run -0 --separate-stderr qts-report -c; [ -z "$stderr" ]; }
+}
+
 @test "--help, --version; every option in the man page and both completions" {
 	run -0 qts-report --version
 	[[ $output == "qts-report "* ]]
