@@ -275,6 +275,10 @@ int qts_sim_finish(qts_sim *s);
 /* Why the engine stopped on its input (a number that is not finite), or
  * NULL when it did not (a failed emit). */
 const char *qts_sim_error(const qts_sim *s);
+/* Whether the actions (--actions) name no symbol the stream had market
+ * data of, when there are some: a mistyped symbol, say, for which none
+ * was applied.  Then *one is the first of them. */
+int qts_sim_actions_unmatched(qts_sim *s, const char **one);
 void qts_sim_free(qts_sim *s);
 /* --state: the engine's whole state into c, or back from it into an
  * engine just made from the same options (qts_checkpoint.h).  0 or -1. */

@@ -1599,6 +1599,17 @@ int qts_sim_finish(qts_sim *s)
 	return s->failed ? -1 : 0;
 }
 
+int qts_sim_actions_unmatched(qts_sim *s, const char **one)
+{
+	for (size_t i = 0; i < s->o.nactions; i++) {
+		sym *y = qts_symtab_find(s->syms, s->o.actions[i].symbol);
+		if (y && isfinite(y->pos.mark))
+			return 0;
+	}
+	*one = s->o.nactions ? s->o.actions[0].symbol : NULL;
+	return s->o.nactions > 0;
+}
+
 const char *qts_sim_error(const qts_sim *s)
 {
 	return *s->error ? s->error : NULL;

@@ -94,7 +94,14 @@ static int sim_tick(void *eng, int64_t now, int idle)
 
 static int sim_finish(void *eng)
 {
-	return qts_sim_finish(((engine *)eng)->sim);
+	engine *e = eng;
+	if (qts_sim_finish(e->sim) < 0)
+		return -1;
+	const char *one;
+	if (qts_sim_actions_unmatched(e->sim, &one))
+		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
+			 "none was applied", e->conf.actions_file, one);
+	return 0;
 }
 
 static const char *sim_error(void *eng)

@@ -77,6 +77,16 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	qts-sim -M "$BATS_TEST_TMPDIR/in.csv" | qts cat > /dev/null
 }
 
+@test "--actions of no symbol the stream has prices of (a typo): none applied, and said at the end" {
+	printf 'bar,2006-01-09,IBM,1d,10,11,9,10,100\nbar,2006-01-10,IBM,1d,10,11,9,10,100\n' > "$BATS_TEST_TMPDIR/in.csv"
+	printf '2006-01-10,IMB,split,2\n' > "$BATS_TEST_TMPDIR/typo.csv"
+	run -0 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/typo.csv" "$BATS_TEST_TMPDIR/in.csv"
+	[ "$stderr" = "qts-sim: --actions $BATS_TEST_TMPDIR/typo.csv: no action is of a symbol the stream has prices of (IMB is not): none was applied" ]
+	printf '2006-01-10,IMB,split,2\n2006-01-10,IBM,split,2\n' > "$BATS_TEST_TMPDIR/some.csv"
+	run -0 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/some.csv" "$BATS_TEST_TMPDIR/in.csv"
+	[ -z "$stderr" ]
+}
+
 @test "an order placed on a bar fills at the next bar's open, never on its own bar" {
 	run -0 qts-sim "$SIM/orders.csv"
 	# m1 placed after the 01-01 bar (open 10) fills at the 01-02 open 10.5
