@@ -156,6 +156,17 @@ int qts_reader_bad_tf(qts_reader *r, const char *tf)
 			       tf);
 }
 
+int qts_reader_bad_bar(qts_reader *r, const qts_event *ev)
+{
+	char h[32], l[32], v[32];
+	h[qts_num_format(ev->bar.high, h)] = '\0';
+	l[qts_num_format(ev->bar.low, l)] = '\0';
+	v[qts_num_format(ev->bar.volume, v)] = '\0';
+	if (ev->bar.volume < 0)
+		return qts_reader_fail(r, "volume: %s is negative", v);
+	return qts_reader_fail(r, "high: %s is below the low, %s", h, l);
+}
+
 int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, const char *s, size_t n)
 {
 	if (n >= f->size)

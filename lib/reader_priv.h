@@ -127,6 +127,9 @@ int qts_reader_type_name_ok(const char *s, size_t n);
 int qts_reader_bad_type(qts_reader *r, const char *s, size_t n);
 /* A bar whose tf is not a timeframe. */
 int qts_reader_bad_tf(qts_reader *r, const char *tf);
+/* A bar whose high is below its low, or whose volume is negative: no
+ * market trades so (qts-fetch checks the open and close as well). */
+int qts_reader_bad_bar(qts_reader *r, const qts_event *ev);
 /* A text field of a known event into its place in ev: 0, or -1 (too long,
  * a NUL, not one of its values). */
 int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, const char *s, size_t n);
@@ -195,6 +198,8 @@ static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t 
 		if (__builtin_expect(!t->ok, 0))
 			return qts_reader_bad_tf(r, ev->bar.tf);
 	}
+	if (__builtin_expect(!(ev->bar.low <= ev->bar.high && ev->bar.volume >= 0), 0))
+		return qts_reader_bad_bar(r, ev);
 	int64_t end = bar_end(t, ev);
 	if (__builtin_expect(end < t->end, 0))
 		return qts_reader_out_of_order(r, ev, end, t->end, t->end_line, t->end_offset, "a bar known at");

@@ -180,6 +180,34 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 	[ "${stderr_lines[-1]}" = "qts-sim: write error: Cannot allocate memory" ]
 }
 
+@test "a bar whose high is below its low, or whose volume is negative, is refused by every reader, CSV and msgpack" {
+	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,10,9,11,10,1000\n' > "$BATS_TEST_TMPDIR/hl.csv"
+	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,10,11,9,10,-1000\n' > "$BATS_TEST_TMPDIR/vol.csv"
+	for f in hl vol; do
+		# msgpack of the same bars, written by hand (qts cat would refuse them)
+		python3 - "$BATS_TEST_TMPDIR/$f.csv" > "$BATS_TEST_TMPDIR/$f.mp" <<-'PY'
+		import struct, sys, calendar, time
+		def s(x): b = x.encode(); return bytes([0xa0 | len(b)]) + b
+		for line in open(sys.argv[1]):
+		    t, d, sym, tf, *v = line.strip().split(",")
+		    ts = calendar.timegm(time.strptime(d, "%Y-%m-%d")) * 10**9
+		    r = bytes([0x99]) + s(t) + b"\xd3" + struct.pack(">q", ts) + s(sym) + s(tf)
+		    sys.stdout.buffer.write(r + b"".join(b"\xcb" + struct.pack(">d", float(x)) for x in v))
+		PY
+	done
+	for prog in "qts cat" qts-sim qts-risk "qts-strategy sma-cross"; do
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/hl.csv"
+		[ "${lines[0]}" = "bar,2014-01-01T00:00:00Z,A,1d,10,11,9,10,1000" ]
+		[[ "$stderr" == *"hl.csv:2: high: 9 is below the low, 11" ]] || { echo "$prog: $stderr"; false; }
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/vol.csv"
+		[[ "$stderr" == *"vol.csv:2: volume: -1000 is negative" ]] || { echo "$prog: $stderr"; false; }
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/hl.mp"
+		[[ "$stderr" == *"hl.mp: byte 64: high: 9 is below the low, 11" ]] || { echo "$prog: $stderr"; false; }
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/vol.mp"
+		[[ "$stderr" == *"vol.mp: byte 64: volume: -1000 is negative" ]] || { echo "$prog: $stderr"; false; }
+	done
+}
+
 @test "a text field longer than its limit" {
 	run -1 --separate-stderr qts cat <<< "tick,2024-01-02,$(printf 'S%.0s' $(seq 40)),1,1"
 	[ "$stderr" = "qts: -:1: symbol: longer than 31 bytes" ]
