@@ -76,6 +76,7 @@ static void sym_ck(qts_ckpt *c, struct sym *s)
 		qts_ck_tf(c, &t->seen[k].parsed);
 		t->seen[k].ns = qts_tf_ns(t->seen[k].parsed);
 		qts_field_key_set(&t->seen[k].key, t->seen[k].tf);
+		t->seen[k].last = QTS_TS_MIN; /* not kept: a restart's input goes on after it */
 	}
 	qts_ck_int(c, &s->last.set);
 	qts_ck_f64(c, &s->last.target);

@@ -245,9 +245,14 @@ static void test_route(void)
 	CHECK(qts_strat_route(&u, "1h", NULL, 0, &ev, &mask, &known) == 0 && mask == 0 &&
 		      known == 10 * 3600 * QTS_NS_PER_SEC,
 	      "past the limit, still routed");
-	ev = bar("1h", 0);
+	ev = bar("1h", 3600 * QTS_NS_PER_SEC);
 	CHECK(qts_strat_route(&u, "1h", NULL, 0, &ev, &mask, &known) == 0 && mask == 1,
 	      "a remembered timeframe drives");
+	CHECK(qts_strat_route(&u, "1h", NULL, 0, &ev, &mask, &known) == QTS_STRAT_REPEAT,
+	      "the same bar again: a repeat");
+	ev.bar.close += 1;
+	CHECK(qts_strat_route(&u, "1h", NULL, 0, &ev, &mask, &known) == QTS_STRAT_NOT_AFTER,
+	      "another bar for the same time: not after");
 }
 
 int main(void)

@@ -264,10 +264,12 @@ static void build(qts_stage *st, char **argv, int k)
 	qts_strategy_stage.build(st, argc, argv, capture, (void *)(intptr_t)k);
 }
 
+/* Bar i's prices; B's are the series backwards, at the same times. */
 static void put_bar(qts_stage *st, int i, const char *sym)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_BAR, (int64_t)bars[i][5]);
+	int at = sym[0] == 'B' ? NBARS - 1 - i : i;
+	qts_event_init(&ev, QTS_BAR, (int64_t)bars[at][5]);
 	QTS_SET(ev.symbol, sym);
 	QTS_SET(ev.bar.tf, "1d");
 	ev.bar.open = bars[i][0], ev.bar.high = bars[i][1], ev.bar.low = bars[i][2];
