@@ -38,6 +38,7 @@ typedef struct qts_risk_config {
 	int fractional;               /* else targets in whole units, as qts-sim */
 	qts_instrument *instruments;  /* contracts (owned); any other symbol is a share */
 	size_t ninstruments;
+	uint32_t given;               /* a bit a registry entry set (qts_risk_config_set) */
 } qts_risk_config;
 
 /* One registry entry: the name is the flag (`--NAME`) and the rules-file
@@ -53,6 +54,9 @@ const qts_risk_rule_info *qts_risk_rules(size_t *n);
 const qts_risk_rule_info *qts_risk_rule_find(const char *name);
 
 void qts_risk_config_init(qts_risk_config *c);
+/* Whether the setting called name was set, by a flag or a rules file, even
+ * to its default. */
+int qts_risk_config_given(const qts_risk_config *c, const char *name);
 /* Free what the config holds (its instruments); it can be set again. */
 void qts_risk_config_free(qts_risk_config *c);
 /* Set the setting called name from its text value; 0, or -1 with a message

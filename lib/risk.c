@@ -532,14 +532,20 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		errno = 0;
 		return NULL;
 	}
-	const char *dd_needs = c->drawdown_cooldown > 0 ? "drawdown-cooldown"
-			       : !isnan(c->drawdown_resume) ? "drawdown-resume" : NULL;
-	if (dd_needs && isnan(c->max_drawdown)) {
-		seterr(err, "%s needs max-drawdown", dd_needs);
-		qts_risk_free(r);
-		errno = 0;
-		return NULL;
-	}
+	/* A setting that only tunes a rule not asked for would do nothing:
+	 * refused, so a rule left out by mistake is not taken for one on. */
+	static const char *const needs[][2] = {
+		{ "drawdown-cooldown", "max-drawdown" }, { "drawdown-resume", "max-drawdown" },
+		{ "on-drawdown", "max-drawdown" },       { "vol-window", "target-vol" },
+		{ "vol-periods", "target-vol" },
+	};
+	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
+		if (qts_risk_config_given(c, needs[i][0]) && !qts_risk_config_given(c, needs[i][1])) {
+			seterr(err, "%s needs %s", needs[i][0], needs[i][1]);
+			qts_risk_free(r);
+			errno = 0;
+			return NULL;
+		}
 	if (!isnan(c->drawdown_resume) && !(c->drawdown_resume < c->max_drawdown)) {
 		seterr(err, "drawdown-resume %.10g must be below max-drawdown %.10g", c->drawdown_resume,
 		       c->max_drawdown);
@@ -551,6 +557,12 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	if (c->sectors[0] && load_sectors(r, c->sectors, err, &unreadable) < 0) {
 		qts_risk_free(r);
 		errno = unreadable;
+		return NULL;
+	}
+	if (c->sectors[0] && isnan(c->max_sector)) {
+		seterr(err, "sectors needs max-sector: the file is read for it alone");
+		qts_risk_free(r);
+		errno = 0;
 		return NULL;
 	}
 	return r;

@@ -88,6 +88,13 @@ static const struct spec {
 
 _Static_assert(sizeof info / sizeof info[0] == sizeof spec / sizeof spec[0],
 	       "one parse spec per registry entry");
+_Static_assert(sizeof info / sizeof info[0] <= 32, "a bit of qts_risk_config.given an entry");
+
+int qts_risk_config_given(const qts_risk_config *c, const char *name)
+{
+	const qts_risk_rule_info *ri = qts_risk_rule_find(name);
+	return ri && (c->given >> (ri - info) & 1);
+}
 
 const qts_risk_rule_info *qts_risk_rules(size_t *n)
 {
@@ -217,6 +224,7 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 		break;
 	}
 	}
+	c->given |= 1u << (ri - info);
 	return 0;
 bad:
 	seterr(err, "%s: %s", name, why);

@@ -450,14 +450,8 @@ static void state_start(qts_runtime *r)
 	const qts_stage_conf *conf = &st->conf;
 	const char *name = st->name ? st->name : qts_progname;
 	char err[QTS_ERR_MAX + 300];
-	if (conf->output_journal && !r->w)
-		qts_die(QTS_EXIT_USAGE, "--output-journal: %s writes no events", name);
 	if (!conf->state)
 		goto journal;
-	if (!st->ops->save || !st->ops->restore)
-		qts_die(QTS_EXIT_USAGE, "--state: %s keeps no checkpoints", name);
-	if (conf->feedback)
-		qts_die(QTS_EXIT_USAGE, "--state with --feedback: not supported (checkpoints of a stage with feedback are not kept)");
 	r->stateful = 1;
 	r->in_hash = QTS_STATE_HASH0;
 	r->ckpt_next_t = -1;
@@ -919,10 +913,32 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 	return qts_runtime_run(r, &st);
 }
 
+/* Options that do not go together, refused before anything is written
+ * (a usage error, not a failure the stream would report). */
+static void conf_check(const qts_stage *st)
+{
+	const qts_stage_conf *conf = &st->conf;
+	const char *name = st->name ? st->name : qts_progname;
+	if (conf->output_journal && conf->no_events)
+		qts_die(QTS_EXIT_USAGE, "--output-journal: %s writes no events", name);
+	if (!conf->state) {
+		if (conf->checkpoint_n || conf->checkpoint_ns)
+			qts_die(QTS_EXIT_USAGE, "--checkpoint-every goes with --state: without it no checkpoint is kept");
+		return;
+	}
+	if (st->ops->next)
+		qts_die(QTS_EXIT_USAGE, "--state: %s is a source: it keeps no checkpoints", name);
+	if (!st->ops->save || !st->ops->restore)
+		qts_die(QTS_EXIT_USAGE, "--state: %s keeps no checkpoints", name);
+	if (conf->feedback)
+		qts_die(QTS_EXIT_USAGE, "--state with --feedback: not supported (checkpoints of a stage with feedback are not kept)");
+}
+
 int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 {
 	qts_stage st = *stage;
 	const qts_stage_ops *ops = st.ops;
+	conf_check(&st);
 	r->st = &st;
 	r->max_ts = QTS_TS_MIN;
 	r->hb_next = r->tick_next = -1;
@@ -978,8 +994,6 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (ops->locate)
 			ops->locate(st.eng, where, r->in);
 	}
-	if (st.conf.state && ops->next)
-		qts_die(QTS_EXIT_USAGE, "--state: %s is a source: it keeps no checkpoints", st.name);
 	state_start(r);
 	if (r->stateful) {
 		struct sigaction o2;

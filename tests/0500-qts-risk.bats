@@ -263,6 +263,24 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/none: No such file or directory" ]
 }
 
+@test "a setting that tunes a rule not asked for is refused, exit 2" {
+	run -2 --separate-stderr qts-risk --vol-window 10 </dev/null
+	[ "$stderr" = "qts-risk: vol-window needs target-vol" ]
+	run -2 --separate-stderr qts-risk --vol-periods 52 </dev/null
+	[ "$stderr" = "qts-risk: vol-periods needs target-vol" ]
+	run -2 --separate-stderr qts-risk --on-drawdown block </dev/null
+	[ "$stderr" = "qts-risk: on-drawdown needs max-drawdown" ]
+	printf 'on-drawdown flatten\n' >"$BATS_TEST_TMPDIR/rules"
+	run -2 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/rules" </dev/null
+	[ "$stderr" = "qts-risk: on-drawdown needs max-drawdown" ]
+	printf 'A,tech\n' >"$BATS_TEST_TMPDIR/sec"
+	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" </dev/null
+	[ "$stderr" = "qts-risk: sectors needs max-sector: the file is read for it alone" ]
+	run -0 qts-risk --target-vol 0.2 --vol-window 10 --vol-periods 52 </dev/null
+	run -0 qts-risk --max-drawdown 0.2 --on-drawdown flatten </dev/null
+	run -0 qts-risk --max-sector 0.5 --sectors "$BATS_TEST_TMPDIR/sec" </dev/null
+}
+
 @test "sectors file errors, exit 2" {
 	run -2 --separate-stderr qts-risk --max-sector 0.3 </dev/null
 	[ "$stderr" = "qts-risk: max-sector needs a sectors file" ]

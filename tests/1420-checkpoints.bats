@@ -135,6 +135,15 @@ setup() {
 	[[ "$stderr" == *"--state with --feedback: not supported"* ]]
 }
 
+@test "checkpoints: --checkpoint-every without --state is a usage error in every stage, before any output" {
+	qts-fetch --seed 5 --count 50 -t 1d synth:AAA > "$T/bars.csv"
+	for p in qts-sim qts-risk "qts-resample 1w" qts-report "qts-broker paper" "qts-strategy"; do
+		run -2 --separate-stderr $p --checkpoint-every 5 $([ "$p" = qts-strategy ] && echo sma-cross) "$T/bars.csv"
+		[[ "$stderr" == *"--checkpoint-every goes with --state: without it no checkpoint is kept"* ]] || { echo "$p: $stderr"; return 1; }
+		[ -z "$output" ] || { echo "$p wrote: $output"; return 1; }
+	done
+}
+
 @test "checkpoints: qts-risk keeps its emergency stop across a restart" {
 	qts-fetch --seed 5 --count 400 -t 1d synth:AAA > "$T/bars.csv"
 	qts-strategy sma-cross fast=3 slow=8 "$T/bars.csv" > "$T/sig.csv"
