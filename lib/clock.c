@@ -153,7 +153,9 @@ static void trading_day(qts_clock *c, int64_t s, qts_day *day)
 int qts_clock_init(qts_clock *c, const char *zone)
 {
 	memset(c, 0, sizeof *c);
-	c->utc = !zone || !zone[0] || strcmp(zone, "UTC") == 0;
+	if (zone && !zone[0])
+		return -1; /* NULL is the default, UTC; an empty name is a mistake */
+	c->utc = !zone || strcmp(zone, "UTC") == 0;
 	if (!c->utc) {
 		if (qts_tz_use(zone) < 0)
 			return -1;

@@ -40,7 +40,8 @@ typedef struct qts_clock {
 	int have_lday;
 } qts_clock;
 
-/* NULL, "" or "UTC" is UTC.  0, or -1 when the zone is not installed. */
+/* NULL or "UTC" is UTC.  0, or -1 when the zone is not installed or is
+ * "" (an empty --tz is a mistake, not a way to say UTC). */
 int qts_clock_init(qts_clock *c, const char *zone);
 /* Trading days start at wall-clock time roll (ns since midnight, < 1d) on
  * the date before; 0 (the default) is midnight.  Intraday intervals count

@@ -57,6 +57,9 @@ static void parse_tfs(options *o, const char *arg)
 	if (strlen(arg) >= sizeof buf)
 		qts_usage_error(usage, "timeframe list too long");
 	memcpy(buf, arg, strlen(arg) + 1);
+	/* strtok would skip an empty one: `1d,,1w` is a slip, not two */
+	if (buf[0] == ',' || strstr(buf, ",,") || (buf[0] && buf[strlen(buf) - 1] == ','))
+		qts_usage_error(usage, "'%s': an empty timeframe (TF[,TF...])", arg);
 	char *save = NULL;
 	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		if (o->ntf == MAX_TF)
@@ -195,7 +198,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	if (!e)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (qts_clock_init(&e->clock, o.zone) != 0)
-		qts_usage_error(usage, "unknown time zone '%s'", o.zone);
+		qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o.zone);
 	/* An overnight session makes the trading day: it starts at the open,
 	 * the evening before its date. */
 	qts_clock_set_day(&e->clock, o.has_session && o.session.start > o.session.end ? o.session.start : 0,

@@ -35,8 +35,8 @@ T=$BATS_TEST_TMPDIR
 	[[ ${stderr_lines[0]} == "qts-resample: timeframe '5m' given twice" ]]
 	run -2 --separate-stderr qts-resample d,1d
 	[[ ${stderr_lines[0]} == "qts-resample: timeframe '1d' given twice" ]]
-	run -2 --separate-stderr qts-resample ,
-	[[ ${stderr_lines[0]} == "qts-resample: no timeframe in ','" ]]
+	run -2 --separate-stderr qts-resample ""
+	[[ ${stderr_lines[0]} == "qts-resample: no timeframe in ''" ]]
 	run -2 --separate-stderr qts-resample "$(seq -s, 1 33 | sed 's/,/s,/g')s"
 	[[ ${stderr_lines[0]} == "qts-resample: more than 32 timeframes" ]]
 	run -2 --separate-stderr qts-resample "$(printf '1m%.0s,' $(seq 400))"
@@ -46,7 +46,17 @@ T=$BATS_TEST_TMPDIR
 	run -2 --separate-stderr qts-resample -s 10:00-10:00 1d
 	[[ ${stderr_lines[0]} == "qts-resample: bad session '10:00-10:00' (want HH:MM-HH:MM)" ]]
 	run -2 --separate-stderr qts-resample --tz Nowhere/Atlantis 1d
-	[[ ${stderr_lines[0]} == "qts-resample: unknown time zone 'Nowhere/Atlantis'" ]]
+	[[ ${stderr_lines[0]} == "qts-resample: --tz: 'Nowhere/Atlantis' is not an installed time zone" ]]
+	run -2 --separate-stderr qts-resample --tz "" 1d
+	[[ ${stderr_lines[0]} == "qts-resample: --tz: '' is not an installed time zone" ]]
+	run -2 --separate-stderr qts-report -z "" /dev/null
+	[[ ${stderr_lines[0]} == "qts-report: --tz: '' is not an installed time zone" ]]
+	run -2 --separate-stderr qts-strategy rebalance weights=A:1 every=1M tz= /dev/null
+	[[ ${stderr_lines[0]} == "qts-strategy: rebalance: tz: unknown time zone ''" ]]
+	for l in 1d,,1w ,1d 1d, ,; do
+		run -2 --separate-stderr qts-resample "$l"
+		[[ ${stderr_lines[0]} == "qts-resample: '$l': an empty timeframe (TF[,TF...])" ]] || { echo "$l: $stderr"; return 1; }
+	done
 	run -2 --separate-stderr qts-resample --bogus 1d
 	[[ ${stderr_lines[-1]} == *"usage: qts-resample"* || ${stderr} == *"usage: qts-resample"* ]]
 }
