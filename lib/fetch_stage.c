@@ -77,6 +77,35 @@ static const char usage[] =
 
 enum { ON_BAD_STOP, ON_BAD_SKIP, ON_BAD_WARN };
 
+/* Kinds of source, and the options that act on some of them alone: one
+ * given where no source is of those kinds would do nothing, and is
+ * refused (a vendor's option on a file of events is a slip). */
+enum { SRC_TABLE = 1, SRC_SYNTH = 2, SRC_NET = 4, SRC_EVENTS = 8 };
+static const struct kind_opt {
+	const char *name;
+	unsigned kinds;
+	const char *what;
+} kind_opts[] = {
+	{ "--tf", SRC_TABLE | SRC_SYNTH | SRC_NET, "vendor tables, synth: and network sources" },
+	{ "--stamp", SRC_TABLE, "vendor tables" },
+	{ "--adjust", SRC_TABLE | SRC_NET, "vendor tables and network sources" },
+	{ "--epoch", SRC_TABLE, "vendor tables" },
+	{ "--date-format", SRC_TABLE, "vendor tables" },
+	{ "--delimiter", SRC_TABLE, "vendor tables" },
+	{ "--tz", SRC_TABLE | SRC_SYNTH, "vendor tables and synth:" },
+	{ "--seed", SRC_SYNTH, "synth:" },
+	{ "--count", SRC_SYNTH, "synth:" },
+	{ "--session", SRC_SYNTH, "synth:" },
+	{ "--fallback", SRC_NET, "network sources" },
+	{ "--rate", SRC_NET, "network sources" },
+	{ "--retries", SRC_NET, "network sources" },
+	{ "--timeout", SRC_NET, "network sources" },
+	{ "--actions", SRC_NET, "network sources" },
+};
+enum { G_TF, G_STAMP, G_ADJUST, G_EPOCH, G_DATE_FORMAT, G_DELIMITER, G_TZ, G_SEED, G_COUNT, G_SESSION,
+       G_FALLBACK, G_RATE, G_RETRIES, G_TIMEOUT, G_ACTIONS, G_N };
+_Static_assert(G_N == sizeof kind_opts / sizeof kind_opts[0], "a bit of options.given a kind_opts entry");
+
 typedef struct source {
 	const char *spec;
 	const char *symbol;    /* the -s before it, or NULL */
@@ -107,6 +136,7 @@ typedef struct options {
 	int session_open, session_close;
 	const char *tz;
 	int tz_given;
+	unsigned given;        /* the options of kinds of source, a bit each (kind_opts) */
 	source *src;           /* in the order named */
 	size_t nsrc;
 	/* Network sources: --fallback kinds, the request's limits, and one
@@ -330,29 +360,33 @@ static void parse_options(int argc, char **argv, options *o)
 			symbol_at = o->nsrc;
 			break;
 		case 't':
+			o->given |= 1u << G_TF;
 			if (qts_tf_parse(optarg, &o->tf) < 0)
 				qts_usage_error(usage, "--tf: '%s' is not a timeframe (like 1m, 5m, 1h, 1d, 1w, 1M)", optarg);
 			break;
 		case OPT_STAMP:
+			o->given |= 1u << G_STAMP;
 			if (strcmp(optarg, "start") && strcmp(optarg, "end"))
 				qts_usage_error(usage, "--stamp: '%s' is not start or end", optarg);
 			o->stamp_end = optarg[0] == 'e';
 			break;
 		case 'f': o->from = parse_time_arg("--from", optarg, 0); o->has_from = 1; break;
 		case 'u': o->to = parse_time_arg("--to", optarg, 1); o->has_to = 1; break;
-		case 'a': o->adjust = 1; break;
+		case 'a': o->adjust = 1; o->given |= 1u << G_ADJUST; break;
 		case OPT_EPOCH:
+			o->given |= 1u << G_EPOCH;
 			o->epoch_unit = !strcmp(optarg, "s") ? QTS_NS_PER_SEC : !strcmp(optarg, "ms") ? 1000000
 				      : !strcmp(optarg, "us") ? 1000 : !strcmp(optarg, "ns") ? 1 : 0;
 			if (!o->epoch_unit)
 				qts_usage_error(usage, "--epoch: '%s' is not s, ms, us or ns", optarg);
 			break;
 		case OPT_DATE_FORMAT:
+			o->given |= 1u << G_DATE_FORMAT;
 			if ((why = qts_date_format_check(optarg)))
 				qts_usage_error(usage, "--date-format: '%s': %s", optarg, why);
 			o->date_format = optarg;
 			break;
-		case OPT_DELIMITER: o->delimiter = parse_delimiter(optarg); break;
+		case OPT_DELIMITER: o->delimiter = parse_delimiter(optarg); o->given |= 1u << G_DELIMITER; break;
 		case OPT_COLUMNS: parse_columns(optarg); o->columns = optarg; break;
 		case OPT_ON_BAD:
 			o->on_bad = !strcmp(optarg, "stop") ? ON_BAD_STOP : !strcmp(optarg, "skip") ? ON_BAD_SKIP
@@ -361,26 +395,31 @@ static void parse_options(int argc, char **argv, options *o)
 				qts_usage_error(usage, "--on-bad: '%s' is not stop, skip or warn", optarg);
 			break;
 		case OPT_SEED:
+			o->given |= 1u << G_SEED;
 			if (qts_parse_long(optarg, 0, 0x7fffffffffffffffL, &l, err) < 0)
 				qts_usage_error(usage, "--seed: %s", err);
 			o->seed = (uint64_t)l;
 			break;
 		case OPT_COUNT:
+			o->given |= 1u << G_COUNT;
 			if (qts_parse_long(optarg, 1, 0x7fffffffffffffffL, &o->count, err) < 0)
 				qts_usage_error(usage, "--count: %s", err);
 			break;
 		case OPT_SESSION:
+			o->given |= 1u << G_SESSION;
 			if (strlen(optarg) != 11 || optarg[5] != '-' || parse_hhmm(optarg, &o->session_open) < 0 ||
 			    parse_hhmm(optarg + 6, &o->session_close) < 0 || o->session_close <= o->session_open)
 				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM with open before close", optarg);
 			break;
 		case OPT_TZ:
+			o->given |= 1u << G_TZ;
 			if (!*optarg || strchr(optarg, '.')) /* a name under /usr/share/zoneinfo */
 				qts_usage_error(usage, "--tz: '%s' is not a time zone name", optarg);
 			o->tz = optarg;
 			o->tz_given = 1;
 			break;
 		case OPT_FALLBACK: {
+			o->given |= 1u << G_FALLBACK;
 			const qts_feed_kind *k = qts_feed_find(optarg, strlen(optarg));
 			if (!k)
 				qts_usage_error(usage, "--fallback: '%s' is not a network source (%s)", optarg, kind_list());
@@ -389,19 +428,22 @@ static void parse_options(int argc, char **argv, options *o)
 			o->fallback[o->nfallback++] = k;
 			break;
 		}
-		case OPT_RATE: o->rate_per_min = parse_rate(optarg); break;
+		case OPT_RATE: o->rate_per_min = parse_rate(optarg); o->given |= 1u << G_RATE; break;
 		case OPT_RETRIES:
+			o->given |= 1u << G_RETRIES;
 			if (qts_parse_long(optarg, 0, 100, &l, err) < 0)
 				qts_usage_error(usage, "--retries: %s", err);
 			o->retries = (int)l;
 			break;
 		case OPT_TIMEOUT:
+			o->given |= 1u << G_TIMEOUT;
 			if (qts_duration_parse(optarg, &o->timeout) < 0 || o->timeout <= 0 ||
 			    o->timeout > 3600 * QTS_NS_PER_SEC)
 				qts_usage_error(usage, "--timeout: '%s' is not a duration from 1ms to 1h (250ms, 10s, 2m)",
 						optarg);
 			break;
 		case OPT_ACTIONS:
+			o->given |= 1u << G_ACTIONS;
 			if (!*optarg)
 				qts_usage_error(usage, "--actions: an empty file name");
 			o->actions = optarg;
@@ -834,6 +876,25 @@ static const qts_stage_ops fetch_ops = {
 	.free = fetch_free,
 };
 
+/* The sources opened, their kinds known: an option none of them takes,
+ * or a -s before a file of events (they name their own symbols), is a
+ * usage error before anything is read. */
+static void check_kind_opts(const options *o, const source *src, size_t n)
+{
+	unsigned kinds = 0;
+	for (size_t i = 0; i < n; i++) {
+		const source *s = &src[i];
+		kinds |= s->vendor ? SRC_TABLE : s->synth ? SRC_SYNTH : s->kind ? SRC_NET : SRC_EVENTS;
+		if (s->events && s->symbol)
+			qts_die(QTS_EXIT_USAGE, "-s %s: %s holds events, which name their own symbols", s->symbol,
+				s->spec);
+	}
+	for (size_t g = 0; g < G_N; g++)
+		if ((o->given >> g & 1) && !(kinds & kind_opts[g].kinds))
+			qts_die(QTS_EXIT_USAGE, "%s acts on %s alone, and no source here is one", kind_opts[g].name,
+				kind_opts[g].what);
+}
+
 static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
 {
 	(void)emit, (void)arg; /* a source: the runtime writes what next gives */
@@ -884,6 +945,8 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		open++;
 	}
 	f->n = open;
+	if (!e->open_failed)
+		check_kind_opts(o, f->src, f->n);
 	if (!(e->m = qts_merge_new_sources(f->n, source_next, source_error, f)))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	st->name = "qts-fetch";

@@ -342,8 +342,37 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	run -0 qts-fetch -s X --tz America/New_York "$BATS_TEST_TMPDIR/s.csv"
 	[ "${lines[0]}" = "bar,2024-07-01T13:35:00Z,X,5m,1,1,1,1,1" ]
 	# times with a zone are left alone
-	run -0 qts-fetch --tz Asia/Tokyo "$F/a.csv"
+	printf 'timestamp,open,high,low,close,volume\n2024-01-02T00:00:00Z,1,2,0.5,1.5,10\n2024-01-03T00:00:00Z,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/z.csv"
+	run -0 qts-fetch -s A --tz Asia/Tokyo "$BATS_TEST_TMPDIR/z.csv"
 	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+}
+
+@test "an option for kinds of source none of the sources is, or -s before a file of events, is a usage error" {
+	run -2 --separate-stderr qts-fetch --tz Asia/Tokyo "$F/a.csv"
+	[ "$stderr" = "qts-fetch: --tz acts on vendor tables and synth: alone, and no source here is one" ]
+	run -2 --separate-stderr qts-fetch --stamp end "$F/a.csv"
+	[ "$stderr" = "qts-fetch: --stamp acts on vendor tables alone, and no source here is one" ]
+	run -2 --separate-stderr qts-fetch -a synth:A
+	[ "$stderr" = "qts-fetch: --adjust acts on vendor tables and network sources alone, and no source here is one" ]
+	run -2 --separate-stderr qts-fetch -t 1d "$F/a.csv"
+	[ "$stderr" = "qts-fetch: --tf acts on vendor tables, synth: and network sources alone, and no source here is one" ]
+	for o in "--epoch s" "--date-format %Y-%m-%d" "--delimiter ;"; do
+		run -2 --separate-stderr qts-fetch $o synth:A
+		[ "$stderr" = "qts-fetch: ${o% *} acts on vendor tables alone, and no source here is one" ]
+	done
+	for o in "--seed 2" "--count 5" "--session 10:00-11:00"; do
+		run -2 --separate-stderr qts-fetch $o "$F/a.csv"
+		[ "$stderr" = "qts-fetch: ${o% *} acts on synth: alone, and no source here is one" ]
+	done
+	for o in "--fallback stooq" "--rate 5/min" "--retries 1" "--timeout 1s" "--actions $BATS_TEST_TMPDIR/act"; do
+		run -2 --separate-stderr qts-fetch $o synth:A
+		[ "$stderr" = "qts-fetch: ${o% *} acts on network sources alone, and no source here is one" ]
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/act" ]
+	run -2 --separate-stderr qts-fetch -s X "$F/a.csv"
+	[ "$stderr" = "qts-fetch: -s X: $F/a.csv holds events, which name their own symbols" ]
+	# one source of the kind is enough
+	run -0 qts-fetch --seed 2 --count 2 synth:A "$F/a.csv"
 }
 
 @test "--tz: an unknown zone is a usage error" {
