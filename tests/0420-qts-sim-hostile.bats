@@ -30,3 +30,26 @@ load helper
 		run -2 qts-sim $bad </dev/null
 	done
 }
+
+@test "another bar of a symbol and timeframe for a time had is an error naming the line; the same bar again is passed on and not acted on" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100' 'bar,2024-01-02T00:00:00Z,B,1d,10,11,9,10.5,100' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,12,9,10.5,100' > other.csv
+	run -1 --separate-stderr qts-sim other.csv
+	[ "$stderr" = "qts-sim: other.csv:3: bar A 1d at 2024-01-02T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would work its orders twice" ]
+	[ "${#lines[@]}" = 3 ] # the two bars before it, and the error event
+	run -1 --separate-stderr qts-sim -M other.csv
+	[[ "$stderr" == *"other.csv:"*"another bar for one time would work its orders twice" ]]
+	# an order placed after the first bar: the bar again does not fill it
+	# (a market order fills at the next bar's open, 20, not at 10)
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100' \
+		'order,2024-01-03T00:00:00Z,A,o1,buy,5,market,,,day,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100' \
+		'bar,2024-01-03T00:00:00Z,A,1d,20,21,19,20.5,100' > again.csv
+	run -0 qts-sim again.csv
+	[ "$(grep -c '^bar,2024-01-02T00:00:00Z,A,' <<< "$output")" = 2 ]
+	[ "$(grep '^fill,' <<< "$output" | cut -d, -f2,3,6,7)" = "2024-01-03T00:00:00Z,A,5,20" ]
+	# bars of two timeframes of a symbol at one time are not the same bar
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10.5,100' 'bar,2024-01-01T00:00:00Z,A,1w,10,12,9,11,500' > tfs.csv
+	run -0 qts-sim tfs.csv
+}
