@@ -90,6 +90,9 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 int qts_risk_halt(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_halted(const qts_risk *r);
+/* Why the last call gave -1, when the input was at fault (another bar for
+ * a time a symbol had); NULL when the emit callback failed. */
+const char *qts_risk_error(const qts_risk *r);
 
 /* Feedback from the executing stage (qts-sim, a broker): what really
  * filled.  From qts_risk_use_feedback on (called before the first event),

@@ -55,6 +55,12 @@ struct sym {
 	uint64_t hstart;
 	int hplain; /* the ids are PREFIX-SYMBOL-N: hstart is their start */
 	double prev_close;     /* for bar returns */
+	/* The last bar of tf: its time and its open ... volume (bar_again);
+	 * QTS_TS_MIN before one.  The returns are of one timeframe, the one
+	 * of the first bar they were taken from (vtf; "" none yet). */
+	int64_t bar_ts;
+	double bar_v[5];
+	char vtf[QTS_WORD_MAX];
 	double *ret;           /* ring of vol_window returns */
 	long nret, iret;
 	qts_moments mret;      /* exact sums of the ring's returns (qts_sum.h) */
@@ -124,6 +130,7 @@ struct qts_risk {
 	int plain_type;
 	qts_risk_emit emit;
 	void *arg;
+	char error[QTS_ERR_MAX]; /* why the last -1, when not emit's */
 };
 
 /* ---- symbols ----------------------------------------------------------- */
@@ -259,6 +266,7 @@ static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *na
 	qts_field_key_set(&s->tkey, s->tf);
 	r->val[r->nsym] = 0;
 	s->last = s->prev_close = NAN;
+	s->bar_ts = QTS_TS_MIN;
 	s->sector = -1;
 	s->mult = 1; /* a share, unless an instrument says otherwise */
 	for (size_t i = 0; i < r->c.ninstruments; i++)
@@ -591,6 +599,11 @@ void qts_risk_free(qts_risk *r)
 	free(r);
 }
 
+const char *qts_risk_error(const qts_risk *r)
+{
+	return r->error[0] ? r->error : NULL;
+}
+
 int qts_risk_halted(const qts_risk *r) { return r->halted; }
 int64_t qts_risk_now(const qts_risk *r) { return r->now; }
 
@@ -720,6 +733,10 @@ static int flatten_all(qts_risk *r, const char *rule, const char *detail)
 
 static void vol_push(qts_risk *r, struct sym *s, double close)
 {
+	if (!s->vtf[0])
+		QTS_SET(s->vtf, s->tf);
+	else if (strcmp(s->vtf, s->tf) != 0)
+		return; /* a bar of another timeframe (qts-resample -k): a return of it is not one of these */
 	double prev = s->prev_close;
 	s->prev_close = close;
 	if (!(prev > 0) || !(close > 0))
@@ -1303,11 +1320,40 @@ static inline __attribute__((always_inline)) int64_t bar_known(struct sym *s, co
 		QTS_SET(s->tf, ev->bar.tf);
 		qts_field_key_set(&s->tkey, s->tf);
 		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
+		s->bar_ts = QTS_TS_MIN;
 	}
 	int64_t end;
 	if (s->tf_ns > 0)
 		return qts_time_add(ev->ts, s->tf_ns, &end) == 0 ? end : INT64_MAX; /* as qts_tf_end */
 	return qts_event_known(ev);
+}
+
+/* A bar of s's timeframe not after its last (bar_known has seen it):
+ * that bar again, the same in every field (delivered twice, or
+ * qts-resample -k), is 1: passed on, not acted on again; another bar for
+ * a time had is -1 with why, as in qts-strategy and qts-sim (its return
+ * would count twice in the volatility, its close move a stop twice). */
+static __attribute__((noinline)) int bar_again(qts_risk *r, const struct sym *s, const qts_event *ev)
+{
+	if (ev->ts == s->bar_ts && memcmp(s->bar_v, &ev->bar.open, sizeof s->bar_v) == 0)
+		return 1;
+	char at[40];
+	qts_time_format(ev->ts, at);
+	snprintf(r->error, sizeof r->error,
+		 "bar %s %s at %s is not after the symbol's last bar of that timeframe, nor that bar again: "
+		 "another bar for one time would count twice", ev->symbol, ev->bar.tf, at);
+	return -1;
+}
+
+/* s's bar ev is new (0: it goes on), the same again (1) or another for a
+ * time had (-1). */
+static inline int bar_new(qts_risk *r, struct sym *s, const qts_event *ev)
+{
+	if (__builtin_expect(ev->ts <= s->bar_ts, 0))
+		return bar_again(r, s, ev);
+	s->bar_ts = ev->ts;
+	memcpy(s->bar_v, &ev->bar.open, sizeof s->bar_v);
+	return 0;
 }
 
 /* A bar when no rule looks at bars (plain_type): its price goes into
@@ -1316,6 +1362,9 @@ static __attribute__((noinline)) int plain_bar(qts_risk *r, const qts_event *ev)
 {
 	struct sym *s = bar_sym(r, ev->symbol);
 	qts_risk_clock(r, bar_known(s, ev));
+	int again = bar_new(r, s, ev);
+	if (again)
+		return again < 0 ? -1 : put(r, ev);
 	double px = ev->bar.close;
 	if (px > 0 && px <= DBL_MAX) /* as on_price: above 0 and finite */
 		mark(r, s, px);
@@ -1336,10 +1385,12 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 	struct sym *s = r->sym + next;
 	int64_t end;
 	if (__builtin_expect(!qts_field_key_eq(&s->nkey, s->name, ev->symbol) || !qts_field_key_eq(&s->tkey, s->tf, ev->bar.tf) ||
-				     s->tf_ns <= 0,
+				     s->tf_ns <= 0 || ev->ts <= s->bar_ts,
 			     0))
 		return plain_bar(r, ev);
 	r->lastsym = next;
+	s->bar_ts = ev->ts;
+	memcpy(s->bar_v, &ev->bar.open, sizeof s->bar_v);
 	/* the next bar's symbol, most likely: the two lines its fields read
 	 * here span on their way in (symbols are visited in turn, further
 	 * apart than the processor's prefetch looks) */
@@ -1372,6 +1423,9 @@ static int any_event(qts_risk *r, const qts_event *ev)
 	if (ev->type == QTS_BAR) {
 		bs = bar_sym(r, ev->symbol);
 		qts_risk_clock(r, bar_known(bs, ev));
+		int again = bar_new(r, bs, ev);
+		if (again)
+			return again < 0 ? -1 : put(r, ev);
 	} else
 		qts_risk_clock(r, ev->ts);
 	if (r->portfolio_checks && new_day(r, r->now) < 0)
@@ -1452,6 +1506,9 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		qts_field_key_set(&s->tkey, s->tf);
 		qts_ck_i64(c, &s->tf_ns);
 		qts_ck_f64(c, &s->prev_close);
+		qts_ck_i64(c, &s->bar_ts);
+		qts_ck_bytes(c, s->bar_v, sizeof s->bar_v);
+		qts_ck_str(c, s->vtf, sizeof s->vtf);
 		if (r->vol) {
 			for (long k = 0; k < r->c.vol_window; k++)
 				qts_ck_f64(c, &s->ret[k]);

@@ -243,11 +243,12 @@ static int risk_tick(void *eng, int64_t now, int idle)
 	return watch(eng, 1);
 }
 
-/* Only emit fails in the engine: the input's errors are the runtime's. */
+/* The engine's word on the input (a bar for a time had), or NULL when
+ * only emit failed: the output's errors are the runtime's. */
 static const char *risk_error(void *eng)
 {
-	(void)eng;
-	return NULL;
+	engine *e = eng;
+	return qts_risk_error(e->risk);
 }
 
 static void risk_counts(void *eng, char *buf, size_t size)

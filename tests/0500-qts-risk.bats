@@ -421,3 +421,24 @@ stop_live() {
 	run -0 qts-risk --stop-loss 0.05 < <(bar 2024-01-02T14:30:00Z $s 100; target $s 10; bar 2024-01-02T14:31:00Z $s 90)
 	[ "${lines[4]}" = "target,2024-01-02T14:32:00Z,$s,0,qty,*" ]
 }
+
+@test "another bar of a symbol and timeframe for a time had is an error naming the line, the same bar again passes; returns are of one timeframe" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100' 'bar,2024-01-02T00:00:00Z,B,1d,10,11,9,10.5,100' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100' 'bar,2024-01-02T00:00:00Z,A,1d,10,12,9,10.5,100' > dup.csv
+	for rules in "" "--stop-loss 0.1" "--target-vol 0.1"; do
+		run -1 --separate-stderr qts-risk $rules dup.csv
+		[ "$stderr" = "qts-risk: dup.csv:4: bar A 1d at 2024-01-02T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would count twice" ]
+		[ "${#lines[@]}" = 4 ] # three bars passed on (the repeat too), then the error event
+	done
+	# daily bars with their weeks among them (qts-resample -k): the
+	# volatility is of the daily returns alone, as without the weeks
+	qts-fetch --seed 3 --count 120 synth:A > d.csv
+	qts-resample -k 1w d.csv 2>/dev/null | qts-strategy --tf 1d sma-cross fast=3 slow=8 > mixed.csv
+	[ "$(grep -c ',1w,' mixed.csv)" -gt 10 ]
+	grep -v ',1w,' mixed.csv > daily.csv
+	qts-risk --target-vol 0.05 --vol-window 5 mixed.csv | grep -E '^(risk|target),' > m.out
+	qts-risk --target-vol 0.05 --vol-window 5 daily.csv | grep -E '^(risk|target),' > d.out
+	[ -s m.out ]
+	cmp m.out d.out
+}
