@@ -232,8 +232,10 @@ int main(int argc, char **argv)
 		argv[1] = "qts journal";
 		return qts_stage_main(&qts_journal_stage, argc - 1, argv + 1);
 	}
-	if (name[0] == '-' || strchr(name, '/'))
+	if (name[0] == '-')
 		qts_usage_error(usage, "unknown option '%s'", name);
+	if (strchr(name, '/')) /* a file where a command goes: qts reads none itself */
+		qts_usage_error(usage, "'%s' is not a command: a file is read by a command (qts cat %s)", name, name);
 	char prog[256], path[PATH_MAX + 300];
 	snprintf(prog, sizeof prog, "qts-%s", name);
 	char dir[PATH_MAX];

@@ -691,12 +691,17 @@ static int parse_call(struct parser *p, const char *name, size_t len, size_t at)
 					in->options[i], in->min[i], in->max[i]);
 				return 0;
 			}
+			if (qts_ind_option_integer(in->options[i]) && v != floor(v)) {
+				fail_at(p, argpos[k], "%s: %s must be a whole number, not %g", fname,
+					in->options[i], v);
+				return 0;
+			}
 			s.opt[i] = v;
 		}
 		char err[160] = "";
 		qts_ind *probe = qts_ind_new(s.info, s.opt, err);
-		if (!probe) {
-			fail_at(p, at, "%s: %s", fname, err);
+		if (!probe) { /* err names the indicator already */
+			fail_at(p, at, "%s", err);
 			return 0;
 		}
 		qts_ind_free(probe);
@@ -881,7 +886,7 @@ static int parse_binary(struct parser *p, int level)
  * nodes built from its end once it is read. */
 static int parse_expr(struct parser *p)
 {
-	if (p->nest == MAX_NEST) {
+	if (p->nest > MAX_NEST) { /* the whole expression is one level, not nesting */
 		fail_at(p, p->tpos, "nested too deeply (more than %d parentheses, calls and ?: "
 			"inside each other)", MAX_NEST);
 		return 0;

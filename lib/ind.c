@@ -150,7 +150,7 @@ static void release(qts_ind *ind)
 	ind->st = NULL;
 }
 
-static int is_period(const char *option)
+int qts_ind_option_integer(const char *option)
 {
 	size_t n = strlen(option);
 	return n >= 6 && strcmp(option + n - 6, "period") == 0;
@@ -165,7 +165,7 @@ static int check_options(const qts_ind_info *info, const double *opt, char *err)
 				 info->name, o, opt[i], info->min[i], info->max[i]);
 			return -1;
 		}
-		if (is_period(o) && opt[i] != floor(opt[i])) {
+		if (qts_ind_option_integer(o) && opt[i] != floor(opt[i])) {
 			snprintf(err, QTS_IND_ERRMAX, "%s: %s %g is not an integer",
 				 info->name, o, opt[i]);
 			return -1;

@@ -43,6 +43,8 @@ typedef struct qts_ind_info {
 /* The registry: one table sorted by name. */
 const qts_ind_info *qts_ind_table(size_t *n);
 const qts_ind_info *qts_ind_find(const char *name);
+/* Whether an option takes whole numbers only (its name ends in "period"). */
+int qts_ind_option_integer(const char *option);
 /* By output name: bbupper -> bbands and 0, macdsignal -> macd and 1,
  * sma -> sma and 0.  NULL if no indicator has that output. */
 const qts_ind_info *qts_ind_find_output(const char *name, int *output_index);

@@ -140,11 +140,18 @@ int qts_reader_type_name_ok(const char *s, size_t n)
 
 int qts_reader_bad_type(qts_reader *r, const char *s, size_t n)
 {
-	char shown[36];
-	size_t k = 0;
-	for (; k < n && k < 32; k++)
-		shown[k] = s[k] >= 0x20 && s[k] < 0x7f ? s[k] : '?';
-	shown[k] = '\0';
+	/* Excel and Windows tools start a UTF-8 file with a byte order mark:
+	 * named, as it is invisible in most editors. */
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		return qts_reader_fail(r, "the line starts with a UTF-8 byte order mark (EF BB BF), which an event "
+				       "stream has none of: remove it (sed '1s/^\\xEF\\xBB\\xBF//')");
+	if (memchr(s, '\0', n))
+		return qts_reader_fail(r, "type: holds a NUL byte");
+	char shown[4 * 32 + 1];
+	size_t k = 0, w = 0;
+	for (; k < n && k < 32; k++) /* other bytes as \xNN, the way messages show them */
+		w += (size_t)(s[k] >= 0x20 && s[k] < 0x7f ? snprintf(shown + w, sizeof shown - w, "%c", s[k])
+			       : snprintf(shown + w, sizeof shown - w, "\\x%02X", (unsigned char)s[k]));
 	return qts_reader_fail(r, "'%s%s' is not an event type (a lowercase name such as bar); "
 			       "a vendor CSV? read it with qts-fetch", shown, n > k ? "..." : "");
 }

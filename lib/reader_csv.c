@@ -46,7 +46,8 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		switch (f->kind) {
 		case FK_TS:
 			if (qts_time_parse(v, len, &ev->ts) < 0)
-				return qts_reader_fail(r, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", f->name, v);
+				return memchr(v, '\0', len) ? qts_reader_fail(r, "%s: holds a NUL byte", f->name)
+				       : qts_reader_fail(r, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", f->name, v);
 			break;
 		case FK_STR:
 		case FK_ENUM:
@@ -61,7 +62,9 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 			/* fall through */
 		case FK_NUM:
 			if (qts_num_parse(v, len, num) < 0 || !isfinite(*num))
-				return qts_reader_fail(r, "%s: '%s' is not a number", f->name, v);
+				/* the text shown stops at a NUL: say it is there */
+				return memchr(v, '\0', len) ? qts_reader_fail(r, "%s: holds a NUL byte", f->name)
+				       : qts_reader_fail(r, "%s: '%s' is not a number", f->name, v);
 			break;
 		}
 	}

@@ -306,6 +306,8 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 	run -0 qts --version
 	[[ "$output" == "qts "[0-9]* ]]
 	run -2 qts --bogus
+	run -2 --separate-stderr qts /nonexistent
+	[ "${stderr_lines[0]}" = "qts: '/nonexistent' is not a command: a file is read by a command (qts cat /nonexistent)" ]
 }
 
 @test "the msgpack example of qts-events(5)" {

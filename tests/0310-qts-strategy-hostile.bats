@@ -18,24 +18,26 @@ setup() {
 @test "10000 parentheses: refused past 256 levels, not a stack overflow" {
 	p=$(printf '%10000s' | tr ' ' '(')1$(printf '%10000s' | tr ' ' ')')
 	run -2 --separate-stderr qts-strategy -e "target = $p" cross.csv
-	[ "${stderr_lines[0]}" = "qts-strategy: -e:1:266: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
+	[ "${stderr_lines[0]}" = "qts-strategy: -e:1:267: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
 	# the line around the column, cut to 60 bytes either side
 	[ "${stderr_lines[1]}" = "...$(printf '%120s' | tr ' ' '(')..." ]
 	[ "${stderr_lines[2]}" = "$(printf '%63s')^" ]
 	[ "$output" = "" ]
 	run -2 --separate-stderr qts-strategy --print "$p" cross.csv
-	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:257: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
+	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:258: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
 }
 
-@test "256 levels of nesting are a program, 257 are not" {
-	ok="$(printf '%255s' | tr ' ' '(')close$(printf '%255s' | tr ' ' ')')"
+@test "256 parentheses inside each other are a program, 257 are not (as qts-strategy(1) says)" {
+	ok="$(printf '%256s' | tr ' ' '(')close$(printf '%256s' | tr ' ' ')')"
 	run -0 qts-strategy --print "$ok" cross.csv
 	[ "${lines[1]}" = "2024-01-01T00:00:00Z,ACME,10" ]
 	run -2 --separate-stderr qts-strategy --print "($ok)" cross.csv
-	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:257: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
+	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:258: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
 	calls="$(printf 'abs(%.0s' $(seq 256))close$(printf ')%.0s' $(seq 256))"
+	run -0 qts-strategy --print "$calls" cross.csv
+	calls="$(printf 'abs(%.0s' $(seq 257))close$(printf ')%.0s' $(seq 257))"
 	run -2 --separate-stderr qts-strategy --print "$calls" cross.csv
-	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:1025: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
+	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:1029: nested too deeply (more than 256 parentheses, calls and ?: inside each other)" ]
 }
 
 @test "200000 unary minuses and a 100000-term sum run, as --print too" {
@@ -284,4 +286,13 @@ targt = close > 10
 @test "fuzz: the deepest history of a call is kept, and freed, without a stall (expr.c)" {
 	run -0 qts-strategy --print 'atr(high,low,close,6)[100000]' cross.csv
 	[ "${lines[9]}" = "2024-01-09T00:00:00Z,ACME," ]
+}
+
+@test "an indicator's option out of range or not whole is named once, at the option" {
+	run -2 --separate-stderr qts-strategy --print 'sma(close,2.5)' cross.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:11: sma: period must be a whole number, not 2.5" ]
+	run -2 --separate-stderr qts-strategy -e 'target = sma(close, 0)' cross.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: -e:1:21: sma: period must be in [2, 100000]" ]
+	run -2 --separate-stderr qts-strategy sma-cross fast=2.5 cross.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast: 2.5 is not a whole number" ]
 }

@@ -124,20 +124,20 @@ static void check_limits(void)
 	qts_expr_free(e);
 	free(src);
 
-	/* 256 levels of nesting: the list itself is one */
-	src = repeat("", "abs(", 255, "1");
-	char *full = repeat(src, ")", 255, "");
+	/* 256 calls inside each other (the list itself is not nesting) */
+	src = repeat("", "abs(", 256, "1");
+	char *full = repeat(src, ")", 256, "");
 	e = qts_expr_compile(full, QTS_EXPR_LIST, &err);
-	CHECK(e != NULL, "255 calls inside each other compile (256 levels)");
+	CHECK(e != NULL, "256 calls inside each other compile");
 	qts_expr_free(e);
 	free(src);
 	free(full);
-	src = repeat("", "abs(", 256, "1");
-	full = repeat(src, ")", 256, "");
+	src = repeat("", "abs(", 257, "1");
+	full = repeat(src, ")", 257, "");
 	e = qts_expr_compile(full, QTS_EXPR_LIST, &err);
-	CHECK(!e && err.col == 1025 &&
+	CHECK(!e && err.col == 1029 &&
 		      !strcmp(err.msg, "nested too deeply (more than 256 parentheses, calls and ?: inside each other)"),
-	      "256 do not");
+	      "257 do not");
 	qts_expr_free(e);
 	free(src);
 	free(full);
