@@ -276,6 +276,9 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	 * writer wrote comes back as either. */
 	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i
 	       : n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u <= INT64_MAX ? (int64_t)f[1].u : QTS_TS_MIN;
+	/* a time as text (as in CSV) is a time too: ordered alike */
+	if (n > 1 && f[1].kind == QTS_RAW_STR && qts_time_parse(f[1].str, f[1].len, &ev->ts) < 0)
+		ev->ts = QTS_TS_MIN;
 	return MP_OK;
 }
 

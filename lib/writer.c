@@ -329,15 +329,36 @@ static size_t csv_max(const qts_event *ev)
 	return known[ev->type];
 }
 
+/* An unknown event's second field when it is a time in msgpack's form
+ * (an integer of ns, as the reader takes it): 1 with it in *ts. */
+static int raw_int_time(const qts_event *ev, int64_t *ts)
+{
+	if (ev->raw.n < 2)
+		return 0;
+	const qts_raw_field *f = &ev->raw.field[1];
+	if (f->kind == QTS_RAW_INT)
+		*ts = f->i;
+	else if (f->kind == QTS_RAW_UINT && f->u <= INT64_MAX)
+		*ts = (int64_t)f->u;
+	else
+		return 0;
+	return 1;
+}
+
 static size_t csv_encode(const qts_event *ev, char *out)
 {
 	char *p = out;
 	if (ev->type == QTS_UNKNOWN) {
+		int64_t ts = 0;
+		int timed = raw_int_time(ev, &ts);
 		for (size_t i = 0; i < ev->raw.n; i++) {
 			const qts_raw_field *f = &ev->raw.field[i];
 			if (i)
 				*p++ = ',';
-			p = i == 0 && f->kind == QTS_RAW_STR ? csv_type(p, f->str, f->len) : raw_text(p, f);
+			if (i == 1 && timed) /* a time is written as one in each encoding */
+				p += qts_time_format(ts, p);
+			else
+				p = i == 0 && f->kind == QTS_RAW_STR ? csv_type(p, f->str, f->len) : raw_text(p, f);
 		}
 		*p++ = '\n';
 		return (size_t)(p - out);
@@ -394,6 +415,13 @@ static void msgpack_unknown(qts_writer *w, const qts_event *ev)
 	msgpack_pack_array(pk, ev->raw.n);
 	for (size_t i = 0; i < ev->raw.n; i++) {
 		const qts_raw_field *f = &ev->raw.field[i];
+		int64_t ts;
+		/* A time read from CSV text goes out as msgpack's time, an int64
+		 * of ns, so that a reader of either encoding orders it alike. */
+		if (i == 1 && f->kind == QTS_RAW_STR && qts_time_parse(f->str, f->len, &ts) == 0) {
+			msgpack_pack_int64(pk, ts);
+			continue;
+		}
 		switch (f->kind) {
 		case QTS_RAW_STR: pack_str(pk, f->str, f->len); break;
 		case QTS_RAW_INT: msgpack_pack_int64(pk, f->i); break;

@@ -82,7 +82,24 @@ load helper
 	printf '\222\244note\316\262\320\136\000' >> "$BATS_TEST_TMPDIR/a.mp"  # ["note", uint32 3e9]
 	printf 'tick,1970-01-01T00:00:02Z,B,1,1\n' | qts cat -M > "$BATS_TEST_TMPDIR/b.mp"
 	run -0 qts-fetch "$BATS_TEST_TMPDIR/a.mp" "$BATS_TEST_TMPDIR/b.mp"
-	[ "$output" = "$(printf 'tick,1970-01-01T00:00:01Z,A,1,1\ntick,1970-01-01T00:00:02Z,B,1,1\nnote,3000000000')" ]
+	[ "$output" = "$(printf 'tick,1970-01-01T00:00:01Z,A,1,1\ntick,1970-01-01T00:00:02Z,B,1,1\nnote,1970-01-01T00:00:03Z')" ]
+}
+
+@test "an unknown event's time is a time in both encodings: checked alike, and kept across conversions" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-03T00:00:00Z,A,1d,1,1,1,1,1' 'note,2024-01-01,hello' > late.csv
+	run -1 --separate-stderr qts cat late.csv
+	[[ "$stderr" == "qts: late.csv:2: out of time order: note known at 2024-01-01T00:00:00Z"* ]]
+	{ head -n 1 late.csv | qts cat -M; tail -n 1 late.csv | qts cat -M; } > late.mp
+	run -1 --separate-stderr qts cat late.mp
+	[[ "$stderr" == "qts: late.mp: byte "*": out of time order: note known at 2024-01-01T00:00:00Z"* ]]
+	# CSV -> msgpack -> CSV -> msgpack: the time stays a time
+	printf '%s\n' 'note,2024-01-01T00:00:00Z,hello' 'word,not a time,x' > n.csv
+	qts cat -M n.csv > n1.mp
+	qts cat n1.mp > n2.csv
+	qts cat -M n2.csv > n3.mp
+	cmp n1.mp n3.mp
+	[ "$(cat n2.csv)" = "$(cat n.csv)" ]
 }
 
 @test "fuzz: a NUL byte in a text field is refused, not cut short (reader.c)" {
