@@ -166,14 +166,28 @@ enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION,
        OPT_DATE_FORMAT, OPT_DELIMITER, OPT_COLUMNS, OPT_FALLBACK, OPT_RATE, OPT_RETRIES, OPT_TIMEOUT,
        OPT_ACTIONS };
 
-static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
+/* --from or --to TIME as the bound it sets: --from's first instant kept,
+ * --to's first instant past the end (to: 1).  A time written without a
+ * zone, a bare date too, is wall-clock time of --tz when one is given (as
+ * the times of a vendor's file are), else UTC; --to 2024-06-30 keeps the
+ * whole of that day, local with --tz (23 or 25 hours on the days the
+ * clocks change). */
+static int64_t parse_time_arg(const char *name, const char *s, int to, int local)
 {
-	int64_t ns;
-	if (qts_time_parse(s, strlen(s), &ns) < 0)
+	int64_t ns, end;
+	int zoned;
+	if (qts_time_parse_zoned(s, strlen(s), &ns, &zoned) < 0)
 		qts_usage_error(usage, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", name, s);
-	/* --to 2024-06-30 means to the end of that day. */
-	int64_t end; /* past the last time: no bound, as near as a time can say */
-	return qts_time_add(ns, end_of_day && strlen(s) == 10 ? QTS_NS_PER_DAY : end_of_day, &end) ? INT64_MAX : end;
+	int date = strlen(s) == 10;
+	if (to && date) { /* past the last time: no bound, as near as a time can say */
+		if (qts_time_add(ns, QTS_NS_PER_DAY, &ns))
+			return INT64_MAX;
+	}
+	if (!zoned && local)
+		ns = qts_local_to_utc(ns);
+	if (to && !date)
+		return qts_time_add(ns, 1, &end) ? INT64_MAX : end;
+	return ns;
 }
 
 static int parse_hhmm(const char *s, int *min)
@@ -342,6 +356,7 @@ static void parse_options(int argc, char **argv, options *o)
 	/* -s names the sources after it: -s ORCL orcl.csv -s NVDA nvda.csv. */
 	const char *symbol = NULL;
 	size_t symbol_at = 0; /* sources named before the last -s */
+	const char *from_arg = NULL, *to_arg = NULL; /* read once --tz is known */
 	*o = (options){ .seed = 1, .session_open = 9 * 60 + 30, .session_close = 16 * 60,
 			.tz = "America/New_York", .retries = -1 };
 	/* The leading '-' hands over sources in their place among the options. */
@@ -370,8 +385,8 @@ static void parse_options(int argc, char **argv, options *o)
 				qts_usage_error(usage, "--stamp: '%s' is not start or end", optarg);
 			o->stamp_end = optarg[0] == 'e';
 			break;
-		case 'f': o->from = parse_time_arg("--from", optarg, 0); o->has_from = 1; break;
-		case 'u': o->to = parse_time_arg("--to", optarg, 1); o->has_to = 1; break;
+		case 'f': from_arg = optarg; parse_time_arg("--from", optarg, 0, 0); o->has_from = 1; break;
+		case 'u': to_arg = optarg; parse_time_arg("--to", optarg, 1, 0); o->has_to = 1; break;
 		case 'a': o->adjust = 1; o->given |= 1u << G_ADJUST; break;
 		case OPT_EPOCH:
 			o->given |= 1u << G_EPOCH;
@@ -462,6 +477,16 @@ static void parse_options(int argc, char **argv, options *o)
 		qts_usage_error(usage, "no SOURCE given");
 	if (symbol && symbol_at == o->nsrc)
 		qts_usage_error(usage, "--symbol %s: no source after it (-s names the files that follow it)", symbol);
+	if (o->tz_given && !o->live.on) {
+		/* One zone for the whole process: vendor times, sessions, --from and --to. */
+		if (qts_tz_use(o->tz) < 0)
+			qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o->tz);
+	}
+	int local = o->tz_given && !o->live.on;
+	if (from_arg)
+		o->from = parse_time_arg("--from", from_arg, 0, local);
+	if (to_arg)
+		o->to = parse_time_arg("--to", to_arg, 1, local);
 	if (o->has_from && o->has_to && o->to <= o->from)
 		qts_usage_error(usage, "--to is not after --from");
 	/* A network source's kinds must serve the timeframe. */
@@ -494,7 +519,8 @@ static int open_synth(source *s, const options *o)
 	qts_synth_opts so = { .seed = o->seed, .tf = o->tf.n ? o->tf : (qts_tf){ 1, 'd' },
 			      .from = o->has_from ? o->from : qts_days_from_civil(2024, 1, 1) * QTS_NS_PER_DAY,
 			      .to = o->has_to ? o->to : INT64_MAX, .count = o->count,
-			      .session_open = o->session_open, .session_close = o->session_close, .tz = o->tz };
+			      .session_open = o->session_open, .session_close = o->session_close, .tz = o->tz,
+			      .daily_local = o->tz_given };
 	if (!o->has_to && !o->count)
 		if (qts_time_add(so.from, 366 * QTS_NS_PER_DAY, &so.to)) /* a year by default */
 			so.to = INT64_MAX;
@@ -918,11 +944,6 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		st->conf = o->conf;
 		free(e);
 		return;
-	}
-	if (o->tz_given) {
-		/* One zone for the whole process: vendor times and sessions. */
-		if (qts_tz_use(o->tz) < 0)
-			qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o->tz);
 	}
 	size_t kinds = 0;
 	while (qts_feed_at(kinds))

@@ -82,6 +82,17 @@ static int64_t local_midnight(int64_t d, const char *tz)
 	return tz ? qts_local_to_utc(d * QTS_NS_PER_DAY) : d * QTS_NS_PER_DAY;
 }
 
+/* The day (since 1970-01-01) of the local date at t in the process's
+ * zone (TZ, set by qts_synth_new). */
+static int64_t local_day(int64_t t)
+{
+	time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);
+	struct tm tm;
+	if (!localtime_r(&sec, &tm))
+		return qts_floor_div(t, QTS_NS_PER_DAY);
+	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+}
+
 static int weekday(int64_t d) /* 0 = Monday */
 {
 	return (int)(((d % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
@@ -175,7 +186,7 @@ static int advance_time(qts_synth *s)
 	if (s->daily) {
 		if (!s->started) {
 			s->started = 1;
-			s->day = s->o.from / QTS_NS_PER_DAY;
+			s->day = s->o.daily_local ? local_day(s->o.from) : qts_floor_div(s->o.from, QTS_NS_PER_DAY);
 		} else if (tf.unit == 'M') {
 			int y;
 			unsigned m, d;
@@ -197,6 +208,8 @@ static int advance_time(qts_synth *s)
 				s->day++;
 		if (qts_time_mul(s->day, QTS_NS_PER_DAY, &s->t))
 			return 1; /* past the last time: qts_synth_next says so */
+		if (s->o.daily_local) /* dated as a vendor's daily file read with --tz */
+			s->t = local_midnight(s->day, s->o.tz);
 		return s->t < s->o.to;
 	}
 	if (s->started && s->t + 2 * s->step <= s->t_end) {

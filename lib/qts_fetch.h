@@ -68,6 +68,7 @@ typedef struct qts_synth_opts {
 	long count;                /* bars per symbol; 0: up to `to` */
 	int session_open, session_close; /* minutes after local midnight */
 	const char *tz;            /* zone of the session; NULL: UTC */
+	int daily_local;           /* daily and longer bars dated at tz's midnight, not UTC's */
 } qts_synth_opts;
 
 typedef struct qts_synth qts_synth;

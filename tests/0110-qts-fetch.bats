@@ -347,6 +347,24 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
 }
 
+@test "--from and --to without a zone are wall-clock time of --tz, a bare date its local day; synth: daily bars dated at its midnight" {
+	printf 'timestamp,open,high,low,close,volume\n2024-01-02 09:35:00,1,1,1,1,1\n2024-01-02 09:40:00,1,1,1,1,1\n2024-01-02 23:55:00,1,1,1,1,1\n2024-01-03 00:05:00,1,1,1,1,1\n' > "$BATS_TEST_TMPDIR/ny.csv"
+	# the local day of January 2 in New York ends at 05:00 UTC on the 3rd
+	run -0 qts-fetch -s X --tz America/New_York --from 2024-01-02 --to 2024-01-02 "$BATS_TEST_TMPDIR/ny.csv"
+	[ "${#lines[@]}" = 3 ]
+	[ "${lines[2]}" = "bar,2024-01-03T04:55:00Z,X,5m,1,1,1,1,1" ]
+	run -0 qts-fetch -s X --tz America/New_York --from 2024-01-02T23:55:00 "$BATS_TEST_TMPDIR/ny.csv"
+	[ "${lines[0]}" = "bar,2024-01-03T04:55:00Z,X,5m,1,1,1,1,1" ]
+	# a time with a zone is that instant
+	run -0 qts-fetch -s X --tz America/New_York --to 2024-01-02T14:35:00Z "$BATS_TEST_TMPDIR/ny.csv"
+	[ "$output" = "bar,2024-01-02T14:35:00Z,X,5m,1,1,1,1,1" ]
+	# without --tz, UTC
+	run -0 qts-fetch -s X --to 2024-01-02 "$BATS_TEST_TMPDIR/ny.csv"
+	[ "${#lines[@]}" = 3 ]
+	run -0 qts-fetch --tz Asia/Tokyo --from 2024-01-02 --count 2 synth:A
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-01-01T15:00:00Z 2024-01-02T15:00:00Z " ]
+}
+
 @test "an option for kinds of source none of the sources is, or -s before a file of events, is a usage error" {
 	run -2 --separate-stderr qts-fetch --tz Asia/Tokyo "$F/a.csv"
 	[ "$stderr" = "qts-fetch: --tz acts on vendor tables and synth: alone, and no source here is one" ]
