@@ -180,6 +180,17 @@ const qts_day *qts_clock_day(qts_clock *c, int64_t t)
 	return &c->day;
 }
 
+int64_t qts_clock_bar_place(qts_clock *c, int64_t start, int64_t len)
+{
+	int64_t mid = start + len / 2;
+	if (c->utc || len != QTS_NS_PER_DAY || qts_floor_mod(start, QTS_NS_PER_DAY) != 0)
+		return mid;
+	/* A daily bar stamped at 00:00 UTC is labelled with its UTC date; in a
+	 * zone at UTC+12 or beyond (Auckland, Tonga, Kiritimati) its middle is
+	 * already the next local date: half a day before it is its own. */
+	return qts_clock_day(c, mid)->num > qts_floor_div(start, QTS_NS_PER_DAY) ? mid - QTS_NS_PER_DAY : mid;
+}
+
 /* The first second of local date num. */
 static int64_t local_start(qts_clock *c, int64_t num)
 {

@@ -49,6 +49,11 @@ int qts_clock_init(qts_clock *c, const char *zone);
 void qts_clock_set_day(qts_clock *c, int64_t roll, int64_t align);
 /* The trading day holding instant t. */
 const qts_day *qts_clock_day(qts_clock *c, int64_t t);
+/* The instant that places a bar of [start, start + len) on a local date:
+ * its middle, its own date whether it was stamped at 00:00 UTC or at local
+ * midnight; for a daily bar stamped at 00:00 UTC in a zone at UTC+12 or
+ * beyond, where the middle is the next date, half a day before it. */
+int64_t qts_clock_bar_place(qts_clock *c, int64_t start, int64_t len);
 /* The first instant of trading date num (days since 1970-01-01); INT64_MIN
  * or INT64_MAX when it does not fit. */
 int64_t qts_clock_day_start(qts_clock *c, int64_t num);

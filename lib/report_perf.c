@@ -91,7 +91,7 @@ int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end)
 	if (!(p->have_bar && start == p->bar_start && end <= p->bar_end)) {
 		p->bar_start = start;
 		p->bar_end = end >= start ? end : start;
-		p->bar_day = date_of(p, start + (p->bar_end - start) / 2);
+		p->bar_day = date_of(p, qts_clock_bar_place(p->clock, start, p->bar_end - start));
 		p->have_bar = 1;
 	}
 	return p->bar_day;

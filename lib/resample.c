@@ -38,6 +38,7 @@ typedef struct sym {
 	size_t nopen;           /* intervals open */
 	int seen;
 	int plain_bars;         /* bars of a fixed length, no session or --keep */
+	int64_t place;          /* a bar's position less its middle (qts_clock_bar_place) */
 	uint64_t opened;        /* when it last opened an interval (opens) */
 	slot s[];               /* one per timeframe */
 } sym;
@@ -187,11 +188,13 @@ static int64_t due_at(const sym *s, int64_t end)
 	int64_t len = s->inlen, at;
 	if (!len)
 		return __builtin_add_overflow(end, (int64_t)31 * QTS_NS_PER_DAY / 2, &at) ? INT64_MAX : at;
-	/* s->last is the middle of the bar that opens the interval, so its
-	 * start is on the phase and before end; r: how far before end a bar
-	 * of that phase starts. */
-	int64_t r = (end - (s->last - (len >> 1))) % len;
-	if (r <= len / 2)
+	/* s->last is the place of the bar that opens the interval, its
+	 * middle plus s->place (qts_clock_bar_place), so its start is on the
+	 * phase and before end; r: how far before end a bar of that phase
+	 * starts.  It is placed before end, and so straddles it, when its
+	 * middle plus s->place is. */
+	int64_t r = qts_floor_mod(end - (s->last - s->place - (len >> 1)), len);
+	if (r <= len / 2 + s->place)
 		return end;
 	return __builtin_add_overflow(end, len - r, &at) ? INT64_MAX : at;
 }
@@ -475,8 +478,10 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		}
 		len = known - ev->ts;
 		/* A bar's middle places it: daily bars stamped at 00:00 UTC
-		 * or at local midnight land on the same local date. */
-		pos = ev->ts + len / 2;
+		 * or at local midnight land on the same local date (but see
+		 * qts_clock_bar_place). */
+		pos = qts_clock_bar_place(r->conf.clock, ev->ts, len);
+		s->place = pos - (ev->ts + len / 2);
 		break;
 	case QTS_TICK:
 		o = h = l = c = ev->tick.price, v = ev->tick.size;
@@ -542,7 +547,7 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 		 * a plain bar's length is positive, so its half is a shift. */
 		int64_t known, pos;
 		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end && known <= r->next_due &&
-		    (pos = ev->ts + (s->inlen >> 1)) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
+		    (pos = ev->ts + (s->inlen >> 1) + s->place) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
 			for (size_t i = 0; i < r->conf.ntf; i++)
 				slot_add(&s->s[i], ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume);
@@ -664,6 +669,7 @@ static int rs_ck(qts_resampler *r, qts_ckpt *c)
 		qts_ck_i64(c, &s->inlen), qts_ck_i64(c, &s->last), qts_ck_i64(c, &s->next_end);
 		qts_ck_size(c, &s->nopen, r->conf.ntf);
 		qts_ck_int(c, &s->seen), qts_ck_int(c, &s->plain_bars);
+		qts_ck_i64(c, &s->place);
 		qts_ck_u64(c, &s->opened);
 		if (c->loading && s->opened >= r->opens)
 			r->opens = s->opened + 1;

@@ -210,6 +210,24 @@ bar,2024-03-10T05:00:00Z,A,1d,1,1,1,1,23" ]
 bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 }
 
+@test "--tz: daily bars stamped at 00:00 UTC stay on their date east of UTC+12 too (Auckland, Kiritimati)" {
+	printf 'bar,2024-01-%sT00:00:00Z,A,1d,1,2,0.5,%s,10\n' 29 1.5 30 1.5 31 1.6 > "$T/in.csv"
+	printf 'bar,2024-02-%sT00:00:00Z,A,1d,1,2,0.5,%s,10\n' 01 1.7 02 1.8 >> "$T/in.csv"
+	# January's three days make January in every zone, its last bar
+	# straddling the month's end (11:00 UTC in Auckland)
+	for z in UTC Pacific/Auckland Pacific/Kiritimati America/New_York; do
+		run -0 --separate-stderr qts-resample -p --tz $z 1M,1d "$T/in.csv"
+		[ "$(grep -c ',1M,1,2,0.5,1.6,30$' <<< "$output")" = 1 ] || { echo "$z: $output"; return 1; }
+		[ "$(grep -c ',1M,1,2,0.5,1.8,20$' <<< "$output")" = 1 ]
+	done
+	# each daily bar keeps its date: Auckland's January 29 begins at 11:00 UTC the day before
+	run -0 --separate-stderr qts-resample -p --tz Pacific/Auckland 1d "$T/in.csv"
+	[ "${lines[0]}" = "bar,2024-01-28T11:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+	qts-sim "$T/in.csv" > "$T/eq.csv"
+	run -0 qts-report -z Pacific/Kiritimati "$T/eq.csv"
+	[[ "$output" == *"Start                              2024-01-29"* ]]
+}
+
 @test "--session keeps regular hours in the local zone" {
 	# 14:25Z..21:04Z on 2024-01-02 is 09:25..16:04 in New York (EST).
 	minutes A 2024-01-02T14:25:00Z 400 > "$T/in.csv"
