@@ -66,7 +66,7 @@ struct qts_resampler {
 	size_t capbatch;
 	int64_t *tf_end;        /* one per timeframe, for due_in_order */
 	qts_event out;
-	char err[256];
+	char err[400];
 };
 
 /* Whether the strings in a and b (arrays of size bytes, a multiple of 8)
@@ -385,22 +385,32 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
 			return -1;
 		}
 	}
-	/* Intraday bars must not straddle the start of an intraday interval,
-	 * counted from the trading day's start (an overnight session's open)
-	 * plus the offset. */
-	int64_t len = qts_tf_ns(in);
-	int64_t at = (r->conf.clock->roll * QTS_NS_PER_SEC + r->conf.clock->align) % QTS_NS_PER_DAY;
-	if (strchr("smh", in.unit) && r->intraday && at % len) {
-		at /= QTS_NS_PER_SEC;
-		snprintf(r->err, sizeof r->err, "%s: bars of %s straddle the start of intervals at %02d:%02d:%02d",
-			 s->name, ev->bar.tf, (int)(at / 3600), (int)(at / 60 % 60), (int)(at % 60));
-		return -1;
-	}
+	/* (that no bar straddles an intraday interval is seen as they come,
+	 * straddles(): their phase against the zone's hours is the data's) */
 	QTS_SET(s->intf, ev->bar.tf);
 	s->in = in;
 	s->inlen = qts_tf_ns(in);
 	s->plain_bars = s->inlen && r->plain;
 	return 0;
+}
+
+/* An intraday interval that a bar of the input straddles (in a zone whose
+ * offset is a half hour, hours begin at :30 UTC): its data cannot be split,
+ * and putting it in one of the two would relabel it silently.  -1 (r->err). */
+static __attribute__((noinline)) int straddles(qts_resampler *r, const sym *s, size_t i, const qts_event *ev,
+					       int64_t known)
+{
+	const slot *b = &s->s[i];
+	char a[40], e[40], from[40], to[40];
+	qts_time_format(ev->ts, a);
+	qts_time_format(known, e);
+	qts_time_format(b->start, from);
+	qts_time_format(b->end, to);
+	snprintf(r->err, sizeof r->err,
+		 "%s: bar %s %s to %s straddles the %s bar from %s to %s: the zone's intervals are not on the "
+		 "input's phase (--offset sets where intraday bars start)",
+		 s->name, ev->bar.tf, a, e, r->tfname[i], from, to);
+	return -1;
 }
 
 /* Open s's interval of timeframe i holding pos, the time of ev, its first
@@ -527,6 +537,9 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		} else if (open_slot(r, s, i, ev, pos, o, h, l, c, v) != 0) {
 			return -1;
 		}
+		if (__builtin_expect(ev->type == QTS_BAR && (ev->ts < b->start || known > b->end), 0) &&
+		    strchr("smh", r->tf[i].unit) && straddles(r, s, i, ev, known) != 0)
+			return -1;
 		done |= known >= b->end;
 	}
 	if (done && ev->type == QTS_BAR && close_until(r, s, known) != 0)

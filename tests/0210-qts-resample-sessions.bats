@@ -126,7 +126,21 @@ bar,2024-01-02T00:30:00Z,A,1h,1,1,1,1,1" ]
 	run -0 --separate-stderr qts-resample -p --offset 30m 1d "$T/in.csv"
 	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,2" ]
 	run -1 --separate-stderr qts-resample --offset 30m 1h "$T/in.csv"
-	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bars of 1h straddle the start of intervals at 00:30:00" ]
+	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bar 1h 2024-01-02T00:00:00Z to 2024-01-02T01:00:00Z straddles the 1h bar from 2024-01-02T00:30:00Z to 2024-01-02T01:30:00Z: the zone's intervals are not on the input's phase (--offset sets where intraday bars start)" ]
+}
+
+@test "--tz in a zone of half hours: hourly bars on UTC hours are refused, not relabelled to :30; --offset 30m puts the intervals on them" {
+	printf 'bar,2024-01-02T%s:00:00Z,A,1h,1,1,1,1,1\n' 04 05 06 07 > "$T/in.csv"
+	run -1 --separate-stderr qts-resample --tz Asia/Kolkata 2h "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bar 1h 2024-01-02T04:00:00Z to 2024-01-02T05:00:00Z straddles the 2h bar from 2024-01-02T04:30:00Z to 2024-01-02T06:30:00Z: the zone's intervals are not on the input's phase (--offset sets where intraday bars start)" ]
+	[ "${#lines[@]}" = 1 ] && [[ "$output" == system,*,qts-resample,error,* ]] # nothing else written
+	run -0 --separate-stderr qts-resample -p --tz Asia/Kolkata --offset 30m 2h "$T/in.csv"
+	[ "$output" = "bar,2024-01-02T03:00:00Z,A,2h,1,1,1,1,1
+bar,2024-01-02T05:00:00Z,A,2h,1,1,1,1,2
+bar,2024-01-02T07:00:00Z,A,2h,1,1,1,1,1" ]
+	# days are the zone's, whatever the phase of the hours
+	run -0 --separate-stderr qts-resample -p --tz Asia/Kolkata 1d "$T/in.csv"
+	[ "$output" = "bar,2024-01-01T18:30:00Z,A,1d,1,1,1,1,4" ]
 	run -2 --separate-stderr qts-resample --offset 1d 1h "$T/in.csv"
 	[[ $stderr == "qts-resample: --offset: '1d' is not a duration under a day (30m, 1h)"* ]]
 	run -2 --separate-stderr qts-resample --offset soon 1h "$T/in.csv"

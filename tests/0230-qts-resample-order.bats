@@ -23,14 +23,16 @@ keep_agrees() {
 }
 
 @test "-k over interleaved symbols with overnight gaps is in time order, the bars as without -k" {
+	# hourly bars of a 09:30 open, on the half hour: intraday intervals
+	# start there (--offset 30m, or 90m)
 	qts-fetch --seed 4 --count 40 -t 1h synth:AAA,BBB > "$T/in.csv"
-	# the report's case: BBB's last 4h bar of a day came after AAA's next
+	# the report's case: BBB's last 3h bar of a day came after AAA's next
 	# morning, passed through
-	run -0 qts cat <(qts-resample -k 4h "$T/in.csv" 2> /dev/null)
-	for tf in 4h 4h,1d 2h,1d,1w 1d,1M 1w,1d,4h; do
-		for opt in "" -p "-z America/New_York" "-p -z Asia/Tokyo" "--offset 30m" \
+	run -0 qts cat <(qts-resample -k --offset 30m 3h "$T/in.csv" 2> /dev/null)
+	for tf in 3h 4h,1d 2h,1d,1w 1d,1M 1w,1d,4h; do
+		for opt in "" -p "-z America/New_York" "-p -z Asia/Tokyo" "--offset 90m" \
 			"-z America/New_York -s 09:30-16:00" "-p -z America/New_York -s 17:00-16:00"; do
-			keep_agrees "$T/in.csv" $opt "$tf" || { echo "$opt $tf"; false; }
+			keep_agrees "$T/in.csv" --offset 30m $opt "$tf" || { echo "$opt $tf"; false; }
 		done
 	done
 }
@@ -138,12 +140,15 @@ keep_agrees() {
 }
 
 @test "bars written together go symbol by symbol, as each one's next input writes them" {
+	# hourly bars of a 09:30 open: on the half hour, as --offset 30m puts the intervals
 	qts-fetch --seed 4 --count 40 -t 1h synth:AAA,BBB > "$T/in.csv"
-	run -0 --separate-stderr qts-resample 1h,4h "$T/in.csv"
-	# the last bars of a day, written when the next morning starts
-	[ "${lines[14]}" = "bar,2024-01-01T20:00:00Z,AAA,1h,190.86,191.37,188.55,188.68,322098" ]
-	[ "${lines[15]}" = "bar,2024-01-01T20:00:00Z,AAA,4h,190.86,191.37,188.55,188.68,322098" ]
-	[ "${lines[16]}" = "bar,2024-01-01T20:00:00Z,BBB,1h,93.36,93.56,91.79,92.01,116109" ]
-	[ "${lines[17]}" = "bar,2024-01-01T20:00:00Z,BBB,4h,93.36,93.56,91.79,92.01,116109" ]
-	run -0 qts cat <(qts-resample 1h,4h "$T/in.csv")
+	run -0 --separate-stderr qts-resample --offset 30m 1h,3h "$T/in.csv"
+	# the last 3h bars of a day (18:30 to 21:30, the session ending at
+	# 20:30), written when the next morning starts
+	[ "${lines[14]}" = "bar,2024-01-01T19:30:00Z,AAA,1h,190.86,191.37,188.55,188.68,322098" ]
+	[ "${lines[15]}" = "bar,2024-01-01T19:30:00Z,BBB,1h,93.36,93.56,91.79,92.01,116109" ]
+	[ "${lines[16]}" = "bar,2024-01-01T18:30:00Z,AAA,3h,190.34,191.37,188.55,188.68,730913" ]
+	[ "${lines[17]}" = "bar,2024-01-01T18:30:00Z,BBB,3h,92.09,93.73,91.78,92.01,241792" ]
+	[ "${lines[18]}" = "bar,2024-01-02T14:30:00Z,AAA,1h,187.31,188.42,187.17,188.14,350481" ]
+	run -0 qts cat <(qts-resample --offset 30m 1h,3h "$T/in.csv")
 }

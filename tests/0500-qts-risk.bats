@@ -147,7 +147,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 }
 
 @test "--target-vol with --vol-window and --vol-periods scales targets down" {
-	input() { for p in 100 101 100 101 100; do bar 2024-01-02T14:30:00Z A $p; done; target A 1000; }
+	input() { m=26; for p in 100 101 100 101 100; do bar 2024-01-02T14:$((m++)):00Z A $p; done; target A 1000; }
 	# 4 returns of +-ln(1.01): sd 0.0114897 (python3 statistics.stdev, ddof=1 as empyrical); * sqrt(252) = 0.182393; 0.1 / 0.182393 * 1000 = 548
 	run -0 qts-risk --target-vol 0.1 --vol-window 4 < <(input)
 	[ "${lines[5]}" = "risk,$T1,A,target-vol,reduce,target 1000 scaled to 548: volatility 0.182393; target 0.1" ]

@@ -201,7 +201,7 @@ setup() {
 	input() {
 		for i in $(seq "$1"); do
 			p=$((100 + i % 2))
-			echo "bar,2024-01-02T14:30:00Z,A,1m,$p,$p,$p,$p,1000"
+			echo "bar,2024-01-02T14:$((30 - $1 + i)):00Z,A,1m,$p,$p,$p,$p,1000"
 		done
 		echo "target,2024-01-02T14:31:00Z,A,1000,qty,s"
 	}

@@ -59,7 +59,7 @@ row_is_report() {
 	# finds them but feeds its own on other events: its figures must be
 	# those of its own run, not of the averages read
 	qts-fetch --seed 4 --count 600 -t 1h synth:AAA,BBB > "$T/h1.csv"
-	qts-resample 4h "$T/h1.csv" > "$T/h4.csv" 2>/dev/null
+	qts-resample --offset 30m 4h "$T/h1.csv" > "$T/h4.csv" 2>/dev/null
 	line='qts-strategy --tf $tf sma-cross fast=3 slow=8 size=10 | qts-sim'
 	run -0 qts sweep -j 1 "$line" tf=1h,4h "$T/h1.csv" "$T/h4.csv"
 	printf '%s\n' "$output" > "$T/table.csv"
