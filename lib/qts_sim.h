@@ -112,6 +112,10 @@ typedef struct qts_order {
 	int triggered;   /* a stop that has been touched */
 	int64_t eligible; /* earliest time data may fill it (ts + latency) */
 	int64_t day;      /* UTC day of `eligible`, for tif day */
+	/* While a bar is worked (not kept): how far along its path the order
+	 * fills (INFINITY: not on it), and its place in arrival order. */
+	double path_at;
+	size_t rank;
 } qts_order;
 
 /* What one market data event offers an order. */
@@ -128,6 +132,9 @@ typedef struct qts_mkt {
  * Bars follow the path open, low, high, close when close >= open, else
  * open, high, low, close; prices between are reached continuously. */
 int qts_fill_price(qts_order *o, const qts_mkt *m, double *price);
+/* The same, and in *at how far along the path (the sum of the price moves
+ * from the open) the fill comes: 0 at the open or on a tick or quote. */
+int qts_fill_at(qts_order *o, const qts_mkt *m, double *price, double *at);
 /* The quantity m can fill for one side: participation * volume (bars),
  * * size (ticks), * the size on the side (quotes); INFINITY when
  * participation is 0 (no cap). */

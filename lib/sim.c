@@ -1153,7 +1153,65 @@ static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 }
 
 /* Work y's orders on one market data event at ts. */
+static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts);
+
+/* Insertion sorts (a symbol works a few orders): by where a bar's path
+ * fills them, arrival order among equals; and back to arrival order. */
+static void by_path(qts_order *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		qts_order t = a[i];
+		size_t j = i;
+		for (; j > 0 && (a[j - 1].path_at > t.path_at ||
+				 (a[j - 1].path_at == t.path_at && a[j - 1].rank > t.rank)); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+static void by_arrival(qts_order *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		qts_order t = a[i];
+		size_t j = i;
+		for (; j > 0 && a[j - 1].rank > t.rank; j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+/* Put y's orders in the order m's path fills them (qts-sim(1): the fill
+ * model), so that the fills, and what each one realizes, come as the
+ * prices would have come: a sell limit above the open fills after a buy
+ * stop below it on a bar that visits its low first.  1 when the order
+ * changed (by_arrival puts it back after the bar). */
+static int path_order(sym *y, const qts_mkt *m, int64_t ts)
+{
+	int moved = 0;
+	for (size_t i = 0; i < y->nord; i++) {
+		qts_order *o = &y->ord[i];
+		double ref;
+		int triggered = o->triggered; /* worked for real in a moment */
+		o->rank = i;
+		o->path_at = ts >= o->eligible && qts_fill_at(o, m, &ref, &o->path_at) ? o->path_at : INFINITY;
+		o->triggered = triggered;
+		moved |= i > 0 && o->path_at < y->ord[i - 1].path_at;
+	}
+	if (moved)
+		by_path(y->ord, y->nord);
+	return moved;
+}
+
 static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
+{
+	int moved = m->type == QTS_BAR && y->nord > 1 && path_order(y, m, ts);
+	int rc = work_orders(s, y, m, ts);
+	if (moved)
+		by_arrival(y->ord, y->nord);
+	return rc;
+}
+
+static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 {
 	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
 	double used[2] = { 0, 0 };

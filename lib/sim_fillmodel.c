@@ -2,6 +2,7 @@
  * event.  The intra-bar path assumption is stated in qts-sim(1). */
 #include "qts_sim.h"
 
+#include <math.h>
 #include <string.h>
 
 /* A buy stop triggers at or above its price, a sell stop at or below. */
@@ -25,17 +26,18 @@ static int crosses(double a, double b, double x)
 
 /* Walk the price path pts[0..n): the first point is where the order meets
  * the market (a gap fills there), the rest is reached continuously. */
-static int walk(qts_order *o, const double *pts, int n, double *price)
+static int walk(qts_order *o, const double *pts, int n, double *price, double *at)
 {
 	int needs_stop = (o->kind == QTS_STOP || o->kind == QTS_STOP_LIMIT) && !o->triggered;
-	double p = pts[0];
+	double p = pts[0], gone = 0; /* gone: the path's length before pts[i - 1] */
+	*at = 0;
 	if (needs_stop && stop_hit(o, p))
 		needs_stop = 0;
 	if (!needs_stop && limit_ok(o, p)) {
 		*price = p;
 		return 1;
 	}
-	for (int i = 1; i < n; i++) {
+	for (int i = 1; i < n; i++, gone += fabs(pts[i - 1] - pts[i - 2])) {
 		double a = pts[i - 1], b = pts[i];
 		if (needs_stop) {
 			if (!crosses(a, b, o->stop))
@@ -46,11 +48,13 @@ static int walk(qts_order *o, const double *pts, int n, double *price)
 			a = o->stop;
 			if (limit_ok(o, a)) {
 				*price = a;
+				*at = gone + fabs(a - pts[i - 1]);
 				return 1;
 			}
 		}
 		if (crosses(a, b, o->limit)) {
 			*price = o->limit;
+			*at = gone + fabs(o->limit - pts[i - 1]);
 			return 1;
 		}
 	}
@@ -60,6 +64,12 @@ static int walk(qts_order *o, const double *pts, int n, double *price)
 }
 
 int qts_fill_price(qts_order *o, const qts_mkt *m, double *price)
+{
+	double at;
+	return qts_fill_at(o, m, price, &at);
+}
+
+int qts_fill_at(qts_order *o, const qts_mkt *m, double *price, double *at)
 {
 	double pts[4];
 	int n = 1;
@@ -90,7 +100,7 @@ int qts_fill_price(qts_order *o, const qts_mkt *m, double *price)
 	default:
 		return 0;
 	}
-	return walk(o, pts, n, price);
+	return walk(o, pts, n, price, at);
 }
 
 double qts_fill_capacity(const qts_mkt *m, int side, double participation)

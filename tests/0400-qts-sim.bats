@@ -540,3 +540,28 @@ bar,2024-01-03,A,1d,10,11,9,10,1000'
 	wait $pid
 	grep -q '^equity,2024-01-03' "$BATS_TEST_TMPDIR/out"
 }
+
+@test "orders of a symbol fill on a bar in the order its path reaches them, not the order they came (qts-sim(1))" {
+	cd "$BATS_TEST_TMPDIR"
+	# long 10 at 100; then a sell limit at 105, and after it a buy limit
+	# at 96, on an up bar 100-106-95-105: its path visits 95 first, so
+	# the buy fills first (20 at 98), then the sell realizes (105-98)*10
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'order,2024-01-03T00:00:00Z,A,o0,buy,10,market,,,gtc,s' \
+		'bar,2024-01-03T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'order,2024-01-04T00:00:00Z,A,o1,sell,10,limit,105,,gtc,s' \
+		'order,2024-01-04T00:00:00Z,A,o2,buy,10,limit,96,,gtc,s' \
+		'bar,2024-01-04T00:00:00Z,A,1d,100,106,95,105,1000' > po.csv
+	run -0 qts-sim po.csv
+	[ "$(grep -E '^(fill|position),2024-01-04' <<< "$output")" = "fill,2024-01-04T00:00:00Z,A,o2,buy,10,96,0,0
+position,2024-01-04T00:00:00Z,A,20,98,1920,-40,0
+fill,2024-01-04T00:00:00Z,A,o1,sell,10,105,0,0
+position,2024-01-04T00:00:00Z,A,10,98,1050,70,70" ]
+	# on a down bar (high first) the sell comes first, though placed last
+	sed -e 's/^bar,2024-01-04T00:00:00Z,A,1d,100,106,95,105,1000$/bar,2024-01-04T00:00:00Z,A,1d,100,106,95,97,1000/' \
+		-e '/,o1,/{h;d}' -e '/,o2,/G' po.csv > down.csv
+	[ "$(grep -c '^order' down.csv)" = 3 ] && [ "$(sed -n 4p down.csv | cut -d, -f4)" = o2 ]
+	run -0 qts-sim down.csv
+	[ "$(grep -E '^fill,2024-01-04' <<< "$output" | cut -d, -f4)" = "o1
+o2" ]
+}
