@@ -1051,6 +1051,8 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	}
 	if (!ops)
 		qts_usage_error(usage, "no broker named: the first word is the broker");
+	if (e->nend > 1 && strcmp(ops->name, "paper") == 0) /* it would never be tried */
+		qts_usage_error(usage, "--fallback: the paper broker runs in the process, with no endpoint to fall back from");
 	if (!(e->j = qts_bj_open(e->journal_path, err)))
 		qts_die(QTS_EXIT_FAIL, "%s", err);
 	qts_jitter_seed(&e->rng, e);

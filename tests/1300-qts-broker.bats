@@ -388,9 +388,10 @@ orders() {
 	[[ "$output" == *"--max-order-value X"* ]]
 }
 
-@test "--fallback: paper takes no endpoint, and its own answers first" {
-	run -0 qts-broker paper --fallback 127.0.0.1:1 "$T/sig.csv"
-	[ "$output" = "$(qts-broker paper "$T/sig.csv")" ]
+@test "--fallback: paper has no endpoint, so none to fall back from: a usage error" {
+	run -2 --separate-stderr qts-broker paper --fallback 127.0.0.1:1 "$T/sig.csv"
+	[[ "$stderr" == "qts-broker: --fallback: the paper broker runs in the process, with no endpoint to fall back from"* ]]
+	[ "$output" = "" ]
 }
 
 @test "-M, --heartbeat, --metrics" {
