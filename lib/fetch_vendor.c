@@ -45,6 +45,7 @@ struct qts_vendor {
 	const char *layout;
 	qts_type kind;         /* QTS_BAR, QTS_TICK or QTS_QUOTE */
 	char tf[QTS_WORD_MAX];
+	qts_tf tfv;            /* tf, parsed */
 	int64_t tf_ns;         /* 0 for months */
 	int64_t last_local;    /* the last wall-clock time read in --tz, as UTC */
 	int64_t epoch;         /* the unit of epoch times: given, or from the first */
@@ -354,6 +355,7 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 	}
 	if (o->tf.n) {
 		qts_tf_format(o->tf, v->tf);
+		v->tfv = o->tf;
 		v->tf_ns = qts_tf_ns(o->tf);
 	}
 	if (pq) {
@@ -851,6 +853,7 @@ static void infer_tf(qts_vendor *v)
 	if (count >= 1 && count < 1000000)
 		tf = (qts_tf){ (int)count, unit };
 	qts_tf_format(tf, v->tf);
+	v->tfv = tf;
 	v->tf_ns = qts_tf_ns(tf);
 }
 
@@ -864,8 +867,8 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	QTS_SET(ev->bar.tf, v->tf);
 	if (!v->o.stamp_end)
 		return 0;
-	qts_tf tf;
-	if (qts_tf_parse(v->tf, &tf) < 0 || !strchr("wM", tf.unit)) {
+	qts_tf tf = v->tfv;
+	if (tf.unit != 'w' && tf.unit != 'M') {
 		if (__builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
 			return vfail(v, line, "the bar would start before 1677-09-21");
 		return 0;

@@ -156,12 +156,11 @@ static inline uint64_t tf_word(const char *tf)
 	return i == 7 ? w : w & ((1ULL << (8 * (i + 1))) - 1);
 }
 
-/* qts_event_known of a bar, without parsing its timeframe again. */
+/* qts_event_known of a bar, without parsing its timeframe again; t is a
+ * timeframe (t->ok: bar_in_order_key refuses a bar of any other). */
 static inline int64_t bar_end(const struct tf_slot *t, const qts_event *ev)
 {
 	int64_t end;
-	if (!t->ok)
-		return ev->ts;
 	if (t->ns)
 		return __builtin_add_overflow(ev->ts, t->ns, &end) ? INT64_MAX : end;
 	return qts_tf_end(t->tf, ev->ts);
