@@ -143,6 +143,22 @@ void qts_event_free(qts_event *ev)
 	ev->raw.n = 0;
 }
 
+void qts_bar_again_why(const qts_event *bar, const char *twice, char *err, size_t n)
+{
+	char at[40];
+	qts_time_format(bar->ts, at);
+	snprintf(err, n, "bar %s %s at %s is not after the symbol's last bar of that timeframe, nor that bar again: "
+		 "another bar for one time would %s", bar->symbol, bar->bar.tf, at, twice);
+}
+
+int qts_last_bar_again(const qts_last_bar *b, const qts_event *bar, const char *twice, char *err, size_t n)
+{
+	if (bar->ts == b->ts && memcmp(b->v, &bar->bar.open, sizeof b->v) == 0)
+		return 1;
+	qts_bar_again_why(bar, twice, err, n);
+	return -1;
+}
+
 int64_t qts_event_known(const qts_event *ev)
 {
 	if (ev->type != QTS_BAR)

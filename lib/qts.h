@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #ifndef QTS_VERSION
 #define QTS_VERSION "0.0.0"
@@ -457,6 +458,25 @@ size_t qts_event_to_msgpack(const qts_event *ev, char *buf, size_t size);
 /* The time an event became known, by which streams are ordered: a bar's
  * end (ts + tf), any other event's ts. */
 int64_t qts_event_known(const qts_event *ev);
+
+/* The last bar of one symbol and timeframe, as a stage that counts bars
+ * keeps it: a bar not after it is that bar again (delivered twice, or by
+ * qts-resample -k), passed on and not acted on twice, or another bar for
+ * a time had, which every such stage refuses (qts-events(5)). */
+typedef struct qts_last_bar {
+	int64_t ts; /* QTS_TS_MIN before one */
+	double v[5]; /* its open ... volume */
+} qts_last_bar;
+static inline void qts_last_bar_keep(qts_last_bar *b, const qts_event *bar)
+{
+	b->ts = bar->ts;
+	memcpy(b->v, &bar->bar.open, sizeof b->v);
+}
+/* For a bar not after b: 1 when it is b again; else -1 with the message in
+ * err (size n), twice saying what the stage would do twice. */
+int qts_last_bar_again(const qts_last_bar *b, const qts_event *bar, const char *twice, char *err, size_t n);
+/* That message alone, for a bar known to be another. */
+void qts_bar_again_why(const qts_event *bar, const char *twice, char *err, size_t n);
 /* A fill, an order update or a position: an account's news, dated when it
  * happened rather than when a stream's time reached it (a fill at a bar's
  * open follows that bar, known at its end), so it may come after events

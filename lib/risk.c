@@ -58,8 +58,7 @@ struct sym {
 	/* The last bar of tf: its time and its open ... volume (bar_again);
 	 * QTS_TS_MIN before one.  The returns are of one timeframe, the one
 	 * of the first bar they were taken from (vtf; "" none yet). */
-	int64_t bar_ts;
-	double bar_v[5];
+	qts_last_bar bar;
 	char vtf[QTS_WORD_MAX];
 	double *ret;           /* ring of vol_window returns */
 	long nret, iret;
@@ -266,7 +265,7 @@ static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *na
 	qts_field_key_set(&s->tkey, s->tf);
 	r->val[r->nsym] = 0;
 	s->last = s->prev_close = NAN;
-	s->bar_ts = QTS_TS_MIN;
+	s->bar.ts = QTS_TS_MIN;
 	s->sector = -1;
 	s->mult = 1; /* a share, unless an instrument says otherwise */
 	for (size_t i = 0; i < r->c.ninstruments; i++)
@@ -1320,7 +1319,7 @@ static inline __attribute__((always_inline)) int64_t bar_known(struct sym *s, co
 		QTS_SET(s->tf, ev->bar.tf);
 		qts_field_key_set(&s->tkey, s->tf);
 		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
-		s->bar_ts = QTS_TS_MIN;
+		s->bar.ts = QTS_TS_MIN;
 	}
 	int64_t end;
 	if (s->tf_ns > 0)
@@ -1328,31 +1327,15 @@ static inline __attribute__((always_inline)) int64_t bar_known(struct sym *s, co
 	return qts_event_known(ev);
 }
 
-/* A bar of s's timeframe not after its last (bar_known has seen it):
- * that bar again, the same in every field (delivered twice, or
- * qts-resample -k), is 1: passed on, not acted on again; another bar for
- * a time had is -1 with why, as in qts-strategy and qts-sim (its return
- * would count twice in the volatility, its close move a stop twice). */
-static __attribute__((noinline)) int bar_again(qts_risk *r, const struct sym *s, const qts_event *ev)
-{
-	if (ev->ts == s->bar_ts && memcmp(s->bar_v, &ev->bar.open, sizeof s->bar_v) == 0)
-		return 1;
-	char at[40];
-	qts_time_format(ev->ts, at);
-	snprintf(r->error, sizeof r->error,
-		 "bar %s %s at %s is not after the symbol's last bar of that timeframe, nor that bar again: "
-		 "another bar for one time would count twice", ev->symbol, ev->bar.tf, at);
-	return -1;
-}
-
-/* s's bar ev is new (0: it goes on), the same again (1) or another for a
- * time had (-1). */
+/* s's bar ev (bar_known has seen it) is new (0: it goes on), the same
+ * again (1: passed on, not acted on again) or another for a time had (-1,
+ * as in qts-strategy and qts-sim: its return would count twice in the
+ * volatility, its close move a stop twice). */
 static inline int bar_new(qts_risk *r, struct sym *s, const qts_event *ev)
 {
-	if (__builtin_expect(ev->ts <= s->bar_ts, 0))
-		return bar_again(r, s, ev);
-	s->bar_ts = ev->ts;
-	memcpy(s->bar_v, &ev->bar.open, sizeof s->bar_v);
+	if (__builtin_expect(ev->ts <= s->bar.ts, 0))
+		return qts_last_bar_again(&s->bar, ev, "count twice", r->error, sizeof r->error);
+	qts_last_bar_keep(&s->bar, ev);
 	return 0;
 }
 
@@ -1385,12 +1368,11 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 	struct sym *s = r->sym + next;
 	int64_t end;
 	if (__builtin_expect(!qts_field_key_eq(&s->nkey, s->name, ev->symbol) || !qts_field_key_eq(&s->tkey, s->tf, ev->bar.tf) ||
-				     s->tf_ns <= 0 || ev->ts <= s->bar_ts,
+				     s->tf_ns <= 0 || ev->ts <= s->bar.ts,
 			     0))
 		return plain_bar(r, ev);
 	r->lastsym = next;
-	s->bar_ts = ev->ts;
-	memcpy(s->bar_v, &ev->bar.open, sizeof s->bar_v);
+	qts_last_bar_keep(&s->bar, ev);
 	/* the next bar's symbol, most likely: the two lines its fields read
 	 * here span on their way in (symbols are visited in turn, further
 	 * apart than the processor's prefetch looks) */
@@ -1506,8 +1488,8 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		qts_field_key_set(&s->tkey, s->tf);
 		qts_ck_i64(c, &s->tf_ns);
 		qts_ck_f64(c, &s->prev_close);
-		qts_ck_i64(c, &s->bar_ts);
-		qts_ck_bytes(c, s->bar_v, sizeof s->bar_v);
+		qts_ck_i64(c, &s->bar.ts);
+		qts_ck_bytes(c, s->bar.v, sizeof s->bar.v);
 		qts_ck_str(c, s->vtf, sizeof s->vtf);
 		if (r->vol) {
 			for (long k = 0; k < r->c.vol_window; k++)

@@ -30,8 +30,7 @@ typedef struct sym {
 	qts_pos pos;
 	/* The last bar of that tf: its time and its open ... volume, for a
 	 * bar again (bar_again); QTS_TS_MIN before one. */
-	int64_t bar_ts;
-	double bar_v[5];
+	qts_last_bar bar;
 	char name[QTS_SYM_MAX];
 	qts_order *ord; /* working orders, in arrival order */
 	size_t nord, cord;
@@ -170,7 +169,7 @@ static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 		QTS_SET(y->name, name);
 		qts_field_key_set(&y->namek, y->name);
 		y->pos.mark = NAN;
-		y->bar_ts = QTS_TS_MIN;
+		y->bar.ts = QTS_TS_MIN;
 		for (size_t i = 0; i < s->o.ninstruments; i++)
 			if (strcmp(s->o.instruments[i].symbol, name) == 0)
 				y->pos.ins = &s->o.instruments[i];
@@ -1118,24 +1117,7 @@ static __attribute__((noinline)) void bar_tf(sym *y, const qts_event *ev)
 		y->tfv = (qts_tf){ 0, 0 };
 	QTS_SET(y->tf, ev->bar.tf);
 	qts_field_key_set(&y->tfk, y->tf);
-	y->bar_ts = QTS_TS_MIN;
-}
-
-/* A bar of y's timeframe not after its last: that bar again, the same
- * in every field (delivered twice, or qts-resample -k), is 1: passed on
- * and not acted on again; another bar for a time had is an error (its
- * orders would be worked twice, on two versions of one interval), as in
- * qts-strategy. */
-static __attribute__((noinline)) int bar_again(qts_sim *s, const sym *y, const qts_event *ev)
-{
-	if (ev->ts == y->bar_ts && memcmp(y->bar_v, &ev->bar.open, sizeof y->bar_v) == 0)
-		return 1;
-	char at[40];
-	qts_time_format(ev->ts, at);
-	snprintf(s->error, sizeof s->error,
-		 "bar %s %s at %s is not after the symbol's last bar of that timeframe, nor that bar again: "
-		 "another bar for one time would work its orders twice", ev->symbol, ev->bar.tf, at);
-	return -1;
+	y->bar.ts = QTS_TS_MIN;
 }
 
 static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
@@ -1549,7 +1531,10 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 	int again = 0;
 	if (__builtin_expect(!qts_field_key_eq(&y->tfk, y->tf, ev->bar.tf), 0))
 		bar_tf(y, ev);
-	else if (__builtin_expect(ev->ts <= y->bar_ts, 0) && (again = bar_again(s, y, ev)) < 0)
+	else if (__builtin_expect(ev->ts <= y->bar.ts, 0) &&
+		 /* that bar again: passed on, not acted on; another: its
+		  * orders would be worked on two versions of one interval */
+		 (again = qts_last_bar_again(&y->bar, ev, "work its orders twice", s->error, sizeof s->error)) < 0)
 		return -1;
 	if (__builtin_expect(s->emit(s->arg, ev) < 0, 0)) {
 		s->failed = 1;
@@ -1557,8 +1542,7 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 	}
 	if (__builtin_expect(again, 0))
 		return 0;
-	y->bar_ts = ev->ts;
-	memcpy(y->bar_v, &ev->bar.open, sizeof y->bar_v);
+	qts_last_bar_keep(&y->bar, ev);
 	return on_bar(s, y, ev);
 }
 
@@ -1803,8 +1787,8 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 			roll_ck(c, &y->roll);
 		qts_ck_str(c, y->tf, sizeof y->tf);
 		qts_ck_tf(c, &y->tfv);
-		qts_ck_i64(c, &y->bar_ts);
-		qts_ck_bytes(c, y->bar_v, sizeof y->bar_v);
+		qts_ck_i64(c, &y->bar.ts);
+		qts_ck_bytes(c, y->bar.v, sizeof y->bar.v);
 		qts_ck_f64(c, &y->half_spread);
 		qts_ck_long(c, &y->seq);
 		qts_ck_int(c, &y->delisted);

@@ -293,11 +293,7 @@ static struct sym *route_bar(struct host *h, const qts_event *ev, unsigned *mask
 		return NULL;
 	*routed = qts_strat_route_fast(&s->tfs, h->tf, h->tfs, h->ntfs, ev, mask, &h->out.now);
 	if (__builtin_expect(*routed == QTS_STRAT_NOT_AFTER, 0)) {
-		char at[40];
-		qts_time_format(ev->ts, at);
-		snprintf(h->err, sizeof h->err,
-			 "bar %s %s at %s is not after the symbol's last bar of that timeframe, nor that bar "
-			 "again: another bar for one time would count twice", ev->symbol, ev->bar.tf, at);
+		qts_bar_again_why(ev, "count twice", h->err, sizeof h->err);
 		h->stop = 1;
 		return NULL;
 	}
