@@ -914,6 +914,8 @@ static void check_kind_opts(const options *o, const source *src, size_t n)
 		if (s->events && s->symbol)
 			qts_die(QTS_EXIT_USAGE, "-s %s: %s holds events, which name their own symbols", s->symbol,
 				s->spec);
+		if ((s->synth || s->kind) && s->symbol)
+			qts_die(QTS_EXIT_USAGE, "-s %s: %s names its symbols itself", s->symbol, s->spec);
 	}
 	for (size_t g = 0; g < G_N; g++)
 		if ((o->given >> g & 1) && !(kinds & kind_opts[g].kinds))

@@ -359,14 +359,18 @@ typedef struct qts_sim_conf {
 	size_t ninstruments;
 	qts_borrow_rate *borrow;      /* owned */
 	size_t nborrow;
+	int day_count, borrow_given;  /* --day-count, --borrow-rate given */
 } qts_sim_conf;
 void qts_sim_conf_init(qts_sim_conf *c);
 /* 1 when c was one of QTS_SIM_OPTIONS (applied), 0 when it was not; -1
  * for a bad value (a usage error: err says `--flag: what`), -2 for a file
  * that cannot be read (a failure: err says why). */
 int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err);
-/* After the options: the actions file read, the instruments bound.  0,
- * or -1 with err. */
+/* After the options: options that would do nothing (--day-count without
+ * a rate, --borrow-rate with --no-short) are -1 with err, a usage error. */
+int qts_sim_conf_check(const qts_sim_conf *c, char *err);
+/* After the options: qts_sim_conf_check, the actions file read, the
+ * instruments bound.  0, or -1 with err. */
 int qts_sim_conf_ready(qts_sim_conf *c, char *err);
 void qts_sim_conf_free(qts_sim_conf *c);
 

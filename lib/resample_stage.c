@@ -70,6 +70,10 @@ static void parse_tfs(options *o, const char *arg)
 		for (size_t i = 0; i < o->ntf; i++)
 			if (strcmp(canon[i], canon[o->ntf]) == 0)
 				qts_usage_error(usage, "timeframe '%s' given twice", p);
+			else if (strchr("smh", o->tf[i].unit) && strchr("smh", o->tf[o->ntf].unit) &&
+				 qts_tf_ns(o->tf[i]) == qts_tf_ns(o->tf[o->ntf])) /* 1h and 60m: the same bars twice
+										   (days and weeks follow the calendar) */
+				qts_usage_error(usage, "timeframe '%s' is %s, given already", p, canon[i]);
 		o->ntf++;
 	}
 	if (!o->ntf)

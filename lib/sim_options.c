@@ -82,6 +82,7 @@ int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
 			return -2;
 		}
 		o->fin.on = 1;
+		c->borrow_given = 1;
 		return 1;
 	}
 	case QTS_OPT_SIM_DAY_COUNT:
@@ -91,6 +92,7 @@ int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
 			return -1;
 		}
 		o->fin.days_a_year = strcmp(arg, "360") == 0 ? 360 : 365;
+		c->day_count = 1;
 		return 1;
 	case QTS_OPT_SIM_INSTRUMENTS:
 		/* Read in place: an --instrument after it wins. */
@@ -118,8 +120,25 @@ bad_spec:
 	return -1;
 }
 
+int qts_sim_conf_check(const qts_sim_conf *c, char *err)
+{
+	/* options that would do nothing: a rule left out, not one on */
+	if (c->day_count && !c->sim.fin.on) {
+		snprintf(err, QTS_ERR_MAX, "--day-count divides the yearly rates of --cash-rate, --margin-rate and "
+			 "--borrow-rate, and none is given");
+		return -1;
+	}
+	if (c->borrow_given && c->sim.no_short) {
+		snprintf(err, QTS_ERR_MAX, "--borrow-rate with --no-short: no short is ever held to pay it on");
+		return -1;
+	}
+	return 0;
+}
+
 int qts_sim_conf_ready(qts_sim_conf *c, char *err)
 {
+	if (qts_sim_conf_check(c, err) < 0)
+		return -1;
 	if (c->actions_file && !c->actions) {
 		if (qts_actions_load(c->actions_file, &c->actions, &c->sim.nactions, err) < 0)
 			return -1;

@@ -68,6 +68,8 @@ static void parse_options(int argc, char **argv, options *op)
 				qts_usage_error(usage, NULL);
 		}
 	}
+	if (qts_sim_conf_check(&op->sim, err) < 0)
+		qts_usage_error(usage, "%s", err);
 	op->conf.files = argv + optind; /* none: stdin */
 	op->conf.nfiles = (size_t)(argc - optind);
 }

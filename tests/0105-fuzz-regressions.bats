@@ -221,3 +221,16 @@ load helper
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/g.csv"
 	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/g.csv:1: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 3" ]
 }
+
+@test "a tick or quote of negative size is refused by every reader, naming the line" {
+	printf 'tick,2024-01-02T00:00:00Z,A,10,-0.1\n' > "$BATS_TEST_TMPDIR/t.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.csv:1: size: -0.1 is negative" ]
+	printf 'quote,2024-01-02T00:00:00Z,A,10,11,-1,2\n' > "$BATS_TEST_TMPDIR/q.csv"
+	run -1 --separate-stderr qts-resample 1m "$BATS_TEST_TMPDIR/q.csv"
+	[ "$stderr" = "qts-resample: $BATS_TEST_TMPDIR/q.csv:1: bid_size: -1 is negative" ]
+	# the same quote in msgpack, ask_size -2 (as qts cat -M writes one)
+	python3 -c 'import struct, sys; d = lambda x: b"\xcb" + struct.pack(">d", x); sys.stdout.buffer.write(b"\x97\xa5quote\xd3" + struct.pack(">q", 1704153600 * 10**9) + b"\xa1A" + d(10) + d(11) + d(1) + d(-2))' > "$BATS_TEST_TMPDIR/q.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/q.mp"
+	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/q.mp: byte "*": ask_size: -2 is negative" ]]
+}

@@ -389,6 +389,8 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ ! -e "$BATS_TEST_TMPDIR/act" ]
 	run -2 --separate-stderr qts-fetch -s X "$F/a.csv"
 	[ "$stderr" = "qts-fetch: -s X: $F/a.csv holds events, which name their own symbols" ]
+	run -2 --separate-stderr qts-fetch -s FOO --count 1 synth:A
+	[ "$stderr" = "qts-fetch: -s FOO: synth:A names its symbols itself" ]
 	# one source of the kind is enough
 	run -0 qts-fetch --seed 2 --count 2 synth:A "$F/a.csv"
 }

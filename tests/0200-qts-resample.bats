@@ -35,6 +35,10 @@ T=$BATS_TEST_TMPDIR
 	[[ ${stderr_lines[0]} == "qts-resample: timeframe '5m' given twice" ]]
 	run -2 --separate-stderr qts-resample d,1d
 	[[ ${stderr_lines[0]} == "qts-resample: timeframe '1d' given twice" ]]
+	run -2 --separate-stderr qts-resample 1h,60m
+	[[ ${stderr_lines[0]} == "qts-resample: timeframe '60m' is 1h, given already" ]]
+	run -2 --separate-stderr qts-resample 5m,300s
+	[[ ${stderr_lines[0]} == "qts-resample: timeframe '300s' is 5m, given already" ]]
 	run -2 --separate-stderr qts-resample ""
 	[[ ${stderr_lines[0]} == "qts-resample: no timeframe in ''" ]]
 	run -2 --separate-stderr qts-resample "$(seq -s, 1 33 | sed 's/,/s,/g')s"

@@ -174,8 +174,11 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	plain=$output
 	# equity events of 8 fields, no financing
 	[ "$(echo "$plain" | grep '^equity,' | awk -F, '{ print NF }' | sort -u)" = 8 ]
-	run -0 qts-sim --day-count 365 long.csv
-	[ "$output" = "$plain" ]
+	# options of the rates alone would do nothing: refused
+	run -2 --separate-stderr qts-sim --day-count 365 long.csv
+	[ "${stderr_lines[0]}" = "qts-sim: --day-count divides the yearly rates of --cash-rate, --margin-rate and --borrow-rate, and none is given" ]
+	run -2 --separate-stderr qts-sim --borrow-rate 0.1 --no-short long.csv
+	[ "${stderr_lines[0]}" = "qts-sim: --borrow-rate with --no-short: no short is ever held to pay it on" ]
 	run -0 qts-sim --cash-rate 0 long.csv
 	[ "$(echo "$output" | grep '^equity,' | awk -F, '{ print NF }' | sort -u)" = 11 ]
 	[ "$(echo "$output" | grep '^equity,' | cut -d, -f9-11 | sort -u)" = "0,0,0" ]
