@@ -406,10 +406,12 @@ static __attribute__((noinline)) int straddles(qts_resampler *r, const sym *s, s
 	qts_time_format(known, e);
 	qts_time_format(b->start, from);
 	qts_time_format(b->end, to);
+	int intraday = strchr("smh", r->tf[i].unit) != NULL;
 	snprintf(r->err, sizeof r->err,
-		 "%s: bar %s %s to %s straddles the %s bar from %s to %s: the zone's intervals are not on the "
-		 "input's phase (--offset sets where intraday bars start)",
-		 s->name, ev->bar.tf, a, e, r->tfname[i], from, to);
+		 "%s: bar %s %s to %s straddles the %s bar from %s to %s: %s", s->name, ev->bar.tf, a, e,
+		 r->tfname[i], from, to,
+		 intraday ? "the zone's intervals are not on the input's phase (--offset sets where intraday bars start)"
+			  : "the zone's days do not begin on the input's phase, so it belongs to neither");
 	return -1;
 }
 
@@ -537,8 +539,9 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		} else if (open_slot(r, s, i, ev, pos, o, h, l, c, v) != 0) {
 			return -1;
 		}
+		/* (a daily bar straddles local days by design: its middle places it) */
 		if (__builtin_expect(ev->type == QTS_BAR && (ev->ts < b->start || known > b->end), 0) &&
-		    strchr("smh", r->tf[i].unit) && straddles(r, s, i, ev, known) != 0)
+		    (strchr("smh", r->tf[i].unit) || strchr("smh", s->in.unit)) && straddles(r, s, i, ev, known) != 0)
 			return -1;
 		done |= known >= b->end;
 	}

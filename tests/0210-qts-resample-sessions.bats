@@ -138,9 +138,13 @@ bar,2024-01-02T00:30:00Z,A,1h,1,1,1,1,1" ]
 	[ "$output" = "bar,2024-01-02T03:00:00Z,A,2h,1,1,1,1,1
 bar,2024-01-02T05:00:00Z,A,2h,1,1,1,1,2
 bar,2024-01-02T07:00:00Z,A,2h,1,1,1,1,1" ]
-	# days are the zone's, whatever the phase of the hours
+	# days are the zone's, whatever the phase of the hours, while no bar straddles one's start
 	run -0 --separate-stderr qts-resample -p --tz Asia/Kolkata 1d "$T/in.csv"
 	[ "$output" = "bar,2024-01-01T18:30:00Z,A,1d,1,1,1,1,4" ]
+	# a bar across Kathmandu's midnight (18:15 UTC) belongs to neither day
+	printf 'bar,2024-01-02T%s:00:00Z,A,1h,1,1,1,1,1\n' 17 18 19 > "$T/k.csv"
+	run -1 --separate-stderr qts-resample --tz Asia/Kathmandu 1d "$T/k.csv"
+	[ "$stderr" = "qts-resample: $T/k.csv:2: A: bar 1h 2024-01-02T18:00:00Z to 2024-01-02T19:00:00Z straddles the 1d bar from 2024-01-02T18:15:00Z to 2024-01-03T18:15:00Z: the zone's days do not begin on the input's phase, so it belongs to neither" ]
 	run -2 --separate-stderr qts-resample --offset 1d 1h "$T/in.csv"
 	[[ $stderr == "qts-resample: --offset: '1d' is not a duration under a day (30m, 1h)"* ]]
 	run -2 --separate-stderr qts-resample --offset soon 1h "$T/in.csv"

@@ -152,7 +152,7 @@ setup() {
 	run -2 --separate-stderr qts-fetch synth:
 	[ "${stderr_lines[0]}" = "qts-fetch: synth:: names no symbol (synth:SYM[,SYM...])" ]
 	run -1 --separate-stderr qts-fetch - <<<'tick,2024-01-01,A,10,-1'
-	[ "$stderr" = "qts-fetch: -:1: a trade size must be a number >= 0" ]
+	[ "$stderr" = "qts-fetch: -:1: size: -1 is negative" ]
 	run -1 --separate-stderr qts-fetch - <<<'quote,2024-01-01,A,0,1,10,1'
 	[ "$stderr" = "qts-fetch: -:1: bid and ask must be positive numbers" ]
 }
