@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -857,6 +858,19 @@ static void infer_tf(qts_vendor *v)
 	v->tf_ns = qts_tf_ns(tf);
 }
 
+/* The day (since 1970-01-01) of the date at t: UTC's, or with --tz the
+ * zone's (TZ is set to it). */
+static int64_t date_of(const qts_vendor *v, int64_t t)
+{
+	if (v->o.local) {
+		time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);
+		struct tm tm;
+		if (localtime_r(&sec, &tm))
+			return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+	}
+	return qts_floor_div(t, QTS_NS_PER_DAY);
+}
+
 /* 0, or QTS_VENDOR_BAD when the bar's start, from its end, is before the
  * earliest time there is (int64 nanoseconds begin on 1677-09-21). */
 static int finish(qts_vendor *v, qts_event *ev, long line)
@@ -865,32 +879,35 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	if (v->kind != QTS_BAR)
 		return 0;
 	QTS_SET(ev->bar.tf, v->tf);
-	if (!v->o.stamp_end)
-		return 0;
 	qts_tf tf = v->tfv;
 	if (tf.unit != 'w' && tf.unit != 'M') {
-		if (__builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
+		if (v->o.stamp_end && __builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
 			return vfail(v, line, "the bar would start before 1677-09-21");
 		return 0;
 	}
-	/* Weeks and months vary in where they start (a Monday, the 1st):
-	 * the bar is the one the instant before its time falls in, n - 1
-	 * of them before; so a label on its last day (a Friday, the 31st)
-	 * and one at its end (the next Monday, the next 1st) give the same
-	 * start. */
-	int64_t day = qts_floor_div(ev->ts - (ev->ts > INT64_MIN), QTS_NS_PER_DAY);
+	/* Weeks and months start on a Monday and on the 1st, at midnight
+	 * (the zone's with --tz), whatever day a vendor labels them with: a
+	 * bar is the one its label falls in, or with --stamp end the one the
+	 * instant before it falls in, n - 1 of them before; so a label on its
+	 * last day (a Friday, the 31st) gives the same start both ways, and
+	 * so does one at its end (the next Monday, the next 1st) with
+	 * --stamp end. */
+	int64_t day = date_of(v, v->o.stamp_end ? ev->ts - (ev->ts > INT64_MIN) : ev->ts);
+	int back = v->o.stamp_end ? tf.n - 1 : 0;
 	if (tf.unit == 'w') {
 		int64_t monday = ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
-		day -= monday + 7 * (int64_t)(tf.n - 1);
+		day -= monday + 7 * (int64_t)back;
 	} else {
 		int y;
 		unsigned m, d;
 		qts_civil_from_days(day, &y, &m, &d);
-		long month = (long)y * 12 + (long)m - 1 - (tf.n - 1);
+		long month = (long)y * 12 + (long)m - 1 - back;
 		day = qts_days_from_civil((int)qts_floor_div(month, 12), (unsigned)(month - qts_floor_div(month, 12) * 12) + 1, 1);
 	}
 	if (__builtin_mul_overflow(day, QTS_NS_PER_DAY, &ev->ts))
 		return vfail(v, line, "the bar would start before 1677-09-21");
+	if (v->o.local)
+		ev->ts = qts_local_to_utc(ev->ts);
 	return 0;
 }
 

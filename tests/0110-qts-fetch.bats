@@ -55,6 +55,24 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${lines[1]}" = "bar,2006-02-01T00:00:00Z,X,1M,1,2,0.5,1.5,10" ]
 }
 
+@test "--stamp start: a weekly or monthly bar labelled by a later day of it starts on its Monday or its 1st, at --tz's midnight with --tz" {
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-05,1,2,0.5,1.5,10\n2024-01-12,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/w.csv"
+	[ "$output" = "bar,2024-01-01T00:00:00Z,X,1w,1,2,0.5,1.5,10
+bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
+	run -0 qts-fetch -s X --tz Asia/Tokyo "$BATS_TEST_TMPDIR/w.csv"
+	[ "${lines[0]}" = "bar,2023-12-31T15:00:00Z,X,1w,1,2,0.5,1.5,10" ]
+	run -0 qts-fetch -s X --tz Asia/Tokyo --stamp end "$BATS_TEST_TMPDIR/w.csv"
+	[ "${lines[0]}" = "bar,2023-12-31T15:00:00Z,X,1w,1,2,0.5,1.5,10" ]
+	# the real file of monthly bars labelled on their last day: quarters of three
+	[ -f "$DATA/2006-month-001.txt" ] || skip "shared data not present"
+	qts-fetch -s X "$DATA/2006-month-001.txt" > "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/m.csv" | cut -d, -f2)" = 2006-01-01T00:00:00Z ]
+	run -0 qts-resample 3M "$BATS_TEST_TMPDIR/m.csv"
+	[ "${#lines[@]}" = 4 ]
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2006-01-01T00:00:00Z 2006-04-01T00:00:00Z 2006-07-01T00:00:00Z 2006-10-01T00:00:00Z " ]
+}
+
 @test "Alpha Vantage layout, intraday, --stamp end shifts to the bar start" {
 	run -0 qts-fetch -s X "$F/alphavantage.csv"
 	[ "${lines[0]}" = "bar,2024-01-02T09:35:00Z,X,5m,10,11,9.5,10.5,100" ]
