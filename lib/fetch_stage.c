@@ -101,9 +101,11 @@ static const struct kind_opt {
 	{ "--retries", SRC_NET, "network sources" },
 	{ "--timeout", SRC_NET, "network sources" },
 	{ "--actions", SRC_NET, "network sources" },
+	{ "--columns", SRC_TABLE, "files (vendor tables)" },
+	{ "--no-cache, --offline, --max-age or --cache-dir", SRC_NET, "network sources" },
 };
 enum { G_TF, G_STAMP, G_ADJUST, G_EPOCH, G_DATE_FORMAT, G_DELIMITER, G_TZ, G_SEED, G_COUNT, G_SESSION,
-       G_FALLBACK, G_RATE, G_RETRIES, G_TIMEOUT, G_ACTIONS, G_N };
+       G_FALLBACK, G_RATE, G_RETRIES, G_TIMEOUT, G_ACTIONS, G_COLUMNS, G_CACHE, G_N };
 _Static_assert(G_N == sizeof kind_opts / sizeof kind_opts[0], "a bit of options.given a kind_opts entry");
 
 typedef struct source {
@@ -357,6 +359,7 @@ static void parse_options(int argc, char **argv, options *o)
 	const char *symbol = NULL;
 	size_t symbol_at = 0; /* sources named before the last -s */
 	const char *from_arg = NULL, *to_arg = NULL; /* read once --tz is known */
+	int live_opts = 0; /* --live's own options given */
 	*o = (options){ .seed = 1, .session_open = 9 * 60 + 30, .session_close = 16 * 60,
 			.tz = "America/New_York", .retries = -1 };
 	/* The leading '-' hands over sources in their place among the options. */
@@ -402,7 +405,7 @@ static void parse_options(int argc, char **argv, options *o)
 			o->date_format = optarg;
 			break;
 		case OPT_DELIMITER: o->delimiter = parse_delimiter(optarg); o->given |= 1u << G_DELIMITER; break;
-		case OPT_COLUMNS: parse_columns(optarg); o->columns = optarg; break;
+		case OPT_COLUMNS: parse_columns(optarg); o->columns = optarg; o->given |= 1u << G_COLUMNS; break;
 		case OPT_ON_BAD:
 			o->on_bad = !strcmp(optarg, "stop") ? ON_BAD_STOP : !strcmp(optarg, "skip") ? ON_BAD_SKIP
 				  : !strcmp(optarg, "warn") ? ON_BAD_WARN : -1;
@@ -466,13 +469,22 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		default:
-			if (!qts_cache_option(c, optarg, &o->cache, usage) && !qts_stage_option(c, optarg, &o->conf, usage) &&
-			    !qts_live_option(c, optarg, &o->live, usage))
+			if (qts_cache_option(c, optarg, &o->cache, usage)) {
+				o->given |= 1u << G_CACHE;
+				break;
+			}
+			if (qts_live_option(c, optarg, &o->live, usage)) {
+				live_opts |= c != QTS_OPT_LIVE;
+				break;
+			}
+			if (!qts_stage_option(c, optarg, &o->conf, usage))
 				qts_usage_error(usage, NULL);
 		}
 	for (; optind < argc; optind++) /* after -- */
 		add_source(o, argv[optind], symbol);
 	cache_command(o);
+	if (live_opts && !o->live.on)
+		qts_usage_error(usage, "--feed, --live-types and --silence go with --live");
 	if (!o->nsrc)
 		qts_usage_error(usage, "no SOURCE given");
 	if (symbol && symbol_at == o->nsrc)
@@ -914,13 +926,15 @@ static void check_kind_opts(const options *o, const source *src, size_t n)
 		if (s->events && s->symbol)
 			qts_die(QTS_EXIT_USAGE, "-s %s: %s holds events, which name their own symbols", s->symbol,
 				s->spec);
-		if ((s->synth || s->kind) && s->symbol)
+		if (s->synth && s->symbol) /* (a network source's symbol is renamed by it) */
 			qts_die(QTS_EXIT_USAGE, "-s %s: %s names its symbols itself", s->symbol, s->spec);
 	}
 	for (size_t g = 0; g < G_N; g++)
 		if ((o->given >> g & 1) && !(kinds & kind_opts[g].kinds))
 			qts_die(QTS_EXIT_USAGE, "%s acts on %s alone, and no source here is one", kind_opts[g].name,
 				kind_opts[g].what);
+	if ((o->given >> G_SESSION & 1) && !strchr("smh", o->tf.n ? o->tf.unit : 'd'))
+		qts_die(QTS_EXIT_USAGE, "--session shapes the intraday bars of synth:, and these are daily or longer");
 }
 
 static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)

@@ -921,6 +921,8 @@ static void conf_check(const qts_stage *st)
 	const char *name = st->name ? st->name : qts_progname;
 	if (conf->output_journal && conf->no_events)
 		qts_die(QTS_EXIT_USAGE, "--output-journal: %s writes no events", name);
+	if (conf->overflow_drop && !conf->buffer)
+		qts_die(QTS_EXIT_USAGE, "--overflow drop goes with --buffer: without it nothing waits, so nothing is dropped");
 	if (!conf->state) {
 		if (conf->checkpoint_n || conf->checkpoint_ns)
 			qts_die(QTS_EXIT_USAGE, "--checkpoint-every goes with --state: without it no checkpoint is kept");

@@ -46,8 +46,8 @@ EOF
 		run -2 --separate-stderr qts-fetch --max-age "$bad" synth:A
 		[ "${stderr_lines[0]}" = "qts-fetch: --max-age: '$bad' is not a positive duration (30m, 12h, 7d)" ]
 	done
-	run -0 qts-fetch --max-age 7d --count 2 synth:A
-	[ "${#lines[@]}" -eq 2 ]
+	run -2 --separate-stderr qts-fetch --max-age 7d --count 2 synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --no-cache, --offline, --max-age or --cache-dir acts on network sources alone, and no source here is one" ]
 }
 
 @test "--cache-dir takes a name, --offline not with --no-cache, --cache-list not with --cache-clear" {
@@ -61,14 +61,12 @@ EOF
 	[[ "${stderr_lines[0]}" == *"option '--max-age' requires an argument"* ]]
 }
 
-@test "the cache options leave other sources alone" {
-	want=$(qts-fetch --count 5 synth:A)
-	run -0 qts-fetch --cache-dir "$T/c" --max-age 1h --count 5 synth:A
-	[ "$output" = "$want" ]
-	run -0 qts-fetch --offline --count 5 synth:A
-	[ "$output" = "$want" ]
-	run -0 qts-fetch --no-cache --count 5 synth:A
-	[ "$output" = "$want" ]
+@test "the cache options without a network source would do nothing: refused, and no cache is made" {
+	for o in "--cache-dir $T/c" "--max-age 1h" --offline --no-cache; do
+		run -2 --separate-stderr qts-fetch $o --count 5 synth:A
+		[ "${stderr_lines[0]}" = "qts-fetch: --no-cache, --offline, --max-age or --cache-dir acts on network sources alone, and no source here is one" ]
+		[ "$output" = "" ]
+	done
 	[ ! -e "$T/c" ] && [ ! -e "$XDG_CACHE_HOME/qts" ]
 }
 
