@@ -82,17 +82,6 @@ static int64_t local_midnight(int64_t d, const char *tz)
 	return tz ? qts_local_to_utc(d * QTS_NS_PER_DAY) : d * QTS_NS_PER_DAY;
 }
 
-/* The day (since 1970-01-01) of the local date at t in the process's
- * zone (TZ, set by qts_synth_new). */
-static int64_t local_day(int64_t t)
-{
-	time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);
-	struct tm tm;
-	if (!localtime_r(&sec, &tm))
-		return qts_floor_div(t, QTS_NS_PER_DAY);
-	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
-}
-
 static int weekday(int64_t d) /* 0 = Monday */
 {
 	return (int)(((d % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
@@ -186,7 +175,7 @@ static int advance_time(qts_synth *s)
 	if (s->daily) {
 		if (!s->started) {
 			s->started = 1;
-			s->day = s->o.daily_local ? local_day(s->o.from) : qts_floor_div(s->o.from, QTS_NS_PER_DAY);
+			s->day = s->o.daily_local ? qts_local_date(s->o.from) /* TZ: qts_synth_new */ : qts_floor_div(s->o.from, QTS_NS_PER_DAY);
 		} else if (tf.unit == 'M') {
 			int y;
 			unsigned m, d;

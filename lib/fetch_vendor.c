@@ -862,13 +862,7 @@ static void infer_tf(qts_vendor *v)
  * zone's (TZ is set to it). */
 static int64_t date_of(const qts_vendor *v, int64_t t)
 {
-	if (v->o.local) {
-		time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);
-		struct tm tm;
-		if (localtime_r(&sec, &tm))
-			return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
-	}
-	return qts_floor_div(t, QTS_NS_PER_DAY);
+	return v->o.local ? qts_local_date(t) : qts_floor_div(t, QTS_NS_PER_DAY);
 }
 
 /* 0, or QTS_VENDOR_BAD when the bar's start, from its end, is before the

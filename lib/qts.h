@@ -175,6 +175,9 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
  * daylight saving time moves forward; a repeated one is read as the
  * first. */
 int64_t qts_local_to_utc(int64_t wall);
+/* The day (since 1970-01-01) of the date at instant t in the process's
+ * time zone (TZ, which the caller sets). */
+int64_t qts_local_date(int64_t t);
 /* The instants wall names in the process's zone: 1 (*early == *late);
  * 2 in the hour repeated as clocks go back (*early the first); 0 in the
  * hour skipped as they go forward (both then qts_local_to_utc's). */

@@ -1137,27 +1137,21 @@ static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
 /* Work y's orders on one market data event at ts. */
 static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts);
 
-/* Insertion sorts (a symbol works a few orders): by where a bar's path
- * fills them, arrival order among equals; and back to arrival order. */
-static void by_path(qts_order *a, size_t n)
+/* An insertion sort (a symbol works a few orders): by where a bar's path
+ * fills them when by_path, else by arrival alone; arrival order among
+ * equals. */
+static void sort_orders(qts_order *a, size_t n, int by_path)
 {
 	for (size_t i = 1; i < n; i++) {
 		qts_order t = a[i];
 		size_t j = i;
-		for (; j > 0 && (a[j - 1].path_at > t.path_at ||
-				 (a[j - 1].path_at == t.path_at && a[j - 1].rank > t.rank)); j--)
-			a[j] = a[j - 1];
-		a[j] = t;
-	}
-}
-
-static void by_arrival(qts_order *a, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		qts_order t = a[i];
-		size_t j = i;
-		for (; j > 0 && a[j - 1].rank > t.rank; j--)
-			a[j] = a[j - 1];
+		for (; j > 0; j--) {
+			const qts_order *p = &a[j - 1];
+			int after = by_path && p->path_at != t.path_at ? p->path_at > t.path_at : p->rank > t.rank;
+			if (!after)
+				break;
+			a[j] = *p;
+		}
 		a[j] = t;
 	}
 }
@@ -1166,7 +1160,7 @@ static void by_arrival(qts_order *a, size_t n)
  * model), so that the fills, and what each one realizes, come as the
  * prices would have come: a sell limit above the open fills after a buy
  * stop below it on a bar that visits its low first.  1 when the order
- * changed (by_arrival puts it back after the bar). */
+ * changed (sort_orders puts it back after the bar). */
 static int path_order(sym *y, const qts_mkt *m, int64_t ts)
 {
 	int moved = 0;
@@ -1180,7 +1174,7 @@ static int path_order(sym *y, const qts_mkt *m, int64_t ts)
 		moved |= i > 0 && o->path_at < y->ord[i - 1].path_at;
 	}
 	if (moved)
-		by_path(y->ord, y->nord);
+		sort_orders(y->ord, y->nord, 1);
 	return moved;
 }
 
@@ -1189,7 +1183,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	int moved = m->type == QTS_BAR && y->nord > 1 && path_order(y, m, ts);
 	int rc = work_orders(s, y, m, ts);
 	if (moved)
-		by_arrival(y->ord, y->nord);
+		sort_orders(y->ord, y->nord, 0);
 	return rc;
 }
 

@@ -332,6 +332,15 @@ int qts_local_instants(int64_t wall, int64_t *early, int64_t *late)
 	return n;
 }
 
+int64_t qts_local_date(int64_t t)
+{
+	time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);
+	struct tm tm;
+	if (!localtime_r(&sec, &tm))
+		return qts_floor_div(t, QTS_NS_PER_DAY);
+	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+}
+
 int64_t qts_local_to_utc(int64_t wall)
 {
 	struct civil c = civil_of(wall);
