@@ -104,8 +104,8 @@ qts_idset *qts_idset_new(size_t cap)
 	t->cap = cap;
 	for (t->tabcap = 16; t->tabcap < 2 * cap; t->tabcap *= 2)
 		;
-	t->tab = calloc(t->tabcap, sizeof *t->tab);
-	t->ring = calloc(cap, sizeof *t->ring);
+	t->tab = qts_calloc_table(t->tabcap * sizeof *t->tab);
+	t->ring = qts_calloc_table(cap * sizeof *t->ring);
 	if (!t->tab || !t->ring) {
 		qts_idset_free(t);
 		return NULL;
@@ -170,8 +170,8 @@ void qts_idset_free(qts_idset *t)
 {
 	if (!t)
 		return;
-	free(t->tab);
-	free(t->ring);
+	qts_free_table(t->tab, t->tabcap * sizeof *t->tab);
+	qts_free_table(t->ring, t->cap * sizeof *t->ring);
 	free(t);
 }
 

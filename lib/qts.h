@@ -115,6 +115,10 @@ void qts_outfile_abort(qts_outfile *of);
  * once a round of them, when it has left the cache: a state whose hot
  * fields come first then costs one line's miss, not two. */
 void *qts_calloc_lines(size_t size);
+/* size zeroed bytes for a table probed at random, on huge pages where the
+ * kernel gives them; freed with qts_free_table(p, size) only. */
+void *qts_calloc_table(size_t size);
+void qts_free_table(void *p, size_t size);
 
 /* ---- files read whole (readfile.c) --------------------------------------- */
 
