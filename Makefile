@@ -10,7 +10,11 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
 OPT       ?= -O2 -g
-LDLIBS    := -lcsv -lmsgpackc -lnats -lcurl -ljansson -lwslay -lsnappy -lzstd -lssl -lcrypto -lz -ldl -lm -lpthread
+# libsnappy is not linked: parquet_snappy.c opens it when a Snappy page is
+# compressed or uncompressed (a C++ library, it would bring libstdc++ into
+# every start); test_parquet.c links it to make Snappy pages of its own.
+LDLIBS    := -lcsv -lmsgpackc -lnats -lcurl -ljansson -lwslay -lzstd -lssl -lcrypto -lz -ldl -lm -lpthread
+UNIT_LDLIBS := -lsnappy
 
 # Debian packages the build and the tests need; `make deps` installs what is missing.
 DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev libjansson-dev libwslay-dev \
@@ -42,7 +46,7 @@ build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
 	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
 build/$(1)/unit/%: tests/unit/%.c $$($(1)_LIB) $$(wildcard lib/*.h tests/unit/*.h) | build/$(1)/unit
 	@echo "  CCLD    $$@"
-	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) -Itests/unit $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) -Itests/unit $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS) $$(UNIT_LDLIBS)
 build/$(1)/lib build/$(1)/bin build/$(1)/unit:
 	@mkdir -p $$@
 -include $$(wildcard build/$(1)/lib/*.d)

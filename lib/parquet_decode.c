@@ -4,7 +4,6 @@
  * is given against the bytes there are. */
 #include "qts_parquet.h"
 
-#include <snappy-c.h>
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
@@ -105,12 +104,15 @@ int qts_pq_uncompress(int codec, const uint8_t *p, size_t n, uint8_t *out, size_
 			memcpy(out, p, n);
 		return 0;
 	case QTS_PQ_SNAPPY: {
+		const qts_pq_snappy *sn = qts_pq_snappy_load(err, QTS_ERR_MAX);
+		if (!sn)
+			return -1;
 		size_t len;
-		if (snappy_uncompressed_length((const char *)p, n, &len) != SNAPPY_OK || len != size) {
+		if (sn->uncompressed_length((const char *)p, n, &len) != SNAPPY_OK || len != size) {
 			snprintf(err, QTS_ERR_MAX, "snappy page: not %zu bytes of snappy data", size);
 			return -1;
 		}
-		if (snappy_uncompress((const char *)p, n, (char *)out, &len) != SNAPPY_OK || len != size) {
+		if (sn->uncompress((const char *)p, n, (char *)out, &len) != SNAPPY_OK || len != size) {
 			snprintf(err, QTS_ERR_MAX, "snappy page: corrupt data");
 			return -1;
 		}

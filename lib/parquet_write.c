@@ -10,7 +10,6 @@
 #include "qts_parquet.h"
 #include "event_priv.h"
 
-#include <snappy-c.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +28,7 @@ struct wgroup { int64_t rows, off, csize, usize; struct wchunk c[MAX_FIELDS]; };
 struct qts_pq_writer {
 	qts_outfile of;
 	int codec;
+	const qts_pq_snappy *snappy; /* QTS_PQ_SNAPPY: libsnappy */
 	qts_type type;
 	int started;
 	const struct schema *s;
@@ -62,6 +62,14 @@ qts_pq_writer *qts_pq_writer_open(const char *path, int codec, char *err, size_t
 	}
 	w->codec = codec;
 	w->type = QTS_UNKNOWN;
+	/* libsnappy now rather than at the first page: a file that cannot be
+	 * written fails before its events are read. */
+	char why[QTS_ERR_MAX];
+	if (codec == QTS_PQ_SNAPPY && !(w->snappy = qts_pq_snappy_load(why, sizeof why))) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		free(w);
+		return NULL;
+	}
 	if (qts_outfile_open(&w->of, path, err, errlen) < 0) {
 		free(w);
 		return NULL;
@@ -141,9 +149,9 @@ static int flush_group(qts_pq_writer *w, char *err, size_t errlen)
 		const uint8_t *body = page.buf;
 		size_t blen = page.len;
 		if (w->codec == QTS_PQ_SNAPPY) {
-			size_t zlen = snappy_max_compressed_length(page.len);
+			size_t zlen = w->snappy->max_compressed_length(page.len);
 			if (grow((void **)&w->zpage, &w->zpage_cap, zlen, 1) < 0 ||
-			    snappy_compress((const char *)page.buf, page.len, (char *)w->zpage, &zlen) != SNAPPY_OK) {
+			    w->snappy->compress((const char *)page.buf, page.len, (char *)w->zpage, &zlen) != SNAPPY_OK) {
 				free(page.buf);
 				goto oom;
 			}

@@ -2,12 +2,14 @@
  * specification (apache/parquet-format: README, Encodings.md,
  * parquet.thrift), for flat tables of market data and events: the Thrift
  * compact protocol of its metadata (thrift_compact.c), the reader
- * (parquet_read.c, parquet_decode.c), rows as events (parquet_events.c)
- * and the writer (parquet_write.c). */
+ * (parquet_read.c, parquet_decode.c), rows as events (parquet_events.c),
+ * the writer (parquet_write.c) and libsnappy for their Snappy pages
+ * (parquet_snappy.c). */
 #ifndef QTS_PARQUET_H
 #define QTS_PARQUET_H
 #include "qts.h"
 
+#include <snappy-c.h>
 #include <stdint.h>
 
 /* ---- Thrift compact protocol (thrift_compact.c) -------------------------- */
@@ -86,6 +88,23 @@ int qts_pq_uncompress(int codec, const uint8_t *p, size_t n, uint8_t *out, size_
 /* The name of a codec (CompressionCodec) and an encoding, for messages. */
 const char *qts_pq_codec_name(int codec);
 const char *qts_pq_encoding_name(int encoding);
+
+/* ---- libsnappy (parquet_snappy.c) ------------------------------------------ */
+
+/* The functions of snappy-c.h that qts calls. */
+typedef struct qts_pq_snappy {
+	snappy_status (*compress)(const char *input, size_t input_length, char *compressed,
+				  size_t *compressed_length);
+	snappy_status (*uncompress)(const char *compressed, size_t compressed_length, char *uncompressed,
+				    size_t *uncompressed_length);
+	size_t (*max_compressed_length)(size_t source_length);
+	snappy_status (*uncompressed_length)(const char *compressed, size_t compressed_length, size_t *result);
+} qts_pq_snappy;
+/* libsnappy, loaded by the first call (dlopen, not linked: only Snappy
+ * pages need it, and linked it would cost every start of a program):
+ * its functions, or NULL with why in err (`Snappy: ` and dlerror's
+ * words, the package to install), the same on every later call. */
+const qts_pq_snappy *qts_pq_snappy_load(char *err, size_t errlen);
 
 /* ---- the reader (parquet_read.c) ----------------------------------------- */
 

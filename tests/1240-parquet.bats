@@ -224,3 +224,39 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	run -1 --separate-stderr qts-fetch "$P/no-time-hyparquet.parquet"
 	[ "$stderr" = "qts-fetch: $P/no-time-hyparquet.parquet: no date, datetime or timestamp column among the file's columns (--columns NAMES names them)" ]
 }
+
+# ---- libsnappy: opened by the first Snappy page, not linked ---------------------------------
+
+@test "parquet: qts and qts-fetch do not link libsnappy, nor the libstdc++ it brings" {
+	command -v ldd >/dev/null || skip "ldd is not installed"
+	for p in qts qts-fetch; do
+		run -0 ldd "$(command -v "$p")"
+		[[ "$output" != *libsnappy* ]]
+		# the sanitizer runtime (the build `make check` tests) needs libstdc++ itself
+		if [[ "$output" != *libasan* && "$output" != *libubsan* ]]; then
+			[[ "$output" != *libstdc++* && "$output" != *libgcc_s* ]]
+		fi
+	done
+}
+
+@test "parquet: a libsnappy that does not load fails Snappy pages with why and the package, exit 1" {
+	command -v cc >/dev/null || skip "cc is not installed (make deps installs it)"
+	# found before the system's: LD_LIBRARY_PATH comes first in dlopen's search
+	d=$BATS_TEST_TMPDIR/lib
+	mkdir "$d"
+	: > "$d/libsnappy.so.1"
+	run -1 --separate-stderr env LD_LIBRARY_PATH="$d" qts-fetch "$P/bars-dict-snappy.parquet"
+	[ "$stderr" = "qts-fetch: $P/bars-dict-snappy.parquet: row group 1, column 'timestamp': page at byte 4: Snappy: $d/libsnappy.so.1: file too short (Debian package libsnappy1v5)" ]
+	# pages not compressed with Snappy need no libsnappy
+	run -0 env LD_LIBRARY_PATH="$d" qts-fetch "$P/bars-plain-none.parquet"
+	[ "$output" = "$(cat "$P/bars-plain-none.expected")" ]
+	# the writer fails before it reads a stream, and leaves no file
+	run -1 --separate-stderr env LD_LIBRARY_PATH="$d" qts cat --parquet "$BATS_TEST_TMPDIR/o.parquet" "$FIX/all-types.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/o.parquet: Snappy: $d/libsnappy.so.1: file too short (Debian package libsnappy1v5)" ]
+	[ ! -e "$BATS_TEST_TMPDIR/o.parquet" ]
+	# a shared object without snappy's functions
+	echo 'int not_snappy;' | cc -shared -fPIC -x c -o "$d/libsnappy.so.1" -
+	run -1 --separate-stderr env LD_LIBRARY_PATH="$d" qts cat --parquet "$BATS_TEST_TMPDIR/o.parquet" "$FIX/all-types.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/o.parquet: Snappy: $d/libsnappy.so.1: undefined symbol: snappy_compress (Debian package libsnappy1v5)" ]
+	[ ! -e "$BATS_TEST_TMPDIR/o.parquet" ]
+}

@@ -30,7 +30,7 @@ mkdir -p "$out/obj"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DQTS_VERSION=\"fuzz\"
  -Ilib -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers"
-libs="-lcsv -lmsgpackc -lnats -lcurl -ljansson -lwslay -lsnappy -lzstd -lssl -lcrypto -lz -lm -ldl -lpthread"
+libs="-lcsv -lmsgpackc -lnats -lcurl -ljansson -lwslay -lzstd -lssl -lcrypto -lz -lm -ldl -lpthread"
 # All of libqts; input.c reads through the harness's qts_fuzz_read, which
 # cuts reads short.
 src=$(for f in lib/*.c; do basename "$f" .c; done)
