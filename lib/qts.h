@@ -169,8 +169,14 @@ static inline int64_t qts_floor_mod(int64_t a, int64_t b)
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t qts_days_from_civil(int y, unsigned m, unsigned d);
 void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
-/* Parse RFC 3339 (`2024-01-02T14:30:00Z`, fraction to ns, `+01:00`
- * offsets, ` ` for `T`, no zone means UTC) or a bare date.  0 or -1. */
+/* Parse RFC 3339 (`2024-01-02T14:30:00Z`, a fraction of up to nine
+ * digits, `+01:00` offsets, ` ` for `T`, no zone means UTC) or a bare
+ * date.  0, or below 0: -1 (not a time), QTS_TIME_TOO_FINE (a time with
+ * more than nine digits of fraction, finer than the nanoseconds kept) or
+ * QTS_TIME_OUT_OF_RANGE (a time outside int64 ns: QTS_TIME_RANGE). */
+#define QTS_TIME_TOO_FINE (-2)
+#define QTS_TIME_OUT_OF_RANGE (-3)
+#define QTS_TIME_RANGE "1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z"
 int qts_time_parse(const char *s, size_t n, int64_t *ns);
 /* The same, telling whether the text carried a zone (Z or an offset). */
 int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);

@@ -156,6 +156,20 @@ int qts_reader_bad_type(qts_reader *r, const char *s, size_t n)
 			       "a vendor CSV? read it with qts-fetch", shown, n > k ? "..." : "");
 }
 
+int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n, int code)
+{
+	/* the text shown stops at a NUL: say it is there */
+	if (memchr(s, '\0', n))
+		return qts_reader_fail(r, "%s: holds a NUL byte", name);
+	if (code == QTS_TIME_TOO_FINE)
+		return qts_reader_fail(r, "%s: '%.*s' has more than 9 digits of fraction: nanoseconds are the "
+				       "finest time qts keeps", name, (int)n, s);
+	if (code == QTS_TIME_OUT_OF_RANGE)
+		return qts_reader_fail(r, "%s: '%.*s' is out of range: qts times run from %s (int64 nanoseconds "
+				       "since the epoch)", name, (int)n, s, QTS_TIME_RANGE);
+	return qts_reader_fail(r, "%s: '%.*s' is not a time (RFC 3339 or YYYY-MM-DD)", name, (int)n, s);
+}
+
 int qts_reader_bad_tf(qts_reader *r, const char *tf)
 {
 	r->tf = NULL; /* a reader read on past the error says it again */

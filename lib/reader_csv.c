@@ -22,8 +22,12 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		ev->symbol[0] = '\0';
 		/* A time in the second field places the event in the stream's
 		 * order; without one it stays beside its neighbours. */
-		if (n < 2 || qts_time_parse(fields[1], lens[1], &ev->ts) < 0)
+		int code;
+		if (n < 2 || (code = qts_time_parse(fields[1], lens[1], &ev->ts)) == -1)
 			return qts_reader_untimed(r, ev);
+		/* a time, but one qts cannot keep: refused as in a known event */
+		if (code < 0)
+			return qts_reader_bad_time(r, "ts", fields[1], lens[1], code);
 		return in_order(r, ev, ev->ts);
 	}
 	const struct schema *s = &qts_schema[t];
@@ -45,9 +49,11 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		double *num = (double *)((char *)ev + f->offset);
 		switch (f->kind) {
 		case FK_TS:
-			if (qts_time_parse(v, len, &ev->ts) < 0)
-				return memchr(v, '\0', len) ? qts_reader_fail(r, "%s: holds a NUL byte", f->name)
-				       : qts_reader_fail(r, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", f->name, v);
+			{
+				int code = qts_time_parse(v, len, &ev->ts);
+				if (code < 0)
+					return qts_reader_bad_time(r, f->name, v, len, code);
+			}
 			break;
 		case FK_STR:
 		case FK_ENUM:

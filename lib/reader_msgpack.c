@@ -10,6 +10,7 @@ enum { MP_OK, MP_MORE, MP_BAD };
 typedef struct mp {
 	const unsigned char *p, *end;
 	const char *what; /* what was expected, for MP_BAD */
+	const unsigned char *start; /* the record's first byte */
 } mp;
 
 static inline uint64_t be(const unsigned char *p, int n)
@@ -119,6 +120,62 @@ str:
 	return MP_OK;
 }
 
+/* The byte offset in the input of at, a byte of the record being read. */
+static unsigned long long field_byte(const qts_reader *r, const mp *c, const unsigned char *at)
+{
+	return (unsigned long long)(r->offset + (uint64_t)(at - c->start));
+}
+
+/* A time as the msgpack timestamp extension (type -1: 32-bit seconds;
+ * 30-bit ns and 34-bit seconds; 32-bit ns and 64-bit seconds), which
+ * msgpack libraries write for a date: into *ts.  MP_OK, MP_MORE, MP_BAD
+ * + 1 (a time outside int64 ns, said), or MP_MORE + 1 when the value is
+ * not one (read as any other). */
+static int timestamp_ext(qts_reader *r, mp *c, const char *type, const char *field, int64_t *ts)
+{
+	const unsigned char *at = c->p;
+	if (c->end - at < 2)
+		return MP_MORE + 1;
+	size_t len, head;
+	if (at[0] == 0xd6 && at[1] == 0xff)
+		len = 4, head = 2;
+	else if (at[0] == 0xd7 && at[1] == 0xff)
+		len = 8, head = 2;
+	else if (at[0] == 0xc7 && c->end - at >= 3 && at[1] == 12 && at[2] == 0xff)
+		len = 12, head = 3;
+	else
+		return MP_MORE + 1;
+	NEED(c, head + len);
+	const unsigned char *q = at + head;
+	int64_t sec;
+	uint64_t nsec;
+	if (len == 4)
+		sec = (int64_t)be(q, 4), nsec = 0;
+	else if (len == 8) {
+		uint64_t u = be(q, 8);
+		nsec = u >> 34, sec = (int64_t)(u & 0x3ffffffffULL);
+	} else
+		nsec = be(q, 4), sec = (int64_t)be(q + 4, 8);
+	if (nsec >= (uint64_t)QTS_NS_PER_SEC) {
+		c->what = "a timestamp whose nanoseconds are below 1000000000";
+		return MP_BAD;
+	}
+	/* Before 1970 the fraction is taken from the next second up, so the
+	 * first nanoseconds of the range are not lost to the product. */
+	int64_t t, s = sec, frac = (int64_t)nsec;
+	if (frac && s < 0)
+		s++, frac -= QTS_NS_PER_SEC;
+	if (__builtin_mul_overflow(s, QTS_NS_PER_SEC, &t) || __builtin_add_overflow(t, frac, &t)) {
+		qts_reader_fail(r, "%s: field %s (at byte %llu): the timestamp of %lld s and %llu ns since the epoch "
+				"is out of range: qts times run from %s (int64 nanoseconds since the epoch)", type, field,
+				field_byte(r, c, at), (long long)sec, (unsigned long long)nsec, QTS_TIME_RANGE);
+		return MP_BAD + 1;
+	}
+	*ts = t;
+	c->p = at + head + len;
+	return MP_OK;
+}
+
 /* The header writer.c writes for a string of n bytes. */
 static inline unsigned str_tag(size_t n)
 {
@@ -149,6 +206,12 @@ static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfield
 			c->p += 9;
 			continue;
 		}
+		if (f->kind == FK_TS && (st = timestamp_ext(r, c, s->name, f->name, &ev->ts)) != MP_MORE + 1) {
+			if (st != MP_OK)
+				return st;
+			*canon = 0;
+			continue;
+		}
 		if ((st = mp_value(c, &v)) != MP_OK)
 			return st;
 		double *num = (double *)((char *)ev + f->offset);
@@ -159,7 +222,13 @@ static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfield
 				ev->ts = v.i;
 			else if (v.kind == QTS_RAW_UINT && v.u <= INT64_MAX)
 				ev->ts = (int64_t)v.u;
-			else {
+			else if (v.kind == QTS_RAW_UINT) {
+				qts_reader_fail(r, "%s: field %s (at byte %llu): %llu ns since the epoch is out of range: "
+						"qts times run from %s (int64 nanoseconds since the epoch)",
+						s->name, f->name, field_byte(r, c, at), (unsigned long long)v.u,
+						QTS_TIME_RANGE);
+				return MP_BAD + 1;
+			} else {
 				c->p = at;
 				c->what = "an integer (ns since the epoch)";
 				return MP_BAD;
@@ -214,7 +283,7 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	*bad_field = -1;
 	*type = QTS_UNKNOWN;
 	*canon = 0;
-	const unsigned char *start = c->p;
+	const unsigned char *start = c->start = c->p;
 	if ((st = mp_array(c, &n)) != MP_OK)
 		return st;
 	if (n == 0) {
@@ -276,9 +345,21 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	 * writer wrote comes back as either. */
 	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i
 	       : n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u <= INT64_MAX ? (int64_t)f[1].u : QTS_TS_MIN;
-	/* a time as text (as in CSV) is a time too: ordered alike */
-	if (n > 1 && f[1].kind == QTS_RAW_STR && qts_time_parse(f[1].str, f[1].len, &ev->ts) < 0)
+	if (n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u > INT64_MAX) {
+		qts_reader_fail(r, "ts: %llu ns since the epoch is out of range: qts times run from %s (int64 "
+				"nanoseconds since the epoch)", (unsigned long long)f[1].u, QTS_TIME_RANGE);
+		return MP_BAD + 1;
+	}
+	/* a time as text (as in CSV) is a time too: ordered alike, and
+	 * refused alike when qts cannot keep it */
+	int code;
+	if (n > 1 && f[1].kind == QTS_RAW_STR && (code = qts_time_parse(f[1].str, f[1].len, &ev->ts)) < 0) {
 		ev->ts = QTS_TS_MIN;
+		if (code != -1) {
+			qts_reader_bad_time(r, "ts", f[1].str, f[1].len, code);
+			return MP_BAD + 1;
+		}
+	}
 	return MP_OK;
 }
 

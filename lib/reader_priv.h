@@ -125,6 +125,9 @@ qts_raw_field *qts_reader_raw_fields(qts_reader *r, size_t n);
 /* Whether s[0..n) may name an event type, and the failure when not. */
 int qts_reader_type_name_ok(const char *s, size_t n);
 int qts_reader_bad_type(qts_reader *r, const char *s, size_t n);
+/* A time field that qts_time_parse refused with code (its return): not
+ * a time, finer than nanoseconds, or outside the range there is. */
+int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n, int code);
 /* A bar whose tf is not a timeframe. */
 int qts_reader_bad_tf(qts_reader *r, const char *tf);
 /* A bar whose high is below its low, or whose volume is negative: no

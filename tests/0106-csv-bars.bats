@@ -53,7 +53,7 @@ check() {
 	check 'bar,2262-04-11T23:47:16Z,SYN,1m,1,2,0.5,1.5,10' \
 		'bar,2262-04-11T23:47:16Z,SYN,1m,1,2,0.5,1.5,10'
 	check 'bar,2262-04-11T23:47:17Z,SYN,1m,1,2,0.5,1.5,10' \
-		'qts: in.csv:1: ts: '\''2262-04-11T23:47:17Z'\'' is not a time (RFC 3339 or YYYY-MM-DD)'
+		'qts: in.csv:1: ts: '\''2262-04-11T23:47:17Z'\'' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)'
 	check 'bar,1677-09-21T00:13:00Z,SYN,1m,1,2,0.5,1.5,10' \
 		'bar,1677-09-21T00:13:00Z,SYN,1m,1,2,0.5,1.5,10'
 }
@@ -224,5 +224,5 @@ check() {
 	check 'bar,2262-04-11T23:47:16Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:16Z,B,1m,1,2,0.5,1.5,10' \
 		'bar,2262-04-11T23:47:16Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:16Z,B,1m,1,2,0.5,1.5,10'
 	check 'bar,2262-04-11T23:47:17Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:17Z,B,1m,1,2,0.5,1.5,10' \
-		"qts: in.csv:1: ts: '2262-04-11T23:47:17Z' is not a time (RFC 3339 or YYYY-MM-DD)"
+		"qts: in.csv:1: ts: '2262-04-11T23:47:17Z' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)"
 }
