@@ -4,6 +4,7 @@
  * event must be whichever its encoding (a type, in time order); the
  * decoders are reader_csv.c and reader_msgpack.c. */
 #include "reader_priv.h"
+#include "qts_time.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -125,6 +126,8 @@ qts_raw_field *qts_reader_raw_fields(qts_reader *r, size_t n)
 
 /* ---- what every event must be: a type, and in time order ------------- */
 
+static void describe(const qts_event *ev, char *buf, size_t size);
+
 /* A type is a lowercase name, [a-z][a-z0-9_]*: the header of a vendor's
  * CSV (`Date,Open,...`) or its rows are not events, and passing them on
  * as unknown ones would make every later stage succeed on nothing. */
@@ -168,6 +171,17 @@ int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n
 		return qts_reader_fail(r, "%s: '%.*s' is out of range: qts times run from %s (int64 nanoseconds "
 				       "since the epoch)", name, (int)n, s, QTS_TIME_RANGE);
 	return qts_reader_fail(r, "%s: '%.*s' is not a time (RFC 3339 or YYYY-MM-DD)", name, (int)n, s);
+}
+
+int qts_reader_bar_past_end(qts_reader *r, const qts_event *ev)
+{
+	char what[96], why[QTS_TIME_WHY], plus[24];
+	describe(ev, what, sizeof what);
+	snprintf(plus, sizeof plus, "+ %s", ev->bar.tf);
+	/* a bar is known at its end (qts-events(5)): one that has none
+	 * cannot be placed in the stream */
+	return qts_reader_fail(r, "%s: %s (a bar is known at its end)", what,
+			       qts_time_range_why(ev->ts, plus, 1, why));
 }
 
 int qts_reader_bad_tf(qts_reader *r, const char *tf)

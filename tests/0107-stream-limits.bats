@@ -121,3 +121,25 @@ tick,2024-01-02T00:00:00.123456789Z,A,1,1" ]
 	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10
 bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 }
+
+@test "a bar that ends past the last time is refused by every reader, naming it" {
+	printf '%s\nbar,2262-04-11T00:00:00Z,A,1d,1,2,0.5,1.5,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/d.csv"
+	refused "$BATS_TEST_TMPDIR/d.csv" "$BATS_TEST_TMPDIR/d.csv:2" \
+		"bar A 1d: 2262-04-11T00:00:00Z + 1d is past $LAST, the last time qts can represent (a bar is known at its end)"
+	for b in 2262-04-07T00:00:00Z,A,1w 2262-04-01T00:00:00Z,A,1M 2262-04-11T23:47:00Z,A,1m; do
+		printf '%s\nbar,%s,1,2,0.5,1.5,10\n' "$GOOD" "$b" > "$BATS_TEST_TMPDIR/in"
+		run -1 --separate-stderr qts cat < "$BATS_TEST_TMPDIR/in"
+		IFS=, read -r ts sym tf <<< "$b"
+		[ "$stderr" = "qts: -:2: bar $sym $tf: $ts + $tf is past $LAST, the last time qts can represent (a bar is known at its end)" ]
+	done
+	mp good end > "$BATS_TEST_TMPDIR/d.mp"
+	refused "$BATS_TEST_TMPDIR/d.mp" "$BATS_TEST_TMPDIR/d.mp: byte 64" \
+		"bar A 1d: 2262-04-11T00:00:00Z + 1d is past $LAST, the last time qts can represent (a bar is known at its end)"
+	mp good end-1M > "$BATS_TEST_TMPDIR/m.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/m.mp"
+	[[ $stderr == *"m.mp: byte 64: bar A 1M: 2262-04-06T00:00:00Z + 1M is past $LAST"* ]]
+	# the last bars that do end in time
+	printf 'bar,2262-04-10T00:00:00Z,A,1d,1,2,0.5,1.5,10\nbar,2262-04-11T23:46:00Z,A,1m,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/in"
+	run -0 qts cat < "$BATS_TEST_TMPDIR/in"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/in")" ]
+}
