@@ -66,6 +66,9 @@ int qts_close_stdout(void);
  * to dst, never half a character or escape; text cut short ends in `...`.
  * Returns the length written. */
 size_t qts_quote(char *dst, size_t size, const char *s, size_t n);
+/* Whether s[0..n) is valid UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF); the text of an event must be. */
+int qts_utf8_valid(const char *s, size_t n);
 /* The last message qts_warn or qts_die wrote, without the program's name. */
 const char *qts_last_message(void);
 /* Called with the message by qts_die and qts_usage_error before they exit

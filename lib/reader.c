@@ -209,6 +209,13 @@ int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, co
 	/* Fields are C strings: a NUL would silently cut the text short. */
 	if (memchr(s, '\0', n))
 		return qts_reader_fail(r, "%s: holds a NUL byte", f->name);
+	/* Text is UTF-8 in both encodings: bytes that are not would reach a
+	 * report's JSON or HTML, or a Parquet string column, as garbage. */
+	if (!qts_utf8_valid(s, n)) {
+		char shown[4 * 64 + 8];
+		qts_quote(shown, sizeof shown, s, n);
+		return qts_reader_fail(r, "%s: '%s' is not valid UTF-8", f->name, shown);
+	}
 	if (f->kind == FK_ENUM && !qts_enum_ok(f->values, s, n))
 		return qts_reader_fail(r, "%s: '%.*s' is not one of the allowed values", f->name, (int)n, s);
 	char *dst = (char *)ev + f->offset;

@@ -340,11 +340,19 @@ ALWAYS_INLINE uint64_t bytes_below(uint64_t x, unsigned char b)
 	return (x - 0x0101010101010101ULL * b) & ~x & 0x8080808080808080ULL;
 }
 
+/* The high bits of the bytes of w before byte i (0 to 7) of it: any set
+ * is a byte outside ASCII, which the generic path checks as UTF-8. */
+ALWAYS_INLINE uint64_t high_before(uint64_t w, size_t i)
+{
+	return w & ((1ULL << (8 * i)) - 1) & 0x8080808080808080ULL;
+}
+
 /* fast_str for fields holding a byte below the comma (a space, an '&'):
  * every byte that ends the field or the line, or sends it to the generic
  * path, is looked for on its own. */
 static const char *fast_str_any(const char *p, char *dst, size_t size)
 {
+	uint64_t high = 0;
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
 		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r') | bytes_equal(w, '\n') |
@@ -352,23 +360,26 @@ static const char *fast_str_any(const char *p, char *dst, size_t size)
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
-			if (i >= size || p[i] != ',')
+			if (i >= size || p[i] != ',' || ((high & 0x8080808080808080ULL) | high_before(w, i - at)))
 				return NULL;
 			dst[i] = '\0';
 			return p + i;
 		}
+		high |= w;
 	}
 	return NULL;
 }
 
 /* A text field copied into dst (size a multiple of 8, at most
  * FAST_FIELD/2), eight bytes at a time; returns the comma that ends it, or
- * NULL when it does not fit or holds a quote, a CR or a NUL.  The comma,
+ * NULL when it does not fit or holds a quote, a CR, a NUL or a byte
+ * outside ASCII (text that the generic path checks as UTF-8).  The comma,
  * the quote, CR and NUL are all below '-', and symbols and timeframes
  * rarely hold such a byte: one test finds the first, and only when it is
  * not the comma is the field looked at byte by byte. */
 static inline const char *fast_str(const char *p, char *dst, size_t size)
 {
+	uint64_t high = 0;
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
 		uint64_t m = bytes_below(w, ',' + 1);
@@ -377,11 +388,12 @@ static inline const char *fast_str(const char *p, char *dst, size_t size)
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
 			if (p[i] != ',')
 				return fast_str_any(p, dst, size);
-			if (i >= size)
+			if (i >= size || ((high & 0x8080808080808080ULL) | high_before(w, i - at)))
 				return NULL;
 			dst[i] = '\0';
 			return p + i;
 		}
+		high |= w;
 	}
 	return NULL;
 }

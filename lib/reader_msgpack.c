@@ -11,6 +11,7 @@ typedef struct mp {
 	const unsigned char *p, *end;
 	const char *what; /* what was expected, for MP_BAD */
 	const unsigned char *start; /* the record's first byte */
+	int bin;          /* whether the last value read was a bin */
 } mp;
 
 static inline uint64_t be(const unsigned char *p, int n)
@@ -53,6 +54,7 @@ static int mp_value(mp *c, qts_raw_field *f)
 	size_t len = 0;
 	int w = 0;
 	memset(f, 0, sizeof *f);
+	c->bin = b >= 0xc4 && b <= 0xc6;
 	if (b <= 0x7f) {
 		f->kind = QTS_RAW_INT, f->i = b;
 		c->p++;
@@ -238,9 +240,11 @@ static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfield
 		case FK_ENUM:
 			if (v.kind == QTS_RAW_NIL)
 				v.len = 0, v.str = "";
-			else if (v.kind != QTS_RAW_STR) {
+			else if (v.kind != QTS_RAW_STR || c->bin) {
+				/* bin holds bytes, not text: a stream has none (CSV
+				 * could not carry them) */
 				c->p = at;
-				c->what = "a string";
+				c->what = c->bin ? "a string (str), not bin" : "a string";
 				return MP_BAD;
 			}
 			*canon &= *at == str_tag(v.len);
@@ -293,8 +297,8 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	qts_raw_field tf;
 	if ((st = mp_value(c, &tf)) != MP_OK)
 		return st;
-	if (tf.kind != QTS_RAW_STR) {
-		c->what = "the type as a string";
+	if (tf.kind != QTS_RAW_STR || c->bin) {
+		c->what = c->bin ? "the type as a string (str), not bin" : "the type as a string";
 		return MP_BAD;
 	}
 	qts_type t = qts_type_from_name(tf.str, tf.len);
@@ -334,9 +338,18 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 		return MP_BAD + 1;
 	}
 	f[0] = tf;
-	for (uint32_t i = 1; i < n; i++)
+	for (uint32_t i = 1; i < n; i++) {
+		const unsigned char *at = c->p;
 		if ((st = mp_value(c, &f[i])) != MP_OK)
 			return st;
+		/* passed on, a bin would come out as a str (and in CSV as text):
+		 * not unchanged, as an unknown event is */
+		if (c->bin) {
+			c->p = at;
+			c->what = "a string (str), not bin, or another scalar";
+			return MP_BAD;
+		}
+	}
 	ev->type = QTS_UNKNOWN;
 	ev->symbol[0] = '\0';
 	ev->raw.n = n;
@@ -368,8 +381,9 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 /* Bars are most of any stream: one written as writer.c writes it (a
  * fixarray of nine, "bar", an int64 time, two fixstr, five float64) is
  * decoded here in one pass, its strings copied a word at a time.  Any
- * other record, or a bar with a NUL in a string or a number that is not
- * finite, is left to the generic decoder, which says what is wrong. */
+ * other record, or a bar with a NUL or a byte outside ASCII in a string
+ * or a number that is not finite, is left to the generic decoder, which
+ * says what is wrong. */
 
 /* Bytes the pass may read from the start of a record: the longest bar
  * (15 + 31 + 1 + 15 + 45) and the words copied past a short string. */
@@ -389,25 +403,26 @@ static inline uint64_t zero_bytes(uint64_t w)
 }
 
 /* A fixstr's n bytes at src into dst (words of it, the rest zeros); 0 when
- * one of them is a NUL. */
+ * one of them is a NUL or outside ASCII (text the generic decoder checks
+ * as UTF-8). */
 static inline int copy_str(char *dst, const unsigned char *src, unsigned n, unsigned words)
 {
 	if (n < 8) { /* most symbols and every timeframe: one word */
 		uint64_t keep = (1ULL << (8 * n)) - 1, w = load8(src) & keep;
 		memcpy(dst, &w, 8);
 		memset(dst + 8, 0, 8 * (words - 1));
-		return !(zero_bytes(w) & keep);
+		return !((zero_bytes(w) & keep) | (w & 0x8080808080808080ULL));
 	}
-	uint64_t nul = 0;
+	uint64_t bad = 0;
 	for (unsigned k = 0; k < words; k++) {
 		uint64_t w = load8(src + 8 * k), keep;
 		int left = (int)n - 8 * (int)k;
 		keep = left >= 8 ? ~0ULL : left <= 0 ? 0 : (1ULL << (8 * left)) - 1;
 		w &= keep;
-		nul |= zero_bytes(w) & keep;
+		bad |= (zero_bytes(w) & keep) | (w & 0x8080808080808080ULL);
 		memcpy(dst + 8 * k, &w, 8);
 	}
-	return !nul;
+	return !bad;
 }
 
 /* A float64 field: its value, or 0 when the tag is another or the number

@@ -143,3 +143,40 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 	run -0 qts cat < "$BATS_TEST_TMPDIR/in"
 	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/in")" ]
 }
+
+@test "text that is not UTF-8 is refused in CSV and msgpack, naming the field" {
+	printf '%s\nbar,2024-01-02T00:00:00Z,A\303(,1d,1,2,0.5,1.5,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/u.csv"
+	refused "$BATS_TEST_TMPDIR/u.csv" "$BATS_TEST_TMPDIR/u.csv:2" "symbol: 'A\\xc3(' is not valid UTF-8"
+	mp good utf8-symbol > "$BATS_TEST_TMPDIR/u.mp"
+	refused "$BATS_TEST_TMPDIR/u.mp" "$BATS_TEST_TMPDIR/u.mp: byte 64" "symbol: 'A\\xc3(' is not valid UTF-8"
+	mp good utf8-tf > "$BATS_TEST_TMPDIR/t.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: byte 64: tf: '1d\\xff' is not valid UTF-8" ]
+	# a surrogate, past the first word
+	mp good utf8-long > "$BATS_TEST_TMPDIR/s.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/s.mp"
+	[[ $stderr == *"byte 64: symbol: 'ABCDEFGHIJ\\xed\\xa0\\x80' is not valid UTF-8" ]]
+	# any text field: an order's id, a system event's message
+	run -1 --separate-stderr qts cat <<< $'order,2024-01-02T00:00:00Z,A,o\377,buy,1,market,,,day,s'
+	[ "$stderr" = "qts: -:1: id: 'o\\xff' is not valid UTF-8" ]
+	run -1 --separate-stderr qts cat <<< $'system,2024-01-02T00:00:00Z,x,info,caf\351'
+	[ "$stderr" = "qts: -:1: message: 'caf\\xe9' is not valid UTF-8" ]
+	# valid UTF-8 passes, in either encoding and through the fast paths' fallback
+	mp utf8-ok > "$BATS_TEST_TMPDIR/ok.mp"
+	run -0 qts cat "$BATS_TEST_TMPDIR/ok.mp"
+	[ "$output" = "bar,2024-01-02T00:00:00Z,Société,1d,1,2,0.5,1.5,10" ]
+	qts cat "$BATS_TEST_TMPDIR/ok.mp" | qts cat -M | cmp - "$BATS_TEST_TMPDIR/ok.mp"
+}
+
+@test "a msgpack bin is refused where the stream holds text" {
+	mp good bin-symbol > "$BATS_TEST_TMPDIR/b.mp"
+	refused "$BATS_TEST_TMPDIR/b.mp" "$BATS_TEST_TMPDIR/b.mp: byte 64" \
+		"bar: field symbol (at byte 78): expected a string (str), not bin"
+	mp good bin-type > "$BATS_TEST_TMPDIR/t.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: byte 64: expected the type as a string (str), not bin" ]
+	mp good bin-unknown > "$BATS_TEST_TMPDIR/u.mp"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/u.mp"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/u.mp: byte 64: expected a string (str), not bin, or another scalar" ]
+	[ "${lines[0]}" = "$GOOD" ] && [ "${#lines[@]}" = 2 ]
+}
