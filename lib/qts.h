@@ -57,6 +57,9 @@ _Noreturn void qts_print_version(void);
 /* The end of every program: close stdout and report a failed write, then
  * a failure upstream (qts_upstream_failed); 0 or QTS_EXIT_FAIL. */
 int qts_close_stdout(void);
+/* `write error: ...` of a failed write to standard output (err: its
+ * errno), said once however many closes meet it. */
+void qts_write_error(int err);
 /* Untrusted text (from a file, the stream or the command line) made safe
  * to print in a message: s[0..n) with printable ASCII and whole, valid
  * UTF-8 characters as they are; `\\`, `\t`, `\n` and `\r` for a

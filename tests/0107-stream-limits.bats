@@ -180,3 +180,13 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/u.mp: byte 64: expected a string (str), not bin, or another scalar" ]
 	[ "${lines[0]}" = "$GOOD" ] && [ "${#lines[@]}" = 2 ]
 }
+
+@test "a failed write to standard output is said once, by every program" {
+	printf '%s\n' "$GOOD" > "$BATS_TEST_TMPDIR/in.csv"
+	for prog in "qts cat" "qts cat -M" "qts-strategy -e target=close" qts-risk qts-sim "qts-resample -p 1w" \
+		    qts-fetch "qts-fetch -M"; do
+		run -1 --separate-stderr bash -c "$prog '$BATS_TEST_TMPDIR/in.csv' >&-"
+		name=${prog%% *}
+		[ "$stderr" = "$name: write error: Bad file descriptor" ] || { echo "$prog: $stderr"; false; }
+	done
+}
