@@ -98,12 +98,16 @@ extern volatile int qts_wake_fd;
  * (mkstemp, O_EXCL, never through a link), synced and renamed over the
  * target, which keeps its mode; a symbolic link at the target is replaced,
  * not followed.  A target that is a fifo or device is written in place.
- * The temporary is removed on every way out, fatal signals included. */
+ * The temporary is removed on every way out, fatal signals included.
+ * `-` is standard output: the file is made in memory and written there
+ * whole at commit, nothing before. */
 typedef struct qts_outfile {
 	FILE *fp;         /* write here between open and commit */
 	const char *path; /* the target, as given */
 	int slot;         /* the temporary's slot, -1 when in place */
 	int in_place;
+	char *mem;        /* `-`: the file as made so far, */
+	size_t mem_len;   /* and its length */
 } qts_outfile;
 /* 0, or -1 with a message naming the target in err. */
 int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen);

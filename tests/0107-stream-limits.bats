@@ -190,3 +190,41 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 		[ "$stderr" = "$name: write error: Bad file descriptor" ] || { echo "$prog: $stderr"; false; }
 	done
 }
+
+@test "qts cat --parquet - writes the Parquet file, whole, to standard output" {
+	qts-fetch --count 3 synth:A > "$BATS_TEST_TMPDIR/in.csv"
+	cd "$BATS_TEST_TMPDIR"
+	qts cat --parquet - in.csv > out.parquet
+	[ ! -e ./- ]
+	qts cat --parquet file.parquet in.csv
+	cmp out.parquet file.parquet
+	qts-fetch out.parquet | cmp - in.csv
+	# a stream that fails writes nothing at all
+	printf '%s\nbar,2024-01-02T00:00:00Z,A,1d,1,1,2,1,1\n' "$GOOD" > bad.csv
+	run -1 --separate-stderr bash -c 'qts cat --parquet - bad.csv > failed.parquet'
+	[ ! -s failed.parquet ] && [ ! -e ./- ]
+	[[ $stderr == *"bad.csv:2: high: 1 is below the low, 2; - not written" ]]
+	# nowhere to write it: said once
+	run -1 --separate-stderr bash -c 'qts cat --parquet - in.csv >&-'
+	[ "$stderr" = "qts: standard output: write error: Bad file descriptor" ]
+}
+
+@test "'-' for any file written whole is standard output, refused where standard output holds something else" {
+	cd "$BATS_TEST_TMPDIR"
+	qts-fetch --count 30 synth:A | qts-strategy sma-cross | qts-sim > sim.csv
+	# the tearsheet to standard output, the text report to a file
+	qts-report --html - -o report.txt sim.csv > page.html
+	[ ! -e ./- ]
+	[[ $(head -c 15 page.html) == "<!DOCTYPE html>" ]] && grep -q '^Start ' report.txt
+	run -0 --separate-stderr qts-report -o - sim.csv
+	[[ ${lines[0]} == "qts report  sim.csv" ]] && [ ! -e ./- ]
+	for args in "--html -" "--html - -o -" "--tee -o -" "--tee --html - -o r.txt"; do
+		run -2 --separate-stderr qts-report $args sim.csv
+		[[ ${stderr_lines[0]} == "qts-report: '-' is standard output, which holds "*": one output there" ]] || { echo "$args: $stderr"; false; }
+	done
+	run -2 --separate-stderr qts-fetch --actions - synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --actions: '-' is standard output, which holds the stream; name a file" ]
+	run -2 --separate-stderr qts sweep --overfit - 'qts-strategy sma-cross fast={fast} | qts-sim' fast=2:3:1 sim.csv
+	[[ ${stderr_lines[0]} == "qts sweep: '-' is standard output, where the table goes unless -o names a file: one output there" ]]
+	[ ! -e ./- ]
+}
