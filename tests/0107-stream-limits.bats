@@ -3,7 +3,9 @@
 # or outside int64 nanoseconds, a bar that ends past the last time, text
 # that is not UTF-8 or a msgpack bin.  Every reader refuses it, in both
 # encodings, naming where and what, exit 1, after the whole records before
-# it; and the ends of what a stream holds still read.
+# it; and the ends of what a stream holds still read.  Then the ends of
+# the output: a failed write said once, and '-' as standard output for
+# the files written whole.
 
 load helper
 
