@@ -340,11 +340,11 @@ ALWAYS_INLINE uint64_t bytes_below(uint64_t x, unsigned char b)
 	return (x - 0x0101010101010101ULL * b) & ~x & 0x8080808080808080ULL;
 }
 
-/* The high bits of the bytes of w before byte i (0 to 7) of it: any set
- * is a byte outside ASCII, which the generic path checks as UTF-8. */
-ALWAYS_INLINE uint64_t high_before(uint64_t w, size_t i)
+/* The bytes of w outside ASCII (their high bit set), which the generic
+ * path checks as UTF-8: a field holding one is left to it. */
+ALWAYS_INLINE uint64_t non_ascii(uint64_t w)
 {
-	return w & ((1ULL << (8 * i)) - 1) & 0x8080808080808080ULL;
+	return w & 0x8080808080808080ULL;
 }
 
 /* fast_str for fields holding a byte below the comma (a space, an '&'):
@@ -352,20 +352,18 @@ ALWAYS_INLINE uint64_t high_before(uint64_t w, size_t i)
  * path, is looked for on its own. */
 static const char *fast_str_any(const char *p, char *dst, size_t size)
 {
-	uint64_t high = 0;
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
 		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r') | bytes_equal(w, '\n') |
-			     bytes_equal(w, 0);
+			     bytes_equal(w, 0) | non_ascii(w);
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
-			if (i >= size || p[i] != ',' || ((high & 0x8080808080808080ULL) | high_before(w, i - at)))
+			if (i >= size || p[i] != ',')
 				return NULL;
 			dst[i] = '\0';
 			return p + i;
 		}
-		high |= w;
 	}
 	return NULL;
 }
@@ -379,21 +377,21 @@ static const char *fast_str_any(const char *p, char *dst, size_t size)
  * not the comma is the field looked at byte by byte. */
 static inline const char *fast_str(const char *p, char *dst, size_t size)
 {
-	uint64_t high = 0;
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
-		uint64_t m = bytes_below(w, ',' + 1);
+		/* a byte outside ASCII stops the field as a low one does:
+		 * not being the comma, it sends it on, and then away */
+		uint64_t m = bytes_below(w, ',' + 1) | non_ascii(w);
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
 			if (p[i] != ',')
 				return fast_str_any(p, dst, size);
-			if (i >= size || ((high & 0x8080808080808080ULL) | high_before(w, i - at)))
+			if (i >= size)
 				return NULL;
 			dst[i] = '\0';
 			return p + i;
 		}
-		high |= w;
 	}
 	return NULL;
 }
