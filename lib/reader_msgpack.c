@@ -396,10 +396,13 @@ static inline uint64_t load8(const unsigned char *p)
 	return w;
 }
 
-/* The high bit of each byte of w that is zero, exactly. */
-static inline uint64_t zero_bytes(uint64_t w)
+/* The high bit of each byte of w that is a NUL or outside ASCII, exactly:
+ * the low seven bits of a byte plus 0x7f carry into its high bit unless
+ * they are all zero, and a byte whose own high bit is set is taken out
+ * (as many operations as finding the NULs alone). */
+static inline uint64_t nul_or_high(uint64_t w)
 {
-	return ~(((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | w | 0x7f7f7f7f7f7f7f7fULL);
+	return ~((((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) & ~w) | 0x7f7f7f7f7f7f7f7fULL);
 }
 
 /* A fixstr's n bytes at src into dst (words of it, the rest zeros); 0 when
@@ -411,7 +414,7 @@ static inline int copy_str(char *dst, const unsigned char *src, unsigned n, unsi
 		uint64_t keep = (1ULL << (8 * n)) - 1, w = load8(src) & keep;
 		memcpy(dst, &w, 8);
 		memset(dst + 8, 0, 8 * (words - 1));
-		return !((zero_bytes(w) & keep) | (w & 0x8080808080808080ULL));
+		return !(nul_or_high(w) & keep);
 	}
 	uint64_t bad = 0;
 	for (unsigned k = 0; k < words; k++) {
@@ -419,7 +422,7 @@ static inline int copy_str(char *dst, const unsigned char *src, unsigned n, unsi
 		int left = (int)n - 8 * (int)k;
 		keep = left >= 8 ? ~0ULL : left <= 0 ? 0 : (1ULL << (8 * left)) - 1;
 		w &= keep;
-		bad |= (zero_bytes(w) & keep) | (w & 0x8080808080808080ULL);
+		bad |= nul_or_high(w) & keep;
 		memcpy(dst + 8 * k, &w, 8);
 	}
 	return !bad;
