@@ -139,6 +139,19 @@ void qts_print_version(void)
 	exit(qts_close_stdout());
 }
 
+/* Whether a failed write to standard output was said: a program says it
+ * once, though the writer's flush and the close of stdout after it both
+ * meet it (qts_finish). */
+static int write_error_said;
+
+void qts_write_error(int err)
+{
+	if (write_error_said)
+		return;
+	write_error_said = 1;
+	qts_warn("write error: %s", strerror(err ? err : EIO));
+}
+
 int qts_close_stdout(void)
 {
 	int status = QTS_EXIT_OK;
@@ -154,7 +167,7 @@ int qts_close_stdout(void)
 	int bad = ferror(stdout);
 	if (fclose(stdout) != 0 || bad) {
 		if (errno != EPIPE) {
-			qts_warn("write error: %s", strerror(errno ? errno : EIO));
+			qts_write_error(errno);
 			status = QTS_EXIT_FAIL;
 		}
 	}

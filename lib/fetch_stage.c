@@ -464,6 +464,10 @@ static void parse_options(int argc, char **argv, options *o)
 			o->given |= 1u << G_ACTIONS;
 			if (!*optarg)
 				qts_usage_error(usage, "--actions: an empty file name");
+			/* `-` would be standard output (qts_outfile): the stream's */
+			if (strcmp(optarg, "-") == 0)
+				qts_usage_error(usage, "--actions: '-' is standard output, which holds the stream; "
+					       "name a file");
 			o->actions = optarg;
 			break;
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());

@@ -13,7 +13,10 @@
  *
  * A temporary is removed on every way out: commit or abort, exit() (an
  * atexit handler), and the signals that would end the program by default
- * (the handler removes it, then dies of the same signal). */
+ * (the handler removes it, then dies of the same signal).
+ *
+ * `-` is standard output, the Unix way: the file is made in memory and
+ * written out whole at commit, so a failure half-way writes nothing. */
 #include "qts.h"
 
 #include <errno.h>
@@ -89,11 +92,40 @@ static void dir_of(const char *path, char *dir, size_t n)
 		snprintf(dir, n, "%.*s", (int)(slash - path), path);
 }
 
+/* `-`: the whole file to standard output, every byte or an error. */
+static int commit_stdout(qts_outfile *of, char *err, size_t errlen)
+{
+	int bad = fclose(of->fp) != 0, e = errno ? errno : ENOMEM;
+	of->fp = NULL;
+	for (size_t at = 0; !bad && at < of->mem_len;) {
+		ssize_t n = write(STDOUT_FILENO, of->mem + at, of->mem_len - at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			bad = 1;
+			e = n < 0 ? errno : EIO;
+		} else {
+			at += (size_t)n;
+		}
+	}
+	free(of->mem);
+	of->mem = NULL;
+	return bad ? seterr(err, errlen, "standard output", "write error", e) : 0;
+}
+
 int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen)
 {
 	memset(of, 0, sizeof *of);
 	of->slot = -1;
 	of->path = path;
+	if (strcmp(path, "-") == 0) {
+		/* Made whole before any of it goes out: a reader after a pipe
+		 * never sees the part of a file that failed half-way. */
+		if (!(of->fp = open_memstream(&of->mem, &of->mem_len)))
+			return seterr(err, errlen, "standard output", "", errno);
+		of->in_place = 1;
+		return 0;
+	}
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* A device or fifo: written in place, never created here. */
@@ -158,6 +190,8 @@ int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen)
 {
 	if (!of->fp)
 		return seterr(err, errlen, of->path, "", EBADF);
+	if (strcmp(of->path, "-") == 0)
+		return commit_stdout(of, err, errlen);
 	FILE *fp = of->fp;
 	of->fp = NULL;
 	if (of->in_place) {
@@ -210,6 +244,8 @@ void qts_outfile_abort(qts_outfile *of)
 	if (of->fp)
 		fclose(of->fp);
 	of->fp = NULL;
+	free(of->mem); /* `-`: nothing of it written */
+	of->mem = NULL;
 	if (!of->in_place && of->slot >= 0 && pending_used[of->slot]) {
 		unlink(pending[of->slot]);
 		pending_used[of->slot] = 0;

@@ -57,6 +57,9 @@ _Noreturn void qts_print_version(void);
 /* The end of every program: close stdout and report a failed write, then
  * a failure upstream (qts_upstream_failed); 0 or QTS_EXIT_FAIL. */
 int qts_close_stdout(void);
+/* `write error: ...` of a failed write to standard output (err: its
+ * errno), said once however many closes meet it. */
+void qts_write_error(int err);
 /* Untrusted text (from a file, the stream or the command line) made safe
  * to print in a message: s[0..n) with printable ASCII and whole, valid
  * UTF-8 characters as they are; `\\`, `\t`, `\n` and `\r` for a
@@ -66,6 +69,9 @@ int qts_close_stdout(void);
  * to dst, never half a character or escape; text cut short ends in `...`.
  * Returns the length written. */
 size_t qts_quote(char *dst, size_t size, const char *s, size_t n);
+/* Whether s[0..n) is valid UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF); the text of an event must be. */
+int qts_utf8_valid(const char *s, size_t n);
 /* The last message qts_warn or qts_die wrote, without the program's name. */
 const char *qts_last_message(void);
 /* Called with the message by qts_die and qts_usage_error before they exit
@@ -92,12 +98,16 @@ extern volatile int qts_wake_fd;
  * (mkstemp, O_EXCL, never through a link), synced and renamed over the
  * target, which keeps its mode; a symbolic link at the target is replaced,
  * not followed.  A target that is a fifo or device is written in place.
- * The temporary is removed on every way out, fatal signals included. */
+ * The temporary is removed on every way out, fatal signals included.
+ * `-` is standard output: the file is made in memory and written there
+ * whole at commit, nothing before. */
 typedef struct qts_outfile {
 	FILE *fp;         /* write here between open and commit */
 	const char *path; /* the target, as given */
 	int slot;         /* the temporary's slot, -1 when in place */
 	int in_place;
+	char *mem;        /* `-`: the file as made so far, */
+	size_t mem_len;   /* and its length */
 } qts_outfile;
 /* 0, or -1 with a message naming the target in err. */
 int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen);
@@ -169,8 +179,14 @@ static inline int64_t qts_floor_mod(int64_t a, int64_t b)
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t qts_days_from_civil(int y, unsigned m, unsigned d);
 void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
-/* Parse RFC 3339 (`2024-01-02T14:30:00Z`, fraction to ns, `+01:00`
- * offsets, ` ` for `T`, no zone means UTC) or a bare date.  0 or -1. */
+/* Parse RFC 3339 (`2024-01-02T14:30:00Z`, a fraction of up to nine
+ * digits, `+01:00` offsets, ` ` for `T`, no zone means UTC) or a bare
+ * date.  0, or below 0: -1 (not a time), QTS_TIME_TOO_FINE (a time with
+ * more than nine digits of fraction, finer than the nanoseconds kept) or
+ * QTS_TIME_OUT_OF_RANGE (a time outside int64 ns: QTS_TIME_RANGE). */
+#define QTS_TIME_TOO_FINE (-2)
+#define QTS_TIME_OUT_OF_RANGE (-3)
+#define QTS_TIME_RANGE "1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z"
 int qts_time_parse(const char *s, size_t n, int64_t *ns);
 /* The same, telling whether the text carried a zone (Z or an offset). */
 int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);

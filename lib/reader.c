@@ -4,6 +4,7 @@
  * event must be whichever its encoding (a type, in time order); the
  * decoders are reader_csv.c and reader_msgpack.c. */
 #include "reader_priv.h"
+#include "qts_time.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -125,6 +126,8 @@ qts_raw_field *qts_reader_raw_fields(qts_reader *r, size_t n)
 
 /* ---- what every event must be: a type, and in time order ------------- */
 
+static void describe(const qts_event *ev, char *buf, size_t size);
+
 /* A type is a lowercase name, [a-z][a-z0-9_]*: the header of a vendor's
  * CSV (`Date,Open,...`) or its rows are not events, and passing them on
  * as unknown ones would make every later stage succeed on nothing. */
@@ -156,6 +159,31 @@ int qts_reader_bad_type(qts_reader *r, const char *s, size_t n)
 			       "a vendor CSV? read it with qts-fetch", shown, n > k ? "..." : "");
 }
 
+int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n, int code)
+{
+	/* the text shown stops at a NUL: say it is there */
+	if (memchr(s, '\0', n))
+		return qts_reader_fail(r, "%s: holds a NUL byte", name);
+	if (code == QTS_TIME_TOO_FINE)
+		return qts_reader_fail(r, "%s: '%.*s' has more than 9 digits of fraction: nanoseconds are the "
+				       "finest time qts keeps", name, (int)n, s);
+	if (code == QTS_TIME_OUT_OF_RANGE)
+		return qts_reader_fail(r, "%s: '%.*s' is out of range: qts times run from %s (int64 nanoseconds "
+				       "since the epoch)", name, (int)n, s, QTS_TIME_RANGE);
+	return qts_reader_fail(r, "%s: '%.*s' is not a time (RFC 3339 or YYYY-MM-DD)", name, (int)n, s);
+}
+
+int qts_reader_bar_past_end(qts_reader *r, const qts_event *ev)
+{
+	char what[96], why[QTS_TIME_WHY], plus[24];
+	describe(ev, what, sizeof what);
+	snprintf(plus, sizeof plus, "+ %s", ev->bar.tf);
+	/* a bar is known at its end (qts-events(5)): one that has none
+	 * cannot be placed in the stream */
+	return qts_reader_fail(r, "%s: %s (a bar is known at its end)", what,
+			       qts_time_range_why(ev->ts, plus, 1, why));
+}
+
 int qts_reader_bad_tf(qts_reader *r, const char *tf)
 {
 	r->tf = NULL; /* a reader read on past the error says it again */
@@ -181,6 +209,13 @@ int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, co
 	/* Fields are C strings: a NUL would silently cut the text short. */
 	if (memchr(s, '\0', n))
 		return qts_reader_fail(r, "%s: holds a NUL byte", f->name);
+	/* Text is UTF-8 in both encodings: bytes that are not would reach a
+	 * report's JSON or HTML, or a Parquet string column, as garbage. */
+	if (!qts_utf8_valid(s, n)) {
+		char shown[4 * 64 + 8];
+		qts_quote(shown, sizeof shown, s, n);
+		return qts_reader_fail(r, "%s: '%s' is not valid UTF-8", f->name, shown);
+	}
 	if (f->kind == FK_ENUM && !qts_enum_ok(f->values, s, n))
 		return qts_reader_fail(r, "%s: '%.*s' is not one of the allowed values", f->name, (int)n, s);
 	char *dst = (char *)ev + f->offset;

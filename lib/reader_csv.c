@@ -22,8 +22,12 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		ev->symbol[0] = '\0';
 		/* A time in the second field places the event in the stream's
 		 * order; without one it stays beside its neighbours. */
-		if (n < 2 || qts_time_parse(fields[1], lens[1], &ev->ts) < 0)
+		int code;
+		if (n < 2 || (code = qts_time_parse(fields[1], lens[1], &ev->ts)) == -1)
 			return qts_reader_untimed(r, ev);
+		/* a time, but one qts cannot keep: refused as in a known event */
+		if (code < 0)
+			return qts_reader_bad_time(r, "ts", fields[1], lens[1], code);
 		return in_order(r, ev, ev->ts);
 	}
 	const struct schema *s = &qts_schema[t];
@@ -45,9 +49,11 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		double *num = (double *)((char *)ev + f->offset);
 		switch (f->kind) {
 		case FK_TS:
-			if (qts_time_parse(v, len, &ev->ts) < 0)
-				return memchr(v, '\0', len) ? qts_reader_fail(r, "%s: holds a NUL byte", f->name)
-				       : qts_reader_fail(r, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", f->name, v);
+			{
+				int code = qts_time_parse(v, len, &ev->ts);
+				if (code < 0)
+					return qts_reader_bad_time(r, f->name, v, len, code);
+			}
 			break;
 		case FK_STR:
 		case FK_ENUM:
@@ -334,6 +340,13 @@ ALWAYS_INLINE uint64_t bytes_below(uint64_t x, unsigned char b)
 	return (x - 0x0101010101010101ULL * b) & ~x & 0x8080808080808080ULL;
 }
 
+/* The bytes of w outside ASCII (their high bit set), which the generic
+ * path checks as UTF-8: a field holding one is left to it. */
+ALWAYS_INLINE uint64_t non_ascii(uint64_t w)
+{
+	return w & 0x8080808080808080ULL;
+}
+
 /* fast_str for fields holding a byte below the comma (a space, an '&'):
  * every byte that ends the field or the line, or sends it to the generic
  * path, is looked for on its own. */
@@ -342,7 +355,7 @@ static const char *fast_str_any(const char *p, char *dst, size_t size)
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
 		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r') | bytes_equal(w, '\n') |
-			     bytes_equal(w, 0);
+			     bytes_equal(w, 0) | non_ascii(w);
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
@@ -357,7 +370,8 @@ static const char *fast_str_any(const char *p, char *dst, size_t size)
 
 /* A text field copied into dst (size a multiple of 8, at most
  * FAST_FIELD/2), eight bytes at a time; returns the comma that ends it, or
- * NULL when it does not fit or holds a quote, a CR or a NUL.  The comma,
+ * NULL when it does not fit or holds a quote, a CR, a NUL or a byte
+ * outside ASCII (text that the generic path checks as UTF-8).  The comma,
  * the quote, CR and NUL are all below '-', and symbols and timeframes
  * rarely hold such a byte: one test finds the first, and only when it is
  * not the comma is the field looked at byte by byte. */
@@ -365,7 +379,9 @@ static inline const char *fast_str(const char *p, char *dst, size_t size)
 {
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
-		uint64_t m = bytes_below(w, ',' + 1);
+		/* a byte outside ASCII stops the field as a low one does:
+		 * not being the comma, it sends it on, and then away */
+		uint64_t m = bytes_below(w, ',' + 1) | non_ascii(w);
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);

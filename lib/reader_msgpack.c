@@ -10,6 +10,8 @@ enum { MP_OK, MP_MORE, MP_BAD };
 typedef struct mp {
 	const unsigned char *p, *end;
 	const char *what; /* what was expected, for MP_BAD */
+	const unsigned char *start; /* the record's first byte */
+	int bin;          /* whether the last value read was a bin */
 } mp;
 
 static inline uint64_t be(const unsigned char *p, int n)
@@ -52,6 +54,7 @@ static int mp_value(mp *c, qts_raw_field *f)
 	size_t len = 0;
 	int w = 0;
 	memset(f, 0, sizeof *f);
+	c->bin = b >= 0xc4 && b <= 0xc6;
 	if (b <= 0x7f) {
 		f->kind = QTS_RAW_INT, f->i = b;
 		c->p++;
@@ -119,6 +122,62 @@ str:
 	return MP_OK;
 }
 
+/* The byte offset in the input of at, a byte of the record being read. */
+static unsigned long long field_byte(const qts_reader *r, const mp *c, const unsigned char *at)
+{
+	return (unsigned long long)(r->offset + (uint64_t)(at - c->start));
+}
+
+/* A time as the msgpack timestamp extension (type -1: 32-bit seconds;
+ * 30-bit ns and 34-bit seconds; 32-bit ns and 64-bit seconds), which
+ * msgpack libraries write for a date: into *ts.  MP_OK, MP_MORE, MP_BAD
+ * + 1 (a time outside int64 ns, said), or MP_MORE + 1 when the value is
+ * not one (read as any other). */
+static int timestamp_ext(qts_reader *r, mp *c, const char *type, const char *field, int64_t *ts)
+{
+	const unsigned char *at = c->p;
+	if (c->end - at < 2)
+		return MP_MORE + 1;
+	size_t len, head;
+	if (at[0] == 0xd6 && at[1] == 0xff)
+		len = 4, head = 2;
+	else if (at[0] == 0xd7 && at[1] == 0xff)
+		len = 8, head = 2;
+	else if (at[0] == 0xc7 && c->end - at >= 3 && at[1] == 12 && at[2] == 0xff)
+		len = 12, head = 3;
+	else
+		return MP_MORE + 1;
+	NEED(c, head + len);
+	const unsigned char *q = at + head;
+	int64_t sec;
+	uint64_t nsec;
+	if (len == 4)
+		sec = (int64_t)be(q, 4), nsec = 0;
+	else if (len == 8) {
+		uint64_t u = be(q, 8);
+		nsec = u >> 34, sec = (int64_t)(u & 0x3ffffffffULL);
+	} else
+		nsec = be(q, 4), sec = (int64_t)be(q + 4, 8);
+	if (nsec >= (uint64_t)QTS_NS_PER_SEC) {
+		c->what = "a timestamp whose nanoseconds are below 1000000000";
+		return MP_BAD;
+	}
+	/* Before 1970 the fraction is taken from the next second up, so the
+	 * first nanoseconds of the range are not lost to the product. */
+	int64_t t, s = sec, frac = (int64_t)nsec;
+	if (frac && s < 0)
+		s++, frac -= QTS_NS_PER_SEC;
+	if (__builtin_mul_overflow(s, QTS_NS_PER_SEC, &t) || __builtin_add_overflow(t, frac, &t)) {
+		qts_reader_fail(r, "%s: field %s (at byte %llu): the timestamp of %lld s and %llu ns since the epoch "
+				"is out of range: qts times run from %s (int64 nanoseconds since the epoch)", type, field,
+				field_byte(r, c, at), (long long)sec, (unsigned long long)nsec, QTS_TIME_RANGE);
+		return MP_BAD + 1;
+	}
+	*ts = t;
+	c->p = at + head + len;
+	return MP_OK;
+}
+
 /* The header writer.c writes for a string of n bytes. */
 static inline unsigned str_tag(size_t n)
 {
@@ -149,6 +208,12 @@ static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfield
 			c->p += 9;
 			continue;
 		}
+		if (f->kind == FK_TS && (st = timestamp_ext(r, c, s->name, f->name, &ev->ts)) != MP_MORE + 1) {
+			if (st != MP_OK)
+				return st;
+			*canon = 0;
+			continue;
+		}
 		if ((st = mp_value(c, &v)) != MP_OK)
 			return st;
 		double *num = (double *)((char *)ev + f->offset);
@@ -159,7 +224,13 @@ static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfield
 				ev->ts = v.i;
 			else if (v.kind == QTS_RAW_UINT && v.u <= INT64_MAX)
 				ev->ts = (int64_t)v.u;
-			else {
+			else if (v.kind == QTS_RAW_UINT) {
+				qts_reader_fail(r, "%s: field %s (at byte %llu): %llu ns since the epoch is out of range: "
+						"qts times run from %s (int64 nanoseconds since the epoch)",
+						s->name, f->name, field_byte(r, c, at), (unsigned long long)v.u,
+						QTS_TIME_RANGE);
+				return MP_BAD + 1;
+			} else {
 				c->p = at;
 				c->what = "an integer (ns since the epoch)";
 				return MP_BAD;
@@ -169,9 +240,11 @@ static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfield
 		case FK_ENUM:
 			if (v.kind == QTS_RAW_NIL)
 				v.len = 0, v.str = "";
-			else if (v.kind != QTS_RAW_STR) {
+			else if (v.kind != QTS_RAW_STR || c->bin) {
+				/* bin holds bytes, not text: a stream has none (CSV
+				 * could not carry them) */
 				c->p = at;
-				c->what = "a string";
+				c->what = c->bin ? "a string (str), not bin" : "a string";
 				return MP_BAD;
 			}
 			*canon &= *at == str_tag(v.len);
@@ -214,7 +287,7 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	*bad_field = -1;
 	*type = QTS_UNKNOWN;
 	*canon = 0;
-	const unsigned char *start = c->p;
+	const unsigned char *start = c->start = c->p;
 	if ((st = mp_array(c, &n)) != MP_OK)
 		return st;
 	if (n == 0) {
@@ -224,8 +297,8 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	qts_raw_field tf;
 	if ((st = mp_value(c, &tf)) != MP_OK)
 		return st;
-	if (tf.kind != QTS_RAW_STR) {
-		c->what = "the type as a string";
+	if (tf.kind != QTS_RAW_STR || c->bin) {
+		c->what = c->bin ? "the type as a string (str), not bin" : "the type as a string";
 		return MP_BAD;
 	}
 	qts_type t = qts_type_from_name(tf.str, tf.len);
@@ -265,9 +338,18 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 		return MP_BAD + 1;
 	}
 	f[0] = tf;
-	for (uint32_t i = 1; i < n; i++)
+	for (uint32_t i = 1; i < n; i++) {
+		const unsigned char *at = c->p;
 		if ((st = mp_value(c, &f[i])) != MP_OK)
 			return st;
+		/* passed on, a bin would come out as a str (and in CSV as text):
+		 * not unchanged, as an unknown event is */
+		if (c->bin) {
+			c->p = at;
+			c->what = "a string (str), not bin, or another scalar";
+			return MP_BAD;
+		}
+	}
 	ev->type = QTS_UNKNOWN;
 	ev->symbol[0] = '\0';
 	ev->raw.n = n;
@@ -276,9 +358,21 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	 * writer wrote comes back as either. */
 	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i
 	       : n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u <= INT64_MAX ? (int64_t)f[1].u : QTS_TS_MIN;
-	/* a time as text (as in CSV) is a time too: ordered alike */
-	if (n > 1 && f[1].kind == QTS_RAW_STR && qts_time_parse(f[1].str, f[1].len, &ev->ts) < 0)
+	if (n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u > INT64_MAX) {
+		qts_reader_fail(r, "ts: %llu ns since the epoch is out of range: qts times run from %s (int64 "
+				"nanoseconds since the epoch)", (unsigned long long)f[1].u, QTS_TIME_RANGE);
+		return MP_BAD + 1;
+	}
+	/* a time as text (as in CSV) is a time too: ordered alike, and
+	 * refused alike when qts cannot keep it */
+	int code;
+	if (n > 1 && f[1].kind == QTS_RAW_STR && (code = qts_time_parse(f[1].str, f[1].len, &ev->ts)) < 0) {
 		ev->ts = QTS_TS_MIN;
+		if (code != -1) {
+			qts_reader_bad_time(r, "ts", f[1].str, f[1].len, code);
+			return MP_BAD + 1;
+		}
+	}
 	return MP_OK;
 }
 
@@ -287,8 +381,9 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 /* Bars are most of any stream: one written as writer.c writes it (a
  * fixarray of nine, "bar", an int64 time, two fixstr, five float64) is
  * decoded here in one pass, its strings copied a word at a time.  Any
- * other record, or a bar with a NUL in a string or a number that is not
- * finite, is left to the generic decoder, which says what is wrong. */
+ * other record, or a bar with a NUL or a byte outside ASCII in a string
+ * or a number that is not finite, is left to the generic decoder, which
+ * says what is wrong. */
 
 /* Bytes the pass may read from the start of a record: the longest bar
  * (15 + 31 + 1 + 15 + 45) and the words copied past a short string. */
@@ -301,32 +396,36 @@ static inline uint64_t load8(const unsigned char *p)
 	return w;
 }
 
-/* The high bit of each byte of w that is zero, exactly. */
-static inline uint64_t zero_bytes(uint64_t w)
+/* The high bit of each byte of w that is a NUL or outside ASCII, exactly:
+ * the low seven bits of a byte plus 0x7f carry into its high bit unless
+ * they are all zero, and a byte whose own high bit is set is taken out
+ * (as many operations as finding the NULs alone). */
+static inline uint64_t nul_or_high(uint64_t w)
 {
-	return ~(((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | w | 0x7f7f7f7f7f7f7f7fULL);
+	return ~((((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) & ~w) | 0x7f7f7f7f7f7f7f7fULL);
 }
 
 /* A fixstr's n bytes at src into dst (words of it, the rest zeros); 0 when
- * one of them is a NUL. */
+ * one of them is a NUL or outside ASCII (text the generic decoder checks
+ * as UTF-8). */
 static inline int copy_str(char *dst, const unsigned char *src, unsigned n, unsigned words)
 {
 	if (n < 8) { /* most symbols and every timeframe: one word */
 		uint64_t keep = (1ULL << (8 * n)) - 1, w = load8(src) & keep;
 		memcpy(dst, &w, 8);
 		memset(dst + 8, 0, 8 * (words - 1));
-		return !(zero_bytes(w) & keep);
+		return !(nul_or_high(w) & keep);
 	}
-	uint64_t nul = 0;
+	uint64_t bad = 0;
 	for (unsigned k = 0; k < words; k++) {
 		uint64_t w = load8(src + 8 * k), keep;
 		int left = (int)n - 8 * (int)k;
 		keep = left >= 8 ? ~0ULL : left <= 0 ? 0 : (1ULL << (8 * left)) - 1;
 		w &= keep;
-		nul |= zero_bytes(w) & keep;
+		bad |= nul_or_high(w) & keep;
 		memcpy(dst + 8 * k, &w, 8);
 	}
-	return !nul;
+	return !bad;
 }
 
 /* A float64 field: its value, or 0 when the tag is another or the number

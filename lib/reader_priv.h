@@ -5,6 +5,7 @@
 #define QTS_READER_PRIV_H
 #include "csv_priv.h"
 #include "event_priv.h"
+#include "qts_time.h"
 
 #include <string.h>
 
@@ -125,6 +126,11 @@ qts_raw_field *qts_reader_raw_fields(qts_reader *r, size_t n);
 /* Whether s[0..n) may name an event type, and the failure when not. */
 int qts_reader_type_name_ok(const char *s, size_t n);
 int qts_reader_bad_type(qts_reader *r, const char *s, size_t n);
+/* A time field that qts_time_parse refused with code (its return): not
+ * a time, finer than nanoseconds, or outside the range there is. */
+int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n, int code);
+/* A bar whose end, ts plus its timeframe, is past the last time. */
+int qts_reader_bar_past_end(qts_reader *r, const qts_event *ev);
 /* A bar whose tf is not a timeframe. */
 int qts_reader_bad_tf(qts_reader *r, const char *tf);
 /* A bar whose high is below its low, or whose volume is negative: no
@@ -156,14 +162,16 @@ static inline uint64_t tf_word(const char *tf)
 	return i == 7 ? w : w & ((1ULL << (8 * (i + 1))) - 1);
 }
 
-/* qts_event_known of a bar, without parsing its timeframe again; t is a
- * timeframe (t->ok: bar_in_order_key refuses a bar of any other). */
-static inline int64_t bar_end(const struct tf_slot *t, const qts_event *ev)
+/* qts_event_known of a bar in *end, without parsing its timeframe again;
+ * t is a timeframe (t->ok: bar_in_order_key refuses a bar of any other).
+ * 0, or -1 when the end is past the last time: such a bar is never
+ * known, and an end taken as the last time would let a stage act on it
+ * (qts-sim fill it) as if it were. */
+static inline int bar_end(const struct tf_slot *t, const qts_event *ev, int64_t *end)
 {
-	int64_t end;
 	if (t->ns)
-		return __builtin_add_overflow(ev->ts, t->ns, &end) ? INT64_MAX : end;
-	return qts_tf_end(t->tf, ev->ts);
+		return __builtin_add_overflow(ev->ts, t->ns, end) ? -1 : 0;
+	return qts_tf_end_checked(t->tf, ev->ts, end);
 }
 
 
@@ -199,7 +207,9 @@ static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t 
 	}
 	if (__builtin_expect(!(ev->bar.low <= ev->bar.high && ev->bar.volume >= 0), 0))
 		return qts_reader_bad_bar(r, ev);
-	int64_t end = bar_end(t, ev);
+	int64_t end;
+	if (__builtin_expect(bar_end(t, ev, &end) != 0, 0))
+		return qts_reader_bar_past_end(r, ev);
 	if (__builtin_expect(end < t->end, 0))
 		return qts_reader_out_of_order(r, ev, end, t->end, t->end_line, t->end_offset, "a bar known at");
 	t->end = end;

@@ -243,6 +243,12 @@ static void parse(int argc, char **argv, opts *o)
 		qts_usage_error(usage, "--every goes with --live");
 	if (o->html_log_set && !o->html)
 		qts_usage_error(usage, "--html-log goes with --html");
+	/* `-` is standard output (qts_outfile), which holds the text report
+	 * unless -o names a file, and the stream with --tee: one thing there. */
+	if ((o->html && strcmp(o->html, "-") == 0 && (o->tee || !o->output || strcmp(o->output, "-") == 0)) ||
+	    (o->output && strcmp(o->output, "-") == 0 && o->tee))
+		qts_usage_error(usage, "'-' is standard output, which holds %s: one output there",
+				o->tee ? "the stream with --tee" : "the text report unless -o names a file");
 	if (!o->tee && (o->conf.msgpack || o->conf.heartbeat))
 		qts_usage_error(usage, "%s goes with --tee: the report itself is text",
 				o->conf.msgpack ? "-M" : "--heartbeat");

@@ -1127,6 +1127,13 @@ static void parse(sweep *sw, int argc, char **argv)
 		default: qts_usage_error(usage, NULL);
 		}
 	}
+	/* `-` is standard output (qts_outfile), which holds the table unless
+	 * -o names a file: one of them goes there. */
+	int to_stdout = (!sw->output || strcmp(sw->output, "-") == 0) + (sw->overfit && strcmp(sw->overfit, "-") == 0) +
+			(sw->oos && strcmp(sw->oos, "-") == 0);
+	if (to_stdout > 1)
+		qts_usage_error(usage, "'-' is standard output, where the table goes unless -o names a file: "
+			       "one output there");
 	if (sw->merge) {
 		if (optind >= argc)
 			qts_usage_error(usage, "--merge: no table named");

@@ -66,6 +66,7 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 	static _Thread_local int have_last; /* else ten NUL bytes matched the empty cache */
 	int y, mo, d, h = 0, mi = 0, se = 0;
 	int64_t frac = 0, days;
+	int too_fine = 0;
 	if (have_last && n >= 10 && memcmp(s, last_date, 10) == 0)
 		days = last_days;
 	else {
@@ -100,6 +101,8 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 				for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
 					if (scale)
 						frac += (s[i] - '0') * scale;
+					else
+						too_fine = 1;
 				if (i == start)
 					return -1;
 			}
@@ -137,6 +140,10 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 		if (i != n)
 			return -1;
 	}
+	/* A digit past the ninth would be cut off, and the time read as
+	 * another: nanoseconds are the finest time there is in a stream. */
+	if (too_fine)
+		return QTS_TIME_TOO_FINE;
 	int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
 	/* Four-digit years reach far beyond int64 nanoseconds (1677-09-21 to
 	 * 2262-04-11): refuse what does not fit rather than overflow.  A
@@ -146,7 +153,7 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned)
 		secs++, frac -= QTS_NS_PER_SEC;
 	int64_t t;
 	if (__builtin_mul_overflow(secs, QTS_NS_PER_SEC, &t) || __builtin_add_overflow(t, frac, &t))
-		return -1;
+		return QTS_TIME_OUT_OF_RANGE;
 	*ns = t;
 	return 0;
 }

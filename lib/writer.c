@@ -224,7 +224,7 @@ int qts_finish(qts_writer *w, int status)
 		qts_writer_fail(w, qts_upstream_failure());
 	}
 	if (w && qts_writer_close(w) < 0 && errno != EPIPE && !qts_interrupted) {
-		qts_warn("write error: %s", strerror(errno));
+		qts_write_error(errno);
 		status = status ? status : QTS_EXIT_FAIL;
 	}
 	if (qts_interrupted)

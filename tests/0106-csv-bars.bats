@@ -50,10 +50,13 @@ check() {
 		'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,10'
 	check 'bar,2024-01-01 14:30:00Z,SYN,1m,1,2,0.5,1.5,10' \
 		'bar,2024-01-01T14:30:00Z,SYN,1m,1,2,0.5,1.5,10'
-	check 'bar,2262-04-11T23:47:16Z,SYN,1m,1,2,0.5,1.5,10' \
-		'bar,2262-04-11T23:47:16Z,SYN,1m,1,2,0.5,1.5,10'
+	# the last second whose bar ends in time, and the first past the range
+	check 'bar,2262-04-11T23:47:15Z,SYN,1s,1,2,0.5,1.5,10' \
+		'bar,2262-04-11T23:47:15Z,SYN,1s,1,2,0.5,1.5,10'
+	check 'bar,2262-04-11T23:47:16Z,SYN,1s,1,2,0.5,1.5,10' \
+		'qts: in.csv:1: bar SYN 1s: 2262-04-11T23:47:16Z + 1s is past 2262-04-11T23:47:16.854775807Z, the last time qts can represent (a bar is known at its end)'
 	check 'bar,2262-04-11T23:47:17Z,SYN,1m,1,2,0.5,1.5,10' \
-		'qts: in.csv:1: ts: '\''2262-04-11T23:47:17Z'\'' is not a time (RFC 3339 or YYYY-MM-DD)'
+		'qts: in.csv:1: ts: '\''2262-04-11T23:47:17Z'\'' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)'
 	check 'bar,1677-09-21T00:13:00Z,SYN,1m,1,2,0.5,1.5,10' \
 		'bar,1677-09-21T00:13:00Z,SYN,1m,1,2,0.5,1.5,10'
 }
@@ -221,8 +224,8 @@ check() {
 	# one out of range.
 	check 'bar,2024-01-01T14:30:00Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2024-02-30T14:30:00Z,A,1m,1,2,0.5,1.5,10' \
 		"qts: in.csv:2: ts: '2024-02-30T14:30:00Z' is not a time (RFC 3339 or YYYY-MM-DD)"
-	check 'bar,2262-04-11T23:47:16Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:16Z,B,1m,1,2,0.5,1.5,10' \
-		'bar,2262-04-11T23:47:16Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:16Z,B,1m,1,2,0.5,1.5,10'
+	check 'bar,2262-04-11T23:47:15Z,A,1s,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:15Z,B,1s,1,2,0.5,1.5,10' \
+		'bar,2262-04-11T23:47:15Z,A,1s,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:15Z,B,1s,1,2,0.5,1.5,10'
 	check 'bar,2262-04-11T23:47:17Z,A,1m,1,2,0.5,1.5,10'$'\n''bar,2262-04-11T23:47:17Z,B,1m,1,2,0.5,1.5,10' \
-		"qts: in.csv:1: ts: '2262-04-11T23:47:17Z' is not a time (RFC 3339 or YYYY-MM-DD)"
+		"qts: in.csv:1: ts: '2262-04-11T23:47:17Z' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)"
 }

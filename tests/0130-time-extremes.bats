@@ -3,20 +3,22 @@
 # to 2262-04-11T23:47:16.854775807Z), which the readers accept, through every
 # stage: a correct result, or exit 1 naming the event whose bar end, latency
 # or day boundary has no time; never a wrapped time (under the sanitizer
-# build, never an overflow).
+# build, never an overflow).  A bar that would end past the last time is
+# refused by the readers themselves (0107-stream-limits.bats).
 
 load helper
 
 setup() {
 	T=$(mktemp -d)
-	# Daily bars at both ends: the last one's end (2262-04-12) has no time.
+	# Daily bars at both ends: the last one ends on the last day there
+	# is, at 2262-04-11T00:00:00Z (one a day later would never end).
 	cat > "$T/days.csv" <<-'EOS'
 	bar,1677-09-22T00:00:00Z,X,1d,10,11,9,10,100
 	bar,1677-09-23T00:00:00Z,X,1d,10,11,9,10.5,100
 	bar,1677-09-24T00:00:00Z,X,1d,10,11,9,10,100
+	bar,2262-04-08T00:00:00Z,X,1d,10,11,9,10,100
 	bar,2262-04-09T00:00:00Z,X,1d,10,11,9,10,100
-	bar,2262-04-10T00:00:00Z,X,1d,10,11,9,11,100
-	bar,2262-04-11T00:00:00Z,X,1d,10,12,9,12,100
+	bar,2262-04-10T00:00:00Z,X,1d,10,12,9,11,100
 	EOS
 	# Minute bars at both ends: the first minute there is, the last whole one.
 	cat > "$T/minutes.csv" <<-'EOS'
@@ -44,9 +46,11 @@ FIRST=1677-09-21T00:12:43.145224192Z
 		run -1 --separate-stderr qts-resample "$tf" "$T/minutes.csv"
 		[[ $stderr == *"its $tf bar would start before $FIRST"* ]]
 	done
-	# A 1d bar whose own end has no time.
+	# A 1d bar whose own end has no time: its reader refuses it.
+	printf 'bar,2262-04-11T00:00:00Z,X,1d,10,12,9,12,100\n' >> "$T/days.csv"
 	run -1 --separate-stderr qts-resample -p 1d "$T/days.csv"
-	[ "$stderr" = "qts-resample: $T/days.csv:6: X: bar: 2262-04-11T00:00:00Z + 1d is past $LAST, the last time qts can represent" ]
+	[ "$stderr" = "qts-resample: $T/days.csv:7: bar X 1d: 2262-04-11T00:00:00Z + 1d is past $LAST, the last time qts can represent (a bar is known at its end)" ]
+	sed -i '$d' "$T/days.csv"
 	# What fits is right: the 2m bar of 23:44, not the one of 23:46.
 	run -1 --separate-stderr qts-resample -p 2m "$T/late.csv"
 	[ "${lines[0]}" = "bar,2262-04-11T23:44:00Z,X,2m,10,11,9,10,100" ]
@@ -98,7 +102,7 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 	run -0 --separate-stderr qts-risk --daily-loss 1 --max-orders 1/1d --stop-loss 0.01 "$T/d.csv"
 }
 
-@test "qts-strategy and a whole pipeline: bar ends past the last time are the last time" {
+@test "qts-strategy and a whole pipeline: bars that end on the last day there is" {
 	run -0 --separate-stderr qts-strategy -e 'target = close > 10.2' "$T/days.csv"
 	[[ $output == *"target,1677-09-24T00:00:00Z,X,1,qty,expr"* ]]
 	[[ $output == *"target,2262-04-11T00:00:00Z,X,1,qty,expr"* ]]

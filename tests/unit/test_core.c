@@ -140,6 +140,24 @@ static void times(void)
 	CHECK(qts_time_parse("2024-01-02T25:00:00Z", 20, &ns) < 0, "reject hour 25");
 	CHECK(qts_time_parse("yesterday", 9, &ns) < 0, "reject words");
 	CHECK(qts_time_parse("2024-01-02T14:30:00Zjunk", 24, &ns) < 0, "reject trailing junk");
+	CHECK(qts_time_parse("2024-01-02T14:30:00.1234567891Z", 31, &ns) == QTS_TIME_TOO_FINE &&
+		      qts_time_parse("2024-01-02T14:30:00.1234567890Z", 31, &ns) == QTS_TIME_TOO_FINE,
+	      "a tenth digit of fraction is finer than ns: refused, not cut");
+	CHECK(qts_time_parse("2024-01-02T14:30:00.1234567891Zjunk", 35, &ns) == -1, "junk after it: not a time");
+	CHECK(qts_time_parse("2262-04-11T23:47:16.854775808Z", 30, &ns) == QTS_TIME_OUT_OF_RANGE &&
+		      qts_time_parse("1677-09-21T00:12:43.145224191Z", 30, &ns) == QTS_TIME_OUT_OF_RANGE &&
+		      qts_time_parse("9999-12-31", 10, &ns) == QTS_TIME_OUT_OF_RANGE,
+	      "times past either end: out of range");
+	CHECK(qts_time_parse("2262-04-11T23:47:16.854775807Z", 30, &ns) == 0 && ns == INT64_MAX &&
+		      qts_time_parse("1677-09-21T00:12:43.145224192Z", 30, &ns) == 0 && ns == INT64_MIN,
+	      "the ends themselves");
+	CHECK(qts_utf8_valid("AAPL", 4) && qts_utf8_valid("Soci\xc3\xa9t\xc3\xa9 G\xc3\xa9n\xc3\xa9rale", 20) &&
+		      qts_utf8_valid("\xf0\x9f\x93\x88", 4) && qts_utf8_valid("", 0),
+	      "UTF-8: ASCII, accents, a 4-byte character");
+	CHECK(!qts_utf8_valid("A\xff", 2) && !qts_utf8_valid("\xc3", 1) && !qts_utf8_valid("\xc0\xaf", 2) &&
+		      !qts_utf8_valid("\xed\xa0\x80", 3) && !qts_utf8_valid("\xf4\x90\x80\x80", 4) &&
+		      !qts_utf8_valid("ABCDEFGHIJ\x80", 11) && !qts_utf8_valid("\xe2\x82", 2),
+	      "not UTF-8: a stray byte, a cut character, overlong, a surrogate, past U+10FFFF");
 	int ok = 1;
 	for (int64_t d = -800000; d < 800000; d += 37) {
 		int y;
