@@ -105,7 +105,9 @@ qts_idset *qts_idset_new(size_t cap)
 	for (t->tabcap = 16; t->tabcap < 2 * cap; t->tabcap *= 2)
 		;
 	t->tab = qts_calloc_table(t->tabcap * sizeof *t->tab);
-	t->ring = qts_calloc_table(cap * sizeof *t->ring);
+	/* the ring is written in order: its pages come as it fills, not
+	 * in 2 MiB steps (a long run's memory would rise in a jump) */
+	t->ring = calloc(cap, sizeof *t->ring);
 	if (!t->tab || !t->ring) {
 		qts_idset_free(t);
 		return NULL;
@@ -171,7 +173,7 @@ void qts_idset_free(qts_idset *t)
 	if (!t)
 		return;
 	qts_free_table(t->tab, t->tabcap * sizeof *t->tab);
-	qts_free_table(t->ring, t->cap * sizeof *t->ring);
+	free(t->ring);
 	free(t);
 }
 

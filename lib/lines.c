@@ -28,7 +28,9 @@ void *qts_calloc_lines(size_t size)
  * were 5% of a backtest of 1M bars); a huge page, where the kernel gives
  * them (madvise), takes one fault and one TLB entry for 2 MiB, and is
  * zeroed only when first touched.  Smaller tables are not worth a huge
- * page's zeroing. */
+ * page's zeroing.  Only for tables probed at random, whose pages are all
+ * touched early anyway: one filled in order would grow a long run's
+ * memory in steps of 2 MiB instead of a page at a time. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
 void *qts_calloc_table(size_t size)

@@ -527,7 +527,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->plain_type = !r->stops && !r->vol && !r->portfolio_checks ? (int)QTS_BAR : -1;
 	if (rehash(r, 64) < 0)
 		goto no_memory;
-	r->ord = qts_calloc_table(ORD_RING * sizeof *r->ord);
+	r->ord = calloc(ORD_RING, sizeof *r->ord); /* in order, as ids.c's ring */
 	r->otab = qts_calloc_table(ORD_TAB * sizeof *r->otab);
 	if (!r->ord || !r->otab)
 		goto no_memory;
@@ -592,7 +592,7 @@ void qts_risk_free(qts_risk *r)
 	free(r->smap);
 	free(r->sector);
 	free(r->rate);
-	qts_free_table(r->ord, ORD_RING * sizeof *r->ord);
+	free(r->ord);
 	qts_free_table(r->otab, ORD_TAB * sizeof *r->otab);
 	free(r->ins);
 	free(r);
