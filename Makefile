@@ -10,6 +10,10 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
 OPT       ?= -O2 -g
+# A program loads only the libraries it calls: qts starts without libnats
+# and the TLS libraries under it, which qts-bus alone needs.  Debian's gcc
+# passes --as-needed itself, but not with -fsanitize (make check's build).
+LDFLAGS   += -Wl,--as-needed
 # libsnappy is not linked: parquet_snappy.c opens it when a Snappy page is
 # compressed or uncompressed (a C++ library, it would bring libstdc++ into
 # every start); test_parquet.c links it to make Snappy pages of its own.
@@ -43,10 +47,10 @@ $$($(1)_LIB): $$($(1)_OBJ)
 	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
 	@echo "  CCLD    $$@"
-	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
 build/$(1)/unit/%: tests/unit/%.c $$($(1)_LIB) $$(wildcard lib/*.h tests/unit/*.h) | build/$(1)/unit
 	@echo "  CCLD    $$@"
-	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) -Itests/unit $$($(1)_CFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS) $$(UNIT_LDLIBS)
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) -Itests/unit $$($(1)_CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS) $$(UNIT_LDLIBS)
 build/$(1)/lib build/$(1)/bin build/$(1)/unit:
 	@mkdir -p $$@
 -include $$(wildcard build/$(1)/lib/*.d)

@@ -1,7 +1,6 @@
 /* qts — runs `qts NAME ARGS` as `qts-NAME ARGS` (as git does), and holds the
  * small helpers that do not deserve a name of their own. */
 #include "qts.h"
-#include "qts_bus.h"
 #include "qts_journal.h"
 #include "qts_parquet.h"
 #include "qts_stage.h"
@@ -34,7 +33,7 @@ static const char usage[] =
 	"       qts top [-n COUNT] [-d DURATION] [--once] FILE|DIR...\n"
 	"                              the live view of a pipeline's --metrics files\n"
 	"       qts bus pub|sub [OPTION...] SUBJECT\n"
-	"                              bridge a stream to a NATS subject (JetStream)\n"
+	"                              bridge a stream to a NATS subject (runs qts-bus)\n"
 	"       qts --version | --help\n";
 
 /* Where this program lives, so its siblings are found before PATH. */
@@ -223,8 +222,6 @@ int main(int argc, char **argv)
 		qts_progname = "qts sweep"; /* for messages */
 		return qts_sweep_main(argc - 1, argv + 1);
 	}
-	if (strcmp(name, "bus") == 0)
-		return qts_bus_main(argc - 1, argv + 1);
 	if (strcmp(name, "journal") == 0) {
 		qts_progname = "qts journal"; /* for messages */
 		if (argc > 2 && strcmp(argv[2], "cat") == 0)
@@ -232,6 +229,8 @@ int main(int argc, char **argv)
 		argv[1] = "qts journal";
 		return qts_stage_main(&qts_journal_stage, argc - 1, argv + 1);
 	}
+	/* bus is qts-bus, run below like any program: built in, it would
+	 * load libnats and the TLS libraries at every start of qts. */
 	if (name[0] == '-')
 		qts_usage_error(usage, "unknown option '%s'", name);
 	if (strchr(name, '/')) /* a file where a command goes: qts reads none itself */

@@ -1,4 +1,4 @@
-/* bus_conn.c — the connection of `qts bus` to a NATS server: connecting
+/* bus_conn.c — the connection of qts-bus to a NATS server: connecting
  * with backoff (in the stage's loop, so heartbeats and signals go on),
  * libnats' own reconnecting paced by the same backoff, what happened said
  * on standard error, and the JetStream stream made when missing. */

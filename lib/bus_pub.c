@@ -1,4 +1,4 @@
-/* bus_pub.c — `qts bus pub SUBJECT [FILE...]`: the events of its input
+/* bus_pub.c — `qts-bus pub SUBJECT [FILE...]`: the events of its input
  * published to a NATS subject, one event a message.
  *
  * With JetStream, messages go out asynchronously in windows of up to
@@ -27,9 +27,10 @@
  * again (ms); a wait that also bounds how late a signal is seen. */
 #define ACK_WAIT_MS 1000
 
-static const char usage[] =
-	"usage: qts bus pub [options] SUBJECT [FILE...]\n"
-	"Publish the events of FILE (or standard input) to the NATS subject SUBJECT (qts(1)).\n"
+/* Not static: qts-bus --help prints it with sub's, every option on one page. */
+const char qts_bus_pub_usage[] =
+	"usage: qts-bus pub [options] SUBJECT [FILE...]\n"
+	"Publish the events of FILE (or standard input) to the NATS subject SUBJECT (qts-bus(1)).\n"
 	"      --server URL         the NATS server (nats://127.0.0.1:4222)\n"
 	"      --stream NAME        the JetStream stream (QTS_ and the subject, made when missing)\n"
 	"      --id PREFIX          the message ids' prefix (the subject)\n"
@@ -40,6 +41,7 @@ static const char usage[] =
 	"      --metrics FILE       Prometheus metrics of the stage in FILE, each second\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
+static const char *const usage = qts_bus_pub_usage;
 
 typedef struct slot {
 	char *data;
@@ -360,7 +362,7 @@ static const qts_stage_def bus_pub_stage = { "qts-bus-pub", build };
 
 int qts_bus_pub_main(int argc, char **argv)
 {
-	qts_progname = "qts bus pub";
+	qts_progname = "qts-bus pub";
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
 	bus_pub_stage.build(&st, argc, argv, qts_runtime_emit, r);

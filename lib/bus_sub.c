@@ -1,4 +1,4 @@
-/* bus_sub.c — `qts bus sub SUBJECT`: the events published to a NATS
+/* bus_sub.c — `qts-bus sub SUBJECT`: the events published to a NATS
  * subject, as a stream on standard output.
  *
  * With JetStream it reads through a pull consumer (durable with
@@ -32,9 +32,10 @@
 /* How long the server waits for an acknowledgement before sending again. */
 #define ACK_WAIT (30 * QTS_NS_PER_SEC)
 
-static const char usage[] =
-	"usage: qts bus sub [options] SUBJECT\n"
-	"Write the events published to the NATS subject SUBJECT to standard output (qts(1)).\n"
+/* Not static: qts-bus --help prints it with pub's, every option on one page. */
+const char qts_bus_sub_usage[] =
+	"usage: qts-bus sub [options] SUBJECT\n"
+	"Write the events published to the NATS subject SUBJECT to standard output (qts-bus(1)).\n"
 	"      --server URL         the NATS server (nats://127.0.0.1:4222)\n"
 	"      --stream NAME        the JetStream stream (QTS_ and the subject, made when missing)\n"
 	"      --durable NAME       a durable consumer: a subscriber started again resumes\n"
@@ -50,6 +51,7 @@ static const char usage[] =
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
+static const char *const usage = qts_bus_sub_usage;
 
 typedef struct sub {
 	qts_bus bus;
@@ -487,7 +489,7 @@ static const qts_stage_def bus_sub_stage = { "qts-bus-sub", build };
 
 int qts_bus_sub_main(int argc, char **argv)
 {
-	qts_progname = "qts bus sub";
+	qts_progname = "qts-bus sub";
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
 	bus_sub_stage.build(&st, argc, argv, qts_runtime_emit, r);

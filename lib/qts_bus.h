@@ -1,4 +1,4 @@
-/* qts_bus.h — `qts bus pub|sub`: an event stream bridged to NATS
+/* qts_bus.h — qts-bus pub|sub: an event stream bridged to NATS
  * (libnats, the C client), so that stages on different machines exchange
  * events through subjects.  With JetStream (the default) a stream on the
  * server keeps the events: publishes carry a message id that the server
@@ -84,8 +84,11 @@ void qts_bus_err(char *err, const char *fmt, ...) __attribute__((format(printf, 
 /* Close and free (the connection is flushed first). */
 void qts_bus_close(qts_bus *b);
 
-/* `qts bus`'s whole main (bus_main.c): pub or sub. */
+/* qts-bus's main after --help and --version (bus_main.c): pub or sub. */
 int qts_bus_main(int argc, char **argv);
+/* The usages of qts-bus and of its two commands; qts-bus --help prints
+ * all three, so that one page lists every option. */
+extern const char qts_bus_usage[], qts_bus_pub_usage[], qts_bus_sub_usage[];
 /* The two stages (bus_pub.c, bus_sub.c), run by qts_bus_main. */
 int qts_bus_pub_main(int argc, char **argv);
 int qts_bus_sub_main(int argc, char **argv);

@@ -310,6 +310,15 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 	[ "${stderr_lines[0]}" = "qts: '/nonexistent' is not a command: a file is read by a command (qts cat /nonexistent)" ]
 }
 
+@test "qts starts without libnats: the bus is qts-bus, which qts bus runs" {
+	command -v ldd >/dev/null || skip "ldd is not installed"
+	run -0 ldd "$(command -v qts)"
+	[[ "$output" != *libnats* ]]
+	# and ldd sees what a program links: qts-bus's libnats
+	run -0 ldd "$(command -v qts-bus)"
+	[[ "$output" == *libnats* ]]
+}
+
 @test "the msgpack example of qts-events(5)" {
 	printf 'bar,2024-01-02T14:30:00Z,ORCL,1m,37.5,37.62,37.41,37.55,12500\n' | qts cat -M > "$BATS_TEST_TMPDIR/b.mp"
 	run -0 od -An -tx1 -N31 "$BATS_TEST_TMPDIR/b.mp"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
-# qts bus pub|sub against a real nats-server on 127.0.0.1 (JetStream on,
-# its storage in the test's directory): a pipeline split across the bus
-# equals the unsplit one byte for byte; a subscriber killed mid-stream, a
-# server restarted mid-stream and a publisher started again lose no event
-# (repeats only where at-least-once allows); replay from a sequence and a
-# time; durable consumers; core NATS; every option and message.
+# qts-bus pub|sub, mostly run as qts bus pub|sub, against a real
+# nats-server on 127.0.0.1 (JetStream on, its storage in the test's
+# directory): a pipeline split across the bus equals the unsplit one byte
+# for byte; a subscriber killed mid-stream, a server restarted mid-stream
+# and a publisher started again lose no event (repeats only where
+# at-least-once allows); replay from a sequence and a time; durable
+# consumers; core NATS; every option and message.
 
 load helper
 
@@ -137,7 +138,8 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 }
 
 @test "bus: a subscriber killed mid-stream loses nothing when started again" {
-	orders 1500 >"$D/orders.csv" # more than a pipe holds
+	# more than a pipe holds: 380 KB, a writer making its pipe 256 KiB
+	orders 3000 >"$D/orders.csv"
 	timeout 60 qts bus pub --server "$U" orders "$D/orders.csv"
 	mkfifo "$D/out"
 	qts bus sub --server "$U" --durable k --batch 32 orders >"$D/out" &
@@ -241,7 +243,7 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 	timeout 60 qts bus pub --server "$U" md "$D/a.csv"
 	timeout 60 qts bus sub --server "$U" --durable d --count 4 md >/dev/null
 	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" --durable d --from-seq 2 md
-	[ "$stderr" = "qts bus sub: --durable d: the consumer exists (acknowledged to stream sequence 4); --from-seq and --from apply to a new one (--reset deletes it)" ]
+	[ "$stderr" = "qts-bus sub: --durable d: the consumer exists (acknowledged to stream sequence 4); --from-seq and --from apply to a new one (--reset deletes it)" ]
 	timeout 60 qts bus sub --server "$U" --durable d --reset --from-seq 9 md >"$D/got.csv"
 	tail -n +9 "$D/a.csv" | cmp - "$D/got.csv"
 	timeout 60 qts bus sub --server "$U" --durable d --reset md >"$D/all.csv"
@@ -279,11 +281,11 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 @test "bus: no server: retried with backoff, then exit 1 naming the server" {
 	port=$(free_port)
 	run --separate-stderr -1 timeout 60 qts bus sub --server "nats://u:secret@127.0.0.1:$port" --retries 2 md
-	[ "${stderr_lines[0]}" = "qts bus sub: nats://***@127.0.0.1:$port: connect: no server answered; retrying with backoff" ]
-	[ "${stderr_lines[1]}" = "qts bus sub: nats://***@127.0.0.1:$port: connect: no server answered; gave up after 3 attempts" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: nats://***@127.0.0.1:$port: connect: no server answered; retrying with backoff" ]
+	[ "${stderr_lines[1]}" = "qts-bus sub: nats://***@127.0.0.1:$port: connect: no server answered; gave up after 3 attempts" ]
 	[[ "$output" != *secret* ]]
 	run --separate-stderr -1 timeout 60 qts bus pub --server "nats://127.0.0.1:$port" --retries 0 md "$FIX/sim/acme-bars.csv"
-	[[ "$stderr" == *"qts bus pub: $FIX/sim/acme-bars.csv:"*": nats://127.0.0.1:$port: connect: no server answered; gave up after 1 attempt" ]]
+	[[ "$stderr" == *"qts-bus pub: $FIX/sim/acme-bars.csv:"*": nats://127.0.0.1:$port: connect: no server answered; gave up after 1 attempt" ]]
 }
 
 @test "bus: a server without JetStream: said, exit 1" {
@@ -291,7 +293,7 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 	PORT=$(free_port)
 	run_nats "$PORT" || skip "no free port"
 	run --separate-stderr -1 timeout 60 qts bus pub --server "nats://127.0.0.1:$PORT" --retries 1 md "$FIX/sim/acme-bars.csv"
-	[ "$stderr" = "qts bus pub: $FIX/sim/acme-bars.csv:2: nats://127.0.0.1:$PORT: stream QTS_MD for subject md: no responders (is JetStream on? nats-server -js; or --core)" ]
+	[ "$stderr" = "qts-bus pub: $FIX/sim/acme-bars.csv:2: nats://127.0.0.1:$PORT: stream QTS_MD for subject md: no responders (is JetStream on? nats-server -js; or --core)" ]
 }
 
 @test "bus: a message that is not an event: exit 1 naming its stream sequence" {
@@ -307,7 +309,7 @@ while b"PONG" not in s.recv(4096): pass
 ' "$PORT"
 	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" md
 	[ "${#lines[@]}" -eq 4 ] # the three events, then the error event
-	[[ "$stderr" == "qts bus sub: md: stream sequence 4: "* ]]
+	[[ "$stderr" == "qts-bus sub: md: stream sequence 4: "* ]]
 }
 
 @test "bus: usage errors exit 2 with a message" {
@@ -320,68 +322,97 @@ while b"PONG" not in s.recv(4096): pass
 		[[ "$stderr" == *usage:* ]]
 	done
 	run --separate-stderr -2 qts bus sub --from-seq 1 --from 2024-01-01 md
-	[ "${stderr_lines[0]}" = "qts bus sub: --from-seq and --from: one starting point" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: --from-seq and --from: one starting point" ]
 	run --separate-stderr -2 qts bus sub --reset md
-	[ "${stderr_lines[0]}" = "qts bus sub: --reset: deletes a --durable consumer; none named" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: --reset: deletes a --durable consumer; none named" ]
 	run --separate-stderr -2 qts bus sub --core --durable d md
-	[ "${stderr_lines[0]}" = "qts bus sub: --core: no JetStream, so no --stream, --durable, --from-seq, --from or --reset" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: --core: no JetStream, so no --stream, --durable, --from-seq, --from or --reset" ]
 	run --separate-stderr -2 qts bus pub --core --dedup-window 1m md
-	[ "${stderr_lines[0]}" = "qts bus pub: --core: no JetStream, so no --stream or --dedup-window" ]
+	[ "${stderr_lines[0]}" = "qts-bus pub: --core: no JetStream, so no --stream or --dedup-window" ]
 	run --separate-stderr -2 qts bus pub 'md.*'
-	[ "${stderr_lines[0]}" = "qts bus pub: 'md.*' is not a subject to publish to (tokens separated by dots, no blanks or wildcards)" ]
+	[ "${stderr_lines[0]}" = "qts-bus pub: 'md.*' is not a subject to publish to (tokens separated by dots, no blanks or wildcards)" ]
 	run --separate-stderr -2 qts bus sub 'md.>.x'
-	[ "${stderr_lines[0]}" = "qts bus sub: 'md.>.x' is not a subject (tokens separated by dots, no blanks; * and > as whole tokens, > last)" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: 'md.>.x' is not a subject (tokens separated by dots, no blanks; * and > as whole tokens, > last)" ]
 	run --separate-stderr -2 qts bus sub a b
-	[ "${stderr_lines[0]}" = "qts bus sub: one SUBJECT: 'b' is one too many" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: one SUBJECT: 'b' is one too many" ]
 	run --separate-stderr -2 qts bus sub --durable a.b md
-	[ "${stderr_lines[0]}" = "qts bus sub: --durable: 'a.b' is not a consumer name (no dots, wildcards, blanks or slashes)" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: --durable: 'a.b' is not a consumer name (no dots, wildcards, blanks or slashes)" ]
 	run --separate-stderr -2 qts bus pub --stream a.b md
-	[ "${stderr_lines[0]}" = "qts bus pub: --stream: 'a.b' is not a stream name (no dots, wildcards, blanks or slashes)" ]
+	[ "${stderr_lines[0]}" = "qts-bus pub: --stream: 'a.b' is not a stream name (no dots, wildcards, blanks or slashes)" ]
 	run --separate-stderr -2 qts bus pub --id= md
-	[ "${stderr_lines[0]}" = "qts bus pub: --id: a prefix of 1 to 64 bytes" ]
+	[ "${stderr_lines[0]}" = "qts-bus pub: --id: a prefix of 1 to 64 bytes" ]
 	run --separate-stderr -2 qts bus pub --dedup-window 0 md
-	[ "${stderr_lines[0]}" = "qts bus pub: --dedup-window: '0' is not a positive duration (2m, 1h)" ]
+	[ "${stderr_lines[0]}" = "qts-bus pub: --dedup-window: '0' is not a positive duration (2m, 1h)" ]
 	run --separate-stderr -2 qts bus sub --from yesterday md
-	[ "${stderr_lines[0]}" = "qts bus sub: --from: 'yesterday' is not a time (RFC 3339: 2024-01-02T14:30:00Z)" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: --from: 'yesterday' is not a time (RFC 3339: 2024-01-02T14:30:00Z)" ]
 	run --separate-stderr -2 timeout 60 qts bus pub --server= md
-	[ "${stderr_lines[0]}" = "qts bus pub: --server: an empty URL" ]
+	[ "${stderr_lines[0]}" = "qts-bus pub: --server: an empty URL" ]
 	run --separate-stderr -2 qts bus pub md.x --retries x
-	[[ "${stderr_lines[0]}" == "qts bus pub: --retries: "*" (or forever)" ]]
+	[[ "${stderr_lines[0]}" == "qts-bus pub: --retries: "*" (or forever)" ]]
 	run --separate-stderr -2 qts bus frob
-	[ "${stderr_lines[0]}" = "qts bus: 'frob': pub or sub?" ]
+	[ "${stderr_lines[0]}" = "qts-bus: 'frob': pub or sub?" ]
 	run --separate-stderr -2 qts bus
-	[ "${stderr_lines[0]}" = "qts bus: pub or sub?" ]
+	[ "${stderr_lines[0]}" = "qts-bus: pub or sub?" ]
 	run --separate-stderr -2 qts bus pub
-	[ "${stderr_lines[0]}" = "qts bus pub: no SUBJECT given" ]
+	[ "${stderr_lines[0]}" = "qts-bus pub: no SUBJECT given" ]
 }
 
 @test "bus: --help and --version" {
-	run qts bus --help
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"qts bus pub [options] SUBJECT [FILE...]"* ]]
+	run -0 qts-bus --help
+	[[ "${lines[0]}" == "usage: qts-bus pub [options] SUBJECT [FILE...]"* ]]
+	# every option of both commands, on one page
 	for c in pub sub; do
-		run qts bus $c --help
-		[ "$status" -eq 0 ]
-		[[ "${lines[0]}" == "usage: qts bus $c [options] SUBJECT"* ]]
-		run qts bus $c --version
-		[ "$status" -eq 0 ]
-		[[ "$output" == "qts bus $c "* ]]
+		[[ "$output" == *"$(qts-bus $c --help)"* ]]
 	done
-	run qts --help
-	[[ "$output" == *"qts bus pub|sub"* ]]
+	run -0 qts-bus -h
+	[ "$output" = "$(qts-bus --help)" ]
+	run -0 qts-bus --version
+	[[ "$output" =~ ^qts-bus\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	for c in pub sub; do
+		run -0 qts-bus $c --help
+		[[ "${lines[0]}" == "usage: qts-bus $c [options] SUBJECT"* ]]
+		run -0 qts-bus $c --version
+		[[ "$output" == "qts-bus $c "* ]]
+	done
+	run -0 qts --help
+	[[ "$output" == *"qts bus pub|sub"*"(runs qts-bus)"* ]]
+	run -0 qts help
+	[[ "$output" == *$'\n  bus\n'* ]]
 }
 
-@test "bus: every option of pub and sub --help is in qts(1) and both completions of qts" {
+@test "bus: qts bus runs qts-bus: the same output, messages and status" {
+	for args in --help --version "pub --help" "sub --version"; do
+		run -0 qts bus $args
+		[ "$output" = "$(qts-bus $args)" ]
+	done
+	run -2 --separate-stderr qts bus frob
+	a=$stderr
+	run -2 --separate-stderr qts-bus frob
+	[ "$stderr" = "$a" ]
+	[[ "$stderr" == "qts-bus: 'frob': pub or sub?"$'\n'"usage: qts-bus "* ]]
+	# a whole run: published by one, read back by the other
+	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
+	timeout 60 qts bus pub --server "$U" md "$D/a.csv"
+	timeout 60 qts-bus sub --server "$U" md | cmp - "$D/a.csv"
+}
+
+@test "bus: every option of pub and sub --help is in qts-bus(1) and both completions of qts-bus" {
 	TOP=$BATS_TEST_DIRNAME/..
 	for c in pub sub; do
-		for o in $(qts bus $c --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
-			grep -qE -- "(\\\\-|Fl Fl |Fl -)${o#--}( |$)" "$TOP/man/qts.1" || { echo "$o not in qts.1"; false; }
-			grep -q -- "$o" "$TOP/completions/bash/qts" || { echo "$o not in bash completion"; false; }
-			grep -q -- "$o" "$TOP/completions/zsh/_qts" || { echo "$o not in zsh completion"; false; }
+		for o in $(qts-bus $c --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			grep -qE -- "(\\\\-|Fl Fl |Fl -)${o#--}( |$)" "$TOP/man/qts-bus.1" || { echo "$o not in qts-bus.1"; false; }
+			grep -q -- "$o" "$TOP/completions/bash/qts-bus" || { echo "$o not in bash completion"; false; }
+			grep -q -- "$o" "$TOP/completions/zsh/_qts-bus" || { echo "$o not in zsh completion"; false; }
 		done
 	done
-	run -0 bash -c "source '$TOP/completions/bash/qts'; COMP_WORDS=(qts bus sub --dur); COMP_CWORD=3; _qts; echo \"\${COMPREPLY[*]}\""
+	run -0 bash -c "source '$TOP/completions/bash/qts-bus'; COMP_WORDS=(qts-bus sub --dur); COMP_CWORD=2; _qts_bus; echo \"\${COMPREPLY[*]}\""
 	[ "$output" = "--durable" ]
+	# qts bus hands over to qts-bus's completion, as for every qts-NAME
+	run -0 bash -c "source '$TOP/completions/bash/qts-bus'; source '$TOP/completions/bash/qts'
+		COMP_WORDS=(qts bus sub --dur); COMP_CWORD=3; _qts; echo \"\${COMPREPLY[*]}\""
+	[ "$output" = "--durable" ]
+	run -0 bash -c "source '$TOP/completions/bash/qts'; COMP_WORDS=(qts bu); COMP_CWORD=1; _qts; echo \"\${COMPREPLY[*]}\""
+	[ "$output" = "bus" ]
 }
 
 @test "bus: the server configuration of examples/scaling/nats.md is valid for nats-server" {
