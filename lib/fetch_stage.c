@@ -613,6 +613,34 @@ static int open_network(source *s, const options *o, const char *why)
 	return -1;
 }
 
+/* Whether the first n bytes of an input tell what it is: a msgpack event
+ * by its first byte, Parquet by its first four (PAR1), and CSV events
+ * from a vendor's header by the first field, which ends at the delimiter
+ * or the line's end (qts_vendor_is_header_sep looks at 63 bytes at most). */
+static int start_known(const unsigned char *p, size_t n, char delim)
+{
+	if (n == 0)
+		return 0;
+	if ((p[0] >= 0x90 && p[0] <= 0x9f) || p[0] == 0xdc || p[0] == 0xdd || p[0] == '#')
+		return 1;
+	if (n < 4 && memcmp(p, "PAR1", n) == 0)
+		return 0;
+	return n >= 63 || memchr(p, delim, n) || memchr(p, '\n', n) || memchr(p, '\r', n);
+}
+
+/* The start of an input, as much as has arrived and no more than it takes
+ * to tell what it is: a pipe's first event must not wait for bytes that
+ * have not come (a live feed sends a few a second).  As qts_input_peek. */
+static long peek_start(qts_input *in, const unsigned char **p, char delim)
+{
+	for (size_t want = 1;; ) {
+		long n = qts_input_need(in, want, p);
+		if (n < (long)want || start_known(*p, (size_t)n, delim))
+			return n;
+		want = (size_t)n + 1;
+	}
+}
+
 static int open_source(source *s, const options *o)
 {
 	if (s->kind)
@@ -631,7 +659,7 @@ static int open_source(source *s, const options *o)
 	 * heartbeats go on, while it waits. */
 	qts_input_on_wait(in, qts_stage_wait_input, NULL);
 	const unsigned char *p;
-	long n = qts_input_peek(in, &p, 4096);
+	long n = peek_start(in, &p, o->delimiter ? o->delimiter : ',');
 	if (n < 0) {
 		snprintf(s->err, sizeof s->err, "%s", qts_input_error(in));
 		qts_input_close(in);

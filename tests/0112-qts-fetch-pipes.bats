@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# qts-fetch on a live pipe or fifo: what it is decided from the first bytes
+# that came, each event out as it comes (never held for more input), and a
+# signal that ends the stream after every event read.  Every process is
+# bounded by timeout and ended by teardown, however the test ends.
+
+load helper
+
+BAR1='bar,2024-01-02T14:30:00Z,ORCL,1m,37.5,37.62,37.41,37.55,12500'
+BAR2='bar,2024-01-02T14:31:00Z,ORCL,1m,37.55,37.7,37.5,37.6,9000'
+
+setup() {
+	T=$(mktemp -d)
+	PIDS=()
+	mkfifo "$T/in"
+}
+
+teardown() {
+	exec 5>&- || true
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
+
+# Until FILE has N lines, for at most 15 s.
+wait_for_lines() {
+	for _ in $(seq 150); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 has $(wc -l <"$1") lines, not $2"
+	return 1
+}
+
+@test "events from standard input go out as they come, the pipe still open (not after 4 KB or its end)" {
+	timeout 60 qts-fetch - <"$T/in" >"$T/out" &
+	PIDS+=($!)
+	exec 5>"$T/in"
+	echo "$BAR1" >&5
+	wait_for_lines "$T/out" 1
+	[ "$(cat "$T/out")" = "$BAR1" ]
+	echo "$BAR2" >&5
+	wait_for_lines "$T/out" 2
+	exec 5>&-
+	wait "${PIDS[0]}"
+	[ "$(sed -n 2p "$T/out")" = "$BAR2" ]
+}
+
+@test "a slow producer: the first event is out long before the producer ends" {
+	# the producer sleeps 8 s after its event; the event is read at once
+	run -0 timeout 60 bash -c "start=\$(date +%s%N); (printf '%s\n' '$BAR1'; sleep 8) | qts-fetch - |
+		{ IFS= read -r l; echo \"\$l\"; echo \$(( (\$(date +%s%N) - start) / 1000000 )); cat >/dev/null; }"
+	[ "${lines[0]}" = "$BAR1" ]
+	[ "${lines[1]}" -lt 5000 ]
+}
+
+@test "msgpack events from a fifo named as a file go out as they come" {
+	echo "$BAR1" | qts-fetch -M - >"$T/one.mp"
+	timeout 60 qts-fetch "$T/in" >"$T/out" &
+	PIDS+=($!)
+	exec 5>"$T/in"
+	cat "$T/one.mp" >&5
+	wait_for_lines "$T/out" 1
+	[ "$(cat "$T/out")" = "$BAR1" ]
+	exec 5>&-
+	wait "${PIDS[0]}"
+}
+
+@test "a vendor's CSV from a pipe: with -t each row goes out as it comes, with --columns too" {
+	timeout 60 qts-fetch -t 1d -s SPY - <"$T/in" >"$T/out" &
+	PIDS+=($!)
+	exec 5>"$T/in"
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n' >&5
+	wait_for_lines "$T/out" 1
+	[ "$(cat "$T/out")" = "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" ]
+	exec 5>&-
+	wait "${PIDS[0]}"
+	PIDS=()
+	timeout 60 qts-fetch -t 1d -s SPY --columns date,open,high,low,close,volume - <"$T/in" >"$T/out2" &
+	PIDS+=($!)
+	exec 5>"$T/in"
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n' >&5
+	wait_for_lines "$T/out2" 1
+	[ "$(cat "$T/out2")" = "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" ]
+	exec 5>&-
+	wait "${PIDS[0]}"
+}
+
+@test "SIGTERM: every event read is written, then the error event at the time the last became known" {
+	timeout 60 qts-fetch - <"$T/in" >"$T/out" 2>"$T/err" &
+	PIDS+=($!)
+	exec 5>"$T/in"
+	printf '%s\n%s\n' "$BAR1" "$BAR2" >&5
+	wait_for_lines "$T/out" 2
+	kill -TERM "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	PIDS=()
+	[ "$rc" -eq 143 ]
+	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
+	[ "$(sed -n 2p "$T/out")" = "$BAR2" ]
+	# BAR2's end: the stream stays in time order, never back to 1970
+	[ "$(sed -n 3p "$T/out")" = "system,2024-01-02T14:32:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+	[ "$(wc -l <"$T/out")" -eq 3 ]
+}
+
+@test "the other stages pass a pipe's first event on before its end too" {
+	for stage in "qts cat" "qts-resample -k 1h" "qts-risk" "qts-sim"; do
+		: >"$T/out"
+		timeout 60 $stage <"$T/in" >"$T/out" &
+		PIDS=($!)
+		exec 5>"$T/in"
+		echo "$BAR1" >&5
+		wait_for_lines "$T/out" 1 || { echo "$stage"; return 1; }
+		[ "$(head -1 "$T/out")" = "$BAR1" ]
+		exec 5>&-
+		wait "${PIDS[0]}"
+	done
+}
