@@ -162,6 +162,7 @@ typedef struct fetch {
 	qts_validator *validator;
 	long skipped, unparsed;
 	char first_skipped[1100]; /* where and why of the first record skipped */
+	int draining;        /* stopped by a signal: what was read, nothing more */
 } fetch;
 
 enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION,
@@ -715,6 +716,10 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 	source *s = &f->src[i];
 	for (;;) {
 		int r;
+		/* Generated or fetched over the network, a source has read
+		 * nothing of its next events. */
+		if (f->draining && (s->synth || s->hist))
+			return 0;
 		if (s->synth) {
 			if ((r = qts_synth_next(s->synth, ev)) < 0)
 				snprintf(s->err, sizeof s->err, "%s: the bars asked for run past 2262-04-11, "
@@ -742,6 +747,8 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 				qts_warn("%s: served by %s:%s", s->spec, s->serving->name, strchr(s->spec, ':') + 1);
 		} else if ((r = qts_reader_next(s->events, ev)) < 0)
 			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
+		if (r < 0 && f->draining) /* a read after the signal: the end of what was read */
+			return 0;
 		if (r <= 0)
 			return r;
 		if ((f->o->has_from && ev->ts < f->o->from) || (f->o->has_to && ev->ts >= f->o->to))
@@ -829,6 +836,16 @@ static int fetch_next(void *eng, qts_event *ev)
 		if (keep)
 			return 1;
 	}
+}
+
+/* After a signal: the events read already, rows read ahead and the
+ * merge's heads included, in their order; every read fails from now on,
+ * so nothing more is read. */
+static int fetch_drain(void *eng, qts_event *ev)
+{
+	engine *e = eng;
+	e->f.draining = 1;
+	return fetch_next(eng, ev) > 0;
 }
 
 static int by_line(const void *a, const void *b)
@@ -936,6 +953,7 @@ static void fetch_free(void *eng)
 
 static const qts_stage_ops fetch_ops = {
 	.next = fetch_next,
+	.drain = fetch_drain,
 	.finish = fetch_finish,
 	.error = fetch_error,
 	.counts = fetch_counts,

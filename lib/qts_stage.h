@@ -35,6 +35,11 @@ typedef struct qts_stage_ops {
 	/* A source's next event (qts-fetch): 1, 0 at the end, -1.  NULL for a
 	 * stage that reads a stream. */
 	int (*next)(void *eng, qts_event *ev);
+	/* After a signal, a source's events read already (rows read ahead,
+	 * those it held to merge in time, whole lines of its last read), one
+	 * a call, nothing more read: 1, 0 when none is left; every event read
+	 * before a signal is written.  NULL: it holds none. */
+	int (*drain)(void *eng, qts_event *ev);
 	/* The input ended whole: the last events (the books close, open bars
 	 * go out).  Not called after an error or a signal. */
 	int (*finish)(void *eng);

@@ -16,7 +16,7 @@ setup() {
 }
 
 teardown() {
-	exec 5>&- || true
+	exec 5>&- 6>&- || true
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
 	done
@@ -120,4 +120,74 @@ wait_for_lines() {
 		exec 5>&-
 		wait "${PIDS[0]}"
 	done
+}
+
+# Start qts-fetch ARGS... in the background on the fifos, output in $T/out.
+fetch_bg() {
+	timeout 60 qts-fetch "$@" >"$T/out" 2>"$T/err" &
+	PIDS+=($!)
+}
+
+# SIGTERM to the qts-fetch started last; its status in $rc.
+term() {
+	kill -TERM "${PIDS[-1]}"
+	rc=0
+	wait "${PIDS[-1]}" || rc=$?
+	unset 'PIDS[-1]'
+}
+
+@test "SIGTERM while a vendor's rows are read ahead to infer their timeframe: they are written, not lost" {
+	read_ahead_then_term
+}
+
+@test "SIGTERM with --buffer: the events read go out after what waits in the buffer" {
+	read_ahead_then_term --buffer 4
+}
+
+read_ahead_then_term() {
+	fetch_bg "$@" -s SPY "$T/in"
+	exec 5>"$T/in"
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n2024-01-03,1,2,0.5,1.5,200\n' >&5
+	# the rows wait for the 16 that infer the timeframe: nothing yet
+	sleep 1
+	[ ! -s "$T/out" ]
+	term
+	[ "$rc" -eq 143 ]
+	[ "$(sed -n 1p "$T/out")" = "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" ]
+	[ "$(sed -n 2p "$T/out")" = "bar,2024-01-03T00:00:00Z,SPY,1d,1,2,0.5,1.5,200" ]
+	[ "$(sed -n 3p "$T/out")" = "system,2024-01-04T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+	[ "$(wc -l <"$T/out")" -eq 3 ]
+}
+
+@test "SIGTERM while merging: the event held for a source that sent nothing yet is written" {
+	mkfifo "$T/b"
+	fetch_bg "$T/in" "$T/b"
+	# (each source is opened and its kind told from its first bytes
+	# before the next is opened)
+	exec 5>"$T/in"
+	echo "$BAR1" >&5
+	exec 6>"$T/b"
+	sleep 1
+	[ ! -s "$T/out" ] # held: b's first event may come before it
+	term
+	exec 6>&-
+	[ "$rc" -eq 143 ]
+	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
+	[ "$(sed -n 2p "$T/out")" = "system,2024-01-02T14:31:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+	[ "$(wc -l <"$T/out")" -eq 2 ]
+}
+
+@test "SIGTERM with --pace: the event read and held for its time is written" {
+	fetch_bg --pace 1 "$T/in"
+	exec 5>"$T/in"
+	# an hour apart: the second is held for an hour at --pace 1
+	printf '%s\n%s\n' "$BAR1" 'bar,2024-01-02T15:30:00Z,ORCL,1m,38,38,38,38,1' >&5
+	wait_for_lines "$T/out" 1
+	sleep 1
+	[ "$(wc -l <"$T/out")" -eq 1 ]
+	term
+	[ "$rc" -eq 143 ]
+	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
+	[ "$(sed -n 2p "$T/out")" = "bar,2024-01-02T15:30:00Z,ORCL,1m,38,38,38,38,1" ]
+	[ "$(sed -n 3p "$T/out")" = "system,2024-01-02T15:31:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
 }
