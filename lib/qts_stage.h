@@ -99,6 +99,10 @@ typedef struct qts_stage_conf {
 	 * runtime writes nothing there,
 	 * not even the system event that ends a failed stream. */
 	int no_events;
+	/* After a signal, the events read and not yet put are dropped, not
+	 * put (qts-broker: an order is not sent after it); else they are put
+	 * before the stream ends. */
+	int put_nothing_after_signal;
 	/* Checkpoints (qts(7) CHECKPOINTS): --state FILE, written every
 	 * checkpoint_n input events or checkpoint_ns of wall clock (0:
 	 * neither), on SIGUSR2 and at exit; --output-journal J, the

@@ -1071,9 +1071,25 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		    (r->ckpt_due || (r->ckpt_next_n && r->in_n >= r->ckpt_next_n)))
 			checkpoint(r);
 	}
-	/* Stopped by a signal, a source writes what it has read already:
-	 * every event read before a signal is written, and the system event
-	 * that ends the stream is dated by the last of them. */
+	/* Stopped by a signal, a stage puts the events it has read already
+	 * (held to merge its inputs, whole lines of its last read) and a
+	 * source writes them: every event read before a signal is written,
+	 * and the system event that ends the stream is dated by the last of
+	 * them.  Not with --state (a restart reads them again, after the
+	 * checkpoint that counts what was put), nor where the stage says so. */
+	if (qts_interrupted && r->in && !r->stateful && !st.conf.put_nothing_after_signal)
+		while (!r->stop && qts_inputs_drain(r->in, &ev)) {
+			r->in_n++;
+			if (r->m)
+				qts_stage_metrics_in(r->m, &ev);
+			r->given = &ev;
+			int rc = ops->put(st.eng, &ev);
+			r->given = NULL;
+			if (rc < 0) {
+				engine_failed(r, qts_inputs_where(r->in));
+				break;
+			}
+		}
 	if (qts_interrupted && ops->drain && r->w) {
 		if (r->q) /* what waits in the --buffer first */
 			drain_queue(r);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # qts-fetch on a live pipe or fifo: what it is decided from the first bytes
 # that came, each event out as it comes (never held for more input), and a
-# signal that ends the stream after every event read.  Every process is
+# signal that ends the stream after every event read, in the other stages
+# too.  Every process is
 # bounded by timeout and ended by teardown, however the test ends.
 
 load helper
@@ -190,4 +191,36 @@ read_ahead_then_term() {
 	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
 	[ "$(sed -n 2p "$T/out")" = "bar,2024-01-02T15:30:00Z,ORCL,1m,38,38,38,38,1" ]
 	[ "$(sed -n 3p "$T/out")" = "system,2024-01-02T15:31:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+}
+
+@test "SIGTERM: the other stages put the event held to merge their inputs before the stream ends" {
+	mkfifo "$T/b"
+	for stage in qts-risk qts-sim "qts-resample -k 1h"; do
+		timeout 60 $stage "$T/in" "$T/b" >"$T/out" 2>"$T/err" &
+		PIDS+=($!)
+		exec 5>"$T/in" 6>"$T/b"
+		echo "$BAR1" >&5
+		sleep 1
+		[ ! -s "$T/out" ] # held: b's first event may come before it
+		term
+		exec 5>&- 6>&-
+		[ "$rc" -eq 143 ]
+		[ "$(sed -n 1p "$T/out")" = "$BAR1" ] || { echo "$stage"; cat "$T/out"; return 1; }
+		[ "$(tail -n 1 "$T/out")" = "system,2024-01-02T14:31:00Z,${stage%% *},error,stopped by signal 15 (SIGTERM)" ]
+	done
+}
+
+@test "SIGTERM: qts-broker sends no order after it, not even one read before it" {
+	mkfifo "$T/b"
+	timeout 60 qts-broker paper "$T/in" "$T/b" >"$T/out" 2>"$T/err" &
+	PIDS+=($!)
+	exec 5>"$T/in" 6>"$T/b"
+	printf '%s\norder,2024-01-02T14:31:00Z,ORCL,o-1,buy,10,market,,,day,s\n' "$BAR1" >&5
+	sleep 1
+	term
+	exec 5>&- 6>&-
+	[ "$rc" -eq 143 ]
+	! grep -Eq '^(fill|order|update),' "$T/out"
+	! grep -q '^bar,' "$T/out"
+	[ "$(tail -n 1 "$T/out")" = "system,1970-01-01T00:00:00Z,qts-broker,error,stopped by signal 15 (SIGTERM)" ]
 }
