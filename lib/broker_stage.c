@@ -1067,6 +1067,9 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	st->ops = &broker_ops;
 	st->eng = e;
 	st->conf = conf;
+	/* An order read before a signal is not sent after it: the signal is
+	 * how an operator stops the orders going out. */
+	st->conf.put_nothing_after_signal = 1;
 }
 
 static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)

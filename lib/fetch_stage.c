@@ -162,6 +162,7 @@ typedef struct fetch {
 	qts_validator *validator;
 	long skipped, unparsed;
 	char first_skipped[1100]; /* where and why of the first record skipped */
+	int draining;        /* stopped by a signal: what was read, nothing more */
 } fetch;
 
 enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION,
@@ -617,6 +618,34 @@ static int open_network(source *s, const options *o, const char *why)
 	return -1;
 }
 
+/* Whether the first n bytes of an input tell what it is: a msgpack event
+ * by its first byte, Parquet by its first four (PAR1), and CSV events
+ * from a vendor's header by the first field, which ends at the delimiter
+ * or the line's end (qts_vendor_is_header_sep looks at 63 bytes at most). */
+static int start_known(const unsigned char *p, size_t n, char delim)
+{
+	if (n == 0)
+		return 0;
+	if ((p[0] >= 0x90 && p[0] <= 0x9f) || p[0] == 0xdc || p[0] == 0xdd || p[0] == '#')
+		return 1;
+	if (n < 4 && memcmp(p, "PAR1", n) == 0)
+		return 0;
+	return n >= 63 || memchr(p, delim, n) || memchr(p, '\n', n) || memchr(p, '\r', n);
+}
+
+/* The start of an input, as much as has arrived and no more than it takes
+ * to tell what it is: a pipe's first event must not wait for bytes that
+ * have not come (a live feed sends a few a second).  As qts_input_peek. */
+static long peek_start(qts_input *in, const unsigned char **p, char delim)
+{
+	for (size_t want = 1;; ) {
+		long n = qts_input_need(in, want, p);
+		if (n < (long)want || start_known(*p, (size_t)n, delim))
+			return n;
+		want = (size_t)n + 1;
+	}
+}
+
 static int open_source(source *s, const options *o)
 {
 	if (s->kind)
@@ -635,7 +664,7 @@ static int open_source(source *s, const options *o)
 	 * heartbeats go on, while it waits. */
 	qts_input_on_wait(in, qts_stage_wait_input, NULL);
 	const unsigned char *p;
-	long n = qts_input_peek(in, &p, 4096);
+	long n = peek_start(in, &p, o->delimiter ? o->delimiter : ',');
 	if (n < 0) {
 		snprintf(s->err, sizeof s->err, "%s", qts_input_error(in));
 		qts_input_close(in);
@@ -691,6 +720,10 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 	source *s = &f->src[i];
 	for (;;) {
 		int r;
+		/* Generated or fetched over the network, a source has read
+		 * nothing of its next events. */
+		if (f->draining && (s->synth || s->hist))
+			return 0;
 		if (s->synth) {
 			if ((r = qts_synth_next(s->synth, ev)) < 0)
 				snprintf(s->err, sizeof s->err, "%s: the bars asked for run past 2262-04-11, "
@@ -718,6 +751,8 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 				qts_warn("%s: served by %s:%s", s->spec, s->serving->name, strchr(s->spec, ':') + 1);
 		} else if ((r = qts_reader_next(s->events, ev)) < 0)
 			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
+		if (r < 0 && f->draining) /* a read after the signal: the end of what was read */
+			return 0;
 		if (r <= 0)
 			return r;
 		if ((f->o->has_from && ev->ts < f->o->from) || (f->o->has_to && ev->ts >= f->o->to))
@@ -805,6 +840,16 @@ static int fetch_next(void *eng, qts_event *ev)
 		if (keep)
 			return 1;
 	}
+}
+
+/* After a signal: the events read already, rows read ahead and the
+ * merge's heads included, in their order; every read fails from now on,
+ * so nothing more is read. */
+static int fetch_drain(void *eng, qts_event *ev)
+{
+	engine *e = eng;
+	e->f.draining = 1;
+	return fetch_next(eng, ev) > 0;
 }
 
 static int by_line(const void *a, const void *b)
@@ -912,6 +957,7 @@ static void fetch_free(void *eng)
 
 static const qts_stage_ops fetch_ops = {
 	.next = fetch_next,
+	.drain = fetch_drain,
 	.finish = fetch_finish,
 	.error = fetch_error,
 	.counts = fetch_counts,

@@ -158,7 +158,9 @@ static int skip_header_line(qts_vendor *v, char *err)
 {
 	const unsigned char *p;
 	long got = 0;
-	for (size_t want = 4096;; want *= 2) {
+	/* As much as has arrived, until the line ends: a pipe's first row
+	 * must not wait for more bytes than the header's. */
+	for (size_t want = 1;; want = (size_t)got + 1) {
 		if ((got = qts_input_need(v->in, want, &p)) < 0) {
 			snprintf(err, 512, "%s", qts_input_error(v->in));
 			return -1;
@@ -906,10 +908,14 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 }
 
 /* Read the first rows ahead, bad ones in their place, to infer the
- * timeframe from them. */
+ * timeframe from them: only when there is one to infer, since a row read
+ * ahead from a pipe waits for the next ones (a live feed's bar would go
+ * out rows late). */
 static void prime(qts_vendor *v)
 {
 	v->primed = 1;
+	if (v->tf[0] || v->kind != QTS_BAR)
+		return;
 	while (v->nqueue < INFER_ROWS) {
 		struct ahead *a = &v->queue[v->nqueue];
 		int r = read_row(v, &a->ev, &a->line);

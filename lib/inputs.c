@@ -13,7 +13,22 @@ struct qts_inputs {
 	size_t n;
 	qts_merge *m;
 	size_t last; /* the source of the last event */
+	int draining; /* after a signal: what was read, nothing more */
 };
+
+/* A source of the merge; after a signal a read that fails (each does
+ * from then on) ends the source, so the heads read already still go out. */
+static int source_next(void *ctx, size_t i, qts_event *ev)
+{
+	qts_inputs *in = ctx;
+	int r = qts_reader_next(in->r[i], ev);
+	return r < 0 && in->draining ? 0 : r;
+}
+
+static const char *source_error(void *ctx, size_t i)
+{
+	return qts_reader_error(((qts_inputs *)ctx)->r[i]);
+}
 
 qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, char *err, size_t errlen)
 {
@@ -42,7 +57,7 @@ qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, cha
 		if (flush)
 			qts_reader_on_idle(in->r[i], qts_writer_idle_flush, flush);
 	}
-	if (n > 1 && !(in->m = qts_merge_new(in->r, n))) {
+	if (n > 1 && !(in->m = qts_merge_new_sources(n, source_next, source_error, in))) {
 		snprintf(err, errlen, "out of memory");
 		qts_inputs_close(in);
 		return NULL;
@@ -53,6 +68,12 @@ qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, cha
 int qts_inputs_next(qts_inputs *in, qts_event *ev)
 {
 	return in->m ? qts_merge_next(in->m, ev, &in->last) : qts_reader_next(in->r[0], ev);
+}
+
+int qts_inputs_drain(qts_inputs *in, qts_event *ev)
+{
+	in->draining = 1;
+	return (in->m ? qts_merge_next(in->m, ev, &in->last) : source_next(in, 0, ev)) > 0;
 }
 
 const char *qts_inputs_where(const qts_inputs *in)

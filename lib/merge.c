@@ -16,6 +16,7 @@ struct qts_merge {
 	size_t *heap;     /* source indices */
 	size_t nheap;
 	int started;
+	size_t first;     /* the sources read a first event from, so far */
 	char err[1100];
 };
 
@@ -102,14 +103,16 @@ static int advance(qts_merge *m, size_t i)
 int qts_merge_next(qts_merge *m, qts_event *ev, size_t *source)
 {
 	if (!m->started) {
-		m->started = 1;
-		for (size_t i = 0; i < m->n; i++) {
-			int r = advance(m, i);
+		/* Resumed at the source that failed, when called again (after
+		 * a signal, for the heads read already). */
+		for (; m->first < m->n; m->first++) {
+			int r = advance(m, m->first);
 			if (r < 0)
 				return -1;
 			if (r > 0)
-				m->heap[m->nheap++] = i;
+				m->heap[m->nheap++] = m->first;
 		}
+		m->started = 1;
 		for (size_t i = m->nheap / 2; i-- > 0;)
 			sift_down(m, i);
 	} else if (m->nheap) {

@@ -649,6 +649,10 @@ typedef struct qts_inputs qts_inputs;
  * cannot be opened. */
 qts_inputs *qts_inputs_open(char *const *files, size_t n, qts_writer *flush, char *err, size_t errlen);
 int qts_inputs_next(qts_inputs *in, qts_event *ev); /* 1, 0 at the end, -1 */
+/* After a signal (every read fails from then on): the events read already,
+ * whole lines of the last read and those held to merge in time, in their
+ * order; 1, or 0 when none is left. */
+int qts_inputs_drain(qts_inputs *in, qts_event *ev);
 /* Where the last event was read: `FILE:LINE` or `FILE: byte N`. */
 const char *qts_inputs_where(const qts_inputs *in);
 const char *qts_inputs_error(const qts_inputs *in);

@@ -38,6 +38,7 @@ typedef struct qts_risk_config {
 	int fractional;               /* else targets in whole units, as qts-sim */
 	qts_instrument *instruments;  /* contracts (owned); any other symbol is a share */
 	size_t ninstruments;
+	char instruments_file[QTS_RISK_PATH_MAX]; /* the last one read, for --list; "" none */
 	uint32_t given;               /* a bit a registry entry set (qts_risk_config_set) */
 } qts_risk_config;
 
@@ -69,6 +70,10 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
  * `FILE: what` when the file cannot be read (or `FILE:LINE: what` when a
  * file a line names cannot, as qts_risk_config_set). */
 int qts_risk_config_load(qts_risk_config *c, const char *path, char *err);
+/* The value in effect of registry entry i, as a flag would give it, into
+ * buf (size bytes), "-" for a rule that is off: 1, or 0 past its last.
+ * Every entry has a value 0; `instrument` one a contract (j). */
+int qts_risk_config_value(const qts_risk_config *c, size_t i, size_t j, char *buf, size_t size);
 
 /* The engine.  Every output (events passed through, rewritten events,
  * risk events, exit orders) goes through emit, in order; emit returns 0,

@@ -35,6 +35,11 @@ typedef struct qts_stage_ops {
 	/* A source's next event (qts-fetch): 1, 0 at the end, -1.  NULL for a
 	 * stage that reads a stream. */
 	int (*next)(void *eng, qts_event *ev);
+	/* After a signal, a source's events read already (rows read ahead,
+	 * those it held to merge in time, whole lines of its last read), one
+	 * a call, nothing more read: 1, 0 when none is left; every event read
+	 * before a signal is written.  NULL: it holds none. */
+	int (*drain)(void *eng, qts_event *ev);
 	/* The input ended whole: the last events (the books close, open bars
 	 * go out).  Not called after an error or a signal. */
 	int (*finish)(void *eng);
@@ -94,6 +99,10 @@ typedef struct qts_stage_conf {
 	 * runtime writes nothing there,
 	 * not even the system event that ends a failed stream. */
 	int no_events;
+	/* After a signal, the events read and not yet put are dropped, not
+	 * put (qts-broker: an order is not sent after it); else they are put
+	 * before the stream ends. */
+	int put_nothing_after_signal;
 	/* Checkpoints (qts(7) CHECKPOINTS): --state FILE, written every
 	 * checkpoint_n input events or checkpoint_ns of wall clock (0:
 	 * neither), on SIGUSR2 and at exit; --output-journal J, the

@@ -28,7 +28,8 @@ static const char usage[] =
 	"                  [--tee] [--instrument SPEC]... [--instruments FILE]\n"
 	"                  [--state FILE] [--checkpoint-every N|DURATION]\n"
 	"                  [--output-journal J] [FILE]\n"
-	"       qts-report --compare [-jc] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"       qts-report --compare [-jc] [-o FILE] [-b SYMBOL] [-z ZONE] [-s HH:MM-HH:MM]\n"
+	"                  [--periods N] [--risk-free RATE]\n"
 	"                  [--instrument SPEC]... [--instruments FILE] FILE...\n"
 	"  -j, --json            one JSON object of every metric\n"
 	"  -c, --csv             metric,value rows\n"
@@ -70,6 +71,7 @@ typedef struct opts {
 	int64_t from;       /* qts sweep's: events before are not counted */
 	int html_log;       /* QTS_LOG_AUTO, _ON, _OFF */
 	int html_log_set, every_set; /* given: they go with --html, --live */
+	int periods_set, risk_free_set, session_set; /* given: they go with the metrics */
 	long every_events;  /* refresh every N events (live), or 0 */
 	int64_t every_ns;   /* refresh every DURATION (live), or 0 */
 	qts_instrument *instruments; /* contracts; any other symbol is a share */
@@ -125,6 +127,34 @@ typedef struct state {
 	double fin[QTS_NFIN];    /* its latest cumulative amounts */
 } state;
 
+/* -t alone writes the round trips, made of fills and the contracts: the
+ * options of the metrics (returns by session day, annualised, against a
+ * benchmark) would do nothing, and are refused, each named; with --html
+ * the page uses them. */
+static void trades_alone(const opts *o)
+{
+	const char *given[5];
+	size_t n = 0;
+	if (o->benchmark)
+		given[n++] = "-b";
+	if (o->tz)
+		given[n++] = "-z";
+	if (o->session_set)
+		given[n++] = "-s";
+	if (o->periods_set)
+		given[n++] = "--periods";
+	if (o->risk_free_set)
+		given[n++] = "--risk-free";
+	if (!n)
+		return;
+	char names[80] = "";
+	for (size_t i = 0; i < n; i++)
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+			 i == 0 ? "" : i + 1 == n ? " and " : ", ", given[i]);
+	qts_usage_error(usage, "-t writes the round trips alone: %s would do nothing there "
+			"(they go with the metrics, or --html)", names);
+}
+
 static void parse(int argc, char **argv, opts *o)
 {
 	enum { O_HTML = 256, O_PERIODS, O_RF, O_LIVE, O_EVERY, O_TEE, O_COMPARE, O_VERSION,
@@ -177,6 +207,7 @@ static void parse(int argc, char **argv, opts *o)
 			if (qts_session_parse(optarg, &ss) < 0)
 				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM", optarg);
 			o->day_start = ss.start > ss.end ? ss.start : 0;
+			o->session_set = 1;
 			break;
 		}
 		case O_HTML: o->html = optarg; break;
@@ -194,10 +225,12 @@ static void parse(int argc, char **argv, opts *o)
 		case O_PERIODS:
 			if (qts_parse_double(optarg, 1, 1e6, &o->periods, err) < 0)
 				qts_usage_error(usage, "--periods: %s", err);
+			o->periods_set = 1;
 			break;
 		case O_RF:
 			if (qts_parse_double(optarg, -0.99, 10, &o->risk_free, err) < 0)
 				qts_usage_error(usage, "--risk-free: %s", err);
+			o->risk_free_set = 1;
 			break;
 		case O_LIVE: o->live = 1; break;
 		case O_EVERY: {
@@ -252,6 +285,8 @@ static void parse(int argc, char **argv, opts *o)
 	if (!o->tee && (o->conf.msgpack || o->conf.heartbeat))
 		qts_usage_error(usage, "%s goes with --tee: the report itself is text",
 				o->conf.msgpack ? "-M" : "--heartbeat");
+	if (o->format == FMT_TRADES && !o->html && !o->compare)
+		trades_alone(o);
 	if (o->compare) {
 		if (optind >= argc)
 			qts_usage_error(usage, "--compare needs at least one FILE");
@@ -259,6 +294,8 @@ static void parse(int argc, char **argv, opts *o)
 			qts_usage_error(usage, "--compare takes no --live, --tee, --html or --trades");
 		if (o->conf.state || o->conf.output_journal || o->conf.checkpoint_n || o->conf.checkpoint_ns)
 			qts_usage_error(usage, "--compare takes no --state: its files are read whole");
+		if (o->conf.metrics)
+			qts_usage_error(usage, "--compare takes no --metrics: its files are read whole, not run as a stage");
 	} else if (argc - optind > 1) {
 		qts_usage_error(usage, "one input at most (several with --compare)");
 	}

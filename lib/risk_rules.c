@@ -2,6 +2,7 @@
  * setting's name, value and summary (for --list and the usage line) and how
  * its value is parsed, so flags and rules files cannot disagree. */
 #include "qts_risk.h"
+#include "qts_time.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -221,6 +222,7 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 			seterr(err, "%s", e);
 			return -2; /* a file named by an option: a failure, as in qts-sim */
 		}
+		snprintf(c->instruments_file, sizeof c->instruments_file, "%s", value);
 		break;
 	}
 	}
@@ -279,4 +281,86 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err)
 	}
 	fclose(f);
 	return rc;
+}
+
+/* A number as the stream writes it; NaN (a rule off) as "-". */
+static void num_value(double v, char *buf, size_t size)
+{
+	char n[32];
+	n[qts_num_format(v, n)] = '\0';
+	snprintf(buf, size, "%s", n[0] ? n : "-");
+}
+
+int qts_risk_config_value(const qts_risk_config *c, size_t i, size_t j, char *buf, size_t size)
+{
+	if (i >= sizeof spec / sizeof spec[0])
+		return 0;
+	const struct spec *s = &spec[i];
+	const char *field = (const char *)c + s->off;
+	char d[QTS_DURATION_MAX];
+	if (s->kind == K_INSTRUMENT) {
+		if (j >= (c->ninstruments ? c->ninstruments : 1))
+			return 0;
+		if (!c->ninstruments) {
+			snprintf(buf, size, "-");
+			return 1;
+		}
+		/* The spec that gives this contract, keys at their defaults
+		 * left out (qts_instrument_parse). */
+		const qts_instrument *ins = &c->instruments[j];
+		char m[32], x[32] = "", t[32] = "";
+		m[qts_num_format(ins->multiplier, m)] = '\0';
+		if (!isnan(ins->margin))
+			x[qts_num_format(ins->margin, x)] = '\0';
+		if (ins->tick > 0)
+			t[qts_num_format(ins->tick, t)] = '\0';
+		snprintf(buf, size, "%s,multiplier=%s%s%s%s%s", ins->symbol, m, x[0] ? ",margin=" : "", x,
+			 t[0] ? ",tick=" : "", t);
+		return 1;
+	}
+	if (j > 0)
+		return 0;
+	switch (s->kind) {
+	case K_NUM:
+		num_value(*(const double *)(const void *)field, buf, size);
+		break;
+	case K_COUNT: {
+		long l = *(const long *)(const void *)field;
+		if (l < 0)
+			snprintf(buf, size, "-");
+		else
+			snprintf(buf, size, "%ld", l);
+		break;
+	}
+	case K_PATH:
+		snprintf(buf, size, "%s", field[0] ? field : "-");
+		break;
+	case K_INSTRUMENTS:
+		snprintf(buf, size, "%s", c->instruments_file[0] ? c->instruments_file : "-");
+		break;
+	case K_ON_DD:
+		snprintf(buf, size, "%s", c->on_drawdown == QTS_RISK_ON_DD_FLATTEN ? "flatten" : "block");
+		break;
+	case K_DURATION: {
+		int64_t ns = *(const int64_t *)(const void *)field;
+		if (ns <= 0)
+			snprintf(buf, size, "-");
+		else {
+			qts_duration_format(ns, d);
+			snprintf(buf, size, "%s", d);
+		}
+		break;
+	}
+	case K_RATE:
+		if (c->max_orders < 0)
+			snprintf(buf, size, "-");
+		else {
+			qts_duration_format(c->order_window, d);
+			snprintf(buf, size, "%ld/%s", c->max_orders, d);
+		}
+		break;
+	case K_INSTRUMENT:
+		break; /* above */
+	}
+	return 1;
 }

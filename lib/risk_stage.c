@@ -25,7 +25,8 @@ static void build_usage(void)
 			       "                [--instruments FILE] [--RULE VALUE]... [--feedback FILE]\n"
 			       "                [--heartbeat DURATION] [--metrics FILE] [--state FILE]\n"
 			       "                [--checkpoint-every N|DURATION] [--output-journal J] [FILE...]\n"
-			       "       qts-risk --list | --help | --version\n"
+			       "       qts-risk [--rules FILE] [--RULE VALUE]... --list\n"
+			       "       qts-risk --help | --version\n"
 			       "Approve, reduce or reject targets and orders against risk rules; exit\n"
 			       "positions; stop everything on an emergency stop (qts-risk(1)).\n"
 			       "  -M, --msgpack                write msgpack\n"
@@ -36,7 +37,7 @@ static void build_usage(void)
 			       "  --heartbeat DURATION         a system event with the counts each DURATION\n"
 			       "  --metrics FILE               Prometheus metrics of the stage in FILE, each second\n"
 			       QTS_STAGE_STATE_HELP
-			       "  --list                       list the rules\n");
+			       "  --list                       list the rules with the values in effect\n");
 	for (size_t i = 0; i < n && len < sizeof usage; i++) {
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s %s", t[i].name, t[i].param);
@@ -44,12 +45,18 @@ static void build_usage(void)
 	}
 }
 
-static int list(void)
+/* The rules with the values in effect after every flag and rules file
+ * before and after --list, as they would be written in a rules file:
+ * what the stage would run with, not the placeholders of --help. */
+static int list(const qts_risk_config *c)
 {
 	size_t n;
 	const qts_risk_rule_info *t = qts_risk_rules(&n);
+	char v[2 * QTS_RISK_PATH_MAX];
+	puts("# rules: NAME VALUE SUMMARY, the values in effect (- is off)");
 	for (size_t i = 0; i < n; i++)
-		printf("%-22s %-14s %s\n", t[i].name, t[i].param, t[i].summary);
+		for (size_t j = 0; qts_risk_config_value(c, i, j, v, sizeof v); j++)
+			printf("%-22s %-14s %s\n", t[i].name, v, t[i].summary);
 	return qts_close_stdout();
 }
 
@@ -90,13 +97,13 @@ static void parse_options(int argc, char **argv, options *op)
 	memset(op, 0, sizeof *op);
 	qts_risk_config_init(&op->cfg);
 	build_usage();
-	int c, idx, rc;
+	int c, idx, rc, listing = 0;
 	char err[256];
 	while ((c = getopt_long(argc, argv, "Mh", lo, &idx)) != -1)
 		switch (c) {
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
-		case OPT_LIST: exit(list());
+		case OPT_LIST: listing = 1; break;
 		case OPT_FRACTIONAL: op->cfg.fractional = 1; break;
 		case OPT_RULES:
 			if ((rc = qts_risk_config_load(&op->cfg, optarg, err)) < 0) {
@@ -114,6 +121,8 @@ static void parse_options(int argc, char **argv, options *op)
 			if (!qts_stage_option(c, optarg, &op->conf, usage))
 				qts_usage_error(usage, NULL);
 		}
+	if (listing)
+		exit(list(&op->cfg));
 	op->conf.files = argv + optind; /* none: standard input */
 	op->conf.nfiles = (size_t)(argc - optind);
 }

@@ -862,9 +862,21 @@ static int buffered_emit(qts_runtime *r, const qts_event *ev)
 	return 0;
 }
 
-/* The input ended or failed: what waits goes out (a drop said last). */
+/* The input ended or failed: what waits goes out (a drop said last).
+ * After a signal nothing waits for the output: what the queue holds goes
+ * into the writer, whose last flush writes what the output takes. */
 static void drain_queue(qts_runtime *r)
 {
+	size_t cap = r->st->conf.buffer;
+	while (qts_interrupted && !r->stop && !r->write_failed && (r->q_n || r->dropped)) {
+		if (r->dropped && r->q_n < cap)
+			say_dropped(r);
+		qts_event *ev = &r->q[r->q_head];
+		r->q_head = (r->q_head + 1) % cap;
+		r->q_n--;
+		if (qts_runtime_emit(r, ev) < 0)
+			return;
+	}
 	while (!r->stop && !qts_interrupted) {
 		if (pump(r) < 0)
 			break;
@@ -1042,7 +1054,9 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 				break;
 			}
 		} else {
-			if (st.conf.pace > 0 && pace_wait(r, &ev) < 0)
+			/* Held for its time when the signal came: read, so
+			 * written (and the loop ends after it). */
+			if (st.conf.pace > 0 && pace_wait(r, &ev) < 0 && (r->stop || !qts_interrupted))
 				break;
 			if (r->timed) /* a source's time is its own, not the pace's */
 				t0 = qts_loop_now();
@@ -1056,6 +1070,36 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (__builtin_expect(r->stateful, 0) && !r->stop &&
 		    (r->ckpt_due || (r->ckpt_next_n && r->in_n >= r->ckpt_next_n)))
 			checkpoint(r);
+	}
+	/* Stopped by a signal, a stage puts the events it has read already
+	 * (held to merge its inputs, whole lines of its last read) and a
+	 * source writes them: every event read before a signal is written,
+	 * and the system event that ends the stream is dated by the last of
+	 * them.  Not with --state (a restart reads them again, after the
+	 * checkpoint that counts what was put), nor where the stage says so. */
+	if (qts_interrupted && r->in && !r->stateful && !st.conf.put_nothing_after_signal)
+		while (!r->stop && qts_inputs_drain(r->in, &ev)) {
+			r->in_n++;
+			if (r->m)
+				qts_stage_metrics_in(r->m, &ev);
+			r->given = &ev;
+			int rc = ops->put(st.eng, &ev);
+			r->given = NULL;
+			if (rc < 0) {
+				engine_failed(r, qts_inputs_where(r->in));
+				break;
+			}
+		}
+	if (qts_interrupted && ops->drain && r->w) {
+		if (r->q) /* what waits in the --buffer first */
+			drain_queue(r);
+		while (!r->stop && ops->drain(st.eng, &ev) > 0) {
+			r->in_n++;
+			if (r->m)
+				qts_stage_metrics_in(r->m, &ev);
+			if (qts_runtime_emit(r, &ev) < 0)
+				break;
+		}
 	}
 	if (r->q)
 		drain_queue(r);

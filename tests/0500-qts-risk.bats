@@ -26,13 +26,45 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 @test "--list shows every rule of --help with its value and summary" {
 	run -0 qts-risk --list
 	[ "${#lines[@]}" -ge 20 ]
-	[[ "${lines[0]}" == cash\ *X\ *starting\ equity* ]]
+	[ "${lines[0]}" = "# rules: NAME VALUE SUMMARY, the values in effect (- is off)" ]
+	[[ "${lines[1]}" == cash\ *100000\ *starting\ equity* ]]
 	for r in max-position max-position-notional max-position-pct max-gross max-net \
 		max-positions sectors max-sector max-drawdown on-drawdown daily-loss target-vol \
 		vol-window vol-periods stop-loss take-profit trailing-stop max-orders price-band \
 		kill-file cash; do
 		grep -q "^$r " <<<"$output"
 	done
+}
+
+@test "--list shows the values in effect: defaults, then what flags and rules files set, before or after it" {
+	run -0 qts-risk --list
+	# the defaults, and - for a rule that is off; never a placeholder
+	grep -q '^vol-window  *20  *bar returns' <<<"$output"
+	grep -q '^vol-periods  *252  *periods' <<<"$output"
+	grep -q '^on-drawdown  *block  *after' <<<"$output"
+	grep -q '^max-position  *-  *|position|' <<<"$output"
+	grep -q '^instrument  *-  *contract' <<<"$output"
+	! grep -Eq '^[a-z-]+ +(X|F|N|PATH|FILE|SPEC|DURATION|N/DURATION|block\|flatten) ' <<<"$output"
+	printf 'max-gross 5e6\nmax-position 100 # a comment\n' >"$BATS_TEST_TMPDIR/rules"
+	printf 'ES,multiplier=50,margin=12000\n' >"$BATS_TEST_TMPDIR/ins"
+	run -0 qts-risk --rules "$BATS_TEST_TMPDIR/rules" --list --max-orders 10/m --cash 5e4 \
+		--instruments "$BATS_TEST_TMPDIR/ins" --instrument CL,multiplier=1000,tick=0.01 \
+		--drawdown-cooldown 90m --on-drawdown flatten --max-positions 3 --kill-file "$BATS_TEST_TMPDIR/k"
+	grep -q '^cash  *50000  *starting' <<<"$output"
+	grep -q '^max-gross  *5000000  *sum' <<<"$output"
+	grep -q '^max-position  *100  *|position|' <<<"$output"
+	grep -q '^max-orders  *10/1m  *approve' <<<"$output"
+	grep -q '^drawdown-cooldown  *90m  *resume' <<<"$output"
+	grep -q '^on-drawdown  *flatten  *after' <<<"$output"
+	grep -q '^max-positions  *3  *at most' <<<"$output"
+	grep -q "^kill-file  *$BATS_TEST_TMPDIR/k  *emergency" <<<"$output"
+	grep -q "^instruments  *$BATS_TEST_TMPDIR/ins  *one such" <<<"$output"
+	# one line a contract in effect, the file's and the flag's
+	[ "$(grep -c '^instrument ' <<<"$output")" -eq 2 ]
+	grep -q '^instrument  *ES,multiplier=50,margin=12000  *contract' <<<"$output"
+	grep -q '^instrument  *CL,multiplier=1000,tick=0.01  *contract' <<<"$output"
+	# a bad value is refused as it would be without --list
+	run -2 qts-risk --list --max-position -1
 }
 
 @test "every long option is in the man page and both completions" {

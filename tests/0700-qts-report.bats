@@ -314,6 +314,41 @@ is_null() {
 	run -0 qts-report --tee -M --heartbeat 1s /dev/null
 }
 
+@test "-t: the options of the metrics would do nothing, refused by name before any output; with --html they serve the page" {
+	A=$FIX/report-a.csv
+	run -2 --separate-stderr qts-report -t --periods 12 "$A"
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "qts-report: -t writes the round trips alone: --periods would do nothing there (they go with the metrics, or --html)" ]
+	run -2 --separate-stderr qts-report -t --risk-free 0.02 "$A"
+	[ "${stderr_lines[0]}" = "qts-report: -t writes the round trips alone: --risk-free would do nothing there (they go with the metrics, or --html)" ]
+	run -2 --separate-stderr qts-report --trades -z America/New_York "$A"
+	[ "${stderr_lines[0]}" = "qts-report: -t writes the round trips alone: -z would do nothing there (they go with the metrics, or --html)" ]
+	run -2 --separate-stderr qts-report -t -z UTC --periods 12 --risk-free 0 -s 17:00-16:00 -b SPY "$A"
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "qts-report: -t writes the round trips alone: -b, -z, -s, --periods and --risk-free would do nothing there (they go with the metrics, or --html)" ]
+	# live too: refused before anything is read
+	run -2 --separate-stderr timeout 20 qts-report -t --live --periods 12 </dev/null
+	[ "${stderr_lines[0]}" = "qts-report: -t writes the round trips alone: --periods would do nothing there (they go with the metrics, or --html)" ]
+	# the round trips alone, and with the page that uses them
+	run -0 qts-report -t "$A"
+	trips=$output
+	run -0 qts-report -t --periods 12 --risk-free 0.02 -z America/New_York --html "$BATS_TEST_TMPDIR/r.html" "$A"
+	[ "$output" = "$trips" ]
+	[ -s "$BATS_TEST_TMPDIR/r.html" ]
+}
+
+@test "--compare takes no --metrics: it runs no stage to measure" {
+	run -2 --separate-stderr qts-report --compare --metrics "$BATS_TEST_TMPDIR/m" "$FIX/report-a.csv"
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "qts-report: --compare takes no --metrics: its files are read whole, not run as a stage" ]
+	[ ! -e "$BATS_TEST_TMPDIR/m" ]
+	# --periods and --risk-free serve --compare as they do one report
+	run -0 qts-report --compare -c "$FIX/report-a.csv"
+	plain=$output
+	run -0 qts-report --compare -c --periods 12 --risk-free 0.02 "$FIX/report-a.csv"
+	[ "$output" != "$plain" ]
+}
+
 @test "events without equity (a strategy's, not through qts-sim): an empty report, and a warning that says why" {
 	printf 'bar,2024-01-02,A,1d,1,2,0.5,1.5,10\ntarget,2024-01-03T00:00:00Z,A,10,qty,s\n' > "$BATS_TEST_TMPDIR/t.csv"
 	run -0 --separate-stderr qts-report -c "$BATS_TEST_TMPDIR/t.csv"

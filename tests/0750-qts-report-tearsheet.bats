@@ -24,7 +24,7 @@ setup_file() {
 	for r in long short; do
 		qts-report -b ORCL --html "$BATS_FILE_TMPDIR/$r.html" $r.csv > $r.txt
 		qts-report -b ORCL --json $r.csv > $r.json
-		qts-report -b ORCL --trades $r.csv > $r.trades
+		qts-report --trades $r.csv > $r.trades # (-b would do nothing: refused)
 	done
 }
 

@@ -109,7 +109,10 @@ wait_for_line() {
 	rc=0
 	wait "${PIDS[0]}" || rc=$?
 	[ "$rc" -eq 143 ]
-	[ "$(tail -n 1 "$T/out")" = "system,2024-01-02T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+	# the tick held for its time was read before the signal: written
+	[ "$(sed -n 2p "$T/out")" = "tick,2024-01-03T00:00:00Z,A,1,1" ]
+	[ "$(tail -n 1 "$T/out")" = "system,2024-01-03T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+	[ "$(wc -l <"$T/out")" -eq 3 ]
 }
 
 @test "SIGINT while waiting for input: 130" {
