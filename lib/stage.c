@@ -192,6 +192,19 @@ static void engine_failed(qts_runtime *r, const char *where)
 	r->failed = 1;
 }
 
+/* An event read from the input into the engine, which is told it is the
+ * one read (r->given: its bytes may go out unchanged); a failure is said
+ * where the input is. */
+static inline int put_read(qts_runtime *r, const qts_stage_ops *ops, void *eng, qts_event *ev)
+{
+	r->given = ev;
+	int rc = ops->put(eng, ev);
+	r->given = NULL;
+	if (rc < 0)
+		engine_failed(r, qts_inputs_where(r->in));
+	return rc;
+}
+
 static void runtime_failed(qts_runtime *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void runtime_failed(qts_runtime *r, const char *fmt, ...)
 {
@@ -1046,13 +1059,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		}
 		int64_t t0 = r->timed ? qts_loop_now() : 0;
 		if (r->in) {
-			r->given = &ev;
-			int rc = ops->put(st.eng, &ev);
-			r->given = NULL;
-			if (rc < 0) {
-				engine_failed(r, qts_inputs_where(r->in));
+			if (put_read(r, ops, st.eng, &ev) < 0)
 				break;
-			}
 		} else {
 			/* Held for its time when the signal came: read, so
 			 * written (and the loop ends after it). */
@@ -1082,13 +1090,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 			r->in_n++;
 			if (r->m)
 				qts_stage_metrics_in(r->m, &ev);
-			r->given = &ev;
-			int rc = ops->put(st.eng, &ev);
-			r->given = NULL;
-			if (rc < 0) {
-				engine_failed(r, qts_inputs_where(r->in));
+			if (put_read(r, ops, st.eng, &ev) < 0)
 				break;
-			}
 		}
 	if (qts_interrupted && ops->drain && r->w) {
 		if (r->q) /* what waits in the --buffer first */

@@ -18,12 +18,7 @@ setup() {
 
 # Every process started in the background is ended, however the test ends.
 teardown() {
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
+	end_background
 	rm -rf "$T"
 }
 

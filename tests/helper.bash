@@ -21,3 +21,14 @@ minutes() {
 		}
 	}'
 }
+
+# end_background: ends every process a test started in the background
+# and listed in PIDS, however the test ended (its teardown calls this).
+end_background() {
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+}
