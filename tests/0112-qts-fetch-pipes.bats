@@ -92,10 +92,7 @@ wait_for_lines() {
 	exec 5>"$T/in"
 	printf '%s\n%s\n' "$BAR1" "$BAR2" >&5
 	wait_for_lines "$T/out" 2
-	kill -TERM "${PIDS[0]}"
-	rc=0
-	wait "${PIDS[0]}" || rc=$?
-	PIDS=()
+	term
 	[ "$rc" -eq 143 ]
 	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
 	[ "$(sed -n 2p "$T/out")" = "$BAR2" ]
