@@ -89,11 +89,41 @@ void qts_strategy_order_id(char *id, const char *strategy, unsigned long n)
 	snprintf(id, QTS_ID_MAX, "%.40s-%lu", strategy, n);
 }
 
+int qts_fresh_id(qts_fresh_ids *f, const char *prefix, const char *symbol)
+{
+	if (f->unsure)
+		return 0;
+	size_t lp = strlen(prefix);
+	if (!plain_id(lp, strlen(symbol))) { /* cut to fit: PREFIX-SYMBOL-N no more */
+		f->unsure = 1;
+		return 0;
+	}
+	for (int i = 0; i < f->n; i++)
+		if (strcmp(f->prefix[i], prefix) == 0)
+			return 1;
+	if (f->n == QTS_FRESH_PREFIXES || lp >= QTS_NAME_MAX) {
+		f->unsure = 1;
+		return 0;
+	}
+	for (int i = 0; i < f->n; i++) {
+		size_t lq = strlen(f->prefix[i]);
+		const char *shorter = lq < lp ? f->prefix[i] : prefix, *longer = lq < lp ? prefix : f->prefix[i];
+		size_t ls = lq < lp ? lq : lp;
+		if (strncmp(longer, shorter, ls) == 0 && longer[ls] == '-') {
+			f->unsure = 1;
+			return 0;
+		}
+	}
+	memcpy(f->prefix[f->n++], prefix, lp + 1);
+	return 1;
+}
+
 /* Open addressing over hashes (at most half full), and a ring of the
- * hashes in the order they came, to forget the oldest. */
+ * hashes in the order they came, to forget the oldest.  The newest
+ * `pending` of the ring are not in the table yet (qts_idset_add_fresh). */
 struct qts_idset {
 	uint64_t *tab, *ring;
-	size_t cap, tabcap, n, head;
+	size_t cap, tabcap, n, head, pending;
 };
 
 qts_idset *qts_idset_new(size_t cap)
@@ -115,13 +145,30 @@ qts_idset *qts_idset_new(size_t cap)
 	return t;
 }
 
-int qts_idset_has(const qts_idset *t, const char *id)
+int qts_idset_has(qts_idset *t, const char *id)
 {
 	return qts_idset_has_hash(t, qts_hash64(id));
 }
 
-int qts_idset_has_hash(const qts_idset *t, uint64_t h)
+static void put_in_table(qts_idset *t, uint64_t h)
 {
+	size_t i = h & (t->tabcap - 1);
+	while (t->tab[i])
+		i = (i + 1) & (t->tabcap - 1);
+	t->tab[i] = h;
+}
+
+/* The pending hashes into the table, oldest first. */
+static void settle(qts_idset *t)
+{
+	for (; t->pending; t->pending--)
+		put_in_table(t, t->ring[(t->head + t->cap - t->pending) % t->cap]);
+}
+
+int qts_idset_has_hash(qts_idset *t, uint64_t h)
+{
+	if (t->pending)
+		settle(t);
 	for (size_t i = h & (t->tabcap - 1);; i = (i + 1) & (t->tabcap - 1)) {
 		if (t->tab[i] == h)
 			return 1;
@@ -152,20 +199,31 @@ void qts_idset_add(qts_idset *t, const char *id)
 	qts_idset_add_hash(t, qts_hash64(id));
 }
 
+/* h onto the ring, the oldest forgotten when it is full. */
+static void ring_add(qts_idset *t, uint64_t h)
+{
+	if (t->n < t->cap)
+		t->n++;
+	else if (t->pending == t->n) /* the oldest is not in the table */
+		t->pending--;
+	else
+		forget(t, t->ring[t->head]);
+	t->ring[t->head] = h;
+	t->head = (t->head + 1) % t->cap;
+}
+
 void qts_idset_add_hash(qts_idset *t, uint64_t h)
 {
 	if (qts_idset_has_hash(t, h))
 		return;
-	if (t->n == t->cap)
-		forget(t, t->ring[t->head]);
-	else
-		t->n++;
-	t->ring[t->head] = h;
-	t->head = (t->head + 1) % t->cap;
-	size_t i = h & (t->tabcap - 1);
-	while (t->tab[i])
-		i = (i + 1) & (t->tabcap - 1);
-	t->tab[i] = h;
+	ring_add(t, h);
+	put_in_table(t, h);
+}
+
+void qts_idset_add_fresh(qts_idset *t, uint64_t h)
+{
+	ring_add(t, h);
+	t->pending++;
 }
 
 void qts_idset_free(qts_idset *t)
@@ -191,27 +249,17 @@ void qts_idset_ck(qts_idset *t, qts_ckpt *c)
 	}
 	if (!qts_ck_room(c, n, 8))
 		return;
+	settle(t);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t h = 0;
 		qts_ck_u64(c, &h);
 		if (!qts_ck_ok(c))
 			return;
-		size_t k = h & (t->tabcap - 1);
-		while (t->tab[k] && t->tab[k] != h)
-			k = (k + 1) & (t->tabcap - 1);
-		if (!h || t->tab[k] == h) { /* a set holds each once */
+		if (!h || qts_idset_has_hash(t, h)) { /* a set holds each once */
 			qts_ck_fail(c, "an id hash of 0, or one twice");
 			return;
 		}
-		if (t->n == t->cap)
-			forget(t, t->ring[t->head]);
-		else
-			t->n++;
-		t->ring[t->head] = h;
-		t->head = (t->head + 1) % t->cap;
-		k = h & (t->tabcap - 1);
-		while (t->tab[k])
-			k = (k + 1) & (t->tabcap - 1);
-		t->tab[k] = h;
+		ring_add(t, h);
+		put_in_table(t, h);
 	}
 }

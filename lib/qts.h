@@ -606,13 +606,35 @@ void qts_strategy_order_id(char *id, const char *strategy, unsigned long n);
  * stands for each id. */
 typedef struct qts_idset qts_idset;
 qts_idset *qts_idset_new(size_t cap);
-int qts_idset_has(const qts_idset *t, const char *id);
+int qts_idset_has(qts_idset *t, const char *id);
 void qts_idset_add(qts_idset *t, const char *id);
 /* The same for an id's qts_hash64, for a caller that has it already
  * (hashing the id is most of the cost). */
-int qts_idset_has_hash(const qts_idset *t, uint64_t h);
+int qts_idset_has_hash(qts_idset *t, uint64_t h);
 void qts_idset_add_hash(qts_idset *t, uint64_t h);
+/* Add h known not to be in the set (qts_fresh_id): it goes on the ring
+ * alone, and into the table only when the set is next asked about an id.
+ * A backtest made of targets never asks, and never touches the table,
+ * whose every use is a miss of the cache. */
+void qts_idset_add_fresh(qts_idset *t, uint64_t h);
 void qts_idset_free(qts_idset *t);
+
+/* Whether the id qts_order_id(prefix, symbol, n) writes for a count n
+ * not used before for symbol is new for sure, so that a stage need not
+ * look it up among the ids it has seen.  It is when each id seen was one
+ * such (PREFIX-SYMBOL-N in full), and no two prefixes used could write
+ * the same id (one being the other's start and a '-', as "a" and "a-b":
+ * a-b-C-1 is both's).  Once an id of any other kind has been seen (an
+ * order's own, a checkpoint's, one cut to fit), qts_fresh_ids_unsure is
+ * called and the answer is 0 from then on: the ids are looked up. */
+#define QTS_FRESH_PREFIXES 8
+typedef struct qts_fresh_ids {
+	char prefix[QTS_FRESH_PREFIXES][QTS_NAME_MAX];
+	int n;
+	int unsure;
+} qts_fresh_ids;
+int qts_fresh_id(qts_fresh_ids *f, const char *prefix, const char *symbol);
+static inline void qts_fresh_ids_unsure(qts_fresh_ids *f) { f->unsure = 1; }
 
 /* ---- targets into orders (target_orders.c) -------------------------------- */
 

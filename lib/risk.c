@@ -120,6 +120,12 @@ struct qts_risk {
 	struct ord *ord;   /* ring of the last ORD_RING orders */
 	uint32_t *otab;    /* ring index + 1 by id hash, 0 empty */
 	size_t ohead, nord;
+	/* The newest opend orders of the ring are not in otab yet: they go
+	 * in when an order is next looked up by id (otab_settle).  A backtest
+	 * of targets looks up none, and never touches the table, whose every
+	 * use is a miss of the cache. */
+	size_t opend;
+	qts_fresh_ids fresh; /* whether the id of a target's order is new for sure */
 	uint64_t probed; /* the hash of the id id_taken looked at last */
 	int stops, vol, portfolio_checks;
 	int sums; /* a rule reads the gross, the net, the count or a sector's gross */
@@ -297,10 +303,14 @@ static struct sym *sym_find(const qts_risk *r, const char *name)
 
 /* ---- orders by id --------------------------------------------------------- */
 
-static struct ord *ord_find_h(const qts_risk *r, uint64_t h)
+static void otab_settle(qts_risk *r);
+
+static struct ord *ord_find_h(qts_risk *r, uint64_t h)
 {
 	if (!r->nord)
 		return NULL;
+	if (r->opend)
+		otab_settle(r);
 	for (size_t i = h & (ORD_TAB - 1); r->otab[i]; i = (i + 1) & (ORD_TAB - 1)) {
 		struct ord *o = &r->ord[r->otab[i] - 1];
 		if (o->h == h)
@@ -309,9 +319,23 @@ static struct ord *ord_find_h(const qts_risk *r, uint64_t h)
 	return NULL;
 }
 
-static struct ord *ord_find(const qts_risk *r, const char *id)
+static struct ord *ord_find(qts_risk *r, const char *id)
 {
 	return ord_find_h(r, qts_hash64(id));
+}
+
+static void otab_put(qts_risk *r, uint32_t slot)
+{
+	size_t i = r->ord[slot].h & (ORD_TAB - 1);
+	while (r->otab[i])
+		i = (i + 1) & (ORD_TAB - 1);
+	r->otab[i] = slot + 1;
+}
+
+static void otab_settle(qts_risk *r)
+{
+	for (; r->opend; r->opend--)
+		otab_put(r, (uint32_t)((r->ohead + ORD_RING - r->opend) % ORD_RING));
 }
 
 static void otab_del(qts_risk *r, uint32_t slot)
@@ -372,7 +396,10 @@ static void ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty
 	struct ord *o = &r->ord[slot];
 	if (r->nord == ORD_RING) {
 		settle(r, o, o->filled, 1, 0);
-		otab_del(r, slot);
+		if (r->opend == r->nord) /* the oldest is not in the table */
+			r->opend--;
+		else
+			otab_del(r, slot);
 	} else
 		r->nord++;
 	r->ohead = (r->ohead + 1) % ORD_RING;
@@ -390,10 +417,7 @@ static void ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty
 	} else
 		s->wq += side * qty;
 	note_active(r, s);
-	size_t i = o->h & (ORD_TAB - 1);
-	while (r->otab[i])
-		i = (i + 1) & (ORD_TAB - 1);
-	r->otab[i] = slot + 1;
+	r->opend++;
 }
 
 /* An id qts-sim would not give again: one of an order remembered here.
@@ -412,6 +436,7 @@ static int id_taken(void *arg, const char *id)
 static uint64_t target_order_hash(qts_risk *r, struct sym *s, const char *strategy)
 {
 	const char *prefix = qts_target_order_prefix(strategy);
+	int fresh = qts_fresh_id(&r->fresh, prefix, s->name);
 	if (strcmp(s->hprefix, prefix) != 0) { /* prefix may be a literal shorter than a word */
 		QTS_SET(s->hprefix, prefix);
 		s->hplain = qts_order_id_hash_start(&s->hstart, prefix, s->name);
@@ -421,6 +446,8 @@ static uint64_t target_order_hash(qts_risk *r, struct sym *s, const char *strate
 		qts_target_order_id(id, strategy, s->name, &s->seq, id_taken, r);
 		return r->probed;
 	}
+	if (fresh)
+		return qts_order_id_hash(s->hstart, (unsigned long)++s->seq);
 	uint64_t h;
 	do
 		h = qts_order_id_hash(s->hstart, (unsigned long)++s->seq);
@@ -1295,8 +1322,10 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		return -1;
 	double at = isnan(s->last) ? px : s->last;
 	if (order) {
-		if (oqty > 0)
+		if (oqty > 0) {
+			qts_fresh_ids_unsure(&r->fresh);
 			ord_add(r, s, qts_hash64(ev->order.id), (int)sign, oqty, at);
+		}
 	} else {
 		if (every)
 			end_working(r, s);
@@ -1461,6 +1490,10 @@ int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg)
  * evicts exactly as the one saved would have. */
 static int risk_ck(qts_risk *r, qts_ckpt *c)
 {
+	if (c->loading)
+		qts_fresh_ids_unsure(&r->fresh); /* the orders restored have ids of any kind */
+	else
+		otab_settle(r); /* the table is saved whole */
 	qts_ck_tag(c, "qts-risk");
 	size_t nsym = r->nsym;
 	qts_ck_size(c, &nsym, c->loading ? c->len / 8 : nsym);

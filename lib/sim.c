@@ -78,6 +78,7 @@ struct qts_sim {
 	 * action's date (see gate_set). */
 	int64_t gate;
 	qts_idset *ids;
+	qts_fresh_ids fresh; /* whether an id made from a target is new for sure */
 	int failed;
 	char error[QTS_TEXT_MAX]; /* why the engine stopped on its input */
 	qts_event *later; /* what came between bars of one time (see qts_sim_put) */
@@ -943,6 +944,7 @@ static int on_order(qts_sim *s, const qts_event *ev)
 	if (qts_idset_has_hash(s->ids, h))
 		return 0; /* a repeat: acted on once already */
 	qts_idset_add_hash(s->ids, h);
+	qts_fresh_ids_unsure(&s->fresh);
 	qts_order o = { 0 };
 	QTS_SET(o.id, ev->order.id);
 	QTS_SET(o.strategy, ev->order.strategy);
@@ -1001,17 +1003,28 @@ static int every_strategy(qts_sim *s, sym *y, int64_t ts)
 }
 
 /* The ids seen, and the hash of the latest id asked about: the id a
- * target's order gets is hashed once, for the question and the adding. */
+ * target's order gets is hashed once, for the question and the adding.
+ * fresh: the id is new for sure (qts_fresh_id), and is not asked about. */
 typedef struct seen {
 	qts_idset *ids;
 	uint64_t hash;
+	int fresh;
 } seen;
 
 static int id_seen(void *arg, const char *id)
 {
 	seen *k = arg;
 	k->hash = qts_hash64(id);
-	return qts_idset_has_hash(k->ids, k->hash);
+	return !k->fresh && qts_idset_has_hash(k->ids, k->hash);
+}
+
+/* Remember the id of a target's order. */
+static void id_add(qts_sim *s, const seen *id)
+{
+	if (id->fresh)
+		qts_idset_add_fresh(s->ids, id->hash);
+	else
+		qts_idset_add_hash(s->ids, id->hash);
 }
 
 /* "target WANT: SIDE QTY market", as "target %g: %s %g market". */
@@ -1051,7 +1064,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	QTS_SET(o.strategy, ev->target.strategy);
 	/* Deterministic ids: strategy, symbol and a per-symbol count; a
 	 * clash with an id already seen moves on to the next count. */
-	seen id = { s->ids, 0 };
+	seen id = { s->ids, 0, qts_fresh_id(&s->fresh, qts_target_order_prefix(o.strategy), y->name) };
 	qts_target_order_id(o.id, o.strategy, y->name, &y->seq, id_seen, &id);
 
 	double q = NAN;
@@ -1069,7 +1082,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	if (!*why && !isfinite(q))
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
 	if (*why) {
-		qts_idset_add_hash(s->ids, id.hash);
+		id_add(s, &id);
 		return sym_update(s, ev->ts, y, &o, QTS_STATUS_REJECTED, why);
 	}
 	if (strcmp(o.strategy, "*") == 0 && every_strategy(s, y, ev->ts) < 0)
@@ -1092,7 +1105,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	double diff = want - y->pos.qty - working(y);
 	if (!isfinite(diff)) {
 		/* Several strategies' targets can add up past any double. */
-		qts_idset_add_hash(s->ids, id.hash);
+		id_add(s, &id);
 		snprintf(why, sizeof why, "targets for %s add up to %g: not a quantity", y->name, want);
 		return sym_update(s, ev->ts, y, &o, QTS_STATUS_REJECTED, why);
 	}
@@ -1100,7 +1113,7 @@ static int on_target(qts_sim *s, const qts_event *ev)
 		y->seq--; /* no order: the count is not used */
 		return 0;
 	}
-	qts_idset_add_hash(s->ids, id.hash);
+	id_add(s, &id);
 	char reason[QTS_TEXT_MAX];
 	target_reason(reason, sizeof reason, want, o.side, o.qty);
 	if (sym_update(s, ev->ts, y, &o, QTS_STATUS_NEW, reason) < 0)
@@ -1800,6 +1813,8 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_bytes(c, &s->paused_eq, sizeof s->paused_eq);
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close);
 	qts_idset_ck(s->ids, c);
+	if (c->loading)
+		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */
 	size_t nlater = s->nlater;
 	qts_ck_size(c, &nlater, c->loading ? c->len / 8 : nlater);
 	if (c->loading && nlater && qts_ck_room(c, nlater, 24)) {

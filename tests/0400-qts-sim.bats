@@ -435,6 +435,40 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$(echo "$output" | grep -c ',o65536,accepted,')" -eq 1 ]
 }
 
+@test "an order with the id of a target's order is a repeat, however many targets came before" {
+	# t-A-1 .. t-A-3 are made from targets and never looked up; the order
+	# naming t-A-2 must still be known as a repeat, and the target after
+	# the order t-A-5 skips that id
+	cat > "$BATS_TEST_TMPDIR/in.csv" <<-'EOF'
+	bar,2024-01-01,A,1d,10,10,10,10,1e9
+	target,2024-01-01T00:00:00Z,A,100,qty,t
+	target,2024-01-01T00:00:00Z,A,200,qty,t
+	target,2024-01-01T00:00:00Z,A,300,qty,t
+	order,2024-01-01T00:00:00Z,A,t-A-2,buy,1,limit,0.5,,gtc,x
+	order,2024-01-01T00:00:00Z,A,t-A-5,buy,1,limit,0.5,,gtc,x
+	target,2024-01-01T00:00:00Z,A,400,qty,t
+	target,2024-01-01T00:00:00Z,A,500,qty,t
+	EOF
+	run -0 qts-sim "$BATS_TEST_TMPDIR/in.csv"
+	[ "$(echo "$output" | grep -c ',t-A-2,accepted,')" -eq 1 ]
+	[ "$(echo "$output" | grep -c ',t-A-5,accepted,')" -eq 1 ]
+	echo "$output" | grep -q ',t-A-4,new,' && echo "$output" | grep -q ',t-A-6,new,'
+	! echo "$output" | grep -q ',t-A-5,new,'
+}
+
+@test "targets of two strategies whose ids could meet: ids stay unique" {
+	# a-b-C-1 is strategy a-b's for symbol C and strategy a's for b-C
+	cat > "$BATS_TEST_TMPDIR/in.csv" <<-'EOF'
+	bar,2024-01-01,C,1d,10,10,10,10,1e9
+	bar,2024-01-01,b-C,1d,10,10,10,10,1e9
+	target,2024-01-01T00:00:00Z,C,100,qty,a-b
+	target,2024-01-01T00:00:00Z,b-C,100,qty,a
+	EOF
+	run -0 qts-sim "$BATS_TEST_TMPDIR/in.csv"
+	[ "$(echo "$output" | grep -c ',a-b-C-1,new,')" -eq 1 ]
+	[ "$(echo "$output" | grep -c ',a-b-C-2,new,')" -eq 1 ]
+}
+
 @test "the books balance: equity = initial cash + realized + unrealized, all costs on" {
 	qts-fetch --count 300 -t 1m synth:AAA,BBB,CCC |
 	awk -F, '{ print } /^bar,/ { n[$3]++; if (n[$3] % 7 == 0) printf "target,%s,%s,%d,qty,x\n", $2, $3, (n[$3] / 7) % 3 * 100 - 100 }' |

@@ -66,5 +66,74 @@ int main(void)
 	}
 	CHECK(ok, "a window of 1000 over 100000 ids: exactly the last 1000");
 	qts_idset_free(t);
+
+	/* Ids added fresh wait outside the table; a question puts them in,
+	 * and the window forgets them in turn either way. */
+	t = qts_idset_new(4);
+	qts_idset_add_fresh(t, qts_hash64("f1"));
+	qts_idset_add_fresh(t, qts_hash64("f2"));
+	CHECK(qts_idset_has(t, "f1") && qts_idset_has(t, "f2") && !qts_idset_has(t, "f3"), "fresh: has what was added");
+	for (int i = 3; i <= 9; i++) { /* none asked about: all wait, the oldest go */
+		snprintf(id, sizeof id, "f%d", i);
+		qts_idset_add_fresh(t, qts_hash64(id));
+	}
+	CHECK(!qts_idset_has(t, "f5") && qts_idset_has(t, "f6") && qts_idset_has(t, "f9") && !qts_idset_has(t, "f2"),
+	      "fresh: the last four, whether they waited or not");
+	qts_idset_add(t, "o1");
+	qts_idset_add_fresh(t, qts_hash64("f10"));
+	qts_idset_add_fresh(t, qts_hash64("f11"));
+	qts_idset_add_fresh(t, qts_hash64("f12"));
+	CHECK(qts_idset_has(t, "f12") && qts_idset_has(t, "f10") && qts_idset_has(t, "o1") && !qts_idset_has(t, "f9"),
+	      "fresh and asked-about ids forget in the order they came");
+	qts_idset_add_fresh(t, qts_hash64("f13"));
+	CHECK(!qts_idset_has(t, "o1") && qts_idset_has(t, "f13") && qts_idset_has(t, "f10"),
+	      "the oldest forgotten from the table while newer ones wait");
+	qts_idset_free(t);
+	t = qts_idset_new(1000);
+	ok = 1;
+	for (int i = 0; i < 100000; i++) { /* asked now and then, as a live qts-sim */
+		snprintf(id, sizeof id, "id-%d", i);
+		if (i % 7)
+			qts_idset_add_fresh(t, qts_hash64(id));
+		else
+			qts_idset_add(t, id);
+		if (i % 1013 == 0) {
+			snprintf(id, sizeof id, "id-%d", i - 999);
+			if (i >= 999 && !qts_idset_has(t, id))
+				ok = 0;
+			snprintf(id, sizeof id, "id-%d", i - 1000);
+			if (i >= 1000 && qts_idset_has(t, id))
+				ok = 0;
+		}
+	}
+	for (int i = 99000; i < 100000 && ok; i++) {
+		snprintf(id, sizeof id, "id-%d", i);
+		ok = qts_idset_has(t, id);
+	}
+	CHECK(ok, "fresh: a window of 1000 over 100000 ids, asked about now and then: exactly the last 1000");
+	qts_idset_free(t);
+
+	/* Whether a target's id is new for sure. */
+	qts_fresh_ids f = { 0 };
+	CHECK(qts_fresh_id(&f, "sma-cross", "ORCL") && qts_fresh_id(&f, "sma-cross", "BRK-B"), "one prefix: new for sure");
+	CHECK(qts_fresh_id(&f, "*", "ORCL") && qts_fresh_id(&f, "target", "IBM") && qts_fresh_id(&f, "sma-cross", "IBM"),
+	      "prefixes that cannot write one id: new for sure");
+	CHECK(!qts_fresh_id(&f, "sma", "cross-ORCL") && f.unsure && !qts_fresh_id(&f, "sma-cross", "ORCL"),
+	      "sma-cross-ORCL-1 is also sma's for cross-ORCL: looked up from then on");
+	f = (qts_fresh_ids){ 0 };
+	CHECK(qts_fresh_id(&f, "a-b", "C") && !qts_fresh_id(&f, "a", "b-C"), "the shorter prefix second: looked up");
+	f = (qts_fresh_ids){ 0 };
+	CHECK(!qts_fresh_id(&f, strat, s1) && !qts_fresh_id(&f, "p", "S"), "an id cut to fit: looked up from then on");
+	f = (qts_fresh_ids){ 0 };
+	ok = 1;
+	for (int i = 0; i < QTS_FRESH_PREFIXES && ok; i++) {
+		snprintf(id, sizeof id, "s%d", i);
+		ok = qts_fresh_id(&f, id, "X");
+	}
+	CHECK(ok && !qts_fresh_id(&f, "one-more", "X") && !qts_fresh_id(&f, "s0", "X"),
+	      "more prefixes than kept: looked up from then on");
+	f = (qts_fresh_ids){ 0 };
+	qts_fresh_ids_unsure(&f);
+	CHECK(!qts_fresh_id(&f, "p", "S"), "after an id of another kind: looked up");
 	return tap_done();
 }
