@@ -135,9 +135,7 @@ qts_idset *qts_idset_new(size_t cap)
 	for (t->tabcap = 16; t->tabcap < 2 * cap; t->tabcap *= 2)
 		;
 	t->tab = qts_calloc_table(t->tabcap * sizeof *t->tab);
-	/* the ring is written in order: its pages come as it fills, not
-	 * in 2 MiB steps (a long run's memory would rise in a jump) */
-	t->ring = calloc(cap, sizeof *t->ring);
+	t->ring = qts_calloc_table(cap * sizeof *t->ring); /* faulted in by the first ring_add */
 	if (!t->tab || !t->ring) {
 		qts_idset_free(t);
 		return NULL;
@@ -202,6 +200,8 @@ void qts_idset_add(qts_idset *t, const char *id)
 /* h onto the ring, the oldest forgotten when it is full. */
 static void ring_add(qts_idset *t, uint64_t h)
 {
+	if (!t->n)
+		qts_table_fault_in(t->ring, t->cap * sizeof *t->ring);
 	if (t->n < t->cap)
 		t->n++;
 	else if (t->pending == t->n) /* the oldest is not in the table */
@@ -231,7 +231,7 @@ void qts_idset_free(qts_idset *t)
 	if (!t)
 		return;
 	qts_free_table(t->tab, t->tabcap * sizeof *t->tab);
-	free(t->ring);
+	qts_free_table(t->ring, t->cap * sizeof *t->ring);
 	free(t);
 }
 

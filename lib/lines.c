@@ -28,9 +28,9 @@ void *qts_calloc_lines(size_t size)
  * were 5% of a backtest of 1M bars); a huge page, where the kernel gives
  * them (madvise), takes one fault and one TLB entry for 2 MiB, and is
  * zeroed only when first touched.  Smaller tables are not worth a huge
- * page's zeroing.  Only for tables probed at random, whose pages are all
- * touched early anyway: one filled in order would grow a long run's
- * memory in steps of 2 MiB instead of a page at a time. */
+ * page's zeroing.  A ring filled in order gets them too, all touched at
+ * once before its first write (qts_table_fault_in): left to fault as it
+ * fills, it would grow a long run's memory in steps of 2 MiB. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
 void *qts_calloc_table(size_t size)
@@ -51,6 +51,15 @@ void *qts_calloc_table(size_t size)
 	madvise(p, whole, MADV_HUGEPAGE);
 #endif
 	return p;
+}
+
+void qts_table_fault_in(void *p, size_t size)
+{
+	/* a byte a page: a whole huge page where there is one, and where the
+	 * kernel gave none, 4 KiB pages faulted now rather than one by one
+	 * amid the run (the same faults) */
+	for (size_t at = 0; at < size; at += 4096)
+		((volatile char *)p)[at] = 0;
 }
 
 void qts_free_table(void *p, size_t size)

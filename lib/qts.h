@@ -129,6 +129,11 @@ void *qts_calloc_lines(size_t size);
  * kernel gives them; freed with qts_free_table(p, size) only. */
 void *qts_calloc_table(size_t size);
 void qts_free_table(void *p, size_t size);
+/* The same for a ring filled in order: called before its first write,
+ * qts_table_fault_in gives it all its pages at once (one fault a huge
+ * page), so that a long run's memory does not rise in steps of 2 MiB as
+ * the ring fills. */
+void qts_table_fault_in(void *p, size_t size);
 
 /* ---- files read whole (readfile.c) --------------------------------------- */
 

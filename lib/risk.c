@@ -392,6 +392,8 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
  * working. */
 static void ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty, double px)
 {
+	if (!r->nord)
+		qts_table_fault_in(r->ord, ORD_RING * sizeof *r->ord);
 	uint32_t slot = (uint32_t)r->ohead;
 	struct ord *o = &r->ord[slot];
 	if (r->nord == ORD_RING) {
@@ -554,7 +556,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->plain_type = !r->stops && !r->vol && !r->portfolio_checks ? (int)QTS_BAR : -1;
 	if (rehash(r, 64) < 0)
 		goto no_memory;
-	r->ord = calloc(ORD_RING, sizeof *r->ord); /* in order, as ids.c's ring */
+	r->ord = qts_calloc_table(ORD_RING * sizeof *r->ord); /* faulted in by the first ord_add */
 	r->otab = qts_calloc_table(ORD_TAB * sizeof *r->otab);
 	if (!r->ord || !r->otab)
 		goto no_memory;
@@ -619,7 +621,7 @@ void qts_risk_free(qts_risk *r)
 	free(r->smap);
 	free(r->sector);
 	free(r->rate);
-	free(r->ord);
+	qts_free_table(r->ord, ORD_RING * sizeof *r->ord);
 	qts_free_table(r->otab, ORD_TAB * sizeof *r->otab);
 	free(r->ins);
 	free(r);
