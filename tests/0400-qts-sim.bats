@@ -456,6 +456,23 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	! echo "$output" | grep -q ',t-A-5,new,'
 }
 
+@test "ids of target-made orders are remembered for the last 65536 too" {
+	# 70000 targets make t-A-1 .. t-A-70000, none asked about; then an
+	# order naming t-A-3 (forgotten: worked) and one naming t-A-69990 (a
+	# repeat), and the next target skips t-A-70001, which an order took
+	awk 'BEGIN { print "bar,2024-01-01,A,1d,10,11,9,10,1e9";
+		for (i = 0; i < 70000; i++) printf "target,2024-01-01T00:00:00Z,A,%d,qty,t\n", i % 2 ? 0 : 100;
+		print "order,2024-01-01T00:00:00Z,A,t-A-3,buy,1,market,,,gtc,x";
+		print "order,2024-01-01T00:00:00Z,A,t-A-69990,buy,1,market,,,gtc,x";
+		print "order,2024-01-01T00:00:00Z,A,t-A-70001,buy,1,market,,,gtc,x";
+		print "target,2024-01-01T00:00:00Z,A,300,qty,t" }' > "$BATS_TEST_TMPDIR/ids.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/ids.csv"
+	[ "$(echo "$output" | grep -c ',t-A-3,accepted,')" -eq 2 ]
+	[ "$(echo "$output" | grep -c ',t-A-69990,accepted,')" -eq 1 ]
+	[ "$(echo "$output" | grep -c ',t-A-70001,accepted,')" -eq 1 ]
+	echo "$output" | grep -q ',t-A-70002,new,0,,target 300: buy 298 market$'
+}
+
 @test "targets of two strategies whose ids could meet: ids stay unique" {
 	# a-b-C-1 is strategy a-b's for symbol C and strategy a's for b-C
 	cat > "$BATS_TEST_TMPDIR/in.csv" <<-'EOF'
