@@ -81,7 +81,7 @@ const char *qts_reader_where(const qts_reader *r)
 {
 	qts_reader *w = (qts_reader *)r;
 	if (r->fmt == QTS_FMT_MSGPACK)
-		snprintf(w->where, sizeof w->where, "%s: byte %llu", qts_input_name(r->in),
+		snprintf(w->where, sizeof w->where, "%s: event %ld (byte %llu)", qts_input_name(r->in), r->line,
 			 (unsigned long long)r->offset);
 	else
 		snprintf(w->where, sizeof w->where, "%s:%ld", qts_input_name(r->in), r->line);
@@ -262,7 +262,7 @@ int qts_reader_out_of_order(qts_reader *r, const qts_event *ev, int64_t known, i
 	qts_time_format(known, a);
 	qts_time_format(than, b);
 	if (r->fmt == QTS_FMT_MSGPACK)
-		snprintf(before, sizeof before, "byte %llu", (unsigned long long)offset);
+		snprintf(before, sizeof before, "event %ld (byte %llu)", line, (unsigned long long)offset);
 	else
 		snprintf(before, sizeof before, "line %ld", line);
 	return qts_reader_fail(r, "out of time order: %s known at %s comes after %s, %s %s; "

@@ -475,6 +475,7 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 		size_t len = fast_bar(p, r->mp_end, ev, &key);
 		if (len) {
 			r->offset = r->mp_offset;
+			r->line++;
 			qts_input_consume(r->in, len);
 			r->mp_next = p + len;
 			r->mp_offset += len;
@@ -485,6 +486,8 @@ int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 	}
 	r->mp_next = NULL;
 	long avail = qts_input_fill(r->in, &p);
+	if (avail > 0)
+		r->line++; /* the record read now, however many fills it takes */
 	for (;;) {
 		if (avail < 0) {
 			snprintf(r->err, sizeof r->err, "%s", qts_input_error(r->in));

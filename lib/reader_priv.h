@@ -92,7 +92,7 @@ struct qts_reader {
 	unsigned tf_next;   /* the slot a new timeframe takes */
 	uint64_t events;    /* events read so far */
 	int warned_empty;
-	long line;          /* CSV: line of the last record */
+	long line;          /* line of the last record (CSV), its number from 1 (msgpack) */
 	uint64_t offset;    /* msgpack: byte offset of the last record */
 	qts_raw_field *raw;
 	size_t raw_cap;

@@ -133,7 +133,7 @@ r += b"".join(b"\xcb" + struct.pack(">d", v) for v in (1, 2, 0.5, 1.5, 10))
 sys.stdout.buffer.write(r)' > "$BATS_TEST_TMPDIR/d.mp"
 	for prog in "qts cat" "qts-strategy sma-cross" qts-risk qts-sim qts-report "qts-resample 1w"; do
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/d.mp"
-		[[ "$stderr" == *"d.mp: byte 0: tf: '1D' is not a timeframe"* ]] || { echo "$prog: $stderr"; false; }
+		[[ "$stderr" == *"d.mp: event 1 (byte 0): tf: '1D' is not a timeframe"* ]] || { echo "$prog: $stderr"; false; }
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/d.csv"
 		[[ "$stderr" == *"d.csv:1: tf: '1D' is not a timeframe"* ]] || { echo "$prog: $stderr"; false; }
 	done
@@ -202,9 +202,9 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/vol.csv"
 		[[ "$stderr" == *"vol.csv:2: volume: -1000 is negative" ]] || { echo "$prog: $stderr"; false; }
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/hl.mp"
-		[[ "$stderr" == *"hl.mp: byte 64: high: 9 is below the low, 11" ]] || { echo "$prog: $stderr"; false; }
+		[[ "$stderr" == *"hl.mp: event 2 (byte 64): high: 9 is below the low, 11" ]] || { echo "$prog: $stderr"; false; }
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/vol.mp"
-		[[ "$stderr" == *"vol.mp: byte 64: volume: -1000 is negative" ]] || { echo "$prog: $stderr"; false; }
+		[[ "$stderr" == *"vol.mp: event 2 (byte 64): volume: -1000 is negative" ]] || { echo "$prog: $stderr"; false; }
 	done
 }
 
@@ -218,28 +218,28 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 	[[ "$stderr" == "qts: -:1: unterminated quoted field" ]]
 }
 
-@test "msgpack truncated mid-record: byte offset, only whole records written" {
+@test "msgpack truncated mid-record: event number and byte offset, only whole records written" {
 	qts cat -M "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/s.mp"
 	size=$(stat -c %s "$BATS_TEST_TMPDIR/s.mp")
 	head -c $((size - 3)) "$BATS_TEST_TMPDIR/s.mp" > "$BATS_TEST_TMPDIR/t.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
 	[ "$(head -n 16 <<< "$output")" = "$(head -n 16 "$FIX/all-types.csv")" ]
-	[[ "${lines[16]}" == "system,2024-01-02T14:34:00Z,qts,error,$BATS_TEST_TMPDIR/t.mp: byte "*": truncated record (input ends inside it)" ]]
-	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/t.mp: byte "*": truncated record (input ends inside it)" ]]
+	[[ "${lines[16]}" == "system,2024-01-02T14:34:00Z,qts,error,$BATS_TEST_TMPDIR/t.mp: event 16 (byte "*"): truncated record (input ends inside it)" ]]
+	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/t.mp: event 16 (byte "*"): truncated record (input ends inside it)" ]]
 }
 
 @test "msgpack with a wrong type in a field" {
 	# ["tick", 0, "A", "x", 1.0]: price is a string
 	printf '\x95\xa4tick\x00\xa1A\xa1x\xcb\x3f\xf0\x00\x00\x00\x00\x00\x00' > "$BATS_TEST_TMPDIR/w.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/w.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/w.mp: byte 0: tick: field price (at byte 9): expected a number" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/w.mp: event 1 (byte 0): tick: field price (at byte 9): expected a number" ]
 }
 
 @test "msgpack: a record that is not an array" {
 	qts cat -M "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/s.mp"
 	printf '\xc0' >> "$BATS_TEST_TMPDIR/s.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/s.mp"
-	[[ "$stderr" == *": byte "*": expected an array (one record)" ]]
+	[[ "$stderr" == *"s.mp: event 17 (byte "*"): expected an array (one record)" ]]
 	[ "${#lines[@]}" -eq 18 ]
 	[[ "${lines[17]}" == "system,2024-01-02T14:3"?":00Z,qts,error,"*": expected an array (one record)" ]]
 }

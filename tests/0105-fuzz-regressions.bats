@@ -71,9 +71,9 @@ load helper
 @test "fuzz: an array32 header longer than the input is a truncated record, not a huge allocation (reader.c)" {
 	# 0xdd ff ff ff ff: 4294967295 fields, each given room before a byte of them was read.
 	run -1 --separate-stderr sh -c "printf '\335\377\377\377\377\243foo' | qts cat"
-	[ "$stderr" = "qts: -: byte 0: truncated record (input ends inside it)" ]
+	[ "$stderr" = "qts: -: event 1 (byte 0): truncated record (input ends inside it)" ]
 	run -1 --separate-stderr sh -c "printf '\335\000\000\000\003\243foo\001' | qts cat"
-	[ "$stderr" = "qts: -: byte 0: truncated record (input ends inside it)" ]
+	[ "$stderr" = "qts: -: event 1 (byte 0): truncated record (input ends inside it)" ]
 }
 
 @test "fuzz: an unknown msgpack event's time as an unsigned integer orders a merge (reader.c)" {
@@ -93,7 +93,7 @@ load helper
 	[[ "$stderr" == "qts: late.csv:2: out of time order: note known at 2024-01-01T00:00:00Z"* ]]
 	{ head -n 1 late.csv | qts cat -M; tail -n 1 late.csv | qts cat -M; } > late.mp
 	run -1 --separate-stderr qts cat late.mp
-	[[ "$stderr" == "qts: late.mp: byte "*": out of time order: note known at 2024-01-01T00:00:00Z"* ]]
+	[[ "$stderr" == "qts: late.mp: event 2 (byte "*"): out of time order: note known at 2024-01-01T00:00:00Z"* ]]
 	# CSV -> msgpack -> CSV -> msgpack: the time stays a time
 	printf '%s\n' 'note,2024-01-01T00:00:00Z,hello' 'word,not a time,x' > n.csv
 	qts cat -M n.csv > n1.mp
@@ -107,7 +107,7 @@ load helper
 	run -1 --separate-stderr sh -c "printf 'tick,2024-01-01,A\0B,1,1\n' | qts cat"
 	[ "$stderr" = "qts: -:1: symbol: holds a NUL byte" ]
 	run -1 --separate-stderr sh -c "printf '\225\244tick\000\243A\0B\001\001' | qts cat"
-	[ "$stderr" = "qts: -: byte 0: symbol: holds a NUL byte" ]
+	[ "$stderr" = "qts: -: event 1 (byte 0): symbol: holds a NUL byte" ]
 }
 
 @test "fuzz: lone CR line ends are refused on unquoted lines too (csv.c)" {
@@ -235,5 +235,5 @@ load helper
 	# the same quote in msgpack, ask_size -2 (as qts cat -M writes one)
 	python3 -c 'import struct, sys; d = lambda x: b"\xcb" + struct.pack(">d", x); sys.stdout.buffer.write(b"\x97\xa5quote\xd3" + struct.pack(">q", 1704153600 * 10**9) + b"\xa1A" + d(10) + d(11) + d(1) + d(-2))' > "$BATS_TEST_TMPDIR/q.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/q.mp"
-	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/q.mp: byte "*": ask_size: -2 is negative" ]]
+	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/q.mp: event 1 (byte 0): ask_size: -2 is negative" ]]
 }

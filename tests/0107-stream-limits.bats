@@ -98,7 +98,7 @@ tick,2024-01-02T00:00:00.123456789Z,A,1,1" ]
 	[ "$stderr" = "qts: -:2: ts: '2262-04-12T00:00:00Z' is out of range: $RANGE" ]
 	mp good text-late > "$BATS_TEST_TMPDIR/t.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: byte 64: ts: '2262-04-12T00:00:00Z' is out of range: $RANGE" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: event 2 (byte 64): ts: '2262-04-12T00:00:00Z' is out of range: $RANGE" ]
 	# not a time at all is still that
 	run -1 --separate-stderr qts cat <<< 'tick,2024-13-01,A,1,1'
 	[ "$stderr" = "qts: -:1: ts: '2024-13-01' is not a time (RFC 3339 or YYYY-MM-DD)" ]
@@ -106,14 +106,14 @@ tick,2024-01-02T00:00:00.123456789Z,A,1,1" ]
 
 @test "a msgpack time outside int64 nanoseconds is out of range; the timestamp extension is read" {
 	mp good uint64 > "$BATS_TEST_TMPDIR/u.mp"
-	refused "$BATS_TEST_TMPDIR/u.mp" "$BATS_TEST_TMPDIR/u.mp: byte 64" \
+	refused "$BATS_TEST_TMPDIR/u.mp" "$BATS_TEST_TMPDIR/u.mp: event 2 (byte 64)" \
 		"bar: field ts (at byte 69): 9223372036854775808 ns since the epoch is out of range: $RANGE"
 	mp good ext-late > "$BATS_TEST_TMPDIR/l.mp"
-	refused "$BATS_TEST_TMPDIR/l.mp" "$BATS_TEST_TMPDIR/l.mp: byte 64" \
+	refused "$BATS_TEST_TMPDIR/l.mp" "$BATS_TEST_TMPDIR/l.mp: event 2 (byte 64)" \
 		"bar: field ts (at byte 69): the timestamp of 9223372037 s and 0 ns since the epoch is out of range: $RANGE"
 	mp good ext-early > "$BATS_TEST_TMPDIR/e.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/e.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/e.mp: byte 64: bar: field ts (at byte 69): the timestamp of -9223372037 s and 145224191 ns since the epoch is out of range: $RANGE" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/e.mp: event 2 (byte 64): bar: field ts (at byte 69): the timestamp of -9223372037 s and 145224191 ns since the epoch is out of range: $RANGE" ]
 	# the timestamp extension in range: 32, 64 and 96 bits, the first time there is
 	mp ext-first > "$BATS_TEST_TMPDIR/x.mp"
 	run -0 qts cat "$BATS_TEST_TMPDIR/x.mp"
@@ -135,11 +135,11 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 		[ "$stderr" = "qts: -:2: bar $sym $tf: $ts + $tf is past $LAST, the last time qts can represent (a bar is known at its end)" ]
 	done
 	mp good end > "$BATS_TEST_TMPDIR/d.mp"
-	refused "$BATS_TEST_TMPDIR/d.mp" "$BATS_TEST_TMPDIR/d.mp: byte 64" \
+	refused "$BATS_TEST_TMPDIR/d.mp" "$BATS_TEST_TMPDIR/d.mp: event 2 (byte 64)" \
 		"bar A 1d: 2262-04-11T00:00:00Z + 1d is past $LAST, the last time qts can represent (a bar is known at its end)"
 	mp good end-1M > "$BATS_TEST_TMPDIR/m.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/m.mp"
-	[[ $stderr == *"m.mp: byte 64: bar A 1M: 2262-04-06T00:00:00Z + 1M is past $LAST"* ]]
+	[[ $stderr == *"m.mp: event 2 (byte 64): bar A 1M: 2262-04-06T00:00:00Z + 1M is past $LAST"* ]]
 	# the last bars that do end in time
 	printf 'bar,2262-04-10T00:00:00Z,A,1d,1,2,0.5,1.5,10\nbar,2262-04-11T23:46:00Z,A,1m,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/in"
 	run -0 qts cat < "$BATS_TEST_TMPDIR/in"
@@ -150,14 +150,14 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 	printf '%s\nbar,2024-01-02T00:00:00Z,A\303(,1d,1,2,0.5,1.5,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/u.csv"
 	refused "$BATS_TEST_TMPDIR/u.csv" "$BATS_TEST_TMPDIR/u.csv:2" "symbol: 'A\\xc3(' is not valid UTF-8"
 	mp good utf8-symbol > "$BATS_TEST_TMPDIR/u.mp"
-	refused "$BATS_TEST_TMPDIR/u.mp" "$BATS_TEST_TMPDIR/u.mp: byte 64" "symbol: 'A\\xc3(' is not valid UTF-8"
+	refused "$BATS_TEST_TMPDIR/u.mp" "$BATS_TEST_TMPDIR/u.mp: event 2 (byte 64)" "symbol: 'A\\xc3(' is not valid UTF-8"
 	mp good utf8-tf > "$BATS_TEST_TMPDIR/t.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: byte 64: tf: '1d\\xff' is not valid UTF-8" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: event 2 (byte 64): tf: '1d\\xff' is not valid UTF-8" ]
 	# a surrogate, past the first word
 	mp good utf8-long > "$BATS_TEST_TMPDIR/s.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/s.mp"
-	[[ $stderr == *"byte 64: symbol: 'ABCDEFGHIJ\\xed\\xa0\\x80' is not valid UTF-8" ]]
+	[[ $stderr == *"event 2 (byte 64): symbol: 'ABCDEFGHIJ\\xed\\xa0\\x80' is not valid UTF-8" ]]
 	# any text field: an order's id, a system event's message
 	run -1 --separate-stderr qts cat <<< $'order,2024-01-02T00:00:00Z,A,o\377,buy,1,market,,,day,s'
 	[ "$stderr" = "qts: -:1: id: 'o\\xff' is not valid UTF-8" ]
@@ -172,14 +172,14 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 
 @test "a msgpack bin is refused where the stream holds text" {
 	mp good bin-symbol > "$BATS_TEST_TMPDIR/b.mp"
-	refused "$BATS_TEST_TMPDIR/b.mp" "$BATS_TEST_TMPDIR/b.mp: byte 64" \
+	refused "$BATS_TEST_TMPDIR/b.mp" "$BATS_TEST_TMPDIR/b.mp: event 2 (byte 64)" \
 		"bar: field symbol (at byte 78): expected a string (str), not bin"
 	mp good bin-type > "$BATS_TEST_TMPDIR/t.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: byte 64: expected the type as a string (str), not bin" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: event 2 (byte 64): expected the type as a string (str), not bin" ]
 	mp good bin-unknown > "$BATS_TEST_TMPDIR/u.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/u.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/u.mp: byte 64: expected a string (str), not bin, or another scalar" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/u.mp: event 2 (byte 64): expected a string (str), not bin, or another scalar" ]
 	[ "${lines[0]}" = "$GOOD" ] && [ "${#lines[@]}" = 2 ]
 }
 

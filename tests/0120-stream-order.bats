@@ -89,13 +89,13 @@ stages=(
 	[[ "$stderr" == "qts-sim: month.csv:4: out of time order: bar C 1M known at 2024-02-29T00:00:00Z comes after line 3, at 2024-03-01T00:00:00Z;"* ]]
 }
 
-@test "msgpack: the place is a byte offset, of both events" {
+@test "msgpack: the place is the event's number and byte offset, of both events" {
 	qts cat -M a.csv > a.mp
 	qts cat -M b.csv > b.mp
 	cat a.mp b.mp > ab.mp
-	size=$(stat -c %s a.mp)
+	size=$(stat -c %s a.mp) n=$(qts cat a.mp | wc -l)
 	run -1 --separate-stderr qts-sim ab.mp
-	[[ "$stderr" == "qts-sim: ab.mp: byte $size: out of time order: bar B 1d known at 2024-01-02T00:00:00Z comes after byte $((size - 64)), a bar known at 2024-03-23T00:00:00Z; "* ]]
+	[[ "$stderr" == "qts-sim: ab.mp: event $((n + 1)) (byte $size): out of time order: bar B 1d known at 2024-01-02T00:00:00Z comes after event $n (byte $((size - 64))), a bar known at 2024-03-23T00:00:00Z; "* ]]
 }
 
 @test "several files: each checked on its own, the merge in time order" {
@@ -126,7 +126,7 @@ stages=(
 	[ "$stderr" = "qts-sim: tardis.csv:2: 'binance-futures' is not an event type (a lowercase name such as bar); a vendor CSV? read it with qts-fetch" ]
 	printf '2024-01-02,1,2\n' | { run -1 --separate-stderr qts-strategy sma-cross; [[ "$stderr" == "qts-strategy: -:1: '2024-01-02' is not an event type"* ]]; }
 	# In msgpack too.
-	printf '\x92\xa4Date\x01' | { run -1 --separate-stderr qts-sim; [[ "$stderr" == "qts-sim: -: byte 0: 'Date' is not an event type"* ]]; }
+	printf '\x92\xa4Date\x01' | { run -1 --separate-stderr qts-sim; [[ "$stderr" == "qts-sim: -: event 1 (byte 0): 'Date' is not an event type"* ]]; }
 }
 
 @test "unknown lowercase types still pass through unchanged" {

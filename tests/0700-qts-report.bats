@@ -277,7 +277,7 @@ is_null() {
 	printf "\x98\xa6equity\xd3\x00\x00\x00\x00\x3b\x9a\xca\x00\xcb\x3f\xf0\x00\x00\x00\x00\x00\x00\xcb\x7f\xf8\x00\x00\x00\x00\x00\x00$z$z$z$z" \
 		> "$BATS_TEST_TMPDIR/nan.mp"
 	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/nan.mp"
-	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/nan.mp: byte 0: "* ]]
+	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/nan.mp: event 1 (byte 0): "* ]]
 	printf 'equity,notatime,1,1,0,0,0,0\n' > "$BATS_TEST_TMPDIR/bad4.csv"
 	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad4.csv"
 	[[ $stderr == "qts-report: $BATS_TEST_TMPDIR/bad4.csv:1: "* ]]
