@@ -230,6 +230,14 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	qts-fetch --from 2024-01-05 --count 3 synth:AAA,BBB | cmp - <(printf '%s\n' "${lines[@]}")
 }
 
+@test "synth: --count and --to together: generation stops at whichever comes first" {
+	run -0 qts-fetch --count 5 --to 2024-01-03 synth:A
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | tr '\n' ' ')" = \
+	  "2024-01-01T00:00:00Z 2024-01-02T00:00:00Z 2024-01-03T00:00:00Z " ]
+	run -0 qts-fetch --count 2 --to 2024-01-05 synth:A
+	[ "${#lines[@]}" -eq 2 ]
+}
+
 @test "synth: --seed changes the walk, the same seed repeats it" {
 	a=$(qts-fetch --seed 7 --count 5 synth:X | md5sum)
 	b=$(qts-fetch --seed 7 --count 5 synth:X | md5sum)
