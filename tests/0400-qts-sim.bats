@@ -250,6 +250,11 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	s=$(echo "$output" | field '^fill,' 9)
 	near "$p" 101.41895609546708
 	near "$s" 14.189560954670766
+	# the same bars of no volume: adv is 0, and no impact is added
+	sed 's/,1000$/,0/' "$SIM/impact.csv" > "$BATS_TEST_TMPDIR/novol.csv"
+	run -0 qts-sim --impact sqrt,k=1,window=2 "$BATS_TEST_TMPDIR/novol.csv"
+	[ "$(echo "$output" | field '^fill,' 7)" = 100 ]
+	[ "$(echo "$output" | field '^fill,' 9)" = 0 ]
 	run -2 --separate-stderr qts-sim --impact sqrt
 	[ "${stderr_lines[0]}" = "qts-sim: --impact: sqrt needs k=X" ]
 	run -2 --separate-stderr qts-sim --impact linear,k=1
