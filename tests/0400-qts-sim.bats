@@ -240,6 +240,15 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --slippage: unknown option 'lot' (tick)" ]
 }
 
+@test "a cost option given twice: the last counts" {
+	printf '%s\n' 'bar,2024-01-01,A,1d,100,100,100,100,1000' 'order,2024-01-01,A,i1,buy,10,market,,,gtc,t' \
+		'bar,2024-01-02,A,1d,100,100,100,100,1000' > "$BATS_TEST_TMPDIR/c.csv"
+	run -0 qts-sim --commission per-share=1 --commission per-share=2 "$BATS_TEST_TMPDIR/c.csv"
+	[ "$(echo "$output" | field '^fill,' 8)" = 20 ]
+	run -0 qts-sim --slippage bps=10 --slippage bps=0 "$BATS_TEST_TMPDIR/c.csv"
+	[ "$(echo "$output" | field '^fill,' 7)" = 100 ]
+}
+
 @test "--impact sqrt: k * sigma * price * sqrt(qty / adv)" {
 	# closes 100, 110, 99 (volumes 1000): with window=2 the log returns
 	# ln 1.1 and ln 0.9 give sigma = |ln 1.1 - ln 0.9| / sqrt 2 = 0.14189560954670766,
