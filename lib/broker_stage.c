@@ -1070,6 +1070,12 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	/* An order read before a signal is not sent after it: the signal is
 	 * how an operator stops the orders going out. */
 	st->conf.put_nothing_after_signal = 1;
+	/* The paper account's journal goes back with its state (a restart
+	 * truncates it to the checkpoint's length): a state from the start
+	 * keeps a run killed before its first checkpoint from starting over
+	 * with the orders of the run killed in its journal, which would take
+	 * their ids and send them again under new ones. */
+	st->conf.checkpoint_at_start = strcmp(ops->name, "paper") == 0 && e->journal_path;
 }
 
 static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)

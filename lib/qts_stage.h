@@ -110,6 +110,12 @@ typedef struct qts_stage_conf {
 	 * again; options, the hash of the options the state belongs to
 	 * (qts_stage_main sets it). */
 	const char *state;
+	/* The engine keeps state outside the process that a restart rolls
+	 * back to the checkpoint's (the paper broker's order journal): with
+	 * --state and no state file yet, one is written before the first
+	 * event, so that a run killed before its first checkpoint restarts
+	 * from one, not from nothing with the journal of the run killed. */
+	int checkpoint_at_start;
 	uint64_t checkpoint_n;
 	int64_t checkpoint_ns;
 	const char *output_journal;

@@ -482,6 +482,8 @@ static void state_start(qts_runtime *r)
 	if (got == 0) {
 		free(r->was);
 		r->was = NULL;
+		if (conf->checkpoint_at_start)
+			r->ckpt_due = 1; /* written below, once the output journal is counted */
 		goto journal;
 	}
 	if (qts_state_match(r->was, name, conf->options, err, sizeof err) < 0)
@@ -511,6 +513,8 @@ journal:
 				conf->output_journal, (unsigned long long)k, (unsigned long long)r->written);
 		r->suppress = k - r->written;
 	}
+	if (r->ckpt_due)
+		checkpoint(r);
 }
 
 static void state_end(qts_runtime *r)

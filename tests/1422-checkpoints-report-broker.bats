@@ -130,6 +130,36 @@ ticks() {
 		}' > "$T/ticks.csv"
 }
 
+@test "checkpoints: qts-broker paper killed before its first checkpoint restarts from the state of its start" {
+	# Killed with no checkpoint but the one written at start, the paper
+	# account goes back to nothing and its journal with it: no order of
+	# the run killed takes its id, and the restart writes what a run
+	# uninterrupted writes.
+	ticks
+	PAPER=(qts-broker paper --cash 1000000 --commission bps=1 --slippage bps=2)
+	"${PAPER[@]}" --journal "$T/ref.bj" < "$T/ticks.csv" > "$T/ref.csv"
+	mkfifo "$T/in"
+	"${PAPER[@]}" --journal "$T/bj" --state "$T/S" --checkpoint-every 1000000 < "$T/in" > "$T/first" &
+	pid=$!
+	# the first 2000 events, the input kept open after them
+	{ head -n 2000 "$T/ticks.csv"; sleep 30; } > "$T/in" &
+	feeder=$!
+	for _ in $(seq 200); do
+		[ "$(grep -c '^fill,' "$T/first")" -gt 20 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	pkill -P "$feeder" sleep || true
+	wait "$feeder" || true
+	[ "$(grep -c '^fill,' "$T/first")" -gt 20 ]
+	[ -s "$T/S" ]
+	[ -s "$T/bj" ]
+	"${PAPER[@]}" --journal "$T/bj" --state "$T/S" --checkpoint-every 1000000 < "$T/ticks.csv" > "$T/out.csv"
+	cmp "$T/out.csv" "$T/ref.csv"
+	cmp "$T/bj" "$T/ref.bj"
+}
+
 @test "checkpoints: qts-broker paper killed at random and restarted with --state and --journal writes what it writes uninterrupted" {
 	ticks
 	PAPER="qts-broker paper --cash 1000000 --commission bps=1 --slippage bps=2"
