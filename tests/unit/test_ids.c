@@ -4,6 +4,18 @@
 #include "qts.h"
 #include "tap.h"
 
+/* After id-0 .. id-i went into a set of 1000: the oldest it holds is
+ * id-(i-999), and id-(i-1000) has gone. */
+static int window_holds(qts_idset *t, int i)
+{
+	char id[32];
+	snprintf(id, sizeof id, "id-%d", i - 999);
+	if (i >= 999 && !qts_idset_has(t, id))
+		return 0;
+	snprintf(id, sizeof id, "id-%d", i - 1000);
+	return !(i >= 1000 && qts_idset_has(t, id));
+}
+
 int main(void)
 {
 	char a[QTS_ID_MAX], b[QTS_ID_MAX];
@@ -57,11 +69,7 @@ int main(void)
 	for (int i = 0; i < 100000; i++) {
 		snprintf(id, sizeof id, "id-%d", i);
 		qts_idset_add(t, id);
-		snprintf(id, sizeof id, "id-%d", i - 999);
-		if (i >= 999 && !qts_idset_has(t, id))
-			ok = 0;
-		snprintf(id, sizeof id, "id-%d", i - 1000);
-		if (i >= 1000 && qts_idset_has(t, id))
+		if (!window_holds(t, i))
 			ok = 0;
 	}
 	CHECK(ok, "a window of 1000 over 100000 ids: exactly the last 1000");
@@ -97,14 +105,8 @@ int main(void)
 			qts_idset_add_fresh(t, qts_hash64(id));
 		else
 			qts_idset_add(t, id);
-		if (i % 1013 == 0) {
-			snprintf(id, sizeof id, "id-%d", i - 999);
-			if (i >= 999 && !qts_idset_has(t, id))
-				ok = 0;
-			snprintf(id, sizeof id, "id-%d", i - 1000);
-			if (i >= 1000 && qts_idset_has(t, id))
-				ok = 0;
-		}
+		if (i % 1013 == 0 && !window_holds(t, i))
+			ok = 0;
 	}
 	for (int i = 99000; i < 100000 && ok; i++) {
 		snprintf(id, sizeof id, "id-%d", i);
