@@ -192,6 +192,8 @@ void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 #define QTS_TIME_TOO_FINE (-2)
 #define QTS_TIME_OUT_OF_RANGE (-3)
 #define QTS_TIME_RANGE "1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z"
+/* What a message says after "out of range: ". */
+#define QTS_TIME_RANGE_SAID "qts times run from " QTS_TIME_RANGE " (int64 nanoseconds since the epoch)"
 int qts_time_parse(const char *s, size_t n, int64_t *ns);
 /* The same, telling whether the text carried a zone (Z or an offset). */
 int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);

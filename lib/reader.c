@@ -168,8 +168,7 @@ int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n
 		return qts_reader_fail(r, "%s: '%.*s' has more than 9 digits of fraction: nanoseconds are the "
 				       "finest time qts keeps", name, (int)n, s);
 	if (code == QTS_TIME_OUT_OF_RANGE)
-		return qts_reader_fail(r, "%s: '%.*s' is out of range: qts times run from %s (int64 nanoseconds "
-				       "since the epoch)", name, (int)n, s, QTS_TIME_RANGE);
+		return qts_reader_fail(r, "%s: '%.*s' is out of range: " QTS_TIME_RANGE_SAID, name, (int)n, s);
 	return qts_reader_fail(r, "%s: '%.*s' is not a time (RFC 3339 or YYYY-MM-DD)", name, (int)n, s);
 }
 

@@ -169,8 +169,8 @@ static int timestamp_ext(qts_reader *r, mp *c, const char *type, const char *fie
 		s++, frac -= QTS_NS_PER_SEC;
 	if (__builtin_mul_overflow(s, QTS_NS_PER_SEC, &t) || __builtin_add_overflow(t, frac, &t)) {
 		qts_reader_fail(r, "%s: field %s (at byte %llu): the timestamp of %lld s and %llu ns since the epoch "
-				"is out of range: qts times run from %s (int64 nanoseconds since the epoch)", type, field,
-				field_byte(r, c, at), (long long)sec, (unsigned long long)nsec, QTS_TIME_RANGE);
+				"is out of range: " QTS_TIME_RANGE_SAID, type, field, field_byte(r, c, at), (long long)sec,
+				(unsigned long long)nsec);
 		return MP_BAD + 1;
 	}
 	*ts = t;
@@ -226,9 +226,8 @@ static int decode_known(qts_reader *r, mp *c, const struct schema *s, int nfield
 				ev->ts = (int64_t)v.u;
 			else if (v.kind == QTS_RAW_UINT) {
 				qts_reader_fail(r, "%s: field %s (at byte %llu): %llu ns since the epoch is out of range: "
-						"qts times run from %s (int64 nanoseconds since the epoch)",
-						s->name, f->name, field_byte(r, c, at), (unsigned long long)v.u,
-						QTS_TIME_RANGE);
+						QTS_TIME_RANGE_SAID, s->name, f->name, field_byte(r, c, at),
+						(unsigned long long)v.u);
 				return MP_BAD + 1;
 			} else {
 				c->p = at;
@@ -359,8 +358,8 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i
 	       : n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u <= INT64_MAX ? (int64_t)f[1].u : QTS_TS_MIN;
 	if (n > 1 && f[1].kind == QTS_RAW_UINT && f[1].u > INT64_MAX) {
-		qts_reader_fail(r, "ts: %llu ns since the epoch is out of range: qts times run from %s (int64 "
-				"nanoseconds since the epoch)", (unsigned long long)f[1].u, QTS_TIME_RANGE);
+		qts_reader_fail(r, "ts: %llu ns since the epoch is out of range: " QTS_TIME_RANGE_SAID,
+				(unsigned long long)f[1].u);
 		return MP_BAD + 1;
 	}
 	/* a time as text (as in CSV) is a time too: ordered alike, and

@@ -192,6 +192,15 @@ static void engine_failed(qts_runtime *r, const char *where)
 	r->failed = 1;
 }
 
+/* An event read (or, from a source, made): counted, for the state and
+ * the metrics. */
+static inline void count_in(qts_runtime *r, const qts_event *ev)
+{
+	r->in_n++;
+	if (r->m)
+		qts_stage_metrics_in(r->m, ev);
+}
+
 /* An event read from the input into the engine, which is told it is the
  * one read (r->given: its bytes may go out unchanged); a failure is said
  * where the input is. */
@@ -1048,9 +1057,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		got = r->in ? qts_inputs_next(r->in, &ev) : ops->next(st.eng, &ev);
 		if (got <= 0)
 			break;
-		r->in_n++;
-		if (r->m)
-			qts_stage_metrics_in(r->m, &ev);
+		count_in(r, &ev);
 		if (__builtin_expect(r->stateful, 0)) {
 			int consumed = state_in(r, &ev);
 			if (consumed < 0)
@@ -1091,9 +1098,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	 * checkpoint that counts what was put), nor where the stage says so. */
 	if (qts_interrupted && r->in && !r->stateful && !st.conf.put_nothing_after_signal)
 		while (!r->stop && qts_inputs_drain(r->in, &ev)) {
-			r->in_n++;
-			if (r->m)
-				qts_stage_metrics_in(r->m, &ev);
+			count_in(r, &ev);
 			if (put_read(r, ops, st.eng, &ev) < 0)
 				break;
 		}
@@ -1101,9 +1106,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (r->q) /* what waits in the --buffer first */
 			drain_queue(r);
 		while (!r->stop && ops->drain(st.eng, &ev) > 0) {
-			r->in_n++;
-			if (r->m)
-				qts_stage_metrics_in(r->m, &ev);
+			count_in(r, &ev);
 			if (qts_runtime_emit(r, &ev) < 0)
 				break;
 		}

@@ -51,6 +51,13 @@ mp() {
 	EOS
 }
 
+# cat_refuses FILE WHAT: qts cat FILE exits 1, its standard error exactly
+# "qts: FILE: WHAT".
+cat_refuses() {
+	run -1 --separate-stderr qts cat "$1"
+	[ "$stderr" = "qts: $1: $2" ] || { echo "$stderr"; false; }
+}
+
 # refused FILE WHERE WHAT: every reader ends with WHERE: WHAT, exit 1, after
 # the one whole record before it (qts cat writes it).
 refused() {
@@ -97,8 +104,7 @@ tick,2024-01-02T00:00:00.123456789Z,A,1,1" ]
 	run -1 --separate-stderr qts cat < "$BATS_TEST_TMPDIR/in"
 	[ "$stderr" = "qts: -:2: ts: '2262-04-12T00:00:00Z' is out of range: $RANGE" ]
 	mp good text-late > "$BATS_TEST_TMPDIR/t.mp"
-	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: event 2 (byte 64): ts: '2262-04-12T00:00:00Z' is out of range: $RANGE" ]
+	cat_refuses "$BATS_TEST_TMPDIR/t.mp" "event 2 (byte 64): ts: '2262-04-12T00:00:00Z' is out of range: $RANGE"
 	# not a time at all is still that
 	run -1 --separate-stderr qts cat <<< 'tick,2024-13-01,A,1,1'
 	[ "$stderr" = "qts: -:1: ts: '2024-13-01' is not a time (RFC 3339 or YYYY-MM-DD)" ]
@@ -112,8 +118,7 @@ tick,2024-01-02T00:00:00.123456789Z,A,1,1" ]
 	refused "$BATS_TEST_TMPDIR/l.mp" "$BATS_TEST_TMPDIR/l.mp: event 2 (byte 64)" \
 		"bar: field ts (at byte 69): the timestamp of 9223372037 s and 0 ns since the epoch is out of range: $RANGE"
 	mp good ext-early > "$BATS_TEST_TMPDIR/e.mp"
-	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/e.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/e.mp: event 2 (byte 64): bar: field ts (at byte 69): the timestamp of -9223372037 s and 145224191 ns since the epoch is out of range: $RANGE" ]
+	cat_refuses "$BATS_TEST_TMPDIR/e.mp" "event 2 (byte 64): bar: field ts (at byte 69): the timestamp of -9223372037 s and 145224191 ns since the epoch is out of range: $RANGE"
 	# the timestamp extension in range: 32, 64 and 96 bits, the first time there is
 	mp ext-first > "$BATS_TEST_TMPDIR/x.mp"
 	run -0 qts cat "$BATS_TEST_TMPDIR/x.mp"
@@ -152,8 +157,7 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 	mp good utf8-symbol > "$BATS_TEST_TMPDIR/u.mp"
 	refused "$BATS_TEST_TMPDIR/u.mp" "$BATS_TEST_TMPDIR/u.mp: event 2 (byte 64)" "symbol: 'A\\xc3(' is not valid UTF-8"
 	mp good utf8-tf > "$BATS_TEST_TMPDIR/t.mp"
-	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: event 2 (byte 64): tf: '1d\\xff' is not valid UTF-8" ]
+	cat_refuses "$BATS_TEST_TMPDIR/t.mp" "event 2 (byte 64): tf: '1d\\xff' is not valid UTF-8"
 	# a surrogate, past the first word
 	mp good utf8-long > "$BATS_TEST_TMPDIR/s.mp"
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/s.mp"
@@ -175,11 +179,9 @@ bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
 	refused "$BATS_TEST_TMPDIR/b.mp" "$BATS_TEST_TMPDIR/b.mp: event 2 (byte 64)" \
 		"bar: field symbol (at byte 78): expected a string (str), not bin"
 	mp good bin-type > "$BATS_TEST_TMPDIR/t.mp"
-	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/t.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/t.mp: event 2 (byte 64): expected the type as a string (str), not bin" ]
+	cat_refuses "$BATS_TEST_TMPDIR/t.mp" "event 2 (byte 64): expected the type as a string (str), not bin"
 	mp good bin-unknown > "$BATS_TEST_TMPDIR/u.mp"
-	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/u.mp"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/u.mp: event 2 (byte 64): expected a string (str), not bin, or another scalar" ]
+	cat_refuses "$BATS_TEST_TMPDIR/u.mp" "event 2 (byte 64): expected a string (str), not bin, or another scalar"
 	[ "${lines[0]}" = "$GOOD" ] && [ "${#lines[@]}" = 2 ]
 }
 

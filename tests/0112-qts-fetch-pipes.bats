@@ -32,6 +32,27 @@ wait_for_lines() {
 	return 1
 }
 
+# The output is the lines given, exactly, and the last stage stopped was
+# ended by the SIGTERM (term: its status 143).
+stopped_with() {
+	[ "$rc" -eq 143 ]
+	[ "$(cat "$T/out")" = "$(printf '%s\n' "$@")" ] || { cat "$T/out"; return 1; }
+}
+
+# A vendor's header and one row into qts-fetch -t 1d -s SPY ARGS... - on
+# the fifo, the pipe left open: the bar comes out before the pipe ends.
+vendor_row_out() {
+	: >"$T/out"
+	timeout 60 qts-fetch -t 1d -s SPY "$@" - <"$T/in" >"$T/out" &
+	PIDS=($!)
+	exec 5>"$T/in"
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n' >&5
+	wait_for_lines "$T/out" 1
+	[ "$(cat "$T/out")" = "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" ]
+	exec 5>&-
+	wait "${PIDS[0]}"
+}
+
 @test "events from standard input go out as they come, the pipe still open (not after 4 KB or its end)" {
 	timeout 60 qts-fetch - <"$T/in" >"$T/out" &
 	PIDS+=($!)
@@ -67,23 +88,8 @@ wait_for_lines() {
 }
 
 @test "a vendor's CSV from a pipe: with -t each row goes out as it comes, with --columns too" {
-	timeout 60 qts-fetch -t 1d -s SPY - <"$T/in" >"$T/out" &
-	PIDS+=($!)
-	exec 5>"$T/in"
-	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n' >&5
-	wait_for_lines "$T/out" 1
-	[ "$(cat "$T/out")" = "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" ]
-	exec 5>&-
-	wait "${PIDS[0]}"
-	PIDS=()
-	timeout 60 qts-fetch -t 1d -s SPY --columns date,open,high,low,close,volume - <"$T/in" >"$T/out2" &
-	PIDS+=($!)
-	exec 5>"$T/in"
-	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n' >&5
-	wait_for_lines "$T/out2" 1
-	[ "$(cat "$T/out2")" = "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" ]
-	exec 5>&-
-	wait "${PIDS[0]}"
+	vendor_row_out
+	vendor_row_out --columns date,open,high,low,close,volume
 }
 
 @test "SIGTERM: every event read is written, then the error event at the time the last became known" {
@@ -93,12 +99,8 @@ wait_for_lines() {
 	printf '%s\n%s\n' "$BAR1" "$BAR2" >&5
 	wait_for_lines "$T/out" 2
 	term
-	[ "$rc" -eq 143 ]
-	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
-	[ "$(sed -n 2p "$T/out")" = "$BAR2" ]
 	# BAR2's end: the stream stays in time order, never back to 1970
-	[ "$(sed -n 3p "$T/out")" = "system,2024-01-02T14:32:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
-	[ "$(wc -l <"$T/out")" -eq 3 ]
+	stopped_with "$BAR1" "$BAR2" "system,2024-01-02T14:32:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)"
 }
 
 @test "the other stages pass a pipe's first event on before its end too" {
@@ -145,11 +147,8 @@ read_ahead_then_term() {
 	sleep 1
 	[ ! -s "$T/out" ]
 	term
-	[ "$rc" -eq 143 ]
-	[ "$(sed -n 1p "$T/out")" = "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" ]
-	[ "$(sed -n 2p "$T/out")" = "bar,2024-01-03T00:00:00Z,SPY,1d,1,2,0.5,1.5,200" ]
-	[ "$(sed -n 3p "$T/out")" = "system,2024-01-04T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
-	[ "$(wc -l <"$T/out")" -eq 3 ]
+	stopped_with "bar,2024-01-02T00:00:00Z,SPY,1d,1,2,0.5,1.5,100" "bar,2024-01-03T00:00:00Z,SPY,1d,1,2,0.5,1.5,200" \
+		"system,2024-01-04T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)"
 }
 
 @test "SIGTERM while merging: the event held for a source that sent nothing yet is written" {
@@ -164,10 +163,7 @@ read_ahead_then_term() {
 	[ ! -s "$T/out" ] # held: b's first event may come before it
 	term
 	exec 6>&-
-	[ "$rc" -eq 143 ]
-	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
-	[ "$(sed -n 2p "$T/out")" = "system,2024-01-02T14:31:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
-	[ "$(wc -l <"$T/out")" -eq 2 ]
+	stopped_with "$BAR1" "system,2024-01-02T14:31:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)"
 }
 
 @test "SIGTERM with --pace: the event read and held for its time is written" {
@@ -179,10 +175,8 @@ read_ahead_then_term() {
 	sleep 1
 	[ "$(wc -l <"$T/out")" -eq 1 ]
 	term
-	[ "$rc" -eq 143 ]
-	[ "$(sed -n 1p "$T/out")" = "$BAR1" ]
-	[ "$(sed -n 2p "$T/out")" = "bar,2024-01-02T15:30:00Z,ORCL,1m,38,38,38,38,1" ]
-	[ "$(sed -n 3p "$T/out")" = "system,2024-01-02T15:31:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+	stopped_with "$BAR1" "bar,2024-01-02T15:30:00Z,ORCL,1m,38,38,38,38,1" \
+		"system,2024-01-02T15:31:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)"
 }
 
 @test "SIGTERM: the other stages put the event held to merge their inputs before the stream ends" {
