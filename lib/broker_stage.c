@@ -27,7 +27,7 @@ enum { OPT_JOURNAL = 0x7400, OPT_DRY_RUN, OPT_MAX_VALUE, OPT_FALLBACK, OPT_VERSI
 static const char common_usage[] =
 	"usage: qts-broker BROKER [-M] [--journal FILE] [--dry-run] [--max-order-value X]\n"
 	"                  [--fallback ENDPOINT]... [--heartbeat DURATION] [--metrics FILE]\n"
-	"                  [--state FILE] [--checkpoint-every N|DURATION]\n"
+	"                  [--busy-poll DURATION] [--state FILE] [--checkpoint-every N|DURATION]\n"
 	"                  [--output-journal J] [BROKER OPTION]... [FILE...]\n"
 	"       qts-broker --version | --help\n";
 
@@ -45,6 +45,7 @@ static const char common_help[] =
 	"                          the ones before it are down (repeatable)\n"
 	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
 	"  --metrics FILE          Prometheus metrics of the stage in FILE, each second\n"
+	"  --busy-poll DURATION    poll without sleeping up to DURATION before a wait\n"
 	QTS_STAGE_STATE_HELP
 	"  -h, --help              print this help\n"
 	"  --version               print the version\n"

@@ -48,6 +48,7 @@ const char qts_bus_sub_usage[] =
 	"      --retries N|forever  attempts after a failure before giving up (forever)\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
 	"      --metrics FILE       Prometheus metrics of the stage in FILE, each second\n"
+	"      --busy-poll DURATION poll without sleeping up to DURATION before a wait\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";

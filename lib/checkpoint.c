@@ -376,7 +376,7 @@ static const struct {
 	int value;
 } runtime_only[] = {
 	{ "--state", 1 }, { "--checkpoint-every", 1 }, { "--output-journal", 1 },
-	{ "--metrics", 1 }, { "--heartbeat", 1 },
+	{ "--metrics", 1 }, { "--heartbeat", 1 }, { "--busy-poll", 1 },
 };
 
 uint64_t qts_state_options_hash(int argc, char **argv, char *const *files, size_t nfiles)

@@ -51,6 +51,7 @@ static const char usage[] =
 	"                           or drop the event, counted in a system event\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
 	"      --metrics FILE       Prometheus metrics of the stage in FILE, each second\n"
+	"      --busy-poll DURATION poll without sleeping up to DURATION before a wait\n"
 	"      --fallback KIND      when a network source fails, its symbol from KIND\n"
 	"                           (repeatable: tried in order)\n"
 	"      --rate N/min         requests a minute to each vendor (N/s and N/h too),\n"

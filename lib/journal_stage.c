@@ -23,6 +23,7 @@ static const char usage[] =
 	"      --rotate-daily       start a new file when the records' UTC day changes\n"
 	"      --heartbeat DURATION a system event every DURATION (10s, 1m)\n"
 	"      --metrics FILE       Prometheus metrics of the stage in FILE, each second\n"
+	"      --busy-poll DURATION poll without sleeping up to DURATION before a wait\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";

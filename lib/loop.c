@@ -24,6 +24,7 @@ struct qts_loop {
 	watch *w;
 	size_t n, cap;
 	struct pollfd *pfd;
+	int64_t busy_poll; /* ns polled without sleeping before a wait sleeps */
 };
 
 int64_t qts_loop_now(void)
@@ -117,6 +118,21 @@ void qts_loop_wake(void)
 	errno = e;
 }
 
+/* poll(2)'s timeout for a deadline (-1: none), rounded up: waking before
+ * the deadline would only wait again. */
+static int ms_until(int64_t deadline)
+{
+	if (deadline < 0)
+		return -1;
+	int64_t left = deadline - qts_loop_now();
+	return left <= 0 ? 0 : left / 1000000 >= 86400000 ? 86400000 : (int)((left + 999999) / 1000000);
+}
+
+void qts_loop_busy_poll(qts_loop *l, int64_t ns)
+{
+	l->busy_poll = ns;
+}
+
 int qts_loop_wait(qts_loop *l, int64_t deadline)
 {
 	struct pollfd self = { .fd = l->pipe[0], .events = POLLIN };
@@ -125,13 +141,23 @@ int qts_loop_wait(qts_loop *l, int64_t deadline)
 	p[0] = self;
 	for (size_t i = 0; i < n; i++)
 		p[i + 1] = (struct pollfd){ .fd = l->w[i].fd, .events = l->w[i].events };
-	int timeout = -1;
-	if (deadline >= 0) {
-		int64_t left = deadline - qts_loop_now();
-		/* rounded up: waking before the deadline would only wait again */
-		timeout = left <= 0 ? 0 : left / 1000000 >= 86400000 ? 86400000 : (int)((left + 999999) / 1000000);
+	int timeout = ms_until(deadline);
+	int r = 0;
+	if (l->busy_poll > 0 && timeout != 0) {
+		/* A process asleep in poll(2) is woken by the scheduler, tens
+		 * of us on a busy or virtual machine; one that keeps asking
+		 * sees the descriptor ready within a system call.  The spin
+		 * ends at the deadline too: a timer is not kept waiting. */
+		int64_t until = qts_loop_now() + l->busy_poll;
+		if (deadline >= 0 && deadline < until)
+			until = deadline;
+		while ((r = poll(p, n + 1, 0)) == 0 && qts_loop_now() < until)
+			;
+		if (r == 0) /* the spin ran to its end: sleep the rest */
+			timeout = ms_until(deadline);
 	}
-	int r = poll(p, n + 1, timeout);
+	if (r == 0)
+		r = poll(p, n + 1, timeout);
 	if (r < 0)
 		return errno == EINTR;
 	int woken = 0;

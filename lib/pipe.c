@@ -543,6 +543,9 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 	conf.heartbeat = conf.tick_every = 0;
 	for (size_t i = 0; i < n; i++) {
 		const qts_stage_conf *sc = &c->node[i].st.conf;
+		/* one loop for the chain: the longest spin any stage asked */
+		if (sc->busy_poll > conf.busy_poll)
+			conf.busy_poll = sc->busy_poll;
 		if (sc->heartbeat && (!conf.heartbeat || sc->heartbeat < conf.heartbeat))
 			conf.heartbeat = sc->heartbeat;
 		if (sc->tick_every && (!conf.tick_every || sc->tick_every < conf.tick_every))

@@ -29,6 +29,10 @@ int qts_loop_watch(qts_loop *l, int fd, short events, qts_loop_fn fn, void *arg)
  * woken; calls the ready descriptors' functions.  Returns 1 when woken
  * (a signal or qts_loop_wake), else 0. */
 int qts_loop_wait(qts_loop *l, int64_t deadline);
+/* Before a wait sleeps, poll without sleeping for up to ns (0: never;
+ * --busy-poll): a descriptor ready meanwhile is served without the
+ * wake-up of a sleeping process, at the cost of a core kept busy. */
+void qts_loop_busy_poll(qts_loop *l, int64_t ns);
 /* Async-signal-safe: make the loop's current or next wait return. */
 void qts_loop_wake(void);
 /* The monotonic clock, ns. */

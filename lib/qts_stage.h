@@ -82,6 +82,7 @@ typedef struct qts_stage_ops {
 typedef struct qts_stage_conf {
 	int msgpack;          /* -M: write msgpack */
 	int64_t heartbeat;    /* --heartbeat, ns of wall clock; 0: none */
+	int64_t busy_poll;    /* --busy-poll, ns (qts_loop_busy_poll); 0: none */
 	int64_t tick_every;   /* the engine's own timer, ns; 0: none */
 	const char *feedback; /* --feedback FILE, or NULL */
 	double pace;          /* --pace FACTOR for a source; 0: as fast as read */
@@ -161,11 +162,12 @@ const qts_stage_def *qts_stage_at(size_t i);
  * when not, and a bad value exits 2 with usage.  --feedback is offered
  * only by stages with a feedback function (QTS_STAGE_FEEDBACK_OPTION). */
 enum { QTS_OPT_HEARTBEAT = 0x7100, QTS_OPT_FEEDBACK, QTS_OPT_PACE, QTS_OPT_METRICS, QTS_OPT_BUFFER,
-       QTS_OPT_OVERFLOW };
+       QTS_OPT_OVERFLOW, QTS_OPT_BUSY_POLL };
 #define QTS_STAGE_OPTIONS \
 	{ "msgpack", no_argument, NULL, 'M' }, \
 	{ "heartbeat", required_argument, NULL, QTS_OPT_HEARTBEAT }, \
-	{ "metrics", required_argument, NULL, QTS_OPT_METRICS }
+	{ "metrics", required_argument, NULL, QTS_OPT_METRICS }, \
+	{ "busy-poll", required_argument, NULL, QTS_OPT_BUSY_POLL }
 #define QTS_STAGE_FEEDBACK_OPTION { "feedback", required_argument, NULL, QTS_OPT_FEEDBACK }
 /* A source's: --pace, --buffer, --overflow. */
 #define QTS_STAGE_SOURCE_OPTIONS \

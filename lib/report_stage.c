@@ -54,6 +54,7 @@ static const char usage[] =
 	"  -M, --msgpack         write the copied stream as msgpack\n"
 	"      --heartbeat DURATION  a system event every DURATION (with --tee)\n"
 	"      --metrics FILE    Prometheus metrics of the stage in FILE, each second\n"
+	"      --busy-poll DURATION  poll without sleeping up to DURATION before a wait\n"
 	QTS_STAGE_STATE_HELP
 	"      --compare         one column per finished stream FILE\n"
 	"  -h, --help            this help\n"

@@ -19,6 +19,7 @@ static const char usage[] =
 	"  -k, --keep             also pass the input bars, ticks and quotes through\n"
 	"      --heartbeat DURATION  a system event every DURATION (10s, 1m)\n"
 	"      --metrics FILE     Prometheus metrics of the stage in FILE, each second\n"
+	"      --busy-poll DURATION  poll without sleeping up to DURATION before a wait\n"
 	QTS_STAGE_STATE_HELP
 	"  -M, --msgpack          write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help             this help\n"

@@ -23,8 +23,9 @@ static void build_usage(void)
 	len = (size_t)snprintf(usage, sizeof usage,
 			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--instrument SPEC]...\n"
 			       "                [--instruments FILE] [--RULE VALUE]... [--feedback FILE]\n"
-			       "                [--heartbeat DURATION] [--metrics FILE] [--state FILE]\n"
-			       "                [--checkpoint-every N|DURATION] [--output-journal J] [FILE...]\n"
+			       "                [--heartbeat DURATION] [--metrics FILE] [--busy-poll DURATION]\n"
+			       "                [--state FILE] [--checkpoint-every N|DURATION] [--output-journal J]\n"
+			       "                [FILE...]\n"
 			       "       qts-risk [--rules FILE] [--RULE VALUE]... --list\n"
 			       "       qts-risk --help | --version\n"
 			       "Approve, reduce or reject targets and orders against risk rules; exit\n"
@@ -36,6 +37,7 @@ static void build_usage(void)
 			       "                               executing stage: limits and exits use them\n"
 			       "  --heartbeat DURATION         a system event with the counts each DURATION\n"
 			       "  --metrics FILE               Prometheus metrics of the stage in FILE, each second\n"
+			       "  --busy-poll DURATION         poll without sleeping up to DURATION before a wait\n"
 			       QTS_STAGE_STATE_HELP
 			       "  --list                       list the rules with the values in effect\n");
 	for (size_t i = 0; i < n && len < sizeof usage; i++) {

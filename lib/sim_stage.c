@@ -16,8 +16,9 @@ static const char usage[] =
 	"               [--actions FILE] [--close-at-end] [--cash-rate RATE]\n"
 	"               [--margin-rate RATE] [--borrow-rate [SYM=]RATE]...\n"
 	"               [--day-count 360|365] [--live]\n"
-	"               [--heartbeat DURATION] [--metrics FILE] [--state FILE]\n"
-	"               [--checkpoint-every N|DURATION] [--output-journal J] [FILE...]\n"
+	"               [--heartbeat DURATION] [--metrics FILE] [--busy-poll DURATION]\n"
+	"               [--state FILE] [--checkpoint-every N|DURATION] [--output-journal J]\n"
+	"               [FILE...]\n"
 	"       qts-sim --version | --help\n"
 	"Fill orders and targets on market data; write fills, order updates,\n"
 	"positions and equity (qts-sim(1)).\n"
@@ -26,6 +27,7 @@ static const char usage[] =
 	"  --live                  write the latest equity when the input pauses\n"
 	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
 	"  --metrics FILE          Prometheus metrics of the stage in FILE, each second\n"
+	"  --busy-poll DURATION    poll without sleeping up to DURATION before a wait\n"
 	QTS_STAGE_STATE_HELP
 	"  -h, --help              print this help\n"
 	"  --version               print the version\n";

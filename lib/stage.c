@@ -47,6 +47,13 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 		if (qts_duration_parse(arg, &conf->heartbeat) < 0 || conf->heartbeat <= 0)
 			qts_usage_error(usage, "--heartbeat: '%s' is not a positive duration (500ms, 10s, 1m)", arg);
 		return 1;
+	case QTS_OPT_BUSY_POLL:
+		/* Up to 1s: a longer spin is a core lost more than a
+		 * wake-up saved. */
+		if (qts_duration_parse(arg, &conf->busy_poll) < 0 || conf->busy_poll < 0 ||
+		    conf->busy_poll > QTS_NS_PER_SEC)
+			qts_usage_error(usage, "--busy-poll: '%s' is not a duration from 0 to 1s (200us)", arg);
+		return 1;
 	case QTS_OPT_FEEDBACK:
 		conf->feedback = arg;
 		return 1;
@@ -990,6 +997,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	if (r->w)
 		qts_writer_on_block(r->w, wait_output, r);
+	qts_loop_busy_poll(r->loop, st.conf.busy_poll);
 
 	char err[1200];
 	if (st.conf.feedback && ops->feedback && !(r->fb = qts_feedback_open(st.conf.feedback, err, sizeof err)))

@@ -21,7 +21,8 @@ const char qts_strategy_usage[] =
 	"options: -M, --msgpack  -e, --expr EXPR  -f, --file PROGRAM  --print LIST\n"
 	"         --plugin SO  --watch  --tf TF  --name NAME  --unit UNIT  --list\n"
 	"         --xs-wait DURATION  --feedback FILE  --heartbeat DURATION  --metrics FILE\n"
-	"         --state FILE  --checkpoint-every N|DURATION  --output-journal J\n"
+	"         --busy-poll DURATION  --state FILE  --checkpoint-every N|DURATION\n"
+	"         --output-journal J\n"
 	"         -h, --help  --version\n";
 #define usage qts_strategy_usage
 

@@ -67,6 +67,46 @@ wait_for_line() {
 	[ "${stderr_lines[0]}" = "qts-fetch: --heartbeat: 'soon' is not a positive duration (500ms, 10s, 1m)" ]
 }
 
+@test "--busy-poll: a duration from 0 to 1s, else exit 2" {
+	for d in -1us 2s 1001ms soon ''; do
+		run -2 --separate-stderr qts-strategy --busy-poll "$d" -e 'target = 1' /dev/null
+		[ "${stderr_lines[0]}" = "qts-strategy: --busy-poll: '$d' is not a duration from 0 to 1s (200us)" ]
+	done
+	for d in 0 1us 200us 1s; do
+		run -0 qts-sim --busy-poll "$d" /dev/null
+	done
+}
+
+@test "--busy-poll: the stream is the same, from every stage and qts pipe" {
+	qts-fetch --count 300 synth:A,B > "$T/bars.csv"
+	qts-strategy sma-cross fast=5 slow=20 "$T/bars.csv" > "$T/plain.csv"
+	qts-strategy --busy-poll 200us sma-cross fast=5 slow=20 < "$T/bars.csv" | cmp - "$T/plain.csv"
+	qts-strategy sma-cross fast=5 slow=20 < "$T/bars.csv" | qts-risk | qts-sim > "$T/shell.csv"
+	cat "$T/bars.csv" | qts-strategy --busy-poll 1ms sma-cross fast=5 slow=20 |
+		qts-risk --busy-poll 1ms | qts-sim --busy-poll 1ms | cmp - "$T/shell.csv"
+	qts pipe 'qts-strategy sma-cross fast=5 slow=20 | qts-risk --busy-poll 50us | qts-sim' < "$T/bars.csv" |
+		cmp - "$T/shell.csv"
+	qts-fetch --busy-poll 10us "$T/bars.csv" | qts-resample --busy-poll 10us 1w > "$T/w1.csv"
+	qts-resample 1w "$T/bars.csv" | cmp - "$T/w1.csv"
+}
+
+@test "--busy-poll: the spin ends, and a stage waiting on its input sleeps" {
+	# a stage that kept spinning while its input pauses for 1.5 s would
+	# take 1.5 s of CPU; one that spins 20 ms and sleeps takes little
+	TIMEFORMAT='%U %S'
+	{ time { echo "$BAR1"; sleep 1.5; echo "$BAR2"; } | qts-sim --busy-poll 20ms > "$T/out"; } 2> "$T/cpu"
+	[ "$(grep -c ^bar, "$T/out")" -eq 2 ]
+	awk '{ exit !($1 + $2 < 0.5) }' "$T/cpu" || { cat "$T/cpu"; false; }
+}
+
+@test "--busy-poll: a spin longer than the heartbeat keeps its time" {
+	# the spin ends at the loop's next deadline: beats still come each
+	# 100 ms while the input pauses for 1 s and the stage spins up to 1 s
+	{ echo "$BAR1"; sleep 1; echo "$BAR2"; } | qts-sim --busy-poll 1s --heartbeat 100ms > "$T/out"
+	[ "$(grep -c ',heartbeat in=1 out=1$' "$T/out")" -ge 5 ]
+	[ "$(grep -v heartbeat "$T/out")" = "$(printf '%s\n%s\n' "$BAR1" "$BAR2" | qts-sim)" ]
+}
+
 @test "qts-fetch --pace 1: events at their market time, measured from the first" {
 	printf 'tick,2024-01-02T00:00:00Z,A,1,1\ntick,2024-01-02T00:00:00.2Z,A,1,1\ntick,2024-01-02T00:00:00.4Z,A,1,1\n' > "$T/t.csv"
 	t0=$(ms)

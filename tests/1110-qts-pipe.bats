@@ -209,3 +209,11 @@ needs() {
 		COMP_WORDS=(qts pipe --m); COMP_CWORD=2; _qts; echo \${COMPREPLY[*]}"
 	[ "$output" = "--msgpack" ]
 }
+
+@test "qts pipe: one loop beats at the shortest --heartbeat of its stages" {
+	# the first stage names the chain's beats; 10s would give none in 1 s
+	{ head -n 1 "$T/bars.csv"; sleep 1; sed -n 2p "$T/bars.csv"; } |
+		qts pipe 'qts-risk --heartbeat 10s | qts-sim --heartbeat 100ms --busy-poll 1ms' > "$T/out"
+	[ "$(grep -c '^system,.*,qts-risk,info,heartbeat in=1 out=1 ' "$T/out")" -ge 5 ]
+	[ "$(grep -v ',heartbeat ' "$T/out")" = "$(head -n 2 "$T/bars.csv" | qts-risk | qts-sim)" ]
+}

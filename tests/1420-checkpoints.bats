@@ -101,7 +101,7 @@ setup() {
 	run -1 --separate-stderr qts-resample 5m --state "$T/S" "$T/short.csv"
 	[[ "$stderr" == *"the input ends at its event 300, before the 600 events the state has consumed"* ]]
 	# the options that change nothing of the output may change
-	qts-resample 5m --state "$T/S" --checkpoint-every 5s --metrics "$T/m" "$T/in.csv" > /dev/null
+	qts-resample 5m --state "$T/S" --checkpoint-every 5s --metrics "$T/m" --busy-poll 10us "$T/in.csv" > /dev/null
 	# a file that is not a state, a truncated one, a corrupt one
 	echo hello > "$T/bad"
 	run -1 --separate-stderr qts-resample 5m --state "$T/bad" "$T/in.csv"

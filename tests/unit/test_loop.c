@@ -1,12 +1,14 @@
 /* The poll loop: a descriptor's function called when it is ready, the
  * deadline on the monotonic clock, a wake and a signal ending the wait,
- * a signal raised before the wait began included. */
+ * a signal raised before the wait began included; the same with a busy
+ * poll before the wait sleeps. */
 #include "qts.h"
 #include "qts_loop.h"
 #include "tap.h"
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int calls, last_fd;
@@ -63,6 +65,35 @@ int main(void)
 	CHECK(qts_loop_watch(l, p[1], POLLOUT, on_ready, NULL) == 0, "a descriptor watched for writing");
 	qts_loop_wait(l, -1);
 	CHECK(calls == 2 && last_fd == p[1] && (last_revents & POLLOUT), "a writable descriptor's function is called");
+
+	/* --busy-poll: the spin finds what comes, ends at the deadline, and
+	 * what comes after it wakes the sleep that follows. */
+	CHECK(qts_loop_watch(l, p[1], 0, NULL, NULL) == 0 && qts_loop_watch(l, p[0], POLLIN, on_ready, NULL) == 0,
+	      "back to watching the reading end");
+	qts_loop_busy_poll(l, QTS_NS_PER_SEC);
+	woken = qts_loop_wait(l, -1);
+	CHECK(woken == 0 && calls == 3 && last_fd == p[0], "busy: what was written before is read at once");
+	t0 = qts_loop_now();
+	woken = qts_loop_wait(l, t0 + 30 * 1000000LL);
+	waited = qts_loop_now() - t0;
+	CHECK(woken == 0 && calls == 3 && waited >= 30 * 1000000LL && waited < QTS_NS_PER_SEC / 2,
+	      "busy for 1 s: the wait still ends at its deadline, 30 ms");
+	qts_loop_wake();
+	woken = qts_loop_wait(l, -1);
+	CHECK(woken == 1 && calls == 3, "busy: a wake ends the spin");
+	qts_loop_busy_poll(l, 20 * 1000000LL);
+	pid_t child = fork();
+	if (child == 0) {
+		usleep(150 * 1000);
+		(void)!write(p[1], "z", 1);
+		_exit(0);
+	}
+	t0 = qts_loop_now();
+	woken = qts_loop_wait(l, -1);
+	waited = qts_loop_now() - t0;
+	waitpid(child, NULL, 0);
+	CHECK(woken == 0 && calls == 4 && waited >= 100 * 1000000LL,
+	      "busy for 20 ms: what comes 150 ms later wakes the sleep after the spin");
 
 	qts_loop_free(l);
 	CHECK(qts_wake_fd == -1, "the self-pipe is gone with the loop");
