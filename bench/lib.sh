@@ -14,6 +14,34 @@ median() {
 	sed -n 's/.*"median": *\([0-9.e+-]*\).*/\1/p' "$dir/$1.json" | head -n 1
 }
 
+# wall CMD: wall nanoseconds of one run of CMD (its output discarded)
+wall() {
+	t0=$(date +%s%N)
+	sh -c "$1" >/dev/null 2>&1 || { echo "bench: '$1' failed" >&2; exit 1; }
+	echo $(($(date +%s%N) - t0))
+}
+
+# paired_ratio RUNS SLOW FAST: how many times faster FAST is than SLOW, the
+# median of RUNS pairs of runs back to back, which goes first taking
+# turns.  Two medians measured one after the other, seconds apart, swing
+# with the load of a shared machine; the two runs of a pair share it.
+paired_ratio() {
+	: >"$dir/pairs"
+	sh -c "$2" >/dev/null 2>&1 && sh -c "$3" >/dev/null 2>&1 || { echo "bench: '$2' or '$3' failed" >&2; exit 1; }
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		if [ $((i % 2)) = 0 ]; then
+			s=$(wall "$2") f=$(wall "$3")
+		else
+			f=$(wall "$3") s=$(wall "$2")
+		fi
+		echo "$s $f" >>"$dir/pairs"
+		i=$((i + 1))
+	done
+	awk '{ print $1 / $2 }' "$dir/pairs" | sort -g |
+		awk '{ v[NR] = $1 } END { printf "%.1f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # report WHAT VALUE UNIT TARGET-TEXT OK: one aligned line
 report() {
 	printf '%-46s %10s %-9s target %-12s %s\n' "$1" "$2" "$3" "$4" "$([ "$5" = 1 ] && echo ok || echo MISSED)"
