@@ -27,8 +27,9 @@ enum { OPT_JOURNAL = 0x7400, OPT_DRY_RUN, OPT_MAX_VALUE, OPT_FALLBACK, OPT_VERSI
 static const char common_usage[] =
 	"usage: qts-broker BROKER [-M] [--journal FILE] [--dry-run] [--max-order-value X]\n"
 	"                  [--fallback ENDPOINT]... [--heartbeat DURATION] [--metrics FILE]\n"
-	"                  [--busy-poll DURATION] [--state FILE] [--checkpoint-every N|DURATION]\n"
-	"                  [--output-journal J] [BROKER OPTION]... [FILE...]\n"
+	"                  [--busy-poll DURATION] [--state FILE]\n"
+	"                  [--checkpoint-every N|DURATION] [--output-journal J]\n"
+	"                  [BROKER OPTION]... [FILE...]\n"
 	"       qts-broker --version | --help\n";
 
 static const char common_help[] =
