@@ -169,6 +169,9 @@ typedef struct node {
 	int64_t last_ts;
 	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
 	int any;
+	/* it emitted a system event of level error: its stream has ended
+	 * with one, and its own failure adds none, as its writer would not */
+	int ended;
 	char **argv;               /* its words: options point into them */
 	const qts_stage_def *def;
 } node;
@@ -195,10 +198,13 @@ static int link_emit(void *arg, const qts_event *ev)
 {
 	node *to = arg, *from = to - 1;
 	from->last_ts = ev->ts;
-	if (ev->type == QTS_BAR)
+	if (ev->type == QTS_BAR) {
 		memcpy(from->last_tf, ev->bar.tf, sizeof from->last_tf);
-	else
+	} else {
 		from->last_tf[0] = '\0';
+		if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
+			from->ended = 1;
+	}
 	from->any = 1;
 	to->in++;
 	qts_progname = to->st.name;
@@ -250,7 +256,8 @@ static void fail(chain *c, size_t k, const char *why, int at_end)
 }
 
 /* Stage k failed and said so (qts_last_message): its stream ends with a
- * system event, which the stages after it read before they finish. */
+ * system event, unless an error passed through it already ended it, and
+ * the stages after it read that before they finish. */
 static void pass_on(chain *c, size_t k)
 {
 	node *f = &c->node[k];
@@ -259,9 +266,14 @@ static void pass_on(chain *c, size_t k)
 	QTS_SET(ev.system.source, f->st.name);
 	QTS_SET(ev.system.level, "error");
 	QTS_SET(ev.system.message, qts_last_message());
+	/* A failure read from upstream before stage k's own: the failing
+	 * program says that too as it exits in the shell. */
+	if (qts_upstream_failure())
+		qts_warn("the input is incomplete: %s", qts_upstream_failure());
 	qts_upstream_failed(ev.system.source, ev.system.message);
 	/* Whatever the stages after do with it, they are finished next. */
-	(void)link_emit(&c->node[k + 1], &ev);
+	if (!f->ended)
+		(void)link_emit(&c->node[k + 1], &ev);
 	for (size_t j = k + 1; j < c->n; j++) {
 		node *d = &c->node[j];
 		qts_progname = d->st.name;

@@ -96,6 +96,15 @@ needs() {
 	[[ ${stderr_lines[0]} == "qts-sim: --cash: "* ]]
 }
 
+@test "qts pipe: a usage error in the first stage, and no other stage speaks" {
+	# in the shell, qts-sim would go on to say its input was empty
+	run --separate-stderr -2 qts pipe 'qts-strategy nosuch | qts-sim' "$T/bars.csv"
+	[ "${stderr_lines[0]}" = "qts-strategy: unknown strategy 'nosuch' (qts-strategy --list names them)" ]
+	[[ ${stderr_lines[1]} == "usage: qts-strategy "* ]]
+	[[ $stderr != *qts-sim:* ]]
+	[ -z "$output" ]
+}
+
 @test "qts pipe: files are read by the first stage only" {
 	run --separate-stderr -2 qts pipe 'qts-resample 1w | qts-sim a.csv'
 	[ "$stderr" = "qts: pipe: stage 2 (qts-sim): 'a.csv': only the first stage reads files (or name them after the pipeline)" ]
@@ -216,4 +225,19 @@ needs() {
 		qts pipe 'qts-risk --heartbeat 10s | qts-sim --heartbeat 100ms --busy-poll 1ms' > "$T/out"
 	[ "$(grep -c '^system,.*,qts-risk,info,heartbeat in=1 out=1 ' "$T/out")" -ge 5 ]
 	[ "$(grep -v ',heartbeat ' "$T/out")" = "$(head -n 2 "$T/bars.csv" | qts-risk | qts-sim)" ]
+}
+
+@test "qts pipe: a stage failing after a failure read from upstream says both, as in the shell" {
+	bar='bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1'
+	broke='system,2024-01-03T00:00:00Z,x,error,upstream broke'
+	# its own failure: a second, different bar for A's time
+	printf '%s\n%s\n%s\n' "$bar" "$broke" "${bar%1}2" > "$T/own.csv"
+	same 'qts-strategy sma-cross | qts-risk | qts-sim' "$T/own.csv"
+	[ "${stderr_lines[1]}" = "qts-strategy: the input is incomplete: x failed: upstream broke" ]
+	[ "${#stderr_lines[@]}" -eq 4 ]
+	# its input's: a bar cut short
+	printf '%s\n%s\n%s\n' "$bar" "$broke" "${bar%,1,1}" > "$T/cut.csv"
+	same 'qts-strategy sma-cross | qts-risk | qts-sim' "$T/cut.csv"
+	[ "${stderr_lines[0]}" = "qts-strategy: $T/cut.csv:3: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 7" ]
+	[ "${stderr_lines[1]}" = "qts-strategy: the input is incomplete: x failed: upstream broke" ]
 }
