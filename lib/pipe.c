@@ -350,6 +350,10 @@ static int chain_finish(void *eng)
 	for (size_t i = 0; i < c->n; i++) {
 		node *d = &c->node[i];
 		qts_progname = d->st.name;
+		/* The stage before wrote nothing: in the shell, this one's
+		 * reader would say so at the end of its input. */
+		if (i > 0 && !d->in)
+			qts_warn("-: no events (empty input)");
 		if (d->st.ops->finish && d->st.ops->finish(d->st.eng) < 0)
 			return stopped(c, i, 1);
 		if (c->failed != RUNNING)

@@ -241,3 +241,13 @@ needs() {
 	[ "${stderr_lines[0]}" = "qts-strategy: $T/cut.csv:3: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 7" ]
 	[ "${stderr_lines[1]}" = "qts-strategy: the input is incomplete: x failed: upstream broke" ]
 }
+
+@test "qts pipe: a stage given nothing by the one before says so, as in the shell" {
+	: > "$T/empty.csv"
+	same 'qts-strategy sma-cross | qts-risk | qts-sim' "$T/empty.csv"
+	[ "${stderr_lines[*]}" = "qts-strategy: $T/empty.csv: no events (empty input) qts-risk: -: no events (empty input) qts-sim: -: no events (empty input)" ]
+	# events in, none out of the first stage: a week not finished
+	head -n 4 "$T/bars.csv" > "$T/days.csv"
+	same 'qts-resample 1w | qts-sim' "$T/days.csv"
+	[ "${stderr_lines[1]}" = "qts-sim: -: no events (empty input)" ]
+}
