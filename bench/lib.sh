@@ -14,11 +14,12 @@ median() {
 	sed -n 's/.*"median": *\([0-9.e+-]*\).*/\1/p' "$dir/$1.json" | head -n 1
 }
 
-# wall CMD: wall nanoseconds of one run of CMD (its output discarded)
+# wall CMD: wall seconds of one run of CMD, its output discarded (hyperfine
+# takes the time of starting the shell out, as it does for median)
 wall() {
-	t0=$(date +%s%N)
-	sh -c "$1" >/dev/null 2>&1 || { echo "bench: '$1' failed" >&2; exit 1; }
-	echo $(($(date +%s%N) - t0))
+	hyperfine --style none --runs 1 --export-json "$dir/wall.json" "$1" >/dev/null 2>&1 ||
+		{ echo "bench: '$1' failed" >&2; exit 1; }
+	sed -n 's/.*"mean": *\([0-9.e+-]*\).*/\1/p' "$dir/wall.json" | head -n 1
 }
 
 # paired_ratio RUNS SLOW FAST: how many times faster FAST is than SLOW, the
