@@ -88,6 +88,10 @@ wait_for_line() {
 		cmp - "$T/shell.csv"
 	qts-fetch --busy-poll 10us "$T/bars.csv" | qts-resample --busy-poll 10us 1w > "$T/w1.csv"
 	qts-resample 1w "$T/bars.csv" | cmp - "$T/w1.csv"
+	qts-sim < "$T/bars.csv" | qts-report --busy-poll 1ms > "$T/r1.txt"
+	qts-sim "$T/bars.csv" | qts-report | cmp - "$T/r1.txt"
+	qts journal --busy-poll 1ms "$T/j" < "$T/bars.csv" | cmp - "$T/bars.csv"
+	qts journal cat "$T/j" | cmp - "$T/bars.csv"
 }
 
 @test "--busy-poll: the spin ends, and a stage waiting on its input sleeps" {
