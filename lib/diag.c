@@ -90,13 +90,23 @@ static _Noreturn void fail_exit(int status)
 }
 
 /* The first failure a stage upstream reported in the stream. */
-static char upstream[QTS_NAME_MAX + QTS_TEXT_MAX + 16];
+static char upstream[QTS_UPSTREAM_MAX];
+
+void qts_upstream_format(char *buf, const char *source, const char *message)
+{
+	snprintf(buf, QTS_UPSTREAM_MAX, "%s failed: %s", source[0] ? source : "a stage",
+		 message[0] ? message : "(no message)");
+}
 
 void qts_upstream_failed(const char *source, const char *message)
 {
 	if (!upstream[0])
-		snprintf(upstream, sizeof upstream, "%s failed: %s", source[0] ? source : "a stage",
-			 message[0] ? message : "(no message)");
+		qts_upstream_format(upstream, source, message);
+}
+
+void qts_upstream_set(const char *text)
+{
+	snprintf(upstream, sizeof upstream, "%s", text ? text : "");
 }
 
 const char *qts_upstream_failure(void)

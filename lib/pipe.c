@@ -172,6 +172,9 @@ typedef struct node {
 	/* it emitted a system event of level error: its stream has ended
 	 * with one, and its own failure adds none, as its writer would not */
 	int ended;
+	/* the first such event put into it, said as its program would say
+	 * it (qts_upstream_failure); the first stage's is the runtime's */
+	char upstream[QTS_UPSTREAM_MAX];
 	char **argv;               /* its words: options point into them */
 	const qts_stage_def *def;
 } node;
@@ -202,8 +205,11 @@ static int link_emit(void *arg, const qts_event *ev)
 		memcpy(from->last_tf, ev->bar.tf, sizeof from->last_tf);
 	} else {
 		from->last_tf[0] = '\0';
-		if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
+		if (qts_event_is_error(ev)) {
 			from->ended = 1;
+			if (!to->upstream[0])
+				qts_upstream_format(to->upstream, ev->system.source, ev->system.message);
+		}
 	}
 	from->any = 1;
 	to->in++;
@@ -221,6 +227,20 @@ static int link_emit(void *arg, const qts_event *ev)
 	}
 	qts_progname = from->st.name;
 	return 0;
+}
+
+/* The failure stage k read upstream of it, or NULL. */
+static const char *upstream_of(const chain *c, size_t k)
+{
+	return k == 0 ? qts_upstream_failure() : c->node[k].upstream[0] ? c->node[k].upstream : NULL;
+}
+
+/* The runtime ends the stream of the chain's last stage, and says what
+ * failed upstream of it: that stage's, not the first's. */
+static void last_upstream(const chain *c)
+{
+	if (c->n > 1)
+		qts_upstream_set(upstream_of(c, c->n - 1));
 }
 
 /* The known time of the last event stage k wrote, as its writer would
@@ -268,9 +288,8 @@ static void pass_on(chain *c, size_t k)
 	QTS_SET(ev.system.message, qts_last_message());
 	/* A failure read from upstream before stage k's own: the failing
 	 * program says that too as it exits in the shell. */
-	if (qts_upstream_failure())
-		qts_warn("the input is incomplete: %s", qts_upstream_failure());
-	qts_upstream_failed(ev.system.source, ev.system.message);
+	if (upstream_of(c, k))
+		qts_warn("the input is incomplete: %s", upstream_of(c, k));
 	/* Whatever the stages after do with it, they are finished next. */
 	if (!f->ended)
 		(void)link_emit(&c->node[k + 1], &ev);
@@ -282,10 +301,11 @@ static void pass_on(chain *c, size_t k)
 			if (w && w[0])
 				qts_warn("end of input: %s", w);
 		}
-		if (j + 1 < c->n)
-			qts_warn("the input is incomplete: %s", qts_upstream_failure());
+		if (j + 1 < c->n && upstream_of(c, j))
+			qts_warn("the input is incomplete: %s", upstream_of(c, j));
 	}
 	qts_progname = c->node[c->n - 1].st.name;
+	last_upstream(c);
 }
 
 /* A call into stage k returned -1: its own failure, or one after it that
@@ -358,11 +378,12 @@ static int chain_finish(void *eng)
 			return stopped(c, i, 1);
 		if (c->failed != RUNNING)
 			return -1;
-		/* A failure upstream of the chain, read in its input: each
-		 * stage of a shell pipeline says so as it ends. */
-		if (i + 1 < c->n && qts_upstream_failure())
-			qts_warn("the input is incomplete: %s", qts_upstream_failure());
+		/* A failure read upstream of a stage: each stage of a shell
+		 * pipeline says so as it ends. */
+		if (i + 1 < c->n && upstream_of(c, i))
+			qts_warn("the input is incomplete: %s", upstream_of(c, i));
 	}
+	last_upstream(c);
 	return 0;
 }
 

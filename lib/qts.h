@@ -83,6 +83,12 @@ extern void (*qts_fail_hook)(const char *why);
 void qts_upstream_failed(const char *source, const char *message);
 /* "SOURCE failed: MESSAGE", or NULL when no stage upstream failed. */
 const char *qts_upstream_failure(void);
+/* That text of a failure, in buf (size at least QTS_UPSTREAM_MAX). */
+#define QTS_UPSTREAM_MAX (QTS_NAME_MAX + QTS_TEXT_MAX + 16)
+void qts_upstream_format(char *buf, const char *source, const char *message);
+/* The failure upstream of the program's last stage made text (NULL or
+ * "": none): `qts pipe`, whose stages each read their own. */
+void qts_upstream_set(const char *text);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
 /* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,
@@ -514,6 +520,13 @@ void qts_bar_again_why(const qts_event *bar, const char *twice, char *err, size_
 static inline int qts_event_is_news(const qts_event *ev)
 {
 	return ev->type == QTS_FILL || ev->type == QTS_UPDATE || ev->type == QTS_POSITION;
+}
+
+/* A system event of level error: the stream that carries it has ended
+ * with a failure (qts-events(5)), and no stage adds another. */
+static inline int qts_event_is_error(const qts_event *ev)
+{
+	return ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0;
 }
 
 /* ---- per-symbol state (symtab.c) ----------------------------------------- */

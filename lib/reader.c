@@ -292,7 +292,7 @@ int qts_reader_admit(qts_reader *r, const qts_event *ev)
 		n[qts_num_format(v, n)] = '\0';
 		return qts_reader_fail(r, "%s: %s is negative", f, n);
 	}
-	if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
+	if (qts_event_is_error(ev))
 		qts_upstream_failed(ev->system.source, ev->system.message);
 	if (qts_event_is_news(ev)) {
 		/* What an executing stage reports may be fed back into a stream

@@ -559,7 +559,7 @@ static inline void note(qts_writer *w, const qts_event *ev)
 		memcpy(w->last_tf, ev->bar.tf, sizeof w->last_tf);
 	else
 		w->last_tf[0] = '\0';
-	if (ev->type == QTS_SYSTEM && strcmp(ev->system.level, "error") == 0)
+	if (qts_event_is_error(ev))
 		w->ended = 1;
 }
 

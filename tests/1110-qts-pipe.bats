@@ -251,3 +251,14 @@ needs() {
 	same 'qts-resample 1w | qts-sim' "$T/days.csv"
 	[ "${stderr_lines[1]}" = "qts-sim: -: no events (empty input)" ]
 }
+
+@test "qts pipe: each stage names the first failure it read, as in the shell" {
+	# qts-sim holds the error of x behind the bars of its time, and fails
+	# on the second bar of A before it writes it: what qts-report reads
+	# first is qts-sim's failure, not x's
+	bar='bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1'
+	printf '%s\n%s\n%s\n' "$bar" 'system,2024-01-02T00:00:00Z,x,error,upstream broke' "${bar%1}2" > "$T/held.csv"
+	same 'qts-sim | qts-report -c' "$T/held.csv"
+	[ "${stderr_lines[1]}" = "qts-sim: the input is incomplete: x failed: upstream broke" ]
+	[[ ${stderr_lines[-1]} == "qts-report: the input is incomplete: qts-sim failed: $T/held.csv:3: bar A 1d "* ]]
+}
