@@ -162,6 +162,11 @@ void qts_write_error(int err)
 	qts_warn("write error: %s", strerror(err ? err : EIO));
 }
 
+void qts_warn_incomplete(const char *failure)
+{
+	qts_warn("the input is incomplete: %s", failure);
+}
+
 int qts_close_stdout(void)
 {
 	int status = QTS_EXIT_OK;
@@ -171,7 +176,7 @@ int qts_close_stdout(void)
 	 * after this line, so the last line of a pipeline's messages is the
 	 * last stage's. */
 	if (qts_upstream_failure()) {
-		qts_warn("the input is incomplete: %s", qts_upstream_failure());
+		qts_warn_incomplete(qts_upstream_failure());
 		status = QTS_EXIT_FAIL;
 	}
 	int bad = ferror(stdout);

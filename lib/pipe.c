@@ -172,8 +172,8 @@ typedef struct node {
 	/* it emitted a system event of level error: its stream has ended
 	 * with one, and its own failure adds none, as its writer would not */
 	int ended;
-	/* the first such event put into it, said as its program would say
-	 * it (qts_upstream_failure); the first stage's is the runtime's */
+	/* the first such event put into it or fed back to it, said as its
+	 * program would say it (qts_upstream_failure) */
 	char upstream[QTS_UPSTREAM_MAX];
 	char **argv;               /* its words: options point into them */
 	const qts_stage_def *def;
@@ -195,6 +195,14 @@ struct chain {
 static void fail(chain *c, size_t k, const char *why, int at_end);
 static void pass_on(chain *c, size_t k);
 
+/* An error event read by stage d, from its input or its --feedback: the
+ * first is the failure upstream it names at its end. */
+static inline void note_upstream(node *d, const qts_event *ev)
+{
+	if (qts_event_is_error(ev) && !d->upstream[0])
+		qts_upstream_format(d->upstream, ev->system.source, ev->system.message);
+}
+
 /* Stage from's emit: the next stage's put.  The program's name follows
  * the events, so whatever a stage says reads as in the shell. */
 static int link_emit(void *arg, const qts_event *ev)
@@ -207,8 +215,7 @@ static int link_emit(void *arg, const qts_event *ev)
 		from->last_tf[0] = '\0';
 		if (qts_event_is_error(ev)) {
 			from->ended = 1;
-			if (!to->upstream[0])
-				qts_upstream_format(to->upstream, ev->system.source, ev->system.message);
+			note_upstream(to, ev);
 		}
 	}
 	from->any = 1;
@@ -229,10 +236,39 @@ static int link_emit(void *arg, const qts_event *ev)
 	return 0;
 }
 
-/* The failure stage k read upstream of it, or NULL. */
+/* The failure stage k read upstream of it, or NULL.  The runtime keeps
+ * the first error it read, from the input or the feedback, whichever
+ * stage that went to: each stage keeps its own instead. */
 static const char *upstream_of(const chain *c, size_t k)
 {
-	return k == 0 ? qts_upstream_failure() : c->node[k].upstream[0] ? c->node[k].upstream : NULL;
+	return c->node[k].upstream[0] ? c->node[k].upstream : NULL;
+}
+
+static int64_t last_known(const node *f);
+
+/* Stage k (not the last) has finished.  Had it read a failure upstream,
+ * it ends its stream as its program would (qts_finish): with a system
+ * event of that failure, unless one passed through it already (one read
+ * from --feedback never does), and says its input is incomplete.  0, or
+ * -1 when the stage after failed on that event. */
+static int stage_ends(chain *c, size_t k)
+{
+	node *d = &c->node[k];
+	const char *up = upstream_of(c, k);
+	int rc = 0;
+	if (k + 1 >= c->n || !up)
+		return 0;
+	if (!d->ended) {
+		qts_event ev;
+		qts_event_init(&ev, QTS_SYSTEM, last_known(d));
+		QTS_SET(ev.system.source, d->st.name);
+		QTS_SET(ev.system.level, "error");
+		QTS_SET(ev.system.message, up);
+		rc = link_emit(&c->node[k + 1], &ev);
+		qts_progname = d->st.name;
+	}
+	qts_warn_incomplete(up);
+	return rc;
 }
 
 /* The runtime ends the stream of the chain's last stage, and says what
@@ -256,23 +292,37 @@ static int64_t last_known(const node *f)
 	return qts_event_known(&last);
 }
 
-/* Stage k failed, why.  As in a shell pipeline: it says so, naming where
- * in its own input; its stream ends with a system event; the stages after
- * it read that event, finish, and (but the last, whose runtime does it)
- * say that their input is incomplete. */
-static void fail(chain *c, size_t k, const char *why, int at_end)
+/* Stage k failed, why, and says so naming where (NULL: nowhere).  As in
+ * a shell pipeline: its stream ends with a system event; the stages
+ * after it read that event, finish, and (but the last, whose runtime
+ * does it) say that their input is incomplete. */
+static void fail_at(chain *c, size_t k, const char *where, const char *why)
 {
-	node *f = &c->node[k];
 	c->failed = FAILED_SAID;
-	qts_progname = f->st.name;
-	if (at_end)
-		qts_warn("end of input: %s", why);
-	else if (k == 0)
-		qts_warn("%s: %s", c->rt ? qts_runtime_where(c->rt) : c->where(c->where_ctx), why);
+	qts_progname = c->node[k].st.name;
+	if (where)
+		qts_warn("%s: %s", where, why);
 	else
-		qts_warn("-:%llu: %s", (unsigned long long)f->in, why);
+		qts_warn("%s", why);
 	if (k + 1 < c->n)
 		pass_on(c, k);
+	else
+		last_upstream(c);
+}
+
+/* Stage k failed on an event of its input (at its end when at_end),
+ * named where in that input as its program would. */
+static void fail(chain *c, size_t k, const char *why, int at_end)
+{
+	char where[64];
+	if (at_end)
+		fail_at(c, k, "end of input", why);
+	else if (k == 0)
+		fail_at(c, k, c->rt ? qts_runtime_where(c->rt) : c->where(c->where_ctx), why);
+	else {
+		snprintf(where, sizeof where, "-:%llu", (unsigned long long)c->node[k].in);
+		fail_at(c, k, where, why);
+	}
 }
 
 /* Stage k failed and said so (qts_last_message): its stream ends with a
@@ -289,7 +339,7 @@ static void pass_on(chain *c, size_t k)
 	/* A failure read from upstream before stage k's own: the failing
 	 * program says that too as it exits in the shell. */
 	if (upstream_of(c, k))
-		qts_warn("the input is incomplete: %s", upstream_of(c, k));
+		qts_warn_incomplete(upstream_of(c, k));
 	/* Whatever the stages after do with it, they are finished next. */
 	if (!f->ended)
 		(void)link_emit(&c->node[k + 1], &ev);
@@ -301,8 +351,7 @@ static void pass_on(chain *c, size_t k)
 			if (w && w[0])
 				qts_warn("end of input: %s", w);
 		}
-		if (j + 1 < c->n && upstream_of(c, j))
-			qts_warn("the input is incomplete: %s", upstream_of(c, j));
+		(void)stage_ends(c, j);
 	}
 	qts_progname = c->node[c->n - 1].st.name;
 	last_upstream(c);
@@ -330,6 +379,8 @@ static int chain_put(void *eng, const qts_event *ev)
 	/* stopped already (by a tick, say): nothing goes in any more */
 	if (__builtin_expect(c->failed != RUNNING, 0))
 		return -1;
+	if (__builtin_expect(ev->type == QTS_SYSTEM, 0))
+		note_upstream(first, ev);
 	if (__builtin_expect(first->st.ops->put(first->st.eng, ev) < 0, 0))
 		return stopped(c, 0, 0);
 	return 0;
@@ -340,11 +391,28 @@ static int chain_feedback(void *eng, const qts_event *ev)
 	chain *c = eng;
 	node *d = &c->node[c->feedback_to];
 	qts_progname = d->st.name;
-	int rc = d->st.ops->feedback(d->st.eng, ev);
-	if (rc < 0)
-		return stopped(c, (size_t)c->feedback_to, 0);
+	note_upstream(d, ev);
+	if (d->st.ops->feedback(d->st.eng, ev) < 0) {
+		const char *why = d->st.ops->error ? d->st.ops->error(d->st.eng) : NULL;
+		if (c->failed == RUNNING && why) {
+			char where[1100];
+			snprintf(where, sizeof where, "--feedback %s", d->st.conf.feedback);
+			fail_at(c, (size_t)c->feedback_to, where, why);
+		} else if (c->failed == RUNNING)
+			c->failed = FAILED_WRITE;
+		return -1;
+	}
 	qts_progname = c->node[0].st.name;
 	return 0;
+}
+
+/* The feedback could not be read (a bad record, say): the failure of
+ * the stage that takes it, as in the shell. */
+static void chain_feedback_failed(void *eng, const char *why)
+{
+	chain *c = eng;
+	if (c->failed == RUNNING)
+		fail_at(c, (size_t)c->feedback_to, NULL, why);
 }
 
 static int chain_tick(void *eng, int64_t now, int idle)
@@ -373,15 +441,15 @@ static int chain_finish(void *eng)
 		/* The stage before wrote nothing: in the shell, this one's
 		 * reader would say so at the end of its input. */
 		if (i > 0 && !d->in)
-			qts_warn("-: no events (empty input)");
+			qts_warn_no_events("-", 0);
 		if (d->st.ops->finish && d->st.ops->finish(d->st.eng) < 0)
 			return stopped(c, i, 1);
 		if (c->failed != RUNNING)
 			return -1;
 		/* A failure read upstream of a stage: each stage of a shell
 		 * pipeline says so as it ends. */
-		if (i + 1 < c->n && upstream_of(c, i))
-			qts_warn("the input is incomplete: %s", upstream_of(c, i));
+		if (stage_ends(c, i) < 0)
+			return -1;
 	}
 	last_upstream(c);
 	return 0;
@@ -447,6 +515,7 @@ static const qts_stage_ops chain_ops = {
 	.finish = chain_finish,
 	.error = chain_error,
 	.input_failed = chain_input_failed,
+	.feedback_failed = chain_feedback_failed,
 	.counts = chain_counts,
 	.free = chain_free,
 };

@@ -89,6 +89,9 @@ void qts_upstream_format(char *buf, const char *source, const char *message);
 /* The failure upstream of the program's last stage made text (NULL or
  * "": none): `qts pipe`, whose stages each read their own. */
 void qts_upstream_set(const char *text);
+/* Say, as a program ends, that its input was cut short by failure (text
+ * made by qts_upstream_format): `the input is incomplete: FAILURE`. */
+void qts_warn_incomplete(const char *failure);
 /* The signal that interrupted the program (SIGINT, SIGTERM) or 0. */
 extern volatile int qts_interrupted;
 /* Called from the SIGINT/SIGTERM handler after qts_interrupted is set,
@@ -368,6 +371,10 @@ qts_reader *qts_reader_new(qts_input *in);
 /* No warning that the input held no event, where an input that ends is
  * not the end of the stream (--feedback, which reads on from its end). */
 void qts_reader_quiet_if_empty(qts_reader *r);
+/* Say that input name held no event: `NAME: no events (empty input)`, or
+ * `(only comment or header lines)` when it had bytes.  The reader says it
+ * at the end of such an input; qts pipe for a stage given nothing. */
+void qts_warn_no_events(const char *name, int had_bytes);
 /* Next event: 1, 0 at the end, -1 on error (qts_reader_error says what and
  * where: `NAME:LINE: what` or `NAME: byte N: what`). */
 int qts_reader_next(qts_reader *r, qts_event *ev);

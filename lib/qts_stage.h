@@ -48,6 +48,11 @@ typedef struct qts_stage_ops {
 	 * the failure on to its later stages, which finish, as in a shell
 	 * pipeline.  NULL: nothing to do. */
 	void (*input_failed)(void *eng);
+	/* The feedback could not be read, why: said by the stage in its own
+	 * name (`qts pipe`'s chain: the stage of the chain that takes it),
+	 * which then ends as after its own failure.  NULL: the runtime says
+	 * why. */
+	void (*feedback_failed)(void *eng, const char *why);
 	/* Why the last call returned -1 when it was not emit; else NULL.
 	 * "" when the stage has said why itself: `qts pipe`'s chain names
 	 * which of its stages failed and where; the runtime then adds no

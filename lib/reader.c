@@ -320,8 +320,12 @@ static void warn_if_empty(qts_reader *r)
 	if (r->events || r->warned_empty)
 		return;
 	r->warned_empty = 1;
-	qts_warn("%s: no events (%s)", qts_input_name(r->in),
-		 qts_input_offset(r->in) ? "only comment or header lines" : "empty input");
+	qts_warn_no_events(qts_input_name(r->in), qts_input_offset(r->in) != 0);
+}
+
+void qts_warn_no_events(const char *name, int had_bytes)
+{
+	qts_warn("%s: no events (%s)", name, had_bytes ? "only comment or header lines" : "empty input");
 }
 
 int qts_reader_next(qts_reader *r, qts_event *ev)

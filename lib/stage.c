@@ -251,10 +251,23 @@ static void flush(qts_runtime *r)
 
 /* ---- feedback -------------------------------------------------------- */
 
+/* The feedback could not be read: the stage fails with it. */
+static void feedback_failed(qts_runtime *r)
+{
+	const char *why = qts_feedback_error(r->fb);
+	if (r->st->ops->feedback_failed && !r->failed && !r->write_failed) {
+		r->st->ops->feedback_failed(r->st->eng, why);
+		r->stop = 1;
+		r->failed = 1;
+		return;
+	}
+	runtime_failed(r, "%s", why);
+}
+
 static void drain_feedback(qts_runtime *r)
 {
 	if (r->fb && qts_feedback_drain(r->fb) < 0)
-		runtime_failed(r, "%s", qts_feedback_error(r->fb));
+		feedback_failed(r);
 }
 
 static void on_feedback(void *arg, int fd, short revents)
@@ -281,7 +294,7 @@ static void apply_feedback(qts_runtime *r)
 		}
 	}
 	if (!r->stop && got < 0)
-		runtime_failed(r, "%s", qts_feedback_error(r->fb));
+		feedback_failed(r);
 	r->in_apply = 0;
 }
 

@@ -127,3 +127,11 @@ position_plugin() { # logs the position it is told at each bar, targets 5
 	run -1 --separate-stderr qts-strategy --feedback /nonexistent/fb.csv sma-cross "$S/cross.csv"
 	[[ $stderr == *"/nonexistent/fb.csv: No such file or directory"* ]]
 }
+
+@test "--feedback: a failure fed back ends the stream with it, says the input is incomplete, exit 1" {
+	echo 'system,2024-01-02T00:00:00Z,qts-sim,error,boom' > fb.csv
+	run -1 --separate-stderr qts-strategy --feedback fb.csv sma-cross fast=2 slow=3 "$S/cross.csv"
+	[ "$stderr" = "qts-strategy: the input is incomplete: qts-sim failed: boom" ]
+	# dated when the last bar became known: its end
+	[ "${lines[-1]}" = "system,2024-01-10T00:00:00Z,qts-strategy,error,qts-sim failed: boom" ]
+}

@@ -129,3 +129,13 @@ stop_loop() { # the input ends: the loop ends, never waiting on the feedback
 	grep -qx "risk,2024-01-02T14:34:00Z,A,stop-loss,flatten,price 90 vs average 95: loss beyond 0.05" "$d/out"
 	grep -q "^fill,[^,]*,A,\*-A-[0-9]*,sell,10,90," "$d/out"
 }
+
+@test "--feedback: a failure fed back ends the stream with it, says the input is incomplete, exit 1" {
+	cd "$BATS_TEST_TMPDIR"
+	echo "system,$T0,qts-sim,error,boom" > fb.csv
+	{ bar $T0 100 100; target $T1 10; bar $T1 100 100; } > in.csv
+	run -1 --separate-stderr qts-risk --feedback fb.csv in.csv
+	[ "$stderr" = "qts-risk: the input is incomplete: qts-sim failed: boom" ]
+	[ "${lines[-1]}" = "system,$T2,qts-risk,error,qts-sim failed: boom" ]
+	[ "${#lines[@]}" -eq 4 ]
+}

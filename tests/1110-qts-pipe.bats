@@ -262,3 +262,48 @@ needs() {
 	[ "${stderr_lines[1]}" = "qts-sim: the input is incomplete: x failed: upstream broke" ]
 	[[ ${stderr_lines[-1]} == "qts-report: the input is incomplete: qts-sim failed: $T/held.csv:3: bar A 1d "* ]]
 }
+
+@test "qts pipe: a failure fed back is the failure of the stage that reads it, as in the shell" {
+	echo 'system,2024-01-03T00:00:00Z,qts-sim,error,boom' > "$T/fb.csv"
+	# qts-risk ends its stream with it, says its input is incomplete, and
+	# so does qts-sim after it; qts-strategy read nothing of it
+	same "qts-strategy sma-cross fast=2 slow=3 | qts-risk --feedback $T/fb.csv | qts-sim" "$T/bars.csv"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[*]}" = "qts-risk: the input is incomplete: qts-sim failed: boom qts-sim: the input is incomplete: qts-risk failed: qts-sim failed: boom" ]
+	tail -n 2 "$T/pipe.out" | grep -q '^system,[^,]*,qts-risk,error,qts-sim failed: boom$'
+	# fed back to the first stage, and a failure of the input after it
+	{ cat "$T/bars.csv"; echo "system,2024-07-01T00:00:00Z,x,error,gone"; } > "$T/up.csv"
+	same "qts-strategy --feedback $T/fb.csv sma-cross fast=2 slow=3 | qts-risk | qts-sim" "$T/up.csv"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "qts-strategy: the input is incomplete: qts-sim failed: boom" ]
+	# it passed the input's failure on, so adds none: the stages after
+	# name that one
+	[ "${stderr_lines[-1]}" = "qts-sim: the input is incomplete: x failed: gone" ]
+	[ "$(grep -c ',error,' "$T/pipe.out")" -eq 1 ]
+}
+
+@test "qts pipe: feedback that cannot be read fails the stage that takes it, as in the shell" {
+	echo 'fill,2024-01-03T00:00:00Z,AAA,x1,buy,three,10,0,0' > "$T/fb.csv"
+	same "qts-strategy sma-cross fast=2 slow=3 | qts-risk --feedback $T/fb.csv | qts-sim" "$T/bars.csv"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "qts-risk: --feedback: $T/fb.csv:1: qty: 'three' is not a number" ]
+	[ "${stderr_lines[1]}" = "qts-sim: the input is incomplete: qts-risk failed: --feedback: $T/fb.csv:1: qty: 'three' is not a number" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	# dated 0: qts-risk wrote nothing before it
+	grep -q "^system,1970-01-01T00:00:00Z,qts-risk,error,--feedback: $T/fb.csv:1: qty: 'three' is not a number$" "$T/pipe.out"
+	# in the last stage: the runtime's writer ends the stream
+	same "qts-strategy sma-cross fast=2 slow=3 | qts-risk --feedback $T/fb.csv" "$T/bars.csv"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[*]}" = "qts-risk: --feedback: $T/fb.csv:1: qty: 'three' is not a number" ]
+	[ "$(tail -n 1 "$T/pipe.out")" = "system,1970-01-01T00:00:00Z,qts-risk,error,--feedback: $T/fb.csv:1: qty: 'three' is not a number" ]
+}
+
+@test "qts pipe: a stage that fails stops the stages before it at once" {
+	echo 'fill,2024-01-03T00:00:00Z,AAA,x1,buy,three,10,0,0' > "$T/fb.csv"
+	# a bad line far into the input: in the shell, qts-strategy reads on
+	# and says it; in qts pipe it stops with qts-risk
+	sed '400s/^bar,/bar,,/' "$T/bars.csv" > "$T/bad.csv"
+	run -1 --separate-stderr qts pipe "qts-strategy sma-cross fast=2 slow=3 | qts-risk --feedback $T/fb.csv | qts-sim" "$T/bad.csv"
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ ${stderr_lines[0]} == "qts-risk: --feedback: "* ]]
+}
