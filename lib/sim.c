@@ -31,6 +31,12 @@ typedef struct sym {
 	/* The last bar of that tf: its time and its open ... volume, for a
 	 * bar again (bar_again); QTS_TS_MIN before one. */
 	qts_last_bar bar;
+	/* The market data that works its orders (see drives_bar): its kind,
+	 * its tf when bars, and the end of the market time it has covered. */
+	int drive;      /* DRIVE_NONE, DRIVE_BAR or DRIVE_POINT */
+	int tfv_drives; /* drive is DRIVE_BAR of tf tfv: the quick test */
+	qts_tf drive_tf;
+	int64_t drive_to;
 	char name[QTS_SYM_MAX];
 	qts_order *ord; /* working orders, in arrival order */
 	size_t nord, cord;
@@ -1123,6 +1129,62 @@ static int on_target(qts_sim *s, const qts_event *ev)
 
 /* ---- market data -------------------------------------------------------- */
 
+/* Each stretch of a symbol's market time works its orders once.  A
+ * stream may hold several timeframes of a symbol (qts-resample -k), or
+ * ticks and the bars made of them; a coarser bar then comes after the
+ * data it is made of, and its open, path and volume are ones orders
+ * have already traded on (and its fills would go back in time).  So a
+ * bar works orders when it is of the timeframe that last did, or starts
+ * at or after the end of the time that data covered; a tick or quote
+ * when ticks and quotes last did, or it comes after that time.  Data
+ * that does not drive still marks the position. */
+enum { DRIVE_NONE, DRIVE_BAR, DRIVE_POINT };
+
+/* The tf of y's last bar is the one whose bars drive its fills. */
+static int tfv_is_drive(const sym *y)
+{
+	return y->drive == DRIVE_BAR && y->drive_tf.n == y->tfv.n && y->drive_tf.unit == y->tfv.unit;
+}
+
+static __attribute__((noinline)) int drives_bar_other(sym *y, const qts_event *ev, int64_t end)
+{
+	if (y->drive == DRIVE_NONE || ev->ts >= y->drive_to) {
+		y->drive = DRIVE_BAR;
+		y->drive_tf = y->tfv;
+		y->tfv_drives = 1;
+		if (end > y->drive_to)
+			y->drive_to = end;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether y's bar ev, ending at end, works its orders; taken as the data
+ * that drives them when it does. */
+static inline int drives_bar(sym *y, const qts_event *ev, int64_t end)
+{
+	if (__builtin_expect(y->tfv_drives, 1)) { /* nearly every bar */
+		if (end > y->drive_to)
+			y->drive_to = end;
+		return 1;
+	}
+	return drives_bar_other(y, ev, end);
+}
+
+static inline int drives_point(sym *y, int64_t ts)
+{
+	if (y->drive == DRIVE_POINT || y->drive == DRIVE_NONE || ts >= y->drive_to) {
+		y->drive = DRIVE_POINT;
+		y->tfv_drives = 0;
+		/* a tick at ts is in the bar that starts at ts */
+		int64_t to = ts < INT64_MAX ? ts + 1 : ts;
+		if (to > y->drive_to)
+			y->drive_to = to;
+		return 1;
+	}
+	return 0;
+}
+
 /* y's bar of another timeframe than its last (or its first bar). */
 static __attribute__((noinline)) void bar_tf(sym *y, const qts_event *ev)
 {
@@ -1131,6 +1193,7 @@ static __attribute__((noinline)) void bar_tf(sym *y, const qts_event *ev)
 	QTS_SET(y->tf, ev->bar.tf);
 	qts_field_key_set(&y->tfk, y->tf);
 	y->bar.ts = QTS_TS_MIN;
+	y->tfv_drives = tfv_is_drive(y);
 }
 
 static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
@@ -1340,11 +1403,11 @@ static void tick_clock(qts_sim *s, int64_t t)
 
 /* The rest of on_bar for a symbol that is not quiet, or a close that is
  * not finite: orders worked, the mark with its checks, the impact model. */
-static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_event *ev, int64_t end)
+static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_event *ev, int64_t end, int drives)
 {
 	if (y->delisted)
 		return 0;
-	if (y->nord) { /* most symbols of a wide book have no order working */
+	if (y->nord && drives) { /* most symbols of a wide book have no order working */
 		qts_mkt m = { .type = QTS_BAR, .open = ev->bar.open, .high = ev->bar.high,
 			      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
 		if (work(s, y, &m, ev->ts) < 0)
@@ -1352,7 +1415,7 @@ static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_even
 	}
 	if (mark(s, y, ev, ev->bar.close) < 0)
 		return -1;
-	if (s->o.impact.on)
+	if (s->o.impact.on && drives)
 		qts_roll_push(&y->roll, ev->bar.close, ev->bar.volume);
 	tick_clock(s, end);
 	return 0;
@@ -1361,10 +1424,13 @@ static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_even
 static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, const qts_event *ev)
 {
 	int64_t end = bar_end(s, y, ev);
+	int drives = drives_bar(y, ev, end);
 	if (end > s->group_close || !s->have_group)
 		s->group_close = end;
+	/* a bar that drives no fills joins the group (qts_sim_put) */
+	if (__builtin_expect(drives, 1) || !s->have_group)
+		s->group_ts = ev->ts;
 	s->have_group = 1;
-	s->group_ts = ev->ts;
 	/* Most bars of a wide book: a mark, and the time (what bar_work
 	 * does then, without its checks). */
 	if (__builtin_expect(y->quiet && isfinite(ev->bar.close), 1)) {
@@ -1372,7 +1438,7 @@ static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, cons
 		tick_clock(s, end);
 		return 0;
 	}
-	return bar_work(s, y, ev, end);
+	return bar_work(s, y, ev, end, drives);
 }
 
 static int on_tick(qts_sim *s, const qts_event *ev)
@@ -1380,7 +1446,7 @@ static int on_tick(qts_sim *s, const qts_event *ev)
 	sym *y = sym_get(s, ev->symbol);
 	if (!y->delisted) {
 		qts_mkt m = { .type = QTS_TICK, .price = ev->tick.price, .size = ev->tick.size };
-		if (work(s, y, &m, ev->ts) < 0)
+		if (drives_point(y, ev->ts) && work(s, y, &m, ev->ts) < 0)
 			return -1;
 		if (mark(s, y, ev, ev->tick.price) < 0)
 			return -1;
@@ -1398,7 +1464,7 @@ static int on_quote(qts_sim *s, const qts_event *ev)
 			y->half_spread = (ask - bid) / 2;
 		qts_mkt m = { .type = QTS_QUOTE, .bid = bid, .ask = ask, .bid_size = ev->quote.bid_size,
 			      .ask_size = ev->quote.ask_size };
-		if (work(s, y, &m, ev->ts) < 0)
+		if (drives_point(y, ev->ts) && work(s, y, &m, ev->ts) < 0)
 			return -1;
 		if (bid > 0 && ask > 0 && mark(s, y, ev, bid / 2 + ask / 2) < 0)
 			return -1;
@@ -1595,10 +1661,27 @@ static int close_group(qts_sim *s)
 	return 0;
 }
 
-/* A bar of a new time closes the previous group, then is processed. */
+/* Whether bar ev would drive its symbol's fills (drives_bar), and when
+ * it ends, without taking it. */
+static int bar_would_drive(qts_sim *s, const qts_event *ev, int64_t *end)
+{
+	sym *y = sym_get(s, ev->symbol);
+	qts_tf tf;
+	if (qts_tf_parse(ev->bar.tf, &tf) < 0)
+		tf = (qts_tf){ 0, 0 };
+	*end = tf.n ? qts_tf_end(tf, ev->ts) : ev->ts;
+	return y->drive == DRIVE_NONE || (y->drive == DRIVE_BAR && y->drive_tf.n == tf.n && y->drive_tf.unit == tf.unit) ||
+	       ev->ts >= y->drive_to;
+}
+
+/* A bar of a new time closes the previous group, then is processed; but
+ * a bar that drives no fills and ends with the group (a coarser bar over
+ * time its symbol's finer bars have worked) joins it, so that the fills
+ * of the bars after it in the group still come before what was held. */
 static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *ev)
 {
-	if (close_group(s) < 0)
+	int64_t end;
+	if ((bar_would_drive(s, ev, &end) || end > s->group_close) && close_group(s) < 0)
 		return -1;
 	return process_bar(s, ev);
 }
@@ -1794,6 +1877,8 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 			roll_ck(c, &y->roll);
 		qts_ck_str(c, y->tf, sizeof y->tf);
 		qts_ck_tf(c, &y->tfv);
+		qts_ck_int(c, &y->drive), qts_ck_tf(c, &y->drive_tf), qts_ck_i64(c, &y->drive_to);
+		y->tfv_drives = tfv_is_drive(y);
 		qts_ck_i64(c, &y->bar.ts);
 		qts_ck_bytes(c, y->bar.v, sizeof y->bar.v);
 		qts_ck_f64(c, &y->half_spread);

@@ -630,3 +630,87 @@ position,2024-01-04T00:00:00Z,A,10,98,1050,70,70" ]
 	[ "$(grep -E '^fill,2024-01-04' <<< "$output" | cut -d, -f4)" = "o1
 o2" ]
 }
+
+# Daily bars of X, and a buy of 150 that --max-participation 0.05 fills 50
+# a bar (5% of 1000) at each open: 102 on the 4th, 104 on the 5th, 106 on
+# the 8th.
+several_tf() {
+	cat <<-EOF
+	bar,2024-01-02T00:00:00Z,X,1d,100,101,99,100,1000
+	bar,2024-01-03T00:00:00Z,X,1d,100,102,99,101,1000
+	order,2024-01-04T00:00:00Z,X,o1,buy,150,market,,,gtc,s
+	bar,2024-01-04T00:00:00Z,X,1d,102,104,101,103,1000
+	bar,2024-01-05T00:00:00Z,X,1d,104,106,103,105,1000
+	bar,2024-01-08T00:00:00Z,X,1d,106,107,105,106,1000
+	EOF
+}
+
+@test "several timeframes of a symbol: the coarser bars (qts-resample -k) fill nothing, and the fills are the finer bars' alone" {
+	cd "$BATS_TEST_TMPDIR"
+	several_tf > d.csv
+	qts-resample -k 2d d.csv > k.csv
+	# the 2d bar of the 4th and 5th comes after the 1d bar of the 5th:
+	# its open (102) and volume were traded on already
+	grep -q '^bar,2024-01-04T00:00:00Z,X,2d,102,106,101,105,2000$' k.csv
+	run -0 qts-sim --max-participation 0.05 k.csv
+	fills=$(printf '%s\n' "${lines[@]}" | only fill)
+	[ "$fills" = "$(printf '%s\n' \
+		'fill,2024-01-04T00:00:00Z,X,o1,buy,50,102,0,0' \
+		'fill,2024-01-05T00:00:00Z,X,o1,buy,50,104,0,0' \
+		'fill,2024-01-08T00:00:00Z,X,o1,buy,50,106,0,0')" ]
+	# the same fills, updates and positions as the 1d bars alone
+	diff <(qts-sim --max-participation 0.05 k.csv | grep -E '^(fill|update|position),') \
+		<(qts-sim --max-participation 0.05 d.csv | grep -E '^(fill|update|position),')
+}
+
+@test "several timeframes of several symbols: fills and updates stay in time order" {
+	cd "$BATS_TEST_TMPDIR"
+	# B's buy fills over three days; A's order comes after A's bar of the
+	# 5th, before B's: B's fill of the 5th (dated the 5th) must still come
+	# before A's update (the 6th) with the 2d bar of A between them
+	cat > in.csv <<-EOF
+	bar,2024-01-03T00:00:00Z,A,1d,50,52,49,51,1000
+	bar,2024-01-03T00:00:00Z,B,1d,100,102,99,101,1000
+	order,2024-01-04T00:00:00Z,B,b1,buy,150,market,,,gtc,s
+	bar,2024-01-04T00:00:00Z,A,1d,51,53,50,52,1000
+	bar,2024-01-04T00:00:00Z,B,1d,102,104,101,103,1000
+	bar,2024-01-05T00:00:00Z,A,1d,52,54,51,53,1000
+	order,2024-01-06T00:00:00Z,A,a1,buy,10,market,,,gtc,s
+	bar,2024-01-05T00:00:00Z,B,1d,104,106,103,105,1000
+	bar,2024-01-08T00:00:00Z,A,1d,53,54,52,53,1000
+	bar,2024-01-08T00:00:00Z,B,1d,106,107,105,106,1000
+	EOF
+	qts-resample -k 2d in.csv > k.csv
+	run -0 qts-sim --max-participation 0.05 k.csv
+	reports=$(printf '%s\n' "${lines[@]}" | grep -E '^(fill|update),' | cut -d, -f1-4)
+	[ "$reports" = "$(printf '%s\n' \
+		'update,2024-01-04T00:00:00Z,B,b1' 'fill,2024-01-04T00:00:00Z,B,b1' 'update,2024-01-04T00:00:00Z,B,b1' \
+		'fill,2024-01-05T00:00:00Z,B,b1' 'update,2024-01-05T00:00:00Z,B,b1' \
+		'update,2024-01-06T00:00:00Z,A,a1' \
+		'fill,2024-01-08T00:00:00Z,A,a1' 'update,2024-01-08T00:00:00Z,A,a1' \
+		'fill,2024-01-08T00:00:00Z,B,b1' 'update,2024-01-08T00:00:00Z,B,b1')" ]
+	qts-sim --max-participation 0.05 k.csv | qts-report -c > /dev/null
+}
+
+@test "ticks and the bars made of them: the bars fill nothing, the fills are the ticks' alone" {
+	cd "$BATS_TEST_TMPDIR"
+	# a buy of 12 at 50% of each tick's size: 5 at 10.1, 5 at 10.2, and 2
+	# at 10.4 in the next minute.  The bar of 14:30 comes after its ticks:
+	# its open (10.1) and volume were traded on already, and it takes no
+	# part, though it starts after the order
+	cat > t.csv <<-EOF
+	tick,2024-01-02T14:29:40Z,X,10.0,10
+	order,2024-01-02T14:29:50Z,X,o1,buy,12,market,,,gtc,s
+	tick,2024-01-02T14:30:20Z,X,10.1,10
+	tick,2024-01-02T14:30:40Z,X,10.2,10
+	tick,2024-01-02T14:31:05Z,X,10.4,10
+	tick,2024-01-02T14:32:05Z,X,10.5,10
+	EOF
+	qts-resample -k 1m t.csv > k.csv 2> /dev/null
+	grep -q '^bar,2024-01-02T14:30:00Z,X,1m,10.1,10.2,10.1,10.2,20$' k.csv
+	run -0 qts-sim --max-participation 0.5 --latency 0s k.csv
+	fills=$(printf '%s\n' "${lines[@]}" | only fill | cut -d, -f2,6,7)
+	[ "$fills" = "$(printf '%s\n' '2024-01-02T14:30:20Z,5,10.1' '2024-01-02T14:30:40Z,5,10.2' '2024-01-02T14:31:05Z,2,10.4')" ]
+	diff <(qts-sim --max-participation 0.5 --latency 0s k.csv | grep -E '^(fill|update|position),') \
+		<(qts-sim --max-participation 0.5 --latency 0s t.csv | grep -E '^(fill|update|position),')
+}
