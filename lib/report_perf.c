@@ -87,8 +87,11 @@ int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end)
 {
 	/* In a group of bars of one start, the longest decides: its end is
 	 * the time qts-sim gives the group's equity.  (One of the same end
-	 * would set what is set already.) */
-	if (!(p->have_bar && start == p->bar_start && end <= p->bar_end)) {
+	 * would set what is set already.)  A bar that starts earlier and
+	 * ends with it is a coarser bar over that time (qts-resample -k),
+	 * which drives no fills in qts-sim and dates no equity: it counts
+	 * for nothing. */
+	if (!(p->have_bar && start <= p->bar_start && end <= p->bar_end)) {
 		p->bar_start = start;
 		p->bar_end = end >= start ? end : start;
 		p->bar_day = date_of(p, qts_clock_bar_place(p->clock, start, p->bar_end - start));

@@ -73,6 +73,7 @@ struct qts_sim {
 	size_t next_action;
 	int64_t clock; /* the time the latest market data became known */
 	int have_clock, have_group;
+	int group_driven; /* a bar of the group drives fills (drives_bar) */
 	/* --live: the equity of the open group as a pause wrote it, written
 	 * again at the group's end only if it changed (see qts_sim_pause) */
 	int paused;
@@ -1430,6 +1431,7 @@ static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, cons
 	/* a bar that drives no fills joins the group (qts_sim_put) */
 	if (__builtin_expect(drives, 1) || !s->have_group)
 		s->group_ts = ev->ts;
+	s->group_driven = drives | (s->have_group & s->group_driven);
 	s->have_group = 1;
 	/* Most bars of a wide book: a mark, and the time (what bar_work
 	 * does then, without its checks). */
@@ -1594,6 +1596,8 @@ static __attribute__((noinline)) int before(qts_sim *s, int64_t ts)
 
 /* A bar in: passed on (it holds no number qts-sim made, so put's checks
  * are not needed), then acted on. */
+static int close_group(qts_sim *s);
+
 static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
 {
 	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts) < 0)
@@ -1608,6 +1612,11 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 		 /* that bar again: passed on, not acted on; another: its
 		  * orders would be worked on two versions of one interval */
 		 (again = qts_last_bar_again(&y->bar, ev, "work its orders twice", s->error, sizeof s->error)) < 0)
+		return -1;
+	/* A bar that drives no fills and ends after the group: the group's
+	 * equity comes before it (new_group_bar decides for another time) */
+	if (__builtin_expect(!y->tfv_drives, 0) && s->have_group && y->drive != DRIVE_NONE &&
+	    ev->ts < y->drive_to && bar_end(s, y, ev) > s->group_close && close_group(s) < 0)
 		return -1;
 	if (__builtin_expect(s->emit(s->arg, ev) < 0, 0)) {
 		s->failed = 1;
@@ -1654,7 +1663,10 @@ static int run_later(qts_sim *s)
  * then its equity, dated at their end. */
 static int close_group(qts_sim *s)
 {
-	if (run_later(s) < 0 || equity(s, s->group_close) < 0)
+	/* A group of bars that drive nothing (coarser bars over time the
+	 * finer ones have closed) changes no price: the equity of the group
+	 * before stands, so a stream with them reports as one without. */
+	if (run_later(s) < 0 || (s->group_driven && equity(s, s->group_close) < 0))
 		return -1;
 	s->have_group = 0;
 	s->paused = 0;
@@ -1754,9 +1766,9 @@ int qts_sim_finish(qts_sim *s)
 			    liquidate(s, y, s->clock, "close") < 0)
 				return -1;
 		}
-	if (s->have_group)
+	if (s->have_group && (s->group_driven || s->o.close_at_end))
 		return equity(s, s->group_close);
-	if (s->have_clock)
+	if (s->have_clock && !s->have_group)
 		return equity(s, s->clock);
 	return s->failed ? -1 : 0;
 }
@@ -1896,7 +1908,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_int(c, &s->have_clock), qts_ck_int(c, &s->have_group), qts_ck_int(c, &s->paused);
 	qts_ck_i64(c, &s->paused_ts);
 	qts_ck_bytes(c, &s->paused_eq, sizeof s->paused_eq);
-	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close);
+	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close), qts_ck_int(c, &s->group_driven);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */

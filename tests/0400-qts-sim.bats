@@ -714,3 +714,19 @@ several_tf() {
 	diff <(qts-sim --max-participation 0.5 --latency 0s k.csv | grep -E '^(fill|update|position),') \
 		<(qts-sim --max-participation 0.5 --latency 0s t.csv | grep -E '^(fill|update|position),')
 }
+
+@test "coarser bars added by qts-resample -k change nothing the strategy, qts-sim and qts-report make of the finer ones" {
+	cd "$BATS_TEST_TMPDIR"
+	qts-fetch --seed 3 --count 400 -t 1d synth:AAA,BBB,CCC > d.csv
+	qts-strategy sma-cross fast=3 slow=8 size=10 d.csv | qts-sim --max-participation 0.001 > plain.csv
+	qts-report -c -b AAA plain.csv > plain.rep
+	for tf in 2d 1w 1M 1w,1M; do
+		qts-resample -k "$tf" d.csv 2> /dev/null |
+			qts-strategy --tf 1d sma-cross fast=3 slow=8 size=10 |
+			qts-sim --max-participation 0.001 > k.csv
+		# all but the bars: the same bytes
+		diff <(grep -v '^bar,' k.csv) <(grep -v '^bar,' plain.csv)
+		qts-report -c -b AAA k.csv | diff - plain.rep
+	done
+	grep -c '^fill,' plain.csv | awk '{ exit !($1 > 20) }'
+}
