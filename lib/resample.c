@@ -64,7 +64,6 @@ struct qts_resampler {
 	uint64_t opens;         /* inputs that opened an interval */
 	due *batch;             /* the intervals written together, sorted */
 	size_t capbatch;
-	int64_t *tf_end;        /* one per timeframe, for due_in_order */
 	qts_event out;
 	char err[400];
 };
@@ -126,9 +125,8 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	r->conf = *conf;
 	r->tf = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tf);
 	r->tfname = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tfname);
-	r->tf_end = calloc(conf->ntf ? conf->ntf : 1, sizeof *r->tf_end);
 	r->syms = qts_symtab_new(sizeof(sym) + conf->ntf * sizeof(slot));
-	if (!r->tf || !r->tfname || !r->tf_end || !r->syms) {
+	if (!r->tf || !r->tfname || !r->syms) {
 		qts_rs_free(r);
 		return NULL;
 	}
@@ -199,10 +197,10 @@ static int64_t due_at(const sym *s, int64_t end)
 	return __builtin_add_overflow(end, len - r, &at) ? INT64_MAX : at;
 }
 
-/* Symbol by symbol in the order they last opened an interval, each one's
- * by end, then in the order the timeframes were given: what each one's own
- * next input writes, when they come back (after a night, say) in the
- * order they came before. */
+/* Among bars of one end (due_by_end): symbol by symbol in the order they
+ * last opened an interval, then in the order the timeframes were given:
+ * what each one's own next input writes, when they come back (after a
+ * night, say) in the order they came before. */
 static int due_by_sym(const void *pa, const void *pb)
 {
 	const due *a = pa, *b = pb;
@@ -213,32 +211,18 @@ static int due_by_sym(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* By end first: always in time order. */
+/* By end first, the order in which they became known, then symbol by
+ * symbol.  Ordered symbol by symbol alone, a symbol's bar of a later end
+ * (a week ending on Monday) would go out before another's of an earlier
+ * one (a month ending on Sunday): a valid stream, but a stage that dates
+ * what it makes at the end of the first (a target) would then write it
+ * before a bar known earlier, out of time order. */
 static int due_by_end(const void *pa, const void *pb)
 {
 	const due *a = pa, *b = pb;
 	if (a->end != b->end)
 		return a->end < b->end ? -1 : 1;
 	return due_by_sym(pa, pb);
-}
-
-/* Whether bars in the order of d are in time order: none known before
- * the start of one before it, nor before the end of one of its timeframe
- * before it (qts-events(5)). */
-static int due_in_order(const qts_resampler *r, const due *d, size_t n)
-{
-	int64_t start = INT64_MIN, *end = r->tf_end;
-	for (size_t i = 0; i < r->conf.ntf; i++)
-		end[i] = INT64_MIN;
-	for (size_t k = 0; k < n; k++) {
-		const slot *b = &d[k].s->s[d[k].i];
-		if (b->end < start || b->end < end[d[k].i])
-			return 0;
-		if (b->start > start)
-			start = b->start;
-		end[d[k].i] = b->end;
-	}
-	return 1;
 }
 
 static void set_next_end(qts_resampler *r, sym *s)
@@ -294,11 +278,8 @@ static __attribute__((noinline)) int write_due(qts_resampler *r, int64_t t)
 		}
 	}
 	r->next_due = next;
-	if (n > 1) {
-		qsort(r->batch, n, sizeof *r->batch, due_by_sym);
-		if (!due_in_order(r, r->batch, n))
-			qsort(r->batch, n, sizeof *r->batch, due_by_end);
-	}
+	if (n > 1)
+		qsort(r->batch, n, sizeof *r->batch, due_by_end);
 	for (size_t k = 0; k < n; k++) {
 		sym *s = r->batch[k].s;
 		slot *b = &s->s[r->batch[k].i];
@@ -636,7 +617,6 @@ void qts_rs_free(qts_resampler *r)
 	qts_symtab_free(r->syms);
 	free(r->batch);
 	free(r->all);
-	free(r->tf_end);
 	free(r->tf);
 	free(r->tfname);
 	free(r);

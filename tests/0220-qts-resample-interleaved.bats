@@ -44,3 +44,18 @@ interleaved() {
 		grep ",S$s,[0-9]" "$T/all.csv" | cmp - "$T/one.csv"
 	done
 }
+
+@test "qts-resample: bars of several symbols closed together go out by end, so a strategy after it stays in order" {
+	# September 2006 ends on a Sunday: Monday's daily bars close each
+	# symbol's month (known October 1st) and week (known October 2nd)
+	for d in 2006-09-25 2006-09-26 2006-09-27 2006-09-28 2006-09-29 2006-10-02 2006-10-03; do
+		for s in A B C; do
+			echo "bar,${d}T00:00:00Z,$s,1d,10,11,9,10.5,100"
+		done
+	done > "$T/d.csv"
+	run -0 --separate-stderr qts-resample 1w,1M "$T/d.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f3,4 | paste -sd' ')" = "A,1M B,1M C,1M A,1w B,1w C,1w" ]
+	# a target made at the end of A's week comes after every month bar
+	qts-resample 1w,1M "$T/d.csv" 2> /dev/null | qts-strategy --tf 1w -e 'target = 1' | qts-sim > "$T/out.csv"
+	[ "$(grep -c '^target,2006-10-02T00:00:00Z' "$T/out.csv")" -eq 3 ]
+}

@@ -139,7 +139,7 @@ keep_agrees() {
 	[ "${lines[1]}" = "bar,2023-12-31T15:00:00Z,B,1w,11,19,10,18,7" ]
 }
 
-@test "bars written together go symbol by symbol, as each one's next input writes them" {
+@test "bars written together go by end, then symbol by symbol as each one's next input writes them" {
 	# hourly bars of a 09:30 open: on the half hour, as --offset 30m puts the intervals
 	qts-fetch --seed 4 --count 40 -t 1h synth:AAA,BBB > "$T/in.csv"
 	run -0 --separate-stderr qts-resample --offset 30m 1h,3h "$T/in.csv"
