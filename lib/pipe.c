@@ -609,6 +609,12 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 			qts_die(QTS_EXIT_USAGE,
 				"pipe: stage %zu (%s): '%s': only the first stage reads files (or name them after the pipeline)",
 				i + 1, d->st.name, d->st.conf.files[0]);
+		/* In the shell its report or table would be the next stage's
+		 * input, text no stage reads as events. */
+		if (d->st.conf.no_events && i + 1 < n)
+			qts_die(QTS_EXIT_USAGE,
+				"pipe: stage %zu (%s): it writes a report or a table, not events for the stage after it: put it last, or give qts-report --tee",
+				i + 1, d->st.name);
 		if (d->st.ops->next && n > 1)
 			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): a source cannot be chained yet", i + 1,
 				d->st.name);

@@ -14,6 +14,8 @@ struct qts_table {
 	size_t ncol;
 	char *row;    /* BLOCK bytes, and room for one more row past it */
 	size_t len;
+	char *head;   /* the header line, until written with the first rows */
+	size_t headlen;
 	int64_t ts;   /* the time in tsbuf, when tslen > 0 */
 	size_t tslen;
 	char tsbuf[48];
@@ -53,24 +55,38 @@ qts_table *qts_table_new(FILE *f, size_t ncol)
 	return t;
 }
 
+/* The header goes out with the first rows (qts_table_flush), not now:
+ * a stage refused after it is built (qts pipe) has written nothing. */
 int qts_table_header(qts_table *t, const char *const *names)
 {
-	fputs("ts,symbol", t->f);
+	size_t cap = sizeof "ts,symbol\n";
+	for (size_t i = 0; i < t->ncol; i++)
+		cap += 2 * strlen(names[i]) + 3;
+	char *p = t->head = malloc(cap);
+	if (!p)
+		return -1;
+	memcpy(p, "ts,symbol", 9);
+	p += 9;
 	for (size_t i = 0; i < t->ncol; i++) {
-		size_t n = strlen(names[i]);
-		char *buf = malloc(2 * n + 3);
-		if (!buf)
-			return -1;
-		putc(',', t->f);
-		fwrite(buf, 1, (size_t)(put_field(buf, names[i], n) - buf), t->f);
-		free(buf);
+		*p++ = ',';
+		p = put_field(p, names[i], strlen(names[i]));
 	}
-	putc('\n', t->f);
+	*p++ = '\n';
+	t->headlen = (size_t)(p - t->head);
 	return 0;
 }
 
 int qts_table_flush(qts_table *t)
 {
+	if (t->head) {
+		size_t n = t->headlen;
+		char *head = t->head;
+		t->head = NULL;
+		int bad = fwrite(head, 1, n, t->f) != n;
+		free(head);
+		if (bad)
+			return -1;
+	}
 	size_t n = t->len;
 	t->len = 0;
 	return n && fwrite(t->row, 1, n, t->f) != n ? -1 : 0;
@@ -100,6 +116,7 @@ void qts_table_free(qts_table *t)
 {
 	if (!t)
 		return;
+	free(t->head);
 	free(t->row);
 	free(t);
 }

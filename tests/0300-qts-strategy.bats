@@ -87,6 +87,10 @@ target = sma(close,10) +* 2
 	[ "${lines[3]}" = "2024-01-03T00:00:00Z,ACME,11,11,0" ]
 	[ "${lines[8]}" = "2024-01-08T00:00:00Z,ACME,10.333333333333334,10,1" ]
 	[ "${#lines[@]}" -eq 10 ]
+	# no bar at all: the header alone
+	: > "$BATS_TEST_TMPDIR/empty.csv"
+	run -0 --separate-stderr qts-strategy --print 'close,open' "$BATS_TEST_TMPDIR/empty.csv"
+	[ "$output" = "ts,symbol,close,open" ]
 }
 
 # intraday.csv: hourly bars over midnight UTC; typical prices 10 20 | 30 40,

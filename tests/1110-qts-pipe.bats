@@ -307,3 +307,17 @@ needs() {
 	[ "${#stderr_lines[@]}" -eq 2 ]
 	[[ ${stderr_lines[0]} == "qts-risk: --feedback: "* ]]
 }
+
+@test "qts pipe: a stage that writes a report or a table, not events, can only be last (exit 2, nothing written)" {
+	why="it writes a report or a table, not events for the stage after it: put it last, or give qts-report --tee"
+	run -2 --separate-stderr qts pipe 'qts-strategy --print close | qts-sim' "$T/bars.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts: pipe: stage 1 (qts-strategy): $why" ]
+	run -2 --separate-stderr qts pipe 'qts-sim | qts-report -t | qts-sim' "$T/bars.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts: pipe: stage 2 (qts-report): $why" ]
+	# last, or with --tee, it runs
+	run -0 --separate-stderr qts pipe 'qts-sim | qts-report --tee -c | qts-sim' "$T/bars.csv"
+	run -0 --separate-stderr qts pipe 'qts-strategy --print close' "$T/bars.csv"
+	[ "${lines[0]}" = "ts,symbol,close" ]
+}
