@@ -1141,15 +1141,21 @@ static int on_target(qts_sim *s, const qts_event *ev)
  * that does not drive still marks the position. */
 enum { DRIVE_NONE, DRIVE_BAR, DRIVE_POINT };
 
-/* The tf of y's last bar is the one whose bars drive its fills. */
-static int tfv_is_drive(const sym *y)
+/* Bars of tf are the ones that drive y's fills. */
+static int tf_is_drive(const sym *y, qts_tf tf)
 {
-	return y->drive == DRIVE_BAR && y->drive_tf.n == y->tfv.n && y->drive_tf.unit == y->tfv.unit;
+	return y->drive == DRIVE_BAR && y->drive_tf.n == tf.n && y->drive_tf.unit == tf.unit;
+}
+
+/* Whether a bar of tf starting at ts would drive y's fills. */
+static int bar_drives(const sym *y, qts_tf tf, int64_t ts)
+{
+	return y->drive == DRIVE_NONE || tf_is_drive(y, tf) || ts >= y->drive_to;
 }
 
 static __attribute__((noinline)) int drives_bar_other(sym *y, const qts_event *ev, int64_t end)
 {
-	if (y->drive == DRIVE_NONE || ev->ts >= y->drive_to) {
+	if (bar_drives(y, y->tfv, ev->ts)) {
 		y->drive = DRIVE_BAR;
 		y->drive_tf = y->tfv;
 		y->tfv_drives = 1;
@@ -1194,7 +1200,7 @@ static __attribute__((noinline)) void bar_tf(sym *y, const qts_event *ev)
 	QTS_SET(y->tf, ev->bar.tf);
 	qts_field_key_set(&y->tfk, y->tf);
 	y->bar.ts = QTS_TS_MIN;
-	y->tfv_drives = tfv_is_drive(y);
+	y->tfv_drives = tf_is_drive(y, y->tfv);
 }
 
 static inline int64_t bar_end(qts_sim *s, sym *y, const qts_event *ev)
@@ -1594,10 +1600,10 @@ static __attribute__((noinline)) int before(qts_sim *s, int64_t ts)
 	return 0;
 }
 
-/* A bar in: passed on (it holds no number qts-sim made, so put's checks
- * are not needed), then acted on. */
 static int close_group(qts_sim *s);
 
+/* A bar in: passed on (it holds no number qts-sim made, so put's checks
+ * are not needed), then acted on. */
 static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
 {
 	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts) < 0)
@@ -1615,8 +1621,8 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 		return -1;
 	/* A bar that drives no fills and ends after the group: the group's
 	 * equity comes before it (new_group_bar decides for another time) */
-	if (__builtin_expect(!y->tfv_drives, 0) && s->have_group && y->drive != DRIVE_NONE &&
-	    ev->ts < y->drive_to && bar_end(s, y, ev) > s->group_close && close_group(s) < 0)
+	if (__builtin_expect(!y->tfv_drives, 0) && s->have_group && !bar_drives(y, y->tfv, ev->ts) &&
+	    bar_end(s, y, ev) > s->group_close && close_group(s) < 0)
 		return -1;
 	if (__builtin_expect(s->emit(s->arg, ev) < 0, 0)) {
 		s->failed = 1;
@@ -1682,8 +1688,7 @@ static int bar_would_drive(qts_sim *s, const qts_event *ev, int64_t *end)
 	if (qts_tf_parse(ev->bar.tf, &tf) < 0)
 		tf = (qts_tf){ 0, 0 };
 	*end = tf.n ? qts_tf_end(tf, ev->ts) : ev->ts;
-	return y->drive == DRIVE_NONE || (y->drive == DRIVE_BAR && y->drive_tf.n == tf.n && y->drive_tf.unit == tf.unit) ||
-	       ev->ts >= y->drive_to;
+	return bar_drives(y, tf, ev->ts);
 }
 
 /* A bar of a new time closes the previous group, then is processed; but
@@ -1742,7 +1747,7 @@ int qts_sim_put_now(qts_sim *s, const qts_event *ev)
 
 int qts_sim_pause(qts_sim *s)
 {
-	if (!s->have_group)
+	if (!s->have_group || !s->group_driven) /* close_group says why */
 		return 0;
 	/* The group stays open, and what came after its bars stays held: a
 	 * pause says only that nothing is in the pipe now, and a bar of this
@@ -1890,7 +1895,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 		qts_ck_str(c, y->tf, sizeof y->tf);
 		qts_ck_tf(c, &y->tfv);
 		qts_ck_int(c, &y->drive), qts_ck_tf(c, &y->drive_tf), qts_ck_i64(c, &y->drive_to);
-		y->tfv_drives = tfv_is_drive(y);
+		y->tfv_drives = tf_is_drive(y, y->tfv);
 		qts_ck_i64(c, &y->bar.ts);
 		qts_ck_bytes(c, y->bar.v, sizeof y->bar.v);
 		qts_ck_f64(c, &y->half_spread);
