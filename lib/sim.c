@@ -1435,9 +1435,13 @@ static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, cons
 	if (end > s->group_close || !s->have_group)
 		s->group_close = end;
 	/* a bar that drives no fills joins the group (qts_sim_put) */
-	if (__builtin_expect(drives, 1) || !s->have_group)
+	if (__builtin_expect(drives, 1)) {
 		s->group_ts = ev->ts;
-	s->group_driven = drives | (s->have_group & s->group_driven);
+		s->group_driven = 1;
+	} else if (!s->have_group) {
+		s->group_ts = ev->ts;
+		s->group_driven = 0;
+	}
 	s->have_group = 1;
 	/* Most bars of a wide book: a mark, and the time (what bar_work
 	 * does then, without its checks). */
