@@ -649,6 +649,9 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		conf.nfiles = nfiles;
 	}
 	/* What goes between stages is never encoded: only the last -M counts. */
+	if (msgpack && last->st.conf.no_events)
+		qts_die(QTS_EXIT_USAGE, "pipe: -M: the last stage (%s) writes a report or a table, not events",
+			last->st.name);
 	conf.msgpack = msgpack || last->st.conf.msgpack;
 	conf.no_events = last->st.conf.no_events;
 	conf.feedback = c->feedback_to >= 0 ? c->node[c->feedback_to].st.conf.feedback : NULL;

@@ -320,4 +320,8 @@ needs() {
 	run -0 --separate-stderr qts pipe 'qts-sim | qts-report --tee -c | qts-sim' "$T/bars.csv"
 	run -0 --separate-stderr qts pipe 'qts-strategy --print close' "$T/bars.csv"
 	[ "${lines[0]}" = "ts,symbol,close" ]
+	# and the chain's -M is refused for it, as qts-report -M is
+	run -2 --separate-stderr qts pipe -M 'qts-sim | qts-report' "$T/bars.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts: pipe: -M: the last stage (qts-report) writes a report or a table, not events" ]
 }
