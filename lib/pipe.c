@@ -196,10 +196,11 @@ static void fail(chain *c, size_t k, const char *why, int at_end);
 static void pass_on(chain *c, size_t k);
 
 /* An error event read by stage d, from its input or its --feedback: the
- * first is the failure upstream it names at its end. */
-static inline void note_upstream(node *d, const qts_event *ev)
+ * first is the failure upstream it names at its end.  Out of line, so
+ * that the calls on every event stay light. */
+static __attribute__((noinline, cold)) void note_upstream(node *d, const qts_event *ev)
 {
-	if (qts_event_is_error(ev) && !d->upstream[0])
+	if (!d->upstream[0])
 		qts_upstream_format(d->upstream, ev->system.source, ev->system.message);
 }
 
@@ -372,18 +373,32 @@ static int stopped(chain *c, size_t k, int at_end)
 	return -1;
 }
 
+static int put_first(chain *c, const qts_event *ev)
+{
+	node *first = &c->node[0];
+	if (__builtin_expect(first->st.ops->put(first->st.eng, ev) < 0, 0))
+		return stopped(c, 0, 0);
+	return 0;
+}
+
+/* A system event into the chain: an error is the first stage's failure
+ * upstream.  Apart, so that the put of every other event stays light. */
+static __attribute__((noinline)) int put_system(chain *c, const qts_event *ev)
+{
+	if (qts_event_is_error(ev))
+		note_upstream(&c->node[0], ev);
+	return put_first(c, ev);
+}
+
 static int chain_put(void *eng, const qts_event *ev)
 {
 	chain *c = eng;
-	node *first = &c->node[0];
 	/* stopped already (by a tick, say): nothing goes in any more */
 	if (__builtin_expect(c->failed != RUNNING, 0))
 		return -1;
 	if (__builtin_expect(ev->type == QTS_SYSTEM, 0))
-		note_upstream(first, ev);
-	if (__builtin_expect(first->st.ops->put(first->st.eng, ev) < 0, 0))
-		return stopped(c, 0, 0);
-	return 0;
+		return put_system(c, ev);
+	return put_first(c, ev);
 }
 
 static int chain_feedback(void *eng, const qts_event *ev)
@@ -391,7 +406,8 @@ static int chain_feedback(void *eng, const qts_event *ev)
 	chain *c = eng;
 	node *d = &c->node[c->feedback_to];
 	qts_progname = d->st.name;
-	note_upstream(d, ev);
+	if (qts_event_is_error(ev))
+		note_upstream(d, ev);
 	if (d->st.ops->feedback(d->st.eng, ev) < 0) {
 		const char *why = d->st.ops->error ? d->st.ops->error(d->st.eng) : NULL;
 		if (c->failed == RUNNING && why) {
