@@ -663,6 +663,8 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 				first->st.name, first->st.conf.files[0], files[0]);
 		conf.files = files;
 		conf.nfiles = nfiles;
+		if (first->st.ops->input_named)
+			first->st.ops->input_named(first->st.eng, files[0]);
 	}
 	/* What goes between stages is never encoded: only the last -M counts. */
 	if (msgpack && last->st.conf.no_events)

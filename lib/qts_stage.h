@@ -67,6 +67,11 @@ typedef struct qts_stage_ops {
 	 * messages of an engine that goes on after them (a plugin's refused
 	 * calls).  May be NULL. */
 	void (*locate)(void *eng, const char *(*where)(void *ctx), void *ctx);
+	/* The files the stage reads are named apart from its own words
+	 * (`qts pipe 'A | B' FILE...`): the first is name.  For a stage that
+	 * names its input in what it writes (qts-report's title).  May be
+	 * NULL. */
+	void (*input_named)(void *eng, const char *name);
 	/* A descriptor of the engine's own (a broker's socket) that the
 	 * runtime watches, with the events in *events, whenever it waits:
 	 * when it is ready the engine's tick runs (idle = 0).  -1: none now.

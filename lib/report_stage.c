@@ -859,7 +859,13 @@ static int report_ck(void *eng, qts_ckpt *c)
 	return qts_ck_ok(c) ? 0 : -1;
 }
 
+static void report_input_named(void *eng, const char *name)
+{
+	((engine *)eng)->s.name = name;
+}
+
 static const qts_stage_ops report_ops = {
+	.input_named = report_input_named,
 	.save = report_ck,
 	.restore = report_ck,
 	.put = report_put,

@@ -325,3 +325,12 @@ needs() {
 	[ "$output" = "" ]
 	[ "$stderr" = "qts: pipe: -M: the last stage (qts-report) writes a report or a table, not events" ]
 }
+
+@test "qts pipe: qts-report first names the files after the pipeline, as in the shell" {
+	qts-sim "$T/bars.csv" > "$T/sim.csv"
+	same 'qts-report' "$T/sim.csv"
+	[ "$(head -n 1 "$T/pipe.out")" = "qts report  $T/sim.csv" ]
+	# its message over a stream without equity
+	same 'qts-report --tee -c | qts-sim' "$T/bars.csv"
+	[[ ${stderr_lines[0]} == "qts-report: $T/bars.csv: no equity events among "* ]]
+}
