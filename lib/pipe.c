@@ -192,7 +192,7 @@ struct chain {
 	stage_words *sw; /* while it is built */
 };
 
-static void fail(chain *c, size_t k, const char *why, int at_end);
+static int stopped(chain *c, size_t k, int at_end);
 static void pass_on(chain *c, size_t k);
 
 /* An error event read by stage d, from its input or its --feedback: the
@@ -222,17 +222,8 @@ static int link_emit(void *arg, const qts_event *ev)
 	from->any = 1;
 	to->in++;
 	qts_progname = to->st.name;
-	if (__builtin_expect(to->st.ops->put(to->st.eng, ev) < 0, 0)) {
-		chain *c = to->c;
-		if (c->failed == RUNNING) {
-			const char *why = to->st.ops->error ? to->st.ops->error(to->st.eng) : NULL;
-			if (why)
-				fail(c, to->index, why, 0);
-			else
-				c->failed = FAILED_WRITE;
-		}
-		return -1;
-	}
+	if (__builtin_expect(to->st.ops->put(to->st.eng, ev) < 0, 0))
+		return stopped(to->c, to->index, 0);
 	qts_progname = from->st.name;
 	return 0;
 }
@@ -311,21 +302,6 @@ static void fail_at(chain *c, size_t k, const char *where, const char *why)
 		last_upstream(c);
 }
 
-/* Stage k failed on an event of its input (at its end when at_end),
- * named where in that input as its program would. */
-static void fail(chain *c, size_t k, const char *why, int at_end)
-{
-	char where[64];
-	if (at_end)
-		fail_at(c, k, "end of input", why);
-	else if (k == 0)
-		fail_at(c, k, c->rt ? qts_runtime_where(c->rt) : c->where(c->where_ctx), why);
-	else {
-		snprintf(where, sizeof where, "-:%llu", (unsigned long long)c->node[k].in);
-		fail_at(c, k, where, why);
-	}
-}
-
 /* Stage k failed and said so (qts_last_message): its stream ends with a
  * system event, unless an error passed through it already ended it, and
  * the stages after it read that before they finish. */
@@ -360,17 +336,32 @@ static void pass_on(chain *c, size_t k)
 
 /* A call into stage k returned -1: its own failure, or one after it that
  * is already handled, or the runtime's output failing. */
-static int stopped(chain *c, size_t k, int at_end)
+static int stopped_at(chain *c, size_t k, const char *where)
 {
 	if (c->failed == RUNNING) {
 		node *f = &c->node[k];
 		const char *why = f->st.ops->error ? f->st.ops->error(f->st.eng) : NULL;
 		if (why)
-			fail(c, k, why, at_end);
+			fail_at(c, k, where, why);
 		else
 			c->failed = FAILED_WRITE;
 	}
 	return -1;
+}
+
+/* The same, on an event of stage k's input (at its end when at_end),
+ * named where in that input as its program would. */
+static int stopped(chain *c, size_t k, int at_end)
+{
+	char where[64];
+	if (c->failed != RUNNING) /* handled: where is not needed */
+		return -1;
+	if (at_end)
+		return stopped_at(c, k, "end of input");
+	if (k == 0)
+		return stopped_at(c, k, c->rt ? qts_runtime_where(c->rt) : c->where(c->where_ctx));
+	snprintf(where, sizeof where, "-:%llu", (unsigned long long)c->node[k].in);
+	return stopped_at(c, k, where);
 }
 
 static int put_first(chain *c, const qts_event *ev)
@@ -409,14 +400,9 @@ static int chain_feedback(void *eng, const qts_event *ev)
 	if (qts_event_is_error(ev))
 		note_upstream(d, ev);
 	if (d->st.ops->feedback(d->st.eng, ev) < 0) {
-		const char *why = d->st.ops->error ? d->st.ops->error(d->st.eng) : NULL;
-		if (c->failed == RUNNING && why) {
-			char where[1100];
-			snprintf(where, sizeof where, "--feedback %s", d->st.conf.feedback);
-			fail_at(c, (size_t)c->feedback_to, where, why);
-		} else if (c->failed == RUNNING)
-			c->failed = FAILED_WRITE;
-		return -1;
+		char where[1100];
+		snprintf(where, sizeof where, "--feedback %s", d->st.conf.feedback);
+		return stopped_at(c, (size_t)c->feedback_to, where);
 	}
 	qts_progname = c->node[0].st.name;
 	return 0;
