@@ -9,7 +9,14 @@ CC        ?= cc
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
-OPT       ?= -O2 -g
+# Release programs are built for speed: -O3, link-time optimisation (calls
+# between the files of lib/ inline, as the stages' calls do in qts pipe),
+# and gcc's profile-guided optimisation: the programs are built once
+# instrumented (build/train), run on qts's common work
+# (scripts/train-profile.sh), and built again laid out by what ran.  PGO=0
+# skips the profile, for a quicker build while editing.
+OPT       ?= -O3 -g -flto=auto
+PGO       ?= 1
 # A program loads only the libraries it calls: qts starts without libnats
 # and the TLS libraries under it, which qts-bus alone needs.  Debian's gcc
 # passes --as-needed itself, but not with -fsanitize (make check's build).
@@ -40,12 +47,12 @@ $(1)_LIB   := build/$(1)/libqts.a
 $(1)_BIN   := $$(patsubst %,build/$(1)/bin/%,$$(PROGS))
 $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
 
-build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) | build/$(1)/lib
+build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) $$($(1)_PROFILE) | build/$(1)/lib
 	@echo "  CC      $$@"
-	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) -MMD -MP -c -o $$@ $$<
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) $$($(1)_OBJFLAGS) -MMD -MP -c -o $$@ $$< $$($(1)_RETRY)
 $$($(1)_LIB): $$($(1)_OBJ)
 	@rm -f $$@ && ar rcs $$@ $$^
-build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) | build/$(1)/bin
+build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) $$($(1)_PROFILE) | build/$(1)/bin
 	@echo "  CCLD    $$@"
 	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_LIB) $$(LDLIBS)
 build/$(1)/unit/%: tests/unit/%.c $$($(1)_LIB) $$(wildcard lib/*.h tests/unit/*.h) | build/$(1)/unit
@@ -57,11 +64,39 @@ build/$(1)/lib build/$(1)/bin build/$(1)/unit:
 endef
 
 release_CFLAGS := $(OPT)
+ifeq ($(PGO),1)
+# Code the training does not reach keeps -O3's optimisation
+# (-fprofile-partial-training) rather than being built for size.
+release_CFLAGS  += -fprofile-use -fprofile-partial-training -Wno-missing-profile
+release_PROFILE := build/release/profile
+# Should gcc still refuse a file's profile (a warning -Werror makes an
+# error), the file is built without it, what gcc said kept in its .o.log.
+release_RETRY    = 2>$@.log || $(CC) $(CSTD) $(WARN) $(CPPFLAGS) $(OPT) -MMD -MP -c -o $@ $<
+endif
+# An instrumented object takes the release object's name for its counts
+# (-dumpdir, -dumpbase): gcc writes them there, and names a file's static
+# functions in them after it, so the release build finds them.  It is built
+# without -flto, which would only slow the training build: the counters
+# are put in each file as it is compiled.
+train_CFLAGS   := $(filter-out -flto%,$(OPT)) -fprofile-generate -fprofile-update=prefer-atomic
+train_OBJFLAGS  = -dumpdir build/release/lib/ -dumpbase $*
 asan_CFLAGS    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 cov_CFLAGS     := -O0 -g --coverage
 $(eval $(call flavour,release))
 $(eval $(call flavour,asan))
 $(eval $(call flavour,cov))
+$(eval $(call flavour,train))
+
+# A training run: the counts of lib/'s files land next to the release
+# objects, where -fprofile-use looks for them (the short mains of cmd/ go
+# without).  The run's output is kept in build/train/train.log, and shown
+# when it fails.
+build/release/profile: $(train_BIN) scripts/train-profile.sh | build/release/lib
+	@echo "  TRAIN   $@"
+	@rm -f build/release/lib/*.gcda build/train/bin/*.gcda
+	@sh scripts/train-profile.sh $(CURDIR)/build/train/bin > build/train/train.log 2>&1 || \
+		{ cat build/train/train.log; echo "the training run failed (PGO=0 builds without it)" >&2; exit 1; }
+	@touch $@
 
 .PHONY: all deps check build-asan build-cov demo bench soak coverage fuzz install uninstall clean
 all: $(release_BIN)

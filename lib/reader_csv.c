@@ -563,8 +563,8 @@ int qts_reader_next_csv(qts_reader *r, qts_event *ev)
 	}
 	take_window(r);
 	r->win_len = 0; /* the generic path may move the buffer */
-	char **fields;
-	size_t *lens;
+	char **fields = NULL;
+	size_t *lens = NULL;
 	int n = qts_csv_next(r->csv, &fields, &lens);
 	if (n < 0) {
 		snprintf(r->err, sizeof r->err, "%s", qts_csv_error(r->csv));

@@ -106,7 +106,7 @@ qts_sym_pnl *qts_book_pnl(const qts_book *b, double (*last)(void *arg, const cha
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < k; i++) {
-		const char *name;
+		const char *name = "";
 		const sym *s = qts_symtab_at(b->syms, i, &name);
 		qts_sym_pnl *o = &out[i];
 		double px = last ? last(arg, name) : NAN;

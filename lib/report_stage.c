@@ -531,7 +531,7 @@ static void check_benchmark(const state *s, const char *path)
 	size_t len = 0;
 	seen[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		const char *sym;
+		const char *sym = "";
 		qts_symtab_at(s->bars, i, &sym);
 		if (len + strlen(sym) + 8 >= sizeof seen) {
 			snprintf(seen + len, sizeof seen - len, ", ...");

@@ -26,3 +26,11 @@ TOP=$BATS_TEST_DIRNAME/..
 	make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr > /dev/null
 	[ -z "$(find "$d" -type f)" ]
 }
+
+@test "make builds with the training profile, and PGO=0 without it" {
+	run -0 make -nB -C "$TOP" build/release/lib/num.o
+	[[ "$output" == *"-fprofile-use"* ]]
+	run -0 make -nB -C "$TOP" PGO=0 build/release/lib/num.o
+	[[ "$output" != *"-fprofile"* ]]
+	[[ "$output" == *"-O3"* ]]
+}
