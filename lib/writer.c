@@ -80,6 +80,27 @@ static int pack_write(void *data, const char *buf, size_t len)
 	return append(w, buf, len);
 }
 
+/* A record passed on as it came (a bar is 60 to 110 bytes): copied as
+ * overlapping blocks of 16 or 32 bytes that cover it exactly.  A memcpy
+ * of a length known only at run time is a call, or, in a build optimised
+ * by its profile, a `rep movsb`, slow to start for so few bytes. */
+static inline void copy_record(char *dst, const void *raw, size_t len)
+{
+	const char *src = raw;
+	if (len >= 32 && len <= 128) {
+		size_t half = len / 2;
+		memcpy(dst, src, 32);
+		memcpy(dst + half - 16, src + half - 16, 32);
+		memcpy(dst + len - 32, src + len - 32, 32);
+		if (len > 96) {
+			memcpy(dst + 32, src + 32, 32);
+			memcpy(dst + len - 64, src + len - 64, 32);
+		}
+	} else {
+		memcpy(dst, src, len);
+	}
+}
+
 qts_writer *qts_writer_new(int fd, int format)
 {
 	qts_writer *w = calloc(1, sizeof *w);
@@ -586,7 +607,7 @@ int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size
 	note(w, ev);
 	if (reserve(w, len) < 0)
 		return out_of_memory(w, w->len);
-	memcpy(w->buf + w->len, raw, len);
+	copy_record(w->buf + w->len, raw, len);
 	w->len += len;
 	return w->len >= WBUF ? qts_writer_flush(w) : 0;
 }

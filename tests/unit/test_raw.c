@@ -423,9 +423,39 @@ static void check_runtime(void)
 	free(path), free(mp.p), free(csv.p);
 }
 
+/* Raw bytes of every length up to 300 are written as they came, each
+ * after others so that the copy starts at every alignment (short records
+ * are copied as overlapping blocks: writer.c copy_record). */
+static void check_copy_lengths(void)
+{
+	unsigned char src[310];
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = (unsigned char)(i * 37 + 11);
+	qts_event ev = bar(19000, "A", 1);
+	int fd = scratch_fd();
+	qts_writer *w = qts_writer_new(fd, QTS_FMT_MSGPACK);
+	size_t total = 0;
+	for (size_t len = 1; len <= 300; len++) {
+		qts_writer_put_raw(w, &ev, src + len % 7, len, QTS_FMT_MSGPACK);
+		total += len;
+	}
+	qts_writer_close(w);
+	buf out = slurp(fd);
+	close(fd);
+	int ok = out.n == total;
+	size_t at = 0;
+	for (size_t len = 1; ok && len <= 300; len++) {
+		ok = memcmp(out.p + at, src + len % 7, len) == 0;
+		at += len;
+	}
+	CHECK(ok, "raw records of 1 to 300 bytes are written exactly");
+	free(out.p);
+}
+
 int main(void)
 {
 	qts_init("test_raw");
+	check_copy_lengths();
 	check_reader();
 	check_other_encoding(ts_as_uint64, "time as uint64");
 	check_other_encoding(header_as_array16, "record as array16");
