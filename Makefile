@@ -14,9 +14,10 @@ CPPFLAGS  += -Ilib -DQTS_VERSION='"$(VERSION)"'
 # and gcc's profile-guided optimisation: the programs are built once
 # instrumented (build/train), run on qts's common work
 # (scripts/train-profile.sh), and built again laid out by what ran.  PGO=0
-# skips the profile, for a quicker build while editing.
+# skips the profile, for a quicker build while editing; it is on with gcc
+# alone (another compiler reads its counts another way).
 OPT       ?= -O3 -g -flto=auto
-PGO       ?= 1
+PGO       ?= $(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),1,0)
 # A program loads only the libraries it calls: qts starts without libnats
 # and the TLS libraries under it, which qts-bus alone needs.  Debian's gcc
 # passes --as-needed itself, but not with -fsanitize (make check's build).
