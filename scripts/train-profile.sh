@@ -7,10 +7,11 @@
 # The work is what users run most, not what the benchmarks time: daily and
 # minute bars of several interleaved symbols, in CSV and msgpack; the
 # built-in strategies and an expression; risk limits; fills with costs;
-# resampling; reports; the same chains in one process with `qts pipe`.
-# The data are generated here (qts-fetch synth:), other symbols and sizes
-# than bench/'s.  Code a run does not reach keeps gcc's usual optimisation
-# (-fprofile-partial-training).
+# resampling; reports; the same chains in one process with `qts pipe`, and
+# most of all strategies over a larger universe in `qts pipe`, the work a
+# parameter sweep repeats.  The data are generated here (qts-fetch synth:),
+# other symbols and sizes than bench/'s.  Code a run does not reach keeps
+# gcc's usual optimisation (-fprofile-partial-training).
 set -eu
 bin=$1
 PATH=$bin:$PATH
@@ -25,6 +26,14 @@ qts-fetch -M --seed 7 --tf 1d --count 400 "synth:$syms" >daily.mp
 qts-fetch --seed 9 --tf 1m --count 20000 synth:AA,BB,CC,DD >minute.csv
 qts-fetch -M daily.csv >/dev/null
 qts-fetch minute.csv >/dev/null
+
+# a sweep's work: strategies over 150 symbols in qts pipe
+big=$(awk 'BEGIN { for (i = 0; i < 150; i++) printf "%sU%03d", i ? "," : "", i }')
+qts-fetch -M --seed 3 --tf 1d --count 1000 "synth:$big" >big.mp
+for s in 'sma-cross fast=10 slow=30 size=100' 'ema-cross weight=0.1' 'macd-cross size=50' \
+	 'rsi-reversion size=100'; do
+	qts pipe -M "qts-strategy $s | qts-risk | qts-sim" big.mp >/dev/null
+done
 
 risk='qts-risk --max-position-pct 0.25 --max-drawdown 0.3'
 sim='qts-sim --commission bps=10 --slippage bps=5'
