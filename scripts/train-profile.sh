@@ -54,5 +54,5 @@ qts-report -t <out.csv >/dev/null
 qts-resample --partial 5m,1h <minute.csv >/dev/null
 qts-resample --partial -k 15m <minute.csv | qts-strategy --tf 15m sma-cross size=10 | qts-sim >/dev/null
 qts-resample --partial -M 1w daily.mp | qts-sim -M >/dev/null
-qts pipe -M 'qts-resample 1h | qts-strategy --tf 1h ema-cross size=10 | qts-risk | qts-sim' minute.csv >/dev/null
+qts pipe -M 'qts-resample --partial 1h | qts-strategy --tf 1h ema-cross size=10 | qts-risk | qts-sim' minute.csv >/dev/null
 qts cat -M daily.csv >/dev/null
