@@ -592,6 +592,27 @@ bar,2024-01-03,A,1d,10,11,9,10,1000'
 	[ "$(grep -c '^equity' "$BATS_TEST_TMPDIR/out")" -eq 3 ]
 }
 
+# A weekly bar over days the daily bars have worked drives no fills: the
+# pause after it writes no equity of its own (qts-sim(1), Portfolio).
+@test "--live: a pause after a bar that drives no fills writes no equity for it" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	qts-sim --live < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 5> "$BATS_TEST_TMPDIR/in"
+	for d in 01 02 03 04 05; do echo "bar,2024-01-$d,A,1d,10,11,9,10,1000"; done >&5
+	echo 'bar,2024-01-01,A,1w,10,11,9,10,5000' >&5
+	for i in $(seq 50); do grep -q '^bar,2024-01-01T00:00:00Z,A,1w' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	grep -q '^bar,2024-01-01T00:00:00Z,A,1w' "$BATS_TEST_TMPDIR/out"
+	sleep 0.3 # the input has paused since
+	run grep -c '^equity' "$BATS_TEST_TMPDIR/out"
+	[ "$output" -eq 5 ]
+	exec 5>&-
+	wait $pid
+	# the daily bars' five, the last dated at Friday's end; none at the week's
+	[ "$(grep -c '^equity' "$BATS_TEST_TMPDIR/out")" -eq 5 ]
+	[ "$(grep '^equity' "$BATS_TEST_TMPDIR/out" | tail -n 1 | cut -d, -f2)" = 2024-01-06T00:00:00Z ]
+}
+
 @test "without --live the equity waits for the next bar time or the end" {
 	mkfifo "$BATS_TEST_TMPDIR/in"
 	qts-sim < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
