@@ -131,13 +131,12 @@ static void parse_options(int argc, char **argv, options *op)
 
 /* ---- the emergency stop ------------------------------------------------ */
 
-/* The kill file is looked at on the first event, then after this many
- * events, and at every tick of the runtime (the input paused, or the
- * timer asked for below, which a busy stage keeps too): a stat per event
- * would cost more than the rest.  Not by stream time: a backtest's runs
- * ahead of the clock (a minute a bar), and a stat each stream minute was
- * most of the stage's time. */
+/* The kill file is looked at on the first event, then whenever this many
+ * events or this much stream time went by, and at every tick of the
+ * runtime (the input paused, or the timer asked for below): a stat per
+ * event would cost more than the rest. */
 enum { CHECK_EVENTS = 1024 };
+#define CHECK_NS (100 * 1000000LL)
 #define TICK_NS (100 * 1000000LL)
 
 /* Signals counted, not flagged: every qts-risk engine in the process (a
@@ -162,7 +161,7 @@ typedef struct engine {
 	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
 	int file_seen;     /* the kill file existed at the last look */
 	long since;        /* events since the last look */
-	int64_t last_ts;   /* unused: kept so that state files keep their layout */
+	int64_t last_ts;   /* stream time of the last look */
 	sig_atomic_t halts, resumes, signals; /* the signals acted on */
 } engine;
 
@@ -219,11 +218,13 @@ static int watch(engine *e, int look)
  * inputs are looked at first. */
 static __attribute__((noinline)) int watched_put(engine *e, const qts_event *ev)
 {
-	int look = ++e->since >= CHECK_EVENTS;
+	int look = ++e->since >= CHECK_EVENTS || (uint64_t)ev->ts - (uint64_t)e->last_ts >= (uint64_t)CHECK_NS;
 	if (look || signalled(e)) {
 		/* What the stop emits is dated by the event that revealed
 		 * it, at the time it became known. */
 		qts_risk_clock(e->risk, qts_event_known(ev));
+		if (look)
+			e->last_ts = ev->ts;
 		if (watch(e, look) < 0)
 			return -1;
 	}
@@ -283,10 +284,6 @@ static int risk_ck(engine *e, qts_ckpt *c)
 	qts_ck_int(c, &e->file_seen);
 	qts_ck_long(c, &e->since);
 	qts_ck_i64(c, &e->last_ts);
-	/* a stage started again looks at the file on its first event, as
-	 * any start does: what changed while it was down is seen at once */
-	if (c->loading)
-		e->since = CHECK_EVENTS;
 	return rc < 0 || !qts_ck_ok(c) ? -1 : 0;
 }
 
