@@ -131,12 +131,15 @@ static void parse_options(int argc, char **argv, options *op)
 
 /* ---- the emergency stop ------------------------------------------------ */
 
-/* The kill file is looked at on the first event, then whenever this many
- * events or this much stream time went by, and at every tick of the
- * runtime (the input paused, or the timer asked for below): a stat per
- * event would cost more than the rest. */
+/* The kill file is looked at on the first event, then after every this
+ * many events, at every tick of the runtime (the input paused, or the
+ * timer asked for below), and on the first event after a tick:
+ * a stat per event would cost more than the rest.  Not by stream time: a
+ * replay's stream time runs far ahead of the clock (a stat a bar of
+ * minute bars), and the wall-clock timer already bounds how late a stop
+ * is seen.  The look after a pause is for a feed that resumes after the
+ * file was made while it waited: its first events see the stop. */
 enum { CHECK_EVENTS = 1024 };
-#define CHECK_NS (100 * 1000000LL)
 #define TICK_NS (100 * 1000000LL)
 
 /* Signals counted, not flagged: every qts-risk engine in the process (a
@@ -161,7 +164,6 @@ typedef struct engine {
 	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
 	int file_seen;     /* the kill file existed at the last look */
 	long since;        /* events since the last look */
-	int64_t last_ts;   /* stream time of the last look */
 	sig_atomic_t halts, resumes, signals; /* the signals acted on */
 } engine;
 
@@ -218,13 +220,11 @@ static int watch(engine *e, int look)
  * inputs are looked at first. */
 static __attribute__((noinline)) int watched_put(engine *e, const qts_event *ev)
 {
-	int look = ++e->since >= CHECK_EVENTS || (uint64_t)ev->ts - (uint64_t)e->last_ts >= (uint64_t)CHECK_NS;
+	int look = ++e->since >= CHECK_EVENTS;
 	if (look || signalled(e)) {
 		/* What the stop emits is dated by the event that revealed
 		 * it, at the time it became known. */
 		qts_risk_clock(e->risk, qts_event_known(ev));
-		if (look)
-			e->last_ts = ev->ts;
 		if (watch(e, look) < 0)
 			return -1;
 	}
@@ -251,7 +251,13 @@ static int risk_tick(void *eng, int64_t now, int idle)
 {
 	(void)now;
 	(void)idle;
-	return watch(eng, 1);
+	engine *e = eng;
+	if (watch(e, 1) < 0)
+		return -1;
+	/* and again on the next event: it may be the first after a wait,
+	 * during which the file was made */
+	e->since = CHECK_EVENTS;
+	return 0;
 }
 
 /* The engine's word on the input (a bar for a time had), or NULL when
@@ -283,7 +289,12 @@ static int risk_ck(engine *e, qts_ckpt *c)
 	int rc = c->loading ? qts_risk_restore(e->risk, c) : qts_risk_save(e->risk, c);
 	qts_ck_int(c, &e->file_seen);
 	qts_ck_long(c, &e->since);
-	qts_ck_i64(c, &e->last_ts);
+	/* once the stream time of the last look: kept in the layout, so that
+	 * state files written before stay readable */
+	int64_t unused = 0;
+	qts_ck_i64(c, &unused);
+	if (c->loading)
+		e->since = CHECK_EVENTS; /* a restarted stage looks on its first event */
 	return rc < 0 || !qts_ck_ok(c) ? -1 : 0;
 }
 

@@ -396,6 +396,24 @@ stop_live() {
 	[ "${lines[1]}" = "qts-risk: emergency stop lifted: $d/kill removed" ]
 }
 
+@test "--kill-file made while the feed waits: the first event after the wait sees it" {
+	start_live --kill-file "$BATS_TEST_TMPDIR/kill"
+	{ prices; target A 10; } >&7
+	wait_for "^target,.*,A,10" "$d/out"
+	# the file looked at by ticks of the timer during the wait (every
+	# 100 ms), then made just before the order: whether a tick or the
+	# order comes first, the order is rejected
+	sleep 0.3
+	touch "$d/kill"
+	order A o1 buy 1 >&7
+	wait_for "kill,reject" "$d/out"
+	stop_live
+	run cat "$d/out"
+	[ "${lines[3]}" = "risk,$T1,,kill,breach,emergency stop: kill file" ]
+	grep -q "^risk,$T1,A,kill,reject,order o1: emergency stop$" "$d/out"
+	! grep -q '^order,' "$d/out" || false
+}
+
 @test "SIGUSR1 stops like the kill file, SIGUSR2 resumes" {
 	start_live
 	{ prices; target A 10; } >&7
