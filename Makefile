@@ -50,7 +50,7 @@ $(1)_UNIT  := $$(patsubst tests/unit/%.c,build/$(1)/unit/%,$$(UNIT_SRC))
 
 build/$(1)/lib/%.o: lib/%.c $$(wildcard lib/*.h) $$($(1)_PROFILE) | build/$(1)/lib
 	@echo "  CC      $$@"
-	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) $$($(1)_OBJFLAGS) -MMD -MP -c -o $$@ $$< $$($(1)_RETRY)
+	@$$(CC) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$($(1)_CFLAGS) $$($(1)_OBJFLAGS) -MMD -MP -c -o $$@ $$<
 $$($(1)_LIB): $$($(1)_OBJ)
 	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/bin/%: cmd/%.c $$($(1)_LIB) $$(wildcard lib/*.h) $$($(1)_PROFILE) | build/$(1)/bin
@@ -69,10 +69,10 @@ ifeq ($(PGO),1)
 # Code the training does not reach keeps -O3's optimisation
 # (-fprofile-partial-training) rather than being built for size.
 release_CFLAGS  += -fprofile-use -fprofile-partial-training -Wno-missing-profile
+# A profile gcc refuses (stale or mismatched counts) fails the build,
+# under -Werror, rather than quietly losing the optimisation: every object
+# depends on the training run, which any change of lib/ runs again.
 release_PROFILE := build/release/profile
-# Should gcc still refuse a file's profile (a warning -Werror makes an
-# error), the file is built without it, what gcc said kept in its .o.log.
-release_RETRY    = 2>$@.log || $(CC) $(CSTD) $(WARN) $(CPPFLAGS) $(OPT) -MMD -MP -c -o $@ $<
 endif
 # An instrumented object takes the release object's name for its counts
 # (-dumpdir, -dumpbase): gcc writes them there, and names a file's static

@@ -37,3 +37,11 @@ TOP=$BATS_TEST_DIRNAME/..
 	run -0 make -nB -C "$TOP" CC=clang build/release/lib/num.o
 	[[ "$output" != *"-fprofile"* ]]
 }
+
+@test "the training run leaves counts for the files a backtest spends its time in" {
+	# (up to date after make install above; else the training runs now)
+	make -s -C "$TOP" build/release/profile > /dev/null
+	for f in reader_msgpack reader_csv writer strat strategy_stage risk sim stage pipe; do
+		[ -s "$TOP/build/release/lib/$f.gcda" ] || { echo "no counts for lib/$f.c"; false; }
+	done
+}
