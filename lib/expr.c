@@ -86,6 +86,7 @@ struct stmt {
 	int var; /* assigned variable, -1 for a bare expression */
 	int root;
 	int begin, end; /* its nodes: begin <= root < end */
+	int pbegin, pend; /* its nodes a run works out: run[pbegin..pend) */
 	size_t at;      /* where it starts in the source */
 	char *text;
 };
@@ -112,6 +113,7 @@ struct qts_expr {
 	int lag[9]; /* deepest history per slot */
 	int *varlag; /* deepest history [N] per variable */
 	double *val; /* each node's value during a run: one run at a time */
+	int *run;    /* the nodes qts_expr_run works out, statement by statement */
 	int *xs;     /* the cross-sectional nodes, in node order */
 	size_t nxs;
 };
@@ -123,6 +125,10 @@ struct qts_expr_state {
 	size_t off[9], mask[9];
 	uint64_t count[9]; /* bars seen per slot */
 	qts_ind **ind;     /* per site (NULL for cross) */
+	/* per site: the indicator's kernel and its state when it has one
+	 * (one input, one output), fed instead of the indicator */
+	qts_ind_kernel_fn *kfn;
+	void **kst;
 	double *out;       /* per site: 3 outputs (cross: value, prev a, prev b) */
 	uint64_t *seen;    /* per site: count of its clock when last updated */
 	/* history rings, sized at compile time from the deepest [N]: per site
@@ -148,6 +154,12 @@ struct parser {
 	qts_expr *e;
 	qts_expr_error *err;
 	int failed;
+	size_t ops;   /* operations parsed, shared or not (MAX_NODES) */
+	/* The current statement's nodes by content, for sharing (add_node):
+	 * node index + 1, 0 empty; a table of cse_cap slots, a power of two. */
+	int stmt_begin;
+	int *cse;
+	size_t cse_cap, cse_n;
 };
 
 static void fail_at(struct parser *p, size_t at, const char *fmt, ...)
@@ -297,14 +309,94 @@ static void expect(struct parser *p, int tok, const char *what)
 
 /* ---- nodes ---------------------------------------------------------------- */
 
+static size_t node_hash(int op, int a, int b, int c, double v)
+{
+	uint64_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	uint64_t h = ((uint64_t)(unsigned)op << 48) ^ ((uint64_t)(unsigned)a * 0x9e3779b97f4a7c15ULL) ^
+		     ((uint64_t)(unsigned)b * 0xc2b2ae3d27d4eb4fULL) ^ ((uint64_t)(unsigned)c * 0x165667b19e3779f9ULL) ^ bits;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static int same_node(const struct node *x, int op, int a, int b, int c, double v)
+{
+	return x->op == op && x->a == a && x->b == b && x->c == c && !memcmp(&x->v, &v, sizeof v);
+}
+
+/* Node i into the statement's table, grown (and filled again from the
+ * statement's nodes) when half full; 0, or -1 when out of memory. */
+static int cse_put(struct parser *p, int i)
+{
+	const qts_expr *e = p->e;
+	if (2 * (p->cse_n + 1) > p->cse_cap) {
+		size_t cap = p->cse_cap ? 2 * p->cse_cap : 64;
+		int *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		free(p->cse);
+		p->cse = t;
+		p->cse_cap = cap;
+		p->cse_n = 0;
+		for (int j = p->stmt_begin; j < i; j++)
+			if (e->node[j].op != N_XS && cse_put(p, j) < 0)
+				return -1;
+	}
+	const struct node *x = &e->node[i];
+	size_t k = node_hash(x->op, x->a, x->b, x->c, x->v) & (p->cse_cap - 1);
+	while (p->cse[k])
+		k = (k + 1) & (p->cse_cap - 1);
+	p->cse[k] = i + 1;
+	p->cse_n++;
+	return 0;
+}
+
+/* Take back the last node made, not yet read by any other. */
+static void cse_drop_last(struct parser *p)
+{
+	qts_expr *e = p->e;
+	int i = (int)--e->nnode;
+	const struct node *x = &e->node[i];
+	/* the last put in: no probe for another entry passes its slot */
+	for (size_t k = node_hash(x->op, x->a, x->b, x->c, x->v) & (p->cse_cap - 1); p->cse[k]; k = (k + 1) & (p->cse_cap - 1))
+		if (p->cse[k] == i + 1) {
+			p->cse[k] = 0;
+			p->cse_n--;
+			break;
+		}
+}
+
+/* A new statement: nothing of the ones before is shared with it (their
+ * variables may have changed since). */
+static void cse_start(struct parser *p)
+{
+	p->stmt_begin = (int)p->e->nnode;
+	if (p->cse)
+		memset(p->cse, 0, p->cse_cap * sizeof *p->cse);
+	p->cse_n = 0;
+}
+
 static int add_node(struct parser *p, int op, int a, int b, int c, double v)
 {
 	qts_expr *e = p->e;
 	if (p->failed) /* a child is missing: nothing to build on */
 		return 0;
-	if (e->nnode == MAX_NODES) {
+	if (p->ops == MAX_NODES) {
 		fail_at(p, p->tpos, "program too large (more than %d operations)", MAX_NODES);
 		return 0;
+	}
+	p->ops++;
+	/* The same operation on the same children earlier in the statement
+	 * is that node: a repeated sma(close, 10) or close is worked out once
+	 * a run.  Nothing has a side effect within a statement (a call site
+	 * updates once a bar however often it is read), and children are
+	 * shared first, so equal fields are equal subtrees.  A cross-section
+	 * is filled in by its caller, and is left alone. */
+	if (op != N_XS && p->cse_cap) {
+		for (size_t k = node_hash(op, a, b, c, v) & (p->cse_cap - 1); p->cse[k]; k = (k + 1) & (p->cse_cap - 1))
+			if (same_node(&e->node[p->cse[k] - 1], op, a, b, c, v))
+				return p->cse[k] - 1;
 	}
 	if (e->nnode == e->capnode) {
 		size_t cap = e->capnode ? e->capnode * 2 : 64;
@@ -353,6 +445,10 @@ static int add_node(struct parser *p, int op, int a, int b, int c, double v)
 		x.reads_var = k[a].reads_var | k[b].reads_var;
 	}
 	e->node[e->nnode] = x;
+	if (op != N_XS && cse_put(p, (int)e->nnode) < 0) {
+		fail_at(p, p->tpos, "out of memory");
+		return 0;
+	}
 	return (int)e->nnode++;
 }
 
@@ -769,6 +865,7 @@ static int parse_primary(struct parser *p)
 		look++;
 	if (p->src[look] == '(') {
 		next(p);
+		size_t before = p->e->nnode;
 		int n = parse_call(p, name, len, at);
 		if (p->failed || p->tok != T_LB)
 			return n;
@@ -781,11 +878,17 @@ static int parse_primary(struct parser *p)
 		int lag = parse_lag(p);
 		if (lag < 0)
 			return 0;
-		x = &p->e->node[n];
-		x->c = lag;
-		if (lag > p->e->site[x->a].lag)
-			p->e->site[x->a].lag = lag;
-		return n;
+		if (!lag)
+			return n;
+		/* The call's node N updates ago is a node of its own, since the
+		 * call's node may be shared; the call's node goes when this call
+		 * made it (the last node made). */
+		struct node call = p->e->node[n];
+		if ((size_t)n >= before)
+			cse_drop_last(p);
+		if (lag > p->e->site[call.a].lag)
+			p->e->site[call.a].lag = lag;
+		return add_node(p, call.op, call.a, call.b, lag, 0);
 	}
 	next(p);
 	if (len == 3 && !memcmp(name, "nan", 3))
@@ -963,6 +1066,7 @@ static void parse_statement(struct parser *p)
 		}
 	}
 	int begin = (int)p->e->nnode;
+	cse_start(p);
 	int root = parse_expr(p);
 	if (p->failed)
 		return;
@@ -976,8 +1080,8 @@ static void parse_statement(struct parser *p)
 		}
 	}
 	e->stmt = st;
-	st[e->nstmt] = (struct stmt){ var, root, begin, (int)e->nnode, from,
-				      span(p->src, from, p->tpos) };
+	st[e->nstmt] = (struct stmt){ .var = var, .root = root, .begin = begin, .end = (int)e->nnode,
+				      .at = from, .text = span(p->src, from, p->tpos) };
 	if (!st[e->nstmt].text) {
 		fail_at(p, from, "out of memory");
 		return;
@@ -1079,6 +1183,64 @@ static double history_size(const qts_expr *e)
 	return total;
 }
 
+/* What qts_expr_run works out, and in what order: the nodes some
+ * statement's value depends on (through children and call sites'
+ * inputs), in node order, children first, but for numbers, whose values
+ * are put in val[] once here.  The rest are the options of calls, read
+ * when compiling.  A site's inputs may be nodes of an earlier statement
+ * that shares it: they are worked out there, earlier in the run. */
+static int plan_runs(qts_expr *e)
+{
+	unsigned char *live = calloc(e->nnode + 1, 1);
+	if (!live || !(e->run = malloc((e->nnode + 1) * sizeof *e->run))) {
+		free(live);
+		return -1;
+	}
+	for (size_t i = 0; i < e->nstmt; i++)
+		live[e->stmt[i].root] = 1;
+	for (size_t n = e->nnode; n-- > 0;) {
+		const struct node *x = &e->node[n];
+		if (!live[n])
+			continue;
+		switch (x->op) {
+		case N_NUM: case N_VAR: case N_SERIES:
+			break;
+		case N_IND: case N_CROSS: {
+			const struct site *st = &e->site[x->a];
+			for (int k = 0; k < st->nin; k++)
+				live[st->in[k]] = 1;
+			break;
+		}
+		case N_XS:
+			if (x->a >= 0)
+				live[x->a] = 1;
+			break;
+		case N_NEG: case N_NOT: case N_FN1:
+			live[x->a] = 1;
+			break;
+		case N_TERN:
+			live[x->a] = live[x->b] = live[x->c] = 1;
+			break;
+		default:
+			live[x->a] = live[x->b] = 1;
+		}
+	}
+	int k = 0;
+	for (size_t i = 0; i < e->nstmt; i++) {
+		struct stmt *st = &e->stmt[i];
+		st->pbegin = k;
+		for (int n = st->begin; n < st->end; n++) {
+			if (e->node[n].op == N_NUM)
+				e->val[n] = e->node[n].v;
+			else if (live[n])
+				e->run[k++] = n;
+		}
+		st->pend = k;
+	}
+	free(live);
+	return 0;
+}
+
 qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 {
 	int strict = mode == QTS_EXPR_TARGETS;
@@ -1133,6 +1295,8 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 			MAX_HISTORY);
 	if (!p.failed && !(e->val = malloc(e->nnode * sizeof *e->val)))
 		fail_at(&p, 0, "out of memory");
+	if (!p.failed && plan_runs(e) < 0)
+		fail_at(&p, 0, "out of memory");
 	for (size_t i = 0; !p.failed && i < e->nnode; i++)
 		if (e->node[i].op == N_XS) {
 			int *t = realloc(e->xs, (e->nxs + 1) * sizeof *t);
@@ -1143,6 +1307,7 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 			e->xs = t;
 			e->xs[e->nxs++] = (int)i;
 		}
+	free(p.cse);
 	if (p.failed) {
 		qts_expr_free(e);
 		return NULL;
@@ -1163,6 +1328,7 @@ void qts_expr_free(qts_expr *e)
 	free(e->varinfo);
 	free(e->varlag);
 	free(e->val);
+	free(e->run);
 	free(e->xs);
 	free(e->node);
 	free(e->site);
@@ -1293,7 +1459,9 @@ qts_expr_state *qts_expr_state_new(const qts_expr *e)
 	s->ind = calloc(e->nsite + 1, sizeof *s->ind);
 	s->out = malloc((3 * e->nsite + 1) * sizeof *s->out);
 	s->seen = calloc(e->nsite + 1, sizeof *s->seen);
-	if (!s->var || !s->ring || !s->ind || !s->out || !s->seen)
+	s->kfn = calloc(e->nsite + 1, sizeof *s->kfn);
+	s->kst = calloc(e->nsite + 1, sizeof *s->kst);
+	if (!s->var || !s->ring || !s->ind || !s->out || !s->seen || !s->kfn || !s->kst)
 		goto fail;
 	for (size_t i = 0; i < e->nvar; i++)
 		s->var[i] = 0;
@@ -1314,6 +1482,8 @@ qts_expr_state *qts_expr_state_new(const qts_expr *e)
 		char err[160];
 		if (!(s->ind[i] = qts_ind_new(e->site[i].info, e->site[i].opt, err)))
 			goto fail;
+		if (e->site[i].info->ninputs == 1 && e->site[i].info->noutputs == 1)
+			s->kfn[i] = qts_ind_kernel_alone(s->ind[i], &s->kst[i]);
 	}
 	return s;
 fail:
@@ -1333,6 +1503,8 @@ void qts_expr_state_free(qts_expr_state *s)
 	free(s->ind);
 	free(s->out);
 	free(s->seen);
+	free(s->kfn);
+	free(s->kst);
 	free(s->hist);
 	free(s->soff);
 	free(s->smask);
@@ -1423,7 +1595,10 @@ static inline __attribute__((always_inline)) double eval_site(const qts_expr *e,
 			if (missing) /* a warming-up input: the bar does not count */
 				for (int i = 0; i < site->info->noutputs; i++)
 					out[i] = NAN;
-			else
+			else if (s->kfn[x->a]) {
+				if (!s->kfn[x->a](s->kst[x->a], in[0], out))
+					out[0] = NAN;
+			} else
 				qts_ind_update(s->ind[x->a], in, out);
 		} else {
 			/* cross: out[0] the result, out[1] and out[2] the previous a, b */
@@ -1528,10 +1703,12 @@ void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values)
 {
 	double *val = e->val;
 	for (size_t i = 0; i < e->nstmt; i++) {
-		/* every node of the statement, in order: children first */
+		/* the statement's nodes that change, in order: children first */
 		const struct stmt *st = &e->stmt[i];
-		for (int n = st->begin; n < st->end; n++)
+		for (int k = st->pbegin; k < st->pend; k++) {
+			int n = e->run[k];
 			val[n] = eval(e, s, &e->node[n], val);
+		}
 		double v = val[st->root];
 		if (e->stmt[i].var >= 0)
 			s->var[e->stmt[i].var] = v;

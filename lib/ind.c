@@ -251,12 +251,18 @@ double qts_ind_step(qts_ind *ind, double x)
 
 static int sma_kernel(void *state, double x, double *out) { return ind_sma_push(state, x, out); }
 
-qts_ind_kernel_fn qts_ind_kernel(qts_ind *ind, void **state)
+qts_ind_kernel_fn qts_ind_kernel_alone(qts_ind *ind, void **state)
 {
 	if (ind->impl != &ind_sma)
 		return NULL;
 	*state = ind->st;
-	return ind_share_kernel(ind, sma_kernel, state);
+	return sma_kernel;
+}
+
+qts_ind_kernel_fn qts_ind_kernel(qts_ind *ind, void **state)
+{
+	qts_ind_kernel_fn fn = qts_ind_kernel_alone(ind, state);
+	return fn ? ind_share_kernel(ind, fn, state) : NULL;
 }
 
 void qts_ind_free(qts_ind *ind)

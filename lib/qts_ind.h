@@ -74,6 +74,10 @@ double qts_ind_step(qts_ind *ind, double x);
  * An indicator fed through its kernel is fed through it alone. */
 typedef int (*qts_ind_kernel_fn)(void *state, double x, double *out);
 qts_ind_kernel_fn qts_ind_kernel(qts_ind *ind, void **state);
+/* The same, computing alone: never a series shared between runs (for a
+ * caller whose indicators of one family and options may be fed different
+ * inputs, which a shared series would only spoil). */
+qts_ind_kernel_fn qts_ind_kernel_alone(qts_ind *ind, void **state);
 /* Back to the state right after qts_ind_new.  0, or -1 if out of memory
  * (the indicator is then unusable and may only be freed). */
 int qts_ind_reset(qts_ind *ind);

@@ -170,6 +170,40 @@ static void check_limits(void)
 }
 
 /* qts_expr_error_print: the line around the column, untrusted bytes escaped. */
+/* Nodes of one program, or -1 when it does not compile. */
+static long nodes_of(const char *src)
+{
+	qts_expr_error err;
+	qts_expr *e = qts_expr_compile(src, QTS_EXPR_PROGRAM, &err);
+	long n = e ? (long)qts_expr_nodes(e) : -1;
+	qts_expr_free(e);
+	return n;
+}
+
+/* A repeated operation in a statement is one node, worked out once; the
+ * values are those of the program written without the repeats. */
+static void check_sharing(const double *c, int n)
+{
+	/* (a call's options are nodes too: close, 3, sma(close, 3)) */
+	CHECK(nodes_of("close + close") == 2, "close + close: close once, then +");
+	CHECK(nodes_of("sma(close, 3) - sma(close, 3)") == 4, "a repeated call is one node");
+	CHECK(nodes_of("close; close") == 2, "statements share nothing: a variable may change between them");
+	CHECK(nodes_of("sma(close, 3)[1] + sma(close, 3)[1]") == 4, "a repeated history is one node");
+	CHECK(nodes_of("sma(close, 3)[1] - sma(close, 3)") == 5, "a call's node taken back for its history");
+	CHECK(nodes_of("cross(sma(close,2), sma(close,3)) - cross(sma(close,3), sma(close,2))") == 8,
+	      "two crosses over the same averages");
+	CHECK_NEAR(run("sma(close, 2)[2] - sma(close, 2)", c, n), 9.5 - 12.5, 1e-12,
+		   "history before the value, of the same call");
+	CHECK_NEAR(run("sma(close, 2)[1] + sma(close, 2)[1]", c, n), 22, 1e-12, "a history read twice");
+	CHECK_NEAR(run("a = close; a = a + 1; a + a", c, n), 2 * 14, 0,
+		   "a variable read twice after its change");
+	CHECK_NEAR(run("x = close > 10 ? close : 0 - close; x + (close > 10 ? close : 0 - close)", c, n), 26, 0,
+		   "a repeated ?: and its children");
+	double a = run("cross(sma(close,2), sma(close,3)) - cross(sma(close,3), sma(close,2))", c, 9);
+	double b = run("cross(sma(close,2), sma(close,3))", c, 9) - run("cross(sma(close,3), sma(close,2))", c, 9);
+	CHECK_NEAR(a, b, 0, "two crosses over the same averages, as apart");
+}
+
 static void check_error_print(void)
 {
 	qts_expr_error err;
@@ -224,6 +258,7 @@ int main(void)
 
 	static const double c[] = { 10, 11, 12, 11, 10, 9, 10, 12, 13 };
 	const int n = 9;
+	check_sharing(c, n);
 
 	/* arithmetic, precedence, comparison, logic, ?: */
 	CHECK_NEAR(run("1 + 2 * 3 - 4 / 2", c, 1), 5, 0, "precedence");
