@@ -372,9 +372,16 @@ static void cse_drop_last(struct parser *p)
 static void cse_start(struct parser *p)
 {
 	p->stmt_begin = (int)p->e->nnode;
-	if (p->cse)
-		memset(p->cse, 0, p->cse_cap * sizeof *p->cse);
 	p->cse_n = 0;
+	/* A table grown for a long statement goes, and grows again with the
+	 * next: clearing it for each of many short statements after would
+	 * cost its size each time. */
+	if (p->cse_cap > 64) {
+		free(p->cse);
+		p->cse = NULL;
+		p->cse_cap = 0;
+	} else if (p->cse)
+		memset(p->cse, 0, p->cse_cap * sizeof *p->cse);
 }
 
 static int add_node(struct parser *p, int op, int a, int b, int c, double v)
