@@ -127,8 +127,7 @@ struct qts_expr_state {
 	qts_ind **ind;     /* per site (NULL for cross) */
 	/* per site: the indicator's kernel and its state when it has one
 	 * (one input, one output), fed instead of the indicator */
-	qts_ind_kernel_fn *kfn;
-	void **kst;
+	struct { qts_ind_kernel_fn fn; void *st; } *kern;
 	double *out;       /* per site: 3 outputs (cross: value, prev a, prev b) */
 	uint64_t *seen;    /* per site: count of its clock when last updated */
 	/* history rings, sized at compile time from the deepest [N]: per site
@@ -325,6 +324,16 @@ static int same_node(const struct node *x, int op, int a, int b, int c, double v
 	return x->op == op && x->a == a && x->b == b && x->c == c && !memcmp(&x->v, &v, sizeof v);
 }
 
+/* The slot of the statement's table holding the node of this content,
+ * or the empty one where it would go (the table is never full). */
+static size_t cse_slot(const struct parser *p, int op, int a, int b, int c, double v)
+{
+	size_t mask = p->cse_cap - 1, k = node_hash(op, a, b, c, v) & mask;
+	while (p->cse[k] && !same_node(&p->e->node[p->cse[k] - 1], op, a, b, c, v))
+		k = (k + 1) & mask;
+	return k;
+}
+
 /* Node i into the statement's table, grown (and filled again from the
  * statement's nodes) when half full; 0, or -1 when out of memory. */
 static int cse_put(struct parser *p, int i)
@@ -344,10 +353,7 @@ static int cse_put(struct parser *p, int i)
 				return -1;
 	}
 	const struct node *x = &e->node[i];
-	size_t k = node_hash(x->op, x->a, x->b, x->c, x->v) & (p->cse_cap - 1);
-	while (p->cse[k])
-		k = (k + 1) & (p->cse_cap - 1);
-	p->cse[k] = i + 1;
+	p->cse[cse_slot(p, x->op, x->a, x->b, x->c, x->v)] = i + 1;
 	p->cse_n++;
 	return 0;
 }
@@ -356,15 +362,10 @@ static int cse_put(struct parser *p, int i)
 static void cse_drop_last(struct parser *p)
 {
 	qts_expr *e = p->e;
-	int i = (int)--e->nnode;
-	const struct node *x = &e->node[i];
+	const struct node *x = &e->node[--e->nnode];
 	/* the last put in: no probe for another entry passes its slot */
-	for (size_t k = node_hash(x->op, x->a, x->b, x->c, x->v) & (p->cse_cap - 1); p->cse[k]; k = (k + 1) & (p->cse_cap - 1))
-		if (p->cse[k] == i + 1) {
-			p->cse[k] = 0;
-			p->cse_n--;
-			break;
-		}
+	p->cse[cse_slot(p, x->op, x->a, x->b, x->c, x->v)] = 0;
+	p->cse_n--;
 }
 
 /* A new statement: nothing of the ones before is shared with it (their
@@ -401,9 +402,9 @@ static int add_node(struct parser *p, int op, int a, int b, int c, double v)
 	 * shared first, so equal fields are equal subtrees.  A cross-section
 	 * is filled in by its caller, and is left alone. */
 	if (op != N_XS && p->cse_cap) {
-		for (size_t k = node_hash(op, a, b, c, v) & (p->cse_cap - 1); p->cse[k]; k = (k + 1) & (p->cse_cap - 1))
-			if (same_node(&e->node[p->cse[k] - 1], op, a, b, c, v))
-				return p->cse[k] - 1;
+		size_t k = cse_slot(p, op, a, b, c, v);
+		if (p->cse[k])
+			return p->cse[k] - 1;
 	}
 	if (e->nnode == e->capnode) {
 		size_t cap = e->capnode ? e->capnode * 2 : 64;
@@ -1466,9 +1467,8 @@ qts_expr_state *qts_expr_state_new(const qts_expr *e)
 	s->ind = calloc(e->nsite + 1, sizeof *s->ind);
 	s->out = malloc((3 * e->nsite + 1) * sizeof *s->out);
 	s->seen = calloc(e->nsite + 1, sizeof *s->seen);
-	s->kfn = calloc(e->nsite + 1, sizeof *s->kfn);
-	s->kst = calloc(e->nsite + 1, sizeof *s->kst);
-	if (!s->var || !s->ring || !s->ind || !s->out || !s->seen || !s->kfn || !s->kst)
+	s->kern = calloc(e->nsite + 1, sizeof *s->kern);
+	if (!s->var || !s->ring || !s->ind || !s->out || !s->seen || !s->kern)
 		goto fail;
 	for (size_t i = 0; i < e->nvar; i++)
 		s->var[i] = 0;
@@ -1490,7 +1490,7 @@ qts_expr_state *qts_expr_state_new(const qts_expr *e)
 		if (!(s->ind[i] = qts_ind_new(e->site[i].info, e->site[i].opt, err)))
 			goto fail;
 		if (e->site[i].info->ninputs == 1 && e->site[i].info->noutputs == 1)
-			s->kfn[i] = qts_ind_kernel_alone(s->ind[i], &s->kst[i]);
+			s->kern[i].fn = qts_ind_kernel_alone(s->ind[i], &s->kern[i].st);
 	}
 	return s;
 fail:
@@ -1510,8 +1510,7 @@ void qts_expr_state_free(qts_expr_state *s)
 	free(s->ind);
 	free(s->out);
 	free(s->seen);
-	free(s->kfn);
-	free(s->kst);
+	free(s->kern);
 	free(s->hist);
 	free(s->soff);
 	free(s->smask);
@@ -1602,8 +1601,8 @@ static inline __attribute__((always_inline)) double eval_site(const qts_expr *e,
 			if (missing) /* a warming-up input: the bar does not count */
 				for (int i = 0; i < site->info->noutputs; i++)
 					out[i] = NAN;
-			else if (s->kfn[x->a]) {
-				if (!s->kfn[x->a](s->kst[x->a], in[0], out))
+			else if (s->kern[x->a].fn) {
+				if (!s->kern[x->a].fn(s->kern[x->a].st, in[0], out))
 					out[0] = NAN;
 			} else
 				qts_ind_update(s->ind[x->a], in, out);

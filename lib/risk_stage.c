@@ -288,13 +288,13 @@ static int risk_ck(engine *e, qts_ckpt *c)
 {
 	int rc = c->loading ? qts_risk_restore(e->risk, c) : qts_risk_save(e->risk, c);
 	qts_ck_int(c, &e->file_seen);
-	qts_ck_long(c, &e->since);
-	/* once the stream time of the last look: kept in the layout, so that
-	 * state files written before stay readable */
+	/* The events since the last look and, once, the stream time of it:
+	 * kept in the layout, so that state files written before stay
+	 * readable, but not used: a restarted stage looks on its first event. */
+	long since = e->since;
 	int64_t unused = 0;
+	qts_ck_long(c, &since);
 	qts_ck_i64(c, &unused);
-	if (c->loading)
-		e->since = CHECK_EVENTS; /* a restarted stage looks on its first event */
 	return rc < 0 || !qts_ck_ok(c) ? -1 : 0;
 }
 
