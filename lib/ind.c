@@ -145,8 +145,10 @@ void *ind_alloc(qts_ind *ind, size_t size)
 
 static void release(qts_ind *ind)
 {
-	while (ind->nblk > 0)
-		free(ind->blk[--ind->nblk]);
+	while (ind->nblk > 0) {
+		ind->nblk--;
+		qts_free_lines(ind->blk[ind->nblk], ind->blk_size[ind->nblk]);
+	}
 	ind->st = NULL;
 }
 
@@ -271,5 +273,5 @@ void qts_ind_free(qts_ind *ind)
 		return;
 	release(ind);
 	free(ind->share);
-	free(ind);
+	qts_free_lines(ind, sizeof *ind);
 }

@@ -7,31 +7,125 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A stream of many symbols makes a few small blocks for each (a backtest
+ * of 200 symbols about 700 KiB of them), and every 4 KiB page of them is
+ * a fault the first time it is touched: 10 us each on a virtual machine
+ * that shadows page tables, 2-3 ms of a backtest of 1M bars.  So once a
+ * process has made LINES_EARLY bytes of them (a few symbols' worth, which
+ * malloc gives as before), small blocks come from chunks of a huge page
+ * (qts_calloc_table: one fault for 2 MiB where the kernel gives one),
+ * handed out in turn; a freed one is kept on a list of its size for the
+ * next of that size, so memory is bounded by the most ever in use.  Under
+ * AddressSanitizer a chunk is poisoned but for the blocks in use, so a
+ * read past a block's size is caught as it is in malloc's. */
+#define LINES_SMALL 4096
+#define LINES_EARLY ((size_t)64 << 10)
+#define LINES_CHUNKS 512 /* 1 GiB of small blocks; beyond, malloc's */
+#define CHUNK_SLOTS 1024 /* a hash of the chunks' starts, for a free */
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#endif
+
+static struct {
+	char *at, *end; /* what is left of the newest chunk */
+	size_t early;   /* bytes of small blocks malloc gave */
+	size_t nchunk;
+	uintptr_t chunk[CHUNK_SLOTS];                  /* 0: empty */
+	void *freed[LINES_SMALL / QTS_CACHE_LINE + 1]; /* by size in lines */
+} lines;
+
+static size_t chunk_slot(uintptr_t start)
+{
+	size_t i = (size_t)(start / HUGE_PAGE) % CHUNK_SLOTS;
+	while (lines.chunk[i] && lines.chunk[i] != start)
+		i = (i + 1) % CHUNK_SLOTS;
+	return i;
+}
+
+static int in_chunk(const void *p)
+{
+	uintptr_t start = (uintptr_t)p / HUGE_PAGE * HUGE_PAGE; /* chunks start a huge page */
+	return lines.nchunk && lines.chunk[chunk_slot(start)] == start;
+}
+
+static size_t whole_lines(size_t size)
+{
+	/* aligned_alloc wants a multiple of the alignment, one at least */
+	return size ? (size + QTS_CACHE_LINE - 1) / QTS_CACHE_LINE * QTS_CACHE_LINE : QTS_CACHE_LINE;
+}
+
+/* A small block of whole bytes from the chunks; NULL for malloc's. */
+static void *from_chunk(size_t whole)
+{
+	void **head = &lines.freed[whole / QTS_CACHE_LINE];
+	if (*head) {
+		void *p = *head;
+		ASAN_UNPOISON_MEMORY_REGION(p, whole);
+		*head = *(void **)p;
+		memset(p, 0, whole);
+		return p;
+	}
+	if ((size_t)(lines.end - lines.at) < whole) {
+		if (lines.early < LINES_EARLY) {
+			lines.early += whole;
+			return NULL;
+		}
+		if (lines.nchunk == LINES_CHUNKS)
+			return NULL;
+		char *c = qts_calloc_table(HUGE_PAGE);
+		if (!c)
+			return NULL;
+		ASAN_POISON_MEMORY_REGION(c, HUGE_PAGE);
+		lines.chunk[chunk_slot((uintptr_t)c)] = (uintptr_t)c;
+		lines.nchunk++;
+		lines.at = c;
+		lines.end = c + HUGE_PAGE;
+	}
+	void *p = lines.at; /* never handed out: still the kernel's zeros */
+	lines.at += whole;
+	ASAN_UNPOISON_MEMORY_REGION(p, whole);
+	return p;
+}
 
 void *qts_calloc_lines(size_t size)
 {
 	if (size > SIZE_MAX - QTS_CACHE_LINE)
 		return NULL;
-	/* aligned_alloc wants a multiple of the alignment, one at least */
-	size_t whole = size ? (size + QTS_CACHE_LINE - 1) / QTS_CACHE_LINE * QTS_CACHE_LINE : QTS_CACHE_LINE;
-	void *p = aligned_alloc(QTS_CACHE_LINE, whole);
-	if (p)
+	size_t whole = whole_lines(size);
+	void *p = whole <= LINES_SMALL ? from_chunk(whole) : NULL;
+	if (p) {
+		/* the lines' padding stays poisoned */
+		ASAN_POISON_MEMORY_REGION((char *)p + size, whole - size);
+		return p;
+	}
+	if ((p = aligned_alloc(QTS_CACHE_LINE, whole)))
 		memset(p, 0, whole);
 	return p;
 }
 
-#include <sys/mman.h>
-
-/* Tables probed at random (order ids): on pages of 4 KiB every probe of a
- * table of a megabyte is a miss of the TLB too, and every page a fault the
- * first time (6 us each on the bench machine, a virtual one: 900 of them
- * were 5% of a backtest of 1M bars); a huge page, where the kernel gives
- * them (madvise), takes one fault and one TLB entry for 2 MiB, and is
- * zeroed only when first touched.  Smaller tables are not worth a huge
- * page's zeroing.  A ring filled in order gets them too, all touched at
- * once before its first write (qts_table_fault_in): left to fault as it
- * fills, it would grow a long run's memory in steps of 2 MiB. */
-#define HUGE_PAGE ((size_t)2 << 20)
+void qts_free_lines(void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (!in_chunk(p)) {
+		free(p);
+		return;
+	}
+	size_t whole = whole_lines(size);
+	void **head = &lines.freed[whole / QTS_CACHE_LINE];
+	ASAN_UNPOISON_MEMORY_REGION(p, sizeof(void *));
+	*(void **)p = *head;
+	*head = p;
+	ASAN_POISON_MEMORY_REGION(p, whole); /* from_chunk unpoisons it to read the link */
+}
 
 void *qts_calloc_table(size_t size)
 {

@@ -129,11 +129,13 @@ void qts_outfile_abort(qts_outfile *of);
 /* ---- state a symbol at a time (lines.c) ---------------------------------- */
 
 #define QTS_CACHE_LINE 64
-/* size zeroed bytes starting a line of the cache, freed with free(); NULL
- * when out of memory.  A stream of many symbols visits each one's state
- * once a round of them, when it has left the cache: a state whose hot
- * fields come first then costs one line's miss, not two. */
+/* size zeroed bytes starting a line of the cache, freed with
+ * qts_free_lines(p, the same size) only; NULL when out of memory.  A
+ * stream of many symbols visits each one's state once a round of them,
+ * when it has left the cache: a state whose hot fields come first then
+ * costs one line's miss, not two.  (Not for threads: one at a time.) */
 void *qts_calloc_lines(size_t size);
+void qts_free_lines(void *p, size_t size);
 /* size zeroed bytes for a table probed at random, on huge pages where the
  * kernel gives them; freed with qts_free_table(p, size) only. */
 void *qts_calloc_table(size_t size);

@@ -497,7 +497,8 @@ static void strategy_free(void *eng)
 	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++) {
 		if (s->state && h->strat->free)
 			h->strat->free(s->state);
-		free(s->state);
+		if (s->state)
+			qts_free_lines(s->state, h->strat->state_size);
 		qts_expr_state_free(s->es);
 	}
 	qts_symtab_free(h->syms);

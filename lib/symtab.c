@@ -203,7 +203,7 @@ void qts_symtab_free(qts_symtab *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->count; i++)
-		free(t->order[i]->value);
+		qts_free_lines(t->order[i]->value, t->value_size);
 	free(t->slots);
 	free(t->order);
 	free(t);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define WBUF (64 * 1024)
+#define WSLACK (4 * 1024)
 /* A pipe to the next stage holds this much at least.  Linux's 64 KiB
  * made the stages of a pipeline take turns a buffer at a time, each
  * switch of process costing more than the buffer's work: 1M bars through
@@ -108,13 +109,15 @@ static inline void copy_record(char *dst, const void *raw, size_t len)
 qts_writer *qts_writer_new(int fd, int format)
 {
 	qts_writer *w = calloc(1, sizeof *w);
-	if (!w || !(w->buf = malloc(WBUF))) {
+	/* WBUF and a margin: a record put below WBUF then fits without a
+	 * realloc (a copy of the buffer and its pages faulted again) */
+	if (!w || !(w->buf = malloc(WBUF + WSLACK))) {
 		free(w);
 		return NULL;
 	}
 	w->fd = fd;
 	w->format = format;
-	w->cap = WBUF;
+	w->cap = WBUF + WSLACK;
 	msgpack_packer_init(&w->pk, w, pack_write);
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < PIPE_SIZE)
