@@ -306,7 +306,14 @@ typedef struct qts_event {
 	int64_t ts;                /* ns since the epoch, UTC */
 	char symbol[QTS_SYM_MAX];  /* empty for equity and system */
 	union {
-		struct { char tf[QTS_WORD_MAX]; double open, high, low, close, volume; } bar;
+		struct {
+			char tf[QTS_WORD_MAX];
+			/* the prices and volume as a built-in strategy reads them */
+			union {
+				struct { double open, high, low, close, volume; };
+				double ohlcv[5];
+			};
+		} bar;
 		struct { double price, size; } tick;
 		struct { double bid, ask, bid_size, ask_size; } quote;
 		struct { double target; char unit[QTS_WORD_MAX]; char strategy[QTS_NAME_MAX]; } target;

@@ -54,15 +54,14 @@ int strategy_builtin_state(struct host *h, struct sym *s)
 	return 0;
 }
 
-void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev,
-			  const double v[QTS_EXPR_NFIELDS])
+void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev)
 {
 	if (h->portfolio) {
 		if (h->strat->portfolio->bar(h->portfolio, ev, &h->out, h->err) < 0)
 			h->stop = 1;
 		return;
 	}
-	double sig = h->strat->bar(s->state, h->param, v);
+	double sig = h->strat->bar(s->state, h->param, ev->bar.ohlcv);
 	if (h->use_orders) {
 		/* book.pos: as the orders were presumed filled, or with
 		 * --feedback as they were */

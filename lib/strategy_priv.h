@@ -106,8 +106,7 @@ int strategy_emit(void *ctx, const qts_event *ev);
 /* strategy_builtin.c */
 void strategy_setup_builtin(struct host *h, const struct strategy_options *o);
 int strategy_builtin_state(struct host *h, struct sym *s);
-void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev,
-			  const double v[QTS_EXPR_NFIELDS]);
+void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev);
 /* An event of the input other than a bar, for a strategy of the whole
  * portfolio. */
 void strategy_builtin_event(struct host *h, const qts_event *ev);

@@ -315,20 +315,21 @@ static void on_bar(struct host *h, struct sym *s, const qts_event *ev, unsigned 
 				else
 					h->tf_bars[k]++;
 			}
-	const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
-					     ev->bar.close, ev->bar.volume, (double)ev->ts };
 	/* with --feedback the fills are known, not presumed */
 	if (h->use_orders && (mask & 1) && !h->feedback)
-		qts_strat_presume_fills(&s->book, v);
+		qts_strat_presume_fills(&s->book, ev->bar.ohlcv);
 	switch (h->mode) {
 	case M_BUILTIN:
 		if (mask & 1)
-			strategy_builtin_bar(h, s, ev, v);
+			strategy_builtin_bar(h, s, ev);
 		break;
 	case M_EXPR:
-	case M_PRINT:
+	case M_PRINT: {
+		const double v[QTS_EXPR_NFIELDS] = { ev->bar.open, ev->bar.high, ev->bar.low,
+						     ev->bar.close, ev->bar.volume, (double)ev->ts };
 		strategy_expr_bar(h, s, mask, ev, v);
 		break;
+	}
 	case M_PLUGIN:
 		qts_plugin_bar(h->pl, ev, h->out.now);
 		break;
