@@ -19,7 +19,8 @@
  * malloc gives as before), small blocks come from chunks of a huge page
  * (qts_calloc_table: one fault for 2 MiB where the kernel gives one),
  * handed out in turn; a freed one is kept on a list of its size for the
- * next of that size, so memory is bounded by the most ever in use.  Under
+ * next of that size, so memory is bounded by the most of each size ever
+ * in use at once (a symbol's blocks are of a few sizes).  Under
  * AddressSanitizer a chunk is poisoned but for the blocks in use, so a
  * read past a block's size is caught as it is in malloc's. */
 #define LINES_SMALL 4096
@@ -127,6 +128,15 @@ void qts_free_lines(void *p, size_t size)
 	ASAN_POISON_MEMORY_REGION(p, whole); /* from_chunk unpoisons it to read the link */
 }
 
+/* Tables probed at random (order ids): on pages of 4 KiB every probe of a
+ * table of a megabyte is a miss of the TLB too, and every page a fault the
+ * first time (6 us each on the bench machine, a virtual one: 900 of them
+ * were 5% of a backtest of 1M bars); a huge page, where the kernel gives
+ * them (madvise), takes one fault and one TLB entry for 2 MiB, and is
+ * zeroed only when first touched.  Smaller tables are not worth a huge
+ * page's zeroing.  A ring filled in order gets them too, all touched at
+ * once before its first write (qts_table_fault_in): left to fault as it
+ * fills, it would grow a long run's memory in steps of 2 MiB. */
 void *qts_calloc_table(size_t size)
 {
 	if (size < HUGE_PAGE / 8)
