@@ -496,10 +496,11 @@ static void strategy_free(void *eng)
 		qts_table_flush(h->table);
 	struct sym *s;
 	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++) {
-		if (s->state && h->strat->free)
-			h->strat->free(s->state);
-		if (s->state)
+		if (s->state) { /* a built-in's (strategy_builtin_state) */
+			if (h->strat->free)
+				h->strat->free(s->state);
 			qts_free_lines(s->state, h->strat->state_size);
+		}
 		qts_expr_state_free(s->es);
 	}
 	qts_symtab_free(h->syms);

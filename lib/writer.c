@@ -109,8 +109,9 @@ static inline void copy_record(char *dst, const void *raw, size_t len)
 qts_writer *qts_writer_new(int fd, int format)
 {
 	qts_writer *w = calloc(1, sizeof *w);
-	/* WBUF and a margin: a record put below WBUF then fits without a
-	 * realloc (a copy of the buffer and its pages faulted again) */
+	/* WBUF and a margin: a record of up to WSLACK bytes put below WBUF
+	 * (every put flushes at WBUF) then fits without a realloc, a copy of
+	 * the buffer and its pages faulted again */
 	if (!w || !(w->buf = malloc(WBUF + WSLACK))) {
 		free(w);
 		return NULL;
