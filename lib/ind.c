@@ -251,14 +251,14 @@ double qts_ind_step(qts_ind *ind, double x)
 	return ok ? out[0] : NAN;
 }
 
-static int sma_kernel(void *state, double x, double *out) { return ind_sma_push(state, x, out); }
+int ind_sma_kernel(void *state, double x, double *out) { return ind_sma_push(state, x, out); }
 
 qts_ind_kernel_fn qts_ind_kernel_alone(qts_ind *ind, void **state)
 {
 	if (ind->impl != &ind_sma)
 		return NULL;
 	*state = ind->st;
-	return sma_kernel;
+	return ind_sma_kernel;
 }
 
 qts_ind_kernel_fn qts_ind_kernel(qts_ind *ind, void **state)

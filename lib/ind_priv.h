@@ -115,6 +115,10 @@ static inline int ind_sma_push(struct ind_sma *s, double x, double *out)
 	return 1;
 }
 
+/* An SMA's kernel (qts_ind_kernel): a caller that finds it may push
+ * inline instead. */
+int ind_sma_kernel(void *state, double x, double *out);
+
 /* TA-Lib's EMA: seeded with the SMA of its first period values (summed
  * exactly, so the seed is that SMA to the last bit). */
 struct ind_ema {

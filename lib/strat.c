@@ -3,6 +3,7 @@
  * holds until a rule changes it. */
 #include "qts_strat.h"
 #include "qts_ind.h"
+#include "ind_priv.h"
 #include "qts_checkpoint.h"
 
 #include <stdlib.h>
@@ -84,6 +85,16 @@ static int ema_init(void *st, const double *p, char *err) { return cross_init(st
 static double ma_bar(void *state, const double *p, const double *v)
 {
 	struct cross *s = state;
+	/* Two SMAs computing alone, the common case: pushed inline, the two
+	 * independent of each other rather than behind two calls. */
+	if (s->ka == ind_sma_kernel && s->kb == ind_sma_kernel) {
+		double a, b;
+		if (!ind_sma_push(s->sa, v[3], &a))
+			a = NAN;
+		if (!ind_sma_push(s->sb, v[3], &b))
+			b = NAN;
+		return cross_rule(s, a, b, p[2]);
+	}
 	return cross_rule(s, cross_step(s->ka, s->sa, s->a, v[3]), cross_step(s->kb, s->sb, s->b, v[3]), p[2]);
 }
 
