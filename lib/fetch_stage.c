@@ -674,8 +674,14 @@ static int open_source(source *s, const options *o)
 	int msgpack = n > 0 && ((p[0] >= 0x90 && p[0] <= 0x9f) || p[0] == 0xdc || p[0] == 0xdd);
 	/* Parquet, known by its content (PAR1): a table read as a vendor's. */
 	int parquet = qts_pq_magic(p, (size_t)n);
-	if (!parquet && !vendor && (n == 0 || msgpack ||
-			!qts_vendor_is_header_sep((const char *)p, (size_t)n, o->delimiter ? o->delimiter : ','))) {
+	char delim = o->delimiter ? o->delimiter : ',';
+	/* A header whose first column is `type` heads qts's own columns (an
+	 * event file exported with its header, by sqlite3 -header say): its
+	 * events are read as events, each bar keeping its tf, not as a
+	 * vendor's bars of one inferred timeframe. */
+	int own_header = n > 4 && memcmp(p, "type", 4) == 0 && p[4] == delim;
+	if (!parquet && !vendor && (n == 0 || msgpack || own_header ||
+			!qts_vendor_is_header_sep((const char *)p, (size_t)n, delim))) {
 		if (!(s->events = qts_reader_new(in))) {
 			qts_input_close(in);
 			snprintf(s->err, sizeof s->err, "out of memory");
