@@ -16,7 +16,7 @@ qts_reader *qts_reader_new(qts_input *in)
 	if (!r)
 		return NULL;
 	r->in = in;
-	r->known = r->report_ts = QTS_TS_MIN;
+	r->known = r->bar_end = r->report_ts = QTS_TS_MIN;
 	/* Any time field read before is kept with its value, so it must be
 	 * a true one from the start. */
 	memcpy(r->ts_field, "1970-01-01T00:00:00Z,", 21);
@@ -236,7 +236,6 @@ struct tf_slot *qts_reader_learn_tf(qts_reader *r, const char *tf)
 	t->key = tf_word(t->name);
 	t->ok = qts_tf_parse(t->name, &t->tf) == 0;
 	t->ns = t->ok && t->tf.unit != 'M' ? qts_tf_ns(t->tf) : 0;
-	t->end = QTS_TS_MIN;
 	return r->tf = t;
 }
 

@@ -71,9 +71,6 @@ struct tf_slot {
 	qts_tf tf;
 	int64_t ns;       /* its length (0: months, or not a timeframe) */
 	int ok;           /* whether it parsed */
-	int64_t end;      /* the latest end of a bar of it, */
-	long end_line;    /* and where that bar was */
-	uint64_t end_offset;
 };
 #define TF_SLOTS 4
 
@@ -84,6 +81,10 @@ struct qts_reader {
 	int64_t known;      /* the latest time (ts) of an event so far, */
 	long known_line;    /* and where that event was: CSV line, */
 	uint64_t known_offset; /* msgpack byte offset */
+	int64_t bar_end;    /* the latest end of a bar so far, of any */
+	const struct tf_slot *bar_end_tf; /* timeframe, which, */
+	long bar_end_line;  /* and where that bar was */
+	uint64_t bar_end_offset;
 	int64_t report_ts;  /* the same for fills, updates and positions */
 	long report_line;
 	uint64_t report_offset;
@@ -195,8 +196,12 @@ static inline int in_order(qts_reader *r, const qts_event *ev, int64_t known)
 }
 
 /* A bar: in order as any event, and, since it is known at its end, not
- * ending before a bar of its timeframe read before it (a day back would
- * end where the day after it starts).  key: tf_word of its timeframe. */
+ * ending before a bar read before it, of its timeframe (a day back would
+ * end where the day after it starts) or of any other: a daily bar put at
+ * its start, before the hourly bars of its day, is a day's close known
+ * at midnight, and what a stage makes of it, dated at its end, would come
+ * before the hours (qts-strategy's target, qts-sim's equity).  key:
+ * tf_word of its timeframe. */
 static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t key)
 {
 	struct tf_slot *t = r->tf;
@@ -210,11 +215,14 @@ static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t 
 	int64_t end;
 	if (__builtin_expect(bar_end(t, ev, &end) != 0, 0))
 		return qts_reader_bar_past_end(r, ev);
-	if (__builtin_expect(end < t->end, 0))
-		return qts_reader_out_of_order(r, ev, end, t->end, t->end_line, t->end_offset, "a bar known at");
-	t->end = end;
-	t->end_line = r->line;
-	t->end_offset = r->offset;
+	if (__builtin_expect(end < r->bar_end, 0))
+		return qts_reader_out_of_order(r, ev, end, r->bar_end, r->bar_end_line, r->bar_end_offset,
+					       t == r->bar_end_tf ? "a bar known at"
+								  : "a bar of another timeframe known at");
+	r->bar_end = end;
+	r->bar_end_tf = t;
+	r->bar_end_line = r->line;
+	r->bar_end_offset = r->offset;
 	return in_order(r, ev, end);
 }
 

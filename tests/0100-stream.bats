@@ -153,7 +153,8 @@ sys.stdout.buffer.write(r)' > "$BATS_TEST_TMPDIR/d.mp"
 	[ "${lines[3]}" = "bar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100" ]
 	[ "${lines[5]}" = "target,2014-01-04T00:00:00Z,A,25,qty,expr" ]
 	# an earlier bar of the symbol in another timeframe is of its own series
-	printf 'bar,2014-01-02T00:00:00Z,A,1h,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-02T01:00:00Z,A,1h,1,2,0.5,10,100\n' > "$BATS_TEST_TMPDIR/two.csv"
+	# (the day after its last hour, when it is known)
+	printf 'bar,2014-01-02T23:00:00Z,A,1h,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-03T00:00:00Z,A,1h,1,2,0.5,10,100\n' > "$BATS_TEST_TMPDIR/two.csv"
 	run -0 qts-strategy -e 'target = close' "$BATS_TEST_TMPDIR/two.csv"
 }
 

@@ -459,7 +459,7 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 }
 
 @test "a file headed by qts's own columns (type,ts,...) is read as events: each bar keeps its tf, other types pass" {
-	printf 'type,ts,symbol,tf,open,high,low,close,volume\nbar,2024-01-02T00:00:00Z,AAA,1d,10,11,9,10,100\nbar,2024-01-02T00:00:00Z,BBB,1h,20,21,19,20,100\nbar,2024-01-02T01:00:00Z,BBB,1h,20,21,19,20,100\nequity,2024-01-02T02:00:00Z,100000,100000,0,0,0,0\n' > "$BATS_TEST_TMPDIR/own.csv"
+	printf 'type,ts,symbol,tf,open,high,low,close,volume\nbar,2024-01-02T00:00:00Z,BBB,1h,20,21,19,20,100\nbar,2024-01-02T01:00:00Z,BBB,1h,20,21,19,20,100\nequity,2024-01-02T02:00:00Z,100000,100000,0,0,0,0\nbar,2024-01-02T00:00:00Z,AAA,1d,10,11,9,10,100\n' > "$BATS_TEST_TMPDIR/own.csv"
 	run -0 qts-fetch "$BATS_TEST_TMPDIR/own.csv"
 	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/own.csv")" ]
 	# with the header read as a vendor's, the daily bar came out as 1h

@@ -73,9 +73,11 @@ stages=(
 }
 
 @test "a bar is known at its end: in order after what happened inside it, not after what followed it" {
-	printf 'tick,2024-01-02T12:00:00Z,A,1,1\nbar,2024-01-02,B,1d,1,1,1,1,1\nbar,2024-01-02,C,1h,1,1,1,1,1\n' > inside.csv
-	run -1 --separate-stderr qts-sim inside.csv
-	[ "$stderr" = "qts-sim: inside.csv:3: out of time order: bar C 1h known at 2024-01-02T01:00:00Z comes after line 1, at 2024-01-02T12:00:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
+	printf 'tick,2024-01-02T12:00:00Z,A,1,1\nbar,2024-01-02,B,1d,1,1,1,1,1\n' > inside.csv
+	run -0 --separate-stderr qts-sim inside.csv
+	printf 'tick,2024-01-02T12:00:00Z,A,1,1\nbar,2024-01-02,C,1h,1,1,1,1,1\n' > after.csv
+	run -1 --separate-stderr qts-sim after.csv
+	[ "$stderr" = "qts-sim: after.csv:2: out of time order: bar C 1h known at 2024-01-02T01:00:00Z comes after line 1, at 2024-01-02T12:00:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
 	# What a bar causes may follow it, dated by its start.
 	printf 'bar,2024-01-02,A,1d,1,1,1,1,1\nfill,2024-01-02,A,x,buy,1,1,0,0\n' > fill.csv
 	run -0 --separate-stderr qts-report fill.csv
@@ -214,4 +216,29 @@ stages=(
 	exec 5>&-
 	[ "$rc" -eq 143 ]
 	[ "$(tail -n 1 out)" = "system,2024-01-03T00:00:00Z,qts-sim,error,stopped by signal 15 (SIGTERM)" ]
+}
+
+@test "bars go by their end across timeframes: a daily bar at its start, before the hours of its day, is refused" {
+	# (ORDER BY ts in SQL puts it there.)  What a stage makes of the day,
+	# dated at its end (a target, an equity), would come before the hours:
+	# the next stage refused it, and qts-sim never filled the hours' orders.
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,AAA,1d,10,11,9,10,100' 'bar,2024-01-02T00:00:00Z,BBB,1h,20,21,19,20,100' \
+		'bar,2024-01-02T01:00:00Z,BBB,1h,20,21,19,20,100' > start.csv
+	for s in "${stages[@]}"; do
+		run -1 --separate-stderr $s start.csv
+		[ "${stderr_lines[0]}" = "${s%% *}: start.csv:2: out of time order: bar BBB 1h known at 2024-01-02T01:00:00Z comes after line 1, a bar of another timeframe known at 2024-01-03T00:00:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
+	done
+	# in the order of their ends, as a merge puts it, the hours' orders fill
+	# and qts-sim's stream is in order
+	grep AAA start.csv > day.csv
+	grep BBB start.csv > hours.csv
+	for h in 02 03 23; do echo "bar,2024-01-02T$h:00:00Z,BBB,1h,20,21,19,20,100"; done >> hours.csv
+	qts-fetch day.csv hours.csv > merged.csv
+	[ "$(sed -n 5p merged.csv)" = "bar,2024-01-02T00:00:00Z,AAA,1d,10,11,9,10,100" ]
+	run -0 --separate-stderr sh -c "qts-strategy --tf 1h buy-hold weight=0.1 merged.csv | qts-sim | qts cat"
+	[[ "$output" == *$'\nfill,2024-01-02T01:00:00Z,BBB,buy-hold-BBB-1,buy,500,20,0,0\n'* ]]
+	# msgpack alike, its bars read a record at a time after the first
+	for n in 1 2 3; do sed -n ${n}p start.csv | qts cat -M; done > start.mp
+	run -1 --separate-stderr qts-sim start.mp
+	[[ "$stderr" == "qts-sim: start.mp: event 2 (byte "*"): out of time order: bar BBB 1h known at 2024-01-02T01:00:00Z comes after event 1 (byte 0), a bar of another timeframe known at 2024-01-03T00:00:00Z; "* ]]
 }
