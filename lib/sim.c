@@ -1606,6 +1606,19 @@ static __attribute__((noinline)) int before(qts_sim *s, int64_t ts)
 
 static int close_group(qts_sim *s);
 
+/* Whether a bar ending at end, driving its symbol's fills or not, closes
+ * the open group, the bar being of the group's time (same_ts) or of a new
+ * one.  A bar of a new time does, unless it drives nothing and ends with
+ * the group (a coarser bar over time its symbol's finer bars have
+ * worked): it joins it, so that the fills of the bars after it in the
+ * group still come before what was held.  A bar of the group's time that
+ * drives nothing and ends after the group closes it first: the group's
+ * equity comes before it.  The one rule of both callers. */
+static inline int closes_group(const qts_sim *s, int same_ts, int drives, int64_t end)
+{
+	return s->have_group && (drives ? !same_ts : end > s->group_close);
+}
+
 /* A bar in: passed on (it holds no number qts-sim made, so put's checks
  * are not needed), then acted on. */
 static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
@@ -1623,10 +1636,9 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 		  * orders would be worked on two versions of one interval */
 		 (again = qts_last_bar_again(&y->bar, ev, "work its orders twice", s->error, sizeof s->error)) < 0)
 		return -1;
-	/* A bar that drives no fills and ends after the group: the group's
-	 * equity comes before it (new_group_bar decides for another time) */
-	if (__builtin_expect(!y->tfv_drives, 0) && s->have_group && !bar_drives(y, y->tfv, ev->ts) &&
-	    bar_end(s, y, ev) > s->group_close && close_group(s) < 0)
+	/* (a bar of another time came through new_group_bar) */
+	if (__builtin_expect(!y->tfv_drives, 0) &&
+	    closes_group(s, 1, bar_drives(y, y->tfv, ev->ts), bar_end(s, y, ev)) && close_group(s) < 0)
 		return -1;
 	if (__builtin_expect(s->emit(s->arg, ev) < 0, 0)) {
 		s->failed = 1;
@@ -1695,14 +1707,13 @@ static int bar_would_drive(qts_sim *s, const qts_event *ev, int64_t *end)
 	return bar_drives(y, tf, ev->ts);
 }
 
-/* A bar of a new time closes the previous group, then is processed; but
- * a bar that drives no fills and ends with the group (a coarser bar over
- * time its symbol's finer bars have worked) joins it, so that the fills
- * of the bars after it in the group still come before what was held. */
+/* A bar of a new time: the previous group closed as closes_group says,
+ * then the bar processed. */
 static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *ev)
 {
 	int64_t end;
-	if ((bar_would_drive(s, ev, &end) || end > s->group_close) && close_group(s) < 0)
+	int drives = bar_would_drive(s, ev, &end);
+	if (closes_group(s, 0, drives, end) && close_group(s) < 0)
 		return -1;
 	return process_bar(s, ev);
 }
