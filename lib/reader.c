@@ -16,7 +16,7 @@ qts_reader *qts_reader_new(qts_input *in)
 	if (!r)
 		return NULL;
 	r->in = in;
-	r->known = r->bar_end = r->report_ts = QTS_TS_MIN;
+	r->known = r->bar_end = QTS_TS_MIN;
 	/* Any time field read before is kept with its value, so it must be
 	 * a true one from the start. */
 	memcpy(r->ts_field, "1970-01-01T00:00:00Z,", 21);
@@ -70,6 +70,7 @@ void qts_reader_close(qts_reader *r)
 		return;
 	qts_csv_close(r->csv);
 	qts_input_close(r->in);
+	qts_symtab_free(r->reports);
 	free(r->raw);
 	free(r);
 }
@@ -296,13 +297,24 @@ int qts_reader_admit(qts_reader *r, const qts_event *ev)
 	if (qts_event_is_news(ev)) {
 		/* What an executing stage reports may be fed back into a stream
 		 * as it arrives (tee to a FIFO), later than the market data it
-		 * came after: in order among such reports, not against the rest. */
-		if (__builtin_expect(ev->ts < r->report_ts, 0))
-			return qts_reader_out_of_order(r, ev, ev->ts, r->report_ts, r->report_line, r->report_offset,
+		 * came after: in order among such reports, not against the rest.
+		 * Symbol by symbol: with bars of several lengths, the fill at
+		 * the open of a symbol's hour is known at the hour's end, after
+		 * the fills of another's quarter hours that ended before it. */
+		if (!r->reports && !(r->reports = qts_symtab_new(sizeof(struct report_at))))
+			return qts_reader_fail(r, "out of memory");
+		struct report_at *at = qts_symtab_find_field(r->reports, ev->symbol);
+		if (!at) {
+			if (!(at = qts_symtab_get_field(r->reports, ev->symbol)))
+				return qts_reader_fail(r, "out of memory");
+			at->ts = QTS_TS_MIN;
+		}
+		if (__builtin_expect(ev->ts < at->ts, 0))
+			return qts_reader_out_of_order(r, ev, ev->ts, at->ts, at->line, at->offset,
 						       "a report (fill, update, position) at");
-		r->report_ts = ev->ts;
-		r->report_line = r->line;
-		r->report_offset = r->offset;
+		at->ts = ev->ts;
+		at->line = r->line;
+		at->offset = r->offset;
 		return 1;
 	}
 	return in_order(r, ev, ev->ts);

@@ -85,9 +85,8 @@ struct qts_reader {
 	const struct tf_slot *bar_end_tf; /* timeframe, which, */
 	long bar_end_line;  /* and where that bar was */
 	uint64_t bar_end_offset;
-	int64_t report_ts;  /* the same for fills, updates and positions */
-	long report_line;
-	uint64_t report_offset;
+	qts_symtab *reports; /* the same for fills, updates and positions, a
+			      * struct report_at a symbol (NULL: none yet) */
 	struct tf_slot tfs[TF_SLOTS]; /* the timeframes of bars seen lately */
 	struct tf_slot *tf; /* the last bar's */
 	unsigned tf_next;   /* the slot a new timeframe takes */
@@ -117,6 +116,13 @@ struct qts_reader {
 	size_t raw_len;     /* what writer.c writes for it (0: not so) */
 	char where[300];
 	char err[1024];
+};
+
+/* The latest report of a symbol, and where it was. */
+struct report_at {
+	int64_t ts;
+	long line;
+	uint64_t offset;
 };
 
 /* A failure at the last record read: `WHERE: what` into r->err; -1. */

@@ -242,3 +242,19 @@ stages=(
 	run -1 --separate-stderr qts-sim start.mp
 	[[ "$stderr" == "qts-sim: start.mp: event 2 (byte "*"): out of time order: bar BBB 1h known at 2024-01-02T01:00:00Z comes after event 1 (byte 0), a bar of another timeframe known at 2024-01-03T00:00:00Z; "* ]]
 }
+
+@test "reports go in order symbol by symbol: the fill at an hour's open follows the fills of quarter hours that ended before it" {
+	qts-fetch --seed 1 -t 1h --count 30 synth:A > h.csv
+	qts-fetch --seed 3 -t 15m --count 120 synth:E > q.csv
+	qts-strategy -e 'target = close > open ? 10 : 0' h.csv q.csv | qts-sim > out.csv
+	# qts-sim wrote a fill dated before a fill of the other symbol written
+	# before it, which readers refused when reports went in one order
+	run -0 awk -F, '$1 == "fill" { if ($2 < last) { print; exit } last = $2 }' out.csv
+	[ "$output" = "fill,2024-01-01T15:30:00Z,A,expr-A-1,buy,10,97.89,0,0" ]
+	run -0 --separate-stderr qts-report out.csv
+	run -0 --separate-stderr qts cat out.csv
+	# one symbol's reports going back are refused still
+	printf 'fill,2024-01-02,A,x,buy,1,1,0,0\nfill,2024-01-03,B,y,buy,1,1,0,0\nupdate,2024-01-01,A,x,filled,1,1,\n' > back.csv
+	run -1 --separate-stderr qts cat back.csv
+	[ "$stderr" = "qts: back.csv:3: out of time order: update A known at 2024-01-01T00:00:00Z comes after line 1, a report (fill, update, position) at 2024-01-02T00:00:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
+}
