@@ -1636,7 +1636,8 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 		  * orders would be worked on two versions of one interval */
 		 (again = qts_last_bar_again(&y->bar, ev, "work its orders twice", s->error, sizeof s->error)) < 0)
 		return -1;
-	/* (a bar of another time came through new_group_bar) */
+	/* as a bar of the group's time: one of a new time came through
+	 * new_group_bar, which closed the group, or let the bar join it */
 	if (__builtin_expect(!y->tfv_drives, 0) &&
 	    closes_group(s, 1, bar_drives(y, y->tfv, ev->ts), bar_end(s, y, ev)) && close_group(s) < 0)
 		return -1;
