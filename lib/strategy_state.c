@@ -76,7 +76,12 @@ static void sym_ck(qts_ckpt *c, struct sym *s)
 		qts_ck_tf(c, &t->seen[k].parsed);
 		t->seen[k].ns = qts_tf_ns(t->seen[k].parsed);
 		qts_field_key_set(&t->seen[k].key, t->seen[k].tf);
-		t->seen[k].last = QTS_TS_MIN; /* not kept: a restart's input goes on after it */
+		/* The last bar is kept: a restart cut between a bar and its
+		 * repeat (a feed delivering it twice, qts-resample -k) must
+		 * know the repeat to count it once. */
+		qts_ck_i64(c, &t->seen[k].last);
+		for (int v = 0; v < 5; v++)
+			qts_ck_f64(c, &t->seen[k].last_v[v]);
 	}
 	qts_ck_int(c, &s->last.set);
 	qts_ck_f64(c, &s->last.target);

@@ -60,6 +60,23 @@ proof() {
 	proof -e 'target = close > sma(close@1w, 3) ? 10 : close < lowest(low, 20)[1] ? -10 : target[1]' --tf 1d
 }
 
+@test "checkpoints: a state taken between a bar and its repeat counts the repeat once after the restart" {
+	# qts-resample -k 1d over daily bars writes each bar twice; a state at
+	# the end of the first N records, N odd, falls between the two
+	qts-fetch --seed 13 --count 300 -t 1d synth:AAA,BBB | qts-resample -k 1d > "$T/twice.csv"
+	[ "$(sed -n 1p "$T/twice.csv")" = "$(sed -n 2p "$T/twice.csv")" ]
+	for st in "sma-cross fast=3 slow=8 short=1" "rsi-reversion period=5 low=45 high=55" "momentum lookback=10 vol=0.2 volwin=5"; do
+		qts-strategy $st "$T/twice.csv" > "$T/ref.csv"
+		[ "$(grep -c '^target,' "$T/ref.csv")" -ge 10 ]
+		for n in 1 3 41 101 333; do
+			rm -f "$T/S"
+			head -n "$n" "$T/twice.csv" | qts-strategy --state "$T/S" $st > "$T/first.csv"
+			qts-strategy --state "$T/S" $st "$T/twice.csv" > "$T/rest.csv"
+			cat "$T/first.csv" "$T/rest.csv" | cmp - "$T/ref.csv"
+		done
+	done
+}
+
 @test "checkpoints: a cross-sectional program killed at random, its bars of one time held across the kill" {
 	proof -e 'r = rank(roc(close, 20))
 		target = r <= 1 ? 100 : zscore(close / sma(close, 10)) < -1 ? -50 : 0' --tf 1d
