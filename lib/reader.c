@@ -303,13 +303,11 @@ int qts_reader_admit(qts_reader *r, const qts_event *ev)
 		 * the fills of another's quarter hours that ended before it. */
 		if (!r->reports && !(r->reports = qts_symtab_new(sizeof(struct report_at))))
 			return qts_reader_fail(r, "out of memory");
-		struct report_at *at = qts_symtab_find_field(r->reports, ev->symbol);
-		if (!at) {
-			if (!(at = qts_symtab_get_field(r->reports, ev->symbol)))
-				return qts_reader_fail(r, "out of memory");
-			at->ts = QTS_TS_MIN;
-		}
-		if (__builtin_expect(ev->ts < at->ts, 0))
+		struct report_at *at = qts_symtab_get_field(r->reports, ev->symbol);
+		if (!at)
+			return qts_reader_fail(r, "out of memory");
+		/* a new one is zeroed: line 0, none yet (lines count from 1) */
+		if (__builtin_expect(at->line != 0 && ev->ts < at->ts, 0))
 			return qts_reader_out_of_order(r, ev, ev->ts, at->ts, at->line, at->offset,
 						       "a report (fill, update, position) at");
 		at->ts = ev->ts;
