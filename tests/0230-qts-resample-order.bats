@@ -159,3 +159,30 @@ keep_agrees() {
 	[ "${lines[18]}" = "bar,2024-01-02T14:30:00Z,AAA,1h,187.31,188.42,187.17,188.14,350481" ]
 	run -0 qts cat <(qts-resample --offset 30m 1h,3h "$T/in.csv")
 }
+
+@test "-k: an input bar of an output timeframe off its intervals stops qts-resample, naming it; on them, it is the same bar twice" {
+	# daily bars at 00:00 UTC: days of New York start at 05:00 UTC; the
+	# output would hold 1d twice for A, and qts-strategy count each day twice
+	printf 'bar,2024-01-%02dT00:00:00Z,A,1d,10,12,9,11,1\n' 2 3 4 > "$T/in.csv"
+	run -1 --separate-stderr qts-resample -k -z America/New_York 1d,1w "$T/in.csv"
+	# nothing but the error, as a system event for the stages after it
+	[ "${#lines[@]}" = 1 ]
+	[[ "$output" == 'system,1970-01-01T00:00:00Z,qts-resample,error,"'* ]]
+	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bar 1d 2024-01-02T00:00:00Z is not on the 1d intervals, which start at 2024-01-02T05:00:00Z (-z): with -k the output would hold 1d twice, under two times" ]
+	# 24h is 1d too
+	printf 'bar,2024-01-%02dT00:00:00Z,A,24h,10,12,9,11,1\n' 2 3 4 > "$T/h.csv"
+	run -1 --separate-stderr qts-resample -k -z America/New_York 1d "$T/h.csv"
+	[[ "$stderr" == *"A: bar 24h 2024-01-02T00:00:00Z is not on the 1d intervals, which start at 2024-01-02T05:00:00Z (-z)"* ]]
+	# without -k, or in UTC, or into weeks only: as before
+	run -0 --separate-stderr qts-resample -z America/New_York 1d "$T/in.csv"
+	[ "${lines[0]}" = "bar,2024-01-02T05:00:00Z,A,1d,10,12,9,11,1" ]
+	run -0 --separate-stderr qts-resample -k -z America/New_York 1w "$T/in.csv"
+	run -0 --separate-stderr qts-resample -k 1d "$T/in.csv"
+	[ "${lines[0]}" = "${lines[1]}" ]
+	[ "${#lines[@]}" = 6 ]
+	# a repeat counts once: the strategy reads the doubled days as the days
+	qts-fetch --seed 5 --count 80 -t 1d synth:A > "$T/days.csv"
+	qts-strategy sma-cross fast=3 slow=8 "$T/days.csv" | grep -v '^bar,' > "$T/once.csv"
+	[ "$(grep -c '^target,' "$T/once.csv")" -ge 3 ]
+	qts-resample -k 1d "$T/days.csv" | qts-strategy sma-cross fast=3 slow=8 | grep -v '^bar,' | cmp - "$T/once.csv"
+}
