@@ -1410,14 +1410,15 @@ static void tick_clock(qts_sim *s, int64_t t)
 
 /* The rest of on_bar for a symbol that is not quiet, or a close that is
  * not finite: orders worked, the mark with its checks, the impact model. */
-static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_event *ev, int64_t end, int drives)
+static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_event *ev, int64_t end, int drives,
+					      int64_t opens)
 {
 	if (y->delisted)
 		return 0;
 	if (y->nord && drives) { /* most symbols of a wide book have no order working */
 		qts_mkt m = { .type = QTS_BAR, .open = ev->bar.open, .high = ev->bar.high,
 			      .low = ev->bar.low, .close = ev->bar.close, .volume = ev->bar.volume };
-		if (work(s, y, &m, ev->ts) < 0)
+		if (work(s, y, &m, opens) < 0)
 			return -1;
 	}
 	if (mark(s, y, ev, ev->bar.close) < 0)
@@ -1431,6 +1432,13 @@ static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_even
 static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, const qts_event *ev)
 {
 	int64_t end = bar_end(s, y, ev);
+	/* When the bar opens, for its fills: its start, or the end of the
+	 * symbol's bar before it of its timeframe when that is later.  Days,
+	 * weeks and months of a zone across a change of daylight saving time
+	 * are 23 hours (or 167) long, a day (a week) by the stream's
+	 * reckoning: the next starts before the last ended, when orders
+	 * placed on the last are known and may fill, after what it caused. */
+	int64_t opens = y->tfv_drives && y->drive_to > ev->ts ? y->drive_to : ev->ts;
 	int drives = drives_bar(y, ev, end);
 	if (end > s->group_close || !s->have_group)
 		s->group_close = end;
@@ -1450,7 +1458,7 @@ static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, cons
 		tick_clock(s, end);
 		return 0;
 	}
-	return bar_work(s, y, ev, end, drives);
+	return bar_work(s, y, ev, end, drives, opens);
 }
 
 static int on_tick(qts_sim *s, const qts_event *ev)

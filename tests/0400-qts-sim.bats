@@ -751,3 +751,47 @@ several_tf() {
 	done
 	grep -c '^fill,' plain.csv | awk '{ exit !($1 > 20) }'
 }
+
+@test "days of a zone across the start of daylight saving time: the bar after the short day opens at its end, for fills and their dates" {
+	# Days of New York: 03-10 (the change) starts 05:00 UTC and ends at
+	# 04:00 on 03-11, but at 05:00 by ts + 1d; the 03-11 bar starts 04:00.
+	# o1 (limit 95) waits from 03-09; o2 comes at 05:00 on 03-11, the end
+	# of the 03-10 bar.  The 03-11 bar opens at 05:00 for both: o2 fills
+	# at its open 96 (the path reaches the open first), o1 at 95 on the
+	# way down to the low 94; both dated 05:00, none before o2's update.
+	cat > "$T/dst.csv" <<-'E'
+	bar,2024-03-08T05:00:00Z,A,1d,100,101,99,100,1000
+	order,2024-03-09T05:00:00Z,A,o1,buy,5,limit,95,,gtc,s
+	bar,2024-03-09T05:00:00Z,A,1d,100,101,99,100,1000
+	bar,2024-03-10T05:00:00Z,A,1d,100,101,99,100,1000
+	order,2024-03-11T05:00:00Z,A,o2,buy,1,market,,,gtc,s
+	bar,2024-03-11T04:00:00Z,A,1d,96,97,94,95,1000
+	bar,2024-03-12T04:00:00Z,A,1d,95,96,94,95,1000
+	E
+	run -0 --separate-stderr qts-sim "$T/dst.csv"
+	grep -E '^(fill|update),' <<< "$output" > "$T/got"
+	cat > "$T/want" <<-'E'
+	update,2024-03-09T05:00:00Z,A,o1,accepted,0,,
+	update,2024-03-11T05:00:00Z,A,o2,accepted,0,,
+	fill,2024-03-11T05:00:00Z,A,o2,buy,1,96,0,0
+	update,2024-03-11T05:00:00Z,A,o2,filled,1,96,
+	fill,2024-03-11T05:00:00Z,A,o1,buy,5,95,0,0
+	update,2024-03-11T05:00:00Z,A,o1,filled,5,95,
+	E
+	diff "$T/want" "$T/got"
+	# and the stream it writes is in order for the next reader
+	qts-sim "$T/dst.csv" | qts-report > /dev/null
+	# the same from qts-resample: hours into weeks of New York; the week
+	# of 03-04 ends at 04:00 on 03-11, at 05:00 by ts + 1w, when sma-cross
+	# sells B (long 10 to short 10); the sale fills at the open of the next
+	# week, 40.11, not a week on
+	qts-fetch --seed 3 --count 2000 -t 1h --session 00:00-24:00 --tz America/New_York synth:A,B 2> /dev/null |
+		qts-resample -z America/New_York 1w 2> /dev/null > "$T/weeks.csv"
+	run -0 grep '^bar,2024-03-1[01]' "$T/weeks.csv"
+	[ "${lines[1]}" = "bar,2024-03-11T04:00:00Z,B,1w,40.11,41.98,39.21,41.55,1778148" ]
+	qts-strategy sma-cross fast=2 slow=3 size=10 short=1 "$T/weeks.csv" | qts-sim > "$T/weeks.out"
+	run -0 grep '^target,2024-03-11\|^fill,2024-03-1.*,B,' "$T/weeks.out"
+	[ "${lines[0]}" = "target,2024-03-11T05:00:00Z,B,-10,qty,sma-cross" ]
+	[ "${lines[1]}" = "fill,2024-03-11T05:00:00Z,B,sma-cross-B-3,sell,20,40.11,0,0" ]
+	qts-report < "$T/weeks.out" > /dev/null
+}
