@@ -432,28 +432,45 @@ static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, in
 	return 0;
 }
 
-/* With --keep, an input bar of a timeframe the output makes too must
- * start its interval: else (daily bars at 00:00 UTC, days of another
- * zone) the output would hold that timeframe twice for the symbol, the
- * same days under two times, and a stage would count each day twice.
- * 0, or -1 with the error set. */
-static int kept_bar_off_interval(qts_resampler *r, const sym *s, const qts_event *ev, int64_t pos)
+/* With --keep, an input bar is written beside the bars it goes into, so
+ * it must fit them.  One of a timeframe the output makes too must start
+ * its interval: else (daily bars at 00:00 UTC, days of another zone) the
+ * output would hold that timeframe twice for the symbol, the same days
+ * under two times, and a stage would count each day twice.  One of
+ * another must not end after the bar it goes into, as the stream reckons
+ * that end (ts + tf, as every reader): else (daily bars at 00:00 UTC,
+ * weeks of Tokyo, which end at 15:00 UTC) that bar, written once it is
+ * complete, would come after it, known earlier, and every reader refuse
+ * the output there.  known: the input bar's end.  0, or -1 with the
+ * error set. */
+static int kept_bar_misfits(qts_resampler *r, const sym *s, const qts_event *ev, int64_t pos, int64_t known)
 {
 	int64_t in_ns = qts_tf_ns(s->in);
 	for (size_t i = 0; i < r->conf.ntf; i++) {
 		qts_tf t = r->tf[i];
-		int64_t start, end;
-		if (!(t.n == s->in.n && t.unit == s->in.unit) && !(in_ns > 0 && qts_tf_ns(t) == in_ns))
-			continue;
-		if (qts_bucket(r->conf.clock, t, pos, &start, &end) != 0 || start == ev->ts)
+		int64_t start, end, reckoned;
+		if (qts_bucket(r->conf.clock, t, pos, &start, &end) != 0 || qts_tf_end_checked(t, start, &reckoned) != 0)
 			continue; /* out of range: open_slot says so */
-		char a[40], b[40];
+		int same = (t.n == s->in.n && t.unit == s->in.unit) || (in_ns > 0 && qts_tf_ns(t) == in_ns);
+		if (same ? start == ev->ts : known <= reckoned)
+			continue;
+		char a[40], b[40], e[40];
 		qts_time_format(ev->ts, a);
 		qts_time_format(start, b);
-		snprintf(r->err, sizeof r->err,
-			 "%s: bar %s %s is not on the %s intervals, which start at %s (-z): with -k the output would hold %s "
-			 "twice, under two times",
-			 s->name, s->intf, a, r->tfname[i], b, r->tfname[i]);
+		qts_time_format(known, e);
+		if (same)
+			snprintf(r->err, sizeof r->err,
+				 "%s: bar %s %s is not on the %s intervals, which start at %s (-z): with -k the output would "
+				 "hold %s twice, under two times",
+				 s->name, s->intf, a, r->tfname[i], b, r->tfname[i]);
+		else {
+			char k[40];
+			qts_time_format(reckoned, k);
+			snprintf(r->err, sizeof r->err,
+				 "%s: bar %s %s, known at %s, ends after the %s bar from %s it goes into, known at %s (-z): "
+				 "with -k that bar would follow it, out of time order",
+				 s->name, s->intf, a, e, r->tfname[i], b, k);
+		}
 		return -1;
 	}
 	return 0;
@@ -536,7 +553,7 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 	if (r->conf.session && (ev->type != QTS_BAR || strchr("smh", s->in.unit)) &&
 	    !qts_session_holds(r->conf.session, qts_clock_tod(r->conf.clock, ev->ts), len))
 		return 0;
-	if (r->conf.keep && ev->type == QTS_BAR && kept_bar_off_interval(r, s, ev, pos) != 0)
+	if (r->conf.keep && ev->type == QTS_BAR && kept_bar_misfits(r, s, ev, pos, known) != 0)
 		return -1;
 	if (r->conf.keep && r->conf.emit(ev, r->conf.arg) != 0)
 		return -2;

@@ -116,7 +116,7 @@ keep_agrees() {
 	[ "${lines[1]}" = "bar,2024-01-02T14:00:00Z,A,5m,10,12,9,11,1" ]
 }
 
-@test "daily bars at 00:00 UTC in weeks of Tokyo: a week is written once no bar can join it" {
+@test "daily bars at 00:00 UTC in weeks of Tokyo: a week takes the Sunday bar; -k refuses such bars" {
 	# A trades every day, B on weekdays.  A week of Tokyo starts at 15:00
 	# UTC on Sunday, inside the day bar of Sunday, whose middle is in the
 	# week before: that week is complete once that bar is known.
@@ -125,19 +125,22 @@ keep_agrees() {
 		if ((d - 1) % 7 < 5)
 			printf "bar,2024-01-%02dT00:00:00Z,B,1d,%d,%d,%d,%d,1\n", d, 10 + d, 12 + d, 9 + d, 11 + d
 	} }' > "$T/in.csv"
-	run -0 --separate-stderr qts-resample -k -z Asia/Tokyo 1w "$T/in.csv"
-	[ "${lines[11]}" = "bar,2024-01-07T00:00:00Z,A,1d,17,19,16,18,1" ]
-	[ "${lines[12]}" = "bar,2023-12-31T15:00:00Z,A,1w,11,19,10,18,7" ]
-	[ "${lines[13]}" = "bar,2023-12-31T15:00:00Z,B,1w,11,17,10,16,5" ]
-	[ "${lines[14]}" = "bar,2024-01-08T00:00:00Z,A,1d,18,20,17,19,1" ]
-	# The day bars do not lie on weeks of Tokyo (qts-resample(1), --keep):
-	# a week ends at 15:00, before the day bar that completes it, and a
-	# reader refuses the stream there, as a stage after it would date what
-	# it made of that day (a target at its end) before the week.
-	run -1 --separate-stderr qts cat <<< "$output"
-	[[ "$stderr" == "qts: -:13: out of time order: bar A 1w known at 2024-01-07T15:00:00Z comes after line 12, a bar of another timeframe known at 2024-01-08T00:00:00Z; "* ]]
+	run -0 --separate-stderr qts-resample -z Asia/Tokyo 1w "$T/in.csv"
+	[ "${lines[0]}" = "bar,2023-12-31T15:00:00Z,A,1w,11,19,10,18,7" ]
+	[ "${lines[1]}" = "bar,2023-12-31T15:00:00Z,B,1w,11,17,10,16,5" ]
+	[ "${lines[2]}" = "bar,2024-01-07T15:00:00Z,A,1w,18,26,17,25,7" ]
+	[ "${#lines[@]}" = 3 ]
+	qts cat <<< "$output" > /dev/null
+	# The day bars do not fit weeks of Tokyo (qts-resample(1), --keep): A's
+	# Sunday bar is known at 00:00 on Monday, after its week's end by ts +
+	# 1w, 15:00 on Sunday; the week would follow it, out of time order.
+	# Refused there, after the whole bars before it.
+	run -1 --separate-stderr qts-resample -k -z Asia/Tokyo 1w "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:12: A: bar 1d 2024-01-07T00:00:00Z, known at 2024-01-08T00:00:00Z, ends after the 1w bar from 2023-12-31T15:00:00Z it goes into, known at 2024-01-07T15:00:00Z (-z): with -k that bar would follow it, out of time order" ]
+	[ "${#lines[@]}" = 12 ]
+	head -n 11 "$T/in.csv" | diff - <(printf '%s\n' "${lines[@]:0:11}")
+	[[ "${lines[11]}" == "system,2024-01-07T00:00:00Z,qts-resample,error,"* ]]
 	# the weeks alone are in order
-	qts-resample -z Asia/Tokyo 1w "$T/in.csv" | qts cat > /dev/null
 	qts-resample -p -z Asia/Tokyo 1w,1M "$T/in.csv" | qts cat > /dev/null
 	# both every day: B's Sunday bar comes after A's and still joins B's week
 	awk -F, -v OFS=, '$3 == "A" { print; $3 = "B"; print }' "$T/in.csv" > "$T/both.csv"
