@@ -189,3 +189,15 @@ keep_agrees() {
 	[ "$(grep -c '^target,' "$T/once.csv")" -ge 3 ]
 	qts-resample -k 1d "$T/days.csv" | qts-strategy sma-cross fast=3 slow=8 | grep -v '^bar,' | cmp - "$T/once.csv"
 }
+
+@test "-k: the last hour of a zone's day in which daylight saving time ends stops qts-resample, naming it" {
+	# 2024-11-03 in New York: 04:00 UTC to 05:00 on 11-04, 25 hours; a day
+	# by ts + 1d, it ends at 04:00, and the hour from 04:00 ends after it
+	for d in 03 04; do printf "bar,2024-11-${d}T%02d:00:00Z,A,1h,10,11,9,10,1\n" $(seq 0 23); done > "$T/in.csv"
+	run -1 --separate-stderr qts-resample -k -z America/New_York 1d "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:29: A: bar 1h 2024-11-04T04:00:00Z, known at 2024-11-04T05:00:00Z, ends after the 1d bar from 2024-11-03T04:00:00Z it goes into, known at 2024-11-04T04:00:00Z (-z): with -k that bar would follow it, out of time order" ]
+	# without -k the day holds its 25 hours
+	run -0 --separate-stderr qts-resample -z America/New_York 1d "$T/in.csv"
+	[ "${lines[1]}" = "bar,2024-11-03T04:00:00Z,A,1d,10,11,9,10,25" ]
+	qts cat <<< "$output" > /dev/null
+}
