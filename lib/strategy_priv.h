@@ -82,6 +82,7 @@ struct host {
 	void *where_ctx;
 	/* bars read, of the driving timeframe, and of each @ timeframe */
 	uint64_t bars, drive_bars, tf_bars[9];
+	uint64_t points; /* ticks and quotes: a built-in or a program uses none */
 	uint64_t targets, orders; /* written */
 	int stop; /* emit failed, or a number could not be written: no more output */
 	char err[512]; /* why put or finish stopped, when not emit */

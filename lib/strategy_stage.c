@@ -361,6 +361,7 @@ static int strategy_put(void *eng, const qts_event *ev)
 	}
 	if (h->mode != M_PRINT && pass(h, ev) < 0)
 		return -1;
+	h->points += ev->type == QTS_TICK || ev->type == QTS_QUOTE;
 	if (h->pl)
 		qts_plugin_event(h->pl, ev);
 	else if (h->portfolio)
@@ -424,9 +425,17 @@ static const char *timeframes_seen(struct host *h, char *buf, size_t size)
  * stderr; -1 when one is missing. */
 static int missing_timeframes(struct host *h)
 {
+	char seen[256];
+	/* Trades and quotes but no bar (qts-resample was left out): a
+	 * plugin may trade on them, a built-in or a program has nothing to
+	 * compute. */
+	if (!h->bars && h->points && !h->pl) {
+		snprintf(h->err, sizeof h->err, "no bar in the input, nothing computed: only ticks and quotes (%llu; "
+			 "qts-resample makes bars of them)", (unsigned long long)h->points);
+		return -1;
+	}
 	if (!h->bars)
 		return 0;
-	char seen[256];
 	if (!h->drive_bars) {
 		snprintf(h->err, sizeof h->err, "--tf %s: no bar of that timeframe in the input, "
 			 "nothing computed (its bars are %s)", h->tf, timeframes_seen(h, seen, sizeof seen));

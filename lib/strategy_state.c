@@ -121,6 +121,7 @@ static void strategy_ck(struct host *h, qts_ckpt *c)
 	qts_ck_tag(c, "qts-strategy");
 	identity_ck(h, c);
 	qts_ck_u64(c, &h->bars), qts_ck_u64(c, &h->drive_bars);
+	qts_ck_u64(c, &h->points);
 	for (int k = 0; k < 9; k++)
 		qts_ck_u64(c, &h->tf_bars[k]);
 	qts_ck_u64(c, &h->targets), qts_ck_u64(c, &h->orders);

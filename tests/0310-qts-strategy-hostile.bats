@@ -256,6 +256,16 @@ targt = close > 10
 	[ "$(printf '%s\n' "$output" | grep -v '^system,')" = "$(cat cross.csv)" ]
 	run -1 --separate-stderr qts-strategy --print 'close@1w' cross.csv
 	[ "$stderr" = "qts-strategy: end of input: @1w: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
+	# ticks and quotes but no bar (qts-resample left out): nothing computed,
+	# said, exit 1; events other than market data alone are passed quietly
+	printf 'tick,2024-01-01T00:00:00Z,A,1,1\nquote,2024-01-01T00:00:01Z,A,1,2,1,1\n' > points.csv
+	run -1 --separate-stderr qts-strategy sma-cross points.csv
+	[ "$stderr" = "qts-strategy: end of input: no bar in the input, nothing computed: only ticks and quotes (2; qts-resample makes bars of them)" ]
+	[ "$(printf '%s\n' "$output" | grep -v '^system,')" = "$(cat points.csv)" ]
+	run -1 --separate-stderr qts-strategy -e 'target = close > 1' points.csv
+	[ "$stderr" = "qts-strategy: end of input: no bar in the input, nothing computed: only ticks and quotes (2; qts-resample makes bars of them)" ]
+	run -0 --separate-stderr qts-strategy sma-cross <<< "target,2024-01-01T00:00:00Z,A,1,qty,x"
+	[ "$stderr" = "" ]
 	# no bar at all: only the empty input is said, no timeframe
 	run -0 --separate-stderr qts-strategy --tf 1h sma-cross </dev/null
 	[ "$stderr" = "qts-strategy: -: no events (empty input)" ]
