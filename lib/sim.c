@@ -1431,14 +1431,7 @@ static __attribute__((noinline)) int bar_work(qts_sim *s, sym *y, const qts_even
 
 static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, const qts_event *ev)
 {
-	int64_t end = bar_end(s, y, ev);
-	/* When the bar opens, for its fills: its start, or the end of the
-	 * symbol's bar before it of its timeframe when that is later.  Days,
-	 * weeks and months of a zone across a change of daylight saving time
-	 * are 23 hours (or 167) long, a day (a week) by the stream's
-	 * reckoning: the next starts before the last ended, when orders
-	 * placed on the last are known and may fill, after what it caused. */
-	int64_t opens = y->tfv_drives && y->drive_to > ev->ts ? y->drive_to : ev->ts;
+	int64_t end = bar_end(s, y, ev), was_to = y->drive_to;
 	int drives = drives_bar(y, ev, end);
 	if (end > s->group_close || !s->have_group)
 		s->group_close = end;
@@ -1458,7 +1451,15 @@ static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, cons
 		tick_clock(s, end);
 		return 0;
 	}
-	return bar_work(s, y, ev, end, drives, opens);
+	/* When the bar opens, for its fills: its start, or the end of the
+	 * symbol's bar before it of its timeframe when that is later.  Days,
+	 * weeks and months of a zone across a change of daylight saving time
+	 * are 23 hours (or 167) long, a day (a week) by the stream's
+	 * reckoning: the next starts before the last ended, when orders
+	 * placed on the last are known and may fill, after what it caused.
+	 * (tfv_drives set by this bar, the first of its timeframe to drive:
+	 * it drives only from was_to on, so opens at its start.) */
+	return bar_work(s, y, ev, end, drives, y->tfv_drives && was_to > ev->ts ? was_to : ev->ts);
 }
 
 static int on_tick(qts_sim *s, const qts_event *ev)
