@@ -178,6 +178,8 @@ static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 		qts_field_key_set(&y->namek, y->name);
 		y->pos.mark = NAN;
 		y->bar.ts = QTS_TS_MIN;
+		/* nothing worked yet, even before 1970 (0 would be 1970) */
+		y->drive_to = QTS_TS_MIN;
 		for (size_t i = 0; i < s->o.ninstruments; i++)
 			if (strcmp(s->o.instruments[i].symbol, name) == 0)
 				y->pos.ins = &s->o.instruments[i];

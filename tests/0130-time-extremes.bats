@@ -151,3 +151,20 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 	printf '1677-09-22,X,split,2\n' > "$T/act.csv"
 	run -0 --separate-stderr qts-sim --actions "$T/act.csv" "$T/days.csv"
 }
+
+@test "qts-sim before 1970: bars work the orders once the ticks before them stop" {
+	# Ticks drive X's fills until 11:00 on 1960-01-04; the day bars after
+	# them do from then on: o2 fills at the open of 1960-01-06, 14.  (The
+	# time worked up to started at 0, 1970, so no bar before it did.)
+	cat > "$T/pre.csv" <<-'EOS'
+	tick,1960-01-04T10:00:00Z,X,10,100
+	order,1960-01-04T10:00:00Z,X,o1,buy,1,market,,,gtc,s
+	tick,1960-01-04T11:00:00Z,X,11,100
+	bar,1960-01-05T00:00:00Z,X,1d,12,13,11,12,1000
+	order,1960-01-06T00:00:00Z,X,o2,buy,2,market,,,gtc,s
+	bar,1960-01-06T00:00:00Z,X,1d,14,15,13,14,1000
+	EOS
+	run -0 --separate-stderr qts-sim "$T/pre.csv"
+	[ "$(grep '^fill,' <<< "$output")" = "fill,1960-01-04T11:00:00Z,X,o1,buy,1,11,0,0
+fill,1960-01-06T00:00:00Z,X,o2,buy,2,14,0,0" ]
+}
