@@ -52,7 +52,7 @@ int strategy_feedback(struct host *h, const qts_event *ev)
 		/* a plugin hears of its fills; what it writes then is stamped
 		 * with the stream's time, not the fill's, which is behind */
 		if (h->pl)
-			qts_plugin_fill(h->pl, ev, h->clock);
+			qts_plugin_fill(h->pl, ev, h->clock != QTS_TS_MIN ? h->clock : ev->ts);
 		break;
 	}
 	default: /* QTS_UPDATE */

@@ -557,6 +557,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	h->out.put = strategy_emit;
 	h->out.ctx = h;
 	h->target_var = h->position_var = h->limit_var = h->stop_var = -1;
+	h->clock = QTS_TS_MIN; /* no event yet, even before 1970 */
 	if (o.tf) {
 		qts_tf tf;
 		if (qts_tf_parse(o.tf, &tf) < 0)

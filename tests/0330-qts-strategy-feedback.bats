@@ -135,3 +135,27 @@ position_plugin() { # logs the position it is told at each bar, targets 5
 	# dated when the last bar became known: its end
 	[ "${lines[-1]}" = "system,2024-01-10T00:00:00Z,qts-strategy,error,qts-sim failed: boom" ]
 }
+
+@test "--plugin: a target a fill fed back before any input causes is dated at the fill, not at 1970" {
+	cat >onfill.c <<-EOF
+	#include <qts/strategy.h>
+	#include <stdlib.h>
+	struct s { const qts_strategy_host *h; };
+	static void *init(const qts_strategy_host *h, size_t np, const struct qts_strategy_param *p, char *err, size_t len) {
+		(void)np, (void)p, (void)err, (void)len; struct s *s = calloc(1, sizeof *s); s->h = h; return s; }
+	static void on_bar(void *x, const struct qts_strategy_bar *b) { (void)x, (void)b; }
+	static void on_fill(void *x, const struct qts_strategy_fill *f) { struct s *s = x;
+		s->h->target(s->h->ctx, f->symbol, 0, "qty"); }
+	static void fr(void *x) { free(x); }
+	static const qts_strategy d = { QTS_STRATEGY_ABI_VERSION, "flat", "flat on a fill", init, on_bar, NULL, NULL, on_fill, NULL, NULL, fr };
+	const qts_strategy *qts_strategy_entry(void) { return &d; }
+	EOF
+	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o onfill.so onfill.c
+	# before 1970 too: the stream's time, not 0
+	for day in 2023-12-31 1960-01-04; do
+		printf 'fill,%sT00:00:00Z,ACME,y,buy,2,10,0,0\n' "$day" >fb.csv
+		printf 'bar,%sT00:00:00Z,ACME,1d,10,11,9,10,100\n' "$day" >in.csv
+		run -0 --separate-stderr qts-strategy --feedback fb.csv --plugin ./onfill.so in.csv
+		[ "${lines[0]}" = "target,${day}T00:00:00Z,ACME,0,qty,flat" ]
+	done
+}
