@@ -208,6 +208,15 @@ static int paper_market(void *b, const qts_event *ev, qts_evbuf *out, char *err)
 	return done(p, ev->type == QTS_BAR ? qts_sim_put(p->sim, ev) : qts_sim_put_now(p->sim, ev), err);
 }
 
+static int paper_advance(void *b, int64_t ts, qts_evbuf *out, char *err)
+{
+	paper *p = b;
+	if (!p->sim)
+		return 0;
+	p->out = out;
+	return done(p, qts_sim_advance(p->sim, ts), err);
+}
+
 static int paper_idle(void *b, qts_evbuf *out, char *err)
 {
 	paper *p = b;
@@ -310,4 +319,5 @@ const qts_broker_ops qts_broker_paper = {
 	.finish = paper_finish,
 	.free = paper_free,
 	.idle = paper_idle,
+	.advance = paper_advance,
 };

@@ -64,7 +64,7 @@ typedef struct engine {
 	 * waits for the other bars of its time, as in qts-sim, so that no
 	 * fill dated earlier follows it. */
 	int have_group;
-	int64_t group_ts;
+	int64_t group_ts, group_close; /* the bars' time, and their latest end */
 	qts_event *held;
 	size_t nheld, cheld;
 	char error[QTS_ERR_MAX];

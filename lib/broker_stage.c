@@ -806,6 +806,20 @@ static int process(engine *e, const qts_event *ev)
 	}
 }
 
+/* An event other than market data at ts is about to go by. */
+static int advance(engine *e, int64_t ts)
+{
+	if (!e->up)
+		return 0;
+	char err[QTS_ERR_MAX] = "";
+	e->in_call++;
+	int rc = e->ops->advance(e->b, ts, &e->out, err);
+	e->in_call--;
+	if (flush_out(e) < 0)
+		return -1;
+	return rc < 0 ? fail(e, "%s", err) : 0;
+}
+
 /* The events held while the bars of one time came in, in their order. */
 static int release(engine *e)
 {
@@ -830,10 +844,19 @@ static int broker_put(void *eng, const qts_event *ev)
 	if (ev->type == QTS_BAR) {
 		if (e->have_group && ev->ts != e->group_ts && release(e) < 0)
 			return -1;
+		int64_t end = qts_event_known(ev);
+		if (!e->have_group || end > e->group_close)
+			e->group_close = end;
 		e->have_group = 1;
 		e->group_ts = ev->ts;
 		return process(e, ev);
 	}
+	/* An event after the bars' end closes them, as in qts-sim: what was
+	 * held, then what the broker writes of them (their equity), then it,
+	 * not the equity when the next bar comes (the next morning). */
+	if (!is_market(ev->type) && e->ops->advance &&
+	    ((e->have_group && ev->ts > e->group_close && release(e) < 0) || advance(e, ev->ts) < 0))
+		return -1;
 	if (!e->have_group)
 		return process(e, ev);
 	if (e->nheld == e->cheld) {

@@ -89,6 +89,11 @@ typedef struct qts_broker_ops {
 	 * itself (a copy, field for field) among its events: then ev goes
 	 * out in that place (paper: where qts-sim writes it). */
 	int (*market)(void *b, const qts_event *ev, qts_evbuf *out, char *err);
+	/* An event other than market data, at ts, is about to go by: what
+	 * it closes goes first (paper: the equity of the bars of a time that
+	 * ended before it, as qts-sim writes it there).  0, or -1 with err.
+	 * NULL: nothing. */
+	int (*advance)(void *b, int64_t ts, qts_evbuf *out, char *err);
 	/* The descriptor whose readiness means updates are waiting (a
 	 * stream's socket), with its events; -1: none now. */
 	int (*fd)(void *b, short *events);

@@ -274,6 +274,11 @@ int qts_sim_put(qts_sim *s, const qts_event *ev);
  * the latest time: the caller (qts-broker paper) holds the events that
  * follow a bar itself, as qts_sim_put does.  0, or -1 as qts_sim_put. */
 int qts_sim_put_now(qts_sim *s, const qts_event *ev);
+/* An event other than market data, at ts, goes by (qts-broker paper,
+ * which passes it on itself): bars of a time that ends before ts close,
+ * their equity written, as qts_sim_put closes them before such an event.
+ * 0, or -1 as qts_sim_put. */
+int qts_sim_advance(qts_sim *s, int64_t ts);
 /* The input paused (live): write the equity of the latest bar time now
  * rather than when a later bar arrives.  0, or -1 as qts_sim_put. */
 int qts_sim_pause(qts_sim *s);

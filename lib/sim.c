@@ -1772,6 +1772,11 @@ int qts_sim_put_now(qts_sim *s, const qts_event *ev)
 	return process(s, ev);
 }
 
+int qts_sim_advance(qts_sim *s, int64_t ts)
+{
+	return s->have_group && ts > s->group_close ? close_group(s) : 0;
+}
+
 int qts_sim_pause(qts_sim *s)
 {
 	if (!s->have_group || !s->group_driven) /* close_group says why */

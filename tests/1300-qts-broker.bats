@@ -34,6 +34,23 @@ same_as_sim() {
 	[ "$(grep -c '^fill,' broker.csv)" -eq "$(grep -c '^fill,' sim.csv)" ]
 }
 
+@test "paper: an event after the bars' end closes them first, as in qts-sim: their equity is dated at their end" {
+	# qts-risk's "new day" at 09:05 comes before the first bar of the day
+	# (known at 10:00): the equity of 22:00 goes before it, not after it
+	# dated 09:05, as when the paper broker waited for the next bar
+	cat >day.csv <<-'E'
+	bar,2024-01-02T20:00:00Z,A,1h,10,11,9,10,100
+	target,2024-01-02T21:00:00Z,A,5,qty,s
+	bar,2024-01-02T21:00:00Z,A,1h,10,12,9,11,100
+	risk,2024-01-03T09:05:00Z,,daily-loss,resume,new day
+	bar,2024-01-03T09:00:00Z,A,1h,12,13,11,12,100
+	E
+	qts-sim day.csv >sim.csv
+	qts-broker paper day.csv >broker.csv
+	diff sim.csv broker.csv
+	grep -A1 '^equity,2024-01-02T22:00:00Z,99950,100005,' broker.csv | grep -q '^risk,2024-01-03T09:05:00Z,'
+}
+
 @test "paper: --cash, --commission, --slippage as qts-sim" {
 	same_as_sim --cash 50000 --commission bps=5 --slippage bps=3
 	same_as_sim --commission per-share=0.005,min=1 --slippage ticks=2,tick=0.01
