@@ -854,9 +854,12 @@ static int broker_put(void *eng, const qts_event *ev)
 	/* An event after the bars' end closes them, as in qts-sim: what was
 	 * held, then what the broker writes of them (their equity), then it,
 	 * not the equity when the next bar comes (the next morning). */
-	if (!is_market(ev->type) && e->ops->advance &&
-	    ((e->have_group && ev->ts > e->group_close && release(e) < 0) || advance(e, ev->ts) < 0))
-		return -1;
+	if (!is_market(ev->type) && e->ops->advance) {
+		if (e->have_group && ev->ts > e->group_close && release(e) < 0)
+			return -1;
+		if (advance(e, ev->ts) < 0)
+			return -1;
+	}
 	if (!e->have_group)
 		return process(e, ev);
 	if (e->nheld == e->cheld) {
