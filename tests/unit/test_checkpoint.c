@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* What an engine writes, as msgpack bytes one after the other. */
 typedef struct sink {
@@ -164,6 +165,22 @@ static void file_frame(void)
 	whole[n - 20] ^= 1;
 	qts_state_parse((unsigned char *)whole, n, &r, err, sizeof err);
 	CHECK(strstr(err, "CRC-32") != NULL, "a corrupt file says so");
+	whole[n - 20] ^= 1;
+	/* A state of the version before, whole and with its CRC right: the
+	 * layout changed, so it is refused, naming both versions. */
+	whole[8] = QTS_STATE_VERSION - 1;
+	uint32_t crc = (uint32_t)crc32(0L, (unsigned char *)whole, (uInt)(n - 8));
+	for (int i = 0; i < 8; i++)
+		whole[n - 8 + i] = (char)(i < 4 ? crc >> (8 * i) : 0);
+	qts_state_parse((unsigned char *)whole, n, &r, err, sizeof err);
+	char want[64];
+	snprintf(want, sizeof want, "state file version %d, not %d", QTS_STATE_VERSION - 1, QTS_STATE_VERSION);
+	CHECK_STR(err, want, "a state of an older layout names its version and this one");
+	whole[8] = QTS_STATE_VERSION;
+	crc = (uint32_t)crc32(0L, (unsigned char *)whole, (uInt)(n - 8));
+	for (int i = 0; i < 4; i++)
+		whole[n - 8 + i] = (char)(crc >> (8 * i));
+	CHECK(qts_state_parse((unsigned char *)whole, n, &r, err, sizeof err) == 0, "and the same bytes of this version are read");
 	qts_state_parse((const unsigned char *)"hello, world", 12, &r, err, sizeof err);
 	CHECK_STR(err, "not a qts state file", "another file says so");
 	free(whole);
