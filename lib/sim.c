@@ -1600,13 +1600,21 @@ static void gate_set(qts_sim *s)
 		  : s->next_action < s->o.nactions ? s->o.actions[s->next_action].ts : INT64_MAX;
 }
 
-/* What comes before an event at ts: financing up to its day and the
- * corporate actions dated up to it.  0, or -1 as qts_sim_put. */
-static __attribute__((noinline)) int before(qts_sim *s, int64_t ts)
+/* What comes before an event at ts: the corporate actions dated up to
+ * it, and for market data (market) financing up to its day.  The books
+ * move with the market: an order, target or report at ts may come
+ * before bars that started earlier (weeks, known at their end after the
+ * event of that end), whose fills, dated at their start, must find the
+ * books of that start.  An action is of its date whatever the event:
+ * an order placed on a split's day is in the new shares; the days
+ * before it accrue on the books before it.  0, or -1 as qts_sim_put. */
+static __attribute__((noinline)) int before(qts_sim *s, int64_t ts, int market)
 {
-	if (s->o.fin.on)
+	if (s->o.fin.on && market)
 		finance(s, ts);
 	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ts) {
+		if (s->o.fin.on)
+			finance(s, s->o.actions[s->next_action].ts);
 		int rc = apply_action(s, &s->o.actions[s->next_action++]);
 		gate_set(s);
 		if (rc < 0)
@@ -1634,7 +1642,7 @@ static inline int closes_group(const qts_sim *s, int same_ts, int drives, int64_
  * are not needed), then acted on. */
 static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
 {
-	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts) < 0)
+	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts, 1) < 0)
 		return -1;
 	if (__builtin_expect(s->failed, 0))
 		return -1;
@@ -1666,7 +1674,7 @@ static int process(qts_sim *s, const qts_event *ev)
 {
 	if (ev->type == QTS_BAR)
 		return process_bar(s, ev);
-	if (ev->ts >= s->gate && before(s, ev->ts) < 0)
+	if (ev->ts >= s->gate && before(s, ev->ts, ev->type == QTS_TICK || ev->type == QTS_QUOTE) < 0)
 		return -1;
 	if (put(s, ev) < 0)
 		return -1;
@@ -1678,6 +1686,15 @@ static int process(qts_sim *s, const qts_event *ev)
 	case QTS_TARGET: return on_target(s, ev);
 	default: return 0;
 	}
+}
+
+/* Every bar of the open group has filled: the books are known to its
+ * end, and what was held after them (a weight target, an order's cash
+ * check) sees the financing up to there. */
+static void held_books(qts_sim *s)
+{
+	if (s->o.fin.on && s->have_group)
+		finance(s, s->group_close);
 }
 
 /* The events held back while bars of one time came in, in their order. */
@@ -1697,6 +1714,7 @@ static int run_later(qts_sim *s)
  * then its equity, dated at their end. */
 static int close_group(qts_sim *s)
 {
+	held_books(s);
 	/* A group of bars that drive nothing (coarser bars over time the
 	 * finer ones have closed) changes no price: the equity of the group
 	 * before stands, so a stream with them reports as one without. */
@@ -1794,8 +1812,13 @@ int qts_sim_pause(qts_sim *s)
 
 int qts_sim_finish(qts_sim *s)
 {
+	held_books(s);
 	if (run_later(s) < 0)
 		return -1;
+	/* Nothing is to come: the books are known to the last time, and the
+	 * days up to it accrue before the positions are closed there. */
+	if (s->o.fin.on && s->have_clock)
+		finance(s, s->clock);
 	if (s->o.close_at_end && s->have_clock)
 		for (size_t i = 0; i < s->nall; i++) {
 			sym *y = sym_at(s, i);

@@ -352,6 +352,25 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/gz.out")" = "$output" ]
 }
 
+@test "--actions: a target on a split's day is in the new shares, before the day's bar" {
+	# 100 A held; the 2:1 split of 2024-01-04 applies before the target
+	# of that time (ahead of the day's bar): 200 is what is held, no order
+	cat > "$BATS_TEST_TMPDIR/sp.csv" <<-'E'
+	bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,1000
+	target,2024-01-02T00:00:00Z,A,100,qty,s
+	bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	target,2024-01-04T00:00:00Z,A,200,qty,s
+	bar,2024-01-04T00:00:00Z,A,1d,5,5,5,5,1000
+	E
+	echo '2024-01-04,A,split,2' > "$BATS_TEST_TMPDIR/sp_act.csv"
+	cd "$BATS_TEST_TMPDIR"
+	for flags in "" "--cash-rate 0.05"; do
+		run -0 qts-sim $flags --actions sp_act.csv sp.csv
+		[ "$(grep -c '^update,.*,new,' <<<"$output")" -eq 1 ]
+		grep -A1 '^position,2024-01-04T00:00:00Z,A,200,5,1000,0,0$' <<<"$output" | grep -q '^target,2024-01-04T'
+	done
+}
+
 @test "--actions errors name the file and line" {
 	printf 'date,symbol,action,value\n2024-01-01,A,split,x\n' > "$BATS_TEST_TMPDIR/a.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/a.csv" </dev/null

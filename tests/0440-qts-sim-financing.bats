@@ -35,16 +35,22 @@ def f(x):
     return s[:-2] if s.endswith(".0") else s
 '
 
+# Cash c from 100000 at 5% a year, ACT/360, and the interest I: days(n)
+# accrues n calendar days, each on the balance of the day before.
+PYDAYS='
+r, c, I = 0.05, 100000.0, 0.0
+def days(n):
+    global c, I
+    for _ in range(n):
+        i = c * r / 360; I += i; c += i
+'
+
 @test "financing: interest on cash over a weekend, Friday to Monday three calendar days" {
 	run -0 qts-sim --cash-rate 0.05 long.csv
 	echo "$output" | fin_fields > got
 	python3 - > want <<-EOF
 	$PYFMT
-	r, c, I = 0.05, 100000.0, 0.0
-	def days(n):
-	    global c, I
-	    for _ in range(n):
-	        i = c * r / 360; I += i; c += i
+	$PYDAYS
 	days(1)                                   # Thursday, at Friday 00:00
 	print("2024-01-05T00:00:00Z,%s,%s,%s,0,0" % (f(c), f(c), f(I)))
 	c -= 10.0 * 100.0 * 1.0                   # the buy at Friday's open
@@ -62,6 +68,35 @@ def f(x):
 	fri, mon = map(float, sys.argv[1:])
 	assert abs((mon - fri) / (fri - 100000 * 0.05 / 360) - 3) < 1e-3, (fri, mon)
 	EOF
+}
+
+@test "financing: weeks: an event of a week's end before the week's bar does not accrue it on the books before its fill" {
+	# The week of 2024-01-08 is known at 2024-01-15, after qts-risk's
+	# "new day" of that time; its bar fills the buy at its open, dated
+	# 2024-01-08, so the week's interest is on the cash after the buy.
+	cat > wk.csv <<-'E'
+	bar,2024-01-01T00:00:00Z,A,1w,10,10,10,10,1000
+	order,2024-01-08T00:00:00Z,A,a1,buy,100,market,,,gtc,s
+	risk,2024-01-15T00:00:00Z,,daily-loss,resume,new day
+	bar,2024-01-08T00:00:00Z,A,1w,10,11,9,10,1000
+	risk,2024-01-22T00:00:00Z,,daily-loss,resume,new day
+	bar,2024-01-15T00:00:00Z,A,1w,10,11,9,10,1000
+	E
+	run -0 qts-sim --cash-rate 0.05 wk.csv
+	echo "$output" | fin_fields > got
+	python3 - > want <<-EOF
+	$PYFMT
+	$PYDAYS
+	days(7)
+	print("2024-01-08T00:00:00Z,%s,%s,%s,0,0" % (f(c), f(c), f(I)))
+	c -= 100 * 10.0                           # the buy at the open of 2024-01-08
+	days(7)
+	print("2024-01-15T00:00:00Z,%s,%s,%s,0,0" % (f(c), f(c + 1000.0), f(I)))
+	days(7)
+	print("2024-01-22T00:00:00Z,%s,%s,%s,0,0" % (f(c), f(c + 1000.0), f(I)))
+	EOF
+	diff want got
+	grep -qx 'fill,2024-01-08T00:00:00Z,A,a1,buy,100,10,0,0' <<<"$output"
 }
 
 @test "financing: --day-count 365 divides by 365 (ACT/365)" {
