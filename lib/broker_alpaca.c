@@ -734,8 +734,9 @@ static int cancel(alpaca *a, const char *id, qts_evbuf *out, char *err)
 	return rc ? rc : QTS_BROKER_REJECTED;
 }
 
-static int alpaca_cancel(void *b, const char *id, qts_evbuf *out, char *err)
+static int alpaca_cancel(void *b, const char *id, int64_t ts, const char *why, qts_evbuf *out, char *err)
 {
+	(void)ts, (void)why; /* the stage dates what Alpaca answers, in Alpaca's words */
 	alpaca *a = b;
 	a->busy = 1;
 	size_t at = out->n;

@@ -1038,8 +1038,9 @@ static int cancel_answered(ib *b, const void *at)
 	return x->cancel_refused || (x->status >= 0 && qts_status_final(x->status));
 }
 
-static int ib_cancel(void *vb, const char *id, qts_evbuf *out, char *err)
+static int ib_cancel(void *vb, const char *id, int64_t ts, const char *why, qts_evbuf *out, char *err)
 {
+	(void)ts, (void)why; /* the stage dates what the gateway answers, in its words */
 	ib *b = vb;
 	if (b->fd < 0) {
 		snprintf(err, QTS_ERR_MAX, "ib: not connected");

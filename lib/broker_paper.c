@@ -25,7 +25,6 @@ typedef struct paper {
 	qts_evbuf *out;          /* where the engine's events go during a call */
 	const qts_event *market; /* the market event being fed: written in place */
 	int oom;
-	int64_t now;             /* the latest market time: a cancel's */
 	paper_order *ord;
 	size_t nord, cord;
 } paper;
@@ -182,18 +181,18 @@ static int paper_place(void *b, const qts_broker_order *o, qts_evbuf *out, char 
 	return done(p, qts_sim_put_now(p->sim, &ev), err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
 }
 
-static int paper_cancel(void *b, const char *id, qts_evbuf *out, char *err)
+static int paper_cancel(void *b, const char *id, int64_t ts, const char *why, qts_evbuf *out, char *err)
 {
 	paper *p = b;
 	paper_order *po = find(p, id);
 	if (!po)
 		return QTS_BROKER_OK; /* nothing to cancel: as qts-sim, silently */
 	qts_event ev;
-	qts_event_init(&ev, QTS_CANCEL, p->now);
+	qts_event_init(&ev, QTS_CANCEL, ts);
 	QTS_SET(ev.symbol, po->symbol);
 	QTS_SET(ev.cancel.id, id);
 	p->out = out;
-	return done(p, qts_sim_put_now(p->sim, &ev), err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
+	return done(p, qts_sim_cancel(p->sim, &ev, why), err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
 }
 
 static int paper_market(void *b, const qts_event *ev, qts_evbuf *out, char *err)
@@ -201,11 +200,13 @@ static int paper_market(void *b, const qts_event *ev, qts_evbuf *out, char *err)
 	paper *p = b;
 	p->out = out;
 	p->market = ev;
-	p->now = ev->ts;
 	/* A bar may close the latest time's group (its equity first); what
 	 * else comes is in order already: the stage holds it as qts-sim
-	 * would. */
-	return done(p, ev->type == QTS_BAR ? qts_sim_put(p->sim, ev) : qts_sim_put_now(p->sim, ev), err);
+	 * would (qts_sim_closes). */
+	if (ev->type == QTS_BAR)
+		return done(p, qts_sim_put(p->sim, ev), err);
+	/* a tick or quote after the bars' end closes them first, as in qts_sim_put */
+	return done(p, qts_sim_advance(p->sim, ev->ts) < 0 ? -1 : qts_sim_put_now(p->sim, ev), err);
 }
 
 static int paper_advance(void *b, int64_t ts, qts_evbuf *out, char *err)
@@ -215,6 +216,21 @@ static int paper_advance(void *b, int64_t ts, qts_evbuf *out, char *err)
 		return 0;
 	p->out = out;
 	return done(p, qts_sim_advance(p->sim, ts), err);
+}
+
+static int paper_closes(void *b, const qts_event *ev)
+{
+	paper *p = b;
+	return p->sim && qts_sim_closes(p->sim, ev);
+}
+
+static void paper_books(void *b, const char *symbol, qts_sim_books *out)
+{
+	paper *p = b;
+	if (p->sim)
+		qts_sim_books_of(p->sim, symbol, out);
+	else
+		*out = (qts_sim_books){ .price = NAN, .mult = 1, .equity = NAN };
 }
 
 static int paper_idle(void *b, qts_evbuf *out, char *err)
@@ -267,7 +283,6 @@ static int paper_ck(paper *p, qts_ckpt *c)
 			return -1;
 	} else if (have && qts_sim_save(p->sim, c) < 0)
 		return -1;
-	qts_ck_i64(c, &p->now);
 	size_t n = p->nord;
 	qts_ck_size(c, &n, c->loading ? c->len / 40 : n);
 	if (c->loading && n) {
@@ -315,6 +330,8 @@ const qts_broker_ops qts_broker_paper = {
 	.open_orders = paper_open_orders,
 	.place = paper_place,
 	.cancel = paper_cancel,
+	.books = paper_books,
+	.closes = paper_closes,
 	.market = paper_market,
 	.finish = paper_finish,
 	.free = paper_free,

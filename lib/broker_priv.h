@@ -21,6 +21,7 @@ typedef struct bsym {
 	strat_target *tgt;
 	size_t ntgt;
 	long seq;    /* ids of the orders made from targets */
+	int64_t report_ts; /* of its last fill, update or position written; QTS_TS_MIN before one */
 } bsym;
 
 /* One of our orders working at the broker. */
@@ -63,8 +64,7 @@ typedef struct engine {
 	/* A broker that fills on market data (paper): what follows a bar
 	 * waits for the other bars of its time, as in qts-sim, so that no
 	 * fill dated earlier follows it. */
-	int have_group;
-	int64_t group_ts, group_close; /* the bars' time, and their latest end */
+	int have_group; /* events are held: the broker's bars of a time are open */
 	qts_event *held;
 	size_t nheld, cheld;
 	char error[QTS_ERR_MAX];

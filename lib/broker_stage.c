@@ -11,6 +11,7 @@
 #include "qts_broker_journal.h"
 #include "broker_priv.h"
 #include "qts_loop.h"
+#include "qts_sim.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -90,8 +91,10 @@ static bsym *sym_of(engine *e, const char *symbol)
 	bsym *y = qts_symtab_get(e->syms, symbol);
 	if (!y)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	if (qts_symtab_count(e->syms) != before)
+	if (qts_symtab_count(e->syms) != before) {
 		y->last = NAN;
+		y->report_ts = QTS_TS_MIN;
+	}
 	return y;
 }
 
@@ -132,6 +135,27 @@ static double working_qty(const engine *e, const char *symbol)
 		if (strcmp(e->w[i].symbol, symbol) == 0 && e->w[i].qty - e->w[i].filled > EPS)
 			q += e->w[i].side * (e->w[i].qty - e->w[i].filled);
 	return q;
+}
+
+/* What a target for symbol is sized against: the broker's books when it
+ * keeps them (paper), else what the stage has seen (and, with --dry-run,
+ * the orders it presumes working, which the broker never had). */
+static void books_of(engine *e, bsym *y, const char *symbol, qts_sim_books *b)
+{
+	if (e->ops->books && !e->dry) {
+		e->ops->books(e->b, symbol, b);
+		return;
+	}
+	*b = (qts_sim_books){ .pos = y->pos, .working = working_qty(e, symbol), .price = y->last, .mult = 1,
+			      .equity = e->equity };
+}
+
+/* Orders end in any order; the rest keep theirs, the order they were
+ * placed in, so that canceling a symbol's cancels them as qts-sim does. */
+static void working_remove(engine *e, size_t at)
+{
+	memmove(&e->w[at], &e->w[at + 1], (e->nw - at - 1) * sizeof *e->w);
+	e->nw--;
 }
 
 static int fail(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -186,7 +210,7 @@ static int learn(engine *e, const qts_event *ev)
 		working *w = working_find(e, ev->update.id, &at);
 		if (st >= 0 && qts_status_final(st)) {
 			if (w)
-				e->w[at] = e->w[--e->nw];
+				working_remove(e, at);
 			qts_bj_entry *je = qts_bj_find(e->j, ev->update.id);
 			if (je && je->state != QTS_BJ_ENDED && qts_bj_end(e->j, ev->update.id, st, err) < 0)
 				return fail(e, "%s", err);
@@ -231,9 +255,20 @@ static int put_out(engine *e, const qts_event *src)
 			return fail(e, "out of memory");
 		return 0;
 	}
-	if (e->have_ts && ev.ts < e->last_ts)
+	if (e->ops->market && qts_event_is_news(&ev) && *ev.symbol) {
+		/* A broker that fills on market data (paper) dates its reports
+		 * by it: one keeps its own time while its symbol's reports stay
+		 * in order, as qts-events(5) orders them (among themselves), so
+		 * a fill at a bar's open follows what was dated at the bar's
+		 * end, as qts-sim writes it. */
+		bsym *y = sym_of(e, ev.symbol);
+		if (ev.ts < y->report_ts)
+			ev.ts = y->report_ts;
+		y->report_ts = ev.ts;
+	} else if (e->have_ts && ev.ts < e->last_ts)
 		ev.ts = e->last_ts;
-	e->last_ts = ev.ts;
+	if (!e->have_ts || ev.ts > e->last_ts)
+		e->last_ts = ev.ts;
 	e->have_ts = 1;
 	if (learn(e, &ev) < 0)
 		return -1;
@@ -398,7 +433,7 @@ static int reconcile(engine *e)
 		e->reconciling = 0;
 		size_t at;
 		if (working_find(e, je->o.id, &at))
-			e->w[at] = e->w[--e->nw];
+			working_remove(e, at);
 		if (je->state == QTS_BJ_INTENT) {
 			/* Journaled, then no answer: it never arrived.  The same
 			 * id again, which the broker would refuse as a repeat. */
@@ -610,14 +645,14 @@ static int cancel(engine *e, const char *symbol, const char *id, const char *why
 	size_t at;
 	if (e->dry) { /* nothing was sent: the order the stage presumed working ends */
 		if (working_find(e, id, &at))
-			e->w[at] = e->w[--e->nw];
+			working_remove(e, at);
 		return 0;
 	}
 	if (!e->up)
 		return warning(e, "cancel %s (%s): not sent, broker down: %s", id, why, e->down_why);
 	(void)symbol;
 	e->in_call++;
-	int rc = e->ops->cancel(e->b, id, &e->out, err);
+	int rc = e->ops->cancel(e->b, id, e->now_ts, why, &e->out, err);
 	e->in_call--;
 	if (flush_out(e) < 0)
 		return -1;
@@ -655,7 +690,7 @@ static int on_cancel(engine *e, const qts_event *ev)
 	qts_bj_entry *je = qts_bj_find(e->j, ev->cancel.id);
 	if (!working_find(e, ev->cancel.id, NULL) && (!je || je->state == QTS_BJ_ENDED))
 		return 0; /* not working: nothing to cancel, as qts-sim */
-	return cancel(e, ev->symbol, ev->cancel.id, "on request");
+	return cancel(e, ev->symbol, ev->cancel.id, "canceled on request");
 }
 
 static int id_taken(void *arg, const char *id)
@@ -676,13 +711,15 @@ static int on_target(engine *e, const qts_event *ev)
 	qts_target_order_id(o.id, o.strategy, ev->symbol, &y->seq, id_taken, e->j);
 	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
 	double q = NAN;
-	if (unit == QTS_UNIT_WEIGHT && !(y->last > 0))
+	qts_sim_books bk;
+	books_of(e, y, ev->symbol, &bk);
+	if (unit == QTS_UNIT_WEIGHT && !(bk.price > 0))
 		return refuse(e, &o, "weight target: no price for %s yet", ev->symbol);
-	if (unit == QTS_UNIT_WEIGHT && !isfinite(e->equity))
+	if (unit == QTS_UNIT_WEIGHT && !isfinite(bk.equity))
 		return refuse(e, &o, "weight target: no equity from the broker yet");
 	if (unit < 0)
 		return refuse(e, &o, "bad target unit '%s' (qty, weight)", ev->target.unit);
-	q = qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? e->equity : 0, y->last, 1,
+	q = qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? bk.equity : 0, bk.price, bk.mult,
 				e->fractional);
 	if (!isfinite(q))
 		return refuse(e, &o, "bad target %g", ev->target.target);
@@ -707,7 +744,8 @@ static int on_target(engine *e, const qts_event *ev)
 		want += y->tgt[k].qty;
 	/* An exit sells what is held: what is working of the symbol ends
 	 * above, so a canceled buy still on its way is not sold too. */
-	double have = y->pos + (every ? 0 : working_qty(e, ev->symbol));
+	books_of(e, y, ev->symbol, &bk); /* after the cancels */
+	double have = bk.pos + (every ? 0 : bk.working);
 	if (!isfinite(want - have))
 		return refuse(e, &o, "targets for %s add up to %g: not a quantity", ev->symbol, want);
 	if (!qts_target_order(want, have, &o.side, &o.qty)) {
@@ -787,26 +825,7 @@ static int on_market(engine *e, const qts_event *ev)
 	return rc < 0 ? fail(e, "%s", err) : 0;
 }
 
-static int process(engine *e, const qts_event *ev)
-{
-	if (!e->seen_input && release_early(e, &ev->ts) < 0)
-		return -1;
-	if (!e->have_ts || ev->ts > e->now_ts)
-		e->now_ts = ev->ts;
-	if (is_market(ev->type))
-		return on_market(e, ev);
-	if (pass(e, ev) < 0)
-		return -1;
-	switch (ev->type) {
-	case QTS_ORDER: return on_order(e, ev);
-	case QTS_TARGET: return on_target(e, ev);
-	case QTS_CANCEL: return on_cancel(e, ev);
-	case QTS_RISK: return on_risk(e, ev);
-	default: return 0;
-	}
-}
-
-/* An event other than market data at ts is about to go by. */
+/* An event other than market data at ts goes by now. */
 static int advance(engine *e, int64_t ts)
 {
 	if (!e->up)
@@ -818,6 +837,27 @@ static int advance(engine *e, int64_t ts)
 	if (flush_out(e) < 0)
 		return -1;
 	return rc < 0 ? fail(e, "%s", err) : 0;
+}
+
+static int process(engine *e, const qts_event *ev)
+{
+	if (!e->seen_input && release_early(e, &ev->ts) < 0)
+		return -1;
+	if (!e->have_ts || ev->ts > e->now_ts)
+		e->now_ts = ev->ts;
+	if (is_market(ev->type))
+		return on_market(e, ev);
+	if (e->ops->advance && advance(e, ev->ts) < 0)
+		return -1;
+	if (pass(e, ev) < 0)
+		return -1;
+	switch (ev->type) {
+	case QTS_ORDER: return on_order(e, ev);
+	case QTS_TARGET: return on_target(e, ev);
+	case QTS_CANCEL: return on_cancel(e, ev);
+	case QTS_RISK: return on_risk(e, ev);
+	default: return 0;
+	}
 }
 
 /* The events held while the bars of one time came in, in their order. */
@@ -841,24 +881,15 @@ static int broker_put(void *eng, const qts_event *ev)
 		return -1;
 	if (!e->ops->market)
 		return process(e, ev);
+	/* The events after a bar wait for the other bars of its time, as
+	 * in qts-sim, and go by the broker's rule of when those close (a bar
+	 * of a new time; an event after their end, whose equity then comes
+	 * before it, not when the next bar comes, the next morning). */
+	if (e->have_group && e->ops->closes(e->b, ev) && release(e) < 0)
+		return -1;
 	if (ev->type == QTS_BAR) {
-		if (e->have_group && ev->ts != e->group_ts && release(e) < 0)
-			return -1;
-		int64_t end = qts_event_known(ev);
-		if (!e->have_group || end > e->group_close)
-			e->group_close = end;
 		e->have_group = 1;
-		e->group_ts = ev->ts;
 		return process(e, ev);
-	}
-	/* An event after the bars' end closes them, as in qts-sim: what was
-	 * held, then what the broker writes of them (their equity), then it,
-	 * not the equity when the next bar comes (the next morning). */
-	if (!is_market(ev->type) && e->ops->advance) {
-		if (e->have_group && ev->ts > e->group_close && release(e) < 0)
-			return -1;
-		if (advance(e, ev->ts) < 0)
-			return -1;
 	}
 	if (!e->have_group)
 		return process(e, ev);

@@ -180,6 +180,7 @@ static int stage_ck(engine *e, qts_ckpt *c)
 			break;
 		qts_ck_f64(c, &y->pos), qts_ck_f64(c, &y->last);
 		qts_ck_long(c, &y->seq);
+		qts_ck_i64(c, &y->report_ts);
 		size_t ntgt = y->ntgt;
 		qts_ck_size(c, &ntgt, c->loading ? c->len / 16 : ntgt);
 		if (c->loading && ntgt) {
@@ -214,7 +215,6 @@ static int stage_ck(engine *e, qts_ckpt *c)
 	 * time's events held for its other bars */
 	evbuf_ck(c, &e->early);
 	qts_ck_int(c, &e->have_group);
-	qts_ck_i64(c, &e->group_ts), qts_ck_i64(c, &e->group_close);
 	size_t nheld = e->nheld;
 	qts_ck_size(c, &nheld, c->loading ? c->len / 24 : nheld);
 	if (c->loading && nheld) {

@@ -28,6 +28,8 @@
 #include <getopt.h>
 #include <stdarg.h>
 
+struct qts_sim_books; /* qts_sim.h */
+
 /* An order as the stage sends it. */
 typedef struct qts_broker_order {
 	char id[QTS_ID_MAX];       /* ours, unique for the account's life */
@@ -82,18 +84,36 @@ typedef struct qts_broker_ops {
 	 * QTS_BROKER_DOWN / QTS_BROKER_STOP with err. */
 	int (*open_orders)(void *b, qts_evbuf *out, char *err);
 	int (*place)(void *b, const qts_broker_order *o, qts_evbuf *out, char *err);
-	int (*cancel)(void *b, const char *id, qts_evbuf *out, char *err);
+	/* ts: when the stage asks (the request's time, the stage's latest
+	 * input event), why: the reason ("canceled on request", "replaced
+	 * by a target for every strategy", "emergency stop"): paper dates
+	 * and words its update by them, as qts-sim does; a live broker's
+	 * update is the broker's. */
+	int (*cancel)(void *b, const char *id, int64_t ts, const char *why, qts_evbuf *out, char *err);
 	/* Market data passed through the stage (paper fills on it; a live
 	 * broker may ignore it: NULL).  0, or -1 with err.  The stage writes
 	 * ev before what the broker appends, unless the broker appends ev
 	 * itself (a copy, field for field) among its events: then ev goes
 	 * out in that place (paper: where qts-sim writes it). */
 	int (*market)(void *b, const qts_event *ev, qts_evbuf *out, char *err);
-	/* An event other than market data, at ts, is about to go by: what
-	 * it closes goes first (paper: the equity of the bars of a time that
-	 * ended before it, as qts-sim writes it there).  0, or -1 with err.
+	/* An event other than market data, at ts, goes by now (the stage
+	 * holds those that follow a bar until its time's bars are in): what
+	 * it closes or what is due at ts goes first (paper: the equity of the
+	 * bars of a time that ended before it, and the corporate actions of
+	 * its date, as qts-sim writes them there).  0, or -1 with err.
 	 * NULL: nothing. */
 	int (*advance)(void *b, int64_t ts, qts_evbuf *out, char *err);
+	/* Whether ev closes the bars of the latest time the broker fills
+	 * on (paper: as qts-sim decides it, a bar of a new time, a coarser
+	 * one ending after them, another event dated after their end): the
+	 * events the stage held after them go first.  Given with market. */
+	int (*closes)(void *b, const qts_event *ev);
+	/* What a target for symbol is sized against, by the broker's own
+	 * books (paper: the engine's, to the last bit, so that its orders
+	 * are qts-sim's): position, working quantity, price, multiplier and
+	 * equity.  NULL: the stage's view (the positions, fills, prices and
+	 * equity it has seen). */
+	void (*books)(void *b, const char *symbol, struct qts_sim_books *out);
 	/* The descriptor whose readiness means updates are waiting (a
 	 * stream's socket), with its events; -1: none now. */
 	int (*fd)(void *b, short *events);

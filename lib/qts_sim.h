@@ -274,11 +274,30 @@ int qts_sim_put(qts_sim *s, const qts_event *ev);
  * the latest time: the caller (qts-broker paper) holds the events that
  * follow a bar itself, as qts_sim_put does.  0, or -1 as qts_sim_put. */
 int qts_sim_put_now(qts_sim *s, const qts_event *ev);
-/* An event other than market data, at ts, goes by (qts-broker paper,
- * which passes it on itself): bars of a time that ends before ts close,
- * their equity written, as qts_sim_put closes them before such an event.
- * 0, or -1 as qts_sim_put. */
+/* A cancel put now, its update with reason why (qts-broker paper: the
+ * stage's, "replaced by a target for every strategy" say, as qts-sim
+ * words its own).  0, or -1 as qts_sim_put. */
+int qts_sim_cancel(qts_sim *s, const qts_event *ev, const char *why);
+/* An event other than a bar, at ts, goes by (qts-broker paper, which
+ * passes it on itself, or puts it now if a tick or quote, and holds it
+ * after a bar as qts_sim_put does): bars of a time that ends before ts close, their equity written,
+ * and the corporate actions dated up to ts apply, as qts_sim_put does
+ * before such an event.  0, or -1 as qts_sim_put. */
 int qts_sim_advance(qts_sim *s, int64_t ts);
+/* Whether ev, put now, would close the bars of the latest time (a bar
+ * of a new time, or of theirs ending after them, that drives its
+ * symbol's fills or not as qts_sim_put decides; another event dated after
+ * their end): what was held after them goes first.  qts-broker paper
+ * holds those events itself, and lets them go by this rule. */
+int qts_sim_closes(qts_sim *s, const qts_event *ev);
+/* What a target for symbol is sized against, as the engine sizes it: the
+ * position, the quantity of its working orders (signed), its price (NaN
+ * before one) and multiplier, and the equity of the whole book, as a
+ * target held after the latest bars sees them (their financing accrued). */
+typedef struct qts_sim_books {
+	double pos, working, price, mult, equity;
+} qts_sim_books;
+void qts_sim_books_of(qts_sim *s, const char *symbol, qts_sim_books *b);
 /* The input paused (live): write the equity of the latest bar time now
  * rather than when a later bar arrives.  0, or -1 as qts_sim_put. */
 int qts_sim_pause(qts_sim *s);

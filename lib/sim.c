@@ -113,6 +113,7 @@ struct qts_sim {
 	int64_t end_ts, end;
 	int have_end;
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
+	const char *cancel_why; /* the reason of the cancel being put (qts_sim_cancel); NULL: on request */
 	int margined; /* an instrument has a margin: positions may settle */
 	qts_event tpl[4]; /* qts_event_init of each type qts-sim makes (out_event) */
 };
@@ -992,7 +993,8 @@ static int on_cancel(qts_sim *s, const qts_event *ev)
 	sym *y = sym_get(s, ev->symbol);
 	for (size_t i = 0; i < y->nord; i++)
 		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
-			int rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED, "canceled on request");
+			int rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED,
+					    s->cancel_why ? s->cancel_why : "canceled on request");
 			remove_order(s, y, i);
 			return rc;
 		}
@@ -1785,14 +1787,50 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 
 int qts_sim_put_now(qts_sim *s, const qts_event *ev)
 {
+	held_books(s); /* the caller held it, as close_group runs what was held */
 	if (run_later(s) < 0)
 		return -1;
 	return process(s, ev);
 }
 
+int qts_sim_closes(qts_sim *s, const qts_event *ev)
+{
+	if (!s->have_group)
+		return 0;
+	if (ev->type != QTS_BAR)
+		return ev->ts > s->group_close;
+	int64_t end;
+	int drives = bar_would_drive(s, ev, &end);
+	return closes_group(s, ev->ts == s->group_ts, drives, end);
+}
+
+void qts_sim_books_of(qts_sim *s, const char *symbol, qts_sim_books *b)
+{
+	held_books(s); /* as a target held after the open group's bars sees them */
+	const sym *y = qts_symtab_find(s->syms, symbol);
+	*b = (qts_sim_books){ .price = NAN, .mult = 1, .equity = books(s).equity };
+	if (y) {
+		b->pos = y->pos.qty;
+		b->working = working(y);
+		b->price = y->pos.mark > 0 ? y->pos.mark : NAN;
+		b->mult = qts_pos_mult(&y->pos);
+	}
+}
+
+int qts_sim_cancel(qts_sim *s, const qts_event *ev, const char *why)
+{
+	s->cancel_why = why;
+	int rc = qts_sim_put_now(s, ev);
+	s->cancel_why = NULL;
+	return rc;
+}
+
 int qts_sim_advance(qts_sim *s, int64_t ts)
 {
-	return s->have_group && ts > s->group_close ? close_group(s) : 0;
+	if (s->have_group && ts > s->group_close && close_group(s) < 0)
+		return -1;
+	held_books(s); /* a group still open: the caller held it, as close_group runs it */
+	return ts >= s->gate ? before(s, ts, 0) : 0;
 }
 
 int qts_sim_pause(qts_sim *s)

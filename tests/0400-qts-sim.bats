@@ -352,7 +352,7 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/gz.out")" = "$output" ]
 }
 
-@test "--actions: a target on a split's day is in the new shares, before the day's bar" {
+@test "--actions: a target on a split's day is in the new shares, before the day's bar; so in qts-broker paper" {
 	# 100 A held; the 2:1 split of 2024-01-04 applies before the target
 	# of that time (ahead of the day's bar): 200 is what is held, no order
 	cat > "$BATS_TEST_TMPDIR/sp.csv" <<-'E'
@@ -368,6 +368,7 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 		run -0 qts-sim $flags --actions sp_act.csv sp.csv
 		[ "$(grep -c '^update,.*,new,' <<<"$output")" -eq 1 ]
 		grep -A1 '^position,2024-01-04T00:00:00Z,A,200,5,1000,0,0$' <<<"$output" | grep -q '^target,2024-01-04T'
+		diff <(qts-broker paper $flags --actions sp_act.csv sp.csv) - <<<"$output"
 	done
 }
 

@@ -100,9 +100,9 @@ static int f_place(void *b, const qts_broker_order *o, qts_evbuf *out, char *err
 	push_update(out, o->symbol, o->id, "accepted", "");
 	return QTS_BROKER_OK;
 }
-static int f_cancel(void *b, const char *id, qts_evbuf *out, char *err)
+static int f_cancel(void *b, const char *id, int64_t ts, const char *why, qts_evbuf *out, char *err)
 {
-	(void)b, (void)err;
+	(void)b, (void)ts, (void)why, (void)err;
 	push_update(out, "A", id, "canceled", "");
 	return QTS_BROKER_OK;
 }
@@ -237,7 +237,7 @@ int main(void)
 	qts_event_init(&ev, QTS_CANCEL, t0 + D);
 	QTS_SET(ev.symbol, "A");
 	QTS_SET(ev.cancel.id, "s-A-1");
-	CHECK(ops->put(st.eng, &ev) == 0 && find(QTS_SYSTEM, "cancel s-A-1 (on request): not sent, broker down: timed out", NULL, 0),
+	CHECK(ops->put(st.eng, &ev) == 0 && find(QTS_SYSTEM, "cancel s-A-1 (canceled on request): not sent, broker down: timed out", NULL, 0),
 	      "a cancel while down: a warning, nothing sent");
 	/* a target while down counts the order in doubt as working: 7 + 3 + 5 */
 	qts_event_init(&ev, QTS_TARGET, t0 + D);

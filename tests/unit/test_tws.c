@@ -509,13 +509,13 @@ static void test_broker(void)
 	CHECK(ib->place(b, &o, &out, err) == QTS_BROKER_OK, "place a limit order");
 	CHECK(last_update(&out, "o-6") && !strcmp(last_update(&out, "o-6")->update.status, "accepted"),
 	      "accepted");
-	CHECK(ib->cancel(b, "o-6", &out, err) == QTS_BROKER_OK, "cancel it");
+	CHECK(ib->cancel(b, "o-6", 0, "canceled on request", &out, err) == QTS_BROKER_OK, "cancel it");
 	CHECK(last_update(&out, "o-6") && !strcmp(last_update(&out, "o-6")->update.status, "canceled"),
 	      "canceled");
 	if (!CHECK(state_count("\"o-6\": 1") == 2, "the fake: one order o-6, one cancel"))
 		printf("#   state %s\n", state_text());
-	CHECK(ib->cancel(b, "o-6", &out, err) == QTS_BROKER_OK, "cancel a canceled order: nothing sent");
-	CHECK(ib->cancel(b, "nope", &out, err) == QTS_BROKER_REJECTED, "cancel an order IB does not know");
+	CHECK(ib->cancel(b, "o-6", 0, "canceled on request", &out, err) == QTS_BROKER_OK, "cancel a canceled order: nothing sent");
+	CHECK(ib->cancel(b, "nope", 0, "canceled on request", &out, err) == QTS_BROKER_REJECTED, "cancel an order IB does not know");
 
 	/* the connection drops once the order is taken, before a word of it */
 	write_file("tws.json", "{\"drop_after_accept\": [\"o-5\"]}");
@@ -550,7 +550,7 @@ static void test_broker(void)
 	CHECK(ib->lookup(b, "o-2", &k, err) == 1 && k.status == QTS_STATUS_FILLED && k.filled == 10 &&
 		      k.avg_price == 100,
 	      "lookup: the cumulative fill and its average price");
-	CHECK(ib->cancel(b, "o-6", &out, err) == QTS_BROKER_OK, "a canceled order stays canceled");
+	CHECK(ib->cancel(b, "o-6", 0, "canceled on request", &out, err) == QTS_BROKER_OK, "a canceled order stays canceled");
 	ib->free(b);
 	CHECK(strstr(state_text(), "\"bad\": []") != NULL, "the fake found every layout as expected");
 	stop_fake();
