@@ -156,7 +156,7 @@ same_as_sim() {
 	grep -A1 '^equity,2024-01-02T01:00:00Z' broker.csv | grep -q '^quote,2024-01-02T01:30:00Z'
 }
 
-@test "paper: fractional targets partly filled, and weights, sized as qts-sim sizes them" {
+@test "paper: fractional targets partly filled, weights, and a future's weights, sized as qts-sim sizes them" {
 	# The order of a target is the difference from the engine's own
 	# position and working quantity, to the last bit, and a weight is of
 	# the engine's equity at that moment, not of the last equity event.
@@ -170,6 +170,15 @@ same_as_sim() {
 		grep -q ',partial,' broker.csv
 		cmp sim.csv broker.csv
 	done
+	# a future's weight is of its contract's value: price x multiplier
+	# (0 contracts bought 45152 before, priced as shares)
+	qts-fetch -s 6E --stamp end "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz" | head -5000 |
+		qts-resample 15m 2>/dev/null | qts-strategy --unit weight -e 'target = close > sma(close, 10) ? 5 : -3' >fw.csv
+	ins=(--instrument 6E,multiplier=125000,margin=3000,tick=0.00005 --leverage 4)
+	qts-sim "${ins[@]}" fw.csv >sim.csv
+	qts-broker paper "${ins[@]}" fw.csv >broker.csv
+	grep -qx 'update,2024-01-02T01:30:00Z,6E,expr-6E-1,new,0,,target 3: buy 3 market' broker.csv
+	cmp sim.csv broker.csv
 }
 
 # ---- targets from the real position --------------------------------------------
