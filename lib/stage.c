@@ -129,6 +129,7 @@ struct qts_runtime {
 	int blocked;        /* in the wait of a write */
 	int ready;          /* the descriptor waited on is ready */
 	int engine_ready;   /* the engine's own descriptor (ops->watch) is */
+	int engine_gone;    /* freed: the last flush may still wait, without it */
 	int in_apply;       /* applying feedback */
 	/* --buffer: a source's events waiting for a slow output (a ring) */
 	qts_event *q;
@@ -317,7 +318,7 @@ static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
 {
 	int fb = r->fb ? qts_feedback_fd(r->fb) : -1, woken;
 	short eng_events = 0;
-	int eng = r->st->ops->watch ? r->st->ops->watch(r->st->eng, &eng_events) : -1;
+	int eng = r->st->ops->watch && !r->engine_gone ? r->st->ops->watch(r->st->eng, &eng_events) : -1;
 	if (eng == fd || eng == fb || !eng_events)
 		eng = -1; /* the caller waits on it itself */
 	/* --buffer with events waiting: the output taking bytes again is
@@ -1171,6 +1172,10 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	state_end(r);
 	if (ops->free)
 		ops->free(st.eng);
+	/* The last flush may wait on a slow reader: neither the engine (its
+	 * descriptor, its tick) nor a heartbeat is part of that wait. */
+	r->engine_gone = 1;
+	r->hb_next = r->tick_next = r->metrics_next = -1;
 	qts_inputs_close(r->in);
 	qts_feedback_close(r->fb);
 	r->fb = NULL;

@@ -235,3 +235,30 @@ wait_for_line() {
 	! grep -q "no events" "$T/err" || false
 	grep -q "^qts-risk: --feedback: $T/fb:4: out of time order: fill A known at 2024-01-02T00:00:00Z comes after line 3, a report (fill, update, position) at 2024-01-03T00:00:00Z" "$T/err"
 }
+
+@test "a last flush that waits on a slow reader touches nothing freed (qts-broker paper, whose descriptor the loop watches)" {
+	# The engine is freed before the output's last bytes are written; a
+	# reader slower than the stage keeps the pipe full, so that write
+	# waits in the loop, which asked the freed broker for its descriptor
+	# (a crash now and then; under AddressSanitizer, every time).
+	qts-fetch --symbol ES --columns date,time,open,high,low,close,volume,oi \
+		"$DATA/2006-01-02-volume-min-001.txt" | head -3000 >min.csv
+	qts-strategy -e 'target = close > sma(close, 30) ? 20 : -20' min.csv >sig.csv
+	qts-broker paper sig.csv >want.csv
+	[ "$(wc -c <want.csv)" -gt 300000 ] # beyond the pipe the stage asks for (256 KiB)
+	python3 - sig.csv >got.csv <<-'PY'
+	import os, subprocess, sys, time
+	r, w = os.pipe()
+	p = subprocess.Popen(["qts-broker", "paper", sys.argv[1]], stdout=w)
+	os.close(w)
+	out = sys.stdout.buffer
+	while True:
+	    b = os.read(r, 4096)
+	    if not b:
+	        break
+	    out.write(b)
+	    time.sleep(0.002)  # 2 MB/s, slower than the stage
+	sys.exit(p.wait())
+	PY
+	cmp want.csv got.csv
+}
