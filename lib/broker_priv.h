@@ -46,6 +46,8 @@ typedef struct engine {
 	size_t nend, cur;
 	int started, up, killed, in_call, reconciling, failed;
 	int64_t retry_at;  /* monotonic ns: the next connection attempt */
+	int64_t quiet_since; /* monotonic ns: since when the input has paused; 0 while it flows */
+	int quiet_done;    /* what a pause does was done for this one */
 	int attempt;
 	uint64_t rng;
 	char down_why[QTS_TEXT_MAX];

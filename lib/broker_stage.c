@@ -22,6 +22,12 @@
 /* The broker's own timer while it has a stream or a poll: its updates,
  * and a reconnection when due, come at least this often. */
 #define POLL_EVERY (100 * 1000000LL)
+/* How long the input must pause before a broker that fills on market data
+ * lets the events held after a bar go and writes the equity of its time:
+ * a pipe that stalls for a moment (a slow stage upstream, a full buffer)
+ * changes nothing written, so a replay through one writes what the same
+ * file does, while a live feed's orders still go out at once. */
+#define SETTLE (50 * 1000000LL)
 
 enum { OPT_JOURNAL = 0x7400, OPT_DRY_RUN, OPT_MAX_VALUE, OPT_FALLBACK, OPT_VERSION };
 
@@ -877,6 +883,7 @@ static int release(engine *e)
 static int broker_put(void *eng, const qts_event *ev)
 {
 	engine *e = eng;
+	e->quiet_since = 0, e->quiet_done = 0;
 	if (e->failed || start(e) < 0)
 		return -1;
 	if (!e->ops->market)
@@ -926,9 +933,15 @@ static int broker_tick(void *eng, int64_t now, int idle)
 		if (rc == QTS_BROKER_DOWN && went_down(e, err) < 0)
 			return -1;
 	}
-	if (idle && release(e) < 0)
+	if (idle && !e->quiet_since)
+		e->quiet_since = mono;
+	int settled = e->quiet_since && !e->quiet_done && mono - e->quiet_since >= (e->ops->market ? SETTLE : 0);
+	if (!settled)
+		return 0;
+	e->quiet_done = 1;
+	if (release(e) < 0)
 		return -1;
-	if (idle && e->up && e->ops->idle) {
+	if (e->up && e->ops->idle) {
 		e->in_call++;
 		int rc = e->ops->idle(e->b, &e->out, err);
 		e->in_call--;
@@ -1122,6 +1135,8 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	conf.nfiles = (size_t)(argc - optind);
 	if (ops->poll || ops->fd)
 		conf.tick_every = POLL_EVERY;
+	if (ops->market)
+		conf.tick_every = SETTLE / 2; /* a pause settled: see SETTLE */
 	st->name = "qts-broker";
 	st->ops = &broker_ops;
 	st->eng = e;

@@ -156,6 +156,37 @@ same_as_sim() {
 	grep -A1 '^equity,2024-01-02T01:00:00Z' broker.csv | grep -q '^quote,2024-01-02T01:30:00Z'
 }
 
+@test "paper: a stall of the input under 50 ms changes nothing written; a longer pause lets the held events go" {
+	# A's target is held for B's bar of the same time.  A pipe that
+	# stalls before B's bar (a slow stage upstream) writes what the file
+	# does: the pause must last 50 ms.  Three tries, for a machine so busy
+	# that the writer itself stalls that long.
+	cat >st.csv <<-'E'
+	bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	bar,2024-01-02T00:00:00Z,B,1d,20,20,20,20,1000
+	target,2024-01-03T00:00:00Z,A,5,qty,s
+	bar,2024-01-03T00:00:00Z,A,1d,10,11,9,10,1000
+	target,2024-01-04T00:00:00Z,A,0,qty,s
+	bar,2024-01-03T00:00:00Z,B,1d,20,21,19,20,1000
+	bar,2024-01-04T00:00:00Z,A,1d,10,11,9,11,1000
+	bar,2024-01-04T00:00:00Z,B,1d,20,21,19,21,1000
+	E
+	qts-broker paper st.csv >file.csv
+	diff <(qts-sim st.csv) file.csv
+	same=0
+	for try in 1 2 3; do
+		{ head -n 5 st.csv; sleep 0.01; tail -n +6 st.csv; } | qts-broker paper >pipe.csv
+		if cmp -s file.csv pipe.csv; then same=1; break; fi
+	done
+	[ "$same" = 1 ]
+	# live: a pause of 300 ms lets the target's exit and A's equity go
+	# before B's bar, which comes after them
+	{ head -n 5 st.csv; sleep 0.3; tail -n +6 st.csv; } | qts-broker paper >pause.csv
+	grep -n '' pause.csv | grep -A3 ',s-A-2,new,' | grep -q 'equity,2024-01-04T00:00:00Z'
+	[ "$(grep -n '^bar,2024-01-03T00:00:00Z,B' pause.csv | cut -d: -f1)" -gt "$(grep -n ',s-A-2,new,' pause.csv | cut -d: -f1)" ]
+	! cmp -s file.csv pause.csv
+}
+
 @test "paper: fractional targets partly filled, weights, and a future's weights, sized as qts-sim sizes them" {
 	# The order of a target is the difference from the engine's own
 	# position and working quantity, to the last bit, and a weight is of
