@@ -241,6 +241,7 @@ wait_for_line() {
 	# reader slower than the stage keeps the pipe full, so that write
 	# waits in the loop, which asked the freed broker for its descriptor
 	# (a crash now and then; under AddressSanitizer, every time).
+	cd "$T"
 	qts-fetch --symbol ES --columns date,time,open,high,low,close,volume,oi \
 		"$DATA/2006-01-02-volume-min-001.txt" | head -3000 >min.csv
 	qts-strategy -e 'target = close > sma(close, 30) ? 20 : -20' min.csv >sig.csv
