@@ -144,12 +144,24 @@ int qts_bus_report(qts_bus *b, char *err)
 	unsigned d = atomic_load(&b->disconnects), r = atomic_load(&b->reconnects);
 	if (d != b->said_disconnects) {
 		b->said_disconnects = d;
-		if (d > r)
+		if (d > r) {
 			qts_warn("%s: disconnected; reconnecting with backoff", b->shown);
+			b->said_down = 1;
+		}
 	}
+	/* Back: libnats' callback says so, or the connection is up again
+	 * (messages can come before that callback runs, and the stream end
+	 * with them). */
 	if (r != b->said_reconnects) {
 		b->said_reconnects = r;
+		if (!b->said_ahead)
+			qts_warn("%s: reconnected", b->shown);
+		b->said_ahead = 0;
+		b->said_down = 0;
+	} else if (b->said_down && b->nc && natsConnection_Status(b->nc) == NATS_CONN_STATUS_CONNECTED) {
 		qts_warn("%s: reconnected", b->shown);
+		b->said_ahead = 1;
+		b->said_down = 0;
 	}
 	if (atomic_load(&b->closed)) {
 		qts_bus_err(err, "%s: connection closed (the server stayed away past --retries)", b->shown);

@@ -265,7 +265,14 @@ static int next_msg(sub *s, natsMsg **m)
 		if (qts_bus_report(&s->bus, s->err) < 0)
 			return -1;
 		jsErrCode jerr = 0;
-		natsStatus st = natsSubscription_Fetch(&s->list, s->ns, s->batch, FETCH_WAIT_MS, &jerr);
+		/* A request that waits, never the "no wait" one natsSubscription_Fetch
+		 * sends first and then sends again: across a restart of the server,
+		 * libnats 3.4 could then gather more than the batch it made room for. */
+		jsFetchRequest rq;
+		jsFetchRequest_Init(&rq);
+		rq.Batch = s->batch;
+		rq.Expires = (int64_t)FETCH_WAIT_MS * 1000000;
+		natsStatus st = natsSubscription_FetchRequest(&s->list, s->ns, &rq);
 		if (st == NATS_OK) {
 			qts_bus_ok(&s->bus);
 			continue;
@@ -375,6 +382,8 @@ static void sub_counts(void *eng, char *buf, size_t size)
 static void sub_free(void *eng)
 {
 	sub *s = eng;
+	char err[QTS_ERR_MAX];
+	qts_bus_report(&s->bus, err); /* a reconnection after the last fetch is said too */
 	if (s->rd)
 		qts_reader_close(s->rd);
 	natsMsgList_Destroy(&s->list);

@@ -36,6 +36,8 @@ typedef struct qts_bus {
 	/* Counted by libnats' threads, said by the main one (qts_bus_report). */
 	atomic_uint disconnects, reconnects, closed;
 	unsigned said_disconnects, said_reconnects;
+	int said_down;  /* a disconnection said, its reconnection not yet */
+	int said_ahead; /* a reconnection said before libnats' callback counted it */
 	int failing;        /* a failure has been said and not yet its end */
 	int attempt;        /* failed attempts in a row */
 	/* Called by libnats' thread for a failed asynchronous publish. */
