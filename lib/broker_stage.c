@@ -13,6 +13,7 @@
 #include "qts_loop.h"
 #include "qts_sim.h"
 
+#include <assert.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1135,6 +1136,9 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	conf.nfiles = (size_t)(argc - optind);
 	if (ops->poll || ops->fd)
 		conf.tick_every = POLL_EVERY;
+	/* a broker that fills on the market holds what follows a bar as the
+	 * engine decides (qts_broker_ops.closes) */
+	assert(!ops->market || ops->closes);
 	if (ops->market)
 		conf.tick_every = SETTLE / 2; /* a pause settled: see SETTLE */
 	st->name = "qts-broker";

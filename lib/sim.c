@@ -113,7 +113,6 @@ struct qts_sim {
 	int64_t end_ts, end;
 	int have_end;
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
-	const char *cancel_why; /* the reason of the cancel being put (qts_sim_cancel); NULL: on request */
 	int margined; /* an instrument has a margin: positions may settle */
 	qts_event tpl[4]; /* qts_event_init of each type qts-sim makes (out_event) */
 };
@@ -988,13 +987,12 @@ static int on_order(qts_sim *s, const qts_event *ev)
 	return accept(s, sym_get(s, ev->symbol), ev->ts, &o);
 }
 
-static int on_cancel(qts_sim *s, const qts_event *ev)
+static int on_cancel(qts_sim *s, const qts_event *ev, const char *why)
 {
 	sym *y = sym_get(s, ev->symbol);
 	for (size_t i = 0; i < y->nord; i++)
 		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
-			int rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED,
-					    s->cancel_why ? s->cancel_why : "canceled on request");
+			int rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED, why);
 			remove_order(s, y, i);
 			return rc;
 		}
@@ -1672,7 +1670,9 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 	return on_bar(s, y, ev);
 }
 
-static int process(qts_sim *s, const qts_event *ev)
+/* An event in its turn; a cancel's update says why (a cancel event of
+ * the stream: on request; the broker stage names its own reasons). */
+static int process_why(qts_sim *s, const qts_event *ev, const char *cancel_why)
 {
 	if (ev->type == QTS_BAR)
 		return process_bar(s, ev);
@@ -1684,11 +1684,13 @@ static int process(qts_sim *s, const qts_event *ev)
 	case QTS_TICK: return on_tick(s, ev);
 	case QTS_QUOTE: return on_quote(s, ev);
 	case QTS_ORDER: return on_order(s, ev);
-	case QTS_CANCEL: return on_cancel(s, ev);
+	case QTS_CANCEL: return on_cancel(s, ev, cancel_why);
 	case QTS_TARGET: return on_target(s, ev);
 	default: return 0;
 	}
 }
+
+static int process(qts_sim *s, const qts_event *ev) { return process_why(s, ev, "canceled on request"); }
 
 /* Every bar of the open group has filled: the books are known to its
  * end, and what was held after them (a weight target, an order's cash
@@ -1785,13 +1787,17 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 	return process_bar(s, ev);
 }
 
-int qts_sim_put_now(qts_sim *s, const qts_event *ev)
+/* ev now, after what was held (the caller held it, as close_group runs
+ * what was held). */
+static int put_now_why(qts_sim *s, const qts_event *ev, const char *cancel_why)
 {
-	held_books(s); /* the caller held it, as close_group runs what was held */
+	held_books(s);
 	if (run_later(s) < 0)
 		return -1;
-	return process(s, ev);
+	return process_why(s, ev, cancel_why);
 }
+
+int qts_sim_put_now(qts_sim *s, const qts_event *ev) { return put_now_why(s, ev, "canceled on request"); }
 
 int qts_sim_closes(qts_sim *s, const qts_event *ev)
 {
@@ -1819,10 +1825,7 @@ void qts_sim_books_of(qts_sim *s, const char *symbol, qts_sim_books *b)
 
 int qts_sim_cancel(qts_sim *s, const qts_event *ev, const char *why)
 {
-	s->cancel_why = why;
-	int rc = qts_sim_put_now(s, ev);
-	s->cancel_why = NULL;
-	return rc;
+	return put_now_why(s, ev, why ? why : "canceled on request");
 }
 
 int qts_sim_advance(qts_sim *s, int64_t ts)
