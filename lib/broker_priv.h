@@ -67,6 +67,11 @@ typedef struct engine {
 	 * waits for the other bars of its time, as in qts-sim, so that no
 	 * fill dated earlier follows it. */
 	int have_group; /* events are held: the broker's bars of a time are open */
+	/* How many bars the latest bar time has brought, and the time
+	 * before it (-1: not known yet): when a pause comes with as many in,
+	 * the time's bars are taken to be all in (see SETTLE). */
+	int64_t group_ts;
+	long group_bars, last_group_bars;
 	qts_event *held;
 	size_t nheld, cheld;
 	char error[QTS_ERR_MAX];

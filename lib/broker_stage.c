@@ -23,12 +23,14 @@
 /* The broker's own timer while it has a stream or a poll: its updates,
  * and a reconnection when due, come at least this often. */
 #define POLL_EVERY (100 * 1000000LL)
-/* How long the input must pause before a broker that fills on market data
- * lets the events held after a bar go and writes the equity of its time:
- * a pipe that stalls for a moment (a slow stage upstream, a full buffer)
- * changes nothing written, so a replay through one writes what the same
- * file does, while a live feed's orders still go out at once. */
-#define SETTLE (50 * 1000000LL)
+/* How long the input must pause, while the latest bar time has brought
+ * fewer bars than the time before it, before a broker that fills on
+ * market data lets the events held after its bars go and writes its
+ * equity: a stall of a pipe that short (a stage upstream between two
+ * writes) changes nothing written.  With as many bars in as the time
+ * before, a pause acts at once: a live feed's burst of bars is in, and
+ * its orders go out now. */
+#define SETTLE (2 * 1000000LL)
 
 enum { OPT_JOURNAL = 0x7400, OPT_DRY_RUN, OPT_MAX_VALUE, OPT_FALLBACK, OPT_VERSION };
 
@@ -896,6 +898,12 @@ static int broker_put(void *eng, const qts_event *ev)
 	if (e->have_group && e->ops->closes(e->b, ev) && release(e) < 0)
 		return -1;
 	if (ev->type == QTS_BAR) {
+		if (ev->ts != e->group_ts) {
+			e->last_group_bars = e->group_ts == QTS_TS_MIN ? -1 : e->group_bars;
+			e->group_ts = ev->ts;
+			e->group_bars = 0;
+		}
+		e->group_bars++;
 		e->have_group = 1;
 		return process(e, ev);
 	}
@@ -936,9 +944,15 @@ static int broker_tick(void *eng, int64_t now, int idle)
 	}
 	if (idle && !e->quiet_since)
 		e->quiet_since = mono;
-	int settled = e->quiet_since && !e->quiet_done && mono - e->quiet_since >= (e->ops->market ? SETTLE : 0);
-	if (!settled)
+	if (!e->quiet_since || e->quiet_done)
 		return 0;
+	int64_t settle = 0;
+	if (e->ops->market && e->have_group && (e->last_group_bars < 0 || e->group_bars < e->last_group_bars))
+		settle = SETTLE;
+	if (mono - e->quiet_since < settle) {
+		qts_stage_tick_at(e->quiet_since + settle);
+		return 0;
+	}
 	e->quiet_done = 1;
 	if (release(e) < 0)
 		return -1;
@@ -1080,6 +1094,8 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	e->equity = NAN;
 	e->nend = 1;
+	e->group_ts = QTS_TS_MIN;
+	e->last_group_bars = -1;
 	char err[QTS_ERR_MAX];
 	if (ops && !(e->b = ops->new(err)))
 		qts_die(QTS_EXIT_FAIL, "%s", err);
@@ -1139,8 +1155,6 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	/* a broker that fills on the market holds what follows a bar as the
 	 * engine decides (qts_broker_ops.closes) */
 	assert(!ops->market || ops->closes);
-	if (ops->market)
-		conf.tick_every = SETTLE / 2; /* a pause settled: see SETTLE */
 	st->name = "qts-broker";
 	st->ops = &broker_ops;
 	st->eng = e;

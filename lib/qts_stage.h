@@ -219,6 +219,11 @@ const char *qts_runtime_where(const qts_runtime *rt);
 /* Async-signal-safe: wake the loop so the stage's tick runs soon (a
  * stage's own signal handler, such as qts-risk's SIGUSR1, calls it). */
 void qts_stage_wake(void);
+/* The running stage's tick runs once more when the monotonic clock
+ * (qts_loop_now) reaches mono, besides its tick_every (the earliest of
+ * such times asked for; a stage waiting for a pause to last does).
+ * Outside a run, nothing. */
+void qts_stage_tick_at(int64_t mono);
 /* Async-signal-safe: write a checkpoint (--state) soon, between two
  * events (SIGUSR2 does it; qts-risk's own handler calls it). */
 void qts_stage_checkpoint_soon(void);

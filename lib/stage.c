@@ -120,6 +120,7 @@ struct qts_runtime {
 	int stop;           /* end the run: failed, or the output is gone */
 	unsigned countdown; /* events to the next look at the clock */
 	int64_t hb_next, tick_next; /* monotonic ns; -1: none */
+	int64_t tick_at;            /* a tick asked for once (qts_stage_tick_at); -1: none */
 	qts_stage_metrics *m;
 	int64_t metrics_next;       /* monotonic ns; -1: no --metrics */
 	int timed;                  /* --metrics: each event's time through the stage is measured */
@@ -588,6 +589,10 @@ static void timers(qts_runtime *r, int64_t now)
 	}
 	if (r->hb_next >= 0 && now >= r->hb_next && !r->stop)
 		heartbeat(r, now);
+	if (r->tick_at >= 0 && now >= r->tick_at) {
+		r->tick_at = -1;
+		tick(r, 0);
+	}
 	if (r->tick_next >= 0 && now >= r->tick_next) {
 		r->tick_next += r->st->conf.tick_every;
 		if (r->tick_next <= now)
@@ -603,6 +608,8 @@ static int64_t next_deadline(const qts_runtime *r, int64_t until)
 		d = r->hb_next;
 	if (r->tick_next >= 0 && (d < 0 || r->tick_next < d))
 		d = r->tick_next;
+	if (r->tick_at >= 0 && (d < 0 || r->tick_at < d))
+		d = r->tick_at;
 	if (r->metrics_next >= 0 && (d < 0 || r->metrics_next < d))
 		d = r->metrics_next;
 	if (r->stateful && r->ckpt_next_t >= 0 && (d < 0 || r->ckpt_next_t < d))
@@ -618,7 +625,8 @@ static void busy(qts_runtime *r)
 		drain_feedback(r);
 		apply_feedback(r);
 	}
-	if (r->hb_next >= 0 || r->tick_next >= 0 || r->metrics_next >= 0 || metrics_asked || r->stateful)
+	if (r->hb_next >= 0 || r->tick_next >= 0 || r->tick_at >= 0 || r->metrics_next >= 0 || metrics_asked ||
+	    r->stateful)
 		timers(r, qts_loop_now());
 }
 
@@ -670,6 +678,12 @@ static int wait_input(void *arg, int fd)
 }
 
 static qts_runtime *running; /* the runtime in qts_runtime_run */
+
+void qts_stage_tick_at(int64_t mono)
+{
+	if (running && (running->tick_at < 0 || mono < running->tick_at))
+		running->tick_at = mono;
+}
 
 int qts_stage_wait_input(void *unused, int fd)
 {
@@ -1002,7 +1016,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	conf_check(&st);
 	r->st = &st;
 	r->max_ts = QTS_TS_MIN;
-	r->hb_next = r->tick_next = -1;
+	r->hb_next = r->tick_next = r->tick_at = -1;
 	/* A stage that writes no events (qts-report, qts-strategy --print)
 	 * has no stream on standard output: not even the system event that
 	 * ends a failed one. */
@@ -1175,7 +1189,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	/* The last flush may wait on a slow reader: neither the engine (its
 	 * descriptor, its tick) nor a heartbeat is part of that wait. */
 	r->engine_gone = 1;
-	r->hb_next = r->tick_next = r->metrics_next = -1;
+	r->hb_next = r->tick_next = r->tick_at = r->metrics_next = -1;
 	qts_inputs_close(r->in);
 	qts_feedback_close(r->fb);
 	r->fb = NULL;

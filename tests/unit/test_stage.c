@@ -5,6 +5,7 @@
  * that stage, for the pipeline tests (tests/1100-runtime.bats): it passes
  * its input through and, at the end, says how many events came back. */
 #include "qts.h"
+#include "qts_loop.h"
 #include "qts_stage.h"
 #include "tap.h"
 
@@ -25,6 +26,8 @@ typedef struct fake {
 	long fed, fills;
 	int in_put; /* feedback must never come inside a put */
 	int reentered;
+	int64_t asked_at; /* when the first pause asked for a tick 20 ms on */
+	int timed;        /* 1: that tick came, no sooner; -1: one came sooner */
 } fake;
 
 static int fake_put(void *eng, const qts_event *ev)
@@ -45,6 +48,21 @@ static int fake_feedback(void *eng, const qts_event *ev)
 	return 0;
 }
 
+/* At the first pause, a tick asked for 20 ms on (qts_stage_tick_at): the
+ * next tick that is not a pause's must be that one. */
+static int fake_tick(void *eng, int64_t now, int idle)
+{
+	fake *f = eng;
+	(void)now;
+	int64_t mono = qts_loop_now();
+	if (idle && !f->asked_at) {
+		f->asked_at = mono;
+		qts_stage_tick_at(mono + 20000000);
+	} else if (!idle && f->asked_at && !f->timed)
+		f->timed = mono - f->asked_at >= 20000000 ? 1 : -1;
+	return 0;
+}
+
 static int fake_finish(void *eng)
 {
 	fake *f = eng;
@@ -52,8 +70,8 @@ static int fake_finish(void *eng)
 	qts_event_init(&ev, QTS_SYSTEM, 0);
 	QTS_SET(ev.system.source, "fake");
 	QTS_SET(ev.system.level, "info");
-	snprintf(ev.system.message, sizeof ev.system.message, "fed=%ld fills=%ld reentered=%d", f->fed, f->fills,
-		 f->reentered);
+	snprintf(ev.system.message, sizeof ev.system.message, "fed=%ld fills=%ld reentered=%d timed=%d", f->fed,
+		 f->fills, f->reentered, f->timed);
 	/* after everything: at the latest time qts has, in order */
 	ev.ts = INT64_MAX;
 	return f->emit(f->arg, &ev);
@@ -76,7 +94,7 @@ static void fake_free(void *eng)
 }
 
 static const qts_stage_ops fake_ops = {
-	.put = fake_put, .feedback = fake_feedback, .finish = fake_finish,
+	.put = fake_put, .feedback = fake_feedback, .tick = fake_tick, .finish = fake_finish,
 	.error = fake_error, .counts = fake_counts, .free = fake_free,
 };
 
@@ -196,6 +214,19 @@ int main(int argc, char **argv)
 	if (!strstr(out, "fed=3"))
 		printf("# rc %d: %s\n", rc, out);
 	close(fb);
+
+	/* A tick asked for at a pause comes when due, the input still open
+	 * and quiet. */
+	if (pipe(p) < 0)
+		return 1;
+	pid = start(argv[0], p[0], path_fifo, p[1]);
+	close(p[0]);
+	put_all(p[1], "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n", 40);
+	usleep(200000);
+	put_all(p[1], "bar,2024-01-03T00:00:00Z,A,1d,1,1,1,1,1\n", 40);
+	close(p[1]);
+	rc = finish(pid, out, sizeof out);
+	CHECK(rc == 0 && strstr(out, "timed=1"), "a tick asked for at a pause comes when due (qts_stage_tick_at)");
 
 	/* msgpack, cut inside a record */
 	if (pipe(p) < 0)
