@@ -889,6 +889,11 @@ static int broker_put(void *eng, const qts_event *ev)
 	e->quiet_since = 0, e->quiet_done = 0;
 	if (e->failed || start(e) < 0)
 		return -1;
+	if (qts_event_is_books(ev)) {
+		qts_report_in_input_why(ev, "qts-broker", e->error, sizeof e->error);
+		e->failed = 1;
+		return -1;
+	}
 	if (!e->ops->market)
 		return process(e, ev);
 	/* The events after a bar wait for the other bars of its time, as

@@ -151,6 +151,15 @@ void qts_bar_again_why(const qts_event *bar, const char *twice, char *err, size_
 		 "another bar for one time would %s", bar->symbol, bar->bar.tf, at, twice);
 }
 
+void qts_report_in_input_why(const qts_event *ev, const char *prog, char *err, size_t n)
+{
+	snprintf(err, n,
+		 "%s in the input: %s writes the positions and equity itself; "
+		 "is this stream executed already? (keep its bars and orders: grep -v -e '^fill,' -e '^update,' "
+		 "-e '^position,' -e '^equity,')",
+		 qts_type_name(ev->type), prog);
+}
+
 int qts_last_bar_again(const qts_last_bar *b, const qts_event *bar, const char *twice, char *err, size_t n)
 {
 	if (bar->ts == b->ts && memcmp(b->v, &bar->bar.open, sizeof b->v) == 0)

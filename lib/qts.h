@@ -538,6 +538,19 @@ static inline int qts_event_is_news(const qts_event *ev)
 	return ev->type == QTS_FILL || ev->type == QTS_UPDATE || ev->type == QTS_POSITION;
 }
 
+/* A position or equity event: an account's books, which an executing
+ * stage (qts-sim, qts-broker) writes itself and never takes in its input.
+ * (Fills and updates may come back in its input, fed back to qts-risk,
+ * and pass through: qts-risk(1).) */
+static inline int qts_event_is_books(const qts_event *ev)
+{
+	return ev->type == QTS_POSITION || ev->type == QTS_EQUITY;
+}
+/* Why an executing stage, prog, refuses books ev in its input (a stream
+ * executed already): passed through, they would go out among the stage's
+ * own, two equity series that qts-report would take for one. */
+void qts_report_in_input_why(const qts_event *ev, const char *prog, char *err, size_t n);
+
 /* A system event of level error: the stream that carries it has ended
  * with a failure (qts-events(5)), and no stage adds another. */
 static inline int qts_event_is_error(const qts_event *ev)

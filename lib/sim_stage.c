@@ -80,11 +80,22 @@ typedef struct engine {
 	qts_sim *sim;
 	int live;
 	qts_sim_conf conf; /* what the engine's options point into */
+	char error[QTS_ERR_MAX];
 } engine;
+
+/* A stream executed already: qts_report_in_input_why. */
+static __attribute__((noinline)) int refuse_report(engine *e, const qts_event *ev)
+{
+	qts_report_in_input_why(ev, "qts-sim", e->error, sizeof e->error);
+	return -1;
+}
 
 static int sim_put(void *eng, const qts_event *ev)
 {
-	return qts_sim_put(((engine *)eng)->sim, ev);
+	engine *e = eng;
+	if (__builtin_expect(ev->type != QTS_BAR, 0) && qts_event_is_books(ev))
+		return refuse_report(e, ev);
+	return qts_sim_put(e->sim, ev);
 }
 
 /* --live: the input paused, so the bars of the latest time are all in:
@@ -110,7 +121,8 @@ static int sim_finish(void *eng)
 
 static const char *sim_error(void *eng)
 {
-	return qts_sim_error(((engine *)eng)->sim);
+	engine *e = eng;
+	return *e->error ? e->error : qts_sim_error(e->sim);
 }
 
 static void sim_free(void *eng)

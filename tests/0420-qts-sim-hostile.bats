@@ -53,3 +53,35 @@ load helper
 	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10.5,100' 'bar,2024-01-01T00:00:00Z,A,1w,10,12,9,11,500' > tfs.csv
 	run -0 qts-sim tfs.csv
 }
+
+@test "positions and equity in the input (a stream executed already) are refused, naming the line; the advice in qts-sim(1) runs" {
+	cat >run.csv <<-'E'
+	bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	target,2024-01-03T00:00:00Z,A,5,qty,s
+	bar,2024-01-03T00:00:00Z,A,1d,11,11,11,11,1000
+	bar,2024-01-04T00:00:00Z,A,1d,12,12,12,12,1000
+	E
+	qts-sim run.csv >sim.csv
+	# each kind in turn is the first of the stream, named with its line;
+	# the error ends the output, after whole records
+	seen=
+	while first=$(grep -n -m1 -E '^(position|equity),' sim.csv); do
+		n=${first%%:*} type=$(cut -d, -f1 <<<"${first#*:}")
+		run -1 --separate-stderr qts-sim sim.csv
+		[ "$stderr" = "qts-sim: sim.csv:$n: $type in the input: qts-sim writes the positions and equity itself; is this stream executed already? (keep its bars and orders: grep -v -e '^fill,' -e '^update,' -e '^position,' -e '^equity,')" ]
+		qts cat <<<"$output" 2>&1 | grep -q 'the input is incomplete'
+		seen="$seen $type"
+		sed -i "/^$type,/d" sim.csv
+	done
+	[ "$(tr ' ' '\n' <<<"$seen" | sort | xargs)" = "equity position" ]
+	# fills and updates (fed back to qts-risk in the input) pass through
+	grep -q '^fill,' sim.csv
+	run -0 qts-sim sim.csv
+	[ "$(grep -c '^fill,' <<<"$output")" -gt "$(grep -c '^fill,' sim.csv)" ]
+	# as qts-sim(1) says: the stream run again with its reports dropped
+	grep -v -e '^fill,' -e '^update,' -e '^position,' -e '^equity,' <(qts-sim run.csv) | qts-sim >again.csv
+	diff <(qts-sim run.csv) again.csv
+	# and in qts pipe, the same
+	run -1 --separate-stderr qts pipe 'qts-sim' <(qts-sim run.csv)
+	[[ "$stderr" == *" in the input: qts-sim writes the positions and equity itself"* ]]
+}

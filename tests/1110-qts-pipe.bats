@@ -178,7 +178,7 @@ needs() {
 	[ "$status" -eq 1 ]
 	[ "${#stderr_lines[@]}" -eq 2 ]
 	[[ ${stderr_lines[1]} == "qts-report: the input is incomplete: qts-resample failed: -:1"* ]]
-	IN=$T/bad.csv same 'qts-sim | qts-resample 1w -k | qts-sim | qts-report -c'
+	IN=$T/bad.csv same 'qts-sim | qts-resample 1w -k | qts-risk | qts-report -c'
 	[ "${#stderr_lines[@]}" -eq 3 ]
 }
 
@@ -317,7 +317,7 @@ needs() {
 	[ "$output" = "" ]
 	[ "$stderr" = "qts: pipe: stage 2 (qts-report): $why" ]
 	# last, or with --tee, it runs
-	run -0 --separate-stderr qts pipe 'qts-sim | qts-report --tee -c | qts-sim' "$T/bars.csv"
+	run -0 --separate-stderr qts pipe 'qts-sim | qts-report --tee -c | qts-risk' "$T/bars.csv"
 	run -0 --separate-stderr qts pipe 'qts-strategy --print close' "$T/bars.csv"
 	[ "${lines[0]}" = "ts,symbol,close" ]
 	# and the chain's -M is refused for it, as qts-report -M is

@@ -573,3 +573,20 @@ orders() {
 	[ "$(head -1 orders.journal)" = "$(printf 'qts-broker-journal\t1')" ]
 	grep -q "$(printf '^o\t')" orders.journal
 }
+
+@test "positions and equity in the input (a stream executed already) are refused, naming the line" {
+	cat >run.csv <<-'E'
+	bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1000
+	target,2024-01-03T00:00:00Z,A,5,qty,s
+	bar,2024-01-03T00:00:00Z,A,1d,11,11,11,11,1000
+	E
+	qts-broker paper run.csv >out.csv
+	for type in equity position; do
+		n=$(grep -n -m1 "^$type," out.csv | cut -d: -f1)
+		grep -v "^$([ $type = equity ] && echo position || echo equity)," out.csv >in.csv
+		n=$(grep -n -m1 "^$type," in.csv | cut -d: -f1)
+		run -1 --separate-stderr qts-broker paper in.csv
+		[ "$stderr" = "qts-broker: in.csv:$n: $type in the input: qts-broker writes the positions and equity itself; is this stream executed already? (keep its bars and orders: grep -v -e '^fill,' -e '^update,' -e '^position,' -e '^equity,')" ]
+	done
+	grep -v -e '^fill,' -e '^update,' -e '^position,' -e '^equity,' out.csv | qts-broker paper | diff out.csv -
+}
