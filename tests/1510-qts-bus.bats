@@ -432,7 +432,7 @@ while b"PONG" not in s.recv(4096): pass
 		'	natsMsg *m;' \
 		'	if (natsMsg_Create(&m, "s", NULL, "x", 1) != NATS_OK) return 3;' \
 		'	m = NULL; /* lost: a leak inside libnats */' \
-		'	if (argc > 1) { kept = malloc(64); kept = NULL; } /* the program's own */' \
+		'	if (argc > 1) { kept = malloc(64); kept = NULL; } /* a leak of the program itself */' \
 		'	return 0;' \
 		'}' >"$D/leak.c"
 	cc -g -fsanitize=address -o "$D/leak" "$D/leak.c" -lnats 2>"$D/cc.err" || skip "no AddressSanitizer here: $(head -1 "$D/cc.err")"
