@@ -55,6 +55,7 @@ load helper
 }
 
 @test "positions and equity in the input (a stream executed already) are refused, naming the line; the advice in qts-sim(1) runs" {
+	cd "$BATS_TEST_TMPDIR"
 	cat >run.csv <<-'E'
 	bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1000
 	target,2024-01-03T00:00:00Z,A,5,qty,s
