@@ -84,7 +84,7 @@ typedef struct engine {
 } engine;
 
 /* A stream executed already: qts_report_in_input_why. */
-static __attribute__((noinline)) int refuse_report(engine *e, const qts_event *ev)
+static __attribute__((noinline)) int refuse_books(engine *e, const qts_event *ev)
 {
 	qts_report_in_input_why(ev, "qts-sim", e->error, sizeof e->error);
 	return -1;
@@ -94,7 +94,7 @@ static int sim_put(void *eng, const qts_event *ev)
 {
 	engine *e = eng;
 	if (__builtin_expect(ev->type != QTS_BAR, 0) && qts_event_is_books(ev))
-		return refuse_report(e, ev);
+		return refuse_books(e, ev);
 	return qts_sim_put(e->sim, ev);
 }
 
