@@ -65,12 +65,18 @@ int qts_feed_csv_parse(const char *body, size_t len, const char *name, const cha
 		snprintf(err, QTS_ERR_MAX, "%s", verr);
 		return -1;
 	}
-	size_t first = out->n;
+	size_t first = out->n, no_data = 0;
+	char first_no_data[QTS_ERR_MAX];
 	qts_event ev;
 	int r;
 	while ((r = qts_vendor_next(v, &ev)) != 0) {
-		if (r == QTS_VENDOR_NO_DATA) /* a missing bar, as Yahoo's nulls */
+		/* A missing bar, as Yahoo's nulls, but not routine in these
+		 * answers: a hole in the history is said, not left unseen. */
+		if (r == QTS_VENDOR_NO_DATA) {
+			if (!no_data++)
+				QTS_SET(first_no_data, qts_vendor_error(v));
 			continue;
+		}
 		if (r < 0) {
 			snprintf(err, QTS_ERR_MAX, "%s", qts_vendor_error(v));
 			qts_vendor_close(v);
@@ -87,6 +93,10 @@ int qts_feed_csv_parse(const char *body, size_t len, const char *name, const cha
 		}
 	}
 	qts_vendor_close(v);
+	if (no_data == 1)
+		qts_warn("%s: skipped", first_no_data);
+	else if (no_data)
+		qts_warn("%s: skipped, and %zu more such row%s", first_no_data, no_data - 1, no_data > 2 ? "s" : "");
 	/* Newest first (Alpha Vantage): back in time order. */
 	if (out->n - first >= 2 && out->ev[first].ts > out->ev[out->n - 1].ts)
 		for (size_t i = first, j = out->n - 1; i < j; i++, j--) {

@@ -29,6 +29,8 @@ typedef struct producer {
 	int seg_on[3];
 	void *it;                /* the source's iterator for the segment */
 	int it_more;
+	int it_took;             /* the iterator has answered a bar, */
+	int64_t it_last;         /* and this was the time of the last */
 	qts_evbuf chunk;
 	qts_cache_reader *disk;
 	qts_cache_rec buf[READ_BATCH];
@@ -246,6 +248,20 @@ static int close_it(memo *m)
 	return r;
 }
 
+/* A bar at ts, answered after the one at p->it_last: -1 with err. */
+static int out_of_order(const producer *p, int64_t ts, char *err)
+{
+	char at[40], before[40];
+	qts_time_format(ts, at);
+	qts_time_format(p->it_last, before);
+	if (ts == p->it_last)
+		snprintf(err, QTS_ERR_MAX, "%s:%s: the answer repeats the bar at %s", p->k->name, p->rq.symbol, at);
+	else
+		snprintf(err, QTS_ERR_MAX, "%s:%s: the answer goes back in time: a bar at %s after one at %s",
+			 p->k->name, p->rq.symbol, at, before);
+	return -1;
+}
+
 /* The next piece of the segment being read; 0, or -1 with err. */
 static int produce_net(memo *m, char *err)
 {
@@ -258,6 +274,7 @@ static int produce_net(memo *m, char *err)
 		if (!(p->it = p->k->open(p->net, qts_feed_base_url(p->k), &rq, err)))
 			return -1;
 		p->it_more = 1;
+		p->it_took = 0;
 	}
 	qts_evbuf_clear(&p->chunk);
 	int r = p->k->next(p->it, &p->chunk, err);
@@ -266,8 +283,19 @@ static int produce_net(memo *m, char *err)
 	p->it_more = r;
 	for (size_t i = 0; i < p->chunk.n; i++) {
 		const qts_event *e = &p->chunk.ev[i];
+		if (e->type != QTS_BAR)
+			continue;
+		/* A source answers in time order.  A bar that goes back, or
+		 * repeats the one before it in the same answer, is the
+		 * source's error, said: skipped below as if before the span,
+		 * it would be a bar lost unseen.  (One answer's last bar again
+		 * first in the next, where requests meet, is the same bar.) */
+		if (p->it_took && (e->ts < p->it_last || (e->ts == p->it_last && i > 0)))
+			return out_of_order(p, e->ts, err);
+		p->it_took = 1;
+		p->it_last = e->ts;
 		/* Narrowed, a source may still answer with whole days or pages. */
-		if (e->type != QTS_BAR || e->ts < p->seg_from[s] || e->ts >= p->seg_to[s])
+		if (e->ts < p->seg_from[s] || e->ts >= p->seg_to[s])
 			continue;
 		if (!m->have_tmpl) {
 			QTS_SET(m->evsym, e->symbol);

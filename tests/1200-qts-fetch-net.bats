@@ -390,6 +390,34 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "${stderr_lines[0]}" = "qts-fetch: stooq:aapl.us: --tf 1h: stooq serves 1d" ]
 }
 
+@test "stooq and alphavantage: an answer whose bars go back in time or repeat one fails the source; none is dropped unseen" {
+	run -1 --separate-stderr qts-fetch stooq:swaprow.us "${JAN[@]}"
+	[ "$stderr" = "qts-fetch: stooq:swaprow.us: the answer goes back in time: a bar at 2024-01-05T00:00:00Z after one at 2024-01-08T00:00:00Z" ]
+	[ "${lines[*]}" = "system,1970-01-01T00:00:00Z,qts-fetch,error,stooq:swaprow.us: the answer goes back in time: a bar at 2024-01-05T00:00:00Z after one at 2024-01-08T00:00:00Z" ]
+	run -1 --separate-stderr qts-fetch stooq:duprow.us "${JAN[@]}"
+	[ "$stderr" = "qts-fetch: stooq:duprow.us: the answer repeats the bar at 2024-01-08T00:00:00Z" ]
+	# newest first, put in time order: the swapped rows go back in time all the same
+	run -1 --separate-stderr qts-fetch alphavantage:SWAPROW "${JAN[@]}"
+	[ "$stderr" = "qts-fetch: alphavantage:SWAPROW: the answer goes back in time: a bar at 2024-01-05T00:00:00Z after one at 2024-01-08T00:00:00Z" ]
+	# the same rows in order are taken
+	run -0 qts-fetch stooq:aapl.us "${JAN[@]}"
+	[ "$(dates)" = "$DAYS" ]
+}
+
+@test "stooq and alphavantage: a row without data is skipped with a warning naming the first and counting the rest" {
+	run -0 --separate-stderr qts-fetch stooq:nanrow.us "${JAN[@]}"
+	[ "$stderr" = "qts-fetch: stooq:nanrow.us:5: close: 'NaN' is not a number (a row without data): skipped, and 1 more such row" ]
+	[ "$(dates)" = "2024-01-02 2024-01-03 2024-01-05 2024-01-09 2024-01-11 2024-01-12" ]
+	run -0 --separate-stderr qts-fetch alphavantage:NANROW "${JAN[@]}"
+	# newest first: 2024-01-10's row is the answer's line 4
+	[ "$stderr" = "qts-fetch: alphavantage:NANROW:4: volume: '' is not a number (a row without data): skipped, and 1 more such row" ]
+	[ "$(dates)" = "2024-01-02 2024-01-03 2024-01-05 2024-01-09 2024-01-11 2024-01-12" ]
+	# one row: no count (asked again: what is cached is bars, said when fetched)
+	run -0 --separate-stderr qts-fetch --no-cache stooq:nanrow.us --from 2024-01-08 --to 2024-01-09
+	[ "$stderr" = "qts-fetch: stooq:nanrow.us:2: close: 'NaN' is not a number (a row without data): skipped" ]
+	[ "$(dates)" = "2024-01-09" ]
+}
+
 # ---- together ----------------------------------------------------------------------
 
 @test "network sources and files merge in time order" {

@@ -148,6 +148,14 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	[[ $stderr == "qts-fetch: alpaca: APCA_API_KEY_ID and APCA_API_SECRET_KEY not set: "* ]]
 }
 
+@test "alpaca: bars that go back in time across pages fail the source, none dropped unseen" {
+	# 2024-01-04 after 2024-01-05, on the next page
+	swapped=$(echo "$DAILY" | python3 -c 'import json, sys; d = json.load(sys.stdin); b = d["AAPL"]; b[2], b[3] = b[3], b[2]; print(json.dumps(d))')
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":3,"bars":'"$swapped"'}'
+	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer goes back in time: a bar at 2024-01-04T00:00:00Z after one at 2024-01-05T00:00:00Z" ]
+}
+
 @test "alpaca: a page that is not JSON fails naming the page, exit 1" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"rest_faults":[],"bars":'"$DAILY"'}'
 	python3 -c 'import json; c=json.load(open("cfg.json")); c["rest_faults"]=[{"malformed":True}]; json.dump(c, open("cfg.json","w"))'

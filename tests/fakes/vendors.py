@@ -35,6 +35,9 @@ symbol:
   PREMIUM  AV: an Information about a premium endpoint
   BADKEY   AV: malformed JSON with the key where a parser stops
   CSVKEY   AV: a CSV row with the key where a price belongs
+  SWAPROW  2024-01-08's row before 2024-01-05's
+  DUPROW   2024-01-08's row twice
+  NANROW   2024-01-08's close NaN and 2024-01-10's volume empty (Stooq, AV)
 
 and a CONTROLFILE whose first word, while it exists, is a fault for
 every request (DOWN, SLOW...).
@@ -162,7 +165,17 @@ class Handler(BaseHTTPRequestHandler):
             r = dict(r)
             if "BADBAR" in self.faults and r["date"] == "2024-01-08":
                 r["high"] = "180.00"
+            if "NANROW" in self.faults and r["date"] == "2024-01-08":
+                r["close"] = "NaN"
+            if "NANROW" in self.faults and r["date"] == "2024-01-10":
+                r["volume"] = ""
             out.append(r)
+            if "DUPROW" in self.faults and r["date"] == "2024-01-08":
+                out.append(dict(r))
+        if "SWAPROW" in self.faults:
+            i = [r["date"] for r in out].index("2024-01-05")
+            j = [r["date"] for r in out].index("2024-01-08")
+            out[i], out[j] = out[j], out[i]
         return out
 
     # ---- Yahoo -------------------------------------------------------------
