@@ -263,8 +263,16 @@ static int next_it(void *arg, qts_evbuf *out, char *err)
 				 ": the keys in APCA_API_KEY_ID and APCA_API_SECRET_KEY were refused");
 		return -1;
 	}
+	char asked[sizeof t->token];
+	memcpy(asked, t->token, sizeof asked);
 	if (qts_alpaca_parse_bars(r.body, r.len, t->symbol, t->tf, out, t->token, sizeof t->token, perr) < 0) {
 		snprintf(err, QTS_ERR_MAX, "alpaca: %s: page %d: %.400s", t->symbol, t->pages, perr);
+		return -1;
+	}
+	/* A page that names itself as the next would be asked for forever. */
+	if (t->token[0] && strcmp(t->token, asked) == 0) {
+		snprintf(err, QTS_ERR_MAX, "alpaca: %s: page %d: \"next_page_token\" is the token it was asked with: "
+			 "the pages would never end", t->symbol, t->pages);
 		return -1;
 	}
 	return t->token[0] != '\0';

@@ -81,10 +81,19 @@ static int daily(qts_tf tf)
 
 /* The i-th number of a quote array, or NaN for a null (or anything else,
  * or past its end): a bar without it is missing. */
-static double at(json_t *arr, size_t i)
+/* Value i of one of the answer's arrays: a number, or NaN for a null (a
+ * bar that is not there); -1 for anything else, which is no value Yahoo
+ * writes, and read as a null would lose the bar unseen. */
+static int at(json_t *arr, size_t i, double *out)
 {
 	json_t *v = json_array_get(arr, i);
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	if (json_is_number(v))
+		*out = json_number_value(v);
+	else if (json_is_null(v))
+		*out = NAN;
+	else
+		return -1;
+	return 0;
 }
 
 /* Seconds since the epoch (Yahoo's times) as ns, dated by the exchange's
@@ -158,6 +167,17 @@ static int bars(json_t *res, const char *symbol, qts_tf tf, int adjust, json_int
 		return fail(err, symbol, "%s%s", "indicators.quote[0] lacks an open, high, low, close or volume array", "");
 	if (adjust && !json_is_array(adj))
 		return fail(err, symbol, "%s%s", "--adjust: the answer has no adjclose (intraday bars have none)", "");
+	/* One value of each array a time: a shorter array would shift its
+	 * values onto other times, or leave the last ones unsaid. */
+	static const char *const names[] = { "open", "high", "low", "close", "volume", "adjclose" };
+	json_t *arrays[] = { o, h, l, c, v, adjust ? adj : NULL };
+	size_t ntimes = json_array_size(times);
+	for (int k = 0; k < 6; k++)
+		if (arrays[k] && json_array_size(arrays[k]) != ntimes) {
+			char counts[64];
+			snprintf(counts, sizeof counts, "%zu values for %zu timestamps", json_array_size(arrays[k]), ntimes);
+			return fail(err, symbol, "indicators: %s has %s", names[k], counts);
+		}
 	char tfs[QTS_WORD_MAX];
 	qts_tf_format(tf.n ? tf : (qts_tf){ 1, 'd' }, tfs);
 	int day_of = daily(tf);
@@ -170,9 +190,10 @@ static int bars(json_t *res, const char *symbol, qts_tf tf, int adjust, json_int
 		qts_event_init(&ev, QTS_BAR, 0);
 		if (!json_is_integer(t) || yahoo_time(json_integer_value(t), gmtoffset, day_of, &ev.ts) < 0)
 			return fail(err, symbol, "timestamp[%s] is not a time in seconds%s", idx, "");
-		ev.bar.open = at(o, i), ev.bar.high = at(h, i), ev.bar.low = at(l, i);
-		ev.bar.close = at(c, i), ev.bar.volume = at(v, i);
-		double a = adjust ? at(adj, i) : 0;
+		double a = 0, *value[] = { &ev.bar.open, &ev.bar.high, &ev.bar.low, &ev.bar.close, &ev.bar.volume, &a };
+		for (int k = 0; k < 6; k++)
+			if (arrays[k] && at(arrays[k], i, value[k]) < 0)
+				return fail(err, symbol, "indicators: %s[%s] is neither a number nor null", names[k], idx);
 		/* A null is a bar that is not there, never a zero. */
 		if (isnan(ev.bar.open) || isnan(ev.bar.high) || isnan(ev.bar.low) || isnan(ev.bar.close) ||
 		    isnan(ev.bar.volume) || isnan(a))

@@ -390,6 +390,16 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "${stderr_lines[0]}" = "qts-fetch: stooq:aapl.us: --tf 1h: stooq serves 1d" ]
 }
 
+@test "yahoo: an array shorter than the timestamps, or a value neither a number nor null, fails the source; no bar shifted or lost" {
+	run -1 --separate-stderr qts-fetch --no-cache yahoo:SHORTARR "${JAN[@]}"
+	[ "$stderr" = "qts-fetch: yahoo:SHORTARR: indicators: open has 8 values for 9 timestamps" ]
+	run -1 --separate-stderr qts-fetch --no-cache yahoo:STRVAL "${JAN[@]}"
+	[ "$stderr" = "qts-fetch: yahoo:STRVAL: indicators: high[4] is neither a number nor null" ]
+	# a null is still a bar that is not there (2024-01-04)
+	run -0 qts-fetch --no-cache yahoo:AAPL "${JAN[@]}"
+	[ "$(dates)" = "$DAYS" ]
+}
+
 @test "stooq and alphavantage: an answer whose bars go back in time or repeat one fails the source; none is dropped unseen" {
 	run -1 --separate-stderr qts-fetch stooq:swaprow.us "${JAN[@]}"
 	[ "$stderr" = "qts-fetch: stooq:swaprow.us: the answer goes back in time: a bar at 2024-01-05T00:00:00Z after one at 2024-01-08T00:00:00Z" ]

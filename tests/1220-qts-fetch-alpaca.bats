@@ -156,6 +156,13 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer goes back in time: a bar at 2024-01-04T00:00:00Z after one at 2024-01-05T00:00:00Z" ]
 }
 
+@test "alpaca: a page that names itself as the next fails, rather than being asked for forever" {
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"stuck_token":true,"bars":'"$DAILY"'}'
+	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	[ "$stderr" = 'qts-fetch: alpaca: AAPL: page 2: "next_page_token" is the token it was asked with: the pages would never end' ]
+	[ "$(grep -c '^GET /v2/stocks/AAPL/bars' log)" = 2 ]
+}
+
 @test "alpaca: a page that is not JSON fails naming the page, exit 1" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"rest_faults":[],"bars":'"$DAILY"'}'
 	python3 -c 'import json; c=json.load(open("cfg.json")); c["rest_faults"]=[{"malformed":True}]; json.dump(c, open("cfg.json","w"))'

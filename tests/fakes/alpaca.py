@@ -16,6 +16,8 @@ LOGFILE; given a certificate and its key, it speaks TLS (https, wss).  CONFIG (r
                     ones: {"status": 429, "retry_after": 0} | {"status": 500} |
                     {"malformed": true} | {"truncate": true}
   rest_fail         every request (after rest_faults) answers this status
+  stuck_token       a page asked for by its token answers no bars and
+                    that same token as the next
   auth              "fail": the stream refuses the keys (402 auth failed)
   sessions          the stream, one entry a connection (the last repeats):
                     {"messages": [[...], "raw text", ...],
@@ -189,6 +191,8 @@ class Handler(BaseHTTPRequestHandler):
         size = min(limit, cfg.get("page_size", limit))
         page = bars[at:at + size]
         token = base64.b64encode(str(at + size).encode()).decode() if at + size < len(bars) else None
+        if cfg.get("stuck_token") and "page_token" in q:  # the page asked for names itself next
+            token, page = q["page_token"], []
         self.answer(200, json.dumps({"bars": page, "symbol": sym, "next_page_token": token}))
 
     def stream(self):

@@ -38,6 +38,8 @@ symbol:
   SWAPROW  2024-01-08's row before 2024-01-05's
   DUPROW   2024-01-08's row twice
   NANROW   2024-01-08's close NaN and 2024-01-10's volume empty (Stooq, AV)
+  SHORTARR Yahoo: the open array one value short (2024-01-05's left out)
+  STRVAL   Yahoo: 2024-01-08's high a string
 
 and a CONTROLFILE whose first word, while it exists, is a fault for
 every request (DOWN, SLOW...).
@@ -257,6 +259,10 @@ class Handler(BaseHTTPRequestHandler):
             result["events"] = events
         if interval in ("1d", "1wk", "1mo"):
             result["indicators"]["adjclose"] = [{"adjclose": adj}]
+        if "SHORTARR" in self.faults and len(ts) > 3:
+            del cols["open"][3]
+        if "STRVAL" in self.faults and len(ts) > 4:
+            cols["high"][4] = str(cols["high"][4])
         self.send(200, json.dumps({"chart": {"result": [result], "error": None}}, separators=(",", ":")))
 
     # ---- Alpha Vantage -----------------------------------------------------
