@@ -75,6 +75,7 @@ typedef struct sym {
 	char name[QTS_SYM_MAX];
 	int64_t last_bar;        /* the last minute bar given out; INT64_MIN: none */
 	int64_t gap_from;        /* last_bar when the stream dropped */
+	int64_t rest_last;       /* the last bar the REST API gave; INT64_MIN: none */
 } sym;
 
 typedef struct live {
@@ -173,7 +174,7 @@ static int by_known(const void *a, const void *b)
 }
 
 /* The bars of s in [from, to) of tf appended to l->q: 0, or -1 with err. */
-static int rest_bars(live *l, const sym *s, qts_tf tf, int64_t from, int64_t to, char *err)
+static int rest_bars(live *l, sym *s, qts_tf tf, int64_t from, int64_t to, char *err)
 {
 	qts_feed_request rq = { .symbol = s->name, .tf = tf, .from = from, .to = to, .adjust = l->rq.adjust };
 	qts_cache_opts co = { .off = 1 }; /* the last minutes may still change */
@@ -182,12 +183,15 @@ static int rest_bars(live *l, const sym *s, qts_tf tf, int64_t from, int64_t to,
 		return -1;
 	qts_event ev;
 	int r;
-	while ((r = qts_history_next(h, &ev, err)) > 0)
+	while ((r = qts_history_next(h, &ev, err)) > 0) {
 		if (qts_evbuf_push(&l->q, &ev) < 0) {
 			snprintf(err, QTS_ERR_MAX, "out of memory");
 			r = -1;
 			break;
 		}
+		if (ev.ts > s->rest_last)
+			s->rest_last = ev.ts;
+	}
 	qts_history_close(h);
 	return r;
 }
@@ -286,10 +290,14 @@ static int take_message(live *l, const char *text, size_t len, qts_alpaca_msg *m
 		sym *s = find_sym(l, ev->symbol);
 		if (!s)
 			continue; /* not asked for */
+		/* A bar the REST API gave, or the last one again, goes out
+		 * once; one the stream sends late, after a later one, goes on
+		 * to be checked as any event (--on-bad), never dropped unseen. */
 		if (ev->type == QTS_BAR) {
-			if (s->last_bar != INT64_MIN && ev->ts <= s->last_bar)
+			if (s->last_bar != INT64_MIN && (ev->ts == s->last_bar || ev->ts <= s->rest_last))
 				continue;
-			s->last_bar = ev->ts;
+			if (ev->ts > s->last_bar)
+				s->last_bar = ev->ts;
 		}
 		l->q.ev[keep++] = *ev;
 	}
@@ -527,6 +535,10 @@ static int live_next(void *eng, qts_event *ev)
 							QTS_SET(l->first_skipped, bad);
 						continue;
 					}
+					if (qts_validator_unreadable(l->v)) {
+						qts_warn("alpaca: %s; dropped (no stage reads a stream with it)", bad);
+						continue;
+					}
 					qts_warn("alpaca: %s", bad);
 				}
 				qts_validator_accept(l->v, ev);
@@ -604,7 +616,7 @@ static void add_symbols(live *l, const char *spec, const char *usage)
 		s = &l->syms[l->nsyms];
 		memcpy(s->name, p, n);
 		s->name[n] = '\0';
-		s->last_bar = s->gap_from = INT64_MIN;
+		s->last_bar = s->gap_from = s->rest_last = INT64_MIN;
 		if (!find_sym(l, s->name) || find_sym(l, s->name) == s)
 			l->nsyms++;
 		if (!p[n])

@@ -790,6 +790,10 @@ static int check(fetch *f, size_t i, const qts_event *ev, const char **where, co
 		*where = s->vendor ? qts_vendor_where(s->vendor) : qts_reader_where(s->events);
 	switch (f->o->on_bad) {
 	case ON_BAD_WARN:
+		if (qts_validator_unreadable(f->validator)) {
+			qts_warn("%s: %s; dropped (no stage reads a stream with it)", *where, *bad);
+			return 0;
+		}
 		qts_warn("%s: %s", *where, *bad);
 		qts_validator_accept(f->validator, ev);
 		return 1;

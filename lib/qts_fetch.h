@@ -95,6 +95,11 @@ const char *qts_validate_bar(qts_validator *v, const qts_event *ev);
  * bid <= ask; ticks and quotes in time order per symbol (equal times
  * allowed: many trades share a timestamp).  Other events are sound. */
 const char *qts_validate(qts_validator *v, const qts_event *ev);
+/* Whether the fault qts_validate just named is one the event reader of
+ * every stage refuses too (a stream going back in time, a bar's low above
+ * its high, a negative volume or size, a number not finite): a record
+ * kept with it would only stop the next stage. */
+int qts_validator_unreadable(const qts_validator *v);
 /* Record an event as part of the stream (the next must not come before). */
 void qts_validator_accept(qts_validator *v, const qts_event *ev);
 void qts_validator_free(qts_validator *v);

@@ -288,10 +288,26 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	run -1 --separate-stderr timeout 30 qts-fetch --live --live-types trades alpaca:AAPL
 	[[ $stderr == *"qts-fetch: alpaca: AAPL tick at 2024-01-09T14:30:00Z is before the one before (2024-01-09T14:31:00Z)"* ]]
 	[ "${lines[0]}" = "tick,2024-01-09T14:31:00Z,AAPL,1,1" ]
+	# warn: a tick back in time would stop the next stage: dropped, said
 	live --live-types trades --on-bad warn alpaca:AAPL
-	wait_for out.csv '^tick,' 2
+	wait_for err.txt 'dropped (no stage reads a stream with it)'
 	stop
 	[ "$status" = 143 ]
+	[ "$(grep -c '^tick,' out.csv)" = 1 ]
+	grep -qF 'qts-fetch: alpaca: AAPL tick at 2024-01-09T14:30:00Z is before the one before (2024-01-09T14:31:00Z); dropped (no stage reads a stream with it)' err.txt
+}
+
+@test "alpaca --live: a stream bar late after a later one is checked (--on-bad), not dropped unseen; one the REST API gave goes out once" {
+	late='[{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:31:00Z"}],[{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:30:00Z"}]'
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$late"'],"then":"stay"}]}'
+	run -1 --separate-stderr timeout 30 qts-fetch --live alpaca:AAPL
+	[ "$stderr" = "qts-fetch: alpaca: AAPL 1m bar at 2024-01-09T14:30:00Z is not after the one before (2024-01-09T14:31:00Z)" ]
+	[ "${lines[0]}" = "bar,2024-01-09T14:31:00Z,AAPL,1m,1,1,1,1,1" ]
+	live --on-bad skip alpaca:AAPL
+	wait_for out.csv '^bar,'
+	stop
+	[ "$status" = 143 ]
+	grep -qF 'qts-fetch: skipped 1 bad record; the first: AAPL 1m bar at 2024-01-09T14:30:00Z is not after the one before (2024-01-09T14:31:00Z)' err.txt
 }
 
 @test "alpaca --live: SIGTERM ends it at once with whole records, exit 143" {
