@@ -1,0 +1,107 @@
+/* The validator of qts-fetch (fetch_validate.c): what it refuses, and
+ * whether a fault is one the event reader of every stage refuses too
+ * (qts_validator_unreadable), which --on-bad warn must not keep.  The
+ * second is checked against the reader itself: each faulty event is
+ * written after a sound one and read back. */
+#include "qts_fetch.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define T0 1704153600000000000LL /* 2024-01-02T00:00:00Z */
+#define SEC 1000000000LL
+
+static qts_event bar(int64_t ts, double o, double h, double l, double c, double v)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_BAR, ts);
+	QTS_SET(ev.symbol, "X");
+	QTS_SET(ev.bar.tf, "1m");
+	ev.bar.open = o, ev.bar.high = h, ev.bar.low = l, ev.bar.close = c, ev.bar.volume = v;
+	return ev;
+}
+
+static qts_event tick(int64_t ts, double price, double size)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_TICK, ts);
+	QTS_SET(ev.symbol, "X");
+	ev.tick.price = price, ev.tick.size = size;
+	return ev;
+}
+
+static qts_event quote(int64_t ts, double bid, double ask, double bs, double as)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_QUOTE, ts);
+	QTS_SET(ev.symbol, "X");
+	ev.quote.bid = bid, ev.quote.ask = ask, ev.quote.bid_size = bs, ev.quote.ask_size = as;
+	return ev;
+}
+
+/* Whether the reader takes first then second, as written by the writer. */
+static int reader_takes(const qts_event *first, const qts_event *second)
+{
+	FILE *f = tmpfile();
+	if (!f)
+		return -1;
+	qts_writer *w = qts_writer_new(fileno(f), QTS_FMT_CSV);
+	qts_writer_put(w, first);
+	qts_writer_put(w, second);
+	qts_writer_close(w);
+	rewind(f);
+	qts_reader *r = qts_reader_fdopen(dup(fileno(f)), "t");
+	qts_event ev;
+	int a = qts_reader_next(r, &ev), b = a == 1 ? qts_reader_next(r, &ev) : a;
+	qts_reader_close(r);
+	fclose(f);
+	return a == 1 && b == 1;
+}
+
+/* second after first (accepted): refused by the validator, and unreadable
+ * as the reader says. */
+static void check(const char *what, qts_event first, qts_event second, const char *want)
+{
+	char msg[300];
+	qts_validator *v = qts_validator_new();
+	snprintf(msg, sizeof msg, "%s: the first is sound", what);
+	CHECK(qts_validate(v, &first) == NULL, msg);
+	qts_validator_accept(v, &first);
+	const char *bad = qts_validate(v, &second);
+	snprintf(msg, sizeof msg, "%s: refused as '%s' (%s)", what, want, bad ? bad : "accepted");
+	CHECK(bad && strstr(bad, want), msg);
+	int takes = reader_takes(&first, &second);
+	snprintf(msg, sizeof msg, "%s: unreadable %d, and the reader %s it", what, qts_validator_unreadable(v),
+		 takes ? "takes" : "refuses");
+	CHECK(qts_validator_unreadable(v) == !takes, msg);
+	qts_validator_free(v);
+}
+
+int main(void)
+{
+	qts_event b0 = bar(T0, 10, 11, 9, 10, 100), t0 = tick(T0, 10, 1), q0 = quote(T0, 10, 10.1, 1, 1);
+	check("a close above the high", b0, bar(T0 + 60 * SEC, 10, 11, 9, 12, 1), "prices out of order");
+	check("a low above the high", b0, bar(T0 + 60 * SEC, 10, 9, 11, 10, 1), "prices out of order");
+	check("an open below the low, with a negative volume", b0, bar(T0 + 60 * SEC, 8, 11, 9, 10, -1),
+	      "prices out of order");
+	check("a negative volume", b0, bar(T0 + 60 * SEC, 10, 11, 9, 10, -1), "negative volume");
+	check("a duplicate bar", b0, bar(T0, 10, 11, 9, 10, 100), "duplicate");
+	check("a bar back in time", bar(T0 + 60 * SEC, 10, 11, 9, 10, 1), b0, "not after the one before");
+	check("a tick price of zero", t0, tick(T0 + SEC, 0, 1), "positive");
+	check("a negative tick price", t0, tick(T0 + SEC, -1, 1), "positive");
+	check("a negative tick size", t0, tick(T0 + SEC, 10, -1), "size");
+	check("a tick back in time", tick(T0 + SEC, 10, 1), t0, "before the one before");
+	check("a crossed quote", q0, quote(T0 + SEC, 10.2, 10.1, 1, 1), "crossed");
+	check("a zero bid", q0, quote(T0 + SEC, 0, 10.1, 1, 1), "positive");
+	check("a negative quote size", q0, quote(T0 + SEC, 10, 10.1, -1, 1), "sizes");
+	check("a quote back in time", quote(T0 + SEC, 10, 10.1, 1, 1), q0, "before the one before");
+	/* equal times of ticks are sound: many trades share a timestamp */
+	qts_validator *v = qts_validator_new();
+	qts_validator_accept(v, &t0);
+	qts_event t1 = tick(T0, 10.5, 2);
+	CHECK(qts_validate(v, &t1) == NULL, "two ticks at one time");
+	qts_validator_free(v);
+	return tap_done();
+}
