@@ -66,6 +66,11 @@ int qts_live_option(int c, const char *arg, qts_live_opts *lo, const char *usage
 		    lo->silence > 3600 * QTS_NS_PER_SEC)
 			qts_usage_error(usage, "--silence: '%s' is not a duration from 100ms to 1h", arg);
 		return 1;
+	case QTS_OPT_REORDER:
+		if ((strcmp(arg, "0") != 0 && qts_duration_parse(arg, &lo->reorder) < 0) || lo->reorder < 0 ||
+		    lo->reorder > 60 * QTS_NS_PER_SEC)
+			qts_usage_error(usage, "--reorder: '%s' is not a duration from 0 to 60s", arg);
+		return 1;
 	default:
 		return 0;
 	}
@@ -91,6 +96,7 @@ typedef struct live {
 	qts_evbuf q;             /* events to give out, in order */
 	size_t qat;
 	int backfilled, ended;
+	int draining;            /* after a signal: what was read goes out, nothing more is read */
 	int pinged;              /* a ping is out, since the last frame heard */
 	int64_t ping_at;         /* when it went (monotonic) */
 	int attempt;             /* connections failed in a row */
@@ -98,8 +104,15 @@ typedef struct live {
 	int64_t down_wall;       /* when it dropped (wall clock) */
 	int64_t started_wall;    /* when the stream was first subscribed */
 	int64_t last_ts;         /* of the last event given out */
-	long reconnects, unfilled, skipped;
-	char first_skipped[600];
+	int64_t last_bar_end;    /* the end of the last bar given out; INT64_MIN: none */
+	/* Events in, held until they are due (--reorder after they came),
+	 * in the order they are known: [held_at, held.n) of held, each
+	 * due at due[i] (monotonic). */
+	qts_evbuf held;
+	size_t held_at, due_cap;
+	int64_t *due;
+	long reconnects, unfilled, skipped, late;
+	char first_skipped[600], first_late[300];
 	uint64_t rng;
 	char err[1200];
 } live;
@@ -472,6 +485,8 @@ static int receive(live *l)
 		l->ping_at = now;
 	}
 	int64_t deadline = heard + (l->pinged ? silence : silence / 2);
+	if (l->held_at < l->held.n && l->due[l->held_at] < deadline) /* held events fall due */
+		deadline = l->due[l->held_at];
 	if (l->rq.to != INT64_MAX) { /* --to on the wall clock */
 		int64_t left = l->rq.to - qts_wall_now();
 		if (left <= 0) {
@@ -510,18 +525,81 @@ static int receive(live *l)
 
 /* ---- the stage ------------------------------------------------------------- */
 
+/* ev held until it is due, after the held events known before it or
+ * at its time: 0, or -1 when out of memory. */
+static int hold(live *l, const qts_event *ev)
+{
+	if (l->held_at == l->held.n)
+		l->held_at = l->held.n = 0;
+	if (qts_evbuf_push(&l->held, ev) < 0)
+		return -1;
+	if (l->held.n > l->due_cap) {
+		size_t cap = l->due_cap ? 2 * l->due_cap : 64;
+		while (cap < l->held.n)
+			cap *= 2;
+		int64_t *d = realloc(l->due, cap * sizeof *d);
+		if (!d)
+			return -1;
+		l->due = d;
+		l->due_cap = cap;
+	}
+	int64_t known = qts_event_known(ev), due = qts_loop_now() + l->o.reorder;
+	size_t i = l->held.n - 1;
+	for (; i > l->held_at && qts_event_known(&l->held.ev[i - 1]) > known; i--) {
+		l->held.ev[i] = l->held.ev[i - 1];
+		l->due[i] = l->due[i - 1];
+	}
+	l->held.ev[i] = *ev;
+	l->due[i] = due;
+	return 0;
+}
+
+/* ev came after an event of a later time: written, it would put the
+ * stream out of time order, which the reader of every stage refuses. */
+static void late(live *l, const qts_event *ev)
+{
+	if (l->late++)
+		return;
+	char at[40], after[40];
+	qts_time_format(ev->ts, at);
+	qts_time_format(l->last_ts, after);
+	snprintf(l->first_late, sizeof l->first_late, "%s %s%s at %s, after an event at %s", ev->symbol,
+		 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "", at,
+		 after);
+	qts_warn("alpaca: a late event dropped: %s (a stream is in time order; --reorder holds events "
+		 "to put them back in it)", l->first_late);
+}
+
 static int live_next(void *eng, qts_event *ev)
 {
 	live *l = eng;
 	for (;;) {
 		while (l->qat < l->q.n) {
-			*ev = l->q.ev[l->qat++];
-			if (ev->type != QTS_SYSTEM && ev->ts < l->rq.from)
+			const qts_event *in = &l->q.ev[l->qat++];
+			if (in->type != QTS_SYSTEM && in->ts < l->rq.from)
 				continue;
-			if (ev->ts >= l->rq.to) {
+			if (in->ts >= l->rq.to) {
 				l->ended = 1;
 				l->q.n = l->qat = 0;
-				return 0;
+				break;
+			}
+			if (hold(l, in) < 0) {
+				snprintf(l->err, sizeof l->err, "out of memory");
+				return -1;
+			}
+		}
+		/* The events due, in order; all of them at the end. */
+		while (l->held_at < l->held.n &&
+		       (l->ended || l->draining || l->due[l->held_at] <= qts_loop_now())) {
+			*ev = l->held.ev[l->held_at++];
+			/* As the reader of the next stage will judge it: known
+			 * no earlier than the last time, and a bar ending no
+			 * earlier than the last bar. */
+			int64_t known = qts_event_known(ev);
+			if (ev->type != QTS_SYSTEM && ((l->last_ts != INT64_MIN && known < l->last_ts) ||
+						       (ev->type == QTS_BAR && known < l->last_bar_end))) {
+				late(l, ev);
+				continue;
 			}
 			if (ev->type != QTS_SYSTEM) {
 				const char *bad = qts_validate(l->v, ev);
@@ -545,11 +623,13 @@ static int live_next(void *eng, qts_event *ev)
 			}
 			if (ev->ts > l->last_ts)
 				l->last_ts = ev->ts;
+			if (ev->type == QTS_BAR)
+				l->last_bar_end = known;
 			return 1;
 		}
 		qts_evbuf_clear(&l->q);
 		l->qat = 0;
-		if (l->ended)
+		if (l->ended || l->draining)
 			return 0;
 		if (!l->backfilled) {
 			if (backfill(l) < 0)
@@ -569,6 +649,15 @@ static int live_next(void *eng, qts_event *ev)
 	}
 }
 
+/* After a signal: the events held, and those of the last message, in
+ * order (late ones dropped as ever); nothing more is read. */
+static int live_drain(void *eng, qts_event *ev)
+{
+	live *l = eng;
+	l->draining = 1;
+	return live_next(eng, ev) > 0;
+}
+
 static const char *live_error(void *eng)
 {
 	return ((live *)eng)->err;
@@ -577,7 +666,8 @@ static const char *live_error(void *eng)
 static void live_counts(void *eng, char *buf, size_t size)
 {
 	live *l = eng;
-	snprintf(buf, size, "symbols=%zu reconnects=%ld unfilled=%ld", l->nsyms, l->reconnects, l->unfilled);
+	snprintf(buf, size, "symbols=%zu reconnects=%ld unfilled=%ld late=%ld", l->nsyms, l->reconnects, l->unfilled,
+		 l->late);
 }
 
 static void live_free(void *eng)
@@ -586,6 +676,11 @@ static void live_free(void *eng)
 	if (l->skipped)
 		qts_warn("skipped %ld bad record%s; the first: %s", l->skipped, l->skipped == 1 ? "" : "s",
 			 l->first_skipped);
+	if (l->late)
+		qts_warn("alpaca: %ld late event%s dropped; the first: %s", l->late, l->late == 1 ? "" : "s",
+			 l->first_late);
+	qts_evbuf_free(&l->held);
+	free(l->due);
 	qts_ws_close(l->ws);
 	qts_net_free(l->net);
 	qts_validator_free(l->v);
@@ -596,6 +691,7 @@ static void live_free(void *eng)
 
 static const qts_stage_ops live_ops = {
 	.next = live_next,
+	.drain = live_drain,
 	.error = live_error,
 	.counts = live_counts,
 	.free = live_free,
@@ -659,7 +755,7 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 			    .burst = qts_feed_alpaca.burst, .retries = -1 };
 	if (!(l->net = qts_net_new(&nc, err)) || !(l->v = qts_validator_new()))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	l->last_ts = INT64_MIN;
+	l->last_ts = l->last_bar_end = INT64_MIN;
 	l->started_wall = INT64_MIN;
 	l->rng = (uint64_t)qts_wall_now() ^ (uint64_t)(uintptr_t)l;
 	st->name = "qts-fetch";

@@ -72,6 +72,7 @@ static const char usage[] =
 	"      --feed iex|sip       --live: Alpaca's feed (iex)\n"
 	"      --live-types LIST    --live: bars,trades,quotes (bars)\n"
 	"      --silence DURATION   --live: connect again after DURATION without a word (30s)\n"
+	"      --reorder DURATION   --live: hold each event DURATION to put late ones in order (0)\n"
 	"  -M, --msgpack            write msgpack (also QTS_FORMAT=msgpack)\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n";
@@ -490,7 +491,7 @@ static void parse_options(int argc, char **argv, options *o)
 		add_source(o, argv[optind], symbol);
 	cache_command(o);
 	if (live_opts && !o->live.on)
-		qts_usage_error(usage, "--feed, --live-types and --silence go with --live");
+		qts_usage_error(usage, "--feed, --live-types, --silence and --reorder go with --live");
 	if (!o->nsrc)
 		qts_usage_error(usage, "no SOURCE given");
 	if (symbol && symbol_at == o->nsrc)

@@ -15,16 +15,18 @@ typedef struct qts_live_opts {
 	const char *feed;        /* --feed iex|sip; NULL: iex */
 	int types;               /* --live-types: QTS_LIVE_*; 0: bars */
 	int64_t silence;         /* --silence, ns; 0: 30 s */
+	int64_t reorder;         /* --reorder, ns: how long an event is held to be put in order */
 } qts_live_opts;
 
 /* qts-fetch's live options, for its getopt_long table, and their parser:
  * 1 when c was one of them, 0 when not; a bad value exits 2 with usage. */
-enum { QTS_OPT_LIVE = 0x7300, QTS_OPT_FEED, QTS_OPT_LIVE_TYPES, QTS_OPT_SILENCE };
+enum { QTS_OPT_LIVE = 0x7300, QTS_OPT_FEED, QTS_OPT_LIVE_TYPES, QTS_OPT_SILENCE, QTS_OPT_REORDER };
 #define QTS_LIVE_OPTIONS \
 	{ "live", no_argument, NULL, QTS_OPT_LIVE }, \
 	{ "feed", required_argument, NULL, QTS_OPT_FEED }, \
 	{ "live-types", required_argument, NULL, QTS_OPT_LIVE_TYPES }, \
-	{ "silence", required_argument, NULL, QTS_OPT_SILENCE }
+	{ "silence", required_argument, NULL, QTS_OPT_SILENCE }, \
+	{ "reorder", required_argument, NULL, QTS_OPT_REORDER }
 int qts_live_option(int c, const char *arg, qts_live_opts *lo, const char *usage);
 
 /* What the rest of qts-fetch's command line says to a live run. */

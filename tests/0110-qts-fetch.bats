@@ -453,7 +453,9 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "$stderr" = "qts-fetch: --session shapes the intraday bars of synth:, and these are daily or longer" ]
 	run -0 qts-fetch --session 10:00-12:00 -t 1h --count 2 synth:A
 	run -2 --separate-stderr qts-fetch --feed sip --count 1 synth:A
-	[ "${stderr_lines[0]}" = "qts-fetch: --feed, --live-types and --silence go with --live" ]
+	[ "${stderr_lines[0]}" = "qts-fetch: --feed, --live-types, --silence and --reorder go with --live" ]
+	run -2 --separate-stderr qts-fetch --reorder 1s --count 1 synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --feed, --live-types, --silence and --reorder go with --live" ]
 	run -2 --separate-stderr qts-fetch --overflow drop --count 2 synth:A
 	[ "$stderr" = "qts-fetch: --overflow drop goes with --buffer: without it nothing waits, so nothing is dropped" ]
 	run -0 qts-fetch --overflow drop --buffer 10 --count 2 synth:A

@@ -283,31 +283,28 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 }
 
 @test "alpaca --live: live events are validated (--on-bad)" {
-	msgs='[{"T":"t","S":"AAPL","p":1,"s":1,"t":"2024-01-09T14:31:00Z"}],[{"T":"t","S":"AAPL","p":1,"s":1,"t":"2024-01-09T14:30:00Z"}]'
+	msgs='[{"T":"t","S":"AAPL","p":1,"s":1,"t":"2024-01-09T14:31:00Z"}],[{"T":"t","S":"AAPL","p":0,"s":1,"t":"2024-01-09T14:31:30Z"}]'
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$msgs"'],"then":"stay"}]}'
 	run -1 --separate-stderr timeout 30 qts-fetch --live --live-types trades alpaca:AAPL
-	[[ $stderr == *"qts-fetch: alpaca: AAPL tick at 2024-01-09T14:30:00Z is before the one before (2024-01-09T14:31:00Z)"* ]]
+	[ "$stderr" = "qts-fetch: alpaca: a trade price must be a positive number" ]
 	[ "${lines[0]}" = "tick,2024-01-09T14:31:00Z,AAPL,1,1" ]
-	# warn: a tick back in time would stop the next stage: dropped, said
+	# warn: kept, said (the reader of a stage takes it)
 	live --live-types trades --on-bad warn alpaca:AAPL
-	wait_for err.txt 'dropped (no stage reads a stream with it)'
+	wait_for out.csv '^tick,' 2
 	stop
 	[ "$status" = 143 ]
-	[ "$(grep -c '^tick,' out.csv)" = 1 ]
-	grep -qF 'qts-fetch: alpaca: AAPL tick at 2024-01-09T14:30:00Z is before the one before (2024-01-09T14:31:00Z); dropped (no stage reads a stream with it)' err.txt
+	grep -qxF 'qts-fetch: alpaca: a trade price must be a positive number' err.txt
 }
 
-@test "alpaca --live: a stream bar late after a later one is checked (--on-bad), not dropped unseen; one the REST API gave goes out once" {
+@test "alpaca --live: a bar the stream sends late, after a later one, is dropped and said, not unseen" {
 	late='[{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:31:00Z"}],[{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:30:00Z"}]'
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$late"'],"then":"stay"}]}'
-	run -1 --separate-stderr timeout 30 qts-fetch --live alpaca:AAPL
-	[ "$stderr" = "qts-fetch: alpaca: AAPL 1m bar at 2024-01-09T14:30:00Z is not after the one before (2024-01-09T14:31:00Z)" ]
-	[ "${lines[0]}" = "bar,2024-01-09T14:31:00Z,AAPL,1m,1,1,1,1,1" ]
-	live --on-bad skip alpaca:AAPL
-	wait_for out.csv '^bar,'
+	live alpaca:AAPL
+	wait_for err.txt 'late event dropped'
 	stop
 	[ "$status" = 143 ]
-	grep -qF 'qts-fetch: skipped 1 bad record; the first: AAPL 1m bar at 2024-01-09T14:30:00Z is not after the one before (2024-01-09T14:31:00Z)' err.txt
+	[ "$(grep -v '^system,' out.csv)" = "bar,2024-01-09T14:31:00Z,AAPL,1m,1,1,1,1,1" ]
+	grep -qF 'qts-fetch: alpaca: 1 late event dropped; the first: AAPL 1m bar at 2024-01-09T14:30:00Z, after an event at 2024-01-09T14:31:00Z' err.txt
 }
 
 @test "alpaca --live: SIGTERM ends it at once with whole records, exit 143" {
@@ -344,7 +341,7 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 @test "alpaca --live: heartbeats go on while the stream is quiet, with its counts" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":[],"then":"stay"}]}'
 	live --heartbeat 100ms alpaca:AAPL,MSFT
-	wait_for out.csv ',qts-fetch,info,heartbeat in=0 out=0 symbols=2 reconnects=0 unfilled=0$' 2
+	wait_for out.csv ',qts-fetch,info,heartbeat in=0 out=0 symbols=2 reconnects=0 unfilled=0 late=0$' 2
 	stop
 	[ "$status" = 143 ]
 }
@@ -367,6 +364,70 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	[[ $stderr == *"qts-fetch: --silence: '10ms' is not a duration from 100ms to 1h"* ]]
 	run -2 --separate-stderr qts-fetch --live alpaca:
 	[[ $stderr == *"qts-fetch: alpaca:: the symbol must be 1 to 31 bytes"* ]]
+	run -2 --separate-stderr qts-fetch --live --reorder 61s alpaca:AAPL
+	[[ $stderr == *"qts-fetch: --reorder: '61s' is not a duration from 0 to 60s"* ]]
+	run -2 --separate-stderr qts-fetch --live --reorder -1s alpaca:AAPL
+	[[ $stderr == *"qts-fetch: --reorder: '-1s' is not a duration from 0 to 60s"* ]]
+}
+
+# A trade, a quote stamped before it, and a later trade: one message each.
+LATE='[{"T":"t","S":"AAPL","i":1,"x":"V","p":185.1,"s":100,"t":"2024-01-09T14:31:03.5Z"}],
+ [{"T":"q","S":"MSFT","bx":"V","bp":370,"bs":2,"ax":"V","ap":370.1,"as":3,"t":"2024-01-09T14:31:02.7Z"}],
+ [{"T":"t","S":"AAPL","i":2,"x":"V","p":185.2,"s":100,"t":"2024-01-09T14:31:04.5Z"}]'
+
+@test "alpaca --live: an event that comes after one of a later time is late: dropped and said, the output stays in time order" {
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$LATE"'],"then":"stay"}]}'
+	live --live-types trades,quotes --heartbeat 100ms alpaca:AAPL alpaca:MSFT
+	wait_for out.csv '^tick,' 2
+	wait_for out.csv 'late=1'
+	stop
+	[ "$status" = 143 ]
+	[ "$(grep -c -e '^tick,' -e '^quote,' out.csv)" = 2 ]
+	! grep -q '^quote,' out.csv || false
+	grep -qF 'qts-fetch: alpaca: a late event dropped: MSFT quote at 2024-01-09T14:31:02.700Z, after an event at 2024-01-09T14:31:03.500Z (a stream is in time order; --reorder holds events to put them back in it)' err.txt
+	grep -qF 'qts-fetch: alpaca: 1 late event dropped; the first: MSFT quote at 2024-01-09T14:31:02.700Z, after an event at 2024-01-09T14:31:03.500Z' err.txt
+	grep -v '^system,' out.csv | qts cat >/dev/null
+}
+
+@test "alpaca --live: a minute bar after the next minute's trade, or after a later bar of another symbol, is late; --reorder puts it in its place" {
+	msgs='[{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:31:00Z"}],
+	 [{"T":"t","S":"AAPL","i":1,"x":"V","p":1,"s":1,"t":"2024-01-09T14:32:00.5Z"}],
+	 [{"T":"b","S":"MSFT","o":2,"h":2,"l":2,"c":2,"v":2,"t":"2024-01-09T14:31:00Z"}],
+	 [{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:32:00Z"}],
+	 [{"T":"b","S":"MSFT","o":2,"h":2,"l":2,"c":2,"v":2,"t":"2024-01-09T14:31:00Z"}]'
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$msgs"'],"then":"stay"}]}'
+	live --live-types bars,trades alpaca:AAPL alpaca:MSFT
+	wait_for out.csv '^bar,2024-01-09T14:32:00Z,AAPL'
+	stop
+	# MSFT's 14:31 bar, known at 14:32, after a trade of 14:32:00.5: late
+	[ "$(grep -v '^system,' out.csv | cut -d, -f1-3 | tr '\n' ' ')" = "bar,2024-01-09T14:31:00Z,AAPL tick,2024-01-09T14:32:00.500Z,AAPL bar,2024-01-09T14:32:00Z,AAPL " ]
+	# (its repeat is the same bar: once, as ever)
+	grep -qF 'qts-fetch: alpaca: 1 late event dropped; the first: MSFT 1m bar at 2024-01-09T14:31:00Z, after an event at 2024-01-09T14:32:00.500Z' err.txt
+	grep -v '^system,' out.csv | qts cat >/dev/null
+	live --live-types bars,trades --reorder 500ms alpaca:AAPL alpaca:MSFT
+	wait_for out.csv '^bar,2024-01-09T14:32:00Z,AAPL'
+	stop
+	# held: the MSFT bar goes before the trade, and its repeat not again
+	[ "$(grep -v '^system,' out.csv | cut -d, -f1-3 | tr '\n' ' ')" = "bar,2024-01-09T14:31:00Z,AAPL bar,2024-01-09T14:31:00Z,MSFT tick,2024-01-09T14:32:00.500Z,AAPL bar,2024-01-09T14:32:00Z,AAPL " ]
+	grep -v '^system,' out.csv | qts cat >/dev/null
+}
+
+@test "alpaca --live --reorder: events held that long go out in time order; a signal writes those held" {
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$LATE"'],"then":"stay"}]}'
+	live --live-types trades,quotes --reorder 500ms alpaca:AAPL alpaca:MSFT
+	wait_for out.csv '^tick,' 2
+	stop
+	[ "$status" = 143 ]
+	[ "$(grep -v '^system,' out.csv | cut -d, -f1-3 | tr '\n' ' ')" = "quote,2024-01-09T14:31:02.700Z,MSFT tick,2024-01-09T14:31:03.500Z,AAPL tick,2024-01-09T14:31:04.500Z,AAPL " ]
+	! grep -q 'late' err.txt || false
+	# held for a minute: SIGTERM writes what was held, in order
+	live --live-types trades,quotes --reorder 60s alpaca:AAPL alpaca:MSFT
+	wait_for log '^WS subscribe'
+	sleep 0.5
+	[ ! -s out.csv ]
+	stop
+	[ "$status" = 143 ]
+	[ "$(grep -v '^system,' out.csv | cut -d, -f1-3 | tr '\n' ' ')" = "quote,2024-01-09T14:31:02.700Z,MSFT tick,2024-01-09T14:31:03.500Z,AAPL tick,2024-01-09T14:31:04.500Z,AAPL " ]
 }
 
 @test "alpaca:SYM without --live: the history through the network sources" {
