@@ -73,6 +73,10 @@ typedef struct sub {
 	qts_reader *rd;           /* the last event's (its strings live there) */
 	char where[400];
 	uint64_t delivered, acked, redelivered;
+	int64_t last_ts;          /* of the last event written; INT64_MIN: none */
+	int64_t last_bar_end;     /* the end of the last bar written; INT64_MIN: none */
+	long late;
+	char first_late[600];
 	char err[QTS_ERR_MAX];
 } sub;
 
@@ -294,6 +298,35 @@ static int next_msg(sub *s, natsMsg **m)
 	}
 }
 
+/* Whether ev comes after an event of a later time (several publishers
+ * to one subject are not in time order between them): written, it would
+ * stop the next stage's reader, so it is dropped, said the first time
+ * and counted.  As the reader judges: known no earlier than the last
+ * time written, and a bar ending no earlier than the last bar. */
+static int is_late(sub *s, const qts_event *ev)
+{
+	int64_t known = qts_event_known(ev);
+	if ((s->last_ts == INT64_MIN || known >= s->last_ts) && (ev->type != QTS_BAR || known >= s->last_bar_end)) {
+		if (ev->ts > s->last_ts)
+			s->last_ts = ev->ts;
+		if (ev->type == QTS_BAR)
+			s->last_bar_end = known;
+		return 0;
+	}
+	if (!s->late++) {
+		char at[40], after[40];
+		qts_time_format(ev->ts, at);
+		qts_time_format(s->last_ts, after);
+		snprintf(s->first_late, sizeof s->first_late, "%s: %s %s%s at %s, after an event at %s", s->where,
+			 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-",
+			 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "",
+			 at, after);
+		qts_warn("a late event dropped: %s (a stream is in time order, and the publishers of a subject "
+			 "are not between them)", s->first_late);
+	}
+	return 1;
+}
+
 static int sub_next(void *eng, qts_event *ev)
 {
 	sub *s = eng;
@@ -361,6 +394,11 @@ static int sub_next(void *eng, qts_event *ev)
 			s->to_ack = m;
 			s->last_seq = seq;
 		}
+		if (is_late(s, ev)) {
+			qts_reader_close(s->rd);
+			s->rd = NULL;
+			continue;
+		}
 		s->written++;
 		return 1;
 	}
@@ -374,9 +412,9 @@ static const char *sub_error(void *eng)
 static void sub_counts(void *eng, char *buf, size_t size)
 {
 	sub *s = eng;
-	snprintf(buf, size, "delivered=%llu written=%ld acked_seq=%llu redelivered=%llu",
+	snprintf(buf, size, "delivered=%llu written=%ld acked_seq=%llu redelivered=%llu late=%ld",
 		 (unsigned long long)s->delivered, s->written, (unsigned long long)s->acked,
-		 (unsigned long long)s->redelivered);
+		 (unsigned long long)s->redelivered, s->late);
 }
 
 static void sub_free(void *eng)
@@ -384,6 +422,8 @@ static void sub_free(void *eng)
 	sub *s = eng;
 	char err[QTS_ERR_MAX];
 	qts_bus_report(&s->bus, err); /* a reconnection after the last fetch is said too */
+	if (s->late)
+		qts_warn("%ld late event%s dropped; the first: %s", s->late, s->late == 1 ? "" : "s", s->first_late);
 	if (s->rd)
 		qts_reader_close(s->rd);
 	natsMsgList_Destroy(&s->list);
@@ -418,6 +458,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	sub *s = calloc(1, sizeof *s);
 	if (!s)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
+	s->last_ts = s->last_bar_end = INT64_MIN;
 	qts_stage_conf conf = { 0 };
 	const char *server = QTS_BUS_DEFAULT_URL;
 	long retries = -1, n;

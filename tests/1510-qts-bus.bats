@@ -123,6 +123,20 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 	done
 }
 
+@test "bus: two publishers of one subject out of time order between them: the late events are dropped and said, the output stays in time order" {
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10\n' >"$D/a.csv"
+	printf 'bar,2024-01-01T00:00:00Z,B,1d,1,2,0.5,1,10\nbar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10\nbar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10\n' >"$D/b.csv"
+	timeout 60 qts bus pub --server "$U" --no-end --id a two "$D/a.csv"
+	timeout 60 qts bus pub --server "$U" --id b two "$D/b.csv"
+	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" two
+	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
+bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
+bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: a late event dropped: two: stream sequence 3: B 1d bar at 2024-01-01T00:00:00Z, after an event at 2024-01-03T00:00:00Z (a stream is in time order, and the publishers of a subject are not between them)" ]
+	[ "${stderr_lines[1]}" = "qts-bus sub: 2 late events dropped; the first: two: stream sequence 3: B 1d bar at 2024-01-01T00:00:00Z, after an event at 2024-01-03T00:00:00Z" ]
+	printf '%s\n' "$output" | qts cat >/dev/null
+}
+
 # ---- durable consumers, restarts -----------------------------------------------------
 
 @test "bus: a durable subscriber stopped after --count resumes where it left off" {
@@ -207,8 +221,9 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 # ---- replay ---------------------------------------------------------------------------
 
 @test "bus: --from-seq N and --from TIME replay from a stream sequence and a time" {
+	# B after A in time: one stream, as a subscriber writes it
 	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
-	qts-fetch --seed 2 --count 10 synth:B >"$D/b.csv"
+	qts-fetch --seed 2 --count 10 --from 2024-02-01 synth:B >"$D/b.csv"
 	timeout 60 qts bus pub --server "$U" --no-end md "$D/a.csv"
 	t=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
 	timeout 60 qts bus pub --server "$U" md "$D/b.csv"
@@ -268,7 +283,7 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 	qts bus sub --server "$U" --durable w --heartbeat 20ms --metrics "$D/sub.prom" quiet >"$D/got.csv" &
 	echo $! >"$D/sub.pid"
 	wait_lines "$D/got.csv" 2
-	grep -q '^system,.*,qts-bus-sub,info,heartbeat in=0 out=0 delivered=0 written=0 acked_seq=0 redelivered=0$' "$D/got.csv"
+	grep -q '^system,.*,qts-bus-sub,info,heartbeat in=0 out=0 delivered=0 written=0 acked_seq=0 redelivered=0 late=0$' "$D/got.csv"
 	kill -TERM "$(cat "$D/sub.pid")"
 	rc=0
 	wait_pid sub || rc=$?
