@@ -73,8 +73,7 @@ typedef struct sub {
 	qts_reader *rd;           /* the last event's (its strings live there) */
 	char where[400];
 	uint64_t delivered, acked, redelivered;
-	int64_t last_ts;          /* of the last event written; INT64_MIN: none */
-	int64_t last_bar_end;     /* the end of the last bar written; INT64_MIN: none */
+	qts_time_order order;     /* of the events written */
 	long late;
 	char first_late[600];
 	char err[QTS_ERR_MAX];
@@ -301,22 +300,17 @@ static int next_msg(sub *s, natsMsg **m)
 /* Whether ev comes after an event of a later time (several publishers
  * to one subject are not in time order between them): written, it would
  * stop the next stage's reader, so it is dropped, said the first time
- * and counted.  As the reader judges: known no earlier than the last
- * time written, and a bar ending no earlier than the last bar. */
+ * and counted. */
 static int is_late(sub *s, const qts_event *ev)
 {
-	int64_t known = qts_event_known(ev);
-	if ((s->last_ts == INT64_MIN || known >= s->last_ts) && (ev->type != QTS_BAR || known >= s->last_bar_end)) {
-		if (ev->ts > s->last_ts)
-			s->last_ts = ev->ts;
-		if (ev->type == QTS_BAR)
-			s->last_bar_end = known;
+	if (!qts_time_order_late(&s->order, ev)) {
+		qts_time_order_take(&s->order, ev);
 		return 0;
 	}
 	if (!s->late++) {
 		char at[40], after[40];
 		qts_time_format(ev->ts, at);
-		qts_time_format(s->last_ts, after);
+		qts_time_format(s->order.last_ts, after);
 		snprintf(s->first_late, sizeof s->first_late, "%s: %s %s%s at %s, after an event at %s", s->where,
 			 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-",
 			 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "",
@@ -458,7 +452,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	sub *s = calloc(1, sizeof *s);
 	if (!s)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	s->last_ts = s->last_bar_end = INT64_MIN;
+	s->order = QTS_TIME_ORDER_START;
 	qts_stage_conf conf = { 0 };
 	const char *server = QTS_BUS_DEFAULT_URL;
 	long retries = -1, n;

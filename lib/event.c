@@ -177,3 +177,17 @@ int64_t qts_event_known(const qts_event *ev)
 		return ev->ts;
 	return qts_tf_end(tf, ev->ts);
 }
+
+int qts_time_order_late(const qts_time_order *o, const qts_event *ev)
+{
+	int64_t known = qts_event_known(ev);
+	return known < o->last_ts || (ev->type == QTS_BAR && known < o->last_bar_end);
+}
+
+void qts_time_order_take(qts_time_order *o, const qts_event *ev)
+{
+	if (ev->ts > o->last_ts)
+		o->last_ts = ev->ts;
+	if (ev->type == QTS_BAR)
+		o->last_bar_end = qts_event_known(ev);
+}

@@ -104,7 +104,7 @@ typedef struct live {
 	int64_t down_wall;       /* when it dropped (wall clock) */
 	int64_t started_wall;    /* when the stream was first subscribed */
 	int64_t last_ts;         /* of the last event given out */
-	int64_t last_bar_end;    /* the end of the last bar given out; INT64_MIN: none */
+	qts_time_order order;    /* of the events given out */
 	/* Events in, held until they are due (--reorder after they came),
 	 * in the order they are known: [held_at, held.n) of held, each
 	 * due at due[i] (monotonic). */
@@ -305,7 +305,7 @@ static int take_message(live *l, const char *text, size_t len, qts_alpaca_msg *m
 			continue; /* not asked for */
 		/* A bar the REST API gave, or the last one again, goes out
 		 * once; one the stream sends late, after a later one, goes on
-		 * to be checked as any event (--on-bad), never dropped unseen. */
+		 * to be judged late (live_next), never dropped unseen. */
 		if (ev->type == QTS_BAR) {
 			if (s->last_bar != INT64_MIN && (ev->ts == s->last_bar || ev->ts <= s->rest_last))
 				continue;
@@ -529,8 +529,15 @@ static int receive(live *l)
  * at its time: 0, or -1 when out of memory. */
 static int hold(live *l, const qts_event *ev)
 {
-	if (l->held_at == l->held.n)
-		l->held_at = l->held.n = 0;
+	/* What went out leaves the front: memory keeps to what is held, as
+	 * long as the stream runs (amortized: moved once per half). */
+	if (l->held_at && l->held_at >= l->held.n / 2) {
+		size_t left = l->held.n - l->held_at;
+		memmove(l->held.ev, l->held.ev + l->held_at, left * sizeof *l->held.ev);
+		memmove(l->due, l->due + l->held_at, left * sizeof *l->due);
+		l->held.n = left;
+		l->held_at = 0;
+	}
 	if (qts_evbuf_push(&l->held, ev) < 0)
 		return -1;
 	if (l->held.n > l->due_cap) {
@@ -562,7 +569,7 @@ static void late(live *l, const qts_event *ev)
 		return;
 	char at[40], after[40];
 	qts_time_format(ev->ts, at);
-	qts_time_format(l->last_ts, after);
+	qts_time_format(l->order.last_ts, after);
 	snprintf(l->first_late, sizeof l->first_late, "%s %s%s at %s, after an event at %s", ev->symbol,
 		 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "", at,
 		 after);
@@ -592,12 +599,8 @@ static int live_next(void *eng, qts_event *ev)
 		while (l->held_at < l->held.n &&
 		       (l->ended || l->draining || l->due[l->held_at] <= qts_loop_now())) {
 			*ev = l->held.ev[l->held_at++];
-			/* As the reader of the next stage will judge it: known
-			 * no earlier than the last time, and a bar ending no
-			 * earlier than the last bar. */
-			int64_t known = qts_event_known(ev);
-			if (ev->type != QTS_SYSTEM && ((l->last_ts != INT64_MIN && known < l->last_ts) ||
-						       (ev->type == QTS_BAR && known < l->last_bar_end))) {
+			/* (a system event is dated at the last time: never late) */
+			if (ev->type != QTS_SYSTEM && qts_time_order_late(&l->order, ev)) {
 				late(l, ev);
 				continue;
 			}
@@ -623,8 +626,7 @@ static int live_next(void *eng, qts_event *ev)
 			}
 			if (ev->ts > l->last_ts)
 				l->last_ts = ev->ts;
-			if (ev->type == QTS_BAR)
-				l->last_bar_end = known;
+			qts_time_order_take(&l->order, ev);
 			return 1;
 		}
 		qts_evbuf_clear(&l->q);
@@ -755,7 +757,8 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 			    .burst = qts_feed_alpaca.burst, .retries = -1 };
 	if (!(l->net = qts_net_new(&nc, err)) || !(l->v = qts_validator_new()))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	l->last_ts = l->last_bar_end = INT64_MIN;
+	l->last_ts = INT64_MIN;
+	l->order = QTS_TIME_ORDER_START;
 	l->started_wall = INT64_MIN;
 	l->rng = (uint64_t)qts_wall_now() ^ (uint64_t)(uintptr_t)l;
 	st->name = "qts-fetch";

@@ -511,6 +511,19 @@ size_t qts_event_to_msgpack(const qts_event *ev, char *buf, size_t size);
  * end (ts + tf), any other event's ts. */
 int64_t qts_event_known(const qts_event *ev);
 
+/* The time order a stream's reader demands (reader.c), for a source that
+ * gets events in no set order (a live stream, several publishers): each
+ * event known no earlier than the last time written, and a bar ending no
+ * earlier than the last bar.  Start from QTS_TIME_ORDER_START. */
+typedef struct qts_time_order {
+	int64_t last_ts, last_bar_end;
+} qts_time_order;
+#define QTS_TIME_ORDER_START ((qts_time_order){ INT64_MIN, INT64_MIN })
+/* Whether ev, written next, would put the stream out of time order. */
+int qts_time_order_late(const qts_time_order *o, const qts_event *ev);
+/* ev is written: the next must not come before it. */
+void qts_time_order_take(qts_time_order *o, const qts_event *ev);
+
 /* The last bar of one symbol and timeframe, as a stage that counts bars
  * keeps it: a bar not after it is that bar again (delivered twice, or by
  * qts-resample -k), passed on and not acted on twice, or another bar for

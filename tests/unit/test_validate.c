@@ -1,8 +1,9 @@
 /* The validator of qts-fetch (fetch_validate.c): what it refuses, and
  * whether a fault is one the event reader of every stage refuses too
- * (qts_validator_unreadable), which --on-bad warn must not keep.  The
- * second is checked against the reader itself: each faulty event is
- * written after a sound one and read back. */
+ * (qts_validator_unreadable), which --on-bad warn must not keep; and the
+ * time order of live sources (qts_time_order, event.c), whose late events
+ * are those the reader refuses.  Both are checked against the reader
+ * itself: each event is written after another and read back. */
 #include "qts_fetch.h"
 #include "tap.h"
 
@@ -79,6 +80,19 @@ static void check(const char *what, qts_event first, qts_event second, const cha
 	qts_validator_free(v);
 }
 
+/* The time order of a source that gets events in no set order
+ * (qts_time_order): late exactly when the reader refuses the second. */
+static void order(const char *what, qts_event first, qts_event second)
+{
+	char msg[300];
+	qts_time_order o = QTS_TIME_ORDER_START;
+	CHECK(!qts_time_order_late(&o, &first), "nothing is late at the start");
+	qts_time_order_take(&o, &first);
+	int late = qts_time_order_late(&o, &second), takes = reader_takes(&first, &second);
+	snprintf(msg, sizeof msg, "%s: late %d, and the reader %s it", what, late, takes ? "takes" : "refuses");
+	CHECK(late == !takes, msg);
+}
+
 int main(void)
 {
 	qts_event b0 = bar(T0, 10, 11, 9, 10, 100), t0 = tick(T0, 10, 1), q0 = quote(T0, 10, 10.1, 1, 1);
@@ -97,6 +111,19 @@ int main(void)
 	check("a zero bid", q0, quote(T0 + SEC, 0, 10.1, 1, 1), "positive");
 	check("a negative quote size", q0, quote(T0 + SEC, 10, 10.1, -1, 1), "sizes");
 	check("a quote back in time", quote(T0 + SEC, 10, 10.1, 1, 1), q0, "before the one before");
+	qts_event m1 = bar(T0 + 60 * SEC, 10, 11, 9, 10, 1);
+	order("a tick within the bar before it", b0, tick(T0 + 30 * SEC, 10, 1));
+	order("a tick before the bar before it", m1, tick(T0 + 30 * SEC, 10, 1));
+	order("a bar after a tick of its minute", tick(T0 + 30 * SEC, 10, 1), b0);
+	order("a bar after a tick past its end", tick(T0 + 61 * SEC, 10, 1), b0);
+	order("a bar ending at the tick before it", tick(T0 + 60 * SEC, 10, 1), b0);
+	order("a bar of another symbol, ending earlier", m1, bar(T0, 1, 2, 1, 1, 1));
+	qts_event d0 = bar(T0, 10, 11, 9, 10, 100);
+	QTS_SET(d0.bar.tf, "1d");
+	order("a daily bar after a minute bar of its day", m1, d0);
+	order("a minute bar after the daily bar of its day", d0, m1);
+	order("a quote before a tick", tick(T0 + SEC, 10, 1), quote(T0, 10, 10.1, 1, 1));
+	order("a quote at the tick's time", tick(T0 + SEC, 10, 1), quote(T0 + SEC, 10, 10.1, 1, 1));
 	/* equal times of ticks are sound: many trades share a timestamp */
 	qts_validator *v = qts_validator_new();
 	qts_validator_accept(v, &t0);
