@@ -107,10 +107,12 @@ typedef struct live {
 	qts_time_order order;    /* of the events given out */
 	/* Events in, held until they are due (--reorder after they came),
 	 * in the order they are known: [held_at, held.n) of held, each
-	 * due at due[i] (monotonic). */
+	 * due at due[i].at (monotonic) and known at due[i].known. */
 	qts_evbuf held;
 	size_t held_at, due_cap;
-	int64_t *due;
+	struct due {
+		int64_t at, known;
+	} *due;
 	long reconnects, unfilled, skipped, late;
 	char first_skipped[600], first_late[300];
 	uint64_t rng;
@@ -485,8 +487,8 @@ static int receive(live *l)
 		l->ping_at = now;
 	}
 	int64_t deadline = heard + (l->pinged ? silence : silence / 2);
-	if (l->held_at < l->held.n && l->due[l->held_at] < deadline) /* held events fall due */
-		deadline = l->due[l->held_at];
+	if (l->held_at < l->held.n && l->due[l->held_at].at < deadline) /* held events fall due */
+		deadline = l->due[l->held_at].at;
 	if (l->rq.to != INT64_MAX) { /* --to on the wall clock */
 		int64_t left = l->rq.to - qts_wall_now();
 		if (left <= 0) {
@@ -544,20 +546,20 @@ static int hold(live *l, const qts_event *ev)
 		size_t cap = l->due_cap ? 2 * l->due_cap : 64;
 		while (cap < l->held.n)
 			cap *= 2;
-		int64_t *d = realloc(l->due, cap * sizeof *d);
+		struct due *d = realloc(l->due, cap * sizeof *d);
 		if (!d)
 			return -1;
 		l->due = d;
 		l->due_cap = cap;
 	}
-	int64_t known = qts_event_known(ev), due = qts_loop_now() + l->o.reorder;
+	struct due d = { qts_loop_now() + l->o.reorder, qts_event_known(ev) };
 	size_t i = l->held.n - 1;
-	for (; i > l->held_at && qts_event_known(&l->held.ev[i - 1]) > known; i--) {
+	for (; i > l->held_at && l->due[i - 1].known > d.known; i--) {
 		l->held.ev[i] = l->held.ev[i - 1];
 		l->due[i] = l->due[i - 1];
 	}
 	l->held.ev[i] = *ev;
-	l->due[i] = due;
+	l->due[i] = d;
 	return 0;
 }
 
@@ -597,7 +599,7 @@ static int live_next(void *eng, qts_event *ev)
 		}
 		/* The events due, in order; all of them at the end. */
 		while (l->held_at < l->held.n &&
-		       (l->ended || l->draining || l->due[l->held_at] <= qts_loop_now())) {
+		       (l->ended || l->draining || l->due[l->held_at].at <= qts_loop_now())) {
 			*ev = l->held.ev[l->held_at++];
 			/* (a system event is dated at the last time: never late) */
 			if (ev->type != QTS_SYSTEM && qts_time_order_late(&l->order, ev)) {

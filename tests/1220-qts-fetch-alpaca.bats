@@ -387,6 +387,13 @@ LATE='[{"T":"t","S":"AAPL","i":1,"x":"V","p":185.1,"s":100,"t":"2024-01-09T14:31
 	grep -qF 'qts-fetch: alpaca: a late event dropped: MSFT quote at 2024-01-09T14:31:02.700Z, after an event at 2024-01-09T14:31:03.500Z (a stream is in time order; --reorder holds events to put them back in it)' err.txt
 	grep -qF 'qts-fetch: alpaca: 1 late event dropped; the first: MSFT quote at 2024-01-09T14:31:02.700Z, after an event at 2024-01-09T14:31:03.500Z' err.txt
 	grep -v '^system,' out.csv | qts cat >/dev/null
+	# --reorder 0, the default said: the same
+	cp out.csv default.csv
+	live --live-types trades,quotes --reorder 0 alpaca:AAPL alpaca:MSFT
+	wait_for out.csv '^tick,' 2
+	stop
+	[ "$(grep -v '^system,' out.csv)" = "$(grep -v '^system,' default.csv)" ]
+	grep -qF 'qts-fetch: alpaca: 1 late event dropped;' err.txt
 }
 
 @test "alpaca --live: a minute bar after the next minute's trade, or after a later bar of another symbol, is late; --reorder puts it in its place" {
