@@ -75,7 +75,7 @@ typedef struct sub {
 	uint64_t delivered, acked, redelivered;
 	qts_time_order order;     /* of the events written */
 	long late;
-	char first_late[600];
+	char first_late[720];    /* where (400) and why (300) */
 	char err[QTS_ERR_MAX];
 } sub;
 
@@ -308,13 +308,9 @@ static int is_late(sub *s, const qts_event *ev)
 		return 0;
 	}
 	if (!s->late++) {
-		char at[40], after[40];
-		qts_time_format(ev->ts, at);
-		qts_time_format(s->order.last_ts, after);
-		snprintf(s->first_late, sizeof s->first_late, "%s: %s %s%s at %s, after an event at %s", s->where,
-			 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-",
-			 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "",
-			 at, after);
+		char why[300];
+		qts_time_order_why(&s->order, ev, why, sizeof why);
+		snprintf(s->first_late, sizeof s->first_late, "%s: %s", s->where, why);
 		qts_warn("a late event dropped: %s (a stream is in time order, and the publishers of a subject "
 			 "are not between them)", s->first_late);
 	}

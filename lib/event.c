@@ -184,6 +184,17 @@ int qts_time_order_late(const qts_time_order *o, const qts_event *ev)
 	return known < o->last_ts || (ev->type == QTS_BAR && known < o->last_bar_end);
 }
 
+void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size)
+{
+	char at[40], after[40];
+	qts_time_format(ev->ts, at);
+	qts_time_format(o->last_ts, after);
+	snprintf(buf, size, "%s %s%s at %s, after an event at %s",
+		 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-",
+		 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "", at,
+		 after);
+}
+
 void qts_time_order_take(qts_time_order *o, const qts_event *ev)
 {
 	if (ev->ts > o->last_ts)

@@ -569,12 +569,7 @@ static void late(live *l, const qts_event *ev)
 {
 	if (l->late++)
 		return;
-	char at[40], after[40];
-	qts_time_format(ev->ts, at);
-	qts_time_format(l->order.last_ts, after);
-	snprintf(l->first_late, sizeof l->first_late, "%s %s%s at %s, after an event at %s", ev->symbol,
-		 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "", at,
-		 after);
+	qts_time_order_why(&l->order, ev, l->first_late, sizeof l->first_late);
 	qts_warn("alpaca: a late event dropped: %s (a stream is in time order; --reorder holds events "
 		 "to put them back in it)", l->first_late);
 }

@@ -523,6 +523,9 @@ typedef struct qts_time_order {
 int qts_time_order_late(const qts_time_order *o, const qts_event *ev);
 /* ev is written: the next must not come before it. */
 void qts_time_order_take(qts_time_order *o, const qts_event *ev);
+/* A late ev in words, for a message: `SYM 1m bar at T, after an event at
+ * T2` (`SYM quote at ...`; a system event by its source). */
+void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size);
 
 /* The last bar of one symbol and timeframe, as a stage that counts bars
  * keeps it: a bar not after it is that bar again (delivered twice, or by
