@@ -77,6 +77,21 @@ int qts_schema_count(const struct schema *s, const qts_event *ev)
 	return s->nfields;
 }
 
+int qts_event_fields_readable(const qts_event *ev)
+{
+	if (ev->type >= QTS_UNKNOWN)
+		return 1;
+	const struct schema *s = &qts_schema[ev->type];
+	for (int i = 0; i < s->nfields + s->ntail; i++) {
+		double v = *(const double *)((const char *)ev + s->f[i].offset);
+		if (s->f[i].kind == FK_NUM && !isfinite(v))
+			return 0;
+		if (s->f[i].kind == FK_OPTNUM && isinf(v)) /* NaN: empty */
+			return 0;
+	}
+	return ev->type == QTS_BAR ? qts_bar_fields_sound(ev) : qts_sizes_sound(ev);
+}
+
 int qts_enum_ok(const char *const *values, const char *s, size_t n)
 {
 	if (!values)

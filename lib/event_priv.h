@@ -36,6 +36,25 @@ extern const struct schema qts_schema[QTS_UNKNOWN];
  * when one of the tail's is not empty. */
 int qts_schema_count(const struct schema *s, const qts_event *ev);
 
+/* The rules between the fields of market data that the reader of every
+ * stage holds an event to, beside each number being finite (the schema):
+ * a bar's low no higher than its high and a volume of 0 or more; a
+ * trade's size and a quote's sizes of 0 or more.  One definition for the
+ * readers' hot paths and for qts_event_fields_readable. */
+static inline int qts_bar_fields_sound(const qts_event *ev)
+{
+	return ev->bar.low <= ev->bar.high && ev->bar.volume >= 0;
+}
+
+static inline int qts_sizes_sound(const qts_event *ev)
+{
+	if (ev->type == QTS_TICK)
+		return !(ev->tick.size < 0);
+	if (ev->type == QTS_QUOTE)
+		return !(ev->quote.bid_size < 0 || ev->quote.ask_size < 0);
+	return 1;
+}
+
 /* Whether s[0..n) is one of values; NULL values accepts anything. */
 int qts_enum_ok(const char *const *values, const char *s, size_t n);
 #endif

@@ -8,7 +8,7 @@
 struct qts_validator {
 	qts_symtab *last; /* "SYMBOL tf", "SYMBOL tick", "SYMBOL quote" -> last ts */
 	char msg[256];
-	int unreadable;   /* the last fault is one the event reader refuses too */
+	int unreadable;   /* the last fault is one the event reader refuses too (qts_validate_bar) */
 };
 
 struct last {
@@ -49,7 +49,7 @@ static const char *check_time(qts_validator *v, const qts_event *ev, int strict)
 		return "out of memory";
 	if (!last->seen || ev->ts > last->ts || (!strict && ev->ts == last->ts))
 		return NULL;
-	v->unreadable = ev->ts < last->ts; /* the stream would go back in time */
+	v->unreadable = ev->ts < last->ts; /* the stream would go back in time (its fields are sound: checked first) */
 	char a[48], b[48];
 	qts_time_format(ev->ts, a);
 	qts_time_format(last->ts, b);
@@ -63,14 +63,16 @@ static const char *check_time(qts_validator *v, const qts_event *ev, int strict)
 	return v->msg;
 }
 
+/* Each fault refused below is one the event reader refuses too when
+ * qts_event_fields_readable says so, or when the record goes back in
+ * time (check_time); --on-bad warn keeps the others. */
 const char *qts_validate_bar(qts_validator *v, const qts_event *ev)
 {
 	const double o = ev->bar.open, h = ev->bar.high, l = ev->bar.low, c = ev->bar.close;
-	v->unreadable = 1;
+	v->unreadable = !qts_event_fields_readable(ev);
 	if (!isfinite(o) || !isfinite(h) || !isfinite(l) || !isfinite(c) || !isfinite(ev->bar.volume))
 		return "a price or the volume is not a finite number";
 	if (!(l <= o && l <= c && o <= h && c <= h)) {
-		v->unreadable = l > h || ev->bar.volume < 0;
 		snprintf(v->msg, sizeof v->msg, "prices out of order: need low <= open,close <= high "
 			 "(open %g high %g low %g close %g)", o, h, l, c);
 		return v->msg;
@@ -82,25 +84,21 @@ const char *qts_validate_bar(qts_validator *v, const qts_event *ev)
 
 const char *qts_validate(qts_validator *v, const qts_event *ev)
 {
-	switch (ev->type) {
-	case QTS_BAR:
+	if (ev->type == QTS_BAR)
 		return qts_validate_bar(v, ev);
+	v->unreadable = !qts_event_fields_readable(ev);
+	switch (ev->type) {
 	case QTS_TICK:
-		v->unreadable = !isfinite(ev->tick.price);
 		if (!(ev->tick.price > 0) || !isfinite(ev->tick.price))
 			return "a trade price must be a positive number";
-		v->unreadable = 1;
 		if (!(ev->tick.size >= 0) || !isfinite(ev->tick.size))
 			return "a trade size must be a number >= 0";
 		return check_time(v, ev, 0);
 	case QTS_QUOTE:
-		v->unreadable = !isfinite(ev->quote.bid) || !isfinite(ev->quote.ask);
 		if (!(ev->quote.bid > 0) || !(ev->quote.ask > 0) || !isfinite(ev->quote.bid) || !isfinite(ev->quote.ask))
 			return "bid and ask must be positive numbers";
-		v->unreadable = 1;
 		if (!(ev->quote.bid_size >= 0) || !(ev->quote.ask_size >= 0))
 			return "quote sizes must be numbers >= 0";
-		v->unreadable = 0;
 		if (ev->quote.bid > ev->quote.ask) {
 			snprintf(v->msg, sizeof v->msg, "crossed quote: bid %g above ask %g", ev->quote.bid, ev->quote.ask);
 			return v->msg;

@@ -507,6 +507,11 @@ size_t qts_event_to_csv(const qts_event *ev, char *buf, size_t size);
  * length; copied when it fits in size; 0 when out of memory). */
 size_t qts_event_to_msgpack(const qts_event *ev, char *buf, size_t size);
 
+/* Whether the reader of every stage takes ev's fields: each number
+ * finite (an optional one may be empty), and the rules between them
+ * (event_priv.h).  Its time order is another matter (qts_time_order). */
+int qts_event_fields_readable(const qts_event *ev);
+
 /* The time an event became known, by which streams are ordered: a bar's
  * end (ts + tf), any other event's ts. */
 int64_t qts_event_known(const qts_event *ev);

@@ -283,8 +283,7 @@ int qts_reader_admit(qts_reader *r, const qts_event *ev)
 	if (ev->type == QTS_BAR)
 		return bar_in_order(r, ev);
 	/* a size below zero: a resampled bar's volume would be (qts_reader_bad_bar) */
-	if (__builtin_expect((ev->type == QTS_TICK && ev->tick.size < 0) ||
-			     (ev->type == QTS_QUOTE && (ev->quote.bid_size < 0 || ev->quote.ask_size < 0)), 0)) {
+	if (__builtin_expect(!qts_sizes_sound(ev), 0)) {
 		const char *f = ev->type == QTS_TICK ? "size" : ev->quote.bid_size < 0 ? "bid_size" : "ask_size";
 		double v = ev->type == QTS_TICK ? ev->tick.size : ev->quote.bid_size < 0 ? ev->quote.bid_size
 											 : ev->quote.ask_size;

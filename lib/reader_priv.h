@@ -216,7 +216,7 @@ static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t 
 		if (__builtin_expect(!t->ok, 0))
 			return qts_reader_bad_tf(r, ev->bar.tf);
 	}
-	if (__builtin_expect(!(ev->bar.low <= ev->bar.high && ev->bar.volume >= 0), 0))
+	if (__builtin_expect(!qts_bar_fields_sound(ev), 0))
 		return qts_reader_bad_bar(r, ev);
 	int64_t end;
 	if (__builtin_expect(bar_end(t, ev, &end) != 0, 0))

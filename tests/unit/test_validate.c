@@ -93,6 +93,21 @@ static void order(const char *what, qts_event first, qts_event second)
 	CHECK(late == !takes, msg);
 }
 
+/* Every number of a bar, a tick and a quote set to each hostile value in
+ * turn: qts_event_fields_readable says what the reader says of it. */
+static void fields(const char *what, qts_event first, qts_event *second, double *field, const char *name)
+{
+	const double hostile[] = { NAN, INFINITY, -INFINITY, -1, 0, 1e308 };
+	for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
+		char msg[300];
+		*field = hostile[i];
+		int readable = qts_event_fields_readable(second), takes = reader_takes(&first, second);
+		snprintf(msg, sizeof msg, "%s %s = %g: readable %d, and the reader %s it", what, name, hostile[i],
+			 readable, takes ? "takes" : "refuses");
+		CHECK(readable == takes, msg);
+	}
+}
+
 int main(void)
 {
 	qts_event b0 = bar(T0, 10, 11, 9, 10, 100), t0 = tick(T0, 10, 1), q0 = quote(T0, 10, 10.1, 1, 1);
@@ -110,6 +125,11 @@ int main(void)
 	check("a crossed quote", q0, quote(T0 + SEC, 10.2, 10.1, 1, 1), "crossed");
 	check("a zero bid", q0, quote(T0 + SEC, 0, 10.1, 1, 1), "positive");
 	check("a negative quote size", q0, quote(T0 + SEC, 10, 10.1, -1, 1), "sizes");
+	check("an infinite high", b0, bar(T0 + 60 * SEC, 10, INFINITY, 9, 10, 1), "not a finite number");
+	check("a volume not a number", b0, bar(T0 + 60 * SEC, 10, 11, 9, 10, NAN), "not a finite number");
+	check("a tick size not a number", t0, tick(T0 + SEC, 10, NAN), "size");
+	check("a quote size not a number", q0, quote(T0 + SEC, 10, 10.1, 1, NAN), "sizes");
+	check("an infinite ask", q0, quote(T0 + SEC, 10, INFINITY, 1, 1), "positive");
 	check("a quote back in time", quote(T0 + SEC, 10, 10.1, 1, 1), q0, "before the one before");
 	qts_event m1 = bar(T0 + 60 * SEC, 10, 11, 9, 10, 1);
 	order("a tick within the bar before it", b0, tick(T0 + 30 * SEC, 10, 1));
@@ -124,6 +144,21 @@ int main(void)
 	order("a minute bar after the daily bar of its day", d0, m1);
 	order("a quote before a tick", tick(T0 + SEC, 10, 1), quote(T0, 10, 10.1, 1, 1));
 	order("a quote at the tick's time", tick(T0 + SEC, 10, 1), quote(T0 + SEC, 10, 10.1, 1, 1));
+	qts_event b1 = bar(T0 + 60 * SEC, 10, 11, 9, 10, 1), t1s = tick(T0 + SEC, 10, 1),
+		  q1 = quote(T0 + SEC, 10, 10.1, 1, 1);
+	for (int i = 0; i < 5; i++) {
+		qts_event e = b1;
+		fields("a bar's", b0, &e, &e.bar.ohlcv[i], (const char *[]){ "open", "high", "low", "close", "volume" }[i]);
+	}
+	qts_event e = t1s;
+	fields("a tick's", t0, &e, &e.tick.price, "price");
+	e = t1s;
+	fields("a tick's", t0, &e, &e.tick.size, "size");
+	double *qf[] = { &e.quote.bid, &e.quote.ask, &e.quote.bid_size, &e.quote.ask_size };
+	for (int i = 0; i < 4; i++) {
+		e = q1;
+		fields("a quote's", q0, &e, qf[i], (const char *[]){ "bid", "ask", "bid_size", "ask_size" }[i]);
+	}
 	/* equal times of ticks are sound: many trades share a timestamp */
 	qts_validator *v = qts_validator_new();
 	qts_validator_accept(v, &t0);
