@@ -139,6 +139,22 @@ bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10" ]
 
 # ---- durable consumers, restarts -----------------------------------------------------
 
+@test "bus: late events are acknowledged as they are dropped: a durable subscriber started again does not get them" {
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10\n' >"$D/a.csv"
+	printf 'bar,2024-01-01T00:00:00Z,B,1d,1,2,0.5,1,10\nbar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10\n' >"$D/b.csv"
+	timeout 60 qts bus pub --server "$U" --no-end --id a two "$D/a.csv"
+	timeout 60 qts bus pub --server "$U" --no-end --id b two "$D/b.csv"
+	# no end published: each run waits for more until timeout stops it
+	run -124 --separate-stderr timeout 3 qts bus sub --server "$U" --durable late two
+	# (and the system event of the signal)
+	[ "$(printf '%s\n' "$output" | grep ^bar)" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
+bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
+	[[ "$stderr" == *"2 late events dropped"* ]]
+	run -124 --separate-stderr timeout 2 qts bus sub --server "$U" --durable late two
+	[ -z "$(printf '%s\n' "$output" | grep ^bar)" ]
+	[[ "$stderr" != *late* ]]
+}
+
 @test "bus: a durable subscriber stopped after --count resumes where it left off" {
 	orders >"$D/orders.csv"
 	timeout 60 qts bus pub --server "$U" orders "$D/orders.csv"
