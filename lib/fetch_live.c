@@ -16,6 +16,7 @@
 #include "qts_fetch.h"
 #include "qts_live.h"
 #include "qts_loop.h"
+#include "qts_reorder.h"
 #include "qts_time.h"
 #include "qts_ws.h"
 
@@ -105,14 +106,7 @@ typedef struct live {
 	int64_t started_wall;    /* when the stream was first subscribed */
 	int64_t last_ts;         /* of the last event given out */
 	qts_time_order order;    /* of the events given out */
-	/* Events in, held until they are due (--reorder after they came),
-	 * in the order they are known: [held_at, held.n) of held, each
-	 * due at due[i].at (monotonic) and known at due[i].known. */
-	qts_evbuf held;
-	size_t held_at, due_cap;
-	struct due {
-		int64_t at, known;
-	} *due;
+	qts_reorder held;        /* events in, held --reorder after they came */
 	long reconnects, unfilled, skipped, late;
 	char first_skipped[600], first_late[300];
 	uint64_t rng;
@@ -487,8 +481,8 @@ static int receive(live *l)
 		l->ping_at = now;
 	}
 	int64_t deadline = heard + (l->pinged ? silence : silence / 2);
-	if (l->held_at < l->held.n && l->due[l->held_at].at < deadline) /* held events fall due */
-		deadline = l->due[l->held_at].at;
+	if (qts_reorder_next_due(&l->held) < deadline) /* held events fall due */
+		deadline = qts_reorder_next_due(&l->held);
 	if (l->rq.to != INT64_MAX) { /* --to on the wall clock */
 		int64_t left = l->rq.to - qts_wall_now();
 		if (left <= 0) {
@@ -527,42 +521,6 @@ static int receive(live *l)
 
 /* ---- the stage ------------------------------------------------------------- */
 
-/* ev held until it is due, after the held events known before it or
- * at its time: 0, or -1 when out of memory. */
-static int hold(live *l, const qts_event *ev)
-{
-	/* What went out leaves the front: memory keeps to what is held, as
-	 * long as the stream runs (amortized: moved once per half). */
-	if (l->held_at && l->held_at >= l->held.n / 2) {
-		size_t left = l->held.n - l->held_at;
-		memmove(l->held.ev, l->held.ev + l->held_at, left * sizeof *l->held.ev);
-		memmove(l->due, l->due + l->held_at, left * sizeof *l->due);
-		l->held.n = left;
-		l->held_at = 0;
-	}
-	if (qts_evbuf_push(&l->held, ev) < 0)
-		return -1;
-	if (l->held.n > l->due_cap) {
-		size_t cap = l->due_cap ? 2 * l->due_cap : 64;
-		while (cap < l->held.n)
-			cap *= 2;
-		struct due *d = realloc(l->due, cap * sizeof *d);
-		if (!d)
-			return -1;
-		l->due = d;
-		l->due_cap = cap;
-	}
-	struct due d = { qts_loop_now() + l->o.reorder, qts_event_known(ev) };
-	size_t i = l->held.n - 1;
-	for (; i > l->held_at && l->due[i - 1].known > d.known; i--) {
-		l->held.ev[i] = l->held.ev[i - 1];
-		l->due[i] = l->due[i - 1];
-	}
-	l->held.ev[i] = *ev;
-	l->due[i] = d;
-	return 0;
-}
-
 /* ev came after an event of a later time: written, it would put the
  * stream out of time order, which the reader of every stage refuses. */
 static void late(live *l, const qts_event *ev)
@@ -587,15 +545,13 @@ static int live_next(void *eng, qts_event *ev)
 				l->q.n = l->qat = 0;
 				break;
 			}
-			if (hold(l, in) < 0) {
+			if (qts_reorder_push(&l->held, in, qts_loop_now()) < 0) {
 				snprintf(l->err, sizeof l->err, "out of memory");
 				return -1;
 			}
 		}
 		/* The events due, in order; all of them at the end. */
-		while (l->held_at < l->held.n &&
-		       (l->ended || l->draining || l->due[l->held_at].at <= qts_loop_now())) {
-			*ev = l->held.ev[l->held_at++];
+		while (qts_reorder_pop(&l->held, qts_loop_now(), l->ended || l->draining, ev)) {
 			/* (a system event is dated at the last time: never late) */
 			if (ev->type != QTS_SYSTEM && qts_time_order_late(&l->order, ev)) {
 				late(l, ev);
@@ -678,8 +634,7 @@ static void live_free(void *eng)
 	if (l->late)
 		qts_warn("alpaca: %ld late event%s dropped; the first: %s", l->late, l->late == 1 ? "" : "s",
 			 l->first_late);
-	qts_evbuf_free(&l->held);
-	free(l->due);
+	qts_reorder_free(&l->held);
 	qts_ws_close(l->ws);
 	qts_net_free(l->net);
 	qts_validator_free(l->v);
@@ -727,6 +682,7 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	l->o = *lo;
 	l->rq = *rq;
+	l->held = QTS_REORDER_START(lo->reorder);
 	if (!l->o.types)
 		l->o.types = QTS_LIVE_BARS;
 	if (!l->o.silence)
