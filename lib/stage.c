@@ -841,11 +841,22 @@ static void output_nonblocking(void)
  * so that writing an event into it never waits. */
 #define PUMP_BATCH (32 * 1024)
 
+/* The oldest queued event into the writer; the queue's copy of it goes
+ * (an event of a type qts does not know owns its fields: enqueue). */
+static int dequeue_emit(qts_runtime *r)
+{
+	qts_event *ev = &r->q[r->q_head];
+	r->q_head = (r->q_head + 1) % r->st->conf.buffer;
+	r->q_n--;
+	int rc = qts_runtime_emit(r, ev);
+	qts_event_free(ev);
+	return rc;
+}
+
 /* Queued events into the writer while the output takes them, without
  * waiting: 0, or -1 when the output failed. */
 static int pump(qts_runtime *r)
 {
-	size_t cap = r->st->conf.buffer;
 	if (r->write_failed)
 		return -1;
 	for (;;) {
@@ -857,20 +868,18 @@ static int pump(qts_runtime *r)
 		}
 		if (rc > 0 || !r->q_n)
 			return 0;
-		while (r->q_n && qts_writer_pending(r->w) < PUMP_BATCH) {
-			qts_event *ev = &r->q[r->q_head];
-			r->q_head = (r->q_head + 1) % cap;
-			r->q_n--;
-			if (qts_runtime_emit(r, ev) < 0)
+		while (r->q_n && qts_writer_pending(r->w) < PUMP_BATCH)
+			if (dequeue_emit(r) < 0)
 				return -1;
-		}
 	}
 }
 
 static void enqueue(qts_runtime *r, const qts_event *ev)
 {
 	size_t cap = r->st->conf.buffer;
-	r->q[(r->q_head + r->q_n) % cap] = *ev;
+	/* a copy that owns an unknown type's fields: they live in the
+	 * source's reader only until its next read */
+	qts_event_copy(&r->q[(r->q_head + r->q_n) % cap], ev);
 	r->q_n++;
 	r->q_last = ev->ts;
 }
@@ -932,10 +941,7 @@ static void drain_queue(qts_runtime *r)
 	while (qts_interrupted && !r->stop && !r->write_failed && (r->q_n || r->dropped)) {
 		if (r->dropped && r->q_n < cap)
 			say_dropped(r);
-		qts_event *ev = &r->q[r->q_head];
-		r->q_head = (r->q_head + 1) % cap;
-		r->q_n--;
-		if (qts_runtime_emit(r, ev) < 0)
+		if (dequeue_emit(r) < 0)
 			return;
 	}
 	while (!r->stop && !qts_interrupted) {
@@ -1204,6 +1210,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	status = qts_finish(r->w, status);
 	restore_output();
 	qts_loop_free(r->loop);
+	for (; r->q && r->q_n; r->q_n--, r->q_head = (r->q_head + 1) % st.conf.buffer)
+		qts_event_free(&r->q[r->q_head]);
 	free(r->q);
 	free(r);
 	return status;
