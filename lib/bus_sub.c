@@ -300,11 +300,14 @@ static int next_msg(sub *s, natsMsg **m)
 /* Whether ev comes after an event of a later time (several publishers
  * to one subject are not in time order between them): written, it would
  * stop the next stage's reader, so it is dropped, said the first time
- * and counted. */
+ * and counted: 1; 0 when it is in order; -1 when out of memory. */
 static int is_late(sub *s, const qts_event *ev)
 {
 	if (!qts_time_order_late(&s->order, ev)) {
-		qts_time_order_take(&s->order, ev);
+		if (qts_time_order_take(&s->order, ev) < 0) {
+			QTS_SET(s->err, "out of memory");
+			return -1;
+		}
 		return 0;
 	}
 	if (!s->late++) {
@@ -384,7 +387,10 @@ static int sub_next(void *eng, qts_event *ev)
 			s->to_ack = m;
 			s->last_seq = seq;
 		}
-		if (is_late(s, ev)) {
+		int late = is_late(s, ev);
+		if (late < 0)
+			return -1;
+		if (late) {
 			qts_reader_close(s->rd);
 			s->rd = NULL;
 			continue;
@@ -416,6 +422,7 @@ static void sub_free(void *eng)
 		qts_warn("%ld late event%s dropped; the first: %s", s->late, s->late == 1 ? "" : "s", s->first_late);
 	if (s->rd)
 		qts_reader_close(s->rd);
+	qts_time_order_free(&s->order);
 	natsMsgList_Destroy(&s->list);
 	natsMsg_Destroy(s->core_msg);
 	/* Destroy, not unsubscribe: a durable consumer stays on the server. */

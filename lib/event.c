@@ -193,8 +193,20 @@ int64_t qts_event_known(const qts_event *ev)
 	return qts_tf_end(tf, ev->ts);
 }
 
+/* A report's symbol's last report time, or NULL when it has none yet. */
+static const int64_t *last_report(const qts_time_order *o, const qts_event *ev)
+{
+	return o->reports ? qts_symtab_find_field(o->reports, ev->symbol) : NULL;
+}
+
 int qts_time_order_late(const qts_time_order *o, const qts_event *ev)
 {
+	/* reports are in order among themselves, symbol by symbol, not
+	 * against the rest (qts_reader_admit) */
+	if (qts_event_is_news(ev)) {
+		const int64_t *at = last_report(o, ev);
+		return at && ev->ts < *at;
+	}
 	int64_t known = qts_event_known(ev);
 	return known < o->last_ts || (ev->type == QTS_BAR && known < o->last_bar_end);
 }
@@ -202,18 +214,35 @@ int qts_time_order_late(const qts_time_order *o, const qts_event *ev)
 void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size)
 {
 	char at[40], after[40];
+	const int64_t *report = qts_event_is_news(ev) ? last_report(o, ev) : NULL;
 	qts_time_format(ev->ts, at);
-	qts_time_format(o->last_ts, after);
-	snprintf(buf, size, "%s %s%s at %s, after an event at %s",
+	qts_time_format(report ? *report : o->last_ts, after);
+	snprintf(buf, size, "%s %s%s at %s, after %s at %s",
 		 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-",
 		 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "", at,
-		 after);
+		 report ? "a report of the symbol" : "an event", after);
 }
 
-void qts_time_order_take(qts_time_order *o, const qts_event *ev)
+int qts_time_order_take(qts_time_order *o, const qts_event *ev)
 {
+	if (qts_event_is_news(ev)) {
+		if (!o->reports && !(o->reports = qts_symtab_new(sizeof(int64_t))))
+			return -1;
+		int64_t *at = qts_symtab_get_field(o->reports, ev->symbol);
+		if (!at)
+			return -1;
+		*at = ev->ts;
+		return 0;
+	}
 	if (ev->ts > o->last_ts)
 		o->last_ts = ev->ts;
 	if (ev->type == QTS_BAR)
 		o->last_bar_end = qts_event_known(ev);
+	return 0;
+}
+
+void qts_time_order_free(qts_time_order *o)
+{
+	qts_symtab_free(o->reports);
+	o->reports = NULL;
 }

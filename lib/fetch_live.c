@@ -579,7 +579,10 @@ static int live_next(void *eng, qts_event *ev)
 			}
 			if (ev->ts > l->last_ts)
 				l->last_ts = ev->ts;
-			qts_time_order_take(&l->order, ev);
+			if (qts_time_order_take(&l->order, ev) < 0) {
+				snprintf(l->err, sizeof l->err, "out of memory");
+				return -1;
+			}
 			return 1;
 		}
 		qts_evbuf_clear(&l->q);
@@ -635,6 +638,7 @@ static void live_free(void *eng)
 		qts_warn("alpaca: %ld late event%s dropped; the first: %s", l->late, l->late == 1 ? "" : "s",
 			 l->first_late);
 	qts_reorder_free(&l->held);
+	qts_time_order_free(&l->order);
 	qts_ws_close(l->ws);
 	qts_net_free(l->net);
 	qts_validator_free(l->v);

@@ -519,18 +519,25 @@ int64_t qts_event_known(const qts_event *ev);
 /* The time order a stream's reader demands (reader.c), for a source that
  * gets events in no set order (a live stream, several publishers): each
  * event known no earlier than the last time written, and a bar ending no
- * earlier than the last bar.  Start from QTS_TIME_ORDER_START. */
+ * earlier than the last bar; reports (fill, update, position) no earlier
+ * than the last report of their symbol, whatever else came between.
+ * Start from QTS_TIME_ORDER_START; free with qts_time_order_free. */
+typedef struct qts_symtab qts_symtab;
 typedef struct qts_time_order {
 	int64_t last_ts, last_bar_end;
+	qts_symtab *reports; /* symbol -> int64_t: its last report's ts */
 } qts_time_order;
-#define QTS_TIME_ORDER_START ((qts_time_order){ INT64_MIN, INT64_MIN })
+#define QTS_TIME_ORDER_START ((qts_time_order){ INT64_MIN, INT64_MIN, NULL })
 /* Whether ev, written next, would put the stream out of time order. */
 int qts_time_order_late(const qts_time_order *o, const qts_event *ev);
-/* ev is written: the next must not come before it. */
-void qts_time_order_take(qts_time_order *o, const qts_event *ev);
+/* ev is written: the next must not come before it.  0, or -1 when out
+ * of memory. */
+int qts_time_order_take(qts_time_order *o, const qts_event *ev);
 /* A late ev in words, for a message: `SYM 1m bar at T, after an event at
- * T2` (`SYM quote at ...`; a system event by its source). */
+ * T2` (`SYM quote at ...`; a system event by its source; `SYM fill at T,
+ * after a report of the symbol at T2`). */
 void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size);
+void qts_time_order_free(qts_time_order *o);
 
 /* The last bar of one symbol and timeframe, as a stage that counts bars
  * keeps it: a bar not after it is that bar again (delivered twice, or by

@@ -137,6 +137,19 @@ bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10" ]
 	printf '%s\n' "$output" | qts cat >/dev/null
 }
 
+@test "bus: qts-sim's reports pass whole: a fill at an hour's open after a quarter hour's events is in order, as the reader has it" {
+	qts-fetch --seed 1 -t 1h --count 30 synth:A > "$D/h.csv"
+	qts-fetch --seed 3 -t 15m --count 120 synth:E > "$D/q.csv"
+	qts-strategy -e 'target = close > open ? 10 : 0' "$D/h.csv" "$D/q.csv" | qts-sim > "$D/sim.csv"
+	# (a fill dated before events written before it: reports go by symbol)
+	awk -F, '$1 == "fill" && $2 < max { n++ } $1 !~ /^(fill|update|position)$/ && $2 > max { max = $2 }
+		END { exit !n }' "$D/sim.csv"
+	timeout 60 qts bus pub --server "$U" sim "$D/sim.csv"
+	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" sim
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | cmp - "$D/sim.csv"
+}
+
 # ---- durable consumers, restarts -----------------------------------------------------
 
 @test "bus: late events are acknowledged as they are dropped: a durable subscriber started again does not get them" {

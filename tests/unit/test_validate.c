@@ -91,6 +91,7 @@ static void order(const char *what, qts_event first, qts_event second)
 	int late = qts_time_order_late(&o, &second), takes = reader_takes(&first, &second);
 	snprintf(msg, sizeof msg, "%s: late %d, and the reader %s it", what, late, takes ? "takes" : "refuses");
 	CHECK(late == !takes, msg);
+	qts_time_order_free(&o);
 }
 
 /* Every number of a bar, a tick and a quote set to each hostile value in
@@ -159,6 +160,31 @@ int main(void)
 		e = q1;
 		fields("a quote's", q0, &e, qf[i], (const char *[]){ "bid", "ask", "bid_size", "ask_size" }[i]);
 	}
+	/* reports are in order symbol by symbol among themselves, not
+	 * against the rest: a fill at an hour's open after a quarter hour's
+	 * tick, or after another symbol's later fill */
+	qts_event f0 = tick(T0, 10, 1), f1;
+	f0.type = QTS_FILL;
+	QTS_SET(f0.fill.id, "o1");
+	QTS_SET(f0.fill.side, "buy");
+	f0.fill.qty = 1, f0.fill.price = 10, f0.fill.commission = 0, f0.fill.slippage = 0;
+	order("a fill before the tick before it", tick(T0 + 900 * SEC, 10, 1), f0);
+	order("a fill before the bar before it", m1, f0);
+	f1 = f0;
+	QTS_SET(f1.symbol, "Y");
+	f1.ts = T0 + 900 * SEC;
+	order("a fill before another symbol's fill", f1, f0);
+	f1 = f0;
+	f1.ts = T0 + 900 * SEC;
+	order("a fill before the fill of its symbol before it", f1, f0);
+	qts_event u0 = f0;
+	u0.type = QTS_UPDATE;
+	QTS_SET(u0.update.id, "o1");
+	QTS_SET(u0.update.status, "filled");
+	u0.update.filled = 1, u0.update.avg_price = 10;
+	u0.update.reason[0] = '\0';
+	order("an update before the fill of its symbol before it", f1, u0);
+	order("a tick before a fill before it", f1, tick(T0, 10, 1));
 	/* equal times of ticks are sound: many trades share a timestamp */
 	qts_validator *v = qts_validator_new();
 	qts_validator_accept(v, &t0);
