@@ -387,7 +387,8 @@ static int sub_next(void *eng, qts_event *ev)
 			s->to_ack = m;
 			s->last_seq = seq;
 		}
-		int late = is_late(s, ev);
+		/* one without a time is as late as those before it: never late */
+		int late = qts_reader_untimed_last(s->rd) ? 0 : is_late(s, ev);
 		if (late < 0)
 			return -1;
 		if (late) {

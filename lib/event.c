@@ -217,10 +217,16 @@ void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf,
 	const int64_t *report = qts_event_is_news(ev) ? last_report(o, ev) : NULL;
 	qts_time_format(ev->ts, at);
 	qts_time_format(report ? *report : o->last_ts, after);
+	/* an unknown type by its name, the first of its fields */
+	char type[40] = "event";
+	if (ev->type < QTS_UNKNOWN)
+		snprintf(type, sizeof type, "%s", ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type));
+	else if (ev->raw.n && ev->raw.field[0].kind == QTS_RAW_STR)
+		snprintf(type, sizeof type, "%.*s", (int)(ev->raw.field[0].len < 32 ? ev->raw.field[0].len : 32),
+			 ev->raw.field[0].str);
 	snprintf(buf, size, "%s %s%s at %s, after %s at %s",
-		 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-",
-		 ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type), ev->type == QTS_BAR ? " bar" : "", at,
-		 report ? "a report of the symbol" : "an event", after);
+		 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-", type,
+		 ev->type == QTS_BAR ? " bar" : "", at, report ? "a report of the symbol" : "an event", after);
 }
 
 int qts_time_order_take(qts_time_order *o, const qts_event *ev)

@@ -388,6 +388,9 @@ void qts_warn_no_events(const char *name, int had_bytes);
  * where: `NAME:LINE: what` or `NAME: byte N: what`). */
 int qts_reader_next(qts_reader *r, qts_event *ev);
 const char *qts_reader_error(const qts_reader *r);
+/* Whether the last event read is of an unknown type without a time: it
+ * is as late as the events before it (its ts is theirs, or 0 at first). */
+int qts_reader_untimed_last(const qts_reader *r);
 /* Where the last event started: `NAME:LINE` or `NAME: byte N`. */
 const char *qts_reader_where(const qts_reader *r);
 int qts_reader_format(const qts_reader *r); /* after the first read */

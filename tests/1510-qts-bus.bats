@@ -137,6 +137,16 @@ bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10" ]
 	printf '%s\n' "$output" | qts cat >/dev/null
 }
 
+@test "bus: an event of a type qts does not know: without a time it is as late as those before it, never dropped; with one it is late as any other, named by its type" {
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10\nnews,hello world\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10\n' >"$D/a.csv"
+	printf 'news,2024-01-01T00:00:00Z,A,late news\n' >"$D/b.csv"
+	timeout 60 qts bus pub --server "$U" --no-end --id a unk "$D/a.csv"
+	timeout 60 qts bus pub --server "$U" --id b unk "$D/b.csv"
+	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" unk
+	printf '%s\n' "$output" | cmp - "$D/a.csv"
+	[ "${stderr_lines[0]}" = "qts-bus sub: a late event dropped: unk: stream sequence 4: - news at 2024-01-01T00:00:00Z, after an event at 2024-01-03T00:00:00Z (a stream is in time order, and the publishers of a subject are not between them)" ]
+}
+
 @test "bus: qts-sim's reports pass whole: a fill at an hour's open after a quarter hour's events is in order, as the reader has it" {
 	qts-fetch --seed 1 -t 1h --count 30 synth:A > "$D/h.csv"
 	qts-fetch --seed 3 -t 15m --count 120 synth:E > "$D/q.csv"
