@@ -1,7 +1,9 @@
 /* qts_reorder.h — events held a while and let go in the order they are
  * known (reorder.c): a live source's --reorder, which puts back in time
  * order what a vendor's stream sends a little out of it.  What is still
- * late when let go is the source's to judge (qts_time_order).
+ * late when let go is the source's to judge (qts_time_order).  Events of
+ * the known types: an unknown type's fields, which live in its reader,
+ * are not copied (qts_event_copy would).
  *
  * Internal to qts (not installed). */
 #ifndef QTS_REORDER_H
