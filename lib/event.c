@@ -208,15 +208,17 @@ int qts_time_order_late(const qts_time_order *o, const qts_event *ev)
 		return at && ev->ts < *at;
 	}
 	int64_t known = qts_event_known(ev);
-	return known < o->last_ts || (ev->type == QTS_BAR && known < o->last_bar_end);
+	return known < o->last_ts || ((ev->type == QTS_BAR || o->by_bar_end) && known < o->last_bar_end);
 }
 
 void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size)
 {
 	char at[40], after[40];
 	const int64_t *report = qts_event_is_news(ev) ? last_report(o, ev) : NULL;
+	/* late by a bar's end, not by an event's time */
+	int by_end = !report && qts_event_known(ev) >= o->last_ts;
 	qts_time_format(ev->ts, at);
-	qts_time_format(report ? *report : o->last_ts, after);
+	qts_time_format(report ? *report : by_end ? o->last_bar_end : o->last_ts, after);
 	/* an unknown type by its name, the first of its fields */
 	char type[40] = "event";
 	if (ev->type < QTS_UNKNOWN)
@@ -226,7 +228,8 @@ void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf,
 			 ev->raw.field[0].str);
 	snprintf(buf, size, "%s %s%s at %s, after %s at %s",
 		 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-", type,
-		 ev->type == QTS_BAR ? " bar" : "", at, report ? "a report of the symbol" : "an event", after);
+		 ev->type == QTS_BAR ? " bar" : "", at,
+		 report ? "a report of the symbol" : by_end ? "a bar ending" : "an event", after);
 }
 
 int qts_time_order_take(qts_time_order *o, const qts_event *ev)

@@ -716,6 +716,7 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	l->last_ts = INT64_MIN;
 	l->order = QTS_TIME_ORDER_START;
+	l->order.by_bar_end = 1; /* market data: a trade after its minute's bar is late */
 	l->started_wall = INT64_MIN;
 	l->rng = (uint64_t)qts_wall_now() ^ (uint64_t)(uintptr_t)l;
 	st->name = "qts-fetch";

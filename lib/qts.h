@@ -529,8 +529,14 @@ typedef struct qts_symtab qts_symtab;
 typedef struct qts_time_order {
 	int64_t last_ts, last_bar_end;
 	qts_symtab *reports; /* symbol -> int64_t: its last report's ts */
+	/* Set by a source of market data: no event known before the end of
+	 * the last bar either.  The reader takes a trade inside the span of
+	 * a bar before it, but a stage acts on a bar at its end (qts-strategy
+	 * dates its target there), and the trade would then come after that
+	 * act, out of order for the next stage. */
+	int by_bar_end;
 } qts_time_order;
-#define QTS_TIME_ORDER_START ((qts_time_order){ INT64_MIN, INT64_MIN, NULL })
+#define QTS_TIME_ORDER_START ((qts_time_order){ INT64_MIN, INT64_MIN, NULL, 0 })
 /* Whether ev, written next, would put the stream out of time order. */
 int qts_time_order_late(const qts_time_order *o, const qts_event *ev);
 /* ev is written: the next must not come before it.  0, or -1 when out

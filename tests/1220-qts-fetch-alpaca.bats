@@ -304,7 +304,7 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	stop
 	[ "$status" = 143 ]
 	[ "$(grep -v '^system,' out.csv)" = "bar,2024-01-09T14:31:00Z,AAPL,1m,1,1,1,1,1" ]
-	grep -qF 'qts-fetch: alpaca: 1 late event dropped; the first: AAPL 1m bar at 2024-01-09T14:30:00Z, after an event at 2024-01-09T14:31:00Z' err.txt
+	grep -qF 'qts-fetch: alpaca: 1 late event dropped; the first: AAPL 1m bar at 2024-01-09T14:30:00Z, after a bar ending at 2024-01-09T14:32:00Z' err.txt
 }
 
 @test "alpaca --live: SIGTERM ends it at once with whole records, exit 143" {
@@ -417,6 +417,26 @@ LATE='[{"T":"t","S":"AAPL","i":1,"x":"V","p":185.1,"s":100,"t":"2024-01-09T14:31
 	# held: the MSFT bar goes before the trade, and its repeat not again
 	[ "$(grep -v '^system,' out.csv | cut -d, -f1-3 | tr '\n' ' ')" = "bar,2024-01-09T14:31:00Z,AAPL bar,2024-01-09T14:31:00Z,MSFT tick,2024-01-09T14:32:00.500Z,AAPL bar,2024-01-09T14:32:00Z,AAPL " ]
 	grep -v '^system,' out.csv | qts cat >/dev/null
+}
+
+@test "alpaca --live: a trade of a minute after that minute's bar is late (a stage acts on the bar at its end); --reorder puts it before the bar" {
+	msgs='[{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:31:00Z"}],
+	 [{"T":"t","S":"AAPL","i":1,"x":"V","p":1,"s":1,"t":"2024-01-09T14:31:59.5Z"}],
+	 [{"T":"t","S":"AAPL","i":2,"x":"V","p":1,"s":1,"t":"2024-01-09T14:32:00.5Z"}],
+	 [{"T":"b","S":"AAPL","o":1,"h":1,"l":1,"c":1,"v":1,"t":"2024-01-09T14:32:00Z"}]'
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$msgs"'],"then":"stay"}]}'
+	live --live-types bars,trades alpaca:AAPL
+	wait_for out.csv '^bar,2024-01-09T14:32:00Z,AAPL'
+	stop
+	[ "$(grep -v '^system,' out.csv | cut -d, -f1-3 | tr '\n' ' ')" = "bar,2024-01-09T14:31:00Z,AAPL tick,2024-01-09T14:32:00.500Z,AAPL bar,2024-01-09T14:32:00Z,AAPL " ]
+	grep -qF 'qts-fetch: alpaca: 1 late event dropped; the first: AAPL tick at 2024-01-09T14:31:59.500Z, after a bar ending at 2024-01-09T14:32:00Z' err.txt
+	# what a strategy makes of it is in order for the next stage
+	grep -v '^system,' out.csv | qts-strategy -e 'target = 1' | qts cat >/dev/null
+	live --live-types bars,trades --reorder 500ms alpaca:AAPL
+	wait_for out.csv '^bar,2024-01-09T14:32:00Z,AAPL'
+	stop
+	[ "$(grep -v '^system,' out.csv | cut -d, -f1-3 | tr '\n' ' ')" = "tick,2024-01-09T14:31:59.500Z,AAPL bar,2024-01-09T14:31:00Z,AAPL tick,2024-01-09T14:32:00.500Z,AAPL bar,2024-01-09T14:32:00Z,AAPL " ]
+	grep -v '^system,' out.csv | qts-strategy -e 'target = 1' | qts cat >/dev/null
 }
 
 @test "alpaca --live --reorder: events held that long go out in time order; a signal writes those held" {

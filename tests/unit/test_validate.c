@@ -185,6 +185,19 @@ int main(void)
 	u0.update.reason[0] = '\0';
 	order("an update before the fill of its symbol before it", f1, u0);
 	order("a tick before a fill before it", f1, tick(T0, 10, 1));
+	/* A source of market data (by_bar_end) is stricter than the reader:
+	 * a trade or quote inside the span of a bar before it is late. */
+	qts_time_order strict = QTS_TIME_ORDER_START;
+	strict.by_bar_end = 1;
+	qts_time_order_take(&strict, &m1);
+	qts_event in_bar = tick(T0 + 90 * SEC, 10, 1), at_end = tick(T0 + 120 * SEC, 10, 1);
+	CHECK(reader_takes(&m1, &in_bar), "the reader takes a trade inside the bar before it");
+	CHECK(qts_time_order_late(&strict, &in_bar), "by the bars' ends, it is late");
+	char why[300];
+	qts_time_order_why(&strict, &in_bar, why, sizeof why);
+	CHECK(strcmp(why, "X tick at 2024-01-02T00:01:30Z, after a bar ending at 2024-01-02T00:02:00Z") == 0, why);
+	CHECK(!qts_time_order_late(&strict, &at_end), "a trade at the bar's end is not");
+	qts_time_order_free(&strict);
 	/* equal times of ticks are sound: many trades share a timestamp */
 	qts_validator *v = qts_validator_new();
 	qts_validator_accept(v, &t0);
