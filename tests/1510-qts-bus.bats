@@ -95,6 +95,15 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 	qts-fetch --seed 3 --count "${1:-300}" synth:X,Y | qts-strategy sma-cross fast=10 slow=30 size=100
 }
 
+# two_publishers SUBJECT A B [END]: the events A (text) from one publisher,
+# then B from another, one subject; END --no-end: neither ends the stream.
+two_publishers() {
+	printf '%s' "$2" >"$D/a.csv"
+	printf '%s' "$3" >"$D/b.csv"
+	timeout 60 qts bus pub --server "$U" --no-end --id a "$1" "$D/a.csv"
+	timeout 60 qts bus pub --server "$U" ${4:-} --id b "$1" "$D/b.csv"
+}
+
 # ---- a pipeline split across the bus ------------------------------------------------
 
 @test "bus: qts-fetch | strategy | pub and sub | qts-sim equal the unsplit pipeline, byte for byte" {
@@ -124,10 +133,12 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 }
 
 @test "bus: two publishers of one subject out of time order between them: the late events are dropped and said, the output stays in time order" {
-	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10\n' >"$D/a.csv"
-	printf 'bar,2024-01-01T00:00:00Z,B,1d,1,2,0.5,1,10\nbar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10\nbar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10\n' >"$D/b.csv"
-	timeout 60 qts bus pub --server "$U" --no-end --id a two "$D/a.csv"
-	timeout 60 qts bus pub --server "$U" --id b two "$D/b.csv"
+	two_publishers two 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
+bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
+' 'bar,2024-01-01T00:00:00Z,B,1d,1,2,0.5,1,10
+bar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10
+bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10
+'
 	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" two
 	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
 bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
@@ -138,10 +149,11 @@ bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10" ]
 }
 
 @test "bus: an event of a type qts does not know: without a time it is as late as those before it, never dropped; with one it is late as any other, named by its type" {
-	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10\nnews,hello world\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10\n' >"$D/a.csv"
-	printf 'news,2024-01-01T00:00:00Z,A,late news\n' >"$D/b.csv"
-	timeout 60 qts bus pub --server "$U" --no-end --id a unk "$D/a.csv"
-	timeout 60 qts bus pub --server "$U" --id b unk "$D/b.csv"
+	two_publishers unk 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
+news,hello world
+bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
+' 'news,2024-01-01T00:00:00Z,A,late news
+'
 	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" unk
 	printf '%s\n' "$output" | cmp - "$D/a.csv"
 	[ "${stderr_lines[0]}" = "qts-bus sub: a late event dropped: unk: stream sequence 4: - news at 2024-01-01T00:00:00Z, after an event at 2024-01-03T00:00:00Z (a stream is in time order, and the publishers of a subject are not between them)" ]
@@ -163,11 +175,12 @@ bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10" ]
 # ---- durable consumers, restarts -----------------------------------------------------
 
 @test "bus: late events are acknowledged as they are dropped: a durable subscriber started again does not get them" {
-	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10\n' >"$D/a.csv"
-	printf 'bar,2024-01-01T00:00:00Z,B,1d,1,2,0.5,1,10\nbar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10\n' >"$D/b.csv"
-	timeout 60 qts bus pub --server "$U" --no-end --id a two "$D/a.csv"
-	timeout 60 qts bus pub --server "$U" --no-end --id b two "$D/b.csv"
 	# no end published: each run waits for more until timeout stops it
+	two_publishers two 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
+bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
+' 'bar,2024-01-01T00:00:00Z,B,1d,1,2,0.5,1,10
+bar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10
+' --no-end
 	run -124 --separate-stderr timeout 3 qts bus sub --server "$U" --durable late two
 	# (and the system event of the signal)
 	[ "$(printf '%s\n' "$output" | grep ^bar)" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
