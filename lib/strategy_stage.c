@@ -278,7 +278,30 @@ int strategy_emit(void *ctx, const qts_event *ev)
 	for (int i = 0; i < 4; i++)
 		if (isinf(v[i]) || (i < 2 && isnan(v[i])))
 			return strategy_not_finite(h, ev->symbol, name[i], v[i], NULL);
+	if (ev->ts > h->out_ts)
+		h->out_ts = ev->ts;
 	return pass(h, ev);
+}
+
+/* An event of the input dated before a target the strategy wrote: the
+ * reader takes a trade inside the span of a bar read before it, but the
+ * target of that bar went out dated at the bar's end (there is no
+ * look-ahead), and the trade after it would stop the next stage's reader
+ * (in `qts pipe` the next stage would take it out of order).  Refused
+ * here, where the cause is: such events go before the bar, where a merge
+ * by the time each event became known puts them. */
+static __attribute__((noinline)) int inside_a_bar(struct host *h, const qts_event *ev)
+{
+	char t[40], out[40], q[QTS_SYM_MAX * 4];
+	qts_time_format(ev->ts, t);
+	qts_time_format(h->out_ts, out);
+	snprintf(h->err, sizeof h->err,
+		 "%s %s at %s comes after a bar it falls in: the strategy wrote what it made of the bar "
+		 "dated at its end, %s, and this event after it would put the stream out of time order "
+		 "(put it before the bar, as a merge by the time each event became known does)",
+		 qts_type_name(ev->type), strategy_quoted(ev->symbol, q, sizeof q), t, out);
+	h->stop = 1;
+	return -1;
 }
 
 /* ---- the engine ------------------------------------------------------------- */
@@ -359,6 +382,12 @@ static int strategy_put(void *eng, const qts_event *ev)
 			on_bar(h, s, ev, mask);
 		return h->stop ? -1 : 0;
 	}
+	/* (reports are in order among themselves only; a system event is
+	 * dated when its source's last event became known; an unknown type
+	 * may have no time) */
+	if (__builtin_expect(ev->ts < h->out_ts, 0) && ev->type < QTS_UNKNOWN && ev->type != QTS_SYSTEM &&
+	    !qts_event_is_news(ev) && h->mode != M_PRINT)
+		return inside_a_bar(h, ev);
 	if (h->mode != M_PRINT && pass(h, ev) < 0)
 		return -1;
 	h->points += ev->type == QTS_TICK || ev->type == QTS_QUOTE;
@@ -558,6 +587,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	h->out.ctx = h;
 	h->target_var = h->position_var = h->limit_var = h->stop_var = -1;
 	h->clock = QTS_TS_MIN; /* no event yet, even before 1970 */
+	h->out_ts = QTS_TS_MIN;
 	if (o.tf) {
 		qts_tf tf;
 		if (qts_tf_parse(o.tf, &tf) < 0)
