@@ -255,3 +255,16 @@ void qts_time_order_free(qts_time_order *o)
 	qts_symtab_free(o->reports);
 	o->reports = NULL;
 }
+
+void qts_after_own_why(const qts_event *ev, int64_t out_ts, char *buf, size_t size)
+{
+	char t[40], out[40], q[QTS_SYM_MAX * 4];
+	qts_time_format(ev->ts, t);
+	qts_time_format(out_ts, out);
+	qts_quote(q, sizeof q, ev->symbol, strlen(ev->symbol));
+	snprintf(buf, size,
+		 "%s %s at %s comes inside a bar before it, after what this stage made of the bar "
+		 "(dated at its end, %s): out of time order for the next stage; put it before the bar "
+		 "(a merge by time does)",
+		 qts_type_name(ev->type), q, t, out);
+}

@@ -548,6 +548,14 @@ int qts_time_order_take(qts_time_order *o, const qts_event *ev);
 void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size);
 void qts_time_order_free(qts_time_order *o);
 
+/* A stage dates what it makes of a bar (qts-strategy's target, qts-risk's
+ * exit) at the bar's end, out_ts; the reader takes an event dated inside
+ * the bar after it (a trade at a daily bar's start), which would then come
+ * after what the stage wrote, out of time order for the next stage.  The
+ * stage refuses it, saying so in buf: `tick A at T comes inside a bar
+ * before it, ...`. */
+void qts_after_own_why(const qts_event *ev, int64_t out_ts, char *buf, size_t size);
+
 /* The last bar of one symbol and timeframe, as a stage that counts bars
  * keeps it: a bar not after it is that bar again (delivered twice, or by
  * qts-resample -k), passed on and not acted on twice, or another bar for

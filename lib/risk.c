@@ -111,6 +111,7 @@ struct qts_risk {
 	double cash, mv; /* mv: sum of pos * last * mult, kept incrementally */
 	double peak, day_start;
 	int64_t day, now;
+	int64_t out_ts; /* the latest time of what the engine wrote itself (an exit at a bar's end) */
 	int64_t dd_at; /* when the drawdown breach began */
 	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
 	int feedback;       /* positions and equity from qts_risk_feedback alone */
@@ -549,6 +550,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	}
 	r->c.instruments = r->ins;
 	r->cash = r->peak = r->day_start = c->cash;
+	r->out_ts = QTS_TS_MIN;
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
 	r->vol = !isnan(c->target_vol);
 	r->portfolio_checks = !isnan(c->max_drawdown) || !isnan(c->daily_loss);
@@ -664,6 +666,14 @@ static int put(qts_risk *r, const qts_event *ev)
 	return r->emit(r->arg, ev);
 }
 
+/* An event the engine makes (a risk event, an exit's target), dated now. */
+static int put_own(qts_risk *r, const qts_event *ev)
+{
+	if (ev->ts > r->out_ts)
+		r->out_ts = ev->ts;
+	return put(r, ev);
+}
+
 static int risk_event(qts_risk *r, const char *symbol, const char *rule, const char *action,
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -679,7 +689,7 @@ static int risk_event(qts_risk *r, const char *symbol, const char *rule, const c
 	va_start(ap, fmt);
 	vsnprintf(ev.risk.detail, sizeof ev.risk.detail, fmt, ap);
 	va_end(ap);
-	return put(r, &ev);
+	return put_own(r, &ev);
 }
 
 /* Move the view's position to q at price px, as if the trade filled. */
@@ -737,7 +747,7 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	ev.target.target = 0;
 	QTS_SET(ev.target.unit, qts_unit_name(QTS_UNIT_QTY));
 	QTS_SET(ev.target.strategy, "*");
-	if (put(r, &ev) < 0)
+	if (put_own(r, &ev) < 0)
 		return -1;
 	end_working(r, s);
 	int side;
@@ -1439,8 +1449,15 @@ static int any_event(qts_risk *r, const qts_event *ev)
 		int again = bar_new(r, bs, ev);
 		if (again)
 			return again < 0 ? -1 : put(r, ev);
-	} else
+	} else {
+		/* after what the engine made of a bar, dated at the bar's end
+		 * (qts_after_own_why) */
+		if (__builtin_expect(ev->ts < r->out_ts, 0) && ev->type != QTS_SYSTEM && !qts_event_is_news(ev)) {
+			qts_after_own_why(ev, r->out_ts, r->error, sizeof r->error);
+			return -1;
+		}
 		qts_risk_clock(r, ev->ts);
+	}
 	if (r->portfolio_checks && new_day(r, r->now) < 0)
 		return -1;
 	switch (ev->type) {

@@ -283,23 +283,12 @@ int strategy_emit(void *ctx, const qts_event *ev)
 	return pass(h, ev);
 }
 
-/* An event of the input dated before a target the strategy wrote: the
- * reader takes a trade inside the span of a bar read before it, but the
- * target of that bar went out dated at the bar's end (there is no
- * look-ahead), and the trade after it would stop the next stage's reader
- * (in `qts pipe` the next stage would take it out of order).  Refused
- * here, where the cause is: such events go before the bar, where a merge
- * by the time each event became known puts them. */
+/* An event of the input dated before a target the strategy wrote (at a
+ * bar's end): refused here, where the cause is (qts_after_own_why); in
+ * `qts pipe` the next stage would take it out of order. */
 static __attribute__((noinline)) int inside_a_bar(struct host *h, const qts_event *ev)
 {
-	char t[40], out[40], q[QTS_SYM_MAX * 4];
-	qts_time_format(ev->ts, t);
-	qts_time_format(h->out_ts, out);
-	snprintf(h->err, sizeof h->err,
-		 "%s %s at %s comes after a bar it falls in: the strategy wrote what it made of the bar "
-		 "dated at its end, %s, and this event after it would put the stream out of time order "
-		 "(put it before the bar, as a merge by the time each event became known does)",
-		 qts_type_name(ev->type), strategy_quoted(ev->symbol, q, sizeof q), t, out);
+	qts_after_own_why(ev, h->out_ts, h->err, sizeof h->err);
 	h->stop = 1;
 	return -1;
 }

@@ -259,20 +259,30 @@ stages=(
 	[ "$stderr" = "qts: back.csv:3: out of time order: update A known at 2024-01-01T00:00:00Z comes after line 1, a report (fill, update, position) at 2024-01-02T00:00:00Z; a stream is in time order as a whole (name several files to merge them; cat does not)" ]
 }
 
-@test "a trade inside the span of a bar read before it: qts-strategy refuses it where its target of the bar would go before it, in the shell and in qts pipe alike" {
+@test "a trade inside the span of a bar read before it: qts-strategy and qts-risk refuse it where what they made of the bar would go before it, in the shell and in qts pipe alike" {
 	# the reader takes a trade at a daily bar's start after the bar; the
 	# target of the bar is dated at its end, a day later
 	awk -F, '{ print } $1 == "bar" && NR == 40 { printf "tick,%s,%s,%s,1\n", $2, $3, $8 }' a.csv > in.csv
 	run -0 qts cat in.csv
 	run -1 --separate-stderr qts-strategy -e 'target = round(close)' in.csv
-	[ "$stderr" = "qts-strategy: in.csv:41: tick A at 2024-02-23T00:00:00Z comes after a bar it falls in: the strategy wrote what it made of the bar dated at its end, 2024-02-24T00:00:00Z, and this event after it would put the stream out of time order (put it before the bar, as a merge by the time each event became known does)" ]
+	[ "$stderr" = "qts-strategy: in.csv:41: tick A at 2024-02-23T00:00:00Z comes inside a bar before it, after what this stage made of the bar (dated at its end, 2024-02-24T00:00:00Z): out of time order for the next stage; put it before the bar (a merge by time does)" ]
 	# all it wrote before its failure is in order for the next stage
 	printf '%s\n' "$output" | grep -v '^system,' | qts cat > /dev/null
 	run -1 --separate-stderr qts pipe "qts-strategy -e 'target = round(close)' | qts-risk | qts-sim" in.csv
-	[ "${stderr_lines[0]}" = "qts-strategy: in.csv:41: tick A at 2024-02-23T00:00:00Z comes after a bar it falls in: the strategy wrote what it made of the bar dated at its end, 2024-02-24T00:00:00Z, and this event after it would put the stream out of time order (put it before the bar, as a merge by the time each event became known does)" ]
+	[ "${stderr_lines[0]}" = "qts-strategy: in.csv:41: tick A at 2024-02-23T00:00:00Z comes inside a bar before it, after what this stage made of the bar (dated at its end, 2024-02-24T00:00:00Z): out of time order for the next stage; put it before the bar (a merge by time does)" ]
 	qts-strategy -e 'target = round(close)' in.csv 2>/dev/null | qts-risk 2>/dev/null | qts-sim > shell.out 2>/dev/null || true
 	printf '%s\n' "$output" | cmp - shell.out
 	# the trade at the bar's end, or before the bar, is in order
 	awk -F, '{ print } $1 == "bar" && NR == 40 { printf "tick,2024-02-24T00:00:00Z,%s,%s,1\n", $3, $8 }' a.csv > end.csv
 	qts-strategy -e 'target = round(close)' end.csv | qts cat > /dev/null
+	# qts-risk's exit of a position is dated at the end of the bar that
+	# stopped it
+	# (a target just before the bar: bought at its open, stopped at its close)
+	awk -F, 'NR == 40 { printf "target,%s,%s,10,qty,s\n", $2, $3 } { print }
+		$1 == "bar" && NR == 40 { printf "tick,%s,%s,%s,1\n", $2, $3, $8 }' a.csv > risk.csv
+	run -1 --separate-stderr qts-risk --stop-loss 0.0001 risk.csv
+	[[ "$stderr" == "qts-risk: risk.csv:"*": tick A at "*" comes inside a bar before it, after what this stage made of the bar (dated at its end, "* ]]
+	grep -q '^risk,.*flatten' <<<"$output"
+	run -1 --separate-stderr qts pipe 'qts-risk --stop-loss 0.0001 | qts-sim' risk.csv
+	[[ "${stderr_lines[0]}" == "qts-risk: risk.csv:"*": tick A at "* ]]
 }
