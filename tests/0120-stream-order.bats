@@ -285,4 +285,7 @@ stages=(
 	grep -q '^risk,.*flatten' <<<"$output"
 	run -1 --separate-stderr qts pipe 'qts-risk --stop-loss 0.0001 | qts-sim' risk.csv
 	[[ "${stderr_lines[0]}" == "qts-risk: risk.csv:"*": tick A at "* ]]
+	# an event of an unknown type without a time goes on
+	sed 's/^tick,.*/note,stopped here/' risk.csv > untimed.csv
+	qts-risk --stop-loss 0.0001 untimed.csv | qts-strategy -e 'target = 1' | qts cat | grep -qx 'note,stopped here'
 }
