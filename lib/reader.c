@@ -273,13 +273,13 @@ int qts_reader_out_of_order(qts_reader *r, const qts_event *ev, int64_t known, i
 int qts_reader_untimed(qts_reader *r, qts_event *ev)
 {
 	ev->ts = r->known == QTS_TS_MIN ? 0 : r->known;
-	r->untimed = 1;
+	r->untimed_at = r->events + 1; /* counted once read (qts_reader_next) */
 	return 1;
 }
 
 int qts_reader_untimed_last(const qts_reader *r)
 {
-	return r->untimed;
+	return r->untimed_at && r->untimed_at == r->events;
 }
 
 /* A whole event of a known type, read: in order, and a failure upstream
@@ -345,7 +345,6 @@ void qts_warn_no_events(const char *name, int had_bytes)
 int qts_reader_next(qts_reader *r, qts_event *ev)
 {
 	r->raw_len = 0; /* set again by a decoder that knows the bytes */
-	r->untimed = 0;
 	int got = read_next(r, ev);
 	if (got > 0)
 		r->events++;

@@ -91,7 +91,7 @@ struct qts_reader {
 	struct tf_slot *tf; /* the last bar's */
 	unsigned tf_next;   /* the slot a new timeframe takes */
 	uint64_t events;    /* events read so far */
-	int untimed;        /* the last event is of an unknown type and has no time */
+	uint64_t untimed_at; /* the number (events) of the last event of an unknown type without a time */
 	int warned_empty;
 	long line;          /* line of the last record (CSV), its number from 1 (msgpack) */
 	uint64_t offset;    /* msgpack: byte offset of the last record */
