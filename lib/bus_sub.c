@@ -74,8 +74,6 @@ typedef struct sub {
 	char where[400];
 	uint64_t delivered, acked, redelivered;
 	qts_time_order order;     /* of the events written */
-	long late;
-	char first_late[720];    /* where (400) and why (300) */
 	char err[QTS_ERR_MAX];
 } sub;
 
@@ -310,13 +308,8 @@ static int is_late(sub *s, const qts_event *ev)
 		}
 		return 0;
 	}
-	if (!s->late++) {
-		char why[300];
-		qts_time_order_why(&s->order, ev, why, sizeof why);
-		snprintf(s->first_late, sizeof s->first_late, "%s: %s", s->where, why);
-		qts_warn("a late event dropped: %s (a stream is in time order, and the publishers of a subject "
-			 "are not between them)", s->first_late);
-	}
+	qts_time_order_drop(&s->order, ev, "", s->where,
+			    "a stream is in time order, and the publishers of a subject are not between them");
 	return 1;
 }
 
@@ -411,7 +404,7 @@ static void sub_counts(void *eng, char *buf, size_t size)
 	sub *s = eng;
 	snprintf(buf, size, "delivered=%llu written=%ld acked_seq=%llu redelivered=%llu late=%ld",
 		 (unsigned long long)s->delivered, s->written, (unsigned long long)s->acked,
-		 (unsigned long long)s->redelivered, s->late);
+		 (unsigned long long)s->redelivered, s->order.late);
 }
 
 static void sub_free(void *eng)
@@ -419,8 +412,7 @@ static void sub_free(void *eng)
 	sub *s = eng;
 	char err[QTS_ERR_MAX];
 	qts_bus_report(&s->bus, err); /* a reconnection after the last fetch is said too */
-	if (s->late)
-		qts_warn("%ld late event%s dropped; the first: %s", s->late, s->late == 1 ? "" : "s", s->first_late);
+	qts_time_order_said(&s->order, "");
 	if (s->rd)
 		qts_reader_close(s->rd);
 	qts_time_order_free(&s->order);

@@ -250,6 +250,24 @@ int qts_time_order_take(qts_time_order *o, const qts_event *ev)
 	return 0;
 }
 
+void qts_time_order_drop(qts_time_order *o, const qts_event *ev, const char *prefix, const char *where,
+			 const char *hint)
+{
+	if (o->late++)
+		return;
+	char why[300];
+	qts_time_order_why(o, ev, why, sizeof why);
+	snprintf(o->first, sizeof o->first, "%s%s%s", where ? where : "", where ? ": " : "", why);
+	qts_warn("%sa late event dropped: %s (%s)", prefix, o->first, hint);
+}
+
+void qts_time_order_said(const qts_time_order *o, const char *prefix)
+{
+	if (o->late)
+		qts_warn("%s%ld late event%s dropped; the first: %s", prefix, o->late, o->late == 1 ? "" : "s",
+			 o->first);
+}
+
 void qts_time_order_free(qts_time_order *o)
 {
 	qts_symtab_free(o->reports);

@@ -104,11 +104,10 @@ typedef struct live {
 	int dropped;             /* the stream was up and dropped: gaps to fill */
 	int64_t down_wall;       /* when it dropped (wall clock) */
 	int64_t started_wall;    /* when the stream was first subscribed */
-	int64_t last_ts;         /* of the last event given out */
 	qts_time_order order;    /* of the events given out */
 	qts_reorder held;        /* events in, held --reorder after they came */
-	long reconnects, unfilled, skipped, late;
-	char first_skipped[600], first_late[300];
+	long reconnects, unfilled, skipped;
+	char first_skipped[600];
 	uint64_t rng;
 	char err[1200];
 } live;
@@ -157,7 +156,7 @@ static int say(live *l, const char *fmt_, ...) __attribute__((format(printf, 2, 
 static int say(live *l, const char *fmt_, ...)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_SYSTEM, l->last_ts == INT64_MIN ? QTS_TS_MIN : l->last_ts);
+	qts_event_init(&ev, QTS_SYSTEM, l->order.last_ts == INT64_MIN ? QTS_TS_MIN : l->order.last_ts);
 	QTS_SET(ev.system.source, "qts-fetch");
 	QTS_SET(ev.system.level, "warn");
 	va_list ap;
@@ -521,17 +520,6 @@ static int receive(live *l)
 
 /* ---- the stage ------------------------------------------------------------- */
 
-/* ev came after an event of a later time: written, it would put the
- * stream out of time order, which the reader of every stage refuses. */
-static void late(live *l, const qts_event *ev)
-{
-	if (l->late++)
-		return;
-	qts_time_order_why(&l->order, ev, l->first_late, sizeof l->first_late);
-	qts_warn("alpaca: a late event dropped: %s (a stream is in time order; --reorder holds events "
-		 "to put them back in it)", l->first_late);
-}
-
 static int live_next(void *eng, qts_event *ev)
 {
 	live *l = eng;
@@ -554,7 +542,10 @@ static int live_next(void *eng, qts_event *ev)
 		while (qts_reorder_pop(&l->held, qts_loop_now(), l->ended || l->draining, ev)) {
 			/* (a system event is dated at the last time: never late) */
 			if (ev->type != QTS_SYSTEM && qts_time_order_late(&l->order, ev)) {
-				late(l, ev);
+				/* written, it would put the stream out of the time
+				 * order the reader of every stage demands */
+				qts_time_order_drop(&l->order, ev, "alpaca: ", NULL,
+						    "a stream is in time order; --reorder holds events to put them back in it");
 				continue;
 			}
 			if (ev->type != QTS_SYSTEM) {
@@ -577,8 +568,6 @@ static int live_next(void *eng, qts_event *ev)
 				}
 				qts_validator_accept(l->v, ev);
 			}
-			if (ev->ts > l->last_ts)
-				l->last_ts = ev->ts;
 			if (qts_time_order_take(&l->order, ev) < 0) {
 				snprintf(l->err, sizeof l->err, "out of memory");
 				return -1;
@@ -625,7 +614,7 @@ static void live_counts(void *eng, char *buf, size_t size)
 {
 	live *l = eng;
 	snprintf(buf, size, "symbols=%zu reconnects=%ld unfilled=%ld late=%ld", l->nsyms, l->reconnects, l->unfilled,
-		 l->late);
+		 l->order.late);
 }
 
 static void live_free(void *eng)
@@ -634,9 +623,7 @@ static void live_free(void *eng)
 	if (l->skipped)
 		qts_warn("skipped %ld bad record%s; the first: %s", l->skipped, l->skipped == 1 ? "" : "s",
 			 l->first_skipped);
-	if (l->late)
-		qts_warn("alpaca: %ld late event%s dropped; the first: %s", l->late, l->late == 1 ? "" : "s",
-			 l->first_late);
+	qts_time_order_said(&l->order, "alpaca: ");
 	qts_reorder_free(&l->held);
 	qts_time_order_free(&l->order);
 	qts_ws_close(l->ws);
@@ -714,7 +701,6 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 			    .burst = qts_feed_alpaca.burst, .retries = -1 };
 	if (!(l->net = qts_net_new(&nc, err)) || !(l->v = qts_validator_new()))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	l->last_ts = INT64_MIN;
 	l->order = QTS_TIME_ORDER_START;
 	l->order.by_bar_end = 1; /* market data: a trade after its minute's bar is late */
 	l->started_wall = INT64_MIN;

@@ -535,8 +535,10 @@ typedef struct qts_time_order {
 	 * dates its target there), and the trade would then come after that
 	 * act, out of order for the next stage. */
 	int by_bar_end;
+	long late;          /* events dropped as late (qts_time_order_drop), */
+	char first[720];    /* and where and why the first was */
 } qts_time_order;
-#define QTS_TIME_ORDER_START ((qts_time_order){ INT64_MIN, INT64_MIN, NULL, 0 })
+#define QTS_TIME_ORDER_START ((qts_time_order){ .last_ts = INT64_MIN, .last_bar_end = INT64_MIN })
 /* Whether ev, written next, would put the stream out of time order. */
 int qts_time_order_late(const qts_time_order *o, const qts_event *ev);
 /* ev is written: the next must not come before it.  0, or -1 when out
@@ -546,7 +548,15 @@ int qts_time_order_take(qts_time_order *o, const qts_event *ev);
  * T2` (`SYM quote at ...`; a system event by its source; `SYM fill at T,
  * after a report of the symbol at T2`). */
 void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size);
+/* A late ev dropped: counted, and the first said with a warning,
+ * `PREFIXa late event dropped: [WHERE: ]WHY (HINT)`. */
+void qts_time_order_drop(qts_time_order *o, const qts_event *ev, const char *prefix, const char *where,
+			 const char *hint);
+/* At the end, when any was dropped: `PREFIXN late events dropped; the
+ * first: [WHERE: ]WHY`. */
+void qts_time_order_said(const qts_time_order *o, const char *prefix);
 void qts_time_order_free(qts_time_order *o);
+
 
 /* A stage dates what it makes of a bar (qts-strategy's target, qts-risk's
  * exit) at the bar's end, out_ts; the reader takes an event dated inside
@@ -581,6 +591,18 @@ void qts_bar_again_why(const qts_event *bar, const char *twice, char *err, size_
 static inline int qts_event_is_news(const qts_event *ev)
 {
 	return ev->type == QTS_FILL || ev->type == QTS_UPDATE || ev->type == QTS_POSITION;
+}
+
+/* Whether ev, of a stage's input, comes after what the stage made of a
+ * bar (qts-strategy's target, qts-risk's exit), dated at the bar's end,
+ * out_ts, though the reader takes it: dated inside that bar.  Reports go
+ * by symbol among themselves, a system event is dated when its source's
+ * last event became known, and an unknown type may have no time: none of
+ * them is judged so. */
+static inline int qts_inside_own(const qts_event *ev, int64_t out_ts)
+{
+	return __builtin_expect(ev->ts < out_ts, 0) && ev->type < QTS_UNKNOWN && ev->type != QTS_SYSTEM &&
+	       !qts_event_is_news(ev);
 }
 
 /* A position or equity event: an account's books, which an executing

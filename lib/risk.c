@@ -1450,11 +1450,8 @@ static int any_event(qts_risk *r, const qts_event *ev)
 		if (again)
 			return again < 0 ? -1 : put(r, ev);
 	} else {
-		/* after what the engine made of a bar, dated at the bar's end
-		 * (qts_after_own_why; as in qts-strategy, not a report, a
-		 * system event or an unknown type, which may have no time) */
-		if (__builtin_expect(ev->ts < r->out_ts, 0) && ev->type < QTS_UNKNOWN && ev->type != QTS_SYSTEM &&
-		    !qts_event_is_news(ev)) {
+		/* after what the engine made of a bar, dated at its end */
+		if (qts_inside_own(ev, r->out_ts)) {
 			qts_after_own_why(ev, r->out_ts, r->error, sizeof r->error);
 			return -1;
 		}

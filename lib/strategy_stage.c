@@ -371,11 +371,7 @@ static int strategy_put(void *eng, const qts_event *ev)
 			on_bar(h, s, ev, mask);
 		return h->stop ? -1 : 0;
 	}
-	/* (reports are in order among themselves only; a system event is
-	 * dated when its source's last event became known; an unknown type
-	 * may have no time) */
-	if (__builtin_expect(ev->ts < h->out_ts, 0) && ev->type < QTS_UNKNOWN && ev->type != QTS_SYSTEM &&
-	    !qts_event_is_news(ev) && h->mode != M_PRINT)
+	if (qts_inside_own(ev, h->out_ts) && h->mode != M_PRINT)
 		return inside_a_bar(h, ev);
 	if (h->mode != M_PRINT && pass(h, ev) < 0)
 		return -1;
