@@ -379,14 +379,13 @@ static int set_kind(qts_resampler *r, sym *s, const qts_event *ev)
  * offset is a half hour, hours begin at :30 UTC): its data cannot be split,
  * and putting it in one of the two would relabel it silently.  -1 (r->err). */
 static __attribute__((noinline)) int straddles(qts_resampler *r, const sym *s, size_t i, const qts_event *ev,
-					       int64_t known)
+					       int64_t known, int64_t start, int64_t end)
 {
-	const slot *b = &s->s[i];
 	char a[40], e[40], from[40], to[40];
 	qts_time_format(ev->ts, a);
 	qts_time_format(known, e);
-	qts_time_format(b->start, from);
-	qts_time_format(b->end, to);
+	qts_time_format(start, from);
+	qts_time_format(end, to);
 	int intraday = strchr("smh", r->tf[i].unit) != NULL;
 	snprintf(r->err, sizeof r->err,
 		 "%s: bar %s %s to %s straddles the %s bar from %s to %s: %s", s->name, ev->bar.tf, a, e,
@@ -394,6 +393,27 @@ static __attribute__((noinline)) int straddles(qts_resampler *r, const sym *s, s
 		 intraday ? "the zone's intervals are not on the input's phase (--offset sets where intraday bars start)"
 			  : "the zone's days do not begin on the input's phase, so it belongs to neither");
 	return -1;
+}
+
+/* A bar of the input placed at pos, ending at known: -1 (r->err) when it
+ * straddles an intraday interval it would go into.  Seen before anything
+ * is closed by it, so that a bar it ends is not written first. */
+static int straddles_any(qts_resampler *r, const sym *s, const qts_event *ev, int64_t pos, int64_t known)
+{
+	for (size_t i = 0; i < r->conf.ntf; i++) {
+		/* (a daily bar straddles local days by design: its middle places it) */
+		if (!strchr("smh", r->tf[i].unit) && !strchr("smh", s->in.unit))
+			continue;
+		const slot *b = &s->s[i];
+		int64_t start = b->start, end = b->end;
+		if (!b->open && s->seen && pos < b->floor)
+			continue; /* in a bar written: open_slot says so */
+		if ((!b->open || pos >= end) && qts_bucket(r->conf.clock, r->tf[i], pos, &start, &end) != 0)
+			continue; /* out of range: open_slot says so */
+		if (ev->ts < start || known > end)
+			return straddles(r, s, i, ev, known, start, end);
+	}
+	return 0;
 }
 
 /* Open s's interval of timeframe i holding pos, the time of ev, its first
@@ -535,6 +555,12 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		         qts_type_name(ev->type), a);
 		return -1;
 	}
+	/* (outside the session: dropped, whatever its phase) */
+	int outside = r->conf.session && (ev->type != QTS_BAR || strchr("smh", s->in.unit)) &&
+		      !qts_session_holds(r->conf.session, qts_clock_tod(r->conf.clock, ev->ts), len);
+	if (ev->type == QTS_BAR && !outside &&
+	    ((r->conf.keep && kept_bar_misfits(r, s, ev, pos, known) != 0) || straddles_any(r, s, ev, pos, known) != 0))
+		return -1;
 	/* The stream is ordered by the time each event became known: no
 	 * input to come is known before this one. */
 	int rc = qts_rs_advance(r, known);
@@ -550,11 +576,8 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 
 	if (close_until(r, s, pos) != 0)
 		return -2;
-	if (r->conf.session && (ev->type != QTS_BAR || strchr("smh", s->in.unit)) &&
-	    !qts_session_holds(r->conf.session, qts_clock_tod(r->conf.clock, ev->ts), len))
+	if (outside)
 		return 0;
-	if (r->conf.keep && ev->type == QTS_BAR && kept_bar_misfits(r, s, ev, pos, known) != 0)
-		return -1;
 	if (r->conf.keep && r->conf.emit(ev, r->conf.arg) != 0)
 		return -2;
 
@@ -566,10 +589,6 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		} else if (open_slot(r, s, i, ev, pos, o, h, l, c, v) != 0) {
 			return -1;
 		}
-		/* (a daily bar straddles local days by design: its middle places it) */
-		if (__builtin_expect(ev->type == QTS_BAR && (ev->ts < b->start || known > b->end), 0) &&
-		    (strchr("smh", r->tf[i].unit) || strchr("smh", s->in.unit)) && straddles(r, s, i, ev, known) != 0)
-			return -1;
 		done |= known >= b->end;
 	}
 	if (done && ev->type == QTS_BAR && close_until(r, s, known) != 0)
