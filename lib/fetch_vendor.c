@@ -50,6 +50,7 @@ struct qts_vendor {
 	int64_t tf_ns;         /* 0 for months */
 	int64_t last_local;    /* the last wall-clock time read in --tz, as UTC */
 	int64_t epoch;         /* the unit of epoch times: given, or from the first */
+	int label_looked;      /* a first bar of weeks or months looked at (label_late) */
 	/* Rows read ahead to infer the timeframe, with their lines. */
 	struct ahead queue[INFER_ROWS];
 	int nqueue, qpos, primed;
@@ -867,6 +868,30 @@ static int64_t date_of(const qts_vendor *v, int64_t t)
 	return v->o.local ? qts_local_date(t) : qts_floor_div(t, QTS_NS_PER_DAY);
 }
 
+/* Bars of several weeks or months read as starting in the week or month
+ * of their label: right for a label on their first day, and a period
+ * late for one on their last (backtrader's 2-week files), where --stamp
+ * end is meant.  Where the first label is late in its week (Thursday on)
+ * or month (the 20th on), the user is told so, once. */
+static void label_late(const qts_vendor *v, qts_tf tf, int64_t day, long line)
+{
+	static const char *const weekday[7] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+	int y;
+	unsigned m, d;
+	qts_civil_from_days(day, &y, &m, &d);
+	int wd = (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+	if (tf.unit == 'w' ? wd < 3 : d < 20)
+		return;
+	char on[40];
+	if (tf.unit == 'w')
+		snprintf(on, sizeof on, "a %s", weekday[wd]);
+	else
+		snprintf(on, sizeof on, "day %u", d);
+	qts_warn("%s:%ld: %s bar labelled %04d-%02u-%02u (%s) is read as starting that %s (--stamp start); "
+		 "if labels are bars' last days, give --stamp end",
+		 qts_input_name(v->in), line, v->tf, y, m, d, on, tf.unit == 'w' ? "week" : "month");
+}
+
 /* 0, or QTS_VENDOR_BAD when the bar's start, from its end, is before the
  * earliest time there is (int64 nanoseconds begin on 1677-09-21). */
 static int finish(qts_vendor *v, qts_event *ev, long line)
@@ -890,6 +915,8 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	 * --stamp end. */
 	int64_t day = date_of(v, v->o.stamp_end ? ev->ts - (ev->ts > INT64_MIN) : ev->ts);
 	int back = v->o.stamp_end ? tf.n - 1 : 0;
+	if (!v->o.stamp_end && tf.n > 1 && !v->label_looked++)
+		label_late(v, tf, day, line);
 	if (tf.unit == 'w') {
 		int64_t monday = ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
 		day -= monday + 7 * (int64_t)back;

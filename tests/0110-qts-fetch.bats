@@ -73,6 +73,30 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2006-01-01T00:00:00Z 2006-04-01T00:00:00Z 2006-07-01T00:00:00Z 2006-10-01T00:00:00Z " ]
 }
 
+@test "--stamp start: bars of several weeks or months labelled late in their first week or month are read so, and qts-fetch says to give --stamp end" {
+	# backtrader's 2-week bars, labelled by their last day (a Friday):
+	# read as starts, each would begin a week late
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-13,1,2,0.5,1.5,10\n2006-01-27,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
+	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/w.csv"
+	[ "${lines[0]}" = "bar,2006-01-09T00:00:00Z,X,2w,1,2,0.5,1.5,10" ]
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/w.csv:2: 2w bar labelled 2006-01-13 (a Friday) is read as starting that week (--stamp start); if labels are bars' last days, give --stamp end" ]
+	run -0 --separate-stderr qts-fetch -s X --stamp end "$BATS_TEST_TMPDIR/w.csv"
+	[ "${lines[0]}" = "bar,2006-01-02T00:00:00Z,X,2w,1,2,0.5,1.5,10" ]
+	[ -z "$stderr" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2006-02-28,1,2,0.5,1.5,10\n2006-04-28,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 --separate-stderr qts-fetch -s X -t 2M "$BATS_TEST_TMPDIR/m.csv"
+	[ "${lines[0]}" = "bar,2006-02-01T00:00:00Z,X,2M,1,2,0.5,1.5,10" ]
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/m.csv:2: 2M bar labelled 2006-02-28 (day 28) is read as starting that month (--stamp start); if labels are bars' last days, give --stamp end" ]
+	# labels on a bar's first days, or of one week or month: nothing said
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-03,1,2,0.5,1.5,10\n2006-01-17,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/s.csv"
+	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/s.csv"
+	[ "${lines[0]}" = "bar,2006-01-02T00:00:00Z,X,2w,1,2,0.5,1.5,10" ]
+	[ -z "$stderr" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-06,1,2,0.5,1.5,10\n2006-01-13,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/1w.csv"
+	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/1w.csv"
+	[ -z "$stderr" ]
+}
+
 @test "Alpha Vantage layout, intraday, --stamp end shifts to the bar start" {
 	run -0 qts-fetch -s X "$F/alphavantage.csv"
 	[ "${lines[0]}" = "bar,2024-01-02T09:35:00Z,X,5m,10,11,9.5,10.5,100" ]
