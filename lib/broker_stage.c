@@ -189,11 +189,11 @@ static int pass(engine *e, const qts_event *ev)
 	return e->emit(e->arg, ev);
 }
 
-/* What the broker's event tells the stage: positions, working orders,
- * the equity, and the journal's fills and ends. */
+/* What the broker's event tells the stage: positions, working orders
+ * and the equity (the journal hears of fills and ends once they are
+ * written: written()). */
 static int learn(engine *e, const qts_event *ev)
 {
-	char err[QTS_ERR_MAX];
 	switch (ev->type) {
 	case QTS_FILL: {
 		int side = qts_side_parse(ev->fill.side);
@@ -220,9 +220,7 @@ static int learn(engine *e, const qts_event *ev)
 		if (st >= 0 && qts_status_final(st)) {
 			if (w)
 				working_remove(e, at);
-			qts_bj_entry *je = qts_bj_find(e->j, ev->update.id);
-			if (je && je->state != QTS_BJ_ENDED && qts_bj_end(e->j, ev->update.id, st, err) < 0)
-				return fail(e, "%s", err);
+			/* journaled as ended once written (ended) */
 		} else if (w && ev->update.filled > w->filled)
 			w->filled = ev->update.filled;
 		return 0;
@@ -232,26 +230,81 @@ static int learn(engine *e, const qts_event *ev)
 	}
 }
 
-/* One of the broker's events (or the stage's own): never dated before
- * the last event written, so the output stays in time order. */
-/* Write ev, and journal a fill as reported once it has gone out: a
- * crash before the write leaves it to be reported after the restart. */
+/* The journal's entry of the order an update or a fill is about, or
+ * NULL. */
+static qts_bj_entry *entry_of(engine *e, const qts_event *ev)
+{
+	if (ev->type == QTS_FILL)
+		return qts_bj_find(e->j, ev->fill.id);
+	if (ev->type == QTS_UPDATE)
+		return qts_bj_find(e->j, ev->update.id);
+	return NULL;
+}
+
+static int is_final_update(const qts_event *ev)
+{
+	int st;
+	return ev->type == QTS_UPDATE && (st = qts_status_parse(ev->update.status)) >= 0 && qts_status_final(st);
+}
+
+/* ev made but held back (before the first input event): what the
+ * journal will say once it is written, known meanwhile, so that a
+ * reconciliation meanwhile neither reports a fill twice nor looks up an
+ * order whose end waits to be written. */
+static void hold(engine *e, const qts_event *ev)
+{
+	qts_bj_entry *je = entry_of(e, ev);
+	if (!je)
+		return;
+	if (ev->type == QTS_FILL) {
+		je->held += ev->fill.qty;
+		je->held_notional += ev->fill.qty * ev->fill.price;
+	} else if (is_final_update(ev))
+		je->end_held = 1;
+}
+
+/* Write ev, and journal a fill as reported, an order's final update as
+ * its end, once it has gone out: a crash before the write leaves it to
+ * be reported after the restart, never lost. */
 static int written(engine *e, const qts_event *ev)
 {
 	char err[QTS_ERR_MAX];
 	if (e->emit(e->arg, ev) < 0)
 		return -1;
-	if (ev->type != QTS_FILL)
+	int final = is_final_update(ev);
+	if (ev->type != QTS_FILL && !final)
 		return 0;
-	qts_bj_entry *je = qts_bj_find(e->j, ev->fill.id);
-	if (!je)
+	qts_bj_entry *je = entry_of(e, ev);
+	if (!je || (final && je->state == QTS_BJ_ENDED))
 		return 0;
 	if (qts_stage_flush() < 0)
 		return -1;
+	if (final) {
+		je->end_held = 0;
+		if (qts_bj_end(e->j, ev->update.id, qts_status_parse(ev->update.status), err) < 0)
+			return fail(e, "%s", err);
+		return 0;
+	}
+	if (je->held > 0) { /* held back before: out now */
+		je->held -= ev->fill.qty;
+		je->held_notional -= ev->fill.qty * ev->fill.price;
+		if (je->held <= EPS)
+			je->held = je->held_notional = 0;
+	}
 	if (qts_bj_fill(e->j, ev->fill.id, je->reported + ev->fill.qty,
 			je->reported_notional + ev->fill.qty * ev->fill.price, err) < 0)
 		return fail(e, "%s", err);
 	return 0;
+}
+
+/* The end of order id journaled now, unless its final update is held
+ * back (written, it is journaled then). */
+static int end_now(engine *e, const char *id, int status, char *err)
+{
+	qts_bj_entry *je = qts_bj_find(e->j, id);
+	if (je && je->end_held)
+		return 0;
+	return qts_bj_end(e->j, id, status, err);
 }
 
 static int put_out(engine *e, const qts_event *src)
@@ -262,6 +315,7 @@ static int put_out(engine *e, const qts_event *src)
 			return -1;
 		if (qts_evbuf_push(&e->early, &ev) < 0)
 			return fail(e, "out of memory");
+		hold(e, &ev);
 		return 0;
 	}
 	if (e->ops->market && qts_event_is_news(&ev) && *ev.symbol) {
@@ -388,7 +442,8 @@ static int adopt(engine *e, qts_bj_entry *je, const qts_broker_known *k)
 {
 	char err[QTS_ERR_MAX];
 	qts_broker_order o = je->o;
-	double missing = k->filled - je->reported;
+	/* (fills held back, not yet written, are made already) */
+	double missing = k->filled - je->reported - je->held;
 	if (missing > EPS) {
 		qts_event f;
 		qts_event_init(&f, QTS_FILL, e->now_ts);
@@ -396,7 +451,9 @@ static int adopt(engine *e, qts_bj_entry *je, const qts_broker_known *k)
 		QTS_SET(f.fill.id, o.id);
 		QTS_SET(f.fill.side, qts_side_name(o.side));
 		f.fill.qty = missing;
-		f.fill.price = isfinite(k->avg_price) ? (k->avg_price * k->filled - je->reported_notional) / missing : NAN;
+		f.fill.price = isfinite(k->avg_price)
+				       ? (k->avg_price * k->filled - je->reported_notional - je->held_notional) / missing
+				       : NAN;
 		f.fill.commission = 0;
 		f.fill.slippage = 0;
 		if (!isfinite(f.fill.price))
@@ -420,7 +477,7 @@ static int reconcile(engine *e)
 	char err[QTS_ERR_MAX];
 	for (size_t i = 0; i < qts_bj_count(e->j); i++) {
 		qts_bj_entry *je = qts_bj_at(e->j, i);
-		if (je->state == QTS_BJ_ENDED)
+		if (je->state == QTS_BJ_ENDED || je->end_held)
 			continue;
 		qts_broker_known k = { 0 };
 		k.avg_price = NAN;
@@ -454,7 +511,7 @@ static int reconcile(engine *e)
 		} else if (update(e, je->o.symbol, je->o.id, QTS_STATUS_CANCELED, je->reported,
 				  je->reported > 0 ? je->reported_notional / je->reported : NAN,
 				  "the broker does not know this order") < 0 ||
-			   qts_bj_end(e->j, je->o.id, QTS_STATUS_CANCELED, err) < 0)
+			   end_now(e, je->o.id, QTS_STATUS_CANCELED, err) < 0)
 			return e->failed ? -1 : fail(e, "%s", err);
 	}
 	return 0;
@@ -569,7 +626,7 @@ static int place(engine *e, const qts_broker_order *o)
 		if (!said && update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN, "%s",
 				    err[0] ? err : "rejected by the broker") < 0)
 			return -1;
-		if (qts_bj_end(e->j, o->id, QTS_STATUS_REJECTED, err) < 0)
+		if (end_now(e, o->id, QTS_STATUS_REJECTED, err) < 0)
 			return fail(e, "%s", err);
 		return 0;
 	}

@@ -24,6 +24,11 @@ typedef struct qts_bj_entry {
 	int status;              /* QTS_STATUS_* once ended, or QTS_BJ_DRY */
 	double reported;         /* fills written so far: quantity */
 	double reported_notional;/* and the sum of qty * price */
+	/* In memory only, kept by qts-broker: fills and a final update made
+	 * but held back, not yet written (before its first input event);
+	 * journaled once written, so a crash meanwhile loses nothing. */
+	double held, held_notional;
+	int end_held;
 } qts_bj_entry;
 
 typedef struct qts_broker_journal qts_broker_journal;

@@ -299,6 +299,42 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	done
 }
 
+@test "alpaca: SIGKILL after a restart has reconciled, before its first input event: the fill it holds back is reported by the next start, not lost" {
+	fake '"price":30'
+	ORDER='order,2024-01-02T14:31:00Z,AAPL,k-1,buy,10,market,,,day,s'
+	broker --journal j
+	send "$ORDER"
+	wait_for j "$(printf '^s\tk-1$')"
+	kill -KILL "$broker_pid"
+	wait "$broker_pid" || true
+	broker_pid=
+	exec 7>&-
+	for _ in $(seq 200); do # filled at Alpaca while qts-broker is down
+		[ "$(stat "s['filled'].get('k-1', 0)")" = 10.0 ] && break
+		sleep 0.05
+	done
+	# started again on a live input that says nothing yet: the order is
+	# looked up and found filled, and its fill held until the first
+	# event dates it; the journal says nothing of it meanwhile
+	broker --journal j
+	wait_for log 'by_client_order_id?client_order_id=k-1'
+	sleep 0.5
+	[ "$(grep -c "$(printf '^[ef]\tk-1')" j)" = 0 ]
+	kill -KILL "$broker_pid"
+	wait "$broker_pid" || true
+	broker_pid=
+	exec 7>&-
+	mv out.csv out2.csv
+	broker --journal j
+	send "$ORDER"
+	done_
+	[ "$status" = 0 ]
+	[ "$(filled k-1)" = 10 ]
+	grep -q ',k-1,filled,10,30,reconciled with the broker$' out.csv
+	grep -q "$(printf '^e\tk-1\tfilled$')" j
+	[ "$(stat "s['created']['k-1']")" = 1 ]
+}
+
 @test "alpaca: a whole live pipeline with test keys: the keys nowhere but in Alpaca's headers" {
 	fake '"price":{"ORCL-2014":40,"NVDA-2014":20},"partial":2'
 	qts-fetch "$DATA/orcl-2014.txt" | head -60 >orcl.csv
