@@ -44,7 +44,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	grep -q '^on-drawdown  *block  *after' <<<"$output"
 	grep -q '^max-position  *-  *|position|' <<<"$output"
 	grep -q '^instrument  *-  *contract' <<<"$output"
-	! grep -Eq '^[a-z-]+ +(X|F|N|PATH|FILE|SPEC|DURATION|N/DURATION|block\|flatten) ' <<<"$output"
+	! grep -Eq '^[a-z-]+ +(X|F|N|PATH|FILE|SPEC|DURATION|N/DURATION|block\|flatten) ' <<<"$output" || false
 	printf 'max-gross 5e6\nmax-position 100 # a comment\n' >"$BATS_TEST_TMPDIR/rules"
 	printf 'ES,multiplier=50,margin=12000\n' >"$BATS_TEST_TMPDIR/ins"
 	run -0 qts-risk --rules "$BATS_TEST_TMPDIR/rules" --list --max-orders 10/m --cash 5e4 \
