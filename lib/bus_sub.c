@@ -341,6 +341,14 @@ static int sub_next(void *eng, qts_event *ev)
 			}
 			if (seq && seq <= s->last_seq) { /* sent again: written already */
 				s->redelivered++;
+				/* Acknowledged again, once all written is: a server
+				 * killed can lose acknowledgements, and sends again
+				 * what they covered; left waiting, as many as it lets
+				 * wait (MaxAckPending), it would send nothing new.
+				 * One written since and not yet acknowledged covers
+				 * this one (AckAll). */
+				if (!s->to_ack)
+					s->to_ack = m;
 				continue;
 			}
 			if (s->has_from_ts && stored < s->from_ts) {
