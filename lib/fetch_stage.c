@@ -458,7 +458,7 @@ static void parse_options(int argc, char **argv, options *o)
 			break;
 		case OPT_TIMEOUT:
 			o->given |= 1u << G_TIMEOUT;
-			if (qts_duration_parse(optarg, &o->timeout) < 0 || o->timeout <= 0 ||
+			if (qts_duration_parse(optarg, &o->timeout) < 0 || o->timeout < QTS_NS_PER_SEC / 1000 ||
 			    o->timeout > 3600 * QTS_NS_PER_SEC)
 				qts_usage_error(usage, "--timeout: '%s' is not a duration from 1ms to 1h (250ms, 10s, 2m)",
 						optarg);

@@ -50,6 +50,12 @@ void qts_http_free(qts_http *h)
 	free(h);
 }
 
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return qts_interrupted != 0;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	qts_http *h = arg;
@@ -183,8 +189,15 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	if (!get && (!body || strcmp(method, "POST") != 0))
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout / 1000000));
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout / 1000000 < 10000 ? timeout / 1000000 : 10000));
+	/* curl takes 0 for no limit at all: under a millisecond is one */
+	long ms = timeout / 1000000 > 0 ? (long)(timeout / 1000000) : 1;
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
+	/* curl waits through a signal (NOSIGNAL): its progress callback, at
+	 * least once a second while nothing comes, ends the request on
+	 * SIGINT or SIGTERM, so that the program stops within a second */
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -212,6 +225,8 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 		snprintf(res->error, sizeof res->error, "the answer is larger than %ld MiB", BODY_MAX >> 20);
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
 		snprintf(res->error, sizeof res->error, "no answer within %.3g s", (double)timeout / 1e9);
+	else if (rc == CURLE_ABORTED_BY_CALLBACK)
+		snprintf(res->error, sizeof res->error, "interrupted");
 	else if (rc == CURLE_PARTIAL_FILE)
 		snprintf(res->error, sizeof res->error, "the answer was cut short (%zu bytes)", h->len);
 	else

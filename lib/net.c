@@ -135,6 +135,10 @@ int qts_net_request(qts_net *n, const char *method, const char *url, const char 
 		int got = qts_http_request(n->http, method, url, headers, body, body ? strlen(body) : 0,
 					   n->c.timeout, &res);
 		fill(r, &res, attempt + 1);
+		if (qts_interrupted) {
+			snprintf(err, QTS_ERR_MAX, "%s: %s: interrupted", n->name, shown);
+			return -1;
+		}
 		if (got == 0 && !retryable(res.status)) {
 			n->failures = 0;
 			n->open_until = 0;

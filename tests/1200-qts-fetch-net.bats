@@ -149,6 +149,23 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[[ "$stderr" = "qts-fetch: yahoo: http://127.0.0.1:$P/v8/finance/chart/SLOW?period1="*"&interval=1d&events=div%2Csplits&includeAdjustedClose=true: no answer within 0.2 s (after 2 attempts)" ]]
 }
 
+@test "SIGTERM while a server does not answer ends qts-fetch at once (143), not when the answer or --timeout comes" {
+	qts-fetch --timeout 1h yahoo:HANG "${JAN[@]}" >"$D/out" 2>"$D/err" &
+	pid=$!
+	for _ in $(seq 100); do # the request is out
+		[ "$(requests chart/HANG)" -ge 1 ] && break
+		sleep 0.05
+	done
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$rc" = 143 ]
+	# curl is asked at least once a second; the answer would take 30 s
+	[ "$ms" -lt 10000 ] || { echo "took $ms ms"; false; }
+}
+
 @test "failures that last: the retries run out, exit 1" {
 	run -1 --separate-stderr qts-fetch --retries 2 yahoo:DOWN "${JAN[@]}"
 	[[ "$stderr" = *": HTTP 500 (after 3 attempts)" ]]
@@ -210,6 +227,9 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[[ "${stderr_lines[0]}" = "qts-fetch: --retries: "* ]]
 	run -2 --separate-stderr qts-fetch --timeout 0s stooq:x
 	[ "${stderr_lines[0]}" = "qts-fetch: --timeout: '0s' is not a duration from 1ms to 1h (250ms, 10s, 2m)" ]
+	# curl takes a limit under a millisecond as none at all
+	run -2 --separate-stderr qts-fetch --timeout 999us stooq:x
+	[ "${stderr_lines[0]}" = "qts-fetch: --timeout: '999us' is not a duration from 1ms to 1h (250ms, 10s, 2m)" ]
 	run -2 --separate-stderr qts-fetch --timeout 2h stooq:x
 	[ "${stderr_lines[0]}" = "qts-fetch: --timeout: '2h' is not a duration from 1ms to 1h (250ms, 10s, 2m)" ]
 	run -2 --separate-stderr qts-fetch --actions '' stooq:x

@@ -23,6 +23,7 @@ query as a line of LOGFILE.  Faults on demand, by words in the symbol
 symbol:
 
   SLOW     every answer 2 s late          SLOW1    the first one
+  HANG     every answer 30 s late (a server that does not answer)
   R429     first: 429, Retry-After: 1     E500     first: 500
   DOWN     every answer a 500             TRUNC    first: a body cut short
   YAHOODOWN, STOOQDOWN, ALPHAVANTAGEDOWN   every answer of that vendor a 500
@@ -121,6 +122,8 @@ class Handler(BaseHTTPRequestHandler):
     def common_faults(self):
         """True when a fault answered the request."""
         f = self.faults
+        if "HANG" in f:
+            time.sleep(30)
         if "SLOW" in f and ("SLOW1" not in f or self.first):
             time.sleep(2)
         if "R429" in f and self.first:
