@@ -72,3 +72,29 @@ programs() {
 		COMP_WORDS=(qts-fetch --ad); COMP_CWORD=1; _qts_fetch; echo \${COMPREPLY[*]}"
 	[ "$output" = "--adjust" ]
 }
+
+# offered P [FIRST...]: the long options bash completion offers for P after
+# each FIRST word (none: right after P), one per line.
+offered() {
+	local p=$1 fn=_${1//-/_}
+	shift
+	for first in "${@:-}"; do
+		bash -c "source '$TOP/completions/bash/$p'
+			COMP_WORDS=($p $first --); COMP_CWORD=\$((\${#COMP_WORDS[@]} - 1)); $fn
+			printf '%s\n' \"\${COMPREPLY[@]}\""
+	done | sort -u
+}
+
+@test "every long option of --help is offered by its bash completion (not only named in it)" {
+	for p in $(programs); do
+		case $p in
+		qts) continue ;; # its words are commands, each with its own options
+		qts-broker) got=$(offered "$p" paper alpaca ib) ;;
+		qts-bus) got=$(offered "$p" pub sub) ;;
+		*) got=$(offered "$p") ;;
+		esac
+		for o in $("$p" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			grep -qx -- "$o" <<<"$got" || { echo "$p: $o not offered by its bash completion"; false; }
+		done
+	done
+}

@@ -36,3 +36,25 @@ MAN=$BATS_TEST_DIRNAME/../man
 	done
 	mandoc -Tascii "$MAN/qts-events.5" | tr -s ' \n' ' ' | grep -qF "(\`2.179012', not \`2.1790120000000002')"
 }
+
+@test "a fifo fed back by tee in the docs is written by tee -p: tee dies of SIGPIPE when the stage reading it ends, and cuts the report" {
+	# `... | qts-sim | tee fb | qts-report` with `mkfifo fb`: the stage
+	# that reads fb closes it at the end of its input, and a plain tee
+	# then dies of SIGPIPE in the middle of a record
+	for f in "$MAN"/*.[1-9] "$BATS_TEST_DIRNAME"/../README.md "$BATS_TEST_DIRNAME"/../examples/*/*; do
+		[ -f "$f" ] || continue
+		for fifo in $(sed -n 's/.*mkfifo \([A-Za-z0-9_."$/{}-]*\).*/\1/p' "$f"); do
+			if grep -n "tee \(-a \)\?$fifo\b" "$f" | grep -v "tee -p"; then
+				echo "$f: tee $fifo without -p"
+				false
+			fi
+		done
+	done
+}
+
+@test "mdoc markup renders as meant: no stray flag dashes after a comma, no bold quote mark" {
+	for m in "$MAN"/*.[1-9]; do
+		! mandoc -Tascii "$m" | col -b | grep -n ', -or -\|\(Cm\|Fl\) [a-z-]* '"'"'$' || { echo "$m"; false; }
+	done
+	! grep -n "^\.Cm [a-z-]* '\$" "$MAN"/*.[1-9] || false
+}
