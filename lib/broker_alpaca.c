@@ -41,6 +41,10 @@
 #define STREAM_TIMEOUT (10 * QTS_NS_PER_SEC)
 #define PING_AFTER (20 * QTS_NS_PER_SEC)   /* of silence; dropped after twice that */
 #define BACKOFF_CAP (30 * QTS_NS_PER_SEC)
+/* An id Alpaca says is taken and does not find: looked up again this many
+ * times, after 200 ms, then twice as long each time. */
+#define LOOKUP_AGAIN 3
+#define LOOKUP_WAIT (200 * 1000000LL)
 
 enum { OPT_TIMEOUT = 0x7500 };
 
@@ -619,13 +623,30 @@ static int place(alpaca *a, const qts_broker_order *o, qts_evbuf *out, char *err
 		 * that stopped before it heard): the order is Alpaca's
 		 * already.  Ours when it is the same order. */
 		qts_alpaca_order got;
-		if ((rc = get_order(a, o->id, &got, err)) < 0)
-			return rc;
-		if (rc == 1 && strcmp(got.symbol, o->symbol) == 0 && got.side == o->side &&
+		/* Not found, though Alpaca has the id: asked again a little
+		 * later (a lookup may not see an order just taken); still
+		 * not, the order is in doubt, never rejected: it may be
+		 * working, and the broker is down until reconciliation finds
+		 * it. */
+		for (int tries = 0;; tries++) {
+			if ((rc = get_order(a, o->id, &got, err)) < 0)
+				return rc;
+			if (rc == 1 || tries == LOOKUP_AGAIN)
+				break;
+			if (qts_sleep_until(qts_loop_now() + (LOOKUP_WAIT << tries)) < 0) {
+				snprintf(err, QTS_ERR_MAX, "interrupted");
+				return QTS_BROKER_STOP;
+			}
+		}
+		if (rc == 0) {
+			snprintf(err, QTS_ERR_MAX, "alpaca: order %s: Alpaca has its client_order_id, yet does not find it",
+				 o->id);
+			return QTS_BROKER_DOWN;
+		}
+		if (strcmp(got.symbol, o->symbol) == 0 && got.side == o->side &&
 		    (got.qty == 0 || fabs(got.qty - o->qty) <= QTS_QTY_EPS))
 			return adopt(a, o, &got, out, err);
-		snprintf(why, sizeof why, "alpaca: client_order_id %s is taken by another order%s%s", o->id,
-			 rc == 1 ? " of " : "", rc == 1 ? got.symbol : "");
+		snprintf(why, sizeof why, "alpaca: client_order_id %s is taken by another order of %s", o->id, got.symbol);
 		return rejected(o, why, out, err);
 	}
 	if (r.status == 401)

@@ -187,6 +187,35 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	[ "$(grep -c '^GET /v2/account' log)" -ge 2 ]
 }
 
+@test "alpaca: an id Alpaca says is taken (422) but does not find (404) is looked up again, then in doubt and reconciled: never rejected, its fill reported" {
+	NF='{"match":"GET /v2/orders:by_client_order_id","status":404}'
+	# two lookups not found: the third, 0.6 s later, finds it
+	fake '"price":30,"faults":[{"match":"POST /v2/orders","drop_after_accept":true},'"$NF,$NF"']'
+	broker
+	send 'order,2024-01-02T14:31:00Z,AAPL,k-1,buy,10,market,,,day,s'
+	wait_for out.csv ',k-1,filled,10,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(grep -c ',k-1,rejected,' out.csv || true)" = 0 ]
+	[ "$(filled k-1)" = 10 ]
+	[ "$(grep -c 'by_client_order_id?client_order_id=k-1' log)" = 3 ]
+	# never found in four lookups: in doubt, the broker down, and the
+	# order found by the reconciliation when it is back
+	kill "$fake_pid"
+	wait "$fake_pid" || true
+	rm -f port log log.stats
+	fake '"price":30,"faults":[{"match":"POST /v2/orders","drop_after_accept":true},'"$NF,$NF,$NF,$NF"']'
+	broker
+	send 'order,2024-01-02T14:31:00Z,AAPL,k-2,buy,10,market,,,day,s'
+	wait_for out.csv ',k-2,filled,10,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(grep -c ',k-2,rejected,' out.csv || true)" = 0 ]
+	[ "$(filled k-2)" = 10 ]
+	[ "$(stat "s['created']['k-2']")" = 1 ]
+	grep -q 'order k-2: no answer from the broker (alpaca: order k-2: Alpaca has its client_order_id, yet does not find it)' out.csv
+}
+
 @test "alpaca: --alpaca-timeout: a slow answer is given up and the order asked again, once at Alpaca" {
 	fake '"price":185.5,"faults":[{"match":"POST /v2/orders","slow":2}]'
 	broker --alpaca-timeout 500ms
