@@ -677,6 +677,17 @@ static int alpaca_connect(void *b, const char *endpoint, qts_evbuf *out, char *e
 	return rc;
 }
 
+static int alpaca_account(void *b, qts_evbuf *out, char *err)
+{
+	alpaca *a = b;
+	size_t at = out->n;
+	a->busy = 1;
+	int rc = read_account(a, 1, out, err);
+	a->busy = 0;
+	undate(out, at);
+	return rc;
+}
+
 static int alpaca_open_orders(void *b, qts_evbuf *out, char *err)
 {
 	alpaca *a = b;
@@ -876,6 +887,7 @@ const qts_broker_ops qts_broker_alpaca = {
 	.option = alpaca_option,
 	.connect = alpaca_connect,
 	.lookup = alpaca_lookup,
+	.account = alpaca_account,
 	.open_orders = alpaca_open_orders,
 	.place = alpaca_place,
 	.cancel = alpaca_cancel,

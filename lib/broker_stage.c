@@ -469,12 +469,37 @@ static int adopt(engine *e, qts_bj_entry *je, const qts_broker_known *k)
 		      "reconciled with the broker");
 }
 
+/* Fills of orders the broker filled while the stage was away are written
+ * by reconciliation, after the positions connect read: which may hold
+ * them (filled before the read) or not (after it, before the lookup).
+ * The account read again holds them all, and its positions, written
+ * after the fills, set what every reader (and the stage) holds; without
+ * it, a target sized against a position short of its fills buys again. */
+static int account_again(engine *e)
+{
+	char err[QTS_ERR_MAX] = "";
+	if (!e->ops->account)
+		return 0;
+	e->in_call++;
+	int rc = e->ops->account(e->b, &e->out, err);
+	e->in_call--;
+	e->reconciling = 1; /* the positions are the truth as they are */
+	int w = flush_out(e);
+	e->reconciling = 0;
+	if (w < 0)
+		return -1;
+	if (rc == QTS_BROKER_STOP)
+		return 0;
+	return rc == QTS_BROKER_DOWN ? went_down(e, err) : 0;
+}
+
 /* Every journaled order not known to be over, matched with the broker's
  * view: adopted when it knows it, sent when it never arrived, ended when
  * it was sent but the broker has forgotten it. */
 static int reconcile(engine *e)
 {
 	char err[QTS_ERR_MAX];
+	int filled = 0; /* fills of adopted orders written */
 	for (size_t i = 0; i < qts_bj_count(e->j); i++) {
 		qts_bj_entry *je = qts_bj_at(e->j, i);
 		if (je->state == QTS_BJ_ENDED || je->end_held)
@@ -490,6 +515,7 @@ static int reconcile(engine *e)
 			return went_down(e, err);
 		e->reconciling = 1;
 		if (rc == 1) {
+			filled |= k.filled - je->reported - je->held > EPS;
 			rc = adopt(e, je, &k);
 			e->reconciling = 0;
 			if (rc < 0)
@@ -514,7 +540,7 @@ static int reconcile(engine *e)
 			   end_now(e, je->o.id, QTS_STATUS_CANCELED, err) < 0)
 			return e->failed ? -1 : fail(e, "%s", err);
 	}
-	return 0;
+	return filled ? account_again(e) : 0;
 }
 
 /* Connect to the current endpoint, then the ones after it: the account

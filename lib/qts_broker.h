@@ -78,6 +78,12 @@ typedef struct qts_broker_ops {
 	 * order, 0 when it has never seen it, or QTS_BROKER_DOWN /
 	 * QTS_BROKER_STOP with err. */
 	int (*lookup)(void *b, const char *id, qts_broker_known *k, char *err);
+	/* The account read again, as connect reads it (every position, the
+	 * equity), after a reconciliation that wrote fills of orders the
+	 * broker filled meanwhile: connect's figures may hold them or not
+	 * (filled before or after it read them), and these hold them all.
+	 * 0, or QTS_BROKER_DOWN / QTS_BROKER_STOP with err.  NULL: none. */
+	int (*account)(void *b, qts_evbuf *out, char *err);
 	/* Our orders still working at the broker (client ids it did not get
 	 * from us in this run included), for reconciliation: each as an
 	 * `update` event with its status and cumulative fill.  0, or

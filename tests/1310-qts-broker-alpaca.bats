@@ -364,6 +364,35 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	[ "$(stat "s['created']['k-1']")" = 1 ]
 }
 
+@test "alpaca: an order filled while qts-broker restarts, after it read the positions: the account is read again after its fill, and a target replayed does not buy again" {
+	# filled 1 s after it is taken
+	fake '"price":30,"fill_delay":1.0'
+	printf '%s\n' "$BAR" 'target,2024-01-02T14:31:00Z,AAPL,100,qty,t' >in.csv
+	broker --journal j
+	send "$(cat in.csv)"
+	wait_for j "$(printf '^s\tt-AAPL-1$')"
+	kill -KILL "$broker_pid"
+	wait "$broker_pid" || true
+	broker_pid=
+	exec 7>&-
+	# the restart's list of open orders takes 1.5 s (the fake reads its
+	# configuration on each request): the fill comes after the positions
+	# are read at connect, before the journaled order is looked up
+	printf '{"key":"%s","secret":"%s","price":30,"fill_delay":1.0,"faults":[{"match":"GET /v2/orders?status=open","slow":1.5}]}\n' \
+		"$KEY" "$SECRET" >cfg.json
+	broker --journal j
+	send "$(cat in.csv)"
+	sleep 3 # time for a second order, were one sent
+	done_
+	[ "$status" = 0 ]
+	[ "$(stat "s['created'].get('t-AAPL-2', 0)")" = 0 ]
+	[ "$(stat "s['created']['t-AAPL-1']")" = 1 ]
+	# its fill, then the account read again: the position holds it
+	[ "$(filled t-AAPL-1)" = 100 ]
+	grep -q '^position,.*,AAPL,100,' out.csv
+	positions_agree out.csv
+}
+
 @test "alpaca: a whole live pipeline with test keys: the keys nowhere but in Alpaca's headers" {
 	fake '"price":{"ORCL-2014":40,"NVDA-2014":20},"partial":2'
 	qts-fetch "$DATA/orcl-2014.txt" | head -60 >orcl.csv

@@ -24,6 +24,7 @@ CONFIG is read again at every request, so a test may change it:
   partial         each fill comes in this many executions (1)
   reject          {"AAPL": "insufficient buying power"}: orders of the
                   symbol answered 403
+  fill_delay      seconds from taking an order to its first execution (0.05)
   faults          answers for the first matching requests, in order:
                   {"match": "POST /v2/orders", "status": 429,
                    "retry_after": 0} | {"status": 500} | {"slow": SECONDS}
@@ -453,7 +454,7 @@ class Handler(BaseHTTPRequestHandler):
         log("ORDER %s %s %s %s" % (cid, body["side"], body["qty"], body["symbol"]))
         broadcast([update_event(snapshot, "new")])
         if cfg.get("fill", "now") == "now" and body["type"] in ("market", "limit"):
-            threading.Timer(0.05, execute, (cid,)).start()
+            threading.Timer(float(cfg.get("fill_delay", 0.05)), execute, (cid,)).start()
         if f and f.get("drop_after_accept"):
             log("DROP after accepting %s" % cid)
             self.close_connection = True
