@@ -153,9 +153,14 @@ static int cat(int argc, char **argv)
 	char **files = optind < argc ? argv + optind : stdin_only;
 	int nfiles = optind < argc ? argc - optind : 1, status = QTS_EXIT_OK;
 
-	for (int i = 0; i < nfiles && !qts_interrupted; i++) {
+	/* The files one after the other make one stream: in time order as a
+	 * whole (a stage reading it refuses one going back), and ended by the
+	 * first bad record, as a reader stops there. */
+	qts_time_order order = QTS_TIME_ORDER_START;
+	int ended = 0; /* by a bad record */
+	for (int i = 0; i < nfiles && !qts_interrupted && !ended; i++) {
 		qts_reader *r = qts_reader_open(files[i]);
-		if (!r) {
+		if (!r) { /* said, and the others read, as cat(1) does */
 			qts_warn("%s: %s", files[i], strerror(errno));
 			status = QTS_EXIT_FAIL;
 			continue;
@@ -163,15 +168,31 @@ static int cat(int argc, char **argv)
 		qts_reader_on_idle(r, qts_writer_idle_flush, w);
 		qts_event ev;
 		int got;
-		while ((got = qts_reader_next(r, &ev)) > 0)
+		while ((got = qts_reader_next(r, &ev)) > 0) {
+			if (nfiles > 1 && !qts_reader_untimed_last(r)) {
+				if (i > 0 && qts_time_order_late(&order, &ev)) {
+					char why[QTS_ERR_MAX];
+					qts_time_order_why(&order, &ev, why, sizeof why);
+					qts_warn("%s: %s in the files before it: out of time order (qts-fetch merges files by time)",
+						 qts_reader_where(r), why);
+					status = QTS_EXIT_FAIL;
+					ended = 1;
+					break;
+				}
+				if (qts_time_order_take(&order, &ev) < 0)
+					qts_die(QTS_EXIT_FAIL, "out of memory");
+			}
 			if (qts_writer_put(w, &ev) < 0)
 				break;
+		}
 		if (got < 0 && !qts_interrupted) {
 			qts_warn("%s", qts_reader_error(r));
 			status = QTS_EXIT_FAIL;
+			ended = 1;
 		}
 		qts_reader_close(r);
 	}
+	qts_time_order_free(&order);
 	return qts_finish(w, status);
 }
 

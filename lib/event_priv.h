@@ -55,6 +55,16 @@ static inline int qts_sizes_sound(const qts_event *ev)
 	return 1;
 }
 
+/* An equity's financing (interest, borrow, margin_interest): all three
+ * given or all three empty (qts-events(5)), never a part of them. */
+static inline int qts_financing_whole(const qts_event *ev)
+{
+	if (ev->type != QTS_EQUITY)
+		return 1;
+	int n = isnan(ev->equity.interest) + isnan(ev->equity.borrow) + isnan(ev->equity.margin_interest);
+	return n == 0 || n == 3;
+}
+
 /* Whether s[0..n) is one of values; NULL values accepts anything. */
 int qts_enum_ok(const char *const *values, const char *s, size_t n);
 #endif

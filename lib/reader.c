@@ -297,6 +297,8 @@ int qts_reader_admit(qts_reader *r, const qts_event *ev)
 		n[qts_num_format(v, n)] = '\0';
 		return qts_reader_fail(r, "%s: %s is negative", f, n);
 	}
+	if (__builtin_expect(!qts_financing_whole(ev), 0))
+		return qts_reader_fail(r, "equity: interest, borrow and margin_interest: all three or none");
 	if (qts_event_is_error(ev))
 		qts_upstream_failed(ev->system.source, ev->system.message);
 	if (qts_event_is_news(ev)) {

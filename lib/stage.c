@@ -510,6 +510,15 @@ static void state_start(qts_runtime *r)
 	int got = qts_state_read(conf->state, &r->was_buf, r->was, err, sizeof err);
 	if (got < 0)
 		qts_die(QTS_EXIT_FAIL, "--state %s", err);
+	/* A file that cannot be written is said now, not at the first
+	 * checkpoint, after a run of work it would have kept. */
+	struct stat sb;
+	qts_outfile probe;
+	if (stat(conf->state, &sb) < 0 || S_ISREG(sb.st_mode)) {
+		if (qts_outfile_open(&probe, conf->state, err, sizeof err) < 0)
+			qts_die(QTS_EXIT_FAIL, "--state %s", err);
+		qts_outfile_abort(&probe);
+	}
 	if (got == 0) {
 		free(r->was);
 		r->was = NULL;
@@ -1051,7 +1060,13 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (!(r->m = qts_stage_metrics_new(st.name ? st.name : qts_progname, st.conf.metrics, qts_wall_now())))
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		if (st.conf.metrics) {
-			r->metrics_next = now;
+			/* written at once: a file that cannot be is said before
+			 * the stage starts, as a file to read that cannot be;
+			 * later failures are said once, and the stage goes on */
+			char why[QTS_ERR_MAX];
+			if (qts_stage_metrics_write(r->m, qts_wall_now(), why) < 0)
+				qts_die(QTS_EXIT_FAIL, "%s", why);
+			r->metrics_next = now + METRICS_EVERY;
 			r->timed = 1;
 		}
 	}

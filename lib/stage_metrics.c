@@ -137,7 +137,7 @@ int qts_stage_metrics_write(const qts_stage_metrics *m, int64_t wall_now, char *
 		return 0;
 	FILE *f = fopen(m->tmp, "w");
 	if (!f) {
-		snprintf(err, QTS_ERR_MAX, "--metrics %s: %s", m->tmp, strerror(errno));
+		snprintf(err, QTS_ERR_MAX, "--metrics %s: %s", m->path, strerror(errno));
 		return -1;
 	}
 	exposition(m, f, wall_now);

@@ -445,3 +445,45 @@ cat_blocked() {
 	qts-fetch --count 3 synth:A > "$BATS_TEST_TMPDIR/out.csv"
 	[ "$(wc -l < "$BATS_TEST_TMPDIR/out.csv")" -eq 3 ]
 }
+
+@test "qts cat of several files: the first bad record ends the output, named by its event; a later file going back in time is refused" {
+	T=$BATS_TEST_TMPDIR
+	printf 'tick,2024-01-01T00:00:00Z,AAA,1,1\ntick,2024-01-01T00:00:04Z,AAA,x,1\n' >"$T/bad.csv"
+	printf 'tick,2024-01-01T00:00:05Z,AAA,1,1\n' >"$T/good.csv"
+	run -1 --separate-stderr qts cat "$T/bad.csv" "$T/good.csv"
+	# the good file after it is not copied: the output ends at the failure
+	[ "${#lines[@]}" = 2 ]
+	[ "${lines[0]}" = "tick,2024-01-01T00:00:00Z,AAA,1,1" ]
+	[[ "${lines[1]}" == "system,"*",qts-cat,error,$T/bad.csv:2: "* ]] || [[ "${lines[1]}" == "system,"*",qts,error,$T/bad.csv:2: "* ]]
+	[[ "$stderr" == "qts: $T/bad.csv:2: "* ]]
+	# two bad files: the first one's failure is the one said
+	run -1 --separate-stderr qts cat "$T/bad.csv" "$T/bad.csv" "$T/good.csv"
+	[ "$(grep -c "bad.csv:2" <<<"$stderr")" = 1 ]
+	# in time order across the files: one after the other, or refused
+	printf 'tick,2024-01-01T00:00:01Z,BBB,1,1\n' >"$T/early.csv"
+	run -0 qts cat "$T/good.csv" "$T/good.csv"
+	run -1 --separate-stderr qts cat "$T/good.csv" "$T/early.csv"
+	[ "$stderr" = "qts: $T/early.csv:1: BBB tick at 2024-01-01T00:00:01Z, after an event at 2024-01-01T00:00:05Z in the files before it: out of time order (qts-fetch merges files by time)" ]
+	[ "${lines[0]}" = "tick,2024-01-01T00:00:05Z,AAA,1,1" ]
+	[[ "${lines[1]}" == system,*,error,* ]]
+}
+
+@test "an equity's financing is all three fields or none: a part of them is refused, naming the line" {
+	T=$BATS_TEST_TMPDIR
+	printf 'equity,2024-01-01T00:00:00Z,1,1,1,1,1,1,1,,\n' >"$T/e.csv"
+	run -1 --separate-stderr qts cat "$T/e.csv"
+	[ "$stderr" = "qts: $T/e.csv:1: equity: interest, borrow and margin_interest: all three or none" ]
+	printf 'equity,2024-01-01T00:00:00Z,1,1,1,1,1,1,,,\nequity,2024-01-01T00:00:00Z,1,1,1,1,1,1,0,0.5,0\n' >"$T/ok.csv"
+	run -0 qts cat "$T/ok.csv"
+	# in msgpack as well
+	printf 'equity,2024-01-01T00:00:00Z,1,1,1,1,1,1,0,0.5,0\n' | qts cat -M >"$T/e.mp"
+	python3 - "$T/e.mp" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+# the last field, margin_interest 0 (a float 64), made nil
+assert b[-9:] == b"\xcb" + bytes(8)
+open(sys.argv[1], "wb").write(b[:-9] + b"\xc0")
+PY
+	run -1 --separate-stderr qts cat "$T/e.mp"
+	[[ "$stderr" == *"equity: interest, borrow and margin_interest: all three or none" ]]
+}

@@ -92,12 +92,31 @@ value() {
 	[ -s "$T/pipe.prom" ]
 }
 
-@test "--metrics: a file that cannot be written is said once, and the stage goes on" {
-	run -0 --separate-stderr qts-sim --metrics "$T/nodir/m.prom" "$T/bars.csv"
-	[ "${#lines[@]}" -eq 1500 ]
-	[[ "$stderr" == "qts-sim: --metrics $T/nodir/m.prom.tmp."*": No such file or directory" ]]
+@test "--metrics: a file that cannot be written at the start is refused (exit 1); one that fails later is said once, and the stage goes on" {
+	run -1 --separate-stderr qts-sim --metrics "$T/nodir/m.prom" "$T/bars.csv"
+	[ "$stderr" = "qts-sim: --metrics $T/nodir/m.prom: No such file or directory" ]
+	[ "${#lines[@]}" -eq 1 ] && [[ "$output" == system,*,error,* ]]
 	run -2 qts-sim --metrics '' "$T/bars.csv"
 	[[ "$output" == *"--metrics: an empty file name"* ]]
+	# its directory gone while the stage runs: live trading is not
+	# stopped by its figures
+	mkdir "$T/d"
+	mkfifo "$T/fifo"
+	qts-sim --metrics "$T/d/m.prom" "$T/fifo" >"$T/out" 2>"$T/err" &
+	pid=$!
+	exec 5>"$T/fifo"
+	head -5 "$T/bars.csv" >&5
+	for _ in $(seq 100); do
+		[ -s "$T/d/m.prom" ] && break
+		sleep 0.05
+	done
+	rm -rf "$T/d"
+	sleep 1.5 # the next write, a second later, fails
+	tail -n +6 "$T/bars.csv" >&5
+	exec 5>&-
+	wait "$pid"
+	[ "$(wc -l <"$T/out")" -eq 1500 ]
+	[ "$(grep -c -- "--metrics $T/d/m.prom: No such file or directory" "$T/err")" -eq 1 ]
 }
 
 @test "SIGUSR1: the figures on stderr, and the stage goes on" {

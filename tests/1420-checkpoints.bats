@@ -87,6 +87,15 @@ setup() {
 	qts journal cat "$T/J" | cmp - "$T/ref.csv"
 }
 
+@test "checkpoints: a --state file that cannot be written is refused at the start (exit 1), not after the run it would keep" {
+	for p in qts-sim qts-risk qts-resample; do
+		args=()
+		[ "$p" = qts-resample ] && args=(1h)
+		run -1 --separate-stderr "$p" --state "$T/nodir/s" "${args[@]}" </dev/null
+		[ "$stderr" = "$p: --state $T/nodir/s: cannot create a temporary beside it: No such file or directory" ]
+	done
+}
+
 @test "checkpoints: a state of other options, another stage, or another input is refused, naming why" {
 	qts-fetch --seed 5 --count 600 -t 1m synth:AAA > "$T/in.csv"
 	qts-fetch --seed 6 --count 600 -t 1m synth:AAA > "$T/other.csv"
