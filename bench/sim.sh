@@ -57,3 +57,15 @@ if command -v qts-strategy >/dev/null && command -v qts-risk >/dev/null; then
 else
 	echo "full pipeline: skipped (qts-strategy or qts-risk is not built yet)"
 fi
+
+# qts-broker paper on the same stream, half of it and all of it: without
+# --journal it keeps the last 65536 ended orders (as qts-sim keeps ids),
+# and both runs make more orders than that, so memory is the same.
+if command -v qts-broker >/dev/null; then
+	gen $((PER / 2)) "$tmp/half.mp"
+	/usr/bin/time -f '%M' -o "$tmp/b1" qts-broker paper --commission bps=1 "$tmp/half.mp" > /dev/null
+	/usr/bin/time -f '%M' -o "$tmp/b2" qts-broker paper --commission bps=1 "$tmp/in.mp" > /dev/null
+	awk -v b="$BARS" -v r1="$(tail -n 1 "$tmp/b1")" -v r2="$(tail -n 1 "$tmp/b2")" 'BEGIN {
+		printf "qts-broker paper max RSS: %d KiB at %d bars, %d KiB at %d bars (target: flat, +10%%): %s\n",
+			r1, b / 2, r2, b, r2 <= r1 * 1.1 ? "ok" : "MISSED" }'
+fi

@@ -31,6 +31,7 @@ struct qts_broker_journal {
 	size_t n, cap;
 	size_t *slot; /* open addressing: index + 1, 0 empty */
 	size_t nslot;
+	size_t forget_at; /* entries at which qts_bj_forget looks again */
 };
 
 /* ---- the table of ids --------------------------------------------------- */
@@ -57,6 +58,32 @@ size_t qts_bj_count(const qts_broker_journal *j)
 qts_bj_entry *qts_bj_at(qts_broker_journal *j, size_t i)
 {
 	return i < j->n ? j->e[i] : NULL;
+}
+
+void qts_bj_forget(qts_broker_journal *j, size_t keep)
+{
+	if (j->fd >= 0 || j->n < j->forget_at)
+		return;
+	size_t ended = 0;
+	for (size_t i = 0; i < j->n; i++)
+		ended += j->e[i]->state == QTS_BJ_ENDED;
+	size_t drop = ended > keep ? ended - keep : 0, w = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		if (drop && j->e[i]->state == QTS_BJ_ENDED) {
+			free(j->e[i]);
+			drop--;
+			continue;
+		}
+		j->e[w++] = j->e[i];
+	}
+	j->n = w;
+	memset(j->slot, 0, j->nslot * sizeof *j->slot);
+	for (size_t i = 0; i < j->n; i++)
+		*find_slot(j, j->e[i]->o.id) = i + 1;
+	/* looked at again after an eighth as many more: at most 9/8 of keep
+	 * ended are kept, and the linear work is spread over the entries
+	 * added meanwhile, 9 looks an entry */
+	j->forget_at = j->n + (keep / 8 > 64 ? keep / 8 : 64);
 }
 
 static int grow(qts_broker_journal *j)

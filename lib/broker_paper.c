@@ -68,6 +68,12 @@ static int paper_emit(void *arg, const qts_event *ev)
 			o->k.status = st < 0 ? o->k.status : st;
 			o->k.filled = ev->update.filled;
 			o->k.avg_price = ev->update.avg_price;
+			/* over: forgotten, so that the orders kept stay few
+			 * however long the stream (the journal has its end,
+			 * and a reconciliation looks up only those it has
+			 * not) */
+			if (st >= 0 && qts_status_final(st))
+				*o = p->ord[--p->nord];
 		}
 		break;
 	}

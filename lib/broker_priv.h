@@ -31,6 +31,7 @@ typedef struct working {
 	int side;
 	double qty, filled;
 	double notional; /* of the fills seen, for the journal */
+	int net;         /* --dry-run: the targets' orders of the symbol, netted */
 } working;
 
 typedef struct engine {
@@ -41,6 +42,7 @@ typedef struct engine {
 	qts_broker_journal *j;
 	const char *journal_path;
 	int dry, fractional;
+	int for_target;   /* the order being placed is a target's */
 	double max_value; /* 0: none */
 	const char *endpoint[MAX_ENDPOINTS + 1]; /* [0] the broker's default (NULL) */
 	size_t nend, cur;

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #define EPS QTS_QTY_EPS
+/* Ended orders remembered without --journal, as qts-sim remembers ids */
+#define KEEP_ENDED 65536
 /* The broker's own timer while it has a stream or a poll: its updates,
  * and a reconnection when due, come at least this often. */
 #define POLL_EVERY (100 * 1000000LL)
@@ -617,6 +619,34 @@ static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...)
 	return update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN, "%s", why);
 }
 
+/* A dry run's order presumed working.  One made from a target is netted
+ * with the symbol's earlier ones into one entry, since none ever fills or
+ * leaves: kept one by one, a long stream's would grow without end, and so
+ * would the sum over them for each target, which is the same either way.
+ * Others (orders of the input) stay apart, to be canceled by their id. */
+static void presume_working(engine *e, const qts_broker_order *o)
+{
+	if (!e->for_target) {
+		working_add(e, o, 0);
+		return;
+	}
+	double want = o->side * o->qty;
+	for (size_t i = e->nw; i-- > 0;)
+		if (e->w[i].net && strcmp(e->w[i].symbol, o->symbol) == 0) {
+			want += e->w[i].side * (e->w[i].qty - e->w[i].filled);
+			working_remove(e, i);
+		}
+	if (fabs(want) <= EPS)
+		return;
+	qts_broker_order net = *o;
+	net.side = want > 0 ? QTS_BUY : QTS_SELL;
+	net.qty = fabs(want);
+	working_add(e, &net, 0);
+	working *w = working_find(e, net.id, NULL);
+	if (w)
+		w->net = 1;
+}
+
 /* Journal it, send it, and write what the broker says. */
 static int place(engine *e, const qts_broker_order *o)
 {
@@ -627,7 +657,7 @@ static int place(engine *e, const qts_broker_order *o)
 			return fail(e, "%s", err);
 		/* Presumed working, never filled: the next target is resolved
 		 * as it would be while the order works. */
-		working_add(e, o, 0);
+		presume_working(e, o);
 		return update(e, o->symbol, o->id, QTS_STATUS_NEW, 0, NAN, "dry run: %s %.10g %s not sent",
 			      qts_side_name(o->side), o->qty, qts_kind_name(o->kind));
 	}
@@ -691,7 +721,10 @@ static int submit(engine *e, const qts_broker_order *o, const char *target_strat
 	}
 	if (!e->up && !e->dry)
 		return refuse(e, o, "broker down: %s", e->down_why[0] ? e->down_why : "not connected");
-	return place(e, o);
+	e->for_target = target_strategy != NULL;
+	int rc = place(e, o);
+	e->for_target = 0;
+	return rc;
 }
 
 static int on_order(engine *e, const qts_event *ev)
@@ -972,6 +1005,7 @@ static int broker_put(void *eng, const qts_event *ev)
 	e->quiet_since = 0, e->quiet_done = 0;
 	if (e->failed || start(e) < 0)
 		return -1;
+	qts_bj_forget(e->j, KEEP_ENDED);
 	if (qts_event_is_books(ev)) {
 		qts_report_in_input_why(ev, "qts-broker", e->error, sizeof e->error);
 		e->failed = 1;

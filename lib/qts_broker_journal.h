@@ -58,6 +58,12 @@ int qts_bj_sent(qts_broker_journal *j, const char *id, char *err);
 int qts_bj_end(qts_broker_journal *j, const char *id, int status, char *err);
 /* The fills of id written so far: cumulative quantity and notional. */
 int qts_bj_fill(qts_broker_journal *j, const char *id, double qty, double notional, char *err);
+/* In memory only (no file): all but the newest keep of the ended orders
+ * forgotten, so that memory stays flat however long the stream (a run's
+ * ids are new anyway: target ids count up).  Entries move: call it
+ * between events, never while holding an entry or an index.  A journal
+ * with a file keeps every order: its ids are never sent again. */
+void qts_bj_forget(qts_broker_journal *j, size_t keep);
 void qts_bj_close(qts_broker_journal *j);
 
 #endif

@@ -486,6 +486,23 @@ static int state_in(qts_runtime *r, const qts_event *ev)
 	return 1;
 }
 
+/* A --state file that cannot be written is said at the start, not at
+ * the first checkpoint, after a run of work it would have kept.  After
+ * the stage's own signals are taken: the writer of files guards the
+ * signals left to their default. */
+static void state_writable(const qts_runtime *r)
+{
+	const char *path = r->st->conf.state;
+	struct stat sb;
+	qts_outfile probe;
+	char err[QTS_ERR_MAX + 4096];
+	if (!path || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)))
+		return;
+	if (qts_outfile_open(&probe, path, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "--state %s", err);
+	qts_outfile_abort(&probe);
+}
+
 /* Before the first event: the state restored (when the file exists) and
  * the output journal counted. */
 static void state_start(qts_runtime *r)
@@ -510,15 +527,6 @@ static void state_start(qts_runtime *r)
 	int got = qts_state_read(conf->state, &r->was_buf, r->was, err, sizeof err);
 	if (got < 0)
 		qts_die(QTS_EXIT_FAIL, "--state %s", err);
-	/* A file that cannot be written is said now, not at the first
-	 * checkpoint, after a run of work it would have kept. */
-	struct stat sb;
-	qts_outfile probe;
-	if (stat(conf->state, &sb) < 0 || S_ISREG(sb.st_mode)) {
-		if (qts_outfile_open(&probe, conf->state, err, sizeof err) < 0)
-			qts_die(QTS_EXIT_FAIL, "--state %s", err);
-		qts_outfile_abort(&probe);
-	}
 	if (got == 0) {
 		free(r->was);
 		r->was = NULL;
@@ -1060,13 +1068,7 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (!(r->m = qts_stage_metrics_new(st.name ? st.name : qts_progname, st.conf.metrics, qts_wall_now())))
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		if (st.conf.metrics) {
-			/* written at once: a file that cannot be is said before
-			 * the stage starts, as a file to read that cannot be;
-			 * later failures are said once, and the stage goes on */
-			char why[QTS_ERR_MAX];
-			if (qts_stage_metrics_write(r->m, qts_wall_now(), why) < 0)
-				qts_die(QTS_EXIT_FAIL, "%s", why);
-			r->metrics_next = now + METRICS_EVERY;
+			r->metrics_next = now;
 			r->timed = 1;
 		}
 	}
@@ -1099,6 +1101,17 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 			sigemptyset(&sa.sa_mask);
 			sigaction(SIGUSR2, &sa, NULL);
 		}
+	}
+	state_writable(r);
+	if (r->metrics_next >= 0) {
+		/* written at once, the signals taken (the file says the stage
+		 * is up): a file that cannot be is said before any event is
+		 * read, as a file to read that cannot be; later failures are
+		 * said once, and the stage goes on */
+		char why[QTS_ERR_MAX];
+		if (qts_stage_metrics_write(r->m, qts_wall_now(), why) < 0)
+			qts_die(QTS_EXIT_FAIL, "%s", why);
+		r->metrics_next = qts_loop_now() + METRICS_EVERY;
 	}
 	/* What the feedback holds already (all of a regular file) goes in
 	 * before the first event of the input. */

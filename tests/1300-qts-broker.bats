@@ -590,3 +590,21 @@ orders() {
 	done
 	grep -v -e '^fill,' -e '^update,' -e '^position,' -e '^equity,' out.csv | qts-broker paper | diff out.csv -
 }
+
+@test "--dry-run: the orders of a symbol's targets are presumed working as one, netted: the orders made are those made one by one, the input's orders apart" {
+	# targets flipping 100 and 0: each a buy or a sell presumed working,
+	# netted to nothing; the orders written are those qts-sim would make
+	{
+		echo 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000'
+		for i in $(seq 1 200); do
+			echo "target,2014-01-03T00:00:00Z,A,$(( i % 2 ? 100 : 0 )),qty,t"
+		done
+		echo 'order,2014-01-03T00:00:00Z,A,o1,buy,5,limit,9,,gtc,s'
+		echo 'target,2014-01-03T00:00:00Z,A,100,qty,t'
+	} >in.csv
+	run -0 qts-broker paper --dry-run in.csv
+	[ "$(grep -c ',new,0,,dry run: buy 100 market not sent$' <<<"$output")" = 100 ]
+	[ "$(grep -c ',new,0,,dry run: sell 100 market not sent$' <<<"$output")" = 100 ]
+	# the input's order stays apart: the last target is sized against it
+	grep -qx 'update,2014-01-03T00:00:00Z,A,t-A-201,new,0,,dry run: buy 95 market not sent' <<<"$output"
+}

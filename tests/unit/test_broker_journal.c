@@ -165,6 +165,35 @@ int main(void)
 	CHECK(ok && !qts_bj_find(j, "id-5000"), "5000 ids found, one more not");
 	qts_bj_close(j);
 
+	/* In memory, ended orders forgotten but the newest 1000, looked at
+	 * between events: a long stream's memory stays flat; the orders not
+	 * over, and the newest ended, are all still there. */
+	j = qts_bj_open(NULL, err);
+	size_t most = 0;
+	ok = 1;
+	for (int i = 0; i < 200000 && ok; i++) {
+		qts_bj_forget(j, 1000);
+		qts_broker_order o = order("", "A", QTS_BUY, QTS_MARKET, 1, NAN);
+		snprintf(o.id, sizeof o.id, "m-%d", i);
+		ok = qts_bj_intent(j, &o, err) == 0 && (i % 1000 == 0 || qts_bj_end(j, o.id, QTS_STATUS_FILLED, err) == 0);
+		if (qts_bj_count(j) > most)
+			most = qts_bj_count(j);
+	}
+	CHECK(ok && most <= 200 + 1000 + 125 + 1, "200000 orders, 200 working: at most 1326 kept at once");
+	for (int i = 0; i < 200000 && ok; i += 1000) {
+		char id[32];
+		snprintf(id, sizeof id, "m-%d", i);
+		ok = qts_bj_find(j, id) && qts_bj_find(j, id)->state != QTS_BJ_ENDED;
+	}
+	CHECK(ok && qts_bj_find(j, "m-199999") && !qts_bj_find(j, "m-1"), "the working kept, the newest ended too, the oldest forgotten");
+	qts_bj_close(j);
+	/* with a file: every order kept (its ids are never sent again) */
+	j = qts_bj_open(path, err);
+	size_t had = qts_bj_count(j);
+	qts_bj_forget(j, 0);
+	CHECK(j && qts_bj_count(j) == had && had > 0, "a journal with a file forgets nothing");
+	qts_bj_close(j);
+
 	unlink(path);
 	rmdir(dir);
 	return tap_done();
