@@ -1203,6 +1203,10 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	if (got == 0 && !r->stop && !qts_interrupted) {
 		drain_feedback(r);
 		apply_feedback(r);
+		/* What is written goes out first: an output gone (a closed
+		 * pipe) ends the stage quietly, before the engine's last words
+		 * (qts-resample's bars dropped) are said for no reader. */
+		flush(r);
 		if (!r->stop && ops->finish && ops->finish(st.eng) < 0)
 			engine_failed(r, "end of input");
 	}

@@ -93,6 +93,7 @@ int strategy_table_flush(struct host *h)
 {
 	if (qts_table_flush(h->table) < 0 || fflush(stdout) == EOF) {
 		h->stop = 1; /* a write error: said when standard output closes */
+		h->table_failed = 1;
 		return -1;
 	}
 	return 0;
@@ -179,7 +180,7 @@ static inline __attribute__((always_inline)) void result(struct host *h, struct 
 		return;
 	if (h->mode == M_PRINT) {
 		if (qts_table_row(h->table, ts, s->name, h->values) < 0)
-			h->stop = 1;
+			h->stop = 1, h->table_failed = 1;
 	} else if (h->use_orders) {
 		expr_orders(h, s);
 	} else {

@@ -52,6 +52,7 @@ struct host {
 	qts_emit_fn emit; /* the next stage, or the runtime's writer */
 	void *emit_arg;
 	qts_table *table; /* --print */
+	int table_failed; /* --print could not write: said when standard output closes */
 	qts_strat_out out;
 	char tf[16]; /* --tf, canonical, or "" */
 	int unit;       /* QTS_UNIT_QTY or QTS_UNIT_WEIGHT */

@@ -490,7 +490,9 @@ static int strategy_finish(void *eng)
 static const char *strategy_error(void *eng)
 {
 	struct host *h = eng;
-	return h->err[0] ? h->err : NULL;
+	/* "": a write error of --print's table, said when standard output
+	 * closes, not as the engine's failure */
+	return h->err[0] ? h->err : h->table_failed ? "" : NULL;
 }
 
 static void strategy_counts(void *eng, char *buf, size_t size)

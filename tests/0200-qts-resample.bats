@@ -298,6 +298,18 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ "$stderr" = "qts-resample: write error: No space left on device" ]
 }
 
+@test "a closed pipe ends qts-resample quietly (141), the unfinished bars it drops unsaid" {
+	qts-fetch --count 500 synth:AAA > "$T/in.csv"
+	# its output a pipe whose reader is gone before it starts; a file
+	# in, whose reads never wait: its bars go out at the end of the
+	# input, and fail, before the bar it drops would be said
+	run -141 --separate-stderr bash -c 'exec > >(exit 0); sleep 0.3; exec qts-resample 1w "$1"' sh "$T/in.csv"
+	[ -z "$stderr" ]
+	# read whole, it says so
+	run -0 --separate-stderr qts-resample 1w "$T/in.csv"
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+}
+
 @test "two steps (1m -> 5m -> 1h) equal one step (1m -> 1h) on random data" {
 	# Three symbols, random walks, about one minute in five missing.
 	awk 'BEGIN {

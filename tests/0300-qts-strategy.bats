@@ -502,3 +502,11 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 		done
 	done
 }
+
+@test "--print to a full disk or a closed output: the write error alone, exit 1" {
+	qts-fetch --count 5000 synth:AAA > "$BATS_TEST_TMPDIR/in.csv"
+	run -1 --separate-stderr sh -c 'qts-strategy --print "sma(close,3)" "$1" > /dev/full' sh "$BATS_TEST_TMPDIR/in.csv"
+	[ "$stderr" = "qts-strategy: write error: No space left on device" ]
+	run -1 --separate-stderr sh -c 'qts-strategy --print "sma(close,3)" "$1" >&-' sh "$BATS_TEST_TMPDIR/in.csv"
+	[ "$stderr" = "qts-strategy: write error: Bad file descriptor" ]
+}
