@@ -236,7 +236,9 @@ typedef struct qts_tf {
 	int n;     /* count, >= 1 */
 	char unit; /* 's' 'm' 'h' 'd' 'w' 'M' */
 } qts_tf;
-int qts_tf_parse(const char *s, qts_tf *tf); /* 0 or -1 */
+/* 0 or -1.  The same length has one name: 60m is read as 1h, 120s as 2m
+ * (qts_tf_format then writes it so); d, w and M stay as they are. */
+int qts_tf_parse(const char *s, qts_tf *tf);
 int qts_tf_format(qts_tf tf, char *buf);     /* canonical form, < 16 bytes */
 /* Length in ns of a fixed timeframe; 0 for months.  Inline: every bar of
  * a strategy or a resample reckons its end with it. */

@@ -237,6 +237,10 @@ struct tf_slot *qts_reader_learn_tf(qts_reader *r, const char *tf)
 	t->key = tf_word(t->name);
 	t->ok = qts_tf_parse(t->name, &t->tf) == 0;
 	t->ns = t->ok && t->tf.unit != 'M' ? qts_tf_ns(t->tf) : 0;
+	t->canon[0] = '\0';
+	if (t->ok)
+		qts_tf_format(t->tf, t->canon);
+	t->rename = t->ok && strcmp(t->canon, t->name) != 0;
 	return r->tf = t;
 }
 
@@ -284,7 +288,7 @@ int qts_reader_untimed_last(const qts_reader *r)
 
 /* A whole event of a known type, read: in order, and a failure upstream
  * noted for the end (qts_upstream_failed). */
-int qts_reader_admit(qts_reader *r, const qts_event *ev)
+int qts_reader_admit(qts_reader *r, qts_event *ev)
 {
 	if (ev->type == QTS_BAR)
 		return bar_in_order(r, ev);

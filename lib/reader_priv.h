@@ -71,6 +71,11 @@ struct tf_slot {
 	qts_tf tf;
 	int64_t ns;       /* its length (0: months, or not a timeframe) */
 	int ok;           /* whether it parsed */
+	/* name written as qts writes it (60m as 1h, d as 1d), which a bar
+	 * of it is given instead: a stage sees one name for one length,
+	 * and a bar of 60m after one of 1h at its time is that time again */
+	char canon[QTS_WORD_MAX];
+	int rename;
 };
 #define TF_SLOTS 4
 
@@ -148,7 +153,7 @@ int qts_reader_bad_bar(qts_reader *r, const qts_event *ev);
  * a NUL, not one of its values). */
 int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, const char *s, size_t n);
 /* The checks of a whole event read (below, and reader.c): 1, or -1. */
-int qts_reader_admit(qts_reader *r, const qts_event *ev);
+int qts_reader_admit(qts_reader *r, qts_event *ev);
 int qts_reader_untimed(qts_reader *r, qts_event *ev);
 struct tf_slot *qts_reader_learn_tf(qts_reader *r, const char *tf);
 int qts_reader_out_of_order(qts_reader *r, const qts_event *ev, int64_t known, int64_t than, long line,
@@ -209,13 +214,17 @@ static inline int in_order(qts_reader *r, const qts_event *ev, int64_t known)
  * at midnight, and what a stage makes of it, dated at its end, would come
  * before the hours (qts-strategy's target, qts-sim's equity).  key:
  * tf_word of its timeframe. */
-static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t key)
+static inline int bar_in_order_key(qts_reader *r, qts_event *ev, uint64_t key)
 {
 	struct tf_slot *t = r->tf;
 	if (!t || (key ? key != t->key : strcmp(ev->bar.tf, t->name) != 0)) {
 		t = qts_reader_learn_tf(r, ev->bar.tf);
 		if (__builtin_expect(!t->ok, 0))
 			return qts_reader_bad_tf(r, ev->bar.tf);
+	}
+	if (__builtin_expect(t->rename, 0)) {
+		memcpy(ev->bar.tf, t->canon, sizeof ev->bar.tf);
+		r->raw_len = 0; /* its bytes are not what the event is now */
 	}
 	if (__builtin_expect(!qts_bar_fields_sound(ev), 0))
 		return qts_reader_bad_bar(r, ev);
@@ -233,7 +242,7 @@ static inline int bar_in_order_key(qts_reader *r, const qts_event *ev, uint64_t 
 	return in_order(r, ev, end);
 }
 
-static inline int bar_in_order(qts_reader *r, const qts_event *ev)
+static inline int bar_in_order(qts_reader *r, qts_event *ev)
 {
 	return bar_in_order_key(r, ev, tf_word(ev->bar.tf));
 }

@@ -68,13 +68,14 @@ static void parse_tfs(options *o, const char *arg)
 		if (qts_tf_parse(p, &o->tf[o->ntf]) != 0)
 			qts_usage_error(usage, "bad timeframe '%s'", p);
 		qts_tf_format(o->tf[o->ntf], canon[o->ntf]);
+		/* 1h and 60m: the same bars twice (qts_tf_parse reads both as
+		 * 1h; days and weeks follow the calendar, and stay apart) */
 		for (size_t i = 0; i < o->ntf; i++)
-			if (strcmp(canon[i], canon[o->ntf]) == 0)
+			if (strcmp(canon[i], canon[o->ntf]) == 0) {
+				if (strcmp(p, canon[i]) != 0)
+					qts_usage_error(usage, "timeframe '%s' is %s, given already", p, canon[i]);
 				qts_usage_error(usage, "timeframe '%s' given twice", p);
-			else if (strchr("smh", o->tf[i].unit) && strchr("smh", o->tf[o->ntf].unit) &&
-				 qts_tf_ns(o->tf[i]) == qts_tf_ns(o->tf[o->ntf])) /* 1h and 60m: the same bars twice
-										   (days and weeks follow the calendar) */
-				qts_usage_error(usage, "timeframe '%s' is %s, given already", p, canon[i]);
+			}
 		o->ntf++;
 	}
 	if (!o->ntf)

@@ -233,6 +233,13 @@ int qts_tf_parse(const char *s, qts_tf *tf)
 		return -1;
 	tf->n = (int)n;
 	tf->unit = p[0];
+	/* One length, one name: 60m is 1h and 120s 2m, in the largest of
+	 * these units that holds it whole (days, weeks and months follow a
+	 * calendar, 24h does not: they stay apart). */
+	if (tf->unit == 's' && tf->n % 60 == 0)
+		tf->n /= 60, tf->unit = 'm';
+	if (tf->unit == 'm' && tf->n % 60 == 0)
+		tf->n /= 60, tf->unit = 'h';
 	return 0;
 }
 

@@ -487,3 +487,23 @@ PY
 	run -1 --separate-stderr qts cat "$T/e.mp"
 	[[ "$stderr" == *"equity: interest, borrow and margin_interest: all three or none" ]]
 }
+
+@test "a timeframe has one name: 60m is read as 1h, 3600s as 1h, 120s as 2m, d as 1d; 24h stays apart from 1d" {
+	T=$BATS_TEST_TMPDIR
+	for tf in 60m 3600s 120s d 24h 90m; do
+		printf 'bar,2024-01-01T00:00:00Z,AAA,%s,1,2,0.5,1.5,100\n' "$tf"
+	done | awk -F, '{ $2 = "2024-01-0" NR "T00:00:00Z"; print }' OFS=, >"$T/b.csv"
+	run -0 qts cat "$T/b.csv"
+	[ "$(cut -d, -f4 <<<"$output" | tr '\n' ' ')" = "1h 1h 2m 1d 24h 90m " ]
+	# so a bar of 60m at the time of one of 1h is that time again: a
+	# second bar for it is refused, as in one spelling
+	printf 'bar,2024-01-01T00:00:00Z,AAA,1h,1,2,0.5,1.5,100\nbar,2024-01-01T01:00:00Z,AAA,1h,1,2,0.5,1.5,100\nbar,2024-01-01T01:00:00Z,AAA,60m,1,200,0.5,100,100\n' >"$T/d.csv"
+	for p in qts-sim qts-risk "qts-strategy sma-cross fast=2 slow=3"; do
+		run -1 --separate-stderr $p "$T/d.csv"
+		[[ "$stderr" == *"d.csv:3: bar AAA 1h at 2024-01-01T01:00:00Z is not after the symbol's last bar of that timeframe"* ]] ||
+			{ echo "$p: $stderr"; false; }
+	done
+	# and qts-fetch writes the one name
+	run -0 qts-fetch -t 60m --count 1 synth:AAA
+	[[ "$output" == bar,*,AAA,1h,* ]]
+}

@@ -223,7 +223,7 @@ static void check_other_encoding(void (*edit)(buf *), const char *what)
 	char *path = write_tmp(other.p, other.n);
 	qts_reader *r = qts_reader_open(path);
 	qts_event ev;
-	const void *p;
+	const void *p = NULL;
 	size_t len = 1;
 	int ok = qts_reader_next(r, &ev) == 1 && ev.type == QTS_BAR && qts_reader_raw(r, &p, &len) == 0 && len == 0;
 	int fd = scratch_fd();
