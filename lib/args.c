@@ -9,10 +9,10 @@
 
 int qts_parse_double(const char *s, double lo, double hi, double *out, char *err)
 {
-	char *end;
-	errno = 0;
-	double v = s && *s ? strtod(s, &end) : 0;
-	if (!s || !*s || *end || errno == ERANGE || isnan(v)) {
+	/* Read as a number of the stream is (qts_num_parse): no hex, no
+	 * blanks, nothing infinite, so an option takes what a file would */
+	double v = 0;
+	if (!s || !*s || qts_num_parse(s, strlen(s), &v) < 0 || !isfinite(v)) {
 		snprintf(err, 128, "'%s' is not a number", s ? s : "");
 		return -1;
 	}

@@ -190,7 +190,11 @@ static void parse(int argc, char **argv, opts *o)
 			o->format = f;
 			break;
 		}
-		case 'o': o->output = optarg; break;
+		case 'o':
+			if (!*optarg)
+				qts_usage_error(usage, "-o: an empty file name");
+			o->output = optarg;
+			break;
 		case 'b':
 			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
 				qts_usage_error(usage, "--benchmark: '%s' is not a symbol", optarg);
@@ -211,7 +215,11 @@ static void parse(int argc, char **argv, opts *o)
 			o->session_set = 1;
 			break;
 		}
-		case O_HTML: o->html = optarg; break;
+		case O_HTML:
+			if (!*optarg)
+				qts_usage_error(usage, "--html: an empty file name");
+			o->html = optarg;
+			break;
 		case O_HTML_LOG:
 			o->html_log_set = 1;
 			if (strcmp(optarg, "auto") == 0)

@@ -83,6 +83,7 @@ struct ord {
 struct sector_map {
 	char symbol[QTS_SYM_MAX];
 	int sector;
+	long line; /* in the --sectors file */
 };
 
 struct qts_risk {
@@ -512,6 +513,7 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 			r->smap = p;
 		}
 		QTS_SET(r->smap[r->nsmap].symbol, line);
+		r->smap[r->nsmap].line = lineno;
 		r->smap[r->nsmap++].sector = (int)k;
 	}
 	if (ferror(f)) {
@@ -525,7 +527,9 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 		qsort(r->smap, r->nsmap, sizeof *r->smap, by_symbol);
 	for (size_t i = 1; i < r->nsmap; i++)
 		if (strcmp(r->smap[i - 1].symbol, r->smap[i].symbol) == 0) {
-			seterr(err, "%s: symbol '%s' is listed twice", path, r->smap[i].symbol);
+			const struct sector_map *a = &r->smap[i - 1], *b = &r->smap[i];
+			seterr(err, "%s:%ld: symbol '%s' is listed twice (line %ld too)", path,
+			       a->line > b->line ? a->line : b->line, b->symbol, a->line < b->line ? a->line : b->line);
 			return -1;
 		}
 	return 0;

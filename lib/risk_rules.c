@@ -218,6 +218,10 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 	case K_INSTRUMENTS: {
 		/* Read in place: an instrument given after it wins. */
 		char e[512];
+		if (!*value) {
+			seterr(err, "instruments: an empty file name");
+			return -1;
+		}
 		if (qts_instruments_load(value, &c->instruments, &c->ninstruments, e) < 0) {
 			seterr(err, "%s", e);
 			return -2; /* a file named by an option: a failure, as in qts-sim */

@@ -108,6 +108,8 @@ static void parse_options(int argc, char **argv, options *op)
 		case OPT_LIST: listing = 1; break;
 		case OPT_FRACTIONAL: op->cfg.fractional = 1; break;
 		case OPT_RULES:
+			if (!*optarg)
+				qts_usage_error(usage, "--rules: an empty file name");
 			if ((rc = qts_risk_config_load(&op->cfg, optarg, err)) < 0) {
 				/* A bad line says FILE:LINE: what, with no usage after it. */
 				if (rc == -1)

@@ -50,7 +50,13 @@ int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
 	case QTS_OPT_SIM_NO_SHORT: o->no_short = 1; return 1;
 	case QTS_OPT_SIM_FRACTIONAL: o->fractional = 1; return 1;
 	case QTS_OPT_SIM_CLOSE: o->close_at_end = 1; return 1;
-	case QTS_OPT_SIM_ACTIONS: c->actions_file = arg; return 1;
+	case QTS_OPT_SIM_ACTIONS:
+		if (!*arg) {
+			snprintf(err, QTS_ERR_MAX, "--actions: an empty file name");
+			return -1;
+		}
+		c->actions_file = arg;
+		return 1;
 	case QTS_OPT_SIM_INSTRUMENT: {
 		int rc = qts_instrument_add_spec(&c->instruments, &c->ninstruments, arg, why);
 		if (rc == -1)
@@ -95,6 +101,10 @@ int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
 		c->day_count = 1;
 		return 1;
 	case QTS_OPT_SIM_INSTRUMENTS:
+		if (!*arg) {
+			snprintf(err, QTS_ERR_MAX, "--instruments: an empty file name");
+			return -1;
+		}
 		/* Read in place: an --instrument after it wins. */
 		if (qts_instruments_load(arg, &c->instruments, &c->ninstruments, why) < 0) {
 			snprintf(err, QTS_ERR_MAX, "%s", why);

@@ -55,6 +55,8 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 			qts_usage_error(usage, "--busy-poll: '%s' is not a duration from 0 to 1s (200us)", arg);
 		return 1;
 	case QTS_OPT_FEEDBACK:
+		if (!*arg)
+			qts_usage_error(usage, "--feedback: an empty file name");
 		conf->feedback = arg;
 		return 1;
 	case QTS_OPT_METRICS:

@@ -56,9 +56,17 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 	while ((c = getopt_long(argc, argv, "+Me:f:h", longopts, NULL)) != -1)
 		switch (c) {
 		case 'e': o->expr = optarg; break;
-		case 'f': o->progfile = optarg; break;
+		case 'f':
+			if (!*optarg)
+				qts_usage_error(usage, "-f: an empty file name");
+			o->progfile = optarg;
+			break;
 		case O_PRINT: o->print = optarg; break;
-		case O_PLUGIN: o->plugin = optarg; break;
+		case O_PLUGIN:
+			if (!*optarg)
+				qts_usage_error(usage, "--plugin: an empty file name");
+			o->plugin = optarg;
+			break;
 		case O_WATCH: o->watch = 1; break;
 		case O_TF: o->tf = optarg; break;
 		case O_NAME: o->name = optarg; break;

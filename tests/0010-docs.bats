@@ -98,3 +98,35 @@ offered() {
 		done
 	done
 }
+
+@test "an empty name for an option that names a file is a usage error (exit 2), in every program" {
+	while IFS='|' read -r p opt; do
+		run -2 --separate-stderr sh -c "$p $opt '' </dev/null"
+		[[ "${stderr_lines[0]}" == "${p%% *}: ${opt}: an empty file name" ]] || { echo "$p $opt: $stderr"; false; }
+	done <<-'E'
+	qts-sim|--actions
+	qts-sim|--instruments
+	qts-sim|--metrics
+	qts-sim|--state
+	qts-risk|--rules
+	qts-risk|--instruments
+	qts-risk|--feedback
+	qts-strategy|--plugin
+	qts-strategy|-f
+	qts-report|-o
+	qts-report|--html
+	qts-broker paper|--journal
+	qts-broker paper|--actions
+	qts-fetch|--actions
+	E
+}
+
+@test "an option's number is read as the stream reads numbers: no hex, no blanks, nothing infinite (exit 2)" {
+	for v in 0x10 ' 5' 5x inf nan 1e400; do
+		run -2 --separate-stderr qts-sim --cash "$v" </dev/null
+		[[ "${stderr_lines[0]}" == "qts-sim: --cash: '$v' is not a number" ]] || { echo "$v: $stderr"; false; }
+		run -2 --separate-stderr qts-risk --max-position "$v" </dev/null
+		[[ "${stderr_lines[0]}" == "qts-risk: --max-position: '$v' is not a number" ]] || { echo "$v: $stderr"; false; }
+	done
+	run -0 qts-sim --cash +5e3 </dev/null
+}

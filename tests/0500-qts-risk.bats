@@ -321,7 +321,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec:2: expected symbol,sector" ]
 	printf 'A,tech\nA,energy\n' >"$BATS_TEST_TMPDIR/sec"
 	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" </dev/null
-	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec: symbol 'A' is listed twice" ]
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec:2: symbol 'A' is listed twice (line 1 too)" ]
 }
 
 @test "bad input: named, exit 1, whole records before it written" {
@@ -491,4 +491,10 @@ stop_live() {
 	qts-risk --target-vol 0.05 --vol-window 5 daily.csv | grep -E '^(risk|target),' > d.out
 	[ -s m.out ]
 	cmp m.out d.out
+}
+
+@test "--sectors: a symbol listed twice is named by its line, and the line before" {
+	printf 'AAA,tech\nBBB,tech\nAAA,fin\n' >"$BATS_TEST_TMPDIR/s.csv"
+	run -2 --separate-stderr qts-risk --max-sector 0.5 --sectors "$BATS_TEST_TMPDIR/s.csv" </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: $BATS_TEST_TMPDIR/s.csv:3: symbol 'AAA' is listed twice (line 1 too)" ]
 }
