@@ -265,7 +265,7 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	check "--cash-rate: '' is not a number (a fraction a year: 0.05 for 5%)" --cash-rate ''
 	check "--cash-rate: '5%' is not a rate: give a fraction (0.05 for 5%)" --cash-rate 5%
 	check "--margin-rate: 'nan' is not a number (a fraction a year: 0.05 for 5%)" --margin-rate nan
-	check "--margin-rate: inf is out of range [0, 10] (a fraction a year: 0.05 for 5%)" --margin-rate inf
+	check "--margin-rate: 'inf' is not a number (a fraction a year: 0.05 for 5%)" --margin-rate inf
 	check "--borrow-rate: -1 is out of range [0, 10] (a fraction a year: 0.05 for 5%)" --borrow-rate -1
 	check "--borrow-rate: '=0.1': a symbol before '=' (SYM=RATE)" --borrow-rate =0.1
 	check "--borrow-rate: BBB: '' is not a number (a fraction a year: 0.05 for 5%)" --borrow-rate BBB=
