@@ -471,6 +471,17 @@ static int adopt(engine *e, qts_bj_entry *je, const qts_broker_known *k)
 		      "reconciled with the broker");
 }
 
+/* What the broker read of the account (positions, equity, open orders)
+ * written: its positions are the truth as they are, not moved by its
+ * fills (learn). */
+static int flush_account(engine *e)
+{
+	e->reconciling = 1;
+	int w = flush_out(e);
+	e->reconciling = 0;
+	return w;
+}
+
 /* Fills of orders the broker filled while the stage was away are written
  * by reconciliation, after the positions connect read: which may hold
  * them (filled before the read) or not (after it, before the lookup).
@@ -485,10 +496,7 @@ static int account_again(engine *e)
 	e->in_call++;
 	int rc = e->ops->account(e->b, &e->out, err);
 	e->in_call--;
-	e->reconciling = 1; /* the positions are the truth as they are */
-	int w = flush_out(e);
-	e->reconciling = 0;
-	if (w < 0)
+	if (flush_account(e) < 0)
 		return -1;
 	if (rc == QTS_BROKER_STOP)
 		return 0;
@@ -555,10 +563,7 @@ static int connect_now(engine *e)
 		e->in_call++;
 		int rc = e->ops->connect(e->b, e->endpoint[e->cur], &e->out, err);
 		e->in_call--;
-		e->reconciling = 1; /* the positions are the truth as they are */
-		int w = flush_out(e);
-		e->reconciling = 0;
-		if (w < 0)
+		if (flush_account(e) < 0)
 			return -1;
 		if (rc == QTS_BROKER_STOP)
 			return 0;
@@ -566,10 +571,7 @@ static int connect_now(engine *e)
 			e->in_call++;
 			rc = e->ops->open_orders(e->b, &e->out, err);
 			e->in_call--;
-			e->reconciling = 1;
-			w = flush_out(e);
-			e->reconciling = 0;
-			if (w < 0)
+			if (flush_account(e) < 0)
 				return -1;
 			if (rc == QTS_BROKER_STOP)
 				return 0;
