@@ -95,6 +95,17 @@ wait_lines() { # wait_lines FILE N: until FILE has N lines, within 10 s
 	return 1
 }
 
+# sub_and_pub [SUB-OPTION...]: a durable subscriber of `orders` writing
+# $D/got.csv, and a publisher of it reading the fifo $D/in, open on fd 5.
+sub_and_pub() {
+	mkfifo "$D/in"
+	qts bus sub --server "$U" --durable r "$@" orders >"$D/got.csv" 2>"$D/sub.err" &
+	echo $! >"$D/sub.pid"
+	qts bus pub --server "$U" orders <"$D/in" 2>"$D/pub.err" &
+	echo $! >"$D/pub.pid"
+	exec 5>"$D/in"
+}
+
 orders() { # the events a strategy writes (bars and orders) for COUNT bars of two symbols
 	qts-fetch --seed 3 --count "${1:-300}" synth:X,Y | qts-strategy sma-cross fast=10 slow=30 size=100
 }
@@ -239,12 +250,7 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 
 @test "bus: a server restarted mid-stream: publisher and subscriber carry on, no event lost" {
 	orders >"$D/orders.csv"
-	mkfifo "$D/in"
-	qts bus sub --server "$U" --durable r orders >"$D/got.csv" 2>"$D/sub.err" &
-	echo $! >"$D/sub.pid"
-	qts bus pub --server "$U" orders <"$D/in" 2>"$D/pub.err" &
-	echo $! >"$D/pub.pid"
-	exec 5>"$D/in"
+	sub_and_pub
 	head -n 400 "$D/orders.csv" >&5
 	wait_lines "$D/got.csv" 400
 	stop_nats
@@ -266,12 +272,7 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	# without those acknowledgements and sends them again; left
 	# unacknowledged as written already, they would stop it for good.
 	qts-fetch --seed 3 --count 60 synth:X >"$D/all.csv"
-	mkfifo "$D/in"
-	qts bus sub --server "$U" --durable r --batch 1 orders >"$D/got.csv" 2>"$D/sub.err" &
-	echo $! >"$D/sub.pid"
-	qts bus pub --server "$U" orders <"$D/in" 2>"$D/pub.err" &
-	echo $! >"$D/pub.pid"
-	exec 5>"$D/in"
+	sub_and_pub --batch 1
 	head -n 40 "$D/all.csv" >&5
 	wait_lines "$D/got.csv" 40
 	stop_nats
