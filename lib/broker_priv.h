@@ -42,7 +42,6 @@ typedef struct engine {
 	qts_broker_journal *j;
 	const char *journal_path;
 	int dry, fractional;
-	int for_target;   /* the order being placed is a target's */
 	double max_value; /* 0: none */
 	const char *endpoint[MAX_ENDPOINTS + 1]; /* [0] the broker's default (NULL) */
 	size_t nend, cur;

@@ -436,7 +436,7 @@ static int went_down(engine *e, const char *err)
 	return went_down_at(e, err, 1);
 }
 
-static int place(engine *e, const qts_broker_order *o);
+static int place(engine *e, const qts_broker_order *o, int for_target);
 
 /* The price of id's fills not yet written, from the broker's cumulative
  * figures: (avg * filled - notional written) / (filled - written). */
@@ -540,7 +540,7 @@ static int reconcile(engine *e)
 			/* Journaled, then no answer: it never arrived.  The same
 			 * id again, which the broker would refuse as a repeat. */
 			qts_broker_order o = je->o;
-			if (place(e, &o) < 0)
+			if (place(e, &o, 0) < 0)
 				return -1;
 			if (!e->up)
 				return 0;
@@ -626,9 +626,9 @@ static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...)
  * leaves: kept one by one, a long stream's would grow without end, and so
  * would the sum over them for each target, which is the same either way.
  * Others (orders of the input) stay apart, to be canceled by their id. */
-static void presume_working(engine *e, const qts_broker_order *o)
+static void presume_working(engine *e, const qts_broker_order *o, int for_target)
 {
-	if (!e->for_target) {
+	if (!for_target) {
 		working_add(e, o, 0);
 		return;
 	}
@@ -650,7 +650,7 @@ static void presume_working(engine *e, const qts_broker_order *o)
 }
 
 /* Journal it, send it, and write what the broker says. */
-static int place(engine *e, const qts_broker_order *o)
+static int place(engine *e, const qts_broker_order *o, int for_target)
 {
 	char err[QTS_ERR_MAX] = "";
 	qts_bj_entry *je = qts_bj_find(e->j, o->id);
@@ -659,7 +659,7 @@ static int place(engine *e, const qts_broker_order *o)
 			return fail(e, "%s", err);
 		/* Presumed working, never filled: the next target is resolved
 		 * as it would be while the order works. */
-		presume_working(e, o);
+		presume_working(e, o, for_target);
 		return update(e, o->symbol, o->id, QTS_STATUS_NEW, 0, NAN, "dry run: %s %.10g %s not sent",
 			      qts_side_name(o->side), o->qty, qts_kind_name(o->kind));
 	}
@@ -723,10 +723,7 @@ static int submit(engine *e, const qts_broker_order *o, const char *target_strat
 	}
 	if (!e->up && !e->dry)
 		return refuse(e, o, "broker down: %s", e->down_why[0] ? e->down_why : "not connected");
-	e->for_target = target_strategy != NULL;
-	int rc = place(e, o);
-	e->for_target = 0;
-	return rc;
+	return place(e, o, target_strategy != NULL);
 }
 
 static int on_order(engine *e, const qts_event *ev)

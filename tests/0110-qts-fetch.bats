@@ -95,6 +95,19 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	printf 'Date,Open,High,Low,Close,Volume\n2006-01-06,1,2,0.5,1.5,10\n2006-01-13,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/1w.csv"
 	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/1w.csv"
 	[ -z "$stderr" ]
+	# the lines of qts-fetch(1): Thursday on, the 20th on
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-%s,1,2,0.5,1.5,10\n2006-01-%s,1,2,0.5,1.5,10\n' 04 18 > "$BATS_TEST_TMPDIR/we.csv"
+	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/we.csv"
+	[ -z "$stderr" ] # a Wednesday
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-%s,1,2,0.5,1.5,10\n2006-01-%s,1,2,0.5,1.5,10\n' 05 19 > "$BATS_TEST_TMPDIR/th.csv"
+	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/th.csv"
+	[[ "$stderr" == *"2w bar labelled 2006-01-05 (a Thursday)"* ]]
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-%s,1,2,0.5,1.5,10\n2006-03-%s,1,2,0.5,1.5,10\n' 19 19 > "$BATS_TEST_TMPDIR/m19.csv"
+	run -0 --separate-stderr qts-fetch -s X -t 2M "$BATS_TEST_TMPDIR/m19.csv"
+	[ -z "$stderr" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-%s,1,2,0.5,1.5,10\n2006-03-%s,1,2,0.5,1.5,10\n' 20 20 > "$BATS_TEST_TMPDIR/m20.csv"
+	run -0 --separate-stderr qts-fetch -s X -t 2M "$BATS_TEST_TMPDIR/m20.csv"
+	[[ "$stderr" == *"2M bar labelled 2006-01-20 (day 20)"* ]]
 }
 
 @test "Alpha Vantage layout, intraday, --stamp end shifts to the bar start" {
