@@ -22,7 +22,7 @@ static const char usage[] =
 	"       qts cat --parquet OUT [FILE...]\n"
 	"                              write the events as a Parquet file OUT (snappy),\n"
 	"                              of the first event's type; others are skipped\n"
-	"       qts pipe [-M | --msgpack] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]\n"
+	"       qts pipe [-M | --msgpack] [--threads 1|2] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]\n"
 	"                              run a pipeline of stages in one process\n"
 	"       qts journal [OPTION...] FILE [INPUT...]\n"
 	"                              append the stream to a journal, passing it on\n"
@@ -201,13 +201,20 @@ static int cat(int argc, char **argv)
 static int pipe_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+		{ "msgpack", no_argument, NULL, 'M' }, { "threads", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' }, { 0 } };
 	int c, msgpack = 0;
+	long threads = 2;
+	char err[QTS_ERR_MAX];
 	optind = 1;
 	/* '+': the options end at the pipeline, whose own options are its stages' */
 	while ((c = getopt_long(argc, argv, "+Mh", opts, NULL)) != -1)
 		switch (c) {
 		case 'M': msgpack = 1; break;
+		case 'T':
+			if (qts_parse_long(optarg, 1, 2, &threads, err) < 0)
+				qts_usage_error(usage, "pipe: --threads: %s", err);
+			break;
 		case 'h': fputs(usage, stdout); return qts_close_stdout();
 		default: qts_usage_error(usage, NULL);
 		}
@@ -215,7 +222,7 @@ static int pipe_run(int argc, char **argv)
 		qts_usage_error(usage, "pipe: no pipeline given");
 	qts_stage st = { 0 };
 	qts_runtime *rt = qts_runtime_new();
-	qts_pipe_build(&st, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1), msgpack, rt);
+	qts_pipe_build(&st, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1), msgpack, (int)threads, rt);
 	return qts_runtime_run(rt, &st);
 }
 

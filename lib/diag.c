@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *qts_progname = "qts";
+_Thread_local const char *qts_progname = "qts";
 volatile int qts_interrupted;
 void (*volatile qts_interrupt_hook)(int sig);
 volatile int qts_wake_fd = -1;
@@ -57,8 +57,12 @@ const char *qts_last_message(void)
 	return last_message;
 }
 
+int (*qts_warn_gate)(void);
+
 static void vwarn(const char *fmt, va_list ap)
 {
+	if (qts_warn_gate && qts_warn_gate())
+		return;
 	char raw[1024];
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	/* Messages quote what they were given (file names, fields, plugin

@@ -4,6 +4,7 @@
  * (the order ids qts-sim and qts-risk remember). */
 #include "qts.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,26 +36,47 @@
 #define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
 #endif
 
-static struct {
-	char *at, *end; /* what is left of the newest chunk */
+/* Where one thread's small blocks come from.  A thread apart (`qts
+ * pipe`'s second) has its own: two blocks that two threads write on every
+ * event are never neighbours, which a core's prefetcher fetches in pairs
+ * of lines (the pair would go back and forth between the cores). */
+typedef struct arena {
+	char *at, *end; /* what is left of its newest chunk */
 	size_t early;   /* bytes of small blocks malloc gave */
-	size_t nchunk;
-	uintptr_t chunk[CHUNK_SLOTS];                  /* 0: empty */
 	void *freed[LINES_SMALL / QTS_CACHE_LINE + 1]; /* by size in lines */
+} arena;
+
+static struct {
+	size_t nchunk;
+	uintptr_t chunk[CHUNK_SLOTS]; /* a chunk's start | its arena's index; 0: empty */
+	arena arena[2];
 } lines;
+
+static _Thread_local int arena_of; /* this thread's: 0, or 1 apart */
+
+void qts_lines_apart(void)
+{
+	arena_of = 1;
+}
+
+#define CHUNK_START(entry) ((entry) & ~(uintptr_t)(HUGE_PAGE - 1))
 
 static size_t chunk_slot(uintptr_t start)
 {
 	size_t i = (size_t)(start / HUGE_PAGE) % CHUNK_SLOTS;
-	while (lines.chunk[i] && lines.chunk[i] != start)
+	while (lines.chunk[i] && CHUNK_START(lines.chunk[i]) != start)
 		i = (i + 1) % CHUNK_SLOTS;
 	return i;
 }
 
-static int in_chunk(const void *p)
+/* The arena of the chunk p is in, or NULL: malloc's. */
+static arena *chunk_arena(const void *p)
 {
 	uintptr_t start = (uintptr_t)p / HUGE_PAGE * HUGE_PAGE; /* chunks start a huge page */
-	return lines.nchunk && lines.chunk[chunk_slot(start)] == start;
+	if (!lines.nchunk)
+		return NULL;
+	uintptr_t e = lines.chunk[chunk_slot(start)];
+	return e ? &lines.arena[e & 1] : NULL;
 }
 
 static size_t whole_lines(size_t size)
@@ -64,9 +86,9 @@ static size_t whole_lines(size_t size)
 }
 
 /* A small block of whole bytes from the chunks; NULL for malloc's. */
-static void *from_chunk(size_t whole)
+static void *from_chunk(arena *a, size_t whole)
 {
-	void **head = &lines.freed[whole / QTS_CACHE_LINE];
+	void **head = &a->freed[whole / QTS_CACHE_LINE];
 	if (*head) {
 		void *p = *head;
 		ASAN_UNPOISON_MEMORY_REGION(p, whole);
@@ -74,9 +96,9 @@ static void *from_chunk(size_t whole)
 		memset(p, 0, whole);
 		return p;
 	}
-	if ((size_t)(lines.end - lines.at) < whole) {
-		if (lines.early < LINES_EARLY) {
-			lines.early += whole;
+	if ((size_t)(a->end - a->at) < whole) {
+		if (a->early < LINES_EARLY) {
+			a->early += whole;
 			return NULL;
 		}
 		if (lines.nchunk == LINES_CHUNKS)
@@ -85,23 +107,32 @@ static void *from_chunk(size_t whole)
 		if (!c)
 			return NULL;
 		ASAN_POISON_MEMORY_REGION(c, HUGE_PAGE);
-		lines.chunk[chunk_slot((uintptr_t)c)] = (uintptr_t)c;
+		lines.chunk[chunk_slot((uintptr_t)c)] = (uintptr_t)c | (uintptr_t)(a - lines.arena);
 		lines.nchunk++;
-		lines.at = c;
-		lines.end = c + HUGE_PAGE;
+		a->at = c;
+		a->end = c + HUGE_PAGE;
 	}
-	void *p = lines.at; /* never handed out: still the kernel's zeros */
-	lines.at += whole;
+	void *p = a->at; /* never handed out: still the kernel's zeros */
+	a->at += whole;
 	ASAN_UNPOISON_MEMORY_REGION(p, whole);
 	return p;
 }
+
+/* `qts pipe` runs stages on two threads, each making its symbols' blocks:
+ * one lock, taken once a block (a symbol's first event, not every event). */
+static pthread_mutex_t lines_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void *qts_calloc_lines(size_t size)
 {
 	if (size > SIZE_MAX - QTS_CACHE_LINE)
 		return NULL;
 	size_t whole = whole_lines(size);
-	void *p = whole <= LINES_SMALL ? from_chunk(whole) : NULL;
+	void *p = NULL;
+	if (whole <= LINES_SMALL) {
+		pthread_mutex_lock(&lines_lock);
+		p = from_chunk(&lines.arena[arena_of], whole);
+		pthread_mutex_unlock(&lines_lock);
+	}
 	if (p) {
 		/* the lines' padding stays poisoned */
 		ASAN_POISON_MEMORY_REGION((char *)p + size, whole - size);
@@ -116,16 +147,29 @@ void qts_free_lines(void *p, size_t size)
 {
 	if (!p)
 		return;
-	if (!in_chunk(p)) {
+	pthread_mutex_lock(&lines_lock);
+	arena *a = chunk_arena(p);
+	if (!a) {
+		pthread_mutex_unlock(&lines_lock);
 		free(p);
 		return;
 	}
 	size_t whole = whole_lines(size);
-	void **head = &lines.freed[whole / QTS_CACHE_LINE];
+	void **head = &a->freed[whole / QTS_CACHE_LINE];
 	ASAN_UNPOISON_MEMORY_REGION(p, sizeof(void *));
 	*(void **)p = *head;
 	*head = p;
 	ASAN_POISON_MEMORY_REGION(p, whole); /* from_chunk unpoisons it to read the link */
+	pthread_mutex_unlock(&lines_lock);
+}
+
+void *qts_calloc_aligned(size_t align, size_t size)
+{
+	size_t whole = (size + align - 1) / align * align; /* aligned_alloc's rule */
+	void *p = whole >= size ? aligned_alloc(align, whole ? whole : align) : NULL;
+	if (p)
+		memset(p, 0, whole);
+	return p;
 }
 
 /* Tables probed at random (order ids): on pages of 4 KiB every probe of a

@@ -6,16 +6,20 @@
  * with a system event, and the stages after it see that event, finish and
  * say that their input is incomplete.
  *
- * One thread: a chain cut in two, each half on a thread of its own with
- * a ring of decoded events between them (and the rings drained around
- * every tick, failure and finish, for the same bytes out), was tried on
- * the bench machine, and took twice the time of one thread (265 ms
- * against 138 ms for strategy | risk | sim over 1M bars): there a cache
- * line takes about 300 ns from one core to the other (600 ns for a
- * round trip between two threads), more than the work of a bar. */
+ * Two threads where it pays: the first stage on the runtime's, the rest
+ * on a second (pipe_apart.c), fed the events the first emits in batches.
+ * Whatever else touches the later stages (a tick, a system event, the
+ * end, a failure, a message of the first thread) waits for the second
+ * thread to catch up and runs on the first, so the bytes out and the
+ * messages are those of one thread.  Whether two threads are faster than
+ * one depends on how far apart the machine's cores are at the moment
+ * (see adapt()). */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include "qts_loop.h"
 #include "qts_stage.h"
 
 #include <getopt.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,7 +165,7 @@ static void refuse_specials(const stage_words *sw, size_t index, const char *nam
 typedef struct chain chain;
 
 typedef struct node {
-	qts_stage st;
+	_Alignas(QTS_APART) qts_stage st; /* stages on two threads: each its own lines */
 	chain *c;
 	size_t index;
 	uint64_t in;               /* events put into it: its input's line, in CSV */
@@ -187,13 +191,34 @@ struct chain {
 	qts_runtime *rt; /* or NULL: where says where the input is */
 	const char *(*where)(void *ctx);
 	void *where_ctx;
-	int failed;      /* RUNNING, or how the chain stopped */
+	_Atomic int failed; /* RUNNING, or how the chain stopped (set on either thread) */
 	int feedback_to; /* the stage that takes --feedback, or -1 */
 	stage_words *sw; /* while it is built */
+	qts_emit_fn out; /* the last stage's output, and its argument */
+	void *out_arg;
+	/* Stages 1.. on a second thread (pipe_apart.c), or NULL: one thread. */
+	qts_apart *apart;
+	int direct;      /* for now the first thread runs them (apart idle) */
+	/* Which is faster, two threads or one, measured as the chain runs
+	 * (see adapt()): events to the end of the window, the window's
+	 * start, its number, and the time each way took. */
+	uint32_t adapt_left;
+	int64_t adapt_t0;
+	unsigned adapt_window;
+	int64_t took_apart, took_direct;
+	/* on the second thread: the event in stage 1's put, and its bytes
+	 * (on a line of their own: the first thread reads the fields above
+	 * on every event) */
+	_Alignas(QTS_APART) const qts_event *cur;
+	const void *cur_raw;
+	size_t cur_len;
+	int cur_fmt;
+	_Alignas(QTS_APART) char end[1]; /* what follows is apart too */
 };
 
 static int stopped(chain *c, size_t k, int at_end);
 static void pass_on(chain *c, size_t k);
+static int tick_all(chain *c, int64_t now, int idle);
 
 /* An error event read by stage d, from its input or its --feedback: the
  * first is the failure upstream it names at its end.  Out of line, so
@@ -204,11 +229,10 @@ static __attribute__((noinline, cold)) void note_upstream(node *d, const qts_eve
 		qts_upstream_format(d->upstream, ev->system.source, ev->system.message);
 }
 
-/* Stage from's emit: the next stage's put.  The program's name follows
- * the events, so whatever a stage says reads as in the shell. */
-static int link_emit(void *arg, const qts_event *ev)
+/* What stage from keeps of an event it emits, for the failure event
+ * that would end its stream. */
+static inline void emitted(node *from, node *to, const qts_event *ev)
 {
-	node *to = arg, *from = to - 1;
 	from->last_ts = ev->ts;
 	if (ev->type == QTS_BAR) {
 		memcpy(from->last_tf, ev->bar.tf, sizeof from->last_tf);
@@ -220,12 +244,125 @@ static int link_emit(void *arg, const qts_event *ev)
 		}
 	}
 	from->any = 1;
+}
+
+/* An event into stage to's put. */
+static inline int put_into(node *to, const qts_event *ev)
+{
 	to->in++;
 	qts_progname = to->st.name;
 	if (__builtin_expect(to->st.ops->put(to->st.eng, ev) < 0, 0))
 		return stopped(to->c, to->index, 0);
+	return 0;
+}
+
+/* Stage from's emit: the next stage's put.  The program's name follows
+ * the events, so whatever a stage says reads as in the shell. */
+static int link_emit(void *arg, const qts_event *ev)
+{
+	node *to = arg, *from = to - 1;
+	emitted(from, to, ev);
+	if (put_into(to, ev) < 0)
+		return -1;
 	qts_progname = from->st.name;
 	return 0;
+}
+
+/* ---- two threads: the first stage on the runtime's, the rest apart ---- */
+
+/* Everything pushed to the second thread is through it, and for now the
+ * first thread runs the whole chain (a tick, a system event). */
+static void settle_apart(chain *c)
+{
+	qts_apart_settle(c->apart);
+}
+
+/* The chain whose later stages run on a second thread, for the gate. */
+static chain *gated;
+
+/* qts_warn_gate: a message of the first thread comes after what the
+ * second says of the events before, and not at all when that was its
+ * failure. */
+static int warn_gate(void)
+{
+	if (qts_stage_apart || !gated || !gated->apart)
+		return 0;
+	int was = gated->failed;
+	settle_apart(gated);
+	return was == RUNNING && gated->failed != RUNNING;
+}
+
+/* The second thread ends for good (the input has ended or failed): from
+ * here on, the first runs the chain, as with one thread. */
+static void together(chain *c)
+{
+	if (!c->apart)
+		return;
+	qts_apart_stop(c->apart);
+	c->apart = NULL;
+	if (gated == c) {
+		gated = NULL;
+		qts_warn_gate = NULL;
+	}
+	/* A stage of the second thread failed: its messages named the last
+	 * stage last (pass_on), and so does what the runtime says now. */
+	if (c->failed != RUNNING)
+		qts_progname = c->node[c->n - 1].st.name;
+}
+
+/* On the second thread: an event stage 0 emitted, into stage 1. */
+static void apart_put(void *ctx, const qts_event *ev, const void *raw, size_t len, int fmt)
+{
+	chain *c = ctx;
+	if (c->failed != RUNNING)
+		return; /* as the shell's stage 1, gone: nothing more is read */
+	c->cur = ev;
+	c->cur_raw = raw;
+	c->cur_len = len;
+	c->cur_fmt = fmt;
+	(void)put_into(&c->node[1], ev);
+	c->cur = NULL;
+}
+
+/* Stage 0's emit, with two threads: an event of a known type goes to the
+ * second thread, with the bytes it was read as (stage 0 passed it on
+ * unchanged); a system event or one of a type qts does not know (whose
+ * fields live in the reader until its next read) waits for those before
+ * it, and goes through the chain here. */
+static int split_emit(void *arg, const qts_event *ev)
+{
+	/* from the chain: stage 1's node is the second thread's to write */
+	chain *c = arg;
+	node *from = &c->node[0], *to = &c->node[1];
+	if (!c->apart || c->direct)
+		return link_emit(to, ev);
+	if (__builtin_expect(ev->type >= QTS_SYSTEM, 0)) {
+		settle_apart(c);
+		c->direct = 1;
+		int rc = c->failed != RUNNING ? -1 : link_emit(to, ev);
+		c->direct = 0;
+		return rc;
+	}
+	if (__builtin_expect(c->failed != RUNNING, 0))
+		return -1;
+	emitted(from, to, ev);
+	const void *raw = NULL;
+	size_t len = 0;
+	int fmt = qts_runtime_given_raw(c->rt, ev, &raw, &len);
+	qts_apart_push(c->apart, ev, raw, len, fmt);
+	return 0;
+}
+
+/* The last stage's emit, into the runtime's output: on the second
+ * thread, with the bytes of the event when it is the one read. */
+static int last_emit(void *arg, const qts_event *ev)
+{
+	chain *c = arg;
+	if (!qts_stage_apart)
+		return c->out(c->out_arg, ev);
+	if (ev == c->cur)
+		return qts_runtime_emit_raw(c->rt, ev, c->cur_raw, c->cur_len, c->cur_fmt);
+	return qts_runtime_emit_raw(c->rt, ev, NULL, 0, 0);
 }
 
 /* The failure stage k read upstream of it, or NULL.  The runtime keeps
@@ -290,6 +427,14 @@ static int64_t last_known(const node *f)
  * does it) say that their input is incomplete. */
 static void fail_at(chain *c, size_t k, const char *where, const char *why)
 {
+	/* On the first thread, ahead of the second: the later stages catch
+	 * up first, and when they failed on an earlier event, that is the
+	 * failure (stage 0 would not have read this far). */
+	if (c->apart && !qts_stage_apart) {
+		settle_apart(c);
+		if (c->failed != RUNNING)
+			return;
+	}
 	c->failed = FAILED_SAID;
 	qts_progname = c->node[k].st.name;
 	if (where)
@@ -381,15 +526,68 @@ static __attribute__((noinline)) int put_system(chain *c, const qts_event *ev)
 	return put_first(c, ev);
 }
 
+/* The chain stopped (on the second thread, perhaps): what that thread
+ * said and wrote is done before the runtime looks. */
+static __attribute__((noinline, cold)) int chain_stopped(chain *c)
+{
+	together(c);
+	return -1;
+}
+
+/* Two threads pay for every event that crosses between them, by the
+ * cache lines it takes from one core to the other.  Where the cores share
+ * a cache that is little, and strategy | risk | sim ran 1.6x as fast as
+ * on one thread on the bench machine (a virtual one); at other times
+ * there, its cores far apart, the lines cost more than the stages' work,
+ * and two threads took twice the time of one.  Either held for seconds,
+ * then changed.  So the chain times windows
+ * of ADAPT_EVENTS events each way, runs the faster for ADAPT_RUN windows,
+ * and times them again.  The output is the same bytes either way. */
+#define ADAPT_EVENTS (1u << 17)
+#define ADAPT_RUN 14
+
+static __attribute__((noinline)) void adapt(chain *c)
+{
+	int64_t now = qts_loop_now();
+	unsigned w = c->adapt_window++ % (ADAPT_RUN + 3);
+	c->adapt_left = ADAPT_EVENTS;
+	/* window 0 warms up two threads (their first events make each
+	 * symbol's state), 1 times them, 2 times one thread; then the
+	 * faster runs */
+	if (w == 1)
+		c->took_apart = now - c->adapt_t0;
+	else if (w == 2)
+		c->took_direct = now - c->adapt_t0;
+	int direct = w == 1 ? 1 : w == 2 ? c->took_direct < c->took_apart : w == ADAPT_RUN + 2 ? 0 : c->direct;
+	if (direct && !c->direct)
+		settle_apart(c);
+	c->direct = direct;
+	c->adapt_t0 = qts_loop_now();
+}
+
 static int chain_put(void *eng, const qts_event *ev)
 {
 	chain *c = eng;
+	if (c->apart && __builtin_expect(--c->adapt_left == 0, 0))
+		adapt(c);
 	/* stopped already (by a tick, say): nothing goes in any more */
 	if (__builtin_expect(c->failed != RUNNING, 0))
-		return -1;
-	if (__builtin_expect(ev->type == QTS_SYSTEM, 0))
-		return put_system(c, ev);
-	return put_first(c, ev);
+		return chain_stopped(c);
+	if (__builtin_expect(ev->type == QTS_SYSTEM, 0)) {
+		if (put_system(c, ev) < 0)
+			return chain_stopped(c);
+		return 0;
+	}
+	if (__builtin_expect(put_first(c, ev) < 0, 0))
+		return chain_stopped(c);
+	return 0;
+}
+
+static void chain_settle(void *eng)
+{
+	chain *c = eng;
+	if (c->apart)
+		settle_apart(c);
 }
 
 static int chain_feedback(void *eng, const qts_event *ev)
@@ -420,6 +618,21 @@ static void chain_feedback_failed(void *eng, const char *why)
 static int chain_tick(void *eng, int64_t now, int idle)
 {
 	chain *c = eng;
+	if (c->apart) { /* a stage's tick emits: through the chain here */
+		int was = c->direct;
+		settle_apart(c);
+		if (c->failed != RUNNING)
+			return chain_stopped(c);
+		c->direct = 1;
+		int rc = tick_all(c, now, idle);
+		c->direct = was;
+		return rc < 0 ? chain_stopped(c) : 0;
+	}
+	return tick_all(c, now, idle);
+}
+
+static int tick_all(chain *c, int64_t now, int idle)
+{
 	for (size_t i = 0; i < c->n; i++) {
 		node *d = &c->node[i];
 		if (!d->st.ops->tick)
@@ -437,6 +650,9 @@ static int chain_tick(void *eng, int64_t now, int idle)
 static int chain_finish(void *eng)
 {
 	chain *c = eng;
+	together(c);
+	if (c->failed != RUNNING) /* the second thread's stages failed, said */
+		return -1;
 	for (size_t i = 0; i < c->n; i++) {
 		node *d = &c->node[i];
 		qts_progname = d->st.name;
@@ -462,6 +678,7 @@ static int chain_finish(void *eng)
 static void chain_input_failed(void *eng)
 {
 	chain *c = eng;
+	together(c);
 	if (c->failed != RUNNING)
 		return;
 	c->failed = FAILED_SAID;
@@ -478,6 +695,7 @@ static const char *chain_error(void *eng)
 static void chain_counts(void *eng, char *buf, size_t size)
 {
 	chain *c = eng;
+	chain_settle(c);
 	size_t len = 0;
 	if (size)
 		buf[0] = '\0';
@@ -496,6 +714,7 @@ static void chain_counts(void *eng, char *buf, size_t size)
 static void chain_free(void *eng)
 {
 	chain *c = eng;
+	together(c);
 	for (size_t i = 0; i < c->n; i++) {
 		node *d = &c->node[i];
 		if (d->st.ops && d->st.ops->free)
@@ -522,6 +741,11 @@ static const qts_stage_ops chain_ops = {
 	.free = chain_free,
 };
 
+/* The same and settle, for a chain whose later stages run on a second
+ * thread: the runtime lets them catch up before it touches the output
+ * (set when the first such chain is built). */
+static qts_stage_ops chain_apart_ops;
+
 /* The stages qts pipe knows, for a message. */
 static void stage_names(char *buf, size_t size)
 {
@@ -545,18 +769,30 @@ static void check_zone(char **zone, size_t i)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 }
 
+/* The CPUs this process may run on. */
+static int cpus_allowed(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) < 0)
+		return 1;
+	return CPU_COUNT(&set);
+}
+
 static void build_chain(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
-			qts_runtime *rt, qts_emit_fn out, void *out_arg,
+			int threads, qts_runtime *rt, qts_emit_fn out, void *out_arg,
 			const char *(*where)(void *ctx), void *where_ctx)
 {
 	/* Whatever is allocated hangs from st, even when a stage's options
 	 * end the program. */
-	chain *c = calloc(1, sizeof *c);
+	/* on lines: what the second thread writes is apart from the rest */
+	chain *c = qts_calloc_aligned(_Alignof(chain), sizeof *c);
 	if (!c)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	st->eng = c;
 	c->feedback_to = -1;
 	c->rt = rt;
+	c->out = out;
+	c->out_arg = out_arg;
 	c->where = where;
 	c->where_ctx = where_ctx;
 	char err[512];
@@ -566,7 +802,7 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		qts_die(QTS_EXIT_USAGE, "%s", err);
 	stage_words *sw = c->sw;
 	(void)nsw;
-	if (!(c->node = calloc(n, sizeof *c->node)))
+	if (!(c->node = qts_calloc_aligned(_Alignof(node), n * sizeof *c->node)))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	c->n = n;
 
@@ -603,8 +839,11 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		/* Messages of a bad option name the stage, as in the shell. */
 		qts_progname = c->node[i].def->name;
 		optind = 0; /* getopt_long starts afresh on each stage's words */
-		c->node[i].def->build(&d->st, (int)sw[i].n, d->argv, i + 1 < n ? link_emit : out,
-			      i + 1 < n ? (void *)&c->node[i + 1] : out_arg);
+		/* the first stage's emit may hand its events to a second
+		 * thread; the last one's writes them there */
+		qts_emit_fn emit = i + 1 < n ? (i == 0 ? split_emit : link_emit) : rt ? last_emit : out;
+		void *arg = i + 1 < n ? (i == 0 ? (void *)c : (void *)&c->node[i + 1]) : rt ? (void *)c : out_arg;
+		c->node[i].def->build(&d->st, (int)sw[i].n, d->argv, emit, arg);
 		qts_progname = progname;
 		check_zone(&zone, i);
 		if (i > 0 && d->st.conf.nfiles)
@@ -670,28 +909,46 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		if (sc->tick_every && (!conf.tick_every || sc->tick_every < conf.tick_every))
 			conf.tick_every = sc->tick_every;
 	}
+	/* Two threads, the first stage on the runtime's and the rest on a
+	 * second, for a chain of two stages or more that does nothing but
+	 * read, work and write: live work (feedback, heartbeats, timers,
+	 * metrics, busy polling) stays on one thread, which the runtime's
+	 * loop times. */
+	if (rt && n > 1 && threads > 1 && !conf.feedback && !conf.heartbeat && !conf.tick_every &&
+	    !conf.busy_poll && !conf.metrics && cpus_allowed() > 1)
+		if ((c->apart = qts_apart_start(apart_put, c, c->node[1].st.name))) {
+			c->adapt_left = ADAPT_EVENTS;
+			c->adapt_t0 = qts_loop_now();
+			gated = c;
+			qts_warn_gate = warn_gate;
+		}
 	/* The runtime reads for the first stage: a bad input is its to say. */
 	qts_progname = first->st.name;
 	st->name = first->st.name;
 	st->ops = &chain_ops;
+	if (c->apart) {
+		chain_apart_ops = chain_ops;
+		chain_apart_ops.settle = chain_settle;
+		st->ops = &chain_apart_ops;
+	}
 	st->eng = c;
 	st->conf = conf;
 }
 
 void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
-		    qts_runtime *rt)
+		    int threads, qts_runtime *rt)
 {
-	build_chain(st, line, files, nfiles, msgpack, rt, qts_runtime_emit, rt, NULL, NULL);
+	build_chain(st, line, files, nfiles, msgpack, threads, rt, qts_runtime_emit, rt, NULL, NULL);
 }
 
 void qts_pipe_build_to(qts_stage *st, const char *line, qts_emit_fn emit, void *arg,
 		       const char *(*where)(void *ctx), void *where_ctx)
 {
-	build_chain(st, line, NULL, 0, 0, NULL, emit, arg, where, where_ctx);
+	build_chain(st, line, NULL, 0, 0, 1, NULL, emit, arg, where, where_ctx);
 }
 
 const qts_stage *qts_pipe_stage(const qts_stage *whole, size_t i)
 {
 	const chain *c = whole->eng;
-	return whole->ops == &chain_ops && i < c->n ? &c->node[i].st : NULL;
+	return (whole->ops == &chain_ops || whole->ops == &chain_apart_ops) && i < c->n ? &c->node[i].st : NULL;
 }

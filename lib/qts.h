@@ -37,8 +37,10 @@ enum { QTS_EXIT_OK = 0, QTS_EXIT_FAIL = 1, QTS_EXIT_USAGE = 2, QTS_EXIT_TEMPFAIL
 
 /* ---- diagnostics (diag.c) ---------------------------------------------- */
 
-/* The program's name as used in messages ("qts-fetch"); set by qts_init. */
-extern const char *qts_progname;
+/* The program's name as used in messages ("qts-fetch"); set by qts_init.
+ * One a thread: `qts pipe` runs its later stages on a second thread, each
+ * naming itself as its program would. */
+extern _Thread_local const char *qts_progname;
 /* Set up a program: its name for messages, signal handling (SIGINT and
  * SIGTERM set qts_interrupted and interrupt blocking reads). */
 void qts_init(const char *argv0);
@@ -77,6 +79,11 @@ const char *qts_last_message(void);
 /* Called with the message by qts_die and qts_usage_error before they exit
  * (writer.c sets it: the stream then ends with a `system` error event). */
 extern void (*qts_fail_hook)(const char *why);
+/* Asked before a message is written: nonzero drops it.  `qts pipe` sets
+ * it while its later stages run on a second thread, behind the first:
+ * they catch up first, and a message the first would never have reached
+ * (they failed on an earlier event) is not said. */
+extern int (*qts_warn_gate)(void);
 /* A stage upstream failed: its `system` event of level `error` was read
  * (reader.c).  The first is kept, and qts_close_stdout turns it into a
  * message and a failing exit status at the end. */
@@ -133,9 +140,19 @@ void qts_outfile_abort(qts_outfile *of);
  * qts_free_lines(p, the same size) only; NULL when out of memory.  A
  * stream of many symbols visits each one's state once a round of them,
  * when it has left the cache: a state whose hot fields come first then
- * costs one line's miss, not two.  (Not for threads: one at a time.) */
+ * costs one line's miss, not two.  Safe on two threads; a thread that
+ * calls qts_lines_apart first gets blocks of its own, never next to
+ * another thread's. */
 void *qts_calloc_lines(size_t size);
 void qts_free_lines(void *p, size_t size);
+void qts_lines_apart(void);
+/* What two threads write, on lines this far apart: a core's prefetcher
+ * fetches lines in pairs. */
+#define QTS_APART 128
+/* size zeroed bytes aligned to align (a power of two, QTS_APART for a
+ * type with members _Alignas(QTS_APART)), freed with free(3); NULL when
+ * out of memory. */
+void *qts_calloc_aligned(size_t align, size_t size);
 /* size zeroed bytes for a table probed at random, on huge pages where the
  * kernel gives them; freed with qts_free_table(p, size) only. */
 void *qts_calloc_table(size_t size);

@@ -86,6 +86,11 @@ typedef struct qts_stage_ops {
 	 * keeps no state to checkpoint, and refuses --state. */
 	int (*save)(void *eng, struct qts_ckpt *c);
 	int (*restore)(void *eng, struct qts_ckpt *c);
+	/* Every event put so far is through the engine, and what it emitted
+	 * is in the writer: called by the runtime before it touches the
+	 * output or times anything, for an engine that works on a thread of
+	 * its own (`qts pipe`'s later stages).  May be NULL. */
+	void (*settle)(void *eng);
 } qts_stage_ops;
 
 /* What every stage takes besides its own options. */
@@ -245,6 +250,27 @@ int qts_stage_wait(int fd, short events, int64_t deadline);
  * 0, or -1 when the output failed; outside a run, 0. */
 int qts_stage_flush(void);
 
+/* The runtime's output as qts_runtime_emit, for events of the input
+ * handled on another thread: raw (len bytes in format fmt, 0: none) are
+ * the bytes the event was read as, which qts_runtime_given_raw gave on
+ * the runtime's thread when ev was the event just read. */
+int qts_runtime_emit_raw(qts_runtime *r, const qts_event *ev, const void *raw, size_t len, int fmt);
+int qts_runtime_given_raw(const qts_runtime *r, const qts_event *ev, const void **raw, size_t *len);
+/* `qts pipe`'s second thread (pipe_apart.c): fn(ctx, ev, raw, len, fmt)
+ * called there on each event pushed, in order, with the bytes it was read
+ * as (raw NULL: none, or too long to carry).  Start: NULL when no thread
+ * can be made.  Settle: every event pushed is handled (what the second
+ * thread did is seen).  Stop: settled, the thread ended and freed. */
+typedef struct qts_apart qts_apart;
+typedef void (*qts_apart_fn)(void *ctx, const qts_event *ev, const void *raw, size_t len, int fmt);
+qts_apart *qts_apart_start(qts_apart_fn fn, void *ctx, const char *progname);
+void qts_apart_push(qts_apart *a, const qts_event *ev, const void *raw, size_t len, int fmt);
+void qts_apart_settle(qts_apart *a);
+void qts_apart_stop(qts_apart *a);
+/* Set on a thread that runs stages apart from the runtime's: what it
+ * writes waits on the output alone, never in the runtime's loop. */
+extern _Thread_local int qts_stage_apart;
+
 /* A running stage's figures (stage_metrics.c), for --metrics FILE (the
  * Prometheus text format, rewritten atomically every second and at the
  * end) and SIGUSR1 (the same on standard error). */
@@ -252,9 +278,11 @@ int qts_stage_flush(void);
 #define QTS_METRICS_BOUNDS 16
 typedef struct qts_stage_metrics {
 	/* Counted inline, on every event's way (a few instructions). */
-	uint64_t in[QTS_METRICS_TYPES], out[QTS_METRICS_TYPES];
+	uint64_t in[QTS_METRICS_TYPES];
+	/* on lines apart: `qts pipe` counts out on its second thread */
+	_Alignas(QTS_APART) uint64_t out[QTS_METRICS_TYPES];
 	int64_t last_ts;              /* the latest event time out; INT64_MIN: none */
-	uint64_t errors, warnings;
+	_Alignas(QTS_APART) uint64_t errors, warnings;
 	uint64_t dropped;             /* a source's events dropped (--overflow drop) */
 	uint64_t buckets[QTS_METRICS_BOUNDS + 1]; /* the last: above every bound */
 	uint64_t latency_n;
@@ -296,7 +324,7 @@ int qts_stage_metrics_write(const qts_stage_metrics *m, int64_t wall_now, char *
  * write msgpack (else the last stage's -M decides).  A bad pipeline, an
  * unknown stage or a bad option exits 2 naming the stage. */
 void qts_pipe_build(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
-		    qts_runtime *rt);
+		    int threads, qts_runtime *rt);
 /* The same chain for a host that feeds it itself (`qts sweep`, from
  * events held in memory): the last stage emits to emit(arg, ev), and a
  * failure of the first stage is said at where(where_ctx). */

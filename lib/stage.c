@@ -111,16 +111,13 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 struct qts_runtime {
 	qts_stage *st;
 	qts_writer *w;          /* NULL for a stage with conf.no_events */
-	const qts_event *given; /* the event in the stage's put, while there */
 	qts_loop *loop;
 	qts_inputs *in;
 	qts_feedback *fb;
-	uint64_t in_n, out_n, fb_n;
-	int64_t max_ts;     /* the latest time written, for a heartbeat's */
+	uint64_t fb_n;
 	int write_failed;
 	int failed;         /* said why already; exit 1 */
 	int stop;           /* end the run: failed, or the output is gone */
-	unsigned countdown; /* events to the next look at the clock */
 	int64_t hb_next, tick_next; /* monotonic ns; -1: none */
 	int64_t tick_at;            /* a tick asked for once (qts_stage_tick_at); -1: none */
 	qts_stage_metrics *m;
@@ -142,7 +139,6 @@ struct qts_runtime {
 	int64_t drop_first, drop_last;
 	/* --state (see checkpoint_*() below) */
 	int stateful;
-	uint64_t written;     /* records the writer took (or that were suppressed) */
 	uint64_t suppress;    /* records the output journal holds already */
 	uint64_t in_hash;     /* qts_state_hash of the events consumed */
 	uint64_t marks[QTS_STATE_MARKS];
@@ -156,11 +152,26 @@ struct qts_runtime {
 	int between;          /* waiting for the input, between two events */
 	char *enc;            /* an event's msgpack bytes, for the hash */
 	size_t enc_cap;
+	/* What each event written counts, on a line of its own: `qts pipe`
+	 * writes from its second thread while this one reads. */
+	_Alignas(QTS_APART) uint64_t out_n;
+	uint64_t written;     /* records the writer took (or that were suppressed) */
+	int64_t max_ts;       /* the latest time written, for a heartbeat's */
+	/* What each event read sets, on a line of its own too. */
+	_Alignas(QTS_APART) const qts_event *given; /* the event in the stage's put, while there */
+	uint64_t in_n;
+	unsigned countdown; /* events to the next look at the clock */
 };
 
-int qts_runtime_emit(void *arg, const qts_event *ev)
+_Thread_local int qts_stage_apart;
+
+int qts_runtime_given_raw(const qts_runtime *r, const qts_event *ev, const void **raw, size_t *len)
 {
-	qts_runtime *r = arg;
+	return ev == r->given ? qts_inputs_raw(r->in, raw, len) : 0;
+}
+
+int qts_runtime_emit_raw(qts_runtime *r, const qts_event *ev, const void *raw, size_t len, int fmt)
+{
 	if (!r->w)
 		return 0; /* conf.no_events: nothing is written */
 	if (__builtin_expect(r->suppress > 0, 0)) { /* the output journal has it */
@@ -169,11 +180,6 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 		r->out_n++;
 		return 0;
 	}
-	/* The very event the stage was given, passed on: its bytes as read
-	 * are copied when they are what encoding it would write. */
-	const void *raw = NULL;
-	size_t len = 0;
-	int fmt = ev == r->given ? qts_inputs_raw(r->in, &raw, &len) : 0;
 	if (qts_writer_put_raw(r->w, ev, raw, len, fmt) < 0) {
 		r->write_failed = 1;
 		r->stop = 1;
@@ -186,6 +192,17 @@ int qts_runtime_emit(void *arg, const qts_event *ev)
 	if (r->m)
 		qts_stage_metrics_out(r->m, ev);
 	return 0;
+}
+
+int qts_runtime_emit(void *arg, const qts_event *ev)
+{
+	qts_runtime *r = arg;
+	/* The very event the stage was given, passed on: its bytes as read
+	 * are copied when they are what encoding it would write. */
+	const void *raw = NULL;
+	size_t len = 0;
+	int fmt = r->w ? qts_runtime_given_raw(r, ev, &raw, &len) : 0;
+	return qts_runtime_emit_raw(r, ev, raw, len, fmt);
 }
 
 /* The engine failed: say why (once), with where when given. */
@@ -241,8 +258,15 @@ static void runtime_failed(qts_runtime *r, const char *fmt, ...)
 
 static int pump(qts_runtime *r);
 
+static void settle(qts_runtime *r)
+{
+	if (r->st->ops->settle && !qts_stage_apart)
+		r->st->ops->settle(r->st->eng);
+}
+
 static void flush(qts_runtime *r)
 {
+	settle(r);
 	if (r->q) { /* --buffer: never wait here */
 		pump(r);
 		return;
@@ -358,6 +382,7 @@ static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
  * can come anywhere in it. */
 static void heartbeat(qts_runtime *r, int64_t now)
 {
+	settle(r);
 	const qts_stage *st = r->st;
 	int64_t period = st->conf.heartbeat;
 	r->hb_next += period;
@@ -389,6 +414,7 @@ static void heartbeat(qts_runtime *r, int64_t now)
 
 static void tick(qts_runtime *r, int idle)
 {
+	settle(r);
 	const qts_stage *st = r->st;
 	if (st->ops->tick && !r->stop && st->ops->tick(st->eng, qts_wall_now(), idle) < 0)
 		engine_failed(r, NULL);
@@ -586,6 +612,7 @@ static void on_usr1(int sig)
 
 static void write_metrics(qts_runtime *r)
 {
+	settle(r);
 	char err[QTS_ERR_MAX];
 	if (qts_stage_metrics_write(r->m, qts_wall_now(), err) < 0 && !r->metrics_failed++)
 		qts_warn("%s", err); /* the stage goes on: its figures are not its work */
@@ -599,6 +626,7 @@ static void timers(qts_runtime *r, int64_t now)
 	}
 	if (metrics_asked) {
 		metrics_asked = 0;
+		settle(r);
 		if (r->m)
 			qts_stage_metrics_print(r->m, stderr, qts_wall_now());
 	}
@@ -770,26 +798,48 @@ int qts_stage_flush(void)
 	return r->write_failed ? -1 : 0;
 }
 
+/* A write waits no longer once a signal came: at once, or (a record
+ * written in part) after PARTIAL_GRACE from the first look since. */
+static int write_given_up(int64_t *give_up, int partial)
+{
+	if (!qts_interrupted)
+		return 0;
+	int64_t now = qts_loop_now();
+	if (*give_up < 0)
+		*give_up = now + PARTIAL_GRACE;
+	return !partial || now >= *give_up;
+}
+
+/* A write would block, on a thread apart from the loop's (whose signals
+ * it does not take): the output alone is waited for, looking at
+ * qts_interrupted ten times a second. */
+static int wait_output_alone(int fd, int partial)
+{
+	int64_t give_up = -1;
+	while (!write_given_up(&give_up, partial)) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		if (poll(&p, 1, 100) > 0)
+			return 0;
+	}
+	errno = EINTR;
+	return -1;
+}
+
 /* A write would block: drain the feedback meanwhile (applying it here
  * would call the engine inside its own call).  After a signal, a record
  * written in part is finished if the reader takes it soon. */
 static int wait_output(void *arg, int fd, int partial)
 {
 	qts_runtime *r = arg;
+	if (qts_stage_apart) /* stages on a thread apart from the loop's */
+		return wait_output_alone(fd, partial);
 	if (r->blocked) { /* a failure's last words, written from inside a wait */
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
 		return poll(&p, 1, 1000) > 0 ? 0 : -1;
 	}
 	r->blocked = 1;
 	int64_t give_up = -1;
-	for (;;) {
-		if (qts_interrupted) {
-			int64_t now = qts_loop_now();
-			if (give_up < 0)
-				give_up = now + PARTIAL_GRACE;
-			if (!partial || now >= give_up)
-				break;
-		}
+	while (!write_given_up(&give_up, partial)) {
 		wait_once(r, fd, POLLOUT, give_up);
 		if (r->ready) {
 			r->blocked = 0;
@@ -989,7 +1039,8 @@ const char *qts_runtime_where(const qts_runtime *r)
 
 qts_runtime *qts_runtime_new(void)
 {
-	qts_runtime *r = calloc(1, sizeof *r);
+	/* the counts of what it writes are on lines apart */
+	qts_runtime *r = qts_calloc_aligned(_Alignof(qts_runtime), sizeof *r);
 	if (!r)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	return r;
@@ -1085,7 +1136,10 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (!(r->q = malloc(st.conf.buffer * sizeof *r->q)))
 			qts_die(QTS_EXIT_FAIL, "--buffer %zu: out of memory", st.conf.buffer);
 	}
-	if (live || (ops->next && (st.conf.pace > 0 || r->q)))
+	/* A stage with a thread of its own (`qts pipe`'s later stages) writes
+	 * there without blocking too: a pipe that stops taking its output
+	 * then holds it only until a signal, as it holds the loop's. */
+	if (live || (ops->next && (st.conf.pace > 0 || r->q)) || ops->settle)
 		output_nonblocking();
 
 	if (!ops->next) {

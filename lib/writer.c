@@ -108,7 +108,8 @@ static inline void copy_record(char *dst, const void *raw, size_t len)
 
 qts_writer *qts_writer_new(int fd, int format)
 {
-	qts_writer *w = calloc(1, sizeof *w);
+	/* lines of its own: `qts pipe` writes from its second thread */
+	qts_writer *w = qts_calloc_aligned(QTS_APART, sizeof *w);
 	/* WBUF and a margin: a record of up to WSLACK bytes put below WBUF
 	 * (every put flushes at WBUF) then fits without a realloc, a copy of
 	 * the buffer and its pages faulted again */

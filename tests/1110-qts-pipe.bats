@@ -205,7 +205,7 @@ needs() {
 
 @test "qts pipe: --help, and a stage's own --help" {
 	run -0 qts pipe --help
-	[[ $output == *"qts pipe [-M | --msgpack] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]"* ]]
+	[[ $output == *"qts pipe [-M | --msgpack] [--threads 1|2] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]"* ]]
 	run -0 qts pipe 'qts-sim --help'
 	[[ $output == "usage: qts-sim "* ]]
 }
@@ -333,4 +333,50 @@ needs() {
 	# its message over a stream without equity
 	same 'qts-report --tee -c | qts-sim' "$T/bars.csv"
 	[[ ${stderr_lines[0]} == "qts-report: $T/bars.csv: no equity events among "* ]]
+}
+
+# 300000 bars of 200 symbols, msgpack: long enough for qts pipe to time
+# its windows on two threads and on one, and switch between them.
+long_stream() {
+	qts-fetch -M --tf 1d --count 1500 "synth:$(awk 'BEGIN { for (i = 0; i < 200; i++) printf "%sS%03d", i ? "," : "", i }')" > "$T/long.mp"
+}
+
+@test "qts pipe --threads: 1 or 2, the same bytes either way as the shell pipeline, over a long stream" {
+	long_stream
+	chain='qts-strategy sma-cross fast=10 slow=30 size=100 | qts-risk | qts-sim'
+	same "$chain" "$T/long.mp"
+	for n in 1 2; do
+		run -0 --separate-stderr qts pipe --threads "$n" "$chain" "$T/long.mp"
+		[ "$stderr" = "" ]
+		printf '%s\n' "$output" | cmp - "$T/sh.out"
+		qts pipe -M --threads "$n" "$chain" "$T/long.mp" | cmp - <(qts cat -M "$T/sh.out")
+	done
+	# the later stages fail near the end (the second thread far behind
+	# the first): their message and output alone, as in the shell
+	# (the synthetic days end on 2029-09-28)
+	{ qts cat "$T/long.mp"; echo "bar,2029-10-01T00:00:00Z,S000,1h,1,1,1,1,1"
+	  echo "bar,2029-10-02T00:00:00Z,S001,1d,1,1,1,1,1"; } > "$T/late.csv"
+	IN=$T/late.csv same 'qts-sim | qts-resample 1w -k'
+	[ "$status" -eq 1 ]
+	# (qts-sim's 1500 equity events are in qts-resample's input too)
+	[[ ${stderr_lines[0]} == "qts-resample: -:301501: S000: bars of 1h among bars of 1d"* ]]
+	# and the first stage failing there, after the later ones' events
+	IN=$T/late.csv same 'qts-resample 1d -k | qts-sim'
+	[[ ${stderr_lines[0]} == "qts-resample: -:300001: S000: bars of 1h among bars of 1d"* ]]
+}
+
+@test "qts pipe --threads: anything but 1 or 2 is a usage error (exit 2)" {
+	for bad in 0 3 x ''; do
+		run -2 --separate-stderr qts pipe --threads "$bad" 'qts-sim' < /dev/null
+		[ "$output" = "" ]
+		[[ $stderr == "qts: pipe: --threads: "* ]]
+	done
+	run -2 --separate-stderr qts pipe --threads 3 'qts-sim' < /dev/null
+	[[ $stderr == "qts: pipe: --threads: 3 is out of range [1, 2]"* ]]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts'
+		COMP_WORDS=(qts pipe --th); COMP_CWORD=2; _qts; echo \${COMPREPLY[*]}"
+	[ "$output" = "--threads" ]
+	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts'
+		COMP_WORDS=(qts pipe --threads ''); COMP_CWORD=3; _qts; echo \${COMPREPLY[*]}"
+	[ "$output" = "1 2" ]
 }
