@@ -365,6 +365,21 @@ long_stream() {
 	[[ ${stderr_lines[0]} == "qts-resample: -:300001: S000: bars of 1h among bars of 1d"* ]]
 }
 
+@test "qts pipe --threads 2: a later stage's failure is the failure, though the first stage read past it" {
+	# qts-resample (the second thread's) fails at the 1h bar; the first
+	# thread reads on, to a bad record it must not name: one thread would
+	# not have read it (qts-sim's equity of two days comes before the bar)
+	{ head -8 "$T/bars.csv"; echo "bar,2024-01-03T00:00:00Z,AAA,1h,1,1,1,1,1"; sed -n 9,12p "$T/bars.csv"
+	  echo "not an event"; tail -n +13 "$T/bars.csv"; } > "$T/two.csv"
+	for n in 1 2; do
+		run -1 --separate-stderr qts pipe --threads "$n" 'qts-sim | qts-resample 1w -k' "$T/two.csv"
+		printf '%s\n' "$output" > "$T/out$n"
+		[ "$stderr" = "qts-resample: -:11: AAA: bars of 1h among bars of 1d: one timeframe per symbol" ]
+	done
+	cmp "$T/out1" "$T/out2"
+	[[ $(tail -n 1 "$T/out2") == "system,"*",qts-resample,error,-:11: AAA: bars of 1h among bars of 1d"* ]]
+}
+
 @test "qts pipe --threads: anything but 1 or 2 is a usage error (exit 2)" {
 	for bad in 0 3 x ''; do
 		run -2 --separate-stderr qts pipe --threads "$bad" 'qts-sim' < /dev/null
