@@ -102,6 +102,29 @@ int qts_enum_ok(const char *const *values, const char *s, size_t n)
 	return 0;
 }
 
+const char *qts_symbol_fault(qts_type t, const char *s, size_t n)
+{
+	/* A symbol is a word of a table, a key of awk and sort, a part of a
+	 * file's name: a control character (a tab, an escape) breaks them
+	 * all, and reaches a terminal as it is. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return "holds a control character";
+	if (n == 0) {
+		switch (t) {
+		case QTS_BAR: return "is empty: a bar is of a symbol";
+		case QTS_TICK: return "is empty: a tick is of a symbol";
+		case QTS_QUOTE: return "is empty: a quote is of a symbol";
+		case QTS_TARGET: return "is empty: a target is of a symbol";
+		case QTS_ORDER: return "is empty: an order is of a symbol";
+		case QTS_FILL: return "is empty: a fill is of a symbol";
+		case QTS_POSITION: return "is empty: a position is of a symbol";
+		default: break;
+		}
+	}
+	return NULL;
+}
+
 void qts_event_init(qts_event *ev, qts_type t, int64_t ts)
 {
 	memset(ev, 0, offsetof(qts_event, raw));

@@ -84,8 +84,9 @@ int qts_pq_row_event(qts_pq *pq, qts_type t, qts_event *ev, char *err, size_t er
 				*(double *)(void *)dst = QTS_EMPTY;
 				continue;
 			}
-			if (fd->kind == FK_STR) { /* an empty text: as CSV writes it */
-				dst[0] = '\0';
+			if (fd->kind == FK_STR && !(fd->offset == offsetof(qts_event, symbol) &&
+						    qts_symbol_fault(ev->type, "", 0))) {
+				dst[0] = '\0'; /* an empty text: as CSV writes it */
 				continue;
 			}
 			snprintf(err, errlen, "%.200s: row %" PRId64 ": %s: no value", qts_pq_name(pq), qts_pq_row(pq),
@@ -112,6 +113,13 @@ int qts_pq_row_event(qts_pq *pq, qts_type t, qts_event *ev, char *err, size_t er
 				snprintf(err, errlen, "%.200s: row %" PRId64 ": %s: '%s' is %s", qts_pq_name(pq),
 					 qts_pq_row(pq), fd->name, shown, v.len >= fd->size ? "too long"
 					 : memchr(v.s, '\0', v.len) ? "text with a NUL" : "not one of the allowed values");
+				return -1;
+			}
+			if (fd->offset == offsetof(qts_event, symbol) && qts_symbol_fault(ev->type, v.s, v.len)) {
+				char shown[80];
+				qts_quote(shown, sizeof shown, v.s, v.len);
+				snprintf(err, errlen, "%.200s: row %" PRId64 ": symbol: '%s' %s", qts_pq_name(pq),
+					 qts_pq_row(pq), shown, qts_symbol_fault(ev->type, v.s, v.len));
 				return -1;
 			}
 			memcpy(dst, v.s, v.len);

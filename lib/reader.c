@@ -216,6 +216,14 @@ int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, co
 		qts_quote(shown, sizeof shown, s, n);
 		return qts_reader_fail(r, "%s: '%s' is not valid UTF-8", f->name, shown);
 	}
+	if (f->offset == offsetof(qts_event, symbol)) {
+		const char *fault = qts_symbol_fault(ev->type, s, n);
+		if (fault) {
+			char shown[4 * QTS_SYM_MAX + 8];
+			qts_quote(shown, sizeof shown, s, n);
+			return qts_reader_fail(r, "symbol: '%s' %s", shown, fault);
+		}
+	}
 	if (f->kind == FK_ENUM && !qts_enum_ok(f->values, s, n))
 		return qts_reader_fail(r, "%s: '%.*s' is not one of the allowed values", f->name, (int)n, s);
 	char *dst = (char *)ev + f->offset;

@@ -116,14 +116,6 @@ ALWAYS_INLINE uint64_t nondigits(uint64_t w)
 	return ((w + 0x4646464646464646ULL) | (w - 0x3030303030303030ULL)) & 0x8080808080808080ULL;
 }
 
-/* Bytes of x equal to b have their high bit set; exact up to the first
- * match (a borrow may flag the bytes after it). */
-ALWAYS_INLINE uint64_t bytes_equal(uint64_t x, unsigned char b)
-{
-	uint64_t y = x ^ (0x0101010101010101ULL * b);
-	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
-}
-
 /* The value of the digits of w, first byte most significant, each byte
  * holding one digit's value (0 to 9), the bytes below them zeros (read as
  * leading zero digits): pairs, quads and octets are combined in
@@ -333,13 +325,6 @@ ALWAYS_INLINE const char *num_field(struct num_shapes *s, struct shape_pick *k, 
 	return q;
 }
 
-/* Bytes of x below b (at most 0x80) have their high bit set; exact up to
- * the first one (a borrow may flag the bytes after it). */
-ALWAYS_INLINE uint64_t bytes_below(uint64_t x, unsigned char b)
-{
-	return (x - 0x0101010101010101ULL * b) & ~x & 0x8080808080808080ULL;
-}
-
 /* The bytes of w outside ASCII (their high bit set), which the generic
  * path checks as UTF-8: a field holding one is left to it. */
 ALWAYS_INLINE uint64_t non_ascii(uint64_t w)
@@ -354,8 +339,9 @@ static const char *fast_str_any(const char *p, char *dst, size_t size)
 {
 	for (size_t at = 0; at < size; at += 8) {
 		uint64_t w = load8(p + at);
-		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | bytes_equal(w, '\r') | bytes_equal(w, '\n') |
-			     bytes_equal(w, 0) | non_ascii(w);
+		/* a control character (CR, LF and NUL among them) is the
+		 * generic path's to refuse in a symbol */
+		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') | control_bytes(w) | non_ascii(w);
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
@@ -381,7 +367,7 @@ static inline const char *fast_str(const char *p, char *dst, size_t size)
 		uint64_t w = load8(p + at);
 		/* a byte outside ASCII stops the field as a low one does:
 		 * not being the comma, it sends it on, and then away */
-		uint64_t m = bytes_below(w, ',' + 1) | non_ascii(w);
+		uint64_t m = bytes_below(w, ',' + 1) | bytes_equal(w, 0x7f) | non_ascii(w);
 		memcpy(dst + at, &w, 8);
 		if (m) {
 			size_t i = at + (size_t)(__builtin_ctzll(m) >> 3);
@@ -504,8 +490,9 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	 * their comma are matched at once. */
 	uint64_t sym_key;
 	struct sym_hint *k = sym_hint(r, p);
-	if (!(p = word_field(&k->sym, p, load8(p), ev->symbol, sizeof ev->symbol, &sym_key)) || ++p > lim)
-		return 0;
+	if (!(p = word_field(&k->sym, p, load8(p), ev->symbol, sizeof ev->symbol, &sym_key)) || !ev->symbol[0] ||
+	    ++p > lim)
+		return 0; /* (an empty symbol: the generic path says so) */
 	if (!(p = word_field(&r->tf_field, p, load8(p), ev->bar.tf, sizeof ev->bar.tf, tf_key)))
 		return 0;
 	/* Written out, so each number's ending is known where it is read. */

@@ -395,25 +395,29 @@ static inline uint64_t load8(const unsigned char *p)
 	return w;
 }
 
-/* The high bit of each byte of w that is a NUL or outside ASCII, exactly:
- * the low seven bits of a byte plus 0x7f carry into its high bit unless
- * they are all zero, and a byte whose own high bit is set is taken out
- * (as many operations as finding the NULs alone). */
-static inline uint64_t nul_or_high(uint64_t w)
+/* The high bit of each byte of w that is a control character (below a
+ * space, or DEL: NUL among them) or outside ASCII, exactly: a byte's low
+ * seven bits plus 0x60 carry into its high bit when they are a space or
+ * above, plus 1 when they are 0x7f, and neither carries into the next
+ * byte (as many operations as finding the NULs alone). */
+static inline uint64_t control_or_high(uint64_t w)
 {
-	return ~((((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) & ~w) | 0x7f7f7f7f7f7f7f7fULL);
+	uint64_t low = w & 0x7f7f7f7f7f7f7f7fULL;
+	return (~(low + 0x6060606060606060ULL) | (low + 0x0101010101010101ULL) | w) & 0x8080808080808080ULL;
 }
 
 /* A fixstr's n bytes at src into dst (words of it, the rest zeros); 0 when
- * one of them is a NUL or outside ASCII (text the generic decoder checks
- * as UTF-8). */
+ * there are none, or one of them is a control character (a NUL among
+ * them) or outside ASCII: text the generic decoder checks.  The bytes past
+ * n are zeros when tested, above the kept ones: a borrow never reaches
+ * down to these. */
 static inline int copy_str(char *dst, const unsigned char *src, unsigned n, unsigned words)
 {
 	if (n < 8) { /* most symbols and every timeframe: one word */
 		uint64_t keep = (1ULL << (8 * n)) - 1, w = load8(src) & keep;
 		memcpy(dst, &w, 8);
 		memset(dst + 8, 0, 8 * (words - 1));
-		return !(nul_or_high(w) & keep);
+		return n && !(control_or_high(w) & keep);
 	}
 	uint64_t bad = 0;
 	for (unsigned k = 0; k < words; k++) {
@@ -421,7 +425,7 @@ static inline int copy_str(char *dst, const unsigned char *src, unsigned n, unsi
 		int left = (int)n - 8 * (int)k;
 		keep = left >= 8 ? ~0ULL : left <= 0 ? 0 : (1ULL << (8 * left)) - 1;
 		w &= keep;
-		bad |= nul_or_high(w) & keep;
+		bad |= control_or_high(w) & keep;
 		memcpy(dst + 8 * k, &w, 8);
 	}
 	return !bad;

@@ -247,6 +247,28 @@ static inline int bar_in_order(qts_reader *r, qts_event *ev)
 	return bar_in_order_key(r, ev, tf_word(ev->bar.tf));
 }
 
+/* Bytes of x equal to b have their high bit set; exact up to the first
+ * match (a borrow may flag the bytes after it). */
+static inline __attribute__((always_inline)) uint64_t bytes_equal(uint64_t x, unsigned char b)
+{
+	uint64_t y = x ^ (0x0101010101010101ULL * b);
+	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
+}
+
+/* Bytes of x below b (at most 0x80) have their high bit set; exact up to
+ * the first one (a borrow may flag the bytes after it). */
+static inline __attribute__((always_inline)) uint64_t bytes_below(uint64_t x, unsigned char b)
+{
+	return (x - 0x0101010101010101ULL * b) & ~x & 0x8080808080808080ULL;
+}
+
+/* The control characters of x (below a space, and DEL), flagged as
+ * bytes_below does: a symbol holding one is the generic path's to refuse. */
+static inline __attribute__((always_inline)) uint64_t control_bytes(uint64_t x)
+{
+	return bytes_below(x, 0x20) | bytes_equal(x, 0x7f);
+}
+
 /* Asking for the bytes a page ahead of [p, p + n) hides part of the wait
  * for memory when the decoder gets there. */
 static inline void prefetch_ahead(const void *p, size_t n)

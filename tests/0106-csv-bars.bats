@@ -72,7 +72,7 @@ check() {
 	check 'bar,2024-01-01T14:30:00Z,SYN,1234567890123456,1,2,0.5,1.5,10' \
 		'qts: in.csv:1: tf: longer than 15 bytes'
 	check 'bar,2024-01-01T14:30:00Z,,1m,1,2,0.5,1.5,10' \
-		'bar,2024-01-01T14:30:00Z,,1m,1,2,0.5,1.5,10'
+		"qts: in.csv:1: symbol: '' is empty: a bar is of a symbol"
 	check 'bar,2024-01-01T14:30:00Z,"A,B",1m,1,2,0.5,1.5,10' \
 		'bar,2024-01-01T14:30:00Z,"A,B",1m,1,2,0.5,1.5,10'
 }
@@ -173,10 +173,11 @@ check() {
 
 @test "csv bars: line numbers stay right after lines read in one pass" {
 	# Lines read in one pass are counted in batches; a record across two
-	# lines (a quoted newline) in between is read split.
+	# lines (a quoted newline: a message's, a symbol holds none) in
+	# between is read split.
 	qts-fetch --tf 1m --count 20000 synth:SYN >"$BATS_TEST_TMPDIR/in.csv"
 	{
-		printf 'bar,2024-06-03T14:30:00Z,"S\nY",1m,1,2,0.5,1.5,10\n'
+		printf 'system,2024-06-03T14:30:00Z,src,info,"S\nY"\n'
 		for m in 31 32 33; do printf 'bar,2024-06-03T14:%s:00Z,SYN,1m,1,2,0.5,1.5,10\n' "$m"; done
 		printf 'bar,2024-06-03T14:34:00Z,SYN,1m,1,2,0.5,1.5,1x\n'
 		printf '%s\n' "$pad"

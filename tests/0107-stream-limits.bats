@@ -45,6 +45,10 @@ mp() {
 	    "utf8-tf": bar(i64(1704153600 * 10**9), tf=b"1d\xff"),
 	    "utf8-long": bar(i64(1704153600 * 10**9), sym=b"ABCDEFGHIJ\xed\xa0\x80"),
 	    "utf8-ok": bar(i64(1704153600 * 10**9), sym="Société".encode()),
+	    "empty-symbol": bar(i64(1704153600 * 10**9), sym=b""),
+	    "tab-symbol": bar(i64(1704153600 * 10**9), sym=b"A\tB"),
+	    "del-symbol": bar(i64(1704153600 * 10**9), sym=b"A\x7f"),
+	    "esc-long": bar(i64(1704153600 * 10**9), sym=b"ABCDEFGHIJ\x1b[2J"),
 	    "text-late": b"\x93" + s("note") + s("2262-04-12T00:00:00Z") + s("x"),
 	}
 	sys.stdout.buffer.write(b"".join(recs[k] for k in sys.argv[1:]))
@@ -69,6 +73,37 @@ refused() {
 	[ "$stderr" = "qts: $2: $3" ]
 	[ "${lines[0]}" = "$GOOD" ]
 	[[ ${lines[1]} == system,*,qts,error,* ]] && [ "${#lines[@]}" = 2 ]
+}
+
+@test "a symbol with a control character, or none where the type is of a symbol, is refused in CSV and msgpack" {
+	printf '%s\nbar,2024-01-02T00:00:00Z,A\tB,1d,1,2,0.5,1.5,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/t.csv"
+	refused "$BATS_TEST_TMPDIR/t.csv" "$BATS_TEST_TMPDIR/t.csv:2" "symbol: 'A\\tB' holds a control character"
+	printf '%s\nbar,2024-01-02T00:00:00Z,,1d,1,2,0.5,1.5,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/e.csv"
+	refused "$BATS_TEST_TMPDIR/e.csv" "$BATS_TEST_TMPDIR/e.csv:2" "symbol: '' is empty: a bar is of a symbol"
+	# a quoted CSV field (the generic path), DEL, and a long one
+	printf '%s\nbar,2024-01-02T00:00:00Z,"A\177",1d,1,2,0.5,1.5,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/d.csv"
+	refused "$BATS_TEST_TMPDIR/d.csv" "$BATS_TEST_TMPDIR/d.csv:2" "symbol: 'A\\x7f' holds a control character"
+	mp good tab-symbol > "$BATS_TEST_TMPDIR/t.mp"
+	refused "$BATS_TEST_TMPDIR/t.mp" "$BATS_TEST_TMPDIR/t.mp: event 2 (byte 64)" "symbol: 'A\\tB' holds a control character"
+	mp good empty-symbol > "$BATS_TEST_TMPDIR/e.mp"
+	refused "$BATS_TEST_TMPDIR/e.mp" "$BATS_TEST_TMPDIR/e.mp: event 2 (byte 64)" "symbol: '' is empty: a bar is of a symbol"
+	mp good del-symbol > "$BATS_TEST_TMPDIR/d.mp"
+	cat_refuses "$BATS_TEST_TMPDIR/d.mp" "event 2 (byte 64): symbol: 'A\\x7f' holds a control character"
+	mp good esc-long > "$BATS_TEST_TMPDIR/l.mp"
+	cat_refuses "$BATS_TEST_TMPDIR/l.mp" "event 2 (byte 64): symbol: 'ABCDEFGHIJ\\x1b[2J' holds a control character"
+	# every type that is of a symbol; a cancel, an update, a risk event may have none
+	for rec in 'tick,2024-01-02T00:00:00Z,,1,1' 'quote,2024-01-02T00:00:00Z,,1,2,1,1' \
+		'target,2024-01-02T00:00:00Z,,1,qty,s' 'order,2024-01-02T00:00:00Z,,o1,buy,1,market,,,day,s' \
+		'fill,2024-01-02T00:00:00Z,,o1,buy,1,10,0,0' 'position,2024-01-02T00:00:00Z,,1,10,10,0,0'; do
+		run -1 --separate-stderr qts cat <<< "$rec"
+		[ "$stderr" = "qts: -:1: symbol: '' is empty: a ${rec%%,*} is of a symbol" ] ||
+			[ "$stderr" = "qts: -:1: symbol: '' is empty: an ${rec%%,*} is of a symbol" ]
+	done
+	for rec in 'cancel,2024-01-02T00:00:00Z,,o1' 'update,2024-01-02T00:00:00Z,,o1,accepted,0,,' \
+		'risk,2024-01-02T00:00:00Z,,drawdown,halt,over 10%'; do
+		run -0 qts cat <<< "$rec"
+		[ "$output" = "$rec" ]
+	done
 }
 
 @test "a time with more than nine digits of fraction is refused, not cut to nanoseconds" {

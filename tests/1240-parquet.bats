@@ -260,3 +260,16 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/o.parquet: Snappy: $d/libsnappy.so.1: undefined symbol: snappy_compress (Debian package libsnappy1v5)" ]
 	[ ! -e "$BATS_TEST_TMPDIR/o.parquet" ]
 }
+
+@test "parquet: a symbol with a control character is refused, naming the row" {
+	# qts's own file, its symbol's bytes changed in place (a snappy
+	# literal and the statistics hold them as they are; no page checksum)
+	printf 'bar,2024-01-01T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\nbar,2024-01-02T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\n' |
+		qts cat --parquet "$BATS_TEST_TMPDIR/q.parquet"
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); assert d.count(b"QQ1") > 0
+open(sys.argv[2], "wb").write(d.replace(b"QQ1", b"Q\tQ"))' "$BATS_TEST_TMPDIR/q.parquet" "$BATS_TEST_TMPDIR/t.parquet"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/t.parquet"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/t.parquet: row 1: symbol: 'Q\\tQ' holds a control character" ]
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/q.parquet"
+	[ "${#lines[@]}" -eq 2 ]
+}

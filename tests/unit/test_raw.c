@@ -83,7 +83,7 @@ static size_t sample(qts_event *ev)
 	size_t n = 0;
 	ev[n++] = bar(19000, "AAPL", 190.25);
 	ev[n++] = bar(19000, "A-SYMBOL-OF-THIRTY-ONE-BYTES-XX", 1e300); /* the longest fixstr */
-	ev[n++] = bar(19000, "", -0.0);
+	ev[n++] = bar(19000, "X", -0.0); /* the shortest symbol (none is refused) */
 	qts_event_init(&ev[n], QTS_TARGET, 19001 * QTS_NS_PER_DAY);
 	QTS_SET(ev[n].symbol, "AAPL");
 	ev[n].target.target = 100;
