@@ -125,6 +125,14 @@ const char *qts_symbol_fault(qts_type t, const char *s, size_t n)
 	return NULL;
 }
 
+const char *qts_symbol_name_fault(const char *s, size_t n, char shown[4 * QTS_SYM_MAX + 8])
+{
+	qts_quote(shown, 4 * QTS_SYM_MAX + 8, s, n);
+	if (n == 0 || n >= QTS_SYM_MAX)
+		return "must be 1 to 31 bytes";
+	return qts_symbol_fault(QTS_BAR, s, n);
+}
+
 void qts_event_init(qts_event *ev, qts_type t, int64_t ts)
 {
 	memset(ev, 0, offsetof(qts_event, raw));

@@ -67,9 +67,5 @@ static inline int qts_financing_whole(const qts_event *ev)
 
 /* Whether s[0..n) is one of values; NULL values accepts anything. */
 int qts_enum_ok(const char *const *values, const char *s, size_t n);
-/* What is wrong with s[0..n) as the symbol of an event of type t, for a
- * message ("is empty: a bar is of a symbol"), or NULL: a control
- * character anywhere, or nothing where the type is of a symbol (market
- * data, targets, orders, fills, positions). */
-const char *qts_symbol_fault(qts_type t, const char *s, size_t n);
+
 #endif

@@ -648,8 +648,10 @@ static void add_symbols(live *l, const char *spec, const char *usage)
 		qts_usage_error(usage, "--live: '%s' is not alpaca:SYM (the live stream is Alpaca's)", spec);
 	for (const char *p = spec + 7;;) {
 		size_t n = strcspn(p, ",");
-		if (!n || n >= QTS_SYM_MAX)
-			qts_usage_error(usage, "%s: a symbol must be 1 to %d bytes", spec, QTS_SYM_MAX - 1);
+		char shown[4 * QTS_SYM_MAX + 8];
+		const char *fault = qts_symbol_name_fault(p, n, shown);
+		if (fault)
+			qts_usage_error(usage, "%s: the symbol '%s' %s", spec, shown, fault);
 		sym *s = realloc(l->syms, (l->nsyms + 1) * sizeof *s);
 		if (!s)
 			qts_die(QTS_EXIT_FAIL, "out of memory");

@@ -239,9 +239,10 @@ static void check_source(const char *spec)
 	}
 	size_t scheme = strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789+-.");
 	if (spec[scheme] == ':' && qts_feed_find(spec, scheme)) {
-		const char *sym = spec + scheme + 1;
-		if (!*sym || strlen(sym) >= QTS_SYM_MAX)
-			qts_usage_error(usage, "%s: the symbol must be 1 to %d bytes", spec, QTS_SYM_MAX - 1);
+		const char *sym = spec + scheme + 1, *fault;
+		char shown[4 * QTS_SYM_MAX + 8];
+		if ((fault = qts_symbol_name_fault(sym, strlen(sym), shown)))
+			qts_usage_error(usage, "%.*s:%s: the symbol %s", (int)scheme, spec, shown, fault);
 		return;
 	}
 	if (strncmp(spec, "file:", 5) == 0 || scheme < 2 || spec[scheme] != ':' || !islower((unsigned char)spec[0]) ||
@@ -374,9 +375,12 @@ static void parse_options(int argc, char **argv, options *o)
 			else
 				add_source(o, optarg, symbol);
 			break;
-		case 's':
-			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
-				qts_usage_error(usage, "--symbol: '%s' must be 1 to %d bytes", optarg, QTS_SYM_MAX - 1);
+		case 's': {
+			char shown[4 * QTS_SYM_MAX + 8];
+			const char *fault = qts_symbol_name_fault(optarg, strlen(optarg), shown);
+			if (fault)
+				qts_usage_error(usage, "--symbol: '%s' %s", shown, fault);
+		}
 			symbol = optarg;
 			symbol_at = o->nsrc;
 			break;

@@ -95,9 +95,11 @@ int qts_synth_check_symbols(const char *symbols, char *err)
 	}
 	for (const char *s = symbols;;) {
 		size_t n = strcspn(s, ",");
-		if (n == 0 || n >= QTS_SYM_MAX) {
-			snprintf(err, 256, "'%.*s' is not a symbol (1 to %d bytes)", (int)(n < 64 ? n : 64), s,
-				 QTS_SYM_MAX - 1);
+		char shown[4 * QTS_SYM_MAX + 8];
+		const char *fault = qts_symbol_name_fault(s, n, shown);
+		if (fault) {
+			snprintf(err, 256, "'%.64s' is not a symbol (%s)", shown,
+				 n == 0 || n >= QTS_SYM_MAX ? "1 to 31 bytes" : "it holds a control character");
 			return -1;
 		}
 		/* The same symbol twice would make every bar twice. */

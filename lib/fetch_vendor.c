@@ -791,6 +791,12 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 		return vfail(v, *line, "symbol '%s' is longer than %d bytes", sym, QTS_SYM_MAX - 1);
 	if (!sym[0])
 		return vfail(v, *line, "the symbol column is empty");
+	if (qts_symbol_fault(QTS_BAR, sym, strlen(sym))) {
+		char shown[4 * QTS_SYM_MAX + 8];
+		qts_quote(shown, sizeof shown, sym, strlen(sym));
+		return vfail(v, *line, "symbol '%s' holds a control character%s", shown,
+			     v->col[C_SYMBOL] >= 0 ? "" : " (the file's name: name the symbol with -s)");
+	}
 	QTS_SET(ev->symbol, sym);
 	return 1;
 }

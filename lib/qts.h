@@ -363,6 +363,16 @@ typedef struct qts_event {
 	qts_raw raw; /* QTS_UNKNOWN only */
 } qts_event;
 
+/* What is wrong with s[0..n) as the symbol of an event of type t, for a
+ * message ("is empty: a bar is of a symbol"), or NULL: a control
+ * character anywhere, or nothing where the type is of a symbol (market
+ * data, targets, orders, fills, positions). */
+const char *qts_symbol_fault(qts_type t, const char *s, size_t n);
+/* A symbol named on a command line or in a vendor's file: NULL, or what
+ * is wrong with it ("must be 1 to 31 bytes", "holds a control
+ * character"); shown, s quoted for a message (\xNN for such bytes). */
+const char *qts_symbol_name_fault(const char *s, size_t n, char shown[4 * QTS_SYM_MAX + 8]);
+
 /* "bar", "tick", ...; NULL for QTS_UNKNOWN. */
 const char *qts_type_name(qts_type t);
 /* The type named s[0..n), or QTS_UNKNOWN. */

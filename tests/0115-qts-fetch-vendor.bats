@@ -272,6 +272,23 @@ TOP=$BATS_TEST_DIRNAME/..
 	run -0 qts-fetch --count 1 synth:1234567890123456789012345678901
 }
 
+@test "a symbol with a control character is refused wherever qts-fetch takes one: synth, -s, KIND:SYM, a file's column or its name" {
+	run -2 --separate-stderr qts-fetch $'synth:A\x02'
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:A\\x02: 'A\\x02' is not a symbol (it holds a control character)" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/v.csv"
+	run -2 --separate-stderr qts-fetch -s $'A\tB' "$BATS_TEST_TMPDIR/v.csv"
+	[ "${stderr_lines[0]}" = "qts-fetch: --symbol: 'A\\tB' holds a control character" ]
+	run -2 --separate-stderr qts-fetch $'yahoo:A\x1b'
+	[ "${stderr_lines[0]}" = "qts-fetch: yahoo:A\\x1b: the symbol holds a control character" ]
+	printf 'Date,Symbol,Open,High,Low,Close,Volume\n2024-01-02,A\001,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/s.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/s.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/s.csv:2: symbol 'A\\x01' holds a control character" ]
+	cp "$BATS_TEST_TMPDIR/v.csv" "$BATS_TEST_TMPDIR/"$'X\001.csv'
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/"$'X\001.csv'
+	[[ $stderr == *".csv:2: symbol 'X\\x01' holds a control character (the file's name: name the symbol with -s)" ]]
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/"$'X\001.csv'
+}
+
 # ---- the man page ----------------------------------------------------------------
 
 @test "qts-fetch(1) renders every quotation closed before the next opens" {
