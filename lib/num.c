@@ -9,6 +9,7 @@
  * path. */
 #include "qts.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ static const double pow10_exact[23] = {
 };
 
 /* strtod for what the fast path does not take: exponents, long digit
- * strings, inf.  Only decimal text: strtod would also skip leading white
+ * strings, inf; not a nonzero number that would read as 0.  Only decimal text: strtod would also skip leading white
  * space and read hexadecimal, which are no numbers of the stream. */
 static int parse_slow(const char *s, size_t n, double *out)
 {
@@ -31,8 +32,13 @@ static int parse_slow(const char *s, size_t n, double *out)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	char *end;
+	int saved = errno;
+	errno = 0;
 	double v = strtod(buf, &end);
-	int ok = end == buf + n && !isnan(v);
+	/* A number nearer zero than the least double is no number qts can
+	 * hold: strtod would give 0 (ERANGE), another value than the text. */
+	int ok = end == buf + n && !isnan(v) && !(v == 0 && errno == ERANGE);
+	errno = saved;
 	if (buf != small)
 		free(buf);
 	if (!ok)

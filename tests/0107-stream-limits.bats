@@ -106,6 +106,16 @@ refused() {
 	done
 }
 
+@test "a number nearer zero than the least double is refused, not read as 0; the least reads as itself" {
+	printf '%s\nbar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1e-400,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/z.csv"
+	refused "$BATS_TEST_TMPDIR/z.csv" "$BATS_TEST_TMPDIR/z.csv:2" "close: '1e-400' is not a number"
+	run -0 qts cat <<< 'bar,2024-01-02T00:00:00Z,A,1d,5e-324,1e-310,0e-400,1e-310,0'
+	[ "$output" = 'bar,2024-01-02T00:00:00Z,A,1d,5e-324,1e-310,0,1e-310,0' ]
+	# an option's number, as the stream's
+	run -2 --separate-stderr qts-sim --cash 1e-400 < /dev/null
+	[ "${stderr_lines[0]}" = "qts-sim: --cash: '1e-400' is not a number" ]
+}
+
 @test "a time with more than nine digits of fraction is refused, not cut to nanoseconds" {
 	printf '%s\nbar,2024-01-02T00:00:00.1234567891Z,A,1d,1,2,0.5,1.5,10\n' "$GOOD" > "$BATS_TEST_TMPDIR/f.csv"
 	refused "$BATS_TEST_TMPDIR/f.csv" "$BATS_TEST_TMPDIR/f.csv:2" \

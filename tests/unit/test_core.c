@@ -31,6 +31,9 @@ static void numbers(void)
 	CHECK(qts_num_parse(" 5", 2, &v) < 0, "reject leading space");
 	CHECK(qts_num_parse("0x10", 4, &v) < 0, "reject hexadecimal");
 	CHECK(qts_num_parse("0x1p3", 5, &v) < 0, "reject hexadecimal floats");
+	CHECK(qts_num_parse("1e-400", 6, &v) < 0, "reject a number nearer zero than the least double");
+	CHECK(qts_num_parse("5e-324", 6, &v) == 0 && v > 0, "the least double reads as itself");
+	CHECK(qts_num_parse("0e-400", 6, &v) == 0 && v == 0, "zero with any exponent is zero");
 	{
 		char longnum[200] = "0.";
 		memset(longnum + 2, '0', 150);
