@@ -364,6 +364,8 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	[[ $stderr == *"qts-fetch: --silence: '10ms' is not a duration from 100ms to 1h"* ]]
 	run -2 --separate-stderr qts-fetch --live alpaca:
 	[[ $stderr == *"qts-fetch: alpaca:: the symbol must be 1 to 31 bytes"* ]]
+	run -2 --separate-stderr qts-fetch --live alpaca:A,
+	[[ $stderr == *"qts-fetch: alpaca:A,: the symbol '' must be 1 to 31 bytes"* ]]
 	run -2 --separate-stderr qts-fetch --live --reorder 61s alpaca:AAPL
 	[[ $stderr == *"qts-fetch: --reorder: '61s' is not a duration from 0 to 60s"* ]]
 	run -2 --separate-stderr qts-fetch --live --reorder -1s alpaca:AAPL
