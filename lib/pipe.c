@@ -899,8 +899,10 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 	conf.no_events = last->st.conf.no_events;
 	conf.feedback = c->feedback_to >= 0 ? c->node[c->feedback_to].st.conf.feedback : NULL;
 	conf.heartbeat = conf.tick_every = 0;
+	int one_thread = 0;
 	for (size_t i = 0; i < n; i++) {
 		const qts_stage_conf *sc = &c->node[i].st.conf;
+		one_thread |= sc->one_thread;
 		/* one loop for the chain: the longest spin any stage asked */
 		if (sc->busy_poll > conf.busy_poll)
 			conf.busy_poll = sc->busy_poll;
@@ -913,8 +915,8 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 	 * second, for a chain of two stages or more that does nothing but
 	 * read, work and write: live work (feedback, heartbeats, timers,
 	 * metrics, busy polling) stays on one thread, which the runtime's
-	 * loop times. */
-	if (rt && n > 1 && threads > 1 && !conf.feedback && !conf.heartbeat && !conf.tick_every &&
+	 * loop times, and so does a plugin. */
+	if (rt && n > 1 && threads > 1 && !one_thread && !conf.feedback && !conf.heartbeat && !conf.tick_every &&
 	    !conf.busy_poll && !conf.metrics && cpus_allowed() > 1)
 		if ((c->apart = qts_apart_start(apart_put, c, c->node[1].st.name))) {
 			c->adapt_left = ADAPT_EVENTS;

@@ -119,6 +119,10 @@ typedef struct qts_stage_conf {
 	 * put (qts-broker: an order is not sent after it); else they are put
 	 * before the stream ends. */
 	int put_nothing_after_signal;
+	/* The engine runs code guarded for the whole process (a plugin: its
+	 * calls timed by one signal handler and one timer): `qts pipe` keeps
+	 * a chain holding it on one thread. */
+	int one_thread;
 	/* Checkpoints (qts(7) CHECKPOINTS): --state FILE, written every
 	 * checkpoint_n input events or checkpoint_ns of wall clock (0:
 	 * neither), on SIGUSR2 and at exit; --output-journal J, the

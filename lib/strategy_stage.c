@@ -611,6 +611,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	strategy_state_check(h, &o);
 	/* --print writes its table itself: the runtime writes no event */
 	o.conf.no_events = h->mode == M_PRINT;
+	o.conf.one_thread = h->pl != NULL;
 	/* --watch looks at the file while the input pauses, once a second */
 	if (o.watch)
 		o.conf.tick_every = QTS_NS_PER_SEC;

@@ -395,3 +395,45 @@ long_stream() {
 		COMP_WORDS=(qts pipe --threads ''); COMP_CWORD=3; _qts; echo \${COMPREPLY[*]}"
 	[ "$output" = "1 2" ]
 }
+
+# threads 'PIPELINE' [QTS-PIPE-OPTION...]: the threads of qts pipe running
+# PIPELINE on an input that pauses (a FIFO held open), once it has read
+# an event.
+threads() {
+	local line=$1 pid n
+	shift
+	rm -f "$T/fifo" && mkfifo "$T/fifo"
+	qts pipe "$@" "$line" < "$T/fifo" > "$T/threads.out" 2>&1 &
+	pid=$!
+	exec 7> "$T/fifo"
+	head -n 1 "$T/bars.csv" >&7
+	# the event is written out once the input pauses; its threads are
+	# made before (bounded: 10 s)
+	for _ in $(seq 100); do [ -s "$T/threads.out" ] && break; sleep 0.1; done
+	n=$(ls "/proc/$pid/task" | wc -l)
+	exec 7>&-
+	wait "$pid" || true
+	echo "$n"
+}
+
+@test "qts pipe: two threads for a chain that only reads, works and writes; one for live work, a plugin or --threads 1" {
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: qts pipe runs on one thread"
+	[ "$(threads 'qts-risk | qts-sim')" -eq 2 ]
+	[ "$(threads 'qts-risk | qts-sim' --threads 1)" -eq 1 ]
+	[ "$(threads 'qts-sim')" -eq 1 ]
+	[ "$(threads 'qts-risk --heartbeat 1s | qts-sim')" -eq 1 ]
+	[ "$(threads 'qts-risk | qts-sim --busy-poll 1ms')" -eq 1 ]
+	# on two threads but for one CPU
+	[ "$(taskset -c 0 bash -c "$(declare -f threads); T='$T'; threads 'qts-risk | qts-sim'")" -eq 1 ]
+	cat > "$T/p.c" <<-'EOF2'
+	#include <qts/strategy.h>
+	static void *init(const qts_strategy_host *h, size_t np, const struct qts_strategy_param *p, char *err, size_t len) {
+		(void)np; (void)p; (void)err; (void)len; return (void *)h; }
+	static void on_bar(void *x, const struct qts_strategy_bar *b) { (void)x; (void)b; }
+	static const qts_strategy d = { QTS_STRATEGY_ABI_VERSION, "p", "does nothing", init, on_bar, NULL, NULL, NULL, NULL, NULL, NULL };
+	const qts_strategy *qts_strategy_entry(void) { return &d; }
+	EOF2
+	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o "$T/p.so" "$T/p.c"
+	[ "$(threads "qts-strategy --plugin $T/p.so | qts-sim")" -eq 1 ]
+	[ "$(threads "qts-sim | qts-strategy --plugin $T/p.so")" -eq 1 ]
+}
