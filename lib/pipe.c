@@ -213,7 +213,6 @@ struct chain {
 	const void *cur_raw;
 	size_t cur_len;
 	int cur_fmt;
-	_Alignas(QTS_APART) char end[1]; /* what follows is apart too */
 };
 
 static int stopped(chain *c, size_t k, int at_end);
@@ -585,9 +584,7 @@ static int chain_put(void *eng, const qts_event *ev)
 
 static void chain_settle(void *eng)
 {
-	chain *c = eng;
-	if (c->apart)
-		settle_apart(c);
+	settle_apart(eng);
 }
 
 static int chain_feedback(void *eng, const qts_event *ev)
@@ -695,7 +692,6 @@ static const char *chain_error(void *eng)
 static void chain_counts(void *eng, char *buf, size_t size)
 {
 	chain *c = eng;
-	chain_settle(c);
 	size_t len = 0;
 	if (size)
 		buf[0] = '\0';

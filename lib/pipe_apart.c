@@ -6,8 +6,8 @@
  * consumer its own after each batch it has handled.  Handing events one
  * at a time costs a round trip of a cache line between the cores each
  * (hundreds of ns on a virtual machine, more than a stage's work on a
- * bar); a batch moves the slots' lines in order, which the prefetcher
- * follows, and costs about 3 ns an event.  Either side that finds
+ * bar); a batch moves the records' lines in order, which the
+ * prefetcher follows, a round trip a batch.  Either side that finds
  * nothing to do spins a while, then sleeps on a futex: an idle pipeline
  * (a paced feed) costs no CPU. */
 #include "qts_stage.h"
@@ -28,7 +28,7 @@
 #define RING_BYTES ((uint32_t)1 << 20) /* a power of two */
 #define RING_BATCH 32  /* events a side hands over at once */
 #define RAW_MOST 512   /* an event's bytes as read, when they fit */
-#define SPINS 2000     /* polls of the other side before sleeping (~50 us) */
+#define SPINS 2000     /* polls of the other side before sleeping (44 us here: a pause is 22 ns) */
 
 /* The events lie one after the other in the ring, as a stream the cores'
  * prefetchers follow: each a record of this head, the part of the event

@@ -88,8 +88,10 @@ typedef struct qts_stage_ops {
 	int (*restore)(void *eng, struct qts_ckpt *c);
 	/* Every event put so far is through the engine, and what it emitted
 	 * is in the writer: called by the runtime before it touches the
-	 * output or times anything, for an engine that works on a thread of
-	 * its own (`qts pipe`'s later stages).  May be NULL. */
+	 * output or reads what was written (a flush, a heartbeat, the
+	 * metrics), for an engine that works on a thread of its own (`qts
+	 * pipe`'s later stages); its own calls (tick, finish...) settle as
+	 * they need.  May be NULL. */
 	void (*settle)(void *eng);
 } qts_stage_ops;
 
@@ -286,7 +288,7 @@ typedef struct qts_stage_metrics {
 	/* on lines apart: `qts pipe` counts out on its second thread */
 	_Alignas(QTS_APART) uint64_t out[QTS_METRICS_TYPES];
 	int64_t last_ts;              /* the latest event time out; INT64_MIN: none */
-	_Alignas(QTS_APART) uint64_t errors, warnings;
+	uint64_t errors, warnings;
 	uint64_t dropped;             /* a source's events dropped (--overflow drop) */
 	uint64_t buckets[QTS_METRICS_BOUNDS + 1]; /* the last: above every bound */
 	uint64_t latency_n;

@@ -414,7 +414,6 @@ static void heartbeat(qts_runtime *r, int64_t now)
 
 static void tick(qts_runtime *r, int idle)
 {
-	settle(r);
 	const qts_stage *st = r->st;
 	if (st->ops->tick && !r->stop && st->ops->tick(st->eng, qts_wall_now(), idle) < 0)
 		engine_failed(r, NULL);
