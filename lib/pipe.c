@@ -14,12 +14,10 @@
  * messages are those of one thread.  Whether two threads are faster than
  * one depends on how far apart the machine's cores are at the moment
  * (see adapt()). */
-#define _GNU_SOURCE /* sched_getaffinity */
 #include "qts_loop.h"
 #include "qts_stage.h"
 
 #include <getopt.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -765,15 +763,6 @@ static void check_zone(char **zone, size_t i)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 }
 
-/* The CPUs this process may run on. */
-static int cpus_allowed(void)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) < 0)
-		return 1;
-	return CPU_COUNT(&set);
-}
-
 static void build_chain(qts_stage *st, const char *line, char **files, size_t nfiles, int msgpack,
 			int threads, qts_runtime *rt, qts_emit_fn out, void *out_arg,
 			const char *(*where)(void *ctx), void *where_ctx)
@@ -913,7 +902,7 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 	 * metrics, busy polling) stays on one thread, which the runtime's
 	 * loop times, and so does a plugin. */
 	if (rt && n > 1 && threads > 1 && !one_thread && !conf.feedback && !conf.heartbeat && !conf.tick_every &&
-	    !conf.busy_poll && !conf.metrics && cpus_allowed() > 1)
+	    !conf.busy_poll && !conf.metrics && qts_cpus_allowed() > 1)
 		if ((c->apart = qts_apart_start(apart_put, c, c->node[1].st.name))) {
 			c->adapt_left = ADAPT_EVENTS;
 			c->adapt_t0 = qts_loop_now();

@@ -171,6 +171,11 @@ char *qts_read_fd(int fd, size_t *len);
 /* All of the file at path, the same way: NULL with `PATH: why` in err. */
 char *qts_read_file(const char *path, size_t *len, char *err);
 
+/* ---- processors (cpus.c) ------------------------------------------------ */
+
+/* The processors this process may run on (its affinity), at least 1. */
+int qts_cpus_allowed(void);
+
 /* ---- numbers from the command line (args.c) ---------------------------- */
 
 /* Each returns 0 and stores the value, or -1 with a message in err

@@ -39,7 +39,7 @@ static const char usage[] =
 	"  PARAM=A,B,C           these values; PARAM=A one value\n"
 	"                        $PARAM in the pipeline takes the value; a PARAM it does\n"
 	"                        not name goes to its first stage (qts-strategy) as PARAM=VALUE\n"
-	"  -j, --jobs N          combinations run at once (default: the online processors)\n"
+	"  -j, --jobs N          combinations run at once (default: the processors it may run on)\n"
 	"      --samples N       a random sample of N combinations of the grid\n"
 	"      --seed S          the sample's and the bootstrap's seed (1)\n"
 	"      --sort METRIC     rank by a metric of qts-report (sharpe); descending, but\n"
@@ -1036,9 +1036,8 @@ static void parse(sweep *sw, int argc, char **argv)
 		{ "walk-forward", required_argument, NULL, O_WALK },
 		{ "oos-equity", required_argument, NULL, O_OOS }, { "help", no_argument, NULL, 'h' }, { 0 } };
 	char err[QTS_ERR_MAX];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int periods_given = 0;
-	*sw = (sweep){ .jobs = cpus > 0 ? cpus : 1, .seed = 1, .sort = "sharpe", .boots = 1000,
+	*sw = (sweep){ .jobs = qts_cpus_allowed(), .seed = 1, .sort = "sharpe", .boots = 1000,
 		       .periods = QTS_PERIODS_PER_YEAR };
 	int c;
 	optind = 1;

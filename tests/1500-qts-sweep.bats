@@ -409,6 +409,23 @@ EOF
 	grep -qx 'bootstrap_resamples,1000' "$T/a.csv"
 }
 
+@test "sweep: -j defaults to the processors it may run on (taskset), not those online" {
+	qts-fetch --seed 5 --count 3000 -t 1h synth:AAA,BBB,CCC,DDD > "$T/bars.csv"
+	# the most workers (children) seen at once, polled until the sweep ends
+	taskset -c 0 qts sweep 'qts-strategy sma-cross size=100 | qts-sim' fast=2:150:1 slow=200,210,220 \
+		"$T/bars.csv" > "$T/out.csv" &
+	local pid=$! most=0 n i
+	for i in $(seq 1000); do
+		n=$(ps --no-headers --ppid "$pid" | wc -l)
+		[ "$n" -le "$most" ] || most=$n
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.01
+	done
+	wait "$pid"
+	[ "$most" -eq 1 ]
+	[ "$(wc -l < "$T/out.csv")" -eq 448 ]
+}
+
 @test "examples/scaling: the research project runs end to end with make -j2" {
 	command -v parallel >/dev/null || skip "GNU parallel is not installed (make deps)"
 	run -0 make -s -C "$BATS_TEST_DIRNAME/../examples/scaling" -j2 QTS_BIN="$QTS_BIN" OUT="$T/out" SYMBOLS=3 DAYS=700 SHARDS=3
