@@ -127,8 +127,9 @@ typedef struct qts_mkt {
 } qts_mkt;
 
 /* The reference price (before slippage) at which o trades on m: 1 with
- * *price set, 0 when it does not trade.  A stop touched without a fill
- * (a stop-limit whose limit is not reached) is remembered in o->triggered.
+ * *price set, 0 when it does not trade.  A stop touched is remembered in
+ * o->triggered, filled or not (a stop-limit whose limit is not reached,
+ * a fill capped by participation): what is left works past the stop.
  * Bars follow the path open, low, high, close when close >= open, else
  * open, high, low, close; prices between are reached continuously. */
 int qts_fill_price(qts_order *o, const qts_mkt *m, double *price);

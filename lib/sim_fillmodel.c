@@ -26,13 +26,14 @@ static int crosses(double a, double b, double x)
 
 /* Walk the price path pts[0..n): the first point is where the order meets
  * the market (a gap fills there), the rest is reached continuously. */
-static int walk(qts_order *o, const double *pts, int n, double *price, double *at)
+static int walk_path(qts_order *o, const double *pts, int n, double *price, double *at, int *needs_stop_out)
 {
 	int needs_stop = (o->kind == QTS_STOP || o->kind == QTS_STOP_LIMIT) && !o->triggered;
 	double p = pts[0], gone = 0; /* gone: the path's length before pts[i - 1] */
 	*at = 0;
 	if (needs_stop && stop_hit(o, p))
 		needs_stop = 0;
+	*needs_stop_out = needs_stop;
 	if (!needs_stop && limit_ok(o, p)) {
 		*price = p;
 		return 1;
@@ -42,7 +43,7 @@ static int walk(qts_order *o, const double *pts, int n, double *price, double *a
 		if (needs_stop) {
 			if (!crosses(a, b, o->stop))
 				continue;
-			needs_stop = 0;
+			needs_stop = *needs_stop_out = 0;
 			/* Triggered at the stop price; a stop-limit then works
 			 * the rest of this segment as a limit. */
 			a = o->stop;
@@ -58,9 +59,20 @@ static int walk(qts_order *o, const double *pts, int n, double *price, double *a
 			return 1;
 		}
 	}
-	if (!needs_stop)
-		o->triggered = 1;
 	return 0;
+}
+
+/* A stop once touched stays triggered, whether the touch filled it or
+ * not: the rest of one that filled in part (a capped participation)
+ * works on later data as a market order (a stop-limit as a limit), not
+ * as a stop waiting for its price again. */
+static int walk(qts_order *o, const double *pts, int n, double *price, double *at)
+{
+	int needs_stop;
+	int filled = walk_path(o, pts, n, price, at, &needs_stop);
+	if ((o->kind == QTS_STOP || o->kind == QTS_STOP_LIMIT) && !needs_stop)
+		o->triggered = 1;
+	return filled;
 }
 
 int qts_fill_price(qts_order *o, const qts_mkt *m, double *price)

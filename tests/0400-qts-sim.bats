@@ -147,6 +147,31 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --max-participation: 'x' is not a number" ]
 }
 
+@test "--max-participation: a stop filled in part stays triggered; its rest fills on later bars" {
+	# A's sell stop at 90 triggers on 01-02 (low 85), 30 of 100 fill (0.3 of
+	# volume 100); the rest is a market order from 01-03's open (95), above
+	# the stop again.  B's buy stop_limit 110/112 triggers at 110, 30 fill;
+	# the rest is a limit of 112 from then on: 01-03 opens at 105, below it.
+	cat > "$BATS_TEST_TMPDIR/stop.csv" <<-'EOF'
+	bar,2024-01-01T00:00:00Z,A,1d,100,105,95,100,1000
+	order,2024-01-02T00:00:00Z,A,o1,sell,100,stop,,90,gtc,s
+	order,2024-01-02T00:00:00Z,B,o2,buy,100,stop_limit,112,110,gtc,s
+	bar,2024-01-01T00:00:00Z,B,1d,100,105,95,100,1000
+	bar,2024-01-02T00:00:00Z,A,1d,100,101,85,86,100
+	bar,2024-01-02T00:00:00Z,B,1d,100,115,99,114,100
+	bar,2024-01-03T00:00:00Z,A,1d,95,98,94,96,1000
+	bar,2024-01-03T00:00:00Z,B,1d,105,108,104,106,1000
+	EOF
+	run -0 qts-sim --max-participation 0.3 "$BATS_TEST_TMPDIR/stop.csv"
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,o1,sell,30,90,0,0'
+	echo "$output" | grep -qx 'fill,2024-01-03T00:00:00Z,A,o1,sell,70,95,0,0'
+	# (30 * 90 + 70 * 95) / 100 = 93.5; (30 * 110 + 70 * 105) / 100 = 106.5
+	echo "$output" | grep -qx 'update,2024-01-03T00:00:00Z,A,o1,filled,100,93.5,'
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,B,o2,buy,30,110,0,0'
+	echo "$output" | grep -qx 'fill,2024-01-03T00:00:00Z,B,o2,buy,70,105,0,0'
+	echo "$output" | grep -qx 'update,2024-01-03T00:00:00Z,B,o2,filled,100,106.5,'
+}
+
 @test "--fractional keeps fractional quantities" {
 	# 0.5 weight of 100000 at 30 is 1666.67 shares: 1666 whole, or all of it
 	printf 'bar,2024-01-01,A,1d,30,30,30,30,1e9\ntarget,2024-01-01,A,0.5,weight,w\nbar,2024-01-02,A,1d,30,30,30,30,1e9\n' > "$BATS_TEST_TMPDIR/w.csv"
