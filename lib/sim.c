@@ -987,16 +987,31 @@ static int on_order(qts_sim *s, const qts_event *ev)
 	return accept(s, sym_get(s, ev->symbol), ev->ts, &o);
 }
 
-static int on_cancel(qts_sim *s, const qts_event *ev, const char *why)
+/* Cancel the order of y with id, if it works: 1 when found (rc in *rc). */
+static int cancel_in(qts_sim *s, sym *y, const qts_event *ev, const char *why, int *rc)
 {
-	sym *y = sym_get(s, ev->symbol);
 	for (size_t i = 0; i < y->nord; i++)
 		if (strcmp(y->ord[i].id, ev->cancel.id) == 0) {
-			int rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED, why);
+			*rc = sym_update(s, ev->ts, y, &y->ord[i], QTS_STATUS_CANCELED, why);
 			remove_order(s, y, i);
-			return rc;
+			return 1;
 		}
 	return 0;
+}
+
+/* A cancel names its order's symbol, or none (qts-events(5)): then the
+ * order is found by its id among every symbol's. */
+static int on_cancel(qts_sim *s, const qts_event *ev, const char *why)
+{
+	int rc = 0;
+	if (ev->symbol[0]) {
+		cancel_in(s, sym_get(s, ev->symbol), ev, why, &rc);
+		return rc;
+	}
+	for (size_t k = 0; k < s->nall; k++)
+		if (cancel_in(s, s->all[k], ev, why, &rc))
+			break;
+	return rc;
 }
 
 static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why);

@@ -349,6 +349,21 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ -z "$(echo "$output" | grep '^fill,.*,c4,')" ]
 }
 
+@test "a cancel naming no symbol stops the order of its id; one naming another symbol does not" {
+	cat > "$BATS_TEST_TMPDIR/c.csv" <<-'EOF'
+	bar,2024-01-01T00:00:00Z,A,1d,100,105,95,100,1000
+	order,2024-01-02T00:00:00Z,A,o1,buy,100,limit,99,,gtc,s
+	order,2024-01-02T00:00:00Z,A,o2,buy,100,limit,99,,gtc,s
+	cancel,2024-01-02T00:00:00Z,,o1
+	cancel,2024-01-02T00:00:00Z,B,o2
+	bar,2024-01-02T00:00:00Z,A,1d,100,115,98,114,100
+	EOF
+	run -0 qts-sim "$BATS_TEST_TMPDIR/c.csv"
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,o1,canceled,0,,canceled on request'
+	! echo "$output" | grep -q '^fill,.*,o1,'
+	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,o2,buy,100,99,0,0'
+}
+
 @test "--close-at-end liquidates at the last prices" {
 	run -0 qts-sim --close-at-end --commission bps=10 "$SIM/sma-cross.csv"
 	# flat at the end already: nothing to do, same final equity
