@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct qts_validator {
 	qts_symtab *last; /* "SYMBOL tf", "SYMBOL tick", "SYMBOL quote" -> last ts */
@@ -14,6 +15,7 @@ struct qts_validator {
 struct last {
 	int64_t ts;
 	int seen;
+	double ohlcv[5]; /* a bar's: another at its time is refused unless the same */
 };
 
 qts_validator *qts_validator_new(void)
@@ -49,7 +51,11 @@ static const char *check_time(qts_validator *v, const qts_event *ev, int strict)
 		return "out of memory";
 	if (!last->seen || ev->ts > last->ts || (!strict && ev->ts == last->ts))
 		return NULL;
-	v->unreadable = ev->ts < last->ts; /* the stream would go back in time (its fields are sound: checked first) */
+	/* Unreadable: the stream would go back in time (its fields are sound:
+	 * checked first), or a second bar of one time says other prices (a
+	 * stage reads a bar again, the same, but another would count twice). */
+	v->unreadable = ev->ts < last->ts ||
+			(ev->type == QTS_BAR && memcmp(last->ohlcv, ev->bar.ohlcv, sizeof last->ohlcv) != 0);
 	char a[48], b[48];
 	qts_time_format(ev->ts, a);
 	qts_time_format(last->ts, b);
@@ -119,5 +125,7 @@ void qts_validator_accept(qts_validator *v, const qts_event *ev)
 	if (last) {
 		last->ts = ev->ts;
 		last->seen = 1;
+		if (ev->type == QTS_BAR)
+			memcpy(last->ohlcv, ev->bar.ohlcv, sizeof last->ohlcv);
 	}
 }

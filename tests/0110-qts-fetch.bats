@@ -230,6 +230,14 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ')" = "2024-01-02 2024-01-04 2024-01-05 " ]
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/y.csv:4: X 1d bar at 2024-01-03T00:00:00Z is not after the one before (2024-01-04T00:00:00Z); dropped (no stage reads a stream with it)" ]
 	printf '%s\n' "${lines[@]}" | qts cat >/dev/null
+	# a second bar of one time with other prices: every stage refuses it
+	# (it would count twice); the same bar again is kept (line 4)
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,10,11,9,10,1\n2024-01-03,12,13,9,10,1\n2024-01-03,12,13,9,10,1\n2024-01-03,10,11,9,10,1\n2024-01-04,10,11,9,10,1\n' >"$BATS_TEST_TMPDIR/d.csv"
+	run -0 --separate-stderr qts-fetch -s X --on-bad warn "$BATS_TEST_TMPDIR/d.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${stderr_lines[0]}" = "qts-fetch: $BATS_TEST_TMPDIR/d.csv:4: duplicate X 1d bar at 2024-01-03T00:00:00Z" ]
+	[ "${stderr_lines[1]}" = "qts-fetch: $BATS_TEST_TMPDIR/d.csv:5: duplicate X 1d bar at 2024-01-03T00:00:00Z; dropped (no stage reads a stream with it)" ]
+	printf '%s\n' "${lines[@]}" | qts-strategy sma-cross >/dev/null
 }
 
 @test "time going backwards in an event file" {
