@@ -59,6 +59,19 @@ static int kv_number(const char *item, char *key, size_t keymax, double lo, doub
 	return number(val, key, lo, hi, 0, v, what, err);
 }
 
+/* An option of a spec given once: a second `min=` says two things, and
+ * which one was meant is not for qts-sim to guess.  bit: the option's in
+ * *given. */
+static int first_time(unsigned *given, unsigned bit, const char *what, const char *key, char *err)
+{
+	if (*given & bit) {
+		snprintf(err, 256, "%s: %s given twice", what, key);
+		return -1;
+	}
+	*given |= bit;
+	return 0;
+}
+
 int qts_commission_parse(const char *spec, qts_commission *c, char *err)
 {
 	char item[128], key[32];
@@ -90,12 +103,16 @@ int qts_commission_parse(const char *spec, qts_commission *c, char *err)
 	}
 	c->kind = QTS_COMM_PER_SHARE;
 	c->per_share = v;
+	unsigned given = 0;
 	while (next_item(&s, item, sizeof item)) {
 		if (kv_number(item, key, sizeof key, 0, 1e9, &v, "commission", err) < 0)
 			return -1;
-		if (strcmp(key, "min") == 0)
+		int is_min = strcmp(key, "min") == 0, is_max = strcmp(key, "max-pct") == 0;
+		if ((is_min || is_max) && first_time(&given, is_min ? 1u : 2u, "commission", key, err) < 0)
+			return -1;
+		if (is_min)
 			c->min = v;
-		else if (strcmp(key, "max-pct") == 0) {
+		else if (is_max) {
 			/* A cap of 0 would be no commission at all: say so
 			 * with per-share=0 instead. */
 			if (!(v > 0) || v > 100) {
@@ -168,6 +185,7 @@ int qts_slippage_parse(const char *spec, qts_slippage *sl, char *err)
 	}
 	sl->kind = QTS_SLIP_TICKS;
 	sl->ticks = v;
+	unsigned given = 0;
 	while (next_item(&s, item, sizeof item)) {
 		if (kv_number(item, key, sizeof key, 0, 1e9, &v, "slippage", err) < 0)
 			return -1;
@@ -175,6 +193,8 @@ int qts_slippage_parse(const char *spec, qts_slippage *sl, char *err)
 			snprintf(err, 256, "slippage: unknown option '%s' (tick)", key);
 			return -1;
 		}
+		if (first_time(&given, 1, "slippage", key, err) < 0)
+			return -1;
 		if (!(v > 0)) {
 			snprintf(err, 256, "slippage: tick: %s is not a tick size (> 0)",
 				 strchr(item, '=') + 1);
@@ -217,10 +237,14 @@ int qts_impact_parse(const char *spec, qts_impact *m, char *err)
 	}
 	m->on = 1;
 	m->k = NAN;
+	unsigned given = 0;
 	while (next_item(&s, item, sizeof item)) {
 		if (kv_number(item, key, sizeof key, 0, 1e6, &v, "impact", err) < 0)
 			return -1;
-		if (strcmp(key, "k") == 0)
+		int is_k = strcmp(key, "k") == 0;
+		if ((is_k || strcmp(key, "window") == 0) && first_time(&given, is_k ? 1u : 2u, "impact", key, err) < 0)
+			return -1;
+		if (is_k)
 			m->k = v;
 		else if (strcmp(key, "window") == 0) {
 			if (v < 2 || v > 100000 || v != (int)v) {

@@ -230,6 +230,11 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --commission: unknown model 'flat' (bps, per-share, per-contract)" ]
 	run -2 --separate-stderr qts-sim --commission per-share=1,cap=2
 	[ "${stderr_lines[0]}" = "qts-sim: --commission: unknown option 'cap' (min, max-pct)" ]
+	# an option twice says two things: refused, not the last taken
+	run -2 --separate-stderr qts-sim --commission per-share=0.01,min=1,max-pct=1,min=3
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: min given twice" ]
+	run -2 --separate-stderr qts-sim --commission per-share=0.01,max-pct=1,max-pct=2
+	[ "${stderr_lines[0]}" = "qts-sim: --commission: max-pct given twice" ]
 	run -2 --separate-stderr qts-sim --commission bps=-3
 	[ "${stderr_lines[0]}" = "qts-sim: --commission: bps: -3 is out of range [0, 10000]" ]
 	run -2 --separate-stderr qts-sim --commission bps=1,min=1
@@ -263,6 +268,8 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --slippage: unknown model 'pct' (bps, ticks, spread)" ]
 	run -2 --separate-stderr qts-sim --slippage ticks=1,tick=1,lot=2
 	[ "${stderr_lines[0]}" = "qts-sim: --slippage: unknown option 'lot' (tick)" ]
+	run -2 --separate-stderr qts-sim --slippage ticks=1,tick=0.01,tick=0.02
+	[ "${stderr_lines[0]}" = "qts-sim: --slippage: tick given twice" ]
 }
 
 @test "a cost option given twice: the last counts" {
@@ -297,6 +304,10 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --impact: window: 1 is not a whole number in [2, 100000]" ]
 	run -2 --separate-stderr qts-sim --impact sqrt,k=1,depth=3
 	[ "${stderr_lines[0]}" = "qts-sim: --impact: unknown option 'depth' (k, window)" ]
+	run -2 --separate-stderr qts-sim --impact sqrt,k=1,window=5,window=6
+	[ "${stderr_lines[0]}" = "qts-sim: --impact: window given twice" ]
+	run -2 --separate-stderr qts-sim --impact sqrt,k=1,k=2
+	[ "${stderr_lines[0]}" = "qts-sim: --impact: k given twice" ]
 }
 
 @test "targets: the difference to position plus working orders; strategies add up; weights use equity" {
