@@ -756,10 +756,14 @@ static int on_order(engine *e, const qts_event *ev)
 		return (o.tif = QTS_GTC, refuse(e, &o, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif));
 	if (!(o.qty > 0) || isinf(o.qty))
 		return (o.qty = 1, refuse(e, &o, "bad qty %g (must be > 0)", ev->order.qty));
-	if (qts_kind_has_limit(o.kind) && !(o.limit > 0))
-		return (o.limit = NAN, refuse(e, &o, "%s order needs a limit price", ev->order.kind));
-	if (qts_kind_has_stop(o.kind) && !(o.stop > 0))
-		return (o.stop = NAN, refuse(e, &o, "%s order needs a stop price", ev->order.kind));
+	char why[128];
+	if (qts_order_prices_fault(o.kind, ev->order.kind, o.limit, o.stop, why, sizeof why)) {
+		if (!(o.limit > 0))
+			o.limit = NAN;
+		if (!(o.stop > 0))
+			o.stop = NAN;
+		return refuse(e, &o, "%s", why);
+	}
 	return submit(e, &o, NULL, 0);
 }
 

@@ -4,6 +4,8 @@
  * a word the reader takes is a word every stage understands. */
 #include "qts.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const qts_side_words[] = { "buy", "sell", NULL };
@@ -72,4 +74,21 @@ int qts_kind_of(double limit, double stop)
 {
 	return isnan(limit) ? (isnan(stop) ? QTS_MARKET : QTS_STOP)
 			    : (isnan(stop) ? QTS_LIMIT : QTS_STOP_LIMIT);
+}
+
+static int price_fault(const char *kind_name, const char *what, double price, char *why, size_t n)
+{
+	if (price > 0)
+		return 0;
+	if (isnan(price)) /* empty */
+		snprintf(why, n, "%s order needs a %s price", kind_name, what);
+	else
+		snprintf(why, n, "%s price %.10g is not above zero", what, price);
+	return 1;
+}
+
+int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, char *why, size_t n)
+{
+	return (qts_kind_has_limit(kind) && price_fault(kind_name, "limit", limit, why, n)) ||
+	       (qts_kind_has_stop(kind) && price_fault(kind_name, "stop", stop, why, n));
 }

@@ -731,6 +731,11 @@ int qts_kind_has_limit(int kind);
 int qts_kind_has_stop(int kind);
 /* The kind of an order with these prices (NaN: not used). */
 int qts_kind_of(double limit, double stop);
+/* What is wrong with the prices of an order of kind (named kind_name):
+ * "limit order needs a limit price" when its kind's price is missing,
+ * "limit price -5 is not above zero" when it is no price, in why (at least
+ * 96 bytes); 0 when they are sound.  As qts-sim and qts-broker reject it. */
+int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, char *why, size_t n);
 
 /* ---- order ids (ids.c) --------------------------------------------------- */
 

@@ -976,10 +976,8 @@ static int on_order(qts_sim *s, const qts_event *ev)
 		snprintf(why, sizeof why, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif);
 	else if (!(o.qty > 0) || isinf(o.qty))
 		snprintf(why, sizeof why, "bad qty %g (must be > 0)", o.qty);
-	else if (qts_kind_has_limit(o.kind) && !(o.limit > 0))
-		snprintf(why, sizeof why, "%s order needs a limit price", ev->order.kind);
-	else if (qts_kind_has_stop(o.kind) && !(o.stop > 0))
-		snprintf(why, sizeof why, "%s order needs a stop price", ev->order.kind);
+	else
+		qts_order_prices_fault(o.kind, ev->order.kind, o.limit, o.stop, why, sizeof why);
 	if (*why) {
 		o.side = QTS_BUY;
 		return update(s, ev->ts, ev->symbol, &o, QTS_STATUS_REJECTED, why);

@@ -137,6 +137,8 @@ setup() {
 	order,2024-01-01,A,o6,buy,1,limit,,,gtc,t
 	order,2024-01-01,A,o7,buy,1,stop,,,gtc,t
 	order,2024-01-01,A,o8,buy,1,stop_limit,,11,gtc,t
+	order,2024-01-01,A,o9,buy,1,limit,-5,,gtc,t
+	order,2024-01-01,A,o10,sell,1,stop_limit,9,0,gtc,t
 	target,2024-01-01,B,1,weight,t
 	EOF
 	grep -qx 'update,2024-01-01T00:00:00Z,A,,rejected,0,,no order id' <<<"$output"
@@ -144,8 +146,10 @@ setup() {
 	grep -qx 'update,2024-01-01T00:00:00Z,A,o6,rejected,0,,limit order needs a limit price' <<<"$output"
 	grep -qx 'update,2024-01-01T00:00:00Z,A,o7,rejected,0,,stop order needs a stop price' <<<"$output"
 	grep -qx 'update,2024-01-01T00:00:00Z,A,o8,rejected,0,,stop_limit order needs a limit price' <<<"$output"
+	grep -qx 'update,2024-01-01T00:00:00Z,A,o9,rejected,0,,limit price -5 is not above zero' <<<"$output"
+	grep -qx 'update,2024-01-01T00:00:00Z,A,o10,rejected,0,,stop price 0 is not above zero' <<<"$output"
 	grep -qx 'update,2024-01-01T00:00:00Z,B,t-B-1,rejected,0,,weight target: no price for B yet' <<<"$output"
-	[ "$(grep -c ',rejected,' <<<"$output")" -eq 6 ]
+	[ "$(grep -c ',rejected,' <<<"$output")" -eq 8 ]
 }
 
 @test "qts-fetch: synth without symbols; bad trade sizes and quotes" {

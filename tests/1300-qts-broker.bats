@@ -305,6 +305,7 @@ held_goes_at_pause() {
 	order,2014-01-03T00:00:00Z,A,o1,buy,0,market,,,gtc,s
 	order,2014-01-03T00:00:00Z,A,o2,buy,1,limit,,,gtc,s
 	order,2014-01-03T00:00:00Z,A,o3,buy,1,stop,,,gtc,s
+	order,2014-01-03T00:00:00Z,A,o5,buy,1,limit,-3,,gtc,s
 	order,2014-01-03T00:00:00Z,A,,buy,1,market,,,gtc,s
 	order,2014-01-03T00:00:00Z,A,o4,buy,1,market,,,gtc,s
 	order,2014-01-03T00:00:00Z,A,o4,buy,1,market,,,gtc,s
@@ -314,6 +315,7 @@ held_goes_at_pause() {
 	grep -qx 'update,2014-01-03T00:00:00Z,A,o1,rejected,0,,bad qty 0 (must be > 0)' <<<"$output"
 	grep -qx 'update,2014-01-03T00:00:00Z,A,o2,rejected,0,,limit order needs a limit price' <<<"$output"
 	grep -qx 'update,2014-01-03T00:00:00Z,A,o3,rejected,0,,stop order needs a stop price' <<<"$output"
+	grep -qx 'update,2014-01-03T00:00:00Z,A,o5,rejected,0,,limit price -3 is not above zero' <<<"$output"
 	grep -qx 'update,2014-01-03T00:00:00Z,A,,rejected,0,,no order id' <<<"$output"
 	[ "$(grep -c ',o4,accepted,' <<<"$output")" -eq 1 ]
 	[ "$(grep -c '^fill,.*,o4,' <<<"$output")" -eq 1 ]
