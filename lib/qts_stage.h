@@ -142,6 +142,11 @@ typedef struct qts_stage_conf {
 	int64_t checkpoint_ns;
 	const char *output_journal;
 	uint64_t options;
+	/* Files the stage writes beside the runtime's (qts-report's -o and
+	 * --html), by the flag that names them: none may be another output
+	 * or an input (qts_same_file). */
+	struct { const char *flag, *path; } writes[4];
+	int nwrites;
 } qts_stage_conf;
 
 typedef struct qts_stage {

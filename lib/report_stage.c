@@ -308,6 +308,10 @@ static void parse(int argc, char **argv, opts *o)
 	} else if (argc - optind > 1) {
 		qts_usage_error(usage, "one input at most (several with --compare)");
 	}
+	/* its own files, which the runtime keeps apart from its others */
+	o->conf.writes[0].flag = "-o", o->conf.writes[0].path = o->output;
+	o->conf.writes[1].flag = "--html", o->conf.writes[1].path = o->html;
+	o->conf.nwrites = 2;
 	o->conf.files = argv + optind; /* none: stdin */
 	o->conf.nfiles = (size_t)(argc - optind);
 	/* The report goes to standard output, or the stream with --tee. */

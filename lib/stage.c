@@ -1061,12 +1061,43 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 	return qts_runtime_run(r, &st);
 }
 
+/* Two of the files named write one (each would overwrite the other), or
+ * one written is read (it would be read while written): a usage error. */
+static void files_distinct(const qts_stage_conf *conf)
+{
+	struct { const char *flag, *path; } out[8];
+	int n = 0;
+	for (int i = 0; i < conf->nwrites && n < 8; i++)
+		if (conf->writes[i].path)
+			out[n].flag = conf->writes[i].flag, out[n++].path = conf->writes[i].path;
+	if (conf->state)
+		out[n].flag = "--state", out[n++].path = conf->state;
+	if (conf->metrics)
+		out[n].flag = "--metrics", out[n++].path = conf->metrics;
+	if (conf->output_journal)
+		out[n].flag = "--output-journal", out[n++].path = conf->output_journal;
+	for (int i = 0; i < n; i++) {
+		for (int j = i + 1; j < n; j++)
+			if (qts_same_file(out[i].path, out[j].path))
+				qts_die(QTS_EXIT_USAGE, "%s and %s name one file, '%s': each would overwrite the other",
+					out[i].flag, out[j].flag, out[j].path);
+		if (conf->feedback && qts_same_file(out[i].path, conf->feedback))
+			qts_die(QTS_EXIT_USAGE, "%s '%s' is the --feedback file: it would be read while written", out[i].flag,
+				out[i].path);
+		for (size_t k = 0; k < conf->nfiles; k++)
+			if (qts_same_file(out[i].path, conf->files[k]))
+				qts_die(QTS_EXIT_USAGE, "%s '%s' is an input: it would be read while written", out[i].flag,
+					out[i].path);
+	}
+}
+
 /* Options that do not go together, refused before anything is written
  * (a usage error, not a failure the stream would report). */
 static void conf_check(const qts_stage *st)
 {
 	const qts_stage_conf *conf = &st->conf;
 	const char *name = st->name ? st->name : qts_progname;
+	files_distinct(conf);
 	if (conf->output_journal && conf->no_events)
 		qts_die(QTS_EXIT_USAGE, "--output-journal: %s writes no events", name);
 	if (conf->overflow_drop && !conf->buffer)

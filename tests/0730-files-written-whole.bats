@@ -81,3 +81,26 @@ A=$FIX/report-a.csv
 	run -0 qts cat out.mp
 	[ "${#lines[@]}" -gt 10 ]
 }
+
+@test "two outputs named by one path, or an output over an input, are a usage error before anything is written" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'equity,2024-01-01T00:00:00Z,0,100,0,0,0,0\nequity,2024-01-02T00:00:00Z,0,102,0,0,0,0\n' > eq.csv
+	run -2 --separate-stderr qts-report -o out.txt --html out.txt eq.csv
+	[ "$stderr" = "qts-report: -o and --html name one file, 'out.txt': each would overwrite the other" ]
+	mkdir d
+	run -2 --separate-stderr qts-report -o st --state d/../st eq.csv
+	[ "$stderr" = "qts-report: -o and --state name one file, 'd/../st': each would overwrite the other" ]
+	run -2 --separate-stderr qts-report --state m --metrics ./m eq.csv
+	[ "$stderr" = "qts-report: --state and --metrics name one file, './m': each would overwrite the other" ]
+	ln -s eq.csv link.csv
+	run -2 --separate-stderr qts-report -o link.csv eq.csv
+	[ "$stderr" = "qts-report: -o 'link.csv' is an input: it would be read while written" ]
+	run -2 --separate-stderr qts-sim --state eq.csv eq.csv
+	[ "$stderr" = "qts-sim: --state 'eq.csv' is an input: it would be read while written" ]
+	run -2 --separate-stderr qts-risk --feedback eq.csv --metrics eq.csv
+	[ "$stderr" = "qts-risk: --metrics 'eq.csv' is the --feedback file: it would be read while written" ]
+	[ ! -e out.txt ] && [ ! -e st ] && [ ! -e m ]
+	[ "$(cat eq.csv | wc -l)" -eq 2 ]
+	# a device takes any number of writers
+	run -0 qts-report -o /dev/null --html /dev/null eq.csv
+}
