@@ -322,6 +322,18 @@ void sweep_merge_read(table *tb, char **files, size_t nfiles)
 			if (!(id >= 1) || id != floor(id))
 				qts_die(QTS_EXIT_FAIL, "%s:%ld: id '%s' is not a combination's number", files[k],
 					lineno, fld[0]);
+			/* a figure that is no number (or no date) would be ranked
+			 * as missing: the table was damaged, not its run */
+			for (size_t c = 1; c < nf; c++) {
+				double v;
+				int64_t t;
+				size_t n = strlen(fld[c]);
+				if (!n || (tb->kind[c] == K_NUM && qts_num_parse(fld[c], n, &v) == 0 && !isinf(v)) ||
+				    (tb->kind[c] == K_DATE && qts_time_parse(fld[c], n, &t) == 0) || tb->kind[c] == K_PARAM)
+					continue;
+				qts_die(QTS_EXIT_FAIL, "%s:%ld: %s '%s' is not a %s", files[k], lineno, tb->col[c], fld[c],
+					tb->kind[c] == K_DATE ? "date" : "number");
+			}
 			char **row = sweep_table_add(tb);
 			for (size_t c = 0; c < nf; c++)
 				row[c] = sweep_xstrdup(fld[c]);

@@ -372,6 +372,14 @@ EOF
 	sed '2s/^[0-9]*,/x,/' "$T/a.csv" > "$T/e.csv"
 	run --separate-stderr -1 qts sweep --merge "$T/e.csv"
 	[ "${stderr_lines[0]}" = "qts sweep: $T/e.csv:2: id 'x' is not a combination's number" ]
+	# a figure that is no number, a date that is none: damaged, not ranked as missing
+	awk -F, 'BEGIN { OFS = "," } NR == 2 { $9 = "garbage" } { print }' "$T/a.csv" > "$T/f.csv"
+	col=$(head -n 1 "$T/a.csv" | cut -d, -f9)
+	run --separate-stderr -1 qts sweep --merge "$T/f.csv"
+	[ "${stderr_lines[0]}" = "qts sweep: $T/f.csv:2: $col 'garbage' is not a number" ]
+	awk -F, 'BEGIN { OFS = "," } NR == 3 { $4 = "2024-13-01" } { print }' "$T/a.csv" > "$T/g.csv"
+	run --separate-stderr -1 qts sweep --merge "$T/g.csv"
+	[ "${stderr_lines[0]}" = "qts sweep: $T/g.csv:3: start '2024-13-01' is not a date" ]
 	run --separate-stderr -1 qts sweep --merge "$T/nothere.csv"
 	[ "${stderr_lines[0]}" = "qts sweep: $T/nothere.csv: No such file or directory" ]
 	run --separate-stderr -1 qts sweep "$CHAIN" fast=5 "$T/nothere.csv"
