@@ -1,8 +1,10 @@
 /* resample.c — bars of larger timeframes from bars, ticks and quotes, per
- * symbol, each written as soon as its interval is complete: by its own
+ * symbol, each finished as soon as its interval is complete: by its own
  * symbol's input, or, the stream being in time order as a whole, by any
- * input known after its end (write_due), so that the output, inputs
- * passed through or not, is in time order too.  The hot path is one bar
+ * input known after its end (write_due).  A finished bar goes out once no
+ * output to come is known before it as every reader reckons it, ts + tf
+ * (hold_or_write), so that the output, inputs passed through or not, is
+ * in time order too.  The hot path is one bar
  * in, nothing out: the state of the symbols seen lately is kept at hand
  * (streams interleave a few symbols), an input's timeframe is parsed only
  * when it changes, and an interval's end is kept so a bar costs one
@@ -11,6 +13,7 @@
 #include "qts_resample.h"
 #include "qts_time.h"
 
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,8 @@ typedef struct slot {
 	int64_t floor;      /* inputs before this belong to a written bar */
 	int64_t due;        /* once the stream's time is past it, no input can
 			     * fall in the open interval any more (due_at) */
+	int64_t reckoned;   /* when readers take its bar to be known: start +
+			     * tf (qts_event_known), not always its end */
 	double o, h, l, c, v;
 	int open;
 } slot;
@@ -43,12 +48,26 @@ typedef struct sym {
 	slot s[];               /* one per timeframe */
 } sym;
 
-/* An interval of some symbol written with others (write_due). */
+/* An interval of some symbol written with others (write_due), known when
+ * readers take its bar to be (slot.reckoned). */
 typedef struct due {
-	int64_t end;
+	int64_t known;
 	sym *s;
 	size_t i;
 } due;
+
+/* A finished bar not yet written: readers take it to be known at start +
+ * tf, later than its end when its interval is cut short (the last 7h of a
+ * day, a day of 23 hours), or after an open interval's reckoning that is
+ * earlier than its end (a day of 25 hours): written once nothing to come
+ * is known before it (release). */
+typedef struct held {
+	int64_t known;
+	sym *s;
+	size_t i;
+	int64_t start;
+	double o, h, l, c, v;
+} held;
 
 struct qts_resampler {
 	qts_rs_conf conf;
@@ -64,6 +83,13 @@ struct qts_resampler {
 	uint64_t opens;         /* inputs that opened an interval */
 	due *batch;             /* the intervals written together, sorted */
 	size_t capbatch;
+	int64_t in_known;       /* the latest time an input was known at: no input
+				 * bar to come is known before it (qts-events(5)) */
+	int64_t early_known;    /* the least reckoning of the open intervals that
+				 * end after it (a day of 25 hours), whose bars
+				 * are known before they are complete */
+	held *held;             /* finished bars waiting, by known, then as finished */
+	size_t nheld, capheld;
 	qts_event out;
 	char err[400];
 };
@@ -138,12 +164,17 @@ qts_resampler *qts_rs_new(const qts_rs_conf *conf)
 	r->conf.tf = r->tf;
 	r->plain = !conf->session && !conf->keep;
 	r->next_due = INT64_MAX;
+	r->in_known = INT64_MIN;
+	r->early_known = INT64_MAX;
 	r->out.type = QTS_BAR;
 	return r;
 }
 
-/* An input inside the open interval of b. */
-static inline void slot_add(slot *b, double h, double l, double c, double v)
+/* An input inside the open interval of b.  0, or 1 when the volume sums
+ * past the largest double: infinity is not a number a stream can hold
+ * (qts-events(5)).  Volumes are never negative (every reader sees to
+ * it), so one comparison tells. */
+static inline int slot_add(slot *b, double h, double l, double c, double v)
 {
 	if (h > b->h)
 		b->h = h;
@@ -151,21 +182,121 @@ static inline void slot_add(slot *b, double h, double l, double c, double v)
 		b->l = l;
 	b->c = c;
 	b->v += v;
+	return !(b->v <= DBL_MAX);
 }
 
-static int emit_slot(qts_resampler *r, const sym *s, size_t i)
+/* The volume of s's bar of timeframe i overflowed with ev: -1 (r->err). */
+static __attribute__((noinline)) int volume_overflows(qts_resampler *r, const sym *s, size_t i, const qts_event *ev)
+{
+	char a[40], from[40];
+	qts_time_format(ev->ts, a);
+	qts_time_format(s->s[i].start, from);
+	snprintf(r->err, sizeof r->err,
+		 "%s: %s %s: the volume of the %s bar from %s sums past the largest number (%g), not a finite one",
+		 s->name, qts_type_name(ev->type), a, r->tfname[i], from, DBL_MAX);
+	return -1;
+}
+
+static int write_bar(qts_resampler *r, const sym *s, size_t i, int64_t start, double o, double h, double l,
+		     double c, double v)
+{
+	qts_event *out = &r->out;
+	out->ts = start;
+	memcpy(out->symbol, s->name, sizeof out->symbol);
+	memcpy(out->bar.tf, r->tfname[i], sizeof r->tfname[i]);
+	out->bar.open = o;
+	out->bar.high = h;
+	out->bar.low = l;
+	out->bar.close = c;
+	out->bar.volume = v;
+	return r->conf.emit(out, r->conf.arg);
+}
+
+/* Held bars known at or before this may go out: no input bar to come is
+ * known before in_known, and no open interval's bar before early_known
+ * (the others are known at their end or later, and end after the stream's
+ * time). */
+static inline int64_t release_limit(const qts_resampler *r)
+{
+	return r->in_known < r->early_known ? r->in_known : r->early_known;
+}
+
+/* Write the held bars that nothing to come precedes, in order.  0, -2
+ * when emit failed. */
+static int release(qts_resampler *r)
+{
+	int64_t limit = release_limit(r);
+	size_t k = 0;
+	for (; k < r->nheld && r->held[k].known <= limit; k++) {
+		const held *h = &r->held[k];
+		if (write_bar(r, h->s, h->i, h->start, h->o, h->h, h->l, h->c, h->v) != 0)
+			return -2;
+	}
+	if (k) {
+		r->nheld -= k;
+		memmove(r->held, r->held + k, r->nheld * sizeof *r->held);
+	}
+	return 0;
+}
+
+/* Hold a finished bar of s's timeframe i (its slot just closed), or write
+ * it at once when nothing to come is known before it: held bars are all
+ * known after release_limit, so it goes before them.  Among held bars of
+ * one reckoning the first finished goes first (the order in which bars
+ * ending together are finished: the timeframes as given).  0, -1 when out
+ * of memory (r->err), -2 when emit failed. */
+static int hold_or_write(qts_resampler *r, sym *s, size_t i)
 {
 	const slot *b = &s->s[i];
-	qts_event *o = &r->out;
-	o->ts = b->start;
-	memcpy(o->symbol, s->name, sizeof o->symbol);
-	memcpy(o->bar.tf, r->tfname[i], sizeof r->tfname[i]);
-	o->bar.open = b->o;
-	o->bar.high = b->h;
-	o->bar.low = b->l;
-	o->bar.close = b->c;
-	o->bar.volume = b->v;
-	return r->conf.emit(o, r->conf.arg);
+	if (b->reckoned <= release_limit(r))
+		return write_bar(r, s, i, b->start, b->o, b->h, b->l, b->c, b->v) != 0 ? -2 : 0;
+	if (r->nheld == r->capheld) {
+		size_t cap = r->capheld ? 2 * r->capheld : 8;
+		held *p = realloc(r->held, cap * sizeof *p);
+		if (!p) {
+			snprintf(r->err, sizeof r->err, "out of memory");
+			return -1;
+		}
+		r->held = p, r->capheld = cap;
+	}
+	size_t at = r->nheld;
+	while (at > 0 && r->held[at - 1].known > b->reckoned)
+		at--;
+	memmove(r->held + at + 1, r->held + at, (r->nheld - at) * sizeof *r->held);
+	r->held[at] = (held){ b->reckoned, s, i, b->start, b->o, b->h, b->l, b->c, b->v };
+	r->nheld++;
+	return 0;
+}
+
+/* The least reckoning of the open intervals known before their end,
+ * worked out again once one of them closes (a few times a year, on the
+ * nights daylight saving time ends). */
+static void find_early_known(qts_resampler *r)
+{
+	r->early_known = INT64_MAX;
+	for (size_t k = 0; k < r->nall; k++)
+		for (size_t i = 0; r->all[k]->nopen && i < r->conf.ntf; i++) {
+			const slot *b = &r->all[k]->s[i];
+			if (b->open && b->reckoned < b->end && b->reckoned < r->early_known)
+				r->early_known = b->reckoned;
+		}
+}
+
+/* Close s's open interval of timeframe i, its bar written or held.  0, -1
+ * when out of memory (r->err), -2 when emit failed. */
+static int close_slot(qts_resampler *r, sym *s, size_t i)
+{
+	slot *b = &s->s[i];
+	b->open = 0;
+	s->nopen--;
+	b->floor = b->end;
+	int rc = hold_or_write(r, s, i);
+	if (rc != 0 || b->reckoned >= b->end)
+		return rc;
+	/* an interval known before its end: the bars known after it, held
+	 * for it, may follow it now */
+	find_early_known(r);
+	return release(r);
 }
 
 /* When the stream's time, once past it, tells that no input of s can fall
@@ -197,7 +328,7 @@ static int64_t due_at(const sym *s, int64_t end)
 	return __builtin_add_overflow(end, len - r, &at) ? INT64_MAX : at;
 }
 
-/* Among bars of one end (due_by_end): symbol by symbol in the order they
+/* Among bars known together (due_by_known): symbol by symbol in the order they
  * last opened an interval, then in the order the timeframes were given:
  * what each one's own next input writes, when they come back (after a
  * night, say) in the order they came before. */
@@ -206,22 +337,23 @@ static int due_by_sym(const void *pa, const void *pb)
 	const due *a = pa, *b = pb;
 	if (a->s->opened != b->s->opened)
 		return a->s->opened < b->s->opened ? -1 : 1;
-	if (a->end != b->end)
-		return a->end < b->end ? -1 : 1;
+	if (a->known != b->known)
+		return a->known < b->known ? -1 : 1;
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* By end first, the order in which they became known, then symbol by
+/* By when readers take them to be known first (ts + tf, their end but for
+ * an interval cut short or a day of 23 or 25 hours), then symbol by
  * symbol.  Ordered symbol by symbol alone, a symbol's bar of a later end
  * (a week ending on Monday) would go out before another's of an earlier
  * one (a month ending on Sunday): a valid stream, but a stage that dates
  * what it makes at the end of the first (a target) would then write it
  * before a bar known earlier, out of time order. */
-static int due_by_end(const void *pa, const void *pb)
+static int due_by_known(const void *pa, const void *pb)
 {
 	const due *a = pa, *b = pb;
-	if (a->end != b->end)
-		return a->end < b->end ? -1 : 1;
+	if (a->known != b->known)
+		return a->known < b->known ? -1 : 1;
 	return due_by_sym(pa, pb);
 }
 
@@ -274,33 +406,37 @@ static __attribute__((noinline)) int write_due(qts_resampler *r, int64_t t)
 				}
 				r->batch = p, r->capbatch = cap;
 			}
-			r->batch[n++] = (due){ b->end, s, i };
+			r->batch[n++] = (due){ b->reckoned, s, i };
 		}
 	}
 	r->next_due = next;
 	if (n > 1)
-		qsort(r->batch, n, sizeof *r->batch, due_by_end);
+		qsort(r->batch, n, sizeof *r->batch, due_by_known);
 	for (size_t k = 0; k < n; k++) {
 		sym *s = r->batch[k].s;
-		slot *b = &s->s[r->batch[k].i];
-		b->open = 0;
-		s->nopen--;
-		b->floor = b->end;
+		int rc = close_slot(r, s, r->batch[k].i);
 		set_next_end(r, s);
-		if (emit_slot(r, s, r->batch[k].i) != 0)
-			return -2;
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
 
 int qts_rs_advance(qts_resampler *r, int64_t t)
 {
+	if (t > r->in_known) {
+		r->in_known = t;
+		/* before anything of time t goes out, the held bars known
+		 * by then */
+		if (r->nheld && release(r) != 0)
+			return -2;
+	}
 	return t > r->next_due ? write_due(r, t) : 0;
 }
 
-/* Emit the open intervals ending at or before t, earliest end first (ties
- * in the order the timeframes were given): the order in which they became
- * known. */
+/* Close the open intervals ending at or before t, the first known as
+ * readers reckon it (ts + tf) first, ties in the order the timeframes
+ * were given.  0, -1 when out of memory (r->err), -2 when emit failed. */
 static int close_until(qts_resampler *r, sym *s, int64_t t)
 {
 	/* Most inputs end no interval: one comparison tells. */
@@ -310,15 +446,13 @@ static int close_until(qts_resampler *r, sym *s, int64_t t)
 		size_t best = (size_t)-1;
 		for (size_t i = 0; i < r->conf.ntf; i++)
 			if (s->s[i].open && s->s[i].end <= t &&
-			    (best == (size_t)-1 || s->s[i].end < s->s[best].end))
+			    (best == (size_t)-1 || s->s[i].reckoned < s->s[best].reckoned))
 				best = i;
 		if (best == (size_t)-1)
 			break;
-		s->s[best].open = 0;
-		s->nopen--;
-		s->s[best].floor = s->s[best].end;
-		if (emit_slot(r, s, best) != 0)
-			return -1;
+		int rc = close_slot(r, s, best);
+		if (rc != 0)
+			return rc;
 	}
 	set_next_end(r, s);
 	return 0;
@@ -444,6 +578,10 @@ static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, in
 	s->nopen++;
 	if (b->end < s->next_end)
 		s->next_end = b->end;
+	/* (past the last time: held to the end, where a reader refuses it) */
+	b->reckoned = qts_tf_end(r->tf[i], b->start);
+	if (b->reckoned < b->end && b->reckoned < r->early_known)
+		r->early_known = b->reckoned;
 	b->due = due_at(s, b->end);
 	if (b->due < r->next_due)
 		r->next_due = b->due;
@@ -452,26 +590,27 @@ static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, in
 	return 0;
 }
 
-/* With --keep, an input bar is written beside the bars it goes into, so
- * it must fit them.  One of a timeframe the output makes too must start
+/* With --keep, an input is written beside the bars it goes into, so it
+ * must fit them.  A bar of a timeframe the output makes too must start
  * its interval: else (daily bars at 00:00 UTC, days of another zone) the
  * output would hold that timeframe twice for the symbol, the same days
- * under two times, and a stage would count each day twice.  One of
- * another must not end after the bar it goes into, as the stream reckons
- * that end (ts + tf, as every reader): else (daily bars at 00:00 UTC,
- * weeks of Tokyo, which end at 15:00 UTC) that bar, written once it is
- * complete, would come after it, known earlier, and every reader refuse
- * the output there.  known: the input bar's end.  0, or -1 with the
- * error set. */
-static int kept_bar_misfits(qts_resampler *r, const sym *s, const qts_event *ev, int64_t pos, int64_t known)
+ * under two times, and a stage would count each day twice.  Any other
+ * input must not be known after the bar it goes into, as the stream
+ * reckons that bar known (ts + tf, as every reader): else (daily bars at
+ * 00:00 UTC, weeks of Tokyo, which end at 15:00 UTC; a tick in the last
+ * hour of a day of 25 hours) that bar, written once it is complete, would
+ * come after it, known earlier, and every reader refuse the output there.
+ * known: the input's time, a bar's end.  0, or -1 with the error set. */
+static int kept_misfits(qts_resampler *r, const sym *s, const qts_event *ev, int64_t pos, int64_t known)
 {
-	int64_t in_ns = qts_tf_ns(s->in);
+	int64_t in_ns = ev->type == QTS_BAR ? qts_tf_ns(s->in) : 0;
 	for (size_t i = 0; i < r->conf.ntf; i++) {
 		qts_tf t = r->tf[i];
 		int64_t start, end, reckoned;
 		if (qts_bucket(r->conf.clock, t, pos, &start, &end) != 0 || qts_tf_end_checked(t, start, &reckoned) != 0)
 			continue; /* out of range: open_slot says so */
-		int same = (t.n == s->in.n && t.unit == s->in.unit) || (in_ns > 0 && qts_tf_ns(t) == in_ns);
+		int same = ev->type == QTS_BAR &&
+			   ((t.n == s->in.n && t.unit == s->in.unit) || (in_ns > 0 && qts_tf_ns(t) == in_ns));
 		if (same ? start == ev->ts : known <= reckoned)
 			continue;
 		char a[40], b[40], e[40];
@@ -483,17 +622,53 @@ static int kept_bar_misfits(qts_resampler *r, const sym *s, const qts_event *ev,
 				 "%s: bar %s %s is not on the %s intervals, which start at %s (-z): with -k the output would "
 				 "hold %s twice, under two times",
 				 s->name, s->intf, a, r->tfname[i], b, r->tfname[i]);
-		else {
+		else if (ev->type == QTS_BAR) {
 			char k[40];
 			qts_time_format(reckoned, k);
 			snprintf(r->err, sizeof r->err,
 				 "%s: bar %s %s, known at %s, ends after the %s bar from %s it goes into, known at %s (-z): "
 				 "with -k that bar would follow it, out of time order",
 				 s->name, s->intf, a, e, r->tfname[i], b, k);
+		} else {
+			char k[40];
+			qts_time_format(reckoned, k);
+			snprintf(r->err, sizeof r->err,
+				 "%s: %s %s comes after the %s bar from %s it goes into, known at %s (-z): "
+				 "with -k that bar would follow it, out of time order",
+				 s->name, qts_type_name(ev->type), a, r->tfname[i], b, k);
 		}
 		return -1;
 	}
 	return 0;
+}
+
+/* With --keep, an input known after the reckoning of some symbol's open
+ * interval that ends later still (a day of 25 hours, known by ts + 1d an
+ * hour before it is complete): that bar would follow it, out of time
+ * order.  -1 (r->err). */
+static __attribute__((noinline)) int kept_before_early(qts_resampler *r, const sym *s, const qts_event *ev,
+						       int64_t known)
+{
+	for (size_t k = 0; k < r->nall; k++)
+		for (size_t i = 0; i < r->conf.ntf; i++) {
+			const slot *b = &r->all[k]->s[i];
+			if (!b->open || b->reckoned != r->early_known || b->reckoned >= b->end)
+				continue;
+			char a[40], e[40], from[40], at[40], end[40];
+			qts_time_format(ev->ts, a);
+			qts_time_format(known, e);
+			qts_time_format(b->start, from);
+			qts_time_format(b->reckoned, at);
+			qts_time_format(b->end, end);
+			snprintf(r->err, sizeof r->err,
+				 "%s: %s %s, known at %s, comes after the %s %s bar from %s, known at %s but complete at %s "
+				 "(-z): with -k that bar would follow it, out of time order",
+				 s->name, ev->type == QTS_BAR ? "bar" : qts_type_name(ev->type), a, e, r->all[k]->name,
+				 r->tfname[i], from, at, end);
+			return -1;
+		}
+	snprintf(r->err, sizeof r->err, "%s: out of time order with -k", s->name);
+	return -1;
 }
 
 /* Any input, worked out in full. */
@@ -544,8 +719,18 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		o = h = l = c = ev->tick.price, v = ev->tick.size;
 		break;
 	default:
-		o = h = l = c = (ev->quote.bid + ev->quote.ask) / 2;
+		/* halves first: the sum of two prices near the largest double
+		 * is not finite, their mean is (as qts-sim's mid) */
+		o = h = l = c = ev->quote.bid / 2 + ev->quote.ask / 2;
 		v = ev->quote.bid_size + ev->quote.ask_size;
+		if (!(v <= DBL_MAX)) {
+			char a[40];
+			qts_time_format(ev->ts, a);
+			snprintf(r->err, sizeof r->err,
+				 "%s: quote %s: bid_size + ask_size sums past the largest number (%g), not a finite one",
+				 s->name, a, DBL_MAX);
+			return -1;
+		}
 		break;
 	}
 	if (s->seen && (pos < s->last || (pos == s->last && ev->type == QTS_BAR))) {
@@ -558,8 +743,8 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 	/* (outside the session: dropped, whatever its phase) */
 	int outside = r->conf.session && (ev->type != QTS_BAR || strchr("smh", s->in.unit)) &&
 		      !qts_session_holds(r->conf.session, qts_clock_tod(r->conf.clock, ev->ts), len);
-	if (ev->type == QTS_BAR && !outside &&
-	    ((r->conf.keep && kept_bar_misfits(r, s, ev, pos, known) != 0) || straddles_any(r, s, ev, pos, known) != 0))
+	if (!outside && ((r->conf.keep && kept_misfits(r, s, ev, pos, known) != 0) ||
+			 (ev->type == QTS_BAR && straddles_any(r, s, ev, pos, known) != 0)))
 		return -1;
 	/* The stream is ordered by the time each event became known: no
 	 * input to come is known before this one. */
@@ -574,25 +759,30 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 	s->seen = 1;
 	s->last = pos;
 
-	if (close_until(r, s, pos) != 0)
-		return -2;
+	if ((rc = close_until(r, s, pos)) != 0)
+		return rc;
 	if (outside)
 		return 0;
-	if (r->conf.keep && r->conf.emit(ev, r->conf.arg) != 0)
-		return -2;
+	if (r->conf.keep) {
+		if (known > r->early_known)
+			return kept_before_early(r, s, ev, known);
+		if (r->conf.emit(ev, r->conf.arg) != 0)
+			return -2;
+	}
 
 	int done = 0;
 	for (size_t i = 0; i < r->conf.ntf; i++) {
 		slot *b = &s->s[i];
 		if (b->open) {
-			slot_add(b, h, l, c, v);
+			if (slot_add(b, h, l, c, v))
+				return volume_overflows(r, s, i, ev);
 		} else if (open_slot(r, s, i, ev, pos, o, h, l, c, v) != 0) {
 			return -1;
 		}
 		done |= known >= b->end;
 	}
-	if (done && ev->type == QTS_BAR && close_until(r, s, known) != 0)
-		return -2;
+	if (done && ev->type == QTS_BAR)
+		return close_until(r, s, known);
 	return 0;
 }
 
@@ -609,10 +799,20 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 		 * a plain bar's length is positive, so its half is a shift. */
 		int64_t known, pos;
 		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end && known <= r->next_due &&
+		    (!r->nheld || known < r->held[0].known) &&
 		    (pos = ev->ts + (s->inlen >> 1) + s->place) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
+			/* (no held bar is known by then: its time takes it
+			 * to put_any, which writes it) */
+			if (known > r->in_known)
+				r->in_known = known;
+			int overflow = 0;
 			for (size_t i = 0; i < r->conf.ntf; i++)
-				slot_add(&s->s[i], ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume);
+				overflow |= slot_add(&s->s[i], ev->bar.high, ev->bar.low, ev->bar.close, ev->bar.volume);
+			if (__builtin_expect(overflow, 0))
+				for (size_t i = 0; i < r->conf.ntf; i++)
+					if (!(s->s[i].v <= DBL_MAX))
+						return volume_overflows(r, s, i, ev);
 			return 0;
 		}
 	}
@@ -629,12 +829,13 @@ struct pending {
 	size_t i;
 };
 
-/* Unfinished bars go out by end, then by symbol, then in the order given:
- * the order does not hang on which symbol came first. */
+/* Unfinished bars go out by the time readers take them to be known (ts +
+ * tf), then by symbol, then in the order given: the order does not hang
+ * on which symbol came first. */
 static int pending_cmp(const void *pa, const void *pb)
 {
 	const struct pending *a = pa, *b = pb;
-	int64_t ea = a->s->s[a->i].end, eb = b->s->s[b->i].end;
+	int64_t ea = a->s->s[a->i].reckoned, eb = b->s->s[b->i].reckoned;
 	if (ea != eb)
 		return ea < eb ? -1 : 1;
 	int c = strcmp(a->s->name, b->s->name);
@@ -643,35 +844,46 @@ static int pending_cmp(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
+/* The bars finished and held, all of them now, with the unfinished ones
+ * among them when partial: nothing comes after. */
+static void write_last(qts_resampler *r, int partial, size_t n, int *failed)
 {
-	size_t n = 0, nsyms = qts_symtab_count(r->syms);
-	*failed = 0;
-	for (size_t k = 0; k < nsyms; k++)
-		for (size_t i = 0; i < r->conf.ntf; i++)
-			n += ((sym *)qts_symtab_at(r->syms, k, NULL))->s[i].open;
-	if (!partial || !n)
-		return n;
-	struct pending *p = malloc(n * sizeof *p);
-	if (!p) {
+	struct pending *p = partial && n ? malloc(n * sizeof *p) : NULL;
+	if (partial && n && !p) {
 		*failed = 1;
-		return n;
+		return;
 	}
 	size_t m = 0;
-	for (size_t k = 0; k < nsyms; k++) {
-		sym *s = qts_symtab_at(r->syms, k, NULL);
+	for (size_t k = 0; p && k < r->nall; k++) {
+		sym *s = r->all[k];
 		for (size_t i = 0; i < r->conf.ntf; i++)
 			if (s->s[i].open)
 				p[m++] = (struct pending){ s, i };
 	}
-	qsort(p, m, sizeof *p, pending_cmp);
+	if (m > 1)
+		qsort(p, m, sizeof *p, pending_cmp);
+	/* every one held, to go out among the held by when it is known */
+	r->in_known = r->early_known = INT64_MIN;
 	for (size_t j = 0; j < m && !*failed; j++) {
 		p[j].s->s[p[j].i].open = 0;
 		p[j].s->nopen--;
-		if (emit_slot(r, p[j].s, p[j].i) != 0)
+		if (hold_or_write(r, p[j].s, p[j].i) != 0)
 			*failed = 1;
 	}
 	free(p);
+	r->in_known = r->early_known = INT64_MAX;
+	if (!*failed && release(r) != 0)
+		*failed = 1;
+}
+
+size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
+{
+	size_t n = 0;
+	*failed = 0;
+	for (size_t k = 0; k < r->nall; k++)
+		for (size_t i = 0; i < r->conf.ntf; i++)
+			n += r->all[k]->s[i].open;
+	write_last(r, partial, n, failed);
 	return n;
 }
 
@@ -681,6 +893,7 @@ void qts_rs_free(qts_resampler *r)
 		return;
 	qts_symtab_free(r->syms);
 	free(r->batch);
+	free(r->held);
 	free(r->all);
 	free(r->tf);
 	free(r->tfname);
@@ -737,6 +950,7 @@ static int rs_ck(qts_resampler *r, qts_ckpt *c)
 		for (size_t i = 0; i < r->conf.ntf; i++) {
 			slot *b = &s->s[i];
 			qts_ck_i64(c, &b->start), qts_ck_i64(c, &b->end), qts_ck_i64(c, &b->floor), qts_ck_i64(c, &b->due);
+			qts_ck_i64(c, &b->reckoned);
 			qts_ck_f64(c, &b->o), qts_ck_f64(c, &b->h), qts_ck_f64(c, &b->l), qts_ck_f64(c, &b->c);
 			qts_ck_f64(c, &b->v);
 			qts_ck_int(c, &b->open);
@@ -744,6 +958,40 @@ static int rs_ck(qts_resampler *r, qts_ckpt *c)
 				r->next_due = b->due;
 		}
 	}
+	/* the finished bars not yet written, and the time that holds them */
+	qts_ck_i64(c, &r->in_known);
+	size_t nheld = r->nheld;
+	qts_ck_size(c, &nheld, c->loading ? c->len / 8 : nheld);
+	for (size_t k = 0; k < nheld && qts_ck_ok(c); k++) {
+		held h = c->loading ? (held){ 0 } : r->held[k];
+		char name[QTS_SYM_MAX];
+		if (!c->loading)
+			QTS_SET(name, h.s->name);
+		qts_ck_str(c, name, sizeof name);
+		qts_ck_size(c, &h.i, r->conf.ntf - 1);
+		qts_ck_i64(c, &h.known), qts_ck_i64(c, &h.start);
+		qts_ck_f64(c, &h.o), qts_ck_f64(c, &h.h), qts_ck_f64(c, &h.l), qts_ck_f64(c, &h.c), qts_ck_f64(c, &h.v);
+		if (!c->loading || !qts_ck_ok(c))
+			continue;
+		if (!(h.s = qts_symtab_find(r->syms, name))) {
+			qts_ck_fail(c, "a held bar of %s, a symbol it has not", name);
+			break;
+		}
+		if (r->nheld == r->capheld) {
+			size_t cap = r->capheld ? 2 * r->capheld : 8;
+			held *p = realloc(r->held, cap * sizeof *p);
+			if (!p)
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+			r->held = p, r->capheld = cap;
+		}
+		if (r->nheld && h.known < r->held[r->nheld - 1].known) {
+			qts_ck_fail(c, "held bars out of order");
+			break;
+		}
+		r->held[r->nheld++] = h;
+	}
+	if (c->loading && qts_ck_ok(c))
+		find_early_known(r);
 	return qts_ck_ok(c) ? 0 : -1;
 }
 

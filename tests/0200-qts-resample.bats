@@ -292,6 +292,35 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ "$stderr" = "qts-resample: $T/missing.csv: No such file or directory" ]
 }
 
+@test "a volume summed past the largest number is an error naming the input; a quote's mid price does not overflow" {
+	# qts-events(5): a number that is not finite is an error
+	printf 'bar,2024-01-02T00:00:00Z,A,1m,10,11,9,10,1.7e308\nbar,2024-01-02T00:01:00Z,A,1m,10,11,9,10,1.7e308\n' > "$T/ovf.csv"
+	run -1 --separate-stderr qts-resample -p 1h "$T/ovf.csv"
+	[ "$stderr" = "qts-resample: $T/ovf.csv:2: A: bar 2024-01-02T00:01:00Z: the volume of the 1h bar from 2024-01-02T00:00:00Z sums past the largest number (1.79769e+308), not a finite one" ]
+	[ "${#lines[@]}" = 1 ]
+	[[ "${lines[0]}" == "system,"*",qts-resample,error,"* ]]
+	# the whole bars before it are written, the stream ends with the error
+	{ printf 'bar,2024-01-01T23:59:00Z,A,1m,10,11,9,10,1\n'; cat "$T/ovf.csv"; } > "$T/ovf2.csv"
+	run -1 --separate-stderr qts-resample -k 1h "$T/ovf2.csv"
+	[ "${lines[0]}" = "bar,2024-01-01T23:59:00Z,A,1m,10,11,9,10,1" ]
+	[ "${lines[1]}" = "bar,2024-01-01T23:00:00Z,A,1h,10,11,9,10,1" ]
+	[ "${lines[2]}" = "bar,2024-01-02T00:00:00Z,A,1m,10,11,9,10,1.7e+308" ]
+	[ "${lines[3]}" = "bar,2024-01-02T00:01:00Z,A,1m,10,11,9,10,1.7e+308" ]
+	[[ "${lines[4]}" == "system,"*"qts-resample,error,\"$T/ovf2.csv:3: A: bar 2024-01-02T00:01:00Z: the volume"* ]]
+	[ "${#lines[@]}" = 5 ]
+	# ticks too, and a quote's two sizes
+	printf 'tick,2024-01-02T00:00:00Z,A,10,1.7e308\ntick,2024-01-02T00:00:01Z,A,10,1.7e308\n' > "$T/ovt.csv"
+	run -1 --separate-stderr qts-resample 1m "$T/ovt.csv"
+	[ "$stderr" = "qts-resample: $T/ovt.csv:2: A: tick 2024-01-02T00:00:01Z: the volume of the 1m bar from 2024-01-02T00:00:00Z sums past the largest number (1.79769e+308), not a finite one" ]
+	printf 'quote,2024-01-02T00:00:00Z,A,1,2,1.7e308,1.7e308\n' > "$T/ovs.csv"
+	run -1 --separate-stderr qts-resample -p 1h "$T/ovs.csv"
+	[ "$stderr" = "qts-resample: $T/ovs.csv:1: A: quote 2024-01-02T00:00:00Z: bid_size + ask_size sums past the largest number (1.79769e+308), not a finite one" ]
+	# the mean of two prices near the largest number is one (as qts-sim's mid)
+	printf 'quote,2024-01-02T00:00:00Z,A,1.7e308,1.7e308,0,0\n' > "$T/ovq.csv"
+	run -0 --separate-stderr qts-resample -p 1h "$T/ovq.csv"
+	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1h,1.7e+308,1.7e+308,1.7e+308,1.7e+308,0" ]
+}
+
 @test "a failed write is an error" {
 	minutes A 2024-01-02T00:00:00Z 1000 > "$T/in.csv"
 	run -1 --separate-stderr sh -c 'qts-resample 1m "$1" > /dev/full' sh "$T/in.csv"

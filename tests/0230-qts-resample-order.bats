@@ -201,3 +201,67 @@ keep_agrees() {
 	[ "${lines[1]}" = "bar,2024-11-03T04:00:00Z,A,1d,10,11,9,10,25" ]
 	qts cat <<< "$output" > /dev/null
 }
+
+@test "an interval shorter than its label (7h, a day's last) goes out by ts + tf, as readers reckon it, with -k too" {
+	for h in 20 21 22 23; do echo "bar,2024-01-02T$h:00:00Z,A,1h,10,11,9,10,1"; done > "$T/h7.csv"
+	echo "bar,2024-01-03T00:00:00Z,A,1h,10,11,9,10,1" >> "$T/h7.csv"
+	run -0 --separate-stderr qts-resample -k 7h "$T/h7.csv"
+	qts-fetch <(printf '%s\n' "${lines[@]}") > /dev/null
+	# 21:00 to midnight, known at 04:00 by ts + 7h: after the bar of midnight
+	[ "${lines[5]}" = "bar,2024-01-03T00:00:00Z,A,1h,10,11,9,10,1" ]
+	[ "${lines[6]}" = "bar,2024-01-02T21:00:00Z,A,7h,10,11,9,10,3" ]
+	# the day ends with it: the day first, the 7h bar held until 04:00
+	awk 'BEGIN { for (i = 0; i < 48; i++)
+		printf "bar,2024-01-%02dT%02d:00:00Z,A,1h,10,11,9,10,1\n", 2 + int(i / 24), i % 24 }' > "$T/h48.csv"
+	run -0 --separate-stderr qts-resample 7h,1d "$T/h48.csv"
+	qts-fetch <(printf '%s\n' "${lines[@]}") > /dev/null
+	[ "${lines[3]}" = "bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10,24" ]
+	[ "${lines[4]}" = "bar,2024-01-02T21:00:00Z,A,7h,10,11,9,10,3" ]
+	keep_agrees "$T/h48.csv" 7h,1d
+	keep_agrees "$T/h48.csv" -p 3h,7h,1d
+}
+
+@test "-z: intraday and daily intervals across daylight saving time go out by ts + tf, with -k too" {
+	# 2024-03-10 in New York: 05:00 UTC to 04:00 on 03-11, 23 hours; its
+	# last 4h bar (01:00 to 04:00 UTC) and the day are known at 05:00
+	qts-fetch --count 360 -t 1m --from 2024-03-11T00:00:00Z synth:A > "$T/m.csv"
+	qts-resample -k -z America/New_York 4h "$T/m.csv" | qts cat > /dev/null
+	keep_agrees "$T/m.csv" -z America/New_York 4h
+	awk 'BEGIN { for (i = 0; i < 96; i++) { m = i * 30; d = 10 + int(m / 1440); r = m % 1440
+		printf "bar,2024-03-%02dT%02d:%02d:00Z,A,30m,10,11,9,10,1\n", d, int(r / 60), r % 60 } }' > "$T/spring.csv"
+	run -0 --separate-stderr qts-resample -k -z America/New_York 1d "$T/spring.csv"
+	qts cat <(printf '%s\n' "${lines[@]}") > /dev/null
+	# the 23-hour day, known at 05:00, after the bar of 04:00, known at 04:30
+	[ "${lines[57]}" = "bar,2024-03-11T04:00:00Z,A,30m,10,11,9,10,1" ]
+	[ "${lines[58]}" = "bar,2024-03-10T05:00:00Z,A,1d,10,11,9,10,46" ]
+	keep_agrees "$T/spring.csv" -z America/New_York 1h,1d
+	# 2024-11-03, 25 hours: the day is known at 04:00 by ts + 1d, the
+	# hour from 04:00 at 05:00, after it though both end at 05:00
+	awk 'BEGIN { for (i = 0; i < 96; i++) { m = i * 30; d = 3 + int(m / 1440); r = m % 1440
+		printf "bar,2024-11-%02dT%02d:%02d:00Z,A,30m,10,11,9,10,1\n", d, int(r / 60), r % 60 } }' > "$T/fall.csv"
+	run -0 --separate-stderr qts-resample -z America/New_York 1h,1d "$T/fall.csv"
+	qts cat <(printf '%s\n' "${lines[@]}") > /dev/null
+	[ "${lines[28]}" = "bar,2024-11-04T03:00:00Z,A,1h,10,11,9,10,2" ]
+	[ "${lines[29]}" = "bar,2024-11-03T04:00:00Z,A,1d,10,11,9,10,50" ]
+	[ "${lines[30]}" = "bar,2024-11-04T04:00:00Z,A,1h,10,11,9,10,2" ]
+	# with -k a tick in that last hour would come before the day: refused
+	printf 'tick,2024-11-04T%s:00Z,T,10,1\n' 03:30 04:00 04:30 > "$T/ticks.csv"
+	run -1 --separate-stderr qts-resample -k -z America/New_York 1d "$T/ticks.csv"
+	[ "$stderr" = "qts-resample: $T/ticks.csv:3: T: tick 2024-11-04T04:30:00Z comes after the 1d bar from 2024-11-03T04:00:00Z it goes into, known at 2024-11-04T04:00:00Z (-z): with -k that bar would follow it, out of time order" ]
+	[ "${#lines[@]}" = 3 ]
+}
+
+@test "-z: a month or quarter that holds the start of daylight saving time goes out by ts + tf, after the day that ends with it" {
+	for d in 28 29 30 31; do echo "bar,2024-03-${d}T00:00:00Z,A,1d,10,11,9,10,1"; done > "$T/dm.csv"
+	echo "bar,2024-04-01T00:00:00Z,A,1d,10,11,9,10,1" >> "$T/dm.csv"
+	run -0 --separate-stderr qts-resample -z America/New_York 1M,1d "$T/dm.csv"
+	qts-fetch <(printf '%s\n' "${lines[@]}") > /dev/null
+	# the month ends at 04:00 UTC on 04-01, but is known at 05:00 by ts + 1M
+	[ "${lines[3]}" = "bar,2024-03-31T04:00:00Z,A,1d,10,11,9,10,1" ]
+	[ "${lines[4]}" = "bar,2024-03-01T05:00:00Z,A,1M,10,11,9,10,4" ]
+	[ -f "$DATA/orcl-1995-2014.txt" ] || skip "shared data not present"
+	qts-fetch -s ORCL "$DATA/orcl-1995-2014.txt" -s NVDA "$DATA/nvda-1999-2014.txt" > "$T/in.csv"
+	qts-resample -z America/New_York 1w,1M,3M,1d "$T/in.csv" 2> /dev/null | qts-fetch - > /dev/null
+	qts-resample -p -z America/New_York 1w,1M,3M,1d "$T/in.csv" | qts-fetch - > /dev/null
+	keep_agrees "$T/in.csv" -z America/New_York 1w,1M,3M
+}
