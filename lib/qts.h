@@ -132,9 +132,10 @@ int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen
 int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen);
 /* Give up: close and remove the temporary, the target untouched. */
 void qts_outfile_abort(qts_outfile *of);
-/* Whether paths a and b name one file: the same inode when both exist,
- * else the same name in the same directory (`x`, `./x`, `d/../x`).  `-`
- * (standard input or output) is no file. */
+/* Whether paths a and b name one file: the same name in the same
+ * directory (`x`, `./x`, `d/../x`); a link is a name of its own, as the
+ * files qts writes replace it.  `-` (standard input or output) and a
+ * device are no file. */
 int qts_same_file(const char *a, const char *b);
 
 /* ---- state a symbol at a time (lines.c) ---------------------------------- */

@@ -1,6 +1,6 @@
-/* samefile.c — do two paths name one file?  Two outputs given one path
- * would overwrite each other, and an output over an input would be read
- * while written: both are refused before a run starts. */
+/* samefile.c — do two paths name one file?  Two outputs given one name
+ * would overwrite each other, and an output named as an input would
+ * replace it: both are refused before a run starts. */
 #include "qts.h"
 
 #include <limits.h>
@@ -36,17 +36,15 @@ int qts_same_file(const char *a, const char *b)
 {
 	if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
 		return 0;
-	struct stat sa, sb;
-	int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
 	/* a device (/dev/null) takes any number of writers */
-	if ((ea && S_ISCHR(sa.st_mode)) || (eb && S_ISCHR(sb.st_mode)))
+	struct stat st;
+	if ((stat(a, &st) == 0 && S_ISCHR(st.st_mode)) || (stat(b, &st) == 0 && S_ISCHR(st.st_mode)))
 		return 0;
-	if (strcmp(a, b) == 0)
-		return 1;
-	if (ea && eb)
-		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	if (ea != eb)
-		return 0;
+	/* By name, not by inode: files are written through a temporary
+	 * renamed over the name, which replaces a link there rather than
+	 * writing through it (qts_outfile). */
 	char ra[PATH_MAX + NAME_MAX + 2], rb[PATH_MAX + NAME_MAX + 2];
-	return resolved(a, ra) && resolved(b, rb) && strcmp(ra, rb) == 0;
+	if (resolved(a, ra) && resolved(b, rb))
+		return strcmp(ra, rb) == 0;
+	return strcmp(a, b) == 0;
 }

@@ -1062,7 +1062,7 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 }
 
 /* Two of the files named write one (each would overwrite the other), or
- * one written is read (it would be read while written): a usage error. */
+ * one written is an input (it would be replaced): a usage error. */
 static void files_distinct(const qts_stage_conf *conf)
 {
 	struct { const char *flag, *path; } out[8];
@@ -1086,7 +1086,7 @@ static void files_distinct(const qts_stage_conf *conf)
 				out[i].path);
 		for (size_t k = 0; k < conf->nfiles; k++)
 			if (qts_same_file(out[i].path, conf->files[k]))
-				qts_die(QTS_EXIT_USAGE, "%s '%s' is an input: it would be read while written", out[i].flag,
+				qts_die(QTS_EXIT_USAGE, "%s '%s' is an input: it would be replaced", out[i].flag,
 					out[i].path);
 	}
 }
