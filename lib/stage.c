@@ -1134,8 +1134,16 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	qts_loop_busy_poll(r->loop, st.conf.busy_poll);
 
 	char err[1200];
-	if (st.conf.feedback && ops->feedback && !(r->fb = qts_feedback_open(st.conf.feedback, err, sizeof err)))
-		qts_die(QTS_EXIT_FAIL, "%s", err);
+	if (st.conf.feedback && ops->feedback && !(r->fb = qts_feedback_open(st.conf.feedback, err, sizeof err))) {
+		if (!ops->feedback_failed)
+			qts_die(QTS_EXIT_FAIL, "%s", err);
+		/* `qts pipe`'s chain: the stage that takes the feedback
+		 * fails, in its own name, and ends its stream with it for the
+		 * stages after, as that program does in the shell; nothing
+		 * is read (r->stop). */
+		ops->feedback_failed(st.eng, err);
+		r->stop = r->failed = 1;
+	}
 	int64_t now = qts_loop_now();
 	if (st.conf.heartbeat > 0)
 		r->hb_next = now + st.conf.heartbeat;
@@ -1172,12 +1180,24 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	if (live || (ops->next && (st.conf.pace > 0 || r->q)) || ops->settle)
 		output_nonblocking();
 
-	if (!ops->next) {
-		if (!(r->in = qts_inputs_open(st.conf.files, st.conf.nfiles, NULL, err, sizeof err)))
+	/* Failed already (the feedback), a chain reads nothing: its first
+	 * stage would have stopped at once. */
+	if (!ops->next && !r->stop) {
+		r->in = qts_inputs_open(st.conf.files, st.conf.nfiles, NULL, err, sizeof err);
+		if (r->in) {
+			qts_inputs_on_wait(r->in, wait_input, r);
+			if (ops->locate)
+				ops->locate(st.eng, where, r->in);
+		} else if (ops->input_failed) {
+			/* `qts pipe`'s chain: in the shell the first stage
+			 * ends its stream with the failure, and the stages
+			 * after it read that, finish and say so, as after a
+			 * bad record.  Nothing is read (r->stop). */
+			runtime_failed(r, "%s", err);
+			ops->input_failed(st.eng);
+		} else {
 			qts_die(QTS_EXIT_FAIL, "%s", err);
-		qts_inputs_on_wait(r->in, wait_input, r);
-		if (ops->locate)
-			ops->locate(st.eng, where, r->in);
+		}
 	}
 	state_start(r);
 	if (r->stateful) {
@@ -1195,9 +1215,21 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		 * read, as a file to read that cannot be; later failures are
 		 * said once, and the stage goes on */
 		char why[QTS_ERR_MAX];
-		if (qts_stage_metrics_write(r->m, qts_wall_now(), why) < 0)
-			qts_die(QTS_EXIT_FAIL, "%s", why);
-		r->metrics_next = qts_loop_now() + METRICS_EVERY;
+		if (r->stop) {
+			/* a chain failed before (its input): the program
+			 * would have died before it wrote the file */
+			r->metrics_next = -1;
+		} else if (qts_stage_metrics_write(r->m, qts_wall_now(), why) < 0) {
+			if (!ops->input_failed)
+				qts_die(QTS_EXIT_FAIL, "%s", why);
+			/* `qts pipe`'s chain: its first stage's failure,
+			 * which the stages after read, as in the shell */
+			runtime_failed(r, "%s", why);
+			ops->input_failed(st.eng);
+			r->metrics_next = -1;
+		} else {
+			r->metrics_next = qts_loop_now() + METRICS_EVERY;
+		}
 	}
 	/* What the feedback holds already (all of a regular file) goes in
 	 * before the first event of the input. */

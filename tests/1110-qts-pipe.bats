@@ -191,8 +191,54 @@ needs() {
 }
 
 @test "qts pipe: a missing input file exits 1 in the first stage's name" {
-	run --separate-stderr -1 qts pipe 'qts-resample 1w | qts-sim' "$T/missing.csv"
+	run --separate-stderr -1 qts pipe 'qts-resample 1w' "$T/missing.csv"
 	[ "$stderr" = "qts-resample: $T/missing.csv: No such file or directory" ]
+}
+
+@test "qts pipe: an input file that cannot be read: the later stages read the failure and say so, as in the shell" {
+	# the first stage ends its stream with the failure, as after a bad
+	# record: qts-report writes its empty report, and every later stage
+	# says that its input is incomplete
+	same 'qts-sim | qts-report -c' "$T/missing.csv"
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "qts-sim: $T/missing.csv: No such file or directory" ]
+	[ "${stderr_lines[-1]}" = "qts-report: the input is incomplete: qts-sim failed: $T/missing.csv: No such file or directory" ]
+	[ -s "$T/pipe.out" ]
+	same "qts-sim $T/missing.csv | qts-report -c"
+	same "qts-strategy sma-cross $T/missing.csv | qts-sim | qts-report -c"
+	[ "${#stderr_lines[@]}" -eq 4 ]
+	same 'qts-strategy sma-cross | qts-sim | qts-report -c' "$T/missing.csv"
+	same 'qts-resample 1w | qts-sim' "$T/missing.csv"
+	grep -q "^system,1970-01-01T00:00:00Z,qts-resample,error,$T/missing.csv: No such file or directory$" "$T/pipe.out"
+	same 'qts-resample 1w | qts-sim -M' "$T/missing.csv"
+	same 'qts-resample 1w | qts-sim | qts-risk' "$T/bars.csv" "$T/missing.csv"
+	same "qts-resample 1w $T/bars.csv $T/missing.csv | qts-sim | qts-risk -M"
+	mkdir "$T/dir"
+	same 'qts-sim | qts-risk' "$T/dir"
+	# -M for the chain: the shell's last stage given -M
+	qts-resample 1w "$T/missing.csv" 2>/dev/null | qts-sim -M > "$T/expected" 2>/dev/null || true
+	run -1 --separate-stderr qts pipe -M 'qts-resample 1w | qts-sim' "$T/missing.csv"
+	qts pipe -M 'qts-resample 1w | qts-sim' "$T/missing.csv" 2>/dev/null | cmp - "$T/expected"
+}
+
+@test "qts pipe: feedback that cannot be opened fails the stage that takes it, as in the shell" {
+	same "qts-strategy sma-cross fast=2 slow=3 | qts-risk --feedback $T/nofb.csv | qts-sim" "$T/bars.csv"
+	[ "$status" -eq 1 ]
+	[[ ${stderr_lines[0]} == "qts-risk: --feedback: $T/nofb.csv: "* ]]
+	[[ ${stderr_lines[1]} == "qts-sim: the input is incomplete: qts-risk failed: --feedback: $T/nofb.csv: "* ]]
+	same "qts-strategy --feedback $T/nofb.csv sma-cross fast=2 slow=3 | qts-risk | qts-sim" "$T/bars.csv"
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	same "qts-strategy --feedback $T/nofb.csv sma-cross fast=2 slow=3 | qts-risk -M" "$T/bars.csv"
+}
+
+@test "qts pipe: --metrics that cannot be written fails the first stage, as in the shell" {
+	same "qts-sim --metrics $T/nodir/m.json | qts-report -c" "$T/bars.csv"
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	same "qts-sim --metrics $T/nodir/m.json | qts-risk" "$T/bars.csv"
+	# the input first, as the program opens it first
+	same "qts-sim --metrics $T/nodir/m.json | qts-risk" "$T/missing.csv"
+	[ "${stderr_lines[0]}" = "qts-sim: $T/missing.csv: No such file or directory" ]
 }
 
 @test "qts pipe: a closed standard output ends it quietly" {
