@@ -828,8 +828,14 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		 * thread; the last one's writes them there */
 		qts_emit_fn emit = i + 1 < n ? (i == 0 ? split_emit : link_emit) : rt ? last_emit : out;
 		void *arg = i + 1 < n ? (i == 0 ? (void *)c : (void *)&c->node[i + 1]) : rt ? (void *)c : out_arg;
+		qts_stage_chained = 1;
 		c->node[i].def->build(&d->st, (int)sw[i].n, d->argv, emit, arg);
+		qts_stage_chained = 0;
 		qts_progname = progname;
+		if (!d->st.ops)
+			qts_die(QTS_EXIT_USAGE,
+				"pipe: stage %zu (%s): --compare reads finished files whole, not a stream: it is not a stage (run qts-report --compare alone)",
+				i + 1, c->node[i].def->name);
 		check_zone(&zone, i);
 		if (i > 0 && d->st.conf.nfiles)
 			qts_die(QTS_EXIT_USAGE,

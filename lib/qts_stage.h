@@ -281,6 +281,11 @@ void qts_apart_stop(qts_apart *a);
 /* Set on a thread that runs stages apart from the runtime's: what it
  * writes waits on the output alone, never in the runtime's loop. */
 extern _Thread_local int qts_stage_apart;
+/* Set while `qts pipe` builds the stages of a chain: a program that is
+ * not then a stage (qts-report --compare, which reads finished files
+ * whole, not a stream) builds nothing, leaving st->ops NULL, and the
+ * chain refuses it. */
+extern int qts_stage_chained;
 
 /* A running stage's figures (stage_metrics.c), for --metrics FILE (the
  * Prometheus text format, rewritten atomically every second and at the

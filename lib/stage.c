@@ -164,6 +164,7 @@ struct qts_runtime {
 };
 
 _Thread_local int qts_stage_apart;
+int qts_stage_chained;
 
 int qts_runtime_given_raw(const qts_runtime *r, const qts_event *ev, const void **raw, size_t *len)
 {

@@ -372,6 +372,24 @@ needs() {
 	[ "$stderr" = "qts: pipe: -M: the last stage (qts-report) writes a report or a table, not events" ]
 }
 
+@test "qts pipe: qts-report --compare reads files whole, not a stream: not a stage (exit 2, nothing written)" {
+	qts-sim "$T/bars.csv" > "$T/sim.csv"
+	why="--compare reads finished files whole, not a stream: it is not a stage (run qts-report --compare alone)"
+	# in the shell it reads nothing of qts-sim: what qts-sim says of a
+	# bad record depends on when qts-report exits
+	run -2 --separate-stderr qts pipe 'qts-sim | qts-report --compare -c '"$T/sim.csv" "$T/bars.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts: pipe: stage 2 (qts-report): $why" ]
+	run -2 --separate-stderr qts pipe -M 'qts-sim | qts-report --compare '"$T/sim.csv" "$T/bars.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts: pipe: stage 2 (qts-report): $why" ]
+	run -2 --separate-stderr qts pipe "qts-report --comp $T/sim.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts: pipe: stage 1 (qts-report): $why" ]
+	run -2 --separate-stderr qts pipe "qts-report --compare $T/sim.csv | qts-sim"
+	[ "$stderr" = "qts: pipe: stage 1 (qts-report): $why" ]
+}
+
 @test "qts pipe: qts-report first names the files after the pipeline, as in the shell" {
 	qts-sim "$T/bars.csv" > "$T/sim.csv"
 	same 'qts-report' "$T/sim.csv"
