@@ -740,6 +740,12 @@ static const qts_stage_ops chain_ops = {
  * (set when the first such chain is built). */
 static qts_stage_ops chain_apart_ops;
 
+/* The same without input_failed, for a chain of one stage: it has no
+ * stage after it to pass a failure on to, and the runtime then exits
+ * where the program would, at an input it cannot open, before the stage
+ * is freed (qts-strategy --print's table would write its header). */
+static qts_stage_ops chain_one_ops;
+
 /* The stages qts pipe knows, for a message. */
 static void stage_names(char *buf, size_t size)
 {
@@ -923,6 +929,10 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		chain_apart_ops = chain_ops;
 		chain_apart_ops.settle = chain_settle;
 		st->ops = &chain_apart_ops;
+	} else if (n == 1) {
+		chain_one_ops = chain_ops;
+		chain_one_ops.input_failed = NULL;
+		st->ops = &chain_one_ops;
 	}
 	st->eng = c;
 	st->conf = conf;
@@ -943,5 +953,7 @@ void qts_pipe_build_to(qts_stage *st, const char *line, qts_emit_fn emit, void *
 const qts_stage *qts_pipe_stage(const qts_stage *whole, size_t i)
 {
 	const chain *c = whole->eng;
-	return (whole->ops == &chain_ops || whole->ops == &chain_apart_ops) && i < c->n ? &c->node[i].st : NULL;
+	return (whole->ops == &chain_ops || whole->ops == &chain_apart_ops || whole->ops == &chain_one_ops) && i < c->n
+		       ? &c->node[i].st
+		       : NULL;
 }

@@ -215,6 +215,9 @@ needs() {
 	same "qts-resample 1w $T/bars.csv $T/missing.csv | qts-sim | qts-risk -M"
 	mkdir "$T/dir"
 	same 'qts-sim | qts-risk' "$T/dir"
+	# alone, it exits where the program does: --print's table unwritten
+	same 'qts-strategy --print close' "$T/missing.csv"
+	same 'qts-sim | qts-strategy --print close' "$T/missing.csv"
 	# -M for the chain: the shell's last stage given -M
 	qts-resample 1w "$T/missing.csv" 2>/dev/null | qts-sim -M > "$T/expected" 2>/dev/null || true
 	run -1 --separate-stderr qts pipe -M 'qts-resample 1w | qts-sim' "$T/missing.csv"
