@@ -74,9 +74,11 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 /* ---- the file ---------------------------------------------------------- */
 
 #define QTS_STATE_MAGIC "QTSSTATE"
-#define QTS_STATE_VERSION 3 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
+#define QTS_STATE_VERSION 4 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
-				 *    market time no more (the engine keeps them) */
+				 *    market time no more (the engine keeps them);
+				 * 4: qts-resample its finished bars held back, qts-risk what each order
+				 *    it approved was (a repeat of its id is that order again) */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -78,6 +78,7 @@ struct ord {
 	unsigned char live;    /* not yet filled, canceled, rejected or expired */
 	unsigned char assumed; /* taken into the view as filled when approved */
 	double qty, filled, fills, px;
+	uint64_t what; /* an order of the input: order_what of it as it came; 0 for a target's */
 };
 
 struct sector_map {
@@ -392,7 +393,7 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
 /* Remember an approved order, by the hash h of its id: the view takes it
  * as filled at px (no fills seen yet, and a price to value it at) or as
  * working. */
-static void ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty, double px)
+static struct ord *ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty, double px)
 {
 	if (!r->nord)
 		qts_table_fault_in(r->ord, ORD_RING * sizeof *r->ord);
@@ -422,6 +423,7 @@ static void ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty
 		s->wq += side * qty;
 	note_active(r, s);
 	r->opend++;
+	return o;
 }
 
 /* An id qts-sim would not give again: one of an order remembered here.
@@ -1219,10 +1221,24 @@ static int is_whole(double x)
 	return fabs(x) < 9e15 && x == (double)(int64_t)x;
 }
 
+/* What an order of the input asks, all but its id and time: a repeat of
+ * its id must ask the same.  Never 0. */
+static uint64_t order_what(const qts_event *ev)
+{
+	char b[512];
+	snprintf(b, sizeof b, "%s|%s|%.17g|%s|%.17g|%.17g|%s|%s", ev->symbol, ev->order.side, ev->order.qty,
+		 ev->order.kind, ev->order.limit, ev->order.stop, ev->order.tif, ev->order.strategy);
+	return qts_hash64(b);
+}
+
 /* An order id seen before is a repeat (at-least-once delivery, a replay):
- * it goes out as approved the first time, and counts once. */
+ * it goes out as approved the first time, and counts once.  Another order
+ * under an id taken (another symbol, side, kind, price...) is no repeat:
+ * refused, as sending it would make two orders of one id. */
 static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
 {
+	if (o->what != order_what(ev))
+		return reject(r, ev, "order", "its id was approved before for another order");
 	qts_event out = *ev;
 	out.order.qty = o->qty;
 	return put(r, &out);
@@ -1340,7 +1356,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	if (order) {
 		if (oqty > 0) {
 			qts_fresh_ids_unsure(&r->fresh);
-			ord_add(r, s, qts_hash64(ev->order.id), (int)sign, oqty, at);
+			ord_add(r, s, qts_hash64(ev->order.id), (int)sign, oqty, at)->what = order_what(ev);
 		}
 	} else {
 		if (every)
@@ -1579,7 +1595,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		struct ord *o = &r->ord[k];
 		int side = o->side, live = o->live, assumed = o->assumed;
 		uint64_t sym = o->sym;
-		qts_ck_u64(c, &o->h), qts_ck_u64(c, &sym);
+		qts_ck_u64(c, &o->h), qts_ck_u64(c, &sym), qts_ck_u64(c, &o->what);
 		qts_ck_int(c, &side), qts_ck_int(c, &live), qts_ck_int(c, &assumed);
 		qts_ck_f64(c, &o->qty), qts_ck_f64(c, &o->filled), qts_ck_f64(c, &o->fills), qts_ck_f64(c, &o->px);
 		if (c->loading && (sym >= r->nsym || (side != 1 && side != -1 && side != 0)))

@@ -466,6 +466,25 @@ stop_live() {
 	[ "${#lines[@]}" -eq 6 ]
 }
 
+@test "a repeated order id is the first approval again; another order under it is rejected, not passed" {
+	cat > "$BATS_TEST_TMPDIR/dup.csv" <<-'EOF'
+	bar,2024-01-01T00:00:00Z,A,1d,100,105,95,100,1000
+	order,2024-01-02T00:00:00Z,A,o1,buy,20,limit,99,,gtc,s
+	order,2024-01-02T00:00:00Z,A,o1,buy,20,limit,99,,gtc,s
+	order,2024-01-02T00:00:00Z,A,o1,sell,1000,market,,,ioc,other
+	order,2024-01-02T00:00:00Z,B,o1,buy,20,limit,99,,gtc,s
+	order,2024-01-02T00:00:00Z,A,o1,buy,20,limit,98,,gtc,s
+	EOF
+	run -0 qts-risk --max-position 15 "$BATS_TEST_TMPDIR/dup.csv"
+	[ "${lines[1]}" = "risk,2024-01-02T00:00:00Z,A,max-position,reduce,order o1: qty 20 reduced to 15" ]
+	[ "${lines[2]}" = "order,2024-01-02T00:00:00Z,A,o1,buy,15,limit,99,,gtc,s" ]
+	[ "${lines[3]}" = "order,2024-01-02T00:00:00Z,A,o1,buy,15,limit,99,,gtc,s" ]
+	[ "${lines[4]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o1: its id was approved before for another order" ]
+	[ "${lines[5]}" = "risk,2024-01-02T00:00:00Z,B,order,reject,order o1: its id was approved before for another order" ]
+	[ "${lines[6]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o1: its id was approved before for another order" ]
+	[ "${#lines[@]}" -eq 7 ]
+}
+
 @test "exits for the longest symbols" {
 	s=ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 	run -0 qts-risk --stop-loss 0.05 < <(bar 2024-01-02T14:30:00Z $s 100; target $s 10; bar 2024-01-02T14:31:00Z $s 90)
