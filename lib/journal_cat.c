@@ -7,6 +7,7 @@
  * is said and left. */
 #include "qts_journal.h"
 #include "qts_time.h"
+#include "reader_priv.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -152,21 +153,52 @@ static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
 	return ns;
 }
 
-/* --types: a mask of event types. */
-static unsigned parse_types(const char *s)
+/* --types: a mask of the event types qts knows, and the names of others
+ * (qts-events(5): any lowercase name is a type, passed on by every stage,
+ * so a journal holds them too). */
+#define OTHER_TYPES 16
+typedef struct type_filter {
+	unsigned mask;
+	size_t nother;
+	const char *other[OTHER_TYPES];
+	size_t other_len[OTHER_TYPES];
+} type_filter;
+
+static void parse_types(const char *s, type_filter *tf)
 {
-	unsigned mask = 0;
+	*tf = (type_filter){ 0 };
 	for (const char *p = s; *p;) {
 		size_t n = strcspn(p, ",");
 		qts_type t = qts_type_from_name(p, n);
-		if (t == QTS_UNKNOWN)
-			qts_usage_error(usage, "--types: '%.*s' is not an event type (bar, tick, fill...)", (int)n, p);
-		mask |= 1u << t;
+		if (t != QTS_UNKNOWN)
+			tf->mask |= 1u << t;
+		else if (!qts_reader_type_name_ok(p, n))
+			qts_usage_error(usage, "--types: '%.*s' is not an event type (a lowercase name: bar, fill, "
+					       "signal...)", (int)n, p);
+		else if (tf->nother == OTHER_TYPES)
+			qts_usage_error(usage, "--types: more than %d types qts does not know", OTHER_TYPES);
+		else
+			tf->other[tf->nother] = p, tf->other_len[tf->nother++] = n;
 		p += n + (p[n] == ',');
 	}
-	if (!mask)
+	if (!tf->mask && !tf->nother)
 		qts_usage_error(usage, "--types: '%s' names no type", s);
-	return mask;
+}
+
+/* Whether ev is of a type --types names (every type without it). */
+static int type_wanted(const type_filter *tf, const qts_event *ev)
+{
+	if (!tf->mask && !tf->nother)
+		return 1;
+	if (ev->type != QTS_UNKNOWN)
+		return tf->mask >> ev->type & 1;
+	if (!ev->raw.n || ev->raw.field[0].kind != QTS_RAW_STR)
+		return 0;
+	for (size_t i = 0; i < tf->nother; i++)
+		if (ev->raw.field[0].len == tf->other_len[i] &&
+		    memcmp(ev->raw.field[0].str, tf->other[i], tf->other_len[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int qts_journal_cat_main(int argc, char **argv)
@@ -176,14 +208,14 @@ int qts_journal_cat_main(int argc, char **argv)
 		{ "types", required_argument, NULL, 'T' }, { "salvage", no_argument, NULL, 'S' },
 		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' }, { 0 } };
 	int64_t from = INT64_MIN, to = INT64_MAX;
-	unsigned types = 0;
+	type_filter types = { 0 };
 	int c, msgpack = 0, salvage = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:u:T:Mh", longs, NULL)) != -1)
 		switch (c) {
 		case 'f': from = parse_time_arg("--from", optarg, 0); break;
 		case 'u': to = parse_time_arg("--to", optarg, 1); break;
-		case 'T': types = parse_types(optarg); break;
+		case 'T': parse_types(optarg, &types); break;
 		case 'S': salvage = 1; break;
 		case 'M': msgpack = 1; break;
 		case 'h': fputs(usage, stdout); return qts_close_stdout();
@@ -215,7 +247,7 @@ int qts_journal_cat_main(int argc, char **argv)
 		qts_event ev;
 		int got;
 		while ((got = qts_reader_next(rd, &ev)) > 0) {
-			if (ev.ts < from || ev.ts >= to || (types && !(ev.type != QTS_UNKNOWN && (types >> ev.type & 1))))
+			if (ev.ts < from || ev.ts >= to || !type_wanted(&types, &ev))
 				continue;
 			if (qts_writer_put(w, &ev) < 0)
 				break;

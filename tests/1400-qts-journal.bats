@@ -150,6 +150,25 @@ EOF
 	cmp "$T/got" "$T/want"
 	run -0 qts journal cat --types fill "$T/j"
 	[ -z "$output" ]
+	# --to is not included; a type qts does not know is a type too
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nsignal,2024-01-02T00:00:00Z,A,1\nbar,2024-01-03T00:00:00Z,A,1d,10,11,9,10.5,100\n' > "$T/s.csv"
+	qts journal "$T/s" "$T/s.csv" > /dev/null
+	run -0 qts journal cat --to 2024-01-03T00:00:00Z "$T/s"
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 qts journal cat --to 2024-01-03 "$T/s"
+	[ "${#lines[@]}" -eq 3 ]
+	run -0 qts journal cat --types signal "$T/s"
+	[ "$output" = "signal,2024-01-02T00:00:00Z,A,1" ]
+}
+
+@test "qts journal cat: a journal of a stream that failed upstream replays the failure, exit 1 as qts cat" {
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nsystem,2024-01-02T00:00:00Z,qts-fetch,error,feed lost\n' > "$T/f.csv"
+	run -1 --separate-stderr qts journal "$T/f" "$T/f.csv"
+	run -1 --separate-stderr qts journal cat "$T/f"
+	[ "$stderr" = "qts journal: the input is incomplete: qts-fetch failed: feed lost" ]
+	[ "${#lines[@]}" -eq 2 ]
+	run -1 --separate-stderr qts cat "$T/f.csv"
+	[ "$stderr" = "qts: the input is incomplete: qts-fetch failed: feed lost" ]
 }
 
 @test "qts journal: --rotate-size and --rotate-daily start new files that replay in order" {
@@ -239,8 +258,8 @@ EOF
 	[[ "$output" == *"--rotate-size: '1x' is not a size"* ]]
 	run -2 qts journal cat
 	[[ "$output" == *"qts journal: no journal FILE given"* ]]
-	run -2 qts journal cat --types bar,nope "$T/j"
-	[[ "$output" == *"--types: 'nope' is not an event type (bar, tick, fill...)"* ]]
+	run -2 qts journal cat --types bar,Nope "$T/j"
+	[[ "$output" == *"--types: 'Nope' is not an event type (a lowercase name: bar, fill, signal...)"* ]]
 	run -2 qts journal cat --from 2024-02-01 --to 2024-01-01 "$T/j"
 	[[ "$output" == *"--to is not after --from"* ]]
 	run -2 qts journal cat --from yesterday "$T/j"
