@@ -21,7 +21,7 @@ static const char usage[] =
 	"                              copy event streams, converting CSV and msgpack\n"
 	"       qts cat --parquet OUT [FILE...]\n"
 	"                              write the events as a Parquet file OUT (snappy),\n"
-	"                              of the first event's type; others are skipped\n"
+	"                              of the first event's type qts knows; others are skipped\n"
 	"       qts pipe [-M | --msgpack] [--threads 1|2] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]\n"
 	"                              run a pipeline of stages in one process\n"
 	"       qts journal [OPTION...] FILE [INPUT...]\n"
@@ -115,7 +115,7 @@ static int cat_parquet(const char *out, char **files, int nfiles)
 		qts_die(QTS_EXIT_FAIL, "%s", err);
 	if (skipped)
 		qts_warn("%s: %ld %s event%s written; %ld event%s of other types skipped (a Parquet file holds "
-			 "one type: the first event's)", out, written, type ? type : "bar", written == 1 ? "" : "s",
+			 "one type qts knows: the first such event's)", out, written, type ? type : "bar", written == 1 ? "" : "s",
 			 skipped, skipped == 1 ? "" : "s");
 	return qts_close_stdout();
 }

@@ -142,9 +142,15 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 
 @test "cat --parquet: one type a file, the first event's; others counted and said" {
 	run -0 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/a.parquet" "$FIX/all-types.csv"
-	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/a.parquet: 1 bar event written; 15 events of other types skipped (a Parquet file holds one type: the first event's)" ]
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/a.parquet: 1 bar event written; 15 events of other types skipped (a Parquet file holds one type qts knows: the first such event's)" ]
 	run -0 qts-fetch "$BATS_TEST_TMPDIR/a.parquet"
 	[ "$output" = "bar,2024-01-02T14:30:00Z,ORCL,1m,37.5,37.62,37.41,37.55,12500" ]
+	# an event of a type qts does not know has no columns: the first known one's type
+	printf 'signal,2024-01-01T00:00:00Z,A,1\nfill,2024-01-01T00:00:00Z,A,o1,buy,1,10,0,0\n' > "$BATS_TEST_TMPDIR/s.csv"
+	run -0 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/s.parquet" "$BATS_TEST_TMPDIR/s.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/s.parquet: 1 fill event written; 1 event of other types skipped (a Parquet file holds one type qts knows: the first such event's)" ]
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/s.parquet"
+	[ "$output" = "fill,2024-01-01T00:00:00Z,A,o1,buy,1,10,0,0" ]
 }
 
 @test "cat --parquet: no events make an empty file of bars" {
