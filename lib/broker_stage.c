@@ -754,9 +754,9 @@ static int on_order(engine *e, const qts_event *ev)
 		return (o.kind = QTS_MARKET, refuse(e, &o, "bad kind '%s' (market, limit, stop, stop_limit)", ev->order.kind));
 	if (o.tif < 0)
 		return (o.tif = QTS_GTC, refuse(e, &o, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif));
-	if (!(o.qty > 0) || isinf(o.qty))
-		return (o.qty = 1, refuse(e, &o, "bad qty %g (must be > 0)", ev->order.qty));
 	char why[128];
+	if (qts_order_qty_fault(ev->order.qty, why, sizeof why))
+		return (o.qty = 1, refuse(e, &o, "%s", why));
 	if (qts_order_prices_fault(o.kind, ev->order.kind, o.limit, o.stop, why, sizeof why)) {
 		if (!(o.limit > 0))
 			o.limit = NAN;

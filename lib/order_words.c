@@ -92,3 +92,14 @@ int qts_order_prices_fault(int kind, const char *kind_name, double limit, double
 	return (qts_kind_has_limit(kind) && price_fault(kind_name, "limit", limit, why, n)) ||
 	       (qts_kind_has_stop(kind) && price_fault(kind_name, "stop", stop, why, n));
 }
+
+int qts_order_qty_fault(double qty, char *why, size_t n)
+{
+	if (!(qty > 0) || isinf(qty))
+		snprintf(why, n, "bad qty %g (must be > 0)", qty);
+	else if (qty <= QTS_QTY_EPS) /* no fill of it would be told from none */
+		snprintf(why, n, "bad qty %g (must be > %g)", qty, QTS_QTY_EPS);
+	else
+		return 0;
+	return 1;
+}

@@ -736,6 +736,11 @@ int qts_kind_has_limit(int kind);
 int qts_kind_has_stop(int kind);
 /* The kind of an order with these prices (NaN: not used). */
 int qts_kind_of(double limit, double stop);
+/* What is wrong with an order's quantity ("bad qty 0 (must be > 0)",
+ * "bad qty 1e-10 (must be > 1e-09)": no fill of less is told from none),
+ * in why; 0
+ * when it is one that can fill. */
+int qts_order_qty_fault(double qty, char *why, size_t n);
 /* What is wrong with the prices of an order of kind (named kind_name):
  * "limit order needs a limit price" when its kind's price is missing,
  * "limit price -5 is not above zero" when it is no price, in why (at least
@@ -801,6 +806,15 @@ static inline void qts_fresh_ids_unsure(qts_fresh_ids *f) { f->unsure = 1; }
 /* Quantities within this of each other are equal (qts-sim, qts-risk and
  * the strategies that trade with orders). */
 #define QTS_QTY_EPS 1e-9
+/* Whether a and b are one quantity: within QTS_QTY_EPS, or within the
+ * rounding of a few sums of fills at their size (a tolerance relative to
+ * the size alone would drop whole shares of an order of 1e12, and one of
+ * 1e-9 absolute alone would keep dust of large fractional sums). */
+static inline int qts_qty_same(double a, double b)
+{
+	double d = a > b ? a - b : b - a, m = (a < 0 ? -a : a) > (b < 0 ? -b : b) ? (a < 0 ? -a : a) : (b < 0 ? -b : b);
+	return d <= QTS_QTY_EPS || d <= 64 * 2.220446049250313e-16 * m;
+}
 /* q in whole units, toward zero (a hair under a whole number counts as
  * it), or q itself when fractional. */
 double qts_whole_units(double q, int fractional);

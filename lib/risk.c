@@ -374,7 +374,7 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
 	if (filled > o->filled)
 		o->filled = filled;
 	double rest = o->qty - o->filled;
-	if (rest <= EPS * (o->qty > 1 ? o->qty : 1))
+	if (rest <= 0 || qts_qty_same(o->filled, o->qty))
 		end = 1;
 	if (o->assumed) {
 		if (end && undo && rest > 0)
@@ -1035,7 +1035,7 @@ static void apply_position(qts_risk *r, const qts_event *ev)
 		return;
 	struct sym *s = sym_get(r, ev->symbol);
 	double px = !isnan(s->last) ? s->last : avg > 0 && isfinite(avg) ? avg : NAN;
-	if (fabs(q - s->pos) > EPS * (fabs(q) > 1 ? fabs(q) : 1)) {
+	if (!qts_qty_same(q, s->pos)) {
 		if (isnan(px))
 			return; /* nothing to value it at: the fills will say */
 		trade(r, s, q, px);

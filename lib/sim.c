@@ -974,9 +974,7 @@ static int on_order(qts_sim *s, const qts_event *ev)
 		snprintf(why, sizeof why, "bad kind '%s' (market, limit, stop, stop_limit)", ev->order.kind);
 	else if (o.tif < 0)
 		snprintf(why, sizeof why, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif);
-	else if (!(o.qty > 0) || isinf(o.qty))
-		snprintf(why, sizeof why, "bad qty %g (must be > 0)", o.qty);
-	else
+	else if (!qts_order_qty_fault(o.qty, why, sizeof why))
 		qts_order_prices_fault(o.kind, ev->order.kind, o.limit, o.stop, why, sizeof why);
 	if (*why) {
 		o.side = QTS_BUY;
@@ -1370,7 +1368,7 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			y->wq -= o->side * q;
 			touch_working(s, y);
 			remaining = o->qty - o->filled;
-			int done = remaining <= EPS * o->qty;
+			int done = qts_qty_same(o->filled, o->qty);
 			if (sym_update(s, ts, y, o, done ? QTS_STATUS_FILLED : QTS_STATUS_PARTIAL, "") < 0 ||
 			    position(s, ts, y) < 0)
 				return -1;

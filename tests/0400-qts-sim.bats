@@ -172,6 +172,20 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	echo "$output" | grep -qx 'update,2024-01-03T00:00:00Z,B,o2,filled,100,106.5,'
 }
 
+@test "an order of 1e12 shares filled in part is not called filled with 500 left; 0.1 a fill adds up to filled" {
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,0.5,0.5,0.5,0.5,1000\norder,2024-01-02T00:00:00Z,A,o1,buy,1000000000000,market,,,gtc,s\nbar,2024-01-02T00:00:00Z,A,1d,0.5,0.5,0.5,0.5,999999999500\nbar,2024-01-03T00:00:00Z,A,1d,0.5,0.5,0.5,0.5,999999999500\n' > "$BATS_TEST_TMPDIR/big.csv"
+	run -0 qts-sim --cash 1e15 --max-participation 1 "$BATS_TEST_TMPDIR/big.csv"
+	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,o1,partial,999999999500,0.5,'
+	echo "$output" | grep -qx 'fill,2024-01-03T00:00:00Z,A,o1,buy,500,0.5,0,0'
+	echo "$output" | grep -qx 'update,2024-01-03T00:00:00Z,A,o1,filled,1000000000000,0.5,'
+	# ten fills of 0.1 (their sum is 0.9999999999999999): filled on the tenth
+	{ echo 'bar,2024-01-01T00:00:00Z,A,1d,1,1,1,1,1'; echo 'order,2024-01-01T00:00:00Z,A,f1,buy,1,market,,,gtc,s'
+	  for d in 02 03 04 05 06 07 08 09 10 11; do echo "bar,2024-01-${d}T00:00:00Z,A,1d,1,1,1,1,0.1"; done; } > "$BATS_TEST_TMPDIR/frac.csv"
+	run -0 qts-sim --fractional --max-participation 1 "$BATS_TEST_TMPDIR/frac.csv"
+	[ "$(echo "$output" | grep -c '^fill,.*,f1,')" -eq 10 ]
+	echo "$output" | grep -q '^update,2024-01-11T00:00:00Z,A,f1,filled,'
+}
+
 @test "--fractional keeps fractional quantities" {
 	# 0.5 weight of 100000 at 30 is 1666.67 shares: 1666 whole, or all of it
 	printf 'bar,2024-01-01,A,1d,30,30,30,30,1e9\ntarget,2024-01-01,A,0.5,weight,w\nbar,2024-01-02,A,1d,30,30,30,30,1e9\n' > "$BATS_TEST_TMPDIR/w.csv"

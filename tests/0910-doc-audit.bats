@@ -139,6 +139,7 @@ setup() {
 	order,2024-01-01,A,o8,buy,1,stop_limit,,11,gtc,t
 	order,2024-01-01,A,o9,buy,1,limit,-5,,gtc,t
 	order,2024-01-01,A,o10,sell,1,stop_limit,9,0,gtc,t
+	order,2024-01-01,A,o11,buy,1e-9,market,,,gtc,t
 	target,2024-01-01,B,1,weight,t
 	EOF
 	grep -qx 'update,2024-01-01T00:00:00Z,A,,rejected,0,,no order id' <<<"$output"
@@ -148,8 +149,9 @@ setup() {
 	grep -qx 'update,2024-01-01T00:00:00Z,A,o8,rejected,0,,stop_limit order needs a limit price' <<<"$output"
 	grep -qx 'update,2024-01-01T00:00:00Z,A,o9,rejected,0,,limit price -5 is not above zero' <<<"$output"
 	grep -qx 'update,2024-01-01T00:00:00Z,A,o10,rejected,0,,stop price 0 is not above zero' <<<"$output"
+	grep -qx 'update,2024-01-01T00:00:00Z,A,o11,rejected,0,,bad qty 1e-09 (must be > 1e-09)' <<<"$output"
 	grep -qx 'update,2024-01-01T00:00:00Z,B,t-B-1,rejected,0,,weight target: no price for B yet' <<<"$output"
-	[ "$(grep -c ',rejected,' <<<"$output")" -eq 8 ]
+	[ "$(grep -c ',rejected,' <<<"$output")" -eq 9 ]
 }
 
 @test "qts-fetch: synth without symbols; bad trade sizes and quotes" {
