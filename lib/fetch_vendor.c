@@ -815,6 +815,20 @@ static int64_t whole_days(int64_t g)
 	return r <= hour ? g - r : g + (day - r);
 }
 
+/* The calendar months a gap of days between labels spans, when it is as
+ * long as some run of them (a quarter is 89 to 92 days, which 13 weeks,
+ * 91, would take otherwise); 0 when it is none. */
+static int months_of(int64_t days)
+{
+	static const struct { int months, least, most; } span[] = {
+		{ 1, 28, 31 }, { 2, 59, 62 }, { 3, 89, 92 }, { 4, 120, 123 }, { 6, 181, 184 }, { 12, 365, 366 },
+	};
+	for (size_t i = 0; i < sizeof span / sizeof span[0]; i++)
+		if (days >= span[i].least && days <= span[i].most)
+			return span[i].months;
+	return 0;
+}
+
 static void infer_tf(qts_vendor *v)
 {
 	int64_t gaps[INFER_ROWS];
@@ -849,8 +863,9 @@ static void infer_tf(qts_vendor *v)
 	if (s > 0) {
 		if (s % 86400 == 0) {
 			int64_t days = s / 86400;
-			count = days >= 28 && days <= 31 ? 1 : days % 7 == 0 ? days / 7 : days;
-			unit = days >= 28 && days <= 31 ? 'M' : days % 7 == 0 ? 'w' : 'd';
+			int in_months = months_of(days);
+			count = in_months ? in_months : days % 7 == 0 ? days / 7 : days;
+			unit = in_months ? 'M' : days % 7 == 0 ? 'w' : 'd';
 		} else if (s % 3600 == 0)
 			count = s / 3600, unit = 'h';
 		else if (s % 60 == 0)

@@ -44,6 +44,19 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${lines[1]}" = "bar,2024-09-08T04:00:00Z,X,1d,1,2,0.5,1.5,10" ]
 }
 
+@test "gaps of calendar quarters, half years and years make 3M, 6M and 12M bars, not 13w or 365d" {
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n2024-04-01,1,2,0.5,1.5,10\n2024-07-01,1,2,0.5,1.5,10\n2024-10-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/q.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/q.csv"
+	[ "${lines[3]}" = "bar,2024-10-01T00:00:00Z,X,3M,1,2,0.5,1.5,10" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2023-01-01,1,2,0.5,1.5,10\n2023-07-01,1,2,0.5,1.5,10\n2024-01-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/h.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/h.csv"
+	[ "${lines[2]}" = "bar,2024-01-01T00:00:00Z,X,6M,1,2,0.5,1.5,10" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2021-01-01,1,2,0.5,1.5,10\n2022-01-01,1,2,0.5,1.5,10\n2023-01-01,1,2,0.5,1.5,10\n2024-01-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/y.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/y.csv"
+	[ "${lines[3]}" = "bar,2024-01-01T00:00:00Z,X,12M,1,2,0.5,1.5,10" ]
+	qts-fetch -s X "$BATS_TEST_TMPDIR/q.csv" | qts-resample 12M > /dev/null
+}
+
 @test "--stamp end: weekly and monthly bars start on the Monday and the 1st, labelled by their last day or by their end" {
 	printf 'Date,Open,High,Low,Close,Volume\n2006-01-06,1,2,0.5,1.5,10\n2006-01-16,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
 	run -0 qts-fetch --stamp end -t 1w -s X "$BATS_TEST_TMPDIR/w.csv"
