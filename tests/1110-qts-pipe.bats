@@ -504,3 +504,14 @@ threads() {
 	[ "$(threads "qts-strategy --plugin $T/p.so | qts-sim")" -eq 1 ]
 	[ "$(threads "qts-sim | qts-strategy --plugin $T/p.so")" -eq 1 ]
 }
+
+@test "qts pipe: a file an option names that cannot be read is said by its stage, and nothing runs (exit 1)" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'equity,2024-01-01T00:00:00Z,0,100,0,0,0,0\nequity,2024-01-02T00:00:00Z,0,102,0,0,0,0\n' > eq.csv
+	run -1 --separate-stderr qts pipe 'qts-sim --instruments nosuch.csv | qts-report -c' eq.csv
+	[ -z "$output" ]
+	[ "$stderr" = "qts-sim: nosuch.csv: No such file or directory" ]
+	run -1 --separate-stderr qts pipe 'qts-strategy sma-cross | qts-risk --sectors nosuch.csv | qts-sim' eq.csv
+	[ -z "$output" ]
+	[ "$stderr" = "qts-risk: nosuch.csv: No such file or directory" ]
+}
