@@ -859,6 +859,13 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		if (d->st.conf.state || d->st.conf.output_journal)
 			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): %s: checkpoints are taken by a stage run as its own program, not inside qts pipe",
 				i + 1, d->st.name, d->st.conf.state ? "--state" : "--output-journal");
+		/* The chain is one stage to the runtime: its figures are counted
+		 * where the events come in and go out, at the first stage's
+		 * --metrics; a later stage's would be a file never written. */
+		if (i > 0 && d->st.conf.metrics)
+			qts_die(QTS_EXIT_USAGE,
+				"pipe: stage %zu (%s): --metrics: the chain's figures are one stage's, given to the first",
+				i + 1, d->st.name);
 		if (d->st.conf.feedback) {
 			if (c->feedback_to >= 0)
 				qts_die(QTS_EXIT_USAGE, "pipe: --feedback in %s and in %s: one stage of a chain takes it",

@@ -90,6 +90,10 @@ value() {
 	[ "$(value "$T/j.prom" 'qts_events_in_total{stage="qts-journal",type="bar"}')" -eq 1000 ]
 	qts pipe 'qts-strategy --metrics '"$T/pipe.prom"' sma-cross | qts-sim' "$T/bars.csv" > /dev/null
 	[ -s "$T/pipe.prom" ]
+	# a later stage's would never be written: refused, not ignored
+	run -2 --separate-stderr qts pipe 'qts-strategy sma-cross | qts-sim --metrics '"$T/later.prom" "$T/bars.csv"
+	[ "$stderr" = "qts: pipe: stage 2 (qts-sim): --metrics: the chain's figures are one stage's, given to the first" ]
+	[ ! -e "$T/later.prom" ]
 }
 
 @test "--metrics: a file that cannot be written at the start is refused (exit 1); one that fails later is said once, and the stage goes on" {
