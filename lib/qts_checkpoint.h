@@ -78,7 +78,8 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
 				 *    market time no more (the engine keeps them);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
-				 *    it approved was (a repeat of its id is that order again) */
+				 *    it approved was (a repeat of its id is that order again),
+				 *    qts-strategy momentum its direction (a zero return holds it) */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -248,13 +248,14 @@ static void donchian_free(void *state)
 struct momentum {
 	qts_ind *roc, *sd;
 	double prev;
+	double dir; /* 1 long, -1 short, 0 flat; NaN before the first return */
 };
 
 static int momentum_init(void *state, const double *p, char *err)
 {
 	struct momentum *s = state;
 	double r[4] = { p[0], NAN, NAN, NAN }, d[4] = { p[3], 1, NAN, NAN };
-	s->prev = NAN;
+	s->prev = s->dir = NAN;
 	if (!(s->roc = ind("rocp", r, err)))
 		return -1;
 	if (p[2] > 0 && !(s->sd = ind("stddev", d, err)))
@@ -266,7 +267,15 @@ static double momentum_bar(void *state, const double *p, const double *v)
 {
 	struct momentum *s = state;
 	double c = v[3], r = qts_ind_step(s->roc, c);
-	double sig = r > 0 ? 1 : r < 0 ? (p[1] ? -1 : 0) : r == 0 ? 0 : NAN;
+	/* a return of exactly 0 is neither: the signal holds (flat when
+	 * it is the first) */
+	if (r > 0)
+		s->dir = 1;
+	else if (r < 0)
+		s->dir = p[1] ? -1 : 0;
+	else if (r == 0 && isnan(s->dir))
+		s->dir = 0;
+	double sig = isnan(r) ? NAN : s->dir;
 	if (s->sd) {
 		/* scale to the target volatility from realised log-return volatility */
 		double ret = s->prev > 0 && c > 0 ? log(c / s->prev) : NAN;
@@ -347,6 +356,7 @@ static void momentum_ck(void *state, qts_ckpt *c)
 	if (s->sd) /* vol=0: none */
 		qts_ind_ck(s->sd, c);
 	qts_ck_f64(c, &s->prev);
+	qts_ck_f64(c, &s->dir);
 }
 
 static void no_ck(void *state, qts_ckpt *c) { (void)state, (void)c; }

@@ -510,3 +510,11 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 	run -1 --separate-stderr sh -c 'qts-strategy --print "sma(close,3)" "$1" >&-' sh "$BATS_TEST_TMPDIR/in.csv"
 	[ "$stderr" = "qts-strategy: write error: Bad file descriptor" ]
 }
+
+@test "momentum: a return of exactly 0 holds the signal (long stays long, short stays short)" {
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1\nbar,2024-01-03T00:00:00Z,A,1d,11,11,11,11,1\nbar,2024-01-04T00:00:00Z,A,1d,11,11,11,11,1\nbar,2024-01-05T00:00:00Z,A,1d,10,10,10,10,1\nbar,2024-01-08T00:00:00Z,A,1d,10,10,10,10,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-strategy momentum lookback=1 "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target' | cut -d, -f2,4 | tr '\n' ' ')" = "2024-01-04T00:00:00Z,1 2024-01-06T00:00:00Z,0 " ]
+	run -0 qts-strategy momentum lookback=1 short=1 "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^target' | cut -d, -f2,4 | tr '\n' ' ')" = "2024-01-04T00:00:00Z,1 2024-01-06T00:00:00Z,-1 " ]
+}
