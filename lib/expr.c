@@ -1281,11 +1281,12 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 		if (p.tok == T_END)
 			break;
 		if (mode == QTS_EXPR_LIST) {
-			if (!accept(&p, T_COMMA)) {
-				char buf[64];
+			char buf[64];
+			if (!accept(&p, T_COMMA))
 				fail_at(&p, p.tpos, "expected ',' or end of input, found %s",
 					tok_text(&p, buf, sizeof buf));
-			}
+			else if (p.tok == T_END) /* `close,`: a column promised and not given */
+				fail_at(&p, p.tpos, "expected an expression, found %s", tok_text(&p, buf, sizeof buf));
 			continue;
 		}
 		if (p.tok != T_NL && p.tok != T_SEMI) {

@@ -102,6 +102,9 @@ const char *strategy_quoted(const char *s, char *buf, size_t size);
  * stream every later stage refuses.  Sets h->err; returns -1. */
 int strategy_not_finite(struct host *h, const char *symbol, const char *what, double v,
 			const char *from);
+/* The same for a limit or stop price of 0 or below: no order goes out at
+ * it (qts-sim would reject it). */
+int strategy_not_price(struct host *h, const char *symbol, const char *what, double v, const char *from);
 /* Put an event the strategy made (a target, order or cancel): checked to
  * be finite, counted.  The qts_strat_out put. */
 int strategy_emit(void *ctx, const qts_event *ev);

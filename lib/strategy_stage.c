@@ -88,8 +88,11 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 	int kinds = !!o->expr + !!o->progfile + !!o->print + !!o->plugin;
 	if (kinds > 1)
 		qts_usage_error(usage, "-e, -f, --print and --plugin exclude each other");
-	if (o->list)
+	if (o->list) {
+		if (optind < argc)
+			qts_usage_error(usage, "--list takes no operands: '%s'", argv[optind]);
 		return;
+	}
 	int i = optind;
 	if (!kinds) {
 		if (i >= argc)
@@ -244,8 +247,8 @@ const char *strategy_quoted(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-int strategy_not_finite(struct host *h, const char *symbol, const char *what, double v,
-			const char *from)
+static int bad_number(struct host *h, const char *symbol, const char *what, double v, const char *from,
+		      const char *is_not)
 {
 	char q[QTS_SYM_MAX * 4], num[32], f[128] = "";
 	num[qts_num_format(v, num)] = '\0';
@@ -253,10 +256,21 @@ int strategy_not_finite(struct host *h, const char *symbol, const char *what, do
 		char t[96];
 		snprintf(f, sizeof f, " (from '%s')", strategy_quoted(from, t, sizeof t));
 	}
-	snprintf(h->err, sizeof h->err, "%s: %s is %s, not a finite number%s",
-		 strategy_quoted(symbol, q, sizeof q), what, num[0] ? num : "nan", f);
+	snprintf(h->err, sizeof h->err, "%s: %s is %s, not %s%s", strategy_quoted(symbol, q, sizeof q), what,
+		 num[0] ? num : "nan", is_not, f);
 	h->stop = 1;
 	return -1;
+}
+
+int strategy_not_finite(struct host *h, const char *symbol, const char *what, double v,
+			const char *from)
+{
+	return bad_number(h, symbol, what, v, from, "a finite number");
+}
+
+int strategy_not_price(struct host *h, const char *symbol, const char *what, double v, const char *from)
+{
+	return bad_number(h, symbol, what, v, from, "a price above zero");
 }
 
 static int pass(struct host *h, const qts_event *ev)
@@ -591,6 +605,9 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	}
 	if (o.name && (!o.name[0] || strlen(o.name) >= QTS_NAME_MAX))
 		qts_usage_error(usage, "--name: between 1 and %d bytes", QTS_NAME_MAX - 1);
+	/* the strategy field of every target: text a reader takes (qts-events(5)) */
+	if (o.name && !qts_utf8_valid(o.name, strlen(o.name)))
+		qts_usage_error(usage, "--name: not valid UTF-8");
 	h->feedback = o.conf.feedback != NULL;
 	h->mode = o.plugin ? M_PLUGIN : o.print ? M_PRINT : (o.expr || o.progfile) ? M_EXPR : M_BUILTIN;
 	if (h->mode == M_BUILTIN)

@@ -306,3 +306,25 @@ targt = close > 10
 	run -2 --separate-stderr qts-strategy sma-cross fast=2.5 cross.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast: 2.5 is not a whole number" ]
 }
+
+@test "--name not UTF-8, --print with a trailing comma, --list with operands: usage errors" {
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1\n' > "$BATS_TEST_TMPDIR/b.csv"
+	run -2 --separate-stderr qts-strategy --name $'a\xffb' -e 'target = 1' "$BATS_TEST_TMPDIR/b.csv"
+	[ "${stderr_lines[0]}" = "qts-strategy: --name: not valid UTF-8" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr qts-strategy --print 'close,' "$BATS_TEST_TMPDIR/b.csv"
+	[ "${stderr_lines[0]}" = "qts-strategy: --print:1:7: expected an expression, found end of input" ]
+	run -2 --separate-stderr qts-strategy --list extra
+	[ "${stderr_lines[0]}" = "qts-strategy: --list takes no operands: 'extra'" ]
+}
+
+@test "a limit or stop of 0 or below for an order wanted stops the run, naming the bar and the statement" {
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1\nbar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,1\n' > "$BATS_TEST_TMPDIR/b.csv"
+	run -1 --separate-stderr qts-strategy -e $'target = 100\nlimit = -5' "$BATS_TEST_TMPDIR/b.csv"
+	[ "$stderr" = "qts-strategy: $BATS_TEST_TMPDIR/b.csv:1: A: limit is -5, not a price above zero (from 'limit = -5')" ]
+	[ "${#lines[@]}" -eq 2 ] && [[ "${lines[1]}" == system,*,error,* ]]
+	run -1 --separate-stderr qts-strategy -e $'target = 100\nstop = 0' "$BATS_TEST_TMPDIR/b.csv"
+	[ "$stderr" = "qts-strategy: $BATS_TEST_TMPDIR/b.csv:1: A: stop is 0, not a price above zero (from 'stop = 0')" ]
+	# no order wanted (the position is the target): no price needed
+	run -0 qts-strategy -e $'target = 0\nlimit = -5' "$BATS_TEST_TMPDIR/b.csv"
+}
