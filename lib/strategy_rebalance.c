@@ -31,6 +31,8 @@ struct rb_sym {
 	int owed;      /* a rebalance passed while it had no price: its target is due at its first bar */
 	int cut;       /* in the rebalance under way: its weight moves toward 0 */
 	int pending;   /* its target was written at the time of r->pending */
+	double asked;  /* the weight of its last target: what settle holds, as a
+			* from= event may change weight before the bars of that time are in */
 	int64_t set_at; /* when its last target was written (known time) */
 };
 
@@ -324,6 +326,7 @@ static int put_target(struct rebalance *r, const char *name, struct rb_sym *s,
 	qts_event_init(&ev, QTS_TARGET, out->now);
 	QTS_SET(ev.symbol, name);
 	ev.target.target = s->weight + 0.0;
+	s->asked = s->weight;
 	QTS_SET(ev.target.unit, qts_unit_name(QTS_UNIT_WEIGHT));
 	QTS_SET(ev.target.strategy, out->strategy);
 	s->pending = 1;
@@ -344,7 +347,7 @@ static void settle(struct rebalance *r)
 		if (s->pending && r->feedback) {
 			s->pending = 0; /* what is held is what feedback says */
 		} else if (s->pending) {
-			double units = s->weight * e / s->price;
+			double units = s->asked * e / s->price;
 			r->cash -= (units - s->units) * s->price;
 			s->units = units;
 			s->pending = 0;
@@ -506,7 +509,8 @@ static void rb_feedback(void *st, const qts_event *ev)
 }
 
 /* The portfolio's state, both ways: the model's cash, the period and the
- * pending time, and each symbol's weight, price, holdings and flags, in
+ * pending time, and each symbol's weight, price, holdings, flags and the
+ * weight its last target asked, in
  * the order first named (a restored state names the weights' symbols
  * first, as open did). */
 static void rb_ck(void *st, qts_ckpt *c)
@@ -537,7 +541,7 @@ static void rb_ck(void *st, qts_ckpt *c)
 		qts_ck_f64(c, &y->weight), qts_ck_int(c, &y->listed), qts_ck_f64(c, &y->price);
 		qts_ck_f64(c, &y->units), qts_ck_f64(c, &y->qty);
 		qts_ck_int(c, &y->owed), qts_ck_int(c, &y->cut), qts_ck_int(c, &y->pending);
-		qts_ck_i64(c, &y->set_at);
+		qts_ck_i64(c, &y->set_at), qts_ck_f64(c, &y->asked);
 	}
 }
 

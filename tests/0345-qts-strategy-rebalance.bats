@@ -171,6 +171,45 @@ setup() {
 	[ "$(grep '^target' mp.csv)" = "$(printf '%s\n' "$output" | grep '^target')" ]
 }
 
+@test "from=TYPE: a weight set to 0 while the last targets' bars are coming writes the symbol's 0" {
+	# the weight of A drops to 0 after the targets of the bars of 01-02
+	# were written and before the next bar: the model still holds A at
+	# what its target asked, so the next rebalance cuts it to 0, first
+	cat >fr.csv <<-'EOF'
+	wt,2024-01-01T00:00:00Z,A,0.5
+	wt,2024-01-01T00:00:00Z,B,0.4
+	bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1
+	bar,2024-01-02T00:00:00Z,B,1d,20,20,20,20,1
+	wt,2024-01-03T00:00:00Z,A,0
+	bar,2024-01-03T00:00:00Z,A,1d,11,11,11,11,1
+	bar,2024-01-03T00:00:00Z,B,1d,20,20,20,20,1
+	bar,2024-01-04T00:00:00Z,A,1d,11,11,11,11,1
+	bar,2024-01-04T00:00:00Z,B,1d,20,20,20,20,1
+	bar,2024-01-08T00:00:00Z,A,1d,11,11,11,11,1
+	bar,2024-01-08T00:00:00Z,B,1d,20,20,20,20,1
+	EOF
+	for when in every=1d band=0.05 "every=1d band=0.05"; do
+		run -0 --separate-stderr qts-strategy rebalance from=wt $when fr.csv
+		[ "$stderr" = "" ]
+		[ "$(printf '%s\n' "$output" | grep '^target' | sed -n 3,4p)" = "$(cat <<-'EOF'
+		target,2024-01-04T00:00:00Z,A,0,weight,rebalance
+		target,2024-01-04T00:00:00Z,B,0.4,weight,rebalance
+		EOF
+		)" ]
+	done
+	# every=1w: at the first bar of the next week
+	run -0 qts-strategy rebalance from=wt every=1w fr.csv
+	[ "$(printf '%s\n' "$output" | grep '^target' | sed -n 3,4p)" = "$(cat <<-'EOF'
+	target,2024-01-09T00:00:00Z,A,0,weight,rebalance
+	target,2024-01-09T00:00:00Z,B,0.4,weight,rebalance
+	EOF
+	)" ]
+	# and the same after a restart cut before the weight event
+	head -4 fr.csv | qts-strategy --state fr.st rebalance from=wt every=1w >cut.csv
+	qts-strategy --state fr.st rebalance from=wt every=1w fr.csv >>cut.csv
+	[ "$(cat cut.csv)" = "$output" ]
+}
+
 @test "from=TYPE: bad weight events end the run, named by file and line" {
 	printf 'weight,2014-01-01T00:00:00Z,ORCL\n' >a.csv
 	run -1 --separate-stderr qts-strategy rebalance from=weight every=1M a.csv o14.csv
