@@ -70,6 +70,7 @@ struct host {
 	int target_var, position_var, limit_var, stop_var;
 	double *values;
 	struct xsect *xs; /* a program with cross-sectional calls: NULL when none */
+	int restartable;  /* --state or --output-journal: the end of this input may not be the stream's */
 	/* plugin */
 	qts_plugin *pl;
 	const char *plugin_path;

@@ -626,6 +626,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		qts_usage_error(usage, "--xs-wait: the program calls no cross-sectional function "
 				"(rank, pct_rank, zscore, demean, count)");
 	strategy_state_check(h, &o);
+	h->restartable = o.conf.state || o.conf.output_journal;
 	/* --print writes its table itself: the runtime writes no event */
 	o.conf.no_events = h->mode == M_PRINT;
 	o.conf.one_thread = h->pl != NULL;

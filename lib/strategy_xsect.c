@@ -2,7 +2,8 @@
  * pct_rank, zscore, demean, count): the driving bars of one time are
  * held, one a symbol, until the time is complete, that is until an event
  * known later comes (fills, updates and positions aside: they are out of
- * the stream's time order by design), the input ends, or with --xs-wait
+ * the stream's time order by design), the input ends (not with --state or
+ * --output-journal: a restart goes on with them), or with --xs-wait
  * that much wall-clock time has passed since the first of them came.
  * Then the program runs over them in steps (qts_expr_step), every symbol
  * through one cross-sectional call before any goes on, and each symbol's
@@ -184,9 +185,15 @@ int strategy_xsect_tick(struct host *h, int64_t now)
 	return h->stop ? -1 : 0;
 }
 
+/* The end of the input completes the time held, unless the stage is to
+ * be restarted: then the rest of its bars may come in the restart's
+ * input, and what a part of them would cause is not what one run writes.
+ * They stay held (the checkpoint at the end of the input, taken before
+ * this, has them), for the restart to evaluate with the rest; a restart
+ * from no state reads them all again. */
 int strategy_xsect_finish(struct host *h)
 {
-	if (h->xs->n)
+	if (h->xs->n && !h->restartable)
 		evaluate(h);
 	return h->stop ? -1 : 0;
 }

@@ -78,8 +78,59 @@ proof() {
 }
 
 @test "checkpoints: a cross-sectional program killed at random, its bars of one time held across the kill" {
+	# an event of a later time completes the last time, as the next bars
+	# would: a stage with --state holds the bars of the last time at the
+	# end of its input, for the restart
+	echo 'note,2100-01-01T00:00:00Z,end' >> "$T/in.csv"
 	proof -e 'r = rank(roc(close, 20))
 		target = r <= 1 ? 100 : zscore(close / sma(close, 10)) < -1 ? -50 : 0' --tf 1d
+}
+
+@test "checkpoints: a restart cut within a cross-section writes what one run writes, the time completed once" {
+	cat > "$T/x.csv" <<-'EOF'
+	bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1
+	bar,2024-01-02T00:00:00Z,B,1d,2,2,2,2,1
+	bar,2024-01-02T00:00:00Z,C,1d,3,3,3,3,1
+	bar,2024-01-03T00:00:00Z,A,1d,5,5,5,5,1
+	bar,2024-01-03T00:00:00Z,B,1d,6,6,6,6,1
+	bar,2024-01-03T00:00:00Z,C,1d,7,7,7,7,1
+	bar,2024-01-04T00:00:00Z,A,1d,9,9,9,9,1
+	bar,2024-01-04T00:00:00Z,B,1d,8,8,8,8,1
+	bar,2024-01-04T00:00:00Z,C,1d,4,4,4,4,1
+	note,2024-01-06T00:00:00Z,end
+	EOF
+	for p in 'target = rank(close) == 1 ? 100 : 0' 'target = rank(close)' \
+		'target = zscore(close) > 0 ? 10 : count()'; do
+		qts-strategy -e "$p" "$T/x.csv" > "$T/ref.csv"
+		[ "$(grep -c '^target,' "$T/ref.csv")" -ge 4 ]
+		# cut after each line, restarted on the whole input
+		for n in $(seq 1 9); do
+			rm -f "$T/S"
+			head -n "$n" "$T/x.csv" | qts-strategy --state "$T/S" -e "$p" > "$T/out.csv"
+			qts-strategy --state "$T/S" -e "$p" "$T/x.csv" >> "$T/out.csv"
+			cmp "$T/out.csv" "$T/ref.csv"
+		done
+		# cut after every line, one run after the other on one state
+		rm -f "$T/S" "$T/out.csv"
+		for n in $(seq 1 10); do
+			head -n "$n" "$T/x.csv" | qts-strategy --state "$T/S" -e "$p" >> "$T/out.csv"
+		done
+		cmp "$T/out.csv" "$T/ref.csv"
+		# through an output journal too
+		rm -f "$T/S" "$T/J"
+		head -n 5 "$T/x.csv" | qts-strategy --state "$T/S" --output-journal "$T/J" -e "$p" |
+			qts journal "$T/J" > /dev/null
+		qts-strategy --state "$T/S" --output-journal "$T/J" -e "$p" "$T/x.csv" | qts journal "$T/J" > /dev/null
+		qts journal cat "$T/J" | cmp - "$T/ref.csv"
+	done
+	# the input ends within a time: without --state it is evaluated; with
+	# --state (or --output-journal) its bars stay held, for a restart
+	head -n 8 "$T/x.csv" | qts-strategy -e 'target = rank(close)' > "$T/one.csv"
+	[ "$(grep '^target,2024-01-05' "$T/one.csv")" = target,2024-01-05T00:00:00Z,A,1,qty,expr ]
+	rm -f "$T/S"
+	head -n 8 "$T/x.csv" | qts-strategy --state "$T/S" -e 'target = rank(close)' > "$T/held.csv"
+	[ "$(grep -c '^target,2024-01-05' "$T/held.csv")" -eq 0 ]
+	[ "$(grep -v '^target,2024-01-05' "$T/one.csv")" = "$(cat "$T/held.csv")" ]
 }
 
 @test "checkpoints: rebalance killed at random keeps its model portfolio, period and band" {
