@@ -1237,7 +1237,9 @@ static uint64_t order_what(const qts_event *ev)
  * refused, as sending it would make two orders of one id. */
 static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
 {
-	if (o->what != order_what(ev))
+	/* (a target's order, what 0, was never an order of the input to
+	 * compare with: its id is one qts-sim gives, and passes as before) */
+	if (o->what && o->what != order_what(ev))
 		return reject(r, ev, "order", "its id was approved before for another order");
 	qts_event out = *ev;
 	out.order.qty = o->qty;
