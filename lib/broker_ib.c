@@ -508,6 +508,11 @@ static void handle(ib *b, const qts_tws_msg *m)
 		break;
 	}
 	case QTS_TWS_POSITION_END:
+		/* TWS lists the positions held (and those closed in its
+		 * session, at 0): one closed before it, while we were away, is
+		 * left out, and is flat */
+		if (!b->positions_end && qts_posguard_end(&b->pos, qts_wall_now(), 1, &b->q) < 0)
+			b->oom = 1;
 		b->positions_end = 1;
 		break;
 	case QTS_TWS_ACCOUNT_SUMMARY: {
@@ -807,6 +812,7 @@ static int ib_connect_inner(ib *b, const char *endpoint, char *err)
 	if ((r = take(b)) || (r = queue(b, qts_tws_start_api(&b->wb, b->client_id), err)) ||
 	    (r = await(b, ready, NULL, "nextValidId", err)))
 		return r;
+	qts_posguard_begin(&b->pos);
 	if ((r = take(b)) || (r = queue(b, qts_tws_req_positions(&b->wb), err)) ||
 	    (r = await(b, flag_set, &b->positions_end, "positionEnd", err)))
 		return r;

@@ -471,6 +471,39 @@ static int adopt(engine *e, qts_bj_entry *je, const qts_broker_known *k)
 		      "reconciled with the broker");
 }
 
+/* A live broker's read of every position (connect, account) lists the
+ * positions the account holds, and says nothing of a symbol it does not
+ * hold: Alpaca's list leaves a closed position out, as does TWS one closed
+ * before its session.  A symbol the stage holds a position for (restored
+ * by --state, or from before a drop) that the read, out->ev[from] on,
+ * left out is flat: a position event of 0 for it goes out with the read,
+ * so that the stage and every reader stop counting what the account no
+ * longer holds, and a target is sized against nothing.  Paper's account
+ * is the stage's own, restored with it: it is not read at connect. */
+static int flat_unlisted(engine *e, size_t from)
+{
+	if (e->ops->save)
+		return 0;
+	size_t to = e->out.n;
+	for (size_t i = 0; i < qts_symtab_count(e->syms); i++) {
+		const char *name;
+		bsym *y = qts_symtab_at(e->syms, i, &name);
+		if (fabs(y->pos) <= EPS)
+			continue;
+		size_t k = from;
+		while (k < to && !(e->out.ev[k].type == QTS_POSITION && strcmp(e->out.ev[k].symbol, name) == 0))
+			k++;
+		if (k < to)
+			continue;
+		qts_event ev;
+		qts_event_init(&ev, QTS_POSITION, 0); /* dated as the stage's latest (put_out) */
+		QTS_SET(ev.symbol, name);
+		if (qts_evbuf_push(&e->out, &ev) < 0)
+			return fail(e, "out of memory");
+	}
+	return 0;
+}
+
 /* What the broker read of the account (positions, equity, open orders)
  * written: its positions are the truth as they are, not moved by its
  * fills (learn). */
@@ -493,9 +526,12 @@ static int account_again(engine *e)
 	char err[QTS_ERR_MAX] = "";
 	if (!e->ops->account)
 		return 0;
+	size_t from = e->out.n;
 	e->in_call++;
 	int rc = e->ops->account(e->b, &e->out, err);
 	e->in_call--;
+	if (rc == 0 && flat_unlisted(e, from) < 0)
+		return -1;
 	if (flush_account(e) < 0)
 		return -1;
 	if (rc == QTS_BROKER_STOP)
@@ -560,9 +596,12 @@ static int connect_now(engine *e)
 	char err[QTS_ERR_MAX];
 	for (size_t tries = 0; tries < e->nend; tries++) {
 		err[0] = '\0';
+		size_t from = e->out.n;
 		e->in_call++;
 		int rc = e->ops->connect(e->b, e->endpoint[e->cur], &e->out, err);
 		e->in_call--;
+		if (rc == 0 && flat_unlisted(e, from) < 0)
+			return -1;
 		if (flush_account(e) < 0)
 			return -1;
 		if (rc == QTS_BROKER_STOP)

@@ -393,6 +393,43 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	positions_agree out.csv
 }
 
+@test "alpaca: --state, and a position closed at Alpaca while qts-broker is down: the list without it is a position of 0, and a target buys from flat" {
+	fake '"price":10'
+	printf '%s\n' "$BAR" 'target,2024-01-02T14:31:00Z,AAPL,30,qty,s' >in.csv
+	broker --journal j --state S
+	send "$(cat in.csv)"
+	wait_for out.csv ',s-AAPL-1,filled,30,'
+	done_
+	[ "$status" = 0 ]
+	[ -s S ]
+	mv out.csv out1.csv
+	# sold elsewhere meanwhile: Alpaca's list of positions no longer has
+	# AAPL at all
+	python3 -c 'import os, urllib.request as u
+r = u.Request(os.environ["QTS_ALPACA_URL"] + "/v2/orders", method="POST", headers={
+    "APCA-API-KEY-ID": os.environ["APCA_API_KEY_ID"], "APCA-API-SECRET-KEY": os.environ["APCA_API_SECRET_KEY"],
+    "Content-Type": "application/json"}, data=b"{\"symbol\":\"AAPL\",\"qty\":\"30\",\"side\":\"sell\",\"type\":\"market\",\"time_in_force\":\"day\",\"client_order_id\":\"elsewhere-1\"}")
+u.urlopen(r, timeout=10).read()'
+	for _ in $(seq 200); do
+		[ "$(stat "s['filled'].get('elsewhere-1', 0)")" = 30.0 ] && break
+		sleep 0.05
+	done
+	[ "$(stat "s['filled'].get('elsewhere-1', 0)")" = 30.0 ]
+	# restored, the stage held 30: the read at connect sets it to 0, said
+	# as a position event before the target, which then buys 25, not
+	# sells 5
+	broker --journal j --state S
+	send "$(cat in.csv)" 'target,2024-01-02T14:32:00Z,AAPL,25,qty,s'
+	wait_for out.csv ',s-AAPL-2,filled,'
+	done_
+	[ "$status" = 0 ]
+	grep -q '^position,.*,AAPL,0,' out.csv
+	[ "$(grep -n '^position,.*,AAPL,0,' out.csv | head -1 | cut -d: -f1)" -lt "$(grep -n '^target,.*,AAPL,25,' out.csv | cut -d: -f1)" ]
+	grep -q ',s-AAPL-2,new,0,,target 25: buy 25 market$' out.csv
+	[ "$(filled s-AAPL-2)" = 25 ]
+	[ "$(stat "s['created'].get('s-AAPL-3', 0)")" = 0 ]
+}
+
 @test "alpaca: a whole live pipeline with test keys: the keys nowhere but in Alpaca's headers" {
 	fake '"price":{"ORCL-2014":40,"NVDA-2014":20},"partial":2'
 	qts-fetch "$DATA/orcl-2014.txt" | head -60 >orcl.csv

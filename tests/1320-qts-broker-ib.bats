@@ -275,3 +275,19 @@ fills_of() {
 	t1=$(date -d "$(grep '^system.*,warn,' out.csv | cut -d, -f2)" +%s.%N)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 3.9 && b - a < 6) }'
 }
+
+@test "ib: --state, and a position TWS no longer lists after the restart: a position event of 0, and a target buys from flat" {
+	fake '{"positions": {"AAPL": [30, 10]}}'
+	printf '%s\n' 'target,2024-01-02T14:30:00Z,AAPL,30,qty,t' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S in.csv
+	grep -q '^position,[^,]*,AAPL,30,' <<<"$output"
+	[ -s S ]
+	# a new TWS session, on the same port: a position closed on an
+	# earlier day is not listed at all
+	printf '%s' '{"session_positions": {}}' >tws.json
+	printf '%s\n' 'target,2024-01-02T14:31:00Z,AAPL,25,qty,t' >>in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S in.csv
+	grep -q '^position,[^,]*,AAPL,0,' <<<"$output"
+	grep -q ',t-AAPL-1,new,0,,target 25: buy 25 market$' <<<"$output"
+	[ "$(fills_of t-AAPL-1 <<<"$output")" = 25 ]
+}

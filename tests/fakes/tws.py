@@ -37,6 +37,9 @@ at every connection and every order, so a test may change it:
                      executions and commission reports (TWS may)
   elsewhere          {"AAPL": 5}: shares traded elsewhere, added to the
                      position at the symbol's first fill (once)
+  session_positions  {"AAPL": [100, 185.5]}: the positions from here on, set
+                     at each reqPositions (a new session's, where a position
+                     closed on an earlier day is not listed at all)
 
 Layouts: IB's EDecoder/EClient and ib_insync 0.9.86 (client.py placeOrder,
 decoder.py openOrder, execDetails, position, commissionReport); the TWS API
@@ -403,6 +406,9 @@ def handle(c, f):
             report(c, cfg, e, int(f[2]))
         c.send([55, 1, f[2]])
     elif mid == 61:
+        if "session_positions" in cfg:
+            positions.clear()
+            positions.update({k: list(v) for k, v in cfg["session_positions"].items()})
         for sym in positions:
             c.send(position_fields(sym, acct))
         c.send([62, 1])
