@@ -431,6 +431,23 @@ static void head_io(qts_ckpt *c, qts_state_head *h)
 		qts_ck_u64(c, &h->marks[i]);
 	qts_ck_u64(c, &h->out_n);
 	qts_ck_u64(c, &h->feedback_n);
+	size_t nafter = h->nafter;
+	qts_ck_size(c, &nafter, c->loading ? c->len - c->pos : nafter);
+	if (c->loading && nafter) {
+		/* an event takes 24 bytes at least (its type, time and
+		 * symbol's length): a corrupt count makes no huge allocation */
+		if (!qts_ck_room(c, nafter, 24))
+			return;
+		if (!(h->after = calloc(nafter, sizeof *h->after))) {
+			qts_ck_fail(c, "out of memory");
+			return;
+		}
+	}
+	for (size_t i = 0; i < nafter && qts_ck_ok(c); i++) {
+		qts_ck_event(c, &h->after[i]);
+		if (c->loading)
+			h->nafter = i + 1; /* a copy to free, even when bad */
+	}
 	size_t elen = h->engine_len;
 	qts_ck_size(c, &elen, c->loading ? c->len - c->pos : elen);
 	h->engine_len = elen;
@@ -467,7 +484,26 @@ int qts_state_write(const char *path, const qts_state_head *head, const void *en
 	return rc;
 }
 
+void qts_state_head_free(qts_state_head *h)
+{
+	for (size_t i = 0; i < h->nafter; i++)
+		qts_event_free(&h->after[i]);
+	free(h->after);
+	h->after = NULL;
+	h->nafter = 0;
+}
+
+static int parse(const unsigned char *p, size_t n, qts_state_head *h, char *err, size_t errlen);
+
 int qts_state_parse(const unsigned char *p, size_t n, qts_state_head *h, char *err, size_t errlen)
+{
+	int rc = parse(p, n, h, err, errlen);
+	if (rc < 0)
+		qts_state_head_free(h);
+	return rc;
+}
+
+static int parse(const unsigned char *p, size_t n, qts_state_head *h, char *err, size_t errlen)
 {
 	memset(h, 0, sizeof *h);
 	if (n < 8 || memcmp(p, QTS_STATE_MAGIC, 8) != 0) {

@@ -94,6 +94,13 @@ typedef struct qts_state_head {
 	uint64_t marks[QTS_STATE_MARKS];
 	uint64_t out_n;        /* records written */
 	uint64_t feedback_n;   /* --feedback events applied (not used yet: 0) */
+	/* What the stage wrote between two events (its engine's work at a
+	 * pause, a heartbeat), which no input event makes again: the
+	 * checkpoint is taken with them before they go out, out_n not
+	 * counting them, and a restart writes them first.  Read, a copy to
+	 * free with qts_state_head_free. */
+	qts_event *after;
+	size_t nafter;
 	const unsigned char *engine; /* the engine's part, in the buffer parsed */
 	size_t engine_len;
 } qts_state_head;
@@ -116,6 +123,8 @@ int qts_state_write(const char *path, const qts_state_head *h, const void *engin
  * 0, or -1 with why in err (too short, not a state file, another
  * version, a CRC that does not match). */
 int qts_state_parse(const unsigned char *p, size_t n, qts_state_head *h, char *err, size_t errlen);
+/* The records h->after read by qts_state_parse. */
+void qts_state_head_free(qts_state_head *h);
 /* Read path whole into *buf (to free) and parse it: 1, 0 when it does
  * not exist, -1 with err naming the file. */
 int qts_state_read(const char *path, unsigned char **buf, qts_state_head *h, char *err, size_t errlen);

@@ -150,6 +150,12 @@ struct qts_runtime {
 	int64_t ckpt_next_t;  /* monotonic ns; -1: none by time */
 	int ckpt_due;
 	int between;          /* waiting for the input, between two events */
+	int in_busy;          /* in busy(): between two events too */
+	/* Output made between two events (see hold_begin) */
+	int holding;
+	qts_event *held;
+	unsigned char *held_hb; /* held[i] is a heartbeat (not counted in out=) */
+	size_t nheld, cheld;
 	char *enc;            /* an event's msgpack bytes, for the hash */
 	size_t enc_cap;
 	/* What each event written counts, on a line of its own: `qts pipe`
@@ -166,6 +172,26 @@ struct qts_runtime {
 _Thread_local int qts_stage_apart;
 int qts_stage_chained;
 
+/* A record made between two events, kept until the checkpoint taken for
+ * it is written (hold_end). */
+static int hold(qts_runtime *r, const qts_event *ev, int hb)
+{
+	if (r->nheld == r->cheld) {
+		size_t cap = r->cheld ? 2 * r->cheld : 8;
+		qts_event *h = realloc(r->held, cap * sizeof *h);
+		unsigned char *b = h ? realloc(r->held_hb, cap) : NULL;
+		if (h)
+			r->held = h;
+		if (!b)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		r->held_hb = b;
+		r->cheld = cap;
+	}
+	qts_event_copy(&r->held[r->nheld], ev);
+	r->held_hb[r->nheld++] = (unsigned char)hb;
+	return 0;
+}
+
 int qts_runtime_given_raw(const qts_runtime *r, const qts_event *ev, const void **raw, size_t *len)
 {
 	return ev == r->given ? qts_inputs_raw(r->in, raw, len) : 0;
@@ -175,6 +201,8 @@ int qts_runtime_emit_raw(qts_runtime *r, const qts_event *ev, const void *raw, s
 {
 	if (!r->w)
 		return 0; /* conf.no_events: nothing is written */
+	if (__builtin_expect(r->holding, 0))
+		return hold(r, ev, 0);
 	if (__builtin_expect(r->suppress > 0, 0)) { /* the output journal has it */
 		r->suppress--;
 		r->written++;
@@ -377,6 +405,30 @@ static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
 
 /* ---- heartbeats and timers ------------------------------------------- */
 
+/* A restarted stage writing again what its output journal holds (or
+ * reading past the events its state consumed) is where the run it
+ * continues did not pause: that run's records are still to come, and
+ * anything made of a pause or the clock now would take the place of one
+ * of them.  Neither a tick nor a heartbeat comes meanwhile. */
+static int replaying(const qts_runtime *r)
+{
+	return r->skip || r->suppress;
+}
+
+static void put_heartbeat(qts_runtime *r, const qts_event *ev)
+{
+	if (r->suppress > 0) { /* the output journal has it */
+		r->suppress--;
+		r->written++;
+	} else if (r->w && !r->write_failed) {
+		if (qts_writer_put(r->w, ev) < 0) {
+			r->write_failed = 1;
+			r->stop = 1;
+		} else
+			r->written++;
+	}
+}
+
 /* `system,TS,qts-NAME,info,heartbeat in=N out=M [feedback=K] [counts]`.
  * TS is the latest time written before it (before anything, the first
  * time qts represents): a heartbeat never moves the stream's time, so it
@@ -389,6 +441,11 @@ static void heartbeat(qts_runtime *r, int64_t now)
 	r->hb_next += period;
 	if (r->hb_next <= now) /* late (a long call): none to catch up on */
 		r->hb_next = now + period;
+	/* With --state, one only between two events, where it can be held
+	 * (hold_begin): not inside an engine's call (qts_stage_wait); and
+	 * none while replaying.  The next is a period later. */
+	if (replaying(r) || (r->stateful && !r->between && !r->in_busy))
+		return;
 	char counts[160] = "", fb[40] = "";
 	if (st->ops->counts)
 		st->ops->counts(st->eng, counts, sizeof counts);
@@ -400,22 +457,18 @@ static void heartbeat(qts_runtime *r, int64_t now)
 	QTS_SET(ev.system.level, "info");
 	snprintf(ev.system.message, sizeof ev.system.message, "heartbeat in=%llu out=%llu%s%s%s",
 		 (unsigned long long)r->in_n, (unsigned long long)r->out_n, fb, counts[0] ? " " : "", counts);
-	if (r->suppress > 0) {
-		r->suppress--;
-		r->written++;
-	} else if (r->w && !r->write_failed) {
-		if (qts_writer_put(r->w, &ev) < 0) {
-			r->write_failed = 1;
-			r->stop = 1;
-		} else
-			r->written++;
-	}
+	if (r->holding)
+		hold(r, &ev, 1);
+	else
+		put_heartbeat(r, &ev);
 	flush(r);
 }
 
 static void tick(qts_runtime *r, int idle)
 {
 	const qts_stage *st = r->st;
+	if (replaying(r))
+		return;
 	if (st->ops->tick && !r->stop && st->ops->tick(st->eng, qts_wall_now(), idle) < 0)
 		engine_failed(r, NULL);
 }
@@ -441,7 +494,7 @@ static void on_usr2(int sig)
 /* Write the state: between two puts only.  What was written goes out
  * first, so that the journal downstream holds every record the state
  * counts as written. */
-static void checkpoint(qts_runtime *r)
+static int checkpoint(qts_runtime *r)
 {
 	const qts_stage *st = r->st;
 	r->ckpt_due = 0;
@@ -451,23 +504,73 @@ static void checkpoint(qts_runtime *r)
 		r->ckpt_next_t = qts_loop_now() + st->conf.checkpoint_ns;
 	flush(r);
 	if (r->stop || r->skip)
-		return;
+		return -1;
 	qts_ckpt c;
 	qts_ck_saving(&c);
 	if (st->ops->save(st->eng, &c) < 0 || !qts_ck_ok(&c)) {
 		const char *why = c.bad ? c.err : st->ops->error ? st->ops->error(st->eng) : NULL;
 		runtime_failed(r, "--state %s: %s", st->conf.state, why ? why : "the engine's state could not be written");
 		qts_ck_free(&c);
-		return;
+		return -1;
 	}
+	/* The records held (hold_end) are not yet written: not in out_n,
+	 * but in the state, for a restart to write first. */
 	qts_state_head h = { .options = st->conf.options, .in_n = r->in_n, .in_hash = r->in_hash,
-			     .nmarks = r->nmarks, .out_n = r->written };
+			     .nmarks = r->nmarks, .out_n = r->written, .after = r->held, .nafter = r->nheld };
 	snprintf(h.stage, sizeof h.stage, "%s", st->name ? st->name : qts_progname);
 	memcpy(h.marks, r->marks, sizeof h.marks);
 	char err[QTS_ERR_MAX + 64];
-	if (qts_state_write(st->conf.state, &h, c.buf, c.len, err, sizeof err) < 0)
+	int rc = qts_state_write(st->conf.state, &h, c.buf, c.len, err, sizeof err);
+	if (rc < 0)
 		runtime_failed(r, "--state: %s", err);
 	qts_ck_free(&c);
+	return rc;
+}
+
+/* ---- output between two events ------------------------------------------- */
+
+/* The engine's work at a pause of its input (qts-sim --live's equity,
+ * paper's events held after a time's bars let go, and its equity), a
+ * heartbeat: records no input event makes, written where the input
+ * happened to pause or the clock said.  A restart from the checkpoint
+ * before them, which writes again what follows it and leaves out by
+ * count the records its output journal holds beyond the state's, would
+ * count them for records of its input and leave those out: events lost,
+ * others twice.  So with --state such records are held while they are
+ * made, a checkpoint is taken with them (the engine as it is after them,
+ * the records themselves, which a restart writes first, as the stage
+ * would have next), and they go out after it.  A kill at any moment then
+ * leaves a journal whose records beyond the state's count are those the
+ * restart writes again, in order.  Only between two events, where a
+ * checkpoint can be taken: a pause of the input (wait_input, wait_ready)
+ * and the timers of a busy stage (busy). */
+static void hold_begin(qts_runtime *r)
+{
+	if (r->stateful && r->w && !r->stop && !replaying(r))
+		r->holding = 1;
+}
+
+static void hold_end(qts_runtime *r)
+{
+	if (!r->holding)
+		return;
+	r->holding = 0;
+	if (!r->nheld)
+		return;
+	/* The engine failed making them: no checkpoint, and they go out as
+	 * its last words.  The checkpoint failed: the stage stops, and a
+	 * restart from the checkpoint before makes its output again
+	 * without them. */
+	int out = r->stop || checkpoint(r) == 0;
+	for (size_t i = 0; i < r->nheld; i++) {
+		if (out && r->held_hb[i])
+			put_heartbeat(r, &r->held[i]);
+		else if (out)
+			qts_runtime_emit(r, &r->held[i]);
+		qts_event_free(&r->held[i]);
+	}
+	r->nheld = 0;
+	flush(r);
 }
 
 /* An event of the input, with --state: into the hash; 1 when it was
@@ -572,12 +675,6 @@ static void state_start(qts_runtime *r)
 	}
 	r->skip = r->was->in_n;
 	r->written = r->was->out_n;
-	if (!r->skip) {
-		free(r->was_buf);
-		free(r->was);
-		r->was_buf = NULL;
-		r->was = NULL;
-	}
 journal:
 	if (conf->output_journal) {
 		uint64_t k;
@@ -589,12 +686,30 @@ journal:
 				conf->output_journal, (unsigned long long)k, (unsigned long long)r->written);
 		r->suppress = k - r->written;
 	}
+	/* What the stage had made between two events when the checkpoint
+	 * was taken for it (hold_end): the first it writes, as it would
+	 * have next; those the journal holds are left out as the rest. */
+	if (r->was) {
+		for (size_t i = 0; i < r->was->nafter && !r->stop; i++)
+			qts_runtime_emit(r, &r->was->after[i]);
+		qts_state_head_free(r->was);
+	}
+	if (!r->skip && r->was) {
+		free(r->was_buf);
+		free(r->was);
+		r->was_buf = NULL;
+		r->was = NULL;
+	}
 	if (r->ckpt_due)
 		checkpoint(r);
 }
 
 static void state_end(qts_runtime *r)
 {
+	free(r->held);
+	free(r->held_hb);
+	r->held = NULL;
+	r->held_hb = NULL;
 	free(r->enc);
 	free(r->was_buf);
 	free(r->was);
@@ -673,8 +788,13 @@ static void busy(qts_runtime *r)
 		apply_feedback(r);
 	}
 	if (r->hb_next >= 0 || r->tick_next >= 0 || r->tick_at >= 0 || r->metrics_next >= 0 || metrics_asked ||
-	    r->stateful)
+	    r->stateful) {
+		r->in_busy = 1;
+		hold_begin(r);
 		timers(r, qts_loop_now());
+		hold_end(r);
+		r->in_busy = 0;
+	}
 }
 
 /* ---- waiting ---------------------------------------------------------- */
@@ -691,10 +811,13 @@ static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
 		if (qts_interrupted)
 			return -1;
 		apply_feedback(r);
+		if (r->between)
+			hold_begin(r);
 		if ((woken && !metrics_asked) || r->engine_ready) /* the engine has work */
 			tick(r, 0);
 		int64_t now = qts_loop_now();
 		timers(r, now);
+		hold_end(r);
 		flush(r);
 		if (r->ckpt_due && r->between)
 			checkpoint(r);
@@ -713,7 +836,9 @@ static int wait_input(void *arg, int fd)
 	if (qts_interrupted || r->stop)
 		return -1;
 	apply_feedback(r);
+	hold_begin(r);
 	tick(r, 1);
+	hold_end(r);
 	flush(r);
 	/* Between two events: a checkpoint due meanwhile is written now. */
 	if (r->ckpt_due)
