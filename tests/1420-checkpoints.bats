@@ -87,6 +87,20 @@ setup() {
 	qts journal cat "$T/J" | cmp - "$T/ref.csv"
 }
 
+# Killed with SIGKILL after such a pause, between two bars of one time:
+# the checkpoint taken with the pause's equity, the restart continues the
+# stream of the run uninterrupted with that pause, byte for byte (it
+# lost the time's second bar and wrote the equity twice).
+@test "checkpoints: qts-sim --live killed after a pause between two bars of one time continues its stream" {
+	printf '%s\n' 'bar,2024-03-04T14:30:00Z,AAA,1m,10,10,10,10,100' 'bar,2024-03-04T14:30:00Z,BBB,1m,20,20,20,20,100' \
+		'bar,2024-03-04T14:31:00Z,AAA,1m,10,10,10,10,100' 'bar,2024-03-04T14:31:00Z,BBB,1m,20,20,20,20,100' \
+		'bar,2024-03-04T14:32:00Z,AAA,1m,10,10,10,10,100' 'bar,2024-03-04T14:32:00Z,BBB,1m,20,20,20,20,100' > "$T/in.csv"
+	paused 3 "$T/in.csv" '^equity,2024-03-04T14:32' "$T/ref.csv" qts-sim --live
+	KILL=1 paused 3 "$T/in.csv" '^equity,2024-03-04T14:32' "$T/got.csv" qts-sim --live
+	cmp "$T/got.csv" "$T/ref.csv"
+	[ "$(grep -c '^bar,' "$T/got.csv")" -eq 6 ]
+}
+
 @test "checkpoints: a --state file that cannot be written is refused at the start (exit 1), not after the run it would keep" {
 	for p in qts-sim qts-risk qts-resample; do
 		args=()

@@ -223,6 +223,45 @@ for _ in range(2):
 print(struct.unpack_from("<Q", d, p + 8)[0])' "$1"
 }
 
+# Bars of two symbols a minute, a target after the first bar of 14:31:
+# paper holds it until that time's bars are in, and a pause of its input
+# there (2 ms and more) lets it go and writes the equity, records no
+# input event makes.  The checkpoint is taken with them: a stage killed
+# after the pause, or between that checkpoint and their going out,
+# continues the stream an uninterrupted run with that pause writes, byte
+# for byte: no bar lost, no update or equity twice.
+pause_input() {
+	cat > "$T/in.csv" <<'CSV'
+bar,2024-03-04T14:30:00Z,AAA,1m,10,10,10,10,100
+bar,2024-03-04T14:30:00Z,BBB,1m,20,20,20,20,100
+bar,2024-03-04T14:31:00Z,AAA,1m,10,10,10,10,100
+target,2024-03-04T14:32:00Z,AAA,10,qty,s
+bar,2024-03-04T14:31:00Z,BBB,1m,20,20,20,20,100
+bar,2024-03-04T14:32:00Z,AAA,1m,11,11,11,11,100
+bar,2024-03-04T14:32:00Z,BBB,1m,21,21,21,21,100
+target,2024-03-04T14:33:00Z,BBB,5,qty,s
+bar,2024-03-04T14:33:00Z,AAA,1m,12,12,12,12,100
+bar,2024-03-04T14:33:00Z,BBB,1m,22,22,22,22,100
+CSV
+}
+
+@test "checkpoints: qts-broker paper killed after a pause of its input wrote held events continues the stream it writes uninterrupted" {
+	pause_input
+	PAPER=(qts-broker paper --commission bps=1 --journal @D@/bj)
+	paused 4 "$T/in.csv" '^equity,2024-03-04T14:32' "$T/ref.csv" "${PAPER[@]}"
+	# what the pause wrote, before the rest of the time's bars
+	grep -n '' "$T/ref.csv" | grep -q '^8:equity,2024-03-04T14:32:00Z,'
+	grep -q '^9:bar,2024-03-04T14:31:00Z,BBB,' <(grep -n '' "$T/ref.csv")
+	KILL=1 paused 4 "$T/in.csv" '^equity,2024-03-04T14:32' "$T/got.csv" "${PAPER[@]}"
+	cmp "$T/got.csv" "$T/ref.csv"
+	cmp "$T/got.csv.bj" "$T/ref.csv.bj"
+	# killed after the checkpoint of the pause, before what it holds
+	# went out: the restart writes it first
+	KILL=1 CUT=4 paused 4 "$T/in.csv" '^equity,2024-03-04T14:32' "$T/cut.csv" "${PAPER[@]}"
+	cmp "$T/cut.csv" "$T/ref.csv"
+	cmp "$T/cut.csv.bj" "$T/ref.csv.bj"
+}
+
 @test "checkpoints: qts-broker alpaca killed and restarted with --state and --journal: no order sent twice, the kill switch kept" {
 	alpaca_fake '"price":30'
 	cat > "$T/in.csv" <<-'IN'

@@ -81,3 +81,48 @@ killed() {
 	fi
 	echo "# seed $seed: $KILLS kills" >&3
 }
+
+# paused K IN WAIT OUT PROGRAM ARGS...: run PROGRAM ARGS with --state and
+# --output-journal through `qts journal`, reading a FIFO that gives the
+# first K lines of IN and then pauses until the journal holds a line
+# matching WAIT (what the stage writes at that pause: 10 s at most).
+# KILL=0 (the default): the rest of IN then, the run uninterrupted.
+# KILL=1: the stage is killed there with SIGKILL and started again on the
+# whole of IN; CUT=N first leaves the journal its first N records only,
+# as a kill between the checkpoint taken at the pause and the records it
+# holds going out would.  OUT is what the journal replays.  A file of the
+# stage's (an order journal) is named with @D@, the run's directory.
+paused() {
+	local k=$1 in=$2 wait=$3 out=$4 d i
+	shift 4
+	d=$(mktemp -d "$T/paused.XXXXXX")
+	local cmd=("${@//@D@/$d}") opts=(--state "$d/S" --checkpoint-every 2 --output-journal "$d/J")
+	mkfifo "$d/fifo"
+	( "${cmd[@]}" "${opts[@]}" < "$d/fifo" 2> "$d/err" &
+	  echo $! > "$d/pid"
+	  wait $! || true ) | qts journal "$d/J" > /dev/null 2> "$d/jerr" &
+	local job=$!
+	exec 8> "$d/fifo"
+	head -n "$k" "$in" >&8
+	for i in $(seq 1 200); do
+		[ -s "$d/J" ] && qts journal cat "$d/J" 2> /dev/null | grep -q -- "$wait" && break
+		sleep 0.05
+	done
+	if [ "${KILL:-0}" = 1 ]; then
+		kill -KILL "$(cat "$d/pid")"
+		exec 8>&-
+		wait "$job" || true
+		if [ -n "${CUT:-}" ]; then
+			qts journal cat "$d/J" | head -n "$CUT" > "$d/cut.csv"
+			rm -f "$d/J" "$d"/J.[0-9]*
+			qts journal "$d/J" < "$d/cut.csv" > /dev/null
+		fi
+		"${cmd[@]}" "${opts[@]}" < "$in" 2>> "$d/err" | qts journal "$d/J" > /dev/null 2>> "$d/jerr"
+	else
+		tail -n "+$((k + 1))" "$in" >&8
+		exec 8>&-
+		wait "$job"
+	fi
+	qts journal cat "$d/J" > "$out"
+	[ ! -e "$d/bj" ] || cp "$d/bj" "$out.bj"
+}
