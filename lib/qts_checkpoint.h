@@ -80,7 +80,8 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
 				 *    it approved was (a repeat of its id is that order again),
 				 *    qts-strategy momentum its direction (a zero return holds it) and
-				 *    rebalance the weight each symbol's last target asked */
+				 *    rebalance the weight each symbol's last target asked; the head,
+				 *    what a stage wrote at a pause after its last event (after) */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */
