@@ -55,6 +55,19 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/y.csv"
 	[ "${lines[3]}" = "bar,2024-01-01T00:00:00Z,X,12M,1,2,0.5,1.5,10" ]
 	qts-fetch -s X "$BATS_TEST_TMPDIR/q.csv" | qts-resample 12M > /dev/null
+	# two months (59 to 62 days), four (120 to 123)
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n2024-03-01,1,2,0.5,1.5,10\n2024-05-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/b.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/b.csv"
+	[ "${lines[2]}" = "bar,2024-05-01T00:00:00Z,X,2M,1,2,0.5,1.5,10" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n2024-05-01,1,2,0.5,1.5,10\n2024-09-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/t.csv"
+	[ "${lines[2]}" = "bar,2024-09-01T00:00:00Z,X,4M,1,2,0.5,1.5,10" ]
+	# 91 days is 13 weeks and a quarter both: a quarter (-t 13w says the other)
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-08,1,2,0.5,1.5,10\n2024-04-08,1,2,0.5,1.5,10\n2024-07-08,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/w.csv"
+	[[ "${lines[0]}" == bar,*,X,3M,* ]]
+	run -0 qts-fetch -s X -t 13w "$BATS_TEST_TMPDIR/w.csv"
+	[[ "${lines[0]}" == bar,*,X,13w,* ]]
 }
 
 @test "--stamp end: weekly and monthly bars start on the Monday and the 1st, labelled by their last day or by their end" {
