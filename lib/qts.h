@@ -19,6 +19,7 @@
 #ifndef QTS_H
 #define QTS_H
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -812,8 +813,8 @@ static inline void qts_fresh_ids_unsure(qts_fresh_ids *f) { f->unsure = 1; }
  * 1e-9 absolute alone would keep dust of large fractional sums). */
 static inline int qts_qty_same(double a, double b)
 {
-	double d = a > b ? a - b : b - a, m = (a < 0 ? -a : a) > (b < 0 ? -b : b) ? (a < 0 ? -a : a) : (b < 0 ? -b : b);
-	return d <= QTS_QTY_EPS || d <= 64 * 2.220446049250313e-16 * m;
+	double d = fabs(a - b);
+	return d <= QTS_QTY_EPS || d <= 64 * DBL_EPSILON * fmax(fabs(a), fabs(b));
 }
 /* q in whole units, toward zero (a hair under a whole number counts as
  * it), or q itself when fractional. */

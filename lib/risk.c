@@ -374,7 +374,7 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
 	if (filled > o->filled)
 		o->filled = filled;
 	double rest = o->qty - o->filled;
-	if (rest <= 0 || qts_qty_same(o->filled, o->qty))
+	if (qts_qty_same(o->filled, o->qty)) /* filled is at most qty (above) */
 		end = 1;
 	if (o->assumed) {
 		if (end && undo && rest > 0)

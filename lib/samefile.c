@@ -15,16 +15,15 @@ static int resolved(const char *path, char out[PATH_MAX + NAME_MAX + 2])
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	char dir[PATH_MAX];
-	size_t n = slash ? (size_t)(slash - path) : 1;
+	size_t n = slash ? (size_t)(slash - path) : 0;
 	if (n >= sizeof dir)
 		return 0;
-	if (slash) {
-		memcpy(dir, path, n);
-		dir[n ? n : 1] = '\0'; /* "/x": the root */
-		if (!n)
-			dir[0] = '/';
-	} else
+	if (!slash)
 		strcpy(dir, ".");
+	else if (!n) /* "/x" */
+		strcpy(dir, "/");
+	else
+		memcpy(dir, path, n), dir[n] = '\0';
 	char real[PATH_MAX];
 	if (!realpath(dir, real))
 		return 0;

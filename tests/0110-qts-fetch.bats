@@ -44,30 +44,27 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${lines[1]}" = "bar,2024-09-08T04:00:00Z,X,1d,1,2,0.5,1.5,10" ]
 }
 
+# last_bar [OPTION...] DATE...: the last bar qts-fetch makes of a vendor
+# file of one bar a DATE (1,2,0.5,1.5,10 each), symbol X
+last_bar() {
+	local opts=()
+	while [[ $1 == -* ]]; do opts+=("$1" "$2"); shift 2; done
+	{ echo 'Date,Open,High,Low,Close,Volume'; printf '%s,1,2,0.5,1.5,10\n' "$@"; } > "$BATS_TEST_TMPDIR/v.csv"
+	qts-fetch -s X "${opts[@]}" "$BATS_TEST_TMPDIR/v.csv" | tail -n 1
+}
+
 @test "gaps of calendar quarters, half years and years make 3M, 6M and 12M bars, not 13w or 365d" {
-	printf 'Date,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n2024-04-01,1,2,0.5,1.5,10\n2024-07-01,1,2,0.5,1.5,10\n2024-10-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/q.csv"
-	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/q.csv"
-	[ "${lines[3]}" = "bar,2024-10-01T00:00:00Z,X,3M,1,2,0.5,1.5,10" ]
-	printf 'Date,Open,High,Low,Close,Volume\n2023-01-01,1,2,0.5,1.5,10\n2023-07-01,1,2,0.5,1.5,10\n2024-01-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/h.csv"
-	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/h.csv"
-	[ "${lines[2]}" = "bar,2024-01-01T00:00:00Z,X,6M,1,2,0.5,1.5,10" ]
-	printf 'Date,Open,High,Low,Close,Volume\n2021-01-01,1,2,0.5,1.5,10\n2022-01-01,1,2,0.5,1.5,10\n2023-01-01,1,2,0.5,1.5,10\n2024-01-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/y.csv"
-	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/y.csv"
-	[ "${lines[3]}" = "bar,2024-01-01T00:00:00Z,X,12M,1,2,0.5,1.5,10" ]
-	qts-fetch -s X "$BATS_TEST_TMPDIR/q.csv" | qts-resample 12M > /dev/null
+	[ "$(last_bar 2024-01-01 2024-04-01 2024-07-01 2024-10-01)" = "bar,2024-10-01T00:00:00Z,X,3M,1,2,0.5,1.5,10" ]
+	[ "$(last_bar 2023-01-01 2023-07-01 2024-01-01)" = "bar,2024-01-01T00:00:00Z,X,6M,1,2,0.5,1.5,10" ]
+	[ "$(last_bar 2021-01-01 2022-01-01 2023-01-01 2024-01-01)" = "bar,2024-01-01T00:00:00Z,X,12M,1,2,0.5,1.5,10" ]
+	last_bar 2024-01-01 2024-04-01 2024-07-01 2024-10-01 > /dev/null
+	qts-fetch -s X "$BATS_TEST_TMPDIR/v.csv" | qts-resample 12M > /dev/null
 	# two months (59 to 62 days), four (120 to 123)
-	printf 'Date,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n2024-03-01,1,2,0.5,1.5,10\n2024-05-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/b.csv"
-	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/b.csv"
-	[ "${lines[2]}" = "bar,2024-05-01T00:00:00Z,X,2M,1,2,0.5,1.5,10" ]
-	printf 'Date,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n2024-05-01,1,2,0.5,1.5,10\n2024-09-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/t.csv"
-	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/t.csv"
-	[ "${lines[2]}" = "bar,2024-09-01T00:00:00Z,X,4M,1,2,0.5,1.5,10" ]
+	[ "$(last_bar 2024-01-01 2024-03-01 2024-05-01)" = "bar,2024-05-01T00:00:00Z,X,2M,1,2,0.5,1.5,10" ]
+	[ "$(last_bar 2024-01-01 2024-05-01 2024-09-01)" = "bar,2024-09-01T00:00:00Z,X,4M,1,2,0.5,1.5,10" ]
 	# 91 days is 13 weeks and a quarter both: a quarter (-t 13w says the other)
-	printf 'Date,Open,High,Low,Close,Volume\n2024-01-08,1,2,0.5,1.5,10\n2024-04-08,1,2,0.5,1.5,10\n2024-07-08,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
-	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/w.csv"
-	[[ "${lines[0]}" == bar,*,X,3M,* ]]
-	run -0 qts-fetch -s X -t 13w "$BATS_TEST_TMPDIR/w.csv"
-	[[ "${lines[0]}" == bar,*,X,13w,* ]]
+	[[ "$(last_bar 2024-01-08 2024-04-08 2024-07-08)" == bar,*,X,3M,* ]]
+	[[ "$(last_bar -t 13w 2024-01-08 2024-04-08 2024-07-08)" == bar,*,X,13w,* ]]
 }
 
 @test "--stamp end: weekly and monthly bars start on the Monday and the 1st, labelled by their last day or by their end" {

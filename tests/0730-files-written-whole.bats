@@ -92,13 +92,15 @@ A=$FIX/report-a.csv
 	[ "$stderr" = "qts-report: -o and --state name one file, 'd/../st': each would overwrite the other" ]
 	run -2 --separate-stderr qts-report --state m --metrics ./m eq.csv
 	[ "$stderr" = "qts-report: --state and --metrics name one file, './m': each would overwrite the other" ]
+	run -2 --separate-stderr qts-sim --state j --output-journal ./j eq.csv
+	[ "$stderr" = "qts-sim: --state and --output-journal name one file, './j': each would overwrite the other" ]
 	run -2 --separate-stderr qts-report -o ./eq.csv eq.csv
 	[ "$stderr" = "qts-report: -o './eq.csv' is an input: it would be replaced" ]
 	run -2 --separate-stderr qts-sim --state eq.csv eq.csv
 	[ "$stderr" = "qts-sim: --state 'eq.csv' is an input: it would be replaced" ]
 	run -2 --separate-stderr qts-risk --feedback eq.csv --metrics eq.csv
 	[ "$stderr" = "qts-risk: --metrics 'eq.csv' is the --feedback file: it would be read while written" ]
-	[ ! -e out.txt ] && [ ! -e st ] && [ ! -e m ]
+	[ ! -e out.txt ] && [ ! -e st ] && [ ! -e m ] && [ ! -e j ]
 	[ "$(cat eq.csv | wc -l)" -eq 2 ]
 	# a device takes any number of writers
 	run -0 qts-report -o /dev/null --html /dev/null eq.csv

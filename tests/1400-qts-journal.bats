@@ -260,6 +260,8 @@ EOF
 	[[ "$output" == *"qts journal: no journal FILE given"* ]]
 	run -2 qts journal cat --types bar,Nope "$T/j"
 	[[ "$output" == *"--types: 'Nope' is not an event type (a lowercase name: bar, fill, signal...)"* ]]
+	run -2 qts journal cat --types "$(printf 't%d,' $(seq 17))bar" "$T/j"
+	[[ "$output" == *"--types: more than 16 types qts does not know"* ]]
 	run -2 qts journal cat --from 2024-02-01 --to 2024-01-01 "$T/j"
 	[[ "$output" == *"--to is not after --from"* ]]
 	run -2 qts journal cat --from yesterday "$T/j"
