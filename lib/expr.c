@@ -114,6 +114,11 @@ struct qts_expr {
 	int *varlag; /* deepest history [N] per variable */
 	double *val; /* each node's value during a run: one run at a time */
 	int *run;    /* the nodes qts_expr_run works out, statement by statement */
+	/* The nodes that read one other timeframe alone (slot k >= 1), worked
+	 * out at each of its bars: early[early_at[k - 1]..early_at[k]).  Its
+	 * calls advance on its bars, finer than the driving ones too. */
+	int *early;
+	int early_at[9];
 	int *xs;     /* the cross-sectional nodes, in node order */
 	size_t nxs;
 };
@@ -1246,6 +1251,17 @@ static int plan_runs(qts_expr *e)
 		st->pend = k;
 	}
 	free(live);
+	if (!(e->early = malloc((size_t)(k + 1) * sizeof *e->early)))
+		return -1;
+	int m = 0;
+	for (size_t slot = 1; slot <= e->ntf; slot++) {
+		for (int i = 0; i < k; i++) {
+			const struct node *x = &e->node[e->run[i]];
+			if (x->slots == 1u << slot && !x->reads_var)
+				e->early[m++] = e->run[i];
+		}
+		e->early_at[slot] = m;
+	}
 	return 0;
 }
 
@@ -1338,6 +1354,7 @@ void qts_expr_free(qts_expr *e)
 	free(e->varlag);
 	free(e->val);
 	free(e->run);
+	free(e->early);
 	free(e->xs);
 	free(e->node);
 	free(e->site);
@@ -1521,15 +1538,6 @@ void qts_expr_state_free(qts_expr_state *s)
 	free(s);
 }
 
-void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIELDS])
-{
-	size_t size = s->mask[slot] + 1;
-	size_t h = (size_t)(++s->count[slot]) & s->mask[slot];
-	double *r = s->ring + s->off[slot];
-	for (int f = 0; f < QTS_EXPR_NFIELDS; f++)
-		r[f * size + h] = bar[f];
-}
-
 double qts_expr_get(const qts_expr_state *s, int var) { return s->var[var]; }
 void qts_expr_set(qts_expr_state *s, int var, double v) { s->var[var] = v; }
 
@@ -1704,6 +1712,23 @@ static inline __attribute__((always_inline)) double eval(const qts_expr *e, qts_
 		}
 	}
 	return NAN;
+}
+
+void qts_expr_bar(qts_expr_state *s, size_t slot, const double bar[QTS_EXPR_NFIELDS])
+{
+	size_t size = s->mask[slot] + 1;
+	size_t h = (size_t)(++s->count[slot]) & s->mask[slot];
+	double *r = s->ring + s->off[slot];
+	for (int f = 0; f < QTS_EXPR_NFIELDS; f++)
+		r[f * size + h] = bar[f];
+	/* the calls on this timeframe alone advance now, not at the next run,
+	 * which may come after several of its bars (a finer one) */
+	const qts_expr *e = s->e;
+	if (slot)
+		for (int i = e->early_at[slot - 1]; i < e->early_at[slot]; i++) {
+			int n = e->early[i];
+			e->val[n] = eval(e, s, &e->node[n], e->val);
+		}
 }
 
 void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values)

@@ -225,6 +225,27 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	[ "${#lines[@]}" -eq 10 ]
 }
 
+@test "a call on a finer timeframe advances on each of its bars" {
+	# two 12h bars per day (close - 1, then close), then the day's bar
+	awk -F, -v OFS=, '{ d = $2; sub(/T.*/, "", d); $3 = "X"
+		printf "bar,%sT00:00:00Z,X,12h,1,1,1,%s,1\n", d, $8 - 1
+		printf "bar,%sT12:00:00Z,X,12h,1,1,1,%s,1\n", d, $8
+		print }' "$S/cross.csv" >mtf.csv
+	run --separate-stderr qts-strategy --tf 1d --print 'sma(close@12h,2),sma(close@12h,4)' mtf.csv
+	[ "$status" -eq 0 ]
+	# the mean of the day's two 12h closes, and of the last two days' four
+	expected=$(awk -F, '{ c[NR] = $8 } END { for (i = 1; i <= NR; i++) {
+			a = c[i] - 0.5
+			b = i > 1 ? (c[i - 1] - 1 + c[i - 1] + c[i] - 1 + c[i]) / 4 : ""
+			printf "%s,%s\n", a, b } }' "$S/cross.csv")
+	diff <(printf '%s\n' "${lines[@]:1}" | cut -d, -f3,4) <(printf '%s\n' "$expected")
+	# cross() too: on day 2, 11 against the mean of 10, 10 and 11 after 10
+	# against that of 9, 10 and 10: above both times, no cross (stepped a
+	# day at a time it would still be warming up, nan)
+	run --separate-stderr qts-strategy --tf 1d --print 'cross(close@12h,sma(close@12h,3))' mtf.csv
+	[ "${lines[2]}" = "2024-01-02T00:00:00Z,X,0" ]
+}
+
 @test "msgpack output reads back to the CSV output" {
 	qts-strategy -M sma-cross fast=2 slow=3 "$S/cross.csv" >out.mp
 	run qts cat out.mp
