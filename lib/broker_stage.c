@@ -787,16 +787,17 @@ static int on_order(engine *e, const qts_event *ev)
 	/* As qts-sim words them. */
 	if (!*ev->symbol)
 		return refuse(e, &o, "no symbol");
-	if (!o.side)
-		return (o.side = QTS_BUY, refuse(e, &o, "bad side '%s' (buy, sell)", ev->order.side));
-	if (o.kind < 0)
-		return (o.kind = QTS_MARKET, refuse(e, &o, "bad kind '%s' (market, limit, stop, stop_limit)", ev->order.kind));
-	if (o.tif < 0)
-		return (o.tif = QTS_GTC, refuse(e, &o, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif));
 	char why[128];
-	if (qts_order_qty_fault(ev->order.qty, why, sizeof why))
-		return (o.qty = 1, refuse(e, &o, "%s", why));
-	if (qts_order_prices_fault(o.kind, ev->order.kind, o.limit, o.stop, why, sizeof why)) {
+	if (qts_order_fault(ev, why, sizeof why)) {
+		/* the record of the refusal holds what can be written */
+		if (!o.side)
+			o.side = QTS_BUY;
+		if (o.kind < 0)
+			o.kind = QTS_MARKET;
+		if (o.tif < 0)
+			o.tif = QTS_GTC;
+		if (qts_order_qty_fault(o.qty, NULL, 0))
+			o.qty = 1;
 		if (!(o.limit > 0))
 			o.limit = NAN;
 		if (!(o.stop > 0))

@@ -103,3 +103,18 @@ int qts_order_qty_fault(double qty, char *why, size_t n)
 		return 0;
 	return 1;
 }
+
+int qts_order_fault(const qts_event *ev, char *why, size_t n)
+{
+	int kind = qts_kind_parse(ev->order.kind);
+	if (!qts_side_parse(ev->order.side))
+		snprintf(why, n, "bad side '%s' (buy, sell)", ev->order.side);
+	else if (kind < 0)
+		snprintf(why, n, "bad kind '%s' (market, limit, stop, stop_limit)", ev->order.kind);
+	else if (*ev->order.tif && qts_tif_parse(ev->order.tif) < 0)
+		snprintf(why, n, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif);
+	else
+		return qts_order_qty_fault(ev->order.qty, why, n) ||
+		       qts_order_prices_fault(kind, ev->order.kind, ev->order.limit, ev->order.stop, why, n);
+	return 1;
+}

@@ -747,6 +747,11 @@ int qts_order_qty_fault(double qty, char *why, size_t n);
  * "limit price -5 is not above zero" when it is no price, in why (at least
  * 96 bytes); 0 when they are sound.  As qts-sim and qts-broker reject it. */
 int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, char *why, size_t n);
+/* What is wrong with an order event's side, kind, time in force,
+ * quantity or prices, in that order, worded as above ("bad side 'x' (buy,
+ * sell)"...), in why (at least 128 bytes); 0 when qts-sim would take it.
+ * Its symbol and id are the caller's to check. */
+int qts_order_fault(const qts_event *ev, char *why, size_t n);
 
 /* ---- order ids (ids.c) --------------------------------------------------- */
 

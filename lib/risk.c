@@ -1261,10 +1261,13 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	int every = !order && ev->target.strategy[0] == '*' && ev->target.strategy[1] == '\0';
 	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
 	if (order) {
+		/* one qts-sim would reject takes no place in the limits */
+		char why[128];
+		if (!*ev->order.id)
+			return reject(r, ev, "order", "no order id");
+		if (qts_order_fault(ev, why, sizeof why))
+			return reject(r, ev, "order", "%s", why);
 		sign = qts_side_parse(ev->order.side);
-		if (sign == 0 || !(ev->order.qty >= 0))
-			return reject(r, ev, "order", "side '%s' qty %.10g not understood", ev->order.side,
-				      ev->order.qty);
 		if (isnan(px))
 			px = !isnan(ev->order.limit) ? ev->order.limit : ev->order.stop;
 		if (!isnan(c->price_band) && !isnan(s->last)) {

@@ -968,14 +968,8 @@ static int on_order(qts_sim *s, const qts_event *ev)
 		snprintf(why, sizeof why, "no symbol");
 	else if (!*o.id)
 		snprintf(why, sizeof why, "no order id");
-	else if (!o.side)
-		snprintf(why, sizeof why, "bad side '%s' (buy, sell)", ev->order.side);
-	else if (o.kind < 0)
-		snprintf(why, sizeof why, "bad kind '%s' (market, limit, stop, stop_limit)", ev->order.kind);
-	else if (o.tif < 0)
-		snprintf(why, sizeof why, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif);
-	else if (!qts_order_qty_fault(o.qty, why, sizeof why))
-		qts_order_prices_fault(o.kind, ev->order.kind, o.limit, o.stop, why, sizeof why);
+	else
+		qts_order_fault(ev, why, sizeof why);
 	if (*why) {
 		o.side = QTS_BUY;
 		return update(s, ev->ts, ev->symbol, &o, QTS_STATUS_REJECTED, why);

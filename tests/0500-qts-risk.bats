@@ -485,6 +485,35 @@ stop_live() {
 	[ "${#lines[@]}" -eq 7 ]
 }
 
+@test "an order qts-sim would reject is rejected as rule order, in its words, taking no limit's room" {
+	cat > "$BATS_TEST_TMPDIR/bad.csv" <<-'EOF'
+	bar,2024-01-01T00:00:00Z,A,1d,100,105,95,100,1000
+	order,2024-01-02T00:00:00Z,A,o1,buy,0,market,,,day,s
+	order,2024-01-02T00:00:00Z,A,o2,buy,-5,market,,,day,s
+	order,2024-01-02T00:00:00Z,A,o3,buy,1e-10,market,,,day,s
+	order,2024-01-02T00:00:00Z,A,o4,buy,5,limit,,,day,s
+	order,2024-01-02T00:00:00Z,A,o5,buy,5,stop_limit,99,-1,day,s
+	order,2024-01-02T00:00:00Z,A,,buy,5,market,,,day,s
+	order,2024-01-02T00:00:00Z,A,o6,buy,5,market,,,day,s
+	EOF
+	run -0 qts-risk --max-orders 1/1d --price-band 0.1 "$BATS_TEST_TMPDIR/bad.csv"
+	[ "${lines[1]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o1: bad qty 0 (must be > 0)" ]
+	[ "${lines[2]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o2: bad qty -5 (must be > 0)" ]
+	[ "${lines[3]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o3: bad qty 1e-10 (must be > 1e-09)" ]
+	[ "${lines[4]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o4: limit order needs a limit price" ]
+	[ "${lines[5]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o5: stop price -1 is not above zero" ]
+	[ "${lines[6]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order : no order id" ]
+	# none of them took the one order a day
+	[ "${lines[7]}" = "order,2024-01-02T00:00:00Z,A,o6,buy,5,market,,,day,s" ]
+	[ "${#lines[@]}" -eq 8 ]
+	# qts-sim says the same of each
+	run -0 qts-sim "$BATS_TEST_TMPDIR/bad.csv"
+	printf '%s\n' "${lines[@]}" | grep -q ',o1,rejected,0,,bad qty 0 (must be > 0)$'
+	printf '%s\n' "${lines[@]}" | grep -q ',o4,rejected,0,,limit order needs a limit price$'
+	printf '%s\n' "${lines[@]}" | grep -q ',o5,rejected,0,,stop price -1 is not above zero$'
+	printf '%s\n' "${lines[@]}" | grep -q ',,rejected,0,,no order id$'
+}
+
 @test "exits for the longest symbols" {
 	s=ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 	run -0 qts-risk --stop-loss 0.05 < <(bar 2024-01-02T14:30:00Z $s 100; target $s 10; bar 2024-01-02T14:31:00Z $s 90)
