@@ -56,30 +56,43 @@ static struct {
 /* How long a plugin function may go on after SIGINT or SIGTERM. */
 #define GRACE_US 1000000
 
-static void emergency_flush(void)
+/* Why the host gives up on the plugin, "PATH: WHAT FN": built with
+ * memcpy alone, as it is from atexit and from signal handlers. */
+static char why_buf[QTS_TEXT_MAX];
+
+static const char *why_of(const char *what)
 {
-	qts_plugin *p = inside.p;
-	if (p && p->c.flush && !inside.in_host)
-		p->c.flush(p->c.ctx);
+	const char *parts[] = { inside.p->c.path, ": ", what, inside.fn };
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		for (const char *c = parts[i]; c && *c && n + 1 < sizeof why_buf; c++)
+			why_buf[n++] = *c;
+	why_buf[n] = '\0';
+	return why_buf;
 }
 
-static void say(const char *a, const char *b, const char *c)
+/* What the host wrote goes out whole, ended by the error event that says
+ * why, which standard error says too. */
+static void give_up(const char *what)
 {
-	/* write(2) only: this runs from atexit and from signal handlers */
-	const char *parts[] = { qts_progname, ": ", a, b, c, "\n" };
+	const char *why = why_of(what);
+	qts_plugin *p = inside.p;
+	if (p->c.flush && !inside.in_host)
+		p->c.flush(p->c.ctx, why);
+	/* write(2) only */
+	const char *parts[] = { qts_progname, ": ", why, "\n" };
 	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-		if (parts[i] && write(STDERR_FILENO, parts[i], strlen(parts[i])) < 0)
+		if (write(STDERR_FILENO, parts[i], strlen(parts[i])) < 0)
 			return;
 }
 
-/* exit() from inside the plugin: what the host wrote so far goes out
- * whole, and the run is a failure, not the success exit(0) would claim. */
+/* exit() from inside the plugin: the run is a failure, not the success
+ * exit(0) would claim. */
 static void on_exit_inside(void)
 {
 	if (!inside.p || inside.in_host)
 		return;
-	emergency_flush();
-	say(inside.p->c.path, ": the plugin called exit() in ", inside.fn);
+	give_up("the plugin called exit() in ");
 	_exit(QTS_EXIT_FAIL);
 }
 
@@ -95,9 +108,47 @@ static void on_grace_over(int sig)
 		setitimer(ITIMER_REAL, &t, NULL);
 		return;
 	}
-	emergency_flush();
-	say(inside.p->c.path, ": the plugin did not return after a signal, in ", inside.fn);
+	give_up("the plugin did not return after a signal, in ");
 	_exit(128 + (inside.sig ? inside.sig : SIGTERM));
+}
+
+/* The faults a plugin's code can raise, and what handled them before. */
+static const struct {
+	int sig;
+	const char *what;
+} faults[] = {
+	{ SIGSEGV, "the plugin crashed (SIGSEGV) in " },
+	{ SIGBUS, "the plugin crashed (SIGBUS) in " },
+	{ SIGFPE, "the plugin crashed (SIGFPE) in " },
+	{ SIGILL, "the plugin crashed (SIGILL) in " },
+};
+static struct sigaction fault_was[sizeof faults / sizeof *faults];
+
+/* A fault in the plugin's code: the output so far goes out whole with
+ * the error event, then the host dies of the signal, as it would have.
+ * A fault in the host's own code goes to the handler there was before
+ * (the default, or a sanitizer's), the instruction faulting again. */
+static void on_fault(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	size_t k = 0;
+	while (faults[k].sig != sig)
+		k++;
+	if (inside.p && !inside.in_host) {
+		give_up(faults[k].what);
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		sigemptyset(&dfl.sa_mask);
+		sigaction(sig, &dfl, NULL);
+	} else
+		sigaction(sig, &fault_was[k], NULL);
+	/* sent by kill(2), not raised by an instruction: send it again */
+	if (info->si_code <= 0) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+	}
 }
 
 static void on_interrupt_inside(int sig)
@@ -120,6 +171,18 @@ static void guard_once(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 	qts_interrupt_hook = on_interrupt_inside;
+	/* a stack the fault handler runs on when the plugin's overflowed,
+	 * unless one is set up already (a sanitizer's) */
+	static char alt[1 << 16];
+	stack_t was;
+	if (sigaltstack(NULL, &was) == 0 && (was.ss_flags & SS_DISABLE)) {
+		stack_t ss = { .ss_sp = alt, .ss_size = sizeof alt };
+		sigaltstack(&ss, NULL);
+	}
+	struct sigaction fa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+	sigemptyset(&fa.sa_mask);
+	for (size_t k = 0; k < sizeof faults / sizeof *faults; k++)
+		sigaction(faults[k].sig, &fa, &fault_was[k]);
 }
 
 /* Around every call into the plugin; calls nest (init may emit). */

@@ -26,10 +26,12 @@ typedef struct qts_plugin_config {
 	/* Where the event being handled was read (`FILE:LINE`), for the
 	 * message of a refused call; NULL: not said. */
 	const char *(*where)(void *ctx);
-	/* Write out what put has buffered, with write(2) alone: called when
-	 * the plugin calls exit() or does not return within a second of
-	 * SIGINT or SIGTERM, just before the host exits.  May be NULL. */
-	void (*flush)(void *ctx);
+	/* Write out what put has buffered, with write(2) alone, and say
+	 * why the run failed ("PATH: the plugin called exit() in on_bar"):
+	 * called when the plugin calls exit(), crashes, or does not return
+	 * within a second of SIGINT or SIGTERM, just before the host exits.
+	 * May be NULL. */
+	void (*flush)(void *ctx, const char *why);
 	/* The real position of a symbol (from --feedback), or NaN when it is
 	 * not known: the plugin is then told the last target it set in qty
 	 * (presumed reached).  May be NULL: never known. */

@@ -47,16 +47,15 @@ static double plugin_position(void *ctx, const char *symbol)
 	return s ? s->book.pos : 0;
 }
 
-/* A plugin that calls exit(), or will not return after a signal: what
- * the stream's writer holds goes out whole, ended by the error event
- * that says the stage failed, before the plugin host exits. */
-static void flush_out(void *ctx)
+/* A plugin that calls exit(), crashes, or will not return after a
+ * signal: what the stream's writer holds goes out whole, ended by the
+ * error event that says why the stage failed, before the plugin host
+ * exits. */
+static void flush_out(void *ctx, const char *why)
 {
-	struct host *h = ctx;
-	char why[QTS_TEXT_MAX];
+	(void)ctx;
 	void (*hook)(const char *) = qts_fail_hook;
 	qts_fail_hook = NULL;
-	snprintf(why, sizeof why, "%s: the plugin did not return to the host", h->plugin_path);
 	if (hook)
 		hook(why);
 }

@@ -9,12 +9,14 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# build NAME BODY: NAME.so from a C body after the ABI header.  The body
-# defines on_bar; the rest is a stateless boilerplate.
+# build NAME BODY [CODE]: NAME.so from a C body after the ABI header.
+# The body defines on_bar, CODE goes before it; the rest is a stateless
+# boilerplate.
 build() {
 	cat >"$1.c" <<-EOF
 	#include <qts/strategy.h>
 	#include <math.h>
+	#include <signal.h>
 	#include <stdio.h>
 	#include <stdlib.h>
 	#include <string.h>
@@ -23,6 +25,7 @@ build() {
 	static void *init(const qts_strategy_host *h, size_t np, const struct qts_strategy_param *p, char *err, size_t len) {
 		(void)np; (void)p; (void)err; (void)len; H = h; return (void *)h; }
 	static long n;
+	$3
 	static void on_bar(void *x, const struct qts_strategy_bar *b) { (void)x; n++; $2 }
 	static const qts_strategy d = { QTS_STRATEGY_ABI_VERSION, "bad", "misbehaves", init, on_bar, NULL, NULL, NULL, NULL, NULL, NULL };
 	const qts_strategy *qts_strategy_entry(void) { return &d; }
@@ -41,12 +44,31 @@ bars() { qts-fetch --count "$1" synth:X; }
 	[ "$(printf '%s\n' "$output" | grep -c '^target,')" -eq 50 ]
 	[ "$(printf '%s\n' "$output" | grep '^target,' | tail -1 | cut -d, -f4)" = 50 ]
 	# the stream says it ended in failure, for the stages after
-	[ "${lines[${#lines[@]} - 1]}" = "system,2024-03-09T00:00:00Z,qts-strategy,error,./quit.so: the plugin did not return to the host" ]
+	[ "${lines[${#lines[@]} - 1]}" = "system,2024-03-09T00:00:00Z,qts-strategy,error,./quit.so: the plugin called exit() in on_bar" ]
 	# msgpack too: whole records, readable
 	run --separate-stderr bash -c 'qts-strategy -M --plugin ./quit.so in.csv > out.mp'
 	[ "$status" -eq 1 ]
 	run -1 qts cat out.mp
 	[ "$(printf '%s\n' "$output" | grep -c '^target,')" -eq 50 ]
+}
+
+@test "a plugin that crashes: what was written stays, the stream says why, the host dies of the signal" {
+	build segv 'H->target(H->ctx, b->symbol, (double)n, "qty"); if (n == 30) { volatile int *z = 0; *z = 1; }'
+	build fpe 'H->target(H->ctx, b->symbol, (double)n, "qty"); if (n == 30) raise(SIGFPE);'
+	# recursion without end: the handler runs on a stack of its own
+	build deep 'H->target(H->ctx, b->symbol, (double)n, "qty"); if (n == 30) down(0);' \
+		'static int down(int d) { volatile char pad[4096]; pad[d % 4096] = (char)d; return down(d + 1) + pad[0]; }'
+	bars 100 >in.csv
+	for p in segv:SIGSEGV:139 fpe:SIGFPE:136 deep:SIGSEGV:139; do
+		IFS=: read -r name sig rc <<<"$p"
+		# a pipe: the output is flushed by the host, not lost with it
+		run --separate-stderr bash -c "ASAN_OPTIONS=detect_stack_use_after_return=0 qts-strategy --plugin ./$name.so in.csv | cat"
+		[ "$stderr" = "qts-strategy: ./$name.so: the plugin crashed ($sig) in on_bar" ]
+		[ "$(printf '%s\n' "$output" | grep -c '^target,')" -eq 30 ]
+		[ "${lines[${#lines[@]} - 1]}" = "system,2024-02-10T00:00:00Z,qts-strategy,error,./$name.so: the plugin crashed ($sig) in on_bar" ]
+		run bash -c "qts-strategy --plugin ./$name.so in.csv >/dev/null 2>&1"
+		[ "$status" -eq "$rc" ]
+	done
 }
 
 @test "SIGTERM while a plugin loops: exit 143 within a bounded time, output flushed" {
