@@ -398,7 +398,7 @@ static int warning(engine *e, const char *fmt, ...)
 	qts_event ev;
 	qts_event_init(&ev, QTS_SYSTEM, e->now_ts);
 	QTS_SET(ev.system.source, "qts-broker");
-	QTS_SET(ev.system.level, "warning");
+	QTS_SET(ev.system.level, "warn");
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(ev.system.message, sizeof ev.system.message, fmt, ap);

@@ -291,6 +291,10 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	run -0 --separate-stderr qts-broker alpaca <<<'order,2024-01-02T14:31:00Z,AAPL,k-2,buy,2,market,,,day,s'
 	grep -q '^update,.*,k-2,rejected,0,,broker down: alpaca: APCA_API_KEY_ID not set: trading needs the keys of the account (paper or live) in APCA_API_KEY_ID and APCA_API_SECRET_KEY$' <<<"$output"
 	[ "$(stat 's["created"]')" = "{}" ]
+	# the broker's warnings are of level warn, as every stage's, and counted
+	grep -q '^system,.*,qts-broker,warn,broker down: alpaca: APCA_API_KEY_ID not set' <<<"$output"
+	run -0 qts-broker alpaca --metrics m.prom <<<'order,2024-01-02T14:31:00Z,AAPL,k-3,buy,2,market,,,day,s'
+	grep -qx 'qts_warnings_total{stage="qts-broker"} 1' m.prom
 }
 
 @test "alpaca: SIGKILL mid-stream and a restart with the same journal: no order sent twice, every fill reported once" {
