@@ -358,8 +358,9 @@ enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, 
 	"  --impact sqrt,k=X[,window=N]\n" \
 	"                          add X * sigma * price * sqrt(qty / adv) of N bars\n" \
 	"  --latency DURATION      delay before an order may fill (250ms, 2s, 1m)\n" \
-	"  --max-participation F   fill at most F (0 < F <= 1) of a bar's volume\n" \
-	"  --leverage N            gross exposure up to N x equity (default 1)\n" \
+	"  --max-participation F   fill at most F (1e-9 <= F <= 1) of a bar's volume\n" \
+	"  --leverage N            gross exposure up to N x equity (1e-9 <= N <= 1000,\n" \
+	"                          default 1)\n" \
 	"  --no-short              reject orders that would leave a position short\n" \
 	"  --fractional            keep fractional quantities\n" \
 	"  --instrument SYM,multiplier=M,margin=X[,tick=T]\n" \

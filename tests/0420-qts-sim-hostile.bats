@@ -29,6 +29,10 @@ load helper
 		"--impact sqrt,k=1,window=1" "--impact sqrt,k=1,window=100001" "--impact sqrt,k=1.1e6"; do
 		run -2 qts-sim $bad </dev/null
 	done
+	# and --help says them as qts-sim(1) does
+	run -0 qts-sim --help
+	[[ $output == *"--max-participation F   fill at most F (1e-9 <= F <= 1) of"* ]]
+	[[ $output == *"--leverage N            gross exposure up to N x equity (1e-9 <= N <= 1000,"* ]]
 }
 
 @test "another bar of a symbol and timeframe for a time had is an error naming the line; the same bar again is passed on and not acted on" {
