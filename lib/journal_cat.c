@@ -36,6 +36,7 @@ typedef struct replay {
 	long skipped_blocks;      /* --salvage */
 	uint64_t lost_records, lost_bytes;
 	int lost_unknown;         /* a skipped region whose count was unreadable */
+	qts_reader *rd;           /* reading the file's records */
 } replay;
 
 static size_t read_at(replay *r, uint64_t off, unsigned char *buf, size_t n)
@@ -103,8 +104,12 @@ static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t er
 		long got = block_at(r, r->off, &b, why, sizeof why, &torn);
 		if (got >= 0) {
 			r->off += b.size;
-			if (b.last_known < r->from || b.first_ts >= r->to)
-				continue; /* nothing of it is asked for */
+			if (b.last_known < r->from || b.first_ts >= r->to) {
+				/* nothing of it is asked for: the file is not
+				 * empty for all the reader sees */
+				qts_reader_quiet_if_empty(r->rd);
+				continue;
+			}
 			r->at = 0;
 			r->len = (size_t)got;
 			break;
@@ -244,6 +249,7 @@ int qts_journal_cat_main(int argc, char **argv)
 		qts_reader *rd = in ? qts_reader_new(in) : NULL;
 		if (!rd)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
+		r.rd = rd;
 		qts_event ev;
 		int got;
 		while ((got = qts_reader_next(rd, &ev)) > 0) {

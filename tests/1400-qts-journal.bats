@@ -182,6 +182,14 @@ EOF
 	[ "$(ls "$T"/d.0* | wc -l)" -eq 10 ]
 	[ "$(qts journal cat "$T/d.000003" | cut -d, -f2 | sort -u)" = "2024-01-03T00:00:00Z" ]
 	qts journal cat "$T"/d.0* "$T/d" | cmp - "$T/ten-days.csv"
+	# a day of them out of the whole: the other files are skipped unread,
+	# not said to be empty; an empty file still is
+	run -0 --separate-stderr qts journal cat --from 2024-01-03 --to 2024-01-03 "$T"/d.0* "$T/d"
+	[ "${#lines[@]}" -eq 2 ]
+	[ -z "$stderr" ]
+	: > "$T/empty"
+	run -0 --separate-stderr qts journal cat --from 2024-01-03 "$T/empty"
+	[ "$stderr" = "qts journal: $T/empty: no events (empty input)" ]
 }
 
 @test "qts journal: --sync block, none and a duration all keep every record" {
