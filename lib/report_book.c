@@ -43,10 +43,12 @@ void qts_book_free(qts_book *b)
 	free(b);
 }
 
-/* Room for points 0..n-1, the new ones unknown. */
+/* Room for points 0..n-1, the new ones unknown.  The arrays exist after
+ * it even for no point: a report made before the first equity event reads
+ * them, and NULL would say out of memory. */
 static int extend(qts_book *b, size_t n)
 {
-	if (n > b->cap) {
+	if (n > b->cap || !b->gross || !b->net) {
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < n)
 			cap *= 2;

@@ -358,6 +358,33 @@ is_null() {
 	qts-sim "$BATS_TEST_TMPDIR/t.csv" | { run -0 --separate-stderr qts-report -c; [ -z "$stderr" ]; }
 }
 
+@test "--html before any equity event: an empty page and a warning, not out of memory; --live goes on" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'bar,2024-01-02T00:00:00Z,X,1d,1,1,1,1,0\n' > bar.csv
+	run -0 --separate-stderr qts-report --html bar.html bar.csv
+	[[ $stderr == "qts-report: bar.csv: no equity events among the 1 read:"* ]]
+	grep -q 'Fewer than two points' bar.html
+	: > empty.csv
+	run -0 --separate-stderr qts-report --html empty.html empty.csv
+	[ "$stderr" = "qts-report: empty.csv: no events (empty input)" ]
+	grep -q 'Fewer than two points' empty.html
+	# the round trips need no equity, and the page is drawn beside them
+	printf 'fill,2024-01-02T00:00:00Z,X,o1,buy,1,10,0,0\n' > fill.csv
+	run -0 --separate-stderr qts-report -t --html fill.html fill.csv
+	[ "$output" = "symbol,side,qty,entry_ts,exit_ts,entry_price,exit_price,commission,pnl,return,holding_days" ]
+	grep -q 'No starting equity to measure against' fill.html
+	# live, a refresh after a benchmark's bar or a fill that came first
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,X,1d,10,10,10,10,0' 'fill,2024-01-02T00:00:00Z,X,o1,buy,1,10,0,0' \
+		'equity,2024-01-03T00:00:00Z,90,100,10,10,0,0' 'bar,2024-01-03T00:00:00Z,X,1d,11,11,11,11,0' \
+		'equity,2024-01-04T00:00:00Z,90,101,11,11,0,0' > live.csv
+	run -0 --separate-stderr qts-report --live --every 1 -b X --html live.html -o live.txt live.csv
+	[ -z "$stderr" ]
+	grep -q 'End equity *101.00' live.txt
+	run -0 --separate-stderr qts-report --live --every 1 --html live.html -o live.txt live.csv
+	[ -z "$stderr" ]
+	grep -q 'End equity *101.00' live.txt
+}
+
 @test "--help, --version; every option in the man page and both completions" {
 	run -0 qts-report --version
 	[[ $output == "qts-report "* ]]
