@@ -302,11 +302,15 @@ int qts_chart_yearly(FILE *f, const qts_page *p)
 			char v[40];
 			fprintf(f, "<rect class=\"%s\" data-year=\"%d\" data-v=\"%s\" x=\"%.1f\" "
 				   "y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-				   "<title>%d%s%s: %.2f%%</title></rect>\n",
+				   "<title>%d",
 				k ? "yb" : "ys", y->year, num(y->ret, v), x, y1 < y0 ? y1 : y0, bw,
 				fabs(y1 - y0) > 0.5 ? fabs(y1 - y0) : 0.5,
-				k ? "#8a8a8a" : y->ret < 0 ? "#c0392b" : "#1f5fbf", y->year,
-				k ? " " : "", k ? run->benchmark : "", y->ret * 100);
+				k ? "#8a8a8a" : y->ret < 0 ? "#c0392b" : "#1f5fbf", y->year);
+			if (k) { /* a symbol is any text: escaped as every name on the page */
+				fputc(' ', f);
+				qts_html_str(f, run->benchmark);
+			}
+			fprintf(f, ": %.2f%%</title></rect>\n", y->ret * 100);
 		}
 		if (i % every == 0)
 			fprintf(f, "<text class=\"xl\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",

@@ -236,6 +236,23 @@ is_null() {
 	! grep -Eqi 'https?:' "$h" || false
 }
 
+@test "--html: symbols, the benchmark and the file name are text on the page, escaped wherever they go" {
+	cd "$BATS_TEST_TMPDIR"
+	S='<script>alert("1")&</script>'
+	C='"<script>alert(""1"")&</script>"' # as a CSV field
+	printf '%s\n' "bar,2024-01-02T00:00:00Z,$C,1d,10,10,10,10,0" "fill,2024-01-02T00:00:00Z,$C,o1,buy,1,10,0,0" \
+		'equity,2024-01-03T00:00:00Z,90,100,10,10,0,0' "bar,2024-01-03T00:00:00Z,$C,1d,11,11,11,11,0" \
+		"fill,2024-01-03T00:00:00Z,$C,o2,sell,1,11,0,0" 'equity,2024-01-04T00:00:00Z,101,101,0,0,0,0' > '<i>.csv'
+	run -0 qts-report -b "$S" --html p.html '<i>.csv'
+	! grep -qi '<script\|<i>' p.html || false
+	E='&lt;script&gt;alert(&quot;1&quot;)&amp;&lt;/script&gt;'
+	# the yearly bars' titles, the header, the legends and the tables
+	grep -q "<title>2024 $E: 10.00%</title>" p.html
+	grep -q "benchmark $E" p.html
+	grep -q '&lt;i&gt;.csv' p.html
+	[ "$(grep -o "$E" p.html | wc -l)" -ge 8 ]
+}
+
 @test "--html renders in headless Chromium: not blank, no console errors" {
 	chromium=$(command -v chromium || command -v chromium-browser || true)
 	[ -n "$chromium" ] || skip "chromium is not installed (Debian package chromium)"
