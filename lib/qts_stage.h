@@ -168,6 +168,11 @@ typedef struct qts_stage_def {
 	qts_stage_build_fn build;
 } qts_stage_def;
 
+/* Exits 2 when two of the files conf writes are one, or one is an input
+ * or the --feedback file: the runtime's check before a run, for a program
+ * that writes its files without it (qts-report --compare). */
+void qts_stage_files_distinct(const qts_stage_conf *conf);
+
 /* The stages, each in its own file (lib/NAME_stage.c). */
 extern const qts_stage_def qts_sim_stage;
 extern const qts_stage_def qts_resample_stage;

@@ -904,6 +904,9 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 			st->name = "qts-report";
 			return;
 		}
+		/* The runtime, which keeps -o off the inputs, is not run:
+		 * its check is made here, before anything is read. */
+		qts_stage_files_distinct(&e->o.conf);
 		int status = compare(&e->o, argv + optind, argc - optind);
 		free(e);
 		exit(status);

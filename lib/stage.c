@@ -1189,7 +1189,7 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 
 /* Two of the files named write one (each would overwrite the other), or
  * one written is an input (it would be replaced): a usage error. */
-static void files_distinct(const qts_stage_conf *conf)
+void qts_stage_files_distinct(const qts_stage_conf *conf)
 {
 	struct { const char *flag, *path; } out[8];
 	int n = 0;
@@ -1223,7 +1223,7 @@ static void conf_check(const qts_stage *st)
 {
 	const qts_stage_conf *conf = &st->conf;
 	const char *name = st->name ? st->name : qts_progname;
-	files_distinct(conf);
+	qts_stage_files_distinct(conf);
 	if (conf->output_journal && conf->no_events)
 		qts_die(QTS_EXIT_USAGE, "--output-journal: %s writes no events", name);
 	if (conf->overflow_drop && !conf->buffer)

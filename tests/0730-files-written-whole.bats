@@ -96,6 +96,10 @@ A=$FIX/report-a.csv
 	[ "$stderr" = "qts-sim: --state and --output-journal name one file, './j': each would overwrite the other" ]
 	run -2 --separate-stderr qts-report -o ./eq.csv eq.csv
 	[ "$stderr" = "qts-report: -o './eq.csv' is an input: it would be replaced" ]
+	cp eq.csv eq2.csv
+	run -2 --separate-stderr qts-report --compare -o eq2.csv eq.csv eq2.csv
+	[ "$stderr" = "qts-report: -o 'eq2.csv' is an input: it would be replaced" ]
+	cmp eq.csv eq2.csv
 	run -2 --separate-stderr qts-sim --state eq.csv eq.csv
 	[ "$stderr" = "qts-sim: --state 'eq.csv' is an input: it would be replaced" ]
 	run -2 --separate-stderr qts-risk --feedback eq.csv --metrics eq.csv
@@ -104,4 +108,5 @@ A=$FIX/report-a.csv
 	[ "$(cat eq.csv | wc -l)" -eq 2 ]
 	# a device takes any number of writers
 	run -0 qts-report -o /dev/null --html /dev/null eq.csv
+	run -0 qts-report --compare -o /dev/null eq.csv eq.csv
 }
