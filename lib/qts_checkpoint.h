@@ -81,7 +81,8 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    it approved was (a repeat of its id is that order again),
 				 *    qts-strategy momentum its direction (a zero return holds it) and
 				 *    rebalance the weight each symbol's last target asked; the head,
-				 *    what a stage wrote at a pause after its last event (after) */
+				 *    what a stage wrote at a pause after its last event (after),
+				 *    qts-report each holding's average price (a split's test) */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

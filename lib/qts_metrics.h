@@ -147,6 +147,9 @@ int qts_book_exposure(qts_book *b, size_t point, double gross, double net);
 /* A fill (dir +1 buy, -1 sell, mult as qts_trades_fill); 0 or -1. */
 int qts_book_fill(qts_book *b, const char *symbol, int dir, double qty, double price,
 		  double mult, double commission);
+/* A split of ratio new units for one: symbol's open quantity times
+ * ratio, its last fill's price over it (its money is unchanged). */
+void qts_book_split(qts_book *b, const char *symbol, double ratio);
 /* Gross and net market values of points 0..n-1 (NaN where no equity
  * event gave them); valid until the next call on b; NULL when out of
  * memory. */
@@ -197,6 +200,11 @@ void qts_trades_free(qts_trades *t);
  * number of trips it closed, or -1 when out of memory. */
 int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, double qty,
 		    double price, double mult, double commission, double slippage);
+/* A split of ratio new units for one (a reverse split below 1), as
+ * qts-sim --actions applies it: the open lots of symbol hold ratio times
+ * the quantity at 1/ratio the price, so the trips that close them keep
+ * the cost they were opened at. */
+void qts_trades_split(qts_trades *t, const char *symbol, double ratio);
 const qts_trade_stats *qts_trades_stats(const qts_trades *t);
 /* The kept trips in the order they closed. */
 const qts_trip *qts_trades_list(const qts_trades *t, size_t *n);

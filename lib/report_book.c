@@ -90,6 +90,15 @@ int qts_book_fill(qts_book *b, const char *symbol, int dir, double qty, double p
 	return 0;
 }
 
+void qts_book_split(qts_book *b, const char *symbol, double ratio)
+{
+	sym *s = qts_symtab_find(b->syms, symbol);
+	if (s) {
+		s->qty *= ratio;
+		s->last_fill /= ratio;
+	}
+}
+
 const double *qts_book_gross(qts_book *b, size_t n)
 {
 	return extend(b, n) < 0 ? NULL : b->gross;

@@ -93,6 +93,7 @@ typedef struct barsym {
 typedef struct holding {
 	char symbol[QTS_SYM_MAX];
 	double qty;
+	double avg;  /* the average price qts-sim gives it, NaN when unknown */
 } holding;
 
 typedef struct state {
@@ -354,6 +355,7 @@ static int set_position(state *s, const char *symbol, double qty)
 		h = &s->pos[s->npos++];
 		QTS_SET(h->symbol, symbol);
 		h->qty = 0;
+		h->avg = 0;
 		size_t *k = qts_symtab_get(s->posidx, symbol);
 		if (!k)
 			return -1;
@@ -364,10 +366,62 @@ static int set_position(state *s, const char *symbol, double qty)
 	return 0;
 }
 
-static double position_of(state *s, const char *symbol)
+/* The average price of a position of qty at avg after a fill of d
+ * (signed) at price, as qts-sim reckons it (qts_pf_fill): opening or
+ * adding moves it to the mean by quantity, reducing keeps it, a reversal
+ * opens the rest at price. */
+static double avg_after(double qty, double avg, double d, double price)
+{
+	double q = qty + d;
+	if (qty == 0)
+		return price;
+	if ((qty > 0) == (d > 0))
+		return (qty * avg + d * price) / q;
+	if (fabs(q) <= 1e-9 * fabs(qty))
+		return 0;
+	return (q > 0) != (qty > 0) ? price : avg;
+}
+
+/* A fill of d (signed) at price moves the holding of symbol; 0, or -1
+ * when out of memory. */
+static int fill_position(state *s, const char *symbol, double d, double price)
 {
 	const holding *h = holding_of(s, symbol);
-	return h ? h->qty : 0;
+	double q = h ? h->qty : 0, avg = avg_after(q, h ? h->avg : 0, d, price);
+	if (set_position(s, symbol, q + d) < 0)
+		return -1;
+	holding *n = holding_of(s, symbol); /* none when it stays flat */
+	if (n)
+		n->avg = avg;
+	return 0;
+}
+
+/* The ratio of a split (qts-sim --actions) that a position event says,
+ * or 0 for none: the quantity held becomes R times what it was and the
+ * average price 1/R of it, the cost staying.  A position event that
+ * changes the quantity otherwise (a broker's correction) is no split. */
+static double split_ratio(const holding *h, const qts_event *ev)
+{
+	double q = ev->position.qty, a = ev->position.avg_price;
+	if (!h || h->qty == 0 || !(q != 0) || !isfinite(q) || !isfinite(a) || !isfinite(h->avg))
+		return 0;
+	double r = q / h->qty, cost = h->qty * h->avg;
+	if (!(r > 0) || fabs(r - 1) <= 1e-9 || !(fabs(q * a - cost) <= 1e-9 * fabs(cost)))
+		return 0;
+	return r;
+}
+
+/* A split of symbol by ratio: the open lots of the round trips, the
+ * book's quantity and the last close take it, as qts-sim's books do, so
+ * the fills after it close what the split left. */
+static void split(state *s, const char *symbol, double ratio)
+{
+	qts_trades_split(s->trades, symbol, ratio);
+	if (s->book)
+		qts_book_split(s->book, symbol, ratio);
+	barsym *b = qts_symtab_find(s->bars, symbol);
+	if (b)
+		b->close /= ratio;
 }
 
 /* The state of a bar's symbol: bars of one time come in one order of
@@ -469,7 +523,7 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 				    isfinite(ev->fill.commission) ? ev->fill.commission : 0,
 				    isfinite(ev->fill.slippage) ? ev->fill.slippage : 0) < 0)
 			return -1;
-		if (set_position(s, ev->symbol, position_of(s, ev->symbol) + dir * ev->fill.qty) < 0)
+		if (fill_position(s, ev->symbol, dir * ev->fill.qty, ev->fill.price) < 0)
 			return -1;
 		if (s->book &&
 		    qts_book_fill(s->book, ev->symbol, dir, ev->fill.qty, ev->fill.price,
@@ -477,11 +531,22 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 				  isfinite(ev->fill.commission) ? ev->fill.commission : 0) < 0)
 			return -1;
 		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
-	case QTS_POSITION:
+	case QTS_POSITION: {
 		/* a position event is the broker's word: it overrides the fills */
-		if (isfinite(ev->position.qty) && set_position(s, ev->symbol, ev->position.qty) < 0)
+		if (!isfinite(ev->position.qty))
+			return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
+		double r = split_ratio(holding_of(s, ev->symbol), ev);
+		if (r != 0) {
+			split(s, ev->symbol, r);
+			s->dirty = 1;
+		}
+		if (set_position(s, ev->symbol, ev->position.qty) < 0)
 			return -1;
+		holding *h = holding_of(s, ev->symbol);
+		if (h)
+			h->avg = isfinite(ev->position.avg_price) ? ev->position.avg_price : NAN;
 		return qts_perf_holding(s->perf, ev->ts, s->nonzero > 0);
+	}
 	case QTS_BAR: {
 		barsym *b = bar_sym(s, ev->symbol);
 		if (!b)
@@ -849,13 +914,16 @@ static int report_ck(void *eng, qts_ckpt *c)
 	size_t npos = s->npos;
 	qts_ck_size(c, &npos, c->loading ? c->len / 16 : npos);
 	for (size_t i = 0; i < npos && qts_ck_ok(c); i++) {
-		holding h = c->loading ? (holding){ "", 0 } : s->pos[i];
+		holding h = c->loading ? (holding){ "", 0, 0 } : s->pos[i];
 		qts_ck_str(c, h.symbol, sizeof h.symbol);
 		qts_ck_f64(c, &h.qty);
+		qts_ck_f64(c, &h.avg); /* a split's test */
 		if (c->loading && set_position(s, h.symbol, h.qty == 0 ? 1 : h.qty) < 0)
 			qts_ck_fail(c, "out of memory");
 		if (c->loading && h.qty == 0) /* kept in its place, flat */
 			set_position(s, h.symbol, 0);
+		if (c->loading && qts_ck_ok(c))
+			holding_of(s, h.symbol)->avg = h.avg;
 	}
 	qts_ck_long(c, &s->events), qts_ck_long(c, &s->since);
 	qts_ck_int(c, &s->dirty);

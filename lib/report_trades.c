@@ -178,6 +178,23 @@ int qts_trades_fill(qts_trades *t, int64_t ts, const char *symbol, int dir, doub
 	return closed;
 }
 
+void qts_trades_split(qts_trades *t, const char *symbol, double ratio)
+{
+	for (size_t i = 0; i < t->nbooks; i++) {
+		book *b = &t->books[i];
+		if (strcmp(b->symbol, symbol) != 0)
+			continue;
+		/* each lot's cost and commission stay: only the units change */
+		for (size_t k = 0; k < b->len; k++) {
+			lot *l = &b->q[(b->head + k) % b->cap];
+			l->qty *= ratio;
+			l->price /= ratio;
+			l->comm_unit /= ratio;
+		}
+		return;
+	}
+}
+
 const qts_trade_stats *qts_trades_stats(const qts_trades *t)
 {
 	return &t->st;

@@ -173,6 +173,46 @@ is_null() {
 	[ "${#lines[@]}" -eq 3 ]
 }
 
+@test "a split from qts-sim --actions: the open lots take it, the round trips and the contribution follow qts-sim's books" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,X,1d,40,40,40,40,0' 'order,2024-01-02T00:00:00Z,X,o1,buy,1000,market,,,gtc,s' \
+		'bar,2024-01-03T00:00:00Z,X,1d,40,40,40,40,0' 'bar,2024-01-04T00:00:00Z,X,1d,21,21,21,21,0' \
+		'order,2024-01-04T00:00:00Z,X,o2,sell,2000,market,,,gtc,s' 'bar,2024-01-05T00:00:00Z,X,1d,21,21,21,21,0' > in.csv
+	printf '2024-01-04,X,split,2\n' > split.csv
+	qts-sim --actions split.csv in.csv > s.csv
+	# qts-sim: 2000 @ 20 after the split, sold at 21
+	grep -q '^position,2024-01-05T00:00:00Z,X,0,0,0,0,2000$' s.csv
+	run -0 qts-report -t --html s.html s.csv
+	[ "${lines[1]}" = "X,long,2000,2024-01-03T00:00:00Z,2024-01-05T00:00:00Z,20,21,0,2000,0.05,2" ]
+	[ "${#lines[@]}" -eq 2 ]
+	grep -q '<td class="l">X</td><td>2</td><td class="pos">2000.00</td>' s.html
+	grep -q 'Other (cash, fees, flows)</td><td></td><td>0.00</td>' s.html
+	# a reverse split (1 for 2) of a position bought in two lots, with
+	# commissions, part sold before it: the trips' cost is the lots'
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,X,1d,40,40,40,40,0' 'order,2024-01-02T00:00:00Z,X,o1,buy,1000,market,,,gtc,s' \
+		'bar,2024-01-03T00:00:00Z,X,1d,42,42,42,42,0' 'order,2024-01-03T00:00:00Z,X,o2,buy,500,market,,,gtc,s' \
+		'bar,2024-01-04T00:00:00Z,X,1d,44,44,44,44,0' 'order,2024-01-04T00:00:00Z,X,o3,sell,300,market,,,gtc,s' \
+		'bar,2024-01-05T00:00:00Z,X,1d,45,45,45,45,0' 'bar,2024-01-08T00:00:00Z,X,1d,92,92,92,92,0' \
+		'order,2024-01-08T00:00:00Z,X,o4,sell,600,market,,,gtc,s' 'bar,2024-01-09T00:00:00Z,X,1d,90,90,90,90,0' \
+		'bar,2024-01-10T00:00:00Z,X,1d,91,91,91,91,0' > in2.csv
+	printf '2024-01-08,X,split,0.5\n' > reverse.csv
+	qts-sim --commission per-share=0.01 --actions reverse.csv in2.csv > r.csv
+	run -0 qts-report -t --html r.html r.csv
+	[ "${lines[1]}" = "X,long,300,2024-01-03T00:00:00Z,2024-01-05T00:00:00Z,42,45,6,894,0.07095238095238095,2" ]
+	[ "${lines[2]}" = "X,long,350,2024-01-03T00:00:00Z,2024-01-09T00:00:00Z,84,90,10.5,2089.5,0.07107142857142858,6" ]
+	[ "${lines[3]}" = "X,long,250,2024-01-04T00:00:00Z,2024-01-09T00:00:00Z,88,90,7.5,492.5,0.022386363636363635,5" ]
+	[ "${#lines[@]}" -eq 4 ]
+	# the realized P&L qts-sim says, and nothing left open
+	grep -q '^position,2024-01-09T00:00:00Z,X,0,0,0,0,3476\.00000000000' r.csv # 894 + 2089.5 + 492.5, to rounding
+	grep -q 'Other (cash, fees, flows)</td><td></td><td>0.00</td>' r.html
+	# a position event that changes the cost is a broker's correction, not a split
+	printf '%s\n' 'fill,2024-01-02T00:00:00Z,X,o1,buy,1000,40,0,0' 'position,2024-01-02T00:00:00Z,X,1000,40,40000,0,0' \
+		'position,2024-01-03T00:00:00Z,X,2000,40,80000,0,0' 'fill,2024-01-04T00:00:00Z,X,o2,sell,2000,41,0,0' > fix.csv
+	run -0 qts-report -t fix.csv
+	[ "${lines[1]}" = "X,long,1000,2024-01-02T00:00:00Z,2024-01-04T00:00:00Z,40,41,0,1000,0.025,2" ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
 @test "msgpack input gives the same report as CSV" {
 	qts cat -M "$A" > "$BATS_TEST_TMPDIR/a.mp"
 	run -0 qts-report --json -b SPY "$BATS_TEST_TMPDIR/a.mp"

@@ -23,9 +23,11 @@ backtest() {
 	qts-fetch --seed 11 --count 3000 -t 1d synth:AAA,BBB,CCC,SPY > "$T/bars.csv"
 	qts-strategy sma-cross fast=5 slow=20 size=100 "$T/bars.csv" > "$T/sig.csv"
 	qts-risk --cash 1000000 --max-position 500 --stop-loss 0.05 "$T/sig.csv" > "$T/risk.csv"
-	# financing too: the report's totals of interest come from the equity events
+	# financing too: the report's totals of interest come from the equity
+	# events; splits, which the report tells by the positions they leave
+	printf '%s\n' 2026-03-02,AAA,split,2 2029-07-02,BBB,split,0.5 2031-01-06,CCC,split,3 > "$T/actions.csv"
 	qts-sim --cash 1000000 --commission bps=1 --slippage bps=2 --cash-rate 0.03 --borrow-rate 0.01 \
-		"$T/risk.csv" > "$T/sim.csv"
+		--actions "$T/actions.csv" "$T/risk.csv" > "$T/sim.csv"
 	[ "$(grep -c '^fill,' "$T/sim.csv")" -gt 500 ]
 }
 

@@ -147,6 +147,43 @@ static void curve(void)
 	qts_perf_free(p);
 }
 
+/* A split between the fills: the open lots take it, and the trips that
+ * close them keep the cost and commission they were opened with. */
+static void split(void)
+{
+	qts_trades *t = qts_trades_new(1);
+	qts_book *b = qts_book_new();
+	qts_trades_fill(t, D(0, 15), "AAA", +1, 1000, 40, 1, 10, 0);
+	qts_book_fill(b, "AAA", +1, 1000, 40, 1, 10);
+	qts_trades_split(t, "AAA", 2);     /* 2 for 1: 2000 @ 20 */
+	qts_book_split(b, "AAA", 2);
+	qts_trades_split(t, "BBB", 2);     /* none held: nothing to do */
+	qts_book_split(b, "BBB", 2);
+	CHECK(qts_trades_fill(t, D(2, 15), "AAA", -1, 2000, 21, 1, 20, 0) == 1, "the sale of the split shares closes the lot");
+	CHECK(!qts_trades_open(t), "flat after it: no lot is left over");
+	size_t n;
+	const qts_trip *tr = qts_trades_list(t, &n);
+	CHECK(n == 1 && tr[0].qty == 2000 && tr[0].entry_price == 20, "one trip of 2000 at 40 / 2");
+	/* (21 - 20) * 2000 - (10 + 20) */
+	CHECK_NEAR(tr[0].pnl, 1970, TOL, "the trip's pnl: the cost and both commissions kept");
+	qts_book_fill(b, "AAA", -1, 2000, 21, 1, 20);
+	qts_sym_pnl *p = qts_book_pnl(b, NULL, NULL, &n);
+	CHECK(n == 1 && p[0].qty == 0, "the book's quantity took the split: flat");
+	CHECK_NEAR(p[0].pnl, 1970, TOL, "the book's money of AAA");
+	free(p);
+	/* a reverse split of a short: -300 @ 50 becomes -100 @ 150 */
+	qts_trades_fill(t, D(3, 15), "AAA", -1, 300, 50, 1, 0, 0);
+	qts_trades_split(t, "AAA", 1.0 / 3);
+	CHECK(qts_trades_fill(t, D(4, 15), "AAA", +1, 100, 140, 1, 0, 0) == 1, "a cover of the new shares");
+	CHECK(!qts_trades_open(t), "flat after the cover");
+	tr = qts_trades_list(t, &n);
+	CHECK(n == 2 && tr[1].dir == -1, "a short trip");
+	CHECK_NEAR(tr[1].qty, 100, 1e-9, "of 300 / 3");
+	CHECK_NEAR(tr[1].pnl, 1000, 1e-9, "(150 - 140) * 100");
+	qts_book_free(b);
+	qts_trades_free(t);
+}
+
 /* Session days: qts-sim writes a daily bar's equity at its end, the next
  * midnight; it belongs to the bar's day, in UTC and in New York alike. */
 static void session_days(void)
@@ -186,6 +223,7 @@ static void session_days(void)
 int main(void)
 {
 	fifo();
+	split();
 	curve();
 	session_days();
 	return tap_done();
