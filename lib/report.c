@@ -310,7 +310,18 @@ void qts_report_value(FILE *f, const qts_summary *s, int i, int json)
 	value_raw(f, s, i, json);
 }
 
-static void json_object(FILE *f, const qts_run *run, const char *indent)
+/* Whether any of the runs has financing rows. */
+static int any_fin(const qts_run *runs, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (runs[k].sum.have_fin)
+			return 1;
+	return 0;
+}
+
+/* fin: the financing keys are written, null in a run without them (one
+ * of --compare's runs may have them and another not). */
+static void json_object(FILE *f, const qts_run *run, const char *indent, int fin)
 {
 	const qts_metric_info *mt = qts_metric_table();
 	fputs("{", f);
@@ -322,9 +333,9 @@ static void json_object(FILE *f, const qts_run *run, const char *indent)
 	for (int i = 0; i < QTS_NMETRICS; i++) {
 		fprintf(f, "%s\n%s\"%s\": ", i ? "," : "", indent, mt[i].name);
 		value_raw(f, &run->sum, i, 1);
-		for (int k = 0; i == QTS_M_TOTAL_SLIPPAGE && run->sum.have_fin && k < QTS_NFIN; k++) {
+		for (int k = 0; i == QTS_M_TOTAL_SLIPPAGE && fin && k < QTS_NFIN; k++) {
 			fprintf(f, ",\n%s\"%s\": ", indent, qts_fin_name(k));
-			json_num(f, run->sum.fin[k]);
+			json_num(f, run->sum.have_fin ? run->sum.fin[k] : NAN);
 		}
 	}
 	for (int monthly = 1; monthly >= 0; monthly--) {
@@ -366,7 +377,7 @@ int qts_report_json(FILE *f, const qts_run *run)
 {
 	qts_run r = *run;
 	r.name = NULL;
-	json_object(f, &r, "  ");
+	json_object(f, &r, "  ", r.sum.have_fin);
 	fputc('\n', f);
 	return ferror(f) ? -1 : 0;
 }
@@ -424,15 +435,6 @@ int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n)
 	return ferror(f) ? -1 : 0;
 }
 
-/* Whether any of the runs has financing rows. */
-static int any_fin(const qts_run *runs, size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		if (runs[k].sum.have_fin)
-			return 1;
-	return 0;
-}
-
 int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv)
 {
 	const qts_metric_info *mt = qts_metric_table();
@@ -441,7 +443,7 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 		fputc('[', f);
 		for (size_t k = 0; k < n; k++) {
 			fputs(k ? ",\n  " : "\n  ", f);
-			json_object(f, &runs[k], "    ");
+			json_object(f, &runs[k], "    ", any_fin(runs, n));
 		}
 		fputs("\n]\n", f);
 		return ferror(f) ? -1 : 0;

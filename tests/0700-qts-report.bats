@@ -322,6 +322,24 @@ is_null() {
 	[ "$(printf '%s\n' "$output" | grep -c '"run": ')" -eq 2 ]
 }
 
+@test "--compare: a run without financing shows '-', null or nothing beside one with it" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 2 100 3 101 > run.csv
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0,%s,0,0\n' 2 100 0 3 101 0.5 > fin.csv
+	run -0 qts-report --compare -j run.csv fin.csv
+	[ "$(printf '%s\n' "$output" | grep -c '"total_interest": null,')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c '"total_borrow": null,')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c '"total_margin_interest": null,')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c '"total_interest": 0.5,')" -eq 1 ]
+	run -0 qts-report --compare -c run.csv fin.csv
+	[[ $output == *$'\ntotal_interest,,0.5\n'* ]]
+	run -0 qts-report --compare run.csv fin.csv
+	[[ $output == *$'\nTotal interest                            -           0.50\n'* ]]
+	# a report of one run without financing has no such key
+	run -0 qts-report --compare -j run.csv
+	[[ $output != *total_interest* ]]
+}
+
 @test "bad input: named by file and line, exit 1" {
 	printf 'equity,2024-01-02,0,100,0,0,0,0\nfill,2024-01-03,A,o1,hold,1,10,0,0\n' > "$BATS_TEST_TMPDIR/bad.csv"
 	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad.csv"
