@@ -591,7 +591,7 @@ int qts_chart_exposure(FILE *f, const qts_page *p)
 		known += ok;
 	}
 	if (known < 2) {
-		note(f, "The stream's equity events carry no gross and net market values.");
+		note(f, "Fewer than two days have an exposure: a day of equity 0 or less has none.");
 	} else {
 		double lo, hi, lo2, hi2;
 		span(v[0], v[1], n, &lo, &hi);

@@ -443,6 +443,10 @@ is_null() {
 	run -0 --separate-stderr qts-report --html empty.html empty.csv
 	[ "$stderr" = "qts-report: empty.csv: no events (empty input)" ]
 	grep -q 'Fewer than two points' empty.html
+	# one day of equity: no exposure chart, and the page says why
+	printf '%s\n' 'equity,2024-01-03T00:00:00Z,90,100,10,10,0,0' > one.csv
+	run -0 --separate-stderr qts-report --html one.html one.csv
+	grep -q 'Fewer than two days have an exposure: a day of equity 0 or less has none.' one.html
 	# the round trips need no equity, and the page is drawn beside them
 	printf 'fill,2024-01-02T00:00:00Z,X,o1,buy,1,10,0,0\n' > fill.csv
 	run -0 --separate-stderr qts-report -t --html fill.html fill.csv
