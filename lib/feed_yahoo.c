@@ -207,12 +207,16 @@ static int bars(json_t *res, const char *symbol, qts_tf tf, int adjust, json_int
 		QTS_SET(ev.bar.tf, tfs);
 		if (out->n > first && out->ev[out->n - 1].ts >= ev.ts) {
 			/* The day in progress comes again at the time of its
-			 * last trade: the later one stands. */
-			if (out->ev[out->n - 1].ts == ev.ts) {
+			 * last trade, dated by the same day: the later one
+			 * stands.  An intraday bar has its own time, and one
+			 * repeated is the answer's error: kept, for the
+			 * history to fail on rather than lose one unseen. */
+			if (out->ev[out->n - 1].ts == ev.ts && day_of) {
 				out->ev[out->n - 1] = ev;
 				continue;
 			}
-			return fail(err, symbol, "timestamp[%s]: before the bar before it%s", idx, "");
+			if (out->ev[out->n - 1].ts > ev.ts)
+				return fail(err, symbol, "timestamp[%s]: before the bar before it%s", idx, "");
 		}
 		if (qts_evbuf_push(out, &ev) < 0)
 			return fail(err, symbol, "%s%s", "out of memory", "");
@@ -387,12 +391,11 @@ static int y_next(void *it, qts_evbuf *out, char *err)
 			snprintf(err, QTS_ERR_MAX, "%s", why);
 		return -1;
 	}
-	/* Requests that meet share their edges: a bar once. */
-	size_t keep = 0;
-	for (size_t i = 0; i < out->n; i++)
-		if (out->ev[i].ts > y->last)
-			out->ev[keep++] = out->ev[i];
-	out->n = keep;
+	/* Requests that meet share their edge: that bar once.  Any other
+	 * bar at or before the last one given is the answer's error, left
+	 * for the history to fail on. */
+	if (out->n && out->ev[0].ts == y->last)
+		memmove(out->ev, out->ev + 1, --out->n * sizeof *out->ev);
 	if (out->n)
 		y->last = out->ev[out->n - 1].ts;
 	y->at = until;

@@ -286,11 +286,13 @@ static int produce_net(memo *m, char *err)
 		if (e->type != QTS_BAR)
 			continue;
 		/* A source answers in time order.  A bar that goes back, or
-		 * repeats the one before it in the same answer, is the
-		 * source's error, said: skipped below as if before the span,
-		 * it would be a bar lost unseen.  (One answer's last bar again
-		 * first in the next, where requests meet, is the same bar.) */
-		if (p->it_took && (e->ts < p->it_last || (e->ts == p->it_last && i > 0)))
+		 * repeats the one before it, is the source's error, said:
+		 * skipped below as if before the span, it would be a bar lost
+		 * unseen.  That holds across chunks too: a page that opens
+		 * with the last bar of the one before, at other prices, is two
+		 * bars for one time.  (Yahoo's requests that meet share their
+		 * edge bar, which feed_yahoo.c gives once.) */
+		if (p->it_took && e->ts <= p->it_last)
 			return out_of_order(p, e->ts, err);
 		p->it_took = 1;
 		p->it_last = e->ts;

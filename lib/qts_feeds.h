@@ -26,8 +26,9 @@ const char *qts_yahoo_interval(qts_tf tf);
 /* One chart answer (body[0..len)) into bars of symbol, appended to out in
  * time order: bars with a null price or volume are missing and skipped,
  * daily and longer bars are dated by their trading day in the exchange's
- * time (meta.gmtoffset) at 00:00 UTC, a bar at the time of the one before
- * replaces it (Yahoo repeats the day in progress), and with adjust the
+ * time (meta.gmtoffset) at 00:00 UTC, a daily bar of the day of the one
+ * before replaces it (Yahoo repeats the day in progress; an intraday bar
+ * repeated is kept, for the history to fail on), and with adjust the
  * prices are scaled by adjclose / close.  Dividends and splits go to acts
  * (may be NULL).  0; -1 with err (QTS_ERR_MAX), and nothing added to out,
  * when the answer is no chart

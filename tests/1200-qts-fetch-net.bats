@@ -110,6 +110,15 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$(requests 'interval=60m')" -eq 1 ]
 }
 
+@test "yahoo: an intraday bar repeated at other prices fails the source; the daily bar of the day in progress is one" {
+	run -1 --separate-stderr qts-fetch --no-cache --tf 5m yahoo:DUPROW --from "$(date -u -d '-20 days' +%F)"
+	[[ "$stderr" == "qts-fetch: yahoo:DUPROW: the answer repeats the bar at "*T14:35:00Z ]]
+	run -0 qts-fetch --no-cache --tf 5m yahoo:FIVE --from "$(date -u -d '-20 days' +%F)"
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | sort -u | wc -l)" -eq "${#lines[@]}" ]
+	run -0 qts-fetch --no-cache yahoo:LIVE "${JAN[@]}"
+	[ "$(dates)" = "$DAYS" ]
+}
+
 @test "yahoo: intraday bars keep their UTC times, other intervals in one request" {
 	run -0 qts-fetch --tf 5m yahoo:FIVE --from "$(date -u -d '-20 days' +%F)"
 	[ "$(requests 'interval=5m')" -eq 1 ]

@@ -163,6 +163,18 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	[ "$(grep -c '^GET /v2/stocks/AAPL/bars' log)" = 2 ]
 }
 
+@test "alpaca: a bar repeated where a page begins, at other prices, fails the source as on one page" {
+	# page 2 opens with 2024-01-03 again
+	dup=$(echo "$DAILY" | python3 -c 'import json, sys; d = json.load(sys.stdin); b = d["AAPL"]; b.insert(2, dict(b[1], o=50, h=51, l=49, c=50)); print(json.dumps(d))')
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"bars":'"$dup"'}'
+	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer repeats the bar at 2024-01-03T00:00:00Z" ]
+	[ "$(grep -c 'page_token=' log)" = 1 ]
+	python3 -c 'import json; c=json.load(open("cfg.json")); c["page_size"]=10; json.dump(c, open("cfg.json","w"))'
+	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer repeats the bar at 2024-01-03T00:00:00Z" ]
+}
+
 @test "alpaca: a page that is not JSON fails naming the page, exit 1" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"rest_faults":[],"bars":'"$DAILY"'}'
 	python3 -c 'import json; c=json.load(open("cfg.json")); c["rest_faults"]=[{"malformed":True}]; json.dump(c, open("cfg.json","w"))'

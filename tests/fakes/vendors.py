@@ -37,7 +37,8 @@ symbol:
   BADKEY   AV: malformed JSON with the key where a parser stops
   CSVKEY   AV: a CSV row with the key where a price belongs
   SWAPROW  2024-01-08's row before 2024-01-05's
-  DUPROW   2024-01-08's row twice
+  DUPROW   2024-01-08's row twice; Yahoo intraday: the second bar again,
+           its prices a cent higher
   NANROW   2024-01-08's close NaN and 2024-01-10's volume empty (Stooq, AV)
   SHORTARR Yahoo: the open array one value short (2024-01-05's left out)
   STRVAL   Yahoo: 2024-01-08's high a string
@@ -248,6 +249,10 @@ class Handler(BaseHTTPRequestHandler):
                     ts.append(t)
                     for k, x in zip(("open", "high", "low", "close", "volume"), (o, h, l, c, v)):
                         cols[k].append(x)
+                    if "DUPROW" in self.faults and len(ts) == 2:
+                        ts.append(t)
+                        for k, x in zip(("open", "high", "low", "close", "volume"), (o, h, l, c, v)):
+                            cols[k].append(x if k == "volume" else round(x + 0.01, 2))
                 t += step
         result = {
             "meta": {"currency": "USD", "symbol": self.sym, "exchangeName": "NMS", "instrumentType": "EQUITY",
