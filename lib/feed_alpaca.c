@@ -170,6 +170,8 @@ typedef struct it {
 	char url[1024];          /* up to the page token */
 	char token[512];         /* the next page's; "" */
 	int pages;
+	char **asked;            /* the tokens pages were asked with: asked[i], page i + 2's */
+	size_t nasked;
 	char hid[300], hsecret[300];
 	const char *headers[3];
 } it;
@@ -269,13 +271,31 @@ static int next_it(void *arg, qts_evbuf *out, char *err)
 		snprintf(err, QTS_ERR_MAX, "alpaca: %s: page %d: %.400s", t->symbol, t->pages, perr);
 		return -1;
 	}
-	/* A page that names itself as the next would be asked for forever. */
+	/* A page that names itself as the next, or a page asked for before
+	 * (A, B, A...), would be asked for forever. */
 	if (t->token[0] && strcmp(t->token, asked) == 0) {
 		snprintf(err, QTS_ERR_MAX, "alpaca: %s: page %d: \"next_page_token\" is the token it was asked with: "
 			 "the pages would never end", t->symbol, t->pages);
 		return -1;
 	}
-	return t->token[0] != '\0';
+	if (!t->token[0])
+		return 0;
+	for (size_t i = 0; i < t->nasked; i++)
+		if (strcmp(t->token, t->asked[i]) == 0) {
+			snprintf(err, QTS_ERR_MAX, "alpaca: %s: page %d: \"next_page_token\" is the token page %zu was "
+				 "asked with: the pages would never end", t->symbol, t->pages, i + 2);
+			return -1;
+		}
+	char **a = realloc(t->asked, (t->nasked + 1) * sizeof *a);
+	if (!a || !(a[t->nasked] = strdup(t->token))) {
+		if (a)
+			t->asked = a;
+		snprintf(err, QTS_ERR_MAX, "out of memory");
+		return -1;
+	}
+	t->asked = a;
+	t->nasked++;
+	return 1;
 }
 
 static void close_it(void *arg)
@@ -285,6 +305,9 @@ static void close_it(void *arg)
 		/* the keys do not outlive the request */
 		memset(t->hid, 0, sizeof t->hid);
 		memset(t->hsecret, 0, sizeof t->hsecret);
+		for (size_t i = 0; i < t->nasked; i++)
+			free(t->asked[i]);
+		free(t->asked);
 	}
 	free(t);
 }

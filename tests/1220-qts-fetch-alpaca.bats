@@ -175,6 +175,14 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer repeats the bar at 2024-01-03T00:00:00Z" ]
 }
 
+@test "alpaca: pages whose tokens go round (A, B, A...) fail at the first token asked for before" {
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"cycle_tokens":true,"bars":'"$DAILY"'}'
+	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	[ "$stderr" = 'qts-fetch: alpaca: AAPL: page 4: "next_page_token" is the token page 3 was asked with: the pages would never end' ]
+	[ "$(grep -c '^GET /v2/stocks/AAPL/bars' log)" = 4 ]
+	grep -q 'page_token=A ' log && grep -q 'page_token=B ' log
+}
+
 @test "alpaca: a page that is not JSON fails naming the page, exit 1" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"rest_faults":[],"bars":'"$DAILY"'}'
 	python3 -c 'import json; c=json.load(open("cfg.json")); c["rest_faults"]=[{"malformed":True}]; json.dump(c, open("cfg.json","w"))'

@@ -18,6 +18,8 @@ LOGFILE; given a certificate and its key, it speaks TLS (https, wss).  CONFIG (r
   rest_fail         every request (after rest_faults) answers this status
   stuck_token       a page asked for by its token answers no bars and
                     that same token as the next
+  cycle_tokens      a page asked for by its token answers no bars and
+                    names "A" next, or "B" when asked with "A" (A, B, A...)
   auth              "fail": the stream refuses the keys (402 auth failed)
   sessions          the stream, one entry a connection (the last repeats):
                     {"messages": [[...], "raw text", ...],
@@ -187,6 +189,9 @@ class Handler(BaseHTTPRequestHandler):
             bars = [b for b in bars if when(b["t"]) >= when(q["start"])]
         if "end" in q:  # Alpaca's end is inclusive
             bars = [b for b in bars if when(b["t"]) <= when(q["end"])]
+        if cfg.get("cycle_tokens") and "page_token" in q:
+            token = "B" if q["page_token"] == "A" else "A"
+            return self.answer(200, json.dumps({"bars": [], "symbol": sym, "next_page_token": token}))
         at = int(base64.b64decode(q["page_token"]).decode()) if "page_token" in q else 0
         size = min(limit, cfg.get("page_size", limit))
         page = bars[at:at + size]
