@@ -106,11 +106,14 @@ typedef struct av {
 	int done;
 } av;
 
+/* The month of time ns in New York: Alpha Vantage's times are US
+ * Eastern, and so are the months it files them in (2024-02-29 19:00 in
+ * New York, 2024-03-01 00:00 UTC, is February's). */
 static int month_of(int64_t ns)
 {
 	int y;
 	unsigned m, d;
-	qts_civil_from_days(qts_floor_div(ns, QTS_NS_PER_DAY), &y, &m, &d);
+	qts_civil_from_days(qts_floor_div(qts_utc_to_us_eastern(ns), QTS_NS_PER_DAY), &y, &m, &d);
 	return y * 12 + (int)m - 1;
 }
 

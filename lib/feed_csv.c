@@ -26,19 +26,25 @@ static int64_t sunday(int y, unsigned m, int n)
 	return first + (7 - weekday(first)) % 7 + 7 * (n - 1);
 }
 
-int64_t qts_us_eastern_to_utc(int64_t wall)
+/* The days of the year of the day daylight saving time starts and ends
+ * in the US, at 02:00 local time. */
+static void dst_days(int64_t day, int64_t *start, int64_t *end)
 {
-	int64_t day = qts_floor_div(wall, QTS_NS_PER_DAY);
 	int y;
 	unsigned m, d;
 	qts_civil_from_days(day, &y, &m, &d);
-	int64_t start, end; /* days daylight saving time starts and ends, at 02:00 */
 	if (y >= 2007)
-		start = sunday(y, 3, 2), end = sunday(y, 11, 1);
+		*start = sunday(y, 3, 2), *end = sunday(y, 11, 1);
 	else if (y >= 1987)
-		start = sunday(y, 4, 1), end = sunday(y, 10, 0);
+		*start = sunday(y, 4, 1), *end = sunday(y, 10, 0);
 	else
-		start = sunday(y, 4, 0), end = sunday(y, 10, 0);
+		*start = sunday(y, 4, 0), *end = sunday(y, 10, 0);
+}
+
+int64_t qts_us_eastern_to_utc(int64_t wall)
+{
+	int64_t start, end;
+	dst_days(qts_floor_div(wall, QTS_NS_PER_DAY), &start, &end);
 	const int64_t two = 2 * 3600 * QTS_NS_PER_SEC;
 	/* The hour skipped in spring reads as daylight time, the hour
 	 * repeated in autumn as its first (daylight) pass. */
@@ -47,6 +53,18 @@ int64_t qts_us_eastern_to_utc(int64_t wall)
 	if (qts_time_add(wall, (dst ? 4 : 5) * 3600 * QTS_NS_PER_SEC, &utc))
 		return wall;
 	return utc;
+}
+
+int64_t qts_utc_to_us_eastern(int64_t utc)
+{
+	const int64_t hour = 3600 * QTS_NS_PER_SEC;
+	int64_t std, start, end;
+	if (qts_time_add(utc, -5 * hour, &std))
+		return utc;
+	dst_days(qts_floor_div(std, QTS_NS_PER_DAY), &start, &end);
+	/* Daylight time from 02:00 EST (07:00 UTC) to 02:00 EDT (06:00 UTC). */
+	int dst = utc >= start * QTS_NS_PER_DAY + 7 * hour && utc < end * QTS_NS_PER_DAY + 6 * hour;
+	return dst ? std + hour : std;
 }
 
 int qts_feed_csv_parse(const char *body, size_t len, const char *name, const char *symbol, qts_tf tf,

@@ -49,6 +49,8 @@ int qts_feed_csv_parse(const char *body, size_t len, const char *name, const cha
 /* US Eastern wall-clock time (ns as if UTC) to UTC, by the US daylight
  * saving rules of 1987-2006 and since 2007. */
 int64_t qts_us_eastern_to_utc(int64_t wall);
+/* And back: UTC to US Eastern wall-clock time (ns as if UTC). */
+int64_t qts_utc_to_us_eastern(int64_t utc);
 
 /* What an Alpha Vantage answer that is JSON says, when it is a notice
  * rather than data: AV_DATA (not a notice), AV_THROTTLED (a Note or an

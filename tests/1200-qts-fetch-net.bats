@@ -355,6 +355,19 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$(printf '%s\n' "${lines[@]}" | tail -1 | cut -d, -f2)" = "2024-03-15T19:30:00Z" ]
 }
 
+@test "alphavantage: intraday months are New York's: a span from 00:00 UTC on the 1st asks for the month before" {
+	# 2024-03-01T00:00Z is 2024-02-29 19:00 in New York, in February's answer
+	run -0 --separate-stderr qts-fetch --tf 5m alphavantage:EXTHOURS --from 2024-03-01 --to 2024-03-01T09:00:00Z
+	[ "$(requests 'month=2024-02')" -eq 1 ] && [ "$(requests 'month=2024-03')" -eq 1 ]
+	[ "$(requests TIME_SERIES_INTRADAY)" -eq 2 ]
+	[ "${lines[0]}" = "bar,2024-03-01T00:00:00Z,EXTHOURS,5m,100.04,100.09,99.99,100.05,101" ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c '^bar,2024-03-01T00:')" -eq 12 ] # 19:00 to 19:55 in New York
+	[ "$(printf '%s\n' "${lines[@]}" | tail -1 | cut -d, -f2)" = "2024-03-01T09:00:00Z" ]
+	# and a span ending at 03:00 UTC on the 1st is still the month before alone
+	run -0 qts-fetch --no-cache --tf 5m alphavantage:EXTHOURS --from 2024-02-29T20:00:00Z --to 2024-03-01T00:30:00Z
+	[ "$(requests 'month=2024-02')" -eq 2 ] && [ "$(requests 'month=2024-03')" -eq 1 ]
+}
+
 @test "alphavantage: a Note about the call frequency is waited out and asked again" {
 	run -0 --separate-stderr qts-fetch alphavantage:NOTE "${JAN[@]}"
 	[ "$(dates)" = "$DAYS" ]

@@ -39,6 +39,8 @@ symbol:
   SWAPROW  2024-01-08's row before 2024-01-05's
   DUPROW   2024-01-08's row twice; Yahoo intraday: the second bar again,
            its prices a cent higher
+  EXTHOURS AV intraday: the extended hours too, 04:00 to 20:00 New York
+           (what extended_hours=true, Alpha Vantage's default, gives)
   NANROW   2024-01-08's close NaN and 2024-01-10's volume empty (Stooq, AV)
   SHORTARR Yahoo: the open array one value short (2024-01-05's left out)
   STRVAL   Yahoo: 2024-01-08's high a string
@@ -339,10 +341,11 @@ class Handler(BaseHTTPRequestHandler):
                 start, end = now - dt.timedelta(days=30), now
             lines = []
             day = start.date()
+            ext = "EXTHOURS" in self.faults
             while day < end.date() or (not month and day <= end.date()):
                 if day.weekday() < 5:
-                    t = dt.datetime(day.year, day.month, day.day, 9, 30, tzinfo=NY)
-                    close = dt.datetime(day.year, day.month, day.day, 16, 0, tzinfo=NY)
+                    t = dt.datetime(day.year, day.month, day.day, 4 if ext else 9, 0 if ext else 30, tzinfo=NY)
+                    close = dt.datetime(day.year, day.month, day.day, 20 if ext else 16, 0, tzinfo=NY)
                     while t < close:
                         if start <= t < end:
                             epoch = int(t.timestamp())

@@ -20,6 +20,16 @@ static void eastern(const char *wall, const char *utc)
 	CHECK_STR(got, utc, what);
 }
 
+/* And back: wall as UTC's New York time (the zone's words, zoneinfo). */
+static void eastern_of(const char *utc, const char *wall)
+{
+	char got[40], want[40], what[80];
+	qts_time_format(qts_utc_to_us_eastern(at(utc)), got);
+	snprintf(want, sizeof want, "%sZ", wall);
+	snprintf(what, sizeof what, "%s is %s in New York", utc, wall);
+	CHECK_STR(got, want, what);
+}
+
 static const char chart[] =
 	"{\"chart\":{\"result\":[{\"meta\":{\"symbol\":\"X\",\"gmtoffset\":-18000,"
 	"\"exchangeTimezoneName\":\"America/New_York\"},"
@@ -117,6 +127,13 @@ int main(void)
 	eastern("1990-04-01T03:00:00", "1990-04-01T07:00:00Z");
 	eastern("1980-04-27T03:00:00", "1980-04-27T07:00:00Z");
 	eastern("1980-04-20T03:00:00", "1980-04-20T08:00:00Z");
+	eastern_of("2024-03-10T06:59:00Z", "2024-03-10T01:59:00");
+	eastern_of("2024-03-10T07:00:00Z", "2024-03-10T03:00:00");
+	eastern_of("2024-11-03T05:30:00Z", "2024-11-03T01:30:00");
+	eastern_of("2024-11-03T06:00:00Z", "2024-11-03T01:00:00");
+	eastern_of("2024-03-01T00:00:00Z", "2024-02-29T19:00:00");
+	eastern_of("2006-10-29T06:00:00Z", "2006-10-29T01:00:00");
+	eastern_of("1990-04-01T07:00:00Z", "1990-04-01T03:00:00");
 
 	/* ---- Alpha Vantage's notices ---- */
 	char msg[QTS_ERR_MAX];
