@@ -1,7 +1,7 @@
 /* cache_priv.h — the entries of qts-fetch's cache on disk (fetch_cache.c),
  * for the history that reads and extends them (fetch_history.c).
  *
- * An entry is one file, DIR/SOURCE/SYMBOL.TF[.adj].qtc: a header of
+ * An entry is one file, DIR/SOURCE/SYMBOL.TF[.adj][.FEED].qtc: a header of
  * fixed size (the key, the span covered, when it was fetched, the count
  * of bars), the bars as one zstd frame with its checksum, then the
  * corporate actions met, as text lines.  It is written to a temporary in
@@ -21,6 +21,7 @@ typedef struct qts_cache_key {
 	char symbol[QTS_CACHE_SYM_MAX];
 	char tf[QTS_WORD_MAX];   /* canonical: "1d", "5m" */
 	int adjust;
+	char feed[QTS_WORD_MAX]; /* the value of the kind's key_env ("sip"), or "" */
 } qts_cache_key;
 
 /* A bar without its symbol and tf, which are the entry's. */
@@ -43,7 +44,7 @@ typedef struct qts_cache_head {
  * ~/.cache/qts.  -1 with err when none can be named. */
 int qts_cache_dir(const qts_cache_opts *co, char *dir, size_t n, char *err);
 /* The key of a request to source k; -1 when it cannot be cached (a
- * symbol too long). */
+ * symbol or a feed too long). */
 int qts_cache_key_of(const qts_feed_kind *k, const qts_feed_request *rq, qts_cache_key *key);
 /* The entry's path; -1 when too long. */
 int qts_cache_path(const char *dir, const qts_cache_key *key, char *path, size_t n);

@@ -324,4 +324,5 @@ const qts_feed_kind qts_feed_alpaca = {
 	.next = next_it,
 	.actions = NULL,
 	.close = close_it,
+	.key_env = "QTS_ALPACA_FEED",
 };

@@ -66,6 +66,13 @@ int qts_cache_key_of(const qts_feed_kind *k, const qts_feed_request *rq, qts_cac
 	QTS_SET(key->source, k->name);
 	QTS_SET(key->symbol, rq->symbol);
 	qts_tf_format(rq->tf.n ? rq->tf : (qts_tf){ 1, 'd' }, key->tf);
+	/* Bars of another feed are other bars: an entry of their own. */
+	const char *feed = k->key_env ? getenv(k->key_env) : NULL;
+	if (feed && *feed) {
+		if (strlen(feed) >= sizeof key->feed)
+			return -1;
+		QTS_SET(key->feed, feed);
+	}
 	return 0;
 }
 
@@ -105,10 +112,11 @@ static int unescape_symbol(const char *s, size_t len, char *out, size_t n)
 
 int qts_cache_path(const char *dir, const qts_cache_key *key, char *path, size_t n)
 {
-	char sym[3 * QTS_CACHE_SYM_MAX + 1];
-	if (escape_symbol(key->symbol, sym, sizeof sym) < 0)
+	char sym[3 * QTS_CACHE_SYM_MAX + 1], feed[3 * QTS_WORD_MAX + 1];
+	if (escape_symbol(key->symbol, sym, sizeof sym) < 0 || escape_symbol(key->feed, feed, sizeof feed) < 0)
 		return -1;
-	int len = snprintf(path, n, "%s/%s/%s.%s%s.qtc", dir, key->source, sym, key->tf, key->adjust ? ".adj" : "");
+	int len = snprintf(path, n, "%s/%s/%s.%s%s%s%s.qtc", dir, key->source, sym, key->tf, key->adjust ? ".adj" : "",
+			   feed[0] ? "." : "", feed);
 	return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
@@ -163,6 +171,7 @@ static void encode_head(unsigned char *b, const qts_cache_key *k, const qts_cach
 	put_str(b + 168, k->tf, 16);
 	put_str(b + 184, h->evsym, 32);
 	put_str(b + 216, h->evtf, 16);
+	put_str(b + 232, k->feed, 16); /* zeros in the entries before it: no feed */
 }
 
 /* 0, or -1 when b is no header of this version. */
@@ -182,6 +191,7 @@ static int decode_head(const unsigned char *b, qts_cache_key *k, qts_cache_head 
 	get_str(b + 168, 16, k->tf, sizeof k->tf);
 	get_str(b + 184, 32, h->evsym, sizeof h->evsym);
 	get_str(b + 216, 16, h->evtf, sizeof h->evtf);
+	get_str(b + 232, 16, k->feed, sizeof k->feed);
 	return 0;
 }
 
@@ -399,7 +409,7 @@ int qts_cache_open(const char *path, const qts_cache_key *key, qts_cache_head *h
 	if (read_head(fd, path, &k, &r->h, err) < 0 || read_at(fd, r->head, HEAD_SIZE, 0) < 0)
 		goto fail;
 	if (strcmp(k.source, key->source) || strcmp(k.symbol, key->symbol) || strcmp(k.tf, key->tf) ||
-	    k.adjust != key->adjust) {
+	    k.adjust != key->adjust || strcmp(k.feed, key->feed)) {
 		snprintf(err, QTS_ERR_MAX, "%s: holds %s:%s %s, not %s:%s %s", path, k.source, k.symbol, k.tf,
 			 key->source, key->symbol, key->tf);
 		goto fail;
@@ -756,12 +766,17 @@ static int list_one(void *ctx, const char *path, const char *source, const char 
 	for (char *c = k.symbol; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
+	for (char *c = k.feed; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	char from[48], to[48], fetched[48], buf[512], *line;
 	fmt_time(h.from, from);
 	fmt_time(h.to, to);
 	fmt_time(h.fetched, fetched);
-	snprintf(buf, sizeof buf, "%s\t%s\t%s\t%s\t%s\t%llu\t%lld\t%s\t%s\n", k.source, k.symbol, k.tf, from, to,
-		 (unsigned long long)h.bars, h.size, fetched, k.adjust ? "adjusted" : "raw");
+	/* The feed, a tenth field, for the entries that have one. */
+	snprintf(buf, sizeof buf, "%s\t%s\t%s\t%s\t%s\t%llu\t%lld\t%s\t%s%s%s\n", k.source, k.symbol, k.tf, from, to,
+		 (unsigned long long)h.bars, h.size, fetched, k.adjust ? "adjusted" : "raw", k.feed[0] ? "\t" : "",
+		 k.feed);
 	if (!(line = strdup(buf))) {
 		l->oom = 1;
 		return -1;

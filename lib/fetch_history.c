@@ -468,6 +468,7 @@ static memo *find_memo(const qts_cache_key *key, const qts_feed_request *rq)
 	for (memo *m = table; m; m = m->next)
 		if (m->whole && !m->failed && !strcmp(m->key.source, key->source) &&
 		    !strcmp(m->key.symbol, key->symbol) && !strcmp(m->key.tf, key->tf) && m->key.adjust == key->adjust &&
+		    !strcmp(m->key.feed, key->feed) &&
 		    m->from <= rq->from && rq->to <= m->to)
 			return m;
 	return NULL;

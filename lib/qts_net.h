@@ -136,6 +136,10 @@ typedef struct qts_feed_kind {
 	 * ("2020-08-31,AAPL,split,4"), or NULL when the vendor has none. */
 	const char *(*actions)(void *it);
 	void (*close)(void *it);
+	/* An environment variable whose value changes the bars the vendor
+	 * gives (Alpaca's QTS_ALPACA_FEED: IEX's trades or all exchanges'),
+	 * part of the cache's key; NULL when none does. */
+	const char *key_env;
 } qts_feed_kind;
 
 /* The source kind named name[0..len), or NULL. */

@@ -183,6 +183,25 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	grep -q 'page_token=A ' log && grep -q 'page_token=B ' log
 }
 
+@test "alpaca: the cache keeps each feed's bars apart (QTS_ALPACA_FEED, --feed)" {
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","bars":'"$DAILY"'}'
+	run -0 env QTS_ALPACA_FEED=iex qts-fetch --from 2024-01-01 --to 2024-01-05 alpaca:AAPL
+	run -0 env QTS_ALPACA_FEED=sip qts-fetch --from 2024-01-01 --to 2024-01-05 alpaca:AAPL
+	run -0 qts-fetch --from 2024-01-01 --to 2024-01-05 alpaca:AAPL
+	[ "$(grep -c '&feed=iex ' log)" = 1 ] && [ "$(grep -c '&feed=sip ' log)" = 1 ]
+	[ "$(grep -c '^GET /v2/stocks/AAPL/bars' log)" = 3 ]
+	# asked again, each from its own entry
+	run -0 env QTS_ALPACA_FEED=sip qts-fetch --from 2024-01-01 --to 2024-01-05 alpaca:AAPL
+	[ "$(grep -c '^GET /v2/stocks/AAPL/bars' log)" = 3 ]
+	# a tenth field names the feed of the entries fetched with one
+	run -0 qts-fetch --cache-list alpaca
+	[ "${#lines[@]}" = 3 ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -f1-3,9- | sort)" = "alpaca	AAPL	1d	raw
+alpaca	AAPL	1d	raw	iex
+alpaca	AAPL	1d	raw	sip" ]
+	[ -e "$XDG_CACHE_HOME/qts/alpaca/AAPL.1d.sip.qtc" ]
+}
+
 @test "alpaca: a page that is not JSON fails naming the page, exit 1" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"rest_faults":[],"bars":'"$DAILY"'}'
 	python3 -c 'import json; c=json.load(open("cfg.json")); c["rest_faults"]=[{"malformed":True}]; json.dump(c, open("cfg.json","w"))'
