@@ -88,10 +88,13 @@ static int s_next(void *it, qts_evbuf *out, char *err)
 	}
 	char line[120];
 	first_line(r.body, line, sizeof line);
+	/* Stooq's one answer for a symbol it does not know and for dates
+	 * without a bar (a weekend): the history fails on it only when its
+	 * whole request has no bar, as it would asked in one. */
 	if (strncasecmp(line, "No data", 7) == 0) {
 		snprintf(err, QTS_ERR_MAX, "stooq:%s: No data: no such symbol (Stooq's symbols look like "
 			 "aapl.us), or no bars in the dates asked", s->sym);
-		return -1;
+		return QTS_FEED_NONE;
 	}
 	if (strncasecmp(line, "Date,", 5) != 0) {
 		snprintf(err, QTS_ERR_MAX, "stooq:%s: not a CSV of bars: '%s'", s->sym, line);

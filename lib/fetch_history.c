@@ -27,6 +27,7 @@ typedef struct producer {
 	int seg;                 /* the segment being read */
 	int64_t seg_from[3], seg_to[3];
 	int seg_on[3];
+	char none[QTS_ERR_MAX];  /* a segment the source had no bar for: its words */
 	void *it;                /* the source's iterator for the segment */
 	int it_more;
 	int it_took;             /* the iterator has answered a bar, */
@@ -278,7 +279,13 @@ static int produce_net(memo *m, char *err)
 	}
 	qts_evbuf_clear(&p->chunk);
 	int r = p->k->next(p->it, &p->chunk, err);
-	if (r < 0)
+	if (r == QTS_FEED_NONE) {
+		/* No bar in this segment: a failure only if the request has
+		 * none at all (finish), as it would be asked whole. */
+		if (!p->none[0])
+			snprintf(p->none, sizeof p->none, "%s", err);
+		r = 0;
+	} else if (r < 0)
 		return -1;
 	p->it_more = r;
 	for (size_t i = 0; i < p->chunk.n; i++) {
@@ -341,10 +348,16 @@ static int produce_disk(memo *m, char *err)
 	return 0;
 }
 
-static void finish(memo *m)
+/* All segments read: 0, or -1 with m->err when a source said it had no
+ * bar and neither had the rest of the request. */
+static int finish(memo *m)
 {
 	producer *p = m->p;
 	char err[QTS_ERR_MAX];
+	if (p->none[0] && m->base + m->len == 0) {
+		snprintf(m->err, sizeof m->err, "%s", p->none);
+		return -1;
+	}
 	if (p->w) {
 		QTS_SET(p->head.evsym, m->evsym);
 		QTS_SET(p->head.evtf, m->evtf);
@@ -356,6 +369,7 @@ static void finish(memo *m)
 	producer_free(p);
 	m->p = NULL;
 	m->done = 1;
+	return 0;
 }
 
 /* Read on until the memo has a record more, or is done: 0, or -1 (the
@@ -367,7 +381,7 @@ static int produce(memo *m)
 		producer *p = m->p;
 		while (p->seg < SEG_DONE && !p->seg_on[p->seg])
 			p->seg++;
-		int r = p->seg == SEG_DONE ? (finish(m), 0)
+		int r = p->seg == SEG_DONE ? finish(m)
 		      : p->seg == SEG_CACHED ? produce_disk(m, m->err) : produce_net(m, m->err);
 		if (r < 0) {
 			m->failed = 1;

@@ -129,7 +129,11 @@ typedef struct qts_feed_kind {
 	/* A request's iterator: open (NULL with err), then chunk after chunk
 	 * of market data appended to out in time order: 1 when more chunks
 	 * follow, 0 after the last, -1 with err.  Chunks are the vendor's
-	 * pages or the spans its history limits allow. */
+	 * pages or the spans its history limits allow.  QTS_FEED_NONE, with
+	 * err and nothing added, is the vendor's word that it has no bar in
+	 * the span asked (Stooq's "No data"): the iterator is done, and the history fails with
+	 * err only when its whole request has no bar (the cache may ask for
+	 * a part of it alone). */
 	void *(*open)(qts_net *net, const char *base_url, const qts_feed_request *rq, char *err);
 	int (*next)(void *it, qts_evbuf *out, char *err);
 	/* Corporate actions met so far, as qts-sim --actions lines
@@ -141,6 +145,8 @@ typedef struct qts_feed_kind {
 	 * part of the cache's key; NULL when none does. */
 	const char *key_env;
 } qts_feed_kind;
+
+enum { QTS_FEED_NONE = -2 };
 
 /* The source kind named name[0..len), or NULL. */
 const qts_feed_kind *qts_feed_find(const char *name, size_t len);

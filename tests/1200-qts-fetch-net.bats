@@ -532,3 +532,26 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	run -0 qts-fetch --no-cache stooq:aapl.us --from 2024-01-03 --to 2024-01-09
 	[ "$(requests '/q/d/l/')" -eq 3 ]
 }
+
+@test "cache: a part left to fetch without a bar (a weekend, the days since) is no failure while the request has bars" {
+	run -0 qts-fetch stooq:aapl.us --from 2024-01-03 --to 2024-01-05
+	run -0 --separate-stderr qts-fetch stooq:aapl.us --from 2024-01-03 --to 2024-01-07
+	[ "$(requests 'd1=20240106&d2=20240107')" -eq 1 ] # Stooq: "No data"
+	[ "$stderr" = "" ]
+	[ "$(dates)" = "2024-01-03 2024-01-05" ]
+	[ "$output" = "$(qts-fetch --no-cache stooq:aapl.us --from 2024-01-03 --to 2024-01-07)" ]
+	# the weekend was asked for and had no bar: it is cached
+	run -0 qts-fetch stooq:aapl.us --from 2024-01-03 --to 2024-01-07
+	[ "$(requests '/q/d/l/')" -eq 3 ]
+	# no --to, twice: the second asks only for the days since, which have no bar
+	run -0 qts-fetch stooq:msft.us --from 2024-01-08
+	first=$output
+	run -0 --separate-stderr qts-fetch stooq:msft.us --from 2024-01-08
+	[ "$output" = "$first" ] && [ "$stderr" = "" ]
+	[ "$(requests 's=msft.us')" -eq 2 ]
+	# a request with no bar at all fails, cached or not
+	run -1 --separate-stderr qts-fetch stooq:aapl.us --from 2024-01-13 --to 2024-01-14
+	[ "$stderr" = "qts-fetch: stooq:aapl.us: No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked" ]
+	run -1 --separate-stderr qts-fetch stooq:nope.us --from 2024-01-03 --to 2024-01-07
+	[ "$stderr" = "qts-fetch: stooq:nope.us: No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked" ]
+}
