@@ -103,6 +103,8 @@ typedef struct av {
 	qts_feed_request rq;
 	const char *interval;  /* "" for daily */
 	int month, last_month; /* intraday: months asked for, as y * 12 + m - 1; -1: the last 30 days */
+	int64_t earliest;      /* the last 30 days: the first bar given; else INT64_MIN */
+	char none[QTS_ERR_MAX]; /* the span lies wholly before 2000-01: why */
 	int done;
 } av;
 
@@ -145,6 +147,7 @@ static void *av_open(qts_net *net, const char *base_url, const qts_feed_request 
 		return NULL;
 	}
 	a->month = a->last_month = -1;
+	a->earliest = INT64_MIN;
 	if (a->interval[0] && rq->from != INT64_MIN) {
 		/* The month parameter reaches back to 2000-01. */
 		int64_t now = (int64_t)time(NULL) * QTS_NS_PER_SEC;
@@ -152,12 +155,11 @@ static void *av_open(qts_net *net, const char *base_url, const qts_feed_request 
 		a->last_month = month_of(rq->to < now ? rq->to - 1 : now);
 		if (a->month < 2000 * 12)
 			a->month = 2000 * 12;
-		if (a->last_month < a->month) {
-			snprintf(err, QTS_ERR_MAX, "alphavantage:%s: intraday bars begin in 2000-01; none asked for",
-				 rq->symbol);
-			free(a);
-			return NULL;
-		}
+		/* The vendor's word that it has no bar there: the rest of a
+		 * request the cache splits may have some. */
+		if (a->last_month < a->month)
+			snprintf(a->none, sizeof a->none, "alphavantage:%s: intraday bars begin in 2000-01; none "
+				 "asked for", rq->symbol);
 	}
 	return a;
 }
@@ -165,6 +167,12 @@ static void *av_open(qts_net *net, const char *base_url, const qts_feed_request 
 static int av_next(void *it, qts_evbuf *out, char *err)
 {
 	av *a = it;
+	if (a->none[0]) {
+		snprintf(err, QTS_ERR_MAX, "%s", a->none);
+		a->none[0] = '\0';
+		a->done = 1;
+		return QTS_FEED_NONE;
+	}
 	if (a->done)
 		return 0;
 	char url[1200], month[32] = "";
@@ -214,9 +222,18 @@ static int av_next(void *it, qts_evbuf *out, char *err)
 		scrub(why, key, err, QTS_ERR_MAX); /* it quotes the answer */
 		return -1;
 	}
+	/* The last 30 days, asked for a span from the start: the answer
+	 * holds the history from its first bar on, and nothing before. */
+	if (a->interval[0] && a->month < 0)
+		a->earliest = out->n ? out->ev[0].ts : INT64_MAX;
 	if (a->month < 0 || ++a->month > a->last_month)
 		a->done = 1;
 	return !a->done;
+}
+
+static int64_t av_earliest(void *it)
+{
+	return ((av *)it)->earliest;
 }
 
 static void av_close(void *it)
@@ -237,4 +254,5 @@ const qts_feed_kind qts_feed_alphavantage = {
 	.next = av_next,
 	.actions = NULL,
 	.close = av_close,
+	.earliest = av_earliest,
 };

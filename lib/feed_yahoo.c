@@ -280,6 +280,8 @@ typedef struct yahoo {
 	int64_t at, end;      /* the span left to ask for, seconds */
 	int64_t span;         /* seconds a request may cover; 0: any */
 	int64_t last;         /* the last bar's time given (ns), INT64_MIN: none */
+	int64_t earliest;     /* ns: where the history limit cut the span asked; INT64_MIN */
+	char none[QTS_ERR_MAX]; /* the span lies wholly before the limit: why */
 	qts_actbuf acts;
 } yahoo;
 
@@ -302,6 +304,7 @@ static void *y_open(qts_net *net, const char *base_url, const qts_feed_request *
 	y->adjust = rq->adjust;
 	y->interval = qts_yahoo_interval(rq->tf);
 	y->last = INT64_MIN;
+	y->earliest = INT64_MIN;
 	if (!y->interval || qts_url_escape(rq->symbol, y->esc, sizeof y->esc) < 0) {
 		snprintf(err, QTS_ERR_MAX, "yahoo:%s: %s", rq->symbol, y->interval ? "symbol too long" : "no such interval");
 		free(y);
@@ -325,12 +328,15 @@ static void *y_open(qts_net *net, const char *base_url, const qts_feed_request *
 				qts_warn("yahoo:%s: %s bars go back %lld days: from %lld days ago", y->sym, y->interval,
 					 (long long)(back / 86400), (long long)(back / 86400));
 			from = now - back + 3600;
+			y->earliest = from * QTS_NS_PER_SEC;
 		}
+		/* Nothing to ask: the vendor's word that it has no bar there,
+		 * which fails the history only if the rest of its request has
+		 * none either (the cache may ask for the part before it). */
 		if (to <= from) {
-			snprintf(err, QTS_ERR_MAX, "yahoo:%s: %s bars go back %lld days, and none of them are asked for",
-				 y->sym, y->interval, (long long)(back / 86400));
-			free(y);
-			return NULL;
+			snprintf(y->none, sizeof y->none, "yahoo:%s: %s bars go back %lld days, and none of them are "
+				 "asked for", y->sym, y->interval, (long long)(back / 86400));
+			to = from;
 		}
 	} else {
 		/* A day's bar is stamped at the session's open, up to a day
@@ -347,6 +353,11 @@ static void *y_open(qts_net *net, const char *base_url, const qts_feed_request *
 static int y_next(void *it, qts_evbuf *out, char *err)
 {
 	yahoo *y = it;
+	if (y->none[0]) {
+		snprintf(err, QTS_ERR_MAX, "%s", y->none);
+		y->none[0] = '\0';
+		return QTS_FEED_NONE;
+	}
 	if (y->at >= y->end)
 		return 0;
 	int64_t until = y->span && y->end - y->at > y->span ? y->at + y->span : y->end;
@@ -402,6 +413,11 @@ static int y_next(void *it, qts_evbuf *out, char *err)
 	return y->at < y->end;
 }
 
+static int64_t y_earliest(void *it)
+{
+	return ((yahoo *)it)->earliest;
+}
+
 static const char *y_actions(void *it)
 {
 	return ((yahoo *)it)->acts.text;
@@ -429,4 +445,5 @@ const qts_feed_kind qts_feed_yahoo = {
 	.next = y_next,
 	.actions = y_actions,
 	.close = y_close,
+	.earliest = y_earliest,
 };

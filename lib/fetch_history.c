@@ -26,6 +26,7 @@ typedef struct producer {
 	qts_feed_request rq;     /* rq.symbol points into the memo's key */
 	int seg;                 /* the segment being read */
 	int64_t seg_from[3], seg_to[3];
+	int64_t seg_start[3];    /* seg_from as planned, before any bar */
 	int seg_on[3];
 	char none[QTS_ERR_MAX];  /* a segment the source had no bar for: its words */
 	void *it;                /* the source's iterator for the segment */
@@ -263,6 +264,28 @@ static int out_of_order(const producer *p, int64_t ts, char *err)
 	return -1;
 }
 
+/* The source's history limit cut segment s to start at e: the entry
+ * written claims no span the source did not give.  A segment before the
+ * cached entry starts the entry later; one after it would leave a hole
+ * in the entry's span, which is one unbroken span: not written. */
+static void limit(producer *p, int s, int64_t e)
+{
+	if (!p->w || e <= p->seg_start[s])
+		return;
+	if (s != SEG_BEFORE) {
+		stop_writing(p, "the vendor's history limit leaves a gap after the entry");
+		return;
+	}
+	if (e > p->seg_to[s])
+		e = p->seg_to[s];
+	if (e > p->head.from)
+		p->head.from = e;
+	if (p->head.from >= p->head.to) {
+		qts_cache_abort(p->w);
+		p->w = NULL;
+	}
+}
+
 /* The next piece of the segment being read; 0, or -1 with err. */
 static int produce_net(memo *m, char *err)
 {
@@ -287,6 +310,8 @@ static int produce_net(memo *m, char *err)
 		r = 0;
 	} else if (r < 0)
 		return -1;
+	if (p->k->earliest)
+		limit(p, s, p->k->earliest(p->it));
 	p->it_more = r;
 	for (size_t i = 0; i < p->chunk.n; i++) {
 		const qts_event *e = &p->chunk.ev[i];
@@ -452,6 +477,8 @@ static int plan(memo *m, const qts_cache_opts *co, char *err)
 		p->seg_to[SEG_BEFORE] = T;
 	}
 	free(actions);
+	for (int s = 0; s < 3; s++)
+		p->seg_start[s] = p->seg_from[s];
 	if (co->offline && (p->seg_on[SEG_BEFORE] || p->seg_on[SEG_AFTER])) {
 		int s = p->seg_on[SEG_BEFORE] ? SEG_BEFORE : SEG_AFTER;
 		span_text(p->seg_from[s], p->seg_to[s], span, sizeof span);

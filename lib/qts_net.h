@@ -131,7 +131,8 @@ typedef struct qts_feed_kind {
 	 * follow, 0 after the last, -1 with err.  Chunks are the vendor's
 	 * pages or the spans its history limits allow.  QTS_FEED_NONE, with
 	 * err and nothing added, is the vendor's word that it has no bar in
-	 * the span asked (Stooq's "No data"): the iterator is done, and the history fails with
+	 * the span asked (Stooq's "No data"; a span wholly before the history
+	 * a vendor keeps): the iterator is done, and the history fails with
 	 * err only when its whole request has no bar (the cache may ask for
 	 * a part of it alone). */
 	void *(*open)(qts_net *net, const char *base_url, const qts_feed_request *rq, char *err);
@@ -140,6 +141,12 @@ typedef struct qts_feed_kind {
 	 * ("2020-08-31,AAPL,split,4"), or NULL when the vendor has none. */
 	const char *(*actions)(void *it);
 	void (*close)(void *it);
+	/* After a chunk: the time from which the answers so far are the
+	 * vendor's whole history, when its limits cut the start of the span
+	 * asked (Yahoo's intraday bars of the last 60 days); INT64_MIN when
+	 * they did not.  NULL for a vendor without such limits.  The cache
+	 * claims no span before it. */
+	int64_t (*earliest)(void *it);
 	/* An environment variable whose value changes the bars the vendor
 	 * gives (Alpaca's QTS_ALPACA_FEED: IEX's trades or all exchanges'),
 	 * part of the cache's key; NULL when none does. */

@@ -110,6 +110,26 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$(requests 'interval=60m')" -eq 1 ]
 }
 
+@test "yahoo: the cache claims no span before the limit: a span before it fails as it does uncached" {
+	f90=$(date -u -d '-90 days' +%F) t70=$(date -u -d '-70 days' +%F) t55=$(date -u -d '-55 days' +%F)
+	run -1 --separate-stderr qts-fetch --tf 5m yahoo:FIVE --from "$f90" --to "$t70"
+	[ "$stderr" = "qts-fetch: yahoo:FIVE: 5m bars go back 60 days, and none of them are asked for" ]
+	run -0 --separate-stderr qts-fetch --tf 5m yahoo:FIVE --from "$f90"
+	[ "$stderr" = "qts-fetch: yahoo:FIVE: 5m bars go back 60 days: from 60 days ago" ]
+	wide=$output
+	# the entry starts where the bars it was given could start
+	from=$(qts-fetch --cache-list | cut -f4)
+	[[ "$from" > "$t70" ]] && [[ "$from" < "$t55" ]]
+	run -1 --separate-stderr qts-fetch --tf 5m yahoo:FIVE --from "$f90" --to "$t70"
+	[ "$stderr" = "qts-fetch: yahoo:FIVE: 5m bars go back 60 days, and none of them are asked for" ]
+	[ "$output" = 'system,1970-01-01T00:00:00Z,qts-fetch,error,"yahoo:FIVE: 5m bars go back 60 days, and none of them are asked for"' ]
+	# the wide request again: the span before the entry asks nothing, and is no failure
+	n=$(requests 'interval=5m')
+	run -0 qts-fetch --tf 5m yahoo:FIVE --from "$f90"
+	[ "$(requests 'interval=5m')" -eq $((n + 1)) ] # the bars since
+	[ "${lines[0]}" = "${wide%%$'\n'*}" ]
+}
+
 @test "yahoo: an intraday bar repeated at other prices fails the source; the daily bar of the day in progress is one" {
 	run -1 --separate-stderr qts-fetch --no-cache --tf 5m yahoo:DUPROW --from "$(date -u -d '-20 days' +%F)"
 	[[ "$stderr" == "qts-fetch: yahoo:DUPROW: the answer repeats the bar at "*T14:35:00Z ]]
@@ -366,6 +386,17 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	# and a span ending at 03:00 UTC on the 1st is still the month before alone
 	run -0 qts-fetch --no-cache --tf 5m alphavantage:EXTHOURS --from 2024-02-29T20:00:00Z --to 2024-03-01T00:30:00Z
 	[ "$(requests 'month=2024-02')" -eq 2 ] && [ "$(requests 'month=2024-03')" -eq 1 ]
+}
+
+@test "alphavantage: intraday without --from is the last 30 days, and the cache claims no more" {
+	run -0 qts-fetch --tf 5m --rate 6000/min alphavantage:IBM
+	[ "$(requests 'month=')" -eq 0 ]
+	first=$(echo "${lines[0]}" | cut -d, -f2)
+	[ "$(qts-fetch --cache-list | cut -f4)" = "$first" ]
+	# an older span is asked for, not served empty from the entry
+	run -0 qts-fetch --tf 5m --rate 6000/min alphavantage:IBM --from 2024-03-04 --to 2024-03-05
+	[ "$(requests 'month=2024-03')" -eq 1 ]
+	[ "${lines[0]}" = "bar,2024-03-04T14:30:00Z,IBM,5m,100.42,100.47,100.37,100.43,103" ]
 }
 
 @test "alphavantage: a Note about the call frequency is waited out and asked again" {
