@@ -2,6 +2,7 @@
  * (never atoi). */
 #include "qts.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -26,10 +27,14 @@ int qts_parse_double(const char *s, double lo, double hi, double *out, char *err
 
 int qts_parse_long(const char *s, long lo, long hi, long *out, char *err)
 {
-	char *end;
+	/* Digits after an optional minus and nothing else: strtol would also
+	 * skip blanks and take a plus, which no other number of an option
+	 * (a duration, a size, a span) takes either */
+	char *end = NULL;
+	int digit = s && (isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1])));
 	errno = 0;
-	long v = s && *s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || *end || errno == ERANGE) {
+	long v = digit ? strtol(s, &end, 10) : 0;
+	if (!digit || *end || errno == ERANGE) {
 		snprintf(err, 128, "'%s' is not a whole number", s ? s : "");
 		return -1;
 	}

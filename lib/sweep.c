@@ -18,6 +18,7 @@
 #include "qts_stage.h"
 #include "sweep_priv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -862,8 +863,9 @@ static int parse_span(const char *s, int64_t out[2])
 {
 	char *end;
 	errno = 0;
-	long n = strtol(s, &end, 10);
-	if (errno || end == s || n < 1 || n > 10000 || !strchr("ymwd", *end) || !*end || end[1])
+	/* strtol alone would take a leading blank or sign */
+	long n = isdigit((unsigned char)*s) ? strtol(s, &end, 10) : 0;
+	if (!isdigit((unsigned char)*s) || errno || n < 1 || n > 10000 || !strchr("ymwd", *end) || !*end || end[1])
 		return -1;
 	out[0] = n;
 	out[1] = *end;

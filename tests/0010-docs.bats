@@ -141,4 +141,37 @@ offered() {
 		[[ "${stderr_lines[0]}" == "qts-risk: --max-position: '$v' is not a number" ]] || { echo "$v: $stderr"; false; }
 	done
 	run -0 qts-sim --cash +5e3 </dev/null
+	# A whole number is digits after an optional minus, as a duration or
+	# a size is digits: strtol alone would skip a blank and take a plus
+	for v in ' 1' '+1' 0x10 1x ''; do
+		while IFS='|' read -r p opt rest; do
+			run -2 --separate-stderr sh -c "$p $opt '$v$rest' </dev/null"
+			[[ "${stderr_lines[0]}" == "${p%% *}"*": ${opt}: '$v' is not a whole number" ]] ||
+				{ echo "$p $opt [$v$rest]: $stderr"; false; }
+		done <<-'E'
+		qts-risk|--max-positions|
+		qts-risk|--max-orders|/1s
+		qts-risk|--vol-window|
+		qts pipe|--threads|
+		qts-broker ib|--port|
+		qts-broker ib|--client-id|
+		qts-fetch|--count|
+		qts-fetch|--seed|
+		qts-bus sub|--count|
+		qts-bus sub|--batch|
+		qts-bus sub|--from-seq|
+		qts sweep|--jobs|
+		qts sweep|--top|
+		qts sweep|--samples|
+		qts sweep|--seed|
+		qts sweep|--bootstrap|
+		qts top|--iterations|
+		E
+	done
+	for v in ' 1' '+1'; do
+		run -2 --separate-stderr qts-report --live --every "$v" </dev/null
+		[ "${stderr_lines[0]}" = "qts-report: --every: '$v' is neither a count nor a duration" ]
+	done
+	run -2 --separate-stderr qts sweep --walk-forward ' 2y:1y' 'qts-sim' x=1 </dev/null
+	[[ "$stderr" == *"--walk-forward: ' 2y:1y' is not TRAIN:TEST"* ]]
 }
