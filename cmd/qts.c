@@ -36,6 +36,26 @@ static const char usage[] =
 	"                              bridge a stream to a NATS subject (runs qts-bus)\n"
 	"       qts --version | --help\n";
 
+static const char cat_usage[] =
+	"usage: qts cat [-M | --msgpack] [FILE...]\n"
+	"       qts cat --parquet OUT [FILE...]\n"
+	"       qts cat --version | --help\n"
+	"Copy event streams, converting CSV and msgpack (qts(1)).\n"
+	"  -M, --msgpack      write msgpack (also QTS_FORMAT=msgpack)\n"
+	"      --parquet OUT  write the events as a Parquet file OUT (snappy), of the\n"
+	"                     first event's type qts knows; others are skipped\n"
+	"  -h, --help         this help\n"
+	"      --version      print the version\n";
+
+static const char pipe_usage[] =
+	"usage: qts pipe [-M | --msgpack] [--threads 1|2] 'STAGE [ARG...] | STAGE [ARG...] ...' [FILE...]\n"
+	"       qts pipe --version | --help\n"
+	"Run a pipeline of stages in one process (qts(1)).\n"
+	"  -M, --msgpack      write msgpack (also QTS_FORMAT=msgpack)\n"
+	"      --threads 1|2  threads the stages run on (default 2)\n"
+	"  -h, --help         this help\n"
+	"      --version      print the version\n";
+
 /* Where this program lives, so its siblings are found before PATH. */
 static void self_dir(char *dir, size_t size)
 {
@@ -122,10 +142,10 @@ static int cat_parquet(const char *out, char **files, int nfiles)
 
 static int cat(int argc, char **argv)
 {
-	enum { OPT_PARQUET = 256 };
+	enum { OPT_PARQUET = 256, OPT_VERSION };
 	static const struct option opts[] = {
 		{ "msgpack", no_argument, NULL, 'M' }, { "parquet", required_argument, NULL, OPT_PARQUET },
-		{ "help", no_argument, NULL, 'h' }, { 0 } };
+		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, OPT_VERSION }, { 0 } };
 	int c, msgpack = 0;
 	const char *parquet = NULL;
 	optind = 1;
@@ -134,14 +154,18 @@ static int cat(int argc, char **argv)
 		case 'M': msgpack = 1; break;
 		case OPT_PARQUET:
 			if (!*optarg)
-				qts_usage_error(usage, "--parquet: no file named");
+				qts_usage_error(cat_usage, "--parquet: an empty file name");
 			parquet = optarg;
 			break;
-		case 'h': fputs(usage, stdout); return qts_close_stdout();
-		default: qts_usage_error(usage, NULL);
+		case 'h': fputs(cat_usage, stdout); return qts_close_stdout();
+		case OPT_VERSION: qts_print_version();
+		default: qts_usage_error(cat_usage, NULL);
 		}
 	if (parquet && msgpack)
-		qts_usage_error(usage, "--parquet and --msgpack: one output format");
+		qts_usage_error(cat_usage, "--parquet and --msgpack: one output format");
+	/* What the stream says of itself is the reader's, `qts: FILE:LINE:`,
+	 * as scripts know it */
+	qts_progname = "qts";
 	if (parquet) {
 		char *stdin_one[] = { "-" };
 		return cat_parquet(parquet, optind < argc ? argv + optind : stdin_one, optind < argc ? argc - optind : 1);
@@ -200,9 +224,10 @@ static int cat(int argc, char **argv)
  * (pipe.c), as fast as the engines go and with the same output. */
 static int pipe_run(int argc, char **argv)
 {
+	enum { OPT_VERSION = 256 };
 	static const struct option opts[] = {
 		{ "msgpack", no_argument, NULL, 'M' }, { "threads", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' }, { 0 } };
+		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, OPT_VERSION }, { 0 } };
 	int c, msgpack = 0;
 	long threads = 2;
 	char err[QTS_ERR_MAX];
@@ -213,17 +238,26 @@ static int pipe_run(int argc, char **argv)
 		case 'M': msgpack = 1; break;
 		case 'T':
 			if (qts_parse_long(optarg, 1, 2, &threads, err) < 0)
-				qts_usage_error(usage, "pipe: --threads: %s", err);
+				qts_usage_error(pipe_usage, "--threads: %s", err);
 			break;
-		case 'h': fputs(usage, stdout); return qts_close_stdout();
-		default: qts_usage_error(usage, NULL);
+		case 'h': fputs(pipe_usage, stdout); return qts_close_stdout();
+		case OPT_VERSION: qts_print_version();
+		default: qts_usage_error(pipe_usage, NULL);
 		}
 	if (optind >= argc)
-		qts_usage_error(usage, "pipe: no pipeline given");
+		qts_usage_error(pipe_usage, "no pipeline given");
 	qts_stage st = { 0 };
 	qts_runtime *rt = qts_runtime_new();
 	qts_pipe_build(&st, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1), msgpack, (int)threads, rt);
 	return qts_runtime_run(rt, &st);
+}
+
+/* argv of the command NAME, named so for its messages */
+static char **as_command(char **argv, const char *name)
+{
+	qts_progname = name;
+	argv[0] = (char *)name;
+	return argv;
 }
 
 int main(int argc, char **argv)
@@ -240,22 +274,20 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(name, "help") == 0)
 		return help();
+	/* A command's messages and --version say `qts NAME`, getopt's too
+	 * (it names argv[0]): `cat: unrecognized option` would be cat(1)'s */
 	if (strcmp(name, "cat") == 0)
-		return cat(argc - 1, argv + 1);
+		return cat(argc - 1, as_command(argv + 1, "qts cat"));
 	if (strcmp(name, "pipe") == 0)
-		return pipe_run(argc - 1, argv + 1);
+		return pipe_run(argc - 1, as_command(argv + 1, "qts pipe"));
 	if (strcmp(name, "top") == 0)
-		return qts_top_main(argc - 1, argv + 1);
-	if (strcmp(name, "sweep") == 0) {
-		qts_progname = "qts sweep"; /* for messages */
-		return qts_sweep_main(argc - 1, argv + 1);
-	}
+		return qts_top_main(argc - 1, as_command(argv + 1, "qts top"));
+	if (strcmp(name, "sweep") == 0)
+		return qts_sweep_main(argc - 1, as_command(argv + 1, "qts sweep"));
 	if (strcmp(name, "journal") == 0) {
-		qts_progname = "qts journal"; /* for messages */
 		if (argc > 2 && strcmp(argv[2], "cat") == 0)
-			return qts_journal_cat_main(argc - 2, argv + 2);
-		argv[1] = "qts journal";
-		return qts_stage_main(&qts_journal_stage, argc - 1, argv + 1);
+			return qts_journal_cat_main(argc - 2, as_command(argv + 2, "qts journal cat"));
+		return qts_stage_main(&qts_journal_stage, argc - 1, as_command(argv + 1, "qts journal"));
 	}
 	/* bus is qts-bus, run below like any program: built in, it would
 	 * load libnats and the TLS libraries at every start of qts. */

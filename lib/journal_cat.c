@@ -17,13 +17,15 @@
 
 static const char usage[] =
 	"usage: qts journal cat [--from TIME] [--to TIME] [--types T,...] [--salvage] [-M] FILE...\n"
+	"       qts journal cat --version | --help\n"
 	"Replay journal files as one stream, in the order named (qts(1)).\n"
 	"  -f, --from TIME      records from TIME (RFC 3339 or YYYY-MM-DD)\n"
 	"  -u, --to TIME        records before TIME (a date: to the end of that day)\n"
 	"  -T, --types T,...    only these event types (bar,fill,...)\n"
 	"      --salvage        skip corrupt blocks, counting what is lost, instead of stopping\n"
 	"  -M, --msgpack        write msgpack (also QTS_FORMAT=msgpack)\n"
-	"  -h, --help           this help\n";
+	"  -h, --help           this help\n"
+	"      --version        print the version\n";
 
 typedef struct replay {
 	FILE *f;
@@ -211,7 +213,8 @@ int qts_journal_cat_main(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 'u' },
 		{ "types", required_argument, NULL, 'T' }, { "salvage", no_argument, NULL, 'S' },
-		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+		{ "msgpack", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { 0 } };
 	int64_t from = INT64_MIN, to = INT64_MAX;
 	type_filter types = { 0 };
 	int c, msgpack = 0, salvage = 0;
@@ -224,6 +227,7 @@ int qts_journal_cat_main(int argc, char **argv)
 		case 'S': salvage = 1; break;
 		case 'M': msgpack = 1; break;
 		case 'h': fputs(usage, stdout); return qts_close_stdout();
+		case 'V': qts_print_version();
 		default: qts_usage_error(usage, NULL);
 		}
 	if (optind >= argc)

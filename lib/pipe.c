@@ -77,7 +77,7 @@ static size_t split(const char *line, stage_words **out, size_t *nout, char *err
 			p++;
 		if (!*p || *p == '|') {
 			if (!st[nst - 1].n)
-				SPLIT_FAIL("pipe: stage %zu is empty: '%s'", nst, line);
+				SPLIT_FAIL("stage %zu is empty: '%s'", nst, line);
 			if (!*p)
 				break;
 			p++;
@@ -94,14 +94,14 @@ static size_t split(const char *line, stage_words **out, size_t *nout, char *err
 			if (c == '\'') {
 				const char *end = strchr(p + 1, '\'');
 				if (!end)
-					SPLIT_FAIL("pipe: a quote (') is not closed: %s", start);
+					SPLIT_FAIL("a quote (') is not closed: %s", start);
 				memcpy(text + n, p + 1, (size_t)(end - p - 1));
 				n += (size_t)(end - p - 1);
 				p = end + 1;
 			} else if (c == '"') {
 				for (p++; *p != '"'; p++) {
 					if (!*p)
-						SPLIT_FAIL("pipe: a quote (\") is not closed: %s", start);
+						SPLIT_FAIL("a quote (\") is not closed: %s", start);
 					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
 						p++;
 					else if ((*p == '$' || *p == '`') && !bad)
@@ -111,7 +111,7 @@ static size_t split(const char *line, stage_words **out, size_t *nout, char *err
 				p++;
 			} else if (c == '\\') {
 				if (!p[1])
-					SPLIT_FAIL("pipe: a backslash ends the pipeline: '%s'", line);
+					SPLIT_FAIL("a backslash ends the pipeline: '%s'", line);
 				text[n++] = p[1];
 				p += 2;
 			} else {
@@ -153,8 +153,8 @@ static void refuse_specials(const stage_words *sw, size_t index, const char *nam
 		else
 			why = "only '|' joins stages in qts pipe; quote it ('...') to mean it as text";
 		if (name)
-			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): '%s': %s", index + 1, name, sw->w[i].raw, why);
-		qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: '%s': %s", index + 1, sw->w[i].raw, why);
+			qts_die(QTS_EXIT_USAGE, "stage %zu (%s): '%s': %s", index + 1, name, sw->w[i].raw, why);
+		qts_die(QTS_EXIT_USAGE, "stage %zu: '%s': %s", index + 1, sw->w[i].raw, why);
 	}
 }
 
@@ -763,7 +763,7 @@ static void check_zone(char **zone, size_t i)
 	if (!tz || (*zone && strcmp(*zone, tz) == 0))
 		return;
 	if (*zone)
-		qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: time zone %s, where a stage before it uses %s: one zone in one process",
+		qts_die(QTS_EXIT_USAGE, "stage %zu: time zone %s, where a stage before it uses %s: one zone in one process",
 			i + 1, tz, *zone);
 	if (!(*zone = strdup(tz)))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
@@ -807,7 +807,7 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		if (!(c->node[i].def = qts_stage_find(full))) {
 			char names[256];
 			stage_names(names, sizeof names);
-			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu: unknown stage '%s' (qts pipe runs %s)", i + 1,
+			qts_die(QTS_EXIT_USAGE, "stage %zu: unknown stage '%s' (qts pipe runs %s)", i + 1,
 				sw[i].w[0].raw, names);
 		}
 		refuse_specials(&sw[i], i, c->node[i].def->name);
@@ -840,35 +840,35 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 		qts_progname = progname;
 		if (!d->st.ops)
 			qts_die(QTS_EXIT_USAGE,
-				"pipe: stage %zu (%s): --compare reads finished files whole, not a stream: it is not a stage (run qts-report --compare alone)",
+				"stage %zu (%s): --compare reads finished files whole, not a stream: it is not a stage (run qts-report --compare alone)",
 				i + 1, c->node[i].def->name);
 		check_zone(&zone, i);
 		if (i > 0 && d->st.conf.nfiles)
 			qts_die(QTS_EXIT_USAGE,
-				"pipe: stage %zu (%s): '%s': only the first stage reads files (or name them after the pipeline)",
+				"stage %zu (%s): '%s': only the first stage reads files (or name them after the pipeline)",
 				i + 1, d->st.name, d->st.conf.files[0]);
 		/* In the shell its report or table would be the next stage's
 		 * input, text no stage reads as events. */
 		if (d->st.conf.no_events && i + 1 < n)
 			qts_die(QTS_EXIT_USAGE,
-				"pipe: stage %zu (%s): it writes a report or a table, not events for the stage after it: put it last, or give qts-report --tee",
+				"stage %zu (%s): it writes a report or a table, not events for the stage after it: put it last, or give qts-report --tee",
 				i + 1, d->st.name);
 		if (d->st.ops->next && n > 1)
-			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): a source cannot be chained yet", i + 1,
+			qts_die(QTS_EXIT_USAGE, "stage %zu (%s): a source cannot be chained yet", i + 1,
 				d->st.name);
 		if (d->st.conf.state || d->st.conf.output_journal)
-			qts_die(QTS_EXIT_USAGE, "pipe: stage %zu (%s): %s: checkpoints are taken by a stage run as its own program, not inside qts pipe",
+			qts_die(QTS_EXIT_USAGE, "stage %zu (%s): %s: checkpoints are taken by a stage run as its own program, not inside qts pipe",
 				i + 1, d->st.name, d->st.conf.state ? "--state" : "--output-journal");
 		/* The chain is one stage to the runtime: its figures are counted
 		 * where the events come in and go out, at the first stage's
 		 * --metrics; a later stage's would be a file never written. */
 		if (i > 0 && d->st.conf.metrics)
 			qts_die(QTS_EXIT_USAGE,
-				"pipe: stage %zu (%s): --metrics: the chain's figures are one stage's, given to the first",
+				"stage %zu (%s): --metrics: the chain's figures are one stage's, given to the first",
 				i + 1, d->st.name);
 		if (d->st.conf.feedback) {
 			if (c->feedback_to >= 0)
-				qts_die(QTS_EXIT_USAGE, "pipe: --feedback in %s and in %s: one stage of a chain takes it",
+				qts_die(QTS_EXIT_USAGE, "--feedback in %s and in %s: one stage of a chain takes it",
 					c->node[c->feedback_to].st.name, d->st.name);
 			c->feedback_to = (int)i;
 		}
@@ -888,7 +888,7 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 	qts_stage_conf conf = first->st.conf;
 	if (nfiles) {
 		if (first->st.conf.nfiles)
-			qts_die(QTS_EXIT_USAGE, "pipe: files named both in %s ('%s') and after the pipeline ('%s')",
+			qts_die(QTS_EXIT_USAGE, "files named both in %s ('%s') and after the pipeline ('%s')",
 				first->st.name, first->st.conf.files[0], files[0]);
 		conf.files = files;
 		conf.nfiles = nfiles;
@@ -897,7 +897,7 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 	}
 	/* What goes between stages is never encoded: only the last -M counts. */
 	if (msgpack && last->st.conf.no_events)
-		qts_die(QTS_EXIT_USAGE, "pipe: -M: the last stage (%s) writes a report or a table, not events",
+		qts_die(QTS_EXIT_USAGE, "-M: the last stage (%s) writes a report or a table, not events",
 			last->st.name);
 	conf.msgpack = msgpack || last->st.conf.msgpack;
 	conf.no_events = last->st.conf.no_events;

@@ -36,6 +36,7 @@ static const char usage[] =
 	"usage: qts sweep [OPTION...] 'STAGE [ARG...] | ...' PARAM=SPEC... [FILE...]\n"
 	"       qts sweep --merge [--sort METRIC] [--top N] [--json] [-o FILE] [--overfit FILE]\n"
 	"                 [--periods N] FILE...\n"
+	"       qts sweep --version | --help\n"
 	"  PARAM=LO:HI:STEP      values from LO to HI (included) by STEP\n"
 	"  PARAM=A,B,C           these values; PARAM=A one value\n"
 	"                        $PARAM in the pipeline takes the value; a PARAM it does\n"
@@ -58,7 +59,8 @@ static const char usage[] =
 	"      --walk-forward TRAIN:TEST  windows of TRAIN then TEST (3y:1y; y, m, w, d):\n"
 	"                        the best by --sort in each TRAIN, run in the TEST after it\n"
 	"      --oos-equity FILE the test windows' equity, stitched, as an event stream\n"
-	"  -h, --help            this help\n";
+	"  -h, --help            this help\n"
+	"      --version         print the version\n";
 
 #define MAX_COMBOS 10000000ULL
 
@@ -1026,7 +1028,7 @@ static int walk_forward(sweep *sw)
 static void parse(sweep *sw, int argc, char **argv)
 {
 	enum { O_SAMPLES = 256, O_SEED, O_SORT, O_TOP, O_JSON, O_SHARD, O_MERGE, O_OVERFIT, O_BOOT,
-	       O_PERIODS, O_WALK, O_OOS };
+	       O_PERIODS, O_WALK, O_OOS, O_VERSION };
 	static const struct option lo[] = {
 		{ "jobs", required_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' }, { "samples", required_argument, NULL, O_SAMPLES },
 		{ "seed", required_argument, NULL, O_SEED }, { "sort", required_argument, NULL, O_SORT },
@@ -1036,7 +1038,8 @@ static void parse(sweep *sw, int argc, char **argv)
 		{ "bootstrap", required_argument, NULL, O_BOOT },
 		{ "periods", required_argument, NULL, O_PERIODS },
 		{ "walk-forward", required_argument, NULL, O_WALK },
-		{ "oos-equity", required_argument, NULL, O_OOS }, { "help", no_argument, NULL, 'h' }, { 0 } };
+		{ "oos-equity", required_argument, NULL, O_OOS }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION }, { 0 } };
 	char err[QTS_ERR_MAX];
 	int periods_given = 0;
 	*sw = (sweep){ .jobs = qts_cpus_allowed(), .seed = 1, .sort = "sharpe", .boots = 1000,
@@ -1075,7 +1078,7 @@ static void parse(sweep *sw, int argc, char **argv)
 		case O_JSON: sw->json = 1; break;
 		case 'o':
 			if (!*optarg)
-				qts_usage_error(usage, "--output: no file named");
+				qts_usage_error(usage, "--output: an empty file name");
 			sw->output = optarg;
 			break;
 		case O_SHARD: {
@@ -1093,7 +1096,7 @@ static void parse(sweep *sw, int argc, char **argv)
 		case O_MERGE: sw->merge = 1; break;
 		case O_OVERFIT:
 			if (!*optarg)
-				qts_usage_error(usage, "--overfit: no file named");
+				qts_usage_error(usage, "--overfit: an empty file name");
 			sw->overfit = optarg;
 			break;
 		case O_BOOT:
@@ -1121,10 +1124,11 @@ static void parse(sweep *sw, int argc, char **argv)
 		}
 		case O_OOS:
 			if (!*optarg)
-				qts_usage_error(usage, "--oos-equity: no file named");
+				qts_usage_error(usage, "--oos-equity: an empty file name");
 			sw->oos = optarg;
 			break;
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
+		case O_VERSION: qts_print_version();
 		default: qts_usage_error(usage, NULL);
 		}
 	}

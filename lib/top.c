@@ -19,11 +19,13 @@
 
 static const char usage[] =
 	"usage: qts top [-n COUNT] [-d DURATION] [--once] FILE|DIR...\n"
+	"       qts top --version | --help\n"
 	"Show the stages of a pipeline from their --metrics files (qts(1)).\n"
-	"  -d, --delay DURATION  refresh every DURATION (1s)\n"
-	"  -n, --iterations N    stop after N screens\n"
-	"      --once            print one table, without screen control, and exit\n"
-	"  -h, --help            this help\n";
+	"  -d, --delay DURATION      refresh every DURATION (1s)\n"
+	"  -n, --iterations COUNT    stop after COUNT screens\n"
+	"      --once                print one table, without screen control, and exit\n"
+	"  -h, --help                this help\n"
+	"      --version             print the version\n";
 
 #define BOUNDS 17
 
@@ -220,7 +222,8 @@ int qts_top_main(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "delay", required_argument, NULL, 'd' }, { "iterations", required_argument, NULL, 'n' },
-		{ "once", no_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+		{ "once", no_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { 0 } };
 	int64_t delay = QTS_NS_PER_SEC;
 	long iterations = 0;
 	int once = 0, c;
@@ -238,6 +241,7 @@ int qts_top_main(int argc, char **argv)
 			break;
 		case 'o': once = 1; break;
 		case 'h': fputs(usage, stdout); return qts_close_stdout();
+		case 'V': qts_print_version();
 		default: qts_usage_error(usage, NULL);
 		}
 	if (optind >= argc)

@@ -86,6 +86,20 @@ setup() {
 	[ "$output" = "$(qts --help)" ]
 }
 
+@test "qts: a command's option errors, --help and --version name it (qts cat, not cat)" {
+	for c in cat pipe top sweep journal 'journal cat'; do
+		run -2 --separate-stderr sh -c "qts $c --bogus </dev/null"
+		[ "${stderr_lines[0]}" = "qts $c: unrecognized option '--bogus'" ] || { echo "$c: $stderr"; false; }
+		[[ "${stderr_lines[1]}" == "usage: qts $c "* ]] || { echo "$c: $stderr"; false; }
+		run -0 --separate-stderr qts $c --version
+		[[ "$output" =~ ^qts\ $c\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "$c: $output"; false; }
+		run -0 --separate-stderr qts $c --help
+		[[ "${lines[0]}" == "usage: qts $c "* ]] || { echo "$c: $output"; false; }
+	done
+	run -2 --separate-stderr qts sweep -j
+	[ "${stderr_lines[0]}" = "qts sweep: option requires an argument -- 'j'" ]
+}
+
 # ---- error messages ----------------------------------------------------------
 
 @test "qts: an unknown program is named, exit 2" {

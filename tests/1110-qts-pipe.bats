@@ -83,7 +83,7 @@ needs() {
 
 @test "qts pipe: a stage not in qts pipe is an unknown stage (exit 2)" {
 	run --separate-stderr -2 qts pipe 'qts-sim | qts-nosuch --x | qts-report'
-	[[ $stderr == "qts: pipe: stage 2: unknown stage 'qts-nosuch' (qts pipe runs "*"qts-sim"*")" ]]
+	[[ $stderr == "qts pipe: stage 2: unknown stage 'qts-nosuch' (qts pipe runs "*"qts-sim"*")" ]]
 	[[ $stderr == *"qts-resample"*"qts-report"* ]]
 }
 
@@ -107,9 +107,9 @@ needs() {
 
 @test "qts pipe: files are read by the first stage only" {
 	run --separate-stderr -2 qts pipe 'qts-resample 1w | qts-sim a.csv'
-	[ "$stderr" = "qts: pipe: stage 2 (qts-sim): 'a.csv': only the first stage reads files (or name them after the pipeline)" ]
+	[ "$stderr" = "qts pipe: stage 2 (qts-sim): 'a.csv': only the first stage reads files (or name them after the pipeline)" ]
 	run --separate-stderr -2 qts pipe 'qts-resample 1w a.csv | qts-sim' b.csv
-	[ "$stderr" = "qts: pipe: files named both in qts-resample ('a.csv') and after the pipeline ('b.csv')" ]
+	[ "$stderr" = "qts pipe: files named both in qts-resample ('a.csv') and after the pipeline ('b.csv')" ]
 }
 
 @test "qts pipe: words split as by a shell; what a shell would expand is refused (exit 2)" {
@@ -119,38 +119,38 @@ needs() {
 	qts pipe "qts-sim --cash \"5000\" '$T/a b.csv'" | cmp - "$T/expected"
 	qts pipe "qts-sim --cash 5\\000 $(printf '%q' "$T/a b.csv")" | cmp - "$T/expected"
 	run --separate-stderr -2 qts pipe 'qts-sim > out.csv'
-	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '>': redirections are not available in qts pipe (it reads FILE... and writes to standard output)" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-sim): '>': redirections are not available in qts pipe (it reads FILE... and writes to standard output)" ]
 	run --separate-stderr -2 qts pipe 'qts-resample 1w | qts-sim <in.csv'
-	[ "$stderr" = "qts: pipe: stage 2 (qts-sim): '<in.csv': redirections are not available in qts pipe (it reads FILE... and writes to standard output)" ]
+	[ "$stderr" = "qts pipe: stage 2 (qts-sim): '<in.csv': redirections are not available in qts pipe (it reads FILE... and writes to standard output)" ]
 	run --separate-stderr -2 qts pipe 'qts-sim --cash $CASH'
-	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '\$CASH': variables and command substitution are not available in qts pipe; quote it ('...') to mean it as text" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-sim): '\$CASH': variables and command substitution are not available in qts pipe; quote it ('...') to mean it as text" ]
 	run --separate-stderr -2 qts pipe 'qts-sim "$(cat x)"'
-	[[ $stderr == "qts: pipe: stage 1 (qts-sim): '\"\$(cat x)\"': variables"* ]]
+	[[ $stderr == "qts pipe: stage 1 (qts-sim): '\"\$(cat x)\"': variables"* ]]
 	run --separate-stderr -2 qts pipe 'qts-sim *.csv'
-	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '*.csv': qts pipe does no globbing: name the files, or quote it ('...') to mean it as text" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-sim): '*.csv': qts pipe does no globbing: name the files, or quote it ('...') to mean it as text" ]
 	run --separate-stderr -2 qts pipe 'qts-sim ~/x.csv'
-	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '~/x.csv': qts pipe expands no '~' and takes no comments: quote it ('...') to mean it as text" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-sim): '~/x.csv': qts pipe expands no '~' and takes no comments: quote it ('...') to mean it as text" ]
 	run --separate-stderr -2 qts pipe 'qts-sim; qts-report'
-	[ "$stderr" = "qts: pipe: stage 1: 'qts-sim;': only '|' joins stages in qts pipe; quote it ('...') to mean it as text" ]
+	[ "$stderr" = "qts pipe: stage 1: 'qts-sim;': only '|' joins stages in qts pipe; quote it ('...') to mean it as text" ]
 	run --separate-stderr -2 qts pipe 'qts-sim & qts-report'
-	[ "$stderr" = "qts: pipe: stage 1 (qts-sim): '&': only '|' joins stages in qts pipe; quote it ('...') to mean it as text" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-sim): '&': only '|' joins stages in qts pipe; quote it ('...') to mean it as text" ]
 	run --separate-stderr -2 qts pipe "qts-sim 'a.csv"
-	[ "$stderr" = "qts: pipe: a quote (') is not closed: 'a.csv" ]
+	[ "$stderr" = "qts pipe: a quote (') is not closed: 'a.csv" ]
 	run --separate-stderr -2 qts pipe 'qts-sim "a.csv'
-	[ "$stderr" = "qts: pipe: a quote (\") is not closed: \"a.csv" ]
+	[ "$stderr" = "qts pipe: a quote (\") is not closed: \"a.csv" ]
 	run --separate-stderr -2 qts pipe 'qts-sim \'
-	[ "$stderr" = "qts: pipe: a backslash ends the pipeline: 'qts-sim \\'" ]
+	[ "$stderr" = "qts pipe: a backslash ends the pipeline: 'qts-sim \\'" ]
 	run --separate-stderr -2 qts pipe 'qts-sim || qts-report'
-	[ "$stderr" = "qts: pipe: stage 2 is empty: 'qts-sim || qts-report'" ]
+	[ "$stderr" = "qts pipe: stage 2 is empty: 'qts-sim || qts-report'" ]
 	run --separate-stderr -2 qts pipe '| qts-report'
-	[ "$stderr" = "qts: pipe: stage 1 is empty: '| qts-report'" ]
+	[ "$stderr" = "qts pipe: stage 1 is empty: '| qts-report'" ]
 	run --separate-stderr -2 qts pipe
-	[[ ${stderr_lines[0]} == "qts: pipe: no pipeline given" ]]
+	[[ ${stderr_lines[0]} == "qts pipe: no pipeline given" ]]
 }
 
 @test "qts pipe: two stages in different time zones cannot share a process (exit 2)" {
 	run --separate-stderr -2 qts pipe 'qts-resample -z Europe/Paris 1w | qts-report -z America/New_York'
-	[ "$stderr" = "qts: pipe: stage 2: time zone America/New_York, where a stage before it uses Europe/Paris: one zone in one process" ]
+	[ "$stderr" = "qts pipe: stage 2: time zone America/New_York, where a stage before it uses Europe/Paris: one zone in one process" ]
 	qts pipe 'qts-resample -z Europe/Paris 1w | qts-sim | qts-report -z Europe/Paris' < "$T/bars.csv" > /dev/null
 }
 
@@ -361,10 +361,10 @@ needs() {
 	why="it writes a report or a table, not events for the stage after it: put it last, or give qts-report --tee"
 	run -2 --separate-stderr qts pipe 'qts-strategy --print close | qts-sim' "$T/bars.csv"
 	[ "$output" = "" ]
-	[ "$stderr" = "qts: pipe: stage 1 (qts-strategy): $why" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-strategy): $why" ]
 	run -2 --separate-stderr qts pipe 'qts-sim | qts-report -t | qts-sim' "$T/bars.csv"
 	[ "$output" = "" ]
-	[ "$stderr" = "qts: pipe: stage 2 (qts-report): $why" ]
+	[ "$stderr" = "qts pipe: stage 2 (qts-report): $why" ]
 	# last, or with --tee, it runs
 	run -0 --separate-stderr qts pipe 'qts-sim | qts-report --tee -c | qts-risk' "$T/bars.csv"
 	run -0 --separate-stderr qts pipe 'qts-strategy --print close' "$T/bars.csv"
@@ -372,7 +372,7 @@ needs() {
 	# and the chain's -M is refused for it, as qts-report -M is
 	run -2 --separate-stderr qts pipe -M 'qts-sim | qts-report' "$T/bars.csv"
 	[ "$output" = "" ]
-	[ "$stderr" = "qts: pipe: -M: the last stage (qts-report) writes a report or a table, not events" ]
+	[ "$stderr" = "qts pipe: -M: the last stage (qts-report) writes a report or a table, not events" ]
 }
 
 @test "qts pipe: qts-report --compare reads files whole, not a stream: not a stage (exit 2, nothing written)" {
@@ -382,15 +382,15 @@ needs() {
 	# bad record depends on when qts-report exits
 	run -2 --separate-stderr qts pipe 'qts-sim | qts-report --compare -c '"$T/sim.csv" "$T/bars.csv"
 	[ "$output" = "" ]
-	[ "$stderr" = "qts: pipe: stage 2 (qts-report): $why" ]
+	[ "$stderr" = "qts pipe: stage 2 (qts-report): $why" ]
 	run -2 --separate-stderr qts pipe -M 'qts-sim | qts-report --compare '"$T/sim.csv" "$T/bars.csv"
 	[ "$output" = "" ]
-	[ "$stderr" = "qts: pipe: stage 2 (qts-report): $why" ]
+	[ "$stderr" = "qts pipe: stage 2 (qts-report): $why" ]
 	run -2 --separate-stderr qts pipe "qts-report --comp $T/sim.csv"
 	[ "$output" = "" ]
-	[ "$stderr" = "qts: pipe: stage 1 (qts-report): $why" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-report): $why" ]
 	run -2 --separate-stderr qts pipe "qts-report --compare $T/sim.csv | qts-sim"
-	[ "$stderr" = "qts: pipe: stage 1 (qts-report): $why" ]
+	[ "$stderr" = "qts pipe: stage 1 (qts-report): $why" ]
 }
 
 @test "qts pipe: qts-report first names the files after the pipeline, as in the shell" {
@@ -451,10 +451,10 @@ long_stream() {
 	for bad in 0 3 x ''; do
 		run -2 --separate-stderr qts pipe --threads "$bad" 'qts-sim' < /dev/null
 		[ "$output" = "" ]
-		[[ $stderr == "qts: pipe: --threads: "* ]]
+		[[ $stderr == "qts pipe: --threads: "* ]]
 	done
 	run -2 --separate-stderr qts pipe --threads 3 'qts-sim' < /dev/null
-	[[ $stderr == "qts: pipe: --threads: 3 is out of range [1, 2]"* ]]
+	[[ $stderr == "qts pipe: --threads: 3 is out of range [1, 2]"* ]]
 	run -0 bash -c "source '$BATS_TEST_DIRNAME/../completions/bash/qts'
 		COMP_WORDS=(qts pipe --th); COMP_CWORD=2; _qts; echo \${COMPREPLY[*]}"
 	[ "$output" = "--threads" ]

@@ -181,7 +181,7 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	run -2 --separate-stderr qts cat --parquet x.parquet -M
 	[[ "$stderr" == *"--parquet and --msgpack: one output format"* ]]
 	run -2 --separate-stderr qts cat --parquet ''
-	[[ "$stderr" == *"--parquet: no file named"* ]]
+	[[ "$stderr" == *"--parquet: an empty file name"* ]]
 	run -2 --separate-stderr qts cat --parquet
 	[[ "$stderr" == *"requires an argument"* ]]
 }

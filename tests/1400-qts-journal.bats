@@ -103,7 +103,7 @@ EOF
 	set -- $(blocks "$T/j" | tail -1)
 	truncate -s $(($1 + 30)) "$T/j"
 	run -0 qts journal cat "$T/j"
-	[[ "$output" == *"qts journal: $T/j: byte $1: a torn block at the end (30 bytes of a block header), as a crash leaves it: left out"* ]]
+	[[ "$output" == *"qts journal cat: $T/j: byte $1: a torn block at the end (30 bytes of a block header), as a crash leaves it: left out"* ]]
 }
 
 @test "qts journal: a block whose data is garbage at the end (a crash's) is cut on reopen" {
@@ -122,14 +122,14 @@ EOF
 	printf 'XXXXXXXX' | dd of="$T/j" bs=1 seek=$(($1 + 100)) conv=notrunc 2> /dev/null
 	before=$(blocks "$T/j" | head -2 | awk '{ n += $3 } END { print n }')
 	run -1 --separate-stderr qts journal cat "$T/j"
-	[ "$stderr" = "qts journal: $T/j: byte $1: a corrupt block (its deflate data is corrupt); --salvage skips it" ]
+	[ "$stderr" = "qts journal cat: $T/j: byte $1: a corrupt block (its deflate data is corrupt); --salvage skips it" ]
 	# every record before it, then the system event that ends a failed stream
 	[ "${#lines[@]}" -eq $((before + 1)) ]
 	[[ "${lines[-1]}" == system,*,error,* ]]
 	run -0 --separate-stderr qts journal cat --salvage "$T/j"
 	[ "${#lines[@]}" -eq $((6000 - $3)) ]
-	[[ "$stderr" == *"qts journal: $T/j: byte $1: skipped $2 bytes of corrupt data (its deflate data is corrupt)"* ]]
-	[[ "$stderr" == *"qts journal: --salvage: skipped 1 corrupt region, $2 bytes, $3 records lost" ]]
+	[[ "$stderr" == *"qts journal cat: $T/j: byte $1: skipped $2 bytes of corrupt data (its deflate data is corrupt)"* ]]
+	[[ "$stderr" == *"qts journal cat: --salvage: skipped 1 corrupt region, $2 bytes, $3 records lost" ]]
 }
 
 @test "qts journal: a writer does not cut whole blocks after a corrupt header" {
@@ -165,7 +165,7 @@ EOF
 	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nsystem,2024-01-02T00:00:00Z,qts-fetch,error,feed lost\n' > "$T/f.csv"
 	run -1 --separate-stderr qts journal "$T/f" "$T/f.csv"
 	run -1 --separate-stderr qts journal cat "$T/f"
-	[ "$stderr" = "qts journal: the input is incomplete: qts-fetch failed: feed lost" ]
+	[ "$stderr" = "qts journal cat: the input is incomplete: qts-fetch failed: feed lost" ]
 	[ "${#lines[@]}" -eq 2 ]
 	run -1 --separate-stderr qts cat "$T/f.csv"
 	[ "$stderr" = "qts: the input is incomplete: qts-fetch failed: feed lost" ]
@@ -265,7 +265,7 @@ EOF
 	run -2 qts journal --rotate-size 1x "$T/j"
 	[[ "$output" == *"--rotate-size: '1x' is not a size"* ]]
 	run -2 qts journal cat
-	[[ "$output" == *"qts journal: no journal FILE given"* ]]
+	[[ "$output" == *"qts journal cat: no journal FILE given"* ]]
 	run -2 qts journal cat --types bar,Nope "$T/j"
 	[[ "$output" == *"--types: 'Nope' is not an event type (a lowercase name: bar, fill, signal...)"* ]]
 	run -2 qts journal cat --types "$(printf 't%d,' $(seq 17))bar" "$T/j"
@@ -282,10 +282,10 @@ EOF
 	run -1 qts journal "$T" < /dev/null
 	[[ "$output" == *"qts journal: $T: "* ]]
 	run -1 --separate-stderr qts journal cat "$T/missing"
-	[ "$stderr" = "qts journal: $T/missing: No such file or directory" ]
+	[ "$stderr" = "qts journal cat: $T/missing: No such file or directory" ]
 	echo 'not a journal' > "$T/text"
 	run -1 --separate-stderr qts journal cat "$T/text"
-	[ "$stderr" = "qts journal: $T/text: byte 0: a corrupt block (not a block header); --salvage skips it" ]
+	[ "$stderr" = "qts journal cat: $T/text: byte 0: a corrupt block (not a block header); --salvage skips it" ]
 }
 
 @test "qts journal: --help names every option" {

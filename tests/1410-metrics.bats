@@ -92,7 +92,7 @@ value() {
 	[ -s "$T/pipe.prom" ]
 	# a later stage's would never be written: refused, not ignored
 	run -2 --separate-stderr qts pipe 'qts-strategy sma-cross | qts-sim --metrics '"$T/later.prom" "$T/bars.csv"
-	[ "$stderr" = "qts: pipe: stage 2 (qts-sim): --metrics: the chain's figures are one stage's, given to the first" ]
+	[ "$stderr" = "qts pipe: stage 2 (qts-sim): --metrics: the chain's figures are one stage's, given to the first" ]
 	[ ! -e "$T/later.prom" ]
 }
 
@@ -166,7 +166,7 @@ value() {
 
 @test "qts top: errors and usage" {
 	run -1 --separate-stderr qts top --once "$T/none.prom"
-	[ "$stderr" = "qts: no metrics file could be read" ]
+	[ "$stderr" = "qts top: no metrics file could be read" ]
 	run -2 qts top
 	[[ "$output" == *"no metrics FILE or DIR given"* ]]
 	run -2 qts top -d 10ms "$T"
@@ -175,6 +175,7 @@ value() {
 	[[ "$output" == *"--iterations: "* ]]
 	run -0 qts top --help
 	for o in --delay --iterations --once; do [[ "$output" == *"$o"* ]]; done
+	[[ "$output" == *"-n, --iterations COUNT "* ]] # as qts(1) names it
 }
 
 @test "qts top: a refreshed screen in a terminal, rates from two readings, q quits" {

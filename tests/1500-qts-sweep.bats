@@ -267,7 +267,7 @@ EOF
 	run --separate-stderr -2 qts sweep -j 2 "$CHAIN" fast=30 slow=20 "$D/one.csv"
 	[ "${stderr_lines[1]}" = "qts sweep: 1 of 1 combination failed; the first (id 1: qts-strategy sma-cross size=100 fast=30 slow=20 | qts-risk --max-position 300 | qts-sim --commission bps=5) said the above" ]
 	run --separate-stderr -2 qts sweep 'qts-strategy sma-cross | qts-nope' fast=5 "$D/one.csv"
-	[[ "${stderr_lines[0]}" == "qts sweep: pipe: stage 2: unknown stage 'qts-nope' (qts pipe runs "* ]]
+	[[ "${stderr_lines[0]}" == "qts sweep: stage 2: unknown stage 'qts-nope' (qts pipe runs "* ]]
 	run --separate-stderr -2 qts sweep "$CHAIN | qts-report --json" fast=5 "$D/one.csv"
 	[ "${stderr_lines[0]}" = "qts sweep: qts-report: in a sweep it writes no report of its own: -j, -c, -t, --html, -o, --live, --tee and FILE are not for it" ]
 	run --separate-stderr -2 qts sweep "qts-strategy sma-cross $D/one.csv | qts-sim" fast=5 "$D/one.csv"
@@ -321,13 +321,13 @@ EOF
 --top 0 "\$p" fast=5 => --top: 0 is out of range [1, 1000000000]
 --shard 3 "\$p" fast=5 => --shard: '3' is not I/N
 --shard 3/2 "\$p" fast=5 => --shard: '3/2' is not I/N with 1 <= I <= N
---overfit '' "\$p" fast=5 => --overfit: no file named
--o '' "\$p" fast=5 => --output: no file named
+--overfit '' "\$p" fast=5 => --overfit: an empty file name
+-o '' "\$p" fast=5 => --output: an empty file name
 --bootstrap 0 "\$p" fast=5 => --bootstrap: 0 is out of range [1, 1000000]
 --merge --periods 0 x => --periods: 0 is out of range [1, 1e+06]
 --walk-forward 3y "\$p" fast=5 => --walk-forward: '3y' is not TRAIN:TEST (such as 3y:1y; y, m, w or d)
 --walk-forward 3x:1y "\$p" fast=5 => --walk-forward: '3x:1y' is not TRAIN:TEST (such as 3y:1y; y, m, w or d)
---oos-equity '' "\$p" fast=5 => --oos-equity: no file named
+--oos-equity '' "\$p" fast=5 => --oos-equity: an empty file name
 --merge => --merge: no table named
 --merge --samples 3 x => --merge ranks tables: no --samples, --seed, --shard, --walk-forward or --oos-equity
 --periods 12 "\$p" fast=5 => --periods goes with --merge (a sweep takes qts-report's own)
