@@ -20,7 +20,7 @@ int qts_cache_option(int c, const char *arg, qts_cache_opts *co, const char *usa
 	switch (c) {
 	case QTS_OPT_CACHE_DIR:
 		if (!*arg)
-			qts_usage_error(usage, "--cache-dir: an empty name");
+			qts_usage_error(usage, "--cache-dir: an empty file name");
 		co->dir = arg;
 		return 1;
 	case QTS_OPT_NO_CACHE: co->off = 1; return 1;

@@ -271,6 +271,8 @@ static void parse(int argc, char **argv, opts *o)
 		}
 		case O_INSTRUMENTS:
 			/* read in place: an --instrument after it wins */
+			if (!*optarg)
+				qts_usage_error(usage, "--instruments: an empty file name");
 			if (qts_instruments_load(optarg, &o->instruments, &o->ninstruments, err) < 0)
 				qts_die(QTS_EXIT_FAIL, "%s", err);
 			break;

@@ -182,7 +182,7 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 		break;
 	case K_PATH:
 		if (!*value || strlen(value) >= QTS_RISK_PATH_MAX) {
-			snprintf(why, sizeof why, "%s", *value ? "path too long" : "empty path");
+			snprintf(why, sizeof why, "%s", *value ? "path too long" : "an empty file name");
 			goto bad;
 		}
 		strcpy(field, value);

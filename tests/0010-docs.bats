@@ -114,7 +114,9 @@ offered() {
 @test "an empty name for an option that names a file is a usage error (exit 2), in every program" {
 	while IFS='|' read -r p opt; do
 		run -2 --separate-stderr sh -c "$p $opt '' </dev/null"
-		[[ "${stderr_lines[0]}" == "${p%% *}: ${opt}: an empty file name" ]] || { echo "$p $opt: $stderr"; false; }
+		# qts-broker paper is qts-broker, qts sweep is itself
+		case $p in "qts "*) who=$p ;; *) who=${p%% *} ;; esac
+		[[ "${stderr_lines[0]}" == "$who: ${opt}: an empty file name" ]] || { echo "$p $opt: $stderr"; false; }
 	done <<-'E'
 	qts-sim|--actions
 	qts-sim|--instruments
@@ -130,6 +132,14 @@ offered() {
 	qts-broker paper|--journal
 	qts-broker paper|--actions
 	qts-fetch|--actions
+	qts-fetch|--cache-dir
+	qts-risk|--sectors
+	qts-risk|--kill-file
+	qts-report|--instruments
+	qts sweep|--output
+	qts sweep|--overfit
+	qts sweep|--oos-equity
+	qts cat|--parquet
 	E
 }
 

@@ -272,7 +272,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	run -2 --separate-stderr qts-risk --vol-window 1 </dev/null
 	[ "${stderr_lines[0]}" = "qts-risk: --vol-window: 1 is out of range [2, 100000]" ]
 	run -2 --separate-stderr qts-risk --kill-file '' </dev/null
-	[ "${stderr_lines[0]}" = "qts-risk: --kill-file: empty path" ]
+	[ "${stderr_lines[0]}" = "qts-risk: --kill-file: an empty file name" ]
 	run -2 --separate-stderr qts-risk --bogus 1 </dev/null
 	[[ "$stderr" == *usage:* ]]
 }

@@ -52,7 +52,7 @@ EOF
 
 @test "--cache-dir takes a name, --offline not with --no-cache, --cache-list not with --cache-clear" {
 	run -2 --separate-stderr qts-fetch --cache-dir '' synth:A
-	[ "${stderr_lines[0]}" = "qts-fetch: --cache-dir: an empty name" ]
+	[ "${stderr_lines[0]}" = "qts-fetch: --cache-dir: an empty file name" ]
 	run -2 --separate-stderr qts-fetch --offline --no-cache synth:A
 	[ "${stderr_lines[0]}" = "qts-fetch: --offline reads the cache, which --no-cache turns off" ]
 	run -2 --separate-stderr qts-fetch --cache-list --cache-clear
