@@ -100,13 +100,14 @@ static void parse_options(int argc, char **argv, options *op)
 	qts_risk_config_init(&op->cfg);
 	build_usage();
 	int c, idx, rc, listing = 0;
+	const char *stream_opt = NULL; /* the first option of the stream, which --list would ignore */
 	char err[256];
 	while ((c = getopt_long(argc, argv, "Mh", lo, &idx)) != -1)
 		switch (c) {
 		case 'h': fputs(usage, stdout); exit(qts_close_stdout());
 		case OPT_VERSION: qts_print_version();
 		case OPT_LIST: listing = 1; break;
-		case OPT_FRACTIONAL: op->cfg.fractional = 1; break;
+		case OPT_FRACTIONAL: op->cfg.fractional = 1; stream_opt = "--fractional"; break;
 		case OPT_RULES:
 			if (!*optarg)
 				qts_usage_error(usage, "--rules: an empty file name");
@@ -124,7 +125,16 @@ static void parse_options(int argc, char **argv, options *op)
 		default:
 			if (!qts_stage_option(c, optarg, &op->conf, usage))
 				qts_usage_error(usage, NULL);
+			if (!stream_opt)
+				stream_opt = c == 'M' ? "-M" : argv[optind - 1 - (optarg != NULL && optarg == argv[optind - 1])];
 		}
+	/* --list reads no stream: an input or an option of the stream would
+	 * be ignored, which is a usage error, as in qts-strategy */
+	if (listing && optind < argc)
+		qts_usage_error(usage, "--list takes no operands: '%s'", argv[optind]);
+	if (listing && stream_opt)
+		qts_usage_error(usage, "--list goes with --rules and rules alone: not %.*s", (int)strcspn(stream_opt, "="),
+				stream_opt);
 	if (listing)
 		exit(list(&op->cfg));
 	op->conf.files = argv + optind; /* none: standard input */

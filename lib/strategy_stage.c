@@ -50,27 +50,53 @@ static const struct option longopts[] = {
 
 static void parse_options(int argc, char **argv, struct strategy_options *o)
 {
-	int c;
+	int c, others = 0;
 	memset(o, 0, sizeof *o);
 	/* '+': options end at the strategy's name; its key=value follow */
-	while ((c = getopt_long(argc, argv, "+Me:f:h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+Me:f:h", longopts, NULL)) != -1) {
+		others += c != O_LIST;
 		switch (c) {
-		case 'e': o->expr = optarg; break;
+		case 'e':
+			/* one program: a second would replace the first unseen */
+			if (o->expr)
+				qts_usage_error(usage, "-e given twice: the program is one -e (statements joined by ';' or newlines) or -f");
+			o->expr = optarg;
+			break;
 		case 'f':
 			if (!*optarg)
 				qts_usage_error(usage, "-f: an empty file name");
+			if (o->progfile)
+				qts_usage_error(usage, "-f given twice: the program is one file");
 			o->progfile = optarg;
 			break;
-		case O_PRINT: o->print = optarg; break;
+		case O_PRINT:
+			if (o->print)
+				qts_usage_error(usage, "--print given twice: one LIST holds every expression");
+			o->print = optarg;
+			break;
 		case O_PLUGIN:
 			if (!*optarg)
 				qts_usage_error(usage, "--plugin: an empty file name");
+			if (o->plugin)
+				qts_usage_error(usage, "--plugin given twice: one plugin a stage");
 			o->plugin = optarg;
 			break;
 		case O_WATCH: o->watch = 1; break;
-		case O_TF: o->tf = optarg; break;
-		case O_NAME: o->name = optarg; break;
-		case O_UNIT: o->unit = optarg; break;
+		case O_TF:
+			if (o->tf)
+				qts_usage_error(usage, "--tf given twice: one timeframe drives the strategy");
+			o->tf = optarg;
+			break;
+		case O_NAME:
+			if (o->name)
+				qts_usage_error(usage, "--name given twice");
+			o->name = optarg;
+			break;
+		case O_UNIT:
+			if (o->unit)
+				qts_usage_error(usage, "--unit given twice");
+			o->unit = optarg;
+			break;
 		case O_LIST: o->list = 1; break;
 		case O_XS_WAIT:
 			if (qts_duration_parse(optarg, &o->xs_wait) < 0 || o->xs_wait <= 0)
@@ -85,12 +111,16 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 			if (!qts_stage_option(c, optarg, &o->conf, usage))
 				qts_usage_error(usage, NULL);
 		}
+	}
 	int kinds = !!o->expr + !!o->progfile + !!o->print + !!o->plugin;
 	if (kinds > 1)
 		qts_usage_error(usage, "-e, -f, --print and --plugin exclude each other");
 	if (o->list) {
 		if (optind < argc)
 			qts_usage_error(usage, "--list takes no operands: '%s'", argv[optind]);
+		/* it lists the registry, whatever else is said: that would be ignored */
+		if (others)
+			qts_usage_error(usage, "--list goes alone: it reads no input and runs no strategy");
 		return;
 	}
 	int i = optind;

@@ -363,6 +363,20 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 		printf '%s\n' "${lines[@]}" | grep -q '^stochk(high,low,close,'
 }
 
+@test "--list goes alone; -e, -f, --print, --plugin, --tf, --name and --unit once each" {
+	for o in '-e target=1' '--tf 1d' '-M' '--name x' '--heartbeat 1s'; do
+		run -2 --separate-stderr sh -c "qts-strategy $o --list </dev/null"
+		[ "${stderr_lines[0]}" = "qts-strategy: --list goes alone: it reads no input and runs no strategy" ] || { echo "$o: $stderr"; false; }
+	done
+	run -2 --separate-stderr qts-strategy -e 'target=1' -e 'target=2' </dev/null
+	[[ "${stderr_lines[0]}" == "qts-strategy: -e given twice: "* ]]
+	for o in '-f a -f b' '--print close --print open' '--plugin a.so --plugin b.so' '--tf 1d --tf 1h' \
+		'--name a --name b' '--unit qty --unit weight'; do
+		run -2 --separate-stderr sh -c "qts-strategy $o </dev/null"
+		[[ "${stderr_lines[0]}" == "qts-strategy: ${o%% *} given twice"* ]] || { echo "$o: $stderr"; false; }
+	done
+}
+
 @test "the issue's indicator calls compile and produce values" {
 	run qts-strategy --print 'atr(high,low,close,3),bbupper(close,3,2,2),stochk(high,low,close,3,2,2),macdsignal(close,2,3,2),rocp(close,2),willr(high,low,close,3)' "$S/cross.csv"
 	[ "$status" -eq 0 ]

@@ -36,6 +36,16 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	done
 }
 
+@test "--list reads no stream: an input or an option of the stream with it is a usage error" {
+	run -2 --separate-stderr qts-risk --list bars.csv
+	[ "${stderr_lines[0]}" = "qts-risk: --list takes no operands: 'bars.csv'" ]
+	for o in --feedback=nonexist '--feedback nonexist' '--state s' '--checkpoint-every 10 --state s' -M --fractional \
+		'--heartbeat 1s' '--metrics m.prom' '--output-journal j'; do
+		run -2 --separate-stderr sh -c "qts-risk --max-position 5 --list $o </dev/null"
+		[ "${stderr_lines[0]}" = "qts-risk: --list goes with --rules and rules alone: not ${o%%[ =]*}" ] || { echo "$o: $stderr"; false; }
+	done
+}
+
 @test "--list shows the values in effect: defaults, then what flags and rules files set, before or after it" {
 	run -0 qts-risk --list
 	# the defaults, and - for a rule that is off; never a placeholder
