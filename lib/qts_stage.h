@@ -212,7 +212,16 @@ enum { QTS_OPT_STATE = 0x7180, QTS_OPT_CHECKPOINT_EVERY, QTS_OPT_OUTPUT_JOURNAL 
 	{ "state", required_argument, NULL, QTS_OPT_STATE }, \
 	{ "checkpoint-every", required_argument, NULL, QTS_OPT_CHECKPOINT_EVERY }, \
 	{ "output-journal", required_argument, NULL, QTS_OPT_OUTPUT_JOURNAL }
-/* The lines of --help for them, the same in every stage. */
+/* The lines of --help for them, the same in every stage: _HELP where long
+ * options stand after the column of short ones, _HELP_2 where they start
+ * at column 2 as the short ones do (qts-sim, qts-risk, qts-broker). */
+#define QTS_STAGE_STATE_HELP_2 \
+	"  --state FILE            restore from FILE when it exists, skip the input it\n" \
+	"                          has consumed, and checkpoint into it (qts(7))\n" \
+	"  --checkpoint-every N|DURATION\n" \
+	"                          checkpoint every N input events or DURATION (10s)\n" \
+	"  --output-journal J      the output goes to `qts journal J`: do not write\n" \
+	"                          again what J already holds\n"
 #define QTS_STAGE_STATE_HELP \
 	"      --state FILE         restore from FILE when it exists, skip the input it\n" \
 	"                           has consumed, and checkpoint into it (qts(7))\n" \

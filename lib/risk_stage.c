@@ -38,13 +38,18 @@ static void build_usage(void)
 			       "  --heartbeat DURATION         a system event with the counts each DURATION\n"
 			       "  --metrics FILE               Prometheus metrics of the stage in FILE, each second\n"
 			       "  --busy-poll DURATION         poll without sleeping up to DURATION before a wait\n"
-			       QTS_STAGE_STATE_HELP
+			       QTS_STAGE_STATE_HELP_2
 			       "  --list                       list the rules with the values in effect\n");
 	for (size_t i = 0; i < n && len < sizeof usage; i++) {
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s %s", t[i].name, t[i].param);
 		len += (size_t)snprintf(usage + len, sizeof usage - len, "  %-28s %s\n", flag, t[i].summary);
 	}
+	if (len < sizeof usage)
+		len += (size_t)snprintf(usage + len, sizeof usage - len, "  %-28s %s\n  %-28s %s\n", "-h, --help",
+					"print this help", "--version", "print the version");
+	if (len >= sizeof usage)
+		qts_die(QTS_EXIT_FAIL, "the help is longer than its buffer");
 }
 
 /* The rules with the values in effect after every flag and rules file

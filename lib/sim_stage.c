@@ -28,7 +28,7 @@ static const char usage[] =
 	"  --heartbeat DURATION    a system event every DURATION (10s, 1m)\n"
 	"  --metrics FILE          Prometheus metrics of the stage in FILE, each second\n"
 	"  --busy-poll DURATION    poll without sleeping up to DURATION before a wait\n"
-	QTS_STAGE_STATE_HELP
+	QTS_STAGE_STATE_HELP_2
 	"  -h, --help              print this help\n"
 	"  --version               print the version\n";
 

@@ -40,6 +40,21 @@ programs() {
 	done
 }
 
+@test "--help lists -h, --help and --version; the checkpoint options line up with the others" {
+	for p in $(programs); do
+		[ "$p" = qts ] && continue # its usage names --version | --help, its commands' own
+		help=$("$p" --help)
+		# not the synopsis's `--help | --version`: a line that says what each does
+		opts=$(grep -Ev -- '^ *(usage: )?qts' <<<"$help")
+		grep -q -- '-h, --help' <<<"$opts" || { echo "$p: no -h, --help line"; false; }
+		grep -q -- '--version' <<<"$opts" || { echo "$p: no --version line"; false; }
+		grep -q -- '--state FILE' <<<"$help" || continue
+		want=$(grep -E -m1 -- '^ +--metrics ' <<<"$help" | sed 's/--.*//')
+		got=$(grep -E -m1 -- '^ +--state ' <<<"$help" | sed 's/--.*//')
+		[ "${#got}" -eq "${#want}" ] || { echo "$p: --state at ${#got}, --metrics at ${#want}"; false; }
+	done
+}
+
 @test "a bad option exits 2 with the usage on stderr" {
 	for p in $(programs); do
 		[ "$p" = qts ] && continue

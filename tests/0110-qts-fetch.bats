@@ -398,7 +398,9 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 
 @test "--help and --version" {
 	run -0 qts-fetch --help
-	[[ "${lines[0]}" == "usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]" ]]
+	[[ "${lines[0]}" == "usage: qts-fetch [options] [-s SYMBOL] SOURCE... [-s SYMBOL SOURCE...]" ]]
+	# an argument is named as qts-fetch(1) names it
+	for a in '--symbol SYMBOL ' '--epoch UNIT ' '--date-format FORMAT '; do [[ "$output" == *"$a"* ]]; done
 	run -0 qts-fetch --version
 	[[ "$output" == "qts-fetch "[0-9]* ]]
 }

@@ -260,7 +260,7 @@ TOP=$BATS_TEST_DIRNAME/..
 @test "synth: without symbols, with an empty one or one twice is a usage error" {
 	run -2 --separate-stderr qts-fetch synth:
 	[ "${stderr_lines[0]}" = "qts-fetch: synth:: names no symbol (synth:SYM[,SYM...])" ]
-	[ "${stderr_lines[1]}" = "usage: qts-fetch [options] [-s SYM] SOURCE... [-s SYM SOURCE...]" ]
+	[ "${stderr_lines[1]}" = "usage: qts-fetch [options] [-s SYMBOL] SOURCE... [-s SYMBOL SOURCE...]" ]
 	run -2 --separate-stderr qts-fetch synth:A,,B
 	[ "${stderr_lines[0]}" = "qts-fetch: synth:A,,B: '' is not a symbol (1 to 31 bytes)" ]
 	run -2 --separate-stderr qts-fetch synth:A,
