@@ -110,16 +110,7 @@ static void parse_options(int argc, char **argv, options *o)
 		}
 	if (optind >= argc)
 		qts_usage_error(usage, "no timeframe given");
-	parse_tfs(o, argv[optind]);
-	/* Days, weeks and months are not moved: an offset for them alone
-	 * would be ignored */
-	int intraday = 0;
-	for (size_t i = 0; i < o->ntf; i++)
-		intraday |= strchr("smh", o->tf[i].unit) != NULL;
-	if (o->offset && !intraday)
-		qts_usage_error(usage, "--offset moves intervals of seconds, minutes and hours: none in '%s'",
-				argv[optind]);
-	optind++;
+	parse_tfs(o, argv[optind++]);
 	o->conf.files = argv + optind; /* none: stdin */
 	o->conf.nfiles = (size_t)(argc - optind);
 }

@@ -27,10 +27,6 @@ T=$BATS_TEST_TMPDIR
 @test "usage errors exit 2 with a message" {
 	run -2 --separate-stderr qts-resample
 	[[ ${stderr_lines[0]} == "qts-resample: no timeframe given" ]]
-	# days, weeks and months are not moved: an offset for them alone would be ignored
-	run -2 --separate-stderr qts-resample --offset 30m 1d,1w,1M </dev/null
-	[[ ${stderr_lines[0]} == "qts-resample: --offset moves intervals of seconds, minutes and hours: none in '1d,1w,1M'" ]]
-	run -0 --separate-stderr qts-resample --offset 0 1d </dev/null
 	run -2 --separate-stderr qts-resample 5x
 	[[ ${stderr_lines[0]} == "qts-resample: bad timeframe '5x'" ]]
 	run -2 --separate-stderr qts-resample 0m
