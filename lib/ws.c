@@ -28,7 +28,10 @@
 #include <wslay/wslay.h>
 
 /* The largest message taken: Alpaca's are a few kB. */
-#define MSG_MAX (16u << 20)
+#define MSG_MAX_MIB 16
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define MSG_MAX ((unsigned)MSG_MAX_MIB << 20)
 /* The largest answer to the Upgrade request. */
 #define HEAD_MAX 8192
 
@@ -539,8 +542,30 @@ int64_t qts_ws_last_heard(const qts_ws *w)
 	return w->last_heard;
 }
 
+/* What qts refused of the server when it closed the stream itself. */
+static const char *refused(unsigned code)
+{
+	switch (code) {
+	case WSLAY_CODE_PROTOCOL_ERROR:
+		return "a frame that breaks the protocol (reserved bits, opcode, masking or fragments)";
+	case WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA:
+		return "a text message that is not UTF-8";
+	case WSLAY_CODE_MESSAGE_TOO_BIG:
+		return "a message larger than " STR(MSG_MAX_MIB) " MiB";
+	default:
+		return NULL;
+	}
+}
+
 static void closed(qts_ws *w, char *err)
 {
+	unsigned sent = wslay_event_get_close_sent(w->ev) ? wslay_event_get_status_code_sent(w->ev) : 0;
+	/* wslay answers a frame it refuses with a close of its own: the
+	 * server's hanging up after it is not the cause */
+	if (!wslay_event_get_close_received(w->ev) && refused(sent)) {
+		snprintf(err, QTS_ERR_MAX, "qts closed the stream (code %u): the server sent %s", sent, refused(sent));
+		return;
+	}
 	if (wslay_event_get_close_received(w->ev)) {
 		unsigned code = wslay_event_get_status_code_received(w->ev);
 		snprintf(err, QTS_ERR_MAX, "the server closed the stream (code %u)", code);

@@ -273,6 +273,23 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	[ "$(grep -c '^bar,' out.csv)" = 2 ]
 }
 
+@test "alpaca --live: a frame qts refuses (not UTF-8, a reserved bit, over 16 MiB) is said as qts closing the stream, not the server" {
+	for f in 'utf8 1007 a text message that is not UTF-8' \
+		 'rsv 1002 a frame that breaks the protocol (reserved bits, opcode, masking or fragments)' \
+		 'big 1009 a message larger than 16 MiB'; do
+		set -- $f
+		rm -f port log
+		fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":[],"fault":"'$1'","then":"stay"}]}'
+		live alpaca:AAPL
+		wait_for err.txt 'connecting again'
+		stop
+		grep -qF "qts-fetch: alpaca: qts closed the stream (code $2): the server sent ${*:3}; connecting again" err.txt
+		! grep -q 'the server closed' err.txt || false
+		kill "$fake_pid"
+		wait "$fake_pid" 2>/dev/null || true
+	done
+}
+
 @test "alpaca --live: a silent stream (no pong either) is found out and connected again" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","bars":{},"sessions":[
 	 {"messages":['"$(bar 30 1)"'],"then":"silent"},

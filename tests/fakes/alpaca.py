@@ -24,7 +24,11 @@ LOGFILE; given a certificate and its key, it speaks TLS (https, wss).  CONFIG (r
   sessions          the stream, one entry a connection (the last repeats):
                     {"messages": [[...], "raw text", ...],
                      "error": [406, "connection limit exceeded"],
+                     "fault": "utf8" | "rsv" | "big",
                      "then": "stay" | "drop" | "silent" | "close"}
+                    fault, after the messages: a frame a client must refuse
+                    (a text message not UTF-8, a reserved bit set, a
+                    message of 17 MiB)
 
 The shapes follow Alpaca's documentation (docs.alpaca.markets: Historical
 bars; WebSocket Stream; Real-time stock data).
@@ -240,6 +244,15 @@ class Handler(BaseHTTPRequestHandler):
             send_text(sock, [dict(T="subscription", **lists)])
             for m in sess.get("messages", []):
                 send_text(sock, m)
+            fault = sess.get("fault")
+            if fault == "utf8":
+                send_frame(sock, 1, b'[{"T":"b","S":"AAPL\xff\xfe"}]')
+            elif fault == "rsv":
+                sock.sendall(struct.pack("!BB", 0x80 | 0x40 | 1, 2) + b"[]")
+            elif fault == "big":
+                send_frame(sock, 1, b"[" + b" " * (17 << 20) + b"]")
+            if fault:
+                log("WS fault %s" % fault)
             then = sess.get("then", "stay")
             log("WS then %s" % then)
             if then == "drop":
