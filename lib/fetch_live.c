@@ -537,6 +537,11 @@ static int live_next(void *eng, qts_event *ev)
 				snprintf(l->err, sizeof l->err, "out of memory");
 				return -1;
 			}
+			/* -u is inclusive (to is a nanosecond past it): an event
+			 * at -u itself is written and ends the run, with what
+			 * came with it up to -u; nothing after it is waited for */
+			if (in->type != QTS_SYSTEM && l->rq.to != INT64_MAX && in->ts >= l->rq.to - 1)
+				l->ended = 1;
 		}
 		/* The events due, in order; all of them at the end. */
 		while (qts_reorder_pop(&l->held, qts_loop_now(), l->ended || l->draining, ev)) {

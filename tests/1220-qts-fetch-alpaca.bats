@@ -273,6 +273,15 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	[ "$(grep -c '^bar,' out.csv)" = 2 ]
 }
 
+@test "alpaca --live: an event exactly at -u is written and ends the run" {
+	m() { printf '[{"T":"b","S":"AAPL","o":%s,"h":%s,"l":%s,"c":%s,"v":1,"t":"2099-01-05T14:%s:00Z"}]' $2 $2 $2 $2 $1; }
+	# nothing comes after it: the run ends on it, not on a later one
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$(m 30 1),$(m 31 2)"'],"then":"stay"}]}'
+	run -0 --separate-stderr timeout 20 qts-fetch --live -u 2099-01-05T14:31:00Z alpaca:AAPL
+	[ "$output" = "bar,2099-01-05T14:30:00Z,AAPL,1m,1,1,1,1,1
+bar,2099-01-05T14:31:00Z,AAPL,1m,2,2,2,2,1" ]
+}
+
 @test "alpaca --live: a frame qts refuses (not UTF-8, a reserved bit, over 16 MiB) is said as qts closing the stream, not the server" {
 	for f in 'utf8 1007 a text message that is not UTF-8' \
 		 'rsv 1002 a frame that breaks the protocol (reserved bits, opcode, masking or fragments)' \
