@@ -273,6 +273,21 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	[ "$(grep -c '^bar,' out.csv)" = 2 ]
 }
 
+@test "alpaca --live: a stream that drops, or says 500, soon after each subscription is connected again after a doubling wait, not in a storm" {
+	for then in '"then":"drop"' '"messages":[[{"T":"error","code":500,"msg":"internal error"}]],"then":"stay"'; do
+		rm -f port log
+		fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$(bar 30 1)"'],"then":"drop"},{'"$then"'}]}'
+		QTS_NET_BACKOFF_MS=100 timeout 3 qts-fetch --live alpaca:AAPL >out.csv 2>err.txt || true
+		# waits of 50 to 100 ms, then 100 to 200, 200 to 400, 400 to 800,
+		# 800 to 1600: six connections in 3 s at the most, however fast
+		n=$(grep -c '^WS connect' log)
+		echo "$then: $n connections" >&2
+		[ "$n" -ge 2 ] && [ "$n" -le 7 ]
+		kill "$fake_pid"
+		wait "$fake_pid" 2>/dev/null || true
+	done
+}
+
 @test "alpaca --live: an event exactly at -u is written and ends the run" {
 	m() { printf '[{"T":"b","S":"AAPL","o":%s,"h":%s,"l":%s,"c":%s,"v":1,"t":"2099-01-05T14:%s:00Z"}]' $2 $2 $2 $2 $1; }
 	# nothing comes after it: the run ends on it, not on a later one
