@@ -31,9 +31,9 @@
 #include <time.h>
 
 #define DEFAULT_URL "https://paper-api.alpaca.markets"
-/* Alpaca's limit is 200 requests a minute: 190 a minute with 10 at once
- * never passes it in any minute. */
-#define RATE_PER_MIN 190
+/* Alpaca's limit is 200 requests a minute: the bucket keeps to it in
+ * any minute, 10 at once (then 191 a minute). */
+#define RATE_PER_MIN 200
 #define BURST 10
 #define DEFAULT_TIMEOUT (10 * QTS_NS_PER_SEC)
 #define POLL_EVERY (1 * QTS_NS_PER_SEC)    /* orders, while the stream is down */

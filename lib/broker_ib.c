@@ -862,8 +862,9 @@ static void *ib_new(char *err)
 	b->next_id = 1;
 	b->counting = 1;
 	b->pos.who = "ib";
-	/* IB's pacing: at most 50 messages a second from a client. */
-	qts_bucket_init(&b->bucket, 50 * 60.0, 50);
+	/* IB's pacing: at most 50 messages in any second from a client
+	 * (13 at once, then 38 a second). */
+	qts_bucket_init(&b->bucket, 50, QTS_NS_PER_SEC, 50);
 	return b;
 }
 

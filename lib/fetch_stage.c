@@ -147,7 +147,8 @@ typedef struct options {
 	 * connection, bucket and breaker per kind, shared by its symbols. */
 	const qts_feed_kind *fallback[8];
 	size_t nfallback;
-	double rate_per_min;   /* 0: the kind's own */
+	double rate;           /* --rate N: at most N requests a window; 0: the kind's own */
+	int64_t rate_window;   /* its unit: a second, minute or hour */
 	int retries;           /* -1: net.c's default */
 	int64_t timeout;       /* 0: net.c's default */
 	const char *actions;
@@ -266,8 +267,8 @@ static void add_source(options *o, const char *spec, const char *symbol)
 		o->src[o->nsrc - 1].kind = qts_feed_find(spec, scheme);
 }
 
-/* --rate N/min (or N/s, N/h): requests a minute. */
-static double parse_rate(const char *s)
+/* --rate N/min (or N/s, N/h): N, and the window it counts in. */
+static double parse_rate(const char *s, int64_t *window)
 {
 	char num[64], err[128];
 	const char *slash = strchr(s, '/');
@@ -275,13 +276,14 @@ static double parse_rate(const char *s)
 	if (slash && (size_t)(slash - s) < sizeof num) {
 		memcpy(num, s, (size_t)(slash - s));
 		num[slash - s] = '\0';
-		per = !strcmp(slash, "/min") ? 1 : !strcmp(slash, "/s") ? 1.0 / 60 : !strcmp(slash, "/h") ? 60 : 0;
+		per = !strcmp(slash, "/min") ? 60 : !strcmp(slash, "/s") ? 1 : !strcmp(slash, "/h") ? 3600 : 0;
 	}
 	if (!per)
 		qts_usage_error(usage, "--rate: '%s' is not N/min, N/s or N/h", s);
 	if (qts_parse_double(num, 1e-6, 1e6, &n, err) < 0)
 		qts_usage_error(usage, "--rate: %s", err);
-	return n / per;
+	*window = (int64_t)per * QTS_NS_PER_SEC;
+	return n;
 }
 
 /* After --cache-list or --cache-clear, a source's name chooses entries. */
@@ -453,7 +455,7 @@ static void parse_options(int argc, char **argv, options *o)
 			o->fallback[o->nfallback++] = k;
 			break;
 		}
-		case OPT_RATE: o->rate_per_min = parse_rate(optarg); o->given |= 1u << G_RATE; break;
+		case OPT_RATE: o->rate = parse_rate(optarg, &o->rate_window); o->given |= 1u << G_RATE; break;
 		case OPT_RETRIES:
 			o->given |= 1u << G_RETRIES;
 			if (qts_parse_long(optarg, 0, 100, &l, err) < 0)
@@ -606,8 +608,11 @@ static int open_network(source *s, const options *o, const char *why)
 		s->hist = NULL;
 		size_t ki = kind_index(k);
 		if (!o->nets[ki]) {
-			qts_net_conf c = { .name = k->name, .rate_per_min = o->rate_per_min ? o->rate_per_min : k->rate_per_min,
-					   .burst = k->burst, .retries = o->retries, .timeout = o->timeout };
+			/* --rate N/min: never more than N in any minute, the
+			 * kind's burst cut to keep to it (qts_bucket_init) */
+			qts_net_conf c = { .name = k->name, .rate_per_min = o->rate ? o->rate : k->rate_per_min,
+					   .window = o->rate ? o->rate_window : 0, .burst = k->burst,
+					   .retries = o->retries, .timeout = o->timeout };
 			if (!(o->nets[ki] = qts_net_new(&c, err)))
 				break;
 		}

@@ -55,7 +55,7 @@ qts_net *qts_net_new(const qts_net_conf *c, char *err)
 		n->c.breaker_after = 5;
 	if (n->c.breaker_cooldown <= 0)
 		n->c.breaker_cooldown = 30 * QTS_NS_PER_SEC;
-	qts_bucket_init(&n->bucket, n->c.rate_per_min, n->c.burst);
+	qts_bucket_init(&n->bucket, n->c.rate_per_min, n->c.window, n->c.burst);
 	qts_jitter_seed(&n->rng, n);
 	return n;
 }

@@ -31,8 +31,9 @@ void qts_evbuf_free(qts_evbuf *b);
 
 typedef struct qts_net_conf {
 	const char *name;        /* the source, for messages: "yahoo" */
-	double rate_per_min;     /* the token bucket's rate; 0: no bucket */
-	double burst;            /* tokens the bucket holds; 0: 1 */
+	double rate_per_min;     /* the most requests in any minute (or window); 0: no bucket */
+	int64_t window;          /* ns; 0: a minute */
+	double burst;            /* the most at once (qts_bucket_init cuts it); 0: 1 */
 	int retries;             /* attempts after the first; default (-1): 4 */
 	int64_t timeout;         /* ns per attempt, whole transfer; 0: 30 s */
 	int64_t backoff_base;    /* ns; 0: 500 ms (QTS_NET_BACKOFF_MS overrides) */
@@ -85,14 +86,17 @@ int qts_url_escape(const char *s, char *out, size_t outlen);
 
 /* ---- pacing (rate_limit.c) ---------------------------------------------- */
 
-/* A token bucket at a service's documented rate. */
+/* A token bucket that keeps to a service's documented limit. */
 typedef struct qts_bucket {
-	double rate_per_min;     /* 0: no limit */
+	double per_ns;           /* tokens added a nanosecond; 0: no limit */
 	double burst;            /* tokens it holds */
 	double tokens;
 	int64_t refilled;        /* monotonic ns of its last refill */
 } qts_bucket;
-void qts_bucket_init(qts_bucket *b, double rate_per_min, double burst); /* burst 0: 1 */
+/* At most limit requests in any window of that length (ns; 0: a minute;
+ * limit 0: no limit), up to burst of them at once; the burst is cut so
+ * that the rate after it stays at 3/4 of the limit or more (0: 1). */
+void qts_bucket_init(qts_bucket *b, double limit, int64_t window, double burst);
 /* Take a token, waiting for one in the stage's loop: 0, or -1 when the
  * stage is to stop. */
 int qts_bucket_take(qts_bucket *b);
@@ -120,7 +124,7 @@ typedef struct qts_feed_kind {
 	const char *name;        /* "yahoo", as in yahoo:SYM */
 	const char *url_env;     /* "QTS_YAHOO_URL" */
 	const char *default_url; /* "https://query1.finance.yahoo.com" */
-	double rate_per_min;     /* the vendor's documented limit */
+	double rate_per_min;     /* the vendor's documented limit: requests in any minute */
 	double burst;
 	/* The timeframes it serves, as a short list for messages ("1d" or
 	 * "1m,5m,15m,30m,1h,1d"), and whether it serves tf. */

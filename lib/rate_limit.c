@@ -7,13 +7,23 @@
 #include "qts_net.h"
 #include "qts_stage.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <time.h>
 
-void qts_bucket_init(qts_bucket *b, double rate_per_min, double burst)
+/* A full bucket lets burst requests through at once, and the refill of
+ * a window as many again less a fraction: burst - 1 + refill in all.  So
+ * the refill is limit - burst + 1 a window, and the burst is cut to
+ * keep that refill at 3/4 of the limit at least (one at the least): a
+ * limit of 5 a minute is 2 at once and 4 a minute after; 1 a minute is
+ * one request a minute. */
+void qts_bucket_init(qts_bucket *b, double limit, int64_t window, double burst)
 {
-	b->rate_per_min = rate_per_min;
-	b->burst = burst > 0 ? burst : 1;
+	if (window <= 0)
+		window = 60 * QTS_NS_PER_SEC;
+	double most = floor(limit / 4 + 1);
+	b->burst = burst < 1 ? 1 : burst < most ? floor(burst) : most;
+	b->per_ns = limit > 0 ? (limit - b->burst + 1) / (double)window : 0;
 	b->tokens = b->burst;
 	b->refilled = qts_loop_now();
 }
@@ -31,9 +41,9 @@ int qts_sleep_until(int64_t until)
 
 int qts_bucket_take(qts_bucket *b)
 {
-	if (b->rate_per_min <= 0)
+	if (b->per_ns <= 0)
 		return 0;
-	double per_ns = b->rate_per_min / 60e9;
+	double per_ns = b->per_ns;
 	for (;;) {
 		int64_t now = qts_loop_now();
 		b->tokens += (double)(now - b->refilled) * per_ns;

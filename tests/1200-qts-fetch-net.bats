@@ -47,6 +47,16 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	grep -q 'interval=1d&events=div%2Csplits&includeAdjustedClose=true' "$D/log"
 }
 
+@test "--rate N/min: never more than N requests in any minute, the vendor's burst cut to keep to it" {
+	# Stooq's burst is 3, Yahoo's 5: at 1/min and 2/min, one at a time
+	timeout 3 qts-fetch --no-cache --rate 1/min stooq:a.us stooq:b.us stooq:c.us --from 2024-01-02 --to 2024-01-03 \
+		>/dev/null 2>&1 </dev/null || true
+	[ "$(requests '/q/d/l/')" -eq 1 ]
+	timeout 3 qts-fetch --no-cache --rate 2/min yahoo:A yahoo:B yahoo:C --from 2024-01-02 --to 2024-01-03 \
+		>/dev/null 2>&1 </dev/null || true
+	[ "$(requests 'chart/')" -eq 1 ]
+}
+
 @test "yahoo: an exchange east of UTC dates its bars by its own day" {
 	# Sydney's session opens at 23:00Z the day before; meta.gmtoffset is +11 h
 	run -0 qts-fetch yahoo:SYD "${JAN[@]}"
