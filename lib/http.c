@@ -3,6 +3,7 @@
  * timeouts, a cap on the body, and the headers that say how long to wait
  * (Retry-After, rate-limit resets).  Retries are net.c's. */
 #include "qts_http.h"
+#include "qts_loop.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 /* A body larger than this is refused: no vendor answer comes near it, and
  * a hostile server must not take all the memory. */
 #define BODY_MAX (512L << 20)
+
+/* Redirects followed at most. */
+#define REDIRS_MAX 5
 
 struct qts_http {
 	CURL *curl;
@@ -54,6 +58,27 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 {
 	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
 	return qts_interrupted != 0;
+}
+
+/* scheme://host:port of url, lower case, into out: 0, or -1. */
+static int origin(const char *url, char *out, size_t n)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+	if (ok) {
+		snprintf(out, n, "%s://%s:%s", scheme, host, port);
+		for (char *p = out; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok ? 0 : -1;
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -179,9 +204,14 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "qts/" QTS_VERSION);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl was built with */
 	/* A redirect is followed for reads only: curl would turn a POST
-	 * into a GET, and an order is never sent where it was not aimed. */
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, get ? 1L : 0L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	 * into a GET, and an order is never sent where it was not aimed.
+	 * curl follows one itself only for a request without headers of
+	 * the caller's: those carry keys (Alpaca's APCA-API-* headers), and
+	 * curl would send them to any host a server names (it keeps back
+	 * Authorization and cookies alone).  With them, a redirect is
+	 * followed here, within the origin (scheme, host and port) only. */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, get && !list ? 1L : 0L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)REDIRS_MAX);
 	if (body) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -205,19 +235,59 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->curl_err);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	CURLcode rc = curl_easy_perform(c);
-	curl_slist_free_all(list);
+	int64_t deadline = qts_loop_now() + timeout;
+	char from[300] = "", to[300] = "";
+	int elsewhere = 0;
+	CURLcode rc;
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	for (int hops = 0;; hops++) {
+		rc = curl_easy_perform(c);
+		status = 0;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		char *next = NULL;
+		if (rc != CURLE_OK || !get || !list || status < 300 || status > 399 ||
+		    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &next) != CURLE_OK || !next)
+			break;
+		if ((!from[0] && origin(url, from, sizeof from) < 0) || origin(next, to, sizeof to) < 0 ||
+		    strcmp(from, to) != 0) {
+			elsewhere = 1;
+			break;
+		}
+		int64_t left = deadline - qts_loop_now();
+		if (hops + 1 > REDIRS_MAX || left <= 0) {
+			rc = hops + 1 > REDIRS_MAX ? CURLE_TOO_MANY_REDIRECTS : CURLE_OPERATION_TIMEDOUT;
+			break;
+		}
+		char *again = strdup(next); /* next is the handle's until it is set */
+		if (!again) {
+			rc = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+		curl_easy_setopt(c, CURLOPT_URL, again);
+		free(again);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left / 1000000 > 0 ? (long)(left / 1000000) : 1L);
+		h->len = 0;
+		if (h->body)
+			h->body[0] = '\0';
+	}
+	curl_slist_free_all(list);
 	res->status = status;
 	res->body = h->body ? h->body : "";
 	res->len = h->len;
 	res->retry_after = h->retry_after;
 	QTS_SET(res->content_type, h->content_type);
 	res->error[0] = '\0';
+	res->final = 0;
 	/* Failures before a byte of the request could reach the server. */
 	res->not_sent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
 			rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_SSL_CONNECT_ERROR;
+	if (elsewhere) {
+		/* only the origin: the rest of a URL may hold a key */
+		snprintf(res->error, sizeof res->error, "HTTP %ld redirects to another origin (%.150s): not followed "
+			 "with the request's keys", status, to[0] ? to : "not a URL");
+		res->final = 1;
+		return -1;
+	}
 	if (rc == CURLE_OK)
 		return 0;
 	/* curl's own words name the host, never the query string. */

@@ -154,7 +154,7 @@ int qts_net_request(qts_net *n, const char *method, const char *url, const char 
 				 last, (double)res.retry_after / 1e9);
 			return -1;
 		}
-		if (attempt >= n->c.retries || !may_retry(retry, got, &res)) {
+		if (attempt >= n->c.retries || res.final || !may_retry(retry, got, &res)) {
 			snprintf(err, QTS_ERR_MAX, "%s: %s: %s (after %d attempt%s)", n->name, shown, last,
 				 attempt + 1, attempt ? "s" : "");
 			return -1;

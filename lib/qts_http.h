@@ -17,6 +17,7 @@ typedef struct qts_http_result {
 	char content_type[128];
 	char error[256];         /* the transport failure, without the URL */
 	int not_sent;            /* it failed before the request could reach the server */
+	int final;               /* asking again cannot mend it (a redirect not followed) */
 } qts_http_result;
 
 qts_http *qts_http_new(void); /* NULL when out of memory */
@@ -25,7 +26,9 @@ void qts_http_free(qts_http *h);
 int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64_t timeout,
 		 qts_http_result *res);
 /* The same with any method ("POST", "DELETE"...) and a body (NULL:
- * none); redirects are followed for GET alone. */
+ * none).  Redirects are followed for GET alone, and with headers (they
+ * may carry keys) within the URL's origin only: one to another scheme,
+ * host or port is a final failure. */
 int qts_http_request(qts_http *h, const char *method, const char *url, const char *const *headers,
 		     const char *body, size_t body_len, int64_t timeout, qts_http_result *res);
 

@@ -139,6 +139,27 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	grep -q 'keys=wrong' log
 }
 
+@test "alpaca: a redirect is followed with the keys within the origin only; to another host or port it fails, the keys kept back" {
+	mkdir b
+	(cd b && printf '{}\n' >cfg.json && exec python3 "$BATS_TEST_DIRNAME/fakes/alpaca.py" cfg.json port log) &
+	other_pid=$!
+	for _ in $(seq 100); do
+		[ -s b/port ] && break
+		sleep 0.05
+	done
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","bars":'"$DAILY"',"redirects":{
+	 "OLD":"/v2/stocks/AAPL/bars?{query}",
+	 "AWAY":"http://localhost:'"$(cat b/port)"'/v2/stocks/AAPL/bars?{query}"}}'
+	run -0 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-04 --tf 1d alpaca:OLD
+	[ "${#lines[@]}" = 3 ]
+	grep -q '^GET /v2/stocks/AAPL/bars?.* keys=ok$' log
+	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-04 --tf 1d alpaca:AWAY
+	kill "$other_pid"
+	[[ $stderr == *"/v2/stocks/AWAY/bars?"*": HTTP 302 redirects to another origin (http://localhost:$(cat b/port)): not followed with the request's keys (after 1 attempt)"* ]]
+	[ "$(grep -c '^GET /v2/stocks/AWAY/' log)" = 1 ] # not asked again
+	[ ! -e b/log ]                                    # nothing went there
+}
+
 @test "alpaca: no keys: a clear error, exit 1, nothing asked" {
 	unset APCA_API_SECRET_KEY
 	run -1 --separate-stderr qts-fetch --live alpaca:AAPL

@@ -16,6 +16,8 @@ LOGFILE; given a certificate and its key, it speaks TLS (https, wss).  CONFIG (r
                     ones: {"status": 429, "retry_after": 0} | {"status": 500} |
                     {"malformed": true} | {"truncate": true}
   rest_fail         every request (after rest_faults) answers this status
+  redirects         {"SYM": "LOCATION"}: a request for SYM's bars answers 302
+                    with that Location, {query} in it replaced by the query
   stuck_token       a page asked for by its token answers no bars and
                     that same token as the next
   cycle_tokens      a page asked for by its token answers no bars and
@@ -158,6 +160,9 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             n = state["requests"]
             state["requests"] += 1
+        where = cfg.get("redirects", {}).get(u.path.split("/")[3] if u.path.count("/") >= 3 else "")
+        if where:
+            return self.answer(302, "{}", [("Location", where.replace("{query}", u.query))])
         faults = cfg.get("rest_faults", [])
         if n < len(faults):
             f = faults[n]
