@@ -1,12 +1,20 @@
 /* http.c — one HTTP GET through libcurl, for net.c: a reused handle
  * (connections and TLS sessions kept between requests), compression,
  * timeouts, a cap on the body, and the headers that say how long to wait
- * (Retry-After, rate-limit resets).  Retries are net.c's. */
+ * (Retry-After, rate-limit resets).  Retries are net.c's.
+ *
+ * The transfer runs through curl's multi interface and waits in the
+ * stage's loop (qts_stage_wait), as every other wait of a stage does:
+ * heartbeats, metrics, feedback and signals go on while a server is slow
+ * to answer. */
 #include "qts_http.h"
 #include "qts_loop.h"
+#include "qts_stage.h"
 
 #include <ctype.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/select.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -20,6 +28,7 @@
 
 struct qts_http {
 	CURL *curl;
+	CURLM *multi;            /* the transfer, and the connections kept between them */
 	char *body;
 	size_t len, cap;
 	int too_big;
@@ -38,7 +47,9 @@ qts_http *qts_http_new(void)
 		curl_ready = 1;
 	}
 	qts_http *h = calloc(1, sizeof *h);
-	if (!h || !(h->curl = curl_easy_init())) {
+	if (!h || !(h->curl = curl_easy_init()) || !(h->multi = curl_multi_init())) {
+		if (h)
+			curl_easy_cleanup(h->curl);
 		free(h);
 		return NULL;
 	}
@@ -50,14 +61,69 @@ void qts_http_free(qts_http *h)
 	if (!h)
 		return;
 	curl_easy_cleanup(h->curl);
+	curl_multi_cleanup(h->multi);
 	free(h->body);
 	free(h);
 }
 
-static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+/* The socket curl waits on, and for what: -1 when none, or several (a
+ * connection tried over IPv6 and IPv4 at once), which are then looked
+ * at every few milliseconds. */
+static int one_socket(qts_http *h, short *events)
 {
-	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	return qts_interrupted != 0;
+	fd_set r, w, e;
+	int max = -1, fd = -1, n = 0;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	if (curl_multi_fdset(h->multi, &r, &w, &e, &max) != CURLM_OK)
+		return -1;
+	*events = 0;
+	for (int i = 0; i <= max; i++)
+		if (FD_ISSET(i, &r) || FD_ISSET(i, &w)) {
+			fd = i, n++;
+			*events = (short)((FD_ISSET(i, &r) ? POLLIN : 0) | (FD_ISSET(i, &w) ? POLLOUT : 0));
+		}
+	return n == 1 ? fd : -1;
+}
+
+/* One transfer of the easy handle as it is set, waiting in the stage's
+ * loop.  curl's own timeouts end it as curl_easy_perform's would; the
+ * stage stopping (a signal) ends it as interrupted. */
+static CURLcode perform(qts_http *h)
+{
+	if (curl_multi_add_handle(h->multi, h->curl) != CURLM_OK)
+		return CURLE_OUT_OF_MEMORY;
+	CURLcode rc = CURLE_OK;
+	for (;;) {
+		int running = 0;
+		if (curl_multi_perform(h->multi, &running) != CURLM_OK) {
+			rc = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+		if (!running) {
+			int left;
+			CURLMsg *m;
+			while ((m = curl_multi_info_read(h->multi, &left)))
+				if (m->msg == CURLMSG_DONE && m->easy_handle == h->curl)
+					rc = m->data.result;
+			break;
+		}
+		long ms = -1;
+		curl_multi_timeout(h->multi, &ms);
+		short events = 0;
+		int fd = one_socket(h, &events);
+		/* a second at most between two looks, 5 ms without one socket */
+		long most = fd >= 0 ? 1000 : 5;
+		if (ms < 0 || ms > most)
+			ms = most;
+		if (qts_interrupted || (ms > 0 && qts_stage_wait(fd, events, qts_loop_now() + ms * 1000000LL) < 0)) {
+			rc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+	}
+	curl_multi_remove_handle(h->multi, h->curl);
+	return rc;
 }
 
 /* scheme://host:port of url, lower case, into out: 0, or -1. */
@@ -223,11 +289,6 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	long ms = timeout / 1000000 > 0 ? (long)(timeout / 1000000) : 1;
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
-	/* curl waits through a signal (NOSIGNAL): its progress callback, at
-	 * least once a second while nothing comes, ends the request on
-	 * SIGINT or SIGTERM, so that the program stops within a second */
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -241,7 +302,7 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	CURLcode rc;
 	long status = 0;
 	for (int hops = 0;; hops++) {
-		rc = curl_easy_perform(c);
+		rc = perform(h);
 		status = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 		char *next = NULL;

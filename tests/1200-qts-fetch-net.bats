@@ -57,6 +57,14 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$(requests 'chart/')" -eq 1 ]
 }
 
+@test "--heartbeat: heartbeats go on while a vendor is slow to answer" {
+	# every answer 2 s late: a heartbeat every 200 ms meanwhile, not one at the end
+	run --separate-stderr qts-fetch --no-cache --heartbeat 200ms yahoo:SLOW "${JAN[@]}"
+	n=$(printf '%s\n' "${lines[@]}" | grep -c ',qts-fetch,info,heartbeat in=0 out=0' || true)
+	echo "$n heartbeats" >&2
+	[ "$n" -ge 3 ]
+}
+
 @test "yahoo: an exchange east of UTC dates its bars by its own day" {
 	# Sydney's session opens at 23:00Z the day before; meta.gmtoffset is +11 h
 	run -0 qts-fetch yahoo:SYD "${JAN[@]}"
