@@ -230,7 +230,8 @@ static int backfill(live *l)
 		if (tf.unit == 'm' && tf.n == 1 && l->q.n > before)
 			l->syms[i].last_bar = l->q.ev[l->q.n - 1].ts;
 	}
-	qsort(l->q.ev, l->q.n, sizeof *l->q.ev, by_known);
+	if (l->q.n)
+		qsort(l->q.ev, l->q.n, sizeof *l->q.ev, by_known);
 	return 0;
 }
 
@@ -267,7 +268,8 @@ static int fill_gaps(live *l)
 	}
 	/* What the stream sent with its answers to the handshake goes in
 	 * order with the bars filled, each bar once. */
-	qsort(l->q.ev, l->q.n, sizeof *l->q.ev, by_known);
+	if (l->q.n) /* (none yet: no buffer, which qsort may not take) */
+		qsort(l->q.ev, l->q.n, sizeof *l->q.ev, by_known);
 	size_t keep = 0;
 	for (size_t i = 0; i < l->q.n; i++) {
 		qts_event *ev = &l->q.ev[i];
