@@ -716,7 +716,7 @@ void qts_live_build(qts_stage *st, const qts_live_opts *lo, const qts_live_reque
 	if (l->o.feed)
 		setenv("QTS_ALPACA_FEED", l->o.feed, 1);
 	qts_net_conf nc = { .name = "alpaca", .rate_per_min = qts_feed_alpaca.rate_per_min,
-			    .burst = qts_feed_alpaca.burst, .retries = -1 };
+			    .burst = qts_feed_alpaca.burst, .retries = -1, .wait_in_loop = 1 };
 	if (!(l->net = qts_net_new(&nc, err)) || !(l->v = qts_validator_new()))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	l->order = QTS_TIME_ORDER_START;

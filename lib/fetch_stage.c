@@ -612,7 +612,7 @@ static int open_network(source *s, const options *o, const char *why)
 			 * kind's burst cut to keep to it (qts_bucket_init) */
 			qts_net_conf c = { .name = k->name, .rate_per_min = o->rate ? o->rate : k->rate_per_min,
 					   .window = o->rate ? o->rate_window : 0, .burst = k->burst,
-					   .retries = o->retries, .timeout = o->timeout };
+					   .retries = o->retries, .timeout = o->timeout, .wait_in_loop = 1 };
 			if (!(o->nets[ki] = qts_net_new(&c, err)))
 				break;
 		}

@@ -3,10 +3,12 @@
  * timeouts, a cap on the body, and the headers that say how long to wait
  * (Retry-After, rate-limit resets).  Retries are net.c's.
  *
- * The transfer runs through curl's multi interface and waits in the
- * stage's loop (qts_stage_wait), as every other wait of a stage does:
- * heartbeats, metrics, feedback and signals go on while a server is slow
- * to answer. */
+ * For a source (qts_http_wait_in_loop), the transfer runs through curl's
+ * multi interface and waits in the stage's loop (qts_stage_wait), as
+ * every other wait of a stage does: heartbeats, metrics, feedback and
+ * signals go on while a server is slow to answer.  A broker's calls wait
+ * in curl: qts-broker alpaca lost trade updates of its stream when its
+ * requests waited in the loop, a cause not yet understood. */
 #include "qts_http.h"
 #include "qts_loop.h"
 #include "qts_stage.h"
@@ -29,6 +31,7 @@
 struct qts_http {
 	CURL *curl;
 	CURLM *multi;            /* the transfer, and the connections kept between them */
+	int in_loop;             /* wait in the stage's loop, not in curl */
 	char *body;
 	size_t len, cap;
 	int too_big;
@@ -66,6 +69,17 @@ void qts_http_free(qts_http *h)
 	free(h);
 }
 
+void qts_http_wait_in_loop(qts_http *h, int on)
+{
+	h->in_loop = on;
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return qts_interrupted != 0;
+}
+
 /* The socket curl waits on, and for what: -1 when none, or several (a
  * connection tried over IPv6 and IPv4 at once), which are then looked
  * at every few milliseconds. */
@@ -92,6 +106,8 @@ static int one_socket(qts_http *h, short *events)
  * stage stopping (a signal) ends it as interrupted. */
 static CURLcode perform(qts_http *h)
 {
+	if (!h->in_loop)
+		return curl_easy_perform(h->curl);
 	if (curl_multi_add_handle(h->multi, h->curl) != CURLM_OK)
 		return CURLE_OUT_OF_MEMORY;
 	CURLcode rc = CURLE_OK;
@@ -289,6 +305,12 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	long ms = timeout / 1000000 > 0 ? (long)(timeout / 1000000) : 1;
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
+	/* Waiting in curl, through a signal (NOSIGNAL): its progress
+	 * callback, at least once a second while nothing comes, ends the
+	 * request on SIGINT or SIGTERM, so that the program stops within a
+	 * second.  (In the loop, the loop sees the signal.) */
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

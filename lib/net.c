@@ -56,6 +56,7 @@ qts_net *qts_net_new(const qts_net_conf *c, char *err)
 	if (n->c.breaker_cooldown <= 0)
 		n->c.breaker_cooldown = 30 * QTS_NS_PER_SEC;
 	qts_bucket_init(&n->bucket, n->c.rate_per_min, n->c.window, n->c.burst);
+	qts_http_wait_in_loop(n->http, n->c.wait_in_loop);
 	qts_jitter_seed(&n->rng, n);
 	return n;
 }

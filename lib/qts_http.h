@@ -21,6 +21,9 @@ typedef struct qts_http_result {
 } qts_http_result;
 
 qts_http *qts_http_new(void); /* NULL when out of memory */
+/* Wait for answers in the stage's loop (qts_stage_wait: heartbeats and
+ * the rest go on) rather than in curl: on for a source's requests. */
+void qts_http_wait_in_loop(qts_http *h, int on);
 void qts_http_free(qts_http *h);
 /* 0 when an answer came (any status), -1 when none did (res->error). */
 int qts_http_get(qts_http *h, const char *url, const char *const *headers, int64_t timeout,

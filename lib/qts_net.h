@@ -40,6 +40,7 @@ typedef struct qts_net_conf {
 	int64_t backoff_cap;     /* ns; 0: 30 s */
 	int breaker_after;       /* failed attempts in a row that open the circuit; 0: 5 */
 	int64_t breaker_cooldown;/* ns the circuit stays open; 0: 30 s */
+	int wait_in_loop;        /* a source's: answers waited for in the stage's loop (qts_http_wait_in_loop) */
 } qts_net_conf;
 
 typedef struct qts_http_resp {
