@@ -214,21 +214,18 @@ enum { QTS_OPT_STATE = 0x7180, QTS_OPT_CHECKPOINT_EVERY, QTS_OPT_OUTPUT_JOURNAL 
 	{ "output-journal", required_argument, NULL, QTS_OPT_OUTPUT_JOURNAL }
 /* The lines of --help for them, the same in every stage: _HELP where long
  * options stand after the column of short ones, _HELP_2 where they start
- * at column 2 as the short ones do (qts-sim, qts-risk, qts-broker). */
-#define QTS_STAGE_STATE_HELP_2 \
-	"  --state FILE            restore from FILE when it exists, skip the input it\n" \
-	"                          has consumed, and checkpoint into it (qts(7))\n" \
-	"  --checkpoint-every N|DURATION\n" \
-	"                          checkpoint every N input events or DURATION (10s)\n" \
-	"  --output-journal J      the output goes to `qts journal J`: do not write\n" \
-	"                          again what J already holds\n"
-#define QTS_STAGE_STATE_HELP \
-	"      --state FILE         restore from FILE when it exists, skip the input it\n" \
-	"                           has consumed, and checkpoint into it (qts(7))\n" \
-	"      --checkpoint-every N|DURATION\n" \
-	"                           checkpoint every N input events or DURATION (10s)\n" \
-	"      --output-journal J   the output goes to `qts journal J`: do not write\n" \
-	"                           again what J already holds\n"
+ * at column 2 as the short ones do (qts-sim, qts-risk, qts-broker).  in:
+ * the indent of an option, gap: what follows the longest one, col: the
+ * indent of a description's next line. */
+#define QTS_STAGE_STATE_HELP_AT(in, gap, col) \
+	in "--state FILE      " gap "restore from FILE when it exists, skip the input it\n" \
+	col "has consumed, and checkpoint into it (qts(7))\n" \
+	in "--checkpoint-every N|DURATION\n" \
+	col "checkpoint every N input events or DURATION (10s)\n" \
+	in "--output-journal J" gap "the output goes to `qts journal J`: do not write\n" \
+	col "again what J already holds\n"
+#define QTS_STAGE_STATE_HELP_2 QTS_STAGE_STATE_HELP_AT("  ", "      ", "                          ")
+#define QTS_STAGE_STATE_HELP QTS_STAGE_STATE_HELP_AT("      ", "   ", "                           ")
 
 int qts_stage_option(int c, const char *optarg, qts_stage_conf *conf, const char *usage);
 

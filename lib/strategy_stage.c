@@ -48,6 +48,15 @@ static const struct option longopts[] = {
 	{ 0 },
 };
 
+/* An option's value that a second would replace unseen: a usage error
+ * (twice) then. */
+static void take_once(const char **slot, const char *twice)
+{
+	if (*slot)
+		qts_usage_error(usage, "%s", twice);
+	*slot = optarg;
+}
+
 static void parse_options(int argc, char **argv, struct strategy_options *o)
 {
 	int c, others = 0;
@@ -58,45 +67,23 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 		switch (c) {
 		case 'e':
 			/* one program: a second would replace the first unseen */
-			if (o->expr)
-				qts_usage_error(usage, "-e given twice: the program is one -e (statements joined by ';' or newlines) or -f");
-			o->expr = optarg;
+			take_once(&o->expr, "-e given twice: the program is one -e (statements joined by ';' or newlines) or -f");
 			break;
 		case 'f':
 			if (!*optarg)
 				qts_usage_error(usage, "-f: an empty file name");
-			if (o->progfile)
-				qts_usage_error(usage, "-f given twice: the program is one file");
-			o->progfile = optarg;
+			take_once(&o->progfile, "-f given twice: the program is one file");
 			break;
-		case O_PRINT:
-			if (o->print)
-				qts_usage_error(usage, "--print given twice: one LIST holds every expression");
-			o->print = optarg;
-			break;
+		case O_PRINT: take_once(&o->print, "--print given twice: one LIST holds every expression"); break;
 		case O_PLUGIN:
 			if (!*optarg)
 				qts_usage_error(usage, "--plugin: an empty file name");
-			if (o->plugin)
-				qts_usage_error(usage, "--plugin given twice: one plugin a stage");
-			o->plugin = optarg;
+			take_once(&o->plugin, "--plugin given twice: one plugin a stage");
 			break;
 		case O_WATCH: o->watch = 1; break;
-		case O_TF:
-			if (o->tf)
-				qts_usage_error(usage, "--tf given twice: one timeframe drives the strategy");
-			o->tf = optarg;
-			break;
-		case O_NAME:
-			if (o->name)
-				qts_usage_error(usage, "--name given twice");
-			o->name = optarg;
-			break;
-		case O_UNIT:
-			if (o->unit)
-				qts_usage_error(usage, "--unit given twice");
-			o->unit = optarg;
-			break;
+		case O_TF: take_once(&o->tf, "--tf given twice: one timeframe drives the strategy"); break;
+		case O_NAME: take_once(&o->name, "--name given twice"); break;
+		case O_UNIT: take_once(&o->unit, "--unit given twice"); break;
 		case O_LIST: o->list = 1; break;
 		case O_XS_WAIT:
 			if (qts_duration_parse(optarg, &o->xs_wait) < 0 || o->xs_wait <= 0)
