@@ -63,18 +63,6 @@ programs() {
 	done
 }
 
-@test "every man page lints: mandoc -Tlint finds no warning or error" {
-	command -v mandoc >/dev/null || skip "mandoc is not installed (make deps)"
-	n=0
-	for m in "$TOP"/man/*.[1-9]; do
-		# style remarks (long lines, cross-references to pages of other
-		# packages this machine may lack) are left out: -W warning
-		mandoc -Tlint -W warning "$m" || { echo "$m does not lint"; false; }
-		n=$((n + 1))
-	done
-	[ "$n" -ge 12 ]
-}
-
 @test "bash completions parse and define their function" {
 	for f in "$TOP"/completions/bash/*; do
 		bash -n "$f"

@@ -189,7 +189,7 @@ EOF
 	[ -z "$stderr" ]
 	: > "$T/empty"
 	run -0 --separate-stderr qts journal cat --from 2024-01-03 "$T/empty"
-	[ "$stderr" = "qts journal: $T/empty: no events (empty input)" ]
+	[ "$stderr" = "qts journal cat: $T/empty: no events (empty input)" ]
 }
 
 @test "qts journal: --sync block, none and a duration all keep every record" {
