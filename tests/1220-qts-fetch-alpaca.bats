@@ -36,6 +36,12 @@ fake() {
 	export QTS_ALPACA_STREAM_URL=ws://127.0.0.1:$(cat port)/v2/iex
 }
 
+# january_fails: AAPL's daily bars of January 2024 from the fake, no cache,
+# a run that fails (bounded, should the pages never end).
+january_fails() {
+	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+}
+
 # wait_for FILE PATTERN [COUNT]: until FILE has COUNT lines matching
 # PATTERN, for at most 15 s.
 wait_for() {
@@ -173,13 +179,13 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	# 2024-01-04 after 2024-01-05, on the next page
 	swapped=$(echo "$DAILY" | python3 -c 'import json, sys; d = json.load(sys.stdin); b = d["AAPL"]; b[2], b[3] = b[3], b[2]; print(json.dumps(d))')
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":3,"bars":'"$swapped"'}'
-	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	january_fails
 	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer goes back in time: a bar at 2024-01-04T00:00:00Z after one at 2024-01-05T00:00:00Z" ]
 }
 
 @test "alpaca: a page that names itself as the next fails, rather than being asked for forever" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"stuck_token":true,"bars":'"$DAILY"'}'
-	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	january_fails
 	[ "$stderr" = 'qts-fetch: alpaca: AAPL: page 2: "next_page_token" is the token it was asked with: the pages would never end' ]
 	[ "$(grep -c '^GET /v2/stocks/AAPL/bars' log)" = 2 ]
 }
@@ -188,17 +194,17 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	# page 2 opens with 2024-01-03 again
 	dup=$(echo "$DAILY" | python3 -c 'import json, sys; d = json.load(sys.stdin); b = d["AAPL"]; b.insert(2, dict(b[1], o=50, h=51, l=49, c=50)); print(json.dumps(d))')
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"bars":'"$dup"'}'
-	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	january_fails
 	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer repeats the bar at 2024-01-03T00:00:00Z" ]
 	[ "$(grep -c 'page_token=' log)" = 1 ]
 	python3 -c 'import json; c=json.load(open("cfg.json")); c["page_size"]=10; json.dump(c, open("cfg.json","w"))'
-	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	january_fails
 	[ "$stderr" = "qts-fetch: alpaca:AAPL: the answer repeats the bar at 2024-01-03T00:00:00Z" ]
 }
 
 @test "alpaca: pages whose tokens go round (A, B, A...) fail at the first token asked for before" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"cycle_tokens":true,"bars":'"$DAILY"'}'
-	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	january_fails
 	[ "$stderr" = 'qts-fetch: alpaca: AAPL: page 4: "next_page_token" is the token page 3 was asked with: the pages would never end' ]
 	[ "$(grep -c '^GET /v2/stocks/AAPL/bars' log)" = 4 ]
 	grep -q 'page_token=A ' log && grep -q 'page_token=B ' log
