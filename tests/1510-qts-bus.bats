@@ -87,10 +87,17 @@ wait_pid() { # wait_pid NAME: the exit status of the background job $D/NAME.pid,
 	return $rc
 }
 
-wait_lines() { # wait_lines FILE N: until FILE has N lines, within 10 s
-	for _ in $(seq 200); do
+# wait_lines FILE N: until FILE has N lines, within 30 s (a loaded
+# machine running the sanitizer's build); when not, what the programs and
+# the server said is shown with the failure.
+wait_lines() {
+	for _ in $(seq 600); do
 		[ -e "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
 		sleep 0.05
+	done
+	echo "$1: $(wc -l <"$1" 2>/dev/null) lines of $2 after 30 s" >&2
+	for f in sub.err pub.err nats.log; do
+		[ ! -e "$D/$f" ] || tail -n 20 "$D/$f" | sed "s/^/$f: /" >&2
 	done
 	return 1
 }
