@@ -808,6 +808,11 @@ static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
 		if (qts_interrupted || r->stop)
 			return -1;
 		int woken = wait_once(r, fd, events, next_deadline(r, until));
+		/* fd's readiness now: the tick below may wait inside the
+		 * engine's call (qts_stage_wait), which sets r->ready for its
+		 * own descriptor; taken for fd's, a read of an idle input
+		 * would block the stage, its stream and its heartbeats */
+		int ready = r->ready;
 		if (qts_interrupted)
 			return -1;
 		apply_feedback(r);
@@ -823,7 +828,7 @@ static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
 			checkpoint(r);
 		if (r->stop)
 			return -1;
-		if (fd >= 0 ? r->ready : now >= until)
+		if (fd >= 0 ? ready : now >= until)
 			return 0;
 	}
 }
@@ -894,6 +899,7 @@ int qts_stage_wait(int fd, short events, int64_t deadline)
 		if (deadline >= 0 && now >= deadline)
 			return 0;
 		int woken = wait_once(r, fd, events, next_deadline(r, deadline));
+		int ready = r->ready; /* fd's, before a tick waits (as in wait_ready) */
 		if (qts_interrupted)
 			return -1;
 		apply_feedback(r);
@@ -904,7 +910,7 @@ int qts_stage_wait(int fd, short events, int64_t deadline)
 		flush(r);
 		if (r->stop)
 			return -1;
-		if (fd >= 0 && r->ready)
+		if (fd >= 0 && ready)
 			return 1;
 	}
 }
