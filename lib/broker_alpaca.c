@@ -59,7 +59,9 @@ typedef struct alpaca {
 	qts_alpaca_book *book;
 	qts_posguard pos;          /* the positions, in step with the fills written */
 	int busy;                  /* in a call: a poll from a nested tick waits */
-	int attempt;               /* stream connections failed in a row */
+	int attempt;               /* stream connections failed (or dropped
+				    * before BACKOFF_CAP) in a row */
+	int64_t up_since;          /* when the stream last said it listens; 0: down */
 	int pinged;
 	int dirty;                 /* fills since the account was read */
 	int counting;              /* fills written now move the positions (not
@@ -317,6 +319,13 @@ static int poll_orders(alpaca *a, qts_evbuf *out, char *err)
 
 static void stream_down(alpaca *a, int64_t now)
 {
+	/* A stream that drops soon after it came up counts as a failed
+	 * attempt, whatever it said meanwhile: a server that takes the
+	 * connection and hangs up is asked again after a doubling wait, not
+	 * in a storm.  One that stayed up a while starts the waits anew. */
+	if (a->up_since > 0 && now - a->up_since >= BACKOFF_CAP)
+		a->attempt = 0;
+	a->up_since = 0;
 	qts_ws_close(a->ws);
 	a->ws = NULL;
 	a->pinged = 0;
@@ -410,6 +419,8 @@ static int stream_up(alpaca *a, qts_evbuf *out, char *err)
 		r = expect(a, QTS_ALPACA_T_LISTENING, deadline, out, err);
 	if (r == -2)
 		return QTS_BROKER_STOP;
+	if (r == 0)
+		a->up_since = qts_loop_now();
 	return r < 0 ? -1 : 0;
 }
 
@@ -437,10 +448,16 @@ static int connect_(void *b, const char *endpoint, qts_evbuf *out, char *err)
 		snprintf(err, QTS_ERR_MAX, "alpaca: %.300s: not an http:// or https:// URL", base);
 		return QTS_BROKER_DOWN;
 	}
+	char was[sizeof a->base];
+	QTS_SET(was, a->base);
 	snprintf(a->base, sizeof a->base, "%s", base);
 	size_t n = strlen(a->base);
 	while (n > 8 && a->base[n - 1] == '/')
 		a->base[--n] = '\0';
+	/* --fallback: the endpoint tried now is not the one whose failures
+	 * opened the circuit */
+	if (a->net && strcmp(was, a->base) != 0)
+		qts_net_other_server(a->net);
 	if (!endpoint && senv && *senv)
 		snprintf(a->stream_url, sizeof a->stream_url, "%s", senv);
 	else
@@ -819,7 +836,6 @@ static int poll_(alpaca *a, int64_t now, qts_evbuf *out, char *err)
 		}
 		if (take(a, &m, out) < 0)
 			goto oom;
-		a->attempt = 0;
 	}
 	if (a->ws) { /* a quiet stream is asked whether it is alive */
 		int64_t heard = qts_ws_last_heard(a->ws);

@@ -341,7 +341,10 @@ static int put_out(engine *e, const qts_event *src)
 }
 
 /* What the stage learnt before its first input event goes out, dated
- * by that event (ts; at the end of an empty input, as it came). */
+ * by that event (ts; at the end of an empty input or at a signal, as it
+ * came, but never before an event written ahead of it: a warning the
+ * broker dated at no time after the account it dated by the clock would
+ * put the stream out of time order). */
 static int release_early(engine *e, const int64_t *ts)
 {
 	e->seen_input = 1;
@@ -349,6 +352,8 @@ static int release_early(engine *e, const int64_t *ts)
 		qts_event *ev = &e->early.ev[i];
 		if (ts)
 			ev->ts = *ts;
+		else if (e->have_ts && ev->ts < e->last_ts)
+			ev->ts = e->last_ts;
 		e->last_ts = ev->ts;
 		e->have_ts = 1;
 		if (written(e, ev) < 0)
@@ -414,11 +419,21 @@ static const char *endpoint_name(const engine *e, size_t i)
 	return e->endpoint[i] ? e->endpoint[i] : "the default endpoint";
 }
 
+/* The longest wait between two connections, and how long one must hold
+ * to start the waits anew. */
+#define STABLE_AFTER (30 * QTS_NS_PER_SEC)
+
 /* A call said QTS_BROKER_DOWN: no more sending until a connection is
  * made again, on the next endpoint, after a backoff. */
 static int went_down_at(engine *e, const char *err, int advance)
 {
 	int was = e->up;
+	/* Lost soon after it was made, the connection counts as a failed
+	 * attempt: a broker that takes it and fails the next call is tried
+	 * again after a doubling wait, not twice a second.  One that held
+	 * a while starts the waits anew. */
+	if (was && qts_loop_now() - e->up_since >= STABLE_AFTER)
+		e->attempt = 0;
 	e->up = 0;
 	QTS_SET(e->down_why, err);
 	if (advance && e->nend > 1)
@@ -426,7 +441,7 @@ static int went_down_at(engine *e, const char *err, int advance)
 	int64_t base = qts_backoff_env();
 	if (base < 0)
 		base = 500 * 1000000LL;
-	e->retry_at = qts_loop_now() + qts_backoff(&e->rng, base, 30 * QTS_NS_PER_SEC, e->attempt, -1);
+	e->retry_at = qts_loop_now() + qts_backoff(&e->rng, base, STABLE_AFTER, e->attempt, -1);
 	e->attempt++;
 	return was ? warning(e, "broker down: %s; orders are rejected until it is back", err) : 0;
 }
@@ -589,6 +604,34 @@ static int reconcile(engine *e)
 	return filled ? account_again(e) : 0;
 }
 
+static int cancel(engine *e, const char *symbol, const char *id, const char *why);
+
+/* Back after a time down: the cancels asked meanwhile (an emergency
+ * stop's among them), not the orders sent since. */
+static int cancel_owed(engine *e)
+{
+	int owed = 0;
+	for (size_t i = 0; i < e->nw; i++)
+		owed += e->w[i].cancel_owed;
+	if (!owed)
+		return 0;
+	char (*ids)[QTS_ID_MAX] = malloc((size_t)owed * sizeof *ids);
+	if (!ids)
+		return fail(e, "out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < e->nw; i++)
+		if (e->w[i].cancel_owed) {
+			e->w[i].cancel_owed = 0;
+			QTS_SET(ids[n++], e->w[i].id);
+		}
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0 && e->up; i++)
+		if (working_find(e, ids[i], NULL))
+			rc = cancel(e, NULL, ids[i], "canceled while the broker was down");
+	free(ids);
+	return rc;
+}
+
 /* Connect to the current endpoint, then the ones after it: the account
  * (positions, equity), the open orders, then reconciliation. */
 static int connect_now(engine *e)
@@ -618,10 +661,12 @@ static int connect_now(engine *e)
 		if (rc == 0) {
 			int was_down = e->attempt > 0;
 			e->up = 1;
-			e->attempt = 0;
+			e->up_since = qts_loop_now();
 			if (was_down && warning(e, "broker back on %s", endpoint_name(e, e->cur)) < 0)
 				return -1;
-			return reconcile(e);
+			if (reconcile(e) < 0)
+				return -1;
+			return e->up ? cancel_owed(e) : 0;
 		}
 		qts_warn("%s: %s", endpoint_name(e, e->cur), err);
 		QTS_SET(e->down_why, err);
@@ -816,8 +861,14 @@ static int cancel(engine *e, const char *symbol, const char *id, const char *why
 			working_remove(e, at);
 		return 0;
 	}
-	if (!e->up)
-		return warning(e, "cancel %s (%s): not sent, broker down: %s", id, why, e->down_why);
+	if (!e->up) {
+		/* owed: an order left working for want of a connection would
+		 * fill after it was canceled (or after an emergency stop) */
+		if (working_find(e, id, &at))
+			e->w[at].cancel_owed = 1;
+		return warning(e, "cancel %s (%s): not sent, broker down: %s; sent when it is back", id, why,
+			       e->down_why);
+	}
 	(void)symbol;
 	e->in_call++;
 	int rc = e->ops->cancel(e->b, id, e->now_ts, why, &e->out, err);
@@ -825,6 +876,8 @@ static int cancel(engine *e, const char *symbol, const char *id, const char *why
 	if (flush_out(e) < 0)
 		return -1;
 	if (rc == QTS_BROKER_DOWN) {
+		if (working_find(e, id, &at)) /* it may not have arrived: asked again */
+			e->w[at].cancel_owed = 1;
 		if (warning(e, "cancel %s (%s): no answer from the broker (%s)", id, why, err) < 0)
 			return -1;
 		return went_down(e, err);
@@ -836,21 +889,22 @@ static int cancel(engine *e, const char *symbol, const char *id, const char *why
 
 static int cancel_symbol(engine *e, const char *symbol, const char *why)
 {
-	char ids[64][QTS_ID_MAX];
-	for (;;) { /* a cancel changes the list: in batches */
-		size_t n = 0;
-		for (size_t i = 0; i < e->nw && n < 64; i++)
-			if (!symbol || strcmp(e->w[i].symbol, symbol) == 0)
-				QTS_SET(ids[n++], e->w[i].id);
-		if (!n)
-			return 0;
-		size_t before = e->nw;
-		for (size_t i = 0; i < n; i++)
-			if (cancel(e, symbol, ids[i], why) < 0)
-				return -1;
-		if (e->nw >= before || !e->up)
-			return 0; /* canceled at the broker, its updates to come */
-	}
+	/* Every working order of the symbol (NULL: of all), taken first: a
+	 * cancel changes the list, and a broker that confirms later (on its
+	 * stream) leaves the order in it meanwhile; each is asked once. */
+	size_t n = 0;
+	char (*ids)[QTS_ID_MAX] = e->nw ? malloc(e->nw * sizeof *ids) : NULL;
+	if (e->nw && !ids)
+		return fail(e, "out of memory");
+	for (size_t i = 0; i < e->nw; i++)
+		if (!symbol || strcmp(e->w[i].symbol, symbol) == 0)
+			QTS_SET(ids[n++], e->w[i].id);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (working_find(e, ids[i], NULL))
+			rc = cancel(e, symbol, ids[i], why);
+	free(ids);
+	return rc;
 }
 
 static int on_cancel(engine *e, const qts_event *ev)
@@ -1170,6 +1224,19 @@ static int broker_finish(void *eng)
 	return 0;
 }
 
+/* A signal before any input event: what the stage learnt meanwhile (the
+ * account, fills, its warnings of a stream gone) goes out as at the end
+ * of an empty input, dated as it came; held for a first event that never
+ * comes, it was lost.  None is left after: 0. */
+static int broker_drain(void *eng, qts_event *ev)
+{
+	(void)ev;
+	engine *e = eng;
+	if (!e->failed && !e->seen_input)
+		release_early(e, NULL);
+	return 0;
+}
+
 static const char *broker_error(void *eng)
 {
 	engine *e = eng;
@@ -1217,6 +1284,7 @@ static const qts_stage_ops broker_ops = {
 	.put = broker_put,
 	.tick = broker_tick,
 	.finish = broker_finish,
+	.drain = broker_drain,
 	.error = broker_error,
 	.counts = broker_counts,
 	.free = broker_free,

@@ -61,6 +61,12 @@ qts_net *qts_net_new(const qts_net_conf *c, char *err)
 	return n;
 }
 
+void qts_net_other_server(qts_net *n)
+{
+	n->failures = 0;
+	n->open_until = 0;
+}
+
 void qts_net_free(qts_net *n)
 {
 	if (!n)

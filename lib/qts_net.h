@@ -58,6 +58,10 @@ typedef struct qts_net qts_net;
 /* NULL when out of memory (err says so). */
 qts_net *qts_net_new(const qts_net_conf *c, char *err);
 void qts_net_free(qts_net *n);
+/* The requests go to another server from now on (a fallback endpoint):
+ * the failures of the last one do not keep its circuit open for this
+ * one.  The bucket stays: the rate limit is the account's. */
+void qts_net_other_server(qts_net *n);
 /* How a failed request may be made again: every failure (reads, and
  * writes the server deduplicates), only one that cannot have been acted
  * on (refused before it left, 429), or never. */

@@ -450,3 +450,40 @@ u.urlopen(r, timeout=10).read()'
 	! grep -q 'LEAKED' log || false
 	qts cat out.csv >/dev/null
 }
+
+@test "alpaca: a stream that hangs up each time it says it listens, the input idle: connected again after doubling waits, each drop said, and said still when stopped before any input" {
+	fake '"stream":{"hangup":true}'
+	mkfifo in
+	# the input open and idle: the stage waits on it and on the stream
+	(sleep 6 >in &)
+	QTS_NET_BACKOFF_MS=100 timeout 4 qts-broker alpaca <in >out.csv 2>err.txt || true
+	# waits of up to 100, 200, 400, 800, 1600 ms after each drop: four
+	# to eight connections in 4 s (a stage stuck reading its idle input
+	# made two; one whose waits began anew at each message, forty)
+	n=$(grep -c '^WS connect' log)
+	echo "$n connections" >&2
+	[ "$n" -ge 4 ] && [ "$n" -le 8 ]
+	# what it learnt before its first input event is not lost at the signal
+	grep -q '^equity,' out.csv
+	[ "$(grep -c '^system,.*,qts-broker,warn,alpaca: the stream: the server closed the connection; polling until it is back$' out.csv)" -ge 3 ]
+	tail -n 1 out.csv | grep -q ',qts-broker,error,stopped by signal 15 (SIGTERM)$'
+	# and in time order, as every reader takes a stream
+	grep -v ',error,stopped by signal' out.csv | qts cat >/dev/null
+}
+
+@test "alpaca: --fallback: with the first endpoint refusing, orders go to the fallback; its circuit is its own" {
+	fake '"price":100'
+	good=$QTS_ALPACA_URL
+	# a port nothing listens on: the kernel's pick for port 0, released
+	dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	QTS_ALPACA_URL=http://127.0.0.1:$dead
+	broker --fallback "$good"
+	send "$BAR" 'order,2024-01-02T14:31:00Z,AAPL,F-1,buy,1,market,,,day,s'
+	wait_for out.csv ',F-1,accepted,'
+	send 'order,2024-01-02T14:32:00Z,AAPL,F-2,buy,1,market,,,day,s'
+	wait_for out.csv ',F-2,accepted,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(stat "s['created']['F-1']")" = 1 ] && [ "$(stat "s['created']['F-2']")" = 1 ]
+	! grep -q ',rejected,' out.csv || false
+}

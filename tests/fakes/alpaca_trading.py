@@ -35,7 +35,8 @@ CONFIG is read again at every request, so a test may change it:
                   update sent twice), {"reverse": true} (an order's
                   updates sent newest first), {"drop_after": N} (the
                   connection closed after N updates), {"text": true}
-                  (text frames instead of binary), {"late": SECONDS}
+                  (text frames instead of binary), {"hangup": true}
+                  (closed as soon as it said it listens, twice), {"late": SECONDS}
                   (the executions after an order's first told that much
                   later; the account and positions have them at once)
   orders          orders at the start (a previous run's): a list of
@@ -534,6 +535,11 @@ class Handler(BaseHTTPRequestHandler):
             with conn[3]:
                 send_msg(sock, {"stream": "listening", "data": {"streams": [s for s in streams
                                                                             if s == "trade_updates"]}})
+            if st.get("hangup"):
+                with conn[3]:
+                    send_msg(sock, {"stream": "listening", "data": {"streams": ["trade_updates"]}})
+                log("WS hangup")
+                return
             with lock:
                 listeners.append(conn)
             deadline = time.monotonic() + 120

@@ -32,6 +32,8 @@ at every connection and every order, so a test may change it:
                      then on the connection says nothing (once each)
   notices            [[code, text], ...]: errors of id -1 sent after startApi
   client_id_in_use   error 326 at startApi, then the connection closes
+  hangup             the connection closes 0.3 s after the executions
+                     are listed (a TWS that takes each connection and drops it)
   no_commission      no commissionReport follows an execution
   position_first     the position after an order's fills sent before its
                      executions and commission reports (TWS may)
@@ -405,6 +407,8 @@ def handle(c, f):
         for e in executions:
             report(c, cfg, e, int(f[2]))
         c.send([55, 1, f[2]])
+        if cfg.get("hangup"):
+            c.hangup_at = time.time() + 0.3
     elif mid == 61:
         if "session_positions" in cfg:
             positions.clear()
@@ -500,6 +504,9 @@ def main():
                 save()  # before the answers: a test that has them sees the counts
                 c.flush()
             save()
+        for c in conns:
+            if getattr(c, "hangup_at", None) and time.time() >= c.hangup_at:
+                c.closing = True
         for c in [c for c in conns if c.closing]:
             c.sock.close()
             conns.remove(c)

@@ -26,6 +26,9 @@ static struct {
 	char known_id[QTS_ID_MAX];
 	qts_broker_known known;
 	qts_evbuf polled;    /* what poll hands out */
+	int cancel_later;    /* cancel answers nothing now (its update would come on a stream) */
+	int ncancel;
+	char canceled[QTS_ID_MAX];
 } fake;
 
 static void push_update(qts_evbuf *out, const char *sym, const char *id, const char *status, const char *reason)
@@ -103,7 +106,10 @@ static int f_place(void *b, const qts_broker_order *o, qts_evbuf *out, char *err
 static int f_cancel(void *b, const char *id, int64_t ts, const char *why, qts_evbuf *out, char *err)
 {
 	(void)b, (void)ts, (void)why, (void)err;
-	push_update(out, "A", id, "canceled", "");
+	fake.ncancel++;
+	QTS_SET(fake.canceled, id);
+	if (!fake.cancel_later)
+		push_update(out, "A", id, "canceled", "");
 	return QTS_BROKER_OK;
 }
 static int f_poll(void *b, int64_t now, qts_evbuf *out, char *err)
@@ -237,8 +243,9 @@ int main(void)
 	qts_event_init(&ev, QTS_CANCEL, t0 + D);
 	QTS_SET(ev.symbol, "A");
 	QTS_SET(ev.cancel.id, "s-A-1");
-	CHECK(ops->put(st.eng, &ev) == 0 && find(QTS_SYSTEM, "cancel s-A-1 (canceled on request): not sent, broker down: timed out", NULL, 0),
+	CHECK(ops->put(st.eng, &ev) == 0 && find(QTS_SYSTEM, "cancel s-A-1 (canceled on request): not sent, broker down: timed out; sent when it is back", NULL, 0),
 	      "a cancel while down: a warning, nothing sent");
+	CHECK(!find(QTS_UPDATE, "s-A-1", "canceled", 0) && fake.ncancel == 0, "nor canceled yet");
 	/* a target while down counts the order in doubt as working: 7 + 3 + 5 */
 	qts_event_init(&ev, QTS_TARGET, t0 + D);
 	QTS_SET(ev.symbol, "A");
@@ -253,9 +260,12 @@ int main(void)
 	fake.known = (qts_broker_known){ .status = QTS_STATUS_FILLED, .filled = 5, .avg_price = 10.5 };
 	fake.pos = 12; /* the account holds o2's fill */
 	usleep(5000);
+	fake.cancel_later = 1;
 	CHECK(ops->tick(st.eng, 0, 0) == 0, "a tick reconnects after the backoff");
+	fake.cancel_later = 0;
 	CHECK(fake.nconnect == 2 && !strcmp(fake.endpoints[1], "backup:1"), "on the next endpoint");
 	CHECK(find(QTS_SYSTEM, "broker back on backup:1", NULL, 0), "and says so");
+	CHECK(fake.ncancel == 1 && !strcmp(fake.canceled, "s-A-1"), "the cancel asked while down is sent once back");
 	const qts_event *f = find(QTS_FILL, "o2", NULL, 0);
 	CHECK(f && f->fill.qty == 5 && f->fill.price == 10.5 && !strcmp(f->fill.side, "buy"), "o2's fill adopted");
 	u = find(QTS_UPDATE, "o2", "filled", 0);
@@ -329,6 +339,27 @@ int main(void)
 	fake.down = 0;
 	usleep(5000);
 	CHECK(st.ops->tick(st.eng, 0, 0) == 0 && fake.nconnect == 4, "and connects when it can");
+	st.ops->free(st.eng);
+
+	/* An emergency stop with 70 orders working at a broker that confirms
+	 * its cancels later (on its stream): every one asked, once. */
+	qts_evbuf_clear(&written);
+	char *argv3[] = { "qts-broker", NULL };
+	optind = 0;
+	qts_broker_stage_build(&st, &fake_ops, 1, argv3, collect, NULL);
+	for (int i = 0; i < 70; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "k%d", i);
+		ev = order(t0, id, 1);
+		st.ops->put(st.eng, &ev);
+	}
+	fake.cancel_later = 1;
+	fake.ncancel = 0;
+	qts_event_init(&ev, QTS_RISK, t0);
+	QTS_SET(ev.risk.rule, "kill");
+	QTS_SET(ev.risk.action, "breach");
+	CHECK(st.ops->put(st.eng, &ev) == 0 && fake.ncancel == 70, "an emergency stop asks every working order's cancel");
+	fake.cancel_later = 0;
 	st.ops->free(st.eng);
 
 	qts_evbuf_free(&written);
