@@ -18,6 +18,7 @@
 #include "qts_tws.h"
 
 #include <errno.h>
+#include <math.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <poll.h>
@@ -973,6 +974,23 @@ static int acked(ib *b, const void *at)
 	return b->ord[*(const size_t *)at].status >= 0;
 }
 
+/* ord refused here, never sent: its rejected update, with why. */
+static int reject_now(const qts_broker_order *ord, const char *why, qts_evbuf *out, char *err)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_UPDATE, qts_wall_now());
+	QTS_SET(ev.symbol, ord->symbol);
+	QTS_SET(ev.update.id, ord->id);
+	QTS_SET(ev.update.status, "rejected");
+	ev.update.avg_price = QTS_EMPTY;
+	QTS_SET(ev.update.reason, why);
+	if (qts_evbuf_push(out, &ev) < 0) {
+		snprintf(err, QTS_ERR_MAX, "ib: out of memory");
+		return QTS_BROKER_DOWN;
+	}
+	return QTS_BROKER_REJECTED;
+}
+
 static int ib_place(void *vb, const qts_broker_order *ord, qts_evbuf *out, char *err)
 {
 	static const char *const types[] = { "MKT", "LMT", "STP", "STP LMT" };
@@ -983,25 +1001,25 @@ static int ib_place(void *vb, const qts_broker_order *ord, qts_evbuf *out, char 
 		return QTS_BROKER_DOWN;
 	}
 	ib_order *o = find(b, ord->id);
+	char why[QTS_TEXT_MAX];
 	if (o && (o->ib || o->status >= 0)) {
-		/* IB has it already (a journal that did not know): never twice. */
+		/* IB has it already (a journal that did not know): never twice,
+		 * if it is this order.  Another under the id (today's order of
+		 * an earlier run that reused it) is not this one's: taken for
+		 * it, this order would be neither sent nor ended, and count as
+		 * working for ever.  (An order known by its executions alone
+		 * has no quantity here.) */
+		if (o->symbol[0] && (strcmp(o->symbol, ord->symbol) != 0 || o->side != ord->side ||
+				     (o->qty > 0 && fabs(o->qty - ord->qty) > 1e-9 * fmax(1, ord->qty)))) {
+			snprintf(why, sizeof why, "order id %s is taken at IB by another order of today (%s %.10g %s)",
+				 ord->id, qts_side_name(o->side), o->qty, o->symbol);
+			return reject_now(ord, why, out, err);
+		}
 		say_changes(b);
 		return hand_out(b, out, err) < 0 ? QTS_BROKER_DOWN : QTS_BROKER_OK;
 	}
-	if (ord->kind < QTS_MARKET || ord->kind > QTS_STOP_LIMIT || ord->tif < QTS_DAY || ord->tif > QTS_FOK) {
-		qts_event ev;
-		qts_event_init(&ev, QTS_UPDATE, qts_wall_now());
-		QTS_SET(ev.symbol, ord->symbol);
-		QTS_SET(ev.update.id, ord->id);
-		QTS_SET(ev.update.status, "rejected");
-		ev.update.avg_price = QTS_EMPTY;
-		QTS_SET(ev.update.reason, "no IB order type or time in force for it");
-		if (qts_evbuf_push(out, &ev) < 0) {
-			snprintf(err, QTS_ERR_MAX, "ib: out of memory");
-			return QTS_BROKER_DOWN;
-		}
-		return QTS_BROKER_REJECTED;
-	}
+	if (ord->kind < QTS_MARKET || ord->kind > QTS_STOP_LIMIT || ord->tif < QTS_DAY || ord->tif > QTS_FOK)
+		return reject_now(ord, "no IB order type or time in force for it", out, err);
 	if (!o && !(o = add(b, ord->id))) {
 		snprintf(err, QTS_ERR_MAX, "ib: out of memory");
 		return QTS_BROKER_DOWN;

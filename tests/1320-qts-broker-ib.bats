@@ -291,3 +291,33 @@ fills_of() {
 	grep -q ',t-AAPL-1,new,0,,target 25: buy 25 market$' <<<"$output"
 	[ "$(fills_of t-AAPL-1 <<<"$output")" = 25 ]
 }
+
+@test "ib: a TWS that drops each connection, the input idle: connected again and again, each time said, the stream in time order" {
+	fake '{"hangup": true}'
+	mkfifo in
+	(sleep 6 >in &)
+	QTS_NET_BACKOFF_MS=100 timeout 4 qts-broker ib --port "$PORT" <in >out.csv 2>err.txt || true
+	# a stage stuck reading its idle input connected twice
+	n=$(state 's["connections"]')
+	echo "$n connections" >&2
+	[ "$n" -ge 3 ]
+	[ "$(grep -c '^system,.*,qts-broker,warn,broker down: ib: 127.0.0.1:[0-9]*: the server closed the connection; orders are rejected until it is back$' out.csv)" -ge 2 ]
+	grep -q '^system,.*,qts-broker,warn,broker back on the default endpoint$' out.csv
+	grep -v ',error,stopped by signal' out.csv | qts cat >/dev/null
+}
+
+@test "ib: an id TWS has from an earlier run today, for another order, is rejected with why, not taken for sent; the same order again is not sent twice" {
+	fake '{}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,o1,buy,10,market,,,day,s' >in1.csv
+	run -0 qts-broker ib --port "$PORT" in1.csv
+	[ "$(state 's["orders"]["o1"]')" = 1 ]
+	# a later run without the journal reuses o1 for a sell
+	echo 'order,2024-01-03T14:30:00Z,AAPL,o1,sell,3,limit,120,,day,s' >in2.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in2.csv
+	grep -qx 'update,[^,]*,AAPL,o1,rejected,0,,order id o1 is taken at IB by another order of today (buy 10 AAPL)' <<<"$output"
+	[ "$(state 's["orders"]["o1"]')" = 1 ]
+	# the same order under its id: IB has it; not sent again, nor rejected
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in1.csv
+	! grep -q ',o1,rejected,' <<<"$output" || false
+	[ "$(state 's["orders"]["o1"]')" = 1 ]
+}
