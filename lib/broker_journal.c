@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -415,6 +416,18 @@ qts_broker_journal *qts_bj_open(const char *path, char *err)
 		return j;
 	if ((j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0) {
 		snprintf(err, QTS_ERR_MAX, "%s: %s", path, strerror(errno));
+		qts_bj_close(j);
+		return NULL;
+	}
+	/* One writer: two brokers on one journal would each send its orders
+	 * (to the broker twice), and journal them twice.  The lock goes with
+	 * the descriptor, at exit or a crash. */
+	if (flock(j->fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, QTS_ERR_MAX, "%s: the journal of another qts-broker still running (it holds its lock)",
+				 path);
+		else
+			snprintf(err, QTS_ERR_MAX, "%s: lock: %s", path, strerror(errno));
 		qts_bj_close(j);
 		return NULL;
 	}

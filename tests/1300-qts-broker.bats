@@ -610,3 +610,20 @@ orders() {
 	# the input's order stays apart: the last target is sized against it
 	grep -qx 'update,2014-01-03T00:00:00Z,A,t-A-201,new,0,,dry run: buy 95 market not sent' <<<"$output"
 }
+
+@test "--journal: one another qts-broker still running holds is refused, exit 1, and left as it is; free once that one ends" {
+	orders
+	mkfifo in
+	qts-broker paper --journal j <in >out1.csv 2>err1.txt &
+	pid=$!
+	exec 7>in
+	for _ in $(seq 200); do [ -s j ] && break; sleep 0.05; done
+	cp j j.before
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[ "$stderr" = "qts-broker: j: the journal of another qts-broker still running (it holds its lock)" ]
+	cmp j j.before
+	exec 7>&-
+	wait "$pid"
+	run -0 qts-broker paper --journal j orders.csv
+	grep -q ',accepted,' <<<"$output"
+}
