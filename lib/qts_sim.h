@@ -111,7 +111,7 @@ typedef struct qts_order {
 	double limit, stop;
 	int triggered;   /* a stop that has been touched */
 	int64_t eligible; /* earliest time data may fill it (ts + latency) */
-	int64_t day;      /* UTC day of `eligible`, for tif day */
+	int64_t day;      /* tif day: the UTC day of the first market data it could work on; INT64_MIN before */
 	/* While a bar is worked (not kept): how far along its path the order
 	 * fills (INFINITY: not on it), and its place in arrival order. */
 	double path_at;

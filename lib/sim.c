@@ -934,7 +934,12 @@ static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 		snprintf(what, sizeof what, "+ latency %s", lat);
 		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, qts_time_range_why(t, what, 1, why));
 	}
-	o->day = qts_floor_div(o->eligible, QTS_NS_PER_DAY);
+	/* A day order's day is that of the first market data it can work on,
+	 * not of the time it became eligible: one given after a day's last
+	 * bar (a Friday's daily bar, an evening past the session) works the
+	 * next day that has data, as a broker queues a day order given after
+	 * the close, rather than expire there unworked. */
+	o->day = INT64_MIN;
 	if (y->nord == y->cord) {
 		y->cord = y->cord ? 2 * y->cord : 4;
 		y->ord = realloc(y->ord, y->cord * sizeof *y->ord);
@@ -1288,7 +1293,7 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	}
 	for (size_t i = 0; i < y->nord;) {
 		qts_order *o = &y->ord[i];
-		if (o->tif == QTS_DAY && day > o->day) {
+		if (o->tif == QTS_DAY && o->day != INT64_MIN && day > o->day) {
 			if (sym_update(s, ts, y, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
 				return -1;
 			remove_order(s, y, i);
@@ -1298,6 +1303,8 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			i++;
 			continue;
 		}
+		if (o->day == INT64_MIN)
+			o->day = day;
 		double ref, remaining = o->qty - o->filled;
 		int once = o->tif == QTS_IOC || o->tif == QTS_FOK;
 		/* A price of zero or below is no price to trade at. */

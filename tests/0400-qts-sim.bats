@@ -880,3 +880,18 @@ several_tf() {
 	[ "${lines[1]}" = "fill,2024-03-11T05:00:00Z,B,sma-cross-B-3,sell,20,40.11,0,0" ]
 	qts-report < "$T/weeks.out" > /dev/null
 }
+
+@test "tif day given after the day's last bar (a Friday's daily bar): it works the next day that has data, then expires" {
+	printf '%s\n' 'bar,2024-01-05T00:00:00Z,A,1d,100,110,90,105,1000' \
+		'order,2024-01-06T00:00:00Z,A,o1,buy,10,market,,,day,s' \
+		'order,2024-01-06T00:00:00Z,A,o2,buy,10,limit,80,,day,s' \
+		'bar,2024-01-08T00:00:00Z,A,1d,100,108,94,96,1000' \
+		'bar,2024-01-09T00:00:00Z,A,1d,96,99,85,90,1000' >"$BATS_TEST_TMPDIR/fri.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/fri.csv"
+	# o1 fills at Monday's open; o2's limit 80 is not reached on Monday
+	# (low 94), and it expires at Tuesday's bar, not filled at its low 85
+	echo "$output" | grep -qx 'fill,2024-01-08T00:00:00Z,A,o1,buy,10,100,0,0'
+	echo "$output" | grep -qx 'update,2024-01-09T00:00:00Z,A,o2,expired,0,,day order: end of day'
+	! echo "$output" | grep -q ',o1,expired,' || false
+	! echo "$output" | grep -q '^fill,.*,o2,' || false
+}
