@@ -144,20 +144,44 @@ static uint64_t later_block(qts_journal *j, uint64_t from, uint64_t file_size)
 	return 0;
 }
 
+/* Whether the file's first bytes (up to 64 KiB) are all zero: what a
+ * crash leaves where a block was to be written. */
+static int zeros(qts_journal *j, uint64_t file_size)
+{
+	unsigned char buf[65536];
+	ssize_t n = pread(j->fd, buf, file_size < sizeof buf ? (size_t)file_size : sizeof buf, 0);
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i])
+			return 0;
+	return n > 0;
+}
+
 /* Walk the file's blocks by their headers; verify the last one whole.
  * Returns the offset past the last good block, or -1 on a read error. */
 static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *warn, size_t warnlen, char *err)
 {
 	uint64_t off = 0, good = 0, last_at = 0;
 	qts_journal_block last = { 0 };
+	int64_t before_last = INT64_MIN; /* the end of the block before the last */
 	unsigned char head[QTS_JOURNAL_HEAD];
 	while (off < file_size) {
 		ssize_t n = pread(j->fd, head, sizeof head, (off_t)off);
 		if (n < 0)
 			return fail(err, j->path, "read"), -1;
 		qts_journal_block b;
-		if (qts_journal_parse_head(head, (size_t)n, &b) != 1 || off + b.size > file_size)
+		int h = qts_journal_parse_head(head, (size_t)n, &b);
+		if (h == 0 && off == 0 && !zeros(j, file_size)) {
+			/* No block where the first goes, and not the zeros a crash
+			 * may leave: another file (events, a plain .gz), which
+			 * cutting "a torn block" would empty. */
+			snprintf(err, QTS_ERR_MAX, "%s: not a qts journal (no journal block at its start); not appending to it",
+				 j->path);
+			return -1;
+		}
+		if (h != 1 || off + b.size > file_size)
 			break;
+		if (good > 0)
+			before_last = last.last_known;
 		last = b;
 		last_at = off;
 		off += b.size;
@@ -177,9 +201,12 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *wa
 			snprintf(err, QTS_ERR_MAX, "out of memory");
 			return -1;
 		}
-		if (!out || qts_journal_inflate(blk, &last, out, isize, why, sizeof why) < 0)
+		/* cut, the journal ends where the block before it did: an
+		 * append is checked against that time (and its day) */
+		if (!out || qts_journal_inflate(blk, &last, out, isize, why, sizeof why) < 0) {
 			good = last_at;
-		else
+			*known = before_last;
+		} else
 			*known = last.last_known;
 		free(blk), free(out);
 	}

@@ -70,6 +70,18 @@ static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, s
 	return qts_journal_inflate(r->blk, b, r->out, QTS_JOURNAL_BLOCK_MAX, why, whylen);
 }
 
+/* Whether every byte from off to the end is zero (up to 64 KiB looked
+ * at): what a crash may leave of a first block. */
+static int zeros_after(replay *r, uint64_t off)
+{
+	unsigned char buf[65536];
+	size_t n = read_at(r, off, buf, sizeof buf);
+	for (size_t i = 0; i < n; i++)
+		if (buf[i])
+			return 0;
+	return n > 0;
+}
+
 /* The next block header after off that starts a whole block, else 0. */
 static uint64_t next_good(replay *r, uint64_t off)
 {
@@ -116,8 +128,13 @@ static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t er
 			r->len = (size_t)got;
 			break;
 		}
+		/* Bad data with no whole block after it is a crash's torn end,
+		 * as qts journal takes it when it opens the file to append
+		 * (and cuts it): garbage or zeros where the last block was
+		 * being written.  At the start of a file, only zeros: other
+		 * bytes there are no journal. */
 		uint64_t next = next_good(r, r->off + 1);
-		if (!next && torn) {
+		if (!next && (torn || r->off > 0 || zeros_after(r, r->off))) {
 			qts_warn("%s: byte %llu: a torn block at the end (%s), as a crash leaves it: left out", r->path,
 				 (unsigned long long)r->off, why);
 			return 0;

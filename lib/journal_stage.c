@@ -169,6 +169,9 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	if (optind >= argc)
 		qts_usage_error(usage, "no journal FILE given");
 	const char *path = argv[optind++];
+	for (int i = optind; i < argc; i++)
+		if (qts_same_file(path, argv[i]))
+			qts_die(QTS_EXIT_USAGE, "the journal '%s' is an input: it would be written while it is read", path);
 	engine *e = calloc(1, sizeof *e);
 	if (!e)
 		qts_die(QTS_EXIT_FAIL, "out of memory");

@@ -79,6 +79,10 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 	case QTS_OPT_STATE:
 		if (!*arg)
 			qts_usage_error(usage, "--state: an empty file name");
+		/* as a file name, - is the standard output, where the events
+		 * go: the state's images would be written into the stream */
+		if (strcmp(arg, "-") == 0)
+			qts_usage_error(usage, "--state: '-' is the standard output, where the events go; a state is a file");
 		conf->state = arg;
 		return 1;
 	case QTS_OPT_OUTPUT_JOURNAL:

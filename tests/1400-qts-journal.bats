@@ -298,3 +298,62 @@ EOF
 		[[ "$output" == *"$o"* ]]
 	done
 }
+
+@test "qts journal: a file that is no journal is left whole, exit 1; one of zeros (a crash's first block) is cut; the journal as its own input is refused, exit 2" {
+	cp "$T/bars.csv" "$T/events.csv"
+	run -1 --separate-stderr qts journal "$T/events.csv" < /dev/null
+	[ "$stderr" = "qts journal: $T/events.csv: not a qts journal (no journal block at its start); not appending to it" ]
+	cmp "$T/events.csv" "$T/bars.csv"
+	gzip -c "$T/bars.csv" > "$T/plain.gz"
+	cp "$T/plain.gz" "$T/plain.gz.orig"
+	run -1 qts journal "$T/plain.gz" < /dev/null
+	cmp "$T/plain.gz" "$T/plain.gz.orig"
+	head -c 3000 /dev/zero > "$T/z"
+	run -0 --separate-stderr qts journal "$T/z" "$T/bars.csv"
+	[[ "$stderr" == *"$T/z: cut a torn block at byte 0 (3000 bytes): what a crash left"* ]]
+	qts journal cat "$T/z" | cmp - "$T/bars.csv"
+	run -2 --separate-stderr qts journal "$T/z" "$T/z"
+	[ "$stderr" = "qts journal: the journal '$T/z' is an input: it would be written while it is read" ]
+	qts journal cat "$T/z" | cmp - "$T/bars.csv"
+}
+
+@test "qts journal: with its last block cut on reopen, the journal ends where the block before it did: a stream from before that is refused" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	set -- $(blocks "$T/j" | tail -1)
+	# the last block's data damaged, its header whole: cut on reopen
+	printf 'XXXXXXXX' | dd of="$T/j" bs=1 seek=$(($1 + 60)) conv=notrunc 2> /dev/null
+	kept=$((6000 - $3))
+	run -1 --separate-stderr qts journal "$T/j" <(head -n 1 "$T/bars.csv")
+	[[ "$stderr" == *"cut a torn block at byte $1"* ]]
+	[[ "$stderr" == *"comes before the journal's end ("* ]]
+	[ "$(qts journal cat "$T/j" | wc -l)" -eq "$kept" ]
+}
+
+@test "--state -: refused, exit 2 (the state's images would go into the event stream)" {
+	for p in "qts-resample 1d" "qts-sim" "qts-strategy sma-cross" "qts-risk"; do
+		set -- $p
+		run -2 --separate-stderr "$1" --state - ${2:-} "$T/bars.csv"
+		[[ "$stderr" == *"--state: '-' is the standard output, where the events go; a state is a file"* ]]
+		[ -z "$output" ]
+	done
+}
+
+@test "qts journal cat: zeros or garbage after the last whole block (a crash's) are a torn end, left out with a warning, exit 0, as qts journal cuts them" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	size=$(stat -c %s "$T/j")
+	cp "$T/j" "$T/z"
+	head -c 3000 /dev/zero >> "$T/z"
+	run -0 --separate-stderr qts journal cat "$T/z"
+	[ "$stderr" = "qts journal cat: $T/z: byte $size: a torn block at the end (not a block header), as a crash leaves it: left out" ]
+	cmp <(printf '%s\n' "$output") "$T/bars.csv"
+	# a whole header, then garbage where its data was to be
+	set -- $(blocks "$T/j" | tail -1)
+	cp "$T/j" "$T/g"
+	printf 'XXXXXXXX' | dd of="$T/g" bs=1 seek=$(($1 + 60)) conv=notrunc 2> /dev/null
+	run -0 --separate-stderr qts journal cat "$T/g"
+	[[ "$stderr" == "qts journal cat: $T/g: byte $1: a torn block at the end ("*"), as a crash leaves it: left out" ]]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq $((6000 - $3)) ]
+	# a file of zeros alone: no record, no error
+	head -c 3000 /dev/zero > "$T/zeros"
+	run -0 qts journal cat "$T/zeros"
+}
