@@ -390,12 +390,16 @@ uint64_t qts_state_options_hash(int argc, char **argv, char *const *files, size_
 		if (is_file || strcmp(argv[i], "--") == 0)
 			continue;
 		int skip = 0;
-		for (size_t k = 0; k < sizeof runtime_only / sizeof *runtime_only; k++) {
+		/* the option as written, up to its '=': getopt takes any
+		 * unambiguous start of a long name (--check for
+		 * --checkpoint-every), so the runtime's are known by those too */
+		size_t given = strcspn(argv[i], "=");
+		for (size_t k = 0; k < sizeof runtime_only / sizeof *runtime_only && given > 2; k++) {
 			size_t n = strlen(runtime_only[k].name);
-			if (strncmp(argv[i], runtime_only[k].name, n) == 0) {
-				if (argv[i][n] == '=')
+			if (given <= n && strncmp(argv[i], runtime_only[k].name, given) == 0) {
+				if (argv[i][given] == '=')
 					skip = 1;
-				else if (!argv[i][n])
+				else
 					skip = 1 + runtime_only[k].value;
 			}
 		}

@@ -125,6 +125,8 @@ setup() {
 	[[ "$stderr" == *"the input ends at its event 300, before the 600 events the state has consumed"* ]]
 	# the options that change nothing of the output may change
 	qts-resample 5m --state "$T/S" --checkpoint-every 5s --metrics "$T/m" --busy-poll 10us "$T/in.csv" > /dev/null
+	# and so may they as getopt takes them: a start of their names
+	qts-resample 5m --stat "$T/S" --check 50 --metr="$T/m" --heart 1s "$T/in.csv" > /dev/null
 	# a file that is not a state, a truncated one, a corrupt one
 	echo hello > "$T/bad"
 	run -1 --separate-stderr qts-resample 5m --state "$T/bad" "$T/in.csv"
