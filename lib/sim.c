@@ -79,6 +79,12 @@ struct qts_sim {
 	int paused;
 	int64_t paused_ts;
 	struct qts_equity_fields paused_eq;
+	/* the last equity event written: the same again at its time says
+	 * nothing (the end's, after a group a later event closed) and would
+	 * go out after what came since, out of time order */
+	int have_eq;
+	int64_t eq_ts;
+	struct qts_equity_fields eq_last;
 	int64_t group_ts, group_close;
 	/* The earliest time from which an event may have more to do first
 	 * than itself: QTS_TS_MIN with financing, else the next corporate
@@ -637,10 +643,15 @@ static int equity(qts_sim *s, int64_t ts)
 	}
 	if (s->paused && ts == s->paused_ts && memcmp(&ev.equity, &s->paused_eq, sizeof ev.equity) == 0)
 		return 0; /* what the pause wrote, unchanged */
+	if (s->have_eq && ts == s->eq_ts && memcmp(&ev.equity, &s->eq_last, sizeof ev.equity) == 0)
+		return 0;
 	if (s->paused) {
 		s->paused_ts = ts;
 		s->paused_eq = ev.equity;
 	}
+	s->have_eq = 1;
+	s->eq_ts = ts;
+	s->eq_last = ev.equity;
 	return put(s, &ev);
 }
 
@@ -2021,6 +2032,8 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_int(c, &s->have_clock), qts_ck_int(c, &s->have_group), qts_ck_int(c, &s->paused);
 	qts_ck_i64(c, &s->paused_ts);
 	qts_ck_bytes(c, &s->paused_eq, sizeof s->paused_eq);
+	qts_ck_int(c, &s->have_eq), qts_ck_i64(c, &s->eq_ts);
+	qts_ck_bytes(c, &s->eq_last, sizeof s->eq_last);
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close), qts_ck_int(c, &s->group_driven);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)

@@ -895,3 +895,11 @@ several_tf() {
 	! echo "$output" | grep -q ',o1,expired,' || false
 	! echo "$output" | grep -q '^fill,.*,o2,' || false
 }
+
+@test "an event of a later time after the last bar group: the end's equity is not written again, out of time order" {
+	printf '%s\n' 'bar,2024-06-10T00:00:00Z,AAA,1w,1,1,1,1,1' 'system,2024-06-22T00:00:00Z,x,warn,hi' >"$BATS_TEST_TMPDIR/late.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/late.csv"
+	[ "$(grep -c '^equity,2024-06-17T00:00:00Z,' <<<"$output")" = 1 ]
+	[ "${lines[-1]}" = 'system,2024-06-22T00:00:00Z,x,warn,hi' ]
+	qts-sim "$BATS_TEST_TMPDIR/late.csv" | qts-report >/dev/null
+}
