@@ -645,6 +645,21 @@ static inline int qts_inside_own(const qts_event *ev, int64_t out_ts)
 	       !qts_event_is_news(ev);
 }
 
+/* A system event (a heartbeat upstream, a warning) dated inside a bar
+ * the stage has acted on, before out_ts (the time of what it made of
+ * it): passed at its own time it would come after what the bar made,
+ * out of time order for the next reader; it goes out dated at out_ts,
+ * in copy, as a heartbeat is dated at the latest time written.  Any
+ * other event: itself. */
+static inline const qts_event *qts_system_not_before(const qts_event *ev, int64_t out_ts, qts_event *copy)
+{
+	if (__builtin_expect(ev->type != QTS_SYSTEM || ev->ts >= out_ts, 1))
+		return ev;
+	*copy = *ev;
+	copy->ts = out_ts;
+	return copy;
+}
+
 /* A position or equity event: an account's books, which an executing
  * stage (qts-sim, qts-broker) writes itself and never takes in its input.
  * (Fills and updates may come back in its input, fed back to qts-risk,

@@ -1498,8 +1498,10 @@ static int any_event(qts_risk *r, const qts_event *ev)
 		return on_fill(r, ev);
 	case QTS_UPDATE:
 		return on_update(r, ev);
-	default:
-		return put(r, ev);
+	default: {
+		qts_event late;
+		return put(r, qts_system_not_before(ev, r->out_ts, &late));
+	}
 	}
 }
 

@@ -412,7 +412,8 @@ static int strategy_put(void *eng, const qts_event *ev)
 	}
 	if (qts_inside_own(ev, h->out_ts) && h->mode != M_PRINT)
 		return inside_a_bar(h, ev);
-	if (h->mode != M_PRINT && pass(h, ev) < 0)
+	qts_event late;
+	if (h->mode != M_PRINT && pass(h, qts_system_not_before(ev, h->out_ts, &late)) < 0)
 		return -1;
 	h->points += ev->type == QTS_TICK || ev->type == QTS_QUOTE;
 	if (h->pl)

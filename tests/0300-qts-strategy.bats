@@ -553,3 +553,15 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 	run -0 qts-strategy momentum lookback=1 short=1 "$BATS_TEST_TMPDIR/m.csv"
 	[ "$(printf '%s\n' "${lines[@]}" | grep '^target' | cut -d, -f2,4 | tr '\n' ' ')" = "2024-01-04T00:00:00Z,1 2024-01-06T00:00:00Z,-1 " ]
 }
+
+@test "a system event dated inside a bar the strategy has acted on goes out at the time of what it made, so the next stage takes the stream" {
+	printf '%s\n' 'bar,2024-08-30T00:00:00Z,AAA,1d,1,1,1,1,1' 'system,2024-08-30T00:00:00Z,x,warn,hi' >"$BATS_TEST_TMPDIR/sys.csv"
+	run -0 qts-strategy buy-hold "$BATS_TEST_TMPDIR/sys.csv"
+	[ "${lines[1]%%,*}" = target ]
+	[ "${lines[2]}" = 'system,2024-08-31T00:00:00Z,x,warn,hi' ]
+	qts-strategy buy-hold "$BATS_TEST_TMPDIR/sys.csv" | qts-risk | qts-sim >/dev/null
+	# as a paced live feed's heartbeats (dated at a bar's start) come
+	qts-fetch --seed 3 --count 120 -t 1d synth:AAA >"$BATS_TEST_TMPDIR/d.csv"
+	timeout 60 qts-fetch --pace 100000000 --heartbeat 1ms "$BATS_TEST_TMPDIR/d.csv" |
+		qts-strategy sma-cross fast=3 slow=8 | qts-risk | qts-sim | qts-report >/dev/null
+}
