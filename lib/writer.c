@@ -27,7 +27,7 @@ struct qts_writer {
 	char *buf;
 	size_t len, cap;
 	msgpack_packer pk;
-	int64_t last_ts;        /* the last event written: its time, */
+	int64_t last_ts;        /* the latest event written: its time, */
 	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
 	int any;                /* whether there was one */
 	int ended;              /* a system error event is written */
@@ -579,16 +579,20 @@ static int reserve(qts_writer *w, size_t max)
 	return 0;
 }
 
-/* What the writer keeps of each event written: when the last became
- * known, and whether the stream has ended with an error. */
+/* What the writer keeps of each event written: when the latest became
+ * known, and whether the stream has ended with an error.  An event of an
+ * earlier time (an untimed one, a fill dated at a bar's open) leaves the
+ * latest as it was: a failure dated by it would go back in time. */
 static inline void note(qts_writer *w, const qts_event *ev)
 {
-	w->last_ts = ev->ts;
+	if (ev->ts >= w->last_ts || !w->any) {
+		w->last_ts = ev->ts;
+		if (ev->type == QTS_BAR)
+			memcpy(w->last_tf, ev->bar.tf, sizeof w->last_tf);
+		else
+			w->last_tf[0] = '\0';
+	}
 	w->any = 1;
-	if (ev->type == QTS_BAR)
-		memcpy(w->last_tf, ev->bar.tf, sizeof w->last_tf);
-	else
-		w->last_tf[0] = '\0';
 	if (qts_event_is_error(ev))
 		w->ended = 1;
 }

@@ -507,3 +507,9 @@ PY
 	run -0 qts-fetch -t 60m --count 1 synth:AAA
 	[[ "$output" == bar,*,AAA,1h,* ]]
 }
+
+@test "a stage failing after an event of an earlier time (a fill reported late) dates its error at the latest time written, not back in time" {
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1' 'bar,2024-01-03T00:00:00Z,A,1d,1,1,1,1,1' 'fill,2024-01-02T00:00:00Z,A,o1,buy,1,1,0,0' 'bar,bad' >"$BATS_TEST_TMPDIR/e.csv"
+	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/e.csv"
+	[ "${lines[-1]%%,qts,*}" = 'system,2024-01-04T00:00:00Z' ]
+}
