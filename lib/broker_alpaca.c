@@ -768,9 +768,23 @@ static int cancel(alpaca *a, const char *id, qts_evbuf *out, char *err)
 	snprintf(reason, sizeof reason, "alpaca: cancel refused: %.220s", why);
 	if ((rc = get_order(a, id, &o, err)) < 0)
 		return rc;
-	if (rc == 1 && apply(a, &o, NULL, out) < 0) {
-		snprintf(err, QTS_ERR_MAX, "out of memory");
-		return QTS_BROKER_DOWN;
+	if (rc == 1) {
+		int said = apply(a, &o, NULL, out);
+		if (said < 0) {
+			snprintf(err, QTS_ERR_MAX, "out of memory");
+			return QTS_BROKER_DOWN;
+		}
+		if (said && o.filled > 0)
+			a->dirty = 1; /* the account is read again after fills */
+		if (qts_status_final(o.status)) {
+			/* filled or ended meanwhile: its final update is said
+			 * (now by apply, or before); a second would repeat it */
+			if (qts_broker_warn(out, "alpaca: cancel %s refused: %.220s", id, why) < 0) {
+				snprintf(err, QTS_ERR_MAX, "out of memory");
+				return QTS_BROKER_DOWN;
+			}
+			return QTS_BROKER_REJECTED;
+		}
 	}
 	if (rc == 0) {
 		memset(&o, 0, sizeof o);

@@ -487,3 +487,20 @@ u.urlopen(r, timeout=10).read()'
 	[ "$(stat "s['created']['F-1']")" = 1 ] && [ "$(stat "s['created']['F-2']")" = 1 ]
 	! grep -q ',rejected,' out.csv || false
 }
+
+@test "alpaca: a cancel that comes after the fill (422, not cancelable): one final update, the refusal a warning, and the account read again" {
+	# filled in two executions at once, the stream telling the second
+	# only much later: to qts-broker the order still works
+	fake '"price":100,"partial":2,"stream":{"late":600}'
+	broker
+	send "$BAR" 'order,2024-01-02T14:31:00Z,AAPL,C-1,buy,6,market,,,day,s'
+	wait_for out.csv '^fill,.*,C-1,buy,3,'
+	send 'cancel,2024-01-02T14:31:30Z,AAPL,C-1'
+	wait_for out.csv 'qts-broker,warn,"alpaca: cancel C-1 refused: order is not cancelable'
+	wait_for out.csv '^position,.*,AAPL,6,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(grep -c ',C-1,filled,' out.csv)" = 1 ]
+	[ "$(filled C-1)" = 6 ]
+	positions_agree out.csv
+}
