@@ -517,6 +517,9 @@ int qts_writer_put_raw(qts_writer *w, const qts_event *ev, const void *raw, size
 int qts_writer_comment(qts_writer *w, const char *text);
 /* Write buffered records; 0 or -1. */
 int qts_writer_flush(qts_writer *w);
+/* Whether w's writes failed because its reader closed (EPIPE): the
+ * quiet end of a stage whose reader had enough (`| head`), no error. */
+int qts_writer_closed(const qts_writer *w);
 /* Write what the output takes now, without waiting (a non-blocking
  * descriptor): 0 when all is out, 1 when bytes are left for later (kept
  * in order), -1 on error. */

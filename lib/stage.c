@@ -1467,7 +1467,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	/* A failed write is said by qts_finish, where the writer closes. */
 	int status = r->failed ? QTS_EXIT_FAIL : QTS_EXIT_OK;
 	if (r->m) {
-		if (r->failed || r->write_failed || qts_interrupted)
+		/* a reader that closed the pipe (`| head`) is no failure */
+		if (r->failed || (r->write_failed && !qts_writer_closed(r->w)) || qts_interrupted)
 			qts_stage_metrics_failed(r->m);
 		if (r->metrics_next >= 0)
 			write_metrics(r);

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <msgpack.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define WBUF (64 * 1024)
@@ -155,6 +157,39 @@ static void cut_partial(int fd, size_t done)
 	errno = e;
 }
 
+/* A write after SIGINT or SIGTERM (or one they interrupted), done bytes
+ * of the buffer out: the rest goes if the reader takes it within a
+ * second (a record cut is finished, the stage's last words said), else
+ * the write gives up.  Left blocking, a stage behind a reader that does
+ * not read would never stop.  0 when all went out. */
+static int flush_interrupted(qts_writer *w, size_t *done)
+{
+	int fl = fcntl(w->fd, F_GETFL);
+	if (fl < 0 || fcntl(w->fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = 0;
+	while (*done < w->len) {
+		ssize_t n = write(w->fd, w->buf + *done, w->len - *done);
+		if (n >= 0) {
+			*done += (size_t)n;
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long ms = 1000 - ((long)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd p = { .fd = w->fd, .events = POLLOUT };
+		if ((errno != EAGAIN && errno != EINTR) || ms <= 0 || (errno == EAGAIN && poll(&p, 1, (int)ms) == 0)) {
+			rc = -1;
+			break;
+		}
+	}
+	int e = errno;
+	fcntl(w->fd, F_SETFL, fl);
+	errno = e;
+	return rc;
+}
+
 int qts_writer_flush(qts_writer *w)
 {
 	size_t done = 0;
@@ -163,6 +198,17 @@ int qts_writer_flush(qts_writer *w)
 		return -1;
 	}
 	while (done < w->len) {
+		/* after a signal (one may have cut the write before short), a
+		 * blocking write might never end */
+		if (qts_interrupted && !(fcntl(w->fd, F_GETFL) & O_NONBLOCK)) {
+			if (flush_interrupted(w, &done) == 0)
+				break;
+			w->failed = 1;
+			w->err = errno == EAGAIN ? EINTR : errno;
+			cut_partial(w->fd, done);
+			errno = w->err;
+			return -1;
+		}
 		ssize_t n = write(w->fd, w->buf + done, w->len - done);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -178,6 +224,11 @@ int qts_writer_flush(qts_writer *w)
 	}
 	w->len = 0;
 	return 0;
+}
+
+int qts_writer_closed(const qts_writer *w)
+{
+	return w && w->failed && w->err == EPIPE;
 }
 
 int qts_writer_try_flush(qts_writer *w)

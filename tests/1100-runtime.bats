@@ -263,3 +263,24 @@ wait_for_line() {
 	PY
 	cmp want.csv got.csv
 }
+
+@test "SIGTERM while the output is blocked (a reader that does not read): the stage stops within a second or two, 143, without live options" {
+	qts-fetch --seed 4 --count 100000 -t 1m synth:AAA,BBB > "$T/many.csv"
+	for prog in "qts-fetch" "qts-sim"; do
+		rm -f "$T/pid" "$T/rc"
+		# the reader sleeps: the pipe fills, the stage blocks in write(2)
+		( $prog "$T/many.csv" & echo $! > "$T/pid"; rc=0; wait $! || rc=$?; echo $rc > "$T/rc" ) | sleep 8 &
+		reader=$!
+		for _ in $(seq 100); do [ -s "$T/pid" ] && break; sleep 0.05; done
+		sleep 1
+		start=$(date +%s%N)
+		kill -TERM "$(cat "$T/pid")"
+		for _ in $(seq 100); do [ -s "$T/rc" ] && break; sleep 0.05; done
+		took=$((($(date +%s%N) - start) / 1000000))
+		echo "$prog: rc $(cat "$T/rc" 2>/dev/null) after $took ms" >&2
+		[ "$(cat "$T/rc")" = 143 ]
+		[ "$took" -lt 4000 ]
+		kill "$reader" 2>/dev/null || true
+		wait "$reader" 2>/dev/null || true
+	done
+}

@@ -207,3 +207,9 @@ value() {
 	kill $feeder 2> /dev/null || true
 	[ "$status" -eq 0 ]
 }
+
+@test "--metrics: a reader that closes the pipe (| head) is no error; a signal counts one" {
+	qts-fetch --seed 4 --count 20000 -t 1m synth:AAA,BBB > "$T/many.csv"
+	(trap '' PIPE; qts-sim --metrics "$T/h.prom" "$T/many.csv" | head -n 1 >/dev/null)
+	[ "$(value "$T/h.prom" 'qts_errors_total{stage="qts-sim"}')" = 0 ]
+}
