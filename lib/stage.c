@@ -46,6 +46,10 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 	case QTS_OPT_HEARTBEAT:
 		if (qts_duration_parse(arg, &conf->heartbeat) < 0 || conf->heartbeat <= 0)
 			qts_usage_error(usage, "--heartbeat: '%s' is not a positive duration (500ms, 10s, 1m)", arg);
+		/* more often, heartbeats would be all a stage writes, on a
+		 * core of its own */
+		if (conf->heartbeat < 1000000)
+			qts_usage_error(usage, "--heartbeat: '%s' is shorter than 1ms", arg);
 		return 1;
 	case QTS_OPT_BUSY_POLL:
 		/* Up to 1s: a longer spin is a core lost more than a

@@ -65,6 +65,10 @@ wait_for_line() {
 	[ "${stderr_lines[0]}" = "qts-sim: --heartbeat: '0' is not a positive duration (500ms, 10s, 1m)" ]
 	run -2 --separate-stderr qts-fetch --heartbeat soon synth:A
 	[ "${stderr_lines[0]}" = "qts-fetch: --heartbeat: 'soon' is not a positive duration (500ms, 10s, 1m)" ]
+	# more often than each millisecond, heartbeats would be all it writes
+	run -2 --separate-stderr qts-sim --heartbeat 999us /dev/null
+	[ "${stderr_lines[0]}" = "qts-sim: --heartbeat: '999us' is shorter than 1ms" ]
+	run -0 qts-sim --heartbeat 1ms /dev/null
 }
 
 @test "--busy-poll: a duration from 0 to 1s, else exit 2" {
