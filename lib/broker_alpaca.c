@@ -60,7 +60,7 @@ typedef struct alpaca {
 	qts_posguard pos;          /* the positions, in step with the fills written */
 	int busy;                  /* in a call: a poll from a nested tick waits */
 	int attempt;               /* stream connections failed (or dropped
-				    * before BACKOFF_CAP) in a row */
+				    * before QTS_BACKOFF_HELD) in a row */
 	int64_t up_since;          /* when the stream last said it listens; 0: down */
 	int pinged;
 	int dirty;                 /* fills since the account was read */
@@ -320,10 +320,8 @@ static int poll_orders(alpaca *a, qts_evbuf *out, char *err)
 static void stream_down(alpaca *a, int64_t now)
 {
 	/* A stream that drops soon after it came up counts as a failed
-	 * attempt, whatever it said meanwhile: a server that takes the
-	 * connection and hangs up is asked again after a doubling wait, not
-	 * in a storm.  One that stayed up a while starts the waits anew. */
-	if (a->up_since > 0 && now - a->up_since >= BACKOFF_CAP)
+	 * attempt, whatever it said meanwhile (qts_backoff_held). */
+	if (qts_backoff_held(a->up_since, now))
 		a->attempt = 0;
 	a->up_since = 0;
 	qts_ws_close(a->ws);

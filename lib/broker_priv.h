@@ -50,7 +50,7 @@ typedef struct engine {
 	int64_t retry_at;  /* monotonic ns: the next connection attempt */
 	int64_t quiet_since; /* monotonic ns: since when the input has paused; 0 while it flows */
 	int quiet_done;    /* what a pause does was done for this one */
-	int attempt;       /* connections failed (or lost before STABLE_AFTER) in a row */
+	int attempt;       /* connections failed (or lost before QTS_BACKOFF_HELD) in a row */
 	int64_t up_since;  /* monotonic ns: when the connection was last made */
 	uint64_t rng;
 	char down_why[QTS_TEXT_MAX];

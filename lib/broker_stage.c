@@ -419,20 +419,13 @@ static const char *endpoint_name(const engine *e, size_t i)
 	return e->endpoint[i] ? e->endpoint[i] : "the default endpoint";
 }
 
-/* The longest wait between two connections, and how long one must hold
- * to start the waits anew. */
-#define STABLE_AFTER (30 * QTS_NS_PER_SEC)
-
 /* A call said QTS_BROKER_DOWN: no more sending until a connection is
  * made again, on the next endpoint, after a backoff. */
 static int went_down_at(engine *e, const char *err, int advance)
 {
 	int was = e->up;
-	/* Lost soon after it was made, the connection counts as a failed
-	 * attempt: a broker that takes it and fails the next call is tried
-	 * again after a doubling wait, not twice a second.  One that held
-	 * a while starts the waits anew. */
-	if (was && qts_loop_now() - e->up_since >= STABLE_AFTER)
+	/* lost soon after it was made, a failed attempt (qts_backoff_held) */
+	if (was && qts_backoff_held(e->up_since, qts_loop_now()))
 		e->attempt = 0;
 	e->up = 0;
 	QTS_SET(e->down_why, err);
@@ -441,7 +434,7 @@ static int went_down_at(engine *e, const char *err, int advance)
 	int64_t base = qts_backoff_env();
 	if (base < 0)
 		base = 500 * 1000000LL;
-	e->retry_at = qts_loop_now() + qts_backoff(&e->rng, base, STABLE_AFTER, e->attempt, -1);
+	e->retry_at = qts_loop_now() + qts_backoff(&e->rng, base, 30 * QTS_NS_PER_SEC, e->attempt, -1);
 	e->attempt++;
 	return was ? warning(e, "broker down: %s; orders are rejected until it is back", err) : 0;
 }
@@ -606,30 +599,13 @@ static int reconcile(engine *e)
 
 static int cancel(engine *e, const char *symbol, const char *id, const char *why);
 
+static int cancel_where(engine *e, const char *symbol, int owed, const char *why);
+
 /* Back after a time down: the cancels asked meanwhile (an emergency
  * stop's among them), not the orders sent since. */
 static int cancel_owed(engine *e)
 {
-	int owed = 0;
-	for (size_t i = 0; i < e->nw; i++)
-		owed += e->w[i].cancel_owed;
-	if (!owed)
-		return 0;
-	char (*ids)[QTS_ID_MAX] = malloc((size_t)owed * sizeof *ids);
-	if (!ids)
-		return fail(e, "out of memory");
-	size_t n = 0;
-	for (size_t i = 0; i < e->nw; i++)
-		if (e->w[i].cancel_owed) {
-			e->w[i].cancel_owed = 0;
-			QTS_SET(ids[n++], e->w[i].id);
-		}
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0 && e->up; i++)
-		if (working_find(e, ids[i], NULL))
-			rc = cancel(e, NULL, ids[i], "canceled while the broker was down");
-	free(ids);
-	return rc;
+	return cancel_where(e, NULL, 1, "canceled while the broker was down");
 }
 
 /* Connect to the current endpoint, then the ones after it: the account
@@ -887,24 +863,34 @@ static int cancel(engine *e, const char *symbol, const char *id, const char *why
 	return 0;
 }
 
-static int cancel_symbol(engine *e, const char *symbol, const char *why)
+/* Cancel the working orders of symbol (NULL: of all), or those whose
+ * cancel is owed (owed), each asked once.  Taken first: a cancel changes
+ * the list, and a broker that confirms later (on its stream) leaves the
+ * order in it meanwhile. */
+static int cancel_where(engine *e, const char *symbol, int owed, const char *why)
 {
-	/* Every working order of the symbol (NULL: of all), taken first: a
-	 * cancel changes the list, and a broker that confirms later (on its
-	 * stream) leaves the order in it meanwhile; each is asked once. */
 	size_t n = 0;
 	char (*ids)[QTS_ID_MAX] = e->nw ? malloc(e->nw * sizeof *ids) : NULL;
 	if (e->nw && !ids)
 		return fail(e, "out of memory");
-	for (size_t i = 0; i < e->nw; i++)
-		if (!symbol || strcmp(e->w[i].symbol, symbol) == 0)
-			QTS_SET(ids[n++], e->w[i].id);
+	for (size_t i = 0; i < e->nw; i++) {
+		working *w = &e->w[i];
+		if (owed ? w->cancel_owed : !symbol || strcmp(w->symbol, symbol) == 0) {
+			w->cancel_owed = 0;
+			QTS_SET(ids[n++], w->id);
+		}
+	}
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (working_find(e, ids[i], NULL))
 			rc = cancel(e, symbol, ids[i], why);
 	free(ids);
 	return rc;
+}
+
+static int cancel_symbol(engine *e, const char *symbol, const char *why)
+{
+	return cancel_where(e, symbol, 0, why);
 }
 
 static int on_cancel(engine *e, const qts_event *ev)

@@ -29,11 +29,6 @@
 #define DEFAULT_SILENCE (30 * QTS_NS_PER_SEC)
 #define BACKOFF_BASE (500 * 1000000LL)
 #define BACKOFF_CAP (30 * QTS_NS_PER_SEC)
-/* A connection that stayed up this long was a good one: the backoff
- * starts again from its base after it drops.  One that drops sooner,
- * whatever it delivered, counts as a failed attempt: a server that
- * accepts, subscribes and hangs up is not asked again in a storm. */
-#define STABLE_AFTER BACKOFF_CAP
 /* How long connecting, and each answer of the handshake, may take. */
 #define CONNECT_TIMEOUT (20 * QTS_NS_PER_SEC)
 
@@ -105,7 +100,7 @@ typedef struct live {
 	int draining;            /* after a signal: what was read goes out, nothing more is read */
 	int pinged;              /* a ping is out, since the last frame heard */
 	int64_t ping_at;         /* when it went (monotonic) */
-	int attempt;             /* connections failed (or dropped before STABLE_AFTER) in a row */
+	int attempt;             /* connections failed (or dropped before QTS_BACKOFF_HELD) in a row */
 	int64_t up_since;        /* when the connection was subscribed (monotonic) */
 	int dropped;             /* the stream was up and dropped: gaps to fill */
 	int64_t down_wall;       /* when it dropped (wall clock) */
@@ -414,7 +409,7 @@ static int session(live *l, char *err)
 
 static void drop(live *l, const char *why)
 {
-	if (l->ws && qts_loop_now() - l->up_since >= STABLE_AFTER)
+	if (l->ws && qts_backoff_held(l->up_since, qts_loop_now()))
 		l->attempt = 0;
 	l->attempt++;
 	if (l->ws && !l->dropped) {

@@ -144,12 +144,10 @@ static uint64_t later_block(qts_journal *j, uint64_t from, uint64_t file_size)
 	return 0;
 }
 
-/* Whether the file's first bytes (up to 64 KiB) are all zero: what a
- * crash leaves where a block was to be written. */
-static int zeros(qts_journal *j, uint64_t file_size)
+int qts_journal_zeros_at(int fd, uint64_t off)
 {
 	unsigned char buf[65536];
-	ssize_t n = pread(j->fd, buf, file_size < sizeof buf ? (size_t)file_size : sizeof buf, 0);
+	ssize_t n = pread(fd, buf, sizeof buf, (off_t)off);
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i])
 			return 0;
@@ -170,7 +168,7 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *wa
 			return fail(err, j->path, "read"), -1;
 		qts_journal_block b;
 		int h = qts_journal_parse_head(head, (size_t)n, &b);
-		if (h == 0 && off == 0 && !zeros(j, file_size)) {
+		if (h == 0 && off == 0 && !qts_journal_zeros_at(j->fd, 0)) {
 			/* No block where the first goes, and not the zeros a crash
 			 * may leave: another file (events, a plain .gz), which
 			 * cutting "a torn block" would empty. */

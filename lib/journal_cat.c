@@ -70,18 +70,6 @@ static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, s
 	return qts_journal_inflate(r->blk, b, r->out, QTS_JOURNAL_BLOCK_MAX, why, whylen);
 }
 
-/* Whether every byte from off to the end is zero (up to 64 KiB looked
- * at): what a crash may leave of a first block. */
-static int zeros_after(replay *r, uint64_t off)
-{
-	unsigned char buf[65536];
-	size_t n = read_at(r, off, buf, sizeof buf);
-	for (size_t i = 0; i < n; i++)
-		if (buf[i])
-			return 0;
-	return n > 0;
-}
-
 /* The next block header after off that starts a whole block, else 0. */
 static uint64_t next_good(replay *r, uint64_t off)
 {
@@ -134,7 +122,7 @@ static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t er
 		 * being written.  At the start of a file, only zeros: other
 		 * bytes there are no journal. */
 		uint64_t next = next_good(r, r->off + 1);
-		if (!next && (torn || r->off > 0 || zeros_after(r, r->off))) {
+		if (!next && (torn || r->off > 0 || qts_journal_zeros_at(fileno(r->f), r->off))) {
 			qts_warn("%s: byte %llu: a torn block at the end (%s), as a crash leaves it: left out", r->path,
 				 (unsigned long long)r->off, why);
 			return 0;

@@ -72,6 +72,10 @@ int qts_journal_close(qts_journal *j, char *err);
 /* Parse a block header at p[0..n): 1 with b filled (offset 0), 0 when p
  * does not start a block, -1 when n is too short to tell. */
 int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b);
+/* Whether the bytes of fd from off (up to 64 KiB looked at) are all zero:
+ * what a crash may leave where a block was to be written, a torn end
+ * rather than another file or corruption. */
+int qts_journal_zeros_at(int fd, uint64_t off);
 /* The length of a whole block's records, from its trailer. */
 uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b);
 /* Check a whole block at p (b->size bytes) and inflate its records into

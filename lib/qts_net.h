@@ -115,6 +115,16 @@ int64_t qts_backoff(uint64_t *rng, int64_t base, int64_t cap, int attempt, int64
 void qts_jitter_seed(uint64_t *rng, const void *salt);
 /* QTS_NET_BACKOFF_MS (tests shorten waits with it), ns; -1 when unset. */
 int64_t qts_backoff_env(void);
+/* A connection up since up_since (monotonic ns; <= 0: it was never up)
+ * is lost at now: 1 when it held QTS_BACKOFF_HELD or more, so the waits
+ * start anew; 0 when it counts as one more failed attempt, so that a
+ * server that takes each connection and drops it is tried again after
+ * doubling waits, not in a storm. */
+#define QTS_BACKOFF_HELD (30 * QTS_NS_PER_SEC)
+static inline int qts_backoff_held(int64_t up_since, int64_t now)
+{
+	return up_since > 0 && now - up_since >= QTS_BACKOFF_HELD;
+}
 
 /* ---- historical sources ------------------------------------------------- */
 
