@@ -57,6 +57,10 @@ typedef struct alpaca {
 	qts_net *net;
 	qts_ws *ws;
 	qts_alpaca_book *book;
+	/* client_order_ids of orders Alpaca holds that this run did not send
+	 * (qts_broker_ops.id_used): its recent orders, listed when a fresh
+	 * id turned out to be an earlier run's */
+	qts_symtab *earlier;
 	qts_posguard pos;          /* the positions, in step with the fills written */
 	int busy;                  /* in a call: a poll from a nested tick waits */
 	int attempt;               /* stream connections failed (or dropped
@@ -78,7 +82,9 @@ static const struct option alpaca_options[] = {
 static void *alpaca_new(char *err)
 {
 	alpaca *a = calloc(1, sizeof *a);
-	if (!a || !(a->book = qts_alpaca_book_new())) {
+	if (!a || !(a->book = qts_alpaca_book_new()) || !(a->earlier = qts_symtab_new(1))) {
+		if (a)
+			qts_alpaca_book_free(a->book);
 		free(a);
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return NULL;
@@ -144,6 +150,7 @@ static void alpaca_free(void *b)
 	qts_ws_close(a->ws);
 	qts_net_free(a->net);
 	qts_alpaca_book_free(a->book);
+	qts_symtab_free(a->earlier);
 	qts_posguard_free(&a->pos);
 	explicit_bzero(a->hdr_secret, sizeof a->hdr_secret);
 	free(a);
@@ -605,6 +612,37 @@ static char *order_body(const qts_broker_order *o)
 	return s;
 }
 
+/* A fresh id Alpaca refused at the first attempt as one it has: an
+ * earlier run's order (ids for targets start again each run without a
+ * journal), never to be taken for this one, whose fills it would report.
+ * Its recent orders are listed, so that the next fresh ids skip all the
+ * earlier run's at once rather than one refusal each. */
+static int taken(alpaca *a, const char *id, char *err)
+{
+	qts_alpaca_order *list = NULL;
+	size_t n = 0;
+	int rc = get_orders(a, "all", &list, &n, err);
+	if (rc == QTS_BROKER_STOP)
+		return rc;
+	/* (no list: the next fresh id is tried, and refused alike if taken) */
+	int fail = !qts_symtab_get(a->earlier, id);
+	for (size_t i = 0; !rc && i < n && !fail; i++)
+		if (!qts_alpaca_book_has(a->book, list[i].client_id, NULL))
+			fail = !qts_symtab_get(a->earlier, list[i].client_id);
+	free(list);
+	if (fail) {
+		snprintf(err, QTS_ERR_MAX, "out of memory");
+		return QTS_BROKER_DOWN;
+	}
+	return QTS_BROKER_TAKEN;
+}
+
+static int alpaca_id_used(void *b, const char *id)
+{
+	alpaca *a = b;
+	return qts_symtab_find(a->earlier, id) || qts_alpaca_book_has(a->book, id, NULL);
+}
+
 static int place(alpaca *a, const qts_broker_order *o, qts_evbuf *out, char *err)
 {
 	char *body = order_body(o);
@@ -638,6 +676,8 @@ static int place(alpaca *a, const qts_broker_order *o, qts_evbuf *out, char *err
 		 * that stopped before it heard): the order is Alpaca's
 		 * already.  Ours when it is the same order. */
 		qts_alpaca_order got;
+		if (o->fresh && r.attempts <= 1)
+			return taken(a, o->id, err);
 		/* Not found, though Alpaca has the id: asked again a little
 		 * later (a lookup may not see an order just taken); still
 		 * not, the order is in doubt, never rejected: it may be
@@ -918,6 +958,7 @@ const qts_broker_ops qts_broker_alpaca = {
 	.account = alpaca_account,
 	.open_orders = alpaca_open_orders,
 	.place = alpaca_place,
+	.id_used = alpaca_id_used,
 	.cancel = alpaca_cancel,
 	.market = NULL,
 	.fd = alpaca_fd,

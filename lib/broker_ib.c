@@ -991,6 +991,14 @@ static int reject_now(const qts_broker_order *ord, const char *why, qts_evbuf *o
 	return QTS_BROKER_REJECTED;
 }
 
+/* Orders IB told of at connect (today's, open or executed) under their
+ * order reference: an earlier run's, for the stage's fresh ids to skip. */
+static int ib_id_used(void *vb, const char *id)
+{
+	ib_order *o = find(vb, id);
+	return o && (o->ib || o->status >= 0);
+}
+
 static int ib_place(void *vb, const qts_broker_order *ord, qts_evbuf *out, char *err)
 {
 	static const char *const types[] = { "MKT", "LMT", "STP", "STP LMT" };
@@ -1002,6 +1010,8 @@ static int ib_place(void *vb, const qts_broker_order *ord, qts_evbuf *out, char 
 	}
 	ib_order *o = find(b, ord->id);
 	char why[QTS_TEXT_MAX];
+	if (o && (o->ib || o->status >= 0) && ord->fresh)
+		return QTS_BROKER_TAKEN; /* an earlier run's order today, never this one */
 	if (o && (o->ib || o->status >= 0)) {
 		/* IB has it already (a journal that did not know): never twice,
 		 * if it is this order.  Another under the id (today's order of
@@ -1202,6 +1212,7 @@ const qts_broker_ops qts_broker_ib = {
 	.lookup = ib_lookup,
 	.open_orders = ib_open_orders,
 	.place = ib_place,
+	.id_used = ib_id_used,
 	.cancel = ib_cancel,
 	.market = NULL,
 	.fd = ib_fd,

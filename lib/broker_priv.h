@@ -66,6 +66,7 @@ typedef struct engine {
 	working *w;
 	size_t nw, cw;
 	unsigned long sent, refused, repeats;
+	int renamed;               /* fresh ids found taken for the order being placed */
 	/* A broker that fills on market data (paper): what follows a bar
 	 * waits for the other bars of its time, as in qts-sim, so that no
 	 * fill dated earlier follows it. */

@@ -709,6 +709,37 @@ static void presume_working(engine *e, const qts_broker_order *o, int for_target
 		w->net = 1;
 }
 
+static int id_taken(void *arg, const char *id);
+
+/* The broker holds an earlier run's order under o's fresh id (ids for
+ * targets start again each run without a --journal): taking that order
+ * for this one would report its fills as this one's.  o ends under its id
+ * and goes out under the next free one, the broker having said which it
+ * holds (a few tries at most: then it is refused). */
+static int place_renamed(engine *e, const qts_broker_order *o, int for_target)
+{
+	char err[QTS_ERR_MAX] = "";
+	qts_broker_order again = *o;
+	qts_target_order_id(again.id, o->strategy, o->symbol, &sym_of(e, o->symbol)->seq, id_taken, e);
+	int gave_up = e->renamed >= 8;
+	if (update(e, o->symbol, o->id, QTS_STATUS_REJECTED, 0, NAN,
+		   gave_up ? "order id %s is an earlier order's at the broker, as were the ids before it: not sent"
+			   : "order id %s is an earlier order's at the broker: sent as %s",
+		   o->id, again.id) < 0)
+		return -1;
+	if (end_now(e, o->id, QTS_STATUS_REJECTED, err) < 0)
+		return fail(e, "%s", err);
+	if (gave_up)
+		return 0;
+	if (update(e, again.symbol, again.id, QTS_STATUS_NEW, 0, NAN, "%s %.10g market (first sent as %s)",
+		   qts_side_name(again.side), again.qty, o->id) < 0)
+		return -1;
+	e->renamed++;
+	int rc = place(e, &again, for_target);
+	e->renamed--;
+	return rc;
+}
+
 /* Journal it, send it, and write what the broker says. */
 static int place(engine *e, const qts_broker_order *o, int for_target)
 {
@@ -735,6 +766,8 @@ static int place(engine *e, const qts_broker_order *o, int for_target)
 		working_add(e, o, 0);
 		return flush_out(e);
 	}
+	if (rc == QTS_BROKER_TAKEN)
+		return place_renamed(e, o, for_target);
 	if (rc == QTS_BROKER_REJECTED) {
 		int said = 0;
 		for (size_t i = 0; i < e->out.n; i++)
@@ -901,9 +934,12 @@ static int on_cancel(engine *e, const qts_event *ev)
 	return cancel(e, ev->symbol, ev->cancel.id, "canceled on request");
 }
 
+/* Whether a fresh id for a target is taken: by an order of the journal,
+ * or by an earlier run's at the broker. */
 static int id_taken(void *arg, const char *id)
 {
-	return qts_bj_find(arg, id) != NULL;
+	engine *e = arg;
+	return qts_bj_find(e->j, id) != NULL || (e->ops->id_used && e->ops->id_used(e->b, id));
 }
 
 /* A target: the market order for the difference between the position
@@ -916,7 +952,8 @@ static int on_target(engine *e, const qts_event *ev)
 			       .ts = ev->ts, .qty = 1 };
 	QTS_SET(o.symbol, ev->symbol);
 	QTS_SET(o.strategy, ev->target.strategy);
-	qts_target_order_id(o.id, o.strategy, ev->symbol, &y->seq, id_taken, e->j);
+	qts_target_order_id(o.id, o.strategy, ev->symbol, &y->seq, id_taken, e);
+	o.fresh = 1;
 	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
 	double q = NAN;
 	qts_sim_books bk;

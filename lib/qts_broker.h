@@ -41,6 +41,11 @@ typedef struct qts_broker_order {
 	double qty;                /* > 0 */
 	double limit, stop;        /* NaN when the kind has none */
 	int64_t ts;                /* the order event's time */
+	/* The stage made the id for a target, in this run, and never sent
+	 * it before: an order the broker already holds under it is an
+	 * earlier run's (ids for targets start again each run without a
+	 * --journal), never this one's (place answers QTS_BROKER_TAKEN). */
+	int fresh;
 } qts_broker_order;
 
 /* What the broker knows of one of our orders at reconciliation. */
@@ -53,6 +58,7 @@ typedef struct qts_broker_known {
 enum {
 	QTS_BROKER_OK = 0,         /* sent and taken; what follows comes as updates */
 	QTS_BROKER_REJECTED = 1,   /* the broker said no: out holds the rejected update, its reason */
+	QTS_BROKER_TAKEN = 2,      /* a fresh id the broker holds already: nothing sent, nothing in out */
 	QTS_BROKER_DOWN = -1,      /* no answer (err): unknown whether it arrived */
 	QTS_BROKER_STOP = -2       /* the stage is to stop (a signal) */
 };
@@ -90,6 +96,11 @@ typedef struct qts_broker_ops {
 	 * QTS_BROKER_DOWN / QTS_BROKER_STOP with err. */
 	int (*open_orders)(void *b, qts_evbuf *out, char *err);
 	int (*place)(void *b, const qts_broker_order *o, qts_evbuf *out, char *err);
+	/* Whether the broker is known to hold an order under id that the
+	 * stage did not send in this run (an earlier run's, listed at
+	 * connect or learnt from a QTS_BROKER_TAKEN): a fresh id for a
+	 * target skips it.  NULL: none known (paper). */
+	int (*id_used)(void *b, const char *id);
 	/* ts: when the stage asks (the request's time, the stage's latest
 	 * input event), why: the reason ("canceled on request", "replaced
 	 * by a target for every strategy", "emergency stop"): paper dates

@@ -504,3 +504,30 @@ u.urlopen(r, timeout=10).read()'
 	[ "$(filled C-1)" = 6 ]
 	positions_agree out.csv
 }
+
+@test "alpaca: a target's id that an earlier run's order holds (ids start again without a journal) is not taken for it: sent under the next free id, its fills its own" {
+	# yesterday's run: s-AAPL-1 and s-AAPL-2 bought 25 and filled, then
+	# sold; s-AAPL-3 works still (listed at connect, so skipped unasked)
+	fake '"price":{"AAPL":185.5},"orders":[
+		{"client_order_id":"s-AAPL-1","symbol":"AAPL","side":"buy","qty":"25","status":"filled","filled_qty":25,"filled_avg_price":180},
+		{"client_order_id":"s-AAPL-2","symbol":"AAPL","side":"sell","qty":"25","status":"filled","filled_qty":25,"filled_avg_price":181},
+		{"client_order_id":"s-AAPL-3","symbol":"MSFT","side":"buy","qty":"1","status":"new"}]'
+	broker
+	send "$BAR" 'target,2024-01-02T14:32:00Z,AAPL,25,qty,s'
+	wait_for out.csv '^update,.*,s-AAPL-4,filled,25,'
+	send 'target,2024-01-02T14:33:00Z,AAPL,30,qty,s'
+	wait_for out.csv '^update,.*,s-AAPL-5,filled,5,'
+	done_
+	[ "$status" = 0 ]
+	grep -q '^update,.*,AAPL,s-AAPL-1,rejected,0,,order id s-AAPL-1 is an earlier order.s at the broker: sent as s-AAPL-4$' out.csv
+	grep -q '^update,.*,AAPL,s-AAPL-4,new,0,,buy 25 market (first sent as s-AAPL-1)$' out.csv
+	# one refused POST, one list of the orders, then no refusal more
+	[ "$(grep -c '^POST /v2/orders' log)" = 3 ]
+	[ "$(grep -c '^GET /v2/orders?status=all' log)" = 1 ]
+	[ "$(stat "s['created']['s-AAPL-4']")" = 1 ] && [ "$(stat "s['created']['s-AAPL-5']")" = 1 ]
+	# the earlier run's fills are not this run's
+	[ "$(filled s-AAPL-1)" = 0 ] && [ "$(filled s-AAPL-4)" = 25 ] && [ "$(filled s-AAPL-5)" = 5 ]
+	! grep -q ',s-AAPL-2,' out.csv || false
+	[ "$(filled s-AAPL-3)" = 0 ]
+	positions_agree out.csv
+}

@@ -321,3 +321,19 @@ fills_of() {
 	! grep -q ',o1,rejected,' <<<"$output" || false
 	[ "$(state 's["orders"]["o1"]')" = 1 ]
 }
+
+@test "ib: a target's id that an order of an earlier run today holds (ids start again without a journal) is skipped: the order goes out under the next, its fills its own" {
+	fake '{}'
+	echo 'target,2024-01-02T14:30:00Z,AAPL,10,qty,t' >in1.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in1.csv
+	[ "$(fills_of t-AAPL-1 <<<"$output")" = 10 ]
+	# a later run without the journal: a target that buys 10 more, the
+	# same order as t-AAPL-1's
+	echo 'target,2024-01-02T15:30:00Z,AAPL,20,qty,t' >in2.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in2.csv
+	grep -q ',t-AAPL-2,new,0,,target 20: buy 10 market$' <<<"$output"
+	[ "$(fills_of t-AAPL-2 <<<"$output")" = 10 ]
+	! grep -q ',t-AAPL-1,' <<<"$output" || false
+	[ "$(state 's["orders"]["t-AAPL-1"]')" = 1 ] && [ "$(state 's["orders"]["t-AAPL-2"]')" = 1 ]
+	grep -q '^position,[^,]*,AAPL,20,' <<<"$output"
+}
