@@ -13,12 +13,17 @@
  *
  * A temporary is removed on every way out: commit or abort, exit() (an
  * atexit handler), and the signals that would end the program by default
- * (the handler removes it, then dies of the same signal).
+ * (the handler removes it, then dies of the same signal).  SIGKILL and a
+ * crash leave it: its name holds the writer's pid (.NAME.PID.XXXXXX), and
+ * the first open of NAME in a process removes those of writers that are
+ * gone, a minute old at least (a stage killed again and again under a
+ * supervisor would otherwise leave one for each kill).
  *
  * `-` is standard output, the Unix way: the file is made in memory and
  * written out whole at commit, so a failure half-way writes nothing. */
 #include "qts.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Temporaries alive now, as fixed buffers a signal handler may read. */
@@ -92,6 +98,49 @@ static void dir_of(const char *path, char *dir, size_t n)
 		snprintf(dir, n, "%.*s", (int)(slash - path), path);
 }
 
+#define STALE_AGE 60 /* s: a temporary younger than this may be a live writer's */
+
+/* The temporaries of base in dir left by writers that are gone (SIGKILL,
+ * a crash), removed: .BASE.PID.XXXXXX whose PID is no process, untouched
+ * for STALE_AGE.  Once for each path in a process: a stage writes its
+ * state again and again. */
+static void remove_stale(const char *dir, const char *base)
+{
+	static uint64_t swept[32];
+	static size_t nswept;
+	char key[2 * PATH_MAX + 2];
+	snprintf(key, sizeof key, "%s/%s", dir, base);
+	uint64_t h = qts_hash64(key);
+	for (size_t i = 0; i < nswept; i++)
+		if (swept[i] == h)
+			return;
+	if (nswept < sizeof swept / sizeof *swept)
+		swept[nswept++] = h;
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	size_t lb = strlen(base);
+	time_t now = time(NULL);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		if (n[0] != '.' || strncmp(n + 1, base, lb) != 0 || n[1 + lb] != '.')
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(n + 2 + lb, &end, 10);
+		if (errno || pid <= 0 || end == n + 2 + lb || *end != '.' || strlen(end + 1) != 6)
+			continue;
+		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    now - st.st_mtime >= STALE_AGE)
+			(void)unlinkat(dirfd(d), n, 0);
+	}
+	closedir(d);
+}
+
 /* `-`: the whole file to standard output, every byte or an error. */
 static int commit_stdout(qts_outfile *of, char *err, size_t errlen)
 {
@@ -149,7 +198,8 @@ int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen
 	char dir[PATH_MAX];
 	dir_of(path, dir, sizeof dir);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	int n = snprintf(pending[slot], PATH_MAX, "%s/.%s.XXXXXX", dir, base);
+	remove_stale(dir, base);
+	int n = snprintf(pending[slot], PATH_MAX, "%s/.%s.%ld.XXXXXX", dir, base, (long)getpid());
 	if (n < 0 || n >= PATH_MAX)
 		return seterr(err, errlen, path, "", ENAMETOOLONG);
 

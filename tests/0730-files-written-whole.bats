@@ -53,6 +53,25 @@ A=$FIX/report-a.csv
 	[ "$(ls -A out | sort | tr '\n' ' ')" = "r.html r.txt " ]
 }
 
+@test "temporaries left by writers killed (SIGKILL) are removed by the next writer of the file: a minute old, their writer gone; a live writer's are kept" {
+	cd "$BATS_TEST_TMPDIR"
+	# a dead pid: one the kernel handed out and that has exited
+	sh -c 'exit 0' &
+	dead=$!
+	wait "$dead"
+	: > ".S.$dead.AbC123"        # gone, an hour old: removed
+	: > ".S.$dead.DeF456"        # gone, but new: perhaps another host's writer
+	: > ".S.$$.GhI789"           # this shell, alive: kept
+	: > ".S.1.JkL012"            # init, alive: kept
+	: > ".S.$dead.MnO345.x"      # not a temporary's name: kept
+	: > ".T.$dead.PqR678"        # another file's: kept
+	touch -d '1 hour ago' ".S.$dead.AbC123" ".S.$$.GhI789" ".S.1.JkL012" ".S.$dead.MnO345.x" ".T.$dead.PqR678"
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,AAPL,1d,1,1,1,1,1' > in.csv
+	run -0 qts-sim --state S in.csv
+	[ -s S ]
+	[ "$(ls -A | grep '^\.' | sort)" = "$(printf '%s\n' .S.$$.GhI789 .S.$dead.DeF456 .S.$dead.MnO345.x .S.1.JkL012 .T.$dead.PqR678 | sort)" ]
+}
+
 @test "a directory that cannot be written gives an error naming the target" {
 	cd "$BATS_TEST_TMPDIR"
 	run -1 --separate-stderr qts-report -o no/such/r.txt "$A"

@@ -50,6 +50,17 @@ static void commit_and_mode(void)
 	path_in(p, "r.txt");
 	CHECK(qts_outfile_open(&of, p, err, sizeof err) == 0, "open a new file");
 	CHECK(slurp(p) == NULL, "the target does not exist before commit");
+	/* .r.txt.PID.XXXXXX: a writer killed with SIGKILL leaves it, and the
+	 * next one removes it once that pid is gone */
+	char want[64];
+	snprintf(want, sizeof want, ".r.txt.%ld.", (long)getpid());
+	int named = 0;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		named += strncmp(e->d_name, want, strlen(want)) == 0 && strlen(e->d_name) == strlen(want) + 6;
+	if (d)
+		closedir(d);
+	CHECK(named == 1 && strays() == 1, "the temporary is named .NAME.PID.XXXXXX");
 	fputs("one\n", of.fp);
 	CHECK(qts_outfile_commit(&of, err, sizeof err) == 0, "commit");
 	CHECK_STR(slurp(p), "one\n", "content in place after commit");
