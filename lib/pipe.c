@@ -723,6 +723,12 @@ static void chain_free(void *eng)
 
 /* The runtime reads --feedback only when conf.feedback is set, which is
  * when a stage of the chain took it: one table serves both. */
+static const char *chain_signal_name(void *eng)
+{
+	const chain *c = eng;
+	return c->node[c->n - 1].st.name;
+}
+
 static const qts_stage_ops chain_ops = {
 	.put = chain_put,
 	.feedback = chain_feedback,
@@ -732,6 +738,7 @@ static const qts_stage_ops chain_ops = {
 	.input_failed = chain_input_failed,
 	.feedback_failed = chain_feedback_failed,
 	.counts = chain_counts,
+	.signal_name = chain_signal_name,
 	.free = chain_free,
 };
 

@@ -61,6 +61,11 @@ typedef struct qts_stage_ops {
 	/* The engine's own counts for the heartbeat (`positions=3 open=2`);
 	 * writes at most size bytes with the NUL.  May be NULL. */
 	void (*counts)(void *eng, char *buf, size_t size);
+	/* The program that says the stream was stopped by a signal (its last
+	 * record): qts pipe's last stage, as in the shell, where the signal
+	 * stops every stage and the reader hears the last one.  NULL: the
+	 * stage's own. */
+	const char *(*signal_name)(void *eng);
 	void (*free)(void *eng);
 	/* Called by the runtime once before the first put: where(ctx) says
 	 * where the event being handled was read (`FILE:LINE`), for the

@@ -1481,6 +1481,9 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	running = NULL;
 	state_end(r);
+	static char signal_name[64];
+	if (qts_interrupted && ops->signal_name)
+		QTS_SET(signal_name, ops->signal_name(st.eng));
 	if (ops->free)
 		ops->free(st.eng);
 	/* The last flush may wait on a slow reader: neither the engine (its
@@ -1498,6 +1501,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		qts_writer_close(r->w);
 		r->w = NULL;
 	}
+	if (signal_name[0])
+		qts_progname = signal_name;
 	status = qts_finish(r->w, status);
 	restore_output();
 	qts_loop_free(r->loop);
