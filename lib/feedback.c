@@ -19,6 +19,7 @@
 
 struct qts_feedback {
 	int fd, ended;
+	int fifo;            /* reopened when its writers are gone */
 	char *name;
 	/* bytes read: [0, len); [0, whole) are whole records, [0, given)
 	 * handed to the reader */
@@ -35,9 +36,9 @@ qts_feedback *qts_feedback_open(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	int fifo = stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
-	/* Held open for writing as well, a FIFO never reads as ended: not
-	 * before its writer opens it, nor after one closes it. */
-	int fd = open(path, (fifo ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
+	/* Opened without waiting for a writer.  A FIFO never ends: when its
+	 * writers are gone it is opened again for the next (writer_gone). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "--feedback: %s: %s", path, strerror(errno));
 		return NULL;
@@ -50,6 +51,7 @@ qts_feedback *qts_feedback_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	fb->fd = fd;
+	fb->fifo = fifo;
 	return fb;
 }
 
@@ -63,6 +65,36 @@ static int failed(qts_feedback *fb, const char *what)
 	snprintf(fb->err, sizeof fb->err, "--feedback: %s: %s", fb->name, what);
 	fb->ended = 1;
 	return -1;
+}
+
+static void extend_whole(qts_feedback *fb);
+
+/* A FIFO read to its end: no writer has it open (none yet, or the last
+ * closed it).  A record left cut short is its writer's last, torn where
+ * it died (tee killed mid-write): joined to the next writer's first, it
+ * would make one bad record of two, or a wrong one (a price cut short),
+ * so it is dropped.  The FIFO is opened again before the old descriptor
+ * closes (a reader is there all along: a writer never meets EPIPE), and
+ * the new one is not ready until a writer comes and writes or goes
+ * (pipe(7): the old one would stay readable at its end for ever). */
+static int writer_gone(qts_feedback *fb)
+{
+	extend_whole(fb);
+	if (fb->len > fb->whole) {
+		qts_warn("--feedback: %s: a record cut short where its writer closed the FIFO (%zu bytes): dropped",
+			 fb->name, fb->len - fb->whole);
+		fb->len = fb->whole;
+	}
+	int fd = open(fb->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return failed(fb, strerror(errno));
+	if (dup3(fd, fb->fd, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(fd);
+		return failed(fb, strerror(e));
+	}
+	close(fd);
+	return 0;
 }
 
 /* The length of the whole CSV records at the start of p[0..n). */
@@ -178,6 +210,16 @@ static size_t msgpack_whole(const unsigned char *p, size_t n)
 	return whole;
 }
 
+/* whole moved past the records read whole since. */
+static void extend_whole(qts_feedback *fb)
+{
+	if (fb->len > fb->whole) {
+		size_t rest = fb->len - fb->whole;
+		fb->whole += fb->fmt == QTS_FMT_MSGPACK ? msgpack_whole(fb->buf + fb->whole, rest)
+							: csv_whole(fb->buf + fb->whole, rest);
+	}
+}
+
 int qts_feedback_drain(qts_feedback *fb)
 {
 	if (fb->given && fb->given == fb->len) /* the usual case: all taken */
@@ -205,6 +247,11 @@ int qts_feedback_drain(qts_feedback *fb)
 		if (r < 0)
 			return failed(fb, strerror(errno));
 		if (r == 0) {
+			if (fb->fifo) {
+				if (writer_gone(fb) < 0)
+					return -1;
+				break;
+			}
 			fb->ended = 1; /* a regular file read to its end */
 			break;
 		}
@@ -218,11 +265,8 @@ int qts_feedback_drain(qts_feedback *fb)
 	}
 	if (fb->ended && !fb->err[0])
 		fb->whole = fb->len; /* the last line needs no newline */
-	else if (fb->len > fb->whole) {
-		size_t rest = fb->len - fb->whole;
-		fb->whole += fb->fmt == QTS_FMT_MSGPACK ? msgpack_whole(fb->buf + fb->whole, rest)
-							: csv_whole(fb->buf + fb->whole, rest);
-	}
+	else
+		extend_whole(fb);
 	return 0;
 }
 

@@ -240,6 +240,40 @@ wait_for_line() {
 	grep -q "^qts-risk: --feedback: $T/fb:4: out of time order: fill A known at 2024-01-02T00:00:00Z comes after line 3, a report (fill, update, position) at 2024-01-03T00:00:00Z" "$T/err"
 }
 
+# A writer of the feedback FIFO that dies mid-record (tee killed, the
+# broker's pipeline restarted) leaves part of one: the next writer's first
+# record must not be joined to it.
+@test "--feedback FIFO: a record its writer cut short as it went is dropped with a warning, and the next writer's records are read" {
+	mkfifo "$T/in" "$T/fb"
+	exec 4<>"$T/in"
+	qts-risk --feedback "$T/fb" --heartbeat 20ms < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- &
+	PIDS+=($!)
+	echo "$BAR1" >&4
+	fed() { # N: the stage says it has applied N events fed back
+		for _ in $(seq 300); do
+			grep -q "heartbeat .*feedback=$1\\b" "$T/out" && return 0
+			sleep 0.02
+		done
+		return 1
+	}
+	# no writer yet: heartbeats all the same
+	fed 0
+	printf 'fill,2024-01-03T00:00:00Z,A,o1,buy,10,1,0,0\nfill,2024-01-03T00:00:00Z,A,o2,bu' > "$T/fb"
+	fed 1
+	printf 'fill,2024-01-03T00:00:00Z,A,o3,buy,10,1,0,0\n' > "$T/fb"
+	fed 2
+	# and a third writer, in msgpack's stead CSV still: one stream
+	printf 'position,2024-01-03T00:00:00Z,A,20,1,20,0,0\n' > "$T/fb"
+	fed 3
+	echo "$BAR2" >&4
+	exec 4>&-
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$T/err")" = "qts-risk: --feedback: $T/fb: a record cut short where its writer closed the FIFO (33 bytes): dropped" ]
+	! grep -q ',error,' "$T/out" || false
+}
+
 @test "a last flush that waits on a slow reader touches nothing freed (qts-broker paper, whose descriptor the loop watches)" {
 	# The engine is freed before the output's last bytes are written; a
 	# reader slower than the stage keeps the pipe full, so that write
