@@ -21,6 +21,7 @@
 
 struct qts_input {
 	int fd, own_fd, pollable;
+	int fifo;                /* a named FIFO, opened without waiting for its writer */
 	char *name;
 	unsigned char *buf;      /* decoded bytes: [pos, len) unread */
 	size_t cap, pos, len;
@@ -85,7 +86,13 @@ qts_input *qts_input_open(const char *path)
 {
 	if (strcmp(path, "-") == 0)
 		return qts_input_fdopen(STDIN_FILENO, "-");
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A FIFO is opened without waiting for a writer (open(2) would
+	 * block until one came, before the stage's loop runs: no heartbeat,
+	 * no signal heard, no other input read meanwhile); its reads then
+	 * wait in the loop like a pipe's. */
+	struct stat st;
+	int fifo = stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (fifo ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return NULL;
 	qts_input *in = qts_input_fdopen(fd, path);
@@ -94,6 +101,7 @@ qts_input *qts_input_open(const char *path)
 		return NULL;
 	}
 	in->own_fd = 1;
+	in->fifo = fifo;
 	return in;
 }
 
@@ -141,6 +149,16 @@ static long fail(qts_input *in, const char *what)
 	return -1;
 }
 
+/* A FIFO opened without waiting reads as ended while no writer has it
+ * open, before the first comes too.  Its end is when a writer came and
+ * went: only then does poll(2) say POLLHUP on a descriptor opened before
+ * (pipe(7); Linux keeps the count of writers met at the open). */
+static int writer_gone(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP) && !(pfd.revents & POLLIN);
+}
+
 /* One read(2) of raw bytes, telling the program first if it would block. */
 static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 {
@@ -171,6 +189,8 @@ static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 			if (fstat(in->fd, &st) == 0 && st.st_size < in->raw_at)
 				return fail(in, "cut short while being read");
 		}
+		if (r == 0 && in->fifo && !writer_gone(in->fd))
+			r = -1, errno = EAGAIN; /* no writer yet: not an end */
 		if (r >= 0)
 			return (long)r;
 		if (errno != EINTR && errno != EAGAIN)

@@ -274,6 +274,37 @@ wait_for_line() {
 	! grep -q ',error,' "$T/out" || false
 }
 
+@test "a FIFO named as input: the stage runs before its writer comes (heartbeats, a signal heard: 143), then reads it to the writer's end" {
+	mkfifo "$T/in"
+	qts-sim --heartbeat 50ms "$T/in" > "$T/out" 2> "$T/err" &
+	PIDS+=($!)
+	# no writer: the loop beats all the same
+	for _ in $(seq 200); do
+		[ "$(grep -c 'heartbeat in=0 out=0' "$T/out" 2>/dev/null || true)" -ge 3 ] && break
+		sleep 0.05
+	done
+	[ "$(grep -c 'heartbeat in=0 out=0' "$T/out")" -ge 3 ]
+	kill -TERM "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	[ "$rc" -eq 143 ]
+	[ -z "$(cat "$T/err")" ]
+	tail -1 "$T/out" | grep -q ',qts-sim,error,stopped by signal 15 (SIGTERM)$'
+	# a writer that comes late: its events, to its end, exit 0; two
+	# FIFOs merged, their writers in either order
+	mkfifo "$T/in2"
+	qts-sim "$T/in" "$T/in2" > "$T/out" 2> "$T/err" &
+	PIDS+=($!)
+	sleep 0.3
+	echo "$BAR2" > "$T/in2"
+	sleep 0.3
+	echo "$BAR1" > "$T/in"
+	rc=0
+	wait "${PIDS[1]}" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(grep '^bar,' "$T/out" | cut -d, -f2 | tr '\n' ' ')" = "2024-01-02T00:00:00Z 2024-01-03T00:00:00Z " ]
+}
+
 @test "a last flush that waits on a slow reader touches nothing freed (qts-broker paper, whose descriptor the loop watches)" {
 	# The engine is freed before the output's last bytes are written; a
 	# reader slower than the stage keeps the pipe full, so that write
