@@ -733,12 +733,35 @@ static void on_usr1(int sig)
 	qts_loop_wake();
 }
 
-static void write_metrics(qts_runtime *r)
+static void write_metrics_now(qts_runtime *r)
 {
-	settle(r);
 	char err[QTS_ERR_MAX];
 	if (qts_stage_metrics_write(r->m, qts_wall_now(), err) < 0 && !r->metrics_failed++)
 		qts_warn("%s", err); /* the stage goes on: its figures are not its work */
+}
+
+static void write_metrics(qts_runtime *r)
+{
+	settle(r);
+	write_metrics_now(r);
+}
+
+/* While a write waits on the reader: what does not go to the output goes
+ * on (--metrics' file, SIGUSR1's figures), so that a monitor sees a stage
+ * held up by its reader, not a stage gone.  Heartbeats, ticks and
+ * checkpoints wait with the output. */
+static void timers_while_blocked(qts_runtime *r)
+{
+	if (metrics_asked) {
+		metrics_asked = 0;
+		if (r->m)
+			qts_stage_metrics_print(r->m, stderr, qts_wall_now());
+	}
+	int64_t now = qts_loop_now();
+	if (r->m && r->metrics_next >= 0 && now >= r->metrics_next) {
+		r->metrics_next = now + METRICS_EVERY;
+		write_metrics_now(r);
+	}
 }
 
 static void timers(qts_runtime *r, int64_t now)
@@ -979,11 +1002,15 @@ static int wait_output(void *arg, int fd, int partial)
 	r->blocked = 1;
 	int64_t give_up = -1;
 	while (!write_given_up(&give_up, partial)) {
-		wait_once(r, fd, POLLOUT, give_up);
+		int64_t until = give_up;
+		if (r->metrics_next >= 0 && (until < 0 || r->metrics_next < until))
+			until = r->metrics_next;
+		wait_once(r, fd, POLLOUT, until);
 		if (r->ready) {
 			r->blocked = 0;
 			return 0;
 		}
+		timers_while_blocked(r);
 	}
 	r->blocked = 0;
 	errno = EINTR;

@@ -213,3 +213,32 @@ value() {
 	(trap '' PIPE; qts-sim --metrics "$T/h.prom" "$T/many.csv" | head -n 1 >/dev/null)
 	[ "$(value "$T/h.prom" 'qts_errors_total{stage="qts-sim"}')" = 0 ]
 }
+
+@test "--metrics and SIGUSR1 go on while the output waits on a reader that does not read: the stage is seen held up, not gone" {
+	qts-fetch --seed 4 --count 100000 -t 1m synth:AAA,BBB > "$T/many.csv"
+	# the reader sleeps: the pipe fills, and the stage's write waits
+	( qts-sim --metrics "$T/m.prom" "$T/many.csv" 2> "$T/err" & echo $! > "$T/pid"; wait ) | sleep 30 &
+	reader=$!
+	for _ in $(seq 100); do [ -s "$T/pid" ] && [ -s "$T/m.prom" ] && break; sleep 0.05; done
+	pid=$(cat "$T/pid")
+	up() { value "$T/m.prom" 'qts_uptime_seconds{stage="qts-sim"}'; }
+	sleep 1.5
+	u1=$(up)
+	out1=$(value "$T/m.prom" 'qts_events_out_total{stage="qts-sim",type="bar"}')
+	sleep 2.2
+	u2=$(up)
+	echo "uptime $u1 then $u2, bars out $out1" >&2
+	# rewritten each second: two seconds later, two more of uptime
+	awk -v a="$u1" -v b="$u2" 'BEGIN { exit !(b - a >= 1.5) }'
+	# the stage is blocked: what it wrote stopped short of the input
+	[ "$(value "$T/m.prom" 'qts_events_out_total{stage="qts-sim",type="bar"}')" -lt 200000 ]
+	kill -USR1 "$pid"
+	for _ in $(seq 100); do
+		grep -q '^qts_uptime_seconds{stage="qts-sim"}' "$T/err" && break
+		sleep 0.05
+	done
+	grep -q '^qts_uptime_seconds{stage="qts-sim"}' "$T/err"
+	kill -TERM "$pid"
+	kill "$reader" 2> /dev/null || true
+	wait "$reader" 2> /dev/null || true
+}
