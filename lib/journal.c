@@ -156,9 +156,11 @@ int qts_journal_zeros_at(int fd, uint64_t off)
 
 /* Walk the file's blocks by their headers; verify the last one whole.
  * Returns the offset past the last good block, or -1 on a read error. */
-static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *warn, size_t warnlen, char *err)
+static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t *tail, char *warn, size_t warnlen,
+		    char *err)
 {
-	uint64_t off = 0, good = 0, last_at = 0;
+	uint64_t off = 0, good = 0, last_at = 0, before_at = UINT64_MAX;
+	*tail = UINT64_MAX;
 	qts_journal_block last = { 0 };
 	int64_t before_last = INT64_MIN; /* the end of the block before the last */
 	unsigned char head[QTS_JOURNAL_HEAD];
@@ -178,8 +180,10 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *wa
 		}
 		if (h != 1 || off + b.size > file_size)
 			break;
-		if (good > 0)
+		if (good > 0) {
 			before_last = last.last_known;
+			before_at = last_at;
+		}
 		last = b;
 		last_at = off;
 		off += b.size;
@@ -204,8 +208,11 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *wa
 		if (!out || qts_journal_inflate(blk, &last, out, isize, why, sizeof why) < 0) {
 			good = last_at;
 			*known = before_last;
-		} else
+			*tail = before_at;
+		} else {
 			*known = last.last_known;
+			*tail = last_at;
+		}
 		free(blk), free(out);
 	}
 	if (good < file_size && off < file_size) {
@@ -225,6 +232,43 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, char *wa
 	return (int64_t)good;
 }
 
+/* The latest time of the records of the whole block at offset at: 0, or
+ * -1 when it cannot be read back. */
+static int block_last_ts(qts_journal *j, uint64_t at, int64_t *last_ts)
+{
+	unsigned char head[QTS_JOURNAL_HEAD];
+	qts_journal_block b;
+	if (pread(j->fd, head, sizeof head, (off_t)at) != (ssize_t)sizeof head ||
+	    qts_journal_parse_head(head, sizeof head, &b) != 1)
+		return -1;
+	unsigned char *blk = malloc(b.size), *out = NULL;
+	uint32_t isize = 0;
+	long n = -1;
+	char why[128];
+	if (blk && pread(j->fd, blk, b.size, (off_t)at) == (ssize_t)b.size &&
+	    (isize = qts_journal_isize(blk, &b)) <= QTS_JOURNAL_BLOCK_MAX && (out = malloc(isize ? isize : 1)))
+		n = qts_journal_inflate(blk, &b, out, isize, why, sizeof why);
+	free(blk);
+	qts_input *in = n >= 0 ? qts_input_mem(out, (size_t)n, j->path) : NULL;
+	free(out);
+	qts_reader *r = in ? qts_reader_new(in) : NULL;
+	if (!r) {
+		qts_input_close(in);
+		return -1;
+	}
+	qts_reader_quiet_if_empty(r);
+	qts_event ev;
+	int got, any = 0;
+	*last_ts = INT64_MIN;
+	while ((got = qts_reader_next(r, &ev)) > 0) {
+		any = 1;
+		if (ev.ts > *last_ts)
+			*last_ts = ev.ts;
+	}
+	qts_reader_close(r);
+	return got == 0 && any ? 0 : -1;
+}
+
 static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
 {
 	j->fd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -238,11 +282,16 @@ static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
 		return -1;
 	}
 	j->end_known = INT64_MIN;
-	int64_t good = walk(j, (uint64_t)st.st_size, &j->end_known, warn, warnlen, err);
-	/* A new file's day is its first record's (rotate_daily). */
-	j->day = j->end_known == INT64_MIN ? INT64_MIN : day_of(j->end_known - 1);
+	uint64_t tail;
+	int64_t good = walk(j, (uint64_t)st.st_size, &j->end_known, &tail, warn, warnlen, err);
 	if (good < 0)
 		return -1;
+	/* The day of the file's last record, as the writer kept it
+	 * (rotate_daily): the latest time of the last block's records. */
+	int64_t last_ts;
+	j->day = tail == UINT64_MAX ? INT64_MIN
+		 : block_last_ts(j, tail, &last_ts) == 0 ? day_of(last_ts)
+							  : day_of(j->end_known - 1);
 	if ((uint64_t)good < (uint64_t)st.st_size && (ftruncate(j->fd, good) < 0 || fsync(j->fd) < 0))
 		return fail(err, j->path, "cut the torn block");
 	j->size = (uint64_t)good;

@@ -192,6 +192,23 @@ EOF
 	[ "$stderr" = "qts journal cat: $T/empty: no events (empty input)" ]
 }
 
+@test "qts journal --rotate-daily: a writer that reopens the journal splits its files where one writer would, whatever the times of its last record" {
+	# a fill at midnight (known at once) and a weekly bar (known a week
+	# later): the file's day is its records', not the day they became known
+	for stream in 'fill,2024-01-02T00:00:00Z,A,o1,buy,1,1,0,0|fill,2024-01-02T05:00:00Z,A,o2,buy,1,1,0,0|fill,2024-01-03T00:00:00Z,A,o3,buy,1,1,0,0' \
+		'bar,2024-01-01T00:00:00Z,A,1w,1,1,1,1,1|bar,2024-01-07T00:00:00Z,A,1d,1,1,1,1,1|bar,2024-01-08T00:00:00Z,A,1d,1,1,1,1,1'; do
+		rm -f "$T"/one* "$T"/two*
+		tr '|' '\n' <<<"$stream" > "$T/s.csv"
+		qts journal --rotate-daily "$T/one" "$T/s.csv" > /dev/null
+		for n in 1 2 3; do
+			sed -n "${n}p" "$T/s.csv" | qts journal --rotate-daily "$T/two" > /dev/null
+		done
+		[ "$(cd "$T" && ls one* | sed 's/^one//')" = "$(cd "$T" && ls two* | sed 's/^two//')" ]
+		[ "$(ls "$T"/one* | wc -l)" -ge 2 ]
+		for f in "$T"/one*; do cmp <(qts journal cat "$f") <(qts journal cat "$T/two${f#"$T/one"}"); done
+	done
+}
+
 @test "qts journal: --sync block, none and a duration all keep every record" {
 	for s in block none 200ms; do
 		rm -f "$T/j"
