@@ -470,8 +470,11 @@ static int connect_(void *b, const char *endpoint, qts_evbuf *out, char *err)
 	if (qts_ws_check_url(a->stream_url, err) < 0)
 		return QTS_BROKER_DOWN;
 	if (!a->net) {
+		/* requests wait in the stage's loop: heartbeats, metrics and
+		 * signals go on while Alpaca is slow to answer (a tick there
+		 * finds the broker busy: qts-broker's and alpaca_poll's guards) */
 		qts_net_conf nc = { .name = "alpaca", .rate_per_min = RATE_PER_MIN, .burst = BURST, .retries = -1,
-				    .timeout = a->timeout };
+				    .timeout = a->timeout, .wait_in_loop = 1 };
 		if (!(a->net = qts_net_new(&nc, err)))
 			return QTS_BROKER_DOWN;
 	}

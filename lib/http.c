@@ -3,14 +3,13 @@
  * timeouts, a cap on the body, and the headers that say how long to wait
  * (Retry-After, rate-limit resets).  Retries are net.c's.
  *
- * For a source (qts_http_wait_in_loop), the transfer runs through curl's
+ * For a stage (qts_http_wait_in_loop), the transfer runs through curl's
  * multi interface and waits in the stage's loop (qts_stage_wait), as
  * every other wait of a stage does: heartbeats, metrics, feedback and
  * signals go on while a server is slow to answer.  A source has no tick
- * to run there.  A broker's calls wait in curl: the loop would run its
- * tick, which reads the trade stream, in the middle of the call, and an
- * update of an order whose submission has not returned yet would find no
- * order to go to (lost, as qts-broker alpaca's tests showed). */
+ * to run there; a broker's tick, which reads the trade stream, finds the
+ * broker in a call and waits for the next (an update of an order whose
+ * submission has not returned yet would find no order to go to). */
 #include "qts_http.h"
 #include "qts_loop.h"
 #include "qts_stage.h"

@@ -531,3 +531,18 @@ u.urlopen(r, timeout=10).read()'
 	[ "$(filled s-AAPL-3)" = 0 ]
 	positions_agree out.csv
 }
+
+@test "alpaca: heartbeats go on while Alpaca is slow to answer a request" {
+	fake '"price":{"AAPL":185.5},"faults":[{"match":"POST /v2/orders","slow":1.5}]'
+	broker --heartbeat 100ms
+	send "$BAR" 'target,2024-01-02T14:32:00Z,AAPL,25,qty,s'
+	wait_for out.csv ',s-AAPL-1,accepted,'
+	done_
+	[ "$status" = 0 ]
+	# between the order's new and its acceptance: 1.5 s of heartbeats
+	n=$(awk '/,s-AAPL-1,new,/ { on = 1 } /,s-AAPL-1,accepted,/ { on = 0 } on && /,heartbeat / { n++ } END { print n + 0 }' out.csv)
+	echo "$n heartbeats during the request" >&2
+	[ "$n" -ge 5 ]
+	[ "$(stat "s['created']['s-AAPL-1']")" = 1 ]
+	qts cat out.csv > /dev/null
+}
