@@ -207,6 +207,16 @@ wait_for_line() {
 	grep -q '^system,2262-04-11T23:47:16.854775807Z,fake,info,fed=[0-9]* fills=0 reentered=0 timed=[-01]*$' "$T/out"
 }
 
+# fed N: the stage writing $T/out says in a heartbeat that it has applied
+# N events fed back (6 s at most).
+fed() {
+	for _ in $(seq 300); do
+		grep -q "heartbeat .*feedback=$1\\b" "$T/out" && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
 # The feedback arrives as it comes: in parts, a record cut between two of
 # them.  It is one stream all the same: its lines count from its start
 # and its reports keep time order across the parts.
@@ -216,13 +226,6 @@ wait_for_line() {
 	qts-risk --feedback "$T/fb" --heartbeat 20ms < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- 5>&- &
 	PIDS+=($!)
 	echo "$BAR1" >&4
-	fed() { # N: the stage says it has applied N events fed back
-		for _ in $(seq 300); do
-			grep -q "heartbeat .*feedback=$1\\b" "$T/out" && return 0
-			sleep 0.02
-		done
-		return 1
-	}
 	# a part of only a comment: nothing to say of it
 	printf '# what qts-sim wrote\n' >&5
 	sleep 0.3
@@ -249,13 +252,6 @@ wait_for_line() {
 	qts-risk --feedback "$T/fb" --heartbeat 20ms < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- &
 	PIDS+=($!)
 	echo "$BAR1" >&4
-	fed() { # N: the stage says it has applied N events fed back
-		for _ in $(seq 300); do
-			grep -q "heartbeat .*feedback=$1\\b" "$T/out" && return 0
-			sleep 0.02
-		done
-		return 1
-	}
 	# no writer yet: heartbeats all the same
 	fed 0
 	printf 'fill,2024-01-03T00:00:00Z,A,o1,buy,10,1,0,0\nfill,2024-01-03T00:00:00Z,A,o2,bu' > "$T/fb"

@@ -518,36 +518,33 @@ threads() {
 
 @test "qts pipe: stopped by SIGTERM, its stream ends with the last stage's record, as the shell pipeline's does when the signal stops every stage" {
 	cd "$BATS_TEST_TMPDIR"
-	mkfifo in
+	# signalled CMD TARGET OUT: CMD reading the FIFO in (its pid in $!
+	# given to TARGET, a pid or -pgid), every bar fed and through it,
+	# then SIGTERM to TARGET; CMD's status in $rc
+	signalled() {
+		rm -f in
+		mkfifo in
+		setsid bash -c "exec $1" &
+		local pid=$! target
+		exec 8> in
+		cat bars.csv >&8
+		for _ in $(seq 100); do
+			[ "$(grep -c '^bar,' "$3" || true)" = 480 ] && break
+			sleep 0.05
+		done
+		target=${2//PID/$pid}
+		kill -TERM -- "$target"
+		rc=0
+		wait "$pid" || rc=$?
+		exec 8>&-
+	}
 	P='qts-strategy sma-cross fast=2 slow=3 size=10 | qts-risk | qts-sim'
-	qts pipe "$P" in > pipe.out 2> pipe.err &
-	pid=$!
-	exec 8> in
-	cat bars.csv >&8
-	# every bar through, then the signal to the one process
-	for _ in $(seq 100); do
-		[ "$(grep -c '^bar,' pipe.out || true)" = 480 ] && break
-		sleep 0.05
-	done
-	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	exec 8>&-
+	# the one process
+	signalled "qts pipe '$P' in > pipe.out 2> pipe.err" PID pipe.out
 	[ "$rc" = 143 ]
 	[ "$(grep -c '^system,.*,error,' pipe.out)" = 1 ]
 	tail -1 pipe.out | grep -q '^system,[^,]*,qts-sim,error,stopped by signal 15 (SIGTERM)$'
-	# the shell's, every stage stopped by the signal (a process group)
-	mkfifo in2
-	setsid bash -c "qts-strategy sma-cross fast=2 slow=3 size=10 in2 | qts-risk | qts-sim > sh.out 2> sh.err" &
-	sh=$!
-	exec 8> in2
-	cat bars.csv >&8
-	for _ in $(seq 100); do
-		[ "$(grep -c '^bar,' sh.out || true)" = 480 ] && break
-		sleep 0.05
-	done
-	kill -TERM -- "-$sh"
-	wait "$sh" || true
-	exec 8>&-
+	# the shell's, every stage stopped by the signal (its process group)
+	signalled "bash -c 'qts-strategy sma-cross fast=2 slow=3 size=10 in | qts-risk | qts-sim > sh.out 2> sh.err'" -PID sh.out
 	tail -1 sh.out | grep -q '^system,[^,]*,qts-sim,error,stopped by signal 15 (SIGTERM)$'
 }
