@@ -68,10 +68,11 @@ static int count_file(const char *path, uint64_t *count, char *err, size_t errle
 	return 0;
 }
 
-int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errlen)
+/* The rotated files of path (FILE.NNNNNN, journal.c's rotate): their
+ * number into *nfiles, and their records added to *count unless count is
+ * NULL.  0, or -1 with err. */
+static int rotated(const char *path, size_t *nfiles, uint64_t *count, char *err, size_t errlen)
 {
-	*count = 0;
-	/* The rotated files first: FILE.NNNNNN (journal.c's rotate). */
 	char dir[PATH_MAX], base[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
 	snprintf(base, sizeof base, "%s", path);
@@ -79,19 +80,70 @@ int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errle
 	size_t blen = strlen(b);
 	DIR *dp = opendir(d);
 	struct dirent *e;
+	*nfiles = 0;
 	while (dp && (e = readdir(dp))) {
 		const char *num = e->d_name + blen + 1;
 		if (strncmp(e->d_name, b, blen) != 0 || e->d_name[blen] != '.' || strlen(num) < 6 ||
 		    strspn(num, "0123456789") != strlen(num))
 			continue;
+		++*nfiles;
 		char full[PATH_MAX * 2 + 2];
 		snprintf(full, sizeof full, "%s/%s", d, e->d_name);
-		if (count_file(full, count, err, errlen) < 0) {
+		if (count && count_file(full, count, err, errlen) < 0) {
 			closedir(dp);
 			return -1;
 		}
 	}
 	if (dp)
 		closedir(dp);
+	return 0;
+}
+
+int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errlen)
+{
+	size_t nfiles;
+	*count = 0;
+	if (rotated(path, &nfiles, count, err, errlen) < 0)
+		return -1;
 	return count_file(path, count, err, errlen);
+}
+
+int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *count, char *err, size_t errlen)
+{
+	size_t nfiles;
+	if (rotated(path, &nfiles, NULL, err, errlen) < 0)
+		return -1;
+	if (nfiles != c->nrotated) {
+		c->rotated_n = 0;
+		if (rotated(path, &c->nrotated, &c->rotated_n, err, errlen) < 0)
+			return -1;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if ((fd < 0 && errno != ENOENT) || (fd >= 0 && fstat(fd, &st) < 0)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0 || (uint64_t)st.st_dev != c->dev || (uint64_t)st.st_ino != c->ino || (uint64_t)st.st_size < c->off) {
+		c->off = c->n = 0; /* another file (rotated), or one cut */
+		c->dev = fd >= 0 ? (uint64_t)st.st_dev : 0;
+		c->ino = fd >= 0 ? (uint64_t)st.st_ino : 0;
+	}
+	if (fd >= 0) {
+		qts_journal_block b;
+		unsigned char head[QTS_JOURNAL_HEAD];
+		for (;;) {
+			ssize_t got = pread(fd, head, sizeof head, (off_t)c->off);
+			if (got <= 0 || qts_journal_parse_head(head, (size_t)got, &b) != 1 ||
+			    c->off + b.size > (uint64_t)st.st_size)
+				break;
+			c->n += b.count;
+			c->off += b.size;
+		}
+		close(fd);
+	}
+	*count = c->rotated_n + c->n;
+	return 0;
 }

@@ -140,4 +140,17 @@ int qts_state_match(const qts_state_head *h, const char *stage, uint64_t options
  * it.  0 with *count (0 when the file does not exist), or -1 with err. */
 int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errlen);
 
+/* The same counted again and again as the journal grows (a stage's
+ * checkpoints): the blocks walked before are not walked again, nor the
+ * rotated files while their number stays.  A lower bound: the last block
+ * is not checked whole (a writer alive writes whole blocks; one that
+ * died leaves a torn block that its restart cuts, and the file that
+ * shrinks is counted afresh).  Zero it before the first call. */
+typedef struct qts_journal_counter {
+	uint64_t dev, ino, off, n;   /* FILE: walked to off, n records */
+	size_t nrotated;             /* the rotated files counted, */
+	uint64_t rotated_n;          /* their records */
+} qts_journal_counter;
+int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *count, char *err, size_t errlen);
+
 #endif

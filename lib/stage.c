@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -170,6 +171,13 @@ struct qts_runtime {
 	 * writes from its second thread while this one reads. */
 	_Alignas(QTS_APART) uint64_t out_n;
 	uint64_t written;     /* records the writer took (or that were suppressed) */
+	/* --output-journal: FILE on disk (ours: one this run wrote or
+	 * restored from, the journal holding its records or to hold them),
+	 * the candidate FILE.next waiting for the journal to hold its
+	 * records, and the journal counted so far (keep_checkpoints) */
+	int disk_ours, have_next;
+	uint64_t disk_out_n, next_out_n;
+	qts_journal_counter jc;
 	int64_t max_ts;       /* the latest time written, for a heartbeat's */
 	/* What each event read sets, on a line of its own too. */
 	_Alignas(QTS_APART) const qts_event *given; /* the event in the stage's put, while there */
@@ -499,6 +507,39 @@ static void on_usr2(int sig)
 	qts_stage_checkpoint_soon();
 }
 
+/* FILE.next and FILE.prev beside the state FILE (keep_checkpoints). */
+static void beside(const char *state, const char *ext, char *out, size_t size)
+{
+	snprintf(out, size, "%s.%s", state, ext);
+}
+
+/* With --output-journal, before a checkpoint replaces FILE: the stage and
+ * the journal killed together (a machine's crash) lose the records in the
+ * pipe between them and in the journal's block being filled, which FILE
+ * counts as written; a restart then needs a checkpoint the journal holds
+ * the records of (state_before_journal).  FILE.prev is always one: a
+ * checkpoint becomes a candidate, FILE.next (a link to FILE as it was),
+ * and FILE.prev once the journal holds every record it counts; a new
+ * candidate is taken only then, so the candidate ages past the journal's
+ * lag however often checkpoints come.  Renames and links only: a crash
+ * at any point leaves each name whole. */
+static void keep_checkpoints(qts_runtime *r)
+{
+	const char *state = r->st->conf.state, *j = r->st->conf.output_journal;
+	char next[PATH_MAX], prev[PATH_MAX], err[QTS_ERR_MAX];
+	uint64_t k;
+	if (!j || qts_journal_count_more(j, &r->jc, &k, err, sizeof err) < 0)
+		return;
+	beside(state, "next", next, sizeof next);
+	beside(state, "prev", prev, sizeof prev);
+	if (r->have_next && k >= r->next_out_n && rename(next, prev) == 0)
+		r->have_next = 0;
+	if (!r->have_next && r->disk_ours && (unlink(next) == 0 || errno == ENOENT) && link(state, next) == 0) {
+		r->have_next = 1;
+		r->next_out_n = r->disk_out_n;
+	}
+}
+
 /* Write the state: between two puts only.  What was written goes out
  * first, so that the journal downstream holds every record the state
  * counts as written. */
@@ -528,9 +569,12 @@ static int checkpoint(qts_runtime *r)
 	snprintf(h.stage, sizeof h.stage, "%s", st->name ? st->name : qts_progname);
 	memcpy(h.marks, r->marks, sizeof h.marks);
 	char err[QTS_ERR_MAX + 64];
+	keep_checkpoints(r);
 	int rc = qts_state_write(st->conf.state, &h, c.buf, c.len, err, sizeof err);
 	if (rc < 0)
 		runtime_failed(r, "--state: %s", err);
+	r->disk_ours = rc == 0;
+	r->disk_out_n = h.out_n;
 	qts_ck_free(&c);
 	return rc;
 }
@@ -642,6 +686,71 @@ static void state_writable(const qts_runtime *r)
 	qts_outfile_abort(&probe);
 }
 
+/* Read the state at path into *h and *buf when it is this stage's, with
+ * these options, and counts no more records written than the journal's k:
+ * 1, else 0. */
+static int state_held(const char *path, const char *name, uint64_t options, uint64_t k, qts_state_head **h,
+		      unsigned char **buf)
+{
+	char err[QTS_ERR_MAX + 300];
+	*buf = NULL;
+	if (!(*h = calloc(1, sizeof **h)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	int got = qts_state_read(path, buf, *h, err, sizeof err);
+	if (got > 0 && qts_state_match(*h, name, options, err, sizeof err) == 0 && k >= (*h)->out_n)
+		return 1;
+	if (got > 0)
+		qts_state_head_free(*h);
+	free(*h);
+	free(*buf);
+	*h = NULL;
+	*buf = NULL;
+	return 0;
+}
+
+/* With --output-journal, the checkpoint to restart from (keep_checkpoints):
+ * FILE when the journal holds every record it counts as written, else
+ * FILE.next, else FILE.prev, with a warning: the records lost in flight
+ * are written again.  The one taken stays as FILE.prev; a FILE.next past
+ * the journal goes.  None: FILE, which the journal check refuses. */
+static void state_before_journal(qts_runtime *r, const char *name)
+{
+	const qts_stage_conf *conf = &r->st->conf;
+	char err[QTS_ERR_MAX + 300], next[PATH_MAX], prev[PATH_MAX];
+	uint64_t k;
+	if (qts_journal_count(conf->output_journal, &k, err, sizeof err) < 0)
+		qts_die(QTS_EXIT_FAIL, "--output-journal %s", err);
+	beside(conf->state, "next", next, sizeof next);
+	beside(conf->state, "prev", prev, sizeof prev);
+	qts_state_head *h;
+	unsigned char *buf;
+	if (k >= r->was->out_n) {
+		if (state_held(next, name, conf->options, k, &h, &buf)) {
+			qts_state_head_free(h);
+			free(h);
+			free(buf);
+			(void)rename(next, prev);
+		}
+		return;
+	}
+	const char *from = state_held(next, name, conf->options, k, &h, &buf) ? next
+			   : state_held(prev, name, conf->options, k, &h, &buf) ? prev : NULL;
+	if (!from)
+		return;
+	qts_warn("--state %s: its output journal %s holds %llu records, fewer than the %llu the state counts as "
+		 "written (lost in flight: the stage and the journal stopped together); restarting from the "
+		 "checkpoint before it (%s)",
+		 conf->state, conf->output_journal, (unsigned long long)k, (unsigned long long)r->was->out_n, from);
+	if (from == next ? rename(next, prev) < 0 : unlink(next) < 0 && errno != ENOENT)
+		qts_die(QTS_EXIT_FAIL, "--state %s: %s", next, strerror(errno));
+	qts_state_head_free(r->was);
+	free(r->was);
+	free(r->was_buf);
+	r->was = h;
+	r->was_buf = buf;
+	r->disk_ours = 0; /* FILE is past the journal: never a candidate */
+}
+
 /* Before the first event: the state restored (when the file exists) and
  * the output journal counted. */
 static void state_start(qts_runtime *r)
@@ -666,6 +775,19 @@ static void state_start(qts_runtime *r)
 	int got = qts_state_read(conf->state, &r->was_buf, r->was, err, sizeof err);
 	if (got < 0)
 		qts_die(QTS_EXIT_FAIL, "--state %s", err);
+	r->disk_ours = got > 0;
+	r->disk_out_n = got > 0 ? r->was->out_n : 0;
+	if (got > 0 && conf->output_journal)
+		state_before_journal(r, name);
+	if (got == 0 && conf->output_journal) {
+		/* starting over: a FILE.next or FILE.prev left is another run's */
+		char old[PATH_MAX];
+		for (int i = 0; i < 2; i++) {
+			beside(conf->state, i ? "prev" : "next", old, sizeof old);
+			if (unlink(old) < 0 && errno != ENOENT)
+				qts_die(QTS_EXIT_FAIL, "--state %s: %s", old, strerror(errno));
+		}
+	}
 	if (got == 0) {
 		free(r->was);
 		r->was = NULL;
@@ -690,8 +812,9 @@ journal:
 			qts_die(QTS_EXIT_FAIL, "--output-journal %s", err);
 		if (k < r->written)
 			qts_die(QTS_EXIT_FAIL, "--output-journal %s: it holds %llu records, fewer than the %llu the state "
-				"counts as written: not the journal of this output, or one cut since",
-				conf->output_journal, (unsigned long long)k, (unsigned long long)r->written);
+				"counts as written, as do the checkpoints before it (%s.next, .prev) if any: not the "
+				"journal of this output, or one cut since",
+				conf->output_journal, (unsigned long long)k, (unsigned long long)r->written, conf->state);
 		r->suppress = k - r->written;
 	}
 	/* What the stage had made between two events when the checkpoint

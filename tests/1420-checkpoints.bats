@@ -53,6 +53,23 @@ setup() {
 	done
 }
 
+@test "checkpoints: a stage and its qts journal killed together at random restart from the checkpoint the journal holds, and write what they write uninterrupted" {
+	qts-fetch --seed 3 --count 100000 -t 1m synth:AAA,BBB,CCC > "$T/in.csv"
+	qts-resample -k 1m,5m "$T/in.csv" > "$T/ref.csv"
+	for seed in $(seq 1 "$SEEDS"); do
+		BOTH=1 killed "$((seed + 400))" "$T/in.csv" "$T/out.$seed" qts-resample -k 1m,5m
+		cmp "$T/out.$seed" "$T/ref.csv"
+		[ "$KILLS" -gt 0 ]
+	done
+	# qts-sim: its fills, positions and equity
+	qts-strategy sma-cross fast=5 slow=20 size=10 "$T/in.csv" > "$T/sig.csv"
+	qts-sim --commission bps=1 "$T/sig.csv" > "$T/sim.ref"
+	for seed in $(seq 1 "$SEEDS"); do
+		BOTH=1 killed "$((seed + 500))" "$T/sig.csv" "$T/sim.$seed" qts-sim --commission bps=1
+		cmp "$T/sim.$seed" "$T/sim.ref"
+	done
+}
+
 @test "checkpoints: a run restarted after its end writes nothing more through its journal" {
 	qts-fetch --seed 5 --count 2000 -t 1m synth:AAA,BBB > "$T/in.csv"
 	qts-resample 5m "$T/in.csv" > "$T/ref.csv"

@@ -10,8 +10,11 @@
 # end at a strategy's name).  JOURNAL=1 (the default): the stage writes
 # --output-journal through `qts journal`, and OUT is what the journal
 # replays; JOURNAL=0: OUT is what the last run wrote on its standard
-# output.  BJ=1: the stage keeps an order journal too (--journal), copied
-# to OUT.bj at the end.  KILLS says how many runs were killed in flight.
+# output.  BOTH=1: `qts journal` is killed with the stage, as a machine's
+# crash kills them (what is in the pipe and the journal's block being
+# filled is lost).  BJ=1: the stage keeps an order journal too (--journal),
+# copied to OUT.bj at the end.  KILLS says how many runs were killed in
+# flight.
 killed() {
 	local seed=$1 in=$2 out=$3 d
 	shift 3
@@ -58,7 +61,11 @@ killed() {
 		if [ "$round" -le "$maxkills" ]; then
 			local ms=$((RANDOM % (span + 1)))
 			sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
-			kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
+			if [ "${BOTH:-0}" = 1 ] && [ "$journal" = 1 ]; then
+				kill -KILL "$(cat "$d/pid")" "$jp" 2> /dev/null || true
+			else
+				kill -KILL "$(cat "$d/pid")" 2> /dev/null || true
+			fi
 		fi
 		wait "$jp" || true
 		local w=0

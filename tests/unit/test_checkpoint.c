@@ -4,6 +4,7 @@
  * restored into fresh ones, and run on: the restored engine writes what
  * the saved one writes. */
 #include "qts_checkpoint.h"
+#include "qts_journal.h"
 #include "qts_resample.h"
 #include "qts_risk.h"
 #include "qts_sim.h"
@@ -302,8 +303,60 @@ static void risks(int n, int cut)
 	qts_risk_free(a), qts_risk_free(b);
 }
 
+/* n bars, from the i-th, into journal j */
+static void journal_bars(qts_journal *j, int from, int n)
+{
+	char rec[512], err[QTS_ERR_MAX];
+	for (int i = from; i < from + n; i++) {
+		qts_event ev;
+		bar(&ev, QTS_NS_PER_DAY * (int64_t)i, "AAA", 100 + i);
+		size_t len = qts_event_to_msgpack(&ev, rec, sizeof rec);
+		if (qts_journal_add(j, rec, len, &ev, err) < 0)
+			CHECK(0, err);
+	}
+}
+
+/* qts_journal_count_more agrees with qts_journal_count as the journal
+ * grows, is cut, and rotates. */
+static void journal_counter(void)
+{
+	char dir[] = "/tmp/qts-jcount-XXXXXX", path[64], err[QTS_ERR_MAX], warn[300];
+	CHECK(mkdtemp(dir) != NULL, "journal counter: a directory");
+	snprintf(path, sizeof path, "%s/J", dir);
+	qts_journal_counter c = { 0 };
+	uint64_t k = 99, whole = 0;
+	CHECK(qts_journal_count_more(path, &c, &k, err, sizeof err) == 0 && k == 0, "journal counter: no file, 0");
+	qts_journal_opts o = { .block_bytes = 1024 };
+	qts_journal *j = qts_journal_open(path, &o, warn, sizeof warn, err);
+	CHECK(j != NULL, "journal counter: opened");
+	journal_bars(j, 0, 200);
+	CHECK(qts_journal_flush(j, 1, err) == 0, "journal counter: flushed");
+	CHECK(qts_journal_count_more(path, &c, &k, err, sizeof err) == 0 && k == 200, "journal counter: 200");
+	uint64_t off = c.off;
+	journal_bars(j, 200, 100);
+	CHECK(qts_journal_close(j, err) == 0, "journal counter: closed");
+	CHECK(qts_journal_count_more(path, &c, &k, err, sizeof err) == 0 && k == 300 && c.off > off,
+	      "journal counter: 300, walked on from where it was");
+	CHECK(qts_journal_count(path, &whole, err, sizeof err) == 0 && whole == 300, "journal counter: as counted whole");
+	/* cut back into its blocks: counted afresh */
+	CHECK(truncate(path, (off_t)off) == 0, "journal counter: cut");
+	CHECK(qts_journal_count_more(path, &c, &k, err, sizeof err) == 0 && k == 200, "journal counter: a cut file, 200");
+	/* rotated: the old file's records and the new file's */
+	qts_journal_opts r = { .block_bytes = 1024, .rotate_bytes = 2048 };
+	j = qts_journal_open(path, &r, warn, sizeof warn, err);
+	journal_bars(j, 200, 300);
+	CHECK(qts_journal_close(j, err) == 0, "journal counter: rotated and closed");
+	CHECK(qts_journal_count_more(path, &c, &k, err, sizeof err) == 0 && qts_journal_count(path, &whole, err, sizeof err) == 0 &&
+		      k == 500 && whole == 500,
+	      "journal counter: 500 across the rotated files");
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK(system(cmd) == 0, "journal counter: removed");
+}
+
 int main(void)
 {
+	journal_counter();
 	primitives();
 	file_frame();
 	sims(3000, 1234);
