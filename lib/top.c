@@ -43,6 +43,25 @@ typedef struct stage_view {
 	double in_rate, out_rate;
 } stage_view;
 
+/* A label's value from p (after its opening quote) into out, as the
+ * exposition format escapes it (\\, \", \n), and shown safe: a control
+ * character (a terminal's escape sequence in a file written by anyone)
+ * becomes '?'. */
+static void label_value(const char *p, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; *p && *p != '"' && n + 1 < size; p++) {
+		char c = *p;
+		if (c == '\\' && p[1]) {
+			c = *++p;
+			if (c == 'n')
+				c = '\n';
+		}
+		out[n++] = (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+	}
+	out[n] = '\0';
+}
+
 static int parse_file(stage_view *v)
 {
 	FILE *f = fopen(v->path, "r");
@@ -62,11 +81,8 @@ static int parse_file(stage_view *v)
 		*brace = '\0';
 		double value = strtod(close + 1, NULL);
 		const char *stage = strstr(brace + 1, "stage=\"");
-		if (stage && !v->name[0]) {
-			stage += 7;
-			size_t n = strcspn(stage, "\"");
-			snprintf(v->name, sizeof v->name, "%.*s", (int)(n < 63 ? n : 63), stage);
-		}
+		if (stage && !v->name[0])
+			label_value(stage + 7, v->name, sizeof v->name);
 		const char *name = line;
 		if (!strcmp(name, "qts_events_in_total"))
 			v->in += value;

@@ -164,6 +164,17 @@ value() {
 	[ "${#lines[@]}" -eq 2 ]
 }
 
+@test "qts top --once: a stage's label as the exposition format escapes it, and no terminal escape printed from a file" {
+	mkdir "$T/m"
+	printf '%s\n' 'qts_events_in_total{stage="a \"b\" \\c",type="bar"} 7' > "$T/m/one.prom"
+	printf 'qts_events_in_total{stage="x\033[2Jy",type="bar"} 9\n' > "$T/m/two.prom"
+	run -0 qts top --once "$T/m"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == 'a "b" \c '*' 7 '* ]]
+	[[ "${lines[2]}" == 'x?[2Jy '*' 9 '* ]]
+	! grep -q $'\033' <<< "$output" || false
+}
+
 @test "qts top: errors and usage" {
 	run -1 --separate-stderr qts top --once "$T/none.prom"
 	[ "$stderr" = "qts top: no metrics file could be read" ]
