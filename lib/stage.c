@@ -856,34 +856,29 @@ static void on_usr1(int sig)
 	qts_loop_wake();
 }
 
-static void write_metrics_now(qts_runtime *r)
+static void write_metrics(qts_runtime *r)
 {
+	settle(r);
 	char err[QTS_ERR_MAX];
 	if (qts_stage_metrics_write(r->m, qts_wall_now(), err) < 0 && !r->metrics_failed++)
 		qts_warn("%s", err); /* the stage goes on: its figures are not its work */
 }
 
-static void write_metrics(qts_runtime *r)
-{
-	settle(r);
-	write_metrics_now(r);
-}
-
-/* While a write waits on the reader: what does not go to the output goes
- * on (--metrics' file, SIGUSR1's figures), so that a monitor sees a stage
- * held up by its reader, not a stage gone.  Heartbeats, ticks and
+/* SIGUSR1's figures and --metrics' file, when due.  They go on while a
+ * write waits on the reader too (wait_output), so that a monitor sees a
+ * stage held up by its reader, not a stage gone; heartbeats, ticks and
  * checkpoints wait with the output. */
-static void timers_while_blocked(qts_runtime *r)
+static void metrics_due(qts_runtime *r, int64_t now)
 {
 	if (metrics_asked) {
 		metrics_asked = 0;
+		settle(r);
 		if (r->m)
 			qts_stage_metrics_print(r->m, stderr, qts_wall_now());
 	}
-	int64_t now = qts_loop_now();
 	if (r->m && r->metrics_next >= 0 && now >= r->metrics_next) {
 		r->metrics_next = now + METRICS_EVERY;
-		write_metrics_now(r);
+		write_metrics(r);
 	}
 }
 
@@ -893,16 +888,7 @@ static void timers(qts_runtime *r, int64_t now)
 		checkpoint_asked = 0;
 		r->ckpt_due = 1;
 	}
-	if (metrics_asked) {
-		metrics_asked = 0;
-		settle(r);
-		if (r->m)
-			qts_stage_metrics_print(r->m, stderr, qts_wall_now());
-	}
-	if (r->metrics_next >= 0 && now >= r->metrics_next) {
-		r->metrics_next = now + METRICS_EVERY;
-		write_metrics(r);
-	}
+	metrics_due(r, now);
 	if (r->hb_next >= 0 && now >= r->hb_next && !r->stop)
 		heartbeat(r, now);
 	if (r->tick_at >= 0 && now >= r->tick_at) {
@@ -1133,7 +1119,7 @@ static int wait_output(void *arg, int fd, int partial)
 			r->blocked = 0;
 			return 0;
 		}
-		timers_while_blocked(r);
+		metrics_due(r, qts_loop_now());
 	}
 	r->blocked = 0;
 	errno = EINTR;
