@@ -44,23 +44,16 @@ static int count_file(const char *path, uint64_t *count, char *err, size_t errle
 		off += b.size;
 	}
 	if (last.size) { /* checked whole, as the journal does on reopening */
-		unsigned char *blk = malloc(last.size), *out = NULL;
+		unsigned char *out;
 		char why[128];
-		int whole = 0, oom = !blk;
-		if (blk && pread(fd, blk, last.size, (off_t)last_at) == (ssize_t)last.size) {
-			uint32_t isize = qts_journal_isize(blk, &last);
-			if (isize && isize <= QTS_JOURNAL_BLOCK_MAX && !(out = malloc(isize)))
-				oom = 1;
-			else if (out && qts_journal_inflate(blk, &last, out, isize, why, sizeof why) >= 0)
-				whole = 1;
-		}
-		free(blk), free(out);
-		if (oom) {
+		long r = qts_journal_read_block(fd, last_at, &last, &out, why, sizeof why);
+		free(out);
+		if (r == -2) {
 			close(fd);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		if (!whole)
+		if (r < 0)
 			n -= last.count;
 	}
 	close(fd);

@@ -114,6 +114,31 @@ long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, uns
 	return got;
 }
 
+long qts_journal_read_block(int fd, uint64_t at, const qts_journal_block *b, unsigned char **out, char *why,
+			    size_t whylen)
+{
+	unsigned char *blk = malloc(b->size);
+	uint32_t isize = 0;
+	long n = -1;
+	*out = NULL;
+	if (!blk)
+		return -2;
+	if (pread(fd, blk, b->size, (off_t)at) != (ssize_t)b->size)
+		snprintf(why, whylen, "cut short");
+	else if (!(isize = qts_journal_isize(blk, b)) || isize > QTS_JOURNAL_BLOCK_MAX)
+		snprintf(why, whylen, "no records");
+	else if (!(*out = malloc(isize)))
+		n = -2;
+	else
+		n = qts_journal_inflate(blk, b, *out, isize, why, whylen);
+	free(blk);
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
 static int64_t day_of(int64_t ts)
 {
 	return qts_floor_div(ts, QTS_NS_PER_DAY);
@@ -190,22 +215,17 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		good = off;
 	}
 	if (good > 0) { /* the last block is checked whole: a crash may leave garbage in it */
-		unsigned char *blk = malloc(last.size), *out = NULL;
+		unsigned char *out;
 		char why[128];
-		if (!blk) {
-			snprintf(err, QTS_ERR_MAX, "out of memory");
-			return -1;
-		}
-		ssize_t n = pread(j->fd, blk, last.size, (off_t)last_at);
-		uint32_t isize = n == (ssize_t)last.size ? qts_journal_isize(blk, &last) : 0;
-		if (isize && isize <= QTS_JOURNAL_BLOCK_MAX && !(out = malloc(isize))) {
-			free(blk);
+		long n = qts_journal_read_block(j->fd, last_at, &last, &out, why, sizeof why);
+		free(out);
+		if (n == -2) {
 			snprintf(err, QTS_ERR_MAX, "out of memory");
 			return -1;
 		}
 		/* cut, the journal ends where the block before it did: an
 		 * append is checked against that time (and its day) */
-		if (!out || qts_journal_inflate(blk, &last, out, isize, why, sizeof why) < 0) {
+		if (n < 0) {
 			good = last_at;
 			*known = before_last;
 			*tail = before_at;
@@ -213,7 +233,6 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 			*known = last.last_known;
 			*tail = last_at;
 		}
-		free(blk), free(out);
 	}
 	if (good < file_size && off < file_size) {
 		/* Whole blocks after a bad one: corruption, not a crash's torn
@@ -236,19 +255,13 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
  * -1 when it cannot be read back. */
 static int block_last_ts(qts_journal *j, uint64_t at, int64_t *last_ts)
 {
-	unsigned char head[QTS_JOURNAL_HEAD];
+	unsigned char head[QTS_JOURNAL_HEAD], *out = NULL;
 	qts_journal_block b;
-	if (pread(j->fd, head, sizeof head, (off_t)at) != (ssize_t)sizeof head ||
-	    qts_journal_parse_head(head, sizeof head, &b) != 1)
-		return -1;
-	unsigned char *blk = malloc(b.size), *out = NULL;
-	uint32_t isize = 0;
-	long n = -1;
 	char why[128];
-	if (blk && pread(j->fd, blk, b.size, (off_t)at) == (ssize_t)b.size &&
-	    (isize = qts_journal_isize(blk, &b)) <= QTS_JOURNAL_BLOCK_MAX && (out = malloc(isize ? isize : 1)))
-		n = qts_journal_inflate(blk, &b, out, isize, why, sizeof why);
-	free(blk);
+	long n = -1;
+	if (pread(j->fd, head, sizeof head, (off_t)at) == (ssize_t)sizeof head &&
+	    qts_journal_parse_head(head, sizeof head, &b) == 1)
+		n = qts_journal_read_block(j->fd, at, &b, &out, why, sizeof why);
 	qts_input *in = n >= 0 ? qts_input_mem(out, (size_t)n, j->path) : NULL;
 	free(out);
 	qts_reader *r = in ? qts_reader_new(in) : NULL;

@@ -83,6 +83,12 @@ uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b);
  * why in err (a CRC mismatch, corrupt data). */
 long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out, size_t cap,
 			 char *err, size_t errlen);
+/* The records of block b, at offset at of fd, read and inflated into
+ * *out (malloc'd; NULL but on success): their length; -1 with why when
+ * the block is not whole (cut short, a CRC mismatch), -2 when out of
+ * memory. */
+long qts_journal_read_block(int fd, uint64_t at, const qts_journal_block *b, unsigned char **out, char *why,
+			    size_t whylen);
 
 /* `qts journal cat`'s whole main (journal_cat.c). */
 int qts_journal_cat_main(int argc, char **argv);

@@ -713,13 +713,10 @@ static int state_held(const char *path, const char *name, uint64_t options, uint
  * FILE.next, else FILE.prev, with a warning: the records lost in flight
  * are written again.  The one taken stays as FILE.prev; a FILE.next past
  * the journal goes.  None: FILE, which the journal check refuses. */
-static void state_before_journal(qts_runtime *r, const char *name)
+static void state_before_journal(qts_runtime *r, const char *name, uint64_t k)
 {
 	const qts_stage_conf *conf = &r->st->conf;
-	char err[QTS_ERR_MAX + 300], next[PATH_MAX], prev[PATH_MAX];
-	uint64_t k;
-	if (qts_journal_count(conf->output_journal, &k, err, sizeof err) < 0)
-		qts_die(QTS_EXIT_FAIL, "--output-journal %s", err);
+	char next[PATH_MAX], prev[PATH_MAX];
 	beside(conf->state, "next", next, sizeof next);
 	beside(conf->state, "prev", prev, sizeof prev);
 	qts_state_head *h;
@@ -759,6 +756,8 @@ static void state_start(qts_runtime *r)
 	const qts_stage_conf *conf = &st->conf;
 	const char *name = st->name ? st->name : qts_progname;
 	char err[QTS_ERR_MAX + 300];
+	uint64_t k = 0; /* the records the output journal holds */
+	int journal_counted = 0;
 	if (!conf->state)
 		goto journal;
 	r->stateful = 1;
@@ -777,8 +776,12 @@ static void state_start(qts_runtime *r)
 		qts_die(QTS_EXIT_FAIL, "--state %s", err);
 	r->disk_ours = got > 0;
 	r->disk_out_n = got > 0 ? r->was->out_n : 0;
-	if (got > 0 && conf->output_journal)
-		state_before_journal(r, name);
+	if (got > 0 && conf->output_journal) {
+		journal_counted = 1;
+		if (qts_journal_count(conf->output_journal, &k, err, sizeof err) < 0)
+			qts_die(QTS_EXIT_FAIL, "--output-journal %s", err);
+		state_before_journal(r, name, k);
+	}
 	if (got == 0 && conf->output_journal) {
 		/* starting over: a FILE.next or FILE.prev left is another run's */
 		char old[PATH_MAX];
@@ -807,8 +810,7 @@ static void state_start(qts_runtime *r)
 	r->written = r->was->out_n;
 journal:
 	if (conf->output_journal) {
-		uint64_t k;
-		if (qts_journal_count(conf->output_journal, &k, err, sizeof err) < 0)
+		if (!journal_counted && qts_journal_count(conf->output_journal, &k, err, sizeof err) < 0)
 			qts_die(QTS_EXIT_FAIL, "--output-journal %s", err);
 		if (k < r->written)
 			qts_die(QTS_EXIT_FAIL, "--output-journal %s: it holds %llu records, fewer than the %llu the state "
