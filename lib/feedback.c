@@ -69,9 +69,9 @@ static int failed(qts_feedback *fb, const char *what)
 
 static void extend_whole(qts_feedback *fb);
 
-/* A FIFO read to its end: no writer has it open (none yet, or the last
- * closed it).  A record left cut short is its writer's last, torn where
- * it died (tee killed mid-write): joined to the next writer's first, it
+/* A FIFO read to its end, its last writer gone (qts_fifo_ended).  A
+ * record left cut short is its writer's last, torn where it died (tee
+ * killed mid-write): joined to the next writer's first, it
  * would make one bad record of two, or a wrong one (a price cut short),
  * so it is dropped.  The FIFO is opened again before the old descriptor
  * closes (a reader is there all along: a writer never meets EPIPE), and
@@ -247,6 +247,8 @@ int qts_feedback_drain(qts_feedback *fb)
 		if (r < 0)
 			return failed(fb, strerror(errno));
 		if (r == 0) {
+			if (fb->fifo && !qts_fifo_ended(fb->fd))
+				break; /* no writer yet: nothing to reopen */
 			if (fb->fifo) {
 				if (writer_gone(fb) < 0)
 					return -1;

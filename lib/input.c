@@ -149,16 +149,6 @@ static long fail(qts_input *in, const char *what)
 	return -1;
 }
 
-/* A FIFO opened without waiting reads as ended while no writer has it
- * open, before the first comes too.  Its end is when a writer came and
- * went: only then does poll(2) say POLLHUP on a descriptor opened before
- * (pipe(7); Linux keeps the count of writers met at the open). */
-static int fifo_ended(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP) && !(pfd.revents & POLLIN);
-}
-
 /* One read(2) of raw bytes, telling the program first if it would block. */
 static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 {
@@ -189,7 +179,7 @@ static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 			if (fstat(in->fd, &st) == 0 && st.st_size < in->raw_at)
 				return fail(in, "cut short while being read");
 		}
-		if (r == 0 && in->fifo && !fifo_ended(in->fd))
+		if (r == 0 && in->fifo && !qts_fifo_ended(in->fd))
 			r = -1, errno = EAGAIN; /* no writer yet: not an end */
 		if (r >= 0)
 			return (long)r;

@@ -270,6 +270,18 @@ fed() {
 	! grep -q ',error,' "$T/out" || false
 }
 
+# A FIFO no writer has opened yet reads as ended: that is not the end a
+# writer leaves, and a busy stage must not open it again at each look
+# (every 256 events).
+@test "--feedback FIFO with no writer yet: opened once over a busy run, not again at each look" {
+	mkfifo "$T/fb"
+	qts-fetch --count 20000 -t 1m synth:A,B,C,D > "$T/bars.csv"
+	# LeakSanitizer does not run under ptrace
+	ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=openat -o "$T/trace" qts-risk --feedback "$T/fb" "$T/bars.csv" > "$T/out"
+	[ "$(grep -c "\"$T/fb\"" "$T/trace")" -eq 1 ]
+	[ "$(wc -l < "$T/out")" -eq "$(wc -l < "$T/bars.csv")" ]
+}
+
 @test "a FIFO named as input: the stage runs before its writer comes (heartbeats, a signal heard: 143), then reads it to the writer's end" {
 	mkfifo "$T/in"
 	qts-sim --heartbeat 50ms "$T/in" > "$T/out" 2> "$T/err" &
