@@ -176,6 +176,7 @@ struct qts_runtime {
 	 * the candidate FILE.next waiting for the journal to hold its
 	 * records, and the journal counted so far (keep_checkpoints) */
 	int disk_ours, have_next;
+	int keep_warned;      /* a failure to keep them said, once */
 	uint64_t disk_out_n, next_out_n;
 	qts_journal_counter jc;
 	int64_t max_ts;       /* the latest time written, for a heartbeat's */
@@ -526,18 +527,42 @@ static void beside(const char *state, const char *ext, char *out, size_t size)
 static void keep_checkpoints(qts_runtime *r)
 {
 	const char *state = r->st->conf.state, *j = r->st->conf.output_journal;
-	char next[PATH_MAX], prev[PATH_MAX], err[QTS_ERR_MAX];
+	char next[PATH_MAX], prev[PATH_MAX], err[PATH_MAX + QTS_ERR_MAX];
+	const char *failed = NULL;
 	uint64_t k;
-	if (!j || qts_journal_count_more(j, &r->jc, &k, err, sizeof err) < 0)
+	if (!j)
 		return;
 	beside(state, "next", next, sizeof next);
 	beside(state, "prev", prev, sizeof prev);
-	if (r->have_next && k >= r->next_out_n && rename(next, prev) == 0)
+	if (qts_journal_count_more(j, &r->jc, &k, err, sizeof err) < 0) {
+		failed = err;
+		goto said;
+	}
+	if (r->have_next && k >= r->next_out_n) {
+		if (rename(next, prev) < 0) {
+			snprintf(err, sizeof err, "%s: %s", prev, strerror(errno));
+			failed = err;
+			goto said;
+		}
 		r->have_next = 0;
-	if (!r->have_next && r->disk_ours && (unlink(next) == 0 || errno == ENOENT) && link(state, next) == 0) {
+	}
+	if (!r->have_next && r->disk_ours) {
+		if ((unlink(next) < 0 && errno != ENOENT) || link(state, next) < 0) {
+			snprintf(err, sizeof err, "%s: %s", next, strerror(errno));
+			failed = err;
+			goto said;
+		}
 		r->have_next = 1;
 		r->next_out_n = r->disk_out_n;
 	}
+	return;
+said:
+	/* The stage runs on: only a restart after a crash of the stage and
+	 * its journal together needs them, and it would be refused. */
+	if (!r->keep_warned)
+		qts_warn("--state %s: the checkpoints before it are not kept (%s): a restart after the stage and "
+			 "its output journal stop together would be refused", state, failed);
+	r->keep_warned = 1;
 }
 
 /* Write the state: between two puts only.  What was written goes out

@@ -164,6 +164,61 @@ setup() {
 	[[ "$stderr" == *"--output-journal $T/J: it holds 3 records, fewer than the 120 the state counts as written"* ]]
 }
 
+# A journal that lost records the state counts (the stage and the journal
+# killed together) is met with the checkpoints kept before it: FILE.next,
+# else FILE.prev.  Made here without a kill: the state of a longer run,
+# the journal and an earlier state of a shorter one.
+@test "checkpoints: a journal short of the state restarts from FILE.next, else FILE.prev, with a warning; it ends as the uninterrupted run's" {
+	qts-fetch --seed 5 --count 6000 -t 1m synth:AAA > "$T/in.csv"
+	qts-resample 5m "$T/in.csv" > "$T/ref.csv"
+	head -n 2000 "$T/in.csv" > "$T/first.csv"
+	head -n 4000 "$T/in.csv" > "$T/more.csv"
+	for kept in next prev; do
+		rm -f "$T"/S* "$T/J"
+		qts-resample 5m --state "$T/S1" "$T/first.csv" | qts journal "$T/J" > /dev/null
+		qts-resample 5m --state "$T/S" "$T/more.csv" > /dev/null
+		mv "$T/S1" "$T/S.$kept"
+		run -0 --separate-stderr sh -c "qts-resample 5m --state '$T/S' --output-journal '$T/J' '$T/in.csv' | qts journal '$T/J' > /dev/null"
+		[ "$stderr" = "qts-resample: --state $T/S: its output journal $T/J holds 400 records, fewer than the 800 the state counts as written (lost in flight: the stage and the journal stopped together); restarting from the checkpoint before it ($T/S.$kept)" ]
+		qts journal cat "$T/J" | cmp - "$T/ref.csv"
+		# the one taken stays as FILE.prev
+		[ -f "$T/S.prev" ] && [ ! -e "$T/S.next" ]
+	done
+	# none kept at all: refused, naming them
+	rm -f "$T"/S* "$T/J"
+	qts-resample 5m "$T/first.csv" | qts journal "$T/J" > /dev/null
+	qts-resample 5m --state "$T/S" "$T/more.csv" > /dev/null
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[[ "$stderr" == *"--output-journal $T/J: it holds 400 records, fewer than the 800 the state counts as written, as do the checkpoints before it ($T/S.next, .prev) if any"* ]]
+}
+
+@test "checkpoints: a stage starting without its state removes a FILE.next and FILE.prev left by another run" {
+	qts-fetch --seed 5 --count 600 -t 1m synth:AAA > "$T/in.csv"
+	echo other > "$T/S.next"
+	echo other > "$T/S.prev"
+	qts-resample 5m --state "$T/S" --checkpoint-every 1000000 --output-journal "$T/J" "$T/in.csv" | qts journal "$T/J" > /dev/null
+	[ -s "$T/S" ] && [ ! -e "$T/S.next" ] && [ ! -e "$T/S.prev" ]
+	# one it cannot remove stops it before any event (its failure record
+	# alone goes out)
+	mkdir -p "$T/S.next/x"
+	rm -f "$T/S" "$T/J"
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[ "$stderr" = "qts-resample: --state $T/S.next: Is a directory" ]
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-resample,error,--state $T/S.next: Is a directory" ]
+}
+
+# Without hard links (or with FILE.next not a file) no earlier checkpoint
+# can be kept: the stage runs on, and says so once.
+@test "checkpoints: FILE.next that cannot be made is said once, and the stage runs on" {
+	qts-fetch --seed 5 --count 6000 -t 1m synth:AAA > "$T/in.csv"
+	qts-resample 5m "$T/in.csv" > "$T/ref.csv"
+	head -n 2000 "$T/in.csv" | qts-resample 5m --state "$T/S" | qts journal "$T/J" > /dev/null
+	mkdir -p "$T/S.next/x"
+	run -0 --separate-stderr sh -c "qts-resample 5m --state '$T/S' --checkpoint-every 100 --output-journal '$T/J' '$T/in.csv' | qts journal '$T/J' > /dev/null"
+	[ "$stderr" = "qts-resample: --state $T/S: the checkpoints before it are not kept ($T/S.next: Is a directory): a restart after the stage and its output journal stop together would be refused" ]
+	qts journal cat "$T/J" | cmp - "$T/ref.csv"
+}
+
 @test "checkpoints: bad --checkpoint-every, --state inside qts pipe or with --feedback" {
 	run -2 --separate-stderr qts-sim --checkpoint-every 0 /dev/null
 	[[ "$stderr" == *"--checkpoint-every: "* ]]
