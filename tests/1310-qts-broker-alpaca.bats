@@ -532,6 +532,28 @@ u.urlopen(r, timeout=10).read()'
 	positions_agree out.csv
 }
 
+# Alpaca lists an account's 500 latest orders at most: an earlier run's
+# older ids are met only as refusals, one fresh id at a time.  Eight of
+# them and the target's order is refused, not sent.
+@test "alpaca: a fresh id refused as an earlier order's eight times over ends the order unsent" {
+	orders=$(awk 'BEGIN { for (i = 1; i <= 520; i++)
+		printf "%s{\"client_order_id\":\"s-AAPL-%d\",\"symbol\":\"AAPL\",\"side\":\"buy\",\"qty\":\"1\",\"status\":\"filled\",\"filled_qty\":1,\"filled_avg_price\":180}", (i > 1 ? "," : ""), i }')
+	fake '"price":{"AAPL":185.5},"orders":['"$orders"']'
+	broker
+	send "$BAR" 'target,2024-01-02T14:32:00Z,AAPL,25,qty,s'
+	wait_for out.csv 'as were the ids before it: not sent'
+	done_
+	[ "$status" = 0 ]
+	# s-AAPL-1 renamed as -2, ... -8 as -9, which is refused and not sent
+	for i in $(seq 1 8); do
+		grep -q "^update,.*,AAPL,s-AAPL-$i,rejected,0,,order id s-AAPL-$i is an earlier order.s at the broker: sent as s-AAPL-$((i + 1))\$" out.csv
+	done
+	grep -q '^update,.*,AAPL,s-AAPL-9,rejected,0,,"order id s-AAPL-9 is an earlier order.s at the broker, as were the ids before it: not sent"$' out.csv
+	[ "$(grep -c '^POST /v2/orders' log)" = 9 ]
+	[ "$(stat "len(s['created'])")" = 0 ]
+	! grep -q '^fill,' out.csv || false
+}
+
 @test "alpaca: heartbeats go on while Alpaca is slow to answer a request" {
 	fake '"price":{"AAPL":185.5},"faults":[{"match":"POST /v2/orders","slow":1.5}]'
 	broker --heartbeat 100ms
