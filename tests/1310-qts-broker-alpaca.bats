@@ -534,8 +534,8 @@ u.urlopen(r, timeout=10).read()'
 
 # Alpaca lists an account's 500 latest orders at most: an earlier run's
 # older ids are met only as refusals, one fresh id at a time.  Eight of
-# them and the target's order is refused, not sent.
-@test "alpaca: a fresh id refused as an earlier order's eight times over ends the order unsent" {
+# renames and the target's order is refused at the ninth, not sent.
+@test "alpaca: a fresh id refused as an earlier order's, and the eight ids after it, ends the order unsent" {
 	orders=$(awk 'BEGIN { for (i = 1; i <= 520; i++)
 		printf "%s{\"client_order_id\":\"s-AAPL-%d\",\"symbol\":\"AAPL\",\"side\":\"buy\",\"qty\":\"1\",\"status\":\"filled\",\"filled_qty\":1,\"filled_avg_price\":180}", (i > 1 ? "," : ""), i }')
 	fake '"price":{"AAPL":185.5},"orders":['"$orders"']'
