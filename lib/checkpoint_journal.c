@@ -2,7 +2,8 @@
  * restarted from its state: what it writes again that its output journal
  * already holds is not written twice.  Counted as `qts journal` reopening
  * the file would keep it: whole blocks, the last one checked whole (a
- * crash may leave a torn one, which the journal cuts). */
+ * crash may leave a torn one, which the journal cuts), a failure that
+ * ended the stream not counted (the journal cuts it too). */
 #include "qts_checkpoint.h"
 #include "qts_journal.h"
 
@@ -15,6 +16,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Whether the journal's last block, b at offset at, counts: 1; 0 when
+ * it is torn (its writer cuts it) or a failure alone (cut when the
+ * stream goes on: qts_journal_lone_failure); -1 when out of memory. */
+static int last_counts(int fd, uint64_t at, const qts_journal_block *b, const char *path)
+{
+	unsigned char *out;
+	char why[128], failure[QTS_UPSTREAM_MAX];
+	long r = qts_journal_read_block(fd, at, b, &out, why, sizeof why);
+	int lone = r >= 0 && qts_journal_lone_failure(out, (size_t)r, b->count, path, failure);
+	free(out);
+	return r == -2 ? -1 : r >= 0 && !lone;
+}
 
 static int count_file(const char *path, uint64_t *count, char *err, size_t errlen)
 {
@@ -43,19 +57,14 @@ static int count_file(const char *path, uint64_t *count, char *err, size_t errle
 		n += b.count;
 		off += b.size;
 	}
-	if (last.size) { /* checked whole, as the journal does on reopening */
-		unsigned char *out;
-		char why[128];
-		long r = qts_journal_read_block(fd, last_at, &last, &out, why, sizeof why);
-		free(out);
-		if (r == -2) {
-			close(fd);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		if (r < 0)
-			n -= last.count;
+	int counts = last.size ? last_counts(fd, last_at, &last, path) : 1;
+	if (counts < 0) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
+	if (!counts)
+		n -= last.count;
 	close(fd);
 	*count += n;
 	return 0;
@@ -132,6 +141,8 @@ int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *c
 			if (got <= 0 || qts_journal_parse_head(head, (size_t)got, &b) != 1 ||
 			    c->off + b.size > (uint64_t)st.st_size)
 				break;
+			if (b.count == 1 && c->off + b.size == (uint64_t)st.st_size && last_counts(fd, c->off, &b, path) == 0)
+				break; /* a failure alone: walked again when the journal goes on past it */
 			c->n += b.count;
 			c->off += b.size;
 		}

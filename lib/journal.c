@@ -139,6 +139,26 @@ long qts_journal_read_block(int fd, uint64_t at, const qts_journal_block *b, uns
 	return n;
 }
 
+int qts_journal_lone_failure(const unsigned char *rec, size_t n, uint32_t count, const char *name, char *failure)
+{
+	if (count != 1)
+		return 0;
+	qts_input *in = qts_input_mem(rec, n, name);
+	qts_reader *r = in ? qts_reader_new(in) : NULL;
+	if (!r) {
+		qts_input_close(in);
+		return 0;
+	}
+	qts_reader_quiet_if_empty(r);
+	qts_reader_failure_unnoted(r);
+	qts_event ev;
+	int lone = qts_reader_next(r, &ev) > 0 && qts_event_is_error(&ev);
+	if (lone)
+		qts_upstream_format(failure, ev.system.source, ev.system.message);
+	qts_reader_close(r);
+	return lone;
+}
+
 static int64_t day_of(int64_t ts)
 {
 	return qts_floor_div(ts, QTS_NS_PER_DAY);
@@ -218,20 +238,27 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		unsigned char *out;
 		char why[128];
 		long n = qts_journal_read_block(j->fd, last_at, &last, &out, why, sizeof why);
-		free(out);
 		if (n == -2) {
 			snprintf(err, QTS_ERR_MAX, "out of memory");
 			return -1;
 		}
 		/* cut, the journal ends where the block before it did: an
 		 * append is checked against that time (and its day) */
-		if (n < 0) {
+		char failure[QTS_UPSTREAM_MAX];
+		int lone = n >= 0 && qts_journal_lone_failure(out, (size_t)n, last.count, j->path, failure);
+		free(out);
+		if (n < 0 || lone) {
 			good = last_at;
 			*known = before_last;
 			*tail = before_at;
 		} else {
 			*known = last.last_known;
 			*tail = last_at;
+		}
+		if (lone) {
+			snprintf(warn, warnlen, "%s: the failure that ended its stream (%s) cut from its end: the stream goes on",
+				 j->path, failure);
+			return (int64_t)good;
 		}
 	}
 	if (good < file_size && off < file_size) {
@@ -270,6 +297,7 @@ static int block_last_ts(qts_journal *j, uint64_t at, int64_t *last_ts)
 		return -1;
 	}
 	qts_reader_quiet_if_empty(r);
+	qts_reader_failure_unnoted(r);
 	qts_event ev;
 	int got, any = 0;
 	*last_ts = INT64_MIN;
@@ -306,7 +334,7 @@ static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
 		 : block_last_ts(j, tail, &last_ts) == 0 ? day_of(last_ts)
 							  : day_of(j->end_known - 1);
 	if ((uint64_t)good < (uint64_t)st.st_size && (ftruncate(j->fd, good) < 0 || fsync(j->fd) < 0))
-		return fail(err, j->path, "cut the torn block");
+		return fail(err, j->path, "cut its end");
 	j->size = (uint64_t)good;
 	if (lseek(j->fd, good, SEEK_SET) < 0)
 		return fail(err, j->path, "seek");
@@ -464,6 +492,11 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 		snprintf(err, QTS_ERR_MAX, "%s: a record of %zu bytes", j->path, len);
 		return -1;
 	}
+	/* a failure in a block of its own, for a restart to cut
+	 * (qts_journal_lone_failure) */
+	int failure = qts_event_is_error(ev);
+	if (failure && j->count && qts_journal_flush(j, 0, err) < 0)
+		return -1;
 	int64_t ts = ev->ts, known = qts_event_known(ev);
 	/* A stream that goes on where the file ends (a stage restarted from
 	 * its checkpoint) starts no earlier than the time the file's records
@@ -515,7 +548,7 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 		j->last_ts = ts;
 	if (known > j->last_known)
 		j->last_known = known;
-	if (j->len >= j->o.block_bytes && qts_journal_flush(j, 0, err) < 0)
+	if ((failure || j->len >= j->o.block_bytes) && qts_journal_flush(j, 0, err) < 0)
 		return -1;
 	return 0;
 }

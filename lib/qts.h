@@ -426,6 +426,10 @@ qts_reader *qts_reader_new(qts_input *in);
 /* No warning that the input held no event, where an input that ends is
  * not the end of the stream (--feedback, which reads on from its end). */
 void qts_reader_quiet_if_empty(qts_reader *r);
+/* A failure record read (a system event of level error) is an event like
+ * any other, not the failure of the program's input upstream: a journal
+ * reading its own blocks back. */
+void qts_reader_failure_unnoted(qts_reader *r);
 /* Say that input name held no event: `NAME: no events (empty input)`, or
  * `(only comment or header lines)` when it had bytes.  The reader says it
  * at the end of such an input; qts pipe for a stage given nothing. */

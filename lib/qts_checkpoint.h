@@ -136,8 +136,9 @@ int qts_state_match(const qts_state_head *h, const char *stage, uint64_t options
 /* ---- the journal a stage's output goes to ------------------------------- */
 
 /* The records a journal holds (FILE and its rotated FILE.NNNNNN): whole
- * blocks only, a torn last block not counted, as `qts journal` would cut
- * it.  0 with *count (0 when the file does not exist), or -1 with err. */
+ * blocks only, a torn last block not counted, nor a failure that ended
+ * the stream (qts_journal_lone_failure), as `qts journal` would cut
+ * them.  0 with *count (0 when the file does not exist), or -1 with err. */
 int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errlen);
 
 /* The same counted again and again as the journal grows (a stage's

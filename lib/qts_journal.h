@@ -90,6 +90,15 @@ long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, uns
 long qts_journal_read_block(int fd, uint64_t at, const qts_journal_block *b, unsigned char **out, char *why,
 			    size_t whylen);
 
+/* A failure record (a system event of level error) ends a stream: the
+ * writer gives it a block of its own, the journal's last, and a writer
+ * that opens the journal again to go on with the stream cuts it (a
+ * stage restarted after its failure), so that the stream it holds goes
+ * on unbroken and its records count as the stage's.  Whether the records
+ * rec[0..n) of a block of count records are such a failure alone: 1 with
+ * `SOURCE failed: MESSAGE` in failure (QTS_UPSTREAM_MAX bytes), else 0. */
+int qts_journal_lone_failure(const unsigned char *rec, size_t n, uint32_t count, const char *name, char *failure);
+
 /* `qts journal cat`'s whole main (journal_cat.c). */
 int qts_journal_cat_main(int argc, char **argv);
 

@@ -49,6 +49,11 @@ void qts_reader_quiet_if_empty(qts_reader *r)
 	r->warned_empty = 1;
 }
 
+void qts_reader_failure_unnoted(qts_reader *r)
+{
+	r->failure_unnoted = 1;
+}
+
 void qts_reader_split_only(qts_reader *r)
 {
 	r->split_only = 1;
@@ -311,7 +316,7 @@ int qts_reader_admit(qts_reader *r, qts_event *ev)
 	}
 	if (__builtin_expect(!qts_financing_whole(ev), 0))
 		return qts_reader_fail(r, "equity: interest, borrow and margin_interest: all three or none");
-	if (qts_event_is_error(ev))
+	if (qts_event_is_error(ev) && !r->failure_unnoted)
 		qts_upstream_failed(ev->system.source, ev->system.message);
 	if (qts_event_is_news(ev)) {
 		/* What an executing stage reports may be fed back into a stream

@@ -110,6 +110,7 @@ struct qts_reader {
 	struct num_shapes price, volume; /* CSV bars: the shapes last read, */
 	struct sym_hint hints[1 << SYM_HINT_BITS]; /* and which each symbol took */
 	int split_only;     /* CSV: never decode a line in one pass */
+	int failure_unnoted; /* a failure record is read as any event */
 	const char *win;    /* CSV: buffered bytes from the next line on, */
 	size_t win_len;     /* valid while only bar lines are decoded, */
 	size_t win_taken;   /* the bytes of those lines, */

@@ -171,6 +171,19 @@ EOF
 	[ "$stderr" = "qts: the input is incomplete: qts-fetch failed: feed lost" ]
 }
 
+# The stream started again after its failure (a stage restarted from its
+# checkpoint) goes on where the records before the failure end.
+@test "qts journal: a failure at the journal's end is cut by the next writer, with a warning: the stream goes on unbroken" {
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nsystem,2024-01-02T00:00:00Z,qts-fetch,error,feed lost\n' > "$T/f.csv"
+	run -1 --separate-stderr qts journal "$T/f" "$T/f.csv"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100\n' > "$T/g.csv"
+	run -0 --separate-stderr qts journal "$T/f" "$T/g.csv"
+	[ "$stderr" = "qts journal: $T/f: the failure that ended its stream (qts-fetch failed: feed lost) cut from its end: the stream goes on" ]
+	run -0 --separate-stderr qts journal cat "$T/f"
+	[ "$output" = "$(printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nbar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100')" ]
+	[ -z "$stderr" ]
+}
+
 @test "qts journal: --rotate-size and --rotate-daily start new files that replay in order" {
 	qts journal --rotate-size 20k --block-size 4k "$T/r" "$T/bars.csv" > /dev/null
 	[ -e "$T/r.000001" ] && [ -e "$T/r.000002" ]

@@ -192,6 +192,20 @@ setup() {
 	[[ "$stderr" == *"--output-journal $T/J: it holds 400 records, fewer than the 800 the state counts as written, as do the checkpoints before it ($T/S.next, .prev) if any"* ]]
 }
 
+# A stage that failed on its input wrote its failure to its journal; the
+# restart on the input mended goes on from its checkpoint: the journal
+# holds every record once, as an uninterrupted run's, and no failure.
+@test "checkpoints: a stage restarted after its failure: its journal ends as the uninterrupted run's" {
+	qts-fetch --seed 5 --count 6000 -t 1m synth:AAA > "$T/in.csv"
+	qts-resample 5m "$T/in.csv" > "$T/ref.csv"
+	{ head -n 100 "$T/in.csv"; echo "bar,garbage"; tail -n +101 "$T/in.csv"; } > "$T/bad.csv"
+	run -1 --separate-stderr sh -c "qts-resample 5m --state '$T/S' --checkpoint-every 30 --output-journal '$T/J' '$T/bad.csv' | qts journal '$T/J'"
+	[ "${lines[${#lines[@]} - 1]}" = "system,2024-01-01T16:10:00Z,qts-resample,error,\"$T/bad.csv:101: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 2\"" ]
+	run -0 --separate-stderr sh -c "qts-resample 5m --state '$T/S' --output-journal '$T/J' '$T/in.csv' | qts journal '$T/J' > /dev/null"
+	[[ "$stderr" == *"qts journal: $T/J: the failure that ended its stream (qts-resample failed: $T/bad.csv:101: bar: "* ]]
+	qts journal cat "$T/J" | cmp - "$T/ref.csv"
+}
+
 @test "checkpoints: a stage starting without its state removes a FILE.next and FILE.prev left by another run" {
 	qts-fetch --seed 5 --count 600 -t 1m synth:AAA > "$T/in.csv"
 	echo other > "$T/S.next"

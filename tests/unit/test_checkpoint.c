@@ -354,9 +354,47 @@ static void journal_counter(void)
 	CHECK(system(cmd) == 0, "journal counter: removed");
 }
 
+/* A failure record goes in a block of its own at the journal's end:
+ * not counted, and cut by the next writer, which goes on after the
+ * records before it. */
+static void journal_failure(void)
+{
+	char dir[] = "/tmp/qts-jfail-XXXXXX", path[64], err[QTS_ERR_MAX], warn[600], rec[512];
+	CHECK(mkdtemp(dir) != NULL, "journal failure: a directory");
+	snprintf(path, sizeof path, "%s/J", dir);
+	qts_journal_opts o = { .block_bytes = 1 << 20 };
+	qts_journal *j = qts_journal_open(path, &o, warn, sizeof warn, err);
+	journal_bars(j, 0, 10);
+	qts_event ev;
+	qts_event_init(&ev, QTS_SYSTEM, QTS_NS_PER_DAY * 10);
+	snprintf(ev.system.source, sizeof ev.system.source, "qts-resample");
+	snprintf(ev.system.level, sizeof ev.system.level, "error");
+	snprintf(ev.system.message, sizeof ev.system.message, "in.csv:12: bad");
+	size_t len = qts_event_to_msgpack(&ev, rec, sizeof rec);
+	CHECK(qts_journal_add(j, rec, len, &ev, err) == 0, "journal failure: added");
+	uint64_t records, blocks, bytes, k = 0;
+	qts_journal_counts(j, &records, &blocks, &bytes);
+	CHECK(records == 11 && blocks == 2, "journal failure: written at once, after the block before it");
+	CHECK(qts_journal_close(j, err) == 0, "journal failure: closed");
+	CHECK(qts_journal_count(path, &k, err, sizeof err) == 0 && k == 10, "journal failure: not counted");
+	qts_journal_counter c = { 0 };
+	CHECK(qts_journal_count_more(path, &c, &k, err, sizeof err) == 0 && k == 10, "journal failure: nor by the counter");
+	j = qts_journal_open(path, &o, warn, sizeof warn, err);
+	CHECK(j != NULL && strstr(warn, "the failure that ended its stream (qts-resample failed: in.csv:12: bad) cut from its end"),
+	      "journal failure: cut by the next writer, which says so");
+	journal_bars(j, 10, 5);
+	CHECK(qts_journal_close(j, err) == 0, "journal failure: closed again");
+	CHECK(qts_journal_count(path, &k, err, sizeof err) == 0 && k == 15, "journal failure: 15 bars, nothing else");
+	CHECK(qts_journal_count_more(path, &c, &k, err, sizeof err) == 0 && k == 15, "journal failure: the counter walks on");
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK(system(cmd) == 0, "journal failure: removed");
+}
+
 int main(void)
 {
 	journal_counter();
+	journal_failure();
 	primitives();
 	file_frame();
 	sims(3000, 1234);
