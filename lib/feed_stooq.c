@@ -10,6 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* Stooq's answer for a symbol it does not know and for dates without a
+ * bar, in words. */
+#define NO_DATA "No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked"
+
 static int serves(qts_tf tf)
 {
 	return !tf.n || (tf.n == 1 && tf.unit == 'd');
@@ -92,8 +96,7 @@ static int s_next(void *it, qts_evbuf *out, char *err)
 	 * without a bar (a weekend): the history fails on it only when its
 	 * whole request has no bar, as it would asked in one. */
 	if (strncasecmp(line, "No data", 7) == 0) {
-		snprintf(err, QTS_ERR_MAX, "stooq:%s: No data: no such symbol (Stooq's symbols look like "
-			 "aapl.us), or no bars in the dates asked", s->sym);
+		snprintf(err, QTS_ERR_MAX, "stooq:%s: %s", s->sym, NO_DATA);
 		return QTS_FEED_NONE;
 	}
 	if (strncasecmp(line, "Date,", 5) != 0) {
@@ -124,4 +127,5 @@ const qts_feed_kind qts_feed_stooq = {
 	.next = s_next,
 	.actions = NULL,
 	.close = s_close,
+	.no_bars = NO_DATA,
 };

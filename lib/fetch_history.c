@@ -374,13 +374,19 @@ static int produce_disk(memo *m, char *err)
 }
 
 /* All segments read: 0, or -1 with m->err when a source said it had no
- * bar and neither had the rest of the request. */
+ * bar and neither had the rest of the request, or when the request has
+ * none and the source says so of every such request (a weekend cached:
+ * Stooq asked would answer "No data"). */
 static int finish(memo *m)
 {
 	producer *p = m->p;
 	char err[QTS_ERR_MAX];
 	if (p->none[0] && m->base + m->len == 0) {
 		snprintf(m->err, sizeof m->err, "%s", p->none);
+		return -1;
+	}
+	if (p->k->no_bars && m->base + m->len == 0) {
+		snprintf(m->err, sizeof m->err, "%s:%s: %s", p->k->name, p->rq.symbol, p->k->no_bars);
 		return -1;
 	}
 	if (p->w) {

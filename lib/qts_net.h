@@ -170,6 +170,11 @@ typedef struct qts_feed_kind {
 	 * gives (Alpaca's QTS_ALPACA_FEED: IEX's trades or all exchanges'),
 	 * part of the cache's key; NULL when none does. */
 	const char *key_env;
+	/* The vendor's failure for a span without a bar, in words after
+	 * "kind:SYM: " (Stooq's "No data"), when it answers every such span
+	 * so; NULL for one whose answer is empty.  Said too for a request
+	 * the cache holds without a bar, as the vendor asked would. */
+	const char *no_bars;
 } qts_feed_kind;
 
 enum { QTS_FEED_NONE = -2 };

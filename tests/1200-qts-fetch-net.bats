@@ -606,4 +606,14 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 	[ "$stderr" = "qts-fetch: stooq:aapl.us: No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked" ]
 	run -1 --separate-stderr qts-fetch stooq:nope.us --from 2024-01-03 --to 2024-01-07
 	[ "$stderr" = "qts-fetch: stooq:nope.us: No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked" ]
+	# the weekend cached above, asked alone: the same failure, not asked again
+	n=$(requests '/q/d/l/')
+	for offline in "" --offline; do
+		run -1 --separate-stderr qts-fetch $offline stooq:aapl.us --from 2024-01-06 --to 2024-01-07
+		[ "$stderr" = "qts-fetch: stooq:aapl.us: No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked" ]
+		[ "$output" = "system,1970-01-01T00:00:00Z,qts-fetch,error,\"stooq:aapl.us: No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked\"" ]
+	done
+	[ "$(requests '/q/d/l/')" -eq "$n" ]
+	run -1 --separate-stderr qts-fetch --no-cache stooq:aapl.us --from 2024-01-06 --to 2024-01-07
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-fetch,error,\"stooq:aapl.us: No data: no such symbol (Stooq's symbols look like aapl.us), or no bars in the dates asked\"" ]
 }
