@@ -476,7 +476,10 @@ static const char *timeframes_seen(struct host *h, char *buf, size_t size)
 /* A timeframe the strategy waits for that never came: every bar passed
  * through unused, or a series read nan all along.  Said at the end, with
  * the timeframes that did come: the last in h->err, those before it on
- * stderr; -1 when one is missing. */
+ * stderr; -1 when one is missing.  A stage to be restarted (--state) may
+ * have read the first part of its stream alone, before the first bar of
+ * a longer timeframe: said as a warning, the counts going on in its
+ * state. */
 static int missing_timeframes(struct host *h)
 {
 	char seen[256];
@@ -490,21 +493,27 @@ static int missing_timeframes(struct host *h)
 	}
 	if (!h->bars)
 		return 0;
-	if (!h->drive_bars) {
-		snprintf(h->err, sizeof h->err, "--tf %s: no bar of that timeframe in the input, "
-			 "nothing computed (its bars are %s)", h->tf, timeframes_seen(h, seen, sizeof seen));
-		return -1;
-	}
+	const char *so_far = h->restartable ? " so far" : "";
 	int status = 0;
-	for (size_t k = 0; h->expr && k < qts_expr_ntf(h->expr); k++)
+	if (!h->drive_bars) {
+		snprintf(h->err, sizeof h->err, "--tf %s: no bar of that timeframe in the input%s, "
+			 "nothing computed (its bars are %s)", h->tf, so_far, timeframes_seen(h, seen, sizeof seen));
+		status = -1;
+	}
+	for (size_t k = 0; h->drive_bars && h->expr && k < qts_expr_ntf(h->expr); k++)
 		if (!h->tf_bars[k + 1]) {
 			if (status < 0)
 				qts_warn("end of input: %s", h->err);
-			snprintf(h->err, sizeof h->err, "@%s: no bar of that timeframe in the input, its "
-				 "series were nan throughout (its bars are %s)", qts_expr_tf(h->expr, k),
+			snprintf(h->err, sizeof h->err, "@%s: no bar of that timeframe in the input%s, its "
+				 "series were nan throughout (its bars are %s)", qts_expr_tf(h->expr, k), so_far,
 				 timeframes_seen(h, seen, sizeof seen));
 			status = -1;
 		}
+	if (status < 0 && h->restartable) {
+		qts_warn("end of input: %s", h->err);
+		h->err[0] = '\0';
+		status = 0;
+	}
 	return status;
 }
 

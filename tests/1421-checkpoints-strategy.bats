@@ -60,6 +60,33 @@ proof() {
 	proof -e 'target = close > sma(close@1w, 3) ? 10 : close < lowest(low, 20)[1] ? -10 : target[1]' --tf 1d
 }
 
+# A stream read in parts (a cron job on each day's bars): the first part
+# may end before the first bar of a longer timeframe.  Without --state
+# that is a failure (the timeframe is not in the input); with it, a
+# warning, and the next part goes on.
+@test "checkpoints: a first part of the stream before the first weekly bar: a warning, not a failure, and the rest goes on" {
+	qts-fetch --seed 12 --count 100 -t 1d synth:AAA | qts-resample 1d,1w > "$T/w.csv" 2> /dev/null
+	head -n 3 "$T/w.csv" > "$T/first.csv"
+	e='target = close > sma(close@1w, 3) ? 10 : close < lowest(low, 20)[1] ? -10 : target[1]'
+	qts-strategy -e "$e" --tf 1d "$T/w.csv" > "$T/ref.csv"
+	run -0 --separate-stderr qts-strategy --state "$T/S" -e "$e" --tf 1d "$T/first.csv"
+	[ "$stderr" = "qts-strategy: end of input: @1w: no bar of that timeframe in the input so far, its series were nan throughout (its bars are 1d)" ]
+	printf '%s\n' "$output" > "$T/a.csv"
+	qts-strategy --state "$T/S" -e "$e" --tf 1d "$T/w.csv" > "$T/b.csv"
+	cat "$T/a.csv" "$T/b.csv" | cmp - "$T/ref.csv"
+	# driven by the weekly bars, the same
+	rm -f "$T/S"
+	qts-strategy --tf 1w sma-cross fast=2 slow=3 "$T/w.csv" > "$T/ref.csv"
+	run -0 --separate-stderr qts-strategy --state "$T/S" --tf 1w sma-cross fast=2 slow=3 "$T/first.csv"
+	[ "$stderr" = "qts-strategy: end of input: --tf 1w: no bar of that timeframe in the input so far, nothing computed (its bars are 1d)" ]
+	printf '%s\n' "$output" > "$T/a.csv"
+	qts-strategy --state "$T/S" --tf 1w sma-cross fast=2 slow=3 "$T/w.csv" > "$T/b.csv"
+	cat "$T/a.csv" "$T/b.csv" | cmp - "$T/ref.csv"
+	# without --state: the timeframe is not in the input
+	run -1 --separate-stderr qts-strategy -e "$e" --tf 1d "$T/first.csv"
+	[ "$stderr" = "qts-strategy: end of input: @1w: no bar of that timeframe in the input, its series were nan throughout (its bars are 1d)" ]
+}
+
 @test "checkpoints: a state taken between a bar and its repeat counts the repeat once after the restart" {
 	# qts-resample -k 1d over daily bars writes each bar twice; a state at
 	# the end of the first N records, N odd, falls between the two
