@@ -434,7 +434,7 @@ static void head_io(qts_ckpt *c, qts_state_head *h)
 	for (size_t i = 0; i < nmarks; i++)
 		qts_ck_u64(c, &h->marks[i]);
 	qts_ck_u64(c, &h->out_n);
-	qts_ck_u64(c, &h->feedback_n);
+	qts_ck_u64(c, &h->end_n);
 	size_t nafter = h->nafter;
 	qts_ck_size(c, &nafter, c->loading ? c->len - c->pos : nafter);
 	if (c->loading && nafter) {

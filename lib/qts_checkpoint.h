@@ -95,7 +95,14 @@ typedef struct qts_state_head {
 	uint32_t nmarks;       /* marks[i]: the hash after the first 2^i events */
 	uint64_t marks[QTS_STATE_MARKS];
 	uint64_t out_n;        /* records written */
-	uint64_t feedback_n;   /* --feedback events applied (not used yet: 0) */
+	/* Records the stage wrote at the end of its whole input, after this
+	 * checkpoint: what closing its books made (qts-resample --partial's
+	 * bars), which the state, taken before, does not count.  A restart
+	 * on the same input writes them again, left out as the journal holds
+	 * them; one on an input grown since does not (they stay in the
+	 * journal, and the stream goes on after them).  0 but in the state
+	 * written again after the end. */
+	uint64_t end_n;
 	/* What the stage wrote between two events (its engine's work at a
 	 * pause, a heartbeat), which no input event makes again: the
 	 * checkpoint is taken with them before they go out, out_n not

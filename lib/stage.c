@@ -149,6 +149,10 @@ struct qts_runtime {
 	/* --state (see checkpoint_*() below) */
 	int stateful;
 	uint64_t suppress;    /* records the output journal holds already */
+	/* Of those, records the run before wrote at the end of its input
+	 * (qts_state_head.end_n): left out only when this run ends where it
+	 * did, the input the same; and the events it had read. */
+	uint64_t end_suppress, resumed_in;
 	uint64_t in_hash;     /* qts_state_hash of the events consumed */
 	uint64_t marks[QTS_STATE_MARKS];
 	uint32_t nmarks;
@@ -831,7 +835,7 @@ static void state_start(qts_runtime *r)
 		const char *why = c.bad ? c.err : st->ops->error ? st->ops->error(st->eng) : NULL;
 		qts_die(QTS_EXIT_FAIL, "--state %s: the engine's state: %s", conf->state, why ? why : "cannot be restored");
 	}
-	r->skip = r->was->in_n;
+	r->skip = r->resumed_in = r->was->in_n;
 	r->written = r->was->out_n;
 journal:
 	if (conf->output_journal) {
@@ -842,7 +846,12 @@ journal:
 				"counts as written, as do the checkpoints before it (%s.next, .prev) if any: not the "
 				"journal of this output, or one cut since",
 				conf->output_journal, (unsigned long long)k, (unsigned long long)r->written, conf->state);
-		r->suppress = k - r->written;
+		/* The journal after the state's records: those held at the
+		 * checkpoint (written first again), the end's, then what a run
+		 * since wrote (grown input, stopped before its checkpoint). */
+		uint64_t over = k - r->written, held = r->was ? r->was->nafter : 0, ends = r->was ? r->was->end_n : 0;
+		r->end_suppress = over <= held ? 0 : over - held < ends ? over - held : ends;
+		r->suppress = over - r->end_suppress;
 	}
 	/* What the stage had made between two events when the checkpoint
 	 * was taken for it (hold_end): the first it writes, as it would
@@ -860,6 +869,24 @@ journal:
 	}
 	if (r->ckpt_due)
 		checkpoint(r);
+}
+
+/* The state written at the end of a whole input, before the books
+ * closed, written again with the count of the records they wrote
+ * (qts_state_head.end_n): what a restart on a grown input must not take
+ * for records of its own to leave out. */
+static void state_end_count(qts_runtime *r, uint64_t n)
+{
+	const char *path = r->st->conf.state;
+	char err[QTS_ERR_MAX + 300];
+	unsigned char *buf = NULL;
+	qts_state_head h = { 0 };
+	flush(r);
+	if (qts_state_read(path, &buf, &h, err, sizeof err) <= 0 ||
+	    (h.end_n = n, qts_state_write(path, &h, h.engine, h.engine_len, err, sizeof err)) < 0)
+		runtime_failed(r, "--state %s", err);
+	qts_state_head_free(&h);
+	free(buf);
 }
 
 static void state_end(qts_runtime *r)
@@ -1610,8 +1637,9 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	/* The last checkpoint: at the end of a whole input (before the books
 	 * close: a restart on the same input closes them again, and the
 	 * output journal holds what they wrote), or at a signal. */
+	int final = 0;
 	if (r->stateful && !r->stop && !r->failed && !r->write_failed && !r->skip && (got == 0 || qts_interrupted))
-		checkpoint(r);
+		final = checkpoint(r) == 0 && got == 0 && !qts_interrupted;
 	if (got < 0 && !r->stop && !qts_interrupted) {
 		const char *why = r->in ? qts_inputs_error(r->in) : ops->error ? ops->error(st.eng) : NULL;
 		runtime_failed(r, "%s", why && why[0] ? why : "failed");
@@ -1628,8 +1656,15 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		 * pipe) ends the stage quietly, before the engine's last words
 		 * (qts-resample's bars dropped) are said for no reader. */
 		flush(r);
+		/* The end the run before wrote, the input the same: the
+		 * journal holds what closing the books writes again. */
+		if (r->resumed_in && r->in_n == r->resumed_in)
+			r->suppress += r->end_suppress;
+		uint64_t before = r->written;
 		if (!r->stop && ops->finish && ops->finish(st.eng) < 0)
 			engine_failed(r, "end of input");
+		if (final && !r->stop && !r->failed && r->written > before)
+			state_end_count(r, r->written - before);
 	}
 	/* A failed write is said by qts_finish, where the writer closes. */
 	int status = r->failed ? QTS_EXIT_FAIL : QTS_EXIT_OK;

@@ -206,6 +206,27 @@ setup() {
 	qts journal cat "$T/J" | cmp - "$T/ref.csv"
 }
 
+# What a stage writes as its input ends (the books closed: qts-resample
+# --partial's last bars) is in its journal; restarted on the same input
+# it is not written twice, and on an input grown since it stays where it
+# was, the stream going on after it with nothing of its own left out.
+@test "checkpoints: the records of an input's end (--partial), restarted on the same input and on a grown one" {
+	qts-fetch --seed 5 --count 6000 -t 1m synth:AAA > "$T/in.csv"
+	head -n 1030 "$T/in.csv" > "$T/first.csv"
+	qts-resample 1h --partial "$T/in.csv" > "$T/ref.csv"
+	qts-resample 1h --partial "$T/first.csv" > "$T/first.ref"
+	partial=$(tail -n 1 "$T/first.ref")
+	[ "$partial" != "$(sed -n "$(wc -l < "$T/first.ref")p" "$T/ref.csv")" ]
+	for i in 1 2; do
+		qts-resample 1h --partial --state "$T/S" --output-journal "$T/J" "$T/first.csv" 2> /dev/null | qts journal "$T/J" > /dev/null 2>&1
+		qts journal cat "$T/J" | cmp - "$T/first.ref"
+	done
+	qts-resample 1h --partial --state "$T/S" --output-journal "$T/J" "$T/in.csv" 2> /dev/null | qts journal "$T/J" > /dev/null
+	n=$(wc -l < "$T/first.ref")
+	{ head -n $((n - 1)) "$T/ref.csv"; echo "$partial"; tail -n +"$n" "$T/ref.csv"; } > "$T/want.csv"
+	qts journal cat "$T/J" | cmp - "$T/want.csv"
+}
+
 @test "checkpoints: a stage starting without its state removes a FILE.next and FILE.prev left by another run" {
 	qts-fetch --seed 5 --count 600 -t 1m synth:AAA > "$T/in.csv"
 	echo other > "$T/S.next"
