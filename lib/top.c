@@ -38,10 +38,33 @@ typedef struct stage_view {
 	double le[BOUNDS];
 	int nb;
 	double count;
-	double prev_in, prev_out; /* the reading before, for rates */
-	int64_t prev_at;
+	double prev_in, prev_out; /* the write before, for rates (rates) */
+	double prev_up;
+	int64_t prev_at;          /* when it was read */
 	double in_rate, out_rate;
 } stage_view;
+
+/* A stage's rates from two writes of its metrics: the counts' change
+ * over the change of its uptime, written with them, so that a refresh
+ * out of step with the stage's writes (each second) reads neither a burst
+ * nor a stop.  A file not written again since keeps its rates, until it
+ * is longer unwritten than a live stage leaves it (held up or idle, it
+ * writes each second): then the stage is gone, and its rates 0. */
+static void rates(stage_view *v, int64_t now)
+{
+	if (v->uptime == v->prev_up) {
+		if (now - v->prev_at > 3 * QTS_NS_PER_SEC)
+			v->in_rate = v->out_rate = 0;
+		return;
+	}
+	double dt = v->uptime - v->prev_up; /* NaN the first time */
+	v->in_rate = dt > 0 ? (v->in - v->prev_in) / dt : NAN;
+	v->out_rate = dt > 0 ? (v->out - v->prev_out) / dt : NAN;
+	v->prev_in = v->in;
+	v->prev_out = v->out;
+	v->prev_up = v->uptime;
+	v->prev_at = now;
+}
 
 /* A label's value from p (after its opening quote) into out, as the
  * exposition format escapes it (\\, \", \n), and shown safe: a control
@@ -179,7 +202,7 @@ static size_t collect(char **args, int n, stage_view **views, size_t have)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	for (size_t i = 0; i < np; i++) {
 		QTS_SET(next[i].path, paths[i]);
-		next[i].prev_at = -1;
+		next[i].prev_up = NAN;
 		for (size_t j = 0; j < have; j++)
 			if (strcmp((*views)[j].path, paths[i]) == 0)
 				next[i] = (*views)[j];
@@ -285,12 +308,7 @@ int qts_top_main(int argc, char **argv)
 			if (!v[i].ok)
 				continue;
 			ok++;
-			double dt = v[i].prev_at >= 0 ? (double)(now - v[i].prev_at) / 1e9 : 0;
-			v[i].in_rate = dt > 0 ? (v[i].in - v[i].prev_in) / dt : NAN;
-			v[i].out_rate = dt > 0 ? (v[i].out - v[i].prev_out) / dt : NAN;
-			v[i].prev_in = v[i].in;
-			v[i].prev_out = v[i].out;
-			v[i].prev_at = now;
+			rates(&v[i], now);
 		}
 		qsort(v, n, sizeof *v, by_name);
 		if (once) {

@@ -219,6 +219,36 @@ value() {
 	[ "$status" -eq 0 ]
 }
 
+# The stage writes its metrics each second, qts top reads them every -d:
+# rates from the wall clock between two reads showed a burst when two
+# writes fell between them and 0 when none did.  From the uptime written
+# with the counts, each rate is the stage's own.
+@test "qts top: rates over the stage's own uptime between two writes, whatever -d; a file left unwritten goes to 0" {
+	qts-sim --metrics "$T/a.prom" "$T/bars.csv" > /dev/null
+	up=$(value "$T/a.prom" 'qts_uptime_seconds{stage="qts-sim"}')
+	# the same stage a second later: 200 more bars in, 300 more events out
+	awk -v up="$up" '
+		$1 == "qts_events_in_total{stage=\"qts-sim\",type=\"bar\"}" { $2 += 200 }
+		$1 == "qts_events_out_total{stage=\"qts-sim\",type=\"bar\"}" { $2 += 300 }
+		$1 == "qts_uptime_seconds{stage=\"qts-sim\"}" { $2 = sprintf("%.3f", up + 1) }
+		{ print }' "$T/a.prom" > "$T/b.prom"
+	cp "$T/a.prom" "$T/m.prom"
+	qts top -n 20 -d 250ms "$T/m.prom" > "$T/screens" &
+	top=$!
+	for _ in $(seq 100); do grep -q '^qts-sim' "$T/screens" && break; sleep 0.05; done
+	sleep 0.3
+	cp "$T/b.prom" "$T/m.new" && mv "$T/m.new" "$T/m.prom"
+	wait "$top"
+	awk '$1 == "qts-sim" { print $3, $5 }' "$T/screens" > "$T/rates"
+	[ "$(wc -l < "$T/rates")" -eq 20 ]
+	[ "$(sed -n 1p "$T/rates")" = "- -" ]
+	# every rate is the write's own, read once or many times
+	! grep -v '^- -$' "$T/rates" | grep -v '^200 300$' | grep -v '^0 0$' || false
+	grep -q '^200 300$' "$T/rates"
+	# over 3 s without a write: the stage is gone
+	[ "$(tail -n 1 "$T/rates")" = "0 0" ]
+}
+
 @test "--metrics: a reader that closes the pipe (| head) is no error; a signal counts one" {
 	qts-fetch --seed 4 --count 20000 -t 1m synth:AAA,BBB > "$T/many.csv"
 	(trap '' PIPE; qts-sim --metrics "$T/h.prom" "$T/many.csv" | head -n 1 >/dev/null)
