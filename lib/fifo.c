@@ -1,7 +1,7 @@
 /* fifo.c — the end of a named FIFO read without waiting for its
- * writers.  open(2) of a FIFO for reading blocks until a writer comes: a stage would sit
- * there before its loop runs (no heartbeat, no signal heard, no other
- * input read).  Opened without waiting, a FIFO reads as ended (read(2)
+ * writers.  open(2) of a FIFO for reading blocks until a writer comes:
+ * a stage would sit there before its loop runs (no heartbeat, no signal
+ * heard, no other input read).  Opened without waiting, a FIFO reads as ended (read(2)
  * gives 0) while no writer has it open, before the first writer came as
  * well as after the last went: qts_fifo_ended tells the two apart. */
 #include "qts.h"

@@ -492,9 +492,22 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 		snprintf(err, QTS_ERR_MAX, "%s: a record of %zu bytes", j->path, len);
 		return -1;
 	}
-	/* a failure in a block of its own, for a restart to cut
-	 * (qts_journal_lone_failure) */
+	/* A failure in a block of its own, for a restart to cut
+	 * (qts_journal_lone_failure), the file's last block: no reason to
+	 * rotate.  It is dated at the last event its stage wrote, the epoch
+	 * when none (a stage restarted that fails at once): kept at the
+	 * journal's end at the earliest, for the stream to read in order. */
 	int failure = qts_event_is_error(ev);
+	qts_event redated;
+	char again[QTS_NAME_MAX + QTS_WORD_MAX + QTS_TEXT_MAX + 64];
+	int64_t end = j->count && j->last_known > j->end_known ? j->last_known : j->end_known;
+	if (failure && ev->ts < end) {
+		redated = *ev;
+		redated.ts = end;
+		size_t n = qts_event_to_msgpack(&redated, again, sizeof again);
+		if (n && n <= sizeof again)
+			ev = &redated, rec = again, len = n;
+	}
 	if (failure && j->count && qts_journal_flush(j, 0, err) < 0)
 		return -1;
 	int64_t ts = ev->ts, known = qts_event_known(ev);
@@ -525,14 +538,14 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 	}
 	int64_t day = day_of(ts), last_day = j->count ? day_of(j->last_ts) : j->day;
 	/* A new day starts a new block, and a new file when rotating daily. */
-	if (j->o.rotate_daily && last_day != INT64_MIN && day != last_day) {
+	if (j->o.rotate_daily && last_day != INT64_MIN && day != last_day && !failure) {
 		if (qts_journal_flush(j, 0, err) < 0)
 			return -1;
 		if (j->size > 0 && rotate(j, err) < 0)
 			return -1;
 	} else if (j->count && j->len + len > j->o.block_bytes && qts_journal_flush(j, 0, err) < 0)
 		return -1;
-	if (!j->count && j->o.rotate_bytes && j->size >= j->o.rotate_bytes && rotate(j, err) < 0)
+	if (!j->count && !failure && j->o.rotate_bytes && j->size >= j->o.rotate_bytes && rotate(j, err) < 0)
 		return -1;
 	if (!j->count) {
 		j->first_ts = j->last_ts = ts;

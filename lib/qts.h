@@ -179,8 +179,9 @@ char *qts_read_file(const char *path, size_t *len, char *err);
 
 /* ---- the end of a FIFO read without waiting (fifo.c) --------------------- */
 
-/* A FIFO opened with O_NONBLOCK, so that read(2) gave 0 at once: 1 when a writer came and went
- * (its end), 0 when none has come yet (wait on it). */
+/* A FIFO opened with O_NONBLOCK, so that read(2) gave 0 at once: 1 when
+ * a writer came and went (its end), 0 when none has come yet (wait on
+ * it). */
 int qts_fifo_ended(int fd);
 
 /* ---- processors (cpus.c) ------------------------------------------------ */

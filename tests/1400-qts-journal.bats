@@ -182,6 +182,16 @@ EOF
 	run -0 --separate-stderr qts journal cat "$T/f"
 	[ "$output" = "$(printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nbar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100')" ]
 	[ -z "$stderr" ]
+	# a stage restarted that fails at once dates its failure at the
+	# epoch: kept at the journal's end, for the journal to read in order
+	# (and no new file of its own with --rotate-daily)
+	printf 'system,1970-01-01T00:00:00Z,qts-sim,error,--state S: truncated\n' > "$T/e.csv"
+	run -1 --separate-stderr qts journal --rotate-daily "$T/f" "$T/e.csv"
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-sim,error,--state S: truncated" ]
+	run -1 --separate-stderr qts journal cat "$T/f"
+	[ "${lines[2]}" = "system,2024-01-03T00:00:00Z,qts-sim,error,--state S: truncated" ]
+	[ "$stderr" = "qts journal cat: the input is incomplete: qts-sim failed: --state S: truncated" ]
+	[ ! -e "$T/f.000001" ]
 }
 
 @test "qts journal: --rotate-size and --rotate-daily start new files that replay in order" {
