@@ -246,14 +246,14 @@ int qts_feedback_drain(qts_feedback *fb)
 			break;
 		if (r < 0)
 			return failed(fb, strerror(errno));
+		if (r == 0 && fb->fifo) {
+			/* opened again only at an end a writer left, not while
+			 * none has come yet */
+			if (qts_fifo_ended(fb->fd) && writer_gone(fb) < 0)
+				return -1;
+			break;
+		}
 		if (r == 0) {
-			if (fb->fifo && !qts_fifo_ended(fb->fd))
-				break; /* no writer yet: nothing to reopen */
-			if (fb->fifo) {
-				if (writer_gone(fb) < 0)
-					return -1;
-				break;
-			}
 			fb->ended = 1; /* a regular file read to its end */
 			break;
 		}

@@ -500,16 +500,18 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 	int failure = qts_event_is_error(ev);
 	qts_event redated;
 	char again[QTS_NAME_MAX + QTS_WORD_MAX + QTS_TEXT_MAX + 64];
-	int64_t end = j->count && j->last_known > j->end_known ? j->last_known : j->end_known;
-	if (failure && ev->ts < end) {
-		redated = *ev;
-		redated.ts = end;
-		size_t n = qts_event_to_msgpack(&redated, again, sizeof again);
-		if (n && n <= sizeof again)
-			ev = &redated, rec = again, len = n;
+	if (failure) {
+		int64_t end = j->count && j->last_known > j->end_known ? j->last_known : j->end_known;
+		if (ev->ts < end) {
+			redated = *ev;
+			redated.ts = end;
+			size_t n = qts_event_to_msgpack(&redated, again, sizeof again);
+			if (n && n <= sizeof again)
+				ev = &redated, rec = again, len = n;
+		}
+		if (j->count && qts_journal_flush(j, 0, err) < 0)
+			return -1;
 	}
-	if (failure && j->count && qts_journal_flush(j, 0, err) < 0)
-		return -1;
 	int64_t ts = ev->ts, known = qts_event_known(ev);
 	/* A stream that goes on where the file ends (a stage restarted from
 	 * its checkpoint) starts no earlier than the time the file's records
