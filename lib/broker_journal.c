@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define HEADER "qts-broker-journal\t1\n"
-#define MAX_FIELDS 12
+#define MAX_FIELDS 13
 #define LINE_MAX_BYTES 2048
 
 struct qts_broker_journal {
@@ -193,6 +193,21 @@ static int get_int64(const char *s, size_t len, int64_t *v)
 	return 0;
 }
 
+/* An input event's number: decimal digits, 1 and more. */
+static int get_event(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+	if (len == 0 || len > 19)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	*v = x;
+	return x ? 0 : -1;
+}
+
 /* ---- reading -------------------------------------------------------------- */
 
 /* One record (a line without its newline): 0, or -1 with why. */
@@ -227,8 +242,11 @@ static int apply(qts_broker_journal *j, const char *line, size_t len, const char
 	switch (f[0][0]) {
 	case 'o':
 	case 'x': {
-		if (nf != (f[0][0] == 'o' ? 11 : 12)) {
-			*why = f[0][0] == 'o' ? "an order record has 11 fields" : "a decided record has 12 fields";
+		/* the input event it was decided at: a last field, absent
+		 * from the journals of versions before it */
+		size_t nbase = f[0][0] == 'o' ? 11 : 12;
+		if (nf != nbase && nf != nbase + 1) {
+			*why = f[0][0] == 'o' ? "an order record has 11 or 12 fields" : "a decided record has 12 or 13 fields";
 			return -1;
 		}
 		int st = 0;
@@ -258,6 +276,10 @@ static int apply(qts_broker_journal *j, const char *line, size_t len, const char
 		if (get_num(f[7], fl[7], &o.qty) < 0 || !(o.qty > 0) || get_num(f[8], fl[8], &o.limit) < 0 ||
 		    get_num(f[9], fl[9], &o.stop) < 0 || get_int64(f[10], fl[10], &o.ts) < 0) {
 			*why = "bad qty, price or time";
+			return -1;
+		}
+		if (nf > nbase && get_event(f[nbase], fl[nbase], &o.event) < 0) {
+			*why = "bad input event number";
 			return -1;
 		}
 		if (!(e = add(j, &o))) {
@@ -479,6 +501,8 @@ static int order_record(qts_broker_journal *j, char kind, const qts_broker_order
 	n += (size_t)sprintf(line + n, "\t%lld", (long long)o->ts);
 	if (kind == 'x')
 		n += (size_t)sprintf(line + n, "\t%s", status == QTS_BJ_DRY ? "dry-run" : qts_status_name(status));
+	if (o->event)
+		n += (size_t)sprintf(line + n, "\t%llu", (unsigned long long)o->event);
 	line[n++] = '\n';
 	if (qts_bj_find(j, o->id)) {
 		snprintf(err, QTS_ERR_MAX, "%s: order id %s journaled already", j->name, o->id);

@@ -66,6 +66,11 @@ typedef struct engine {
 	working *w;
 	size_t nw, cw;
 	unsigned long sent, refused, repeats;
+	/* Restored from --state with a live account: the last input event
+	 * the run before the restart decided an order at (the journal's
+	 * orders after the checkpoint), 0 none.  Targets replayed up to it
+	 * were decided: they trade no more. */
+	uint64_t decided_through;
 	int renamed;               /* fresh ids found taken for the order being placed */
 	/* A broker that fills on market data (paper): what follows a bar
 	 * waits for the other bars of its time, as in qts-sim, so that no

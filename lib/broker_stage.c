@@ -832,6 +832,7 @@ static int on_order(engine *e, const qts_event *ev)
 	o.limit = qts_kind_has_limit(o.kind) ? ev->order.limit : NAN;
 	o.stop = qts_kind_has_stop(o.kind) ? ev->order.stop : NAN;
 	o.ts = ev->ts;
+	o.event = qts_stage_event_number();
 	if (!*o.id)
 		return update(e, ev->symbol, "", QTS_STATUS_REJECTED, 0, NAN, "no order id");
 	if (qts_bj_find(e->j, o.id)) {
@@ -942,22 +943,68 @@ static int id_taken(void *arg, const char *id)
 	return qts_bj_find(e->j, id) != NULL || (e->ops->id_used && e->ops->id_used(e->b, id));
 }
 
+/* The input event being put was read by the run before a restart, which
+ * went on past it: what it decided is in the journal (the orders after
+ * the checkpoint, with the input events they were decided at). */
+static int decided_before(const engine *e)
+{
+	return e->decided_through && qts_stage_event_number() <= e->decided_through;
+}
+
+/* strategy's target for y is q (every strategy's, "*": the others go). */
+static void target_set(bsym *y, const char *strategy, double q)
+{
+	if (strcmp(strategy, "*") == 0)
+		y->ntgt = 0;
+	size_t i;
+	for (i = 0; i < y->ntgt; i++)
+		if (strcmp(y->tgt[i].strategy, strategy) == 0)
+			break;
+	if (i == y->ntgt) {
+		if (!(y->tgt = realloc(y->tgt, (y->ntgt + 1) * sizeof *y->tgt)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		QTS_SET(y->tgt[y->ntgt++].strategy, strategy);
+	}
+	y->tgt[i].qty = q;
+}
+
+/* The quantity a target asks of y, NaN when it asks none. */
+static double target_qty(const engine *e, const qts_event *ev, int unit, const qts_sim_books *bk)
+{
+	if (unit < 0 || (unit == QTS_UNIT_WEIGHT && (!(bk->price > 0) || !isfinite(bk->equity))))
+		return NAN;
+	return qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? bk->equity : 0, bk->price,
+				   bk->mult, e->fractional);
+}
+
 /* A target: the market order for the difference between the position
  * wanted (the sum of every strategy's target) and the real position with
  * what is working, as qts-sim makes it. */
 static int on_target(engine *e, const qts_event *ev)
 {
 	bsym *y = sym_of(e, ev->symbol);
+	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
+	qts_sim_books bk;
+	books_of(e, y, ev->symbol, &bk);
+	if (decided_before(e)) {
+		/* Replayed after a restart: its order, or the want of one,
+		 * was decided, and is in the journal.  Resolved again against
+		 * the reconciled position, a sequence of targets (a buy, then
+		 * the exit) would trade again.  The strategy's target is kept,
+		 * for the targets after it. */
+		double q = target_qty(e, ev, unit, &bk);
+		if (isfinite(q))
+			target_set(y, ev->target.strategy, q);
+		e->repeats++;
+		return 0;
+	}
 	qts_broker_order o = { .side = QTS_BUY, .kind = QTS_MARKET, .tif = QTS_GTC, .limit = NAN, .stop = NAN,
-			       .ts = ev->ts, .qty = 1 };
+			       .ts = ev->ts, .qty = 1, .event = qts_stage_event_number() };
 	QTS_SET(o.symbol, ev->symbol);
 	QTS_SET(o.strategy, ev->target.strategy);
 	qts_target_order_id(o.id, o.strategy, ev->symbol, &y->seq, id_taken, e);
 	o.fresh = 1;
-	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
 	double q = NAN;
-	qts_sim_books bk;
-	books_of(e, y, ev->symbol, &bk);
 	if (unit == QTS_UNIT_WEIGHT && !(bk.price > 0))
 		return refuse(e, &o, "weight target: no price for %s yet", ev->symbol);
 	if (unit == QTS_UNIT_WEIGHT && !isfinite(bk.equity))
@@ -974,16 +1021,7 @@ static int on_target(engine *e, const qts_event *ev)
 		if (cancel_symbol(e, ev->symbol, "replaced by a target for every strategy") < 0)
 			return -1;
 	}
-	size_t i;
-	for (i = 0; i < y->ntgt; i++)
-		if (strcmp(y->tgt[i].strategy, o.strategy) == 0)
-			break;
-	if (i == y->ntgt) {
-		if (!(y->tgt = realloc(y->tgt, (y->ntgt + 1) * sizeof *y->tgt)))
-			qts_die(QTS_EXIT_FAIL, "out of memory");
-		QTS_SET(y->tgt[y->ntgt++].strategy, o.strategy);
-	}
-	y->tgt[i].qty = q;
+	target_set(y, o.strategy, q);
 	double want = 0;
 	for (size_t k = 0; k < y->ntgt; k++)
 		want += y->tgt[k].qty;
@@ -1010,7 +1048,9 @@ static int on_risk(engine *e, const qts_event *ev)
 		return 0;
 	if (strcmp(ev->risk.action, "breach") == 0 && !e->killed) {
 		e->killed = 1;
-		return cancel_symbol(e, NULL, "emergency stop");
+		/* replayed: its cancels were sent, and the orders working now
+		 * may be those sent after the stop was lifted */
+		return decided_before(e) ? 0 : cancel_symbol(e, NULL, "emergency stop");
 	}
 	if (strcmp(ev->risk.action, "resume") == 0)
 		e->killed = 0;
@@ -1418,12 +1458,13 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	/* An order read before a signal is not sent after it: the signal is
 	 * how an operator stops the orders going out. */
 	st->conf.put_nothing_after_signal = 1;
-	/* The paper account's journal goes back with its state (a restart
-	 * truncates it to the checkpoint's length): a state from the start
-	 * keeps a run killed before its first checkpoint from starting over
-	 * with the orders of the run killed in its journal, which would take
-	 * their ids and send them again under new ones. */
-	st->conf.checkpoint_at_start = strcmp(ops->name, "paper") == 0 && e->journal_path;
+	/* With a journal, a state from the start keeps a run killed before
+	 * its first checkpoint from starting over: the paper account's
+	 * journal goes back with its state (a restart truncates it to the
+	 * checkpoint's length), where the orders of the run killed would
+	 * take their ids and go again under new ones; a live account's
+	 * replayed targets would trade again. */
+	st->conf.checkpoint_at_start = e->journal_path != NULL;
 }
 
 static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)

@@ -61,23 +61,23 @@ static void entries_save(engine *e, qts_ckpt *c)
 /* Loading: into the in-memory journal (no --journal), or checked
  * against the journal file (the same entries, in the same order, as far
  * as the state saw; live: the file may hold more, and further along). */
-static void entries_restore(engine *e, qts_ckpt *c, int exact)
+static size_t entries_restore(engine *e, qts_ckpt *c, int exact)
 {
 	char err[QTS_ERR_MAX];
 	size_t n = 0;
 	qts_ck_size(c, &n, c->len / 64);
 	if (!qts_ck_room(c, n, 64))
-		return;
+		return 0;
 	int memory = !e->journal_path;
 	if (!memory && qts_bj_count(e->j) < n) {
 		qts_ck_fail(c, "--journal %s holds %zu orders, fewer than the %zu the state has seen: "
 			    "not the journal of this state", e->journal_path, qts_bj_count(e->j), n);
-		return;
+		return 0;
 	}
 	if (!memory && exact && qts_bj_count(e->j) != n) {
 		qts_ck_fail(c, "--journal %s holds %zu orders where the state has seen %zu", e->journal_path,
 			    qts_bj_count(e->j), n);
-		return;
+		return 0;
 	}
 	for (size_t i = 0; i < n && qts_ck_ok(c); i++) {
 		qts_bj_entry x;
@@ -86,11 +86,11 @@ static void entries_restore(engine *e, qts_ckpt *c, int exact)
 		qts_ck_int(c, &x.state), qts_ck_int(c, &x.status);
 		qts_ck_f64(c, &x.reported), qts_ck_f64(c, &x.reported_notional);
 		if (!qts_ck_ok(c))
-			return;
+			return 0;
 		if (memory) {
 			if (qts_bj_find(e->j, x.o.id) || qts_bj_intent(e->j, &x.o, err) < 0) {
 				qts_ck_fail(c, "order %s twice in the state", x.o.id);
-				return;
+				return 0;
 			}
 			*qts_bj_find(e->j, x.o.id) = x;
 			continue;
@@ -100,9 +100,10 @@ static void entries_restore(engine *e, qts_ckpt *c, int exact)
 		    (exact && (je->state != x.state || je->reported != x.reported))) {
 			qts_ck_fail(c, "--journal %s: its order %zu is %s where the state has %s in that state: "
 				    "not the journal of this state", e->journal_path, i + 1, je->o.id, x.o.id);
-			return;
+			return 0;
 		}
 	}
+	return n;
 }
 
 /* The journal file's length now (the state's part of it). */
@@ -281,9 +282,17 @@ int qts_broker_state_restore(engine *e, qts_ckpt *c)
 	 * it; a live account is where the broker has it. */
 	if (account && journal_rewind(e, len, c) < 0)
 		return -1;
-	entries_restore(e, c, account);
+	size_t seen = entries_restore(e, c, account);
 	if (stage_ck(e, c) < 0)
 		return -1;
+	/* A live account's journal goes on past the checkpoint with the
+	 * orders of the run killed, decided at input events the replay reads
+	 * again: up to the last of them, what that run decided holds. */
+	for (size_t i = seen; !account && e->journal_path && qts_ck_ok(c) && i < qts_bj_count(e->j); i++) {
+		uint64_t at = qts_bj_at(e->j, i)->o.event;
+		if (at > e->decided_through)
+			e->decided_through = at;
+	}
 	if (account) {
 		if (e->ops->restore(e->b, c) < 0)
 			return -1;

@@ -46,6 +46,10 @@ typedef struct qts_broker_order {
 	 * earlier run's (ids for targets start again each run without a
 	 * --journal), never this one's (place answers QTS_BROKER_TAKEN). */
 	int fresh;
+	/* The input event it was decided at (qts_stage_event_number), 0
+	 * when not known: journaled, so that a replay after a restart knows
+	 * how far the run before it went. */
+	uint64_t event;
 } qts_broker_order;
 
 /* What the broker knows of one of our orders at reconciliation. */

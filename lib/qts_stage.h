@@ -256,6 +256,11 @@ void qts_stage_wake(void);
  * such times asked for; a stage waiting for a pause to last does).
  * Outside a run, nothing. */
 void qts_stage_tick_at(int64_t mono);
+/* The number of the running stage's input event last read: 1 for the
+ * first of the stream, counted on across a restart with --state (the
+ * events its state consumed are read again, and counted); 0 outside a
+ * run.  qts-broker journals it with the orders it decides. */
+uint64_t qts_stage_event_number(void);
 /* Async-signal-safe: write a checkpoint (--state) soon, between two
  * events (SIGUSR2 does it; qts-risk's own handler calls it). */
 void qts_stage_checkpoint_soon(void);

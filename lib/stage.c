@@ -1380,6 +1380,11 @@ void qts_stage_wake(void)
 	qts_loop_wake();
 }
 
+uint64_t qts_stage_event_number(void)
+{
+	return running ? running->in_n : 0;
+}
+
 int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 {
 	qts_init(argv[0]);

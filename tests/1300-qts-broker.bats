@@ -329,7 +329,7 @@ held_goes_at_pause() {
 	n=$(grep -c '^target,' "$T/sig.csv")
 	[ "$(grep -c ',new,0,,dry run: ' <<<"$output")" -gt 0 ]
 	grep -q ',sma-cross-ORCL-2014-1,new,0,,dry run: buy 100 market not sent$' <<<"$output"
-	[ "$(grep -c "$(printf '^x\t.*\tdry-run$')" j)" -eq "$(grep -c ',new,0,,dry run: ' <<<"$output")" ]
+	[ "$(grep -c "$(printf '^x\t.*\tdry-run\t[1-9][0-9]*$')" j)" -eq "$(grep -c ',new,0,,dry run: ' <<<"$output")" ]
 	[ "$n" -gt 0 ]
 }
 

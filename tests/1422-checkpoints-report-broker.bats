@@ -312,6 +312,106 @@ CSV
 	grep -q '^update,.*,s-AAPL-2,new,0,,target 20: buy 4 market$' "$T/out2.csv"
 }
 
+# kill_after_state B FILE OUT PATTERN N: B (a qts-broker command) on
+# FILE's first N events, its state kept once it has consumed them, then
+# the rest, and a pause; killed once PATTERN is out, its state put back to
+# the one kept: a crash after the orders, before the next checkpoint
+# (the pause writes one).
+kill_after_state() {
+	rm -f "$T/fifo" "$T/go"
+	mkfifo "$T/fifo"
+	(
+		head -n "$5" "$2"
+		for _ in $(seq 400); do
+			[ -e "$T/go" ] && break
+			sleep 0.05
+		done
+		tail -n +"$(($5 + 1))" "$2"
+		exec sleep 30
+	) > "$T/fifo" &
+	local feeder=$!
+	$1 "$T/fifo" > "$3" 2> "$3.err" &
+	local pid=$!
+	for _ in $(seq 400); do
+		[ -s "$T/S" ] && [ "$(consumed "$T/S")" = "$5" ] && break
+		sleep 0.05
+	done
+	[ "$(consumed "$T/S")" = "$5" ]
+	cp "$T/S" "$T/S.kept"
+	touch "$T/go"
+	until_in "$3" "$4"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	kill "$feeder" 2> /dev/null || true
+	[ "$(consumed "$T/S")" != "$5" ]
+	mv "$T/S.kept" "$T/S"
+}
+
+@test "checkpoints: qts-broker alpaca restarted with --state and --journal: targets replayed after the checkpoint trade no more" {
+	alpaca_fake '"price":30'
+	# a buy, then its exit, after the state of the start: both replayed
+	# by the restart, against a position of 0
+	cat > "$T/in.csv" <<-'IN'
+	bar,2024-01-02T14:30:00Z,AAPL,1m,30,30,30,30,1000
+	target,2024-01-02T14:31:00Z,AAPL,10,qty,s
+	target,2024-01-02T14:32:00Z,AAPL,0,qty,s
+	target,2024-01-02T14:33:00Z,AAPL,0,qty,s
+	IN
+	cat "$T/in.csv" - > "$T/all.csv" <<-'IN'
+	target,2024-01-02T14:34:00Z,AAPL,5,qty,s
+	IN
+	B="qts-broker alpaca --journal $T/j --state $T/S --checkpoint-every 1000"
+	kill_after_state "$B" "$T/in.csv" "$T/out1.csv" ,s-AAPL-2,filled, 0
+	# the journal says at which input event each order was decided
+	grep -q "^o	s-AAPL-1	AAPL	s	buy	market	gtc	10		.*	2$" "$T/j"
+	grep -q "^o	s-AAPL-2	AAPL	s	sell	market	gtc	10		.*	3$" "$T/j"
+	$B "$T/all.csv" > "$T/out2.csv" 2> "$T/err2"
+	# each order sent once: the restart's only order is for the new target
+	[ "$(alpaca_stat "s['posts'].get('s-AAPL-1', 0)")" = 1 ]
+	[ "$(alpaca_stat "s['posts'].get('s-AAPL-2', 0)")" = 1 ]
+	[ "$(alpaca_stat "s['posts'].get('s-AAPL-3', 0)")" = 1 ]
+	[ "$(alpaca_stat "len(s['posts'])")" = 3 ]
+	grep -q '^update,.*,s-AAPL-3,new,0,,target 5: buy 5 market$' "$T/out2.csv"
+	[ "$(grep -c '^update,.*,new,' "$T/out2.csv")" = 1 ]
+	grep -q '^o	s-AAPL-3	.*	5$' "$T/j"
+
+	# killed after a checkpoint between the two: the exit alone replayed
+	rm -f "$T/j" "$T/S" "$T/S.next" "$T/S.prev"
+	kill "$SERVER"
+	wait "$SERVER" 2> /dev/null || true
+	rm -f "$T/port" "$T/log.stats"
+	alpaca_fake '"price":30'
+	B="qts-broker alpaca --journal $T/j --state $T/S --checkpoint-every 2"
+	kill_after_state "$B" "$T/in.csv" "$T/out3.csv" ,s-AAPL-2,filled, 2
+	$B "$T/all.csv" > "$T/out4.csv" 2> "$T/err4"
+	[ "$(alpaca_stat "len(s['posts'])")" = 3 ]
+	[ "$(grep -c '^update,.*,new,' "$T/out4.csv")" = 1 ]
+}
+
+@test "checkpoints: qts-broker alpaca restarted with --state and --journal: an emergency stop replayed cancels no order sent after it was lifted" {
+	alpaca_fake '"price":30'
+	cat > "$T/in.csv" <<-'IN'
+	bar,2024-01-02T14:30:00Z,AAPL,1m,30,30,30,30,1000
+	order,2024-01-02T14:31:00Z,AAPL,j-1,buy,1,limit,1,,gtc,s
+	risk,2024-01-02T14:32:00Z,,kill,breach,emergency stop: kill file
+	risk,2024-01-02T14:33:00Z,,kill,resume,emergency stop lifted
+	order,2024-01-02T14:34:00Z,AAPL,j-2,buy,2,limit,1,,gtc,s
+	IN
+	cat "$T/in.csv" - > "$T/all.csv" <<-'IN'
+	order,2024-01-02T14:35:00Z,AAPL,j-3,buy,3,limit,1,,gtc,s
+	IN
+	B="qts-broker alpaca --journal $T/j --state $T/S --checkpoint-every 1000"
+	kill_after_state "$B" "$T/in.csv" "$T/out1.csv" ',j-2,accepted,' 0
+	[ "$(alpaca_stat "s['deletes'].get('j-1', 0)")" = 1 ]
+	$B "$T/all.csv" > "$T/out2.csv" 2> "$T/err2"
+	# the stop replayed: j-2, sent after it was lifted, still works
+	[ "$(alpaca_stat "s['deletes'].get('j-1', 0)")" = 1 ]
+	[ "$(alpaca_stat "s['deletes'].get('j-2', 0)")" = 0 ]
+	[ "$(alpaca_stat "s['posts'].get('j-2', 0)")" = 1 ]
+	[ "$(alpaca_stat "s['posts'].get('j-3', 0)")" = 1 ]
+	! grep -q ',j-2,canceled,' "$T/out2.csv" || false
+}
+
 @test "checkpoints: SIGUSR2 makes qts-broker paper write its state; the restart continues its stream" {
 	ticks
 	PAPER="qts-broker paper --cash 1000000 --commission bps=1"

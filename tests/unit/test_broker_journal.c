@@ -69,6 +69,7 @@ int main(void)
 	CHECK(qts_bj_intent(j, &b, err) == 0 && qts_bj_sent(j, b.id, err) == 0, "an id with a tab, a backslash and a newline");
 	CHECK(qts_bj_intent(j, &c, err) == 0, "an intent with no outcome");
 	qts_broker_order d = order("o4", "NVDA", QTS_BUY, QTS_MARKET, 1, NAN), x = order("o5", "NVDA", QTS_SELL, QTS_MARKET, 3, NAN);
+	d.event = 44;
 	CHECK(qts_bj_decided(j, &d, QTS_STATUS_REJECTED, err) == 0 && qts_bj_decided(j, &x, QTS_BJ_DRY, err) == 0,
 	      "orders decided on, never sent: one record each");
 	CHECK(qts_bj_decided(j, &d, QTS_STATUS_REJECTED, err) < 0, "a decided id is journaled once too");
@@ -96,6 +97,18 @@ int main(void)
 	e = qts_bj_find(j, "o3");
 	CHECK(e && e->state == QTS_BJ_INTENT, "o3: journaled, no outcome");
 	CHECK(qts_bj_at(j, 2) == e, "entries in the order written");
+	CHECK(qts_bj_find(j, "o4")->o.event == 44 && qts_bj_find(j, "o1")->o.event == 0,
+	      "the input event an order was decided at read back; none written: 0");
+	qts_bj_close(j);
+	/* A journal written before the input event was journaled: read, events 0. */
+	size_t t0;
+	j = qts_bj_parse("qts-broker-journal\t1\no\tq1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n"
+			 "x\tq2\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\trejected\n"
+			 "x\tq3\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\tdry-run\t18446744073709551\n",
+			 146, "J", &t0, err);
+	CHECK(j && qts_bj_count(j) == 3 && qts_bj_find(j, "q1")->o.event == 0 && qts_bj_find(j, "q2")->o.event == 0 &&
+	      qts_bj_find(j, "q3")->o.event == 18446744073709551ULL,
+	      "records with and without the input event");
 	qts_bj_close(j);
 
 	/* A torn last record: cut, and the journal goes on after it. */
@@ -136,15 +149,21 @@ int main(void)
 	    "J:3: order id journaled twice", "an id twice");
 	bad("qts-broker-journal\t1\no\to1\tA\ts\thold\tmarket\tgtc\t1\t\t\t5\n", "J:2: bad side, kind or tif", "a bad side");
 	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t-1\t\t\t5\n", "J:2: bad qty, price or time", "a bad qty");
-	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\n", "J:2: an order record has 11 fields", "too few fields");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\n", "J:2: an order record has 11 or 12 fields", "too few fields");
 	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\ne\to1\tnew\n",
 	    "J:3: bad end record", "an end that is not final");
 	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\nf\to1\tx\t1\n", "J:3: bad fill record", "a bad fill");
 	bad("qts-broker-journal\t1\no\to\\q\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n", "J:2: bad order id", "a bad escape");
 	bad("qts-broker-journal\t1\nx\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\tnew\n", "J:2: bad decided record",
 	    "a decided record that is not final");
-	bad("qts-broker-journal\t1\nx\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n", "J:2: a decided record has 12 fields",
+	bad("qts-broker-journal\t1\nx\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\n", "J:2: a decided record has 12 or 13 fields",
 	    "a decided record without its status");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\t0\n", "J:2: bad input event number",
+	    "an input event 0");
+	bad("qts-broker-journal\t1\nx\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\trejected\t7x\n", "J:2: bad input event number",
+	    "an input event not a number");
+	bad("qts-broker-journal\t1\no\to1\tA\ts\tbuy\tmarket\tgtc\t1\t\t\t5\t7\t8\n", "J:2: an order record has 11 or 12 fields",
+	    "too many fields");
 
 	j = qts_bj_open(NULL, err);
 	CHECK(j && qts_bj_intent(j, &a, err) == 0 && qts_bj_find(j, "o1"), "in memory: ids kept, nothing written");
