@@ -234,6 +234,8 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		off += b.size;
 		good = off;
 	}
+	char failure[QTS_UPSTREAM_MAX];
+	int lone = 0;
 	if (good > 0) { /* the last block is checked whole: a crash may leave garbage in it */
 		unsigned char *out;
 		char why[128];
@@ -244,8 +246,7 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		}
 		/* cut, the journal ends where the block before it did: an
 		 * append is checked against that time (and its day) */
-		char failure[QTS_UPSTREAM_MAX];
-		int lone = n >= 0 && qts_journal_lone_failure(out, (size_t)n, last.count, j->path, failure);
+		lone = n >= 0 && qts_journal_lone_failure(out, (size_t)n, last.count, j->path, failure);
 		free(out);
 		if (n < 0 || lone) {
 			good = last_at;
@@ -255,12 +256,9 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 			*known = last.last_known;
 			*tail = last_at;
 		}
-		if (lone) {
-			snprintf(warn, warnlen, "%s: the failure that ended its stream (%s) cut from its end: the stream goes on",
-				 j->path, failure);
-			return (int64_t)good;
-		}
 	}
+	/* What follows the last whole block is looked at after a failure
+	 * too: cut with it, whole blocks there would be lost. */
 	if (good < file_size && off < file_size) {
 		/* Whole blocks after a bad one: corruption, not a crash's torn
 		 * end; cutting would lose them. */
@@ -272,7 +270,13 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 			return -1;
 		}
 	}
-	if (good < file_size)
+	if (lone) {
+		int w = snprintf(warn, warnlen, "%s: the failure that ended its stream (%s) cut from its end: the stream goes on",
+				 j->path, failure);
+		if (off < file_size && w >= 0 && (size_t)w < warnlen)
+			snprintf(warn + w, warnlen - (size_t)w, "; a torn block after it cut at byte %llu (%llu bytes): what a crash left",
+				 (unsigned long long)off, (unsigned long long)(file_size - off));
+	} else if (good < file_size)
 		snprintf(warn, warnlen, "%s: cut a torn block at byte %llu (%llu bytes): what a crash left", j->path,
 			 (unsigned long long)good, (unsigned long long)(file_size - good));
 	return (int64_t)good;
@@ -308,6 +312,57 @@ static int block_last_ts(qts_journal *j, uint64_t at, int64_t *last_ts)
 	}
 	qts_reader_close(r);
 	return got == 0 && any ? 0 : -1;
+}
+
+/* The number of path's latest rotated file (path.000001 ...), 0 when none. */
+static long last_rotated(const char *path)
+{
+	char dir[PATH_MAX], base[PATH_MAX];
+	QTS_SET(dir, path);
+	QTS_SET(base, path);
+	const char *d = dirname(dir), *b = basename(base);
+	size_t blen = strlen(b);
+	long last = 0;
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	while (dp && (e = readdir(dp))) {
+		char *end;
+		if (strncmp(e->d_name, b, blen) == 0 && e->d_name[blen] == '.') {
+			long n = strtol(e->d_name + blen + 1, &end, 10);
+			if (!*end && end != e->d_name + blen + 1 && n > last)
+				last = n;
+		}
+	}
+	if (dp)
+		closedir(dp);
+	return last;
+}
+
+/* The current file holds no whole block (new since a rotation, or all of
+ * it cut: a torn block, a failure): the journal ends where its latest
+ * rotated file does, and the stream goes on from there.  Read only; a
+ * file that cannot be read leaves the end unknown, as before any. */
+static void rotated_end(qts_journal *j)
+{
+	long n = last_rotated(j->path);
+	if (!n)
+		return;
+	qts_journal r = { .fd = -1 };
+	int len = snprintf(r.path, sizeof r.path, "%s.%06ld", j->path, n);
+	struct stat st;
+	if (len < 0 || (size_t)len >= sizeof r.path || (r.fd = open(r.path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r.fd, &st) < 0) {
+		if (r.fd >= 0)
+			close(r.fd);
+		return;
+	}
+	char warn[8], err[QTS_ERR_MAX];
+	int64_t known = INT64_MIN, last_ts;
+	uint64_t tail;
+	if (walk(&r, (uint64_t)st.st_size, &known, &tail, warn, 0, err) >= 0 && tail != UINT64_MAX) {
+		j->end_known = known;
+		j->day = block_last_ts(&r, tail, &last_ts) == 0 ? day_of(last_ts) : day_of(known - 1);
+	}
+	close(r.fd);
 }
 
 static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
@@ -374,6 +429,8 @@ qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char 
 		free(j);
 		return NULL;
 	}
+	if (j->size == 0)
+		rotated_end(j);
 	return j;
 }
 
@@ -415,26 +472,11 @@ static int rotate(qts_journal *j, char *err)
 {
 	if (qts_journal_sync(j, err) < 0)
 		return -1;
-	char dir[PATH_MAX], base[PATH_MAX];
+	char dir[PATH_MAX];
 	QTS_SET(dir, j->path);
-	QTS_SET(base, j->path);
-	const char *d = dirname(dir), *b = basename(base);
-	size_t blen = strlen(b);
-	long next = 1;
-	DIR *dp = opendir(d);
-	struct dirent *e;
-	while (dp && (e = readdir(dp))) {
-		char *end;
-		if (strncmp(e->d_name, b, blen) == 0 && e->d_name[blen] == '.') {
-			long n = strtol(e->d_name + blen + 1, &end, 10);
-			if (!*end && end != e->d_name + blen + 1 && n >= next)
-				next = n + 1;
-		}
-	}
-	if (dp)
-		closedir(dp);
+	const char *d = dirname(dir);
 	char to[PATH_MAX + 16];
-	snprintf(to, sizeof to, "%s.%06ld", j->path, next);
+	snprintf(to, sizeof to, "%s.%06ld", j->path, last_rotated(j->path) + 1);
 	if (rename(j->path, to) < 0)
 		return fail(err, j->path, "rotate");
 	close(j->fd);

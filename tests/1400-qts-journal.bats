@@ -194,6 +194,27 @@ EOF
 	[ ! -e "$T/f.000001" ]
 }
 
+@test "qts journal: what follows a failure at the journal's end is looked at as after any block: torn, cut and said; whole blocks kept" {
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nsystem,2024-01-02T00:00:00Z,qts-fetch,error,feed lost\n' > "$T/f.csv"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100\n' > "$T/g.csv"
+	run -1 --separate-stderr qts journal "$T/f" "$T/f.csv"
+	cp "$T/f" "$T/c"
+	size=$(stat -c %s "$T/f")
+	# a crash's torn block after the failure: cut with it, both said
+	printf 'XXXXXXXXXXXX' >> "$T/f"
+	run -0 --separate-stderr qts journal "$T/f" "$T/g.csv"
+	[ "$stderr" = "qts journal: $T/f: the failure that ended its stream (qts-fetch failed: feed lost) cut from its end: the stream goes on; a torn block after it cut at byte $size (12 bytes): what a crash left" ]
+	run -0 --separate-stderr qts journal cat "$T/f"
+	[ "$output" = "$(printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nbar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100')" ]
+	# a corrupt block with a whole one after it: not cut, not appended to
+	set -- $(blocks "$T/c" | head -1)
+	{ printf 'XXXXXXXXXXXX'; head -c "$2" "$T/c"; } >> "$T/c"
+	cp "$T/c" "$T/c.orig"
+	run -1 --separate-stderr qts journal "$T/c" "$T/g.csv"
+	[ "$stderr" = "qts journal: $T/c: byte $size: a corrupt block with whole blocks after it (at byte $((size + 12))); not appending (qts journal cat --salvage copies what is whole)" ]
+	cmp "$T/c" "$T/c.orig"
+}
+
 @test "qts journal: --rotate-size and --rotate-daily start new files that replay in order" {
 	qts journal --rotate-size 20k --block-size 4k "$T/r" "$T/bars.csv" > /dev/null
 	[ -e "$T/r.000001" ] && [ -e "$T/r.000002" ]
@@ -213,6 +234,34 @@ EOF
 	: > "$T/empty"
 	run -0 --separate-stderr qts journal cat --from 2024-01-03 "$T/empty"
 	[ "$stderr" = "qts journal cat: $T/empty: no events (empty input)" ]
+}
+
+@test "qts journal: a file left without a whole block (a crash just after a rotation) goes on from where the rotated files end" {
+	head -21 "$T/bars.csv" > "$T/ten-days.csv"
+	qts journal --rotate-daily "$T/d" "$T/ten-days.csv" > /dev/null
+	# renamed, and a new file with nothing whole in it
+	mv "$T/d" "$T/d.000011"
+	head -c 12 /dev/zero > "$T/d"
+	# the stream again from its start: refused, as if the file were whole
+	run -1 --separate-stderr qts journal --rotate-daily "$T/d" "$T/ten-days.csv"
+	[ "$(tail -n 1 "$T/ten-days.csv" | cut -d, -f2)" = 2024-01-15T00:00:00Z ]
+	[[ "$stderr" == *"ten-days.csv:1: $T/d: the stream's first record, known at 2024-01-02T00:00:00Z, comes before the journal's end (2024-01-16T00:00:00Z): a journal is one stream in time order (start another file)" ]]
+	# from where it ends: it goes on, and a failure dated at the epoch
+	# is kept at the end
+	printf 'bar,2024-01-16T00:00:00Z,AAA,1d,10,11,9,10,100\n' > "$T/next.csv"
+	run -0 --separate-stderr qts journal --rotate-daily "$T/d" "$T/next.csv"
+	printf 'system,1970-01-01T00:00:00Z,qts-sim,error,--state S: truncated\n' > "$T/e.csv"
+	run -1 --separate-stderr qts journal --rotate-daily "$T/d" "$T/e.csv"
+	run -1 --separate-stderr qts journal cat "$T"/d.0* "$T/d"
+	[ "${#lines[@]}" -eq 23 ]
+	[ "${lines[21]}" = "bar,2024-01-16T00:00:00Z,AAA,1d,10,11,9,10,100" ]
+	[ "${lines[22]}" = "system,2024-01-17T00:00:00Z,qts-sim,error,--state S: truncated" ]
+	# and with the failure alone in the new file, the next writer cuts it
+	# and checks its first record against the rotated files' end
+	mv "$T/d" "$T/d.000012"
+	run -1 --separate-stderr qts journal "$T/d" "$T/e.csv"
+	run -1 --separate-stderr qts journal "$T/d" "$T/ten-days.csv"
+	[[ "$stderr" == *"comes before the journal's end (2024-01-17T00:00:00Z)"* ]]
 }
 
 @test "qts journal --rotate-daily: a writer that reopens the journal splits its files where one writer would, whatever the times of its last record" {
