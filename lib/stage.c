@@ -755,7 +755,11 @@ static void state_before_journal(qts_runtime *r, const char *name, uint64_t k)
 			qts_state_head_free(h);
 			free(h);
 			free(buf);
-			(void)rename(next, prev);
+			/* said, not fatal: FILE is the one restarted from, and
+			 * the next checkpoint makes a new candidate */
+			if (rename(next, prev) < 0)
+				qts_warn("--state %s: the checkpoint before it is not kept (%s: %s)", conf->state, prev,
+					 strerror(errno));
 		}
 		return;
 	}

@@ -254,6 +254,20 @@ setup() {
 	qts journal cat "$T/J" | cmp - "$T/ref.csv"
 }
 
+@test "checkpoints: FILE.next that cannot become FILE.prev at a restart is said, and the stage runs on" {
+	qts-fetch --seed 5 --count 6000 -t 1m synth:AAA > "$T/in.csv"
+	qts-resample 5m "$T/in.csv" > "$T/ref.csv"
+	head -n 2000 "$T/in.csv" | qts-resample 5m --state "$T/S" --checkpoint-every 100 --output-journal "$T/J" | qts journal "$T/J" > /dev/null
+	[ -f "$T/S.next" ] && [ -f "$T/S.prev" ]
+	rm "$T/S.prev"
+	mkdir -p "$T/S.prev/x"
+	run -0 --separate-stderr sh -c "qts-resample 5m --state '$T/S' --checkpoint-every 100 --output-journal '$T/J' '$T/in.csv' | qts journal '$T/J' > /dev/null"
+	[ "${stderr_lines[0]}" = "qts-resample: --state $T/S: the checkpoint before it is not kept ($T/S.prev: Is a directory)" ]
+	[[ "${stderr_lines[1]}" == "qts-resample: --state $T/S: the checkpoints before it are not kept ($T/S.prev: "* ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	qts journal cat "$T/J" | cmp - "$T/ref.csv"
+}
+
 @test "checkpoints: bad --checkpoint-every, --state inside qts pipe or with --feedback" {
 	run -2 --separate-stderr qts-sim --checkpoint-every 0 /dev/null
 	[[ "$stderr" == *"--checkpoint-every: "* ]]
