@@ -1465,6 +1465,12 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	 * take their ids and go again under new ones; a live account's
 	 * replayed targets would trade again. */
 	st->conf.checkpoint_at_start = e->journal_path != NULL;
+	/* A live account's state without the journal: a restart replays the
+	 * input after the checkpoint with no record of what it sent. */
+	if (conf.state && !e->journal_path && !ops->save && !e->dry)
+		qts_warn("--state %s without --journal: the orders sent after a checkpoint are not known at a restart, "
+			 "and the replay of their events sends them again",
+			 conf.state);
 }
 
 static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)

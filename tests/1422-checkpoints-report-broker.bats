@@ -412,6 +412,18 @@ kill_after_state() {
 	! grep -q ',j-2,canceled,' "$T/out2.csv" || false
 }
 
+@test "checkpoints: qts-broker alpaca --state without --journal says what a restart then sends again" {
+	alpaca_fake '"price":30'
+	run --separate-stderr qts-broker alpaca --state "$T/S" /dev/null
+	[ "${stderr_lines[0]}" = "qts-broker: --state $T/S without --journal: the orders sent after a checkpoint are not known at a restart, and the replay of their events sends them again" ]
+	run --separate-stderr qts-broker alpaca --state "$T/S2" --journal "$T/j" /dev/null
+	! grep -q 'without --journal' <<<"$stderr" || false
+	run --separate-stderr qts-broker alpaca --state "$T/S3" --dry-run /dev/null
+	! grep -q 'without --journal' <<<"$stderr" || false
+	run --separate-stderr qts-broker paper --state "$T/S4" /dev/null
+	! grep -q 'without --journal' <<<"$stderr" || false
+}
+
 @test "checkpoints: SIGUSR2 makes qts-broker paper write its state; the restart continues its stream" {
 	ticks
 	PAPER="qts-broker paper --cash 1000000 --commission bps=1"
