@@ -292,6 +292,26 @@ fills_of() {
 	[ "$(fills_of t-AAPL-1 <<<"$output")" = 25 ]
 }
 
+@test "ib: restarted from a state before its orders (--state, --journal): the targets replayed up to the last order journaled send nothing" {
+	fake '{}'
+	: >empty.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S empty.csv
+	cp S S.start
+	printf '%s\n' 'target,2024-01-02T14:30:00Z,AAPL,10,qty,t' 'target,2024-01-02T14:31:00Z,AAPL,0,qty,t' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S in.csv
+	[ "$(fills_of t-AAPL-1 <<<"$output")" = 10 ]
+	[ "$(fills_of t-AAPL-2 <<<"$output")" = 10 ]
+	# killed, as it were, before its first checkpoint: the state of its
+	# start, the journal with both orders; the input again, and one more
+	cp S.start S
+	printf '%s\n' 'target,2024-01-02T14:32:00Z,AAPL,5,qty,t' >>in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S in.csv
+	[ "$(grep -c ',new,' <<<"$output")" = 1 ]
+	grep -q ',t-AAPL-3,new,0,,target 5: buy 5 market$' <<<"$output"
+	[ "$(fills_of t-AAPL-3 <<<"$output")" = 5 ]
+	[ "$(state 'len(s["orders"])')" = 3 ]
+}
+
 @test "ib: a TWS that drops each connection, the input idle: connected again and again, each time said, the stream in time order" {
 	fake '{"hangup": true}'
 	mkfifo in
