@@ -305,7 +305,11 @@ fills_of() {
 	# start, the journal with both orders; the input again, and one more
 	cp S.start S
 	printf '%s\n' 'target,2024-01-02T14:32:00Z,AAPL,5,qty,t' >>in.csv
-	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S in.csv
+	mkfifo fifo
+	(cat in.csv; sleep 1) >fifo &
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S --heartbeat 100ms fifo
+	# the two replayed counted as repeats
+	grep -q '^system,.*,qts-broker,info,heartbeat in=3 out=[0-9]* broker=ib up sent=1 working=0 refused=0 repeats=2$' <<<"$output"
 	[ "$(grep -c ',new,' <<<"$output")" = 1 ]
 	grep -q ',t-AAPL-3,new,0,,target 5: buy 5 market$' <<<"$output"
 	[ "$(fills_of t-AAPL-3 <<<"$output")" = 5 ]
