@@ -306,7 +306,7 @@ fills_of() {
 	cp S.start S
 	printf '%s\n' 'target,2024-01-02T14:32:00Z,AAPL,5,qty,t' >>in.csv
 	mkfifo fifo
-	(cat in.csv; sleep 1) >fifo &
+	(cat in.csv; sleep 3) >fifo &
 	run -0 --separate-stderr qts-broker ib --port "$PORT" --journal j --state S --heartbeat 100ms fifo
 	# the two replayed counted as repeats
 	grep -q '^system,.*,qts-broker,info,heartbeat in=3 out=[0-9]* broker=ib up sent=1 working=0 refused=0 repeats=2$' <<<"$output"
