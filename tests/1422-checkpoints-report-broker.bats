@@ -411,6 +411,28 @@ kill_after_state() {
 	! grep -q ',j-2,canceled,' "$T/out2.csv" || false
 }
 
+@test "checkpoints: qts-broker alpaca restarted with --state and --journal: an emergency stop replayed still stops the orders after it" {
+	alpaca_fake '"price":30'
+	# the stop, then an order it refuses (journaled: the restart's replay
+	# reaches past the stop)
+	cat > "$T/in.csv" <<-'IN'
+	bar,2024-01-02T14:30:00Z,AAPL,1m,30,30,30,30,1000
+	order,2024-01-02T14:31:00Z,AAPL,j-1,buy,1,market,,,day,s
+	risk,2024-01-02T14:32:00Z,,kill,breach,emergency stop: kill file
+	order,2024-01-02T14:33:00Z,AAPL,j-2,buy,2,market,,,day,s
+	IN
+	cat "$T/in.csv" - > "$T/all.csv" <<-'IN'
+	order,2024-01-02T14:34:00Z,AAPL,j-3,buy,3,market,,,day,s
+	IN
+	B="qts-broker alpaca --journal $T/j --state $T/S --checkpoint-every 1000"
+	kill_after_state "$B" "$T/in.csv" "$T/out1.csv" ',j-2,rejected,0,,emergency stop' 0
+	$B "$T/all.csv" > "$T/out2.csv" 2> "$T/err2"
+	grep -q '^update,.*,j-3,rejected,0,,emergency stop' "$T/out2.csv"
+	[ "$(alpaca_stat "s['posts'].get('j-1', 0)")" = 1 ]
+	[ "$(alpaca_stat "s['posts'].get('j-2', 0)")" = 0 ]
+	[ "$(alpaca_stat "s['posts'].get('j-3', 0)")" = 0 ]
+}
+
 @test "checkpoints: qts-broker alpaca --state without --journal says what a restart then sends again" {
 	alpaca_fake '"price":30'
 	run --separate-stderr qts-broker alpaca --state "$T/S" /dev/null
