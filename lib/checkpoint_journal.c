@@ -79,14 +79,11 @@ static int rotated(const char *path, size_t *nfiles, uint64_t *count, char *err,
 	snprintf(dir, sizeof dir, "%s", path);
 	snprintf(base, sizeof base, "%s", path);
 	const char *d = dirname(dir), *b = basename(base);
-	size_t blen = strlen(b);
 	DIR *dp = opendir(d);
 	struct dirent *e;
 	*nfiles = 0;
 	while (dp && (e = readdir(dp))) {
-		const char *num = e->d_name + blen + 1;
-		if (strncmp(e->d_name, b, blen) != 0 || e->d_name[blen] != '.' || strlen(num) < 6 ||
-		    strspn(num, "0123456789") != strlen(num))
+		if (!qts_journal_rotated_no(b, e->d_name))
 			continue;
 		++*nfiles;
 		char full[PATH_MAX * 2 + 2];

@@ -314,6 +314,16 @@ static int block_last_ts(qts_journal *j, uint64_t at, int64_t *last_ts)
 	return got == 0 && any ? 0 : -1;
 }
 
+long qts_journal_rotated_no(const char *base, const char *name)
+{
+	size_t blen = strlen(base);
+	const char *num = name + blen + 1;
+	if (strncmp(name, base, blen) != 0 || name[blen] != '.' || strlen(num) < 6 || strlen(num) > 18 ||
+	    strspn(num, "0123456789") != strlen(num))
+		return 0;
+	return strtol(num, NULL, 10);
+}
+
 /* The number of path's latest rotated file (path.000001 ...), 0 when none. */
 static long last_rotated(const char *path)
 {
@@ -321,17 +331,13 @@ static long last_rotated(const char *path)
 	QTS_SET(dir, path);
 	QTS_SET(base, path);
 	const char *d = dirname(dir), *b = basename(base);
-	size_t blen = strlen(b);
 	long last = 0;
 	DIR *dp = opendir(d);
 	struct dirent *e;
 	while (dp && (e = readdir(dp))) {
-		char *end;
-		if (strncmp(e->d_name, b, blen) == 0 && e->d_name[blen] == '.') {
-			long n = strtol(e->d_name + blen + 1, &end, 10);
-			if (!*end && end != e->d_name + blen + 1 && n > last)
-				last = n;
-		}
+		long n = qts_journal_rotated_no(b, e->d_name);
+		if (n > last)
+			last = n;
 	}
 	if (dp)
 		closedir(dp);

@@ -76,6 +76,10 @@ int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *
  * what a crash may leave where a block was to be written, a torn end
  * rather than another file or corruption. */
 int qts_journal_zeros_at(int fd, uint64_t off);
+/* The number of a rotated file of the journal named base (no directory):
+ * name is BASE.NNNNNN, six digits and more as rotation writes them; 0
+ * when it is not one. */
+long qts_journal_rotated_no(const char *base, const char *name);
 /* The length of a whole block's records, from its trailer. */
 uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b);
 /* Check a whole block at p (b->size bytes) and inflate its records into
