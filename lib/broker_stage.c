@@ -968,13 +968,25 @@ static void target_set(bsym *y, const char *strategy, double q)
 	y->tgt[i].qty = q;
 }
 
-/* The quantity a target asks of y, NaN when it asks none. */
-static double target_qty(const engine *e, const qts_event *ev, int unit, const qts_sim_books *bk)
+/* The position a target asks of y in *q: 0, or -1 with why it asks
+ * none in why, the words of its refusal (the replay of a restart and the
+ * live path refuse the same targets). */
+static int target_want(const engine *e, const qts_event *ev, int unit, const qts_sim_books *bk, double *q,
+		       char *why, size_t size)
 {
-	if (unit < 0 || (unit == QTS_UNIT_WEIGHT && (!(bk->price > 0) || !isfinite(bk->equity))))
-		return NAN;
-	return qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? bk->equity : 0, bk->price,
-				   bk->mult, e->fractional);
+	*q = NAN;
+	if (unit == QTS_UNIT_WEIGHT && !(bk->price > 0))
+		snprintf(why, size, "weight target: no price for %s yet", ev->symbol);
+	else if (unit == QTS_UNIT_WEIGHT && !isfinite(bk->equity))
+		snprintf(why, size, "weight target: no equity from the broker yet");
+	else if (unit < 0)
+		snprintf(why, size, "bad target unit '%s' (qty, weight)", ev->target.unit);
+	else if (!isfinite(*q = qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? bk->equity : 0,
+						     bk->price, bk->mult, e->fractional)))
+		snprintf(why, size, "bad target %g", ev->target.target);
+	else
+		return 0;
+	return -1;
 }
 
 /* A target: the market order for the difference between the position
@@ -992,8 +1004,9 @@ static int on_target(engine *e, const qts_event *ev)
 		 * the reconciled position, a sequence of targets (a buy, then
 		 * the exit) would trade again.  The strategy's target is kept,
 		 * for the targets after it. */
-		double q = target_qty(e, ev, unit, &bk);
-		if (isfinite(q))
+		double q;
+		char why[QTS_TEXT_MAX];
+		if (target_want(e, ev, unit, &bk, &q, why, sizeof why) == 0)
 			target_set(y, ev->target.strategy, q);
 		e->repeats++;
 		return 0;
@@ -1004,17 +1017,10 @@ static int on_target(engine *e, const qts_event *ev)
 	QTS_SET(o.strategy, ev->target.strategy);
 	qts_target_order_id(o.id, o.strategy, ev->symbol, &y->seq, id_taken, e);
 	o.fresh = 1;
-	double q = NAN;
-	if (unit == QTS_UNIT_WEIGHT && !(bk.price > 0))
-		return refuse(e, &o, "weight target: no price for %s yet", ev->symbol);
-	if (unit == QTS_UNIT_WEIGHT && !isfinite(bk.equity))
-		return refuse(e, &o, "weight target: no equity from the broker yet");
-	if (unit < 0)
-		return refuse(e, &o, "bad target unit '%s' (qty, weight)", ev->target.unit);
-	q = qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? bk.equity : 0, bk.price, bk.mult,
-				e->fractional);
-	if (!isfinite(q))
-		return refuse(e, &o, "bad target %g", ev->target.target);
+	double q;
+	char why[QTS_TEXT_MAX];
+	if (target_want(e, ev, unit, &bk, &q, why, sizeof why) < 0)
+		return refuse(e, &o, "%s", why);
 	int every = strcmp(o.strategy, "*") == 0;
 	if (every) {
 		y->ntgt = 0;
