@@ -1091,7 +1091,7 @@ static int on_market(engine *e, const qts_event *ev)
 {
 	bsym *y = sym_of(e, ev->symbol);
 	double px = ev->type == QTS_BAR ? ev->bar.close : ev->type == QTS_TICK ? ev->tick.price
-		    : ev->quote.bid > 0 && ev->quote.ask > 0 ? ev->quote.bid / 2 + ev->quote.ask / 2 : NAN;
+		    : qts_quote_mid(ev);
 	if (px > 0)
 		y->last = px;
 	if (!e->ops->market || !e->up)

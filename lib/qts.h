@@ -674,6 +674,18 @@ static inline const qts_event *qts_system_not_before(const qts_event *ev, int64_
 	return copy;
 }
 
+/* The price a quote values a position at: the mid of bid and ask, or NaN
+ * when a side is empty (0: no bid, or no offer, as a vendor sends before
+ * the open or on an illiquid line), where a mid would be half the other
+ * side, no price anyone trades at.  Halves first, so that two prices near
+ * the largest double do not add up to infinity.  qts-sim, qts-risk and
+ * qts-broker value by this one rule. */
+static inline double qts_quote_mid(const qts_event *ev)
+{
+	double bid = ev->quote.bid, ask = ev->quote.ask;
+	return bid > 0 && ask > 0 ? bid / 2 + ask / 2 : NAN;
+}
+
 /* A position or equity event: an account's books, which an executing
  * stage (qts-sim, qts-broker) writes itself and never takes in its input.
  * (Fills and updates may come back in its input, fed back to qts-risk,

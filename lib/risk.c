@@ -1490,7 +1490,7 @@ static int any_event(qts_risk *r, const qts_event *ev)
 	case QTS_TICK:
 		return on_price(r, NULL, ev, ev->tick.price, 0);
 	case QTS_QUOTE:
-		return on_price(r, NULL, ev, (ev->quote.bid + ev->quote.ask) / 2, 0);
+		return on_price(r, NULL, ev, qts_quote_mid(ev), 0);
 	case QTS_TARGET:
 	case QTS_ORDER:
 		return on_intent(r, ev);

@@ -153,6 +153,34 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	[ "$output" = 0 ]
 }
 
+@test "a quote with an empty side values nothing: no stop from half the ask" {
+	# A bid of 0 is no bid (a vendor's one-sided quote before the open):
+	# its mid, half the ask, is no price; qts-sim neither fills a sell at
+	# it nor marks at it, so the stop-loss must not take it for a loss of
+	# half the position.
+	T=2024-01-02T14:30
+	q() { printf 'quote,%s,A,%s,%s,5,5\n' "$@"; }
+	in=$(q $T:00Z 99.9 100.1
+		printf 'target,%s:01Z,A,10,qty,s\n' $T
+		q $T:02Z 99.9 100.1
+		q $T:03Z 0 100.1
+		q $T:04Z 99.9 0
+		q $T:05Z 99.9 100.1
+		q $T:06Z 90 90.2)
+	run -0 qts-risk --stop-loss 0.05 <<<"$in"
+	# only the real fall, mid 90.1 against 100 (-9.9%), is a loss
+	[ "$(grep -c '^risk,' <<<"$output")" = 1 ]
+	grep -qx "risk,$T:06Z,A,stop-loss,flatten,price 90.1 vs average 100: loss beyond 0.05" <<<"$output"
+	# through qts-sim: no exit, and the equity at the last whole mid,
+	# 100000 - 10 * 100.1 + 10 * 100 (to rounding)
+	run -0 sh -c 'qts-risk --stop-loss 0.05 | qts-sim' <<<"$(q $T:00Z 99.9 100.1
+		printf 'target,%s:01Z,A,10,qty,s\n' $T
+		q $T:02Z 99.9 100.1
+		q $T:03Z 0 100.1)"
+	! grep -q '^target,.*,\*$' <<<"$output" || false
+	awk -F, '$1 == "equity" { ok = $4 > 99998.99 && $4 < 99999.01 } END { exit !ok }' <<<"$output"
+}
+
 @test "a bound of zero is printed as 0, never -0" {
 	run -0 qts-risk --max-position 0 < <(bar 2024-01-02T14:30:00Z A 10
 		printf 'target,2024-01-02T14:31:00Z,A,-5,qty,s\n')
