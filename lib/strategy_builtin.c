@@ -67,6 +67,19 @@ void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev)
 		 * --feedback as they were */
 		qts_strat_order want[2];
 		int n = qts_strat_sized_orders(h->strat, s->state, h->param, h->mult, s->book.pos, want);
+		/* A channel of bars priced at 0 or below puts a stop there, an
+		 * order qts-sim rejects: the run stops as a program's does
+		 * (strategy_expr.c), rather than write it and go on with a
+		 * position it never gets. */
+		for (int i = 0; i < n; i++)
+			if (want[i].limit <= 0 || want[i].stop <= 0) {
+				char what[96];
+				int lim = want[i].limit <= 0;
+				snprintf(what, sizeof what, "the %s of %s's %s order", lim ? "limit" : "stop",
+					 h->strat->name, want[i].side > 0 ? "buy" : "sell");
+				strategy_not_price(h, s->name, what, lim ? want[i].limit : want[i].stop, NULL);
+				return;
+			}
 		qts_strat_place(&s->book, s->name, want, n, &h->out);
 	} else {
 		qts_strat_target(&s->last, s->name, sig * h->mult, h->unit, &h->out);

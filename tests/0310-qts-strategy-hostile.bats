@@ -328,3 +328,24 @@ targt = close > 10
 	# no order wanted (the position is the target): no price needed
 	run -0 qts-strategy -e $'target = 0\nlimit = -5' "$BATS_TEST_TMPDIR/b.csv"
 }
+
+@test "donchian-breakout stop=1 over a bar priced 0 stops the run, as a program's stop of 0 does" {
+	# A bar of zeros (a vendor's placeholder) makes the lowest low 0: the
+	# sell stop at it is an order qts-sim rejects ('stop ... not above
+	# zero'), which the strategy would go on counting as working.
+	{
+		printf 'bar,2024-01-0%sT00:00:00Z,A,1d,10,11,9,10,100\n' 1 2
+		printf 'bar,2024-01-03T00:00:00Z,A,1d,0,0,0,0,100\n'
+		printf 'bar,2024-01-0%sT00:00:00Z,A,1d,12,13,12,13,100\n' 4 5 6
+	} >z.csv
+	# the buy stop at the entry high, 11, fills on Jan 4 (open 12 gaps over
+	# it): long, the sell stop wanted after that bar is at the low of the
+	# last 3 bars, 0 (Jan 3's)
+	run -1 --separate-stderr qts-strategy donchian-breakout entry=3 exit=3 stop=1 z.csv
+	[ "$stderr" = "qts-strategy: z.csv:4: A: the stop of donchian-breakout's sell order is 0, not a price above zero" ]
+	! grep -q '^order,.*,sell,.*,0,gtc,' <<<"$output" || false
+	[[ "${lines[${#lines[@]}-1]}" == system,2024-01-05T00:00:00Z,qts-strategy,error,* ]]
+	# short=1 when flat: the sell stop at the entry low, 0
+	run -1 --separate-stderr qts-strategy donchian-breakout entry=3 exit=3 stop=1 short=1 z.csv
+	[[ "$stderr" == *"the stop of donchian-breakout's sell order is 0, not a price above zero" ]]
+}
