@@ -311,6 +311,10 @@ const char *qts_sim_error(const qts_sim *s);
  * data of, when there are some: a mistyped symbol, say, for which none
  * was applied.  Then *one is the first of them. */
 int qts_sim_actions_unmatched(qts_sim *s, const char **one);
+/* After qts_sim_finish with --close-at-end: the positions it could not
+ * close, their last price being 0 or below (no fill is at such a price),
+ * and of the first, its symbol, quantity and price. */
+size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double *price);
 void qts_sim_free(qts_sim *s);
 /* --state: the engine's whole state into c, or back from it into an
  * engine just made from the same options (qts_checkpoint.h).  0 or -1. */

@@ -1908,6 +1908,24 @@ int qts_sim_actions_unmatched(qts_sim *s, const char **one)
 	return s->o.nactions > 0;
 }
 
+/* A position --close-at-end leaves open: its last price is 0 or below (a
+ * bar of zeros, a future quoted below zero), where no fill can be made
+ * (liquidate), so the books end with it held at that price. */
+size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double *price)
+{
+	size_t n = 0;
+	if (!s->o.close_at_end)
+		return 0;
+	for (size_t i = 0; i < s->nall; i++) {
+		const sym *y = sym_at(s, i);
+		if (y->pos.qty == 0 || y->pos.mark > 0)
+			continue;
+		if (n++ == 0)
+			*one = y->name, *qty = y->pos.qty, *price = y->pos.mark;
+	}
+	return n;
+}
+
 const char *qts_sim_error(const qts_sim *s)
 {
 	return *s->error ? s->error : NULL;

@@ -401,6 +401,22 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$(echo "$output" | only equity | tail -1 | cut -d, -f5)" = "0" ]
 }
 
+@test "--close-at-end says so of a position it cannot close, its last price being 0" {
+	# a fill is never at 0 (qts-sim(1), Costs): the 10 A held stay open,
+	# valued at the bar of zeros, 99000 = 100000 - 10 * 100; said, not silent
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'target,2024-01-02T00:00:00Z,A,10,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'bar,2024-01-03T00:00:00Z,A,1d,0,0,0,0,1000' >"$BATS_TEST_TMPDIR/z.csv"
+	run -0 --separate-stderr qts-sim --close-at-end "$BATS_TEST_TMPDIR/z.csv"
+	[ "$stderr" = "qts-sim: --close-at-end: 1 position left open, at a last price of 0 or below, where nothing fills (A: 10 at 0)" ]
+	! grep -q '^fill,.*,close-A,' <<<"$output" || false
+	[ "$(only equity <<<"$output" | tail -1)" = "equity,2024-01-04T00:00:00Z,99000,99000,0,0,0,-1000" ]
+	# without --close-at-end nothing is promised, nothing said
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/z.csv"
+	[ -z "$stderr" ]
+}
+
 @test "--actions: splits, dividends and delistings" {
 	run -0 qts-sim --actions "$SIM/actions.csv" --close-at-end "$SIM/targets.csv"
 	# 2:1 split on 01-03: 5000 A at 10 become 10000 at 5, the last
