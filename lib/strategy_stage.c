@@ -473,6 +473,43 @@ static const char *timeframes_seen(struct host *h, char *buf, size_t size)
 	return buf;
 }
 
+/* A timeframe the strategy names with @ that came for some symbols but
+ * not for others: those others' series read nan all along, and they
+ * never traded, while the stream as a whole had the timeframe.  Said
+ * at the end, a warning for each such timeframe naming the first of
+ * those symbols: a symbol listed late may have no bar of a longer
+ * timeframe yet, so not a failure.  Only symbols whose timeframes are
+ * all remembered are judged (a symbol of more than QTS_STRAT_TFS has
+ * the others worked out again on each bar). */
+static void missing_timeframes_of_symbols(struct host *h)
+{
+	for (size_t k = 0; h->expr && k < qts_expr_ntf(h->expr) && k + 1 < sizeof h->tf_bars / sizeof *h->tf_bars;
+	     k++) {
+		if (!h->tf_bars[k + 1])
+			continue; /* none at all: missing_timeframes says it */
+		size_t missing = 0, driven = 0;
+		const char *first = NULL, *drive = NULL;
+		const struct sym *s;
+		for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++) {
+			unsigned mask = 0;
+			for (int j = 0; j < s->tfs.n; j++)
+				mask |= s->tfs.seen[j].mask;
+			if (!(mask & 1) || s->tfs.n >= QTS_STRAT_TFS)
+				continue;
+			driven++;
+			if (!(mask & (1u << (k + 1))) && !missing++) {
+				first = s->name;
+				drive = s->tfs.drive;
+			}
+		}
+		if (missing)
+			qts_warn("end of input: @%s: no bar of that timeframe for %s%s%s (%zu of %zu symbols with %s "
+				 "bars): %s series were nan throughout", qts_expr_tf(h->expr, k), first,
+				 missing > 1 ? " and others" : "", h->restartable ? " so far" : "", missing, driven,
+				 drive, missing > 1 ? "their" : "its");
+	}
+}
+
 /* A timeframe the strategy waits for that never came: every bar passed
  * through unused, or a series read nan all along.  Said at the end, with
  * the timeframes that did come: the last in h->err, those before it on
@@ -509,6 +546,8 @@ static int missing_timeframes(struct host *h)
 				 timeframes_seen(h, seen, sizeof seen));
 			status = -1;
 		}
+	if (status == 0)
+		missing_timeframes_of_symbols(h);
 	if (status < 0 && h->restartable) {
 		qts_warn("end of input: %s", h->err);
 		h->err[0] = '\0';

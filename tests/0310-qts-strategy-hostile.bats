@@ -274,6 +274,32 @@ targt = close > 10
 	run -0 qts-strategy --tf 1d -e 'target = close@1w > 10 ? 1 : 0' cross.csv week.csv
 }
 
+@test "a timeframe that came for some symbols and not others is said at the end, naming the first" {
+	cat >mixed.csv <<-'E'
+	bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,1
+	bar,2024-01-02T00:00:00Z,A,1h,10,10,10,10,1
+	bar,2024-01-02T00:00:00Z,B,1h,10,10,10,10,1
+	bar,2024-01-02T00:00:00Z,C,1h,10,10,10,10,1
+	bar,2024-01-02T01:00:00Z,A,1h,11,11,11,11,1
+	bar,2024-01-02T01:00:00Z,B,1h,11,11,11,11,1
+	bar,2024-01-02T01:00:00Z,C,1h,11,11,11,11,1
+	E
+	# A trades on its 1d close; B and C never could, exit 0 but said
+	run -0 --separate-stderr qts-strategy --tf 1h -e 'target = close > close@1d ? 1 : 0' mixed.csv
+	[ "$stderr" = "qts-strategy: end of input: @1d: no bar of that timeframe for B and others (2 of 3 symbols with 1h bars): their series were nan throughout" ]
+	grep -q '^target,.*,A,1,' <<<"$output"
+	! grep -q '^target,.*,[BC],' <<<"$output" || false
+	grep -v ',C,' mixed.csv >ab.csv
+	run -0 --separate-stderr qts-strategy --tf 1h --print 'close@1d' ab.csv
+	[ "$stderr" = "qts-strategy: end of input: @1d: no bar of that timeframe for B (1 of 2 symbols with 1h bars): its series were nan throughout" ]
+	run -0 --separate-stderr qts-strategy --tf 1h -e 'target = close > close@1d ? 1 : 0' --state st ab.csv
+	[ "$stderr" = "qts-strategy: end of input: @1d: no bar of that timeframe for B so far (1 of 2 symbols with 1h bars): its series were nan throughout" ]
+	# every symbol with its 1d bar: nothing said
+	sed -n 1p ab.csv | sed 's/,A,/,B,/' | cat - ab.csv >both.csv
+	run -0 --separate-stderr qts-strategy --tf 1h -e 'target = close > close@1d ? 1 : 0' both.csv
+	[ "$stderr" = "" ]
+}
+
 # ---- docs -----------------------------------------------------------------------
 
 @test "qts-strategy(1): quotes around target[1] render, no talk of an issue" {
