@@ -112,6 +112,10 @@ typedef struct state {
 	int64_t plain_ts;        /* and its time (when plain_any) */
 	int plain_any;
 	int bench_seen;
+	/* benchmark bars closed at 0 or below, where a buy and hold has no
+	 * return, and the first of them (read since the start or restart) */
+	long bench_unpriced;
+	int64_t bench_unpriced_ts;
 	qts_trades *trades;
 	holding *pos;
 	size_t npos, cappos;
@@ -564,7 +568,9 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		int64_t end = bar_end(s, b, ev->ts);
 		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0) {
 			s->bench_seen = 1;
-			if (isfinite(ev->bar.close)) {
+			if (isfinite(ev->bar.close) && !(ev->bar.close > 0) && !s->bench_unpriced++)
+				s->bench_unpriced_ts = ev->ts;
+			if (isfinite(ev->bar.close) && ev->bar.close > 0) {
 				s->dirty = 1;
 				return qts_perf_bench(s->perf, ev->ts, end, ev->bar.close);
 			}
@@ -600,6 +606,13 @@ static inline void bar_plain(state *s, const qts_event *ev)
  * dashes: say which symbols did come. */
 static void check_benchmark(const state *s, const char *path)
 {
+	if (s->bench_unpriced) {
+		char when[40];
+		qts_time_format(s->bench_unpriced_ts, when);
+		qts_warn("%s: --benchmark %s: %ld bar%s closed at 0 or below, the first at %s: no price to buy and "
+			 "hold at, left out of its returns", path, s->o->benchmark, s->bench_unpriced,
+			 s->bench_unpriced == 1 ? "" : "s", when);
+	}
 	if (!s->o->benchmark || s->bench_seen)
 		return;
 	size_t n = qts_symtab_count(s->bars);

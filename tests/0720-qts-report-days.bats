@@ -113,6 +113,29 @@ within() {
 	within correlation 0.998 1
 }
 
+@test "--benchmark: a bar closed at 0 or below is no price to hold at, left out and said" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
+		> "$BATS_TEST_TMPDIR/bh.csv"
+	# the tenth bar's close made 0 (a vendor's bar of zeros), its day
+	# valued at the close before it: the same as that bar at that close
+	awk -F, -v OFS=, '$1 == "bar" && ++n == 10 { $8 = 0 } 1' "$BATS_TEST_TMPDIR/bh.csv" > "$BATS_TEST_TMPDIR/z.csv"
+	awk -F, -v OFS=, '$1 == "bar" && ++n == 10 { $8 = c } $1 == "bar" { c = $8 } 1' "$BATS_TEST_TMPDIR/bh.csv" \
+		> "$BATS_TEST_TMPDIR/same.csv"
+	day=$(awk -F, '$1 == "bar" && ++n == 10 { print $2 }' "$BATS_TEST_TMPDIR/bh.csv")
+	run -0 --separate-stderr qts-report -c -b YHOO "$BATS_TEST_TMPDIR/z.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/z.csv: --benchmark YHOO: 1 bar closed at 0 or below, the first at $day: no price to buy and hold at, left out of its returns" ]
+	# beta, alpha and correlation are numbers, not undefined
+	for k in beta alpha correlation information_ratio benchmark_return; do
+		[ -n "$(row $k)" ]
+	done
+	bz=$(row benchmark_return)
+	# the strategy's own figures differ (qts-sim marked at 0 that day);
+	# the benchmark's return does not
+	run -0 --separate-stderr qts-report -c -b YHOO "$BATS_TEST_TMPDIR/same.csv"
+	[ "$stderr" = "" ]
+	[ "$(row benchmark_return)" = "$bz" ]
+}
+
 @test "no date of a daily report falls on a weekend" {
 	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
 		> "$BATS_TEST_TMPDIR/bh.csv"
