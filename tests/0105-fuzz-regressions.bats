@@ -164,6 +164,23 @@ load helper
 	[ "$stderr" = "qts-fetch: tr.csv:2: '$d' and 'junk' are not a date and a time (YYYY-MM-DD or YYYYMMDD, HH:MM:SS or HHMMSS; name another date layout with --date-format)" ]
 }
 
+@test "a NUL byte in a vendor file's field is refused, not read up to it (fetch_vendor.c)" {
+	# A date or a symbol was read as a C string: '2024-01-02\0xx' became
+	# the date, 'AB\0C' the symbol AB, exit 0.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02\0xx,1,2,0.5,1.5,100\n' > d.csv
+	run -1 --separate-stderr qts-fetch -s X d.csv
+	[ "$stderr" = "qts-fetch: d.csv:2: field 1 holds a NUL byte" ]
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-fetch,error,d.csv:2: field 1 holds a NUL byte" ]
+	printf 'Date,Symbol,Open,High,Low,Close,Volume\n2024-01-02,AB\0C,1,2,0.5,1.5,100\n2024-01-03,AB,1,2,0.5,1.5,100\n' > s.csv
+	run -0 --separate-stderr qts-fetch --on-bad skip s.csv
+	[ "$output" = "bar,2024-01-03T00:00:00Z,AB,1d,1,2,0.5,1.5,100" ]
+	[ "$stderr" = "qts-fetch: skipped 1 bad record (1 that does not parse); the first: s.csv:2: field 2 holds a NUL byte" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,1\0\n' > v.csv
+	run -1 --separate-stderr qts-fetch -s X v.csv
+	[ "$stderr" = "qts-fetch: v.csv:2: field 6 holds a NUL byte" ]
+}
+
 @test "fuzz: bars centuries apart infer no timeframe beyond what a reader takes (fetch_vendor.c)" {
 	cd "$BATS_TEST_TMPDIR"
 	printf 'date,open,high,low,close,volume\n1700-01-01,1,1,1,1,1\n2200-01-01T00:00:01,1,1,1,1,1\n' > far.csv
