@@ -27,6 +27,12 @@
 enum col { C_DATE, C_TIME, C_DATETIME, C_OPEN, C_HIGH, C_LOW, C_CLOSE, C_ADJ, C_VOLUME, C_SYMBOL,
 	   C_PRICE, C_SIZE, C_BID, C_ASK, C_BIDSIZE, C_ASKSIZE, C_NCOLS };
 
+/* A symbol's last time read in --tz. */
+struct last_local {
+	int64_t ts;
+	int set;
+};
+
 /* A row read ahead, or the error that made it no row. */
 struct ahead {
 	qts_event ev;
@@ -48,7 +54,10 @@ struct qts_vendor {
 	char tf[QTS_WORD_MAX];
 	qts_tf tfv;            /* tf, parsed */
 	int64_t tf_ns;         /* 0 for months */
-	int64_t last_local;    /* the last wall-clock time read in --tz, as UTC */
+	/* With --tz, each symbol's last time read, as UTC: the hour repeated
+	 * as the clocks go back is read twice by each symbol, not by the rows
+	 * of all symbols together (struct last_local). */
+	qts_symtab *last_local;
 	int64_t epoch;         /* the unit of epoch times: given, or from the first */
 	int label_looked;      /* a first bar of weeks or months looked at (label_late) */
 	/* Rows read ahead to infer the timeframe, with their lines. */
@@ -247,7 +256,6 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 	v->in = in;
 	v->pq = pq;
 	v->o = *o;
-	v->last_local = INT64_MIN;
 	if (!v->o.delimiter)
 		v->o.delimiter = ',';
 	qts_csv_set_delimiter(v->csv, v->o.delimiter);
@@ -261,6 +269,10 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 	char **f = NULL, *names = NULL;
 	size_t *len;
 	int n;
+	if (v->o.local && !(v->last_local = qts_symtab_new(sizeof(struct last_local)))) {
+		snprintf(err, 512, "out of memory");
+		goto fail;
+	}
 	if (o->columns) {
 		v->header_is = "--columns";
 		if (!pq && skip_header_line(v, err) < 0)
@@ -382,6 +394,7 @@ fail:
 	qts_pq_close(v->pq);
 	free(v->pf);
 	free(v->plen);
+	qts_symtab_free(v->last_local);
 	free(v);
 	return NULL;
 }
@@ -538,10 +551,14 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
  * --tz (UTC without it).  0; -1 when it is not a time; SKIPPED when it is
  * a wall-clock time the zone skips (the clocks go forward past it).  A
  * time of the hour repeated as the clocks go back is its first instant,
- * or its second when the first is not after the row before: rows in
- * order read the repeated hour twice, as it was. */
+ * or its second when the first is not after the symbol's row before (a
+ * bar's) or is before it (a tick's or quote's): a symbol's rows in order
+ * read the repeated hour twice, as it was.  The rows of other symbols
+ * tell nothing of it (two symbols' bars of 01:00 are both of the first
+ * 01:00), nor does a trade at the time of the one before (trades share a
+ * time): only a bar has one time a symbol. */
 enum { SKIPPED = -2 };
-static int when(qts_vendor *v, const char *s, size_t n, int64_t *ts)
+static int when(qts_vendor *v, struct last_local *last, const char *s, size_t n, int64_t *ts)
 {
 	int zoned;
 	if (qts_time_parse_zoned(s, n, ts, &zoned) < 0)
@@ -553,8 +570,9 @@ static int when(qts_vendor *v, const char *s, size_t n, int64_t *ts)
 	/* a date alone, on a day that starts late, is that day */
 	if (instants == 0 && qts_floor_mod(*ts, QTS_NS_PER_DAY) != 0)
 		return SKIPPED;
-	*ts = instants == 2 && early <= v->last_local ? late : early;
-	v->last_local = *ts;
+	int second = last->set && (v->kind == QTS_BAR ? early <= last->ts : early < last->ts);
+	*ts = instants == 2 && second ? late : early;
+	last->ts = *ts, last->set = 1;
 	return 0;
 }
 
@@ -609,8 +627,9 @@ static int epoch_time(qts_vendor *v, const char *s, size_t n, int64_t *ts, long 
 	return 0;
 }
 
-/* The time of a row: 0, or QTS_VENDOR_BAD with the reason. */
-static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts, long line)
+/* The time of a row of the symbol whose last time read is *last (NULL
+ * without --tz): 0, or QTS_VENDOR_BAD with the reason. */
+static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *len, int64_t *ts, long line)
 {
 	char date[16], both[120], formatted[80];
 	int alone = v->col[C_DATETIME] >= 0 || v->col[C_TIME] < 0; /* one column holds the time */
@@ -634,7 +653,7 @@ static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts, long li
 	} else
 		d = iso_date(s, n, date);
 	if (alone) {
-		int r = when(v, d, strlen(d), ts);
+		int r = when(v, last, d, strlen(d), ts);
 		if (r == 0)
 			return 0;
 		if (r == SKIPPED)
@@ -651,7 +670,7 @@ static int parse_when(qts_vendor *v, char **f, size_t *len, int64_t *ts, long li
 		k = snprintf(both, sizeof both, "%s %s", d, t);
 	/* Cut short, the rest of a long date could read as a time without
 	 * the time column. */
-	int r = k < 0 || (size_t)k >= sizeof both ? -1 : when(v, both, (size_t)k, ts);
+	int r = k < 0 || (size_t)k >= sizeof both ? -1 : when(v, last, both, (size_t)k, ts);
 	if (r == SKIPPED)
 		return skipped(v, line, both);
 	if (r < 0)
@@ -765,8 +784,26 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 		if (memchr(f[i], '\0', len[i]))
 			return vfail(v, *line, "field %d holds a NUL byte", i + 1);
 	qts_event_init(ev, v->kind, 0);
+	/* The symbol first: a time in --tz is read after the symbol's last. */
+	const char *sym = v->col[C_SYMBOL] >= 0 ? f[v->col[C_SYMBOL]] : v->o.symbol;
+	if (strlen(sym) >= QTS_SYM_MAX)
+		return vfail(v, *line, "symbol '%s' is longer than %d bytes", sym, QTS_SYM_MAX - 1);
+	if (!sym[0])
+		return vfail(v, *line, "the symbol column is empty");
+	if (qts_symbol_fault(QTS_BAR, sym, strlen(sym))) {
+		char shown[4 * QTS_SYM_MAX + 8];
+		qts_quote(shown, sizeof shown, sym, strlen(sym));
+		return vfail(v, *line, "symbol '%s' holds a control character%s", shown,
+			     v->col[C_SYMBOL] >= 0 ? "" : " (the file's name: name the symbol with -s)");
+	}
+	QTS_SET(ev->symbol, sym);
+	struct last_local *last = NULL;
+	if (v->last_local && !(last = qts_symtab_get(v->last_local, sym))) {
+		snprintf(v->err, sizeof v->err, "out of memory");
+		return -1;
+	}
 	int r;
-	if ((r = parse_when(v, f, len, &ev->ts, *line)) != 0)
+	if ((r = parse_when(v, last, f, len, &ev->ts, *line)) != 0)
 		return r;
 	double adj = 0;
 	if (v->kind == QTS_TICK) {
@@ -793,18 +830,6 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 		if (!isfinite(ev->bar.open) || !isfinite(ev->bar.high) || !isfinite(ev->bar.low))
 			return vfail(v, *line, "adj close / close overflows the prices");
 	}
-	const char *sym = v->col[C_SYMBOL] >= 0 ? f[v->col[C_SYMBOL]] : v->o.symbol;
-	if (strlen(sym) >= QTS_SYM_MAX)
-		return vfail(v, *line, "symbol '%s' is longer than %d bytes", sym, QTS_SYM_MAX - 1);
-	if (!sym[0])
-		return vfail(v, *line, "the symbol column is empty");
-	if (qts_symbol_fault(QTS_BAR, sym, strlen(sym))) {
-		char shown[4 * QTS_SYM_MAX + 8];
-		qts_quote(shown, sizeof shown, sym, strlen(sym));
-		return vfail(v, *line, "symbol '%s' holds a control character%s", shown,
-			     v->col[C_SYMBOL] >= 0 ? "" : " (the file's name: name the symbol with -s)");
-	}
-	QTS_SET(ev->symbol, sym);
 	return 1;
 }
 
@@ -1035,6 +1060,7 @@ void qts_vendor_close(qts_vendor *v)
 	free(v->pf);
 	free(v->plen);
 	free(v->ptext);
+	qts_symtab_free(v->last_local);
 	qts_input_close(v->in);
 	free(v);
 }

@@ -44,6 +44,18 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${lines[1]}" = "bar,2024-09-08T04:00:00Z,X,1d,1,2,0.5,1.5,10" ]
 }
 
+@test "--tz: the repeated hour is read twice symbol by symbol, and trades of one time in it are of one instant" {
+	# Another symbol's row, or a second trade at the same time, was taken
+	# for the second pass of the hour: B's 01:00 bar went an hour late (or
+	# made a duplicate), and every trade after the second of 01:30:00 too.
+	printf 'Datetime,Symbol,Open,High,Low,Close,Volume\n2024-11-03 01:00:00,A,1,2,0.5,1.5,10\n2024-11-03 01:00:00,B,1,2,0.5,1.5,10\n2024-11-03 01:00:00,A,1,2,0.5,1.5,11\n2024-11-03 01:00:00,B,1,2,0.5,1.5,11\n2024-11-03 02:00:00,A,1,2,0.5,1.5,12\n' > "$BATS_TEST_TMPDIR/two.csv"
+	run -0 qts-fetch --tz America/New_York -t 1h "$BATS_TEST_TMPDIR/two.csv"
+	[ "$output" = "$(printf 'bar,2024-11-03T05:00:00Z,A,1h,1,2,0.5,1.5,10\nbar,2024-11-03T05:00:00Z,B,1h,1,2,0.5,1.5,10\nbar,2024-11-03T06:00:00Z,A,1h,1,2,0.5,1.5,11\nbar,2024-11-03T06:00:00Z,B,1h,1,2,0.5,1.5,11\nbar,2024-11-03T07:00:00Z,A,1h,1,2,0.5,1.5,12')" ]
+	printf 'timestamp,price,size\n2024-11-03 01:30:00,10,1\n2024-11-03 01:30:00,11,2\n2024-11-03 01:59:59,12,1\n2024-11-03 01:00:00,13,1\n2024-11-03 01:00:00,14,1\n' > "$BATS_TEST_TMPDIR/trades.csv"
+	run -0 qts-fetch --tz America/New_York -s X "$BATS_TEST_TMPDIR/trades.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-11-03T05:30:00Z 2024-11-03T05:30:00Z 2024-11-03T05:59:59Z 2024-11-03T06:00:00Z 2024-11-03T06:00:00Z " ]
+}
+
 # last_bar [OPTION...] DATE...: the last bar qts-fetch makes of a vendor
 # file of one bar a DATE (1,2,0.5,1.5,10 each), symbol X
 last_bar() {
