@@ -954,6 +954,17 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 		return 0;
 	QTS_SET(ev->bar.tf, v->tf);
 	qts_tf tf = v->tfv;
+	if (tf.unit == 'd' && v->o.stamp_end && v->o.local) {
+		/* Days of the zone follow its calendar, 23 or 25 hours long
+		 * where the clocks change: a bar labelled at its end starts n
+		 * days before on the zone's wall clock (at its midnight for a
+		 * label at midnight), not n times 24 hours before. */
+		int64_t wall;
+		if (__builtin_sub_overflow(qts_utc_to_local(ev->ts), v->tf_ns, &wall) ||
+		    (ev->ts = qts_local_to_utc(wall)) == INT64_MIN)
+			return vfail(v, line, "the bar would start before 1677-09-21");
+		return 0;
+	}
 	if (tf.unit != 'w' && tf.unit != 'M') {
 		if (v->o.stamp_end && __builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
 			return vfail(v, line, "the bar would start before 1677-09-21");

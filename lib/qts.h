@@ -248,6 +248,10 @@ int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
  * daylight saving time moves forward; a repeated one is read as the
  * first. */
 int64_t qts_local_to_utc(int64_t wall);
+/* The wall-clock time (ns as if it were UTC) in the process's time zone
+ * (TZ, which the caller sets) at the instant t; t itself where it cannot
+ * be told (past the range of times). */
+int64_t qts_utc_to_local(int64_t t);
 /* The day (since 1970-01-01) of the date at instant t in the process's
  * time zone (TZ, which the caller sets). */
 int64_t qts_local_date(int64_t t);

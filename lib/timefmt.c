@@ -355,6 +355,16 @@ int64_t qts_local_date(int64_t t)
 	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
 }
 
+int64_t qts_utc_to_local(int64_t t)
+{
+	time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);
+	struct tm tm;
+	int64_t wall;
+	if (!localtime_r(&sec, &tm) || qts_time_add(t, (int64_t)tm.tm_gmtoff * QTS_NS_PER_SEC, &wall))
+		return t;
+	return wall;
+}
+
 int64_t qts_local_to_utc(int64_t wall)
 {
 	struct civil c = civil_of(wall);

@@ -90,6 +90,16 @@ last_bar() {
 	[ "${lines[1]}" = "bar,2006-02-01T00:00:00Z,X,1M,1,2,0.5,1.5,10" ]
 }
 
+@test "--stamp end --tz: a daily bar labelled at a midnight starts at the zone's midnight before, across a change of the clocks" {
+	# It started 24 hours before its label: at 23:00 of the day before the
+	# spring's short day, and at 01:00 of the autumn's long one.
+	printf 'Date,Open,High,Low,Close,Volume\n2024-03-10,1,2,0.5,1.5,10\n2024-03-11,1,2,0.5,1.5,10\n2024-03-12,1,2,0.5,1.5,10\n2024-11-04,1,2,0.5,1.5,10\n2024-11-05,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -0 qts-fetch -t 1d --stamp end --tz America/New_York -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-09T05:00:00Z 2024-03-10T05:00:00Z 2024-03-11T04:00:00Z 2024-11-03T04:00:00Z 2024-11-04T05:00:00Z " ]
+	run -0 qts-fetch -t 2d --stamp end --tz America/New_York -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-08T05:00:00Z 2024-03-09T05:00:00Z 2024-03-10T05:00:00Z 2024-11-02T04:00:00Z 2024-11-03T04:00:00Z " ]
+}
+
 @test "--stamp start: a weekly or monthly bar labelled by a later day of it starts on its Monday or its 1st, at --tz's midnight with --tz" {
 	printf 'Date,Open,High,Low,Close,Volume\n2024-01-05,1,2,0.5,1.5,10\n2024-01-12,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
 	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/w.csv"
