@@ -426,8 +426,11 @@ static int take_digits(const char **s, const char *end, int min, int max, int *o
 	return 0;
 }
 
-/* A fraction of a second after '.' or ',' at *s, as its digits (at most 9
- * kept) into frac; nothing there is no fraction. */
+/* A fraction of a second after '.' or ',' at *s, as its digits into
+ * frac (size > 10); nothing there is no fraction.  A tenth digit is kept
+ * (and the rest not), for the time to be refused as finer than the
+ * nanoseconds qts keeps, as every reader refuses one: cut to nine, it
+ * would read as another time without a word. */
 static int take_fraction(const char **s, const char *end, char *frac, size_t size, int required)
 {
 	const char *p = *s;
@@ -438,7 +441,7 @@ static int take_fraction(const char **s, const char *end, char *frac, size_t siz
 	}
 	size_t n = 0;
 	for (; p < end && isdigit((unsigned char)*p); p++)
-		if (n + 1 < size && n < 9)
+		if (n + 1 < size && n < 10)
 			frac[n++] = *p;
 	frac[n] = '\0';
 	if (!n)
@@ -478,7 +481,7 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
 {
 	const char *end = s + n;
 	int y = -1, mo = -1, d = -1, h = 0, mi = 0, se = 0, pm = -1, has_time = 0;
-	char frac[10] = "";
+	char frac[11] = "";
 	for (const char *f = fmt; *f; f++) {
 		if (*f != '%') {
 			if (s >= end || *s++ != *f)
@@ -548,7 +551,8 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
 /* ---- times ---------------------------------------------------------------- */
 
 /* A time as written; without a zone it is wall-clock time in the zone of
- * --tz (UTC without it).  0; -1 when it is not a time; SKIPPED when it is
+ * --tz (UTC without it).  0; below 0 when it is not a time (the code of
+ * qts_time_parse: -1, QTS_TIME_TOO_FINE, QTS_TIME_OUT_OF_RANGE); SKIPPED when it is
  * a wall-clock time the zone skips (the clocks go forward past it).  A
  * time of the hour repeated as the clocks go back is its first instant,
  * or its second when the first is not after the symbol's row before (a
@@ -557,12 +561,12 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
  * tell nothing of it (two symbols' bars of 01:00 are both of the first
  * 01:00), nor does a trade at the time of the one before (trades share a
  * time): only a bar has one time a symbol. */
-enum { SKIPPED = -2 };
+enum { SKIPPED = -100 }; /* below qts_time_parse's codes */
 static int when(qts_vendor *v, struct last_local *last, const char *s, size_t n, int64_t *ts)
 {
-	int zoned;
-	if (qts_time_parse_zoned(s, n, ts, &zoned) < 0)
-		return -1;
+	int zoned, code;
+	if ((code = qts_time_parse_zoned(s, n, ts, &zoned)) < 0)
+		return code;
 	if (zoned || !v->o.local)
 		return 0;
 	int64_t early, late;
@@ -579,6 +583,18 @@ static int when(qts_vendor *v, struct last_local *last, const char *s, size_t n,
 static int skipped(qts_vendor *v, long line, const char *s)
 {
 	return vfail(v, line, "'%s' is a time the zone of --tz skips: the clocks go forward past it", s);
+}
+
+/* A time written right that qts cannot keep, said as every reader says
+ * it (code from when(): QTS_TIME_TOO_FINE or QTS_TIME_OUT_OF_RANGE);
+ * 0 for any other code. */
+static int unkept(qts_vendor *v, long line, const char *s, int code)
+{
+	if (code == QTS_TIME_TOO_FINE)
+		return vfail(v, line, "'%s' has more than 9 digits of fraction: nanoseconds are the finest time qts keeps", s);
+	if (code == QTS_TIME_OUT_OF_RANGE)
+		return vfail(v, line, "'%s' is out of range: " QTS_TIME_RANGE_SAID, s);
+	return 0;
 }
 
 /* The unit of an epoch integer from its number of digits, for times from
@@ -658,6 +674,8 @@ static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *
 			return 0;
 		if (r == SKIPPED)
 			return skipped(v, line, s);
+		if (unkept(v, line, s, r))
+			return QTS_VENDOR_BAD;
 		return vfail(v, line, "'%s' is not a time%s", s,
 			     v->o.date_format ? "" : " (RFC 3339, YYYY-MM-DD HH:MM:SS or a date; "
 						     "name another layout with --date-format)");
@@ -673,6 +691,8 @@ static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *
 	int r = k < 0 || (size_t)k >= sizeof both ? -1 : when(v, last, both, (size_t)k, ts);
 	if (r == SKIPPED)
 		return skipped(v, line, both);
+	if (r < 0 && unkept(v, line, both, r))
+		return QTS_VENDOR_BAD;
 	if (r < 0)
 		return vfail(v, line, "'%s' and '%s' are not a date and a time%s", s, t,
 			     v->o.date_format ? "" : " (YYYY-MM-DD or YYYYMMDD, HH:MM:SS or HHMMSS; "

@@ -181,6 +181,28 @@ load helper
 	[ "$stderr" = "qts-fetch: v.csv:2: field 6 holds a NUL byte" ]
 }
 
+@test "a vendor time finer than nanoseconds or outside the range is named so, and --date-format does not cut its fraction (fetch_vendor.c)" {
+	# --date-format kept nine digits of a fraction and dropped the rest:
+	# 10:00:00.1234567891 was read as 10:00:00.123456789, exit 0.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'Date,Open,High,Low,Close,Volume\n01/02/2024 10:00:00.1234567891,1,2,0.5,1.5,10\n' > f.csv
+	run -1 --separate-stderr qts-fetch -s X --date-format '%d/%m/%Y %H:%M:%S' f.csv
+	[ "$stderr" = "qts-fetch: f.csv:2: '01/02/2024 10:00:00.1234567891' has more than 9 digits of fraction: nanoseconds are the finest time qts keeps" ]
+	printf 'Date,Open,High,Low,Close,Volume\n01/02/2024 10:00:00 1234567891,1,2,0.5,1.5,10\n' > g.csv
+	run -1 --separate-stderr qts-fetch -s X --date-format '%d/%m/%Y %H:%M:%S %f' g.csv
+	[ "$stderr" = "qts-fetch: g.csv:2: '01/02/2024 10:00:00 1234567891' has more than 9 digits of fraction: nanoseconds are the finest time qts keeps" ]
+	printf 'Date,Open,High,Low,Close,Volume\n01/02/2024 10:00:00.123456789,1,2,0.5,1.5,10\n' > n.csv
+	run -0 qts-fetch -s X --date-format '%d/%m/%Y %H:%M:%S' n.csv
+	[ "$output" = "bar,2024-02-01T10:00:00.123456789Z,X,1d,1,2,0.5,1.5,10" ]
+	# without --date-format, in one column or two: said as every reader says it
+	printf 'Date,Time,Open,High,Low,Close,Volume\n2024-01-02,10:00:00.1234567891,1,2,0.5,1.5,10\n' > t.csv
+	run -1 --separate-stderr qts-fetch -s X t.csv
+	[ "$stderr" = "qts-fetch: t.csv:2: '2024-01-02 10:00:00.1234567891' has more than 9 digits of fraction: nanoseconds are the finest time qts keeps" ]
+	printf 'Date,Open,High,Low,Close,Volume\n1600-01-02,1,2,0.5,1.5,10\n' > r.csv
+	run -1 --separate-stderr qts-fetch -s X r.csv
+	[ "$stderr" = "qts-fetch: r.csv:2: '1600-01-02' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)" ]
+}
+
 @test "fuzz: bars centuries apart infer no timeframe beyond what a reader takes (fetch_vendor.c)" {
 	cd "$BATS_TEST_TMPDIR"
 	printf 'date,open,high,low,close,volume\n1700-01-01,1,1,1,1,1\n2200-01-01T00:00:01,1,1,1,1,1\n' > far.csv
