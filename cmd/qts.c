@@ -116,6 +116,8 @@ static int cat_parquet(const char *out, char **files, int nfiles)
 		while ((got = qts_reader_next(r, &ev)) > 0) {
 			if ((put = qts_pq_writer_put(pw, &ev, err, sizeof err)) < 0) {
 				qts_pq_writer_abort(pw);
+				if (put == QTS_PQ_NO_COLUMNS)
+					qts_die(QTS_EXIT_FAIL, "%s: %s; %s not written", qts_reader_where(r), err, out);
 				qts_die(QTS_EXIT_FAIL, "%s", err);
 			}
 			put ? written++ : skipped++;

@@ -201,6 +201,14 @@ int qts_pq_writer_put(qts_pq_writer *w, const qts_event *ev, char *err, size_t e
 	}
 	if (ev->type != w->type)
 		return 0;
+	/* The columns are those of the first event: values it had no column
+	 * for would be lost without a word. */
+	if (qts_schema_count(w->s, ev) > w->nf) {
+		snprintf(err, errlen, "an %s event with %s and the fields after it, but the file has no columns for "
+			 "them: its columns are those of the first %s event, which had none", w->s->name,
+			 w->s->f[w->nf].name, w->s->name);
+		return QTS_PQ_NO_COLUMNS;
+	}
 	for (int f = 0; f < w->nf; f++) {
 		const struct field *fd = &w->s->f[f];
 		struct wcol *c = &w->col[f];

@@ -202,7 +202,10 @@ typedef struct qts_pq_writer qts_pq_writer;
  * with a message in err. */
 qts_pq_writer *qts_pq_writer_open(const char *path, int codec, char *err, size_t errlen);
 /* Add an event: 1 written, 0 not (of another type than the file's, which
- * the first event sets; or of no known type), -1 on an error (err). */
+ * the first event sets; or of no known type), -1 on an error (err),
+ * QTS_PQ_NO_COLUMNS (err) for an event with optional fields the file has
+ * no columns for (an equity's financing, after an equity without). */
+#define QTS_PQ_NO_COLUMNS (-2)
 int qts_pq_writer_put(qts_pq_writer *w, const qts_event *ev, char *err, size_t errlen);
 /* The type of the file (QTS_UNKNOWN before the first event). */
 qts_type qts_pq_writer_type(const qts_pq_writer *w);

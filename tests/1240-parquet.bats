@@ -177,6 +177,20 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	[ ! -e "$BATS_TEST_TMPDIR/y.parquet" ]
 }
 
+@test "cat --parquet: an equity with financing after one without fails, naming it, not dropping the financing" {
+	# The file's columns are the first event's: interest, borrow and
+	# margin interest of the second were dropped without a word, exit 0.
+	printf 'equity,2024-01-02T00:00:00Z,1,2,3,4,5,6\nequity,2024-01-03T00:00:00Z,1,2,3,4,5,6,7,8,9\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -1 --separate-stderr qts cat --parquet "$BATS_TEST_TMPDIR/e.parquet" "$BATS_TEST_TMPDIR/e.csv"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/e.csv:2: an equity event with interest and the fields after it, but the file has no columns for them: its columns are those of the first equity event, which had none; $BATS_TEST_TMPDIR/e.parquet not written" ]
+	[ ! -e "$BATS_TEST_TMPDIR/e.parquet" ]
+	# the other way round, the later event's financing is null, read back empty
+	printf 'equity,2024-01-02T00:00:00Z,1,2,3,4,5,6,7,8,9\nequity,2024-01-03T00:00:00Z,1,2,3,4,5,6\n' > "$BATS_TEST_TMPDIR/f.csv"
+	run -0 qts cat --parquet "$BATS_TEST_TMPDIR/f.parquet" "$BATS_TEST_TMPDIR/f.csv"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/f.parquet"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/f.csv")" ]
+}
+
 @test "cat --parquet: usage errors exit 2" {
 	run -2 --separate-stderr qts cat --parquet x.parquet -M
 	[[ "$stderr" == *"--parquet and --msgpack: one output format"* ]]
