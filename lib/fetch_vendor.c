@@ -117,6 +117,14 @@ int qts_vendor_is_header_sep(const char *line, size_t n, char delim)
 {
 	char first[64];
 	size_t len = 0;
+	/* A byte order mark (Excel's) is not part of the first field: an
+	 * event file that starts with one is an event file, for the reader
+	 * to say what is wrong with it, not a vendor header without a date
+	 * column. */
+	if (n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3, n -= 3;
+	if (n == 0)
+		return 0;
 	while (len < n && len < sizeof first - 1 && line[len] != delim && line[len] != '\n' && line[len] != '\r')
 		len++;
 	memcpy(first, line, len);

@@ -53,6 +53,10 @@ load helper
 	printf '\357\273\277Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/v.csv"
 	run -0 qts-fetch -s A "$BATS_TEST_TMPDIR/v.csv"
 	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+	# qts-fetch says of an event file with one what every reader says, not
+	# that it is a vendor header without a date column
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/b.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/b.csv:1: the line starts with a UTF-8 byte order mark (EF BB BF), which an event stream has none of: remove it (sed '1s/^\\xEF\\xBB\\xBF//')" ]
 }
 
 @test "fuzz: an unknown type that is empty, a comment or a msgpack byte is quoted (writer.c)" {
