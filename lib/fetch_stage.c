@@ -527,13 +527,17 @@ static void parse_options(int argc, char **argv, options *o)
 
 /* The default symbol of a file: its name without directory or extension,
  * in upper case. */
-static void symbol_of_path(const char *path, char *sym)
+/* A file's name as the symbol of its rows, whole (size bytes at sym, a
+ * file name's length): one too long for a symbol is refused by the vendor
+ * reader, which names it, where cut to its first 31 bytes two files'
+ * symbols could become one. */
+static void symbol_of_path(const char *path, char *sym, size_t size)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	size_t n = strcspn(base, ".");
-	if (n >= QTS_SYM_MAX)
-		n = QTS_SYM_MAX - 1;
+	if (n >= size)
+		n = size - 1;
 	for (size_t i = 0; i < n; i++)
 		sym[i] = (char)toupper((unsigned char)base[i]);
 	sym[n] = '\0';
@@ -699,8 +703,8 @@ static int open_source(source *s, const options *o)
 		}
 		return 0;
 	}
-	char sym[QTS_SYM_MAX], err[512];
-	symbol_of_path(path, sym);
+	char sym[QTS_VENDOR_NAME_MAX], err[512];
+	symbol_of_path(path, sym, sizeof sym);
 	qts_vendor_opts vo = { .symbol = s->symbol ? s->symbol : strcmp(path, "-") ? sym : NULL,
 			       .tf = o->tf, .stamp_end = o->stamp_end, .adjust = o->adjust,
 			       .epoch_unit = o->epoch_unit, .local = o->tz_given, .delimiter = o->delimiter,

@@ -45,7 +45,7 @@ struct qts_vendor {
 	qts_input *in;
 	qts_csv *csv;
 	qts_vendor_opts o;
-	char symbol[QTS_SYM_MAX];
+	char symbol[QTS_VENDOR_NAME_MAX]; /* -s, or the file's name (perhaps too long) */
 	int col[C_NCOLS];      /* field index or -1 */
 	size_t nheader;
 	const char *header_is; /* "the header" or "--columns", for messages */
@@ -815,7 +815,8 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 	/* The symbol first: a time in --tz is read after the symbol's last. */
 	const char *sym = v->col[C_SYMBOL] >= 0 ? f[v->col[C_SYMBOL]] : v->o.symbol;
 	if (strlen(sym) >= QTS_SYM_MAX)
-		return vfail(v, *line, "symbol '%s' is longer than %d bytes", sym, QTS_SYM_MAX - 1);
+		return vfail(v, *line, "symbol '%s' is longer than %d bytes%s", sym, QTS_SYM_MAX - 1,
+			     v->col[C_SYMBOL] >= 0 ? "" : " (the file's name: name the symbol with -s)");
 	if (!sym[0])
 		return vfail(v, *line, "the symbol column is empty");
 	if (qts_symbol_fault(QTS_BAR, sym, strlen(sym))) {

@@ -6,6 +6,10 @@
 
 /* ---- vendor CSV layouts (fetch_vendor.c) --------------------------------------- */
 
+/* The longest symbol a vendor file is given (a file's name, NAME_MAX
+ * bytes), kept whole for the reader to refuse one too long for a symbol. */
+#define QTS_VENDOR_NAME_MAX 256
+
 typedef struct qts_vendor_opts {
 	const char *symbol;   /* where the file has no symbol column */
 	qts_tf tf;            /* the bars' length; tf.n == 0: infer it */

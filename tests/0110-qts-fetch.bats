@@ -16,6 +16,24 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${lines[3]}" = "bar,2014-01-07T00:00:00Z,ORCL,1d,37.540001,37.84,37.389999,37.77,14853600" ]
 }
 
+@test "a file's name longer than a symbol is refused as its symbol, naming the line, not cut to 31 bytes" {
+	# Cut to its first 31 bytes, two files' names made one symbol, exit 0.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,10\n' > abcdefghijklmnopqrstuvwxyz012345-a.csv
+	run -1 --separate-stderr qts-fetch abcdefghijklmnopqrstuvwxyz012345-a.csv
+	[ "$stderr" = "qts-fetch: abcdefghijklmnopqrstuvwxyz012345-a.csv:2: symbol 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345-A' is longer than 31 bytes (the file's name: name the symbol with -s)" ]
+	run -0 qts-fetch -s X abcdefghijklmnopqrstuvwxyz012345-a.csv
+	[ "$output" = "bar,2024-01-02T00:00:00Z,X,1d,1,2,0.5,1.5,10" ]
+	# 31 bytes is a symbol
+	cp abcdefghijklmnopqrstuvwxyz012345-a.csv abcdefghijklmnopqrstuvwxyz01234.csv
+	run -0 qts-fetch abcdefghijklmnopqrstuvwxyz01234.csv
+	[ "$output" = "bar,2024-01-02T00:00:00Z,ABCDEFGHIJKLMNOPQRSTUVWXYZ01234,1d,1,2,0.5,1.5,10" ]
+	# a file with a symbol column does not need its name
+	printf 'Date,Symbol,Open,High,Low,Close,Volume\n2024-01-02,A,1,2,0.5,1.5,10\n' > abcdefghijklmnopqrstuvwxyz012345-b.csv
+	run -0 qts-fetch abcdefghijklmnopqrstuvwxyz012345-b.csv
+	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+}
+
 @test "--adjust scales OHLC by Adj Close / Close" {
 	run -0 qts-fetch -s ORCL --adjust "$F/yahoo.csv"
 	# open 37.779999 * 35.166069 / 37.84, computed with awk's doubles
