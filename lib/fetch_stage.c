@@ -636,7 +636,8 @@ static int open_network(source *s, const options *o, const char *why)
 /* Whether the first n bytes of an input tell what it is: a msgpack event
  * by its first byte, Parquet by its first four (PAR1), and CSV events
  * from a vendor's header by the first field, which ends at the delimiter
- * or the line's end (qts_vendor_is_header_sep looks at 63 bytes at most). */
+ * or the line's end (qts_vendor_is_header_sep looks at 63 bytes at most),
+ * or by the first line when that field may be an unknown event's type. */
 static int start_known(const unsigned char *p, size_t n, char delim)
 {
 	if (n == 0)
@@ -645,7 +646,15 @@ static int start_known(const unsigned char *p, size_t n, char delim)
 		return 1;
 	if (n < 4 && memcmp(p, "PAR1", n) == 0)
 		return 0;
-	return n >= 63 || memchr(p, delim, n) || memchr(p, '\n', n) || memchr(p, '\r', n);
+	if (memchr(p, '\n', n) || memchr(p, '\r', n))
+		return 1;
+	/* A first field that may be an unknown event's type: whether it is
+	 * one is told by the time after it (a writer ends its lines, so the
+	 * line's end comes with it). */
+	const unsigned char *d = memchr(p, delim, n);
+	if (d && qts_vendor_maybe_event_type((const char *)p, (size_t)(d - p)))
+		return n >= 256;
+	return n >= 63 || d;
 }
 
 /* The start of an input, as much as has arrived and no more than it takes

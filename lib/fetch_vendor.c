@@ -134,6 +134,29 @@ int qts_vendor_is_header_sep(const char *line, size_t n, char delim)
 	for (size_t i = 0; i < len; i++)
 		if (isdigit((unsigned char)first[i]))
 			return 0; /* data, not a header: a header names its columns */
+	/* An event of a type qts does not know (news,2024-01-02T14:35:00Z,...)
+	 * is a lowercase name and a time: no header names a column by a time,
+	 * and every other reader takes the line as an event. */
+	if (qts_vendor_maybe_event_type(first, len) && len < n && line[len] == delim) {
+		const char *t = line + len + 1;
+		size_t m = 0;
+		int64_t ts;
+		while (len + 1 + m < n && t[m] != delim && t[m] != '\n' && t[m] != '\r')
+			m++;
+		if (m && qts_time_parse(t, m, &ts) != -1) /* a time, perhaps one qts cannot keep */
+			return 0;
+	}
+	return 1;
+}
+
+int qts_vendor_maybe_event_type(const char *s, size_t n)
+{
+	/* [a-z][a-z0-9_]*, as qts-events(5) names a type */
+	if (!n || s[0] < 'a' || s[0] > 'z' || qts_type_from_name(s, n) != QTS_UNKNOWN)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
 	return 1;
 }
 

@@ -53,10 +53,15 @@ const char *qts_vendor_where(qts_vendor *v); /* FILE:LINE of the last row */
 long qts_vendor_rows(const qts_vendor *v); /* rows read so far, bad ones too */
 void qts_vendor_close(qts_vendor *v);
 /* Whether a CSV's first line is a vendor header rather than an event: its
- * first field holds no digit and is no event type. */
+ * first field holds no digit and is no event type, and it is not a type
+ * qts does not know followed by a time (an unknown event). */
 int qts_vendor_is_header(const char *line, size_t n);
 /* The same for fields separated by delim. */
 int qts_vendor_is_header_sep(const char *line, size_t n, char delim);
+/* Whether the n bytes at s could be the type of an event qts does not
+ * know (a lowercase name that is no known type): a first field whose
+ * line qts_vendor_is_header_sep must see to its second field. */
+int qts_vendor_maybe_event_type(const char *s, size_t n);
 /* NULL when fmt is a usable date format, else what is wrong with it.  A
  * format is text with %Y (4-digit year), %y (2 digits: 69-99 are 19xx,
  * 00-68 20xx), %m, %b (month as a number, as a name), %d, and optionally

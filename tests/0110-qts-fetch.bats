@@ -598,6 +598,22 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "${lines[-1]}" = "system,2262-04-10T00:00:00Z,qts-fetch,error,\"synth:A: the bars asked for run past 2262-04-11, the last time there is\"" ]
 }
 
+@test "an event file whose first event is of a type qts does not know is read as events, in CSV as in msgpack" {
+	# Its first line was taken for a vendor's header without a date column.
+	printf 'news,2024-01-02T14:35:00Z,ORCL,"earnings beat, guidance raised",1.5\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/n.csv"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/n.csv"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/n.csv")" ]
+	run -0 qts-fetch - < "$BATS_TEST_TMPDIR/n.csv"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/n.csv")" ]
+	qts cat -M "$BATS_TEST_TMPDIR/n.csv" > "$BATS_TEST_TMPDIR/n.mp"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/n.mp"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/n.csv")" ]
+	# a vendor's header is still one, lowercase names and all
+	printf 'date,open,high,low,close,volume\n2024-01-02,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/v.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/v.csv"
+	[ "$output" = "bar,2024-01-02T00:00:00Z,X,1d,1,2,0.5,1.5,10" ]
+}
+
 @test "a file headed by qts's own columns (type,ts,...) is read as events: each bar keeps its tf, other types pass" {
 	printf 'type,ts,symbol,tf,open,high,low,close,volume\nbar,2024-01-02T00:00:00Z,BBB,1h,20,21,19,20,100\nbar,2024-01-02T01:00:00Z,BBB,1h,20,21,19,20,100\nequity,2024-01-02T02:00:00Z,100000,100000,0,0,0,0\nbar,2024-01-02T00:00:00Z,AAA,1d,10,11,9,10,100\n' > "$BATS_TEST_TMPDIR/own.csv"
 	run -0 qts-fetch "$BATS_TEST_TMPDIR/own.csv"
