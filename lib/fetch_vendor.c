@@ -211,7 +211,13 @@ static int skip_header_line(qts_vendor *v, char *err)
 	}
 	const unsigned char *nl = memchr(p, '\n', (size_t)got);
 	size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)got;
-	if (n > 0 && qts_vendor_is_header_sep((const char *)p, n, v->o.delimiter))
+	/* A header names columns: a line with a digit anywhere is a row
+	 * (its date), even one whose first field is a symbol ('ABC,2024-...'),
+	 * which dropped for a header would be lost without a word. */
+	int digit = 0;
+	for (size_t i = 0; i < n && !digit; i++)
+		digit = isdigit(p[i]);
+	if (n > 0 && !digit && qts_vendor_is_header_sep((const char *)p, n, v->o.delimiter))
 		qts_csv_take(v->csv, n, 1);
 	return 0;
 }

@@ -598,6 +598,17 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "${lines[-1]}" = "system,2262-04-10T00:00:00Z,qts-fetch,error,\"synth:A: the bars asked for run past 2262-04-11, the last time there is\"" ]
 }
 
+@test "--columns: a first row of data whose first field is a symbol is read, not dropped as a header" {
+	# A first line whose first field held no digit was dropped as a header.
+	printf 'ABC,2024-01-02,1,2,0.5,1.5,10\nABC,2024-01-03,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/n.csv"
+	run -0 qts-fetch --columns symbol,date,open,high,low,close,volume "$BATS_TEST_TMPDIR/n.csv"
+	[ "$output" = "$(printf 'bar,2024-01-02T00:00:00Z,ABC,1d,1,2,0.5,1.5,10\nbar,2024-01-03T00:00:00Z,ABC,1d,1,2,0.5,1.5,10')" ]
+	# a header is still dropped
+	{ echo 'Symbol,Date,Open,High,Low,Close,Volume'; cat "$BATS_TEST_TMPDIR/n.csv"; } > "$BATS_TEST_TMPDIR/h.csv"
+	run -0 qts-fetch --columns symbol,date,open,high,low,close,volume "$BATS_TEST_TMPDIR/h.csv"
+	[ "$output" = "$(printf 'bar,2024-01-02T00:00:00Z,ABC,1d,1,2,0.5,1.5,10\nbar,2024-01-03T00:00:00Z,ABC,1d,1,2,0.5,1.5,10')" ]
+}
+
 @test "an event file whose first event is of a type qts does not know is read as events, in CSV as in msgpack" {
 	# Its first line was taken for a vendor's header without a date column.
 	printf 'news,2024-01-02T14:35:00Z,ORCL,"earnings beat, guidance raised",1.5\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/n.csv"
