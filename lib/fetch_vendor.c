@@ -353,6 +353,23 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 		int c = column_of(name);
 		if (c >= 0 && v->col[c] < 0)
 			v->col[c] = i;
+		/* The same name twice: which of the two columns is meant is not
+		 * known, and reading the first would lose the other without a
+		 * word.  (Two names of one column, close and last, say, are
+		 * read by the first: a vendor may well give both.) */
+		for (int j = 0; c >= 0 && j < i; j++) {
+			char other[64];
+			canon(f[j], other, sizeof other);
+			if (strcmp(name, other) == 0) {
+				if (o->columns || pq)
+					snprintf(err, 512, "%s: %s names column '%.64s' twice (fields %d and %d)",
+						 qts_input_name(in), v->header_is, f[i], j + 1, i + 1);
+				else
+					snprintf(err, 512, "%s:%ld: the header names column '%.64s' twice (fields %d and %d)",
+						 qts_input_name(in), qts_csv_line(v->csv), f[i], j + 1, i + 1);
+				goto fail;
+			}
+		}
 	}
 	char first[64], sep = 0;
 	canon(f[0], first, sizeof first);

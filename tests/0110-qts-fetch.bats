@@ -598,6 +598,28 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "${lines[-1]}" = "system,2262-04-10T00:00:00Z,qts-fetch,error,\"synth:A: the bars asked for run past 2262-04-11, the last time there is\"" ]
 }
 
+@test "a column named twice is an error naming both fields; two names of one column read the first" {
+	# The second Close was ignored, exit 0: which is meant is not known.
+	printf 'Date,Close,Open,High,Low,Close,Volume\n2024-01-02,1.5,1,2,0.5,1.4,10\n' > "$BATS_TEST_TMPDIR/f.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/f.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/f.csv:1: the header names column 'Close' twice (fields 2 and 6)" ]
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-fetch,error,$BATS_TEST_TMPDIR/f.csv:1: the header names column 'Close' twice (fields 2 and 6)" ]
+	# in any case and punctuation, as names are compared
+	sed -i '1s/Low,Close/Low,CLOSE/' "$BATS_TEST_TMPDIR/f.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/f.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/f.csv:1: the header names column 'CLOSE' twice (fields 2 and 6)" ]
+	run -1 --separate-stderr qts-fetch -s X --columns date,close,open,high,low,close,volume "$BATS_TEST_TMPDIR/f.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/f.csv: --columns names column 'close' twice (fields 2 and 6)" ]
+	# close and last name one column: the first is read
+	sed -i '1s/Low,CLOSE/Low,Last/' "$BATS_TEST_TMPDIR/f.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/f.csv"
+	[ "$output" = "bar,2024-01-02T00:00:00Z,X,1d,1,2,0.5,1.5,10" ]
+	# a name qts does not read may come twice
+	printf 'Date,Open,High,Low,Close,Volume,Note,Note\n2024-01-02,1,2,0.5,1.4,10,a,b\n' > "$BATS_TEST_TMPDIR/g.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/g.csv"
+	[ "$output" = "bar,2024-01-02T00:00:00Z,X,1d,1,2,0.5,1.4,10" ]
+}
+
 @test "--columns: a first row of data whose first field is a symbol is read, not dropped as a header" {
 	# A first line whose first field held no digit was dropped as a header.
 	printf 'ABC,2024-01-02,1,2,0.5,1.5,10\nABC,2024-01-03,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/n.csv"
