@@ -568,12 +568,12 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 		int64_t end = bar_end(s, b, ev->ts);
 		if (s->o->benchmark && strcmp(ev->symbol, s->o->benchmark) == 0) {
 			s->bench_seen = 1;
-			if (isfinite(ev->bar.close) && !(ev->bar.close > 0) && !s->bench_unpriced++)
-				s->bench_unpriced_ts = ev->ts;
 			if (isfinite(ev->bar.close) && ev->bar.close > 0) {
 				s->dirty = 1;
 				return qts_perf_bench(s->perf, ev->ts, end, ev->bar.close);
 			}
+			if (isfinite(ev->bar.close) && !s->bench_unpriced++)
+				s->bench_unpriced_ts = ev->ts;
 		}
 		qts_perf_bar(s->perf, ev->ts, end);
 		return 0;

@@ -1512,7 +1512,8 @@ static int on_quote(qts_sim *s, const qts_event *ev)
 			      .ask_size = ev->quote.ask_size };
 		if (drives_point(y, ev->ts) && work(s, y, &m, ev->ts) < 0)
 			return -1;
-		if (qts_quote_mid(ev) > 0 && mark(s, y, ev, qts_quote_mid(ev)) < 0)
+		double mid = qts_quote_mid(ev);
+		if (mid > 0 && mark(s, y, ev, mid) < 0)
 			return -1;
 	}
 	tick_clock(s, ev->ts);

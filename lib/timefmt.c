@@ -346,14 +346,6 @@ int qts_local_instants(int64_t wall, int64_t *early, int64_t *late)
 	return n;
 }
 
-int64_t qts_local_date(int64_t t)
-{
-	time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);
-	struct tm tm;
-	if (!localtime_r(&sec, &tm))
-		return qts_floor_div(t, QTS_NS_PER_DAY);
-	return qts_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
-}
 
 int64_t qts_utc_to_local(int64_t t)
 {
@@ -363,6 +355,11 @@ int64_t qts_utc_to_local(int64_t t)
 	if (!localtime_r(&sec, &tm) || qts_time_add(t, (int64_t)tm.tm_gmtoff * QTS_NS_PER_SEC, &wall))
 		return t;
 	return wall;
+}
+
+int64_t qts_local_date(int64_t t)
+{
+	return qts_floor_div(qts_utc_to_local(t), QTS_NS_PER_DAY);
 }
 
 int64_t qts_local_to_utc(int64_t wall)
