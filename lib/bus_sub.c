@@ -460,6 +460,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	qts_stage_conf conf = { 0 };
 	const char *server = QTS_BUS_DEFAULT_URL;
 	long retries = -1, n;
+	int code;
 	char err[128];
 	s->batch = 256;
 	int c;
@@ -488,9 +489,8 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 			s->from_seq = (uint64_t)n;
 			break;
 		case OPT_FROM:
-			if (qts_time_parse(optarg, strlen(optarg), &s->from_ts) < 0)
-				qts_usage_error(usage, "--from: '%s' is not a time (RFC 3339: 2024-01-02T14:30:00Z)",
-						optarg);
+			if ((code = qts_time_parse(optarg, strlen(optarg), &s->from_ts)) < 0)
+				qts_usage_error(usage, "--from: '%s' %s", optarg, qts_time_wrong(code));
 			s->has_from_ts = 1;
 			break;
 		case OPT_RESET: s->reset = 1; break;

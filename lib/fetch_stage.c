@@ -182,8 +182,9 @@ static int64_t parse_time_arg(const char *name, const char *s, int to, int local
 {
 	int64_t ns, end;
 	int zoned;
-	if (qts_time_parse_zoned(s, strlen(s), &ns, &zoned) < 0)
-		qts_usage_error(usage, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", name, s);
+	int code = qts_time_parse_zoned(s, strlen(s), &ns, &zoned);
+	if (code < 0)
+		qts_usage_error(usage, "%s: '%s' %s", name, s, qts_time_wrong(code));
 	int date = strlen(s) == 10;
 	if (to && date) { /* past the last time: no bound, as near as a time can say */
 		if (qts_time_add(ns, QTS_NS_PER_DAY, &ns))

@@ -644,10 +644,8 @@ static int skipped(qts_vendor *v, long line, const char *s)
  * 0 for any other code. */
 static int unkept(qts_vendor *v, long line, const char *s, int code)
 {
-	if (code == QTS_TIME_TOO_FINE)
-		return vfail(v, line, "'%s' has more than 9 digits of fraction: nanoseconds are the finest time qts keeps", s);
-	if (code == QTS_TIME_OUT_OF_RANGE)
-		return vfail(v, line, "'%s' is out of range: " QTS_TIME_RANGE_SAID, s);
+	if (code == QTS_TIME_TOO_FINE || code == QTS_TIME_OUT_OF_RANGE)
+		return vfail(v, line, "'%s' %s", s, qts_time_wrong(code));
 	return 0;
 }
 
@@ -685,10 +683,13 @@ static int all_digits(const char *s, size_t n)
 /* An epoch integer in the file's unit. */
 static int epoch_time(qts_vendor *v, const char *s, size_t n, int64_t *ts, long line)
 {
-	char *end;
+	char *end = NULL;
+	/* digits after an optional minus, as every number field: strtoll
+	 * alone would also skip blanks and take a plus */
+	int digit = n > 0 && (isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1])));
 	errno = 0;
-	long long e = strtoll(s, &end, 10);
-	if (n == 0 || end != s + n)
+	long long e = digit ? strtoll(s, &end, 10) : 0;
+	if (!digit || end != s + n)
 		return vfail(v, line, "'%s' is not an epoch integer (--epoch %s)", s, unit_name(v->epoch));
 	/* An epoch beyond int64 nanoseconds would wrap around. */
 	if (errno == ERANGE || __builtin_mul_overflow(e, v->epoch, ts))

@@ -158,8 +158,9 @@ static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t er
 static int64_t parse_time_arg(const char *name, const char *s, int end_of_day)
 {
 	int64_t ns, end;
-	if (qts_time_parse(s, strlen(s), &ns) < 0)
-		qts_usage_error(usage, "%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)", name, s);
+	int code = qts_time_parse(s, strlen(s), &ns);
+	if (code < 0)
+		qts_usage_error(usage, "%s: '%s' %s", name, s, qts_time_wrong(code));
 	if (end_of_day && strlen(s) == 10)
 		return qts_time_add(ns, QTS_NS_PER_DAY, &end) ? INT64_MAX : end;
 	return ns;

@@ -241,6 +241,10 @@ void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* What a message says after "out of range: ". */
 #define QTS_TIME_RANGE_SAID "qts times run from " QTS_TIME_RANGE " (int64 nanoseconds since the epoch)"
 int qts_time_parse(const char *s, size_t n, int64_t *ns);
+/* What a message says after a time quoted, for a code below 0 of
+ * qts_time_parse ("is not a time (RFC 3339 or YYYY-MM-DD)", "is out of
+ * range: ..."): one wording in every program. */
+const char *qts_time_wrong(int code);
 /* The same, telling whether the text carried a zone (Z or an offset). */
 int qts_time_parse_zoned(const char *s, size_t n, int64_t *ns, int *zoned);
 /* A wall-clock time (ns as if it were UTC) read in the process's time zone

@@ -170,12 +170,7 @@ int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n
 	/* the text shown stops at a NUL: say it is there */
 	if (memchr(s, '\0', n))
 		return qts_reader_fail(r, "%s: holds a NUL byte", name);
-	if (code == QTS_TIME_TOO_FINE)
-		return qts_reader_fail(r, "%s: '%.*s' has more than 9 digits of fraction: nanoseconds are the "
-				       "finest time qts keeps", name, (int)n, s);
-	if (code == QTS_TIME_OUT_OF_RANGE)
-		return qts_reader_fail(r, "%s: '%.*s' is out of range: " QTS_TIME_RANGE_SAID, name, (int)n, s);
-	return qts_reader_fail(r, "%s: '%.*s' is not a time (RFC 3339 or YYYY-MM-DD)", name, (int)n, s);
+	return qts_reader_fail(r, "%s: '%.*s' %s", name, (int)n, s, qts_time_wrong(code));
 }
 
 int qts_reader_bar_past_end(qts_reader *r, const qts_event *ev)

@@ -339,6 +339,19 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	f[0] = tf;
 	for (uint32_t i = 1; i < n; i++) {
 		const unsigned char *at = c->p;
+		/* its time as the timestamp extension, as a known type takes
+		 * it: an int64 of ns from here on, as writer.c writes a time */
+		if (i == 1) {
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)tf.len, tf.str);
+			int64_t ts;
+			if ((st = timestamp_ext(r, c, name, "ts", &ts)) != MP_MORE + 1) {
+				if (st != MP_OK)
+					return st;
+				f[1] = (qts_raw_field){ .kind = QTS_RAW_INT, .i = ts };
+				continue;
+			}
+		}
 		if ((st = mp_value(c, &f[i])) != MP_OK)
 			return st;
 		/* passed on, a bin would come out as a str (and in CSV as text):

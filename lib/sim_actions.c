@@ -29,8 +29,12 @@ static int parse_row(char **f, int nf, const char *path, long line, qts_action *
 	memset(act, 0, sizeof *act);
 	if (nf < 3 || nf > 4)
 		return fail(err, path, line, "want date,symbol,action,value%s", "");
-	if (qts_time_parse(f[0], strlen(f[0]), &act->ts) < 0)
-		return fail(err, path, line, "bad date '%s'", f[0]);
+	int code = qts_time_parse(f[0], strlen(f[0]), &act->ts);
+	if (code < 0) {
+		char said[200];
+		snprintf(said, sizeof said, "'%.40s' %s", f[0], qts_time_wrong(code));
+		return fail(err, path, line, "%s", said);
+	}
 	/* A date means the start of that day, in UTC. */
 	if (qts_time_sub(act->ts, ((act->ts % QTS_NS_PER_DAY) + QTS_NS_PER_DAY) % QTS_NS_PER_DAY, &act->ts))
 		return fail(err, path, line, "the day of '%s' starts before the first time qts can represent", f[0]);

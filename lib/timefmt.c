@@ -52,6 +52,15 @@ static unsigned days_in_month(int y, int m)
 	return dm[m - 1] + (m == 2 && leap);
 }
 
+const char *qts_time_wrong(int code)
+{
+	if (code == QTS_TIME_TOO_FINE)
+		return "has more than 9 digits of fraction: nanoseconds are the finest time qts keeps";
+	if (code == QTS_TIME_OUT_OF_RANGE)
+		return "is out of range: " QTS_TIME_RANGE_SAID;
+	return "is not a time (RFC 3339 or YYYY-MM-DD)";
+}
+
 int qts_time_parse(const char *s, size_t n, int64_t *ns)
 {
 	return qts_time_parse_zoned(s, n, ns, NULL);

@@ -50,6 +50,8 @@ mp() {
 	    "del-symbol": bar(i64(1704153600 * 10**9), sym=b"A\x7f"),
 	    "esc-long": bar(i64(1704153600 * 10**9), sym=b"ABCDEFGHIJ\x1b[2J"),
 	    "text-late": b"\x93" + s("note") + s("2262-04-12T00:00:00Z") + s("x"),
+	    "note-ext32": b"\x93" + s("note") + b"\xd6\xff" + struct.pack(">I", 1704153600) + s("x"),
+	    "note-ext-late": b"\x93" + s("note") + ext96(9223372037, 0) + s("x"),
 	}
 	sys.stdout.buffer.write(b"".join(recs[k] for k in sys.argv[1:]))
 	EOS
@@ -172,6 +174,22 @@ tick,2024-01-02T00:00:00.123456789Z,A,1,1" ]
 	run -0 qts cat "$BATS_TEST_TMPDIR/x.mp"
 	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10
 bar,2024-01-02T00:00:00.250Z,A,1d,1,2,0.5,1.5,10" ]
+}
+
+@test "an event of a type qts does not know takes its time as the timestamp extension, as a bar does" {
+	mp note-ext32 > "$BATS_TEST_TMPDIR/n.mp"
+	run -0 qts cat "$BATS_TEST_TMPDIR/n.mp"
+	[ "$output" = "note,2024-01-02T00:00:00Z,x" ]
+	# merged by it: before a bar of that day (known at its end), named first
+	mp ext32 > "$BATS_TEST_TMPDIR/b.mp"
+	run -0 qts-fetch "$BATS_TEST_TMPDIR/b.mp" "$BATS_TEST_TMPDIR/n.mp"
+	[ "$output" = "note,2024-01-02T00:00:00Z,x
+bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
+	# written on as msgpack's time, ns as an integer (as msgpack-c packs it)
+	run -0 sh -c "qts cat -M '$BATS_TEST_TMPDIR/n.mp' | od -An -tx1 | tr -d ' \n'"
+	[ "$output" = "93a46e6f7465cf17a65eab92b40000a178" ]
+	mp note-ext-late > "$BATS_TEST_TMPDIR/l.mp"
+	cat_refuses "$BATS_TEST_TMPDIR/l.mp" "event 1 (byte 0): note: field ts (at byte 6): the timestamp of 9223372037 s and 0 ns since the epoch is out of range: $RANGE"
 }
 
 @test "a bar that ends past the last time is refused by every reader, naming it" {

@@ -419,6 +419,15 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[[ "$stderr" == "qts-fetch: --stamp: 'middle' is not start or end"* ]]
 	run -2 --separate-stderr qts-fetch --from yesterday synth:A
 	[[ "$stderr" == "qts-fetch: --from: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)"* ]]
+	# a time written right that qts cannot keep is said so, not "not a time"
+	run -2 --separate-stderr qts-fetch --to 2262-04-12 synth:A
+	[[ "$stderr" == "qts-fetch: --to: '2262-04-12' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)"* ]]
+	run -2 --separate-stderr qts-fetch --from 1600-01-01T00:00:00Z synth:A
+	[[ "$stderr" == "qts-fetch: --from: '1600-01-01T00:00:00Z' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)"* ]]
+	run -2 --separate-stderr qts-fetch --from 2024-01-01T00:00:00.1234567891Z synth:A
+	[[ "$stderr" == "qts-fetch: --from: '2024-01-01T00:00:00.1234567891Z' has more than 9 digits of fraction: nanoseconds are the finest time qts keeps"* ]]
+	# the last date that is a whole day of times
+	run -0 qts-fetch --count 1 --to 2262-04-11 synth:A
 	run -2 --separate-stderr qts-fetch --from 2024-02-01 --to 2024-01-01 synth:A
 	[[ "$stderr" == "qts-fetch: --to is not after --from"* ]]
 	run -2 --separate-stderr qts-fetch --on-bad ignore synth:A

@@ -462,7 +462,10 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/b.csv:3: unknown action 'merge' (split, dividend, delist)" ]
 	printf 'yesterday,A,delist\n' > "$BATS_TEST_TMPDIR/c.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/c.csv" </dev/null
-	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/c.csv:1: bad date 'yesterday'" ]
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/c.csv:1: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+	printf '2300-01-01,A,delist\n' > "$BATS_TEST_TMPDIR/c.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/c.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/c.csv:1: '2300-01-01' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)" ]
 	printf '2024-01-01,A\n' > "$BATS_TEST_TMPDIR/d.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/d.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/d.csv:1: want date,symbol,action,value" ]

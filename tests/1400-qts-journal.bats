@@ -363,6 +363,8 @@ EOF
 	[[ "$output" == *"--to is not after --from"* ]]
 	run -2 qts journal cat --from yesterday "$T/j"
 	[[ "$output" == *"--from: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)"* ]]
+	run -2 qts journal cat --to 3000-01-01 "$T/j"
+	[[ "$output" == *"--to: '3000-01-01' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)"* ]]
 }
 
 @test "qts journal: files that cannot be used exit 1" {

@@ -447,7 +447,9 @@ while b"PONG" not in s.recv(4096): pass
 	run --separate-stderr -2 qts bus pub --dedup-window 0 md
 	[ "${stderr_lines[0]}" = "qts-bus pub: --dedup-window: '0' is not a positive duration (2m, 1h)" ]
 	run --separate-stderr -2 qts bus sub --from yesterday md
-	[ "${stderr_lines[0]}" = "qts-bus sub: --from: 'yesterday' is not a time (RFC 3339: 2024-01-02T14:30:00Z)" ]
+	[ "${stderr_lines[0]}" = "qts-bus sub: --from: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+	run --separate-stderr -2 qts bus sub --from 1600-01-01 md
+	[ "${stderr_lines[0]}" = "qts-bus sub: --from: '1600-01-01' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)" ]
 	run --separate-stderr -2 timeout 60 qts bus pub --server= md
 	[ "${stderr_lines[0]}" = "qts-bus pub: --server: an empty URL" ]
 	run --separate-stderr -2 qts bus pub md.x --retries x
