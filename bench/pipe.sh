@@ -26,8 +26,7 @@ compare() {
 			return 0
 		fi
 	done
-	# -M right after each program: qts-strategy takes its options before
-	# the strategy's name.
+	# -M right after each program's name.
 	shell=$(printf '%s\n' "$2" | awk -F'|' -v f="$dir/bars.mp" '{
 		for (i = 1; i <= NF; i++) {
 			s = $i

@@ -234,8 +234,9 @@ static int pipe_run(int argc, char **argv)
 	long threads = 2;
 	char err[QTS_ERR_MAX];
 	optind = 1;
-	/* '+': the options end at the pipeline, whose own options are its stages' */
-	while ((c = getopt_long(argc, argv, "+Mh", opts, NULL)) != -1)
+	/* options anywhere, as every stage takes them (qts pipe 'qts-sim' FILE
+	 * -M): the pipeline is one word, its stages' options inside it */
+	while ((c = getopt_long(argc, argv, "Mh", opts, NULL)) != -1)
 		switch (c) {
 		case 'M': msgpack = 1; break;
 		case 'T':

@@ -61,8 +61,10 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 {
 	int c, others = 0;
 	memset(o, 0, sizeof *o);
-	/* '+': options end at the strategy's name; its key=value follow */
-	while ((c = getopt_long(argc, argv, "+Me:f:h", longopts, NULL)) != -1) {
+	/* options anywhere, as every stage takes them: the strategy's
+	 * key=value and the files never start with '-' (a file that does
+	 * follows --) */
+	while ((c = getopt_long(argc, argv, "Me:f:h", longopts, NULL)) != -1) {
 		others += c != O_LIST;
 		switch (c) {
 		case 'e':

@@ -1046,8 +1046,9 @@ static void parse(sweep *sw, int argc, char **argv)
 		       .periods = QTS_PERIODS_PER_YEAR };
 	int c;
 	optind = 1;
-	/* '+': the options end at the pipeline */
-	while ((c = getopt_long(argc, argv, "+j:o:h", lo, NULL)) != -1) {
+	/* options anywhere, as every stage takes them: the pipeline is one
+	 * word, its stages' options inside it */
+	while ((c = getopt_long(argc, argv, "j:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			if (qts_parse_long(optarg, 1, 1024, &sw->jobs, err) < 0)

@@ -27,6 +27,18 @@ setup() {
 	[ -z "$stderr" ]
 }
 
+@test "options go anywhere, as every stage takes them: after the strategy's name, its parameters or a file" {
+	qts-strategy -M --tf 1d sma-cross fast=2 slow=3 size=100 "$S/cross.csv" > expected
+	[ "$(qts cat expected | grep -c '^target,')" -eq 2 ]
+	qts-strategy sma-cross fast=2 -M slow=3 size=100 "$S/cross.csv" --tf 1d | cmp - expected
+	qts-strategy sma-cross fast=2 slow=3 size=100 "$S/cross.csv" -M --tf=1d | cmp - expected
+	qts-strategy -e 'target = sma(close, 2) > sma(close, 3) ? 100 : 0' "$S/cross.csv" -M > e1
+	qts-strategy "$S/cross.csv" -M -e 'target = sma(close, 2) > sma(close, 3) ? 100 : 0' | cmp - e1
+	# a file that starts with '-' follows --
+	cp "$S/cross.csv" ./-M
+	qts-strategy sma-cross fast=2 slow=3 size=100 --tf 1d -M -- -M | cmp - expected
+}
+
 @test "every event passes through unchanged and in order" {
 	printf 'fill,2024-01-01T00:00:00Z,ACME,o1,buy,1,10,0,0\nweird,1,2,3\n' >other.csv
 	cat other.csv "$S/cross.csv" >in.csv

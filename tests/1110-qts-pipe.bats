@@ -52,6 +52,16 @@ needs() {
 	[ "$(grep -c '^equity' "$T/expected")" -ge 10 ]
 }
 
+@test "qts pipe: its options go anywhere, as a stage's do; a file named like one follows --" {
+	qts pipe -M --threads 1 'qts-resample 1w' "$T/bars.csv" > "$T/expected"
+	[ -s "$T/expected" ]
+	qts pipe 'qts-resample 1w' "$T/bars.csv" -M --threads 1 | cmp - "$T/expected"
+	qts pipe 'qts-resample 1w' --threads=1 "$T/bars.csv" -M | cmp - "$T/expected"
+	cp "$T/bars.csv" "$T/-M"
+	cd "$T"
+	qts pipe 'qts-resample 1w' -M -- -M | cmp - "$T/expected"
+}
+
 @test "qts pipe: resample -k | sim | report, and -M for the chain's output" {
 	IN=$T/bars.csv same 'qts-resample 1w -p | qts-sim | qts-report -j'
 	IN=$T/bars.csv same 'qts-resample 1d -k | qts-sim --cash 1000 | qts-resample 1w -k -p'

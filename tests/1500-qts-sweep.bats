@@ -76,6 +76,13 @@ row_is_report() {
 	done
 }
 
+@test "sweep: its options go anywhere, as a stage's do" {
+	qts sweep -j 1 --top 2 --sort sharpe "$CHAIN" fast=5:15:5 slow=20,40 "$D/bars.csv" > "$T/before"
+	[ "$(wc -l < "$T/before")" -eq 3 ]
+	qts sweep "$CHAIN" fast=5:15:5 slow=20,40 "$D/bars.csv" --top 2 -j 1 --sort=sharpe | cmp - "$T/before"
+	qts sweep "$CHAIN" --top 2 fast=5:15:5 -j 1 slow=20,40 --sort sharpe "$D/bars.csv" | cmp - "$T/before"
+}
+
 @test "sweep: values of a grid keep their decimals, a list its texts" {
 	run -0 qts sweep -j 2 --sort days 'qts-strategy sma-cross fast=5 slow=20 | qts-sim --commission $c' c=bps=1,bps=2 "$D/one.csv"
 	[ "$(cut -d, -f2 <<< "$output" | sort | tr '\n' ' ')" = "bps=1 bps=2 c " ]
