@@ -254,7 +254,9 @@ static int paper_finish(void *b, qts_evbuf *out, char *err)
 	if (!p->sim)
 		return 0;
 	p->out = out;
-	return done(p, qts_sim_finish(p->sim), err);
+	int rc = done(p, qts_sim_finish(p->sim), err);
+	qts_sim_warn_unpriced(p->sim);
+	return rc;
 }
 
 static void paper_free(void *b)

@@ -315,6 +315,10 @@ int qts_sim_actions_unmatched(qts_sim *s, const char **one);
  * close, their last price being 0 or below (no fill is at such a price),
  * and of the first, its symbol, quantity and price. */
 size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double *price);
+/* After qts_sim_finish: a warning on standard error when prices of
+ * shares at 0 or below marked nothing (the position kept its last
+ * price), counting them and naming the first. */
+void qts_sim_warn_unpriced(const qts_sim *s);
 void qts_sim_free(qts_sim *s);
 /* --state: the engine's whole state into c, or back from it into an
  * engine just made from the same options (qts_checkpoint.h).  0 or -1. */

@@ -108,6 +108,11 @@ struct qts_sim {
 	size_t nbig;
 	sym **all; /* the symbols in order of first appearance */
 	size_t nall, call, last; /* last: the index of the latest looked up */
+	/* prices of shares at 0 or below, not marked at (see mark): how
+	 * many, and the first's symbol and time */
+	size_t unpriced;
+	int64_t unpriced_ts;
+	char unpriced_sym[QTS_SYM_MAX];
 	/* The index of the latest bar's symbol: the bars of a wide book
 	 * cycle over the symbols, and the events between them (targets of a
 	 * few) do not move this guess off its cycle.  Not in checkpoints
@@ -1403,8 +1408,25 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 /* Mark y at price from ev: -1, with the event named in s->error, when the
  * position's value at that price is beyond a double (the run stops: the
  * books cannot go on from it). */
+static __attribute__((noinline, cold)) int unpriced(qts_sim *s, const sym *y, const qts_event *ev)
+{
+	if (s->unpriced++ == 0) {
+		s->unpriced_ts = ev->ts;
+		snprintf(s->unpriced_sym, sizeof s->unpriced_sym, "%s", y->name);
+	}
+	return 0;
+}
+
 static inline __attribute__((always_inline)) int mark(qts_sim *s, sym *y, const qts_event *ev, double price)
 {
+	/* A share is worth something or it is not traded: a price of 0 or
+	 * below (a vendor's bar of zeros) is no price to value it at, as
+	 * qts-risk holds and no fill is made at.  Its position keeps its last
+	 * mark: marked at 0, equity fell by the whole position and came back
+	 * a bar later, a drawdown that never was.  A contract may be quoted
+	 * at 0 or below (a spread, a future in a glut): marked there. */
+	if (__builtin_expect(!(price > 0), 0) && !y->pos.ins)
+		return unpriced(s, y, ev);
 	/* A flat share with no working order and no exposure stays at 0
 	 * exposure at any finite price, and its books at its realized
 	 * P&L: nothing kept changes (most of a wide book is flat). */
@@ -1471,7 +1493,7 @@ static inline __attribute__((always_inline)) int on_bar(qts_sim *s, sym *y, cons
 	s->have_group = 1;
 	/* Most bars of a wide book: a mark, and the time (what bar_work
 	 * does then, without its checks). */
-	if (__builtin_expect(y->quiet && isfinite(ev->bar.close), 1)) {
+	if (__builtin_expect(y->quiet && ev->bar.close > 0 && isfinite(ev->bar.close), 1)) {
 		y->pos.mark = ev->bar.close;
 		tick_clock(s, end);
 		return 0;
@@ -1925,6 +1947,17 @@ size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double
 			*one = y->name, *qty = y->pos.qty, *price = y->pos.mark;
 	}
 	return n;
+}
+
+void qts_sim_warn_unpriced(const qts_sim *s)
+{
+	if (!s->unpriced)
+		return;
+	char when[40];
+	qts_time_format(s->unpriced_ts, when);
+	qts_warn("%zu price%s of a share at 0 or below, the first of %s at %s: no price to value it at, "
+		 "its position kept at its last price", s->unpriced, s->unpriced == 1 ? "" : "s", s->unpriced_sym,
+		 when);
 }
 
 const char *qts_sim_error(const qts_sim *s)

@@ -116,6 +116,7 @@ static int sim_finish(void *eng)
 	if (qts_sim_actions_unmatched(e->sim, &one))
 		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
 			 "none was applied", e->conf.actions_file, one);
+	qts_sim_warn_unpriced(e->sim);
 	double q = 0, px = 0;
 	size_t open = qts_sim_left_open(e->sim, &one, &q, &px);
 	if (open) {

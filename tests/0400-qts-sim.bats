@@ -402,19 +402,51 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 }
 
 @test "--close-at-end says so of a position it cannot close, its last price being 0" {
-	# a fill is never at 0 (qts-sim(1), Costs): the 10 A held stay open,
-	# valued at the bar of zeros, 99000 = 100000 - 10 * 100; said, not silent
+	# a fill is never at 0 (qts-sim(1), Costs): the 10 contracts of A held
+	# stay open, valued at the bar of zeros, 99000 = 100000 - 10 * 100;
+	# said, not silent
 	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' \
 		'target,2024-01-02T00:00:00Z,A,10,qty,s' \
 		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' \
 		'bar,2024-01-03T00:00:00Z,A,1d,0,0,0,0,1000' >"$BATS_TEST_TMPDIR/z.csv"
-	run -0 --separate-stderr qts-sim --close-at-end "$BATS_TEST_TMPDIR/z.csv"
+	run -0 --separate-stderr qts-sim --close-at-end --instrument A,multiplier=1 "$BATS_TEST_TMPDIR/z.csv"
 	[ "$stderr" = "qts-sim: --close-at-end: 1 position left open, at a last price of 0 or below, where nothing fills (A: 10 at 0)" ]
 	! grep -q '^fill,.*,close-A,' <<<"$output" || false
 	[ "$(only equity <<<"$output" | tail -1)" = "equity,2024-01-04T00:00:00Z,99000,99000,0,0,0,-1000" ]
 	# without --close-at-end nothing is promised, nothing said
-	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/z.csv"
+	run -0 --separate-stderr qts-sim --instrument A,multiplier=1 "$BATS_TEST_TMPDIR/z.csv"
 	[ -z "$stderr" ]
+	# a share is not valued at 0 (see the next test): closed at 100
+	run -0 --separate-stderr qts-sim --close-at-end "$BATS_TEST_TMPDIR/z.csv"
+	grep -qx 'fill,2024-01-04T00:00:00Z,A,close-A,sell,10,100,0,0' <<<"$output"
+}
+
+@test "a share priced 0 or below is not valued at it: its position keeps its last price, said at the end" {
+	# a vendor's bar of zeros between two at 10: marked at 0, equity fell
+	# by the whole position (99000) and came back a bar later, a drawdown
+	# of 1% that never was; qts-risk values nothing at such a price either
+	printf '%s\n' 'target,2024-01-01T00:00:00Z,A,100,qty,x' \
+		'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,100' \
+		'bar,2024-01-02T00:00:00Z,A,1d,0,0,0,0,100' \
+		'bar,2024-01-03T00:00:00Z,A,1d,-1,-1,-1,-1,100' \
+		'tick,2024-01-03T12:00:00Z,A,0,5' \
+		'bar,2024-01-04T00:00:00Z,A,1d,11,11,11,11,100' >"$BATS_TEST_TMPDIR/z.csv"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/z.csv"
+	[ "$(only equity <<<"$output")" = "equity,2024-01-02T00:00:00Z,99000,100000,1000,1000,0,0
+equity,2024-01-03T00:00:00Z,99000,100000,1000,1000,0,0
+equity,2024-01-04T00:00:00Z,99000,100000,1000,1000,0,0
+equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
+	[ "$stderr" = "qts-sim: 3 prices of a share at 0 or below, the first of A at 2024-01-02T00:00:00Z: no price to value it at, its position kept at its last price" ]
+	# so its drawdown is none
+	run -0 sh -c "qts-sim '$BATS_TEST_TMPDIR/z.csv' 2>/dev/null | qts-report -c | grep '^max_drawdown,'"
+	[ "$output" = "max_drawdown,0" ]
+	# a weight target after the bar of zeros is sized at the last price, as qts-risk sizes it
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,100' \
+		'bar,2024-01-02T00:00:00Z,A,1d,0,0,0,0,100' \
+		'target,2024-01-03T00:00:00Z,A,0.5,weight,x' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,100' >"$BATS_TEST_TMPDIR/w.csv"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/w.csv"
+	grep -q '^fill,2024-01-03T00:00:00Z,A,x-A-1,buy,5000,10,' <<<"$output"
 }
 
 @test "--actions: splits, dividends and delistings" {

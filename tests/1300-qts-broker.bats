@@ -51,6 +51,19 @@ same_as_sim() {
 	grep -A1 '^equity,2024-01-02T22:00:00Z,99950,100005,' broker.csv | grep -q '^risk,2024-01-03T09:05:00Z,'
 }
 
+@test "paper: a share priced 0 keeps its last price and is said, as in qts-sim" {
+	printf '%s\n' 'target,2024-01-01T00:00:00Z,A,100,qty,x' \
+		'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,100' \
+		'bar,2024-01-02T00:00:00Z,A,1d,0,0,0,0,100' \
+		'bar,2024-01-03T00:00:00Z,A,1d,11,11,11,11,100' > z.csv
+	qts-sim z.csv > sim.csv 2> sim.err
+	run -0 --separate-stderr qts-broker paper z.csv
+	diff sim.csv - <<< "$output"
+	grep -qx 'equity,2024-01-03T00:00:00Z,99000,100000,1000,1000,0,0' sim.csv
+	[ "$stderr" = "qts-broker: 1 price of a share at 0 or below, the first of A at 2024-01-02T00:00:00Z: no price to value it at, its position kept at its last price" ]
+	[ "$(cat sim.err)" = "qts-sim: 1 price of a share at 0 or below, the first of A at 2024-01-02T00:00:00Z: no price to value it at, its position kept at its last price" ]
+}
+
 @test "paper: --cash, --commission, --slippage as qts-sim" {
 	same_as_sim --cash 50000 --commission bps=5 --slippage bps=3
 	same_as_sim --commission per-share=0.005,min=1 --slippage ticks=2,tick=0.01
