@@ -188,10 +188,24 @@ static ib_order *add(ib *b, const char *id)
 	return o;
 }
 
+/* The length of an execId without its correction number: TWS names a
+ * correction of an execution by its ExecId with other digits after the
+ * final period (".02" corrects ".01"), each partial fill having its own
+ * ExecId before it (the API's Execution.ExecId). */
+static size_t exec_base(const char *exec_id)
+{
+	const char *dot = strrchr(exec_id, '.');
+	return dot ? (size_t)(dot - exec_id) : strlen(exec_id);
+}
+
+/* The execution exec_id is, or corrects: a correction is the same fill
+ * told again, never a second one (its commission report, too, finds the
+ * execution it corrects). */
 static ib_exec *exec_find(ib *b, const char *exec_id, int create)
 {
+	size_t n = exec_base(exec_id);
 	for (size_t i = 0; i < b->nex; i++)
-		if (!strcmp(b->ex[i].exec_id, exec_id))
+		if (exec_base(b->ex[i].exec_id) == n && !strncmp(b->ex[i].exec_id, exec_id, n))
 			return &b->ex[i];
 	if (!create)
 		return NULL;
@@ -365,8 +379,13 @@ static void on_exec(ib *b, const qts_tws_msg *m)
 	if (!o->ib)
 		o->ib = m->exec_details.order_id;
 	ib_exec *e = exec_find(b, m->exec_details.exec_id, 1);
+	if (e && e->have_exec && strcmp(e->exec_id, m->exec_details.exec_id) &&
+	    (e->qty != m->exec_details.shares || e->price != m->exec_details.price))
+		/* a fill said cannot be taken back: the correction is said */
+		warn(b, "ib: execution %s corrected by %s to %g at %g (said as %g at %g)", e->exec_id,
+		     m->exec_details.exec_id, m->exec_details.shares, m->exec_details.price, e->qty, e->price);
 	if (!e || e->have_exec)
-		return; /* the same execution again */
+		return; /* the same execution again, or corrected */
 	e->have_exec = 1;
 	QTS_SET(e->id, o->id);
 	QTS_SET(e->symbol, m->exec_details.symbol);

@@ -109,6 +109,18 @@ fills_of() {
 	[ "$(state 'len(s["executions"])')" = 3 ]
 }
 
+@test "ib: an execution corrected (its execId again with .02 for .01) is one fill, not two" {
+	# TWS API, Execution.ExecId: a correction is an ExecId that differs
+	# from an earlier one only in the digits after the final period
+	fake '{"parts": 2, "correct": true}'
+	echo 'order,2024-01-02T14:30:00Z,AAPL,c1,buy,10,market,,,day,s' >in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" in.csv
+	[ "$(state 'len(s["executions"])')" = 4 ]
+	[ "$(grep -c '^fill,[^,]*,AAPL,c1,buy,5,100,0.025,0$' <<<"$output")" -eq 2 ]
+	[ "$(fills_of c1 <<<"$output")" = 10 ]
+	[ "$(grep '^update,.*,c1,' <<<"$output" | tail -1 | cut -d, -f5-6)" = "filled,10" ]
+}
+
 @test "ib: the connection drops after an order was taken: reconnected, the fill said once, nothing sent twice" {
 	fake '{"drop_after_accept": ["d1"]}'
 	cat >in.csv <<-'E'

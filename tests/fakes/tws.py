@@ -35,6 +35,9 @@ at every connection and every order, so a test may change it:
   hangup             the connection closes 0.3 s after the executions
                      are listed (a TWS that takes each connection and drops it)
   no_commission      no commissionReport follows an execution
+  correct            every execution followed by its correction: the same
+                     execDetails under an execId ending .02 where it ended
+                     .01 (the API's Execution.ExecId), and its commissionReport
   position_first     the position after an order's fills sent before its
                      executions and commission reports (TWS may)
   elsewhere          {"AAPL": 5}: shares traded elsewhere, added to the
@@ -244,6 +247,12 @@ def report(c, cfg, e, req_id=-1):
     state["executions"][e["exec_id"]] = state["executions"].get(e["exec_id"], 0) + 1
     if not cfg.get("no_commission"):
         c.send(commission_fields(e))
+    if cfg.get("correct"):
+        fix = dict(e, exec_id=e["exec_id"][:-3] + ".02")
+        c.send(exec_fields(fix, c.version, req_id, acct))
+        state["executions"][fix["exec_id"]] = state["executions"].get(fix["exec_id"], 0) + 1
+        if not cfg.get("no_commission"):
+            c.send(commission_fields(fix))
 
 
 def fill(o, cfg):
