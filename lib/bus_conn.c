@@ -260,6 +260,44 @@ int qts_bus_subject_ok(const char *subject, int wild)
 	}
 }
 
+/* Whether every subject that subject names is one that pattern, a
+ * stream's subject, takes: token by token, '*' one token (a '*' of
+ * subject too), '>' the one or more left (NATS's subject matching). */
+static int subject_within(const char *subject, const char *pattern)
+{
+	const char *s = subject, *p = pattern;
+	for (;;) {
+		size_t sn = strcspn(s, "."), pn = strcspn(p, ".");
+		if (pn == 1 && *p == '>')
+			return 1;
+		if (sn == 1 && *s == '>')
+			return 0; /* more than a '*' or a name takes */
+		if (!(pn == 1 && *p == '*') && (pn != sn || strncmp(s, p, sn) != 0))
+			return 0;
+		if (!s[sn] || !p[pn])
+			return !s[sn] && !p[pn];
+		s += sn + 1;
+		p += pn + 1;
+	}
+}
+
+/* A stream found that does not take subject (another subject's of the
+ * same name, "md.x" and "md_x" both QTS_MD_X; or a --stream named for
+ * others): 0 when it does, else -1 with err.  Left unsaid, publishing
+ * met "no responders" for ever and subscribing a JetStream error. */
+static int stream_takes(qts_bus *b, const jsStreamInfo *si, const char *name, const char *subject, char *err)
+{
+	const jsStreamConfig *c = si ? si->Config : NULL;
+	if (!c || c->SubjectsLen <= 0)
+		return 0; /* a mirror or sources only: the server judges */
+	for (int i = 0; i < c->SubjectsLen; i++)
+		if (c->Subjects[i] && subject_within(subject, c->Subjects[i]))
+			return 0;
+	qts_bus_err(err, "%s: stream %s is for subject %s%s, not %s: name another with --stream", b->shown, name,
+		    c->Subjects[0] ? c->Subjects[0] : "", c->SubjectsLen > 1 ? " and others" : "", subject);
+	return -1;
+}
+
 int qts_bus_ensure_stream(qts_bus *b, const char *stream, const char *subject, int64_t dedup, char *err)
 {
 	char name[300], why[400];
@@ -272,7 +310,10 @@ int qts_bus_ensure_stream(qts_bus *b, const char *stream, const char *subject, i
 		jsErrCode jerr = 0;
 		natsStatus s = js_GetStreamInfo(&si, b->js, name, NULL, &jerr);
 		if (s == NATS_OK) {
+			int takes = stream_takes(b, si, name, subject, err);
 			jsStreamInfo_Destroy(si);
+			if (takes < 0)
+				return -1;
 			break;
 		}
 		if (s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr) {

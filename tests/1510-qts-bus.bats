@@ -399,6 +399,19 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	[ "$stderr" = "qts-bus pub: $FIX/sim/acme-bars.csv:2: nats://127.0.0.1:$PORT: stream QTS_MD for subject md: no responders (is JetStream on? nats-server -js; or --core)" ]
 }
 
+@test "bus: a stream of the default name made for another subject (md.x and md_x are both QTS_MD_X) is said, exit 1, not published to for ever" {
+	timeout 60 qts bus pub --server "$U" md.x "$FIX/sim/acme-bars.csv"
+	run --separate-stderr -1 timeout 60 qts bus pub --server "$U" md_x "$FIX/sim/acme-bars.csv"
+	[ "$stderr" = "qts-bus pub: $FIX/sim/acme-bars.csv:2: $U: stream QTS_MD_X is for subject md.x, not md_x: name another with --stream" ]
+	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" --count 1 md_x
+	[ "$stderr" = "qts-bus sub: $U: stream QTS_MD_X is for subject md.x, not md_x: name another with --stream" ]
+	# a stream whose subjects take the subject is used, whatever its name
+	run -0 timeout 60 qts bus sub --server "$U" --stream QTS_MD_X --count 1 md.x
+	[ "${#lines[@]}" -eq 1 ]
+	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" --stream QTS_MD_X --count 1 'md.*'
+	[[ "$stderr" == *"stream QTS_MD_X is for subject md.x, not md.*: name another with --stream" ]]
+}
+
 @test "bus: a message that is not an event: exit 1 naming its stream sequence" {
 	qts-fetch --seed 1 --count 3 synth:A | timeout 60 qts bus pub --server "$U" --no-end md
 	# a raw publish (the NATS text protocol) of bytes that are no event:
