@@ -1060,6 +1060,13 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 		source *s = &f->src[open];
 		*s = o->src[i];
 		if (open_source(s, o) < 0) {
+			/* A signal while a source's first bytes are awaited
+			 * is said as at any other time, by the stream's last
+			 * event and the status alone, not as a failed source. */
+			if (qts_interrupted) {
+				e->open_failed = 1;
+				break;
+			}
 			qts_warn("%s", s->err);
 			e->open_failed = 1;
 			continue;

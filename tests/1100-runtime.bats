@@ -341,6 +341,19 @@ fed() {
 	cmp want.csv got.csv
 }
 
+@test "qts-fetch stopped by SIGTERM before its input's first byte: 143, said by the stream's last event alone, as by any stage" {
+	mkfifo "$T/in"
+	qts-fetch "$T/in" > "$T/out" 2> "$T/err" &
+	PIDS+=($!)
+	sleep 0.5
+	kill -TERM "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	[ "$rc" -eq 143 ]
+	[ -z "$(cat "$T/err")" ]
+	[ "$(cat "$T/out")" = "system,1970-01-01T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
+}
+
 @test "SIGTERM while the output is blocked (a reader that does not read): the stage stops within a second or two, 143, without live options" {
 	qts-fetch --seed 4 --count 100000 -t 1m synth:AAA,BBB > "$T/many.csv"
 	for prog in "qts-fetch" "qts-sim"; do
