@@ -74,6 +74,17 @@ static int status_of(const char *w, double filled, double qty)
 	return -1;
 }
 
+/* An order whose client_order_id no qts order id can be: Alpaca takes
+ * up to 128 characters, qts's ids are shorter than QTS_ID_MAX.  Another
+ * program's order on the account, never qts's: left alone, where read
+ * as one of qts's it failed the whole list of orders (and the broker
+ * with it) or dropped the stream's message as malformed. */
+static int foreign(json_t *j)
+{
+	const char *cid = json_string_value(json_object_get(j, "client_order_id"));
+	return cid && strlen(cid) >= QTS_ID_MAX;
+}
+
 static int order_of(json_t *j, qts_alpaca_order *o, char *err)
 {
 	*o = (qts_alpaca_order){ .avg_price = NAN };
@@ -170,16 +181,19 @@ int qts_alpaca_parse_orders(const char *body, size_t len, qts_alpaca_order **lis
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		goto out;
 	}
+	size_t k = 0;
 	json_array_foreach(root, i, j) {
 		char why[QTS_ERR_MAX];
-		if (order_of(j, &(*list)[i], why) < 0) {
+		if (json_is_object(j) && foreign(j))
+			continue;
+		if (order_of(j, &(*list)[k++], why) < 0) {
 			snprintf(err, QTS_ERR_MAX, "order %zu: %.400s", i + 1, why);
 			free(*list);
 			*list = NULL;
 			goto out;
 		}
 	}
-	*n = cnt;
+	*n = k;
 	rc = 0;
 out:
 	json_decref(root);
@@ -343,6 +357,10 @@ int qts_alpaca_parse_tmsg(const char *text, size_t len, qts_alpaca_tmsg *m, char
 		const char *ev = str(data, "event"), *xid = str(data, "execution_id");
 		if (!ev || !ev[0]) {
 			snprintf(err, QTS_ERR_MAX, "a trade update without an \"event\"");
+			goto out;
+		}
+		if (foreign(json_object_get(data, "order"))) {
+			rc = 0; /* another program's order: nothing for us */
 			goto out;
 		}
 		m->kind = QTS_ALPACA_T_UPDATE;

@@ -532,6 +532,21 @@ u.urlopen(r, timeout=10).read()'
 	positions_agree out.csv
 }
 
+@test "alpaca: another program's orders on the account, with client_order_ids longer than a qts id (Alpaca takes 128 characters), are left alone, not a failure of the order list" {
+	long=$(printf 'other-app-%090d' 7)
+	fake '"price":{"AAPL":185.5},"orders":[
+		{"client_order_id":"'"$long"'","symbol":"MSFT","side":"buy","qty":"1","status":"new"},
+		{"client_order_id":"'"$long"'x","symbol":"MSFT","side":"buy","qty":"2","status":"filled","filled_qty":2,"filled_avg_price":400}]'
+	broker
+	send "$BAR" 'order,2024-01-02T14:31:00Z,AAPL,o1,buy,10,market,,,day,s'
+	wait_for out.csv '^update,.*,o1,filled,10,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(filled o1)" = 10 ]
+	! grep -q 'other-app' out.csv err.txt || false
+	positions_agree out.csv
+}
+
 # Alpaca lists an account's 500 latest orders at most: an earlier run's
 # older ids are met only as refusals, one fresh id at a time.  Eight of
 # renames and the target's order is refused at the ninth, not sent.

@@ -123,6 +123,26 @@ int main(void)
 	CHECK(qts_alpaca_parse_orders("[]", 2, &list, &n, err) == 0 && n == 0, "no orders");
 	CHECK(qts_alpaca_parse_orders("[{}]", 4, &list, &n, err) < 0 && strncmp(err, "order 1: ", 9) == 0,
 	      "a bad order named by its place");
+	/* Alpaca takes client_order_ids of up to 128 characters: one no qts
+	 * id can be is another program's order, left out of the list, even
+	 * one qts would not read (an options order with no symbol) */
+	char longid[129], three[8000];
+	memset(longid, 'z', 128);
+	longid[128] = '\0';
+	snprintf(three, sizeof three, "[{\"client_order_id\":\"%s\",\"symbol\":\"\",\"side\":\"\"},%s,", longid,
+		 order("a", "new", "0", "null"));
+	longid[QTS_ID_MAX] = '\0';
+	snprintf(three + strlen(three), sizeof three - strlen(three), "%s]", order(longid, "filled", "10", "12.5"));
+	CHECK(qts_alpaca_parse_orders(three, strlen(three), &list, &n, err) == 0 && n == 1 &&
+	      strcmp(list[0].client_id, "a") == 0, "another program's orders left out of a list");
+	free(list);
+	longid[QTS_ID_MAX - 1] = '\0';
+	s = order(longid, "new", "0", "null");
+	CHECK(qts_alpaca_parse_orders(s, strlen(s), &list, &n, err) < 0, "the longest qts id is read (not a list: refused)");
+	snprintf(three, sizeof three, "[%s]", order(longid, "new", "0", "null"));
+	CHECK(qts_alpaca_parse_orders(three, strlen(three), &list, &n, err) == 0 && n == 1 &&
+	      strcmp(list[0].client_id, longid) == 0, "the longest qts id kept in a list");
+	free(list);
 
 	/* ---- positions and the account ---- */
 	qts_evbuf b = { 0 };
@@ -181,6 +201,15 @@ int main(void)
 	const char *bad = "{\"action\":\"error\",\"data\":{\"error_message\":\"internal server error\"}}";
 	CHECK(qts_alpaca_parse_tmsg(bad, strlen(bad), &m, err) == 0 && m.kind == QTS_ALPACA_T_ERROR &&
 	      strcmp(m.text, "internal server error") == 0, "an in-stream error");
+	{
+		char foreign_msg[4096], id[QTS_ID_MAX + 1];
+		memset(id, 'z', QTS_ID_MAX);
+		id[QTS_ID_MAX] = '\0';
+		snprintf(foreign_msg, sizeof foreign_msg, "{\"stream\":\"trade_updates\",\"data\":{\"event\":\"fill\","
+			 "\"order\":{\"client_order_id\":\"%s\",\"symbol\":\"\"},\"price\":\"1\",\"qty\":\"1\"}}", id);
+		CHECK(qts_alpaca_parse_tmsg(foreign_msg, strlen(foreign_msg), &m, err) == 0 && m.kind == QTS_ALPACA_T_OTHER,
+		      "a trade update of another program's order (a client_order_id no qts id can be): not ours");
+	}
 	s = update("fill", "filled", "10", "\"105.8988475\"", "2f63ea93-423d-4169-b3f6-3fdafc10c418",
 		   "105.8988475", "10");
 	CHECK(qts_alpaca_parse_tmsg(s, strlen(s), &m, err) == 0 && m.kind == QTS_ALPACA_T_UPDATE, "a fill");
