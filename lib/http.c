@@ -36,7 +36,12 @@ struct qts_http {
 	char *body;
 	size_t len, cap;
 	int too_big;
-	int64_t retry_after;
+	int64_t retry_after;     /* Retry-After: a wait asked for */
+	/* A rate limit's quota left and its renewal (X-RateLimit-Remaining,
+	 * -Reset; RateLimit-*), which Alpaca's and others' answers carry
+	 * every time: a wait only when the quota is spent (or 429). */
+	int64_t reset;
+	long remaining;
 	char content_type[128];
 	char curl_err[CURL_ERROR_SIZE];
 };
@@ -230,7 +235,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	line[len] = '\0';
 	line[strcspn(line, "\r\n")] = '\0';
 	if (strncasecmp(line, "HTTP/", 5) == 0) { /* a new answer (after a redirect) */
-		h->retry_after = -1;
+		h->retry_after = h->reset = -1;
+		h->remaining = -1;
 		h->content_type[0] = '\0';
 		return len;
 	}
@@ -242,12 +248,18 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	while (*value == ' ')
 		value++;
 	int64_t w = -1;
-	if (strcasecmp(name, "Retry-After") == 0)
-		w = parse_wait(value, 0);
-	else if (strcasecmp(name, "X-RateLimit-Reset") == 0 || strcasecmp(name, "RateLimit-Reset") == 0)
-		w = parse_wait(value, 1);
-	if (w >= 0 && (h->retry_after < 0 || w > h->retry_after))
-		h->retry_after = w;
+	if (strcasecmp(name, "Retry-After") == 0) {
+		if ((w = parse_wait(value, 0)) >= 0 && w > h->retry_after)
+			h->retry_after = w;
+	} else if (strcasecmp(name, "X-RateLimit-Reset") == 0 || strcasecmp(name, "RateLimit-Reset") == 0) {
+		if ((w = parse_wait(value, 1)) >= 0 && w > h->reset)
+			h->reset = w;
+	} else if (strcasecmp(name, "X-RateLimit-Remaining") == 0 || strcasecmp(name, "RateLimit-Remaining") == 0) {
+		char *end;
+		long left = strtol(value, &end, 10);
+		if (end != value && left >= 0)
+			h->remaining = left;
+	}
 	if (strcasecmp(name, "Content-Type") == 0)
 		QTS_SET(h->content_type, value);
 	return len;
@@ -276,7 +288,8 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	}
 	h->len = 0;
 	h->too_big = 0;
-	h->retry_after = -1;
+	h->retry_after = h->reset = -1;
+	h->remaining = -1;
 	h->content_type[0] = '\0';
 	h->curl_err[0] = '\0';
 	if (h->body)
@@ -359,6 +372,11 @@ int qts_http_request(qts_http *h, const char *method, const char *url, const cha
 	res->body = h->body ? h->body : "";
 	res->len = h->len;
 	res->retry_after = h->retry_after;
+	/* The quota's renewal is a wait only when the quota is spent: on a
+	 * 5xx with quota left it held a retry back up to a minute (and an
+	 * order with it). */
+	if (h->reset > res->retry_after && (status == 429 || h->remaining == 0))
+		res->retry_after = h->reset;
 	QTS_SET(res->content_type, h->content_type);
 	res->error[0] = '\0';
 	res->final = 0;

@@ -129,6 +129,25 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	! grep -q LEAKED log || false                 # never in the URL
 }
 
+@test "alpaca: the rate-limit headers on every answer (X-RateLimit-Reset) hold back a retry only when the quota is spent, not after a 500" {
+	# Alpaca's answers all carry X-RateLimit-Limit, -Remaining and -Reset
+	# (the epoch second the quota is renewed): a 500 with quota left is
+	# asked again after the backoff, not at the minute's renewal
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","rate_headers":{"reset":60},"rest_faults":[{"status":500}],"bars":'"$DAILY"'}'
+	t0=$(date +%s)
+	run -0 --separate-stderr timeout 40 qts-fetch --no-cache --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	[ "${#lines[@]}" = 3 ]
+	[ $(( $(date +%s) - t0 )) -lt 20 ]
+	# a 429 with the quota spent waits for its renewal, no Retry-After given
+	kill "$fake_pid"
+	rm -f port
+	fake '{"key":"PKTEST123","secret":"'$SECRET'","rate_headers":{"reset":60},"rest_faults":[{"status":429,"remaining":0,"reset":3}],"bars":'"$DAILY"'}'
+	t0=$(date +%s%N)
+	run -0 --separate-stderr timeout 40 qts-fetch --no-cache --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	[ "${#lines[@]}" = 3 ]
+	[ $(( ($(date +%s%N) - t0) / 1000000 )) -ge 1500 ]
+}
+
 @test "alpaca: retries spent: the source, the URL and the last failure, exit 1, no key shown" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","rest_fail":500}'
 	run -1 --separate-stderr timeout 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d

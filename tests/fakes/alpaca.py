@@ -16,6 +16,11 @@ LOGFILE; given a certificate and its key, it speaks TLS (https, wss).  CONFIG (r
                     ones: {"status": 429, "retry_after": 0} | {"status": 500} |
                     {"malformed": true} | {"truncate": true}
   rest_fail         every request (after rest_faults) answers this status
+  rate_headers      {"remaining": N, "reset": SECONDS}: every answer carries
+                    X-RateLimit-Limit 200, X-RateLimit-Remaining N (199) and
+                    X-RateLimit-Reset, the epoch second SECONDS (60) from now,
+                    as Alpaca's answers do; a fault may set its own
+                    "remaining" and "reset"
   redirects         {"SYM": "LOCATION"}: a request for SYM's bars answers 302
                     with that Location, {query} in it replaced by the query
   stuck_token       a page asked for by its token answers no bars and
@@ -137,12 +142,18 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def answer(self, status, body, headers=()):
+    def answer(self, status, body, headers=(), fault=None):
         b = body.encode() if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         for k, v in headers:
             self.send_header(k, v)
+        rate = config().get("rate_headers")
+        if rate is not None:
+            f = fault or {}
+            self.send_header("X-RateLimit-Limit", "200")
+            self.send_header("X-RateLimit-Remaining", str(f.get("remaining", rate.get("remaining", 199))))
+            self.send_header("X-RateLimit-Reset", str(int(time.time()) + f.get("reset", rate.get("reset", 60))))
         self.send_header("Content-Length", str(len(b)))
         self.end_headers()
         self.wfile.write(b)
@@ -176,7 +187,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             hdrs = [("Retry-After", str(f["retry_after"]))] if "retry_after" in f else []
-            return self.answer(f["status"], json.dumps({"message": "fault %d" % f["status"]}), hdrs)
+            return self.answer(f["status"], json.dumps({"message": "fault %d" % f["status"]}), hdrs, f)
         if cfg.get("rest_fail"):
             return self.answer(cfg["rest_fail"], json.dumps({"message": "internal server error"}))
         parts = u.path.split("/")
