@@ -684,9 +684,10 @@ static int all_digits(const char *s, size_t n)
 static int epoch_time(qts_vendor *v, const char *s, size_t n, int64_t *ts, long line)
 {
 	char *end = NULL;
-	/* digits after an optional minus, as every number field: strtoll
-	 * alone would also skip blanks and take a plus */
-	int digit = n > 0 && (isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1])));
+	/* digits after an optional sign and nothing else, as a number field
+	 * takes them: strtoll alone would also skip blanks */
+	int digit = n > 0 && (isdigit((unsigned char)s[0]) ||
+			      ((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1])));
 	errno = 0;
 	long long e = digit ? strtoll(s, &end, 10) : 0;
 	if (!digit || end != s + n)

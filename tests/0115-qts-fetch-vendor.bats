@@ -230,15 +230,16 @@ TOP=$BATS_TEST_DIRNAME/..
 	# --epoch and a time that is no integer
 	run -1 --separate-stderr qts-fetch -s X --epoch us "$F/trades.csv" "$F/quotes.csv"
 	[ "$stderr" = "qts-fetch: $F/quotes.csv:2: '2013-01-01 22:00:00.295000+00:00' is not an epoch integer (--epoch us)" ]
-	# digits after an optional minus, as every number field: no blank or plus
-	for t in ' 1700000000' '+1700000000' '- 1' '-'; do
+	# digits after an optional sign, as a number field takes them: no blank
+	for t in ' 1700000000' '1700000000 ' '+ 1' '- 1' '-'; do
 		printf 'timestamp,price,size\n%s,1,1\n' "$t" > "$BATS_TEST_TMPDIR/e.csv"
 		run -1 --separate-stderr qts-fetch -s X --epoch s "$BATS_TEST_TMPDIR/e.csv"
 		[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/e.csv:2: '$t' is not an epoch integer (--epoch s)" ]
 	done
-	printf 'timestamp,price,size\n-86400,1,1\n' > "$BATS_TEST_TMPDIR/e.csv"
+	printf 'timestamp,price,size\n-86400,1,1\n+86400,1,1\n' > "$BATS_TEST_TMPDIR/e.csv"
 	run -0 qts-fetch -s X --epoch s "$BATS_TEST_TMPDIR/e.csv"
-	[ "$output" = "tick,1969-12-31T00:00:00Z,X,1,1" ]
+	[ "$output" = "tick,1969-12-31T00:00:00Z,X,1,1
+tick,1970-01-02T00:00:00Z,X,1,1" ]
 }
 
 @test "Tardis files need no --epoch" {
