@@ -423,8 +423,12 @@ static int rb_bar(void *st, const qts_event *bar, qts_strat_out *out, char *err)
 	s->price = bar->bar.close;
 	int due = !r->started;
 	if (r->have_every) {
-		int64_t start, end;
-		if (qts_bucket(&r->clock, r->every, bar->ts, &start, &end) == -1) {
+		/* A bar is of the period its middle falls in, as qts-resample
+		 * places it (qts_clock_bar_place): a daily bar stamped at 00:00
+		 * UTC starts the evening before in New York, and by its start
+		 * the first trading day of a month was the last one's. */
+		int64_t start, end, place = qts_clock_bar_place(&r->clock, bar->ts, qts_event_known(bar) - bar->ts);
+		if (qts_bucket(&r->clock, r->every, place, &start, &end) == -1) {
 			char tf[16];
 			qts_tf_format(r->every, tf);
 			return fail(err, "'%s': every=%s: the period of its bar starts before the earliest time",

@@ -67,11 +67,23 @@ setup() {
 	qts-strategy rebalance weights=ORCL:1 every=1M o14.csv >utc.csv
 	qts-strategy rebalance weights=ORCL:1 every=1M tz=Asia/Tokyo o14.csv >tokyo.csv
 	cmp utc.csv tokyo.csv
-	# in New York they are the evening before: the bar of Thursday May 1
-	# is April's there, and May's first is Friday's
+	# in New York they start the evening before, but a bar is of the date
+	# of its middle, as qts-resample -z places it: the bar of Thursday
+	# May 1 is May's first there too, as qts-resample's May opens with it
 	qts-strategy rebalance weights=ORCL:1 every=1M tz=America/New_York o14.csv >ny.csv
 	[ "$(grep '^target,2014-05' utc.csv | cut -d, -f2)" = 2014-05-02T00:00:00Z ]
-	[ "$(grep '^target,2014-05' ny.csv | cut -d, -f2)" = 2014-05-03T00:00:00Z ]
+	[ "$(grep '^target,2014-05' ny.csv | cut -d, -f2)" = 2014-05-02T00:00:00Z ]
+	[ "$(qts-resample -z America/New_York 1M o14.csv 2>/dev/null | grep ',2014-05-' | cut -d, -f5)" = 40.720001 ]
+	[ "$(grep ',2014-05-01T' o14.csv | cut -d, -f5)" = 40.720001 ]
+	cmp utc.csv ny.csv
+	# the same days' bars stamped at New York's midnight rebalance on the
+	# same dates: a bar's period does not hang on where its day was stamped
+	qts-resample -z America/New_York 1d o14.csv >nyd.csv
+	qts-strategy rebalance weights=ORCL:1 every=1M tz=America/New_York nyd.csv >nyd-t.csv
+	[ "$(grep '^target' nyd-t.csv | cut -c8-17 | tr '\n' ' ')" = "$(grep '^target' utc.csv | cut -c8-17 | tr '\n' ' ')" ]
+	qts-strategy rebalance weights=ORCL:1 every=1w tz=America/New_York o14.csv >nyw.csv
+	qts-strategy rebalance weights=ORCL:1 every=1w o14.csv >utcw.csv
+	cmp utcw.csv nyw.csv
 	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 band=0.1 tz=UTC o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: tz goes with every=" ]
 	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=1M tz=Mars/Olympus o14.csv
