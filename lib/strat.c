@@ -384,8 +384,10 @@ static const qts_strat_info table[] = {
 	{ "buy-hold", "long from the first bar on: the benchmark",
 	  PARAMS(QTS_STRAT_COMMON), 0, hold_init, hold_bar, no_free, NULL, no_ck },
 	{ "donchian-breakout", "turtle channels: long above the entry high, out below the exit low",
-	  PARAMS(INT("entry", 20, 1, 100000, "entry channel (bars)"),
-	       INT("exit", 10, 1, 100000, "exit channel (bars)"),
+	  /* the channels are TA-Lib's MAX and MIN, of 2 bars at least: a
+	   * range of 1 failed in the indicator's name, not the parameter's */
+	  PARAMS(INT("entry", 20, 2, 100000, "entry channel (bars)"),
+	       INT("exit", 10, 2, 100000, "exit channel (bars)"),
 	       BOOL("short", "1: also short below the entry low"),
 	       BOOL("stop", "1: enter and exit with stop orders at the channels"),
 	       QTS_STRAT_COMMON),
