@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,14 @@ int qts_parse_double(const char *s, double lo, double hi, double *out, char *err
 		snprintf(err, 128, "'%s' is not a number", s ? s : "");
 		return -1;
 	}
-	if (v < lo || v > hi) {
-		snprintf(err, 128, "%s is out of range [%g, %g]", s, lo, hi);
+	/* A low bound of DBL_MIN stands for "above 0" (a stop, a volatility,
+	 * a cash that must be more than nothing): say so, as "(0, hi]", not
+	 * as the least normal double, and take any number above 0. */
+	if (lo == DBL_MIN ? !(v > 0) || v > hi : v < lo || v > hi) {
+		if (lo == DBL_MIN)
+			snprintf(err, 128, "%s is out of range (0, %g]", s, hi);
+		else
+			snprintf(err, 128, "%s is out of range [%g, %g]", s, lo, hi);
 		return -1;
 	}
 	*out = v;

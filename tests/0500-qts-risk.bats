@@ -281,6 +281,18 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${stderr_lines[0]}" = "qts-risk: --max-orders: 'soon' is not a duration" ]
 	run -2 --separate-stderr qts-risk --vol-window 1 </dev/null
 	[ "${stderr_lines[0]}" = "qts-risk: --vol-window: 1 is out of range [2, 100000]" ]
+	# a fraction above 0: the range says so, not the least normal double
+	run -2 --separate-stderr qts-risk --stop-loss 0 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --stop-loss: 0 is out of range (0, 1]" ]
+	run -2 --separate-stderr qts-risk --target-vol -0.1 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --target-vol: -0.1 is out of range (0, 100]" ]
+	run -2 --separate-stderr qts-risk --cash 0 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: --cash: 0 is out of range (0, 1e+15]" ]
+	printf 'trailing-stop 0\n' >"$BATS_TEST_TMPDIR/rules0"
+	run -2 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/rules0" </dev/null
+	[[ "${stderr_lines[0]}" == *"trailing-stop: 0 is out of range (0, 1]" ]]
+	# above 0 is above 0, however small
+	run -0 qts-risk --take-profit 1e-320 </dev/null
 	run -2 --separate-stderr qts-risk --kill-file '' </dev/null
 	[ "${stderr_lines[0]}" = "qts-risk: --kill-file: an empty file name" ]
 	run -2 --separate-stderr qts-risk --bogus 1 </dev/null
