@@ -769,6 +769,13 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		if (r->conf.emit(ev, r->conf.arg) != 0)
 			return -2;
 	}
+	/* A quote with an empty side (no bid, or no offer: 0 or below) has
+	 * no mid: half the other side is no price anyone trades at, and it
+	 * would be a bar's low (qts_quote_mid, by which qts-sim and qts-risk
+	 * value nothing).  Its time has closed what it proves closed; it
+	 * goes into no bar. */
+	if (ev->type == QTS_QUOTE && isnan(qts_quote_mid(ev)))
+		return 0;
 
 	int done = 0;
 	for (size_t i = 0; i < r->conf.ntf; i++) {

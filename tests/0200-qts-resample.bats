@@ -373,3 +373,25 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	qts-resample -p 15m "$T/in.csv" > "$T/a"
 	qts-resample -p 15m "$T/in.mp.gz" | cmp - "$T/a"
 }
+
+@test "quotes with an empty side (no bid, or no offer) make no price, as they value nothing in qts-sim and qts-risk" {
+	[ -f "$DATA/usdjpy-ticks.csv" ] || skip "shared data not present"
+	qts-fetch "$DATA/usdjpy-ticks.csv" | head -60 > "$T/q.csv"
+	# the same quotes, one with no bid and one with no offer among them:
+	# their mid would be half the other side, a low of 43 in a market at 86
+	awk -F, 'BEGIN { OFS = "," } NR == 3 { $4 = 0 } NR == 20 { $5 = 0 } { print }' "$T/q.csv" > "$T/empty.csv"
+	awk 'NR != 3 && NR != 20' "$T/q.csv" > "$T/without.csv"
+	run -0 --separate-stderr qts-resample -p 1m,5m "$T/empty.csv"
+	[ -n "$output" ]
+	printf '%s\n' "$output" > "$T/out.csv"
+	qts-resample -p 1m,5m "$T/without.csv" | cmp - "$T/out.csv"
+	awk -F, '$7 < 80 { bad = 1 } END { exit bad }' "$T/out.csv"
+	# kept with -k, as every input is, though they are in no bar
+	run -0 qts-resample -k -p 1m "$T/empty.csv"
+	[ "$(printf '%s\n' "$output" | grep -c '^quote,')" -eq 60 ]
+	[ "$(printf '%s\n' "$output" | grep '^bar,')" = "$(qts-resample -p 1m "$T/without.csv")" ]
+	# a symbol whose every quote has an empty side has no bar at all
+	printf 'quote,2024-01-02T14:30:00Z,A,0,1.1,0,5\nquote,2024-01-02T14:31:30Z,A,1.1,0,5,0\n' > "$T/none.csv"
+	run -0 qts-resample -p 1m "$T/none.csv"
+	[ -z "$output" ]
+}
