@@ -238,7 +238,12 @@ int qts_report_text(FILE *f, const qts_run *run, int color)
 	}
 	if (run->sum.ruin != QTS_TS_MIN) {
 		qts_day_text(run->sum.ruin, buf, sizeof buf);
-		fprintf(f, "\nEquity fell to zero or below on %s: no return is defined after it.\n", buf);
+		/* An account that starts at 0 or below (qts-sim --cash 0)
+		 * did not fall there: it has no return at all. */
+		if (!(run->sum.v[QTS_M_START_EQUITY] > 0))
+			fprintf(f, "\nEquity was zero or below from the start, on %s: no return is defined.\n", buf);
+		else
+			fprintf(f, "\nEquity fell to zero or below on %s: no return is defined after it.\n", buf);
 	}
 	drawdowns_text(f, &run->sum, bold, off);
 	charts(f, run, bold, off);

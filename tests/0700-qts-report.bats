@@ -144,6 +144,12 @@ is_null() {
 	near days 2; near total_return -1.25; near max_drawdown -1.25; is_null cagr
 	run -0 qts-report "$BATS_TEST_TMPDIR/neg.csv"
 	[[ $output == *"Equity fell to zero or below on 2024-01-03"* ]]
+	# an account that starts at 0 (qts-sim --cash 0) never fell: it was
+	# there from the first day, and no return is defined at all
+	printf 'equity,2024-01-0%d,0,0,0,0,0,0\n' 1 2 3 > "$BATS_TEST_TMPDIR/zero.csv"
+	run -0 qts-report "$BATS_TEST_TMPDIR/zero.csv"
+	[[ $output == *"Equity was zero or below from the start, on 2024-01-01: no return is defined."* ]]
+	[[ $output != *"fell"* ]]
 }
 
 @test "text: aligned summary with braille charts, no colours off a terminal" {
