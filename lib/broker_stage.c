@@ -979,6 +979,8 @@ static int target_want(const engine *e, const qts_event *ev, int unit, const qts
 		snprintf(why, size, "weight target: no price for %s yet", ev->symbol);
 	else if (unit == QTS_UNIT_WEIGHT && !isfinite(bk->equity))
 		snprintf(why, size, "weight target: no equity from the broker yet");
+	else if (unit == QTS_UNIT_WEIGHT && qts_weight_no_equity(ev->target.target, bk->equity))
+		snprintf(why, size, "weight target: equity %.10g is not above 0: no weight of it to hold", bk->equity);
 	else if (unit < 0)
 		snprintf(why, size, "bad target unit '%s' (qty, weight)", ev->target.unit);
 	else if (!isfinite(*q = qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? bk->equity : 0,

@@ -878,6 +878,15 @@ double qts_whole_units(double q, int fractional);
  * fractional.  Not finite when the target cannot be a position. */
 double qts_target_position(double target, int unit, double equity, double price, double mult,
 			   int fractional);
+/* 1 when a weight target cannot be taken for lack of equity: a weight
+ * other than 0 of an equity of 0 or below (an account under water) would
+ * be a position of the other side, a long weight turned into a short.
+ * qts-sim, qts-risk and qts-broker reject such a target by this rule; a
+ * weight of 0 is flat whatever the equity. */
+static inline int qts_weight_no_equity(double weight, double equity)
+{
+	return weight != 0 && !(equity > 0);
+}
 /* The market order that takes a position from have (held and working) to
  * want: 1 with its side and qty, 0 when they differ by QTS_QTY_EPS or less
  * (no order). */

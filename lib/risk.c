@@ -1281,6 +1281,9 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	} else if ((unit = qts_unit_parse(ev->target.unit)) == QTS_UNIT_WEIGHT) {
 		if (isnan(px))
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
+		if (qts_weight_no_equity(ev->target.target, r->cash + r->mv))
+			return reject(r, ev, "target", "equity %.10g is not above 0: no weight of it to hold",
+				      r->cash + r->mv);
 		/* As qts-sim converts it: weight x equity / (last price x
 		 * multiplier), in that order of operations. */
 		q = qts_target_position(ev->target.target, QTS_UNIT_WEIGHT, r->cash + r->mv, px, s->mult,

@@ -1108,6 +1108,9 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
 	if (unit == QTS_UNIT_WEIGHT && !(y->pos.mark > 0))
 		snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
+	else if (unit == QTS_UNIT_WEIGHT && qts_weight_no_equity(ev->target.target, books(s).equity))
+		snprintf(why, sizeof why, "weight target: equity %.10g is not above 0: no weight of it to hold",
+			 books(s).equity);
 	else if (unit < 0)
 		snprintf(why, sizeof why, "bad target unit '%s' (qty, weight)", ev->target.unit);
 	else

@@ -954,3 +954,16 @@ several_tf() {
 	[ "${lines[-1]}" = 'system,2024-06-22T00:00:00Z,x,warn,hi' ]
 	qts-sim "$BATS_TEST_TMPDIR/late.csv" | qts-report >/dev/null
 }
+
+@test "a weight target when equity is 0 or below is rejected: a weight of it would turn a long into a short" {
+	# X bought on margin falls 80%: equity is -7000 when Y's target of
+	# half the equity comes; as a quantity that is -70, a short of Y
+	run -0 --separate-stderr qts-sim --cash 1000 --leverage 100 "$FIX/sim/negative-equity-weight.csv"
+	grep -qx 'update,2024-01-04T00:00:00Z,Y,b-Y-2,rejected,0,,weight target: equity -7000 is not above 0: no weight of it to hold' <<<"$output"
+	! grep -q '^fill,.*,Y,b-Y-2,' <<<"$output"
+	[ "$(grep '^position,.*,Y,' <<<"$output" | tail -1 | cut -d, -f4)" = 100 ]
+	# a weight of 0 is flat whatever the equity
+	sed 's/^target,2024-01-04T00:00:00Z,Y,0.5,/target,2024-01-04T00:00:00Z,Y,0,/' "$FIX/sim/negative-equity-weight.csv" >"$BATS_TEST_TMPDIR/flat.csv"
+	run -0 qts-sim --cash 1000 --leverage 100 "$BATS_TEST_TMPDIR/flat.csv"
+	grep -qx 'fill,2024-01-04T00:00:00Z,Y,b-Y-2,sell,100,50,0,0' <<<"$output"
+}

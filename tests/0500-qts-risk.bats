@@ -360,6 +360,18 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "$output" = "risk,$T1,A,no-price,reject,target 0.5 weight: no price for A yet" ]
 }
 
+@test "a weight target when the view's equity is 0 or below is rejected, not turned into a short" {
+	# fills fed back: 100 X bought at 100 on 1000 of cash, X then at 20
+	run -0 --separate-stderr qts-risk --cash 1000 < <(
+		printf 'bar,2024-01-01T00:00:00Z,X,1d,100,100,100,100,1\nbar,2024-01-01T00:00:00Z,Y,1d,50,50,50,50,1\n'
+		printf 'fill,2024-01-02T00:00:00Z,X,o1,buy,100,100,0,0\n'
+		printf 'bar,2024-01-02T00:00:00Z,X,1d,20,20,20,20,1\nbar,2024-01-02T00:00:00Z,Y,1d,50,50,50,50,1\n'
+		printf 'target,2024-01-03T00:00:00Z,Y,0.5,weight,s\ntarget,2024-01-03T00:00:00Z,Y,0,weight,s\n')
+	grep -qx 'risk,2024-01-03T00:00:00Z,Y,target,reject,target 0.5 weight: equity -7000 is not above 0: no weight of it to hold' <<<"$output"
+	! grep -q '^target,2024-01-03T00:00:00Z,Y,0.5,' <<<"$output"
+	grep -qx 'target,2024-01-03T00:00:00Z,Y,0,weight,s' <<<"$output"
+}
+
 @test "fills fed back become the view's positions; orders work until they fill" {
 	run -0 qts-risk --max-position 100 < <(prices; order A o1 buy 60
 		printf 'fill,%s,A,o1,buy,40,100,1,0\n' $T1; order A o2 buy 100)
