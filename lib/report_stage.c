@@ -242,6 +242,12 @@ static void parse(int argc, char **argv, opts *o)
 			o->periods_set = 1;
 			break;
 		case O_RF:
+			/* A percentage is the likely slip, said as qts-sim says it
+			 * of its rates, not as a number it cannot read; a
+			 * risk-free rate may be below 0, so the range is its own. */
+			if (*optarg && optarg[strlen(optarg) - 1] == '%')
+				qts_usage_error(usage, "--risk-free: '%.200s' is not a rate: give a fraction (0.05 for 5%%)",
+						optarg);
 			if (qts_parse_double(optarg, -0.99, 10, &o->risk_free, err) < 0)
 				qts_usage_error(usage, "--risk-free: %s", err);
 			o->risk_free_set = 1;

@@ -371,6 +371,9 @@ is_null() {
 	[[ $stderr == *"usage: qts-report"* ]]
 	run -2 qts-report --periods 0
 	run -2 qts-report --risk-free abc
+	# a percentage is refused as qts-sim refuses one for its rates
+	run -2 --separate-stderr qts-report --risk-free 2%
+	[ "${stderr_lines[0]}" = "qts-report: --risk-free: '2%' is not a rate: give a fraction (0.05 for 5%)" ]
 	run -2 qts-report --every soon
 	run -2 qts-report --compare
 	run -2 qts-report --compare --live a b
