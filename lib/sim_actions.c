@@ -35,9 +35,12 @@ static int parse_row(char **f, int nf, const char *path, long line, qts_action *
 		snprintf(said, sizeof said, "'%.40s' %s", f[0], qts_time_wrong(code));
 		return fail(err, path, line, "%s", said);
 	}
-	/* A date means the start of that day, in UTC. */
-	if (qts_time_sub(act->ts, ((act->ts % QTS_NS_PER_DAY) + QTS_NS_PER_DAY) % QTS_NS_PER_DAY, &act->ts))
-		return fail(err, path, line, "the day of '%s' starts before the first time qts can represent", f[0]);
+	/* An action applies at the start of its date, in UTC: a time of day
+	 * (an exchange's announcement at 20:00 New York, 01:00 UTC the next
+	 * day) would be cut to that day's start without a word, a day off. */
+	if (qts_floor_mod(act->ts, QTS_NS_PER_DAY) != 0)
+		return fail(err, path, line, "'%s' is not a date (YYYY-MM-DD): an action applies at 00:00 UTC of its date",
+			    f[0]);
 	if (!*f[1] || strlen(f[1]) >= QTS_SYM_MAX)
 		return fail(err, path, line, "bad symbol '%s'", f[1]);
 	QTS_SET(act->symbol, f[1]);

@@ -145,9 +145,9 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 }
 
 @test "qts-sim --actions: a date whose day starts before the first time is an error" {
-	printf '1677-09-21T12:00:00Z,X,split,2\n' > "$T/act.csv"
+	printf '1677-09-21,X,split,2\n' > "$T/act.csv"
 	run -1 --separate-stderr qts-sim --actions "$T/act.csv" "$T/days.csv"
-	[ "$stderr" = "qts-sim: $T/act.csv:1: the day of '1677-09-21T12:00:00Z' starts before the first time qts can represent" ]
+	[ "$stderr" = "qts-sim: $T/act.csv:1: '1677-09-21' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)" ]
 	printf '1677-09-22,X,split,2\n' > "$T/act.csv"
 	run -0 --separate-stderr qts-sim --actions "$T/act.csv" "$T/days.csv"
 }

@@ -495,6 +495,16 @@ equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
 	printf 'yesterday,A,delist\n' > "$BATS_TEST_TMPDIR/c.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/c.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/c.csv:1: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)" ]
+	# a time of day is not cut to its day's start without a word: an
+	# announcement at 20:00 New York is 01:00 UTC of the next day
+	for t in 2014-03-03T20:00:00-05:00 '2014-03-04 12:00:00' 2014-03-04T00:00:00.5Z; do
+		printf '%s,A,split,2\n' "$t" > "$BATS_TEST_TMPDIR/c.csv"
+		run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/c.csv" </dev/null
+		[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/c.csv:1: '$t' is not a date (YYYY-MM-DD): an action applies at 00:00 UTC of its date" ]
+	done
+	# the start of a day, written as a time, is its date
+	printf '2014-03-04T00:00:00Z,A,split,2\n2014-03-04T01:00:00+01:00,B,split,2\n' > "$BATS_TEST_TMPDIR/c.csv"
+	run -0 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/c.csv" </dev/null
 	printf '2300-01-01,A,delist\n' > "$BATS_TEST_TMPDIR/c.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/c.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/c.csv:1: '2300-01-01' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)" ]
