@@ -82,12 +82,14 @@ static void vwarn(const char *fmt, va_list ap)
 }
 
 void (*qts_fail_hook)(const char *why);
+int qts_fail_status;
 
 /* A failing exit says so in the stream as well, for the stages after. */
 static _Noreturn void fail_exit(int status)
 {
 	void (*hook)(const char *) = qts_fail_hook;
 	qts_fail_hook = NULL; /* once, even if the hook itself dies */
+	qts_fail_status = status;
 	if (hook && status != QTS_EXIT_OK)
 		hook(last_message);
 	exit(status);

@@ -80,6 +80,8 @@ const char *qts_last_message(void);
 /* Called with the message by qts_die and qts_usage_error before they exit
  * (writer.c sets it: the stream then ends with a `system` error event). */
 extern void (*qts_fail_hook)(const char *why);
+/* The status of the exit qts_fail_hook is called before. */
+extern int qts_fail_status;
 /* Asked before a message is written: nonzero drops it.  `qts pipe` sets
  * it while its later stages run on a second thread, behind the first:
  * they catch up first, and a message the first would never have reached

@@ -37,12 +37,15 @@
 /* --metrics FILE is rewritten this often. */
 #define METRICS_EVERY (1 * QTS_NS_PER_SEC)
 
+/* -M seen while a stage is built (qts_stage_option), for build_failed. */
+static int building_msgpack;
+
 int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *usage)
 {
 	char err[128];
 	switch (c) {
 	case 'M':
-		conf->msgpack = 1;
+		conf->msgpack = building_msgpack = 1;
 		return 1;
 	case QTS_OPT_HEARTBEAT:
 		if (qts_duration_parse(arg, &conf->heartbeat) < 0 || conf->heartbeat <= 0)
@@ -1389,12 +1392,35 @@ uint64_t qts_stage_event_number(void)
 	return running ? running->in_n : 0;
 }
 
+/* A stage that fails on its data as it is built (a file an option names
+ * that cannot be read, a bad line in it: exit 1) ends its stream with
+ * the failure as it would a moment later, when its input cannot be
+ * opened: without it, the stage after it read no events and took that
+ * for an empty input (qts-sim --actions BAD | qts-report said "no
+ * events" and exited 0).  A usage error (exit 2) writes nothing. */
+static void build_failed(const char *why)
+{
+	if (qts_fail_status != QTS_EXIT_FAIL)
+		return;
+	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(building_msgpack));
+	if (!w)
+		return;
+	qts_writer_fail(w, why);
+	qts_writer_close(w);
+}
+
 int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 {
 	qts_init(argv[0]);
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
+	/* qts-report writes a report, not a stream (its --tee copies one
+	 * only once it runs) */
+	void (*was)(const char *) = qts_fail_hook;
+	if (def != &qts_report_stage)
+		qts_fail_hook = build_failed;
 	def->build(&st, argc, argv, qts_runtime_emit, r);
+	qts_fail_hook = was;
 	if (st.conf.state)
 		st.conf.options = qts_state_options_hash(argc, argv, st.conf.files, st.conf.nfiles);
 	return qts_runtime_run(r, &st);

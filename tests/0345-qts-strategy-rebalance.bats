@@ -377,7 +377,8 @@ setup() {
 	run -0 qts-strategy rebalance weights=@w.txt every=1M o14.csv
 	run -1 --separate-stderr qts-strategy rebalance weights=@nowhere.txt every=1M o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: weights: nowhere.txt: No such file or directory" ]
-	[ "$output" = "" ]
+	# the stream ends with the failure, as when an input cannot be read
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-strategy,error,rebalance: weights: nowhere.txt: No such file or directory" ]
 	mkdir dir
 	run -1 --separate-stderr qts-strategy rebalance weights=@dir every=1M o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: weights: dir: Is a directory" ]

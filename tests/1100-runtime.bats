@@ -188,6 +188,29 @@ wait_for_line() {
 	run -1 --separate-stderr qts-resample 1h "$T/none"
 }
 
+@test "a stage that fails on a file an option names ends its stream with the failure, as on an input it cannot read" {
+	echo "$BAR1" > "$T/one.csv"
+	printf '2024-01-02,A,dividend,abc\n' > "$T/bad.csv"
+	run -1 --separate-stderr qts-sim --actions "$T/bad.csv" "$T/one.csv"
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-sim,error,$T/bad.csv:1: dividend: 'abc' is not a number" ]
+	# so the stage after it fails too, saying why, where it took an
+	# empty input for a finished one and exited 0
+	run -1 --separate-stderr bash -c "qts-sim --actions '$T/bad.csv' '$T/one.csv' | qts-report -c > /dev/null"
+	[ "${stderr_lines[-1]}" = "qts-report: the input is incomplete: qts-sim failed: $T/bad.csv:1: dividend: 'abc' is not a number" ]
+	# msgpack with -M
+	run -1 --separate-stderr bash -c "qts-sim -M --instruments '$T/none' '$T/one.csv' | qts cat"
+	[ "$output" = "system,1970-01-01T00:00:00Z,qts-sim,error,$T/none: No such file or directory" ]
+	run -0 --separate-stderr bash -c "qts-sim -M --instruments '$T/none' '$T/one.csv' | head -c 1 | od -An -tx1"
+	[ "$output" = " 95" ]
+	for s in "qts-risk --rules $T/none" "qts-strategy rebalance weights=@$T/none every=1M" "qts-broker paper --actions $T/none"; do
+		run -1 --separate-stderr $s "$T/one.csv"
+		[[ $output == "system,1970-01-01T00:00:00Z,qts-"*",error,"*"$T/none: No such file or directory" ]]
+	done
+	# a usage error writes nothing
+	run -2 --separate-stderr qts-sim --actions "$T/bad.csv" --cash x "$T/one.csv"
+	[ -z "$output" ]
+}
+
 @test "a stage without feedback does not offer --feedback" {
 	run -2 --separate-stderr qts-sim --feedback "$T/fb" /dev/null
 }
