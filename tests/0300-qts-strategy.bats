@@ -302,12 +302,10 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast: 1 is out of range [2, 100000]" ]
 	# a channel of one bar is no range of TA-Lib's MAX and MIN: refused
 	# in the parameter's name, not in the indicator's
-	run --separate-stderr qts-strategy donchian-breakout entry=1 </dev/null
-	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "qts-strategy: donchian-breakout: entry: 1 is out of range [2, 100000]" ]
-	run --separate-stderr qts-strategy donchian-breakout exit=1 </dev/null
-	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "qts-strategy: donchian-breakout: exit: 1 is out of range [2, 100000]" ]
+	for p in entry exit; do
+		run -2 --separate-stderr qts-strategy donchian-breakout $p=1 </dev/null
+		[ "${stderr_lines[0]}" = "qts-strategy: donchian-breakout: $p: 1 is out of range [2, 100000]" ]
+	done
 	run --separate-stderr qts-strategy sma-cross fast=30 slow=10 </dev/null
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast (30) must be less than slow (10)" ]
