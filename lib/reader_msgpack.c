@@ -341,7 +341,7 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 		const unsigned char *at = c->p;
 		/* its time as the timestamp extension, as a known type takes
 		 * it: an int64 of ns from here on, as writer.c writes a time */
-		if (i == 1) {
+		if (i == 1 && (*at == 0xd6 || *at == 0xd7 || *at == 0xc7)) {
 			char name[64];
 			snprintf(name, sizeof name, "%.*s", (int)tf.len, tf.str);
 			int64_t ts;
