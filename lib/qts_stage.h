@@ -171,6 +171,9 @@ typedef void (*qts_stage_build_fn)(qts_stage *st, int argc, char **argv, qts_emi
 typedef struct qts_stage_def {
 	const char *name; /* "qts-sim" */
 	qts_stage_build_fn build;
+	/* its standard output is a report, not a stream (qts-report): a
+	 * failure as it is built writes no failure event there */
+	int writes_report;
 } qts_stage_def;
 
 /* Exits 2 when two of the files conf writes are one, or one is an input

@@ -1016,7 +1016,8 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	st->conf = e->o.conf;
 }
 
-const qts_stage_def qts_report_stage = { "qts-report", build };
+/* its --tee copies a stream only once it runs */
+const qts_stage_def qts_report_stage = { "qts-report", build, 1 };
 
 int qts_report_stage_hold(void *eng, int64_t from, char *err)
 {

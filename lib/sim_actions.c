@@ -5,6 +5,7 @@
 #include "qts_time.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +15,13 @@ static int by_date(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
-static int fail(char *err, const char *path, long line, const char *fmt, const char *arg)
+static __attribute__((format(printf, 4, 5))) int fail(char *err, const char *path, long line, const char *fmt, ...)
 {
-	char what[256];
-	snprintf(what, sizeof what, fmt, arg);
+	char what[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
 	snprintf(err, 512, "%s:%ld: %s", path, line, what);
 	return -1;
 }
@@ -28,13 +32,10 @@ static int parse_row(char **f, int nf, const char *path, long line, qts_action *
 	char e[128];
 	memset(act, 0, sizeof *act);
 	if (nf < 3 || nf > 4)
-		return fail(err, path, line, "want date,symbol,action,value%s", "");
+		return fail(err, path, line, "want date,symbol,action,value");
 	int code = qts_time_parse(f[0], strlen(f[0]), &act->ts);
-	if (code < 0) {
-		char said[200];
-		snprintf(said, sizeof said, "'%.40s' %s", f[0], qts_time_wrong(code));
-		return fail(err, path, line, "%s", said);
-	}
+	if (code < 0)
+		return fail(err, path, line, "'%s' %s", f[0], qts_time_wrong(code));
 	/* An action applies at the start of its date, in UTC: a time of day
 	 * (an exchange's announcement at 20:00 New York, 01:00 UTC the next
 	 * day) would be cut to that day's start without a word, a day off. */

@@ -1414,10 +1414,8 @@ int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 	qts_init(argv[0]);
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
-	/* qts-report writes a report, not a stream (its --tee copies one
-	 * only once it runs) */
 	void (*was)(const char *) = qts_fail_hook;
-	if (def != &qts_report_stage)
+	if (!def->writes_report)
 		qts_fail_hook = build_failed;
 	def->build(&st, argc, argv, qts_runtime_emit, r);
 	qts_fail_hook = was;
