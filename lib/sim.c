@@ -85,6 +85,9 @@ struct qts_sim {
 	int have_eq;
 	int64_t eq_ts;
 	struct qts_equity_fields eq_last;
+	/* The books as they started are written (see write_start), or need
+	 * not be: an equity event has gone out, or the engine was restored. */
+	int started;
 	int64_t group_ts, group_close;
 	/* The earliest time from which an event may have more to do first
 	 * than itself: QTS_TS_MIN with financing, else the next corporate
@@ -578,9 +581,13 @@ static int fill_fits(const qts_sim *s, const sym *y, int side, double qty, doubl
 	return 1;
 }
 
+static inline int write_start(qts_sim *s, int64_t ts);
+
 static int fill(qts_sim *s, int64_t ts, sym *y, const char *id, int side, double qty,
 		double ref, double slip, double commission)
 {
+	if (__builtin_expect(!s->started, 0) && write_start(s, ts) < 0)
+		return -1;
 	double price = ref + side * slip;
 	qts_pf_fill(&s->pf, &y->pos, side, qty, price, commission);
 	y->pos.mark = ref;
@@ -616,22 +623,12 @@ static void finance(qts_sim *s, int64_t ts)
 	s->books_ok = 0;
 }
 
-static int equity(qts_sim *s, int64_t ts)
+/* The books as an equity event at ts, written unless it says again what
+ * went out last at that time (the end's, after a group a later event
+ * closed: it would go out after what came since, out of time order) or
+ * what a pause wrote. */
+static int write_books(qts_sim *s, int64_t ts)
 {
-	if (s->o.fin.on)
-		finance(s, ts);
-	/* Margined positions settle their P&L into cash at each equity
-	 * time: daily for daily bars, as exchanges mark to market. */
-	for (size_t i = 0; s->margined && i < s->nall; i++) {
-		sym *y = sym_at(s, i);
-		if (qts_pos_margined(&y->pos)) {
-			qts_pf_settle(&s->pf, &y->pos);
-			touch(s, y);
-		}
-	}
-#ifdef QTS_SIM_SELFCHECK
-	selfcheck_kept(s);
-#endif
 	totals t = books(s);
 	qts_event ev;
 	out_event(s, &ev, OUT_EQUITY, ts);
@@ -655,9 +652,39 @@ static int equity(qts_sim *s, int64_t ts)
 		s->paused_eq = ev.equity;
 	}
 	s->have_eq = 1;
+	s->started = 1;
 	s->eq_ts = ts;
 	s->eq_last = ev.equity;
 	return put(s, &ev);
+}
+
+/* The books as they started, at ts, before the first thing that changes
+ * them (a fill, a day's financing) when that comes before the first
+ * equity event: equity is written at the end of a bar, so the first one
+ * already holds what its bar made, and a report that starts from it
+ * (qts-report) would leave out the first day's P&L. */
+static inline int write_start(qts_sim *s, int64_t ts)
+{
+	return s->started ? 0 : write_books(s, ts);
+}
+
+static int equity(qts_sim *s, int64_t ts)
+{
+	if (s->o.fin.on)
+		finance(s, ts);
+	/* Margined positions settle their P&L into cash at each equity
+	 * time: daily for daily bars, as exchanges mark to market. */
+	for (size_t i = 0; s->margined && i < s->nall; i++) {
+		sym *y = sym_at(s, i);
+		if (qts_pos_margined(&y->pos)) {
+			qts_pf_settle(&s->pf, &y->pos);
+			touch(s, y);
+		}
+	}
+#ifdef QTS_SIM_SELFCHECK
+	selfcheck_kept(s);
+#endif
+	return write_books(s, ts);
 }
 
 static void remove_order(qts_sim *s, sym *y, size_t i)
@@ -1659,8 +1686,12 @@ static void gate_set(qts_sim *s)
  * before it accrue on the books before it.  0, or -1 as qts_sim_put. */
 static __attribute__((noinline)) int before(qts_sim *s, int64_t ts, int market)
 {
-	if (s->o.fin.on && market)
+	if (s->o.fin.on && market) {
+		/* financing is reckoned from here: the books before it */
+		if (write_start(s, ts) < 0)
+			return -1;
 		finance(s, ts);
+	}
 	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ts) {
 		if (s->o.fin.on)
 			finance(s, s->o.actions[s->next_action].ts);
@@ -2134,5 +2165,6 @@ int qts_sim_restore(qts_sim *s, qts_ckpt *c)
 		qts_ck_fail(c, "restored into an engine that has run");
 		return -1;
 	}
+	s->started = 1; /* its books went out before the checkpoint */
 	return sim_ck(s, c);
 }

@@ -432,7 +432,9 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 		'tick,2024-01-03T12:00:00Z,A,0,5' \
 		'bar,2024-01-04T00:00:00Z,A,1d,11,11,11,11,100' >"$BATS_TEST_TMPDIR/z.csv"
 	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/z.csv"
-	[ "$(only equity <<<"$output")" = "equity,2024-01-02T00:00:00Z,99000,100000,1000,1000,0,0
+	# (the first: the books before the first bar's fill)
+	[ "$(only equity <<<"$output")" = "equity,2024-01-01T00:00:00Z,100000,100000,0,0,0,0
+equity,2024-01-02T00:00:00Z,99000,100000,1000,1000,0,0
 equity,2024-01-03T00:00:00Z,99000,100000,1000,1000,0,0
 equity,2024-01-04T00:00:00Z,99000,100000,1000,1000,0,0
 equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
@@ -976,4 +978,33 @@ several_tf() {
 	sed 's/^target,2024-01-04T00:00:00Z,Y,0.5,/target,2024-01-04T00:00:00Z,Y,0,/' "$FIX/sim/negative-equity-weight.csv" >"$BATS_TEST_TMPDIR/flat.csv"
 	run -0 qts-sim --cash 1000 --leverage 100 "$BATS_TEST_TMPDIR/flat.csv"
 	grep -qx 'fill,2024-01-04T00:00:00Z,Y,b-Y-2,sell,100,50,0,0' <<<"$output"
+}
+
+@test "the books as they started go out before a fill that comes before the first equity event" {
+	printf '%s\n' 'target,2024-01-01T00:00:00Z,A,100,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,11,10,11,1000' \
+		'bar,2024-01-03T00:00:00Z,A,1d,11,12,11,12,1000' > "$BATS_TEST_TMPDIR/in.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/in.csv"
+	# after the bar that fills it, before the fill, at its time
+	[ "$(grep -A1 '^bar,2024-01-02' <<<"$output" | tail -1)" = "equity,2024-01-02T00:00:00Z,100000,100000,0,0,0,0" ]
+	[ "$(grep -A1 '^equity,2024-01-02' <<<"$output" | tail -1)" = "fill,2024-01-02T00:00:00Z,A,s-A-1,buy,100,10,0,0" ]
+	[ "$(only equity <<<"$output" | sed -n 2p)" = "equity,2024-01-03T00:00:00Z,99000,100100,1100,1100,0,100" ]
+	[ "$(only equity <<<"$output" | wc -l)" = 3 ]
+	# once, whatever fills after it; with --cash, that cash
+	sed -i '1a target,2024-01-01T00:00:00Z,B,5,qty,s\nbar,2024-01-02T00:00:00Z,B,1d,20,20,20,20,1000' "$BATS_TEST_TMPDIR/in.csv"
+	run -0 qts-sim --cash 5000 "$BATS_TEST_TMPDIR/in.csv"
+	[ "$(only equity <<<"$output" | head -1)" = "equity,2024-01-02T00:00:00Z,5000,5000,0,0,0,0" ]
+	# the paper broker, qts pipe and msgpack alike
+	run -0 qts-broker paper "$BATS_TEST_TMPDIR/in.csv"
+	[ "$(only equity <<<"$output" | head -1)" = "equity,2024-01-02T00:00:00Z,100000,100000,0,0,0,0" ]
+	qts-sim "$BATS_TEST_TMPDIR/in.csv" > "$BATS_TEST_TMPDIR/shell.csv"
+	qts pipe 'qts-sim' "$BATS_TEST_TMPDIR/in.csv" | cmp - "$BATS_TEST_TMPDIR/shell.csv"
+	qts-sim -M "$BATS_TEST_TMPDIR/in.csv" | qts cat | cmp - "$BATS_TEST_TMPDIR/shell.csv"
+	# a first fill after the first equity event writes none
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,11,10,11,1000' \
+		'target,2024-01-02T12:00:00Z,A,100,qty,s' \
+		'bar,2024-01-03T00:00:00Z,A,1d,11,12,11,12,1000' > "$BATS_TEST_TMPDIR/late.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/late.csv"
+	[ "$(only equity <<<"$output" | head -1)" = "equity,2024-01-03T00:00:00Z,100000,100000,0,0,0,0" ]
+	[ "$(only equity <<<"$output" | wc -l)" = 2 ]
 }

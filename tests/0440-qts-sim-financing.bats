@@ -51,6 +51,7 @@ def days(n):
 	python3 - > want <<-EOF
 	$PYFMT
 	$PYDAYS
+	print("2024-01-04T00:00:00Z,100000,100000,0,0,0")  # the start: financing is reckoned from here
 	days(1)                                   # Thursday, at Friday 00:00
 	print("2024-01-05T00:00:00Z,%s,%s,%s,0,0" % (f(c), f(c), f(I)))
 	c -= 10.0 * 100.0 * 1.0                   # the buy at Friday's open
@@ -63,7 +64,7 @@ def days(n):
 	EOF
 	diff want got
 	# the weekend: Monday's equity carries three days, Friday's one
-	python3 - "$(sed -n 2p got | cut -d, -f4)" "$(sed -n 3p got | cut -d, -f4)" <<-'EOF'
+	python3 - "$(sed -n 3p got | cut -d, -f4)" "$(sed -n 4p got | cut -d, -f4)" <<-'EOF'
 	import sys
 	fri, mon = map(float, sys.argv[1:])
 	assert abs((mon - fri) / (fri - 100000 * 0.05 / 360) - 3) < 1e-3, (fri, mon)
@@ -87,6 +88,7 @@ def days(n):
 	python3 - > want <<-EOF
 	$PYFMT
 	$PYDAYS
+	print("2024-01-01T00:00:00Z,100000,100000,0,0,0")
 	days(7)
 	print("2024-01-08T00:00:00Z,%s,%s,%s,0,0" % (f(c), f(c), f(I)))
 	c -= 100 * 10.0                           # the buy at the open of 2024-01-08
@@ -101,13 +103,13 @@ def days(n):
 
 @test "financing: --day-count 365 divides by 365 (ACT/365)" {
 	run -0 qts-sim --cash-rate 0.05 --day-count 365 long.csv
-	first=$(echo "$output" | fin_fields | head -1)
+	first=$(echo "$output" | fin_fields | sed -n 2p) # after the start
 	want=$(python3 -c "$PYFMT
 c = 100000.0; i = c * 0.05 / 365
 print('2024-01-05T00:00:00Z,%s,%s,%s,0,0' % (f(c + i), f(c + i), f(i)))")
 	[ "$first" = "$want" ]
 	run -0 qts-sim --cash-rate 0.05 --day-count 360 long.csv
-	[ "$(echo "$output" | fin_fields | head -1 | cut -d, -f4)" = "$(python3 -c "$PYFMT
+	[ "$(echo "$output" | fin_fields | sed -n 2p | cut -d, -f4)" = "$(python3 -c "$PYFMT
 print(f(100000.0 * 0.05 / 360))")" ]
 }
 
@@ -150,6 +152,7 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	    for s in ("AAA", "BBB", "CCC"):
 	        e += qty[s] * mark[s] * 1.0
 	    return e
+	print("2024-01-04T00:00:00Z,100000,100000,0,0,0")  # the start
 	print("2024-01-05T00:00:00Z,100000,100000,0,0,0")  # Thursday: nothing short
 	for s, px in (("AAA", 100.0), ("BBB", 50.0), ("CCC", 20.0)):
 	    c -= qty[s] * px * 1.0                           # the sales at Friday's open
@@ -187,6 +190,7 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	            i = c * 0.05 / 360; I += i; c += i
 	        elif c < 0:
 	            m = -c * 0.08 / 360; M += m; c -= m
+	print("2024-01-04T00:00:00Z,1000,1000,0,0,0")  # the start
 	days(1)
 	print("2024-01-05T00:00:00Z,%s,%s,%s,0,%s" % (f(c), f(c), f(I), f(M)))
 	c -= 30.0 * 100.0 * 1.0                     # the buy: cash goes below zero
@@ -200,8 +204,8 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	EOF
 	diff want got
 	# the margin interest stops once cash is positive, the interest resumes
-	[ "$(sed -n 3p got | cut -d, -f6)" = "$(sed -n 4p got | cut -d, -f6)" ]
-	[ "$(sed -n 3p got | cut -d, -f4)" != "$(sed -n 4p got | cut -d, -f4)" ]
+	[ "$(sed -n 4p got | cut -d, -f6)" = "$(sed -n 5p got | cut -d, -f6)" ]
+	[ "$(sed -n 4p got | cut -d, -f4)" != "$(sed -n 5p got | cut -d, -f4)" ]
 }
 
 @test "financing: without the flags the stream is as before; a rate of 0 writes zeros" {
@@ -217,8 +221,10 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	run -0 qts-sim --cash-rate 0 long.csv
 	[ "$(echo "$output" | grep '^equity,' | awk -F, '{ print NF }' | sort -u)" = 11 ]
 	[ "$(echo "$output" | grep '^equity,' | cut -d, -f9-11 | sort -u)" = "0,0,0" ]
-	# and apart from the three fields, the same stream
-	[ "$(echo "$output" | sed 's/^\(equity,.*\),0,0,0$/\1/')" = "$plain" ]
+	# the books at the start, from which financing is reckoned, then apart
+	# from the three fields the same stream
+	[ "${lines[0]}" = "equity,2024-01-04T00:00:00Z,100000,100000,0,0,0,0,0,0,0" ]
+	[ "$(echo "$output" | sed 1d | sed 's/^\(equity,.*\),0,0,0$/\1/')" = "$plain" ]
 }
 
 @test "financing: equity events with the fields read back, in CSV and msgpack, byte for byte" {
@@ -332,6 +338,9 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	            out.append(f)
 	    return out
 	base, fin = equities(sys.argv[1]), equities(sys.argv[2])
+	# financing's run starts with the books before its first day
+	assert fin[0][1:8] == ["2014-01-02T00:00:00Z", "2000", "2000", "0", "0", "0", "0"], fin[0]
+	fin = fin[1:]
 	assert len(base) == len(fin) > 200
 	def day(ts):
 	    return datetime.date.fromisoformat(ts[:10]).toordinal()

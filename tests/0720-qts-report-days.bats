@@ -233,3 +233,30 @@ within() {
 	run -2 --separate-stderr qts-report -s 25:00-26:00 "$BATS_TEST_TMPDIR/6e.csv"
 	[ "${stderr_lines[0]}" = "qts-report: --session: '25:00-26:00' is not HH:MM-HH:MM" ]
 }
+
+@test "the first day's P&L is a return: qts-sim writes the books as they started before it" {
+	# a target before the first bar fills at its open (10) and the bar
+	# closes at 11: 100 shares made 100 on the first day, 100 more on the
+	# second.  Starting from the first close (100100) left the first
+	# day's 100 out: 0.0999% where the account made 0.2%.
+	printf '%s\n' 'target,2024-01-01T00:00:00Z,A,100,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,11,10,11,1000' \
+		'bar,2024-01-03T00:00:00Z,A,1d,11,12,11,12,1000' > "$BATS_TEST_TMPDIR/in.csv"
+	qts-sim "$BATS_TEST_TMPDIR/in.csv" > "$BATS_TEST_TMPDIR/run.csv"
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/run.csv"
+	period total_return 0.002
+	[ "$(row start_equity)" = 100000 ]
+	[ "$(row end_equity)" = 100200 ]
+	[ "$(row start)" = 2024-01-02 ]
+	[ "$(row days)" = 2 ]
+	period best_day 0.001
+	# a day of interest on the cash alone: each day's return is its interest
+	grep '^bar,' "$BATS_TEST_TMPDIR/in.csv" | qts-sim --cash-rate 0.05 > "$BATS_TEST_TMPDIR/fin.csv"
+	run -0 qts-report -c "$BATS_TEST_TMPDIR/fin.csv"
+	[ "$(row days)" = 2 ]
+	last=$(grep '^equity,' "$BATS_TEST_TMPDIR/fin.csv" | tail -1 | cut -d, -f4)
+	period total_return "$(awk -v e="$last" 'BEGIN { printf "%.17g", e / 100000 - 1 }')"
+	# a run whose first bar changes nothing starts at its close, as before
+	grep '^bar,' "$BATS_TEST_TMPDIR/in.csv" | qts-sim > "$BATS_TEST_TMPDIR/flat.csv"
+	[ "$(grep -c '^equity,' "$BATS_TEST_TMPDIR/flat.csv")" = 2 ]
+}
