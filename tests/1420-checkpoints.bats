@@ -258,8 +258,10 @@ setup() {
 	qts-fetch --seed 5 --count 6000 -t 1m synth:AAA > "$T/in.csv"
 	qts-resample 5m "$T/in.csv" > "$T/ref.csv"
 	head -n 2000 "$T/in.csv" | qts-resample 5m --state "$T/S" --checkpoint-every 100 --output-journal "$T/J" | qts journal "$T/J" > /dev/null
-	[ -f "$T/S.next" ] && [ -f "$T/S.prev" ]
-	rm "$T/S.prev"
+	# (FILE.prev is there too unless the journal lagged behind every
+	# candidate: a machine under load)
+	[ -f "$T/S.next" ]
+	rm -f "$T/S.prev"
 	mkdir -p "$T/S.prev/x"
 	run -0 --separate-stderr sh -c "qts-resample 5m --state '$T/S' --checkpoint-every 100 --output-journal '$T/J' '$T/in.csv' | qts journal '$T/J' > /dev/null"
 	[ "${stderr_lines[0]}" = "qts-resample: --state $T/S: the checkpoint before it is not kept ($T/S.prev: Is a directory)" ]
