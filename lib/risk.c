@@ -42,6 +42,7 @@ struct sym {
 	int64_t tf_ns;
 	double pos, avg, last; /* last is NaN until a price is seen */
 	double mult;           /* money per point per unit: 1 for a share */
+	int contract;          /* an instrument's: priced at 0 and below too (see has_price) */
 	double best;           /* best price since the position was opened */
 	double wq;             /* signed quantity the working orders still want */
 	long nlive;            /* orders of the symbol not yet ended */
@@ -230,6 +231,24 @@ static inline struct sym *sym_get(qts_risk *r, const char *name)
 	return sym_add(r, name);
 }
 
+/* Whether px is a price to value s at: a finite one above 0 for a share
+ * (a vendor's bar of zeros is none, as qts-sim holds), any finite one
+ * for a contract, which trades at 0 and below (a spread, a future in a
+ * glut), as qts-sim marks it. */
+static inline int has_price(const struct sym *s, double px)
+{
+	return isfinite(px) && (px > 0 || s->contract);
+}
+
+/* Whether name is a contract's (--instrument), without adding it. */
+static int is_contract(const qts_risk *r, const char *name)
+{
+	for (size_t i = 0; i < r->c.ninstruments; i++)
+		if (strcmp(r->ins[i].symbol, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* A bar's symbol: the one after the latest first. */
 static inline struct sym *bar_sym(qts_risk *r, const char *name)
 {
@@ -278,8 +297,10 @@ static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *na
 	s->sector = -1;
 	s->mult = 1; /* a share, unless an instrument says otherwise */
 	for (size_t i = 0; i < r->c.ninstruments; i++)
-		if (strcmp(r->ins[i].symbol, name) == 0)
+		if (strcmp(r->ins[i].symbol, name) == 0) {
 			s->mult = r->ins[i].multiplier;
+			s->contract = 1;
+		}
 	if (r->nsmap) {
 		struct sector_map key, *m;
 		QTS_SET(key.symbol, name);
@@ -416,7 +437,7 @@ static struct ord *ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, dou
 	o->px = px;
 	o->live = 1;
 	s->nlive++;
-	if (!r->fill_mode && px > 0) {
+	if (!r->fill_mode && has_price(s, px)) {
 		o->assumed = 1;
 		trade(r, s, s->pos + side * qty, px);
 	} else
@@ -809,8 +830,8 @@ static double realised_vol(const qts_risk *r, const struct sym *s)
 
 /* Thresholds are met within a relative 1e-12, so that a 10% take-profit
  * from 100 triggers at 110 despite 100 * 1.1 rounding above it. */
-static int at_or_below(double px, double level) { return px <= level * (1 + 1e-12); }
-static int at_or_above(double px, double level) { return px >= level * (1 - 1e-12); }
+static int at_or_below(double px, double level) { return px <= level + 1e-12 * fabs(level); }
+static int at_or_above(double px, double level) { return px >= level - 1e-12 * fabs(level); }
 
 static int check_stops(qts_risk *r, struct sym *s)
 {
@@ -820,18 +841,20 @@ static int check_stops(qts_risk *r, struct sym *s)
 	if (p == 0 || fabs(p + s->wq) <= EPS)
 		return 0; /* flat, or an exit is working */
 	int lng = p > 0;
+	/* F of the price's size: a contract's average or best may be 0 or
+	 * below, where a fraction of it would point the wrong way */
 	double f = c->stop_loss;
-	if (!isnan(f) && (lng ? at_or_below(px, a * (1 - f)) : at_or_above(px, a * (1 + f)))) {
+	if (!isnan(f) && (lng ? at_or_below(px, a - f * fabs(a)) : at_or_above(px, a + f * fabs(a)))) {
 		snprintf(d, sizeof d, "price %.10g vs average %.10g: loss beyond %.10g", px, a, f);
 		return exit_position(r, s, "stop-loss", d);
 	}
 	f = c->trailing_stop;
-	if (!isnan(f) && (lng ? at_or_below(px, b * (1 - f)) : at_or_above(px, b * (1 + f)))) {
+	if (!isnan(f) && (lng ? at_or_below(px, b - f * fabs(b)) : at_or_above(px, b + f * fabs(b)))) {
 		snprintf(d, sizeof d, "price %.10g vs best %.10g: retreat beyond %.10g", px, b, f);
 		return exit_position(r, s, "trailing-stop", d);
 	}
 	f = c->take_profit;
-	if (!isnan(f) && (lng ? at_or_above(px, a * (1 + f)) : at_or_below(px, a * (1 - f)))) {
+	if (!isnan(f) && (lng ? at_or_above(px, a + f * fabs(a)) : at_or_below(px, a - f * fabs(a)))) {
 		snprintf(d, sizeof d, "price %.10g vs average %.10g: gain beyond %.10g", px, a, f);
 		return exit_position(r, s, "take-profit", d);
 	}
@@ -907,7 +930,7 @@ static int new_day(qts_risk *r, int64_t ts)
 	return was ? risk_event(r, "", "daily-loss", "resume", "new day") : 0;
 }
 
-/* s's new price px (above 0, finite): the view's value moves with it. */
+/* s's new price px (has_price): the view's value moves with it. */
 static inline void mark(qts_risk *r, struct sym *s, double px)
 {
 	if (s->pos != 0) {
@@ -923,7 +946,8 @@ static inline void mark(qts_risk *r, struct sym *s, double px)
 /* s: the event's symbol when already looked up (a bar's), or NULL. */
 static int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, int is_bar)
 {
-	if (!(px > 0) || !isfinite(px))
+	if (__builtin_expect(!(px > 0 && isfinite(px)), 0) &&
+	    !(isfinite(px) && (s ? s->contract : is_contract(r, ev->symbol))))
 		return put(r, ev); /* nothing usable to value positions at */
 	if (!s)
 		s = sym_get(r, ev->symbol);
@@ -965,9 +989,11 @@ static void fill_mode(qts_risk *r)
 static void apply_fill(qts_risk *r, const qts_event *ev)
 {
 	double sign = qts_side_parse(ev->fill.side);
-	if (sign == 0 || !(ev->fill.qty > 0) || !(ev->fill.price > 0))
+	if (sign == 0 || !(ev->fill.qty > 0) || !isfinite(ev->fill.price))
 		return;
 	struct sym *s = sym_get(r, ev->symbol);
+	if (!has_price(s, ev->fill.price))
+		return;
 	trade(r, s, s->pos + sign * ev->fill.qty, ev->fill.price);
 	if (!isnan(ev->fill.commission))
 		r->cash -= ev->fill.commission;
@@ -1149,31 +1175,43 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 	}
 	double eq = r->cash + r->mv, cap, own = fabs(p) > EPS && !isnan(s->last) ? p * s->last * s->mult : 0;
 	double unit = px * s->mult; /* the value of one unit of s */
+	/* A contract at 0 or below: a unit of it is worth nothing to divide
+	 * a cap by; the rules of value let its position shrink, not grow. */
+	int valueless = !(unit > 0);
 	if (r->dd_breached)
 		limit(b, fmin(p, 0), fmax(p, 0), "max-drawdown");
 	if (r->daily_breached)
 		limit(b, fmin(p, 0), fmax(p, 0), "daily-loss");
 	if (!isnan(c->max_position))
 		limit(b, -c->max_position, c->max_position, "max-position");
-	if (!isnan(c->max_position_notional)) {
+	if (valueless) {
+		static const char *const by_value[] = { "max-position-notional", "max-position-pct", "max-gross",
+							"max-net", "max-sector" };
+		double given[] = { c->max_position_notional, c->max_position_pct, c->max_gross, c->max_net,
+				   s->sector >= 0 ? c->max_sector : NAN };
+		for (size_t i = 0; i < sizeof given / sizeof *given; i++)
+			if (!isnan(given[i]))
+				limit(b, fmin(p, 0), fmax(p, 0), by_value[i]);
+	}
+	if (!isnan(c->max_position_notional) && !valueless) {
 		cap = c->max_position_notional / unit;
 		limit(b, -cap, cap, "max-position-notional");
 	}
-	if (!isnan(c->max_position_pct)) {
+	if (!isnan(c->max_position_pct) && !valueless) {
 		cap = fmax(0, c->max_position_pct * eq) / unit;
 		limit(b, -cap, cap, "max-position-pct");
 	}
-	if (!isnan(c->max_gross)) {
+	if (!isnan(c->max_gross) && !valueless) {
 		cap = fmax(0, c->max_gross - (gross - fabs(own))) / unit;
 		limit(b, -cap, cap, "max-gross");
 	}
-	if (!isnan(c->max_net)) {
+	if (!isnan(c->max_net) && !valueless) {
 		double other = net - own;
 		limit(b, (-c->max_net - other) / unit, (c->max_net - other) / unit, "max-net");
 	}
 	if (c->max_positions >= 0 && fabs(p) <= EPS && open >= c->max_positions)
 		limit(b, 0, 0, "max-positions");
-	if (!isnan(c->max_sector) && s->sector >= 0) {
+	if (!isnan(c->max_sector) && s->sector >= 0 && !valueless) {
 		cap = fmax(0, c->max_sector * eq - (sector - fabs(own))) / unit;
 		limit(b, -cap, cap, "max-sector");
 	}
@@ -1273,14 +1311,19 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		if (!isnan(c->price_band) && !isnan(s->last)) {
 			double lim[2] = { ev->order.limit, ev->order.stop };
 			for (int i = 0; i < 2; i++)
-				if (!isnan(lim[i]) && fabs(lim[i] - s->last) > c->price_band * s->last)
+				if (!isnan(lim[i]) && fabs(lim[i] - s->last) > c->price_band * fabs(s->last))
 					return reject(r, ev, "price-band", "%s %.10g is more than %.10g from last %.10g",
 						      i ? "stop" : "limit", lim[i], c->price_band, s->last);
 		}
 		q = p + sign * ev->order.qty;
 	} else if ((unit = qts_unit_parse(ev->target.unit)) == QTS_UNIT_WEIGHT) {
+		/* a contract at 0 or below: no weight of equity is a number
+		 * of it (qts-sim says so too) */
 		if (isnan(px))
 			return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
+		if (!(px > 0))
+			return reject(r, ev, "no-price", "%s's price %.10g is not above 0: no weight of equity is a number of it",
+				      ev->symbol, px);
 		if (qts_weight_no_equity(ev->target.target, r->cash + r->mv))
 			return reject(r, ev, "target", "equity %.10g is not above 0: no weight of it to hold",
 				      r->cash + r->mv);
@@ -1295,7 +1338,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
 	if (!isfinite(q))
 		return reject(r, ev, order ? "order" : "target", "quantity %.10g not understood", q);
-	if (!(px > 0) && needs_price(c))
+	if (!has_price(s, px) && needs_price(c))
 		return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
 	if (rate_full(r))
 		return reject(r, ev, "max-orders", "more than %ld in %.10gs", c->max_orders,
@@ -1418,7 +1461,7 @@ static __attribute__((noinline)) int plain_bar(qts_risk *r, const qts_event *ev)
 	if (again)
 		return again < 0 ? -1 : put(r, ev);
 	double px = ev->bar.close;
-	if (px > 0 && px <= DBL_MAX) /* as on_price: above 0 and finite */
+	if ((px > 0 && px <= DBL_MAX) || has_price(s, px)) /* as on_price */
 		mark(r, s, px);
 	return put(r, ev);
 }
@@ -1449,7 +1492,7 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 	__builtin_prefetch((const char *)(s + 1) + 64);
 	qts_risk_clock(r, qts_time_add(ev->ts, s->tf_ns, &end) == 0 ? end : INT64_MAX); /* bar_known */
 	double px = ev->bar.close;
-	if (px > 0 && px <= DBL_MAX)
+	if (__builtin_expect(px > 0 && px <= DBL_MAX, 1) || has_price(s, px))
 		mark(r, s, px);
 	return put(r, ev);
 }

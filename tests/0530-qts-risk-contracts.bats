@@ -122,3 +122,41 @@ check_reduces() {
 	run -2 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/rules" < /dev/null
 	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/rules:1: instrument ES: multiplier: 0 is out of range [1e-09, 1e+09]" ]
 }
+
+@test "contracts: valued and stopped at a price of 0 and below, as qts-sim marks them; a share is not" {
+	# CL in April 2020: bought at 10, quoted at -37.  qts-risk held its
+	# last price of 20 and the stop-loss never fired while qts-sim marked
+	# the loss; it fires on the bar at -37 now.
+	printf '%s\n' 'bar,2020-04-01T00:00:00Z,CL,1d,20,20,20,20,1000' \
+		'target,2020-04-01T12:00:00Z,CL,1,qty,s' \
+		'bar,2020-04-02T00:00:00Z,CL,1d,10,10,10,10,1000' \
+		'bar,2020-04-03T00:00:00Z,CL,1d,-37,-37,-37,-37,1000' \
+		'bar,2020-04-06T00:00:00Z,CL,1d,5,5,5,5,1000' > "$BATS_TEST_TMPDIR/cl.csv"
+	CL=CL,multiplier=1000,margin=5000
+	run -0 qts-risk --instrument $CL --stop-loss 0.6 "$BATS_TEST_TMPDIR/cl.csv"
+	# (the view's average is the price at approval, 20: |20| x 0.6 below it is 8)
+	[ "$(grep -A1 '^bar,2020-04-03' <<<"$output" | tail -1)" = "risk,2020-04-04T00:00:00Z,CL,stop-loss,flatten,price -37 vs average 20: loss beyond 0.6" ]
+	# once, and on through qts-sim with the same spec
+	run -0 sh -c "qts-risk --instrument $CL --stop-loss 0.6 '$BATS_TEST_TMPDIR/cl.csv' | qts-sim --instrument $CL | grep -c '^risk,.*price -37 vs average 20'"
+	[ "$output" = 1 ]
+	# a share's bar of zeros values nothing: no stop
+	sed 's/-37/0/g' "$BATS_TEST_TMPDIR/cl.csv" > "$BATS_TEST_TMPDIR/zero.csv"
+	run -0 qts-risk --stop-loss 0.6 "$BATS_TEST_TMPDIR/zero.csv"
+	[ "$(grep -c '^risk,' <<<"$output")" = 1 ] # at 5, below 8
+	[[ "$(grep '^risk,' <<<"$output")" == *"price 5 vs average 20"* ]]
+	# at a price of 0 or below, the limits on value let it shrink, not
+	# grow; a weight target has no number of it; a price band measures |last|
+	printf '%s\n' 'bar,2020-04-03T00:00:00Z,CL,1d,-37,-37,-37,-37,1000' \
+		'target,2020-04-04T00:00:00Z,CL,2,qty,s' \
+		'target,2020-04-04T00:00:00Z,CL,0.1,weight,w' > "$BATS_TEST_TMPDIR/neg.csv"
+	run -0 qts-risk --instrument $CL --max-gross 1e6 "$BATS_TEST_TMPDIR/neg.csv"
+	grep -qx 'risk,2020-04-04T00:00:00Z,CL,max-gross,reject,target 2 qty: position 0; allowed up to 0' <<<"$output"
+	grep -qx "risk,2020-04-04T00:00:00Z,CL,no-price,reject,target 0.1 weight: CL's price -37 is not above 0: no weight of equity is a number of it" <<<"$output"
+	printf '%s\n' 'bar,2020-04-03T00:00:00Z,CL,1d,-37,-37,-37,-37,1000' \
+		'order,2020-04-04T00:00:00Z,CL,o1,buy,1,limit,1,,day,s' > "$BATS_TEST_TMPDIR/band.csv"
+	run -0 qts-risk --instrument $CL --price-band 2 "$BATS_TEST_TMPDIR/band.csv"
+	grep -qx 'order,2020-04-04T00:00:00Z,CL,o1,buy,1,limit,1,,day,s' <<<"$output"
+	run -0 qts-risk --instrument $CL --price-band 1 "$BATS_TEST_TMPDIR/band.csv"
+	grep -qx 'risk,2020-04-04T00:00:00Z,CL,price-band,reject,order o1: limit 1 is more than 1 from last -37' <<<"$output" ||
+		{ echo "$output"; false; }
+}
