@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -849,13 +850,18 @@ typedef struct engine {
 	fetch f;
 	qts_merge *m;
 	int open_failed;
+	int opened; /* the sources are open (open_sources) */
 	char err[1200];
 } engine;
+
+static int open_sources(engine *e, int in_loop);
 
 static int fetch_next(void *eng, qts_event *ev)
 {
 	engine *e = eng;
 	fetch *f = &e->f;
+	if (__builtin_expect(!e->opened, 0) && open_sources(e, 1) < 0)
+		return -1;
 	if (!f->n)
 		return 0;
 	for (;;) {
@@ -883,6 +889,8 @@ static int fetch_next(void *eng, qts_event *ev)
 static int fetch_drain(void *eng, qts_event *ev)
 {
 	engine *e = eng;
+	if (!e->opened) /* a signal while the stage waited to open them */
+		return 0;
 	e->f.draining = 1;
 	return fetch_next(eng, ev) > 0;
 }
@@ -966,7 +974,7 @@ static const char *fetch_error(void *eng)
 static void fetch_counts(void *eng, char *buf, size_t size)
 {
 	engine *e = eng;
-	snprintf(buf, size, "sources=%zu skipped=%ld", e->f.n, e->f.skipped);
+	snprintf(buf, size, "sources=%zu skipped=%ld", e->opened ? e->f.n : e->o.nsrc, e->f.skipped);
 }
 
 static void fetch_free(void *eng)
@@ -999,27 +1007,100 @@ static const qts_stage_ops fetch_ops = {
 	.free = fetch_free,
 };
 
-/* The sources opened, their kinds known: an option none of them takes,
- * or a -s before a file of events (they name their own symbols), is a
- * usage error before anything is read. */
-static void check_kind_opts(const options *o, const source *src, size_t n)
+/* An option none of the sources takes, or a -s they do not: 0, or -1
+ * with why in msg.  by_spec: the sources not yet opened, what they may
+ * be told by their names alone (a file may be a vendor's or events),
+ * for the faults that are so whatever they hold. */
+static int kind_fault(const options *o, const source *src, size_t n, int by_spec, char *msg, size_t size)
 {
 	unsigned kinds = 0;
 	for (size_t i = 0; i < n; i++) {
 		const source *s = &src[i];
-		kinds |= s->vendor ? SRC_TABLE : s->synth ? SRC_SYNTH : s->kind ? SRC_NET : SRC_EVENTS;
-		if (s->events && s->symbol)
-			qts_die(QTS_EXIT_USAGE, "-s %s: %s holds events, which name their own symbols", s->symbol,
-				s->spec);
-		if (s->synth && s->symbol) /* (a network source's symbol is renamed by it) */
-			qts_die(QTS_EXIT_USAGE, "-s %s: %s names its symbols itself", s->symbol, s->spec);
+		int synth = by_spec ? strncmp(s->spec, "synth:", 6) == 0 : s->synth != NULL;
+		if (by_spec)
+			kinds |= s->kind ? SRC_NET : synth ? SRC_SYNTH : o->columns ? SRC_TABLE : SRC_TABLE | SRC_EVENTS;
+		else
+			kinds |= s->vendor ? SRC_TABLE : s->synth ? SRC_SYNTH : s->kind ? SRC_NET : SRC_EVENTS;
+		if (s->events && s->symbol) {
+			snprintf(msg, size, "-s %s: %s holds events, which name their own symbols", s->symbol, s->spec);
+			return -1;
+		}
+		if (synth && s->symbol) { /* (a network source's symbol is renamed by it) */
+			snprintf(msg, size, "-s %s: %s names its symbols itself", s->symbol, s->spec);
+			return -1;
+		}
 	}
 	for (size_t g = 0; g < G_N; g++)
-		if ((o->given >> g & 1) && !(kinds & kind_opts[g].kinds))
-			qts_die(QTS_EXIT_USAGE, "%s acts on %s alone, and no source here is one", kind_opts[g].name,
-				kind_opts[g].what);
-	if ((o->given >> G_SESSION & 1) && !strchr("smh", o->tf.n ? o->tf.unit : 'd'))
-		qts_die(QTS_EXIT_USAGE, "--session shapes the intraday bars of synth:, and these are daily or longer");
+		if ((o->given >> g & 1) && !(kinds & kind_opts[g].kinds)) {
+			snprintf(msg, size, "%s acts on %s alone, and no source here is one", kind_opts[g].name,
+				 kind_opts[g].what);
+			return -1;
+		}
+	if ((o->given >> G_SESSION & 1) && !strchr("smh", o->tf.n ? o->tf.unit : 'd')) {
+		snprintf(msg, size, "--session shapes the intraday bars of synth:, and these are daily or longer");
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether a source may keep the stage waiting as it is opened, for the
+ * first bytes that tell what a pipe, a FIFO, a socket or a terminal
+ * holds (standard input too, when it is one).  Such a wait is inside the
+ * stage's loop, where heartbeats and metrics go on; files are opened as
+ * the stage is built.  (A network source asks its vendor at its first
+ * read, in the loop already.) */
+static int may_wait(const source *s)
+{
+	if (s->kind || strncmp(s->spec, "synth:", 6) == 0)
+		return 0;
+	const char *path = strncmp(s->spec, "file:", 5) == 0 ? s->spec + 5 : s->spec;
+	struct stat st;
+	int rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+	return rc == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+/* Open every source (one that cannot be is said, and the run fails at
+ * the end) and merge them.  Their kinds known, an option none of them
+ * takes, or a -s before a file of events (they name their own symbols),
+ * is a usage error as the stage is built, before anything is written;
+ * in the loop (in_loop: a source may wait, see may_wait), where
+ * heartbeats may have gone out, the run fails (exit 1), its stream
+ * ending with why (build has refused what the names alone tell).  0, or
+ * -1 with why in e->err. */
+static int open_sources(engine *e, int in_loop)
+{
+	options *o = &e->o;
+	fetch *f = &e->f;
+	size_t open = 0;
+	for (size_t i = 0; i < o->nsrc; i++) {
+		source *s = &f->src[open];
+		*s = o->src[i];
+		if (open_source(s, o) < 0) {
+			/* A signal while a source's first bytes are awaited
+			 * is said as at any other time, by the stream's last
+			 * event and the status alone, not as a failed source. */
+			if (qts_interrupted) {
+				e->open_failed = 1;
+				break;
+			}
+			qts_warn("%s", s->err);
+			e->open_failed = 1;
+			continue;
+		}
+		open++;
+	}
+	f->n = open;
+	e->opened = 1;
+	char why[512];
+	if (!e->open_failed && kind_fault(o, f->src, f->n, 0, why, sizeof why) < 0) {
+		if (!in_loop)
+			qts_die(QTS_EXIT_USAGE, "%s", why);
+		snprintf(e->err, sizeof e->err, "%s", why);
+		return -1;
+	}
+	if (!(e->m = qts_merge_new_sources(f->n, source_next, source_error, f)))
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	return 0;
 }
 
 static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *arg)
@@ -1055,29 +1136,14 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	*f = (fetch){ .o = o, .src = o->src, .validator = qts_validator_new() };
 	if (!f->validator)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	size_t open = 0;
-	for (size_t i = 0; i < o->nsrc; i++) {
-		source *s = &f->src[open];
-		*s = o->src[i];
-		if (open_source(s, o) < 0) {
-			/* A signal while a source's first bytes are awaited
-			 * is said as at any other time, by the stream's last
-			 * event and the status alone, not as a failed source. */
-			if (qts_interrupted) {
-				e->open_failed = 1;
-				break;
-			}
-			qts_warn("%s", s->err);
-			e->open_failed = 1;
-			continue;
-		}
-		open++;
-	}
-	f->n = open;
-	if (!e->open_failed)
-		check_kind_opts(o, f->src, f->n);
-	if (!(e->m = qts_merge_new_sources(f->n, source_next, source_error, f)))
-		qts_die(QTS_EXIT_FAIL, "out of memory");
+	int wait = 0;
+	for (size_t i = 0; i < o->nsrc; i++)
+		wait |= may_wait(&o->src[i]);
+	char why[512];
+	if (!wait)
+		open_sources(e, 0);
+	else if (kind_fault(o, o->src, o->nsrc, 1, why, sizeof why) < 0)
+		qts_die(QTS_EXIT_USAGE, "%s", why); /* so whatever they hold */
 	st->name = "qts-fetch";
 	st->ops = &fetch_ops;
 	st->eng = e;

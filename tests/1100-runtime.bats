@@ -377,6 +377,45 @@ fed() {
 	[ "$(cat "$T/out")" = "system,1970-01-01T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
 }
 
+@test "qts-fetch beats and writes its metrics while a FIFO's first bytes are awaited; what they hold is judged when they come" {
+	mkfifo "$T/in"
+	timeout 30 qts-fetch --heartbeat 100ms --metrics "$T/m.prom" "$T/in" > "$T/out" 2> "$T/err" &
+	PIDS+=($!)
+	# no writer yet: the source is not open, the stage beats all the same
+	# (it wrote nothing until the first bytes came)
+	for _ in $(seq 100); do [ "$(wc -l < "$T/out")" -ge 3 ] && break; sleep 0.05; done
+	[ "$(sed -n 1p "$T/out")" = "system,1677-09-21T00:12:43.145224192Z,qts-fetch,info,heartbeat in=0 out=0 sources=1 skipped=0" ]
+	[ -s "$T/m.prom" ]
+	exec 5> "$T/in"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n' >&5
+	exec 5>&-
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(grep -v '^system,' "$T/out")" = "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1" ]
+	# an option its content refuses: after heartbeats, no longer a usage
+	# error that writes nothing, but the run's failure, said in the stream
+	timeout 30 qts-fetch --heartbeat 100ms -s X "$T/in" > "$T/out" 2> "$T/err" &
+	PIDS[0]=$!
+	for _ in $(seq 100); do [ -s "$T/out" ] && break; sleep 0.05; done
+	exec 5> "$T/in"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n' >&5
+	exec 5>&-
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ "$(cat "$T/err")" = "qts-fetch: -s X: $T/in holds events, which name their own symbols" ]
+	[ "$(tail -n 1 "$T/out")" = "system,1677-09-21T00:12:43.145224192Z,qts-fetch,error,\"-s X: $T/in holds events, which name their own symbols\"" ]
+	# a file is judged as the stage is built: a usage error, nothing written
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n' > "$T/f.csv"
+	run -2 --separate-stderr qts-fetch --heartbeat 100ms -s X "$T/f.csv"
+	[ -z "$output" ]
+	# and what no content could make right, with a FIFO too, without a wait
+	run -2 --separate-stderr timeout 10 qts-fetch --heartbeat 100ms --seed 3 "$T/in"
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "qts-fetch: --seed acts on synth: alone, and no source here is one" ]
+}
+
 @test "SIGTERM while the output is blocked (a reader that does not read): the stage stops within a second or two, 143, without live options" {
 	qts-fetch --seed 4 --count 100000 -t 1m synth:AAA,BBB > "$T/many.csv"
 	for prog in "qts-fetch" "qts-sim"; do
