@@ -377,6 +377,15 @@ fed() {
 	[ "$(cat "$T/out")" = "system,1970-01-01T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
 }
 
+# A bar into the FIFO $T/in, closed; the status of the stage PIDS[0] in rc.
+one_bar_then_wait() {
+	exec 5> "$T/in"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n' >&5
+	exec 5>&-
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+}
+
 @test "qts-fetch beats and writes its metrics while a FIFO's first bytes are awaited; what they hold is judged when they come" {
 	mkfifo "$T/in"
 	timeout 30 qts-fetch --heartbeat 100ms --metrics "$T/m.prom" "$T/in" > "$T/out" 2> "$T/err" &
@@ -386,11 +395,7 @@ fed() {
 	for _ in $(seq 100); do [ "$(wc -l < "$T/out")" -ge 3 ] && break; sleep 0.05; done
 	[ "$(sed -n 1p "$T/out")" = "system,1677-09-21T00:12:43.145224192Z,qts-fetch,info,heartbeat in=0 out=0 sources=1 skipped=0" ]
 	[ -s "$T/m.prom" ]
-	exec 5> "$T/in"
-	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n' >&5
-	exec 5>&-
-	rc=0
-	wait "${PIDS[0]}" || rc=$?
+	one_bar_then_wait
 	[ "$rc" -eq 0 ]
 	[ "$(grep -v '^system,' "$T/out")" = "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1" ]
 	# an option its content refuses: after heartbeats, no longer a usage
@@ -398,11 +403,7 @@ fed() {
 	timeout 30 qts-fetch --heartbeat 100ms -s X "$T/in" > "$T/out" 2> "$T/err" &
 	PIDS[0]=$!
 	for _ in $(seq 100); do [ -s "$T/out" ] && break; sleep 0.05; done
-	exec 5> "$T/in"
-	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n' >&5
-	exec 5>&-
-	rc=0
-	wait "${PIDS[0]}" || rc=$?
+	one_bar_then_wait
 	[ "$rc" -eq 1 ]
 	[ "$(cat "$T/err")" = "qts-fetch: -s X: $T/in holds events, which name their own symbols" ]
 	[ "$(tail -n 1 "$T/out")" = "system,1677-09-21T00:12:43.145224192Z,qts-fetch,error,\"-s X: $T/in holds events, which name their own symbols\"" ]
