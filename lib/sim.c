@@ -86,7 +86,7 @@ struct qts_sim {
 	int64_t eq_ts;
 	struct qts_equity_fields eq_last;
 	/* The books as they started are written (see write_start), or need
-	 * not be: an equity event has gone out, or the engine was restored. */
+	 * not be: an equity event has gone out. */
 	int started;
 	int64_t group_ts, group_close;
 	/* The earliest time from which an event may have more to do first
@@ -2058,6 +2058,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 {
 	qts_ck_tag(c, "qts-sim");
 	qts_ck_f64(c, &s->pf.cash), qts_ck_f64(c, &s->pf.initial);
+	qts_ck_int(c, &s->started); /* a checkpoint may come before the books as they started */
 	size_t nall = s->nall;
 	qts_ck_size(c, &nall, c->loading ? c->len / 8 : nall);
 	for (size_t i = 0; i < nall && qts_ck_ok(c); i++) {
@@ -2165,6 +2166,5 @@ int qts_sim_restore(qts_sim *s, qts_ckpt *c)
 		qts_ck_fail(c, "restored into an engine that has run");
 		return -1;
 	}
-	s->started = 1; /* its books went out before the checkpoint */
 	return sim_ck(s, c);
 }

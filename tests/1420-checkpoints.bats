@@ -333,3 +333,16 @@ setup() {
 	qts-sim "$T/in.csv" | grep -v '^equity' > "$T/want.csv"
 	grep -v '^equity' "$T/got.csv" | diff - "$T/want.csv"
 }
+
+# A checkpoint before qts-sim's first fill: the restart still writes the
+# books as they started before it (they were lost: the restored engine
+# took them as written).
+@test "checkpoints: qts-sim killed before its first fill writes the books as they started after the restart" {
+	printf '%s\n' 'target,2024-01-01T00:00:00Z,AAA,100,qty,s' 'target,2024-01-01T00:00:00Z,BBB,10,qty,s' \
+		'bar,2024-01-02T00:00:00Z,AAA,1d,10,11,10,11,1000' 'bar,2024-01-03T00:00:00Z,AAA,1d,11,12,11,12,1000' \
+		> "$T/in.csv"
+	qts-sim "$T/in.csv" > "$T/ref.csv"
+	grep -qx 'equity,2024-01-02T00:00:00Z,100000,100000,0,0,0,0' "$T/ref.csv"
+	KILL=1 paused 2 "$T/in.csv" '^update,.*,BBB,.*,accepted,' "$T/got.csv" qts-sim
+	cmp "$T/got.csv" "$T/ref.csv"
+}
