@@ -317,7 +317,9 @@ int qts_sim_actions_unmatched(qts_sim *s, const char **one);
 size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double *price);
 /* After qts_sim_finish: a warning on standard error when prices of
  * shares at 0 or below marked nothing (the position kept its last
- * price), counting them and naming the first. */
+ * price), and one when market data of no volume filled nothing of the
+ * orders working under --max-participation, each counting them and
+ * naming the first. */
 void qts_sim_warn_unpriced(const qts_sim *s);
 void qts_sim_free(qts_sim *s);
 /* --state: the engine's whole state into c, or back from it into an

@@ -116,6 +116,12 @@ struct qts_sim {
 	size_t unpriced;
 	int64_t unpriced_ts;
 	char unpriced_sym[QTS_SYM_MAX];
+	/* market data of no volume (or size) that an order working on it
+	 * could take nothing of under --max-participation: how many, and
+	 * the first's symbol and time (see qts_sim_warn_unpriced) */
+	size_t dry;
+	int64_t dry_ts;
+	char dry_sym[QTS_SYM_MAX];
 	/* The index of the latest bar's symbol: the bars of a wide book
 	 * cycle over the symbols, and the events between them (targets of a
 	 * few) do not move this guess off its cycle.  Not in checkpoints
@@ -1333,6 +1339,7 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
 	double used[2] = { 0, 0 };
 	double sigma = NAN, adv = NAN;
+	int dry = 0; /* an order was there to fill, the data had no volume for it */
 	if (s->o.impact.on) {
 		sigma = qts_roll_sigma(&y->roll);
 		adv = qts_roll_adv(&y->roll);
@@ -1366,6 +1373,8 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		}
 		double *u = &used[o->side > 0];
 		double cap = qts_fill_capacity(m, o->side, s->o.participation);
+		if (!(cap > 0))
+			dry = 1;
 		if (!s->o.fractional && isfinite(cap))
 			cap = floor(cap + EPS);
 		double q = cap - *u < remaining ? cap - *u : remaining;
@@ -1431,6 +1440,10 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			continue;
 		}
 		i++;
+	}
+	if (__builtin_expect(dry, 0) && s->dry++ == 0) {
+		s->dry_ts = ts;
+		snprintf(s->dry_sym, sizeof s->dry_sym, "%s", y->name);
 	}
 	return 0;
 }
@@ -1985,13 +1998,21 @@ size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double
 
 void qts_sim_warn_unpriced(const qts_sim *s)
 {
-	if (!s->unpriced)
-		return;
 	char when[40];
-	qts_time_format(s->unpriced_ts, when);
-	qts_warn("%zu price%s of a share at 0 or below, the first of %s at %s: no price to value it at, "
-		 "its position kept at its last price", s->unpriced, s->unpriced == 1 ? "" : "s", s->unpriced_sym,
-		 when);
+	if (s->unpriced) {
+		qts_time_format(s->unpriced_ts, when);
+		qts_warn("%zu price%s of a share at 0 or below, the first of %s at %s: no price to value it at, "
+			 "its position kept at its last price", s->unpriced, s->unpriced == 1 ? "" : "s",
+			 s->unpriced_sym, when);
+	}
+	if (s->dry) {
+		/* Bars of a file without volume (a column of zeros) fill
+		 * nothing under a participation cap: the run would end with
+		 * its orders working and not a word of why. */
+		qts_time_format(s->dry_ts, when);
+		qts_warn("--max-participation: %zu market event%s of no volume filled nothing of the orders "
+			 "working, the first of %s at %s", s->dry, s->dry == 1 ? "" : "s", s->dry_sym, when);
+	}
 }
 
 const char *qts_sim_error(const qts_sim *s)

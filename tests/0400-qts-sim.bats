@@ -147,6 +147,22 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --max-participation: 'x' is not a number" ]
 }
 
+@test "--max-participation: bars of no volume fill nothing, and qts-sim says so at the end" {
+	# a vendor's file without volume (a column of zeros, as backtrader's)
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,0' \
+		'order,2024-01-02T00:00:00Z,A,o1,buy,5,market,,,gtc,' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10,0' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,11,9,10,0' > "$BATS_TEST_TMPDIR/dry.csv"
+	run -0 --separate-stderr qts-sim --max-participation 0.1 "$BATS_TEST_TMPDIR/dry.csv"
+	! echo "$output" | grep -q '^fill,'
+	[ "$stderr" = "qts-sim: --max-participation: 2 market events of no volume filled nothing of the orders working, the first of A at 2024-01-02T00:00:00Z" ]
+	# with volume, or without the cap, not a word
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/dry.csv"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr qts-sim --max-participation 0.1 "$SIM/orders.csv"
+	[ -z "$stderr" ]
+}
+
 @test "--max-participation: a stop filled in part stays triggered; its rest fills on later bars" {
 	# A's sell stop at 90 triggers on 01-02 (low 85), 30 of 100 fill (0.3 of
 	# volume 100); the rest is a market order from 01-03's open (95), above
