@@ -160,7 +160,13 @@ qts_synth *qts_synth_new(const char *symbols, const qts_synth_opts *o, char *err
 	s->bar_sigma_k = s->daily ? (o->tf.unit == 'd' ? sqrt(o->tf.n) : o->tf.unit == 'w' ? sqrt(5.0 * o->tf.n)
 										  : sqrt(21.0 * o->tf.n))
 				  : sqrt((double)s->step / session_ns);
-	s->day = o->from / QTS_NS_PER_DAY - 1;
+	/* The loop of advance_time starts the day after: two days before the
+	 * UTC date of --from, floored (a time before 1970 is negative), so
+	 * that a session of a zone west of UTC that is still open at --from,
+	 * on the local date before, is not passed over. */
+	s->day = qts_floor_div(o->from, QTS_NS_PER_DAY) - 2;
+	if (s->day < qts_floor_div(INT64_MIN, QTS_NS_PER_DAY)) /* its midnight has a time */
+		s->day = qts_floor_div(INT64_MIN, QTS_NS_PER_DAY);
 	return s;
 fail:
 	free(list);
@@ -219,8 +225,15 @@ static int advance_time(qts_synth *s)
 		if (qts_time_add(mid, (int64_t)s->o.session_open * 60 * QTS_NS_PER_SEC, &s->t) ||
 		    qts_time_add(mid, (int64_t)s->o.session_close * 60 * QTS_NS_PER_SEC, &s->t_end))
 			return 1; /* past the last time: qts_synth_next says so */
-		if (s->t < s->o.from)
-			continue;
+		if (s->t < s->o.from) {
+			/* --from within the session: its bars from there on, on
+			 * the session's phase, as -f keeps the bars at or after
+			 * it (a day is passed over only when none is left). */
+			int64_t k = (s->o.from - s->t - 1) / s->step + 1, t;
+			if (qts_time_mul(k, s->step, &t) || qts_time_add(s->t, t, &t) || t > s->t_end - s->step)
+				continue;
+			s->t = t;
+		}
 		if (s->t >= s->o.to)
 			return 0;
 		if (s->t + s->step <= s->t_end)

@@ -386,6 +386,21 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[[ "${lines[13]}" == bar,2024-03-11T13:30:00Z,* ]]
 }
 
+@test "synth: intraday bars from a --from within a session, before 1970 as after it, and west of UTC" {
+	stamps() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | tr '\n' ' '; }
+	# the session's bars at or after --from, on its phase, not the next day's
+	run -0 qts-fetch --tf 1h --from 2024-01-02T15:00:00Z --to 2024-01-02T18:00:00Z synth:A
+	[ "$(stamps)" = "2024-01-02T15:30:00Z 2024-01-02T16:30:00Z 2024-01-02T17:30:00Z " ]
+	run -0 qts-fetch --tf 1h --from 2024-01-02T19:30:00Z --count 2 synth:A
+	[ "$(stamps)" = "2024-01-02T19:30:00Z 2024-01-03T14:30:00Z " ]
+	# a --from before 1970 that is not a midnight: the day of it, not the next
+	run -0 qts-fetch --tf 1h --from 1969-12-30T12:00:00Z --count 1 synth:A
+	[ "$(stamps)" = "1969-12-30T14:30:00Z " ]
+	# Honolulu's session of 3 January ends at 02:00Z on the 4th
+	run -0 qts-fetch --tf 1h --tz Pacific/Honolulu --from 2024-01-04T00:00:00Z --count 2 synth:A
+	[ "$(stamps)" = "2024-01-04T00:30:00Z 2024-01-04T19:30:00Z " ]
+}
+
 @test "synth: --session and --tz" {
 	run -0 qts-fetch --tf 1h --session 08:00-10:00 --tz UTC --count 4 synth:A
 	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | tr '\n' ' ')" = \
