@@ -1,6 +1,7 @@
 /* fetch_validate.c — is a record of market data sound?  Bad data found at the
  * source costs far less than a backtest that silently trades on it. */
 #include "qts_fetch.h"
+#include "qts_time.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -85,6 +86,19 @@ const char *qts_validate_bar(qts_validator *v, const qts_event *ev)
 	}
 	if (ev->bar.volume < 0)
 		return "negative volume";
+	/* A bar is known at its end (qts-events(5)): a vendor's row dated on
+	 * the last day there is (2262-04-11) makes a bar with no end, which
+	 * the reader of every stage refuses, as it does in an event file. */
+	qts_tf tf;
+	int64_t end;
+	if (qts_tf_parse(ev->bar.tf, &tf) == 0 && qts_tf_end_checked(tf, ev->ts, &end) != 0) {
+		char why[QTS_TIME_WHY], plus[24];
+		snprintf(plus, sizeof plus, "+ %s", ev->bar.tf);
+		v->unreadable = 1;
+		snprintf(v->msg, sizeof v->msg, "bar %s %s: %s (a bar is known at its end)", ev->symbol, ev->bar.tf,
+			 qts_time_range_why(ev->ts, plus, 1, why));
+		return v->msg;
+	}
 	return check_time(v, ev, 1);
 }
 

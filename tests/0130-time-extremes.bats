@@ -127,6 +127,23 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 	[ "$stderr" = "qts-fetch: synth:X: the bars asked for run past 2262-04-11, the last time there is" ]
 }
 
+@test "qts-fetch: a vendor's row on the last day there is makes a bar with no end: refused as every stage refuses it" {
+	printf 'Date,Open,High,Low,Close,Volume\n2262-04-09,1,2,0.5,1.5,10\n2262-04-10,1,2,0.5,1.5,10\n2262-04-11,1,2,0.5,1.5,10\n' > "$T/late.csv"
+	why="late.csv:4: bar LATE 1d: 2262-04-11T00:00:00Z + 1d is past 2262-04-11T23:47:16.854775807Z, the last time qts can represent (a bar is known at its end)"
+	run -1 --separate-stderr qts-fetch "$T/late.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[1]}" = "bar,2262-04-10T00:00:00Z,LATE,1d,1,2,0.5,1.5,10" ]
+	[[ ${lines[2]} == system,*,qts-fetch,error,* ]]
+	[ "$stderr" = "qts-fetch: $T/$why" ]
+	# skipped, what is written is a stream every stage reads
+	run -0 --separate-stderr qts-fetch --on-bad skip "$T/late.csv"
+	[ "${#lines[@]}" -eq 2 ]
+	qts-fetch --on-bad warn "$T/late.csv" 2>/dev/null | qts-sim > /dev/null
+	# weeks asked for: the week of 2262-04-07 ends after the last time
+	run -1 --separate-stderr qts-fetch -t 1w "$T/late.csv"
+	[[ $stderr == *"bar LATE 1w: 2262-04-07T00:00:00Z + 1w is past"* ]]
+}
+
 @test "qts-report: a round trip from 1677 to 2262 is held 213499 days" {
 	# Bought at the open of 1677-09-24, sold at the open of 2262-04-10:
 	# 213499 days apart (Python's datetime.date subtraction).
