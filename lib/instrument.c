@@ -86,13 +86,21 @@ int qts_instrument_parse(const char *spec, qts_instrument *ins, char *err)
 	return from_fields(f, nf, ins, err);
 }
 
+const qts_instrument *qts_instrument_find(const qts_instrument *list, size_t n, const char *symbol)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].symbol, symbol) == 0)
+			return &list[i];
+	return NULL;
+}
+
 int qts_instrument_add(qts_instrument **list, size_t *n, const qts_instrument *ins, char *err)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*list)[i].symbol, ins->symbol) == 0) {
-			(*list)[i] = *ins; /* the last word wins, as with any flag */
-			return 0;
-		}
+	qts_instrument *same = (qts_instrument *)qts_instrument_find(*list, *n, ins->symbol);
+	if (same) {
+		*same = *ins; /* the last word wins, as with any flag */
+		return 0;
+	}
 	qts_instrument *nl = realloc(*list, (*n + 1) * sizeof **list);
 	if (!nl) {
 		snprintf(err, 256, "out of memory");

@@ -90,6 +90,8 @@ int qts_instrument_parse(const char *spec, qts_instrument *ins, char *err);
 /* Add spec to *list (of *n), replacing an earlier one of the same symbol.
  * 0, or -1 with err. */
 int qts_instrument_add(qts_instrument **list, size_t *n, const qts_instrument *ins, char *err);
+/* The spec of symbol in list (of n), or NULL: a share. */
+const qts_instrument *qts_instrument_find(const qts_instrument *list, size_t n, const char *symbol);
 /* qts_instrument_parse then qts_instrument_add, as every --instrument flag
  * and rules-file line does: 0, -1 for a bad spec, -2 out of memory (err). */
 int qts_instrument_add_spec(qts_instrument **list, size_t *n, const char *spec, char *err);

@@ -492,10 +492,8 @@ static int64_t bar_end(state *s, const barsym *b, int64_t ts)
  * share (a symbol without an instrument), as qts-sim reckons it. */
 static double multiplier_of(const opts *o, const char *symbol)
 {
-	for (size_t i = 0; i < o->ninstruments; i++)
-		if (strcmp(o->instruments[i].symbol, symbol) == 0)
-			return o->instruments[i].multiplier;
-	return 1;
+	const qts_instrument *ins = qts_instrument_find(o->instruments, o->ninstruments, symbol);
+	return ins ? ins->multiplier : 1;
 }
 
 /* Consume one event; 0, or -1 with a message in err. */

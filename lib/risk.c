@@ -243,10 +243,7 @@ static inline int has_price(const struct sym *s, double px)
 /* Whether name is a contract's (--instrument), without adding it. */
 static int is_contract(const qts_risk *r, const char *name)
 {
-	for (size_t i = 0; i < r->c.ninstruments; i++)
-		if (strcmp(r->ins[i].symbol, name) == 0)
-			return 1;
-	return 0;
+	return qts_instrument_find(r->ins, r->c.ninstruments, name) != NULL;
 }
 
 /* A bar's symbol: the one after the latest first. */
@@ -295,12 +292,9 @@ static __attribute__((noinline)) struct sym *sym_add(qts_risk *r, const char *na
 	s->last = s->prev_close = NAN;
 	s->bar.ts = QTS_TS_MIN;
 	s->sector = -1;
-	s->mult = 1; /* a share, unless an instrument says otherwise */
-	for (size_t i = 0; i < r->c.ninstruments; i++)
-		if (strcmp(r->ins[i].symbol, name) == 0) {
-			s->mult = r->ins[i].multiplier;
-			s->contract = 1;
-		}
+	const qts_instrument *ins = qts_instrument_find(r->ins, r->c.ninstruments, name);
+	s->mult = ins ? ins->multiplier : 1; /* a share, unless an instrument says otherwise */
+	s->contract = ins != NULL;
 	if (r->nsmap) {
 		struct sector_map key, *m;
 		QTS_SET(key.symbol, name);
@@ -1132,6 +1126,17 @@ static void limit(struct bound *b, double lo, double hi, const char *rule)
 	}
 }
 
+/* A limit on value, [lo, hi] in units: with no unit worth a number to
+ * divide a cap by (a contract at 0 or below: valueless), the position
+ * p may shrink, not grow. */
+static void value_limit(struct bound *b, int valueless, double p, double lo, double hi, const char *rule)
+{
+	if (valueless)
+		limit(b, fmin(p, 0), fmax(p, 0), rule);
+	else
+		limit(b, lo, hi, rule);
+}
+
 static int needs_price(const qts_risk_config *c)
 {
 	return !isnan(c->max_position_notional) || !isnan(c->max_position_pct) || !isnan(c->max_gross) ||
@@ -1175,45 +1180,34 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 	}
 	double eq = r->cash + r->mv, cap, own = fabs(p) > EPS && !isnan(s->last) ? p * s->last * s->mult : 0;
 	double unit = px * s->mult; /* the value of one unit of s */
-	/* A contract at 0 or below: a unit of it is worth nothing to divide
-	 * a cap by; the rules of value let its position shrink, not grow. */
-	int valueless = !(unit > 0);
+	int valueless = !(unit > 0); /* see value_limit */
 	if (r->dd_breached)
 		limit(b, fmin(p, 0), fmax(p, 0), "max-drawdown");
 	if (r->daily_breached)
 		limit(b, fmin(p, 0), fmax(p, 0), "daily-loss");
 	if (!isnan(c->max_position))
 		limit(b, -c->max_position, c->max_position, "max-position");
-	if (valueless) {
-		static const char *const by_value[] = { "max-position-notional", "max-position-pct", "max-gross",
-							"max-net", "max-sector" };
-		double given[] = { c->max_position_notional, c->max_position_pct, c->max_gross, c->max_net,
-				   s->sector >= 0 ? c->max_sector : NAN };
-		for (size_t i = 0; i < sizeof given / sizeof *given; i++)
-			if (!isnan(given[i]))
-				limit(b, fmin(p, 0), fmax(p, 0), by_value[i]);
-	}
-	if (!isnan(c->max_position_notional) && !valueless) {
+	if (!isnan(c->max_position_notional)) {
 		cap = c->max_position_notional / unit;
-		limit(b, -cap, cap, "max-position-notional");
+		value_limit(b, valueless, p, -cap, cap, "max-position-notional");
 	}
-	if (!isnan(c->max_position_pct) && !valueless) {
+	if (!isnan(c->max_position_pct)) {
 		cap = fmax(0, c->max_position_pct * eq) / unit;
-		limit(b, -cap, cap, "max-position-pct");
+		value_limit(b, valueless, p, -cap, cap, "max-position-pct");
 	}
-	if (!isnan(c->max_gross) && !valueless) {
+	if (!isnan(c->max_gross)) {
 		cap = fmax(0, c->max_gross - (gross - fabs(own))) / unit;
-		limit(b, -cap, cap, "max-gross");
+		value_limit(b, valueless, p, -cap, cap, "max-gross");
 	}
-	if (!isnan(c->max_net) && !valueless) {
+	if (!isnan(c->max_net)) {
 		double other = net - own;
-		limit(b, (-c->max_net - other) / unit, (c->max_net - other) / unit, "max-net");
+		value_limit(b, valueless, p, (-c->max_net - other) / unit, (c->max_net - other) / unit, "max-net");
 	}
 	if (c->max_positions >= 0 && fabs(p) <= EPS && open >= c->max_positions)
 		limit(b, 0, 0, "max-positions");
-	if (!isnan(c->max_sector) && s->sector >= 0 && !valueless) {
+	if (!isnan(c->max_sector) && s->sector >= 0) {
 		cap = fmax(0, c->max_sector * eq - (sector - fabs(own))) / unit;
-		limit(b, -cap, cap, "max-sector");
+		value_limit(b, valueless, p, -cap, cap, "max-sector");
 	}
 }
 

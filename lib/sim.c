@@ -200,9 +200,7 @@ static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 		y->bar.ts = QTS_TS_MIN;
 		/* nothing worked yet, even before 1970 (0 would be 1970) */
 		y->drive_to = QTS_TS_MIN;
-		for (size_t i = 0; i < s->o.ninstruments; i++)
-			if (strcmp(s->o.instruments[i].symbol, name) == 0)
-				y->pos.ins = &s->o.instruments[i];
+		y->pos.ins = qts_instrument_find(s->o.instruments, s->o.ninstruments, name);
 		touch(s, y);
 	}
 	s->last = y->idx;

@@ -144,6 +144,18 @@ check_reduces() {
 	run -0 qts-risk --stop-loss 0.6 "$BATS_TEST_TMPDIR/zero.csv"
 	[ "$(grep -c '^risk,' <<<"$output")" = 1 ] # at 5, below 8
 	[[ "$(grep '^risk,' <<<"$output")" == *"price 5 vs average 20"* ]]
+	# entered below 0 (average -10): F of the average's size, |-10| x 0.5,
+	# a stop at -15 and a take-profit at -5 (average x (1 - F) would be a
+	# stop at -5, already passed at the entry)
+	printf '%s\n' 'bar,2020-04-20T00:00:00Z,CL,1d,-10,-10,-10,-10,1000' \
+		'target,2020-04-21T00:00:00Z,CL,1,qty,s' \
+		'bar,2020-04-21T00:00:00Z,CL,1d,-14,-14,-14,-14,1000' \
+		'bar,2020-04-22T00:00:00Z,CL,1d,-16,-16,-16,-16,1000' > "$BATS_TEST_TMPDIR/negavg.csv"
+	run -0 qts-risk --instrument $CL --stop-loss 0.5 "$BATS_TEST_TMPDIR/negavg.csv"
+	[ "$(grep '^risk,' <<<"$output")" = "risk,2020-04-23T00:00:00Z,CL,stop-loss,flatten,price -16 vs average -10: loss beyond 0.5" ]
+	sed 's/-14/-6/g; s/-16/-4/g' "$BATS_TEST_TMPDIR/negavg.csv" > "$BATS_TEST_TMPDIR/negtp.csv"
+	run -0 qts-risk --instrument $CL --take-profit 0.5 "$BATS_TEST_TMPDIR/negtp.csv"
+	[ "$(grep '^risk,' <<<"$output")" = "risk,2020-04-23T00:00:00Z,CL,take-profit,flatten,price -4 vs average -10: gain beyond 0.5" ]
 	# at a price of 0 or below, the limits on value let it shrink, not
 	# grow; a weight target has no number of it; a price band measures |last|
 	printf '%s\n' 'bar,2020-04-03T00:00:00Z,CL,1d,-37,-37,-37,-37,1000' \
@@ -152,6 +164,9 @@ check_reduces() {
 	run -0 qts-risk --instrument $CL --max-gross 1e6 "$BATS_TEST_TMPDIR/neg.csv"
 	grep -qx 'risk,2020-04-04T00:00:00Z,CL,max-gross,reject,target 2 qty: position 0; allowed up to 0' <<<"$output"
 	grep -qx "risk,2020-04-04T00:00:00Z,CL,no-price,reject,target 0.1 weight: CL's price -37 is not above 0: no weight of equity is a number of it" <<<"$output"
+	# at 0 as well (a unit worth 0: no cap divided by it)
+	run -0 qts-risk --instrument $CL --max-gross 1e6 <(sed 's/-37/0/g' "$BATS_TEST_TMPDIR/neg.csv")
+	grep -qx 'risk,2020-04-04T00:00:00Z,CL,max-gross,reject,target 2 qty: position 0; allowed up to 0' <<<"$output"
 	printf '%s\n' 'bar,2020-04-03T00:00:00Z,CL,1d,-37,-37,-37,-37,1000' \
 		'order,2020-04-04T00:00:00Z,CL,o1,buy,1,limit,1,,day,s' > "$BATS_TEST_TMPDIR/band.csv"
 	run -0 qts-risk --instrument $CL --price-band 2 "$BATS_TEST_TMPDIR/band.csv"
