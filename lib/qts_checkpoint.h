@@ -74,7 +74,7 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 /* ---- the file ---------------------------------------------------------- */
 
 #define QTS_STATE_MAGIC "QTSSTATE"
-#define QTS_STATE_VERSION 4 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
+#define QTS_STATE_VERSION 5 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
 				 *    market time no more (the engine keeps them);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
@@ -82,7 +82,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    qts-strategy momentum its direction (a zero return holds it) and
 				 *    rebalance the weight each symbol's last target asked; the head,
 				 *    what a stage wrote at a pause after its last event (after),
-				 *    qts-report each holding's average price (a split's test) */
+				 *    qts-report each holding's average price (a split's test);
+				 * 5: qts-risk the limit and stop orders it waits to see reached, and
+				 *    what of each symbol's working quantity trades at the next price */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -45,7 +45,16 @@ struct sym {
 	int contract;          /* an instrument's: priced at 0 and below too (see has_price) */
 	double best;           /* best price since the position was opened */
 	double wq;             /* signed quantity the working orders still want */
+	/* The part of wq that trades at the next price: market orders (a
+	 * target's, an exit's).  A position that this takes to flat is on
+	 * its way out; a resting limit or stop of the same size is not. */
+	double wq_mkt;
 	long nlive;            /* orders of the symbol not yet ended */
+	uint32_t nmkt;         /* market events of the symbol seen (wraps): did one follow an order? */
+	/* Limit and stop orders the view without fills waits to see reached
+	 * (struct rest), in the order they came. */
+	struct rest *rest;
+	uint32_t nrest, crest;
 	long seq;              /* qts-sim's count of orders made from targets */
 	int sector;            /* index into sector names, -1 when none */
 	char name[QTS_SYM_MAX];
@@ -75,11 +84,26 @@ struct sym {
 struct ord {
 	uint64_t h;
 	uint32_t sym;
+	uint32_t mseen;        /* its symbol's nmkt when approved */
 	signed char side;      /* +1 buy, -1 sell */
 	unsigned char live;    /* not yet filled, canceled, rejected or expired */
-	unsigned char assumed; /* taken into the view as filled when approved */
+	unsigned char assumed; /* taken into the view as filled (when approved, or when reached) */
+	unsigned char rests;   /* a limit, stop or stop-limit order: not part of wq_mkt */
+	unsigned char resting; /* one of its symbol's rest[]: the view waits for its price */
 	double qty, filled, fills, px;
 	uint64_t what; /* an order of the input: order_what of it as it came; 0 for a target's */
+};
+
+/* A limit, stop or stop-limit order approved while no fills have come
+ * back: qts-sim works it on each later price of its symbol, so the view
+ * does the same with qts-sim's fill model (qts_fill_price), and takes it
+ * as filled where that model fills it, not before. */
+struct rest {
+	uint32_t slot;     /* its struct ord in the ring */
+	int kind, tif, triggered;
+	double limit, stop;
+	int64_t ts;        /* approved: prices from then on work it */
+	int64_t day;       /* tif day: the UTC day of the first price that worked it; INT64_MIN before */
 };
 
 struct sector_map {
@@ -375,6 +399,28 @@ static void otab_del(qts_risk *r, uint32_t slot)
 
 static void trade(qts_risk *r, struct sym *s, double q, double px);
 
+/* dq more (or less) working for o's symbol: in wq, and in wq_mkt for an
+ * order that trades at the next price. */
+static void working_add(struct sym *s, const struct ord *o, double dq)
+{
+	s->wq += dq;
+	if (!o->rests)
+		s->wq_mkt += dq;
+}
+
+/* o is no longer waited for: out of its symbol's rest[], order kept. */
+static void rest_drop(qts_risk *r, struct sym *s, struct ord *o)
+{
+	uint32_t slot = (uint32_t)(o - r->ord);
+	for (uint32_t i = 0; i < s->nrest; i++)
+		if (s->rest[i].slot == slot) {
+			memmove(&s->rest[i], &s->rest[i + 1], (s->nrest - i - 1) * sizeof *s->rest);
+			s->nrest--;
+			break;
+		}
+	o->resting = 0;
+}
+
 /* Bring o to filled (never less than before); end it when done or told
  * to.  An order taken as filled on approval gives back its unfilled part
  * when it ends unfilled (undo); a working one stops counting. */
@@ -395,20 +441,45 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
 		if (end && undo && rest > 0)
 			trade(r, s, s->pos - o->side * rest, o->px);
 	} else
-		s->wq -= o->side * (before - (end ? 0 : rest));
+		working_add(s, o, -o->side * (before - (end ? 0 : rest)));
 	if (end) {
 		o->live = 0;
+		if (o->resting)
+			rest_drop(r, s, o);
 		/* No drift: a symbol with nothing working wants nothing. */
 		if (--s->nlive == 0)
-			s->wq = 0;
+			s->wq = s->wq_mkt = 0;
 	}
 	note_active(r, s);
 }
 
+/* Wait for the limit or stop order o (its event ev) to be reached. */
+static void rest_add(qts_risk *r, struct sym *s, struct ord *o, const qts_event *ev)
+{
+	if (s->nrest == s->crest) {
+		s->crest = s->crest ? 2 * s->crest : 4;
+		s->rest = realloc(s->rest, s->crest * sizeof *s->rest);
+		if (!s->rest)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+	}
+	struct rest *e = &s->rest[s->nrest++];
+	e->slot = (uint32_t)(o - r->ord);
+	e->kind = qts_kind_parse(ev->order.kind);
+	e->tif = *ev->order.tif ? qts_tif_parse(ev->order.tif) : QTS_GTC; /* as qts-sim */
+	e->triggered = 0;
+	e->limit = ev->order.limit;
+	e->stop = ev->order.stop;
+	e->ts = r->now;
+	e->day = INT64_MIN;
+	o->resting = 1;
+}
+
 /* Remember an approved order, by the hash h of its id: the view takes it
- * as filled at px (no fills seen yet, and a price to value it at) or as
- * working. */
-static struct ord *ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty, double px)
+ * as filled at px (no fills seen yet, and a price to value it at), waits
+ * for its price (a limit or stop order of ev, no fills seen yet) or takes
+ * it as working.  ev: the order event, NULL for a target's order. */
+static struct ord *ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty, double px,
+			   const qts_event *ev)
 {
 	if (!r->nord)
 		qts_table_fault_in(r->ord, ORD_RING * sizeof *r->ord);
@@ -430,12 +501,17 @@ static struct ord *ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, dou
 	o->qty = qty;
 	o->px = px;
 	o->live = 1;
+	o->mseen = s->nmkt;
+	o->rests = ev && qts_kind_parse(ev->order.kind) != QTS_MARKET;
 	s->nlive++;
-	if (!r->fill_mode && has_price(s, px)) {
+	if (!r->fill_mode && o->rests) {
+		rest_add(r, s, o, ev);
+		working_add(s, o, side * qty);
+	} else if (!r->fill_mode && has_price(s, px)) {
 		o->assumed = 1;
 		trade(r, s, s->pos + side * qty, px);
 	} else
-		s->wq += side * qty;
+		working_add(s, o, side * qty);
 	note_active(r, s);
 	r->opend++;
 	return o;
@@ -635,8 +711,10 @@ void qts_risk_free(qts_risk *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nsym; i++)
+	for (size_t i = 0; i < r->nsym; i++) {
 		free(r->sym[i].ret);
+		free(r->sym[i].rest);
+	}
 	free(r->sym);
 	free(r->hash);
 	free(r->active);
@@ -743,10 +821,11 @@ static void end_working(qts_risk *r, struct sym *s)
 		for (size_t i = 0; i < r->nord; i++) {
 			struct ord *o = &r->ord[i];
 			if (o->live && &r->sym[o->sym] == s)
-				o->live = 0;
+				o->live = o->resting = 0;
 		}
 	s->nlive = 0;
-	s->wq = 0;
+	s->nrest = 0;
+	s->wq = s->wq_mkt = 0;
 	note_active(r, s);
 }
 
@@ -758,8 +837,8 @@ static void end_working(qts_risk *r, struct sym *s)
  * the order qts-sim makes (when the view holds something). */
 static int exit_position(qts_risk *r, struct sym *s, const char *rule, const char *detail)
 {
-	if (fabs(s->pos + s->wq) <= EPS)
-		return 0; /* flat once what is working fills: an exit is working */
+	if (fabs(s->pos + s->wq_mkt) <= EPS && fabs(s->wq - s->wq_mkt) <= EPS)
+		return 0; /* flat at the next price, nothing resting: an exit is working */
 	if (risk_event(r, s->name, rule, "flatten", "%s", detail) < 0)
 		return -1;
 	qts_event ev;
@@ -774,7 +853,7 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	int side;
 	double qty;
 	if (qts_target_order(0, s->pos, &side, &qty))
-		ord_add(r, s, target_order_hash(r, s, "*"), side, qty, s->last);
+		ord_add(r, s, target_order_hash(r, s, "*"), side, qty, s->last, NULL);
 	else
 		trade(r, s, 0, s->last);
 	return 0;
@@ -832,8 +911,8 @@ static int check_stops(qts_risk *r, struct sym *s)
 	double px = s->last, p = s->pos, a = s->avg, b = s->best;
 	const qts_risk_config *c = &r->c;
 	char d[QTS_TEXT_MAX];
-	if (p == 0 || fabs(p + s->wq) <= EPS)
-		return 0; /* flat, or an exit is working */
+	if (p == 0 || fabs(p + s->wq_mkt) <= EPS)
+		return 0; /* flat, or flat at the next price (an exit is working) */
 	int lng = p > 0;
 	/* F of the price's size: a contract's average or best may be 0 or
 	 * below, where a fraction of it would point the wrong way */
@@ -937,6 +1016,70 @@ static inline void mark(qts_risk *r, struct sym *s, double px)
 		s->last = px;
 }
 
+/* The resting order o is reached at px: taken as filled there, what it
+ * had left moves from working into the position. */
+static void reach(qts_risk *r, struct sym *s, struct ord *o, double px)
+{
+	double left = o->qty - o->filled;
+	rest_drop(r, s, o);
+	working_add(s, o, -o->side * left);
+	o->assumed = 1;
+	o->px = px;
+	trade(r, s, s->pos + o->side * left, px);
+}
+
+/* What a market event offers an order, in qts-sim's terms. */
+static qts_mkt mkt_of(const qts_event *ev)
+{
+	qts_mkt m = { .type = ev->type };
+	if (ev->type == QTS_BAR) {
+		m.open = ev->bar.open, m.high = ev->bar.high, m.low = ev->bar.low, m.close = ev->bar.close;
+		m.volume = ev->bar.volume;
+	} else if (ev->type == QTS_TICK) {
+		m.price = ev->tick.price, m.size = ev->tick.size;
+	} else {
+		m.bid = ev->quote.bid, m.ask = ev->quote.ask;
+		m.bid_size = ev->quote.bid_size, m.ask_size = ev->quote.ask_size;
+	}
+	return m;
+}
+
+/* s's market event ev works its resting orders as qts-sim works them
+ * (work_orders in sim.c, without latency or participation): one reached
+ * is taken as filled at qts-sim's price before costs, a day order ends at
+ * the UTC day's change, an ioc or fok order on the first price that does
+ * not reach it.  Before the mark: qts-sim fills, then marks the close. */
+static __attribute__((noinline)) void work_resting(qts_risk *r, struct sym *s, const qts_event *ev)
+{
+	qts_mkt m = mkt_of(ev);
+	int64_t day = qts_floor_div(ev->ts, QTS_NS_PER_DAY);
+	for (uint32_t i = 0; i < s->nrest;) {
+		struct rest *e = &s->rest[i];
+		struct ord *o = &r->ord[e->slot];
+		if (ev->ts < e->ts) {
+			i++;
+			continue;
+		}
+		if (e->tif == QTS_DAY && e->day != INT64_MIN && day > e->day) {
+			settle(r, o, o->filled, 1, 0); /* drops e */
+			continue;
+		}
+		if (e->day == INT64_MIN)
+			e->day = day;
+		qts_order q = { .side = o->side, .kind = e->kind, .limit = e->limit, .stop = e->stop,
+				.triggered = e->triggered };
+		double ref;
+		int hit = qts_fill_price(&q, &m, &ref) && ref > 0; /* qts-sim trades at no price of 0 or below */
+		e->triggered = q.triggered;
+		if (hit)
+			reach(r, s, o, ref);
+		else if (e->tif == QTS_IOC || e->tif == QTS_FOK)
+			settle(r, o, o->filled, 1, 0);
+		else
+			i++;
+	}
+}
+
 /* s: the event's symbol when already looked up (a bar's), or NULL. */
 static int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, int is_bar)
 {
@@ -947,6 +1090,9 @@ static int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, 
 		s = sym_get(r, ev->symbol);
 	if (is_bar && r->vol)
 		vol_push(r, s, px);
+	s->nmkt++;
+	if (__builtin_expect(s->nrest != 0, 0))
+		work_resting(r, s, ev);
 	mark(r, s, px);
 	/* The market event goes out first: what it triggers comes after it. */
 	if (put(r, ev) < 0)
@@ -964,7 +1110,8 @@ static void fill_mode(qts_risk *r)
 {
 	r->fill_mode = 1;
 	for (size_t i = 0; i < r->nsym; i++) {
-		r->sym[i].pos = r->sym[i].avg = r->sym[i].wq = 0;
+		r->sym[i].pos = r->sym[i].avg = r->sym[i].wq = r->sym[i].wq_mkt = 0;
+		r->sym[i].nrest = 0;
 		r->val[i] = 0;
 	}
 	r->cash = r->c.cash;
@@ -972,8 +1119,8 @@ static void fill_mode(qts_risk *r)
 	for (size_t i = 0; i < r->nord; i++) {
 		struct ord *o = &r->ord[i];
 		if (o->live) {
-			o->assumed = 0;
-			r->sym[o->sym].wq += o->side * (o->qty - o->filled);
+			o->assumed = o->resting = 0;
+			working_add(&r->sym[o->sym], o, o->side * (o->qty - o->filled));
 		}
 	}
 	for (size_t i = 0; i < r->nsym; i++)
@@ -1024,8 +1171,38 @@ static void apply_update(qts_risk *r, const qts_event *ev)
 	int done = st == QTS_STATUS_FILLED;
 	int gone = qts_status_final(st) && !done;
 	double f = ev->update.filled > 0 && isfinite(ev->update.filled) ? ev->update.filled : 0;
+	/* A resting order said to fill was reached, where the view had not
+	 * seen it: at the average price said, else its own. */
+	if (o->resting && (done || (st == QTS_STATUS_PARTIAL && f > o->filled))) {
+		struct sym *s = &r->sym[o->sym];
+		const struct rest *e = s->rest;
+		while (e->slot != (uint32_t)(o - r->ord))
+			e++;
+		double avg = ev->update.avg_price, at = e->kind == QTS_LIMIT || e->kind == QTS_STOP_LIMIT ? e->limit : e->stop;
+		reach(r, s, o, has_price(s, avg) ? avg : at);
+	}
 	if (done || gone || st == QTS_STATUS_PARTIAL)
 		settle(r, o, done && !r->fill_mode ? o->qty : f, done || gone, gone);
+}
+
+/* A cancel ends an order in qts-sim if it still works there: in the view
+ * without fills, one waiting for its price or working unpriced, or one
+ * taken as filled that no price of its symbol has followed yet (qts-sim
+ * fills a market order at the next).  It names the order's symbol or
+ * none, as qts-sim reads it.  Once fills come back the view waits for
+ * the update that says what became of it. */
+static void apply_cancel(qts_risk *r, const qts_event *ev)
+{
+	if (r->fill_mode)
+		return;
+	struct ord *o = ord_find(r, ev->cancel.id);
+	if (!o || !o->live)
+		return;
+	struct sym *s = &r->sym[o->sym];
+	if (*ev->symbol && strcmp(ev->symbol, s->name) != 0)
+		return;
+	if (!o->assumed || s->nmkt == o->mseen)
+		settle(r, o, o->filled, 1, o->assumed);
 }
 
 static int on_update(qts_risk *r, const qts_event *ev)
@@ -1401,7 +1578,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	if (order) {
 		if (oqty > 0) {
 			qts_fresh_ids_unsure(&r->fresh);
-			ord_add(r, s, qts_hash64(ev->order.id), (int)sign, oqty, at)->what = order_what(ev);
+			ord_add(r, s, qts_hash64(ev->order.id), (int)sign, oqty, at, ev)->what = order_what(ev);
 		}
 	} else {
 		if (every)
@@ -1409,7 +1586,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		int side;
 		double qty;
 		if (qts_target_order(qf, p, &side, &qty))
-			ord_add(r, s, target_order_hash(r, s, ev->target.strategy), side, qty, at);
+			ord_add(r, s, target_order_hash(r, s, ev->target.strategy), side, qty, at, NULL);
 	}
 	return 0;
 }
@@ -1455,8 +1632,12 @@ static __attribute__((noinline)) int plain_bar(qts_risk *r, const qts_event *ev)
 	if (again)
 		return again < 0 ? -1 : put(r, ev);
 	double px = ev->bar.close;
-	if ((px > 0 && px <= DBL_MAX) || has_price(s, px)) /* as on_price */
+	if ((px > 0 && px <= DBL_MAX) || has_price(s, px)) { /* as on_price */
+		s->nmkt++;
+		if (s->nrest)
+			work_resting(r, s, ev);
 		mark(r, s, px);
+	}
 	return put(r, ev);
 }
 
@@ -1474,7 +1655,7 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 	struct sym *s = r->sym + next;
 	int64_t end;
 	if (__builtin_expect(!qts_field_key_eq(&s->nkey, s->name, ev->symbol) || !qts_field_key_eq(&s->tkey, s->tf, ev->bar.tf) ||
-				     s->tf_ns <= 0 || ev->ts <= s->bar.ts,
+				     s->tf_ns <= 0 || ev->ts <= s->bar.ts || s->nrest,
 			     0))
 		return plain_bar(r, ev);
 	r->lastsym = next;
@@ -1486,8 +1667,10 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 	__builtin_prefetch((const char *)(s + 1) + 64);
 	qts_risk_clock(r, qts_time_add(ev->ts, s->tf_ns, &end) == 0 ? end : INT64_MAX); /* bar_known */
 	double px = ev->bar.close;
-	if (__builtin_expect(px > 0 && px <= DBL_MAX, 1) || has_price(s, px))
+	if (__builtin_expect(px > 0 && px <= DBL_MAX, 1) || has_price(s, px)) {
+		s->nmkt++;
 		mark(r, s, px);
+	}
 	return put(r, ev);
 }
 
@@ -1538,6 +1721,9 @@ static int any_event(qts_risk *r, const qts_event *ev)
 		return on_fill(r, ev);
 	case QTS_UPDATE:
 		return on_update(r, ev);
+	case QTS_CANCEL:
+		apply_cancel(r, ev);
+		__attribute__((fallthrough)); /* it goes on as every other event */
 	default: {
 		qts_event late;
 		return put(r, qts_system_not_before(ev, r->out_ts, &late));
@@ -1595,7 +1781,29 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		}
 		struct sym *s = c->loading ? sym_get(r, name) : &r->sym[i];
 		qts_ck_f64(c, &s->pos), qts_ck_f64(c, &s->avg), qts_ck_f64(c, &s->last), qts_ck_f64(c, &s->mult);
-		qts_ck_f64(c, &s->best), qts_ck_f64(c, &s->wq);
+		qts_ck_f64(c, &s->best), qts_ck_f64(c, &s->wq), qts_ck_f64(c, &s->wq_mkt);
+		uint64_t nmkt = s->nmkt;
+		qts_ck_u64(c, &nmkt);
+		s->nmkt = (uint32_t)nmkt;
+		size_t nrest = s->nrest;
+		qts_ck_size(c, &nrest, ORD_RING);
+		if (c->loading && qts_ck_ok(c)) {
+			s->crest = s->nrest = (uint32_t)nrest;
+			if (nrest && !(s->rest = malloc(nrest * sizeof *s->rest)))
+				qts_die(QTS_EXIT_FAIL, "out of memory");
+		}
+		for (uint32_t k = 0; k < s->nrest && qts_ck_ok(c); k++) {
+			struct rest *e = &s->rest[k];
+			uint64_t slot = e->slot;
+			qts_ck_u64(c, &slot);
+			e->slot = (uint32_t)slot;
+			qts_ck_int(c, &e->kind), qts_ck_int(c, &e->tif), qts_ck_int(c, &e->triggered);
+			qts_ck_f64(c, &e->limit), qts_ck_f64(c, &e->stop);
+			qts_ck_i64(c, &e->ts), qts_ck_i64(c, &e->day);
+			if (c->loading && (slot >= ORD_RING || e->kind < QTS_LIMIT || e->kind > QTS_STOP_LIMIT ||
+					   e->tif < QTS_DAY || e->tif > QTS_FOK))
+				qts_ck_fail(c, "%s: a resting order out of range", name);
+		}
 		note_active(r, s);
 		revalue(r, s);
 		qts_ck_long(c, &s->nlive), qts_ck_long(c, &s->seq);
@@ -1640,10 +1848,11 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		qts_ck_fail(c, "the orders' ring out of range");
 	for (size_t k = 0; k < r->nord && qts_ck_ok(c); k++) {
 		struct ord *o = &r->ord[k];
-		int side = o->side, live = o->live, assumed = o->assumed;
-		uint64_t sym = o->sym;
-		qts_ck_u64(c, &o->h), qts_ck_u64(c, &sym), qts_ck_u64(c, &o->what);
+		int side = o->side, live = o->live, assumed = o->assumed, rests = o->rests, resting = o->resting;
+		uint64_t sym = o->sym, mseen = o->mseen;
+		qts_ck_u64(c, &o->h), qts_ck_u64(c, &sym), qts_ck_u64(c, &o->what), qts_ck_u64(c, &mseen);
 		qts_ck_int(c, &side), qts_ck_int(c, &live), qts_ck_int(c, &assumed);
+		qts_ck_int(c, &rests), qts_ck_int(c, &resting);
 		qts_ck_f64(c, &o->qty), qts_ck_f64(c, &o->filled), qts_ck_f64(c, &o->fills), qts_ck_f64(c, &o->px);
 		if (c->loading && (sym >= r->nsym || (side != 1 && side != -1 && side != 0)))
 			qts_ck_fail(c, "an order out of range");
@@ -1651,7 +1860,25 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		o->side = (signed char)side;
 		o->live = (unsigned char)(live != 0);
 		o->assumed = (unsigned char)(assumed != 0);
+		o->rests = (unsigned char)(rests != 0);
+		o->resting = (unsigned char)(resting != 0);
+		o->mseen = (uint32_t)mseen;
 	}
+	/* Each resting order is one of its symbol's rest[], once. */
+	size_t resting = 0;
+	for (size_t k = 0; k < r->nord; k++)
+		resting += r->ord[k].resting;
+	for (size_t i = 0; i < r->nsym && c->loading && qts_ck_ok(c); i++)
+		for (uint32_t k = 0; k < r->sym[i].nrest; k++) {
+			const struct rest *e = &r->sym[i].rest[k];
+			if (e->slot >= r->nord || !r->ord[e->slot].resting || r->ord[e->slot].sym != i) {
+				qts_ck_fail(c, "a resting order out of range");
+				break;
+			}
+			resting--;
+		}
+	if (c->loading && qts_ck_ok(c) && resting != 0)
+		qts_ck_fail(c, "a resting order out of range");
 	/* The table's occupied slots: as many as the orders. */
 	uint64_t at = 0;
 	for (size_t k = 0, n = 0; n < r->nord && qts_ck_ok(c); k++) {

@@ -30,6 +30,38 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	done
 }
 
+@test "without fills fed back, a stop order counts as held only once a price reaches it" {
+	# A buy stop at 105 that the first bar does not reach, then a fall:
+	# taken as filled when approved, the stop's "long" lost 7.6% and its
+	# exit canceled the stop in qts-sim before the price came to it.
+	{
+		printf 'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000\n'
+		printf 'order,2024-01-03T00:00:00Z,A,s1,buy,10,stop,,105,gtc,t\n'
+		printf 'bar,2024-01-03T00:00:00Z,A,1d,100,101,97,97,1000\n'
+		printf 'bar,2024-01-04T00:00:00Z,A,1d,98,106,98,105.5,1000\n'
+		printf 'bar,2024-01-05T00:00:00Z,A,1d,105.5,105.5,102,102,1000\n'
+		printf 'bar,2024-01-06T00:00:00Z,A,1d,101,101,101,101,1000\n'
+	} | qts-risk --stop-loss 0.02 | qts-sim >"$BATS_TEST_TMPDIR/out"
+	run grep -c '^risk,' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = 1 ]
+	grep -qx 'fill,2024-01-04T00:00:00Z,A,s1,buy,10,105,0,0' "$BATS_TEST_TMPDIR/out"
+	# the stop-loss is measured from 105: 102 is a loss beyond 2%
+	grep -q '^risk,2024-01-06T00:00:00Z,A,stop-loss,flatten,price 102 vs average 105: loss beyond 0.02$' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'fill,2024-01-06T00:00:00Z,A,\*-A-1,sell,10,101,0,0' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "ORCL 2014: donchian-breakout's stops take no exit of a position qts-sim never had" {
+	[ -f "$DATA/orcl-2014.txt" ] || skip "shared data not present"
+	qts-fetch "$DATA/orcl-2014.txt" | qts-strategy donchian-breakout stop=1 |
+		qts-risk --stop-loss 0.02 | qts-sim >"$BATS_TEST_TMPDIR/out"
+	# every fill is the strategy's own stop: no exit sold what was held
+	[ "$(grep -c '^fill,' "$BATS_TEST_TMPDIR/out")" -ge 10 ]
+	! grep -q '^fill,[^,]*,[^,]*,\*-' "$BATS_TEST_TMPDIR/out"
+	# and an exit comes only of a loss qts-sim had: long from the stop price
+	! grep -q '^risk,.*stop-loss,flatten' "$BATS_TEST_TMPDIR/out"
+	[ -z "$(shorts "$BATS_TEST_TMPDIR/out")" ]
+}
+
 @test "--take-profit, --trailing-stop and a drawdown flatten never turn a long short" {
 	[ -f "$DATA/orcl-1995-2014.txt" ] || skip "shared data not present"
 	for f in orcl-1995-2014.txt yhoo-1996-2014.txt; do

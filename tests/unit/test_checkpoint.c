@@ -10,7 +10,10 @@
 #include "qts_sim.h"
 #include "tap.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -264,13 +267,58 @@ static void resamplers(int n, int cut)
 	qts_rs_free(a), qts_rs_free(b);
 }
 
-static qts_risk *risk_make(void)
+/* The i-th event of a stream for qts-risk's view without fills: bars of
+ * two symbols, limit and stop orders of every time in force that the
+ * later bars reach or not, cancels of some, a target now and then. */
+static void nth_resting(qts_event *ev, int i)
+{
+	int64_t ts = ((int64_t)1700000000 + (i / 6) * 600) * QTS_NS_PER_SEC;
+	int k = i / 6;
+	const char *sym = k % 2 ? "AAA" : "BBB";
+	double px = 100 + 5 * sin(k / 7.0);
+	static const char *const tifs[] = { "gtc", "day", "ioc", "gtc", "day", "fok" };
+	switch (i % 6) {
+	case 0:
+	case 3:
+		bar(ev, ts + (i % 6) * QTS_NS_PER_SEC, i % 6 ? "AAA" : "BBB", px);
+		break;
+	case 1:
+		bar(ev, ts + QTS_NS_PER_SEC, k % 3 ? "BBB" : "CCC", px * 1.002);
+		break;
+	case 2:
+	case 5:
+		qts_event_init(ev, QTS_ORDER, ts + 4 * QTS_NS_PER_SEC);
+		QTS_SET(ev->symbol, sym);
+		snprintf(ev->order.id, sizeof ev->order.id, "r%d", i);
+		QTS_SET(ev->order.side, k % 4 < 2 ? "buy" : "sell");
+		ev->order.qty = 1 + k % 9;
+		QTS_SET(ev->order.kind, (i % 6 == 2) == (k % 3 == 0) ? "stop" : k % 5 ? "limit" : "stop_limit");
+		ev->order.limit = ev->order.stop = NAN;
+		double f = 0.004 + 0.01 * (k % 3); /* some are reached soon, some late, some never */
+		if (strcmp(ev->order.kind, "stop"))
+			ev->order.limit = px * (k % 4 < 2 ? 1 - f : 1 + f);
+		if (strcmp(ev->order.kind, "limit"))
+			ev->order.stop = px * (k % 4 < 2 ? 1 + f : 1 - f);
+		if (!strcmp(ev->order.kind, "stop_limit")) /* triggered soon, its limit far: it rests triggered */
+			ev->order.limit = px * (k % 4 < 2 ? 0.95 : 1.05), ev->order.stop = px * (k % 4 < 2 ? 1.001 : 0.999);
+		QTS_SET(ev->order.tif, tifs[k % 6]);
+		QTS_SET(ev->order.strategy, "t");
+		break;
+	case 4:
+		qts_event_init(ev, QTS_CANCEL, ts + 4 * QTS_NS_PER_SEC);
+		QTS_SET(ev->symbol, k % 2 ? "" : sym);
+		snprintf(ev->cancel.id, sizeof ev->cancel.id, "r%d", i - 14);
+		break;
+	}
+}
+
+static qts_risk *risk_make_with(const char *stop_loss)
 {
 	qts_risk_config cfg;
 	char err[256];
 	qts_risk_config_init(&cfg);
 	qts_risk_config_set(&cfg, "max-position", "60", err);
-	qts_risk_config_set(&cfg, "stop-loss", "0.01", err);
+	qts_risk_config_set(&cfg, "stop-loss", stop_loss, err);
 	qts_risk_config_set(&cfg, "target-vol", "0.5", err);
 	qts_risk_config_set(&cfg, "max-orders", "5/1h", err);
 	qts_risk *r = qts_risk_new(&cfg, err);
@@ -278,20 +326,25 @@ static qts_risk *risk_make(void)
 	return r;
 }
 
-static void risks(int n, int cut)
+static void risks(void (*event_at)(qts_event *, int), const char *stop_loss, int n, int cut)
 {
-	qts_risk *a = risk_make(), *b = risk_make();
+	qts_risk *a = risk_make_with(stop_loss), *b = risk_make_with(stop_loss);
 	qts_event ev;
 	for (int i = 0; i < cut; i++)
-		nth(&ev, i), qts_risk_event(a, &ev, to_sink, &sa);
+		event_at(&ev, i), qts_risk_event(a, &ev, to_sink, &sa);
 	qts_ckpt c, l;
 	qts_ck_saving(&c);
 	CHECK(qts_risk_save(a, &c) == 0, "qts-risk: saved");
 	qts_ck_loading(&l, c.buf, c.len);
 	CHECK(qts_risk_restore(b, &l) == 0 && qts_ck_done(&l) == 0, "qts-risk: restored");
+	qts_ckpt again;
+	qts_ck_saving(&again);
+	qts_risk_save(b, &again);
+	CHECK(again.len == c.len && !memcmp(again.buf, c.buf, c.len), "qts-risk: the restored engine saves what was restored");
+	qts_ck_free(&again);
 	sa.len = sb.len = 0;
 	for (int i = cut; i < n; i++)
-		nth(&ev, i), qts_risk_event(a, &ev, to_sink, &sa), qts_risk_event(b, &ev, to_sink, &sb);
+		event_at(&ev, i), qts_risk_event(a, &ev, to_sink, &sa), qts_risk_event(b, &ev, to_sink, &sb);
 	CHECK(sa.len > 0 && sa.len == sb.len && !memcmp(sa.buf, sb.buf, sa.len), "qts-risk: the restored engine writes the same");
 	qts_ckpt c2;
 	qts_ck_free(&c);
@@ -399,6 +452,7 @@ int main(void)
 	file_frame();
 	sims(3000, 1234);
 	resamplers(3000, 1501);
-	risks(3000, 1777);
+	risks(nth, "0.01", 3000, 1777);
+	risks(nth_resting, "0.05", 3000, 1777);
 	return tap_done();
 }

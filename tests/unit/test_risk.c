@@ -44,20 +44,6 @@ static void bar(qts_risk *r, int sec, const char *sym, double close)
 	feed(r, &ev);
 }
 
-static void order(qts_risk *r, int sec, const char *sym, const char *side, double qty, double lim)
-{
-	qts_event ev;
-	qts_event_init(&ev, QTS_ORDER, T(sec));
-	QTS_SET(ev.symbol, sym);
-	snprintf(ev.order.id, sizeof ev.order.id, "o%d", ++norder);
-	QTS_SET(ev.order.side, side);
-	ev.order.qty = qty;
-	QTS_SET(ev.order.kind, isnan(lim) ? "market" : "limit");
-	ev.order.limit = lim;
-	QTS_SET(ev.order.tif, "day");
-	QTS_SET(ev.order.strategy, "t");
-	feed(r, &ev);
-}
 
 /* A target of strategy strat. */
 static qts_event target_of(int sec, const char *sym, double v, const char *unit, const char *strat)
@@ -69,6 +55,52 @@ static qts_event target_of(int sec, const char *sym, double v, const char *unit,
 	QTS_SET(ev.target.unit, unit);
 	QTS_SET(ev.target.strategy, strat);
 	return ev;
+}
+
+static void bar_ohlc(qts_risk *r, int sec, const char *sym, double o, double h, double l, double c)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_BAR, T(sec));
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.bar.tf, "1m");
+	ev.bar.open = o, ev.bar.high = h, ev.bar.low = l, ev.bar.close = c;
+	ev.bar.volume = 100;
+	feed(r, &ev);
+}
+
+/* An order of any kind: limit and stop NAN where the kind has none. */
+static void order_of(qts_risk *r, int sec, const char *sym, const char *id, const char *side, double qty,
+		     const char *kind, double lim, double stop, const char *tif)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_ORDER, T(sec));
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.order.id, id);
+	QTS_SET(ev.order.side, side);
+	ev.order.qty = qty;
+	QTS_SET(ev.order.kind, kind);
+	ev.order.limit = lim;
+	ev.order.stop = stop;
+	QTS_SET(ev.order.tif, tif);
+	QTS_SET(ev.order.strategy, "t");
+	feed(r, &ev);
+}
+
+/* A market order (lim NAN) or a limit, for the day, id o1, o2... */
+static void order(qts_risk *r, int sec, const char *sym, const char *side, double qty, double lim)
+{
+	char id[16];
+	snprintf(id, sizeof id, "o%d", ++norder);
+	order_of(r, sec, sym, id, side, qty, isnan(lim) ? "market" : "limit", lim, NAN, "day");
+}
+
+static void cancel(qts_risk *r, int sec, const char *sym, const char *id)
+{
+	qts_event ev;
+	qts_event_init(&ev, QTS_CANCEL, T(sec));
+	QTS_SET(ev.symbol, sym);
+	QTS_SET(ev.cancel.id, id);
+	feed(r, &ev);
 }
 
 static void target(qts_risk *r, int sec, const char *sym, double v, const char *unit)
@@ -709,12 +741,13 @@ static void test_repeat_and_units(void)
 static void test_exit_is_flatten(void)
 {
 	/* Approvals taken as filled: 10 bought, 5 more on a limit order the
-	 * view also takes as filled; qts-sim may hold anything else. */
-	qts_risk *r = make((const char *[]){ "stop-loss", "0.05", NULL });
+	 * view takes as filled where the next bar reaches it (at 94: 15 at an
+	 * average of 98); qts-sim may hold anything else. */
+	qts_risk *r = make((const char *[]){ "stop-loss", "0.04", NULL });
 	bar(r, -60, "A", 100);
 	order(r, 0, "A", "buy", 10, NAN);
 	order(r, 0, "A", "buy", 5, 99);
-	CHECK(qts_risk_position(r, "A") == 15, "view: 15");
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == 5, "view: 10, the limit waiting");
 	bar(r, 60, "A", 94);
 	CHECK(nout == 3 && find_risk("stop-loss", "flatten") == 1 && is_flatten(2, "A"),
 	      "exit: no quantity guessed from the view");
@@ -751,6 +784,138 @@ static void test_exit_is_flatten(void)
 	CHECK(find_risk("max-drawdown", "breach") == 1 && is_flatten(3, "A") && is_flatten(5, "B") && nout == 6,
 	      "drawdown flatten: A held, B only working");
 	CHECK(qts_risk_working(r, "A") == -900 && qts_risk_working(r, "B") == 0, "B's entry canceled");
+	qts_risk_free(r);
+}
+
+/* Without fills, a limit or stop order is not taken as filled when
+ * approved: qts-sim works it on the later prices of its symbol, and so
+ * does the view, with qts-sim's fill model (its prices before costs). */
+static void test_resting_orders(void)
+{
+	qts_risk *r = make((const char *[]){ "stop-loss", "0.02", NULL });
+	bar(r, -60, "A", 100);
+	order_of(r, 0, "A", "s1", "buy", 10, "stop", NAN, 105, "gtc");
+	CHECK(nout == 1 && qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 10,
+	      "a buy stop above the market: working, not held");
+	bar_ohlc(r, 60, "A", 101, 104, 99, 99);
+	CHECK(nout == 1 && qts_risk_position(r, "A") == 0, "not reached: no position, no stop-loss on one");
+	bar_ohlc(r, 120, "A", 100, 106, 99.5, 104);
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == 0 && nout == 1,
+	      "reached within the bar: held at the stop, 105 (qts-sim's price)");
+	bar(r, 180, "A", 102.8);
+	CHECK(nout == 3 && find_risk("stop-loss", "flatten") == 1 && is_flatten(2, "A"),
+	      "the stop-loss measured from 105: 102.8 is beyond 2%");
+	qts_risk_free(r);
+
+	/* A gap through the stop fills at the open, as in qts-sim. */
+	r = make((const char *[]){ "take-profit", "0.05", NULL });
+	bar(r, -60, "A", 100);
+	order_of(r, 0, "A", "s1", "sell", 10, "stop", NAN, 95, "gtc");
+	bar_ohlc(r, 60, "A", 90, 91, 89, 90);
+	CHECK(qts_risk_position(r, "A") == -10 && nout == 1, "gapped through: short 10 at the open, 90");
+	bar(r, 120, "A", 85.4);
+	CHECK(find_risk("take-profit", "flatten") == 1, "take-profit from 90, not from 95: 85.4 is beyond 5%");
+	qts_risk_free(r);
+
+	/* The case found on ORCL: a long-only breakout whose entry stop never
+	 * triggers.  Taken as filled, a sell stop's "short" lost as the price
+	 * rose, and the stop-loss flattened what qts-sim really held. */
+	r = make((const char *[]){ "stop-loss", "0.02", NULL });
+	bar(r, -60, "A", 100);
+	target(r, 0, "A", 10, "qty");
+	order_of(r, 0, "A", "p1", "sell", 10, "stop", NAN, 97, "gtc");
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == -10, "long 10, a protective stop");
+	bar(r, 60, "A", 110);
+	CHECK(nout == 1 && qts_risk_position(r, "A") == 10, "up 10%: nothing to exit");
+	bar(r, 120, "A", 107.5);
+	CHECK(find_risk("stop-loss", "flatten") == -1, "107.5: no loss from 100");
+	bar_ohlc(r, 180, "A", 99, 99, 96, 97);
+	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 0, "the protective stop reached: flat");
+	CHECK(find_risk("stop-loss", "flatten") == -1, "no exit of a position already gone");
+	qts_risk_free(r);
+
+	/* A limit: reached at its price, or at a better open. */
+	r = make(NULL);
+	bar(r, -60, "A", 100);
+	order_of(r, 0, "A", "l1", "buy", 5, "limit", 98, NAN, "gtc");
+	order_of(r, 0, "A", "l2", "sell", 3, "limit", 103, NAN, "gtc");
+	bar_ohlc(r, 60, "A", 99, 101, 97, 100);
+	CHECK(qts_risk_position(r, "A") == 5 && qts_risk_working(r, "A") == -3, "the buy limit reached, not the sell");
+	bar_ohlc(r, 120, "A", 104, 105, 103.5, 104);
+	CHECK(qts_risk_position(r, "A") == 2 && qts_risk_working(r, "A") == 0, "the sell at a better open");
+	qts_risk_free(r);
+}
+
+/* Day, ioc and fok orders end unfilled as qts-sim ends them; a cancel
+ * ends what qts-sim would still have working. */
+static void test_resting_ends(void)
+{
+	qts_risk *r = make(NULL);
+	bar(r, -60, "A", 100);
+	order_of(r, 0, "A", "d1", "buy", 5, "limit", 90, NAN, "day");
+	order_of(r, 0, "A", "i1", "buy", 7, "limit", 95, NAN, "ioc");
+	CHECK(qts_risk_working(r, "A") == 12, "day and ioc limits working");
+	bar(r, 60, "A", 99);
+	CHECK(qts_risk_working(r, "A") == 5 && qts_risk_position(r, "A") == 0, "the ioc ends at the first price");
+	bar(r, 30000, "A", 99);
+	CHECK(qts_risk_working(r, "A") == 5, "the same UTC day: the day order works");
+	bar(r, 40000, "A", 89);
+	CHECK(qts_risk_working(r, "A") == 0 && qts_risk_position(r, "A") == 0,
+	      "the next UTC day: expired before it could fill at 89");
+	qts_risk_free(r);
+
+	r = make(NULL);
+	bar(r, -60, "A", 100);
+	order_of(r, 0, "A", "l1", "buy", 5, "limit", 90, NAN, "gtc");
+	cancel(r, 0, "A", "l1");
+	CHECK(nout == 1 && out[0].type == QTS_CANCEL && passed_same, "the cancel passes on");
+	CHECK(qts_risk_working(r, "A") == 0, "the resting limit ends");
+	bar(r, 60, "A", 85);
+	CHECK(qts_risk_position(r, "A") == 0, "and never fills");
+	order_of(r, 60, "A", "m1", "buy", 4, "market", NAN, NAN, "gtc");
+	CHECK(qts_risk_position(r, "A") == 4, "a market order taken as filled");
+	cancel(r, 60, "", "m1");
+	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 0,
+	      "canceled before its next price (no symbol named): qts-sim never filled it");
+	order_of(r, 60, "A", "m2", "buy", 4, "market", NAN, NAN, "gtc");
+	bar(r, 120, "A", 86);
+	cancel(r, 120, "A", "m2");
+	CHECK(qts_risk_position(r, "A") == 4, "canceled after its next price: filled there, kept");
+	order_of(r, 120, "A", "l2", "buy", 5, "limit", 80, NAN, "gtc");
+	cancel(r, 120, "B", "l2");
+	CHECK(qts_risk_working(r, "A") == 5, "a cancel naming another symbol: qts-sim does not find it");
+	update(r, 180, "A", "l2", "filled", 5);
+	CHECK(qts_risk_position(r, "A") == 9 && qts_risk_working(r, "A") == 0,
+	      "an update says it filled: held, at its limit");
+	qts_risk_free(r);
+}
+
+/* An exit, a kill and a drawdown flatten what a resting stop or limit
+ * of the same size would not: it is no exit working. */
+static void test_resting_not_an_exit(void)
+{
+	qts_risk *r = make(NULL);
+	bar(r, -60, "A", 100);
+	target(r, 0, "A", 10, "qty");
+	order_of(r, 0, "A", "p1", "sell", 10, "stop", NAN, 90, "gtc");
+	nout = 0;
+	CHECK(qts_risk_halt(r, "kill file", collect, NULL) == 0 && is_flatten(2, "A"),
+	      "kill: the long with its protective stop is flattened");
+	CHECK(qts_risk_position(r, "A") == 0 && qts_risk_working(r, "A") == 0, "and the stop ends with it");
+	qts_risk_free(r);
+
+	/* Fills fed back: 10 held, a take-profit limit resting. */
+	r = make((const char *[]){ "stop-loss", "0.05", NULL });
+	bar(r, -60, "A", 100);
+	target(r, 0, "A", 10, "qty");
+	fill_id(r, 60, "A", "t-A-1", "buy", 10, 100);
+	order_of(r, 60, "A", "tp", "sell", 10, "limit", 110, NAN, "gtc");
+	CHECK(qts_risk_position(r, "A") == 10 && qts_risk_working(r, "A") == -10, "10 held, the limit working");
+	bar(r, 120, "A", 94);
+	CHECK(find_risk("stop-loss", "flatten") == 1 && is_flatten(2, "A"), "the stop-loss still exits");
+	CHECK(qts_risk_working(r, "A") == -10, "through qts-sim's order for 10, the limit canceled");
+	bar(r, 180, "A", 93);
+	CHECK(nout == 1, "no second exit while it works");
 	qts_risk_free(r);
 }
 
@@ -1131,6 +1296,9 @@ int main(void)
 	test_order_window();
 	test_repeat_and_units();
 	test_exit_is_flatten();
+	test_resting_orders();
+	test_resting_ends();
+	test_resting_not_an_exit();
 	test_every_strategy_target();
 	test_drawdown_resume();
 	test_no_negative_zero();
