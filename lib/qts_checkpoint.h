@@ -83,8 +83,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    rebalance the weight each symbol's last target asked; the head,
 				 *    what a stage wrote at a pause after its last event (after),
 				 *    qts-report each holding's average price (a split's test);
-				 * 5: qts-risk the limit and stop orders it waits to see reached, and
-				 *    what of each symbol's working quantity trades at the next price */
+				 * 5: qts-risk the limit and stop orders it waits to see reached, what
+				 *    of each symbol's working quantity trades at the next price, the
+				 *    actions applied and the symbols delisted */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

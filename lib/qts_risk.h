@@ -39,6 +39,9 @@ typedef struct qts_risk_config {
 	qts_instrument *instruments;  /* contracts (owned); any other symbol is a share */
 	size_t ninstruments;
 	char instruments_file[QTS_RISK_PATH_MAX]; /* the last one read, for --list; "" none */
+	qts_action *actions;          /* splits, dividends, delistings by date (owned), as qts-sim's */
+	size_t nactions;
+	char actions_file[QTS_RISK_PATH_MAX]; /* "" none */
 	uint32_t given;               /* a bit a registry entry set (qts_risk_config_set) */
 } qts_risk_config;
 
@@ -58,7 +61,7 @@ void qts_risk_config_init(qts_risk_config *c);
 /* Whether the setting called name was set, by a flag or a rules file, even
  * to its default. */
 int qts_risk_config_given(const qts_risk_config *c, const char *name);
-/* Free what the config holds (its instruments); it can be set again. */
+/* Free what the config holds (its instruments and actions); it can be set again. */
 void qts_risk_config_free(qts_risk_config *c);
 /* Set the setting called name from its text value; 0, or -1 with a message
  * in err (at least 256 bytes) for a bad value (a usage error), -2 for a
@@ -95,6 +98,10 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 int qts_risk_halt(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_halted(const qts_risk *r);
+/* Whether the config's actions are none of a symbol the engine has seen a
+ * price of (a mistyped symbol, say), with one of their symbols in *one,
+ * as qts_sim_actions_unmatched. */
+int qts_risk_actions_unmatched(const qts_risk *r, const char **one);
 /* Why the last call gave -1, when the input was at fault (another bar for
  * a time a symbol had); NULL when the emit callback failed. */
 const char *qts_risk_error(const qts_risk *r);

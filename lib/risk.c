@@ -51,6 +51,8 @@ struct sym {
 	double wq_mkt;
 	long nlive;            /* orders of the symbol not yet ended */
 	uint32_t nmkt;         /* market events of the symbol seen (wraps): did one follow an order? */
+	int delisted;          /* by --actions: its prices move nothing, its orders are rejected */
+	int64_t delisted_at;
 	/* Limit and stop orders the view without fills waits to see reached
 	 * (struct rest), in the order they came. */
 	struct rest *rest;
@@ -135,6 +137,9 @@ struct qts_risk {
 	char (*sector)[QTS_NAME_MAX];
 	size_t nsector;
 	qts_instrument *ins; /* the config's contracts, a copy */
+	qts_action *acts;    /* the config's actions, a copy */
+	size_t next_action;  /* the first not applied yet */
+	int64_t gate;        /* its date: an event at or after it applies it first; INT64_MAX none */
 	double cash, mv; /* mv: sum of pos * last * mult, kept incrementally */
 	double peak, day_start;
 	int64_t day, now;
@@ -630,6 +635,12 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 
 /* ---- life cycle ---------------------------------------------------------- */
 
+static void *copy_of(const void *p, size_t size)
+{
+	void *q = malloc(size);
+	return q ? memcpy(q, p, size) : NULL;
+}
+
 qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 {
 	qts_risk *r = calloc(1, sizeof *r);
@@ -638,14 +649,13 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		return NULL;
 	}
 	r->c = *c;
-	/* The engine keeps its own copy: the caller frees its config. */
-	if (c->ninstruments) {
-		r->ins = malloc(c->ninstruments * sizeof *r->ins);
-		if (!r->ins)
-			goto no_memory;
-		memcpy(r->ins, c->instruments, c->ninstruments * sizeof *r->ins);
-	}
+	/* The engine keeps its own copies: the caller frees its config. */
+	if ((c->ninstruments && !(r->ins = copy_of(c->instruments, c->ninstruments * sizeof *r->ins))) ||
+	    (c->nactions && !(r->acts = copy_of(c->actions, c->nactions * sizeof *r->acts))))
+		goto no_memory;
 	r->c.instruments = r->ins;
+	r->c.actions = r->acts;
+	r->gate = c->nactions ? r->acts[0].ts : INT64_MAX;
 	r->cash = r->peak = r->day_start = c->cash;
 	r->out_ts = QTS_TS_MIN;
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
@@ -725,6 +735,7 @@ void qts_risk_free(qts_risk *r)
 	qts_free_table(r->ord, ORD_RING * sizeof *r->ord);
 	qts_free_table(r->otab, ORD_TAB * sizeof *r->otab);
 	free(r->ins);
+	free(r->acts);
 	free(r);
 }
 
@@ -837,6 +848,8 @@ static void end_working(qts_risk *r, struct sym *s)
  * the order qts-sim makes (when the view holds something). */
 static int exit_position(qts_risk *r, struct sym *s, const char *rule, const char *detail)
 {
+	if (s->delisted)
+		return 0; /* qts-sim closed it, or will say so in its fill */
 	if (fabs(s->pos + s->wq_mkt) <= EPS && fabs(s->wq - s->wq_mkt) <= EPS)
 		return 0; /* flat at the next price, nothing resting: an exit is working */
 	if (risk_event(r, s->name, rule, "flatten", "%s", detail) < 0)
@@ -1088,6 +1101,8 @@ static int on_price(qts_risk *r, struct sym *s, const qts_event *ev, double px, 
 		return put(r, ev); /* nothing usable to value positions at */
 	if (!s)
 		s = sym_get(r, ev->symbol);
+	if (__builtin_expect(s->delisted, 0))
+		return put(r, ev);
 	if (is_bar && r->vol)
 		vol_push(r, s, px);
 	s->nmkt++;
@@ -1465,6 +1480,11 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	const struct ord *seen;
 	if (order && *ev->order.id && (seen = ord_find(r, ev->order.id)))
 		return repeat(r, ev, seen);
+	if (s->delisted) {
+		char at[40];
+		qts_time_format(s->delisted_at, at);
+		return reject(r, ev, "actions", "%s was delisted at %s", ev->symbol, at);
+	}
 	/* What the position comes to once every working order fills; a target
 	 * for every strategy cancels them in qts-sim: the position alone. */
 	int every = !order && ev->target.strategy[0] == '*' && ev->target.strategy[1] == '\0';
@@ -1591,6 +1611,70 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	return 0;
 }
 
+/* ---- corporate actions ------------------------------------------------- */
+
+/* An action as qts-sim applies it (apply_action in sim.c), to the view:
+ * a split scales the position, its prices and what works by the ratio
+ * (the value, the stops' distances and the returns stay as they were); a
+ * dividend is cash; a delisting ends the symbol's working orders and
+ * closes the position at its last price (once fills come back, qts-sim's
+ * fill for it does), and after it the symbol's prices move nothing and
+ * its orders and targets are rejected, as qts-sim rejects them. */
+static void apply_action(qts_risk *r, const qts_action *a)
+{
+	struct sym *s = sym_get(r, a->symbol);
+	if (s->delisted)
+		return;
+	size_t i = (size_t)(s - r->sym);
+	double x = a->value, before = r->val[i];
+	switch (a->kind) {
+	case QTS_ACT_SPLIT:
+		s->pos *= x;
+		s->avg /= x, s->best /= x, s->last /= x, s->prev_close /= x;
+		s->wq *= x, s->wq_mkt *= x;
+		if (s->nlive)
+			for (size_t k = 0; k < r->nord; k++) {
+				struct ord *o = &r->ord[k];
+				if (o->live && o->sym == i)
+					o->qty *= x, o->filled *= x, o->fills *= x, o->px /= x;
+			}
+		for (uint32_t k = 0; k < s->nrest; k++)
+			s->rest[k].limit /= x, s->rest[k].stop /= x;
+		revalue(r, s);
+		r->mv += r->val[i] - before;
+		break;
+	case QTS_ACT_DIVIDEND:
+		r->cash += s->pos * x * s->mult;
+		break;
+	default:
+		end_working(r, s);
+		if (!r->fill_mode && s->pos != 0 && s->last > 0) /* qts-sim closes at a last price above 0 */
+			trade(r, s, 0, s->last);
+		s->delisted = 1;
+		s->delisted_at = a->ts;
+		note_active(r, s);
+	}
+}
+
+/* The actions dated at or before ts, before an event at ts. */
+static __attribute__((noinline)) void actions_before(qts_risk *r, int64_t ts)
+{
+	while (r->next_action < r->c.nactions && r->acts[r->next_action].ts <= ts)
+		apply_action(r, &r->acts[r->next_action++]);
+	r->gate = r->next_action < r->c.nactions ? r->acts[r->next_action].ts : INT64_MAX;
+}
+
+int qts_risk_actions_unmatched(const qts_risk *r, const char **one)
+{
+	for (size_t i = 0; i < r->c.nactions; i++) {
+		const struct sym *s = sym_find(r, r->acts[i].symbol);
+		if (s && !isnan(s->last))
+			return 0;
+	}
+	*one = r->c.nactions ? r->acts[0].symbol : NULL;
+	return r->c.nactions > 0;
+}
+
 /* ---- the entry points --------------------------------------------------- */
 
 /* qts_event_known, with the bar length kept per symbol: parsing the tf of
@@ -1632,7 +1716,7 @@ static __attribute__((noinline)) int plain_bar(qts_risk *r, const qts_event *ev)
 	if (again)
 		return again < 0 ? -1 : put(r, ev);
 	double px = ev->bar.close;
-	if ((px > 0 && px <= DBL_MAX) || has_price(s, px)) { /* as on_price */
+	if (!s->delisted && ((px > 0 && px <= DBL_MAX) || has_price(s, px))) { /* as on_price */
 		s->nmkt++;
 		if (s->nrest)
 			work_resting(r, s, ev);
@@ -1655,7 +1739,7 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 	struct sym *s = r->sym + next;
 	int64_t end;
 	if (__builtin_expect(!qts_field_key_eq(&s->nkey, s->name, ev->symbol) || !qts_field_key_eq(&s->tkey, s->tf, ev->bar.tf) ||
-				     s->tf_ns <= 0 || ev->ts <= s->bar.ts || s->nrest,
+				     s->tf_ns <= 0 || ev->ts <= s->bar.ts || s->nrest || s->delisted,
 			     0))
 		return plain_bar(r, ev);
 	r->lastsym = next;
@@ -1680,6 +1764,8 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 {
 	r->emit = emit;
 	r->arg = arg;
+	if (__builtin_expect(ev->ts >= r->gate, 0))
+		actions_before(r, ev->ts);
 	if ((int)ev->type == r->plain_type)
 		return plain_next_bar(r, ev);
 	return any_event(r, ev);
@@ -1785,6 +1871,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		uint64_t nmkt = s->nmkt;
 		qts_ck_u64(c, &nmkt);
 		s->nmkt = (uint32_t)nmkt;
+		qts_ck_int(c, &s->delisted), qts_ck_i64(c, &s->delisted_at);
 		size_t nrest = s->nrest;
 		qts_ck_size(c, &nrest, ORD_RING);
 		if (c->loading && qts_ck_ok(c)) {
@@ -1834,6 +1921,8 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_int(c, &r->daily_breached), qts_ck_int(c, &r->halted), qts_ck_int(c, &r->fill_mode);
 	qts_ck_int(c, &r->feedback);
 	qts_ck_u64(c, &r->nfeedback);
+	qts_ck_size(c, &r->next_action, r->c.nactions);
+	r->gate = r->next_action < r->c.nactions ? r->acts[r->next_action].ts : INT64_MAX;
 	if (r->c.max_orders > 0) {
 		for (long k = 0; k < r->c.max_orders; k++)
 			qts_ck_i64(c, &r->rate[k]);

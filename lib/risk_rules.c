@@ -22,10 +22,11 @@ static void seterr(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION, K_INSTRUMENT, K_INSTRUMENTS };
+enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION, K_INSTRUMENT, K_INSTRUMENTS, K_ACTIONS };
 
 /* Kept sorted by name: lookup is a binary search. */
 static const qts_risk_rule_info info[] = {
+	{ "actions", "FILE", "splits, dividends and delistings by date, as qts-sim --actions applies them" },
 	{ "cash", "X", "starting equity of the risk view (default 100000)" },
 	{ "daily-loss", "X", "block new risk for the rest of the UTC day once equity fell X since it began" },
 	{ "drawdown-cooldown", "DURATION", "resume DURATION of stream time after a drawdown breach, from a new peak" },
@@ -59,6 +60,7 @@ static const struct spec {
 	double lo, hi;
 } spec[] = {
 #define OFF(f) offsetof(qts_risk_config, f)
+	{ K_ACTIONS, OFF(actions), 0, 0 },
 	{ K_NUM, OFF(cash), DBL_MIN, 1e15 },
 	{ K_NUM, OFF(daily_loss), 0, 1e15 },
 	{ K_DURATION, OFF(drawdown_cooldown), 0, 0 },
@@ -136,6 +138,9 @@ void qts_risk_config_free(qts_risk_config *c)
 	free(c->instruments);
 	c->instruments = NULL;
 	c->ninstruments = 0;
+	free(c->actions);
+	c->actions = NULL;
+	c->nactions = 0;
 }
 
 static int parse_rate(const char *value, long *n, int64_t *window, char *err)
@@ -227,6 +232,26 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 			return -2; /* a file named by an option: a failure, as in qts-sim */
 		}
 		snprintf(c->instruments_file, sizeof c->instruments_file, "%s", value);
+		break;
+	}
+	case K_ACTIONS: {
+		/* qts-sim's reader: the same file means the same actions.  A
+		 * second one replaces the first, as a flag given again. */
+		char e[512];
+		qts_action *a = NULL;
+		size_t n = 0;
+		if (!*value || strlen(value) >= QTS_RISK_PATH_MAX) {
+			seterr(err, "actions: %s", *value ? "path too long" : "an empty file name");
+			return -1;
+		}
+		if (qts_actions_load(value, &a, &n, e) < 0) {
+			seterr(err, "%s", e);
+			return -2;
+		}
+		free(c->actions);
+		c->actions = a;
+		c->nactions = n;
+		snprintf(c->actions_file, sizeof c->actions_file, "%s", value);
 		break;
 	}
 	}
@@ -341,6 +366,9 @@ int qts_risk_config_value(const qts_risk_config *c, size_t i, size_t j, char *bu
 		break;
 	case K_INSTRUMENTS:
 		snprintf(buf, size, "%s", c->instruments_file[0] ? c->instruments_file : "-");
+		break;
+	case K_ACTIONS:
+		snprintf(buf, size, "%s", c->actions_file[0] ? c->actions_file : "-");
 		break;
 	case K_ON_DD:
 		snprintf(buf, size, "%s", c->on_drawdown == QTS_RISK_ON_DD_FLATTEN ? "flatten" : "block");

@@ -22,10 +22,10 @@ static void build_usage(void)
 	const qts_risk_rule_info *t = qts_risk_rules(&n);
 	len = (size_t)snprintf(usage, sizeof usage,
 			       "usage: qts-risk [-M] [--fractional] [--rules FILE] [--instrument SPEC]...\n"
-			       "                [--instruments FILE] [--RULE VALUE]... [--feedback FILE]\n"
-			       "                [--heartbeat DURATION] [--metrics FILE] [--busy-poll DURATION]\n"
-			       "                [--state FILE] [--checkpoint-every N|DURATION]\n"
-			       "                [--output-journal J] [FILE...]\n"
+			       "                [--instruments FILE] [--actions FILE] [--RULE VALUE]...\n"
+			       "                [--feedback FILE] [--heartbeat DURATION] [--metrics FILE]\n"
+			       "                [--busy-poll DURATION] [--state FILE]\n"
+			       "                [--checkpoint-every N|DURATION] [--output-journal J] [FILE...]\n"
 			       "       qts-risk [--rules FILE] [--RULE VALUE]... --list\n"
 			       "       qts-risk --help | --version\n"
 			       "Approve, reduce or reject targets and orders against risk rules; exit\n"
@@ -176,6 +176,7 @@ static void on_usr(int sig)
 
 typedef struct engine {
 	qts_risk *risk;
+	char actions_file[QTS_RISK_PATH_MAX]; /* "" none */
 	qts_emit_fn emit;
 	void *arg;
 	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
@@ -293,6 +294,18 @@ static void risk_counts(void *eng, char *buf, size_t size)
 		 (unsigned long long)qts_risk_feedback_count(e->risk));
 }
 
+/* The end of the input: actions none of which matched are said, as in
+ * qts-sim, so a mistyped symbol is not taken for a split applied. */
+static int risk_finish(void *eng)
+{
+	engine *e = eng;
+	const char *one;
+	if (qts_risk_actions_unmatched(e->risk, &one))
+		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
+			 "none was applied", e->actions_file, one);
+	return 0;
+}
+
 static void risk_free(void *eng)
 {
 	engine *e = eng;
@@ -331,6 +344,7 @@ static const qts_stage_ops risk_ops = {
 	.put = risk_put,
 	.feedback = risk_feedback,
 	.tick = risk_tick,
+	.finish = risk_finish,
 	.error = risk_error,
 	.counts = risk_counts,
 	.free = risk_free,
@@ -354,6 +368,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	e->emit = emit;
 	e->arg = arg;
 	QTS_SET(e->kill_file, op.cfg.kill_file);
+	QTS_SET(e->actions_file, op.cfg.actions_file);
 	e->since = CHECK_EVENTS;
 	e->halts = halts;
 	e->resumes = resumes;

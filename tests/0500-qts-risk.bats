@@ -27,8 +27,9 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	run -0 qts-risk --list
 	[ "${#lines[@]}" -ge 20 ]
 	[ "${lines[0]}" = "# rules: NAME VALUE SUMMARY, the values in effect (- is off)" ]
-	[[ "${lines[1]}" == cash\ *100000\ *starting\ equity* ]]
-	for r in max-position max-position-notional max-position-pct max-gross max-net \
+	[[ "${lines[1]}" == actions\ *-\ *splits,\ dividends* ]]
+	[[ "${lines[2]}" == cash\ *100000\ *starting\ equity* ]]
+	for r in actions max-position max-position-notional max-position-pct max-gross max-net \
 		max-positions sectors max-sector max-drawdown on-drawdown daily-loss target-vol \
 		vol-window vol-periods stop-loss take-profit trailing-stop max-orders price-band \
 		kill-file cash; do

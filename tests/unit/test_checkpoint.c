@@ -312,13 +312,16 @@ static void nth_resting(qts_event *ev, int i)
 	}
 }
 
-static qts_risk *risk_make_with(const char *stop_loss)
+/* actions: a --actions file, or NULL. */
+static qts_risk *risk_make_with(const char *stop_loss, const char *actions)
 {
 	qts_risk_config cfg;
 	char err[256];
 	qts_risk_config_init(&cfg);
 	qts_risk_config_set(&cfg, "max-position", "60", err);
 	qts_risk_config_set(&cfg, "stop-loss", stop_loss, err);
+	if (actions && qts_risk_config_set(&cfg, "actions", actions, err) < 0)
+		printf("# %s\n", err);
 	qts_risk_config_set(&cfg, "target-vol", "0.5", err);
 	qts_risk_config_set(&cfg, "max-orders", "5/1h", err);
 	qts_risk *r = qts_risk_new(&cfg, err);
@@ -326,9 +329,9 @@ static qts_risk *risk_make_with(const char *stop_loss)
 	return r;
 }
 
-static void risks(void (*event_at)(qts_event *, int), const char *stop_loss, int n, int cut)
+static void risks(void (*event_at)(qts_event *, int), const char *stop_loss, const char *actions, int n, int cut)
 {
-	qts_risk *a = risk_make_with(stop_loss), *b = risk_make_with(stop_loss);
+	qts_risk *a = risk_make_with(stop_loss, actions), *b = risk_make_with(stop_loss, actions);
 	qts_event ev;
 	for (int i = 0; i < cut; i++)
 		event_at(&ev, i), qts_risk_event(a, &ev, to_sink, &sa);
@@ -452,7 +455,18 @@ int main(void)
 	file_frame();
 	sims(3000, 1234);
 	resamplers(3000, 1501);
-	risks(nth, "0.01", 3000, 1777);
-	risks(nth_resting, "0.05", 3000, 1777);
+	risks(nth, "0.01", NULL, 3000, 1777);
+	/* The resting stream runs 2023-11-14T22:13Z to 2023-11-18, cut on
+	 * the 16th at 23:33: a split and a delisting before the cut, a split
+	 * after it. */
+	char dir[] = "/tmp/test_checkpoint.XXXXXX", actions[64];
+	CHECK(mkdtemp(dir) != NULL, "a temporary directory for the actions");
+	snprintf(actions, sizeof actions, "%s/actions.csv", dir);
+	FILE *f = fopen(actions, "w");
+	fputs("2023-11-16,AAA,split,2\n2023-11-16,CCC,delist\n2023-11-17,BBB,split,3\n", f);
+	fclose(f);
+	risks(nth_resting, "0.05", actions, 3000, 1777);
+	unlink(actions);
+	rmdir(dir);
 	return tap_done();
 }
