@@ -110,9 +110,11 @@ void qts_perf_day_start(qts_perf *p, int64_t tod);
 int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end);
 /* An equity value at ts; 0, or -1 when out of memory. */
 int qts_perf_equity(qts_perf *p, int64_t ts, double equity);
-/* The close of a benchmark bar [start, end) (which counts as a bar as
- * qts_perf_bar's); 0 or -1. */
-int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double close);
+/* The open and close of a benchmark bar [start, end) (which counts as a
+ * bar as qts_perf_bar's); 0 or -1.  The open is its price at the start
+ * of the curve when that is the start of the day's first bar (NaN or 0
+ * and below: none). */
+int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double open, double close);
 /* Whether any position is open from ts on (a day counts as exposed when
  * a position is open at some time of it); 0 or -1. */
 int qts_perf_holding(qts_perf *p, int64_t ts, int holding);

@@ -22,6 +22,8 @@
 typedef struct dayval {
 	int64_t day;
 	double v;
+	int64_t first; /* the start of the day's first bar */
+	double open;   /* its open */
 } dayval;
 
 struct qts_perf {
@@ -136,7 +138,7 @@ int qts_perf_equity(qts_perf *p, int64_t ts, double equity)
 	return p->holding ? mark_held(p, day) : 0;
 }
 
-int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double close)
+int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double open, double close)
 {
 	int64_t day = qts_perf_bar(p, start, end);
 	if (p->nbench && p->bench[p->nbench - 1].day >= day) {
@@ -145,7 +147,7 @@ int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double close)
 	}
 	if (grow((void **)&p->bench, &p->capbench, p->nbench, sizeof *p->bench) < 0)
 		return -1;
-	p->bench[p->nbench++] = (dayval){day, close};
+	p->bench[p->nbench++] = (dayval){ day, close, start, open > 0 && isfinite(open) ? open : close };
 	return 0;
 }
 
@@ -162,13 +164,21 @@ const qts_point *qts_perf_points(qts_perf *p, size_t *n)
 	/* The benchmark's price on a day is its last close of that day or
 	 * before; days before its first bar take that bar's close, so their
 	 * returns are 0.  It is thus bought at the close of the first day of
-	 * the curve, or of its first day when it starts later. */
+	 * the curve, or of its first day when it starts later; but a start
+	 * inside the first day, before its close (qts-sim's books as they
+	 * started, before a fill at the first bar's open), buys it at the
+	 * open of the day's first bar when that bar starts then or later:
+	 * the price at the start, so that the first day's return is the
+	 * benchmark's as it is the strategy's. */
 	size_t b = 0, h = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		qts_point *pt = &p->pt[i];
 		while (b + 1 < p->nbench && p->bench[b + 1].day <= pt->day)
 			b++;
 		pt->bench = p->nbench ? p->bench[b].v : NAN;
+		if (i == 0 && p->n >= 2 && p->pt[1].day == pt->day && p->nbench && p->bench[b].day == pt->day &&
+		    p->bench[b].first >= pt->ts)
+			pt->bench = p->bench[b].open;
 		while (h < p->nheld && p->held[h] < pt->day)
 			h++;
 		pt->exposed = h < p->nheld && p->held[h] == pt->day;
@@ -236,10 +246,12 @@ int qts_perf_ck(qts_perf *p, qts_ckpt *c)
 		qts_ck_f64(c, &q->equity), qts_ck_f64(c, &q->bench);
 		qts_ck_int(c, &q->exposed);
 	}
-	if (ck_array(c, (void **)&p->bench, &p->nbench, &p->capbench, 2 * 8) < 0)
+	if (ck_array(c, (void **)&p->bench, &p->nbench, &p->capbench, 4 * 8) < 0)
 		return -1;
-	for (size_t i = 0; i < p->nbench; i++)
+	for (size_t i = 0; i < p->nbench; i++) {
 		qts_ck_i64(c, &p->bench[i].day), qts_ck_f64(c, &p->bench[i].v);
+		qts_ck_i64(c, &p->bench[i].first), qts_ck_f64(c, &p->bench[i].open);
+	}
 	if (ck_array(c, (void **)&p->held, &p->nheld, &p->capheld, 8) < 0)
 		return -1;
 	for (size_t i = 0; i < p->nheld; i++)

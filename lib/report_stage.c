@@ -574,7 +574,7 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 			s->bench_seen = 1;
 			if (isfinite(ev->bar.close) && ev->bar.close > 0) {
 				s->dirty = 1;
-				return qts_perf_bench(s->perf, ev->ts, end, ev->bar.close);
+				return qts_perf_bench(s->perf, ev->ts, end, ev->bar.open, ev->bar.close);
 			}
 			if (isfinite(ev->bar.close) && !s->bench_unpriced++)
 				s->bench_unpriced_ts = ev->ts;

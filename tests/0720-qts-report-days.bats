@@ -113,6 +113,24 @@ within() {
 	within correlation 0.998 1
 }
 
+@test "--benchmark of a run that starts at the first open: bought at that open, the first day's return is its own" {
+	# a target before the first bar fills at its open (100): qts-sim's
+	# books start then, inside the first day; the benchmark A is bought at
+	# the same open, so an account of A alone is A: alpha 0, the same
+	# return (8.9%), where buying A at the first close (110) gave it -1%
+	{
+		printf 'target,2024-01-02T00:00:00Z,A,1000,qty,s\n'
+		printf 'bar,2024-01-02T00:00:00Z,A,1d,100,112,99,110,1000\n'
+		printf 'bar,2024-01-03T00:00:00Z,A,1d,110,122,109,121,1000\n'
+		printf 'bar,2024-01-04T00:00:00Z,A,1d,121,122,108,108.9,1000\n'
+	} | qts-sim > "$BATS_TEST_TMPDIR/open.csv"
+	run -0 qts-report -c -b A "$BATS_TEST_TMPDIR/open.csv"
+	period total_return 0.089
+	period benchmark_return 0.089
+	within alpha -1e-12 1e-12
+	within beta 0.999999999999 1.000000000001
+}
+
 @test "--benchmark: a bar closed at 0 or below is no price to hold at, left out and said" {
 	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
 		> "$BATS_TEST_TMPDIR/bh.csv"

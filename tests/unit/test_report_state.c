@@ -34,7 +34,7 @@ static int feed(parts *p, int i)
 {
 	int64_t day = (int64_t)i * QTS_NS_PER_DAY + (int64_t)19000 * QTS_NS_PER_DAY;
 	double px = 100 + (i % 17) - (i % 5) * 0.5;
-	int rc = qts_perf_bench(p->perf, day, day + QTS_NS_PER_DAY, px);
+	int rc = qts_perf_bench(p->perf, day, day + QTS_NS_PER_DAY, px, px);
 	if (i % 3 == 0) {
 		const char *sym = i % 2 ? "AAA" : "BBB";
 		int dir = (i / 3) % 3 == 1 ? -1 : 1;

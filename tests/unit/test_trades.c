@@ -105,13 +105,13 @@ static void curve(void)
 	qts_perf *p = qts_perf_new(NULL);
 	qts_perf_equity(p, D(0, 10), 100);   /* start */
 	qts_perf_equity(p, D(0, 16), 101);   /* close of day 0 */
-	qts_perf_bench(p, D(1, 0), D(1, 0), 50);
+	qts_perf_bench(p, D(1, 0), D(1, 0), 50, 50);
 	qts_perf_equity(p, D(1, 12), 99);
 	qts_perf_holding(p, D(1, 13), 1);
 	qts_perf_equity(p, D(1, 16), 102);   /* close of day 1 */
 	qts_perf_holding(p, D(1, 17), 0);
-	qts_perf_bench(p, D(2, 0), D(2, 0), 54);
-	qts_perf_bench(p, D(2, 0), D(2, 0), 55); /* the day's last close counts */
+	qts_perf_bench(p, D(2, 0), D(2, 0), 54, 54);
+	qts_perf_bench(p, D(2, 0), D(2, 0), 55, 55); /* the day's last close counts */
 	qts_perf_equity(p, D(3, 16), 103);
 	size_t n;
 	const qts_point *pt = qts_perf_points(p, &n);
@@ -194,7 +194,7 @@ static void session_days(void)
 	qts_perf_bar(p, D(1, 0), D(2, 0));
 	qts_perf_holding(p, D(1, 0), 1);           /* a fill at day 1's open */
 	qts_perf_equity(p, D(2, 0), 101);          /* close of day 1 */
-	qts_perf_bench(p, D(2, 0), D(3, 0), 10);
+	qts_perf_bench(p, D(2, 0), D(3, 0), 10, 10);
 	qts_perf_equity(p, D(3, 0), 102);          /* close of day 2 */
 	qts_perf_equity(p, D(3, 12), 103);         /* no bar holds it: its own date */
 	size_t n;
