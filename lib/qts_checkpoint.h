@@ -85,7 +85,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    qts-report each holding's average price (a split's test);
 				 * 5: qts-risk the limit and stop orders it waits to see reached, what
 				 *    of each symbol's working quantity trades at the next price, the
-				 *    actions applied and the symbols delisted */
+				 *    actions applied and the symbols delisted; qts-report the open of
+				 *    each benchmark day's first bar; qts-sim the prices of 0 and the
+				 *    bars of no volume its warnings count */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -2141,6 +2141,14 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_int(c, &s->have_eq), qts_ck_i64(c, &s->eq_ts);
 	qts_ck_bytes(c, &s->eq_last, sizeof s->eq_last);
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close), qts_ck_int(c, &s->group_driven);
+	/* What the warnings at the end count: a restarted run says what the
+	 * whole run saw, as the run uninterrupted does. */
+	uint64_t unpriced = s->unpriced, dry = s->dry;
+	qts_ck_u64(c, &unpriced), qts_ck_i64(c, &s->unpriced_ts);
+	qts_ck_str(c, s->unpriced_sym, sizeof s->unpriced_sym);
+	qts_ck_u64(c, &dry), qts_ck_i64(c, &s->dry_ts);
+	qts_ck_str(c, s->dry_sym, sizeof s->dry_sym);
+	s->unpriced = (size_t)unpriced, s->dry = (size_t)dry;
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */
