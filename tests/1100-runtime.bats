@@ -417,6 +417,28 @@ one_bar_then_wait() {
 	[ "${stderr_lines[0]}" = "qts-fetch: --seed acts on synth: alone, and no source here is one" ]
 }
 
+@test "qts-fetch beats while a socket on its standard input is silent, then reads it to its end" {
+	# a stream socket as standard input (a service's socket, systemd's
+	# or inetd's): opened in the loop as a pipe is
+	timeout 30 python3 - "$T/out" <<'PY'
+import os, socket, subprocess, sys, time
+mine, its = socket.socketpair()
+out = open(sys.argv[1], "w")
+p = subprocess.Popen(["qts-fetch", "--heartbeat", "100ms", "-"], stdin=its, stdout=out)
+its.close()
+for _ in range(200):
+    if open(sys.argv[1]).read().count("\n") >= 3:
+        break
+    time.sleep(0.05)
+mine.sendall(b"bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1\n")
+mine.close()
+sys.exit(p.wait(timeout=20))
+PY
+	[ "$(sed -n 1p "$T/out")" = "system,1677-09-21T00:12:43.145224192Z,qts-fetch,info,heartbeat in=0 out=0 sources=1 skipped=0" ]
+	[ "$(grep -c '^system,.*heartbeat' "$T/out")" -ge 3 ]
+	[ "$(grep -v '^system,' "$T/out")" = "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1" ]
+}
+
 @test "SIGTERM while the output is blocked (a reader that does not read): the stage stops within a second or two, 143, without live options" {
 	qts-fetch --seed 4 --count 100000 -t 1m synth:AAA,BBB > "$T/many.csv"
 	for prog in "qts-fetch" "qts-sim"; do
