@@ -843,7 +843,7 @@ static int on_order(engine *e, const qts_event *ev)
 	if (!*ev->symbol)
 		return refuse(e, &o, "no symbol");
 	char why[128];
-	if (qts_order_fault(ev, why, sizeof why)) {
+	if (qts_order_fault(ev, 0, why, sizeof why)) {
 		/* the record of the refusal holds what can be written */
 		if (!o.side)
 			o.side = QTS_BUY;

@@ -76,21 +76,22 @@ int qts_kind_of(double limit, double stop)
 			    : (isnan(stop) ? QTS_LIMIT : QTS_STOP_LIMIT);
 }
 
-static int price_fault(const char *kind_name, const char *what, double price, char *why, size_t n)
+static int price_fault(const char *kind_name, const char *what, double price, int any_price, char *why, size_t n)
 {
-	if (price > 0)
+	if (any_price ? isfinite(price) : price > 0)
 		return 0;
 	if (isnan(price)) /* empty */
 		snprintf(why, n, "%s order needs a %s price", kind_name, what);
 	else
-		snprintf(why, n, "%s price %.10g is not above zero", what, price);
+		snprintf(why, n, "%s price %.10g is not %s", what, price, any_price ? "finite" : "above zero");
 	return 1;
 }
 
-int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, char *why, size_t n)
+int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, int any_price, char *why,
+			   size_t n)
 {
-	return (qts_kind_has_limit(kind) && price_fault(kind_name, "limit", limit, why, n)) ||
-	       (qts_kind_has_stop(kind) && price_fault(kind_name, "stop", stop, why, n));
+	return (qts_kind_has_limit(kind) && price_fault(kind_name, "limit", limit, any_price, why, n)) ||
+	       (qts_kind_has_stop(kind) && price_fault(kind_name, "stop", stop, any_price, why, n));
 }
 
 int qts_order_qty_fault(double qty, char *why, size_t n)
@@ -104,7 +105,7 @@ int qts_order_qty_fault(double qty, char *why, size_t n)
 	return 1;
 }
 
-int qts_order_fault(const qts_event *ev, char *why, size_t n)
+int qts_order_fault(const qts_event *ev, int any_price, char *why, size_t n)
 {
 	int kind = qts_kind_parse(ev->order.kind);
 	if (!qts_side_parse(ev->order.side))
@@ -115,6 +116,6 @@ int qts_order_fault(const qts_event *ev, char *why, size_t n)
 		snprintf(why, n, "bad tif '%s' (day, gtc, ioc, fok)", ev->order.tif);
 	else
 		return qts_order_qty_fault(ev->order.qty, why, n) ||
-		       qts_order_prices_fault(kind, ev->order.kind, ev->order.limit, ev->order.stop, why, n);
+		       qts_order_prices_fault(kind, ev->order.kind, ev->order.limit, ev->order.stop, any_price, why, n);
 	return 1;
 }

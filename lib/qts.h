@@ -796,13 +796,16 @@ int qts_order_qty_fault(double qty, char *why, size_t n);
 /* What is wrong with the prices of an order of kind (named kind_name):
  * "limit order needs a limit price" when its kind's price is missing,
  * "limit price -5 is not above zero" when it is no price, in why (at least
- * 96 bytes); 0 when they are sound.  As qts-sim and qts-broker reject it. */
-int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, char *why, size_t n);
+ * 96 bytes); 0 when they are sound.  As qts-sim and qts-broker reject it.
+ * any_price: the order is of a contract, which trades at any finite
+ * price, 0 and below too ("limit price inf is not finite"). */
+int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, int any_price, char *why,
+			   size_t n);
 /* What is wrong with an order event's side, kind, time in force,
  * quantity or prices, in that order, worded as above ("bad side 'x' (buy,
  * sell)"...), in why (at least 128 bytes); 0 when qts-sim would take it.
- * Its symbol and id are the caller's to check. */
-int qts_order_fault(const qts_event *ev, char *why, size_t n);
+ * Its symbol and id are the caller's to check; any_price as above. */
+int qts_order_fault(const qts_event *ev, int any_price, char *why, size_t n);
 
 /* ---- order ids (ids.c) --------------------------------------------------- */
 

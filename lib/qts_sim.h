@@ -313,10 +313,6 @@ const char *qts_sim_error(const qts_sim *s);
  * data of, when there are some: a mistyped symbol, say, for which none
  * was applied.  Then *one is the first of them. */
 int qts_sim_actions_unmatched(qts_sim *s, const char **one);
-/* After qts_sim_finish with --close-at-end: the positions it could not
- * close, their last price being 0 or below (no fill is at such a price),
- * and of the first, its symbol, quantity and price. */
-size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double *price);
 /* After qts_sim_finish: a warning on standard error when prices of
  * shares at 0 or below marked nothing (the position kept its last
  * price), and one when market data of no volume filled nothing of the

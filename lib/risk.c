@@ -1082,7 +1082,8 @@ static __attribute__((noinline)) void work_resting(qts_risk *r, struct sym *s, c
 		qts_order q = { .side = o->side, .kind = e->kind, .limit = e->limit, .stop = e->stop,
 				.triggered = e->triggered };
 		double ref;
-		int hit = qts_fill_price(&q, &m, &ref) && ref > 0; /* qts-sim trades at no price of 0 or below */
+		/* qts-sim trades a share at no price of 0 or below, a contract at any */
+		int hit = qts_fill_price(&q, &m, &ref) && (ref > 0 || (s->contract && isfinite(ref)));
 		e->triggered = q.triggered;
 		if (hit)
 			reach(r, s, o, ref);
@@ -1494,7 +1495,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		char why[128];
 		if (!*ev->order.id)
 			return reject(r, ev, "order", "no order id");
-		if (qts_order_fault(ev, why, sizeof why))
+		if (qts_order_fault(ev, s->contract, why, sizeof why))
 			return reject(r, ev, "order", "%s", why);
 		sign = qts_side_parse(ev->order.side);
 		if (isnan(px))

@@ -1020,8 +1020,9 @@ static int on_order(qts_sim *s, const qts_event *ev)
 		snprintf(why, sizeof why, "no symbol");
 	else if (!*o.id)
 		snprintf(why, sizeof why, "no order id");
-	else
-		qts_order_fault(ev, why, sizeof why);
+	else /* a contract's limit and stop may be 0 or below: it trades there */
+		qts_order_fault(ev, qts_instrument_find(s->o.instruments, s->o.ninstruments, ev->symbol) != NULL, why,
+				sizeof why);
 	if (*why) {
 		o.side = QTS_BUY;
 		return update(s, ev->ts, ev->symbol, &o, QTS_STATUS_REJECTED, why);
@@ -1358,8 +1359,9 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			o->day = day;
 		double ref, remaining = o->qty - o->filled;
 		int once = o->tif == QTS_IOC || o->tif == QTS_FOK;
-		/* A price of zero or below is no price to trade at. */
-		if (!qts_fill_price(o, m, &ref) || !(ref > 0)) {
+		/* A share's price of zero or below is no price to trade at;
+		 * a contract's is (a spread, a future in a glut). */
+		if (!qts_fill_price(o, m, &ref) || !(ref > 0 || (y->pos.ins && isfinite(ref)))) {
 			if (once) {
 				if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED,
 					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
@@ -1401,7 +1403,7 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			/* A fill the books cannot hold is refused, not
 			 * written: the order ends with the reason. */
 			char why[QTS_TEXT_MAX] = "";
-			if (!(price > 0))
+			if (!(price > 0) && !y->pos.ins)
 				snprintf(why, sizeof why, "slippage %.10g takes the %s price below zero (reference %.10g)",
 					 slip, qts_side_name(o->side), ref);
 			else if (!isfinite(o->notional + q * price) ||
@@ -1598,7 +1600,7 @@ static int cancel_all(qts_sim *s, sym *y, int64_t ts, const char *why)
 /* Close y at its last price (no slippage; commission as any fill). */
 static int liquidate(qts_sim *s, sym *y, int64_t ts, const char *prefix)
 {
-	if (y->pos.qty == 0 || !(y->pos.mark > 0))
+	if (y->pos.qty == 0 || !(y->pos.mark > 0 || (y->pos.ins && isfinite(y->pos.mark))))
 		return 0;
 	char id[QTS_ID_MAX];
 	snprintf(id, sizeof id, "%s-%s", prefix, y->name);
@@ -1974,24 +1976,6 @@ int qts_sim_actions_unmatched(qts_sim *s, const char **one)
 	}
 	*one = s->o.nactions ? s->o.actions[0].symbol : NULL;
 	return s->o.nactions > 0;
-}
-
-/* A position --close-at-end leaves open: its last price is 0 or below (a
- * bar of zeros, a future quoted below zero), where no fill can be made
- * (liquidate), so the books end with it held at that price. */
-size_t qts_sim_left_open(const qts_sim *s, const char **one, double *qty, double *price)
-{
-	size_t n = 0;
-	if (!s->o.close_at_end)
-		return 0;
-	for (size_t i = 0; i < s->nall; i++) {
-		const sym *y = sym_at(s, i);
-		if (y->pos.qty == 0 || y->pos.mark > 0)
-			continue;
-		if (n++ == 0)
-			*one = y->name, *qty = y->pos.qty, *price = y->pos.mark;
-	}
-	return n;
 }
 
 void qts_sim_warn_unpriced(const qts_sim *s)

@@ -117,15 +117,6 @@ static int sim_finish(void *eng)
 		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
 			 "none was applied", e->conf.actions_file, one);
 	qts_sim_warn_unpriced(e->sim);
-	double q = 0, px = 0;
-	size_t open = qts_sim_left_open(e->sim, &one, &q, &px);
-	if (open) {
-		char qs[32], ps[32];
-		qs[qts_num_format(q, qs)] = '\0';
-		ps[qts_num_format(px, ps)] = '\0';
-		qts_warn("--close-at-end: %zu position%s left open, at a last price of 0 or below, where "
-			 "nothing fills (%s: %s at %s)", open, open == 1 ? "" : "s", one, qs, ps);
-	}
 	return 0;
 }
 

@@ -417,24 +417,55 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "$(echo "$output" | only equity | tail -1 | cut -d, -f5)" = "0" ]
 }
 
-@test "--close-at-end says so of a position it cannot close, its last price being 0" {
-	# a fill is never at 0 (qts-sim(1), Costs): the 10 contracts of A held
-	# stay open, valued at the bar of zeros, 99000 = 100000 - 10 * 100;
-	# said, not silent
+@test "--close-at-end closes a contract at its last price, 0 or below too" {
+	# 10 contracts of A held, the last bar at 0: closed there, 99000 =
+	# 100000 - 10 * 100; a share is not valued at 0 (see the next test):
+	# closed at 100
 	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' \
 		'target,2024-01-02T00:00:00Z,A,10,qty,s' \
 		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' \
 		'bar,2024-01-03T00:00:00Z,A,1d,0,0,0,0,1000' >"$BATS_TEST_TMPDIR/z.csv"
 	run -0 --separate-stderr qts-sim --close-at-end --instrument A,multiplier=1 "$BATS_TEST_TMPDIR/z.csv"
-	[ "$stderr" = "qts-sim: --close-at-end: 1 position left open, at a last price of 0 or below, where nothing fills (A: 10 at 0)" ]
-	! grep -q '^fill,.*,close-A,' <<<"$output" || false
-	[ "$(only equity <<<"$output" | tail -1)" = "equity,2024-01-04T00:00:00Z,99000,99000,0,0,0,-1000" ]
-	# without --close-at-end nothing is promised, nothing said
-	run -0 --separate-stderr qts-sim --instrument A,multiplier=1 "$BATS_TEST_TMPDIR/z.csv"
 	[ -z "$stderr" ]
-	# a share is not valued at 0 (see the next test): closed at 100
+	grep -qx 'fill,2024-01-04T00:00:00Z,A,close-A,sell,10,0,0,0' <<<"$output"
+	[ "$(only equity <<<"$output" | tail -1)" = "equity,2024-01-04T00:00:00Z,99000,99000,0,0,-1000,0" ]
 	run -0 --separate-stderr qts-sim --close-at-end "$BATS_TEST_TMPDIR/z.csv"
 	grep -qx 'fill,2024-01-04T00:00:00Z,A,close-A,sell,10,100,0,0' <<<"$output"
+}
+
+@test "a contract trades below zero: fills, limits and stops at prices of 0 and below, moves through zero" {
+	# WTI May 2020 as CL (multiplier 1000): bought at 17.73, the open of
+	# 20 April; it settled at -37.63 and opened the next day at -14
+	printf '%s\n' 'bar,2020-04-17T00:00:00Z,CL,1d,18,19,17,18.27,1000' \
+		'target,2020-04-18T00:00:00Z,CL,1,qty,s' \
+		'bar,2020-04-20T00:00:00Z,CL,1d,17.73,17.85,-40.32,-37.63,1000' \
+		'order,2020-04-21T00:00:00Z,CL,o1,sell,1,limit,-20,,gtc,s' \
+		'bar,2020-04-21T00:00:00Z,CL,1d,-14,8,-16,10.01,1000' \
+		'order,2020-04-22T00:00:00Z,CL,o2,buy,2,stop,,-5,gtc,s' \
+		'bar,2020-04-22T00:00:00Z,CL,1d,-10,0,-12,-6,1000' \
+		'order,2020-04-23T00:00:00Z,CL,o3,sell,1,stop_limit,-8,-7,gtc,s' \
+		'bar,2020-04-23T00:00:00Z,CL,1d,-6,-5,-9,-8.5,1000' > "$BATS_TEST_TMPDIR/cl.csv"
+	run -0 --separate-stderr qts-sim --instrument CL,multiplier=1000 --slippage bps=10 --commission bps=10 \
+		"$BATS_TEST_TMPDIR/cl.csv"
+	[ -z "$stderr" ]
+	# the sell limit at -20 fills at the better open, -14, less 10 bps of
+	# its size (0.014); commission 10 bps of |notional| (14)
+	grep -qx 'fill,2020-04-21T00:00:00Z,CL,o1,sell,1,-14,14,0' <<<"$output"
+	# the buy stop at -5, reached on the way up from -10: -5 + 0.005,
+	# slippage 0.005 x 2 x 1000 = 10
+	grep -qx 'fill,2020-04-22T00:00:00Z,CL,o2,buy,2,-4.995,9.99,10' <<<"$output"
+	# the sell stop-limit: triggered at -7 on the down bar's way from its
+	# high (-5) to its low, where its limit (-8 or better) takes -7; no
+	# slippage on a limit
+	grep -qx 'fill,2020-04-23T00:00:00Z,CL,o3,sell,1,-7,7,0' <<<"$output"
+	[ "$(only position <<<"$output" | tail -1 | cut -d, -f4,5)" = "1,-4.995" ]
+	# a limit not finite is refused, a contract's too; a share's at -20 as before
+	printf '%s\n' 'bar,2020-04-17T00:00:00Z,CL,1d,18,19,17,18.27,1000' \
+		'order,2020-04-18T00:00:00Z,CL,o1,sell,1,limit,-20,,gtc,s' > "$BATS_TEST_TMPDIR/share.csv"
+	run -0 qts-sim "$BATS_TEST_TMPDIR/share.csv"
+	grep -qx 'update,2020-04-18T00:00:00Z,CL,o1,rejected,0,,limit price -20 is not above zero' <<<"$output"
+	run -0 qts-sim --instrument CL,multiplier=1000 "$BATS_TEST_TMPDIR/share.csv"
+	grep -qx 'update,2020-04-18T00:00:00Z,CL,o1,accepted,0,,' <<<"$output"
 }
 
 @test "a share priced 0 or below is not valued at it: its position keeps its last price, said at the end" {

@@ -846,6 +846,33 @@ static void test_resting_orders(void)
 	qts_risk_free(r);
 }
 
+/* A contract's limit and stop prices may be 0 or below, where qts-sim
+ * fills it; a share's may not. */
+static void test_resting_below_zero(void)
+{
+	qts_risk *r = make((const char *[]){ "instrument", "CL,multiplier=1000", NULL });
+	bar(r, -60, "CL", 5);
+	order_of(r, 0, "CL", "b1", "buy", 1, "limit", -2, NAN, "gtc");
+	CHECK(nout == 1 && out[0].type == QTS_ORDER && qts_risk_working(r, "CL") == 1,
+	      "a contract's buy limit at -2: approved, working");
+	bar_ohlc(r, 60, "CL", -1, 0, -3, -2.5);
+	CHECK(qts_risk_position(r, "CL") == 1 && qts_risk_working(r, "CL") == 0, "reached at -2: held");
+	order_of(r, 60, "CL", "s1", "sell", 1, "stop", NAN, -4, "gtc");
+	bar_ohlc(r, 120, "CL", -3, -3, -6, -5);
+	CHECK(qts_risk_position(r, "CL") == 0, "its sell stop at -4 reached");
+	order_of(r, 120, "CL", "x1", "buy", 1, "limit", INFINITY, NAN, "gtc");
+	CHECK(find_risk("order", "reject") == 0 && strstr(out[0].risk.detail, "limit price inf is not finite"),
+	      "a limit not finite: rejected");
+	qts_risk_free(r);
+
+	r = make(NULL);
+	bar(r, -60, "A", 5);
+	order_of(r, 0, "A", "b1", "buy", 1, "limit", -2, NAN, "gtc");
+	CHECK(find_risk("order", "reject") == 0 && strstr(out[0].risk.detail, "limit price -2 is not above zero"),
+	      "a share's limit at -2: rejected, as qts-sim rejects it");
+	qts_risk_free(r);
+}
+
 /* Day, ioc and fok orders end unfilled as qts-sim ends them; a cancel
  * ends what qts-sim would still have working. */
 static void test_resting_ends(void)
@@ -1298,6 +1325,7 @@ int main(void)
 	test_exit_is_flatten();
 	test_resting_orders();
 	test_resting_ends();
+	test_resting_below_zero();
 	test_resting_not_an_exit();
 	test_every_strategy_target();
 	test_drawdown_resume();
