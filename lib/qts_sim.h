@@ -252,6 +252,11 @@ typedef struct qts_sim_opts {
 	double leverage;      /* gross exposure / equity allowed */
 	int64_t latency;      /* ns */
 	int no_short, close_at_end, fractional;
+	/* The trading day of day orders: the UTC date (tz NULL, day_roll 0),
+	 * or the date in zone tz, its evening from day_roll (ns after local
+	 * midnight, an overnight session's start) counted as the next day. */
+	const char *tz;
+	int64_t day_roll;
 	qts_commission commission;
 	qts_slippage slippage;
 	qts_impact impact;
@@ -337,7 +342,7 @@ enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, 
        QTS_OPT_SIM_LATENCY, QTS_OPT_SIM_PART, QTS_OPT_SIM_LEVERAGE, QTS_OPT_SIM_NO_SHORT,
        QTS_OPT_SIM_FRACTIONAL, QTS_OPT_SIM_ACTIONS, QTS_OPT_SIM_CLOSE, QTS_OPT_SIM_INSTRUMENT,
        QTS_OPT_SIM_INSTRUMENTS, QTS_OPT_SIM_CASH_RATE, QTS_OPT_SIM_MARGIN_RATE, QTS_OPT_SIM_BORROW_RATE,
-       QTS_OPT_SIM_DAY_COUNT };
+       QTS_OPT_SIM_DAY_COUNT, QTS_OPT_SIM_TZ, QTS_OPT_SIM_SESSION };
 #define QTS_SIM_OPTIONS \
 	{ "cash", required_argument, NULL, QTS_OPT_SIM_CASH }, \
 	{ "commission", required_argument, NULL, QTS_OPT_SIM_COMMISSION }, \
@@ -355,7 +360,9 @@ enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, 
 	{ "cash-rate", required_argument, NULL, QTS_OPT_SIM_CASH_RATE }, \
 	{ "margin-rate", required_argument, NULL, QTS_OPT_SIM_MARGIN_RATE }, \
 	{ "borrow-rate", required_argument, NULL, QTS_OPT_SIM_BORROW_RATE }, \
-	{ "day-count", required_argument, NULL, QTS_OPT_SIM_DAY_COUNT }
+	{ "day-count", required_argument, NULL, QTS_OPT_SIM_DAY_COUNT }, \
+	{ "tz", required_argument, NULL, QTS_OPT_SIM_TZ }, \
+	{ "session", required_argument, NULL, QTS_OPT_SIM_SESSION }
 #define QTS_SIM_OPTIONS_USAGE \
 	"  --cash N                initial cash (default 100000)\n" \
 	"  --commission SPEC       bps=N (of the notional, N <= 10000) or\n" \
@@ -382,7 +389,9 @@ enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, 
 	"  --borrow-rate [SYM=]RATE\n" \
 	"                          annual fee on the value of short shares: of\n" \
 	"                          every symbol, or of SYM (repeat; SYM's wins)\n" \
-	"  --day-count 360|365     days a year of the rates (default 360: ACT/360)\n"
+	"  --day-count 360|365     days a year of the rates (default 360: ACT/360)\n" \
+	"  --tz ZONE               day orders end with the date in ZONE (default UTC)\n" \
+	"  --session HH:MM-HH:MM   overnight (17:00-16:00): its evening is the next day's\n"
 
 /* The settings those options make: the engine's, and what they own. */
 typedef struct qts_sim_conf {

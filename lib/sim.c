@@ -3,6 +3,7 @@
  * and equity is written once per bar close time.  qts-sim(1) documents the
  * rules; this file is their one implementation. */
 #include "qts_checkpoint.h"
+#include "qts_resample.h"
 #include "qts_sim.h"
 #include "qts_time.h"
 #include "streq.h"
@@ -135,6 +136,8 @@ struct qts_sim {
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
 	int margined; /* an instrument has a margin: positions may settle */
 	qts_event tpl[4]; /* qts_event_init of each type qts-sim makes (out_event) */
+	qts_clock day_clock; /* --tz, --session: the trading day of day orders */
+	int local_days;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -1335,7 +1338,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 
 static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 {
-	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
+	int64_t day = s->local_days ? qts_clock_day(&s->day_clock, ts)->num : qts_floor_div(ts, QTS_NS_PER_DAY);
 	double used[2] = { 0, 0 };
 	double sigma = NAN, adv = NAN;
 	int dry = 0; /* an order was there to fill, the data had no volume for it */
@@ -1668,6 +1671,10 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->o = *o;
 	s->emit = emit;
 	s->arg = arg;
+	/* the zone was checked with the option: installed */
+	s->local_days = (o->tz || o->day_roll) && qts_clock_init(&s->day_clock, o->tz) == 0;
+	if (s->local_days)
+		qts_clock_set_day(&s->day_clock, o->day_roll, 0);
 	for (size_t i = 0; i < o->ninstruments; i++)
 		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);

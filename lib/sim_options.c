@@ -1,6 +1,7 @@
 /* sim_options.c — the options of the simulated broker, parsed once for
  * qts-sim and for `qts-broker paper`, which run the same engine and take
  * the same flags. */
+#include "qts_resample.h"
 #include "qts_sim.h"
 
 #include <stdlib.h>
@@ -50,6 +51,24 @@ int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
 	case QTS_OPT_SIM_NO_SHORT: o->no_short = 1; return 1;
 	case QTS_OPT_SIM_FRACTIONAL: o->fractional = 1; return 1;
 	case QTS_OPT_SIM_CLOSE: o->close_at_end = 1; return 1;
+	case QTS_OPT_SIM_TZ: {
+		qts_clock zone;
+		if (qts_clock_init(&zone, arg) < 0) {
+			snprintf(err, QTS_ERR_MAX, "--tz: '%.200s' is not an installed time zone", arg);
+			return -1;
+		}
+		o->tz = arg;
+		return 1;
+	}
+	case QTS_OPT_SIM_SESSION: {
+		qts_session ss;
+		if (qts_session_parse(arg, &ss) < 0) {
+			snprintf(err, QTS_ERR_MAX, "--session: '%.200s' is not HH:MM-HH:MM", arg);
+			return -1;
+		}
+		o->day_roll = ss.start > ss.end ? ss.start : 0; /* a session within a day changes nothing */
+		return 1;
+	}
 	case QTS_OPT_SIM_ACTIONS:
 		if (!*arg) {
 			snprintf(err, QTS_ERR_MAX, "--actions: an empty file name");

@@ -1055,3 +1055,42 @@ several_tf() {
 	[ "$(only equity <<<"$output" | head -1)" = "equity,2024-01-03T00:00:00Z,100000,100000,0,0,0,0" ]
 	[ "$(only equity <<<"$output" | wc -l)" = 2 ]
 }
+
+@test "--tz and --session: a day order lives through its trading day, an overnight session's evening included" {
+	# CME Globex, 17:00-16:00 in Chicago (UTC-6 in January): a day limit
+	# given at 17:30 there (23:30 UTC) is of the trading day that opened
+	# at 17:00; the UTC date changes at 18:00 there, in the middle of it
+	printf '%s\n' 'bar,2024-01-02T23:29:00Z,E,1m,1.1,1.1,1.1,1.1,10' \
+		'order,2024-01-02T23:30:00Z,E,o1,buy,1,limit,1.09,,day,s' \
+		'bar,2024-01-02T23:30:00Z,E,1m,1.1,1.1,1.1,1.1,10' \
+		'bar,2024-01-03T00:30:00Z,E,1m,1.1,1.1,1.08,1.09,10' \
+		'order,2024-01-03T21:00:00Z,E,o2,buy,1,limit,1.05,,day,s' \
+		'bar,2024-01-03T21:59:00Z,E,1m,1.1,1.1,1.1,1.1,10' \
+		'bar,2024-01-03T23:00:00Z,E,1m,1.1,1.1,1.04,1.05,10' > "$BATS_TEST_TMPDIR/e.csv"
+	# by UTC dates: o1 expires at 00:30 UTC, unfilled
+	run -0 qts-sim "$BATS_TEST_TMPDIR/e.csv"
+	grep -qx 'update,2024-01-03T00:30:00Z,E,o1,expired,0,,day order: end of day' <<<"$output"
+	# by Chicago's trading days: o1 fills at 00:30 UTC (18:30 there, the
+	# same trading day); o2, given at 15:00 there, expires at 17:00 with
+	# the next trading day, before the price reaches it
+	run -0 --separate-stderr qts-sim --tz America/Chicago --session 17:00-16:00 "$BATS_TEST_TMPDIR/e.csv"
+	[ -z "$stderr" ]
+	grep -qx 'fill,2024-01-03T00:30:00Z,E,o1,buy,1,1.09,0,0' <<<"$output"
+	grep -qx 'update,2024-01-03T23:00:00Z,E,o2,expired,0,,day order: end of day' <<<"$output"
+	# --tz alone: days are Chicago's dates, from midnight there (06:00
+	# UTC): o1 lives on, and o2 (the 3rd there) does too until the 4th
+	run -0 qts-sim --tz America/Chicago "$BATS_TEST_TMPDIR/e.csv"
+	grep -qx 'fill,2024-01-03T00:30:00Z,E,o1,buy,1,1.09,0,0' <<<"$output"
+	grep -qx 'fill,2024-01-03T23:00:00Z,E,o2,buy,1,1.05,0,0' <<<"$output"
+	# a session within a day changes nothing
+	run -0 qts-sim --session 09:30-16:00 "$BATS_TEST_TMPDIR/e.csv"
+	grep -qx 'update,2024-01-03T00:30:00Z,E,o1,expired,0,,day order: end of day' <<<"$output"
+	# qts-broker paper runs the same engine with the same flags
+	run -0 qts-broker paper --tz America/Chicago --session 17:00-16:00 "$BATS_TEST_TMPDIR/e.csv"
+	grep -qx 'fill,2024-01-03T00:30:00Z,E,o1,buy,1,1.09,0,0' <<<"$output"
+	grep -qx 'update,2024-01-03T23:00:00Z,E,o2,expired,0,,day order: end of day' <<<"$output"
+	run -2 --separate-stderr qts-sim --tz Mars/Olympus "$BATS_TEST_TMPDIR/e.csv"
+	[[ "$stderr" == "qts-sim: --tz: 'Mars/Olympus' is not an installed time zone"* ]]
+	run -2 --separate-stderr qts-sim --session 17:00 "$BATS_TEST_TMPDIR/e.csv"
+	[[ "$stderr" == "qts-sim: --session: '17:00' is not HH:MM-HH:MM"* ]]
+}
