@@ -42,6 +42,9 @@ typedef struct qts_risk_config {
 	qts_action *actions;          /* splits, dividends, delistings by date (owned), as qts-sim's */
 	size_t nactions;
 	char actions_file[QTS_RISK_PATH_MAX]; /* "" none */
+	char tz[QTS_RISK_PATH_MAX];   /* the zone of day orders' trading days; "" UTC */
+	char session[32];             /* HH:MM-HH:MM as given; "" none */
+	int64_t day_roll;             /* an overnight session's start (ns after local midnight), else 0 */
 	uint32_t given;               /* a bit a registry entry set (qts_risk_config_set) */
 } qts_risk_config;
 

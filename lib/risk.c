@@ -4,6 +4,7 @@
  * to each target and order; exits generated from prices.  Everything is a
  * function of the input, so the output is deterministic. */
 #include "qts_checkpoint.h"
+#include "qts_resample.h"
 #include "qts_risk.h"
 #include "qts_sum.h"
 #include "qts_time.h"
@@ -105,7 +106,7 @@ struct rest {
 	int kind, tif, triggered;
 	double limit, stop;
 	int64_t ts;        /* approved: prices from then on work it */
-	int64_t day;       /* tif day: the UTC day of the first price that worked it; INT64_MIN before */
+	int64_t day;       /* tif day: the trading day of the first price that worked it; INT64_MIN before */
 };
 
 struct sector_map {
@@ -139,6 +140,8 @@ struct qts_risk {
 	qts_instrument *ins; /* the config's contracts, a copy */
 	qts_action *acts;    /* the config's actions, a copy */
 	size_t next_action;  /* the first not applied yet */
+	qts_clock day_clock; /* tz, session: the trading day of day orders */
+	int local_days;
 	int64_t gate;        /* its date: an event at or after it applies it first; INT64_MAX none */
 	double cash, mv; /* mv: sum of pos * last * mult, kept incrementally */
 	double peak, day_start;
@@ -656,6 +659,10 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->c.instruments = r->ins;
 	r->c.actions = r->acts;
 	r->gate = c->nactions ? r->acts[0].ts : INT64_MAX;
+	/* the zone was checked with the rule: installed */
+	r->local_days = (c->tz[0] || c->day_roll) && qts_clock_init(&r->day_clock, c->tz[0] ? c->tz : NULL) == 0;
+	if (r->local_days)
+		qts_clock_set_day(&r->day_clock, c->day_roll, 0);
 	r->cash = r->peak = r->day_start = c->cash;
 	r->out_ts = QTS_TS_MIN;
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
@@ -1060,12 +1067,12 @@ static qts_mkt mkt_of(const qts_event *ev)
 /* s's market event ev works its resting orders as qts-sim works them
  * (work_orders in sim.c, without latency or participation): one reached
  * is taken as filled at qts-sim's price before costs, a day order ends at
- * the UTC day's change, an ioc or fok order on the first price that does
+ * the trading day's change (tz, session), an ioc or fok order on the first price that does
  * not reach it.  Before the mark: qts-sim fills, then marks the close. */
 static __attribute__((noinline)) void work_resting(qts_risk *r, struct sym *s, const qts_event *ev)
 {
 	qts_mkt m = mkt_of(ev);
-	int64_t day = qts_floor_div(ev->ts, QTS_NS_PER_DAY);
+	int64_t day = r->local_days ? qts_clock_day(&r->day_clock, ev->ts)->num : qts_floor_div(ev->ts, QTS_NS_PER_DAY);
 	for (uint32_t i = 0; i < s->nrest;) {
 		struct rest *e = &s->rest[i];
 		struct ord *o = &r->ord[e->slot];

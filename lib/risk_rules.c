@@ -1,6 +1,7 @@
 /* risk_rules.c — the registry of qts-risk settings: one table gives each
  * setting's name, value and summary (for --list and the usage line) and how
  * its value is parsed, so flags and rules files cannot disagree. */
+#include "qts_resample.h"
 #include "qts_risk.h"
 #include "qts_time.h"
 
@@ -22,7 +23,8 @@ static void seterr(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION, K_INSTRUMENT, K_INSTRUMENTS, K_ACTIONS };
+enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION, K_INSTRUMENT, K_INSTRUMENTS, K_ACTIONS, K_TZ,
+	    K_SESSION };
 
 /* Kept sorted by name: lookup is a binary search. */
 static const qts_risk_rule_info info[] = {
@@ -46,10 +48,12 @@ static const qts_risk_rule_info info[] = {
 	{ "on-drawdown", "block|flatten", "after a drawdown breach: refuse new risk, holding positions (default), or also flatten them" },
 	{ "price-band", "F", "reject a limit or stop price more than F away from the last price" },
 	{ "sectors", "FILE", "symbol,sector lines for --max-sector" },
+	{ "session", "HH:MM-HH:MM", "an overnight session dates a day order's evening by the next day, as qts-sim --session" },
 	{ "stop-loss", "F", "exit a position when price moves F against its average price" },
 	{ "take-profit", "F", "exit a position when price moves F in favour of its average price" },
 	{ "target-vol", "F", "scale targets down by F / realised annualised volatility" },
 	{ "trailing-stop", "F", "exit a position when price falls F from its best since entry" },
+	{ "tz", "ZONE", "day orders end with the date in ZONE, as qts-sim --tz (default UTC)" },
 	{ "vol-periods", "N", "periods a year to annualise volatility (default 252)" },
 	{ "vol-window", "N", "bar returns in the volatility estimate (default 20)" },
 };
@@ -80,10 +84,12 @@ static const struct spec {
 	{ K_ON_DD, OFF(on_drawdown), 0, 0 },
 	{ K_NUM, OFF(price_band), 0, 100 },
 	{ K_PATH, OFF(sectors), 0, 0 },
+	{ K_SESSION, OFF(session), 0, 0 },
 	{ K_NUM, OFF(stop_loss), DBL_MIN, 1 },
 	{ K_NUM, OFF(take_profit), DBL_MIN, 1e6 },
 	{ K_NUM, OFF(target_vol), DBL_MIN, 100 },
 	{ K_NUM, OFF(trailing_stop), DBL_MIN, 1 },
+	{ K_TZ, OFF(tz), 0, 0 },
 	{ K_NUM, OFF(vol_periods), 1, 1e9 },
 	{ K_COUNT, OFF(vol_window), 2, 100000 },
 #undef OFF
@@ -234,6 +240,25 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 		snprintf(c->instruments_file, sizeof c->instruments_file, "%s", value);
 		break;
 	}
+	case K_TZ: {
+		qts_clock zone;
+		if (strlen(value) >= QTS_RISK_PATH_MAX || qts_clock_init(&zone, value) < 0) {
+			snprintf(why, sizeof why, "'%.60s' is not an installed time zone", value);
+			goto bad;
+		}
+		strcpy(field, value);
+		break;
+	}
+	case K_SESSION: {
+		qts_session ss;
+		if (strlen(value) >= sizeof c->session || qts_session_parse(value, &ss) < 0) {
+			snprintf(why, sizeof why, "'%.60s' is not HH:MM-HH:MM", value);
+			goto bad;
+		}
+		strcpy(field, value);
+		c->day_roll = ss.start > ss.end ? ss.start : 0; /* a session within a day changes nothing */
+		break;
+	}
 	case K_ACTIONS: {
 		/* qts-sim's reader: the same file means the same actions.  A
 		 * second one replaces the first, as a flag given again. */
@@ -362,6 +387,8 @@ int qts_risk_config_value(const qts_risk_config *c, size_t i, size_t j, char *bu
 		break;
 	}
 	case K_PATH:
+	case K_TZ:
+	case K_SESSION:
 		snprintf(buf, size, "%s", field[0] ? field : "-");
 		break;
 	case K_INSTRUMENTS:

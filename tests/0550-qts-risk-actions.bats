@@ -134,3 +134,27 @@ setup() {
 	[ "$(grep -c '^risk,' <<<"$output")" = 1 ]
 	[[ "$output" == *"price 47.5 vs average 50: loss beyond 0.05"* ]]
 }
+
+@test "--tz and --session: a day order waiting for its price ends with qts-sim's trading day, not the UTC date" {
+	# a day limit at 17:30 in Chicago (23:30 UTC), reached at 00:30 UTC:
+	# the same CME trading day; qts-sim fills it, and so the view holds
+	# it, so that --max-position 1 refuses one more
+	printf '%s\n' 'bar,2024-01-02T23:29:00Z,E,1m,1.1,1.1,1.1,1.1,10' \
+		'order,2024-01-02T23:30:00Z,E,o1,buy,1,limit,1.09,,day,s' \
+		'bar,2024-01-02T23:30:00Z,E,1m,1.1,1.1,1.1,1.1,10' \
+		'bar,2024-01-03T00:30:00Z,E,1m,1.1,1.1,1.08,1.09,10' \
+		'order,2024-01-03T00:31:00Z,E,o2,buy,1,market,,,day,s' > "$BATS_TEST_TMPDIR/e.csv"
+	run -0 qts-risk --max-position 1 --tz America/Chicago --session 17:00-16:00 "$BATS_TEST_TMPDIR/e.csv"
+	[[ "$output" == *"risk,2024-01-03T00:31:00Z,E,max-position,reject,order o2: position 1; allowed up to 1"* ]]
+	# by UTC dates it ended unfilled at 00:30: o2 is approved
+	run -0 qts-risk --max-position 1 "$BATS_TEST_TMPDIR/e.csv"
+	[[ "$output" == *"order,2024-01-03T00:31:00Z,E,o2,buy,1,market,,,day,s"* ]]
+	[[ "$output" != *risk,* ]]
+	run -0 qts-risk --tz America/Chicago --session 17:00-16:00 --list
+	[[ "$output" == *"tz                     America/Chicago "* ]]
+	[[ "$output" == *"session                17:00-16:00 "* ]]
+	run -2 --separate-stderr qts-risk --tz Mars/Olympus "$BATS_TEST_TMPDIR/e.csv"
+	[[ "$stderr" == "qts-risk: --tz: 'Mars/Olympus' is not an installed time zone"* ]]
+	run -2 --separate-stderr qts-risk --session 17:00 "$BATS_TEST_TMPDIR/e.csv"
+	[[ "$stderr" == "qts-risk: --session: '17:00' is not HH:MM-HH:MM"* ]]
+}

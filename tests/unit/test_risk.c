@@ -917,6 +917,25 @@ static void test_resting_ends(void)
 	qts_risk_free(r);
 }
 
+/* tz and session: a day order's trading day as qts-sim --tz --session
+ * reckons it.  23:30 UTC is 17:30 in Chicago, after the 17:00 open of
+ * the next trading day; 00:30 UTC, a new UTC date, is the same one. */
+static void test_resting_trading_day(void)
+{
+	for (int local = 0; local < 2; local++) {
+		qts_risk *r = make(local ? (const char *[]){ "tz", "America/Chicago", "session", "17:00-16:00", NULL }
+					 : NULL);
+		bar(r, 32340, "E", 1.1);
+		order_of(r, 32400, "E", "d1", "buy", 1, "limit", 1.09, NAN, "day");
+		bar(r, 32400, "E", 1.1);
+		bar_ohlc(r, 36000, "E", 1.1, 1.1, 1.08, 1.09);
+		CHECK(qts_risk_position(r, "E") == (local ? 1 : 0) && qts_risk_working(r, "E") == 0,
+		      local ? "Chicago's trading day: the day order fills at 00:30 UTC"
+			    : "UTC dates: the day order ended at 00:30 UTC, unfilled");
+		qts_risk_free(r);
+	}
+}
+
 /* An exit, a kill and a drawdown flatten what a resting stop or limit
  * of the same size would not: it is no exit working. */
 static void test_resting_not_an_exit(void)
@@ -1326,6 +1345,7 @@ int main(void)
 	test_resting_orders();
 	test_resting_ends();
 	test_resting_below_zero();
+	test_resting_trading_day();
 	test_resting_not_an_exit();
 	test_every_strategy_target();
 	test_drawdown_resume();
