@@ -62,6 +62,13 @@ int qts_strat_params_parse(const qts_strat_info *s, char *const *kv, int n, doub
 	int vi = qts_strat_param_index(s, "vol"), oi = qts_strat_param_index(s, "stop");
 	if (si >= 0 && wi >= 0 && (given & 1u << si) && (given & 1u << wi))
 		return fail(err, "%s: size and weight exclude each other", s->name);
+	/* a signal times 0 is 0: every target flat, and with stop=1 no order
+	 * at all (the position over 0 is nan), exit 0 on a backtest that
+	 * never traded */
+	if (si >= 0 && (given & 1u << si) && param[si] == 0)
+		return fail(err, "%s: size: 0 would make every target 0 (a size above 0, or weight=)", s->name);
+	if (wi >= 0 && (given & 1u << wi) && param[wi] == 0)
+		return fail(err, "%s: weight: 0 would make every target 0 (a weight other than 0)", s->name);
 	if (vi >= 0 && param[vi] == 0)
 		for (int i = 0; i < s->nparams; i++)
 			if ((given & 1u << i) && (!strcmp(s->params[i].name, "volwin") ||

@@ -212,6 +212,12 @@ target = 1 \\xe2\\x82 \\xff
 	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: size and weight exclude each other" ]
 	run -2 --separate-stderr qts-strategy buy-hold size=10 weight=0.5 cross.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: buy-hold: size and weight exclude each other" ]
+	run -2 --separate-stderr qts-strategy sma-cross size=0 cross.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: size: 0 would make every target 0 (a size above 0, or weight=)" ]
+	run -2 --separate-stderr qts-strategy donchian-breakout stop=1 size=0 cross.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: donchian-breakout: size: 0 would make every target 0 (a size above 0, or weight=)" ]
+	run -2 --separate-stderr qts-strategy buy-hold weight=0 cross.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: buy-hold: weight: 0 would make every target 0 (a weight other than 0)" ]
 	run -2 --separate-stderr qts-strategy sma-cross fast=3 fast=4 cross.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: fast given twice" ]
 	for p in volwin=30 periods=12 cap=3; do
