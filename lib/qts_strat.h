@@ -180,7 +180,7 @@ extern const qts_strat_portfolio qts_rebalance_portfolio;
  * series of other timeframes (`close@1w`).  The bars of any other
  * timeframe pass by unused. */
 
-#define QTS_STRAT_TFS 8 /* timeframes remembered a symbol; more are worked out again each bar */
+#define QTS_STRAT_TFS 9 /* timeframes remembered a symbol: room for the driving one and 8 named with @ (strat_bars.c) */
 
 /* One symbol's timeframes seen so far.  Zeroed is new. */
 typedef struct qts_strat_tfs {

@@ -5,12 +5,18 @@
 
 #include <string.h>
 
-/* A timeframe not among those seen so far: learnt (in spare when the
- * symbol has seen QTS_STRAT_TFS already); NULL when it is not one. */
+/* A timeframe not among those seen so far: learnt, and remembered when
+ * there is room.  Past QTS_STRAT_TFS, one the strategy reads (a mask
+ * other than 0) takes the place of one it does not, whose bars pass by
+ * unused: a driving or named timeframe is always remembered, so that
+ * its next bar is checked to come after its last (a repeat counted
+ * once, another bar of one time refused) however many timeframes the
+ * symbol has.  Those left out are worked out again, in spare, at each of
+ * their bars.  NULL when tf is not a timeframe. */
 static struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 					size_t ntf, const char *tf, struct qts_strat_tf *spare)
 {
-	struct qts_strat_tf *t = s->n < QTS_STRAT_TFS ? &s->seen[s->n] : spare;
+	struct qts_strat_tf *t = spare;
 	memset(t, 0, sizeof *t);
 	QTS_SET(t->tf, tf);
 	if (qts_tf_parse(tf, &t->parsed) < 0)
@@ -26,8 +32,15 @@ static struct qts_strat_tf *learn(qts_strat_tfs *s, const char *drive, const cha
 	for (size_t k = 0; k < ntf; k++)
 		if (!strcmp(canon, tfs[k]))
 			t->mask |= 1u << (k + 1);
-	if (t != spare)
-		s->n++;
+	if (s->n < QTS_STRAT_TFS) {
+		s->seen[s->n] = *t;
+		return &s->seen[s->n++];
+	}
+	for (int i = 0; t->mask && i < s->n; i++)
+		if (!s->seen[i].mask) {
+			s->seen[i] = *t;
+			return &s->seen[i];
+		}
 	return t;
 }
 

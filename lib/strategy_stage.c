@@ -480,9 +480,8 @@ static const char *timeframes_seen(struct host *h, char *buf, size_t size)
  * never traded, while the stream as a whole had the timeframe.  Said
  * at the end, a warning for each such timeframe naming the first of
  * those symbols: a symbol listed late may have no bar of a longer
- * timeframe yet, so not a failure.  Only symbols whose timeframes are
- * all remembered are judged (a symbol of more than QTS_STRAT_TFS has
- * the others worked out again on each bar). */
+ * timeframe yet, so not a failure.  A timeframe the program reads is
+ * always among those a symbol remembers (strat_bars.c). */
 static void missing_timeframes_of_symbols(struct host *h)
 {
 	for (size_t k = 0; h->expr && k < qts_expr_ntf(h->expr) && k + 1 < sizeof h->tf_bars / sizeof *h->tf_bars;
@@ -496,7 +495,7 @@ static void missing_timeframes_of_symbols(struct host *h)
 			unsigned mask = 0;
 			for (int j = 0; j < s->tfs.n; j++)
 				mask |= s->tfs.seen[j].mask;
-			if (!(mask & 1) || s->tfs.n >= QTS_STRAT_TFS)
+			if (!(mask & 1))
 				continue;
 			driven++;
 			if (!(mask & (1u << (k + 1))) && !missing++) {

@@ -381,3 +381,17 @@ targt = close > 10
 	run -1 --separate-stderr qts-strategy donchian-breakout entry=3 exit=3 stop=1 short=1 z.csv
 	[[ "$stderr" == *"the stop of donchian-breakout's sell order is 0, not a price above zero" ]]
 }
+
+@test "a symbol of more than 8 timeframes: a second driving bar for one time is still refused, a repeat counted once" {
+	for tf in 1m 2m 3m 4m 5m 6m 10m 15m 30m; do
+		echo "bar,2024-01-01T00:00:00Z,A,$tf,1,1,1,1,0"
+	done > many.csv
+	{ cat many.csv; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,0"; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,0"
+	  echo "bar,2024-01-03T00:00:00Z,A,1d,1,1,1,3,0"; } > repeat.csv
+	run -0 --separate-stderr qts-strategy --tf 1d -e 'n = n + 1; target = n' repeat.csv
+	[ "$(grep -c '^target' <<<"$output")" = 2 ]
+	[ "$(grep '^target' <<<"$output" | tail -1)" = "target,2024-01-04T00:00:00Z,A,2,qty,expr" ]
+	{ cat many.csv; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,0"; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,2,0"; } > twice.csv
+	run -1 --separate-stderr qts-strategy --tf 1d sma-cross fast=2 slow=3 twice.csv
+	[ "$stderr" = "qts-strategy: twice.csv:11: bar A 1d at 2024-01-02T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would count twice" ]
+}

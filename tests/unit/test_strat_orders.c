@@ -253,6 +253,37 @@ static void test_route(void)
 	ev.bar.close += 1;
 	CHECK(qts_strat_route(&u, "1h", NULL, 0, &ev, &mask, &known) == QTS_STRAT_NOT_AFTER,
 	      "another bar for the same time: not after");
+
+	/* The timeframes read come after the table is full of others: they
+	 * take the place of unused ones, and their bars are still checked. */
+	qts_strat_tfs w = { 0 };
+	const char *const named[] = { "1w", "2d", "3d", "4d", "5d", "6d", "7d", "8d" };
+	for (int i = 1; i <= 12; i++) {
+		snprintf(tf, sizeof tf, "%dm", i);
+		ev = bar(tf, 0);
+		qts_strat_route(&w, "1d", named, 8, &ev, &mask, &known);
+	}
+	CHECK(w.n == QTS_STRAT_TFS, "a table full of unused timeframes");
+	int routed = 1;
+	for (int i = 0; i < 8; i++) {
+		ev = bar(named[i], 0);
+		routed &= qts_strat_route(&w, "1d", named, 8, &ev, &mask, &known) == 0 &&
+			  mask == 1u << (i + 1);
+	}
+	ev = bar("1d", day(2024, 1, 2));
+	CHECK(routed && qts_strat_route(&w, "1d", named, 8, &ev, &mask, &known) == 0 && mask == 1,
+	      "past the limit, the driving and named timeframes are routed");
+	CHECK(qts_strat_route(&w, "1d", named, 8, &ev, &mask, &known) == QTS_STRAT_REPEAT,
+	      "past the limit, a driving bar again is a repeat");
+	ev.bar.close += 1;
+	CHECK(qts_strat_route(&w, "1d", named, 8, &ev, &mask, &known) == QTS_STRAT_NOT_AFTER,
+	      "past the limit, another driving bar for the same time is refused");
+	ev = bar("8d", 0);
+	CHECK(qts_strat_route(&w, "1d", named, 8, &ev, &mask, &known) == QTS_STRAT_REPEAT,
+	      "past the limit, the last named timeframe is remembered");
+	ev = bar("13m", 0);
+	CHECK(qts_strat_route(&w, "1d", named, 8, &ev, &mask, &known) == 0 && mask == 0,
+	      "an unused timeframe past the limit is still routed");
 }
 
 int main(void)
