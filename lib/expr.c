@@ -1694,7 +1694,14 @@ static inline __attribute__((always_inline)) double eval(const qts_expr *e, qts_
 	case N_SUB: return a - b;
 	case N_MUL: return a * b;
 	case N_DIV: return a / b;
-	case N_MOD: return fmod(a, b);
+	case N_MOD: {
+		/* floored, the sign of the divisor's (as Python's and pandas'):
+		 * ts % 86400e9 is the time of day before 1970 too */
+		double r = fmod(a, b);
+		if (r != 0 && (r < 0) != (b < 0))
+			r += b;
+		return r + 0.0; /* no -0 */
+	}
 	case N_EQ: return isnan(a) || isnan(b) ? NAN : a == b;
 	case N_NE: return isnan(a) || isnan(b) ? NAN : a != b;
 	case N_LT: return isnan(a) || isnan(b) ? NAN : a < b;

@@ -583,3 +583,11 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 	timeout 60 qts-fetch --pace 100000000 --heartbeat 1ms "$BATS_TEST_TMPDIR/d.csv" |
 		qts-strategy sma-cross fast=3 slow=8 | qts-risk | qts-sim | qts-report >/dev/null
 }
+
+@test "ts % 86400e9: the time of day before 1970 too (% is floored)" {
+	printf 'bar,1969-12-31T22:00:00Z,A,1h,1,1,1,1,0\nbar,1969-12-31T23:30:00Z,A,1h,1,1,1,1,0\nbar,1970-01-01T01:00:00Z,A,1h,1,1,1,1,0\n' > "$BATS_TEST_TMPDIR/old.csv"
+	run -0 --separate-stderr qts-strategy --print 'ts % 86400e9 / 3600e9,-7 % 3,7 % -3,close % 0' "$BATS_TEST_TMPDIR/old.csv"
+	[ "${lines[1]}" = "1969-12-31T22:00:00Z,A,22,2,-2," ]
+	[ "${lines[2]}" = "1969-12-31T23:30:00Z,A,23.5,2,-2," ]
+	[ "${lines[3]}" = "1970-01-01T01:00:00Z,A,1,2,-2," ]
+}

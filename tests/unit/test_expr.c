@@ -262,7 +262,15 @@ int main(void)
 
 	/* arithmetic, precedence, comparison, logic, ?: */
 	CHECK_NEAR(run("1 + 2 * 3 - 4 / 2", c, 1), 5, 0, "precedence");
-	CHECK_NEAR(run("-(2 + 3) * 2 % 4", c, 1), -2, 0, "unary minus and %");
+	CHECK_NEAR(run("-(2 + 3) * 2 % 4", c, 1), 2, 0, "unary minus and %");
+	/* % is floored: the remainder has the divisor's sign */
+	CHECK_NEAR(run("-7 % 3", c, 1), 2, 0, "-7 % 3 is 2");
+	CHECK_NEAR(run("7 % -3", c, 1), -2, 0, "7 % -3 is -2");
+	CHECK_NEAR(run("-7 % -3", c, 1), -1, 0, "-7 % -3 is -1");
+	CHECK(run("-6 % 3", c, 1) == 0 && !signbit(run("-6 % 3", c, 1)), "-6 % 3 is 0, not -0");
+	CHECK_NEAR(run("7.5 % 2", c, 1), 1.5, 0, "% of fractions");
+	CHECK(isnan(run("1 % 0", c, 1)), "% 0 is nan");
+	CHECK_NEAR(run("-3600e9 % 86400e9 / 3600e9", c, 1), 23, 0, "an hour before 1970 is 23:00");
 	CHECK_NEAR(run("1 < 2 and 2 <= 2 && !(3 == 4) or 0", c, 1), 1, 0, "logic");
 	CHECK_NEAR(run("not 1 || 0", c, 1), 0, 0, "not");
 	CHECK_NEAR(run("1 ? 2 : 3 ? 4 : 5", c, 1), 2, 0, "?: nests to the right");
