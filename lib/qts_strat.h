@@ -170,6 +170,9 @@ typedef struct qts_strat_portfolio {
 	/* The state to a checkpoint, or from one into a state fresh from open
 	 * with the same parameters (qts_checkpoint.h, both ways). */
 	void (*ck)(void *st, struct qts_ckpt *c);
+	/* The end of the input (restartable: with --state, the end of a part
+	 * of the stream): 0, or -1 with a message in err. */
+	int (*finish)(void *st, int restartable, char *err);
 } qts_strat_portfolio;
 
 /* rebalance (strategy_rebalance.c) */

@@ -512,6 +512,38 @@ static void rb_feedback(void *st, const qts_event *ev)
 	}
 }
 
+/* The input ended: a symbol of the weights that a rebalance asked for
+ * but that never had a bar was never targeted, a misspelt symbol most
+ * likely.  None of them targeted at all is a backtest of nothing: -1
+ * with err.  Some of them: a warning naming the first.  A stage to be
+ * restarted (--state) may have read the first part of its stream: a
+ * warning, saying "so far". */
+static int rb_finish(void *st, int restartable, char *err)
+{
+	struct rebalance *r = st;
+	struct rb_sym *s;
+	const char *name, *first = NULL;
+	size_t owed = 0, listed = 0, targeted = 0;
+	for (size_t i = 0; (s = qts_symtab_at(r->syms, i, &name)); i++) {
+		listed += s->listed && s->weight != 0;
+		targeted += s->set_at != INT64_MIN;
+		if (s->owed && !owed++)
+			first = name;
+	}
+	if (!owed)
+		return 0;
+	char q[96], others[48] = "";
+	quoted(first, strlen(first), q, sizeof q);
+	if (owed > 1)
+		snprintf(others, sizeof others, " and %zu other%s", owed - 1, owed > 2 ? "s" : "");
+	if (!targeted && !restartable)
+		return fail(err, "rebalance: no bar of any symbol of the weights ('%s'%s): nothing was targeted", q,
+			    others);
+	qts_warn("end of input: rebalance: no bar of '%s'%s%s (%zu of %zu symbols of the weights): never targeted",
+		 q, others, restartable ? " so far" : "", owed, listed > owed ? listed : owed);
+	return 0;
+}
+
 /* The portfolio's state, both ways: the model's cash, the period and the
  * pending time, and each symbol's weight, price, holdings, flags and the
  * weight its last target asked, in
@@ -550,4 +582,4 @@ static void rb_ck(void *st, qts_ckpt *c)
 }
 
 const qts_strat_portfolio qts_rebalance_portfolio = { rb_open, rb_bar, rb_event, rb_feedback,
-							rb_close, rb_ck };
+							rb_close, rb_ck, rb_finish };

@@ -566,6 +566,9 @@ static int strategy_finish(void *eng)
 		return -1;
 	if (missing_timeframes(h) < 0)
 		return -1;
+	if (h->portfolio && h->strat->portfolio->finish &&
+	    h->strat->portfolio->finish(h->portfolio, h->restartable, h->err) < 0)
+		return -1;
 	/* what a plugin asked for and did not get was said as it happened */
 	if (h->pl && qts_plugin_refused(h->pl)) {
 		unsigned long n = qts_plugin_refused(h->pl);

@@ -288,6 +288,19 @@ setup() {
 
 # ---- the parameters, refused before any input ---------------------------------
 
+@test "a symbol of the weights without a bar: said at the end; none with a bar exits 1" {
+	run -0 --separate-stderr qts-strategy rebalance weights=ORCL:0.3,NVDA:0.3,MSFT:0.3 every=1M o14.csv n14.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: no bar of 'MSFT' (1 of 3 symbols of the weights): never targeted" ]
+	[ "$(grep -c '^target,.*,ORCL,' <<<"$output")" -eq 12 ]
+	# a misspelt list: nothing traded is no success
+	run -1 --separate-stderr qts-strategy rebalance weights=ORACLE:0.5,NVIDIA:0.5 every=1M o14.csv n14.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: no bar of any symbol of the weights ('ORACLE' and 1 other): nothing was targeted" ]
+	[ "$(grep -c '^target' <<<"$output")" -eq 0 ]
+	# with --state the input may be the first part of the stream
+	run -0 --separate-stderr qts-strategy --state st rebalance weights=ORACLE:1 every=1M o14.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: no bar of 'ORACLE' so far (1 of 1 symbols of the weights): never targeted" ]
+}
+
 @test "--list names rebalance with its parameters" {
 	run -0 qts-strategy --list
 	[[ "$output" == *"rebalance weights= from= every= band=0 tz= leverage=1 short=0"* ]]
@@ -373,8 +386,10 @@ setup() {
 	[[ "${stderr_lines[0]}" == "qts-strategy: rebalance: weights: w.txt:2: symbol 'X000"*"...' is longer than 31 bytes" ]]
 	awk 'BEGIN { for (i = 0; i < 4097; i++) printf "S%d,0.0001\n", i }' >w.txt
 	bad "weights: w.txt:4097: more than 4096 symbols"
-	awk 'BEGIN { for (i = 0; i < 4096; i++) printf "S%d,0.0001\n", i }' >w.txt
-	run -0 qts-strategy rebalance weights=@w.txt every=1M o14.csv
+	# 4096 are taken (ORCL among them: the others, never priced, are named at the end)
+	awk 'BEGIN { print "ORCL,0.0001"; for (i = 1; i < 4096; i++) printf "S%d,0.0001\n", i }' >w.txt
+	run -0 --separate-stderr qts-strategy rebalance weights=@w.txt every=1M o14.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: no bar of 'S1' and 4094 others (4095 of 4096 symbols of the weights): never targeted" ]
 	run -1 --separate-stderr qts-strategy rebalance weights=@nowhere.txt every=1M o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: weights: nowhere.txt: No such file or directory" ]
 	# the stream ends with the failure, as when an input cannot be read
