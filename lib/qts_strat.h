@@ -92,6 +92,9 @@ typedef struct qts_strat_book {
 	struct qts_strat_working {
 		char id[QTS_ID_MAX];
 		qts_strat_order o;
+		/* a stop_limit whose stop an earlier bar reached: a limit
+		 * order since, as qts-sim keeps a stop once touched */
+		int triggered;
 	} work[2];
 } qts_strat_book;
 

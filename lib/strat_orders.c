@@ -4,6 +4,7 @@
  * replaced otherwise, and presumed filled on the bars that would fill
  * them. */
 #include "qts_strat.h"
+#include "qts_sim.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,38 +28,40 @@ int qts_strat_put_target(qts_strat_last *l, const char *symbol, double target, i
 	return out->put(out->ctx, &ev);
 }
 
-/* The price runs open, low, high, close on a bar closing at or above its
- * open, else open, high, low, close; a stop triggers at the open when the
- * open is beyond it, else where the path reaches it, and a limit fills
- * where the path is at or better than it.  A sell is a buy on negated
- * prices. */
+/* Whether o, its stop already touched or not, trades on a bar (open,
+ * high, low, close) by qts-sim's own fill model (qts_fill_price, the
+ * path open, low, high, close on a bar closing at or above its open,
+ * else open, high, low, close), so that the presumed position is the one
+ * qts-sim reaches: a stop_limit whose stop a bar touched works as a
+ * limit on the next bars, and nothing trades at a price of 0 or below.
+ * *triggered is updated. */
+static int fills(const qts_strat_order *o, const double v[4], int *triggered)
+{
+	qts_order q = { .side = o->side > 0 ? QTS_BUY : QTS_SELL, .kind = qts_kind_of(o->limit, o->stop),
+			.qty = o->qty, .limit = o->limit, .stop = o->stop, .triggered = *triggered };
+	qts_mkt m = { .type = QTS_BAR, .open = v[0], .high = v[1], .low = v[2], .close = v[3] };
+	double ref;
+	int hit = qts_fill_price(&q, &m, &ref) && ref > 0; /* qts-sim trades at no price of 0 or below */
+	*triggered = q.triggered;
+	return hit;
+}
+
 int qts_strat_fills_on(const qts_strat_order *o, const double v[4])
 {
-	double sg = o->side, up = v[3] >= v[0];
-	double path[4] = { sg * v[0], sg * (up ? v[2] : v[1]), sg * (up ? v[1] : v[2]), sg * v[3] };
-	double stop = sg * o->stop, limit = sg * o->limit, price = path[0];
-	int from = 1;
-	if (!isnan(stop) && path[0] < stop) {
-		while (from < 4 && path[from] < stop)
-			from++;
-		if (from == 4)
-			return 0;
-		price = stop;
-	}
-	if (isnan(limit))
-		return 1;
-	for (int i = from; i < 4 && price > limit; i++)
-		price = path[i] < price ? path[i] : price;
-	return price <= limit;
+	int triggered = 0;
+	return fills(o, v, &triggered);
 }
 
 void qts_strat_presume_fills(qts_strat_book *b, const double v[4])
 {
-	for (int i = 0; i < 2; i++)
-		if (b->work[i].id[0] && qts_strat_fills_on(&b->work[i].o, v)) {
-			b->pos += b->work[i].o.side * b->work[i].o.qty;
-			b->work[i].id[0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		struct qts_strat_working *w = &b->work[i];
+		if (w->id[0] && fills(&w->o, v, &w->triggered)) {
+			b->pos += w->o.side * w->o.qty;
+			w->id[0] = '\0';
+			w->triggered = 0;
 		}
+	}
 }
 
 static int same_price(double a, double b)
@@ -100,6 +103,7 @@ int qts_strat_place(qts_strat_book *b, const char *symbol, const qts_strat_order
 			continue;
 		struct qts_strat_working *w = !b->work[0].id[0] ? &b->work[0] : &b->work[1];
 		w->o = want[j];
+		w->triggered = 0;
 		qts_strategy_order_id(w->id, out->strategy, ++out->seq);
 		qts_event_init(&ev, QTS_ORDER, out->now);
 		QTS_SET(ev.symbol, symbol);

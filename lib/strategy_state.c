@@ -90,6 +90,7 @@ static void sym_ck(qts_ckpt *c, struct sym *s)
 	for (int i = 0; i < 2; i++) {
 		qts_ck_str(c, s->book.work[i].id, sizeof s->book.work[i].id);
 		order_ck(c, &s->book.work[i].o);
+		qts_ck_int(c, &s->book.work[i].triggered);
 	}
 }
 

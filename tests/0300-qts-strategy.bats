@@ -591,3 +591,20 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 	[ "${lines[2]}" = "1969-12-31T23:30:00Z,A,23.5,2,-2," ]
 	[ "${lines[3]}" = "1970-01-01T01:00:00Z,A,1,2,-2," ]
 }
+
+@test "orders: a stop_limit triggered on one bar is presumed to fill at its limit on a later one, as qts-sim fills it" {
+	# buy stop 10 limit 9.5: the second bar runs through 10 and never back
+	# to 9.5; the third comes down to 9.4 without reaching 10 again
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,9,9,9,9,0\nbar,2024-01-02T00:00:00Z,A,1d,9.8,10.2,9.8,10.1,0\nbar,2024-01-03T00:00:00Z,A,1d,9.6,9.7,9.4,9.5,0\nbar,2024-01-04T00:00:00Z,A,1d,9.5,9.6,9.4,9.5,0\n' > "$BATS_TEST_TMPDIR/sl.csv"
+	run -0 --separate-stderr qts-strategy -e 'target = position >= 1 ? 0 : 1
+		stop = position >= 1 ? 20 : 10
+		limit = position >= 1 ? 1 : 9.5' "$BATS_TEST_TMPDIR/sl.csv"
+	[ "$(grep -v '^bar' <<<"$output")" = "order,2024-01-02T00:00:00Z,A,expr-1,buy,1,stop_limit,9.5,10,gtc,expr
+order,2024-01-04T00:00:00Z,A,expr-2,sell,1,stop_limit,1,20,gtc,expr
+order,2024-01-05T00:00:00Z,A,expr-3,buy,1,stop_limit,9.5,10,gtc,expr" ]
+	# qts-sim fills the buy on the third bar and the sell on the fourth,
+	# as the positions were presumed
+	run -0 --separate-stderr sh -c 'printf "%s\n" "$1" | qts-sim | grep "^fill"' sh "$output"
+	[ "$output" = "fill,2024-01-03T00:00:00Z,A,expr-1,buy,1,9.5,0,0
+fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
+}

@@ -78,6 +78,47 @@ static void test_presume(void)
 	CHECK(b.pos == 5, "the filled buy moves the position");
 	CHECK(!b.work[0].id[0], "the filled order is gone");
 	CHECK_STR(b.work[1].id, "s-2", "the order that did not fill stays");
+
+	/* A buy stop_limit at 10, limit 9.5: a bar through 10 that never
+	 * comes back to 9.5 triggers it; as in qts-sim it is a limit from
+	 * then on, and the next bar's 9.4 fills it without reaching 10. */
+	qts_strat_book t = { 0 };
+	QTS_SET(t.work[0].id, "s-3");
+	t.work[0].o = order(1, 1, 9.5, 10);
+	const double through[4] = { 9.8, 10.2, 9.8, 10.1 }, back[4] = { 9.6, 9.7, 9.4, 9.5 };
+	qts_strat_presume_fills(&t, back);
+	CHECK(t.pos == 0 && t.work[0].id[0] && !t.work[0].triggered, "a stop_limit never triggered: no fill at its limit");
+	qts_strat_presume_fills(&t, through);
+	CHECK(t.pos == 0 && t.work[0].id[0] && t.work[0].triggered, "the stop reached, the limit not: triggered");
+	qts_strat_presume_fills(&t, back);
+	CHECK(t.pos == 1 && !t.work[0].id[0], "triggered on an earlier bar: a limit, filled at 9.5");
+	/* the same for a sell: stop 10, limit 10.5 */
+	qts_strat_book u = { 0 };
+	QTS_SET(u.work[0].id, "s-4");
+	u.work[0].o = order(-1, 2, 10.5, 10);
+	const double down[4] = { 10.2, 10.2, 9.8, 9.9 }, up[4] = { 10.4, 10.6, 10.3, 10.5 };
+	qts_strat_presume_fills(&u, down);
+	CHECK(u.pos == 0 && u.work[0].triggered, "a sell stop_limit triggered below, its limit above not reached");
+	qts_strat_presume_fills(&u, up);
+	CHECK(u.pos == -2, "the sell fills on the next bar at its limit");
+	/* a sell stop at 5 on a bar that opens below 0 (a contract priced
+	 * negative): qts-sim trades at no price of 0 or below, and the stop,
+	 * touched, fills at the next bar's open */
+	qts_strat_book n = { 0 };
+	QTS_SET(n.work[0].id, "s-5");
+	n.work[0].o = order(-1, 1, NAN, 5);
+	const double below[4] = { -1, 0, -2, -1 }, above[4] = { 3, 4, 2, 3 };
+	qts_strat_presume_fills(&n, below);
+	CHECK(n.pos == 0 && n.work[0].id[0] && n.work[0].triggered, "no fill at a price below 0, the stop touched");
+	qts_strat_presume_fills(&n, above);
+	CHECK(n.pos == -1 && !n.work[0].id[0], "the touched stop fills on the next bar");
+	/* an order placed anew is not triggered */
+	qts_strat_out o = out();
+	t.work[0].triggered = 1;
+	qts_strat_order w = order(1, 1, 9, 11);
+	qts_strat_place(&t, "ACME", &w, 1, &o);
+	CHECK(t.work[0].id[0] && !t.work[0].triggered, "a new order starts untriggered");
+	got[0] = '\0';
 }
 
 static void test_place(void)
