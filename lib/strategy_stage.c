@@ -57,6 +57,13 @@ static void take_once(const char **slot, const char *twice)
 	*slot = optarg;
 }
 
+/* Whether an operand is a key=value parameter rather than a file. */
+static int is_param(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	return eq && !memchr(arg, '/', (size_t)(eq - arg));
+}
+
 static void parse_options(int argc, char **argv, struct strategy_options *o)
 {
 	int c, others = 0;
@@ -118,9 +125,10 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 			qts_usage_error(usage, "no strategy named");
 		o->strategy = argv[i++];
 	}
-	/* key=value parameters, then input files (a name without '=') */
+	/* key=value parameters, then input files: a name without '=', or
+	 * with a '/' before it (./a=b.csv), as no parameter's key holds one */
 	o->kv = argv + i;
-	while (i < argc && strchr(argv[i], '=') && strcmp(argv[i], "-"))
+	while (i < argc && is_param(argv[i]))
 		i++, o->nkv++;
 	o->conf.files = argv + i; /* none: stdin */
 	o->conf.nfiles = (size_t)(argc - i);

@@ -395,3 +395,15 @@ targt = close > 10
 	run -1 --separate-stderr qts-strategy --tf 1d sma-cross fast=2 slow=3 twice.csv
 	[ "$stderr" = "qts-strategy: twice.csv:11: bar A 1d at 2024-01-02T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would count twice" ]
 }
+
+@test "a file whose name holds '=' is read when named with a '/'; without one it is a parameter" {
+	cp cross.csv 'a=b.csv'
+	run -0 --separate-stderr qts-strategy buy-hold ./a=b.csv
+	[ "$(grep -c '^bar' <<<"$output")" = 9 ]
+	run -0 --separate-stderr qts-strategy -e 'target = 1' "$PWD/a=b.csv"
+	[ "${lines[1]}" = "target,2024-01-02T00:00:00Z,ACME,1,qty,expr" ]
+	run -0 --separate-stderr qts-strategy --print close ./a=b.csv
+	[ "${#lines[@]}" = 10 ]
+	run -2 --separate-stderr qts-strategy buy-hold a=b.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: buy-hold: unknown parameter 'a=b.csv'" ]
+}
