@@ -519,6 +519,34 @@ static void missing_timeframes_of_symbols(struct host *h)
 	}
 }
 
+/* --tf names a timeframe that came for some symbols but not for others:
+ * those others' bars all passed by unused, the strategy never ran for
+ * them, while the stream as a whole had the timeframe.  Said at the end,
+ * a warning naming the first of them, as for a timeframe named with @
+ * (missing_timeframes_of_symbols). */
+static void missing_drive_of_symbols(struct host *h)
+{
+	size_t missing = 0, with_bars = 0;
+	const char *first = NULL;
+	const struct sym *s;
+	if (!h->tf[0])
+		return; /* without --tf each symbol's first timeframe drives it */
+	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++) {
+		unsigned mask = 0;
+		if (!s->tfs.n)
+			continue; /* named by feedback alone */
+		with_bars++;
+		for (int j = 0; j < s->tfs.n; j++)
+			mask |= s->tfs.seen[j].mask;
+		if (!(mask & 1) && !missing++)
+			first = s->name;
+	}
+	if (missing)
+		qts_warn("end of input: --tf %s: no bar of that timeframe for %s%s%s (%zu of %zu symbols with bars): "
+			 "the strategy never ran for %s", h->tf, first, missing > 1 ? " and others" : "",
+			 h->restartable ? " so far" : "", missing, with_bars, missing > 1 ? "them" : "it");
+}
+
 /* A timeframe the strategy waits for that never came: every bar passed
  * through unused, or a series read nan all along.  Said at the end, with
  * the timeframes that did come: the last in h->err, those before it on
@@ -555,8 +583,10 @@ static int missing_timeframes(struct host *h)
 				 timeframes_seen(h, seen, sizeof seen));
 			status = -1;
 		}
-	if (status == 0)
+	if (status == 0) {
+		missing_drive_of_symbols(h);
 		missing_timeframes_of_symbols(h);
+	}
 	if (status < 0 && h->restartable) {
 		qts_warn("end of input: %s", h->err);
 		h->err[0] = '\0';

@@ -608,3 +608,16 @@ order,2024-01-05T00:00:00Z,A,expr-3,buy,1,stop_limit,9.5,10,gtc,expr" ]
 	[ "$output" = "fill,2024-01-03T00:00:00Z,A,expr-1,buy,1,9.5,0,0
 fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 }
+
+@test "--tf: a symbol without a bar of that timeframe is named at the end, the strategy never having run for it" {
+	printf 'bar,2024-01-01T00:00:00Z,A,1h,1,1,1,1,0\nbar,2024-01-01T01:00:00Z,A,1h,1,1,1,2,0\nbar,2024-01-01T00:00:00Z,B,1d,1,1,1,1,0\nbar,2024-01-01T00:00:00Z,C,1d,1,1,1,1,0\n' > "$BATS_TEST_TMPDIR/mixed.csv"
+	run -0 --separate-stderr qts-strategy --tf 1h buy-hold "$BATS_TEST_TMPDIR/mixed.csv"
+	[ "$stderr" = "qts-strategy: end of input: --tf 1h: no bar of that timeframe for B and others (2 of 3 symbols with bars): the strategy never ran for them" ]
+	[ "$(grep -c '^target' <<<"$output")" = 1 ]
+	run -0 --separate-stderr qts-strategy --tf 1d -e 'target = 1' "$BATS_TEST_TMPDIR/mixed.csv"
+	[ "$stderr" = "qts-strategy: end of input: --tf 1d: no bar of that timeframe for A (1 of 3 symbols with bars): the strategy never ran for it" ]
+	# without --tf each symbol's first timeframe drives it: nothing to say
+	run -0 --separate-stderr qts-strategy buy-hold "$BATS_TEST_TMPDIR/mixed.csv"
+	[ "$stderr" = "" ]
+	[ "$(grep -c '^target' <<<"$output")" = 3 ]
+}
