@@ -69,6 +69,9 @@ int qts_strat_params_parse(const qts_strat_info *s, char *const *kv, int n, doub
 		return fail(err, "%s: size: 0 would make every target 0 (a size above 0, or weight=)", s->name);
 	if (wi >= 0 && (given & 1u << wi) && param[wi] == 0)
 		return fail(err, "%s: weight: 0 would make every target 0 (a weight other than 0)", s->name);
+	int ci = qts_strat_param_index(s, "cap");
+	if (ci >= 0 && vi >= 0 && param[vi] > 0 && param[ci] == 0)
+		return fail(err, "%s: cap: 0 would make every target 0 (a cap above 0)", s->name);
 	if (vi >= 0 && param[vi] == 0)
 		for (int i = 0; i < s->nparams; i++)
 			if ((given & 1u << i) && (!strcmp(s->params[i].name, "volwin") ||

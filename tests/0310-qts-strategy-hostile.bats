@@ -216,6 +216,8 @@ target = 1 \\xe2\\x82 \\xff
 	[ "${stderr_lines[0]}" = "qts-strategy: sma-cross: size: 0 would make every target 0 (a size above 0, or weight=)" ]
 	run -2 --separate-stderr qts-strategy donchian-breakout stop=1 size=0 cross.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: donchian-breakout: size: 0 would make every target 0 (a size above 0, or weight=)" ]
+	run -2 --separate-stderr qts-strategy momentum vol=0.1 cap=0 cross.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: momentum: cap: 0 would make every target 0 (a cap above 0)" ]
 	run -2 --separate-stderr qts-strategy buy-hold weight=0 cross.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: buy-hold: weight: 0 would make every target 0 (a weight other than 0)" ]
 	run -2 --separate-stderr qts-strategy sma-cross fast=3 fast=4 cross.csv
