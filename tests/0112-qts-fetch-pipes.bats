@@ -43,7 +43,7 @@ stopped_with() {
 # the fifo, the pipe left open: the bar comes out before the pipe ends.
 vendor_row_out() {
 	: >"$T/out"
-	timeout 60 qts-fetch -t 1d -s SPY "$@" - <"$T/in" >"$T/out" &
+	timeout -k 5 60 qts-fetch -t 1d -s SPY "$@" - <"$T/in" >"$T/out" &
 	PIDS=($!)
 	exec 5>"$T/in"
 	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n' >&5
@@ -54,7 +54,7 @@ vendor_row_out() {
 }
 
 @test "events from standard input go out as they come, the pipe still open (not after 4 KB or its end)" {
-	timeout 60 qts-fetch - <"$T/in" >"$T/out" &
+	timeout -k 5 60 qts-fetch - <"$T/in" >"$T/out" &
 	PIDS+=($!)
 	exec 5>"$T/in"
 	echo "$BAR1" >&5
@@ -77,7 +77,7 @@ vendor_row_out() {
 
 @test "msgpack events from a fifo named as a file go out as they come" {
 	echo "$BAR1" | qts-fetch -M - >"$T/one.mp"
-	timeout 60 qts-fetch "$T/in" >"$T/out" &
+	timeout -k 5 60 qts-fetch "$T/in" >"$T/out" &
 	PIDS+=($!)
 	exec 5>"$T/in"
 	cat "$T/one.mp" >&5
@@ -93,7 +93,7 @@ vendor_row_out() {
 }
 
 @test "SIGTERM: every event read is written, then the error event at the time the last became known" {
-	timeout 60 qts-fetch - <"$T/in" >"$T/out" 2>"$T/err" &
+	timeout -k 5 60 qts-fetch - <"$T/in" >"$T/out" 2>"$T/err" &
 	PIDS+=($!)
 	exec 5>"$T/in"
 	printf '%s\n%s\n' "$BAR1" "$BAR2" >&5
@@ -119,7 +119,7 @@ vendor_row_out() {
 
 # Start qts-fetch ARGS... in the background on the fifos, output in $T/out.
 fetch_bg() {
-	timeout 60 qts-fetch "$@" >"$T/out" 2>"$T/err" &
+	timeout -k 5 60 qts-fetch "$@" >"$T/out" 2>"$T/err" &
 	PIDS+=($!)
 }
 
@@ -198,7 +198,7 @@ read_ahead_then_term() {
 
 @test "SIGTERM: qts-broker sends no order after it, not even one read before it" {
 	mkfifo "$T/b"
-	timeout 60 qts-broker paper "$T/in" "$T/b" >"$T/out" 2>"$T/err" &
+	timeout -k 5 60 qts-broker paper "$T/in" "$T/b" >"$T/out" 2>"$T/err" &
 	PIDS+=($!)
 	exec 5>"$T/in" 6>"$T/b"
 	printf '%s\norder,2024-01-02T14:31:00Z,ORCL,o-1,buy,10,market,,,day,s\n' "$BAR1" >&5

@@ -580,7 +580,7 @@ target,2024-01-09T00:00:00Z,ACME,5,qty,breakout" ]
 	qts-strategy buy-hold "$BATS_TEST_TMPDIR/sys.csv" | qts-risk | qts-sim >/dev/null
 	# as a paced live feed's heartbeats (dated at a bar's start) come
 	qts-fetch --seed 3 --count 120 -t 1d synth:AAA >"$BATS_TEST_TMPDIR/d.csv"
-	timeout 60 qts-fetch --pace 100000000 --heartbeat 1ms "$BATS_TEST_TMPDIR/d.csv" |
+	timeout -k 5 60 qts-fetch --pace 100000000 --heartbeat 1ms "$BATS_TEST_TMPDIR/d.csv" |
 		qts-strategy sma-cross fast=3 slow=8 | qts-risk | qts-sim | qts-report >/dev/null
 }
 

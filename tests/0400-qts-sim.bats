@@ -719,7 +719,7 @@ equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
 	n=a-strategy-name-of-31-bytes-xyz
 	printf 'bar,2024-01-02,%s,1d,10,11,9,10,1000\ntarget,2024-01-03,%s,5,qty,%s\nbar,2024-01-03,%s,1d,10,11,9,10,1000\ntarget,2024-01-04,%s,0,qty,%s\nbar,2024-01-04,%s,1d,10,11,9,10,1000\n' \
 		$s $s $n $s $s $n $s > "$BATS_TEST_TMPDIR/long.csv"
-	run -0 timeout 10 qts-sim "$BATS_TEST_TMPDIR/long.csv"
+	run -0 timeout -k 5 10 qts-sim "$BATS_TEST_TMPDIR/long.csv"
 	ids=$(printf '%s\n' "${lines[@]}" | awk -F, '$1 == "fill" { print $4 }' | sort -u | wc -l)
 	[ "$ids" -eq 2 ]
 }

@@ -411,7 +411,7 @@ is_null() {
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "qts-report: -t writes the round trips alone: -b, -z, -s, --periods and --risk-free would do nothing there (they go with the metrics, or --html)" ]
 	# live too: refused before anything is read
-	run -2 --separate-stderr timeout 20 qts-report -t --live --periods 12 </dev/null
+	run -2 --separate-stderr timeout -k 5 20 qts-report -t --live --periods 12 </dev/null
 	[ "${stderr_lines[0]}" = "qts-report: -t writes the round trips alone: --periods would do nothing there (they go with the metrics, or --html)" ]
 	# the round trips alone, and with the page that uses them
 	run -0 qts-report -t "$A"

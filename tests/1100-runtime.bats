@@ -126,7 +126,7 @@ wait_for_line() {
 
 @test "qts-fetch --pace: a large factor replays a day at once" {
 	qts-fetch --count 24 -t 1h synth:A > "$T/h.csv"
-	run -0 timeout 20 qts-fetch --pace 1e9 "$T/h.csv"
+	run -0 timeout -k 5 20 qts-fetch --pace 1e9 "$T/h.csv"
 	[ "$output" = "$(qts-fetch "$T/h.csv")" ]
 }
 
@@ -388,7 +388,7 @@ one_bar_then_wait() {
 
 @test "qts-fetch beats and writes its metrics while a FIFO's first bytes are awaited; what they hold is judged when they come" {
 	mkfifo "$T/in"
-	timeout 30 qts-fetch --heartbeat 100ms --metrics "$T/m.prom" "$T/in" > "$T/out" 2> "$T/err" &
+	timeout -k 5 30 qts-fetch --heartbeat 100ms --metrics "$T/m.prom" "$T/in" > "$T/out" 2> "$T/err" &
 	PIDS+=($!)
 	# no writer yet: the source is not open, the stage beats all the same
 	# (it wrote nothing until the first bytes came)
@@ -400,7 +400,7 @@ one_bar_then_wait() {
 	[ "$(grep -v '^system,' "$T/out")" = "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1" ]
 	# an option its content refuses: after heartbeats, no longer a usage
 	# error that writes nothing, but the run's failure, said in the stream
-	timeout 30 qts-fetch --heartbeat 100ms -s X "$T/in" > "$T/out" 2> "$T/err" &
+	timeout -k 5 30 qts-fetch --heartbeat 100ms -s X "$T/in" > "$T/out" 2> "$T/err" &
 	PIDS[0]=$!
 	for _ in $(seq 100); do [ -s "$T/out" ] && break; sleep 0.05; done
 	one_bar_then_wait
@@ -412,7 +412,7 @@ one_bar_then_wait() {
 	run -2 --separate-stderr qts-fetch --heartbeat 100ms -s X "$T/f.csv"
 	[ -z "$output" ]
 	# and what no content could make right, with a FIFO too, without a wait
-	run -2 --separate-stderr timeout 10 qts-fetch --heartbeat 100ms --seed 3 "$T/in"
+	run -2 --separate-stderr timeout -k 5 10 qts-fetch --heartbeat 100ms --seed 3 "$T/in"
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "qts-fetch: --seed acts on synth: alone, and no source here is one" ]
 }

@@ -49,10 +49,10 @@ dates() { printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ' |
 
 @test "--rate N/min: never more than N requests in any minute, the vendor's burst cut to keep to it" {
 	# Stooq's burst is 3, Yahoo's 5: at 1/min and 2/min, one at a time
-	timeout 3 qts-fetch --no-cache --rate 1/min stooq:a.us stooq:b.us stooq:c.us --from 2024-01-02 --to 2024-01-03 \
+	timeout -k 5 3 qts-fetch --no-cache --rate 1/min stooq:a.us stooq:b.us stooq:c.us --from 2024-01-02 --to 2024-01-03 \
 		>/dev/null 2>&1 </dev/null || true
 	[ "$(requests '/q/d/l/')" -eq 1 ]
-	timeout 3 qts-fetch --no-cache --rate 2/min yahoo:A yahoo:B yahoo:C --from 2024-01-02 --to 2024-01-03 \
+	timeout -k 5 3 qts-fetch --no-cache --rate 2/min yahoo:A yahoo:B yahoo:C --from 2024-01-02 --to 2024-01-03 \
 		>/dev/null 2>&1 </dev/null || true
 	[ "$(requests 'chart/')" -eq 1 ]
 }

@@ -39,7 +39,7 @@ fake() {
 # january_fails: AAPL's daily bars of January 2024 from the fake, no cache,
 # a run that fails (bounded, should the pages never end).
 january_fails() {
-	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
+	run -1 --separate-stderr timeout -k 5 30 qts-fetch --from 2024-01-01 --to 2024-01-31 --no-cache alpaca:AAPL --tf 1d
 }
 
 # wait_for FILE PATTERN [COUNT]: until FILE has COUNT lines matching
@@ -90,7 +90,7 @@ bar() { # bar MINUTE VALUE: a stream message with one minute bar of AAPL
 
 @test "alpaca: pages followed to the last, one stream in time order, daily bars dated by their day" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"bars":'"$DAILY"'}'
-	run -0 --separate-stderr timeout 30 qts-fetch --live --from 2024-01-01 --to 2024-07-31 alpaca:AAPL --tf 1d
+	run -0 --separate-stderr timeout -k 5 30 qts-fetch --live --from 2024-01-01 --to 2024-07-31 alpaca:AAPL --tf 1d
 	[ "$output" = "bar,2024-01-02T00:00:00Z,AAPL,1d,187.15,188.44,183.885,185.64,82488674
 bar,2024-01-03T00:00:00Z,AAPL,1d,184.22,185.88,183.43,184.25,58414460
 bar,2024-01-04T00:00:00Z,AAPL,1d,182.15,183.0872,180.88,181.91,71983570
@@ -105,13 +105,13 @@ bar,2024-07-01T00:00:00Z,AAPL,1d,212.09,217.51,211.92,216.75,60402929" ]
 
 @test "alpaca: --tf and --adjust are Alpaca's timeframe and adjustment, --from/--to its start and end" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","bars":'"$MINUTES"'}'
-	run -0 --separate-stderr timeout 30 qts-fetch --live -a --tf 1m --from 2024-01-09T14:31:00Z --to 2024-01-09T14:33:00Z alpaca:AAPL
+	run -0 --separate-stderr timeout -k 5 30 qts-fetch --live -a --tf 1m --from 2024-01-09T14:31:00Z --to 2024-01-09T14:33:00Z alpaca:AAPL
 	# --to is inclusive, as for every source
 	[ "$output" = "bar,2024-01-09T14:31:00Z,AAPL,1m,2,2,2,2,20
 bar,2024-01-09T14:32:00Z,AAPL,1m,3,3,3,3,30
 bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	grep -q 'timeframe=1Min&start=2024-01-09T14:31:00Z&end=2024-01-09T14:33:00.000000001Z&limit=10000&adjustment=all ' log
-	run -0 --separate-stderr timeout 30 qts-fetch --live --feed sip --tf 4h --from 2024-01-09 --to 2024-01-10 alpaca:AAPL
+	run -0 --separate-stderr timeout -k 5 30 qts-fetch --live --feed sip --tf 4h --from 2024-01-09 --to 2024-01-10 alpaca:AAPL
 	grep -q 'timeframe=4Hour&.*&adjustment=raw&feed=sip ' log
 }
 
@@ -122,7 +122,7 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 
 @test "alpaca: 429 with Retry-After and 500 are retried; the keys are never printed" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","rest_faults":[{"status":429,"retry_after":0},{"status":500}],"bars":'"$DAILY"'}'
-	run -0 --separate-stderr timeout 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	run -0 --separate-stderr timeout -k 5 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
 	[ "${#lines[@]}" = 3 ]
 	[ "$(grep -c '^GET ' log)" = 3 ]
 	[ "$(grep -c 'keys=ok' log)" = 3 ] # in the headers, every time
@@ -135,7 +135,7 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	# asked again after the backoff, not at the minute's renewal
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","rate_headers":{"reset":60},"rest_faults":[{"status":500}],"bars":'"$DAILY"'}'
 	t0=$(date +%s)
-	run -0 --separate-stderr timeout 40 qts-fetch --no-cache --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	run -0 --separate-stderr timeout -k 5 40 qts-fetch --no-cache --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
 	[ "${#lines[@]}" = 3 ]
 	[ $(( $(date +%s) - t0 )) -lt 20 ]
 	# a 429 with the quota spent waits for its renewal, no Retry-After given
@@ -143,14 +143,14 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	rm -f port
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","rate_headers":{"reset":60},"rest_faults":[{"status":429,"remaining":0,"reset":3}],"bars":'"$DAILY"'}'
 	t0=$(date +%s%N)
-	run -0 --separate-stderr timeout 40 qts-fetch --no-cache --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	run -0 --separate-stderr timeout -k 5 40 qts-fetch --no-cache --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
 	[ "${#lines[@]}" = 3 ]
 	[ $(( ($(date +%s%N) - t0) / 1000000 )) -ge 1500 ]
 }
 
 @test "alpaca: retries spent: the source, the URL and the last failure, exit 1, no key shown" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","rest_fail":500}'
-	run -1 --separate-stderr timeout 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	run -1 --separate-stderr timeout -k 5 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
 	[[ $stderr == *"qts-fetch: alpaca: http://127.0.0.1:"*"/v2/stocks/AAPL/bars?timeframe=1Day&start=2024-01-01T00:00:00Z&end=2024-01-05T00:00:00Z&limit=10000&adjustment=raw: HTTP 500 (after 5 attempts)"* ]]
 	[ "$(grep -c '^GET ' log)" = 5 ]
 	[[ $stderr$output != *"$SECRET"* ]]
@@ -158,7 +158,7 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 
 @test "alpaca: wrong keys: 401 said with the variables to check, the secret never shown" {
 	fake '{"key":"PKTEST123","secret":"another","bars":'"$DAILY"'}'
-	run -1 --separate-stderr timeout 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	run -1 --separate-stderr timeout -k 5 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
 	[[ $stderr == *"qts-fetch: alpaca: AAPL: HTTP 401 (unauthorized.): the keys in APCA_API_KEY_ID and APCA_API_SECRET_KEY were refused"* ]]
 	[[ $stderr$output != *"$SECRET"* ]]
 	grep -q 'keys=wrong' log
@@ -175,10 +175,10 @@ bar,2024-01-09T14:33:00Z,AAPL,1m,4,4,4,4,40" ]
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","bars":'"$DAILY"',"redirects":{
 	 "OLD":"/v2/stocks/AAPL/bars?{query}",
 	 "AWAY":"http://localhost:'"$(cat b/port)"'/v2/stocks/AAPL/bars?{query}"}}'
-	run -0 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-04 --tf 1d alpaca:OLD
+	run -0 --separate-stderr timeout -k 5 30 qts-fetch --from 2024-01-01 --to 2024-01-04 --tf 1d alpaca:OLD
 	[ "${#lines[@]}" = 3 ]
 	grep -q '^GET /v2/stocks/AAPL/bars?.* keys=ok$' log
-	run -1 --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-04 --tf 1d alpaca:AWAY
+	run -1 --separate-stderr timeout -k 5 30 qts-fetch --from 2024-01-01 --to 2024-01-04 --tf 1d alpaca:AWAY
 	kill "$other_pid"
 	[[ $stderr == *"/v2/stocks/AWAY/bars?"*": HTTP 302 redirects to another origin (http://localhost:$(cat b/port)): not followed with the request's keys (after 1 attempt)"* ]]
 	[ "$(grep -c '^GET /v2/stocks/AWAY/' log)" = 1 ] # not asked again
@@ -251,7 +251,7 @@ alpaca	AAPL	1d	raw	sip" ]
 @test "alpaca: a page that is not JSON fails naming the page, exit 1" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"rest_faults":[],"bars":'"$DAILY"'}'
 	python3 -c 'import json; c=json.load(open("cfg.json")); c["rest_faults"]=[{"malformed":True}]; json.dump(c, open("cfg.json","w"))'
-	run -1 --separate-stderr timeout 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
+	run -1 --separate-stderr timeout -k 5 30 qts-fetch --live --from 2024-01-01 --to 2024-01-04 alpaca:AAPL --tf 1d
 	[[ $stderr == *"qts-fetch: alpaca: AAPL: page 1: not JSON: "* ]]
 	[[ $output == "system,"*",qts-fetch,error,alpaca: AAPL: page 1: not JSON: "* ]] # and no bar
 }
@@ -324,7 +324,7 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 		rm -f port log
 		fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$(bar 30 1)"'],"then":"drop"},{'"$then"'}]}'
 		rc=0
-		QTS_NET_BACKOFF_MS=100 timeout 3 qts-fetch --live alpaca:AAPL >out.csv 2>err.txt || rc=$?
+		QTS_NET_BACKOFF_MS=100 timeout -k 5 3 qts-fetch --live alpaca:AAPL >out.csv 2>err.txt || rc=$?
 		[ "$rc" = 124 ] # still connecting again when timeout ended it
 		# waits of 50 to 100 ms, then 100 to 200, 200 to 400, 400 to 800,
 		# 800 to 1600: six connections in 3 s at the most, however fast
@@ -340,7 +340,7 @@ quote,2024-01-09T14:31:00.500Z,MSFT,370.1,370.14,2,3" ]
 	m() { printf '[{"T":"b","S":"AAPL","o":%s,"h":%s,"l":%s,"c":%s,"v":1,"t":"2099-01-05T14:%s:00Z"}]' $2 $2 $2 $2 $1; }
 	# nothing comes after it: the run ends on it, not on a later one
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$(m 30 1),$(m 31 2)"'],"then":"stay"}]}'
-	run -0 --separate-stderr timeout 20 qts-fetch --live -u 2099-01-05T14:31:00Z alpaca:AAPL
+	run -0 --separate-stderr timeout -k 5 20 qts-fetch --live -u 2099-01-05T14:31:00Z alpaca:AAPL
 	[ "$output" = "bar,2099-01-05T14:30:00Z,AAPL,1m,1,1,1,1,1
 bar,2099-01-05T14:31:00Z,AAPL,1m,2,2,2,2,1" ]
 }
@@ -385,7 +385,7 @@ bar,2099-01-05T14:31:00Z,AAPL,1m,2,2,2,2,1" ]
 
 @test "alpaca --live: keys refused: a clear error, exit 1, the secret never shown" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","auth":"fail"}'
-	run -1 --separate-stderr timeout 30 qts-fetch --live alpaca:AAPL
+	run -1 --separate-stderr timeout -k 5 30 qts-fetch --live alpaca:AAPL
 	[[ $stderr == *"qts-fetch: alpaca: the stream refused the keys: 402 auth failed (the keys in APCA_API_KEY_ID and APCA_API_SECRET_KEY)"* ]]
 	[[ $stderr$output != *"$SECRET"* ]]
 	[ "$(grep -c '^WS connect' log)" = 1 ]
@@ -413,7 +413,7 @@ bar,2099-01-05T14:31:00Z,AAPL,1m,2,2,2,2,1" ]
 @test "alpaca --live: live events are validated (--on-bad)" {
 	msgs='[{"T":"t","S":"AAPL","p":1,"s":1,"t":"2024-01-09T14:31:00Z"}],[{"T":"t","S":"AAPL","p":0,"s":1,"t":"2024-01-09T14:31:30Z"}]'
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","sessions":[{"messages":['"$msgs"'],"then":"stay"}]}'
-	run -1 --separate-stderr timeout 30 qts-fetch --live --live-types trades alpaca:AAPL
+	run -1 --separate-stderr timeout -k 5 30 qts-fetch --live --live-types trades alpaca:AAPL
 	[ "$stderr" = "qts-fetch: alpaca: a trade price must be a positive number" ]
 	[ "${lines[0]}" = "tick,2024-01-09T14:31:00Z,AAPL,1,1" ]
 	# warn: kept, said (the reader of a stage takes it)
@@ -589,7 +589,7 @@ LATE='[{"T":"t","S":"AAPL","i":1,"x":"V","p":185.1,"s":100,"t":"2024-01-09T14:31
 
 @test "alpaca:SYM without --live: the history through the network sources" {
 	fake '{"key":"PKTEST123","secret":"'$SECRET'","page_size":2,"bars":'"$DAILY"'}'
-	run --separate-stderr timeout 30 qts-fetch --from 2024-01-01 --to 2024-01-04 alpaca:AAPL
+	run --separate-stderr timeout -k 5 30 qts-fetch --from 2024-01-01 --to 2024-01-04 alpaca:AAPL
 	[[ $stderr == *"No such file"* ]] && skip "qts-fetch has no network sources in this build"
 	[ "$status" = 0 ]
 	[ "${#lines[@]}" = 3 ]

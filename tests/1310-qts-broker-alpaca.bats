@@ -456,7 +456,7 @@ u.urlopen(r, timeout=10).read()'
 	mkfifo in
 	# the input open and idle: the stage waits on it and on the stream
 	(sleep 6 >in &)
-	QTS_NET_BACKOFF_MS=100 timeout 4 qts-broker alpaca <in >out.csv 2>err.txt || true
+	QTS_NET_BACKOFF_MS=100 timeout -k 5 4 qts-broker alpaca <in >out.csv 2>err.txt || true
 	# waits of up to 100, 200, 400, 800, 1600 ms after each drop: four
 	# to eight connections in 4 s (a stage stuck reading its idle input
 	# made two; one whose waits began anew at each message, forty)

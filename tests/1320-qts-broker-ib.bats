@@ -332,7 +332,7 @@ fills_of() {
 	fake '{"hangup": true}'
 	mkfifo in
 	(sleep 6 >in &)
-	QTS_NET_BACKOFF_MS=100 timeout 4 qts-broker ib --port "$PORT" <in >out.csv 2>err.txt || true
+	QTS_NET_BACKOFF_MS=100 timeout -k 5 4 qts-broker ib --port "$PORT" <in >out.csv 2>err.txt || true
 	# a stage stuck reading its idle input connected twice
 	n=$(state 's["connections"]')
 	echo "$n connections" >&2

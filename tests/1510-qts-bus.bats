@@ -122,16 +122,16 @@ orders() { # the events a strategy writes (bars and orders) for COUNT bars of tw
 two_publishers() {
 	printf '%s' "$2" >"$D/a.csv"
 	printf '%s' "$3" >"$D/b.csv"
-	timeout 60 qts bus pub --server "$U" --no-end --id a "$1" "$D/a.csv"
-	timeout 60 qts bus pub --server "$U" ${4:-} --id b "$1" "$D/b.csv"
+	timeout -k 5 60 qts bus pub --server "$U" --no-end --id a "$1" "$D/a.csv"
+	timeout -k 5 60 qts bus pub --server "$U" ${4:-} --id b "$1" "$D/b.csv"
 }
 
 # ---- a pipeline split across the bus ------------------------------------------------
 
 @test "bus: qts-fetch | strategy | pub and sub | qts-sim equal the unsplit pipeline, byte for byte" {
 	orders | qts-sim --commission bps=10 >"$D/unsplit.csv"
-	orders | timeout 60 qts bus pub --server "$U" orders
-	timeout 60 qts bus sub --server "$U" orders | qts-sim --commission bps=10 >"$D/split.csv"
+	orders | timeout -k 5 60 qts bus pub --server "$U" orders
+	timeout -k 5 60 qts bus sub --server "$U" orders | qts-sim --commission bps=10 >"$D/split.csv"
 	cmp "$D/unsplit.csv" "$D/split.csv"
 	[ "$(grep -c ^fill "$D/split.csv")" -ge 4 ]
 }
@@ -140,15 +140,15 @@ two_publishers() {
 	orders >"$D/orders.csv"
 	qts bus sub --server "$U" -M orders >"$D/got.mp" 2>"$D/sub.err" &
 	echo $! >"$D/sub.pid"
-	qts cat -M "$D/orders.csv" | timeout 60 qts bus pub --server "$U" orders
+	qts cat -M "$D/orders.csv" | timeout -k 5 60 qts bus pub --server "$U" orders
 	wait_pid sub
 	qts cat -M "$D/orders.csv" | cmp - "$D/got.mp"
 }
 
 @test "bus: the stream keeps the publisher's order for every symbol" {
 	orders >"$D/orders.csv"
-	timeout 60 qts bus pub --server "$U" md "$D/orders.csv"
-	timeout 60 qts bus sub --server "$U" md >"$D/got.csv"
+	timeout -k 5 60 qts bus pub --server "$U" md "$D/orders.csv"
+	timeout -k 5 60 qts bus sub --server "$U" md >"$D/got.csv"
 	for s in X Y; do
 		diff <(grep ",$s," "$D/orders.csv") <(grep ",$s," "$D/got.csv")
 	done
@@ -161,7 +161,7 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
 bar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10
 bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10
 '
-	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" two
+	run -0 --separate-stderr timeout -k 5 60 qts bus sub --server "$U" two
 	[ "$output" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
 bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
 bar,2024-01-04T00:00:00Z,B,1d,1,2,0.5,1,10" ]
@@ -176,7 +176,7 @@ news,hello world
 bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
 ' 'news,2024-01-01T00:00:00Z,A,late news
 '
-	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" unk
+	run -0 --separate-stderr timeout -k 5 60 qts bus sub --server "$U" unk
 	printf '%s\n' "$output" | cmp - "$D/a.csv"
 	[ "${stderr_lines[0]}" = "qts-bus sub: a late event dropped: unk: stream sequence 4: - news at 2024-01-01T00:00:00Z, after an event at 2024-01-03T00:00:00Z (a stream is in time order, and the publishers of a subject are not between them)" ]
 }
@@ -188,8 +188,8 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
 	# (a fill dated before events written before it: reports go by symbol)
 	awk -F, '$1 == "fill" && $2 < max { n++ } $1 !~ /^(fill|update|position)$/ && $2 > max { max = $2 }
 		END { exit !n }' "$D/sim.csv"
-	timeout 60 qts bus pub --server "$U" sim "$D/sim.csv"
-	run -0 --separate-stderr timeout 60 qts bus sub --server "$U" sim
+	timeout -k 5 60 qts bus pub --server "$U" sim "$D/sim.csv"
+	run -0 --separate-stderr timeout -k 5 60 qts bus sub --server "$U" sim
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" | cmp - "$D/sim.csv"
 }
@@ -203,32 +203,32 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10
 ' 'bar,2024-01-01T00:00:00Z,B,1d,1,2,0.5,1,10
 bar,2024-01-02T00:00:00Z,B,1d,1,2,0.5,1,10
 ' --no-end
-	run -124 --separate-stderr timeout 3 qts bus sub --server "$U" --durable late two
+	run -124 --separate-stderr timeout -k 5 3 qts bus sub --server "$U" --durable late two
 	# (and the system event of the signal)
 	[ "$(printf '%s\n' "$output" | grep ^bar)" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1,10
 bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	[[ "$stderr" == *"2 late events dropped"* ]]
-	run -124 --separate-stderr timeout 2 qts bus sub --server "$U" --durable late two
+	run -124 --separate-stderr timeout -k 5 2 qts bus sub --server "$U" --durable late two
 	[ -z "$(printf '%s\n' "$output" | grep ^bar)" ]
 	[[ "$stderr" != *late* ]]
 }
 
 @test "bus: a durable subscriber stopped after --count resumes where it left off" {
 	orders >"$D/orders.csv"
-	timeout 60 qts bus pub --server "$U" orders "$D/orders.csv"
-	timeout 60 qts bus sub --server "$U" --durable d --count 100 orders >"$D/a.csv"
+	timeout -k 5 60 qts bus pub --server "$U" orders "$D/orders.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --durable d --count 100 orders >"$D/a.csv"
 	[ "$(wc -l <"$D/a.csv")" -eq 100 ]
-	timeout 60 qts bus sub --server "$U" --durable d --count 1 orders >"$D/b.csv"
-	timeout 60 qts bus sub --server "$U" --durable d orders >"$D/c.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --durable d --count 1 orders >"$D/b.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --durable d orders >"$D/c.csv"
 	cat "$D/a.csv" "$D/b.csv" "$D/c.csv" | cmp - "$D/orders.csv"
 	# at the end: a new run waits for more (the end was acknowledged)
-	run -124 timeout 2 qts bus sub --server "$U" --durable d --count 1 orders
+	run -124 timeout -k 5 2 qts bus sub --server "$U" --durable d --count 1 orders
 }
 
 @test "bus: a subscriber killed mid-stream loses nothing when started again" {
 	# more than a pipe holds: 380 KB, a writer making its pipe 256 KiB
 	orders 3000 >"$D/orders.csv"
-	timeout 60 qts bus pub --server "$U" orders "$D/orders.csv"
+	timeout -k 5 60 qts bus pub --server "$U" orders "$D/orders.csv"
 	mkfifo "$D/out"
 	qts bus sub --server "$U" --durable k --batch 32 orders >"$D/out" &
 	echo $! >"$D/sub.pid"
@@ -247,7 +247,7 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	[ -z "$(tail -c 1 "$D/part1")" ] || sed -i '$d' "$D/part1"
 	n1=$(wc -l <"$D/part1")
 	[ "$n1" -lt "$(wc -l <"$D/orders.csv")" ]
-	timeout 60 qts bus sub --server "$U" --durable k --batch 32 orders >"$D/part2"
+	timeout -k 5 60 qts bus sub --server "$U" --durable k --batch 32 orders >"$D/part2"
 	# every event, in order; repeated at most the batch that was out
 	cat "$D/part1" "$D/part2" | awk '!seen[$0]++' | cmp - "$D/orders.csv"
 	[ $(($(cat "$D/part1" "$D/part2" | wc -l) - $(wc -l <"$D/orders.csv"))) -le 32 ]
@@ -294,14 +294,14 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 
 @test "bus: a publisher started again over the same input adds nothing twice (message ids)" {
 	orders >"$D/orders.csv"
-	head -n 500 "$D/orders.csv" | timeout 60 qts bus pub --server "$U" --no-end orders
-	timeout 60 qts bus pub --server "$U" --metrics "$D/pub.prom" orders "$D/orders.csv"
-	timeout 60 qts bus sub --server "$U" orders >"$D/got.csv"
+	head -n 500 "$D/orders.csv" | timeout -k 5 60 qts bus pub --server "$U" --no-end orders
+	timeout -k 5 60 qts bus pub --server "$U" --metrics "$D/pub.prom" orders "$D/orders.csv"
+	timeout -k 5 60 qts bus sub --server "$U" orders >"$D/got.csv"
 	cmp "$D/got.csv" "$D/orders.csv"
 	# the next run's events are new: another input makes other ids
 	qts-fetch --seed 4 --count 20 synth:Z >"$D/more.csv"
-	timeout 60 qts bus pub --server "$U" orders "$D/more.csv"
-	timeout 60 qts bus sub --server "$U" --durable m --from-seq "$(($(wc -l <"$D/orders.csv") + 2))" orders >"$D/next.csv"
+	timeout -k 5 60 qts bus pub --server "$U" orders "$D/more.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --durable m --from-seq "$(($(wc -l <"$D/orders.csv") + 2))" orders >"$D/next.csv"
 	cmp "$D/next.csv" "$D/more.csv"
 	grep -q '^qts_events_in_total{stage="qts-bus-pub",type="bar"}' "$D/pub.prom"
 }
@@ -312,12 +312,12 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	# B after A in time: one stream, as a subscriber writes it
 	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
 	qts-fetch --seed 2 --count 10 --from 2024-02-01 synth:B >"$D/b.csv"
-	timeout 60 qts bus pub --server "$U" --no-end md "$D/a.csv"
+	timeout -k 5 60 qts bus pub --server "$U" --no-end md "$D/a.csv"
 	t=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
-	timeout 60 qts bus pub --server "$U" md "$D/b.csv"
-	timeout 60 qts bus sub --server "$U" --from "$t" md >"$D/since.csv"
+	timeout -k 5 60 qts bus pub --server "$U" md "$D/b.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --from "$t" md >"$D/since.csv"
 	cmp "$D/since.csv" "$D/b.csv"
-	timeout 60 qts bus sub --server "$U" --from-seq 6 md >"$D/seq.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --from-seq 6 md >"$D/seq.csv"
 	cat <(tail -n +6 "$D/a.csv") "$D/b.csv" | cmp - "$D/seq.csv"
 }
 
@@ -326,30 +326,30 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	# before the second S, B after S and the time asked, S + 1 ns
 	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
 	qts-fetch --seed 2 --count 10 synth:B >"$D/b.csv"
-	timeout 60 qts bus pub --server "$U" --no-end md "$D/a.csv"
+	timeout -k 5 60 qts bus pub --server "$U" --no-end md "$D/a.csv"
 	s0=$(date -u +%s)
 	for _ in $(seq 300); do [ "$(date -u +%s)" -gt "$s0" ] && break; sleep 0.01; done
 	t=$(date -u -d "@$((s0 + 1))" +%Y-%m-%dT%H:%M:%S).000000001Z
-	timeout 60 qts bus pub --server "$U" md "$D/b.csv"
-	timeout 20 qts bus sub --server "$U" --from "$t" md >"$D/since.csv"
+	timeout -k 5 60 qts bus pub --server "$U" md "$D/b.csv"
+	timeout -k 5 20 qts bus sub --server "$U" --from "$t" md >"$D/since.csv"
 	cmp "$D/since.csv" "$D/b.csv"
 	# a time after every event: nothing, until the end of a later stream
 	qts-fetch --seed 3 --count 4 synth:C >"$D/c.csv"
 	t=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
-	timeout 60 qts bus pub --server "$U" md "$D/c.csv"
-	timeout 20 qts bus sub --server "$U" --from "$t" md >"$D/late.csv"
+	timeout -k 5 60 qts bus pub --server "$U" md "$D/c.csv"
+	timeout -k 5 20 qts bus sub --server "$U" --from "$t" md >"$D/late.csv"
 	cmp "$D/late.csv" "$D/c.csv"
 }
 
 @test "bus: --durable of an existing consumer refuses --from-seq; --reset starts it anew" {
 	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
-	timeout 60 qts bus pub --server "$U" md "$D/a.csv"
-	timeout 60 qts bus sub --server "$U" --durable d --count 4 md >/dev/null
-	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" --durable d --from-seq 2 md
+	timeout -k 5 60 qts bus pub --server "$U" md "$D/a.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --durable d --count 4 md >/dev/null
+	run --separate-stderr -1 timeout -k 5 60 qts bus sub --server "$U" --durable d --from-seq 2 md
 	[ "$stderr" = "qts-bus sub: --durable d: the consumer exists (acknowledged to stream sequence 4); --from-seq and --from apply to a new one (--reset deletes it)" ]
-	timeout 60 qts bus sub --server "$U" --durable d --reset --from-seq 9 md >"$D/got.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --durable d --reset --from-seq 9 md >"$D/got.csv"
 	tail -n +9 "$D/a.csv" | cmp - "$D/got.csv"
-	timeout 60 qts bus sub --server "$U" --durable d --reset md >"$D/all.csv"
+	timeout -k 5 60 qts bus sub --server "$U" --durable d --reset md >"$D/all.csv"
 	cmp "$D/a.csv" "$D/all.csv"
 }
 
@@ -360,7 +360,7 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	qts bus sub --server "$U" --core --heartbeat 20ms live >"$D/got.csv" &
 	echo $! >"$D/sub.pid"
 	wait_lines "$D/got.csv" 1 # subscribed: its loop runs
-	timeout 60 qts bus pub --server "$U" --core live "$D/orders.csv"
+	timeout -k 5 60 qts bus pub --server "$U" --core live "$D/orders.csv"
 	wait_pid sub
 	grep -v '^system,.*heartbeat' "$D/got.csv" | cmp - "$D/orders.csv"
 }
@@ -383,11 +383,11 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 
 @test "bus: no server: retried with backoff, then exit 1 naming the server" {
 	port=$(free_port)
-	run --separate-stderr -1 timeout 60 qts bus sub --server "nats://u:secret@127.0.0.1:$port" --retries 2 md
+	run --separate-stderr -1 timeout -k 5 60 qts bus sub --server "nats://u:secret@127.0.0.1:$port" --retries 2 md
 	[ "${stderr_lines[0]}" = "qts-bus sub: nats://***@127.0.0.1:$port: connect: no server answered; retrying with backoff" ]
 	[ "${stderr_lines[1]}" = "qts-bus sub: nats://***@127.0.0.1:$port: connect: no server answered; gave up after 3 attempts" ]
 	[[ "$output" != *secret* ]]
-	run --separate-stderr -1 timeout 60 qts bus pub --server "nats://127.0.0.1:$port" --retries 0 md "$FIX/sim/acme-bars.csv"
+	run --separate-stderr -1 timeout -k 5 60 qts bus pub --server "nats://127.0.0.1:$port" --retries 0 md "$FIX/sim/acme-bars.csv"
 	[[ "$stderr" == *"qts-bus pub: $FIX/sim/acme-bars.csv:"*": nats://127.0.0.1:$port: connect: no server answered; gave up after 1 attempt" ]]
 }
 
@@ -395,25 +395,25 @@ bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1,10" ]
 	stop_nats
 	PORT=$(free_port)
 	run_nats "$PORT" || skip "no free port"
-	run --separate-stderr -1 timeout 60 qts bus pub --server "nats://127.0.0.1:$PORT" --retries 1 md "$FIX/sim/acme-bars.csv"
+	run --separate-stderr -1 timeout -k 5 60 qts bus pub --server "nats://127.0.0.1:$PORT" --retries 1 md "$FIX/sim/acme-bars.csv"
 	[ "$stderr" = "qts-bus pub: $FIX/sim/acme-bars.csv:2: nats://127.0.0.1:$PORT: stream QTS_MD for subject md: no responders (is JetStream on? nats-server -js; or --core)" ]
 }
 
 @test "bus: a stream of the default name made for another subject (md.x and md_x are both QTS_MD_X) is said, exit 1, not published to for ever" {
-	timeout 60 qts bus pub --server "$U" md.x "$FIX/sim/acme-bars.csv"
-	run --separate-stderr -1 timeout 60 qts bus pub --server "$U" md_x "$FIX/sim/acme-bars.csv"
+	timeout -k 5 60 qts bus pub --server "$U" md.x "$FIX/sim/acme-bars.csv"
+	run --separate-stderr -1 timeout -k 5 60 qts bus pub --server "$U" md_x "$FIX/sim/acme-bars.csv"
 	[ "$stderr" = "qts-bus pub: $FIX/sim/acme-bars.csv:2: $U: stream QTS_MD_X is for subject md.x, not md_x: name another with --stream" ]
-	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" --count 1 md_x
+	run --separate-stderr -1 timeout -k 5 60 qts bus sub --server "$U" --count 1 md_x
 	[ "$stderr" = "qts-bus sub: $U: stream QTS_MD_X is for subject md.x, not md_x: name another with --stream" ]
 	# a stream whose subjects take the subject is used, whatever its name
-	run -0 timeout 60 qts bus sub --server "$U" --stream QTS_MD_X --count 1 md.x
+	run -0 timeout -k 5 60 qts bus sub --server "$U" --stream QTS_MD_X --count 1 md.x
 	[ "${#lines[@]}" -eq 1 ]
-	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" --stream QTS_MD_X --count 1 'md.*'
+	run --separate-stderr -1 timeout -k 5 60 qts bus sub --server "$U" --stream QTS_MD_X --count 1 'md.*'
 	[[ "$stderr" == *"stream QTS_MD_X is for subject md.x, not md.*: name another with --stream" ]]
 }
 
 @test "bus: a message that is not an event: exit 1 naming its stream sequence" {
-	qts-fetch --seed 1 --count 3 synth:A | timeout 60 qts bus pub --server "$U" --no-end md
+	qts-fetch --seed 1 --count 3 synth:A | timeout -k 5 60 qts bus pub --server "$U" --no-end md
 	# a raw publish (the NATS text protocol) of bytes that are no event:
 	# a msgpack array cut short
 	python3 -c '
@@ -423,7 +423,7 @@ s.recv(4096)
 s.sendall(b"CONNECT {\"verbose\":false}\r\nPUB md 2\r\n\x92\xa3\r\nPING\r\n")
 while b"PONG" not in s.recv(4096): pass
 ' "$PORT"
-	run --separate-stderr -1 timeout 60 qts bus sub --server "$U" md
+	run --separate-stderr -1 timeout -k 5 60 qts bus sub --server "$U" md
 	[ "${#lines[@]}" -eq 4 ] # the three events, then the error event
 	[[ "$stderr" == "qts-bus sub: md: stream sequence 4: "* ]]
 }
@@ -463,7 +463,7 @@ while b"PONG" not in s.recv(4096): pass
 	[ "${stderr_lines[0]}" = "qts-bus sub: --from: 'yesterday' is not a time (RFC 3339 or YYYY-MM-DD)" ]
 	run --separate-stderr -2 qts bus sub --from 1600-01-01 md
 	[ "${stderr_lines[0]}" = "qts-bus sub: --from: '1600-01-01' is out of range: qts times run from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (int64 nanoseconds since the epoch)" ]
-	run --separate-stderr -2 timeout 60 qts bus pub --server= md
+	run --separate-stderr -2 timeout -k 5 60 qts bus pub --server= md
 	[ "${stderr_lines[0]}" = "qts-bus pub: --server: an empty URL" ]
 	run --separate-stderr -2 qts bus pub md.x --retries x
 	[[ "${stderr_lines[0]}" == "qts-bus pub: --retries: "*" (or forever)" ]]
@@ -510,8 +510,8 @@ while b"PONG" not in s.recv(4096): pass
 	[[ "$stderr" == "qts-bus: 'frob': pub or sub?"$'\n'"usage: qts-bus "* ]]
 	# a whole run: published by one, read back by the other
 	qts-fetch --seed 1 --count 10 synth:A >"$D/a.csv"
-	timeout 60 qts bus pub --server "$U" md "$D/a.csv"
-	timeout 60 qts-bus sub --server "$U" md | cmp - "$D/a.csv"
+	timeout -k 5 60 qts bus pub --server "$U" md "$D/a.csv"
+	timeout -k 5 60 qts-bus sub --server "$U" md | cmp - "$D/a.csv"
 }
 
 @test "bus: every option of pub and sub --help is in qts-bus(1) and both completions of qts-bus" {
