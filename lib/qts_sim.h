@@ -391,7 +391,7 @@ enum { QTS_OPT_SIM_CASH = 0x7500, QTS_OPT_SIM_COMMISSION, QTS_OPT_SIM_SLIPPAGE, 
 	"                          every symbol, or of SYM (repeat; SYM's wins)\n" \
 	"  --day-count 360|365     days a year of the rates (default 360: ACT/360)\n" \
 	"  --tz ZONE               day orders end with the date in ZONE (default UTC)\n" \
-	"  --session HH:MM-HH:MM   overnight (17:00-16:00): its evening is the next day's\n"
+	"  --session HH:MM-HH:MM   an overnight session's evening is the next day's\n"
 
 /* The settings those options make: the engine's, and what they own. */
 typedef struct qts_sim_conf {
