@@ -96,7 +96,7 @@ typedef struct ib {
 	size_t rn, rcap;
 	qts_tws_out wb;
 	size_t woff;
-	qts_bucket bucket;
+	qts_rate_bucket bucket;
 	long long next_id;
 	int got_next_id, got_accounts, positions_end, summary_end, open_end, exec_end, completed_end;
 	char fatal[QTS_ERR_MAX];       /* the server refused us (a client id in use) */
@@ -745,7 +745,7 @@ static int queue(ib *b, int enc_result, char *err)
 
 static int take(ib *b)
 {
-	return qts_bucket_take(&b->bucket) < 0 ? QTS_BROKER_STOP : 0;
+	return qts_rate_bucket_take(&b->bucket) < 0 ? QTS_BROKER_STOP : 0;
 }
 
 static int tcp_connect(ib *b, int64_t deadline, char *err)
@@ -884,7 +884,7 @@ static void *ib_new(char *err)
 	b->pos.who = "ib";
 	/* IB's pacing: at most 50 messages in any second from a client
 	 * (13 at once, then 38 a second). */
-	qts_bucket_init(&b->bucket, 50, QTS_NS_PER_SEC, 50);
+	qts_rate_bucket_init(&b->bucket, 50, QTS_NS_PER_SEC, 50);
 	return b;
 }
 

@@ -22,7 +22,7 @@
 struct qts_net {
 	qts_net_conf c;
 	qts_http *http;
-	qts_bucket bucket;
+	qts_rate_bucket bucket;
 	int failures;            /* failed attempts in a row */
 	int64_t open_until;      /* the circuit is open until then (monotonic ns) */
 	uint64_t rng;
@@ -55,7 +55,7 @@ qts_net *qts_net_new(const qts_net_conf *c, char *err)
 		n->c.breaker_after = 5;
 	if (n->c.breaker_cooldown <= 0)
 		n->c.breaker_cooldown = 30 * QTS_NS_PER_SEC;
-	qts_bucket_init(&n->bucket, n->c.rate_per_min, n->c.window, n->c.burst);
+	qts_rate_bucket_init(&n->bucket, n->c.rate_per_min, n->c.window, n->c.burst);
 	qts_http_wait_in_loop(n->http, n->c.wait_in_loop);
 	qts_jitter_seed(&n->rng, n);
 	return n;
@@ -134,7 +134,7 @@ int qts_net_request(qts_net *n, const char *method, const char *url, const char 
 				 last[0] ? "; the last: " : "", last);
 			return -1;
 		}
-		if (qts_bucket_take(&n->bucket) < 0) {
+		if (qts_rate_bucket_take(&n->bucket) < 0) {
 			snprintf(err, QTS_ERR_MAX, "%s: %s: interrupted", n->name, shown);
 			return -1;
 		}

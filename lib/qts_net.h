@@ -33,7 +33,7 @@ typedef struct qts_net_conf {
 	const char *name;        /* the source, for messages: "yahoo" */
 	double rate_per_min;     /* the most requests in any minute (or window); 0: no bucket */
 	int64_t window;          /* ns; 0: a minute */
-	double burst;            /* the most at once (qts_bucket_init cuts it); 0: 1 */
+	double burst;            /* the most at once (qts_rate_bucket_init cuts it); 0: 1 */
 	int retries;             /* attempts after the first; default (-1): 4 */
 	int64_t timeout;         /* ns per attempt, whole transfer; 0: 30 s */
 	int64_t backoff_base;    /* ns; 0: 500 ms (QTS_NET_BACKOFF_MS overrides) */
@@ -92,19 +92,19 @@ int qts_url_escape(const char *s, char *out, size_t outlen);
 /* ---- pacing (rate_limit.c) ---------------------------------------------- */
 
 /* A token bucket that keeps to a service's documented limit. */
-typedef struct qts_bucket {
+typedef struct qts_rate_bucket {
 	double per_ns;           /* tokens added a nanosecond; 0: no limit */
 	double burst;            /* tokens it holds */
 	double tokens;
 	int64_t refilled;        /* monotonic ns of its last refill */
-} qts_bucket;
+} qts_rate_bucket;
 /* At most limit requests in any window of that length (ns; 0: a minute;
  * limit 0: no limit), up to burst of them at once; the burst is cut so
  * that the rate after it stays at 3/4 of the limit or more (0: 1). */
-void qts_bucket_init(qts_bucket *b, double limit, int64_t window, double burst);
+void qts_rate_bucket_init(qts_rate_bucket *b, double limit, int64_t window, double burst);
 /* Take a token, waiting for one in the stage's loop: 0, or -1 when the
  * stage is to stop. */
-int qts_bucket_take(qts_bucket *b);
+int qts_rate_bucket_take(qts_rate_bucket *b);
 /* Wait in the stage's loop until the monotonic clock reaches until: 0,
  * or -1 when the stage is to stop. */
 int qts_sleep_until(int64_t until);

@@ -17,7 +17,7 @@
  * keep that refill at 3/4 of the limit at least (one at the least): a
  * limit of 5 a minute is 2 at once and 4 a minute after; 1 a minute is
  * one request a minute. */
-void qts_bucket_init(qts_bucket *b, double limit, int64_t window, double burst)
+void qts_rate_bucket_init(qts_rate_bucket *b, double limit, int64_t window, double burst)
 {
 	if (window <= 0)
 		window = 60 * QTS_NS_PER_SEC;
@@ -39,7 +39,7 @@ int qts_sleep_until(int64_t until)
 	}
 }
 
-int qts_bucket_take(qts_bucket *b)
+int qts_rate_bucket_take(qts_rate_bucket *b)
 {
 	if (b->per_ns <= 0)
 		return 0;

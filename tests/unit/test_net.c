@@ -40,8 +40,8 @@ int main(void)
 		{ 120, 0, 1, 120 },  /* no burst asked: 1 */
 	};
 	for (size_t i = 0; i < sizeof lim / sizeof *lim; i++) {
-		qts_bucket b;
-		qts_bucket_init(&b, lim[i].limit, QTS_NS_PER_SEC, lim[i].burst);
+		qts_rate_bucket b;
+		qts_rate_bucket_init(&b, lim[i].limit, QTS_NS_PER_SEC, lim[i].burst);
 		double refill = b.per_ns * (double)QTS_NS_PER_SEC;
 		char what[120];
 		snprintf(what, sizeof what, "a limit of %g, a burst of %g: %g at once, then %g a window", lim[i].limit,
@@ -49,8 +49,8 @@ int main(void)
 		CHECK(b.burst == lim[i].at_once && b.tokens == b.burst && fabs(refill - lim[i].refill) < 1e-9, what);
 		CHECK(b.burst - 1 + refill <= lim[i].limit + 1e-9, "never past the limit in any window");
 	}
-	qts_bucket none;
-	qts_bucket_init(&none, 0, 0, 5);
-	CHECK(none.per_ns == 0 && qts_bucket_take(&none) == 0 && qts_bucket_take(&none) == 0, "a limit of 0: none");
+	qts_rate_bucket none;
+	qts_rate_bucket_init(&none, 0, 0, 5);
+	CHECK(none.per_ns == 0 && qts_rate_bucket_take(&none) == 0 && qts_rate_bucket_take(&none) == 0, "a limit of 0: none");
 	return tap_done();
 }
