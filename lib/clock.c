@@ -6,6 +6,7 @@
  * 30-minute shifts) right. */
 #include "qts_resample.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -162,6 +163,28 @@ int qts_clock_init(qts_clock *c, const char *zone)
 	}
 	/* An empty cache: no instant is in [0, 0). */
 	c->day.start = c->day.end = 0;
+	return 0;
+}
+
+int qts_tz_option(const char *opt, const char *zone, char *err, size_t errlen)
+{
+	qts_clock c;
+	if (qts_clock_init(&c, zone) == 0)
+		return 0;
+	snprintf(err, errlen, "%s%s'%.200s' is not an installed time zone", opt ? opt : "", opt ? ": " : "", zone);
+	return -1;
+}
+
+int qts_tif_days_init(qts_tif_days *d, const char *zone, int64_t roll)
+{
+	/* UTC dates without a clock: a division, on every market event. */
+	d->local = 0;
+	if (!zone && !roll)
+		return qts_clock_init(&d->clock, NULL);
+	if (qts_clock_init(&d->clock, zone) < 0)
+		return -1;
+	qts_clock_set_day(&d->clock, roll, 0);
+	d->local = 1;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  * --pace. */
 #include "qts_fetch.h"
 #include "qts_parquet.h"
+#include "qts_resample.h"
 #include "qts_live.h"
 #include "qts_net.h"
 #include "qts_stage.h"
@@ -196,18 +197,6 @@ static int64_t parse_time_arg(const char *name, const char *s, int to, int local
 	if (to && !date)
 		return qts_time_add(ns, 1, &end) ? INT64_MAX : end;
 	return ns;
-}
-
-static int parse_hhmm(const char *s, int *min)
-{
-	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
-	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
-		return -1;
-	int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
-	if (h > 24 || m > 59 || h * 60 + m > 1440)
-		return -1;
-	*min = h * 60 + m;
-	return 0;
 }
 
 /* The network kinds, "yahoo, alphavantage, stooq, alpaca", for messages. */
@@ -434,12 +423,16 @@ static void parse_options(int argc, char **argv, options *o)
 			if (qts_parse_long(optarg, 1, 0x7fffffffffffffffL, &o->count, err) < 0)
 				qts_usage_error(usage, "--count: %s", err);
 			break;
-		case OPT_SESSION:
+		case OPT_SESSION: {
+			/* synth writes a session's bars within each day: no overnight one */
+			qts_session ss;
 			o->given |= 1u << G_SESSION;
-			if (strlen(optarg) != 11 || optarg[5] != '-' || parse_hhmm(optarg, &o->session_open) < 0 ||
-			    parse_hhmm(optarg + 6, &o->session_close) < 0 || o->session_close <= o->session_open)
+			if (qts_session_parse(optarg, &ss) < 0 || ss.end < ss.start)
 				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM with open before close", optarg);
+			o->session_open = (int)(ss.start / (60 * QTS_NS_PER_SEC));
+			o->session_close = (int)(ss.end / (60 * QTS_NS_PER_SEC));
 			break;
+		}
 		case OPT_TZ:
 			o->given |= 1u << G_TZ;
 			if (!*optarg || strchr(optarg, '.')) /* a name under /usr/share/zoneinfo */
@@ -615,7 +608,7 @@ static int open_network(source *s, const options *o, const char *why)
 		size_t ki = kind_index(k);
 		if (!o->nets[ki]) {
 			/* --rate N/min: never more than N in any minute, the
-			 * kind's burst cut to keep to it (qts_bucket_init) */
+			 * kind's burst cut to keep to it (qts_rate_bucket_init) */
 			qts_net_conf c = { .name = k->name, .rate_per_min = o->rate ? o->rate : k->rate_per_min,
 					   .window = o->rate ? o->rate_window : 0, .burst = k->burst,
 					   .retries = o->retries, .timeout = o->timeout, .wait_in_loop = 1 };

@@ -59,6 +59,26 @@ int64_t qts_clock_bar_place(qts_clock *c, int64_t start, int64_t len);
 int64_t qts_clock_day_start(qts_clock *c, int64_t num);
 /* Wall-clock time of day at t, in ns since local midnight. */
 int64_t qts_clock_tod(qts_clock *c, int64_t t);
+/* An option's zone, checked as qts_clock_init takes it: 0, or -1 with
+ * "OPT: 'ZONE' is not an installed time zone" in err (errlen bytes; OPT
+ * NULL leaves the prefix out, for a rules file's own). */
+int qts_tz_option(const char *opt, const char *zone, char *err, size_t errlen);
+
+/* The date an order good for the day lives in (qts-sim --tz --session,
+ * qts-risk's rules tz and session): the UTC date, or with a zone or an
+ * overnight session the clock's trading day, the evening counted as the
+ * next date.  One place, so that the two programs end day orders alike. */
+typedef struct qts_tif_days {
+	qts_clock clock;
+	int local;
+} qts_tif_days;
+/* zone NULL: UTC; roll: an overnight session's start (qts_session_roll).
+ * 0, or -1 when the zone is not installed. */
+int qts_tif_days_init(qts_tif_days *d, const char *zone, int64_t roll);
+static inline int64_t qts_tif_day(qts_tif_days *d, int64_t t)
+{
+	return d->local ? qts_clock_day(&d->clock, t)->num : qts_floor_div(t, QTS_NS_PER_DAY);
+}
 
 /* ---- intervals of timeframes (resample_bucket.c) ---------------------------------- */
 
@@ -81,6 +101,15 @@ typedef struct qts_session {
 	int64_t start, end; /* ns since local midnight */
 } qts_session;
 int qts_session_parse(const char *s, qts_session *ss); /* 0 or -1 */
+/* qts_session_parse for an option: 0, or -1 with "OPT: 'S' is not
+ * HH:MM-HH:MM" in err (errlen bytes; OPT NULL: no prefix). */
+int qts_session_option(const char *opt, const char *s, qts_session *ss, char *err, size_t errlen);
+/* Where an overnight session's trading day starts (its open, ns after
+ * local midnight); 0 for a session within a day, which changes no date. */
+static inline int64_t qts_session_roll(const qts_session *ss)
+{
+	return ss->start > ss->end ? ss->start : 0;
+}
 /* Whether [tod, tod + len) lies within the session (len 0: an instant). */
 int qts_session_holds(const qts_session *ss, int64_t tod, int64_t len);
 

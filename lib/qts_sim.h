@@ -138,6 +138,21 @@ int qts_fill_price(qts_order *o, const qts_mkt *m, double *price);
 /* The same, and in *at how far along the path (the sum of the price moves
  * from the open) the fill comes: 0 at the open or on a tick or quote. */
 int qts_fill_at(qts_order *o, const qts_mkt *m, double *price, double *at);
+
+/* What market event m at time t, of trading date day (qts_tif_day), does
+ * to resting order o by qts-sim's rules of time, which qts-risk's view of
+ * resting orders shares so that the two cannot drift apart:
+ * EXPIRED  a day order whose date has passed (checked first: an order
+ *          ends with its day even before it could trade again);
+ * WAIT     not yet eligible (t before o->eligible), or not reached;
+ * MISSED   an ioc or fok order that the first price it could trade at
+ *          does not reach;
+ * REACHED  *ref holds the reference price (qts_fill_price).
+ * A day order's date is that of the first event it is eligible on.  A
+ * price of zero or below is no price to trade at unless any_price (a
+ * contract's, which may go below zero). */
+typedef enum qts_step { QTS_STEP_WAIT, QTS_STEP_EXPIRED, QTS_STEP_MISSED, QTS_STEP_REACHED } qts_step;
+qts_step qts_order_step(qts_order *o, const qts_mkt *m, int64_t t, int64_t day, int any_price, double *ref);
 /* The quantity m can fill for one side: participation * volume (bars),
  * * size (ticks), * the size on the side (quotes); INFINITY when
  * participation is 0 (no cap). */

@@ -205,18 +205,16 @@ static void parse(int argc, char **argv, opts *o)
 				qts_usage_error(usage, "--benchmark: '%s' is not a symbol", optarg);
 			o->benchmark = optarg;
 			break;
-		case 'z': {
-			qts_clock zone;
-			if (qts_clock_init(&zone, optarg) < 0)
-				qts_usage_error(usage, "--tz: '%s' is not an installed time zone", optarg);
+		case 'z':
+			if (qts_tz_option("--tz", optarg, err, sizeof err) < 0)
+				qts_usage_error(usage, "%s", err);
 			o->tz = optarg;
 			break;
-		}
 		case 's': {
 			qts_session ss;
-			if (qts_session_parse(optarg, &ss) < 0)
-				qts_usage_error(usage, "--session: '%s' is not HH:MM-HH:MM", optarg);
-			o->day_start = ss.start > ss.end ? ss.start : 0;
+			if (qts_session_option("--session", optarg, &ss, err, sizeof err) < 0)
+				qts_usage_error(usage, "%s", err);
+			o->day_start = qts_session_roll(&ss);
 			o->session_set = 1;
 			break;
 		}

@@ -3,6 +3,7 @@
 #include "qts_resample.h"
 #include "qts_time.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* 1970-01-01 was a Thursday: Monday 1969-12-29 is day -3. */
@@ -106,6 +107,14 @@ int qts_session_parse(const char *s, qts_session *ss)
 	if (ss->start == ss->end || ss->start == QTS_NS_PER_DAY)
 		return -1;
 	return 0;
+}
+
+int qts_session_option(const char *opt, const char *s, qts_session *ss, char *err, size_t errlen)
+{
+	if (qts_session_parse(s, ss) == 0)
+		return 0;
+	snprintf(err, errlen, "%s%s'%.200s' is not HH:MM-HH:MM", opt ? opt : "", opt ? ": " : "", s);
+	return -1;
 }
 
 int qts_session_holds(const qts_session *ss, int64_t tod, int64_t len)

@@ -84,14 +84,19 @@ static void parse_tfs(options *o, const char *arg)
 
 static void parse_options(int argc, char **argv, options *o)
 {
+	char err[QTS_ERR_MAX];
 	int c;
 	memset(o, 0, sizeof *o);
 	while ((c = getopt_long(argc, argv, "z:s:pkMh", longopts, NULL)) != -1)
 		switch (c) {
-		case 'z': o->zone = optarg; break;
+		case 'z':
+			if (qts_tz_option("--tz", optarg, err, sizeof err) < 0)
+				qts_usage_error(usage, "%s", err);
+			o->zone = optarg;
+			break;
 		case 's':
-			if (qts_session_parse(optarg, &o->session) != 0)
-				qts_usage_error(usage, "bad session '%s' (want HH:MM-HH:MM)", optarg);
+			if (qts_session_option("--session", optarg, &o->session, err, sizeof err) < 0)
+				qts_usage_error(usage, "%s", err);
 			o->has_session = 1;
 			break;
 		case OPT_OFFSET:
@@ -203,11 +208,11 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	engine *e = calloc(1, sizeof *e);
 	if (!e)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
-	if (qts_clock_init(&e->clock, o.zone) != 0)
-		qts_usage_error(usage, "--tz: '%s' is not an installed time zone", o.zone);
+	if (qts_clock_init(&e->clock, o.zone) != 0) /* checked as parsed */
+		qts_die(QTS_EXIT_USAGE, "--tz: '%s' is not an installed time zone", o.zone);
 	/* An overnight session makes the trading day: it starts at the open,
 	 * the evening before its date. */
-	qts_clock_set_day(&e->clock, o.has_session && o.session.start > o.session.end ? o.session.start : 0,
+	qts_clock_set_day(&e->clock, o.has_session ? qts_session_roll(&o.session) : 0,
 			  o.offset);
 	e->emit = emit;
 	e->arg = arg;

@@ -140,8 +140,7 @@ struct qts_risk {
 	qts_instrument *ins; /* the config's contracts, a copy */
 	qts_action *acts;    /* the config's actions, a copy */
 	size_t next_action;  /* the first not applied yet */
-	qts_clock day_clock; /* tz, session: the trading day of day orders */
-	int local_days;
+	qts_tif_days days; /* tz, session: the trading day of day orders */
 	int64_t gate;        /* its date: an event at or after it applies it first; INT64_MAX none */
 	double cash, mv; /* mv: sum of pos * last * mult, kept incrementally */
 	double peak, day_start;
@@ -660,9 +659,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->c.actions = r->acts;
 	r->gate = c->nactions ? r->acts[0].ts : INT64_MAX;
 	/* the zone was checked with the rule: installed */
-	r->local_days = (c->tz[0] || c->day_roll) && qts_clock_init(&r->day_clock, c->tz[0] ? c->tz : NULL) == 0;
-	if (r->local_days)
-		qts_clock_set_day(&r->day_clock, c->day_roll, 0);
+	qts_tif_days_init(&r->days, c->tz[0] ? c->tz : NULL, c->day_roll); /* the zone was checked as read */
 	r->cash = r->peak = r->day_start = c->cash;
 	r->out_ts = QTS_TS_MIN;
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
@@ -1064,38 +1061,28 @@ static qts_mkt mkt_of(const qts_event *ev)
 	return m;
 }
 
-/* s's market event ev works its resting orders as qts-sim works them
- * (work_orders in sim.c, without latency or participation): one reached
- * is taken as filled at qts-sim's price before costs, a day order ends at
- * the trading day's change (tz, session), an ioc or fok order on the first price that does
- * not reach it.  Before the mark: qts-sim fills, then marks the close. */
+/* s's market event ev works its resting orders by qts-sim's own rules
+ * (qts_order_step, without latency or participation): one reached is
+ * taken as filled at qts-sim's price before costs, a day order ends at
+ * the trading day's change (tz, session), an ioc or fok order on the
+ * first price that does not reach it.  Before the mark: qts-sim fills,
+ * then marks the close. */
 static __attribute__((noinline)) void work_resting(qts_risk *r, struct sym *s, const qts_event *ev)
 {
 	qts_mkt m = mkt_of(ev);
-	int64_t day = r->local_days ? qts_clock_day(&r->day_clock, ev->ts)->num : qts_floor_div(ev->ts, QTS_NS_PER_DAY);
+	int64_t day = qts_tif_day(&r->days, ev->ts);
 	for (uint32_t i = 0; i < s->nrest;) {
 		struct rest *e = &s->rest[i];
 		struct ord *o = &r->ord[e->slot];
-		if (ev->ts < e->ts) {
-			i++;
-			continue;
-		}
-		if (e->tif == QTS_DAY && e->day != INT64_MIN && day > e->day) {
-			settle(r, o, o->filled, 1, 0); /* drops e */
-			continue;
-		}
-		if (e->day == INT64_MIN)
-			e->day = day;
-		qts_order q = { .side = o->side, .kind = e->kind, .limit = e->limit, .stop = e->stop,
-				.triggered = e->triggered };
+		qts_order q = { .side = o->side, .kind = e->kind, .tif = e->tif, .limit = e->limit, .stop = e->stop,
+				.triggered = e->triggered, .eligible = e->ts, .day = e->day };
 		double ref;
-		/* qts-sim trades a share at no price of 0 or below, a contract at any */
-		int hit = qts_fill_price(&q, &m, &ref) && (ref > 0 || (s->contract && isfinite(ref)));
-		e->triggered = q.triggered;
-		if (hit)
-			reach(r, s, o, ref);
-		else if (e->tif == QTS_IOC || e->tif == QTS_FOK)
-			settle(r, o, o->filled, 1, 0);
+		qts_step step = qts_order_step(&q, &m, ev->ts, day, s->contract, &ref);
+		e->triggered = q.triggered, e->day = q.day;
+		if (step == QTS_STEP_REACHED)
+			reach(r, s, o, ref); /* drops e */
+		else if (step != QTS_STEP_WAIT)
+			settle(r, o, o->filled, 1, 0); /* ended: drops e */
 		else
 			i++;
 	}

@@ -240,23 +240,21 @@ int qts_risk_config_set(qts_risk_config *c, const char *name, const char *value,
 		snprintf(c->instruments_file, sizeof c->instruments_file, "%s", value);
 		break;
 	}
-	case K_TZ: {
-		qts_clock zone;
-		if (strlen(value) >= QTS_RISK_PATH_MAX || qts_clock_init(&zone, value) < 0) {
+	case K_TZ:
+		if (strlen(value) >= QTS_RISK_PATH_MAX) {
 			snprintf(why, sizeof why, "'%.60s' is not an installed time zone", value);
 			goto bad;
 		}
+		if (qts_tz_option(NULL, value, why, sizeof why) < 0)
+			goto bad;
 		strcpy(field, value);
 		break;
-	}
 	case K_SESSION: {
 		qts_session ss;
-		if (strlen(value) >= sizeof c->session || qts_session_parse(value, &ss) < 0) {
-			snprintf(why, sizeof why, "'%.60s' is not HH:MM-HH:MM", value);
+		if (qts_session_option(NULL, value, &ss, why, sizeof why) < 0)
 			goto bad;
-		}
-		strcpy(field, value);
-		c->day_roll = ss.start > ss.end ? ss.start : 0; /* a session within a day changes nothing */
+		strcpy(field, value); /* 11 characters, as parsed */
+		c->day_roll = qts_session_roll(&ss);
 		break;
 	}
 	case K_ACTIONS: {

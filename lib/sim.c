@@ -136,8 +136,7 @@ struct qts_sim {
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
 	int margined; /* an instrument has a margin: positions may settle */
 	qts_event tpl[4]; /* qts_event_init of each type qts-sim makes (out_event) */
-	qts_clock day_clock; /* --tz, --session: the trading day of day orders */
-	int local_days;
+	qts_tif_days days; /* --tz, --session: the trading day of day orders */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -1338,7 +1337,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 
 static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 {
-	int64_t day = s->local_days ? qts_clock_day(&s->day_clock, ts)->num : qts_floor_div(ts, QTS_NS_PER_DAY);
+	int64_t day = qts_tif_day(&s->days, ts);
 	double used[2] = { 0, 0 };
 	double sigma = NAN, adv = NAN;
 	int dry = 0; /* an order was there to fill, the data had no volume for it */
@@ -1348,32 +1347,28 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	}
 	for (size_t i = 0; i < y->nord;) {
 		qts_order *o = &y->ord[i];
-		if (o->tif == QTS_DAY && o->day != INT64_MIN && day > o->day) {
+		double ref;
+		/* A share's price of zero or below is no price to trade at;
+		 * a contract's is (a spread, a future in a glut). */
+		switch (qts_order_step(o, m, ts, day, y->pos.ins != NULL, &ref)) {
+		case QTS_STEP_WAIT:
+			i++;
+			continue;
+		case QTS_STEP_EXPIRED:
 			if (sym_update(s, ts, y, o, QTS_STATUS_EXPIRED, "day order: end of day") < 0)
 				return -1;
 			remove_order(s, y, i);
 			continue;
-		}
-		if (ts < o->eligible) {
-			i++;
+		case QTS_STEP_MISSED:
+			if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED,
+				       o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
+				return -1;
+			remove_order(s, y, i);
 			continue;
+		case QTS_STEP_REACHED:
+			break;
 		}
-		if (o->day == INT64_MIN)
-			o->day = day;
-		double ref, remaining = o->qty - o->filled;
-		int once = o->tif == QTS_IOC || o->tif == QTS_FOK;
-		/* A share's price of zero or below is no price to trade at;
-		 * a contract's is (a spread, a future in a glut). */
-		if (!qts_fill_price(o, m, &ref) || !(ref > 0 || (y->pos.ins && isfinite(ref)))) {
-			if (once) {
-				if (sym_update(s, ts, y, o, QTS_STATUS_CANCELED,
-					   o->tif == QTS_IOC ? "ioc: not marketable" : "fok: not marketable") < 0)
-					return -1;
-				remove_order(s, y, i);
-			} else
-				i++;
-			continue;
-		}
+		double remaining = o->qty - o->filled;
 		double *u = &used[o->side > 0];
 		double cap = qts_fill_capacity(m, o->side, s->o.participation);
 		if (!(cap > 0))
@@ -1672,9 +1667,7 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->emit = emit;
 	s->arg = arg;
 	/* the zone was checked with the option: installed */
-	s->local_days = (o->tz || o->day_roll) && qts_clock_init(&s->day_clock, o->tz) == 0;
-	if (s->local_days)
-		qts_clock_set_day(&s->day_clock, o->day_roll, 0);
+	qts_tif_days_init(&s->days, o->tz, o->day_roll); /* the zone was checked as parsed */
 	for (size_t i = 0; i < o->ninstruments; i++)
 		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);

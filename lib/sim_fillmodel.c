@@ -115,6 +115,19 @@ int qts_fill_at(qts_order *o, const qts_mkt *m, double *price, double *at)
 	return walk(o, pts, n, price, at);
 }
 
+qts_step qts_order_step(qts_order *o, const qts_mkt *m, int64_t t, int64_t day, int any_price, double *ref)
+{
+	if (o->tif == QTS_DAY && o->day != INT64_MIN && day > o->day)
+		return QTS_STEP_EXPIRED;
+	if (t < o->eligible)
+		return QTS_STEP_WAIT;
+	if (o->day == INT64_MIN)
+		o->day = day;
+	if (qts_fill_price(o, m, ref) && (*ref > 0 || (any_price && isfinite(*ref))))
+		return QTS_STEP_REACHED;
+	return o->tif == QTS_IOC || o->tif == QTS_FOK ? QTS_STEP_MISSED : QTS_STEP_WAIT;
+}
+
 double qts_fill_capacity(const qts_mkt *m, int side, double participation)
 {
 	if (!(participation > 0))

@@ -51,22 +51,16 @@ int qts_sim_option(qts_sim_conf *c, int opt, const char *arg, char *err)
 	case QTS_OPT_SIM_NO_SHORT: o->no_short = 1; return 1;
 	case QTS_OPT_SIM_FRACTIONAL: o->fractional = 1; return 1;
 	case QTS_OPT_SIM_CLOSE: o->close_at_end = 1; return 1;
-	case QTS_OPT_SIM_TZ: {
-		qts_clock zone;
-		if (qts_clock_init(&zone, arg) < 0) {
-			snprintf(err, QTS_ERR_MAX, "--tz: '%.200s' is not an installed time zone", arg);
+	case QTS_OPT_SIM_TZ:
+		if (qts_tz_option("--tz", arg, err, QTS_ERR_MAX) < 0)
 			return -1;
-		}
 		o->tz = arg;
 		return 1;
-	}
 	case QTS_OPT_SIM_SESSION: {
 		qts_session ss;
-		if (qts_session_parse(arg, &ss) < 0) {
-			snprintf(err, QTS_ERR_MAX, "--session: '%.200s' is not HH:MM-HH:MM", arg);
+		if (qts_session_option("--session", arg, &ss, err, QTS_ERR_MAX) < 0)
 			return -1;
-		}
-		o->day_roll = ss.start > ss.end ? ss.start : 0; /* a session within a day changes nothing */
+		o->day_roll = qts_session_roll(&ss);
 		return 1;
 	}
 	case QTS_OPT_SIM_ACTIONS:

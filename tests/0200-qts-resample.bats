@@ -46,9 +46,9 @@ T=$BATS_TEST_TMPDIR
 	run -2 --separate-stderr qts-resample "$(printf '1m%.0s,' $(seq 400))"
 	[[ ${stderr_lines[0]} == "qts-resample: timeframe list too long" ]]
 	run -2 --separate-stderr qts-resample --session 9:30-16:00 1d
-	[[ ${stderr_lines[0]} == "qts-resample: bad session '9:30-16:00' (want HH:MM-HH:MM)" ]]
+	[[ ${stderr_lines[0]} == "qts-resample: --session: '9:30-16:00' is not HH:MM-HH:MM" ]]
 	run -2 --separate-stderr qts-resample -s 10:00-10:00 1d
-	[[ ${stderr_lines[0]} == "qts-resample: bad session '10:00-10:00' (want HH:MM-HH:MM)" ]]
+	[[ ${stderr_lines[0]} == "qts-resample: --session: '10:00-10:00' is not HH:MM-HH:MM" ]]
 	run -2 --separate-stderr qts-resample --tz Nowhere/Atlantis 1d
 	[[ ${stderr_lines[0]} == "qts-resample: --tz: 'Nowhere/Atlantis' is not an installed time zone" ]]
 	run -2 --separate-stderr qts-resample --tz "" 1d

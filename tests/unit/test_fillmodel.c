@@ -105,6 +105,34 @@ int main(void)
 	o = order(QTS_BUY, QTS_MARKET, NAN, NAN);
 	CHECK(!qts_fill_price(&o, &empty, &px), "no ask, no buy");
 
+	/* The rules of time qts-sim and qts-risk's view share. */
+	o = order(QTS_BUY, QTS_LIMIT, 90, NAN);
+	o.tif = QTS_DAY, o.eligible = 50, o.day = INT64_MIN;
+	CHECK(qts_order_step(&o, &up, 40, 7, 0, &px) == QTS_STEP_WAIT && o.day == INT64_MIN,
+	      "before it is eligible: waits, no day yet");
+	CHECK(qts_order_step(&o, &up, 50, 7, 0, &px) == QTS_STEP_WAIT && o.day == 7,
+	      "not reached: waits, its day the first it was eligible on");
+	CHECK(qts_order_step(&o, &up, 60, 7, 0, &px) == QTS_STEP_WAIT, "the same day: waits");
+	o.limit = 200; /* reached on the next day, but the day has ended first */
+	CHECK(qts_order_step(&o, &up, 70, 8, 0, &px) == QTS_STEP_EXPIRED, "a day order ends with its day");
+	o = order(QTS_BUY, QTS_LIMIT, 90, NAN);
+	o.tif = QTS_GTC, o.day = INT64_MIN;
+	CHECK(qts_order_step(&o, &up, 0, 7, 0, &px) == QTS_STEP_WAIT &&
+	      qts_order_step(&o, &up, 0, 9, 0, &px) == QTS_STEP_WAIT, "gtc outlives days");
+	o.tif = QTS_IOC;
+	CHECK(qts_order_step(&o, &up, 0, 9, 0, &px) == QTS_STEP_MISSED, "ioc not reached: missed");
+	o.tif = QTS_FOK;
+	CHECK(qts_order_step(&o, &up, 0, 9, 0, &px) == QTS_STEP_MISSED, "fok not reached: missed");
+	o.limit = 97;
+	CHECK(qts_order_step(&o, &up, 0, 9, 0, &px) == QTS_STEP_REACHED && px == 97, "fok reached at its limit");
+	qts_mkt below = bar(-5, -1, -8, -2, 1000);
+	o = order(QTS_SELL, QTS_MARKET, NAN, NAN);
+	o.day = INT64_MIN;
+	CHECK(qts_order_step(&o, &below, 0, 1, 0, &px) == QTS_STEP_WAIT, "a share: no price at -5");
+	CHECK(qts_order_step(&o, &below, 0, 1, 1, &px) == QTS_STEP_REACHED && px == -5, "a contract: at -5");
+	o.tif = QTS_IOC;
+	CHECK(qts_order_step(&o, &below, 0, 1, 0, &px) == QTS_STEP_MISSED, "a share's ioc at -5: missed");
+
 	CHECK(isinf(qts_fill_capacity(&up, QTS_BUY, 0)), "no participation: uncapped");
 	CHECK_NEAR(qts_fill_capacity(&up, QTS_BUY, 0.1), 100, 1e-12, "10% of 1000");
 	CHECK_NEAR(qts_fill_capacity(&tick, QTS_SELL, 0.5), 150, 1e-12, "half a tick's size");

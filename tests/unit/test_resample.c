@@ -70,6 +70,19 @@ static void test_days(void)
 	d = qts_clock_day(&c, T("1969-12-31T23:00:00Z"));
 	CHECK(d->start == T("1969-12-31") && d->num == -1, "UTC day before the epoch");
 
+	/* The dates of day orders: UTC's by division, a zone's with an
+	 * overnight session's evening on the next date. */
+	qts_tif_days td;
+	int64_t D0 = T("2024-03-04") / QTS_NS_PER_DAY;
+	CHECK(qts_tif_days_init(&td, NULL, 0) == 0 && !td.local && qts_tif_day(&td, T("2024-03-04T22:30:00Z")) == D0 &&
+	      qts_tif_day(&td, T("1969-12-31T23:00:00Z")) == -1, "day orders' dates: UTC");
+	CHECK(qts_tif_days_init(&td, "America/New_York", 0) == 0 &&
+	      qts_tif_day(&td, T("2024-03-05T03:00:00Z")) == D0, "New York: 22:00 on the 4th is the 4th");
+	CHECK(qts_tif_days_init(&td, "America/Chicago", 17 * 3600 * QTS_NS_PER_SEC) == 0 &&
+	      qts_tif_day(&td, T("2024-03-04T22:30:00Z")) == D0 && qts_tif_day(&td, T("2024-03-04T23:30:00Z")) == D0 + 1,
+	      "Chicago from 17:00: 16:30 on the 4th is the 4th, 17:30 the 5th");
+	CHECK(qts_tif_days_init(&td, "Nowhere/Atlantis", 0) == -1 && !td.local, "an unknown zone: -1, UTC dates");
+
 	CHECK(qts_clock_init(&c, "Nowhere/Atlantis") == -1, "unknown zone refused");
 	CHECK(qts_clock_init(&c, "../../etc/passwd") == -1, "path out of zoneinfo refused");
 	CHECK(qts_clock_init(&c, "America/New_York") == 0, "New York clock");
@@ -162,6 +175,19 @@ static void test_sessions(void)
 	CHECK(qts_session_parse("09:60-10:00", &s) == -1, "minute 60 refused");
 	CHECK(qts_session_parse("25:00-10:00", &s) == -1, "hour 25 refused");
 	CHECK(qts_session_parse("09:30-16:00x", &s) == -1, "trailing text refused");
+	char err[QTS_ERR_MAX];
+	CHECK(qts_session_option("--session", "9-5", &s, err, sizeof err) == -1, "option refused");
+	CHECK_STR(err, "--session: '9-5' is not HH:MM-HH:MM", "option's message");
+	CHECK(qts_session_option(NULL, "9-5", &s, err, sizeof err) == -1, "a rule refused");
+	CHECK_STR(err, "'9-5' is not HH:MM-HH:MM", "a rule's message: no option");
+	CHECK(qts_session_option("--session", "17:00-16:00", &s, err, sizeof err) == 0 &&
+	      qts_session_roll(&s) == 17 * H, "an overnight session rolls the day at its open");
+	CHECK(qts_session_option("--session", "09:30-16:00", &s, err, sizeof err) == 0 && qts_session_roll(&s) == 0,
+	      "a session within a day rolls nothing");
+	CHECK(qts_tz_option("--tz", "Mars/Olympus", err, sizeof err) == -1, "zone refused");
+	CHECK_STR(err, "--tz: 'Mars/Olympus' is not an installed time zone", "zone's message");
+	CHECK(qts_tz_option("--tz", "", err, sizeof err) == -1, "an empty zone refused");
+	CHECK(qts_tz_option(NULL, "UTC", err, sizeof err) == 0, "UTC taken");
 	qts_session_parse("09:30-16:00", &s);
 	CHECK(qts_session_holds(&s, 9 * H + 30 * M, M), "first bar in");
 	CHECK(qts_session_holds(&s, 15 * H + 59 * M, M), "last bar in");
