@@ -466,6 +466,16 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	grep -qx 'update,2020-04-18T00:00:00Z,CL,o1,rejected,0,,limit price -20 is not above zero' <<<"$output"
 	run -0 qts-sim --instrument CL,multiplier=1000 "$BATS_TEST_TMPDIR/share.csv"
 	grep -qx 'update,2020-04-18T00:00:00Z,CL,o1,accepted,0,,' <<<"$output"
+	# a quote's side at 0 or below is no side, a contract's too: the
+	# market orders wait through bid -1, ask 0 and fill on the next quote
+	printf '%s\n' 'quote,2024-01-01T00:00:00Z,CL,1,2,5,5' \
+		'order,2024-01-01T00:00:00Z,CL,o1,buy,1,market,,,gtc,' \
+		'order,2024-01-01T00:00:00Z,CL,o2,sell,1,market,,,gtc,' \
+		'quote,2024-01-02T00:00:00Z,CL,-1,0,5,5' \
+		'quote,2024-01-03T00:00:00Z,CL,3,4,5,5' > "$BATS_TEST_TMPDIR/q.csv"
+	run -0 qts-sim --instrument CL,multiplier=1000 "$BATS_TEST_TMPDIR/q.csv"
+	[ "$(grep '^fill,' <<<"$output")" = "$(printf '%s\n' 'fill,2024-01-03T00:00:00Z,CL,o1,buy,1,4,0,0' \
+		'fill,2024-01-03T00:00:00Z,CL,o2,sell,1,3,0,0')" ]
 }
 
 @test "a share priced 0 or below is not valued at it: its position keeps its last price, said at the end" {

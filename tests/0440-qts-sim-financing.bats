@@ -101,6 +101,24 @@ def days(n):
 	grep -qx 'fill,2024-01-08T00:00:00Z,A,a1,buy,100,10,0,0' <<<"$output"
 }
 
+@test "financing: --tz and --session change no accrual: it is by UTC date, as documented" {
+	# hourly bars across 17:00 Chicago (23:00 UTC, where CME's trading day
+	# of 17:00-16:00 turns) and 00:00 UTC
+	for t in 05T22:00 05T23:30 06T00:30; do
+		printf 'bar,2024-01-%s:00Z,AAA,1h,100,100,100,100,1000\n' $t
+	done > hours.csv
+	run -0 qts-sim --cash-rate 0.05 hours.csv
+	want=$output
+	run -0 qts-sim --cash-rate 0.05 --tz America/Chicago --session 17:00-16:00 hours.csv
+	[ "$output" = "$want" ]
+	# the day's interest (100000 x 0.05 / 360) first at 00:30 UTC, none
+	# in the equity of 23:00 UTC, the Chicago trading day's start
+	echo "$output" | fin_fields | sed -n 2,3p > got
+	printf '%s\n' 2024-01-05T23:00:00Z,100000,100000,0,0,0 \
+		2024-01-06T00:30:00Z,100013.88888888889,100013.88888888889,13.88888888888889,0,0 > want
+	diff want got
+}
+
 @test "financing: --day-count 365 divides by 365 (ACT/365)" {
 	run -0 qts-sim --cash-rate 0.05 --day-count 365 long.csv
 	first=$(echo "$output" | fin_fields | sed -n 2p) # after the start

@@ -884,10 +884,16 @@ static void test_resting_ends(void)
 	CHECK(qts_risk_working(r, "A") == 12, "day and ioc limits working");
 	bar(r, 60, "A", 99);
 	CHECK(qts_risk_working(r, "A") == 5 && qts_risk_position(r, "A") == 0, "the ioc ends at the first price");
+	order_of(r, 60, "A", "f1", "buy", 3, "limit", 95, NAN, "fok");
+	order_of(r, 60, "A", "f2", "buy", 2, "limit", 99.5, NAN, "fok");
+	CHECK(qts_risk_working(r, "A") == 10, "two fok limits working");
+	bar(r, 120, "A", 99);
+	CHECK(qts_risk_working(r, "A") == 5 && qts_risk_position(r, "A") == 2,
+	      "at 99 the fok at 95 ends unfilled, the one at 99.5 fills whole");
 	bar(r, 30000, "A", 99);
 	CHECK(qts_risk_working(r, "A") == 5, "the same UTC day: the day order works");
 	bar(r, 40000, "A", 89);
-	CHECK(qts_risk_working(r, "A") == 0 && qts_risk_position(r, "A") == 0,
+	CHECK(qts_risk_working(r, "A") == 0 && qts_risk_position(r, "A") == 2,
 	      "the next UTC day: expired before it could fill at 89");
 	qts_risk_free(r);
 
