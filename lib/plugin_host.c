@@ -5,6 +5,7 @@
 #include "qts_plugin.h"
 #include "qts_strat.h"
 #include "qts_checkpoint.h"
+#include "qts_sim.h" /* qts_instrument_find */
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -311,7 +312,8 @@ static int host_order(void *ctx, const struct qts_strategy_order *o)
 		return refuse(p, o->symbol, "order refused: %s %s is not a finite number", what,
 			      num(v, b));
 	}
-	if ((lim && !(o->limit > 0)) || (stp && !(o->stop > 0)))
+	if (((lim && !(o->limit > 0)) || (stp && !(o->stop > 0))) &&
+	    !qts_instrument_find(p->c.instruments, p->c.ninstruments, o->symbol))
 		return refuse(p, o->symbol, "order refused: %s %s is not a positive price",
 			      lim && !(o->limit > 0) ? "limit" : "stop",
 			      num(lim && !(o->limit > 0) ? o->limit : o->stop, b));

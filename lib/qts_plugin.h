@@ -36,6 +36,11 @@ typedef struct qts_plugin_config {
 	 * not known: the plugin is then told the last target it set in qty
 	 * (presumed reached).  May be NULL: never known. */
 	double (*position)(void *ctx, const char *symbol);
+	/* Contracts (--instrument): their orders' limit and stop prices may
+	 * be zero or below, as qts-sim trades them; any other symbol's must
+	 * be above zero.  The caller keeps them while open. */
+	const struct qts_instrument *instruments;
+	size_t ninstruments;
 } qts_plugin_config;
 
 /* Load and initialise the plugin: NULL with a message in err (errlen

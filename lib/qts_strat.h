@@ -89,6 +89,10 @@ int qts_strat_params_parse(const qts_strat_info *s, char *const *kv, int n, doub
  * have reached.  Zeroed is empty and flat. */
 typedef struct qts_strat_book {
 	double pos;
+	/* a contract (--instrument): its orders trade at any finite price,
+	 * zero and below too, as in qts-sim; set as the symbol is first
+	 * seen, from the options, never from saved state */
+	int contract;
 	struct qts_strat_working {
 		char id[QTS_ID_MAX];
 		qts_strat_order o;
@@ -131,8 +135,8 @@ static inline int qts_strat_target(qts_strat_last *l, const char *symbol, double
 		return 0;
 	return qts_strat_put_target(l, symbol, target, unit, out);
 }
-/* Whether order o fills on a bar (open, high, low, close) by qts-sim's
- * fill model. */
+/* Whether order o of a share fills on a bar (open, high, low, close) by
+ * qts-sim's fill model. */
 int qts_strat_fills_on(const qts_strat_order *o, const double v[4]);
 /* Take as filled the working orders that fill on this bar. */
 void qts_strat_presume_fills(qts_strat_book *b, const double v[4]);

@@ -33,15 +33,16 @@ int qts_strat_put_target(qts_strat_last *l, const char *symbol, double target, i
  * path open, low, high, close on a bar closing at or above its open,
  * else open, high, low, close), so that the presumed position is the one
  * qts-sim reaches: a stop_limit whose stop a bar touched works as a
- * limit on the next bars, and nothing trades at a price of 0 or below.
- * *triggered is updated. */
-static int fills(const qts_strat_order *o, const double v[4], int *triggered)
+ * limit on the next bars, and nothing trades at a price of 0 or below
+ * unless it is a contract's.  *triggered is updated. */
+static int fills(const qts_strat_order *o, const double v[4], int contract, int *triggered)
 {
 	qts_order q = { .side = o->side > 0 ? QTS_BUY : QTS_SELL, .kind = qts_kind_of(o->limit, o->stop),
 			.qty = o->qty, .limit = o->limit, .stop = o->stop, .triggered = *triggered };
 	qts_mkt m = { .type = QTS_BAR, .open = v[0], .high = v[1], .low = v[2], .close = v[3] };
 	double ref;
-	int hit = qts_fill_price(&q, &m, &ref) && ref > 0; /* qts-sim trades at no price of 0 or below */
+	/* qts-sim trades a share at no price of 0 or below, a contract at any */
+	int hit = qts_fill_price(&q, &m, &ref) && (ref > 0 || (contract && isfinite(ref)));
 	*triggered = q.triggered;
 	return hit;
 }
@@ -49,14 +50,14 @@ static int fills(const qts_strat_order *o, const double v[4], int *triggered)
 int qts_strat_fills_on(const qts_strat_order *o, const double v[4])
 {
 	int triggered = 0;
-	return fills(o, v, &triggered);
+	return fills(o, v, 0, &triggered);
 }
 
 void qts_strat_presume_fills(qts_strat_book *b, const double v[4])
 {
 	for (int i = 0; i < 2; i++) {
 		struct qts_strat_working *w = &b->work[i];
-		if (w->id[0] && fills(&w->o, v, &w->triggered)) {
+		if (w->id[0] && fills(&w->o, v, b->contract, &w->triggered)) {
 			b->pos += w->o.side * w->o.qty;
 			w->id[0] = '\0';
 			w->triggered = 0;

@@ -67,11 +67,12 @@ void strategy_builtin_bar(struct host *h, struct sym *s, const qts_event *ev)
 		 * --feedback as they were */
 		qts_strat_order want[2];
 		int n = qts_strat_sized_orders(h->strat, s->state, h->param, h->mult, s->book.pos, want);
-		/* A channel of bars priced at 0 or below puts a stop there, an
-		 * order qts-sim rejects: the run stops as a program's does
-		 * (strategy_expr.c), rather than write it and go on with a
-		 * position it never gets. */
-		for (int i = 0; i < n; i++)
+		/* A channel of a share's bars priced at 0 or below puts a stop
+		 * there, an order qts-sim rejects: the run stops as a
+		 * program's does (strategy_expr.c), rather than write it and
+		 * go on with a position it never gets.  A contract's trades
+		 * there. */
+		for (int i = 0; i < n && !s->book.contract; i++)
 			if (want[i].limit <= 0 || want[i].stop <= 0) {
 				char what[96];
 				int lim = want[i].limit <= 0;

@@ -124,7 +124,8 @@ static void expr_orders(struct host *h, struct sym *s)
 				    isinf(limit) ? limit : stop, assigned_by(h->expr, v));
 		return;
 	}
-	if (!isnan(target) && target != s->book.pos && (limit <= 0 || stop <= 0)) {
+	/* a share's prices are above zero; a contract's may be anything finite */
+	if (!isnan(target) && target != s->book.pos && !s->book.contract && (limit <= 0 || stop <= 0)) {
 		int v = limit <= 0 ? h->limit_var : h->stop_var;
 		strategy_not_price(h, s->name, limit <= 0 ? "limit" : "stop", limit <= 0 ? limit : stop,
 				   assigned_by(h->expr, v));

@@ -83,7 +83,8 @@ void strategy_setup_plugin(struct host *h, const struct strategy_options *o)
 	close(fd);
 	h->plugin_path = o->plugin;
 	qts_plugin_config c = { o->plugin, h->pparam, (size_t)o->nkv, o->name, o->watch,
-				strategy_emit, h, plugin_where, flush_out, plugin_position };
+				strategy_emit, h, plugin_where, flush_out, plugin_position,
+				h->instruments, h->ninstruments };
 	char err[512];
 	if (!(h->pl = qts_plugin_open(&c, err, sizeof err)))
 		qts_die(QTS_EXIT_USAGE, "%s: %s", o->plugin, err);

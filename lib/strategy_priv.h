@@ -5,6 +5,7 @@
 #define QTS_STRATEGY_PRIV_H
 #include "qts_expr.h"
 #include "qts_plugin.h"
+#include "qts_sim.h" /* qts_instrument */
 #include "qts_stage.h"
 #include "qts_strat.h"
 #include "streq.h"
@@ -22,6 +23,9 @@ struct strategy_options {
 	int64_t xs_wait; /* --xs-wait, ns; 0: none */
 	char **kv; /* key=value arguments */
 	int nkv;
+	/* --instrument, --instruments: which symbols are contracts */
+	qts_instrument *instruments;
+	size_t ninstruments;
 	qts_stage_conf conf;
 };
 
@@ -59,6 +63,8 @@ struct host {
 	double mult;    /* built-ins: size or weight */
 	int use_orders; /* trade with orders instead of targets */
 	int feedback;   /* positions from --feedback; none presumed */
+	qts_instrument *instruments; /* contracts (owned) */
+	size_t ninstruments;
 	/* built-in */
 	const qts_strat_info *strat;
 	double param[QTS_STRAT_MAXPARAM];

@@ -22,13 +22,14 @@ const char qts_strategy_usage[] =
 	"         --plugin SO  --watch  --tf TF  --name NAME  --unit UNIT  --list\n"
 	"         --xs-wait DURATION  --feedback FILE  --heartbeat DURATION  --metrics FILE\n"
 	"         --busy-poll DURATION  --state FILE  --checkpoint-every N|DURATION\n"
-	"         --output-journal J\n"
+	"         --output-journal J  --instrument SPEC  --instruments FILE\n"
 	"         -h, --help  --version\n";
 #define usage qts_strategy_usage
 
 /* ---- options ------------------------------------------------------------- */
 
-enum { O_PRINT = 256, O_PLUGIN, O_WATCH, O_TF, O_NAME, O_UNIT, O_LIST, O_VERSION, O_XS_WAIT };
+enum { O_PRINT = 256, O_PLUGIN, O_WATCH, O_TF, O_NAME, O_UNIT, O_LIST, O_VERSION, O_XS_WAIT, O_INSTRUMENT,
+       O_INSTRUMENTS };
 static const struct option longopts[] = {
 	QTS_STAGE_OPTIONS,
 	QTS_STAGE_FEEDBACK_OPTION,
@@ -45,6 +46,8 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ "xs-wait", required_argument, NULL, O_XS_WAIT },
+	{ "instrument", required_argument, NULL, O_INSTRUMENT },
+	{ "instruments", required_argument, NULL, O_INSTRUMENTS },
 	{ 0 },
 };
 
@@ -62,6 +65,26 @@ static int is_param(const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	return eq && !memchr(arg, '/', (size_t)(eq - arg));
+}
+
+/* --instrument SPEC and --instruments FILE, read by qts-sim's parser, in
+ * order (a later spec of a symbol wins): which symbols are contracts,
+ * whose limit and stop prices may be zero or below. */
+static void instrument_option(int c, struct strategy_options *o)
+{
+	char why[QTS_ERR_MAX];
+	int rc;
+	if (c == O_INSTRUMENT) {
+		rc = qts_instrument_add_spec(&o->instruments, &o->ninstruments, optarg, why);
+		if (rc == -1)
+			qts_usage_error(usage, "--%s", why); /* "instrument: ..." */
+	} else {
+		if (!*optarg)
+			qts_usage_error(usage, "--instruments: an empty file name");
+		rc = qts_instruments_load(optarg, &o->instruments, &o->ninstruments, why);
+	}
+	if (rc < 0) /* out of memory, or a file named by an option that cannot be read */
+		qts_die(QTS_EXIT_FAIL, "%s", why);
 }
 
 static void parse_options(int argc, char **argv, struct strategy_options *o)
@@ -98,6 +121,10 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 			if (qts_duration_parse(optarg, &o->xs_wait) < 0 || o->xs_wait <= 0)
 				qts_usage_error(usage, "--xs-wait: '%s' is not a positive duration "
 						"(500ms, 2s, 1m)", optarg);
+			break;
+		case O_INSTRUMENT:
+		case O_INSTRUMENTS:
+			instrument_option(c, o);
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -151,6 +178,8 @@ static void parse_options(int argc, char **argv, struct strategy_options *o)
 				"a plugin sees the bars of every timeframe");
 	if (o->name && o->print)
 		qts_usage_error(usage, "--name goes with events: --print writes a table");
+	if (o->ninstruments && o->print)
+		qts_usage_error(usage, "--instrument goes with events: --print places no order");
 	if (o->xs_wait && !(o->expr || o->progfile || o->print))
 		qts_usage_error(usage, "--xs-wait goes with -e, -f or --print");
 }
@@ -216,6 +245,7 @@ static __attribute__((noinline)) struct sym *sym_of_table(struct host *h, const 
 		h->all[h->nall++] = s;
 		s->idx = (unsigned)h->nall;
 		QTS_SET(s->name, name);
+		s->book.contract = qts_instrument_find(h->instruments, h->ninstruments, name) != NULL;
 		qts_field_key_set(&s->namek, s->name);
 	}
 	if (s)
@@ -660,6 +690,7 @@ static void strategy_free(void *eng)
 	}
 	qts_symtab_free(h->syms);
 	free(h->all);
+	free(h->instruments);
 	strategy_xsect_free(h->xs);
 	if (h->portfolio)
 		h->strat->portfolio->close(h->portfolio);
@@ -717,6 +748,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	if (o.name && !qts_utf8_valid(o.name, strlen(o.name)))
 		qts_usage_error(usage, "--name: not valid UTF-8");
 	h->feedback = o.conf.feedback != NULL;
+	h->instruments = o.instruments, h->ninstruments = o.ninstruments;
 	h->mode = o.plugin ? M_PLUGIN : o.print ? M_PRINT : (o.expr || o.progfile) ? M_EXPR : M_BUILTIN;
 	if (h->mode == M_BUILTIN)
 		strategy_setup_builtin(h, &o);

@@ -384,6 +384,50 @@ targt = close > 10
 	[[ "$stderr" == *"the stop of donchian-breakout's sell order is 0, not a price above zero" ]]
 }
 
+@test "--instrument: a contract's limits and stops at 0 or below go out, presumed filled there as qts-sim fills them" {
+	# WTI May 2020 as CL: 20 April opened at 17.73 and fell to -40.32
+	printf '%s\n' 'bar,2020-04-17T00:00:00Z,CL,1d,18,19,17,18.27,1000' \
+		'bar,2020-04-20T00:00:00Z,CL,1d,17.73,17.85,-40.32,-37.63,1000' \
+		'bar,2020-04-21T00:00:00Z,CL,1d,-14,8,-16,10.01,1000' > cl.csv
+	prog=$'target = 1 + (close < 0)\nlimit = -20'
+	run -1 --separate-stderr qts-strategy -e "$prog" cl.csv
+	[ "$stderr" = "qts-strategy: cl.csv:1: CL: limit is -20, not a price above zero (from 'limit = -20')" ]
+	run -0 --separate-stderr qts-strategy --instrument CL,multiplier=1000 -e "$prog" cl.csv
+	[ -z "$stderr" ]
+	# the buy limit at -20 is reached on the 20th: presumed long 1, the
+	# target of 2 after it orders 1 more (not 2, with the first canceled)
+	[ "$(grep -v '^bar,' <<<"$output")" = "$(printf '%s\n' \
+		'order,2020-04-18T00:00:00Z,CL,expr-1,buy,1,limit,-20,,gtc,expr' \
+		'order,2020-04-21T00:00:00Z,CL,expr-2,buy,1,limit,-20,,gtc,expr' \
+		'cancel,2020-04-22T00:00:00Z,CL,expr-2')" ]
+	# and qts-sim fills it there
+	qts-sim --instrument CL,multiplier=1000 <<<"$output" | grep -qx 'fill,2020-04-20T00:00:00Z,CL,expr-1,buy,1,-20,0,0'
+	# --instruments FILE means the same; a spec of another symbol does not
+	printf 'CL,multiplier=1000\n' > ins.csv
+	run -0 qts-strategy --instruments ins.csv -e "$prog" cl.csv
+	grep -q '^order,2020-04-21T00:00:00Z,CL,expr-2,buy,1,' <<<"$output"
+	run -1 qts-strategy --instrument ES,multiplier=50 -e "$prog" cl.csv
+	# a built-in's: donchian-breakout's sell stop at a low of 0 goes out
+	{
+		printf 'bar,2024-01-0%sT00:00:00Z,A,1d,10,11,9,10,100\n' 1 2
+		printf 'bar,2024-01-03T00:00:00Z,A,1d,0,0,0,0,100\n'
+		printf 'bar,2024-01-0%sT00:00:00Z,A,1d,12,13,12,13,100\n' 4 5 6
+	} >z.csv
+	run -0 --separate-stderr qts-strategy --instrument A donchian-breakout entry=3 exit=3 stop=1 z.csv
+	grep -q '^order,2024-01-05T00:00:00Z,A,.*,sell,1,stop,,0,gtc,' <<<"$output"
+}
+
+@test "--instrument: bad specs are usage errors, an unreadable file a failure, and not with --print" {
+	run -2 --separate-stderr qts-strategy --instrument CL,multiplier=0 -e 'target = 1' cl.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: --instrument CL: multiplier: 0 is out of range [1e-09, 1e+09]" ]
+	run -1 --separate-stderr qts-strategy --instruments "$BATS_TEST_TMPDIR/none.csv" -e 'target = 1' cl.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: $BATS_TEST_TMPDIR/none.csv: No such file or directory" ]
+	run -2 --separate-stderr qts-strategy --instruments '' -e 'target = 1' cl.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: --instruments: an empty file name" ]
+	run -2 --separate-stderr qts-strategy --instrument CL --print close cl.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: --instrument goes with events: --print places no order" ]
+}
+
 @test "a symbol of more than 8 timeframes: a second driving bar for one time is still refused, a repeat counted once" {
 	for tf in 1m 2m 3m 4m 5m 6m 10m 15m 30m; do
 		echo "bar,2024-01-01T00:00:00Z,A,$tf,1,1,1,1,0"

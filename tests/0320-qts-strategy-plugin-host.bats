@@ -163,6 +163,19 @@ bars() { qts-fetch --count "$1" synth:X; }
 	printf '%s\n' "$stderr" | grep -qF 'order refused: stop -1 is not a positive price' 
 }
 
+@test "a contract's order at a price of 0 or below is taken from a plugin with --instrument, as qts-sim trades it" {
+	build neg 'if (n == 1) {
+		struct qts_strategy_order o = { b->symbol, "buy", 1, "stop", NAN, -1, NULL, NULL };
+		H->order(H->ctx, &o); }'
+	bars 2 >in.csv
+	run -1 --separate-stderr qts-strategy --plugin ./neg.so in.csv
+	[[ "$stderr" == *'order refused: stop -1 is not a positive price'* ]]
+	! printf '%s\n' "$output" | grep -q '^order,' || false
+	run -0 --separate-stderr qts-strategy --instrument X,multiplier=1000 --plugin ./neg.so in.csv
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | grep -q '^order,[^,]*,X,bad-1,buy,1,stop,,-1,day,bad$'
+}
+
 @test "a plugin's log and init message cannot drive the terminal" {
 	build esc 'if (n == 1) H->log(H->ctx, "red \x1b[31m bell \a cut \xe2\x82 ok \xe2\x82\xac");'
 	bars 2 >in.csv
