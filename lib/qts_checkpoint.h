@@ -74,7 +74,7 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 /* ---- the file ---------------------------------------------------------- */
 
 #define QTS_STATE_MAGIC "QTSSTATE"
-#define QTS_STATE_VERSION 6 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
+#define QTS_STATE_VERSION 7 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
 				 *    market time no more (the engine keeps them);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
@@ -88,7 +88,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    actions applied and the symbols delisted; qts-report the open of
 				 *    each benchmark day's first bar; qts-sim the prices of 0 and the
 				 *    bars of no volume its warnings count;
-				 * 6: qts-strategy whether each working order's stop was touched */
+				 * 6: qts-strategy whether each working order's stop was touched;
+				 * 7: qts-risk the side each symbol's last exit closed, and the orders
+				 *    approved since that took a position past flat */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

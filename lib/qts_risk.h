@@ -105,6 +105,10 @@ int qts_risk_halted(const qts_risk *r);
  * price of (a mistyped symbol, say), with one of their symbols in *one,
  * as qts_sim_actions_unmatched. */
 int qts_risk_actions_unmatched(const qts_risk *r, const char **one);
+/* How many orders, approved after an exit while no fills came back, took
+ * a position past flat to the other side of the one exited (a strategy
+ * that did not learn of the exit), and in *first which was the first. */
+uint64_t qts_risk_past_flat(const qts_risk *r, const char **first);
 /* Why the last call gave -1, when the input was at fault (another bar for
  * a time a symbol had); NULL when the emit callback failed. */
 const char *qts_risk_error(const qts_risk *r);

@@ -54,6 +54,10 @@ struct sym {
 	uint32_t nmkt;         /* market events of the symbol seen (wraps): did one follow an order? */
 	int delisted;          /* by --actions: its prices move nothing, its orders are rejected */
 	int64_t delisted_at;
+	/* The side (+1, -1) of the position an exit here last took to flat,
+	 * while the strategy may not know of it (no fills come back): until
+	 * a target (it says where to be) or an order back to that side. */
+	int exited;
 	/* Limit and stop orders the view without fills waits to see reached
 	 * (struct rest), in the order they came. */
 	struct rest *rest;
@@ -150,6 +154,10 @@ struct qts_risk {
 	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
 	int feedback;       /* positions and equity from qts_risk_feedback alone */
 	uint64_t nfeedback; /* feedback events applied */
+	/* Orders approved after an exit that take the position past flat to
+	 * the other side (exited), and the first of them, said at the end. */
+	uint64_t past_flat;
+	char past_flat_first[QTS_SYM_MAX + QTS_ID_MAX + 64];
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	struct ord *ord;   /* ring of the last ORD_RING orders */
@@ -867,6 +875,7 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	if (put_own(r, &ev) < 0)
 		return -1;
 	end_working(r, s);
+	s->exited = s->pos > 0 ? 1 : s->pos < 0 ? -1 : s->exited;
 	int side;
 	double qty;
 	if (qts_target_order(0, s->pos, &side, &qty))
@@ -1465,6 +1474,29 @@ static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
 	return put(r, &out);
 }
 
+/* After an exit here, a strategy not fed its fills still presumes the
+ * position it had: its orders go on from it, and the one that was to
+ * close it (a protective stop, an exit on its own signal) opens the other
+ * side instead.  Such an order, approved while no fills come back, is
+ * counted to be said at the end.  A target (it says where to be) or an
+ * order back on the exited side ends the watch.  q: the position once
+ * every working order and this one fill. */
+static __attribute__((noinline)) void note_past_flat(qts_risk *r, struct sym *s, const qts_event *ev, double q)
+{
+	if (ev->type != QTS_ORDER || q * s->exited > 0) {
+		s->exited = 0;
+		return;
+	}
+	if (r->fill_mode || !(q * s->exited < 0))
+		return;
+	if (r->past_flat++ == 0) {
+		char at[40];
+		qts_time_format(ev->ts, at);
+		snprintf(r->past_flat_first, sizeof r->past_flat_first, "%s's order %s at %s", s->name, ev->order.id,
+			 at);
+	}
+}
+
 static int on_intent(qts_risk *r, const qts_event *ev)
 {
 	const qts_risk_config *c = &r->c;
@@ -1589,6 +1621,8 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 			return -1;
 	} else if (put(r, ev) < 0)
 		return -1;
+	if (__builtin_expect(s->exited != 0, 0))
+		note_past_flat(r, s, ev, qf);
 	double at = isnan(s->last) ? px : s->last;
 	if (order) {
 		if (oqty > 0) {
@@ -1657,6 +1691,12 @@ static __attribute__((noinline)) void actions_before(qts_risk *r, int64_t ts)
 	while (r->next_action < r->c.nactions && r->acts[r->next_action].ts <= ts)
 		apply_action(r, &r->acts[r->next_action++]);
 	r->gate = r->next_action < r->c.nactions ? r->acts[r->next_action].ts : INT64_MAX;
+}
+
+uint64_t qts_risk_past_flat(const qts_risk *r, const char **first)
+{
+	*first = r->past_flat_first;
+	return r->past_flat;
 }
 
 int qts_risk_actions_unmatched(const qts_risk *r, const char **one)
@@ -1867,6 +1907,9 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		qts_ck_u64(c, &nmkt);
 		s->nmkt = (uint32_t)nmkt;
 		qts_ck_int(c, &s->delisted), qts_ck_i64(c, &s->delisted_at);
+		qts_ck_int(c, &s->exited);
+		if (c->loading && (s->exited < -1 || s->exited > 1))
+			qts_ck_fail(c, "%s: the side of an exit out of range", name);
 		size_t nrest = s->nrest;
 		qts_ck_size(c, &nrest, ORD_RING);
 		if (c->loading && qts_ck_ok(c)) {
@@ -1916,6 +1959,8 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_int(c, &r->daily_breached), qts_ck_int(c, &r->halted), qts_ck_int(c, &r->fill_mode);
 	qts_ck_int(c, &r->feedback);
 	qts_ck_u64(c, &r->nfeedback);
+	qts_ck_u64(c, &r->past_flat);
+	qts_ck_str(c, r->past_flat_first, sizeof r->past_flat_first);
 	qts_ck_size(c, &r->next_action, r->c.nactions);
 	r->gate = r->next_action < r->c.nactions ? r->acts[r->next_action].ts : INT64_MAX;
 	if (r->c.max_orders > 0) {

@@ -303,6 +303,11 @@ static int risk_finish(void *eng)
 	if (qts_risk_actions_unmatched(e->risk, &one))
 		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
 			 "none was applied", e->actions_file, one);
+	uint64_t n = qts_risk_past_flat(e->risk, &one);
+	if (n)
+		qts_warn("after exits here, %llu order%s took a position past flat to the other side (the first: "
+			 "%s): the strategy was not told of the exits; feed the fills back to it and to qts-risk "
+			 "(--feedback)", (unsigned long long)n, n == 1 ? "" : "s", one);
 	return 0;
 }
 

@@ -30,6 +30,51 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	done
 }
 
+@test "after an exit, a strategy's order that opens the other side is said at the end: it was not told of the exit" {
+	# long 10 from o1, the stop-loss flattens at 90; the strategy, not
+	# told, places its protective sell stop for the 10 it presumes held:
+	# in qts-sim it would open a short of 10
+	{
+		bar 2024-01-02T00:00:00Z A 100
+		printf 'order,2024-01-03T00:00:00Z,A,o1,buy,10,market,,,gtc,s\n'
+		bar 2024-01-03T00:00:00Z A 100
+		bar 2024-01-04T00:00:00Z A 90
+	} > "$BATS_TEST_TMPDIR/head.csv"
+	{
+		cat "$BATS_TEST_TMPDIR/head.csv"
+		printf 'order,2024-01-05T00:00:00Z,A,o2,sell,10,stop,,85,gtc,s\n'
+		printf 'order,2024-01-05T00:00:00Z,A,o3,sell,10,stop,,84,gtc,s\n'
+		bar 2024-01-05T00:00:00Z A 91
+	} > "$BATS_TEST_TMPDIR/in.csv"
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 "$BATS_TEST_TMPDIR/in.csv"
+	[[ "$output" == *"risk,2024-01-04T00:01:00Z,A,stop-loss,flatten,"* ]]
+	[ "$stderr" = "qts-risk: after exits here, 2 orders took a position past flat to the other side (the first: A's order o2 at 2024-01-05T00:00:00Z): the strategy was not told of the exits; feed the fills back to it and to qts-risk (--feedback)" ]
+	# one order: said in the singular; a checkpoint carries the count
+	head -n -2 "$BATS_TEST_TMPDIR/in.csv" > "$BATS_TEST_TMPDIR/one.csv"
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 --state "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/one.csv"
+	[[ "$stderr" == "qts-risk: after exits here, 1 order took "* ]]
+	# (restarted on the whole input, it goes on after what it has done)
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 --state "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/in.csv"
+	[[ "$stderr" == "qts-risk: after exits here, 2 orders took "*"(the first: A's order o2 at "* ]]
+	# a target after the exit says where to be: its short is meant
+	{
+		cat "$BATS_TEST_TMPDIR/head.csv"
+		printf 'target,2024-01-05T00:00:00Z,A,0,qty,s\n'
+		printf 'order,2024-01-05T00:00:00Z,A,o2,sell,10,stop,,85,gtc,s\n'
+	} > "$BATS_TEST_TMPDIR/target.csv"
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 "$BATS_TEST_TMPDIR/target.csv"
+	[ -z "$stderr" ]
+	# so does an order back on the long side, and an order that only
+	# reduces what is working
+	{
+		cat "$BATS_TEST_TMPDIR/head.csv"
+		printf 'order,2024-01-05T00:00:00Z,A,o2,buy,5,market,,,gtc,s\n'
+		printf 'order,2024-01-05T00:00:00Z,A,o3,sell,10,stop,,85,gtc,s\n'
+	} > "$BATS_TEST_TMPDIR/back.csv"
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 "$BATS_TEST_TMPDIR/back.csv"
+	[ -z "$stderr" ]
+}
+
 @test "without fills fed back, a stop order counts as held only once a price reaches it" {
 	# A buy stop at 105 that the first bar does not reach, then a fall:
 	# taken as filled when approved, the stop's "long" lost 7.6% and its
