@@ -175,7 +175,7 @@ int qts_tz_option(const char *opt, const char *zone, char *err, size_t errlen)
 	return -1;
 }
 
-int qts_tif_days_init(qts_tif_days *d, const char *zone, int64_t roll)
+int qts_trade_days_init(qts_trade_days *d, const char *zone, int64_t roll)
 {
 	/* UTC dates without a clock: a division, on every market event. */
 	d->local = 0;

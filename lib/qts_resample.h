@@ -64,18 +64,19 @@ int64_t qts_clock_tod(qts_clock *c, int64_t t);
  * NULL leaves the prefix out, for a rules file's own). */
 int qts_tz_option(const char *opt, const char *zone, char *err, size_t errlen);
 
-/* The date an order good for the day lives in (qts-sim --tz --session,
- * qts-risk's rules tz and session): the UTC date, or with a zone or an
- * overnight session the clock's trading day, the evening counted as the
- * next date.  One place, so that the two programs end day orders alike. */
-typedef struct qts_tif_days {
+/* The trading date of an instant for what lasts a day: an order good for
+ * the day (qts-sim --tz --session, qts-risk's rules tz and session) and
+ * qts-risk's daily loss.  The UTC date, or with a zone or an overnight
+ * session the clock's trading day, the evening counted as the next date.
+ * One place, so that the programs end a day alike. */
+typedef struct qts_trade_days {
 	qts_clock clock;
 	int local;
-} qts_tif_days;
+} qts_trade_days;
 /* zone NULL: UTC; roll: an overnight session's start (qts_session_roll).
  * 0, or -1 when the zone is not installed. */
-int qts_tif_days_init(qts_tif_days *d, const char *zone, int64_t roll);
-static inline int64_t qts_tif_day(qts_tif_days *d, int64_t t)
+int qts_trade_days_init(qts_trade_days *d, const char *zone, int64_t roll);
+static inline int64_t qts_trade_day(qts_trade_days *d, int64_t t)
 {
 	return d->local ? qts_clock_day(&d->clock, t)->num : qts_floor_div(t, QTS_NS_PER_DAY);
 }

@@ -139,7 +139,7 @@ int qts_fill_price(qts_order *o, const qts_mkt *m, double *price);
  * from the open) the fill comes: 0 at the open or on a tick or quote. */
 int qts_fill_at(qts_order *o, const qts_mkt *m, double *price, double *at);
 
-/* What market event m at time t, of trading date day (qts_tif_day), does
+/* What market event m at time t, of trading date day (qts_trade_day), does
  * to resting order o by qts-sim's rules of time, which qts-risk's view of
  * resting orders shares so that the two cannot drift apart:
  * EXPIRED  a day order whose date has passed (checked first: an order

@@ -144,7 +144,7 @@ struct qts_risk {
 	qts_instrument *ins; /* the config's contracts, a copy */
 	qts_action *acts;    /* the config's actions, a copy */
 	size_t next_action;  /* the first not applied yet */
-	qts_tif_days days; /* tz, session: the trading day of day orders */
+	qts_trade_days days; /* tz, session: the trading day of day orders and of the daily loss */
 	int64_t gate;        /* its date: an event at or after it applies it first; INT64_MAX none */
 	double cash, mv; /* mv: sum of pos * last * mult, kept incrementally */
 	double peak, day_start;
@@ -667,7 +667,7 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 	r->c.actions = r->acts;
 	r->gate = c->nactions ? r->acts[0].ts : INT64_MAX;
 	/* the zone was checked with the rule: installed */
-	qts_tif_days_init(&r->days, c->tz[0] ? c->tz : NULL, c->day_roll); /* the zone was checked as read */
+	qts_trade_days_init(&r->days, c->tz[0] ? c->tz : NULL, c->day_roll); /* the zone was checked as read */
 	r->cash = r->peak = r->day_start = c->cash;
 	r->out_ts = QTS_TS_MIN;
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
@@ -1015,10 +1015,12 @@ static int check_portfolio(qts_risk *r)
 	return 0;
 }
 
-/* A new UTC day restarts the daily loss limit. */
+/* A new trading day (the UTC date, or the date in tz with an overnight
+ * session's evening on the next, as day orders end) restarts the daily
+ * loss limit. */
 static int new_day(qts_risk *r, int64_t ts)
 {
-	int64_t day = qts_floor_div(ts, QTS_NS_PER_DAY);
+	int64_t day = qts_trade_day(&r->days, ts);
 	if (r->have_day && day == r->day)
 		return 0;
 	int was = r->have_day && r->daily_breached;
@@ -1079,7 +1081,7 @@ static qts_mkt mkt_of(const qts_event *ev)
 static __attribute__((noinline)) void work_resting(qts_risk *r, struct sym *s, const qts_event *ev)
 {
 	qts_mkt m = mkt_of(ev);
-	int64_t day = qts_tif_day(&r->days, ev->ts);
+	int64_t day = qts_trade_day(&r->days, ev->ts);
 	for (uint32_t i = 0; i < s->nrest;) {
 		struct rest *e = &s->rest[i];
 		struct ord *o = &r->ord[e->slot];

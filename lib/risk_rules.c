@@ -30,7 +30,7 @@ enum kind { K_NUM, K_COUNT, K_PATH, K_ON_DD, K_RATE, K_DURATION, K_INSTRUMENT, K
 static const qts_risk_rule_info info[] = {
 	{ "actions", "FILE", "splits, dividends and delistings by date, as qts-sim --actions applies them" },
 	{ "cash", "X", "starting equity of the risk view (default 100000)" },
-	{ "daily-loss", "X", "block new risk for the rest of the UTC day once equity fell X since it began" },
+	{ "daily-loss", "X", "block new risk for the rest of the trading day (UTC, or tz and session) once equity fell X since it began" },
 	{ "drawdown-cooldown", "DURATION", "resume DURATION of stream time after a drawdown breach, from a new peak" },
 	{ "drawdown-resume", "F", "resume once the drawdown from the peak is back to F or less" },
 	{ "instrument", "SPEC", "contract SYM,multiplier=M,margin=X[,tick=T], as in qts-sim: values times M (repeatable)" },
@@ -48,12 +48,12 @@ static const qts_risk_rule_info info[] = {
 	{ "on-drawdown", "block|flatten", "after a drawdown breach: refuse new risk, holding positions (default), or also flatten them" },
 	{ "price-band", "F", "reject a limit or stop price more than F away from the last price" },
 	{ "sectors", "FILE", "symbol,sector lines for --max-sector" },
-	{ "session", "HH:MM-HH:MM", "an overnight session dates a day order's evening by the next day, as qts-sim --session" },
+	{ "session", "HH:MM-HH:MM", "an overnight session dates the evening (day orders, daily-loss) by the next day, as qts-sim --session" },
 	{ "stop-loss", "F", "exit a position when price moves F against its average price" },
 	{ "take-profit", "F", "exit a position when price moves F in favour of its average price" },
 	{ "target-vol", "F", "scale targets down by F / realised annualised volatility" },
 	{ "trailing-stop", "F", "exit a position when price falls F from its best since entry" },
-	{ "tz", "ZONE", "day orders end with the date in ZONE, as qts-sim --tz (default UTC)" },
+	{ "tz", "ZONE", "day orders end, and daily-loss restarts, with the date in ZONE, as qts-sim --tz (default UTC)" },
 	{ "vol-periods", "N", "periods a year to annualise volatility (default 252)" },
 	{ "vol-window", "N", "bar returns in the volatility estimate (default 20)" },
 };

@@ -136,7 +136,7 @@ struct qts_sim {
 	qts_fin_state fin; /* financing accrued (sim_financing.c), o.fin.on only */
 	int margined; /* an instrument has a margin: positions may settle */
 	qts_event tpl[4]; /* qts_event_init of each type qts-sim makes (out_event) */
-	qts_tif_days days; /* --tz, --session: the trading day of day orders */
+	qts_trade_days days; /* --tz, --session: the trading day of day orders */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -1337,7 +1337,7 @@ static int work(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 
 static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 {
-	int64_t day = qts_tif_day(&s->days, ts);
+	int64_t day = qts_trade_day(&s->days, ts);
 	double used[2] = { 0, 0 };
 	double sigma = NAN, adv = NAN;
 	int dry = 0; /* an order was there to fill, the data had no volume for it */
@@ -1667,7 +1667,7 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->emit = emit;
 	s->arg = arg;
 	/* the zone was checked with the option: installed */
-	qts_tif_days_init(&s->days, o->tz, o->day_roll); /* the zone was checked as parsed */
+	qts_trade_days_init(&s->days, o->tz, o->day_roll); /* the zone was checked as parsed */
 	for (size_t i = 0; i < o->ninstruments; i++)
 		s->margined |= !isnan(o->instruments[i].margin);
 	qts_pf_init(&s->pf, o->cash);

@@ -189,6 +189,32 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${lines[8]}" = "order,2024-01-03T14:31:00Z,A,o2,buy,1,market,,,day,s" ]
 }
 
+@test "--daily-loss with --tz and --session: the trading day of CME's 17:00-16:00 Chicago, not the UTC date" {
+	# January, Chicago at UTC-6: the trading day of the 3rd runs from
+	# 23:00 UTC on the 2nd to 23:00 UTC on the 3rd
+	input() {
+		bar 2024-01-02T23:00:00Z A 100
+		target A 100 qty 2024-01-02T23:01:00Z
+		bar 2024-01-02T23:02:00Z A 100
+		bar 2024-01-02T23:45:00Z A 89
+		order A o1 buy 1 '' market 2024-01-03T00:30:00Z
+		bar 2024-01-03T23:05:00Z A 89
+		order A o2 buy 1 '' market 2024-01-03T23:06:00Z
+	}
+	input > "$BATS_TEST_TMPDIR/in.csv"
+	# by UTC dates the breach of 23:45 ends at 00:00 and o1 goes out
+	run -0 qts-risk --daily-loss 1000 "$BATS_TEST_TMPDIR/in.csv"
+	[[ "$output" == *"risk,2024-01-02T23:46:00Z,,daily-loss,breach,lost 1100 today; limit 1000 (equity 98900)"* ]]
+	[[ "$output" == *"risk,2024-01-03T00:30:00Z,,daily-loss,resume,new day"* ]]
+	[[ "$output" == *"order,2024-01-03T00:30:00Z,A,o1,buy,1,market,,,day,s"* ]]
+	# by Chicago's trading day it holds until 17:00 there, 23:00 UTC
+	run -0 qts-risk --daily-loss 1000 --tz America/Chicago --session 17:00-16:00 "$BATS_TEST_TMPDIR/in.csv"
+	[[ "$output" == *"risk,2024-01-03T00:30:00Z,A,daily-loss,reject,order o1:"* ]]
+	[[ "$output" != *"2024-01-03T00:30:00Z,,daily-loss,resume"* ]]
+	[[ "$output" == *"risk,2024-01-03T23:06:00Z,,daily-loss,resume,new day"* ]]
+	[[ "$output" == *"order,2024-01-03T23:06:00Z,A,o2,buy,1,market,,,day,s"* ]]
+}
+
 @test "--target-vol with --vol-window and --vol-periods scales targets down" {
 	input() { m=26; for p in 100 101 100 101 100; do bar 2024-01-02T14:$((m++)):00Z A $p; done; target A 1000; }
 	# 4 returns of +-ln(1.01): sd 0.0114897 (python3 statistics.stdev, ddof=1 as empyrical); * sqrt(252) = 0.182393; 0.1 / 0.182393 * 1000 = 548

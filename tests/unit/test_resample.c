@@ -72,16 +72,16 @@ static void test_days(void)
 
 	/* The dates of day orders: UTC's by division, a zone's with an
 	 * overnight session's evening on the next date. */
-	qts_tif_days td;
+	qts_trade_days td;
 	int64_t D0 = T("2024-03-04") / QTS_NS_PER_DAY;
-	CHECK(qts_tif_days_init(&td, NULL, 0) == 0 && !td.local && qts_tif_day(&td, T("2024-03-04T22:30:00Z")) == D0 &&
-	      qts_tif_day(&td, T("1969-12-31T23:00:00Z")) == -1, "day orders' dates: UTC");
-	CHECK(qts_tif_days_init(&td, "America/New_York", 0) == 0 &&
-	      qts_tif_day(&td, T("2024-03-05T03:00:00Z")) == D0, "New York: 22:00 on the 4th is the 4th");
-	CHECK(qts_tif_days_init(&td, "America/Chicago", 17 * 3600 * QTS_NS_PER_SEC) == 0 &&
-	      qts_tif_day(&td, T("2024-03-04T22:30:00Z")) == D0 && qts_tif_day(&td, T("2024-03-04T23:30:00Z")) == D0 + 1,
+	CHECK(qts_trade_days_init(&td, NULL, 0) == 0 && !td.local && qts_trade_day(&td, T("2024-03-04T22:30:00Z")) == D0 &&
+	      qts_trade_day(&td, T("1969-12-31T23:00:00Z")) == -1, "day orders' dates: UTC");
+	CHECK(qts_trade_days_init(&td, "America/New_York", 0) == 0 &&
+	      qts_trade_day(&td, T("2024-03-05T03:00:00Z")) == D0, "New York: 22:00 on the 4th is the 4th");
+	CHECK(qts_trade_days_init(&td, "America/Chicago", 17 * 3600 * QTS_NS_PER_SEC) == 0 &&
+	      qts_trade_day(&td, T("2024-03-04T22:30:00Z")) == D0 && qts_trade_day(&td, T("2024-03-04T23:30:00Z")) == D0 + 1,
 	      "Chicago from 17:00: 16:30 on the 4th is the 4th, 17:30 the 5th");
-	CHECK(qts_tif_days_init(&td, "Nowhere/Atlantis", 0) == -1 && !td.local, "an unknown zone: -1, UTC dates");
+	CHECK(qts_trade_days_init(&td, "Nowhere/Atlantis", 0) == -1 && !td.local, "an unknown zone: -1, UTC dates");
 
 	CHECK(qts_clock_init(&c, "Nowhere/Atlantis") == -1, "unknown zone refused");
 	CHECK(qts_clock_init(&c, "../../etc/passwd") == -1, "path out of zoneinfo refused");
