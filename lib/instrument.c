@@ -94,6 +94,18 @@ const qts_instrument *qts_instrument_find(const qts_instrument *list, size_t n, 
 	return NULL;
 }
 
+void qts_instruments_check_used(const qts_instrument *list, size_t n, size_t nseen,
+				int (*seen)(void *arg, const char *symbol), void *arg)
+{
+	if (!n || !nseen)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (seen(arg, list[i].symbol))
+			return;
+	qts_warn("no contract given (--instrument, --instruments) is a symbol of the stream (%s is not): "
+		 "every symbol was taken as a share", list[0].symbol);
+}
+
 int qts_instrument_add(qts_instrument **list, size_t *n, const qts_instrument *ins, char *err)
 {
 	qts_instrument *same = (qts_instrument *)qts_instrument_find(*list, *n, ins->symbol);

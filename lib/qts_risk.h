@@ -109,6 +109,8 @@ int qts_risk_actions_unmatched(const qts_risk *r, const char **one);
  * a position past flat to the other side of the one exited (a strategy
  * that did not learn of the exit), and in *first which was the first. */
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first);
+/* qts_instruments_check_used on the symbols the engine has seen. */
+void qts_risk_check_instruments(const qts_risk *r);
 /* Why the last call gave -1, when the input was at fault (another bar for
  * a time a symbol had); NULL when the emit callback failed. */
 const char *qts_risk_error(const qts_risk *r);

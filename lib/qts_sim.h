@@ -99,6 +99,12 @@ int qts_instrument_add_spec(qts_instrument **list, size_t *n, const char *spec, 
  * (`#` comments and blank lines skipped) into *list.  0, or -1 with
  * `FILE:LINE: what` in err (at least 512 bytes). */
 int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, char *err);
+/* At the end of a stream of nseen symbols (seen(arg, SYM): whether it had
+ * SYM): when contracts were given and none is a symbol of it (a spec of
+ * ES for bars of ESH4: every symbol then trades as a share), a warning
+ * naming the first given, as for --actions none of which matched. */
+void qts_instruments_check_used(const qts_instrument *list, size_t n, size_t nseen,
+				int (*seen)(void *arg, const char *symbol), void *arg);
 
 /* ---- orders and the fill model (sim_fillmodel.c) ---------------------------- */
 
@@ -333,6 +339,8 @@ const char *qts_sim_error(const qts_sim *s);
  * data of, when there are some: a mistyped symbol, say, for which none
  * was applied.  Then *one is the first of them. */
 int qts_sim_actions_unmatched(qts_sim *s, const char **one);
+/* qts_instruments_check_used on the symbols the engine has seen. */
+void qts_sim_check_instruments(qts_sim *s);
 /* After qts_sim_finish: a warning on standard error when prices of
  * shares at 0 or below marked nothing (the position kept its last
  * price), and one when market data of no volume filled nothing of the

@@ -1695,6 +1695,16 @@ static __attribute__((noinline)) void actions_before(qts_risk *r, int64_t ts)
 	r->gate = r->next_action < r->c.nactions ? r->acts[r->next_action].ts : INT64_MAX;
 }
 
+static int risk_has_symbol(void *arg, const char *symbol)
+{
+	return sym_find(arg, symbol) != NULL;
+}
+
+void qts_risk_check_instruments(const qts_risk *r)
+{
+	qts_instruments_check_used(r->c.instruments, r->c.ninstruments, r->nsym, risk_has_symbol, (void *)r);
+}
+
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first)
 {
 	*first = r->past_flat_first;

@@ -303,6 +303,7 @@ static int risk_finish(void *eng)
 	if (qts_risk_actions_unmatched(e->risk, &one))
 		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
 			 "none was applied", e->actions_file, one);
+	qts_risk_check_instruments(e->risk);
 	uint64_t n = qts_risk_past_flat(e->risk, &one);
 	if (n)
 		qts_warn("after exits here, %llu order%s took a position past flat to the other side (the first: "

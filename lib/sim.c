@@ -1978,6 +1978,17 @@ int qts_sim_actions_unmatched(qts_sim *s, const char **one)
 	return s->o.nactions > 0;
 }
 
+static int sim_has_symbol(void *arg, const char *symbol)
+{
+	return qts_symtab_find(arg, symbol) != NULL;
+}
+
+void qts_sim_check_instruments(qts_sim *s)
+{
+	qts_instruments_check_used(s->o.instruments, s->o.ninstruments, qts_symtab_count(s->syms), sim_has_symbol,
+				   s->syms);
+}
+
 void qts_sim_warn_unpriced(const qts_sim *s)
 {
 	char when[40];

@@ -117,6 +117,7 @@ static int sim_finish(void *eng)
 	if (qts_sim_actions_unmatched(e->sim, &one))
 		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
 			 "none was applied", e->conf.actions_file, one);
+	qts_sim_check_instruments(e->sim);
 	qts_sim_warn_unpriced(e->sim);
 	return 0;
 }

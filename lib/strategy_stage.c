@@ -625,6 +625,11 @@ static int missing_timeframes(struct host *h)
 	return status;
 }
 
+static int strategy_has_symbol(void *arg, const char *symbol)
+{
+	return qts_symtab_find(arg, symbol) != NULL;
+}
+
 static int strategy_finish(void *eng)
 {
 	struct host *h = eng;
@@ -637,6 +642,8 @@ static int strategy_finish(void *eng)
 	if (h->portfolio && h->strat->portfolio->finish &&
 	    h->strat->portfolio->finish(h->portfolio, h->restartable, h->err) < 0)
 		return -1;
+	qts_instruments_check_used(h->instruments, h->ninstruments, qts_symtab_count(h->syms), strategy_has_symbol,
+				   h->syms);
 	/* what a plugin asked for and did not get was said as it happened */
 	if (h->pl && qts_plugin_refused(h->pl)) {
 		unsigned long n = qts_plugin_refused(h->pl);

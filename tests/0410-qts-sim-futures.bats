@@ -138,6 +138,25 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	echo "$output" | grep -qx 'equity,2024-01-05T00:00:00Z,9600,9600,0,0,-400,0'
 }
 
+@test "--instrument: contracts none of which is a symbol of the stream are said at the end (ES for bars of ESH4)" {
+	E=$BATS_TEST_TMPDIR/esh4.csv
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,ESH4,1d,4800,4800,4800,4800,100' \
+		'target,2024-01-03T00:00:00Z,ESH4,0.5,weight,s' \
+		'bar,2024-01-03T00:00:00Z,ESH4,1d,4800,4800,4800,4800,100' > "$E"
+	for p in qts-sim qts-risk; do
+		run -0 --separate-stderr $p --instrument ES,multiplier=50 "$E"
+		[ "$stderr" = "$p: no contract given (--instrument, --instruments) is a symbol of the stream (ES is not): every symbol was taken as a share" ]
+		# one of them used is enough: a file of many contracts is no mistake
+		run -0 --separate-stderr $p --instrument ES,multiplier=50 --instrument ESH4,multiplier=50 "$E"
+		[ -z "$stderr" ]
+	done
+	run -0 --separate-stderr qts-strategy --instrument ES -e 'target = 1' "$E"
+	[ "$stderr" = "qts-strategy: no contract given (--instrument, --instruments) is a symbol of the stream (ES is not): every symbol was taken as a share" ]
+	# as a share, 0.5 of 100000 at 4800 is 10 units; as ESH4 (x 50), 0
+	run -0 qts-sim --instrument ES,multiplier=50 "$E"
+	grep -q '^fill,2024-01-03T00:00:00Z,ESH4,[^,]*,buy,10,' <<<"$output"
+}
+
 @test "--instruments FILE: one spec a line, comments skipped, errors at FILE:LINE" {
 	printf '# contracts\nF,multiplier=50,margin=500\n\nES,multiplier=50,margin=12000,tick=0.25\n' > "$BATS_TEST_TMPDIR/ins.csv"
 	run -0 qts-sim --cash 10000 --instruments "$BATS_TEST_TMPDIR/ins.csv" "$SIM/futures.csv"

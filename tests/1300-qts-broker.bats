@@ -64,6 +64,13 @@ same_as_sim() {
 	[ "$(cat sim.err)" = "qts-sim: 1 price of a share at 0 or below, the first of A at 2024-01-02T00:00:00Z: no price to value it at, its position kept at its last price" ]
 }
 
+@test "paper: contracts given none of which is a symbol of the stream are said, as in qts-sim" {
+	run -0 --separate-stderr qts-broker paper --instrument ES,multiplier=50 "$T/sig.csv"
+	[ "$stderr" = "qts-broker: no contract given (--instrument, --instruments) is a symbol of the stream (ES is not): every symbol was taken as a share" ]
+	run -0 --separate-stderr qts-broker paper --instrument ES,multiplier=50 --instrument ORCL-2014 "$T/sig.csv"
+	[ -z "$stderr" ]
+}
+
 @test "paper: --cash, --commission, --slippage as qts-sim" {
 	same_as_sim --cash 50000 --commission bps=5 --slippage bps=3
 	same_as_sim --commission per-share=0.005,min=1 --slippage ticks=2,tick=0.01
