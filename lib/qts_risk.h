@@ -111,6 +111,10 @@ int qts_risk_actions_unmatched(const qts_risk *r, const char **one);
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first);
 /* qts_instruments_check_used on the symbols the engine has seen. */
 void qts_risk_check_instruments(const qts_risk *r);
+/* With --max-sector, when no symbol of the stream is in the sectors file
+ * (symbols spelt another way): the first symbol of the stream, which no
+ * sector limited; else NULL. */
+const char *qts_risk_sectors_unmatched(const qts_risk *r);
 /* Why the last call gave -1, when the input was at fault (another bar for
  * a time a symbol had); NULL when the emit callback failed. */
 const char *qts_risk_error(const qts_risk *r);

@@ -1705,6 +1705,16 @@ void qts_risk_check_instruments(const qts_risk *r)
 	qts_instruments_check_used(r->c.instruments, r->c.ninstruments, r->nsym, risk_has_symbol, (void *)r);
 }
 
+const char *qts_risk_sectors_unmatched(const qts_risk *r)
+{
+	if (isnan(r->c.max_sector) || !r->nsmap || !r->nsym)
+		return NULL;
+	for (size_t i = 0; i < r->nsym; i++)
+		if (r->sym[i].sector >= 0)
+			return NULL;
+	return r->sym[0].name;
+}
+
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first)
 {
 	*first = r->past_flat_first;

@@ -177,6 +177,7 @@ static void on_usr(int sig)
 typedef struct engine {
 	qts_risk *risk;
 	char actions_file[QTS_RISK_PATH_MAX]; /* "" none */
+	char sectors_file[QTS_RISK_PATH_MAX]; /* "" none */
 	qts_emit_fn emit;
 	void *arg;
 	char kill_file[QTS_RISK_PATH_MAX]; /* "" none */
@@ -304,6 +305,9 @@ static int risk_finish(void *eng)
 		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
 			 "none was applied", e->actions_file, one);
 	qts_risk_check_instruments(e->risk);
+	if ((one = qts_risk_sectors_unmatched(e->risk)))
+		qts_warn("--sectors %s: no symbol of the stream is in it (%s is not): --max-sector limited nothing",
+			 e->sectors_file, one);
 	uint64_t n = qts_risk_past_flat(e->risk, &one);
 	if (n)
 		qts_warn("after exits here, %llu order%s took a position past flat to the other side (the first: "
@@ -375,6 +379,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	e->arg = arg;
 	QTS_SET(e->kill_file, op.cfg.kill_file);
 	QTS_SET(e->actions_file, op.cfg.actions_file);
+	QTS_SET(e->sectors_file, op.cfg.sectors);
 	e->since = CHECK_EVENTS;
 	e->halts = halts;
 	e->resumes = resumes;

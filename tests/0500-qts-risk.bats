@@ -165,6 +165,17 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${lines[4]}" = "target,$T1,B,200,qty,s" ]
 }
 
+@test "--sectors none of whose symbols is of the stream is said: --max-sector limited nothing" {
+	printf 'symbol,sector\nA.US,tech\nB.US,tech\n' >"$BATS_TEST_TMPDIR/sec"
+	run -0 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 < <(prices; target A 200; target B 400)
+	[ "${lines[3]}" = "target,$T1,B,400,qty,s" ]
+	[ "$stderr" = "qts-risk: --sectors $BATS_TEST_TMPDIR/sec: no symbol of the stream is in it (A is not): --max-sector limited nothing" ]
+	# one of them in it is enough
+	printf 'A,tech\n' >>"$BATS_TEST_TMPDIR/sec"
+	run -0 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 < <(prices; target A 200; target B 400)
+	[ -z "$stderr" ]
+}
+
 @test "--max-drawdown with --on-drawdown block and flatten" {
 	input() { prices; target A 1000; bar 2024-01-02T14:32:00Z A 89; target A 1100 qty 2024-01-02T14:33:00Z; }
 	run -0 qts-risk --max-drawdown 0.1 < <(input)
