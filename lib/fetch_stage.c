@@ -125,6 +125,10 @@ typedef struct source {
 	qts_history *hist;
 	int64_t last_ts;
 	long served;
+	/* A file's events read and those within --from/--to, and the span
+	 * read: a window that misses a file altogether is said (the_end). */
+	long nread, nkept;
+	int64_t first_read, last_read;
 	char *actions;         /* of the kinds that served before */
 	char where[160];
 	char err[1100];
@@ -738,6 +742,25 @@ static int bad_row(fetch *f, const char *why)
 	}
 }
 
+/* A file whose events all fall outside --from/--to gives nothing: a
+ * window on the wrong year, or a file of another span than thought, would
+ * be an empty stream and exit 0.  Said once, at its end, with the span it
+ * holds.  (Network sources and synth: are asked for the window alone.) */
+static void window_missed(source *s)
+{
+	if (!s->nread || s->nkept || (!s->events && !s->vendor))
+		return;
+	char a[40], b[40];
+	qts_time_format(s->first_read, a);
+	qts_time_format(s->last_read, b);
+	if (s->nread == 1)
+		qts_warn("%s: no event within --from and --to: its one event is at %s", s->spec, a);
+	else
+		qts_warn("%s: no event within --from and --to: its %ld events run from %s to %s", s->spec,
+			 s->nread, a, b);
+	s->nread = 0; /* once */
+}
+
 /* A source's next event within --from/--to. */
 static int source_next(void *ctx, size_t i, qts_event *ev)
 {
@@ -778,10 +801,16 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
 		if (r < 0 && f->draining) /* a read after the signal: the end of what was read */
 			return 0;
+		if (r == 0 && !f->draining)
+			window_missed(s);
 		if (r <= 0)
 			return r;
+		if (!s->nread++)
+			s->first_read = ev->ts;
+		s->last_read = ev->ts;
 		if ((f->o->has_from && ev->ts < f->o->from) || (f->o->has_to && ev->ts >= f->o->to))
 			continue;
+		s->nkept++;
 		return 1;
 	}
 }

@@ -208,6 +208,25 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[[ "${lines[1]}" == bar,2014-01-06* ]]
 }
 
+@test "--from and --to that miss a file altogether say so, with the span it holds, where the stream was empty without a word" {
+	# the wrong year: exit 0 and nothing, as if the file were empty
+	run -0 --separate-stderr qts-fetch -s X --from 2015-01-01 "$F/yahoo.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts-fetch: $F/yahoo.csv: no event within --from and --to: its 4 events run from 2014-01-02T00:00:00Z to 2014-01-07T00:00:00Z" ]
+	# of two files, the one missed is named; the other's events go out
+	cd "$BATS_TEST_TMPDIR"
+	printf 'bar,2014-01-08T00:00:00Z,Y,1d,1,2,0.5,1.5,10\n' > y.csv
+	run -0 --separate-stderr qts-fetch --from 2014-01-08 y.csv -s X "$F/yahoo.csv"
+	[ "$output" = "bar,2014-01-08T00:00:00Z,Y,1d,1,2,0.5,1.5,10" ]
+	[ "$stderr" = "qts-fetch: $F/yahoo.csv: no event within --from and --to: its 4 events run from 2014-01-02T00:00:00Z to 2014-01-07T00:00:00Z" ]
+	run -0 --separate-stderr qts-fetch --to 2014-01-07 y.csv
+	[ "$stderr" = "qts-fetch: y.csv: no event within --from and --to: its one event is at 2014-01-08T00:00:00Z" ]
+	# one event kept is enough: no word
+	run -0 --separate-stderr qts-fetch -s X --from 2014-01-07 "$F/yahoo.csv"
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$stderr" = "" ]
+}
+
 @test "several sources are merged in time order" {
 	run -0 qts-fetch "$F/b.csv" "$F/a.csv"
 	# at the same time, by symbol
