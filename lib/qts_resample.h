@@ -144,6 +144,11 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev);
  * of memory, -2 when emit failed. */
 int qts_rs_advance(qts_resampler *r, int64_t t);
 const char *qts_rs_error(const qts_resampler *r);
+/* The symbols seen that no input of went into a bar, every one outside
+ * the session or a quote without a bid or an ask: their count, the first
+ * of them in order of appearance in *first, and its kind in *kind.  For
+ * the end of input, before qts_rs_finish. */
+size_t qts_rs_barren(const qts_resampler *r, const char **first, qts_type *kind);
 /* End of input: the count of unfinished bars, emitted when partial (then
  * *failed is set if emit failed), else dropped. */
 size_t qts_rs_finish(qts_resampler *r, int partial, int *failed);

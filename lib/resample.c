@@ -883,6 +883,25 @@ static void write_last(qts_resampler *r, int partial, size_t n, int *failed)
 		*failed = 1;
 }
 
+size_t qts_rs_barren(const qts_resampler *r, const char **first, qts_type *kind)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < r->nall; k++) {
+		const sym *s = r->all[k];
+		size_t i = 0;
+		/* a slot opened is open still or has written its bar (floor) */
+		while (i < r->conf.ntf && !s->s[i].open && s->s[i].floor == INT64_MIN)
+			i++;
+		if (!s->seen || i < r->conf.ntf)
+			continue;
+		if (!n++) {
+			*first = s->name;
+			*kind = s->kind;
+		}
+	}
+	return n;
+}
+
 size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
 {
 	size_t n = 0;

@@ -46,6 +46,7 @@ typedef struct options {
 	qts_tf tf[MAX_TF];
 	size_t ntf;
 	const char *zone;
+	const char *session_arg;
 	qts_session session;
 	int64_t offset;
 	int has_session, partial, keep;
@@ -98,6 +99,7 @@ static void parse_options(int argc, char **argv, options *o)
 			if (qts_session_option("--session", optarg, &o->session, err, sizeof err) < 0)
 				qts_usage_error(usage, "%s", err);
 			o->has_session = 1;
+			o->session_arg = optarg;
 			break;
 		case OPT_OFFSET:
 			if (qts_duration_parse(optarg, &o->offset) != 0 || o->offset >= QTS_NS_PER_DAY)
@@ -127,6 +129,7 @@ typedef struct engine {
 	qts_emit_fn emit;
 	void *arg;
 	int partial;
+	const char *zone, *session_arg; /* as given, for the end's words */
 	int emit_failed;      /* the last -1 came from emit: no error to say */
 } engine;
 
@@ -162,6 +165,23 @@ static int resample_finish(void *eng)
 {
 	engine *e = eng;
 	int failed;
+	/* A symbol that made no bar, its every input dropped, would leave no
+	 * trace in the output: a session in another zone than the data's (-z
+	 * forgotten) gave an empty stream and exit 0. */
+	const char *first = NULL;
+	qts_type kind = QTS_BAR;
+	size_t nb = qts_rs_barren(e->rs, &first, &kind);
+	if (nb) {
+		char more[64] = "";
+		if (nb > 1)
+			snprintf(more, sizeof more, " (and %zu more symbol%s without a bar)", nb - 1, nb == 2 ? "" : "s");
+		if (!e->session_arg)
+			qts_warn("%s: no bar: none of its quotes has both a bid and an ask%s", first, more);
+		else
+			qts_warn("%s: no bar: none of its %s lies within the session %s in %s%s", first,
+				 kind == QTS_QUOTE ? "quotes with a bid and an ask" : "inputs", e->session_arg,
+				 e->zone ? e->zone : "UTC", more);
+	}
 	size_t n = qts_rs_finish(e->rs, e->partial, &failed);
 	if (n && !e->partial)
 		qts_warn("dropped %zu unfinished bar%s (use --partial)", n, n == 1 ? "" : "s");
@@ -218,6 +238,8 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	e->arg = arg;
 	e->partial = o.partial;
 	e->session = o.session;
+	e->zone = o.zone;
+	e->session_arg = o.has_session ? o.session_arg : NULL;
 	/* qts_rs_new copies the timeframes, not the clock or the session. */
 	qts_rs_conf rc = { o.tf, o.ntf, &e->clock, o.has_session ? &e->session : NULL, o.keep, rs_emit, e };
 	if (!(e->rs = qts_rs_new(&rc)))

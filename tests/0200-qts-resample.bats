@@ -392,6 +392,7 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ "$(printf '%s\n' "$output" | grep '^bar,')" = "$(qts-resample -p 1m "$T/without.csv")" ]
 	# a symbol whose every quote has an empty side has no bar at all
 	printf 'quote,2024-01-02T14:30:00Z,A,0,1.1,0,5\nquote,2024-01-02T14:31:30Z,A,1.1,0,5,0\n' > "$T/none.csv"
-	run -0 qts-resample -p 1m "$T/none.csv"
+	run -0 --separate-stderr qts-resample -p 1m "$T/none.csv"
 	[ -z "$output" ]
+	[ "$stderr" = "qts-resample: A: no bar: none of its quotes has both a bid and an ask" ]
 }

@@ -165,3 +165,39 @@ bar,2024-01-02T07:00:00Z,A,2h,1,1,1,1,1" ]
 	run -2 --separate-stderr qts-resample --offset soon 1h "$T/in.csv"
 	[[ $stderr == "qts-resample: --offset: 'soon' is not a duration under a day (30m, 1h)"* ]]
 }
+
+@test "a session that drops every input of a symbol says so at the end, where the output was empty and silent" {
+	# The hours of New York given without -z: the session is read in UTC,
+	# which these bars at 14:30-15:30 UTC are all outside of.
+	cat > "$T/in.csv" <<-'EOS'
+	bar,2024-01-02T14:30:00Z,A,30m,1,2,0.5,1.5,1
+	bar,2024-01-02T14:30:00Z,B,30m,1,2,0.5,1.5,1
+	bar,2024-01-02T15:00:00Z,A,30m,1,2,0.5,1.5,1
+	bar,2024-01-02T15:00:00Z,B,30m,1,2,0.5,1.5,1
+	bar,2024-01-02T15:00:00Z,C,30m,1,2,0.5,1.5,1
+	EOS
+	run -0 --separate-stderr qts-resample -s 09:30-11:00 1h "$T/in.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts-resample: A: no bar: none of its inputs lies within the session 09:30-11:00 in UTC (and 2 more symbols without a bar)" ]
+	# in its zone, the session keeps them; no word
+	run -0 --separate-stderr qts-resample -p -z America/New_York -s 09:30-11:00 1h "$T/in.csv"
+	[ "${#lines[@]}" -eq 5 ]
+	[ "$stderr" = "" ]
+	# with --partial, the open bars written
+	run -0 --separate-stderr qts-resample -p -z America/New_York -s 10:00-11:00 1h "$T/in.csv"
+	[ "$output" = "bar,2024-01-02T15:00:00Z,A,1h,1,2,0.5,1.5,1
+bar,2024-01-02T15:00:00Z,B,1h,1,2,0.5,1.5,1
+bar,2024-01-02T15:00:00Z,C,1h,1,2,0.5,1.5,1" ]
+	# one symbol left out of three
+	run -0 --separate-stderr qts-resample -z America/New_York -s 09:00-10:00 1h "$T/in.csv"
+	[ "$output" = "bar,2024-01-02T14:00:00Z,A,1h,1,2,0.5,1.5,1
+bar,2024-01-02T14:00:00Z,B,1h,1,2,0.5,1.5,1" ]
+	[ "$stderr" = "qts-resample: C: no bar: none of its inputs lies within the session 09:00-10:00 in America/New_York" ]
+	# quotes: only those with both sides count
+	printf 'quote,2024-01-02T14:30:00Z,E,0,10,1,1\nquote,2024-01-02T15:30:00Z,E,9,0,1,1\n' > "$T/q.csv"
+	run -0 --separate-stderr qts-resample -p 1h "$T/q.csv"
+	[ "$output" = "" ]
+	[ "$stderr" = "qts-resample: E: no bar: none of its quotes has both a bid and an ask" ]
+	run -0 --separate-stderr qts-resample -p -s 14:00-16:00 1h "$T/q.csv"
+	[ "$stderr" = "qts-resample: E: no bar: none of its quotes with a bid and an ask lies within the session 14:00-16:00 in UTC" ]
+}
