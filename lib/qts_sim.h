@@ -339,8 +339,10 @@ const char *qts_sim_error(const qts_sim *s);
  * data of, when there are some: a mistyped symbol, say, for which none
  * was applied.  Then *one is the first of them. */
 int qts_sim_actions_unmatched(qts_sim *s, const char **one);
-/* qts_instruments_check_used on the symbols the engine has seen. */
-void qts_sim_check_instruments(qts_sim *s);
+/* At the end: warn of actions (read from actions_file) none of which
+ * matched, and of contracts none of which is a symbol of the stream
+ * (qts_instruments_check_used), in qts-sim and qts-broker paper alike. */
+void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file);
 /* After qts_sim_finish: a warning on standard error when prices of
  * shares at 0 or below marked nothing (the position kept its last
  * price), and one when market data of no volume filled nothing of the

@@ -113,11 +113,7 @@ static int sim_finish(void *eng)
 	engine *e = eng;
 	if (qts_sim_finish(e->sim) < 0)
 		return -1;
-	const char *one;
-	if (qts_sim_actions_unmatched(e->sim, &one))
-		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
-			 "none was applied", e->conf.actions_file, one);
-	qts_sim_check_instruments(e->sim);
+	qts_sim_warn_unmatched(e->sim, e->conf.actions_file);
 	qts_sim_warn_unpriced(e->sim);
 	return 0;
 }

@@ -64,7 +64,12 @@ same_as_sim() {
 	[ "$(cat sim.err)" = "qts-sim: 1 price of a share at 0 or below, the first of A at 2024-01-02T00:00:00Z: no price to value it at, its position kept at its last price" ]
 }
 
-@test "paper: contracts given none of which is a symbol of the stream are said, as in qts-sim" {
+@test "paper: contracts or actions given none of which is a symbol of the stream are said, as in qts-sim" {
+	printf '2014-06-02,ORCL,split,2\n' > act.csv
+	run -0 --separate-stderr qts-broker paper --actions act.csv "$T/sig.csv"
+	[ "$stderr" = "qts-broker: --actions act.csv: no action is of a symbol the stream has prices of (ORCL is not): none was applied" ]
+	run -0 --separate-stderr qts-sim --actions act.csv "$T/sig.csv"
+	[ "$stderr" = "qts-sim: --actions act.csv: no action is of a symbol the stream has prices of (ORCL is not): none was applied" ]
 	run -0 --separate-stderr qts-broker paper --instrument ES,multiplier=50 "$T/sig.csv"
 	[ "$stderr" = "qts-broker: no contract given (--instrument, --instruments) is a symbol of the stream (ES is not): every symbol was taken as a share" ]
 	run -0 --separate-stderr qts-broker paper --instrument ES,multiplier=50 --instrument ORCL-2014 "$T/sig.csv"
