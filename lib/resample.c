@@ -671,28 +671,6 @@ static __attribute__((noinline)) int kept_before_early(qts_resampler *r, const s
 	return -1;
 }
 
-/* Whether bar ev of s, of a fixed length, starts before the bar before it
- * ends: -1 (r->err) when it does.  Their middles in order are not enough:
- * 1h bars at 14:00 and 14:30 (a timeframe inferred too long from sparse
- * rows, two feeds in one file) hold the half hour between twice, and a
- * bar made of them counted its volume twice.  The bar before started at
- * s->last less its place (prev_place) and half its length.  Days and
- * weeks are given the hours a change of offset takes from a local day
- * (daily bars at each local midnight are 23 hours apart in spring). */
-static __attribute__((noinline)) int overlaps(qts_resampler *r, const sym *s, const qts_event *ev, int64_t prev_place)
-{
-	int64_t prev = s->last - prev_place - (s->inlen >> 1);
-	int64_t slack = strchr("smh", s->in.unit) ? 0 : 3 * 3600 * QTS_NS_PER_SEC;
-	if (ev->ts >= prev + s->inlen - slack)
-		return 0;
-	char a[40], b[40];
-	qts_time_format(ev->ts, a);
-	qts_time_format(prev, b);
-	snprintf(r->err, sizeof r->err, "%s: bar %s %s starts before the one before ends (%s + %s): bars of a symbol "
-		 "do not overlap", s->name, s->intf, a, b, s->intf);
-	return -1;
-}
-
 /* Any input, worked out in full. */
 static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *ev)
 {
@@ -719,7 +697,7 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		return -1;
 
 	double o, h, l, c, v;
-	int64_t known = ev->ts, pos = ev->ts, len = 0, prev_place = s->place;
+	int64_t known = ev->ts, pos = ev->ts, len = 0;
 	switch (ev->type) {
 	case QTS_BAR:
 		o = ev->bar.open, h = ev->bar.high, l = ev->bar.low, c = ev->bar.close, v = ev->bar.volume;
@@ -762,8 +740,6 @@ static __attribute__((noinline)) int put_any(qts_resampler *r, const qts_event *
 		         qts_type_name(ev->type), a);
 		return -1;
 	}
-	if (ev->type == QTS_BAR && s->seen && s->inlen && overlaps(r, s, ev, prev_place))
-		return -1;
 	/* (outside the session: dropped, whatever its phase) */
 	int outside = r->conf.session && (ev->type != QTS_BAR || strchr("smh", s->in.unit)) &&
 		      !qts_session_holds(r->conf.session, qts_clock_tod(r->conf.clock, ev->ts), len);
@@ -831,9 +807,7 @@ int qts_rs_put(qts_resampler *r, const qts_event *ev)
 		int64_t known, pos;
 		if (!__builtin_add_overflow(ev->ts, s->inlen, &known) && known < s->next_end && known <= r->next_due &&
 		    (!r->nheld || known < r->held[0].known) &&
-		    (pos = ev->ts + (s->inlen >> 1) + s->place) > s->last &&
-		    (uint64_t)pos - (uint64_t)s->last >= (uint64_t)s->inlen && /* no overlap (overlaps) */
-		    same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
+		    (pos = ev->ts + (s->inlen >> 1) + s->place) > s->last && same_str(s->intf, ev->bar.tf, sizeof s->intf)) {
 			s->last = pos;
 			/* (no held bar is known by then: its time takes it
 			 * to put_any, which writes it) */
