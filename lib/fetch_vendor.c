@@ -1075,6 +1075,35 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	return 0;
 }
 
+/* No two rows of a symbol to measure the bars' length by leaves 1d: right
+ * for rows of dates, but a row with a time of day (a one-row file of
+ * minute bars) made a "daily" bar starting at 09:05, exit 0.  Such a
+ * file fails before its first row, asking for -t. */
+static void one_intraday_row(qts_vendor *v)
+{
+	int i;
+	for (i = 1; i < v->nqueue; i++)
+		for (int j = 0; j < i; j++)
+			if (!v->queue[i].bad && !v->queue[j].bad &&
+			    strcmp(v->queue[i].ev.symbol, v->queue[j].ev.symbol) == 0)
+				return; /* a gap was measured */
+	for (i = 0; i < v->nqueue; i++) {
+		const struct ahead *a = &v->queue[i];
+		int64_t wall = v->o.local ? qts_utc_to_local(a->ev.ts) : a->ev.ts;
+		if (a->bad || qts_floor_mod(wall, QTS_NS_PER_DAY) == 0)
+			continue;
+		char t[40];
+		qts_time_format(wall - qts_floor_mod(wall, QTS_NS_PER_SEC), t);
+		t[19] = '\0';
+		vfail(v, a->line, "one row of %s, at a time of day (%s), and no other to measure its bars' length by: "
+		      "give it with -t (1m, 5m, 1h...)", a->ev.symbol, t + 11);
+		QTS_SET(v->fatal, v->err);
+		v->fatal_after_queue = 1;
+		v->qpos = v->nqueue; /* none of them goes out as a daily bar */
+		return;
+	}
+}
+
 /* Read the first rows ahead, bad ones in their place, to infer the
  * timeframe from them: only when there is one to infer, since a row read
  * ahead from a pipe waits for the next ones (a live feed's bar would go
@@ -1098,8 +1127,10 @@ static void prime(qts_vendor *v)
 			QTS_SET(a->msg, v->err);
 		v->nqueue++;
 	}
-	if (!v->tf[0] && v->kind == QTS_BAR)
+	if (!v->tf[0] && v->kind == QTS_BAR) {
 		infer_tf(v);
+		one_intraday_row(v);
+	}
 }
 
 int qts_vendor_next(qts_vendor *v, qts_event *ev)

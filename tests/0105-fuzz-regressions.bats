@@ -196,8 +196,8 @@ load helper
 	run -1 --separate-stderr qts-fetch -s X --date-format '%d/%m/%Y %H:%M:%S %f' g.csv
 	[ "$stderr" = "qts-fetch: g.csv:2: '01/02/2024 10:00:00 1234567891' has more than 9 digits of fraction: nanoseconds are the finest time qts keeps" ]
 	printf 'Date,Open,High,Low,Close,Volume\n01/02/2024 10:00:00.123456789,1,2,0.5,1.5,10\n' > n.csv
-	run -0 qts-fetch -s X --date-format '%d/%m/%Y %H:%M:%S' n.csv
-	[ "$output" = "bar,2024-02-01T10:00:00.123456789Z,X,1d,1,2,0.5,1.5,10" ]
+	run -0 qts-fetch -s X -t 1h --date-format '%d/%m/%Y %H:%M:%S' n.csv
+	[ "$output" = "bar,2024-02-01T10:00:00.123456789Z,X,1h,1,2,0.5,1.5,10" ]
 	# without --date-format, in one column or two: said as every reader says it
 	printf 'Date,Time,Open,High,Low,Close,Volume\n2024-01-02,10:00:00.1234567891,1,2,0.5,1.5,10\n' > t.csv
 	run -1 --separate-stderr qts-fetch -s X t.csv

@@ -65,6 +65,23 @@ TOP=$BATS_TEST_DIRNAME/..
 	[ "$output" = "" ]
 }
 
+@test "one row with a time of day and no other of its symbol fails, asking for -t, where it made a daily bar at 09:05" {
+	D=$BATS_TEST_TMPDIR
+	printf 'Date,Time,Open,High,Low,Close,Volume\n2006-01-02,09:05:00,3578.73,3587.88,3578.73,3582.99,0\n' > "$D/m.csv"
+	run -1 --separate-stderr qts-fetch -s X "$D/m.csv"
+	[ "$stderr" = "qts-fetch: $D/m.csv:2: one row of X, at a time of day (09:05:00), and no other to measure its bars' length by: give it with -t (1m, 5m, 1h...)" ]
+	[ "${#lines[@]}" -eq 1 ] && [[ "${lines[0]}" == system,*,qts-fetch,error,* ]]
+	run -0 qts-fetch -s X -t 5m "$D/m.csv"
+	[ "$output" = "bar,2006-01-02T09:05:00Z,X,5m,3578.73,3587.88,3578.73,3582.99,0" ]
+	# a row of a date alone is a daily bar, at midnight UTC or of --tz
+	printf 'Date,Time,Open,High,Low,Close,Volume\n2006-01-02,00:00:00,1,2,0.5,1.5,0\n' > "$D/d.csv"
+	run -0 qts-fetch -s X "$D/d.csv"
+	[ "$output" = "bar,2006-01-02T00:00:00Z,X,1d,1,2,0.5,1.5,0" ]
+	printf 'Date,Open,High,Low,Close,Volume\n2006-01-02,1,2,0.5,1.5,0\n' > "$D/d.csv"
+	run -0 qts-fetch --tz America/New_York -s X "$D/d.csv"
+	[ "$output" = "bar,2006-01-02T05:00:00Z,X,1d,1,2,0.5,1.5,0" ]
+}
+
 # ---- a symbol per file ---------------------------------------------------------
 
 @test "-s names the files after it, up to the next -s" {
@@ -116,7 +133,7 @@ TOP=$BATS_TEST_DIRNAME/..
 	[[ "${lines[0]}" == bar,2024-01-02T15:04:05.500Z,* ]]
 	[[ "${lines[1]}" == bar,2024-01-03T00:00:00.250Z,* ]]
 	printf 'date,open,high,low,close\n2024/01/02 10:00:00|123+01:00,1,1,1,1\n' > "$BATS_TEST_TMPDIR/f.csv"
-	run -0 qts-fetch -s X --date-format '%Y/%m/%d %H:%M:%S|%f' "$BATS_TEST_TMPDIR/f.csv"
+	run -0 qts-fetch -s X -t 1m --date-format '%Y/%m/%d %H:%M:%S|%f' "$BATS_TEST_TMPDIR/f.csv"
 	[[ "${lines[0]}" == bar,2024-01-02T09:00:00.123Z,* ]]
 }
 

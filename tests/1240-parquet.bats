@@ -236,8 +236,12 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	# a file qts wrote is read as a vendor's table when --columns is given
 	grep '^bar,' "$FIX/all-types.csv" > "$BATS_TEST_TMPDIR/b.csv"
 	qts cat --parquet "$BATS_TEST_TMPDIR/b.parquet" "$BATS_TEST_TMPDIR/b.csv"
-	run -0 qts-fetch --columns date,symbol,,open,high,low,close,volume "$BATS_TEST_TMPDIR/b.parquet"
-	[ "$output" = "bar,2024-01-02T14:30:00Z,ORCL,1d,37.5,37.62,37.41,37.55,12500" ]
+	# (one row, of a time of day: its length is not to be guessed, and
+	# was taken for a day)
+	run -1 --separate-stderr qts-fetch --columns date,symbol,,open,high,low,close,volume "$BATS_TEST_TMPDIR/b.parquet"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/b.parquet: row 1: one row of ORCL, at a time of day (14:30:00), and no other to measure its bars' length by: give it with -t (1m, 5m, 1h...)" ]
+	run -0 qts-fetch -t 1m --columns date,symbol,,open,high,low,close,volume "$BATS_TEST_TMPDIR/b.parquet"
+	[ "$output" = "bar,2024-01-02T14:30:00Z,ORCL,1m,37.5,37.62,37.41,37.55,12500" ]
 }
 
 @test "parquet: a table without a time column (hyparquet-writer)" {
