@@ -396,3 +396,15 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ -z "$output" ]
 	[ "$stderr" = "qts-resample: A: no bar: none of its quotes has both a bid and an ask" ]
 }
+
+@test "--offset's bars read back: a day's first bar cut at midnight is followed by the next, not refused as an overlap" {
+	# 30m bars from 00:00: with --offset 30m the first 1h bar is cut to
+	# 00:00-00:30 and the next starts at 00:30; summed into one day, the
+	# volume of all five
+	for t in 00:00 00:30 01:00 01:30 02:00; do
+		printf 'bar,2024-01-03T%s:00Z,A,30m,1,2,0.5,1.5,10\n' $t
+	done > "$BATS_TEST_TMPDIR/m30.csv"
+	qts-resample --offset 30m 1h "$BATS_TEST_TMPDIR/m30.csv" > "$BATS_TEST_TMPDIR/h.csv"
+	run -0 qts-resample --partial 1d "$BATS_TEST_TMPDIR/h.csv"
+	[ "$output" = "bar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1.5,50" ]
+}
