@@ -220,6 +220,10 @@ typedef struct qts_action {
  * sorted by date (stable).  0, or -1 with `FILE:LINE: what` in err (at
  * least 512 bytes). */
 int qts_actions_load(const char *path, qts_action **out, size_t *n, char *err);
+/* The warning at the end when none of the actions of path is of a symbol
+ * the stream had prices of (one is the first of them), worded once for
+ * qts-sim, qts-broker paper and qts-risk. */
+void qts_actions_warn_unmatched(const char *path, const char *one);
 
 /* ---- financing (sim_financing.c) -------------------------------------------- */
 

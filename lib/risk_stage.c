@@ -302,8 +302,7 @@ static int risk_finish(void *eng)
 	engine *e = eng;
 	const char *one;
 	if (qts_risk_actions_unmatched(e->risk, &one))
-		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
-			 "none was applied", e->actions_file, one);
+		qts_actions_warn_unmatched(e->actions_file, one);
 	qts_risk_check_instruments(e->risk);
 	if ((one = qts_risk_sectors_unmatched(e->risk)))
 		qts_warn("--sectors %s: no symbol of the stream is in it (%s is not): --max-sector limited nothing",

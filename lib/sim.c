@@ -1987,8 +1987,7 @@ void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file)
 {
 	const char *one;
 	if (qts_sim_actions_unmatched(s, &one))
-		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): "
-			 "none was applied", actions_file, one);
+		qts_actions_warn_unmatched(actions_file, one);
 	qts_instruments_check_used(s->o.instruments, s->o.ninstruments, qts_symtab_count(s->syms), sim_has_symbol,
 				   s->syms);
 }

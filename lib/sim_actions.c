@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void qts_actions_warn_unmatched(const char *path, const char *one)
+{
+	qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): none was applied", path,
+		 one);
+}
+
 static int by_date(const void *a, const void *b)
 {
 	const qts_action *x = a, *y = b;
