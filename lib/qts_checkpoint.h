@@ -89,8 +89,8 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    each benchmark day's first bar; qts-sim the prices of 0 and the
 				 *    bars of no volume its warnings count;
 				 * 6: qts-strategy whether each working order's stop was touched;
-				 * 7: qts-risk the side each symbol's last exit closed, and the orders
-				 *    approved since that took a position past flat */
+				 * 7: qts-risk the side each symbol's last exit closed, and the exits
+				 *    after which orders took a position past flat */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -101,19 +101,19 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 int qts_risk_halt(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_resume(qts_risk *r, const char *why, qts_risk_emit emit, void *arg);
 int qts_risk_halted(const qts_risk *r);
-/* Whether the config's actions are none of a symbol the engine has seen a
- * price of (a mistyped symbol, say), with one of their symbols in *one,
- * as qts_sim_actions_unmatched. */
-int qts_risk_actions_unmatched(const qts_risk *r, const char **one);
-/* How many orders, approved after an exit while no fills came back, took
- * a position past flat to the other side of the one exited (a strategy
- * that did not learn of the exit), and in *first which was the first. */
+/* After how many exits orders approved while no fills came back took a
+ * position past flat to the other side of the one exited (a strategy that
+ * did not learn of the exit), and in *first which order was the first. */
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first);
-/* qts_instruments_check_used on the symbols the engine has seen. */
-void qts_risk_check_instruments(const qts_risk *r);
+/* At the end: warn of actions (read from actions_file) none of which
+ * matched a symbol the engine has seen a price of, and of contracts none
+ * of which is a symbol it has seen, as qts_sim_warn_unmatched. */
+void qts_risk_warn_unmatched(const qts_risk *r, const char *actions_file);
 /* With --max-sector, when no symbol of the stream is in the sectors file
  * (symbols spelt another way): the first symbol of the stream, which no
- * sector limited; else NULL. */
+ * sector limited; else NULL.  (The other way round from the checks
+ * above: it names a symbol of the stream, the one a user would look up
+ * in the file.) */
 const char *qts_risk_sectors_unmatched(const qts_risk *r);
 /* Why the last call gave -1, when the input was at fault (another bar for
  * a time a symbol had); NULL when the emit callback failed. */

@@ -220,10 +220,13 @@ typedef struct qts_action {
  * sorted by date (stable).  0, or -1 with `FILE:LINE: what` in err (at
  * least 512 bytes). */
 int qts_actions_load(const char *path, qts_action **out, size_t *n, char *err);
-/* The warning at the end when none of the actions of path is of a symbol
- * the stream had prices of (one is the first of them), worded once for
- * qts-sim, qts-broker paper and qts-risk. */
-void qts_actions_warn_unmatched(const char *path, const char *one);
+/* At the end of a stream (priced(arg, SYM): whether it had prices of
+ * SYM): when none of the n actions read from path is of a symbol it had
+ * prices of (a mistyped symbol, say, and none was applied), a warning
+ * naming the first, as qts_instruments_check_used does for contracts;
+ * for qts-sim, qts-broker paper and qts-risk alike. */
+void qts_actions_check_used(const char *path, const qts_action *list, size_t n,
+			    int (*priced)(void *arg, const char *symbol), void *arg);
 
 /* ---- financing (sim_financing.c) -------------------------------------------- */
 
@@ -339,10 +342,6 @@ int qts_sim_finish(qts_sim *s);
 /* Why the engine stopped on its input (a number that is not finite), or
  * NULL when it did not (a failed emit). */
 const char *qts_sim_error(const qts_sim *s);
-/* Whether the actions (--actions) name no symbol the stream had market
- * data of, when there are some: a mistyped symbol, say, for which none
- * was applied.  Then *one is the first of them. */
-int qts_sim_actions_unmatched(qts_sim *s, const char **one);
 /* At the end: warn of actions (read from actions_file) none of which
  * matched, and of contracts none of which is a symbol of the stream
  * (qts_instruments_check_used), in qts-sim and qts-broker paper alike. */

@@ -56,7 +56,8 @@ struct sym {
 	int64_t delisted_at;
 	/* The side (+1, -1) of the position an exit here last took to flat,
 	 * while the strategy may not know of it (no fills come back): until
-	 * a target (it says where to be) or an order back to that side. */
+	 * a target (it says where to be) or an order back to that side; +-2
+	 * once an order past flat after it was counted. */
 	int exited;
 	/* Limit and stop orders the view without fills waits to see reached
 	 * (struct rest), in the order they came. */
@@ -154,8 +155,9 @@ struct qts_risk {
 	int clocked, have_day, dd_breached, daily_breached, halted, fill_mode;
 	int feedback;       /* positions and equity from qts_risk_feedback alone */
 	uint64_t nfeedback; /* feedback events applied */
-	/* Orders approved after an exit that take the position past flat to
-	 * the other side (exited), and the first of them, said at the end. */
+	/* Exits after which orders were approved that take the position past
+	 * flat to the other side (exited), and the first such order, said at
+	 * the end. */
 	uint64_t past_flat;
 	char past_flat_first[QTS_SYM_MAX + QTS_ID_MAX + 64];
 	int64_t *rate; /* ring of the last max_orders approval times */
@@ -1480,17 +1482,19 @@ static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
  * position it had: its orders go on from it, and the one that was to
  * close it (a protective stop, an exit on its own signal) opens the other
  * side instead.  Such an order, approved while no fills come back, is
- * counted to be said at the end.  A target (it says where to be) or an
- * order back on the exited side ends the watch.  q: the position once
- * every working order and this one fill. */
+ * counted to be said at the end, once an exit (exited turns to +-2).  A
+ * target (it says where to be) or an order back on the exited side ends
+ * the watch.  q: the position once every working order and this one
+ * fill. */
 static __attribute__((noinline)) void note_past_flat(qts_risk *r, struct sym *s, const qts_event *ev, double q)
 {
 	if (ev->type != QTS_ORDER || q * s->exited > 0) {
 		s->exited = 0;
 		return;
 	}
-	if (r->fill_mode || !(q * s->exited < 0))
+	if (r->fill_mode || !(q * s->exited < 0) || s->exited * s->exited > 1)
 		return;
+	s->exited *= 2; /* said once an exit: a stop re-placed each bar is one mistake */
 	if (r->past_flat++ == 0) {
 		char at[40];
 		qts_time_format(ev->ts, at);
@@ -1700,8 +1704,15 @@ static int risk_has_symbol(void *arg, const char *symbol)
 	return sym_find(arg, symbol) != NULL;
 }
 
-void qts_risk_check_instruments(const qts_risk *r)
+static int risk_has_price(void *arg, const char *symbol)
 {
+	const struct sym *s = sym_find(arg, symbol);
+	return s && !isnan(s->last);
+}
+
+void qts_risk_warn_unmatched(const qts_risk *r, const char *actions_file)
+{
+	qts_actions_check_used(actions_file, r->acts, r->c.nactions, risk_has_price, (void *)r);
 	qts_instruments_check_used(r->c.instruments, r->c.ninstruments, r->nsym, risk_has_symbol, (void *)r);
 }
 
@@ -1719,17 +1730,6 @@ uint64_t qts_risk_past_flat(const qts_risk *r, const char **first)
 {
 	*first = r->past_flat_first;
 	return r->past_flat;
-}
-
-int qts_risk_actions_unmatched(const qts_risk *r, const char **one)
-{
-	for (size_t i = 0; i < r->c.nactions; i++) {
-		const struct sym *s = sym_find(r, r->acts[i].symbol);
-		if (s && !isnan(s->last))
-			return 0;
-	}
-	*one = r->c.nactions ? r->acts[0].symbol : NULL;
-	return r->c.nactions > 0;
 }
 
 /* ---- the entry points --------------------------------------------------- */
@@ -1930,7 +1930,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 		s->nmkt = (uint32_t)nmkt;
 		qts_ck_int(c, &s->delisted), qts_ck_i64(c, &s->delisted_at);
 		qts_ck_int(c, &s->exited);
-		if (c->loading && (s->exited < -1 || s->exited > 1))
+		if (c->loading && (s->exited < -2 || s->exited > 2))
 			qts_ck_fail(c, "%s: the side of an exit out of range", name);
 		size_t nrest = s->nrest;
 		qts_ck_size(c, &nrest, ORD_RING);

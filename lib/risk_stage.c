@@ -301,17 +301,15 @@ static int risk_finish(void *eng)
 {
 	engine *e = eng;
 	const char *one;
-	if (qts_risk_actions_unmatched(e->risk, &one))
-		qts_actions_warn_unmatched(e->actions_file, one);
-	qts_risk_check_instruments(e->risk);
+	qts_risk_warn_unmatched(e->risk, e->actions_file);
 	if ((one = qts_risk_sectors_unmatched(e->risk)))
 		qts_warn("--sectors %s: no symbol of the stream is in it (%s is not): --max-sector limited nothing",
 			 e->sectors_file, one);
 	uint64_t n = qts_risk_past_flat(e->risk, &one);
 	if (n)
-		qts_warn("after exits here, %llu order%s took a position past flat to the other side (the first: "
-			 "%s): the strategy was not told of the exits; feed the fills back to it and to qts-risk "
-			 "(--feedback)", (unsigned long long)n, n == 1 ? "" : "s", one);
+		qts_warn("after %llu exit%s here, the strategy's orders took a position past flat to the other side "
+			 "(the first: %s): it was not told of the exit%s; feed the fills back to it and to qts-risk "
+			 "(--feedback)", (unsigned long long)n, n == 1 ? "" : "s", one, n == 1 ? "" : "s");
 	return 0;
 }
 

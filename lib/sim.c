@@ -1967,15 +1967,10 @@ int qts_sim_finish(qts_sim *s)
 	return s->failed ? -1 : 0;
 }
 
-int qts_sim_actions_unmatched(qts_sim *s, const char **one)
+static int sim_has_price(void *arg, const char *symbol)
 {
-	for (size_t i = 0; i < s->o.nactions; i++) {
-		sym *y = qts_symtab_find(s->syms, s->o.actions[i].symbol);
-		if (y && isfinite(y->pos.mark))
-			return 0;
-	}
-	*one = s->o.nactions ? s->o.actions[0].symbol : NULL;
-	return s->o.nactions > 0;
+	sym *y = qts_symtab_find(arg, symbol);
+	return y && isfinite(y->pos.mark);
 }
 
 static int sim_has_symbol(void *arg, const char *symbol)
@@ -1985,9 +1980,7 @@ static int sim_has_symbol(void *arg, const char *symbol)
 
 void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file)
 {
-	const char *one;
-	if (qts_sim_actions_unmatched(s, &one))
-		qts_actions_warn_unmatched(actions_file, one);
+	qts_actions_check_used(actions_file, s->o.actions, s->o.nactions, sim_has_price, s->syms);
 	qts_instruments_check_used(s->o.instruments, s->o.ninstruments, qts_symtab_count(s->syms), sim_has_symbol,
 				   s->syms);
 }

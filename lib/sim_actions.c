@@ -9,10 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void qts_actions_warn_unmatched(const char *path, const char *one)
+void qts_actions_check_used(const char *path, const qts_action *list, size_t n,
+			    int (*priced)(void *arg, const char *symbol), void *arg)
 {
-	qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): none was applied", path,
-		 one);
+	for (size_t i = 0; i < n; i++)
+		if (priced(arg, list[i].symbol))
+			return;
+	if (n)
+		qts_warn("--actions %s: no action is of a symbol the stream has prices of (%s is not): none was applied",
+			 path, list[0].symbol);
 }
 
 static int by_date(const void *a, const void *b)

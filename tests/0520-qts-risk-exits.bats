@@ -48,14 +48,37 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	} > "$BATS_TEST_TMPDIR/in.csv"
 	run -0 --separate-stderr qts-risk --stop-loss 0.05 "$BATS_TEST_TMPDIR/in.csv"
 	[[ "$output" == *"risk,2024-01-04T00:01:00Z,A,stop-loss,flatten,"* ]]
-	[ "$stderr" = "qts-risk: after exits here, 2 orders took a position past flat to the other side (the first: A's order o2 at 2024-01-05T00:00:00Z): the strategy was not told of the exits; feed the fills back to it and to qts-risk (--feedback)" ]
-	# one order: said in the singular; a checkpoint carries the count
+	# two orders past flat after one exit are one mistake, said once
+	[ "$stderr" = "qts-risk: after 1 exit here, the strategy's orders took a position past flat to the other side (the first: A's order o2 at 2024-01-05T00:00:00Z): it was not told of the exit; feed the fills back to it and to qts-risk (--feedback)" ]
+	# the same on B: a second exit
+	{
+		cat "$BATS_TEST_TMPDIR/in.csv"
+		sed 's/,A,/,B,/; s/,o\([0-9]\),/,b\1,/; s/2024-01-0/2024-01-1/' "$BATS_TEST_TMPDIR/in.csv"
+	} > "$BATS_TEST_TMPDIR/two.csv"
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 "$BATS_TEST_TMPDIR/two.csv"
+	[ "$(grep -c ',stop-loss,flatten,' <<< "$output")" = 2 ]
+	[[ "$stderr" == "qts-risk: after 2 exits here, the strategy's orders took "*"(the first: A's order o2 at "*"): it was not told of the exits; "* ]]
+	# a checkpoint carries the count: restarted on the whole input, it
+	# goes on after what it has done
 	head -n -2 "$BATS_TEST_TMPDIR/in.csv" > "$BATS_TEST_TMPDIR/one.csv"
 	run -0 --separate-stderr qts-risk --stop-loss 0.05 --state "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/one.csv"
-	[[ "$stderr" == "qts-risk: after exits here, 1 order took "* ]]
-	# (restarted on the whole input, it goes on after what it has done)
-	run -0 --separate-stderr qts-risk --stop-loss 0.05 --state "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/in.csv"
-	[[ "$stderr" == "qts-risk: after exits here, 2 orders took "*"(the first: A's order o2 at "* ]]
+	[[ "$stderr" == "qts-risk: after 1 exit here, "* ]]
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 --state "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/two.csv"
+	[[ "$stderr" == "qts-risk: after 2 exits here, "*"(the first: A's order o2 at "* ]]
+	# with fills in the stream they are the truth, and the strategy that
+	# sent them is taken to know of the exit: nothing is said
+	{
+		bar 2024-01-02T00:00:00Z A 100
+		printf 'order,2024-01-03T00:00:00Z,A,o1,buy,10,market,,,gtc,s\n'
+		printf 'fill,2024-01-03T00:00:00Z,A,o1,buy,10,100,0,0\n'
+		bar 2024-01-03T00:00:00Z A 100
+		bar 2024-01-04T00:00:00Z A 90
+		printf 'order,2024-01-05T00:00:00Z,A,o2,sell,10,stop,,85,gtc,s\n'
+		bar 2024-01-05T00:00:00Z A 91
+	} > "$BATS_TEST_TMPDIR/fills.csv"
+	run -0 --separate-stderr qts-risk --stop-loss 0.05 "$BATS_TEST_TMPDIR/fills.csv"
+	[[ "$output" == *"risk,2024-01-04T00:01:00Z,A,stop-loss,flatten,"* ]]
+	[ -z "$stderr" ]
 	# a target after the exit says where to be: its short is meant
 	{
 		cat "$BATS_TEST_TMPDIR/head.csv"
