@@ -407,6 +407,11 @@ targt = close > 10
 	run -0 qts-strategy --instruments ins.csv -e "$prog" cl.csv
 	grep -q '^order,2020-04-21T00:00:00Z,CL,expr-2,buy,1,' <<<"$output"
 	run -1 qts-strategy --instrument ES,multiplier=50 -e "$prog" cl.csv
+	# a symbol given twice is no error: the last spec wins, as in qts-sim
+	run -0 --separate-stderr qts-strategy --instrument CL,multiplier=1000 --instrument CL,multiplier=50,margin=0.1 \
+		--instruments ins.csv -e "$prog" cl.csv
+	[ -z "$stderr" ]
+	grep -q '^order,2020-04-21T00:00:00Z,CL,expr-2,buy,1,' <<<"$output"
 	# a built-in's: donchian-breakout's sell stop at a low of 0 goes out
 	{
 		printf 'bar,2024-01-0%sT00:00:00Z,A,1d,10,11,9,10,100\n' 1 2
