@@ -10,6 +10,7 @@
 int main(int argc, char **argv)
 {
 	qts_init(argv[0]);
+	argv[0] = (char *)qts_progname; /* for getopt's messages, as the other programs' */
 	if (argc > 1 && strcmp(argv[1], "--version") == 0)
 		qts_print_version();
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {

@@ -362,7 +362,7 @@ static const qts_stage_def bus_pub_stage = { "qts-bus-pub", build };
 
 int qts_bus_pub_main(int argc, char **argv)
 {
-	qts_progname = "qts-bus pub";
+	argv[0] = (char *)(qts_progname = "qts-bus pub"); /* and getopt's messages */
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
 	bus_pub_stage.build(&st, argc, argv, qts_runtime_emit, r);

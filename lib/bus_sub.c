@@ -538,7 +538,7 @@ static const qts_stage_def bus_sub_stage = { "qts-bus-sub", build };
 
 int qts_bus_sub_main(int argc, char **argv)
 {
-	qts_progname = "qts-bus sub";
+	argv[0] = (char *)(qts_progname = "qts-bus sub"); /* and getopt's messages */
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
 	bus_sub_stage.build(&st, argc, argv, qts_runtime_emit, r);

@@ -1412,6 +1412,7 @@ static void build_failed(const char *why)
 int qts_stage_main(const qts_stage_def *def, int argc, char **argv)
 {
 	qts_init(argv[0]);
+	argv[0] = (char *)qts_progname; /* getopt's messages name argv[0]: qts-sim, not /usr/bin/qts-sim */
 	qts_stage st = { 0 };
 	qts_runtime *r = qts_runtime_new();
 	void (*was)(const char *) = qts_fail_hook;

@@ -188,6 +188,25 @@ wait_for_line() {
 	run -1 --separate-stderr qts-resample 1h "$T/none"
 }
 
+@test "a bad option run by its full path is said under the program's name, as every other message" {
+	local bin
+	for p in qts-fetch qts-resample qts-strategy qts-risk qts-sim qts-broker qts-report; do
+		bin=$(command -v $p)
+		[[ $bin == /* ]]
+		run -2 --separate-stderr "$bin" --bogus
+		[ "${stderr_lines[0]}" = "$p: unrecognized option '--bogus'" ]
+		run -2 --separate-stderr "$bin" -%
+		[ "${stderr_lines[0]}" = "$p: invalid option -- '%'" ]
+	done
+	bin=$(command -v qts-bus)
+	run -2 --separate-stderr "$bin" pub --bogus
+	[ "${stderr_lines[0]}" = "qts-bus pub: unrecognized option '--bogus'" ]
+	run -2 --separate-stderr "$bin" sub --bogus
+	[ "${stderr_lines[0]}" = "qts-bus sub: unrecognized option '--bogus'" ]
+	run -2 --separate-stderr "$(command -v qts)" cat --bogus
+	[ "${stderr_lines[0]}" = "qts cat: unrecognized option '--bogus'" ]
+}
+
 @test "a stage that fails on a file an option names ends its stream with the failure, as on an input it cannot read" {
 	echo "$BAR1" > "$T/one.csv"
 	printf '2024-01-02,A,dividend,abc\n' > "$T/bad.csv"
