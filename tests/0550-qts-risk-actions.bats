@@ -45,44 +45,32 @@ setup() {
 	grep -q '^position,2024-01-04T00:00:00Z,A,20,50,' "$BATS_TEST_TMPDIR/out"
 }
 
-@test "--actions: a dividend is cash in the view's equity" {
-	# all in: 10 at 100 of 1000; at 89 the drawdown is 11%, beyond 10%,
-	# unless a dividend of 2 a share (20) came before: then 9%
-	{
-		bar 2024-01-02T00:00:00Z A 100
-		printf 'target,2024-01-03T00:00:00Z,A,10,qty,s\n'
-		bar 2024-01-03T00:00:00Z A 100
-		bar 2024-01-05T00:00:00Z A 89
-	} > "$BATS_TEST_TMPDIR/div.csv"
+@test "--actions: a dividend is cash in the view's equity, a contract's paid on its multiplier, as qts-sim pays it" {
+	# all in: 10 shares at 100 of 1000, or 1 contract of multiplier 10;
+	# at 89 the drawdown is 11%, beyond 10%, unless a dividend of 2 a
+	# share (2 x 10 = 20; for the contract 2 x 1 x 10, where 2 without
+	# the multiplier would leave 10.8%, still a breach) came before: then 9%
 	printf '2024-01-04,A,dividend,2\n' > "$BATS_TEST_TMPDIR/div-actions.csv"
-	run -0 qts-risk --cash 1000 --max-drawdown 0.1 "$BATS_TEST_TMPDIR/div.csv"
-	[[ "$output" == *"risk,2024-01-06T00:00:00Z,,max-drawdown,breach,drawdown 0.11 beyond 0.1 (equity 890; peak 1000)"* ]]
-	run -0 qts-risk --cash 1000 --max-drawdown 0.1 --actions "$BATS_TEST_TMPDIR/div-actions.csv" "$BATS_TEST_TMPDIR/div.csv"
-	[[ "$output" != *risk,* ]]
-}
-
-@test "--actions: a contract's dividend is paid on its multiplier, as qts-sim pays it" {
-	# 1 A of multiplier 10 at 100 (1000 of 1000); at 89 it has lost 110,
-	# 11%; a dividend of 2 pays 2 x 1 x 10 = 20: 9% (2 without the
-	# multiplier: 10.8%, still a breach)
-	{
-		bar 2024-01-02T00:00:00Z A 100
-		printf 'target,2024-01-03T00:00:00Z,A,1,qty,s\n'
-		bar 2024-01-03T00:00:00Z A 100
-		bar 2024-01-05T00:00:00Z A 89
-	} > "$BATS_TEST_TMPDIR/div.csv"
-	printf '2024-01-04,A,dividend,2\n' > "$BATS_TEST_TMPDIR/div-actions.csv"
-	run -0 qts-risk --cash 1000 --instrument A,multiplier=10 --max-drawdown 0.1 "$BATS_TEST_TMPDIR/div.csv"
-	[[ "$output" == *"risk,2024-01-06T00:00:00Z,,max-drawdown,breach,drawdown 0.11 beyond 0.1 (equity 890; peak 1000)"* ]]
-	run -0 qts-risk --cash 1000 --instrument A,multiplier=10 --max-drawdown 0.1 \
-		--actions "$BATS_TEST_TMPDIR/div-actions.csv" "$BATS_TEST_TMPDIR/div.csv"
-	[[ "$output" != *risk,* ]]
-	# qts-sim's books agree: cash 20, equity 890 + 20 at the last bar's end
-	qts-risk --cash 1000 --instrument A,multiplier=10 --actions "$BATS_TEST_TMPDIR/div-actions.csv" \
-		"$BATS_TEST_TMPDIR/div.csv" |
-		qts-sim --cash 1000 --instrument A,multiplier=10 --actions "$BATS_TEST_TMPDIR/div-actions.csv" \
-			> "$BATS_TEST_TMPDIR/out"
-	grep -q '^equity,2024-01-06T00:00:00Z,20,910,' "$BATS_TEST_TMPDIR/out"
+	for held in "10" "1 --instrument A,multiplier=10"; do
+		set -- $held
+		local qty=$1
+		shift
+		{
+			bar 2024-01-02T00:00:00Z A 100
+			printf 'target,2024-01-03T00:00:00Z,A,%s,qty,s\n' "$qty"
+			bar 2024-01-03T00:00:00Z A 100
+			bar 2024-01-05T00:00:00Z A 89
+		} > "$BATS_TEST_TMPDIR/div.csv"
+		run -0 qts-risk --cash 1000 "$@" --max-drawdown 0.1 "$BATS_TEST_TMPDIR/div.csv"
+		[[ "$output" == *"risk,2024-01-06T00:00:00Z,,max-drawdown,breach,drawdown 0.11 beyond 0.1 (equity 890; peak 1000)"* ]]
+		run -0 qts-risk --cash 1000 "$@" --max-drawdown 0.1 --actions "$BATS_TEST_TMPDIR/div-actions.csv" \
+			"$BATS_TEST_TMPDIR/div.csv"
+		[[ "$output" != *risk,* ]]
+		# qts-sim's books agree: cash 20, equity 890 + 20 at the last bar's end
+		qts-risk --cash 1000 "$@" --actions "$BATS_TEST_TMPDIR/div-actions.csv" "$BATS_TEST_TMPDIR/div.csv" |
+			qts-sim --cash 1000 "$@" --actions "$BATS_TEST_TMPDIR/div-actions.csv" > "$BATS_TEST_TMPDIR/out"
+		grep -q '^equity,2024-01-06T00:00:00Z,20,910,' "$BATS_TEST_TMPDIR/out"
+	done
 }
 
 @test "--actions: a delisted symbol holds nothing in the view and takes no order or target" {
