@@ -7,6 +7,15 @@
 
 #include "qts_metrics.h"
 
+/* A figure whose computation overflowed double (a sum of squares of
+ * returns of 1e200, a product of returns of 1e300) is not a number the
+ * formula gives but an artefact of the arithmetic: it is undefined, like
+ * a ratio over zero, never inf and never the 0 of x / inf. */
+static double finite_or_nan(double v)
+{
+	return isfinite(v) ? v : NAN;
+}
+
 static double mean(const double *r, size_t n, double shift)
 {
 	double s = 0;
@@ -36,10 +45,11 @@ static int negligible(double sd, double m)
 
 static double ratio(double num, double den)
 {
-	if (den == 0 || isnan(den) || isnan(num))
+	/* an inf denominator is an overflowed sum, not a vast spread: its
+	 * quotient, 0, would be a figure where there is none */
+	if (den == 0 || !isfinite(den) || !isfinite(num))
 		return NAN;
-	double q = num / den;
-	return isinf(q) ? NAN : q;
+	return finite_or_nan(num / den);
 }
 
 double qts_m_total_return(const double *r, size_t n)
@@ -49,7 +59,7 @@ double qts_m_total_return(const double *r, size_t n)
 	double c = 1;
 	for (size_t i = 0; i < n; i++)
 		c *= 1 + r[i];
-	return c - 1;
+	return finite_or_nan(c - 1);
 }
 
 double qts_m_cagr(const double *r, size_t n, double periods)
@@ -60,9 +70,9 @@ double qts_m_cagr(const double *r, size_t n, double periods)
 	double end = qts_m_total_return(r, n) + 1;
 	/* numpy gives NaN for a negative base to a fractional power: the
 	 * equity went below zero and there is no growth rate. */
-	if (end < 0)
+	if (!(end >= 0))
 		return NAN;
-	return pow(end, 1 / years) - 1;
+	return finite_or_nan(pow(end, 1 / years) - 1);
 }
 
 double qts_m_volatility(const double *r, size_t n, double periods)
@@ -70,7 +80,7 @@ double qts_m_volatility(const double *r, size_t n, double periods)
 	if (n < 2)
 		return NAN;
 	double m = mean(r, n, 0);
-	return sqrt(sumsq(r, n, 0, m) / (double)(n - 1)) * sqrt(periods);
+	return finite_or_nan(sqrt(sumsq(r, n, 0, m) / (double)(n - 1)) * sqrt(periods));
 }
 
 double qts_m_sharpe(const double *r, size_t n, double rf, double periods)
@@ -79,9 +89,9 @@ double qts_m_sharpe(const double *r, size_t n, double rf, double periods)
 		return NAN;
 	double m = mean(r, n, rf);
 	double sd = sqrt(sumsq(r, n, rf, m) / (double)(n - 1));
-	if (negligible(sd, m))
+	if (!isfinite(sd) || negligible(sd, m))
 		return NAN;
-	return m / sd * sqrt(periods);
+	return finite_or_nan(m / sd * sqrt(periods));
 }
 
 double qts_m_downside_risk(const double *r, size_t n, double req, double periods)
@@ -94,7 +104,7 @@ double qts_m_downside_risk(const double *r, size_t n, double req, double periods
 		if (d < 0)
 			s += d * d;
 	}
-	return sqrt(s / (double)n) * sqrt(periods);
+	return finite_or_nan(sqrt(s / (double)n) * sqrt(periods));
 }
 
 double qts_m_sortino(const double *r, size_t n, double req, double periods)
@@ -112,6 +122,13 @@ double qts_m_max_drawdown(const double *r, size_t n, long *peak, long *trough, l
 		worst = 0, pk = tr = 0;
 	for (size_t i = 1; i <= n; i++) {
 		c *= 1 + r[i - 1];
+		/* a curve compounded past double's range has no depth
+		 * below its peak to measure (inf - inf) */
+		if (!isfinite(c)) {
+			pk = tr = rc = -1;
+			worst = NAN;
+			goto out;
+		}
 		if (c >= top) {
 			/* pyfolio's peak is the last point at the running
 			 * maximum before the trough */
@@ -138,6 +155,7 @@ double qts_m_max_drawdown(const double *r, size_t n, long *peak, long *trough, l
 			}
 		}
 	}
+out:
 	if (peak)
 		*peak = pk;
 	if (trough)
@@ -174,6 +192,8 @@ size_t qts_m_drawdowns(const double *r, size_t n, qts_m_dd *out, size_t max)
 	qts_m_dd cur = {0, 0, -1, 0};
 	for (size_t i = 1; i <= n; i++) {
 		c *= 1 + r[i - 1];
+		if (!isfinite(c))
+			return 0; /* as qts_m_max_drawdown: none measurable */
 		if (c >= top) {
 			if (under) {
 				cur.recovery = (long)i;
@@ -219,7 +239,8 @@ double qts_m_omega(const double *r, size_t n, double rf, double required, double
 		else if (d < 0)
 			down -= d;
 	}
-	return down > 0 ? up / down : NAN;
+	/* an inf sum would make omega inf or 0 */
+	return down > 0 && isfinite(up) && isfinite(down) ? finite_or_nan(up / down) : NAN;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -259,7 +280,7 @@ double qts_m_tail_ratio(const double *r, size_t n)
 
 double qts_m_value_at_risk(const double *r, size_t n, double cutoff)
 {
-	return qts_m_percentile(r, n, 100 * cutoff);
+	return finite_or_nan(qts_m_percentile(r, n, 100 * cutoff));
 }
 
 double qts_m_stability(const double *r, size_t n)
@@ -282,7 +303,7 @@ double qts_m_stability(const double *r, size_t n)
 		syy += dy * dy;
 		sxy += dx * dy;
 	}
-	if (isnan(syy))
+	if (!isfinite(syy) || !isfinite(sxy))
 		return NAN;
 	double den = sqrt(sxx * syy);
 	if (den == 0)
@@ -321,7 +342,9 @@ double qts_m_skew(const double *r, size_t n)
 	double m2, m3, m4;
 	if (moments(r, n, &m2, &m3, &m4) < 0)
 		return NAN;
-	return m3 / pow(m2, 1.5);
+	if (!isfinite(m2) || !isfinite(m3))
+		return NAN;
+	return finite_or_nan(m3 / pow(m2, 1.5));
 }
 
 double qts_m_kurtosis(const double *r, size_t n)
@@ -329,7 +352,9 @@ double qts_m_kurtosis(const double *r, size_t n)
 	double m2, m3, m4;
 	if (moments(r, n, &m2, &m3, &m4) < 0)
 		return NAN;
-	return m4 / (m2 * m2) - 3;
+	if (!isfinite(m2) || !isfinite(m4))
+		return NAN;
+	return finite_or_nan(m4 / (m2 * m2) - 3);
 }
 
 double qts_m_beta(const double *r, const double *f, size_t n, double rf)
@@ -344,9 +369,9 @@ double qts_m_beta(const double *r, const double *f, size_t n, double rf)
 	}
 	cov /= (double)n;
 	var /= (double)n;
-	if (var < 1e-30)
+	if (var < 1e-30 || !isfinite(var) || !isfinite(cov))
 		return NAN;
-	return cov / var;
+	return finite_or_nan(cov / var);
 }
 
 double qts_m_alpha(const double *r, const double *f, size_t n, double rf, double periods)
@@ -359,7 +384,7 @@ double qts_m_alpha(const double *r, const double *f, size_t n, double rf, double
 	double s = 0;
 	for (size_t i = 0; i < n; i++)
 		s += (r[i] - rf) - b * (f[i] - rf);
-	return pow(1 + s / (double)n, periods) - 1;
+	return finite_or_nan(pow(1 + s / (double)n, periods) - 1);
 }
 
 double qts_m_information_ratio(const double *r, const double *f, size_t n)
@@ -375,9 +400,9 @@ double qts_m_information_ratio(const double *r, const double *f, size_t n)
 		s += d * d;
 	}
 	double sd = sqrt(s / (double)(n - 1));
-	if (negligible(sd, m))
+	if (!isfinite(sd) || negligible(sd, m))
 		return NAN;
-	return m / sd;
+	return finite_or_nan(m / sd);
 }
 
 double qts_m_correlation(const double *r, const double *f, size_t n)
@@ -391,7 +416,8 @@ double qts_m_correlation(const double *r, const double *f, size_t n)
 		sff += b * b;
 		srf += a * b;
 	}
-	if (negligible(sqrt(srr / (double)n), mr) || negligible(sqrt(sff / (double)n), mf))
+	if (!isfinite(srr) || !isfinite(sff) || !isfinite(srf) ||
+	    negligible(sqrt(srr / (double)n), mr) || negligible(sqrt(sff / (double)n), mf))
 		return NAN;
 	double c = srf / sqrt(srr * sff);
 	return c > 1 ? 1 : c < -1 ? -1 : c;

@@ -151,7 +151,8 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 		for (size_t i = 0; i < npt; i++)
 			sum += pt[i].equity;
 		double avg = sum / (double)npt;
-		s->v[QTS_M_TURNOVER] = avg > 0 ? st->notional / avg : NAN;
+		/* an equity sum past double's range would make it 0 */
+		s->v[QTS_M_TURNOVER] = avg > 0 && isfinite(avg) ? st->notional / avg : NAN;
 	}
 
 	if (o->benchmark && npt && !isnan(pt[0].bench)) {
@@ -161,6 +162,11 @@ int qts_summary_compute(qts_perf *p, const qts_trade_stats *st, const qts_summar
 		s->v[QTS_M_INFORMATION_RATIO] = qts_m_information_ratio(r, f, n);
 		s->v[QTS_M_CORRELATION] = qts_m_correlation(r, f, n);
 	}
+	/* inf is no figure any report promises (an equity or benchmark
+	 * ratio past double's range): undefined, as the writers show it */
+	for (int i = 0; i < QTS_NMETRICS; i++)
+		if (isinf(s->v[i]))
+			s->v[i] = NAN;
 	free(r);
 	free(f);
 	return 0;

@@ -108,6 +108,33 @@ is_null() {
 	is_null max_drawdown_peak
 }
 
+@test "returns past double's range: sharpe, volatility, beta are null, not 0 or inf" {
+	# equity 100, 1e308, 1e-308: the returns' squared spread overflows,
+	# and mean / inf made a Sharpe ratio of 0
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 1e308 3 1e-308 > "$BATS_TEST_TMPDIR/big.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/big.csv"
+	is_null sharpe; is_null volatility; is_null skew
+	near sortino 1.1224972160321822e+307        # sortino_ratio: no sum overflows
+	# equity 1, 2, -1e200: the downside deviation overflows (sortino was -0)
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2 3 -1e200 > "$BATS_TEST_TMPDIR/neg.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/neg.csv"
+	is_null sharpe; is_null sortino
+	# equity 1e-300, 1e-100, 1e100, 0.5e100: the compounded curve
+	# overflows, and the max drawdown was 0
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1e-300 2 1e-100 3 1e100 4 0.5e100 > "$BATS_TEST_TMPDIR/up.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/up.csv"
+	is_null max_drawdown; is_null total_return; is_null cagr; is_null calmar
+	# a benchmark whose variance overflows: beta and correlation were 0
+	{
+		for d in 1 2 3 4; do
+			echo "bar,2024-01-0${d}T00:00:00Z,SPY,1d,1,1,1,$(echo 1 1e-200 1e100 1e-200 | cut -d' ' -f$d),0"
+			echo "equity,2024-01-0$((d + 1))T00:00:00Z,0,$(echo 100 101 100 102 | cut -d' ' -f$d),0,0,0,0"
+		done
+	} > "$BATS_TEST_TMPDIR/bench.csv"
+	run -0 qts-report --json -b SPY "$BATS_TEST_TMPDIR/bench.csv"
+	is_null beta; is_null correlation; is_null alpha
+}
+
 @test "no trades: the count is 0 and the trade ratios are null" {
 	printf 'equity,2024-01-0%d,100,10%d,0,0,0,0\n' 1 0 2 1 3 3 > "$BATS_TEST_TMPDIR/nt.csv"
 	run -0 qts-report --json "$BATS_TEST_TMPDIR/nt.csv"

@@ -180,6 +180,51 @@ static void drawdowns(void)
 	CHECK(qts_m_drawdowns(up, 2, got, 5) == 0, "no drawdown in a rising curve");
 }
 
+/* Returns so large that a sum of squares, a product or a power overflows
+ * double: the figure is undefined (NaN), never the 0 of x / inf, an inf,
+ * or a finite number left over from a NaN comparison. */
+static void overflow(void)
+{
+	/* equity 100, 1e308, 1e-308: the spread of returns squared is inf */
+	static const double H[] = {1e306 - 1, -1};
+	CHECK(isnan(qts_m_sharpe(H, 2, 0, 252)), "overflow: sharpe undefined, not mean / inf = 0");
+	CHECK(isnan(qts_m_volatility(H, 2, 252)), "overflow: volatility undefined, not inf");
+	double roll[2];
+	qts_m_rolling_sharpe(H, 2, 2, 0, 252, roll);
+	CHECK(isnan(roll[1]), "overflow: rolling sharpe undefined");
+	/* equity 1, 2, -1e200: the downside deviation squares -5e199 */
+	static const double N[] = {1, -5e199 - 1};
+	CHECK(isnan(qts_m_sortino(N, 2, 0, 252)), "overflow: sortino undefined, not -0");
+	CHECK(isnan(qts_m_sharpe(N, 2, 0, 252)), "overflow: sharpe of a blow-up undefined, not -0");
+	/* a benchmark whose variance overflows */
+	static const double F[] = {1e200, -1e200, 0}, R[] = {0.01, 0.02, -0.01};
+	CHECK(isnan(qts_m_beta(R, F, 3, 0)), "overflow: beta undefined, not cov / inf = 0");
+	CHECK(isnan(qts_m_alpha(R, F, 3, 0, 252)), "overflow: alpha undefined");
+	CHECK(isnan(qts_m_correlation(R, F, 3)), "overflow: correlation undefined, not 0");
+	CHECK(isnan(qts_m_information_ratio(R, F, 3)), "overflow: information ratio undefined, not 0");
+	/* omega's sums */
+	static const double W[] = {0.5, -1e308, -1e308};
+	CHECK(isnan(qts_m_omega(W, 3, 0, 0, 252)), "overflow: omega undefined, not up / inf = 0");
+	static const double U[] = {1e308, 1e308, -0.5};
+	CHECK(isnan(qts_m_omega(U, 3, 0, 0, 252)), "overflow: omega undefined, not inf");
+	/* the compounded curve overflows (equity 1e-300, 1e-100, 1e100,
+	 * 0.5e100): no drawdown can be measured against an inf peak */
+	static const double X[] = {1e200, 1e200, -0.5};
+	qts_m_dd dd[5];
+	CHECK(isnan(qts_m_max_drawdown(X, 3, NULL, NULL, NULL)), "overflow: max drawdown undefined, not 0");
+	CHECK(qts_m_drawdowns(X, 3, dd, 5) == 0, "overflow: no drawdown period listed");
+	CHECK(isnan(qts_m_total_return(X, 3)) && isnan(qts_m_cagr(X, 3, 252)) && isnan(qts_m_calmar(X, 3, 252)),
+	      "overflow: total return, cagr, calmar undefined, not inf");
+	/* a return that is itself inf (equity 1e-300 to 1e300) */
+	static const double I[] = {INFINITY, -0.5, 0.1};
+	CHECK(isnan(qts_m_tail_ratio(I, 3)) && isnan(qts_m_stability(I, 3)) && isnan(qts_m_skew(I, 3)) &&
+		      isnan(qts_m_kurtosis(I, 3)) && isnan(qts_m_value_at_risk(I, 3, 0.99)),
+	      "overflow: tail ratio, stability, skew, kurtosis, value at risk undefined");
+	/* cubes and fourth powers overflow while squares do not */
+	double M[100] = {3.2e77};
+	CHECK(isnan(qts_m_kurtosis(M, 100)), "overflow: kurtosis undefined, not inf");
+}
+
 int main(void)
 {
 	series_a();
@@ -188,5 +233,6 @@ int main(void)
 	benchmark();
 	rolling();
 	edges();
+	overflow();
 	return tap_done();
 }
