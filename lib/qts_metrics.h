@@ -323,6 +323,9 @@ size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_peri
 
 /* A metric's value as the text report shows it ("-" undefined). */
 void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size);
+/* v with decimals decimals then suffix ("%.2f%%"), or, at 1e15 or more, in
+ * exponent notation with 4 significant digits ("1.122e+307%"). */
+void qts_fixed_text(double v, int decimals, const char *suffix, char *buf, size_t size);
 /* A session day (days since the epoch) as YYYY-MM-DD. */
 void qts_day_text(int64_t day, char *buf, size_t size);
 

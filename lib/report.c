@@ -37,12 +37,23 @@ void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size)
 		return;
 	}
 	switch (mi->kind) {
-	case QTS_MK_FRAC: snprintf(buf, size, "%.2f%%", v * 100); break;
-	case QTS_MK_COUNT: snprintf(buf, size, "%.0f", v); break;
-	case QTS_MK_DAYS: snprintf(buf, size, "%.1f", v); break;
-	case QTS_MK_MONEY: snprintf(buf, size, "%.2f", v); break;
-	default: snprintf(buf, size, "%.3f", v); break;
+	case QTS_MK_FRAC: qts_fixed_text(v * 100, 2, "%", buf, size); break;
+	case QTS_MK_COUNT: qts_fixed_text(v, 0, "", buf, size); break;
+	case QTS_MK_DAYS: qts_fixed_text(v, 1, "", buf, size); break;
+	case QTS_MK_MONEY: qts_fixed_text(v, 2, "", buf, size); break;
+	default: qts_fixed_text(v, 3, "", buf, size); break;
 	}
+}
+
+void qts_fixed_text(double v, int decimals, const char *suffix, char *buf, size_t size)
+{
+	/* Past 1e15 a double's digits before the point are noise, and a
+	 * ratio of 1e307 in fixed point (308 digits) was cut to the
+	 * buffer's 63, reading as 1e62. */
+	if (fabs(v) >= 1e15)
+		snprintf(buf, size, "%.3e%s", v, suffix);
+	else
+		snprintf(buf, size, "%.*f%s", decimals, v, suffix);
 }
 
 /* Whether a metric belongs in a run's report: benchmark figures only with a
@@ -140,8 +151,8 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 	memset(&c, 0, sizeof c);
 	range(eq, n, &lo, &hi);
 	plot(&c, eq, n, lo, hi, 0);
-	snprintf(a, sizeof a, "%.2f", hi);
-	snprintf(b, sizeof b, "%.2f", lo);
+	qts_fixed_text(hi, 2, "", a, sizeof a);
+	qts_fixed_text(lo, 2, "", b, sizeof b);
 	fprintf(f, "\n%sEquity%s\n", bold, off);
 	put_canvas(f, &c, a, b);
 	qts_day_text(run->pt[0].day, d1, sizeof d1);
@@ -151,7 +162,7 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 	memset(&c, 0, sizeof c);
 	range(dd, n, &lo, &hi);
 	plot(&c, dd, n, lo < 0 ? lo : -1e-9, 0, 1);
-	snprintf(b, sizeof b, "%.2f%%", lo * 100);
+	qts_fixed_text(lo * 100, 2, "%", b, sizeof b);
 	fprintf(f, "\n%sDrawdown%s\n", bold, off);
 	put_canvas(f, &c, "0%", b);
 	free(eq);
@@ -164,6 +175,18 @@ static size_t periods_of(const qts_run *run, int monthly, qts_period_return **ou
 {
 	*out = malloc((run->npt ? run->npt : 1) * sizeof **out);
 	return *out ? qts_period_returns(run->pt, run->npt, monthly, *out) : 0;
+}
+
+/* x in a column of width w: fixed point with dec decimals where it fits,
+ * else in exponent notation (a return of 1e306 would push the table 300
+ * columns wide). */
+static void cell(FILE *f, int w, int dec, double x, const char *suffix)
+{
+	char buf[64];
+	int len = snprintf(buf, sizeof buf, "%.*f%s", dec, x, suffix);
+	if (len < 0 || len > w)
+		snprintf(buf, sizeof buf, "%.0e%s", x, suffix);
+	fprintf(f, "%*s", w, buf);
 }
 
 static void monthly_text(FILE *f, const qts_run *run, const char *bold, const char *off, int color)
@@ -185,13 +208,16 @@ static void monthly_text(FILE *f, const qts_run *run, const char *bold, const ch
 		for (int k = 1; k <= 12; k++) {
 			if (j < nm && m[j].year == y[i].year && m[j].month == k) {
 				const char *c = !color ? "" : m[j].ret < 0 ? "\033[31m" : "\033[32m";
-				fprintf(f, "%s%7.1f%s", c, m[j].ret * 100, color ? "\033[0m" : "");
+				fputs(c, f);
+				cell(f, 7, 1, m[j].ret * 100, "");
+				fputs(color ? "\033[0m" : "", f);
 				j++;
 			} else {
 				fprintf(f, "%7s", "");
 			}
 		}
-		fprintf(f, "%8.1f\n", y[i].ret * 100);
+		cell(f, 8, 1, y[i].ret * 100, "");
+		fputc('\n', f);
 	}
 	free(m);
 	free(y);
@@ -213,8 +239,9 @@ static void drawdowns_text(FILE *f, const qts_summary *s, const char *bold, cons
 			snprintf(rc, sizeof rc, "-");
 		else
 			qts_day_text(d->recovery, rc, sizeof rc);
-		fprintf(f, "%-4zu %8.2f%%  %-10s  %-10s  %-10s  %5ld\n", i + 1, d->depth * 100, pk, tr,
-			rc, d->days);
+		fprintf(f, "%-4zu ", i + 1);
+		cell(f, 9, 2, d->depth * 100, "%");
+		fprintf(f, "  %-10s  %-10s  %-10s  %5ld\n", pk, tr, rc, d->days);
 	}
 }
 

@@ -21,5 +21,5 @@ void qts_fin_text(const qts_summary *s, int k, char *buf, size_t size)
 	if (!s->have_fin || !isfinite(s->fin[k]))
 		snprintf(buf, size, "-");
 	else
-		snprintf(buf, size, "%.2f", s->fin[k]);
+		qts_fixed_text(s->fin[k], 2, "", buf, size);
 }

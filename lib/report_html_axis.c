@@ -157,7 +157,10 @@ void qts_value_label(double v, double step, int kind, char *buf, size_t size)
 	if (fabs(v) < fabs(step) * 1e-9)
 		v = 0; /* no -0 */
 	if (kind == QTS_AX_PCT) {
-		snprintf(buf, size, "%.*f%%", decimals(step * 100), v * 100);
+		qts_fixed_text(v * 100, decimals(step * 100), "%", buf, size);
+	} else if (kind == QTS_AX_MONEY && fabs(v) >= 1e15) {
+		/* past T the digits would overflow the label */
+		qts_fixed_text(v, 0, "", buf, size);
 	} else if (kind == QTS_AX_MONEY && fabs(v) >= 1000) {
 		static const char suffix[] = "kMBT";
 		double a = fabs(v);
@@ -172,6 +175,6 @@ void qts_value_label(double v, double step, int kind, char *buf, size_t size)
 		snprintf(buf, size, "%s%.*f%c", v < 0 ? "-" : "", decimals(st > 0 ? st : 1), a,
 			 suffix[k]);
 	} else {
-		snprintf(buf, size, "%.*f", decimals(step), v);
+		qts_fixed_text(v, decimals(step), "", buf, size);
 	}
 }

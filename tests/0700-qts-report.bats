@@ -135,6 +135,28 @@ is_null() {
 	is_null beta; is_null correlation; is_null alpha
 }
 
+@test "text: a figure of 1e15 or more is in exponent notation, not cut to the column's digits" {
+	# equity 100, 1e308, 1e-308: sortino 1.12e307 was written as 63 of
+	# its 308 digits, reading as 1.12e62
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 1e308 3 1e-308 > "$BATS_TEST_TMPDIR/big.csv"
+	run -0 qts-report "$BATS_TEST_TMPDIR/big.csv"
+	[[ $output =~ "Sortino ratio "\ +"1.122e+307"$'\n' ]]
+	[[ $output =~ "Best day "\ +"1.000e+308%"$'\n' ]]
+	[[ $output =~ "Omega ratio "\ +"1.000e+306"$'\n' ]]
+	run -0 qts-report --compare "$BATS_TEST_TMPDIR/big.csv" "$BATS_TEST_TMPDIR/big.csv"
+	[[ $output == *"1.122e+307"* ]]
+	[[ $output != *"1122497216032182"* ]]
+	# the chart's scale and the tables: 1e308 was cut to 31 digits (1e30)
+	# or pushed the monthly table 300 columns wide
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 1e308 > "$BATS_TEST_TMPDIR/up.csv"
+	run -0 qts-report "$BATS_TEST_TMPDIR/up.csv"
+	[[ $output == *$'\n''1.000e+308 '* ]]
+	[[ $output == *$'\n''2024   1e+308      '*' 1e+308'* ]]
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2 3 -1e200 > "$BATS_TEST_TMPDIR/neg.csv"
+	run -0 qts-report "$BATS_TEST_TMPDIR/neg.csv"
+	[[ $output == *$'\n''1     -5e+201%  2024-01-02'* ]]
+}
+
 @test "no trades: the count is 0 and the trade ratios are null" {
 	printf 'equity,2024-01-0%d,100,10%d,0,0,0,0\n' 1 0 2 1 3 3 > "$BATS_TEST_TMPDIR/nt.csv"
 	run -0 qts-report --json "$BATS_TEST_TMPDIR/nt.csv"

@@ -61,6 +61,14 @@ static void labels(void)
 	CHECK_STR(b, "1.5%", "1.5%");
 	qts_value_label(-0.0, 0.5, QTS_AX_NUM, b, sizeof b);
 	CHECK_STR(b, "0.0", "no -0");
+	/* a label in fixed point past 1e15 did not fit the buffer: cut to
+	 * its first digits, it read as a number 1e280 times too small */
+	qts_value_label(1e308, 5e307, QTS_AX_MONEY, b, sizeof b);
+	CHECK_STR(b, "1.000e+308", "1e308: exponent notation, not 31 of its digits");
+	qts_value_label(1e300, 5e299, QTS_AX_PCT, b, sizeof b);
+	CHECK_STR(b, "1.000e+302%", "1e302%: exponent notation");
+	qts_value_label(2e30, 1e30, QTS_AX_NUM, b, sizeof b);
+	CHECK_STR(b, "2.000e+30", "2e30: exponent notation");
 }
 
 static void dates(void)
