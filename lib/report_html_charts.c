@@ -360,6 +360,11 @@ int qts_chart_histogram(FILE *f, const qts_page *p)
 	qts_hist h;
 	if (qts_histogram(p->r, p->nr, 40, &h) < 0)
 		return -1;
+	if (h.overflow) {
+		note(f, "Daily returns beyond the range of a double: no histogram.");
+		card_end(f);
+		return 0;
+	}
 	if (h.n < 2) {
 		note(f, "Fewer than two daily returns.");
 		free(h.count);
@@ -398,9 +403,11 @@ int qts_chart_histogram(FILE *f, const qts_page *p)
 		qts_svg_line(f, &c, xs, ys, K, "#e67e22", 1.8, NULL);
 	}
 	qts_svg_close(f);
-	char msg[160];
-	snprintf(msg, sizeof msg, "%ld days in bins of %.4g%%; mean %.3f%%, sd %.3f%%.", h.n,
-		 h.width * 100, mean * 100, sd * 100);
+	char msg[160], ms[40], ss[40];
+	/* fixed point cut a mean of 1e306 to the message's length */
+	qts_fixed_text(mean * 100, 3, "%", ms, sizeof ms);
+	qts_fixed_text(sd * 100, 3, "%", ss, sizeof ss);
+	snprintf(msg, sizeof msg, "%ld days in bins of %.4g%%; mean %s, sd %s.", h.n, h.width * 100, ms, ss);
 	note(f, msg);
 	card_end(f);
 	free(h.count);
@@ -422,6 +429,11 @@ int qts_chart_trade_pnl(FILE *f, const qts_page *p)
 		return -1;
 	}
 	free(v);
+	if (h.overflow) {
+		note(f, "Round trips' P&L beyond the range of a double: no histogram.");
+		card_end(f);
+		return 0;
+	}
 	if (!h.n) {
 		note(f, "No round trip was closed.");
 		card_end(f);
@@ -442,7 +454,9 @@ int qts_chart_trade_pnl(FILE *f, const qts_page *p)
 	hist_bars(f, &c, &h, QTS_AX_MONEY, "#27864a", 1);
 	qts_svg_close(f);
 	char msg[160];
-	snprintf(msg, sizeof msg, "%ld round trips in bins of %.4g; mean %.2f.", h.n, h.width, h.mean);
+	char ms[40];
+	qts_fixed_text(h.mean, 2, "", ms, sizeof ms);
+	snprintf(msg, sizeof msg, "%ld round trips in bins of %.4g; mean %s.", h.n, h.width, ms);
 	note(f, msg);
 	card_end(f);
 	free(h.count);

@@ -98,6 +98,7 @@ typedef struct qts_hist {
 	long *count;     /* nbins, the caller frees */
 	long n;          /* values counted (the finite ones) */
 	double mean, sd; /* of those values, sd with ddof 1 (NaN below 2) */
+	int overflow;    /* their span or sums pass double's range: no bins */
 } qts_hist;
 int qts_histogram(const double *v, size_t n, int bins, qts_hist *h);
 /* The lower edge of bin k: a whole multiple of the width, so 0.005 is

@@ -54,6 +54,14 @@ int qts_histogram(const double *v, size_t n, int bins, qts_hist *h)
 		h->sd = sqrt(ss / (double)(h->n - 1));
 	}
 	double span = hi - lo;
+	/* An inf span made bins of width 1 and a count of bins cast from
+	 * inf (undefined behaviour); an inf mean or sd a curve of NaN.  Such
+	 * values cannot be drawn to scale. */
+	if (!isfinite(span) || !isfinite(h->mean) || (h->n >= 2 && !isfinite(h->sd))) {
+		h->mean = h->sd = NAN;
+		h->overflow = 1;
+		return 0;
+	}
 	if (!(span > 0))
 		span = fabs(lo) > 0 ? fabs(lo) / 10 : 1e-3;
 	h->width = qts_nice_step(span, bins);

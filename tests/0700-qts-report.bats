@@ -157,6 +157,28 @@ is_null() {
 	[[ $output == *$'\n''1     -5e+201%  2024-01-02'* ]]
 }
 
+@test "--html: daily returns past double's range draw no histogram; a huge mean is not cut short" {
+	# equity 1e-300, 1e8, 1e-300, -1e8: returns of 1e308 and -1e308, a
+	# span of inf, were cut into bins of width 1 counted from inf
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1e-300 2 1e8 3 1e-300 4 -1e8 > "$BATS_TEST_TMPDIR/span.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/span.html" "$BATS_TEST_TMPDIR/span.csv"
+	grep -q 'Daily returns beyond the range of a double: no histogram.' "$BATS_TEST_TMPDIR/span.html"
+	! grep -q 'sd inf' "$BATS_TEST_TMPDIR/span.html"
+	# a mean of 1.5e152% was written as the first 120 of its 153 digits
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2e150 3 2e300 > "$BATS_TEST_TMPDIR/big.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/big.html" "$BATS_TEST_TMPDIR/big.csv"
+	grep -q '2 days in bins of 5e+150%; mean 1.500e+152%, sd 7.071e+151%.' "$BATS_TEST_TMPDIR/big.html"
+	# trips of +1e308 and -1e308 were "in bins of 1; mean 0.00"
+	printf '%s\n' 'equity,2024-01-01,100,100,0,0,0,0' \
+		'fill,2024-01-02T00:00:00Z,X,o1,buy,1,1,0,0' 'fill,2024-01-02T01:00:00Z,X,o2,sell,1,1e308,0,0' \
+		'fill,2024-01-02T02:00:00Z,X,o3,buy,1,1e308,0,0' 'fill,2024-01-02T03:00:00Z,X,o4,sell,1,1,0,0' \
+		'equity,2024-01-03,100,100,0,0,0,0' > "$BATS_TEST_TMPDIR/trips.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/trips.html" "$BATS_TEST_TMPDIR/trips.csv"
+	# (the page writes & as &amp;)
+	grep -q "Round trips' P&amp;L beyond the range of a double: no histogram." "$BATS_TEST_TMPDIR/trips.html"
+	! grep -q 'round trips in bins of 1;' "$BATS_TEST_TMPDIR/trips.html"
+}
+
 @test "no trades: the count is 0 and the trade ratios are null" {
 	printf 'equity,2024-01-0%d,100,10%d,0,0,0,0\n' 1 0 2 1 3 3 > "$BATS_TEST_TMPDIR/nt.csv"
 	run -0 qts-report --json "$BATS_TEST_TMPDIR/nt.csv"

@@ -99,6 +99,18 @@ static void figures(void)
 {
 	static const double v[] = {-0.011, -0.004, 0, 0.001, 0.0049, 0.005, 0.012};
 	qts_hist h;
+	/* a span past double's range: bins of width 1 counted from inf */
+	static const double wide[] = {1e308, -1e308, 0};
+	CHECK(qts_histogram(wide, 3, 40, &h) == 0 && h.overflow && h.nbins == 0 && isnan(h.mean),
+	      "histogram of an inf span: none, not bins cast from inf");
+	free(h.count);
+	/* a sum past it, of values in range */
+	double same[20];
+	for (int i = 0; i < 20; i++)
+		same[i] = 1e307;
+	CHECK(qts_histogram(same, 20, 40, &h) == 0 && h.overflow && isnan(h.mean),
+	      "histogram whose sum overflows: none, not a mean of inf");
+	free(h.count);
 	CHECK(qts_histogram(v, 7, 10, &h) == 0, "histogram");
 	CHECK_NEAR(h.width, 0.005, 1e-15, "a width of 0.5% for a span of 2.3% in 10");
 	CHECK_NEAR(h.lo, -0.015, 1e-15, "the first edge a multiple of the width");
