@@ -326,6 +326,9 @@ void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size);
 /* v with decimals decimals then suffix ("%.2f%%"), or, at 1e15 or more, in
  * exponent notation with 4 significant digits ("1.122e+307%"). */
 void qts_fixed_text(double v, int decimals, const char *suffix, char *buf, size_t size);
+/* A fraction as a percentage, as qts_fixed_text(frac * 100, ...) would,
+ * also where frac * 100 passes double's range (1e308 is "1.000e+310"). */
+void qts_percent_text(double frac, int decimals, const char *suffix, char *buf, size_t size);
 /* A session day (days since the epoch) as YYYY-MM-DD. */
 void qts_day_text(int64_t day, char *buf, size_t size);
 

@@ -37,7 +37,7 @@ void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size)
 		return;
 	}
 	switch (mi->kind) {
-	case QTS_MK_FRAC: qts_fixed_text(v * 100, 2, "%", buf, size); break;
+	case QTS_MK_FRAC: qts_percent_text(v, 2, "%", buf, size); break;
 	case QTS_MK_COUNT: qts_fixed_text(v, 0, "", buf, size); break;
 	case QTS_MK_DAYS: qts_fixed_text(v, 1, "", buf, size); break;
 	case QTS_MK_MONEY: qts_fixed_text(v, 2, "", buf, size); break;
@@ -54,6 +54,31 @@ void qts_fixed_text(double v, int decimals, const char *suffix, char *buf, size_
 		snprintf(buf, size, "%.3e%s", v, suffix);
 	else
 		snprintf(buf, size, "%.*f%s", decimals, v, suffix);
+}
+
+/* v * 10^shift in exponent notation with prec decimals, for a v whose
+ * product would overflow: the exponent is shifted in the text. */
+static void shifted_exp(double v, int prec, int shift, const char *suffix, char *buf, size_t size)
+{
+	char t[48];
+	snprintf(t, sizeof t, "%.*e", prec, v);
+	char *e = strchr(t, 'e');
+	if (!e) {
+		snprintf(buf, size, "%s%s", t, suffix);
+		return;
+	}
+	int x = atoi(e + 1) + shift;
+	*e = 0;
+	snprintf(buf, size, "%se%c%02d%s", t, x < 0 ? '-' : '+', x < 0 ? -x : x, suffix);
+}
+
+void qts_percent_text(double frac, int decimals, const char *suffix, char *buf, size_t size)
+{
+	/* a best day of 1e308 made 100 times that inf, written "inf%" */
+	if (isfinite(frac) && !isfinite(frac * 100))
+		shifted_exp(frac, 3, 2, suffix, buf, size);
+	else
+		qts_fixed_text(frac * 100, decimals, suffix, buf, size);
 }
 
 /* Whether a metric belongs in a run's report: benchmark figures only with a
@@ -162,7 +187,7 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 	memset(&c, 0, sizeof c);
 	range(dd, n, &lo, &hi);
 	plot(&c, dd, n, lo < 0 ? lo : -1e-9, 0, 1);
-	qts_fixed_text(lo * 100, 2, "%", b, sizeof b);
+	qts_percent_text(lo, 2, "%", b, sizeof b);
 	fprintf(f, "\n%sDrawdown%s\n", bold, off);
 	put_canvas(f, &c, "0%", b);
 	free(eq);
@@ -180,11 +205,14 @@ static size_t periods_of(const qts_run *run, int monthly, qts_period_return **ou
 /* x in a column of width w: fixed point with dec decimals where it fits,
  * else in exponent notation (a return of 1e306 would push the table 300
  * columns wide). */
-static void cell(FILE *f, int w, int dec, double x, const char *suffix)
+static void cell(FILE *f, int w, int dec, double frac, const char *suffix)
 {
 	char buf[64];
+	double x = frac * 100;
 	int len = snprintf(buf, sizeof buf, "%.*f%s", dec, x, suffix);
-	if (len < 0 || len > w)
+	if (isfinite(frac) && !isfinite(x))
+		shifted_exp(frac, 0, 2, suffix, buf, sizeof buf);
+	else if (len < 0 || len > w)
 		snprintf(buf, sizeof buf, "%.0e%s", x, suffix);
 	fprintf(f, "%*s", w, buf);
 }
@@ -209,14 +237,14 @@ static void monthly_text(FILE *f, const qts_run *run, const char *bold, const ch
 			if (j < nm && m[j].year == y[i].year && m[j].month == k) {
 				const char *c = !color ? "" : m[j].ret < 0 ? "\033[31m" : "\033[32m";
 				fputs(c, f);
-				cell(f, 7, 1, m[j].ret * 100, "");
+				cell(f, 7, 1, m[j].ret, "");
 				fputs(color ? "\033[0m" : "", f);
 				j++;
 			} else {
 				fprintf(f, "%7s", "");
 			}
 		}
-		cell(f, 8, 1, y[i].ret * 100, "");
+		cell(f, 8, 1, y[i].ret, "");
 		fputc('\n', f);
 	}
 	free(m);
@@ -240,7 +268,7 @@ static void drawdowns_text(FILE *f, const qts_summary *s, const char *bold, cons
 		else
 			qts_day_text(d->recovery, rc, sizeof rc);
 		fprintf(f, "%-4zu ", i + 1);
-		cell(f, 9, 2, d->depth * 100, "%");
+		cell(f, 9, 2, d->depth, "%");
 		fprintf(f, "  %-10s  %-10s  %-10s  %5ld\n", pk, tr, rc, d->days);
 	}
 }

@@ -157,7 +157,7 @@ void qts_value_label(double v, double step, int kind, char *buf, size_t size)
 	if (fabs(v) < fabs(step) * 1e-9)
 		v = 0; /* no -0 */
 	if (kind == QTS_AX_PCT) {
-		qts_fixed_text(v * 100, decimals(step * 100), "%", buf, size);
+		qts_percent_text(v, decimals(step * 100), "%", buf, size);
 	} else if (kind == QTS_AX_MONEY && fabs(v) >= 1e15) {
 		/* past T the digits would overflow the label */
 		qts_fixed_text(v, 0, "", buf, size);

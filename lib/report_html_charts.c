@@ -183,11 +183,12 @@ int qts_chart_equity(FILE *f, const qts_page *p)
 			const qts_dd_period *d = &run->sum.dd[i];
 			double x0 = qts_hc_x(&c, (double)d->peak);
 			double x1 = qts_hc_x(&c, (double)(d->recovery != QTS_TS_MIN ? d->recovery : run->pt[n - 1].day));
-			char pk[16];
+			char pk[16], dp[40];
 			qts_day_text(d->peak, pk, sizeof pk);
+			qts_percent_text(d->depth, 2, "%", dp, sizeof dp);
 			fprintf(f, "<rect class=\"ddp\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">"
-				   "<title>drawdown %zu: %.2f%% from %s</title></rect>\n",
-				x0, c.t, x1 - x0 > 0.5 ? x1 - x0 : 0.5, c.h - c.t - c.b, i + 1, d->depth * 100, pk);
+				   "<title>drawdown %zu: %s from %s</title></rect>\n",
+				x0, c.t, x1 - x0 > 0.5 ? x1 - x0 : 0.5, c.h - c.t - c.b, i + 1, dp, pk);
 		}
 		qts_svg_yaxis(f, &c, QTS_AX_MONEY);
 		qts_svg_xdates(f, &c);
@@ -310,7 +311,8 @@ int qts_chart_yearly(FILE *f, const qts_page *p)
 				fputc(' ', f);
 				qts_html_str(f, run->benchmark);
 			}
-			fprintf(f, ": %.2f%%</title></rect>\n", y->ret * 100);
+			qts_percent_text(y->ret, 2, "%", v, sizeof v);
+			fprintf(f, ": %s</title></rect>\n", v);
 		}
 		if (i % every == 0)
 			fprintf(f, "<text class=\"xl\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
@@ -405,8 +407,8 @@ int qts_chart_histogram(FILE *f, const qts_page *p)
 	qts_svg_close(f);
 	char msg[160], ms[40], ss[40];
 	/* fixed point cut a mean of 1e306 to the message's length */
-	qts_fixed_text(mean * 100, 3, "%", ms, sizeof ms);
-	qts_fixed_text(sd * 100, 3, "%", ss, sizeof ss);
+	qts_percent_text(mean, 3, "%", ms, sizeof ms);
+	qts_percent_text(sd, 3, "%", ss, sizeof ss);
 	snprintf(msg, sizeof msg, "%ld days in bins of %.4g%%; mean %s, sd %s.", h.n, h.width * 100, ms, ss);
 	note(f, msg);
 	card_end(f);

@@ -107,23 +107,25 @@ void qts_table_monthly(FILE *f, const qts_page *p)
 	fputs("<th>Year</th></tr>\n", f);
 	size_t j = 0;
 	for (size_t i = 0; i < ny; i++) {
-		char v[40];
+		char v[40], t[40];
 		fprintf(f, "<tr><td class=\"l\">%d</td>", y[i].year);
 		for (int k = 1; k <= 12; k++) {
 			if (j < nm && m[j].year == y[i].year && m[j].month == k) {
 				double a = fabs(m[j].ret) / big * 0.8 + 0.06;
+				/* a return of 1e308 was "inf" in fixed point */
+				qts_percent_text(m[j].ret, 1, "", t, sizeof t);
 				fprintf(f, "<td class=\"m\" data-month=\"%04d-%02d\" data-v=\"%s\" "
-					   "style=\"background:rgba(%s,%.2f)\">%.1f</td>",
+					   "style=\"background:rgba(%s,%.2f)\">%s</td>",
 					m[j].year, m[j].month, (qts_num_format(m[j].ret, v), v),
-					m[j].ret < 0 ? "200,30,30" : "20,150,40", a, m[j].ret * 100);
+					m[j].ret < 0 ? "200,30,30" : "20,150,40", a, t);
 				j++;
 			} else {
 				fputs("<td></td>", f);
 			}
 		}
-		fprintf(f, "<td class=\"y %s\" data-year=\"%d\" data-v=\"%s\"><b>%.1f</b></td></tr>\n",
-			y[i].ret < 0 ? "neg" : "pos", y[i].year, (qts_num_format(y[i].ret, v), v),
-			y[i].ret * 100);
+		qts_percent_text(y[i].ret, 1, "", t, sizeof t);
+		fprintf(f, "<td class=\"y %s\" data-year=\"%d\" data-v=\"%s\"><b>%s</b></td></tr>\n",
+			y[i].ret < 0 ? "neg" : "pos", y[i].year, (qts_num_format(y[i].ret, v), v), t);
 	}
 	fputs("</table></div>\n<p class=\"note\">Returns in percent, compounded over each month "
 	      "and year of session days.</p>\n",

@@ -155,6 +155,17 @@ is_null() {
 	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2 3 -1e200 > "$BATS_TEST_TMPDIR/neg.csv"
 	run -0 qts-report "$BATS_TEST_TMPDIR/neg.csv"
 	[[ $output == *$'\n''1     -5e+201%  2024-01-02'* ]]
+	# a best day of 1e308 is 1e310%: 100 times it was inf, written "inf%"
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1e-300 2 1e8 3 1e-300 4 -1e8 > "$BATS_TEST_TMPDIR/span.csv"
+	run -0 qts-report "$BATS_TEST_TMPDIR/span.csv"
+	[[ $output =~ "Best day "\ +"1.000e+310%"$'\n' ]]
+	[[ $output =~ "Worst day "\ +"-1.000e+310%"$'\n' ]]
+	[[ $output == *$'\n''2024  -1e+310 '* ]]
+	[[ $output != *inf* ]]
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/span.html" "$BATS_TEST_TMPDIR/span.csv"
+	grep -q '<title>2024: -1.000e+310%</title>' "$BATS_TEST_TMPDIR/span.html"
+	grep -q '>-1.000e+310</td>' "$BATS_TEST_TMPDIR/span.html"
+	! grep -q -E '>-?inf%?<' "$BATS_TEST_TMPDIR/span.html"
 }
 
 @test "--html: daily returns past double's range draw no histogram; a huge mean is not cut short" {
