@@ -69,7 +69,10 @@ size_t qts_log_ticks(double lo, double hi, int most, double *out, size_t max)
 			if (n <= (size_t)most && n <= max)
 				return n;
 		}
-		for (int every = 2; every <= 64; every *= 2) {
+		/* up to 128: equity from 1e-308 to 1e308 spans 616 decades,
+		 * which at every 64th fell back to linear ticks, 0 among
+		 * them, whose logarithm put a label at y = inf */
+		for (int every = 2; every <= 128; every *= 2) {
 			size_t n = decade_ticks(lo, hi, m1, every, out, max);
 			if (n <= (size_t)most && n <= max && n >= 1)
 				return n;
@@ -174,6 +177,9 @@ void qts_value_label(double v, double step, int kind, char *buf, size_t size)
 		double st = step / pow(1000, k + 1);
 		snprintf(buf, size, "%s%.*f%c", v < 0 ? "-" : "", decimals(st > 0 ? st : 1), a,
 			 suffix[k]);
+	} else if (v != 0 && fabs(v) < 1e-8) {
+		/* past decimals()'s 8 places a log tick of 1e-256 read 0 */
+		snprintf(buf, size, "%.3e", v);
 	} else {
 		qts_fixed_text(v, decimals(step), "", buf, size);
 	}

@@ -73,8 +73,13 @@ static void round_range(double *lo, double *hi, int zero)
 		*hi += d;
 	}
 	double s = qts_nice_step(*hi - *lo, 6);
-	*lo = floor(*lo / s + 1e-9) * s;
-	*hi = ceil(*hi / s - 1e-9) * s;
+	double l = floor(*lo / s + 1e-9) * s, h = ceil(*hi / s - 1e-9) * s;
+	/* rounded out past double's range (1.7e308 to 2e308) it is inf, and
+	 * every point drawn against it NaN: the range stays unrounded */
+	if (isfinite(l) && isfinite(h)) {
+		*lo = l;
+		*hi = h;
+	}
 }
 
 /* Round ticks along x (values, not dates). */
@@ -154,9 +159,14 @@ int qts_chart_equity(FILE *f, const qts_page *p)
 	int can_log = lo > 0, wide = can_log && hi / lo > 10;
 	int log = can_log && (run->log_scale == QTS_LOG_ON || (run->log_scale == QTS_LOG_AUTO && wide));
 	if (log) {
-		double m = pow(hi / lo, 0.03);
-		lo /= m;
-		hi *= m;
+		/* 3% of the decades as a margin, in logs: hi / lo overflowed
+		 * for equity from 1e-308 to 1e308, and a margin taking lo to
+		 * 0 or hi to inf drew every point at NaN */
+		double m = pow(10, 0.03 * (log10(hi) - log10(lo)));
+		if (lo / m > 0)
+			lo /= m;
+		if (isfinite(hi * m))
+			hi *= m;
 	} else {
 		round_range(&lo, &hi, 0);
 	}

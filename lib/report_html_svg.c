@@ -29,7 +29,7 @@ void qts_hc_init(qts_hc *c, double x0, double x1, double y0, double y1, int log)
 double qts_hc_x(const qts_hc *c, double x)
 {
 	double w = c->w - c->l - c->r;
-	return c->l + (c->x1 > c->x0 ? (x - c->x0) / (c->x1 - c->x0) * w : w / 2);
+	return c->l + (c->x1 > c->x0 ? (x / 2 - c->x0 / 2) / (c->x1 / 2 - c->x0 / 2) * w : w / 2);
 }
 
 double qts_hc_y(const qts_hc *c, double v)
@@ -41,7 +41,9 @@ double qts_hc_y(const qts_hc *c, double v)
 		lo = log10(lo);
 		hi = log10(hi);
 	}
-	return c->t + (hi > lo ? (hi - v) / (hi - lo) * h : h / 2);
+	/* halves, exact, so that a range from -1e308 to 1e308 does not
+	 * overflow to inf (and every point to 0 or NaN) */
+	return c->t + (hi > lo ? (hi / 2 - v / 2) / (hi / 2 - lo / 2) * h : h / 2);
 }
 
 void qts_svg_open(FILE *f, const qts_hc *c, const char *cls, const char *label, const char *attrs)

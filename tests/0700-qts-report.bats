@@ -165,7 +165,7 @@ is_null() {
 	run -0 qts-report --html "$BATS_TEST_TMPDIR/span.html" "$BATS_TEST_TMPDIR/span.csv"
 	grep -q '<title>2024: -1.000e+310%</title>' "$BATS_TEST_TMPDIR/span.html"
 	grep -q '>-1.000e+310</td>' "$BATS_TEST_TMPDIR/span.html"
-	! grep -q -E '>-?inf%?<' "$BATS_TEST_TMPDIR/span.html"
+	! grep -q -E '>-?inf%?<' "$BATS_TEST_TMPDIR/span.html" || false
 }
 
 @test "--html: daily returns past double's range draw no histogram; a huge mean is not cut short" {
@@ -174,7 +174,7 @@ is_null() {
 	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1e-300 2 1e8 3 1e-300 4 -1e8 > "$BATS_TEST_TMPDIR/span.csv"
 	run -0 qts-report --html "$BATS_TEST_TMPDIR/span.html" "$BATS_TEST_TMPDIR/span.csv"
 	grep -q 'Daily returns beyond the range of a double: no histogram.' "$BATS_TEST_TMPDIR/span.html"
-	! grep -q 'sd inf' "$BATS_TEST_TMPDIR/span.html"
+	! grep -q 'sd inf' "$BATS_TEST_TMPDIR/span.html" || false
 	# a mean of 1.5e152% was written as the first 120 of its 153 digits
 	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2e150 3 2e300 > "$BATS_TEST_TMPDIR/big.csv"
 	run -0 qts-report --html "$BATS_TEST_TMPDIR/big.html" "$BATS_TEST_TMPDIR/big.csv"
@@ -187,7 +187,21 @@ is_null() {
 	run -0 qts-report --html "$BATS_TEST_TMPDIR/trips.html" "$BATS_TEST_TMPDIR/trips.csv"
 	# (the page writes & as &amp;)
 	grep -q "Round trips' P&amp;L beyond the range of a double: no histogram." "$BATS_TEST_TMPDIR/trips.html"
-	! grep -q 'round trips in bins of 1;' "$BATS_TEST_TMPDIR/trips.html"
+	! grep -q 'round trips in bins of 1;' "$BATS_TEST_TMPDIR/trips.html" || false
+}
+
+@test "--html: equity over hundreds of decades is drawn, no coordinate NaN or inf" {
+	# 100, 1e308, 1e-308 on a log scale: hi / lo overflowed and every
+	# point was at y = -nan; 1, 2e150, 2e300: the margin took hi to inf;
+	# the ticks of 616 decades fell back to linear ones from 0, at y = inf
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 1e308 3 1e-308 > "$BATS_TEST_TMPDIR/a.csv"
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2e150 3 2e300 > "$BATS_TEST_TMPDIR/b.csv"
+	for r in a b; do
+		run -0 qts-report --html "$BATS_TEST_TMPDIR/$r.html" "$BATS_TEST_TMPDIR/$r.csv"
+		! grep -q -i -E '="[^"]*(nan|inf)|[ML]-?[0-9.]* -?(nan|inf)' "$BATS_TEST_TMPDIR/$r.html" || false
+		grep -q 'd="M62.0 [0-9]' "$BATS_TEST_TMPDIR/$r.html"
+	done
+	grep -q '>1.000e-256</text>' "$BATS_TEST_TMPDIR/a.html"
 }
 
 @test "no trades: the count is 0 and the trade ratios are null" {

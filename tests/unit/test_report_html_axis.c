@@ -42,6 +42,16 @@ static void nice(void)
 	n = qts_log_ticks(105, 180, 7, t, 16);
 	ticks_str(t, n, buf, sizeof buf);
 	CHECK_STR(buf, "120 140 160 180", "log ticks within a decade: round linear ones");
+	/* 616 decades: every 128th, not linear ticks from 0 */
+	n = qts_log_ticks(1e-308, 1e308, 7, t, 16);
+	ticks_str(t, n, buf, sizeof buf);
+	CHECK_STR(buf, "1e-256 1e-128 1 1e+128 1e+256", "log ticks over 616 decades: every 128th power");
+	/* a range past double's, -1e308 to 1e308: points in the chart */
+	qts_hc hc;
+	qts_hc_init(&hc, -1e308, 1e308, -1e308, 1e308, 0);
+	CHECK(isfinite(qts_hc_y(&hc, 0)) && fabs(qts_hc_y(&hc, 1e308) - hc.t) < 1e-9 &&
+		      isfinite(qts_hc_x(&hc, 1e308)) && qts_hc_x(&hc, 1e308) > qts_hc_x(&hc, 0),
+	      "a chart from -1e308 to 1e308: its points finite, not 0 / inf");
 }
 
 static void labels(void)
@@ -67,6 +77,8 @@ static void labels(void)
 	CHECK_STR(b, "1.000e+308", "1e308: exponent notation, not 31 of its digits");
 	qts_value_label(1e300, 5e299, QTS_AX_PCT, b, sizeof b);
 	CHECK_STR(b, "1.000e+302%", "1e302%: exponent notation");
+	qts_value_label(1e-256, 1e-256, QTS_AX_MONEY, b, sizeof b);
+	CHECK_STR(b, "1.000e-256", "1e-256: exponent notation, not 0.00000000");
 	qts_value_label(2e30, 1e30, QTS_AX_NUM, b, sizeof b);
 	CHECK_STR(b, "2.000e+30", "2e30: exponent notation");
 }
