@@ -231,7 +231,10 @@ double qts_trades_avg_loss(const qts_trade_stats *s)
 
 double qts_trades_profit_factor(const qts_trade_stats *s)
 {
-	return s->gross_loss < 0 ? s->gross_win / -s->gross_loss : NAN;
+	/* a sum of losses past double's range made the factor win / inf = 0 */
+	return s->gross_loss < 0 && isfinite(s->gross_loss) && isfinite(s->gross_win)
+		       ? s->gross_win / -s->gross_loss
+		       : NAN;
 }
 
 double qts_trades_expectancy(const qts_trade_stats *s)
@@ -249,8 +252,9 @@ double qts_trades_sqn(const qts_trade_stats *s)
 	if (s->trades <= 1)
 		return 0;
 	double sd = sqrt(s->pnl_m2 / (double)s->trades);
-	/* equal pnl to rounding: no spread to measure quality against */
-	if (!(sd > 1e-14 * fabs(s->pnl_mean)) || sd == 0)
+	/* equal pnl to rounding: no spread to measure quality against; a
+	 * spread whose squares overflowed made sqn mean / inf = 0 */
+	if (!(sd > 1e-14 * fabs(s->pnl_mean)) || sd == 0 || !isfinite(sd))
 		return NAN;
 	return sqrt((double)s->trades) * s->pnl_mean / sd;
 }

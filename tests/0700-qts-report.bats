@@ -204,6 +204,21 @@ is_null() {
 	grep -q '>1.000e-256</text>' "$BATS_TEST_TMPDIR/a.html"
 }
 
+@test "round trips past double's range: sqn and profit factor are null, not 0" {
+	# pnl 1e308, 1e307, -1e308, -1e308: the losses sum to -inf and the
+	# squared spread overflows; profit factor was 0 and sqn -0
+	printf '%s\n' 'equity,2024-01-01,100,100,0,0,0,0' \
+		'fill,2024-01-02T00:00:00Z,X,o1,buy,1,1,0,0' 'fill,2024-01-02T01:00:00Z,X,o2,sell,1,1e308,0,0' \
+		'fill,2024-01-02T02:00:00Z,X,o3,buy,1,1,0,0' 'fill,2024-01-02T03:00:00Z,X,o4,sell,1,1e307,0,0' \
+		'fill,2024-01-02T04:00:00Z,X,o5,buy,1,1e308,0,0' 'fill,2024-01-02T05:00:00Z,X,o6,sell,1,1,0,0' \
+		'fill,2024-01-02T06:00:00Z,X,o7,buy,1,1e308,0,0' 'fill,2024-01-02T07:00:00Z,X,o8,sell,1,1,0,0' \
+		'equity,2024-01-03,100,100,0,0,0,0' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/t.csv"
+	near trades 4; near win_rate 0.5
+	is_null profit_factor; is_null sqn; is_null avg_loss
+	near expectancy -2.25e+307
+}
+
 @test "no trades: the count is 0 and the trade ratios are null" {
 	printf 'equity,2024-01-0%d,100,10%d,0,0,0,0\n' 1 0 2 1 3 3 > "$BATS_TEST_TMPDIR/nt.csv"
 	run -0 qts-report --json "$BATS_TEST_TMPDIR/nt.csv"
