@@ -210,7 +210,9 @@ static void cell(FILE *f, int w, int dec, double frac, const char *suffix)
 	char buf[64];
 	double x = frac * 100;
 	int len = snprintf(buf, sizeof buf, "%.*f%s", dec, x, suffix);
-	if (isfinite(frac) && !isfinite(x))
+	if (isnan(frac))
+		snprintf(buf, sizeof buf, "-");
+	else if (isfinite(frac) && !isfinite(x))
 		shifted_exp(frac, 0, 2, suffix, buf, sizeof buf);
 	else if (len < 0 || len > w)
 		snprintf(buf, sizeof buf, "%.0e%s", x, suffix);
@@ -461,7 +463,11 @@ int qts_report_csv(FILE *f, const qts_run *run)
 		size_t n = periods_of(run, monthly, &p);
 		char buf[32];
 		for (size_t i = 0; i < n; i++) {
-			qts_num_format(p[i].ret, buf);
+			/* undefined: an empty field, as every figure */
+			if (isfinite(p[i].ret))
+				qts_num_format(p[i].ret, buf);
+			else
+				buf[0] = 0;
 			if (monthly)
 				fprintf(f, "return_%04d-%02d,%s\n", p[i].year, p[i].month, buf);
 			else

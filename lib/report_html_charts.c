@@ -308,6 +308,8 @@ int qts_chart_yearly(FILE *f, const qts_page *p)
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; k < 1 + bench; k++) {
 			const qts_period_return *y = k ? &p->byearly[i] : &p->yearly[i];
+			if (!isfinite(y->ret))
+				continue; /* undefined: no bar */
 			double x = qts_hc_x(&c, (double)i) + slot * 0.1 + bw * k;
 			double y0 = qts_hc_y(&c, 0), y1 = qts_hc_y(&c, y->ret);
 			char v[40];

@@ -110,7 +110,12 @@ void qts_table_monthly(FILE *f, const qts_page *p)
 		char v[40], t[40];
 		fprintf(f, "<tr><td class=\"l\">%d</td>", y[i].year);
 		for (int k = 1; k <= 12; k++) {
-			if (j < nm && m[j].year == y[i].year && m[j].month == k) {
+			if (j < nm && m[j].year == y[i].year && m[j].month == k && !isfinite(m[j].ret)) {
+				/* undefined (compounded past double's range) */
+				fprintf(f, "<td class=\"m\" data-month=\"%04d-%02d\" data-v=\"\">-</td>", m[j].year,
+					m[j].month);
+				j++;
+			} else if (j < nm && m[j].year == y[i].year && m[j].month == k) {
 				double a = fabs(m[j].ret) / big * 0.8 + 0.06;
 				/* a return of 1e308 was "inf" in fixed point */
 				qts_percent_text(m[j].ret, 1, "", t, sizeof t);
@@ -124,6 +129,10 @@ void qts_table_monthly(FILE *f, const qts_page *p)
 			}
 		}
 		qts_percent_text(y[i].ret, 1, "", t, sizeof t);
+		if (!isfinite(y[i].ret)) {
+			fprintf(f, "<td class=\"y\" data-year=\"%d\" data-v=\"\"><b>-</b></td></tr>\n", y[i].year);
+			continue;
+		}
 		fprintf(f, "<td class=\"y %s\" data-year=\"%d\" data-v=\"%s\"><b>%s</b></td></tr>\n",
 			y[i].ret < 0 ? "neg" : "pos", y[i].year, (qts_num_format(y[i].ret, v), v), t);
 	}

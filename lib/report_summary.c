@@ -187,5 +187,10 @@ size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_peri
 			out[k++] = (qts_period_return){y, mm, g - 1};
 		}
 	}
+	/* a period compounded past double's range (equity 1e-300 to 1e300
+	 * in a month) has no return: undefined, not inf */
+	for (size_t i = 0; i < k; i++)
+		if (!isfinite(out[i].ret))
+			out[i].ret = NAN;
 	return k;
 }

@@ -219,6 +219,21 @@ is_null() {
 	near expectancy -2.25e+307
 }
 
+@test "a month compounded past double's range has an undefined return, not inf" {
+	# equity 1e-300 to 1e300 in January: the month's growth is inf, which
+	# the text and the CSV wrote as "inf" and the page drew at NaN
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1e-300 2 1e300 3 2e300 > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-report "$BATS_TEST_TMPDIR/m.csv"
+	[[ $output == *$'\n''2024        -      '*' -' ]]
+	run -0 qts-report --csv "$BATS_TEST_TMPDIR/m.csv"
+	[[ $output == *$'\n''return_2024-01,'$'\n''return_2024,'* ]]
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/m.csv"
+	[[ $output == *'"monthly_returns": {"2024-01": null}'* ]]
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/m.html" "$BATS_TEST_TMPDIR/m.csv"
+	grep -q '<td class="m" data-month="2024-01" data-v="">-</td>' "$BATS_TEST_TMPDIR/m.html"
+	! grep -q -i -E '="[^"]*(nan|inf)|>-?(nan|inf)' "$BATS_TEST_TMPDIR/m.html" || false
+}
+
 @test "no trades: the count is 0 and the trade ratios are null" {
 	printf 'equity,2024-01-0%d,100,10%d,0,0,0,0\n' 1 0 2 1 3 3 > "$BATS_TEST_TMPDIR/nt.csv"
 	run -0 qts-report --json "$BATS_TEST_TMPDIR/nt.csv"
