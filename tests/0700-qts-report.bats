@@ -234,6 +234,14 @@ is_null() {
 	! grep -q -i -E '="[^"]*(nan|inf)|>-?(nan|inf)' "$BATS_TEST_TMPDIR/m.html" || false
 }
 
+@test "points centuries apart: annualised per return, not per calendar year, as the page says" {
+	printf 'equity,%s,0,%s,0,0,0,0\n' 1700-01-01 100 2200-01-01 200 > "$BATS_TEST_TMPDIR/c.csv"
+	run -0 qts-report --json "$BATS_TEST_TMPDIR/c.csv"
+	near days 1; near total_return 1
+	near cagr 7.2370055773322621e+75            # annual_return([1.0]): 2^252 - 1
+	[[ $output == *'"start": "1700-01-01"'* && $output == *'"end": "2200-01-01"'* ]]
+}
+
 @test "no trades: the count is 0 and the trade ratios are null" {
 	printf 'equity,2024-01-0%d,100,10%d,0,0,0,0\n' 1 0 2 1 3 3 > "$BATS_TEST_TMPDIR/nt.csv"
 	run -0 qts-report --json "$BATS_TEST_TMPDIR/nt.csv"
