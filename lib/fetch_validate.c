@@ -9,13 +9,13 @@
 
 struct qts_validator {
 	qts_symtab *last; /* "SYMBOL tf", "SYMBOL tick", "SYMBOL quote" -> last ts */
-	char msg[256];
+	char msg[512]; /* a fault with its hint, and two times */
 	int unreadable;   /* the last fault is one the event reader refuses too (qts_validate_bar) */
 };
 
 struct last {
 	int64_t ts;
-	int seen;
+	int seen; /* events of the series accepted, counted up to 2 */
 	double ohlcv[5]; /* a bar's: another at its time is refused unless the same */
 };
 
@@ -63,10 +63,21 @@ static const char *check_time(qts_validator *v, const qts_event *ev, int strict)
 	const char *what = ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type);
 	if (ev->ts == last->ts)
 		snprintf(v->msg, sizeof v->msg, "duplicate %s %s bar at %s", ev->symbol, what, a);
-	else if (ev->type == QTS_BAR)
-		snprintf(v->msg, sizeof v->msg, "%s %s bar at %s is not after the one before (%s)", ev->symbol, what, a, b);
-	else
-		snprintf(v->msg, sizeof v->msg, "%s %s at %s is before the one before (%s)", ev->symbol, what, a, b);
+	else {
+		/* The second record of a series earlier than the first: a vendor
+		 * file written newest first (as many are), not one bad row, and
+		 * the fix is to reverse it, which the bare fault does not say. */
+		const char *hint = last->seen == 1 && ev->ts < last->ts
+					   ? ": the rows are in descending (newest-first) order; "
+					     "reverse them, any header line kept first (tac)"
+					   : "";
+		if (ev->type == QTS_BAR)
+			snprintf(v->msg, sizeof v->msg, "%s %s bar at %s is not after the one before (%s)%s", ev->symbol,
+				 what, a, b, hint);
+		else
+			snprintf(v->msg, sizeof v->msg, "%s %s at %s is before the one before (%s)%s", ev->symbol, what, a,
+				 b, hint);
+	}
 	return v->msg;
 }
 
@@ -138,7 +149,8 @@ void qts_validator_accept(qts_validator *v, const qts_event *ev)
 	struct last *last = series(v, ev);
 	if (last) {
 		last->ts = ev->ts;
-		last->seen = 1;
+		if (last->seen < 2)
+			last->seen++;
 		if (ev->type == QTS_BAR)
 			memcpy(last->ohlcv, ev->bar.ohlcv, sizeof last->ohlcv);
 	}

@@ -312,6 +312,15 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f2 | cut -c1-10 | tr '\n' ' ')" = "2024-01-02 2024-01-04 2024-01-05 " ]
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/y.csv:4: X 1d bar at 2024-01-03T00:00:00Z is not after the one before (2024-01-04T00:00:00Z); dropped (no stage reads a stream with it)" ]
 	printf '%s\n' "${lines[@]}" | qts cat >/dev/null
+	# newest first, as many vendor files are: the fault says so, and how
+	# to put the rows in order
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-04,10,11,9,10,1\n2024-01-03,10,11,9,10,1\n2024-01-02,10,11,9,10,1\n' >"$BATS_TEST_TMPDIR/x.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/x.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/x.csv:3: X 1d bar at 2024-01-03T00:00:00Z is not after the one before (2024-01-04T00:00:00Z): the rows are in descending (newest-first) order; reverse them, any header line kept first (tac)" ]
+	# and so mended, it reads
+	{ head -n 1 "$BATS_TEST_TMPDIR/x.csv"; tail -n +2 "$BATS_TEST_TMPDIR/x.csv" | tac; } >"$BATS_TEST_TMPDIR/r.csv"
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/r.csv"
+	[ "${#lines[@]}" -eq 3 ]
 	# a second bar of one time with other prices: every stage refuses it
 	# (it would count twice); the same bar again is kept (line 4)
 	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,10,11,9,10,1\n2024-01-03,12,13,9,10,1\n2024-01-03,12,13,9,10,1\n2024-01-03,10,11,9,10,1\n2024-01-04,10,11,9,10,1\n' >"$BATS_TEST_TMPDIR/d.csv"
