@@ -81,8 +81,15 @@ int qts_tf_fits(qts_tf in, qts_tf out, char *err)
 		return 0;
 	qts_tf_format(in, a);
 	qts_tf_format(out, b);
+	int64_t len = qts_tf_ns(out);
 	if (nominal(in) > nominal(out))
 		snprintf(err, 128, "bars of %s are longer than %s", a, b);
+	else if (in.unit == 'd' && out_sub && len % QTS_NS_PER_DAY == 0)
+		/* 1440m of daily bars: a day in hours is 24 hours counted from
+		 * the start of the day, not the calendar's day (23 or 25 hours
+		 * where the clocks change), and daily bars make only days. */
+		snprintf(err, 128, "bars of %s do not divide %s, which counts hours within a day: write %lldd",
+			 a, b, (long long)(len / QTS_NS_PER_DAY));
 	else
 		snprintf(err, 128, "bars of %s do not divide %s", a, b);
 	return -1;

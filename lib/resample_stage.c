@@ -68,6 +68,18 @@ static void parse_tfs(options *o, const char *arg)
 			qts_usage_error(usage, "more than %d timeframes", MAX_TF);
 		if (qts_tf_parse(p, &o->tf[o->ntf]) != 0)
 			qts_usage_error(usage, "bad timeframe '%s'", p);
+		/* Seconds, minutes and hours count from the start of each day
+		 * (and the last interval ends at its end), so 48h would make a
+		 * bar of each day labelled 48h, overlapping the next: days are
+		 * what is meant, and d says so. */
+		int64_t len = qts_tf_ns(o->tf[o->ntf]);
+		if (strchr("smh", o->tf[o->ntf].unit) && len > QTS_NS_PER_DAY) {
+			char days[32] = "";
+			if (len % QTS_NS_PER_DAY == 0)
+				snprintf(days, sizeof days, ": write %lldd", (long long)(len / QTS_NS_PER_DAY));
+			qts_usage_error(usage, "timeframe '%s' is longer than a day, within which seconds, minutes and hours count%s",
+					p, days);
+		}
 		qts_tf_format(o->tf[o->ntf], canon[o->ntf]);
 		/* 1h and 60m: the same bars twice (qts_tf_parse reads both as
 		 * 1h; days and weeks follow the calendar, and stay apart) */

@@ -258,6 +258,27 @@ bar,2024-03-11T04:00:00Z,A,1w,1,1,1,1,2" ]
 	[ "$(cut -d, -f2,9 <<<"$output" | tr '\n' ' ')" = "2024-01-02T00:00:00Z,420 2024-01-02T07:00:00Z,420 2024-01-02T14:00:00Z,420 2024-01-02T21:00:00Z,180 " ]
 }
 
+@test "a timeframe of hours longer than a day is refused with the days to write; a day of hours takes no daily bars, and says to write 1d" {
+	minutes A 2024-01-02T00:00:00Z 60 > "$T/in.csv"
+	# 48h counted within each day made a bar of each day labelled 48h
+	run -2 --separate-stderr qts-resample 48h "$T/in.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: timeframe '48h' is longer than a day, within which seconds, minutes and hours count: write 2d" ]
+	run -2 --separate-stderr qts-resample 1h,2880m "$T/in.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: timeframe '2880m' is longer than a day, within which seconds, minutes and hours count: write 2d" ]
+	run -2 --separate-stderr qts-resample 36h "$T/in.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: timeframe '36h' is longer than a day, within which seconds, minutes and hours count" ]
+	# a day of hours from hourly bars: the day's 24 hours
+	for d in 02 03; do for h in $(seq 0 23); do
+		printf 'bar,2024-01-%sT%02d:00:00Z,A,1h,10,12,9,11,1\n' $d $h
+	done; done > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1440m "$T/in.csv"
+	[ "$(cut -d, -f2,4,9 <<<"$output" | tr '\n' ' ')" = "2024-01-02T00:00:00Z,24h,24 2024-01-03T00:00:00Z,24h,24 " ]
+	# from daily bars: 1d is what is meant, and the error says so
+	printf 'bar,2024-01-%02dT00:00:00Z,A,1d,10,12,9,11,1\n' 2 3 4 > "$T/in.csv"
+	run -1 --separate-stderr qts-resample 1440m "$T/in.csv"
+	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bars of 1d do not divide 24h, which counts hours within a day: write 1d" ]
+}
+
 @test "input errors name the place and exit 1" {
 	minutes A 2024-01-02T14:00:00Z 3 1h > "$T/in.csv"
 	run -1 --separate-stderr qts-resample 5m "$T/in.csv"
