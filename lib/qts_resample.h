@@ -149,6 +149,11 @@ const char *qts_rs_error(const qts_resampler *r);
  * of them in order of appearance in *first, and its kind in *kind.  For
  * the end of input, before qts_rs_finish. */
 size_t qts_rs_barren(const qts_resampler *r, const char **first, qts_type *kind);
+/* The first bars (one a symbol and timeframe at most) whose input starts
+ * later in their interval than the second bar's does, which may hold part
+ * of it: their count, and of the first of them the symbol, timeframe,
+ * start and the time of its first input.  At the end of input. */
+size_t qts_rs_ragged(const qts_resampler *r, const char **symbol, const char **tf, int64_t *start, int64_t *from);
 /* End of input: the count of unfinished bars, emitted when partial (then
  * *failed is set if emit failed), else dropped. */
 size_t qts_rs_finish(qts_resampler *r, int partial, int *failed);

@@ -27,6 +27,14 @@ typedef struct slot {
 			     * tf (qts_event_known), not always its end */
 	double o, h, l, c, v;
 	int open;
+	/* The first interval's input may start partway in (data from a
+	 * Thursday, for weeks): its bar is written all the same, as the data
+	 * did not begin earlier, and is told of once the second interval
+	 * shows where input starts in a whole one (ragged_first). */
+	int nth;            /* intervals opened, counted up to 2 */
+	int64_t lead;       /* the first: its first input's place less its start */
+	int64_t first_from; /* the first: its start and its first input's time */
+	int64_t first_in;
 } slot;
 
 #define RECENT 64 /* a power of two */
@@ -92,6 +100,9 @@ struct qts_resampler {
 	size_t nheld, capheld;
 	qts_event out;
 	char err[400];
+	size_t ragged;          /* first bars begun later than the second (ragged_first) */
+	const sym *rag_s;       /* the first of them */
+	size_t rag_i;
 };
 
 /* Whether the strings in a and b (arrays of size bytes, a multiple of 8)
@@ -550,6 +561,28 @@ static int straddles_any(qts_resampler *r, const sym *s, const qts_event *ev, in
 	return 0;
 }
 
+/* Slot i of s opens an interval, ev its first input: the first
+ * and the second of the symbol are compared.  A first interval whose
+ * input starts later within it than the second's does (a week from a
+ * Thursday, where the next starts on a Monday) made a bar of part of its
+ * interval: counted, so that the end of input can say so as it says the
+ * unfinished last bars are dropped.  Not worked out from the calendar: a
+ * session, a holiday or a market's hours decide where input starts. */
+static void ragged_first(qts_resampler *r, sym *s, size_t i, const qts_event *ev)
+{
+	slot *b = &s->s[i];
+	/* By the input's start, not its place (its middle): monthly bars'
+	 * middles lie as far into a quarter as their months are long. */
+	if (b->nth++ == 0) {
+		b->lead = ev->ts - b->start;
+		b->first_from = b->start;
+		b->first_in = ev->ts;
+	} else if (ev->ts - b->start < b->lead && !r->ragged++) {
+		r->rag_s = s;
+		r->rag_i = i;
+	}
+}
+
 /* Open s's interval of timeframe i holding pos, the time of ev, its first
  * input.  0, or -1 (r->err). */
 static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, int64_t pos, double o, double h,
@@ -576,6 +609,8 @@ static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, in
 	}
 	b->open = 1;
 	s->nopen++;
+	if (b->nth < 2)
+		ragged_first(r, s, i, ev);
 	if (b->end < s->next_end)
 		s->next_end = b->end;
 	/* (past the last time: held to the end, where a reader refuses it) */
@@ -902,6 +937,18 @@ size_t qts_rs_barren(const qts_resampler *r, const char **first, qts_type *kind)
 	return n;
 }
 
+size_t qts_rs_ragged(const qts_resampler *r, const char **symbol, const char **tf, int64_t *start, int64_t *from)
+{
+	if (r->ragged) {
+		const slot *b = &r->rag_s->s[r->rag_i];
+		*symbol = r->rag_s->name;
+		*tf = r->tfname[r->rag_i];
+		*start = b->first_from;
+		*from = b->first_in;
+	}
+	return r->ragged;
+}
+
 size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
 {
 	size_t n = 0;
@@ -980,6 +1027,10 @@ static int rs_ck(qts_resampler *r, qts_ckpt *c)
 			qts_ck_f64(c, &b->o), qts_ck_f64(c, &b->h), qts_ck_f64(c, &b->l), qts_ck_f64(c, &b->c);
 			qts_ck_f64(c, &b->v);
 			qts_ck_int(c, &b->open);
+			/* (a checkpoint does not keep where the first interval's
+			 * input started: a restored run judges no first bar) */
+			if (c->loading)
+				b->nth = 2;
 			if (c->loading && b->open && b->due < r->next_due)
 				r->next_due = b->due;
 		}

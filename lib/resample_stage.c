@@ -194,6 +194,23 @@ static int resample_finish(void *eng)
 				 kind == QTS_QUOTE ? "quotes with a bid and an ask" : "inputs", e->session_arg,
 				 e->zone ? e->zone : "UTC", more);
 	}
+	/* The first bar of a symbol may hold part of its interval, as the
+	 * last does: the last is dropped (it is not known to be complete),
+	 * the first written (its input did not begin before), and either way
+	 * a user is told, unless --partial asked for such bars. */
+	const char *rsym, *rtf;
+	int64_t rstart, rfrom;
+	size_t nr = qts_rs_ragged(e->rs, &rsym, &rtf, &rstart, &rfrom);
+	if (nr && !e->partial) {
+		char a[40], b[40], more[64] = "";
+		qts_time_format(rstart, a);
+		qts_time_format(rfrom, b);
+		if (nr > 1)
+			snprintf(more, sizeof more, " (and %zu more first bar%s)", nr - 1, nr == 2 ? "" : "s");
+		qts_warn("%s: the first %s bar, from %s, may be partial: its input starts at %s, later in it than in "
+			 "the next%s",
+			 rsym, rtf, a, b, more);
+	}
 	size_t n = qts_rs_finish(e->rs, e->partial, &failed);
 	if (n && !e->partial)
 		qts_warn("dropped %zu unfinished bar%s (use --partial)", n, n == 1 ? "" : "s");

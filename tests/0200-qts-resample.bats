@@ -99,6 +99,36 @@ bar,2024-01-02T14:00:00Z,B,1h,10,14,9,13,3" ]
 	[ "$stderr" = "qts-resample: dropped 4 unfinished bars (use --partial)" ]
 }
 
+@test "a first bar whose input starts later in its interval than the next is written and told of, as the unfinished last is dropped and told of" {
+	# Thursday 2024-01-04 to Monday 2024-01-15: the first week from its
+	# Thursday, the second whole, the third unfinished
+	for d in 04 05 08 09 10 11 12 15; do
+		printf 'bar,2024-01-%sT00:00:00Z,A,1d,10,12,9,11,1\n' $d
+	done > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1w "$T/in.csv"
+	[ "$output" = "bar,2024-01-01T00:00:00Z,A,1w,10,12,9,11,2
+bar,2024-01-08T00:00:00Z,A,1w,10,12,9,11,5" ]
+	[ "${stderr_lines[0]}" = "qts-resample: A: the first 1w bar, from 2024-01-01T00:00:00Z, may be partial: its input starts at 2024-01-04T00:00:00Z, later in it than in the next" ]
+	[ "${stderr_lines[1]}" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	# --partial asks for bars of part of an interval: both ends written, unsaid
+	run -0 --separate-stderr qts-resample -p 1w "$T/in.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$stderr" = "" ]
+	# of several, the first and the count of the others
+	sed 's/,A,/,B,/' "$T/in.csv" | paste -d '\n' "$T/in.csv" - > "$T/ab.csv"
+	run -0 --separate-stderr qts-resample 1w,1d "$T/ab.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: A: the first 1w bar, from 2024-01-01T00:00:00Z, may be partial: its input starts at 2024-01-04T00:00:00Z, later in it than in the next (and 1 more first bar)" ]
+	# a first week from its Monday is whole: nothing said but the last
+	printf 'bar,2024-01-%sT00:00:00Z,A,1d,10,12,9,11,1\n' 08 09 10 11 12 15 16 > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1w "$T/in.csv"
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	# nor of a day of minutes from the open, as every day is
+	{ minutes A 2024-01-02T14:30:00Z 390; minutes A 2024-01-03T14:30:00Z 390; } > "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1d "$T/in.csv"
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+}
+
 @test "ticks: price and size, a bar written before the tick that closes it" {
 	run -0 --separate-stderr qts-resample -p 1m "$FIX/resample-ticks.csv"
 	[ "$output" = "bar,2024-01-02T14:30:00Z,AAPL,1m,185.5,186,185,185,175
@@ -197,7 +227,9 @@ bar,2024-04-01T00:00:00Z,A,1M,4,4,4,4,30" ]
 	[ "$output" = "bar,2024-03-08T05:00:00Z,A,1d,1,1,1,1,5
 bar,2024-03-09T05:00:00Z,A,1d,1,1,1,1,24
 bar,2024-03-10T05:00:00Z,A,1d,1,1,1,1,23" ]
-	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	# (the first New York day from its 19:00, the hours before missing)
+	[ "$stderr" = "qts-resample: A: the first 1d bar, from 2024-03-08T05:00:00Z, may be partial: its input starts at 2024-03-09T00:00:00Z, later in it than in the next
+qts-resample: dropped 1 unfinished bar (use --partial)" ]
 	run -0 --separate-stderr qts-resample -p -z America/New_York 1d "$T/in.csv"
 	[ "${lines[0]}" = "bar,2024-03-08T05:00:00Z,A,1d,1,1,1,1,5" ]
 	[ "${lines[3]}" = "bar,2024-03-11T04:00:00Z,A,1d,1,1,1,1,20" ]
