@@ -383,8 +383,12 @@ static void parse_options(int argc, char **argv, options *o)
 			break;
 		case 't':
 			o->given |= 1u << G_TF;
-			if (qts_tf_parse(optarg, &o->tf) < 0)
+			if (qts_tf_parse(optarg, &o->tf) < 0) {
+				char fix[16];
+				if (qts_tf_suggest(optarg, fix) == 0)
+					qts_usage_error(usage, "--tf: '%s' is not a timeframe: write %s", optarg, fix);
 				qts_usage_error(usage, "--tf: '%s' is not a timeframe (like 1m, 5m, 1h, 1d, 1w, 1M)", optarg);
+			}
 			break;
 		case OPT_STAMP:
 			o->given |= 1u << G_STAMP;

@@ -5,6 +5,7 @@
 #include "qts_time.h"
 
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 int64_t qts_days_from_civil(int y, unsigned m, unsigned d)
@@ -255,6 +256,61 @@ int qts_tf_parse(const char *s, qts_tf *tf)
 int qts_tf_format(qts_tf tf, char *buf)
 {
 	return snprintf(buf, 16, "%d%c", tf.n, tf.unit);
+}
+
+/* Spellings of other tools and vendors' files (1D, 1min, 1day, 1mo, 1y,
+ * ' 1d'): the timeframe qts writes for them, so that a refusal can say
+ * what to write and not only that it is wrong. */
+int qts_tf_suggest(const char *s, char *buf)
+{
+	static const struct {
+		const char *word;
+		char unit;
+		int times;
+	} words[] = {
+		{ "S", 's', 1 },   { "sec", 's', 1 },    { "secs", 's', 1 },   { "second", 's', 1 }, { "seconds", 's', 1 },
+		{ "min", 'm', 1 }, { "mins", 'm', 1 },   { "minute", 'm', 1 }, { "minutes", 'm', 1 }, { "H", 'h', 1 },
+		{ "hr", 'h', 1 },  { "hrs", 'h', 1 },    { "hour", 'h', 1 },   { "hours", 'h', 1 },  { "D", 'd', 1 },
+		{ "day", 'd', 1 }, { "days", 'd', 1 },   { "W", 'w', 1 },      { "wk", 'w', 1 },     { "wks", 'w', 1 },
+		{ "week", 'w', 1 }, { "weeks", 'w', 1 }, { "mo", 'M', 1 },     { "mon", 'M', 1 },    { "mos", 'M', 1 },
+		{ "mth", 'M', 1 }, { "month", 'M', 1 },  { "months", 'M', 1 },
+		{ "y", 'M', 12 },  { "Y", 'M', 12 },  { "yr", 'M', 12 },    { "year", 'M', 12 },  { "years", 'M', 12 },
+	};
+	char t[32];
+	size_t n = 0;
+	/* blanks anywhere go: ' 1d', '1 d' */
+	for (const char *p = s; *p; p++) {
+		if (*p == ' ' || *p == '\t')
+			continue;
+		if (n == sizeof t - 1)
+			return -1;
+		t[n++] = *p;
+	}
+	t[n] = '\0';
+	qts_tf tf;
+	if (strcmp(t, s) != 0 && qts_tf_parse(t, &tf) == 0)
+		return qts_tf_format(tf, buf), 0;
+	const char *p = t;
+	long count = 0;
+	while (*p >= '0' && *p <= '9' && count < 1000000)
+		count = count * 10 + (*p++ - '0');
+	if (p == t)
+		count = 1;
+	if (count < 1 || count >= 1000000)
+		return -1;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		/* one letter is matched as written (m is minutes, M months);
+		 * a word in any case (1Min, 1DAY) */
+		const char *w = words[i].word;
+		if (w[1] ? strcasecmp(p, w) != 0 : strcmp(p, w) != 0)
+			continue;
+		char spelled[24];
+		snprintf(spelled, sizeof spelled, "%ld%c", count * words[i].times, words[i].unit);
+		if (qts_tf_parse(spelled, &tf) != 0)
+			return -1;
+		return qts_tf_format(tf, buf), 0;
+	}
+	return -1;
 }
 
 int qts_tf_end_checked(qts_tf tf, int64_t ts, int64_t *end)

@@ -31,6 +31,24 @@ T=$BATS_TEST_TMPDIR
 	[[ ${stderr_lines[0]} == "qts-resample: bad timeframe '5x'" ]]
 	run -2 --separate-stderr qts-resample 0m
 	[[ ${stderr_lines[0]} == "qts-resample: bad timeframe '0m'" ]]
+	# other tools' spellings: refused, with the timeframe to write
+	run -2 --separate-stderr qts-resample 1D
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '1D': write 1d" ]
+	run -2 --separate-stderr qts-resample 5m,15min
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '15min': write 15m" ]
+	run -2 --separate-stderr qts-resample 1y
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '1y': write 12M" ]
+	run -2 --separate-stderr qts-resample 1mo
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '1mo': write 1M" ]
+	run -2 --separate-stderr qts-resample ' 4H'
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe ' 4H': write 4h" ]
+	run -2 --separate-stderr qts-resample '1 d'
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '1 d': write 1d" ]
+	run -2 --separate-stderr qts-resample 60Min
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '60Min': write 1h" ]
+	# a unit alone is a count of one, in every program (qts-events(5))
+	run -0 --separate-stderr qts-resample -p M "$FIX/resample-ticks.csv"
+	[[ "${lines[0]}" == bar,2024-01-01T00:00:00Z,*,1M,* ]]
 	run -2 --separate-stderr qts-resample 5m,1h,5m
 	[[ ${stderr_lines[0]} == "qts-resample: timeframe '5m' given twice" ]]
 	run -2 --separate-stderr qts-resample d,1d

@@ -352,6 +352,8 @@ int main(void)
 	check_error("x = 1\ny = (2", 7, "expected ')', found end of input");
 	check_error("", 1, "empty program");
 	check_error("close@2x", 7, "bad timeframe '2x'");
+	check_error("close@1D", 7, "bad timeframe '1D': write 1d");
+	check_error("close@1day", 7, "bad timeframe '1day': write 1d");
 	check_error("close@1m+close@2m+close@3m+close@4m+close@5m+close@6m+close@7m+close@8m+close@9m",
 		    78, "too many timeframes (at most 8)");
 
