@@ -281,6 +281,12 @@ int qts_synth_next(qts_synth *s, qts_event *ev)
 			return s->done = 1, 0;
 		if (s->day > LAST_DAY)
 			return s->done = -1; /* asked for more than time holds */
+		/* A bar is known at its end: one that would end past the last
+		 * time (2024-01-01 + 999999w) is read by no stage, so it is not
+		 * written, as a vendor's such bar is refused. */
+		int64_t end;
+		if (qts_tf_end_checked(s->o.tf, s->t, &end) != 0)
+			return s->done = -1;
 		s->next = 0;
 	}
 	make_bar(s, &s->w[s->next++], ev);

@@ -125,6 +125,17 @@ bar,1969-12-29T00:00:00Z,X,1w,1,1,1,1,1" ]
 	[ "$stderr" = "qts-fetch: synth:X: the bars asked for run past 2262-04-11, the last time there is" ]
 	run -1 --separate-stderr qts-fetch --from 2262-04-11T20:00:00Z --tf 1h --session 00:00-24:00 synth:X
 	[ "$stderr" = "qts-fetch: synth:X: the bars asked for run past 2262-04-11, the last time there is" ]
+	# a bar whose timeframe takes its end past the last time, from the
+	# first: none written (it was, exit 0, and no stage read it)
+	run -1 --separate-stderr qts-fetch --count 1 --tf 999999w synth:X
+	[ "$stderr" = "qts-fetch: synth:X: the bars asked for run past 2262-04-11, the last time there is" ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == system,*,qts-fetch,error,* ]]
+	run -1 --separate-stderr qts-fetch --count 3 --tf 2880M synth:X
+	[ "${#lines[@]}" -eq 1 ]
+	# the last bar that ends in time is written
+	run -0 --separate-stderr qts-fetch --count 1 --tf 12000w synth:X
+	[[ ${lines[0]} == bar,2024-01-01T00:00:00Z,X,12000w,* ]]
 }
 
 @test "qts-fetch: a vendor's row on the last day there is makes a bar with no end: refused as every stage refuses it" {
