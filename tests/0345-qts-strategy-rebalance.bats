@@ -328,6 +328,14 @@ setup() {
 		run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=$p o14.csv
 		[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '$p' is not a period (1d, 1w, 1M, 3M...)" ]
 	done
+	# other tools' spellings of a period: the one to write
+	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=1W o14.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '1W' is not a period (1d, 1w, 1M, 3M...): write 1w" ]
+	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=1y o14.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '1y' is not a period (1d, 1w, 1M, 3M...): write 12M" ]
+	# (an hour spelled otherwise is no period either way)
+	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=1H o14.csv
+	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '1H' is not a period (1d, 1w, 1M, 3M...)" ]
 	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 band=-0.1 o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: band: -0.1 is out of range [0, 10]" ]
 	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 band=nan o14.csv
