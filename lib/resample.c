@@ -561,23 +561,54 @@ static int straddles_any(qts_resampler *r, const sym *s, const qts_event *ev, in
 	return 0;
 }
 
-/* Slot i of s opens an interval, ev its first input: the first
- * and the second of the symbol are compared.  A first interval whose
- * input starts later within it than the second's does (a week from a
- * Thursday, where the next starts on a Monday) made a bar of part of its
- * interval: counted, so that the end of input can say so as it says the
- * unfinished last bars are dropped.  Not worked out from the calendar: a
- * session, a holiday or a market's hours decide where input starts. */
-static void ragged_first(qts_resampler *r, sym *s, size_t i, const qts_event *ev)
+/* Mondays to Fridays from date a up to date b (days since 1970-01-01,
+ * which was a Thursday); 0 when b is not after a. */
+static int64_t weekdays_between(int64_t a, int64_t b)
+{
+	if (b <= a)
+		return 0;
+	int64_t n = (b - a) / 7 * 5;
+	for (int64_t d = a + (b - a) / 7 * 7; d < b; d++)
+		n += qts_floor_mod(d + 3, 7) < 5;
+	return n;
+}
+
+/* How far into interval b of timeframe tf its input starts: in time, or
+ * for weeks and months in weekdays of the trading calendar's dates, so
+ * that a weekend before the first trading day of a month is no lead.
+ * ts is the input's start; pos its place, whose date is a daily bar's own
+ * whether stamped at 00:00 UTC or at local midnight (for inputs of weeks
+ * or months the start's: their middles lie as far into a quarter as their
+ * months are long). */
+static int64_t lead_into(qts_resampler *r, const sym *s, const slot *b, qts_tf tf, int64_t ts, int64_t pos)
+{
+	if (tf.unit != 'w' && tf.unit != 'M')
+		return ts - b->start;
+	int64_t from = qts_clock_day(r->conf.clock, b->start)->num;
+	int64_t at = qts_clock_day(r->conf.clock, s->in.unit == 'w' || s->in.unit == 'M' ? ts : pos)->num;
+	return weekdays_between(from, at);
+}
+
+/* Slot i of s opens an interval, ev its first input placed at pos: the
+ * first and the second of the symbol are compared.  A first interval
+ * whose input starts later within it than the second's does (a week from
+ * a Thursday, where the next starts on a Monday) made a bar of part of
+ * its interval: counted, so that the end of input can say so as it says
+ * the unfinished last bars are dropped.  Not worked out from a calendar
+ * of holidays: a session, a holiday or a market's hours decide where
+ * input starts.  For weeks and months one weekday more is allowed, a
+ * holiday's: a year from Tuesday 3 January after New Year's Day observed
+ * on the Monday is whole, as a week from Tuesday after Memorial Day. */
+static void ragged_first(qts_resampler *r, sym *s, size_t i, const qts_event *ev, int64_t pos)
 {
 	slot *b = &s->s[i];
-	/* By the input's start, not its place (its middle): monthly bars'
-	 * middles lie as far into a quarter as their months are long. */
+	qts_tf tf = r->tf[i];
+	int64_t lead = lead_into(r, s, b, tf, ev->ts, pos);
 	if (b->nth++ == 0) {
-		b->lead = ev->ts - b->start;
+		b->lead = lead;
 		b->first_from = b->start;
 		b->first_in = ev->ts;
-	} else if (ev->ts - b->start < b->lead && !r->ragged++) {
+	} else if (lead + (tf.unit == 'w' || tf.unit == 'M') < b->lead && !r->ragged++) {
 		r->rag_s = s;
 		r->rag_i = i;
 	}
@@ -610,7 +641,7 @@ static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, in
 	b->open = 1;
 	s->nopen++;
 	if (b->nth < 2)
-		ragged_first(r, s, i, ev);
+		ragged_first(r, s, i, ev, pos);
 	if (b->end < s->next_end)
 		s->next_end = b->end;
 	/* (past the last time: held to the end, where a reader refuses it) */

@@ -141,6 +141,19 @@ bar,2024-01-08T00:00:00Z,A,1w,10,12,9,11,5" ]
 	printf 'bar,2024-01-%sT00:00:00Z,A,1d,10,12,9,11,1\n' 08 09 10 11 12 15 16 > "$T/in.csv"
 	run -0 --separate-stderr qts-resample 1w "$T/in.csv"
 	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	# nor one from the Tuesday after a Monday holiday, nor a year from
+	# Tuesday 3 January 1995 (New Year's Day observed on the 2nd) into
+	# weeks and months: one weekday late is a holiday's, allowed (ORCL's
+	# own start; Wednesday the 4th is two days late, said)
+	printf 'bar,1995-01-%sT00:00:00Z,A,1d,10,12,9,11,1\n' 03 04 05 06 09 10 11 12 13 16 > "$T/in.csv"
+	printf 'bar,1995-02-%sT00:00:00Z,A,1d,10,12,9,11,1\n' 01 02 03 06 >> "$T/in.csv"
+	run -0 --separate-stderr qts-resample 1w,1M "$T/in.csv"
+	[ "$stderr" = "qts-resample: dropped 2 unfinished bars (use --partial)" ]
+	run -0 --separate-stderr qts-resample -z America/New_York 1w,1M "$T/in.csv"
+	[ "$stderr" = "qts-resample: dropped 2 unfinished bars (use --partial)" ]
+	tail -n +2 "$T/in.csv" > "$T/wed.csv"
+	run -0 --separate-stderr qts-resample 1w,1M "$T/wed.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: A: the first 1w bar, from 1995-01-02T00:00:00Z, may be partial: its input starts at 1995-01-04T00:00:00Z, later in it than in the next (and 1 more first bar)" ]
 	# nor of a day of minutes from the open, as every day is
 	{ minutes A 2024-01-02T14:30:00Z 390; minutes A 2024-01-03T14:30:00Z 390; } > "$T/in.csv"
 	run -0 --separate-stderr qts-resample 1d "$T/in.csv"
