@@ -736,6 +736,9 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	struct host *h = calloc(1, sizeof *h);
 	if (!h || !(h->syms = qts_symtab_new(sizeof(struct sym))))
 		qts_die(QTS_EXIT_FAIL, "out of memory");
+	/* held by the caller's stage at once: a usage error below exits without
+	 * freeing it, and the leak checker must still find it reachable */
+	st->eng = h;
 	h->emit = emit;
 	h->emit_arg = arg;
 	h->out.put = strategy_emit;
