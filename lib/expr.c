@@ -676,11 +676,8 @@ static int tf_slot(struct parser *p, size_t at)
 	memcpy(word, s + p->pos, i - p->pos);
 	word[i - p->pos] = '\0';
 	if (qts_tf_parse(word, &tf) < 0) {
-		char fix[16];
-		if (qts_tf_suggest(word, fix) == 0)
-			fail_at(p, p->pos, "bad timeframe '%s': write %s", word, fix);
-		else
-			fail_at(p, p->pos, "bad timeframe '%s'", word);
+		char hint[32];
+		fail_at(p, p->pos, "bad timeframe '%s'%s", word, qts_tf_hint(word, hint));
 		return 0;
 	}
 	p->pos = i;

@@ -384,10 +384,9 @@ static void parse_options(int argc, char **argv, options *o)
 		case 't':
 			o->given |= 1u << G_TF;
 			if (qts_tf_parse(optarg, &o->tf) < 0) {
-				char fix[16];
-				if (qts_tf_suggest(optarg, fix) == 0)
-					qts_usage_error(usage, "--tf: '%s' is not a timeframe: write %s", optarg, fix);
-				qts_usage_error(usage, "--tf: '%s' is not a timeframe (like 1m, 5m, 1h, 1d, 1w, 1M)", optarg);
+				char hint[32];
+				qts_usage_error(usage, "--tf: '%s' is not a timeframe%s", optarg,
+						*qts_tf_hint(optarg, hint) ? hint : " (like 1m, 5m, 1h, 1d, 1w, 1M)");
 			}
 			break;
 		case OPT_STAMP:

@@ -66,12 +66,9 @@ static void parse_tfs(options *o, const char *arg)
 	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		if (o->ntf == MAX_TF)
 			qts_usage_error(usage, "more than %d timeframes", MAX_TF);
-		if (qts_tf_parse(p, &o->tf[o->ntf]) != 0) {
-			char fix[16];
-			if (qts_tf_suggest(p, fix) == 0)
-				qts_usage_error(usage, "bad timeframe '%s': write %s", p, fix);
-			qts_usage_error(usage, "bad timeframe '%s'", p);
-		}
+		char hint[32];
+		if (qts_tf_parse(p, &o->tf[o->ntf]) != 0)
+			qts_usage_error(usage, "bad timeframe '%s'%s", p, qts_tf_hint(p, hint));
 		/* Seconds, minutes and hours count from the start of each day
 		 * (and the last interval ends at its end), so 48h would make a
 		 * bar of each day labelled 48h, overlapping the next: days are

@@ -748,12 +748,9 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	h->out_ts = QTS_TS_MIN;
 	if (o.tf) {
 		qts_tf tf;
-		if (qts_tf_parse(o.tf, &tf) < 0) {
-			char fix[16];
-			if (qts_tf_suggest(o.tf, fix) == 0)
-				qts_usage_error(usage, "--tf: '%s' is not a timeframe: write %s", o.tf, fix);
-			qts_usage_error(usage, "--tf: '%s' is not a timeframe", o.tf);
-		}
+		char hint[32];
+		if (qts_tf_parse(o.tf, &tf) < 0)
+			qts_usage_error(usage, "--tf: '%s' is not a timeframe%s", o.tf, qts_tf_hint(o.tf, hint));
 		qts_tf_format(tf, h->tf);
 	}
 	if (o.name && (!o.name[0] || strlen(o.name) >= QTS_NAME_MAX))

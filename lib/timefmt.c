@@ -313,6 +313,15 @@ int qts_tf_suggest(const char *s, char *buf)
 	return -1;
 }
 
+const char *qts_tf_hint(const char *s, char *buf)
+{
+	char fix[16];
+	buf[0] = '\0';
+	if (qts_tf_suggest(s, fix) == 0)
+		snprintf(buf, 32, ": write %s", fix);
+	return buf;
+}
+
 int qts_tf_end_checked(qts_tf tf, int64_t ts, int64_t *end)
 {
 	if (tf.unit != 'M')
