@@ -137,6 +137,10 @@ bar,2024-01-08T00:00:00Z,A,1w,10,12,9,11,5" ]
 	sed 's/,A,/,B,/' "$T/in.csv" | paste -d '\n' "$T/in.csv" - > "$T/ab.csv"
 	run -0 --separate-stderr qts-resample 1w,1d "$T/ab.csv"
 	[ "${stderr_lines[0]}" = "qts-resample: A: the first 1w bar, from 2024-01-01T00:00:00Z, may be partial: its input starts at 2024-01-04T00:00:00Z, later in it than in the next (and 1 more first bar)" ]
+	sed 's/,A,/,C,/' "$T/in.csv" > "$T/c.csv"
+	sed 's/,A,/,B,/' "$T/in.csv" | paste -d '\n' "$T/in.csv" - "$T/c.csv" > "$T/abc.csv"
+	run -0 --separate-stderr qts-resample 1w "$T/abc.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: A: the first 1w bar, from 2024-01-01T00:00:00Z, may be partial: its input starts at 2024-01-04T00:00:00Z, later in it than in the next (and 2 more first bars)" ]
 	# a first week from its Monday is whole: nothing said but the last
 	printf 'bar,2024-01-%sT00:00:00Z,A,1d,10,12,9,11,1\n' 08 09 10 11 12 15 16 > "$T/in.csv"
 	run -0 --separate-stderr qts-resample 1w "$T/in.csv"
