@@ -342,9 +342,7 @@ double qts_m_skew(const double *r, size_t n)
 	double m2, m3, m4;
 	if (moments(r, n, &m2, &m3, &m4) < 0)
 		return NAN;
-	if (!isfinite(m2) || !isfinite(m3))
-		return NAN;
-	return finite_or_nan(m3 / pow(m2, 1.5));
+	return ratio(m3, pow(m2, 1.5));
 }
 
 double qts_m_kurtosis(const double *r, size_t n)
@@ -352,9 +350,7 @@ double qts_m_kurtosis(const double *r, size_t n)
 	double m2, m3, m4;
 	if (moments(r, n, &m2, &m3, &m4) < 0)
 		return NAN;
-	if (!isfinite(m2) || !isfinite(m4))
-		return NAN;
-	return finite_or_nan(m4 / (m2 * m2) - 3);
+	return ratio(m4, m2 * m2) - 3;
 }
 
 double qts_m_beta(const double *r, const double *f, size_t n, double rf)
@@ -369,9 +365,7 @@ double qts_m_beta(const double *r, const double *f, size_t n, double rf)
 	}
 	cov /= (double)n;
 	var /= (double)n;
-	if (var < 1e-30 || !isfinite(var) || !isfinite(cov))
-		return NAN;
-	return finite_or_nan(cov / var);
+	return var < 1e-30 ? NAN : ratio(cov, var);
 }
 
 double qts_m_alpha(const double *r, const double *f, size_t n, double rf, double periods)
