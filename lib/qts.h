@@ -289,7 +289,8 @@ int qts_tf_format(qts_tf tf, char *buf);     /* canonical form, < 16 bytes */
  * 1min, 1day: 1d, 1m, 1d; 1y: 12M) into buf (16 bytes), 0; or -1. */
 int qts_tf_suggest(const char *s, char *buf);
 /* The end of a refusal's message: ": write 1d" into buf (32 bytes) when
- * qts_tf_suggest has a spelling for s, else "".  Returns buf. */
+ * qts_tf_suggest has a spelling for s, ": the count is 1 to 999999" for
+ * a count of a unit out of range (0d), else "".  Returns buf. */
 const char *qts_tf_hint(const char *s, char *buf);
 /* Length in ns of a fixed timeframe; 0 for months.  Inline: every bar of
  * a strategy or a resample reckons its end with it. */

@@ -187,6 +187,9 @@ int qts_reader_bar_past_end(qts_reader *r, const qts_event *ev)
 int qts_reader_bad_tf(qts_reader *r, const char *tf)
 {
 	r->tf = NULL; /* a reader read on past the error says it again */
+	char hint[32];
+	if (*qts_tf_hint(tf, hint))
+		return qts_reader_fail(r, "tf: '%s' is not a timeframe%s", tf, hint);
 	return qts_reader_fail(r, "tf: '%s' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)",
 			       tf);
 }

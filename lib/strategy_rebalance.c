@@ -259,9 +259,13 @@ static void *rb_open(const qts_strat_info *info, const double *p, char *const *k
 		if (qts_tf_parse(every, &r->every) < 0 || strchr("smh", r->every.unit)) {
 			/* 1W, 1y: the period meant, in qts's spelling */
 			char fix[16], to[32] = "";
-			if (qts_tf_parse(every, &r->every) < 0 && qts_tf_suggest(every, fix) == 0 &&
-			    !strchr("smh", fix[strlen(fix) - 1]))
+			size_t len = strlen(every);
+			if (qts_tf_parse(every, &r->every) == 0)
+				; /* a timeframe, but of hours or less */
+			else if (qts_tf_suggest(every, fix) == 0 && !strchr("smh", fix[strlen(fix) - 1]))
 				snprintf(to, sizeof to, ": write %s", fix);
+			else if (len && strchr("dwM", every[len - 1]))
+				qts_tf_hint(every, to); /* 0d: the count's range */
 			fail(err, "rebalance: every: '%s' is not a period (1d, 1w, 1M, 3M...)%s",
 			     quoted(every, strlen(every), q, sizeof q), to);
 			goto bad;

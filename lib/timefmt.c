@@ -317,8 +317,15 @@ const char *qts_tf_hint(const char *s, char *buf)
 {
 	char fix[16];
 	buf[0] = '\0';
-	if (qts_tf_suggest(s, fix) == 0)
+	if (qts_tf_suggest(s, fix) == 0) {
 		snprintf(buf, 32, ": write %s", fix);
+	} else {
+		/* a unit of qts's with a count out of range (0d, 1000000m):
+		 * nothing to suggest, but the range to keep to */
+		size_t digits = strspn(s, "0123456789");
+		if (digits && s[digits] && !s[digits + 1] && strchr("smhdwM", s[digits]))
+			snprintf(buf, 32, ": the count is 1 to 999999");
+	}
 	return buf;
 }
 

@@ -115,13 +115,18 @@ load helper
 }
 
 @test "a bar whose tf is not a timeframe: refused by every reader, CSV and msgpack, after the whole records before it" {
-	for tf in 1D 1x 0s -1d 1.5h 1d2 1mo 99999999999d; do
+	# what follows the refusal: what to write, the count's range, or
+	# what a timeframe is
+	any=' (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)'
+	for case in "1D|: write 1d" "1x|$any" "0s|: the count is 1 to 999999" "-1d|$any" "1.5h|$any" "1d2|$any" \
+		"1mo|: write 1M" "1 h|: write 1h" "99999999999d|: the count is 1 to 999999" "1000000M|: the count is 1 to 999999"; do
+		tf=${case%%|*}
 		run -1 --separate-stderr qts cat <<< "bar,2024-01-01,A,1d,1,2,0.5,1.5,10
 bar,2024-01-02,A,$tf,1,2,0.5,1.5,10"
 		[ "${lines[0]}" = "bar,2024-01-01T00:00:00Z,A,1d,1,2,0.5,1.5,10" ]
 		[[ "${lines[1]}" == system,*,qts,error,* ]]
 		[ "${#lines[@]}" = 2 ]
-		[ "$stderr" = "qts: -:2: tf: '$tf' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)" ]
+		[ "$stderr" = "qts: -:2: tf: '$tf' is not a timeframe${case#*|}" ] || { echo "$tf: $stderr"; false; }
 	done
 	printf 'bar,2024-01-02,A,1D,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/d.csv"
 	# msgpack written by another program: the same bar encoded by hand
@@ -133,9 +138,9 @@ r += b"".join(b"\xcb" + struct.pack(">d", v) for v in (1, 2, 0.5, 1.5, 10))
 sys.stdout.buffer.write(r)' > "$BATS_TEST_TMPDIR/d.mp"
 	for prog in "qts cat" "qts-strategy sma-cross" qts-risk qts-sim qts-report "qts-resample 1w"; do
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/d.mp"
-		[[ "$stderr" == *"d.mp: event 1 (byte 0): tf: '1D' is not a timeframe"* ]] || { echo "$prog: $stderr"; false; }
+		[[ "$stderr" == *"d.mp: event 1 (byte 0): tf: '1D' is not a timeframe: write 1d" ]] || { echo "$prog: $stderr"; false; }
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/d.csv"
-		[[ "$stderr" == *"d.csv:1: tf: '1D' is not a timeframe"* ]] || { echo "$prog: $stderr"; false; }
+		[[ "$stderr" == *"d.csv:1: tf: '1D' is not a timeframe: write 1d" ]] || { echo "$prog: $stderr"; false; }
 	done
 }
 

@@ -204,7 +204,7 @@ check() {
 		'qts: in.csv:2: open: '\''8x.81'\'' is not a number'
 	# (a timeframe that is not one is refused, the same way both ways)
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1m ,81.81,81.87,81.79,81.82,5728' \
-		"qts: in.csv:2: tf: '1m ' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)"
+		"qts: in.csv:2: tf: '1m ' is not a timeframe: write 1m"
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,1mm,81.81,81.87,81.79,81.82,5728' \
 		"qts: in.csv:2: tf: '1mm' is not a timeframe (a count and a unit: 30s, 1m, 5m, 1h, 1d, 1w, 1M)"
 	check "$a"$'\n''bar,2024-01-01T14:30:00Z,IBM,,81.81,81.87,81.79,81.82,5728' \

@@ -462,6 +462,8 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 	[ "${stderr_lines[0]}" = "qts-fetch: --tf: '1D' is not a timeframe: write 1d" ]
 	run -2 --separate-stderr qts-fetch -t 5min synth:A
 	[ "${stderr_lines[0]}" = "qts-fetch: --tf: '5min' is not a timeframe: write 5m" ]
+	run -2 --separate-stderr qts-fetch -t 0d synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --tf: '0d' is not a timeframe: the count is 1 to 999999" ]
 	run -2 --separate-stderr qts-fetch --stamp middle synth:A
 	[[ "$stderr" == "qts-fetch: --stamp: 'middle' is not start or end"* ]]
 	run -2 --separate-stderr qts-fetch --from yesterday synth:A

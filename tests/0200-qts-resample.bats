@@ -29,8 +29,11 @@ T=$BATS_TEST_TMPDIR
 	[[ ${stderr_lines[0]} == "qts-resample: no timeframe given" ]]
 	run -2 --separate-stderr qts-resample 5x
 	[[ ${stderr_lines[0]} == "qts-resample: bad timeframe '5x'" ]]
+	# a count out of range: the range
 	run -2 --separate-stderr qts-resample 0m
-	[[ ${stderr_lines[0]} == "qts-resample: bad timeframe '0m'" ]]
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '0m': the count is 1 to 999999" ]
+	run -2 --separate-stderr qts-resample 1d,1000000s
+	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '1000000s': the count is 1 to 999999" ]
 	# other tools' spellings: refused, with the timeframe to write
 	run -2 --separate-stderr qts-resample 1D
 	[ "${stderr_lines[0]}" = "qts-resample: bad timeframe '1D': write 1d" ]

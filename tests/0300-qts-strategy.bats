@@ -329,6 +329,10 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	[ "${stderr_lines[0]}" = "qts-strategy: --tf: '3q' is not a timeframe" ]
 	run -2 --separate-stderr qts-strategy --tf 1H sma-cross </dev/null
 	[ "${stderr_lines[0]}" = "qts-strategy: --tf: '1H' is not a timeframe: write 1h" ]
+	run -2 --separate-stderr qts-strategy --tf 1000000m sma-cross </dev/null
+	[ "${stderr_lines[0]}" = "qts-strategy: --tf: '1000000m' is not a timeframe: the count is 1 to 999999" ]
+	run -2 --separate-stderr qts-strategy -e 'target = close@0d > 0 ? 1 : 0' </dev/null
+	[ "${stderr_lines[0]}" = "qts-strategy: -e:1:16: bad timeframe '0d': the count is 1 to 999999" ]
 	run -2 --separate-stderr qts-strategy -e 'target = close@1W > 0 ? 1 : 0' </dev/null
 	[ "${stderr_lines[0]}" = "qts-strategy: -e:1:16: bad timeframe '1W': write 1w" ]
 	run --separate-stderr qts-strategy </dev/null

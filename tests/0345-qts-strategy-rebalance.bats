@@ -324,7 +324,7 @@ setup() {
 }
 
 @test "every: a period of days, weeks or months; band, leverage and short in their ranges" {
-	for p in 1q 1h 30m 0M x ''; do
+	for p in 1q 1h 30m 0h x ''; do
 		run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=$p o14.csv
 		[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '$p' is not a period (1d, 1w, 1M, 3M...)" ]
 	done
@@ -333,6 +333,11 @@ setup() {
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '1W' is not a period (1d, 1w, 1M, 3M...): write 1w" ]
 	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=1y o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '1y' is not a period (1d, 1w, 1M, 3M...): write 12M" ]
+	# a count of days, weeks or months out of range: the range
+	for p in 0M 0d 1000000w; do
+		run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=$p o14.csv
+		[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '$p' is not a period (1d, 1w, 1M, 3M...): the count is 1 to 999999" ]
+	done
 	# (an hour spelled otherwise is no period either way)
 	run -2 --separate-stderr qts-strategy rebalance weights=ORCL:1 every=1H o14.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: rebalance: every: '1H' is not a period (1d, 1w, 1M, 3M...)" ]
