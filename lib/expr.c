@@ -1106,7 +1106,7 @@ static void parse_statement(struct parser *p)
 /* Names are known before their use: a first pass declares every assigned
  * variable, so a statement may read a variable assigned further down (its
  * value from the previous bar). */
-static int declare_vars(qts_expr *e, const char *src)
+static int declare_vars(qts_expr *e, const char *src, size_t *at)
 {
 	if (var_slot(e, "target", 6, 1, 0) < 0 || var_slot(e, "position", 8, 1, 0) < 0)
 		return -1;
@@ -1133,8 +1133,10 @@ static int declare_vars(qts_expr *e, const char *src)
 		while (*t == ' ' || *t == '\t')
 			t++;
 		if (t[0] == '=' && t[1] != '=' && is_series(w, len) < 0 &&
-		    !(len == 3 && !memcmp(w, "nan", 3)) && var_slot(e, w, len, 1, (size_t)(w - src)) < 0)
+		    !(len == 3 && !memcmp(w, "nan", 3)) && var_slot(e, w, len, 1, (size_t)(w - src)) < 0) {
+			*at = (size_t)(w - src); /* the one past the most */
 			return e->nvar == MAX_VARS ? -2 : -1;
+		}
 	}
 	return 0;
 }
@@ -1274,15 +1276,17 @@ qts_expr *qts_expr_compile(const char *src, int mode, qts_expr_error *err)
 	qts_expr *e = calloc(1, sizeof *e);
 	struct parser p = { .src = src, .mode = mode, .e = e, .err = err };
 	memset(err, 0, sizeof *err);
-	int declared = !e ? -1 : mode == QTS_EXPR_PROGRAM ? declare_vars(e, src)
+	size_t too_many_at = 0;
+	int declared = !e ? -1 : mode == QTS_EXPR_PROGRAM ? declare_vars(e, src, &too_many_at)
 			       : var_slot(e, "target", 6, 1, 0) < 0 ? -1
 			       : var_slot(e, "position", 8, 1, 0);
 	if (declared < 0) {
-		if (declared == -2)
-			snprintf(err->msg, sizeof err->msg, "too many variables (at most %d)", MAX_VARS);
-		else
+		if (declared == -2) {
+			fail_at(&p, too_many_at, "too many variables (at most %d)", MAX_VARS);
+		} else {
 			snprintf(err->msg, sizeof err->msg, "out of memory");
-		err->line = err->col = 1;
+			err->line = err->col = 1;
+		}
 		qts_expr_free(e);
 		return NULL;
 	}

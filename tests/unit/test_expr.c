@@ -91,6 +91,8 @@ static void check_limits(void)
 	sprintf(p, "v4094 = 1; target = v0");
 	e = qts_expr_compile(src, QTS_EXPR_PROGRAM, &err);
 	CHECK(!e && !strcmp(err.msg, "too many variables (at most 4096)"), "4097 do not");
+	/* said where the one past the most is assigned, not at 1:1 */
+	CHECK(err.line == 1 && err.col == (int)(p - src) + 1, "the 4097th named where it is");
 	qts_expr_free(e);
 	free(src);
 
