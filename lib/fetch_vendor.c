@@ -33,6 +33,12 @@ struct last_local {
 	int set;
 };
 
+/* A symbol's row before, when -t names the timeframe (tf_contradicted). */
+struct last_row {
+	int64_t ts;
+	int set;
+};
+
 /* A row read ahead, or the error that made it no row. */
 struct ahead {
 	qts_event ev;
@@ -60,6 +66,10 @@ struct qts_vendor {
 	qts_symtab *last_local;
 	int64_t epoch;         /* the unit of epoch times: given, or from the first */
 	int label_looked;      /* a first bar of weeks or months looked at (label_late) */
+	/* With -t, each symbol's row before (struct last_row), and whether
+	 * a row of a date given a day in hours was said (tf_contradicted). */
+	qts_symtab *last_row;
+	int day_in_hours_said;
 	/* Rows read ahead to infer the timeframe, with their lines. */
 	struct ahead queue[INFER_ROWS];
 	int nqueue, qpos, primed;
@@ -427,6 +437,10 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 		qts_tf_format(o->tf, v->tf);
 		v->tfv = o->tf;
 		v->tf_ns = qts_tf_ns(o->tf);
+		if (v->kind == QTS_BAR && !(v->last_row = qts_symtab_new(sizeof(struct last_row)))) {
+			snprintf(err, 512, "out of memory");
+			goto fail;
+		}
 	}
 	if (pq) {
 		/* Only the columns a layout takes are decoded. */
@@ -449,6 +463,7 @@ fail:
 	free(v->pf);
 	free(v->plen);
 	qts_symtab_free(v->last_local);
+	qts_symtab_free(v->last_row);
 	free(v);
 	return NULL;
 }
@@ -1075,6 +1090,128 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	return 0;
 }
 
+/* A gap between two rows in words: "1 day", "5 minutes", "0.5 seconds". */
+static void apart(int64_t g, char *buf, size_t size)
+{
+	static const struct { int64_t ns; const char *one, *many; } unit[] = {
+		{ QTS_NS_PER_DAY, "day", "days" }, { 3600 * QTS_NS_PER_SEC, "hour", "hours" },
+		{ 60 * QTS_NS_PER_SEC, "minute", "minutes" }, { QTS_NS_PER_SEC, "second", "seconds" },
+	};
+	for (size_t i = 0; i < sizeof unit / sizeof unit[0]; i++)
+		if (g % unit[i].ns == 0) {
+			snprintf(buf, size, "%lld %s", (long long)(g / unit[i].ns), g == unit[i].ns ? unit[i].one : unit[i].many);
+			return;
+		}
+	snprintf(buf, size, "%.9g seconds", (double)g / (double)QTS_NS_PER_SEC);
+}
+
+/* A row's time as the file means it: its date when both rows shown are
+ * at a midnight, else its time; the zone's wall clock with --tz (without
+ * the Z, which would say UTC). */
+static void row_time(const qts_vendor *v, int64_t wall, int date, char *buf)
+{
+	qts_time_format(wall, buf);
+	if (date)
+		buf[10] = '\0';
+	else if (v->o.local)
+		buf[strlen(buf) - 1] = '\0';
+}
+
+/* With -t, rows of a symbol closer than one bar of the timeframe are not
+ * bars of it: given -t 1w, daily rows were each relabelled as the week
+ * they fall in and the second of a week failed as a duplicate bar, which
+ * did not say why; given -t 1d, rows of minutes went out as days without
+ * a word.  Only closer: a gap (a weekend, a holiday, a missing bar, the
+ * night between two sessions) is no contradiction.  Days, weeks and
+ * months follow the calendar (the zone's with --tz), as finish() does:
+ * rows of n-day bars are on dates n days apart at the least (n trading
+ * days span n days of the calendar or more), rows of n-week or n-month
+ * bars in weeks (from Monday) or months n apart, whatever their days (a
+ * Thursday label where the Friday was a holiday is six days after the
+ * Friday before, in the next week; February has 28 days).  Seconds,
+ * minutes and hours are lengths: the time elapsed, or on the wall clock
+ * with --tz where that is longer (the repeated hour as the clocks go
+ * back; bars of hours on the wall clock across the skipped one).  A row
+ * at the time of the one before is validation's to refuse, as a
+ * duplicate.  0, or -1 (the file's end: its rows are not bars of the
+ * timeframe) with v->err. */
+static int tf_contradicted(qts_vendor *v, const qts_event *ev, long line)
+{
+	struct last_row *last = qts_symtab_get(v->last_row, ev->symbol);
+	if (!last) {
+		snprintf(v->err, sizeof v->err, "out of memory");
+		return -1;
+	}
+	qts_tf tf = v->tfv;
+	int64_t wall = v->o.local ? qts_utc_to_local(ev->ts) : ev->ts;
+	int calendar = tf.unit == 'd' || tf.unit == 'w' || tf.unit == 'M';
+	int64_t before = last->ts;
+	int had = last->set;
+	last->ts = ev->ts, last->set = 1;
+	if (!had || ev->ts == before)
+		return 0;
+	/* Rows going back are measured as those going forward: a file
+	 * newest first is bars of its timeframe or not alike. */
+	int back = ev->ts < before;
+	int64_t before_wall = v->o.local ? qts_utc_to_local(before) : before;
+	int64_t lo = back ? ev->ts : before, hi = back ? before : ev->ts;
+	int64_t lo_wall = back ? wall : before_wall, hi_wall = back ? before_wall : wall;
+	int64_t gap, wall_gap;
+	int far = __builtin_sub_overflow(hi, lo, &gap) || __builtin_sub_overflow(hi_wall, lo_wall, &wall_gap);
+	if (!far && wall_gap > gap)
+		gap = wall_gap;
+	if (calendar) {
+		/* The day a label falls in, as finish() takes it: with
+		 * --stamp end, the instant before it. */
+		int64_t a = date_of(v, v->o.stamp_end ? lo - (lo > INT64_MIN) : lo);
+		int64_t b = date_of(v, v->o.stamp_end ? hi - 1 : hi);
+		if (tf.unit == 'w')
+			a = qts_floor_div(a + 3, 7), b = qts_floor_div(b + 3, 7); /* Monday 1969-12-29 begins week 0 */
+		else if (tf.unit == 'M') {
+			int y;
+			unsigned m, d;
+			qts_civil_from_days(a, &y, &m, &d);
+			a = (int64_t)y * 12 + m;
+			qts_civil_from_days(b, &y, &m, &d);
+			b = (int64_t)y * 12 + m;
+		}
+		if (b - a >= tf.n)
+			return 0;
+	}
+	int dates = qts_floor_mod(wall, QTS_NS_PER_DAY) == 0 && qts_floor_mod(before_wall, QTS_NS_PER_DAY) == 0;
+	if (!calendar && (far || gap >= v->tf_ns)) {
+		/* A whole number of days in hours (24h, 1440m) on rows of
+		 * dates is no contradiction (a row a day after the one before
+		 * is no closer than 24 hours), but qts-events(5) keeps 24h and
+		 * 1d apart, and daily bars are 1d: said once, at the first
+		 * such row after another. */
+		if (dates && v->tf_ns % QTS_NS_PER_DAY == 0 && !v->day_in_hours_said++) {
+			char a[40], b[40];
+			long long days = (long long)(v->tf_ns / QTS_NS_PER_DAY);
+			row_time(v, before_wall, 1, a);
+			row_time(v, wall, 1, b);
+			qts_warn("%s:%ld: rows of dates (%s, %s) read as %s bars: %lld hours from the start of a day, "
+				 "not a day of trading (%lldd); if they are daily bars, give -t %lldd",
+				 qts_input_name(v->in), line, a, b, v->tf, days * 24, days, days);
+		}
+		return 0;
+	}
+	char a[40], b[40], g[48];
+	row_time(v, before_wall, dates, a);
+	row_time(v, wall, dates, b);
+	if (far) /* centuries apart, within one bar of thousands of months */
+		snprintf(g, sizeof g, "%lld days", (long long)(qts_floor_div(hi_wall, QTS_NS_PER_DAY) -
+							       qts_floor_div(lo_wall, QTS_NS_PER_DAY)));
+	else
+		apart(gap, g, sizeof g);
+	vfail(v, line, "rows of %s %s apart (%s, %s) are closer than one %s bar: they are not %s bars; "
+	      "give -t their timeframe, or leave it out to infer it", ev->symbol, g, a, b, v->tf, v->tf);
+	/* and the file ends here, however often it is read again */
+	QTS_SET(v->fatal, v->err);
+	v->fatal_after_queue = 1;
+	return -1;
+}
+
 /* No two rows of a symbol to measure the bars' length by leaves 1d: right
  * for rows of dates, but a row with a time of day (a one-row file of
  * minute bars) made a "daily" bar starting at 09:05, exit 0.  Such a
@@ -1165,6 +1302,8 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev)
 	}
 	long line;
 	int r = read_row(v, ev, &line);
+	if (r > 0 && v->last_row && tf_contradicted(v, ev, line) < 0)
+		return -1;
 	if (r > 0 && finish(v, ev, line) < 0)
 		return QTS_VENDOR_BAD;
 	return r;
@@ -1180,6 +1319,7 @@ void qts_vendor_close(qts_vendor *v)
 	free(v->plen);
 	free(v->ptext);
 	qts_symtab_free(v->last_local);
+	qts_symtab_free(v->last_row);
 	qts_input_close(v->in);
 	free(v);
 }

@@ -114,8 +114,10 @@ last_bar() {
 	printf 'Date,Open,High,Low,Close,Volume\n2024-03-10,1,2,0.5,1.5,10\n2024-03-11,1,2,0.5,1.5,10\n2024-03-12,1,2,0.5,1.5,10\n2024-11-04,1,2,0.5,1.5,10\n2024-11-05,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/d.csv"
 	run -0 qts-fetch -t 1d --stamp end --tz America/New_York -s X "$BATS_TEST_TMPDIR/d.csv"
 	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-09T05:00:00Z 2024-03-10T05:00:00Z 2024-03-11T04:00:00Z 2024-11-03T04:00:00Z 2024-11-04T05:00:00Z " ]
-	run -0 qts-fetch -t 2d --stamp end --tz America/New_York -s X "$BATS_TEST_TMPDIR/d.csv"
-	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-08T05:00:00Z 2024-03-09T05:00:00Z 2024-03-10T05:00:00Z 2024-11-02T04:00:00Z 2024-11-03T04:00:00Z " ]
+	# bars of two days: rows two days apart (rows a day apart are no 2d bars)
+	printf 'Date,Open,High,Low,Close,Volume\n2024-03-10,1,2,0.5,1.5,10\n2024-03-12,1,2,0.5,1.5,10\n2024-11-04,1,2,0.5,1.5,10\n2024-11-06,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/d2.csv"
+	run -0 qts-fetch -t 2d --stamp end --tz America/New_York -s X "$BATS_TEST_TMPDIR/d2.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-08T05:00:00Z 2024-03-10T05:00:00Z 2024-11-02T04:00:00Z 2024-11-04T05:00:00Z " ]
 }
 
 @test "--stamp start: a weekly or monthly bar labelled by a later day of it starts on its Monday or its 1st, at --tz's midnight with --tz" {
@@ -192,8 +194,179 @@ bar,2024-01-08T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
 }
 
 @test "--tf overrides the inferred timeframe" {
-	run -0 qts-fetch --tf 1h -s X "$F/alphavantage.csv"
-	[ "$(echo "${lines[0]}" | cut -d, -f4)" = "1h" ]
+	# rows 5 minutes apart are 1m bars with minutes missing (not 1h bars:
+	# those would overlap, see below)
+	run -0 qts-fetch --tf 1m -s X "$F/alphavantage.csv"
+	[ "$(echo "${lines[0]}" | cut -d, -f4)" = "1m" ]
+}
+
+# rows FILE DATE...: a file of daily rows, one a date (or date and time).
+rows() {
+	local f=$1
+	shift
+	{
+		echo 'Date,Open,High,Low,Close,Volume'
+		for d; do echo "$d,1,2,0.5,1.5,10"; done
+	} > "$f"
+}
+
+@test "-t 1w, 1M, 2d on daily rows: the file fails at the first row closer than one bar, naming both rows and the timeframe" {
+	rows "$BATS_TEST_TMPDIR/d.csv" 2020-01-02 2020-01-03 2020-01-06
+	run -1 --separate-stderr qts-fetch -t 1w -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/d.csv:3: rows of X 1 day apart (2020-01-02, 2020-01-03) are closer than one 1w bar: they are not 1w bars; give -t their timeframe, or leave it out to infer it" ]
+	# the bar before it goes out; the stream ends with why
+	[ "${lines[0]}" = "bar,2019-12-30T00:00:00Z,X,1w,1,2,0.5,1.5,10" ]
+	[ "${lines[1]}" = "system,2020-01-06T00:00:00Z,qts-fetch,error,\"$BATS_TEST_TMPDIR/d.csv:3: rows of X 1 day apart (2020-01-02, 2020-01-03) are closer than one 1w bar: they are not 1w bars; give -t their timeframe, or leave it out to infer it\"" ]
+	[ "${#lines[@]}" -eq 2 ]
+	run -1 --separate-stderr qts-fetch -t 1M -s X "$BATS_TEST_TMPDIR/d.csv"
+	[[ "$stderr" == *"d.csv:3: rows of X 1 day apart (2020-01-02, 2020-01-03) are closer than one 1M bar: they are not 1M bars;"* ]]
+	run -1 --separate-stderr qts-fetch -t 2d -s X "$BATS_TEST_TMPDIR/d.csv"
+	[[ "$stderr" == *"d.csv:3: rows of X 1 day apart (2020-01-02, 2020-01-03) are closer than one 2d bar: they are not 2d bars;"* ]]
+	# a contradiction of the whole file: --on-bad skips no row of it
+	run -1 --separate-stderr qts-fetch -t 1w --on-bad skip -s X "$BATS_TEST_TMPDIR/d.csv"
+	[[ "$stderr" == *"d.csv:3: rows of X 1 day apart"* ]]
+	# the same rows with their own timeframe, or none, load
+	run -0 --separate-stderr qts-fetch -t 1d -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ -z "$stderr" ]
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "-t 1d or 1h on intraday rows, several a day: refused as bars of days or hours" {
+	run -1 --separate-stderr qts-fetch -t 1d -s X "$F/alphavantage.csv"
+	[ "$stderr" = "qts-fetch: $F/alphavantage.csv:3: rows of X 5 minutes apart (2024-01-02T09:35:00Z, 2024-01-02T09:40:00Z) are closer than one 1d bar: they are not 1d bars; give -t their timeframe, or leave it out to infer it" ]
+	[ "${#lines[@]}" -eq 2 ]
+	run -1 --separate-stderr qts-fetch -t 1h -s X "$F/alphavantage.csv"
+	[[ "$stderr" == *"alphavantage.csv:3: rows of X 5 minutes apart (2024-01-02T09:35:00Z, 2024-01-02T09:40:00Z) are closer than one 1h bar: they are not 1h bars;"* ]]
+	run -1 --separate-stderr qts-fetch -t 10m -s X "$F/alphavantage.csv"
+	[[ "$stderr" == *"are closer than one 10m bar"* ]]
+	# the last bar of one day and the first of the next are a day apart
+	# for daily bars stamped at the close; two of one date are not
+	rows "$BATS_TEST_TMPDIR/c.csv" '2024-01-02 16:00:00' '2024-01-03 13:00:00' '2024-01-04 16:00:00' '2024-01-04 16:30:00'
+	run -1 --separate-stderr qts-fetch -t 1d -s X "$BATS_TEST_TMPDIR/c.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$stderr" == *"c.csv:5: rows of X 30 minutes apart (2024-01-04T16:00:00Z, 2024-01-04T16:30:00Z) are closer than one 1d bar"* ]]
+	# fractions of a second
+	rows "$BATS_TEST_TMPDIR/s.csv" '2024-01-02T09:30:00Z' '2024-01-02T09:30:00.5Z'
+	run -1 --separate-stderr qts-fetch -t 1s -s X "$BATS_TEST_TMPDIR/s.csv"
+	[[ "$stderr" == *"s.csv:3: rows of X 0.5 seconds apart (2024-01-02T09:30:00Z, 2024-01-02T09:30:00.500Z) are closer than one 1s bar"* ]]
+}
+
+@test "-t: gaps are no contradiction: weekends, holidays, sessions, weeks labelled on a Thursday, months of 28 days" {
+	# daily rows across a weekend and a holiday; then weekly rows with
+	# -t 1d: far apart, and no error
+	rows "$BATS_TEST_TMPDIR/d.csv" 2023-12-29 2024-01-02 2024-01-03 2024-01-08
+	run -0 --separate-stderr qts-fetch -t 1d -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	[ -z "$stderr" ]
+	# weekly rows labelled by their last day: Thursday 2024-03-28 (Good
+	# Friday a holiday) is six days after the Friday before
+	rows "$BATS_TEST_TMPDIR/w.csv" 2024-03-15 2024-03-22 2024-03-28 2024-04-05
+	run -0 --separate-stderr qts-fetch -t 1w -s X "$BATS_TEST_TMPDIR/w.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-11T00:00:00Z 2024-03-18T00:00:00Z 2024-03-25T00:00:00Z 2024-04-01T00:00:00Z " ]
+	[ -z "$stderr" ]
+	run -0 qts-fetch -t 1w --stamp end -s X "$BATS_TEST_TMPDIR/w.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	# monthly rows across February, labelled by their last day (28 days
+	# from January's end to February's) or their first
+	rows "$BATS_TEST_TMPDIR/m.csv" 2023-01-31 2023-02-28 2023-03-31 2024-02-29 2024-03-29
+	run -0 --separate-stderr qts-fetch -t 1M -s X "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2023-01-01T00:00:00Z 2023-02-01T00:00:00Z 2023-03-01T00:00:00Z 2024-02-01T00:00:00Z 2024-03-01T00:00:00Z " ]
+	[ -z "$stderr" ]
+	run -0 qts-fetch -t 1M --stamp end -s X "$BATS_TEST_TMPDIR/m.csv"
+	[ "${#lines[@]}" -eq 5 ]
+	# a day apart in two months are two months' bars; in one (the label
+	# of a bar's end is in the month before) they are not
+	rows "$BATS_TEST_TMPDIR/m.csv" 2024-01-31 2024-02-29 2024-03-01
+	run -0 qts-fetch -t 1M -s X "$BATS_TEST_TMPDIR/m.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	run -1 --separate-stderr qts-fetch -t 1M --stamp end -s X "$BATS_TEST_TMPDIR/m.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$stderr" == *"m.csv:4: rows of X 1 day apart (2024-02-29, 2024-03-01) are closer than one 1M bar"* ]]
+	# intraday rows of two sessions: the night between them is a gap
+	rows "$BATS_TEST_TMPDIR/i.csv" '2024-01-02 15:50:00' '2024-01-02 15:55:00' '2024-01-03 09:30:00' '2024-01-03 09:35:00'
+	run -0 --separate-stderr qts-fetch -t 5m -s X "$BATS_TEST_TMPDIR/i.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	[ -z "$stderr" ]
+	# each symbol against its own rows before
+	printf 'Date,Symbol,Open,High,Low,Close,Volume\n2024-01-05,A,1,2,0.5,1.5,10\n2024-01-05,B,1,2,0.5,1.5,10\n2024-01-12,A,1,2,0.5,1.5,10\n2024-01-12,B,1,2,0.5,1.5,10\n2024-01-14,B,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/s.csv"
+	run -1 --separate-stderr qts-fetch -t 1w "$BATS_TEST_TMPDIR/s.csv"
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "$stderr" == *"s.csv:6: rows of B 2 days apart (2024-01-12, 2024-01-14) are closer than one 1w bar"* ]]
+	# rows newest first are measured alike: daily rows are not weekly
+	# bars, and daily bars are, whose order validation then names
+	rows "$BATS_TEST_TMPDIR/r.csv" 2024-01-05 2024-01-04 2024-01-03
+	run -1 --separate-stderr qts-fetch -t 1w -s X "$BATS_TEST_TMPDIR/r.csv"
+	[[ "$stderr" == *"r.csv:3: rows of X 1 day apart (2024-01-05, 2024-01-04) are closer than one 1w bar"* ]]
+	run -1 --separate-stderr qts-fetch -t 1d -s X "$BATS_TEST_TMPDIR/r.csv"
+	[[ "$stderr" == *"r.csv:3: X 1d bar at 2024-01-04T00:00:00Z is not after the one before (2024-01-05T00:00:00Z): the rows are in descending"* ]]
+	# and two rows of one time are a duplicate
+	rows "$BATS_TEST_TMPDIR/r.csv" 2024-01-05 2024-01-05
+	run -1 --separate-stderr qts-fetch -t 1d -s X "$BATS_TEST_TMPDIR/r.csv"
+	[[ "$stderr" == *"r.csv:3: duplicate X 1d bar at 2024-01-05T00:00:00Z"* ]]
+}
+
+@test "-t with --tz: days and weeks of the zone, hours elapsed or on the wall clock, across changes of the clocks" {
+	# dates at New York's midnights across the spring's short day: a day
+	# apart on the zone's calendar, though 23 hours apart
+	rows "$BATS_TEST_TMPDIR/d.csv" 2024-03-08 2024-03-10 2024-03-11
+	run -0 --separate-stderr qts-fetch -t 1d --tz America/New_York -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ -z "$stderr" ]
+	# and a day apart on its wall clock, in the message too
+	run -1 --separate-stderr qts-fetch -t 2d --tz America/New_York -s X "$BATS_TEST_TMPDIR/d.csv"
+	[[ "$stderr" == *"d.csv:4: rows of X 1 day apart (2024-03-10, 2024-03-11) are closer than one 2d bar"* ]]
+	# weeks of the zone: Sunday 23:00 in UTC is Monday in Tokyo, the
+	# week after the Friday before
+	rows "$BATS_TEST_TMPDIR/w.csv" '2024-01-05T06:00:00Z' '2024-01-07T23:00:00Z'
+	run -0 --separate-stderr qts-fetch -t 1w --tz Asia/Tokyo -s X "$BATS_TEST_TMPDIR/w.csv"
+	[ "${#lines[@]}" -eq 2 ]
+	[ -z "$stderr" ]
+	run -1 --separate-stderr qts-fetch -t 1w -s X "$BATS_TEST_TMPDIR/w.csv"
+	[[ "$stderr" == *"w.csv:3: rows of X 65 hours apart (2024-01-05T06:00:00Z, 2024-01-07T23:00:00Z) are closer than one 1w bar"* ]]
+	# hourly rows through the autumn's repeated hour: 01:00 twice, an
+	# hour apart though no time apart on the wall clock
+	rows "$BATS_TEST_TMPDIR/h.csv" '2024-11-03 00:00:00' '2024-11-03 01:00:00' '2024-11-03 01:00:00' '2024-11-03 02:00:00'
+	run -0 --separate-stderr qts-fetch -t 1h --tz America/New_York -s X "$BATS_TEST_TMPDIR/h.csv"
+	[ "${#lines[@]}" -eq 4 ]
+	[ -z "$stderr" ]
+	# bars of 4 hours on the wall clock across the spring's skipped hour:
+	# 3 hours elapsed, 4 on the wall clock
+	rows "$BATS_TEST_TMPDIR/f.csv" '2024-03-10 00:00:00' '2024-03-10 04:00:00' '2024-03-10 08:00:00'
+	run -0 --separate-stderr qts-fetch -t 4h --tz America/New_York -s X "$BATS_TEST_TMPDIR/f.csv"
+	[ "${#lines[@]}" -eq 3 ]
+	[ -z "$stderr" ]
+	# and wall-clock times in the message
+	rows "$BATS_TEST_TMPDIR/m.csv" '2024-03-11 09:30:00' '2024-03-11 10:00:00'
+	run -1 --separate-stderr qts-fetch -t 1h --tz America/New_York -s X "$BATS_TEST_TMPDIR/m.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/m.csv:3: rows of X 30 minutes apart (2024-03-11T09:30:00, 2024-03-11T10:00:00) are closer than one 1h bar: they are not 1h bars; give -t their timeframe, or leave it out to infer it" ]
+}
+
+@test "-t 24h or 1440m on rows of dates: 24h bars, with a word that daily bars are 1d" {
+	rows "$BATS_TEST_TMPDIR/d.csv" 2020-01-02 2020-01-03 2020-01-06 2020-01-07
+	run -0 --separate-stderr qts-fetch -t 1440m -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "${lines[0]}" = "bar,2020-01-02T00:00:00Z,X,24h,1,2,0.5,1.5,10" ]
+	[ "${#lines[@]}" -eq 4 ]
+	# once
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/d.csv:3: rows of dates (2020-01-02, 2020-01-03) read as 24h bars: 24 hours from the start of a day, not a day of trading (1d); if they are daily bars, give -t 1d" ]
+	run -0 --separate-stderr qts-fetch -t 24h -s X "$BATS_TEST_TMPDIR/d.csv"
+	[[ "$stderr" == *"read as 24h bars"* ]]
+	# two days in hours: closer rows fail; rows two days apart are told 2d
+	run -1 --separate-stderr qts-fetch -t 48h -s X "$BATS_TEST_TMPDIR/d.csv"
+	[[ "$stderr" == *"d.csv:3: rows of X 1 day apart (2020-01-02, 2020-01-03) are closer than one 48h bar"* ]]
+	rows "$BATS_TEST_TMPDIR/2.csv" 2020-01-02 2020-01-06
+	run -0 --separate-stderr qts-fetch -t 2880m -s X "$BATS_TEST_TMPDIR/2.csv"
+	[[ "$stderr" == *"2.csv:3: rows of dates (2020-01-02, 2020-01-06) read as 48h bars: 48 hours from the start of a day, not a day of trading (2d); if they are daily bars, give -t 2d" ]]
+	# rows of a time of day (a close at 17:00) are 24h bars from it: nothing said
+	rows "$BATS_TEST_TMPDIR/t.csv" '2020-01-02 17:00:00' '2020-01-03 17:00:00'
+	run -0 --separate-stderr qts-fetch -t 24h -s X "$BATS_TEST_TMPDIR/t.csv"
+	[ "${#lines[@]}" -eq 2 ]
+	[ -z "$stderr" ]
+	# hourly rows given 24h are closer than it
+	rows "$BATS_TEST_TMPDIR/h.csv" '2020-01-02 00:00:00' '2020-01-02 01:00:00'
+	run -1 --separate-stderr qts-fetch -t 24h -s X "$BATS_TEST_TMPDIR/h.csv"
+	[[ "$stderr" == "qts-fetch: $BATS_TEST_TMPDIR/h.csv:3: rows of X 1 hour apart (2020-01-02T00:00:00Z, 2020-01-02T01:00:00Z) are closer than one 24h bar"* ]]
 }
 
 @test "--epoch ms reads epoch milliseconds" {

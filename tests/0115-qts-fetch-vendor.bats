@@ -92,9 +92,10 @@ TOP=$BATS_TEST_DIRNAME/..
 	run -0 qts-fetch -s X "$F/yahoo.csv" "file:$F/alphavantage.csv"
 	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f3 | sort -u)" = X ]
 	# files before the first -s keep their own names; options after files still count
-	run -0 qts-fetch "$F/yahoo.csv" -s AAA "$F/alphavantage.csv" --tf 1d
+	# (1m: rows of days are minutes with gaps; rows of 5 minutes are no days)
+	run -0 qts-fetch "$F/yahoo.csv" -s AAA "$F/alphavantage.csv" --tf 1m
 	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f3 | sort -u | tr '\n' ' ')" = "AAA YAHOO " ]
-	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f4 | sort -u)" = 1d ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f4 | sort -u)" = 1m ]
 }
 
 @test "-s with no source after it is a usage error" {
@@ -362,6 +363,28 @@ loads() {
 		  yhoo-1996-2014.txt:4713 yhoo-1996-2015.txt:4965 yhoo-2003-2005.txt:756 yhoo-2014.txt:252; do
 		loads "${fr%:*}" "${fr#*:}" -s X
 	done
+}
+
+@test "real data: every bar file loads with its own timeframe given, and fails with a longer one than its rows" {
+	[ -f "$DATA/orcl-2014.txt" ] || skip "shared data not present"
+	for frt in 2006-day-001.txt:255:1d 2005-2006-day-001.txt:512:1d 2006-day-001-optix.txt:255:1d \
+		   2006-day-002.txt:129:2d 2006-week-001.txt:52:1w 2006-week-002.txt:26:2w 2006-month-001.txt:12:1M \
+		   2006-min-005.txt:2142:5m 2006-volume-day-001.txt:255:1d orcl-1995-2014.txt:5036:1d \
+		   nvda-1999-2014.txt:4012:1d yhoo-1996-2015.txt:4965:1d; do
+		IFS=: read -r f n t <<< "$frt"
+		loads "$f" "$n" -s X -t "$t" --stamp end
+		loads "$f" "$n" -s X -t "$t" --tz America/New_York
+	done
+	loads 6EH4.XCME_1min_bars_20240101_20240131.csv.gz 29996 -s 6E -t 1m --stamp end
+	loads 2006-01-02-volume-min-001.txt 30889 -s X -t 1m --stamp end --columns date,time,open,high,low,close,volume,oi
+	run -1 --separate-stderr qts-fetch -s X -t 1w "$DATA/2006-day-001.txt"
+	[ "$stderr" = "qts-fetch: $DATA/2006-day-001.txt:3: rows of X 1 day apart (2006-01-02, 2006-01-03) are closer than one 1w bar: they are not 1w bars; give -t their timeframe, or leave it out to infer it" ]
+	run -1 --separate-stderr qts-fetch -s X -t 2w --stamp end "$DATA/2006-week-001.txt"
+	[ "$stderr" = "qts-fetch: $DATA/2006-week-001.txt:3: rows of X 7 days apart (2006-01-06, 2006-01-13) are closer than one 2w bar: they are not 2w bars; give -t their timeframe, or leave it out to infer it" ]
+	run -1 --separate-stderr qts-fetch -s X -t 1d "$DATA/2006-min-005.txt"
+	[ "$stderr" = "qts-fetch: $DATA/2006-min-005.txt:3: rows of X 5 minutes apart (2006-01-02T09:05:00Z, 2006-01-02T09:10:00Z) are closer than one 1d bar: they are not 1d bars; give -t their timeframe, or leave it out to infer it" ]
+	run -1 --separate-stderr qts-fetch -s 6E -t 2m "$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz"
+	[[ "$stderr" == *"csv.gz:3: rows of 6E 1 minute apart (2024-01-01T23:01:00Z, 2024-01-01T23:02:00Z) are closer than one 2m bar"* ]]
 }
 
 @test "real data: Tardis, TrueFX and CME files load as they are" {
