@@ -17,6 +17,15 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 	[ "$output" = "$(cat "$P/bars-plain-none.expected")" ]
 }
 
+@test "parquet: -t longer than a symbol's rows are apart fails the table at its row, as a CSV file" {
+	run -1 --separate-stderr qts-fetch -t 1w "$P/bars-plain-none.parquet"
+	[ "$stderr" = "qts-fetch: $P/bars-plain-none.parquet: row 3: rows of AAPL 1 hour apart (2024-01-02T14:00:00Z, 2024-01-02T15:00:00Z) are closer than one 1w bar: they are not 1w bars; give -t their timeframe, or leave it out to infer it" ]
+	# the rows of two symbols at one time are each their symbol's first
+	[ "${#lines[@]}" -eq 3 ]
+	run -0 qts-fetch -t 1h "$P/bars-plain-none.parquet"
+	[ "$output" = "$(cat "$P/bars-plain-none.expected")" ]
+}
+
 @test "parquet: dictionary pages, snappy, three row groups (parquet-wasm)" {
 	run -0 qts-fetch "$P/bars-dict-snappy.parquet"
 	[ "$output" = "$(cat "$P/bars-dict-snappy.expected")" ]
