@@ -625,6 +625,26 @@ static int missing_timeframes(struct host *h)
 	return status;
 }
 
+/* Bars came, and the strategy wrote no target: the target was nan on
+ * every one (sma-cross slow=500 on a year of days; a cross not yet seen;
+ * a program's nan), as the first that is a number is written, and the
+ * backtest after it traded nothing, alike to one that found nothing to
+ * trade.  Said at the end.  Not with orders (a target equal to the
+ * position needs none), by --print (no targets), a plugin or a strategy
+ * of the portfolio (their calls are their own), a stage to be restarted
+ * (its part of the stream may rightly change no target), nor after a
+ * failure upstream (said as that). */
+static void wrote_nothing(const struct host *h)
+{
+	if (h->targets || h->use_orders || !h->drive_bars || h->stop || h->restartable || h->mode == M_PRINT ||
+	    h->mode == M_PLUGIN || h->portfolio || qts_upstream_failure())
+		return;
+	size_t n = qts_symtab_count(h->syms);
+	qts_warn("end of input: %llu bar%s of %zu symbol%s and no target: the target was nan on every bar (a "
+		 "warm-up longer than the input, or no signal yet)", (unsigned long long)h->drive_bars,
+		 h->drive_bars == 1 ? "" : "s", n, n == 1 ? "" : "s");
+}
+
 static int strategy_has_symbol(void *arg, const char *symbol)
 {
 	return qts_symtab_find(arg, symbol) != NULL;
@@ -644,6 +664,7 @@ static int strategy_finish(void *eng)
 		return -1;
 	qts_instruments_check_used(h->instruments, h->ninstruments, qts_symtab_count(h->syms), strategy_has_symbol,
 				   h->syms);
+	wrote_nothing(h);
 	/* what a plugin asked for and did not get was said as it happened */
 	if (h->pl && qts_plugin_refused(h->pl)) {
 		unsigned long n = qts_plugin_refused(h->pl);

@@ -617,6 +617,39 @@ order,2024-01-05T00:00:00Z,A,expr-3,buy,1,stop_limit,9.5,10,gtc,expr" ]
 fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 }
 
+@test "bars and no target at all: said at the end, as the backtest after it trades nothing" {
+	for i in $(seq 1 40); do
+		printf 'bar,%s,A,1d,1,2,0.5,%s,10\n' "$(date -u -d "2024-01-01 + $i days" +%F)" $((10 + i % 7))
+	done > "$BATS_TEST_TMPDIR/forty.csv"
+	said="qts-strategy: end of input: 40 bars of 1 symbol and no target: the target was nan on every bar (a warm-up longer than the input, or no signal yet)"
+	# a warm-up longer than the input, of a built-in and of a program
+	run -0 --separate-stderr qts-strategy sma-cross fast=10 slow=50 "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "$said" ]
+	[ "$(grep -c '^bar,' <<<"$output")" = 40 ]
+	run -0 --separate-stderr qts-strategy -e 'target = sma(close, 41) > 0 ? 1 : 0' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "$said" ]
+	# in qts pipe as in the shell
+	run -0 --separate-stderr qts pipe 'qts-strategy sma-cross fast=10 slow=50 | qts-sim' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "$said" ]
+	# one bar short of the warm-up, and one bar long enough
+	run -0 --separate-stderr qts-strategy -e 'target = sma(close, 40) > 0 ? 1 : 0' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "" ]
+	[ "$(grep -c '^target,' <<<"$output")" = 1 ]
+	run -0 --separate-stderr qts-strategy sma-cross fast=2 slow=3 "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "" ]
+	# a target of 0 is a target; with orders, a target equal to the
+	# position needs no order; --print writes no targets: nothing said
+	run -0 --separate-stderr qts-strategy -e 'target = 0' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr qts-strategy -e 'target = 0; limit = close' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr qts-strategy --print 'sma(close, 50)' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "" ]
+	# a part of a stream with --state may rightly change no target
+	run -0 --separate-stderr qts-strategy --state "$BATS_TEST_TMPDIR/st" sma-cross fast=10 slow=50 "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "" ]
+}
+
 @test "--tf: a symbol without a bar of that timeframe is named at the end, the strategy never having run for it" {
 	printf 'bar,2024-01-01T00:00:00Z,A,1h,1,1,1,1,0\nbar,2024-01-01T01:00:00Z,A,1h,1,1,1,2,0\nbar,2024-01-01T00:00:00Z,B,1d,1,1,1,1,0\nbar,2024-01-01T00:00:00Z,C,1d,1,1,1,1,0\n' > "$BATS_TEST_TMPDIR/mixed.csv"
 	run -0 --separate-stderr qts-strategy --tf 1h buy-hold "$BATS_TEST_TMPDIR/mixed.csv"
