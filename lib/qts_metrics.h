@@ -324,8 +324,16 @@ size_t qts_period_returns(const qts_point *pt, size_t npt, int monthly, qts_peri
 /* A metric's value as the text report shows it ("-" undefined). */
 void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size);
 /* v with decimals decimals then suffix ("%.2f%%"), or, at 1e15 or more, in
- * exponent notation with 4 significant digits ("1.122e+307%"). */
+ * exponent notation with 4 significant digits ("1.122e+307%"); a value
+ * that rounds to zero has no sign, and NaN or inf is "-" (undefined). */
 void qts_fixed_text(double v, int decimals, const char *suffix, char *buf, size_t size);
+/* A price: 6 significant digits and at least 2 decimals, without the
+ * zeros after them (1.1076, 187.45, 600000.00, 0.0001234); exponent
+ * notation below 1e-8 and from 1e15; "-" when not finite. */
+void qts_price_text(double v, char *buf, size_t size);
+/* A quantity: as a price, with 10 significant digits and no decimals
+ * unless it has some (100, 1234567, 0.1). */
+void qts_qty_text(double v, char *buf, size_t size);
 /* A fraction as a percentage, as qts_fixed_text(frac * 100, ...) would,
  * also where frac * 100 passes double's range (1e308 is "1.000e+310"). */
 void qts_percent_text(double frac, int decimals, const char *suffix, char *buf, size_t size);

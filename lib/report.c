@@ -45,15 +45,74 @@ void qts_metric_text(const qts_summary *s, int i, char *buf, size_t size)
 	}
 }
 
+/* Drop the sign of a number that rounded to zero: -1e-9 with 2 decimals
+ * was "-0.00", a loss that the figure does not show. */
+static void unsign_zero(char *num)
+{
+	if (num[0] == '-' && num[1 + strspn(num + 1, "0.")] == 0)
+		memmove(num, num + 1, strlen(num));
+}
+
 void qts_fixed_text(double v, int decimals, const char *suffix, char *buf, size_t size)
 {
+	char t[48];
+	/* NaN and inf are undefined figures, "-" as in every table, not
+	 * "nan" or "inf%" */
+	if (!isfinite(v)) {
+		snprintf(buf, size, "-");
+		return;
+	}
 	/* Past 1e15 a double's digits before the point are noise, and a
 	 * ratio of 1e307 in fixed point (308 digits) was cut to the
 	 * buffer's 63, reading as 1e62. */
-	if (fabs(v) >= 1e15)
+	if (fabs(v) >= 1e15) {
 		snprintf(buf, size, "%.3e%s", v, suffix);
-	else
-		snprintf(buf, size, "%.*f%s", decimals, v, suffix);
+		return;
+	}
+	snprintf(t, sizeof t, "%.*f", decimals, v);
+	unsign_zero(t);
+	snprintf(buf, size, "%s%s", t, suffix);
+}
+
+/* v with sig significant digits and at least mindec decimals, without the
+ * zeros after them (nor a bare point); exponent notation below 1e-8 and
+ * from 1e15, "-" when not finite. */
+static void sig_text(double v, int sig, int mindec, char *buf, size_t size)
+{
+	double a = fabs(v);
+	if (!isfinite(v) || a >= 1e15 || a == 0) {
+		qts_fixed_text(v, mindec, "", buf, size);
+		return;
+	}
+	if (a < 1e-8) {
+		/* fixed point would need 300 decimals for a price of 1e-300 */
+		snprintf(buf, size, "%.3e", v);
+		return;
+	}
+	int d = sig - 1 - (int)floor(log10(a));
+	qts_fixed_text(v, d < mindec ? mindec : d, "", buf, size);
+	char *dot = strchr(buf, '.');
+	if (dot) {
+		char *end = buf + strlen(buf);
+		while (end > dot + mindec + 1 && end[-1] == '0')
+			*--end = 0;
+		if (end == dot + 1)
+			*dot = 0;
+	}
+}
+
+void qts_price_text(double v, char *buf, size_t size)
+{
+	/* 6 significant digits, as %g, so that a quote of 1.1076 is not
+	 * 1.11 and one of 0.0001234 not 0.00 */
+	sig_text(v, 6, 2, buf, size);
+}
+
+void qts_qty_text(double v, char *buf, size_t size)
+{
+	/* 10 significant digits: three lots of 0.1 that close with one of
+	 * 0.09999999999999998 show it as 0.1 */
+	sig_text(v, 10, 0, buf, size);
 }
 
 /* v * 10^shift in exponent notation with prec decimals, for a v whose
@@ -207,14 +266,20 @@ static size_t periods_of(const qts_run *run, int monthly, qts_period_return **ou
  * columns wide). */
 static void cell(FILE *f, int w, int dec, double frac, const char *suffix)
 {
-	char buf[64];
+	char buf[64], num[48];
 	double x = frac * 100;
-	int len = snprintf(buf, sizeof buf, "%.*f%s", dec, x, suffix);
-	if (isnan(frac))
+	int len = snprintf(num, sizeof num, "%.*f", dec, x);
+	if (len >= 0 && (size_t)len < sizeof num) {
+		unsign_zero(num);
+		len = (int)strlen(num);
+	}
+	len += (int)strlen(suffix);
+	snprintf(buf, sizeof buf, "%s%s", num, suffix);
+	if (!isfinite(frac))
 		snprintf(buf, sizeof buf, "-");
-	else if (isfinite(frac) && !isfinite(x))
+	else if (!isfinite(x))
 		shifted_exp(frac, 0, 2, suffix, buf, sizeof buf);
-	else if (len < 0 || len > w)
+	else if (len > w)
 		snprintf(buf, sizeof buf, "%.0e%s", x, suffix);
 	fprintf(f, "%*s", w, buf);
 }

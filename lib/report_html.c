@@ -59,8 +59,11 @@ static void header(FILE *f, const qts_page *p)
 		fputs(" &middot; benchmark ", f);
 		qts_html_str(f, run->benchmark);
 	}
-	fprintf(f, " &middot; annualisation %g, risk-free %g%%</p></header>\n", run->periods,
-		run->risk_free * 100);
+	char pe[40];
+	/* as given, not in %g's 6 digits (--periods 1234567 was 1.23457e+06);
+	 * the rate, from -99% to 1000%, is all in %g's */
+	qts_num_format(run->periods, pe);
+	fprintf(f, " &middot; annualisation %s, risk-free %g%%</p></header>\n", pe, run->risk_free * 100);
 }
 
 static void free_page(qts_page *p)

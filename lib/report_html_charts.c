@@ -417,11 +417,13 @@ int qts_chart_histogram(FILE *f, const qts_page *p)
 		qts_svg_line(f, &c, xs, ys, K, "#e67e22", 1.8, NULL);
 	}
 	qts_svg_close(f);
-	char msg[160], ms[40], ss[40];
+	char msg[200], ms[40], ss[40], ws[48];
 	/* fixed point cut a mean of 1e306 to the message's length */
 	qts_percent_text(mean, 3, "%", ms, sizeof ms);
 	qts_percent_text(sd, 3, "%", ss, sizeof ss);
-	snprintf(msg, sizeof msg, "%ld days in bins of %.4g%%; mean %s, sd %s.", h.n, h.width * 100, ms, ss);
+	/* as the axis labels the bins: %g wrote 20000 as 2e+04 */
+	qts_value_label(h.width, h.width, QTS_AX_PCT, ws, sizeof ws);
+	snprintf(msg, sizeof msg, "%ld days in bins of %s; mean %s, sd %s.", h.n, ws, ms, ss);
 	note(f, msg);
 	card_end(f);
 	free(h.count);
@@ -468,9 +470,11 @@ int qts_chart_trade_pnl(FILE *f, const qts_page *p)
 	hist_bars(f, &c, &h, QTS_AX_MONEY, "#27864a", 1);
 	qts_svg_close(f);
 	char msg[160];
-	char ms[40];
+	char ms[40], ws[48];
 	qts_fixed_text(h.mean, 2, "", ms, sizeof ms);
-	snprintf(msg, sizeof msg, "%ld round trips in bins of %.4g; mean %s.", h.n, h.width, ms);
+	/* as the axis labels the bins: %g wrote 20000 as 2e+04 */
+	qts_value_label(h.width, h.width, QTS_AX_NUM, ws, sizeof ws);
+	snprintf(msg, sizeof msg, "%ld round trips in bins of %s; mean %s.", h.n, ws, ms);
 	note(f, msg);
 	card_end(f);
 	free(h.count);
@@ -727,9 +731,12 @@ int qts_chart_contribution(FILE *f, const qts_page *p)
 			num(s[i].pnl, pnl), x1 < x0 ? x1 : x0, y + 3, fabs(x1 - x0) > 0.5 ? fabs(x1 - x0) : 0.5,
 			v < 0 ? "#c0392b" : "#27864a");
 		qts_html_str(f, s[i].symbol);
-		fprintf(f, ": %.2f%%, P&amp;L %.2f</title></rect>\n<text class=\"yl\" x=\"%d\" "
+		char vt[48], pt[48];
+		qts_percent_text(v, 2, "%", vt, sizeof vt);
+		qts_fixed_text(s[i].pnl, 2, "", pt, sizeof pt);
+		fprintf(f, ": %s, P&amp;L %s</title></rect>\n<text class=\"yl\" x=\"%d\" "
 			   "y=\"%.1f\" text-anchor=\"end\">",
-			v * 100, s[i].pnl, c.l - 5, y + 15);
+			vt, pt, c.l - 5, y + 15);
 		snprintf(sym, sizeof sym, "%s", s[i].symbol);
 		qts_html_str(f, sym);
 		fputs("</text>\n", f);
@@ -741,20 +748,30 @@ int qts_chart_contribution(FILE *f, const qts_page *p)
 	fputs("<div class=\"scroll\"><table class=\"contrib\"><tr><th class=\"l\">Symbol</th>"
 	      "<th>Fills</th><th>P&amp;L</th><th>Of start equity</th></tr>\n",
 	      f);
+	/* the figures as the text report writes them: a pnl of 1e308 in
+	 * %.2f was a cell of 310 digits */
+	char m[48], pc[48];
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr><td class=\"l\">", f);
 		qts_html_str(f, s[i].symbol);
-		fprintf(f, "</td><td>%ld</td><td class=\"%s\">%.2f</td><td>%.2f%%</td></tr>\n",
-			s[i].fills, s[i].pnl < 0 ? "neg" : "pos", s[i].pnl, s[i].pnl / e0 * 100);
+		qts_fixed_text(s[i].pnl, 2, "", m, sizeof m);
+		qts_percent_text(s[i].pnl / e0, 2, "%", pc, sizeof pc);
+		fprintf(f, "</td><td>%ld</td><td class=\"%s\">%s</td><td>%s</td></tr>\n", s[i].fills,
+			s[i].pnl < 0 ? "neg" : "pos", m, pc);
 	}
 	double other = (e1 - e0) - sum;
 	if (fabs(other) < 0.005)
 		other = 0; /* rounding of the sums: no -0.00 */
-	fprintf(f, "<tr class=\"sum\"><td class=\"l\">All symbols</td><td></td><td>%.2f</td>"
-		   "<td>%.2f%%</td></tr>\n<tr><td class=\"l\">Other (cash, fees, flows)</td><td>"
-		   "</td><td>%.2f</td><td>%.2f%%</td></tr>\n<tr class=\"sum\"><td class=\"l\">"
-		   "Equity change</td><td></td><td>%.2f</td><td>%.2f%%</td></tr>\n</table></div>\n",
-		sum, sum / e0 * 100, other, other / e0 * 100, e1 - e0, (e1 - e0) / e0 * 100);
+	const char *const label[3] = {"<tr class=\"sum\"><td class=\"l\">All symbols",
+				      "<tr><td class=\"l\">Other (cash, fees, flows)",
+				      "<tr class=\"sum\"><td class=\"l\">Equity change"};
+	const double row[3] = {sum, other, e1 - e0};
+	for (int k = 0; k < 3; k++) {
+		qts_fixed_text(row[k], 2, "", m, sizeof m);
+		qts_percent_text(row[k] / e0, 2, "%", pc, sizeof pc);
+		fprintf(f, "%s</td><td></td><td>%s</td><td>%s</td></tr>\n", label[k], m, pc);
+	}
+	fputs("</table></div>\n", f);
 	note(f, "A symbol's P&L: the money of its fills (commissions paid) and its open "
 		"position at its last close; over the starting equity, the parts add up to the "
 		"total return.");

@@ -72,7 +72,7 @@ void qts_table_drawdowns(FILE *f, const qts_page *p)
 	      f);
 	for (size_t i = 0; i < s->ndd; i++) {
 		const qts_dd_period *d = &s->dd[i];
-		char pk[16], tr[16], rc[16], v[40];
+		char pk[16], tr[16], rc[16], v[40], dp[48];
 		qts_day_text(d->peak, pk, sizeof pk);
 		qts_day_text(d->trough, tr, sizeof tr);
 		if (d->recovery == QTS_TS_MIN)
@@ -80,10 +80,11 @@ void qts_table_drawdowns(FILE *f, const qts_page *p)
 		else
 			qts_day_text(d->recovery, rc, sizeof rc);
 		qts_num_format(d->depth, v);
-		fprintf(f, "<tr class=\"dd\" data-depth=\"%s\"><td>%zu</td><td class=\"neg\">%.2f%%</td>"
+		qts_percent_text(d->depth, 2, "%", dp, sizeof dp);
+		fprintf(f, "<tr class=\"dd\" data-depth=\"%s\"><td>%zu</td><td class=\"neg\">%s</td>"
 			   "<td class=\"l\">%s</td><td class=\"l\">%s</td><td class=\"l\">%s</td>"
 			   "<td>%ld</td></tr>\n",
-			v, i + 1, d->depth * 100, pk, tr, rc, d->days);
+			v, i + 1, dp, pk, tr, rc, d->days);
 	}
 	fputs("</table></div>\n", f);
 }
@@ -166,20 +167,29 @@ void qts_table_trips(FILE *f, const qts_page *p)
 	      f);
 	for (size_t i = from; i < run->ntrips; i++) {
 		const qts_trip *t = &run->trips[i];
-		char a[16], b[16], v[40];
+		char a[16], b[16], v[40], q[40], ep[48], xp[48], c[48], pnl[48], r[48], d[48];
 		date_of(t->entry_ts, a, sizeof a);
 		date_of(t->exit_ts, b, sizeof b);
 		qts_num_format(t->pnl, v);
+		/* the figures as the text report writes them: a pnl of 1e308
+		 * in %.2f was a cell of 310 digits */
+		qts_qty_text(t->qty, q, sizeof q);
+		qts_price_text(t->entry_price, ep, sizeof ep);
+		qts_price_text(t->exit_price, xp, sizeof xp);
+		qts_fixed_text(t->commission, 2, "", c, sizeof c);
+		qts_fixed_text(t->pnl, 2, "", pnl, sizeof pnl);
+		qts_percent_text(t->ret, 2, "%", r, sizeof r);
+		qts_fixed_text(((double)t->exit_ts - (double)t->entry_ts) / (double)QTS_NS_PER_DAY, 1, "", d,
+			       sizeof d);
 		fputs("<tr class=\"trip\" data-pnl=\"", f);
 		fputs(v, f);
 		fputs("\"><td class=\"l\">", f);
 		qts_html_str(f, t->symbol);
-		fprintf(f, "</td><td class=\"l\">%s</td><td>%g</td><td class=\"l\">%s</td>"
-			   "<td class=\"l\">%s</td><td>%.4g</td><td>%.4g</td><td>%.2f</td>"
-			   "<td class=\"%s\">%.2f</td><td>%.2f%%</td><td>%.1f</td></tr>\n",
-			t->dir > 0 ? "long" : "short", t->qty, a, b, t->entry_price, t->exit_price,
-			t->commission, t->pnl < 0 ? "neg" : "pos", t->pnl, t->ret * 100,
-			((double)t->exit_ts - (double)t->entry_ts) / (double)QTS_NS_PER_DAY);
+		fprintf(f, "</td><td class=\"l\">%s</td><td>%s</td><td class=\"l\">%s</td>"
+			   "<td class=\"l\">%s</td><td>%s</td><td>%s</td><td>%s</td>"
+			   "<td class=\"%s\">%s</td><td>%s</td><td>%s</td></tr>\n",
+			t->dir > 0 ? "long" : "short", q, a, b, ep, xp, c, t->pnl < 0 ? "neg" : "pos", pnl, r,
+			d);
 	}
 	fputs("</table></div>\n", f);
 }

@@ -168,6 +168,57 @@ is_null() {
 	! grep -q -E '>-?inf%?<' "$BATS_TEST_TMPDIR/span.html" || false
 }
 
+@test "--html: the tables write figures as the text report: 1e15 or more in exponent notation, no -0.00" {
+	# a pnl of 1e308 was a cell of 310 digits in the round trips and
+	# contributions; a loss of 1e-9 was "-0.00"; %.4g cut a price of
+	# 187.45 to 187.4 and wrote 600000 as 6e+05, and %g a qty of
+	# 1234567 as 1.23457e+06
+	printf '%s\n' 'equity,2024-01-01,100,100,0,0,0,0' \
+		'fill,2024-01-02T00:00:00Z,X,o1,buy,1,1,0,0' 'fill,2024-01-02T01:00:00Z,X,o2,sell,1,1e308,0,0' \
+		'fill,2024-01-02T02:00:00Z,Y,o3,buy,1,1,0,0' 'fill,2024-01-02T03:00:00Z,Y,o4,sell,1,0.999999999,0,0' \
+		'fill,2024-01-02T04:00:00Z,Z,o5,buy,1234567,187.45,0,0' \
+		'fill,2024-01-02T05:00:00Z,Z,o6,sell,1234567,0.0001234,0,0' \
+		'fill,2024-01-02T06:00:00Z,W,o7,buy,1,1.1076,0,0' 'fill,2024-01-02T07:00:00Z,W,o8,sell,1,600000,0,0' \
+		'fill,2024-01-02T08:00:00Z,V,o9,buy,1,5e-9,0,0' 'fill,2024-01-02T09:00:00Z,V,o10,sell,1,1e-8,0,0' \
+		'equity,2024-01-03,100,99.99999,0,0,0,0' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 qts-report --periods 1000000 --html "$BATS_TEST_TMPDIR/t.html" "$BATS_TEST_TMPDIR/t.csv"
+	# the text: no -0.00 for a loss of 1e-9, no -0.0 for a month of -1e-7
+	[[ $output =~ "Largest loss "\ +"-231419431.80"$'\n' ]]
+	[[ $output != *-0.0* ]]
+	[[ $output == *$'\n''2024      0.0 '*' 0.0'* ]]
+	local h=$BATS_TEST_TMPDIR/t.html
+	! grep -q -E '[0-9]{20}|>-0\.00%?<|inf' "$h" || false
+	grep -q '<td>1.1076</td><td>600000.00</td>' "$h"
+	grep -q '<td>5.000e-09</td><td>0.00000001</td>' "$h"
+	grep -q '<td>1.00</td><td>1.000e+308</td><td>0.00</td><td class="pos">1.000e+308</td><td>1.000e+310%</td><td>0.0</td>' "$h"
+	grep -q '<td class="neg">0.00</td><td>0.00%</td><td>0.0</td></tr>' "$h"
+	grep -q '<td>1234567</td><td class="l">2024-01-02</td><td class="l">2024-01-02</td><td>187.45</td><td>0.0001234</td>' "$h"
+	grep -q '<td class="l">X</td><td>2</td><td class="pos">1.000e+308</td><td>1.000e+308%</td></tr>' "$h"
+	grep -q 'Other (cash, fees, flows)</td><td></td><td>-1.000e+308</td><td>-1.000e+308%</td></tr>' "$h"
+	grep -q '<title>X: 1.000e+308%, P&amp;L 1.000e+308</title>' "$h"
+	grep -q 'annualisation 1000000,' "$h"
+	# a quantity with 10 significant digits: the last of three lots of
+	# 0.1 closed by one sell of 0.3 is 0.09999999999999998
+	printf '%s\n' 'equity,2024-01-01,100,100,0,0,0,0' \
+		'fill,2024-01-02T00:00:00Z,X,o1,buy,0.1,10,0,0' 'fill,2024-01-02T00:00:01Z,X,o2,buy,0.1,10,0,0' \
+		'fill,2024-01-02T00:00:02Z,X,o3,buy,0.1,10,0,0' 'fill,2024-01-02T01:00:00Z,X,o4,sell,0.3,11,0,0' \
+		'equity,2024-01-03,100,101,0,0,0,0' > "$BATS_TEST_TMPDIR/dust.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/dust.html" "$BATS_TEST_TMPDIR/dust.csv"
+	[ "$(grep -c '<td class="l">long</td><td>0.1</td>' "$BATS_TEST_TMPDIR/dust.html")" -eq 3 ]
+	# the worst drawdowns: a depth of -5e199 was 200 digits
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2 3 -1e200 > "$BATS_TEST_TMPDIR/neg.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/neg.html" "$BATS_TEST_TMPDIR/neg.csv"
+	grep -q '<td>1</td><td class="neg">-5.000e+201%</td>' "$BATS_TEST_TMPDIR/neg.html"
+	# a histogram's bins as its axis labels them: %g wrote 10000 as 1e+04
+	printf '%s\n' 'equity,2024-01-01,0,1000000,0,0,0,0' \
+		'fill,2024-01-02T00:00:00Z,X,o1,buy,1,1,0,0' 'fill,2024-01-02T01:00:00Z,X,o2,sell,1,100001,0,0' \
+		'fill,2024-01-02T02:00:00Z,X,o3,buy,1,100001,0,0' 'fill,2024-01-02T03:00:00Z,X,o4,sell,1,1,0,0' \
+		'fill,2024-01-02T04:00:00Z,X,o5,buy,1,1,0,0' 'fill,2024-01-02T05:00:00Z,X,o6,sell,1,50001,0,0' \
+		'equity,2024-01-03,0,1000000,0,0,0,0' > "$BATS_TEST_TMPDIR/b.csv"
+	run -0 qts-report --html "$BATS_TEST_TMPDIR/b.html" "$BATS_TEST_TMPDIR/b.csv"
+	grep -q '3 round trips in bins of 10000; mean 16666.67.' "$BATS_TEST_TMPDIR/b.html"
+}
+
 @test "--html: daily returns past double's range draw no histogram; a huge mean is not cut short" {
 	# equity 1e-300, 1e8, 1e-300, -1e8: returns of 1e308 and -1e308, a
 	# span of inf, were cut into bins of width 1 counted from inf
@@ -178,7 +229,7 @@ is_null() {
 	# a mean of 1.5e152% was written as the first 120 of its 153 digits
 	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 1 2 2e150 3 2e300 > "$BATS_TEST_TMPDIR/big.csv"
 	run -0 qts-report --html "$BATS_TEST_TMPDIR/big.html" "$BATS_TEST_TMPDIR/big.csv"
-	grep -q '2 days in bins of 5e+150%; mean 1.500e+152%, sd 7.071e+151%.' "$BATS_TEST_TMPDIR/big.html"
+	grep -q '2 days in bins of 5.000e+150%; mean 1.500e+152%, sd 7.071e+151%.' "$BATS_TEST_TMPDIR/big.html"
 	# trips of +1e308 and -1e308 were "in bins of 1; mean 0.00"
 	printf '%s\n' 'equity,2024-01-01,100,100,0,0,0,0' \
 		'fill,2024-01-02T00:00:00Z,X,o1,buy,1,1,0,0' 'fill,2024-01-02T01:00:00Z,X,o2,sell,1,1e308,0,0' \
