@@ -184,10 +184,12 @@ static void plot(canvas *c, const double *v, size_t n, double lo, double hi, int
 	}
 }
 
-static int put_canvas(FILE *f, const canvas *c, const char *top, const char *bottom)
+/* w: the width of the labels' column, the same for every row so that a
+ * label longer than the others does not push its row of the chart right */
+static int put_canvas(FILE *f, const canvas *c, int w, const char *top, const char *bottom)
 {
 	for (int r = 0; r < CH_H; r++) {
-		fprintf(f, "%10s ", r == 0 ? top : r == CH_H - 1 ? bottom : "");
+		fprintf(f, "%*s ", w, r == 0 ? top : r == CH_H - 1 ? bottom : "");
 		for (int x = 0; x < CH_W; x++) {
 			unsigned b = c->cell[r][x];
 			/* U+2800 + b in UTF-8 */
@@ -229,26 +231,33 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 		top = eq[i] > top ? eq[i] : top;
 		dd[i] = top > 0 ? (eq[i] - top) / top : 0;
 	}
-	double lo, hi;
-	char a[32], b[32], d1[16], d2[16];
-	canvas c;
+	double lo, hi, dlo, dhi;
+	char a[32], b[32], d[32], d1[16], d2[16];
+	canvas c, cd;
 	memset(&c, 0, sizeof c);
 	range(eq, n, &lo, &hi);
 	plot(&c, eq, n, lo, hi, 0);
 	qts_fixed_text(hi, 2, "", a, sizeof a);
 	qts_fixed_text(lo, 2, "", b, sizeof b);
+	memset(&cd, 0, sizeof cd);
+	range(dd, n, &dlo, &dhi);
+	plot(&cd, dd, n, dlo < 0 ? dlo : -1e-9, 0, 1);
+	qts_percent_text(dlo, 2, "%", d, sizeof d);
+	/* one column for the labels of both charts, as wide as the widest
+	 * (an equity of 1e8, "100000000.00", or "-1.000e+308"), so that the
+	 * charts and the dates under them line up */
+	int w = 10;
+	const char *lab[] = {a, b, d};
+	for (int k = 0; k < 3; k++)
+		w = (int)strlen(lab[k]) > w ? (int)strlen(lab[k]) : w;
 	fprintf(f, "\n%sEquity%s\n", bold, off);
-	put_canvas(f, &c, a, b);
+	put_canvas(f, &c, w, a, b);
 	qts_day_text(run->pt[0].day, d1, sizeof d1);
 	qts_day_text(run->pt[n - 1].day, d2, sizeof d2);
-	fprintf(f, "%10s %-*s%s\n", "", CH_W - 10, d1, d2);
+	fprintf(f, "%*s %-*s%s\n", w, "", CH_W - (int)strlen(d2), d1, d2);
 
-	memset(&c, 0, sizeof c);
-	range(dd, n, &lo, &hi);
-	plot(&c, dd, n, lo < 0 ? lo : -1e-9, 0, 1);
-	qts_percent_text(lo, 2, "%", b, sizeof b);
 	fprintf(f, "\n%sDrawdown%s\n", bold, off);
-	put_canvas(f, &c, "0%", b);
+	put_canvas(f, &cd, w, "0%", d);
 	free(eq);
 	free(dd);
 }

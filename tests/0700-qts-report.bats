@@ -168,6 +168,24 @@ is_null() {
 	! grep -q -E '>-?inf%?<' "$BATS_TEST_TMPDIR/span.html" || false
 }
 
+@test "text: the charts' rows and their dates line up whatever the width of the scale's labels" {
+	# a label wider than 10 columns (100000000.00, -1.000e+300%) pushed
+	# its own row of the chart right, and the dates did not follow
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100000000 2 200000000 3 150000000 > "$BATS_TEST_TMPDIR/a.csv"
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 200 3 -1e300 > "$BATS_TEST_TMPDIR/b.csv"
+	for r in a b; do
+		run -0 qts-report "$BATS_TEST_TMPDIR/$r.csv"
+		# the column of the first braille byte of each chart row, and of
+		# the first digit of the dates' row: one column for all 17
+		run -0 bash -c 'printf "%s\n" "$1" | LC_ALL=C awk '\''
+			/\xe2[\xa0-\xa3]/ { print index($0, "\xe2"); next }
+			/^ +[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { match($0, /[0-9]/); print RSTART }
+			'\'' | sort | uniq -c' _ "$output"
+		[ "${#lines[@]}" -eq 1 ]
+		[[ ${lines[0]} =~ ^\ *17\ 14$ ]]
+	done
+}
+
 @test "--html: the tables write figures as the text report: 1e15 or more in exponent notation, no -0.00" {
 	# a pnl of 1e308 was a cell of 310 digits in the round trips and
 	# contributions; a loss of 1e-9 was "-0.00"; %.4g cut a price of
