@@ -170,7 +170,11 @@ static void plot(canvas *c, const double *v, size_t n, double lo, double hi, int
 	int W = CH_W * 2, H = CH_H * 4, prev = -1;
 	for (int x = 0; x < W && n; x++) {
 		size_t i = n == 1 ? 0 : (size_t)((double)x * (double)(n - 1) / (W - 1) + 0.5);
-		double f = hi > lo ? (v[i] - lo) / (hi - lo) : 0.5;
+		/* halves where the span overflows (equity from -1e308 to 1e308):
+		 * inf / inf was NaN, and (int)NaN undefined */
+		double f = !(hi > lo)		 ? 0.5
+			   : isfinite(hi - lo) ? (v[i] - lo) / (hi - lo)
+					       : (v[i] / 2 - lo / 2) / (hi / 2 - lo / 2);
 		int y = (H - 1) - (int)(f * (H - 1) + 0.5);
 		int a = area ? 0 : prev < 0 ? y : prev, b = y;
 		if (a > b) {
@@ -229,7 +233,8 @@ static void charts(FILE *f, const qts_run *run, const char *bold, const char *of
 	for (size_t i = 0; i < n; i++) {
 		eq[i] = run->pt[i].equity;
 		top = eq[i] > top ? eq[i] : top;
-		dd[i] = top > 0 ? (eq[i] - top) / top : 0;
+		/* not (eq - top) / top, which overflows from 1e308 to -1e308 */
+		dd[i] = top > 0 ? eq[i] / top - 1 : 0;
 	}
 	double lo, hi, dlo, dhi;
 	char a[32], b[32], d[32], d1[16], d2[16];

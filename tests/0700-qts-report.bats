@@ -186,6 +186,18 @@ is_null() {
 	done
 }
 
+@test "text: equity from 1e308 to -1e308 is drawn, the drawdown is -200%, not -inf" {
+	# the span of the scale overflowed to inf: each point's height was
+	# inf / inf, NaN, turned to an int (undefined); the drawdown
+	# (eq - top) / top overflowed to -inf
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 1e308 3 -1e308 > "$BATS_TEST_TMPDIR/a.csv"
+	run -0 --separate-stderr qts-report "$BATS_TEST_TMPDIR/a.csv"
+	[ -z "$stderr" ]
+	[[ $output == *$'\n'' 1.000e+308 '* ]]
+	[[ $output == *$'\n''-1.000e+308 '* ]]
+	[[ $output == *$'\n''   -200.00% '* ]]
+}
+
 @test "--html: the tables write figures as the text report: 1e15 or more in exponent notation, no -0.00" {
 	# a pnl of 1e308 was a cell of 310 digits in the round trips and
 	# contributions; a loss of 1e-9 was "-0.00"; %.4g cut a price of
