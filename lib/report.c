@@ -580,6 +580,22 @@ int qts_report_trades_csv(FILE *f, const qts_trip *t, size_t n)
 	return ferror(f) ? -1 : 0;
 }
 
+/* The name of a run's column: its file's base name. */
+static const char *run_base(const qts_run *run)
+{
+	const char *nm = strrchr(run->name, '/');
+	return nm ? nm + 1 : run->name;
+}
+
+/* A run's column: as wide as its name, at least 14.  Computed from the
+ * run, not kept in an array of 64 that a 65th run shared with the 1st,
+ * whose rows then took the other's width under its own heading. */
+static int col_width(const qts_run *run)
+{
+	int len = (int)strlen(run_base(run));
+	return len > 14 ? len : 14;
+}
+
 int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv)
 {
 	const qts_metric_info *mt = qts_metric_table();
@@ -618,15 +634,9 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 		}
 		return ferror(f) ? -1 : 0;
 	}
-	int w[64];
 	fprintf(f, "%-28s", "");
-	for (size_t k = 0; k < n; k++) {
-		const char *nm = strrchr(runs[k].name, '/');
-		nm = nm ? nm + 1 : runs[k].name;
-		int len = (int)strlen(nm);
-		w[k % 64] = len > 14 ? len : 14;
-		fprintf(f, " %*s", w[k % 64], nm);
-	}
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, " %*s", col_width(&runs[k]), run_base(&runs[k]));
 	fputc('\n', f);
 	for (int i = 0; i < QTS_NMETRICS; i++) {
 		int any = 0;
@@ -637,14 +647,14 @@ int qts_report_compare(FILE *f, const qts_run *runs, size_t n, int json, int csv
 		fprintf(f, "%-28s", mt[i].label);
 		for (size_t k = 0; k < n; k++) {
 			qts_metric_text(&runs[k].sum, i, buf, sizeof buf);
-			fprintf(f, " %*s", w[k % 64], buf);
+			fprintf(f, " %*s", col_width(&runs[k]), buf);
 		}
 		fputc('\n', f);
 		for (int j = 0; i == QTS_M_TOTAL_SLIPPAGE && any_fin(runs, n) && j < QTS_NFIN; j++) {
 			fprintf(f, "%-28s", qts_fin_label(j));
 			for (size_t k = 0; k < n; k++) {
 				qts_fin_text(&runs[k].sum, j, buf, sizeof buf);
-				fprintf(f, " %*s", w[k % 64], buf);
+				fprintf(f, " %*s", col_width(&runs[k]), buf);
 			}
 			fputc('\n', f);
 		}

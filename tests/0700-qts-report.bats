@@ -543,6 +543,19 @@ is_null() {
 	[ "$(printf '%s\n' "$output" | grep -c '"run": ')" -eq 2 ]
 }
 
+@test "--compare: every run's column is as wide as its heading, past 64 runs" {
+	# the widths were kept in an array of 64: the 65th run's took the
+	# 1st's place, and the 1st's rows were cut to 14 under its long name
+	mkdir "$BATS_TEST_TMPDIR/c"
+	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 1 100 2 101 3 99 > "$BATS_TEST_TMPDIR/c/a_run_with_a_long_name.csv"
+	for i in $(seq 10 73); do
+		cp "$BATS_TEST_TMPDIR/c/a_run_with_a_long_name.csv" "$BATS_TEST_TMPDIR/c/r$i.csv"
+	done
+	run -0 qts-report --compare "$BATS_TEST_TMPDIR"/c/*.csv
+	# every line as long as the heading's
+	[ "$(printf '%s\n' "$output" | awk '{ print length($0) }' | sort -u | wc -l)" -eq 1 ]
+}
+
 @test "--compare: a run without financing shows '-', null or nothing beside one with it" {
 	cd "$BATS_TEST_TMPDIR"
 	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 2 100 3 101 > run.csv
