@@ -630,14 +630,15 @@ static int missing_timeframes(struct host *h)
  * a program's nan), as the first that is a number is written, and the
  * backtest after it traded nothing, alike to one that found nothing to
  * trade.  Said at the end.  Not with orders (a target equal to the
- * position needs none), by --print (no targets), a plugin or a strategy
- * of the portfolio (their calls are their own), a stage to be restarted
- * (its part of the stream may rightly change no target), nor after a
- * failure upstream (said as that). */
+ * position needs none), by --print (no targets), a plugin (its calls are
+ * its own), a stage to be restarted (its part of the stream may rightly
+ * change no target), nor after a failure upstream (said as that).
+ * rebalance targets at the first bar of a symbol of its weights, and
+ * fails when none came, before this. */
 static void wrote_nothing(const struct host *h)
 {
 	if (h->targets || h->use_orders || !h->drive_bars || h->stop || h->restartable || h->mode == M_PRINT ||
-	    h->mode == M_PLUGIN || h->portfolio || qts_upstream_failure())
+	    h->mode == M_PLUGIN || qts_upstream_failure())
 		return;
 	size_t n = qts_symtab_count(h->syms);
 	qts_warn("end of input: %llu bar%s of %zu symbol%s and no target: the target was nan on every bar (a "

@@ -648,6 +648,9 @@ fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 	# a part of a stream with --state may rightly change no target
 	run -0 --separate-stderr qts-strategy --state "$BATS_TEST_TMPDIR/st" sma-cross fast=10 slow=50 "$BATS_TEST_TMPDIR/forty.csv"
 	[ "$stderr" = "" ]
+	run -0 --separate-stderr sh -c 'qts-strategy --output-journal "$1/J" sma-cross fast=10 slow=50 "$1/forty.csv" | qts journal "$1/J"' sh "$BATS_TEST_TMPDIR"
+	[ "$stderr" = "" ]
+	[ "$(qts cat "$BATS_TEST_TMPDIR/J" | grep -c '^bar,')" = 40 ]
 }
 
 @test "--tf: a symbol without a bar of that timeframe is named at the end, the strategy never having run for it" {
