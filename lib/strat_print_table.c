@@ -105,7 +105,9 @@ int qts_table_row(qts_table *t, int64_t ts, const char *symbol, const double *va
 	p = put_field(p, symbol, strnlen(symbol, QTS_SYM_MAX - 1));
 	for (size_t i = 0; i < t->ncol; i++) {
 		*p++ = ',';
-		p += qts_num_format(values[i], p);
+		/* + 0.0: a zero computed as a negative product (-0 * close,
+		 * a short position's zero size) is written 0, as events are */
+		p += qts_num_format(values[i] + 0.0, p);
 	}
 	*p++ = '\n';
 	t->len = (size_t)(p - t->row);

@@ -105,6 +105,11 @@ target = sma(close,10) +* 2
 	[ "$output" = "ts,symbol,close,open" ]
 }
 
+@test "--print: a zero that is negative in floating point is written 0" {
+	run -0 --separate-stderr qts-strategy --print '-0*close,-(close-close),close' "$S/cross.csv"
+	[ "${lines[1]}" = "2024-01-01T00:00:00Z,ACME,0,0,10" ]
+}
+
 # intraday.csv: hourly bars over midnight UTC; typical prices 10 20 | 30 40,
 # volumes 100 300 | 50 150: vwap 10, (1000 + 6000) / 400 = 17.5 | 30, 37.5.
 @test "ts: the bar's start in ns; vwap from an expression restarts each UTC day" {
