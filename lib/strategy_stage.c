@@ -637,13 +637,46 @@ static int missing_timeframes(struct host *h)
  * fails when none came, before this. */
 static void wrote_nothing(const struct host *h)
 {
-	if (h->targets || h->use_orders || !h->drive_bars || h->stop || h->restartable || h->mode == M_PRINT ||
+	if (h->use_orders || !h->drive_bars || h->stop || h->restartable || h->mode == M_PRINT ||
 	    h->mode == M_PLUGIN || qts_upstream_failure())
 		return;
 	size_t n = qts_symtab_count(h->syms);
-	qts_warn("end of input: %llu bar%s of %zu symbol%s and no target: the target was nan on every bar (a "
-		 "warm-up longer than the input, or no signal yet)", (unsigned long long)h->drive_bars,
-		 h->drive_bars == 1 ? "" : "s", n, n == 1 ? "" : "s");
+	if (!h->targets) {
+		qts_warn("end of input: %llu bar%s of %zu symbol%s and no target: the target was nan on every bar (a "
+			 "warm-up longer than the input, or no signal yet)", (unsigned long long)h->drive_bars,
+			 h->drive_bars == 1 ? "" : "s", n, n == 1 ? "" : "s");
+		return;
+	}
+	/* Some symbols traded, others never: listed late, or with a history
+	 * shorter than the warm-up.  The backtest holds none of them, which
+	 * a universe's results do not show.  A rebalance targets only the
+	 * symbols of its weights: the others rightly get none. */
+	if (h->portfolio)
+		return;
+	size_t none = 0, driven = 0;
+	const char *first = NULL;
+	const struct sym *s;
+	/* the timeframes a program names with @: a symbol without one of
+	 * them was named before (missing_timeframes_of_symbols) */
+	size_t ntf = h->expr ? qts_expr_ntf(h->expr) : 0;
+	unsigned named = ntf >= 31 ? ~1u : ((1u << (ntf + 1)) - 2);
+	for (size_t i = 0; (s = qts_symtab_at(h->syms, i, NULL)); i++) {
+		unsigned mask = 0;
+		for (int j = 0; j < s->tfs.n; j++)
+			mask |= s->tfs.seen[j].mask;
+		if (!(mask & 1))
+			continue; /* no bar that drives it (feedback alone, or --tf, said before) */
+		driven++;
+		if ((mask & named) != named)
+			continue;
+		if (!s->last.set && !none++)
+			first = s->name;
+	}
+	if (none)
+		qts_warn("end of input: no target for %s%s (%zu of %zu symbols with bars): the target was nan on "
+			 "all %s bars (a warm-up longer than %s history, or no signal yet)", first,
+			 none > 1 ? " and others" : "", none, driven, none > 1 ? "their" : "its",
+			 none > 1 ? "their" : "its");
 }
 
 static int strategy_has_symbol(void *arg, const char *symbol)

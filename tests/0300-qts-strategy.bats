@@ -658,6 +658,33 @@ fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 	[ "$(qts cat "$BATS_TEST_TMPDIR/J" | grep -c '^bar,')" = 40 ]
 }
 
+@test "bars and no target for some symbols: the first of them named at the end" {
+	for i in $(seq 1 40); do
+		d=$(date -u -d "2024-01-01 + $i days" +%F)
+		printf 'bar,%s,A,1d,1,2,0.5,%s,10\n' "$d" $((10 + i % 7))
+		[ "$i" -le 35 ] || printf 'bar,%s,B,1d,1,2,0.5,%s,10\n' "$d" $((10 + i % 3))
+		[ "$i" -le 38 ] || printf 'bar,%s,C,1d,1,2,0.5,%s,10\n' "$d" $((10 + i % 3))
+	done > "$BATS_TEST_TMPDIR/late.csv"
+	# B's 5 bars and C's 2 are shorter than sma(close, 6)'s warm-up
+	run -0 --separate-stderr qts-strategy -e 'target = sma(close, 6) > 0' "$BATS_TEST_TMPDIR/late.csv"
+	[ "$stderr" = "qts-strategy: end of input: no target for B and others (2 of 3 symbols with bars): the target was nan on all their bars (a warm-up longer than their history, or no signal yet)" ]
+	[ "$(grep -c '^target,' <<<"$output")" = 1 ]
+	run -0 --separate-stderr qts-strategy -e 'target = sma(close, 3) > 0' "$BATS_TEST_TMPDIR/late.csv"
+	[ "$stderr" = "qts-strategy: end of input: no target for C (1 of 3 symbols with bars): the target was nan on all its bars (a warm-up longer than its history, or no signal yet)" ]
+	run -0 --separate-stderr qts pipe 'qts-strategy -e "target = sma(close, 3) > 0" | qts-sim' "$BATS_TEST_TMPDIR/late.csv"
+	[ "$stderr" = "qts-strategy: end of input: no target for C (1 of 3 symbols with bars): the target was nan on all its bars (a warm-up longer than its history, or no signal yet)" ]
+	# every symbol with a target: nothing said; nor for a rebalance's
+	# symbols outside its weights, nor with --print
+	run -0 --separate-stderr qts-strategy -e 'target = sma(close, 2) > 0' "$BATS_TEST_TMPDIR/late.csv"
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr qts-strategy buy-hold "$BATS_TEST_TMPDIR/late.csv"
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr qts-strategy rebalance weights=A:1 every=1w "$BATS_TEST_TMPDIR/late.csv"
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr qts-strategy --print 'sma(close, 6)' "$BATS_TEST_TMPDIR/late.csv"
+	[ "$stderr" = "" ]
+}
+
 @test "--tf: a symbol without a bar of that timeframe is named at the end, the strategy never having run for it" {
 	printf 'bar,2024-01-01T00:00:00Z,A,1h,1,1,1,1,0\nbar,2024-01-01T01:00:00Z,A,1h,1,1,1,2,0\nbar,2024-01-01T00:00:00Z,B,1d,1,1,1,1,0\nbar,2024-01-01T00:00:00Z,C,1d,1,1,1,1,0\n' > "$BATS_TEST_TMPDIR/mixed.csv"
 	run -0 --separate-stderr qts-strategy --tf 1h buy-hold "$BATS_TEST_TMPDIR/mixed.csv"
