@@ -5,6 +5,7 @@
  * localtime_r itself, which keeps odd zones (midnight inside a DST gap,
  * 30-minute shifts) right. */
 #include "qts_resample.h"
+#include "qts_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,4 +257,41 @@ int64_t qts_clock_tod(qts_clock *c, int64_t t)
 	local_day(c, s, &d);
 	int32_t off = s < d.shift ? d.off0 : d.off1;
 	return (s - d.a + (off - d.off0)) * QTS_NS_PER_SEC + frac;
+}
+
+int64_t qts_trade_day_place(qts_trade_days *d, int64_t ts, const char *tf)
+{
+	qts_tf t;
+	int64_t end;
+	if (!d->local || !tf || qts_tf_parse(tf, &t) < 0 || qts_tf_end_checked(t, ts, &end) < 0)
+		return ts;
+	int64_t len = end - ts;
+	return qts_clock_bar_place(&d->clock, ts, len < QTS_NS_PER_DAY ? len : QTS_NS_PER_DAY);
+}
+
+int qts_trade_day_due(qts_trade_days *d, int64_t date, int64_t place)
+{
+	if (!d->local)
+		return place >= date;
+	return qts_trade_day(d, place) >= qts_floor_div(date, QTS_NS_PER_DAY);
+}
+
+int64_t qts_trade_day_gate(const qts_trade_days *d, int64_t date)
+{
+	/* A day starts at most 14 hours before its UTC date, a day before
+	 * that with an overnight session, and a bar starts at most half a
+	 * day before its place: three days is room enough. */
+	int64_t g;
+	if (!d->local)
+		return date;
+	return qts_time_sub(date, 3 * QTS_NS_PER_DAY, &g) == 0 ? g : INT64_MIN;
+}
+
+int64_t qts_trade_day_at(qts_trade_days *d, int64_t date, int64_t ts)
+{
+	if (!d->local)
+		return date;
+	int64_t start = qts_clock_day_start(&d->clock, qts_floor_div(date, QTS_NS_PER_DAY));
+	/* (a day that starts before the first time: ts) */
+	return start < ts && start != INT64_MIN ? start : ts;
 }

@@ -81,6 +81,27 @@ static inline int64_t qts_trade_day(qts_trade_days *d, int64_t t)
 	return d->local ? qts_clock_day(&d->clock, t)->num : qts_floor_div(t, QTS_NS_PER_DAY);
 }
 
+/* What is dated by a day, at 00:00 UTC of its date (date, in ns): a
+ * corporate action.  In UTC it is of the events at or after that time.
+ * With a zone or an overnight session it is of the events of its trading
+ * date or later: a bar is of the date of its first day's middle
+ * (qts_clock_bar_place over at most a day), whether it was stamped at
+ * local midnight (qts-fetch --tz: 15:00 UTC the day before, in Tokyo) or
+ * at 00:00 UTC (the evening before, in New York); another event of the
+ * date of its time.  One place, so that qts-sim and qts-risk apply a
+ * split to the same bar. */
+/* Where an event at ts (tf: a bar's timeframe, NULL for another event)
+ * is placed for qts_trade_day_due. */
+int64_t qts_trade_day_place(qts_trade_days *d, int64_t ts, const char *tf);
+/* Whether what is dated date is due before an event placed at place. */
+int qts_trade_day_due(qts_trade_days *d, int64_t date, int64_t place);
+/* No event before this time can be placed on date or later. */
+int64_t qts_trade_day_gate(const qts_trade_days *d, int64_t date);
+/* The time what is dated date takes effect at, due before an event at
+ * ts: date itself in UTC; else the start of its trading day, or ts when
+ * that is earlier (a bar stamped at 00:00 UTC, before New York's day). */
+int64_t qts_trade_day_at(qts_trade_days *d, int64_t date, int64_t ts);
+
 /* ---- intervals of timeframes (resample_bucket.c) ---------------------------------- */
 
 /* The interval [*start, *end) of timeframe tf that holds t.  Days, weeks

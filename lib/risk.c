@@ -667,9 +667,9 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		goto no_memory;
 	r->c.instruments = r->ins;
 	r->c.actions = r->acts;
-	r->gate = c->nactions ? r->acts[0].ts : INT64_MAX;
 	/* the zone was checked with the rule: installed */
 	qts_trade_days_init(&r->days, c->tz[0] ? c->tz : NULL, c->day_roll); /* the zone was checked as read */
+	r->gate = c->nactions ? qts_trade_day_gate(&r->days, r->acts[0].ts) : INT64_MAX;
 	r->cash = r->peak = r->day_start = c->cash;
 	r->out_ts = QTS_TS_MIN;
 	r->stops = !isnan(c->stop_loss) || !isnan(c->take_profit) || !isnan(c->trailing_stop);
@@ -1655,7 +1655,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
  * closes the position at its last price (once fills come back, qts-sim's
  * fill for it does), and after it the symbol's prices move nothing and
  * its orders and targets are rejected, as qts-sim rejects them. */
-static void apply_action(qts_risk *r, const qts_action *a)
+static void apply_action(qts_risk *r, const qts_action *a, int64_t at)
 {
 	struct sym *s = sym_get(r, a->symbol);
 	if (s->delisted)
@@ -1686,17 +1686,22 @@ static void apply_action(qts_risk *r, const qts_action *a)
 		if (!r->fill_mode && s->pos != 0 && s->last > 0) /* qts-sim closes at a last price above 0 */
 			trade(r, s, 0, s->last);
 		s->delisted = 1;
-		s->delisted_at = a->ts;
+		s->delisted_at = at;
 		note_active(r, s);
 	}
 }
 
-/* The actions dated at or before ts, before an event at ts. */
-static __attribute__((noinline)) void actions_before(qts_risk *r, int64_t ts)
+/* The actions of the trading date of an event at ts (tf: a bar's
+ * timeframe, else NULL) or before, as qts-sim applies them
+ * (qts_trade_day_due). */
+static __attribute__((noinline)) void actions_before(qts_risk *r, int64_t ts, const char *tf)
 {
-	while (r->next_action < r->c.nactions && r->acts[r->next_action].ts <= ts)
-		apply_action(r, &r->acts[r->next_action++]);
-	r->gate = r->next_action < r->c.nactions ? r->acts[r->next_action].ts : INT64_MAX;
+	int64_t place = qts_trade_day_place(&r->days, ts, tf);
+	while (r->next_action < r->c.nactions && qts_trade_day_due(&r->days, r->acts[r->next_action].ts, place)) {
+		const qts_action *a = &r->acts[r->next_action++];
+		apply_action(r, a, qts_trade_day_at(&r->days, a->ts, ts));
+	}
+	r->gate = r->next_action < r->c.nactions ? qts_trade_day_gate(&r->days, r->acts[r->next_action].ts) : INT64_MAX;
 }
 
 static int risk_has_symbol(void *arg, const char *symbol)
@@ -1822,7 +1827,7 @@ int qts_risk_event(qts_risk *r, const qts_event *ev, qts_risk_emit emit, void *a
 	r->emit = emit;
 	r->arg = arg;
 	if (__builtin_expect(ev->ts >= r->gate, 0))
-		actions_before(r, ev->ts);
+		actions_before(r, ev->ts, ev->type == QTS_BAR ? ev->bar.tf : NULL);
 	if ((int)ev->type == r->plain_type)
 		return plain_next_bar(r, ev);
 	return any_event(r, ev);
@@ -1984,7 +1989,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_u64(c, &r->past_flat);
 	qts_ck_str(c, r->past_flat_first, sizeof r->past_flat_first);
 	qts_ck_size(c, &r->next_action, r->c.nactions);
-	r->gate = r->next_action < r->c.nactions ? r->acts[r->next_action].ts : INT64_MAX;
+	r->gate = r->next_action < r->c.nactions ? qts_trade_day_gate(&r->days, r->acts[r->next_action].ts) : INT64_MAX;
 	if (r->c.max_orders > 0) {
 		for (long k = 0; k < r->c.max_orders; k++)
 			qts_ck_i64(c, &r->rate[k]);

@@ -1610,7 +1610,8 @@ static int liquidate(qts_sim *s, sym *y, int64_t ts, const char *prefix)
 	return position(s, ts, y);
 }
 
-static int apply_action(qts_sim *s, const qts_action *a)
+/* a, taking effect at at (qts_trade_day_at). */
+static int apply_action(qts_sim *s, const qts_action *a, int64_t at)
 {
 	sym *y = sym_get(s, a->symbol);
 	if (y->delisted)
@@ -1631,16 +1632,16 @@ static int apply_action(qts_sim *s, const qts_action *a)
 		if (s->o.impact.on && y->roll.last_close > 0)
 			y->roll.last_close /= a->value;
 		touch(s, y);
-		return y->pos.qty != 0 ? position(s, a->ts, y) : 0;
+		return y->pos.qty != 0 ? position(s, at, y) : 0;
 	case QTS_ACT_DIVIDEND:
 		if (y->pos.qty == 0)
 			return 0;
 		qts_pf_dividend(&s->pf, &y->pos, a->value);
 		touch(s, y);
-		return position(s, a->ts, y);
+		return position(s, at, y);
 	default:
 		y->ntgt = 0;
-		if (cancel_all(s, y, a->ts, "delisted") < 0 || liquidate(s, y, a->ts, "delist") < 0)
+		if (cancel_all(s, y, at, "delisted") < 0 || liquidate(s, y, at, "delist") < 0)
 			return -1;
 		y->delisted = 1;
 		y->quiet = 0;
@@ -1686,18 +1687,20 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 static void gate_set(qts_sim *s)
 {
 	s->gate = s->o.fin.on ? QTS_TS_MIN
-		  : s->next_action < s->o.nactions ? s->o.actions[s->next_action].ts : INT64_MAX;
+		  : s->next_action < s->o.nactions ? qts_trade_day_gate(&s->days, s->o.actions[s->next_action].ts)
+						     : INT64_MAX;
 }
 
-/* What comes before an event at ts: the corporate actions dated up to
- * it, and for market data (market) financing up to its day.  The books
- * move with the market: an order, target or report at ts may come
- * before bars that started earlier (weeks, known at their end after the
- * event of that end), whose fills, dated at their start, must find the
- * books of that start.  An action is of its date whatever the event:
- * an order placed on a split's day is in the new shares; the days
+/* What comes before an event at ts (tf: a bar's timeframe, else NULL):
+ * the corporate actions of its trading date or before
+ * (qts_trade_day_due), and for market data (market) financing up to its
+ * day.  The books move with the market: an order, target or report at ts
+ * may come before bars that started earlier (weeks, known at their end
+ * after the event of that end), whose fills, dated at their start, must
+ * find the books of that start.  An action is of its date whatever the
+ * event: an order placed on a split's day is in the new shares; the days
  * before it accrue on the books before it.  0, or -1 as qts_sim_put. */
-static __attribute__((noinline)) int before(qts_sim *s, int64_t ts, int market)
+static __attribute__((noinline)) int before(qts_sim *s, int64_t ts, int market, const char *tf)
 {
 	if (s->o.fin.on && market) {
 		/* financing is reckoned from here: the books before it */
@@ -1705,10 +1708,12 @@ static __attribute__((noinline)) int before(qts_sim *s, int64_t ts, int market)
 			return -1;
 		finance(s, ts);
 	}
-	while (s->next_action < s->o.nactions && s->o.actions[s->next_action].ts <= ts) {
+	int64_t place = s->next_action < s->o.nactions ? qts_trade_day_place(&s->days, ts, tf) : ts;
+	while (s->next_action < s->o.nactions && qts_trade_day_due(&s->days, s->o.actions[s->next_action].ts, place)) {
+		int64_t at = qts_trade_day_at(&s->days, s->o.actions[s->next_action].ts, ts);
 		if (s->o.fin.on)
-			finance(s, s->o.actions[s->next_action].ts);
-		int rc = apply_action(s, &s->o.actions[s->next_action++]);
+			finance(s, at);
+		int rc = apply_action(s, &s->o.actions[s->next_action++], at);
 		gate_set(s);
 		if (rc < 0)
 			return -1;
@@ -1735,7 +1740,7 @@ static inline int closes_group(const qts_sim *s, int same_ts, int drives, int64_
  * are not needed), then acted on. */
 static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
 {
-	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts, 1) < 0)
+	if (__builtin_expect(ev->ts >= s->gate, 0) && before(s, ev->ts, 1, ev->bar.tf) < 0)
 		return -1;
 	if (__builtin_expect(s->failed, 0))
 		return -1;
@@ -1769,7 +1774,7 @@ static int process_why(qts_sim *s, const qts_event *ev, const char *cancel_why)
 {
 	if (ev->type == QTS_BAR)
 		return process_bar(s, ev);
-	if (ev->ts >= s->gate && before(s, ev->ts, ev->type == QTS_TICK || ev->type == QTS_QUOTE) < 0)
+	if (ev->ts >= s->gate && before(s, ev->ts, ev->type == QTS_TICK || ev->type == QTS_QUOTE, NULL) < 0)
 		return -1;
 	if (put(s, ev) < 0)
 		return -1;
@@ -1926,7 +1931,7 @@ int qts_sim_advance(qts_sim *s, int64_t ts)
 	if (s->have_group && ts > s->group_close && close_group(s) < 0)
 		return -1;
 	held_books(s); /* a group still open: the caller held it, as close_group runs it */
-	return ts >= s->gate ? before(s, ts, 0) : 0;
+	return ts >= s->gate ? before(s, ts, 0, NULL) : 0;
 }
 
 int qts_sim_pause(qts_sim *s)

@@ -1104,3 +1104,31 @@ several_tf() {
 	run -2 --separate-stderr qts-sim --session 17:00 "$BATS_TEST_TMPDIR/e.csv"
 	[[ "$stderr" == "qts-sim: --session: '17:00' is not HH:MM-HH:MM"* ]]
 }
+
+@test "--actions with --tz: a split is of its trading day in the zone, whether the bars are stamped at local or UTC midnight; so in qts-broker paper" {
+	# 1 A bought at 100; a 2:1 split dated 2024-01-10, the day its bar
+	# opens at 50.  Tokyo's bars of qts-fetch --tz start at 15:00 UTC the
+	# day before: the split comes before the bar of its date, which is no
+	# loss, and the position goes out at the day's start, in time order
+	# (it was applied at 00:00 UTC, after that bar: a loss of 50 that day)
+	printf 'date,open,high,low,close,volume\n2024-01-08,100,100,100,100,1000\n2024-01-09,100,100,100,100,1000\n2024-01-10,50,50,50,50,1000\n2024-01-11,50,50,50,50,1000\n' > "$BATS_TEST_TMPDIR/d.csv"
+	echo '2024-01-10,A,split,2' > "$BATS_TEST_TMPDIR/act.csv"
+	cd "$BATS_TEST_TMPDIR"
+	for z in Asia/Tokyo America/New_York Europe/Berlin; do
+		qts-fetch --tz $z -s A d.csv > bars.csv
+		qts-fetch -s A d.csv > utc.csv
+		for f in bars.csv utc.csv; do
+			run -0 --separate-stderr qts-sim --tz $z --actions act.csv <(qts-strategy buy-hold < $f)
+			# every equity event after the buy is 99900 cash and 100 held
+			[ "$(grep -c '^equity,.*,99900,100000,100,100,0,0$' <<<"$output")" -eq 3 ]
+			# the split's position comes right before the bar of its date
+			grep -A1 '^position,.*,A,2,50,100,0,0$' <<<"$output" | tail -1 | grep -q '^bar,.*,A,1d,50,'
+			# no event of A's books goes back in time
+			grep '^fill,\|^position,' <<<"$output" | cut -d, -f2 | sort -c
+			diff <(qts-broker paper --tz $z --actions act.csv <(qts-strategy buy-hold < $f)) - <<<"$output"
+		done
+	done
+	# Tokyo's at its day's start, 15:00 UTC
+	run -0 qts-sim --tz Asia/Tokyo --actions act.csv <(qts-fetch --tz Asia/Tokyo -s A d.csv | qts-strategy buy-hold)
+	grep -qx 'position,2024-01-09T15:00:00Z,A,2,50,100,0,0' <<<"$output"
+}

@@ -170,3 +170,22 @@ setup() {
 	run -2 --separate-stderr qts-risk --session 17:00 "$BATS_TEST_TMPDIR/e.csv"
 	[[ "$stderr" == "qts-risk: --session: '17:00' is not HH:MM-HH:MM"* ]]
 }
+
+@test "--actions with --tz: a split is of its trading day in the zone, no loss on the bar of its date stamped at local midnight" {
+	# Tokyo's bars of qts-fetch --tz start at 15:00 UTC the day before:
+	# applied at 00:00 UTC, the split came after the bar of its date, at
+	# half the price, which flattened at --stop-loss
+	printf 'date,open,high,low,close,volume\n2024-01-03,100,100,100,100,1000\n2024-01-04,50,50,50,50,1000\n2024-01-05,48,48,48,48,1000\n' > "$BATS_TEST_TMPDIR/d.csv"
+	qts-fetch --tz Asia/Tokyo -s A "$BATS_TEST_TMPDIR/d.csv" > "$BATS_TEST_TMPDIR/tk.csv"
+	{
+		head -1 "$BATS_TEST_TMPDIR/tk.csv"
+		printf 'target,2024-01-02T15:00:00Z,A,10,qty,s\n'
+		tail -n +2 "$BATS_TEST_TMPDIR/tk.csv"
+	} > "$BATS_TEST_TMPDIR/in.csv"
+	run -0 --separate-stderr qts-risk --tz Asia/Tokyo --stop-loss 0.05 --actions "$A" "$BATS_TEST_TMPDIR/in.csv"
+	[[ "$output" != *risk,* ]]
+	[ -z "$stderr" ]
+	# in the view as qts-sim holds it: 20 at 50
+	qts-risk --tz Asia/Tokyo --actions "$A" "$BATS_TEST_TMPDIR/in.csv" | qts-sim --tz Asia/Tokyo --actions "$A" > "$BATS_TEST_TMPDIR/out"
+	grep -q '^position,2024-01-03T15:00:00Z,A,20,50,' "$BATS_TEST_TMPDIR/out"
+}
