@@ -580,20 +580,33 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 		seterr(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	char line[256];
+	/* Lines of any length: a long comment is skipped whole, not read
+	 * on as lines of its tail. */
+	char *line = NULL;
+	size_t linecap = 0;
+	ssize_t len;
 	long lineno = 0;
 	size_t cap = 0;
-	while (fgets(line, sizeof line, f)) {
+	while ((len = getline(&line, &linecap, f)) >= 0) {
 		lineno++;
+		if (memchr(line, '\0', (size_t)len)) {
+			seterr(err, "%s:%ld: a NUL byte", path, lineno);
+			goto bad;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
+		/* a symbol of the stream holds none: such a line would match nothing */
+		for (const unsigned char *c = (const unsigned char *)line; *c; c++)
+			if (*c < ' ' || *c == 0x7f) {
+				seterr(err, "%s:%ld: a control character (byte 0x%02x)", path, lineno, *c);
+				goto bad;
+			}
 		char *comma = strchr(line, ',');
 		if (!comma || comma == line || !comma[1] || strchr(comma + 1, ',') ||
 		    (size_t)(comma - line) >= QTS_SYM_MAX || strlen(comma + 1) >= QTS_NAME_MAX) {
 			seterr(err, "%s:%ld: expected symbol,sector", path, lineno);
-			fclose(f);
-			return -1;
+			goto bad;
 		}
 		*comma = '\0';
 		if (lineno == 1 && strcmp(line, "symbol") == 0)
@@ -606,8 +619,7 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 			void *p = realloc(r->sector, (k + 1) * sizeof *r->sector);
 			if (!p) {
 				seterr(err, "%s: out of memory", path);
-				fclose(f);
-				return -1;
+				goto bad;
 			}
 			r->sector = p;
 			QTS_SET(r->sector[r->nsector++], comma + 1);
@@ -617,8 +629,7 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 			void *p = realloc(r->smap, cap * sizeof *r->smap);
 			if (!p) {
 				seterr(err, "%s: out of memory", path);
-				fclose(f);
-				return -1;
+				goto bad;
 			}
 			r->smap = p;
 		}
@@ -629,9 +640,9 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 	if (ferror(f)) {
 		*unreadable = errno ? errno : EIO;
 		seterr(err, "%s: %s", path, strerror(*unreadable));
-		fclose(f);
-		return -1;
+		goto bad;
 	}
+	free(line);
 	fclose(f);
 	if (r->nsmap)
 		qsort(r->smap, r->nsmap, sizeof *r->smap, by_symbol);
@@ -643,6 +654,10 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 			return -1;
 		}
 	return 0;
+bad:
+	free(line);
+	fclose(f);
+	return -1;
 }
 
 /* ---- life cycle ---------------------------------------------------------- */

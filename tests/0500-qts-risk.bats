@@ -613,6 +613,24 @@ stop_live() {
 	cmp m.out d.out
 }
 
+@test "--sectors: a comment longer than 255 bytes is skipped whole; a NUL or a control character is refused" {
+	# the tail of a long comment was read as a line: A,tech put A in a sector
+	{ printf '#%0254d' 0; printf 'A,tech\nB.US,tech\n'; } >"$BATS_TEST_TMPDIR/sec"
+	run -0 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 < <(prices; target A 200; target B 400)
+	[ "${lines[3]}" = "target,$T1,B,400,qty,s" ]
+	[ "$stderr" = "qts-risk: --sectors $BATS_TEST_TMPDIR/sec: no symbol of the stream is in it (A is not): --max-sector limited nothing" ]
+	# and the lines after it keep their numbers
+	{ printf '#%0300d\n' 0; printf 'A\n'; } >"$BATS_TEST_TMPDIR/sec"
+	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec:2: expected symbol,sector" ]
+	printf 'A,tech\0B,tech\n' >"$BATS_TEST_TMPDIR/sec"
+	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec:1: a NUL byte" ]
+	printf 'B,tech\nA,te\tch\n' >"$BATS_TEST_TMPDIR/sec"
+	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 </dev/null
+	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/sec:2: a control character (byte 0x09)" ]
+}
+
 @test "--sectors: a symbol listed twice is named by its line, and the line before" {
 	printf 'AAA,tech\nBBB,tech\nAAA,fin\n' >"$BATS_TEST_TMPDIR/s.csv"
 	run -2 --separate-stderr qts-risk --max-sector 0.5 --sectors "$BATS_TEST_TMPDIR/s.csv" </dev/null
