@@ -292,14 +292,20 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err)
 		seterr(err, "%s: %s", path, strerror(errno));
 		return -2;
 	}
-	char line[2 * QTS_RISK_PATH_MAX], why[256];
+	char *line = NULL, why[256];
+	size_t cap = 0;
+	ssize_t len;
 	long lineno = 0;
 	int rc = 0;
-	while (fgets(line, sizeof line, f)) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
-		size_t len = strlen(line);
-		if (len == sizeof line - 1 && line[len - 1] != '\n') {
-			seterr(err, "%s:%ld: line too long", path, lineno);
+		if (len >= 2 * QTS_RISK_PATH_MAX) {
+			seterr(err, "%s:%ld: line too long (%d bytes at most)", path, lineno, 2 * QTS_RISK_PATH_MAX - 1);
+			rc = -1;
+			break;
+		}
+		if (memchr(line, '\0', (size_t)len)) { /* the rest of the line would go unread */
+			seterr(err, "%s:%ld: a NUL byte", path, lineno);
 			rc = -1;
 			break;
 		}
@@ -331,6 +337,7 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err)
 		seterr(err, "%s: %s", path, strerror(errno));
 		rc = -2;
 	}
+	free(line);
 	fclose(f);
 	return rc;
 }

@@ -290,6 +290,13 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	printf 'stop-loss 0.1 0.2\n' >"$f"
 	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
 	[ "$stderr" = "qts-risk: $f:1: stop-loss: unexpected '0.2' after the value" ]
+	# a NUL ended the line where it stood: the rest was never read
+	printf 'max-position 10\0 max-gross 5\n' >"$f"
+	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $f:1: a NUL byte" ]
+	{ printf 'max-position 10 #'; printf '%02047d\n' 0; } >"$f"
+	run -2 --separate-stderr qts-risk --rules "$f" </dev/null
+	[ "$stderr" = "qts-risk: $f:1: line too long (2047 bytes at most)" ]
 	run -1 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/none" </dev/null
 	[ "$stderr" = "qts-risk: $BATS_TEST_TMPDIR/none: No such file or directory" ]
 	run -1 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR" </dev/null
