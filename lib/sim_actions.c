@@ -93,6 +93,10 @@ int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err
 		for (int i = 0; i < nf; i++)
 			if (!f[i])
 				f[i] = "";
+			else if (memchr(f[i], '\0', lens[i])) { /* it would end the field there */
+				fail(err, path, qts_csv_line(csv), "field %d holds a NUL byte", i + 1);
+				goto out;
+			}
 		if (first && strcmp(f[0], "date") == 0) {
 			first = 0;
 			continue;

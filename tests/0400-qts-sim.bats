@@ -573,6 +573,10 @@ equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
 	printf '2024-01-01,A,delist,3\n' > "$BATS_TEST_TMPDIR/e.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/e.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/e.csv:1: delist takes no value" ]
+	# a NUL ended the field where it stood: a split of 2 read
+	printf 'date,symbol,action,value\n2024-01-01,A,split,2\0000\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/e.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/e.csv:2: field 4 holds a NUL byte" ]
 	printf '2024-01-01,A,dividend,-1\n' > "$BATS_TEST_TMPDIR/f.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/f.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/f.csv:1: dividend: -1 is out of range [0, 1e+09]" ]

@@ -169,10 +169,14 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	run -0 qts-sim --cash 10000 --instruments "$BATS_TEST_TMPDIR/ins.csv" --instrument F,multiplier=1 "$SIM/futures.csv"
 	echo "$output" | grep -qx 'equity,2024-01-05T00:00:00Z,9992,9992,0,0,-8,0'
 	printf 'F,multiplier=50\nG,margin=x\n' > "$BATS_TEST_TMPDIR/bad.csv"
-	run -1 --separate-stderr qts-sim --instruments "$BATS_TEST_TMPDIR/bad.csv"
+	run -1 --separate-stderr qts-sim --instruments "$BATS_TEST_TMPDIR/bad.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/bad.csv:2: instrument G: margin: 'x' is not a number" ]
 	run -1 --separate-stderr qts-sim --instruments "$BATS_TEST_TMPDIR/none.csv"
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/none.csv: No such file or directory" ]
+	# a NUL ended the field where it stood: a multiplier of 5 read
+	printf 'F,multiplier=5\0000\n' > "$BATS_TEST_TMPDIR/bad.csv"
+	run -1 --separate-stderr qts-sim --instruments "$BATS_TEST_TMPDIR/bad.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/bad.csv:1: field 2 holds a NUL byte" ]
 }
 
 @test "costs at the extremes: no fill price at or below zero, every accepted value means what it says" {
