@@ -349,8 +349,9 @@ void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file);
 /* After qts_sim_finish: a warning on standard error when prices of
  * shares at 0 or below marked nothing (the position kept its last
  * price), and one when market data of no volume filled nothing of the
- * orders working under --max-participation, each counting them and
- * naming the first. */
+ * orders working under --max-participation, and one when orders were
+ * working at the end for symbols of no market data in the stream (none
+ * could fill), each counting them and naming the first. */
 void qts_sim_warn_unpriced(const qts_sim *s);
 void qts_sim_free(qts_sim *s);
 /* --state: the engine's whole state into c, or back from it into an

@@ -123,6 +123,12 @@ struct qts_sim {
 	size_t dry;
 	int64_t dry_ts;
 	char dry_sym[QTS_SYM_MAX];
+	/* At the end (qts_sim_finish): the orders working for symbols of no
+	 * market data at all, which nothing could ever fill, how many, of
+	 * how many symbols, and the first such symbol.  Not in checkpoints:
+	 * counted once, at the end. */
+	size_t stranded, stranded_syms;
+	char stranded_sym[QTS_SYM_MAX];
 	/* The index of the latest bar's symbol: the bars of a wide book
 	 * cycle over the symbols, and the events between them (targets of a
 	 * few) do not move this guess off its cycle.  Not in checkpoints
@@ -1954,6 +1960,17 @@ int qts_sim_finish(qts_sim *s)
 	held_books(s);
 	if (run_later(s) < 0)
 		return -1;
+	/* Before --close-at-end cancels them: orders for a symbol the stream
+	 * never priced (a symbol mistyped, its data left out) worked on
+	 * nothing, and the run would look like a strategy that traded less. */
+	for (size_t i = 0; i < s->nall; i++) {
+		sym *y = sym_at(s, i);
+		if (y->drive != DRIVE_NONE || y->nord == 0)
+			continue;
+		if (s->stranded_syms++ == 0)
+			snprintf(s->stranded_sym, sizeof s->stranded_sym, "%s", y->name);
+		s->stranded += y->nord;
+	}
 	/* Nothing is to come: the books are known to the last time, and the
 	 * days up to it accrue before the positions are closed there. */
 	if (s->o.fin.on && s->have_clock)
@@ -2006,6 +2023,14 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		qts_time_format(s->dry_ts, when);
 		qts_warn("--max-participation: %zu market event%s of no volume filled nothing of the orders "
 			 "working, the first of %s at %s", s->dry, s->dry == 1 ? "" : "s", s->dry_sym, when);
+	}
+	if (s->stranded) {
+		char others[64] = "";
+		if (s->stranded_syms > 1)
+			snprintf(others, sizeof others, " nor of %zu other symbol%s", s->stranded_syms - 1,
+				 s->stranded_syms == 2 ? "" : "s");
+		qts_warn("%zu order%s working at the end never filled: no market data of %s%s in the stream",
+			 s->stranded, s->stranded == 1 ? "" : "s", s->stranded_sym, others);
 	}
 }
 

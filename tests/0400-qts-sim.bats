@@ -163,6 +163,33 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ -z "$stderr" ]
 }
 
+@test "orders for a symbol of no market data in the stream never fill, and qts-sim says so at the end" {
+	# targets of B (a typo, or its bars left out) among bars of A only
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,100' \
+		'target,2024-01-01T00:00:00Z,B,5,qty,s' \
+		'order,2024-01-01T00:00:00Z,C,o1,buy,5,market,,,gtc,' \
+		'order,2024-01-01T00:00:00Z,C,o2,sell,1,limit,9,,gtc,' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10,100' > "$BATS_TEST_TMPDIR/typo.csv"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/typo.csv"
+	! echo "$output" | grep -q '^fill,'
+	[ "$stderr" = "qts-sim: 3 orders working at the end never filled: no market data of B nor of 1 other symbol in the stream" ]
+	# said before --close-at-end cancels them
+	run -0 --separate-stderr qts-sim --close-at-end "$BATS_TEST_TMPDIR/typo.csv"
+	[ "$(echo "$output" | grep -c ',canceled,')" = 3 ]
+	[ "$stderr" = "qts-sim: 3 orders working at the end never filled: no market data of B nor of 1 other symbol in the stream" ]
+	grep -v ',C,' "$BATS_TEST_TMPDIR/typo.csv" > "$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/b.csv"
+	[ "$stderr" = "qts-sim: 1 order working at the end never filled: no market data of B in the stream" ]
+	run -0 --separate-stderr qts-broker paper "$BATS_TEST_TMPDIR/b.csv"
+	[ "$stderr" = "qts-broker: 1 order working at the end never filled: no market data of B in the stream" ]
+	# working at the end on a symbol with data (a limit not reached), or
+	# filled, not a word
+	sed 's/,B,/,A,/; s/,C,/,A,/' "$BATS_TEST_TMPDIR/typo.csv" > "$BATS_TEST_TMPDIR/a.csv"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/a.csv"
+	echo "$output" | grep -q '^fill,'
+	[ -z "$stderr" ]
+}
+
 @test "--max-participation: a stop filled in part stays triggered; its rest fills on later bars" {
 	# A's sell stop at 90 triggers on 01-02 (low 85), 30 of 100 fill (0.3 of
 	# volume 100); the rest is a market order from 01-03's open (95), above
