@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 /* ---- the primitives -------------------------------------------------------- */
@@ -547,14 +548,19 @@ static int parse(const unsigned char *p, size_t n, qts_state_head *h, char *err,
 int qts_state_read(const char *path, unsigned char **buf, qts_state_head *h, char *err, size_t errlen)
 {
 	*buf = NULL;
-	FILE *probe = fopen(path, "rb");
-	if (!probe) {
+	struct stat st;
+	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	fclose(probe);
+	/* A device or fifo is no state: /dev/zero would be read for ever, a
+	 * fifo wait for a writer, and a checkpoint could not be read back. */
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file: a state is a file written and read back", path);
+		return -1;
+	}
 	size_t n;
 	char why[QTS_ERR_MAX];
 	char *p = qts_read_file(path, &n, why);

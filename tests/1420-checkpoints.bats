@@ -148,6 +148,13 @@ setup() {
 	echo hello > "$T/bad"
 	run -1 --separate-stderr qts-resample 5m --state "$T/bad" "$T/in.csv"
 	[[ "$stderr" == *"--state $T/bad: not a qts state file"* ]]
+	# nor is a device or a fifo, which would be read for ever or wait
+	# for a writer
+	mkfifo "$T/fifo"
+	for f in /dev/zero "$T/fifo"; do
+		run -1 --separate-stderr timeout 20 qts-resample 5m --state "$f" "$T/in.csv"
+		[ "$stderr" = "qts-resample: --state $f: not a regular file: a state is a file written and read back" ]
+	done
 	head -c 100 "$T/S" > "$T/cut"
 	run -1 --separate-stderr qts-resample 5m --state "$T/cut" "$T/in.csv"
 	[[ "$stderr" == *"--state $T/cut: truncated"* ]]
