@@ -113,12 +113,14 @@ static void journal_counts(void *eng, char *buf, size_t size)
 		 (unsigned long long)blocks, (unsigned long long)bytes);
 }
 
-/* After an error or a signal too: what went on downstream is kept. */
+/* After an error or a signal too: what went on downstream is kept.  A
+ * close that fails after a failure already said (the block that would not
+ * go to a full disk, again) is not said twice. */
 static void journal_free(void *eng)
 {
 	engine *e = eng;
 	char err[QTS_ERR_MAX];
-	if (e->j && qts_journal_close(e->j, err) < 0)
+	if (e->j && qts_journal_close(e->j, err) < 0 && !e->err[0])
 		qts_warn("%s", err);
 	free(e->rec);
 	free(e);

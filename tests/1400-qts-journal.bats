@@ -379,6 +379,14 @@ EOF
 	[ "$stderr" = "qts journal cat: $T/text: byte 0: a corrupt block (not a block header); --salvage skips it" ]
 }
 
+@test "qts journal: a disk that fills up is said once, exit 1, and the journal keeps its whole blocks" {
+	qts-fetch --count 3000 synth:A > "$T/in.csv"
+	# a file size limit stands for a full disk (write fails, EFBIG)
+	run -1 --separate-stderr bash -c 'ulimit -f 8; trap "" XFSZ; qts journal "$1" "$2" > /dev/null' sh "$T/j" "$T/in.csv"
+	[ "$stderr" = "qts journal: $T/in.csv:1024: $T/j: write: File too large" ]
+	qts journal cat "$T/j" | cmp - <(head -n "$(qts journal cat "$T/j" | wc -l)" "$T/in.csv")
+}
+
 @test "qts journal: --help names every option" {
 	run -0 qts journal --help
 	for o in --sync --block-size --rotate-size --rotate-daily --heartbeat --msgpack; do
