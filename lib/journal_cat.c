@@ -39,6 +39,8 @@ typedef struct replay {
 	uint64_t lost_records, lost_bytes;
 	int lost_unknown;         /* a skipped region whose count was unreadable */
 	qts_reader *rd;           /* reading the file's records */
+	uint64_t records;         /* in the whole blocks met, read or skipped */
+	int64_t least, greatest;  /* their first_ts and last_known */
 } replay;
 
 static size_t read_at(replay *r, uint64_t off, unsigned char *buf, size_t n)
@@ -106,6 +108,11 @@ static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t er
 		long got = block_at(r, r->off, &b, why, sizeof why, &torn);
 		if (got >= 0) {
 			r->off += b.size;
+			r->records += b.count;
+			if (b.first_ts < r->least)
+				r->least = b.first_ts;
+			if (b.last_known > r->greatest)
+				r->greatest = b.last_known;
 			if (b.last_known < r->from || b.first_ts >= r->to) {
 				/* nothing of it is asked for: the file is not
 				 * empty for all the reader sees */
@@ -214,6 +221,23 @@ static int type_wanted(const type_filter *tf, const qts_event *ev)
 	return 0;
 }
 
+/* Journals that hold records of which --from, --to and --types chose
+ * none: an empty stream and exit 0 would read as a quiet day, where the
+ * window is on the wrong year or the type misspelt for the one meant.
+ * Said with what the journals do hold, as qts-fetch says of a file. */
+static void selected_nothing(const replay *r, const char *types, int window, int files)
+{
+	char a[40], b[40], of[200] = "";
+	if (!r->records || (!types && !window))
+		return;
+	if (types)
+		snprintf(of, sizeof of, " of --types %.150s", types);
+	qts_time_format(r->least, a);
+	qts_time_format(r->greatest, b);
+	qts_warn("no record%s%s: the %s %llu record%s span %s to %s", of, window ? " within --from and --to" : "",
+		 files > 1 ? "journals'" : "journal's", (unsigned long long)r->records, r->records == 1 ? "" : "s", a, b);
+}
+
 int qts_journal_cat_main(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -223,13 +247,14 @@ int qts_journal_cat_main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' }, { 0 } };
 	int64_t from = INT64_MIN, to = INT64_MAX;
 	type_filter types = { 0 };
+	const char *optarg_types = NULL;
 	int c, msgpack = 0, salvage = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:u:T:Mh", longs, NULL)) != -1)
 		switch (c) {
 		case 'f': from = parse_time_arg("--from", optarg, 0); break;
 		case 'u': to = parse_time_arg("--to", optarg, 1); break;
-		case 'T': parse_types(optarg, &types); break;
+		case 'T': parse_types(optarg, &types), optarg_types = optarg; break;
 		case 'S': salvage = 1; break;
 		case 'M': msgpack = 1; break;
 		case 'h': fputs(usage, stdout); return qts_close_stdout();
@@ -241,7 +266,8 @@ int qts_journal_cat_main(int argc, char **argv)
 	if (to <= from)
 		qts_usage_error(usage, "--to is not after --from");
 	qts_writer *w = qts_writer_new(STDOUT_FILENO, qts_output_format(msgpack));
-	replay r = { .salvage = salvage, .from = from, .to = to };
+	replay r = { .salvage = salvage, .from = from, .to = to, .least = INT64_MAX, .greatest = INT64_MIN };
+	uint64_t written = 0;
 	r.blk = malloc(QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL + QTS_JOURNAL_BLOCK_MAX + QTS_JOURNAL_BLOCK_MAX / 1000 + 64);
 	r.out = malloc(QTS_JOURNAL_BLOCK_MAX);
 	if (!w || !r.blk || !r.out)
@@ -267,6 +293,7 @@ int qts_journal_cat_main(int argc, char **argv)
 				continue;
 			if (qts_writer_put(w, &ev) < 0)
 				break;
+			written++;
 		}
 		if (got < 0 && !qts_interrupted) {
 			qts_warn("%s", qts_reader_error(rd));
@@ -280,6 +307,8 @@ int qts_journal_cat_main(int argc, char **argv)
 			 r.skipped_blocks == 1 ? "" : "s", (unsigned long long)r.lost_bytes,
 			 r.lost_unknown ? "at least " : "", (unsigned long long)r.lost_records,
 			 r.lost_records == 1 ? "" : "s");
+	if (status == QTS_EXIT_OK && !qts_interrupted && !written)
+		selected_nothing(&r, optarg_types, from != INT64_MIN || to != INT64_MAX, argc - optind);
 	free(r.blk);
 	free(r.out);
 	return qts_finish(w, status);

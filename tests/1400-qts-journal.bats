@@ -148,8 +148,10 @@ EOF
 	awk -F, '$2 >= "2025-03-01" && $2 < "2025-04-01"' "$T/bars.csv" > "$T/want"
 	[ -s "$T/want" ]
 	cmp "$T/got" "$T/want"
-	run -0 qts journal cat --types fill "$T/j"
+	# none chosen: said, with the span the journal holds
+	run -0 --separate-stderr qts journal cat --types fill "$T/j"
 	[ -z "$output" ]
+	[[ "$stderr" == "qts journal cat: no record of --types fill: the journal's "*" records span "*" to "* ]]
 	# --to is not included; a type qts does not know is a type too
 	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,11,9,10,100\nsignal,2024-01-02T00:00:00Z,A,1\nbar,2024-01-03T00:00:00Z,A,1d,10,11,9,10.5,100\n' > "$T/s.csv"
 	qts journal "$T/s" "$T/s.csv" > /dev/null
@@ -159,6 +161,16 @@ EOF
 	[ "${#lines[@]}" -eq 3 ]
 	run -0 qts journal cat --types signal "$T/s"
 	[ "$output" = "signal,2024-01-02T00:00:00Z,A,1" ]
+	# a window on the wrong year, and a type of the window missed: the
+	# span from the first record's time to the last bar's end
+	run -0 --separate-stderr qts journal cat --from 2023-01-01 --to 2023-12-31 "$T/s"
+	[ -z "$output" ]
+	[ "$stderr" = "qts journal cat: no record within --from and --to: the journal's 3 records span 2024-01-01T00:00:00Z to 2024-01-04T00:00:00Z" ]
+	run -0 --separate-stderr qts journal cat --to 2024-01-01 --types signal,fill "$T/s" "$T/s"
+	[ "$stderr" = "qts journal cat: no record of --types signal,fill within --from and --to: the journals' 6 records span 2024-01-01T00:00:00Z to 2024-01-04T00:00:00Z" ]
+	# a record chosen, or no option that chooses: nothing said
+	run -0 --separate-stderr qts journal cat --to 2024-01-01 "$T/s"
+	[ -z "$stderr" ] && [ "${#lines[@]}" -eq 1 ]
 }
 
 @test "qts journal cat: a journal of a stream that failed upstream replays the failure, exit 1 as qts cat" {
