@@ -38,6 +38,12 @@ void qts_init(const char *argv0)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A hangup (the terminal or ssh session of a pipeline closed) stops
+	 * a stage as SIGTERM does, its stream ending with the reason; but
+	 * ignored at the start it stays ignored, as nohup asks. */
+	struct sigaction hup;
+	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	/* A bus error (sent, or a plug-in's) keeps its default action and
 	 * status, 128 + SIGBUS, even where a sanitizer's runtime took the
 	 * signal for its reports. */

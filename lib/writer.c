@@ -298,7 +298,8 @@ int qts_finish(qts_writer *w, int status)
 		char why[64];
 		if (!status)
 			snprintf(why, sizeof why, "stopped by signal %d (%s)", qts_interrupted,
-				 qts_interrupted == SIGINT ? "SIGINT" : qts_interrupted == SIGTERM ? "SIGTERM" : "?");
+				 qts_interrupted == SIGINT ? "SIGINT" : qts_interrupted == SIGTERM ? "SIGTERM"
+					 : qts_interrupted == SIGHUP ? "SIGHUP" : "?");
 		qts_writer_fail(w, status ? NULL : why);
 	} else if (qts_upstream_failure()) {
 		/* Passed on already by the stage, unless it consumed it. */

@@ -158,6 +158,30 @@ wait_for_line() {
 	[ "$(wc -l <"$T/out")" -eq 3 ]
 }
 
+@test "SIGHUP (a terminal or session closed): 129, the stream ends saying so; under nohup the stage runs on" {
+	printf 'tick,2024-01-02T00:00:00Z,A,1,1\ntick,2024-01-03T00:00:00Z,A,1,1\n' > "$T/t.csv"
+	qts-fetch --pace 1 "$T/t.csv" > "$T/out" 2> "$T/err" 3>&- &
+	PIDS+=($!)
+	wait_for_line "$T/out"
+	kill -HUP "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	[ "$rc" -eq 129 ]
+	[ "$(tail -n 1 "$T/out")" = "system,2024-01-03T00:00:00Z,qts-fetch,error,stopped by signal 1 (SIGHUP)" ]
+	[ "$(wc -l <"$T/out")" -eq 3 ]
+	# ignored when it started, as nohup starts it: ignored still (the
+	# second tick 5 s after the first)
+	nohup qts-fetch --pace 17280 "$T/t.csv" > "$T/out2" 2> "$T/err2" 3>&- &
+	PIDS+=($!)
+	wait_for_line "$T/out2"
+	kill -HUP "${PIDS[1]}"
+	rc=0
+	wait "${PIDS[1]}" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$T/out2")" = "tick,2024-01-02T00:00:00Z,A,1,1
+tick,2024-01-03T00:00:00Z,A,1,1" ]
+}
+
 @test "SIGINT while waiting for input: 130" {
 	mkfifo "$T/in"
 	exec 4<>"$T/in"
