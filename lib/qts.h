@@ -229,6 +229,17 @@ static inline int64_t qts_floor_mod(int64_t a, int64_t b)
 	return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
 
+/* The length of the UTF-8 byte order mark (EF BB BF) s starts with: 3,
+ * or 0 (n: the bytes of s).  Files people edit in a spreadsheet or a
+ * Windows editor (rules, weights, contracts, actions, programs) may start
+ * with one; it is not part of their first word.  A stream's reader
+ * refuses it instead: no stage writes one. */
+static inline size_t qts_bom_len(const char *s, size_t n)
+{
+	return n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF
+		       ? 3 : 0;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t qts_days_from_civil(int y, unsigned m, unsigned d);
 void qts_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);

@@ -588,7 +588,8 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 	long lineno = 0;
 	size_t cap = 0;
 	while ((len = getline(&line, &linecap, f)) >= 0) {
-		lineno++;
+		if (lineno++ == 0 && qts_bom_len(line, (size_t)len))
+			memmove(line, line + 3, (size_t)(len -= 3) + 1);
 		if (memchr(line, '\0', (size_t)len)) {
 			seterr(err, "%s:%ld: a NUL byte", path, lineno);
 			goto bad;

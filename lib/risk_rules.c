@@ -298,7 +298,8 @@ int qts_risk_config_load(qts_risk_config *c, const char *path, char *err)
 	long lineno = 0;
 	int rc = 0;
 	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
+		if (lineno++ == 0 && qts_bom_len(line, (size_t)len))
+			memmove(line, line + 3, (size_t)(len -= 3) + 1);
 		if (len >= 2 * QTS_RISK_PATH_MAX) {
 			seterr(err, "%s:%ld: line too long (%d bytes at most)", path, lineno, 2 * QTS_RISK_PATH_MAX - 1);
 			rc = -1;

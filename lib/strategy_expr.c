@@ -32,6 +32,8 @@ static char *read_program(const char *path)
 	s[len] = '\0';
 	if (strlen(s) != len)
 		qts_die(QTS_EXIT_USAGE, "%s: a NUL byte in a program", path);
+	if (qts_bom_len(s, len))
+		memmove(s, s + 3, len - 2);
 	return s;
 }
 

@@ -165,7 +165,8 @@ static int parse_file(struct rebalance *r, const char *path, char *err, int *sta
 	*status = QTS_EXIT_USAGE;
 	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
 		size_t n = (size_t)len;
-		no++;
+		if (no++ == 0 && qts_bom_len(line, n))
+			memmove(line, line + 3, (n -= 3) + 1);
 		if (memchr(line, '\0', n)) {
 			rc = fail(err, "weights: %s:%lu: a NUL byte", path, no);
 			break;

@@ -458,3 +458,14 @@ targt = close > 10
 	run -2 --separate-stderr qts-strategy buy-hold a=b.csv
 	[ "${stderr_lines[0]}" = "qts-strategy: buy-hold: unknown parameter 'a=b.csv'" ]
 }
+
+@test "a program (-f) and a weights=@ file that start with a byte order mark (Excel's) are read as without it" {
+	printf '\357\273\277target = 1\n' >"$BATS_TEST_TMPDIR/p.qts"
+	printf '\357\273\277A,1\n' >"$BATS_TEST_TMPDIR/w.csv"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1\n' >"$BATS_TEST_TMPDIR/in.csv"
+	run -0 --separate-stderr qts-strategy -f "$BATS_TEST_TMPDIR/p.qts" "$BATS_TEST_TMPDIR/in.csv"
+	grep -q '^target,.*,A,1,qty,expr$' <<<"$output"
+	run -0 --separate-stderr qts-strategy rebalance weights=@"$BATS_TEST_TMPDIR/w.csv" every=1w "$BATS_TEST_TMPDIR/in.csv"
+	[ "$stderr" = "" ]
+	grep -q '^target,.*,A,1,weight,rebalance$' <<<"$output"
+}

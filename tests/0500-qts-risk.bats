@@ -643,3 +643,14 @@ stop_live() {
 	run -2 --separate-stderr qts-risk --max-sector 0.5 --sectors "$BATS_TEST_TMPDIR/s.csv" </dev/null
 	[ "${stderr_lines[0]}" = "qts-risk: $BATS_TEST_TMPDIR/s.csv:3: symbol 'AAA' is listed twice (line 1 too)" ]
 }
+
+@test "--rules and --sectors files that start with a byte order mark (Excel's) are read as without it" {
+	printf '\357\273\277max-position 10\n' >"$BATS_TEST_TMPDIR/rules"
+	run -0 --separate-stderr qts-risk --rules "$BATS_TEST_TMPDIR/rules" --list
+	grep -q '^max-position  *10 ' <<<"$output"
+	printf '\357\273\277A,tech\n' >"$BATS_TEST_TMPDIR/s.csv"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1\ntarget,2024-01-03T00:00:00Z,A,1,qty,s\n' >"$BATS_TEST_TMPDIR/in.csv"
+	# A of the file is A of the stream: no warning that none matched
+	run -0 --separate-stderr qts-risk --max-sector 0.5 --sectors "$BATS_TEST_TMPDIR/s.csv" "$BATS_TEST_TMPDIR/in.csv"
+	[ "$stderr" = "" ]
+}
