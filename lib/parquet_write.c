@@ -10,6 +10,7 @@
 #include "qts_parquet.h"
 #include "event_priv.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,7 @@ struct qts_pq_writer {
 static int put_bytes(qts_pq_writer *w, const void *p, size_t n, char *err, size_t errlen)
 {
 	if (n && fwrite(p, 1, n, w->of.fp) != n) {
-		snprintf(err, errlen, "%s: write failed", w->of.path);
+		snprintf(err, errlen, "%s: %s", w->of.path, strerror(errno));
 		return -1;
 	}
 	w->offset += n;

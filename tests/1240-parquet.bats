@@ -112,6 +112,13 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 
 # ---- qts cat --parquet, read back ------------------------------------------------------
 
+@test "cat --parquet past the disk's room: the reason said, exit 1, no file left" {
+	qts-fetch --count 20000 -t 1m synth:A > "$BATS_TEST_TMPDIR/big.csv"
+	run -1 --separate-stderr bash -c 'ulimit -f 8; trap "" XFSZ; qts cat --parquet "$1/p.parquet" "$1/big.csv"' sh "$BATS_TEST_TMPDIR"
+	[ "$stderr" = "qts: $BATS_TEST_TMPDIR/p.parquet: File too large" ]
+	[ ! -e "$BATS_TEST_TMPDIR/p.parquet" ]
+}
+
 @test "cat --parquet: every event type written and read back as it was" {
 	# one file a type; system events are one line here (grep)
 	for t in bar tick quote target order cancel update fill position equity risk; do
