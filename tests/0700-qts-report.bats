@@ -479,6 +479,34 @@ is_null() {
 	wait $pid
 }
 
+@test "stopped by a signal: 128 + n and no report; with --live the last one written stays" {
+	f=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$f"
+	qts-report -o "$BATS_TEST_TMPDIR/r.txt" < "$f" 3>&- &
+	pid=$!
+	exec 5>"$f"
+	head -6 "$A" >&5
+	sleep 0.5
+	kill -TERM $pid
+	rc=0
+	wait $pid || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 143 ]
+	[ ! -e "$BATS_TEST_TMPDIR/r.txt" ]
+	qts-report --live -j -o "$BATS_TEST_TMPDIR/q.json" < "$f" 3>&- &
+	pid=$!
+	exec 5>"$f"
+	head -6 "$A" >&5
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/q.json" ] && break; sleep 0.1; done
+	cp "$BATS_TEST_TMPDIR/q.json" "$BATS_TEST_TMPDIR/was.json"
+	kill -HUP $pid
+	rc=0
+	wait $pid || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 129 ]
+	cmp "$BATS_TEST_TMPDIR/q.json" "$BATS_TEST_TMPDIR/was.json"
+}
+
 @test "--html: one self-contained page with the charts and tables" {
 	run -0 qts-report -b SPY --html "$BATS_TEST_TMPDIR/r.html" "$A"
 	h=$BATS_TEST_TMPDIR/r.html
