@@ -571,6 +571,16 @@ static uint64_t target_order_hash(qts_risk *r, struct sym *s, const char *strate
 
 /* ---- sectors ------------------------------------------------------------ */
 
+/* s without the spaces and tabs around it (cut in place). */
+static char *trim_blanks(char *s)
+{
+	s += strspn(s, " \t");
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
 /* -1 with err; *unreadable set to errno when the file could not be read. */
 static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadable)
 {
@@ -604,17 +614,23 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 				goto bad;
 			}
 		char *comma = strchr(line, ',');
-		if (!comma || comma == line || !comma[1] || strchr(comma + 1, ',') ||
-		    (size_t)(comma - line) >= QTS_SYM_MAX || strlen(comma + 1) >= QTS_NAME_MAX) {
+		if (!comma || strchr(comma + 1, ',')) {
 			seterr(err, "%s:%ld: expected symbol,sector", path, lineno);
 			goto bad;
 		}
 		*comma = '\0';
-		if (lineno == 1 && strcmp(line, "symbol") == 0)
+		/* "A, tech" is A in tech: a blank around a field (a file
+		 * written by hand) would make a sector of its own */
+		char *symbol = trim_blanks(line), *name = trim_blanks(comma + 1);
+		if (!symbol[0] || !name[0] || strlen(symbol) >= QTS_SYM_MAX || strlen(name) >= QTS_NAME_MAX) {
+			seterr(err, "%s:%ld: expected symbol,sector", path, lineno);
+			goto bad;
+		}
+		if (lineno == 1 && strcmp(symbol, "symbol") == 0)
 			continue; /* a header line */
 		size_t k;
 		for (k = 0; k < r->nsector; k++)
-			if (strcmp(r->sector[k], comma + 1) == 0)
+			if (strcmp(r->sector[k], name) == 0)
 				break;
 		if (k == r->nsector) {
 			void *p = realloc(r->sector, (k + 1) * sizeof *r->sector);
@@ -623,7 +639,7 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 				goto bad;
 			}
 			r->sector = p;
-			QTS_SET(r->sector[r->nsector++], comma + 1);
+			QTS_SET(r->sector[r->nsector++], name);
 		}
 		if (r->nsmap == cap) {
 			cap = cap ? 2 * cap : 64;
@@ -634,7 +650,7 @@ static int load_sectors(qts_risk *r, const char *path, char *err, int *unreadabl
 			}
 			r->smap = p;
 		}
-		QTS_SET(r->smap[r->nsmap].symbol, line);
+		QTS_SET(r->smap[r->nsmap].symbol, symbol);
 		r->smap[r->nsmap].line = lineno;
 		r->smap[r->nsmap++].sector = (int)k;
 	}

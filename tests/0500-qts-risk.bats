@@ -163,6 +163,14 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	# tech holds 20000 of A; 0.3 * 100000 leaves 10000 for B at 50: 200
 	[ "${lines[3]}" = "risk,$T1,B,max-sector,reduce,target 400 reduced to 200" ]
 	[ "${lines[4]}" = "target,$T1,B,200,qty,s" ]
+	# blanks around a field, as a file written by hand has them: the
+	# same sector, not a second one
+	printf 'symbol , sector\n A, tech\nB ,tech \n' >"$BATS_TEST_TMPDIR/sec"
+	run -0 qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 < <(prices; target A 200; target B 400)
+	[ "${lines[3]}" = "risk,$T1,B,max-sector,reduce,target 400 reduced to 200" ]
+	printf 'A, \n' >"$BATS_TEST_TMPDIR/sec"
+	run -2 --separate-stderr qts-risk --sectors "$BATS_TEST_TMPDIR/sec" --max-sector 0.3 </dev/null
+	[ "${stderr_lines[0]}" = "qts-risk: $BATS_TEST_TMPDIR/sec:1: expected symbol,sector" ]
 }
 
 @test "--sectors none of whose symbols is of the stream is said: --max-sector limited nothing" {
