@@ -26,6 +26,7 @@ struct qts_csv {
 	int row_done;          /* libcsv completed a row */
 	int row_count_pending; /* rows completed by one libcsv feed beyond the first */
 	unsigned char delim;   /* the field separator: ',' unless set */
+	int skip_bom;          /* qts_csv_skip_bom */
 	char err[256];
 };
 
@@ -181,6 +182,11 @@ qts_csv *qts_csv_open(qts_input *in)
 	return c;
 }
 
+void qts_csv_skip_bom(qts_csv *c)
+{
+	c->skip_bom = 1;
+}
+
 void qts_csv_set_delimiter(qts_csv *c, char delim)
 {
 	c->delim = (unsigned char)delim;
@@ -293,6 +299,11 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 		}
 		const char *line = (const char *)p;
 		c->line++;
+		if (c->skip_bom && c->line == 1 && qts_bom_len(line, n)) {
+			qts_input_consume(c->in, 3);
+			line += 3;
+			n -= 3;
+		}
 		if (!c->in_quoted_record) {
 			size_t len = n;
 			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))

@@ -143,9 +143,8 @@ int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, cha
 	int rc = 0, nf;
 	char **f;
 	size_t *lens;
+	qts_csv_skip_bom(csv);
 	while ((nf = qts_csv_next(csv, &f, &lens)) > 0) {
-		if (qts_csv_line(csv) == 1 && f[0] && qts_bom_len(f[0], lens[0]))
-			f[0] += 3, lens[0] -= 3;
 		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
 		qts_instrument ins;
 		char e[256];

@@ -493,6 +493,10 @@ qts_csv *qts_csv_open(qts_input *in);
  * lines (starting with `#`) are skipped. */
 int qts_csv_next(qts_csv *c, char ***fields, size_t **lens);
 long qts_csv_line(const qts_csv *c); /* line where the last row started */
+/* Read past a UTF-8 byte order mark before the first line (qts_bom_len):
+ * for files people edit, set before the first row.  Streams keep it,
+ * for their reader to refuse. */
+void qts_csv_skip_bom(qts_csv *c);
 const char *qts_csv_error(const qts_csv *c);
 void qts_csv_close(qts_csv *c);
 /* Write s as one CSV field: quoted when it holds a comma, a quote or a

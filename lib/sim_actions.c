@@ -88,9 +88,8 @@ int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err
 	int rc = -1, nf, first = 1;
 	char **f;
 	size_t *lens;
+	qts_csv_skip_bom(csv);
 	while ((nf = qts_csv_next(csv, &f, &lens)) > 0) {
-		if (qts_csv_line(csv) == 1 && f[0] && qts_bom_len(f[0], lens[0]))
-			f[0] += 3, lens[0] -= 3;
 		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
 		for (int i = 0; i < nf; i++)
 			if (!f[i])

@@ -1167,7 +1167,8 @@ several_tf() {
 @test "--instruments and --actions files that start with a byte order mark (Excel's) are read as without it" {
 	cd "$BATS_TEST_TMPDIR"
 	printf '\357\273\277A,multiplier=5,margin=100\n' >ins.csv
-	printf '\357\273\2772024-01-03,A,split,2\n' >act.csv
+	# the mark before a comment, as before a row
+	printf '\357\273\277# splits\n2024-01-03,A,split,2\n' >act.csv
 	printf 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1\ntarget,2024-01-02T00:00:00Z,A,1,qty,s\nbar,2024-01-03T00:00:00Z,A,1d,5,5,5,5,1\n' >in.csv
 	# A of each file is A of the stream: no warning that none matched
 	run -0 --separate-stderr qts-sim --instruments ins.csv --actions act.csv in.csv
