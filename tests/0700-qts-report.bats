@@ -493,7 +493,9 @@ is_null() {
 	exec 5>&-
 	[ "$rc" -eq 143 ]
 	[ ! -e "$BATS_TEST_TMPDIR/r.txt" ]
-	qts-report --live -j -o "$BATS_TEST_TMPDIR/q.json" < "$f" 3>&- &
+	# SIGHUP at its default when started, whatever the tests were
+	# started with (nohup)
+	env --default-signal=HUP qts-report --live -j -o "$BATS_TEST_TMPDIR/q.json" < "$f" 3>&- &
 	pid=$!
 	exec 5>"$f"
 	head -6 "$A" >&5

@@ -160,7 +160,9 @@ wait_for_line() {
 
 @test "SIGHUP (a terminal or session closed): 129, the stream ends saying so; under nohup the stage runs on" {
 	printf 'tick,2024-01-02T00:00:00Z,A,1,1\ntick,2024-01-03T00:00:00Z,A,1,1\n' > "$T/t.csv"
-	qts-fetch --pace 1 "$T/t.csv" > "$T/out" 2> "$T/err" 3>&- &
+	# at its default when started, whatever the tests were started with
+	# (nohup)
+	env --default-signal=HUP qts-fetch --pace 1 "$T/t.csv" > "$T/out" 2> "$T/err" 3>&- &
 	PIDS+=($!)
 	wait_for_line "$T/out"
 	kill -HUP "${PIDS[0]}"
