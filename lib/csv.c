@@ -182,6 +182,14 @@ qts_csv *qts_csv_open(qts_input *in)
 	return c;
 }
 
+int qts_csv_nul_field(char *const *fields, const size_t *lens, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fields[i] && memchr(fields[i], '\0', lens[i]))
+			return i + 1;
+	return 0;
+}
+
 void qts_csv_skip_bom(qts_csv *c)
 {
 	c->skip_bom = 1;

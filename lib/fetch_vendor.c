@@ -867,13 +867,10 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 	if ((size_t)n != v->nheader)
 		return vfail(v, *line, "%d fields, but %s names %zu%s", n, v->header_is, v->nheader,
 			     v->o.columns ? "" : " (--columns NAMES names the columns)");
-	/* A field is read as a C string (a date, a symbol): a NUL byte in it
-	 * would end it there, and the bytes after it would be dropped without
-	 * a word ('2024-01-02\0junk' read as the date, 'AB\0C' as AB).  What a
-	 * crash leaves in a file is often such a run of zeros. */
-	for (int i = 0; i < n; i++)
-		if (memchr(f[i], '\0', len[i]))
-			return vfail(v, *line, "field %d holds a NUL byte", i + 1);
+	/* '2024-01-02\0junk' would be read as the date, 'AB\0C' as AB */
+	int nul = qts_csv_nul_field(f, len, n);
+	if (nul)
+		return vfail(v, *line, "field %d holds a NUL byte", nul);
 	qts_event_init(ev, v->kind, 0);
 	/* The symbol first: a time in --tz is read after the symbol's last. */
 	const char *sym = v->col[C_SYMBOL] >= 0 ? f[v->col[C_SYMBOL]] : v->o.symbol;

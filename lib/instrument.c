@@ -148,15 +148,13 @@ int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, cha
 		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
 		qts_instrument ins;
 		char e[256];
-		int nul = -1;
+		int nul = qts_csv_nul_field(f, lens, nf);
 		for (int i = 0; i < nf; i++)
 			if (!f[i])
 				f[i] = "";
-			else if (nul < 0 && memchr(f[i], '\0', lens[i])) /* it would end the field there */
-				nul = i;
-		if (nul >= 0)
-			snprintf(e, sizeof e, "field %d holds a NUL byte", nul + 1);
-		if (nul >= 0 || from_fields(f, nf, &ins, e) < 0 || qts_instrument_add(list, n, &ins, e) < 0) {
+		if (nul)
+			snprintf(e, sizeof e, "field %d holds a NUL byte", nul);
+		if (nul || from_fields(f, nf, &ins, e) < 0 || qts_instrument_add(list, n, &ins, e) < 0) {
 			snprintf(err, 512, "%s:%ld: %s", path, qts_csv_line(csv), e);
 			rc = -1;
 			break;

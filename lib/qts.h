@@ -497,6 +497,13 @@ long qts_csv_line(const qts_csv *c); /* line where the last row started */
  * for files people edit, set before the first row.  Streams keep it,
  * for their reader to refuse. */
 void qts_csv_skip_bom(qts_csv *c);
+/* The number (from 1) of the first of fields[0..n) that holds a NUL byte
+ * (lens: their lengths; a NULL field holds none), or 0.  A field is read
+ * as a C string (a date, a symbol, a number): a NUL in it would end it
+ * there, the bytes after it dropped without a word; what a crash leaves
+ * in a file is often a run of zeros.  Said as "field N holds a NUL
+ * byte". */
+int qts_csv_nul_field(char *const *fields, const size_t *lens, int n);
 const char *qts_csv_error(const qts_csv *c);
 void qts_csv_close(qts_csv *c);
 /* Write s as one CSV field: quoted when it holds a comma, a quote or a

@@ -91,13 +91,14 @@ int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err
 	qts_csv_skip_bom(csv);
 	while ((nf = qts_csv_next(csv, &f, &lens)) > 0) {
 		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
+		int nul = qts_csv_nul_field(f, lens, nf);
+		if (nul) {
+			fail(err, path, qts_csv_line(csv), "field %d holds a NUL byte", nul);
+			goto out;
+		}
 		for (int i = 0; i < nf; i++)
 			if (!f[i])
 				f[i] = "";
-			else if (memchr(f[i], '\0', lens[i])) { /* it would end the field there */
-				fail(err, path, qts_csv_line(csv), "field %d holds a NUL byte", i + 1);
-				goto out;
-			}
 		if (first && strcmp(f[0], "date") == 0) {
 			first = 0;
 			continue;

@@ -83,25 +83,30 @@ setup() {
 	[ "$output" = "" ] || [ "$(printf '%s\n' "$output" | head -1)" != "$(head -1 "$T/ref.csv")" ]
 }
 
-@test "checkpoints: SIGTERM writes a checkpoint; the restart continues where it stopped" {
+@test "checkpoints: SIGTERM and SIGHUP write a checkpoint; the restart continues where it stopped" {
 	qts-fetch --seed 7 --count 20000 -t 1m synth:AAA > "$T/in.csv"
 	qts-resample 5m,1h "$T/in.csv" > "$T/ref.csv"
-	# a fifo input that pauses: the stage is stopped in the middle
 	mkfifo "$T/fifo"
-	( head -n 10000 "$T/in.csv"; sleep 30 ) > "$T/fifo" &
-	feeder=$!
-	qts-resample 5m,1h --state "$T/S" --checkpoint-every 1000000 --output-journal "$T/J" "$T/fifo" \
-		2> "$T/err" | qts journal "$T/J" > /dev/null &
-	for i in $(seq 1 200); do
-		[ -s "$T/J" ] && [ "$(qts journal cat "$T/J" | wc -l)" -ge 500 ] && break
-		sleep 0.05
+	for sig in TERM HUP; do
+		rm -f "$T/S" "$T/J"
+		# a fifo input that pauses: the stage is stopped in the middle
+		# (SIGHUP at its default whatever the tests were started with)
+		( head -n 10000 "$T/in.csv"; sleep 30 ) > "$T/fifo" 3>&- &
+		feeder=$!
+		env --default-signal=HUP qts-resample 5m,1h --state "$T/S" --checkpoint-every 1000000 \
+			--output-journal "$T/J" "$T/fifo" 2> "$T/err" | qts journal "$T/J" > /dev/null &
+		for i in $(seq 1 200); do
+			[ -s "$T/J" ] && [ "$(qts journal cat "$T/J" | wc -l)" -ge 500 ] && break
+			sleep 0.05
+		done
+		pkill -$sig -x qts-resample -P $$ 2> /dev/null || true
+		for p in $(jobs -p); do [ "$p" = "$feeder" ] || wait "$p" || true; done
+		kill "$feeder" 2> /dev/null || true
+		wait "$feeder" 2> /dev/null || true
+		[ -s "$T/S" ]
+		qts-resample 5m,1h --state "$T/S" --output-journal "$T/J" "$T/in.csv" | qts journal "$T/J" > /dev/null
+		qts journal cat "$T/J" | cmp - "$T/ref.csv"
 	done
-	pkill -TERM -x qts-resample -P $$ 2> /dev/null || true
-	for p in $(jobs -p); do [ "$p" = "$feeder" ] || wait "$p" || true; done
-	kill "$feeder" 2> /dev/null || true
-	[ -s "$T/S" ]
-	qts-resample 5m,1h --state "$T/S" --output-journal "$T/J" "$T/in.csv" | qts journal "$T/J" > /dev/null
-	qts journal cat "$T/J" | cmp - "$T/ref.csv"
 }
 
 # Killed with SIGKILL after such a pause, between two bars of one time:
