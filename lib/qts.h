@@ -594,6 +594,11 @@ int qts_finish(qts_writer *w, int status);
  * not after a `system` error event already written (one passed on from
  * upstream).  0, or -1 on a write error. */
 int qts_writer_fail(qts_writer *w, const char *why);
+/* A stage that read events but wrote none (a resampler stopped before its
+ * first bar is whole): its system error event is dated when the latest
+ * event it read became known (ts, and tf when a bar, else ""), rather
+ * than at the epoch. */
+void qts_writer_date_unwritten(qts_writer *w, int64_t ts, const char *tf);
 /* For qts_reader_on_idle: flushes the writer passed as arg. */
 void qts_writer_idle_flush(void *writer);
 /* Encode one event into buf as a CSV line (with '\n'); returns its

@@ -190,6 +190,8 @@ struct qts_runtime {
 	/* What each event read sets, on a line of its own too. */
 	_Alignas(QTS_APART) const qts_event *given; /* the event in the stage's put, while there */
 	uint64_t in_n;
+	int64_t in_latest;  /* the latest time read, and its bar's timeframe: */
+	char in_latest_tf[QTS_WORD_MAX]; /* a failure before any output is dated by them */
 	unsigned countdown; /* events to the next look at the clock */
 };
 
@@ -278,6 +280,13 @@ static void engine_failed(qts_runtime *r, const char *where)
 static inline void count_in(qts_runtime *r, const qts_event *ev)
 {
 	r->in_n++;
+	if (ev->ts > r->in_latest || r->in_n == 1) {
+		r->in_latest = ev->ts;
+		if (ev->type == QTS_BAR)
+			memcpy(r->in_latest_tf, ev->bar.tf, sizeof r->in_latest_tf);
+		else
+			r->in_latest_tf[0] = '\0';
+	}
 	if (r->m)
 		qts_stage_metrics_in(r->m, ev);
 }
@@ -1735,6 +1744,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	if (signal_name[0])
 		qts_progname = signal_name;
+	if (r->w && r->in_n)
+		qts_writer_date_unwritten(r->w, r->in_latest, r->in_latest_tf);
 	status = qts_finish(r->w, status);
 	restore_output();
 	qts_loop_free(r->loop);

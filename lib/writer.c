@@ -32,6 +32,8 @@ struct qts_writer {
 	int64_t last_ts;        /* the latest event written: its time, */
 	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
 	int any;                /* whether there was one */
+	int64_t unwritten_ts;   /* without one: the latest event read, */
+	char unwritten_tf[QTS_WORD_MAX]; /* by which a failure is dated */
 	int ended;              /* a system error event is written */
 	int err;                /* errno of the failed write */
 	int oom;                /* append found no memory */
@@ -274,14 +276,14 @@ int qts_writer_fail(qts_writer *w, const char *why)
 		return w && w->failed ? -1 : 0;
 	qts_event ev;
 	qts_event_init(&ev, QTS_SYSTEM, 0);
-	if (w->any) {
-		/* When the last event became known, so the stream stays in order. */
-		qts_event last;
-		qts_event_init(&last, w->last_tf[0] ? QTS_BAR : QTS_SYSTEM, w->last_ts);
-		if (w->last_tf[0])
-			QTS_SET(last.bar.tf, w->last_tf);
-		ev.ts = qts_event_known(&last);
-	}
+	/* When the last event became known, so the stream stays in order. */
+	int64_t ts = w->any ? w->last_ts : w->unwritten_ts;
+	const char *tf = w->any ? w->last_tf : w->unwritten_tf;
+	qts_event last;
+	qts_event_init(&last, tf[0] ? QTS_BAR : QTS_SYSTEM, ts);
+	if (tf[0])
+		QTS_SET(last.bar.tf, tf);
+	ev.ts = qts_event_known(&last);
 	QTS_SET(ev.system.source, qts_progname);
 	QTS_SET(ev.system.level, "error");
 	if (!why || !why[0])
@@ -290,6 +292,12 @@ int qts_writer_fail(qts_writer *w, const char *why)
 	if (qts_writer_put(w, &ev) < 0)
 		return -1;
 	return qts_writer_flush(w);
+}
+
+void qts_writer_date_unwritten(qts_writer *w, int64_t ts, const char *tf)
+{
+	w->unwritten_ts = ts;
+	QTS_SET(w->unwritten_tf, tf);
 }
 
 int qts_finish(qts_writer *w, int status)

@@ -173,7 +173,8 @@ qts-resample: dropped 1 unfinished bar (use --partial)" ]
 	run -1 --separate-stderr qts-resample -k -z America/New_York 1d,1w "$T/in.csv"
 	# nothing but the error, as a system event for the stages after it
 	[ "${#lines[@]}" = 1 ]
-	[[ "$output" == 'system,1970-01-01T00:00:00Z,qts-resample,error,"'* ]]
+	# dated by the bar read, when it became known (the stage wrote nothing)
+	[[ "$output" == 'system,2024-01-03T00:00:00Z,qts-resample,error,"'* ]]
 	[ "$stderr" = "qts-resample: $T/in.csv:1: A: bar 1d 2024-01-02T00:00:00Z is not on the 1d intervals, which start at 2024-01-02T05:00:00Z (-z): with -k the output would hold 1d twice, under two times" ]
 	# 24h is 1d too
 	printf 'bar,2024-01-%02dT00:00:00Z,A,24h,10,12,9,11,1\n' 2 3 4 > "$T/h.csv"

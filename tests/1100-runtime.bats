@@ -422,6 +422,21 @@ fed() {
 	[ "$(cat "$T/out")" = "system,1970-01-01T00:00:00Z,qts-fetch,error,stopped by signal 15 (SIGTERM)" ]
 }
 
+@test "a stage stopped by SIGTERM after reading but before writing an event dates the stream's last event by when the latest it read became known" {
+	mkfifo "$T/in"
+	qts-resample 1d "$T/in" > "$T/out" 2> "$T/err" &
+	PIDS+=($!)
+	exec 5> "$T/in"
+	printf 'bar,2024-01-02T14:3%d:00Z,A,1m,1,1,1,1,1\n' 0 1 2 >&5
+	sleep 0.5
+	kill -TERM "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 143 ]
+	[ "$(cat "$T/out")" = "system,2024-01-02T14:33:00Z,qts-resample,error,stopped by signal 15 (SIGTERM)" ]
+}
+
 # A bar into the FIFO $T/in, closed; the status of the stage PIDS[0] in rc.
 one_bar_then_wait() {
 	exec 5> "$T/in"
