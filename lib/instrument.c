@@ -22,6 +22,13 @@ static int from_fields(char *const *f, int nf, qts_instrument *ins, char *err)
 			 QTS_SYM_MAX - 1);
 		return -1;
 	}
+	/* as the stream refuses it: a contract of such a symbol would never apply */
+	char shown[4 * QTS_SYM_MAX + 8];
+	const char *fault = qts_symbol_name_fault(f[0], strlen(f[0]), shown);
+	if (fault) {
+		snprintf(err, 256, "instrument: symbol '%.100s' %s", shown, fault);
+		return -1;
+	}
 	QTS_SET(ins->symbol, f[0]);
 	int seen[3] = { 0, 0, 0 };
 	for (int i = 1; i < nf; i++) {

@@ -200,11 +200,17 @@ static void parse(int argc, char **argv, opts *o)
 				qts_usage_error(usage, "-o: an empty file name");
 			o->output = optarg;
 			break;
-		case 'b':
+		case 'b': {
 			if (!*optarg || strlen(optarg) >= QTS_SYM_MAX)
 				qts_usage_error(usage, "--benchmark: '%s' is not a symbol", optarg);
+			/* as the stream refuses it: no bar could ever be of it */
+			char shown[4 * QTS_SYM_MAX + 8];
+			const char *fault = qts_symbol_name_fault(optarg, strlen(optarg), shown);
+			if (fault)
+				qts_usage_error(usage, "--benchmark: '%s' %s", shown, fault);
 			o->benchmark = optarg;
 			break;
+		}
 		case 'z':
 			if (qts_tz_option("--tz", optarg, err, sizeof err) < 0)
 				qts_usage_error(usage, "%s", err);

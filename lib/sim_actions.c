@@ -55,6 +55,10 @@ static int parse_row(char **f, int nf, const char *path, long line, qts_action *
 			    f[0]);
 	if (!*f[1] || strlen(f[1]) >= QTS_SYM_MAX)
 		return fail(err, path, line, "bad symbol '%s'", f[1]);
+	char shown[4 * QTS_SYM_MAX + 8];
+	const char *fault = qts_symbol_name_fault(f[1], strlen(f[1]), shown);
+	if (fault) /* as the stream refuses it: such an action would never apply */
+		return fail(err, path, line, "symbol '%.100s' %s", shown, fault);
 	QTS_SET(act->symbol, f[1]);
 	const char *val = nf == 4 ? f[3] : "";
 	if (strcmp(f[2], "split") == 0) {

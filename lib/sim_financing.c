@@ -46,6 +46,12 @@ int qts_borrow_rate_add(qts_financing *f, qts_borrow_rate **list, size_t *n, con
 		snprintf(err, QTS_ERR_MAX, "symbol '%.40s...' is longer than %d bytes", spec, QTS_SYM_MAX - 1);
 		return -1;
 	}
+	char shown[4 * QTS_SYM_MAX + 8];
+	const char *fault = qts_symbol_name_fault(spec, len, shown);
+	if (fault) { /* as the stream refuses it: the rate would never apply */
+		snprintf(err, QTS_ERR_MAX, "symbol '%s' %s", shown, fault);
+		return -1;
+	}
 	char why[QTS_ERR_MAX];
 	if (qts_rate_parse(eq + 1, &rate, why) < 0) {
 		snprintf(err, QTS_ERR_MAX, "%.*s: %.400s", (int)len, spec, why);

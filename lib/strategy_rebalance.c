@@ -107,6 +107,8 @@ static int add_weight(struct rebalance *r, const char *name, size_t n, const cha
 			    QTS_SYM_MAX - 1);
 	memcpy(s, name, n);
 	s[n] = '\0';
+	if (qts_symbol_fault(QTS_BAR, s, n)) /* as the stream refuses it: the weight would never apply */
+		return fail(err, "symbol '%s' holds a control character", quoted(name, n, q, sizeof q));
 	if (qts_symtab_count(r->syms) >= MAXW)
 		return fail(err, "more than %d symbols", MAXW);
 	if (qts_symtab_find(r->syms, s))

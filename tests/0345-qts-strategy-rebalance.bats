@@ -369,6 +369,7 @@ setup() {
 	bad 'ORCL:0.6,NVDA:0.6' "weights: their absolute values add up to 1.2, above leverage=1"
 	long=$(printf '%032d' 0)
 	bad "$long:0.5" "weights: '$long:0.5': symbol '$long' is longer than 31 bytes"
+	bad "$(printf 'OR\x01CL'):0.5" "weights: 'OR\x01CL:0.5': symbol 'OR\x01CL' holds a control character"
 	run -2 --separate-stderr qts-strategy rebalance weights=$(printf 'S%0200d:0.1' 0) every=1M o14.csv
 	[[ "${stderr_lines[0]}" == "qts-strategy: rebalance: weights: 'S000"*"...' is too long" ]]
 	# short=1 takes a negative weight, leverage a larger sum

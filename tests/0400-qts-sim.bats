@@ -610,6 +610,9 @@ equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
 	printf '2024-01-01,,split,2\n' > "$BATS_TEST_TMPDIR/g.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/g.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/g.csv:1: bad symbol ''" ]
+	printf '2024-01-01,A\x1b[31m,split,2\n' > "$BATS_TEST_TMPDIR/h.csv"
+	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/h.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/h.csv:1: symbol 'A\x1b[31m' holds a control character" ]
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/none.csv" </dev/null
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/none.csv: No such file or directory" ]
 }

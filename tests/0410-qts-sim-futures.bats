@@ -129,6 +129,12 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --instrument ES: multiplier: 'inf' is not a number" ]
 	run -2 --separate-stderr qts-sim --instrument ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456,margin=1
 	[ "${stderr_lines[0]}" = "qts-sim: --instrument: symbol 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456...' is longer than 31 bytes" ]
+	# a control character: the stream refuses such a symbol, so the contract would never apply
+	run -2 --separate-stderr qts-sim --instrument "$(printf 'ES\x01'),multiplier=50"
+	[ "${stderr_lines[0]}" = "qts-sim: --instrument: symbol 'ES\x01' holds a control character" ]
+	printf 'NQ,multiplier=20\nE\tS,multiplier=50\n' > "$BATS_TEST_TMPDIR/ins.csv"
+	run -1 --separate-stderr qts-sim --instruments "$BATS_TEST_TMPDIR/ins.csv" </dev/null
+	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/ins.csv:2: instrument: symbol 'E\tS' holds a control character" ]
 	run -2 --separate-stderr qts-sim --instrument "ES$(printf ',tick=1%.0s' $(seq 20))"
 	[ "${stderr_lines[0]}" = "qts-sim: --instrument: too many fields in 'ES,tick=1,tick=1,tick=1,tick=1,tick=1,tick=1,tick=1,tick=1,tick='" ]
 	run -2 --separate-stderr qts-sim --instrument "ES,tick=$(printf '1%.0s' $(seq 600))"

@@ -299,6 +299,7 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	check "--borrow-rate: BBB: '0.1=2' is not a number (a fraction a year: 0.05 for 5%)" --borrow-rate BBB=0.1=2
 	long=$(printf 'S%.0s' $(seq 40))
 	check "--borrow-rate: symbol 'SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS...' is longer than 31 bytes" --borrow-rate "$long=0.1"
+	check "--borrow-rate: symbol 'GM\\x7f' holds a control character" --borrow-rate "$(printf 'GM\x7f')=0.1"
 	check "--day-count: '366' is neither 360 (ACT/360) nor 365 (ACT/365)" --day-count 366
 	check "--day-count: 'act' is neither 360 (ACT/360) nor 365 (ACT/365)" --day-count act
 	# the ends of the range are taken

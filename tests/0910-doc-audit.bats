@@ -112,6 +112,8 @@ setup() {
 	[ "${stderr_lines[0]}" = "qts-report: --benchmark: '12345678901234567890123456789012' is not a symbol" ]
 	run -2 --separate-stderr qts-report -b '' </dev/null
 	[ "${stderr_lines[0]}" = "qts-report: --benchmark: '' is not a symbol" ]
+	run -2 --separate-stderr qts-report -b "$(printf 'SPY\t')" </dev/null
+	[ "${stderr_lines[0]}" = "qts-report: --benchmark: 'SPY\t' holds a control character" ]
 	# 31 bytes is a symbol (one the stream has no bar of)
 	run -1 --separate-stderr qts-report -j -b 1234567890123456789012345678901 "$T/run.csv"
 	[[ ${stderr_lines[0]} == *"--benchmark 1234567890123456789012345678901: no bar of"* ]]
