@@ -180,6 +180,8 @@ int qts_trade_days_init(qts_trade_days *d, const char *zone, int64_t roll)
 {
 	/* UTC dates without a clock: a division, on every market event. */
 	d->local = 0;
+	d->tf_text[0] = '\0';
+	d->tf_ok = 0;
 	if (!zone && !roll)
 		return qts_clock_init(&d->clock, NULL);
 	if (qts_clock_init(&d->clock, zone) < 0)
@@ -261,9 +263,14 @@ int64_t qts_clock_tod(qts_clock *c, int64_t t)
 
 int64_t qts_trade_day_place(qts_trade_days *d, int64_t ts, const char *tf)
 {
-	qts_tf t;
 	int64_t end;
-	if (!d->local || !tf || qts_tf_parse(tf, &t) < 0 || qts_tf_end_checked(t, ts, &end) < 0)
+	if (!d->local || !tf)
+		return ts;
+	if (strcmp(tf, d->tf_text) != 0) {
+		QTS_SET(d->tf_text, tf);
+		d->tf_ok = qts_tf_parse(tf, &d->tf) == 0;
+	}
+	if (!d->tf_ok || qts_tf_end_checked(d->tf, ts, &end) < 0)
 		return ts;
 	int64_t len = end - ts;
 	return qts_clock_bar_place(&d->clock, ts, len < QTS_NS_PER_DAY ? len : QTS_NS_PER_DAY);

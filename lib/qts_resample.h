@@ -72,6 +72,10 @@ int qts_tz_option(const char *opt, const char *zone, char *err, size_t errlen);
 typedef struct qts_trade_days {
 	qts_clock clock;
 	int local;
+	/* the timeframe last placed, parsed: a stream's bars share a few */
+	char tf_text[QTS_WORD_MAX];
+	qts_tf tf;
+	int tf_ok;
 } qts_trade_days;
 /* zone NULL: UTC; roll: an overnight session's start (qts_session_roll).
  * 0, or -1 when the zone is not installed. */
