@@ -36,14 +36,18 @@ void qts_init(const char *argv0)
 	 * flush what it has and exit. */
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/* A hangup (the terminal or ssh session of a pipeline closed) stops
-	 * a stage as SIGTERM does, its stream ending with the reason; but
-	 * ignored at the start it stays ignored, as nohup asks. */
-	struct sigaction hup;
-	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
-		sigaction(SIGHUP, &sa, NULL);
+	/* An interrupt (^C) and a hangup (the terminal or ssh session of a
+	 * pipeline closed) stop a stage as SIGTERM does, its stream ending
+	 * with the reason; but ignored at the start they stay ignored: nohup
+	 * asks it of SIGHUP, and a shell of SIGINT for a script's background
+	 * job, which the ^C that stops the script is not meant to stop. */
+	static const int inherited[] = { SIGINT, SIGHUP };
+	for (size_t i = 0; i < sizeof inherited / sizeof inherited[0]; i++) {
+		struct sigaction was;
+		if (sigaction(inherited[i], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+			sigaction(inherited[i], &sa, NULL);
+	}
 	/* A bus error (sent, or a plug-in's) keeps its default action and
 	 * status, 128 + SIGBUS, even where a sanitizer's runtime took the
 	 * signal for its reports. */

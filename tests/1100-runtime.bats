@@ -187,7 +187,8 @@ tick,2024-01-03T00:00:00Z,A,1,1" ]
 @test "SIGINT while waiting for input: 130" {
 	mkfifo "$T/in"
 	exec 4<>"$T/in"
-	qts-sim --heartbeat 1s < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- &
+	# a background job of a script starts with SIGINT ignored: at its default here
+	env --default-signal=INT qts-sim --heartbeat 1s < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- &
 	PIDS+=($!)
 	echo "$BAR1" >&4
 	wait_for_line "$T/out"
@@ -197,6 +198,24 @@ tick,2024-01-03T00:00:00Z,A,1,1" ]
 	exec 4>&-
 	[ "$rc" -eq 130 ]
 	[ "$(head -n 1 "$T/out")" = "$BAR1" ]
+}
+
+@test "SIGINT ignored when the stage starts (a script's background job) stays ignored; SIGTERM still stops it" {
+	mkfifo "$T/in"
+	exec 4<>"$T/in"
+	env --ignore-signal=INT qts-sim < "$T/in" > "$T/out" 2> "$T/err" 3>&- 4>&- &
+	PIDS+=($!)
+	echo "$BAR1" >&4
+	wait_for_line "$T/out"
+	kill -INT "${PIDS[0]}"
+	sleep 0.3
+	kill -0 "${PIDS[0]}"
+	kill -TERM "${PIDS[0]}"
+	rc=0
+	wait "${PIDS[0]}" || rc=$?
+	exec 4>&-
+	[ "$rc" -eq 143 ]
+	[ "$(tail -n 1 "$T/out")" = "system,2024-01-03T00:00:00Z,qts-sim,error,stopped by signal 15 (SIGTERM)" ]
 }
 
 @test "the output's flags are set back: a writer after the stage on the same pipe is not made non-blocking" {
