@@ -183,7 +183,11 @@ enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION,
  * zone, a bare date too, is wall-clock time of --tz when one is given (as
  * the times of a vendor's file are), else UTC; --to 2024-06-30 keeps the
  * whole of that day, local with --tz (23 or 25 hours on the days the
- * clocks change). */
+ * clocks change).  Where the clocks change, a span keeps all it names:
+ * a time of the hour repeated is its first instant for --from and its
+ * second for --to, and one of the hour skipped is the change itself
+ * (mktime's reading, an hour past it, dropped the hour's first events
+ * from --from 02:30). */
 static int64_t parse_time_arg(const char *name, const char *s, int to, int local)
 {
 	int64_t ns, end;
@@ -197,7 +201,7 @@ static int64_t parse_time_arg(const char *name, const char *s, int to, int local
 			return INT64_MAX;
 	}
 	if (!zoned && local)
-		ns = qts_local_to_utc(ns);
+		ns = qts_local_bound(ns, to && !date);
 	if (to && !date)
 		return qts_time_add(ns, 1, &end) ? INT64_MAX : end;
 	return ns;

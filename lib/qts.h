@@ -276,6 +276,13 @@ int64_t qts_local_date(int64_t t);
  * 2 in the hour repeated as clocks go back (*early the first); 0 in the
  * hour skipped as they go forward (both then qts_local_to_utc's). */
 int qts_local_instants(int64_t wall, int64_t *early, int64_t *late);
+/* The instant a bound at wall-clock time wall names: the first at which
+ * the wall clock reads wall (last 0: where a span from wall starts), or
+ * the last (last 1: where a span up to wall ends).  A time repeated as
+ * the clocks go back is its first or its second instant; one skipped as
+ * they go forward is the change itself (the instant before it with
+ * last), where the clock passes wall. */
+int64_t qts_local_bound(int64_t wall, int last);
 /* Is zone (`Europe/Paris`, `:NAME`, a path) a TZif file of the system
  * zoneinfo (TZDIR or /usr/share/zoneinfo)?  1 or 0. */
 int qts_tz_installed(const char *zone);

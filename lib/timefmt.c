@@ -428,6 +428,39 @@ int qts_local_instants(int64_t wall, int64_t *early, int64_t *late)
 }
 
 
+int64_t qts_local_bound(int64_t wall, int last)
+{
+	int64_t early, late;
+	int n = qts_local_instants(wall, &early, &late);
+	if (n)
+		return last ? late : early;
+	/* Skipped: the instant of the change, the first whose wall clock
+	 * reads past wall.  mktime reads wall at the offset before the
+	 * change, an instant after it (02:30 EST is 03:30 EDT); the change
+	 * lies back from there by the size of the gap, an hour in most
+	 * zones, a whole day where a date was dropped (Samoa, 2011). */
+	int64_t hi = early, lo = hi, step = 3600 * QTS_NS_PER_SEC;
+	if (hi == INT64_MAX || hi == INT64_MIN || qts_utc_to_local(hi) < wall)
+		return hi;
+	for (;;) {
+		if (__builtin_sub_overflow(hi, step, &lo))
+			return hi;
+		if (qts_utc_to_local(lo) < wall)
+			break;
+		if (step > 2 * QTS_NS_PER_DAY)
+			return hi;
+		step *= 2;
+	}
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (qts_utc_to_local(mid) < wall)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return last ? hi - 1 : hi;
+}
+
 int64_t qts_utc_to_local(int64_t t)
 {
 	time_t sec = (time_t)qts_floor_div(t, QTS_NS_PER_SEC);

@@ -760,6 +760,35 @@ rows() {
 	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-01-01T15:00:00Z 2024-01-02T15:00:00Z " ]
 }
 
+@test "--from and --to in --tz where the clocks change: the hour repeated kept whole, the hour skipped from the change" {
+	# ten-minute bars in UTC through New York's changes of 2024
+	{ echo timestamp,open,high,low,close
+	  for t in 05:30 05:40 05:50 06:00 06:10 06:20 06:30 06:40 06:50 07:00 07:10 07:20; do
+		echo "2024-03-10T$t:00Z,1,1,1,1"; done
+	  for t in 04:50 05:00 05:30 05:50 06:00 06:30 06:50 07:00; do
+		echo "2024-11-03T$t:00Z,1,1,1,1"; done; } > "$BATS_TEST_TMPDIR/dst.csv"
+	# 02:30 on March 10 is skipped: the span starts at the change,
+	# 03:00 EDT (07:00 UTC); it was read as 03:30 EDT, an hour of bars
+	# dropped, and a --to of 03:10 was "not after" it
+	run -0 qts-fetch -s X --tz America/New_York --from 2024-03-10T02:30:00 "$BATS_TEST_TMPDIR/dst.csv"
+	[ "${lines[0]}" = "bar,2024-03-10T07:00:00Z,X,10m,1,1,1,1,0" ]
+	run -0 qts-fetch -s X --tz America/New_York --from 2024-03-10T02:30:00 --to 2024-03-10T03:10:00 "$BATS_TEST_TMPDIR/dst.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-10T07:00:00Z 2024-03-10T07:10:00Z " ]
+	# and a span up to it ends at the change
+	run -0 qts-fetch -s X --tz America/New_York --to 2024-03-10T02:30:00 "$BATS_TEST_TMPDIR/dst.csv"
+	[ "${lines[-1]}" = "bar,2024-03-10T06:50:00Z,X,10m,1,1,1,1,0" ]
+	# 01:00 to 01:59:59 on November 3 is both hours of 1 o'clock, EDT
+	# (05:00 UTC) and EST (06:00 UTC): --to is the second
+	run -0 qts-fetch -s X --tz America/New_York --from 2024-11-03T01:00:00 --to 2024-11-03T01:59:59 "$BATS_TEST_TMPDIR/dst.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-11-03T05:00:00Z 2024-11-03T05:30:00Z 2024-11-03T05:50:00Z 2024-11-03T06:00:00Z 2024-11-03T06:30:00Z 2024-11-03T06:50:00Z " ]
+	# a day the zone dropped (Samoa went from December 29 to 31, 2011)
+	printf 'timestamp,open,high,low,close\n2011-12-30T09:59:00Z,1,1,1,1\n2011-12-30T10:00:00Z,1,1,1,1\n' > "$BATS_TEST_TMPDIR/apia.csv"
+	run -0 qts-fetch -t 1m -s X --tz Pacific/Apia --from 2011-12-30 "$BATS_TEST_TMPDIR/apia.csv"
+	[ "$output" = "bar,2011-12-30T10:00:00Z,X,1m,1,1,1,1,0" ]
+	run -0 qts-fetch -t 1m -s X --tz Pacific/Apia --to 2011-12-30 "$BATS_TEST_TMPDIR/apia.csv"
+	[ "$output" = "bar,2011-12-30T09:59:00Z,X,1m,1,1,1,1,0" ]
+}
+
 @test "an option for kinds of source none of the sources is, or -s before a file of events, is a usage error" {
 	run -2 --separate-stderr qts-fetch --tz Asia/Tokyo "$F/a.csv"
 	[ "$stderr" = "qts-fetch: --tz acts on vendor tables and synth: alone, and no source here is one" ]
