@@ -65,6 +65,7 @@ struct qts_vendor {
 	 * of all symbols together (struct last_local). */
 	qts_symtab *last_local;
 	int64_t epoch;         /* the unit of epoch times: given, or from the first */
+	int utc_times;         /* the time column's name says UTC: --tz is not its zone */
 	int label_looked;      /* a first bar of weeks or months looked at (label_late) */
 	/* With -t, each symbol's row before (struct last_row), and whether
 	 * a row of a date given a day in hours was said (tf_contradicted). */
@@ -291,6 +292,24 @@ qts_vendor *qts_vendor_open_parquet(qts_input *in, const qts_vendor_opts *o, cha
 	return v;
 }
 
+/* A time column whose name says its times are UTC: `timestamp_utc',
+ * `datetime_utc', `time_utc', `utc_time'... (canon): its column, or -1. */
+static int time_named_utc(const char *name)
+{
+	char base[64];
+	size_t k = strlen(name);
+	if (k <= 3 || k >= sizeof base)
+		return -1;
+	if (strcmp(name + k - 3, "utc") == 0)
+		memcpy(base, name, k - 3), base[k - 3] = '\0';
+	else if (strncmp(name, "utc", 3) == 0)
+		memcpy(base, name + 3, k - 2);
+	else
+		return -1;
+	int c = column_of(base);
+	return c == C_DATE || c == C_TIME || c == C_DATETIME ? c : -1;
+}
+
 static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *pq, char *err)
 {
 	qts_vendor *v = calloc(1, sizeof *v);
@@ -357,12 +376,15 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 		}
 	}
 	v->nheader = (size_t)n;
+	int utc[C_NCOLS] = { 0 }; /* a time column whose name says UTC */
 	for (int i = 0; i < n; i++) {
 		char name[64];
 		canon(f[i], name, sizeof name);
-		int c = column_of(name);
+		int c = column_of(name), said = time_named_utc(name);
+		if (said >= 0)
+			c = said;
 		if (c >= 0 && v->col[c] < 0)
-			v->col[c] = i;
+			v->col[c] = i, utc[c] = said >= 0;
 		/* The same name twice: which of the two columns is meant is not
 		 * known, and reading the first would lose the other without a
 		 * word.  (Two names of one column, close and last, say, are
@@ -394,7 +416,13 @@ static qts_vendor *vendor_open(qts_input *in, const qts_vendor_opts *o, qts_pq *
 	names = NULL, f = NULL;
 	/* A lone "time" column holds the whole date and time. */
 	if (v->col[C_DATE] < 0 && v->col[C_DATETIME] < 0 && v->col[C_TIME] >= 0)
-		v->col[C_DATETIME] = v->col[C_TIME], v->col[C_TIME] = -1;
+		v->col[C_DATETIME] = v->col[C_TIME], v->col[C_TIME] = -1, utc[C_DATETIME] = utc[C_TIME];
+	/* Times in a column named as UTC (timestamp_utc, CME's and
+	 * Databento's files) are UTC whatever --tz says, as a time written
+	 * with its Z is: read as wall-clock time there, every bar moved by
+	 * the zone's offset without a word.  --tz still sets the calendar
+	 * of days, weeks and months, as for times written with a Z. */
+	v->utc_times = v->col[C_DATETIME] >= 0 ? utc[C_DATETIME] : utc[C_DATE] || utc[C_TIME];
 	int bars = v->col[C_OPEN] >= 0 || v->col[C_HIGH] >= 0 || v->col[C_LOW] >= 0 || v->col[C_CLOSE] >= 0;
 	v->kind = bars ? QTS_BAR : v->col[C_BID] >= 0 || v->col[C_ASK] >= 0 ? QTS_QUOTE
 		: v->col[C_PRICE] >= 0 ? QTS_TICK : QTS_BAR;
@@ -636,7 +664,7 @@ static int when(qts_vendor *v, struct last_local *last, const char *s, size_t n,
 	int zoned, code;
 	if ((code = qts_time_parse_zoned(s, n, ts, &zoned)) < 0)
 		return code;
-	if (zoned || !v->o.local)
+	if (zoned || !v->o.local || v->utc_times)
 		return 0;
 	int64_t early, late;
 	int instants = qts_local_instants(*ts, &early, &late);

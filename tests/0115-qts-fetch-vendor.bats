@@ -145,6 +145,42 @@ TOP=$BATS_TEST_DIRNAME/..
 	[ "${lines[0]}" = "tick,2016-03-01T14:43:11Z,EURJPY,130.52,1000000" ]
 }
 
+@test "a time column named as UTC (timestamp_utc, Time (UTC), utc_time) is UTC whatever --tz says, as if written with a Z; --tz still sets --from and --to" {
+	D=$BATS_TEST_TMPDIR
+	# CME's minute bars as vendors export them: UTC, no offset written
+	printf 'timestamp_utc,open,high,low,close,volume\n2024-01-07 23:01:00,1.0972,1.0973,1.0972,1.09725,21\n2024-01-07 23:02:00,1.0972,1.0973,1.0971,1.0972,8\n' > "$D/6e.csv"
+	run -0 qts-fetch -s 6E --stamp end "$D/6e.csv"
+	want=$output
+	[ "${lines[0]}" = "bar,2024-01-07T23:00:00Z,6E,1m,1.0972,1.0973,1.0972,1.09725,21" ]
+	# read as Chicago's wall clock, every bar was six hours late
+	run -0 --separate-stderr qts-fetch -s 6E --stamp end --tz America/Chicago "$D/6e.csv"
+	[ "$output" = "$want" ]
+	# --from in Chicago's time: 17:01 there is 23:01 UTC
+	run -0 qts-fetch -s 6E --stamp end --tz America/Chicago --from 2024-01-07T17:01:00 "$D/6e.csv"
+	[ "$output" = "bar,2024-01-07T23:01:00Z,6E,1m,1.0972,1.0973,1.0971,1.0972,8" ]
+	for h in 'Time (UTC)' utc_time DateTime_UTC; do
+		printf '%s,open,high,low,close\n2024-01-02 14:30:00,1,1,1,1\n' "$h" > "$D/u.csv"
+		run -0 qts-fetch -s X -t 1m --tz Asia/Tokyo "$D/u.csv"
+		[ "$output" = "bar,2024-01-02T14:30:00Z,X,1m,1,1,1,1,0" ]
+	done
+	# a date and a time column, the time's name saying UTC: as if each
+	# time were written with its Z (--tz still sets the calendar)
+	printf 'date,time_utc,open,high,low,close\n2024-01-31,15:00:00,1,1,1,1\n2024-03-31,15:00:00,1,1,1,1\n' > "$D/w.csv"
+	run -0 qts-fetch -s X -t 1h --tz Asia/Tokyo "$D/w.csv"
+	[ "${lines[0]}" = "bar,2024-01-31T15:00:00Z,X,1h,1,1,1,1,0" ]
+	sed 's/:00:00,/:00:00Z,/' "$D/w.csv" > "$D/wz.csv"
+	for tf in 1h 1d 1w 1M; do
+		run -0 qts-fetch -s X -t $tf --tz Asia/Tokyo "$D/w.csv"
+		want=$output
+		run -0 qts-fetch -s X -t $tf --tz Asia/Tokyo "$D/wz.csv"
+		[ "$output" = "$want" ]
+	done
+	# other names are the zone's wall clock, as before
+	printf 'timestamp,open,high,low,close\n2024-01-02 14:30:00,1,1,1,1\n' > "$D/l.csv"
+	run -0 qts-fetch -s X -t 1m --tz Asia/Tokyo "$D/l.csv"
+	[ "$output" = "bar,2024-01-02T05:30:00Z,X,1m,1,1,1,1,0" ]
+}
+
 @test "--date-format: formats that cannot work are usage errors" {
 	run -2 --separate-stderr qts-fetch --date-format '%d/%m' synth:A
 	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m': needs one year (%Y or %y), one month (%m or %b) and one day (%d)" ]
