@@ -10,6 +10,7 @@
 #include "qts_parquet.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -783,6 +784,11 @@ static int plain_value(const struct ctx *x, const qts_pq_column *col, struct vsr
 		if (left < 12)
 			return cfail(x, "PLAIN values run past the page");
 		int64_t ns = le(s->p, 8), day = (int64_t)(uint32_t)le(s->p + 8, 4) - 2440588, t;
+		/* A time of the day past its end (or before its start) would
+		 * be read as a time of another day, without a word. */
+		if (ns < 0 || ns >= QTS_NS_PER_DAY)
+			return cfail(x, "an INT96 time %" PRId64 " ns into its day, which has %" PRId64, ns,
+				     (int64_t)QTS_NS_PER_DAY);
 		if (__builtin_mul_overflow(day, QTS_NS_PER_DAY, &t) || __builtin_add_overflow(t, ns, &iv[i]))
 			return cfail(x, "an INT96 time out of the range of nanoseconds (1677 to 2262)");
 		s->p += 12;

@@ -386,6 +386,13 @@ static void hostile(void)
 		CHECK(v.kind == QTS_PQV_TIME && v.i == 1704157200000000000LL, "int96: a time of the day and a Julian day");
 		qts_pq_close(pq);
 	}
+	/* a time of the day past its end is another day's time: refused */
+	memcpy(c + n, "\x00\xa0\x07\xc2\xda\x51\x00\x00\x98\x8a\x25\x00", 12);
+	f = make_file(c, n + 12, QTS_PQ_INT96, 0, 0, 1, 0, 0, &len);
+	CHECK(strstr(read_all(f, len, err), "an INT96 time 90000000000000 ns into its day"), "int96: 25 h into a day");
+	memcpy(c + n, "\xff\xff\xff\xff\xff\xff\xff\xff\x98\x8a\x25\x00", 12);
+	f = make_file(c, n + 12, QTS_PQ_INT96, 0, 0, 1, 0, 0, &len);
+	CHECK(strstr(read_all(f, len, err), "an INT96 time -1 ns into its day"), "int96: before its day");
 	/* DELTA_LENGTH_BYTE_ARRAY: lengths 2, 1 then "abc"; DELTA_BYTE_ARRAY:
 	 * prefixes 0, 2, suffixes "abc", "d" (abc, abd) */
 	static const uint8_t dlba[] = { 0x80, 0x01, 0x04, 0x02, 0x04, 0x01, 0, 0, 0, 0, 'a', 'b', 'c' };
