@@ -574,30 +574,44 @@ const char *qts_date_format_check(const char *fmt)
 /* s[0..n) read by the --date-format into the ISO form in iso (80 bytes):
  * YYYY-MM-DD, with THH:MM:SS[.frac] when the format has a time, and
  * whatever follows the format (a zone) appended.  0 or -1. */
+/* Is the directive at f (after its %) a number? */
+static int is_number(const char *f)
+{
+	return *f && strchr("YymdHIMS", *f);
+}
+
 static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
 {
 	const char *end = s + n;
 	int y = -1, mo = -1, d = -1, h = 0, mi = 0, se = 0, pm = -1, has_time = 0;
 	char frac[11] = "";
+	/* Two numbers with no character between have two digits each:
+	 * with one or two, '2024111' by %Y%m%d would be November 1 or
+	 * January 11, and was read as the first. */
+	int two = 0, after_number = 0;
 	for (const char *f = fmt; *f; f++) {
 		if (*f != '%') {
 			if (s >= end || *s++ != *f)
 				return -1;
+			after_number = 0;
 			continue;
 		}
-		switch (*++f) {
+		f++;
+		two = is_number(f) && (after_number || (f[1] == '%' && is_number(f + 2)));
+		after_number = is_number(f);
+		switch (*f) {
 		case 'Y': if (take_digits(&s, end, 4, 4, &y)) return -1; break;
 		case 'y':
 			if (take_digits(&s, end, 2, 2, &y))
 				return -1;
 			y += y < 69 ? 2000 : 1900; /* POSIX strptime's century */
 			break;
-		case 'm': if (take_digits(&s, end, 1, 2, &mo)) return -1; break;
-		case 'd': if (take_digits(&s, end, 1, 2, &d)) return -1; break;
-		case 'H': case 'I': if (take_digits(&s, end, 1, 2, &h)) return -1; has_time = 1; break;
-		case 'M': if (take_digits(&s, end, 1, 2, &mi)) return -1; has_time = 1; break;
+		case 'm': if (take_digits(&s, end, 1 + two, 2, &mo)) return -1; break;
+		case 'd': if (take_digits(&s, end, 1 + two, 2, &d)) return -1; break;
+		case 'H': case 'I': if (take_digits(&s, end, 1 + two, 2, &h)) return -1; has_time = 1; break;
+		case 'M': if (take_digits(&s, end, 1 + two, 2, &mi)) return -1; has_time = 1; break;
 		case 'S':
-			if (take_digits(&s, end, 1, 2, &se))
+			if (take_digits(&s, end, 1 + two, 2, &se))
 				return -1;
 			has_time = 1;
 			if (f[1] != '.' && f[1] != ',' && take_fraction(&s, end, frac, sizeof frac, 0) < 0)

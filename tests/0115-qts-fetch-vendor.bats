@@ -138,6 +138,26 @@ TOP=$BATS_TEST_DIRNAME/..
 	[[ "${lines[0]}" == bar,2024-01-02T09:00:00.123Z,* ]]
 }
 
+@test "--date-format: numbers with nothing between them have two digits each (%Y%m%d, %H%M%S); '2024111' is refused, not November 1" {
+	D=$BATS_TEST_TMPDIR
+	printf 'date,open,high,low,close\n20241101 093000,1,1,1,1\n' > "$D/c.csv"
+	run -0 qts-fetch -s X -t 1m --date-format '%Y%m%d %H%M%S' "$D/c.csv"
+	[ "$output" = "bar,2024-11-01T09:30:00Z,X,1m,1,1,1,1,0" ]
+	# seven digits are November 1 or January 11: no telling which
+	printf 'date,open,high,low,close\n2024111,1,1,1,1\n' > "$D/a.csv"
+	run -1 --separate-stderr qts-fetch -s X --date-format '%Y%m%d' "$D/a.csv"
+	[ "$stderr" = "qts-fetch: $D/a.csv:2: '2024111' does not match --date-format '%Y%m%d'" ]
+	printf 'date,open,high,low,close\n20241101 93000,1,1,1,1\n' > "$D/b.csv"
+	run -1 --separate-stderr qts-fetch -s X -t 1m --date-format '%Y%m%d %H%M%S' "$D/b.csv"
+	[ "$stderr" = "qts-fetch: $D/b.csv:2: '20241101 93000' does not match --date-format '%Y%m%d %H%M%S'" ]
+	# between separators, one digit or two as before
+	printf 'date,open,high,low,close\n1/2/2024 9:05,1,1,1,1\n2Jan2024 10:05,1,1,1,1\n' > "$D/s.csv"
+	run -0 qts-fetch -s X -t 1m --date-format '%d/%m/%Y %H:%M' <(head -2 "$D/s.csv")
+	[ "$output" = "bar,2024-02-01T09:05:00Z,X,1m,1,1,1,1,0" ]
+	run -0 qts-fetch -s X -t 1m --date-format '%d%b%Y %H:%M' <(sed 2d "$D/s.csv")
+	[ "$output" = "bar,2024-01-02T10:05:00Z,X,1m,1,1,1,1,0" ]
+}
+
 @test "--date-format with a separate time column; and with --tz" {
 	run -0 qts-fetch -s EURJPY --columns date,time,,,,price,,size --date-format %d/%m/%y "$F/quote-in-header.csv"
 	[ "${lines[0]}" = "tick,2016-03-01T23:43:11Z,EURJPY,130.52,1000000" ]
