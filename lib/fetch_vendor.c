@@ -768,6 +768,13 @@ static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *
 	if (alone && !v->epoch && !v->o.date_format && all_digits(s, n) && n != 8) {
 		/* Epoch integers without --epoch: the first one's digits
 		 * give the unit for the whole file. */
+		/* Up to 7 digits are no unit's time but 1970's: a
+		 * spreadsheet's serial day (45293, 2024-01-02) more likely,
+		 * which --epoch, as the message said, read as 1970. */
+		if (n < 8)
+			return vfail(v, line, "'%s' is not a time: an integer of %zu digits is no date (YYYYMMDD), "
+				     "and since the epoch in any unit it is in 1970 (a spreadsheet's day "
+				     "number? write the dates as YYYY-MM-DD)", s, n);
 		if (!(v->epoch = epoch_unit_of(n)))
 			return vfail(v, line, "'%s' is not a time: epoch integers of %zu digits could be of "
 				     "two units; name it with --epoch s|ms|us|ns", s, n);

@@ -298,6 +298,11 @@ TOP=$BATS_TEST_DIRNAME/..
 	printf 'timestamp,price,size\n15823296021,1,1\n' > "$BATS_TEST_TMPDIR/e.csv"
 	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/e.csv"
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/e.csv:2: '15823296021' is not a time: epoch integers of 11 digits could be of two units; name it with --epoch s|ms|us|ns" ]
+	# up to 7 digits are 1970 in any unit: a spreadsheet's serial day
+	# (45293 is 2024-01-02) was asked for --epoch, which read it as 1970
+	printf 'date,open,high,low,close\n45293,1,1,1,1\n' > "$BATS_TEST_TMPDIR/x.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/x.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/x.csv:2: '45293' is not a time: an integer of 5 digits is no date (YYYYMMDD), and since the epoch in any unit it is in 1970 (a spreadsheet's day number? write the dates as YYYY-MM-DD)" ]
 	run -0 qts-fetch -s X --epoch ms "$BATS_TEST_TMPDIR/e.csv"
 	# 15823296.021 s: 183 days and 12096.021 s
 	[ "$output" = "tick,1970-07-03T03:21:36.021Z,X,1,1" ]
