@@ -32,7 +32,7 @@ UNIT_LDLIBS := -lsnappy
 DEPS_PKGS := build-essential libcsv-dev libmsgpack-dev zlib1g-dev libjansson-dev libwslay-dev \
              libsnappy-dev libzstd-dev libssl-dev openssl python3 postgresql sqlite3 tmux \
              libcurl4-openssl-dev bats mandoc tzdata gcovr hyperfine zsh chromium parallel \
-             libnats-dev nats-server strace
+             libnats-dev nats-server strace procps
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/qts*.c))

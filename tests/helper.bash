@@ -25,10 +25,35 @@ minutes() {
 # end_background: ends every process a test started in the background
 # and listed in PIDS, however the test ended (its teardown calls this).
 end_background() {
+	local p alive
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
+	done
+	# A process wedged at its exit (LeakSanitizer's rare hang in the
+	# sanitizer build, google/sanitizers#1330) takes SIGTERM no more, and
+	# `timeout` without -k waits on it for ever, holding the test's output
+	# open: after 5 s, such a process and all it started are killed.
+	for _ in $(seq 50); do
+		alive=0
+		for p in "${PIDS[@]}"; do
+			kill -0 "$p" 2>/dev/null && alive=1
+		done
+		[ "$alive" = 0 ] && break
+		sleep 0.1
+	done
+	for p in "${PIDS[@]}"; do
+		kill -0 "$p" 2>/dev/null && kill_tree "$p"
 	done
 	for p in "${PIDS[@]}"; do
 		wait "$p" 2>/dev/null || true
 	done
+}
+
+# kill_tree PID: SIGKILL to PID and every process under it.
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill -KILL "$1" 2>/dev/null || true
 }
