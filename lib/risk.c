@@ -1715,7 +1715,9 @@ static void apply_action(qts_risk *r, const qts_action *a, int64_t at)
 		break;
 	default:
 		end_working(r, s);
-		if (!r->fill_mode && s->pos != 0 && s->last > 0) /* qts-sim closes at a last price above 0 */
+		/* qts-sim closes at the last price: a share's above 0, a
+		 * contract's at any finite one (a future in a glut) */
+		if (!r->fill_mode && s->pos != 0 && has_price(s, s->last))
 			trade(r, s, 0, s->last);
 		s->delisted = 1;
 		s->delisted_at = at;

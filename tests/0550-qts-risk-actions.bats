@@ -99,6 +99,26 @@ setup() {
 	[[ "$output" == *"bar,2024-01-04T00:00:00Z,A,1d,90,90,90,90,1000"* ]]
 }
 
+@test "--actions: a contract delisted at a price of 0 or below is closed there in the view, as qts-sim closes it" {
+	printf '2024-01-04,CL,delist\n' > "$BATS_TEST_TMPDIR/delist.csv"
+	{
+		bar 2024-01-02T00:00:00Z B 10
+		bar 2024-01-02T00:00:00Z CL 1
+		printf 'target,2024-01-03T00:00:00Z,CL,10,qty,s\n'
+		bar 2024-01-03T00:00:00Z B 10
+		bar 2024-01-03T00:00:00Z CL -2
+		printf 'target,2024-01-05T00:00:00Z,B,5,qty,s\n'
+		bar 2024-01-05T00:00:00Z B 10
+	} > "$BATS_TEST_TMPDIR/in.csv"
+	# qts-sim sells the 10 CL at -2 (fill delist-CL) and holds nothing
+	run -0 qts-sim --instrument CL,multiplier=10 --actions "$BATS_TEST_TMPDIR/delist.csv" "$BATS_TEST_TMPDIR/in.csv"
+	[[ "$output" == *"fill,2024-01-04T00:00:00Z,CL,delist-CL,sell,10,-2,0,0"* ]]
+	# so the view holds no CL either: B is a first position, not a second
+	run -0 qts-risk --max-positions 1 --instrument CL,multiplier=10 --actions "$BATS_TEST_TMPDIR/delist.csv" "$BATS_TEST_TMPDIR/in.csv"
+	[[ "$output" == *"target,2024-01-05T00:00:00Z,B,5,qty,s"* ]]
+	[[ "$output" != *max-positions* ]]
+}
+
 @test "--actions: from a rules file, in --list, and the file's faults" {
 	printf 'actions %s\n' "$A" > "$BATS_TEST_TMPDIR/rules"
 	run -0 qts-risk --rules "$BATS_TEST_TMPDIR/rules" --stop-loss 0.05 "$BATS_TEST_TMPDIR/split.csv"
