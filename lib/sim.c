@@ -129,6 +129,13 @@ struct qts_sim {
 	 * counted once, at the end. */
 	size_t stranded, stranded_syms;
 	char stranded_sym[QTS_SYM_MAX];
+	/* The same for orders of a symbol whose market data ended before
+	 * the stream's (a delisting without --actions, a file that stops
+	 * early): eligible after its last data, never offered to any, while
+	 * the data of others went on; and the first such symbol's end. */
+	size_t ended, ended_syms;
+	char ended_sym[QTS_SYM_MAX];
+	int64_t ended_at;
 	/* The index of the latest bar's symbol: the bars of a wide book
 	 * cycle over the symbols, and the events between them (targets of a
 	 * few) do not move this guess off its cycle.  Not in checkpoints
@@ -1965,11 +1972,27 @@ int qts_sim_finish(qts_sim *s)
 	 * nothing, and the run would look like a strategy that traded less. */
 	for (size_t i = 0; i < s->nall; i++) {
 		sym *y = sym_at(s, i);
-		if (y->drive != DRIVE_NONE || y->nord == 0)
+		if (y->nord == 0)
 			continue;
-		if (s->stranded_syms++ == 0)
-			snprintf(s->stranded_sym, sizeof s->stranded_sym, "%s", y->name);
-		s->stranded += y->nord;
+		if (y->drive == DRIVE_NONE) {
+			if (s->stranded_syms++ == 0)
+				snprintf(s->stranded_sym, sizeof s->stranded_sym, "%s", y->name);
+			s->stranded += y->nord;
+			continue;
+		}
+		/* An order no data of its symbol was offered to since it became
+		 * eligible (its day still unset), while the stream's went on
+		 * after that: an exit decided on the symbol's last bar, which
+		 * would otherwise stay working and its position held at a
+		 * stale price, without a word. */
+		size_t n = 0;
+		for (size_t k = 0; k < y->nord; k++)
+			n += y->ord[k].day == INT64_MIN && y->ord[k].eligible < s->clock;
+		if (n && s->ended_syms++ == 0) {
+			snprintf(s->ended_sym, sizeof s->ended_sym, "%s", y->name);
+			s->ended_at = y->drive == DRIVE_POINT ? y->drive_to - 1 : y->drive_to;
+		}
+		s->ended += n;
 	}
 	/* Nothing is to come: the books are known to the last time, and the
 	 * days up to it accrue before the positions are closed there. */
@@ -2031,6 +2054,17 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 				 s->stranded_syms == 2 ? "" : "s");
 		qts_warn("%zu order%s working at the end never filled: no market data of %s%s in the stream",
 			 s->stranded, s->stranded == 1 ? "" : "s", s->stranded_sym, others);
+	}
+	if (s->ended) {
+		char others[64] = "", at[40], end[40];
+		if (s->ended_syms > 1)
+			snprintf(others, sizeof others, " (and of %zu other symbol%s)", s->ended_syms - 1,
+				 s->ended_syms == 2 ? "" : "s");
+		qts_time_format(s->ended_at, at);
+		qts_time_format(s->clock, end);
+		qts_warn("%zu order%s working at the end never filled: the market data of %s%s ended at %s, "
+			 "before the stream's at %s (delisted? give its --actions, or --close-at-end)",
+			 s->ended, s->ended == 1 ? "" : "s", s->ended_sym, others, at, end);
 	}
 }
 

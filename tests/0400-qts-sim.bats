@@ -190,6 +190,40 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ -z "$stderr" ]
 }
 
+@test "orders given after the last data of a symbol whose data ends before the stream's never fill, and qts-sim says so at the end" {
+	# A's data stops on 01-03 (delisted, its file cut short) while B's
+	# goes on: qts-risk's stop-loss exit decided on A's last bar, at its
+	# end, has no bar to fill on, and A stays held at 80
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'bar,2024-01-01T00:00:00Z,B,1d,10,10,10,10,1000' \
+		'target,2024-01-02T00:00:00Z,A,10,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'bar,2024-01-02T00:00:00Z,B,1d,10,10,10,10,1000' \
+		'bar,2024-01-03T00:00:00Z,A,1d,80,80,80,80,1000' \
+		'bar,2024-01-03T00:00:00Z,B,1d,10,10,10,10,1000' \
+		'order,2024-01-04T00:00:00Z,B,o1,buy,1,limit,5,,gtc,' \
+		'bar,2024-01-04T00:00:00Z,B,1d,10,10,10,10,1000' \
+		'bar,2024-01-05T00:00:00Z,B,1d,10,10,10,10,1000' > "$BATS_TEST_TMPDIR/end.csv"
+	qts-risk --stop-loss 0.1 "$BATS_TEST_TMPDIR/end.csv" > "$BATS_TEST_TMPDIR/exit.csv"
+	grep -q '^target,2024-01-04T00:00:00Z,A,0,qty,\*$' "$BATS_TEST_TMPDIR/exit.csv"
+	msg='1 order working at the end never filled: the market data of A ended at 2024-01-04T00:00:00Z, before the stream'"'"'s at 2024-01-06T00:00:00Z (delisted? give its --actions, or --close-at-end)'
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/exit.csv"
+	[ "$(echo "$output" | grep '^position,' | tail -1)" = "position,2024-01-02T00:00:00Z,A,10,100,1000,0,0" ]
+	[ "$stderr" = "qts-sim: $msg" ]
+	run -0 --separate-stderr qts-broker paper "$BATS_TEST_TMPDIR/exit.csv"
+	[ "$stderr" = "qts-broker: $msg" ]
+	# said before --close-at-end cancels it and sells at A's last price
+	run -0 --separate-stderr qts-sim --close-at-end "$BATS_TEST_TMPDIR/exit.csv"
+	echo "$output" | grep -q '^fill,2024-01-06T00:00:00Z,A,close-A,sell,10,80,0,0$'
+	[ "$stderr" = "qts-sim: $msg" ]
+	# B's limit, offered to B's bars and not reached, is not a word; nor
+	# is an order given on the stream's last bar, nothing after it
+	grep -v ',A,' "$BATS_TEST_TMPDIR/exit.csv" > "$BATS_TEST_TMPDIR/b.csv"
+	printf 'target,2024-01-06T00:00:00Z,B,3,qty,s\n' >> "$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/b.csv"
+	[ -z "$stderr" ]
+}
+
 @test "--max-participation: a stop filled in part stays triggered; its rest fills on later bars" {
 	# A's sell stop at 90 triggers on 01-02 (low 85), 30 of 100 fill (0.3 of
 	# volume 100); the rest is a market order from 01-03's open (95), above
