@@ -74,7 +74,7 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 /* ---- the file ---------------------------------------------------------- */
 
 #define QTS_STATE_MAGIC "QTSSTATE"
-#define QTS_STATE_VERSION 7 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
+#define QTS_STATE_VERSION 8 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
 				 *    market time no more (the engine keeps them);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
@@ -90,7 +90,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    bars of no volume its warnings count;
 				 * 6: qts-strategy whether each working order's stop was touched;
 				 * 7: qts-risk the side each symbol's last exit closed, and the exits
-				 *    after which orders took a position past flat */
+				 *    after which orders took a position past flat;
+				 * 8: qts-sim the market events whose participation cap came to
+				 *    less than a whole unit */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -123,6 +123,11 @@ struct qts_sim {
 	size_t dry;
 	int64_t dry_ts;
 	char dry_sym[QTS_SYM_MAX];
+	/* the same for market data whose F x volume came to less than one
+	 * whole unit (without --fractional): some volume, nothing to fill */
+	size_t thin;
+	int64_t thin_ts;
+	char thin_sym[QTS_SYM_MAX];
 	/* At the end (qts_sim_finish): the orders working for symbols of no
 	 * market data at all, which nothing could ever fill, how many, of
 	 * how many symbols, and the first such symbol.  Not in checkpoints:
@@ -1354,6 +1359,7 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	double used[2] = { 0, 0 };
 	double sigma = NAN, adv = NAN;
 	int dry = 0; /* an order was there to fill, the data had no volume for it */
+	int thin = 0; /* ... or less than a whole unit of it under the cap */
 	if (s->o.impact.on) {
 		sigma = qts_roll_sigma(&y->roll);
 		adv = qts_roll_adv(&y->roll);
@@ -1386,8 +1392,8 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		double cap = qts_fill_capacity(m, o->side, s->o.participation);
 		if (!(cap > 0))
 			dry = 1;
-		if (!s->o.fractional && isfinite(cap))
-			cap = floor(cap + EPS);
+		else if (!s->o.fractional && isfinite(cap) && !((cap = floor(cap + EPS)) > 0))
+			thin = 1;
 		double q = cap - *u < remaining ? cap - *u : remaining;
 		if (q < 0)
 			q = 0;
@@ -1455,6 +1461,10 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 	if (__builtin_expect(dry, 0) && s->dry++ == 0) {
 		s->dry_ts = ts;
 		snprintf(s->dry_sym, sizeof s->dry_sym, "%s", y->name);
+	}
+	if (__builtin_expect(thin, 0) && s->thin++ == 0) {
+		s->thin_ts = ts;
+		snprintf(s->thin_sym, sizeof s->thin_sym, "%s", y->name);
 	}
 	return 0;
 }
@@ -2047,6 +2057,15 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		qts_warn("--max-participation: %zu market event%s of no volume filled nothing of the orders "
 			 "working, the first of %s at %s", s->dry, s->dry == 1 ? "" : "s", s->dry_sym, when);
 	}
+	if (s->thin) {
+		/* F x volume rounded down to whole units came to 0: a thin
+		 * market or a small F fills nothing, as no volume does. */
+		qts_time_format(s->thin_ts, when);
+		qts_warn("--max-participation: %zu market event%s offered less than a whole unit under the cap "
+			 "(F x volume) and filled nothing of the orders working, the first of %s at %s "
+			 "(--fractional keeps the fraction)",
+			 s->thin, s->thin == 1 ? "" : "s", s->thin_sym, when);
+	}
 	if (s->stranded) {
 		char others[64] = "";
 		if (s->stranded_syms > 1)
@@ -2198,12 +2217,14 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close), qts_ck_int(c, &s->group_driven);
 	/* What the warnings at the end count: a restarted run says what the
 	 * whole run saw, as the run uninterrupted does. */
-	uint64_t unpriced = s->unpriced, dry = s->dry;
+	uint64_t unpriced = s->unpriced, dry = s->dry, thin = s->thin;
 	qts_ck_u64(c, &unpriced), qts_ck_i64(c, &s->unpriced_ts);
 	qts_ck_str(c, s->unpriced_sym, sizeof s->unpriced_sym);
 	qts_ck_u64(c, &dry), qts_ck_i64(c, &s->dry_ts);
 	qts_ck_str(c, s->dry_sym, sizeof s->dry_sym);
-	s->unpriced = (size_t)unpriced, s->dry = (size_t)dry;
+	qts_ck_u64(c, &thin), qts_ck_i64(c, &s->thin_ts);
+	qts_ck_str(c, s->thin_sym, sizeof s->thin_sym);
+	s->unpriced = (size_t)unpriced, s->dry = (size_t)dry, s->thin = (size_t)thin;
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */

@@ -163,6 +163,27 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ -z "$stderr" ]
 }
 
+@test "--max-participation: a cap that comes to less than a whole unit fills nothing, and qts-sim says so at the end" {
+	# 50 shares traded a day, F 0.01: half a share, 0 in whole units
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,50' \
+		'order,2024-01-02T00:00:00Z,A,o1,buy,5,market,,,gtc,' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10,50' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,11,9,10,50' > "$BATS_TEST_TMPDIR/thin.csv"
+	run -0 --separate-stderr qts-sim --max-participation 0.01 "$BATS_TEST_TMPDIR/thin.csv"
+	! echo "$output" | grep -q '^fill,'
+	[ "$stderr" = "qts-sim: --max-participation: 2 market events offered less than a whole unit under the cap (F x volume) and filled nothing of the orders working, the first of A at 2024-01-02T00:00:00Z (--fractional keeps the fraction)" ]
+	run -0 --separate-stderr qts-broker paper --max-participation 0.01 "$BATS_TEST_TMPDIR/thin.csv"
+	[[ "$stderr" == "qts-broker: --max-participation: 2 market events offered less than a whole unit"* ]]
+	# --fractional fills the half share a bar, not a word
+	run -0 --separate-stderr qts-sim --fractional --max-participation 0.01 "$BATS_TEST_TMPDIR/thin.csv"
+	[ "$(echo "$output" | grep -c '^fill,2024-01-0[23]T00:00:00Z,A,o1,buy,0.5,')" = 2 ]
+	[ -z "$stderr" ]
+	# a whole unit or more a bar fills, not a word
+	run -0 --separate-stderr qts-sim --max-participation 0.02 "$BATS_TEST_TMPDIR/thin.csv"
+	[ "$(echo "$output" | grep -c '^fill,')" = 2 ]
+	[ -z "$stderr" ]
+}
+
 @test "orders for a symbol of no market data in the stream never fill, and qts-sim says so at the end" {
 	# targets of B (a typo, or its bars left out) among bars of A only
 	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,100' \

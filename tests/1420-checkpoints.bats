@@ -360,17 +360,22 @@ setup() {
 }
 
 @test "checkpoints: qts-sim's warnings at the end count what the whole run saw, across a restart" {
-	# two bars of A at 0 and two of no volume under a participation cap:
-	# one of each before the checkpoint, one after
+	# two bars of A at 0 and two of no volume under a participation cap,
+	# and two of B whose volume of 5 is half a share under it: one of
+	# each before the checkpoint, one after
 	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,1000' 'target,2024-01-02T00:00:00Z,A,100,qty,s' \
-		'bar,2024-01-02T00:00:00Z,A,1d,0,0,0,0,0' 'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,0' \
+		'bar,2024-01-01T00:00:00Z,B,1d,10,10,10,10,1000' 'target,2024-01-02T00:00:00Z,B,100,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,0,0,0,0,0' 'bar,2024-01-02T00:00:00Z,B,1d,10,10,10,10,5' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,0' \
 		> "$T/first.csv"
 	cp "$T/first.csv" "$T/all.csv"
-	printf '%s\n' 'bar,2024-01-04T00:00:00Z,A,1d,0,0,0,0,0' 'bar,2024-01-05T00:00:00Z,A,1d,10,10,10,10,0' >> "$T/all.csv"
+	printf '%s\n' 'bar,2024-01-04T00:00:00Z,A,1d,0,0,0,0,0' 'bar,2024-01-04T00:00:00Z,B,1d,10,10,10,10,5' \
+		'bar,2024-01-05T00:00:00Z,A,1d,10,10,10,10,0' >> "$T/all.csv"
 	run -0 --separate-stderr qts-sim --max-participation 0.1 "$T/all.csv"
 	want=$stderr
 	[[ "$want" == *"qts-sim: 2 prices of a share at 0 or below, the first of A at 2024-01-02T00:00:00Z"* ]]
 	[[ "$want" == *"qts-sim: --max-participation: 2 market events of no volume filled nothing of the orders working, the first of A at 2024-01-03T00:00:00Z"* ]]
+	[[ "$want" == *"qts-sim: --max-participation: 2 market events offered less than a whole unit under the cap (F x volume) and filled nothing of the orders working, the first of B at 2024-01-02T00:00:00Z"* ]]
 	run -0 --separate-stderr qts-sim --max-participation 0.1 --state "$T/s" "$T/first.csv"
 	run -0 --separate-stderr qts-sim --max-participation 0.1 --state "$T/s" "$T/all.csv"
 	[ "$stderr" = "$want" ]
