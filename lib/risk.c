@@ -973,6 +973,13 @@ static int check_stops(qts_risk *r, struct sym *s)
 	char d[QTS_TEXT_MAX];
 	if (p == 0 || fabs(p + s->wq_mkt) <= EPS)
 		return 0; /* flat, or flat at the next price (an exit is working) */
+	/* Market orders working that take it past flat (a strategy turning
+	 * a long short) close it at the next price: at the open of this
+	 * very bar in qts-sim, whose fill comes back after the bar.  The
+	 * side held then is the other one, of an average not known yet: a
+	 * stop of this side would flatten that. */
+	if ((p + s->wq_mkt) * p < 0)
+		return 0;
 	int lng = p > 0;
 	/* F of the price's size: a contract's average or best may be 0 or
 	 * below, where a fraction of it would point the wrong way */

@@ -189,6 +189,32 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	[ -z "$(shorts <(printf '%s\n' "$output"))" ]
 }
 
+@test "fills fed back: no stop on a long that a working market order turns short; the short's stops from its fill on" {
+	# 10 A long at 100; the strategy turns it short (sell 20 at market);
+	# the next bar, which fills that order at its open (100) in qts-sim,
+	# comes here before its fill does: its close of 80 is no stop-loss
+	# of the long sold, and would flatten the short, in profit, instead
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'target,2024-01-02T00:00:00Z,A,10,qty,s' \
+		'fill,2024-01-02T00:00:00Z,A,s-A-1,buy,10,100,0,0' \
+		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' \
+		'target,2024-01-03T00:00:00Z,A,-10,qty,s' \
+		'bar,2024-01-03T00:00:00Z,A,1d,100,100,80,80,1000' > "$BATS_TEST_TMPDIR/turn.csv"
+	run -0 qts-risk --stop-loss 0.1 "$BATS_TEST_TMPDIR/turn.csv"
+	[[ "$output" != *risk,* ]]
+	[[ "$output" != *'qty,*'* ]]
+	# once its fill is back, the short's own stop-loss: 115 against 100
+	printf '%s\n' 'fill,2024-01-04T00:00:00Z,A,s-A-2,sell,20,100,0,0' \
+		'bar,2024-01-04T00:00:00Z,A,1d,100,115,100,115,1000' >> "$BATS_TEST_TMPDIR/turn.csv"
+	run -0 qts-risk --stop-loss 0.1 "$BATS_TEST_TMPDIR/turn.csv"
+	[ "$(echo "$output" | grep -c '^risk,')" = 1 ]
+	[[ "$output" == *"risk,2024-01-05T00:00:00Z,A,stop-loss,flatten,price 115 vs average 100: loss beyond 0.1"* ]]
+	# a market order that only reduces the long leaves its stop on
+	sed 's/^target,2024-01-03T00:00:00Z,A,-10,/target,2024-01-03T00:00:00Z,A,5,/' "$BATS_TEST_TMPDIR/turn.csv" | head -6 > "$BATS_TEST_TMPDIR/part.csv"
+	run -0 qts-risk --stop-loss 0.1 "$BATS_TEST_TMPDIR/part.csv"
+	[[ "$output" == *"risk,2024-01-04T00:00:00Z,A,stop-loss,flatten,price 80 vs average 100: loss beyond 0.1"* ]]
+}
+
 @test "--drawdown-cooldown lifts a breach and restarts the peak" {
 	run -0 qts-risk --max-drawdown 0.1 --drawdown-cooldown 1h < <(
 		bar 2024-01-02T14:30:00Z A 100
