@@ -1293,13 +1293,14 @@ static void apply_position(qts_risk *r, const qts_event *ev)
 	if (!isfinite(q))
 		return;
 	struct sym *s = sym_get(r, ev->symbol);
-	double px = !isnan(s->last) ? s->last : avg > 0 && isfinite(avg) ? avg : NAN;
+	/* a contract's average may be 0 or below (a future in a glut) */
+	double px = !isnan(s->last) ? s->last : has_price(s, avg) ? avg : NAN;
 	if (!qts_qty_same(q, s->pos)) {
 		if (isnan(px))
 			return; /* nothing to value it at: the fills will say */
 		trade(r, s, q, px);
 	}
-	if (q != 0 && avg > 0 && isfinite(avg))
+	if (q != 0 && has_price(s, avg))
 		s->avg = avg;
 }
 

@@ -309,6 +309,29 @@ static void test_events(void)
 	stop();
 }
 
+/* A contract's position fed back at an average of 0 or below (a future
+ * in a glut) before any price of it: the view takes it at that average,
+ * as it takes a share's, and its stop-loss measures from it. */
+static void test_contract_position_below_zero(void)
+{
+	static const char *const rules[] = { "instrument", "CL,multiplier=10", "stop-loss", "0.1", NULL };
+	start(rules, 1, NULL);
+	qts_event ev;
+	qts_event_init(&ev, QTS_POSITION, T(0));
+	QTS_SET(ev.symbol, "CL");
+	ev.position.qty = 10;
+	ev.position.avg_price = -5;
+	qts_risk_feedback(R, &ev, to_sim, NULL);
+	CHECK(qts_risk_position(R, "CL") == 10, "contract: the 10 fed back at -5 held");
+	/* -6 is a loss of 0.2 of |-5|: beyond 0.1, an exit */
+	bar(60, "CL", -5, -6);
+	int i = find_risk("stop-loss", "flatten");
+	CHECK(i >= 0, "contract: stop-loss from the average of -5");
+	if (i >= 0)
+		CHECK_STR(rout[i].risk.detail, "price -6 vs average -5: loss beyond 0.1", "contract: its detail");
+	stop();
+}
+
 /* The stage: --feedback selects the real position; its ops feed the
  * engine. */
 static qts_event sout[MAXOUT];
@@ -385,6 +408,7 @@ int main(void)
 	test_stop_on_real_average();
 	test_partial_fills();
 	test_events();
+	test_contract_position_below_zero();
 	test_stage();
 	return tap_done();
 }
