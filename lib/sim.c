@@ -1992,15 +1992,18 @@ int qts_sim_finish(qts_sim *s)
 		}
 		/* An order no data of its symbol was offered to since it became
 		 * eligible (its day still unset), while the stream's went on
-		 * after that: an exit decided on the symbol's last bar, which
-		 * would otherwise stay working and its position held at a
-		 * stale price, without a word. */
+		 * after that and after the symbol's last data: an exit decided
+		 * on the symbol's last bar, which would otherwise stay working
+		 * and its position held at a stale price, without a word.  (An
+		 * order whose --latency outlasts the last bar of every symbol
+		 * is not of it: no data ended early.) */
+		int64_t end = y->drive == DRIVE_POINT ? y->drive_to - 1 : y->drive_to; /* its last data known */
 		size_t n = 0;
-		for (size_t k = 0; k < y->nord; k++)
+		for (size_t k = 0; end < s->clock && k < y->nord; k++)
 			n += y->ord[k].day == INT64_MIN && y->ord[k].eligible < s->clock;
 		if (n && s->ended_syms++ == 0) {
 			snprintf(s->ended_sym, sizeof s->ended_sym, "%s", y->name);
-			s->ended_at = y->drive == DRIVE_POINT ? y->drive_to - 1 : y->drive_to;
+			s->ended_at = end;
 		}
 		s->ended += n;
 	}

@@ -243,6 +243,11 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	printf 'target,2024-01-06T00:00:00Z,B,3,qty,s\n' >> "$BATS_TEST_TMPDIR/b.csv"
 	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/b.csv"
 	[ -z "$stderr" ]
+	# nor one whose --latency outlasts the last bar, of every symbol
+	printf 'target,2024-01-05T00:00:00Z,B,7,qty,s\nbar,2024-01-05T00:00:00Z,B,1d,10,10,10,10,1000\n' \
+		> "$BATS_TEST_TMPDIR/lat.csv"
+	run -0 --separate-stderr qts-sim --latency 1h "$BATS_TEST_TMPDIR/lat.csv"
+	[ -z "$stderr" ]
 }
 
 @test "--max-participation: a stop filled in part stays triggered; its rest fills on later bars" {
