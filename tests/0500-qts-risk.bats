@@ -269,6 +269,15 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${lines[5]}" = "order,2024-01-02T14:32:00Z,A,o4,buy,1,market,,,day,s" ]
 }
 
+@test "--max-orders rejects a move toward flat past its rate too, as qts-risk(1) says: the position stays" {
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' 'target,2024-01-02T00:00:00Z,A,10,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' 'target,2024-01-03T00:00:00Z,A,0,qty,s' \
+		> "$BATS_TEST_TMPDIR/out.csv"
+	run -0 qts-risk --max-orders 1/7d "$BATS_TEST_TMPDIR/out.csv"
+	[[ "$output" == *"risk,2024-01-03T00:00:00Z,A,max-orders,reject,target 0 qty: more than 1 in 604800s"* ]]
+	[[ "$output" != *"target,2024-01-03T00:00:00Z,A,0,qty,s"* ]]
+}
+
 @test "--price-band rejects a limit price too far from the last price" {
 	run -0 qts-risk --price-band 0.05 < <(prices; order A o1 buy 1 105 limit; order A o2 buy 1 106 limit)
 	[ "${lines[2]}" = "order,$T1,A,o1,buy,1,limit,105,,day,s" ]
