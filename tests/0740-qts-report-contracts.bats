@@ -125,3 +125,25 @@ S,long,9" ]
 	echo "$output" | grep -qE -- '^      --instruments FILE'
 	[ -z "$(echo "$output" | grep -i instrument | awk 'length > 79')" ]
 }
+
+@test "--instrument: contracts none of which is a symbol of a fill are said at the end (ES for fills of ESH4), --compare too" {
+	E=$BATS_TEST_TMPDIR/esh4.csv
+	printf '%s\n' 'fill,2024-01-02T00:00:00Z,ESH4,a,buy,1,4800,0,0' 'fill,2024-01-03T00:00:00Z,ESH4,b,sell,1,4810,0,0' \
+		'equity,2024-01-03T00:00:00Z,100010,100010,0,0,10,0' > "$E"
+	w="qts-report: no contract given (--instrument, --instruments) is a symbol of the stream (ES is not): every symbol was taken as a share"
+	run -0 --separate-stderr qts-report -c --instrument ES,multiplier=50 "$E"
+	[ "$stderr" = "$w" ]
+	[ "$(echo "$output" | field largest_win)" = 10 ]
+	run -0 --separate-stderr qts-report --compare -c --instrument ES,multiplier=50 "$E" "$E"
+	[ "$stderr" = "$w" ]
+	# one of them used is enough, in any of the files compared
+	run -0 --separate-stderr qts-report -c --instrument ES,multiplier=50 --instrument ESH4,multiplier=50 "$E"
+	[ -z "$stderr" ]
+	[ "$(echo "$output" | field largest_win)" = 500 ]
+	printf 'equity,2024-01-03T00:00:00Z,100000,100000,0,0,0,0\n' > "$BATS_TEST_TMPDIR/flat.csv"
+	run -0 --separate-stderr qts-report --compare -c --instrument ESH4,multiplier=50 "$BATS_TEST_TMPDIR/flat.csv" "$E"
+	[ -z "$stderr" ]
+	# no fill at all: nothing was reckoned, as of a share or of a contract
+	run -0 --separate-stderr qts-report -c --instrument ES,multiplier=50 "$BATS_TEST_TMPDIR/flat.csv"
+	[ -z "$stderr" ]
+}
