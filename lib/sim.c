@@ -2041,6 +2041,17 @@ void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file)
 	qts_actions_check_used(actions_file, s->o.actions, s->o.nactions, sim_has_price, s->syms);
 	qts_instruments_check_used(s->o.instruments, s->o.ninstruments, qts_symtab_count(s->syms), sim_has_symbol,
 				   s->syms);
+	/* A rate of a symbol the stream has not (GME=0.5 for bars of GME.US)
+	 * is charged on nothing, the default rate on its shorts: as for
+	 * contracts, one of them matched is enough. */
+	const qts_financing *f = &s->o.fin;
+	if (!f->nborrow || !qts_symtab_count(s->syms))
+		return;
+	for (size_t i = 0; i < f->nborrow; i++)
+		if (sim_has_symbol(s->syms, f->borrow[i].symbol))
+			return;
+	qts_warn("--borrow-rate: no symbol given a rate of its own is a symbol of the stream (%s is not): "
+		 "every short was charged the default rate, %g", f->borrow[0].symbol, f->borrow_rate);
 }
 
 void qts_sim_warn_unpriced(const qts_sim *s)

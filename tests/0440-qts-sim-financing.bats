@@ -187,6 +187,22 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	diff want got
 }
 
+@test "financing: rates of symbols none of which is in the stream are said at the end (GME for bars of GME.US)" {
+	sed 's/AAA/GME.US/' long.csv > gme.csv
+	w="--borrow-rate: no symbol given a rate of its own is a symbol of the stream (GME is not): every short was charged the default rate"
+	for p in qts-sim "qts-broker paper"; do
+		run -0 --separate-stderr $p --borrow-rate GME=0.5 gme.csv
+		[ "$stderr" = "${p%% *}: $w, 0" ]
+		run -0 --separate-stderr $p --borrow-rate 0.02 --borrow-rate GME=0.5 gme.csv
+		[ "$stderr" = "${p%% *}: $w, 0.02" ]
+		# one of them in the stream is enough: a list of many is no mistake
+		run -0 --separate-stderr $p --borrow-rate GME=0.5 --borrow-rate GME.US=0.5 gme.csv
+		[ -z "$stderr" ]
+		run -0 --separate-stderr $p --borrow-rate 0.02 gme.csv
+		[ -z "$stderr" ]
+	done
+}
+
 @test "financing: margin interest on negative cash, interest again once it is positive" {
 	cat > margin.csv <<-EOF
 	bar,2024-01-04T00:00:00Z,AAA,1d,100,100,100,100,1000
