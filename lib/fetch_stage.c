@@ -128,6 +128,7 @@ typedef struct source {
 	/* A file's events read and those within --from/--to, and the span
 	 * read: a window that misses a file altogether is said (the_end). */
 	long nread, nkept;
+	int synth_said; /* synth_missed said it */
 	int64_t first_read, last_read;
 	char *actions;         /* of the kinds that served before */
 	char where[160];
@@ -768,6 +769,33 @@ static void window_missed(source *s)
 	s->nread = 0; /* once */
 }
 
+/* synth: asked for a window that holds no bar of its calendar (a
+ * weekend, the night outside the session, a --to before 2024-01-01 where
+ * it starts without --from) gives nothing: said once, at its end. */
+static void synth_missed(source *s, const options *o)
+{
+	if (s->nkept || s->synth_said)
+		return;
+	s->synth_said = 1;
+	int64_t start = qts_days_from_civil(2024, 1, 1) * QTS_NS_PER_DAY;
+	if (!o->has_from && o->has_to && o->to <= start) {
+		qts_warn("%s: no bar: --to comes before 2024-01-01, where bars start without --from", s->spec);
+		return;
+	}
+	qts_tf tf = o->tf.n ? o->tf : (qts_tf){ 1, 'd' };
+	char why[128];
+	if (tf.unit == 'w')
+		snprintf(why, sizeof why, "weekly bars start on Mondays");
+	else if (tf.unit == 'M')
+		snprintf(why, sizeof why, "monthly bars start on the first of a month");
+	else if (tf.unit == 'd')
+		snprintf(why, sizeof why, "daily bars fall on business days, Monday to Friday");
+	else
+		snprintf(why, sizeof why, "intraday bars fill the session %02d:%02d-%02d:%02d of business days",
+			 o->session_open / 60, o->session_open % 60, o->session_close / 60, o->session_close % 60);
+	qts_warn("%s: no bar within --from and --to: %s", s->spec, why);
+}
+
 /* A source's next event within --from/--to. */
 static int source_next(void *ctx, size_t i, qts_event *ev)
 {
@@ -808,8 +836,11 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 			snprintf(s->err, sizeof s->err, "%s", qts_reader_error(s->events));
 		if (r < 0 && f->draining) /* a read after the signal: the end of what was read */
 			return 0;
-		if (r == 0 && !f->draining)
+		if (r == 0 && !f->draining) {
+			if (s->synth)
+				synth_missed(s, f->o);
 			window_missed(s);
+		}
 		if (r <= 0)
 			return r;
 		if (!s->nread++)

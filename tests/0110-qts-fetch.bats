@@ -616,6 +616,27 @@ rows() {
 	[[ "${lines[0]}" == bar,2024-02-01T00:00:00Z,A,1M,* ]]
 }
 
+@test "synth: a window that holds no bar of its calendar is said, exit 0" {
+	run -0 --separate-stderr qts-fetch -f 2024-01-06 -u 2024-01-07 synth:A
+	[ -z "$output" ]
+	[ "$stderr" = "qts-fetch: synth:A: no bar within --from and --to: daily bars fall on business days, Monday to Friday" ]
+	run -0 --separate-stderr qts-fetch --tf 1h -f 2024-01-02T01:00:00Z -u 2024-01-02T05:00:00Z synth:A,B
+	[ -z "$output" ]
+	[ "$stderr" = "qts-fetch: synth:A,B: no bar within --from and --to: intraday bars fill the session 09:30-16:00 of business days" ]
+	run -0 --separate-stderr qts-fetch --tf 1w -f 2024-01-02 -u 2024-01-05 synth:A
+	[ "$stderr" = "qts-fetch: synth:A: no bar within --from and --to: weekly bars start on Mondays" ]
+	run -0 --separate-stderr qts-fetch --tf 1M -f 2024-01-02 -u 2024-01-05 synth:A
+	[ "$stderr" = "qts-fetch: synth:A: no bar within --from and --to: monthly bars start on the first of a month" ]
+	# without --from, generation starts on 2024-01-01
+	run -0 --separate-stderr qts-fetch -u 2023-06-30 synth:A
+	[ -z "$output" ]
+	[ "$stderr" = "qts-fetch: synth:A: no bar: --to comes before 2024-01-01, where bars start without --from" ]
+	# one bar within the window is enough
+	run -0 --separate-stderr qts-fetch -f 2024-01-05 -u 2024-01-07 synth:A
+	[ "${#lines[@]}" = 1 ]
+	[ -z "$stderr" ]
+}
+
 @test "synth: a timeframe longer than the session is refused" {
 	run -1 --separate-stderr qts-fetch --tf 8h synth:A
 	[ "$stderr" = "qts-fetch: synth:A: --tf 8h is longer than the session" ]
