@@ -128,6 +128,12 @@ struct qts_sim {
 	size_t thin;
 	int64_t thin_ts;
 	char thin_sym[QTS_SYM_MAX];
+	/* fills on bars or ticks under --slippage spread before any quote
+	 * of their symbol, which paid no spread: how many, the first's
+	 * symbol and time */
+	size_t unspread;
+	int64_t unspread_ts;
+	char unspread_sym[QTS_SYM_MAX];
 	/* At the end (qts_sim_finish): the orders working for symbols of no
 	 * market data at all, which nothing could ever fill, how many, of
 	 * how many symbols, and the first such symbol.  Not in checkpoints:
@@ -217,6 +223,7 @@ static __attribute__((noinline)) sym *sym_add(qts_sim *s, const char *name)
 		QTS_SET(y->name, name);
 		qts_field_key_set(&y->namek, y->name);
 		y->pos.mark = NAN;
+		y->half_spread = NAN; /* no quote yet (--slippage spread) */
 		y->bar.ts = QTS_TS_MIN;
 		/* nothing worked yet, even before 1970 (0 would be 1970) */
 		y->drive_to = QTS_TS_MIN;
@@ -1409,6 +1416,11 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			double slip = 0;
 			/* Limit prices are honoured: only market and stop
 			 * orders pay slippage and impact. */
+			if ((o->kind == QTS_MARKET || o->kind == QTS_STOP) && s->o.slippage.kind == QTS_SLIP_SPREAD &&
+			    m->type != QTS_QUOTE && isnan(y->half_spread) && s->unspread++ == 0) {
+				s->unspread_ts = ts;
+				snprintf(s->unspread_sym, sizeof s->unspread_sym, "%s", y->name);
+			}
 			if (o->kind == QTS_MARKET || o->kind == QTS_STOP)
 				slip = qts_slippage_per_share(&s->o.slippage, ref,
 							      m->type == QTS_QUOTE ? 0 : y->half_spread,
@@ -2080,6 +2092,13 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 			 "(--fractional keeps the fraction)",
 			 s->thin, s->thin == 1 ? "" : "s", s->thin_sym, when);
 	}
+	if (s->unspread) {
+		/* Bars alone, or quotes that come later than the fills: the
+		 * spread the run was asked to pay was not paid. */
+		qts_time_format(s->unspread_ts, when);
+		qts_warn("--slippage spread: %zu fill%s on bars or ticks before any quote of the symbol paid no spread, "
+			 "the first of %s at %s", s->unspread, s->unspread == 1 ? "" : "s", s->unspread_sym, when);
+	}
 	if (s->stranded) {
 		char others[64] = "";
 		if (s->stranded_syms > 1)
@@ -2231,14 +2250,16 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close), qts_ck_int(c, &s->group_driven);
 	/* What the warnings at the end count: a restarted run says what the
 	 * whole run saw, as the run uninterrupted does. */
-	uint64_t unpriced = s->unpriced, dry = s->dry, thin = s->thin;
+	uint64_t unpriced = s->unpriced, dry = s->dry, thin = s->thin, unspread = s->unspread;
 	qts_ck_u64(c, &unpriced), qts_ck_i64(c, &s->unpriced_ts);
 	qts_ck_str(c, s->unpriced_sym, sizeof s->unpriced_sym);
 	qts_ck_u64(c, &dry), qts_ck_i64(c, &s->dry_ts);
 	qts_ck_str(c, s->dry_sym, sizeof s->dry_sym);
 	qts_ck_u64(c, &thin), qts_ck_i64(c, &s->thin_ts);
 	qts_ck_str(c, s->thin_sym, sizeof s->thin_sym);
-	s->unpriced = (size_t)unpriced, s->dry = (size_t)dry, s->thin = (size_t)thin;
+	qts_ck_u64(c, &unspread), qts_ck_i64(c, &s->unspread_ts);
+	qts_ck_str(c, s->unspread_sym, sizeof s->unspread_sym);
+	s->unpriced = (size_t)unpriced, s->dry = (size_t)dry, s->thin = (size_t)thin, s->unspread = (size_t)unspread;
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */

@@ -389,6 +389,28 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	[ "${stderr_lines[0]}" = "qts-sim: --slippage: tick given twice" ]
 }
 
+@test "--slippage spread: fills on bars or ticks before any quote of their symbol paid no spread, and that is said" {
+	# bars alone: every fill at the open, no spread to charge
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,100' 'target,2024-01-03T00:00:00Z,A,5,qty,s' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,100' 'target,2024-01-04T00:00:00Z,A,0,qty,s' \
+		'bar,2024-01-04T00:00:00Z,A,1d,10,10,10,10,100' > "$BATS_TEST_TMPDIR/bars.csv"
+	w="qts-sim: --slippage spread: 2 fills on bars or ticks before any quote of the symbol paid no spread, the first of A at 2024-01-03T00:00:00Z"
+	run -0 --separate-stderr qts-sim --slippage spread "$BATS_TEST_TMPDIR/bars.csv"
+	[ "$stderr" = "$w" ]
+	grep -qx 'fill,2024-01-03T00:00:00Z,A,s-A-1,buy,5,10,0,0' <<<"$output"
+	run -0 --separate-stderr qts-broker paper --slippage spread "$BATS_TEST_TMPDIR/bars.csv"
+	[ "$stderr" = "qts-broker:${w#qts-sim:}" ]
+	# a quote before the fill, even of no spread, is a spread that was paid
+	{ echo 'quote,2024-01-02T12:00:00Z,A,10,10,1,1'; cat "$BATS_TEST_TMPDIR/bars.csv"; } > "$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr qts-sim --slippage spread "$BATS_TEST_TMPDIR/q.csv"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr qts-sim --slippage spread "$SIM/quotes.csv"
+	[ -z "$stderr" ]
+	# other models are not concerned
+	run -0 --separate-stderr qts-sim --slippage bps=1 "$BATS_TEST_TMPDIR/bars.csv"
+	[ -z "$stderr" ]
+}
+
 @test "a cost option given twice: the last counts" {
 	printf '%s\n' 'bar,2024-01-01,A,1d,100,100,100,100,1000' 'order,2024-01-01,A,i1,buy,10,market,,,gtc,t' \
 		'bar,2024-01-02,A,1d,100,100,100,100,1000' > "$BATS_TEST_TMPDIR/c.csv"
