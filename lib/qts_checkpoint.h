@@ -92,8 +92,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 * 7: qts-risk the side each symbol's last exit closed, and the exits
 				 *    after which orders took a position past flat;
 				 * 8: qts-sim the market events whose participation cap came to
-				 *    less than a whole unit, and the fills that paid no spread
-				 *    for want of a quote */
+				 *    less than a whole unit, the fills that paid no spread for
+				 *    want of a quote, and those that paid no impact for want
+				 *    of volume */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

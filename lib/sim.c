@@ -134,6 +134,11 @@ struct qts_sim {
 	size_t unspread;
 	int64_t unspread_ts;
 	char unspread_sym[QTS_SYM_MAX];
+	/* fills under --impact after bars of no volume (adv 0: a file with
+	 * a column of zeros), which paid no impact: likewise */
+	size_t noadv;
+	int64_t noadv_ts;
+	char noadv_sym[QTS_SYM_MAX];
 	/* At the end (qts_sim_finish): the orders working for symbols of no
 	 * market data at all, which nothing could ever fill, how many, of
 	 * how many symbols, and the first such symbol.  Not in checkpoints:
@@ -1421,6 +1426,11 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 				s->unspread_ts = ts;
 				snprintf(s->unspread_sym, sizeof s->unspread_sym, "%s", y->name);
 			}
+			if ((o->kind == QTS_MARKET || o->kind == QTS_STOP) && s->o.impact.on && sigma >= 0 &&
+			    adv == 0 && s->noadv++ == 0) {
+				s->noadv_ts = ts;
+				snprintf(s->noadv_sym, sizeof s->noadv_sym, "%s", y->name);
+			}
 			if (o->kind == QTS_MARKET || o->kind == QTS_STOP)
 				slip = qts_slippage_per_share(&s->o.slippage, ref,
 							      m->type == QTS_QUOTE ? 0 : y->half_spread,
@@ -2099,6 +2109,11 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		qts_warn("--slippage spread: %zu fill%s on bars or ticks before any quote of the symbol paid no spread, "
 			 "the first of %s at %s", s->unspread, s->unspread == 1 ? "" : "s", s->unspread_sym, when);
 	}
+	if (s->noadv) {
+		qts_time_format(s->noadv_ts, when);
+		qts_warn("--impact: %zu fill%s after bars of no volume paid no impact (no average volume to take a "
+			 "share of), the first of %s at %s", s->noadv, s->noadv == 1 ? "" : "s", s->noadv_sym, when);
+	}
 	if (s->stranded) {
 		char others[64] = "";
 		if (s->stranded_syms > 1)
@@ -2259,7 +2274,11 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_str(c, s->thin_sym, sizeof s->thin_sym);
 	qts_ck_u64(c, &unspread), qts_ck_i64(c, &s->unspread_ts);
 	qts_ck_str(c, s->unspread_sym, sizeof s->unspread_sym);
+	uint64_t noadv = s->noadv;
+	qts_ck_u64(c, &noadv), qts_ck_i64(c, &s->noadv_ts);
+	qts_ck_str(c, s->noadv_sym, sizeof s->noadv_sym);
 	s->unpriced = (size_t)unpriced, s->dry = (size_t)dry, s->thin = (size_t)thin, s->unspread = (size_t)unspread;
+	s->noadv = (size_t)noadv;
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */

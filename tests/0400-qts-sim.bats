@@ -432,9 +432,13 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	near "$s" 14.189560954670766
 	# the same bars of no volume: adv is 0, and no impact is added
 	sed 's/,1000$/,0/' "$SIM/impact.csv" > "$BATS_TEST_TMPDIR/novol.csv"
-	run -0 qts-sim --impact sqrt,k=1,window=2 "$BATS_TEST_TMPDIR/novol.csv"
+	run -0 --separate-stderr qts-sim --impact sqrt,k=1,window=2 "$BATS_TEST_TMPDIR/novol.csv"
 	[ "$(echo "$output" | field '^fill,' 7)" = 100 ]
 	[ "$(echo "$output" | field '^fill,' 9)" = 0 ]
+	# and that is said: the run was asked for an impact it did not pay
+	[ "$stderr" = "qts-sim: --impact: 1 fill after bars of no volume paid no impact (no average volume to take a share of), the first of A at 2024-01-04T00:00:00Z" ]
+	run -0 --separate-stderr qts-sim --impact sqrt,k=1,window=2 "$SIM/impact.csv"
+	[ -z "$stderr" ]
 	run -2 --separate-stderr qts-sim --impact sqrt
 	[ "${stderr_lines[0]}" = "qts-sim: --impact: sqrt needs k=X" ]
 	run -2 --separate-stderr qts-sim --impact linear,k=1
