@@ -124,6 +124,11 @@ const qts_point *qts_perf_points(qts_perf *p, size_t *n);
 
 /* How many points the curve has so far (cheap: no benchmark alignment). */
 size_t qts_perf_count(const qts_perf *p);
+/* Whether the benchmark has bars and none of them is of a day of the
+ * curve (its returns are then 0 throughout): 1 with span the times of
+ * the curve's first and last points and of the benchmark's first and
+ * last bars, else 0. */
+int qts_perf_bench_apart(const qts_perf *p, int64_t span[4]);
 
 /* ---- the book of a run, for the HTML tearsheet (report_book.c) -----------
  * Kept beside qts_perf, apart from it: the exposure of each point of the

@@ -213,6 +213,19 @@ size_t qts_perf_count(const qts_perf *p)
 	return p->n;
 }
 
+int qts_perf_bench_apart(const qts_perf *p, int64_t span[4])
+{
+	if (p->n < 2 || !p->nbench)
+		return 0;
+	int64_t lo = p->pt[0].day, hi = p->pt[p->n - 1].day;
+	for (size_t i = 0; i < p->nbench; i++)
+		if (p->bench[i].day >= lo && p->bench[i].day <= hi)
+			return 0;
+	span[0] = p->pt[0].ts, span[1] = p->pt[p->n - 1].ts;
+	span[2] = p->bench[0].first, span[3] = p->bench[p->nbench - 1].first;
+	return 1;
+}
+
 /* ---- checkpoints (qts_checkpoint.h) -------------------------------------- */
 
 /* An array of n elements of size bytes, loading into a new one of exactly

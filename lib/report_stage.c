@@ -621,6 +621,16 @@ static void check_benchmark(const state *s, const char *path)
 			 "hold at, left out of its returns", path, s->o->benchmark, s->bench_unpriced,
 			 s->bench_unpriced == 1 ? "" : "s", when);
 	}
+	int64_t span[4];
+	if (s->o->benchmark && s->bench_seen && qts_perf_bench_apart(s->perf, span)) {
+		/* Bars of another period than the run's (a file of the wrong
+		 * years): a benchmark of 0 return, and no beta, said. */
+		char t[4][40];
+		for (int i = 0; i < 4; i++)
+			qts_time_format(span[i], t[i]);
+		qts_warn("%s: --benchmark %s: none of its bars is of a day of the equity, from %s to %s: they run "
+			 "from %s to %s, and its returns are 0", path, s->o->benchmark, t[0], t[1], t[2], t[3]);
+	}
 	if (!s->o->benchmark || s->bench_seen)
 		return;
 	size_t n = qts_symtab_count(s->bars);

@@ -230,6 +230,22 @@ within() {
 	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/eq.csv: --benchmark YHOO: the stream has no bars" ]
 }
 
+@test "--benchmark whose bars are all of other days than the curve's (other years) is said: its returns are 0" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim > "$BATS_TEST_TMPDIR/bh.csv"
+	{ qts-fetch -s X "$DATA/orcl-2003-2005.txt"; grep -v '^bar' "$BATS_TEST_TMPDIR/bh.csv"; } > "$BATS_TEST_TMPDIR/x.csv"
+	first=$(grep -m1 '^equity' "$BATS_TEST_TMPDIR/x.csv" | cut -d, -f2)
+	last=$(grep '^equity' "$BATS_TEST_TMPDIR/x.csv" | tail -n 1 | cut -d, -f2)
+	w="--benchmark X: none of its bars is of a day of the equity, from $first to $last: they run from 2003-01-02T00:00:00Z to 2005-12-30T00:00:00Z, and its returns are 0"
+	run -0 --separate-stderr qts-report -c -b X "$BATS_TEST_TMPDIR/x.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/x.csv: $w" ]
+	[ "$(row benchmark_return)" = 0 ]
+	run -0 --separate-stderr qts-report --compare -c -b X "$BATS_TEST_TMPDIR/x.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/x.csv: $w" ]
+	# one bar within the curve's days is a benchmark, and no warning
+	run -0 --separate-stderr qts-report -c -b YHOO "$BATS_TEST_TMPDIR/bh.csv"
+	[ -z "$stderr" ]
+}
+
 @test "--session: an overnight session dates its evening by the next trading day" {
 	f=$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz
 	[ -f "$f" ] || skip "shared data not present"
