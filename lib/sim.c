@@ -65,6 +65,31 @@ typedef struct totals {
  * together. */
 #define SEEN_IDS (1u << 16)
 
+/* What a run met again and again, for a warning at its end: how many
+ * times, and the first's symbol and time.  Kept in checkpoints, so that
+ * a restarted run says what the whole run saw. */
+typedef struct tally {
+	size_t n;
+	int64_t ts;
+	char sym[QTS_SYM_MAX];
+} tally;
+
+static inline void tally_add(tally *t, int64_t ts, const char *symbol)
+{
+	if (t->n++ == 0) {
+		t->ts = ts;
+		QTS_SET(t->sym, symbol);
+	}
+}
+
+static void tally_ck(qts_ckpt *c, tally *t)
+{
+	uint64_t n = t->n;
+	qts_ck_u64(c, &n), qts_ck_i64(c, &t->ts);
+	qts_ck_str(c, t->sym, sizeof t->sym);
+	t->n = (size_t)n;
+}
+
 struct qts_sim {
 	qts_sim_opts o;
 	qts_sim_emit emit;
@@ -112,33 +137,20 @@ struct qts_sim {
 	size_t nbig;
 	sym **all; /* the symbols in order of first appearance */
 	size_t nall, call, last; /* last: the index of the latest looked up */
-	/* prices of shares at 0 or below, not marked at (see mark): how
-	 * many, and the first's symbol and time */
-	size_t unpriced;
-	int64_t unpriced_ts;
-	char unpriced_sym[QTS_SYM_MAX];
+	/* What the warnings at the end count (qts_sim_warn_unpriced): */
+	tally unpriced; /* prices of shares at 0 or below, not marked at (see mark) */
 	/* market data of no volume (or size) that an order working on it
-	 * could take nothing of under --max-participation: how many, and
-	 * the first's symbol and time (see qts_sim_warn_unpriced) */
-	size_t dry;
-	int64_t dry_ts;
-	char dry_sym[QTS_SYM_MAX];
+	 * could take nothing of under --max-participation */
+	tally dry;
 	/* the same for market data whose F x volume came to less than one
 	 * whole unit (without --fractional): some volume, nothing to fill */
-	size_t thin;
-	int64_t thin_ts;
-	char thin_sym[QTS_SYM_MAX];
+	tally thin;
 	/* fills on bars or ticks under --slippage spread before any quote
-	 * of their symbol, which paid no spread: how many, the first's
-	 * symbol and time */
-	size_t unspread;
-	int64_t unspread_ts;
-	char unspread_sym[QTS_SYM_MAX];
+	 * of their symbol, which paid no spread */
+	tally unspread;
 	/* fills under --impact after bars of no volume (adv 0: a file with
-	 * a column of zeros), which paid no impact: likewise */
-	size_t noadv;
-	int64_t noadv_ts;
-	char noadv_sym[QTS_SYM_MAX];
+	 * a column of zeros), which paid no impact */
+	tally noadv;
 	/* At the end (qts_sim_finish): the orders working for symbols of no
 	 * market data at all, which nothing could ever fill, how many, of
 	 * how many symbols, and the first such symbol.  Not in checkpoints:
@@ -1422,15 +1434,10 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			/* Limit prices are honoured: only market and stop
 			 * orders pay slippage and impact. */
 			if ((o->kind == QTS_MARKET || o->kind == QTS_STOP) && s->o.slippage.kind == QTS_SLIP_SPREAD &&
-			    m->type != QTS_QUOTE && isnan(y->half_spread) && s->unspread++ == 0) {
-				s->unspread_ts = ts;
-				snprintf(s->unspread_sym, sizeof s->unspread_sym, "%s", y->name);
-			}
-			if ((o->kind == QTS_MARKET || o->kind == QTS_STOP) && s->o.impact.on && sigma >= 0 &&
-			    adv == 0 && s->noadv++ == 0) {
-				s->noadv_ts = ts;
-				snprintf(s->noadv_sym, sizeof s->noadv_sym, "%s", y->name);
-			}
+			    m->type != QTS_QUOTE && isnan(y->half_spread))
+				tally_add(&s->unspread, ts, y->name);
+			if ((o->kind == QTS_MARKET || o->kind == QTS_STOP) && s->o.impact.on && sigma >= 0 && adv == 0)
+				tally_add(&s->noadv, ts, y->name);
 			if (o->kind == QTS_MARKET || o->kind == QTS_STOP)
 				slip = qts_slippage_per_share(&s->o.slippage, ref,
 							      m->type == QTS_QUOTE ? 0 : y->half_spread,
@@ -1480,14 +1487,10 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 		}
 		i++;
 	}
-	if (__builtin_expect(dry, 0) && s->dry++ == 0) {
-		s->dry_ts = ts;
-		snprintf(s->dry_sym, sizeof s->dry_sym, "%s", y->name);
-	}
-	if (__builtin_expect(thin, 0) && s->thin++ == 0) {
-		s->thin_ts = ts;
-		snprintf(s->thin_sym, sizeof s->thin_sym, "%s", y->name);
-	}
+	if (__builtin_expect(dry, 0))
+		tally_add(&s->dry, ts, y->name);
+	if (__builtin_expect(thin, 0))
+		tally_add(&s->thin, ts, y->name);
 	return 0;
 }
 
@@ -1496,10 +1499,7 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
  * books cannot go on from it). */
 static __attribute__((noinline, cold)) int unpriced(qts_sim *s, const sym *y, const qts_event *ev)
 {
-	if (s->unpriced++ == 0) {
-		s->unpriced_ts = ev->ts;
-		snprintf(s->unpriced_sym, sizeof s->unpriced_sym, "%s", y->name);
-	}
+	tally_add(&s->unpriced, ev->ts, y->name);
 	return 0;
 }
 
@@ -2076,44 +2076,36 @@ void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file)
 		 "every short was charged the default rate, %g", f->borrow[0].symbol, f->borrow_rate);
 }
 
+/* A tally's warning: "PREFIX<n> NOUN[s] WHAT, the first of SYM at TIME<tail>". */
+static void tally_warn(const tally *t, const char *prefix, const char *noun, const char *what, const char *tail)
+{
+	if (!t->n)
+		return;
+	char when[40];
+	qts_time_format(t->ts, when);
+	qts_warn("%s%zu %s%s %s, the first of %s at %s%s", prefix, t->n, noun, t->n == 1 ? "" : "s", what, t->sym, when,
+		 tail);
+}
+
 void qts_sim_warn_unpriced(const qts_sim *s)
 {
-	char when[40];
-	if (s->unpriced) {
-		qts_time_format(s->unpriced_ts, when);
-		qts_warn("%zu price%s of a share at 0 or below, the first of %s at %s: no price to value it at, "
-			 "its position kept at its last price", s->unpriced, s->unpriced == 1 ? "" : "s",
-			 s->unpriced_sym, when);
-	}
-	if (s->dry) {
-		/* Bars of a file without volume (a column of zeros) fill
-		 * nothing under a participation cap: the run would end with
-		 * its orders working and not a word of why. */
-		qts_time_format(s->dry_ts, when);
-		qts_warn("--max-participation: %zu market event%s of no volume filled nothing of the orders "
-			 "working, the first of %s at %s", s->dry, s->dry == 1 ? "" : "s", s->dry_sym, when);
-	}
-	if (s->thin) {
-		/* F x volume rounded down to whole units came to 0: a thin
-		 * market or a small F fills nothing, as no volume does. */
-		qts_time_format(s->thin_ts, when);
-		qts_warn("--max-participation: %zu market event%s offered less than a whole unit under the cap "
-			 "(F x volume) and filled nothing of the orders working, the first of %s at %s "
-			 "(--fractional keeps the fraction)",
-			 s->thin, s->thin == 1 ? "" : "s", s->thin_sym, when);
-	}
-	if (s->unspread) {
-		/* Bars alone, or quotes that come later than the fills: the
-		 * spread the run was asked to pay was not paid. */
-		qts_time_format(s->unspread_ts, when);
-		qts_warn("--slippage spread: %zu fill%s on bars or ticks before any quote of the symbol paid no spread, "
-			 "the first of %s at %s", s->unspread, s->unspread == 1 ? "" : "s", s->unspread_sym, when);
-	}
-	if (s->noadv) {
-		qts_time_format(s->noadv_ts, when);
-		qts_warn("--impact: %zu fill%s after bars of no volume paid no impact (no average volume to take a "
-			 "share of), the first of %s at %s", s->noadv, s->noadv == 1 ? "" : "s", s->noadv_sym, when);
-	}
+	tally_warn(&s->unpriced, "", "price", "of a share at 0 or below",
+		   ": no price to value it at, its position kept at its last price");
+	/* Bars of a file without volume (a column of zeros) fill nothing
+	 * under a participation cap: the run would end with its orders
+	 * working and not a word of why; likewise a thin market or a small
+	 * F, whose share rounded down to whole units comes to 0. */
+	tally_warn(&s->dry, "--max-participation: ", "market event", "of no volume filled nothing of the orders working",
+		   "");
+	tally_warn(&s->thin, "--max-participation: ", "market event",
+		   "offered less than a whole unit under the cap (F x volume) and filled nothing of the orders working",
+		   " (--fractional keeps the fraction)");
+	/* Bars alone, or quotes that come later than the fills: the spread
+	 * the run was asked to pay was not paid. */
+	tally_warn(&s->unspread, "--slippage spread: ", "fill",
+		   "on bars or ticks before any quote of the symbol paid no spread", "");
+	tally_warn(&s->noadv, "--impact: ", "fill",
+		   "after bars of no volume paid no impact (no average volume to take a share of)", "");
 	if (s->stranded) {
 		char others[64] = "";
 		if (s->stranded_syms > 1)
@@ -2265,20 +2257,8 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	qts_ck_i64(c, &s->group_ts), qts_ck_i64(c, &s->group_close), qts_ck_int(c, &s->group_driven);
 	/* What the warnings at the end count: a restarted run says what the
 	 * whole run saw, as the run uninterrupted does. */
-	uint64_t unpriced = s->unpriced, dry = s->dry, thin = s->thin, unspread = s->unspread;
-	qts_ck_u64(c, &unpriced), qts_ck_i64(c, &s->unpriced_ts);
-	qts_ck_str(c, s->unpriced_sym, sizeof s->unpriced_sym);
-	qts_ck_u64(c, &dry), qts_ck_i64(c, &s->dry_ts);
-	qts_ck_str(c, s->dry_sym, sizeof s->dry_sym);
-	qts_ck_u64(c, &thin), qts_ck_i64(c, &s->thin_ts);
-	qts_ck_str(c, s->thin_sym, sizeof s->thin_sym);
-	qts_ck_u64(c, &unspread), qts_ck_i64(c, &s->unspread_ts);
-	qts_ck_str(c, s->unspread_sym, sizeof s->unspread_sym);
-	uint64_t noadv = s->noadv;
-	qts_ck_u64(c, &noadv), qts_ck_i64(c, &s->noadv_ts);
-	qts_ck_str(c, s->noadv_sym, sizeof s->noadv_sym);
-	s->unpriced = (size_t)unpriced, s->dry = (size_t)dry, s->thin = (size_t)thin, s->unspread = (size_t)unspread;
-	s->noadv = (size_t)noadv;
+	tally_ck(c, &s->unpriced), tally_ck(c, &s->dry), tally_ck(c, &s->thin);
+	tally_ck(c, &s->unspread), tally_ck(c, &s->noadv);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */
