@@ -1451,6 +1451,12 @@ static void limits(qts_risk *r, struct sym *s, double px, struct bound *b)
 	}
 }
 
+/* A move of a position from p to q toward flat, not beyond it. */
+static inline int less_risk(double p, double q)
+{
+	return fabs(q) <= fabs(p) && q * p >= 0;
+}
+
 static int rate_full(const qts_risk *r)
 {
 	if (r->c.max_orders <= 0 || r->nrate < r->c.max_orders)
@@ -1604,7 +1610,12 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		return reject(r, ev, order ? "order" : "target", "quantity %.10g not understood", q);
 	if (!has_price(s, px) && needs_price(c))
 		return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
-	if (rate_full(r))
+	/* Less risk (toward flat, not beyond): the limits below never refuse
+	 * it, and nor does the rate, which is there to stop a strategy adding
+	 * risk in a loop: a strategy sends its exit once (targets go out on
+	 * a change), so an exit refused here would leave the position held.
+	 * It still counts against the rate. */
+	if (!less_risk(p, q) && rate_full(r))
 		return reject(r, ev, "max-orders", "more than %ld in %.10gs", c->max_orders,
 			      (double)c->order_window / QTS_NS_PER_SEC);
 
@@ -1623,9 +1634,8 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		}
 	}
 
-	/* Less risk (toward flat, not beyond) is always allowed. */
 	double qf = q;
-	if (!(fabs(q) <= fabs(p) && q * p >= 0)) {
+	if (!less_risk(p, q)) { /* again: scaled, a target may have become so */
 		struct bound b = { -INFINITY, INFINITY, NULL, NULL };
 		limits(r, s, px, &b);
 		qf = fmin(fmax(q, b.lo), b.hi);

@@ -269,13 +269,26 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 	[ "${lines[5]}" = "order,2024-01-02T14:32:00Z,A,o4,buy,1,market,,,day,s" ]
 }
 
-@test "--max-orders rejects a move toward flat past its rate too, as qts-risk(1) says: the position stays" {
+@test "--max-orders approves a move toward flat past its rate, and counts it; not one past flat" {
 	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' 'target,2024-01-02T00:00:00Z,A,10,qty,s' \
-		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' 'target,2024-01-03T00:00:00Z,A,0,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' 'target,2024-01-03T00:00:00Z,A,4,qty,s' \
+		'order,2024-01-03T00:00:00Z,A,o1,sell,4,market,,,day,s' 'order,2024-01-03T00:00:00Z,A,o2,sell,1,market,,,day,s' \
 		> "$BATS_TEST_TMPDIR/out.csv"
 	run -0 qts-risk --max-orders 1/7d "$BATS_TEST_TMPDIR/out.csv"
-	[[ "$output" == *"risk,2024-01-03T00:00:00Z,A,max-orders,reject,target 0 qty: more than 1 in 604800s"* ]]
-	[[ "$output" != *"target,2024-01-03T00:00:00Z,A,0,qty,s"* ]]
+	# the exit a strategy sends once is not lost to the rate: the
+	# position would stay held
+	[[ "$output" == *"target,2024-01-03T00:00:00Z,A,4,qty,s"* ]]
+	[[ "$output" == *"order,2024-01-03T00:00:00Z,A,o1,sell,4,market,,,day,s"* ]]
+	# flat by then: a sell opens a short, which the rate refuses
+	[[ "$output" == *"risk,2024-01-03T00:00:00Z,A,max-orders,reject,order o2: more than 1 in 604800s"* ]]
+	[[ "$output" != *"order,2024-01-03T00:00:00Z,A,o2"* ]]
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,100,100,100,1000' 'target,2024-01-02T00:00:00Z,A,10,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,100,100,100,100,1000' 'target,2024-01-03T00:00:00Z,A,0,qty,s' \
+		'target,2024-01-04T00:00:00Z,A,5,qty,s' > "$BATS_TEST_TMPDIR/out2.csv"
+	# the exit counts: the entry after it, within the window, is refused
+	run -0 qts-risk --max-orders 2/7d "$BATS_TEST_TMPDIR/out2.csv"
+	[[ "$output" == *"target,2024-01-03T00:00:00Z,A,0,qty,s"* ]]
+	[[ "$output" == *"risk,2024-01-04T00:00:00Z,A,max-orders,reject,target 5 qty: more than 2 in 604800s"* ]]
 }
 
 @test "--price-band rejects a limit price too far from the last price" {
