@@ -370,6 +370,9 @@ int qts_report_text(FILE *f, const qts_run *run, int color);
 /* One JSON object: the metric names as keys, dates YYYY-MM-DD, null where
  * undefined, then monthly_returns and yearly_returns. */
 int qts_report_json(FILE *f, const qts_run *run);
+/* s as a JSON string: quoted, '"', '\\' and control characters escaped
+ * (s is UTF-8, as every text of the stream). */
+void qts_json_str(FILE *f, const char *s);
 /* Metric i of s as qts_report_csv writes it (json 0: empty where
  * undefined) or qts_report_json (json 1: null). */
 void qts_report_value(FILE *f, const qts_summary *s, int i, int json);

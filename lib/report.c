@@ -389,7 +389,7 @@ int qts_report_text(FILE *f, const qts_run *run, int color)
 
 /* ---- JSON and CSV ------------------------------------------------------- */
 
-static void json_str(FILE *f, const char *s)
+void qts_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -468,7 +468,7 @@ static void json_object(FILE *f, const qts_run *run, const char *indent, int fin
 	fputs("{", f);
 	if (run->name) {
 		fprintf(f, "\n%s\"run\": ", indent);
-		json_str(f, run->name);
+		qts_json_str(f, run->name);
 		fputc(',', f);
 	}
 	for (int i = 0; i < QTS_NMETRICS; i++) {

@@ -168,21 +168,6 @@ void sweep_table_sort(table *tb, const char *metric)
 	tb->cap = tb->n;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_cell(FILE *f, const char *s, int kind)
 {
 	double v;
@@ -190,11 +175,11 @@ static void json_cell(FILE *f, const char *s, int kind)
 		if (qts_num_parse(s, strlen(s), &v) == 0 && isfinite(v))
 			fputs(s, f);
 		else
-			json_string(f, s);
+			qts_json_str(f, s);
 	} else if (!*s) {
 		fputs("null", f);
 	} else if (kind == K_DATE) {
-		json_string(f, s);
+		qts_json_str(f, s);
 	} else {
 		fputs(s, f);
 	}
@@ -209,7 +194,7 @@ void sweep_table_write(FILE *f, const table *tb, size_t top, int json)
 			fputs(r ? ",\n  {" : "\n  {", f);
 			for (size_t c = 0; c < tb->ncol; c++) {
 				fputs(c ? ", " : "", f);
-				json_string(f, tb->col[c]);
+				qts_json_str(f, tb->col[c]);
 				fputs(": ", f);
 				json_cell(f, tb->row[r][c], tb->kind[c]);
 			}
