@@ -1059,6 +1059,21 @@ static int64_t date_of(const qts_vendor *v, int64_t t)
 	return v->o.local ? qts_local_date(t) : qts_floor_div(t, QTS_NS_PER_DAY);
 }
 
+/* The day a label of a bar of days, weeks or months falls in: the date of
+ * its instant, or with end (--stamp end) of the instant before it.  But a
+ * label at 00:00 UTC is the date it names, in every zone: qts and the
+ * vendors date such bars so (2024-01-01T00:00:00Z is the week or month of
+ * January 1), and read in the zone of --tz it was the evening before west
+ * of UTC (the week or month before, by a Monday's or a 1st's label, its
+ * bar known before its days had traded) and, with end, the morning of
+ * the date east of it (the week or month after). */
+static int64_t label_day(const qts_vendor *v, int64_t t, int end)
+{
+	if (v->o.local && qts_floor_mod(t, QTS_NS_PER_DAY) == 0)
+		return qts_floor_div(t, QTS_NS_PER_DAY) - (end ? 1 : 0);
+	return date_of(v, end ? t - (t > INT64_MIN) : t);
+}
+
 /* Bars of several weeks or months read as starting in the week or month
  * of their label: right for a label on their first day, and a period
  * late for one on their last (backtrader's 2-week files), where --stamp
@@ -1115,7 +1130,7 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 	 * last day (a Friday, the 31st) gives the same start both ways, and
 	 * so does one at its end (the next Monday, the next 1st) with
 	 * --stamp end. */
-	int64_t day = date_of(v, v->o.stamp_end ? ev->ts - (ev->ts > INT64_MIN) : ev->ts);
+	int64_t day = label_day(v, ev->ts, v->o.stamp_end);
 	int back = v->o.stamp_end ? tf.n - 1 : 0;
 	if (!v->o.stamp_end && tf.n > 1 && !v->label_looked++)
 		label_late(v, tf, day, line);
@@ -1209,8 +1224,8 @@ static int tf_contradicted(qts_vendor *v, const qts_event *ev, long line)
 	if (calendar) {
 		/* The day a label falls in, as finish() takes it: with
 		 * --stamp end, the instant before it. */
-		int64_t a = date_of(v, v->o.stamp_end ? lo - (lo > INT64_MIN) : lo);
-		int64_t b = date_of(v, v->o.stamp_end ? hi - 1 : hi);
+		int64_t a = label_day(v, lo, v->o.stamp_end);
+		int64_t b = label_day(v, hi, v->o.stamp_end);
 		if (tf.unit == 'w')
 			a = qts_floor_div(a + 3, 7), b = qts_floor_div(b + 3, 7); /* Monday 1969-12-29 begins week 0 */
 		else if (tf.unit == 'M') {

@@ -307,6 +307,30 @@ rows() {
 	[[ "$stderr" == *"r.csv:3: duplicate X 1d bar at 2024-01-05T00:00:00Z"* ]]
 }
 
+@test "--tz: a weekly or monthly bar labelled at 00:00 UTC is the week or month of the date it names, west and east of UTC, either --stamp" {
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-08T00:00:00Z,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
+	# 00:00 UTC on a Monday is Sunday evening in New York: it was the
+	# week before, the bar known before its days had traded
+	run -0 qts-fetch -s X --tz America/New_York "$BATS_TEST_TMPDIR/w.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-01-01T05:00:00Z 2024-01-08T05:00:00Z " ]
+	run -0 qts-fetch -s X -t 1w --tz America/New_York "$BATS_TEST_TMPDIR/w.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-01-01T05:00:00Z 2024-01-08T05:00:00Z " ]
+	# a column named as UTC, dates alone: the same
+	printf 'timestamp_utc,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n2024-02-01,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-fetch -s X --tz America/New_York "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(cut -d, -f2,4 <<< "$output" | tr '\n' ' ')" = "2024-01-01T05:00:00Z,1M 2024-02-01T05:00:00Z,1M " ]
+	# labelled at their end: the instant before Monday 00:00 UTC is
+	# Monday morning in Tokyo, but the label says the week ended
+	run -0 qts-fetch -s X --stamp end --tz Asia/Tokyo "$BATS_TEST_TMPDIR/w.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2023-12-24T15:00:00Z 2023-12-31T15:00:00Z " ]
+	run -0 qts-fetch -s X --stamp end --tz Asia/Tokyo "$BATS_TEST_TMPDIR/m.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2023-11-30T15:00:00Z 2023-12-31T15:00:00Z " ]
+	# any other time is the zone's: 15:00 UTC is the next day in Tokyo
+	printf 'Date,Open,High,Low,Close,Volume\n2023-12-31T15:00:00Z,1,2,0.5,1.5,10\n2024-01-07T15:00:00Z,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/t.csv"
+	run -0 qts-fetch -s X --tz Asia/Tokyo "$BATS_TEST_TMPDIR/t.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2023-12-31T15:00:00Z 2024-01-07T15:00:00Z " ]
+}
+
 @test "-t with --tz: days and weeks of the zone, hours elapsed or on the wall clock, across changes of the clocks" {
 	# dates at New York's midnights across the spring's short day: a day
 	# apart on the zone's calendar, though 23 hours apart
