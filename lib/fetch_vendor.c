@@ -33,7 +33,7 @@ struct last_local {
 	int set;
 };
 
-/* A symbol's row before, when -t names the timeframe (tf_contradicted). */
+/* A symbol's row before, against the timeframe (tf_contradicted). */
 struct last_row {
 	int64_t ts;
 	int set;
@@ -67,9 +67,12 @@ struct qts_vendor {
 	int64_t epoch;         /* the unit of epoch times: given, or from the first */
 	int utc_times;         /* the time column's name says UTC: --tz is not its zone */
 	int label_looked;      /* a first bar of weeks or months looked at (label_late) */
-	/* With -t, each symbol's row before (struct last_row), and whether
-	 * a row of a date given a day in hours was said (tf_contradicted). */
+	/* With -t or a timeframe inferred, each symbol's row before (struct
+	 * last_row), and whether a row of a date given a day in hours was
+	 * said (tf_contradicted). */
 	qts_symtab *last_row;
+	int tf_inferred;
+	int tf_rounded;        /* inferred from gaps off whole seconds: trades, each its own gap */
 	int day_in_hours_said;
 	/* Rows read ahead to infer the timeframe, with their lines. */
 	struct ahead queue[INFER_ROWS];
@@ -192,7 +195,7 @@ static int vfail(qts_vendor *v, long line, const char *fmt, ...) __attribute__((
 
 static int vfail(qts_vendor *v, long line, const char *fmt, ...)
 {
-	char what[400];
+	char what[560];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
@@ -1026,8 +1029,10 @@ static void infer_tf(qts_vendor *v)
 	qts_tf tf = { 1, 'd' };
 	/* Times off whole seconds (bars made of trades, every gap its own)
 	 * make one-second bars at the least: the shortest length there is. */
-	if (gap > 0 && gap % QTS_NS_PER_SEC != 0)
+	if (gap > 0 && gap % QTS_NS_PER_SEC != 0) {
 		gap = gap < QTS_NS_PER_SEC ? QTS_NS_PER_SEC : gap - gap % QTS_NS_PER_SEC;
+		v->tf_rounded = 1;
+	}
 	int64_t s = gap / QTS_NS_PER_SEC, count = 0;
 	char unit = 'd';
 	if (s > 0) {
@@ -1265,8 +1270,25 @@ static int tf_contradicted(qts_vendor *v, const qts_event *ev, long line)
 							       qts_floor_div(lo_wall, QTS_NS_PER_DAY)));
 	else
 		apart(gap, g, sizeof g);
-	vfail(v, line, "rows of %s %s apart (%s, %s) are closer than one %s bar: they are not %s bars; "
-	      "give -t their timeframe, or leave it out to infer it", ev->symbol, g, a, b, v->tf, v->tf);
+	/* A first bar of a session off the grid of hours, minutes or
+	 * seconds (09:30, then 10:00 and on: Interactive Brokers' hourly
+	 * bars) is a shorter bar, which no timeframe reads: -t 30m would
+	 * take the next bars for half of what they hold.  Say what it is,
+	 * and the label it has as qts's bar of its interval. */
+	char what[200] = "";
+	if (!calendar && !back && !far && v->tf_ns > 0 && qts_floor_mod(lo_wall, v->tf_ns) != 0 &&
+	    qts_floor_mod(hi_wall, v->tf_ns) == 0 && hi_wall - lo_wall < v->tf_ns) {
+		char at[40], grid[40];
+		row_time(v, lo_wall, 0, at);
+		row_time(v, lo_wall - qts_floor_mod(lo_wall, v->tf_ns), 0, grid);
+		snprintf(what, sizeof what, "the one at %.5s is short (a session's open); label it %.5s, "
+			 "its %s bar's start, as qts-resample does", at + 11, grid + 11, v->tf);
+	}
+	vfail(v, line, "rows of %s %s apart (%s, %s) are closer than one %s bar: %s%s%s", ev->symbol, g, a, b, v->tf,
+	      what[0] ? what : "they are not ", what[0] ? "" : v->tf,
+	      what[0] ? "" : v->tf_inferred ? " bars, though the most common gap between its first rows; "
+					       "give -t their timeframe"
+					     : " bars; give -t their timeframe, or leave it out to infer it");
 	/* and the file ends here, however often it is read again */
 	QTS_SET(v->fatal, v->err);
 	v->fatal_after_queue = 1;
@@ -1328,6 +1350,17 @@ static void prime(qts_vendor *v)
 	if (!v->tf[0] && v->kind == QTS_BAR) {
 		infer_tf(v);
 		one_intraday_row(v);
+		/* The timeframe inferred is checked against the rows as one
+		 * given is: rows closer than a bar of it (an hour's bars after
+		 * a first one at 09:30) went out as bars that overlap.  But
+		 * not one of seconds from times off whole seconds: those are
+		 * trades written as bars, every gap its own, read as bars of
+		 * the shortest length there is (Vendor layouts). */
+		v->tf_inferred = 1;
+		if (!v->fatal_after_queue && !v->tf_rounded && !(v->last_row = qts_symtab_new(sizeof(struct last_row)))) {
+			QTS_SET(v->fatal, "out of memory");
+			v->fatal_after_queue = 1;
+		}
 	}
 }
 
@@ -1355,6 +1388,8 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev)
 			return a->bad;
 		}
 		*ev = a->ev;
+		if (v->last_row && tf_contradicted(v, ev, a->line) < 0)
+			return -1;
 		return finish(v, ev, a->line) < 0 ? QTS_VENDOR_BAD : 1;
 	}
 	if (v->fatal_after_queue) {

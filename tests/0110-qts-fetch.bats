@@ -331,6 +331,31 @@ rows() {
 	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2023-12-31T15:00:00Z 2024-01-07T15:00:00Z " ]
 }
 
+@test "hourly bars after a short first bar of a session (09:30, 10:00...): refused inferred as with -t, saying what it is and the label to give it" {
+	printf 'date,open,high,low,close,volume\n' > "$BATS_TEST_TMPDIR/h.csv"
+	for t in 09:30 10:00 11:00 12:00 13:00 14:00 15:00; do
+		printf '2024-01-02 %s:00,1,2,0.5,1.5,10\n' "$t" >> "$BATS_TEST_TMPDIR/h.csv"
+	done
+	want="qts-fetch: $BATS_TEST_TMPDIR/h.csv:3: rows of X 30 minutes apart (2024-01-02T09:30:00Z, 2024-01-02T10:00:00Z) are closer than one 1h bar: the one at 09:30 is short (a session's open); label it 09:00, its 1h bar's start, as qts-resample does"
+	run -1 --separate-stderr qts-fetch -s X -t 1h "$BATS_TEST_TMPDIR/h.csv"
+	[ "$stderr" = "$want" ]
+	[ "$output" = "bar,2024-01-02T09:30:00Z,X,1h,1,2,0.5,1.5,10
+system,2024-01-02T10:30:00Z,qts-fetch,error,\"${want#qts-fetch: }\"" ]
+	# inferred, the same: 1h was the most common gap, and the two first
+	# bars went out overlapping, without a word
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/h.csv"
+	[ "$stderr" = "$want" ]
+	# labelled as the message says, the file is hourly bars
+	sed -i 's/ 09:30:00/ 09:00:00/' "$BATS_TEST_TMPDIR/h.csv"
+	run -0 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/h.csv"
+	[ "${#lines[@]}" -eq 7 ]
+	[ -z "$stderr" ]
+	# rows closer than the most common gap otherwise: no timeframe read them
+	printf 'date,open,high,low,close\n2024-01-02 10:00:00,1,1,1,1\n2024-01-02 10:05:00,1,1,1,1\n2024-01-02 10:10:00,1,1,1,1\n2024-01-02 10:12:00,1,1,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/m.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/m.csv:5: rows of X 2 minutes apart (2024-01-02T10:10:00Z, 2024-01-02T10:12:00Z) are closer than one 5m bar: they are not 5m bars, though the most common gap between its first rows; give -t their timeframe" ]
+}
+
 @test "-t with --tz: days and weeks of the zone, hours elapsed or on the wall clock, across changes of the clocks" {
 	# dates at New York's midnights across the spring's short day: a day
 	# apart on the zone's calendar, though 23 hours apart
@@ -364,7 +389,7 @@ rows() {
 	# and wall-clock times in the message
 	rows "$BATS_TEST_TMPDIR/m.csv" '2024-03-11 09:30:00' '2024-03-11 10:00:00'
 	run -1 --separate-stderr qts-fetch -t 1h --tz America/New_York -s X "$BATS_TEST_TMPDIR/m.csv"
-	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/m.csv:3: rows of X 30 minutes apart (2024-03-11T09:30:00, 2024-03-11T10:00:00) are closer than one 1h bar: they are not 1h bars; give -t their timeframe, or leave it out to infer it" ]
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/m.csv:3: rows of X 30 minutes apart (2024-03-11T09:30:00, 2024-03-11T10:00:00) are closer than one 1h bar: the one at 09:30 is short (a session's open); label it 09:00, its 1h bar's start, as qts-resample does" ]
 }
 
 @test "-t 24h or 1440m on rows of dates: 24h bars, with a word that daily bars are 1d" {
