@@ -740,7 +740,18 @@ static int all_digits(const char *s, size_t n)
 	return n > 0 && strspn(s, "0123456789") == n;
 }
 
-/* An epoch integer in the file's unit. */
+/* The number of digits before the point of an epoch time with a fraction
+ * (1700000000.5, as exchanges' dumps and Python's time() write them), or
+ * 0 for anything else. */
+static size_t epoch_fraction_digits(const char *s, size_t n)
+{
+	size_t i = strspn(s, "0123456789");
+	return i > 0 && i + 1 < n && s[i] == '.' && all_digits(s + i + 1, n - i - 1) ? i : 0;
+}
+
+/* An epoch time in the file's unit: an integer, or one with a fraction
+ * of the unit down to the nanosecond, read from its digits (a double
+ * holds 1700000000.123456789 s only to a few hundred nanoseconds). */
 static int epoch_time(qts_vendor *v, const char *s, size_t n, int64_t *ts, long line)
 {
 	char *end = NULL;
@@ -750,10 +761,28 @@ static int epoch_time(qts_vendor *v, const char *s, size_t n, int64_t *ts, long 
 			      ((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1])));
 	errno = 0;
 	long long e = digit ? strtoll(s, &end, 10) : 0;
+	int range = errno == ERANGE;
+	int64_t frac = 0;
+	if (digit && end < s + n && *end == '.' && end + 1 < s + n && all_digits(end + 1, (size_t)(s + n - end - 1))) {
+		size_t k = (size_t)(s + n - end - 1), places = 0;
+		for (int64_t u = v->epoch; u > 1; u /= 10)
+			places++;
+		if (k > places) {
+			if (!places)
+				return vfail(v, line, "'%s' has a fraction of a nanosecond, the finest time kept "
+					     "(--epoch ns)", s);
+			return vfail(v, line, "'%s' has %zu decimals: %s since the epoch take at most %zu, "
+				     "to the nanosecond, the finest time kept", s, k, unit_words(v->epoch), places);
+		}
+		for (size_t i = 0; i < places; i++)
+			frac = frac * 10 + (i < k ? end[1 + i] - '0' : 0);
+		end = (char *)s + n;
+	}
 	if (!digit || end != s + n)
 		return vfail(v, line, "'%s' is not an epoch integer (--epoch %s)", s, unit_name(v->epoch));
 	/* An epoch beyond int64 nanoseconds would wrap around. */
-	if (errno == ERANGE || __builtin_mul_overflow(e, v->epoch, ts))
+	if (range || __builtin_mul_overflow(e, v->epoch, ts) ||
+	    __builtin_add_overflow(*ts, s[0] == '-' ? -frac : frac, ts))
 		return vfail(v, line, "'%s' %s since the epoch is not a time there is (1677-09-21 to 2262-04-11)",
 			     s, unit_words(v->epoch));
 	return 0;
@@ -768,19 +797,20 @@ static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *
 	int col = v->col[C_DATETIME] >= 0 ? v->col[C_DATETIME] : v->col[C_DATE];
 	const char *s = f[col];
 	size_t n = len[col];
-	if (alone && !v->epoch && !v->o.date_format && all_digits(s, n) && n != 8) {
+	size_t whole = all_digits(s, n) ? n : epoch_fraction_digits(s, n);
+	if (alone && !v->epoch && !v->o.date_format && whole && n != 8) {
 		/* Epoch integers without --epoch: the first one's digits
 		 * give the unit for the whole file. */
 		/* Up to 7 digits are no unit's time but 1970's: a
 		 * spreadsheet's serial day (45293, 2024-01-02) more likely,
 		 * which --epoch, as the message said, read as 1970. */
-		if (n < 8)
+		if (whole < 8)
 			return vfail(v, line, "'%s' is not a time: an integer of %zu digits is no date (YYYYMMDD), "
 				     "and since the epoch in any unit it is in 1970 (a spreadsheet's day "
-				     "number? write the dates as YYYY-MM-DD)", s, n);
-		if (!(v->epoch = epoch_unit_of(n)))
+				     "number? write the dates as YYYY-MM-DD)", s, whole);
+		if (!(v->epoch = epoch_unit_of(whole)))
 			return vfail(v, line, "'%s' is not a time: epoch integers of %zu digits could be of "
-				     "two units; name it with --epoch s|ms|us|ns", s, n);
+				     "two units; name it with --epoch s|ms|us|ns", s, whole);
 	}
 	if (alone && v->epoch)
 		return epoch_time(v, s, n, ts, line);

@@ -321,6 +321,45 @@ TOP=$BATS_TEST_DIRNAME/..
 tick,1970-01-02T00:00:00Z,X,1,1" ]
 }
 
+@test "epoch times with a fraction of their unit (1700000000.5 s) are read to the nanosecond, with --epoch or without" {
+	printf 'timestamp,price,size\n1700000000.5,1,1\n1700000001.123456789,1,1\n1700000002,1,1\n' > "$BATS_TEST_TMPDIR/e.csv"
+	want="tick,2023-11-14T22:13:20.500Z,X,1,1
+tick,2023-11-14T22:13:21.123456789Z,X,1,1
+tick,2023-11-14T22:13:22Z,X,1,1"
+	run -0 qts-fetch -s X --epoch s "$BATS_TEST_TMPDIR/e.csv"
+	[ "$output" = "$want" ]
+	# ten digits before the point are seconds, as without one
+	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/e.csv"
+	[ "$output" = "$want" ]
+	printf 'timestamp,price,size\n1700000000500.25,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-fetch -s X --epoch ms "$BATS_TEST_TMPDIR/m.csv"
+	[ "$output" = "tick,2023-11-14T22:13:20.500250Z,X,1,1" ]
+	# before the epoch, the fraction too
+	printf 'timestamp,price,size\n-1.5,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run -0 qts-fetch -s X --epoch s "$BATS_TEST_TMPDIR/m.csv"
+	[ "$output" = "tick,1969-12-31T23:59:58.500Z,X,1,1" ]
+	# finer than a nanosecond, as every time in a file
+	printf 'timestamp,price,size\n1700000000.1234567891,1,1\n' > "$BATS_TEST_TMPDIR/f.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/f.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/f.csv:2: '1700000000.1234567891' has 10 decimals: seconds since the epoch take at most 9, to the nanosecond, the finest time kept" ]
+	printf 'timestamp,price,size\n1700000000000000000.5,1,1\n' > "$BATS_TEST_TMPDIR/n.csv"
+	run -1 --separate-stderr qts-fetch -s X --epoch ns "$BATS_TEST_TMPDIR/n.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/n.csv:2: '1700000000000000000.5' has a fraction of a nanosecond, the finest time kept (--epoch ns)" ]
+	# the last instant there is, and past it
+	printf 'timestamp,price,size\n9223372036.854775807,1,1\n' > "$BATS_TEST_TMPDIR/l.csv"
+	run -0 qts-fetch -s X --epoch s "$BATS_TEST_TMPDIR/l.csv"
+	[ "$output" = "tick,2262-04-11T23:47:16.854775807Z,X,1,1" ]
+	printf 'timestamp,price,size\n9223372036.854775808,1,1\n' > "$BATS_TEST_TMPDIR/l.csv"
+	run -1 --separate-stderr qts-fetch -s X --epoch s "$BATS_TEST_TMPDIR/l.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/l.csv:2: '9223372036.854775808' seconds since the epoch is not a time there is (1677-09-21 to 2262-04-11)" ]
+	# a point with no digits on either side is no time
+	for t in 1700000000. .5 1700000000.5x; do
+		printf 'timestamp,price,size\n%s,1,1\n' "$t" > "$BATS_TEST_TMPDIR/b.csv"
+		run -1 --separate-stderr qts-fetch -s X --epoch s "$BATS_TEST_TMPDIR/b.csv"
+		[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/b.csv:2: '$t' is not an epoch integer (--epoch s)" ]
+	done
+}
+
 @test "Tardis files need no --epoch" {
 	run -0 qts-fetch "$F/trades.csv"
 	[ "${lines[0]}" = "tick,2020-02-22T00:00:02.111Z,BTCUSDT,9682,0.132" ]
