@@ -1142,7 +1142,7 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 		return 0;
 	QTS_SET(ev->bar.tf, v->tf);
 	qts_tf tf = v->tfv;
-	if (tf.unit == 'd' && v->o.stamp_end && v->o.local) {
+	if (tf.unit == 'd' && v->o.stamp_end && v->o.local && qts_floor_mod(ev->ts, QTS_NS_PER_DAY) != 0) {
 		/* Days of the zone follow its calendar, 23 or 25 hours long
 		 * where the clocks change: a bar labelled at its end starts n
 		 * days before on the zone's wall clock (at its midnight for a
@@ -1153,6 +1153,10 @@ static int finish(qts_vendor *v, qts_event *ev, long line)
 			return vfail(v, line, "the bar would start before 1677-09-21");
 		return 0;
 	}
+	/* A label at 00:00 UTC names a date (label_day), also read in the
+	 * zone of --tz: the bar labelled at its end so is the n days before,
+	 * at 00:00 UTC as qts dates days, not 24 hours of the zone's wall
+	 * clock before (01:00 UTC before New York's short day). */
 	if (tf.unit != 'w' && tf.unit != 'M') {
 		if (v->o.stamp_end && __builtin_sub_overflow(ev->ts, v->tf_ns, &ev->ts))
 			return vfail(v, line, "the bar would start before 1677-09-21");

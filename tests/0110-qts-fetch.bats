@@ -120,6 +120,19 @@ last_bar() {
 	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-08T05:00:00Z 2024-03-10T05:00:00Z 2024-11-02T04:00:00Z 2024-11-04T05:00:00Z " ]
 }
 
+@test "--stamp end --tz: a daily bar labelled at 00:00 UTC starts at 00:00 UTC the day before, across New York's short day too" {
+	# it started 24 hours of New York's wall clock before: at 01:00 UTC
+	printf 'Date,Open,High,Low,Close,Volume\n2024-03-09T00:00:00Z,1,2,0.5,1.5,10\n2024-03-11T00:00:00Z,1,2,0.5,1.5,10\n2024-11-04T00:00:00Z,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -0 qts-fetch -t 1d --stamp end --tz America/New_York -s X "$BATS_TEST_TMPDIR/d.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-03-08T00:00:00Z 2024-03-10T00:00:00Z 2024-11-03T00:00:00Z " ]
+	# as without --tz, and as a column named as UTC
+	run -0 qts-fetch -t 1d --stamp end -s X "$BATS_TEST_TMPDIR/d.csv"
+	want=$output
+	sed 's/^Date/timestamp_utc/;s/T00:00:00Z//' "$BATS_TEST_TMPDIR/d.csv" > "$BATS_TEST_TMPDIR/u.csv"
+	run -0 qts-fetch -t 1d --stamp end --tz America/New_York -s X "$BATS_TEST_TMPDIR/u.csv"
+	[ "$output" = "$want" ]
+}
+
 @test "--stamp start: a weekly or monthly bar labelled by a later day of it starts on its Monday or its 1st, at --tz's midnight with --tz" {
 	printf 'Date,Open,High,Low,Close,Volume\n2024-01-05,1,2,0.5,1.5,10\n2024-01-12,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/w.csv"
 	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/w.csv"
