@@ -82,6 +82,14 @@ static int64_t local_midnight(int64_t d, const char *tz)
 	return tz ? qts_local_to_utc(d * QTS_NS_PER_DAY) : d * QTS_NS_PER_DAY;
 }
 
+/* Is day d one the zone skips whole (Pacific/Apia's Friday 2011-12-30)?
+ * Its midnight is then the next day's, and a business day's bars there
+ * fell on the Saturday. */
+static int day_skipped(int64_t d, const char *tz)
+{
+	return tz && qts_local_date(local_midnight(d, tz)) != d;
+}
+
 static int weekday(int64_t d) /* 0 = Monday */
 {
 	return (int)(((d % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
@@ -201,7 +209,7 @@ static int advance_time(qts_synth *s)
 		} else if (tf.unit == 'w')
 			s->day -= weekday(s->day); /* weeks start on Monday */
 		else
-			while (weekday(s->day) >= 5)
+			while (weekday(s->day) >= 5 || (s->o.daily_local && day_skipped(s->day, s->o.tz)))
 				s->day++;
 		if (qts_time_mul(s->day, QTS_NS_PER_DAY, &s->t))
 			return 1; /* past the last time: qts_synth_next says so */
@@ -219,7 +227,7 @@ static int advance_time(qts_synth *s)
 	/* The next business day with room for a bar in its session. */
 	for (;;) {
 		s->day++;
-		if (weekday(s->day) >= 5)
+		if (weekday(s->day) >= 5 || day_skipped(s->day, s->o.tz))
 			continue;
 		int64_t mid = local_midnight(s->day, s->o.tz);
 		if (qts_time_add(mid, (int64_t)s->o.session_open * 60 * QTS_NS_PER_SEC, &s->t) ||

@@ -667,7 +667,8 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
 /* A time as written; without a zone it is wall-clock time in the zone of
  * --tz (UTC without it).  0; below 0 when it is not a time (the code of
  * qts_time_parse: -1, QTS_TIME_TOO_FINE, QTS_TIME_OUT_OF_RANGE); SKIPPED when it is
- * a wall-clock time the zone skips (the clocks go forward past it).  A
+ * a wall-clock time the zone skips (the clocks go forward past it), and
+ * SKIPPED_DAY when it is on a date the zone skips whole.  A
  * time of the hour repeated as the clocks go back is its first instant,
  * or its second when the first is not after the symbol's row before (a
  * bar's) or is before it (a tick's or quote's): a symbol's rows in order
@@ -675,7 +676,7 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
  * tell nothing of it (two symbols' bars of 01:00 are both of the first
  * 01:00), nor does a trade at the time of the one before (trades share a
  * time): only a bar has one time a symbol. */
-enum { SKIPPED = -100 }; /* below qts_time_parse's codes */
+enum { SKIPPED = -100, SKIPPED_DAY = -101 }; /* below qts_time_parse's codes */
 static int when(qts_vendor *v, struct last_local *last, const char *s, size_t n, int64_t *ts)
 {
 	int zoned, code;
@@ -685,17 +686,23 @@ static int when(qts_vendor *v, struct last_local *last, const char *s, size_t n,
 		return 0;
 	int64_t early, late;
 	int instants = qts_local_instants(*ts, &early, &late);
-	/* a date alone, on a day that starts late, is that day */
+	/* a date alone, on a day that starts late, is that day; but not
+	 * one of a day the zone skipped whole (Pacific/Apia's 2011-12-30),
+	 * which read as the next day's start made two rows of one day */
 	if (instants == 0 && qts_floor_mod(*ts, QTS_NS_PER_DAY) != 0)
 		return SKIPPED;
+	if (instants == 0 && qts_local_date(early) != qts_floor_div(*ts, QTS_NS_PER_DAY))
+		return SKIPPED_DAY;
 	int second = last->set && (v->kind == QTS_BAR ? early <= last->ts : early < last->ts);
 	*ts = instants == 2 && second ? late : early;
 	last->ts = *ts, last->set = 1;
 	return 0;
 }
 
-static int skipped(qts_vendor *v, long line, const char *s)
+static int skipped(qts_vendor *v, long line, const char *s, int code)
 {
+	if (code == SKIPPED_DAY)
+		return vfail(v, line, "'%s' is a date the zone of --tz skips: its clocks go forward past the whole day", s);
 	return vfail(v, line, "'%s' is a time the zone of --tz skips: the clocks go forward past it", s);
 }
 
@@ -825,8 +832,8 @@ static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *
 		int r = when(v, last, d, strlen(d), ts);
 		if (r == 0)
 			return 0;
-		if (r == SKIPPED)
-			return skipped(v, line, s);
+		if (r == SKIPPED || r == SKIPPED_DAY)
+			return skipped(v, line, s, r);
 		if (unkept(v, line, s, r))
 			return QTS_VENDOR_BAD;
 		return vfail(v, line, "'%s' is not a time%s", s,
@@ -842,8 +849,8 @@ static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *
 	/* Cut short, the rest of a long date could read as a time without
 	 * the time column. */
 	int r = k < 0 || (size_t)k >= sizeof both ? -1 : when(v, last, both, (size_t)k, ts);
-	if (r == SKIPPED)
-		return skipped(v, line, both);
+	if (r == SKIPPED || r == SKIPPED_DAY)
+		return skipped(v, line, both, r);
 	if (r < 0 && unkept(v, line, both, r))
 		return QTS_VENDOR_BAD;
 	if (r < 0)

@@ -62,6 +62,21 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "${lines[1]}" = "bar,2024-09-08T04:00:00Z,X,1d,1,2,0.5,1.5,10" ]
 }
 
+@test "--tz: a date the zone skips whole (Pacific/Apia, 2011-12-30) is an error naming the line, not the next day's start twice" {
+	printf 'Date,Open,High,Low,Close,Volume\n2011-12-29,1,2,0.5,1.5,10\n2011-12-30,1,2,0.5,1.5,10\n2011-12-31,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/apia.csv"
+	run -1 --separate-stderr qts-fetch --tz Pacific/Apia -s X "$BATS_TEST_TMPDIR/apia.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/apia.csv:3: '2011-12-30' is a date the zone of --tz skips: its clocks go forward past the whole day" ]
+	[ "${lines[0]}" = "bar,2011-12-29T10:00:00Z,X,1d,1,2,0.5,1.5,10" ]
+	# in another layout too
+	printf 'Date,Open,High,Low,Close,Volume\n30/12/2011,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/f.csv"
+	run -1 --separate-stderr qts-fetch --tz Pacific/Apia --date-format %d/%m/%Y -s X "$BATS_TEST_TMPDIR/f.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/f.csv:2: '30/12/2011' is a date the zone of --tz skips: its clocks go forward past the whole day" ]
+	# the days around it are read
+	sed -i '/2011-12-30/d' "$BATS_TEST_TMPDIR/apia.csv"
+	run -0 qts-fetch --tz Pacific/Apia -s X "$BATS_TEST_TMPDIR/apia.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2011-12-29T10:00:00Z 2011-12-30T10:00:00Z " ]
+}
+
 @test "--tz: the repeated hour is read twice symbol by symbol, and trades of one time in it are of one instant" {
 	# Another symbol's row, or a second trade at the same time, was taken
 	# for the second pass of the hour: B's 01:00 bar went an hour late (or
@@ -662,6 +677,14 @@ system,2024-01-02T10:30:00Z,qts-fetch,error,\"${want#qts-fetch: }\"" ]
 	# Honolulu's session of 3 January ends at 02:00Z on the 4th
 	run -0 qts-fetch --tf 1h --tz Pacific/Honolulu --from 2024-01-04T00:00:00Z --count 2 synth:A
 	[ "$(stamps)" = "2024-01-04T00:30:00Z 2024-01-04T19:30:00Z " ]
+}
+
+@test "synth: --tz: a business day the zone skips whole (Pacific/Apia's Friday 2011-12-30) has no bar, where its bars fell on the Saturday" {
+	run -0 qts-fetch --tz Pacific/Apia --from 2011-12-28 --count 4 synth:A
+	# Wednesday, Thursday, then Monday 2 and Tuesday 3 January (UTC+14)
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2011-12-28T10:00:00Z 2011-12-29T10:00:00Z 2012-01-01T10:00:00Z 2012-01-02T10:00:00Z " ]
+	run -0 qts-fetch --tz Pacific/Apia -t 1h --from 2011-12-29T14:00 --count 2 synth:A
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2011-12-30T00:30:00Z 2012-01-01T19:30:00Z " ]
 }
 
 @test "synth: --session and --tz" {
