@@ -71,7 +71,7 @@ struct qts_vendor {
 	 * last_row), and whether a row of a date given a day in hours was
 	 * said (tf_contradicted). */
 	qts_symtab *last_row;
-	int tf_inferred;
+	int tf_inferred;       /* measured from the gaps between the first rows */
 	int tf_rounded;        /* inferred from gaps off whole seconds: trades, each its own gap */
 	int day_in_hours_said;
 	/* Rows read ahead to infer the timeframe, with their lines. */
@@ -1089,6 +1089,9 @@ static void infer_tf(qts_vendor *v)
 	 * is no bar length, and stays 1d. */
 	if (count >= 1 && count < 1000000)
 		tf = (qts_tf){ (int)count, unit };
+	/* measured, not the 1d left for want of a gap (rows newest first
+	 * have none: validation names their order) */
+	v->tf_inferred = count >= 1 && count < 1000000;
 	qts_tf_format(tf, v->tf);
 	v->tfv = tf;
 	v->tf_ns = qts_tf_ns(tf);
@@ -1397,8 +1400,7 @@ static void prime(qts_vendor *v)
 		 * not one of seconds from times off whole seconds: those are
 		 * trades written as bars, every gap its own, read as bars of
 		 * the shortest length there is (Vendor layouts). */
-		v->tf_inferred = 1;
-		if (!v->fatal_after_queue && !v->tf_rounded && !(v->last_row = qts_symtab_new(sizeof(struct last_row)))) {
+		if (v->tf_inferred && !v->fatal_after_queue && !v->tf_rounded && !(v->last_row = qts_symtab_new(sizeof(struct last_row)))) {
 			QTS_SET(v->fatal, "out of memory");
 			v->fatal_after_queue = 1;
 		}

@@ -382,6 +382,11 @@ system,2024-01-02T10:30:00Z,qts-fetch,error,\"${want#qts-fetch: }\"" ]
 	printf 'date,open,high,low,close\n2024-01-02 10:00:00,1,1,1,1\n2024-01-02 10:05:00,1,1,1,1\n2024-01-02 10:10:00,1,1,1,1\n2024-01-02 10:12:00,1,1,1,1\n' > "$BATS_TEST_TMPDIR/m.csv"
 	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/m.csv"
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/m.csv:5: rows of X 2 minutes apart (2024-01-02T10:10:00Z, 2024-01-02T10:12:00Z) are closer than one 5m bar: they are not 5m bars, though the most common gap between its first rows; give -t their timeframe" ]
+	# rows newest first measure no gap: the 1d left is not checked, and
+	# validation names their order
+	printf 'date,open,high,low,close\n2024-01-02 10:02:00,1,1,1,1\n2024-01-02 10:01:00,1,1,1,1\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -1 --separate-stderr qts-fetch -s X "$BATS_TEST_TMPDIR/d.csv"
+	[[ "$stderr" == *"d.csv:3: X 1d bar at 2024-01-02T10:01:00Z is not after the one before (2024-01-02T10:02:00Z): the rows are in descending (newest-first) order"* ]]
 }
 
 @test "-t with --tz: days and weeks of the zone, hours elapsed or on the wall clock, across changes of the clocks" {
