@@ -164,6 +164,13 @@ struct qts_sim {
 	size_t ended, ended_syms;
 	char ended_sym[QTS_SYM_MAX];
 	int64_t ended_at;
+	/* And of orders that --latency made eligible only after the last
+	 * market data of their symbol, given before that data: without the
+	 * latency it would have worked them.  The earliest given, its
+	 * symbol, and of how many symbols. */
+	size_t late, late_syms;
+	char late_sym[QTS_SYM_MAX];
+	int64_t late_at;
 	/* The index of the latest bar's symbol: the bars of a wide book
 	 * cycle over the symbols, and the events between them (targets of a
 	 * few) do not move this guess off its cycle.  Not in checkpoints
@@ -2020,9 +2027,30 @@ int qts_sim_finish(qts_sim *s)
 		 * order whose --latency outlasts the last bar of every symbol
 		 * is not of it: no data ended early.) */
 		int64_t end = y->drive == DRIVE_POINT ? y->drive_to - 1 : y->drive_to; /* its last data known */
-		size_t n = 0;
-		for (size_t k = 0; end < s->clock && k < y->nord; k++)
-			n += y->ord[k].day == INT64_MIN && y->ord[k].eligible < s->clock;
+		size_t n = 0, late = 0;
+		for (size_t k = 0; k < y->nord; k++) {
+			const qts_order *o = &y->ord[k];
+			if (o->day != INT64_MIN)
+				continue; /* offered to data: a limit not reached, say */
+			if (end < s->clock && o->eligible < s->clock) {
+				n++;
+				continue;
+			}
+			/* Given before the symbol's last data was known (a tick:
+			 * at or before its time), which would have worked it but
+			 * for the latency; one given after it would not have
+			 * filled either, and is no word. */
+			int64_t given = o->eligible - s->o.latency;
+			if (s->o.latency > 0 && (y->drive == DRIVE_POINT ? given <= end : given < end)) {
+				late++;
+				if (s->late == 0 || given < s->late_at) {
+					s->late_at = given;
+					snprintf(s->late_sym, sizeof s->late_sym, "%s", y->name);
+				}
+				s->late++;
+			}
+		}
+		s->late_syms += late != 0;
 		if (n && s->ended_syms++ == 0) {
 			snprintf(s->ended_sym, sizeof s->ended_sym, "%s", y->name);
 			s->ended_at = end;
@@ -2124,6 +2152,17 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		qts_warn("%zu order%s working at the end never filled: the market data of %s%s ended at %s, "
 			 "before the stream's at %s (delisted? give its --actions, or --close-at-end)",
 			 s->ended, s->ended == 1 ? "" : "s", s->ended_sym, others, at, end);
+	}
+	if (s->late) {
+		char others[64] = "", lat[QTS_DURATION_MAX], at[40];
+		if (s->late_syms > 1)
+			snprintf(others, sizeof others, " (and of %zu other symbol%s)", s->late_syms - 1,
+				 s->late_syms == 2 ? "" : "s");
+		qts_duration_format(s->o.latency, lat);
+		qts_time_format(s->late_at, at);
+		qts_warn("%zu order%s working at the end never filled: --latency %s outlasted the market data of %s%s "
+			 "after %s, the first given at %s",
+			 s->late, s->late == 1 ? "" : "s", lat, s->late_sym, others, s->late == 1 ? "it" : "them", at);
 	}
 }
 

@@ -243,11 +243,51 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	printf 'target,2024-01-06T00:00:00Z,B,3,qty,s\n' >> "$BATS_TEST_TMPDIR/b.csv"
 	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/b.csv"
 	[ -z "$stderr" ]
-	# nor one whose --latency outlasts the last bar, of every symbol
+	# one whose --latency outlasts the last bar, of every symbol, is not
+	# of these, but of its own warning (it would have filled without)
 	printf 'target,2024-01-05T00:00:00Z,B,7,qty,s\nbar,2024-01-05T00:00:00Z,B,1d,10,10,10,10,1000\n' \
 		> "$BATS_TEST_TMPDIR/lat.csv"
 	run -0 --separate-stderr qts-sim --latency 1h "$BATS_TEST_TMPDIR/lat.csv"
+	[ "$stderr" = "qts-sim: 1 order working at the end never filled: --latency 1h outlasted the market data of B after it, the first given at 2024-01-05T00:00:00Z" ]
+}
+
+@test "--latency: orders it made eligible only after their symbol's last data are said at the end" {
+	# o1 at 14:31 would fill on the 14:31 bar; 10m later nothing comes
+	cat > "$BATS_TEST_TMPDIR/lat.csv" <<-'EOF'
+	bar,2024-01-02T14:30:00Z,A,1m,10,10,10,10,1000
+	bar,2024-01-02T14:30:00Z,B,1m,20,20,20,20,1000
+	order,2024-01-02T14:31:00Z,B,o0,buy,5,market,,,gtc,s
+	order,2024-01-02T14:31:00Z,A,o1,buy,5,market,,,gtc,s
+	bar,2024-01-02T14:31:00Z,A,1m,10,10,10,10,1000
+	bar,2024-01-02T14:31:00Z,B,1m,20,20,20,20,1000
+	order,2024-01-02T14:32:00Z,A,o2,buy,5,market,,,gtc,s
+	bar,2024-01-02T14:32:00Z,A,1m,10,10,10,10,1000
+	bar,2024-01-02T14:32:00Z,B,1m,20,20,20,20,1000
+	order,2024-01-02T14:33:00Z,A,o3,buy,5,market,,,gtc,s
+	EOF
+	run -0 --separate-stderr qts-sim --latency 10m "$BATS_TEST_TMPDIR/lat.csv"
+	! echo "$output" | grep -q '^fill,'
+	# o3, given after the last bar, would not have filled without it
+	msg='3 orders working at the end never filled: --latency 10m outlasted the market data of A (and of 1 other symbol) after them, the first given at 2024-01-02T14:31:00Z'
+	[ "$stderr" = "qts-sim: $msg" ]
+	run -0 --separate-stderr qts-broker paper --latency 10m "$BATS_TEST_TMPDIR/lat.csv"
+	[ "$stderr" = "qts-broker: $msg" ]
+	# a minute fills o0 and o1 on the last bars, o2 not
+	run -0 --separate-stderr qts-sim --latency 1m "$BATS_TEST_TMPDIR/lat.csv"
+	[ "$(echo "$output" | grep -c '^fill,')" = 2 ]
+	[ "$stderr" = "qts-sim: 1 order working at the end never filled: --latency 1m outlasted the market data of A after it, the first given at 2024-01-02T14:32:00Z" ]
+	# and without it, o3 alone is left: nothing is said
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/lat.csv"
+	[ "$(echo "$output" | grep -c '^fill,')" = 3 ]
 	[ -z "$stderr" ]
+	# nor does a latency of ticks, on the last tick, whose time works it
+	printf '%s\n' 'tick,2024-01-02T14:30:00Z,A,10,100' 'order,2024-01-02T14:30:00Z,A,o1,buy,5,market,,,gtc,s' \
+		'tick,2024-01-02T14:30:01Z,A,10,100' > "$BATS_TEST_TMPDIR/tick.csv"
+	run -0 --separate-stderr qts-sim --latency 1s "$BATS_TEST_TMPDIR/tick.csv"
+	echo "$output" | grep -q '^fill,2024-01-02T14:30:01Z,A,o1,'
+	[ -z "$stderr" ]
+	run -0 --separate-stderr qts-sim --latency 2s "$BATS_TEST_TMPDIR/tick.csv"
+	[ "$stderr" = "qts-sim: 1 order working at the end never filled: --latency 2s outlasted the market data of A after it, the first given at 2024-01-02T14:30:00Z" ]
 }
 
 @test "--max-participation: a stop filled in part stays triggered; its rest fills on later bars" {
