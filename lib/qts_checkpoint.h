@@ -74,7 +74,7 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 /* ---- the file ---------------------------------------------------------- */
 
 #define QTS_STATE_MAGIC "QTSSTATE"
-#define QTS_STATE_VERSION 8 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
+#define QTS_STATE_VERSION 9 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
 				 *    market time no more (the engine keeps them);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
@@ -94,7 +94,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 * 8: qts-sim the market events whose participation cap came to
 				 *    less than a whole unit, the fills that paid no spread for
 				 *    want of a quote, and those that paid no impact for want
-				 *    of volume */
+				 *    of volume;
+				 * 9: qts-sim the orders rejected under --slippage ticks for want of
+				 *    a tick size */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -151,6 +151,10 @@ struct qts_sim {
 	/* fills under --impact after bars of no volume (adv 0: a file with
 	 * a column of zeros), which paid no impact */
 	tally noadv;
+	/* market and stop orders rejected under --slippage ticks for want
+	 * of a tick size of their symbol: said in the stream alone, a run
+	 * of no trades */
+	tally notick;
 	/* At the end (qts_sim_finish): the orders working for symbols of no
 	 * market data at all, which nothing could ever fill, how many, of
 	 * how many symbols, and the first such symbol.  Not in checkpoints:
@@ -947,7 +951,7 @@ static int quick_exposure(qts_sim *s, const sym *y, const qts_order *o, double p
 }
 
 /* Why o may not be worked, or NULL. */
-static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, size_t max)
+static const char *refuse(qts_sim *s, sym *y, int64_t ts, const qts_order *o, char *why, size_t max)
 {
 	if (y->delisted) {
 		snprintf(why, max, "%s is delisted", y->name);
@@ -962,6 +966,7 @@ static const char *refuse(qts_sim *s, sym *y, const qts_order *o, char *why, siz
 	    !(s->o.slippage.tick > 0) && !(y->pos.ins && y->pos.ins->tick > 0)) {
 		snprintf(why, max, "slippage ticks: no tick size for %s (--instrument %s,tick=T)",
 			 y->name, y->name);
+		tally_add(&s->notick, ts, y->name);
 		return why;
 	}
 	double px = o->kind == QTS_LIMIT || o->kind == QTS_STOP_LIMIT ? o->limit
@@ -1022,7 +1027,7 @@ static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *
 static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 {
 	char why[QTS_TEXT_MAX];
-	if (refuse(s, y, o, why, sizeof why))
+	if (refuse(s, y, ts, o, why, sizeof why))
 		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, why);
 	int64_t t = s->have_clock && s->clock > ts ? s->clock : ts;
 	if (qts_time_add(t, s->o.latency, &o->eligible) != 0) {
@@ -2134,6 +2139,8 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		   "on bars or ticks before any quote of the symbol paid no spread", "");
 	tally_warn(&s->noadv, "--impact: ", "fill",
 		   "after bars of no volume paid no impact (no average volume to take a share of)", "");
+	tally_warn(&s->notick, "--slippage ticks: ", "order", "rejected for want of a tick size of the symbol",
+		   " (--instrument SYM,tick=T, or ticks=N,tick=X)");
 	if (s->stranded) {
 		char others[64] = "";
 		if (s->stranded_syms > 1)
@@ -2297,7 +2304,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	/* What the warnings at the end count: a restarted run says what the
 	 * whole run saw, as the run uninterrupted does. */
 	tally_ck(c, &s->unpriced), tally_ck(c, &s->dry), tally_ck(c, &s->thin);
-	tally_ck(c, &s->unspread), tally_ck(c, &s->noadv);
+	tally_ck(c, &s->unspread), tally_ck(c, &s->noadv), tally_ck(c, &s->notick);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */

@@ -100,6 +100,32 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	echo "$output" | none '^fill,'
 }
 
+@test "--slippage ticks: orders rejected for want of a tick size are said at the end, across a restart" {
+	# shares of no --instrument: every market order is rejected; the
+	# limit is not concerned (it pays no slippage)
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,1000' 'target,2024-01-02T00:00:00Z,A,5,qty,s' \
+		'order,2024-01-02T00:00:00Z,A,l1,buy,1,limit,10,,gtc,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1000' > "$BATS_TEST_TMPDIR/first.csv"
+	cp "$BATS_TEST_TMPDIR/first.csv" "$BATS_TEST_TMPDIR/all.csv"
+	printf '%s\n' 'order,2024-01-03T00:00:00Z,B,m1,buy,1,market,,,gtc,s' 'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,1000' \
+		'bar,2024-01-03T00:00:00Z,B,1d,10,10,10,10,1000' >> "$BATS_TEST_TMPDIR/all.csv"
+	w='--slippage ticks: 2 orders rejected for want of a tick size of the symbol, the first of A at 2024-01-02T00:00:00Z (--instrument SYM,tick=T, or ticks=N,tick=X)'
+	run -0 --separate-stderr qts-sim --slippage ticks=2 "$BATS_TEST_TMPDIR/all.csv"
+	[ "$stderr" = "qts-sim: $w" ]
+	[ "$(echo "$output" | grep -c ',rejected,')" = 2 ]
+	run -0 --separate-stderr qts-broker paper --slippage ticks=2 "$BATS_TEST_TMPDIR/all.csv"
+	[ "$stderr" = "qts-broker: $w" ]
+	run -0 --separate-stderr qts-sim --slippage ticks=2 --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/first.csv"
+	run -0 --separate-stderr qts-sim --slippage ticks=2 --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/all.csv"
+	[ "$stderr" = "qts-sim: $w" ]
+	# a tick of the flag, or of the contract, for each: nothing to say
+	run -0 --separate-stderr qts-sim --slippage ticks=2,tick=0.01 "$BATS_TEST_TMPDIR/all.csv"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr qts-sim --slippage ticks=2 --instrument A,tick=0.01 --instrument B,tick=0.01 \
+		"$BATS_TEST_TMPDIR/all.csv"
+	[ -z "$stderr" ]
+}
+
 @test "futures: a weight target sizes by notional, price times multiplier" {
 	# weight 0.5 of 10000 at 100 * 50 a contract: 5000 / 5000 = 1
 	printf 'bar,2024-01-01T00:00:00Z,F,1d,100,100,100,100,1000\ntarget,2024-01-01T00:00:00Z,F,0.5,weight,w\nbar,2024-01-02T00:00:00Z,F,1d,100,100,100,100,1000\n' > "$BATS_TEST_TMPDIR/w.csv"
