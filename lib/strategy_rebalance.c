@@ -43,6 +43,10 @@ struct rebalance {
 	qts_tf every;
 	qts_clock clock;
 	char from[QTS_WORD_MAX]; /* the type of the events that carry weights, or "" */
+	/* the first type of its own of the input that is not from's, named
+	 * when no event of from came (a from= misspelt); not in checkpoints:
+	 * a hint */
+	char other[QTS_WORD_MAX];
 	/* state */
 	qts_symtab *syms; /* struct rb_sym, in the order first named */
 	double cash;      /* model: cash, in the units of the model's equity */
@@ -473,8 +477,12 @@ static int rb_event(void *st, const qts_event *ev, char *err)
 	if (ev->type != QTS_UNKNOWN || !r->from[0] || ev->raw.n < 1)
 		return 0;
 	const qts_raw_field *f = ev->raw.field;
-	if (f[0].kind != QTS_RAW_STR || f[0].len != strlen(r->from) || memcmp(f[0].str, r->from, f[0].len))
+	if (f[0].kind != QTS_RAW_STR || f[0].len != strlen(r->from) || memcmp(f[0].str, r->from, f[0].len)) {
+		if (!r->other[0] && f[0].kind == QTS_RAW_STR && f[0].len > 0 && f[0].len < sizeof r->other &&
+		    f[0].str[0] != '#')
+			memcpy(r->other, f[0].str, f[0].len), r->other[f[0].len] = '\0';
 		return 0;
+	}
 	if (ev->raw.n != 4)
 		return fail(err, "%s event: %zu fields, not 4 (%s,ts,symbol,weight)", r->from, ev->raw.n,
 			    r->from);
@@ -535,12 +543,35 @@ static int rb_finish(void *st, int restartable, char *err)
 	struct rebalance *r = st;
 	struct rb_sym *s;
 	const char *name, *first = NULL;
-	size_t owed = 0, listed = 0, targeted = 0;
+	size_t owed = 0, listed = 0, targeted = 0, named = 0;
 	for (size_t i = 0; (s = qts_symtab_at(r->syms, i, &name)); i++) {
 		listed += s->listed && s->weight != 0;
+		named += s->listed;
 		targeted += s->set_at != INT64_MIN;
 		if (s->owed && !owed++)
 			first = name;
+	}
+	/* from= of a type no event of the input has (misspelt, or the
+	 * weights left out of the pipeline): no weight was ever given, and
+	 * the run targets nothing, as weights of no symbol with bars would.
+	 * Only when bars came: without them nothing was due. */
+	if (r->from[0] && !named && r->started) {
+		char hint[QTS_WORD_MAX + 48] = "";
+		if (r->other[0])
+			snprintf(hint, sizeof hint, " (the input has '%s' events)", r->other);
+		if (!restartable)
+			return fail(err, "rebalance: from=%s: no '%s' event in the input%s: no weight was given, "
+				    "nothing was targeted", r->from, r->from, hint);
+		qts_warn("end of input: rebalance: from=%s: no '%s' event in the input so far%s: no weight was given, "
+			 "nothing was targeted", r->from, r->from, hint);
+		return 0;
+	}
+	/* Weights of 0 alone (every one dropped, or given so): a portfolio
+	 * of cash, which may be meant, but is a run of no trade at all. */
+	if (named && !listed && !targeted && r->started) {
+		qts_warn("end of input: rebalance: %s%s%severy weight given was 0%s: nothing was targeted",
+			 r->from[0] ? "from=" : "", r->from, r->from[0] ? ": " : "", restartable ? " so far" : "");
+		return 0;
 	}
 	if (!owed)
 		return 0;

@@ -641,6 +641,8 @@ static void wrote_nothing(const struct host *h)
 	    h->mode == M_PLUGIN || qts_upstream_failure())
 		return;
 	size_t n = qts_symtab_count(h->syms);
+	if (!h->targets && h->portfolio)
+		return; /* a rebalance says why at its finish: no weight, or every weight 0 */
 	if (!h->targets) {
 		qts_warn("end of input: %llu bar%s of %zu symbol%s and no target: the target was nan on every bar (a "
 			 "warm-up longer than the input, or no signal yet)", (unsigned long long)h->drive_bars,

@@ -183,6 +183,25 @@ setup() {
 	[ "$(grep '^target' mp.csv)" = "$(printf '%s\n' "$output" | grep '^target')" ]
 }
 
+@test "from=TYPE of no event of the input: named, and nothing targeted exits 1" {
+	printf 'weight,2014-01-01T00:00:00Z,ORCL,0.5\n' >wts.csv
+	run -1 --separate-stderr qts-strategy rebalance from=weights every=1M o14.csv wts.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: from=weights: no 'weights' event in the input (the input has 'weight' events): no weight was given, nothing was targeted" ]
+	[ "$(grep -c '^target' <<<"$output")" -eq 0 ]
+	run -1 --separate-stderr qts-strategy rebalance from=weight every=1M o14.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: from=weight: no 'weight' event in the input: no weight was given, nothing was targeted" ]
+	# with --state the input may be the first part of the stream
+	run -0 --separate-stderr qts-strategy --state st rebalance from=weight every=1M o14.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: from=weight: no 'weight' event in the input so far: no weight was given, nothing was targeted" ]
+	# events of it, of weight 0 alone, are weights given: a portfolio of
+	# cash, said as that (not as a target of nan)
+	printf 'weight,2014-01-01T00:00:00Z,ORCL,0\n' >zero.csv
+	run -0 --separate-stderr qts-strategy rebalance from=weight every=1M o14.csv zero.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: from=weight: every weight given was 0: nothing was targeted" ]
+	run -0 --separate-stderr qts-strategy rebalance weights=ORCL:0 every=1M o14.csv
+	[ "$stderr" = "qts-strategy: end of input: rebalance: every weight given was 0: nothing was targeted" ]
+}
+
 @test "from=TYPE: a weight set to 0 while the last targets' bars are coming writes the symbol's 0" {
 	# the weight of A drops to 0 after the targets of the bars of 01-02
 	# were written and before the next bar: the model still holds A at
