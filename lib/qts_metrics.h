@@ -129,6 +129,9 @@ size_t qts_perf_count(const qts_perf *p);
  * the curve's first and last points and of the benchmark's first and
  * last bars, else 0. */
 int qts_perf_bench_apart(const qts_perf *p, int64_t span[4]);
+/* How many of the curve's *ndays days fall before the benchmark's first
+ * bar or after its last (its returns are 0 there), with span as above. */
+size_t qts_perf_bench_partial(const qts_perf *p, size_t *ndays, int64_t span[4]);
 
 /* ---- the book of a run, for the HTML tearsheet (report_book.c) -----------
  * Kept beside qts_perf, apart from it: the exposure of each point of the

@@ -226,6 +226,24 @@ int qts_perf_bench_apart(const qts_perf *p, int64_t span[4])
 	return 1;
 }
 
+size_t qts_perf_bench_partial(const qts_perf *p, size_t *ndays, int64_t span[4])
+{
+	*ndays = 0;
+	if (p->n < 2 || !p->nbench)
+		return 0;
+	int64_t lo = p->bench[0].day, hi = p->bench[p->nbench - 1].day;
+	size_t out = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (i > 0 && p->pt[i].day == p->pt[i - 1].day)
+			continue; /* the start and the first day's close: one day */
+		++*ndays;
+		out += p->pt[i].day < lo || p->pt[i].day > hi;
+	}
+	span[0] = p->pt[0].ts, span[1] = p->pt[p->n - 1].ts;
+	span[2] = p->bench[0].first, span[3] = p->bench[p->nbench - 1].first;
+	return out;
+}
+
 /* ---- checkpoints (qts_checkpoint.h) -------------------------------------- */
 
 /* An array of n elements of size bytes, loading into a new one of exactly

@@ -630,6 +630,19 @@ static void check_benchmark(const state *s, const char *path)
 			qts_time_format(span[i], t[i]);
 		qts_warn("%s: --benchmark %s: none of its bars is of a day of the equity, from %s to %s: they run "
 			 "from %s to %s, and its returns are 0", path, s->o->benchmark, t[0], t[1], t[2], t[3]);
+	} else if (s->o->benchmark && s->bench_seen) {
+		/* Bars that start later or end sooner than the curve (a file
+		 * shorter than the run's): the days outside them are days of
+		 * 0 return, which its total and beta take for the market's. */
+		size_t ndays, out = qts_perf_bench_partial(s->perf, &ndays, span);
+		if (out) {
+			char t[4][40];
+			for (int i = 0; i < 4; i++)
+				qts_time_format(span[i], t[i]);
+			qts_warn("%s: --benchmark %s: %zu of the %zu days of the equity, from %s to %s, are outside its "
+				 "bars, which run from %s to %s: its returns there are 0", path, s->o->benchmark, out,
+				 ndays, t[0], t[1], t[2], t[3]);
+		}
 	}
 	if (!s->o->benchmark || s->bench_seen)
 		return;

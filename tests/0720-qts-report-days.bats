@@ -246,6 +246,25 @@ within() {
 	[ -z "$stderr" ]
 }
 
+@test "--benchmark whose bars cover part of the curve's days is said: its returns are 0 outside them" {
+	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim > "$BATS_TEST_TMPDIR/bh.csv"
+	# X's bars of the first quarter alone (60 days), then nothing: each
+	# after YHOO's bar of its time
+	qts-fetch -s X "$DATA/orcl-2014.txt" | head -n 60 > "$BATS_TEST_TMPDIR/xb.csv"
+	awk -F, 'NR == FNR { x[$2] = $0; next } { print } $1 == "bar" && ($2 in x) { print x[$2] }' \
+		"$BATS_TEST_TMPDIR/xb.csv" "$BATS_TEST_TMPDIR/bh.csv" > "$BATS_TEST_TMPDIR/x.csv"
+	first=$(grep -m1 '^equity' "$BATS_TEST_TMPDIR/x.csv" | cut -d, -f2)
+	last=$(grep '^equity' "$BATS_TEST_TMPDIR/x.csv" | tail -n 1 | cut -d, -f2)
+	w="--benchmark X: 192 of the 252 days of the equity, from $first to $last, are outside its bars, which run from 2014-01-02T00:00:00Z to 2014-03-28T00:00:00Z: its returns there are 0"
+	run -0 --separate-stderr qts-report -c -b X "$BATS_TEST_TMPDIR/x.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/x.csv: $w" ]
+	run -0 --separate-stderr qts-report --compare -c -b X "$BATS_TEST_TMPDIR/x.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/x.csv: $w" ]
+	# bars of every day of the curve: nothing to say
+	run -0 --separate-stderr qts-report -c -b YHOO "$BATS_TEST_TMPDIR/x.csv"
+	[ -z "$stderr" ]
+}
+
 @test "--session: an overnight session dates its evening by the next trading day" {
 	f=$DATA/6EH4.XCME_1min_bars_20240101_20240131.csv.gz
 	[ -f "$f" ] || skip "shared data not present"
