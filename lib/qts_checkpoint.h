@@ -96,7 +96,8 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    want of a quote, and those that paid no impact for want
 				 *    of volume;
 				 * 9: qts-sim the orders rejected under --slippage ticks for want of
-				 *    a tick size */
+				 *    a tick size; qts-risk the targets and orders a limit of the
+				 *    symbol rejected from flat, allowing less than one unit */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -105,6 +105,10 @@ int qts_risk_halted(const qts_risk *r);
  * position past flat to the other side of the one exited (a strategy that
  * did not learn of the exit), and in *first which order was the first. */
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first);
+/* Targets and orders of whole units rejected from flat by a limit of the
+ * symbol that allowed less than one unit, and the first's rule, bound,
+ * symbol and time; whether --fractional was given. */
+uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional);
 /* At the end: warn of actions (read from actions_file) none of which
  * matched a symbol the engine has seen a price of, and of contracts none
  * of which is a symbol it has seen, as qts_sim_warn_unmatched. */

@@ -160,6 +160,13 @@ struct qts_risk {
 	 * the end. */
 	uint64_t past_flat;
 	char past_flat_first[QTS_SYM_MAX + QTS_ID_MAX + 64];
+	/* Targets and orders of whole units rejected from flat by a limit of
+	 * the symbol alone (max-position, -notional, -pct) that allowed less
+	 * than one unit (--max-position 0.5 meant as a weight; a price above
+	 * the notional): that symbol could never be held.  The first's rule,
+	 * bound, symbol and time, said at the end. */
+	uint64_t subunit;
+	char subunit_first[QTS_SYM_MAX + QTS_WORD_MAX + 160];
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	struct ord *ord;   /* ring of the last ORD_RING orders */
@@ -1532,6 +1539,19 @@ static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
  * target (it says where to be) or an order back on the exited side ends
  * the watch.  q: the position once every working order and this one
  * fill. */
+static __attribute__((noinline)) void note_subunit(qts_risk *r, const qts_event *ev, const char *rule,
+							  double bound)
+{
+	if (r->subunit++ == 0) {
+		char at[40];
+		qts_time_format(ev->ts, at);
+		/* a number of units, where a weight was meant most likely */
+		snprintf(r->subunit_first, sizeof r->subunit_first, "--%s allowed %.4g units of %s at %s%s", rule,
+			 fabs(bound), ev->symbol, at,
+			 strcmp(rule, "max-position") == 0 ? ", a weight's limit is --max-position-pct" : "");
+	}
+}
+
 static __attribute__((noinline)) void note_past_flat(qts_risk *r, struct sym *s, const qts_event *ev, double q)
 {
 	if (ev->type != QTS_ORDER || q * s->exited > 0) {
@@ -1644,6 +1664,8 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		const char *rule = qf > q ? b.lo_rule : b.hi_rule;
 		if ((qf - p) * (q - p) <= 0 && q != p) {
 			double bound = q > p ? b.hi : b.lo;
+			if (whole && p == 0 && bound != 0 && fabs(bound) < 1 && rule && strncmp(rule, "max-position", 12) == 0)
+				note_subunit(r, ev, rule, bound);
 			return reject(r, ev, rule, "position %.10g; allowed %s to %.10g", nz(p), q > p ? "up" : "down",
 				      nz(bound));
 		}
@@ -1781,6 +1803,13 @@ const char *qts_risk_sectors_unmatched(const qts_risk *r)
 		if (r->sym[i].sector >= 0)
 			return NULL;
 	return r->sym[0].name;
+}
+
+uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional)
+{
+	*first = r->subunit_first;
+	*fractional = r->c.fractional;
+	return r->subunit;
 }
 
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first)
@@ -2040,6 +2069,8 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_u64(c, &r->nfeedback);
 	qts_ck_u64(c, &r->past_flat);
 	qts_ck_str(c, r->past_flat_first, sizeof r->past_flat_first);
+	qts_ck_u64(c, &r->subunit);
+	qts_ck_str(c, r->subunit_first, sizeof r->subunit_first);
 	qts_ck_size(c, &r->next_action, r->c.nactions);
 	r->gate = r->next_action < r->c.nactions ? qts_trade_day_gate(&r->days, r->acts[r->next_action].ts) : INT64_MAX;
 	if (r->c.max_orders > 0) {

@@ -305,7 +305,13 @@ static int risk_finish(void *eng)
 	if ((one = qts_risk_sectors_unmatched(e->risk)))
 		qts_warn("--sectors %s: no symbol of the stream is in it (%s is not): --max-sector limited nothing",
 			 e->sectors_file, one);
-	uint64_t n = qts_risk_past_flat(e->risk, &one);
+	int fractional;
+	uint64_t n = qts_risk_subunit(e->risk, &one, &fractional);
+	if (n)
+		qts_warn("%llu target%s or order%s rejected from flat: a limit of the symbol allowed less than one "
+			 "whole unit (the first: %s)%s", (unsigned long long)n, n == 1 ? "" : "s", n == 1 ? "" : "s", one,
+			 fractional ? "" : "; --fractional keeps fractions");
+	n = qts_risk_past_flat(e->risk, &one);
 	if (n)
 		qts_warn("after %llu exit%s here, the strategy's orders took a position past flat to the other side "
 			 "(the first: %s): it was not told of the exit%s; feed the fills back to it and to qts-risk "

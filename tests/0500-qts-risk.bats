@@ -684,3 +684,36 @@ stop_live() {
 	run -0 --separate-stderr qts-risk --max-sector 0.5 --sectors "$BATS_TEST_TMPDIR/s.csv" "$BATS_TEST_TMPDIR/in.csv"
 	[ "$stderr" = "" ]
 }
+
+@test "a limit of the symbol that allows less than one whole unit from flat is said at the end, across a restart" {
+	# --max-position 0.5 meant as a weight: whole units, so nothing of A
+	# or B may ever be held
+	{ prices; target A 0.5 weight; target B 10; } > "$BATS_TEST_TMPDIR/first.csv"
+	{ cat "$BATS_TEST_TMPDIR/first.csv"; bar 2024-01-02T14:31:00Z A 100; target A 0.2 weight 2024-01-02T14:32:00Z; } \
+		> "$BATS_TEST_TMPDIR/all.csv"
+	w='qts-risk: 3 targets or orders rejected from flat: a limit of the symbol allowed less than one whole unit (the first: --max-position allowed 0.5 units of A at 2024-01-02T14:31:00Z, a weight'"'"'s limit is --max-position-pct); --fractional keeps fractions'
+	run -0 --separate-stderr qts-risk --max-position 0.5 "$BATS_TEST_TMPDIR/all.csv"
+	[ "$(grep -c ',max-position,reject,' <<<"$output")" = 3 ]
+	[ "$stderr" = "$w" ]
+	run -0 --separate-stderr qts-risk --max-position 0.5 --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/first.csv"
+	run -0 --separate-stderr qts-risk --max-position 0.5 --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/all.csv"
+	[ "$stderr" = "$w" ]
+	# a notional below one share's price: B at 50 for 40
+	grep -v ',A,' "$BATS_TEST_TMPDIR/all.csv" > "$BATS_TEST_TMPDIR/bonly.csv"
+	run -0 --separate-stderr qts-risk --max-position-notional 40 "$BATS_TEST_TMPDIR/bonly.csv"
+	[ "$stderr" = "qts-risk: 1 target or order rejected from flat: a limit of the symbol allowed less than one whole unit (the first: --max-position-notional allowed 0.8 units of B at 2024-01-02T14:31:00Z); --fractional keeps fractions" ]
+	# with --fractional, a target of whole units is still one (not cut to
+	# a fraction): it is said, without the word on --fractional
+	run -0 --separate-stderr qts-risk --fractional --max-position 0.5 "$BATS_TEST_TMPDIR/all.csv"
+	[ "$stderr" = "${w%; --fractional keeps fractions}" ]
+	# a fractional target is cut to the fraction allowed: not a word
+	{ prices; target B 2.5; } > "$BATS_TEST_TMPDIR/frac.csv"
+	run -0 --separate-stderr qts-risk --fractional --max-position 0.5 "$BATS_TEST_TMPDIR/frac.csv"
+	grep -q '^target,.*,B,0.5,qty,' <<<"$output"
+	[ -z "$stderr" ]
+	# a limit that binds at a whole unit: not a word
+	{ prices; target B 10; target B 20 qty 2024-01-02T14:32:00Z; } > "$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr qts-risk --max-position 1.5 "$BATS_TEST_TMPDIR/b.csv"
+	grep -q ',max-position,reject,' <<<"$output"
+	[ -z "$stderr" ]
+}
