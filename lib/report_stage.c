@@ -856,6 +856,30 @@ static int compare(const opts *o, char **files, int n)
 	}
 	if (!qts_interrupted)
 		check_instruments(st, (size_t)n);
+	/* Runs of other days than the first's (a file cut short, a backtest
+	 * of other years): their columns stand side by side as if of one
+	 * period, and a return, a Sharpe ratio or a drawdown of a quarter
+	 * beside one of a year is no comparison.  Said once, of the first
+	 * such run. */
+	size_t apart = 0, first = 0;
+	for (int i = 1; i < n && !qts_interrupted; i++)
+		if (runs[i].npt && runs[0].npt &&
+		    (runs[i].pt[0].day != runs[0].pt[0].day ||
+		     runs[i].pt[runs[i].npt - 1].day != runs[0].pt[runs[0].npt - 1].day) &&
+		    !apart++)
+			first = (size_t)i;
+	if (apart) {
+		char t[4][40];
+		qts_time_format(runs[first].pt[0].ts, t[0]);
+		qts_time_format(runs[first].pt[runs[first].npt - 1].ts, t[1]);
+		qts_time_format(runs[0].pt[0].ts, t[2]);
+		qts_time_format(runs[0].pt[runs[0].npt - 1].ts, t[3]);
+		char others[48] = "";
+		if (apart > 1)
+			snprintf(others, sizeof others, " (and %zu other run%s)", apart - 1, apart == 2 ? "" : "s");
+		qts_warn("--compare: %s%s runs from %s to %s, %s from %s to %s: their metrics are of different days",
+			 files[first], others, t[0], t[1], files[0], t[2], t[3]);
+	}
 	FILE *f = stdout;
 	qts_outfile of;
 	char err[PATH_MAX + 128];

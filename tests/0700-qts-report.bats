@@ -563,14 +563,19 @@ is_null() {
 
 @test "--compare: one column per run" {
 	printf 'equity,2024-01-0%d,0,%s,0,0,0,0\n' 2 100 3 101 4 99 > "$BATS_TEST_TMPDIR/b.csv"
-	run -0 qts-report --compare "$A" "$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr qts-report --compare "$A" "$BATS_TEST_TMPDIR/b.csv"
 	[[ ${lines[0]} == *"report-a.csv"*"b.csv"* ]]
+	# b's three days beside a's of 01-02 to 01-12 are no comparison: said
+	[ "$stderr" = "qts-report: --compare: $BATS_TEST_TMPDIR/b.csv runs from 2024-01-02T00:00:00Z to 2024-01-04T00:00:00Z, $A from 2024-01-02T21:00:00Z to 2024-01-12T21:00:00Z: their metrics are of different days" ]
 	[[ $output == *"Sharpe ratio                          3.009"* ]]
-	run -0 qts-report --compare --csv "$A" "$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr qts-report --compare --csv "$A" "$BATS_TEST_TMPDIR/b.csv"
 	[[ ${lines[0]} == "metric,$A,$BATS_TEST_TMPDIR/b.csv" ]]
 	[[ $output == *$'\ntotal_return,0.0235238529813'*',-0.0100000000000'* ]]
-	run -0 qts-report --compare --json "$A" "$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr qts-report --compare --json "$A" "$BATS_TEST_TMPDIR/b.csv"
 	[ "$(printf '%s\n' "$output" | grep -c '"run": ')" -eq 2 ]
+	# runs of the same days: nothing said
+	run -0 --separate-stderr qts-report --compare -c "$A" "$A"
+	[ -z "$stderr" ]
 }
 
 @test "--compare: every run's column is as wide as its heading, past 64 runs" {
