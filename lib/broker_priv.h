@@ -66,6 +66,12 @@ typedef struct engine {
 	working *w;
 	size_t nw, cw;
 	unsigned long sent, refused, repeats;
+	/* orders refused as not well formed (a limit without its price, a
+	 * quantity of 0, no id): a program's mistake the stream alone would
+	 * tell; the first's symbol, time and reason, said at the end */
+	unsigned long malformed;
+	int64_t malformed_ts;
+	char malformed_sym[QTS_SYM_MAX], malformed_why[128];
 	/* Restored from --state with a live account: the last input event
 	 * the run before the restart decided an order at (the journal's
 	 * orders after the checkpoint), 0 none.  Targets replayed up to it

@@ -667,6 +667,16 @@ static int start(engine *e)
 
 /* Refused here, never sent: journaled as ended, so that a replay of the
  * input after a restart does not send it either. */
+/* An order refused as not well formed, counted to be said at the end. */
+static void note_malformed(engine *e, const qts_event *ev, const char *why)
+{
+	if (e->malformed++ == 0) {
+		e->malformed_ts = ev->ts;
+		QTS_SET(e->malformed_sym, ev->symbol);
+		QTS_SET(e->malformed_why, why);
+	}
+}
+
 static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...)
 {
@@ -833,17 +843,22 @@ static int on_order(engine *e, const qts_event *ev)
 	o.stop = qts_kind_has_stop(o.kind) ? ev->order.stop : NAN;
 	o.ts = ev->ts;
 	o.event = qts_stage_event_number();
-	if (!*o.id)
+	if (!*o.id) {
+		note_malformed(e, ev, "no order id");
 		return update(e, ev->symbol, "", QTS_STATUS_REJECTED, 0, NAN, "no order id");
+	}
 	if (qts_bj_find(e->j, o.id)) {
 		e->repeats++; /* decided once already (a replay after a restart) */
 		return 0;
 	}
 	/* As qts-sim words them. */
-	if (!*ev->symbol)
+	if (!*ev->symbol) {
+		note_malformed(e, ev, "no symbol");
 		return refuse(e, &o, "no symbol");
+	}
 	char why[128];
 	if (qts_order_fault(ev, 0, why, sizeof why)) {
+		note_malformed(e, ev, why);
 		/* the record of the refusal holds what can be written */
 		if (!o.side)
 			o.side = QTS_BUY;
@@ -1291,6 +1306,12 @@ static int broker_finish(void *eng)
 			return -1;
 		if (rc < 0)
 			return fail(e, "%s", err);
+	}
+	if (e->malformed) {
+		char at[40];
+		qts_time_format(e->malformed_ts, at);
+		qts_warn("%lu order%s rejected as not well formed, the first of %s at %s: %s", e->malformed,
+			 e->malformed == 1 ? "" : "s", e->malformed_sym, at, e->malformed_why);
 	}
 	return 0;
 }

@@ -162,6 +162,10 @@ static int stage_ck(engine *e, qts_ckpt *c)
 	uint64_t sent = e->sent, refused = e->refused, repeats = e->repeats;
 	qts_ck_u64(c, &sent), qts_ck_u64(c, &refused), qts_ck_u64(c, &repeats);
 	e->sent = sent, e->refused = refused, e->repeats = repeats;
+	uint64_t malformed = e->malformed;
+	qts_ck_u64(c, &malformed), qts_ck_i64(c, &e->malformed_ts);
+	CK_S(c, e->malformed_sym), CK_S(c, e->malformed_why);
+	e->malformed = malformed;
 	/* symbols: the position believed, the last price, the targets */
 	size_t nsym = qts_symtab_count(e->syms);
 	qts_ck_size(c, &nsym, c->loading ? c->len / 32 : nsym);

@@ -97,7 +97,8 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 *    of volume;
 				 * 9: qts-sim the orders rejected under --slippage ticks for want of
 				 *    a tick size; qts-risk the targets and orders a limit of the
-				 *    symbol rejected from flat, allowing less than one unit */
+				 *    symbol rejected from flat, allowing less than one unit; both
+				 *    the orders rejected as not well formed */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -167,6 +167,12 @@ struct qts_risk {
 	 * bound, symbol and time, said at the end. */
 	uint64_t subunit;
 	char subunit_first[QTS_SYM_MAX + QTS_WORD_MAX + 160];
+	/* Orders rejected as not well formed (a limit order without its
+	 * price, a quantity of 0, no id): a program's bug, said in risk
+	 * events alone.  The first's symbol, time and reason, said at the
+	 * end. */
+	uint64_t malformed;
+	char malformed_first[QTS_SYM_MAX + QTS_ID_MAX + 256];
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	struct ord *ord;   /* ring of the last ORD_RING orders */
@@ -1531,14 +1537,8 @@ static int repeat(qts_risk *r, const qts_event *ev, const struct ord *o)
 	return put(r, &out);
 }
 
-/* After an exit here, a strategy not fed its fills still presumes the
- * position it had: its orders go on from it, and the one that was to
- * close it (a protective stop, an exit on its own signal) opens the other
- * side instead.  Such an order, approved while no fills come back, is
- * counted to be said at the end, once an exit (exited turns to +-2).  A
- * target (it says where to be) or an order back on the exited side ends
- * the watch.  q: the position once every working order and this one
- * fill. */
+/* A target or order rejected from flat by a limit that allowed less than
+ * one unit, counted to be said at the end (qts_risk_subunit). */
 static __attribute__((noinline)) void note_subunit(qts_risk *r, const qts_event *ev, const char *rule,
 							  double bound)
 {
@@ -1552,6 +1552,25 @@ static __attribute__((noinline)) void note_subunit(qts_risk *r, const qts_event 
 	}
 }
 
+/* An order rejected as not well formed, counted to be said at the end. */
+static __attribute__((noinline)) void note_malformed(qts_risk *r, const qts_event *ev, const char *why)
+{
+	if (r->malformed++ == 0) {
+		char at[40];
+		qts_time_format(ev->ts, at);
+		snprintf(r->malformed_first, sizeof r->malformed_first, "order %s of %s at %s: %s", *ev->order.id ? ev->order.id : "(no id)",
+			 ev->symbol, at, why);
+	}
+}
+
+/* After an exit here, a strategy not fed its fills still presumes the
+ * position it had: its orders go on from it, and the one that was to
+ * close it (a protective stop, an exit on its own signal) opens the other
+ * side instead.  Such an order, approved while no fills come back, is
+ * counted to be said at the end, once an exit (exited turns to +-2).  A
+ * target (it says where to be) or an order back on the exited side ends
+ * the watch.  q: the position once every working order and this one
+ * fill. */
 static __attribute__((noinline)) void note_past_flat(qts_risk *r, struct sym *s, const qts_event *ev, double q)
 {
 	if (ev->type != QTS_ORDER || q * s->exited > 0) {
@@ -1590,11 +1609,11 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
 	if (order) {
 		/* one qts-sim would reject takes no place in the limits */
-		char why[128];
-		if (!*ev->order.id)
-			return reject(r, ev, "order", "no order id");
-		if (qts_order_fault(ev, s->contract, why, sizeof why))
+		char why[128] = "no order id";
+		if (!*ev->order.id || qts_order_fault(ev, s->contract, why, sizeof why)) {
+			note_malformed(r, ev, why);
 			return reject(r, ev, "order", "%s", why);
+		}
 		sign = qts_side_parse(ev->order.side);
 		if (isnan(px))
 			px = !isnan(ev->order.limit) ? ev->order.limit : ev->order.stop;
@@ -1810,6 +1829,12 @@ uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional
 	*first = r->subunit_first;
 	*fractional = r->c.fractional;
 	return r->subunit;
+}
+
+uint64_t qts_risk_malformed(const qts_risk *r, const char **first)
+{
+	*first = r->malformed_first;
+	return r->malformed;
 }
 
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first)
@@ -2071,6 +2096,8 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_str(c, r->past_flat_first, sizeof r->past_flat_first);
 	qts_ck_u64(c, &r->subunit);
 	qts_ck_str(c, r->subunit_first, sizeof r->subunit_first);
+	qts_ck_u64(c, &r->malformed);
+	qts_ck_str(c, r->malformed_first, sizeof r->malformed_first);
 	qts_ck_size(c, &r->next_action, r->c.nactions);
 	r->gate = r->next_action < r->c.nactions ? qts_trade_day_gate(&r->days, r->acts[r->next_action].ts) : INT64_MAX;
 	if (r->c.max_orders > 0) {

@@ -311,6 +311,10 @@ static int risk_finish(void *eng)
 		qts_warn("%llu target%s or order%s rejected from flat: a limit of the symbol allowed less than one "
 			 "whole unit (the first: %s)%s", (unsigned long long)n, n == 1 ? "" : "s", n == 1 ? "" : "s", one,
 			 fractional ? "" : "; --fractional keeps fractions");
+	n = qts_risk_malformed(e->risk, &one);
+	if (n)
+		qts_warn("%llu order%s rejected as not well formed (the first: %s)", (unsigned long long)n,
+			 n == 1 ? "" : "s", one);
 	n = qts_risk_past_flat(e->risk, &one);
 	if (n)
 		qts_warn("after %llu exit%s here, the strategy's orders took a position past flat to the other side "

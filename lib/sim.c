@@ -155,6 +155,11 @@ struct qts_sim {
 	 * of a tick size of their symbol: said in the stream alone, a run
 	 * of no trades */
 	tally notick;
+	/* orders rejected as not well formed (a limit order without its
+	 * price, a quantity of 0, no id): a program's bug, said in the stream
+	 * alone, a run of no trades; and the first's reason */
+	tally malformed;
+	char malformed_why[QTS_TEXT_MAX];
 	/* At the end (qts_sim_finish): the orders working for symbols of no
 	 * market data at all, which nothing could ever fill, how many, of
 	 * how many symbols, and the first such symbol.  Not in checkpoints:
@@ -1081,6 +1086,9 @@ static int on_order(qts_sim *s, const qts_event *ev)
 				sizeof why);
 	if (*why) {
 		o.side = QTS_BUY;
+		if (s->malformed.n == 0)
+			QTS_SET(s->malformed_why, why);
+		tally_add(&s->malformed, ev->ts, ev->symbol);
 		return update(s, ev->ts, ev->symbol, &o, QTS_STATUS_REJECTED, why);
 	}
 	return accept(s, sym_get(s, ev->symbol), ev->ts, &o);
@@ -2141,6 +2149,11 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		   "after bars of no volume paid no impact (no average volume to take a share of)", "");
 	tally_warn(&s->notick, "--slippage ticks: ", "order", "rejected for want of a tick size of the symbol",
 		   " (--instrument SYM,tick=T, or ticks=N,tick=X)");
+	if (s->malformed.n) {
+		char why[QTS_TEXT_MAX + 8];
+		snprintf(why, sizeof why, ": %s", s->malformed_why);
+		tally_warn(&s->malformed, "", "order", "rejected as not well formed", why);
+	}
 	if (s->stranded) {
 		char others[64] = "";
 		if (s->stranded_syms > 1)
@@ -2305,6 +2318,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	 * whole run saw, as the run uninterrupted does. */
 	tally_ck(c, &s->unpriced), tally_ck(c, &s->dry), tally_ck(c, &s->thin);
 	tally_ck(c, &s->unspread), tally_ck(c, &s->noadv), tally_ck(c, &s->notick);
+	tally_ck(c, &s->malformed), qts_ck_str(c, s->malformed_why, sizeof s->malformed_why);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */

@@ -605,7 +605,9 @@ stop_live() {
 	order,2024-01-02T00:00:00Z,A,,buy,5,market,,,day,s
 	order,2024-01-02T00:00:00Z,A,o6,buy,5,market,,,day,s
 	EOF
-	run -0 qts-risk --max-orders 1/1d --price-band 0.1 "$BATS_TEST_TMPDIR/bad.csv"
+	run -0 --separate-stderr qts-risk --max-orders 1/1d --price-band 0.1 "$BATS_TEST_TMPDIR/bad.csv"
+	# a program's mistake the stream alone would tell: said at the end
+	[ "$stderr" = "qts-risk: 6 orders rejected as not well formed (the first: order o1 of A at 2024-01-02T00:00:00Z: bad qty 0 (must be > 0))" ]
 	[ "${lines[1]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o1: bad qty 0 (must be > 0)" ]
 	[ "${lines[2]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o2: bad qty -5 (must be > 0)" ]
 	[ "${lines[3]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o3: bad qty 1e-10 (must be > 1e-09)" ]
@@ -616,11 +618,31 @@ stop_live() {
 	[ "${lines[7]}" = "order,2024-01-02T00:00:00Z,A,o6,buy,5,market,,,day,s" ]
 	[ "${#lines[@]}" -eq 8 ]
 	# qts-sim says the same of each
-	run -0 qts-sim "$BATS_TEST_TMPDIR/bad.csv"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/bad.csv"
 	printf '%s\n' "${lines[@]}" | grep -q ',o1,rejected,0,,bad qty 0 (must be > 0)$'
 	printf '%s\n' "${lines[@]}" | grep -q ',o4,rejected,0,,limit order needs a limit price$'
 	printf '%s\n' "${lines[@]}" | grep -q ',o5,rejected,0,,stop price -1 is not above zero$'
 	printf '%s\n' "${lines[@]}" | grep -q ',,rejected,0,,no order id$'
+	[ "$stderr" = "qts-sim: 6 orders rejected as not well formed, the first of A at 2024-01-02T00:00:00Z: bad qty 0 (must be > 0)" ]
+	run -0 --separate-stderr qts-broker paper "$BATS_TEST_TMPDIR/bad.csv"
+	[ "$stderr" = "qts-broker: 6 orders rejected as not well formed, the first of A at 2024-01-02T00:00:00Z: bad qty 0 (must be > 0)" ]
+}
+
+@test "orders rejected as not well formed are counted across a restart, in qts-risk, qts-sim and qts-broker" {
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,105,95,100,1000' 'order,2024-01-02T00:00:00Z,A,o1,buy,5,limit,,,day,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,100,105,95,100,1000' > "$BATS_TEST_TMPDIR/first.csv"
+	cp "$BATS_TEST_TMPDIR/first.csv" "$BATS_TEST_TMPDIR/all.csv"
+	printf '%s\n' 'order,2024-01-03T00:00:00Z,A,o2,sell,5,stop,,,day,s' 'bar,2024-01-03T00:00:00Z,A,1d,100,105,95,100,1000' \
+		>> "$BATS_TEST_TMPDIR/all.csv"
+	for p in qts-risk qts-sim 'qts-broker paper'; do
+		rm -f "$BATS_TEST_TMPDIR/s"
+		run -0 --separate-stderr $p --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/first.csv"
+		run -0 --separate-stderr $p --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/all.csv"
+		[[ "$stderr" == "${p% *}: 2 orders rejected as not well formed"*"2024-01-02T00:00:00Z: limit order needs a limit price"* ]]
+	done
+	# well formed, nothing to say
+	run -0 --separate-stderr qts-sim <(head -n 1 "$BATS_TEST_TMPDIR/all.csv")
+	[ -z "$stderr" ]
 }
 
 @test "exits for the longest symbols" {
