@@ -74,6 +74,12 @@ release_CFLAGS  += -fprofile-use -fprofile-partial-training -Wno-missing-profile
 # depends on the training run, which any change of lib/ runs again.
 release_PROFILE := build/release/profile
 endif
+# Numbers are written and read (num.c, num_ryu.c) without the profile: a
+# training of many bars counts their general paths (full-precision values
+# such as indicators') as lukewarm next to the bar loops, and gcc then
+# builds them for size: qts_num_format took 54 ns a number where -O3
+# alone takes 42 (bench/num.sh).
+build/release/lib/num.o build/release/lib/num_ryu.o: release_CFLAGS := $(OPT)
 # An instrumented object takes the release object's name for its counts
 # (-dumpdir, -dumpbase): gcc writes them there, and names a file's static
 # functions in them after it, so the release build finds them.  It is built

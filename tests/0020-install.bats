@@ -28,14 +28,21 @@ TOP=$BATS_TEST_DIRNAME/..
 }
 
 @test "make builds with the training profile; PGO=0, or a compiler not gcc, without it" {
-	run -0 make -nB -C "$TOP" build/release/lib/num.o
+	run -0 make -nB -C "$TOP" build/release/lib/writer.o
 	[[ "$output" == *"-fprofile-use"* ]]
-	run -0 make -nB -C "$TOP" PGO=0 build/release/lib/num.o
+	run -0 make -nB -C "$TOP" PGO=0 build/release/lib/writer.o
 	[[ "$output" != *"-fprofile"* ]]
 	[[ "$output" == *"-O3"* ]]
 	# another compiler than gcc reads its counts another way: none
-	run -0 make -nB -C "$TOP" CC=clang build/release/lib/num.o
+	run -0 make -nB -C "$TOP" CC=clang build/release/lib/writer.o
 	[[ "$output" != *"-fprofile"* ]]
+	# the numbers, which the profile had built for size, go without it
+	for f in num num_ryu; do
+		run -0 make -nB -C "$TOP" build/release/lib/$f.o
+		line=$(grep -e "-o build/release/lib/$f.o " <<<"$output")
+		[[ "$line" == *"-O3"* ]]
+		[[ "$line" != *"-fprofile"* ]]
+	done
 }
 
 @test "the training run leaves counts for the files a backtest spends its time in" {
