@@ -47,8 +47,8 @@ for s in 'sma-cross fast=10 slow=30 size=100' 'ema-cross weight=0.1' 'macd-cross
 done
 qts-strategy -e 'target = sma(close,5) > sma(close,20) ? 100 : 0' <daily.csv | qts-sim >/dev/null
 qts-strategy --unit weight -e 'target = rank(roc(close,20)) <= 3 ? 0.3 : 0' <daily.csv | qts-sim >/dev/null
-# indicators printed (full-precision numbers written: the shortest
-# digits' general path, which prices with few decimals never take)
+# indicators printed: their updates and the table of --print (the numbers
+# themselves are built without the profile: Makefile)
 qts-strategy --print 'sma(close,10),ema(close,20),rsi(close,14),atr(high,low,close,14),macd(close,12,26,9),adx(high,low,close,14)' minute.csv >/dev/null
 qts-report <out.csv >/dev/null
 qts-report <out.mp >/dev/null
