@@ -90,6 +90,37 @@ static void tally_ck(qts_ckpt *c, tally *t)
 	t->n = (size_t)n;
 }
 
+/* Orders working at the end that never filled, for one cause: how many,
+ * of how many symbols, and the symbol to name with a time of it. */
+typedef struct unfilled {
+	size_t n, syms;
+	char sym[QTS_SYM_MAX];
+	int64_t at;
+} unfilled;
+
+/* n orders of the symbol name (none: nothing); it is the one named when
+ * the first, or with earliest when at comes before the named one's. */
+static void unfilled_add(unfilled *u, size_t n, const char *name, int64_t at, int earliest)
+{
+	if (!n)
+		return;
+	if (u->syms++ == 0 || (earliest && at < u->at)) {
+		QTS_SET(u->sym, name);
+		u->at = at;
+	}
+	u->n += n;
+}
+
+/* LEAD<k> other symbol[s]CLOSE for the symbols of u but the one named,
+ * into buf; "" when none. */
+static const char *unfilled_others(char buf[64], const unfilled *u, const char *lead, const char *close)
+{
+	buf[0] = '\0';
+	if (u->syms > 1)
+		snprintf(buf, 64, "%s%zu other symbol%s%s", lead, u->syms - 1, u->syms == 2 ? "" : "s", close);
+	return buf;
+}
+
 struct qts_sim {
 	qts_sim_opts o;
 	qts_sim_emit emit;
@@ -160,26 +191,18 @@ struct qts_sim {
 	 * alone, a run of no trades; and the first's reason */
 	tally malformed;
 	char malformed_why[QTS_TEXT_MAX];
-	/* At the end (qts_sim_finish): the orders working for symbols of no
-	 * market data at all, which nothing could ever fill, how many, of
-	 * how many symbols, and the first such symbol.  Not in checkpoints:
-	 * counted once, at the end. */
-	size_t stranded, stranded_syms;
-	char stranded_sym[QTS_SYM_MAX];
-	/* The same for orders of a symbol whose market data ended before
-	 * the stream's (a delisting without --actions, a file that stops
-	 * early): eligible after its last data, never offered to any, while
-	 * the data of others went on; and the first such symbol's end. */
-	size_t ended, ended_syms;
-	char ended_sym[QTS_SYM_MAX];
-	int64_t ended_at;
-	/* And of orders that --latency made eligible only after the last
-	 * market data of their symbol, given before that data: without the
-	 * latency it would have worked them.  The earliest given, its
-	 * symbol, and of how many symbols. */
-	size_t late, late_syms;
-	char late_sym[QTS_SYM_MAX];
-	int64_t late_at;
+	/* At the end (qts_sim_finish), orders working that never filled.
+	 * Not in checkpoints: counted once, at the end.  stranded: of
+	 * symbols of no market data at all, which nothing could ever fill
+	 * (the first such symbol named); ended: of a symbol whose market
+	 * data ended before the stream's (a delisting without --actions, a
+	 * file that stops early), eligible after its last data, never
+	 * offered to any, while the data of others went on (the first such
+	 * symbol and its end); late: those --latency made eligible only
+	 * after the last market data of their symbol, given before that
+	 * data, which without the latency it would have worked (the
+	 * earliest given and its symbol). */
+	unfilled stranded, ended, late;
 	/* The index of the latest bar's symbol: the bars of a wide book
 	 * cycle over the symbols, and the events between them (targets of a
 	 * few) do not move this guess off its cycle.  Not in checkpoints
@@ -2027,9 +2050,7 @@ int qts_sim_finish(qts_sim *s)
 		if (y->nord == 0)
 			continue;
 		if (y->drive == DRIVE_NONE) {
-			if (s->stranded_syms++ == 0)
-				snprintf(s->stranded_sym, sizeof s->stranded_sym, "%s", y->name);
-			s->stranded += y->nord;
+			unfilled_add(&s->stranded, y->nord, y->name, 0, 0);
 			continue;
 		}
 		/* An order no data of its symbol was offered to since it became
@@ -2041,6 +2062,7 @@ int qts_sim_finish(qts_sim *s)
 		 * is not of it: no data ended early.) */
 		int64_t end = y->drive == DRIVE_POINT ? y->drive_to - 1 : y->drive_to; /* its last data known */
 		size_t n = 0, late = 0;
+		int64_t first_given = INT64_MAX;
 		for (size_t k = 0; k < y->nord; k++) {
 			const qts_order *o = &y->ord[k];
 			if (o->day != INT64_MIN)
@@ -2056,19 +2078,11 @@ int qts_sim_finish(qts_sim *s)
 			int64_t given = o->eligible - s->o.latency;
 			if (s->o.latency > 0 && (y->drive == DRIVE_POINT ? given <= end : given < end)) {
 				late++;
-				if (s->late == 0 || given < s->late_at) {
-					s->late_at = given;
-					snprintf(s->late_sym, sizeof s->late_sym, "%s", y->name);
-				}
-				s->late++;
+				first_given = given < first_given ? given : first_given;
 			}
 		}
-		s->late_syms += late != 0;
-		if (n && s->ended_syms++ == 0) {
-			snprintf(s->ended_sym, sizeof s->ended_sym, "%s", y->name);
-			s->ended_at = end;
-		}
-		s->ended += n;
+		unfilled_add(&s->late, late, y->name, first_given, 1);
+		unfilled_add(&s->ended, n, y->name, end, 0);
 	}
 	/* Nothing is to come: the books are known to the last time, and the
 	 * days up to it accrue before the positions are closed there. */
@@ -2154,35 +2168,25 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		snprintf(why, sizeof why, ": %s", s->malformed_why);
 		tally_warn(&s->malformed, "", "order", "rejected as not well formed", why);
 	}
-	if (s->stranded) {
-		char others[64] = "";
-		if (s->stranded_syms > 1)
-			snprintf(others, sizeof others, " nor of %zu other symbol%s", s->stranded_syms - 1,
-				 s->stranded_syms == 2 ? "" : "s");
-		qts_warn("%zu order%s working at the end never filled: no market data of %s%s in the stream",
-			 s->stranded, s->stranded == 1 ? "" : "s", s->stranded_sym, others);
-	}
-	if (s->ended) {
-		char others[64] = "", at[40], end[40];
-		if (s->ended_syms > 1)
-			snprintf(others, sizeof others, " (and of %zu other symbol%s)", s->ended_syms - 1,
-				 s->ended_syms == 2 ? "" : "s");
-		qts_time_format(s->ended_at, at);
+	char others[64], at[40], end[40], lat[QTS_DURATION_MAX];
+	const unfilled *u = &s->stranded;
+	if (u->n)
+		qts_warn("%zu order%s working at the end never filled: no market data of %s%s in the stream", u->n,
+			 u->n == 1 ? "" : "s", u->sym, unfilled_others(others, u, " nor of ", ""));
+	if ((u = &s->ended)->n) {
+		qts_time_format(u->at, at);
 		qts_time_format(s->clock, end);
 		qts_warn("%zu order%s working at the end never filled: the market data of %s%s ended at %s, "
 			 "before the stream's at %s (delisted? give its --actions, or --close-at-end)",
-			 s->ended, s->ended == 1 ? "" : "s", s->ended_sym, others, at, end);
+			 u->n, u->n == 1 ? "" : "s", u->sym, unfilled_others(others, u, " (and of ", ")"), at, end);
 	}
-	if (s->late) {
-		char others[64] = "", lat[QTS_DURATION_MAX], at[40];
-		if (s->late_syms > 1)
-			snprintf(others, sizeof others, " (and of %zu other symbol%s)", s->late_syms - 1,
-				 s->late_syms == 2 ? "" : "s");
+	if ((u = &s->late)->n) {
 		qts_duration_format(s->o.latency, lat);
-		qts_time_format(s->late_at, at);
+		qts_time_format(u->at, at);
 		qts_warn("%zu order%s working at the end never filled: --latency %s outlasted the market data of %s%s "
 			 "after %s, the first given at %s",
-			 s->late, s->late == 1 ? "" : "s", lat, s->late_sym, others, s->late == 1 ? "it" : "them", at);
+			 u->n, u->n == 1 ? "" : "s", lat, u->sym, unfilled_others(others, u, " (and of ", ")"),
+			 u->n == 1 ? "it" : "them", at);
 	}
 }
 
