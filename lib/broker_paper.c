@@ -255,7 +255,7 @@ static int paper_finish(void *b, qts_evbuf *out, char *err)
 		return 0;
 	p->out = out;
 	int rc = done(p, qts_sim_finish(p->sim), err);
-	qts_sim_warn_unmatched(p->sim, p->conf.actions_file);
+	qts_sim_warn_options(p->sim, p->conf.actions_file);
 	qts_sim_warn_unpriced(p->sim);
 	return rc;
 }

@@ -114,7 +114,7 @@ uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional
 uint64_t qts_risk_malformed(const qts_risk *r, const char **first);
 /* At the end: warn of actions (read from actions_file) none of which
  * matched a symbol the engine has seen a price of, and of contracts none
- * of which is a symbol it has seen, as qts_sim_warn_unmatched. */
+ * of which is a symbol it has seen, as qts_sim_warn_options. */
 void qts_risk_warn_unmatched(const qts_risk *r, const char *actions_file);
 /* With --max-sector, when no symbol of the stream is in the sectors file
  * (symbols spelt another way): the first symbol of the stream, which no

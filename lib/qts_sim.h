@@ -342,10 +342,12 @@ int qts_sim_finish(qts_sim *s);
 /* Why the engine stopped on its input (a number that is not finite), or
  * NULL when it did not (a failed emit). */
 const char *qts_sim_error(const qts_sim *s);
-/* At the end: warn of actions (read from actions_file) none of which
- * matched, and of contracts none of which is a symbol of the stream
- * (qts_instruments_check_used), in qts-sim and qts-broker paper alike. */
-void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file);
+/* At the end: warn of options that did not do what they look meant to:
+ * actions (read from actions_file) none of which matched, contracts or
+ * borrow rates none of which is a symbol of the stream
+ * (qts_instruments_check_used), a yearly rate of 100% or more (5 meant as
+ * 5%); in qts-sim and qts-broker paper alike. */
+void qts_sim_warn_options(qts_sim *s, const char *actions_file);
 /* After qts_sim_finish: a warning on standard error when prices of
  * shares at 0 or below marked nothing (the position kept its last
  * price), and one when market data of no volume filled nothing of the

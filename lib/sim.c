@@ -2113,15 +2113,31 @@ static int sim_has_symbol(void *arg, const char *symbol)
 	return qts_symtab_find(arg, symbol) != NULL;
 }
 
-void qts_sim_warn_unmatched(qts_sim *s, const char *actions_file)
+/* A rate of 1 or more is 100% a year or more: a borrow fee of a stock
+ * hard to borrow can be, a rate meant as a percentage (--cash-rate 5 for
+ * 5%) is much likelier, and it compounds into every equity event. */
+static void warn_rate(const char *flag, const char *symbol, double rate)
 {
+	if (rate >= 1)
+		qts_warn("--%s %s%s%g is %g%% a year (a rate is a fraction: 0.05 for 5%%)", flag, symbol ? symbol : "",
+			 symbol ? "=" : "", rate, rate * 100);
+}
+
+void qts_sim_warn_options(qts_sim *s, const char *actions_file)
+{
+	const qts_financing *f = &s->o.fin;
+	warn_rate("cash-rate", NULL, f->cash_rate);
+	warn_rate("margin-rate", NULL, f->margin_rate);
+	warn_rate("borrow-rate", NULL, f->borrow_rate);
+	for (size_t i = 0; i < f->nborrow; i++)
+		warn_rate("borrow-rate", f->borrow[i].symbol, f->borrow[i].rate);
+
 	qts_actions_check_used(actions_file, s->o.actions, s->o.nactions, sim_has_price, s->syms);
 	qts_instruments_check_used(s->o.instruments, s->o.ninstruments, qts_symtab_count(s->syms), sim_has_symbol,
 				   s->syms);
 	/* A rate of a symbol the stream has not (GME=0.5 for bars of GME.US)
 	 * is charged on nothing, the default rate on its shorts: as for
 	 * contracts, one of them matched is enough. */
-	const qts_financing *f = &s->o.fin;
 	if (!f->nborrow || !qts_symtab_count(s->syms))
 		return;
 	for (size_t i = 0; i < f->nborrow; i++)

@@ -113,7 +113,7 @@ static int sim_finish(void *eng)
 	engine *e = eng;
 	if (qts_sim_finish(e->sim) < 0)
 		return -1;
-	qts_sim_warn_unmatched(e->sim, e->conf.actions_file);
+	qts_sim_warn_options(e->sim, e->conf.actions_file);
 	qts_sim_warn_unpriced(e->sim);
 	return 0;
 }

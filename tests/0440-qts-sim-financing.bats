@@ -324,6 +324,22 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	done
 }
 
+@test "financing: a rate of 100% a year or more is taken with a warning (5 meant as 5%)" {
+	run -0 --separate-stderr qts-sim --cash-rate 5 long.csv
+	[ "$stderr" = "qts-sim: --cash-rate 5 is 500% a year (a rate is a fraction: 0.05 for 5%)" ]
+	# taken as given: 500% a year of interest on the cash
+	[ "$output" != "$(qts-sim --cash-rate 0.05 long.csv)" ]
+	run -0 --separate-stderr qts-broker paper --margin-rate 1 --borrow-rate 0.2 --borrow-rate AAA=2.5 long.csv
+	[ "${stderr_lines[0]}" = "qts-broker: --margin-rate 1 is 100% a year (a rate is a fraction: 0.05 for 5%)" ]
+	[ "${stderr_lines[1]}" = "qts-broker: --borrow-rate AAA=2.5 is 250% a year (a rate is a fraction: 0.05 for 5%)" ]
+	[ "${#stderr_lines[@]}" = 2 ]
+	run -0 --separate-stderr qts-sim --borrow-rate 10 long.csv
+	[ "$stderr" = "qts-sim: --borrow-rate 10 is 1000% a year (a rate is a fraction: 0.05 for 5%)" ]
+	# below 1: no word
+	run -0 --separate-stderr qts-sim --cash-rate 0.99 --margin-rate 0.5 --borrow-rate AAA=0.999 long.csv
+	[ -z "$stderr" ]
+}
+
 @test "financing: a sim killed and restarted with --state writes the same stream" {
 	qts-fetch --seed 7 --count 400 -t 1d synth:AAA,BBB > in.csv
 	qts-strategy sma-cross fast=3 slow=8 size=100 in.csv > sig.csv
