@@ -239,7 +239,9 @@ int qts_thrift_skip(qts_thrift *t, int type)
 
 void qts_thrift_out_bytes(qts_thrift_out *o, const void *p, size_t n)
 {
-	if (o->oom)
+	/* nothing (the values of a column all of nulls, never allocated): p may be
+	 * NULL, which memcpy may not be given even for no bytes */
+	if (o->oom || n == 0)
 		return;
 	if (o->len + n > o->cap) {
 		size_t cap = o->cap ? o->cap : 256;

@@ -313,3 +313,12 @@ open(sys.argv[2], "wb").write(d.replace(b"QQ1", b"Q\tQ"))' "$BATS_TEST_TMPDIR/q.
 	run -0 qts-fetch "$BATS_TEST_TMPDIR/q.parquet"
 	[ "${#lines[@]}" -eq 2 ]
 }
+
+@test "cat --parquet: a column all of nulls (updates of orders none of which filled) is written and read back" {
+	# its values were never allocated: a null pointer to copy no bytes
+	# from, undefined behaviour the sanitizers stop on
+	cd "$BATS_TEST_TMPDIR"
+	printf 'update,2024-01-01T00:00:00Z,A,o1,rejected,0,,no cash\nupdate,2024-01-02T00:00:00Z,B,o2,canceled,0,,\n' > u.csv
+	qts cat --parquet "$BATS_TEST_TMPDIR/u.parquet" u.csv
+	qts-fetch "$BATS_TEST_TMPDIR/u.parquet" | cmp - u.csv
+}
