@@ -549,6 +549,12 @@ int qts_state_read(const char *path, unsigned char **buf, qts_state_head *h, cha
 {
 	*buf = NULL;
 	struct stat st;
+	/* /dev/stdout, /dev/fd/N: a file a shell opened, maybe, but the
+	 * stream's, which checkpoints written in place would break */
+	if (qts_outfile_in_place(path) && (stat(path, &st) < 0 || S_ISREG(st.st_mode))) {
+		snprintf(err, errlen, "%s: names a descriptor, not a file: a state is a file written and read back", path);
+		return -1;
+	}
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;

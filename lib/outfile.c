@@ -8,8 +8,9 @@
  * synced, given the target's mode, renamed over the target and the
  * directory synced.  A symbolic link at the target itself is replaced, not
  * written through.  A target that exists and is not a regular file (a
- * fifo, a terminal, /dev/null, /dev/stdout) is written in place: a rename
- * would put a file where the device or pipe was.
+ * fifo, a terminal, /dev/null) is written in place: a rename would put a
+ * file where the device or pipe was; so is a descriptor named (/dev/stdout,
+ * /dev/fd/3), whatever it is open on.
  *
  * A temporary is removed on every way out: commit or abort, exit() (an
  * atexit handler), and the signals that would end the program by default
@@ -162,16 +163,72 @@ static int commit_stdout(qts_outfile *of, char *err, size_t errlen)
 	return bad ? seterr(err, errlen, "standard output", "write error", e) : 0;
 }
 
+/* N of "/dev/fd/N" or "/proc/self/fd/N", or -1. */
+static int fd_path(const char *path)
+{
+	const char *num = strncmp(path, "/dev/fd/", 8) == 0 ? path + 8
+			  : strncmp(path, "/proc/self/fd/", 14) == 0 ? path + 14 : NULL;
+	if (!num || !*num || strspn(num, "0123456789") != strlen(num) || strlen(num) > 6)
+		return -1;
+	return atoi(num);
+}
+
+/* The descriptor path names the way shells and programs name one
+ * (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N, or a link to
+ * one of those), or -1.  /dev/stdout is a link: replaced by a rename
+ * (what is done to a link) it would be a file in /dev where the link to
+ * the descriptor was, for every program after; and when the descriptor
+ * is a file a shell opened, the stat of the name says "regular file". */
+static int named_descriptor(const char *path)
+{
+	int fd = fd_path(path);
+	if (fd >= 0)
+		return fd;
+	/* however the system links them */
+	if (strcmp(path, "/dev/stdout") == 0)
+		return 1;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return 2;
+	struct stat st;
+	char to[64];
+	ssize_t n;
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode) || (n = readlink(path, to, sizeof to - 1)) <= 0)
+		return -1;
+	to[n] = '\0';
+	return fd_path(to);
+}
+
+int qts_outfile_in_place(const char *path)
+{
+	struct stat st;
+	return strcmp(path, "-") == 0 || named_descriptor(path) >= 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+}
+
 int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen)
 {
 	memset(of, 0, sizeof *of);
 	of->slot = -1;
+	of->durable = 1;
 	of->path = path;
 	if (strcmp(path, "-") == 0) {
 		/* Made whole before any of it goes out: a reader after a pipe
 		 * never sees the part of a file that failed half-way. */
 		if (!(of->fp = open_memstream(&of->mem, &of->mem_len)))
 			return seterr(err, errlen, "standard output", "", errno);
+		of->in_place = 1;
+		return 0;
+	}
+	int named = named_descriptor(path);
+	if (named >= 0) {
+		/* its own open file: its offset and O_APPEND, as the shell
+		 * set them (a new open of the name would write from 0) */
+		int fd = fcntl(named, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0 || !(of->fp = fdopen(fd, "w"))) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return seterr(err, errlen, path, "", e);
+		}
 		of->in_place = 1;
 		return 0;
 	}
@@ -255,7 +312,7 @@ int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen)
 	}
 	int bad = fflush(fp) != 0 || ferror(fp);
 	int e = errno ? errno : EIO;
-	if (!bad && fsync(fileno(fp)) < 0) {
+	if (!bad && of->durable && fsync(fileno(fp)) < 0) {
 		bad = 1;
 		e = errno;
 	}
@@ -274,6 +331,8 @@ int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen)
 		return seterr(err, errlen, of->path, "", e);
 	}
 	pending_used[of->slot] = 0;
+	if (!of->durable)
+		return 0;
 	/* The rename itself is durable only once the directory is synced. */
 	char dir[PATH_MAX];
 	dir_of(of->path, dir, sizeof dir);

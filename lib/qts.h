@@ -116,7 +116,8 @@ extern volatile int qts_wake_fd;
 /* A file written whole or not at all: through a temporary beside it
  * (mkstemp, O_EXCL, never through a link), synced and renamed over the
  * target, which keeps its mode; a symbolic link at the target is replaced,
- * not followed.  A target that is a fifo or device is written in place.
+ * not followed.  A target that is a fifo or device, or names a descriptor
+ * (/dev/stdout, /dev/fd/N), is written in place.
  * The temporary is removed on every way out, fatal signals included.
  * `-` is standard output: the file is made in memory and written there
  * whole at commit, nothing before. */
@@ -127,6 +128,8 @@ typedef struct qts_outfile {
 	int in_place;
 	char *mem;        /* `-`: the file as made so far, */
 	size_t mem_len;   /* and its length */
+	int durable;      /* 1 after open: commit syncs the file and its
+			   * directory; 0 for figures rewritten often */
 } qts_outfile;
 /* 0, or -1 with a message naming the target in err. */
 int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen);
@@ -135,6 +138,9 @@ int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen
 int qts_outfile_commit(qts_outfile *of, char *err, size_t errlen);
 /* Give up: close and remove the temporary, the target untouched. */
 void qts_outfile_abort(qts_outfile *of);
+/* Whether path is written in place, not as a file of its own: `-`, a
+ * descriptor named (/dev/stdout, /dev/fd/N), a device or a fifo. */
+int qts_outfile_in_place(const char *path);
 /* Whether paths a and b name one file: the same name in the same
  * directory (`x`, `./x`, `d/../x`); a link is a name of its own, as the
  * files qts writes replace it.  `-` (standard input or output) and a

@@ -329,7 +329,7 @@ typedef struct qts_stage_metrics {
 	double latency_sum;           /* seconds */
 	int64_t started;              /* wall clock, ns */
 	char stage[64];
-	char *path, *tmp;
+	char *path;
 } qts_stage_metrics;
 /* path NULL: for SIGUSR1 only.  NULL when out of memory. */
 qts_stage_metrics *qts_stage_metrics_new(const char *stage, const char *path, int64_t wall_now);

@@ -70,6 +70,8 @@ int qts_stage_option(int c, const char *arg, qts_stage_conf *conf, const char *u
 	case QTS_OPT_METRICS:
 		if (!*arg)
 			qts_usage_error(usage, "--metrics: an empty file name");
+		if (strcmp(arg, "-") == 0)
+			qts_usage_error(usage, "--metrics: '-' is standard output, which carries the events: name a file");
 		conf->metrics = arg;
 		return 1;
 	case QTS_OPT_BUFFER: {

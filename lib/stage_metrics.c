@@ -1,14 +1,14 @@
 /* stage_metrics.c — a running stage's figures for --metrics FILE and
  * SIGUSR1: events in and out by type, errors, lag, a histogram of the
  * time each event takes through the stage, uptime.  Written in the
- * Prometheus text exposition format, atomically (a temporary file renamed
- * over FILE), as node_exporter's textfile collector expects. */
+ * Prometheus text exposition format, atomically (qts_outfile: a temporary
+ * beside FILE, never through a link, renamed over it), as node_exporter's
+ * textfile collector expects. */
 #include "qts_stage.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Upper bounds of the latency buckets, ns: 1 us to 100 ms. */
 static const int64_t bounds[] = { 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
@@ -24,13 +24,9 @@ qts_stage_metrics *qts_stage_metrics_new(const char *stage, const char *path, in
 	if (!m)
 		return NULL;
 	QTS_SET(m->stage, stage);
-	if (path) {
-		size_t n = strlen(path) + 32;
-		if (!(m->path = strdup(path)) || !(m->tmp = malloc(n))) {
-			qts_stage_metrics_free(m);
-			return NULL;
-		}
-		snprintf(m->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	if (path && !(m->path = strdup(path))) {
+		qts_stage_metrics_free(m);
+		return NULL;
 	}
 	m->started = wall_now;
 	m->last_ts = INT64_MIN;
@@ -41,10 +37,7 @@ void qts_stage_metrics_free(qts_stage_metrics *m)
 {
 	if (!m)
 		return;
-	if (m->tmp)
-		unlink(m->tmp);
 	free(m->path);
-	free(m->tmp);
 	free(m);
 }
 
@@ -136,16 +129,27 @@ int qts_stage_metrics_write(const qts_stage_metrics *m, int64_t wall_now, char *
 {
 	if (!m->path)
 		return 0;
-	FILE *f = fopen(m->tmp, "w");
-	if (!f) {
-		snprintf(err, QTS_ERR_MAX, "--metrics %s: %s", m->path, strerror(errno));
+	/* A file rewritten each second, and read by a collector: a device
+	 * or fifo written in place would mix the figures into what it
+	 * carries (/dev/stdout: the events) or block the stage on a fifo
+	 * nobody reads; renamed over, a device is gone (/dev/null as root). */
+	if (qts_outfile_in_place(m->path)) {
+		snprintf(err, QTS_ERR_MAX, "--metrics %s: not a file of its own (a device, fifo or descriptor): "
+			 "the figures are a file rewritten each second", m->path);
 		return -1;
 	}
-	exposition(m, f, wall_now);
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(m->tmp, m->path) < 0) {
-		snprintf(err, QTS_ERR_MAX, "--metrics %s: %s", m->path, strerror(errno ? errno : EIO));
-		unlink(m->tmp);
+	char why[QTS_ERR_MAX];
+	qts_outfile of;
+	if (qts_outfile_open(&of, m->path, why, sizeof why) < 0) {
+		snprintf(err, QTS_ERR_MAX, "--metrics %.400s", why);
+		return -1;
+	}
+	/* figures of a moment: a crash loses nothing the next second would
+	 * not write again, so no sync a second */
+	of.durable = 0;
+	exposition(m, of.fp, wall_now);
+	if (qts_outfile_commit(&of, why, sizeof why) < 0) {
+		snprintf(err, QTS_ERR_MAX, "--metrics %.400s", why);
 		return -1;
 	}
 	return 0;

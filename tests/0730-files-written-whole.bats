@@ -20,6 +20,26 @@ A=$FIX/report-a.csv
 	[ -f r.html ] && [ ! -L r.html ] && grep -q "<html" r.html
 }
 
+@test "a descriptor named (/dev/stdout, /dev/fd/1, a link to one) is written at its own place, the link kept; --state refuses one" {
+	T=$BATS_TEST_TMPDIR
+	qts-fetch --seed 4 --count 20 -t 1d synth:AAA > "$T/bars.csv"
+	printf 'equity,2024-01-02T00:00:00Z,100,100,0,0,0,0\nequity,2024-01-03T00:00:00Z,100,101,0,0,0,0\n' > "$T/eq.csv"
+	ln -s /proc/self/fd/1 "$T/out-link"
+	echo before > "$T/rep.txt"
+	qts-report -o "$T/out-link" "$T/eq.csv" >> "$T/rep.txt"
+	[ -L "$T/out-link" ]
+	[ "$(head -1 "$T/rep.txt")" = before ]
+	grep -q '^Start  *2024-01-02$' "$T/rep.txt"
+	# /dev/fd/1 (not /dev/stdout: were it renamed over again, as root,
+	# the machine's would be a file)
+	qts-report -o /dev/fd/1 "$T/eq.csv" > "$T/rep2.txt"
+	cmp <(tail -n +2 "$T/rep.txt") "$T/rep2.txt"
+	# standard output a file, as a shell's > makes it
+	run -1 --separate-stderr sh -c 'qts-sim --state "$1" "$2" > "$3"' sh "$T/out-link" "$T/bars.csv" "$T/o"
+	[ "$stderr" = "qts-sim: --state $T/out-link: names a descriptor, not a file: a state is a file written and read back" ]
+	[ -L "$T/out-link" ]
+}
+
 @test "links planted at the old predictable temporary names are left alone" {
 	cd "$BATS_TEST_TMPDIR"
 	echo keep > victim

@@ -98,7 +98,7 @@ value() {
 
 @test "--metrics: a file that cannot be written at the start is refused (exit 1); one that fails later is said once, and the stage goes on" {
 	run -1 --separate-stderr qts-sim --metrics "$T/nodir/m.prom" "$T/bars.csv"
-	[ "$stderr" = "qts-sim: --metrics $T/nodir/m.prom: No such file or directory" ]
+	[ "$stderr" = "qts-sim: --metrics $T/nodir/m.prom: cannot create a temporary beside it: No such file or directory" ]
 	[ "${#lines[@]}" -eq 1 ] && [[ "$output" == system,*,error,* ]]
 	run -2 qts-sim --metrics '' "$T/bars.csv"
 	[[ "$output" == *"--metrics: an empty file name"* ]]
@@ -120,7 +120,36 @@ value() {
 	exec 5>&-
 	wait "$pid"
 	[ "$(wc -l <"$T/out")" -eq 1500 ]
-	[ "$(grep -c -- "--metrics $T/d/m.prom: No such file or directory" "$T/err")" -eq 1 ]
+	[ "$(grep -c -- "--metrics $T/d/m.prom: cannot create a temporary beside it: No such file or directory" "$T/err")" -eq 1 ]
+}
+
+@test "--metrics: a fifo, a device or a descriptor named is refused at the start (exit 1), and left as it was; '-' is a usage error" {
+	# renamed over before: /dev/null or /dev/stdout made a file, as root
+	# for every program after
+	mkfifo "$T/fifo"
+	run -1 --separate-stderr qts-sim --metrics "$T/fifo" "$T/bars.csv"
+	[ "$stderr" = "qts-sim: --metrics $T/fifo: not a file of its own (a device, fifo or descriptor): the figures are a file rewritten each second" ]
+	[ -p "$T/fifo" ]
+	[ "${#lines[@]}" -eq 1 ] && [[ "$output" == system,*,error,* ]]
+	run -1 --separate-stderr qts-sim --metrics /dev/null "$T/bars.csv"
+	[ "$stderr" = "qts-sim: --metrics /dev/null: not a file of its own (a device, fifo or descriptor): the figures are a file rewritten each second" ]
+	[ -c /dev/null ]
+	# a link to the descriptor of standard output, as /dev/stdout is,
+	# when a shell sent it to a file: the figures would be written into
+	# the events, the link replaced
+	ln -s /proc/self/fd/1 "$T/out-link"
+	run -1 --separate-stderr qts-risk --metrics "$T/out-link" "$T/bars.csv"
+	[[ "$stderr" == "qts-risk: --metrics $T/out-link: not a file of its own"* ]]
+	[ -L "$T/out-link" ]
+	run -1 --separate-stderr qts-sim --metrics /dev/fd/1 "$T/bars.csv"
+	[[ "$stderr" == "qts-sim: --metrics /dev/fd/1: not a file of its own"* ]]
+	run -2 --separate-stderr qts-sim --metrics - "$T/bars.csv"
+	[ "${stderr_lines[0]}" = "qts-sim: --metrics: '-' is standard output, which carries the events: name a file" ]
+	# a file: written, no temporary left beside it
+	mkdir "$T/m"
+	qts-sim --metrics "$T/m/sim.prom" "$T/bars.csv" > /dev/null
+	[ "$(ls -A "$T/m")" = sim.prom ]
+	grep -q '^qts_events_in_total{stage="qts-sim",type="bar"} 1000$' "$T/m/sim.prom"
 }
 
 @test "SIGUSR1: the figures on stderr, and the stage goes on" {

@@ -4,6 +4,7 @@
 #include "tap.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -116,6 +117,42 @@ static void errors(void)
 	CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "/dev/null is still a device");
 }
 
+/* A descriptor named, as /dev/stdout is (a link to /proc/self/fd/1):
+ * written through at the descriptor's own offset, the link kept; renamed
+ * over, /dev/stdout would be a file for every program after. */
+static void descriptors(void)
+{
+	char err[600], p[512], link[512];
+	qts_outfile of;
+	path_in(p, "out.txt");
+	path_in(link, "fd-link");
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+	CHECK(fd >= 0 && write(fd, "before\n", 7) == 7, "a file open on a descriptor, written to");
+	char to[64];
+	snprintf(to, sizeof to, "/proc/self/fd/%d", fd);
+	CHECK(symlink(to, link) == 0, "a link to the descriptor");
+	CHECK(qts_outfile_in_place(link) && qts_outfile_in_place("/dev/stdout") && qts_outfile_in_place("/dev/fd/1") &&
+	      qts_outfile_in_place("-") && qts_outfile_in_place("/dev/null"),
+	      "in place: a descriptor named, `-`, a device");
+	CHECK(!qts_outfile_in_place(p) && !qts_outfile_in_place("/dev/fd/x") && !qts_outfile_in_place("/dev/fd/12x"),
+	      "not in place: a regular file, names of no descriptor");
+	CHECK(qts_outfile_open(&of, link, err, sizeof err) == 0, "open the link");
+	fputs("report\n", of.fp);
+	CHECK(qts_outfile_commit(&of, err, sizeof err) == 0, "commit");
+	struct stat st;
+	CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode), "the link is a link still");
+	CHECK_STR(slurp(p), "before\nreport\n", "written after what the descriptor wrote (its offset, O_APPEND)");
+	CHECK(strays() == 0, "no temporary made");
+	snprintf(to, sizeof to, "/dev/fd/%d", fd);
+	CHECK(qts_outfile_open(&of, to, err, sizeof err) == 0, "open /dev/fd/N");
+	fputs("again\n", of.fp);
+	CHECK(qts_outfile_commit(&of, err, sizeof err) == 0, "commit it");
+	CHECK_STR(slurp(p), "before\nreport\nagain\n", "written through the descriptor");
+	close(fd);
+	unlink(link);
+	unlink(p);
+}
+
 /* A child that opens a file and then dies one way or another. */
 static void dies(int how)
 {
@@ -158,6 +195,7 @@ int main(void)
 	commit_and_mode();
 	links();
 	errors();
+	descriptors();
 	dies(0);
 	dies(SIGHUP);
 	dies(SIGQUIT);
