@@ -492,7 +492,7 @@ void qts_alpaca_update_event(const qts_alpaca_order *o, qts_event *ev)
 	/* Alpaca's word where qts's says less ("replaced", "done_for_day") */
 	if (strcmp(o->word, qts_status_name(o->status)) != 0 && strcmp(o->word, "new") != 0 &&
 	    strcmp(o->word, "partially_filled") != 0 && strcmp(o->word, "accepted") != 0)
-		snprintf(ev->update.reason, sizeof ev->update.reason, "alpaca: %s", o->word);
+		qts_text_format(ev->update.reason, sizeof ev->update.reason, "alpaca: %s", o->word);
 }
 
 int qts_alpaca_book_apply(qts_alpaca_book *b, const qts_alpaca_order *o, const qts_alpaca_tmsg *x,

@@ -555,7 +555,7 @@ static int push_update(qts_evbuf *out, const qts_alpaca_order *o, const char *re
 	qts_event ev;
 	qts_alpaca_update_event(o, &ev);
 	if (reason)
-		QTS_SET(ev.update.reason, reason);
+		QTS_SET_TEXT(ev.update.reason, reason);
 	if (qts_evbuf_push(out, &ev) < 0) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return QTS_BROKER_DOWN;
@@ -711,7 +711,7 @@ static int place(alpaca *a, const qts_broker_order *o, qts_evbuf *out, char *err
 		return refused(a, "placing an order", &r, err);
 	qts_alpaca_error_reason(r.body, r.len, r.status, why, sizeof why);
 	char reason[QTS_TEXT_MAX];
-	snprintf(reason, sizeof reason, "alpaca: %.240s", why);
+	qts_text_format(reason, sizeof reason, "alpaca: %s", why);
 	return rejected(o, reason, out, err);
 }
 
@@ -806,7 +806,7 @@ static int cancel(alpaca *a, const char *id, qts_evbuf *out, char *err)
 	 * and why. */
 	char why[300], reason[QTS_TEXT_MAX];
 	qts_alpaca_error_reason(r.body, r.len, r.status, why, sizeof why);
-	snprintf(reason, sizeof reason, "alpaca: cancel refused: %.220s", why);
+	qts_text_format(reason, sizeof reason, "alpaca: cancel refused: %s", why);
 	if ((rc = get_order(a, id, &o, err)) < 0)
 		return rc;
 	if (rc == 1) {

@@ -242,7 +242,7 @@ static void say_update(ib *b, ib_order *o)
 	ev.update.filled = o->filled;
 	ev.update.avg_price = o->filled > 0 ? o->avg : QTS_EMPTY;
 	if (o->status == QTS_STATUS_REJECTED || o->status == QTS_STATUS_CANCELED)
-		QTS_SET(ev.update.reason, o->reason);
+		QTS_SET_TEXT(ev.update.reason, o->reason);
 	push(b, &ev);
 	o->said_status = o->status;
 	o->said_filled = o->filled;
@@ -350,7 +350,7 @@ static void on_error(ib *b, const qts_tws_msg *m)
 	if (code == 10147 || code == 10148 || code == 161)
 		o->cancel_refused = 1;
 	if (code == 202) { /* the order was canceled: the reason follows */
-		snprintf(o->reason, sizeof o->reason, "IB %ld: %.200s", code, m->error.text);
+		qts_text_format(o->reason, sizeof o->reason, "IB %ld: %s", code, m->error.text);
 		set_status(o, QTS_STATUS_CANCELED, o->filled, NAN);
 		return;
 	}
@@ -360,7 +360,7 @@ static void on_error(ib *b, const qts_tws_msg *m)
 			o->status = QTS_STATUS_NEW;
 		return;
 	}
-	snprintf(o->reason, sizeof o->reason, "IB %ld: %.200s", code, m->error.text);
+	qts_text_format(o->reason, sizeof o->reason, "IB %ld: %s", code, m->error.text);
 	set_status(o, QTS_STATUS_REJECTED, o->filled, NAN);
 }
 
@@ -489,7 +489,7 @@ static void handle(ib *b, const qts_tws_msg *m)
 		if (st < 0 || !qts_status_final(st))
 			st = m->completed.filled >= o->qty ? QTS_STATUS_FILLED : QTS_STATUS_CANCELED;
 		if (!o->reason[0])
-			QTS_SET(o->reason, m->completed.completed_status);
+			QTS_SET_TEXT(o->reason, m->completed.completed_status);
 		set_status(o, st, m->completed.filled, NAN);
 		break;
 	}
@@ -1002,7 +1002,7 @@ static int reject_now(const qts_broker_order *ord, const char *why, qts_evbuf *o
 	QTS_SET(ev.update.id, ord->id);
 	QTS_SET(ev.update.status, "rejected");
 	ev.update.avg_price = QTS_EMPTY;
-	QTS_SET(ev.update.reason, why);
+	QTS_SET_TEXT(ev.update.reason, why);
 	if (qts_evbuf_push(out, &ev) < 0) {
 		snprintf(err, QTS_ERR_MAX, "ib: out of memory");
 		return QTS_BROKER_DOWN;

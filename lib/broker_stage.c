@@ -392,7 +392,7 @@ static int update(engine *e, const char *symbol, const char *id, int status, dou
 	ev.update.avg_price = avg;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ev.update.reason, sizeof ev.update.reason, fmt, ap);
+	qts_text_vformat(ev.update.reason, sizeof ev.update.reason, fmt, ap);
 	va_end(ap);
 	return put_out(e, &ev);
 }
@@ -404,11 +404,13 @@ static int warning(engine *e, const char *fmt, ...)
 	qts_event_init(&ev, QTS_SYSTEM, e->now_ts);
 	QTS_SET(ev.system.source, "qts-broker");
 	QTS_SET(ev.system.level, "warn");
+	char text[4 * QTS_TEXT_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ev.system.message, sizeof ev.system.message, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	qts_warn("%s", ev.system.message);
+	qts_warn("%s", text);
+	QTS_SET_TEXT(ev.system.message, text);
 	return put_out(e, &ev);
 }
 

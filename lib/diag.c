@@ -291,3 +291,25 @@ size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen)
 {
 	return quote_with(out, outlen, s, n, 1);
 }
+
+void qts_text_set(char *field, size_t size, const char *src)
+{
+	qts_escape_text(src, strlen(src), field, size);
+}
+
+void qts_text_vformat(char *field, size_t size, const char *fmt, va_list ap)
+{
+	/* Longer than any field holds: what is cut here is past the field's
+	 * end and shows as its `...`. */
+	char raw[4 * QTS_TEXT_MAX];
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	qts_text_set(field, size, raw);
+}
+
+void qts_text_format(char *field, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	qts_text_vformat(field, size, fmt, ap);
+	va_end(ap);
+}

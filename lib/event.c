@@ -127,10 +127,16 @@ const char *qts_symbol_fault(qts_type t, const char *s, size_t n)
 
 const char *qts_symbol_name_fault(const char *s, size_t n, char shown[4 * QTS_SYM_MAX + 8])
 {
-	qts_quote(shown, 4 * QTS_SYM_MAX + 8, s, n);
-	if (n == 0 || n >= QTS_SYM_MAX)
-		return "must be 1 to 31 bytes";
-	return qts_symbol_fault(QTS_BAR, s, n);
+	const char *fault = n == 0 || n >= QTS_SYM_MAX ? "must be 1 to 31 bytes" : qts_symbol_fault(QTS_BAR, s, n);
+	/* the stream's readers check every text (qts-events(5)); a name of
+	 * Latin-1 (a file's, a vendor's column) would be refused only by the
+	 * stage after, or never match */
+	if (!fault && !qts_utf8_valid(s, n))
+		fault = "is not valid UTF-8";
+	/* quoted only when said: qts-fetch asks this of every row */
+	if (fault)
+		qts_quote(shown, 4 * QTS_SYM_MAX + 8, s, n);
+	return fault;
 }
 
 void qts_event_init(qts_event *ev, qts_type t, int64_t ts)
@@ -149,8 +155,12 @@ void qts_event_init(qts_event *ev, qts_type t, int64_t ts)
 void qts_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n = strlen(src);
-	if (n >= size)
+	if (n >= size) {
 		n = size - 1;
+		/* never half a character: the next stage reads only UTF-8 */
+		while (n && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }

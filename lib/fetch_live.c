@@ -160,11 +160,13 @@ static int say(live *l, const char *fmt_, ...)
 	qts_event_init(&ev, QTS_SYSTEM, l->order.last_ts == INT64_MIN ? QTS_TS_MIN : l->order.last_ts);
 	QTS_SET(ev.system.source, "qts-fetch");
 	QTS_SET(ev.system.level, "warn");
+	char text[4 * QTS_TEXT_MAX];
 	va_list ap;
 	va_start(ap, fmt_);
-	vsnprintf(ev.system.message, sizeof ev.system.message, fmt_, ap);
+	vsnprintf(text, sizeof text, fmt_, ap);
 	va_end(ap);
-	qts_warn("%s", ev.system.message);
+	qts_warn("%s", text);
+	QTS_SET_TEXT(ev.system.message, text);
 	return qts_evbuf_push(&l->q, &ev);
 }
 

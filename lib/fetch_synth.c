@@ -106,8 +106,8 @@ int qts_synth_check_symbols(const char *symbols, char *err)
 		char shown[4 * QTS_SYM_MAX + 8];
 		const char *fault = qts_symbol_name_fault(s, n, shown);
 		if (fault) {
-			snprintf(err, 256, "'%.64s' is not a symbol (%s)", shown,
-				 n == 0 || n >= QTS_SYM_MAX ? "1 to 31 bytes" : "it holds a control character");
+			snprintf(err, 256, "'%.64s' is not a symbol (%s%s)", shown, n == 0 || n >= QTS_SYM_MAX ? "" : "it ",
+				 n == 0 || n >= QTS_SYM_MAX ? "1 to 31 bytes" : fault);
 			return -1;
 		}
 		/* The same symbol twice would make every bar twice. */

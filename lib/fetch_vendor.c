@@ -968,12 +968,11 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 			     v->col[C_SYMBOL] >= 0 ? "" : " (the file's name: name the symbol with -s)");
 	if (!sym[0])
 		return vfail(v, *line, "the symbol column is empty");
-	if (qts_symbol_fault(QTS_BAR, sym, strlen(sym))) {
-		char shown[4 * QTS_SYM_MAX + 8];
-		qts_quote(shown, sizeof shown, sym, strlen(sym));
-		return vfail(v, *line, "symbol '%s' holds a control character%s", shown,
+	char shown[4 * QTS_SYM_MAX + 8];
+	const char *fault = qts_symbol_name_fault(sym, strlen(sym), shown);
+	if (fault)
+		return vfail(v, *line, "symbol '%s' %s%s", shown, fault,
 			     v->col[C_SYMBOL] >= 0 ? "" : " (the file's name: name the symbol with -s)");
-	}
 	QTS_SET(ev->symbol, sym);
 	struct last_local *last = NULL;
 	if (v->last_local && !(last = qts_symtab_get(v->last_local, sym))) {

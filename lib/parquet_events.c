@@ -106,13 +106,17 @@ int qts_pq_row_event(qts_pq *pq, qts_type t, qts_event *ev, char *err, size_t er
 			break;
 		}
 		case FK_STR: case FK_ENUM:
-			if (v.len >= fd->size || memchr(v.s, '\0', v.len) ||
+			/* text of the stream is UTF-8 (qts-events(5)): a column
+			 * of bytes another writer filled with Latin-1 would be
+			 * refused by the stage after, not here */
+			if (v.len >= fd->size || memchr(v.s, '\0', v.len) || !qts_utf8_valid(v.s, v.len) ||
 			    (fd->kind == FK_ENUM && !qts_enum_ok(fd->values, v.s, v.len))) {
 				char shown[80];
 				qts_quote(shown, sizeof shown, v.s, v.len);
 				snprintf(err, errlen, "%.200s: row %" PRId64 ": %s: '%s' is %s", qts_pq_name(pq),
 					 qts_pq_row(pq), fd->name, shown, v.len >= fd->size ? "too long"
-					 : memchr(v.s, '\0', v.len) ? "text with a NUL" : "not one of the allowed values");
+					 : memchr(v.s, '\0', v.len) ? "text with a NUL"
+					 : !qts_utf8_valid(v.s, v.len) ? "not valid UTF-8" : "not one of the allowed values");
 				return -1;
 			}
 			if (fd->offset == offsetof(qts_event, symbol) && qts_symbol_fault(ev->type, v.s, v.len)) {

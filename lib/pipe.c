@@ -389,7 +389,7 @@ static int stage_ends(chain *c, size_t k)
 		qts_event_init(&ev, QTS_SYSTEM, last_known(d));
 		QTS_SET(ev.system.source, d->st.name);
 		QTS_SET(ev.system.level, "error");
-		QTS_SET(ev.system.message, up);
+		QTS_SET_TEXT(ev.system.message, up);
 		rc = link_emit(&c->node[k + 1], &ev);
 		qts_progname = d->st.name;
 	}
@@ -454,7 +454,7 @@ static void pass_on(chain *c, size_t k)
 	qts_event_init(&ev, QTS_SYSTEM, last_known(f));
 	QTS_SET(ev.system.source, f->st.name);
 	QTS_SET(ev.system.level, "error");
-	QTS_SET(ev.system.message, qts_last_message());
+	QTS_SET_TEXT(ev.system.message, qts_last_message());
 	/* A failure read from upstream before stage k's own: the failing
 	 * program says that too as it exits in the shell. */
 	if (upstream_of(c, k))

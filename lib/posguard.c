@@ -36,7 +36,7 @@ int qts_broker_vwarn(qts_evbuf *out, const char *fmt, va_list ap)
 	qts_event_init(&ev, QTS_SYSTEM, qts_wall_now());
 	QTS_SET(ev.system.source, "qts-broker");
 	QTS_SET(ev.system.level, "warn");
-	vsnprintf(ev.system.message, sizeof ev.system.message, fmt, ap);
+	qts_text_vformat(ev.system.message, sizeof ev.system.message, fmt, ap);
 	return qts_evbuf_push(out, &ev);
 }
 

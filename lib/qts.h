@@ -21,6 +21,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +49,16 @@ void qts_init(const char *argv0);
 /* qts_quote (below) without escaping a backslash: what every message goes
  * through on its way out, so text already quoted passes unchanged. */
 size_t qts_escape_text(const char *s, size_t n, char *out, size_t outlen);
+/* The text of an event's reason, detail or message field, made from text
+ * of anywhere (a vendor's reply, a file name, a message): escaped by
+ * qts_escape_text, so broken UTF-8 is shown as \xNN and text too long
+ * for the field is cut between characters and ends in `...`; a field cut
+ * inside a character would make the stream unreadable to the next stage
+ * (qts-events(5): text is UTF-8). */
+void qts_text_set(char *field, size_t size, const char *src);
+void qts_text_format(char *field, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void qts_text_vformat(char *field, size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+#define QTS_SET_TEXT(field, src) qts_text_set((field), sizeof(field), (src))
 /* `qts-NAME: message` on stderr, the message escaped by qts_escape_text. */
 void qts_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* qts_warn, then exit with status. */
@@ -429,7 +440,8 @@ typedef struct qts_event {
 const char *qts_symbol_fault(qts_type t, const char *s, size_t n);
 /* A symbol named on a command line or in a vendor's file: NULL, or what
  * is wrong with it ("must be 1 to 31 bytes", "holds a control
- * character"); shown, s quoted for a message (\xNN for such bytes). */
+ * character", "is not valid UTF-8"), and then in shown s quoted for a
+ * message (\xNN for such bytes). */
 const char *qts_symbol_name_fault(const char *s, size_t n, char shown[4 * QTS_SYM_MAX + 8]);
 
 /* "bar", "tick", ...; NULL for QTS_UNKNOWN. */
@@ -441,7 +453,8 @@ const char *qts_type_fields(qts_type t);
 /* Start an event of type t at ts: strings empty, numbers 0, optional
  * numbers empty. */
 void qts_event_init(qts_event *ev, qts_type t, int64_t ts);
-/* Copy a string field, truncating to the field's size. */
+/* Copy a string field, truncating to the field's size between characters
+ * (QTS_SET_TEXT for text of anywhere, which marks the cut). */
 void qts_strlcpy(char *dst, const char *src, size_t size);
 #define QTS_SET(field, src) qts_strlcpy((field), (src), sizeof(field))
 /* Deep copy (an unknown event's fields are copied into owned memory);

@@ -856,7 +856,7 @@ static int risk_event(qts_risk *r, const char *symbol, const char *rule, const c
 	QTS_SET(ev.risk.action, action);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ev.risk.detail, sizeof ev.risk.detail, fmt, ap);
+	qts_text_vformat(ev.risk.detail, sizeof ev.risk.detail, fmt, ap);
 	va_end(ap);
 	return put_own(r, &ev);
 }

@@ -560,13 +560,17 @@ static inline void out_event(const qts_sim *s, qts_event *ev, int k, int64_t ts)
 }
 
 /* QTS_SET into a field of an event just made by out_event, which holds
- * zeros: the bytes of src alone (a literal's length is a constant), cut
- * as QTS_SET cuts them.  The same bytes, without qts_strlcpy's calls. */
+ * zeros: the bytes of src alone (a literal's length is a constant),
+ * without qts_strlcpy's calls; text too long (a reason naming a long id)
+ * cut between characters as QTS_SET_TEXT cuts it. */
 #define OUT_SET(field, src) out_set((field), (src), sizeof(field))
 static inline void out_set(char *field, const char *src, size_t size)
 {
 	size_t n = strlen(src);
-	memcpy(field, src, n < size ? n : size - 1);
+	if (__builtin_expect(n < size, 1))
+		memcpy(field, src, n);
+	else
+		qts_text_set(field, size, src);
 }
 
 /* The symbol field of an event just made: y->name is zeros after its

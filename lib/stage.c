@@ -490,7 +490,7 @@ static void heartbeat(qts_runtime *r, int64_t now)
 	qts_event_init(&ev, QTS_SYSTEM, r->max_ts);
 	QTS_SET(ev.system.source, st->name ? st->name : qts_progname);
 	QTS_SET(ev.system.level, "info");
-	snprintf(ev.system.message, sizeof ev.system.message, "heartbeat in=%llu out=%llu%s%s%s",
+	qts_text_format(ev.system.message, sizeof ev.system.message, "heartbeat in=%llu out=%llu%s%s%s",
 		 (unsigned long long)r->in_n, (unsigned long long)r->out_n, fb, counts[0] ? " " : "", counts);
 	if (r->holding)
 		hold(r, &ev, 1);

@@ -288,7 +288,7 @@ int qts_writer_fail(qts_writer *w, const char *why)
 	QTS_SET(ev.system.level, "error");
 	if (!why || !why[0])
 		why = qts_last_message()[0] ? qts_last_message() : "failed";
-	QTS_SET(ev.system.message, why);
+	QTS_SET_TEXT(ev.system.message, why);
 	if (qts_writer_put(w, &ev) < 0)
 		return -1;
 	return qts_writer_flush(w);

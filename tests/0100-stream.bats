@@ -341,6 +341,26 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 	[ "$stderr" = "qts: -:1: reason: longer than 255 bytes" ]
 }
 
+@test "a stage's error event whose message is longer than 255 bytes is cut between characters: the next stage reads it and says the failure" {
+	# a file of a path of 300 bytes of UTF-8 (é is two), with a bad line;
+	# the cut at 255 bytes fell inside a character, the error event was
+	# not UTF-8, and the next stage failed on it instead
+	cd "$BATS_TEST_TMPDIR"
+	for pad in "" a; do
+		d=$pad$(printf '\xc3\xa9%.0s' $(seq 70))/$(printf '\xc3\xa9%.0s' $(seq 70))
+		mkdir -p "$d"
+		printf 'bar,2024-01-02T00:00:00Z,AAA,1d,1,1,1,1,1\nbar,xx\n' > "$d/in.csv"
+		for fmt in "" -M; do
+			qts-strategy $fmt sma-cross "$d/in.csv" 2> err > out || true
+			grep -q "in.csv:2: bar: expected 9 fields" err
+			run -1 --separate-stderr qts cat out
+			[ "${#lines[@]}" = 2 ]
+			[[ "${lines[1]}" == system,2024-01-03T00:00:00Z,qts-strategy,error,* ]]
+			[[ "$stderr" == "qts: the input is incomplete: qts-strategy failed: $pad"$'\xc3\xa9'*$'\xc3\xa9...' ]]
+		done
+	done
+}
+
 @test "property: any bar stream survives CSV -> msgpack -> CSV" {
 	for seed in 1 2 3; do
 		awk -v seed=$seed 'BEGIN { srand(seed); t = 1704067200

@@ -417,6 +417,32 @@ tick,2023-11-14T22:13:22Z,X,1,1"
 	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/"$'X\001.csv'
 }
 
+@test "a symbol that is not UTF-8 (Latin-1) is refused wherever qts-fetch takes one, as every reader of the stream would refuse it" {
+	# written and exit 0 before, then refused by the next stage
+	printf 'Date,Symbol,Open,High,Low,Close,Volume\n2024-01-02,OK,1,2,0.5,1.5,10\n2024-01-03,SOCI\311T\311,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/l1.csv"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/l1.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/l1.csv:3: symbol 'SOCI\xc9T\xc9' is not valid UTF-8" ]
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,OK,1d,1,2,0.5,1.5,10" ]
+	[[ "${lines[1]}" == "system,2024-01-03T00:00:00Z,qts-fetch,error,"* ]]
+	[ "${#lines[@]}" = 2 ]
+	printf 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,10\n' > "$BATS_TEST_TMPDIR/"$'SOCI\311T\311.csv'
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/"$'SOCI\311T\311.csv'
+	[[ $stderr == *".csv:2: symbol 'SOCI\xc9T\xc9' is not valid UTF-8 (the file's name: name the symbol with -s)" ]]
+	run -0 qts-fetch -s SOCIETE "$BATS_TEST_TMPDIR/"$'SOCI\311T\311.csv'
+	run -2 --separate-stderr qts-fetch -s $'SOCI\311T\311' "$BATS_TEST_TMPDIR/l1.csv"
+	[ "${stderr_lines[0]}" = "qts-fetch: --symbol: 'SOCI\xc9T\xc9' is not valid UTF-8" ]
+	run -2 --separate-stderr qts-fetch $'synth:A\311'
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:A\xc9: 'A\xc9' is not a symbol (it is not valid UTF-8)" ]
+	# a symbol of UTF-8 is taken
+	run -0 qts-fetch --count 1 synth:SOCIÉTÉ
+	[[ $output == *",SOCIÉTÉ,1d,"* ]]
+	# and where other stages take one: --benchmark, --borrow-rate
+	run -2 --separate-stderr qts-report --benchmark $'A\311' /dev/null
+	[ "${stderr_lines[0]}" = "qts-report: --benchmark: 'A\xc9' is not valid UTF-8" ]
+	run -2 --separate-stderr qts-sim --borrow-rate $'A\311=0.1' /dev/null
+	[ "${stderr_lines[0]}" = "qts-sim: --borrow-rate: symbol 'A\xc9' is not valid UTF-8" ]
+}
+
 # ---- the man page ----------------------------------------------------------------
 
 @test "qts-fetch(1) renders every quotation closed before the next opens" {

@@ -322,3 +322,19 @@ open(sys.argv[2], "wb").write(d.replace(b"QQ1", b"Q\tQ"))' "$BATS_TEST_TMPDIR/q.
 	qts cat --parquet "$BATS_TEST_TMPDIR/u.parquet" u.csv
 	qts-fetch "$BATS_TEST_TMPDIR/u.parquet" | cmp - u.csv
 }
+
+@test "parquet: text that is not UTF-8 (Latin-1 bytes) is refused, naming the row and the field" {
+	# written and exit 0 before, then refused by the next stage's reader
+	printf 'bar,2024-01-01T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\nbar,2024-01-02T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\n' |
+		qts cat --parquet "$BATS_TEST_TMPDIR/q.parquet"
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); assert d.count(b"QQ1") > 0
+open(sys.argv[2], "wb").write(d.replace(b"QQ1", b"Q\xc9Q"))' "$BATS_TEST_TMPDIR/q.parquet" "$BATS_TEST_TMPDIR/t.parquet"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/t.parquet"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/t.parquet: row 1: symbol: 'Q\\xc9Q' is not valid UTF-8" ]
+	# a field of text other than the symbol: an update's reason
+	printf 'update,2024-01-01T00:00:00Z,A,o1,rejected,0,,no cash\n' | qts cat --parquet "$BATS_TEST_TMPDIR/u.parquet"
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); assert d.count(b"no cash") > 0
+open(sys.argv[2], "wb").write(d.replace(b"no cash", b"no ca\xdfh"))' "$BATS_TEST_TMPDIR/u.parquet" "$BATS_TEST_TMPDIR/v.parquet"
+	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/v.parquet"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/v.parquet: row 1: reason: 'no ca\\xdfh' is not valid UTF-8" ]
+}

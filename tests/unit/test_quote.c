@@ -1,5 +1,6 @@
-/* Unit tests of qts_quote and qts_escape_text (lib/diag.c): untrusted text
- * made safe to print.  Expected strings are hand-derived from RFC 3629
+/* Unit tests of qts_quote, qts_escape_text and qts_text_set (lib/diag.c)
+ * and qts_strlcpy (lib/event.c): untrusted text made safe to print and to
+ * write in an event.  Expected strings are hand-derived from RFC 3629
  * (which byte sequences are UTF-8) and the escapes the functions name. */
 #include "qts.h"
 #include "tap.h"
@@ -46,5 +47,25 @@ int main(void)
 	CHECK_STR(e, "\\u009b2J \\u202e", "escape_text: C1 controls and bidi overrides named");
 	CHECK(qts_escape_text("abcdefghij", 10, e, 8) == 7 && !strcmp(e, "abcd..."),
 	      "escape_text: the length returned, a cut marked");
+
+	/* an event's text field: whole characters, broken UTF-8 escaped, the
+	 * cut marked; the field must stay UTF-8 for the next stage to read */
+	char field[8];
+	qts_text_set(field, sizeof field, "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+	CHECK_STR(field, "a\xc3\xa9...", "text_set: cut between characters, marked");
+	qts_text_set(field, sizeof field, "\xe9t\xe9");
+	CHECK_STR(field, "\\xe9...", "text_set: Latin-1 bytes escaped, the escape whole");
+	qts_text_format(field, sizeof field, "%s=%d", "ab", 42);
+	CHECK_STR(field, "ab=42", "text_format: formatted as printf");
+	char big[QTS_TEXT_MAX];
+	qts_text_format(big, sizeof big, "%0300d\xc3\xa9", 7);
+	CHECK(strlen(big) == sizeof big - 1 && !strcmp(big + sizeof big - 4, "...") && qts_utf8_valid(big, strlen(big)),
+	      "text_format: longer than the field, cut and marked");
+	/* QTS_SET cuts between characters too, unmarked */
+	char sym[6];
+	qts_strlcpy(sym, "ab\xc3\xa9\xc3\xa9", sizeof sym);
+	CHECK_STR(sym, "ab\xc3\xa9", "strlcpy: a character that does not fit is left out whole");
+	qts_strlcpy(sym, "abcdefg", sizeof sym);
+	CHECK_STR(sym, "abcde", "strlcpy: ASCII cut at the field's end");
 	return tap_done();
 }
