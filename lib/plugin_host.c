@@ -227,6 +227,11 @@ static int check_name(const char *s, size_t max, const char **why)
 		*why = "too long";
 		return -1;
 	}
+	/* every reader of the stream refuses text that is not */
+	if (!qts_utf8_valid(s, n)) {
+		*why = "not valid UTF-8";
+		return -1;
+	}
 	return 0;
 }
 
@@ -562,7 +567,7 @@ qts_plugin *qts_plugin_open(const qts_plugin_config *c, char *err, size_t errlen
 	}
 	/* a copy: the name lives in the plugin, which a reload unloads */
 	if (!c->name && p->b.d->name && p->b.d->name[0])
-		QTS_SET(p->name, p->b.d->name);
+		QTS_SET_TEXT(p->name, p->b.d->name); /* the strategy field: UTF-8, whole characters */
 	return p;
 }
 

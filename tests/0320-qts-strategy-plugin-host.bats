@@ -128,6 +128,7 @@ bars() { qts-fetch --count "$1" synth:X; }
 		if (H->target(H->ctx, sym, 1, "qty") != -1) abort();
 		if (H->target(H->ctx, "", 1, "qty") != -1) abort();
 		if (H->target(H->ctx, "A\x1b[2J", 1, "qty") != -1) abort();
+		if (H->target(H->ctx, "A\xc9", 1, "qty") != -1) abort();
 		char id[80]; memset(id, 105, 79); id[79] = 0;
 		struct qts_strategy_order o = { b->symbol, "buy", 1, "market", NAN, NAN, NULL, id };
 		if (H->order(H->ctx, &o) != -1) abort();
@@ -139,11 +140,27 @@ bars() { qts-fetch --count "$1" synth:X; }
 	printf '%s\n' "$stderr" | grep -qF 'target refused: symbol "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" is too long (at most 31 bytes'
 	printf '%s\n' "$stderr" | grep -qF 'target refused: symbol "" is empty'
 	printf '%s\n' "$stderr" | grep -qF 'target refused: symbol "A\x1b[2J" is holding a control character'
+	printf '%s\n' "$stderr" | grep -qF 'target refused: symbol "A\xc9" is not valid UTF-8'
 	printf '%s\n' "$stderr" | grep -qF 'order refused: id "iiiiiiiiii'
 	# the empty id is numbered by the host; the 31-byte symbol is whole
 	printf '%s\n' "$output" | grep -q '^order,.*,X,bad-1,buy,1,market,'
 	printf '%s\n' "$output" | grep -q '^target,.*,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA,1,qty,bad$'
 	! printf '%s\n' "$output" | grep -q '^target,[^,]*,,' || false
+}
+
+@test "a plugin's name that is not UTF-8 is written escaped: its orders and targets stay readable by the next stage" {
+	build latin 'if (n == 1) {
+		struct qts_strategy_order o = { b->symbol, "buy", 1, "market", NAN, NAN, NULL, NULL };
+		if (H->order(H->ctx, &o) != 0) abort();
+		H->target(H->ctx, b->symbol, 1, "qty"); }'
+	sed -i 's/"bad", "misbehaves"/"b\\351d", "misbehaves"/' latin.c
+	grep -qF '"b\351d"' latin.c
+	cc -shared -fPIC -I "$BATS_TEST_DIRNAME/../include" -o latin.so latin.c
+	bars 2 >in.csv
+	qts-strategy --plugin ./latin.so in.csv > out.csv
+	grep -qF ',X,b\xe9d-1,buy,1,market,' out.csv
+	grep -qF ',X,1,qty,b\xe9d' out.csv
+	qts cat out.csv | cmp - out.csv
 }
 
 @test "non-finite targets and order prices from a plugin are refused" {
