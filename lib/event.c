@@ -144,6 +144,7 @@ void qts_event_init(qts_event *ev, qts_type t, int64_t ts)
 	memset(ev, 0, offsetof(qts_event, raw));
 	ev->raw.n = 0;
 	ev->raw.field = NULL;
+	ev->raw.untimed = 0;
 	ev->type = t;
 	ev->ts = ts;
 	if (t < QTS_UNKNOWN)
@@ -252,6 +253,17 @@ int qts_time_order_late(const qts_time_order *o, const qts_event *ev)
 	return known < o->last_ts || ((ev->type == QTS_BAR || o->by_bar_end) && known < o->last_bar_end);
 }
 
+const char *qts_event_type_text(const qts_event *ev, char buf[40], const char *dflt)
+{
+	const char *name = qts_type_name(ev->type);
+	if (name)
+		return name;
+	if (!ev->raw.n || ev->raw.field[0].kind != QTS_RAW_STR)
+		return dflt;
+	snprintf(buf, 40, "%.*s", (int)(ev->raw.field[0].len < 32 ? ev->raw.field[0].len : 32), ev->raw.field[0].str);
+	return buf;
+}
+
 void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf, size_t size)
 {
 	char at[40], after[40];
@@ -261,12 +273,8 @@ void qts_time_order_why(const qts_time_order *o, const qts_event *ev, char *buf,
 	qts_time_format(ev->ts, at);
 	qts_time_format(report ? *report : by_end ? o->last_bar_end : o->last_ts, after);
 	/* an unknown type by its name, the first of its fields */
-	char type[40] = "event";
-	if (ev->type < QTS_UNKNOWN)
-		snprintf(type, sizeof type, "%s", ev->type == QTS_BAR ? ev->bar.tf : qts_type_name(ev->type));
-	else if (ev->raw.n && ev->raw.field[0].kind == QTS_RAW_STR)
-		snprintf(type, sizeof type, "%.*s", (int)(ev->raw.field[0].len < 32 ? ev->raw.field[0].len : 32),
-			 ev->raw.field[0].str);
+	char raw[40];
+	const char *type = ev->type == QTS_BAR ? ev->bar.tf : qts_event_type_text(ev, raw, "event");
 	snprintf(buf, size, "%s %s%s at %s, after %s at %s",
 		 ev->symbol[0] ? ev->symbol : ev->type == QTS_SYSTEM ? ev->system.source : "-", type,
 		 ev->type == QTS_BAR ? " bar" : "", at,
@@ -317,13 +325,13 @@ void qts_time_order_free(qts_time_order *o)
 
 void qts_after_own_why(const qts_event *ev, int64_t out_ts, char *buf, size_t size)
 {
-	char t[40], out[40], q[QTS_SYM_MAX * 4];
+	char t[40], out[40], q[QTS_SYM_MAX * 4], raw[40];
 	qts_time_format(ev->ts, t);
 	qts_time_format(out_ts, out);
 	qts_quote(q, sizeof q, ev->symbol, strlen(ev->symbol));
 	snprintf(buf, size,
-		 "%s %s at %s comes inside a bar before it, after what this stage made of the bar "
+		 "%s%s%s at %s comes inside a bar before it, after what this stage made of the bar "
 		 "(dated at its end, %s): out of time order for the next stage; put it before the bar "
 		 "(a merge by time does)",
-		 qts_type_name(ev->type), q, t, out);
+		 qts_event_type_text(ev, raw, "event"), q[0] ? " " : "", q, t, out);
 }

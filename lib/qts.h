@@ -388,6 +388,8 @@ typedef struct qts_raw_field {
 typedef struct qts_raw {
 	size_t n;                /* fields, the type included */
 	qts_raw_field *field;
+	int untimed;             /* no time in its second field: ts is the
+				  * time the stream had reached when read */
 } qts_raw;
 
 typedef struct qts_event {
@@ -446,6 +448,9 @@ const char *qts_symbol_name_fault(const char *s, size_t n, char shown[4 * QTS_SY
 
 /* "bar", "tick", ...; NULL for QTS_UNKNOWN. */
 const char *qts_type_name(qts_type t);
+/* The type of ev for a message: its name, or an unknown type's own (the
+ * first field, at most 32 bytes, in buf), or dflt. */
+const char *qts_event_type_text(const qts_event *ev, char buf[40], const char *dflt);
 /* The type named s[0..n), or QTS_UNKNOWN. */
 qts_type qts_type_from_name(const char *s, size_t n);
 /* The field names after `type`, comma-separated ("ts,symbol,tf,..."). */
@@ -720,13 +725,14 @@ static inline int qts_event_is_news(const qts_event *ev)
 /* Whether ev, of a stage's input, comes after what the stage made of a
  * bar (qts-strategy's target, qts-risk's exit), dated at the bar's end,
  * out_ts, though the reader takes it: dated inside that bar.  Reports go
- * by symbol among themselves, a system event is dated when its source's
- * last event became known, and an unknown type may have no time: none of
- * them is judged so. */
+ * by symbol among themselves and a system event is dated when its
+ * source's last event became known: neither is judged so.  An unknown
+ * type with a time is, as every reader judges it; one without
+ * (raw.untimed) is placed beside its neighbours by every reader. */
 static inline int qts_inside_own(const qts_event *ev, int64_t out_ts)
 {
-	return __builtin_expect(ev->ts < out_ts, 0) && ev->type < QTS_UNKNOWN && ev->type != QTS_SYSTEM &&
-	       !qts_event_is_news(ev);
+	return __builtin_expect(ev->ts < out_ts, 0) && ev->type != QTS_SYSTEM && !qts_event_is_news(ev) &&
+	       !(ev->type == QTS_UNKNOWN && ev->raw.untimed);
 }
 
 /* A system event (a heartbeat upstream, a warning) dated inside a bar

@@ -259,12 +259,8 @@ struct tf_slot *qts_reader_learn_tf(qts_reader *r, const char *tf)
 /* The type (and symbol, timeframe) of an event, for a message. */
 static void describe(const qts_event *ev, char *buf, size_t size)
 {
-	const char *name = qts_type_name(ev->type);
-	char raw[40] = "?";
-	if (!name && ev->raw.n && ev->raw.field[0].kind == QTS_RAW_STR)
-		snprintf(raw, sizeof raw, "%.*s", (int)(ev->raw.field[0].len < 32 ? ev->raw.field[0].len : 32),
-			 ev->raw.field[0].str);
-	snprintf(buf, size, "%s%s%s%s%s", name ? name : raw, ev->symbol[0] ? " " : "", ev->symbol,
+	char raw[40];
+	snprintf(buf, size, "%s%s%s%s%s", qts_event_type_text(ev, raw, "?"), ev->symbol[0] ? " " : "", ev->symbol,
 		 ev->type == QTS_BAR ? " " : "", ev->type == QTS_BAR ? ev->bar.tf : "");
 }
 
@@ -288,6 +284,7 @@ int qts_reader_out_of_order(qts_reader *r, const qts_event *ev, int64_t known, i
 int qts_reader_untimed(qts_reader *r, qts_event *ev)
 {
 	ev->ts = r->known == QTS_TS_MIN ? 0 : r->known;
+	ev->raw.untimed = 1;
 	r->untimed_at = r->events + 1; /* counted once read (qts_reader_next) */
 	return 1;
 }

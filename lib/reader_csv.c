@@ -19,6 +19,7 @@ static int from_csv(qts_reader *r, char **fields, size_t *lens, size_t n, qts_ev
 		ev->type = QTS_UNKNOWN;
 		ev->raw.n = n;
 		ev->raw.field = f;
+		ev->raw.untimed = 0;
 		ev->symbol[0] = '\0';
 		/* A time in the second field places the event in the stream's
 		 * order; without one it stays beside its neighbours. */

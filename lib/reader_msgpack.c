@@ -366,6 +366,7 @@ static int decode(qts_reader *r, mp *c, qts_event *ev, int *bad_field, qts_type 
 	ev->symbol[0] = '\0';
 	ev->raw.n = n;
 	ev->raw.field = f;
+	ev->raw.untimed = 0;
 	/* msgpack-c packs a positive int64 as an unsigned integer: a time the
 	 * writer wrote comes back as either. */
 	ev->ts = n > 1 && f[1].kind == QTS_RAW_INT ? f[1].i

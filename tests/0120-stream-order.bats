@@ -292,4 +292,15 @@ stages=(
 	# an event of an unknown type without a time goes on
 	sed 's/^tick,.*/note,stopped here/' risk.csv > untimed.csv
 	qts-risk --stop-loss 0.0001 untimed.csv | qts-strategy -e 'target = 1' | qts cat | grep -qx 'note,stopped here'
+	# one with a time is refused as a tick is: every reader after judges
+	# its time (it went out after the target, and the next stage failed)
+	awk -F, '{ print } $1 == "bar" && NR == 40 { printf "news,%s,%s,halted\n", $2, $3 }' a.csv > news.csv
+	run -0 qts cat news.csv
+	run -1 --separate-stderr qts-strategy -e 'target = round(close)' news.csv
+	[ "$stderr" = "qts-strategy: news.csv:41: news at 2024-02-23T00:00:00Z comes inside a bar before it, after what this stage made of the bar (dated at its end, 2024-02-24T00:00:00Z): out of time order for the next stage; put it before the bar (a merge by time does)" ]
+	printf '%s\n' "$output" | grep -v '^system,' | qts cat > /dev/null
+	awk -F, 'NR == 40 { printf "target,%s,%s,10,qty,s\n", $2, $3 } { print }
+		$1 == "bar" && NR == 40 { printf "news,%s,%s,halted\n", $2, $3 }' a.csv > risknews.csv
+	run -1 --separate-stderr qts-risk --stop-loss 0.0001 risknews.csv
+	[[ "$stderr" == "qts-risk: risknews.csv:"*": news at "*" comes inside a bar before it, after what this stage made of the bar (dated at its end, "* ]]
 }
