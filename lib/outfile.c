@@ -219,23 +219,13 @@ int qts_outfile_open(qts_outfile *of, const char *path, char *err, size_t errlen
 		return 0;
 	}
 	int named = named_descriptor(path);
-	if (named >= 0) {
-		/* its own open file: its offset and O_APPEND, as the shell
-		 * set them (a new open of the name would write from 0) */
-		int fd = fcntl(named, F_DUPFD_CLOEXEC, 3);
-		if (fd < 0 || !(of->fp = fdopen(fd, "w"))) {
-			int e = errno;
-			if (fd >= 0)
-				close(fd);
-			return seterr(err, errlen, path, "", e);
-		}
-		of->in_place = 1;
-		return 0;
-	}
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* A device or fifo: written in place, never created here. */
-		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (named >= 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+		/* A descriptor named: its own open file, its offset and
+		 * O_APPEND as the shell set them (a new open of the name would
+		 * write from 0).  A device or fifo: written in place, never
+		 * created here. */
+		int fd = named >= 0 ? fcntl(named, F_DUPFD_CLOEXEC, 3) : open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0 || !(of->fp = fdopen(fd, "w"))) {
 			int e = errno;
 			if (fd >= 0)
