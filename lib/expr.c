@@ -1770,6 +1770,14 @@ void qts_expr_run(const qts_expr *e, qts_expr_state *s, double *values)
 size_t qts_expr_nxs(const qts_expr *e) { return e->nxs; }
 size_t qts_expr_nodes(const qts_expr *e) { return e->nnode; }
 
+int qts_expr_reads_series(const qts_expr *e)
+{
+	for (size_t n = 0; n < e->nnode; n++)
+		if (e->node[n].op == N_SERIES)
+			return 1;
+	return 0;
+}
+
 int qts_expr_xs(const qts_expr *e, size_t k, int *arg, int *node)
 {
 	const struct node *x = &e->node[e->xs[k]];

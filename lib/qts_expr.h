@@ -42,6 +42,9 @@ int qts_expr_assigns(const qts_expr *e, size_t i);
  * host sets it; a program cannot assign it) always have a slot; `limit`
  * and `stop` start as nan when assigned. */
 int qts_expr_var(const qts_expr *e, const char *name);
+/* Whether the program reads a series of the market (close, volume@1d...):
+ * its targets can change with the data, `target = 0` cannot. */
+int qts_expr_reads_series(const qts_expr *e);
 /* Timeframes named with `@` (canonical form, "1d"); series slot i + 1.
  * Slot 0 is the timeframe that drives the program. */
 size_t qts_expr_ntf(const qts_expr *e);

@@ -92,6 +92,7 @@ struct host {
 	uint64_t bars, drive_bars, tf_bars[9];
 	uint64_t points; /* ticks and quotes: a built-in or a program uses none */
 	uint64_t targets, orders; /* written */
+	uint64_t held;            /* targets written that are not 0 */
 	int64_t out_ts; /* the latest time of what the strategy wrote (a target at a bar's end) */
 	int stop; /* emit failed, or a number could not be written: no more output */
 	char err[512]; /* why put or finish stopped, when not emit */

@@ -351,7 +351,7 @@ int strategy_emit(void *ctx, const qts_event *ev)
 	if (h->stop)
 		return -1;
 	if (ev->type == QTS_TARGET)
-		v[0] = ev->target.target, h->targets++;
+		v[0] = ev->target.target, h->targets++, h->held += ev->target.target != 0;
 	else if (ev->type == QTS_ORDER)
 		v[1] = ev->order.qty, v[2] = ev->order.limit, v[3] = ev->order.stop, h->orders++;
 	for (int i = 0; i < 4; i++)
@@ -655,6 +655,15 @@ static void wrote_nothing(const struct host *h)
 	 * symbols of its weights: the others rightly get none. */
 	if (h->portfolio)
 		return;
+	/* Targets of 0 alone, made from the market: a condition never true
+	 * (close > 1000 on prices of 40), and a backtest of no trade with
+	 * exit 0.  A program of constants (target = 0) means it. */
+	if (!h->held && (!h->expr || qts_expr_reads_series(h->expr))) {
+		qts_warn("end of input: %llu bar%s of %zu symbol%s and every target 0: no position was ever "
+			 "wanted (a condition never true?)", (unsigned long long)h->drive_bars,
+			 h->drive_bars == 1 ? "" : "s", n, n == 1 ? "" : "s");
+		return;
+	}
 	size_t none = 0, driven = 0;
 	const char *first = NULL;
 	const struct sym *s;

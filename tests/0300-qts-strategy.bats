@@ -646,6 +646,12 @@ fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 	# position needs no order; --print writes no targets: nothing said
 	run -0 --separate-stderr qts-strategy -e 'target = 0' "$BATS_TEST_TMPDIR/forty.csv"
 	[ "$stderr" = "" ]
+	# but targets of 0 alone from the market: a condition never true
+	run -0 --separate-stderr qts-strategy -e 'target = close > 1000 ? 1 : 0' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "qts-strategy: end of input: 40 bars of 1 symbol and every target 0: no position was ever wanted (a condition never true?)" ]
+	[ "$(grep -c '^target,.*,0,qty,expr$' <<<"$output")" = 1 ]
+	run -0 --separate-stderr qts-strategy -e 'target = close > 1 ? 1 : 0' "$BATS_TEST_TMPDIR/forty.csv"
+	[ "$stderr" = "" ]
 	run -0 --separate-stderr qts-strategy -e 'target = 0; limit = close' "$BATS_TEST_TMPDIR/forty.csv"
 	[ "$stderr" = "" ]
 	run -0 --separate-stderr qts-strategy --print 'sma(close, 50)' "$BATS_TEST_TMPDIR/forty.csv"
