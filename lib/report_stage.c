@@ -254,6 +254,11 @@ static void parse(int argc, char **argv, opts *o)
 						optarg);
 			if (qts_parse_double(optarg, -0.99, 10, &o->risk_free, err) < 0)
 				qts_usage_error(usage, "--risk-free: %s", err);
+			/* taken (the range is deliberate), but 5 for 5% is likelier
+			 * than 500% a year, and it moves every ratio */
+			if (o->risk_free >= 1)
+				qts_warn("--risk-free %s is %g%% a year (a rate is a fraction: 0.05 for 5%%)", optarg,
+					 o->risk_free * 100);
 			o->risk_free_set = 1;
 			break;
 		case O_LIVE: o->live = 1; break;

@@ -637,6 +637,12 @@ is_null() {
 	# a percentage is refused as qts-sim refuses one for its rates
 	run -2 --separate-stderr qts-report --risk-free 2%
 	[ "${stderr_lines[0]}" = "qts-report: --risk-free: '2%' is not a rate: give a fraction (0.05 for 5%)" ]
+	# a rate of 1 or more is taken, and said: 5 meant as 5% is 500% a year
+	run -0 --separate-stderr qts-report --risk-free 5 "$FIX/report-a.csv"
+	[ "$stderr" = "qts-report: --risk-free 5 is 500% a year (a rate is a fraction: 0.05 for 5%)" ]
+	[ "$output" != "$(qts-report --risk-free 0.05 "$FIX/report-a.csv")" ]
+	run -0 --separate-stderr qts-report --risk-free 0.99 "$FIX/report-a.csv"
+	[ -z "$stderr" ]
 	run -2 qts-report --every soon
 	run -2 qts-report --compare
 	run -2 qts-report --compare --live a b
