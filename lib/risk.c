@@ -60,7 +60,8 @@ struct sym {
 	 * once an order past flat after it was counted. */
 	int exited;
 	/* Limit and stop orders the view without fills waits to see reached
-	 * (struct rest), in the order they came. */
+	 * (struct rest), in the order they came, and market orders given
+	 * before the symbol had a price, which wait for its first. */
 	struct rest *rest;
 	uint32_t nrest, crest;
 	long seq;              /* qts-sim's count of orders made from targets */
@@ -105,7 +106,8 @@ struct ord {
 /* A limit, stop or stop-limit order approved while no fills have come
  * back: qts-sim works it on each later price of its symbol, so the view
  * does the same with qts-sim's fill model (qts_fill_price), and takes it
- * as filled where that model fills it, not before. */
+ * as filled where that model fills it, not before.  So too a market order
+ * given before its symbol had a price: filled at the first (an open). */
 struct rest {
 	uint32_t slot;     /* its struct ord in the ring */
 	int kind, tif, triggered;
@@ -483,7 +485,10 @@ static void settle(qts_risk *r, struct ord *o, double filled, int end, int undo)
 	note_active(r, s);
 }
 
-/* Wait for the limit or stop order o (its event ev) to be reached. */
+/* Wait for o to be reached: a limit or stop order (its event ev), or a
+ * market order given before its symbol had a price (kind and tif of ev,
+ * market gtc for a target's, ev NULL), which qts-sim fills at the first
+ * price of its symbol. */
 static void rest_add(qts_risk *r, struct sym *s, struct ord *o, const qts_event *ev)
 {
 	if (s->nrest == s->crest) {
@@ -494,11 +499,11 @@ static void rest_add(qts_risk *r, struct sym *s, struct ord *o, const qts_event 
 	}
 	struct rest *e = &s->rest[s->nrest++];
 	e->slot = (uint32_t)(o - r->ord);
-	e->kind = qts_kind_parse(ev->order.kind);
-	e->tif = *ev->order.tif ? qts_tif_parse(ev->order.tif) : QTS_GTC; /* as qts-sim */
+	e->kind = ev ? qts_kind_parse(ev->order.kind) : QTS_MARKET;
+	e->tif = ev && *ev->order.tif ? qts_tif_parse(ev->order.tif) : QTS_GTC; /* as qts-sim */
 	e->triggered = 0;
-	e->limit = ev->order.limit;
-	e->stop = ev->order.stop;
+	e->limit = ev ? ev->order.limit : NAN;
+	e->stop = ev ? ev->order.stop : NAN;
 	e->ts = r->now;
 	e->day = INT64_MIN;
 	o->resting = 1;
@@ -506,8 +511,9 @@ static void rest_add(qts_risk *r, struct sym *s, struct ord *o, const qts_event 
 
 /* Remember an approved order, by the hash h of its id: the view takes it
  * as filled at px (no fills seen yet, and a price to value it at), waits
- * for its price (a limit or stop order of ev, no fills seen yet) or takes
- * it as working.  ev: the order event, NULL for a target's order. */
+ * for its price (a limit or stop order of ev, or a market order before
+ * its symbol's first price, no fills seen yet) or takes it as working.
+ * ev: the order event, NULL for a target's order. */
 static struct ord *ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, double qty, double px,
 			   const qts_event *ev)
 {
@@ -540,6 +546,13 @@ static struct ord *ord_add(qts_risk *r, struct sym *s, uint64_t h, int side, dou
 	} else if (!r->fill_mode && has_price(s, px)) {
 		o->assumed = 1;
 		trade(r, s, s->pos + side * qty, px);
+	} else if (!r->fill_mode) {
+		/* No price yet: qts-sim fills it at the first price of its
+		 * symbol (a bar's open), and so does the view, where it would
+		 * otherwise count as working for ever and no stop would ever
+		 * see the position it is. */
+		rest_add(r, s, o, ev);
+		working_add(s, o, side * qty);
 	} else
 		working_add(s, o, side * qty);
 	note_active(r, s);
@@ -1253,8 +1266,11 @@ static void apply_update(qts_risk *r, const qts_event *ev)
 		const struct rest *e = s->rest;
 		while (e->slot != (uint32_t)(o - r->ord))
 			e++;
-		double avg = ev->update.avg_price, at = e->kind == QTS_LIMIT || e->kind == QTS_STOP_LIMIT ? e->limit : e->stop;
-		reach(r, s, o, has_price(s, avg) ? avg : at);
+		double avg = ev->update.avg_price;
+		double at = e->kind == QTS_LIMIT || e->kind == QTS_STOP_LIMIT ? e->limit
+			    : e->kind == QTS_STOP ? e->stop : s->last; /* a market order's: none of its own */
+		if (has_price(s, avg) || e->kind != QTS_MARKET || has_price(s, at))
+			reach(r, s, o, has_price(s, avg) ? avg : at);
 	}
 	if (done || gone || st == QTS_STATUS_PARTIAL)
 		settle(r, o, done && !r->fill_mode ? o->qty : f, done || gone, gone);
@@ -2058,7 +2074,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 			qts_ck_int(c, &e->kind), qts_ck_int(c, &e->tif), qts_ck_int(c, &e->triggered);
 			qts_ck_f64(c, &e->limit), qts_ck_f64(c, &e->stop);
 			qts_ck_i64(c, &e->ts), qts_ck_i64(c, &e->day);
-			if (c->loading && (slot >= ORD_RING || e->kind < QTS_LIMIT || e->kind > QTS_STOP_LIMIT ||
+			if (c->loading && (slot >= ORD_RING || e->kind < QTS_MARKET || e->kind > QTS_STOP_LIMIT ||
 					   e->tif < QTS_DAY || e->tif > QTS_FOK))
 				qts_ck_fail(c, "%s: a resting order out of range", name);
 		}

@@ -324,3 +324,28 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	! grep -q "‘[^’]*‘" <<<"$output" || false
 	grep -q "for example ‘10/1s’ or ‘100/1m’; ‘10/s’ means ‘10/1s’" <<<"$output"
 }
+
+@test "without fills fed back, an order given before its symbol's first price is held from that price on, and its stops act" {
+	# qts-sim fills the market buy at the open of B's first bar (100);
+	# the view waited for that price for ever, so no stop ever saw the
+	# position lose 40%.
+	{
+		printf 'bar,2024-01-02T00:00:00Z,A,1d,50,50,50,50,1000\n'
+		printf 'order,2024-01-03T00:00:00Z,B,o1,buy,10,market,,,gtc,t\n'
+		printf 'target,2024-01-03T00:00:00Z,C,-5,qty,t\n'
+		printf 'bar,2024-01-03T00:00:00Z,B,1d,100,100,99,99,1000\n'
+		printf 'bar,2024-01-03T00:00:00Z,C,1d,20,20,20,20,1000\n'
+		printf 'bar,2024-01-04T00:00:00Z,B,1d,99,99,97,97,1000\n'
+		printf 'bar,2024-01-04T00:00:00Z,C,1d,20,22,20,22,1000\n'
+		printf 'bar,2024-01-05T00:00:00Z,B,1d,97,97,60,60,1000\n'
+		printf 'bar,2024-01-05T00:00:00Z,C,1d,22,22,22,22,1000\n'
+	} | qts-risk --stop-loss 0.05 | qts-sim >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'fill,2024-01-03T00:00:00Z,B,o1,buy,10,100,0,0' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'fill,2024-01-03T00:00:00Z,C,t-C-1,sell,5,20,0,0' "$BATS_TEST_TMPDIR/out"
+	# measured from the fills' prices, the opens: 99 and 97 are no loss
+	# beyond 5% of 100, 60 is; the short of C from 20 loses 10% at 22
+	run grep '^risk,' "$BATS_TEST_TMPDIR/out"
+	[ "${lines[0]}" = "risk,2024-01-05T00:00:00Z,C,stop-loss,flatten,price 22 vs average 20: loss beyond 0.05" ]
+	[ "${lines[1]}" = "risk,2024-01-06T00:00:00Z,B,stop-loss,flatten,price 60 vs average 100: loss beyond 0.05" ]
+	[ "${#lines[@]}" = 2 ]
+}
