@@ -74,7 +74,7 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 /* ---- the file ---------------------------------------------------------- */
 
 #define QTS_STATE_MAGIC "QTSSTATE"
-#define QTS_STATE_VERSION 9 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
+#define QTS_STATE_VERSION 10 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
 				 *    market time no more (the engine keeps them);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
@@ -98,7 +98,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 * 9: qts-sim the orders rejected under --slippage ticks for want of
 				 *    a tick size; qts-risk the targets and orders a limit of the
 				 *    symbol rejected from flat, allowing less than one unit; both
-				 *    the orders rejected as not well formed */
+				 *    the orders rejected as not well formed;
+				 * 10: qts-sim the sells canceled as their slippage took the price
+				 *    to zero or below */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

@@ -186,6 +186,10 @@ struct qts_sim {
 	 * of a tick size of their symbol: said in the stream alone, a run
 	 * of no trades */
 	tally notick;
+	/* sells of shares canceled unfilled because their slippage and
+	 * impact took the price to zero or below: said in the stream alone,
+	 * an exit so canceled left its position held with exit 0 */
+	tally unsold;
 	/* orders rejected as not well formed (a limit order without its
 	 * price, a quantity of 0, no id): a program's bug, said in the stream
 	 * alone, a run of no trades; and the first's reason */
@@ -1496,10 +1500,11 @@ static int work_orders(qts_sim *s, sym *y, const qts_mkt *m, int64_t ts)
 			/* A fill the books cannot hold is refused, not
 			 * written: the order ends with the reason. */
 			char why[QTS_TEXT_MAX] = "";
-			if (!(price > 0) && !y->pos.ins)
+			if (!(price > 0) && !y->pos.ins) {
 				snprintf(why, sizeof why, "slippage %.10g takes the %s price below zero (reference %.10g)",
 					 slip, qts_side_name(o->side), ref);
-			else if (!isfinite(o->notional + q * price) ||
+				tally_add(&s->unsold, ts, y->name);
+			} else if (!isfinite(o->notional + q * price) ||
 				 !fill_fits(s, y, o->side, q, price, slip, fee))
 				snprintf(why, sizeof why, "a fill of %.10g at %.10g is too large to account for (overflow)",
 					 q, price);
@@ -2183,6 +2188,10 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		   "after bars of no volume paid no impact (no average volume to take a share of)", "");
 	tally_warn(&s->notick, "--slippage ticks: ", "order", "rejected for want of a tick size of the symbol",
 		   " (--instrument SYM,tick=T, or ticks=N,tick=X)");
+	/* A sell refused so (an exit among them) keeps what it was to
+	 * sell, which the stream alone would say. */
+	tally_warn(&s->unsold, "", "sell", "canceled, its slippage taking the price to zero or below",
+		   ": not sold, the position kept");
 	if (s->malformed.n) {
 		char why[QTS_TEXT_MAX + 8];
 		snprintf(why, sizeof why, ": %s", s->malformed_why);
@@ -2342,6 +2351,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	 * whole run saw, as the run uninterrupted does. */
 	tally_ck(c, &s->unpriced), tally_ck(c, &s->dry), tally_ck(c, &s->thin);
 	tally_ck(c, &s->unspread), tally_ck(c, &s->noadv), tally_ck(c, &s->notick);
+	tally_ck(c, &s->unsold);
 	tally_ck(c, &s->malformed), qts_ck_str(c, s->malformed_why, sizeof s->malformed_why);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)

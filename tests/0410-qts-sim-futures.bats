@@ -211,6 +211,33 @@ equity,2024-01-05T00:00:00Z,9594,9594,0,0,-406,0" ]
 	[ "$stderr" = "qts-sim: $BATS_TEST_TMPDIR/bad.csv:1: field 2 holds a NUL byte" ]
 }
 
+@test "a sell canceled as its slippage takes the price to zero or below is said at the end: the exit's position is kept, across a restart" {
+	# ten ticks of 0.01 on a sell at 0.04: the stop-loss's exit of a
+	# share that fell from 1 to 0.05 is canceled, the 100 shares held
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,1,1,1,1,1000' 'target,2024-01-02T00:00:00Z,A,100,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1000' > "$BATS_TEST_TMPDIR/first.csv"
+	cp "$BATS_TEST_TMPDIR/first.csv" "$BATS_TEST_TMPDIR/all.csv"
+	printf '%s\n' 'bar,2024-01-03T00:00:00Z,A,1d,0.05,0.05,0.05,0.05,1000' 'bar,2024-01-04T00:00:00Z,A,1d,0.04,0.04,0.04,0.04,1000' \
+		'bar,2024-01-05T00:00:00Z,A,1d,0.04,0.04,0.04,0.04,1000' >> "$BATS_TEST_TMPDIR/all.csv"
+	qts-risk --stop-loss 0.5 "$BATS_TEST_TMPDIR/all.csv" > "$BATS_TEST_TMPDIR/exit.csv"
+	head -n 4 "$BATS_TEST_TMPDIR/exit.csv" > "$BATS_TEST_TMPDIR/exit1.csv"
+	w='1 sell canceled, its slippage taking the price to zero or below, the first of A at 2024-01-04T00:00:00Z: not sold, the position kept'
+	run -0 --separate-stderr qts-sim --slippage ticks=10,tick=0.01 "$BATS_TEST_TMPDIR/exit.csv"
+	[ "$stderr" = "qts-sim: $w" ]
+	echo "$output" | grep -qx 'update,2024-01-04T00:00:00Z,A,\*-A-2,canceled,0,,slippage 0.1 takes the sell price below zero (reference 0.04)'
+	[ "$(echo "$output" | grep '^position,' | tail -n 1 | cut -d, -f4)" = 100 ]
+	run -0 --separate-stderr qts-broker paper --slippage ticks=10,tick=0.01 "$BATS_TEST_TMPDIR/exit.csv"
+	[ "$stderr" = "qts-broker: $w" ]
+	run -0 --separate-stderr qts-sim --slippage ticks=10,tick=0.01 --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/exit1.csv"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr qts-sim --slippage ticks=10,tick=0.01 --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/exit.csv"
+	[ "$stderr" = "qts-sim: $w" ]
+	# a tick the price can pay: sold, nothing to say
+	run -0 --separate-stderr qts-sim --slippage ticks=1,tick=0.01 "$BATS_TEST_TMPDIR/exit.csv"
+	[ -z "$stderr" ]
+	echo "$output" | grep -qx 'fill,2024-01-04T00:00:00Z,A,\*-A-2,sell,100,0.03,0,1'
+}
+
 @test "costs at the extremes: no fill price at or below zero, every accepted value means what it says" {
 	# 200 ticks of 1 on a sell at 97 would be -103: not filled, canceled
 	run -0 qts-sim --slippage ticks=200,tick=1 "$SIM/futures.csv"
