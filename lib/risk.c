@@ -896,15 +896,44 @@ static void trade(qts_risk *r, struct sym *s, double q, double px)
 	revalue(r, s);
 }
 
+/* o was taken as filled when approved, and no price of its symbol has
+ * followed: qts-sim has not filled it yet (a market order fills at the
+ * next price), so a cancel there ends it unfilled. */
+static int taken_unpriced(const qts_risk *r, const struct sym *s, const struct ord *o)
+{
+	return !r->fill_mode && o->live && o->assumed && s->nmkt == o->mseen;
+}
+
+/* The signed quantity of s's orders taken_unpriced: what a target for
+ * every strategy takes out of the position before it resolves. */
+static double unpriced_qty(const qts_risk *r, const struct sym *s)
+{
+	double q = 0;
+	if (s->nlive && !r->fill_mode)
+		for (size_t i = 0; i < r->nord; i++) {
+			const struct ord *o = &r->ord[i];
+			if (&r->sym[o->sym] == s && taken_unpriced(r, s, o))
+				q += o->side * (o->qty - o->filled);
+		}
+	return q;
+}
+
 /* A target for every strategy (`*`) makes qts-sim cancel the symbol's
- * working orders: they end here too, giving nothing back. */
+ * working orders: they end here too, giving nothing back of those it
+ * filled, and giving back those taken as filled that no price has
+ * followed, which it cancels unfilled; else the view would flatten a
+ * position qts-sim never took, with an order (and an id of its count)
+ * qts-sim never makes. */
 static void end_working(qts_risk *r, struct sym *s)
 {
 	if (s->nlive)
 		for (size_t i = 0; i < r->nord; i++) {
 			struct ord *o = &r->ord[i];
-			if (o->live && &r->sym[o->sym] == s)
-				o->live = o->resting = 0;
+			if (!o->live || &r->sym[o->sym] != s)
+				continue;
+			if (taken_unpriced(r, s, o) && o->qty - o->filled > 0)
+				trade(r, s, s->pos - o->side * (o->qty - o->filled), o->px);
+			o->live = o->resting = 0;
 		}
 	s->nlive = 0;
 	s->nrest = 0;
@@ -934,8 +963,10 @@ static int exit_position(qts_risk *r, struct sym *s, const char *rule, const cha
 	QTS_SET(ev.target.strategy, "*");
 	if (put_own(r, &ev) < 0)
 		return -1;
+	/* the side the strategy presumes, its orders taken as filled too */
+	double held = s->pos;
 	end_working(r, s);
-	s->exited = s->pos > 0 ? 1 : s->pos < 0 ? -1 : s->exited;
+	s->exited = held > 0 ? 1 : held < 0 ? -1 : s->exited;
 	int side;
 	double qty;
 	if (qts_target_order(0, s->pos, &side, &qty))
@@ -1622,7 +1653,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	/* What the position comes to once every working order fills; a target
 	 * for every strategy cancels them in qts-sim: the position alone. */
 	int every = !order && ev->target.strategy[0] == '*' && ev->target.strategy[1] == '\0';
-	double px = s->last, p = every ? s->pos : s->pos + s->wq, q, sign = 0;
+	double px = s->last, p = every ? s->pos - unpriced_qty(r, s) : s->pos + s->wq, q, sign = 0;
 	if (order) {
 		/* one qts-sim would reject takes no place in the limits */
 		char why[128] = "no order id";

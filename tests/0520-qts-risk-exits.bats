@@ -349,3 +349,40 @@ sma_cross() { # FILE RISK-FLAGS...: the pipeline of a long-only sma-cross
 	[ "${lines[1]}" = "risk,2024-01-06T00:00:00Z,B,stop-loss,flatten,price 60 vs average 100: loss beyond 0.05" ]
 	[ "${#lines[@]}" = 2 ]
 }
+
+@test "a target for * before the next price gives back the orders taken as filled: no exit of a position qts-sim never took" {
+	# qts-sim cancels st-B-1 unfilled, makes no exit order, and refuses
+	# st-B-2 (--no-short); with its updates in the input the view gives
+	# that back.  It counted an exit order of its own for the buy it had
+	# taken as filled, so took st-B-2 for another order, held the short
+	# qts-sim refused, and stopped it out when the price rose.
+	{
+		printf 'bar,2024-01-01T00:00:00Z,B,1d,100,100,100,100,1000\n'
+		printf 'target,2024-01-02T00:00:00Z,B,10,qty,st\n'
+		printf 'target,2024-01-02T00:00:00Z,B,0,qty,*\n'
+		printf 'bar,2024-01-02T00:00:00Z,B,1d,100,100,100,100,1000\n'
+		printf 'target,2024-01-03T00:00:00Z,B,-10,qty,st\n'
+		printf 'bar,2024-01-03T00:00:00Z,B,1d,100,100,100,100,1000\n'
+		printf 'bar,2024-01-04T00:00:00Z,B,1d,100,110,100,110,1000\n'
+		printf 'bar,2024-01-05T00:00:00Z,B,1d,110,110,110,110,1000\n'
+	} >"$BATS_TEST_TMPDIR/in.csv"
+	qts-risk --stop-loss 0.05 "$BATS_TEST_TMPDIR/in.csv" | qts-sim --no-short >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'update,2024-01-02T00:00:00Z,B,st-B-1,canceled,0,,replaced by a target for every strategy' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'update,2024-01-03T00:00:00Z,B,st-B-2,rejected,0,,no-short: would leave B short 10' "$BATS_TEST_TMPDIR/out"
+	[ -z "$(grep '^fill,' "$BATS_TEST_TMPDIR/out")" ]
+	grep '^update,' "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/back.csv"
+	qts-fetch "$BATS_TEST_TMPDIR/in.csv" "$BATS_TEST_TMPDIR/back.csv" | qts-risk --stop-loss 0.05 >"$BATS_TEST_TMPDIR/replay"
+	[ -z "$(grep '^risk,' "$BATS_TEST_TMPDIR/replay")" ]
+	# taken as filled and not yet given a price, the buy is gone with
+	# the exit: the flatten writes its target, and no order of its own
+	{
+		printf 'bar,2024-01-01T00:00:00Z,B,1d,100,100,100,100,1000\n'
+		printf 'target,2024-01-02T00:00:00Z,B,10,qty,st\n'
+		printf 'target,2024-01-02T00:00:00Z,B,0,qty,*\n'
+		printf 'order,2024-01-02T00:00:00Z,B,o1,buy,5,market,,,gtc,st\n'
+		printf 'bar,2024-01-02T00:00:00Z,B,1d,100,100,90,90,1000\n'
+		printf 'bar,2024-01-03T00:00:00Z,B,1d,90,90,90,90,1000\n'
+	} | qts-risk --stop-loss 0.05 | qts-sim >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'fill,2024-01-02T00:00:00Z,B,o1,buy,5,100,0,0' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'fill,2024-01-03T00:00:00Z,B,\*-B-2,sell,5,90,0,0' "$BATS_TEST_TMPDIR/out"
+}
