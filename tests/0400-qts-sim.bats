@@ -154,7 +154,7 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10,0' \
 		'bar,2024-01-03T00:00:00Z,A,1d,10,11,9,10,0' > "$BATS_TEST_TMPDIR/dry.csv"
 	run -0 --separate-stderr qts-sim --max-participation 0.1 "$BATS_TEST_TMPDIR/dry.csv"
-	! echo "$output" | grep -q '^fill,'
+	! echo "$output" | grep -q '^fill,' || false
 	[ "$stderr" = "qts-sim: --max-participation: 2 market events of no volume filled nothing of the orders working, the first of A at 2024-01-02T00:00:00Z" ]
 	# with volume, or without the cap, not a word
 	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/dry.csv"
@@ -170,7 +170,7 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10,50' \
 		'bar,2024-01-03T00:00:00Z,A,1d,10,11,9,10,50' > "$BATS_TEST_TMPDIR/thin.csv"
 	run -0 --separate-stderr qts-sim --max-participation 0.01 "$BATS_TEST_TMPDIR/thin.csv"
-	! echo "$output" | grep -q '^fill,'
+	! echo "$output" | grep -q '^fill,' || false
 	[ "$stderr" = "qts-sim: --max-participation: 2 market events offered less than a whole unit under the cap (F x volume) and filled nothing of the orders working, the first of A at 2024-01-02T00:00:00Z (--fractional keeps the fraction)" ]
 	run -0 --separate-stderr qts-broker paper --max-participation 0.01 "$BATS_TEST_TMPDIR/thin.csv"
 	[[ "$stderr" == "qts-broker: --max-participation: 2 market events offered less than a whole unit"* ]]
@@ -192,7 +192,7 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 		'order,2024-01-01T00:00:00Z,C,o2,sell,1,limit,9,,gtc,' \
 		'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10,100' > "$BATS_TEST_TMPDIR/typo.csv"
 	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/typo.csv"
-	! echo "$output" | grep -q '^fill,'
+	! echo "$output" | grep -q '^fill,' || false
 	[ "$stderr" = "qts-sim: 3 orders working at the end never filled: no market data of B nor of 1 other symbol in the stream" ]
 	# said before --close-at-end cancels them
 	run -0 --separate-stderr qts-sim --close-at-end "$BATS_TEST_TMPDIR/typo.csv"
@@ -266,7 +266,7 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	order,2024-01-02T14:33:00Z,A,o3,buy,5,market,,,gtc,s
 	EOF
 	run -0 --separate-stderr qts-sim --latency 10m "$BATS_TEST_TMPDIR/lat.csv"
-	! echo "$output" | grep -q '^fill,'
+	! echo "$output" | grep -q '^fill,' || false
 	# o3, given after the last bar, would not have filled without it
 	msg='3 orders working at the end never filled: --latency 10m outlasted the market data of A (and of 1 other symbol) after them, the first given at 2024-01-02T14:31:00Z'
 	[ "$stderr" = "qts-sim: $msg" ]
@@ -554,7 +554,7 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 	EOF
 	run -0 qts-sim "$BATS_TEST_TMPDIR/c.csv"
 	echo "$output" | grep -qx 'update,2024-01-02T00:00:00Z,A,o1,canceled,0,,canceled on request'
-	! echo "$output" | grep -q '^fill,.*,o1,'
+	! echo "$output" | grep -q '^fill,.*,o1,' || false
 	echo "$output" | grep -qx 'fill,2024-01-02T00:00:00Z,A,o2,buy,100,99,0,0'
 }
 
@@ -1189,7 +1189,7 @@ several_tf() {
 	# half the equity comes; as a quantity that is -70, a short of Y
 	run -0 --separate-stderr qts-sim --cash 1000 --leverage 100 "$FIX/sim/negative-equity-weight.csv"
 	grep -qx 'update,2024-01-04T00:00:00Z,Y,b-Y-2,rejected,0,,weight target: equity -7000 is not above 0: no weight of it to hold' <<<"$output"
-	! grep -q '^fill,.*,Y,b-Y-2,' <<<"$output"
+	! grep -q '^fill,.*,Y,b-Y-2,' <<<"$output" || false
 	[ "$(grep '^position,.*,Y,' <<<"$output" | tail -1 | cut -d, -f4)" = 100 ]
 	# a weight of 0 is flat whatever the equity
 	sed 's/^target,2024-01-04T00:00:00Z,Y,0.5,/target,2024-01-04T00:00:00Z,Y,0,/' "$FIX/sim/negative-equity-weight.csv" >"$BATS_TEST_TMPDIR/flat.csv"

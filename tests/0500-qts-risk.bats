@@ -443,7 +443,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 		printf 'bar,2024-01-02T00:00:00Z,X,1d,20,20,20,20,1\nbar,2024-01-02T00:00:00Z,Y,1d,50,50,50,50,1\n'
 		printf 'target,2024-01-03T00:00:00Z,Y,0.5,weight,s\ntarget,2024-01-03T00:00:00Z,Y,0,weight,s\n')
 	grep -qx 'risk,2024-01-03T00:00:00Z,Y,target,reject,target 0.5 weight: equity -7000 is not above 0: no weight of it to hold' <<<"$output"
-	! grep -q '^target,2024-01-03T00:00:00Z,Y,0.5,' <<<"$output"
+	! grep -q '^target,2024-01-03T00:00:00Z,Y,0.5,' <<<"$output" || false
 	grep -qx 'target,2024-01-03T00:00:00Z,Y,0,weight,s' <<<"$output"
 }
 
