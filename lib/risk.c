@@ -1555,8 +1555,12 @@ static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char
 
 static int is_whole(double x)
 {
-	/* x == floor(x) for the finite ones, without a call to floor. */
-	return fabs(x) < 9e15 && x == (double)(int64_t)x;
+	/* x == floor(x) for the finite ones, without a call to floor.  From
+	 * 2^52 up every double is whole: a target of 1e20 units is whole,
+	 * and a limit must cut it to whole units, not to a fraction. */
+	if (!(fabs(x) < 0x1p52))
+		return isfinite(x);
+	return x == (double)(int64_t)x;
 }
 
 /* What an order of the input asks, all but its id and time: a repeat of

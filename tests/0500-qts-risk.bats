@@ -559,6 +559,15 @@ stop_live() {
 	[ "${lines[3]}" = "risk,$T1,A,max-position,reduce,order o1: qty 100 reduced to 49.5" ]
 }
 
+@test "a target or order of whole units past 2^52 (1e20) is cut to whole units, not to a fraction" {
+	run -0 qts-risk --max-gross 1234 < <(prices; target A 1e20)
+	[ "${lines[2]}" = "risk,$T1,A,max-gross,reduce,target 1e+20 reduced to 12" ]
+	[ "${lines[3]}" = "target,$T1,A,12,qty,s" ]
+	run -0 qts-risk --max-gross 1234 < <(prices; order B o1 buy 1e16)
+	[ "${lines[2]}" = "risk,$T1,B,max-gross,reduce,order o1: qty 1e+16 reduced to 24" ]
+	[ "${lines[3]}" = "order,$T1,B,o1,buy,24,market,,,day,s" ]
+}
+
 @test "exits are dated at the end of the bar that triggered them, months included" {
 	run -0 qts-risk --stop-loss 0.05 < <(printf 'bar,2024-01-01T00:00:00Z,A,1M,100,100,100,100,1\n'
 		target A 10 qty 2024-02-01T00:00:00Z
