@@ -133,13 +133,35 @@ static int ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9');
 /* Digits after the point in a number as written. */
 static int decimals(const char *s)
 {
-	const char *dot = strchr(s, '.');
-	if (!dot)
-		return 0;
-	int n = 0;
-	for (dot++; *dot >= '0' && *dot <= '9'; dot++)
-		n++;
-	return n;
+	/* those after the point, less the exponent: 1e-7 has 7, 2.5e-3 has
+	 * 4, 1.25e1 has 1 (written without them, 1e-7 steps were all 0) */
+	const char *dot = strchr(s, '.'), *e = strpbrk(s, "eE");
+	long n = 0;
+	if (dot)
+		for (dot++; *dot >= '0' && *dot <= '9'; dot++)
+			n++;
+	if (e)
+		n -= strtol(e + 1, NULL, 10); /* a number of qts_num_parse: a few digits */
+	return n < 0 ? 0 : n > 40 ? 40 : (int)n;
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each value once: a value given twice would run its combinations twice
+ * and count them as trials of their own (--overfit). */
+static void distinct(const param *p, const char *spec)
+{
+	char **v = sweep_xcalloc(p->n, sizeof *v);
+	memcpy(v, p->val, p->n * sizeof *v);
+	qsort(v, p->n, sizeof *v, by_text);
+	for (size_t i = 1; i < p->n; i++)
+		if (strcmp(v[i - 1], v[i]) == 0)
+			qts_usage_error(usage, "%s: '%.200s': %s is in it twice%s", p->name, spec, v[i],
+					strchr(spec, ':') ? " (a step finer than a double holds there)" : "");
+	free(v);
 }
 
 /* LO:HI:STEP into values, written with the decimals of LO and STEP (so
@@ -181,6 +203,7 @@ static void grid_values(param *p, const char *spec)
 			strcpy(buf, "0");
 		p->val[i] = sweep_xstrdup(buf);
 	}
+	distinct(p, spec);
 }
 
 static void parse_param(sweep *sw, const char *arg)
@@ -218,6 +241,7 @@ static void parse_param(sweep *sw, const char *arg)
 			break;
 		s = comma + 1;
 	}
+	distinct(p, spec);
 }
 
 /* Whether arg reads as PARAM=SPEC. */

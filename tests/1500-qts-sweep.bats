@@ -88,6 +88,12 @@ row_is_report() {
 	[ "$(cut -d, -f2 <<< "$output" | sort | tr '\n' ' ')" = "bps=1 bps=2 c " ]
 	run -0 qts sweep -j 2 --sort days 'qts-strategy sma-cross fast=5 slow=20 weight=$w | qts-sim' w=0.1:0.3:0.1 "$D/one.csv"
 	[ "$(cut -d, -f2 <<< "$output" | tail -n +2 | tr '\n' ' ')" = "0.1 0.2 0.3 " ]
+	# a step written with an exponent keeps its decimals: 1e-7 steps
+	# were all written 1, 5e-1 steps 1, 2, 2
+	run -0 qts sweep -j 2 --sort days 'qts-strategy sma-cross fast=5 slow=20 weight=$w | qts-sim' w=0.1:0.1000003:1e-7 "$D/one.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tail -n +2 | tr '\n' ' ')" = "0.1 0.1000001 0.1000002 0.1000003 " ]
+	run -0 qts sweep -j 2 --sort days 'qts-strategy sma-cross fast=5 slow=20 weight=$w | qts-sim' w=1e-1:2e-1:5e-2 "$D/one.csv"
+	[ "$(cut -d, -f2 <<< "$output" | tail -n +2 | tr '\n' ' ')" = "0.1 0.15 0.2 " ]
 }
 
 @test "sweep: --sort ranks descending (ascending for volatility), ties by id, --top cuts" {
@@ -352,6 +358,8 @@ EOF
 "\$p" fast=1:10:0 => fast: step: 0 is out of range [1e-12, 1e+15]
 "\$p" fast=1:2000000:1 => fast: '1:2000000:1': more than 1000000 values
 "\$p" fast=5,,6 => fast: '5,,6': an empty value in the list
+"\$p" fast=5,6,5 => fast: '5,6,5': 5 is in it twice
+"\$p" w=1e14:100000000000000.05:1e-7 => w: '1e14:100000000000000.05:1e-7': 100000000000000 is in it twice (a step finer than a double holds there)
 'qts-strategy -e "target = \$x" | qts-sim' y=1 => '\$x' in the pipeline: no parameter x given
 'qts-sim --slippage \$s' fast=5 s=1 => fast: the pipeline names no \$fast, and its first stage is not qts-strategy (which would take fast=VALUE)
 "\$p" a=1:1000:1 b=1:1000:1 c=1:1000:1 => 1000000000 combinations: more than 10000000 (sample them: --samples N)
