@@ -26,8 +26,13 @@ static char *read_program(const char *path)
 			s = t;
 		}
 	}
-	if (!s || ferror(f))
-		qts_die(QTS_EXIT_FAIL, "%s: %s", path, s ? strerror(errno) : "out of memory");
+	if (!s)
+		qts_die(QTS_EXIT_FAIL, "%s: out of memory", path);
+	if (ferror(f)) {
+		int e = errno;
+		free(s); /* a directory, a read cut by a signal: nothing leaks */
+		qts_die(QTS_EXIT_FAIL, "%s: %s", path, strerror(e));
+	}
 	fclose(f);
 	s[len] = '\0';
 	if (strlen(s) != len)

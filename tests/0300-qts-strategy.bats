@@ -91,6 +91,12 @@ target = sma(close,10) +* 2
 	[ "${stderr_lines[2]}" = "    ^" ]
 }
 
+@test "a -f program that cannot be read (a directory) is said alone, exit 1" {
+	mkdir prog.d
+	run -1 --separate-stderr qts-strategy -f prog.d </dev/null
+	[ "$stderr" = "qts-strategy: prog.d: Is a directory" ]
+}
+
 @test "--print: a CSV table, empty while warming up" {
 	run --separate-stderr qts-strategy --print 'sma(close,3), close[1], cross(sma(close,2),sma(close,3))' "$S/cross.csv"
 	[ "$status" -eq 0 ]
