@@ -441,6 +441,17 @@ qts_broker_journal *qts_bj_open(const char *path, char *err)
 		qts_bj_close(j);
 		return NULL;
 	}
+	/* A fifo would be read for good (no end, and no signal ends the
+	 * read), a device such as /dev/null would keep nothing: neither
+	 * keeps an order from being sent twice. */
+	struct stat st;
+	errno = 0;
+	if (fstat(j->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, QTS_ERR_MAX, "%s: %s", path,
+			 errno ? strerror(errno) : "not a regular file: a journal is a file written and read back");
+		qts_bj_close(j);
+		return NULL;
+	}
 	/* One writer: two brokers on one journal would each send its orders
 	 * (to the broker twice), and journal them twice.  The lock goes with
 	 * the descriptor, at exit or a crash. */

@@ -543,6 +543,12 @@ orders() {
 	mkdir dir
 	run -1 --separate-stderr qts-broker paper --journal dir in.csv
 	[ "$stderr" = "qts-broker: dir: Is a directory" ]
+	# a fifo was read for good, SIGTERM or not; /dev/null kept nothing
+	mkfifo fifo
+	run -1 --separate-stderr timeout -k 5 20 qts-broker paper --journal fifo in.csv
+	[ "$stderr" = "qts-broker: fifo: not a regular file: a journal is a file written and read back" ]
+	run -1 --separate-stderr qts-broker paper --journal /dev/null in.csv
+	[ "$stderr" = "qts-broker: /dev/null: not a regular file: a journal is a file written and read back" ]
 	run -2 --separate-stderr qts-broker paper --journal '' in.csv
 	[[ "$stderr" == "qts-broker: --journal: an empty file name"* ]]
 }
