@@ -27,7 +27,10 @@ char *qts_read_fd(int fd, size_t *len)
 		if (r == 0)
 			break;
 		if (r < 0) {
-			if (errno == EINTR)
+			/* a signal that stops the program stops the read: a
+			 * fifo (--plugin) whose writer never ends would hold
+			 * it deaf to SIGTERM */
+			if (errno == EINTR && !qts_interrupted)
 				continue;
 			int e = errno;
 			free(buf);

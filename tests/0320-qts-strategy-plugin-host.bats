@@ -88,6 +88,23 @@ bars() { qts-fetch --count "$1" synth:X; }
 	[ "$(grep -c '^target,' out.csv)" -eq 20 ]
 }
 
+@test "SIGTERM while a plugin is read from a fifo whose writer never ends: the read stops, said" {
+	mkfifo plug
+	sleep 60 <>plug & holder=$!
+	bars 5 >in.csv
+	qts-strategy --plugin ./plug in.csv >out.csv 2>err.txt &
+	pid=$!
+	sleep 0.5
+	kill -TERM "$pid"
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	gone=1
+	if kill -0 "$pid" 2>/dev/null; then gone=0; kill -KILL "$pid"; fi
+	wait "$pid" || true
+	kill "$holder"
+	[ "$gone" -eq 1 ]
+	grep -q "^qts-strategy: ./plug: Interrupted system call" err.txt
+}
+
 @test "a well-behaved plugin under SIGTERM finishes its callback and exits as usual" {
 	build slow 'H->target(H->ctx, b->symbol, (double)n, "qty"); usleep(20000);'
 	bars 1000 >in.csv
