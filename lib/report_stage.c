@@ -536,6 +536,13 @@ static int consume(state *s, const qts_event *ev, char *err, size_t errsize)
 			snprintf(err, errsize, "fill: qty and price must be numbers, qty above 0");
 			return -1;
 		}
+		/* as qts-sim refuses a position of no finite value: the trade's
+		 * P&L and every figure of it would be an infinity */
+		if (!isfinite(ev->fill.qty * ev->fill.price * multiplier_of(s->o, ev->symbol))) {
+			snprintf(err, errsize, "fill: the value of qty %.10g at price %.10g is not finite (overflow)",
+				 ev->fill.qty, ev->fill.price);
+			return -1;
+		}
 		s->dirty = 1;
 		if (qts_trades_fill(s->trades, ev->ts, ev->symbol, dir, ev->fill.qty, ev->fill.price,
 				    multiplier_of(s->o, ev->symbol),

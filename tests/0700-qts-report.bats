@@ -616,6 +616,10 @@ is_null() {
 	printf 'fill,2024-01-03,A,o1,buy,-1,10,0,0\n' > "$BATS_TEST_TMPDIR/bad2.csv"
 	run --separate-stderr -1 qts-report "$BATS_TEST_TMPDIR/bad2.csv"
 	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/bad2.csv:1: fill: qty and price must be numbers, qty above 0" ]
+	# a fill worth more than a double holds: its trade's P&L was -inf in --trades
+	printf 'fill,2024-01-03,A,o1,buy,1e308,92.28,0,0\nfill,2024-01-04,A,o2,sell,1e308,90,0,0\n' > "$BATS_TEST_TMPDIR/big.csv"
+	run --separate-stderr -1 qts-report -t "$BATS_TEST_TMPDIR/big.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/big.csv:1: fill: the value of qty 1e+308 at price 92.28 is not finite (overflow)" ]
 	# a NaN equity in msgpack
 	z='\xcb\x00\x00\x00\x00\x00\x00\x00\x00'
 	printf "\x98\xa6equity\xd3\x00\x00\x00\x00\x3b\x9a\xca\x00\xcb\x3f\xf0\x00\x00\x00\x00\x00\x00\xcb\x7f\xf8\x00\x00\x00\x00\x00\x00$z$z$z$z" \
