@@ -190,6 +190,10 @@ struct qts_sim {
 	 * impact took the price to zero or below: said in the stream alone,
 	 * an exit so canceled left its position held with exit 0 */
 	tally unsold;
+	/* orders rejected for want of cash (past --leverage x equity): said
+	 * in the stream alone, a strategy sized past the account traded
+	 * nothing with exit 0 */
+	tally poor;
 	/* orders rejected as not well formed (a limit order without its
 	 * price, a quantity of 0, no id): a program's bug, said in the stream
 	 * alone, a run of no trades; and the first's reason */
@@ -1063,8 +1067,11 @@ static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *
 static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 {
 	char why[QTS_TEXT_MAX];
-	if (refuse(s, y, ts, o, why, sizeof why))
+	if (refuse(s, y, ts, o, why, sizeof why)) {
+		if (strncmp(why, "insufficient cash", 17) == 0)
+			tally_add(&s->poor, ts, y->name);
 		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, why);
+	}
 	int64_t t = s->have_clock && s->clock > ts ? s->clock : ts;
 	if (qts_time_add(t, s->o.latency, &o->eligible) != 0) {
 		/* It could never fill: say so rather than wrap into the past. */
@@ -2192,6 +2199,8 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 	 * sell, which the stream alone would say. */
 	tally_warn(&s->unsold, "", "sell", "canceled, its slippage taking the price to zero or below",
 		   ": not sold, the position kept");
+	tally_warn(&s->poor, "", "order", "rejected for want of cash (gross exposure past --leverage x equity)",
+		   "");
 	if (s->malformed.n) {
 		char why[QTS_TEXT_MAX + 8];
 		snprintf(why, sizeof why, ": %s", s->malformed_why);
@@ -2351,7 +2360,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	 * whole run saw, as the run uninterrupted does. */
 	tally_ck(c, &s->unpriced), tally_ck(c, &s->dry), tally_ck(c, &s->thin);
 	tally_ck(c, &s->unspread), tally_ck(c, &s->noadv), tally_ck(c, &s->notick);
-	tally_ck(c, &s->unsold);
+	tally_ck(c, &s->unsold), tally_ck(c, &s->poor);
 	tally_ck(c, &s->malformed), qts_ck_str(c, s->malformed_why, sizeof s->malformed_why);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)

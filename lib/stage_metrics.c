@@ -134,7 +134,7 @@ int qts_stage_metrics_write(const qts_stage_metrics *m, int64_t wall_now, char *
 	 * carries (/dev/stdout: the events) or block the stage on a fifo
 	 * nobody reads; renamed over, a device is gone (/dev/null as root). */
 	if (qts_outfile_in_place(m->path)) {
-		snprintf(err, QTS_ERR_MAX, "--metrics %s: not a file of its own (a device, fifo or descriptor): "
+		snprintf(err, QTS_ERR_MAX, "--metrics %s: not a file of its own (a directory, device, fifo or descriptor): "
 			 "the figures are a file rewritten each second", m->path);
 		return -1;
 	}

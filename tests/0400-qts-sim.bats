@@ -514,11 +514,17 @@ fill,2024-02-07T00:00:00Z,ACME,sma-cross-ACME-2,sell,100,77,7.7,0" ]
 }
 
 @test "orders needing more cash than there is are rejected; --leverage allows them; --cash" {
-	run -0 qts-sim "$SIM/cash.csv"
+	run -0 --separate-stderr qts-sim "$SIM/cash.csv"
 	# 15000 * 10 = 150000 > equity 100000
 	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c1,rejected,0,,insufficient cash: exposure 150000.00 > 1 x equity 100000.00'
-	run -0 qts-sim --leverage 2 "$SIM/cash.csv"
+	# said at the end too: a strategy sized past the account trades
+	# nothing, which the stream alone said
+	[ "$stderr" = "qts-sim: 1 order rejected for want of cash (gross exposure past --leverage x equity), the first of A at 2024-01-01T00:00:00Z" ]
+	run -0 --separate-stderr qts-broker paper "$SIM/cash.csv"
+	[ "$stderr" = "qts-broker: 1 order rejected for want of cash (gross exposure past --leverage x equity), the first of A at 2024-01-01T00:00:00Z" ]
+	run -0 --separate-stderr qts-sim --leverage 2 "$SIM/cash.csv"
 	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c1,accepted,0,,'
+	[ -z "$stderr" ]
 	run -0 qts-sim --cash 200000 "$SIM/cash.csv"
 	echo "$output" | grep -qx 'update,2024-01-01T00:00:00Z,A,c1,accepted,0,,'
 	[ "$(echo "$output" | only equity | head -1)" = "equity,2024-01-02T00:00:00Z,200000,200000,0,0,0,0" ]

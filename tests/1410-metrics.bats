@@ -123,16 +123,16 @@ value() {
 	[ "$(grep -c -- "--metrics $T/d/m.prom: cannot create a temporary beside it: No such file or directory" "$T/err")" -eq 1 ]
 }
 
-@test "--metrics: a fifo, a device or a descriptor named is refused at the start (exit 1), and left as it was; '-' is a usage error" {
+@test "--metrics: a directory, a fifo, a device or a descriptor named is refused at the start (exit 1), and left as it was; '-' is a usage error" {
 	# renamed over before: /dev/null or /dev/stdout made a file, as root
 	# for every program after
 	mkfifo "$T/fifo"
 	run -1 --separate-stderr qts-sim --metrics "$T/fifo" "$T/bars.csv"
-	[ "$stderr" = "qts-sim: --metrics $T/fifo: not a file of its own (a device, fifo or descriptor): the figures are a file rewritten each second" ]
+	[ "$stderr" = "qts-sim: --metrics $T/fifo: not a file of its own (a directory, device, fifo or descriptor): the figures are a file rewritten each second" ]
 	[ -p "$T/fifo" ]
 	[ "${#lines[@]}" -eq 1 ] && [[ "$output" == system,*,error,* ]]
 	run -1 --separate-stderr qts-sim --metrics /dev/null "$T/bars.csv"
-	[ "$stderr" = "qts-sim: --metrics /dev/null: not a file of its own (a device, fifo or descriptor): the figures are a file rewritten each second" ]
+	[ "$stderr" = "qts-sim: --metrics /dev/null: not a file of its own (a directory, device, fifo or descriptor): the figures are a file rewritten each second" ]
 	[ -c /dev/null ]
 	# a link to the descriptor of standard output, as /dev/stdout is,
 	# when a shell sent it to a file: the figures would be written into
@@ -143,6 +143,14 @@ value() {
 	[ -L "$T/out-link" ]
 	run -1 --separate-stderr qts-sim --metrics /dev/fd/1 "$T/bars.csv"
 	[[ "$stderr" == "qts-sim: --metrics /dev/fd/1: not a file of its own"* ]]
+	mkdir "$T/dir"
+	run -1 --separate-stderr qts-resample --metrics "$T/dir" 1w "$T/bars.csv"
+	[[ "$stderr" == "qts-resample: --metrics $T/dir: not a file of its own"* ]]
+	[ -d "$T/dir" ]
+	# a link to a file is replaced, as a file written whole replaces one
+	ln -s "$T/elsewhere" "$T/link"
+	run -0 qts-sim --metrics "$T/link" "$T/bars.csv"
+	[ -f "$T/link" ] && [ ! -L "$T/link" ] && [ ! -e "$T/elsewhere" ]
 	run -2 --separate-stderr qts-sim --metrics - "$T/bars.csv"
 	[ "${stderr_lines[0]}" = "qts-sim: --metrics: '-' is standard output, which carries the events: name a file" ]
 	# a file: written, no temporary left beside it
