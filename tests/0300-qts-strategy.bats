@@ -709,3 +709,16 @@ fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 	[ "$stderr" = "" ]
 	[ "$(grep -c '^target' <<<"$output")" = 3 ]
 }
+
+@test "stddev and bbands are 0 on a window whose variance is below 1e-14, as TA-Lib's; prices scaled first are not" {
+	# a coin at 1.2e-6 moving by 1e-9: a deviation near 1e-9, below 1e-7
+	for i in $(seq 1 8); do
+		c=$(awk -v i="$i" 'BEGIN { printf "%.10g", 1.2e-6 + (i % 3) * 1e-9 }')
+		printf 'bar,2024-01-%02dT00:00:00Z,C,1d,%s,%s,%s,%s,10\n' "$i" "$c" "$c" "$c" "$c"
+	done > "$BATS_TEST_TMPDIR/coin.csv"
+	run -0 qts-strategy --print 'stddev(close, 5),bbupper(close, 5) - sma(close, 5),stddev(close * 1e6, 5)' "$BATS_TEST_TMPDIR/coin.csv"
+	[ "$(sed -n 9p <<<"$output" | cut -d, -f3,4)" = "0,0" ]
+	# scaled by 1e6: the last window is 1.201, 1.202, 1.2, 1.201, 1.202;
+	# by hand, population variance 0.56e-6, deviation 0.000748...
+	[ "$(sed -n 9p <<<"$output" | cut -d, -f5 | cut -c1-8)" = "0.000748" ]
+}
