@@ -72,6 +72,10 @@ typedef struct engine {
 	unsigned long malformed;
 	int64_t malformed_ts;
 	char malformed_sym[QTS_SYM_MAX], malformed_why[128];
+	/* targets not understood (a quantity past any double), likewise */
+	unsigned long badtarget;
+	int64_t badtarget_ts;
+	char badtarget_sym[QTS_SYM_MAX], badtarget_why[128];
 	/* Restored from --state with a live account: the last input event
 	 * the run before the restart decided an order at (the journal's
 	 * orders after the checkpoint), 0 none.  Targets replayed up to it

@@ -1038,8 +1038,16 @@ static int on_target(engine *e, const qts_event *ev)
 	o.fresh = 1;
 	double q;
 	char why[QTS_TEXT_MAX];
-	if (target_want(e, ev, unit, &bk, &q, why, sizeof why) < 0)
+	if (target_want(e, ev, unit, &bk, &q, why, sizeof why) < 0) {
+		/* a strategy's mistake (weight 1e308), which the stream alone
+		 * would tell: said at the end, as qts-sim says it */
+		if (strncmp(why, "bad target", 10) == 0 && e->badtarget++ == 0) {
+			e->badtarget_ts = ev->ts;
+			QTS_SET(e->badtarget_sym, ev->symbol);
+			QTS_SET(e->badtarget_why, why);
+		}
 		return refuse(e, &o, "%s", why);
+	}
 	int every = strcmp(o.strategy, "*") == 0;
 	if (every) {
 		y->ntgt = 0;
@@ -1314,6 +1322,12 @@ static int broker_finish(void *eng)
 		qts_time_format(e->malformed_ts, at);
 		qts_warn("%lu order%s rejected as not well formed, the first of %s at %s: %s", e->malformed,
 			 e->malformed == 1 ? "" : "s", e->malformed_sym, at, e->malformed_why);
+	}
+	if (e->badtarget) {
+		char at[40];
+		qts_time_format(e->badtarget_ts, at);
+		qts_warn("%lu target%s rejected as not well formed, the first of %s at %s: %s", e->badtarget,
+			 e->badtarget == 1 ? "" : "s", e->badtarget_sym, at, e->badtarget_why);
 	}
 	return 0;
 }

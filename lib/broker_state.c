@@ -166,6 +166,10 @@ static int stage_ck(engine *e, qts_ckpt *c)
 	qts_ck_u64(c, &malformed), qts_ck_i64(c, &e->malformed_ts);
 	CK_S(c, e->malformed_sym), CK_S(c, e->malformed_why);
 	e->malformed = malformed;
+	uint64_t badtarget = e->badtarget;
+	qts_ck_u64(c, &badtarget), qts_ck_i64(c, &e->badtarget_ts);
+	CK_S(c, e->badtarget_sym), CK_S(c, e->badtarget_why);
+	e->badtarget = badtarget;
 	/* symbols: the position believed, the last price, the targets */
 	size_t nsym = qts_symtab_count(e->syms);
 	qts_ck_size(c, &nsym, c->loading ? c->len / 32 : nsym);

@@ -109,9 +109,10 @@ uint64_t qts_risk_past_flat(const qts_risk *r, const char **first);
  * symbol that allowed less than one unit, and the first's rule, bound,
  * symbol and time; whether --fractional was given. */
 uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional);
-/* Orders rejected as not well formed, and the first's id, symbol, time
- * and reason. */
-uint64_t qts_risk_malformed(const qts_risk *r, const char **first);
+/* Orders and targets rejected as not well formed (in *targets, how many
+ * of them are targets: a unit or a quantity not understood), and the
+ * first's id or target, symbol, time and reason. */
+uint64_t qts_risk_malformed(const qts_risk *r, const char **first, uint64_t *targets);
 /* At the end: warn of actions (read from actions_file) none of which
  * matched a symbol the engine has seen a price of, and of contracts none
  * of which is a symbol it has seen, as qts_sim_warn_options. */

@@ -173,7 +173,7 @@ struct qts_risk {
 	 * price, a quantity of 0, no id): a program's bug, said in risk
 	 * events alone.  The first's symbol, time and reason, said at the
 	 * end. */
-	uint64_t malformed;
+	uint64_t malformed, malformed_targets; /* of them, targets */
 	char malformed_first[QTS_SYM_MAX + QTS_ID_MAX + 256];
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
@@ -1609,9 +1609,14 @@ static __attribute__((noinline)) void note_malformed(qts_risk *r, const qts_even
 	if (r->malformed++ == 0) {
 		char at[40];
 		qts_time_format(ev->ts, at);
-		snprintf(r->malformed_first, sizeof r->malformed_first, "order %s of %s at %s: %s", *ev->order.id ? ev->order.id : "(no id)",
-			 ev->symbol, at, why);
+		if (ev->type == QTS_ORDER)
+			snprintf(r->malformed_first, sizeof r->malformed_first, "order %s of %s at %s: %s",
+				 *ev->order.id ? ev->order.id : "(no id)", ev->symbol, at, why);
+		else
+			snprintf(r->malformed_first, sizeof r->malformed_first, "target %.10g %s of %s at %s: %s",
+				 ev->target.target, ev->target.unit, ev->symbol, at, why);
 	}
+	r->malformed_targets += ev->type == QTS_TARGET;
 }
 
 /* After an exit here, a strategy not fed its fills still presumes the
@@ -1694,10 +1699,17 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		weight = 1;
 	} else if (unit == QTS_UNIT_QTY)
 		q = qts_whole_units(ev->target.target, r->c.fractional);
-	else
+	else {
+		note_malformed(r, ev, "unit not understood");
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
-	if (!isfinite(q))
+	}
+	if (!isfinite(q)) {
+		/* a weight or a number of units past any double: a strategy's
+		 * mistake the stream alone would tell */
+		if (!order)
+			note_malformed(r, ev, "quantity not understood");
 		return reject(r, ev, order ? "order" : "target", "quantity %.10g not understood", q);
+	}
 	if (!has_price(s, px) && needs_price(c))
 		return reject(r, ev, "no-price", "no price for %s yet", ev->symbol);
 	/* Less risk (toward flat, not beyond): the limits below never refuse
@@ -1882,9 +1894,10 @@ uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional
 	return r->subunit;
 }
 
-uint64_t qts_risk_malformed(const qts_risk *r, const char **first)
+uint64_t qts_risk_malformed(const qts_risk *r, const char **first, uint64_t *targets)
 {
 	*first = r->malformed_first;
+	*targets = r->malformed_targets;
 	return r->malformed;
 }
 
@@ -2147,7 +2160,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_str(c, r->past_flat_first, sizeof r->past_flat_first);
 	qts_ck_u64(c, &r->subunit);
 	qts_ck_str(c, r->subunit_first, sizeof r->subunit_first);
-	qts_ck_u64(c, &r->malformed);
+	qts_ck_u64(c, &r->malformed), qts_ck_u64(c, &r->malformed_targets);
 	qts_ck_str(c, r->malformed_first, sizeof r->malformed_first);
 	qts_ck_size(c, &r->next_action, r->c.nactions);
 	r->gate = r->next_action < r->c.nactions ? qts_trade_day_gate(&r->days, r->acts[r->next_action].ts) : INT64_MAX;

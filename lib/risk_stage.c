@@ -311,10 +311,12 @@ static int risk_finish(void *eng)
 		qts_warn("%llu target%s or order%s rejected from flat: a limit of the symbol allowed less than one "
 			 "whole unit (the first: %s)%s", (unsigned long long)n, n == 1 ? "" : "s", n == 1 ? "" : "s", one,
 			 fractional ? "" : "; --fractional keeps fractions");
-	n = qts_risk_malformed(e->risk, &one);
+	uint64_t targets;
+	n = qts_risk_malformed(e->risk, &one, &targets);
 	if (n)
-		qts_warn("%llu order%s rejected as not well formed (the first: %s)", (unsigned long long)n,
-			 n == 1 ? "" : "s", one);
+		qts_warn("%llu %s rejected as not well formed (the first: %s)", (unsigned long long)n,
+			 !targets ? (n == 1 ? "order" : "orders") : targets == n ? (n == 1 ? "target" : "targets")
+								      : "orders and targets", one);
 	n = qts_risk_past_flat(e->risk, &one);
 	if (n)
 		qts_warn("after %llu exit%s here, the strategy's orders took a position past flat to the other side "

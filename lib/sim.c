@@ -194,6 +194,11 @@ struct qts_sim {
 	 * in the stream alone, a strategy sized past the account traded
 	 * nothing with exit 0 */
 	tally poor;
+	/* targets not understood (a unit not qty or weight, a quantity past
+	 * any double: weight 1e308): a strategy's mistake, said in the stream
+	 * alone */
+	tally badtarget;
+	char badtarget_why[QTS_TEXT_MAX];
 	/* orders rejected as not well formed (a limit order without its
 	 * price, a quantity of 0, no id): a program's bug, said in the stream
 	 * alone, a run of no trades; and the first's reason */
@@ -1253,6 +1258,11 @@ static int on_target(qts_sim *s, const qts_event *ev)
 					y->pos.mark, qts_pos_mult(&y->pos), s->o.fractional);
 	if (!*why && !isfinite(q))
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
+	if (unit < 0 || (*why == 'b' && strncmp(why, "bad target ", 11) == 0)) {
+		if (!s->badtarget.n)
+			QTS_SET(s->badtarget_why, why);
+		tally_add(&s->badtarget, ev->ts, y->name);
+	}
 	if (*why) {
 		id_add(s, &id);
 		return sym_update(s, ev->ts, y, &o, QTS_STATUS_REJECTED, why);
@@ -2201,6 +2211,11 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		   ": not sold, the position kept");
 	tally_warn(&s->poor, "", "order", "rejected for want of cash (gross exposure past --leverage x equity)",
 		   "");
+	if (s->badtarget.n) {
+		char why[QTS_TEXT_MAX + 8];
+		snprintf(why, sizeof why, ": %s", s->badtarget_why);
+		tally_warn(&s->badtarget, "", "target", "rejected as not well formed", why);
+	}
 	if (s->malformed.n) {
 		char why[QTS_TEXT_MAX + 8];
 		snprintf(why, sizeof why, ": %s", s->malformed_why);
@@ -2361,6 +2376,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	tally_ck(c, &s->unpriced), tally_ck(c, &s->dry), tally_ck(c, &s->thin);
 	tally_ck(c, &s->unspread), tally_ck(c, &s->noadv), tally_ck(c, &s->notick);
 	tally_ck(c, &s->unsold), tally_ck(c, &s->poor);
+	tally_ck(c, &s->badtarget), qts_ck_str(c, s->badtarget_why, sizeof s->badtarget_why);
 	tally_ck(c, &s->malformed), qts_ck_str(c, s->malformed_why, sizeof s->malformed_why);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)

@@ -654,6 +654,32 @@ stop_live() {
 	[ -z "$stderr" ]
 }
 
+@test "targets no quantity can hold (a weight of 1e308) are rejected as not well formed and said at the end, across a restart, in qts-risk, qts-sim and qts-broker" {
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,100' 'target,2024-01-03T00:00:00Z,A,1e308,weight,x' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,100' > "$BATS_TEST_TMPDIR/first.csv"
+	cp "$BATS_TEST_TMPDIR/first.csv" "$BATS_TEST_TMPDIR/all.csv"
+	printf '%s\n' 'target,2024-01-04T00:00:00Z,A,-1e308,weight,x' 'bar,2024-01-04T00:00:00Z,A,1d,10,10,10,10,100' \
+		>> "$BATS_TEST_TMPDIR/all.csv"
+	# said in the stream alone before, exit 0
+	run -0 --separate-stderr qts-risk "$BATS_TEST_TMPDIR/first.csv"
+	[ "$stderr" = "qts-risk: 1 target rejected as not well formed (the first: target 1e+308 weight of A at 2024-01-03T00:00:00Z: quantity not understood)" ]
+	grep -q '^risk,2024-01-03T00:00:00Z,A,target,reject,target 1e+308 weight: quantity inf not understood$' <<<"$output"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/first.csv"
+	[ "$stderr" = "qts-sim: 1 target rejected as not well formed, the first of A at 2024-01-03T00:00:00Z: bad target 1e+308" ]
+	run -0 --separate-stderr qts-broker paper "$BATS_TEST_TMPDIR/first.csv"
+	[ "$stderr" = "qts-broker: 1 target rejected as not well formed, the first of A at 2024-01-03T00:00:00Z: bad target 1e+308" ]
+	for p in qts-risk qts-sim 'qts-broker paper'; do
+		rm -f "$BATS_TEST_TMPDIR/s"
+		run -0 --separate-stderr $p --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/first.csv"
+		run -0 --separate-stderr $p --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/all.csv"
+		[[ "$stderr" == "${p% *}: 2 targets rejected as not well formed"*"2024-01-03T00:00:00Z"* ]] || { echo "$p: $stderr"; false; }
+	done
+	# with an order not well formed too, qts-risk counts both
+	printf 'order,2024-01-04T00:00:00Z,A,o1,buy,0,market,,,day,s\n' | cat "$BATS_TEST_TMPDIR/first.csv" - > "$BATS_TEST_TMPDIR/both.csv"
+	run -0 --separate-stderr qts-risk "$BATS_TEST_TMPDIR/both.csv"
+	[[ "$stderr" == "qts-risk: 2 orders and targets rejected as not well formed (the first: target 1e+308 weight of A at "* ]]
+}
+
 @test "exits for the longest symbols" {
 	s=ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 	run -0 qts-risk --stop-loss 0.05 < <(bar 2024-01-02T14:30:00Z $s 100; target $s 10; bar 2024-01-02T14:31:00Z $s 90)
