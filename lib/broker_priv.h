@@ -67,15 +67,14 @@ typedef struct engine {
 	size_t nw, cw;
 	unsigned long sent, refused, repeats;
 	/* orders refused as not well formed (a limit without its price, a
-	 * quantity of 0, no id): a program's mistake the stream alone would
-	 * tell; the first's symbol, time and reason, said at the end */
-	unsigned long malformed;
-	int64_t malformed_ts;
-	char malformed_sym[QTS_SYM_MAX], malformed_why[128];
-	/* targets not understood (a quantity past any double), likewise */
-	unsigned long badtarget;
-	int64_t badtarget_ts;
-	char badtarget_sym[QTS_SYM_MAX], badtarget_why[128];
+	 * quantity of 0, no id) and targets (a quantity past any double): a
+	 * program's mistake the stream alone would tell; counted, the
+	 * first's symbol, time and reason said at the end */
+	struct refusals {
+		unsigned long n;
+		int64_t ts;
+		char sym[QTS_SYM_MAX], why[128];
+	} malformed, badtarget;
 	/* Restored from --state with a live account: the last input event
 	 * the run before the restart decided an order at (the journal's
 	 * orders after the checkpoint), 0 none.  Targets replayed up to it

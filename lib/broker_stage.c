@@ -669,14 +669,25 @@ static int start(engine *e)
 
 /* Refused here, never sent: journaled as ended, so that a replay of the
  * input after a restart does not send it either. */
-/* An order refused as not well formed, counted to be said at the end. */
-static void note_malformed(engine *e, const qts_event *ev, const char *why)
+/* An order or a target refused as not well formed, counted to be said
+ * at the end (refusals_said). */
+static void note_refusal(struct refusals *r, const qts_event *ev, const char *why)
 {
-	if (e->malformed++ == 0) {
-		e->malformed_ts = ev->ts;
-		QTS_SET(e->malformed_sym, ev->symbol);
-		QTS_SET(e->malformed_why, why);
+	if (r->n++ == 0) {
+		r->ts = ev->ts;
+		QTS_SET(r->sym, ev->symbol);
+		QTS_SET(r->why, why);
 	}
+}
+
+static void refusals_said(const struct refusals *r, const char *noun)
+{
+	if (!r->n)
+		return;
+	char at[40];
+	qts_time_format(r->ts, at);
+	qts_warn("%lu %s%s rejected as not well formed, the first of %s at %s: %s", r->n, noun, r->n == 1 ? "" : "s",
+		 r->sym, at, r->why);
 }
 
 static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -846,7 +857,7 @@ static int on_order(engine *e, const qts_event *ev)
 	o.ts = ev->ts;
 	o.event = qts_stage_event_number();
 	if (!*o.id) {
-		note_malformed(e, ev, "no order id");
+		note_refusal(&e->malformed, ev, "no order id");
 		return update(e, ev->symbol, "", QTS_STATUS_REJECTED, 0, NAN, "no order id");
 	}
 	if (qts_bj_find(e->j, o.id)) {
@@ -855,12 +866,12 @@ static int on_order(engine *e, const qts_event *ev)
 	}
 	/* As qts-sim words them. */
 	if (!*ev->symbol) {
-		note_malformed(e, ev, "no symbol");
+		note_refusal(&e->malformed, ev, "no symbol");
 		return refuse(e, &o, "no symbol");
 	}
 	char why[128];
 	if (qts_order_fault(ev, 0, why, sizeof why)) {
-		note_malformed(e, ev, why);
+		note_refusal(&e->malformed, ev, why);
 		/* the record of the refusal holds what can be written */
 		if (!o.side)
 			o.side = QTS_BUY;
@@ -987,7 +998,8 @@ static void target_set(bsym *y, const char *strategy, double q)
 
 /* The position a target asks of y in *q: 0, or -1 with why it asks
  * none in why, the words of its refusal (the replay of a restart and the
- * live path refuse the same targets). */
+ * live path refuse the same targets); -2 when the target itself is not
+ * understood (its unit, or a quantity past any double). */
 static int target_want(const engine *e, const qts_event *ev, int unit, const qts_sim_books *bk, double *q,
 		       char *why, size_t size)
 {
@@ -998,12 +1010,15 @@ static int target_want(const engine *e, const qts_event *ev, int unit, const qts
 		snprintf(why, size, "weight target: no equity from the broker yet");
 	else if (unit == QTS_UNIT_WEIGHT && qts_weight_no_equity(ev->target.target, bk->equity))
 		snprintf(why, size, "weight target: equity %.10g is not above 0: no weight of it to hold", bk->equity);
-	else if (unit < 0)
-		snprintf(why, size, "bad target unit '%s' (qty, weight)", ev->target.unit);
-	else if (!isfinite(*q = qts_target_position(ev->target.target, unit, unit == QTS_UNIT_WEIGHT ? bk->equity : 0,
-						     bk->price, bk->mult, e->fractional)))
-		snprintf(why, size, "bad target %g", ev->target.target);
-	else
+	else if (unit < 0 || !isfinite(*q = qts_target_position(ev->target.target, unit,
+								 unit == QTS_UNIT_WEIGHT ? bk->equity : 0, bk->price,
+								 bk->mult, e->fractional))) {
+		if (unit < 0)
+			snprintf(why, size, "bad target unit '%s' (qty, weight)", ev->target.unit);
+		else
+			snprintf(why, size, "bad target %g", ev->target.target);
+		return -2;
+	} else
 		return 0;
 	return -1;
 }
@@ -1038,14 +1053,12 @@ static int on_target(engine *e, const qts_event *ev)
 	o.fresh = 1;
 	double q;
 	char why[QTS_TEXT_MAX];
-	if (target_want(e, ev, unit, &bk, &q, why, sizeof why) < 0) {
+	int understood = target_want(e, ev, unit, &bk, &q, why, sizeof why);
+	if (understood < 0) {
 		/* a strategy's mistake (weight 1e308), which the stream alone
 		 * would tell: said at the end, as qts-sim says it */
-		if (strncmp(why, "bad target", 10) == 0 && e->badtarget++ == 0) {
-			e->badtarget_ts = ev->ts;
-			QTS_SET(e->badtarget_sym, ev->symbol);
-			QTS_SET(e->badtarget_why, why);
-		}
+		if (understood == -2)
+			note_refusal(&e->badtarget, ev, why);
 		return refuse(e, &o, "%s", why);
 	}
 	int every = strcmp(o.strategy, "*") == 0;
@@ -1317,18 +1330,8 @@ static int broker_finish(void *eng)
 		if (rc < 0)
 			return fail(e, "%s", err);
 	}
-	if (e->malformed) {
-		char at[40];
-		qts_time_format(e->malformed_ts, at);
-		qts_warn("%lu order%s rejected as not well formed, the first of %s at %s: %s", e->malformed,
-			 e->malformed == 1 ? "" : "s", e->malformed_sym, at, e->malformed_why);
-	}
-	if (e->badtarget) {
-		char at[40];
-		qts_time_format(e->badtarget_ts, at);
-		qts_warn("%lu target%s rejected as not well formed, the first of %s at %s: %s", e->badtarget,
-			 e->badtarget == 1 ? "" : "s", e->badtarget_sym, at, e->badtarget_why);
-	}
+	refusals_said(&e->malformed, "order");
+	refusals_said(&e->badtarget, "target");
 	return 0;
 }
 

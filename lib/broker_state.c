@@ -20,6 +20,14 @@
 
 #define CK_S(c, f) qts_ck_str(c, f, sizeof f)
 
+static void refusals_ck(qts_ckpt *c, struct refusals *r)
+{
+	uint64_t n = r->n;
+	qts_ck_u64(c, &n), qts_ck_i64(c, &r->ts);
+	CK_S(c, r->sym), CK_S(c, r->why);
+	r->n = n;
+}
+
 static void order_ck(qts_ckpt *c, qts_broker_order *o)
 {
 	CK_S(c, o->id), CK_S(c, o->symbol), CK_S(c, o->strategy);
@@ -162,14 +170,8 @@ static int stage_ck(engine *e, qts_ckpt *c)
 	uint64_t sent = e->sent, refused = e->refused, repeats = e->repeats;
 	qts_ck_u64(c, &sent), qts_ck_u64(c, &refused), qts_ck_u64(c, &repeats);
 	e->sent = sent, e->refused = refused, e->repeats = repeats;
-	uint64_t malformed = e->malformed;
-	qts_ck_u64(c, &malformed), qts_ck_i64(c, &e->malformed_ts);
-	CK_S(c, e->malformed_sym), CK_S(c, e->malformed_why);
-	e->malformed = malformed;
-	uint64_t badtarget = e->badtarget;
-	qts_ck_u64(c, &badtarget), qts_ck_i64(c, &e->badtarget_ts);
-	CK_S(c, e->badtarget_sym), CK_S(c, e->badtarget_why);
-	e->badtarget = badtarget;
+	refusals_ck(c, &e->malformed);
+	refusals_ck(c, &e->badtarget);
 	/* symbols: the position believed, the last price, the targets */
 	size_t nsym = qts_symtab_count(e->syms);
 	qts_ck_size(c, &nsym, c->loading ? c->len / 32 : nsym);

@@ -802,7 +802,7 @@ static void remove_order(qts_sim *s, sym *y, size_t i)
 /* ---- orders in -------------------------------------------------------------- */
 
 static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *o, double px,
-				     double limit, char *why, size_t max);
+				     double limit, char *why, size_t max, int *poor);
 
 /* "00" to "99": two digits a division. */
 static const char two_digits[] = "0001020304050607080910111213141516171819"
@@ -995,8 +995,9 @@ static int quick_exposure(qts_sim *s, const sym *y, const qts_order *o, double p
 	}
 }
 
-/* Why o may not be worked, or NULL. */
-static const char *refuse(qts_sim *s, sym *y, int64_t ts, const qts_order *o, char *why, size_t max)
+/* Why o may not be worked, or NULL; *poor set when it is for want of
+ * cash (the exposure past --leverage x equity). */
+static const char *refuse(qts_sim *s, sym *y, int64_t ts, const qts_order *o, char *why, size_t max, int *poor)
 {
 	if (y->delisted) {
 		snprintf(why, max, "%s is delisted", y->name);
@@ -1022,23 +1023,23 @@ static const char *refuse(qts_sim *s, sym *y, int64_t ts, const qts_order *o, ch
 	int quick = quick_exposure(s, y, o, px, limit, why, max);
 #ifndef QTS_SIM_SELFCHECK
 	if (quick >= 0)
-		return quick ? why : NULL;
+		return (*poor = quick) ? why : NULL;
 #else
 	char quick_why[QTS_TEXT_MAX];
 	snprintf(quick_why, sizeof quick_why, "%s", quick > 0 ? why : "");
-	const char *slow = exposure_in_order(s, y, o, px, limit, why, max);
+	const char *slow = exposure_in_order(s, y, o, px, limit, why, max, poor);
 	if (quick >= 0 && (quick != (slow != NULL) || (slow && strcmp(quick_why, why) != 0)))
 		qts_die(QTS_EXIT_FAIL, "selfcheck: quick exposure check %d '%s', in order '%s'", quick,
 			quick_why, slow ? why : "");
 	return slow;
 #endif
-	return exposure_in_order(s, y, o, px, limit, why, max);
+	return exposure_in_order(s, y, o, px, limit, why, max, poor);
 }
 
 /* The reason an order at px over y's working orders and positions goes
  * past the limit, or NULL: the sum over every symbol in order. */
 static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *o, double px,
-				     double limit, char *why, size_t max)
+				     double limit, char *why, size_t max, int *poor)
 {
 	/* Gross exposure with every working order filled at its symbol's
 	 * mark, this one at its price, against leverage x equity.  A
@@ -1063,6 +1064,7 @@ static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *
 	}
 	if (gross > before && gross > limit + EPS) {
 		exposure_why(why, max, gross, s->o.leverage, limit);
+		*poor = 1;
 		return why;
 	}
 	return NULL;
@@ -1072,8 +1074,9 @@ static const char *exposure_in_order(qts_sim *s, const sym *y, const qts_order *
 static int accept(qts_sim *s, sym *y, int64_t ts, qts_order *o)
 {
 	char why[QTS_TEXT_MAX];
-	if (refuse(s, y, ts, o, why, sizeof why)) {
-		if (strncmp(why, "insufficient cash", 17) == 0)
+	int poor = 0;
+	if (refuse(s, y, ts, o, why, sizeof why, &poor)) {
+		if (poor)
 			tally_add(&s->poor, ts, y->name);
 		return sym_update(s, ts, y, o, QTS_STATUS_REJECTED, why);
 	}
@@ -1244,21 +1247,25 @@ static int on_target(qts_sim *s, const qts_event *ev)
 	double q = NAN;
 	char why[QTS_TEXT_MAX];
 	why[0] = '\0';
+	int bad = 0; /* a unit or a quantity not understood: the strategy's mistake */
 	int unit = *ev->target.unit ? qts_unit_parse(ev->target.unit) : QTS_UNIT_QTY;
 	if (unit == QTS_UNIT_WEIGHT && !(y->pos.mark > 0))
 		snprintf(why, sizeof why, "weight target: no price for %s yet", y->name);
 	else if (unit == QTS_UNIT_WEIGHT && qts_weight_no_equity(ev->target.target, books(s).equity))
 		snprintf(why, sizeof why, "weight target: equity %.10g is not above 0: no weight of it to hold",
 			 books(s).equity);
-	else if (unit < 0)
+	else if (unit < 0) {
 		snprintf(why, sizeof why, "bad target unit '%s' (qty, weight)", ev->target.unit);
-	else
+		bad = 1;
+	} else
 		q = qts_target_position(ev->target.target, unit,
 					unit == QTS_UNIT_WEIGHT ? books(s).equity : 0, /* all the books: weights only */
 					y->pos.mark, qts_pos_mult(&y->pos), s->o.fractional);
-	if (!*why && !isfinite(q))
+	if (!*why && !isfinite(q)) {
 		snprintf(why, sizeof why, "bad target %g", ev->target.target);
-	if (unit < 0 || (*why == 'b' && strncmp(why, "bad target ", 11) == 0)) {
+		bad = 1;
+	}
+	if (bad) {
 		if (!s->badtarget.n)
 			QTS_SET(s->badtarget_why, why);
 		tally_add(&s->badtarget, ev->ts, y->name);
