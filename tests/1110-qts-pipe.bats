@@ -555,7 +555,10 @@ threads() {
 	[ "$rc" = 143 ]
 	[ "$(grep -c '^system,.*,error,' pipe.out)" = 1 ]
 	tail -1 pipe.out | grep -q '^system,[^,]*,qts-sim,error,stopped by signal 15 (SIGTERM)$'
-	# the shell's, every stage stopped by the signal (its process group)
+	# the shell's, every stage stopped by the signal (its process group);
+	# the shell running them dies of it at once, before qts-sim has
+	# written its last record: that is awaited (5 s at most)
 	signalled "bash -c 'qts-strategy sma-cross fast=2 slow=3 size=10 in | qts-risk | qts-sim > sh.out 2> sh.err'" -PID sh.out
-	tail -1 sh.out | grep -q '^system,[^,]*,qts-sim,error,stopped by signal 15 (SIGTERM)$'
+	for _ in $(seq 100); do tail -1 sh.out | grep -q '^system,' && break; sleep 0.05; done
+	tail -1 sh.out | grep -q '^system,[^,]*,qts-sim,error,stopped by signal 15 (SIGTERM)$' || { tail -3 sh.out; false; }
 }
