@@ -10,6 +10,16 @@ load helper
 
 P=$BATS_TEST_DIRNAME/fixtures/parquet
 
+# patched IN OUT FROM TO: qts's own file IN with the bytes FROM (python
+# bytes escapes) changed in place to TO, into OUT (a snappy literal and
+# the statistics hold text as it is; a page has no checksum)
+patched() {
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+a, b = (x.encode("latin-1").decode("unicode_escape").encode("latin-1") for x in sys.argv[3:5])
+assert d.count(a) > 0
+open(sys.argv[2], "wb").write(d.replace(a, b))' "$@"
+}
+
 # ---- files of other writers ---------------------------------------------------------
 
 @test "parquet: PLAIN, uncompressed, pages v1 (parquet-wasm)" {
@@ -302,12 +312,9 @@ P=$BATS_TEST_DIRNAME/fixtures/parquet
 }
 
 @test "parquet: a symbol with a control character is refused, naming the row" {
-	# qts's own file, its symbol's bytes changed in place (a snappy
-	# literal and the statistics hold them as they are; no page checksum)
 	printf 'bar,2024-01-01T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\nbar,2024-01-02T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\n' |
 		qts cat --parquet "$BATS_TEST_TMPDIR/q.parquet"
-	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); assert d.count(b"QQ1") > 0
-open(sys.argv[2], "wb").write(d.replace(b"QQ1", b"Q\tQ"))' "$BATS_TEST_TMPDIR/q.parquet" "$BATS_TEST_TMPDIR/t.parquet"
+	patched "$BATS_TEST_TMPDIR/q.parquet" "$BATS_TEST_TMPDIR/t.parquet" 'QQ1' 'Q\tQ'
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/t.parquet"
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/t.parquet: row 1: symbol: 'Q\\tQ' holds a control character" ]
 	run -0 qts-fetch "$BATS_TEST_TMPDIR/q.parquet"
@@ -327,14 +334,12 @@ open(sys.argv[2], "wb").write(d.replace(b"QQ1", b"Q\tQ"))' "$BATS_TEST_TMPDIR/q.
 	# written and exit 0 before, then refused by the next stage's reader
 	printf 'bar,2024-01-01T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\nbar,2024-01-02T00:00:00Z,QQ1,1d,1,2,0.5,1.5,10\n' |
 		qts cat --parquet "$BATS_TEST_TMPDIR/q.parquet"
-	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); assert d.count(b"QQ1") > 0
-open(sys.argv[2], "wb").write(d.replace(b"QQ1", b"Q\xc9Q"))' "$BATS_TEST_TMPDIR/q.parquet" "$BATS_TEST_TMPDIR/t.parquet"
+	patched "$BATS_TEST_TMPDIR/q.parquet" "$BATS_TEST_TMPDIR/t.parquet" 'QQ1' 'Q\xc9Q'
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/t.parquet"
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/t.parquet: row 1: symbol: 'Q\\xc9Q' is not valid UTF-8" ]
 	# a field of text other than the symbol: an update's reason
 	printf 'update,2024-01-01T00:00:00Z,A,o1,rejected,0,,no cash\n' | qts cat --parquet "$BATS_TEST_TMPDIR/u.parquet"
-	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); assert d.count(b"no cash") > 0
-open(sys.argv[2], "wb").write(d.replace(b"no cash", b"no ca\xdfh"))' "$BATS_TEST_TMPDIR/u.parquet" "$BATS_TEST_TMPDIR/v.parquet"
+	patched "$BATS_TEST_TMPDIR/u.parquet" "$BATS_TEST_TMPDIR/v.parquet" 'no cash' 'no ca\xdfh'
 	run -1 --separate-stderr qts-fetch "$BATS_TEST_TMPDIR/v.parquet"
 	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/v.parquet: row 1: reason: 'no ca\\xdfh' is not valid UTF-8" ]
 }
