@@ -70,10 +70,24 @@ static int count_file(const char *path, uint64_t *count, char *err, size_t errle
 	return 0;
 }
 
+/* A rotated file of a journal, by its number. */
+typedef struct rotated_file {
+	long no;
+	char path[PATH_MAX * 2 + 2];
+} rotated_file;
+
+static int by_number(const void *a, const void *b)
+{
+	long x = ((const rotated_file *)a)->no, y = ((const rotated_file *)b)->no;
+	return (x > y) - (x < y);
+}
+
 /* The rotated files of path (FILE.NNNNNN, journal.c's rotate): their
- * number into *nfiles, and their records added to *count unless count is
- * NULL.  0, or -1 with err. */
-static int rotated(const char *path, size_t *nfiles, uint64_t *count, char *err, size_t errlen)
+ * number into *nfiles, their records added to *count unless count is
+ * NULL, and, when list is not NULL, the files in the order of the stream
+ * (by number) into *list (to free).  0, or -1 with err. */
+static int rotated_list(const char *path, size_t *nfiles, uint64_t *count, rotated_file **list, char *err,
+			size_t errlen)
 {
 	char dir[PATH_MAX], base[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
@@ -81,21 +95,50 @@ static int rotated(const char *path, size_t *nfiles, uint64_t *count, char *err,
 	const char *d = dirname(dir), *b = basename(base);
 	DIR *dp = opendir(d);
 	struct dirent *e;
+	rotated_file *files = NULL;
+	size_t cap = 0;
+	int rc = 0;
 	*nfiles = 0;
 	while (dp && (e = readdir(dp))) {
-		if (!qts_journal_rotated_no(b, e->d_name))
+		long no = qts_journal_rotated_no(b, e->d_name);
+		if (!no)
 			continue;
-		++*nfiles;
 		char full[PATH_MAX * 2 + 2];
 		snprintf(full, sizeof full, "%s/%s", d, e->d_name);
 		if (count && count_file(full, count, err, errlen) < 0) {
-			closedir(dp);
-			return -1;
+			rc = -1;
+			break;
 		}
+		if (list && *nfiles == cap) {
+			rotated_file *more = realloc(files, (cap = cap ? 2 * cap : 8) * sizeof *files);
+			if (!more) {
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+				break;
+			}
+			files = more;
+		}
+		if (list) {
+			files[*nfiles].no = no;
+			snprintf(files[*nfiles].path, sizeof files[*nfiles].path, "%s", full);
+		}
+		++*nfiles;
 	}
 	if (dp)
 		closedir(dp);
+	if (rc < 0 || !list) {
+		free(files);
+		return rc;
+	}
+	if (files)
+		qsort(files, *nfiles, sizeof *files, by_number);
+	*list = files;
 	return 0;
+}
+
+static int rotated(const char *path, size_t *nfiles, uint64_t *count, char *err, size_t errlen)
+{
+	return rotated_list(path, nfiles, count, NULL, err, errlen);
 }
 
 int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errlen)
@@ -147,4 +190,102 @@ int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *c
 	}
 	*count = c->rotated_n + c->n;
 	return 0;
+}
+
+/* The records of block b (at offset at of fd) from its record skip on,
+ * decoded into out[*got..want): 0, or -1 with err. */
+static int block_records(int fd, const char *path, uint64_t at, const qts_journal_block *b, uint64_t skip,
+			 qts_event *out, size_t want, size_t *got, char *err, size_t errlen)
+{
+	unsigned char *rec;
+	char why[128];
+	long n = qts_journal_read_block(fd, at, b, &rec, why, sizeof why);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: the block at byte %llu: %s", path, (unsigned long long)at,
+			 n == -2 ? "out of memory" : why);
+		return -1;
+	}
+	qts_input *in = qts_input_mem(rec, (size_t)n, path);
+	qts_reader *r = in ? qts_reader_new(in) : NULL;
+	free(rec);
+	if (!r) {
+		qts_input_close(in);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	qts_reader_quiet_if_empty(r);
+	qts_reader_failure_unnoted(r);
+	qts_event ev;
+	int rc = 0;
+	for (uint64_t i = 0; *got < want; i++) {
+		int k = qts_reader_next(r, &ev);
+		if (k <= 0) {
+			if (k < 0 || i < b->count)
+				snprintf(err, errlen, "%s: the block at byte %llu: %s", path, (unsigned long long)at,
+					 k < 0 ? qts_reader_error(r) : "fewer records than its header says");
+			rc = k < 0 || i < b->count ? -1 : 0;
+			break;
+		}
+		if (i >= skip)
+			qts_event_copy(&out[(*got)++], &ev);
+	}
+	qts_reader_close(r);
+	return rc;
+}
+
+/* Walk one file of the journal: the records *at (counted over the
+ * journal from its first) to from + want are decoded into out. */
+static int file_records(const char *path, uint64_t *at, uint64_t from, qts_event *out, size_t want, size_t *got,
+			char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	int rc = 0;
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	uint64_t off = 0, size = (uint64_t)st.st_size;
+	qts_journal_block b;
+	unsigned char head[QTS_JOURNAL_HEAD];
+	while (off < size && *got < want) {
+		ssize_t n = pread(fd, head, sizeof head, (off_t)off);
+		if (n <= 0 || qts_journal_parse_head(head, (size_t)n, &b) != 1 || off + b.size > size)
+			break;
+		uint64_t first = *at, skip = from + *got > first ? from + *got - first : 0;
+		if (skip < b.count && (rc = block_records(fd, path, off, &b, skip, out, want, got, err, errlen)) < 0)
+			break;
+		*at += b.count;
+		off += b.size;
+	}
+	close(fd);
+	return rc;
+}
+
+long qts_journal_records(const char *path, uint64_t from, size_t n, qts_event *out, char *err, size_t errlen)
+{
+	size_t nfiles = 0, got = 0;
+	rotated_file *files = NULL;
+	uint64_t at = 0;
+	if (n == 0)
+		return 0;
+	if (rotated_list(path, &nfiles, NULL, &files, err, errlen) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i <= nfiles && got < n && rc == 0; i++)
+		rc = file_records(i < nfiles ? files[i].path : path, &at, from, out, n, &got, err, errlen);
+	free(files);
+	if (rc < 0) {
+		while (got)
+			qts_event_free(&out[--got]);
+		return -1;
+	}
+	return (long)got;
 }

@@ -118,9 +118,11 @@ typedef struct qts_state_head {
 	/* Records the stage wrote at the end of its whole input, after this
 	 * checkpoint: what closing its books made (qts-resample --partial's
 	 * bars), which the state, taken before, does not count.  A restart
-	 * on the same input writes them again, left out as the journal holds
-	 * them; one on an input grown since does not (they stay in the
-	 * journal, and the stream goes on after them).  0 but in the state
+	 * compares what it writes next with them, and leaves out those that
+	 * are the same (on the same input, all); from the first that
+	 * differs (the input grew), the rest stay in the journal, and the
+	 * stream goes on after them.  In a checkpoint taken while a restart
+	 * compares, those of them still to compare; else 0 but in the state
 	 * written again after the end. */
 	uint64_t end_n;
 	/* What the stage wrote between two events (its engine's work at a
@@ -180,5 +182,13 @@ typedef struct qts_journal_counter {
 	uint64_t rotated_n;          /* their records */
 } qts_journal_counter;
 int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *count, char *err, size_t errlen);
+
+/* The records of the journal (FILE and its rotated files, in the order
+ * of the stream) from its record number from (0: the first) on, up to n,
+ * decoded into out (each to free with qts_event_free): how many (fewer
+ * when the journal holds fewer), or -1 with err (a block that is not
+ * whole), none then kept.  For a restarted stage to compare what it
+ * writes with what the run before wrote at its end. */
+long qts_journal_records(const char *path, uint64_t from, size_t n, qts_event *out, char *err, size_t errlen);
 
 #endif

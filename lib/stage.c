@@ -154,10 +154,15 @@ struct qts_runtime {
 	/* --state (see checkpoint_*() below) */
 	int stateful;
 	uint64_t suppress;    /* records the output journal holds already */
-	/* Of those, records the run before wrote at the end of its input
-	 * (qts_state_head.end_n): left out only when this run ends where it
-	 * did, the input the same; and the events it had read. */
-	uint64_t end_suppress, resumed_in;
+	/* The records the run before wrote at the end of its input
+	 * (qts_state_head.end_n), which the journal holds after those held
+	 * at its checkpoint: compared with the records this run makes next,
+	 * and left out while they are the same (see compare_end); then
+	 * suppress_after more, which a run since wrote after them. */
+	qts_event *ends;
+	size_t nends, ends_at;
+	uint64_t suppress_after;
+	uint64_t resumed_in;  /* the events the state had consumed */
 	uint64_t in_hash;     /* qts_state_hash of the events consumed */
 	uint64_t marks[QTS_STATE_MARKS];
 	uint32_t nmarks;
@@ -225,18 +230,49 @@ int qts_runtime_given_raw(const qts_runtime *r, const qts_event *ev, const void 
 	return ev == r->given ? qts_inputs_raw(r->in, raw, len) : 0;
 }
 
+static void compare_end(qts_runtime *r);
+static size_t encode(qts_runtime *r, const qts_event *ev, size_t at);
+
+/* Whether a and b are the same record: the same bytes in msgpack, as the
+ * journal holds them. */
+static int same_record(qts_runtime *r, const qts_event *a, const qts_event *b)
+{
+	size_t n = encode(r, a, 0), m = encode(r, b, n);
+	return n == m && memcmp(r->enc, r->enc + n, n) == 0;
+}
+
+/* A record the output journal of a restarted stage holds already: left
+ * out, and counted as written.  First those it holds by count, then the
+ * end of the run before, while this run's records are the same. */
+static int journal_holds(qts_runtime *r, const qts_event *ev)
+{
+	if (r->suppress == 0 && r->ends_at < r->nends) {
+		if (same_record(r, ev, &r->ends[r->ends_at])) {
+			r->ends_at++;
+			r->written++;
+			r->out_n++;
+			if (r->ends_at == r->nends)
+				compare_end(r);
+			return 1;
+		}
+		compare_end(r);
+	}
+	if (r->suppress == 0)
+		return 0;
+	r->suppress--;
+	r->written++;
+	r->out_n++;
+	return 1;
+}
+
 int qts_runtime_emit_raw(qts_runtime *r, const qts_event *ev, const void *raw, size_t len, int fmt)
 {
 	if (!r->w)
 		return 0; /* conf.no_events: nothing is written */
 	if (__builtin_expect(r->holding, 0))
 		return hold(r, ev, 0);
-	if (__builtin_expect(r->suppress > 0, 0)) { /* the output journal has it */
-		r->suppress--;
-		r->written++;
-		r->out_n++;
+	if (__builtin_expect(r->suppress > 0 || r->ends_at < r->nends, 0) && journal_holds(r, ev))
 		return 0;
-	}
 	if (qts_writer_put_raw(r->w, ev, raw, len, fmt) < 0) {
 		r->write_failed = 1;
 		r->stop = 1;
@@ -447,7 +483,7 @@ static int wait_once(qts_runtime *r, int fd, short events, int64_t deadline)
  * of them.  Neither a tick nor a heartbeat comes meanwhile. */
 static int replaying(const qts_runtime *r)
 {
-	return r->skip || r->suppress;
+	return r->skip || r->suppress || r->ends_at < r->nends;
 }
 
 static void put_heartbeat(qts_runtime *r, const qts_event *ev)
@@ -608,7 +644,8 @@ static int checkpoint(qts_runtime *r)
 	/* The records held (hold_end) are not yet written: not in out_n,
 	 * but in the state, for a restart to write first. */
 	qts_state_head h = { .options = st->conf.options, .in_n = r->in_n, .in_hash = r->in_hash,
-			     .nmarks = r->nmarks, .out_n = r->written, .after = r->held, .nafter = r->nheld };
+			     .nmarks = r->nmarks, .out_n = r->written, .after = r->held, .nafter = r->nheld,
+			     .end_n = r->nends - r->ends_at };
 	snprintf(h.stage, sizeof h.stage, "%s", st->name ? st->name : qts_progname);
 	memcpy(h.marks, r->marks, sizeof h.marks);
 	char err[QTS_ERR_MAX + 64];
@@ -668,19 +705,28 @@ static void hold_end(qts_runtime *r)
 	flush(r);
 }
 
+/* The msgpack bytes of ev into r->enc from at on: their count. */
+static size_t encode(qts_runtime *r, const qts_event *ev, size_t at)
+{
+	size_t n = qts_event_to_msgpack(ev, r->enc ? r->enc + at : NULL, r->enc ? r->enc_cap - at : 0);
+	if (at + n > r->enc_cap) {
+		char *more = realloc(r->enc, r->enc_cap = (at + n) * 2);
+		if (!more)
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		r->enc = more;
+		n = qts_event_to_msgpack(ev, r->enc + at, r->enc_cap - at);
+	}
+	if (n == 0)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
+	return n;
+}
+
 /* An event of the input, with --state: into the hash; 1 when it was
  * consumed before the restart (it is skipped), 0 when it goes in; -1
  * when the input is not the one the state was made from. */
 static int state_in(qts_runtime *r, const qts_event *ev)
 {
-	size_t n = qts_event_to_msgpack(ev, r->enc, r->enc_cap);
-	if (n > r->enc_cap) {
-		free(r->enc);
-		r->enc_cap = n * 2;
-		if (!(r->enc = malloc(r->enc_cap)))
-			qts_die(QTS_EXIT_FAIL, "out of memory");
-		n = qts_event_to_msgpack(ev, r->enc, r->enc_cap);
-	}
+	size_t n = encode(r, ev, 0);
 	r->in_hash = qts_state_hash(r->in_hash, r->enc, n);
 	uint64_t k = r->in_n;
 	int mark = -1;
@@ -868,8 +914,22 @@ journal:
 		 * checkpoint (written first again), the end's, then what a run
 		 * since wrote (grown input, stopped before its checkpoint). */
 		uint64_t over = k - r->written, held = r->was ? r->was->nafter : 0, ends = r->was ? r->was->end_n : 0;
-		r->end_suppress = over <= held ? 0 : over - held < ends ? over - held : ends;
-		r->suppress = over - r->end_suppress;
+		r->suppress = over < held ? over : held;
+		ends = over - r->suppress < ends ? over - r->suppress : ends;
+		r->suppress_after = over - r->suppress - ends;
+		if (ends && !(r->ends = calloc(ends, sizeof *r->ends)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		long nread = ends ? qts_journal_records(conf->output_journal, r->written + r->suppress, ends, r->ends, err,
+						      sizeof err)
+				: 0;
+		if (nread < 0)
+			qts_die(QTS_EXIT_FAIL, "--output-journal %s", err);
+		r->nends = (size_t)nread;
+		if (r->nends < ends) /* counted, so read: a journal changed meanwhile */
+			qts_die(QTS_EXIT_FAIL, "--output-journal %s: its records changed while it was read",
+				conf->output_journal);
+		if (!r->nends)
+			compare_end(r);
 	}
 	/* What the stage had made between two events when the checkpoint
 	 * was taken for it (hold_end): the first it writes, as it would
@@ -887,6 +947,24 @@ journal:
 	}
 	if (r->ckpt_due)
 		checkpoint(r);
+}
+
+/* The end of the run before, which a restarted stage compares with what
+ * it writes next (journal_holds), is over: at the first record that is
+ * not the same (the input grew, and the stream goes on otherwise), or
+ * when all were.  Those left stay in the journal where they are, counted
+ * as written, as the stream's; nothing of this run's own is left out
+ * but what a run since wrote after them, by count. */
+static void compare_end(qts_runtime *r)
+{
+	r->written += r->nends - r->ends_at;
+	for (size_t i = 0; i < r->nends; i++)
+		qts_event_free(&r->ends[i]);
+	free(r->ends);
+	r->ends = NULL;
+	r->nends = r->ends_at = 0;
+	r->suppress += r->suppress_after;
+	r->suppress_after = 0;
 }
 
 /* The state written at the end of a whole input, before the books
@@ -913,6 +991,11 @@ static void state_end(qts_runtime *r)
 	free(r->held_hb);
 	r->held = NULL;
 	r->held_hb = NULL;
+	for (size_t i = 0; i < r->nends; i++) /* a run that stopped before its end */
+		qts_event_free(&r->ends[i]);
+	free(r->ends);
+	r->ends = NULL;
+	r->nends = r->ends_at = 0;
 	free(r->enc);
 	free(r->was_buf);
 	free(r->was);
@@ -1683,6 +1766,11 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	 * close: a restart on the same input closes them again, and the
 	 * output journal holds what they wrote), or at a signal. */
 	int final = 0;
+	/* The input grew since the run before ended: what closing the books
+	 * writes now is of another end, the end before not all made again,
+	 * and the state taken here counts what the journal holds of it. */
+	if (got == 0 && r->in_n > r->resumed_in && r->nends)
+		compare_end(r);
 	if (r->stateful && !r->stop && !r->failed && !r->write_failed && !r->skip && (got == 0 || qts_interrupted))
 		final = checkpoint(r) == 0 && got == 0 && !qts_interrupted;
 	if (got < 0 && !r->stop && !qts_interrupted) {
@@ -1702,12 +1790,13 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		 * (qts-resample's bars dropped) are said for no reader. */
 		flush(r);
 		/* The end the run before wrote, the input the same: the
-		 * journal holds what closing the books writes again. */
-		if (r->resumed_in && r->in_n == r->resumed_in)
-			r->suppress += r->end_suppress;
+		 * journal holds what closing the books writes again, left out
+		 * as it is the same (journal_holds). */
 		uint64_t before = r->written;
 		if (!r->stop && ops->finish && ops->finish(st.eng) < 0)
 			engine_failed(r, "end of input");
+		if (r->nends)
+			compare_end(r);
 		if (final && !r->stop && !r->failed && r->written > before)
 			state_end_count(r, r->written - before);
 	}

@@ -239,6 +239,40 @@ setup() {
 	qts journal cat "$T/J" | cmp - "$T/want.csv"
 }
 
+# qts-sim's end is no artefact: a target given after its input's last bar
+# is held for the next one, and the end lets it go (its orders, an
+# equity line), as the next bar would.  Restarted on a grown input, the
+# records it makes again that the journal holds from that end are left
+# out; at the first that differs, the rest of that end stays where it
+# is, and the stream goes on after it, nothing lost (the records the
+# state counted were once taken for that end's and left out).
+@test "checkpoints: qts-sim's records of an input's end are not written twice on a grown input, and nothing after them is lost" {
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,1000' 'target,2024-01-02T00:00:00Z,A,10,qty,s' \
+		'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,1000' 'target,2024-01-03T00:00:00Z,A,0,qty,*' > "$T/first.csv"
+	{ cat "$T/first.csv"; printf '%s\n' 'bar,2024-01-03T00:00:00Z,A,1d,11,11,11,11,1000' \
+		'bar,2024-01-04T00:00:00Z,A,1d,12,12,12,12,1000'; } > "$T/second.csv"
+	{ cat "$T/second.csv"; printf '%s\n' 'target,2024-01-05T00:00:00Z,A,5,qty,s' \
+		'bar,2024-01-05T00:00:00Z,A,1d,13,13,13,13,1000' 'bar,2024-01-06T00:00:00Z,A,1d,14,14,14,14,1000'; } > "$T/third.csv"
+	for f in first second third; do qts-sim "$T/$f.csv" > "$T/$f.ref"; done
+	# the end of the first lets the exit go: its target, two updates, equity
+	[ "$(tail -n 4 "$T/first.ref" | cut -d, -f1 | tr '\n' ' ')" = "target update update equity " ]
+	sim() { qts-sim --state "$T/S" --output-journal "$T/J" "$T/$1.csv" | qts journal "$T/J" > /dev/null; }
+	sim first
+	qts journal cat "$T/J" | cmp - "$T/first.ref"
+	sim second
+	qts journal cat "$T/J" | cmp - "$T/second.ref"
+	# the second's end is its equity after the last bar, which the third
+	# writes after the target that comes next: it stays, once
+	[ "$(tail -n 1 "$T/second.ref")" = "equity,2024-01-05T00:00:00Z,100010,100010,0,0,10,0" ]
+	sim third
+	n=$(wc -l < "$T/second.ref")
+	{ cat "$T/second.ref"; tail -n +"$n" "$T/third.ref"; } > "$T/want.csv"
+	qts journal cat "$T/J" | cmp - "$T/want.csv"
+	# the same input again: nothing more
+	sim third
+	qts journal cat "$T/J" | cmp - "$T/want.csv"
+}
+
 @test "checkpoints: a stage starting without its state removes a FILE.next and FILE.prev left by another run" {
 	qts-fetch --seed 5 --count 600 -t 1m synth:AAA > "$T/in.csv"
 	echo other > "$T/S.next"
