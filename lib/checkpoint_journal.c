@@ -30,22 +30,35 @@ static int last_counts(int fd, uint64_t at, const qts_journal_block *b, const ch
 	return r == -2 ? -1 : r >= 0 && !lone;
 }
 
-static int count_file(const char *path, uint64_t *count, char *err, size_t errlen)
+/* A file of the journal opened for reading, its size in *size: the
+ * descriptor; -1 when it does not exist (a journal not begun: no
+ * records), -2 with err. */
+static int open_file(const char *path, uint64_t *size, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return 0;
+			return -1;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		return -2;
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
 		close(fd);
-		return -1;
+		return -2;
 	}
-	uint64_t off = 0, size = (uint64_t)st.st_size, n = 0, last_at = 0;
+	*size = (uint64_t)st.st_size;
+	return fd;
+}
+
+static int count_file(const char *path, uint64_t *count, char *err, size_t errlen)
+{
+	uint64_t size;
+	int fd = open_file(path, &size, err, errlen);
+	if (fd < 0)
+		return fd == -1 ? 0 : -1;
+	uint64_t off = 0, n = 0, last_at = 0;
 	qts_journal_block b, last = { 0 };
 	unsigned char head[QTS_JOURNAL_HEAD];
 	while (off < size) {
@@ -238,21 +251,10 @@ static int block_records(int fd, const char *path, uint64_t at, const qts_journa
 static int file_records(const char *path, uint64_t *at, uint64_t from, qts_event *out, size_t want, size_t *got,
 			char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	int rc = 0;
-	if (fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	uint64_t off = 0, size = (uint64_t)st.st_size;
+	uint64_t size, off = 0;
+	int fd = open_file(path, &size, err, errlen), rc = 0;
+	if (fd < 0)
+		return fd == -1 ? 0 : -1;
 	qts_journal_block b;
 	unsigned char head[QTS_JOURNAL_HEAD];
 	while (off < size && *got < want) {
