@@ -167,10 +167,9 @@ typedef struct node {
 	chain *c;
 	size_t index;
 	uint64_t in;               /* events put into it: its input's line, in CSV */
-	/* the last event it emitted: the time its failure event takes */
-	int64_t last_ts;
-	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
-	int any;
+	/* when the latest event it emitted became known: the time its
+	 * failure event takes, as its writer would stamp it */
+	qts_latest_known latest;
 	/* it emitted a system event of level error: its stream has ended
 	 * with one, and its own failure adds none, as its writer would not */
 	int ended;
@@ -230,17 +229,11 @@ static __attribute__((noinline, cold)) void note_upstream(node *d, const qts_eve
  * that would end its stream. */
 static inline void emitted(node *from, node *to, const qts_event *ev)
 {
-	from->last_ts = ev->ts;
-	if (ev->type == QTS_BAR) {
-		memcpy(from->last_tf, ev->bar.tf, sizeof from->last_tf);
-	} else {
-		from->last_tf[0] = '\0';
-		if (qts_event_is_error(ev)) {
-			from->ended = 1;
-			note_upstream(to, ev);
-		}
+	qts_latest_known_note(&from->latest, ev);
+	if (ev->type != QTS_BAR && qts_event_is_error(ev)) {
+		from->ended = 1;
+		note_upstream(to, ev);
 	}
-	from->any = 1;
 }
 
 /* An event into stage to's put. */
@@ -405,17 +398,11 @@ static void last_upstream(const chain *c)
 		qts_upstream_set(upstream_of(c, c->n - 1));
 }
 
-/* The known time of the last event stage k wrote, as its writer would
+/* When the latest event stage k wrote became known, as its writer would
  * stamp the system event that ends its stream. */
 static int64_t last_known(const node *f)
 {
-	if (!f->any)
-		return 0;
-	qts_event last;
-	qts_event_init(&last, f->last_tf[0] ? QTS_BAR : QTS_SYSTEM, f->last_ts);
-	if (f->last_tf[0])
-		QTS_SET(last.bar.tf, f->last_tf);
-	return qts_event_known(&last);
+	return qts_latest_known_time(&f->latest, 0);
 }
 
 /* Stage k failed, why, and says so naming where (NULL: nowhere).  As in
@@ -465,6 +452,7 @@ static void pass_on(chain *c, size_t k)
 	for (size_t j = k + 1; j < c->n; j++) {
 		node *d = &c->node[j];
 		qts_progname = d->st.name;
+		qts_upstream_set(upstream_of(c, j));
 		if (d->st.ops->finish && d->st.ops->finish(d->st.eng) < 0) {
 			const char *w = d->st.ops->error ? d->st.ops->error(d->st.eng) : NULL;
 			if (w && w[0])
@@ -655,6 +643,9 @@ static int chain_finish(void *eng)
 		 * reader would say so at the end of its input. */
 		if (i > 0 && !d->in)
 			qts_warn_no_events("-", 0);
+		/* what it read failed upstream, for its last words, as its
+		 * program's reader would have noted it */
+		qts_upstream_set(upstream_of(c, i));
 		if (d->st.ops->finish && d->st.ops->finish(d->st.eng) < 0)
 			return stopped(c, i, 1);
 		if (c->failed != RUNNING)

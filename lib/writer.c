@@ -29,9 +29,7 @@ struct qts_writer {
 	char *buf;
 	size_t len, cap;
 	msgpack_packer pk;
-	int64_t last_ts;        /* the latest event written: its time, */
-	char last_tf[QTS_WORD_MAX]; /* its timeframe when a bar, else "" */
-	int any;                /* whether there was one */
+	qts_latest_known latest; /* of the events written: a failure's time */
 	int64_t unwritten_ts;   /* without one: the latest event read, */
 	char unwritten_tf[QTS_WORD_MAX]; /* by which a failure is dated */
 	int ended;              /* a system error event is written */
@@ -270,6 +268,16 @@ void qts_writer_on_block(qts_writer *w, int (*fn)(void *arg, int fd, int partial
 	w->block_arg = arg;
 }
 
+/* When an event at ts of timeframe tf ("": not a bar) became known. */
+static int64_t known_at(int64_t ts, const char *tf)
+{
+	qts_event ev;
+	qts_event_init(&ev, tf[0] ? QTS_BAR : QTS_SYSTEM, ts);
+	if (tf[0])
+		QTS_SET(ev.bar.tf, tf);
+	return qts_event_known(&ev);
+}
+
 int qts_writer_fail(qts_writer *w, const char *why)
 {
 	if (!w || w->failed || w->ended)
@@ -277,13 +285,7 @@ int qts_writer_fail(qts_writer *w, const char *why)
 	qts_event ev;
 	qts_event_init(&ev, QTS_SYSTEM, 0);
 	/* When the last event became known, so the stream stays in order. */
-	int64_t ts = w->any ? w->last_ts : w->unwritten_ts;
-	const char *tf = w->any ? w->last_tf : w->unwritten_tf;
-	qts_event last;
-	qts_event_init(&last, tf[0] ? QTS_BAR : QTS_SYSTEM, ts);
-	if (tf[0])
-		QTS_SET(last.bar.tf, tf);
-	ev.ts = qts_event_known(&last);
+	ev.ts = qts_latest_known_time(&w->latest, known_at(w->unwritten_ts, w->unwritten_tf));
 	QTS_SET(ev.system.source, qts_progname);
 	QTS_SET(ev.system.level, "error");
 	if (!why || !why[0])
@@ -640,19 +642,15 @@ static int reserve(qts_writer *w, size_t max)
 }
 
 /* What the writer keeps of each event written: when the latest became
- * known, and whether the stream has ended with an error.  An event of an
- * earlier time (an untimed one, a fill dated at a bar's open) leaves the
- * latest as it was: a failure dated by it would go back in time. */
+ * known, and whether the stream has ended with an error.  The order of a
+ * stream is by that time: a bar of a day written after a target of the
+ * day's end is known later still (by a nanosecond of its start), and an
+ * event of an earlier time (an untimed one, a fill dated at a bar's
+ * open) leaves the latest as it was: a failure dated otherwise would go
+ * back in time. */
 static inline void note(qts_writer *w, const qts_event *ev)
 {
-	if (ev->ts >= w->last_ts || !w->any) {
-		w->last_ts = ev->ts;
-		if (ev->type == QTS_BAR)
-			memcpy(w->last_tf, ev->bar.tf, sizeof w->last_tf);
-		else
-			w->last_tf[0] = '\0';
-	}
-	w->any = 1;
+	qts_latest_known_note(&w->latest, ev);
 	if (qts_event_is_error(ev))
 		w->ended = 1;
 }

@@ -192,6 +192,27 @@ needs() {
 	[ "${#stderr_lines[@]}" -eq 3 ]
 }
 
+# A failure is dated when the latest record its stage wrote became known:
+# a day's bar written after a target of that day's end (its start a
+# nanosecond past midnight) is known later than the target; the writer
+# once dated it by the target, qts pipe by the bar.  And a stage that
+# read a failure upstream says no more of its own end than that (no word
+# of a strategy that wrote no target), as its program does.
+@test "qts pipe: a failure after a bar known past the last target, and a stage given too little before a failure upstream, as in the shell" {
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,1' 'bar,2024-01-02T00:00:00Z,A,1d,11,11,11,11,1' \
+		'bar,2024-01-02T00:00:00.000000001Z,B,1d,5,5,5,5,1' 'bar,2024-01-02T00:00:00Z,C,1d,12,12,12,12,1' > "$T/late.csv"
+	IN=$T/late.csv same "qts-strategy -e 'target = close > sma(close, 2) ? 1 : 0' | qts-risk | qts-sim"
+	[ "$status" -eq 1 ]
+	grep -q '^target,2024-01-03T00:00:00Z,A,1,qty,' "$T/pipe.out"
+	grep -q '^system,2024-01-03T00:00:00.000000001Z,qts-strategy,error,"-:4: out of time order' "$T/pipe.out"
+	# the writer of the program alone, too
+	qts-strategy -e 'target = close > sma(close, 2) ? 1 : 0' "$T/late.csv" 2> /dev/null | tail -n 1 | grep -q '^system,2024-01-03T00:00:00.000000001Z,'
+	{ head -40 "$T/bars.csv"; echo 'system,2024-02-01T00:00:00Z,qts-fetch,error,gone'; } > "$T/up.csv"
+	IN=$T/up.csv same 'qts-resample 1w | qts-strategy sma-cross fast=5 slow=20 | qts-sim'
+	[ "${stderr_lines[1]}" = "qts-strategy: the input is incomplete: qts-fetch failed: gone" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+}
+
 @test "qts pipe: a failure upstream of the chain is said by every stage, as in the shell" {
 	{ head -4 "$T/bars.csv"; echo "system,2024-01-02T00:00:00Z,qts-fetch,error,gone"; } > "$T/up.csv"
 	IN=$T/up.csv same 'qts-resample 1d -k | qts-sim | qts-report -c'
