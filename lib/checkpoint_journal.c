@@ -30,6 +30,54 @@ static int last_counts(int fd, uint64_t at, const qts_journal_block *b, const ch
 	return r == -2 ? -1 : r >= 0 && !lone;
 }
 
+/* The count of block b at offset at: 1 when it is to be believed (its
+ * header is under its CRC-16, or, written before that, its records agree
+ * with it); 0 with err naming it when not; -1 when out of memory. */
+static int count_believed(int fd, uint64_t at, const qts_journal_block *b, const char *path, char *err, size_t errlen)
+{
+	if (b->checked)
+		return 1;
+	unsigned char *out;
+	char why[160];
+	long r = qts_journal_read_block(fd, at, b, &out, why, sizeof why);
+	free(out);
+	if (r == -2)
+		return -1;
+	if (r < 0)
+		snprintf(err, errlen, "%s: byte %llu: a corrupt block (%s): the journal's records cannot be counted", path,
+			 (unsigned long long)at, why);
+	return r >= 0;
+}
+
+/* Where the walk of a journal's headers stopped, at off short of its
+ * size, with why: a torn end (what a crash leaves, which its writer cuts)
+ * when no whole block follows; else corruption, past which no count
+ * holds: -1 with err naming the file and the offset. */
+static int stopped_at(int fd, uint64_t off, uint64_t size, const char *why, const char *path, char *err,
+		      size_t errlen)
+{
+	uint64_t at = off < size ? qts_journal_later_block(fd, off + 1, size) : 0;
+	if (!at)
+		return 0;
+	snprintf(err, errlen, "%s: byte %llu: a corrupt block (%s) with whole blocks after it (at byte %llu): the "
+		 "journal's records cannot be counted", path, (unsigned long long)off, why, (unsigned long long)at);
+	return -1;
+}
+
+/* The header of the block at off that fits in size bytes: 1; else 0
+ * with why. */
+static int head_at(int fd, uint64_t off, uint64_t size, qts_journal_block *b, const char **why)
+{
+	unsigned char head[QTS_JOURNAL_HEAD];
+	ssize_t got = pread(fd, head, sizeof head, (off_t)off);
+	int h = got > 0 ? qts_journal_parse_head(head, (size_t)got, b) : -1;
+	if (h == 1 && off + b->size > size)
+		h = -1, *why = "a block cut short";
+	else if (h != 1)
+		*why = qts_journal_head_why(h);
+	return h == 1;
+}
+
 /* A file of the journal opened for reading, its size in *size: the
  * descriptor; -1 when it does not exist (a journal not begun: no
  * records), -2 with err. */
@@ -60,25 +108,32 @@ static int count_file(const char *path, uint64_t *count, char *err, size_t errle
 		return fd == -1 ? 0 : -1;
 	uint64_t off = 0, n = 0, last_at = 0;
 	qts_journal_block b, last = { 0 };
-	unsigned char head[QTS_JOURNAL_HEAD];
-	while (off < size) {
-		ssize_t got = pread(fd, head, sizeof head, (off_t)off);
-		if (got <= 0 || qts_journal_parse_head(head, (size_t)got, &b) != 1 || off + b.size > size)
+	const char *why = NULL;
+	int bad = 0;
+	while (off < size && head_at(fd, off, size, &b, &why)) {
+		/* the last block is checked whole below */
+		int believed = off + b.size < size ? count_believed(fd, off, &b, path, err, errlen) : 1;
+		if (believed <= 0) {
+			bad = believed < 0 ? -1 : 1;
 			break;
+		}
 		last = b;
 		last_at = off;
 		n += b.count;
 		off += b.size;
 	}
-	int counts = last.size ? last_counts(fd, last_at, &last, path) : 1;
-	if (counts < 0) {
-		close(fd);
+	if (!bad && off < size && stopped_at(fd, off, size, why, path, err, errlen) < 0)
+		bad = 1;
+	int counts = bad ? 0 : last.size ? last_counts(fd, last_at, &last, path) : 1;
+	close(fd);
+	if (bad < 0 || counts < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (bad)
+		return -1;
 	if (!counts)
 		n -= last.count;
-	close(fd);
 	*count += n;
 	return 0;
 }
@@ -188,18 +243,27 @@ int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *c
 	}
 	if (fd >= 0) {
 		qts_journal_block b;
-		unsigned char head[QTS_JOURNAL_HEAD];
-		for (;;) {
-			ssize_t got = pread(fd, head, sizeof head, (off_t)c->off);
-			if (got <= 0 || qts_journal_parse_head(head, (size_t)got, &b) != 1 ||
-			    c->off + b.size > (uint64_t)st.st_size)
-				break;
-			if (b.count == 1 && c->off + b.size == (uint64_t)st.st_size && last_counts(fd, c->off, &b, path) == 0)
+		uint64_t size = (uint64_t)st.st_size;
+		const char *why = NULL;
+		int bad = 0;
+		/* what follows the last whole block may be the block its
+		 * writer is writing now: walked again next time */
+		while (c->off < size && head_at(fd, c->off, size, &b, &why)) {
+			if (b.count == 1 && c->off + b.size == size && last_counts(fd, c->off, &b, path) == 0)
 				break; /* a failure alone: walked again when the journal goes on past it */
+			int believed = count_believed(fd, c->off, &b, path, err, errlen);
+			if (believed <= 0) {
+				bad = believed < 0 ? (snprintf(err, errlen, "out of memory"), -1) : -1;
+				break;
+			}
 			c->n += b.count;
 			c->off += b.size;
 		}
+		if (!bad && c->off < size && stopped_at(fd, c->off, size, why, path, err, errlen) < 0)
+			bad = -1;
 		close(fd);
+		if (bad)
+			return -1;
 	}
 	*count = c->rotated_n + c->n;
 	return 0;
@@ -256,11 +320,8 @@ static int file_records(const char *path, uint64_t *at, uint64_t from, qts_event
 	if (fd < 0)
 		return fd == -1 ? 0 : -1;
 	qts_journal_block b;
-	unsigned char head[QTS_JOURNAL_HEAD];
-	while (off < size && *got < want) {
-		ssize_t n = pread(fd, head, sizeof head, (off_t)off);
-		if (n <= 0 || qts_journal_parse_head(head, (size_t)n, &b) != 1 || off + b.size > size)
-			break;
+	const char *why;
+	while (off < size && *got < want && head_at(fd, off, size, &b, &why)) {
 		uint64_t first = *at, skip = from + *got > first ? from + *got - first : 0;
 		if (skip < b.count && (rc = block_records(fd, path, off, &b, skip, out, want, got, err, errlen)) < 0)
 			break;

@@ -50,22 +50,83 @@ static uint64_t get_le(const unsigned char *p, int n)
 
 int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b)
 {
-	static const unsigned char magic[] = { 0x1f, 0x8b, 8, 4 };
-	size_t have = n < 4 ? n : 4;
+	/* FLG: FEXTRA and FHCRC as written now; FEXTRA alone before */
+	static const unsigned char magic[] = { 0x1f, 0x8b, 8 };
+	size_t have = n < 3 ? n : 3;
 	if (memcmp(p, magic, have) != 0)
 		return 0;
-	if (n < QTS_JOURNAL_HEAD)
+	if (n < 4)
+		return -1;
+	int checked = p[3] == (4 | 2);
+	if (!checked && p[3] != 4)
+		return 0;
+	uint32_t head = checked ? QTS_JOURNAL_HEAD : QTS_JOURNAL_HEAD_OLD;
+	if (n < head)
 		return -1;
 	if (get_le(p + 10, 2) != 28 || p[12] != 'Q' || p[13] != 'J' || get_le(p + 14, 2) != 24)
 		return 0;
-	*b = (qts_journal_block){ .size = (uint32_t)get_le(p + 16, 4), .count = (uint32_t)get_le(p + 20, 4),
-				  .first_ts = (int64_t)get_le(p + 24, 8), .last_known = (int64_t)get_le(p + 32, 8) };
+	/* RFC 1952: the CRC-16 is the low half of the CRC-32 of the header's
+	 * bytes before it; zcat checks it too */
+	if (checked && (crc32(0L, p, head - 2) & 0xffff) != get_le(p + head - 2, 2))
+		return -2;
+	qts_journal_block v = { .size = (uint32_t)get_le(p + 16, 4), .count = (uint32_t)get_le(p + 20, 4),
+				.first_ts = (int64_t)get_le(p + 24, 8), .last_known = (int64_t)get_le(p + 32, 8),
+				.head = head, .checked = checked };
 	/* Deflate makes at most 5 bytes of overhead a 16 KiB stored block. */
-	if (b->size < QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL + 2 ||
-	    b->size > QTS_JOURNAL_HEAD + QTS_JOURNAL_TAIL + QTS_JOURNAL_BLOCK_MAX + QTS_JOURNAL_BLOCK_MAX / 1000 + 64 ||
-	    b->count == 0 || b->first_ts > b->last_known)
-		return 0;
+	if (v.size < head + QTS_JOURNAL_TAIL + 2 ||
+	    v.size > head + QTS_JOURNAL_TAIL + QTS_JOURNAL_BLOCK_MAX + QTS_JOURNAL_BLOCK_MAX / 1000 + 64 ||
+	    v.count == 0 || v.first_ts > v.last_known)
+		return checked ? -2 : 0;
+	*b = v;
 	return 1;
+}
+
+const char *qts_journal_head_why(int h)
+{
+	return h == -2 ? "its header fails its CRC-16" : h == -1 ? "a block header cut short" : "not a block header";
+}
+
+int qts_journal_check(const unsigned char *rec, size_t n, const qts_journal_block *b, const char *name, char *why,
+		      size_t whylen)
+{
+	qts_input *in = qts_input_mem(rec, n, name);
+	qts_reader *r = in ? qts_reader_new(in) : NULL;
+	if (!r) {
+		qts_input_close(in);
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	qts_reader_quiet_if_empty(r);
+	qts_reader_failure_unnoted(r);
+	qts_event ev;
+	int got;
+	uint64_t count = 0;
+	int64_t least = INT64_MAX, known = INT64_MIN;
+	while ((got = qts_reader_next(r, &ev)) > 0) {
+		int64_t k = qts_event_known(&ev);
+		count++;
+		if (ev.ts < least)
+			least = ev.ts;
+		if (k > known)
+			known = k;
+	}
+	int rc = -1;
+	char a[48], c[48], d[48], e[48];
+	if (got < 0)
+		snprintf(why, whylen, "its records do not read: %s", qts_reader_error(r));
+	else if (count != b->count)
+		snprintf(why, whylen, "its header counts %u records, its data holds %llu", b->count,
+			 (unsigned long long)count);
+	else if (least != b->first_ts || known != b->last_known) {
+		qts_time_format(b->first_ts, a);
+		qts_time_format(b->last_known, c);
+		qts_time_format(least, d);
+		qts_time_format(known, e);
+		snprintf(why, whylen, "its header's times (%s to %s) are not its records' (%s to %s)", a, c, d, e);
+	} else
+		rc = 0;
+	qts_reader_close(r);
+	return rc;
 }
 
 uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b)
@@ -87,8 +148,8 @@ long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, uns
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	zs.next_in = (unsigned char *)(uintptr_t)(p + QTS_JOURNAL_HEAD);
-	zs.avail_in = b->size - QTS_JOURNAL_HEAD - QTS_JOURNAL_TAIL;
+	zs.next_in = (unsigned char *)(uintptr_t)(p + b->head);
+	zs.avail_in = b->size - b->head - QTS_JOURNAL_TAIL;
 	zs.next_out = out;
 	zs.avail_out = isize; /* more is a length mismatch */
 	int z = inflate(&zs, Z_FINISH);
@@ -129,8 +190,9 @@ long qts_journal_read_block(int fd, uint64_t at, const qts_journal_block *b, uns
 		snprintf(why, whylen, "no records");
 	else if (!(*out = malloc(isize)))
 		n = -2;
-	else
-		n = qts_journal_inflate(blk, b, *out, isize, why, whylen);
+	else if ((n = qts_journal_inflate(blk, b, *out, isize, why, whylen)) >= 0 &&
+		 qts_journal_check(*out, (size_t)n, b, "block", why, whylen) < 0)
+		n = -1;
 	free(blk);
 	if (n < 0) {
 		free(*out);
@@ -170,13 +232,11 @@ static int fail(char *err, const char *path, const char *what)
 	return -1;
 }
 
-/* The offset of the first block header that fits in the file at or after
- * from, else 0. */
-static uint64_t later_block(qts_journal *j, uint64_t from, uint64_t file_size)
+uint64_t qts_journal_later_block(int fd, uint64_t from, uint64_t file_size)
 {
 	unsigned char buf[65536 + QTS_JOURNAL_HEAD];
 	for (uint64_t at = from; at < file_size; at += 65536) {
-		ssize_t n = pread(j->fd, buf, sizeof buf, (off_t)at);
+		ssize_t n = pread(fd, buf, sizeof buf, (off_t)at);
 		if (n <= 0)
 			return 0;
 		for (ssize_t i = 0; i < n && i < 65536; i++) {
@@ -262,7 +322,7 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 	if (good < file_size && off < file_size) {
 		/* Whole blocks after a bad one: corruption, not a crash's torn
 		 * end; cutting would lose them. */
-		uint64_t at = later_block(j, off + 1, file_size);
+		uint64_t at = qts_journal_later_block(j->fd, off + 1, file_size);
 		if (at) {
 			snprintf(err, QTS_ERR_MAX, "%s: byte %llu: a corrupt block with whole blocks after it (at byte %llu); "
 				 "not appending (qts journal cat --salvage copies what is whole)", j->path,
@@ -512,12 +572,14 @@ int qts_journal_flush(qts_journal *j, int force_sync, char *err)
 			return -1;
 		}
 		size_t data = j->zs.total_out, size = QTS_JOURNAL_HEAD + data + QTS_JOURNAL_TAIL;
-		static const unsigned char gz[] = { 0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 28, 0, 'Q', 'J', 24, 0 };
+		/* FLG: FEXTRA, and FHCRC for the header's own check */
+		static const unsigned char gz[] = { 0x1f, 0x8b, 8, 4 | 2, 0, 0, 0, 0, 0, 0xff, 28, 0, 'Q', 'J', 24, 0 };
 		memcpy(p, gz, sizeof gz);
 		put_le(p + 16, size, 4);
 		put_le(p + 20, j->count, 4);
 		put_le(p + 24, (uint64_t)j->first_ts, 8);
 		put_le(p + 32, (uint64_t)j->last_known, 8);
+		put_le(p + QTS_JOURNAL_HEAD - 2, crc32(0L, p, QTS_JOURNAL_HEAD - 2) & 0xffff, 2);
 		put_le(p + QTS_JOURNAL_HEAD + data, crc32(0L, j->rec, (uInt)j->len), 4);
 		put_le(p + QTS_JOURNAL_HEAD + data + 4, j->len, 4);
 		if (write_block(j, size, err) < 0)

@@ -50,8 +50,18 @@ static size_t read_at(replay *r, uint64_t off, unsigned char *buf, size_t n)
 	return fread(buf, 1, n, r->f);
 }
 
+/* Whether nothing of block b is asked for. */
+static int outside(const replay *r, const qts_journal_block *b)
+{
+	return b->last_known < r->from || b->first_ts >= r->to;
+}
+
 /* A block at off, checked and inflated: its record bytes, or -1 with why.
- * *b gets its header when there is one (size 0 when not). */
+ * *b gets its header when there is one (size 0 when not).  Its records
+ * are checked against the header (qts_journal_check) unless the header,
+ * under its CRC-16, says none of them is asked for: one written before
+ * the CRC-16 is believed only once they agree with it, so it is never
+ * skipped on its word alone. */
 static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, size_t whylen, int *torn)
 {
 	unsigned char head[QTS_JOURNAL_HEAD];
@@ -60,8 +70,11 @@ static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, s
 	b->size = 0;
 	int h = qts_journal_parse_head(head, n, b);
 	if (h <= 0) {
-		*torn = h < 0; /* a header cut short: the end of what was written */
-		snprintf(why, whylen, h < 0 ? "%zu bytes of a block header" : "not a block header", n);
+		*torn = h == -1; /* a header cut short: the end of what was written */
+		if (h == -1)
+			snprintf(why, whylen, "%zu bytes of a block header", n);
+		else
+			snprintf(why, whylen, "%s", qts_journal_head_why(h));
 		return -1;
 	}
 	if (read_at(r, off, r->blk, b->size) != b->size) {
@@ -69,7 +82,13 @@ static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, s
 		snprintf(why, whylen, "a block of %u bytes cut short", b->size);
 		return -1;
 	}
-	return qts_journal_inflate(r->blk, b, r->out, QTS_JOURNAL_BLOCK_MAX, why, whylen);
+	long got = qts_journal_inflate(r->blk, b, r->out, QTS_JOURNAL_BLOCK_MAX, why, whylen);
+	if (got >= 0 && !(b->checked && outside(r, b)) &&
+	    qts_journal_check(r->out, (size_t)got, b, r->path, why, whylen) < 0) {
+		b->size = 0; /* its count is not to be believed */
+		return -1;
+	}
+	return got;
 }
 
 /* The next block header after off that starts a whole block, else 0. */
@@ -113,7 +132,7 @@ static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t er
 				r->least = b.first_ts;
 			if (b.last_known > r->greatest)
 				r->greatest = b.last_known;
-			if (b.last_known < r->from || b.first_ts >= r->to) {
+			if (outside(r, &b)) {
 				/* nothing of it is asked for: the file is not
 				 * empty for all the reader sees */
 				qts_reader_quiet_if_empty(r->rd);

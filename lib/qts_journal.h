@@ -5,7 +5,14 @@
  * and every qts program, reads it as a msgpack stream.  Each member is a
  * block: its header's extra field holds a "QJ" subfield with the block's
  * size in bytes, its record count and the least and greatest times of its
- * records; its trailer holds the CRC-32 and the length of its records.  A
+ * records, and the header ends in its own CRC-16 (FHCRC): the count and
+ * times decide what a reader skips and what a restarted stage counts as
+ * written, so a corrupt one must not pass as the truth.  The trailer
+ * holds the CRC-32 and the length of its records.  Blocks written before
+ * the CRC-16 (flags FEXTRA alone, a header of 40 bytes) are still read:
+ * their header is believed only once their records, inflated, agree with
+ * it.  A reader of a block checks its count and times against its
+ * records whenever it inflates them.  A
  * block is written with one write(2) and, per --sync, fsync(2): after a
  * crash the file is whole blocks and at most one torn block at its end,
  * which the next writer cuts.  The layout follows BGZF's (SAM/BAM
@@ -17,9 +24,11 @@
 
 #include "qts.h"
 
-/* Bytes of a block's header (gzip's 10, XLEN's 2, the QJ subfield's 28)
- * and of its trailer (CRC-32 and ISIZE). */
-#define QTS_JOURNAL_HEAD 40
+/* Bytes of a block's header (gzip's 10, XLEN's 2, the QJ subfield's 28,
+ * the header's CRC-16) and of its trailer (CRC-32 and ISIZE); a block
+ * written before the CRC-16 has a header of QTS_JOURNAL_HEAD_OLD. */
+#define QTS_JOURNAL_HEAD 42
+#define QTS_JOURNAL_HEAD_OLD 40
 #define QTS_JOURNAL_TAIL 8
 /* Records of one block take at most this many bytes (ISIZE is 32 bits;
  * blocks stay far smaller: --block-size is at most 16 MiB). */
@@ -28,6 +37,9 @@
 typedef struct qts_journal_block {
 	uint64_t offset;         /* of the block in its file */
 	uint32_t size;           /* header, data and trailer */
+	uint32_t head;           /* bytes of its header: QTS_JOURNAL_HEAD, or _OLD */
+	int checked;             /* its header is under its CRC-16 (else
+				  * believed once its records agree) */
 	uint32_t count;          /* records */
 	int64_t first_ts;        /* the least ts of its records */
 	int64_t last_known;      /* the greatest time one of them became known
@@ -70,8 +82,20 @@ int qts_journal_close(qts_journal *j, char *err);
 /* ---- reading ------------------------------------------------------------- */
 
 /* Parse a block header at p[0..n): 1 with b filled (offset 0), 0 when p
- * does not start a block, -1 when n is too short to tell. */
+ * does not start a block, -1 when n is too short to tell, -2 when it is a
+ * block's header that fails its CRC-16 (b untouched but on success). */
 int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b);
+/* What a parse_head result other than 1 says, for messages. */
+const char *qts_journal_head_why(int h);
+/* Check the records rec[0..n) of block b (name for messages) against
+ * its header: their count, their least ts and the greatest time one of
+ * them became known.  0, or -1 with why. */
+int qts_journal_check(const unsigned char *rec, size_t n, const qts_journal_block *b, const char *name, char *why,
+		      size_t whylen);
+/* The offset of the first block header in fd at or after from that
+ * parses and fits in the file of size bytes, else 0: whole blocks after
+ * a bad one make it corruption, not a torn end, and not to be cut. */
+uint64_t qts_journal_later_block(int fd, uint64_t from, uint64_t size);
 /* Whether the bytes of fd from off (up to 64 KiB looked at) are all zero:
  * what a crash may leave where a block was to be written, a torn end
  * rather than another file or corruption. */
@@ -87,10 +111,11 @@ uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b);
  * why in err (a CRC mismatch, corrupt data). */
 long qts_journal_inflate(const unsigned char *p, const qts_journal_block *b, unsigned char *out, size_t cap,
 			 char *err, size_t errlen);
-/* The records of block b, at offset at of fd, read and inflated into
- * *out (malloc'd; NULL but on success): their length; -1 with why when
- * the block is not whole (cut short, a CRC mismatch), -2 when out of
- * memory. */
+/* The records of block b, at offset at of fd, read, inflated into *out
+ * (malloc'd; NULL but on success) and checked against the header
+ * (qts_journal_check): their length; -1 with why when the block is not
+ * whole (cut short, a CRC mismatch, records that do not agree with its
+ * header), -2 when out of memory. */
 long qts_journal_read_block(int fd, uint64_t at, const qts_journal_block *b, unsigned char **out, char *why,
 			    size_t whylen);
 

@@ -24,6 +24,46 @@ while off + 40 <= len(d):
 EOF
 }
 
+# header FILE N FIELD VALUE [recrc]: set a field of the Nth block's header
+# (1 the first; count, first_ts or last_known: qts_journal.h) to VALUE
+# (an integer, or a time in ns), in place; with recrc its CRC-16 made to
+# match again, as a crafted file or a writer's bug would have it.
+header() {
+	python3 - "$@" <<'EOF'
+import struct, sys, zlib
+path, n, field, value = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+recrc = len(sys.argv) > 5
+d = bytearray(open(path, 'rb').read())
+off = 0
+for _ in range(n - 1):
+    off += struct.unpack('<I', d[off + 16:off + 20])[0]
+at, fmt = {'count': (20, '<I'), 'first_ts': (24, '<q'), 'last_known': (32, '<q')}[field]
+d[off + at:off + at + struct.calcsize(fmt)] = struct.pack(fmt, value)
+if recrc and d[off + 3] & 2:
+    d[off + 40:off + 42] = struct.pack('<H', zlib.crc32(bytes(d[off:off + 40])) & 0xffff)
+open(path, 'wb').write(d)
+EOF
+}
+
+# legacy IN OUT: the journal IN as qts wrote it before its block headers
+# had a CRC-16 (FLG FEXTRA alone, a header of 40 bytes).
+legacy() {
+	python3 - "$@" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+out, off = bytearray(), 0
+while off < len(d):
+    size = struct.unpack('<I', d[off + 16:off + 20])[0]
+    b = bytearray(d[off:off + size])
+    b[3] = 4
+    b[16:20] = struct.pack('<I', size - 2)
+    del b[40:42]
+    out += b
+    off += size
+open(sys.argv[2], 'wb').write(out)
+EOF
+}
+
 @test "qts journal: the stream passes on unchanged, and the journal replays it" {
 	run qts journal "$T/j" "$T/bars.csv"
 	[ "$status" -eq 0 ]
@@ -467,4 +507,109 @@ EOF
 	# a file of zeros alone: no record, no error
 	head -c 3000 /dev/zero > "$T/zeros"
 	run -0 qts journal cat "$T/zeros"
+}
+
+@test "qts journal: a block's header is under its own CRC-16 (gzip's FHCRC), which zcat checks too" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	# FLG of every block: FEXTRA and FHCRC
+	[ "$(blocks "$T/j" | while read -r off size count; do od -An -tu1 -j $((off + 3)) -N1 "$T/j"; done | sort -u | tr -d ' ')" = 6 ]
+	zcat "$T/j" | qts cat | cmp - "$T/bars.csv"
+	header "$T/j" 2 count 7
+	run ! sh -c 'zcat "$1" > /dev/null 2>&1' sh "$T/j"
+}
+
+@test "qts journal cat: a block header whose count or times are corrupt stops the replay at its offset, exit 1; --from skips no block on its word" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	set -- $(blocks "$T/j" | sed -n 3p)
+	before=$(blocks "$T/j" | head -2 | awk '{ n += $3 } END { print n }')
+	# its times made the epoch: --from would skip it, its records lost
+	for f in first_ts last_known; do
+		cp "$T/j" "$T/bad"
+		header "$T/bad" 3 "$f" 0
+		run -1 --separate-stderr qts journal cat --from 2024-01-01 "$T/bad"
+		[ "$stderr" = "qts journal cat: $T/bad: byte $1: a corrupt block (its header fails its CRC-16); --salvage skips it" ]
+	done
+	cp "$T/j" "$T/bad"
+	header "$T/bad" 3 count 1
+	run -1 --separate-stderr qts journal cat "$T/bad"
+	[ "$stderr" = "qts journal cat: $T/bad: byte $1: a corrupt block (its header fails its CRC-16); --salvage skips it" ]
+	[ "${#lines[@]}" -eq $((before + 1)) ]
+	run -0 --separate-stderr qts journal cat --salvage "$T/bad"
+	[ "${#lines[@]}" -eq $((6000 - $3)) ]
+	# its count is not believed
+	[[ "$stderr" == *"qts journal cat: --salvage: skipped 1 corrupt region, $2 bytes, at least 0 records lost" ]]
+}
+
+@test "qts journal cat: a header under a CRC-16 that holds, whose count or times are not its records' (a crafted file), is caught when its records are read" {
+	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
+	set -- $(blocks "$T/j" | sed -n 3p)
+	cp "$T/j" "$T/bad"
+	header "$T/bad" 3 count $(($3 + 1)) recrc
+	run -1 --separate-stderr qts journal cat "$T/bad"
+	[ "$stderr" = "qts journal cat: $T/bad: byte $1: a corrupt block (its header counts $(($3 + 1)) records, its data holds $3); --salvage skips it" ]
+	cp "$T/j" "$T/bad"
+	header "$T/bad" 3 first_ts 0 recrc
+	run -1 --separate-stderr qts journal cat "$T/bad"
+	[[ "$stderr" == "qts journal cat: $T/bad: byte $1: a corrupt block (its header's times (1970-01-01T00:00:00Z to "*") are not its records' ("*")); --salvage skips it" ]]
+}
+
+@test "qts journal: a journal written before the CRC-16 is read, its headers believed once its records agree; appended to, it goes on in blocks with the CRC-16" {
+	qts journal --block-size 8k "$T/new" "$T/bars.csv" > /dev/null
+	legacy "$T/new" "$T/j"
+	qts journal cat "$T/j" | cmp - "$T/bars.csv"
+	zcat "$T/j" | qts cat | cmp - "$T/bars.csv"
+	# --from, --to over old blocks
+	qts journal cat --from 2025-01-01 --to 2025-06-01 "$T/new" > "$T/want"
+	[ -s "$T/want" ]
+	qts journal cat --from 2025-01-01 --to 2025-06-01 "$T/j" | cmp - "$T/want"
+	# a corrupt time or count in an old header: the block's records say so
+	set -- $(blocks "$T/j" | sed -n 3p)
+	cp "$T/j" "$T/bad"
+	header "$T/bad" 3 last_known 0
+	header "$T/bad" 3 first_ts 0
+	run -1 --separate-stderr qts journal cat --from 2024-01-01 "$T/bad"
+	[[ "$stderr" == "qts journal cat: $T/bad: byte $1: a corrupt block (its header's times (1970-01-01T00:00:00Z to 1970-01-01T00:00:00Z) are not its records' ("*")); --salvage skips it" ]]
+	cp "$T/j" "$T/bad"
+	header "$T/bad" 3 count $(($3 - 1))
+	run -1 --separate-stderr qts journal cat "$T/bad"
+	[ "$stderr" = "qts journal cat: $T/bad: byte $1: a corrupt block (its header counts $(($3 - 1)) records, its data holds $3); --salvage skips it" ]
+	# appended to: old blocks, then new ones
+	printf 'bar,2040-01-02T00:00:00Z,AAA,1d,1,2,0.5,1.5,100\nbar,2040-01-03T00:00:00Z,AAA,1d,1.5,2,1,1.25,200\n' > "$T/more.csv"
+	qts journal --block-size 8k "$T/j" "$T/more.csv" > /dev/null
+	cat "$T/bars.csv" "$T/more.csv" > "$T/all.csv"
+	qts journal cat "$T/j" | cmp - "$T/all.csv"
+	set -- $(blocks "$T/j" | tail -1)
+	[ "$(od -An -tu1 -j $(($1 + 3)) -N1 "$T/j" | tr -d ' ')" = 6 ]
+}
+
+@test "qts journal: a stage restarted from its state believes its output journal's block counts only when checked; a corrupt one is refused with its offset, never miscounted" {
+	qts-fetch --seed 5 --count 4000 -t 1m synth:AAA > "$T/in.csv"
+	head -n 2000 "$T/in.csv" > "$T/first.csv"
+	qts-resample 5m "$T/in.csv" > "$T/ref.csv"
+	qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/first.csv" | qts journal --block-size 1k "$T/J" > /dev/null
+	cp "$T/J" "$T/J.good"
+	cp "$T/S" "$T/S.good"
+	set -- $(blocks "$T/J" | sed -n 2p)
+	header "$T/J" 2 count $(($3 + 5))
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[ "$stderr" = "qts-resample: --output-journal $T/J: byte $1: a corrupt block (its header fails its CRC-16) with whole blocks after it (at byte $(($1 + $2))): the journal's records cannot be counted" ]
+	# a header that is no longer one: not a count that stops short there
+	cp "$T/J.good" "$T/J"
+	printf '\0' | dd of="$T/J" bs=1 seek="$1" conv=notrunc 2> /dev/null
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[ "$stderr" = "qts-resample: --output-journal $T/J: byte $1: a corrupt block (not a block header) with whole blocks after it (at byte $(($1 + $2))): the journal's records cannot be counted" ]
+	# written before the CRC-16: the block's records say what its count is
+	legacy "$T/J.good" "$T/J"
+	set -- $(blocks "$T/J" | sed -n 2p)
+	header "$T/J" 2 count $(($3 + 5))
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[ "$stderr" = "qts-resample: --output-journal $T/J: byte $1: a corrupt block (its header counts $(($3 + 5)) records, its data holds $3): the journal's records cannot be counted" ]
+	# whole, old or new: the restart on the grown input ends as one run's
+	for kind in new old; do
+		cp "$T/S.good" "$T/S"
+		cp "$T/J.good" "$T/J"
+		[ "$kind" = new ] || legacy "$T/J.good" "$T/J"
+		qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv" | qts journal "$T/J" > /dev/null
+		qts journal cat "$T/J" | cmp - "$T/ref.csv"
+	done
 }
