@@ -18,15 +18,18 @@
 #include <unistd.h>
 
 /* Whether the journal's last block, b at offset at, counts: 1; 0 when
- * it is torn (its writer cuts it) or a failure alone (cut when the
- * stream goes on: qts_journal_lone_failure); -1 when out of memory. */
-static int last_counts(int fd, uint64_t at, const qts_journal_block *b, const char *path)
+ * it is torn (its writer cuts it: why says why, else is empty) or a
+ * failure alone (cut when the stream goes on: qts_journal_lone_failure);
+ * -1 when out of memory. */
+static int last_counts(int fd, uint64_t at, const qts_journal_block *b, const char *path, char *why, size_t whylen)
 {
 	unsigned char *out;
-	char why[128], failure[QTS_UPSTREAM_MAX];
-	long r = qts_journal_read_block(fd, at, b, &out, why, sizeof why);
+	char failure[QTS_UPSTREAM_MAX];
+	long r = qts_journal_read_block(fd, at, b, &out, why, whylen);
 	int lone = r >= 0 && qts_journal_lone_failure(out, (size_t)r, b->count, path, failure);
 	free(out);
+	if (r != -1)
+		why[0] = '\0';
 	return r == -2 ? -1 : r >= 0 && !lone;
 }
 
@@ -124,7 +127,12 @@ static int count_file(const char *path, uint64_t *count, char *err, size_t errle
 	}
 	if (!bad && off < size && stopped_at(fd, off, size, why, path, err, errlen) < 0)
 		bad = 1;
-	int counts = bad ? 0 : last.size ? last_counts(fd, last_at, &last, path) : 1;
+	char last_why[160] = "";
+	int counts = bad ? 0 : last.size ? last_counts(fd, last_at, &last, path, last_why, sizeof last_why) : 1;
+	/* a last block that is bad, looked into from its start: its size,
+	 * when corrupt (a header without the CRC-16), may span whole blocks */
+	if (!bad && !counts && last_why[0] && stopped_at(fd, last_at, size, last_why, path, err, errlen) < 0)
+		bad = 1;
 	close(fd);
 	if (bad < 0 || counts < 0) {
 		snprintf(err, errlen, "out of memory");
@@ -245,11 +253,12 @@ int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *c
 		qts_journal_block b;
 		uint64_t size = (uint64_t)st.st_size;
 		const char *why = NULL;
+		char why_buf[160];
 		int bad = 0;
 		/* what follows the last whole block may be the block its
 		 * writer is writing now: walked again next time */
 		while (c->off < size && head_at(fd, c->off, size, &b, &why)) {
-			if (b.count == 1 && c->off + b.size == size && last_counts(fd, c->off, &b, path) == 0)
+			if (b.count == 1 && c->off + b.size == size && last_counts(fd, c->off, &b, path, why_buf, sizeof why_buf) == 0)
 				break; /* a failure alone: walked again when the journal goes on past it */
 			int believed = count_believed(fd, c->off, &b, path, err, errlen);
 			if (believed <= 0) {

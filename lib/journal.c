@@ -318,15 +318,18 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		}
 	}
 	/* What follows the last whole block is looked at after a failure
-	 * too: cut with it, whole blocks there would be lost. */
-	if (good < file_size && off < file_size) {
+	 * too: cut with it, whole blocks there would be lost.  A last block
+	 * that is bad is looked into from its start: its size, when
+	 * corrupt (a header without the CRC-16), may span whole blocks. */
+	uint64_t bad = lone ? off : good;
+	if (bad < file_size) {
 		/* Whole blocks after a bad one: corruption, not a crash's torn
 		 * end; cutting would lose them. */
-		uint64_t at = qts_journal_later_block(j->fd, off + 1, file_size);
+		uint64_t at = qts_journal_later_block(j->fd, bad + 1, file_size);
 		if (at) {
 			snprintf(err, QTS_ERR_MAX, "%s: byte %llu: a corrupt block with whole blocks after it (at byte %llu); "
 				 "not appending (qts journal cat --salvage copies what is whole)", j->path,
-				 (unsigned long long)off, (unsigned long long)at);
+				 (unsigned long long)bad, (unsigned long long)at);
 			return -1;
 		}
 	}

@@ -613,3 +613,21 @@ EOF
 		qts journal cat "$T/J" | cmp - "$T/ref.csv"
 	done
 }
+
+@test "qts journal: a bad block whose size (a header before the CRC-16) spans whole blocks to the file's end is corruption: neither cut with them nor counted short by a restart" {
+	qts-fetch --seed 5 --count 4000 -t 1m synth:AAA > "$T/in.csv"
+	head -n 2000 "$T/in.csv" > "$T/first.csv"
+	qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/first.csv" | qts journal --block-size 1k "$T/new" > /dev/null
+	legacy "$T/new" "$T/J"
+	size=$(stat -c %s "$T/J")
+	set -- $(blocks "$T/J" | tail -2 | head -1)
+	python3 -c 'import struct, sys; d = bytearray(open(sys.argv[1], "rb").read()); o = int(sys.argv[2]); d[o + 16:o + 20] = struct.pack("<I", len(d) - o); open(sys.argv[1], "wb").write(d)' "$T/J" "$1"
+	cp "$T/J" "$T/J.bad"
+	run -1 --separate-stderr qts-resample 5m --state "$T/S" --output-journal "$T/J" "$T/in.csv"
+	[[ "$stderr" == "qts-resample: --output-journal $T/J: byte $1: a corrupt block ("*") with whole blocks after it (at byte $(($1 + $2))): the journal's records cannot be counted" ]]
+	run -1 --separate-stderr qts journal "$T/J" < /dev/null
+	[[ "$stderr" == *"$T/J: byte $1: a corrupt block with whole blocks after it (at byte $(($1 + $2))); not appending"* ]]
+	cmp "$T/J" "$T/J.bad"
+	run -1 --separate-stderr qts journal cat "$T/J"
+	[[ "$stderr" == "qts journal cat: $T/J: byte $1: a corrupt block ("*"); --salvage skips it" ]]
+}
