@@ -1,6 +1,8 @@
 /* journal.c — the event journal's blocks on disk: written whole, synced
  * as asked, rotated by size or day, a torn last block cut on reopen, and
- * checked (CRC-32, length) when read.  See qts_journal.h for the layout. */
+ * checked when read (the header's CRC-16, the records' CRC-32 and
+ * length, the header's count and times against the records).  See
+ * qts_journal.h for the layout. */
 #include "qts_journal.h"
 #include "qts_time.h"
 

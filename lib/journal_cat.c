@@ -1,6 +1,8 @@
 /* journal_cat.c — `qts journal cat FILE...`: a journal replayed as a
- * stream.  Blocks are checked (CRC-32, length) before their records go
- * out; blocks wholly outside --from/--to are skipped unread.  A corrupt
+ * stream.  Blocks are checked (the header's CRC-16, the records' CRC-32
+ * and length, the header's count and times against the records) before
+ * their records go out; blocks wholly outside --from/--to by a header
+ * under its CRC-16 are not parsed.  A corrupt
  * block stops the replay with its offset, after every record before it;
  * --salvage skips it instead and counts what was lost.  A torn block at
  * a file's end (a crash's, or a writer's block half written right now)
