@@ -1,7 +1,7 @@
 /* fuzz_journal — any bytes as a journal file (journal.c): every block
  * header that parses is checked and inflated without a crash and within
- * its bounds, and reopening the file for appending cuts at most a torn
- * end, never grows or crashes. */
+ * its bounds, its records checked against it, and reopening the file
+ * for appending cuts at most a torn end, never grows or crashes. */
 #include "fuzz.h"
 #include "qts_journal.h"
 
@@ -17,8 +17,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		qts_journal_block b;
 		if (qts_journal_parse_head(data + off, size - off, &b) != 1 || b.size > size - off)
 			continue;
+		why[0] = '\0';
 		long n = qts_journal_inflate(data + off, &b, out, sizeof out, why, sizeof why);
 		if (n > (long)QTS_JOURNAL_BLOCK_MAX || (n < 0 && !why[0]))
+			abort();
+		/* the records of a block that inflates, against its header */
+		why[0] = '\0';
+		if (n >= 0 && qts_journal_check(out, (size_t)n, &b, "fuzz", why, sizeof why) < 0 && !why[0])
 			abort();
 	}
 	int fd = fuzz_fd(data, size);
