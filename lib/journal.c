@@ -412,28 +412,35 @@ static long last_rotated(const char *path)
 /* The current file holds no whole block (new since a rotation, or all of
  * it cut: a torn block, a failure): the journal ends where its latest
  * rotated file does, and the stream goes on from there.  Read only; a
- * file that cannot be read leaves the end unknown, as before any. */
-static void rotated_end(qts_journal *j)
+ * file that cannot be read leaves the end unknown, as before any.  One
+ * that is corrupt (whole blocks after a bad one) has no end to be sure
+ * of, and appending on as if it had none would take a stream out of
+ * order: -1 with err, 0 otherwise. */
+static int rotated_end(qts_journal *j, char *err)
 {
 	long n = last_rotated(j->path);
 	if (!n)
-		return;
+		return 0;
 	qts_journal r = { .fd = -1 };
 	int len = snprintf(r.path, sizeof r.path, "%s.%06ld", j->path, n);
 	struct stat st;
 	if (len < 0 || (size_t)len >= sizeof r.path || (r.fd = open(r.path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r.fd, &st) < 0) {
 		if (r.fd >= 0)
 			close(r.fd);
-		return;
+		return 0;
 	}
-	char warn[8], err[QTS_ERR_MAX];
+	char warn[8];
 	int64_t known = INT64_MIN, last_ts;
 	uint64_t tail;
-	if (walk(&r, (uint64_t)st.st_size, &known, &tail, warn, 0, err) >= 0 && tail != UINT64_MAX) {
+	int rc = 0;
+	if (walk(&r, (uint64_t)st.st_size, &known, &tail, warn, 0, err) < 0)
+		rc = -1;
+	else if (tail != UINT64_MAX) {
 		j->end_known = known;
 		j->day = block_last_ts(&r, tail, &last_ts) == 0 ? day_of(last_ts) : day_of(known - 1);
 	}
 	close(r.fd);
+	return rc;
 }
 
 static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
@@ -493,15 +500,13 @@ qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char 
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return NULL;
 	}
-	if (open_file(j, warn, warnlen, err) < 0) {
+	if (open_file(j, warn, warnlen, err) < 0 || (j->size == 0 && rotated_end(j, err) < 0)) {
 		if (j->fd >= 0)
 			close(j->fd);
 		deflateEnd(&j->zs);
 		free(j);
 		return NULL;
 	}
-	if (j->size == 0)
-		rotated_end(j);
 	return j;
 }
 

@@ -631,3 +631,16 @@ EOF
 	run -1 --separate-stderr qts journal cat "$T/J"
 	[[ "$stderr" == "qts journal cat: $T/J: byte $1: a corrupt block ("*"); --salvage skips it" ]]
 }
+
+@test "qts journal: a file left without a whole block whose latest rotated file is corrupt is not appended to as if the journal had no end" {
+	head -n 400 "$T/bars.csv" > "$T/part.csv"
+	qts journal --block-size 1k "$T/r" "$T/part.csv" > /dev/null
+	mv "$T/r" "$T/r.000001"
+	: > "$T/r"
+	set -- $(blocks "$T/r.000001" | sed -n 2p)
+	printf '\0' | dd of="$T/r.000001" bs=1 seek="$1" conv=notrunc 2> /dev/null
+	# the stream again from its start: out of order after r.000001
+	run -1 --separate-stderr qts journal "$T/r" "$T/part.csv"
+	[[ "$stderr" == *"$T/r.000001: byte $1: a corrupt block with whole blocks after it (at byte $(($1 + $2))); not appending"* ]]
+	[ ! -s "$T/r" ]
+}
