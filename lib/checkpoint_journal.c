@@ -261,15 +261,17 @@ int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *c
 			if (b.count == 1 && c->off + b.size == size && last_counts(fd, c->off, &b, path, why_buf, sizeof why_buf) == 0)
 				break; /* a failure alone: walked again when the journal goes on past it */
 			int believed = count_believed(fd, c->off, &b, path, err, errlen);
+			if (believed < 0)
+				snprintf(err, errlen, "out of memory");
 			if (believed <= 0) {
-				bad = believed < 0 ? (snprintf(err, errlen, "out of memory"), -1) : -1;
+				bad = 1;
 				break;
 			}
 			c->n += b.count;
 			c->off += b.size;
 		}
 		if (!bad && c->off < size && stopped_at(fd, c->off, size, why, path, err, errlen) < 0)
-			bad = -1;
+			bad = 1;
 		close(fd);
 		if (bad)
 			return -1;

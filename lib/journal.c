@@ -78,14 +78,19 @@ int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *
 	if (v.size < head + QTS_JOURNAL_TAIL + 2 ||
 	    v.size > head + QTS_JOURNAL_TAIL + QTS_JOURNAL_BLOCK_MAX + QTS_JOURNAL_BLOCK_MAX / 1000 + 64 ||
 	    v.count == 0 || v.first_ts > v.last_known)
-		return checked ? -2 : 0;
+		return checked ? -3 : 0; /* a header made so, its CRC-16 and all */
 	*b = v;
 	return 1;
 }
 
 const char *qts_journal_head_why(int h)
 {
-	return h == -2 ? "its header fails its CRC-16" : h == -1 ? "a block header cut short" : "not a block header";
+	switch (h) {
+	case -3: return "its header's size, count or times are not a block's";
+	case -2: return "its header fails its CRC-16";
+	case -1: return "a block header cut short";
+	default: return "not a block header";
+	}
 }
 
 int qts_journal_check(const unsigned char *rec, size_t n, const qts_journal_block *b, const char *name, char *why,

@@ -83,7 +83,8 @@ int qts_journal_close(qts_journal *j, char *err);
 
 /* Parse a block header at p[0..n): 1 with b filled (offset 0), 0 when p
  * does not start a block, -1 when n is too short to tell, -2 when it is a
- * block's header that fails its CRC-16 (b untouched but on success). */
+ * block's header that fails its CRC-16, -3 when one that passes it holds
+ * no block's size, count or times (b untouched but on success). */
 int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b);
 /* What a parse_head result other than 1 says, for messages. */
 const char *qts_journal_head_why(int h);

@@ -551,6 +551,11 @@ EOF
 	header "$T/bad" 3 first_ts 0 recrc
 	run -1 --separate-stderr qts journal cat "$T/bad"
 	[[ "$stderr" == "qts journal cat: $T/bad: byte $1: a corrupt block (its header's times (1970-01-01T00:00:00Z to "*") are not its records' ("*")); --salvage skips it" ]]
+	# no block's: a count of none
+	cp "$T/j" "$T/bad"
+	header "$T/bad" 3 count 0 recrc
+	run -1 --separate-stderr qts journal cat "$T/bad"
+	[ "$stderr" = "qts journal cat: $T/bad: byte $1: a corrupt block (its header's size, count or times are not a block's); --salvage skips it" ]
 }
 
 @test "qts journal: a journal written before the CRC-16 is read, its headers believed once its records agree; appended to, it goes on in blocks with the CRC-16" {
