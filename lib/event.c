@@ -89,7 +89,8 @@ int qts_event_fields_readable(const qts_event *ev)
 		if (s->f[i].kind == FK_OPTNUM && isinf(v)) /* NaN: empty */
 			return 0;
 	}
-	return ev->type == QTS_BAR ? qts_bar_fields_sound(ev) : qts_sizes_sound(ev) && qts_financing_whole(ev);
+	return ev->type == QTS_BAR ? qts_bar_fields_sound(ev)
+				    : qts_sizes_sound(ev) && !qts_quote_crossed(ev) && qts_financing_whole(ev);
 }
 
 int qts_enum_ok(const char *const *values, const char *s, size_t n)

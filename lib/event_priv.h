@@ -38,12 +38,25 @@ int qts_schema_count(const struct schema *s, const qts_event *ev);
 
 /* The rules between the fields of market data that the reader of every
  * stage holds an event to, beside each number being finite (the schema):
- * a bar's low no higher than its high and a volume of 0 or more; a
- * trade's size and a quote's sizes of 0 or more.  One definition for the
- * readers' hot paths and for qts_event_fields_readable. */
+ * a bar's open and close within its low and high, and a volume of 0 or
+ * more; a trade's size and a quote's sizes of 0 or more, and a quote not
+ * crossed.  One definition for the readers' hot paths and for
+ * qts_event_fields_readable.  A bar whose open or close lies outside its
+ * range is a price no one traded at: qts-sim would fill at it, an
+ * indicator average it, qts-resample make a bar of it whose high is below
+ * its low. */
 static inline int qts_bar_fields_sound(const qts_event *ev)
 {
-	return ev->bar.low <= ev->bar.high && ev->bar.volume >= 0;
+	const double o = ev->bar.open, h = ev->bar.high, l = ev->bar.low, c = ev->bar.close;
+	return l <= o && o <= h && l <= c && c <= h && ev->bar.volume >= 0;
+}
+
+/* A quote whose bid is above its ask, both sides there (a side of 0 or
+ * below is empty: qts_quote_mid): no market is so, and qts-sim would buy
+ * at the ask below the price it sells at. */
+static inline int qts_quote_crossed(const qts_event *ev)
+{
+	return ev->type == QTS_QUOTE && ev->quote.bid > ev->quote.ask && ev->quote.ask > 0;
 }
 
 static inline int qts_sizes_sound(const qts_event *ev)

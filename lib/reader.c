@@ -202,7 +202,15 @@ int qts_reader_bad_bar(qts_reader *r, const qts_event *ev)
 	v[qts_num_format(ev->bar.volume, v)] = '\0';
 	if (ev->bar.volume < 0)
 		return qts_reader_fail(r, "volume: %s is negative", v);
-	return qts_reader_fail(r, "high: %s is below the low, %s", h, l);
+	if (ev->bar.high < ev->bar.low)
+		return qts_reader_fail(r, "high: %s is below the low, %s", h, l);
+	/* the open first, as a vendor's column of them is the likelier fault */
+	int open = !(ev->bar.low <= ev->bar.open && ev->bar.open <= ev->bar.high);
+	double x = open ? ev->bar.open : ev->bar.close;
+	char n[32];
+	n[qts_num_format(x, n)] = '\0';
+	return x > ev->bar.high ? qts_reader_fail(r, "%s: %s is above the high, %s", open ? "open" : "close", n, h)
+				: qts_reader_fail(r, "%s: %s is below the low, %s", open ? "open" : "close", n, l);
 }
 
 int qts_reader_store_str(qts_reader *r, const struct field *f, qts_event *ev, const char *s, size_t n)
@@ -308,6 +316,12 @@ int qts_reader_admit(qts_reader *r, qts_event *ev)
 		char n[32];
 		n[qts_num_format(v, n)] = '\0';
 		return qts_reader_fail(r, "%s: %s is negative", f, n);
+	}
+	if (__builtin_expect(qts_quote_crossed(ev), 0)) {
+		char b[32], a[32];
+		b[qts_num_format(ev->quote.bid, b)] = '\0';
+		a[qts_num_format(ev->quote.ask, a)] = '\0';
+		return qts_reader_fail(r, "bid: %s is above the ask, %s (a crossed quote)", b, a);
 	}
 	if (__builtin_expect(!qts_financing_whole(ev), 0))
 		return qts_reader_fail(r, "equity: interest, borrow and margin_interest: all three or none");

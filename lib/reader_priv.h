@@ -147,8 +147,8 @@ int qts_reader_bad_time(qts_reader *r, const char *name, const char *s, size_t n
 int qts_reader_bar_past_end(qts_reader *r, const qts_event *ev);
 /* A bar whose tf is not a timeframe. */
 int qts_reader_bad_tf(qts_reader *r, const char *tf);
-/* A bar whose high is below its low, or whose volume is negative: no
- * market trades so (qts-fetch checks the open and close as well). */
+/* A bar whose high is below its low, whose open or close lies outside
+ * them, or whose volume is negative: no market trades so. */
 int qts_reader_bad_bar(qts_reader *r, const qts_event *ev);
 /* A text field of a known event into its place in ev: 0, or -1 (too long,
  * a NUL, not one of its values). */

@@ -145,7 +145,7 @@ sys.stdout.buffer.write(r)' > "$BATS_TEST_TMPDIR/d.mp"
 }
 
 @test "qts-strategy: another bar of a symbol and timeframe for one time is refused before it counts twice; the same bar again is counted once" {
-	printf 'bar,2014-01-01T00:00:00Z,A,1d,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,99,100\n' > "$BATS_TEST_TMPDIR/dup.csv"
+	printf 'bar,2014-01-01T00:00:00Z,A,1d,1,100,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,100,0.5,20,100\nbar,2014-01-02T00:00:00Z,A,1d,1,100,0.5,99,100\n' > "$BATS_TEST_TMPDIR/dup.csv"
 	run -1 --separate-stderr qts-strategy -e 'target = sma(close, 2)' "$BATS_TEST_TMPDIR/dup.csv"
 	[ "${lines[2]}" = "target,2014-01-03T00:00:00Z,A,15,qty,expr" ]
 	[[ "${lines[3]}" == system,*,qts-strategy,error,* ]] # the other bar is not passed on
@@ -153,13 +153,13 @@ sys.stdout.buffer.write(r)' > "$BATS_TEST_TMPDIR/d.mp"
 	run -1 --separate-stderr qts-strategy --print 'close,sma(close,2)' "$BATS_TEST_TMPDIR/dup.csv"
 	[ "${#lines[@]}" = 3 ]
 	# the same bar again (at-least-once delivery, qts-resample -k): passed, counted once
-	printf 'bar,2014-01-01T00:00:00Z,A,1d,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-03T00:00:00Z,A,1d,1,2,0.5,30,100\n' > "$BATS_TEST_TMPDIR/again.csv"
+	printf 'bar,2014-01-01T00:00:00Z,A,1d,1,100,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,100,0.5,20,100\nbar,2014-01-02T00:00:00Z,A,1d,1,100,0.5,20,100\nbar,2014-01-03T00:00:00Z,A,1d,1,100,0.5,30,100\n' > "$BATS_TEST_TMPDIR/again.csv"
 	run -0 qts-strategy -e 'target = sma(close, 2)' "$BATS_TEST_TMPDIR/again.csv"
-	[ "${lines[3]}" = "bar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100" ]
+	[ "${lines[3]}" = "bar,2014-01-02T00:00:00Z,A,1d,1,100,0.5,20,100" ]
 	[ "${lines[5]}" = "target,2014-01-04T00:00:00Z,A,25,qty,expr" ]
 	# an earlier bar of the symbol in another timeframe is of its own series
 	# (the day after its last hour, when it is known)
-	printf 'bar,2014-01-02T23:00:00Z,A,1h,1,2,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,2,0.5,20,100\nbar,2014-01-03T00:00:00Z,A,1h,1,2,0.5,10,100\n' > "$BATS_TEST_TMPDIR/two.csv"
+	printf 'bar,2014-01-02T23:00:00Z,A,1h,1,100,0.5,10,100\nbar,2014-01-02T00:00:00Z,A,1d,1,100,0.5,20,100\nbar,2014-01-03T00:00:00Z,A,1h,1,100,0.5,10,100\n' > "$BATS_TEST_TMPDIR/two.csv"
 	run -0 qts-strategy -e 'target = close' "$BATS_TEST_TMPDIR/two.csv"
 }
 
@@ -186,10 +186,12 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 	[ "${stderr_lines[-1]}" = "qts-sim: write error: Cannot allocate memory" ]
 }
 
-@test "a bar whose high is below its low, or whose volume is negative, is refused by every reader, CSV and msgpack" {
+@test "a bar whose high is below its low, whose open or close is outside them, or whose volume is negative, is refused by every reader, CSV and msgpack" {
 	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,10,9,11,10,1000\n' > "$BATS_TEST_TMPDIR/hl.csv"
 	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,10,11,9,10,-1000\n' > "$BATS_TEST_TMPDIR/vol.csv"
-	for f in hl vol; do
+	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,50,11,9,10,1000\n' > "$BATS_TEST_TMPDIR/op.csv"
+	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,10,11,9,8.5,1000\n' > "$BATS_TEST_TMPDIR/cl.csv"
+	for f in hl vol op cl; do
 		# msgpack of the same bars, written by hand (qts cat would refuse them)
 		python3 - "$BATS_TEST_TMPDIR/$f.csv" > "$BATS_TEST_TMPDIR/$f.mp" <<-'PY'
 		import struct, sys, calendar, time
@@ -211,7 +213,44 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 		[[ "$stderr" == *"hl.mp: event 2 (byte 64): high: 9 is below the low, 11" ]] || { echo "$prog: $stderr"; false; }
 		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/vol.mp"
 		[[ "$stderr" == *"vol.mp: event 2 (byte 64): volume: -1000 is negative" ]] || { echo "$prog: $stderr"; false; }
+		# a price no one traded at: qts-sim would fill at it, qts-resample
+		# make a week of it whose high is below its low
+		for form in csv mp; do
+			run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/op.$form"
+			[ "${lines[0]}" = "bar,2014-01-01T00:00:00Z,A,1d,10,11,9,10,1000" ]
+			[[ "$stderr" == *"op.$form:"*"open: 50 is above the high, 11" ]] || { echo "$prog: $stderr"; false; }
+			run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/cl.$form"
+			[[ "$stderr" == *"cl.$form:"*"close: 8.5 is below the low, 9" ]] || { echo "$prog: $stderr"; false; }
+		done
 	done
+	run -1 --separate-stderr qts-resample 1w "$BATS_TEST_TMPDIR/op.csv"
+	[ "$stderr" = "qts-resample: $BATS_TEST_TMPDIR/op.csv:2: open: 50 is above the high, 11" ]
+}
+
+@test "a crossed quote (bid above ask, both sides there) is refused by every reader, CSV and msgpack; an empty side is not crossed" {
+	printf 'quote,2024-01-02T00:00:00Z,A,10,11,100,100\norder,2024-01-02T00:00:01Z,A,o1,buy,10,market,,,day,s\nquote,2024-01-02T00:00:02Z,A,12,9,100,100\n' > "$BATS_TEST_TMPDIR/x.csv"
+	qts cat -M < <(head -n 2 "$BATS_TEST_TMPDIR/x.csv") > "$BATS_TEST_TMPDIR/x.mp"
+	# the crossed quote in msgpack, written by hand (qts cat would refuse it)
+	python3 - >> "$BATS_TEST_TMPDIR/x.mp" <<-'PY'
+	import struct, sys
+	def s(x): b = x.encode(); return bytes([0xa0 | len(b)]) + b
+	r = bytes([0x97]) + s("quote") + b"\xd3" + struct.pack(">q", 1704153602 * 10**9) + s("A")
+	sys.stdout.buffer.write(r + b"".join(b"\xcb" + struct.pack(">d", x) for x in (12, 9, 100, 100)))
+	PY
+	for prog in "qts cat" qts-sim qts-risk "qts-strategy sma-cross" "qts-resample 1m" "qts-broker paper"; do
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/x.csv"
+		[[ "$stderr" == *"x.csv:3: bid: 12 is above the ask, 9 (a crossed quote)" ]] || { echo "$prog: $stderr"; false; }
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/x.mp"
+		[[ "$stderr" == *"x.mp: event 3 (byte "*"): bid: 12 is above the ask, 9 (a crossed quote)" ]] || { echo "$prog: $stderr"; false; }
+	done
+	# qts-sim bought at the ask, 9, below the bid it could sell at
+	run -1 qts-sim "$BATS_TEST_TMPDIR/x.csv"
+	[[ "$output" != *fill,* ]]
+	# a side of 0 or below is empty (no bid, or no offer), not crossed;
+	# a locked quote (bid = ask) is a market
+	printf 'quote,2024-01-02T00:00:00Z,A,12,0,100,0\nquote,2024-01-02T00:00:01Z,A,12,-1,100,0\nquote,2024-01-02T00:00:02Z,A,12,12,100,100\n' > "$BATS_TEST_TMPDIR/e.csv"
+	run -0 qts cat "$BATS_TEST_TMPDIR/e.csv"
+	[ "${#lines[@]}" = 3 ]
 }
 
 @test "a text field longer than its limit" {
@@ -366,7 +405,10 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 		awk -v seed=$seed 'BEGIN { srand(seed); t = 1704067200
 			for (i = 0; i < 500; i++) {
 				p = rand() * 10^(int(rand() * 8) - 2); t += 1 + int(rand() * 100000)
-				printf "bar,%s.%09dZ,S%d,1m,%.*f,%.17g,%.6g,%g,%d\n", strftime("%Y-%m-%dT%H:%M:%S", t, 1), int(rand() * 1e9), i % 7, int(rand() * 9), p, p * 2, p / 3, p, int(rand() * 1e6) }
+				# the open of few digits, rounded, may leave the range: then in full
+				o = sprintf("%.*f", int(rand() * 9), p); l = sprintf("%.6g", p / 3)
+				if (o + 0 < l + 0) o = sprintf("%g", p)
+				printf "bar,%s.%09dZ,S%d,1m,%s,%.17g,%s,%g,%d\n", strftime("%Y-%m-%dT%H:%M:%S", t, 1), int(rand() * 1e9), i % 7, o, p * 2, l, p, int(rand() * 1e6) }
 		}' > "$BATS_TEST_TMPDIR/r.csv"
 		qts cat "$BATS_TEST_TMPDIR/r.csv" > "$BATS_TEST_TMPDIR/canon.csv"
 		qts cat -M "$BATS_TEST_TMPDIR/canon.csv" | qts cat > "$BATS_TEST_TMPDIR/back.csv"

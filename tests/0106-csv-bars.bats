@@ -31,10 +31,10 @@ check() {
 @test "csv bars: numbers in every form read the same both ways" {
 	check 'bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.19,124.02,124.02,8402' \
 		'bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.19,124.02,124.02,8402'
-	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-0,+5,.5,5.,1e3' \
-		'bar,2024-01-01T14:30:00Z,SYN,1m,-0,5,0.5,5,1000'
-	check 'bar,2024-01-01T14:30:00Z,SYN,1m,12345678.12345678,123456789012,0.000000001,9007199254740993,1234567.1' \
-		'bar,2024-01-01T14:30:00Z,SYN,1m,12345678.12345678,123456789012,1e-09,9.007199254740992e+15,1234567.1'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,.5,+5,-0,5.,1e3' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,0.5,5,-0,5,1000'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,12345678.12345678,9007199254740993,0.000000001,123456789012,1234567.1' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,12345678.12345678,9.007199254740992e+15,1e-09,123456789012,1234567.1'
 	check 'bar,2024-01-01T14:30:00Z,SYN,1m,12.3456789,1234567.,-0.5,00012.50,99999999' \
 		'bar,2024-01-01T14:30:00Z,SYN,1m,12.3456789,1234567,-0.5,12.5,99999999'
 }
@@ -121,13 +121,22 @@ check() {
 		'bar,2024-01-01T14:30:00Z,ABCDEFGH&,1m,1,2,0.5,1.5,10'
 	check 'bar,2024-01-01T14:30:00Z,A B'$'\n'',1m,1,2,0.5,1.5,10' \
 		'qts: in.csv:1: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 3'
-	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-0.5,-7,-.25,12345678.5' \
-		'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-0.5,-7,-0.25,12345678.5'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-7,-.25,-124.13,-0.5,12345678.5' \
+		'bar,2024-01-01T14:30:00Z,SYN,1m,-7,-0.25,-124.13,-0.5,12345678.5'
 	# (a negative volume is read, and refused, the same both ways)
-	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-0.5,-7,-.25,-12345678.5' \
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-7,-.25,-124.13,-0.5,-12345678.5' \
 		'qts: in.csv:1: volume: -12345678.5 is negative'
 	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-124.13,-7,-0.5,-.25,1' \
 		'qts: in.csv:1: high: -7 is below the low, -0.5'
+	# an open or close outside the low and high: a price no one traded at
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-0.3,-0.5,-7,-.25,1' \
+		'qts: in.csv:1: open: -0.3 is above the high, -0.5'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-7.5,-0.5,-7,-.25,1' \
+		'qts: in.csv:1: open: -7.5 is below the low, -7'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-1,-0.5,-7,-.25,1' \
+		'qts: in.csv:1: close: -0.25 is above the high, -0.5'
+	check 'bar,2024-01-01T14:30:00Z,SYN,1m,-1,-0.5,-7,-7.25,1' \
+		'qts: in.csv:1: close: -7.25 is below the low, -7'
 }
 
 @test "csv bars: a bad time of day gives the same error both ways" {
@@ -141,22 +150,22 @@ check() {
 	# The one-pass decoder tries each number against the layouts of the
 	# last ones read (lib/reader.c shaped_num): a line in those layouts
 	# first, then fields that match them but for one byte.
-	first='bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.1,124,1.5,8402'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,8402' \
-		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,8402'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,0.13,12412,1241.3,124.15,84021' \
-		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,0.13,12412,1241.3,124.15,84021'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1a,124.1,124,1.5,8402' \
-		'qts: in.csv:2: open: '\''124.1a'\'' is not a number'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,12/.13,124.1,124,1.5,8402' \
-		'qts: in.csv:2: open: '\''12/.13'\'' is not a number'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124:1,124,1.5,8402' \
-		'qts: in.csv:2: high: '\''124:1'\'' is not a number'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124.13.5,1.5,8402' \
-		'qts: in.csv:2: low: '\''124.13.5'\'' is not a number'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,84:2' \
+	first='bar,2024-01-01T14:30:00Z,SYN,1m,124.1,124.13,1.5,124,8402'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1,124.13,1.5,124,8402' \
+		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1,124.13,1.5,124,8402'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.15,12412,0.13,1241.3,84021' \
+		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.15,12412,0.13,1241.3,84021'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1,124.1a,1.5,124,8402' \
+		'qts: in.csv:2: high: '\''124.1a'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1,12/.13,1.5,124,8402' \
+		'qts: in.csv:2: high: '\''12/.13'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124:1,124.13,1.5,124,8402' \
+		'qts: in.csv:2: open: '\''124:1'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1,124.13,1.5,124.13.5,8402' \
+		'qts: in.csv:2: close: '\''124.13.5'\'' is not a number'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1,124.13,1.5,124,84:2' \
 		'qts: in.csv:2: volume: '\''84:2'\'' is not a number'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.1,124,1.5,8402x' \
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.1,124.13,1.5,124,8402x' \
 		'qts: in.csv:2: volume: '\''8402x'\'' is not a number'
 	same='bar,2024-01-01T14:30:00Z,SYN,1m,124.13,124.19,124.02,124.02,8402'
 	check "$same"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124:19,124.02,124.02,8402' \
@@ -165,9 +174,9 @@ check() {
 		'qts: in.csv:2: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 8'
 	check "$same"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.19,124.02,124.02,840.' \
 		"$same"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,124.13,124.19,124.02,124.02,840'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-124.13,124.1,124,-1.5,8402' \
-		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-124.13,124.1,124,-1.5,8402'
-	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-124.13,124.1,124,-1.5,-8402' \
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-1.5,124.1,-124.13,124,8402' \
+		"$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-1.5,124.1,-124.13,124,8402'
+	check "$first"$'\n''bar,2024-01-01T14:31:00Z,SYN,1m,-1.5,124.1,-124.13,124,-8402' \
 		'qts: in.csv:2: volume: -8402 is negative'
 }
 

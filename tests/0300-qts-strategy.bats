@@ -233,8 +233,8 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 @test "--tf and close@1d: another timeframe's series" {
 	# two 12h bars per day, then the day's bar
 	awk -F, -v OFS=, '{ d = $2; sub(/T.*/, "", d); $3 = "X"
-		printf "bar,%sT00:00:00Z,X,12h,1,1,1,%s,1\n", d, $8 - 1
-		printf "bar,%sT12:00:00Z,X,12h,1,1,1,%s,1\n", d, $8
+		printf "bar,%sT00:00:00Z,X,12h,%s,%s,%s,%s,1\n", d, $8 - 1, $8 - 1, $8 - 1, $8 - 1
+		printf "bar,%sT12:00:00Z,X,12h,%s,%s,%s,%s,1\n", d, $8, $8, $8, $8
 		print }' "$S/cross.csv" >mtf.csv
 	run --separate-stderr qts-strategy --tf 12h --print 'close,close@1d' mtf.csv
 	[ "$status" -eq 0 ]
@@ -251,8 +251,8 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 @test "a call on a finer timeframe advances on each of its bars" {
 	# two 12h bars per day (close - 1, then close), then the day's bar
 	awk -F, -v OFS=, '{ d = $2; sub(/T.*/, "", d); $3 = "X"
-		printf "bar,%sT00:00:00Z,X,12h,1,1,1,%s,1\n", d, $8 - 1
-		printf "bar,%sT12:00:00Z,X,12h,1,1,1,%s,1\n", d, $8
+		printf "bar,%sT00:00:00Z,X,12h,%s,%s,%s,%s,1\n", d, $8 - 1, $8 - 1, $8 - 1, $8 - 1
+		printf "bar,%sT12:00:00Z,X,12h,%s,%s,%s,%s,1\n", d, $8, $8, $8, $8
 		print }' "$S/cross.csv" >mtf.csv
 	run --separate-stderr qts-strategy --tf 1d --print 'sma(close@12h,2),sma(close@12h,4)' mtf.csv
 	[ "$status" -eq 0 ]
@@ -630,7 +630,7 @@ fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 
 @test "bars and no target at all: said at the end, as the backtest after it trades nothing" {
 	for i in $(seq 1 40); do
-		printf 'bar,%s,A,1d,1,2,0.5,%s,10\n' "$(date -u -d "2024-01-01 + $i days" +%F)" $((10 + i % 7))
+		printf 'bar,%s,A,1d,1,20,0.5,%s,10\n' "$(date -u -d "2024-01-01 + $i days" +%F)" $((10 + i % 7))
 	done > "$BATS_TEST_TMPDIR/forty.csv"
 	said="qts-strategy: end of input: 40 bars of 1 symbol and no target: the target was nan on every bar (a warm-up longer than the input, or no signal yet)"
 	# a warm-up longer than the input, of a built-in and of a program
@@ -673,9 +673,9 @@ fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 @test "bars and no target for some symbols: the first of them named at the end" {
 	for i in $(seq 1 40); do
 		d=$(date -u -d "2024-01-01 + $i days" +%F)
-		printf 'bar,%s,A,1d,1,2,0.5,%s,10\n' "$d" $((10 + i % 7))
-		[ "$i" -le 35 ] || printf 'bar,%s,B,1d,1,2,0.5,%s,10\n' "$d" $((10 + i % 3))
-		[ "$i" -le 38 ] || printf 'bar,%s,C,1d,1,2,0.5,%s,10\n' "$d" $((10 + i % 3))
+		printf 'bar,%s,A,1d,1,20,0.5,%s,10\n' "$d" $((10 + i % 7))
+		[ "$i" -le 35 ] || printf 'bar,%s,B,1d,1,20,0.5,%s,10\n' "$d" $((10 + i % 3))
+		[ "$i" -le 38 ] || printf 'bar,%s,C,1d,1,20,0.5,%s,10\n' "$d" $((10 + i % 3))
 	done > "$BATS_TEST_TMPDIR/late.csv"
 	# B's 5 bars and C's 2 are shorter than sma(close, 6)'s warm-up
 	run -0 --separate-stderr qts-strategy -e 'target = sma(close, 6) > 0' "$BATS_TEST_TMPDIR/late.csv"
@@ -698,7 +698,7 @@ fill,2024-01-04T00:00:00Z,A,expr-2,sell,1,9.5,0,0" ]
 }
 
 @test "--tf: a symbol without a bar of that timeframe is named at the end, the strategy never having run for it" {
-	printf 'bar,2024-01-01T00:00:00Z,A,1h,1,1,1,1,0\nbar,2024-01-01T01:00:00Z,A,1h,1,1,1,2,0\nbar,2024-01-01T00:00:00Z,B,1d,1,1,1,1,0\nbar,2024-01-01T00:00:00Z,C,1d,1,1,1,1,0\n' > "$BATS_TEST_TMPDIR/mixed.csv"
+	printf 'bar,2024-01-01T00:00:00Z,A,1h,1,1,1,1,0\nbar,2024-01-01T01:00:00Z,A,1h,1,2,1,2,0\nbar,2024-01-01T00:00:00Z,B,1d,1,1,1,1,0\nbar,2024-01-01T00:00:00Z,C,1d,1,1,1,1,0\n' > "$BATS_TEST_TMPDIR/mixed.csv"
 	run -0 --separate-stderr qts-strategy --tf 1h buy-hold "$BATS_TEST_TMPDIR/mixed.csv"
 	[ "$stderr" = "qts-strategy: end of input: --tf 1h: no bar of that timeframe for B and others (2 of 3 symbols with bars): the strategy never ran for them" ]
 	[ "$(grep -c '^target' <<<"$output")" = 1 ]

@@ -388,7 +388,7 @@ targt = close > 10
 	# WTI May 2020 as CL: 20 April opened at 17.73 and fell to -40.32
 	printf '%s\n' 'bar,2020-04-17T00:00:00Z,CL,1d,18,19,17,18.27,1000' \
 		'bar,2020-04-20T00:00:00Z,CL,1d,17.73,17.85,-40.32,-37.63,1000' \
-		'bar,2020-04-21T00:00:00Z,CL,1d,-14,8,-16,10.01,1000' > cl.csv
+		'bar,2020-04-21T00:00:00Z,CL,1d,-14,10.01,-16,10.01,1000' > cl.csv
 	prog=$'target = 1 + (close < 0)\nlimit = -20'
 	run -1 --separate-stderr qts-strategy -e "$prog" cl.csv
 	[ "$stderr" = "qts-strategy: cl.csv:1: CL: limit is -20, not a price above zero (from 'limit = -20')" ]
@@ -438,11 +438,11 @@ targt = close > 10
 		echo "bar,2024-01-01T00:00:00Z,A,$tf,1,1,1,1,0"
 	done > many.csv
 	{ cat many.csv; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,0"; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,0"
-	  echo "bar,2024-01-03T00:00:00Z,A,1d,1,1,1,3,0"; } > repeat.csv
+	  echo "bar,2024-01-03T00:00:00Z,A,1d,1,3,1,3,0"; } > repeat.csv
 	run -0 --separate-stderr qts-strategy --tf 1d -e 'n = n + 1; target = n' repeat.csv
 	[ "$(grep -c '^target' <<<"$output")" = 2 ]
 	[ "$(grep '^target' <<<"$output" | tail -1)" = "target,2024-01-04T00:00:00Z,A,2,qty,expr" ]
-	{ cat many.csv; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,0"; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,2,0"; } > twice.csv
+	{ cat many.csv; echo "bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,0"; echo "bar,2024-01-02T00:00:00Z,A,1d,1,2,1,2,0"; } > twice.csv
 	run -1 --separate-stderr qts-strategy --tf 1d sma-cross fast=2 slow=3 twice.csv
 	[ "$stderr" = "qts-strategy: twice.csv:11: bar A 1d at 2024-01-02T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would count twice" ]
 }

@@ -89,9 +89,9 @@ same_table() {
 }
 
 @test "a time's output follows its last bar, before the next time, in input order, at each bar's end" {
-	printf '%s\n' 'bar,2024-01-01,B,1d,1,1,1,20,1' 'bar,2024-01-01,A,1d,1,1,1,10,1' \
-		'bar,2024-01-01,C,1d,1,1,1,30,1' 'tick,2024-01-02T09:30:00Z,A,10,1' \
-		'bar,2024-01-02,A,1d,1,1,1,40,1' 'bar,2024-01-02,C,1d,1,1,1,5,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,B,1d,1,20,1,20,1' 'bar,2024-01-01,A,1d,1,10,1,10,1' \
+		'bar,2024-01-01,C,1d,1,30,1,30,1' 'tick,2024-01-02T09:30:00Z,A,10,1' \
+		'bar,2024-01-02,A,1d,1,40,1,40,1' 'bar,2024-01-02,C,1d,1,5,1,5,1' >in.csv
 	run -0 --separate-stderr qts-strategy -e 'target = rank(close)' in.csv
 	[ "${lines[3]}" = "target,2024-01-02T00:00:00Z,B,2,qty,expr" ]
 	[ "${lines[4]}" = "target,2024-01-02T00:00:00Z,A,3,qty,expr" ]
@@ -107,10 +107,10 @@ same_table() {
 }
 
 @test "a missing symbol is out of that time's cross-section: count and ranks without it" {
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,20,1' \
-		'bar,2024-01-01,C,1d,1,1,1,30,1' 'bar,2024-01-02,A,1d,1,1,1,10,1' \
-		'bar,2024-01-02,C,1d,1,1,1,30,1' 'bar,2024-01-03,A,1d,1,1,1,10,1' \
-		'bar,2024-01-03,B,1d,1,1,1,20,1' 'bar,2024-01-03,C,1d,1,1,1,30,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-01,B,1d,1,20,1,20,1' \
+		'bar,2024-01-01,C,1d,1,30,1,30,1' 'bar,2024-01-02,A,1d,1,10,1,10,1' \
+		'bar,2024-01-02,C,1d,1,30,1,30,1' 'bar,2024-01-03,A,1d,1,10,1,10,1' \
+		'bar,2024-01-03,B,1d,1,20,1,20,1' 'bar,2024-01-03,C,1d,1,30,1,30,1' >in.csv
 	run -0 qts-strategy --print 'rank(close),pct_rank(close),zscore(close),demean(close),count()' in.csv
 	[ "${lines[4]}" = "2024-01-02T00:00:00Z,A,2,0.5,-1,-10,2" ]
 	[ "${lines[5]}" = "2024-01-02T00:00:00Z,C,1,1,1,10,2" ]
@@ -119,15 +119,15 @@ same_table() {
 }
 
 @test "one symbol: rank 1, pct_rank 1, zscore nan, demean 0, count 1" {
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-02,A,1d,1,1,1,11,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-02,A,1d,1,11,1,11,1' >in.csv
 	run -0 qts-strategy --print 'rank(close),pct_rank(close),zscore(close),demean(close),count()' in.csv
 	[ "${lines[1]}" = "2024-01-01T00:00:00Z,A,1,1,,0,1" ]
 	[ "${lines[2]}" = "2024-01-02T00:00:00Z,A,1,1,,0,1" ]
 }
 
 @test "all nan: every symbol out, nothing written, count still counts the bars" {
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,20,1' \
-		'bar,2024-01-02,A,1d,1,1,1,11,1' 'bar,2024-01-02,B,1d,1,1,1,21,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-01,B,1d,1,20,1,20,1' \
+		'bar,2024-01-02,A,1d,1,11,1,11,1' 'bar,2024-01-02,B,1d,1,21,1,21,1' >in.csv
 	run -0 qts-strategy --print 'rank(roc(close,5)),zscore(roc(close,5)),demean(roc(close,5)),count()' in.csv
 	[ "${lines[4]}" = "2024-01-02T00:00:00Z,B,,,,2" ]
 	run -0 --separate-stderr qts-strategy -e 'target = rank(roc(close,5)) <= 1 ? 1 : 0' in.csv
@@ -141,8 +141,8 @@ same_table() {
 @test "ties share the best rank (pandas method min) and the lowest pct_rank" {
 	# closes 5, 5, 3, 7: pandas rank(method="min", ascending=False) 2, 2, 4, 1;
 	# rank(method="min", pct=True) 0.5, 0.5, 0.25, 1
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,5,1' 'bar,2024-01-01,B,1d,1,1,1,5,1' \
-		'bar,2024-01-01,C,1d,1,1,1,3,1' 'bar,2024-01-01,D,1d,1,1,1,7,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,5,1,5,1' 'bar,2024-01-01,B,1d,1,5,1,5,1' \
+		'bar,2024-01-01,C,1d,1,3,1,3,1' 'bar,2024-01-01,D,1d,1,7,1,7,1' >in.csv
 	run -0 qts-strategy --print 'rank(close),pct_rank(close)' in.csv
 	[ "${lines[1]}" = "2024-01-01T00:00:00Z,A,2,0.5" ]
 	[ "${lines[2]}" = "2024-01-01T00:00:00Z,B,2,0.5" ]
@@ -177,13 +177,13 @@ same_table() {
 }
 
 @test "a second bar of a symbol for one time is an error" {
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,10,1' \
-		'bar,2024-01-01,A,1d,1,1,1,11,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-01,B,1d,1,10,1,10,1' \
+		'bar,2024-01-01,A,1d,1,11,1,11,1' >in.csv
 	run -1 --separate-stderr qts-strategy -e 'target = rank(close)' in.csv
 	[ "$stderr" = "qts-strategy: in.csv:3: bar A 1d at 2024-01-01T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would count twice" ]
 	# the same bar again (delivered twice) is passed on and counted once
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,11,1' \
-		'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-02,A,1d,1,1,1,10,1' >again.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-01,B,1d,1,11,1,11,1' \
+		'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-02,A,1d,1,10,1,10,1' >again.csv
 	run -0 qts-strategy -e 'target = rank(close)' again.csv
 	[ "$(grep -c '^bar,2024-01-01T00:00:00Z,A,' <<< "$output")" = 2 ]
 	[ "$(grep -c '^target,2024-01-02T00:00:00Z,A,' <<< "$output")" = 1 ]
@@ -206,7 +206,7 @@ same_table() {
 	run -2 --separate-stderr qts-strategy --xs-wait 1s sma-cross /dev/null
 	[ "${stderr%%$'\n'*}" = "qts-strategy: --xs-wait goes with -e, -f or --print" ]
 	# batch: the same output as without it
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,20,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-01,B,1d,1,20,1,20,1' >in.csv
 	run -0 qts-strategy --xs-wait 1m -e 'target = rank(close)' in.csv
 	[ "${lines[2]}" = "target,2024-01-02T00:00:00Z,A,2,qty,expr" ]
 }
@@ -216,14 +216,14 @@ same_table() {
 	qts-strategy --xs-wait 200ms -e 'target = rank(close) + count() * 10' <in >out 2>err &
 	pid=$!
 	exec 5>in
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'bar,2024-01-01,B,1d,1,1,1,20,1' >&5
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'bar,2024-01-01,B,1d,1,20,1,20,1' >&5
 	# no later event comes: the wait evaluates the time (bounded: 30 s)
 	for _ in $(seq 300); do [ "$(grep -c '^target' out)" -eq 2 ] && break; sleep 0.1; done
 	[ "$(grep '^target' out | head -n 1)" = "target,2024-01-02T00:00:00Z,A,22,qty,expr" ]
 	[ "$(grep '^target' out | tail -n 1)" = "target,2024-01-02T00:00:00Z,B,21,qty,expr" ]
 	# C's bar of the same time comes late: out of it, nan, nothing written
-	printf '%s\n' 'bar,2024-01-01,C,1d,1,1,1,30,1' 'bar,2024-01-02,A,1d,1,1,1,40,1' \
-		'bar,2024-01-02,C,1d,1,1,1,30,1' >&5
+	printf '%s\n' 'bar,2024-01-01,C,1d,1,30,1,30,1' 'bar,2024-01-02,A,1d,1,40,1,40,1' \
+		'bar,2024-01-02,C,1d,1,30,1,30,1' >&5
 	exec 5>&-
 	wait $pid
 	[ "$(cat err)" = "qts-strategy: -:3: bar C 1d at 2024-01-01T00:00:00Z came after the cross-section of its time was evaluated: it is out of it (every cross-sectional function is nan for it)" ]
@@ -233,8 +233,8 @@ same_table() {
 }
 
 @test "a fill, update or position of a later time does not complete a time: they are out of its order" {
-	printf '%s\n' 'bar,2024-01-01,A,1d,1,1,1,10,1' 'fill,2024-01-05,A,o1,buy,1,10,0,0' \
-		'bar,2024-01-01,B,1d,1,1,1,20,1' 'tick,2024-01-03,A,10,1' >in.csv
+	printf '%s\n' 'bar,2024-01-01,A,1d,1,10,1,10,1' 'fill,2024-01-05,A,o1,buy,1,10,0,0' \
+		'bar,2024-01-01,B,1d,1,20,1,20,1' 'tick,2024-01-03,A,10,1' >in.csv
 	run -0 qts-strategy -e 'target = rank(close) + count() * 10' in.csv
 	[ "${lines[3]}" = "target,2024-01-02T00:00:00Z,A,22,qty,expr" ]
 	[ "${lines[4]}" = "target,2024-01-02T00:00:00Z,B,21,qty,expr" ]

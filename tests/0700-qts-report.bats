@@ -127,7 +127,8 @@ is_null() {
 	# a benchmark whose variance overflows: beta and correlation were 0
 	{
 		for d in 1 2 3 4; do
-			echo "bar,2024-01-0${d}T00:00:00Z,SPY,1d,1,1,1,$(echo 1 1e-200 1e100 1e-200 | cut -d' ' -f$d),0"
+			p=$(echo 1 1e-200 1e100 1e-200 | cut -d' ' -f$d)
+			echo "bar,2024-01-0${d}T00:00:00Z,SPY,1d,$p,$p,$p,$p,0"
 			echo "equity,2024-01-0$((d + 1))T00:00:00Z,0,$(echo 100 101 100 102 | cut -d' ' -f$d),0,0,0,0"
 		done
 	} > "$BATS_TEST_TMPDIR/bench.csv"

@@ -136,8 +136,8 @@ within() {
 		> "$BATS_TEST_TMPDIR/bh.csv"
 	# the tenth bar's close made 0 (a vendor's bar of zeros), its day
 	# valued at the close before it: the same as that bar at that close
-	awk -F, -v OFS=, '$1 == "bar" && ++n == 10 { $8 = 0 } 1' "$BATS_TEST_TMPDIR/bh.csv" > "$BATS_TEST_TMPDIR/z.csv"
-	awk -F, -v OFS=, '$1 == "bar" && ++n == 10 { $8 = c } $1 == "bar" { c = $8 } 1' "$BATS_TEST_TMPDIR/bh.csv" \
+	awk -F, -v OFS=, '$1 == "bar" && ++n == 10 { $5 = $6 = $7 = $8 = 0 } 1' "$BATS_TEST_TMPDIR/bh.csv" > "$BATS_TEST_TMPDIR/z.csv"
+	awk -F, -v OFS=, '$1 == "bar" && ++n == 10 { $5 = $6 = $7 = $8 = c } $1 == "bar" { c = $8 } 1' "$BATS_TEST_TMPDIR/bh.csv" \
 		> "$BATS_TEST_TMPDIR/same.csv"
 	day=$(awk -F, '$1 == "bar" && ++n == 10 { print $2 }' "$BATS_TEST_TMPDIR/bh.csv")
 	run -0 --separate-stderr qts-report -c -b YHOO "$BATS_TEST_TMPDIR/z.csv"
