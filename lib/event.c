@@ -218,6 +218,24 @@ void qts_report_in_input_why(const qts_event *ev, const char *prog, char *err, s
 		 qts_type_name(ev->type), prog);
 }
 
+int qts_bar_overlaps(qts_tf tf, int64_t last, int64_t ts)
+{
+	if (last == QTS_TS_MIN || ts <= last)
+		return 0;
+	int64_t slack = tf.unit == 's' || tf.unit == 'm' || tf.unit == 'h' ? 0 : 3 * 3600 * QTS_NS_PER_SEC;
+	return ts < qts_tf_end(tf, last) - slack;
+}
+
+void qts_bar_overlap_why(const qts_event *bar, int64_t last, char *err, size_t n)
+{
+	char at[40], before[40];
+	qts_time_format(bar->ts, at);
+	qts_time_format(last, before);
+	snprintf(err, n, "bar %s %s at %s starts before the symbol's last bar of that timeframe ends (%s + %s): "
+		 "bars of a symbol do not overlap, and the time they share would count twice", bar->symbol,
+		 bar->bar.tf, at, before, bar->bar.tf);
+}
+
 int qts_last_bar_again(const qts_last_bar *b, const qts_event *bar, const char *twice, char *err, size_t n)
 {
 	if (bar->ts == b->ts && memcmp(b->v, &bar->bar.open, sizeof b->v) == 0)

@@ -747,6 +747,26 @@ static inline void qts_last_bar_keep(qts_last_bar *b, const qts_event *bar)
 int qts_last_bar_again(const qts_last_bar *b, const qts_event *bar, const char *twice, char *err, size_t n);
 /* That message alone, for a bar known to be another. */
 void qts_bar_again_why(const qts_event *bar, const char *twice, char *err, size_t n);
+/* Whether a bar of tf at ts, after the last bar of its symbol and tf at
+ * last (ts > last; QTS_TS_MIN: none), starts before that one ends: 1h
+ * bars at 14:00 and 14:30 (two feeds in one file, a timeframe guessed
+ * too long) hold the half hour between twice, and every stage would
+ * count it twice (an indicator, a bar's fills), where the reader sees
+ * them in order, by their ends.  Days, weeks and months are given the
+ * hours a change of offset takes from a local day, as qts-resample's
+ * are (qts-events(5): the bar after a short day starts before its end). */
+int qts_bar_overlaps(qts_tf tf, int64_t last, int64_t ts);
+/* The same, in one comparison for a bar of a fixed length ns
+ * (qts_tf_ns(tf); 0 for months, worked out in full): a bar that starts
+ * ns or more after the last one's start does not overlap it. */
+static inline int qts_bar_overlaps_fast(qts_tf tf, int64_t ns, int64_t last, int64_t ts)
+{
+	if (__builtin_expect(ns > 0 && (uint64_t)ts - (uint64_t)last >= (uint64_t)ns, 1))
+		return 0;
+	return qts_bar_overlaps(tf, last, ts);
+}
+/* Why bar overlaps the last of its symbol and timeframe, at last. */
+void qts_bar_overlap_why(const qts_event *bar, int64_t last, char *err, size_t n);
 /* A fill, an order update or a position: an account's news, dated when it
  * happened rather than when a stream's time reached it (a fill at a bar's
  * open follows that bar, known at its end), so it may come after events

@@ -205,6 +205,7 @@ typedef struct qts_strat_tfs {
 		double last_v[5];  /* or that bar again: its open ... volume */
 	} seen[QTS_STRAT_TFS];
 	char drive[QTS_WORD_MAX]; /* the driving timeframe, canonical; "" before a bar */
+	int64_t overlapped; /* QTS_STRAT_OVERLAP: the start of the bar overlapped */
 } qts_strat_tfs;
 
 /* The series a bar feeds, as a mask: bit 0 when its timeframe drives the
@@ -215,15 +216,29 @@ typedef struct qts_strat_tfs {
  * is the symbol's last bar of that timeframe again, the same in every
  * field (delivered twice, or by qts-resample -k): passed on, counted
  * once; QTS_STRAT_NOT_AFTER when it is another bar, not after that one
- * (a second bar for one time would count twice in every indicator). */
+ * (a second bar for one time would count twice in every indicator);
+ * QTS_STRAT_OVERLAP when it starts before that one ends. */
 #define QTS_STRAT_NOT_AFTER (-2)
 #define QTS_STRAT_REPEAT (-3)
+/* A bar that starts before the last of its timeframe ends
+ * (qts_bar_overlaps): that one's time in the tfs' overlapped. */
+#define QTS_STRAT_OVERLAP (-4)
 
 /* A bar of t's timeframe that is not after its last. */
 static inline int qts_strat_not_after(const struct qts_strat_tf *t, const qts_event *bar)
 {
 	return bar->ts == t->last && memcmp(t->last_v, &bar->bar.open, sizeof t->last_v) == 0
 	       ? QTS_STRAT_REPEAT : QTS_STRAT_NOT_AFTER;
+}
+
+/* A bar of t's timeframe after its last that starts before that one ends:
+ * QTS_STRAT_OVERLAP, noted in s; else 0. */
+static inline int qts_strat_overlap(qts_strat_tfs *s, const struct qts_strat_tf *t, const qts_event *bar)
+{
+	if (__builtin_expect(!qts_bar_overlaps_fast(t->parsed, t->ns, t->last, bar->ts), 1))
+		return 0;
+	s->overlapped = t->last;
+	return QTS_STRAT_OVERLAP;
 }
 
 /* The bar t's timeframe has last. */
@@ -247,6 +262,8 @@ static inline int qts_strat_route_fast(qts_strat_tfs *s, const char *drive, cons
 	    !__builtin_add_overflow(bar->ts, t->ns, &end)) {
 		if (__builtin_expect(bar->ts <= t->last, 0))
 			return qts_strat_not_after(t, bar);
+		if (__builtin_expect(qts_strat_overlap(s, t, bar), 0))
+			return QTS_STRAT_OVERLAP;
 		qts_strat_tf_last(t, bar);
 		*mask = t->mask;
 		*known = end;

@@ -41,6 +41,7 @@ struct sym {
 	 * (qts_field_key_eq), the tf's length, the position and the prices. */
 	qts_field_key nkey, tkey;
 	int64_t tf_ns;
+	qts_tf tfv; /* the tf parsed, for bars that overlap (bar_new) */
 	double pos, avg, last; /* last is NaN until a price is seen */
 	double mult;           /* money per point per unit: 1 for a share */
 	int contract;          /* an instrument's: priced at 0 and below too (see has_price) */
@@ -1917,7 +1918,10 @@ static inline __attribute__((always_inline)) int64_t bar_known(struct sym *s, co
 		qts_tf tf;
 		QTS_SET(s->tf, ev->bar.tf);
 		qts_field_key_set(&s->tkey, s->tf);
-		s->tf_ns = qts_tf_parse(ev->bar.tf, &tf) == 0 ? qts_tf_ns(tf) : 0;
+		if (qts_tf_parse(ev->bar.tf, &tf) != 0)
+			tf = (qts_tf){ 0, 0 };
+		s->tf_ns = qts_tf_ns(tf);
+		s->tfv = tf;
 		s->bar.ts = QTS_TS_MIN;
 	}
 	int64_t end;
@@ -1927,13 +1931,18 @@ static inline __attribute__((always_inline)) int64_t bar_known(struct sym *s, co
 }
 
 /* s's bar ev (bar_known has seen it) is new (0: it goes on), the same
- * again (1: passed on, not acted on again) or another for a time had (-1,
- * as in qts-strategy and qts-sim: its return would count twice in the
- * volatility, its close move a stop twice). */
+ * again (1: passed on, not acted on again) or another for a time had, or
+ * one that starts before the last ends (-1, as in qts-strategy and
+ * qts-sim: its return would count twice in the volatility, its close
+ * move a stop twice). */
 static inline int bar_new(qts_risk *r, struct sym *s, const qts_event *ev)
 {
 	if (__builtin_expect(ev->ts <= s->bar.ts, 0))
 		return qts_last_bar_again(&s->bar, ev, "count twice", r->error, sizeof r->error);
+	if (__builtin_expect(qts_bar_overlaps_fast(s->tfv, s->tf_ns, s->bar.ts, ev->ts), 0)) {
+		qts_bar_overlap_why(ev, s->bar.ts, r->error, sizeof r->error);
+		return -1;
+	}
 	qts_last_bar_keep(&s->bar, ev);
 	return 0;
 }
@@ -1971,7 +1980,9 @@ static inline int plain_next_bar(qts_risk *r, const qts_event *ev)
 	struct sym *s = r->sym + next;
 	int64_t end;
 	if (__builtin_expect(!qts_field_key_eq(&s->nkey, s->name, ev->symbol) || !qts_field_key_eq(&s->tkey, s->tf, ev->bar.tf) ||
-				     s->tf_ns <= 0 || ev->ts <= s->bar.ts || s->nrest || s->delisted,
+				     s->tf_ns <= 0 || ev->ts <= s->bar.ts || s->nrest || s->delisted ||
+				     /* starts before the last ends: bar_new refuses it */
+				     (uint64_t)ev->ts - (uint64_t)s->bar.ts < (uint64_t)s->tf_ns,
 			     0))
 		return plain_bar(r, ev);
 	r->lastsym = next;
@@ -2134,6 +2145,8 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 			qts_ck_fail(c, "%s: sector %d", name, s->sector);
 		qts_ck_str(c, s->tf, sizeof s->tf);
 		qts_field_key_set(&s->tkey, s->tf);
+		if (c->loading && qts_tf_parse(s->tf, &s->tfv) != 0)
+			s->tfv = (qts_tf){ 0, 0 };
 		qts_ck_i64(c, &s->tf_ns);
 		qts_ck_f64(c, &s->prev_close);
 		qts_ck_i64(c, &s->bar.ts);

@@ -28,6 +28,7 @@ typedef struct sym {
 	int quiet;   /* a bar of it does nothing but mark it (see is_quiet) */
 	int delisted;
 	qts_tf tfv;  /* cache: the last bar's tf (below) parsed */
+	int64_t tf_ns; /* and qts_tf_ns of it, for bars that overlap (process_bar) */
 	qts_pos pos;
 	/* The last bar of that tf: its time and its open ... volume, for a
 	 * bar again (bar_again); QTS_TS_MIN before one. */
@@ -1379,6 +1380,7 @@ static __attribute__((noinline)) void bar_tf(sym *y, const qts_event *ev)
 {
 	if (qts_tf_parse(ev->bar.tf, &y->tfv) < 0)
 		y->tfv = (qts_tf){ 0, 0 };
+	y->tf_ns = qts_tf_ns(y->tfv);
 	QTS_SET(y->tf, ev->bar.tf);
 	qts_field_key_set(&y->tfk, y->tf);
 	y->bar.ts = QTS_TS_MIN;
@@ -1857,6 +1859,14 @@ static inline int closes_group(const qts_sim *s, int same_ts, int drives, int64_
 	return s->have_group && (drives ? !same_ts : end > s->group_close);
 }
 
+/* A bar that starts before y's last of its timeframe ends: its orders
+ * would be worked twice on the time the two share. */
+static __attribute__((noinline, cold)) int bar_overlaps(qts_sim *s, const sym *y, const qts_event *ev)
+{
+	qts_bar_overlap_why(ev, y->bar.ts, s->error, sizeof s->error);
+	return -1;
+}
+
 /* A bar in: passed on (it holds no number qts-sim made, so put's checks
  * are not needed), then acted on. */
 static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const qts_event *ev)
@@ -1874,6 +1884,8 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 		  * orders would be worked on two versions of one interval */
 		 (again = qts_last_bar_again(&y->bar, ev, "work its orders twice", s->error, sizeof s->error)) < 0)
 		return -1;
+	else if (__builtin_expect(qts_bar_overlaps_fast(y->tfv, y->tf_ns, y->bar.ts, ev->ts), 0))
+		return bar_overlaps(s, y, ev);
 	/* as a bar of the group's time: one of a new time came through
 	 * new_group_bar, which closed the group, or let the bar join it */
 	if (__builtin_expect(!y->tfv_drives, 0) &&
@@ -2356,6 +2368,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 			roll_ck(c, &y->roll);
 		qts_ck_str(c, y->tf, sizeof y->tf);
 		qts_ck_tf(c, &y->tfv);
+		y->tf_ns = qts_tf_ns(y->tfv);
 		qts_ck_int(c, &y->drive), qts_ck_tf(c, &y->drive_tf), qts_ck_i64(c, &y->drive_to);
 		y->tfv_drives = tf_is_drive(y, y->tfv);
 		qts_ck_i64(c, &y->bar.ts);

@@ -74,6 +74,8 @@ int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs,
 		if (qts_field_eq(s->seen[i].tf, bar->bar.tf)) {
 			if (bar->ts <= s->seen[i].last)
 				return qts_strat_not_after(&s->seen[i], bar);
+			if (qts_strat_overlap(s, &s->seen[i], bar))
+				return QTS_STRAT_OVERLAP;
 			qts_strat_tf_last(&s->seen[i], bar);
 			routed(&s->seen[i], bar, mask, known);
 			return 0;

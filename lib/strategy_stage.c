@@ -389,6 +389,11 @@ static struct sym *route_bar(struct host *h, const qts_event *ev, unsigned *mask
 		h->stop = 1;
 		return NULL;
 	}
+	if (__builtin_expect(*routed == QTS_STRAT_OVERLAP, 0)) {
+		qts_bar_overlap_why(ev, s->tfs.overlapped, h->err, sizeof h->err);
+		h->stop = 1;
+		return NULL;
+	}
 	return s;
 }
 

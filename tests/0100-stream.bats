@@ -186,6 +186,42 @@ sys.stdout.buffer.write(bar + b"\x93" + s("zork") + s("x") + b"\xdb" + struct.pa
 	[ "${stderr_lines[-1]}" = "qts-sim: write error: Cannot allocate memory" ]
 }
 
+@test "qts-strategy, qts-risk, qts-sim: a bar that starts before the last of its symbol and timeframe ends is refused; a day after a short one (a change of offset) is not" {
+	# 1h bars at 14:00 and 14:30 (two feeds in one file): the half hour
+	# between counted twice, the orders worked twice on it
+	printf 'bar,2024-01-02T14:00:00Z,A,1h,10,11,9,10,100\nbar,2024-01-02T14:30:00Z,A,1h,10,11,9,10,100\n' > "$BATS_TEST_TMPDIR/o.csv"
+	why="o.csv:2: bar A 1h at 2024-01-02T14:30:00Z starts before the symbol's last bar of that timeframe ends (2024-01-02T14:00:00Z + 1h): bars of a symbol do not overlap, and the time they share would count twice"
+	for prog in "qts-strategy -e target=close" "qts-risk" "qts-risk --max-position 5" "qts-sim"; do
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/o.csv"
+		[ "$stderr" = "${prog%% *}: $BATS_TEST_TMPDIR/$why" ] || { echo "$prog: $stderr"; false; }
+		[ "${lines[0]}" = "bar,2024-01-02T14:00:00Z,A,1h,10,11,9,10,100" ]
+		[[ "${lines[${#lines[@]}-1]}" == system,*,error,* ]]
+	done
+	run -1 --separate-stderr qts pipe 'qts-strategy -e target=close | qts-risk | qts-sim' "$BATS_TEST_TMPDIR/o.csv"
+	[[ "$stderr" == *"$why" ]]
+	# and in msgpack, read by the same reader
+	qts cat -M "$BATS_TEST_TMPDIR/o.csv" > "$BATS_TEST_TMPDIR/o.mp"
+	run -1 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/o.mp"
+	[[ "$stderr" == *"bar A 1h at 2024-01-02T14:30:00Z starts before the symbol's last bar"* ]]
+	# a month that starts in the middle of the one before
+	printf 'bar,2024-01-01T00:00:00Z,A,1M,10,11,9,10,100\nbar,2024-01-15T00:00:00Z,A,1M,10,11,9,10,100\n' > "$BATS_TEST_TMPDIR/m.csv"
+	for prog in "qts-strategy -e target=close" "qts-risk" "qts-sim"; do
+		run -1 --separate-stderr $prog "$BATS_TEST_TMPDIR/m.csv"
+		[[ "$stderr" == *"m.csv:2: bar A 1M at 2024-01-15T00:00:00Z starts before"* ]] || { echo "$prog: $stderr"; false; }
+	done
+	# days at New York's midnight: 23 hours apart where the clocks go
+	# forward, as qts-resample -z America/New_York writes them
+	printf 'bar,2024-03-09T05:00:00Z,A,1d,10,11,9,10,100\nbar,2024-03-10T05:00:00Z,A,1d,10,11,9,10,100\nbar,2024-03-11T04:00:00Z,A,1d,10,11,9,10,100\n' > "$BATS_TEST_TMPDIR/d.csv"
+	for prog in "qts-strategy -e target=close" "qts-risk" "qts-sim"; do
+		run -0 $prog "$BATS_TEST_TMPDIR/d.csv"
+	done
+	# bars of two timeframes of a symbol overlap as they should
+	printf 'bar,2024-01-02T14:00:00Z,A,30m,10,11,9,10,100\nbar,2024-01-02T14:00:00Z,A,1h,10,11,9,10,100\nbar,2024-01-02T14:30:00Z,A,30m,10,11,9,10,100\n' > "$BATS_TEST_TMPDIR/t.csv"
+	for prog in "qts-strategy -e target=close" "qts-risk" "qts-sim"; do
+		run -0 $prog "$BATS_TEST_TMPDIR/t.csv"
+	done
+}
+
 @test "a bar whose high is below its low, whose open or close is outside them, or whose volume is negative, is refused by every reader, CSV and msgpack" {
 	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,10,9,11,10,1000\n' > "$BATS_TEST_TMPDIR/hl.csv"
 	printf 'bar,2014-01-01,A,1d,10,11,9,10,1000\nbar,2014-01-02,A,1d,10,11,9,10,-1000\n' > "$BATS_TEST_TMPDIR/vol.csv"
