@@ -232,14 +232,8 @@ static inline int qts_strat_not_after(const struct qts_strat_tf *t, const qts_ev
 }
 
 /* A bar of t's timeframe after its last that starts before that one ends:
- * QTS_STRAT_OVERLAP, noted in s; else 0. */
-static inline int qts_strat_overlap(qts_strat_tfs *s, const struct qts_strat_tf *t, const qts_event *bar)
-{
-	if (__builtin_expect(!qts_bar_overlaps_fast(t->parsed, t->ns, t->last, bar->ts), 1))
-		return 0;
-	s->overlapped = t->last;
-	return QTS_STRAT_OVERLAP;
-}
+ * QTS_STRAT_OVERLAP, noted in s; else 0 (strat_bars.c). */
+int qts_strat_overlap(qts_strat_tfs *s, const struct qts_strat_tf *t, const qts_event *bar);
 
 /* The bar t's timeframe has last. */
 static inline void qts_strat_tf_last(struct qts_strat_tf *t, const qts_event *bar)
@@ -262,7 +256,11 @@ static inline int qts_strat_route_fast(qts_strat_tfs *s, const char *drive, cons
 	    !__builtin_add_overflow(bar->ts, t->ns, &end)) {
 		if (__builtin_expect(bar->ts <= t->last, 0))
 			return qts_strat_not_after(t, bar);
-		if (__builtin_expect(qts_strat_overlap(s, t, bar), 0))
+		/* a start less than a bar after the last's: the call finds
+		 * out whether the two overlap (a day after a short one does
+		 * not) */
+		if (__builtin_expect((uint64_t)bar->ts - (uint64_t)t->last < (uint64_t)t->ns, 0) &&
+		    qts_strat_overlap(s, t, bar))
 			return QTS_STRAT_OVERLAP;
 		qts_strat_tf_last(t, bar);
 		*mask = t->mask;

@@ -67,6 +67,14 @@ static __attribute__((noinline)) int route_new(qts_strat_tfs *s, const char *dri
 	return 0;
 }
 
+int qts_strat_overlap(qts_strat_tfs *s, const struct qts_strat_tf *t, const qts_event *bar)
+{
+	if (!qts_bar_overlaps_fast(t->parsed, t->ns, t->last, bar->ts))
+		return 0;
+	s->overlapped = t->last;
+	return QTS_STRAT_OVERLAP;
+}
+
 int qts_strat_route(qts_strat_tfs *s, const char *drive, const char *const *tfs, size_t ntf,
 		    const qts_event *bar, unsigned *mask, int64_t *known)
 {
