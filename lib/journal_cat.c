@@ -1,7 +1,7 @@
 /* journal_cat.c — `qts journal cat FILE...`: a journal replayed as a
  * stream.  Blocks are checked (the header's CRC-16, the records' CRC-32
- * and length, the header's count and times against the records) before
- * their records go out; blocks wholly outside --from/--to by a header
+ * and length; a header written before the CRC-16, its count and times
+ * against the records) before their records go out; blocks wholly outside --from/--to by a header
  * under its CRC-16 are not parsed.  A corrupt
  * block stops the replay with its offset, after every record before it;
  * --salvage skips it instead and counts what was lost.  A torn block at
@@ -59,11 +59,12 @@ static int outside(const replay *r, const qts_journal_block *b)
 }
 
 /* A block at off, checked and inflated: its record bytes, or -1 with why.
- * *b gets its header when there is one (size 0 when not).  Its records
- * are checked against the header (qts_journal_check) unless the header,
- * under its CRC-16, says none of them is asked for: one written before
- * the CRC-16 is believed only once they agree with it, so it is never
- * skipped on its word alone. */
+ * *b gets its header when there is one (size 0 when not).  A header under
+ * its CRC-16 is believed, as a restart's count believes it: reading its
+ * records again to check them against it would cost a replay a third of
+ * its time, for records that go out the same whatever the header says.
+ * One written before the CRC-16 is believed only once its records agree
+ * with it (qts_journal_check), so it is never skipped on its word alone. */
 static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, size_t whylen, int *torn)
 {
 	unsigned char head[QTS_JOURNAL_HEAD];
@@ -85,8 +86,7 @@ static long block_at(replay *r, uint64_t off, qts_journal_block *b, char *why, s
 		return -1;
 	}
 	long got = qts_journal_inflate(r->blk, b, r->out, QTS_JOURNAL_BLOCK_MAX, why, whylen);
-	if (got >= 0 && !(b->checked && outside(r, b)) &&
-	    qts_journal_check(r->out, (size_t)got, b, r->path, why, whylen) < 0) {
+	if (got >= 0 && !b->checked && qts_journal_check(r->out, (size_t)got, b, r->path, why, whylen) < 0) {
 		b->size = 0; /* its count is not to be believed */
 		return -1;
 	}

@@ -11,8 +11,7 @@
  * holds the CRC-32 and the length of its records.  Blocks written before
  * the CRC-16 (flags FEXTRA alone, a header of 40 bytes) are still read:
  * their header is believed only once their records, inflated, agree with
- * it.  A reader of a block's records checks its count and times
- * against them.  A block is written with one write(2) and, per --sync,
+ * it.  A block is written with one write(2) and, per --sync,
  * fsync(2): after a crash the file is whole blocks and at most one torn
  * block at its end, which the next writer cuts.  The layout follows BGZF's (SAM/BAM
  * specification, section 4.1), whose blocks are gzip members too.

@@ -540,17 +540,17 @@ EOF
 	[[ "$stderr" == *"qts journal cat: --salvage: skipped 1 corrupt region, $2 bytes, at least 0 records lost" ]]
 }
 
-@test "qts journal cat: a header under a CRC-16 that holds, whose count or times are not its records' (a crafted file), is caught when its records are read" {
+# A header under a CRC-16 is believed: a replay does not read its records
+# twice to check it (a third of its time), and they go out as they are.
+@test "qts journal cat: a header under a CRC-16 that holds is believed, its records going out as they are; one of no block's (a crafted file) is refused" {
 	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
 	set -- $(blocks "$T/j" | sed -n 3p)
 	cp "$T/j" "$T/bad"
 	header "$T/bad" 3 count $(($3 + 1)) recrc
-	run -1 --separate-stderr qts journal cat "$T/bad"
-	[ "$stderr" = "qts journal cat: $T/bad: byte $1: a corrupt block (its header counts $(($3 + 1)) records, its data holds $3); --salvage skips it" ]
+	qts journal cat "$T/bad" | cmp - "$T/bars.csv"
 	cp "$T/j" "$T/bad"
 	header "$T/bad" 3 first_ts 0 recrc
-	run -1 --separate-stderr qts journal cat "$T/bad"
-	[[ "$stderr" == "qts journal cat: $T/bad: byte $1: a corrupt block (its header's times (1970-01-01T00:00:00Z to "*") are not its records' ("*")); --salvage skips it" ]]
+	qts journal cat "$T/bad" | cmp - "$T/bars.csv"
 	# no block's: a count of none
 	cp "$T/j" "$T/bad"
 	header "$T/bad" 3 count 0 recrc
