@@ -254,43 +254,13 @@ int64_t qts_event_known(const qts_event *ev)
 	return qts_tf_end(tf, ev->ts);
 }
 
-void qts_latest_known_bar(qts_latest_known *k, const qts_event *ev)
-{
-	for (int i = 0; i < k->nbars; i++)
-		if (strcmp(k->bars[i].tf, ev->bar.tf) == 0) {
-			k->bar_at = i;
-			if (ev->ts > k->bars[i].ts)
-				k->bars[i].ts = ev->ts;
-			return;
-		}
-	if (k->nbars < QTS_LATEST_TFS) {
-		k->bar_at = k->nbars++;
-		QTS_SET(k->bars[k->bar_at].tf, ev->bar.tf);
-		k->bars[k->bar_at].ts = ev->ts;
-		return;
-	}
-	int64_t end = qts_event_known(ev);
-	if (end > k->bars_end)
-		k->bars_end = end;
-}
-
-/* When an event at ts of timeframe tf became known. */
-static int64_t bar_known(int64_t ts, const char *tf)
-{
-	qts_tf t;
-	return qts_tf_parse(tf, &t) < 0 ? ts : qts_tf_end(t, ts);
-}
-
 int64_t qts_latest_known_time(const qts_latest_known *k, int64_t dflt)
 {
-	if (!k->any)
-		return dflt;
-	int64_t t = k->point_ts > k->bars_end ? k->point_ts : k->bars_end;
-	for (int i = 0; i < k->nbars; i++) {
-		int64_t end = bar_known(k->bars[i].ts, k->bars[i].tf);
-		t = end > t ? end : t;
-	}
-	return t;
+	if (!k->bar)
+		return k->point ? k->point_ts : dflt;
+	qts_tf tf;
+	int64_t bar = qts_tf_parse(k->bar_tf, &tf) < 0 ? k->bar_ts : qts_tf_end(tf, k->bar_ts);
+	return k->point && k->point_ts > bar ? k->point_ts : bar;
 }
 
 /* A report's symbol's last report time, or NULL when it has none yet. */

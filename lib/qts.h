@@ -651,32 +651,24 @@ int64_t qts_event_known(const qts_event *ev);
 /* When the latest of the events a stage wrote became known, by which
  * the failure that ends its stream is dated, so that the stream stays in
  * order: the writer's and `qts pipe`'s for each of its stages, alike.
- * The latest time of an event not a bar, and the latest start of the
- * bars of each timeframe (a stream has few), whose end is found only
- * when asked; bars of timeframes past QTS_LATEST_TFS, their latest end
- * at once.  Zero it before the first. */
-#define QTS_LATEST_TFS 8
+ * The latest time of an event not a bar, and the last bar: a stream's
+ * bars come in the order of their ends (qts_time_order), so the last is
+ * the latest known, whose end is found only when asked.  Zero it before
+ * the first. */
 typedef struct qts_latest_known {
-	int any;
-	int nbars, bar_at; /* bars[bar_at]: the last bar's timeframe */
-	int64_t point_ts, bars_end;
-	struct { char tf[QTS_WORD_MAX]; int64_t ts; } bars[QTS_LATEST_TFS];
+	int point, bar; /* whether an event not a bar, a bar, was noted */
+	int64_t point_ts, bar_ts;
+	char bar_tf[QTS_WORD_MAX];
 } qts_latest_known;
-void qts_latest_known_bar(qts_latest_known *k, const qts_event *ev); /* a bar of another timeframe */
 static inline void qts_latest_known_note(qts_latest_known *k, const qts_event *ev)
 {
-	if (!k->any) {
-		k->point_ts = k->bars_end = INT64_MIN;
-		k->any = 1;
-	}
-	if (ev->type != QTS_BAR) {
-		if (ev->ts > k->point_ts)
-			k->point_ts = ev->ts;
-	} else if (k->nbars && strcmp(k->bars[k->bar_at].tf, ev->bar.tf) == 0) {
-		if (ev->ts > k->bars[k->bar_at].ts)
-			k->bars[k->bar_at].ts = ev->ts;
-	} else {
-		qts_latest_known_bar(k, ev);
+	if (ev->type == QTS_BAR) {
+		k->bar = 1;
+		k->bar_ts = ev->ts;
+		memcpy(k->bar_tf, ev->bar.tf, sizeof k->bar_tf);
+	} else if (ev->ts > k->point_ts || !k->point) {
+		k->point = 1;
+		k->point_ts = ev->ts;
 	}
 }
 /* The time: the latest an event noted became known; dflt when none. */
