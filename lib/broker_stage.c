@@ -1140,6 +1140,21 @@ static int on_market(engine *e, const qts_event *ev)
 	e->in_call++;
 	int rc = e->ops->market(e->b, ev, &e->out, err);
 	e->in_call--;
+	/* A market event the broker refused (a second bar at one time) is
+	 * not written: what it wrote before refusing goes out, then the
+	 * error, as qts-sim does.  Only the paper broker acts on market data
+	 * (a live broker has no market call and passes every event above),
+	 * and it refuses before its books take the event, so nothing written
+	 * stands on the refused one. */
+	if (rc < 0) {
+		size_t k;
+		for (k = 0; k < e->out.n && !same_market(&e->out.ev[k], ev); k++)
+			;
+		if (write_out(e, 0, k) < 0)
+			return -1;
+		qts_evbuf_clear(&e->out);
+		return fail(e, "%s", err);
+	}
 	/* The event in the broker's own place among its events, or first. */
 	size_t k;
 	for (k = 0; k < e->out.n; k++)
@@ -1153,7 +1168,7 @@ static int on_market(engine *e, const qts_event *ev)
 			return -1;
 		qts_evbuf_clear(&e->out);
 	}
-	return rc < 0 ? fail(e, "%s", err) : 0;
+	return 0;
 }
 
 /* An event other than market data at ts goes by now. */

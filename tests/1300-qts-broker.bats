@@ -51,6 +51,21 @@ same_as_sim() {
 	grep -A1 '^equity,2024-01-02T22:00:00Z,99950,100005,' broker.csv | grep -q '^risk,2024-01-03T09:05:00Z,'
 }
 
+@test "paper: another bar of a symbol for one time is refused before it is written, as in qts-sim" {
+	# the fill and the equity the bars before it closed go out, the
+	# refused bar does not: the error follows the last whole record
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,11,9,10.5,100' 'bar,2024-01-02T00:00:00Z,B,1d,10,11,9,10.5,100' \
+		'target,2024-01-03T00:00:00Z,A,5,qty,s' 'bar,2024-01-03T00:00:00Z,A,1d,10,11,9,10.5,100' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,12,9,10.5,100' > other.csv
+	run -1 --separate-stderr qts-sim other.csv
+	sed -e 's/,qts-sim,error,"other.csv:5: /,qts-broker,error,"other.csv:5: paper: /' <<< "$output" > sim.csv
+	run -1 --separate-stderr qts-broker paper other.csv
+	diff sim.csv - <<< "$output"
+	grep -q '^fill,2024-01-03T00:00:00Z,A,' <<< "$output"
+	[ "$(grep -c '^bar,2024-01-03T00:00:00Z,A,' <<< "$output")" = 1 ]
+	[ "$stderr" = "qts-broker: other.csv:5: paper: bar A 1d at 2024-01-03T00:00:00Z is not after the symbol's last bar of that timeframe, nor that bar again: another bar for one time would work its orders twice" ]
+}
+
 @test "paper: a share priced 0 keeps its last price and is said, as in qts-sim" {
 	printf '%s\n' 'target,2024-01-01T00:00:00Z,A,100,qty,x' \
 		'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,100' \
