@@ -167,6 +167,12 @@ typedef struct node {
 	chain *c;
 	size_t index;
 	uint64_t in;               /* events put into it: its input's line, in CSV */
+	/* the latest time put into it, and its bar's timeframe: a failure
+	 * before it emitted anything is dated by them, as its program's
+	 * runtime dates it by the latest event it read (qts_writer_date_unwritten) */
+	int64_t in_latest;
+	char in_latest_tf[QTS_WORD_MAX];
+	int in_any;
 	/* when the latest event it emitted became known: the time its
 	 * failure event takes, as its writer would stamp it */
 	qts_latest_known latest;
@@ -236,10 +242,25 @@ static inline void emitted(node *from, node *to, const qts_event *ev)
 	}
 }
 
+/* The latest time put into stage to, as the runtime counts what it reads
+ * (count_in): a later time, or the first event. */
+static inline void note_in(node *to, const qts_event *ev)
+{
+	if (__builtin_expect(ev->ts > to->in_latest || !to->in_any, 0)) {
+		to->in_any = 1;
+		to->in_latest = ev->ts;
+		if (ev->type == QTS_BAR)
+			memcpy(to->in_latest_tf, ev->bar.tf, sizeof to->in_latest_tf);
+		else
+			to->in_latest_tf[0] = '\0';
+	}
+}
+
 /* An event into stage to's put. */
 static inline int put_into(node *to, const qts_event *ev)
 {
 	to->in++;
+	note_in(to, ev);
 	qts_progname = to->st.name;
 	if (__builtin_expect(to->st.ops->put(to->st.eng, ev) < 0, 0))
 		return stopped(to->c, to->index, 0);
@@ -399,10 +420,19 @@ static void last_upstream(const chain *c)
 }
 
 /* When the latest event stage k wrote became known, as its writer would
- * stamp the system event that ends its stream. */
+ * stamp the system event that ends its stream; before it wrote any, when
+ * the latest it was put became known (qts_writer_fail). */
 static int64_t last_known(const node *f)
 {
-	return qts_latest_known_time(&f->latest, 0);
+	int64_t dflt = 0;
+	if (f->in_any) {
+		qts_event ev;
+		qts_event_init(&ev, f->in_latest_tf[0] ? QTS_BAR : QTS_SYSTEM, f->in_latest);
+		if (f->in_latest_tf[0])
+			QTS_SET(ev.bar.tf, f->in_latest_tf);
+		dflt = qts_event_known(&ev);
+	}
+	return qts_latest_known_time(&f->latest, dflt);
 }
 
 /* Stage k failed, why, and says so naming where (NULL: nowhere).  As in
@@ -497,6 +527,7 @@ static int stopped(chain *c, size_t k, int at_end)
 static int put_first(chain *c, const qts_event *ev)
 {
 	node *first = &c->node[0];
+	note_in(first, ev);
 	if (__builtin_expect(first->st.ops->put(first->st.eng, ev) < 0, 0))
 		return stopped(c, 0, 0);
 	return 0;
@@ -712,6 +743,22 @@ static void chain_free(void *eng)
 	free(c);
 }
 
+/* The runtime's output is the last stage's: a failure of it before it
+ * wrote anything is dated by what that stage was put, not by the
+ * chain's input (a day's bar it failed on, where the first stage had
+ * read that day's hours and the next), as its program's runtime would. */
+static int chain_input_latest(void *eng, int64_t *ts, const char **tf)
+{
+	chain *c = eng;
+	together(c);
+	const node *d = &c->node[c->n - 1];
+	if (!d->in_any)
+		return 0;
+	*ts = d->in_latest;
+	*tf = d->in_latest_tf;
+	return 1;
+}
+
 /* The runtime reads --feedback only when conf.feedback is set, which is
  * when a stage of the chain took it: one table serves both. */
 static const char *chain_signal_name(void *eng)
@@ -730,6 +777,7 @@ static const qts_stage_ops chain_ops = {
 	.feedback_failed = chain_feedback_failed,
 	.counts = chain_counts,
 	.signal_name = chain_signal_name,
+	.input_latest = chain_input_latest,
 	.free = chain_free,
 };
 

@@ -66,6 +66,12 @@ typedef struct qts_stage_ops {
 	 * stops every stage and the reader hears the last one.  NULL: the
 	 * stage's own. */
 	const char *(*signal_name)(void *eng);
+	/* The latest time the engine's own last stage was put, and its bar's
+	 * timeframe ("": not a bar), when that is not the latest the runtime
+	 * read (qts pipe's chain: its last stage's input): a failure before
+	 * anything was written is dated by it.  1, or 0 when it was put
+	 * nothing; called once before free.  NULL: the runtime's input. */
+	int (*input_latest)(void *eng, int64_t *ts, const char **tf);
 	void (*free)(void *eng);
 	/* Called by the runtime once before the first put: where(ctx) says
 	 * where the event being handled was read (`FILE:LINE`), for the

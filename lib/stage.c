@@ -1816,6 +1816,19 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	static char signal_name[64];
 	if (qts_interrupted && ops->signal_name)
 		QTS_SET(signal_name, ops->signal_name(st.eng));
+	/* A failure before any output is dated by the latest event the
+	 * stage that writes it was put. */
+	int64_t latest_ts = r->in_latest;
+	const char *latest_tf = r->in_latest_tf;
+	int latest_any = r->in_n > 0;
+	char tf_copy[QTS_WORD_MAX];
+	if (ops->input_latest) {
+		latest_any = ops->input_latest(st.eng, &latest_ts, &latest_tf);
+		if (latest_any) {
+			QTS_SET(tf_copy, latest_tf);
+			latest_tf = tf_copy;
+		}
+	}
 	if (ops->free)
 		ops->free(st.eng);
 	/* The last flush may wait on a slow reader: neither the engine (its
@@ -1835,8 +1848,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	if (signal_name[0])
 		qts_progname = signal_name;
-	if (r->w && r->in_n)
-		qts_writer_date_unwritten(r->w, r->in_latest, r->in_latest_tf);
+	if (r->w && latest_any)
+		qts_writer_date_unwritten(r->w, latest_ts, latest_tf);
 	status = qts_finish(r->w, status);
 	restore_output();
 	qts_loop_free(r->loop);

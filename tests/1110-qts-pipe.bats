@@ -11,7 +11,7 @@ setup() {
 }
 
 # same 'PIPELINE' [FILE...]: the shell pipeline (the files given to its
-# first stage) and qts pipe, on the same input ($IN or none): standard
+# first stage) and qts pipe (given $OPTS too), on the same input ($IN or none): standard
 # output, standard error and the exit status agree.  stderr_lines holds
 # qts pipe's messages.
 same() {
@@ -21,7 +21,7 @@ same() {
 	sh_status=0
 	bash -c "$first \"\$@\" ${line#"$first"}" _ "$@" < "$in" > "$T/sh.out" 2> "$T/sh.err" || sh_status=$?
 	status=0
-	qts pipe "$line" "$@" < "$in" > "$T/pipe.out" 2> "$T/pipe.err" || status=$?
+	qts pipe ${OPTS-} "$line" "$@" < "$in" > "$T/pipe.out" 2> "$T/pipe.err" || status=$?
 	cmp "$T/sh.out" "$T/pipe.out"
 	diff "$T/sh.err" "$T/pipe.err"
 	[ "$status" -eq "$sh_status" ]
@@ -211,6 +211,24 @@ needs() {
 	IN=$T/up.csv same 'qts-resample 1w | qts-strategy sma-cross fast=5 slow=20 | qts-sim'
 	[ "${stderr_lines[1]}" = "qts-strategy: the input is incomplete: qts-fetch failed: gone" ]
 	[ "${#stderr_lines[@]}" -eq 3 ]
+}
+
+# A stage that fails before it wrote anything dates its failure when the
+# latest event it read became known, as its program's writer does: qts
+# pipe dated it 0 in a stage before the last, and in the last by what the
+# first stage had read (the hours of the day and the next, on two threads
+# as far as the first had read ahead).
+@test "qts pipe: a failure before a stage wrote anything is dated by what that stage read, as in the shell" {
+	grep ',AAA,' "$T/bars.csv" | head -3 > "$T/day.csv"
+	IN=$T/day.csv same 'qts-resample 2h | qts-sim'
+	[ "$status" -eq 1 ]
+	grep -q '^system,2024-01-02T00:00:00Z,qts-resample,error,-:1: AAA: bars of 1d are longer than 2h$' "$T/pipe.out"
+	qts-fetch --seed 5 --count 30 -t 1h synth:AAA > "$T/hours.csv"
+	for t in 1 2; do
+		OPTS="--threads $t" IN=$T/hours.csv same "qts-resample 1d -p | qts-resample 2h | qts-sim"
+		OPTS="--threads $t" IN=$T/hours.csv same "qts-resample 1d -p | qts-resample 2h"
+		[ "$(tail -n 1 "$T/pipe.out")" = "system,2024-01-02T00:00:00Z,qts-resample,error,-:1: AAA: bars of 1d are longer than 2h" ]
+	done
 }
 
 @test "qts pipe: a failure upstream of the chain is said by every stage, as in the shell" {
