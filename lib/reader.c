@@ -156,7 +156,7 @@ int qts_reader_bad_type(qts_reader *r, const char *s, size_t n)
 				       "stream has none of: remove it (sed '1s/^\\xEF\\xBB\\xBF//')");
 	if (memchr(s, '\0', n))
 		return qts_reader_fail(r, "type: holds a NUL byte");
-	char shown[4 * 32 + 1];
+	char shown[4 * 32 + 1] = ""; /* an empty type writes nothing into it */
 	size_t k = 0, w = 0;
 	for (; k < n && k < 32; k++) /* other bytes as \xNN, the way messages show them */
 		w += (size_t)(s[k] >= 0x20 && s[k] < 0x7f ? snprintf(shown + w, sizeof shown - w, "%c", s[k])

@@ -72,6 +72,19 @@ load helper
 	done
 }
 
+@test "fuzz: an empty type is quoted as empty, not as whatever the stack held (reader.c)" {
+	# a line that starts with a comma: the message showed bytes never
+	# written (a different quote each run, and between qts pipe and the
+	# shell)
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,1,1,1,1,1' ',2024-01-01T00:00:00Z,A' > "$BATS_TEST_TMPDIR/e.csv"
+	for i in 1 2 3; do
+		for p in qts-sim qts-risk "qts-resample 1w" "qts cat"; do
+			run -1 --separate-stderr $p "$BATS_TEST_TMPDIR/e.csv"
+			[ "$stderr" = "${p%% *}: $BATS_TEST_TMPDIR/e.csv:2: '' is not an event type (a lowercase name such as bar); a vendor CSV? read it with qts-fetch" ]
+		done
+	done
+}
+
 @test "fuzz: an array32 header longer than the input is a truncated record, not a huge allocation (reader.c)" {
 	# 0xdd ff ff ff ff: 4294967295 fields, each given room before a byte of them was read.
 	run -1 --separate-stderr sh -c "printf '\335\377\377\377\377\243foo' | qts cat"
