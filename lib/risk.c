@@ -860,19 +860,46 @@ static int put_own(qts_risk *r, const qts_event *ev)
 static int risk_event(qts_risk *r, const char *symbol, const char *rule, const char *action,
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int risk_event(qts_risk *r, const char *symbol, const char *rule, const char *action,
-		      const char *fmt, ...)
+static int risk_event_at(qts_risk *r, int64_t ts, const char *symbol, const char *rule, const char *action,
+			 const char *fmt, va_list ap)
 {
 	qts_event ev;
-	qts_event_init(&ev, QTS_RISK, r->now);
+	qts_event_init(&ev, QTS_RISK, ts);
 	QTS_SET(ev.symbol, symbol);
 	QTS_SET(ev.risk.rule, rule);
 	QTS_SET(ev.risk.action, action);
+	qts_text_vformat(ev.risk.detail, sizeof ev.risk.detail, fmt, ap);
+	return put_own(r, &ev);
+}
+
+static int risk_event(qts_risk *r, const char *symbol, const char *rule, const char *action,
+		      const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	qts_text_vformat(ev.risk.detail, sizeof ev.risk.detail, fmt, ap);
+	int rc = risk_event_at(r, r->now, symbol, rule, action, fmt, ap);
 	va_end(ap);
-	return put_own(r, &ev);
+	return rc;
+}
+
+static int risk_event_on(qts_risk *r, const qts_event *about, const char *rule, const char *action,
+			 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A risk event about an order or target of the input (reduced, refused),
+ * dated no later than it: one dated at a bar's end it came after, known
+ * later than it though in order by its own time (an order at a day bar's
+ * start), would put the order written next back in time, and the next
+ * stage would refuse it.  Never before an event of the engine's own
+ * written already. */
+static int risk_event_on(qts_risk *r, const qts_event *about, const char *rule, const char *action,
+			 const char *fmt, ...)
+{
+	int64_t ts = about->ts >= r->now ? r->now : about->ts > r->out_ts ? about->ts : r->out_ts;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = risk_event_at(r, ts, about->symbol, rule, action, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* Move the view's position to q at price px, as if the trade filled. */
@@ -1551,7 +1578,7 @@ static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char
 	va_start(ap, fmt);
 	vsnprintf(d + n, sizeof d - (size_t)n, fmt, ap);
 	va_end(ap);
-	return risk_event(r, ev->symbol, rule, "reject", "%s", d);
+	return risk_event_on(r, ev, rule, "reject", "%s", d);
 }
 
 static int is_whole(double x)
@@ -1730,7 +1757,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 			q *= c->target_vol / rv;
 			if (whole)
 				q = trunc(q);
-			if (risk_event(r, ev->symbol, "target-vol", "reduce",
+			if (risk_event_on(r, ev, "target-vol", "reduce",
 				       "target %.10g scaled to %.10g: volatility %.6g; target %.10g", nz(want), nz(q), rv,
 				       c->target_vol) < 0)
 				return -1;
@@ -1754,10 +1781,10 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		}
 		if (qf != q) {
 			if (order) {
-				if (risk_event(r, ev->symbol, rule, "reduce", "order %s: qty %.10g reduced to %.10g",
+				if (risk_event_on(r, ev, rule, "reduce", "order %s: qty %.10g reduced to %.10g",
 					       ev->order.id, ev->order.qty, fabs(qf - p)) < 0)
 					return -1;
-			} else if (risk_event(r, ev->symbol, rule, "reduce", "target %.10g reduced to %.10g",
+			} else if (risk_event_on(r, ev, rule, "reduce", "target %.10g reduced to %.10g",
 					      nz(want), nz(qf)) < 0)
 				return -1;
 		}

@@ -774,3 +774,20 @@ stop_live() {
 	grep -q ',max-position,reject,' <<<"$output"
 	[ -z "$stderr" ]
 }
+
+# An order dated at a day bar's start, after that bar (in order by its own
+# time): the risk event that reduces or refuses it is dated no later than
+# it, not at the bar's end, which would put the order written after it
+# back in time for the next stage.
+@test "a risk event about an order of an earlier time than the bar's end is dated at the order's, and the stream stays in order" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'bar,2024-01-01T00:00:00Z,A,1d,10,10,10,10,1000\norder,2024-01-01T00:00:00Z,A,f1,buy,25,market,,,gtc,t\n' > r.csv
+	run -0 qts-risk --max-position 15 r.csv
+	[ "${lines[1]}" = "risk,2024-01-01T00:00:00Z,A,max-position,reduce,order f1: qty 25 reduced to 15" ]
+	[ "${lines[2]}" = "order,2024-01-01T00:00:00Z,A,f1,buy,15,market,,,gtc,t" ]
+	qts-risk --max-position 15 r.csv | qts-sim > out.csv
+	grep -q '^update,2024-01-01T00:00:00Z,A,f1,accepted,' out.csv
+	# refused, likewise
+	run -0 qts-risk --max-position 0 r.csv
+	[[ "${lines[1]}" == "risk,2024-01-01T00:00:00Z,A,max-position,reject,order f1: "* ]]
+}
