@@ -4,13 +4,20 @@
  * of it, which opening the file again cuts.  Fields are separated by tabs,
  * with \\, \t, \n and \r escaped in text; the format is in qts-broker(1).
  *
- *   qts-broker-journal	1
- *   o	ID	SYMBOL	STRATEGY	SIDE	KIND	TIF	QTY	LIMIT	STOP	TS
- *   x	ID	SYMBOL	STRATEGY	SIDE	KIND	TIF	QTY	LIMIT	STOP	TS	STATUS
- *   s	ID
- *   e	ID	STATUS
- *   f	ID	QTY	NOTIONAL
- */
+ *   qts-broker-journal	2
+ *   o	ID	SYMBOL	STRATEGY	SIDE	KIND	TIF	QTY	LIMIT	STOP	TS	EVENT	#CHECK
+ *   x	ID	SYMBOL	STRATEGY	SIDE	KIND	TIF	QTY	LIMIT	STOP	TS	STATUS	EVENT	#CHECK
+ *   s	ID	#CHECK
+ *   e	ID	STATUS	#CHECK
+ *   f	ID	QTY	NOTIONAL	#CHECK
+ *
+ * CHECK is 8 hex digits: the CRC-32 of the file up to the record, the
+ * record's newline included and the checks left out.  A byte changed
+ * fails the record's own check, and a record removed, repeated or moved
+ * fails the next one's: a crash leaves none of these (the file is only
+ * appended to), so each is corruption, refused, not a book to act on.
+ * Version 1 (the same records without checks) is read as before; what
+ * is appended to it carries checks, which are verified. */
 #include "qts_broker_journal.h"
 
 #include <errno.h>
@@ -20,14 +27,19 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
-#define HEADER "qts-broker-journal\t1\n"
-#define MAX_FIELDS 13
+#define HEADER "qts-broker-journal\t2\n"
+#define HEADER_V1 "qts-broker-journal\t1\n"
+#define MAX_FIELDS 13 /* the check apart */
 #define LINE_MAX_BYTES 2048
+#define CHECK_BYTES 10 /* "\t#" and 8 hex digits */
 
 struct qts_broker_journal {
 	int fd; /* -1: in memory */
 	char name[QTS_ERR_MAX / 2];
+	int checked;  /* version 2: every record carries its check */
+	uint32_t crc; /* of the file so far, the checks left out */
 	qts_bj_entry **e;
 	size_t n, cap;
 	size_t *slot; /* open addressing: index + 1, 0 empty */
@@ -350,6 +362,68 @@ static qts_broker_journal *journal_new(const char *name)
 	return j;
 }
 
+/* The CRC-32 crc goes on to with a record's line and its newline. */
+static uint32_t crc_line(uint32_t crc, const char *line, size_t n)
+{
+	crc = (uint32_t)crc32(crc, (const Bytef *)line, (uInt)n);
+	return (uint32_t)crc32(crc, (const Bytef *)"\n", 1);
+}
+
+/* The check ending line[0..*len): 1 with *len cut before its tab and
+ * *check its value, 0 when there is none, -1 when it is not 8 hex digits.
+ * A check is a last field beginning with #, the third or later: the
+ * second is the id, which may begin with # (a sent record of version 1),
+ * and no other field of any record does. */
+static int get_check(const char *line, size_t *len, uint32_t *check)
+{
+	size_t n = *len, tab = n, tabs = 0;
+	for (size_t i = n; i-- > 0;)
+		if (line[i] == '\t') {
+			if (tab == n)
+				tab = i;
+			if (++tabs == 2)
+				break;
+		}
+	if (tabs < 2 || tab + 1 == n || line[tab + 1] != '#')
+		return 0;
+	if (n - tab - 2 != 8)
+		return -1;
+	uint32_t v = 0;
+	for (size_t i = tab + 2; i < n; i++) {
+		char c = line[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		v = v << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	*check = v;
+	*len = tab;
+	return 1;
+}
+
+/* One line (without its newline) checked, the chain taken on, and read:
+ * 0, or -1 with why. */
+static int check_apply(qts_broker_journal *j, const char *line, size_t n, const char **why)
+{
+	uint32_t want = 0;
+	int c = get_check(line, &n, &want);
+	if (c < 0) {
+		*why = "bad check (# and 8 hex digits)";
+		return -1;
+	}
+	if (!c && j->checked) {
+		*why = "no check: every record of a journal of version 2 ends with one";
+		return -1;
+	}
+	uint32_t crc = crc_line(j->crc, line, n);
+	if (c && crc != want) {
+		*why = "the check (CRC-32) fails: this record was changed, or one before it removed, repeated "
+		       "or moved";
+		return -1;
+	}
+	j->crc = crc;
+	return apply(j, line, n, why);
+}
+
 /* The records of buf into j: 0 with *whole (the bytes of whole lines), or
  * -1 with err. */
 static int load(qts_broker_journal *j, const char *buf, size_t len, size_t *whole, char *err)
@@ -358,25 +432,44 @@ static int load(qts_broker_journal *j, const char *buf, size_t len, size_t *whol
 	*whole = 0;
 	if (len == 0)
 		return 0;
-	if (len < hl ? memcmp(buf, HEADER, len) != 0 : memcmp(buf, HEADER, hl) != 0) {
-		snprintf(err, QTS_ERR_MAX, "%s:1: not a qts-broker journal", j->name);
+	if (len < hl && (memcmp(buf, HEADER, len) == 0 || memcmp(buf, HEADER_V1, len) == 0))
+		return 0; /* a torn header */
+	if (len >= hl && (memcmp(buf, HEADER, hl) == 0 || memcmp(buf, HEADER_V1, hl) == 0)) {
+		j->checked = buf[hl - 2] == HEADER[hl - 2];
+	} else {
+		/* the version's digit and the newline apart */
+		if (len >= hl && memcmp(buf, HEADER, hl - 2) == 0)
+			snprintf(err, QTS_ERR_MAX, "%s:1: a qts-broker journal of a version not known", j->name);
+		else
+			snprintf(err, QTS_ERR_MAX, "%s:1: not a qts-broker journal", j->name);
 		return -1;
 	}
-	if (len < hl)
-		return 0; /* a torn header */
+	j->crc = crc_line(0, buf, hl - 1);
 	size_t off = hl;
 	*whole = hl;
 	while (off < len) {
 		line++;
 		const char *nl = memchr(buf + off, '\n', len - off);
-		if (!nl)
-			break; /* torn: cut */
-		size_t n = (size_t)(nl - (buf + off));
 		const char *why = NULL;
-		if (n > LINE_MAX_BYTES)
+		if (!nl) {
+			/* A crash leaves the start of a record; a whole one
+			 * that checks followed by another byte is a record
+			 * whose newline was changed. */
+			size_t n = len - off - 1;
+			uint32_t want;
+			if (len - off > 1 && len - off <= LINE_MAX_BYTES + CHECK_BYTES &&
+			    get_check(buf + off, &n, &want) > 0 && crc_line(j->crc, buf + off, n) == want) {
+				snprintf(err, QTS_ERR_MAX, "%s:%zu: a whole record whose newline was changed, "
+					 "not the torn end a crash leaves", j->name, line);
+				return -1;
+			}
+			break; /* torn: cut */
+		}
+		size_t n = (size_t)(nl - (buf + off));
+		if (n > LINE_MAX_BYTES + CHECK_BYTES)
 			why = "record too long";
 		else
-			apply(j, buf + off, n, &why);
+			check_apply(j, buf + off, n, &why);
 		if (why) {
 			snprintf(err, QTS_ERR_MAX, "%s:%zu: %s", j->name, line, why);
 			return -1;
@@ -424,6 +517,20 @@ static int append(qts_broker_journal *j, const char *line, size_t n, int sync, c
 		snprintf(err, QTS_ERR_MAX, "%s: %s", j->name, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/* line[0..n), room for its check and newline after it, appended with
+ * them: the chain goes on only once it is written. */
+static int append_record(qts_broker_journal *j, char *line, size_t n, int sync, char *err)
+{
+	if (j->fd < 0)
+		return 0;
+	uint32_t crc = crc_line(j->crc, line, n);
+	n += (size_t)sprintf(line + n, "\t#%08x\n", (unsigned)crc);
+	if (append(j, line, n, sync, err) < 0)
+		return -1;
+	j->crc = crc;
 	return 0;
 }
 
@@ -484,16 +591,20 @@ qts_broker_journal *qts_bj_open(const char *path, char *err)
 		qts_bj_close(j);
 		return NULL;
 	}
-	if (whole == 0 && append(j, HEADER, sizeof HEADER - 1, 1, err) < 0) {
-		qts_bj_close(j);
-		return NULL;
+	if (whole == 0) {
+		if (append(j, HEADER, sizeof HEADER - 1, 1, err) < 0) {
+			qts_bj_close(j);
+			return NULL;
+		}
+		j->checked = 1;
+		j->crc = crc_line(0, HEADER, sizeof HEADER - 2);
 	}
 	return j;
 }
 
 static int order_record(qts_broker_journal *j, char kind, const qts_broker_order *o, int status, char *err)
 {
-	char line[LINE_MAX_BYTES + 1];
+	char line[LINE_MAX_BYTES + CHECK_BYTES + 2];
 	size_t n = 0;
 	line[n++] = kind;
 	line[n++] = '\t';
@@ -514,14 +625,13 @@ static int order_record(qts_broker_journal *j, char kind, const qts_broker_order
 		n += (size_t)sprintf(line + n, "\t%s", status == QTS_BJ_DRY ? "dry-run" : qts_status_name(status));
 	if (o->event)
 		n += (size_t)sprintf(line + n, "\t%llu", (unsigned long long)o->event);
-	line[n++] = '\n';
 	if (qts_bj_find(j, o->id)) {
 		snprintf(err, QTS_ERR_MAX, "%s: order id %s journaled already", j->name, o->id);
 		return -1;
 	}
 	/* The one record synced: once it is on the disk the request may go. */
 	qts_bj_entry *e;
-	if (append(j, line, n, 1, err) < 0)
+	if (append_record(j, line, n, 1, err) < 0)
 		return -1;
 	if (!(e = add(j, o))) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
@@ -560,16 +670,15 @@ static qts_bj_entry *record(qts_broker_journal *j, char c, const char *id, char 
 
 int qts_bj_sent(qts_broker_journal *j, const char *id, char *err)
 {
-	char line[LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES + CHECK_BYTES + 2];
 	size_t n;
 	qts_bj_entry *e = record(j, 's', id, line, &n, err);
 	if (!e)
 		return -1;
 	if (e->state != QTS_BJ_INTENT)
 		return 0;
-	line[n++] = '\n';
 	/* Not synced: lost, the lookup at the next start finds the order. */
-	if (append(j, line, n, 0, err) < 0)
+	if (append_record(j, line, n, 0, err) < 0)
 		return -1;
 	e->state = QTS_BJ_SENT;
 	return 0;
@@ -577,15 +686,15 @@ int qts_bj_sent(qts_broker_journal *j, const char *id, char *err)
 
 int qts_bj_end(qts_broker_journal *j, const char *id, int status, char *err)
 {
-	char line[LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES + CHECK_BYTES + 2];
 	size_t n;
 	qts_bj_entry *e = record(j, 'e', id, line, &n, err);
 	if (!e)
 		return -1;
 	if (e->state == QTS_BJ_ENDED)
 		return 0;
-	n += (size_t)sprintf(line + n, "\t%s\n", status == QTS_BJ_DRY ? "dry-run" : qts_status_name(status));
-	if (append(j, line, n, 0, err) < 0)
+	n += (size_t)sprintf(line + n, "\t%s", status == QTS_BJ_DRY ? "dry-run" : qts_status_name(status));
+	if (append_record(j, line, n, 0, err) < 0)
 		return -1;
 	e->state = QTS_BJ_ENDED;
 	e->status = status;
@@ -594,7 +703,7 @@ int qts_bj_end(qts_broker_journal *j, const char *id, int status, char *err)
 
 int qts_bj_fill(qts_broker_journal *j, const char *id, double qty, double notional, char *err)
 {
-	char line[LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES + CHECK_BYTES + 2];
 	size_t n;
 	qts_bj_entry *e = record(j, 'f', id, line, &n, err);
 	if (!e)
@@ -603,10 +712,9 @@ int qts_bj_fill(qts_broker_journal *j, const char *id, double qty, double notion
 	n += put_num(line + n, qty);
 	line[n++] = '\t';
 	n += put_num(line + n, notional);
-	line[n++] = '\n';
 	/* Not synced: a process that dies keeps what it wrote; only a
 	 * machine that goes down may lose it, and then report a fill again. */
-	if (append(j, line, n, 0, err) < 0)
+	if (append_record(j, line, n, 0, err) < 0)
 		return -1;
 	e->reported = qty;
 	e->reported_notional = notional;

@@ -34,7 +34,9 @@ typedef struct qts_bj_entry {
 typedef struct qts_broker_journal qts_broker_journal;
 
 /* The journal at path, read whole (a torn last record, cut by a crash
- * mid-write, is cut off the file); created when missing.  path NULL: in
+ * mid-write, is cut off the file; any other record that cannot be read
+ * or fails its check is an error, the file left as it is); created when
+ * missing.  path NULL: in
  * memory only (no --journal), for one run's ids.  NULL with err
  * (`FILE:LINE: what`, at least QTS_ERR_MAX bytes). */
 qts_broker_journal *qts_bj_open(const char *path, char *err);

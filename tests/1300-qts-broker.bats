@@ -369,7 +369,7 @@ held_goes_at_pause() {
 	n=$(grep -c '^target,' "$T/sig.csv")
 	[ "$(grep -c ',new,0,,dry run: ' <<<"$output")" -gt 0 ]
 	grep -q ',sma-cross-ORCL-2014-1,new,0,,dry run: buy 100 market not sent$' <<<"$output"
-	[ "$(grep -c "$(printf '^x\t.*\tdry-run\t[1-9][0-9]*$')" j)" -eq "$(grep -c ',new,0,,dry run: ' <<<"$output")" ]
+	[ "$(grep -c "$(printf '^x\t.*\tdry-run\t[1-9][0-9]*\t#')" j)" -eq "$(grep -c ',new,0,,dry run: ' <<<"$output")" ]
 	[ "$n" -gt 0 ]
 }
 
@@ -484,9 +484,9 @@ orders() {
 	run -0 qts-broker paper --journal j orders.csv
 	first=$(grep -c ',accepted,' <<<"$output")
 	[ "$first" -gt 10 ]
-	[ "$(head -1 j)" = "$(printf 'qts-broker-journal\t1')" ]
+	[ "$(head -1 j)" = "$(printf 'qts-broker-journal\t2')" ]
 	[ "$(grep -c "$(printf '^o\t')" j)" -eq "$first" ]
-	[ "$(grep -c "$(printf '^e\t.*\tfilled$')" j)" -eq "$first" ]
+	[ "$(grep -c "$(printf '^e\t.*\tfilled\t#')" j)" -eq "$first" ]
 	run -0 qts-broker paper --journal j orders.csv
 	[ "$(grep -c ',accepted,' <<<"$output")" -eq 0 ]
 	! grep -q '^fill,' <<<"$output" || false
@@ -538,9 +538,9 @@ orders() {
 	[ "$(sed -n 3p <<<"$output")" = 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000' ]
 	! grep -q '^[a-z]*,1970-' <<<"$output" || false
 	! grep -q ',q3,' <<<"$output" || false
-	grep -qx "$(printf 'e\tq2\tcanceled')" j
-	grep -qx "$(printf 'e\tq1\tfilled')" j
-	grep -qx "$(printf 'f\tq1\t10\t100')" j
+	grep -q "$(printf '^e\tq2\tcanceled\t#')" j
+	grep -q "$(printf '^e\tq1\tfilled\t#')" j
+	grep -q "$(printf '^f\tq1\t10\t100\t#')" j
 }
 
 @test "--journal: a torn last record is cut, a bad one is an error naming its line" {
@@ -566,6 +566,60 @@ orders() {
 	[ "$stderr" = "qts-broker: /dev/null: not a regular file: a journal is a file written and read back" ]
 	run -2 --separate-stderr qts-broker paper --journal '' in.csv
 	[[ "$stderr" == "qts-broker: --journal: an empty file name"* ]]
+}
+
+@test "--journal: a record changed, removed, repeated or moved is refused naming its line, a journal of version 1 still read" {
+	orders
+	run -0 qts-broker paper --journal j orders.csv
+	[ "$(head -1 j)" = "$(printf 'qts-broker-journal\t2')" ]
+	# every record ends with its check
+	[ -z "$(tail -n +2 j | grep -v "$(printf '\t#[0-9a-f]\\{8\\}$')")" ]
+	run -0 qts-broker paper --journal j orders.csv
+	cp j good
+	n=$(grep -n "$(printf '^f\t')" good | head -1 | cut -d: -f1)
+	# a fill's quantity changed: its order would be taken as filled otherwise
+	sed "${n}s/$(printf '^f\t\\([^\t]*\\)\t1')/$(printf 'f\t\\1\t7')/" good >j
+	! cmp -s good j
+	cp j changed
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[ "$stderr" = "qts-broker: j:$n: the check (CRC-32) fails: this record was changed, or one before it removed, repeated or moved" ]
+	cmp j changed
+	# removed, repeated, moved: the next record's check fails
+	sed "${n}d" good >j
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[ "$stderr" = "qts-broker: j:$n: the check (CRC-32) fails: this record was changed, or one before it removed, repeated or moved" ]
+	sed "${n}p" good >j
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[[ "$stderr" == "qts-broker: j:$((n + 1)): the check (CRC-32) fails"* ]]
+	awk -v n="$n" 'NR == n { held = $0; next } { print } NR == n + 1 { print held }' good >j
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[[ "$stderr" == "qts-broker: j:$n: the check (CRC-32) fails"* ]]
+	# the check taken off, or not 8 hex digits
+	sed "${n}s/$(printf '\t')#[0-9a-f]*\$//" good >j
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[ "$stderr" = "qts-broker: j:$n: no check: every record of a journal of version 2 ends with one" ]
+	sed "${n}s/[0-9a-f]\$//" good >j
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[ "$stderr" = "qts-broker: j:$n: bad check (# and 8 hex digits)" ]
+	# the last newline changed is no crash's torn end
+	{ head -c -1 good; printf x; } >j
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[[ "$stderr" == "qts-broker: j:$(wc -l <good): a whole record whose newline was changed, not the torn end a crash leaves" ]]
+	sed "1s/2\$/3/" good >j
+	run -1 --separate-stderr qts-broker paper --journal j orders.csv
+	[ "$stderr" = "qts-broker: j:1: a qts-broker journal of a version not known" ]
+	# version 1 (no checks) is read as it was, and what is appended to it checked
+	printf 'qts-broker-journal\t1\no\tq1\tA\ts\tbuy\tmarket\tgtc\t10\t\t\t1388620800000000000\n' >j
+	printf 'bar,2014-01-02T00:00:00Z,A,1d,10,10,10,10,1000\n' >in.csv
+	run -0 qts-broker paper --journal j in.csv
+	grep -q ',q1,accepted,' <<<"$output"
+	run -0 qts-broker paper --journal j in.csv
+	! grep -q ',q1,' <<<"$output" || false
+	[ "$(sed -n 2p j)" = "$(printf 'o\tq1\tA\ts\tbuy\tmarket\tgtc\t10\t\t\t1388620800000000000')" ]
+	grep -q "$(printf '^e\tq1\tfilled\t#[0-9a-f]\\{8\\}$')" j
+	sed "s/$(printf '^f\tq1\t10')/$(printf 'f\tq1\t70')/" j >j2
+	run -1 --separate-stderr qts-broker paper --journal j2 in.csv
+	[[ "$stderr" == "qts-broker: j2:"*": the check (CRC-32) fails"* ]]
 }
 
 # ---- the command line ---------------------------------------------------------------
@@ -618,7 +672,7 @@ orders() {
 	run -0 --separate-stderr sh "$BATS_TEST_DIRNAME/../examples/live/paper.sh" "" 1000000 "$PWD"
 	[[ $output == *"qts report"* ]]
 	[ -z "$(printf '%s\n' "$stderr" | grep -E '^qts(-[a-z]+)?: ')" ]
-	[ "$(head -1 orders.journal)" = "$(printf 'qts-broker-journal\t1')" ]
+	[ "$(head -1 orders.journal)" = "$(printf 'qts-broker-journal\t2')" ]
 	grep -q "$(printf '^o\t')" orders.journal
 }
 

@@ -337,7 +337,7 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	ORDER='order,2024-01-02T14:31:00Z,AAPL,k-1,buy,10,market,,,day,s'
 	broker --journal j
 	send "$ORDER"
-	wait_for j "$(printf '^s\tk-1$')"
+	wait_for j "$(printf '^s\tk-1\t#')"
 	kill -KILL "$broker_pid"
 	wait "$broker_pid" || true
 	broker_pid=
@@ -364,7 +364,7 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	[ "$status" = 0 ]
 	[ "$(filled k-1)" = 10 ]
 	grep -q ',k-1,filled,10,30,reconciled with the broker$' out.csv
-	grep -q "$(printf '^e\tk-1\tfilled$')" j
+	grep -q "$(printf '^e\tk-1\tfilled\t#')" j
 	[ "$(stat "s['created']['k-1']")" = 1 ]
 }
 
@@ -374,7 +374,7 @@ BAR='bar,2024-01-02T14:30:00Z,AAPL,1m,185,186,184,185.5,1000'
 	printf '%s\n' "$BAR" 'target,2024-01-02T14:31:00Z,AAPL,100,qty,t' >in.csv
 	broker --journal j
 	send "$(cat in.csv)"
-	wait_for j "$(printf '^s\tt-AAPL-1$')"
+	wait_for j "$(printf '^s\tt-AAPL-1\t#')"
 	kill -KILL "$broker_pid"
 	wait "$broker_pid" || true
 	broker_pid=

@@ -184,6 +184,45 @@ int main(void)
 	CHECK(ok && !qts_bj_find(j, "id-5000"), "5000 ids found, one more not");
 	qts_bj_close(j);
 
+	/* Every byte of a journal written changed, each of several ways:
+	 * refused, never read as another book (a crash only cuts a torn
+	 * end, so nothing else a change makes is a crash's). */
+	{
+		size_t wl;
+		char *w = slurp(path, &wl);
+		int refused = 1, cut = 1;
+		for (size_t i = 0; i < wl; i++) {
+			const int ways[] = { 0x01, 0x20, 0x80, -'\0', -0xff, -'\n', -'\t', -'#', -'0' };
+			for (size_t k = 0; k < sizeof ways / sizeof *ways; k++) {
+				char v = ways[k] > 0 ? (char)(w[i] ^ ways[k]) : (char)-ways[k];
+				if (v == w[i])
+					continue;
+				char *m = malloc(wl);
+				memcpy(m, w, wl);
+				m[i] = v;
+				size_t tn;
+				qts_broker_journal *mj = qts_bj_parse(m, wl, "J", &tn, err);
+				if (mj) {
+					refused = 0;
+					printf("#   byte %zu made %d: read\n", i, (unsigned char)v);
+				}
+				qts_bj_close(mj);
+				free(m);
+			}
+		}
+		CHECK(refused, "any byte of a written journal changed: refused");
+		/* cut at any byte: the whole records before it read, the rest
+		 * a torn end */
+		for (size_t i = 1; i < wl; i++) {
+			size_t tn;
+			qts_broker_journal *mj = qts_bj_parse(w, i, "J", &tn, err);
+			cut &= mj && tn <= i && (tn == i || w[i - tn - 1] == '\n');
+			qts_bj_close(mj);
+		}
+		CHECK(cut, "cut at any byte: read, the torn end counted");
+		free(w);
+	}
+
 	/* In memory, ended orders forgotten but the newest 1000, looked at
 	 * between events: a long stream's memory stays flat; the orders not
 	 * over, and the newest ended, are all still there. */
