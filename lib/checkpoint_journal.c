@@ -103,7 +103,10 @@ static int open_file(const char *path, uint64_t *size, char *err, size_t errlen)
 	return fd;
 }
 
-static int count_file(const char *path, uint64_t *count, char *err, size_t errlen)
+/* The records of the file at path added to *count: 0, or -1 with err.
+ * rotated: a rotated file, synced whole before its rename, so that a bad
+ * end there is no crash's torn block to leave out but corruption. */
+static int count_file(const char *path, int rotated, uint64_t *count, char *err, size_t errlen)
 {
 	uint64_t size;
 	int fd = open_file(path, &size, err, errlen);
@@ -127,12 +130,22 @@ static int count_file(const char *path, uint64_t *count, char *err, size_t errle
 	}
 	if (!bad && off < size && stopped_at(fd, off, size, why, path, err, errlen) < 0)
 		bad = 1;
+	if (!bad && off < size && rotated) {
+		snprintf(err, errlen, "%s: byte %llu: a corrupt block (%s) at the end of a rotated file, which no crash "
+			 "tears: the journal's records cannot be counted", path, (unsigned long long)off, why);
+		bad = 1;
+	}
 	char last_why[160] = "";
 	int counts = bad ? 0 : last.size ? last_counts(fd, last_at, &last, path, last_why, sizeof last_why) : 1;
 	/* a last block that is bad, looked into from its start: its size,
 	 * when corrupt (a header without the CRC-16), may span whole blocks */
 	if (!bad && !counts && last_why[0] && stopped_at(fd, last_at, size, last_why, path, err, errlen) < 0)
 		bad = 1;
+	if (!bad && !counts && last_why[0] && rotated) {
+		snprintf(err, errlen, "%s: byte %llu: a corrupt block (%s) at the end of a rotated file, which no crash "
+			 "tears: the journal's records cannot be counted", path, (unsigned long long)last_at, last_why);
+		bad = 1;
+	}
 	close(fd);
 	if (bad < 0 || counts < 0) {
 		snprintf(err, errlen, "out of memory");
@@ -181,7 +194,7 @@ static int rotated_list(const char *path, size_t *nfiles, uint64_t *count, rotat
 			continue;
 		char full[PATH_MAX * 2 + 2];
 		snprintf(full, sizeof full, "%s/%s", d, e->d_name);
-		if (count && count_file(full, count, err, errlen) < 0) {
+		if (count && count_file(full, 1, count, err, errlen) < 0) {
 			rc = -1;
 			break;
 		}
@@ -223,7 +236,7 @@ int qts_journal_count(const char *path, uint64_t *count, char *err, size_t errle
 	*count = 0;
 	if (rotated(path, &nfiles, count, err, errlen) < 0)
 		return -1;
-	return count_file(path, count, err, errlen);
+	return count_file(path, 0, count, err, errlen);
 }
 
 int qts_journal_count_more(const char *path, qts_journal_counter *c, uint64_t *count, char *err, size_t errlen)

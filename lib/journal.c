@@ -394,6 +394,19 @@ long qts_journal_rotated_no(const char *base, const char *name)
 	return strtol(num, NULL, 10);
 }
 
+int qts_journal_is_rotated(const char *path)
+{
+	const char *name = strrchr(path, '/');
+	name = name ? name + 1 : path;
+	const char *dot = strrchr(name, '.');
+	char base[PATH_MAX];
+	if (!dot || (size_t)(dot - name) >= sizeof base)
+		return 0;
+	memcpy(base, name, (size_t)(dot - name));
+	base[dot - name] = '\0';
+	return qts_journal_rotated_no(base, name) > 0;
+}
+
 /* The number of path's latest rotated file (path.000001 ...), 0 when none. */
 static long last_rotated(const char *path)
 {

@@ -6,7 +6,8 @@
  * block stops the replay with its offset, after every record before it;
  * --salvage skips it instead and counts what was lost.  A torn block at
  * a file's end (a crash's, or a writer's block half written right now)
- * is said and left. */
+ * is said and left, except in a rotated file (FILE.NNNNNN): that one was
+ * synced whole before its rename, so a bad end there is corruption. */
 #include "qts_journal.h"
 #include "qts_time.h"
 #include "reader_priv.h"
@@ -33,6 +34,7 @@ typedef struct replay {
 	FILE *f;
 	const char *path;
 	int salvage;
+	int rotated;              /* FILE.NNNNNN: synced whole, never torn */
 	int64_t from, to;
 	uint64_t off;             /* of the next block in the file */
 	unsigned char *blk, *out; /* a block as read, its records */
@@ -150,14 +152,15 @@ static long pull(void *arg, unsigned char *dst, size_t max, char *err, size_t er
 		 * being written.  At the start of a file, only zeros: other
 		 * bytes there are no journal. */
 		uint64_t next = next_good(r, r->off + 1);
-		if (!next && (torn || r->off > 0 || qts_journal_zeros_at(fileno(r->f), r->off))) {
+		if (!next && !r->rotated && (torn || r->off > 0 || qts_journal_zeros_at(fileno(r->f), r->off))) {
 			qts_warn("%s: byte %llu: a torn block at the end (%s), as a crash leaves it: left out", r->path,
 				 (unsigned long long)r->off, why);
 			return 0;
 		}
 		if (!r->salvage) {
-			snprintf(err, errlen, "byte %llu: a corrupt block (%s); --salvage skips it",
-				 (unsigned long long)r->off, why);
+			snprintf(err, errlen, "byte %llu: a corrupt block (%s)%s; --salvage skips it",
+				 (unsigned long long)r->off, why,
+				 !next && r->rotated ? " at the end of a rotated file, which no crash tears" : "");
 			return -1;
 		}
 		uint64_t end = next;
@@ -296,6 +299,7 @@ int qts_journal_cat_main(int argc, char **argv)
 	int status = QTS_EXIT_OK;
 	for (int i = optind; i < argc && status == QTS_EXIT_OK && !qts_interrupted; i++) {
 		r.path = argv[i];
+		r.rotated = qts_journal_is_rotated(r.path);
 		r.off = r.at = r.len = 0;
 		if (!(r.f = fopen(r.path, "rb"))) {
 			qts_warn("%s: %s", r.path, strerror(errno));

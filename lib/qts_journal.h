@@ -103,6 +103,10 @@ int qts_journal_zeros_at(int fd, uint64_t off);
  * name is BASE.NNNNNN, six digits and more as rotation writes them; 0
  * when it is not one. */
 long qts_journal_rotated_no(const char *base, const char *name);
+/* Whether path's name is that of a rotated file (BASE.NNNNNN).  One is
+ * synced before it is renamed, so no crash leaves it torn: a bad end
+ * there is corruption, not a torn block to leave out. */
+int qts_journal_is_rotated(const char *path);
 /* The length of a whole block's records, from its trailer. */
 uint32_t qts_journal_isize(const unsigned char *p, const qts_journal_block *b);
 /* Check a whole block at p (b->size bytes) and inflate its records into

@@ -288,6 +288,27 @@ EOF
 	[ "$stderr" = "qts journal cat: $T/empty: no events (empty input)" ]
 }
 
+@test "qts journal cat: a bad end of a rotated file is corruption, not a torn block: exit 1 naming the file and byte" {
+	qts journal --rotate-size 20k --block-size 4k "$T/q" "$T/bars.csv" > /dev/null
+	[ -e "$T/q.000001" ] && [ -e "$T/q.000002" ]
+	size=$(stat -c %s "$T/q.000001")
+	truncate -s $((size - 10)) "$T/q.000001"
+	run -1 --separate-stderr qts journal cat "$T"/q.0* "$T/q"
+	[[ "$stderr" == "qts journal cat: $T/q.000001: byte "*" at the end of a rotated file, which no crash tears; --salvage skips it" ]]
+	# the records before it, whole, then the error as an event
+	[[ "${lines[-1]}" == "system,"*",qts journal cat,error,"*"at the end of a rotated file"* ]]
+	n=$((${#lines[@]} - 1))
+	[ "$n" -gt 0 ]
+	head -n "$n" <<<"$output" | cmp - <(head -n "$n" "$T/bars.csv")
+	run -0 --separate-stderr qts journal cat --salvage "$T"/q.0* "$T/q"
+	[[ "$stderr" == *"records lost"* ]]
+	# the live file's torn end is still a crash's, left out
+	cp "$T/q" "$T/live"
+	truncate -s $(($(stat -c %s "$T/live") - 10)) "$T/live"
+	run -0 --separate-stderr qts journal cat "$T/live"
+	[[ "$stderr" == *"a torn block at the end"*"as a crash leaves it: left out" ]]
+}
+
 @test "qts journal: a file left without a whole block (a crash just after a rotation) goes on from where the rotated files end" {
 	head -21 "$T/bars.csv" > "$T/ten-days.csv"
 	qts journal --rotate-daily "$T/d" "$T/ten-days.csv" > /dev/null
