@@ -6,6 +6,7 @@
  * rejections with the broker's reason, and events dated never before the
  * last one written. */
 #include "qts_broker.h"
+#include "qts_broker_journal.h"
 #include "qts_loop.h"
 #include "tap.h"
 
@@ -308,9 +309,12 @@ int main(void)
 	ops->free(st.eng);
 
 	/* A restart: o5 was journaled, never answered; the broker never saw it. */
-	FILE *j = fopen(path, "a");
-	fprintf(j, "o\to5\tA\ts\tbuy\tmarket\tgtc\t2\t\t\t%lld\n", (long long)(t0 + 3 * D));
-	fclose(j);
+	char jerr[QTS_ERR_MAX + 64];
+	qts_broker_journal *j = qts_bj_open(path, jerr);
+	qts_broker_order o5 = { .id = "o5", .symbol = "A", .strategy = "s", .side = QTS_BUY, .kind = QTS_MARKET,
+				.tif = QTS_GTC, .qty = 2, .limit = NAN, .stop = NAN, .ts = t0 + 3 * D };
+	CHECK(j && qts_bj_intent(j, &o5, jerr) == 0, "an order journaled, as sent next");
+	qts_bj_close(j);
 	qts_evbuf_clear(&written);
 	fake.nplace = 0;
 	fake.known_id[0] = '\0';
