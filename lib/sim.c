@@ -131,6 +131,11 @@ struct qts_sim {
 	size_t next_action;
 	int64_t clock; /* the time the latest market data became known */
 	int have_clock, have_group;
+	/* The latest time of an event not a bar (a cancel, a system event,
+	 * passed on): the equity at the end is dated no earlier, or it would
+	 * follow it back in time.  QTS_TS_MIN before any. */
+	int64_t other_ts;
+	int end_late; /* the equity at the end is dated so (end_equity) */
 	int group_driven; /* a bar of the group drives fills (drives_bar) */
 	/* --live: the equity of the open group as a pause wrote it, written
 	 * again at the group's end only if it changed (see qts_sim_pause) */
@@ -750,7 +755,7 @@ static int write_books(qts_sim *s, int64_t ts)
 	}
 	if (s->paused && ts == s->paused_ts && memcmp(&ev.equity, &s->paused_eq, sizeof ev.equity) == 0)
 		return 0; /* what the pause wrote, unchanged */
-	if (s->have_eq && ts == s->eq_ts && memcmp(&ev.equity, &s->eq_last, sizeof ev.equity) == 0)
+	if (s->have_eq && (ts == s->eq_ts || s->end_late) && memcmp(&ev.equity, &s->eq_last, sizeof ev.equity) == 0)
 		return 0;
 	if (s->paused) {
 		s->paused_ts = ts;
@@ -1790,6 +1795,7 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->o = *o;
 	s->emit = emit;
 	s->arg = arg;
+	s->other_ts = QTS_TS_MIN;
 	/* the zone was checked with the option: installed */
 	qts_trade_days_init(&s->days, o->tz, o->day_roll); /* the zone was checked as parsed */
 	for (size_t i = 0; i < o->ninstruments; i++)
@@ -1991,6 +1997,8 @@ static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *
  * come before one of them: it closes the group, whose equity comes first. */
 static __attribute__((noinline)) int put_other(qts_sim *s, const qts_event *ev)
 {
+	if (ev->ts > s->other_ts)
+		s->other_ts = ev->ts;
 	if (s->have_group && ev->ts > s->group_close && close_group(s) < 0)
 		return -1;
 	if (s->have_group) {
@@ -2082,6 +2090,19 @@ int qts_sim_pause(qts_sim *s)
 	return equity(s, s->group_close);
 }
 
+/* The equity at the end, of the market's time t, dated no earlier than
+ * an event of another kind that went out before it (a cancel, a system
+ * event passed on), or it would follow it back in time; the same as the
+ * last written, it says nothing new then either. */
+static int end_equity(qts_sim *s, int64_t t)
+{
+	if (s->other_ts > t) {
+		s->end_late = 1;
+		t = s->other_ts;
+	}
+	return equity(s, t);
+}
+
 int qts_sim_finish(qts_sim *s)
 {
 	held_books(s);
@@ -2141,9 +2162,9 @@ int qts_sim_finish(qts_sim *s)
 				return -1;
 		}
 	if (s->have_group && (s->group_driven || s->o.close_at_end))
-		return equity(s, s->group_close);
+		return end_equity(s, s->group_close);
 	if (s->have_clock && !s->have_group)
-		return equity(s, s->clock);
+		return end_equity(s, s->clock);
 	return s->failed ? -1 : 0;
 }
 
@@ -2384,7 +2405,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 		}
 	}
 	qts_ck_size(c, &s->next_action, s->o.nactions);
-	qts_ck_i64(c, &s->clock);
+	qts_ck_i64(c, &s->clock), qts_ck_i64(c, &s->other_ts);
 	qts_ck_int(c, &s->have_clock), qts_ck_int(c, &s->have_group), qts_ck_int(c, &s->paused);
 	qts_ck_i64(c, &s->paused_ts);
 	qts_ck_bytes(c, &s->paused_eq, sizeof s->paused_eq);

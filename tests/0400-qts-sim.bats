@@ -1310,3 +1310,27 @@ several_tf() {
 	[ "$stderr" = "" ]
 	grep -q '^position,2024-01-03T00:00:00Z,A,2,' <<<"$output"
 }
+
+# The equity at the end, dated at the last market time, went out after a
+# cancel of a later time that qts-sim had passed on: out of time order,
+# and qts-report refused the stream.
+@test "the equity at the end is dated no earlier than a later event of another kind passed on before it" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-02T14:30:00Z,A,1m,10,10,10,10,100' 'order,2024-01-02T14:31:00Z,A,o1,buy,10,market,,,gtc,s' \
+		'quote,2024-01-02T14:31:00.5Z,A,9.9,10.1,100,100' 'cancel,2024-01-02T14:32:00Z,A,x' > q.csv
+	run -0 qts-sim q.csv
+	[ "${lines[7]}" = "position,2024-01-02T14:31:00.500Z,A,10,10.1,101,0,0" ]
+	[ "${lines[8]}" = "cancel,2024-01-02T14:32:00Z,A,x" ]
+	[ "${lines[9]}" = "equity,2024-01-02T14:32:00Z,99899,99999,100,100,0,-0.9999999999999964" ]
+	[ "${#lines[@]}" = 10 ]
+	qts-sim q.csv | qts-report > /dev/null
+	# books unchanged since the last equity: nothing more after the cancel
+	printf '%s\n' 'bar,2024-01-02T14:30:00Z,A,1m,10,10,10,10,100' 'cancel,2024-01-02T14:32:00Z,A,x' > same.csv
+	run -0 qts-sim same.csv
+	[ "${lines[-1]}" = "cancel,2024-01-02T14:32:00Z,A,x" ]
+	# the same across a restart on the input grown since
+	head -n 3 q.csv > first.csv
+	qts-sim --state S --output-journal J first.csv 2> /dev/null | qts journal J > /dev/null
+	qts-sim --state S --output-journal J q.csv | qts journal J > /dev/null
+	qts journal cat J | tail -n 2 | cmp - <(qts-sim q.csv | tail -n 2)
+}
