@@ -306,16 +306,12 @@ static int block_records(int fd, const char *path, uint64_t at, const qts_journa
 			 n == -2 ? "out of memory" : why);
 		return -1;
 	}
-	qts_input *in = qts_input_mem(rec, (size_t)n, path);
-	qts_reader *r = in ? qts_reader_new(in) : NULL;
+	qts_reader *r = qts_journal_reader(rec, (size_t)n, path);
 	free(rec);
 	if (!r) {
-		qts_input_close(in);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	qts_reader_quiet_if_empty(r);
-	qts_reader_failure_unnoted(r);
 	qts_event ev;
 	int rc = 0;
 	for (uint64_t i = 0; *got < want; i++) {

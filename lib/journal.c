@@ -93,18 +93,27 @@ const char *qts_journal_head_why(int h)
 	}
 }
 
-int qts_journal_check(const unsigned char *rec, size_t n, const qts_journal_block *b, const char *name, char *why,
-		      size_t whylen)
+qts_reader *qts_journal_reader(const unsigned char *rec, size_t n, const char *name)
 {
 	qts_input *in = qts_input_mem(rec, n, name);
 	qts_reader *r = in ? qts_reader_new(in) : NULL;
 	if (!r) {
 		qts_input_close(in);
-		snprintf(why, whylen, "out of memory");
-		return -1;
+		return NULL;
 	}
 	qts_reader_quiet_if_empty(r);
 	qts_reader_failure_unnoted(r);
+	return r;
+}
+
+int qts_journal_check(const unsigned char *rec, size_t n, const qts_journal_block *b, const char *name, char *why,
+		      size_t whylen)
+{
+	qts_reader *r = qts_journal_reader(rec, n, name);
+	if (!r) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	qts_event ev;
 	int got;
 	uint64_t count = 0;
@@ -212,14 +221,9 @@ int qts_journal_lone_failure(const unsigned char *rec, size_t n, uint32_t count,
 {
 	if (count != 1)
 		return 0;
-	qts_input *in = qts_input_mem(rec, n, name);
-	qts_reader *r = in ? qts_reader_new(in) : NULL;
-	if (!r) {
-		qts_input_close(in);
+	qts_reader *r = qts_journal_reader(rec, n, name);
+	if (!r)
 		return 0;
-	}
-	qts_reader_quiet_if_empty(r);
-	qts_reader_failure_unnoted(r);
 	qts_event ev;
 	int lone = qts_reader_next(r, &ev) > 0 && qts_event_is_error(&ev);
 	if (lone)

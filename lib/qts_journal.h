@@ -86,6 +86,10 @@ int qts_journal_close(qts_journal *j, char *err);
 int qts_journal_parse_head(const unsigned char *p, size_t n, qts_journal_block *b);
 /* What a parse_head result other than 1 says, for messages. */
 const char *qts_journal_head_why(int h);
+/* A reader of the records rec[0..n) of a block (copied), named name: a
+ * failure among them is a record like any other, and none at all is no
+ * warning.  NULL when out of memory. */
+qts_reader *qts_journal_reader(const unsigned char *rec, size_t n, const char *name);
 /* Check the records rec[0..n) of block b (name for messages) against
  * its header: their count, their least ts and the greatest time one of
  * them became known.  0, or -1 with why. */
