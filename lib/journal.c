@@ -27,7 +27,13 @@ struct qts_journal {
 	size_t len, rec_cap;
 	uint32_t count;
 	int64_t first_ts, last_known, last_ts;
+	int64_t max_ts;           /* the latest ts of the records written */
 	int64_t end_known;        /* of the file when opened; INT64_MIN: none */
+	/* the latest ts of its records (at most end_known): an event not a
+	 * bar goes on the stream from it, known no earlier (the reader's
+	 * rule), where a bar goes on from end_known, its end after every
+	 * record known before it */
+	int64_t end_ts;
 	int added;                /* records added since opened */
 	unsigned char *out;       /* the block as written */
 	size_t out_cap;
@@ -270,13 +276,40 @@ int qts_journal_zeros_at(int fd, uint64_t off)
 	return n > 0;
 }
 
+/* The last blocks of a file, latest first: their offsets (UINT64_MAX
+ * where none) and the greatest time their records became known. */
+#define BACK 4
+typedef struct back_blocks {
+	uint64_t at[BACK];
+	int64_t known[BACK];
+} back_blocks;
+
+static void back_push(back_blocks *bb, uint64_t at, int64_t known)
+{
+	memmove(bb->at + 1, bb->at, (BACK - 1) * sizeof *bb->at);
+	memmove(bb->known + 1, bb->known, (BACK - 1) * sizeof *bb->known);
+	bb->at[0] = at;
+	bb->known[0] = known;
+}
+
+static void back_drop(back_blocks *bb)
+{
+	memmove(bb->at, bb->at + 1, (BACK - 1) * sizeof *bb->at);
+	memmove(bb->known, bb->known + 1, (BACK - 1) * sizeof *bb->known);
+	bb->at[BACK - 1] = UINT64_MAX;
+	bb->known[BACK - 1] = INT64_MIN;
+}
+
 /* Walk the file's blocks by their headers; verify the last one whole.
- * Returns the offset past the last good block, or -1 on a read error. */
-static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t *tail, char *warn, size_t warnlen,
-		    char *err)
+ * Returns the offset past the last good block, or -1 on a read error;
+ * bb: the last blocks kept. */
+static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t *tail, back_blocks *bb,
+		    char *warn, size_t warnlen, char *err)
 {
 	uint64_t off = 0, good = 0, last_at = 0, before_at = UINT64_MAX;
 	*tail = UINT64_MAX;
+	for (int k = 0; k < BACK; k++)
+		bb->at[k] = UINT64_MAX, bb->known[k] = INT64_MIN;
 	qts_journal_block last = { 0 };
 	int64_t before_last = INT64_MIN; /* the end of the block before the last */
 	unsigned char head[QTS_JOURNAL_HEAD];
@@ -302,6 +335,7 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		}
 		last = b;
 		last_at = off;
+		back_push(bb, off, b.last_known);
 		off += b.size;
 		good = off;
 	}
@@ -320,6 +354,7 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		lone = n >= 0 && qts_journal_lone_failure(out, (size_t)n, last.count, j->path, failure);
 		free(out);
 		if (n < 0 || lone) {
+			back_drop(bb);
 			good = last_at;
 			*known = before_last;
 			*tail = before_at;
@@ -388,6 +423,22 @@ static int block_last_ts(qts_journal *j, uint64_t at, int64_t *last_ts)
 	return got == 0 && any ? 0 : -1;
 }
 
+/* The latest ts of the records of the file's blocks bb (the journal's
+ * end_ts), known no later than end_known: a block before the last may
+ * hold a later one (the last holding bars that started before it), so
+ * blocks are read back while one could; end_known itself when more
+ * would have to be, or one cannot be read. */
+static int64_t stream_end_ts(qts_journal *j, const back_blocks *bb, int64_t end_known)
+{
+	int64_t end = INT64_MIN, t;
+	for (int k = 0; k < BACK && bb->at[k] != UINT64_MAX && bb->known[k] > end; k++) {
+		if (k == BACK - 1 || block_last_ts(j, bb->at[k], &t) < 0)
+			return end_known;
+		end = t > end ? t : end;
+	}
+	return end;
+}
+
 long qts_journal_rotated_no(const char *base, const char *name)
 {
 	size_t blen = strlen(base);
@@ -454,11 +505,13 @@ static int rotated_end(qts_journal *j, char *err)
 	char warn[8];
 	int64_t known = INT64_MIN, last_ts;
 	uint64_t tail;
+	back_blocks bb;
 	int rc = 0;
-	if (walk(&r, (uint64_t)st.st_size, &known, &tail, warn, 0, err) < 0)
+	if (walk(&r, (uint64_t)st.st_size, &known, &tail, &bb, warn, 0, err) < 0)
 		rc = -1;
 	else if (tail != UINT64_MAX) {
 		j->end_known = known;
+		j->end_ts = stream_end_ts(&r, &bb, known);
 		j->day = block_last_ts(&r, tail, &last_ts) == 0 ? day_of(last_ts) : day_of(known - 1);
 	}
 	close(r.fd);
@@ -479,9 +532,11 @@ static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
 	}
 	j->end_known = INT64_MIN;
 	uint64_t tail;
-	int64_t good = walk(j, (uint64_t)st.st_size, &j->end_known, &tail, warn, warnlen, err);
+	back_blocks bb;
+	int64_t good = walk(j, (uint64_t)st.st_size, &j->end_known, &tail, &bb, warn, warnlen, err);
 	if (good < 0)
 		return -1;
+	j->end_ts = tail == UINT64_MAX ? INT64_MIN : stream_end_ts(j, &bb, j->end_known);
 	/* The day of the file's last record, as the writer kept it
 	 * (rotate_daily): the latest time of the last block's records. */
 	int64_t last_ts;
@@ -529,6 +584,7 @@ qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char 
 		free(j);
 		return NULL;
 	}
+	j->max_ts = j->end_ts;
 	return j;
 }
 
@@ -620,6 +676,7 @@ int qts_journal_flush(qts_journal *j, int force_sync, char *err)
 		j->bytes += size;
 		j->day = day_of(j->last_ts);
 		j->end_known = j->last_known;
+		j->end_ts = j->max_ts;
 		j->len = 0;
 		j->count = 0;
 	}
@@ -656,12 +713,16 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 	}
 	int64_t ts = ev->ts, known = qts_event_known(ev);
 	/* A stream that goes on where the file ends (a stage restarted from
-	 * its checkpoint) starts no earlier than the time the file's records
-	 * were known by; an account's news aside (qts_event_is_news). */
-	if (!j->added++ && known < j->end_known && !qts_event_is_news(ev)) {
+	 * its checkpoint) is in time order with it, by the readers' rule: a
+	 * bar ends no earlier than the time the file's records were known
+	 * by, anything else is known no earlier than their latest time (a
+	 * fill at the open of the file's last bar); an account's news aside
+	 * (qts_event_is_news). */
+	int64_t end = ev->type == QTS_BAR ? j->end_known : j->end_ts;
+	if (!j->added++ && known < end && !qts_event_is_news(ev)) {
 		char a[48], b[48];
 		qts_time_format(known, a);
-		qts_time_format(j->end_known, b);
+		qts_time_format(end, b);
 		snprintf(err, QTS_ERR_MAX, "%s: the stream's first record, known at %s, comes before the journal's end "
 			 "(%s): a journal is one stream in time order (start another file)", j->path, a, b);
 		return -1;
@@ -705,6 +766,8 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 		j->last_ts = ts;
 	if (known > j->last_known)
 		j->last_known = known;
+	if (ts > j->max_ts)
+		j->max_ts = ts;
 	if ((failure || j->len >= j->o.block_bytes) && qts_journal_flush(j, 0, err) < 0)
 		return -1;
 	return 0;

@@ -124,6 +124,38 @@ EOF
 	qts journal cat "$T/f" | cmp - <(cat "$T/one.csv" "$T/two.csv")
 }
 
+@test "qts journal: a restart that goes on with an order at the open of the bar the journal ends with is taken, one before it refused" {
+	# by the readers' rule: an event not a bar is known no earlier than
+	# the latest time of the records before it; a bar ends no earlier
+	# than the time they were known by
+	printf '%s\n' 'order,2024-01-01T12:00:00Z,AAA,o-0,buy,5,market,,,gtc,s' 'bar,2024-01-02T00:00:00Z,AAA,1d,10,11,9,10.5,100' > "$T/one.csv"
+	printf '%s\n' 'order,2024-01-02T00:00:00Z,AAA,o-1,buy,5,market,,,gtc,s' \
+		'bar,2024-01-03T00:00:00Z,AAA,1d,10.5,11,10,10.8,100' > "$T/two.csv"
+	qts journal "$T/f" "$T/one.csv" > /dev/null
+	cp "$T/f" "$T/g"
+	qts journal "$T/f" "$T/two.csv" > /dev/null
+	qts journal cat "$T/f" | cmp - <(cat "$T/one.csv" "$T/two.csv")
+	printf '%s\n' 'order,2024-01-01T23:59:59Z,AAA,o-1,buy,5,market,,,gtc,s' > "$T/early.csv"
+	run -1 --separate-stderr qts journal "$T/g" "$T/early.csv"
+	[[ "$stderr" == *"$T/g: the stream's first record, known at 2024-01-01T23:59:59Z, comes before the journal's end (2024-01-02T00:00:00Z): a journal is one stream in time order (start another file)" ]]
+	printf '%s\n' 'bar,2024-01-02T12:00:00Z,AAA,1h,10,11,9,10.5,100' > "$T/hour.csv"
+	run -1 --separate-stderr qts journal "$T/g" "$T/hour.csv"
+	[[ "$stderr" == *"$T/g: the stream's first record, known at 2024-01-02T13:00:00Z, comes before the journal's end (2024-01-03T00:00:00Z)"* ]]
+	# the latest time from a block before the last: a block of a bar alone
+	# that started before it (a run each)
+	printf '%s\n' 'order,2024-01-02T06:00:00Z,AAA,o-3,buy,5,market,,,gtc,s' > "$T/late.csv"
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,BBB,1d,10,11,9,10.5,100' > "$T/bbb.csv"
+	qts journal "$T/i" "$T/late.csv" > /dev/null
+	qts journal "$T/i" "$T/bbb.csv" > /dev/null
+	[ "$(blocks "$T/i" | wc -l)" = 2 ]
+	printf '%s\n' 'order,2024-01-02T05:00:00Z,AAA,o-2,buy,5,market,,,gtc,s' > "$T/mid.csv"
+	run -1 --separate-stderr qts journal "$T/i" "$T/mid.csv"
+	[[ "$stderr" == *"comes before the journal's end (2024-01-02T06:00:00Z)"* ]]
+	printf '%s\n' 'order,2024-01-02T06:00:00Z,AAA,o-4,buy,5,market,,,gtc,s' > "$T/six.csv"
+	qts journal "$T/i" "$T/six.csv" > /dev/null
+	qts journal cat "$T/i" | cmp - <(cat "$T/late.csv" "$T/bbb.csv" "$T/six.csv")
+}
+
 @test "qts journal: a torn last block is cut on reopen, with a warning, and no whole record is lost" {
 	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
 	size=$(stat -c %s "$T/j")
