@@ -136,6 +136,18 @@ struct qts_sim {
 	 * follow it back in time.  QTS_TS_MIN before any. */
 	int64_t other_ts;
 	int end_late; /* the equity at the end is dated so (end_equity) */
+	/* The latest time of an event given: any event to come is known no
+	 * earlier.  A group's equity dated past it (bars of a day that ends
+	 * at 00:07, closed by the next day's, labelled 00:00: a change of
+	 * offset) is held until it is reached, or an event given at a time
+	 * between would follow it back in time (see hold_or_put). */
+	int64_t in_ts;
+	int held;
+	qts_event held_eq;
+	/* The time of the latest equity event written: an event given
+	 * after it dated before it (inside the bars it closed) would follow
+	 * it back in time, and is refused (see put_other). */
+	int64_t eq_out_ts;
 	int group_driven; /* a bar of the group drives fills (drives_bar) */
 	/* --live: the equity of the open group as a pause wrote it, written
 	 * again at the group's end only if it changed (see qts_sim_pause) */
@@ -358,9 +370,13 @@ static const char *not_finite(const qts_event *ev)
 #undef F
 }
 
+static int put_held(qts_sim *s);
+
 static int put(qts_sim *s, const qts_event *ev)
 {
 	if (s->failed)
+		return -1;
+	if (__builtin_expect(s->held, 0) && ev->ts >= s->held_eq.ts && put_held(s) < 0)
 		return -1;
 	/* The last guard: no event leaves with a number a reader would
 	 * refuse.  The books cannot go on from an overflow, so the engine
@@ -376,6 +392,8 @@ static int put(qts_sim *s, const qts_event *ev)
 	}
 	if (s->emit(s->arg, ev) < 0)
 		s->failed = 1;
+	if (ev->type == QTS_EQUITY && ev->ts > s->eq_out_ts)
+		s->eq_out_ts = ev->ts;
 	return s->failed ? -1 : 0;
 }
 
@@ -733,11 +751,36 @@ static void finance(qts_sim *s, int64_t ts)
 	s->books_ok = 0;
 }
 
+/* The equity held (see in_ts), out now: what goes out next is of its
+ * time or later, or a bar (whose end is). */
+static int put_held(qts_sim *s)
+{
+	s->held = 0;
+	return put(s, &s->held_eq);
+}
+
+/* An equity event out, or held when it is dated past every event given
+ * so far and may_hold: out before the first event of its time or later
+ * that goes out after it, or at the end (an event given at a time before
+ * it may still come, and what it causes would follow it back in time).
+ * One held before it is earlier: out first. */
+static int hold_or_put(qts_sim *s, const qts_event *ev, int may_hold)
+{
+	if (s->held && put_held(s) < 0)
+		return -1;
+	if (may_hold && ev->ts > s->in_ts) {
+		s->held_eq = *ev;
+		s->held = 1;
+		return 0;
+	}
+	return put(s, ev);
+}
+
 /* The books as an equity event at ts, written unless it says again what
  * went out last at that time (the end's, after a group a later event
  * closed: it would go out after what came since, out of time order) or
- * what a pause wrote. */
-static int write_books(qts_sim *s, int64_t ts)
+ * what a pause wrote; held as hold_or_put says when may_hold. */
+static int write_books(qts_sim *s, int64_t ts, int may_hold)
 {
 	totals t = books(s);
 	qts_event ev;
@@ -765,7 +808,7 @@ static int write_books(qts_sim *s, int64_t ts)
 	s->started = 1;
 	s->eq_ts = ts;
 	s->eq_last = ev.equity;
-	return put(s, &ev);
+	return hold_or_put(s, &ev, may_hold);
 }
 
 /* The books as they started, at ts, before the first thing that changes
@@ -775,10 +818,10 @@ static int write_books(qts_sim *s, int64_t ts)
  * (qts-report) would leave out the first day's P&L. */
 static inline int write_start(qts_sim *s, int64_t ts)
 {
-	return s->started ? 0 : write_books(s, ts);
+	return s->started ? 0 : write_books(s, ts, 0);
 }
 
-static int equity(qts_sim *s, int64_t ts)
+static int equity(qts_sim *s, int64_t ts, int may_hold)
 {
 	if (s->o.fin.on)
 		finance(s, ts);
@@ -794,7 +837,7 @@ static int equity(qts_sim *s, int64_t ts)
 #ifdef QTS_SIM_SELFCHECK
 	selfcheck_kept(s);
 #endif
-	return write_books(s, ts);
+	return write_books(s, ts, may_hold);
 }
 
 static void remove_order(qts_sim *s, sym *y, size_t i)
@@ -1796,6 +1839,8 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->emit = emit;
 	s->arg = arg;
 	s->other_ts = QTS_TS_MIN;
+	s->in_ts = QTS_TS_MIN;
+	s->eq_out_ts = QTS_TS_MIN;
 	/* the zone was checked with the option: installed */
 	qts_trade_days_init(&s->days, o->tz, o->day_roll); /* the zone was checked as parsed */
 	for (size_t i = 0; i < o->ninstruments; i++)
@@ -1897,6 +1942,12 @@ static inline __attribute__((always_inline)) int process_bar(qts_sim *s, const q
 	if (__builtin_expect(!y->tfv_drives, 0) &&
 	    closes_group(s, 1, bar_drives(y, y->tfv, ev->ts), bar_end(s, y, ev)) && close_group(s) < 0)
 		return -1;
+	/* The equity held goes out before a bar of its time or later, and
+	 * before one that drives no fills: such a bar closed the group
+	 * (closes_group), whose equity goes out first, as without it. */
+	if (__builtin_expect(s->held, 0) && (ev->ts >= s->held_eq.ts || !bar_drives(y, y->tfv, ev->ts)) &&
+	    put_held(s) < 0)
+		return -1;
 	if (__builtin_expect(s->emit(s->arg, ev) < 0, 0)) {
 		s->failed = 1;
 		return -1;
@@ -1959,7 +2010,7 @@ static int close_group(qts_sim *s)
 	/* A group of bars that drive nothing (coarser bars over time the
 	 * finer ones have closed) changes no price: the equity of the group
 	 * before stands, so a stream with them reports as one without. */
-	if (run_later(s) < 0 || (s->group_driven && equity(s, s->group_close) < 0))
+	if (run_later(s) < 0 || (s->group_driven && equity(s, s->group_close, 1) < 0))
 		return -1;
 	s->have_group = 0;
 	s->paused = 0;
@@ -1997,8 +2048,20 @@ static __attribute__((noinline)) int new_group_bar(qts_sim *s, const qts_event *
  * come before one of them: it closes the group, whose equity comes first. */
 static __attribute__((noinline)) int put_other(qts_sim *s, const qts_event *ev)
 {
+	/* An event dated inside bars whose equity went out at their end
+	 * (a tick at a daily bar's noon after a weekly bar closed its day,
+	 * or a pause): refused, as qts-strategy refuses one inside a bar it
+	 * has acted on; a system event goes out dated at that end. */
+	qts_event late;
+	if (qts_inside_own(ev, s->eq_out_ts)) {
+		qts_after_own_why(ev, s->eq_out_ts, s->error, sizeof s->error);
+		return -1;
+	}
+	ev = qts_system_not_before(ev, s->eq_out_ts, &late);
 	if (ev->ts > s->other_ts)
 		s->other_ts = ev->ts;
+	if (ev->ts > s->in_ts)
+		s->in_ts = ev->ts;
 	if (s->have_group && ev->ts > s->group_close && close_group(s) < 0)
 		return -1;
 	if (s->have_group) {
@@ -2020,6 +2083,8 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 {
 	if (__builtin_expect(ev->type != QTS_BAR, 0))
 		return put_other(s, ev);
+	if (__builtin_expect(ev->ts > s->in_ts, 0))
+		s->in_ts = ev->ts;
 	if (__builtin_expect(ev->ts != s->group_ts, 0) && s->have_group)
 		return new_group_bar(s, ev);
 	/* The bars of one time, one after another: most of the input. */
@@ -2030,6 +2095,8 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
  * what was held). */
 static int put_now_why(qts_sim *s, const qts_event *ev, const char *cancel_why)
 {
+	if (ev->ts > s->in_ts)
+		s->in_ts = ev->ts;
 	held_books(s);
 	if (run_later(s) < 0)
 		return -1;
@@ -2069,6 +2136,8 @@ int qts_sim_cancel(qts_sim *s, const qts_event *ev, const char *why)
 
 int qts_sim_advance(qts_sim *s, int64_t ts)
 {
+	if (ts > s->in_ts)
+		s->in_ts = ts;
 	if (s->have_group && ts > s->group_close && close_group(s) < 0)
 		return -1;
 	held_books(s); /* a group still open: the caller held it, as close_group runs it */
@@ -2077,6 +2146,10 @@ int qts_sim_advance(qts_sim *s, int64_t ts)
 
 int qts_sim_pause(qts_sim *s)
 {
+	/* nothing is in the pipe: the equity held goes out now, as it would
+	 * without holding (an event dated before it, given later, is refused) */
+	if (s->held && put_held(s) < 0)
+		return -1;
 	if (!s->have_group || !s->group_driven) /* close_group says why */
 		return 0;
 	/* The group stays open, and what came after its bars stays held: a
@@ -2087,7 +2160,7 @@ int qts_sim_pause(qts_sim *s)
 		s->paused = 1;
 		s->paused_ts = QTS_TS_MIN;
 	}
-	return equity(s, s->group_close);
+	return equity(s, s->group_close, 0);
 }
 
 /* The equity at the end, of the market's time t, dated no earlier than
@@ -2100,13 +2173,13 @@ static int end_equity(qts_sim *s, int64_t t)
 		s->end_late = 1;
 		t = s->other_ts;
 	}
-	return equity(s, t);
+	return equity(s, t, 0);
 }
 
 int qts_sim_finish(qts_sim *s)
 {
 	held_books(s);
-	if (run_later(s) < 0)
+	if (run_later(s) < 0 || (s->held && put_held(s) < 0))
 		return -1;
 	/* Before --close-at-end cancels them: orders for a symbol the stream
 	 * never priced (a symbol mistyped, its data left out) worked on
@@ -2405,7 +2478,11 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 		}
 	}
 	qts_ck_size(c, &s->next_action, s->o.nactions);
-	qts_ck_i64(c, &s->clock), qts_ck_i64(c, &s->other_ts);
+	qts_ck_i64(c, &s->clock), qts_ck_i64(c, &s->other_ts), qts_ck_i64(c, &s->in_ts);
+	qts_ck_int(c, &s->held);
+	if (s->held)
+		qts_ck_event(c, &s->held_eq);
+	qts_ck_i64(c, &s->eq_out_ts);
 	qts_ck_int(c, &s->have_clock), qts_ck_int(c, &s->have_group), qts_ck_int(c, &s->paused);
 	qts_ck_i64(c, &s->paused_ts);
 	qts_ck_bytes(c, &s->paused_eq, sizeof s->paused_eq);

@@ -1334,3 +1334,70 @@ several_tf() {
 	qts-sim --state S --output-journal J q.csv | qts journal J > /dev/null
 	qts journal cat J | tail -n 2 | cmp - <(qts-sim q.csv | tail -n 2)
 }
+
+# A day's bar labelled 00:07 (a change of offset: the next is labelled at
+# midnight and starts before it ends): the equity at its end, 00:07 of the
+# next day, went out when a bar of the next day closed the group, before
+# an order given at the day's midnight, which followed it back in time:
+# qts-risk refused the stream, qts pipe took it.
+@test "an equity dated past every event given so far waits for that time: an order of before it still in time order" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-01T00:00:00Z,F,1d,10,11,9,10,100' 'order,2024-01-01T00:00:00Z,F,b1,buy,10,market,,,gtc,s' \
+		'bar,2024-01-02T00:07:00Z,F,1d,10,11,9,10,100' 'bar,2024-01-03T00:00:00Z,AAA,1h,10,11,9,10,100' \
+		'bar,2024-01-03T00:00:00Z,F,1d,10,11,9,10,100' 'order,2024-01-03T00:00:00Z,F,s1,sell,10,market,,,gtc,s' > s.csv
+	run -0 qts-sim s.csv
+	[ "${lines[11]}" = "update,2024-01-03T00:00:00Z,F,s1,accepted,0,," ]
+	[ "${lines[12]}" = "equity,2024-01-03T00:07:00Z,99900,100000,100,100,0,0" ]
+	[ "${lines[13]}" = "equity,2024-01-04T00:00:00Z,99900,100000,100,100,0,0" ]
+	[ "${#lines[@]}" = 14 ]
+	qts-sim s.csv | qts-risk | cmp - <(qts pipe 'qts-sim | qts-risk' s.csv)
+	qts-broker paper s.csv | qts-risk > /dev/null
+	# an event of its time or later lets it out first, as before
+	printf '%s\n' 'quote,2024-01-03T00:07:00Z,AAA,9.9,10.1,100,100' >> s.csv
+	run -0 qts-sim s.csv
+	[ "${lines[12]}" = "equity,2024-01-03T00:07:00Z,99900,100000,100,100,0,0" ]
+	[ "${lines[13]}" = "quote,2024-01-03T00:07:00Z,AAA,9.9,10.1,100,100" ]
+	# held in the state: a run killed while it holds it, restarted, writes
+	# the stream of a run uninterrupted
+	qts-sim s.csv > ref.csv
+	mkfifo fifo
+	( qts-sim --state S --checkpoint-every 1 --output-journal J fifo & echo $! > pid; wait ) |
+		qts journal J > /dev/null &
+	jp=$!
+	exec 7> fifo
+	head -n 5 s.csv >&7
+	n=0
+	until [ "$(qts journal cat J 2>/dev/null | grep -c '^bar,')" = 5 ] || [ $n -ge 500 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+	kill -KILL "$(cat pid)"
+	exec 7>&-
+	wait "$jp" || true
+	qts journal cat J | grep -q '^position,2024-01-02T00:07:00Z,F,10,'
+	! qts journal cat J | grep -q '^equity,2024-01-03T00:07'
+	qts-sim --state S --output-journal J s.csv | qts journal J > /dev/null
+	qts journal cat J | cmp - ref.csv
+}
+
+# A weekly bar after Friday's daily bar closes Friday's group: its equity
+# goes out first (at Saturday 00:00), as before.  A tick of Friday noon
+# after them followed that equity back in time, exit 0: qts-risk refused
+# the stream.
+@test "an event dated inside bars whose equity went out is refused as qts-strategy refuses one; a system event goes out at the equity's time" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-04T00:00:00Z,A,1d,10,11,9,10,1000' 'bar,2024-01-05T00:00:00Z,A,1d,10,11,9,10,1000' \
+		'bar,2024-01-01T00:00:00Z,A,1w,10,11,9,10,5000' > w.csv
+	cp w.csv s.csv
+	printf '%s\n' 'tick,2024-01-05T12:00:00Z,A,10.5,10' >> w.csv
+	run -1 --separate-stderr qts-sim w.csv
+	[ "${lines[3]}" = "equity,2024-01-06T00:00:00Z,100000,100000,0,0,0,0" ]
+	[ "${lines[4]}" = "bar,2024-01-01T00:00:00Z,A,1w,10,11,9,10,5000" ]
+	[ "$stderr" = "qts-sim: w.csv:4: tick A at 2024-01-05T12:00:00Z comes inside a bar before it, after what this stage made of the bar (dated at its end, 2024-01-06T00:00:00Z): out of time order for the next stage; put it before the bar (a merge by time does)" ]
+	run -1 --separate-stderr qts pipe 'qts-sim' w.csv
+	[[ "$stderr" == *"w.csv:4: tick A at 2024-01-05T12:00:00Z comes inside a bar before it"* ]]
+	printf '%s\n' 'system,2024-01-05T12:00:00Z,qts-fetch,info,hello' 'bar,2024-01-08T00:00:00Z,A,1d,10,11,9,10,1000' >> s.csv
+	run -0 qts-sim s.csv
+	[ "${lines[5]}" = "system,2024-01-06T00:00:00Z,qts-fetch,info,hello" ]
+	qts-sim s.csv | qts-risk > /dev/null
+}
