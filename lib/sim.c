@@ -135,7 +135,6 @@ struct qts_sim {
 	 * passed on): the equity at the end is dated no earlier, or it would
 	 * follow it back in time.  QTS_TS_MIN before any. */
 	int64_t other_ts;
-	int end_late; /* the equity at the end is dated so (end_equity) */
 	/* The latest time of an event given: any event to come is known no
 	 * earlier.  A group's equity dated past it (bars of a day that ends
 	 * at 00:07, closed by the next day's, labelled 00:00: a change of
@@ -776,11 +775,16 @@ static int hold_or_put(qts_sim *s, const qts_event *ev, int may_hold)
 	return put(s, ev);
 }
 
+/* How an equity event goes out (write_books): held as hold_or_put says;
+ * not at all when the same as the last written, whatever its time (the
+ * end's, dated late: end_equity). */
+enum { EQ_MAY_HOLD = 1, EQ_SAME_SAYS_NOTHING = 2 };
+
 /* The books as an equity event at ts, written unless it says again what
  * went out last at that time (the end's, after a group a later event
  * closed: it would go out after what came since, out of time order) or
- * what a pause wrote; held as hold_or_put says when may_hold. */
-static int write_books(qts_sim *s, int64_t ts, int may_hold)
+ * what a pause wrote; how: EQ_* flags. */
+static int write_books(qts_sim *s, int64_t ts, int how)
 {
 	totals t = books(s);
 	qts_event ev;
@@ -798,7 +802,8 @@ static int write_books(qts_sim *s, int64_t ts, int may_hold)
 	}
 	if (s->paused && ts == s->paused_ts && memcmp(&ev.equity, &s->paused_eq, sizeof ev.equity) == 0)
 		return 0; /* what the pause wrote, unchanged */
-	if (s->have_eq && (ts == s->eq_ts || s->end_late) && memcmp(&ev.equity, &s->eq_last, sizeof ev.equity) == 0)
+	if (s->have_eq && (ts == s->eq_ts || (how & EQ_SAME_SAYS_NOTHING)) &&
+	    memcmp(&ev.equity, &s->eq_last, sizeof ev.equity) == 0)
 		return 0;
 	if (s->paused) {
 		s->paused_ts = ts;
@@ -808,7 +813,7 @@ static int write_books(qts_sim *s, int64_t ts, int may_hold)
 	s->started = 1;
 	s->eq_ts = ts;
 	s->eq_last = ev.equity;
-	return hold_or_put(s, &ev, may_hold);
+	return hold_or_put(s, &ev, how & EQ_MAY_HOLD);
 }
 
 /* The books as they started, at ts, before the first thing that changes
@@ -821,7 +826,7 @@ static inline int write_start(qts_sim *s, int64_t ts)
 	return s->started ? 0 : write_books(s, ts, 0);
 }
 
-static int equity(qts_sim *s, int64_t ts, int may_hold)
+static int equity(qts_sim *s, int64_t ts, int how)
 {
 	if (s->o.fin.on)
 		finance(s, ts);
@@ -837,7 +842,7 @@ static int equity(qts_sim *s, int64_t ts, int may_hold)
 #ifdef QTS_SIM_SELFCHECK
 	selfcheck_kept(s);
 #endif
-	return write_books(s, ts, may_hold);
+	return write_books(s, ts, how);
 }
 
 static void remove_order(qts_sim *s, sym *y, size_t i)
@@ -2010,7 +2015,7 @@ static int close_group(qts_sim *s)
 	/* A group of bars that drive nothing (coarser bars over time the
 	 * finer ones have closed) changes no price: the equity of the group
 	 * before stands, so a stream with them reports as one without. */
-	if (run_later(s) < 0 || (s->group_driven && equity(s, s->group_close, 1) < 0))
+	if (run_later(s) < 0 || (s->group_driven && equity(s, s->group_close, EQ_MAY_HOLD) < 0))
 		return -1;
 	s->have_group = 0;
 	s->paused = 0;
@@ -2169,10 +2174,8 @@ int qts_sim_pause(qts_sim *s)
  * last written, it says nothing new then either. */
 static int end_equity(qts_sim *s, int64_t t)
 {
-	if (s->other_ts > t) {
-		s->end_late = 1;
-		t = s->other_ts;
-	}
+	if (s->other_ts > t)
+		return equity(s, s->other_ts, EQ_SAME_SAYS_NOTHING);
 	return equity(s, t, 0);
 }
 

@@ -231,6 +231,7 @@ int qts_runtime_given_raw(const qts_runtime *r, const qts_event *ev, const void 
 }
 
 static void compare_end(qts_runtime *r);
+static void drop_ends(qts_runtime *r);
 static size_t encode(qts_runtime *r, const qts_event *ev, size_t at);
 
 /* Whether a and b are the same record: the same bytes in msgpack, as the
@@ -247,19 +248,16 @@ static int same_record(qts_runtime *r, const qts_event *a, const qts_event *b)
 static int journal_holds(qts_runtime *r, const qts_event *ev)
 {
 	if (r->suppress == 0 && r->ends_at < r->nends) {
-		if (same_record(r, ev, &r->ends[r->ends_at])) {
-			r->ends_at++;
-			r->written++;
-			r->out_n++;
-			if (r->ends_at == r->nends)
-				compare_end(r);
-			return 1;
-		}
-		compare_end(r);
-	}
-	if (r->suppress == 0)
+		int same = same_record(r, ev, &r->ends[r->ends_at]);
+		if (!same || ++r->ends_at == r->nends)
+			compare_end(r);
+		if (!same)
+			return journal_holds(r, ev); /* by count now, if any */
+	} else if (r->suppress > 0) {
+		r->suppress--;
+	} else {
 		return 0;
-	r->suppress--;
+	}
 	r->written++;
 	r->out_n++;
 	return 1;
@@ -955,14 +953,19 @@ journal:
  * when all were.  Those left stay in the journal where they are, counted
  * as written, as the stream's; nothing of this run's own is left out
  * but what a run since wrote after them, by count. */
-static void compare_end(qts_runtime *r)
+static void drop_ends(qts_runtime *r)
 {
-	r->written += r->nends - r->ends_at;
 	for (size_t i = 0; i < r->nends; i++)
 		qts_event_free(&r->ends[i]);
 	free(r->ends);
 	r->ends = NULL;
 	r->nends = r->ends_at = 0;
+}
+
+static void compare_end(qts_runtime *r)
+{
+	r->written += r->nends - r->ends_at;
+	drop_ends(r);
 	r->suppress += r->suppress_after;
 	r->suppress_after = 0;
 }
@@ -991,11 +994,7 @@ static void state_end(qts_runtime *r)
 	free(r->held_hb);
 	r->held = NULL;
 	r->held_hb = NULL;
-	for (size_t i = 0; i < r->nends; i++) /* a run that stopped before its end */
-		qts_event_free(&r->ends[i]);
-	free(r->ends);
-	r->ends = NULL;
-	r->nends = r->ends_at = 0;
+	drop_ends(r); /* a run that stopped before its end */
 	free(r->enc);
 	free(r->was_buf);
 	free(r->was);
