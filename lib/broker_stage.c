@@ -1336,7 +1336,9 @@ static int broker_finish(void *eng)
 		if (rc == QTS_BROKER_DOWN && went_down(e, err) < 0)
 			return -1;
 	}
-	if (e->ops->finish) {
+	/* The broker's own end (paper's books closed) only on a whole
+	 * input: after a failure upstream the stream ends with it. */
+	if (e->ops->finish && !qts_upstream_failure()) {
 		e->in_call++;
 		int rc = e->ops->finish(e->b, &e->out, err);
 		e->in_call--;
@@ -1518,6 +1520,8 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	st->ops = &broker_ops;
 	st->eng = e;
 	st->conf = conf;
+	/* its last updates are what happened: out before the failure */
+	st->conf.upstream_ends = QTS_UPSTREAM_FINISH;
 	/* An order read before a signal is not sent after it: the signal is
 	 * how an operator stops the orders going out. */
 	st->conf.put_nothing_after_signal = 1;

@@ -267,12 +267,16 @@ static inline int put_into(node *to, const qts_event *ev)
 	return 0;
 }
 
+static int ends_here(node *from, const qts_event *ev);
+
 /* Stage from's emit: the next stage's put.  The program's name follows
  * the events, so whatever a stage says reads as in the shell. */
 static int link_emit(void *arg, const qts_event *ev)
 {
 	node *to = arg, *from = to - 1;
 	emitted(from, to, ev);
+	if (__builtin_expect(ev->type == QTS_SYSTEM, 0) && qts_event_is_error(ev))
+		return ends_here(from, ev);
 	if (put_into(to, ev) < 0)
 		return -1;
 	qts_progname = from->st.name;
@@ -398,14 +402,13 @@ static int stage_ends(chain *c, size_t k)
 	int rc = 0;
 	if (k + 1 >= c->n || !up)
 		return 0;
-	if (!d->ended) {
+	if (!d->ended) { /* the stages after end with it (ends_here), and say so */
 		qts_event ev;
 		qts_event_init(&ev, QTS_SYSTEM, last_known(d));
 		QTS_SET(ev.system.source, d->st.name);
 		QTS_SET(ev.system.level, "error");
 		QTS_SET_TEXT(ev.system.message, up);
-		rc = link_emit(&c->node[k + 1], &ev);
-		qts_progname = d->st.name;
+		return link_emit(&c->node[k + 1], &ev);
 	}
 	qts_warn_incomplete(up);
 	return rc;
@@ -461,9 +464,47 @@ static void fail_at(chain *c, size_t k, const char *where, const char *why)
 		last_upstream(c);
 }
 
+/* A failure record ev that ends the stream before stage from, past it
+ * and the stages after, as each program's runtime passes one it reads
+ * (conf.upstream_ends): a stage of QTS_UPSTREAM_FINISH (qts-report)
+ * finishes first, the others close no books; each dates it no earlier
+ * than what it wrote became known and says its input is incomplete (the
+ * last as the runtime ends, which then writes it, when write). */
+static void end_from(chain *c, size_t from, qts_event *ev, int write)
+{
+	for (size_t j = from; j < c->n; j++) {
+		node *d = &c->node[j];
+		qts_progname = d->st.name;
+		if (!d->upstream[0])
+			qts_upstream_format(d->upstream, ev->system.source, ev->system.message);
+		if (d->st.conf.upstream_ends == QTS_UPSTREAM_FINISH && d->st.ops->finish) {
+			qts_upstream_set(d->upstream);
+			if (d->st.ops->finish(d->st.eng) < 0) {
+				const char *w = d->st.ops->error ? d->st.ops->error(d->st.eng) : NULL;
+				if (w && w[0])
+					qts_warn("end of input: %s", w);
+			}
+		}
+		if (j + 1 == c->n)
+			break;
+		int64_t t = qts_latest_known_time(&d->latest, INT64_MIN);
+		if (t > ev->ts)
+			ev->ts = t;
+		qts_warn_incomplete(d->upstream);
+	}
+	qts_progname = c->node[c->n - 1].st.name;
+	last_upstream(c);
+	if (write) {
+		int64_t t = c->rt ? qts_runtime_latest_known(c->rt) : INT64_MIN;
+		if (t > ev->ts)
+			ev->ts = t;
+		(void)last_emit(c, ev);
+	}
+}
+
 /* Stage k failed and said so (qts_last_message): its stream ends with a
  * system event, unless an error passed through it already ended it, and
- * the stages after it read that before they finish. */
+ * the stages after it end there, as in the shell (end_from). */
 static void pass_on(chain *c, size_t k)
 {
 	node *f = &c->node[k];
@@ -476,22 +517,35 @@ static void pass_on(chain *c, size_t k)
 	 * program says that too as it exits in the shell. */
 	if (upstream_of(c, k))
 		qts_warn_incomplete(upstream_of(c, k));
-	/* Whatever the stages after do with it, they are finished next. */
-	if (!f->ended)
-		(void)link_emit(&c->node[k + 1], &ev);
-	for (size_t j = k + 1; j < c->n; j++) {
-		node *d = &c->node[j];
-		qts_progname = d->st.name;
-		qts_upstream_set(upstream_of(c, j));
-		if (d->st.ops->finish && d->st.ops->finish(d->st.eng) < 0) {
-			const char *w = d->st.ops->error ? d->st.ops->error(d->st.eng) : NULL;
-			if (w && w[0])
-				qts_warn("end of input: %s", w);
-		}
-		(void)stage_ends(c, j);
+	end_from(c, k + 1, &ev, !f->ended);
+}
+
+/* Stage from wrote a failure record, ev (one it read from --feedback, or
+ * the one it ends with after that): its stream ends there, and the
+ * stages after it end as they do on reading it (end_from); the chain is
+ * done, and from is told so as by an output gone. */
+static __attribute__((noinline, cold)) int ends_here(node *from, const qts_event *ev)
+{
+	chain *c = from->c;
+	if (c->failed != RUNNING)
+		return -1;
+	c->failed = FAILED_SAID;
+	qts_event copy = *ev;
+	if (upstream_of(c, from->index)) {
+		qts_progname = from->st.name;
+		qts_warn_incomplete(upstream_of(c, from->index));
 	}
-	qts_progname = c->node[c->n - 1].st.name;
-	last_upstream(c);
+	end_from(c, from->index + 1, &copy, 1);
+	return -1;
+}
+
+/* The runtime's input ended with a failure upstream, ev, which it
+ * writes next: past every stage, as in the shell. */
+static void chain_upstream_ended(void *eng, qts_event *ev)
+{
+	chain *c = eng;
+	together(c);
+	end_from(c, 0, ev, 0);
 }
 
 /* A call into stage k returned -1: its own failure, or one after it that
@@ -774,6 +828,7 @@ static const qts_stage_ops chain_ops = {
 	.finish = chain_finish,
 	.error = chain_error,
 	.input_failed = chain_input_failed,
+	.upstream_ended = chain_upstream_ended,
 	.feedback_failed = chain_feedback_failed,
 	.counts = chain_counts,
 	.signal_name = chain_signal_name,
@@ -947,6 +1002,7 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 			last->st.name);
 	conf.msgpack = msgpack || last->st.conf.msgpack;
 	conf.no_events = last->st.conf.no_events;
+	conf.upstream_ends = QTS_UPSTREAM_STOP; /* each stage as its own says (chain_upstream_ended) */
 	conf.feedback = c->feedback_to >= 0 ? c->node[c->feedback_to].st.conf.feedback : NULL;
 	conf.heartbeat = conf.tick_every = 0;
 	int one_thread = 0;

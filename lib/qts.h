@@ -630,6 +630,8 @@ int qts_writer_fail(qts_writer *w, const char *why);
  * event it read became known (ts, and tf when a bar, else ""), rather
  * than at the epoch. */
 void qts_writer_date_unwritten(qts_writer *w, int64_t ts, const char *tf);
+/* When the latest event written became known; INT64_MIN when none was. */
+int64_t qts_writer_latest_known(const qts_writer *w);
 /* For qts_reader_on_idle: flushes the writer passed as arg. */
 void qts_writer_idle_flush(void *writer);
 /* Encode one event into buf as a CSV line (with '\n'); returns its

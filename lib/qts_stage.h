@@ -44,10 +44,16 @@ typedef struct qts_stage_ops {
 	 * go out).  Not called after an error or a signal. */
 	int (*finish)(void *eng);
 	/* The input failed (the runtime said why, in this stage's name):
-	 * not a whole input, so no finish; but `qts pipe`'s chain passes
-	 * the failure on to its later stages, which finish, as in a shell
-	 * pipeline.  NULL: nothing to do. */
+	 * not a whole input, so no finish; `qts pipe`'s chain passes the
+	 * failure on past its later stages, which end there too, as in a
+	 * shell pipeline.  NULL: nothing to do. */
 	void (*input_failed)(void *eng);
+	/* The input ended with a failure upstream, *ev (conf.upstream_ends
+	 * not QTS_UPSTREAM_PASS), which the runtime writes next: `qts pipe`'s
+	 * chain says, stage by stage, that the input is incomplete, and dates
+	 * ev no earlier than any of them wrote, as each program would.  NULL:
+	 * nothing to do. */
+	void (*upstream_ended)(void *eng, qts_event *ev);
 	/* The feedback could not be read, why: said by the stage in its own
 	 * name (`qts pipe`'s chain: the stage of the chain that takes it),
 	 * which then ends as after its own failure.  NULL: the runtime says
@@ -132,6 +138,16 @@ typedef struct qts_stage_conf {
 	 * put (qts-broker: an order is not sent after it); else they are put
 	 * before the stream ends. */
 	int put_nothing_after_signal;
+	/* What a failure record read from the input (a system event of level
+	 * error, which ends a stream) does: QTS_UPSTREAM_PASS, put as any
+	 * event (qts journal keeps it); QTS_UPSTREAM_STOP, the stream ends
+	 * there: nothing more is read, the books do not close (the input is
+	 * not whole), no checkpoint counts it, and the failure goes out as
+	 * the stream's last record, so that a restart on the mended input
+	 * goes on from the last checkpoint; QTS_UPSTREAM_FINISH, the same but
+	 * the engine finishes before it (qts-report's report, qts-broker's
+	 * last updates: what happened, not books closed). */
+	int upstream_ends;
 	/* The engine runs code guarded for the whole process (a plugin: its
 	 * calls timed by one signal handler and one timer): `qts pipe` keeps
 	 * a chain holding it on one thread. */
@@ -159,6 +175,8 @@ typedef struct qts_stage_conf {
 	struct { const char *flag, *path; } writes[4];
 	int nwrites;
 } qts_stage_conf;
+
+enum { QTS_UPSTREAM_PASS, QTS_UPSTREAM_STOP, QTS_UPSTREAM_FINISH };
 
 typedef struct qts_stage {
 	const char *name;         /* the program: "qts-sim" */
@@ -296,6 +314,9 @@ int qts_stage_flush(void);
  * the bytes the event was read as, which qts_runtime_given_raw gave on
  * the runtime's thread when ev was the event just read. */
 int qts_runtime_emit_raw(qts_runtime *r, const qts_event *ev, const void *raw, size_t len, int fmt);
+/* When the latest event the runtime wrote became known; INT64_MIN when
+ * none was (or it writes no events). */
+int64_t qts_runtime_latest_known(const qts_runtime *r);
 int qts_runtime_given_raw(const qts_runtime *r, const qts_event *ev, const void **raw, size_t *len);
 /* `qts pipe`'s second thread (pipe_apart.c): fn(ctx, ev, raw, len, fmt)
  * called there on each event pushed, in order, with the bytes it was read

@@ -967,8 +967,9 @@ static int report_finish(void *eng)
 	if (o->hold)
 		return 0;
 	/* Events, but no account's: a strategy's targets, say, not yet
-	 * through qts-sim.  The report of them is empty, and says why. */
-	if (s->events && !qts_perf_count(s->perf) && o->format != FMT_TRADES)
+	 * through qts-sim.  The report of them is empty, and says why; a
+	 * stream that failed before any equity says why itself. */
+	if (s->events && !qts_perf_count(s->perf) && o->format != FMT_TRADES && !qts_upstream_failure())
 		qts_warn("%s: no equity events among the %ld read: a report is made of the equity "
 			 "qts-sim or qts-broker writes (is it in the pipeline?)",
 			 strcmp(s->name, "-") == 0 ? "standard input" : s->name, s->events);
@@ -1107,6 +1108,8 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	st->ops = &report_ops;
 	st->eng = e;
 	st->conf = e->o.conf;
+	/* the report of what came, and exit 1 */
+	st->conf.upstream_ends = QTS_UPSTREAM_FINISH;
 }
 
 /* its --tee copies a stream only once it runs */

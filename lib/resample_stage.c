@@ -278,6 +278,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	st->ops = &resample_ops;
 	st->eng = e;
 	st->conf = o.conf;
+	st->conf.upstream_ends = QTS_UPSTREAM_STOP;
 }
 
 const qts_stage_def qts_resample_stage = { "qts-resample", build };

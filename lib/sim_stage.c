@@ -170,6 +170,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	st->ops = &sim_ops;
 	st->eng = e;
 	st->conf = op.conf;
+	st->conf.upstream_ends = QTS_UPSTREAM_STOP;
 }
 
 const qts_stage_def qts_sim_stage = { "qts-sim", build };

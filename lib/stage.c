@@ -132,6 +132,10 @@ struct qts_runtime {
 	int write_failed;
 	int failed;         /* said why already; exit 1 */
 	int stop;           /* end the run: failed, or the output is gone */
+	/* The input ended with a failure upstream (conf.upstream_ends):
+	 * the record, written as the stream's last. */
+	int upstream_end;
+	qts_event upstream_ev;
 	int64_t hb_next, tick_next; /* monotonic ns; -1: none */
 	int64_t tick_at;            /* a tick asked for once (qts_stage_tick_at); -1: none */
 	qts_stage_metrics *m;
@@ -285,6 +289,11 @@ int qts_runtime_emit_raw(qts_runtime *r, const qts_event *ev, const void *raw, s
 	return 0;
 }
 
+int64_t qts_runtime_latest_known(const qts_runtime *r)
+{
+	return r->w ? qts_writer_latest_known(r->w) : INT64_MIN;
+}
+
 int qts_runtime_emit(void *arg, const qts_event *ev)
 {
 	qts_runtime *r = arg;
@@ -309,6 +318,42 @@ static void engine_failed(qts_runtime *r, const char *where)
 	if (why[0]) /* "": said already */
 		qts_warn("%s%s%s", where ? where : "", where ? ": " : "", why);
 	r->failed = 1;
+}
+
+/* The input ended with a failure upstream (conf.upstream_ends): what
+ * the stage made of the events before it is out, its books stay open
+ * (QTS_UPSTREAM_FINISH: the engine finishes), and the failure goes out
+ * last, dated no earlier than the latest record written became known,
+ * as a failure of the stage's own would be.  The exit status and the
+ * message that the input is incomplete are qts_finish's. */
+static void flush(qts_runtime *r);
+
+static void upstream_ends(qts_runtime *r)
+{
+	const qts_stage_ops *ops = r->st->ops;
+	qts_event *ev = &r->upstream_ev;
+	/* One input (a pipe from the stage before): read to its end, which
+	 * comes once the stage that failed has said why, so that the last
+	 * line of a pipeline's messages is still its last stage's.  Several
+	 * merged: the others may be live feeds that never end. */
+	if (r->st->conf.nfiles <= 1) {
+		qts_event rest;
+		while (!qts_interrupted && qts_inputs_next(r->in, &rest) > 0)
+			;
+	}
+	flush(r);
+	if (r->st->conf.upstream_ends == QTS_UPSTREAM_FINISH && !r->stop && ops->finish &&
+	    ops->finish(r->st->eng) < 0)
+		engine_failed(r, "end of input");
+	if (ops->upstream_ended)
+		ops->upstream_ended(r->st->eng, ev);
+	if (r->w && !r->stop) {
+		int64_t t = qts_writer_latest_known(r->w);
+		if (t > ev->ts)
+			ev->ts = t;
+		(void)qts_runtime_emit(r, ev);
+	}
+	qts_event_free(ev);
 }
 
 /* An event read (or, from a source, made): counted, for the state and
@@ -1703,6 +1748,15 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 		if (got <= 0)
 			break;
 		count_in(r, &ev);
+		/* A failure upstream ends the stream: read no further, and
+		 * before the state could count it (a restart on the mended
+		 * input would find it differs). */
+		if (__builtin_expect(ev.type == QTS_SYSTEM, 0) && r->in && st.conf.upstream_ends &&
+		    qts_event_is_error(&ev)) {
+			r->upstream_end = 1;
+			qts_event_copy(&r->upstream_ev, &ev);
+			break;
+		}
 		if (__builtin_expect(r->stateful, 0)) {
 			int consumed = state_in(r, &ev);
 			if (consumed < 0)
@@ -1758,6 +1812,8 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	if (r->q)
 		drain_queue(r);
+	if (r->upstream_end && !r->stop && !qts_interrupted)
+		upstream_ends(r);
 	if (got == 0 && r->skip && !r->stop && !qts_interrupted)
 		runtime_failed(r, "--state %s: the input ends at its event %llu, before the %llu events the state has consumed",
 			       st.conf.state, (unsigned long long)r->in_n, (unsigned long long)r->was->in_n);

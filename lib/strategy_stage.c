@@ -859,6 +859,7 @@ static void build(qts_stage *st, int argc, char **argv, qts_emit_fn emit, void *
 	st->ops = &strategy_ops;
 	st->eng = h;
 	st->conf = o.conf;
+	st->conf.upstream_ends = QTS_UPSTREAM_STOP;
 }
 
 const qts_stage_def qts_strategy_stage = { "qts-strategy", build };

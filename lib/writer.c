@@ -296,6 +296,11 @@ int qts_writer_fail(qts_writer *w, const char *why)
 	return qts_writer_flush(w);
 }
 
+int64_t qts_writer_latest_known(const qts_writer *w)
+{
+	return qts_latest_known_time(&w->latest, INT64_MIN);
+}
+
 void qts_writer_date_unwritten(qts_writer *w, int64_t ts, const char *tf)
 {
 	w->unwritten_ts = ts;

@@ -164,12 +164,13 @@ needs() {
 	qts pipe 'qts-resample -z Europe/Paris 1w | qts-sim | qts-report -z Europe/Paris' < "$T/bars.csv" > /dev/null
 }
 
-@test "qts pipe: bad data in the first stage: its message, the later stages finish, exit 1, as in the shell" {
+@test "qts pipe: bad data in the first stage: its message, the later stages end with its failure, closing no books, exit 1, as in the shell" {
 	# a 1h bar among AAA's daily ones: qts-resample's error, in its input
 	{ head -8 "$T/bars.csv"; echo "bar,2024-01-03T00:00:00Z,AAA,1h,1,1,1,1,1"; tail -n +9 "$T/bars.csv"; } > "$T/bad.csv"
 	IN=$T/bad.csv same 'qts-resample 1d -k | qts-sim --cash 1000'
-	grep -q '^system,.*,qts-resample,error,-:9: AAA: bars of 1h among bars of 1d' "$T/pipe.out"
-	[ "$(tail -1 "$T/pipe.out" | cut -d, -f1)" = equity ]
+	# the failure is the stream's last record: qts-sim writes no equity
+	# of its end after it (its input is not whole)
+	tail -1 "$T/pipe.out" | grep -q '^system,.*,qts-resample,error,-:9: AAA: bars of 1h among bars of 1d'
 	[ "${stderr_lines[0]}" = "qts-resample: -:9: AAA: bars of 1h among bars of 1d: one timeframe per symbol" ]
 	[ "${stderr_lines[1]}" = "qts-sim: the input is incomplete: qts-resample failed: -:9: AAA: bars of 1h among bars of 1d: one timeframe per symbol" ]
 	IN=$T/bad.csv same 'qts-resample 1d -k | qts-sim | qts-report'
@@ -255,7 +256,7 @@ needs() {
 	[ -s "$T/pipe.out" ]
 	same "qts-sim $T/missing.csv | qts-report -c"
 	same "qts-strategy sma-cross $T/missing.csv | qts-sim | qts-report -c"
-	[ "${#stderr_lines[@]}" -eq 4 ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
 	same 'qts-strategy sma-cross | qts-sim | qts-report -c' "$T/missing.csv"
 	same 'qts-resample 1w | qts-sim' "$T/missing.csv"
 	grep -q "^system,1970-01-01T00:00:00Z,qts-resample,error,$T/missing.csv: No such file or directory$" "$T/pipe.out"
@@ -286,7 +287,7 @@ needs() {
 @test "qts pipe: --metrics that cannot be written fails the first stage, as in the shell" {
 	same "qts-sim --metrics $T/nodir/m.json | qts-report -c" "$T/bars.csv"
 	[ "$status" -eq 1 ]
-	[ "${#stderr_lines[@]}" -eq 3 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 	same "qts-sim --metrics $T/nodir/m.json | qts-risk" "$T/bars.csv"
 	# the input first, as the program opens it first
 	same "qts-sim --metrics $T/nodir/m.json | qts-risk" "$T/missing.csv"
@@ -325,19 +326,25 @@ needs() {
 	[ "$(grep -v ',heartbeat ' "$T/out")" = "$(head -n 2 "$T/bars.csv" | qts-risk | qts-sim)" ]
 }
 
-@test "qts pipe: a stage failing after a failure read from upstream says both, as in the shell" {
+@test "qts pipe: a failure read from upstream ends the stream there: what follows it is not read, as in the shell" {
 	bar='bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1'
 	broke='system,2024-01-03T00:00:00Z,x,error,upstream broke'
-	# its own failure: a second, different bar for A's time
+	# a second, different bar for A's time after it: not read, no failure
+	# of the stage's own
 	printf '%s\n%s\n%s\n' "$bar" "$broke" "${bar%1}2" > "$T/own.csv"
 	same 'qts-strategy sma-cross | qts-risk | qts-sim' "$T/own.csv"
-	[ "${stderr_lines[1]}" = "qts-strategy: the input is incomplete: x failed: upstream broke" ]
-	[ "${#stderr_lines[@]}" -eq 4 ]
-	# its input's: a bar cut short
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[*]}" = "qts-strategy: the input is incomplete: x failed: upstream broke qts-risk: the input is incomplete: x failed: upstream broke qts-sim: the input is incomplete: x failed: upstream broke" ]
+	[ "$(cat "$T/pipe.out")" = "$(printf '%s\n%s' "$bar" "$broke")" ]
+	# nor a bar cut short
 	printf '%s\n%s\n%s\n' "$bar" "$broke" "${bar%,1,1}" > "$T/cut.csv"
 	same 'qts-strategy sma-cross | qts-risk | qts-sim' "$T/cut.csv"
-	[ "${stderr_lines[0]}" = "qts-strategy: $T/cut.csv:3: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 7" ]
-	[ "${stderr_lines[1]}" = "qts-strategy: the input is incomplete: x failed: upstream broke" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	# a stage's own failure before it still comes first
+	printf '%s\n%s\n%s\n' "$bar" "${bar%1}2" "$broke" > "$T/first.csv"
+	same 'qts-strategy sma-cross | qts-risk | qts-sim' "$T/first.csv"
+	[[ "${stderr_lines[0]}" == "qts-strategy: $T/first.csv:2: bar A 1d "* ]]
+	[[ "${stderr_lines[2]}" == "qts-sim: the input is incomplete: qts-strategy failed: $T/first.csv:2: "* ]]
 }
 
 @test "qts pipe: a stage given nothing by the one before says so, as in the shell" {
@@ -350,15 +357,17 @@ needs() {
 	[ "${stderr_lines[1]}" = "qts-sim: -: no events (empty input)" ]
 }
 
-@test "qts pipe: each stage names the first failure it read, as in the shell" {
-	# qts-sim holds the error of x behind the bars of its time, and fails
-	# on the second bar of A before it writes it: what qts-report reads
-	# first is qts-sim's failure, not x's
+@test "qts pipe: each stage names the failure it read, as in the shell" {
+	# qts-sim ends at the error of x, which it writes as its stream's
+	# last record: the bar after it is not read, and qts-report names x
 	bar='bar,2024-01-02T00:00:00Z,A,1d,1,1,1,1,1'
 	printf '%s\n%s\n%s\n' "$bar" 'system,2024-01-02T00:00:00Z,x,error,upstream broke' "${bar%1}2" > "$T/held.csv"
 	same 'qts-sim | qts-report -c' "$T/held.csv"
-	[ "${stderr_lines[1]}" = "qts-sim: the input is incomplete: x failed: upstream broke" ]
-	[[ ${stderr_lines[-1]} == "qts-report: the input is incomplete: qts-sim failed: $T/held.csv:3: bar A 1d "* ]]
+	[ "${stderr_lines[0]}" = "qts-sim: the input is incomplete: x failed: upstream broke" ]
+	[ "${stderr_lines[-1]}" = "qts-report: the input is incomplete: x failed: upstream broke" ]
+	# dated no earlier than the bar qts-sim wrote became known
+	same 'qts-sim' "$T/held.csv"
+	[ "$(tail -n 1 "$T/pipe.out")" = "system,2024-01-03T00:00:00Z,x,error,upstream broke" ]
 }
 
 @test "qts pipe: a failure fed back is the failure of the stage that reads it, as in the shell" {

@@ -218,6 +218,41 @@ setup() {
 	qts journal cat "$T/J" | cmp - "$T/ref.csv"
 }
 
+# A stage after the one that failed read the failure in its input: it
+# ends its stream there, closing no books and counting it in no
+# checkpoint, so that restarted in turn on the mended stream it goes on
+# from its checkpoint.  It wrote its equity of the end after the failure
+# and counted the failure in its state: the restart found its input
+# differed from the state's and stopped.
+@test "checkpoints: the stages after a failed one, restarted once it is mended: their journals end as the uninterrupted run's" {
+	qts-fetch --seed 5 --count 300 -t 1d synth:AAA,BBB > "$T/in.csv"
+	{ head -n 301 "$T/in.csv"; echo "bar,garbage"; tail -n +302 "$T/in.csv"; } > "$T/bad.csv"
+	STRAT="qts-strategy sma-cross fast=3 slow=8 size=10"
+	$STRAT "$T/in.csv" | qts-risk --max-position 15 | qts-sim > "$T/ref.csv"
+	run -1 --separate-stderr bash -c "set -o pipefail; $STRAT --state '$T/S1' --output-journal '$T/J1' '$T/bad.csv' | qts journal '$T/J1' |
+		qts-risk --max-position 15 --state '$T/S2' --checkpoint-every 40 --output-journal '$T/J2' | qts journal '$T/J2' |
+		qts-sim --state '$T/S3' --checkpoint-every 40 --output-journal '$T/J3' | qts journal '$T/J3'"
+	# the failure is the last record of every stream after it
+	for j in J2 J3; do
+		[[ "$(qts journal cat "$T/$j" 2> /dev/null | tail -n 1)" == "system,"*",qts-strategy,error,\"$T/bad.csv:302: bar: "* ]]
+	done
+	[ "$(qts journal cat "$T/J3" 2> /dev/null | grep -c '^equity,')" -gt 100 ]
+	[ "${stderr_lines[-1]}" = "qts journal: the input is incomplete: qts-strategy failed: $T/bad.csv:302: bar: expected 9 fields (type,ts,symbol,tf,open,high,low,close,volume), got 2" ]
+	# mended, each restarted on the journal of the stage before it
+	$STRAT --state "$T/S1" --output-journal "$T/J1" "$T/in.csv" 2> /dev/null | qts journal "$T/J1" > /dev/null 2>&1
+	qts journal cat "$T/J1" | qts-risk --max-position 15 --state "$T/S2" --output-journal "$T/J2" 2> /dev/null |
+		qts journal "$T/J2" > /dev/null 2>&1
+	qts journal cat "$T/J2" | qts-sim --state "$T/S3" --output-journal "$T/J3" 2> /dev/null | qts journal "$T/J3" > /dev/null 2>&1
+	qts journal cat "$T/J3" | cmp - "$T/ref.csv"
+	# and in one process, the journals apart
+	$STRAT "$T/bad.csv" 2> /dev/null | qts pipe 'qts-risk --max-position 15 | qts-sim' > "$T/pipe.out" 2> /dev/null || true
+	[[ "$(tail -n 1 "$T/pipe.out")" == "system,"*",qts-strategy,error,\"$T/bad.csv:302: bar: "* ]]
+	# qts-broker paper: its books not closed either
+	$STRAT "$T/bad.csv" 2> /dev/null | qts-broker paper > "$T/paper.out" 2> /dev/null || true
+	[[ "$(tail -n 1 "$T/paper.out")" == "system,"*",qts-strategy,error,\"$T/bad.csv:302: bar: "* ]]
+	[ "$(tail -n 2 "$T/paper.out" | head -n 1 | cut -d, -f1)" = bar ]
+}
+
 # What a stage writes as its input ends (the books closed: qts-resample
 # --partial's last bars) is in its journal; restarted on the same input
 # it is not written twice, and on an input grown since it stays where it
