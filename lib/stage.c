@@ -320,14 +320,14 @@ static void engine_failed(qts_runtime *r, const char *where)
 	r->failed = 1;
 }
 
+static void flush(qts_runtime *r);
+
 /* The input ended with a failure upstream (conf.upstream_ends): what
  * the stage made of the events before it is out, its books stay open
  * (QTS_UPSTREAM_FINISH: the engine finishes), and the failure goes out
  * last, dated no earlier than the latest record written became known,
  * as a failure of the stage's own would be.  The exit status and the
  * message that the input is incomplete are qts_finish's. */
-static void flush(qts_runtime *r);
-
 static void upstream_ends(qts_runtime *r)
 {
 	const qts_stage_ops *ops = r->st->ops;
@@ -992,12 +992,7 @@ journal:
 		checkpoint(r);
 }
 
-/* The end of the run before, which a restarted stage compares with what
- * it writes next (journal_holds), is over: at the first record that is
- * not the same (the input grew, and the stream goes on otherwise), or
- * when all were.  Those left stay in the journal where they are, counted
- * as written, as the stream's; nothing of this run's own is left out
- * but what a run since wrote after them, by count. */
+/* The end records of the run before, read back, let go. */
 static void drop_ends(qts_runtime *r)
 {
 	for (size_t i = 0; i < r->nends; i++)
@@ -1007,6 +1002,12 @@ static void drop_ends(qts_runtime *r)
 	r->nends = r->ends_at = 0;
 }
 
+/* The end of the run before, which a restarted stage compares with what
+ * it writes next (journal_holds), is over: at the first record that is
+ * not the same (the input grew, and the stream goes on otherwise), or
+ * when all were.  Those left stay in the journal where they are, counted
+ * as written, as the stream's; nothing of this run's own is left out
+ * but what a run since wrote after them, by count. */
 static void compare_end(qts_runtime *r)
 {
 	r->written += r->nends - r->ends_at;
