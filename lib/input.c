@@ -31,6 +31,7 @@ struct qts_input {
 	off_t raw_at;            /* and the offset of its next byte */
 	z_stream zs;
 	unsigned char *zbuf;     /* compressed bytes: [zs.next_in, +avail_in) */
+	uint64_t zin, zout;      /* compressed bytes put in zbuf, bytes decoded */
 	char err[256];
 	void (*idle)(void *);
 	void *idle_arg;
@@ -149,6 +150,16 @@ static long fail(qts_input *in, const char *what)
 	return -1;
 }
 
+/* Bad gzip data: what, and where inflate stood (its compressed byte, and
+ * how much it had decoded), to find it with cmp or a hex dump. */
+static long gz_fail(qts_input *in, const char *what, uint64_t at)
+{
+	char m[200];
+	snprintf(m, sizeof m, "%s at byte %llu of the gzip data (after %llu bytes decoded)", what,
+		 (unsigned long long)at, (unsigned long long)in->zout);
+	return fail(in, m);
+}
+
 /* One read(2) of raw bytes, telling the program first if it would block. */
 static long read_raw(qts_input *in, unsigned char *dst, size_t max)
 {
@@ -217,9 +228,10 @@ static long decode_more(qts_input *in)
 				in->raw_eof = 1;
 			in->zs.next_in = in->zbuf;
 			in->zs.avail_in = (uInt)r;
+			in->zin += (uint64_t)r;
 		}
 		if (in->zs.avail_in == 0 && in->raw_eof)
-			return in->gz == 2 ? 0 : fail(in, "truncated gzip data");
+			return in->gz == 2 ? 0 : gz_fail(in, "truncated gzip data", in->zin);
 		int between = in->gz == 2;
 		if (between) {
 			/* After a member ends, another may follow (gzip -c a b). */
@@ -229,15 +241,17 @@ static long decode_more(qts_input *in)
 		}
 		in->zs.next_out = dst;
 		in->zs.avail_out = (uInt)room;
+		uint64_t at = in->zin - in->zs.avail_in; /* where this inflate starts */
 		int z = inflate(&in->zs, Z_NO_FLUSH);
 		long got = (long)(room - in->zs.avail_out);
+		in->zout += (uint64_t)got;
 		if (z == Z_STREAM_END)
 			in->gz = 2;
 		else if (z != Z_OK && z != Z_BUF_ERROR)
 			/* zlib's "incorrect header check" would not say that the
 			 * data itself was whole. */
-			return fail(in, between && got == 0 ? "trailing garbage after gzip data"
-				    : in->zs.msg ? in->zs.msg : "corrupt gzip data");
+			return between && got == 0 ? gz_fail(in, "trailing garbage after gzip data", at)
+			       : gz_fail(in, in->zs.msg ? in->zs.msg : "corrupt gzip data", in->zin - in->zs.avail_in);
 		if (got > 0)
 			return got;
 	}
@@ -262,6 +276,7 @@ static int detect(qts_input *in)
 		memcpy(in->zbuf, in->buf, in->len);
 		in->zs.next_in = in->zbuf;
 		in->zs.avail_in = (uInt)in->len;
+		in->zin = in->len;
 		in->len = 0;
 		in->gz = 1;
 	}

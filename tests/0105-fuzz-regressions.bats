@@ -253,12 +253,20 @@ load helper
 	printf 'tick,2024-01-01,A,1,1\n' | gzip > g.gz
 	head -c 20 g.gz > cut.gz
 	run -1 --separate-stderr qts cat cut.gz
-	[ "$stderr" = "qts: cut.gz: truncated gzip data" ]
+	[ "$stderr" = "qts: cut.gz: truncated gzip data at byte 20 of the gzip data (after $(head -c 20 g.gz | zcat 2> /dev/null | wc -c) bytes decoded)" ]
 	{ cat g.gz; printf 'garbage'; } > junk.gz
 	run -1 --separate-stderr qts cat junk.gz
-	[ "$stderr" = "qts: junk.gz: trailing garbage after gzip data" ]
+	# where: the first byte after the member, all of it decoded
+	[ "$stderr" = "qts: junk.gz: trailing garbage after gzip data at byte $(stat -c %s g.gz) of the gzip data (after 22 bytes decoded)" ]
 	[ "${lines[0]}" = "tick,2024-01-01T00:00:00Z,A,1,1" ]
-	[ "${lines[1]}" = "system,2024-01-01T00:00:00Z,qts,error,junk.gz: trailing garbage after gzip data" ]
+	[ "${lines[1]}" = "system,2024-01-01T00:00:00Z,qts,error,junk.gz: trailing garbage after gzip data at byte $(stat -c %s g.gz) of the gzip data (after 22 bytes decoded)" ]
+	# a byte changed inside a member: found at its end, where its CRC-32
+	# does not match (the example of qts-events(5))
+	for i in $(seq 200); do echo "tick,2024-01-01T00:00:$(printf %02d $((i % 60))).$i,A,$i,1"; done | gzip > big.gz
+	size=$(stat -c %s big.gz)
+	python3 -c "import sys; d = bytearray(open('big.gz', 'rb').read()); d[len(d) // 2] ^= 0x40; open('flip.gz', 'wb').write(d)"
+	run -1 --separate-stderr qts cat flip.gz
+	[[ "$stderr" == "qts: flip.gz: "*" at byte "*" of the gzip data (after "*" bytes decoded)" ]]
 	# An empty member, alone or between others, is no error (but no events).
 	gzip -c /dev/null > empty.gz
 	run -0 --separate-stderr qts cat empty.gz
