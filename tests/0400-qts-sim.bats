@@ -1360,20 +1360,8 @@ several_tf() {
 	# held in the state: a run killed while it holds it, restarted, writes
 	# the stream of a run uninterrupted
 	qts-sim s.csv > ref.csv
-	mkfifo fifo
-	( qts-sim --state S --checkpoint-every 1 --output-journal J fifo & echo $! > pid; wait ) |
-		qts journal J > /dev/null &
-	jp=$!
-	exec 7> fifo
-	head -n 5 s.csv >&7
-	n=0
-	until [ "$(qts journal cat J 2>/dev/null | grep -c '^bar,')" = 5 ] || [ $n -ge 500 ]; do
-		sleep 0.02
-		n=$((n + 1))
-	done
-	kill -KILL "$(cat pid)"
-	exec 7>&-
-	wait "$jp" || true
+	killed_midstream 5 s.csv '[ "$(qts journal cat J 2> /dev/null | grep -c "^bar,")" = 5 ]' \
+		qts-sim --state S --checkpoint-every 1 --output-journal J
 	qts journal cat J | grep -q '^position,2024-01-02T00:07:00Z,F,10,'
 	! qts journal cat J | grep -q '^equity,2024-01-03T00:07'
 	qts-sim --state S --output-journal J s.csv | qts journal J > /dev/null

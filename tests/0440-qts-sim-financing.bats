@@ -351,21 +351,9 @@ print(f(100000.0 * 0.05 / 360))")" ]
 	tail -1 ref.csv | awk -F, '$9 > 0 && $10 > 0 && $11 > 0 { ok = 1 } END { exit !ok }'
 	# the first run reads part of the input from a pipe, checkpoints, and
 	# is killed; the second reads it all from the state on
-	mkfifo fifo
-	( qts-sim $FIN --state S --checkpoint-every 20 --output-journal J fifo & echo $! > pid; wait ) |
-		qts journal J > /dev/null &
-	jp=$!
-	exec 7> fifo
-	head -n "$(( $(wc -l < sig2.csv) / 2 ))" sig2.csv >&7
-	n=0
-	until [ -s S ] && [ "$(qts journal cat J 2>/dev/null | grep -c '^equity,.*,.*,.*,.*,.*,.*,.*,[1-9]')" -gt 20 ] ||
-		[ $n -ge 1000 ]; do
-		sleep 0.02
-		n=$((n + 1))
-	done
-	kill -KILL "$(cat pid)"
-	exec 7>&-
-	wait "$jp" || true
+	killed_midstream "$(( $(wc -l < sig2.csv) / 2 ))" sig2.csv \
+		'[ -s S ] && [ "$(qts journal cat J 2> /dev/null | grep -c "^equity,.*,.*,.*,.*,.*,.*,.*,[1-9]")" -gt 20 ]' \
+		qts-sim $FIN --state S --checkpoint-every 20 --output-journal J
 	qts-sim $FIN --state S --output-journal J sig2.csv | qts journal J > /dev/null
 	qts journal cat J > got.csv
 	cmp got.csv ref.csv

@@ -57,3 +57,25 @@ kill_tree() {
 	done
 	kill -KILL "$1" 2>/dev/null || true
 }
+
+# killed_midstream LINES FILE 'UNTIL' CMD...: CMD (given --output-journal
+# J, its output into `qts journal J`) reads the first LINES of FILE from
+# a FIFO left open, and is killed by SIGKILL once the shell test UNTIL
+# holds (20 s at most): a stage stopped in mid-stream, to restart.
+killed_midstream() {
+	local lines=$1 file=$2 until=$3 n=0 jp
+	shift 3
+	rm -f fifo pid
+	mkfifo fifo
+	( "$@" fifo & echo $! > pid; wait ) | qts journal J > /dev/null &
+	jp=$!
+	exec 7> fifo
+	head -n "$lines" "$file" >&7
+	until eval "$until" || [ $n -ge 1000 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+	kill -KILL "$(cat pid)"
+	exec 7>&-
+	wait "$jp" || true
+}
