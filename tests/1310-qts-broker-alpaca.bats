@@ -457,12 +457,14 @@ u.urlopen(r, timeout=10).read()'
 	# the input open and idle: the stage waits on it and on the stream
 	(sleep 6 >in &)
 	QTS_NET_BACKOFF_MS=100 timeout -k 5 4 qts-broker alpaca <in >out.csv 2>err.txt || true
-	# waits of up to 100, 200, 400, 800, 1600 ms after each drop: four
-	# to eight connections in 4 s (a stage stuck reading its idle input
-	# made two; one whose waits began anew at each message, forty)
+	# waits of 100 ms, then 100 ms to 200, 400, 800, 1600 ms... after
+	# each drop (full jitter, never under the base): four to eight
+	# connections in 4 s as a rule, up to twelve when the draws are
+	# short (nine came once in CI); a stage stuck reading its idle input
+	# made two, one whose waits began anew at each message forty
 	n=$(grep -c '^WS connect' log)
 	echo "$n connections" >&2
-	[ "$n" -ge 4 ] && [ "$n" -le 8 ]
+	[ "$n" -ge 4 ] && [ "$n" -le 12 ]
 	# what it learnt before its first input event is not lost at the signal
 	grep -q '^equity,' out.csv
 	[ "$(grep -c '^system,.*,qts-broker,warn,alpaca: the stream: the server closed the connection; polling until it is back$' out.csv)" -ge 3 ]
