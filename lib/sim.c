@@ -1845,6 +1845,7 @@ qts_sim *qts_sim_new(const qts_sim_opts *o, qts_sim_emit emit, void *arg)
 	s->arg = arg;
 	s->other_ts = QTS_TS_MIN;
 	s->in_ts = QTS_TS_MIN;
+	s->group_ts = QTS_TS_MIN; /* no bar's time: the first bar moves in_ts */
 	s->eq_out_ts = QTS_TS_MIN;
 	/* the zone was checked with the option: installed */
 	qts_trade_days_init(&s->days, o->tz, o->day_roll); /* the zone was checked as parsed */
@@ -2088,10 +2089,13 @@ int qts_sim_put(qts_sim *s, const qts_event *ev)
 {
 	if (__builtin_expect(ev->type != QTS_BAR, 0))
 		return put_other(s, ev);
-	if (__builtin_expect(ev->ts > s->in_ts, 0))
-		s->in_ts = ev->ts;
-	if (__builtin_expect(ev->ts != s->group_ts, 0) && s->have_group)
-		return new_group_bar(s, ev);
+	/* bars of one time share it: the time given moves on only here */
+	if (__builtin_expect(ev->ts != s->group_ts, 0)) {
+		if (ev->ts > s->in_ts)
+			s->in_ts = ev->ts;
+		if (s->have_group)
+			return new_group_bar(s, ev);
+	}
 	/* The bars of one time, one after another: most of the input. */
 	return process_bar(s, ev);
 }
