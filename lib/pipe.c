@@ -204,10 +204,13 @@ struct chain {
 	int direct;      /* for now the first thread runs them (apart idle) */
 	/* Which is faster, two threads or one, measured as the chain runs
 	 * (see adapt()): events to the end of the window, the window's
-	 * start, its number, and the time each way took. */
+	 * start, what it is, the run's windows left, whether one thread won
+	 * a first probe, and the time each way took. */
 	uint32_t adapt_left;
 	int64_t adapt_t0;
-	unsigned adapt_window;
+	enum { WARM_UP, TIME_APART, TIME_DIRECT, RUN } adapt_phase;
+	unsigned adapt_runs;
+	int direct_won;
 	int64_t took_apart, took_direct;
 	/* on the second thread: the event in stage 1's put, and its bytes
 	 * (on a line of their own: the first thread reads the fields above
@@ -610,25 +613,55 @@ static __attribute__((noinline, cold)) int chain_stopped(chain *c)
  * on one thread on the bench machine (a virtual one); at other times
  * there, its cores far apart, the lines cost more than the stages' work,
  * and two threads took twice the time of one.  Either held for seconds,
- * then changed.  So the chain times windows
- * of ADAPT_EVENTS events each way, runs the faster for ADAPT_RUN windows,
- * and times them again.  The output is the same bytes either way. */
+ * then changed.  So the chain probes: it warms up two threads, times
+ * them, then one, over ADAPT_PROBE events each; runs the faster for
+ * ADAPT_RUN windows of ADAPT_EVENTS; and probes again.  The probes are
+ * short, since one thread is as a rule the slower: probed as long as a
+ * run's window, it took a tenth of a million bars' time.  A short window
+ * is the more easily disturbed, so one thread runs only when it won two
+ * probes in a row, each by a fifth.  The output is the same bytes either
+ * way. */
+#define ADAPT_PROBE (1u << 14)
 #define ADAPT_EVENTS (1u << 17)
 #define ADAPT_RUN 14
 
 static __attribute__((noinline)) void adapt(chain *c)
 {
-	int64_t now = qts_loop_now();
-	unsigned w = c->adapt_window++ % (ADAPT_RUN + 3);
-	c->adapt_left = ADAPT_EVENTS;
-	/* window 0 warms up two threads (their first events make each
-	 * symbol's state), 1 times them, 2 times one thread; then the
-	 * faster runs */
-	if (w == 1)
-		c->took_apart = now - c->adapt_t0;
-	else if (w == 2)
-		c->took_direct = now - c->adapt_t0;
-	int direct = w == 1 ? 1 : w == 2 ? c->took_direct < c->took_apart : w == ADAPT_RUN + 2 ? 0 : c->direct;
+	int64_t took = qts_loop_now() - c->adapt_t0;
+	int direct = 0;
+	c->adapt_left = ADAPT_PROBE;
+	switch (c->adapt_phase) {
+	case WARM_UP: /* their first events make each symbol's state */
+		c->adapt_phase = TIME_APART;
+		break;
+	case TIME_APART:
+		c->took_apart = took;
+		c->adapt_phase = TIME_DIRECT;
+		direct = 1;
+		break;
+	case TIME_DIRECT: {
+		c->took_direct = took;
+		int won = c->took_direct * 5 < c->took_apart * 4;
+		if (won && !c->direct_won) { /* again, to be sure */
+			c->direct_won = 1;
+			c->adapt_phase = WARM_UP;
+			break;
+		}
+		c->direct_won = 0;
+		c->adapt_phase = RUN;
+		c->adapt_runs = ADAPT_RUN;
+		c->adapt_left = ADAPT_EVENTS;
+		direct = won;
+		break;
+	}
+	case RUN:
+		if (--c->adapt_runs) {
+			c->adapt_left = ADAPT_EVENTS;
+			direct = c->direct;
+		} else /* two threads warm up again after one ran */
+			c->adapt_phase = c->direct ? WARM_UP : TIME_APART;
+		break;
+	}
 	if (direct && !c->direct)
 		settle_apart(c);
 	c->direct = direct;
@@ -1025,7 +1058,7 @@ static void build_chain(qts_stage *st, const char *line, char **files, size_t nf
 	if (rt && n > 1 && threads > 1 && !one_thread && !conf.feedback && !conf.heartbeat && !conf.tick_every &&
 	    !conf.busy_poll && !conf.metrics && qts_cpus_allowed() > 1)
 		if ((c->apart = qts_apart_start(apart_put, c, c->node[1].st.name))) {
-			c->adapt_left = ADAPT_EVENTS;
+			c->adapt_left = ADAPT_PROBE;
 			c->adapt_t0 = qts_loop_now();
 			gated = c;
 			qts_warn_gate = warn_gate;
