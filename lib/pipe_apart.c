@@ -32,9 +32,13 @@
 
 /* The events lie one after the other in the ring, as a stream the cores'
  * prefetchers follow: each a record of this head, the part of the event
- * its type uses, and the bytes it was read as, each 8-aligned. */
+ * its type uses, and the bytes it was read as, each 8-aligned.  A bar
+ * read from msgpack in the writer's layout, most of a backtest's events,
+ * goes as its bytes alone, which the consumer reads again: 80 bytes
+ * where the event and its bytes took 184, under half the cache lines
+ * to move between the cores, for a decode as cheap as the copy. */
 typedef struct record {
-	uint16_t ev_size;
+	uint16_t ev_size; /* 0: a plain bar, read from the bytes */
 	uint16_t raw_len;
 	uint8_t fmt;  /* of the raw bytes; 0: none */
 	uint8_t wrap; /* no record here: the next is at the ring's start */
@@ -123,6 +127,7 @@ static inline void wake(_Atomic uint32_t *word, _Atomic uint32_t *sleeps)
 static void *consume(void *arg)
 {
 	qts_apart *a = arg;
+	qts_event bar = { 0 }; /* a plain bar's, read from its bytes */
 	/* read once: they share a line with what the producer writes */
 	qts_apart_fn fn = a->fn;
 	void *ctx = a->ctx;
@@ -147,7 +152,12 @@ static void *consume(void *arg)
 				continue;
 			}
 			const unsigned char *ev = a->ring + at + sizeof *r;
-			fn(ctx, (const qts_event *)ev, r->fmt ? ev + ALIGN8(r->ev_size) : NULL, r->raw_len, r->fmt);
+			if (r->ev_size)
+				fn(ctx, (const qts_event *)ev, r->fmt ? ev + ALIGN8(r->ev_size) : NULL, r->raw_len, r->fmt);
+			else {
+				qts_msgpack_plain_bar_read(ev, &bar);
+				fn(ctx, &bar, ev, r->raw_len, r->fmt);
+			}
 			t += (uint32_t)sizeof *r + ALIGN8(r->ev_size) + ALIGN8(r->raw_len);
 			if (++n % RING_BATCH == 0) {
 				atomic_store_explicit(&a->tail, t, memory_order_release);
@@ -230,6 +240,8 @@ void qts_apart_push(qts_apart *a, const qts_event *ev, const void *raw, size_t l
 	uint32_t ev_size = (uint32_t)event_size(ev->type);
 	if (!fmt || !raw || len > RAW_MOST)
 		fmt = 0, len = 0;
+	else if (ev->type == QTS_BAR && fmt == QTS_FMT_MSGPACK && qts_msgpack_plain_bar(raw, len))
+		ev_size = 0;
 	uint32_t size = (uint32_t)sizeof(record) + ALIGN8(ev_size) + ALIGN8((uint32_t)len);
 	uint32_t at = a->next % RING_BYTES;
 	if (RING_BYTES - at < size) { /* not whole before the end: from the start */
@@ -244,7 +256,8 @@ void qts_apart_push(qts_apart *a, const qts_event *ev, const void *raw, size_t l
 	r->raw_len = (uint16_t)len;
 	r->fmt = (uint8_t)fmt;
 	r->wrap = 0;
-	memcpy(a->ring + at + sizeof *r, ev, ev_size);
+	if (ev_size)
+		memcpy(a->ring + at + sizeof *r, ev, ev_size);
 	if (fmt)
 		memcpy(a->ring + at + sizeof *r + ALIGN8(ev_size), raw, len);
 	a->next += size;

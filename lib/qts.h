@@ -640,6 +640,11 @@ size_t qts_event_to_csv(const qts_event *ev, char *buf, size_t size);
 /* The same as msgpack: the bytes a msgpack writer writes for ev (its
  * length; copied when it fits in size; 0 when out of memory). */
 size_t qts_event_to_msgpack(const qts_event *ev, char *buf, size_t size);
+/* Whether bytes of a bar read from msgpack are in the layout the writer
+ * gives every bar, and the bar they were read as (the same fields, the
+ * strings' unused bytes zeros), from them alone. */
+int qts_msgpack_plain_bar(const void *bytes, size_t len);
+void qts_msgpack_plain_bar_read(const void *bytes, qts_event *ev);
 
 /* Whether the reader of every stage takes ev's fields: each number
  * finite (an optional one may be empty), and the rules between them

@@ -481,6 +481,52 @@ static inline size_t fast_bar(const unsigned char *p, const unsigned char *end, 
 	return (size_t)(num + 45 - p);
 }
 
+/* The layout the writer gives every bar (writer.c's msgpack_bar): nine
+ * elements, "bar", the time as int64, the symbol and the timeframe as
+ * fixstr, five float64.  Bytes of it that were read as an event (whole
+ * and checked) stand for that event: qts_msgpack_plain_bar_read makes it
+ * again, field for field, the unused bytes of its strings zeros. */
+int qts_msgpack_plain_bar(const void *bytes, size_t len)
+{
+	const unsigned char *p = bytes;
+	if (len < 15 + 1 + 45 || (load8(p) & 0xffffffffffffULL) != 0xd3726162a399ULL || (p[14] & 0xe0) != 0xa0)
+		return 0;
+	unsigned sl = p[14] & 0x1f;
+	if (15 + sl + 1 + 45 > len || (p[15 + sl] & 0xf0) != 0xa0)
+		return 0;
+	const unsigned char *num = p + 15 + sl + 1 + (p[15 + sl] & 0x0f);
+	return len == (size_t)(num + 45 - p) && num[0] == 0xcb && num[9] == 0xcb && num[18] == 0xcb &&
+	       num[27] == 0xcb && num[36] == 0xcb;
+}
+
+/* The n bytes at src, n < 8 * words, into the words of dst, zeros after
+ * them: whole words of the record (a plain bar's strings are followed by
+ * at least 45 bytes of it) masked, with no call and no branch. */
+static inline void copy_masked(char *dst, const unsigned char *src, unsigned n, unsigned words)
+{
+	for (unsigned k = 0; k < words; k++) {
+		unsigned left = n > 8 * k ? n - 8 * k : 0;
+		uint64_t keep = left >= 8 ? ~0ULL : (1ULL << (8 * left)) - 1;
+		uint64_t w = load8(src + 8 * k) & keep;
+		memcpy(dst + 8 * k, &w, 8);
+	}
+}
+
+void qts_msgpack_plain_bar_read(const void *bytes, qts_event *ev)
+{
+	const unsigned char *p = bytes;
+	unsigned sl = p[14] & 0x1f, tl = p[15 + sl] & 0x0f;
+	const unsigned char *num = p + 15 + sl + 1 + tl;
+	ev->type = QTS_BAR;
+	ev->ts = (int64_t)__builtin_bswap64(load8(p + 6));
+	copy_masked(ev->symbol, p + 15, sl, QTS_SYM_MAX / 8);
+	copy_masked(ev->bar.tf, p + 15 + sl + 1, tl, QTS_WORD_MAX / 8);
+	for (int i = 0; i < 5; i++) {
+		uint64_t u = __builtin_bswap64(load8(num + 9 * i + 1));
+		memcpy(&ev->bar.ohlcv[i], &u, 8);
+	}
+}
+
 int qts_reader_next_msgpack(qts_reader *r, qts_event *ev)
 {
 	/* Bars back to back: the next from the bytes the last one left in
