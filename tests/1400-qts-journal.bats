@@ -156,6 +156,30 @@ EOF
 	qts journal cat "$T/i" | cmp - <(cat "$T/late.csv" "$T/bbb.csv" "$T/six.csv")
 }
 
+@test "qts journal: the latest time is read back from up to three blocks, the last among them; beyond that the latest known is the bound" {
+	# an order, then weekly bars that started the day before it, a run
+	# (a block) each: every block of a bar could hold a later time than
+	# the blocks after it, so each is read back
+	printf '%s\n' 'order,2024-01-02T06:00:00Z,AAA,o-1,buy,5,market,,,gtc,s' > "$T/order.csv"
+	printf '%s\n' 'order,2024-01-02T07:00:00Z,AAA,o-2,buy,5,market,,,gtc,s' > "$T/next.csv"
+	for s in AAA BBB CCC; do
+		printf 'bar,2024-01-01T00:00:00Z,%s,1w,10,11,9,10.5,100\n' "$s" > "$T/$s.csv"
+	done
+	qts journal "$T/i" "$T/order.csv" > /dev/null
+	qts journal "$T/i" "$T/AAA.csv" > /dev/null
+	qts journal "$T/i" "$T/BBB.csv" > /dev/null
+	cp "$T/i" "$T/k"
+	# the order's block is the third back: its time is read, 07:00 goes on
+	qts journal "$T/i" "$T/next.csv" > /dev/null
+	qts journal cat "$T/i" | cmp - <(cat "$T/order.csv" "$T/AAA.csv" "$T/BBB.csv" "$T/next.csv")
+	# one more bar's block: the order's is the fourth back, not read; the
+	# bound is the bars' end, the stricter
+	qts journal "$T/k" "$T/CCC.csv" > /dev/null
+	[ "$(blocks "$T/k" | wc -l)" = 4 ]
+	run -1 --separate-stderr qts journal "$T/k" "$T/next.csv"
+	[[ "$stderr" == *"$T/k: the stream's first record, known at 2024-01-02T07:00:00Z, comes before the journal's end (2024-01-08T00:00:00Z)"* ]]
+}
+
 @test "qts journal: a torn last block is cut on reopen, with a warning, and no whole record is lost" {
 	qts journal --block-size 8k "$T/j" "$T/bars.csv" > /dev/null
 	size=$(stat -c %s "$T/j")
