@@ -402,15 +402,10 @@ static int block_last_ts(qts_journal *j, uint64_t at, int64_t *last_ts)
 	if (pread(j->fd, head, sizeof head, (off_t)at) == (ssize_t)sizeof head &&
 	    qts_journal_parse_head(head, sizeof head, &b) == 1)
 		n = qts_journal_read_block(j->fd, at, &b, &out, why, sizeof why);
-	qts_input *in = n >= 0 ? qts_input_mem(out, (size_t)n, j->path) : NULL;
+	qts_reader *r = n >= 0 ? qts_journal_reader(out, (size_t)n, j->path) : NULL;
 	free(out);
-	qts_reader *r = in ? qts_reader_new(in) : NULL;
-	if (!r) {
-		qts_input_close(in);
+	if (!r)
 		return -1;
-	}
-	qts_reader_quiet_if_empty(r);
-	qts_reader_failure_unnoted(r);
 	qts_event ev;
 	int got, any = 0;
 	*last_ts = INT64_MIN;
