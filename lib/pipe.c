@@ -196,6 +196,7 @@ struct chain {
 	void *where_ctx;
 	_Atomic int failed; /* RUNNING, or how the chain stopped (set on either thread) */
 	int feedback_to; /* the stage that takes --feedback, or -1 */
+	int fed_failure; /* a failure came from --feedback: the runtime ends there */
 	stage_words *sw; /* while it is built */
 	qts_emit_fn out; /* the last stage's output, and its argument */
 	void *out_arg;
@@ -543,12 +544,14 @@ static __attribute__((noinline, cold)) int ends_here(node *from, const qts_event
 }
 
 /* The runtime's input ended with a failure upstream, ev, which it
- * writes next: past every stage, as in the shell. */
+ * writes next: past every stage, as in the shell.  One fed back ends the
+ * stream of the stage that takes the feedback: the stages before it are
+ * cut off as by a closed pipe, and say nothing. */
 static void chain_upstream_ended(void *eng, qts_event *ev)
 {
 	chain *c = eng;
 	together(c);
-	end_from(c, 0, ev, 0);
+	end_from(c, c->fed_failure ? (size_t)c->feedback_to : 0, ev, 0);
 }
 
 /* A call into stage k returned -1: its own failure, or one after it that
@@ -696,8 +699,10 @@ static int chain_feedback(void *eng, const qts_event *ev)
 	chain *c = eng;
 	node *d = &c->node[c->feedback_to];
 	qts_progname = d->st.name;
-	if (qts_event_is_error(ev))
+	if (qts_event_is_error(ev)) {
 		note_upstream(d, ev);
+		c->fed_failure = 1;
+	}
 	if (d->st.ops->feedback(d->st.eng, ev) < 0) {
 		char where[1100];
 		snprintf(where, sizeof where, "--feedback %s", d->st.conf.feedback);

@@ -133,8 +133,9 @@ struct qts_runtime {
 	int failed;         /* said why already; exit 1 */
 	int stop;           /* end the run: failed, or the output is gone */
 	/* The input ended with a failure upstream (conf.upstream_ends):
-	 * the record, written as the stream's last. */
-	int upstream_end;
+	 * the record, written as the stream's last; or one came from
+	 * --feedback (fed_end): the stage the feedback comes from failed. */
+	int upstream_end, fed_end;
 	qts_event upstream_ev;
 	int64_t hb_next, tick_next; /* monotonic ns; -1: none */
 	int64_t tick_at;            /* a tick asked for once (qts_stage_tick_at); -1: none */
@@ -335,8 +336,10 @@ static void upstream_ends(qts_runtime *r)
 	/* One input (a pipe from the stage before): read to its end, which
 	 * comes once the stage that failed has said why, so that the last
 	 * line of a pipeline's messages is still its last stage's.  Several
-	 * merged: the others may be live feeds that never end. */
-	if (r->st->conf.nfiles <= 1) {
+	 * merged: the others may be live feeds that never end.  Not after a
+	 * failure fed back: the stage before has not failed, and stops on a
+	 * closed pipe as in the shell. */
+	if (r->st->conf.nfiles <= 1 && !r->fed_end) {
 		qts_event rest;
 		while (!qts_interrupted && qts_inputs_next(r->in, &rest) > 0)
 			;
@@ -456,12 +459,21 @@ static void apply_feedback(qts_runtime *r)
 	r->in_apply = 1;
 	qts_event ev;
 	int got = 0;
-	while (!r->stop && (got = qts_feedback_next(r->fb, &ev)) > 0) {
+	while (!r->stop && !r->upstream_end && (got = qts_feedback_next(r->fb, &ev)) > 0) {
 		r->fb_n++;
 		if (r->st->ops->feedback(r->st->eng, &ev) < 0) {
 			char where[1100];
 			snprintf(where, sizeof where, "--feedback %s", r->st->conf.feedback);
 			engine_failed(r, where);
+		}
+		/* The stage the feedback comes from failed (qts-sim, the
+		 * broker): no fill will come back for what this stage would
+		 * send on, so its stream ends there too, as on a failure in
+		 * its input, with no books closed. */
+		if (__builtin_expect(ev.type == QTS_SYSTEM, 0) && r->st->conf.upstream_ends &&
+		    qts_event_is_error(&ev) && !r->stop) {
+			r->upstream_end = r->fed_end = 1;
+			qts_event_copy(&r->upstream_ev, &ev);
 		}
 	}
 	if (!r->stop && got < 0)
@@ -1166,7 +1178,7 @@ static int wait_ready(qts_runtime *r, int fd, short events, int64_t until)
 		flush(r);
 		if (r->ckpt_due && r->between)
 			checkpoint(r);
-		if (r->stop)
+		if (r->stop || (r->between && r->fed_end))
 			return -1;
 		if (fd >= 0 ? ready : now >= until)
 			return 0;
@@ -1181,6 +1193,8 @@ static int wait_input(void *arg, int fd)
 	if (qts_interrupted || r->stop)
 		return -1;
 	apply_feedback(r);
+	if (r->fed_end)
+		return -1;
 	hold_begin(r);
 	tick(r, 1);
 	hold_end(r);
@@ -1744,9 +1758,9 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	running = r;
 	int got = 0;
 	qts_event ev;
-	while (!r->stop && !qts_interrupted) {
+	while (!r->stop && !r->fed_end && !qts_interrupted) {
 		got = r->in ? qts_inputs_next(r->in, &ev) : ops->next(st.eng, &ev);
-		if (got <= 0)
+		if (got <= 0 || r->fed_end) /* fed back while the read waited: not put */
 			break;
 		count_in(r, &ev);
 		/* A failure upstream ends the stream: read no further, and
@@ -1813,8 +1827,6 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	if (r->q)
 		drain_queue(r);
-	if (r->upstream_end && !r->stop && !qts_interrupted)
-		upstream_ends(r);
 	if (got == 0 && r->skip && !r->stop && !qts_interrupted)
 		runtime_failed(r, "--state %s: the input ends at its event %llu, before the %llu events the state has consumed",
 			       st.conf.state, (unsigned long long)r->in_n, (unsigned long long)r->was->in_n);
@@ -1827,9 +1839,10 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	 * and the state taken here counts what the journal holds of it. */
 	if (got == 0 && r->in_n > r->resumed_in && r->nends)
 		compare_end(r);
-	if (r->stateful && !r->stop && !r->failed && !r->write_failed && !r->skip && (got == 0 || qts_interrupted))
+	if (r->stateful && !r->stop && !r->failed && !r->write_failed && !r->skip && !r->upstream_end &&
+	    (got == 0 || qts_interrupted))
 		final = checkpoint(r) == 0 && got == 0 && !qts_interrupted;
-	if (got < 0 && !r->stop && !qts_interrupted) {
+	if (got < 0 && !r->stop && !r->fed_end && !qts_interrupted) {
 		const char *why = r->in ? qts_inputs_error(r->in) : ops->error ? ops->error(st.eng) : NULL;
 		runtime_failed(r, "%s", why && why[0] ? why : "failed");
 		if (ops->input_failed)
@@ -1837,10 +1850,15 @@ int qts_runtime_run(qts_runtime *r, qts_stage *stage)
 	}
 	/* The books close only on a whole input: after an error or a signal
 	 * the last events would misstate where the stream stopped.  The
-	 * feedback already read goes in first. */
-	if (got == 0 && !r->stop && !qts_interrupted) {
+	 * feedback already read goes in first (a failure in it ends the
+	 * stream instead). */
+	if (got == 0 && !r->stop && !r->upstream_end && !qts_interrupted) {
 		drain_feedback(r);
 		apply_feedback(r);
+	}
+	if (r->upstream_end && !r->stop && !qts_interrupted)
+		upstream_ends(r);
+	else if (got == 0 && !r->stop && !qts_interrupted) {
 		/* What is written goes out first: an output gone (a closed
 		 * pipe) ends the stage quietly, before the engine's last words
 		 * (qts-resample's bars dropped) are said for no reader. */

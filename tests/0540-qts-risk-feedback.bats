@@ -130,12 +130,38 @@ stop_loop() { # the input ends: the loop ends, never waiting on the feedback
 	grep -q "^fill,[^,]*,A,\*-A-[0-9]*,sell,10,90," "$d/out"
 }
 
-@test "--feedback: a failure fed back ends the stream with it, says the input is incomplete, exit 1" {
+@test "--feedback: a failure fed back ends the stream there, says the input is incomplete, exit 1" {
 	cd "$BATS_TEST_TMPDIR"
+	# a file fed back is read before the input: the stream is the failure
+	# alone, as qts-sim wrote it
 	echo "system,$T0,qts-sim,error,boom" > fb.csv
 	{ bar $T0 100 100; target $T1 10; bar $T1 100 100; } > in.csv
 	run -1 --separate-stderr qts-risk --feedback fb.csv in.csv
 	[ "$stderr" = "qts-risk: the input is incomplete: qts-sim failed: boom" ]
-	[ "${lines[-1]}" = "system,$T2,qts-risk,error,qts-sim failed: boom" ]
-	[ "${#lines[@]}" -eq 4 ]
+	[ "$output" = "system,$T0,qts-sim,error,boom" ]
+}
+
+@test "--feedback live: a failure fed back ends the stream at once, though the input goes on; dated no earlier than what was written, exit 1" {
+	# qts-sim (or the broker) failed: no fill will come back for what
+	# qts-risk would send on, so it ends there, not at its input's end,
+	# which a live feed never reaches
+	d=$BATS_TEST_TMPDIR
+	mkfifo "$d/in" "$d/back"
+	qts-risk --feedback "$d/back" <"$d/in" >"$d/out" 2>"$d/err" 3>&- &
+	pid=$!
+	exec 7>"$d/in" 8>"$d/back"
+	{ bar $T0 100 100; target $T1 10; } >&7
+	wait_for "^target,$T1,A," "$d/out"
+	echo "system,$T0,qts-sim,error,boom" >&8
+	for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	if kill -0 $pid 2>/dev/null; then
+		kill $pid; exec 7>&- 8>&-; wait $pid || true
+		echo "qts-risk went on after the failure fed back"; cat "$d/out"; return 1
+	fi
+	rc=0; wait $pid || rc=$?
+	exec 7>&- 8>&-
+	[ "$rc" -eq 1 ]
+	[ "$(cat "$d/err")" = "qts-risk: the input is incomplete: qts-sim failed: boom" ]
+	# the target went out at T1: the failure after it is dated there
+	[ "$(cat "$d/out")" = "$(bar $T0 100 100; target $T1 10; echo "system,$T1,qts-sim,error,boom")" ]
 }
