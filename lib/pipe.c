@@ -396,14 +396,15 @@ static int64_t last_known(const node *f);
 
 /* Stage k (not the last) has finished.  Had it read a failure upstream,
  * it ends its stream as its program would (qts_finish): with a system
- * event of that failure, unless one passed through it already (one read
- * from --feedback never does), and says its input is incomplete.  0, or
- * -1 when the stage after failed on that event. */
+ * event of that failure, unless one passed through it already, and says
+ * its input is incomplete.  Only in a chain without the runtime (a
+ * sweep's), whose first stage kept a failure in its input to itself:
+ * the runtime ends the chain at one in its input or its feedback before
+ * any stage finishes.  0, or -1 when the stage after failed on it. */
 static int stage_ends(chain *c, size_t k)
 {
 	node *d = &c->node[k];
 	const char *up = upstream_of(c, k);
-	int rc = 0;
 	if (k + 1 >= c->n || !up)
 		return 0;
 	if (!d->ended) { /* the stages after end with it (ends_here), and say so */
@@ -415,7 +416,7 @@ static int stage_ends(chain *c, size_t k)
 		return link_emit(&c->node[k + 1], &ev);
 	}
 	qts_warn_incomplete(up);
-	return rc;
+	return 0;
 }
 
 /* The runtime ends the stream of the chain's last stage, and says what
@@ -524,10 +525,11 @@ static void pass_on(chain *c, size_t k)
 	end_from(c, k + 1, &ev, !f->ended);
 }
 
-/* Stage from wrote a failure record, ev (one it read from --feedback, or
- * the one it ends with after that): its stream ends there, and the
- * stages after it end as they do on reading it (end_from); the chain is
- * done, and from is told so as by an output gone. */
+/* Stage from wrote a failure record, ev (one it passed on from its input
+ * in a chain without the runtime, or the one stage_ends writes): its
+ * stream ends there, and the stages after it end as they do on reading it
+ * (end_from); the chain is done, and from is told so as by an output
+ * gone. */
 static __attribute__((noinline, cold)) int ends_here(node *from, const qts_event *ev)
 {
 	chain *c = from->c;
