@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef struct walk {
 	char symbol[QTS_SYM_MAX];
@@ -70,9 +73,40 @@ static double normal(walk *w)
 	return r * cos(a);
 }
 
+/* round(x), exactly, without the call (a generated bar takes five): below
+ * 2^52 in magnitude x - trunc(x) is exact, so the half is told exactly,
+ * and the sign is x's, as round's (-0.3 gives -0).  Others (large, not
+ * finite) go to round itself. */
+static inline double round_half_away(double x)
+{
+	if (!(fabs(x) < 4503599627370496.0))
+		return round(x);
+	double t = (double)(int64_t)x;
+	/* no branch: which way a price rounds is a coin toss, and a
+	 * mispredicted branch costs more than the call */
+	t += copysign((double)(fabs(x - t) >= 0.5), x);
+	return copysign(t, x);
+}
+
+/* fmax and fmin without the call: the number where one is NaN, b when
+ * they are equal (the two differ only for zeros of both signs, and a
+ * generated price is never zero). */
+#if defined(__SSE2__)
+/* a > b ? a : b in one instruction: the compiler branches on it, and
+ * which of the open and the close is the higher is a coin toss */
+static inline double max_sd(double a, double b) { return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(a), _mm_set_sd(b))); }
+static inline double min_sd(double a, double b) { return _mm_cvtsd_f64(_mm_min_sd(_mm_set_sd(a), _mm_set_sd(b))); }
+#else
+static inline double max_sd(double a, double b) { return a > b ? a : b; }
+static inline double min_sd(double a, double b) { return a < b ? a : b; }
+#endif
+
+static inline double larger(double a, double b) { return isnan(b) ? a : max_sd(a, b); }
+static inline double smaller(double a, double b) { return isnan(b) ? a : min_sd(a, b); }
+
 static double cents(double x)
 {
-	double c = round(x * 100) / 100;
+	double c = round_half_away(x * 100) / 100;
 	return c < 0.01 ? 0.01 : c;
 }
 
@@ -256,13 +290,13 @@ static void make_bar(qts_synth *s, walk *w, qts_event *ev)
 	if (s->daily || s->session_start)
 		open *= exp(0.25 * w->sigma * normal(w)); /* overnight gap */
 	double close = open * exp(w->drift * s->bar_sigma_k * s->bar_sigma_k - 0.5 * sig * sig + sig * normal(w));
-	double hi = fmax(open, close) * (1 + 0.6 * sig * uniform(w));
-	double lo = fmin(open, close) * (1 - 0.6 * sig * uniform(w));
+	double hi = larger(open, close) * (1 + 0.6 * sig * uniform(w));
+	double lo = smaller(open, close) * (1 - 0.6 * sig * uniform(w));
 	open = cents(open), close = cents(close);
-	hi = fmax(cents(hi), fmax(open, close));
-	lo = fmin(cents(lo), fmin(open, close));
+	hi = larger(cents(hi), larger(open, close));
+	lo = smaller(cents(lo), smaller(open, close));
 	double share = s->bar_sigma_k * s->bar_sigma_k;
-	double vol = round(w->volume * share * exp(0.4 * (uniform(w) + uniform(w) + uniform(w) - 1.5)));
+	double vol = round_half_away(w->volume * share * exp(0.4 * (uniform(w) + uniform(w) + uniform(w) - 1.5)));
 	/* Only a bar's fields are set: clearing the whole event per bar would
 	 * cost more than making the bar. */
 	ev->type = QTS_BAR;

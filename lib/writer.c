@@ -553,6 +553,30 @@ static char *mp_str(char *p, const char *s, size_t n)
 	return p + n;
 }
 
+/* A field of SIZE bytes (a multiple of 8, 16 or 32), its text ending at
+ * its first NUL before SIZE, as a fixstr: the whole field copied at once,
+ * and the bytes past the text written over by what follows (a bar's
+ * timeframe and numbers, 62 bytes at least), with no call.  The first
+ * NUL of the first word is found with the word's arithmetic: the lowest
+ * byte flagged is exact (a borrow only flags bytes above a zero). */
+static inline char *mp_fixstr(char *p, const char *field, size_t size)
+{
+	uint64_t w, zero;
+	memcpy(&w, field, 8);
+	zero = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t n = zero ? (size_t)__builtin_ctzll(zero) / 8 : strnlen(field, size);
+#else
+	size_t n = strnlen(field, size);
+	(void)zero;
+#endif
+	if (__builtin_expect(n >= 32, 0)) /* no NUL in it: never so in an event */
+		return mp_str(p, field, n);
+	*p++ = (char)(0xa0 | n);
+	memcpy(p, field, size);
+	return p + n;
+}
+
 static size_t msgpack_known(const qts_event *ev, char *out)
 {
 	const struct schema *s = &qts_schema[ev->type];
@@ -594,8 +618,8 @@ static size_t msgpack_bar(const qts_event *ev, char *out)
 	char *p = out;
 	memcpy(p, "\x99\xa3" "bar" "\xd3", 6);
 	p = put_be(p + 6, (uint64_t)ev->ts, 8);
-	p = mp_str(p, ev->symbol, strnlen(ev->symbol, sizeof ev->symbol));
-	p = mp_str(p, ev->bar.tf, strnlen(ev->bar.tf, sizeof ev->bar.tf));
+	p = mp_fixstr(p, ev->symbol, sizeof ev->symbol);
+	p = mp_fixstr(p, ev->bar.tf, sizeof ev->bar.tf);
 	const double *num[5] = { &ev->bar.open, &ev->bar.high, &ev->bar.low, &ev->bar.close, &ev->bar.volume };
 	for (int i = 0; i < 5; i++) {
 		uint64_t u;
