@@ -35,12 +35,25 @@ static double sumsq(const double *r, size_t n, double shift, double m)
 	return s;
 }
 
+/* The rounding noise of a return: a return is a ratio of equities less
+ * one, E1 / E0 - 1, whose rounding is of the ratio, near 1 (an ulp of
+ * 1 is 2.2e-16): a series of returns that differ by no more than that
+ * has no spread, however small its mean (cash earning 4% a year, 1.1e-4
+ * a day, in returns an ulp of 1 apart).  Beyond a return of 100% a
+ * period the noise is relative to the mean. */
+#define NOISE_OF_ONE 1e-14
+
+static double noise(double m)
+{
+	return NOISE_OF_ONE * fmax(fabs(m), 1);
+}
+
 /* A spread that is only rounding noise around the mean counts as zero, as
  * scipy does for skew and kurtosis: otherwise a constant series of returns
  * that are not exactly representable would have a Sharpe ratio of 1e16. */
 static int negligible(double sd, double m)
 {
-	return !(sd > 1e-14 * fabs(m)) || sd == 0;
+	return !(sd > noise(m)) || sd == 0;
 }
 
 static double ratio(double num, double den)
@@ -316,8 +329,9 @@ double qts_m_stability(const double *r, size_t n)
 	return rr * rr;
 }
 
-/* Central moments 2..4 (biased), or -1 when the spread is negligible as in
- * scipy.stats (m2 <= (1e-15 * mean)^2, float64 resolution). */
+/* Central moments 2..4 (biased), or -1 when the spread is negligible: as
+ * in scipy.stats (m2 <= (1e-15 * mean)^2, float64 resolution), and a
+ * spread within the rounding of returns (negligible). */
 static int moments(const double *r, size_t n, double *m2, double *m3, double *m4)
 {
 	if (n == 0)
@@ -332,7 +346,7 @@ static int moments(const double *r, size_t n, double *m2, double *m3, double *m4
 	*m2 = s2 / (double)n;
 	*m3 = s3 / (double)n;
 	*m4 = s4 / (double)n;
-	if (*m2 <= (1e-15 * m) * (1e-15 * m) || *m2 == 0)
+	if (*m2 <= (1e-15 * m) * (1e-15 * m) || *m2 == 0 || negligible(sqrt(*m2), m))
 		return -1;
 	return 0;
 }

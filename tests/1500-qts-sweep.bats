@@ -208,7 +208,7 @@ assert len(r) == int(b["days"])
 def sharpe(x):
     mu = sum(x) / len(x)
     sd = math.sqrt(sum((v - mu) ** 2 for v in x) / (len(x) - 1))
-    return float("nan") if not sd > 1e-14 * abs(mu) else mu / sd * math.sqrt(P)
+    return float("nan") if not sd > 1e-14 * max(abs(mu), 1) else mu / sd * math.sqrt(P)
 near(sharpe(r), float(b["sharpe"]), 1e-12)
 M = (1 << 64) - 1
 state = 11

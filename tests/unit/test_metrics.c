@@ -121,6 +121,29 @@ static void edges(void)
 	CHECK(isnan(qts_m_sharpe(K, 7, 0, 252)), "constant 0.1%: sharpe undefined");
 	CHECK(isnan(qts_m_sharpe(K, 7, pow(1.02, 1.0 / 252) - 1, 252)),
 	      "constant 0.1% with a risk-free rate: sharpe undefined");
+	/* cash earning 4% a year, ACT/360, a day at a time: e += e * 0.04 /
+	 * 360 makes returns of two values an ulp of 1 apart (1.1e-4 a day:
+	 * a spread of 1e-16, far above 1e-14 of the mean), a Sharpe ratio of
+	 * 2.6e13 before it was taken for what it is, noise */
+	double cash[30], e = 100000;
+	for (int i = 0; i < 30; i++) {
+		double was = e;
+		e += e * 0.04 / 360;
+		cash[i] = e / was - 1;
+	}
+	int two_values = 0;
+	for (int i = 1; i < 30; i++)
+		two_values |= cash[i] != cash[0];
+	CHECK(two_values, "cash at 4%: the returns differ by rounding (else this test holds nothing)");
+	CHECK(isnan(qts_m_sharpe(cash, 30, 0, 252)), "cash at 4%: sharpe undefined, not 1e13");
+	static const double none[30];
+	CHECK(isnan(qts_m_information_ratio(cash, none, 30)), "cash at 4% against a flat benchmark: information ratio undefined");
+	CHECK(isnan(qts_m_skew(cash, 30)) && isnan(qts_m_kurtosis(cash, 30)), "cash at 4%: skew, kurtosis undefined");
+	/* a spread a thousand times the noise is a spread */
+	double D[30];
+	for (int i = 0; i < 30; i++)
+		D[i] = 1e-4 + (i % 2 ? 1e-11 : -1e-11);
+	CHECK(isfinite(qts_m_sharpe(D, 30, 0, 252)), "returns 1e-11 apart: a sharpe ratio");
 
 	/* one day */
 	static const double O[] = {0.01};
