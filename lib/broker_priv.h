@@ -75,6 +75,10 @@ typedef struct engine {
 		int64_t ts;
 		char sym[QTS_SYM_MAX], why[128];
 	} malformed, badtarget;
+	/* targets no quantity could be made of: a weight before the first
+	 * price of its symbol or the broker's first equity, or of equity not
+	 * above 0 (qts-sim says them so too) */
+	struct refusals unsized;
 	/* Restored from --state with a live account: the last input event
 	 * the run before the restart decided an order at (the journal's
 	 * orders after the checkpoint), 0 none.  Targets replayed up to it

@@ -680,14 +680,14 @@ static void note_refusal(struct refusals *r, const qts_event *ev, const char *wh
 	}
 }
 
-static void refusals_said(const struct refusals *r, const char *noun)
+static void refusals_said(const struct refusals *r, const char *noun, const char *what)
 {
 	if (!r->n)
 		return;
 	char at[40];
 	qts_time_format(r->ts, at);
-	qts_warn("%lu %s%s rejected as not well formed, the first of %s at %s: %s", r->n, noun, r->n == 1 ? "" : "s",
-		 r->sym, at, r->why);
+	qts_warn("%lu %s%s rejected%s, the first of %s at %s: %s", r->n, noun, r->n == 1 ? "" : "s", what, r->sym, at,
+		 r->why);
 }
 
 static int refuse(engine *e, const qts_broker_order *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -1059,6 +1059,8 @@ static int on_target(engine *e, const qts_event *ev)
 		 * would tell: said at the end, as qts-sim says it */
 		if (understood == -2)
 			note_refusal(&e->badtarget, ev, why);
+		else
+			note_refusal(&e->unsized, ev, why);
 		return refuse(e, &o, "%s", why);
 	}
 	int every = strcmp(o.strategy, "*") == 0;
@@ -1347,8 +1349,9 @@ static int broker_finish(void *eng)
 		if (rc < 0)
 			return fail(e, "%s", err);
 	}
-	refusals_said(&e->malformed, "order");
-	refusals_said(&e->badtarget, "target");
+	refusals_said(&e->malformed, "order", " as not well formed");
+	refusals_said(&e->badtarget, "target", " as not well formed");
+	refusals_said(&e->unsized, "target", "");
 	return 0;
 }
 

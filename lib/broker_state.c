@@ -172,6 +172,7 @@ static int stage_ck(engine *e, qts_ckpt *c)
 	e->sent = sent, e->refused = refused, e->repeats = repeats;
 	refusals_ck(c, &e->malformed);
 	refusals_ck(c, &e->badtarget);
+	refusals_ck(c, &e->unsized);
 	/* symbols: the position believed, the last price, the targets */
 	size_t nsym = qts_symtab_count(e->syms);
 	qts_ck_size(c, &nsym, c->loading ? c->len / 32 : nsym);

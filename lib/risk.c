@@ -176,6 +176,13 @@ struct qts_risk {
 	 * end. */
 	uint64_t malformed, malformed_targets; /* of them, targets */
 	char malformed_first[QTS_SYM_MAX + QTS_ID_MAX + 256];
+	/* Targets and orders rejected for want of a price of their symbol
+	 * (a target file merged before the bars it needs), or a weight for
+	 * want of equity: said in risk events alone, a run of no trades
+	 * with exit 0.  The first's symbol, time and reason, said at the
+	 * end. */
+	uint64_t unpriced, unpriced_targets; /* of them, targets */
+	char unpriced_first[QTS_SYM_MAX + QTS_ID_MAX + 256];
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	struct ord *ord;   /* ring of the last ORD_RING orders */
@@ -1566,6 +1573,7 @@ static void rate_note(qts_risk *r)
 
 static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+static void note_unpriced(qts_risk *r, const qts_event *ev, const char *why);
 
 static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char *fmt, ...)
 {
@@ -1578,6 +1586,8 @@ static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char
 	va_start(ap, fmt);
 	vsnprintf(d + n, sizeof d - (size_t)n, fmt, ap);
 	va_end(ap);
+	if (strcmp(rule, "no-price") == 0)
+		note_unpriced(r, ev, d + n);
 	return risk_event_on(r, ev, rule, "reject", "%s", d);
 }
 
@@ -1645,6 +1655,23 @@ static __attribute__((noinline)) void note_malformed(qts_risk *r, const qts_even
 				 ev->target.target, ev->target.unit, ev->symbol, at, why);
 	}
 	r->malformed_targets += ev->type == QTS_TARGET;
+}
+
+/* A target or an order rejected for want of a price (or a weight for
+ * want of equity), counted to be said at the end. */
+static __attribute__((noinline)) void note_unpriced(qts_risk *r, const qts_event *ev, const char *why)
+{
+	if (r->unpriced++ == 0) {
+		char at[40];
+		qts_time_format(ev->ts, at);
+		if (ev->type == QTS_ORDER)
+			snprintf(r->unpriced_first, sizeof r->unpriced_first, "order %s of %s at %s: %s",
+				 *ev->order.id ? ev->order.id : "(no id)", ev->symbol, at, why);
+		else
+			snprintf(r->unpriced_first, sizeof r->unpriced_first, "target %.10g %s of %s at %s: %s",
+				 ev->target.target, ev->target.unit, ev->symbol, at, why);
+	}
+	r->unpriced_targets += ev->type == QTS_TARGET;
 }
 
 /* After an exit here, a strategy not fed its fills still presumes the
@@ -1717,9 +1744,12 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		if (!(px > 0))
 			return reject(r, ev, "no-price", "%s's price %.10g is not above 0: no weight of equity is a number of it",
 				      ev->symbol, px);
-		if (qts_weight_no_equity(ev->target.target, r->cash + r->mv))
-			return reject(r, ev, "target", "equity %.10g is not above 0: no weight of it to hold",
-				      r->cash + r->mv);
+		if (qts_weight_no_equity(ev->target.target, r->cash + r->mv)) {
+			char why[96];
+			snprintf(why, sizeof why, "equity %.10g is not above 0: no weight of it to hold", r->cash + r->mv);
+			note_unpriced(r, ev, why);
+			return reject(r, ev, "target", "%s", why);
+		}
 		/* As qts-sim converts it: weight x equity / (last price x
 		 * multiplier), in that order of operations. */
 		q = qts_target_position(ev->target.target, QTS_UNIT_WEIGHT, r->cash + r->mv, px, s->mult,
@@ -1920,6 +1950,13 @@ uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional
 	*first = r->subunit_first;
 	*fractional = r->c.fractional;
 	return r->subunit;
+}
+
+uint64_t qts_risk_unpriced(const qts_risk *r, const char **first, uint64_t *targets)
+{
+	*first = r->unpriced_first;
+	*targets = r->unpriced_targets;
+	return r->unpriced;
 }
 
 uint64_t qts_risk_malformed(const qts_risk *r, const char **first, uint64_t *targets)
@@ -2202,6 +2239,7 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_str(c, r->subunit_first, sizeof r->subunit_first);
 	qts_ck_u64(c, &r->malformed), qts_ck_u64(c, &r->malformed_targets);
 	qts_ck_str(c, r->malformed_first, sizeof r->malformed_first);
+	qts_ck_u64(c, &r->unpriced), qts_ck_u64(c, &r->unpriced_targets), qts_ck_str(c, r->unpriced_first, sizeof r->unpriced_first);
 	qts_ck_size(c, &r->next_action, r->c.nactions);
 	r->gate = r->next_action < r->c.nactions ? qts_trade_day_gate(&r->days, r->acts[r->next_action].ts) : INT64_MAX;
 	if (r->c.max_orders > 0) {

@@ -295,6 +295,12 @@ static void risk_counts(void *eng, char *buf, size_t size)
 		 (unsigned long long)qts_risk_feedback_count(e->risk));
 }
 
+/* What n rejections, targets of them targets, were of. */
+static const char *orders_and_targets(uint64_t n, uint64_t targets)
+{
+	return !targets ? (n == 1 ? "order" : "orders") : targets == n ? (n == 1 ? "target" : "targets") : "orders and targets";
+}
+
 /* The end of the input: actions none of which matched are said, as in
  * qts-sim, so a mistyped symbol is not taken for a split applied. */
 static int risk_finish(void *eng)
@@ -315,8 +321,11 @@ static int risk_finish(void *eng)
 	n = qts_risk_malformed(e->risk, &one, &targets);
 	if (n)
 		qts_warn("%llu %s rejected as not well formed (the first: %s)", (unsigned long long)n,
-			 !targets ? (n == 1 ? "order" : "orders") : targets == n ? (n == 1 ? "target" : "targets")
-								      : "orders and targets", one);
+			 orders_and_targets(n, targets), one);
+	n = qts_risk_unpriced(e->risk, &one, &targets);
+	if (n)
+		qts_warn("%llu %s rejected for want of a price or of equity (the first: %s)", (unsigned long long)n,
+			 orders_and_targets(n, targets), one);
 	n = qts_risk_past_flat(e->risk, &one);
 	if (n)
 		qts_warn("after %llu exit%s here, the strategy's orders took a position past flat to the other side "

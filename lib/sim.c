@@ -216,6 +216,12 @@ struct qts_sim {
 	 * alone */
 	tally badtarget;
 	char badtarget_why[QTS_TEXT_MAX];
+	/* weight targets no quantity could be made of (no price of the
+	 * symbol yet: a target file merged before the bars it needs; the
+	 * equity not above 0): said in the stream alone, a run of no trades
+	 * with exit 0; and the first's reason */
+	tally unsized;
+	char unsized_why[QTS_TEXT_MAX];
 	/* orders rejected as not well formed (a limit order without its
 	 * price, a quantity of 0, no id): a program's bug, said in the stream
 	 * alone, a run of no trades; and the first's reason */
@@ -1323,6 +1329,10 @@ static int on_target(qts_sim *s, const qts_event *ev)
 		if (!s->badtarget.n)
 			QTS_SET(s->badtarget_why, why);
 		tally_add(&s->badtarget, ev->ts, y->name);
+	} else if (*why) {
+		if (!s->unsized.n)
+			QTS_SET(s->unsized_why, why);
+		tally_add(&s->unsized, ev->ts, y->name);
 	}
 	if (*why) {
 		id_add(s, &id);
@@ -2341,6 +2351,11 @@ void qts_sim_warn_unpriced(const qts_sim *s)
 		snprintf(why, sizeof why, ": %s", s->malformed_why);
 		tally_warn(&s->malformed, "", "order", "rejected as not well formed", why);
 	}
+	if (s->unsized.n) {
+		char why[QTS_TEXT_MAX + 8];
+		snprintf(why, sizeof why, ": %s", s->unsized_why);
+		tally_warn(&s->unsized, "", "target", "rejected", why);
+	}
 	char others[64], at[40], end[40], lat[QTS_DURATION_MAX];
 	const unfilled *u = &s->stranded;
 	if (u->n)
@@ -2503,6 +2518,7 @@ static int sim_ck(qts_sim *s, qts_ckpt *c)
 	tally_ck(c, &s->unsold), tally_ck(c, &s->poor);
 	tally_ck(c, &s->badtarget), qts_ck_str(c, s->badtarget_why, sizeof s->badtarget_why);
 	tally_ck(c, &s->malformed), qts_ck_str(c, s->malformed_why, sizeof s->malformed_why);
+	tally_ck(c, &s->unsized), qts_ck_str(c, s->unsized_why, sizeof s->unsized_why);
 	qts_idset_ck(s->ids, c);
 	if (c->loading)
 		qts_fresh_ids_unsure(&s->fresh); /* the ids restored are of any kind */

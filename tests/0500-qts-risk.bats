@@ -431,8 +431,9 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 }
 
 @test "a weight target before any price is rejected" {
-	run -0 qts-risk < <(target A 0.5 weight)
+	run -0 --separate-stderr qts-risk < <(target A 0.5 weight)
 	[ "$output" = "risk,$T1,A,no-price,reject,target 0.5 weight: no price for A yet" ]
+	[ "$stderr" = "qts-risk: 1 target rejected for want of a price or of equity (the first: target 0.5 weight of A at $T1: no price for A yet)" ]
 }
 
 @test "a weight target when the view's equity is 0 or below is rejected, not turned into a short" {
@@ -443,6 +444,7 @@ bar() { printf 'bar,%s,%s,1m,%s,%s,%s,%s,1000\n' "$1" "$2" "$3" "$3" "$3" "$3"; 
 		printf 'bar,2024-01-02T00:00:00Z,X,1d,20,20,20,20,1\nbar,2024-01-02T00:00:00Z,Y,1d,50,50,50,50,1\n'
 		printf 'target,2024-01-03T00:00:00Z,Y,0.5,weight,s\ntarget,2024-01-03T00:00:00Z,Y,0,weight,s\n')
 	grep -qx 'risk,2024-01-03T00:00:00Z,Y,target,reject,target 0.5 weight: equity -7000 is not above 0: no weight of it to hold' <<<"$output"
+	[ "$stderr" = "qts-risk: 1 target rejected for want of a price or of equity (the first: target 0.5 weight of Y at 2024-01-03T00:00:00Z: equity -7000 is not above 0: no weight of it to hold)" ]
 	! grep -q '^target,2024-01-03T00:00:00Z,Y,0.5,' <<<"$output" || false
 	grep -qx 'target,2024-01-03T00:00:00Z,Y,0,weight,s' <<<"$output"
 }
@@ -678,6 +680,39 @@ stop_live() {
 	printf 'order,2024-01-04T00:00:00Z,A,o1,buy,0,market,,,day,s\n' | cat "$BATS_TEST_TMPDIR/first.csv" - > "$BATS_TEST_TMPDIR/both.csv"
 	run -0 --separate-stderr qts-risk "$BATS_TEST_TMPDIR/both.csv"
 	[[ "$stderr" == "qts-risk: 2 orders and targets rejected as not well formed (the first: target 1e+308 weight of A at "* ]]
+}
+
+@test "weight targets no quantity could be made of (before the symbol's first price, or of equity not above 0) are said at the end, across a restart, in qts-risk, qts-sim and qts-broker" {
+	# a target file merged before the bars it needs: the target comes
+	# before the first bar is known (a daily bar is known at its end)
+	printf '%s\n' 'target,2024-01-02T00:00:00Z,A,0.5,weight,x' 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,100' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,100' > "$BATS_TEST_TMPDIR/first.csv"
+	cp "$BATS_TEST_TMPDIR/first.csv" "$BATS_TEST_TMPDIR/all.csv"
+	printf '%s\n' 'target,2024-01-04T00:00:00Z,B,0.5,weight,x' 'bar,2024-01-04T00:00:00Z,A,1d,10,10,10,10,100' \
+		>> "$BATS_TEST_TMPDIR/all.csv"
+	# said in the stream alone before, a run of no trades with exit 0
+	run -0 --separate-stderr qts-risk "$BATS_TEST_TMPDIR/first.csv"
+	[ "$stderr" = "qts-risk: 1 target rejected for want of a price or of equity (the first: target 0.5 weight of A at 2024-01-02T00:00:00Z: no price for A yet)" ]
+	grep -q '^risk,2024-01-02T00:00:00Z,A,no-price,reject,target 0.5 weight: no price for A yet$' <<<"$output"
+	run -0 --separate-stderr qts-sim "$BATS_TEST_TMPDIR/first.csv"
+	[ "$stderr" = "qts-sim: 1 target rejected, the first of A at 2024-01-02T00:00:00Z: weight target: no price for A yet" ]
+	grep -q ',rejected,0,,weight target: no price for A yet$' <<<"$output"
+	run -0 --separate-stderr qts-broker paper "$BATS_TEST_TMPDIR/first.csv"
+	[ "$stderr" = "qts-broker: 1 target rejected, the first of A at 2024-01-02T00:00:00Z: weight target: no price for A yet" ]
+	for p in qts-risk qts-sim 'qts-broker paper'; do
+		rm -f "$BATS_TEST_TMPDIR/s"
+		run -0 --separate-stderr $p --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/first.csv"
+		run -0 --separate-stderr $p --state "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/all.csv"
+		[[ "$stderr" == "${p% *}: 2 targets rejected"*"A at 2024-01-02T00:00:00Z"*"no price for A yet"* ]] || { echo "$p: $stderr"; false; }
+	done
+	# a weight of no equity: the same count, its own reason
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,A,1d,10,10,10,10,100' 'target,2024-01-03T00:00:00Z,A,0.5,weight,x' \
+		'bar,2024-01-03T00:00:00Z,A,1d,10,10,10,10,100' > "$BATS_TEST_TMPDIR/broke.csv"
+	run -0 --separate-stderr qts-sim --cash 0 "$BATS_TEST_TMPDIR/broke.csv"
+	[ "$stderr" = "qts-sim: 1 target rejected, the first of A at 2024-01-03T00:00:00Z: weight target: equity 0 is not above 0: no weight of it to hold" ]
+	# a target once the price is known: nothing to say
+	run -0 --separate-stderr qts-sim <(sed -n '2,3p' "$BATS_TEST_TMPDIR/first.csv"; echo 'target,2024-01-04T00:00:00Z,A,0.5,weight,x')
+	[ -z "$stderr" ]
 }
 
 @test "exits for the longest symbols" {

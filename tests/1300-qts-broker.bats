@@ -323,19 +323,21 @@ held_goes_at_pause() {
 	target,2014-01-04T00:00:00Z,A,0.5,weight,w
 	bar,2014-01-04T00:00:00Z,A,1d,10,10,10,10,1000
 	E
-	run -0 qts-broker paper --cash 1000 in.csv
+	run -0 --separate-stderr qts-broker paper --cash 1000 in.csv
 	grep -qx 'update,2014-01-02T00:00:00Z,A,w-A-1,rejected,0,,weight target: no price for A yet' <<<"$output"
 	grep -qx 'update,2014-01-04T00:00:00Z,A,w-A-2,new,0,,target 50: buy 50 market' <<<"$output"
+	[ "$stderr" = "qts-broker: 1 target rejected, the first of A at 2014-01-02T00:00:00Z: weight target: no price for A yet" ]
 	# paper sizes by its engine's books, as qts-sim: before the first
 	# equity event (which comes with the second bar's time), the cash
 	sed -i '3i target,2014-01-03T00:00:00Z,A,0.5,weight,w' in.csv
-	run -0 qts-broker paper --cash 1000 in.csv
+	run -0 --separate-stderr qts-broker paper --cash 1000 in.csv
 	grep -qx 'update,2014-01-03T00:00:00Z,A,w-A-2,new,0,,target 50: buy 50 market' <<<"$output"
-	diff <(qts-sim --cash 1000 in.csv) - <<<"$output"
+	diff <(qts-sim --cash 1000 in.csv 2>/dev/null) - <<<"$output"
 	# --dry-run sends nothing, so the broker's books are not the stage's:
 	# it sizes by what it has seen, and has seen no equity yet
-	run -0 qts-broker paper --dry-run --cash 1000 in.csv
+	run -0 --separate-stderr qts-broker paper --dry-run --cash 1000 in.csv
 	grep -qx 'update,2014-01-03T00:00:00Z,A,w-A-2,rejected,0,,weight target: no equity from the broker yet' <<<"$output"
+	[ "$stderr" = "qts-broker: 2 targets rejected, the first of A at 2014-01-02T00:00:00Z: weight target: no price for A yet" ]
 	grep -qx 'update,2014-01-04T00:00:00Z,A,w-A-3,new,0,,dry run: buy 50 market not sent' <<<"$output"
 }
 
