@@ -31,8 +31,9 @@ typedef struct slot {
 	 * Thursday, for weeks): its bar is written all the same, as the data
 	 * did not begin earlier, and is told of once the second interval
 	 * shows where input starts in a whole one (ragged_first). */
-	int nth;            /* intervals opened, counted up to 2 */
+	int nth;            /* intervals opened, counted up to 2; 3: judged */
 	int64_t lead;       /* the first: its first input's place less its start */
+	int64_t second_lead; /* under a day, the second's, while no break came */
 	int64_t first_from; /* the first: its start and its first input's time */
 	int64_t first_in;
 } slot;
@@ -599,16 +600,33 @@ static int64_t lead_into(qts_resampler *r, const sym *s, const slot *b, qts_tf t
  * input starts.  For weeks and months one weekday more is allowed, a
  * holiday's: a year from Tuesday 3 January after New Year's Day observed
  * on the Monday is whole, as a week from Tuesday after Memorial Day. */
-static void ragged_first(qts_resampler *r, sym *s, size_t i, const qts_event *ev, int64_t pos)
+static void ragged_first(qts_resampler *r, sym *s, size_t i, const qts_event *ev, int64_t pos, int after_break)
 {
 	slot *b = &s->s[i];
 	qts_tf tf = r->tf[i];
 	int64_t lead = lead_into(r, s, b, tf, ev->ts, pos);
-	if (b->nth++ == 0) {
+	if (b->nth == 0) {
+		b->nth = 1;
 		b->lead = lead;
 		b->first_from = b->start;
 		b->first_in = ev->ts;
-	} else if (lead + (tf.unit == 'w' || tf.unit == 'M') < b->lead && !r->ragged++) {
+		return;
+	}
+	/* Under a day, a session may open within an interval (09:30 in hourly
+	 * bars): every day's first bar starts as late in it as the first
+	 * does.  The first is compared with the first interval after a
+	 * break in the input (the next session's open), or, the input never
+	 * breaking (a market open round the clock), with the second at the
+	 * end of input (qts_rs_ragged). */
+	if (tf.unit == 's' || tf.unit == 'm' || tf.unit == 'h') {
+		if (!after_break) {
+			if (b->nth == 1)
+				b->second_lead = lead, b->nth = 2;
+			return;
+		}
+	}
+	b->nth = 3;
+	if (lead + (tf.unit == 'w' || tf.unit == 'M') < b->lead && !r->ragged++) {
 		r->rag_s = s;
 		r->rag_i = i;
 	}
@@ -627,6 +645,7 @@ static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, in
 		         s->name, qts_type_name(ev->type), a, r->tfname[i]);
 		return -1;
 	}
+	int64_t was_end = b->end; /* the interval before's, if any */
 	int rc = qts_bucket(r->conf.clock, r->tf[i], pos, &b->start, &b->end);
 	if (rc != 0) {
 		char a[40], edge[40];
@@ -640,8 +659,8 @@ static int open_slot(qts_resampler *r, sym *s, size_t i, const qts_event *ev, in
 	}
 	b->open = 1;
 	s->nopen++;
-	if (b->nth < 2)
-		ragged_first(r, s, i, ev, pos);
+	if (b->nth < 3)
+		ragged_first(r, s, i, ev, pos, b->nth > 0 && b->start > was_end);
 	if (b->end < s->next_end)
 		s->next_end = b->end;
 	/* (past the last time: held to the end, where a reader refuses it) */
@@ -970,14 +989,24 @@ size_t qts_rs_barren(const qts_resampler *r, const char **first, qts_type *kind)
 
 size_t qts_rs_ragged(const qts_resampler *r, const char **symbol, const char **tf, int64_t *start, int64_t *from)
 {
-	if (r->ragged) {
-		const slot *b = &r->rag_s->s[r->rag_i];
-		*symbol = r->rag_s->name;
-		*tf = r->tfname[r->rag_i];
+	const sym *rs = r->rag_s;
+	size_t ri = r->rag_i, n = r->ragged;
+	/* the first bars under a day not judged yet (ragged_first): by the
+	 * second interval, the input having never broken */
+	for (size_t k = 0; k < r->nall; k++)
+		for (size_t i = 0; i < r->conf.ntf; i++) {
+			const slot *b = &r->all[k]->s[i];
+			if (b->nth == 2 && b->second_lead < b->lead && !n++)
+				rs = r->all[k], ri = i;
+		}
+	if (n) {
+		const slot *b = &rs->s[ri];
+		*symbol = rs->name;
+		*tf = r->tfname[ri];
 		*start = b->first_from;
 		*from = b->first_in;
 	}
-	return r->ragged;
+	return n;
 }
 
 size_t qts_rs_finish(qts_resampler *r, int partial, int *failed)
@@ -1061,7 +1090,7 @@ static int rs_ck(qts_resampler *r, qts_ckpt *c)
 			/* (a checkpoint does not keep where the first interval's
 			 * input started: a restored run judges no first bar) */
 			if (c->loading)
-				b->nth = 2;
+				b->nth = 3;
 			if (c->loading && b->open && b->due < r->next_due)
 				r->next_due = b->due;
 		}

@@ -165,6 +165,25 @@ bar,2024-01-08T00:00:00Z,A,1w,10,12,9,11,5" ]
 	{ minutes A 2024-01-02T14:30:00Z 390; minutes A 2024-01-03T14:30:00Z 390; } > "$T/in.csv"
 	run -0 --separate-stderr qts-resample 1d "$T/in.csv"
 	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	# nor, under a day, of the hour the session opens within (09:30 in
+	# hourly bars), as every day's first hour is: the first is compared
+	# with the first after the next break, not with the whole hour after
+	run -0 --separate-stderr qts-resample 1h "$T/in.csv"
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr qts-resample -z America/New_York --session 09:30-16:00 1h,1d "$T/in.csv"
+	[ "$stderr" = "qts-resample: dropped 1 unfinished bar (use --partial)" ]
+	# a first day from 09:45 is told of in hours and in days
+	{ minutes A 2024-01-02T14:45:00Z 375; minutes A 2024-01-03T14:30:00Z 390; } > "$T/late.csv"
+	run -0 --separate-stderr qts-resample 1h,1d "$T/late.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: A: the first 1h bar, from 2024-01-02T14:00:00Z, may be partial: its input starts at 2024-01-02T14:45:00Z, later in it than in the next (and 1 more first bar)" ]
+	# input that never breaks (round the clock): the second hour decides,
+	# at the end
+	minutes A 2024-01-02T14:45:00Z 120 > "$T/on.csv"
+	run -0 --separate-stderr qts-resample 1h "$T/on.csv"
+	[ "${stderr_lines[0]}" = "qts-resample: A: the first 1h bar, from 2024-01-02T14:00:00Z, may be partial: its input starts at 2024-01-02T14:45:00Z, later in it than in the next" ]
+	minutes A 2024-01-02T14:00:00Z 120 > "$T/on.csv"
+	run -0 --separate-stderr qts-resample 1h "$T/on.csv"
+	[ "$stderr" = "" ]
 }
 
 @test "ticks: price and size, a bar written before the tick that closes it" {
