@@ -301,6 +301,20 @@ order,2024-01-07T00:00:00Z,X,expr-2,sell,5,limit,9,,gtc,expr" ]
 	printf '%s\n' "${lines[@]}" | grep -q '^target,.*,momentum$'
 }
 
+@test "momentum vol=: the signal over the annualised standard deviation of the population of the last volwin log returns, at most cap" {
+	printf 'bar,2024-01-0%sT00:00:00Z,A,1d,%s,%s,%s,%s,1\n' 1 100 100 100 100 2 110 110 110 110 3 99 99 99 99 \
+		4 115 115 115 115 > mo.csv
+	run -0 qts-strategy momentum lookback=2 vol=0.1 volwin=2 periods=252 cap=3 mo.csv
+	# python3: a, b = log(99/110), log(115/99); m = (a + b) / 2;
+	# 0.1 / (sqrt(((a - m)**2 + (b - m)**2) / 2) * sqrt(252)) gives
+	# 0.049373663920373984 (divided by volwin - 1: 0.0349...)
+	[ "${lines[3]}" = "target,2024-01-04T00:00:00Z,A,0,qty,momentum" ]
+	[ "${lines[5]}" = "target,2024-01-05T00:00:00Z,A,0.049373663920373984,qty,momentum" ]
+	# a target volatility past the realised: cap times the signal
+	run -0 qts-strategy momentum lookback=2 vol=10 volwin=2 periods=252 cap=3 mo.csv
+	[ "${lines[5]}" = "target,2024-01-05T00:00:00Z,A,3,qty,momentum" ]
+}
+
 @test "bad parameters: unknown strategy, unknown parameter, out of range, exit 2" {
 	run --separate-stderr qts-strategy nope </dev/null
 	[ "$status" -eq 2 ]
