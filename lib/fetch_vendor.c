@@ -1327,6 +1327,9 @@ static int tf_contradicted(qts_vendor *v, const qts_event *ev, long line)
 		snprintf(what, sizeof what, "the one at %.5s is short (a session's open); label it %.5s, "
 			 "its %s bar's start, as qts-resample does", at + 11, grid + 11, v->tf);
 	}
+	if (!what[0] && v->tf_rounded) /* no timeframe reads them */
+		snprintf(what, sizeof what, "trades written as bars? --columns naming the time, price and size "
+			 "columns reads them as ticks");
 	vfail(v, line, "rows of %s %s apart (%s, %s) are closer than one %s bar: %s%s%s", ev->symbol, g, a, b, v->tf,
 	      what[0] ? what : "they are not ", what[0] ? "" : v->tf,
 	      what[0] ? "" : v->tf_inferred ? " bars, though the most common gap between its first rows; "
@@ -1395,11 +1398,13 @@ static void prime(qts_vendor *v)
 		one_intraday_row(v);
 		/* The timeframe inferred is checked against the rows as one
 		 * given is: rows closer than a bar of it (an hour's bars after
-		 * a first one at 09:30) went out as bars that overlap.  But
-		 * not one of seconds from times off whole seconds: those are
-		 * trades written as bars, every gap its own, read as bars of
-		 * the shortest length there is (Vendor layouts). */
-		if (v->tf_inferred && !v->fatal_after_queue && !v->tf_rounded && !(v->last_row = qts_symtab_new(sizeof(struct last_row)))) {
+		 * a first one at 09:30) went out as bars that overlap.  So is
+		 * one of seconds from times off whole seconds (trades written
+		 * as bars, every gap its own): rows closer than a second went
+		 * out as one-second bars that overlap, which every stage
+		 * refuses; they are ticks, and the message says how to read
+		 * them so. */
+		if (v->tf_inferred && !v->fatal_after_queue && !(v->last_row = qts_symtab_new(sizeof(struct last_row)))) {
 			QTS_SET(v->fatal, "out of memory");
 			v->fatal_after_queue = 1;
 		}

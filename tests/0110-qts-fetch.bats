@@ -956,10 +956,16 @@ system,2024-01-02T10:30:00Z,qts-fetch,error,\"${want#qts-fetch: }\"" ]
 	[[ "${lines[0]}" == quote,2020-02-22T00:00:01.096Z,BTCUSDT,* ]]
 }
 
-@test "bars stamped off whole seconds get a timeframe in seconds" {
-	printf 'Datetime,Open,High,Low,Close,Volume\n2015-09-23T20:57:42.146,1,1,1,1,5\n2015-09-23T20:57:46.151,1,1,1,1,2\n2015-09-23T20:57:46.399,1,1,1,1,2\n' > "$BATS_TEST_TMPDIR/t.csv"
+@test "bars stamped off whole seconds get a timeframe in seconds; rows closer than one are no bars of it" {
+	printf 'Datetime,Open,High,Low,Close,Volume\n2015-09-23T20:57:42.146,1,1,1,1,5\n2015-09-23T20:57:46.151,1,1,1,1,2\n2015-09-23T20:57:47.399,1,1,1,1,2\n' > "$BATS_TEST_TMPDIR/t.csv"
 	run -0 qts-fetch -s X "$BATS_TEST_TMPDIR/t.csv"
 	[ "${lines[0]}" = "bar,2015-09-23T20:57:42.146Z,X,1s,1,1,1,1,5" ]
+	[ "${#lines[@]}" -eq 3 ]
+	printf '%s\n' "${lines[@]}" | qts-sim > /dev/null
+	# 0.248 s apart: one-second bars that overlap, which no stage reads
+	sed -i '$s/47.399/46.399/' "$BATS_TEST_TMPDIR/t.csv"
+	run -1 --separate-stderr qts-fetch -s X --on-bad skip "$BATS_TEST_TMPDIR/t.csv"
+	[ "$stderr" = "qts-fetch: $BATS_TEST_TMPDIR/t.csv:4: rows of X 0.248 seconds apart (2015-09-23T20:57:46.151Z, 2015-09-23T20:57:46.399Z) are closer than one 1s bar: trades written as bars? --columns naming the time, price and size columns reads them as ticks" ]
 }
 
 @test "synth: more bars than time holds is an error, after the whole bars" {
