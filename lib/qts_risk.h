@@ -116,7 +116,7 @@ uint64_t qts_risk_malformed(const qts_risk *r, const char **first, uint64_t *tar
 /* Targets and orders rejected for want of a price of their symbol (or a
  * weight for want of equity), the first's said in *first; *targets of
  * them targets. */
-uint64_t qts_risk_unpriced(const qts_risk *r, const char **first, uint64_t *targets);
+uint64_t qts_risk_priceless(const qts_risk *r, const char **first, uint64_t *targets);
 /* At the end: warn of actions (read from actions_file) none of which
  * matched a symbol the engine has seen a price of, and of contracts none
  * of which is a symbol it has seen, as qts_sim_warn_options. */

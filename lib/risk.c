@@ -123,6 +123,13 @@ struct sector_map {
 	long line; /* in the --sectors file */
 };
 
+/* Requests rejected of a kind said at the end: how many, how many of
+ * them targets, and the first's symbol, time and reason. */
+struct told {
+	uint64_t n, targets;
+	char first[QTS_SYM_MAX + QTS_ID_MAX + 256];
+};
+
 struct qts_risk {
 	qts_risk_config c;
 	struct sym *sym;
@@ -174,15 +181,13 @@ struct qts_risk {
 	 * price, a quantity of 0, no id): a program's bug, said in risk
 	 * events alone.  The first's symbol, time and reason, said at the
 	 * end. */
-	uint64_t malformed, malformed_targets; /* of them, targets */
-	char malformed_first[QTS_SYM_MAX + QTS_ID_MAX + 256];
+	struct told malformed;
 	/* Targets and orders rejected for want of a price of their symbol
 	 * (a target file merged before the bars it needs), or a weight for
 	 * want of equity: said in risk events alone, a run of no trades
 	 * with exit 0.  The first's symbol, time and reason, said at the
 	 * end. */
-	uint64_t unpriced, unpriced_targets; /* of them, targets */
-	char unpriced_first[QTS_SYM_MAX + QTS_ID_MAX + 256];
+	struct told priceless;
 	int64_t *rate; /* ring of the last max_orders approval times */
 	long nrate, irate;
 	struct ord *ord;   /* ring of the last ORD_RING orders */
@@ -1573,7 +1578,8 @@ static void rate_note(qts_risk *r)
 
 static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static void note_unpriced(qts_risk *r, const qts_event *ev, const char *why);
+struct told;
+static void note_told(struct told *t, const qts_event *ev, const char *why);
 
 static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char *fmt, ...)
 {
@@ -1587,7 +1593,7 @@ static int reject(qts_risk *r, const qts_event *ev, const char *rule, const char
 	vsnprintf(d + n, sizeof d - (size_t)n, fmt, ap);
 	va_end(ap);
 	if (strcmp(rule, "no-price") == 0)
-		note_unpriced(r, ev, d + n);
+		note_told(&r->priceless, ev, d + n);
 	return risk_event_on(r, ev, rule, "reject", "%s", d);
 }
 
@@ -1641,37 +1647,21 @@ static __attribute__((noinline)) void note_subunit(qts_risk *r, const qts_event 
 	}
 }
 
-/* An order rejected as not well formed, counted to be said at the end. */
-static __attribute__((noinline)) void note_malformed(qts_risk *r, const qts_event *ev, const char *why)
+/* A request rejected of a kind told at the end (not well formed; for
+ * want of a price or of equity), counted. */
+static __attribute__((noinline)) void note_told(struct told *t, const qts_event *ev, const char *why)
 {
-	if (r->malformed++ == 0) {
+	if (t->n++ == 0) {
 		char at[40];
 		qts_time_format(ev->ts, at);
 		if (ev->type == QTS_ORDER)
-			snprintf(r->malformed_first, sizeof r->malformed_first, "order %s of %s at %s: %s",
+			snprintf(t->first, sizeof t->first, "order %s of %s at %s: %s",
 				 *ev->order.id ? ev->order.id : "(no id)", ev->symbol, at, why);
 		else
-			snprintf(r->malformed_first, sizeof r->malformed_first, "target %.10g %s of %s at %s: %s",
-				 ev->target.target, ev->target.unit, ev->symbol, at, why);
+			snprintf(t->first, sizeof t->first, "target %.10g %s of %s at %s: %s", ev->target.target,
+				 ev->target.unit, ev->symbol, at, why);
 	}
-	r->malformed_targets += ev->type == QTS_TARGET;
-}
-
-/* A target or an order rejected for want of a price (or a weight for
- * want of equity), counted to be said at the end. */
-static __attribute__((noinline)) void note_unpriced(qts_risk *r, const qts_event *ev, const char *why)
-{
-	if (r->unpriced++ == 0) {
-		char at[40];
-		qts_time_format(ev->ts, at);
-		if (ev->type == QTS_ORDER)
-			snprintf(r->unpriced_first, sizeof r->unpriced_first, "order %s of %s at %s: %s",
-				 *ev->order.id ? ev->order.id : "(no id)", ev->symbol, at, why);
-		else
-			snprintf(r->unpriced_first, sizeof r->unpriced_first, "target %.10g %s of %s at %s: %s",
-				 ev->target.target, ev->target.unit, ev->symbol, at, why);
-	}
-	r->unpriced_targets += ev->type == QTS_TARGET;
+	t->targets += ev->type == QTS_TARGET;
 }
 
 /* After an exit here, a strategy not fed its fills still presumes the
@@ -1722,7 +1712,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		/* one qts-sim would reject takes no place in the limits */
 		char why[128] = "no order id";
 		if (!*ev->order.id || qts_order_fault(ev, s->contract, why, sizeof why)) {
-			note_malformed(r, ev, why);
+			note_told(&r->malformed, ev, why);
 			return reject(r, ev, "order", "%s", why);
 		}
 		sign = qts_side_parse(ev->order.side);
@@ -1747,7 +1737,7 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 		if (qts_weight_no_equity(ev->target.target, r->cash + r->mv)) {
 			char why[96];
 			snprintf(why, sizeof why, "equity %.10g is not above 0: no weight of it to hold", r->cash + r->mv);
-			note_unpriced(r, ev, why);
+			note_told(&r->priceless, ev, why);
 			return reject(r, ev, "target", "%s", why);
 		}
 		/* As qts-sim converts it: weight x equity / (last price x
@@ -1758,14 +1748,14 @@ static int on_intent(qts_risk *r, const qts_event *ev)
 	} else if (unit == QTS_UNIT_QTY)
 		q = qts_whole_units(ev->target.target, r->c.fractional);
 	else {
-		note_malformed(r, ev, "unit not understood");
+		note_told(&r->malformed, ev, "unit not understood");
 		return reject(r, ev, "target", "unit '%s' not understood", ev->target.unit);
 	}
 	if (!isfinite(q)) {
 		/* a weight or a number of units past any double: a strategy's
 		 * mistake the stream alone would tell */
 		if (!order)
-			note_malformed(r, ev, "quantity not understood");
+			note_told(&r->malformed, ev, "quantity not understood");
 		return reject(r, ev, order ? "order" : "target", "quantity %.10g not understood", q);
 	}
 	if (!has_price(s, px) && needs_price(c))
@@ -1952,18 +1942,21 @@ uint64_t qts_risk_subunit(const qts_risk *r, const char **first, int *fractional
 	return r->subunit;
 }
 
-uint64_t qts_risk_unpriced(const qts_risk *r, const char **first, uint64_t *targets)
+static uint64_t told(const struct told *t, const char **first, uint64_t *targets)
 {
-	*first = r->unpriced_first;
-	*targets = r->unpriced_targets;
-	return r->unpriced;
+	*first = t->first;
+	*targets = t->targets;
+	return t->n;
+}
+
+uint64_t qts_risk_priceless(const qts_risk *r, const char **first, uint64_t *targets)
+{
+	return told(&r->priceless, first, targets);
 }
 
 uint64_t qts_risk_malformed(const qts_risk *r, const char **first, uint64_t *targets)
 {
-	*first = r->malformed_first;
-	*targets = r->malformed_targets;
-	return r->malformed;
+	return told(&r->malformed, first, targets);
 }
 
 uint64_t qts_risk_past_flat(const qts_risk *r, const char **first)
@@ -2237,9 +2230,9 @@ static int risk_ck(qts_risk *r, qts_ckpt *c)
 	qts_ck_str(c, r->past_flat_first, sizeof r->past_flat_first);
 	qts_ck_u64(c, &r->subunit);
 	qts_ck_str(c, r->subunit_first, sizeof r->subunit_first);
-	qts_ck_u64(c, &r->malformed), qts_ck_u64(c, &r->malformed_targets);
-	qts_ck_str(c, r->malformed_first, sizeof r->malformed_first);
-	qts_ck_u64(c, &r->unpriced), qts_ck_u64(c, &r->unpriced_targets), qts_ck_str(c, r->unpriced_first, sizeof r->unpriced_first);
+	struct told *t[] = { &r->malformed, &r->priceless };
+	for (size_t k = 0; k < 2; k++)
+		qts_ck_u64(c, &t[k]->n), qts_ck_u64(c, &t[k]->targets), qts_ck_str(c, t[k]->first, sizeof t[k]->first);
 	qts_ck_size(c, &r->next_action, r->c.nactions);
 	r->gate = r->next_action < r->c.nactions ? qts_trade_day_gate(&r->days, r->acts[r->next_action].ts) : INT64_MAX;
 	if (r->c.max_orders > 0) {

@@ -322,7 +322,7 @@ static int risk_finish(void *eng)
 	if (n)
 		qts_warn("%llu %s rejected as not well formed (the first: %s)", (unsigned long long)n,
 			 orders_and_targets(n, targets), one);
-	n = qts_risk_unpriced(e->risk, &one, &targets);
+	n = qts_risk_priceless(e->risk, &one, &targets);
 	if (n)
 		qts_warn("%llu %s rejected for want of a price or of equity (the first: %s)", (unsigned long long)n,
 			 orders_and_targets(n, targets), one);
