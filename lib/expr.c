@@ -1720,7 +1720,9 @@ static inline __attribute__((always_inline)) double eval(const qts_expr *e, qts_
 		switch (x->c) {
 		case F_MIN: return isnan(a) || isnan(b) ? NAN : fmin(a, b);
 		case F_MAX: return isnan(a) || isnan(b) ? NAN : fmax(a, b);
-		default: return pow(a, b);
+		/* pow(nan, 0) and pow(1, nan) are 1 in C: unknown here, as
+		 * all arithmetic with nan */
+		default: return isnan(a) || isnan(b) ? NAN : pow(a, b);
 		}
 	}
 	return NAN;

@@ -282,6 +282,9 @@ int main(void)
 		   2 + 3 + 4 + 4 + 2, 1e-12, "functions");
 	CHECK_NEAR(run("isnan(nan) + isnan(1)", c, 1), 1, 0, "nan and isnan");
 	CHECK(isnan(run("nan > 1", c, 1)), "a comparison with nan is nan");
+	/* C's pow gives 1 for these: a position asked of a value unknown */
+	CHECK(isnan(run("pow(nan, 0)", c, 1)) && isnan(run("pow(1, nan)", c, 1)), "pow of nan is nan, even to the 0th");
+	CHECK_NEAR(run("pow(2, 0) + pow(1, 5)", c, 1), 2, 0, "pow of numbers");
 	CHECK_NEAR(run("nan > 1 and 0", c, 1), 0, 0, "unknown and false is false");
 
 	/* series and history: close[1] is the previous bar's close */
