@@ -297,6 +297,11 @@ int qts_journal_cat_main(int argc, char **argv)
 	if (!w || !r.blk || !r.out)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
 	int status = QTS_EXIT_OK;
+	/* The journals one after the other make one stream, in time order as
+	 * a whole, as qts cat's files: named out of order (journal
+	 * journal.* for journal.* journal) or one twice, they went out as a
+	 * stream every stage refuses, with exit 0. */
+	qts_time_order order = QTS_TIME_ORDER_START;
 	for (int i = optind; i < argc && status == QTS_EXIT_OK && !qts_interrupted; i++) {
 		r.path = argv[i];
 		r.rotated = qts_journal_is_rotated(r.path);
@@ -314,6 +319,19 @@ int qts_journal_cat_main(int argc, char **argv)
 		qts_event ev;
 		int got;
 		while ((got = qts_reader_next(rd, &ev)) > 0) {
+			if (argc - optind > 1 && !qts_reader_untimed_last(rd)) {
+				if (i > optind && qts_time_order_late(&order, &ev)) {
+					char why[QTS_ERR_MAX];
+					qts_time_order_why(&order, &ev, why, sizeof why);
+					qts_warn("%s: %s in the journals before it: out of time order (name a journal's "
+						 "rotated files first, oldest first: journal.* journal)",
+						 qts_reader_where(rd), why);
+					status = QTS_EXIT_FAIL;
+					break;
+				}
+				if (qts_time_order_take(&order, &ev) < 0)
+					qts_die(QTS_EXIT_FAIL, "out of memory");
+			}
 			if (ev.ts < from || ev.ts >= to || !type_wanted(&types, &ev))
 				continue;
 			if (qts_writer_put(w, &ev) < 0)
@@ -334,6 +352,7 @@ int qts_journal_cat_main(int argc, char **argv)
 			 r.lost_records == 1 ? "" : "s");
 	if (status == QTS_EXIT_OK && !qts_interrupted && !written)
 		selected_nothing(&r, optarg_types, from != INT64_MIN || to != INT64_MAX, argc - optind);
+	qts_time_order_free(&order);
 	free(r.blk);
 	free(r.out);
 	return qts_finish(w, status);

@@ -262,8 +262,9 @@ EOF
 	run -0 --separate-stderr qts journal cat --from 2023-01-01 --to 2023-12-31 "$T/s"
 	[ -z "$output" ]
 	[ "$stderr" = "qts journal cat: no record within --from and --to: the journal's 3 records span 2024-01-01T00:00:00Z to 2024-01-04T00:00:00Z" ]
-	run -0 --separate-stderr qts journal cat --to 2024-01-01 --types signal,fill "$T/s" "$T/s"
-	[ "$stderr" = "qts journal cat: no record of --types signal,fill within --from and --to: the journals' 6 records span 2024-01-01T00:00:00Z to 2024-01-04T00:00:00Z" ]
+	sed 's/2024-01-0/2024-01-1/' "$T/s.csv" | qts journal "$T/s2" > /dev/null
+	run -0 --separate-stderr qts journal cat --to 2024-01-01 --types signal,fill "$T/s" "$T/s2"
+	[ "$stderr" = "qts journal cat: no record of --types signal,fill within --from and --to: the journals' 6 records span 2024-01-01T00:00:00Z to 2024-01-14T00:00:00Z" ]
 	# a record chosen, or no option that chooses: nothing said
 	run -0 --separate-stderr qts journal cat --to 2024-01-01 "$T/s"
 	[ -z "$stderr" ] && [ "${#lines[@]}" -eq 1 ]
@@ -342,6 +343,16 @@ EOF
 	: > "$T/empty"
 	run -0 --separate-stderr qts journal cat --from 2024-01-03 "$T/empty"
 	[ "$stderr" = "qts journal cat: $T/empty: no events (empty input)" ]
+	# named out of order, or one twice: no stream out of time order with
+	# exit 0, which every stage refused; the records before it go out
+	run -1 --separate-stderr qts journal cat "$T/d" "$T"/d.0*
+	[[ "$stderr" == "qts journal cat: $T/d.000001: event 1 (byte 0): AAA 1d bar at $(head -1 "$T/ten-days.csv" | cut -d, -f2), after an event at "*" in the journals before it: out of time order (name a journal's rotated files first, oldest first: journal.* journal)" ]]
+	[ "${lines[0]}" = "$(tail -1 "$T/ten-days.csv")" ]
+	[[ "${lines[1]}" == system,*,qts\ journal\ cat,error,* ]]
+	[ "${#lines[@]}" -eq 2 ]
+	run -1 --separate-stderr qts journal cat "$T/d.000002" "$T/d.000003" "$T/d.000002"
+	[[ "$stderr" == *"$T/d.000002: event 1 (byte 0): "*" in the journals before it: out of time order"* ]]
+	[ "${#lines[@]}" -eq 5 ]
 }
 
 @test "qts journal cat: a bad end of a rotated file is corruption, not a torn block: exit 1 naming the file and byte" {
