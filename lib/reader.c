@@ -325,8 +325,6 @@ int qts_reader_admit(qts_reader *r, qts_event *ev)
 	}
 	if (__builtin_expect(!qts_financing_whole(ev), 0))
 		return qts_reader_fail(r, "equity: interest, borrow and margin_interest: all three or none");
-	if (qts_event_is_error(ev) && !r->failure_unnoted)
-		qts_upstream_failed(ev->system.source, ev->system.message);
 	if (qts_event_is_news(ev)) {
 		/* What an executing stage reports may be fed back into a stream
 		 * as it arrives (tee to a FIFO), later than the market data it
@@ -348,7 +346,13 @@ int qts_reader_admit(qts_reader *r, qts_event *ev)
 		at->offset = r->offset;
 		return 1;
 	}
-	return in_order(r, ev, ev->ts);
+	int rc = in_order(r, ev, ev->ts);
+	/* Noted once admitted: a failure refused as out of time order is
+	 * no record of the stream, and the stage's error is its own (it said
+	 * both, the input incomplete for a failure it had refused). */
+	if (rc > 0 && qts_event_is_error(ev) && !r->failure_unnoted)
+		qts_upstream_failed(ev->system.source, ev->system.message);
+	return rc;
 }
 
 /* ---- detection, and the next event --------------------------------------- */

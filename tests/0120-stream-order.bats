@@ -50,6 +50,20 @@ stages=(
 	done
 }
 
+@test "a failure record out of time order is refused as such, not also taken for a failure upstream; qts pipe says the same" {
+	{ head -n 30 a.csv; echo "system,2024-01-03T00:00:00Z,feed,error,inside bar"; tail -n +31 a.csv; } > late.csv
+	for s in "${stages[@]}"; do
+		run -1 --separate-stderr $s late.csv
+		[[ "$stderr" == "${s%% *}: late.csv:31: out of time order: system known at 2024-01-03T00:00:00Z comes after line 30, "* ]]
+		[ "${#stderr_lines[@]}" -eq 1 ] || { echo "$s: $stderr"; false; }
+	done
+	run -1 --separate-stderr bash -c 'qts-strategy sma-cross fast=3 slow=5 late.csv | qts-sim'
+	shell=$stderr
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	run -1 --separate-stderr qts pipe 'qts-strategy sma-cross fast=3 slow=5 | qts-sim' late.csv
+	[ "$stderr" = "$shell" ]
+}
+
 @test "shuffled input is refused" {
 	{ head -n 30 a.csv | tail -n 10; head -n 10 a.csv; } > shuffled.csv
 	run -1 --separate-stderr qts-sim shuffled.csv
