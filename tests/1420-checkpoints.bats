@@ -274,6 +274,25 @@ setup() {
 	qts journal cat "$T/J" | cmp - "$T/want.csv"
 }
 
+# With several timeframes, what differs may be known before the journal's
+# end (a partial week now whole, before the partial month the journal ends
+# with): qts journal refuses it, on every restart (qts(7)).
+@test "checkpoints: --partial of several timeframes, restarted on a grown input, is refused by the journal as out of time order" {
+	qts-fetch --count 300 -t 1d synth:A > "$T/all.csv"
+	head -n 100 "$T/all.csv" > "$T/part.csv"
+	qts-resample 1w,1M --partial --state "$T/S" --output-journal "$T/J" "$T/part.csv" | qts journal "$T/J" > /dev/null
+	for i in 1 2; do
+		run --separate-stderr bash -c 'qts-resample 1w,1M --partial --state "$1/S" --output-journal "$1/J" "$1/all.csv" | qts journal "$1/J"; echo "${PIPESTATUS[*]}"' _ "$T"
+		# (qts-resample ends by the closed pipe, or first, its output small)
+		[[ "${lines[-1]}" == *" 1" ]]
+		[[ "$stderr" == *"qts journal: -:1: $T/J: the stream's first record, known at 2024-05-27T00:00:00Z, comes before the journal's end (2024-06-01T00:00:00Z): a journal is one stream in time order (start another file)"* ]]
+	done
+	# one timeframe goes on
+	rm -f "$T/S"* "$T/J"*
+	qts-resample 1w --partial --state "$T/S" --output-journal "$T/J" "$T/part.csv" | qts journal "$T/J" > /dev/null
+	qts-resample 1w --partial --state "$T/S" --output-journal "$T/J" "$T/all.csv" | qts journal "$T/J" > /dev/null
+}
+
 # qts-sim's end is no artefact: a target given after its input's last bar
 # is held for the next one, and the end lets it go (its orders, an
 # equity line), as the next bar would.  Restarted on a grown input, the
