@@ -520,6 +520,8 @@ static int alpaca_lookup(void *b, const char *id, qts_broker_known *k, char *err
 	k->status = o.status;
 	k->filled = o.filled;
 	k->avg_price = o.avg_price;
+	k->side = o.side;
+	k->qty = o.qty;
 	if (qts_alpaca_book_know(a->book, &o) < 0) {
 		snprintf(err, QTS_ERR_MAX, "out of memory");
 		return QTS_BROKER_DOWN;

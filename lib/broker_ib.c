@@ -954,6 +954,8 @@ static int ib_lookup(void *vb, const char *id, qts_broker_known *k, char *err)
 	k->status = o->status;
 	k->filled = o->filled;
 	k->avg_price = o->filled > 0 ? o->avg : QTS_EMPTY;
+	k->side = o->side;
+	k->qty = o->qty;
 	return 1;
 }
 

@@ -172,6 +172,8 @@ static int paper_place(void *b, const qts_broker_order *o, qts_evbuf *out, char 
 	QTS_SET(po->symbol, o->symbol);
 	po->k.status = QTS_STATUS_NEW;
 	po->k.avg_price = NAN;
+	po->k.side = o->side;
+	po->k.qty = o->qty;
 	qts_event ev;
 	qts_event_init(&ev, QTS_ORDER, o->ts);
 	QTS_SET(ev.symbol, o->symbol);

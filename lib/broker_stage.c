@@ -603,6 +603,39 @@ static int cancel(engine *e, const char *symbol, const char *id, const char *why
 
 static int cancel_where(engine *e, const char *symbol, int owed, const char *why);
 
+/* The broker's open orders, out->ev[from] on, that the journal does not
+ * hold (placed by a run without --journal, by another journal's, or by
+ * hand): working all the same.  Said as working (accepted), they were
+ * left out of the stage's own count: a target sized without what they
+ * still want, a cancel of one sent nowhere, and the emergency stop
+ * leaving them live.  Their side and quantity come from the broker
+ * (lookup). */
+static int adopt_open(engine *e, size_t from)
+{
+	char err[QTS_ERR_MAX];
+	for (size_t i = from; i < e->out.n; i++) {
+		const qts_event *ev = &e->out.ev[i];
+		int st = ev->type == QTS_UPDATE ? qts_status_parse(ev->update.status) : -1;
+		if (st < 0 || qts_status_final(st) || working_find(e, ev->update.id, NULL) ||
+		    qts_bj_find(e->j, ev->update.id))
+			continue;
+		qts_broker_known k = { 0 };
+		k.avg_price = NAN;
+		e->in_call++;
+		int rc = e->ops->lookup(e->b, ev->update.id, &k, err);
+		e->in_call--;
+		if (rc < 0)
+			return rc; /* down, or a signal: the caller's to say */
+		if (rc != 1 || !k.side || !(k.qty > 0) || qts_status_final(k.status))
+			continue;
+		qts_broker_order o = { .side = k.side, .qty = k.qty, .limit = NAN, .stop = NAN, .ts = ev->ts };
+		QTS_SET(o.id, ev->update.id);
+		QTS_SET(o.symbol, ev->symbol);
+		working_add(e, &o, k.filled);
+	}
+	return 0;
+}
+
 /* Back after a time down: the cancels asked meanwhile (an emergency
  * stop's among them), not the orders sent since. */
 static int cancel_owed(engine *e)
@@ -628,9 +661,12 @@ static int connect_now(engine *e)
 		if (rc == QTS_BROKER_STOP)
 			return 0;
 		if (rc == 0) {
+			size_t open_from = e->out.n;
 			e->in_call++;
 			rc = e->ops->open_orders(e->b, &e->out, err);
 			e->in_call--;
+			if (rc == 0)
+				rc = adopt_open(e, open_from);
 			if (flush_account(e) < 0)
 				return -1;
 			if (rc == QTS_BROKER_STOP)

@@ -56,6 +56,8 @@ typedef struct qts_broker_order {
 typedef struct qts_broker_known {
 	int status;                /* QTS_STATUS_*: the broker's word mapped */
 	double filled, avg_price;  /* cumulative */
+	int side;                  /* QTS_BUY, QTS_SELL; 0: not said */
+	double qty;                /* ordered; 0: not said */
 } qts_broker_known;
 
 /* What qts_broker_ops.place and .cancel returned. */

@@ -534,6 +534,32 @@ u.urlopen(r, timeout=10).read()'
 	positions_agree out.csv
 }
 
+@test "alpaca: an open order the journal does not hold (an earlier run's without one) is working: a target counts it, a cancel of it is sent, the kill switch cancels it" {
+	fake '"price":{"AAPL":100},"positions":{"AAPL":10},"fill":"never","orders":[
+		{"client_order_id":"old-1","symbol":"AAPL","side":"buy","qty":"5","status":"new","filled_qty":"0","filled_avg_price":null}]'
+	broker
+	send 'bar,2024-01-02T14:30:00Z,AAPL,1m,100,100,100,100,1000' 'target,2024-01-02T14:31:00Z,AAPL,30,qty,s'
+	# 30 wanted, 10 held, 5 wanted still by old-1: buy 15 (was 20)
+	wait_for out.csv '^update,.*,s-AAPL-1,accepted,'
+	grep -q '^update,.*,AAPL,s-AAPL-1,new,0,,target 30: buy 15 market$' out.csv
+	grep -q '^update,.*,AAPL,old-1,accepted,0,,$' out.csv
+	send 'risk,2024-01-02T14:34:00Z,,kill,breach,stop'
+	wait_for out.csv '^update,.*,old-1,canceled,'
+	wait_for out.csv '^update,.*,s-AAPL-1,canceled,'
+	done_
+	[ "$status" = 0 ]
+	[ "$(grep -c '^DELETE /v2/orders/' log)" = 2 ]
+	# a cancel of it by id
+	kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; rm -f port log*
+	fake '"price":{"AAPL":100},"fill":"never","orders":[
+		{"client_order_id":"old-1","symbol":"AAPL","side":"buy","qty":"5","status":"new","filled_qty":"0","filled_avg_price":null}]'
+	broker
+	send 'bar,2024-01-02T14:30:00Z,AAPL,1m,100,100,100,100,1000' 'cancel,2024-01-02T14:32:00Z,AAPL,old-1'
+	wait_for out.csv '^update,.*,old-1,canceled,'
+	done_
+	[ "$(grep -c '^DELETE /v2/orders/' log)" = 1 ]
+}
+
 @test "alpaca: another program's orders on the account, with client_order_ids longer than a qts id (Alpaca takes 128 characters), are left alone, not a failure of the order list" {
 	long=$(printf 'other-app-%090d' 7)
 	fake '"price":{"AAPL":185.5},"orders":[
