@@ -1080,8 +1080,11 @@ static int kind_fault(const options *o, const source *src, size_t n, int by_spec
 		if (by_spec)
 			kinds |= s->kind ? SRC_NET : synth ? SRC_SYNTH : o->columns ? SRC_TABLE : SRC_TABLE | SRC_EVENTS;
 		else
-			kinds |= s->vendor ? SRC_TABLE : s->synth ? SRC_SYNTH : s->kind ? SRC_NET : SRC_EVENTS;
-		if (s->events && s->symbol) {
+			kinds |= s->vendor && !qts_vendor_holds_events(s->vendor) ? SRC_TABLE
+				 : s->synth ? SRC_SYNTH : s->kind ? SRC_NET : SRC_EVENTS;
+		/* (a Parquet table of events is opened as a vendor's: its rows
+		 * are read field by field) */
+		if ((s->events || (s->vendor && qts_vendor_holds_events(s->vendor))) && s->symbol) {
 			snprintf(msg, size, "-s %s: %s holds events, which name their own symbols", s->symbol, s->spec);
 			return -1;
 		}

@@ -190,6 +190,7 @@ const char *qts_vendor_where(qts_vendor *v)
 	return v->where;
 }
 long qts_vendor_rows(const qts_vendor *v) { return v->rows; }
+int qts_vendor_holds_events(const qts_vendor *v) { return v->is_native; }
 
 static int vfail(qts_vendor *v, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -51,6 +51,9 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev);
 const char *qts_vendor_error(const qts_vendor *v);
 const char *qts_vendor_where(qts_vendor *v); /* FILE:LINE of the last row */
 long qts_vendor_rows(const qts_vendor *v); /* rows read so far, bad ones too */
+/* A Parquet table of events (qts cat --parquet's, or of an event type's
+ * columns): read as events, which no vendor option acts on. */
+int qts_vendor_holds_events(const qts_vendor *v);
 void qts_vendor_close(qts_vendor *v);
 /* Whether a CSV's first line is a vendor header rather than an event: its
  * first field holds no digit and is no event type, and it is not a type

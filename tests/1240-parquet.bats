@@ -22,6 +22,25 @@ open(sys.argv[2], "wb").write(d.replace(a, b))' "$@"
 
 # ---- files of other writers ---------------------------------------------------------
 
+@test "parquet: a table of events takes no vendor option, as a file of events does (exit 2 before anything is read)" {
+	cd "$BATS_TEST_TMPDIR"
+	qts-fetch --count 5 synth:A > a.csv
+	qts cat --parquet a.parquet a.csv
+	qts-fetch a.parquet | cmp - a.csv
+	# each was ignored, exit 0
+	for o in "-t 1h" "-a" "--tz America/New_York" "--stamp end" "--epoch ms" "--delimiter ;"; do
+		run -2 --separate-stderr qts-fetch $o a.parquet
+		[[ "$stderr" == "qts-fetch: --"*" acts on "*" alone, and no source here is one"* ]] || { echo "$o: $stderr"; false; }
+		[ -z "$output" ]
+		run -2 --separate-stderr qts-fetch $o a.csv
+	done
+	run -2 --separate-stderr qts-fetch -s X a.parquet
+	[[ "$stderr" == "qts-fetch: -s X: a.parquet holds events, which name their own symbols"* ]]
+	# with --columns it is a table of those columns
+	run -0 qts-fetch -s X --columns date,,,open,high,low,close,volume a.parquet
+	[[ "${lines[0]}" == bar,2024-01-01T00:00:00Z,X,1d,* ]]
+}
+
 @test "parquet: PLAIN, uncompressed, pages v1 (parquet-wasm)" {
 	run -0 qts-fetch "$P/bars-plain-none.parquet"
 	[ "$output" = "$(cat "$P/bars-plain-none.expected")" ]
