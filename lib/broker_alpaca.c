@@ -442,6 +442,15 @@ static void derive_stream(const char *base, char *out, size_t outlen)
 
 /* ---- the operations ------------------------------------------------------------ */
 
+static int alpaca_endpoint_check(const char *base, char *err)
+{
+	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
+		snprintf(err, QTS_ERR_MAX, "alpaca: %.300s: not an http:// or https:// URL", base);
+		return -1;
+	}
+	return 0;
+}
+
 static int connect_(void *b, const char *endpoint, qts_evbuf *out, char *err)
 {
 	alpaca *a = b;
@@ -449,10 +458,8 @@ static int connect_(void *b, const char *endpoint, qts_evbuf *out, char *err)
 		return QTS_BROKER_DOWN;
 	const char *env = getenv("QTS_ALPACA_URL"), *senv = getenv("QTS_ALPACA_STREAM_URL");
 	const char *base = endpoint ? endpoint : env && *env ? env : DEFAULT_URL;
-	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
-		snprintf(err, QTS_ERR_MAX, "alpaca: %.300s: not an http:// or https:// URL", base);
+	if (alpaca_endpoint_check(base, err) < 0)
 		return QTS_BROKER_DOWN;
-	}
 	char was[sizeof a->base];
 	QTS_SET(was, a->base);
 	snprintf(a->base, sizeof a->base, "%s", base);
@@ -959,6 +966,7 @@ const qts_broker_ops qts_broker_alpaca = {
 	.new = alpaca_new,
 	.option = alpaca_option,
 	.connect = alpaca_connect,
+	.endpoint_check = alpaca_endpoint_check,
 	.lookup = alpaca_lookup,
 	.account = alpaca_account,
 	.open_orders = alpaca_open_orders,

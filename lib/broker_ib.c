@@ -793,19 +793,34 @@ static int tcp_connect(ib *b, int64_t deadline, char *err)
 	return rc;
 }
 
-/* endpoint "HOST:PORT" (--fallback) into host and port. */
-static int set_endpoint(ib *b, const char *endpoint, char *err)
+/* endpoint "HOST:PORT" (--fallback): the length of its host and its port
+ * in *port, or -1 with err. */
+static long endpoint_parts(const char *endpoint, long *port, char *err)
 {
 	const char *colon = strrchr(endpoint, ':');
-	long port;
 	char why[128];
-	if (!colon || colon == endpoint || (size_t)(colon - endpoint) >= sizeof b->host ||
-	    qts_parse_long(colon + 1, 1, 65535, &port, why) < 0) {
+	if (!colon || colon == endpoint || (size_t)(colon - endpoint) >= sizeof((ib *)0)->host ||
+	    qts_parse_long(colon + 1, 1, 65535, port, why) < 0) {
 		snprintf(err, QTS_ERR_MAX, "ib: endpoint \"%s\" is not HOST:PORT", endpoint);
 		return -1;
 	}
-	memcpy(b->host, endpoint, (size_t)(colon - endpoint));
-	b->host[colon - endpoint] = '\0';
+	return colon - endpoint;
+}
+
+static int ib_endpoint_check(const char *endpoint, char *err)
+{
+	long port;
+	return endpoint_parts(endpoint, &port, err) < 0 ? -1 : 0;
+}
+
+/* endpoint "HOST:PORT" (--fallback) into host and port. */
+static int set_endpoint(ib *b, const char *endpoint, char *err)
+{
+	long port, n = endpoint_parts(endpoint, &port, err);
+	if (n < 0)
+		return -1;
+	memcpy(b->host, endpoint, (size_t)n);
+	b->host[n] = '\0';
 	b->port = port;
 	return 0;
 }
@@ -1230,6 +1245,7 @@ const qts_broker_ops qts_broker_ib = {
 	.new = ib_new,
 	.option = ib_option,
 	.connect = ib_connect,
+	.endpoint_check = ib_endpoint_check,
 	.lookup = ib_lookup,
 	.open_orders = ib_open_orders,
 	.place = ib_place,

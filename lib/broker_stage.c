@@ -1542,6 +1542,9 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 		qts_usage_error(usage, "no broker named: the first word is the broker");
 	if (e->nend > 1 && strcmp(ops->name, "paper") == 0) /* it would never be tried */
 		qts_usage_error(usage, "--fallback: the paper broker runs in the process, with no endpoint to fall back from");
+	for (size_t i = 1; i < e->nend; i++)
+		if (ops->endpoint_check && ops->endpoint_check(e->endpoint[i], err) < 0)
+			qts_usage_error(usage, "--fallback: %s", err);
 	if (!(e->j = qts_bj_open(e->journal_path, err)))
 		qts_die(QTS_EXIT_FAIL, "%s", err);
 	qts_jitter_seed(&e->rng, e);

@@ -86,6 +86,11 @@ typedef struct qts_broker_ops {
 	 * QTS_BROKER_DOWN / QTS_BROKER_STOP with err.  Called again after a
 	 * drop, and on the next --fallback endpoint. */
 	int (*connect)(void *b, const char *endpoint, qts_evbuf *out, char *err);
+	/* Whether endpoint (a --fallback) is one connect takes, checked as
+	 * the stage is built: 0, or -1 with why in err (a usage error; else
+	 * a typo would be found at the failover it was there for).  NULL:
+	 * the broker has no endpoint. */
+	int (*endpoint_check)(const char *endpoint, char *err);
 	/* The broker's view of our order id: 1 with k when it knows the
 	 * order, 0 when it has never seen it, or QTS_BROKER_DOWN /
 	 * QTS_BROKER_STOP with err. */

@@ -655,6 +655,17 @@ orders() {
 	[ "$output" = "" ]
 }
 
+@test "--fallback: an endpoint the broker would not take is a usage error as the stage is built, not found at the failover" {
+	# (each was taken, exit 0, and said only once the first endpoint failed)
+	for ep in nocolon :7497 host:0 host:99999 host:x; do
+		run -2 --separate-stderr qts-broker ib --fallback "$ep" </dev/null
+		[[ "$stderr" == "qts-broker: --fallback: ib: endpoint \"$ep\" is not HOST:PORT"* ]] || { echo "$ep: $stderr"; false; }
+		[ "$output" = "" ]
+	done
+	run -2 --separate-stderr env APCA_API_KEY_ID=k APCA_API_SECRET_KEY=s qts-broker alpaca --fallback 'paper-api.alpaca.markets' </dev/null
+	[[ "$stderr" == "qts-broker: --fallback: alpaca: paper-api.alpaca.markets: not an http:// or https:// URL"* ]]
+}
+
 @test "-M, --heartbeat, --metrics" {
 	qts-broker paper -M "$T/sig.csv" | qts cat | cmp - <(qts-broker paper "$T/sig.csv")
 	qts-broker paper --msgpack "$T/sig.csv" | qts cat | cmp - <(qts-broker paper "$T/sig.csv")

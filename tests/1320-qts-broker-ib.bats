@@ -251,13 +251,14 @@ fills_of() {
 	grep -q "qts-broker: the default endpoint: ib: 127.0.0.1:$dead: connect: Connection refused" <<<"$stderr"
 	grep -q '^fill,[^,]*,AAPL,f1,buy,10,100,' <<<"$output"
 	[ "$(state 's["orders"]')" = "{'f1': 1}" ]
-	run -0 --separate-stderr qts-broker ib --port "$PORT" --fallback nope in.csv
+	run -0 --separate-stderr qts-broker ib --port "$PORT" --fallback "127.0.0.1:$dead" in.csv
 	[ "$(state 's["orders"]')" = "{'f1': 1}" ]
 }
 
-@test "ib: a --fallback that is not HOST:PORT is said" {
-	run -0 --separate-stderr qts-broker ib --port 1 --fallback nope /dev/null
-	grep -q 'ib: endpoint "nope" is not HOST:PORT' <<<"$stderr"
+@test "ib: a --fallback that is not HOST:PORT is a usage error (exit 2), before any connection" {
+	run -2 --separate-stderr qts-broker ib --port 1 --fallback nope /dev/null
+	[[ "$stderr" == 'qts-broker: --fallback: ib: endpoint "nope" is not HOST:PORT'* ]]
+	[ -z "$output" ]
 }
 
 @test "ib: a position TWS sends before the fill it holds is written after that fill, so that no reader counts the fill twice" {
