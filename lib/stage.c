@@ -550,8 +550,11 @@ static void put_heartbeat(qts_runtime *r, const qts_event *ev)
 		if (qts_writer_put(r->w, ev) < 0) {
 			r->write_failed = 1;
 			r->stop = 1;
-		} else
+		} else {
 			r->written++;
+			if (r->m) /* written: counted by type as any (not in out=) */
+				qts_stage_metrics_out(r->m, ev);
+		}
 	}
 }
 

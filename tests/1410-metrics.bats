@@ -30,6 +30,14 @@ value() {
 	[ "$(value "$T/m.prom" 'qts_event_seconds_bucket{stage="qts-sim",le="+Inf"}')" -eq $((1000 + targets)) ]
 }
 
+@test "--metrics: the heartbeats a stage writes are events written, counted by type" {
+	# paced to last a while: 20 ms heartbeats come between the bars
+	qts-fetch --pace 2000000000 "$T/bars.csv" | qts-sim --heartbeat 20ms --metrics "$T/h.prom" > "$T/h.csv"
+	n=$(grep -c '^system,.*,qts-sim,info,heartbeat ' "$T/h.csv")
+	[ "$n" -ge 1 ]
+	[ "$(value "$T/h.prom" 'qts_events_out_total{stage="qts-sim",type="system"}')" -eq "$n" ]
+}
+
 @test "--metrics: the Prometheus text format, each series with its HELP and TYPE" {
 	qts-resample --metrics "$T/m.prom" 1w "$T/bars.csv" > /dev/null
 	grep -q '^# TYPE qts_events_in_total counter$' "$T/m.prom"
