@@ -549,6 +549,16 @@ static int account_again(engine *e)
 	return rc == QTS_BROKER_DOWN ? went_down(e, err) : 0;
 }
 
+/* The broker's view of order id (ops->lookup), inside a call. */
+static int look_up(engine *e, const char *id, qts_broker_known *k, char *err)
+{
+	*k = (qts_broker_known){ .avg_price = NAN };
+	e->in_call++;
+	int rc = e->ops->lookup(e->b, id, k, err);
+	e->in_call--;
+	return rc;
+}
+
 /* Every journaled order not known to be over, matched with the broker's
  * view: adopted when it knows it, sent when it never arrived, ended when
  * it was sent but the broker has forgotten it. */
@@ -560,11 +570,8 @@ static int reconcile(engine *e)
 		qts_bj_entry *je = qts_bj_at(e->j, i);
 		if (je->state == QTS_BJ_ENDED || je->end_held)
 			continue;
-		qts_broker_known k = { 0 };
-		k.avg_price = NAN;
-		e->in_call++;
-		int rc = e->ops->lookup(e->b, je->o.id, &k, err);
-		e->in_call--;
+		qts_broker_known k;
+		int rc = look_up(e, je->o.id, &k, err);
 		if (rc == QTS_BROKER_STOP)
 			return 0;
 		if (rc == QTS_BROKER_DOWN)
@@ -619,11 +626,8 @@ static int adopt_open(engine *e, size_t from)
 		if (st < 0 || qts_status_final(st) || working_find(e, ev->update.id, NULL) ||
 		    qts_bj_find(e->j, ev->update.id))
 			continue;
-		qts_broker_known k = { 0 };
-		k.avg_price = NAN;
-		e->in_call++;
-		int rc = e->ops->lookup(e->b, ev->update.id, &k, err);
-		e->in_call--;
+		qts_broker_known k;
+		int rc = look_up(e, ev->update.id, &k, err);
 		if (rc < 0)
 			return rc; /* down, or a signal: the caller's to say */
 		if (rc != 1 || !k.side || !(k.qty > 0) || qts_status_final(k.status))
