@@ -65,6 +65,14 @@ typedef struct engine {
 	qts_symtab *syms;
 	working *w;
 	size_t nw, cw;
+	/* The journal's orders the broker's open list named at this connect,
+	 * with what it said of them: the broker's word for an order its
+	 * lookup, a moment later, may miss (reconcile). */
+	struct listed {
+		char id[QTS_ID_MAX];
+		qts_broker_known k;
+	} *listed;
+	size_t nlisted, clisted;
 	unsigned long sent, refused, repeats;
 	/* orders refused as not well formed (a limit without its price, a
 	 * quantity of 0, no id) and targets (a quantity past any double): a

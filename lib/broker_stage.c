@@ -559,6 +559,29 @@ static int look_up(engine *e, const char *id, qts_broker_known *k, char *err)
 	return rc;
 }
 
+static void listed_add(engine *e, const qts_bj_entry *je, const qts_event *ev, int status)
+{
+	if (e->nlisted == e->clisted) {
+		e->clisted = e->clisted ? 2 * e->clisted : 16;
+		if (!(e->listed = realloc(e->listed, e->clisted * sizeof *e->listed)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+	}
+	struct listed *l = &e->listed[e->nlisted++];
+	QTS_SET(l->id, je->o.id);
+	l->k = (qts_broker_known){ .status = status, .filled = isfinite(ev->update.filled) ? ev->update.filled : 0,
+				   .avg_price = ev->update.avg_price, .side = je->o.side, .qty = je->o.qty };
+}
+
+/* What the open list said of the journal's order id at this connect, or
+ * NULL when it did not name it. */
+static const qts_broker_known *listed_find(const engine *e, const char *id)
+{
+	for (size_t i = 0; i < e->nlisted; i++)
+		if (strcmp(e->listed[i].id, id) == 0)
+			return &e->listed[i].k;
+	return NULL;
+}
+
 /* Every journaled order not known to be over, matched with the broker's
  * view: adopted when it knows it, sent when it never arrived, ended when
  * it was sent but the broker has forgotten it. */
@@ -576,6 +599,17 @@ static int reconcile(engine *e)
 			return 0;
 		if (rc == QTS_BROKER_DOWN)
 			return went_down(e, err);
+		/* Not found, though the broker listed it open a moment ago: a
+		 * lookup may miss an order (Alpaca's by client_order_id
+		 * answering 404 for an order just taken, or a moment's
+		 * fault); ended on that, it would be live at the broker
+		 * and out of the stage's count, the kill switch leaving it
+		 * working.  The list's word stands. */
+		const qts_broker_known *listed = rc == 0 ? listed_find(e, je->o.id) : NULL;
+		if (listed) {
+			k = *listed;
+			rc = 1;
+		}
 		e->reconciling = 1;
 		if (rc == 1) {
 			filled |= k.filled - je->reported - je->held > EPS;
@@ -623,8 +657,14 @@ static int adopt_open(engine *e, size_t from)
 	for (size_t i = from; i < e->out.n; i++) {
 		const qts_event *ev = &e->out.ev[i];
 		int st = ev->type == QTS_UPDATE ? qts_status_parse(ev->update.status) : -1;
-		if (st < 0 || qts_status_final(st) || working_find(e, ev->update.id, NULL) ||
-		    qts_bj_find(e->j, ev->update.id))
+		if (st < 0 || qts_status_final(st))
+			continue;
+		const qts_bj_entry *je = qts_bj_find(e->j, ev->update.id);
+		if (je) {
+			listed_add(e, je, ev, st);
+			continue;
+		}
+		if (working_find(e, ev->update.id, NULL))
 			continue;
 		qts_broker_known k;
 		int rc = look_up(e, ev->update.id, &k, err);
@@ -666,6 +706,7 @@ static int connect_now(engine *e)
 			return 0;
 		if (rc == 0) {
 			size_t open_from = e->out.n;
+			e->nlisted = 0;
 			e->in_call++;
 			rc = e->ops->open_orders(e->b, &e->out, err);
 			e->in_call--;
@@ -1436,6 +1477,7 @@ static void broker_free(void *eng)
 		qts_event_free(&e->held[i]);
 	free(e->held);
 	free(e->w);
+	free(e->listed);
 	free(e);
 }
 
