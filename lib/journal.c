@@ -34,7 +34,20 @@ struct qts_journal {
 	 * rule), where a bar goes on from end_known, its end after every
 	 * record known before it */
 	int64_t end_ts;
-	int added;                /* records added since opened */
+	int start_checked;        /* the stream's first record not a report checked against end */
+	uint64_t added;           /* records added since opened */
+	/* The blocks of the file the journal ends in (this one, or its
+	 * latest rotated file when this one holds none): each one's offset
+	 * and the latest time a record of it became known, for the reports
+	 * an appended report is checked against (report_after). */
+	char ends_in[256];
+	struct block_at { uint64_t at; int64_t known; } *index;
+	size_t nindex, cindex;
+	/* The latest report (fill, update, position) of each symbol among
+	 * the records of that file later than reports_after: read back
+	 * lazily, for an appended report dated before end_ts. */
+	qts_symtab *reports;
+	int64_t reports_after;
 	unsigned char *out;       /* the block as written */
 	size_t out_cap;
 	z_stream zs;
@@ -300,6 +313,20 @@ static void back_drop(back_blocks *bb)
 	bb->known[BACK - 1] = INT64_MIN;
 }
 
+static int index_push(qts_journal *j, uint64_t at, int64_t known)
+{
+	if (j->nindex == j->cindex) {
+		size_t c = j->cindex ? 2 * j->cindex : 64;
+		struct block_at *x = realloc(j->index, c * sizeof *x);
+		if (!x)
+			return -1;
+		j->index = x;
+		j->cindex = c;
+	}
+	j->index[j->nindex++] = (struct block_at){ at, known };
+	return 0;
+}
+
 /* Walk the file's blocks by their headers; verify the last one whole.
  * Returns the offset past the last good block, or -1 on a read error;
  * bb: the last blocks kept. */
@@ -312,6 +339,7 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		bb->at[k] = UINT64_MAX, bb->known[k] = INT64_MIN;
 	qts_journal_block last = { 0 };
 	int64_t before_last = INT64_MIN; /* the end of the block before the last */
+	j->nindex = 0;
 	unsigned char head[QTS_JOURNAL_HEAD];
 	while (off < file_size) {
 		ssize_t n = pread(j->fd, head, sizeof head, (off_t)off);
@@ -336,6 +364,10 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		last = b;
 		last_at = off;
 		back_push(bb, off, b.last_known);
+		if (index_push(j, off, b.last_known) < 0) {
+			snprintf(err, QTS_ERR_MAX, "out of memory");
+			return -1;
+		}
 		off += b.size;
 		good = off;
 	}
@@ -355,6 +387,7 @@ static int64_t walk(qts_journal *j, uint64_t file_size, int64_t *known, uint64_t
 		free(out);
 		if (n < 0 || lone) {
 			back_drop(bb);
+			j->nindex--;
 			good = last_at;
 			*known = before_last;
 			*tail = before_at;
@@ -508,7 +541,14 @@ static int rotated_end(qts_journal *j, char *err)
 		j->end_known = known;
 		j->end_ts = stream_end_ts(&r, &bb, known);
 		j->day = block_last_ts(&r, tail, &last_ts) == 0 ? day_of(last_ts) : day_of(known - 1);
+		free(j->index);
+		j->index = r.index;
+		j->nindex = r.nindex;
+		j->cindex = r.cindex;
+		r.index = NULL;
+		QTS_SET(j->ends_in, r.path);
 	}
+	free(r.index);
 	close(r.fd);
 	return rc;
 }
@@ -531,6 +571,7 @@ static int open_file(qts_journal *j, char *warn, size_t warnlen, char *err)
 	int64_t good = walk(j, (uint64_t)st.st_size, &j->end_known, &tail, &bb, warn, warnlen, err);
 	if (good < 0)
 		return -1;
+	QTS_SET(j->ends_in, j->path);
 	j->end_ts = tail == UINT64_MAX ? INT64_MIN : stream_end_ts(j, &bb, j->end_known);
 	/* The day of the file's last record, as the writer kept it
 	 * (rotate_daily): the latest time of the last block's records. */
@@ -576,6 +617,7 @@ qts_journal *qts_journal_open(const char *path, const qts_journal_opts *o, char 
 		if (j->fd >= 0)
 			close(j->fd);
 		deflateEnd(&j->zs);
+		free(j->index);
 		free(j);
 		return NULL;
 	}
@@ -680,6 +722,61 @@ int qts_journal_flush(qts_journal *j, int force_sync, char *err)
 	return 0;
 }
 
+/* The latest report of ev's symbol among the records of the file the
+ * journal ends in, when later than ev (in *later): 1, else 0.  Only the
+ * blocks holding a record known after ev are read, the last few; the
+ * table read is kept for the reports after it.  A block that cannot be
+ * read back is passed over: the end was checked at open, and qts
+ * journal cat names a bad block where it is. */
+typedef struct report_seen {
+	int64_t ts;
+	int any;
+} report_seen;
+
+static int report_after(qts_journal *j, const qts_event *ev, int64_t *later)
+{
+	if (!j->reports || ev->ts < j->reports_after) {
+		qts_symtab_free(j->reports);
+		if (!(j->reports = qts_symtab_new(sizeof(report_seen))))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		j->reports_after = ev->ts;
+		int own = strcmp(j->ends_in, j->path) == 0;
+		int fd = own ? j->fd : open(j->ends_in, O_RDONLY | O_CLOEXEC);
+		for (size_t k = 0; fd >= 0 && k < j->nindex; k++) {
+			if (j->index[k].known <= j->reports_after)
+				continue;
+			unsigned char head[QTS_JOURNAL_HEAD], *out = NULL;
+			qts_journal_block b;
+			char why[128];
+			long n = -1;
+			if (pread(fd, head, sizeof head, (off_t)j->index[k].at) == (ssize_t)sizeof head &&
+			    qts_journal_parse_head(head, sizeof head, &b) == 1)
+				n = qts_journal_read_block(fd, j->index[k].at, &b, &out, why, sizeof why);
+			qts_reader *r = n >= 0 ? qts_journal_reader(out, (size_t)n, j->ends_in) : NULL;
+			free(out);
+			qts_event x;
+			while (r && qts_reader_next(r, &x) > 0) {
+				if (!qts_event_is_news(&x) || x.ts <= j->reports_after)
+					continue;
+				report_seen *seen = qts_symtab_get_field(j->reports, x.symbol);
+				if (!seen)
+					qts_die(QTS_EXIT_FAIL, "out of memory");
+				if (!seen->any || x.ts > seen->ts)
+					*seen = (report_seen){ x.ts, 1 };
+			}
+			if (r)
+				qts_reader_close(r);
+		}
+		if (!own && fd >= 0)
+			close(fd);
+	}
+	const report_seen *seen = qts_symtab_find_field(j->reports, ev->symbol);
+	if (!seen || !seen->any || seen->ts <= ev->ts)
+		return 0;
+	*later = seen->ts;
+	return 1;
+}
+
 int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event *ev, char *err)
 {
 	if (len > QTS_JOURNAL_BLOCK_MAX) {
@@ -714,13 +811,33 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 	 * fill at the open of the file's last bar); an account's news aside
 	 * (qts_event_is_news). */
 	int64_t end = ev->type == QTS_BAR ? j->end_known : j->end_ts;
-	if (!j->added++ && known < end && !qts_event_is_news(ev)) {
-		char a[48], b[48];
-		qts_time_format(known, a);
-		qts_time_format(end, b);
-		snprintf(err, QTS_ERR_MAX, "%s: the stream's first record, known at %s, comes before the journal's end "
-			 "(%s): a journal is one stream in time order (start another file)", j->path, a, b);
-		return -1;
+	if (qts_event_is_news(ev)) {
+		/* Reports go by symbol among themselves: one is checked
+		 * against the journal's of its symbol, wherever in the stream
+		 * it comes (after a bar, one dated earlier is in order). */
+		int64_t later;
+		if (ts < j->end_ts && report_after(j, ev, &later)) {
+			char a[48], b[48];
+			qts_time_format(ts, a);
+			qts_time_format(later, b);
+			snprintf(err, QTS_ERR_MAX, "%.200s: the stream's %s of %s at %s comes before the journal's report "
+				 "of that symbol at %s: a journal is one stream in time order (start another file)", j->path,
+				 qts_type_name(ev->type), ev->symbol, a, b);
+			return -1;
+		}
+	} else if (!j->start_checked) {
+		/* The first record of the rest, though reports came before
+		 * it: later ones follow it, by the stream's own order. */
+		j->start_checked = 1;
+		if (known < end) {
+			const char *which = j->added ? "first record after its reports" : "first record";
+			char a[48], b[48];
+			qts_time_format(known, a);
+			qts_time_format(end, b);
+			snprintf(err, QTS_ERR_MAX, "%s: the stream's %s, known at %s, comes before the journal's end "
+				 "(%s): a journal is one stream in time order (start another file)", j->path, which, a, b);
+			return -1;
+		}
 	}
 	if (j->len + len > j->rec_cap) { /* a block's records, and one more */
 		size_t cap = j->o.block_bytes + len > j->len + len ? j->o.block_bytes + len : j->len + len;
@@ -752,6 +869,7 @@ int qts_journal_add(qts_journal *j, const void *rec, size_t len, const qts_event
 		j->last_known = known;
 	}
 	memcpy(j->rec + j->len, rec, len);
+	j->added++;
 	j->len += len;
 	j->count++;
 	j->records++;
@@ -785,6 +903,8 @@ int qts_journal_close(qts_journal *j, char *err)
 	deflateEnd(&j->zs);
 	free(j->rec);
 	free(j->out);
+	free(j->index);
+	qts_symtab_free(j->reports);
 	free(j);
 	return rc;
 }

@@ -737,3 +737,36 @@ EOF
 	[[ "$stderr" == *"$T/r.000001: byte $1: a corrupt block with whole blocks after it (at byte $(($1 + $2))); not appending"* ]]
 	[ ! -s "$T/r" ]
 }
+
+@test "qts journal: reports appended are held to the journal's reports of their symbol, and the first record after them to its end" {
+	printf '%s\n' 'bar,2024-01-02T14:30:00Z,AAPL,1m,100,100,100,100,1000' \
+		'update,2024-01-02T14:31:00Z,AAPL,o-1,accepted,0,,' 'bar,2024-01-02T14:35:00Z,AAPL,1m,100,100,100,100,1000' > "$T/one.csv"
+	qts journal "$T/r" "$T/one.csv" > /dev/null
+	cp "$T/r" "$T/s"
+	# a report of another symbol, then a bar known before the end: the bar is held to the end
+	printf '%s\n' 'position,2024-01-02T14:31:00Z,MSFT,10,100,1000,0,0' 'bar,2024-01-02T14:31:00Z,AAPL,1m,100,100,100,100,1000' > "$T/two.csv"
+	run -1 --separate-stderr qts journal "$T/r" "$T/two.csv"
+	[[ "$stderr" == *"qts journal: $T/two.csv:2: $T/r: the stream's first record after its reports, known at 2024-01-02T14:32:00Z, comes before the journal's end (2024-01-02T14:36:00Z): a journal is one stream in time order (start another file)" ]]
+	# what came before it is in the journal, and it reads in order
+	qts journal cat "$T/r" | cmp - <(cat "$T/one.csv"; head -1 "$T/two.csv")
+	# a report of AAPL dated before the journal's report of AAPL, even after a bar
+	printf '%s\n' 'bar,2024-01-02T14:36:00Z,AAPL,1m,100,100,100,100,1000' 'position,2024-01-02T14:30:00Z,AAPL,10,100,1000,0,0' > "$T/three.csv"
+	run -1 --separate-stderr qts journal "$T/s" "$T/three.csv"
+	[[ "$stderr" == *"qts journal: $T/three.csv:2: $T/s: the stream's position of AAPL at 2024-01-02T14:30:00Z comes before the journal's report of that symbol at 2024-01-02T14:31:00Z: a journal is one stream in time order (start another file)" ]]
+	qts journal cat "$T/s" > /dev/null
+	# at or after it, and of a symbol without one later: taken
+	printf '%s\n' 'position,2024-01-02T14:31:00Z,AAPL,10,100,1000,0,0' 'fill,2024-01-02T14:30:00Z,MSFT,m-1,buy,10,100,0,0' \
+		'bar,2024-01-02T14:37:00Z,AAPL,1m,100,100,100,100,1000' > "$T/four.csv"
+	qts journal "$T/s" "$T/four.csv" > /dev/null
+	qts journal cat "$T/s" | cmp - <(cat "$T/one.csv"; head -1 "$T/three.csv"; cat "$T/four.csv")
+}
+
+@test "qts journal: an appended report is checked against the reports of the latest rotated file when the current one is new" {
+	# rotated, the next file not begun (as a crash right after a rotation leaves it)
+	printf '%s\n' 'update,2024-01-02T14:31:00Z,AAPL,o-1,accepted,0,,' 'bar,2024-01-02T14:35:00Z,AAPL,1m,100,100,100,100,1000' > "$T/one.csv"
+	qts journal "$T/q" "$T/one.csv" > /dev/null
+	mv "$T/q" "$T/q.000001"
+	printf '%s\n' 'position,2024-01-02T14:30:00Z,AAPL,10,100,1000,0,0' > "$T/early.csv"
+	run -1 --separate-stderr qts journal "$T/q" "$T/early.csv"
+	[[ "$stderr" == *"the stream's position of AAPL at 2024-01-02T14:30:00Z comes before the journal's report of that symbol at 2024-01-02T14:31:00Z"* ]]
+}
