@@ -1591,6 +1591,18 @@ void qts_broker_stage_build(qts_stage *st, const qts_broker_ops *ops, int argc, 
 	for (size_t i = 1; i < e->nend; i++)
 		if (ops->endpoint_check && ops->endpoint_check(e->endpoint[i], err) < 0)
 			qts_usage_error(usage, "--fallback: %s", err);
+	/* --output-journal writes again, after a restart, none of what the
+	 * journal holds past the state's count, the records a run
+	 * uninterrupted writes the same: so paper's.  A live broker's
+	 * restart writes instead what the broker says happened meanwhile
+	 * (fills while down, orders reconciled), dated as it reads them: a
+	 * count would leave those out (a fill lost) and write the replay
+	 * out of its place. */
+	if (conf.output_journal && !ops->save)
+		qts_usage_error(usage, "--output-journal: %s's output after a restart is not the stream a run uninterrupted "
+				"writes (the broker's news of the time down comes first), so no count of the journal's "
+				"records says what not to write again: give each run's output a journal of its own",
+				ops->name);
 	if (!(e->j = qts_bj_open(e->journal_path, err)))
 		qts_die(QTS_EXIT_FAIL, "%s", err);
 	qts_jitter_seed(&e->rng, e);

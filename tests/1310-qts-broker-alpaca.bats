@@ -635,3 +635,14 @@ u.urlopen(r, timeout=10).read()'
 	[ "$(stat 's["deletes"]')" = "{'o-1': 1}" ]
 	grep -q "^e	o-1	canceled" bj
 }
+
+@test "alpaca and ib: --output-journal is a usage error, the output after a restart not the uninterrupted run's; paper takes it" {
+	for b in alpaca ib; do
+		run -2 --separate-stderr qts-broker "$b" --state S --output-journal J /dev/null
+		[[ "$stderr" == *"qts-broker: --output-journal: $b's output after a restart is not the stream a run uninterrupted writes (the broker's news of the time down comes first), so no count of the journal's records says what not to write again: give each run's output a journal of its own"* ]]
+		[ ! -e S ] && [ ! -e J ]
+	done
+	printf '%s\n' 'bar,2024-01-02T14:30:00Z,AAPL,1m,100,100,100,100,1000' > in.csv
+	qts-broker paper --state S --output-journal J in.csv > /dev/null
+	[ -s S ]
+}
