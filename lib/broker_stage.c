@@ -642,7 +642,7 @@ static int reconcile(engine *e)
 
 static int cancel(engine *e, const char *symbol, const char *id, const char *why);
 
-static int cancel_where(engine *e, const char *symbol, int owed, const char *why);
+static int cancel_where(engine *e, const char *symbol, int owed, int64_t decided_by, const char *why);
 
 /* The broker's open orders, out->ev[from] on, that the journal does not
  * hold (placed by a run without --journal, by another journal's, or by
@@ -684,7 +684,7 @@ static int adopt_open(engine *e, size_t from)
  * stop's among them), not the orders sent since. */
 static int cancel_owed(engine *e)
 {
-	return cancel_where(e, NULL, 1, "canceled while the broker was down");
+	return cancel_where(e, NULL, 1, INT64_MAX, "canceled while the broker was down");
 }
 
 /* Connect to the current endpoint, then the ones after it: the account
@@ -1010,7 +1010,18 @@ static int cancel(engine *e, const char *symbol, const char *id, const char *why
  * cancel is owed (owed), each asked once.  Taken first: a cancel changes
  * the list, and a broker that confirms later (on its stream) leaves the
  * order in it meanwhile. */
-static int cancel_where(engine *e, const char *symbol, int owed, const char *why)
+/* Whether working order w was decided at decided_by or before: one of
+ * the journal's by the time it holds; one it does not hold (an earlier
+ * run's at the broker) came before this run. */
+static int decided_by_then(engine *e, const working *w, int64_t decided_by)
+{
+	const qts_bj_entry *je = decided_by == INT64_MAX ? NULL : qts_bj_find(e->j, w->id);
+	return !je || je->o.ts <= decided_by;
+}
+
+/* The working orders of symbol (NULL: all) decided by decided_by, or
+ * those owed a cancel, canceled. */
+static int cancel_where(engine *e, const char *symbol, int owed, int64_t decided_by, const char *why)
 {
 	size_t n = 0;
 	char (*ids)[QTS_ID_MAX] = e->nw ? malloc(e->nw * sizeof *ids) : NULL;
@@ -1018,7 +1029,8 @@ static int cancel_where(engine *e, const char *symbol, int owed, const char *why
 		return fail(e, "out of memory");
 	for (size_t i = 0; i < e->nw; i++) {
 		working *w = &e->w[i];
-		if (owed ? w->cancel_owed : !symbol || strcmp(w->symbol, symbol) == 0) {
+		if (owed ? w->cancel_owed
+			 : (!symbol || strcmp(w->symbol, symbol) == 0) && decided_by_then(e, w, decided_by)) {
 			w->cancel_owed = 0;
 			QTS_SET(ids[n++], w->id);
 		}
@@ -1033,7 +1045,7 @@ static int cancel_where(engine *e, const char *symbol, int owed, const char *why
 
 static int cancel_symbol(engine *e, const char *symbol, const char *why)
 {
-	return cancel_where(e, symbol, 0, why);
+	return cancel_where(e, symbol, 0, INT64_MAX, why);
 }
 
 static int on_cancel(engine *e, const qts_event *ev)
@@ -1178,8 +1190,12 @@ static int on_risk(engine *e, const qts_event *ev)
 	if (strcmp(ev->risk.action, "breach") == 0 && !e->killed) {
 		e->killed = 1;
 		/* replayed: its cancels were sent, and the orders working now
-		 * may be those sent after the stop was lifted */
-		return decided_before(e) ? 0 : cancel_symbol(e, NULL, "emergency stop");
+		 * may be those sent after the stop was lifted.  So may they
+		 * be when an input is replayed without --state, the journal
+		 * alone knowing what it sent: an order decided after the
+		 * stop's time came after it was lifted, and is not the
+		 * stop's (in a stream that goes on, none is). */
+		return decided_before(e) ? 0 : cancel_where(e, NULL, 0, ev->ts, "emergency stop");
 	}
 	if (strcmp(ev->risk.action, "resume") == 0)
 		e->killed = 0;

@@ -646,3 +646,24 @@ u.urlopen(r, timeout=10).read()'
 	qts-broker paper --state S --output-journal J in.csv > /dev/null
 	[ -s S ]
 }
+
+@test "alpaca: an input replayed without --state: its emergency stop does not cancel an order sent after the stop was lifted" {
+	fake '"price":{"AAPL":100},"fill":"never"'
+	printf '%s\n' 'bar,2024-01-02T14:30:00Z,AAPL,1m,100,100,100,100,1000' \
+		'order,2024-01-02T14:31:00Z,AAPL,a-1,buy,1,limit,90,,gtc,s' \
+		'risk,2024-01-02T14:32:00Z,*,kill,breach,test' \
+		'risk,2024-01-02T14:33:00Z,*,kill,resume,test' \
+		'order,2024-01-02T14:34:00Z,AAPL,a-2,buy,2,limit,90,,gtc,s' > in.csv
+	qts-broker alpaca --journal bj in.csv > out1.csv
+	[ "$(stat 's["deletes"]')" = "{'a-1': 1}" ]
+	# the same input again (a restart replaying it): nothing sent, a-2 working still
+	qts-broker alpaca --journal bj in.csv > out2.csv
+	[ "$(stat 's["deletes"]')" = "{'a-1': 1}" ]
+	[ "$(stat 's["created"]')" = "{'a-1': 1, 'a-2': 1}" ]
+	! grep -q '^update,.*,a-2,canceled' out2.csv
+	# a stop that comes after it cancels it
+	printf '%s\n' 'risk,2024-01-02T14:35:00Z,*,kill,breach,again' >> in.csv
+	qts-broker alpaca --journal bj in.csv > out3.csv
+	grep -q '^update,.*,a-2,canceled,' out3.csv
+	[ "$(stat 's["deletes"]')" = "{'a-1': 1, 'a-2': 1}" ]
+}
