@@ -402,7 +402,8 @@ const qts_stage *qts_pipe_stage(const qts_stage *chain, size_t i);
 /* qts-report's engine (report_stage.c) held for `qts sweep`: its finish
  * writes nothing, and qts_report_stage_run gives the figures it would have
  * written, computed by the same code, of the events from time `from` on
- * (a walk-forward's test window, after the warm-up; INT64_MIN: all).  -1
+ * (a walk-forward's test window, after the warm-up; INT64_MIN: all),
+ * starting from the last equity at or before `from`.  -1
  * with a message in err (at least QTS_ERR_MAX bytes) when its options ask
  * for a report of its own. */
 struct qts_run;

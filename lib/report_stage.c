@@ -69,7 +69,8 @@ typedef struct opts {
 	double periods, risk_free;
 	int live, tee, compare;
 	int hold;           /* qts sweep's: the finish writes nothing */
-	int64_t from;       /* qts sweep's: events before are not counted */
+	int64_t from;       /* qts sweep's: events before are not counted
+			     * (but the last equity, the start: held_back) */
 	int html_log;       /* QTS_LOG_AUTO, _ON, _OFF */
 	int html_log_set, every_set; /* given: they go with --html, --live */
 	int periods_set, risk_free_set, session_set; /* given: they go with the metrics */
@@ -131,6 +132,8 @@ typedef struct state {
 	char err[256];           /* why put stopped; "" when emit failed */
 	int have_fin;            /* equity events carried financing: */
 	double fin[QTS_NFIN];    /* its latest cumulative amounts */
+	qts_event start;         /* held from: the equity the count starts at */
+	int have_start;
 } state;
 
 /* -t alone writes the round trips, made of fills and the contracts: the
@@ -622,6 +625,40 @@ static inline void bar_plain(state *s, const qts_event *ev)
 	qts_perf_bar(s->perf, ev->ts, bar_end(s, b, ev->ts));
 }
 
+/* qts sweep's test window, counted from o->from: its first point is the
+ * books as they stood then, the last equity at or before from.  That is
+ * the equity of the last bar before it, written at its end: at from
+ * itself after a daily bar that ends there, but a Friday's close when the
+ * test starts on the weekend, which counting from from alone would miss,
+ * taking Monday's close for the start and leaving Monday's return in no
+ * window.  The bars before from place that equity on its bar's session
+ * day; the equity is counted when the window's first bar, or anything
+ * later, comes (or at the end).  1: ev is not counted. */
+static int held_back(state *s, const qts_event *ev)
+{
+	int64_t from = s->o->from;
+	if (from == INT64_MIN)
+		return 0; /* all counted: a training window's run */
+	if (ev->ts < from || (ev->ts == from && ev->type == QTS_EQUITY)) {
+		if (ev->type == QTS_BAR)
+			bar_plain(s, ev);
+		else if (ev->type == QTS_EQUITY)
+			s->start = *ev, s->have_start = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The held start, counted once the window has begun; 0 or -1. */
+static int start_counted(state *s)
+{
+	s->have_start = 0;
+	if (consume(s, &s->start, s->err, sizeof s->err) < 0)
+		return -1;
+	s->events++;
+	return 0;
+}
+
 /* A benchmark that never came is a mistake to name, not a column of
  * dashes: say which symbols did come. */
 static void check_benchmark(const state *s, const char *path)
@@ -930,8 +967,15 @@ static int report_put(void *eng, const qts_event *ev)
 	s->err[0] = '\0';
 	if (s->emit && s->emit(s->arg, ev) < 0)
 		return -1;
-	if (__builtin_expect(ev->ts < s->o->from, 0))
-		return 0;
+	if (__builtin_expect(s->o->hold, 0)) {
+		if (held_back(s, ev))
+			return 0;
+		if (s->have_start && (ev->ts > s->o->from || ev->type == QTS_BAR) && start_counted(s) < 0) {
+			if (!s->err[0])
+				snprintf(s->err, sizeof s->err, "out of memory");
+			return -1;
+		}
+	}
 	if (ev->type == QTS_BAR && !s->o->benchmark && !s->book)
 		bar_plain(s, ev);
 	else if (consume(s, ev, s->err, sizeof s->err) < 0) {
@@ -961,6 +1005,8 @@ static int report_finish(void *eng)
 {
 	state *s = &((engine *)eng)->s;
 	const opts *o = s->o;
+	if (o->hold && s->have_start && start_counted(s) < 0)
+		qts_die(QTS_EXIT_FAIL, "%s", s->err[0] ? s->err : "out of memory");
 	check_benchmark(s, strcmp(s->name, "-") == 0 ? "standard input" : s->name);
 	if (!o->hold)
 		check_instruments(s, 1);

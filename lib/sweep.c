@@ -898,22 +898,45 @@ static int parse_span(const char *s, int64_t out[2])
 	return 0;
 }
 
-/* day plus a span, in days since 1970-01-01 */
-static int64_t add_span(int64_t day, const int64_t span[2])
+/* A span as months and days: y and m count months, w and d days. */
+static int64_t span_months(const int64_t span[2])
 {
-	if (span[1] == 'd')
-		return day + span[0];
-	if (span[1] == 'w')
-		return day + 7 * span[0];
+	return span[1] == 'y' ? 12 * span[0] : span[1] == 'm' ? span[0] : 0;
+}
+
+static int64_t span_days(const int64_t span[2])
+{
+	return span[1] == 'w' ? 7 * span[0] : span[1] == 'd' ? span[0] : 0;
+}
+
+/* The day months and then days after day0, in days since 1970-01-01.  A
+ * day of the month the month lacks is its last (January 31 and a month:
+ * February 28 or 29).  Every boundary of the windows is reckoned from the
+ * first day this way, never from another boundary: a clamped day carried
+ * on would drift (January 31, February 28, March 28...) and a window's
+ * end, reckoned from its own start, would miss the next window's start. */
+static int64_t day_after(int64_t day0, int64_t months, int64_t days)
+{
 	int y;
 	unsigned m, d;
-	qts_civil_from_days(day, &y, &m, &d);
-	int64_t months = (int64_t)y * 12 + (m - 1) + (span[1] == 'y' ? 12 * span[0] : span[0]);
-	y = (int)(months / 12);
-	m = (unsigned)(months % 12) + 1;
+	qts_civil_from_days(day0, &y, &m, &d);
+	int64_t mo = (int64_t)y * 12 + (m - 1) + months;
+	y = (int)(mo / 12);
+	m = (unsigned)(mo % 12) + 1;
 	static const unsigned mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	unsigned last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
-	return qts_days_from_civil(y, m, d < last ? d : last);
+	return qts_days_from_civil(y, m, d < last ? d : last) + days;
+}
+
+/* Where window k (from 0) starts training, or with train set, starts
+ * testing: k tests after the first day, and the training before it.  The
+ * test of window k ends where that of k + 1 starts, so the tests tile
+ * time; each training window is the span before its test (rolling, not
+ * anchored at the first day). */
+static int64_t window_day(const sweep *sw, int64_t day0, int64_t k, int train)
+{
+	return day_after(day0, k * span_months(sw->wf_test) + (train ? span_months(sw->wf_train) : 0),
+			 k * span_days(sw->wf_test) + (train ? span_days(sw->wf_train) : 0));
 }
 
 static char *date_of(int64_t day)
@@ -960,8 +983,9 @@ static int walk_forward(sweep *sw)
 	size_t noos = 0, capoos = 0;
 	double carry = NAN; /* the stitched equity at the end of the last test */
 	long windows = 0;
-	for (int64_t start = day0;; start = add_span(start, sw->wf_test)) {
-		int64_t tr_end = add_span(start, sw->wf_train), te_end = add_span(tr_end, sw->wf_test);
+	for (int64_t win = 0;; win++) {
+		int64_t start = window_day(sw, day0, win, 0), tr_end = window_day(sw, day0, win, 1),
+			te_end = window_day(sw, day0, win + 1, 1);
 		if (tr_end >= end_day)
 			break;
 		table tr = { 0 };
@@ -1025,9 +1049,20 @@ static int walk_forward(sweep *sw)
 			qts_die(QTS_EXIT_FAIL, "out of memory");
 		for (size_t i = 0; i < noos; i++) {
 			/* the equity alone (the other fields 0): a stitched
-			 * curve has no cash or positions of its own */
+			 * curve has no cash or positions of its own.  Its time
+			 * is noon UTC of the point's session day, not the time
+			 * of the equity event it was: a stream without bars is
+			 * dated by the date of its times, and a daily bar's
+			 * equity comes at its end, the next midnight, a day
+			 * late.  Noon, a day's middle as qts-report dates a
+			 * bar by its middle, keeps the date in a --tz zone
+			 * west of UTC+12 too.  (A day at the ends of the
+			 * times qts keeps, without a noon, keeps its time.) */
+			int64_t day = oos[i].day, ts = oos[i].ts;
+			if (day > INT64_MIN / QTS_NS_PER_DAY && day < (INT64_MAX - QTS_NS_PER_DAY) / QTS_NS_PER_DAY)
+				ts = day * QTS_NS_PER_DAY + QTS_NS_PER_DAY / 2;
 			qts_event ev;
-			qts_event_init(&ev, QTS_EQUITY, oos[i].ts);
+			qts_event_init(&ev, QTS_EQUITY, ts);
 			ev.equity.equity = oos[i].equity;
 			if (qts_writer_put(w, &ev) < 0) {
 				qts_outfile_abort(&of);

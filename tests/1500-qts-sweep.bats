@@ -259,15 +259,133 @@ EOF
 	[ "$(sed -n 2p "$T/top1.csv" | cut -d, -f"$col")" = "$(cut -d, -f9 <<< "${lines[1]}")" ]
 	awk -F, 'NR > 1 && $10 != "" { d = $9 - $10 - $11; if (d > 1e-12 || d < -1e-12) exit 1 }' <<< "$output"
 	# the stitched equity is a stream qts-report reads, and its return the
-	# product of the windows'
+	# product of the windows'; it starts at the close before the first test
+	# (2024-12-31's, a Tuesday), each point dated at noon UTC of its day
 	run -0 qts-report --csv "$T/oos.csv"
-	[ "$(grep '^start,' <<< "$output")" = "start,2025-01-01" ]
-	grep -q '^equity,2025-01-02T00:00:00Z,' "$T/oos.csv"
+	[ "$(grep '^start,' <<< "$output")" = "start,2024-12-31" ]
+	[ "$(head -n 2 "$T/oos.csv" | cut -d, -f1-2 | paste -sd' ')" = "equity,2024-12-31T12:00:00Z equity,2025-01-01T12:00:00Z" ]
 	# a combination refused in every window: the others chosen, the file written
 	run -0 --separate-stderr qts sweep -j 2 --walk-forward 1y:6m --oos-equity "$T/oos2.csv" 'qts-strategy sma-cross size=100 | qts-sim' fast=5,30 slow=20 "$D/long.csv"
 	[ "${#lines[@]}" -eq 6 ]
 	[ "$(cut -d, -f6 <<< "$output" | tail -n +2 | sort -u)" = 1 ]
 	run -0 qts-report --csv "$T/oos2.csv"
+}
+
+@test "sweep: --walk-forward reckons every window from the first day, so the tests tile time: no day twice, none left out" {
+	# from a 31st, 2m:1m: the boundaries are 2024-01-31 plus n months,
+	# each clamped once to its month's last day (by hand, and Python's
+	# calendar.monthrange), never carried on (January 31, February 29,
+	# March 29...); each test ends where the next starts, the last at
+	# the day after the input's (2025-06-30, a Monday)
+	qts-fetch --from 2024-01-31 --to 2025-06-30 "$D/long.csv" > "$T/m.csv"
+	run -0 qts sweep -j 2 --walk-forward 2m:1m --oos-equity "$T/oos.csv" 'qts-strategy sma-cross size=100 | qts-sim' fast=2,3 slow=5 "$T/m.csv"
+	diff - <(cut -d, -f1-5 <<< "$output") <<EOF
+window,train_start,train_end,test_start,test_end
+1,2024-01-31,2024-03-31,2024-03-31,2024-04-30
+2,2024-02-29,2024-04-30,2024-04-30,2024-05-31
+3,2024-03-31,2024-05-31,2024-05-31,2024-06-30
+4,2024-04-30,2024-06-30,2024-06-30,2024-07-31
+5,2024-05-31,2024-07-31,2024-07-31,2024-08-31
+6,2024-06-30,2024-08-31,2024-08-31,2024-09-30
+7,2024-07-31,2024-09-30,2024-09-30,2024-10-31
+8,2024-08-31,2024-10-31,2024-10-31,2024-11-30
+9,2024-09-30,2024-11-30,2024-11-30,2024-12-31
+10,2024-10-31,2024-12-31,2024-12-31,2025-01-31
+11,2024-11-30,2025-01-31,2025-01-31,2025-02-28
+12,2024-12-31,2025-02-28,2025-02-28,2025-03-31
+13,2025-01-31,2025-03-31,2025-03-31,2025-04-30
+14,2025-02-28,2025-04-30,2025-04-30,2025-05-31
+15,2025-03-31,2025-05-31,2025-05-31,2025-06-30
+16,2025-04-30,2025-06-30,2025-06-30,2025-07-01
+EOF
+	# the stitched curve: its start, the close before the first test
+	# (2024-03-29, a Friday: the test starts on a Sunday), then each day
+	# the bars trade on from the first test on, once, in order (a test
+	# that starts on a weekend counts the Monday after it, from the
+	# Friday's close)
+	[ "$(head -n 1 "$T/oos.csv" | cut -d, -f2)" = 2024-03-29T12:00:00Z ]
+	cut -d, -f2 "$T/m.csv" | cut -c1-10 | sort -u | awk '$0 >= "2024-03-31"' > "$T/days"
+	sed 1d "$T/oos.csv" | cut -d, -f2 | cut -c1-10 | diff "$T/days" -
+	run -0 qts-report --csv "$T/oos.csv"
+	[ "$(grep -E '^(start|end|days),' <<< "$output" | paste -sd' ')" = "start,2024-03-29 end,2025-06-30 days,$(wc -l < "$T/days")" ]
+	# years from a leap day: 2024-02-29 plus 12, 18, 24... months, February
+	# 28 in the years without a 29th (by hand); the last test ends the day
+	# after the input's last bar, 2027-06-11
+	qts-fetch --from 2024-02-29 "$D/long.csv" > "$T/y.csv"
+	run -0 qts sweep -j 2 --walk-forward 1y:6m 'qts-strategy sma-cross size=100 | qts-sim' fast=2,3 slow=5 "$T/y.csv"
+	diff - <(cut -d, -f1-5 <<< "$output") <<EOF
+window,train_start,train_end,test_start,test_end
+1,2024-02-29,2025-02-28,2025-02-28,2025-08-29
+2,2024-08-29,2025-08-29,2025-08-29,2026-02-28
+3,2025-02-28,2026-02-28,2026-02-28,2026-08-29
+4,2025-08-29,2026-08-29,2026-08-29,2027-02-28
+5,2026-02-28,2027-02-28,2027-02-28,2027-06-12
+EOF
+}
+
+@test "sweep: --oos-equity dates each point at noon UTC of its session day, the days and months of a direct run" {
+	run -0 qts sweep -j 2 --walk-forward 1y:6m --oos-equity "$T/oos.csv" -o "$T/wf.csv" 'qts-strategy sma-cross size=100 | qts-sim' fast=5:15:5 slow=20,40 "$D/long.csv"
+	# every time is noon UTC of a day the bars trade on (Monday to
+	# Friday), the last the last bar's, 2027-06-11; none the day after
+	# (the equity of a daily bar comes at its end, the next midnight)
+	[ -z "$(cut -d, -f2 "$T/oos.csv" | grep -v 'T12:00:00Z$')" ]
+	cut -d, -f2 "$D/long.csv" | cut -c1-10 | sort -u > "$T/bardays"
+	[ -z "$(cut -d, -f2 "$T/oos.csv" | cut -c1-10 | sort -u | comm -23 - "$T/bardays")" ]
+	[ "$(tail -n 1 "$T/oos.csv" | cut -d, -f2)" = 2027-06-11T12:00:00Z ]
+	qts-report --json "$T/oos.csv" > "$T/oos.json"
+	# each test window's months (its tests start on the 1st) have the
+	# returns of a direct run of its choice over its training and test
+	# windows, whose days qts-report dates by its bars
+	tail -n +2 "$T/wf.csv" | while IFS=, read -r w tr_start _ te_start te_end _ fast slow _; do
+		last=$(date -u -d "$te_end - 1 day" +%F)
+		qts-fetch --from "$tr_start" --to "$last" "$D/long.csv" > "$T/w.csv"
+		qts pipe "qts-strategy sma-cross size=100 fast=$fast slow=$slow | qts-sim | qts-report --json" "$T/w.csv" > "$T/direct.json"
+		python3 - "$T/direct.json" "$T/oos.json" "$te_start" "$last" <<'EOF' || { echo "window $w"; false; }
+import json, sys
+d = json.load(open(sys.argv[1]))["monthly_returns"]
+o = json.load(open(sys.argv[2]))["monthly_returns"]
+months = [m for m in d if sys.argv[3][:7] <= m <= sys.argv[4][:7]]
+assert len(months) >= 5, months
+for m in months:
+    assert abs(d[m] - o[m]) < 1e-12, (m, d[m], o[m])
+EOF
+	done
+}
+
+@test "sweep: --walk-forward over ORCL's days: month windows from a 30th and a 31st, the 2014 test as a direct run" {
+	[ -f "$DATA/orcl-1995-2014.txt" ] || skip "shared data not present"
+	# from 2005-01-31, 2m:1m: the second test starts where the first ends
+	# (2005-04-30), and the stitched curve is in time order
+	qts-fetch -f 2005-01-31 -u 2005-12-31 "file:$DATA/orcl-1995-2014.txt" > "$T/o05.csv"
+	run -0 qts sweep --walk-forward 2m:1m --oos-equity "$T/oos.csv" 'qts-strategy sma-cross weight=0.5 | qts-sim' fast=2:3:1 slow=4:5:1 "$T/o05.csv"
+	[ "$(sed -n '2,3p' <<< "$output" | cut -d, -f1-5 | paste -sd' ')" = "1,2005-01-31,2005-03-31,2005-03-31,2005-04-30 2,2005-02-28,2005-04-30,2005-04-30,2005-05-31" ]
+	run -0 qts-report --csv "$T/oos.csv"
+	# from 2004-01-30, 3m:1m: every trading day from the first test on is
+	# in the stitched curve once (2005-03-28 too, in no test before)
+	qts-fetch -f 2004-01-30 "file:$DATA/orcl-1995-2014.txt" > "$T/o04.csv"
+	run -0 qts sweep --walk-forward 3m:1m --oos-equity "$T/oos5.csv" 'qts-strategy buy-hold | qts-sim' size=100,200 "$T/o04.csv"
+	[ "$(sed -n '12,13p' <<< "$output" | cut -d, -f4-5 | paste -sd' ')" = "2005-02-28,2005-03-30 2005-03-30,2005-04-30" ]
+	test_start=$(sed -n 2p <<< "$output" | cut -d, -f4)
+	cut -d, -f2 "$T/o04.csv" | cut -c1-10 | awk -v s="$test_start" '$0 >= s' > "$T/days"
+	sed 1d "$T/oos5.csv" | cut -d, -f2 | cut -c1-10 | diff "$T/days" -
+	grep -q '^2005-03-28$' "$T/days"
+	# 3y:1y over 1995-2014: the last test (2014-01-03 on) chose fast=15
+	# slow=60; its months after January (whose first day is of the test
+	# before) are a direct run's from its training start, and no return is
+	# of 2015, which never traded
+	qts-fetch "file:$DATA/orcl-1995-2014.txt" > "$T/o95.csv"
+	qts sweep --walk-forward 3y:1y --oos-equity "$T/oosB.csv" -o "$T/wf.csv" 'qts-strategy sma-cross weight=0.5 | qts-sim' fast=5:30:5 slow=40:100:20 "$T/o95.csv"
+	[ "$(tail -n 1 "$T/wf.csv" | cut -d, -f1-8)" = "17,2011-01-03,2014-01-03,2014-01-03,2015-01-01,10,15,60" ]
+	[ "$(tail -n 1 "$T/oosB.csv" | cut -d, -f2)" = 2014-12-31T12:00:00Z ]
+	qts-report --json "$T/oosB.csv" > "$T/oos.json"
+	qts-fetch -f 2011-01-03 -u 2014-12-31 "$T/o95.csv" | qts-strategy sma-cross fast=15 slow=60 weight=0.5 | qts-sim | qts-report --json > "$T/direct.json"
+	python3 - "$T/direct.json" "$T/oos.json" <<'EOF'
+import json, sys
+d, o = (json.load(open(f)) for f in sys.argv[1:])
+assert o["end"] == "2014-12-31" and "2015" not in o["yearly_returns"], (o["end"], o["yearly_returns"])
+for m in ["2014-%02d" % i for i in range(2, 13)]:
+    assert abs(d["monthly_returns"][m] - o["monthly_returns"][m]) < 1e-12, (m, d["monthly_returns"][m], o["monthly_returns"][m])
+EOF
 }
 
 @test "sweep: a combination an engine refuses is said once, the others are ranked" {
