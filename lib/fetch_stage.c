@@ -173,6 +173,7 @@ typedef struct fetch {
 	long skipped, unparsed;
 	char first_skipped[1100]; /* where and why of the first record skipped */
 	int draining;        /* stopped by a signal: what was read, nothing more */
+	int synth_only;      /* every source is synth: (check) */
 } fetch;
 
 enum { OPT_STAMP = 256, OPT_EPOCH, OPT_ON_BAD, OPT_SEED, OPT_COUNT, OPT_SESSION, OPT_TZ, OPT_VERSION,
@@ -254,9 +255,38 @@ static void check_source(const char *spec)
 			(int)scheme, spec, kind_list());
 }
 
+/* A symbol of the synth: source spec that an earlier synth: source names
+ * too, as its length at *n; NULL when none.  Two generators of one
+ * symbol make every bar twice (synth:A,A is refused so): the same bars
+ * where the seed is one, and it is. */
+static const char *synth_named_before(const options *o, const char *spec, size_t *n, const char **before)
+{
+	for (const char *s = spec + 6;; s += *n + 1) {
+		*n = strcspn(s, ",");
+		for (size_t i = 0; i < o->nsrc; i++) {
+			if (strncmp(o->src[i].spec, "synth:", 6))
+				continue;
+			for (const char *t = o->src[i].spec + 6;; t += strcspn(t, ",") + 1) {
+				if (strcspn(t, ",") == *n && strncmp(t, s, *n) == 0) {
+					*before = o->src[i].spec;
+					return s;
+				}
+				if (!t[strcspn(t, ",")])
+					break;
+			}
+		}
+		if (!s[*n])
+			return NULL;
+	}
+}
+
 static void add_source(options *o, const char *spec, const char *symbol)
 {
 	check_source(spec);
+	size_t len;
+	const char *sym, *before;
+	if (strncmp(spec, "synth:", 6) == 0 && (sym = synth_named_before(o, spec, &len, &before)))
+		qts_usage_error(usage, "%s: '%.*s' is named twice (%s names it too)", spec, (int)len, sym, before);
 	source *n = realloc(o->src, (o->nsrc + 1) * sizeof *n);
 	if (!n)
 		qts_die(QTS_EXIT_FAIL, "out of memory");
@@ -858,18 +888,26 @@ static int source_next(void *ctx, size_t i, qts_event *ev)
 static int check(fetch *f, size_t i, const qts_event *ev, const char **where, const char **bad)
 {
 	source *s = &f->src[i];
-	if (s->synth) /* generated bars are sound by construction */
+	/* Generated bars are sound by construction, and with synth: sources
+	 * alone (no symbol in two of them: add_source) nothing else comes to
+	 * judge them against: the hot path of generation skips the check.
+	 * Among other sources they are checked as any record is, a file's
+	 * bar of their symbol and timeframe against theirs. */
+	if (s->synth && f->synth_only)
 		return 1;
 	if (!(*bad = qts_validate(f->validator, ev))) {
 		qts_validator_accept(f->validator, ev);
 		return 1;
 	}
-	if (s->hist) { /* the vendor's source and symbol, and the bar's date */
+	if (s->hist || s->synth) { /* the source and symbol, and the bar's date */
 		char t[40];
 		qts_time_format(ev->ts, t);
 		if (ev->ts % QTS_NS_PER_DAY == 0)
 			t[10] = '\0';
-		snprintf(s->where, sizeof s->where, "%s:%s: %s", s->serving->name, strchr(s->spec, ':') + 1, t);
+		if (s->synth)
+			snprintf(s->where, sizeof s->where, "%s: %s", s->spec, t);
+		else
+			snprintf(s->where, sizeof s->where, "%s:%s: %s", s->serving->name, strchr(s->spec, ':') + 1, t);
 		*where = s->where;
 	} else
 		*where = s->vendor ? qts_vendor_where(s->vendor) : qts_reader_where(s->events);
@@ -1154,6 +1192,9 @@ static int open_sources(engine *e, int in_loop)
 	}
 	f->n = open;
 	e->opened = 1;
+	f->synth_only = 1;
+	for (size_t i = 0; i < f->n; i++)
+		f->synth_only &= f->src[i].synth != NULL;
 	char why[512];
 	if (!e->open_failed && kind_fault(o, f->src, f->n, 0, why, sizeof why) < 0) {
 		if (!in_loop)

@@ -926,8 +926,9 @@ system,2024-01-02T10:30:00Z,qts-fetch,error,\"${want#qts-fetch: }\"" ]
 	[ "$stderr" = "qts-fetch: -s X: $F/a.csv holds events, which name their own symbols" ]
 	run -2 --separate-stderr qts-fetch -s FOO --count 1 synth:A
 	[ "$stderr" = "qts-fetch: -s FOO: synth:A names its symbols itself" ]
-	# one source of the kind is enough
-	run -0 qts-fetch --seed 2 --count 2 synth:A "$F/a.csv"
+	# one source of the kind is enough (of another symbol than the file's,
+	# whose bars would be duplicates of different prices)
+	run -0 qts-fetch --seed 2 --count 2 synth:B "$F/a.csv"
 	run -2 --separate-stderr qts-fetch --columns date,open,high,low,close --count 1 synth:A
 	[ "$stderr" = "qts-fetch: --columns acts on files (vendor tables) alone, and no source here is one" ]
 	run -2 --separate-stderr qts-fetch --session 10:00-11:00 --count 2 synth:A
@@ -973,6 +974,37 @@ system,2024-01-02T10:30:00Z,qts-fetch,error,\"${want#qts-fetch: }\"" ]
 	[ "$stderr" = "qts-fetch: synth:A: the bars asked for run past 2262-04-11, the last time there is" ]
 	[[ "${lines[-2]}" == bar,2262-04-09T00:00:00Z,A,1d,* ]]
 	[ "${lines[-1]}" = "system,2262-04-10T00:00:00Z,qts-fetch,error,\"synth:A: the bars asked for run past 2262-04-11, the last time there is\"" ]
+}
+
+@test "synth: bars are checked against the other sources' in the merged stream; a symbol in two synth: sources is refused" {
+	# Generated bars skipped validation: a file's bar of their symbol at
+	# their time, with other prices, went out beside them, exit 0.
+	cd "$BATS_TEST_TMPDIR"
+	qts-fetch --count 3 synth:A > a.csv
+	sed 's/,97.48,/,97.5,/' a.csv > a2.csv
+	run -1 --separate-stderr qts-fetch --count 3 synth:A a2.csv
+	[ "$stderr" = "qts-fetch: a2.csv:1: duplicate A 1d bar at 2024-01-01T00:00:00Z" ]
+	[ "${lines[0]}" = "bar,2024-01-01T00:00:00Z,A,1d,97.48,98.86,96.94,98.52,2014732" ]
+	[ "${#lines[@]}" -eq 2 ]
+	# the generated bar second in the merge: named by its source and date
+	run -1 --separate-stderr qts-fetch a2.csv --count 3 synth:A
+	[ "$stderr" = "qts-fetch: synth:A: 2024-01-01: duplicate A 1d bar at 2024-01-01T00:00:00Z" ]
+	[ "${lines[0]}" = "bar,2024-01-01T00:00:00Z,A,1d,97.5,98.86,96.94,98.52,2014732" ]
+	# --on-bad as for any record: the same bar again is kept with warn
+	run -0 --separate-stderr qts-fetch --on-bad skip --count 3 synth:A a2.csv
+	[ "$stderr" = "qts-fetch: skipped 3 bad records; the first: a2.csv:1: duplicate A 1d bar at 2024-01-01T00:00:00Z" ]
+	[ "$output" = "$(cat a.csv)" ]
+	# other symbols, and synth: sources alone, pass
+	run -0 qts-fetch --count 3 synth:B a.csv
+	[ "${#lines[@]}" -eq 6 ]
+	run -0 qts-fetch --count 3 synth:A synth:B,C
+	[ "${#lines[@]}" -eq 9 ]
+	# one symbol in two synth: sources made every bar twice, exit 0
+	run -2 --separate-stderr qts-fetch --count 3 synth:A synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:A: 'A' is named twice (synth:A names it too)" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr qts-fetch --count 3 synth:B,A synth:C synth:D,A
+	[ "${stderr_lines[0]}" = "qts-fetch: synth:D,A: 'A' is named twice (synth:B,A names it too)" ]
 }
 
 @test "a column named twice is an error naming both fields; two names of one column read the first" {
