@@ -77,6 +77,7 @@ struct qts_vendor {
 	/* Rows read ahead to infer the timeframe, with their lines. */
 	struct ahead queue[INFER_ROWS];
 	int nqueue, qpos, primed;
+	int withhold;          /* the rows read ahead are no bars: only their errors go out */
 	int fatal_after_queue; /* a fatal error ended the rows read ahead */
 	char fatal[700];
 	long rows;
@@ -1366,7 +1367,11 @@ static void one_intraday_row(qts_vendor *v)
 		      "give it with -t (1m, 5m, 1h...)", a->ev.symbol, t + 11);
 		QTS_SET(v->fatal, v->err);
 		v->fatal_after_queue = 1;
-		v->qpos = v->nqueue; /* none of them goes out as a daily bar */
+		/* None of them goes out as a daily bar; but the rows that did
+		 * not parse still go out in their place, first: one of them may
+		 * be the other row (a minute's 10:61), and is the fault to name
+		 * where --on-bad stops, not the want of a second row. */
+		v->withhold = 1;
 		return;
 	}
 }
@@ -1427,7 +1432,7 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev)
 	}
 	if (!v->primed)
 		prime(v);
-	if (v->qpos < v->nqueue) {
+	while (v->qpos < v->nqueue) {
 		/* The rows read ahead first, errors after them. */
 		struct ahead *a = &v->queue[v->qpos++];
 		v->where_line = a->line;
@@ -1435,6 +1440,8 @@ int qts_vendor_next(qts_vendor *v, qts_event *ev)
 			QTS_SET(v->err, a->msg);
 			return a->bad;
 		}
+		if (v->withhold)
+			continue;
 		*ev = a->ev;
 		if (v->last_row && tf_contradicted(v, ev, a->line) < 0)
 			return -1;

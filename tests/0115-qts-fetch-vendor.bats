@@ -82,6 +82,30 @@ TOP=$BATS_TEST_DIRNAME/..
 	[ "$output" = "bar,2006-01-02T05:00:00Z,X,1d,1,2,0.5,1.5,0" ]
 }
 
+@test "a row read ahead that does not parse is named where a short file's timeframe is inferred, not the want of a second row" {
+	# The bad row was dropped unsaid: the file failed at the good row
+	# for want of another, and 10:61 or 'x' was never named.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'Date,Open,High,Low,Close,Volume\n2024-03-01 10:00,1,2,0.5,1.5,100\n2024-03-01 10:61,1,2,0.5,1.5,100\n' > d4.csv
+	run -1 --separate-stderr qts-fetch d4.csv
+	[ "$stderr" = "qts-fetch: d4.csv:3: '2024-03-01 10:61' is not a time (RFC 3339, YYYY-MM-DD HH:MM:SS or a date; name another layout with --date-format)" ]
+	[ "${#lines[@]}" -eq 1 ] && [[ "${lines[0]}" == system,*,qts-fetch,error,* ]]
+	printf 'Date,Open,High,Low,Close,Volume\n2024-03-01 10:00,x,2,0.5,1.5,100\n2024-03-01 10:01,1,2,0.5,1.5,100\n' > d1.csv
+	run -1 --separate-stderr qts-fetch d1.csv
+	[ "$stderr" = "qts-fetch: d1.csv:2: open: 'x' is not a number" ]
+	[ "${#lines[@]}" -eq 1 ]
+	# dropped as --on-bad says, the row left alone still fails the file
+	run -1 --separate-stderr qts-fetch --on-bad warn d1.csv
+	[ "${stderr_lines[0]}" = "qts-fetch: d1.csv:2: open: 'x' is not a number; row dropped" ]
+	[ "${stderr_lines[1]}" = "qts-fetch: d1.csv:3: one row of D1, at a time of day (10:01:00), and no other to measure its bars' length by: give it with -t (1m, 5m, 1h...)" ]
+	[ "${#lines[@]}" -eq 1 ] && [[ "${lines[0]}" == system,*,qts-fetch,error,* ]]
+	run -1 --separate-stderr qts-fetch --on-bad skip d4.csv
+	[ "${stderr_lines[0]}" = "qts-fetch: d4.csv:2: one row of D4, at a time of day (10:00:00), and no other to measure its bars' length by: give it with -t (1m, 5m, 1h...)" ]
+	[ "${#lines[@]}" -eq 1 ]
+	run -0 --separate-stderr qts-fetch -t 1m --on-bad skip d4.csv
+	[ "$output" = "bar,2024-03-01T10:00:00Z,D4,1m,1,2,0.5,1.5,100" ]
+}
+
 # ---- a symbol per file ---------------------------------------------------------
 
 @test "-s names the files after it, up to the next -s" {
