@@ -554,7 +554,7 @@ static int take_fraction(const char **s, const char *end, char *frac, size_t siz
 
 const char *qts_date_format_check(const char *fmt)
 {
-	int year = 0, month = 0, day = 0, ampm = 0, hour12 = 0;
+	int year = 0, month = 0, day = 0, ampm = 0, hour12 = 0, fraction = 0;
 	for (const char *f = fmt; *f; f++) {
 		if (*f != '%')
 			continue;
@@ -564,7 +564,12 @@ const char *qts_date_format_check(const char *fmt)
 		case 'd': day++; break;
 		case 'p': ampm++; break;
 		case 'I': hour12++; break;
-		case 'H': case 'M': case 'S': case 'f': case '%': break;
+		case 'f':
+			/* a second %f would read another fraction over the first */
+			if (fraction++)
+				return "%f (a fraction of a second) more than once";
+			break;
+		case 'H': case 'M': case 'S': case '%': break;
 		case '\0': return "a lone % at the end";
 		default: return "an unknown % directive (known: %Y %y %m %b %d %H %I %p %M %S %f %%)";
 		}
@@ -578,18 +583,24 @@ const char *qts_date_format_check(const char *fmt)
 
 /* s[0..n) read by the --date-format into the ISO form in iso (80 bytes):
  * YYYY-MM-DD, with THH:MM:SS[.frac] when the format has a time, and
- * whatever follows the format (a zone) appended.  0 or -1. */
+ * whatever follows the format (a zone) appended.  0, -1, or
+ * TWO_FRACTIONS. */
 /* Is the directive at f (after its %) a number? */
 static int is_number(const char *f)
 {
 	return *f && strchr("YymdHIMS", *f);
 }
 
+/* %S read a fraction after its seconds and %f gives one too: which is
+ * the time's is not known, and the second read replaced the first
+ * (10:00:00.25 with 7 made 10:00:00.7).  A %S whole with %f is right. */
+enum { TWO_FRACTIONS = -2 };
 static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
 {
 	const char *end = s + n;
 	int y = -1, mo = -1, d = -1, h = 0, mi = 0, se = 0, pm = -1, has_time = 0;
 	char frac[11] = "";
+	int fractions = 0; /* read so far, by %S or %f */
 	/* Two numbers with no character between have two digits each:
 	 * with one or two, '2024111' by %Y%m%d would be November 1 or
 	 * January 11, and was read as the first. */
@@ -619,10 +630,20 @@ static int formatted_time(const char *fmt, const char *s, size_t n, char *iso)
 			if (take_digits(&s, end, 1 + two, 2, &se))
 				return -1;
 			has_time = 1;
-			if (f[1] != '.' && f[1] != ',' && take_fraction(&s, end, frac, sizeof frac, 0) < 0)
-				return -1;
+			if (f[1] != '.' && f[1] != ',') {
+				const char *at = s;
+				if (take_fraction(&s, end, frac, sizeof frac, 0) < 0)
+					return -1;
+				if (s != at && fractions++)
+					return TWO_FRACTIONS;
+			}
 			break;
-		case 'f': if (take_fraction(&s, end, frac, sizeof frac, 1) < 0) return -1; break;
+		case 'f':
+			if (take_fraction(&s, end, frac, sizeof frac, 1) < 0)
+				return -1;
+			if (fractions++)
+				return TWO_FRACTIONS;
+			break;
 		case 'b':
 			mo = -1;
 			for (int i = 0; i < 12 && mo < 0; i++)
@@ -825,7 +846,11 @@ static int parse_when(qts_vendor *v, struct last_local *last, char **f, size_t *
 		return epoch_time(v, s, n, ts, line);
 	const char *d;
 	if (v->o.date_format) {
-		if (formatted_time(v->o.date_format, s, n, formatted) < 0)
+		int fr = formatted_time(v->o.date_format, s, n, formatted);
+		if (fr == TWO_FRACTIONS)
+			return vfail(v, line, "'%s' has two fractions of a second by --date-format '%s': %%S read one "
+				     "after its seconds and %%f another; a time has one", s, v->o.date_format);
+		if (fr < 0)
 			return vfail(v, line, "'%s' does not match --date-format '%s'", s, v->o.date_format);
 		d = formatted;
 	} else

@@ -162,6 +162,26 @@ TOP=$BATS_TEST_DIRNAME/..
 	[[ "${lines[0]}" == bar,2024-01-02T09:00:00.123Z,* ]]
 }
 
+@test "--date-format with %S and %f: a line where %S reads a fraction and %f gives another is refused, where the second replaced the first" {
+	# 10:00:00.25 with 7 was read as 10:00:00.7, exit 0.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'Date,Open,High,Low,Close,Volume\n01/02/2024 10:00:00.25 7,1,2,0.5,1.5,100\n01/02/2024 10:00:01.25 7,1,2,0.5,1.5,100\n' > f.csv
+	run -1 --separate-stderr qts-fetch --date-format '%m/%d/%Y %H:%M:%S %f' f.csv
+	[ "$stderr" = "qts-fetch: f.csv:2: '01/02/2024 10:00:00.25 7' has two fractions of a second by --date-format '%m/%d/%Y %H:%M:%S %f': %S read one after its seconds and %f another; a time has one" ]
+	[ "${#lines[@]}" -eq 1 ] && [[ "${lines[0]}" == system,*,qts-fetch,error,* ]]
+	# as any row that does not parse: --on-bad skip drops it
+	run -0 --separate-stderr qts-fetch --on-bad skip -t 1s --date-format '%m/%d/%Y %H:%M:%S %f' f.csv
+	[ -z "$output" ]
+	# the seconds whole, %f gives the fraction; and %S.%f reads whole seconds
+	printf 'Date,Open,High,Low,Close,Volume\n01/02/2024 10:00:00 7,1,2,0.5,1.5,100\n01/02/2024 10:00:01 7,1,2,0.5,1.5,100\n' > g.csv
+	run -0 qts-fetch --date-format '%m/%d/%Y %H:%M:%S %f' g.csv
+	[ "${lines[0]}" = "bar,2024-01-02T10:00:00.700Z,G,1s,1,2,0.5,1.5,100" ]
+	[ "${#lines[@]}" -eq 2 ]
+	printf 'Date,Open,High,Low,Close,Volume\n01/02/2024 10:00:00.25,1,2,0.5,1.5,100\n' > h.csv
+	run -0 qts-fetch -t 1s --date-format '%m/%d/%Y %H:%M:%S.%f' h.csv
+	[ "$output" = "bar,2024-01-02T10:00:00.250Z,H,1s,1,2,0.5,1.5,100" ]
+}
+
 @test "--date-format: numbers with nothing between them have two digits each (%Y%m%d, %H%M%S); '2024111' is refused, not November 1" {
 	D=$BATS_TEST_TMPDIR
 	printf 'date,open,high,low,close\n20241101 093000,1,1,1,1\n' > "$D/c.csv"
@@ -234,6 +254,9 @@ TOP=$BATS_TEST_DIRNAME/..
 	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m/%Y %': a lone % at the end" ]
 	run -2 --separate-stderr qts-fetch --date-format '%d/%m/%Y %I:%M' synth:A
 	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m/%Y %I:%M': %I (12-hour clock) goes with %p (AM or PM), once" ]
+	# a second %f read another fraction over the first
+	run -2 --separate-stderr qts-fetch --date-format '%d/%m/%Y %H:%M:%S.%f %f' synth:A
+	[ "${stderr_lines[0]}" = "qts-fetch: --date-format: '%d/%m/%Y %H:%M:%S.%f %f': %f (a fraction of a second) more than once" ]
 }
 
 # ---- separators and headers -------------------------------------------------------
