@@ -198,7 +198,14 @@ static int bars(json_t *res, const char *symbol, qts_tf tf, int adjust, json_int
 		if (isnan(ev.bar.open) || isnan(ev.bar.high) || isnan(ev.bar.low) || isnan(ev.bar.close) ||
 		    isnan(ev.bar.volume) || isnan(a))
 			continue;
-		if (adjust && ev.bar.close != 0) {
+		if (adjust) {
+			/* No scale from a price that is none: an adjclose of 0
+			 * made a bar of zeros, a close of 0 left it unadjusted,
+			 * unsaid; a value Yahoo should not give fails the
+			 * answer, as one that is not a number does. */
+			if (!(a > 0) || !(ev.bar.close > 0))
+				return fail(err, symbol, "indicators: %s[%s] is not a positive price "
+					    "(--adjust scales by adjclose / close)", a > 0 ? "close" : "adjclose", idx);
 			double k = a / ev.bar.close;
 			ev.bar.open *= k, ev.bar.high *= k, ev.bar.low *= k;
 			ev.bar.close = a;

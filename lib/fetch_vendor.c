@@ -1027,7 +1027,17 @@ static int read_row(qts_vendor *v, qts_event *ev, long *line)
 		   (r = num(v, f, len, v->col[C_VOLUME], "volume", &ev->bar.volume, *line)) ||
 		   (r = num(v, f, len, v->col[C_ADJ], "adj close", &adj, *line)))
 		return r;
-	if (v->kind == QTS_BAR && v->o.adjust && ev->bar.close != 0) {
+	if (v->kind == QTS_BAR && v->o.adjust) {
+		/* The scale adj close / close of a price that is none: an adj
+		 * close of 0 made a bar of zeros, a negative one turned the
+		 * bar over, and a close of 0 left the bar unadjusted, each
+		 * without a word, as an empty adj close is not. */
+		if (!(adj > 0))
+			return vfail(v, *line, "adj close: '%s' is not a positive price (--adjust scales by adj close / close)",
+				     f[v->col[C_ADJ]]);
+		if (!(ev->bar.close > 0))
+			return vfail(v, *line, "close: '%s' is not a positive price (--adjust scales by adj close / close)",
+				     f[v->col[C_CLOSE]]);
 		double k = adj / ev->bar.close;
 		ev->bar.open *= k, ev->bar.high *= k, ev->bar.low *= k;
 		ev->bar.close = adj;

@@ -43,6 +43,30 @@ F=$BATS_TEST_DIRNAME/fixtures/fetch
 	[ "$(echo "${lines[0]}" | cut -d, -f8)" = "35.166069" ]
 }
 
+@test "--adjust: an Adj Close or Close that is no positive price is a row error, where it made a bar of zeros" {
+	# An Adj Close of 0 scaled the bar to 0,0,0,0, a negative one turned
+	# it over, a Close of 0 left it unadjusted: exit 0 each time.
+	cd "$BATS_TEST_TMPDIR"
+	printf 'Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10,10,100\n2024-01-03,10,11,9,10,0,100\n2024-01-04,10,11,9,10,10,100\n' > X.csv
+	run -1 --separate-stderr qts-fetch -t 1d -a X.csv
+	[ "$stderr" = "qts-fetch: X.csv:3: adj close: '0' is not a positive price (--adjust scales by adj close / close)" ]
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,X,1d,10,11,9,10,100" ]
+	[ "${#lines[@]}" -eq 2 ] && [[ "${lines[1]}" == system,*,qts-fetch,error,* ]]
+	sed 's/,10,0,100/,10,-5,100/' X.csv > N.csv
+	run -1 --separate-stderr qts-fetch -t 1d -a N.csv
+	[ "$stderr" = "qts-fetch: N.csv:3: adj close: '-5' is not a positive price (--adjust scales by adj close / close)" ]
+	sed 's/^2024-01-03,10,11,9,10,0/2024-01-03,0,11,0,0,10/' X.csv > C.csv
+	run -1 --separate-stderr qts-fetch -t 1d -a C.csv
+	[ "$stderr" = "qts-fetch: C.csv:3: close: '0' is not a positive price (--adjust scales by adj close / close)" ]
+	# a row that does not parse, as --on-bad says
+	run -0 --separate-stderr qts-fetch -t 1d -a --on-bad skip X.csv
+	[ "$(cut -d, -f2 <<< "$output" | tr '\n' ' ')" = "2024-01-02T00:00:00Z 2024-01-04T00:00:00Z " ]
+	[ "$stderr" = "qts-fetch: skipped 1 bad record (1 that does not parse); the first: X.csv:3: adj close: '0' is not a positive price (--adjust scales by adj close / close)" ]
+	# without --adjust the Adj Close is not used
+	run -0 qts-fetch X.csv
+	[ "${#lines[@]}" -eq 3 ]
+}
+
 @test "--adjust without an Adj Close column is an error" {
 	run -1 --separate-stderr qts-fetch --adjust "$F/alphavantage.csv"
 	[ "$stderr" = "qts-fetch: $F/alphavantage.csv: --adjust needs an Adj Close column" ]

@@ -63,6 +63,17 @@ int main(void)
 	      "OHLC scaled by adjclose / close");
 	CHECK_STR(acts.text, "2024-01-03,X,dividend,0.24\n2024-01-04,X,split,4\n", "the same actions once");
 	qts_evbuf_clear(&out);
+	/* An adjclose of 0 made a bar of zeros, exit 0. */
+	const char *zero = "{\"chart\":{\"result\":[{\"meta\":{\"gmtoffset\":0},\"timestamp\":[1704205800,1704292200],"
+			   "\"indicators\":{\"quote\":[{\"open\":[1,1],\"high\":[1,1],\"low\":[1,1],\"close\":[1,1],"
+			   "\"volume\":[0,0]}],\"adjclose\":[{\"adjclose\":[1,0]}]}}]}}";
+	CHECK(qts_yahoo_parse(zero, strlen(zero), "X", (qts_tf){ 1, 'd' }, 1, &out, NULL, err) < 0, "--adjust: adjclose 0");
+	CHECK_STR(err, "yahoo:X: indicators: adjclose[1] is not a positive price (--adjust scales by adjclose / close)",
+		  "names the value");
+	qts_evbuf_clear(&out);
+	CHECK(qts_yahoo_parse(zero, strlen(zero), "X", (qts_tf){ 1, 'd' }, 0, &out, NULL, err) == 0 && out.n == 2,
+	      "without --adjust adjclose is not used");
+	qts_evbuf_clear(&out);
 	CHECK(qts_yahoo_parse(chart, strlen(chart), "X", (qts_tf){ 5, 'm' }, 0, &out, NULL, err) == 0, "intraday");
 	CHECK(out.n == 3 && out.ev[0].ts == at("2024-01-02T14:30:00Z") && out.ev[2].ts == at("2024-01-04T20:00:00Z"),
 	      "intraday bars at their UTC time");
