@@ -145,22 +145,45 @@ static int decimals(const char *s)
 	return n < 0 ? 0 : n > 40 ? 40 : (int)n;
 }
 
-static int by_text(const void *a, const void *b)
+/* A parameter's value, a number when it reads as one. */
+typedef struct param_value {
+	const char *text;
+	double num;
+	int is_num;
+} param_value;
+
+/* Numbers first, by value; the rest by text. */
+static int by_value(const void *pa, const void *pb)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const param_value *a = pa, *b = pb;
+	if (a->is_num != b->is_num)
+		return b->is_num - a->is_num;
+	if (a->is_num)
+		return (a->num > b->num) - (a->num < b->num);
+	return strcmp(a->text, b->text);
 }
 
 /* Each value once: a value given twice would run its combinations twice
- * and count them as trials of their own (--overfit). */
+ * and count them as trials of their own (--overfit).  Numbers are one
+ * value however written (5, 05, 5.0): the stage reads them alike. */
 static void distinct(const param *p, const char *spec)
 {
-	char **v = sweep_xcalloc(p->n, sizeof *v);
-	memcpy(v, p->val, p->n * sizeof *v);
-	qsort(v, p->n, sizeof *v, by_text);
-	for (size_t i = 1; i < p->n; i++)
-		if (strcmp(v[i - 1], v[i]) == 0)
-			qts_usage_error(usage, "%s: '%.200s': %s is in it twice%s", p->name, spec, v[i],
-					strchr(spec, ':') ? " (a step finer than a double holds there)" : "");
+	param_value *v = sweep_xcalloc(p->n, sizeof *v);
+	char err[QTS_ERR_MAX];
+	for (size_t i = 0; i < p->n; i++) {
+		v[i].text = p->val[i];
+		v[i].is_num = qts_parse_double(p->val[i], -1e300, 1e300, &v[i].num, err) == 0;
+	}
+	qsort(v, p->n, sizeof *v, by_value);
+	for (size_t i = 1; i < p->n; i++) {
+		if (by_value(&v[i - 1], &v[i]) != 0)
+			continue;
+		if (strcmp(v[i - 1].text, v[i].text) != 0)
+			qts_usage_error(usage, "%s: '%.200s': %s and %s are one number, in it twice", p->name, spec,
+					v[i - 1].text, v[i].text);
+		qts_usage_error(usage, "%s: '%.200s': %s is in it twice%s", p->name, spec, v[i].text,
+				strchr(spec, ':') ? " (a step finer than a double holds there)" : "");
+	}
 	free(v);
 }
 

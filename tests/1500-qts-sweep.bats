@@ -575,3 +575,10 @@ EOF
 	grep -q '^window,train_start' "$T/out/walk.csv"
 	grep -q 'Sharpe ratio' "$T/out/oos-report.txt"
 }
+
+@test "qts sweep: one number written two ways (5, 05, 5.0) is a value twice: a usage error naming both" {
+	run -2 --separate-stderr qts sweep 'qts-strategy sma-cross size=100 | qts-sim' fast=5,05,5.0 slow=20 /dev/null
+	[[ "$stderr" == *"qts sweep: fast: '5,05,5.0': 5 and 05 are one number, in it twice"* ]]
+	run -2 --separate-stderr qts sweep 'qts-strategy sma-cross size=100 | qts-sim' fast=5 slow=20,2e1 /dev/null
+	[[ "$stderr" == *"qts sweep: slow: '20,2e1': 20 and 2e1 are one number, in it twice"* ]]
+}
