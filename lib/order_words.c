@@ -87,11 +87,26 @@ static int price_fault(const char *kind_name, const char *what, double price, in
 	return 1;
 }
 
+/* A price given to a kind that uses none is empty in the stream
+ * (qts-events(5)).  Were it taken as the order's, or ignored, two stages
+ * would read two orders: qts-risk bands a market order's limit that
+ * qts-sim fills past.  So it is refused as the missing price is, by every
+ * stage that takes orders. */
+static int unused_price(const char *kind_name, const char *what, double price, char *why, size_t n)
+{
+	if (isnan(price)) /* empty */
+		return 0;
+	snprintf(why, n, "%s order takes no %s price (%.10g)", kind_name, what, price);
+	return 1;
+}
+
 int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, int any_price, char *why,
 			   size_t n)
 {
-	return (qts_kind_has_limit(kind) && price_fault(kind_name, "limit", limit, any_price, why, n)) ||
-	       (qts_kind_has_stop(kind) && price_fault(kind_name, "stop", stop, any_price, why, n));
+	return (qts_kind_has_limit(kind) ? price_fault(kind_name, "limit", limit, any_price, why, n)
+					 : unused_price(kind_name, "limit", limit, why, n)) ||
+	       (qts_kind_has_stop(kind) ? price_fault(kind_name, "stop", stop, any_price, why, n)
+					: unused_price(kind_name, "stop", stop, why, n));
 }
 
 int qts_order_qty_fault(double qty, char *why, size_t n)

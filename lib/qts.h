@@ -914,8 +914,10 @@ int qts_kind_of(double limit, double stop);
 int qts_order_qty_fault(double qty, char *why, size_t n);
 /* What is wrong with the prices of an order of kind (named kind_name):
  * "limit order needs a limit price" when its kind's price is missing,
- * "limit price -5 is not above zero" when it is no price, in why (at least
- * 96 bytes); 0 when they are sound.  As qts-sim and qts-broker reject it.
+ * "limit price -5 is not above zero" when it is no price, "market order
+ * takes no limit price (90)" when it has one its kind does not use (the
+ * stream leaves that empty), in why (at least
+ * 96 bytes); 0 when they are sound.  As qts-sim, qts-risk and qts-broker reject it.
  * any_price: the order is of a contract, which trades at any finite
  * price, 0 and below too ("limit price inf is not finite"). */
 int qts_order_prices_fault(int kind, const char *kind_name, double limit, double stop, int any_price, char *why,

@@ -639,6 +639,43 @@ stop_live() {
 	[ "$stderr" = "qts-broker: 6 orders rejected as not well formed, the first of A at 2024-01-02T00:00:00Z: bad qty 0 (must be > 0)" ]
 }
 
+@test "an order with a price its kind does not use is not well formed, in qts-risk, qts-sim and qts-broker alike" {
+	# qts-events(5): limit and stop are empty where the kind does not use
+	# them; read as the order's (a band) by one stage and ignored by the
+	# next (a fill past it), the two would trade two orders
+	cat > "$BATS_TEST_TMPDIR/extra.csv" <<-'EOF'
+	bar,2024-01-01T00:00:00Z,A,1d,100,101,99,100,1000
+	order,2024-01-02T00:00:00Z,A,o1,buy,5,market,90,,day,s
+	order,2024-01-02T00:00:00Z,A,o2,buy,5,market,,110,day,s
+	order,2024-01-02T00:00:00Z,A,o3,buy,5,limit,101,95,day,s
+	order,2024-01-02T00:00:00Z,A,o4,sell,5,stop,-1,95,day,s
+	order,2024-01-02T00:00:00Z,A,o5,buy,5,stop_limit,101,100,day,s
+	bar,2024-01-02T00:00:00Z,A,1d,100,101,99,100,1000
+	EOF
+	run -0 qts cat "$BATS_TEST_TMPDIR/extra.csv" # the stream reads it: a stage rejects it
+	run -0 --separate-stderr qts-risk --price-band 0.5 "$BATS_TEST_TMPDIR/extra.csv"
+	[ "${lines[1]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o1: market order takes no limit price (90)" ]
+	[ "${lines[2]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o2: market order takes no stop price (110)" ]
+	[ "${lines[3]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o3: limit order takes no stop price (95)" ]
+	[ "${lines[4]}" = "risk,2024-01-02T00:00:00Z,A,order,reject,order o4: stop order takes no limit price (-1)" ]
+	[ "${lines[5]}" = "order,2024-01-02T00:00:00Z,A,o5,buy,5,stop_limit,101,100,day,s" ]
+	[ "$stderr" = "qts-risk: 4 orders rejected as not well formed (the first: order o1 of A at 2024-01-02T00:00:00Z: market order takes no limit price (90))" ]
+	for p in qts-sim 'qts-broker paper'; do
+		run -0 --separate-stderr $p "$BATS_TEST_TMPDIR/extra.csv"
+		printf '%s\n' "${lines[@]}" | grep -qx 'update,2024-01-02T00:00:00Z,A,o1,rejected,0,,market order takes no limit price (90)'
+		printf '%s\n' "${lines[@]}" | grep -qx 'update,2024-01-02T00:00:00Z,A,o2,rejected,0,,market order takes no stop price (110)'
+		printf '%s\n' "${lines[@]}" | grep -qx 'update,2024-01-02T00:00:00Z,A,o3,rejected,0,,limit order takes no stop price (95)'
+		printf '%s\n' "${lines[@]}" | grep -qx 'update,2024-01-02T00:00:00Z,A,o4,rejected,0,,stop order takes no limit price (-1)'
+		# nothing filled but the order of both prices
+		! printf '%s\n' "${lines[@]}" | grep -q '^fill,.*,o[1-4],'
+		printf '%s\n' "${lines[@]}" | grep -q '^fill,.*,o5,'
+		[ "$stderr" = "${p% *}: 4 orders rejected as not well formed, the first of A at 2024-01-02T00:00:00Z: market order takes no limit price (90)" ]
+	done
+	# a contract trades at any price, but takes no price its kind does not use either
+	run -0 --separate-stderr qts-sim --instrument A,multiplier=50,margin=0.1 "$BATS_TEST_TMPDIR/extra.csv"
+	printf '%s\n' "${lines[@]}" | grep -qx 'update,2024-01-02T00:00:00Z,A,o4,rejected,0,,stop order takes no limit price (-1)'
+}
+
 @test "orders rejected as not well formed are counted across a restart, in qts-risk, qts-sim and qts-broker" {
 	printf '%s\n' 'bar,2024-01-01T00:00:00Z,A,1d,100,105,95,100,1000' 'order,2024-01-02T00:00:00Z,A,o1,buy,5,limit,,,day,s' \
 		'bar,2024-01-02T00:00:00Z,A,1d,100,105,95,100,1000' > "$BATS_TEST_TMPDIR/first.csv"

@@ -44,5 +44,19 @@ int main(void)
 	CHECK(qts_kind_has_limit(QTS_LIMIT) && qts_kind_has_limit(QTS_STOP_LIMIT) && !qts_kind_has_limit(QTS_STOP) &&
 	      qts_kind_has_stop(QTS_STOP) && qts_kind_has_stop(QTS_STOP_LIMIT) && !qts_kind_has_stop(QTS_MARKET) &&
 	      !qts_kind_has_limit(-1), "the prices a kind uses");
+
+	char why[128] = "";
+	CHECK(qts_order_prices_fault(QTS_LIMIT, "limit", NAN, NAN, 0, why, sizeof why), "a limit without its price");
+	CHECK_STR(why, "limit order needs a limit price", "the missing price named");
+	CHECK(qts_order_prices_fault(QTS_MARKET, "market", 90, NAN, 0, why, sizeof why), "a market order with a limit");
+	CHECK_STR(why, "market order takes no limit price (90)", "the price its kind does not use named");
+	CHECK(qts_order_prices_fault(QTS_LIMIT, "limit", 10, 9, 0, why, sizeof why), "a limit order with a stop");
+	CHECK_STR(why, "limit order takes no stop price (9)", "a stop on a limit order named");
+	CHECK(qts_order_prices_fault(QTS_STOP, "stop", -1, 9, 1, why, sizeof why),
+	      "a stop order with a limit, even of a contract");
+	CHECK_STR(why, "stop order takes no limit price (-1)", "a limit on a stop order named");
+	CHECK(!qts_order_prices_fault(QTS_STOP_LIMIT, "stop_limit", 10, 9, 0, why, sizeof why) &&
+	      !qts_order_prices_fault(QTS_MARKET, "market", NAN, NAN, 0, why, sizeof why),
+	      "the prices a kind uses, and only they, are sound");
 	return tap_done();
 }
