@@ -20,10 +20,36 @@ void qts_actions_check_used(const char *path, const qts_action *list, size_t n,
 			 path, list[0].symbol);
 }
 
+/* An action as read, with its line: to name a line given twice, and to
+ * keep the file's order among the actions of a date. */
+struct row {
+	qts_action act;
+	long line;
+};
+
+/* By date, then line: the file's order within a date, which is the order
+ * of a symbol's split and dividend of one day. */
 static int by_date(const void *a, const void *b)
 {
-	const qts_action *x = a, *y = b;
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
+	const struct row *x = a, *y = b;
+	if (x->act.ts != y->act.ts)
+		return x->act.ts < y->act.ts ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* By date, symbol and kind, then line: an action given twice lies next to
+ * its first. */
+static int by_key(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c;
+	if (x->act.ts != y->act.ts)
+		return x->act.ts < y->act.ts ? -1 : 1;
+	if ((c = strcmp(x->act.symbol, y->act.symbol)) != 0)
+		return c;
+	if (x->act.kind != y->act.kind)
+		return x->act.kind < y->act.kind ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
 }
 
 static __attribute__((format(printf, 4, 5))) int fail(char *err, const char *path, long line, const char *fmt, ...)
@@ -78,6 +104,30 @@ static int parse_row(char **f, int nf, const char *path, long line, qts_action *
 	return 0;
 }
 
+/* A symbol has one action of a kind a day: a second split is a line given
+ * twice (a file concatenated, a row pasted again), and applied it would
+ * split the position again; a second dividend would be paid again, and a
+ * day's dividends are written as one, their sum.  The second is named,
+ * with its first.  0, or -1 with err. */
+static int check_twice(struct row *r, size_t n, const char *path, char *err)
+{
+	static const char *const kind[] = { [QTS_ACT_SPLIT] = "split", [QTS_ACT_DIVIDEND] = "dividend",
+					    [QTS_ACT_DELIST] = "delist" };
+	qsort(r, n, sizeof *r, by_key);
+	for (size_t i = 1; i < n; i++) {
+		const qts_action *a = &r[i - 1].act, *b = &r[i].act;
+		if (a->ts != b->ts || a->kind != b->kind || strcmp(a->symbol, b->symbol) != 0)
+			continue;
+		char date[40];
+		qts_time_format(b->ts, date);
+		date[10] = '\0'; /* the date alone: an action is of 00:00 UTC */
+		return fail(err, path, r[i].line, "%s of '%s' on %s is listed twice (line %ld too)%s", kind[b->kind],
+			    b->symbol, date, r[i - 1].line,
+			    b->kind == QTS_ACT_DIVIDEND ? ": a day's dividends are one line, of their sum" : "");
+	}
+	return 0;
+}
+
 int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err)
 {
 	qts_input *in = qts_input_open(path);
@@ -87,6 +137,7 @@ int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err
 		qts_input_close(in);
 		return -1;
 	}
+	struct row *r = NULL;
 	qts_action *a = NULL;
 	size_t n = 0, cap = 0;
 	int rc = -1, nf, first = 1;
@@ -108,42 +159,44 @@ int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err
 			continue;
 		}
 		first = 0;
-		qts_action act;
-		if (parse_row(f, nf, path, qts_csv_line(csv), &act, err) < 0)
+		struct row row = { .line = qts_csv_line(csv) };
+		if (parse_row(f, nf, path, row.line, &row.act, err) < 0)
 			goto out;
 		if (n == cap) {
 			size_t ncap = cap ? 2 * cap : 16;
-			qts_action *na = realloc(a, ncap * sizeof *a);
-			if (!na) {
+			struct row *nr = realloc(r, ncap * sizeof *r);
+			if (!nr) {
 				snprintf(err, 512, "%s: out of memory", path);
 				goto out;
 			}
-			a = na;
+			r = nr;
 			cap = ncap;
 		}
-		a[n++] = act;
+		r[n++] = row;
 	}
 	if (nf < 0) {
 		snprintf(err, 512, "%s", qts_csv_error(csv));
 		goto out;
 	}
-	/* Insertion sort: stable, and action files are short and usually
-	 * sorted already. */
-	for (size_t i = 1; i < n; i++) {
-		qts_action x = a[i];
-		size_t j = i;
-		while (j > 0 && by_date(&a[j - 1], &x) > 0) {
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = x;
+	if (n && check_twice(r, n, path, err) < 0)
+		goto out;
+	/* By date, the file's order within one (the line breaks ties: a
+	 * stable order of qsort). */
+	if (n)
+		qsort(r, n, sizeof *r, by_date);
+	if (n && !(a = malloc(n * sizeof *a))) {
+		snprintf(err, 512, "%s: out of memory", path);
+		goto out;
 	}
+	for (size_t i = 0; i < n; i++)
+		a[i] = r[i].act;
 	*out = a;
 	*nout = n;
 	a = NULL;
 	rc = 0;
 out:
 	free(a);
+	free(r);
 	qts_csv_close(csv);
 	qts_input_close(in);
 	return rc;

@@ -703,6 +703,31 @@ equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
 	done
 }
 
+@test "--actions: an action listed twice (a split, a dividend of one symbol and day) is an error naming both lines, in qts-sim, qts-risk and qts-broker paper" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,100,101,99,100,1000\n' > in.csv
+	# applied twice, a split would split the position again
+	printf '2024-01-03,A,split,2\n2024-01-03,A,split,2\n' > split2.csv
+	for p in qts-sim qts-risk 'qts-broker paper'; do
+		run -1 --separate-stderr $p --actions split2.csv in.csv
+		[ "$stderr" = "${p% *}: split2.csv:2: split of 'A' on 2024-01-03 is listed twice (line 1 too)" ]
+		[[ "$output" != *bar,* ]] # refused before the stream is read
+	done
+	# however far apart in the file, and a dividend of another value too:
+	# a day's dividends are one, their sum
+	printf 'date,symbol,action,value\n2024-01-03,A,dividend,0.5\n2024-01-02,B,split,2\n2024-01-03T00:00:00Z,A,dividend,0.25\n' > div2.csv
+	run -1 --separate-stderr qts-sim --actions div2.csv in.csv
+	[ "$stderr" = "qts-sim: div2.csv:4: dividend of 'A' on 2024-01-03 is listed twice (line 2 too): a day's dividends are one line, of their sum" ]
+	printf '2024-01-05,A,delist\n2024-01-05,A,delist\n' > delist2.csv
+	run -1 --separate-stderr qts-risk --actions delist2.csv in.csv
+	[ "$stderr" = "qts-risk: delist2.csv:2: delist of 'A' on 2024-01-05 is listed twice (line 1 too)" ]
+	# one of each kind a day, of one symbol, or one kind of two symbols,
+	# or of two days: each its own, in the file's order within a day
+	printf '2024-01-03,A,split,2\n2024-01-03,A,dividend,0.5\n2024-01-03,B,split,2\n2024-01-04,A,split,2\n' > ok.csv
+	run -0 --separate-stderr qts-sim --actions ok.csv in.csv
+	[ -z "$stderr" ]
+}
+
 @test "--actions errors name the file and line" {
 	printf 'date,symbol,action,value\n2024-01-01,A,split,x\n' > "$BATS_TEST_TMPDIR/a.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/a.csv" </dev/null
