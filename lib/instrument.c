@@ -147,13 +147,14 @@ int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, cha
 		qts_input_close(in);
 		return -1;
 	}
-	int rc = 0, nf;
+	int rc = 0, nf, read = 0;
 	char **f;
 	size_t *lens;
 	qts_csv_skip_bom(csv);
 	while ((nf = qts_csv_next(csv, &f, &lens)) > 0) {
 		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
 		qts_instrument ins;
+		read++;
 		char e[256];
 		int nul = qts_csv_nul_field(f, lens, nf);
 		for (int i = 0; i < nf; i++)
@@ -171,6 +172,13 @@ int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, cha
 		snprintf(err, 512, "%s", qts_csv_error(csv));
 		rc = -1;
 	}
+	/* A file of no contract does nothing, as one of no symbol of the
+	 * stream does (qts_instruments_check_used): said, not taken for
+	 * contracts given.  Said as read: the list holds --instrument's
+	 * contracts too, and the end cannot tell the file's from them. */
+	if (rc == 0 && !read)
+		qts_warn("--instruments %s: no contract in it (it is empty, or comments): it makes no symbol a contract",
+			 path);
 	qts_csv_close(csv);
 	qts_input_close(in);
 	return rc;

@@ -795,6 +795,12 @@ qts_risk *qts_risk_new(const qts_risk_config *c, char *err)
 		errno = 0;
 		return NULL;
 	}
+	/* A file of no symbol limits nothing, as one of no symbol of the
+	 * stream does (qts_risk_sectors_unmatched, said at the end): said,
+	 * not taken for a limit. */
+	if (c->sectors[0] && !r->nsmap)
+		qts_warn("--sectors %s: no symbol in it (it is empty, or comments and a header): --max-sector limits "
+			 "nothing", c->sectors);
 	return r;
 no_memory:
 	seterr(err, "out of memory");

@@ -180,6 +180,12 @@ int qts_actions_load(const char *path, qts_action **out, size_t *nout, char *err
 	}
 	if (n && check_twice(r, n, path, err) < 0)
 		goto out;
+	/* A file of no action does nothing, as one of no symbol of the
+	 * stream does (qts_actions_check_used): said, not taken for one
+	 * applied.  Said as read, since the end cannot tell it. */
+	if (!n)
+		qts_warn("--actions %s: no action in it (it is empty, or comments and a header): none is applied",
+			 path);
 	/* By date, the file's order within one (the line breaks ties: a
 	 * stable order of qsort). */
 	if (n)

@@ -728,6 +728,45 @@ equity,2024-01-05T00:00:00Z,99000,100100,1100,1100,0,100" ]
 	[ -z "$stderr" ]
 }
 
+@test "option files of no entry (empty, comments, a header) are said as read, as files none of whose entries is of the stream: --actions, --instruments, --sectors" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,100,101,99,100,1000\n' > in.csv
+	: > empty.csv
+	printf '# none yet\n\n' > comments.csv
+	printf 'date,symbol,action,value\n' > header.csv # qts-fetch --actions of symbols that had none
+	for f in empty.csv comments.csv header.csv; do
+		for p in qts-sim qts-risk 'qts-broker paper'; do
+			run -0 --separate-stderr $p --actions $f in.csv
+			[ "$stderr" = "${p% *}: --actions $f: no action in it (it is empty, or comments and a header): none is applied" ]
+			grep -q '^bar,' <<<"$output"
+		done
+	done
+	for f in empty.csv comments.csv; do
+		for p in qts-sim qts-risk 'qts-broker paper' 'qts-strategy sma-cross fast=2 slow=3'; do
+			run -0 --separate-stderr $p --instruments $f in.csv
+			# (qts-strategy says too that one bar was no target)
+			[[ "$stderr" == "${p%% *}: --instruments $f: no contract in it (it is empty, or comments): it makes no symbol a contract"* ]]
+		done
+		qts-sim in.csv > sim.csv
+		run -0 --separate-stderr qts-report --instruments $f sim.csv
+		[ "$stderr" = "qts-report: --instruments $f: no contract in it (it is empty, or comments): it makes no symbol a contract" ]
+		# with contracts of its own flags too: the file gave none
+		run -0 --separate-stderr qts-sim --instruments $f --instrument A,multiplier=50,margin=0.1 in.csv
+		[ "$stderr" = "qts-sim: --instruments $f: no contract in it (it is empty, or comments): it makes no symbol a contract" ]
+	done
+	printf 'symbol,sector\n' > sheader.csv
+	for f in empty.csv comments.csv sheader.csv; do
+		run -0 --separate-stderr qts-risk --sectors $f --max-sector 0.1 in.csv
+		[ "$stderr" = "qts-risk: --sectors $f: no symbol in it (it is empty, or comments and a header): --max-sector limits nothing" ]
+	done
+	# one entry, of the stream: nothing to say
+	printf '2024-01-03,A,split,2\n' > one.csv
+	printf 'A,tech\n' > sec.csv
+	printf 'A,multiplier=50,margin=0.1\n' > ins.csv
+	run -0 --separate-stderr qts-risk --actions one.csv --sectors sec.csv --max-sector 0.5 --instruments ins.csv in.csv
+	[ -z "$stderr" ]
+}
+
 @test "--actions errors name the file and line" {
 	printf 'date,symbol,action,value\n2024-01-01,A,split,x\n' > "$BATS_TEST_TMPDIR/a.csv"
 	run -1 --separate-stderr qts-sim --actions "$BATS_TEST_TMPDIR/a.csv" </dev/null
