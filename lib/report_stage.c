@@ -891,6 +891,19 @@ static void state_free(state *s)
 	free(s->sym_pnl);
 }
 
+/* Events, but no account's: a strategy's targets, say, not yet through
+ * qts-sim (or, beside others by --compare, the wrong file of a run).
+ * The report of them is empty, and says why; a stream that failed
+ * before any equity says why itself. */
+static void no_equity_said(const state *s, const char *name)
+{
+	if (s->events && !qts_perf_count(s->perf) && s->o->format != FMT_TRADES && !qts_upstream_failure())
+		qts_warn("%s: no equity events among the %ld read: a report is made of the equity "
+			 "qts-sim or qts-broker writes (is it in the pipeline?)",
+			 strcmp(name, "-") == 0 ? "standard input" : name, s->events);
+}
+
+
 static int compare(const opts *o, char **files, int n)
 {
 	state *st = calloc((size_t)n, sizeof *st);
@@ -900,6 +913,7 @@ static int compare(const opts *o, char **files, int n)
 	for (int i = 0; i < n && !qts_interrupted; i++) {
 		state_init(&st[i], o, 0);
 		read_stream(&st[i], files[i]);
+		no_equity_said(&st[i], files[i]);
 		check_benchmark(&st[i], files[i]);
 		build_run(&st[i], files[i], &runs[i]);
 	}
@@ -1012,13 +1026,7 @@ static int report_finish(void *eng)
 		check_instruments(s, 1);
 	if (o->hold)
 		return 0;
-	/* Events, but no account's: a strategy's targets, say, not yet
-	 * through qts-sim.  The report of them is empty, and says why; a
-	 * stream that failed before any equity says why itself. */
-	if (s->events && !qts_perf_count(s->perf) && o->format != FMT_TRADES && !qts_upstream_failure())
-		qts_warn("%s: no equity events among the %ld read: a report is made of the equity "
-			 "qts-sim or qts-broker writes (is it in the pipeline?)",
-			 strcmp(s->name, "-") == 0 ? "standard input" : s->name, s->events);
+	no_equity_said(s, s->name);
 	qts_run run;
 	build_run(s, s->name, &run);
 	if (o->html)

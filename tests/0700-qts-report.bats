@@ -577,6 +577,10 @@ is_null() {
 	# runs of the same days: nothing said
 	run -0 --separate-stderr qts-report --compare -c "$A" "$A"
 	[ -z "$stderr" ]
+	# a run of no equity (its signals, not yet through qts-sim): said, as of a file alone
+	printf '%s\n' 'target,2024-01-02T00:00:00Z,X,10,qty,s' 'bar,2024-01-02T00:00:00Z,X,1d,1,1,1,1,1' > "$BATS_TEST_TMPDIR/sig.csv"
+	run -0 --separate-stderr qts-report --compare -c "$A" "$BATS_TEST_TMPDIR/sig.csv"
+	[ "$stderr" = "qts-report: $BATS_TEST_TMPDIR/sig.csv: no equity events among the 2 read: a report is made of the equity qts-sim or qts-broker writes (is it in the pipeline?)" ]
 }
 
 @test "--compare: every run's column is as wide as its heading, past 64 runs" {
