@@ -74,7 +74,7 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 /* ---- the file ---------------------------------------------------------- */
 
 #define QTS_STATE_MAGIC "QTSSTATE"
-#define QTS_STATE_VERSION 15 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
+#define QTS_STATE_VERSION 16 /* 2: qts-strategy keeps its last bars and its count of ticks, qts-broker its bars' end;
 				 * 3: qts-broker each symbol's last report, and the bars' end and paper's
 				 *    market time no more (the engine keeps them);
 				 * 4: qts-resample its finished bars held back, qts-risk what each order
@@ -107,7 +107,9 @@ void qts_ind_ck(struct qts_ind *ind, qts_ckpt *c);
 				 * 14: qts-sim the latest time of any event given, and the
 				 *    equity it holds until that time reaches it;
 				 * 15: qts-sim, qts-risk and qts-broker the targets (and qts-risk
-				 *    orders) rejected for want of a price or of equity */
+				 *    orders) rejected for want of a price or of equity;
+				 * 16: qts-report the benchmark's bars that start before
+				 *    the curve's start, and the close of its first bar */
 #define QTS_STATE_MARKS 64 /* input hashes at events 1, 2, 4, 8... */
 
 /* What a state file says besides the engine's part. */

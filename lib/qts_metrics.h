@@ -111,9 +111,10 @@ int64_t qts_perf_bar(qts_perf *p, int64_t start, int64_t end);
 /* An equity value at ts; 0, or -1 when out of memory. */
 int qts_perf_equity(qts_perf *p, int64_t ts, double equity);
 /* The open and close of a benchmark bar [start, end) (which counts as a
- * bar as qts_perf_bar's); 0 or -1.  The open is its price at the start
- * of the curve when that is the start of the day's first bar (NaN or 0
- * and below: none). */
+ * bar as qts_perf_bar's); 0 or -1.  Its price at the start of the curve
+ * is the close of its bar that holds that time (the last to start before
+ * it), or, when none does, the open of its first bar when that bar is of
+ * the same day (NaN or 0 and below: none, its close). */
 int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double open, double close);
 /* Whether any position is open from ts on (a day counts as exposed when
  * a position is open at some time of it); 0 or -1. */

@@ -31,6 +31,14 @@ struct qts_perf {
 	size_t n, cap;
 	dayval *bench;        /* last close of each day, days ascending */
 	size_t nbench, capbench;
+	double bench_close0;  /* the close of its first bar */
+	/* The benchmark's price at the curve's start is the close of its bar
+	 * that holds that time, the last to start before it: the two latest
+	 * starts of its bars that start before the start (or, while there is
+	 * no start yet, at all), the latest first, and their closes. */
+	int64_t at_start[2];
+	double at_close[2];
+	int nat;
 	int64_t *held;        /* days with a position, ascending */
 	size_t nheld, capheld;
 	int holding;
@@ -138,9 +146,34 @@ int qts_perf_equity(qts_perf *p, int64_t ts, double equity)
 	return p->holding ? mark_held(p, day) : 0;
 }
 
+/* A benchmark bar of start and close for the price at the curve's start.
+ * Bars come in the order of their starts, so before the first equity
+ * event (which may be of the time the latest bar starts at: qts-sim's
+ * books before a fill at the first bar's open) the latest start and the
+ * one before it are enough; after it, only bars that start before it
+ * count (a coarser bar over finished time comes late). */
+static void bench_at(qts_perf *p, int64_t start, double close)
+{
+	if (p->n && start >= p->pt[0].ts)
+		return;
+	if (p->nat && start == p->at_start[0]) {
+		p->at_close[0] = close; /* a group of one start: the last */
+	} else if (!p->nat || start > p->at_start[0]) {
+		p->at_start[1] = p->at_start[0], p->at_close[1] = p->at_close[0];
+		p->at_start[0] = start, p->at_close[0] = close;
+		p->nat += p->nat < 2;
+	} else if (p->nat < 2 || start >= p->at_start[1]) {
+		p->at_start[1] = start, p->at_close[1] = close;
+		p->nat = 2;
+	}
+}
+
 int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double open, double close)
 {
 	int64_t day = qts_perf_bar(p, start, end);
+	bench_at(p, start, close);
+	if (!p->nbench)
+		p->bench_close0 = close;
 	if (p->nbench && p->bench[p->nbench - 1].day >= day) {
 		p->bench[p->nbench - 1].v = close;
 		return 0;
@@ -159,26 +192,43 @@ int qts_perf_holding(qts_perf *p, int64_t ts, int holding)
 	return holding || was ? mark_held(p, day_of(p, ts)) : 0;
 }
 
+/* The benchmark's price at the curve's start (point 0): the close of its
+ * bar that holds that time, the last to start before it, which for a
+ * backtest is the bar whose close the starting equity is of (qts-sim
+ * stamps it at that bar's end), daily or intraday.  When none starts
+ * before it, the open of its first bar, when that bar is of the same day
+ * (it starts then or later: the price at the start, as qts-sim's books
+ * start before a fill at the first bar's open); else the close of its
+ * first bar, a later day's, as the days before it take. */
+static double bench_start(const qts_perf *p)
+{
+	for (int k = 0; k < p->nat; k++)
+		if (p->at_start[k] < p->pt[0].ts)
+			return p->at_close[k];
+	if (p->bench[0].day == p->pt[0].day && p->bench[0].first >= p->pt[0].ts)
+		return p->bench[0].open;
+	return p->bench_close0;
+}
+
 const qts_point *qts_perf_points(qts_perf *p, size_t *n)
 {
 	/* The benchmark's price on a day is its last close of that day or
 	 * before; days before its first bar take that bar's close, so their
-	 * returns are 0.  It is thus bought at the close of the first day of
-	 * the curve, or of its first day when it starts later; but a start
-	 * inside the first day, before its close (qts-sim's books as they
-	 * started, before a fill at the first bar's open), buys it at the
-	 * open of the day's first bar when that bar starts then or later:
-	 * the price at the start, so that the first day's return is the
-	 * benchmark's as it is the strategy's. */
+	 * returns are 0.  It is bought at its price at the start
+	 * (bench_start()), not at the first day's close: an intraday curve
+	 * starts at its first bar's close, and its first day's return runs
+	 * from there, which the benchmark's must too. */
 	size_t b = 0, h = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		qts_point *pt = &p->pt[i];
 		while (b + 1 < p->nbench && p->bench[b + 1].day <= pt->day)
 			b++;
-		pt->bench = p->nbench ? p->bench[b].v : NAN;
-		if (i == 0 && p->n >= 2 && p->pt[1].day == pt->day && p->nbench && p->bench[b].day == pt->day &&
-		    p->bench[b].first >= pt->ts)
-			pt->bench = p->bench[b].open;
+		if (!p->nbench)
+			pt->bench = NAN;
+		else if (i == 0)
+			pt->bench = bench_start(p);
+		else
+			pt->bench = p->bench[b].day <= pt->day ? p->bench[b].v : p->bench_close0;
 		while (h < p->nheld && p->held[h] < pt->day)
 			h++;
 		pt->exposed = h < p->nheld && p->held[h] == pt->day;
@@ -287,6 +337,14 @@ int qts_perf_ck(qts_perf *p, qts_ckpt *c)
 		return -1;
 	for (size_t i = 0; i < p->nheld; i++)
 		qts_ck_i64(c, &p->held[i]);
+	qts_ck_f64(c, &p->bench_close0);
+	qts_ck_int(c, &p->nat);
+	if (c->loading && (p->nat < 0 || p->nat > 2)) {
+		qts_ck_fail(c, "the benchmark's starts: %d of 2", p->nat);
+		return -1;
+	}
+	for (int k = 0; k < 2; k++)
+		qts_ck_i64(c, &p->at_start[k]), qts_ck_f64(c, &p->at_close[k]);
 	qts_ck_int(c, &p->holding);
 	qts_ck_i64(c, &p->bar_start), qts_ck_i64(c, &p->bar_end), qts_ck_i64(c, &p->bar_day);
 	qts_ck_int(c, &p->have_bar);

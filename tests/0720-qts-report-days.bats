@@ -131,6 +131,105 @@ within() {
 	within beta 0.999999999999 1.000000000001
 }
 
+@test "--benchmark of an intraday run: bought at the close of the bar the starting equity is of" {
+	# qts-sim's starting equity is at 11:00, the end of the first bar
+	# (close 100): the benchmark is bought there, not at the first day's
+	# close (120, which gave 150/120 - 1 = 0.25): 150/100 - 1
+	for t in 10:100 11:110 12:120; do
+		echo "bar,2024-01-02T${t%:*}:00:00Z,X,1h,${t#*:},${t#*:},${t#*:},${t#*:},1000"
+	done > "$BATS_TEST_TMPDIR/x.csv"
+	for t in 10:130 11:140 12:150; do
+		echo "bar,2024-01-03T${t%:*}:00:00Z,X,1h,${t#*:},${t#*:},${t#*:},${t#*:},1000"
+	done >> "$BATS_TEST_TMPDIR/x.csv"
+	qts-sim "$BATS_TEST_TMPDIR/x.csv" > "$BATS_TEST_TMPDIR/bh.csv"
+	run -0 qts-report -c -b X "$BATS_TEST_TMPDIR/bh.csv"
+	period benchmark_return 0.5
+	# started after the benchmark's first bar (the 11:00 equity left
+	# out): at the close of the bar that ends at 12:00, 150/110 - 1
+	grep -v '^equity,2024-01-02T11:' "$BATS_TEST_TMPDIR/bh.csv" > "$BATS_TEST_TMPDIR/later.csv"
+	run -0 qts-report -c -b X "$BATS_TEST_TMPDIR/later.csv"
+	period benchmark_return 0.36363636363636354
+	# a target at the first bar fills at its open, the books start at
+	# 10:00, before any close: bought at that open (100), as before
+	{ echo 'target,2024-01-02T10:00:00Z,X,10,qty,s'; cat "$BATS_TEST_TMPDIR/x.csv"; } |
+		qts-sim > "$BATS_TEST_TMPDIR/open.csv"
+	grep -q '^equity,2024-01-02T10:00:00Z,' "$BATS_TEST_TMPDIR/open.csv"
+	run -0 qts-report -c -b X "$BATS_TEST_TMPDIR/open.csv"
+	period benchmark_return 0.5
+	# a run of Y whose benchmark X starts later that day, at 12:00 (open
+	# 118): bought at that open, 150/118 - 1; one whose X starts the day
+	# after (10:00, open 128, close 130): the days before take that bar's
+	# close, 150/130 - 1 (the day's close, 150, gave 0)
+	for d in 02 03; do
+		for h in 10 11 12; do
+			echo "bar,2024-01-${d}T$h:00:00Z,Y,1h,50,50,50,50,1000"
+			case $d$h in
+			0212) echo 'bar,2024-01-02T12:00:00Z,X,1h,118,120,118,120,1000' ;;
+			0310) echo 'bar,2024-01-03T10:00:00Z,X,1h,128,130,128,130,1000' ;;
+			0312) echo 'bar,2024-01-03T12:00:00Z,X,1h,150,150,150,150,1000' ;;
+			esac
+		done
+	done | qts-sim > "$BATS_TEST_TMPDIR/late.csv"
+	run -0 qts-report -c -b X "$BATS_TEST_TMPDIR/late.csv"
+	period benchmark_return 0.27118644067796605
+	grep -v '^bar,2024-01-02T12:00:00Z,X' "$BATS_TEST_TMPDIR/late.csv" > "$BATS_TEST_TMPDIR/day2.csv"
+	run -0 --separate-stderr qts-report -c -b X "$BATS_TEST_TMPDIR/day2.csv"
+	period benchmark_return 0.15384615384615374
+	[[ $stderr == *'1 of the 2 days of the equity'* ]]
+}
+
+@test "--benchmark of an intraday run: beta, alpha, information ratio and correlation from the first bar's close" {
+	# X in 1h bars over four days; 500 X bought at the second bar's open
+	# (101).  Daily equity 100000 (the start, at the first bar's close),
+	# 49500 + 500 * (103, 108, 99, 110); X 102 (the first bar's close),
+	# 103, 108, 99, 110.  Figures by hand in Python from empyrical's
+	# formulas (r, f the daily returns; P 252, rf 0):
+	#   beta = cov(r, f) / var(f), ddof 0; alpha = (1 + mean(r - beta f))^252 - 1;
+	#   information_ratio = mean(r - f) / stdev(r - f), ddof 1;
+	#   correlation = cov(r, f) / (pstdev(r) pstdev(f)).
+	# (X bought at the first day's close, 103, gave 110/103 - 1 = 0.068.)
+	{
+		echo 'bar,2024-01-02T10:00:00Z,X,1h,100,102,100,102,1000'
+		echo 'target,2024-01-02T11:00:00Z,X,500,qty,s'
+		echo 'bar,2024-01-02T11:00:00Z,X,1h,101,104,101,104,1000'
+		echo 'bar,2024-01-02T12:00:00Z,X,1h,104,104,103,103,1000'
+		echo 'bar,2024-01-03T10:00:00Z,X,1h,103,106,103,106,1000'
+		echo 'bar,2024-01-03T11:00:00Z,X,1h,106,106,105,105,1000'
+		echo 'bar,2024-01-03T12:00:00Z,X,1h,105,108,105,108,1000'
+		echo 'bar,2024-01-04T10:00:00Z,X,1h,108,108,102,102,1000'
+		echo 'bar,2024-01-04T11:00:00Z,X,1h,102,102,101,101,1000'
+		echo 'bar,2024-01-04T12:00:00Z,X,1h,101,101,99,99,1000'
+		echo 'bar,2024-01-05T10:00:00Z,X,1h,99,103,99,103,1000'
+		echo 'bar,2024-01-05T11:00:00Z,X,1h,103,107,103,107,1000'
+		echo 'bar,2024-01-05T12:00:00Z,X,1h,107,110,107,110,1000'
+	} | qts-sim > "$BATS_TEST_TMPDIR/s.csv"
+	run -0 qts-report -c -b X "$BATS_TEST_TMPDIR/s.csv"
+	period total_return 0.045
+	period benchmark_return 0.07843137254901955       # 110/102 - 1
+	period beta 0.5071986083004953
+	period alpha 0.2191926569652798
+	period information_ratio -0.24420578315765024
+	period correlation 0.9975730565577323
+}
+
+@test "--benchmark of 5-minute bars: bought at the first bar's close; a self-benchmark has beta 1, alpha 0" {
+	qts-fetch -s X "$DATA/2006-min-005.txt" | qts-sim > "$BATS_TEST_TMPDIR/m.csv"
+	# the first bar (09:05) closes at 3582.99, the last at 3677.52:
+	# 3677.52/3582.99 - 1 (from 3604.33, the first day's last close, it
+	# was 0.0203)
+	run -0 qts-report -c -b X "$BATS_TEST_TMPDIR/m.csv"
+	period benchmark_return 0.026382992975140906
+	# an account of 1000 X alone is X, the first day too
+	awk -F, -v OFS=, '$1 == "bar" { c = $8 } $1 == "equity" { $4 = sprintf("%.17g", 1000 * c) } 1' \
+		"$BATS_TEST_TMPDIR/m.csv" > "$BATS_TEST_TMPDIR/self.csv"
+	run -0 qts-report -c -b X "$BATS_TEST_TMPDIR/self.csv"
+	period total_return 0.026382992975140906
+	period benchmark_return 0.026382992975140906
+	within beta 0.999999999999 1.000000000001
+	within correlation 0.999999999999 1.000000000001
+	within alpha -1e-12 1e-12
+}
+
 @test "--benchmark: a bar closed at 0 or below is no price to hold at, left out and said" {
 	qts-fetch -s YHOO "$DATA/yhoo-2014.txt" | qts-strategy buy-hold size=100 | qts-sim \
 		> "$BATS_TEST_TMPDIR/bh.csv"
