@@ -314,11 +314,19 @@ int qts_csv_next(qts_csv *c, char ***fields, size_t **lens)
 		}
 		if (!c->in_quoted_record) {
 			size_t len = n;
-			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			/* LF or CRLF (qts-events(5)): a CR more is in the
+			 * line, which a lone CR is refused as */
+			if (len && line[len - 1] == '\n')
+				len--;
+			if (len && line[len - 1] == '\r')
 				len--;
 			if (len == 0 || line[0] == '#') {
 				qts_input_consume(c->in, n);
 				continue;
+			}
+			if (line[len - 1] == '\r') {
+				qts_input_consume(c->in, n);
+				return csv_fail(c, "more than one CR at the line's end (lines end in LF or CRLF)");
 			}
 			int r = split_line(c, line, len);
 			if (r < 0) {

@@ -197,7 +197,7 @@ static const char *slow_num_field(const char *p, const char *end, int last, doub
 	const char *q = memchr(p, last ? '\n' : ',', (size_t)(end - p));
 	if (!q)
 		return NULL;
-	while (last && q > p && q[-1] == '\r')
+	if (last && q > p && q[-1] == '\r') /* CRLF; a CR more is the field's */
 		q--;
 	if (qts_num_parse(p, (size_t)(q - p), out) < 0 || !isfinite(*out))
 		return NULL;
@@ -504,11 +504,11 @@ static size_t fast_bar(qts_reader *r, const char *line, size_t avail, qts_event 
 	    ++p > lim || !(p = num_field(&r->price, &k->price, &ps, p, end, 0, &ev->bar.close)) ||
 	    ++p > lim || !(p = num_field(&r->volume, &k->volume, &vs, p, end, 1, &ev->bar.volume)))
 		return 0;
-	/* The generic path drops every CR and LF at the end of a line.  The
+	/* A line ends in LF or CRLF, as the generic path takes it.  The
 	 * last field started FAST_FIELD bytes or more before the end and is
 	 * shorter: p is inside the buffer. */
 	if (*p != '\n') {
-		while (p < end && *p == '\r')
+		if (*p == '\r')
 			p++;
 		if (p == end || *p != '\n')
 			return 0;

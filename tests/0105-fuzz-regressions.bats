@@ -301,3 +301,16 @@ load helper
 	run -1 --separate-stderr qts cat "$BATS_TEST_TMPDIR/q.mp"
 	[[ "$stderr" == "qts: $BATS_TEST_TMPDIR/q.mp: event 1 (byte 0): ask_size: -2 is negative" ]]
 }
+
+@test "CSV: a line ends in LF or CRLF; a CR more before the LF is refused, a bar's fast path and the generic one alike" {
+	f="$BATS_TEST_TMPDIR/crcr.csv"
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,1\r\nbar,2024-01-03T00:00:00Z,A,1d,1,2,0.5,1.5,1\r\r\n' > "$f"
+	run -1 --separate-stderr qts cat "$f"
+	[ "$stderr" = "qts: $f:2: more than one CR at the line's end (lines end in LF or CRLF)" ]
+	[ "${lines[0]}" = "bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,1" ]
+	printf 'target,2024-01-02T00:00:00Z,A,1,qty,s\r\r\n' > "$f"
+	run -1 --separate-stderr qts cat "$f"
+	[ "$stderr" = "qts: $f:1: more than one CR at the line's end (lines end in LF or CRLF)" ]
+	printf 'bar,2024-01-02T00:00:00Z,A,1d,1,2,0.5,1.5,1\r\n\r\n' > "$f"
+	run -0 qts cat "$f"
+}
