@@ -150,6 +150,12 @@ int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, cha
 	int rc = 0, nf, read = 0;
 	char **f;
 	size_t *lens;
+	/* the line of each symbol of the file: one listed twice in it is a
+	 * mistake (which is meant?), where a flag after the file, the last
+	 * word, replaces its contract */
+	qts_symtab *lines = qts_symtab_new(sizeof(long));
+	if (!lines)
+		qts_die(QTS_EXIT_FAIL, "out of memory");
 	qts_csv_skip_bom(csv);
 	while ((nf = qts_csv_next(csv, &f, &lens)) > 0) {
 		/* CSV_EMPTY_IS_NULL: an empty field may come back as NULL. */
@@ -162,12 +168,28 @@ int qts_instruments_load(const char *path, qts_instrument **list, size_t *n, cha
 				f[i] = "";
 		if (nul)
 			snprintf(e, sizeof e, "field %d holds a NUL byte", nul);
-		if (nul || from_fields(f, nf, &ins, e) < 0 || qts_instrument_add(list, n, &ins, e) < 0) {
+		if (nul || from_fields(f, nf, &ins, e) < 0) {
+			snprintf(err, 512, "%s:%ld: %s", path, qts_csv_line(csv), e);
+			rc = -1;
+			break;
+		}
+		long *line = qts_symtab_find(lines, ins.symbol);
+		if (line) {
+			snprintf(err, 512, "%s:%ld: symbol '%s' is listed twice (line %ld too)", path, qts_csv_line(csv),
+				 ins.symbol, *line);
+			rc = -1;
+			break;
+		}
+		if (!(line = qts_symtab_get(lines, ins.symbol)))
+			qts_die(QTS_EXIT_FAIL, "out of memory");
+		*line = qts_csv_line(csv);
+		if (qts_instrument_add(list, n, &ins, e) < 0) {
 			snprintf(err, 512, "%s:%ld: %s", path, qts_csv_line(csv), e);
 			rc = -1;
 			break;
 		}
 	}
+	qts_symtab_free(lines);
 	if (rc == 0 && nf < 0) {
 		snprintf(err, 512, "%s", qts_csv_error(csv));
 		rc = -1;

@@ -1453,3 +1453,16 @@ several_tf() {
 	[ "${lines[5]}" = "system,2024-01-06T00:00:00Z,qts-fetch,info,hello" ]
 	qts-sim s.csv | qts-risk > /dev/null
 }
+
+@test "--instruments: a symbol on two lines of the file is an error naming both, in every stage that reads it; a flag after the file replaces its contract" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'bar,2024-01-02T00:00:00Z,ES,1d,5000,5010,4990,5005,100' > in.csv
+	printf '%s\n' 'ES,multiplier=50,margin=0.1' '# a note' 'ES,multiplier=5,margin=0.1' > two.csv
+	for p in qts-sim qts-risk 'qts-broker paper'; do
+		run -1 --separate-stderr $p --instruments two.csv in.csv
+		[[ "$stderr" == *"two.csv:3: symbol 'ES' is listed twice (line 1 too)"* ]]
+	done
+	printf '%s\n' 'ES,multiplier=50,margin=0.1' > one.csv
+	run -0 --separate-stderr qts-sim --instruments one.csv --instrument ES,multiplier=5,margin=0.1 in.csv
+	[ -z "$stderr" ]
+}
