@@ -32,12 +32,12 @@ struct qts_perf {
 	dayval *bench;        /* last close of each day, days ascending */
 	size_t nbench, capbench;
 	double bench_close0;  /* the close of its first bar */
-	/* The benchmark's price at the curve's start is the close of its bar
-	 * that holds that time, the last to start before it: the two latest
-	 * starts of its bars that start before the start (or, while there is
-	 * no start yet, at all), the latest first, and their closes. */
-	int64_t at_start[2];
-	double at_close[2];
+	/* The benchmark's price at the curve's start is the close of its
+	 * latest bar to end by that time: known then, as the starting
+	 * equity's own price is (a coarser bar that started before it, from
+	 * qts-resample -k, ends later: its close is a later price). */
+	int64_t at_end[4];
+	double at_close[4];
 	int nat;
 	int64_t *held;        /* days with a position, ascending */
 	size_t nheld, capheld;
@@ -146,32 +146,27 @@ int qts_perf_equity(qts_perf *p, int64_t ts, double equity)
 	return p->holding ? mark_held(p, day) : 0;
 }
 
-/* A benchmark bar of start and close for the price at the curve's start.
- * Bars come in the order of their starts, so before the first equity
- * event (which may be of the time the latest bar starts at: qts-sim's
- * books before a fill at the first bar's open) the latest start and the
- * one before it are enough; after it, only bars that start before it
- * count (a coarser bar over finished time comes late). */
-static void bench_at(qts_perf *p, int64_t start, double close)
+/* A benchmark bar of end and close for the price at the curve's start:
+ * the latest to end by the start (bench_start).  Once the first equity
+ * event is in, only bars that end by it; before it, the latest few, the
+ * latest first: a bar may come before an equity dated earlier than its
+ * end (qts-sim's books as they started, before a fill at the bar's
+ * open). */
+static void bench_at(qts_perf *p, int64_t end, double close)
 {
-	if (p->n && start >= p->pt[0].ts)
+	if (p->n && end > p->pt[0].ts)
 		return;
-	if (p->nat && start == p->at_start[0]) {
-		p->at_close[0] = close; /* a group of one start: the last */
-	} else if (!p->nat || start > p->at_start[0]) {
-		p->at_start[1] = p->at_start[0], p->at_close[1] = p->at_close[0];
-		p->at_start[0] = start, p->at_close[0] = close;
-		p->nat += p->nat < 2;
-	} else if (p->nat < 2 || start >= p->at_start[1]) {
-		p->at_start[1] = start, p->at_close[1] = close;
-		p->nat = 2;
-	}
+	memmove(p->at_end + 1, p->at_end, 3 * sizeof *p->at_end);
+	memmove(p->at_close + 1, p->at_close, 3 * sizeof *p->at_close);
+	p->at_end[0] = end;
+	p->at_close[0] = close;
+	p->nat += p->nat < 4;
 }
 
 int qts_perf_bench(qts_perf *p, int64_t start, int64_t end, double open, double close)
 {
 	int64_t day = qts_perf_bar(p, start, end);
-	bench_at(p, start, close);
+	bench_at(p, end, close);
 	if (!p->nbench)
 		p->bench_close0 = close;
 	if (p->nbench && p->bench[p->nbench - 1].day >= day) {
@@ -193,17 +188,17 @@ int qts_perf_holding(qts_perf *p, int64_t ts, int holding)
 }
 
 /* The benchmark's price at the curve's start (point 0): the close of its
- * bar that holds that time, the last to start before it, which for a
- * backtest is the bar whose close the starting equity is of (qts-sim
- * stamps it at that bar's end), daily or intraday.  When none starts
- * before it, the open of its first bar, when that bar is of the same day
+ * latest bar to end by that time, which for a backtest is the bar whose
+ * close the starting equity is of (qts-sim stamps it at that bar's end),
+ * daily or intraday.  When none ends by then, the open of its first
+ * bar, when that bar is of the same day
  * (it starts then or later: the price at the start, as qts-sim's books
  * start before a fill at the first bar's open); else the close of its
  * first bar, a later day's, as the days before it take. */
 static double bench_start(const qts_perf *p)
 {
 	for (int k = 0; k < p->nat; k++)
-		if (p->at_start[k] < p->pt[0].ts)
+		if (p->at_end[k] <= p->pt[0].ts)
 			return p->at_close[k];
 	if (p->bench[0].day == p->pt[0].day && p->bench[0].first >= p->pt[0].ts)
 		return p->bench[0].open;
@@ -339,12 +334,12 @@ int qts_perf_ck(qts_perf *p, qts_ckpt *c)
 		qts_ck_i64(c, &p->held[i]);
 	qts_ck_f64(c, &p->bench_close0);
 	qts_ck_int(c, &p->nat);
-	if (c->loading && (p->nat < 0 || p->nat > 2)) {
-		qts_ck_fail(c, "the benchmark's starts: %d of 2", p->nat);
+	if (c->loading && (p->nat < 0 || p->nat > 4)) {
+		qts_ck_fail(c, "the benchmark's bars at the start: %d of 4", p->nat);
 		return -1;
 	}
-	for (int k = 0; k < 2; k++)
-		qts_ck_i64(c, &p->at_start[k]), qts_ck_f64(c, &p->at_close[k]);
+	for (int k = 0; k < 4; k++)
+		qts_ck_i64(c, &p->at_end[k]), qts_ck_f64(c, &p->at_close[k]);
 	qts_ck_int(c, &p->holding);
 	qts_ck_i64(c, &p->bar_start), qts_ck_i64(c, &p->bar_end), qts_ck_i64(c, &p->bar_day);
 	qts_ck_int(c, &p->have_bar);
